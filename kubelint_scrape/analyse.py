@@ -1,0 +1,445 @@
+"""Stage 3 — analyse: who each scrape job runs as, what it needs, and whether RBAC grants it.
+
+The result (JobAnalysis) is what the access rules read and what the JSON report's `jobs` array shows:
+identity with the reason it was chosen, target classes, and every requirement with its provenance and the
+decision (granted by which binding → role, or which rule nearly granted it).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+
+from .model import PodTemplate, Workspace
+from .promconfig import SA_DIR, PromConfig, ScrapeJob, SDConfig
+from .rbac import Authorizer, Decision, Identity, Request
+from .relabel import RelabelError, RelabelRule, relabel
+from .resources import knowledge
+from .targets import Endpoint, classify, kubelet_subresources, representative_targets
+from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
+
+AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane")
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    kubernetes_version: str = "1.34"
+    kubelet_authn: str = "webhook"  # webhook | anonymous | none
+    kubelet_authz: str = "webhook"  # webhook | always-allow
+    kubelet_serving_cert: str = "self-signed"  # self-signed | cluster-ca
+    default_namespace: str = "default"
+
+    @property
+    def version(self) -> tuple[int, int]:
+        major, minor = self.kubernetes_version.split(".")[:2]
+        return int(major), int(minor)
+
+    def as_json(self) -> dict:
+        return {
+            "kubernetes_version": self.kubernetes_version,
+            "kubelet_authn": self.kubelet_authn,
+            "kubelet_authz": self.kubelet_authz,
+            "kubelet_serving_cert": self.kubelet_serving_cert,
+            "default_namespace": self.default_namespace,
+        }
+
+
+@dataclass
+class Resolution:
+    """Which ServiceAccount loads a config, and why we think so."""
+
+    identity: Identity | None
+    reason: str
+    span: Span | None = None  # where the identity is named (serviceAccountName, the workload, the SA)
+    pod: PodTemplate | None = None
+    explicit: bool = False  # named by the user (--identity / config), not inferred
+
+
+@dataclass
+class Need:
+    kind: str  # discovery | scrape
+    request: Request
+    why: str
+    span: Span
+    target: str = ""  # target class for scrape needs
+    alternatives: tuple[Request, ...] = ()  # any one of request/alternatives suffices (fine-grained kubelet authz)
+    decision: Decision | None = None
+    alternative_decisions: tuple[Decision, ...] = ()
+    unchecked: str = ""  # why no decision was made (other credentials, always-allow kubelet)
+
+    @property
+    def satisfied(self) -> bool | None:
+        if self.decision is None:
+            return None
+        return self.decision.allowed or any(d.allowed for d in self.alternative_decisions)
+
+    @property
+    def granting(self) -> Decision | None:
+        for decision in (self.decision, *self.alternative_decisions):
+            if decision is not None and decision.allowed:
+                return decision
+        return None
+
+
+@dataclass
+class CredentialGap:
+    """An authenticated target scraped without credentials (KS106)."""
+
+    target: str
+    endpoint: Endpoint
+    outcome: str  # "401 Unauthorized" | "403 Forbidden as system:anonymous"
+
+
+@dataclass
+class JobAnalysis:
+    job: ScrapeJob
+    resolution: Resolution
+    endpoints: list[Endpoint] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
+    credential_gaps: list[CredentialGap] = field(default_factory=list)
+    relabel_errors: list[tuple[Span, str]] = field(default_factory=list)
+    incidental: list[Endpoint] = field(default_factory=list)  # authenticated targets a catch-all job happens to keep
+    survivors: int = 0
+
+    @property
+    def identity(self) -> Identity | None:
+        return self.resolution.identity
+
+    @property
+    def target_classes(self) -> list[str]:
+        classes = sorted({e.klass for e in self.endpoints})
+        if not classes and (self.job.sd_configs or self.job.static_targets):
+            return ["unknown"]
+        return classes
+
+
+@dataclass
+class Analysis:
+    workspace: Workspace
+    configs: list[PromConfig]
+    assumptions: Assumptions
+    authorizer: Authorizer
+    jobs: list[JobAnalysis]
+    resolutions: dict[int, Resolution]  # id(config) → resolution
+
+
+# ---------------------------------------------------------------------------------------------- identity
+
+
+def _volume_refs(volume: YMap, holder_kind: str) -> set[str]:
+    names = set()
+    if holder_kind == "ConfigMap":
+        names.add(as_str(as_map(volume.get("configMap")).get("name")))
+        for source in as_seq(as_map(volume.get("projected")).get("sources")):
+            names.add(as_str(as_map(as_map(source).get("configMap")).get("name")))
+    else:
+        names.add(as_str(as_map(volume.get("secret")).get("secretName")))
+        for source in as_seq(as_map(volume.get("projected")).get("sources")):
+            names.add(as_str(as_map(as_map(source).get("secret")).get("name")))
+    names.discard("")
+    return names
+
+
+def _looks_like_prometheus(pod: PodTemplate) -> bool:
+    for container in pod.containers:
+        if "prometheus" in container.image or any(a.startswith("--config.file") for a in container.args + container.command):
+            return True
+    return False
+
+
+def workloads_loading(workspace: Workspace, kind: str, namespace: str, name: str) -> list[PodTemplate]:
+    """Workloads whose pod template mounts the ConfigMap/Secret `namespace/name`."""
+    found = []
+    for pod in workspace.workloads:
+        if pod.obj.namespace != namespace:
+            continue
+        volumes = {as_str(v.get("name")) for v in pod.volumes if name in _volume_refs(v, kind)}
+        if not volumes:
+            continue
+        if any(as_str(m.get("name")) in volumes for c in pod.containers for m in c.mounts):
+            found.append(pod)
+    found.sort(key=lambda p: (not _looks_like_prometheus(p), p.obj.path, p.obj.name))
+    return found
+
+
+def _from_pod(pod: PodTemplate, how: str) -> Resolution:
+    identity = Identity(pod.obj.namespace, pod.service_account)
+    span = pod.key_span("serviceAccountName") if pod.service_account_explicit else pod.obj.span
+    default = "" if pod.service_account_explicit else " (no serviceAccountName: the namespace's `default` ServiceAccount)"
+    return Resolution(identity, f"{how} {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}{default}", span, pod)
+
+
+def resolve_identity(
+    config: PromConfig, workspace: Workspace, identity_override: Identity | None, identity_globs: dict[str, str]
+) -> Resolution:
+    if identity_override is not None:
+        return Resolution(identity_override, "given with --identity", explicit=True)
+    for pattern, value in identity_globs.items():
+        if fnmatch.fnmatch(config.path, pattern) or fnmatch.fnmatch(os.path.basename(config.path), pattern):
+            return Resolution(Identity.parse(value), f"configured: identities[{pattern!r}]", explicit=True)
+    holder = config.holder
+    if holder is not None:
+        pods = workloads_loading(workspace, holder.kind, holder.namespace, holder.name)
+        if pods:
+            return _from_pod(pods[0], f"{holder.kind} {holder.name} is mounted by")
+        return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}")
+    generated = _kustomize_generated(config, workspace)
+    if generated is not None:
+        namespace, name = generated
+        pods = workloads_loading(workspace, "ConfigMap", namespace, name)
+        if pods:
+            return _from_pod(pods[0], f"kustomize configMapGenerator {name} holds this file and is mounted by")
+    beside = _service_accounts_beside(config.path, workspace)
+    if len(beside) == 1:
+        sa = beside[0]
+        return Resolution(
+            Identity(sa.namespace, sa.name),
+            f"inferred: the only scraper ServiceAccount defined beside the config ({sa.obj.path})",
+            sa.obj.span,
+        )
+    return Resolution(None, "no workload mounts this config and no single ServiceAccount is defined beside it")
+
+
+def _service_accounts_beside(path: str, workspace: Workspace):
+    directory = os.path.dirname(os.path.abspath(path))
+    candidates = [
+        sa for sa in workspace.service_accounts.values() if os.path.dirname(os.path.abspath(sa.obj.path)) == directory
+    ]
+    if len(candidates) > 1:
+        named = [sa for sa in candidates if any(w in sa.name for w in ("prometheus", "vmagent", "agent", "collector", "scrape"))]
+        candidates = named
+    return candidates
+
+
+def _kustomize_generated(config: PromConfig, workspace: Workspace) -> tuple[str, str] | None:
+    target = os.path.abspath(config.path)
+    for obj in workspace.kind("Kustomization"):
+        base = os.path.dirname(os.path.abspath(obj.path))
+        namespace = as_str(obj.doc.get("namespace")) or workspace.default_namespace
+        for generator in as_seq(obj.doc.get("configMapGenerator")):
+            generator = as_map(generator)
+            for entry in as_seq(generator.get("files")):
+                file = as_str(entry).split("=", 1)[-1]
+                if os.path.normpath(os.path.join(base, file)) == target:
+                    return namespace, as_str(generator.get("name"))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- requirements
+
+
+def _rules(job: ScrapeJob, errors: list[tuple[Span, str]]) -> list[tuple[RelabelRule, YMap]]:
+    rules = []
+    for node in job.relabel_nodes:
+        try:
+            rules.append((RelabelRule.from_mapping(_go_strings(node)), node))
+        except RelabelError as exc:
+            errors.append((at(job.path, node.pos), str(exc)))
+        except Exception as exc:  # malformed values (wrong types): validation rules report them
+            errors.append((at(job.path, node.pos), f"invalid relabel rule: {exc}"))
+    return rules
+
+
+def _go_strings(node: YMap) -> dict:
+    """Go yaml.v2 decodes a scalar into a string field as its text: `regex: true` is the regex "true"."""
+    text_fields = ("regex", "replacement", "separator", "target_label")
+    return {k: (as_str(v) if k in text_fields and isinstance(v, (bool, int, float)) else v) for k, v in node.items()}
+
+
+def _initial_labels(job: ScrapeJob, labels: dict[str, str]) -> dict[str, str]:
+    result = {"job": job.name, "__scheme__": job.scheme, "__metrics_path__": job.metrics_path, **labels}
+    for name, values in as_map(job.node.get("params")).items():
+        first = as_seq(values)
+        if first:
+            result[f"__param_{name}"] = as_str(first[0])
+    return result
+
+
+def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, YMap]]) -> tuple[dict[str, str] | None, YMap | None]:
+    """Relabel one target; also return the rule that last changed where it is scraped."""
+    cause = None
+    current: dict[str, str] | None = labels
+    for rule, node in rules:
+        before = current
+        try:
+            current = relabel(current, [rule])
+        except Exception:
+            return None, None
+        if current is None:
+            return None, None
+        if any(before.get(k) != current.get(k) for k in ("__address__", "__metrics_path__", "__scheme__")):
+            cause = node
+    if not current.get("__address__"):
+        return None, None
+    return current, cause
+
+
+def _target_sets(job: ScrapeJob, identity: Identity | None) -> list[tuple[dict[str, str], Span]]:
+    sets: list[tuple[dict[str, str], Span]] = []
+    for sd in job.sd_configs:
+        namespaces = sd.namespaces
+        if namespaces is not None and sd.own_namespace:
+            namespaces = namespaces + [identity.namespace if identity else "monitoring"]
+        for labels in representative_targets(sd.role, namespaces):
+            sets.append((labels, sd.role_span))
+    for target, labels, span in job.static_targets:
+        sets.append(({"__address__": target, **labels}, span))
+    return sets
+
+
+def _scrape_span(job: ScrapeJob, cause: YMap | None, origin: Span) -> Span:
+    if cause is not None:
+        return at(job.path, cause.pos)
+    if "metrics_path" in job.node:
+        return key_span(job.path, job.node, "metrics_path")
+    return origin
+
+
+def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None) -> list[Need]:
+    if sd.off_identity:
+        return []
+    table = knowledge("sd-roles")
+    resources = list(table["roles"].get(sd.role, []))
+    spans = [sd.role_span] * len(resources)
+    flags = {"node": sd.attach_node, "namespace": sd.attach_namespace, "deployment": sd.attach_deployment, "cronjob": sd.attach_cronjob}
+    for name, entry in table["attach_metadata"].items():
+        if flags.get(name) and sd.role in entry["roles"]:
+            resources.append(entry["needs"])
+            attach = as_map(sd.node.get("attach_metadata"))
+            spans.append(key_span(sd.path, attach, name))
+    needs = []
+    if sd.namespaces is None:
+        scopes: list[str | None] = [None]
+    else:
+        scopes = list(dict.fromkeys(sd.namespaces + ([identity.namespace] if sd.own_namespace and identity else [])))
+    for resource, span in zip(resources, spans):
+        group = resource.get("group", "")
+        for scope in [None] if resource.get("cluster_scoped") else scopes:
+            where = "cluster-wide" if scope is None else f"in namespace {scope}"
+            for verb in ("list", "watch"):
+                needs.append(
+                    Need(
+                        "discovery",
+                        Request(verb, group, resource["resource"], namespace=scope),
+                        f"kubernetes_sd_configs role {sd.role} lists and watches {resource['resource']} {where}",
+                        span,
+                    )
+                )
+    return needs
+
+
+def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: Assumptions) -> list[Need]:
+    klass = endpoint.klass
+    if klass == "kubelet":
+        subresources = kubelet_subresources(endpoint.path, assumptions.version)
+        requests = [Request("get", "", "nodes", sub) for sub in subresources]
+        why = f"scrapes the kubelet at :{endpoint.port}{endpoint.path}"
+        return [Need("scrape", requests[0], why, span, klass, tuple(requests[1:]))]
+    if klass == "apiserver-proxy":
+        if endpoint.legacy_proxy:
+            request = Request("proxy", "", "nodes")
+        elif endpoint.proxy_resource == "nodes":
+            request = Request("get", "", "nodes", "proxy")
+        else:
+            request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace)
+        return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}", span, klass)]
+    if klass in ("apiserver", "control-plane"):
+        path = endpoint.path.split("?", 1)[0]
+        what = "the API server" if klass == "apiserver" else f"the control-plane component on :{endpoint.port}"
+        return [Need("scrape", Request("get", url=path), f"scrapes {what} at {path}", span, klass)]
+    return []
+
+
+def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions) -> JobAnalysis:
+    analysis = JobAnalysis(job, resolution)
+    identity = resolution.identity
+    for sd in job.sd_configs:
+        analysis.needs.extend(discovery_needs(job, sd, identity))
+    rules = _rules(job, analysis.relabel_errors)
+    seen: dict[tuple, tuple[Endpoint, Span]] = {}
+    for labels, origin in _target_sets(job, identity):
+        final, cause = _simulate(_initial_labels(job, labels), rules)
+        if final is None:
+            continue
+        analysis.survivors += 1
+        endpoint = classify(final)
+        key = (endpoint.klass, endpoint.port if endpoint.klass != "workload" else 0, endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource)
+        seen.setdefault(key, (endpoint, _scrape_span(job, cause, origin)))
+    catch_all = any(endpoint.klass == "workload" for endpoint, _ in seen.values())
+    expects_auth = job.credentials.authenticates or job.scheme == "https"
+    for endpoint, span in seen.values():
+        # A catch-all job (it also keeps ordinary workloads) that neither speaks TLS nor sends credentials did not
+        # aim at the kubelet or API server it incidentally discovers: those targets are just down, not a 403 to fix.
+        if endpoint.klass in AUTHENTICATED_CLASSES + ("kubelet-readonly",) and catch_all and not expects_auth:
+            analysis.incidental.append(endpoint)
+            continue
+        analysis.endpoints.append(endpoint)
+        if endpoint.klass not in AUTHENTICATED_CLASSES:
+            continue
+        outcome = _anonymous_outcome(endpoint, job, assumptions)
+        if outcome is not None:
+            if outcome:
+                analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome))
+            continue
+        for need in scrape_needs(job, endpoint, span, assumptions):
+            if job.credentials.kind != "sa-token":
+                need.unchecked = f"sends {job.credentials.describe()}, not the ServiceAccount token: its RBAC is not in view"
+            elif endpoint.klass == "kubelet" and assumptions.kubelet_authz == "always-allow":
+                need.unchecked = "kubelet-authz: always-allow (assumption): the kubelet does not ask RBAC"
+            analysis.needs.append(need)
+    if identity is not None:
+        for need in analysis.needs:
+            if need.unchecked:
+                continue
+            need.decision = authorizer.authorize(identity, need.request)
+            need.alternative_decisions = tuple(authorizer.authorize(identity, r) for r in need.alternatives)
+    return analysis
+
+
+def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumptions) -> str | None:
+    """None: credentials are sent (RBAC decides). "": anonymous works. Otherwise the failure a scrape gets."""
+    sends_token = job.credentials.authenticates
+    if endpoint.klass == "kubelet":
+        if sends_token and assumptions.kubelet_authn != "none":
+            return None
+        if assumptions.kubelet_authn == "webhook":
+            return "401 Unauthorized (the kubelet does not allow anonymous requests)"
+        if assumptions.kubelet_authz == "always-allow":
+            return ""
+        return "403 Forbidden as system:anonymous"
+    if sends_token:
+        return None
+    return "403 Forbidden as system:anonymous"
+
+
+def analyse(
+    workspace: Workspace,
+    configs: list[PromConfig],
+    assumptions: Assumptions,
+    identity_override: Identity | None = None,
+    identity_globs: dict[str, str] | None = None,
+) -> Analysis:
+    authorizer = Authorizer(workspace)
+    jobs = []
+    resolutions: dict[int, Resolution] = {}
+    for config in configs:
+        resolution = resolve_identity(config, workspace, identity_override, identity_globs or {})
+        resolutions[id(config)] = resolution
+        for job in config.jobs:
+            jobs.append(analyse_job(job, resolution, authorizer, assumptions))
+    return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions)
+
+
+def reads_service_account_files(job: ScrapeJob) -> list[Span]:
+    """Places where a job reads the mounted ServiceAccount files (token, ca.crt) or relies on them (in-cluster SD)."""
+    spans = []
+    if job.credentials.kind == "sa-token":
+        spans.append(job.credentials.span)
+    for key in ("ca_file", "cert_file", "key_file"):
+        if as_str(job.tls.get(key)).startswith(SA_DIR):
+            spans.append(value_span(job.path, job.tls, key))
+    for sd in job.sd_configs:
+        if not sd.off_identity:
+            spans.append(sd.role_span)
+    return spans

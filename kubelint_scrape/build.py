@@ -1,0 +1,136 @@
+"""Stage 2 (assembly) — turn loaded Sources into one indexed Workspace and the Prometheus configs in it.
+
+Embedded configs (a ConfigMap `data` value, a Secret `stringData` value) are parsed on their own and their
+positions mapped back onto the outer file, so findings land on the real line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .findings import Finding
+from .load import Limits, Source, parse_text
+from .model import (
+    RBAC_KINDS,
+    WORKLOAD_KINDS,
+    K8sObject,
+    ServiceAccountDef,
+    Workspace,
+    binding_from_object,
+    is_prometheus_config,
+    iter_documents,
+    k8s_object,
+    load_builtin_rbac,
+    pod_template,
+    role_from_object,
+)
+from .promconfig import PromConfig, build_config
+from .resources import builtin_rbac
+from .yamltree import YMap, as_str
+
+
+def build_workspace(
+    sources: list[Source], default_namespace: str = "default", kubernetes_version: tuple[int, int] = (1, 34),
+    limits: Limits = Limits(),
+) -> tuple[Workspace, list[PromConfig], list[Finding]]:
+    workspace = Workspace(default_namespace=default_namespace, kubernetes_version=kubernetes_version, sources=sources)
+    configs: list[PromConfig] = []
+    findings: list[Finding] = []
+    user_binding_names: set[str] = set()
+    for source in sources:
+        for _document, doc in iter_documents(source):
+            if is_prometheus_config(doc):
+                configs.append(build_config(source.path, doc, "config"))
+                continue
+            obj = k8s_object(source.path, doc, default_namespace)
+            if obj is None:
+                continue
+            _index(workspace, obj, user_binding_names)
+            if obj.kind in ("ConfigMap", "Secret"):
+                config_list, problems = embedded_configs(obj, source, limits)
+                configs.extend(config_list)
+                findings.extend(problems)
+    builtin = builtin_rbac()
+    # A ClusterRoleBinding in the inputs replaces the built-in one of the same name (as `kubectl apply` would).
+    load_builtin_rbac(workspace, builtin)
+    workspace.bindings = [b for b in workspace.bindings if not (b.builtin and b.name in user_binding_names)]
+    return workspace, configs, findings
+
+
+def _index(workspace: Workspace, obj: K8sObject, user_binding_names: set[str]) -> None:
+    workspace.objects.append(obj)
+    workspace.by_kind.setdefault(obj.kind, []).append(obj)
+    kind = obj.kind
+    if kind in RBAC_KINDS and obj.api_version.startswith("rbac.authorization.k8s.io/"):
+        if kind == "ClusterRole":
+            workspace.cluster_roles[obj.name] = role_from_object(obj)
+        elif kind == "Role":
+            workspace.roles[(obj.namespace, obj.name)] = role_from_object(obj)
+        else:
+            workspace.bindings.append(binding_from_object(obj))
+            if kind == "ClusterRoleBinding":
+                user_binding_names.add(obj.name)
+    elif kind == "ServiceAccount" and obj.api_version == "v1":
+        automount = obj.doc.get("automountServiceAccountToken")
+        workspace.service_accounts[(obj.namespace, obj.name)] = ServiceAccountDef(
+            obj.name, obj.namespace, automount if isinstance(automount, bool) else None, obj
+        )
+    elif kind in WORKLOAD_KINDS:
+        template = pod_template(obj)
+        if template is not None:
+            workspace.workloads.append(template)
+
+
+def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[list[PromConfig], list[Finding]]:
+    configs: list[PromConfig] = []
+    findings: list[Finding] = []
+    sections = ("data",) if obj.kind == "ConfigMap" else ("stringData",)
+    for section in sections:
+        data = obj.doc.get(section)
+        if not isinstance(data, YMap):
+            continue
+        for key, value in data.items():
+            if not isinstance(value, str) or not _looks_like_prometheus(value):
+                continue
+            position = _embedded_position(source, data, key)
+            documents, problems, status = parse_text(source.path, value, limits, position)
+            for problem in problems:
+                problem.message = f"in {obj.kind} {obj.name} key {key}: {problem.message}"
+            findings.extend(problems)
+            if status != "linted":
+                continue
+            for document in documents:
+                if is_prometheus_config(document.root):
+                    configs.append(build_config(source.path, document.root, "configmap" if obj.kind == "ConfigMap" else "secret", obj, as_str(key)))
+    return configs, findings
+
+
+def _looks_like_prometheus(text: str) -> bool:
+    # A cheap gate before parsing: dashboards and other large blobs are never parsed.
+    return "scrape_configs" in text or text.lstrip().startswith("global:")
+
+
+def _embedded_position(source: Source, data: YMap, key: Any):
+    """Map inner (line0, col0) onto the outer file for a block scalar; else pin everything to the value."""
+    line, column = data.value_pos(key)
+    outer_lines = source.text.splitlines()
+    indicator = outer_lines[line - 1][column - 1:] if 0 < line <= len(outer_lines) else ""
+    if indicator.startswith("|"):
+        indent = None
+        for candidate in outer_lines[line:]:
+            if candidate.strip():
+                indent = len(candidate) - len(candidate.lstrip(" "))
+                break
+        if indent is not None:
+            first = line + 1  # 1-based line of the first content line
+
+            def position(inner_line: int, inner_col: int) -> tuple[int, int]:
+                return (first + inner_line, indent + inner_col + 1)
+
+            return position
+
+    def pinned(_line: int, _col: int) -> tuple[int, int]:
+        return (line, column)
+
+    return pinned
+

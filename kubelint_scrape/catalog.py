@@ -1,0 +1,97 @@
+"""The rule catalog (rules/KSnnn-name.yaml) and the registry of check implementations.
+
+A rule is data plus one implementation: the YAML entry carries everything a user reads; a check function
+registered with @check produces its findings. The hot path (every lint) needs only id → name/severity, which
+is read from the head of each entry without a YAML parse; full entries load only for explain/rules/SARIF.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from .resources import rules_dir
+
+_HEAD = re.compile(r"^(id|name|severity|summary):\s*(.+?)\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    name: str
+    severity: str
+    summary: str
+    file: str
+
+
+@functools.lru_cache(maxsize=1)
+def index() -> dict[str, RuleInfo]:
+    rules: dict[str, RuleInfo] = {}
+    for path in sorted(rules_dir().glob("KS*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        fields = {k: v.strip("'\"") for k, v in _HEAD.findall(text)}
+        rules[fields["id"]] = RuleInfo(fields["id"], fields["name"], fields["severity"], fields.get("summary", ""), str(path))
+    return rules
+
+
+@functools.lru_cache(maxsize=None)
+def entry(rule_id: str) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    info = index()[rule_id]
+    with open(info.file, encoding="utf-8") as handle:
+        return YAML(typ="safe").load(handle)
+
+
+def entries() -> list[dict[str, Any]]:
+    return [entry(rule_id) for rule_id in sorted(index())]
+
+
+def resolve_selection(codes: Iterable[str]) -> set[str]:
+    """Rule ids for a list of ids, prefixes (KS1, KS10) or names; unknown ones raise ValueError."""
+    known = index()
+    by_name = {info.name: rule_id for rule_id, info in known.items()}
+    selected: set[str] = set()
+    for code in codes:
+        code = code.strip()
+        if not code:
+            continue
+        if code.upper() == "ALL":
+            selected.update(known)
+            continue
+        if code in by_name:
+            selected.add(by_name[code])
+            continue
+        matches = {rule_id for rule_id in known if rule_id.startswith(code.upper())}
+        if not matches or not re.fullmatch(r"KS\d{0,3}", code.upper()):
+            raise ValueError(f"unknown rule or prefix {code!r} (see `kubelint-scrape rules`)")
+        selected.update(matches)
+    return selected
+
+
+# ---------------------------------------------------------------------------------------------- check registry
+
+CheckFunction = Callable[[Any], Iterable[Any]]
+_CHECKS: dict[str, CheckFunction] = {}
+
+
+def check(*rule_ids: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the implementation of one rule (or of a group decided together, e.g. KS101–KS105)."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        for rule_id in rule_ids:
+            if rule_id in _CHECKS:
+                raise RuntimeError(f"{rule_id} implemented twice: {_CHECKS[rule_id].__name__} and {function.__name__}")
+            _CHECKS[rule_id] = function
+        function.rule_ids = rule_ids  # type: ignore[attr-defined]
+        return function
+
+    return register
+
+
+def checks() -> dict[str, CheckFunction]:
+    from . import checks as _  # noqa: F401  (importing registers every check module)
+
+    return _CHECKS

@@ -1,0 +1,350 @@
+"""KS100–KS110: will each scrape job be allowed what it needs? (FACTS §1, §2, §4, §7, §8)
+
+Findings sit on the job, at the part that creates the need, and carry the identity's source and bindings and
+the nearest almost-matching rule as related locations.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..analyse import JobAnalysis, Need, Resolution, reads_service_account_files
+from ..catalog import check
+from ..findings import Finding, Related
+from ..fixes import fix_text
+from ..model import BindingDef
+from ..promconfig import SA_DIR, SA_TOKEN
+from ..rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
+from ..targets import kubelet_subresources
+from ..yamltree import as_map, as_seq, as_str, at
+from .context import Context
+
+MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104"}
+OUTCOME = {
+    "kubelet": "the kubelet answers 403 Forbidden",
+    "apiserver-proxy": "the API server answers 403 Forbidden",
+    "apiserver": "the API server answers 403 Forbidden",
+    "control-plane": "the component answers 403 Forbidden",
+}
+
+
+def _grant_related(grant: Grant, text: str) -> Related | None:
+    span = grant.rule.span() if grant.rule.node is not None else (grant.role.span or (grant.binding.obj.span if grant.binding.obj else None))
+    return Related(span, text) if span else None
+
+
+def _identity_related(resolution: Resolution, authorizer: Authorizer, limit: int = 3) -> list[Related]:
+    related = []
+    if resolution.span is not None:
+        related.append(Related(resolution.span, f"identity {resolution.identity}: {resolution.reason}"))
+    if resolution.identity is None:
+        return related
+    shown = 0
+    for binding, role in authorizer.bindings(resolution.identity):
+        if binding.obj is None or shown >= limit:
+            continue
+        related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {resolution.identity}"))
+        shown += 1
+    return related
+
+
+def _nearest(decision: Decision) -> list[Related]:
+    related = []
+    for grant in decision.name_restricted[:1]:
+        item = _grant_related(grant, f"{grant.role.ref} grants it only for resourceNames {list(grant.rule.resource_names)}")
+        if item:
+            related.append(item)
+    for grant in [g for g in decision.near if not g.role.builtin][:1]:
+        item = _grant_related(grant, f"nearest rule: {grant.role.ref} grants {grant.rule.describe()}, not {decision.request.describe()}")
+        if item:
+            related.append(item)
+    return related
+
+
+@check("KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110")
+def access_findings(ctx: Context) -> Iterator[Finding]:
+    authorizer = ctx.analysis.authorizer
+    for job in ctx.analysis.jobs:
+        if job.identity is None:
+            continue
+        yield from _job_findings(job, authorizer, ctx)
+
+
+def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> Iterator[Finding]:
+    job = analysis.job
+    identity = analysis.identity
+    assert identity is not None
+    denied = [n for n in analysis.needs if n.decision is not None and not n.satisfied]
+    if not denied:
+        return
+    base_related = _identity_related(analysis.resolution, authorizer)
+
+    # KS110: a fine-grained kubelet subresource held, on a version where the kubelet still checks nodes/proxy.
+    remaining = []
+    for need in denied:
+        fine = _fine_grained_held(need, authorizer, identity, ctx)
+        if fine is None:
+            remaining.append(need)
+            continue
+        yield Finding(
+            "KS110", need.span,
+            f"{job.label} {need.why} as {identity}, which holds get nodes/{fine} but the kubelet on Kubernetes "
+            f"{ctx.analysis.assumptions.kubernetes_version} checks nodes/proxy for this path (KubeletFineGrainedAuthz is "
+            f"on by default from 1.33): 403 Forbidden",
+            fix="Upgrade the cluster to 1.33+ (or enable the KubeletFineGrainedAuthz gate on kubelets and API server), "
+                "or scrape a path authorized by nodes/metrics or nodes/stats instead; avoid granting nodes/proxy.",
+            related=tuple(base_related), object=job.label,
+            data={"identity": str(identity), "held": f"nodes/{fine}", "checked": "nodes/proxy"},
+        )
+    denied = remaining
+
+    # KS105: granted only through a RoleBinding that cannot apply to this request.
+    remaining = []
+    for need in denied:
+        if not need.decision.out_of_scope:
+            remaining.append(need)
+            continue
+        grant = need.decision.out_of_scope[0]
+        scope = "a cluster-scoped resource" if need.request.namespace is None and need.request.is_resource else (
+            "a non-resource URL" if not need.request.is_resource else f"namespace {need.request.namespace}")
+        related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
+        if grant.binding.obj is not None:
+            related.append(Related(grant.binding.obj.span, f"{grant.binding.ref} grants only inside namespace {grant.binding.namespace}"))
+        request = need.request
+        yield Finding(
+            "KS105", need.span,
+            f"{job.label} {need.why}: {identity} holds {request.describe()} only through {grant.binding.ref}, "
+            f"which cannot grant {scope}" + (" (list/watch across all namespaces)" if request.namespace is None and request.verb in ("list", "watch") and request.resource not in ("nodes", "namespaces") else "")
+            + f" → 403 Forbidden",
+            fix=fix_text(authorizer, identity, [request]) + "\n(bound with a ClusterRoleBinding; a RoleBinding never grants cluster-scoped or all-namespace requests)",
+            related=tuple(related + base_related), object=job.label,
+            data={"identity": str(identity), "missing": _request_data(request), "granted_by": grant.describe()},
+        )
+    denied = remaining
+
+    # KS108: a binding clearly meant for this identity names another namespace/kind and would have granted.
+    remaining = []
+    mismatched: dict[int, tuple[BindingDef, str, list[Need]]] = {}
+    for need in denied:
+        hit = _mismatched_binding(need.request, identity, authorizer, ctx)
+        if hit is None:
+            remaining.append(need)
+            continue
+        binding, subject_text = hit
+        mismatched.setdefault(id(binding), (binding, subject_text, []))[2].append(need)
+    for binding, subject_text, needs in mismatched.values():
+        subject_span = next((binding.subject_span(s) for s in binding.subjects if s.describe() == subject_text), None)
+        related = [Related(subject_span or binding.obj.span, f"{binding.ref} names {subject_text}")] if binding.obj else []
+        what = ", ".join(sorted({n.request.describe() for n in needs}))
+        yield Finding(
+            "KS108", needs[0].span,
+            f"{job.label} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
+            f"{identity}: it grants nothing to the scraper, so {what} is denied",
+            fix=f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace {identity.namespace}.",
+            related=tuple(related + base_related), object=job.label,
+            data={"identity": str(identity), "binding": binding.ref, "subject": subject_text},
+        )
+    denied = remaining
+
+    # KS101: discovery, grouped per SD config and scope so one finding carries one complete fix.
+    discovery: dict[tuple, list[Need]] = {}
+    for need in denied:
+        if need.kind == "discovery":
+            discovery.setdefault((need.span, need.request.namespace), []).append(need)
+    for (span, namespace), needs in discovery.items():
+        requests = [n.request for n in needs]
+        resources = sorted({r.resource if not r.api_group else f"{r.api_group}/{r.resource}" for r in requests})
+        verbs = sorted({r.verb for r in requests})
+        where = "cluster-wide" if namespace is None else f"in namespace {namespace}"
+        related = base_related + [r for n in needs for r in _nearest(n.decision)][:2]
+        yield Finding(
+            "KS101", span,
+            f"{job.label} discovers targets {where} as {identity}, which lacks {', '.join(verbs)} on "
+            f"{', '.join(resources)} {where}: the API server answers 403 Forbidden and the SD config finds zero targets",
+            fix=fix_text(authorizer, identity, requests),
+            related=tuple(related), object=job.label,
+            data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
+        )
+
+    # KS102–KS104: each scrape need on its own (they differ in path and fix).
+    for need in denied:
+        if need.kind != "scrape":
+            continue
+        rule = MISSING_RULE[need.target]
+        request = need.request
+        alternatives = "".join(f" or {a.describe()}" for a in need.alternatives)
+        message = (f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives} "
+                   f"({OUTCOME[need.target]})")
+        fix_requests = [request]
+        yield Finding(
+            rule, need.span, message,
+            fix=fix_text(authorizer, identity, fix_requests),
+            related=tuple(base_related + _nearest(need.decision)), object=job.label,
+            data={"identity": str(identity), "missing": _request_data(request)},
+        )
+
+
+def _request_data(request: Request) -> dict:
+    if request.url:
+        return {"verb": request.verb, "non_resource_url": request.url}
+    data = {"verb": request.verb, "api_group": request.api_group, "resource": request.resource, "namespace": request.namespace}
+    if request.subresource:
+        data["subresource"] = request.subresource
+    return data
+
+
+def _fine_grained_held(need: Need, authorizer: Authorizer, identity: Identity, ctx: Context) -> str | None:
+    if need.target != "kubelet" or need.request.subresource != "proxy":
+        return None
+    path = need.why.rsplit(":10250", 1)[-1] if ":10250" in need.why else ""
+    newest = kubelet_subresources(path, (99, 0))
+    if len(newest) < 2:
+        return None
+    fine = newest[0]
+    if authorizer.authorize(identity, Request("get", "", "nodes", fine)).allowed:
+        return fine
+    return None
+
+
+def _mismatched_binding(request: Request, identity: Identity, authorizer: Authorizer, ctx: Context):
+    """A user binding whose subject looks like the identity (same SA name elsewhere, SA name as User, …)."""
+    near_names = {identity.name, identity.user}
+    for binding in ctx.workspace.bindings:
+        if binding.builtin:
+            continue
+        for subject in binding.subjects:
+            if subject.kind == "ServiceAccount" and subject.name == identity.name and subject.namespace != identity.namespace:
+                pass
+            elif subject.kind == "User" and (subject.name in near_names - {identity.user} or (
+                    subject.name.startswith("system:serviceaccount:") and subject.name.endswith(f":{identity.name}")
+                    and subject.name != identity.user)):
+                pass
+            elif subject.kind == "Group" and subject.name == identity.user:
+                pass
+            else:
+                continue
+            role = ctx.workspace.role_for(binding)
+            if role is None:
+                continue
+            if any(rule_allows(rule, request) for rule in authorizer.effective_rules(role)):
+                return binding, subject.describe()
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- KS100, KS106, KS107, KS109
+
+
+@check("KS100")
+def identity_unresolved(ctx: Context) -> Iterator[Finding]:
+    for config in ctx.analysis.configs:
+        resolution = ctx.analysis.resolutions[id(config)]
+        if resolution.identity is not None or not config.jobs:
+            continue
+        jobs = [j for j in ctx.analysis.jobs if j.job.config is config]
+        if not any(j.needs or j.credential_gaps for j in jobs) and not any(j.job.sd_configs for j in jobs):
+            continue
+        if config.holder is not None:
+            span = config.holder.key_span("data" if config.origin == "configmap" else "stringData", config.key)
+        else:
+            span = at(config.path, config.root.key_pos("scrape_configs") if "scrape_configs" in config.root else config.root.pos)
+        yield Finding(
+            "KS100", span,
+            f"cannot tell which ServiceAccount loads the Prometheus config {config.describe}: {resolution.reason}; "
+            f"access checks for its {len(config.jobs)} job(s) were skipped",
+            fix="Lint the config together with the workload that mounts it, or name the identity with "
+                "`--identity NAMESPACE/SERVICEACCOUNT` (or `identities` in the configuration).",
+            object=config.describe,
+        )
+
+
+@check("KS106")
+def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
+    for analysis in ctx.analysis.jobs:
+        job = analysis.job
+        for gap in analysis.credential_gaps:
+            where = {"kubelet": f"the kubelet at :{gap.endpoint.port}{gap.endpoint.path}",
+                     "apiserver": f"the API server at {gap.endpoint.path}",
+                     "apiserver-proxy": f"the API-server proxy at {gap.endpoint.path}",
+                     "control-plane": f"the control-plane component on :{gap.endpoint.port}{gap.endpoint.path}"}[gap.target]
+            yield Finding(
+                "KS106", job.span,
+                f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job sets "
+                f"`authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}",
+                fix=f"Add to the job:\n  authorization:\n    credentials_file: {SA_TOKEN}\n"
+                    f"  tls_config:\n    ca_file: {SA_DIR}/ca.crt",
+                related=tuple(_identity_related(analysis.resolution, ctx.analysis.authorizer, 1)),
+                object=job.label, data={"target": gap.target, "outcome": gap.outcome},
+            )
+
+
+@check("KS107")
+def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
+    reported: set[int] = set()
+    for analysis in ctx.analysis.jobs:
+        pod = analysis.resolution.pod
+        if pod is None or id(analysis.job) in reported:
+            continue
+        spans = reads_service_account_files(analysis.job)
+        if not spans:
+            continue
+        automount, where = _automount(pod, ctx)
+        if automount is not False or _projected_token_mounted(pod):
+            continue
+        reported.add(id(analysis.job))
+        yield Finding(
+            "KS107", spans[0],
+            f"{analysis.job.label} reads {SA_DIR}/ (token, ca.crt or in-cluster discovery) but {where} sets "
+            f"automountServiceAccountToken: false and no projected volume provides it: the file does not exist, "
+            f"so discovery fails and scrapes go out without a token",
+            fix="Set automountServiceAccountToken: true on the pod spec (it takes precedence over the ServiceAccount), "
+                f"or mount a projected serviceAccountToken volume at {SA_DIR}.",
+            related=(Related(pod.key_span("automountServiceAccountToken") if pod.automount is False else pod.obj.span,
+                             f"{pod.obj.kind} {pod.obj.name} runs the config"),),
+            object=analysis.job.label,
+        )
+
+
+def _automount(pod, ctx: Context) -> tuple[bool | None, str]:
+    if pod.automount is not None:
+        return pod.automount, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+    sa = ctx.workspace.service_accounts.get((pod.obj.namespace, pod.service_account))
+    if sa is not None and sa.automount is not None:
+        return sa.automount, f"ServiceAccount {sa.namespace}/{sa.name}"
+    return None, ""
+
+
+def _projected_token_mounted(pod) -> bool:
+    token_volumes = set()
+    for volume in pod.volumes:
+        for source in as_seq(as_map(volume.get("projected")).get("sources")):
+            if isinstance(as_map(source).get("serviceAccountToken"), dict):
+                token_volumes.add(as_str(volume.get("name")))
+    for container in pod.containers:
+        for mount in container.mounts:
+            if as_str(mount.get("name")) in token_volumes and SA_DIR.startswith(as_str(mount.get("mountPath")).rstrip("/") or "/"):
+                return True
+    return False
+
+
+@check("KS109")
+def service_account_not_found(ctx: Context) -> Iterator[Finding]:
+    seen: set[tuple[str, str]] = set()
+    for config in ctx.analysis.configs:
+        resolution = ctx.analysis.resolutions[id(config)]
+        identity = resolution.identity
+        if identity is None or resolution.explicit or identity.name == "default":
+            continue  # every namespace has a `default` ServiceAccount
+        key = (identity.namespace, identity.name)
+        if key in seen or key in ctx.workspace.service_accounts:
+            continue
+        seen.add(key)
+        span = resolution.span or (at(config.path, config.jobs[0].node.pos) if config.jobs else at(config.path, config.root.pos))
+        yield Finding(
+            "KS109", span,
+            f"ServiceAccount {identity} ({resolution.reason}) is not defined in the inputs: the pod will not be "
+            f"created until it exists, and its RBAC cannot be checked against its definition",
+            fix=f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests "
+                "(or lint them together with the file that defines it).",
+            object=f"ServiceAccount/{identity.namespace}/{identity.name}",
+        )
+

@@ -1,0 +1,20 @@
+"""What every check receives: the loaded sources, the workspace and the analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..analyse import Analysis
+from ..findings import Finding
+from ..load import Source
+
+
+@dataclass
+class Context:
+    sources: list[Source]
+    analysis: Analysis
+    load_findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def workspace(self):
+        return self.analysis.workspace

@@ -1,0 +1,132 @@
+"""Command line: `kubelint-scrape [check] PATHS…`, `explain`, `rules`. Exit 0 clean, 1 findings, 2 usage error.
+
+Heavy modules (the engine, jsonschema, report formats) are imported inside the commands that use them, so
+`--version`, `explain` and lint-on-save start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+
+FORMATS = ["text", "concise", "json"]
+FAIL_ON = ["error", "warning", "info", "never"]
+
+
+class DefaultCheckGroup(click.Group):
+    """`kubelint-scrape PATHS…` means `kubelint-scrape check PATHS…` (like ruff's old default)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultCheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kubelint-scrape")
+def main() -> None:
+    """Check Prometheus scrape configs against Kubernetes RBAC, offline: predicts 401/403/zero targets."""
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=False, allow_dash=True))
+@click.option("--format", "format_name", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="warning", show_default=True,
+              help="Exit 1 when a finding at or above this severity remains.")
+@click.option("--select", multiple=True, metavar="IDS", help="Only these rules (ids, prefixes like KS1, or names; comma-separated).")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules (ids, prefixes or names).")
+@click.option("--identity", metavar="NS/NAME", help="The ServiceAccount every Prometheus config in the inputs runs as.")
+@click.option("--stdin-filename", default="<stdin>", metavar="NAME", help="Name findings for `-` (stdin) with this path.")
+@click.option("--show-assumptions", is_flag=True, help="Print the cluster assumptions and each job's identity first.")
+@click.option("--kubernetes-version", default="1.34", show_default=True, metavar="1.N")
+@click.option("--kubelet-authn", type=click.Choice(["webhook", "anonymous", "none"]), default="webhook", show_default=True)
+@click.option("--kubelet-authz", type=click.Choice(["webhook", "always-allow"]), default="webhook", show_default=True)
+@click.option("--kubelet-serving-cert", type=click.Choice(["self-signed", "cluster-ca"]), default="self-signed", show_default=True)
+@click.option("--default-namespace", default="default", show_default=True, help="Namespace of objects that name none.")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=20, show_default=True, metavar="MB")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file.")
+@click.option("--no-color", is_flag=True, help="Never colour the text output (it is coloured only on a terminal).")
+@click.option("--quiet", "-q", is_flag=True, help="Text format: only the finding lines and the summary.")
+def check(paths, format_name, fail_on, select, ignore, identity, stdin_filename, show_assumptions, kubernetes_version,
+          kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace, max_file_size, output, no_color, quiet):
+    """Lint PATHS (files, directories, or - for stdin)."""
+    import re
+
+    from .analyse import Assumptions
+    from .catalog import resolve_selection
+    from .engine import Options, exit_code, lint_paths
+    from .load import Limits
+    from .rbac import Identity
+    from .report import render
+
+    if not paths:
+        raise click.UsageError("no paths given: name files or directories to lint, or - for stdin")
+    missing = [p for p in paths if p != "-" and not _exists(p)]
+    if missing:
+        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
+    if not re.fullmatch(r"1\.\d+", kubernetes_version):
+        raise click.BadParameter("expected 1.N, e.g. 1.34", param_hint="--kubernetes-version")
+    try:
+        options = Options(
+            assumptions=Assumptions(kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace),
+            select=resolve_selection(_split(select)) if select else None,
+            ignore=resolve_selection(_split(ignore)),
+            identity=Identity.parse(identity) if identity else None,
+            limits=Limits(max_file_bytes=max_file_size * 1024 * 1024),
+            stdin_filename=stdin_filename,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    result = lint_paths(paths, options)
+    stream = sys.stdout
+    color = format_name == "text" and not no_color and output is None and stream.isatty()
+    text = render(format_name, result, color=color, show_assumptions=show_assumptions, quiet=quiet)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        stream.write(text)
+    sys.exit(exit_code(result, fail_on))
+
+
+def _exists(path: str) -> bool:
+    import os
+
+    return os.path.exists(path)
+
+
+@main.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> None:
+    """Show the documentation of one rule (id or name)."""
+    from .catalog import resolve_selection
+    from .docs import rule_text
+
+    try:
+        selected = resolve_selection([rule_id])
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if len(selected) != 1:
+        raise click.UsageError(f"{rule_id!r} names {len(selected)} rules; give one id, e.g. KS102")
+    click.echo(rule_text(selected.pop()))
+
+
+@main.command()
+@click.option("--format", "format_name", type=click.Choice(["text", "md", "json"]), default="text", show_default=True)
+def rules(format_name: str) -> None:
+    """List the rule catalog."""
+    from .docs import catalog_json, catalog_markdown, catalog_table
+
+    render = {"text": catalog_table, "md": catalog_markdown, "json": catalog_json}[format_name]
+    click.echo(render(), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

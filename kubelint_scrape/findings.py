@@ -1,0 +1,33 @@
+"""The one result type every stage produces: a finding at a place, with related places and a fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .yamltree import Span
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Related:
+    span: Span
+    message: str
+
+
+@dataclass
+class Finding:
+    rule: str
+    span: Span
+    message: str
+    fix: str = ""
+    related: tuple[Related, ...] = ()
+    object: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    # filled by the engine from the catalog (and severity overrides)
+    severity: str = ""
+    name: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.span.path, self.span.line, self.span.column, self.rule, self.message)

@@ -1,0 +1,72 @@
+"""Minimal RBAC fixes: the exact rule to add, and where (the role already bound to the identity, if any)."""
+
+from __future__ import annotations
+
+from .rbac import Authorizer, Identity, Request
+
+
+def _quote(values: list[str]) -> str:
+    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+
+def rules_for(requests: list[Request]) -> list[dict]:
+    """Group requests into as few PolicyRules as exactness allows (same group + verbs → one rule)."""
+    urls: dict[tuple[str, ...], list[str]] = {}
+    resources: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    by_resource: dict[tuple[str, str], set[str]] = {}
+    for request in requests:
+        if request.url:
+            by_resource.setdefault(("url", request.url), set()).add(request.verb)
+        else:
+            by_resource.setdefault((request.api_group, request.resource_path), set()).add(request.verb)
+    for (group, name), verbs in by_resource.items():
+        key = tuple(sorted(verbs))
+        if group == "url":
+            urls.setdefault(key, []).append(name)
+        else:
+            resources.setdefault((group, key), []).append(name)
+    result = []
+    for (group, verbs), names in sorted(resources.items()):
+        result.append({"apiGroups": [group], "resources": sorted(set(names)), "verbs": list(verbs)})
+    for verbs, names in sorted(urls.items()):
+        result.append({"nonResourceURLs": sorted(set(names)), "verbs": list(verbs)})
+    return result
+
+
+def render_rules(rules: list[dict], indent: str = "  ") -> str:
+    lines = []
+    for rule in rules:
+        first = True
+        for key in ("apiGroups", "resources", "nonResourceURLs", "verbs"):
+            if key in rule:
+                lines.append(f"{indent}{'- ' if first else '  '}{key}: {_quote(rule[key])}")
+                first = False
+    return "\n".join(lines)
+
+
+def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
+    """Name the role a person would edit: one of theirs already bound to the identity in the right scope."""
+    cluster_bound = [
+        (binding, role) for binding, role in authorizer.bindings(identity)
+        if binding.kind == "ClusterRoleBinding" and not role.builtin and not binding.builtin
+    ]
+    if namespace is None:
+        if cluster_bound:
+            binding, role = cluster_bound[0]
+            return f"Add to ClusterRole {role.name} (bound to {identity} by ClusterRoleBinding {binding.name})"
+        return (f"Create a ClusterRole with this rule and bind it to ServiceAccount {identity} "
+                f"with a ClusterRoleBinding (a RoleBinding cannot grant it)")
+    for binding, role in authorizer.bindings(identity):
+        if binding.kind == "RoleBinding" and binding.namespace == namespace and not role.builtin:
+            return f"Add to {role.kind} {role.name} (bound in namespace {namespace} by RoleBinding {binding.name})"
+    if cluster_bound:
+        binding, role = cluster_bound[0]
+        return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}), or for least privilege "
+                f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
+    return f"Create a Role in namespace {namespace} with this rule and a RoleBinding to ServiceAccount {identity}"
+
+
+def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> str:
+    namespaces = {r.namespace if r.is_resource else None for r in requests}
+    namespace = namespaces.pop() if len(namespaces) == 1 else None
+    return f"{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}"

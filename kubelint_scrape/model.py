@@ -1,0 +1,465 @@
+"""Stage 2 — model: typed views over the loaded documents, and the indexes the analysis joins on.
+
+Views keep a reference to their YAML node so any finding can point at the exact key; nothing here decides
+whether something is right or wrong (that is analyse/checks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .load import Document, Source
+from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span, value_span
+
+RBAC_GROUP = "rbac.authorization.k8s.io"
+WORKLOAD_KINDS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
+RBAC_KINDS = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
+
+
+@dataclass
+class K8sObject:
+    path: str
+    doc: YMap
+    api_version: str
+    kind: str
+    name: str
+    namespace: str  # effective namespace ("" for cluster-scoped kinds)
+    namespace_explicit: bool
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}/{self.name}" if not self.namespace else f"{self.kind}/{self.namespace}/{self.name}"
+
+    @property
+    def labels(self) -> dict:
+        return as_map(get_path(self.doc, "metadata", "labels"))
+
+    @property
+    def annotations(self) -> dict:
+        return as_map(get_path(self.doc, "metadata", "annotations"))
+
+    @property
+    def span(self) -> Span:
+        return at(self.path, self.doc.pos)
+
+    def key_span(self, *keys: Any) -> Span:
+        """Span of the last key in `keys` (or of the deepest existing parent)."""
+        node: Any = self.doc
+        for key in keys[:-1]:
+            child = get_path(node, key)
+            if not isinstance(child, (YMap, YSeq)):
+                return key_span(self.path, node, key) if isinstance(node, YMap) else at(self.path, node.pos)
+            node = child
+        if isinstance(node, YMap):
+            return key_span(self.path, node, keys[-1])
+        if isinstance(node, YSeq) and isinstance(keys[-1], int):
+            return at(self.path, node.item_pos(keys[-1]))
+        return at(self.path, getattr(node, "pos", (1, 1)))
+
+
+# ---------------------------------------------------------------------------------------------- RBAC
+
+
+@dataclass
+class PolicyRule:
+    verbs: tuple[str, ...]
+    api_groups: tuple[str, ...]
+    resources: tuple[str, ...]
+    resource_names: tuple[str, ...]
+    non_resource_urls: tuple[str, ...]
+    index: int
+    node: YMap | None = None
+    path: str = ""
+    since: str | None = None
+
+    @classmethod
+    def from_node(cls, node: Any, index: int, path: str) -> "PolicyRule":
+        m = as_map(node)
+        return cls(
+            verbs=_strs(m.get("verbs")),
+            api_groups=_strs(m.get("apiGroups")),
+            resources=_strs(m.get("resources")),
+            resource_names=_strs(m.get("resourceNames")),
+            non_resource_urls=_strs(m.get("nonResourceURLs")),
+            index=index,
+            node=m if isinstance(node, YMap) else None,
+            path=path,
+            since=as_str(m.get("since")) or None,
+        )
+
+    def span(self, key: str | None = None) -> Span:
+        if self.node is None:
+            return Span(self.path or "<built-in>", 1, 1)
+        if key is None:
+            return at(self.path, self.node.pos)
+        return key_span(self.path, self.node, key)
+
+    def describe(self) -> str:
+        if self.non_resource_urls:
+            return f"{{verbs: [{', '.join(self.verbs)}], nonResourceURLs: [{', '.join(self.non_resource_urls)}]}}"
+        parts = [f"apiGroups: [{', '.join('""' if g == '' else g for g in self.api_groups)}]",
+                 f"resources: [{', '.join(self.resources)}]"]
+        if self.resource_names:
+            parts.append(f"resourceNames: [{', '.join(self.resource_names)}]")
+        parts.append(f"verbs: [{', '.join(self.verbs)}]")
+        return "{" + ", ".join(parts) + "}"
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(as_str(v) for v in value if v is not None)
+    if isinstance(value, str):
+        return (value,)
+    return ()
+
+
+@dataclass
+class LabelSelector:
+    match_labels: dict[str, str]
+    match_expressions: list[dict]
+
+    @classmethod
+    def from_node(cls, node: Any) -> "LabelSelector":
+        m = as_map(node)
+        labels = {as_str(k): as_str(v) for k, v in as_map(m.get("matchLabels")).items()}
+        exprs = [dict(e) for e in as_seq(m.get("matchExpressions")) if isinstance(e, dict)]
+        return cls(labels, exprs)
+
+    @property
+    def empty(self) -> bool:
+        return not self.match_labels and not self.match_expressions
+
+    def matches(self, labels: dict) -> bool:
+        for key, value in self.match_labels.items():
+            if as_str(labels.get(key), None) != value:  # type: ignore[arg-type]
+                return False
+        for expr in self.match_expressions:
+            key = as_str(expr.get("key"))
+            op = as_str(expr.get("operator"))
+            values = [as_str(v) for v in as_seq(expr.get("values"))]
+            present = key in labels
+            actual = as_str(labels.get(key)) if present else None
+            if op == "In" and (not present or actual not in values):
+                return False
+            if op == "NotIn" and present and actual in values:
+                return False
+            if op == "Exists" and not present:
+                return False
+            if op == "DoesNotExist" and present:
+                return False
+        return True
+
+
+@dataclass
+class RoleDef:
+    kind: str  # Role | ClusterRole
+    name: str
+    namespace: str  # "" for ClusterRole
+    rules: list[PolicyRule]
+    labels: dict
+    aggregation: list[LabelSelector] | None = None
+    obj: K8sObject | None = None
+
+    @property
+    def builtin(self) -> bool:
+        return self.obj is None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}/{self.name}" if self.kind == "ClusterRole" else f"Role/{self.namespace}/{self.name}"
+
+    @property
+    def span(self) -> Span | None:
+        return self.obj.span if self.obj else None
+
+
+@dataclass
+class Subject:
+    kind: str
+    name: str
+    namespace: str  # effective (SA subjects of a RoleBinding default to the binding's namespace)
+    namespace_explicit: bool
+    api_group: str
+    index: int
+    node: YMap | None
+
+    def describe(self) -> str:
+        if self.kind == "ServiceAccount":
+            return f"ServiceAccount {self.namespace or '?'}/{self.name}"
+        return f"{self.kind} {self.name}"
+
+
+@dataclass
+class BindingDef:
+    kind: str  # RoleBinding | ClusterRoleBinding
+    name: str
+    namespace: str
+    role_kind: str
+    role_name: str
+    subjects: list[Subject]
+    obj: K8sObject | None = None
+
+    @property
+    def builtin(self) -> bool:
+        return self.obj is None
+
+    @property
+    def ref(self) -> str:
+        return f"ClusterRoleBinding/{self.name}" if self.kind == "ClusterRoleBinding" else f"RoleBinding/{self.namespace}/{self.name}"
+
+    @property
+    def role_ref(self) -> str:
+        return f"ClusterRole/{self.role_name}" if self.role_kind == "ClusterRole" else f"Role/{self.namespace}/{self.role_name}"
+
+    def subject_span(self, subject: Subject) -> Span | None:
+        if self.obj is None:
+            return None
+        if subject.node is not None:
+            return at(self.obj.path, subject.node.pos)
+        return self.obj.key_span("subjects")
+
+
+@dataclass
+class ServiceAccountDef:
+    name: str
+    namespace: str
+    automount: bool | None
+    obj: K8sObject
+
+
+# ---------------------------------------------------------------------------------------------- workloads
+
+
+@dataclass
+class Container:
+    name: str
+    image: str
+    command: list[str]
+    args: list[str]
+    mounts: list[YMap]
+    node: YMap
+
+
+@dataclass
+class PodTemplate:
+    """The pod spec of a workload (or of a Pod), with the path of keys that leads to it."""
+
+    obj: K8sObject
+    spec: YMap
+    spec_keys: tuple[str, ...]
+
+    @property
+    def service_account(self) -> str:
+        return as_str(self.spec.get("serviceAccountName")) or as_str(self.spec.get("serviceAccount")) or "default"
+
+    @property
+    def service_account_explicit(self) -> bool:
+        return bool(as_str(self.spec.get("serviceAccountName")) or as_str(self.spec.get("serviceAccount")))
+
+    @property
+    def automount(self) -> bool | None:
+        value = self.spec.get("automountServiceAccountToken")
+        return value if isinstance(value, bool) else None
+
+    @property
+    def containers(self) -> list[Container]:
+        result = []
+        for key in ("initContainers", "containers"):
+            for node in as_seq(self.spec.get(key)):
+                m = as_map(node)
+                result.append(
+                    Container(
+                        name=as_str(m.get("name")),
+                        image=as_str(m.get("image")),
+                        command=[as_str(a) for a in as_seq(m.get("command"))],
+                        args=[as_str(a) for a in as_seq(m.get("args"))],
+                        mounts=[as_map(v) for v in as_seq(m.get("volumeMounts"))],
+                        node=m,
+                    )
+                )
+        return result
+
+    @property
+    def volumes(self) -> list[YMap]:
+        return [as_map(v) for v in as_seq(self.spec.get("volumes"))]
+
+    def key_span(self, *keys: Any) -> Span:
+        return self.obj.key_span(*self.spec_keys, *keys)
+
+
+POD_SPEC_PATHS = {
+    "Pod": ("spec",),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+
+
+def pod_template(obj: K8sObject) -> PodTemplate | None:
+    keys = POD_SPEC_PATHS.get(obj.kind, ("spec", "template", "spec"))
+    spec = get_path(obj.doc, *keys)
+    if not isinstance(spec, YMap):
+        return None
+    return PodTemplate(obj, spec, keys)
+
+
+# ---------------------------------------------------------------------------------------------- the workspace
+
+
+@dataclass
+class Workspace:
+    """Everything the inputs define, indexed for the joins the analysis makes (no pairwise scans)."""
+
+    default_namespace: str
+    kubernetes_version: tuple[int, int]
+    sources: list[Source] = field(default_factory=list)
+    objects: list[K8sObject] = field(default_factory=list)
+    cluster_roles: dict[str, RoleDef] = field(default_factory=dict)
+    roles: dict[tuple[str, str], RoleDef] = field(default_factory=dict)
+    bindings: list[BindingDef] = field(default_factory=list)
+    service_accounts: dict[tuple[str, str], ServiceAccountDef] = field(default_factory=dict)
+    workloads: list[PodTemplate] = field(default_factory=list)
+    by_kind: dict[str, list[K8sObject]] = field(default_factory=dict)
+    plain_configs: list[tuple[Source, Document]] = field(default_factory=list)
+    _bindings_by_subject: dict[tuple[str, str, str], list[BindingDef]] | None = None
+
+    def kind(self, kind: str) -> list[K8sObject]:
+        return self.by_kind.get(kind, [])
+
+    def find(self, kind: str, namespace: str, name: str) -> K8sObject | None:
+        for obj in self.kind(kind):
+            if obj.name == name and obj.namespace == namespace:
+                return obj
+        return None
+
+    def role_for(self, binding: BindingDef) -> RoleDef | None:
+        if binding.role_kind == "ClusterRole":
+            return self.cluster_roles.get(binding.role_name)
+        if binding.role_kind == "Role" and binding.kind == "RoleBinding":
+            return self.roles.get((binding.namespace, binding.role_name))
+        return None
+
+    def bindings_for_subject(self, kind: str, namespace: str, name: str) -> list[BindingDef]:
+        if self._bindings_by_subject is None:
+            index: dict[tuple[str, str, str], list[BindingDef]] = {}
+            for binding in self.bindings:
+                for subject in binding.subjects:
+                    key = _subject_key(subject)
+                    bucket = index.setdefault(key, [])
+                    if not bucket or bucket[-1] is not binding:
+                        bucket.append(binding)
+            self._bindings_by_subject = index
+        return self._bindings_by_subject.get((kind, namespace, name), [])
+
+    def version_at_least(self, since: str | None) -> bool:
+        if not since:
+            return True
+        try:
+            major, minor = (int(p) for p in since.split(".")[:2])
+        except ValueError:
+            return True
+        return self.kubernetes_version >= (major, minor)
+
+
+def _subject_key(subject: Subject) -> tuple[str, str, str]:
+    if subject.kind == "ServiceAccount":
+        return ("ServiceAccount", subject.namespace, subject.name)
+    return (subject.kind, "", subject.name)
+
+
+CLUSTER_SCOPED_KINDS = {
+    "Namespace", "Node", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass",
+    "CustomResourceDefinition", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+    "PriorityClass", "IngressClass", "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment",
+    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "CertificateSigningRequest",
+    "ClusterNodeMonitoring", "ClusterPodMonitoring", "ClusterRules", "GlobalRules", "PodSecurityPolicy",
+}
+
+
+def k8s_object(path: str, doc: Any, default_namespace: str) -> K8sObject | None:
+    if not isinstance(doc, YMap):
+        return None
+    kind = doc.get("kind")
+    if not isinstance(kind, str) or not kind:
+        return None
+    metadata = as_map(doc.get("metadata"))
+    namespace_value = as_str(metadata.get("namespace"))
+    cluster_scoped = kind in CLUSTER_SCOPED_KINDS
+    return K8sObject(
+        path=path,
+        doc=doc,
+        api_version=as_str(doc.get("apiVersion")),
+        kind=kind,
+        name=as_str(metadata.get("name")) or as_str(metadata.get("generateName")),
+        namespace="" if cluster_scoped else (namespace_value or default_namespace),
+        namespace_explicit=bool(namespace_value),
+    )
+
+
+def iter_documents(source: Source) -> Iterator[tuple[Document, Any]]:
+    """Documents, with `kind: List` / `*List` wrappers unwrapped into their items."""
+    for document in source.documents:
+        root = document.root
+        if isinstance(root, YMap) and isinstance(root.get("kind"), str) and root["kind"].endswith("List") and isinstance(root.get("items"), list):
+            for item in root["items"]:
+                yield document, item
+        else:
+            yield document, root
+
+
+def is_prometheus_config(doc: Any) -> bool:
+    return isinstance(doc, YMap) and "kind" not in doc and ("scrape_configs" in doc or "global" in doc)
+
+
+def role_from_object(obj: K8sObject) -> RoleDef:
+    rules = [PolicyRule.from_node(node, i, obj.path) for i, node in enumerate(as_seq(obj.doc.get("rules")))]
+    aggregation = None
+    if obj.kind == "ClusterRole" and isinstance(obj.doc.get("aggregationRule"), YMap):
+        aggregation = [LabelSelector.from_node(s) for s in as_seq(obj.doc["aggregationRule"].get("clusterRoleSelectors"))]
+    return RoleDef(obj.kind, obj.name, obj.namespace if obj.kind == "Role" else "", rules, dict(obj.labels), aggregation, obj)
+
+
+def binding_from_object(obj: K8sObject) -> BindingDef:
+    role_ref = as_map(obj.doc.get("roleRef"))
+    subjects = []
+    for index, node in enumerate(as_seq(obj.doc.get("subjects"))):
+        m = as_map(node)
+        kind = as_str(m.get("kind"))
+        ns_value = as_str(m.get("namespace"))
+        namespace = ns_value
+        if kind == "ServiceAccount" and not ns_value and obj.kind == "RoleBinding":
+            namespace = obj.namespace  # FACTS §8: SA subject namespace defaults to the RoleBinding's
+        subjects.append(
+            Subject(kind, as_str(m.get("name")), namespace, bool(ns_value), as_str(m.get("apiGroup")), index,
+                    m if isinstance(node, YMap) else None)
+        )
+    return BindingDef(
+        obj.kind, obj.name, obj.namespace if obj.kind == "RoleBinding" else "",
+        as_str(role_ref.get("kind")), as_str(role_ref.get("name")), subjects, obj,
+    )
+
+
+def load_builtin_rbac(workspace: Workspace, data: dict) -> None:
+    """Built-in ClusterRoles/Bindings (rules/builtin/cluster-roles.yaml); objects in the inputs replace them."""
+    for entry in data.get("cluster_roles", []):
+        if not workspace.version_at_least(entry.get("since")):
+            continue
+        rules = [PolicyRule.from_node(r, i, "") for i, r in enumerate(entry.get("rules") or [])]
+        rules = [r for r in rules if workspace.version_at_least(r.since)]
+        aggregation = None
+        if entry.get("aggregationRule"):
+            aggregation = [LabelSelector.from_node(s) for s in entry["aggregationRule"].get("clusterRoleSelectors", [])]
+        workspace.cluster_roles.setdefault(
+            entry["name"], RoleDef("ClusterRole", entry["name"], "", rules, dict(entry.get("labels") or {}), aggregation)
+        )
+    for entry in data.get("cluster_role_bindings", []):
+        if not workspace.version_at_least(entry.get("since")):
+            continue
+        subjects = [
+            Subject(s.get("kind", ""), s.get("name", ""), s.get("namespace", ""), bool(s.get("namespace")), s.get("apiGroup", ""), i, None)
+            for i, s in enumerate(entry.get("subjects") or [])
+        ]
+        workspace.bindings.append(BindingDef("ClusterRoleBinding", entry["name"], "", "ClusterRole", entry["roleRef"], subjects))
+
+
+def value_at(path: str, mapping: Any, key: str) -> Span:
+    return value_span(path, mapping, key)

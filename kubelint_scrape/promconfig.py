@@ -1,0 +1,197 @@
+"""Prometheus configuration views: a config (plain file or embedded) and its scrape jobs.
+
+A ScrapeJob is the common currency: a plain `scrape_configs` entry, a ConfigMap-embedded one and (later) one
+derived from a Prometheus Operator monitor all become the same type, so every rule applies to all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import K8sObject
+from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
+
+SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+SA_TOKEN = SA_DIR + "/token"
+SA_CA = SA_DIR + "/ca.crt"
+
+
+@dataclass
+class SDConfig:
+    role: str
+    namespaces: list[str] | None  # None = all namespaces (cluster-wide list/watch)
+    own_namespace: bool
+    api_server: str
+    kubeconfig_file: str
+    attach_node: bool
+    attach_namespace: bool
+    attach_deployment: bool
+    attach_cronjob: bool
+    node: YMap
+    path: str
+
+    @property
+    def off_identity(self) -> bool:
+        """Discovery uses other credentials than the pod's ServiceAccount (FACTS §4 Discovery identity)."""
+        return bool(self.api_server or self.kubeconfig_file)
+
+    @property
+    def role_span(self) -> Span:
+        return value_span(self.path, self.node, "role") if "role" in self.node else at(self.path, self.node.pos)
+
+    def span(self, key: str) -> Span:
+        return key_span(self.path, self.node, key) if key in self.node else self.role_span
+
+
+@dataclass
+class Credentials:
+    """What a job sends to its targets (FACTS §4 Credential handling)."""
+
+    kind: str  # sa-token | token-file | inline-token | basic | oauth2 | client-cert | none
+    file: str
+    span: Span
+
+    @property
+    def authenticates(self) -> bool:
+        return self.kind != "none"
+
+    def describe(self) -> str:
+        return {
+            "sa-token": "the ServiceAccount token",
+            "token-file": f"the token in {self.file}",
+            "inline-token": "an inline bearer token",
+            "basic": "basic auth",
+            "oauth2": "an OAuth2 token",
+            "client-cert": "a TLS client certificate",
+            "none": "no credentials",
+        }[self.kind]
+
+
+@dataclass
+class ScrapeJob:
+    name: str
+    node: YMap
+    path: str
+    config: "PromConfig"
+    scheme: str
+    metrics_path: str
+    credentials: Credentials
+    tls: YMap
+    sd_configs: list[SDConfig] = field(default_factory=list)
+    static_targets: list[tuple[str, dict[str, str], Span]] = field(default_factory=list)
+    relabel_nodes: list[YMap] = field(default_factory=list)
+    other_sd: list[str] = field(default_factory=list)
+    source_kind: str = "config"
+
+    @property
+    def span(self) -> Span:
+        """Where findings about the whole job sit: its job_name value."""
+        return value_span(self.path, self.node, "job_name") if "job_name" in self.node else at(self.path, self.node.pos)
+
+    def key_span(self, key: str) -> Span:
+        return key_span(self.path, self.node, key) if key in self.node else self.span
+
+    @property
+    def label(self) -> str:
+        return f'job "{self.name}"'
+
+
+@dataclass
+class PromConfig:
+    path: str
+    root: YMap
+    origin: str  # config | configmap | secret
+    holder: K8sObject | None = None  # the ConfigMap/Secret it is embedded in
+    key: str = ""  # data key inside the holder
+    jobs: list[ScrapeJob] = field(default_factory=list)
+
+    @property
+    def describe(self) -> str:
+        if self.holder is not None:
+            return f"{self.holder.kind} {self.holder.namespace}/{self.holder.name} key {self.key}"
+        return self.path
+
+
+def _credentials(path: str, job: YMap) -> Credentials:
+    auth = job.get("authorization")
+    if isinstance(auth, YMap):
+        file = as_str(auth.get("credentials_file"))
+        if file:
+            kind = "sa-token" if file == SA_TOKEN else "token-file"
+            return Credentials(kind, file, value_span(path, auth, "credentials_file"))
+        if auth.get("credentials") is not None:
+            return Credentials("inline-token", "", key_span(path, auth, "credentials"))
+    if "bearer_token_file" in job:
+        file = as_str(job.get("bearer_token_file"))
+        return Credentials("sa-token" if file == SA_TOKEN else "token-file", file, value_span(path, job, "bearer_token_file"))
+    if job.get("bearer_token") is not None:
+        return Credentials("inline-token", "", key_span(path, job, "bearer_token"))
+    if isinstance(job.get("basic_auth"), YMap):
+        return Credentials("basic", "", key_span(path, job, "basic_auth"))
+    if isinstance(job.get("oauth2"), YMap):
+        return Credentials("oauth2", "", key_span(path, job, "oauth2"))
+    tls = as_map(job.get("tls_config"))
+    if tls.get("cert_file") or tls.get("cert"):
+        return Credentials("client-cert", as_str(tls.get("cert_file")), key_span(path, tls, "cert_file" if "cert_file" in tls else "cert"))
+    return Credentials("none", "", value_span(path, job, "job_name"))
+
+
+def _sd_config(path: str, node: YMap) -> SDConfig:
+    namespaces = as_map(node.get("namespaces"))
+    names = [as_str(n) for n in as_seq(namespaces.get("names")) if as_str(n)]
+    own = namespaces.get("own_namespace") is True
+    attach = as_map(node.get("attach_metadata"))
+    return SDConfig(
+        role=as_str(node.get("role")).lower(),
+        namespaces=names if (names or own) else None,
+        own_namespace=own,
+        api_server=as_str(node.get("api_server")),
+        kubeconfig_file=as_str(node.get("kubeconfig_file")),
+        attach_node=attach.get("node") is True,
+        attach_namespace=attach.get("namespace") is True,
+        attach_deployment=attach.get("deployment") is True,
+        attach_cronjob=attach.get("cronjob") is True,
+        node=node,
+        path=path,
+    )
+
+
+def build_config(path: str, root: YMap, origin: str, holder: K8sObject | None = None, key: str = "") -> PromConfig:
+    config = PromConfig(path, root, origin, holder, key)
+    global_ = as_map(root.get("global"))
+    del global_  # global holds no credentials; scrape defaults (interval) matter to validation only
+    for node in as_seq(root.get("scrape_configs")):
+        if not isinstance(node, YMap):
+            continue
+        config.jobs.append(build_job(path, node, config, "configmap" if holder is not None else "config"))
+    return config
+
+
+def build_job(path: str, node: YMap, config: PromConfig, source_kind: str) -> ScrapeJob:
+    job = ScrapeJob(
+        name=as_str(node.get("job_name")) or "<unnamed>",
+        node=node,
+        path=path,
+        config=config,
+        scheme=as_str(node.get("scheme")) or "http",
+        metrics_path=as_str(node.get("metrics_path")) or "/metrics",
+        credentials=_credentials(path, node),
+        tls=as_map(node.get("tls_config")),
+        source_kind=source_kind,
+    )
+    for key, value in node.items():
+        if not (isinstance(key, str) and key.endswith("_sd_configs")):
+            continue
+        if key == "kubernetes_sd_configs":
+            job.sd_configs.extend(_sd_config(path, sd) for sd in as_seq(value) if isinstance(sd, YMap))
+        elif key != "static_configs":
+            job.other_sd.append(key)
+    for static in as_seq(node.get("static_configs")):
+        static_map = as_map(static)
+        labels = {as_str(k): as_str(v) for k, v in as_map(static_map.get("labels")).items()}
+        targets = as_seq(static_map.get("targets"))
+        for index, target in enumerate(targets):
+            job.static_targets.append((as_str(target), labels, at(path, targets.item_pos(index))))
+    job.relabel_nodes = [r for r in as_seq(node.get("relabel_configs")) if isinstance(r, YMap)]
+    return job

@@ -1,0 +1,223 @@
+"""The authorizer: what a ServiceAccount may do, with exact Kubernetes RBAC semantics (FACTS §8).
+
+Pure functions over the Workspace. Mirrors k/k `pkg/apis/rbac/v1/evaluation_helpers.go` (rule matching),
+`plugin/pkg/auth/authorizer/rbac/rbac.go` (additive evaluation) and `pkg/registry/rbac/validation/rule.go`
+(`appliesToUser`, RoleBinding scope). Every decision says which binding → role → rule granted it, and which
+rules nearly did (out of scope, restricted by name, or a neighbouring resource), for actionable findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import BindingDef, PolicyRule, RoleDef, Subject, Workspace
+
+
+@dataclass(frozen=True)
+class Identity:
+    namespace: str
+    name: str
+
+    @property
+    def user(self) -> str:
+        return f"system:serviceaccount:{self.namespace}:{self.name}"
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        # The groups every ServiceAccount token carries (kubernetes.io authentication docs).
+        return ("system:serviceaccounts", f"system:serviceaccounts:{self.namespace}", "system:authenticated")
+
+    def __str__(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Identity":
+        namespace, _, name = text.partition("/")
+        if not namespace or not name or "/" in name:
+            raise ValueError(f"identity must be NAMESPACE/SERVICEACCOUNT, got {text!r}")
+        return cls(namespace, name)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request the identity must be allowed. namespace None = cluster-scoped or all namespaces."""
+
+    verb: str
+    api_group: str = ""
+    resource: str = ""
+    subresource: str = ""
+    namespace: str | None = None
+    name: str | None = None  # None: every name (a list, or "every node")
+    url: str = ""
+
+    @property
+    def is_resource(self) -> bool:
+        return not self.url
+
+    @property
+    def resource_path(self) -> str:
+        return f"{self.resource}/{self.subresource}" if self.subresource else self.resource
+
+    def describe(self) -> str:
+        if self.url:
+            return f"{self.verb} {self.url}"
+        group = f"{self.api_group}/" if self.api_group else ""
+        where = f" in namespace {self.namespace}" if self.namespace else ""
+        return f"{self.verb} {group}{self.resource_path}{where}"
+
+
+@dataclass(frozen=True)
+class Grant:
+    binding: BindingDef
+    role: RoleDef
+    rule: PolicyRule
+
+    def describe(self) -> str:
+        return f"{self.binding.ref} -> {self.role.ref}"
+
+
+@dataclass
+class Decision:
+    request: Request
+    allowed: bool
+    grants: list[Grant] = field(default_factory=list)
+    out_of_scope: list[Grant] = field(default_factory=list)  # would allow, but the RoleBinding cannot apply here
+    name_restricted: list[Grant] = field(default_factory=list)  # would allow, but resourceNames limits it
+    near: list[Grant] = field(default_factory=list)  # same resource or URL family, other verbs/subresource
+
+
+# ---------------------------------------------------------------------------------------------- matching
+
+
+def verb_matches(rule: PolicyRule, verb: str) -> bool:
+    return "*" in rule.verbs or verb in rule.verbs
+
+
+def api_group_matches(rule: PolicyRule, group: str) -> bool:
+    return "*" in rule.api_groups or group in rule.api_groups
+
+
+def resource_matches(rule: PolicyRule, resource: str, subresource: str) -> bool:
+    combined = f"{resource}/{subresource}" if subresource else resource
+    for candidate in rule.resources:
+        if candidate == "*" or candidate == combined:
+            return True
+        # `*/sub` matches any resource's subresource; `nodes/*` is NOT a wildcard (EH ResourceMatches).
+        if subresource and candidate.startswith("*/") and candidate[2:] == subresource:
+            return True
+    return False
+
+
+def resource_name_matches(rule: PolicyRule, name: str | None) -> bool:
+    if not rule.resource_names:
+        return True
+    return name is not None and name in rule.resource_names
+
+
+def non_resource_url_matches(rule: PolicyRule, url: str) -> bool:
+    for candidate in rule.non_resource_urls:
+        if candidate == "*" or candidate == url:
+            return True
+        if candidate.endswith("*") and url.startswith(candidate[:-1]):
+            return True
+    return False
+
+
+def rule_allows(rule: PolicyRule, request: Request, ignore_names: bool = False) -> bool:
+    if not verb_matches(rule, request.verb):
+        return False
+    if not request.is_resource:
+        return non_resource_url_matches(rule, request.url)
+    return (
+        api_group_matches(rule, request.api_group)
+        and resource_matches(rule, request.resource, request.subresource)
+        and (ignore_names or resource_name_matches(rule, request.name))
+    )
+
+
+def _near(rule: PolicyRule, request: Request) -> bool:
+    """Rules a person would look at when asking "why is this denied?"."""
+    if not request.is_resource:
+        base = request.url.rstrip("/").split("/")[1:2]
+        return any(u.strip("/").split("/")[:1] == base or u.startswith(request.url) for u in rule.non_resource_urls)
+    if not api_group_matches(rule, request.api_group):
+        return False
+    return any(r.split("/")[0] == request.resource for r in rule.resources)
+
+
+# ---------------------------------------------------------------------------------------------- evaluation
+
+
+def subject_applies(subject: Subject, identity: Identity) -> bool:
+    if subject.kind == "ServiceAccount":
+        return subject.namespace == identity.namespace and subject.name == identity.name
+    if subject.kind == "User":
+        return subject.name == identity.user
+    if subject.kind == "Group":
+        return subject.name in identity.groups
+    return False
+
+
+class Authorizer:
+    """Answers requests for identities of one Workspace; caches bindings per identity and aggregated roles."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._bindings: dict[Identity, list[tuple[BindingDef, RoleDef]]] = {}
+        self._rules: dict[str, list[PolicyRule]] = {}
+
+    def bindings(self, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
+        """Every binding whose subjects include the identity (as SA, User or one of its groups), with its role."""
+        if identity not in self._bindings:
+            ws = self.workspace
+            seen: set[int] = set()
+            result = []
+            keys = [("ServiceAccount", identity.namespace, identity.name), ("User", "", identity.user)]
+            keys += [("Group", "", group) for group in identity.groups]
+            for key in keys:
+                for binding in ws.bindings_for_subject(*key):
+                    if id(binding) in seen:
+                        continue
+                    seen.add(id(binding))
+                    role = ws.role_for(binding)
+                    if role is not None:
+                        result.append((binding, role))
+            self._bindings[identity] = result
+        return self._bindings[identity]
+
+    def effective_rules(self, role: RoleDef) -> list[PolicyRule]:
+        """A role's rules; an aggregated ClusterRole's are filled from the ClusterRoles its selectors match."""
+        if role.aggregation is None:
+            return role.rules
+        if role.name in self._rules:
+            return self._rules[role.name]
+        self._rules[role.name] = list(role.rules)  # cycle guard while resolving
+        rules = list(role.rules)
+        for other in self.workspace.cluster_roles.values():
+            if other is role:
+                continue
+            if any(not sel.empty and sel.matches(other.labels) for sel in role.aggregation):
+                rules.extend(self.effective_rules(other))
+        self._rules[role.name] = rules
+        return rules
+
+    def authorize(self, identity: Identity, request: Request) -> Decision:
+        decision = Decision(request, False)
+        for binding, role in self.bindings(identity):
+            # A RoleBinding grants only namespaced resource requests in its own namespace (FACTS §8 Scope).
+            applies = binding.kind == "ClusterRoleBinding" or (
+                request.is_resource and request.namespace is not None and request.namespace == binding.namespace
+            )
+            for rule in self.effective_rules(role):
+                grant = Grant(binding, role, rule)
+                if rule_allows(rule, request):
+                    (decision.grants if applies else decision.out_of_scope).append(grant)
+                elif rule.resource_names and rule_allows(rule, request, ignore_names=True):
+                    decision.name_restricted.append(grant)
+                elif _near(rule, request):
+                    decision.near.append(grant)
+        decision.allowed = bool(decision.grants)
+        return decision
+
+    def all_grants(self, identity: Identity) -> list[Grant]:
+        return [Grant(b, r, rule) for b, r in self.bindings(identity) for rule in self.effective_rules(r)]

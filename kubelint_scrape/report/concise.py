@@ -1,0 +1,13 @@
+"""One line per finding: `path:line:col: KSnnn [severity] message` (editors, grep)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def line(finding: Any) -> str:
+    return f"{finding.span}: {finding.rule} [{finding.severity}] {finding.message}"
+
+
+def render(result: Any, **_: Any) -> str:
+    return "".join(line(f) + "\n" for f in result.findings)

@@ -1,0 +1,83 @@
+"""The machine report (schemas/report.schema.json in shared/): files, jobs (the analysis), findings, summary."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+
+
+def finding_json(finding: Any) -> dict:
+    data: dict[str, Any] = {
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity,
+        "path": finding.span.path,
+        "line": finding.span.line,
+        "column": finding.span.column,
+        "message": finding.message,
+    }
+    if finding.fix:
+        data["fix"] = finding.fix
+    if finding.object:
+        data["object"] = finding.object
+    if finding.related:
+        data["related"] = [
+            {"path": r.span.path, "line": r.span.line, "column": r.span.column, "message": r.message} for r in finding.related
+        ]
+    if finding.data:
+        data["data"] = finding.data
+    return data
+
+
+def requirement_json(need: Any) -> dict:
+    request = need.request
+    data: dict[str, Any] = {"verb": request.verb}
+    if request.url:
+        data["non_resource_url"] = request.url
+    else:
+        data["api_group"] = request.api_group
+        data["resource"] = request.resource
+        if request.subresource:
+            data["subresource"] = request.subresource
+        data["namespace"] = request.namespace
+    data["why"] = need.why + (f" (or {', '.join(a.describe() for a in need.alternatives)})" if need.alternatives else "")
+    data["satisfied"] = need.satisfied
+    granting = need.granting
+    data["granted_by"] = sorted({g.describe() for g in granting.grants}) if granting else []
+    if need.unchecked:
+        data["unchecked"] = need.unchecked
+    data["line"] = need.span.line
+    return data
+
+
+def job_json(analysis: Any) -> dict:
+    job = analysis.job
+    return {
+        "name": job.name,
+        "path": job.path,
+        "line": job.span.line,
+        "source": job.source_kind,
+        "identity": str(analysis.identity) if analysis.identity else None,
+        "identity_reason": analysis.resolution.reason,
+        "targets": analysis.target_classes,
+        "requirements": [requirement_json(n) for n in analysis.needs],
+    }
+
+
+def report(result: Any) -> dict:
+    counts = result.counts()
+    return {
+        "version": 1,
+        "tool": {"name": "kubelint-scrape", "version": __version__},
+        "assumptions": result.analysis.assumptions.as_json(),
+        "files": [{"path": s.path, "status": s.status, "documents": len(s.documents)} for s in result.sources],
+        "jobs": [job_json(j) for j in result.analysis.jobs],
+        "findings": [finding_json(f) for f in result.findings],
+        "summary": {**counts, "files": len(result.sources)},
+    }
+
+
+def render(result: Any, **_: Any) -> str:
+    return json.dumps(report(result), indent=2, sort_keys=False) + "\n"

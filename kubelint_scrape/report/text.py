@@ -1,0 +1,59 @@
+"""Human output: the concise line, the source line with a caret, related locations and the fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .concise import line
+
+_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_DIM, _RESET = "\033[2m", "\033[0m"
+
+
+def render(result: Any, color: bool = False, show_assumptions: bool = False, quiet: bool = False, **_: Any) -> str:
+    sources = {s.path: s for s in result.sources}
+    out: list[str] = []
+    if show_assumptions:
+        out.append(_assumptions(result))
+    for finding in result.findings:
+        head = line(finding)
+        if color:
+            head = head.replace(f"[{finding.severity}]", f"{_COLOURS[finding.severity]}[{finding.severity}]{_RESET}", 1)
+        out.append(head)
+        if quiet:
+            continue
+        source = sources.get(finding.span.path)
+        text = source.line(finding.span.line) if source is not None else ""
+        if text.strip():
+            gutter = f"{finding.span.line:>5} | "
+            out.append(f"{gutter}{text.rstrip()}")
+            out.append(" " * (len(gutter) + finding.span.column - 1) + "^")
+        for related in finding.related:
+            out.append(f"  = related: {related.span}: {related.message}")
+        if finding.fix:
+            fix_lines = finding.fix.splitlines()
+            out.append(f"  = fix: {fix_lines[0]}")
+            out.extend(f"    {fix_line}" for fix_line in fix_lines[1:])
+        out.append("")
+    counts = result.counts()
+    files = len(result.sources)
+    if result.findings:
+        summary = (f"Found {len(result.findings)} finding(s) in {files} file(s): {counts['error']} error(s), "
+                   f"{counts['warning']} warning(s), {counts['info']} info.")
+    else:
+        summary = f"All checks passed ({files} file(s), {len(result.analysis.jobs)} scrape job(s))."
+    out.append(f"{_DIM}{summary}{_RESET}" if color else summary)
+    return "\n".join(out) + "\n"
+
+
+def _assumptions(result: Any) -> str:
+    a = result.analysis.assumptions
+    lines = ["Assumptions (change with --kubernetes-version, --kubelet-authn, --kubelet-authz, --kubelet-serving-cert, --default-namespace):"]
+    for key, value in a.as_json().items():
+        lines.append(f"  {key.replace('_', '-')}: {value}")
+    if result.analysis.jobs:
+        lines.append("Scrape jobs:")
+        for job in result.analysis.jobs:
+            identity = job.identity or "unresolved"
+            lines.append(f"  {job.job.span}: {job.job.label} as {identity} ({job.resolution.reason}); targets: {', '.join(job.target_classes) or 'none'}")
+    return "\n".join(lines) + "\n"

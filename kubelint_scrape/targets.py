@@ -1,0 +1,302 @@
+"""Representative discovered targets per kubernetes_sd role, and the classification of relabelled targets.
+
+The targets carry the same `__meta_kubernetes_*` labels Prometheus' discoverers set (prometheus
+discovery/kubernetes/{node,endpoints,endpointslice,pod,service,ingress}.go), built from the small
+representative cluster in rules/knowledge/cluster.yaml. A job's relabel_configs are run on them; what
+survives, and where it points, says what the job scrapes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .resources import knowledge
+
+_INVALID = re.compile(r"[^a-zA-Z0-9_]")
+
+
+def sanitize(name: str) -> str:
+    return _INVALID.sub("_", name)
+
+
+def _meta(prefix: str, mapping: dict | None, kind: str) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for key, value in (mapping or {}).items():
+        name = sanitize(str(key))
+        labels[f"{prefix}_{kind}_{name}"] = "" if value is None else str(value)
+        labels[f"{prefix}_{kind}present_{name}"] = "true"
+    return labels
+
+
+def _node_labels(node: dict) -> dict[str, str]:
+    return {
+        "__meta_kubernetes_node_name": node["name"],
+        **_meta("__meta_kubernetes_node", node.get("labels"), "label"),
+        **_meta("__meta_kubernetes_node", node.get("annotations"), "annotation"),
+        "__meta_kubernetes_node_address_InternalIP": node["ip"],
+        "__meta_kubernetes_node_address_Hostname": node["name"],
+    }
+
+
+def _service_labels(svc: dict) -> dict[str, str]:
+    return {
+        "__meta_kubernetes_namespace": svc["namespace"],
+        "__meta_kubernetes_service_name": svc["name"],
+        **_meta("__meta_kubernetes_service", svc.get("labels"), "label"),
+        **_meta("__meta_kubernetes_service", svc.get("annotations"), "annotation"),
+    }
+
+
+def _pod_labels(namespace: str, pod: dict, port: dict | None) -> dict[str, str]:
+    labels = {
+        "__meta_kubernetes_namespace": namespace,
+        "__meta_kubernetes_pod_name": pod["name"],
+        "__meta_kubernetes_pod_ip": pod["ip"],
+        "__meta_kubernetes_pod_node_name": pod.get("node", ""),
+        "__meta_kubernetes_pod_host_ip": pod.get("host_ip", pod["ip"]),
+        "__meta_kubernetes_pod_ready": "true",
+        "__meta_kubernetes_pod_phase": "Running",
+        "__meta_kubernetes_pod_container_name": pod.get("container", pod["name"].split("-")[0]),
+        "__meta_kubernetes_pod_container_init": "false",
+        **_meta("__meta_kubernetes_pod", pod.get("labels"), "label"),
+        **_meta("__meta_kubernetes_pod", pod.get("annotations"), "annotation"),
+    }
+    if port is not None:
+        labels["__meta_kubernetes_pod_container_port_name"] = port.get("name", "")
+        labels["__meta_kubernetes_pod_container_port_number"] = str(port["port"])
+        labels["__meta_kubernetes_pod_container_port_protocol"] = port.get("protocol", "TCP")
+    return labels
+
+
+@dataclass(frozen=True)
+class Target:
+    namespace: str  # "" for nodes
+    labels: tuple[tuple[str, str], ...]
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.labels)
+
+
+def _target(namespace: str, labels: dict[str, str]) -> Target:
+    return Target(namespace, tuple(sorted(labels.items())))
+
+
+def _endpoint_pod(svc: dict, endpoint: dict) -> dict | None:
+    if not endpoint.get("pod"):
+        return None
+    return {
+        "name": endpoint["pod"], "ip": endpoint["ip"], "node": endpoint.get("node", ""),
+        "labels": endpoint.get("pod_labels") or svc.get("labels"), "annotations": endpoint.get("pod_annotations"),
+    }
+
+
+def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
+    result = []
+    for port in svc.get("ports", []):
+        target_port = port.get("target_port", port["port"])
+        for endpoint in svc.get("endpoints", []):
+            labels = {"__address__": f"{endpoint['ip']}:{target_port}", **_service_labels(svc)}
+            pod = _endpoint_pod(svc, endpoint)
+            if slice_role:
+                labels.update({
+                    "__meta_kubernetes_endpointslice_name": f"{svc['name']}-abcde",
+                    **_meta("__meta_kubernetes_endpointslice", {**(svc.get("labels") or {}), "kubernetes.io/service-name": svc["name"]}, "label"),
+                    "__meta_kubernetes_endpointslice_address_type": "IPv4",
+                    "__meta_kubernetes_endpointslice_port_name": port.get("name", ""),
+                    "__meta_kubernetes_endpointslice_port": str(target_port),
+                    "__meta_kubernetes_endpointslice_port_protocol": port.get("protocol", "TCP"),
+                    "__meta_kubernetes_endpointslice_endpoint_conditions_ready": "true",
+                    "__meta_kubernetes_endpointslice_endpoint_node_name": endpoint.get("node", ""),
+                })
+                prefix = "__meta_kubernetes_endpointslice"
+            else:
+                labels.update({
+                    "__meta_kubernetes_endpoints_name": svc["name"],
+                    **_meta("__meta_kubernetes_endpoints", svc.get("labels"), "label"),
+                    "__meta_kubernetes_endpoint_port_name": port.get("name", ""),
+                    "__meta_kubernetes_endpoint_port_protocol": port.get("protocol", "TCP"),
+                    "__meta_kubernetes_endpoint_ready": "true",
+                    "__meta_kubernetes_endpoint_node_name": endpoint.get("node", ""),
+                })
+                prefix = "__meta_kubernetes_endpoint"
+            kind = endpoint.get("target_kind") or ("Pod" if pod else "")
+            if kind:
+                labels[f"{prefix}_address_target_kind"] = kind
+                labels[f"{prefix}_address_target_name"] = endpoint.get("target_name") or endpoint.get("pod", "")
+            if pod:
+                labels.update(_pod_labels(svc["namespace"], pod, {"name": port.get("name", ""), "port": target_port}))
+            result.append(_target(svc["namespace"], labels))
+    return result
+
+
+def _service_targets(svc: dict) -> list[Target]:
+    result = []
+    for port in svc.get("ports", []):
+        labels = {
+            "__address__": f"{svc['name']}.{svc['namespace']}.svc:{port['port']}",
+            **_service_labels(svc),
+            "__meta_kubernetes_service_port_name": port.get("name", ""),
+            "__meta_kubernetes_service_port_number": str(port["port"]),
+            "__meta_kubernetes_service_port_protocol": port.get("protocol", "TCP"),
+            "__meta_kubernetes_service_type": "ClusterIP",
+            "__meta_kubernetes_service_cluster_ip": "10.96.0.20",
+        }
+        result.append(_target(svc["namespace"], labels))
+    return result
+
+
+def _pods(cluster: dict) -> list[tuple[str, dict, list[dict]]]:
+    pods = []
+    for svc in cluster["services"]:
+        for endpoint in svc.get("endpoints", []):
+            pod = _endpoint_pod(svc, endpoint)
+            if pod:
+                ports = [{"name": p.get("name", ""), "port": p.get("target_port", p["port"]), "protocol": p.get("protocol", "TCP")}
+                         for p in svc.get("ports", [])]
+                pods.append((svc["namespace"], pod, ports))
+    for pod in cluster.get("pods", []):
+        pods.append((pod["namespace"], pod, pod.get("ports", [])))
+    return pods
+
+
+@functools.lru_cache(maxsize=None)
+def _role_targets(role: str) -> tuple[tuple[Target, ...], tuple[Target, ...]]:
+    """(specific targets, generic targets that may be cloned into other namespaces) for an SD role."""
+    cluster = knowledge("cluster")
+    specific: list[Target] = []
+    generic: list[Target] = []
+    if role == "node":
+        for node in cluster["nodes"]:
+            specific.append(_target("", {"__address__": f"{node['ip']}:10250", "instance": node["name"], **_node_labels(node)}))
+        return tuple(specific), ()
+    if role == "ingress":
+        labels = {
+            "__address__": "example.com", "__meta_kubernetes_namespace": "app",
+            "__meta_kubernetes_ingress_name": "example", "__meta_kubernetes_ingress_scheme": "http",
+            "__meta_kubernetes_ingress_host": "example.com", "__meta_kubernetes_ingress_path": "/",
+            "__meta_kubernetes_ingress_class_name": "nginx",
+        }
+        return (), (_target("app", labels),)
+    if role == "pod":
+        for namespace, pod, ports in _pods(cluster):
+            bucket = generic if any(s.get("generic") and s["namespace"] == namespace for s in cluster["services"]) else specific
+            for port in ports or [None]:
+                labels = _pod_labels(namespace, pod, port)
+                labels["__address__"] = f"{pod['ip']}:{port['port']}" if port else pod["ip"]
+                bucket.append(_target(namespace, labels))
+        return tuple(specific), tuple(generic)
+    for svc in cluster["services"]:
+        if role == "service":
+            targets = _service_targets(svc)
+        elif role in ("endpoints", "endpointslice"):
+            targets = _service_endpoint_targets(svc, role == "endpointslice")
+        else:
+            return (), ()
+        (generic if svc.get("generic") else specific).extend(targets)
+    return tuple(specific), tuple(generic)
+
+
+def _move(target: Target, namespace: str) -> Target:
+    labels = target.as_dict()
+    for key, value in list(labels.items()):
+        if key == "__meta_kubernetes_namespace":
+            labels[key] = namespace
+        elif key == "__address__" and value.endswith(f".{target.namespace}.svc:{value.rsplit(':', 1)[-1]}"):
+            labels[key] = value.replace(f".{target.namespace}.svc", f".{namespace}.svc")
+    return _target(namespace, labels)
+
+
+def representative_targets(role: str, namespaces: list[str] | None) -> list[dict[str, str]]:
+    """Targets an SD config of `role` would discover; namespaces None = all namespaces."""
+    specific, generic = _role_targets(role)
+    if namespaces is None:
+        return [t.as_dict() for t in specific + generic]
+    chosen = [t for t in specific if t.namespace in namespaces or t.namespace == ""]
+    for namespace in namespaces:
+        chosen.extend(_move(t, namespace) for t in generic)
+    return [t.as_dict() for t in chosen]
+
+
+# ---------------------------------------------------------------------------------------------- classification
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a relabelled target points."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    klass: str  # kubelet | kubelet-readonly | apiserver-proxy | apiserver | control-plane | workload
+    proxy_resource: str = ""  # nodes | services | pods (apiserver-proxy)
+    proxy_namespace: str = ""
+    legacy_proxy: bool = False
+
+
+_NODE_PROXY = re.compile(r"^/api/v1/nodes/([^/]+)/proxy(/.*)?$")
+_NS_PROXY = re.compile(r"^/api/v1/namespaces/([^/]+)/(services|pods)/([^/]+)/proxy(/.*)?$")
+_LEGACY_PROXY = re.compile(r"^/api/v1/proxy/(nodes|namespaces)/")
+
+
+def split_address(address: str, scheme: str) -> tuple[str, int]:
+    host, port = address, 0
+    if address.startswith("["):  # [v6]:port
+        end = address.find("]")
+        host = address[1:end]
+        rest = address[end + 1:]
+        port = int(rest[1:]) if rest.startswith(":") and rest[1:].isdigit() else 0
+    elif address.count(":") == 1:
+        host, _, port_text = address.partition(":")
+        port = int(port_text) if port_text.isdigit() else 0
+    if not port:
+        port = 443 if scheme == "https" else 80
+    return host, port
+
+
+def classify(labels: dict[str, str]) -> Endpoint:
+    ports = knowledge("ports")
+    scheme = labels.get("__scheme__", "http") or "http"
+    host, port = split_address(labels.get("__address__", ""), scheme)
+    path = labels.get("__metrics_path__", "/metrics") or "/metrics"
+    apiserver = host in ports["apiserver_hosts"] or port == 6443
+    if apiserver:
+        match = _NODE_PROXY.match(path)
+        if match:
+            return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes")
+        match = _NS_PROXY.match(path)
+        if match:
+            return Endpoint(scheme, host, port, path, "apiserver-proxy", match.group(2), match.group(1))
+        if _LEGACY_PROXY.match(path):
+            return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes", legacy_proxy=True)
+        return Endpoint(scheme, host, port, path, "apiserver")
+    if port == ports["kubelet"]:
+        return Endpoint(scheme, host, port, path, "kubelet")
+    if port == ports["kubelet_readonly"]:
+        return Endpoint(scheme, host, port, path, "kubelet-readonly")
+    if port in (ports["controller_manager"], ports["scheduler"]):
+        return Endpoint(scheme, host, port, path, "control-plane")
+    return Endpoint(scheme, host, port, path, "workload")
+
+
+def kubelet_subresources(path: str, version: tuple[int, int]) -> tuple[str, ...]:
+    """The nodes subresources the kubelet accepts for `path`, in the order it checks them (FACTS §1)."""
+    table: Any = knowledge("kubelet-paths")
+    only_path = path.split("?", 1)[0]
+
+    def under(prefix: str) -> bool:
+        return only_path == prefix or only_path.startswith(prefix.rstrip("/") + "/")
+
+    for entry in table["coarse"]:
+        if under(entry["prefix"]):
+            return (entry["subresource"],)
+    since = tuple(int(p) for p in table["fine_grained"]["since"].split("."))
+    for entry in table["fine_grained"]["paths"]:
+        if under(entry["prefix"]):
+            if version >= since:
+                return (entry["subresource"], table["fallback"])
+            return (table["fallback"],)
+    return (table["fallback"],)
