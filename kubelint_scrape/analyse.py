@@ -204,7 +204,7 @@ def resolve_identity(
 def _service_accounts_beside(path: str, workspace: Workspace):
     directory = os.path.dirname(os.path.abspath(path))
     candidates = [
-        sa for sa in workspace.service_accounts.values() if os.path.dirname(os.path.abspath(sa.obj.path)) == directory
+        sa for sa in workspace.service_account_definitions if os.path.dirname(os.path.abspath(sa.obj.path)) == directory
     ]
     if len(candidates) > 1:
         named = [sa for sa in candidates if any(w in sa.name for w in ("prometheus", "vmagent", "agent", "collector", "scrape"))]

@@ -6,6 +6,7 @@ positions mapped back onto the outer file, so findings land on the real line.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from .findings import Finding
@@ -37,12 +38,14 @@ def build_workspace(
     configs: list[PromConfig] = []
     findings: list[Finding] = []
     user_binding_names: set[str] = set()
+    kustomized = kustomize_namespaces(sources)
     for source in sources:
+        override = kustomized.get(os.path.abspath(source.path))
         for _document, doc in iter_documents(source):
             if is_prometheus_config(doc):
                 configs.append(build_config(source.path, doc, "config"))
                 continue
-            obj = k8s_object(source.path, doc, default_namespace)
+            obj = k8s_object(source.path, doc, default_namespace, override)
             if obj is None:
                 continue
             _index(workspace, obj, user_binding_names)
@@ -55,6 +58,28 @@ def build_workspace(
     load_builtin_rbac(workspace, builtin)
     workspace.bindings = [b for b in workspace.bindings if not (b.builtin and b.name in user_binding_names)]
     return workspace, configs, findings
+
+
+def kustomize_namespaces(sources: list[Source]) -> dict[str, str]:
+    """Files a Kustomization with `namespace:` lists as resources → that namespace (`kubectl apply -k` sets it)."""
+    result: dict[str, str] = {}
+    for source in sources:
+        for _document, doc in iter_documents(source):
+            if not (isinstance(doc, YMap) and doc.get("kind") == "Kustomization" and isinstance(doc.get("namespace"), str)):
+                continue
+            base = os.path.dirname(os.path.abspath(source.path))
+            for entry in doc.get("resources") or []:
+                if not isinstance(entry, str) or "://" in entry:
+                    continue
+                target = os.path.normpath(os.path.join(base, entry))
+                if os.path.isdir(target):
+                    for other in sources:
+                        path = os.path.abspath(other.path)
+                        if path.startswith(target + os.sep) and not os.path.basename(path).startswith("kustomization."):
+                            result.setdefault(path, doc["namespace"])
+                else:
+                    result[target] = doc["namespace"]
+    return result
 
 
 def _index(workspace: Workspace, obj: K8sObject, user_binding_names: set[str]) -> None:
@@ -72,9 +97,9 @@ def _index(workspace: Workspace, obj: K8sObject, user_binding_names: set[str]) -
                 user_binding_names.add(obj.name)
     elif kind == "ServiceAccount" and obj.api_version == "v1":
         automount = obj.doc.get("automountServiceAccountToken")
-        workspace.service_accounts[(obj.namespace, obj.name)] = ServiceAccountDef(
-            obj.name, obj.namespace, automount if isinstance(automount, bool) else None, obj
-        )
+        definition = ServiceAccountDef(obj.name, obj.namespace, automount if isinstance(automount, bool) else None, obj)
+        workspace.service_accounts[(obj.namespace, obj.name)] = definition
+        workspace.service_account_definitions.append(definition)
     elif kind in WORKLOAD_KINDS:
         template = pod_template(obj)
         if template is not None:

@@ -98,7 +98,8 @@ class PolicyRule:
     def describe(self) -> str:
         if self.non_resource_urls:
             return f"{{verbs: [{', '.join(self.verbs)}], nonResourceURLs: [{', '.join(self.non_resource_urls)}]}}"
-        parts = [f"apiGroups: [{', '.join('""' if g == '' else g for g in self.api_groups)}]",
+        groups = ", ".join('""' if g == "" else g for g in self.api_groups)
+        parts = [f"apiGroups: [{groups}]",
                  f"resources: [{', '.join(self.resources)}]"]
         if self.resource_names:
             parts.append(f"resourceNames: [{', '.join(self.resource_names)}]")
@@ -317,6 +318,7 @@ class Workspace:
     roles: dict[tuple[str, str], RoleDef] = field(default_factory=dict)
     bindings: list[BindingDef] = field(default_factory=list)
     service_accounts: dict[tuple[str, str], ServiceAccountDef] = field(default_factory=dict)
+    service_account_definitions: list[ServiceAccountDef] = field(default_factory=list)  # every one, even repeated
     workloads: list[PodTemplate] = field(default_factory=list)
     by_kind: dict[str, list[K8sObject]] = field(default_factory=dict)
     plain_configs: list[tuple[Source, Document]] = field(default_factory=list)
@@ -375,7 +377,7 @@ CLUSTER_SCOPED_KINDS = {
 }
 
 
-def k8s_object(path: str, doc: Any, default_namespace: str) -> K8sObject | None:
+def k8s_object(path: str, doc: Any, default_namespace: str, namespace_override: str | None = None) -> K8sObject | None:
     if not isinstance(doc, YMap):
         return None
     kind = doc.get("kind")
@@ -390,8 +392,8 @@ def k8s_object(path: str, doc: Any, default_namespace: str) -> K8sObject | None:
         api_version=as_str(doc.get("apiVersion")),
         kind=kind,
         name=as_str(metadata.get("name")) or as_str(metadata.get("generateName")),
-        namespace="" if cluster_scoped else (namespace_value or default_namespace),
-        namespace_explicit=bool(namespace_value),
+        namespace="" if cluster_scoped else (namespace_override or namespace_value or default_namespace),
+        namespace_explicit=bool(namespace_value or namespace_override),
     )
 
 

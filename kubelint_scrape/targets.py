@@ -266,7 +266,9 @@ def classify(labels: dict[str, str]) -> Endpoint:
     if apiserver:
         match = _NODE_PROXY.match(path)
         if match:
-            return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes")
+            # One finding per job, not per node: show the path with the node name abstracted.
+            shown = f"/api/v1/nodes/<node>/proxy{match.group(2) or ''}"
+            return Endpoint(scheme, host, port, shown, "apiserver-proxy", "nodes")
         match = _NS_PROXY.match(path)
         if match:
             return Endpoint(scheme, host, port, path, "apiserver-proxy", match.group(2), match.group(1))

@@ -111,12 +111,13 @@ def get_path(node: Any, *keys: Any, default: Any = None) -> Any:
     return node
 
 
-def as_map(value: Any) -> YMap:
-    return value if isinstance(value, YMap) else YMap()
+def as_map(value: Any) -> dict:
+    """The value if it is a mapping (a YMap from input, a plain dict from shipped data), else an empty YMap."""
+    return value if isinstance(value, dict) else YMap()
 
 
-def as_seq(value: Any) -> YSeq:
-    return value if isinstance(value, YSeq) else YSeq()
+def as_seq(value: Any) -> list:
+    return value if isinstance(value, list) else YSeq()
 
 
 def as_str(value: Any, default: str = "") -> str:

@@ -1,0 +1,225 @@
+"""The authorizer, table-driven over the traps FACTS §8 lists (k/k evaluation_helpers.go, rbac.go, rule.go)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from kubelint_scrape.build import build_workspace
+from kubelint_scrape.load import parse_source
+from kubelint_scrape.rbac import Authorizer, Identity, Request
+
+PROM = Identity("monitoring", "prometheus")
+
+
+def authorizer(yaml_text: str, version: tuple[int, int] = (1, 34)) -> Authorizer:
+    source = parse_source("rbac.yaml", textwrap.dedent(yaml_text))
+    assert source.status == "linted", source.findings
+    workspace, _, _ = build_workspace([source], kubernetes_version=version)
+    return Authorizer(workspace)
+
+
+def cluster_role(rules: str, subject: str = "{kind: ServiceAccount, name: prometheus, namespace: monitoring}") -> str:
+    return f"""
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {{name: scraper}}
+    rules: {rules}
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {{name: scraper}}
+    roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scraper}}
+    subjects: [{subject}]
+    """
+
+
+NODES_METRICS = Request("get", "", "nodes", "metrics")
+LIST_PODS_ALL = Request("list", "", "pods")
+LIST_PODS_APP = Request("list", "", "pods", namespace="app")
+
+RULE_CASES = [
+    # (description, rules, request, allowed)
+    ("exact subresource", '[{apiGroups: [""], resources: [nodes/metrics], verbs: [get]}]', NODES_METRICS, True),
+    ("nodes does not cover nodes/metrics", '[{apiGroups: [""], resources: [nodes], verbs: [get]}]', NODES_METRICS, False),
+    ("nodes/* is not a wildcard", '[{apiGroups: [""], resources: ["nodes/*"], verbs: [get]}]', NODES_METRICS, False),
+    ("nodes/* matches only the literal", '[{apiGroups: [""], resources: ["nodes/*"], verbs: [get]}]', Request("get", "", "nodes", "*"), True),
+    ("* covers subresources", '[{apiGroups: [""], resources: ["*"], verbs: [get]}]', NODES_METRICS, True),
+    ("*/metrics covers any resource's metrics", '[{apiGroups: [""], resources: ["*/metrics"], verbs: [get]}]', NODES_METRICS, True),
+    ("*/metrics does not cover the resource itself", '[{apiGroups: [""], resources: ["*/metrics"], verbs: [get]}]', Request("get", "", "nodes"), False),
+    ("verb * matches get", '[{apiGroups: [""], resources: [nodes/metrics], verbs: ["*"]}]', NODES_METRICS, True),
+    ("wrong verb", '[{apiGroups: [""], resources: [nodes/metrics], verbs: [list]}]', NODES_METRICS, False),
+    ("verbs are case-sensitive", '[{apiGroups: [""], resources: [nodes/metrics], verbs: [GET]}]', NODES_METRICS, False),
+    ("apiGroup * matches core", '[{apiGroups: ["*"], resources: [nodes/metrics], verbs: [get]}]', NODES_METRICS, True),
+    ("wrong apiGroup", '[{apiGroups: [apps], resources: [nodes/metrics], verbs: [get]}]', NODES_METRICS, False),
+    ("endpointslices live in discovery.k8s.io",
+     '[{apiGroups: [""], resources: [endpointslices], verbs: [list]}]', Request("list", "discovery.k8s.io", "endpointslices"), False),
+    ("endpointslices granted in discovery.k8s.io",
+     '[{apiGroups: [discovery.k8s.io], resources: [endpointslices], verbs: [list]}]', Request("list", "discovery.k8s.io", "endpointslices"), True),
+    ("resourceNames restrict a named get", '[{apiGroups: [""], resources: [nodes/metrics], resourceNames: [node-1], verbs: [get]}]',
+     Request("get", "", "nodes", "metrics", name="node-1"), True),
+    ("resourceNames do not cover other nodes", '[{apiGroups: [""], resources: [nodes/metrics], resourceNames: [node-1], verbs: [get]}]',
+     Request("get", "", "nodes", "metrics", name="node-2"), False),
+    ("resourceNames on list break discovery (no name)", '[{apiGroups: [""], resources: [pods], resourceNames: [a], verbs: [list]}]',
+     LIST_PODS_ALL, False),
+    ("empty resourceNames means all", '[{apiGroups: [""], resources: [pods], resourceNames: [], verbs: [list]}]', LIST_PODS_ALL, True),
+    ("URL exact", "[{nonResourceURLs: [/metrics], verbs: [get]}]", Request("get", url="/metrics"), True),
+    ("URL /metrics/* does not match /metrics", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics"), False),
+    ("URL /metrics/* matches /metrics/slis", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics/slis"), True),
+    ("URL /metrics* matches /metrics", '[{nonResourceURLs: ["/metrics*"], verbs: [get]}]', Request("get", url="/metrics"), True),
+    ("URL * matches all", '[{nonResourceURLs: ["*"], verbs: [get]}]', Request("get", url="/anything"), True),
+    ("URL rule does not grant resources", '[{nonResourceURLs: ["*"], verbs: ["*"]}]', NODES_METRICS, False),
+    ("resource rule does not grant URLs", '[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]', Request("get", url="/metrics"), False),
+]
+
+
+@pytest.mark.parametrize("description, rules, request_, allowed", RULE_CASES, ids=[c[0] for c in RULE_CASES])
+def test_rule_matching(description: str, rules: str, request_: Request, allowed: bool) -> None:
+    assert authorizer(cluster_role(rules)).authorize(PROM, request_).allowed is allowed
+
+
+SUBJECT_CASES = [
+    ("SA exact", "{kind: ServiceAccount, name: prometheus, namespace: monitoring}", True),
+    ("SA other namespace", "{kind: ServiceAccount, name: prometheus, namespace: default}", False),
+    ("SA without namespace in a CRB matches nothing", "{kind: ServiceAccount, name: prometheus}", False),
+    ("User system:serviceaccount form", "{kind: User, name: 'system:serviceaccount:monitoring:prometheus', apiGroup: rbac.authorization.k8s.io}", True),
+    ("User bare name", "{kind: User, name: prometheus, apiGroup: rbac.authorization.k8s.io}", False),
+    ("Group of all service accounts", "{kind: Group, name: 'system:serviceaccounts', apiGroup: rbac.authorization.k8s.io}", True),
+    ("Group of the namespace's service accounts", "{kind: Group, name: 'system:serviceaccounts:monitoring', apiGroup: rbac.authorization.k8s.io}", True),
+    ("Group of another namespace", "{kind: Group, name: 'system:serviceaccounts:default', apiGroup: rbac.authorization.k8s.io}", False),
+    ("Group system:authenticated", "{kind: Group, name: 'system:authenticated', apiGroup: rbac.authorization.k8s.io}", True),
+]
+
+
+@pytest.mark.parametrize("description, subject, allowed", SUBJECT_CASES, ids=[c[0] for c in SUBJECT_CASES])
+def test_subjects(description: str, subject: str, allowed: bool) -> None:
+    rules = '[{apiGroups: [""], resources: [nodes/metrics], verbs: [get]}]'
+    assert authorizer(cluster_role(rules, subject)).authorize(PROM, NODES_METRICS).allowed is allowed
+
+
+ROLEBINDING = """
+apiVersion: rbac.authorization.k8s.io/v1
+kind: {role_kind}
+metadata: {{name: reader, namespace: app}}
+rules:
+  - {{apiGroups: [""], resources: [pods, nodes/metrics], verbs: [get, list, watch]}}
+  - {{nonResourceURLs: [/metrics], verbs: [get]}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: reader, namespace: app}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {role_kind}, name: reader}}
+subjects: [{subject}]
+"""
+
+
+@pytest.mark.parametrize("role_kind", ["Role", "ClusterRole"])
+def test_rolebinding_scope(role_kind: str) -> None:
+    auth = authorizer(ROLEBINDING.format(role_kind=role_kind, subject="{kind: ServiceAccount, name: prometheus, namespace: monitoring}"))
+    assert auth.authorize(PROM, LIST_PODS_APP).allowed
+    # other namespace, all namespaces, cluster-scoped resources and URLs are never granted by a RoleBinding
+    for request in (Request("list", "", "pods", namespace="other"), LIST_PODS_ALL, NODES_METRICS, Request("get", url="/metrics")):
+        decision = auth.authorize(PROM, request)
+        assert not decision.allowed, request
+        assert decision.out_of_scope, f"{request} should be reported as out of scope"
+
+
+def test_rolebinding_sa_subject_namespace_defaults_to_binding() -> None:
+    auth = authorizer(ROLEBINDING.format(role_kind="Role", subject="{kind: ServiceAccount, name: prometheus}"))
+    assert auth.authorize(Identity("app", "prometheus"), LIST_PODS_APP).allowed
+    assert not auth.authorize(PROM, LIST_PODS_APP).allowed
+
+
+def test_rolebinding_to_role_in_other_namespace_does_not_resolve() -> None:
+    text = ROLEBINDING.format(role_kind="Role", subject="{kind: ServiceAccount, name: prometheus, namespace: monitoring}")
+    text = text.replace("metadata: {name: reader, namespace: app}\nrules", "metadata: {name: reader, namespace: elsewhere}\nrules")
+    assert not authorizer(text).authorize(PROM, LIST_PODS_APP).allowed
+
+
+def test_clusterrolebinding_to_role_grants_nothing() -> None:
+    text = """
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: Role
+    metadata: {name: reader, namespace: monitoring}
+    rules: [{apiGroups: [""], resources: [pods], verbs: [list]}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: reader}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+    subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+    """
+    assert not authorizer(text).authorize(PROM, Request("list", "", "pods", namespace="monitoring")).allowed
+
+
+def test_aggregated_clusterrole_collects_selected_rules() -> None:
+    text = """
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: monitoring}
+    aggregationRule:
+      clusterRoleSelectors: [{matchLabels: {example.com/aggregate-to-monitoring: "true"}}]
+    rules: []
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: kubelet-metrics, labels: {example.com/aggregate-to-monitoring: "true"}}
+    rules: [{apiGroups: [""], resources: [nodes/metrics], verbs: [get]}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: unrelated, labels: {example.com/aggregate-to-monitoring: "false"}}
+    rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: monitoring}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: monitoring}
+    subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+    """
+    auth = authorizer(text)
+    decision = auth.authorize(PROM, NODES_METRICS)
+    assert decision.allowed
+    assert decision.grants[0].describe() == "ClusterRoleBinding/monitoring -> ClusterRole/monitoring"
+    assert not auth.authorize(PROM, Request("get", "", "secrets", namespace="monitoring")).allowed
+
+
+def _bound_to_builtin(role: str) -> str:
+    return f"""
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {{name: prom}}
+    roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: '{role}'}}
+    subjects: [{{kind: ServiceAccount, name: prometheus, namespace: monitoring}}]
+    """
+
+
+def test_builtin_roles_resolve() -> None:
+    admin = authorizer(_bound_to_builtin("cluster-admin"))
+    assert admin.authorize(PROM, NODES_METRICS).allowed
+    assert admin.authorize(PROM, Request("get", url="/metrics")).allowed
+    view = authorizer(_bound_to_builtin("view"))
+    assert view.authorize(PROM, Request("list", "", "pods")).allowed  # aggregated from system:aggregate-to-view
+    assert view.authorize(PROM, Request("list", "", "namespaces")).allowed
+    assert not view.authorize(PROM, Request("list", "", "nodes")).allowed
+    assert not view.authorize(PROM, Request("get", "", "secrets", namespace="x")).allowed
+
+
+def test_system_monitoring_gained_nodes_metrics_in_1_34() -> None:
+    assert authorizer(_bound_to_builtin("system:monitoring"), (1, 34)).authorize(PROM, NODES_METRICS).allowed
+    assert not authorizer(_bound_to_builtin("system:monitoring"), (1, 33)).authorize(PROM, NODES_METRICS).allowed
+    assert authorizer(_bound_to_builtin("system:monitoring"), (1, 33)).authorize(PROM, Request("get", url="/metrics")).allowed
+
+
+def test_builtin_bindings_apply_to_every_service_account() -> None:
+    # system:discovery is bound to system:authenticated, which every ServiceAccount token carries
+    assert authorizer("").authorize(PROM, Request("get", url="/api")).allowed
+    assert not authorizer("").authorize(PROM, Request("get", url="/metrics")).allowed
+
+
+def test_decision_names_near_misses() -> None:
+    auth = authorizer(cluster_role('[{apiGroups: [""], resources: [nodes, "nodes/*"], verbs: [get, list, watch]}]'))
+    decision = auth.authorize(PROM, NODES_METRICS)
+    assert not decision.allowed
+    assert any(g.role.name == "scraper" for g in decision.near)
