@@ -59,8 +59,10 @@ class _Templated(Exception):
         self.pos = pos
 
 
-class _DuplicateKeys(Exception):
-    pass
+class _ComplexKey(Exception):
+    def __init__(self, pos: Pos) -> None:
+        super().__init__("complex key")
+        self.pos = pos
 
 
 # ---------------------------------------------------------------------------------------------- files
@@ -198,8 +200,8 @@ def parse_text(
         from io import StringIO
 
         for index, node in enumerate(yaml.compose_all(StringIO(text))):
-            if node is None:
-                continue
+            if node is None or (node.id == "scalar" and node.tag.endswith(":null")):
+                continue  # an empty document (`---` alone)
             converter = _Converter(limits, position)
             root = converter.convert(node)
             for pos, key in converter.duplicates:
@@ -214,6 +216,12 @@ def parse_text(
             documents.append(Document(index, root, position(node.start_mark.line, node.start_mark.column)))
     except _Templated as exc:
         return [], [_templated_finding(path, exc.pos)], "skipped"
+    except _ComplexKey as exc:
+        template = _template_line(text)
+        if template is not None:  # `name: {{ .Values.x }}` parses as a flow mapping used as a key
+            return [], [_templated_finding(path, position(*template))], "skipped"
+        message = "YAML syntax error: a mapping or sequence used as a mapping key; neither Kubernetes nor Prometheus accepts it"
+        return [], [Finding("KS001", Span(path, *exc.pos), message, fix=_SYNTAX_FIX)], "failed"
     except InputRejected as exc:
         return [], [Finding("KS004", Span(path, *exc.pos), str(exc))], "failed"
     except RecursionError:
@@ -227,8 +235,11 @@ def parse_text(
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         context = getattr(exc, "context", None)
         message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-        return [], [Finding("KS001", Span(path, *pos), message, fix="Fix the YAML at this position; the file was not analysed.")], "failed"
+        return [], [Finding("KS001", Span(path, *pos), message, fix=_SYNTAX_FIX)], "failed"
     return documents, findings, "linted"
+
+
+_SYNTAX_FIX = "Fix the YAML at this position; the file was not analysed."
 
 
 def _templated_finding(path: str, pos: Pos) -> Finding:
@@ -336,10 +347,7 @@ class _Converter:
                     merges.append(value_node)
                     continue
                 if key_node.id != "scalar":
-                    raise _Templated(self._pos(key_node)) if False else InputRejected(
-                        "complex (non-scalar) mapping key: neither Kubernetes nor Prometheus accepts it",
-                        self._pos(key_node),
-                    )
+                    raise _ComplexKey(self._pos(key_node))
                 k = self._scalar(key_node)
                 if isinstance(k, str) and "{{" in k and key_node.style in ("", None):
                     raise _Templated(self._pos(key_node))

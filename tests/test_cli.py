@@ -1,0 +1,172 @@
+"""End to end through click's runner and through a real subprocess: formats, exit codes, stdin, selection."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kubelint_scrape.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICKSTART = ROOT / "examples" / "quickstart"
+SHARED = ROOT.parent / "shared"
+
+
+def run(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+def shared_schema(name: str) -> dict:
+    path = SHARED / "schemas" / name
+    if not path.exists():
+        pytest.skip(f"{path} absent: the shared schemas live beside the checkout (../shared)")
+    return json.loads(path.read_text())
+
+
+def test_quickstart_reports_the_missing_nodes_metrics_rule() -> None:
+    result = run(str(QUICKSTART))
+    assert result.exit_code == 1
+    assert 'KS102 [error] job "kubernetes-nodes" scrapes the kubelet at :10250/metrics as monitoring/prometheus' in result.output
+    assert "lacks get nodes/metrics" in result.output
+    assert 'resources: ["nodes/metrics"]' in result.output  # the fix names the exact rule
+    assert "prometheus-rbac.yaml:16:1: ClusterRoleBinding/prometheus" in result.output  # related location
+
+
+def test_default_command_is_check() -> None:
+    assert run(str(QUICKSTART), "--format", "concise").output == run("check", str(QUICKSTART), "--format", "concise").output
+
+
+def test_json_report_validates_against_the_shared_schema() -> None:
+    import jsonschema
+
+    result = run(str(QUICKSTART), "--format", "json")
+    report = json.loads(result.output)
+    jsonschema.Draft202012Validator(shared_schema("report.schema.json")).validate(report)
+    nodes = next(j for j in report["jobs"] if j["name"] == "kubernetes-nodes")
+    assert nodes["identity"] == "monitoring/prometheus"
+    assert nodes["targets"] == ["kubelet"]
+    by_what = {(r.get("resource"), r.get("subresource"), r["verb"]): r for r in nodes["requirements"]}
+    assert by_what[("nodes", None, "list")]["satisfied"] is True
+    assert by_what[("nodes", None, "list")]["granted_by"] == ["ClusterRoleBinding/prometheus -> ClusterRole/prometheus"]
+    assert by_what[("nodes", "metrics", "get")]["satisfied"] is False
+    assert report["summary"]["error"] == 1 and report["summary"]["files"] == 3
+
+
+@pytest.mark.parametrize("fail_on, code", [("error", 1), ("warning", 1), ("info", 1), ("never", 0)])
+def test_fail_on_threshold(fail_on: str, code: int) -> None:
+    assert run(str(QUICKSTART), "--fail-on", fail_on).exit_code == code
+
+
+def test_ignore_and_select() -> None:
+    assert run(str(QUICKSTART), "--ignore", "KS102").exit_code == 0
+    assert run(str(QUICKSTART), "--ignore", "kubelet-permission-missing").exit_code == 0
+    assert run(str(QUICKSTART), "--select", "KS10").exit_code == 1
+    assert run(str(QUICKSTART), "--select", "KS2").exit_code == 0
+
+
+def test_clean_input_exits_zero(tmp_path) -> None:
+    fixed = (QUICKSTART / "prometheus-rbac.yaml").read_text().replace('resources: ["nodes", "pods"]', 'resources: ["nodes", "nodes/metrics", "pods"]')
+    for name in ("prometheus-config.yaml", "prometheus-deployment.yaml"):
+        (tmp_path / name).write_text((QUICKSTART / name).read_text())
+    (tmp_path / "prometheus-rbac.yaml").write_text(fixed)
+    result = run(str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "All checks passed" in result.output
+
+
+def test_stdin_with_filename() -> None:
+    text = "\n---\n".join((QUICKSTART / n).read_text() for n in sorted(os.listdir(QUICKSTART)))
+    result = run("-", "--stdin-filename", "rendered.yaml", "--format", "concise", stdin=text)
+    assert result.exit_code == 1
+    assert result.output.startswith("rendered.yaml:")
+
+
+def test_identity_override() -> None:
+    result = run(str(QUICKSTART), "--identity", "monitoring/other", "--format", "json")
+    jobs = json.loads(result.output)["jobs"]
+    assert {j["identity"] for j in jobs} == {"monitoring/other"}
+
+
+@pytest.mark.parametrize("args", [
+    ["--identity", "nonamespace"], ["--select", "KS999"], ["--kubernetes-version", "134"], ["--format", "xml"], [],
+])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = run("check", *(args if args == [] else [str(QUICKSTART), *args]))
+    assert result.exit_code == 2, result.output
+
+
+def test_missing_path_exits_2() -> None:
+    assert run("does/not/exist.yaml").exit_code == 2
+
+
+def test_broken_file_does_not_stop_the_others(tmp_path) -> None:
+    for name in os.listdir(QUICKSTART):
+        (tmp_path / name).write_text((QUICKSTART / name).read_text())
+    (tmp_path / "broken.yaml").write_text("a: [1,\n")
+    (tmp_path / "junk.yaml").write_bytes(b"\x00\x01\x02")
+    result = run(str(tmp_path), "--format", "json")
+    report = json.loads(result.output)
+    statuses = {Path(f["path"]).name: f["status"] for f in report["files"]}
+    assert statuses["broken.yaml"] == "failed" and statuses["junk.yaml"] == "failed"
+    assert statuses["prometheus-rbac.yaml"] == "linted"
+    rules = {f["rule"] for f in report["findings"]}
+    assert {"KS001", "KS004", "KS102"} <= rules
+
+
+def test_explain_and_rules() -> None:
+    explained = run("explain", "KS102")
+    assert explained.exit_code == 0
+    assert "nodes/metrics" in explained.output and "Fix:" in explained.output
+    assert run("explain", "KS999").exit_code == 2
+    listing = run("rules")
+    assert "KS102" in listing.output and "kubelet-permission-missing" in listing.output
+    catalog = json.loads(run("rules", "--format", "json").output)
+    assert any(e["id"] == "KS101" for e in catalog)
+
+
+def test_output_file(tmp_path) -> None:
+    target = tmp_path / "report.json"
+    result = run(str(QUICKSTART), "--format", "json", "--output", str(target))
+    assert result.output == ""
+    assert json.loads(target.read_text())["summary"]["error"] == 1
+
+
+def test_real_subprocess_end_to_end() -> None:
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "kubelint_scrape.cli", str(QUICKSTART), "--format", "concise"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == ""
+    assert "KS102 [error]" in proc.stdout
+    version = subprocess.run([sys.executable, "-m", "kubelint_scrape.cli", "--version"], capture_output=True, text=True, timeout=60)
+    assert version.returncode == 0 and "kubelint-scrape" in version.stdout
+
+
+def test_text_output_is_not_coloured_when_piped() -> None:
+    assert "\033[" not in run(str(QUICKSTART)).output
+
+
+def test_never_opens_a_network_connection(monkeypatch) -> None:
+    """The whole pipeline (every format, every input kind) runs with sockets disabled."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("kubelint-scrape tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    paths = [str(QUICKSTART)]
+    if (SHARED / "corpus").is_dir():
+        paths.append(str(SHARED / "corpus"))
+    for format_name in ("text", "concise", "json"):
+        result = run(*paths, "--format", format_name, "--fail-on", "never")
+        assert result.exit_code == 0, (result.output[-2000:], result.exception)

@@ -1,0 +1,218 @@
+"""The loader: positions, Go-compatible scalars, embedded configs, and bad input as findings (never tracebacks)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kubelint_scrape.build import build_workspace
+from kubelint_scrape.load import Limits, decode, parse_source, parser_is_native, read_source
+from kubelint_scrape.model import iter_documents
+
+
+def load(text: str, path: str = "f.yaml"):
+    return parse_source(path, textwrap.dedent(text))
+
+
+def test_native_parser_is_used() -> None:
+    # ruamel.yaml.clib is a declared dependency: the libyaml composer is ~7x faster (DESIGN.md).
+    assert parser_is_native()
+
+
+def test_positions_are_one_based_for_keys_values_and_items() -> None:
+    source = load("""\
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: x
+        list:
+          - a
+          -   b
+        """)
+    root = source.documents[0].root
+    assert root.key_pos("kind") == (2, 1)
+    assert root.value_pos("kind") == (2, 7)
+    assert root["metadata"].value_pos("name") == (4, 9)
+    assert root["list"].item_pos(1) == (7, 7)
+
+
+def test_multi_document_and_list_kinds() -> None:
+    source = load("""\
+        apiVersion: v1
+        kind: List
+        items:
+          - {apiVersion: v1, kind: ServiceAccount, metadata: {name: a}}
+          - {apiVersion: v1, kind: ServiceAccount, metadata: {name: b}}
+        ---
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: c}
+        """)
+    names = [doc["metadata"]["name"] for _, doc in iter_documents(source)]
+    assert names == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("yes", True), ("on", True), ("No", False), ("off", False), ("true", True), ("'yes'", "yes"),
+    ("010", 8), ("0x1F", 31), ("1_000", 1000), ("~", None), ("", None), ("1.5", 1.5), ("2001-12-14", "2001-12-14"),
+    ("!!str 10", "10"), ("!custom x", "x"),
+])
+def test_scalars_resolve_like_go_yaml_v2(text: str, value: object) -> None:
+    assert load(f"k: {text}\n").documents[0].root["k"] == value
+
+
+def test_merge_keys_apply_and_explicit_keys_win() -> None:
+    root = load("""\
+        base: &base {a: 1, b: 2}
+        child:
+          <<: *base
+          b: 3
+        """).documents[0].root
+    assert dict(root["child"]) == {"a": 1, "b": 3}
+
+
+def test_duplicate_key_is_ks005_at_the_second_key() -> None:
+    source = load("""\
+        metadata:
+          name: a
+          name: b
+        """)
+    assert [(f.rule, f.span.line, f.span.column) for f in source.findings] == [("KS005", 3, 3)]
+
+
+def test_syntax_error_is_ks001_with_parser_position() -> None:
+    source = load("""\
+        a: [1, 2
+        b: 3
+        """)
+    assert source.status == "failed"
+    (finding,) = source.findings
+    assert finding.rule == "KS001" and finding.span.line == 2
+
+
+@pytest.mark.parametrize("text", [
+    "metadata:\n  name: {{ .Values.name }}\n",
+    "{{- if .Values.rbac.create }}\napiVersion: v1\nkind: ServiceAccount\n{{- end }}\n",
+    "name: {{ include \"x\" . }}-sa\n",
+])
+def test_helm_templates_are_ks003(text: str) -> None:
+    source = parse_source("t.yaml", text)
+    assert source.status == "skipped"
+    assert [f.rule for f in source.findings] == ["KS003"]
+
+
+def test_braces_in_quoted_strings_and_block_scalars_are_not_templates() -> None:
+    source = load("""\
+        a: "{{ $labels.instance }} is down"
+        b: |
+          summary: {{ $value }}
+        """)
+    assert source.status == "linted" and not source.findings
+
+
+def test_billion_laughs_is_rejected() -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        refs = ",".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    source = parse_source("bomb.yaml", "\n".join(lines) + "\n")
+    assert source.status == "failed"
+    assert [f.rule for f in source.findings] == ["KS004"]
+    assert "billion laughs" in source.findings[0].message
+
+
+def test_modest_anchor_reuse_is_fine() -> None:
+    text = "defaults: &d {a: 1, b: [1, 2, 3]}\n" + "".join(f"k{i}: *d\n" for i in range(200))
+    assert parse_source("ok.yaml", text).status == "linted"
+
+
+def test_deep_nesting_is_rejected() -> None:
+    text = "a: " + "[" * 300 + "]" * 300 + "\n"
+    source = parse_source("deep.yaml", text)
+    assert source.status == "failed" and source.findings[0].rule == "KS004"
+
+
+@pytest.mark.parametrize("data, fragment", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+    (b"a: \xff\xfe\n", "not UTF-8"),
+    (b"a: b\x07c\n", "control character"),
+])
+def test_binary_and_non_utf8_are_ks004(tmp_path, data: bytes, fragment: str) -> None:
+    path = tmp_path / "junk.yaml"
+    path.write_bytes(data)
+    source = read_source(str(path), Limits())
+    assert source.status == "failed"
+    assert source.findings[0].rule == "KS004" and fragment in source.findings[0].message
+
+
+def test_oversized_file_is_rejected_without_reading(tmp_path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a: b\n" * 1000)
+    source = read_source(str(path), Limits(max_file_bytes=1000))
+    assert source.status == "failed" and "limit" in source.findings[0].message
+
+
+def test_utf8_bom_is_accepted() -> None:
+    assert decode(b"\xef\xbb\xbfa: 1\n") == "a: 1\n"
+
+
+EMBEDDED = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: prometheus
+  namespace: monitoring
+data:
+  prometheus.yml: |
+    global:
+      scrape_interval: 30s
+    scrape_configs:
+      - job_name: nodes
+        kubernetes_sd_configs:
+          - role: node
+"""
+
+
+def test_embedded_config_positions_map_to_the_outer_file() -> None:
+    _, configs, findings = build_workspace([parse_source("cm.yaml", EMBEDDED)])
+    assert not findings
+    (config,) = configs
+    job = config.jobs[0]
+    assert job.name == "nodes"
+    assert (job.span.line, job.span.column) == (11, 19)
+    assert (job.sd_configs[0].role_span.line, job.sd_configs[0].role_span.column) == (13, 19)
+
+
+def test_embedded_config_errors_land_on_the_outer_line() -> None:
+    broken = EMBEDDED.replace("      - job_name: nodes", "      - job_name: [nodes")
+    _, configs, findings = build_workspace([parse_source("cm.yaml", broken)])
+    assert not configs
+    (finding,) = findings
+    assert finding.rule == "KS001" and 11 <= finding.span.line <= 13
+    assert "ConfigMap prometheus key prometheus.yml" in finding.message
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_any_text_ends_as_documents_or_findings(text: str) -> None:
+    source = parse_source("fuzz.yaml", text)
+    assert source.status in ("linted", "failed", "skipped")
+    if source.status != "linted":
+        assert source.findings
+
+
+YAML_ATOMS = st.sampled_from([
+    "a:", " b", "- ", "[", "]", "{", "}", ": ", "\n", "  ", "&x ", "*x", "<<: ", "'q'", '"d"', "|\n", ">-\n",
+    "#c", "---\n", "{{ x }}", "!!str ", "? ", ",", "yes", "0x1", "kind: Role", "rules:", "\t",
+])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(YAML_ATOMS, max_size=40).map("".join))
+def test_yaml_shaped_noise_never_raises(text: str) -> None:
+    source = parse_source("fuzz.yaml", text)
+    build_workspace([source])
