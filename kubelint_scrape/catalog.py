@@ -2,7 +2,8 @@
 
 A rule is data plus one implementation: the YAML entry carries everything a user reads; a check function
 registered with @check produces its findings. The hot path (every lint) needs only id → name/severity, which
-is read from the head of each entry without a YAML parse; full entries load only for explain/rules/SARIF.
+comes from rules/_compiled.json; full entries are parsed only for explain/rules/SARIF. Entries under
+rules/planned/ are documented but not implemented yet, so they are not part of the catalog.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from .resources import rules_dir
-
-_HEAD = re.compile(r"^(id|name|severity|summary):\s*(.+?)\s*$", re.M)
+from .resources import catalog_heads, rules_dir
 
 
 @dataclass(frozen=True)
@@ -28,12 +27,11 @@ class RuleInfo:
 
 @functools.lru_cache(maxsize=1)
 def index() -> dict[str, RuleInfo]:
-    rules: dict[str, RuleInfo] = {}
-    for path in sorted(rules_dir().glob("KS*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        fields = {k: v.strip("'\"") for k, v in _HEAD.findall(text)}
-        rules[fields["id"]] = RuleInfo(fields["id"], fields["name"], fields["severity"], fields.get("summary", ""), str(path))
-    return rules
+    directory = rules_dir()
+    return {
+        rule_id: RuleInfo(rule_id, head["name"], head["severity"], head["summary"], str(directory / head["file"]))
+        for rule_id, head in catalog_heads().items()
+    }
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,13 +1,22 @@
-"""Where the shipped data lives: `rules/` at the repo root (editable install) or `_rules` inside the wheel."""
+"""Where the shipped data lives, and its compiled form.
+
+The YAML under `rules/` (builtin/, knowledge/, KS*.yaml heads) is the source people edit. Parsing it on every
+run would cost more than linting one file, so `rules/_compiled.json` holds the same data as JSON (≈1 ms to
+load). `python -m kubelint_scrape.resources` rewrites it; a test fails when it is out of date.
+"""
 
 from __future__ import annotations
 
 import functools
-import os
+import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
+COMPILED = "_compiled.json"
+_RULE_HEAD = re.compile(r"^(id|name|severity|summary):\s*(.+?)\s*$", re.M)
 
 
 @functools.lru_cache(maxsize=1)
@@ -21,28 +30,49 @@ def rules_dir() -> Path:
 def _load_yaml(path: Path) -> Any:
     from ruamel.yaml import YAML
 
-    try:
-        yaml = YAML(typ="safe", pure=False)
-    except Exception:  # pragma: no cover
-        yaml = YAML(typ="safe", pure=True)
     with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle)
+        return YAML(typ="safe").load(handle)
 
 
-def load_data(relative: str) -> Any:
-    """A YAML data file under rules/, parsed once per process (and again only when the file changes)."""
-    return _cached(relative, os.path.getmtime(rules_dir() / relative))
+def compile_data(directory: Path) -> dict[str, Any]:
+    """Everything the lint path reads, from the YAML sources."""
+    data: dict[str, Any] = {"builtin": {}, "knowledge": {}, "catalog": {}}
+    for path in sorted((directory / "builtin").glob("*.yaml")):
+        data["builtin"][path.stem] = _load_yaml(path)
+    for path in sorted((directory / "knowledge").glob("*.yaml")):
+        data["knowledge"][path.stem] = _load_yaml(path)
+    for path in sorted(directory.glob("KS*.yaml")):
+        fields = {k: v.strip("'\"") for k, v in _RULE_HEAD.findall(path.read_text(encoding="utf-8"))}
+        data["catalog"][fields["id"]] = {
+            "name": fields["name"], "severity": fields["severity"], "summary": fields.get("summary", ""), "file": path.name,
+        }
+    return data
 
 
-@functools.lru_cache(maxsize=64)
-def _cached(relative: str, _mtime: float) -> Any:
-    return _load_yaml(rules_dir() / relative)
+def render_compiled(data: dict[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+@functools.lru_cache(maxsize=1)
+def compiled() -> dict[str, Any]:
+    path = rules_dir() / COMPILED
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def builtin_rbac() -> dict:
-    return load_data("builtin/cluster-roles.yaml")
+    return compiled()["builtin"]["cluster-roles"]
 
 
 def knowledge(name: str) -> Any:
-    return load_data(f"knowledge/{name}.yaml")
+    return compiled()["knowledge"][name]
 
+
+def catalog_heads() -> dict[str, dict]:
+    return compiled()["catalog"]
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    target = rules_dir() / COMPILED
+    target.write_text(render_compiled(compile_data(rules_dir())), encoding="utf-8")
+    sys.stdout.write(f"wrote {target}\n")

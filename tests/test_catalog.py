@@ -1,0 +1,59 @@
+"""Meta-tests over the rule catalog: every entry is valid, documented, implemented once, and in sync."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from kubelint_scrape.catalog import checks, entry, index
+from kubelint_scrape.resources import COMPILED, compile_data, render_compiled, rules_dir
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+FAMILY = {"0": "input", "1": "access", "2": "privilege", "3": "transport", "4": "workload", "5": "rbac-object", "6": "config"}
+# Rules about input the parser cannot read: their bad example is deliberately not parseable YAML.
+UNPARSEABLE_EXAMPLES = {"KS001", "KS003", "KS005"}
+
+
+def all_entry_files() -> list[Path]:
+    return sorted(RULES.glob("KS*.yaml")) + sorted((RULES / "planned").glob("KS*.yaml"))
+
+
+def test_compiled_data_is_in_sync_with_the_yaml_sources() -> None:
+    fresh = render_compiled(compile_data(rules_dir()))
+    assert (rules_dir() / COMPILED).read_text() == fresh, "run `python -m kubelint_scrape.resources` and commit rules/_compiled.json"
+
+
+@pytest.mark.parametrize("path", all_entry_files(), ids=lambda p: p.stem)
+def test_entry_is_valid(path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((RULES / "_schema" / "rule.schema.json").read_text())
+    data = YAML(typ="safe").load(path.read_text())
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert path.stem == f"{data['id']}-{data['name']}"
+    assert FAMILY[data["id"][2]] == data["family"]
+    assert data["fix"].rstrip().endswith(".")
+    if data["id"] not in UNPARSEABLE_EXAMPLES:
+        for snippet in (data["example"]["bad"], data["example"]["good"]):
+            list(YAML(typ="safe").load_all(snippet))
+
+
+def test_every_catalog_rule_has_exactly_one_implementation_and_vice_versa() -> None:
+    implemented = checks()
+    assert set(implemented) == set(index()), (
+        f"catalog without implementation: {sorted(set(index()) - set(implemented))}; "
+        f"implementation without catalog entry: {sorted(set(implemented) - set(index()))}"
+    )
+
+
+def test_ids_are_unique_across_active_and_planned() -> None:
+    ids = [p.name[:5] for p in all_entry_files()]
+    assert len(ids) == len(set(ids))
+
+
+def test_entries_load_in_full() -> None:
+    for rule_id in index():
+        assert entry(rule_id)["id"] == rule_id
