@@ -17,9 +17,10 @@ from .rbac import Authorizer, Decision, Identity, Request
 from .relabel import RelabelError, RelabelRule, relabel
 from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets
-from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
+from .yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane")
+LOOPBACK_PORTS = frozenset(int(p) for p in knowledge("ports")["loopback_by_default"])
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Need:
     decision: Decision | None = None
     alternative_decisions: tuple[Decision, ...] = ()
     unchecked: str = ""  # why no decision was made (other credentials, always-allow kubelet)
+    path: str = ""  # scrape needs: the HTTP path requested
 
     @property
     def satisfied(self) -> bool | None:
@@ -89,6 +91,7 @@ class CredentialGap:
     target: str
     endpoint: Endpoint
     outcome: str  # "401 Unauthorized" | "403 Forbidden as system:anonymous"
+    token_ignored: bool = False
 
 
 @dataclass
@@ -100,6 +103,7 @@ class JobAnalysis:
     credential_gaps: list[CredentialGap] = field(default_factory=list)
     relabel_errors: list[tuple[Span, str]] = field(default_factory=list)
     incidental: list[Endpoint] = field(default_factory=list)  # authenticated targets a catch-all job happens to keep
+    origins: dict[Endpoint, Span] = field(default_factory=dict)  # where the job selects each endpoint (transport rules)
     survivors: int = 0
 
     @property
@@ -165,7 +169,8 @@ def workloads_loading(workspace: Workspace, kind: str, namespace: str, name: str
 
 def _from_pod(pod: PodTemplate, how: str) -> Resolution:
     identity = Identity(pod.obj.namespace, pod.service_account)
-    span = pod.key_span("serviceAccountName") if pod.service_account_explicit else pod.obj.span
+    key = "serviceAccountName" if "serviceAccountName" in pod.spec else "serviceAccount"
+    span = at(pod.obj.path, pod.spec.value_pos(key)) if pod.service_account_explicit else pod.obj.span
     default = "" if pod.service_account_explicit else " (no serviceAccountName: the namespace's `default` ServiceAccount)"
     return Resolution(identity, f"{how} {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}{default}", span, pod)
 
@@ -178,6 +183,15 @@ def resolve_identity(
     for pattern, value in identity_globs.items():
         if fnmatch.fnmatch(config.path, pattern) or fnmatch.fnmatch(os.path.basename(config.path), pattern):
             return Resolution(Identity.parse(value), f"configured: identities[{pattern!r}]", explicit=True)
+    if config.runner is not None:
+        runner = config.runner
+        sa = as_str(get_path(runner.doc, "spec", "serviceAccountName"))
+        spec = as_map(runner.doc.get("spec"))
+        span = value_span(runner.path, spec, "serviceAccountName") if sa else runner.span
+        default = "" if sa else " (no serviceAccountName: the namespace's `default` ServiceAccount)"
+        return Resolution(Identity(runner.namespace, sa or "default"), f"run by {runner.kind} {runner.namespace}/{runner.name}{default}", span)
+    if config.origin == "operator":
+        return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}")
     holder = config.holder
     if holder is not None:
         pods = workloads_loading(workspace, holder.kind, holder.namespace, holder.name)
@@ -257,8 +271,10 @@ def _initial_labels(job: ScrapeJob, labels: dict[str, str]) -> dict[str, str]:
 
 
 def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, YMap]]) -> tuple[dict[str, str] | None, YMap | None]:
-    """Relabel one target; also return the rule that last changed where it is scraped."""
+    """Relabel one target; also return the rule that decides what it is: the last one that changed where it is
+    scraped, else the last `keep` filter it passed (e.g. `default;kubernetes;https` picking the API server)."""
     cause = None
+    kept_by = None
     current: dict[str, str] | None = labels
     for rule, node in rules:
         before = current
@@ -270,6 +286,9 @@ def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, YMap]]) -> 
             return None, None
         if any(before.get(k) != current.get(k) for k in ("__address__", "__metrics_path__", "__scheme__")):
             cause = node
+        elif rule.action in ("keep", "keepequal"):
+            kept_by = node
+    cause = cause or kept_by
     if not current.get("__address__"):
         return None, None
     return current, cause
@@ -292,7 +311,7 @@ def _scrape_span(job: ScrapeJob, cause: YMap | None, origin: Span) -> Span:
     if cause is not None:
         return at(job.path, cause.pos)
     if "metrics_path" in job.node:
-        return key_span(job.path, job.node, "metrics_path")
+        return value_span(job.path, job.node, "metrics_path")
     return origin
 
 
@@ -335,7 +354,7 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         subresources = kubelet_subresources(endpoint.path, assumptions.version)
         requests = [Request("get", "", "nodes", sub) for sub in subresources]
         why = f"scrapes the kubelet at :{endpoint.port}{endpoint.path}"
-        return [Need("scrape", requests[0], why, span, klass, tuple(requests[1:]))]
+        return [Need("scrape", requests[0], why, span, klass, tuple(requests[1:]), path=endpoint.path)]
     if klass == "apiserver-proxy":
         if endpoint.legacy_proxy:
             request = Request("proxy", "", "nodes")
@@ -358,17 +377,24 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         analysis.needs.extend(discovery_needs(job, sd, identity))
     rules = _rules(job, analysis.relabel_errors)
     seen: dict[tuple, tuple[Endpoint, Span]] = {}
-    for labels, origin in _target_sets(job, identity):
-        final, cause = _simulate(_initial_labels(job, labels), rules)
-        if final is None:
-            continue
-        analysis.survivors += 1
-        endpoint = classify(final)
-        key = (endpoint.klass, endpoint.port if endpoint.klass != "workload" else 0, endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource)
-        seen.setdefault(key, (endpoint, _scrape_span(job, cause, origin)))
+    target_sets = _target_sets(job, identity)
+    for attempt in (target_sets, [(labels, job.span) for labels in job.fallback_targets]):
+        for labels, origin in attempt:
+            final, cause = _simulate(_initial_labels(job, labels), rules)
+            if final is None:
+                continue
+            analysis.survivors += 1
+            endpoint = classify(final)
+            # Workloads collapse into one entry, except on ports kubeadm binds to loopback (KS305 names them).
+            key = (endpoint.klass, endpoint.port if endpoint.klass != "workload" or endpoint.port in LOOPBACK_PORTS else 0,
+                   endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource)
+            seen.setdefault(key, (endpoint, _scrape_span(job, cause, origin)))
+        if seen:
+            break  # fallback targets only stand in when no representative target survives
     catch_all = any(endpoint.klass == "workload" for endpoint, _ in seen.values())
     expects_auth = job.credentials.authenticates or job.scheme == "https"
     for endpoint, span in seen.values():
+        analysis.origins[endpoint] = span
         # A catch-all job (it also keeps ordinary workloads) that neither speaks TLS nor sends credentials did not
         # aim at the kubelet or API server it incidentally discovers: those targets are just down, not a 403 to fix.
         if endpoint.klass in AUTHENTICATED_CLASSES + ("kubelet-readonly",) and catch_all and not expects_auth:
@@ -380,7 +406,8 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         outcome = _anonymous_outcome(endpoint, job, assumptions)
         if outcome is not None:
             if outcome:
-                analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome))
+                ignored = job.credentials.kind != "none"  # a token the kubelet does not authenticate (kubelet-authn: none)
+                analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome, ignored))
             continue
         for need in scrape_needs(job, endpoint, span, assumptions):
             if job.credentials.kind != "sa-token":
@@ -398,17 +425,22 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
 
 
 def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumptions) -> str | None:
-    """None: credentials are sent (RBAC decides). "": anonymous works. Otherwise the failure a scrape gets."""
-    sends_token = job.credentials.authenticates
+    """None: the request is authenticated (RBAC decides). "": anonymous works. Otherwise the failure it gets.
+
+    kubelet-authn (FACTS §1): `webhook` = bearer tokens checked by TokenReview, anonymous off (config-file
+    defaults); `anonymous` = tokens checked and anonymous on; `none` = no token webhook, anonymous on (the CLI
+    flag defaults) — a token is then not authenticated and the request falls to system:anonymous. x509 client
+    certificates are always authenticated."""
+    kind = job.credentials.kind
     if endpoint.klass == "kubelet":
-        if sends_token and assumptions.kubelet_authn != "none":
+        if kind == "client-cert" or (kind != "none" and assumptions.kubelet_authn != "none"):
             return None
         if assumptions.kubelet_authn == "webhook":
             return "401 Unauthorized (the kubelet does not allow anonymous requests)"
         if assumptions.kubelet_authz == "always-allow":
             return ""
         return "403 Forbidden as system:anonymous"
-    if sends_token:
+    if kind != "none":
         return None
     return "403 Forbidden as system:anonymous"
 
@@ -431,15 +463,17 @@ def analyse(
     return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions)
 
 
-def reads_service_account_files(job: ScrapeJob) -> list[Span]:
-    """Places where a job reads the mounted ServiceAccount files (token, ca.crt) or relies on them (in-cluster SD)."""
-    spans = []
+def reads_service_account_files(job: ScrapeJob) -> list[tuple[str, Span, str]]:
+    """(file, where, what for) for each ServiceAccount file a job reads or relies on (in-cluster discovery)."""
+    reads = []
     if job.credentials.kind == "sa-token":
-        spans.append(job.credentials.span)
+        reads.append(("token", job.credentials.span, "scrape credentials"))
     for key in ("ca_file", "cert_file", "key_file"):
-        if as_str(job.tls.get(key)).startswith(SA_DIR):
-            spans.append(value_span(job.path, job.tls, key))
+        value = as_str(job.tls.get(key))
+        if value.startswith(SA_DIR + "/"):
+            reads.append((value[len(SA_DIR) + 1:], value_span(job.path, job.tls, key), f"tls_config.{key}"))
     for sd in job.sd_configs:
         if not sd.off_identity:
-            spans.append(sd.role_span)
-    return spans
+            reads.append(("token", sd.role_span, "discovery"))
+            break
+    return reads

@@ -25,6 +25,7 @@ from .model import (
     pod_template,
     role_from_object,
 )
+from .operator import operator_configs
 from .promconfig import PromConfig, build_config
 from .resources import builtin_rbac
 from .yamltree import YMap, as_str
@@ -53,6 +54,9 @@ def build_workspace(
                 config_list, problems = embedded_configs(obj, source, limits)
                 configs.extend(config_list)
                 findings.extend(problems)
+    operator, problems = operator_configs(workspace, limits)
+    configs.extend(operator)
+    findings.extend(problems)
     builtin = builtin_rbac()
     # A ClusterRoleBinding in the inputs replaces the built-in one of the same name (as `kubectl apply` would).
     load_builtin_rbac(workspace, builtin)
@@ -117,7 +121,7 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
         for key, value in data.items():
             if not isinstance(value, str) or not _looks_like_prometheus(value):
                 continue
-            position = _embedded_position(source, data, key)
+            position = embedded_position(source.text, data, key)
             documents, problems, status = parse_text(source.path, value, limits, position)
             for problem in problems:
                 problem.message = f"in {obj.kind} {obj.name} key {key}: {problem.message}"
@@ -135,10 +139,10 @@ def _looks_like_prometheus(text: str) -> bool:
     return "scrape_configs" in text or text.lstrip().startswith("global:")
 
 
-def _embedded_position(source: Source, data: YMap, key: Any):
+def embedded_position(outer_text: str, data: YMap, key: Any):
     """Map inner (line0, col0) onto the outer file for a block scalar; else pin everything to the value."""
     line, column = data.value_pos(key)
-    outer_lines = source.text.splitlines()
+    outer_lines = outer_text.splitlines()
     indicator = outer_lines[line - 1][column - 1:] if 0 < line <= len(outer_lines) else ""
     if indicator.startswith("|"):
         indent = None

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from .findings import Finding
+from .findings import Finding, Related
 from .yamltree import Pos, Span, YMap, YSeq
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
@@ -204,13 +204,14 @@ def parse_text(
                 continue  # an empty document (`---` alone)
             converter = _Converter(limits, position)
             root = converter.convert(node)
-            for pos, key in converter.duplicates:
+            for pos, key, first in converter.duplicates:
                 findings.append(
                     Finding(
                         "KS005",
                         Span(path, *pos),
                         f"duplicate key {key!r}: Kubernetes strict decoding and Prometheus reject a mapping that repeats a key",
                         fix=f"Keep one {key!r} entry and merge the values you meant into it.",
+                        related=(Related(Span(path, *first), f"first {key!r} is here"),),
                     )
                 )
             documents.append(Document(index, root, position(node.start_mark.line, node.start_mark.column)))
@@ -303,7 +304,7 @@ class _Converter:
     def __init__(self, limits: Limits, position: Callable[[int, int], Pos]) -> None:
         self.limits = limits
         self.position = position
-        self.duplicates: list[tuple[Pos, Any]] = []
+        self.duplicates: list[tuple[Pos, Any, Pos]] = []  # (repeated key, key, first occurrence)
         self.memo: dict[int, Any] = {}
         self.expanded = 0
         self.distinct = 0
@@ -352,7 +353,7 @@ class _Converter:
                 if isinstance(k, str) and "{{" in k and key_node.style in ("", None):
                     raise _Templated(self._pos(key_node))
                 if k in value:
-                    self.duplicates.append((self._pos(key_node), k))
+                    self.duplicates.append((self._pos(key_node), k, value.key_pos(k)))
                 value[k] = self._convert(value_node, depth + 1)
                 value.kpos[k] = self._pos(key_node)
                 value.vpos[k] = self._pos(value_node)

@@ -324,6 +324,12 @@ class Workspace:
     plain_configs: list[tuple[Source, Document]] = field(default_factory=list)
     _bindings_by_subject: dict[tuple[str, str, str], list[BindingDef]] | None = None
 
+    def source_text(self, path: str) -> str:
+        for source in self.sources:
+            if source.path == path:
+                return source.text
+        return ""
+
     def kind(self, kind: str) -> list[K8sObject]:
         return self.by_kind.get(kind, [])
 

@@ -83,6 +83,10 @@ class ScrapeJob:
     relabel_nodes: list[YMap] = field(default_factory=list)
     other_sd: list[str] = field(default_factory=list)
     source_kind: str = "config"
+    # Operator jobs: the monitor they come from, and targets that satisfy its selector (used when none of the
+    # representative cluster's targets survive, e.g. an application our sample cluster does not run).
+    monitor: K8sObject | None = None
+    fallback_targets: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def span(self) -> Span:
@@ -101,13 +105,19 @@ class ScrapeJob:
 class PromConfig:
     path: str
     root: YMap
-    origin: str  # config | configmap | secret
+    origin: str  # config | configmap | secret | operator
     holder: K8sObject | None = None  # the ConfigMap/Secret it is embedded in
     key: str = ""  # data key inside the holder
     jobs: list[ScrapeJob] = field(default_factory=list)
+    runner: K8sObject | None = None  # operator: the Prometheus/PrometheusAgent whose pods run these jobs
+    monitor: K8sObject | None = None  # operator: a monitor that no Prometheus in the inputs selects
 
     @property
     def describe(self) -> str:
+        if self.runner is not None:
+            return f"{self.runner.kind} {self.runner.namespace}/{self.runner.name}"
+        if self.monitor is not None:
+            return f"{self.monitor.kind} {self.monitor.namespace}/{self.monitor.name}"
         if self.holder is not None:
             return f"{self.holder.kind} {self.holder.namespace}/{self.holder.name} key {self.key}"
         return self.path

@@ -135,14 +135,26 @@ def rule_allows(rule: PolicyRule, request: Request, ignore_names: bool = False) 
     )
 
 
-def _near(rule: PolicyRule, request: Request) -> bool:
-    """Rules a person would look at when asking "why is this denied?"."""
+def nearness(rule: PolicyRule, request: Request) -> int:
+    """How closely a rule that does not allow the request resembles one that would (0 = unrelated): the rules a
+    person would look at when asking "why is this denied?", best first."""
     if not request.is_resource:
-        base = request.url.rstrip("/").split("/")[1:2]
-        return any(u.strip("/").split("/")[:1] == base or u.startswith(request.url) for u in rule.non_resource_urls)
-    if not api_group_matches(rule, request.api_group):
-        return False
-    return any(r.split("/")[0] == request.resource for r in rule.resources)
+        base = request.url.strip("/").split("/")[:1]
+        return 2 if any(u.strip("/").split("/")[:1] == base for u in rule.non_resource_urls) else 0
+    score = 0
+    for resource in rule.resources:
+        head, _, sub = resource.partition("/")
+        if head == request.resource and sub and request.subresource:
+            score = max(score, 3)  # e.g. `nodes/*` or `nodes/stats` for nodes/metrics
+        elif resource == request.resource_path:
+            score = max(score, 3)  # right resource, wrong verb or group
+        elif head == request.resource:
+            score = max(score, 2)
+        elif request.resource_path in resource or resource in request.resource_path:
+            score = max(score, 1)
+    if score and not api_group_matches(rule, request.api_group):
+        score = max(score - 1, 1)  # e.g. endpointslices listed under the core group
+    return score
 
 
 # ---------------------------------------------------------------------------------------------- evaluation
@@ -214,8 +226,9 @@ class Authorizer:
                     (decision.grants if applies else decision.out_of_scope).append(grant)
                 elif rule.resource_names and rule_allows(rule, request, ignore_names=True):
                     decision.name_restricted.append(grant)
-                elif _near(rule, request):
+                elif nearness(rule, request):
                     decision.near.append(grant)
+        decision.near.sort(key=lambda g: -nearness(g.rule, request))
         decision.allowed = bool(decision.grants)
         return decision
 

@@ -54,11 +54,35 @@ def _nearest(decision: Decision) -> list[Related]:
         item = _grant_related(grant, f"{grant.role.ref} grants it only for resourceNames {list(grant.rule.resource_names)}")
         if item:
             related.append(item)
-    for grant in [g for g in decision.near if not g.role.builtin][:1]:
-        item = _grant_related(grant, f"nearest rule: {grant.role.ref} grants {grant.rule.describe()}, not {decision.request.describe()}")
-        if item:
-            related.append(item)
+    if not related:
+        for grant in [g for g in decision.near if not g.role.builtin][:1]:
+            item = _grant_related(grant, f"nearest rule: {grant.role.ref} grants {grant.rule.describe()}, not {decision.request.describe()}")
+            if item:
+                related.append(item)
     return related
+
+
+def _merge(*groups: list[Related]) -> tuple[Related, ...]:
+    """Related locations, each place once (the first, most specific message wins)."""
+    seen: set = set()
+    merged = []
+    for group in groups:
+        for item in group:
+            if item.span not in seen:
+                seen.add(item.span)
+                merged.append(item)
+    return tuple(merged)
+
+
+def _name_restriction(decisions: list[Decision]) -> str:
+    """" (granted only for resourceNames …)" when a rule would allow the request but for its resourceNames."""
+    for decision in decisions:
+        for grant in decision.name_restricted:
+            names = ", ".join(grant.rule.resource_names)
+            why = ("a list or watch names no object, so it is denied" if decision.request.verb in ("list", "watch")
+                   else "every other object is denied")
+            return f" ({grant.role.ref} grants it only for resourceNames {names}; {why})"
+    return ""
 
 
 @check("KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110")
@@ -82,10 +106,12 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
     # KS110: a fine-grained kubelet subresource held, on a version where the kubelet still checks nodes/proxy.
     remaining = []
     for need in denied:
-        fine = _fine_grained_held(need, authorizer, identity, ctx)
-        if fine is None:
+        held = _fine_grained_held(need, authorizer, identity)
+        if held is None:
             remaining.append(need)
             continue
+        fine, decision = held
+        grant = decision.grants[0]
         yield Finding(
             "KS110", need.span,
             f"{job.label} {need.why} as {identity}, which holds get nodes/{fine} but the kubelet on Kubernetes "
@@ -93,32 +119,42 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
             f"on by default from 1.33): 403 Forbidden",
             fix="Upgrade the cluster to 1.33+ (or enable the KubeletFineGrainedAuthz gate on kubelets and API server), "
                 "or scrape a path authorized by nodes/metrics or nodes/stats instead; avoid granting nodes/proxy.",
-            related=tuple(base_related), object=job.label,
-            data={"identity": str(identity), "held": f"nodes/{fine}", "checked": "nodes/proxy"},
+            related=_merge([r for r in [_grant_related(grant, f"{grant.role.ref} grants nodes/{fine}")] if r], base_related),
+            object=job.label, data={"identity": str(identity), "held": f"nodes/{fine}", "checked": "nodes/proxy"},
         )
     denied = remaining
 
-    # KS105: granted only through a RoleBinding that cannot apply to this request.
+    # KS105: granted only through a RoleBinding, and the request is one no RoleBinding can grant (cluster-scoped,
+    # all namespaces, a URL). A namespaced need whose only grant serves another namespace is simply missing (KS101).
     remaining = []
+    out_of_scope: dict[tuple, list[Need]] = {}
     for need in denied:
-        if not need.decision.out_of_scope:
+        request = need.request
+        if need.decision.out_of_scope and (request.namespace is None or not request.is_resource):
+            grant = need.decision.out_of_scope[0]
+            out_of_scope.setdefault((need.span, id(grant.binding), id(grant.role)), []).append(need)
+        else:
             remaining.append(need)
-            continue
-        grant = need.decision.out_of_scope[0]
-        scope = "a cluster-scoped resource" if need.request.namespace is None and need.request.is_resource else (
-            "a non-resource URL" if not need.request.is_resource else f"namespace {need.request.namespace}")
+    for needs in out_of_scope.values():
+        grant = needs[0].decision.out_of_scope[0]
+        requests = [n.request for n in needs]
+        what = _describe_requests(requests)
+        kind = ("non-resource URLs" if not requests[0].is_resource else
+                "a cluster-scoped resource" if requests[0].resource in CLUSTER_SCOPED else "a list/watch across all namespaces")
         related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
         if grant.binding.obj is not None:
             related.append(Related(grant.binding.obj.span, f"{grant.binding.ref} grants only inside namespace {grant.binding.namespace}"))
-        request = need.request
+        if grant.role.kind == "ClusterRole":
+            fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
+                   f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
+        else:
+            fix = fix_text(authorizer, identity, requests)
         yield Finding(
-            "KS105", need.span,
-            f"{job.label} {need.why}: {identity} holds {request.describe()} only through {grant.binding.ref}, "
-            f"which cannot grant {scope}" + (" (list/watch across all namespaces)" if request.namespace is None and request.verb in ("list", "watch") and request.resource not in ("nodes", "namespaces") else "")
-            + f" → 403 Forbidden",
-            fix=fix_text(authorizer, identity, [request]) + "\n(bound with a ClusterRoleBinding; a RoleBinding never grants cluster-scoped or all-namespace requests)",
-            related=tuple(related + base_related), object=job.label,
-            data={"identity": str(identity), "missing": _request_data(request), "granted_by": grant.describe()},
+            "KS105", needs[0].span,
+            f"{job.label} {needs[0].why}: {identity} holds {what} only through {grant.binding.ref}, which cannot "
+            f"grant {kind} → 403 Forbidden",
+            fix=fix, related=tuple(related + base_related), object=job.label,
+            data={"identity": str(identity), "missing": [_request_data(r) for r in requests], "granted_by": grant.describe()},
         )
     denied = remaining
 
@@ -139,9 +175,9 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
         yield Finding(
             "KS108", needs[0].span,
             f"{job.label} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
-            f"{identity}: it grants nothing to the scraper, so {what} is denied",
+            f"{identity}: it grants nothing to the scraper, so {what} {'are' if len(needs) > 1 else 'is'} denied",
             fix=f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace {identity.namespace}.",
-            related=tuple(related + base_related), object=job.label,
+            related=_merge(related, base_related), object=job.label,
             data={"identity": str(identity), "binding": binding.ref, "subject": subject_text},
         )
     denied = remaining
@@ -156,13 +192,14 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
         resources = sorted({r.resource if not r.api_group else f"{r.api_group}/{r.resource}" for r in requests})
         verbs = sorted({r.verb for r in requests})
         where = "cluster-wide" if namespace is None else f"in namespace {namespace}"
-        related = base_related + [r for n in needs for r in _nearest(n.decision)][:2]
+        nearest = [r for n in needs for r in _nearest(n.decision)]
+        restricted = _name_restriction([n.decision for n in needs])
         yield Finding(
             "KS101", span,
             f"{job.label} discovers targets {where} as {identity}, which lacks {', '.join(verbs)} on "
-            f"{', '.join(resources)} {where}: the API server answers 403 Forbidden and the SD config finds zero targets",
-            fix=fix_text(authorizer, identity, requests),
-            related=tuple(related), object=job.label,
+            f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and the SD config finds zero targets",
+            fix=fix_text(authorizer, identity, requests) + ("\nRemove resourceNames from list/watch rules." if restricted else ""),
+            related=_merge(nearest, base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
 
@@ -173,15 +210,29 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
         rule = MISSING_RULE[need.target]
         request = need.request
         alternatives = "".join(f" or {a.describe()}" for a in need.alternatives)
-        message = (f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives} "
+        restricted = _name_restriction([need.decision, *need.alternative_decisions])
+        message = (f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives}{restricted} "
                    f"({OUTCOME[need.target]})")
-        fix_requests = [request]
+        fix = fix_text(authorizer, identity, [request])
+        if restricted:
+            fix += "\nOr remove resourceNames from the rule that grants it: every node is scraped."
         yield Finding(
-            rule, need.span, message,
-            fix=fix_text(authorizer, identity, fix_requests),
-            related=tuple(base_related + _nearest(need.decision)), object=job.label,
+            rule, need.span, message, fix=fix,
+            related=_merge(_nearest(need.decision), base_related), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
+
+
+CLUSTER_SCOPED = {"nodes", "namespaces", "persistentvolumes", "storageclasses", "clusterroles", "clusterrolebindings"}
+
+
+def _describe_requests(requests: list[Request]) -> str:
+    """`list, watch pods in namespace x` rather than one phrase per verb."""
+    verbs = ", ".join(sorted({r.verb for r in requests}))
+    targets = sorted({r.url or r.resource_path for r in requests})
+    where = {r.namespace for r in requests if r.is_resource}
+    suffix = f" in namespace {where.pop()}" if len(where) == 1 and None not in where else ""
+    return f"{verbs} {', '.join(targets)}{suffix}"
 
 
 def _request_data(request: Request) -> dict:
@@ -193,17 +244,15 @@ def _request_data(request: Request) -> dict:
     return data
 
 
-def _fine_grained_held(need: Need, authorizer: Authorizer, identity: Identity, ctx: Context) -> str | None:
+def _fine_grained_held(need: Need, authorizer: Authorizer, identity: Identity) -> tuple[str, Decision] | None:
+    """The fine-grained subresource the identity holds for this kubelet path, when this cluster version ignores it."""
     if need.target != "kubelet" or need.request.subresource != "proxy":
         return None
-    path = need.why.rsplit(":10250", 1)[-1] if ":10250" in need.why else ""
-    newest = kubelet_subresources(path, (99, 0))
+    newest = kubelet_subresources(need.path, (99, 0))  # what a kubelet with KubeletFineGrainedAuthz would accept
     if len(newest) < 2:
         return None
-    fine = newest[0]
-    if authorizer.authorize(identity, Request("get", "", "nodes", fine)).allowed:
-        return fine
-    return None
+    decision = authorizer.authorize(identity, Request("get", "", "nodes", newest[0]))
+    return (newest[0], decision) if decision.allowed else None
 
 
 def _mismatched_binding(request: Request, identity: Identity, authorizer: Authorizer, ctx: Context):
@@ -266,12 +315,21 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                      "apiserver": f"the API server at {gap.endpoint.path}",
                      "apiserver-proxy": f"the API-server proxy at {gap.endpoint.path}",
                      "control-plane": f"the control-plane component on :{gap.endpoint.port}{gap.endpoint.path}"}[gap.target]
+            if gap.token_ignored:
+                message = (f"{job.label} scrapes {where} with {job.credentials.describe()}, but with kubelet-authn: none "
+                           f"(assumption) the kubelet does not authenticate bearer tokens, so the request is anonymous "
+                           f"→ {gap.outcome}")
+                fix = ("Enable token authentication on the kubelets (authentication.webhook.enabled: true, or "
+                       "--authentication-token-webhook), or correct --kubelet-authn if your kubelets already have it.")
+                span = job.credentials.span
+            else:
+                message = (f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job "
+                           f"sets `authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}")
+                fix = (f"Add to the job:\n  authorization:\n    credentials_file: {SA_TOKEN}\n"
+                       f"  tls_config:\n    ca_file: {SA_DIR}/ca.crt")
+                span = job.span
             yield Finding(
-                "KS106", job.span,
-                f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job sets "
-                f"`authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}",
-                fix=f"Add to the job:\n  authorization:\n    credentials_file: {SA_TOKEN}\n"
-                    f"  tls_config:\n    ca_file: {SA_DIR}/ca.crt",
+                "KS106", span, message, fix=fix,
                 related=tuple(_identity_related(analysis.resolution, ctx.analysis.authorizer, 1)),
                 object=job.label, data={"target": gap.target, "outcome": gap.outcome},
             )
@@ -279,28 +337,32 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
 
 @check("KS107")
 def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
-    reported: set[int] = set()
     for analysis in ctx.analysis.jobs:
         pod = analysis.resolution.pod
-        if pod is None or id(analysis.job) in reported:
-            continue
-        spans = reads_service_account_files(analysis.job)
-        if not spans:
+        if pod is None:
             continue
         automount, where = _automount(pod, ctx)
-        if automount is not False or _projected_token_mounted(pod):
+        if automount is not False:
+            continue  # the kubelet mounts token, ca.crt and namespace at the ServiceAccount path
+        provided = _files_provided(pod)
+        missing = [(file, span, use) for file, span, use in reads_service_account_files(analysis.job) if file not in provided]
+        if not missing:
             continue
-        reported.add(id(analysis.job))
+        files = sorted({file for file, _, _ in missing})
+        consequence = ("service discovery cannot start (in-cluster config needs the token)"
+                       if all(use == "discovery" for _, _, use in missing)
+                       else "every scrape fails (Prometheus cannot read the file)")
         yield Finding(
-            "KS107", spans[0],
-            f"{analysis.job.label} reads {SA_DIR}/ (token, ca.crt or in-cluster discovery) but {where} sets "
-            f"automountServiceAccountToken: false and no projected volume provides it: the file does not exist, "
-            f"so discovery fails and scrapes go out without a token",
+            "KS107", missing[0][1],
+            f"{analysis.job.label} reads {', '.join(f'{SA_DIR}/{f}' for f in files)} "
+            f"({', '.join(sorted({use for _, _, use in missing}))}) but {where} sets automountServiceAccountToken: "
+            f"false and no projected volume mounted at {SA_DIR} provides it: {consequence}",
             fix="Set automountServiceAccountToken: true on the pod spec (it takes precedence over the ServiceAccount), "
-                f"or mount a projected serviceAccountToken volume at {SA_DIR}.",
+                f"or mount a projected volume at {SA_DIR} with a serviceAccountToken source (path: token) and the "
+                "kube-root-ca.crt ConfigMap (key ca.crt).",
             related=(Related(pod.key_span("automountServiceAccountToken") if pod.automount is False else pod.obj.span,
                              f"{pod.obj.kind} {pod.obj.name} runs the config"),),
-            object=analysis.job.label,
+            object=analysis.job.label, data={"files": [f"{SA_DIR}/{f}" for f in files]},
         )
 
 
@@ -313,17 +375,29 @@ def _automount(pod, ctx: Context) -> tuple[bool | None, str]:
     return None, ""
 
 
-def _projected_token_mounted(pod) -> bool:
-    token_volumes = set()
+def _files_provided(pod) -> set[str]:
+    """Files that volumes mounted at the ServiceAccount directory put there (projected sources, legacy token Secret)."""
+    mounted = {as_str(m.get("name")) for c in pod.containers for m in c.mounts
+               if as_str(m.get("mountPath")).rstrip("/") == SA_DIR}
+    files: set[str] = set()
     for volume in pod.volumes:
+        if as_str(volume.get("name")) not in mounted:
+            continue
+        if isinstance(volume.get("secret"), dict):  # a legacy service-account-token Secret holds all three
+            files |= {"token", "ca.crt", "namespace"}
         for source in as_seq(as_map(volume.get("projected")).get("sources")):
-            if isinstance(as_map(source).get("serviceAccountToken"), dict):
-                token_volumes.add(as_str(volume.get("name")))
-    for container in pod.containers:
-        for mount in container.mounts:
-            if as_str(mount.get("name")) in token_volumes and SA_DIR.startswith(as_str(mount.get("mountPath")).rstrip("/") or "/"):
-                return True
-    return False
+            source = as_map(source)
+            token = source.get("serviceAccountToken")
+            if isinstance(token, dict):
+                files.add(as_str(token.get("path")) or "token")
+            for kind in ("configMap", "secret", "downwardAPI"):
+                part = as_map(source.get(kind))
+                items = as_seq(part.get("items"))
+                for item in items:
+                    files.add(as_str(as_map(item).get("path")))
+                if kind == "configMap" and not items and as_str(part.get("name")) == "kube-root-ca.crt":
+                    files.add("ca.crt")
+    return files
 
 
 @check("KS109")
@@ -341,8 +415,8 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
         span = resolution.span or (at(config.path, config.jobs[0].node.pos) if config.jobs else at(config.path, config.root.pos))
         yield Finding(
             "KS109", span,
-            f"ServiceAccount {identity} ({resolution.reason}) is not defined in the inputs: the pod will not be "
-            f"created until it exists, and its RBAC cannot be checked against its definition",
+            f"ServiceAccount {identity} ({resolution.reason}) is not defined in the inputs: the API server refuses "
+            f"to create the pods until it exists (error looking up service account {identity})",
             fix=f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests "
                 "(or lint them together with the file that defines it).",
             object=f"ServiceAccount/{identity.namespace}/{identity.name}",
