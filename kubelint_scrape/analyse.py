@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 
 from .model import PodTemplate, Workspace
+from .otel import COLLECTOR_KIND, collector_service_account
 from .promconfig import SA_DIR, PromConfig, ScrapeJob, SDConfig
 from .rbac import Authorizer, Decision, Identity, Request
 from .relabel import RelabelError, RelabelRule, relabel
@@ -55,6 +56,7 @@ class Resolution:
     span: Span | None = None  # where the identity is named (serviceAccountName, the workload, the SA)
     pod: PodTemplate | None = None
     explicit: bool = False  # named by the user (--identity / config), not inferred
+    managed: bool = False  # an operator creates this ServiceAccount, so it need not be in the inputs
 
 
 @dataclass
@@ -185,11 +187,18 @@ def resolve_identity(
             return Resolution(Identity.parse(value), f"configured: identities[{pattern!r}]", explicit=True)
     if config.runner is not None:
         runner = config.runner
-        sa = as_str(get_path(runner.doc, "spec", "serviceAccountName"))
         spec = as_map(runner.doc.get("spec"))
-        span = value_span(runner.path, spec, "serviceAccountName") if sa else runner.span
-        default = "" if sa else " (no serviceAccountName: the namespace's `default` ServiceAccount)"
-        return Resolution(Identity(runner.namespace, sa or "default"), f"run by {runner.kind} {runner.namespace}/{runner.name}{default}", span)
+        if runner.kind == COLLECTOR_KIND:
+            sa, managed = collector_service_account(runner)
+            key = "serviceAccount"
+            default = " (no serviceAccount: the OpenTelemetry Operator creates and uses this one)" if managed else ""
+        else:
+            sa, managed, key = as_str(spec.get("serviceAccountName")), False, "serviceAccountName"
+            default = "" if sa else " (no serviceAccountName: the namespace's `default` ServiceAccount)"
+            sa = sa or "default"
+        span = value_span(runner.path, spec, key) if key in spec else runner.span
+        return Resolution(Identity(runner.namespace, sa), f"run by {runner.kind} {runner.namespace}/{runner.name}{default}",
+                          span, managed=managed)
     if config.origin == "operator":
         return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}")
     holder = config.holder
@@ -247,7 +256,7 @@ def _rules(job: ScrapeJob, errors: list[tuple[Span, str]]) -> list[tuple[Relabel
     rules = []
     for node in job.relabel_nodes:
         try:
-            rules.append((RelabelRule.from_mapping(_go_strings(node)), node))
+            rules.append((RelabelRule.from_mapping(_go_strings(node, job.config.dollar_escaped)), node))
         except RelabelError as exc:
             errors.append((at(job.path, node.pos), str(exc)))
         except Exception as exc:  # malformed values (wrong types): validation rules report them
@@ -255,10 +264,21 @@ def _rules(job: ScrapeJob, errors: list[tuple[Span, str]]) -> list[tuple[Relabel
     return rules
 
 
-def _go_strings(node: YMap) -> dict:
-    """Go yaml.v2 decodes a scalar into a string field as its text: `regex: true` is the regex "true"."""
+def _go_strings(node: YMap, dollar_escaped: bool = False) -> dict:
+    """Go yaml.v2 decodes a scalar into a string field as its text: `regex: true` is the regex "true".
+    In an OpenTelemetry Collector config `$$` stands for a literal `$` (the collector expands ${env:…})."""
     text_fields = ("regex", "replacement", "separator", "target_label")
-    return {k: (as_str(v) if k in text_fields and isinstance(v, (bool, int, float)) else v) for k, v in node.items()}
+    result = {}
+    for key, value in node.items():
+        if key in text_fields and isinstance(value, (bool, int, float)):
+            value = as_str(value)
+        if dollar_escaped and key in text_fields and isinstance(value, str):
+            value = value.replace("$$", "$")
+        if key == "regex" and isinstance(value, str) and "$(SHARD)" in value:
+            # Operator-generated sharding: the config reloader substitutes the pod's shard number; simulate shard 0.
+            value = value.replace("$(SHARD)", "0")
+        result[key] = value
+    return result
 
 
 def _initial_labels(job: ScrapeJob, labels: dict[str, str]) -> dict[str, str]:

@@ -25,7 +25,8 @@ from .model import (
     pod_template,
     role_from_object,
 )
-from .operator import operator_configs
+from .operator import operator_configs, secret_value
+from .otel import COLLECTOR_KIND, collector_configs, collector_cr_configs, is_collector_config, looks_like_collector
 from .promconfig import PromConfig, build_config
 from .resources import builtin_rbac
 from .yamltree import YMap, as_str
@@ -52,6 +53,10 @@ def build_workspace(
             _index(workspace, obj, user_binding_names)
             if obj.kind in ("ConfigMap", "Secret"):
                 config_list, problems = embedded_configs(obj, source, limits)
+                configs.extend(config_list)
+                findings.extend(problems)
+            elif obj.kind == COLLECTOR_KIND and obj.api_version.startswith("opentelemetry.io/"):
+                config_list, problems = collector_cr_configs(obj, source.text, limits)
                 configs.extend(config_list)
                 findings.extend(problems)
     operator, problems = operator_configs(workspace, limits)
@@ -111,27 +116,44 @@ def _index(workspace: Workspace, obj: K8sObject, user_binding_names: set[str]) -
 
 
 def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[list[PromConfig], list[Finding]]:
+    """Prometheus and OpenTelemetry Collector configs held as text in a ConfigMap or Secret."""
     configs: list[PromConfig] = []
     findings: list[Finding] = []
-    sections = ("data",) if obj.kind == "ConfigMap" else ("stringData",)
+    for key, text, position in _embedded_texts(obj, source):
+        prometheus = _looks_like_prometheus(text)
+        if not prometheus and not looks_like_collector(text):
+            continue
+        documents, problems, status = parse_text(source.path, text, limits, position)
+        for problem in problems:
+            problem.message = f"in {obj.kind} {obj.name} key {key}: {problem.message}"
+        findings.extend(problems)
+        if status != "linted":
+            continue
+        for document in documents:
+            if is_prometheus_config(document.root):
+                origin = "configmap" if obj.kind == "ConfigMap" else "secret"
+                configs.append(build_config(source.path, document.root, origin, obj, as_str(key)))
+            elif is_collector_config(document.root):
+                configs.extend(collector_configs(source.path, document.root, obj, None))
+    return configs, findings
+
+
+def _embedded_texts(obj: K8sObject, source: Source):
+    """(key, text, position function) for every text value: ConfigMap data; Secret stringData and base64 data."""
+    sections = ("data",) if obj.kind == "ConfigMap" else ("stringData", "data")
     for section in sections:
         data = obj.doc.get(section)
         if not isinstance(data, YMap):
             continue
         for key, value in data.items():
-            if not isinstance(value, str) or not _looks_like_prometheus(value):
+            if not isinstance(value, str):
                 continue
-            position = embedded_position(source.text, data, key)
-            documents, problems, status = parse_text(source.path, value, limits, position)
-            for problem in problems:
-                problem.message = f"in {obj.kind} {obj.name} key {key}: {problem.message}"
-            findings.extend(problems)
-            if status != "linted":
-                continue
-            for document in documents:
-                if is_prometheus_config(document.root):
-                    configs.append(build_config(source.path, document.root, "configmap" if obj.kind == "ConfigMap" else "secret", obj, as_str(key)))
-    return configs, findings
+            if section == "data" and obj.kind == "Secret":
+                text, position = secret_value(obj, as_str(key), source.text)
+                if text is not None:
+                    yield key, text, position
+            else:
+                yield key, value, embedded_position(source.text, data, key)
 
 
 def _looks_like_prometheus(text: str) -> bool:

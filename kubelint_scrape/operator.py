@@ -18,7 +18,7 @@ from .load import Limits, parse_text
 from .model import K8sObject, LabelSelector, Workspace
 from .promconfig import PromConfig, ScrapeJob, build_job
 from .targets import sanitize
-from .yamltree import Pos, YMap, YSeq, as_map, as_seq, as_str, get_path
+from .yamltree import Pos, Span, YMap, YSeq, as_map, as_seq, as_str, get_path, key_span
 
 OPERATOR_GROUP = "monitoring.coreos.com/"
 RUNNER_KINDS = ("Prometheus", "PrometheusAgent")
@@ -396,6 +396,10 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                     if not _namespace_selects(workspace, runner_obj, spec.get(ns_selector_key), monitor.namespace):
                         continue
                     selected.add(id(monitor))
+                    refused = _file_access_refused(spec, monitor) if kind == "ServiceMonitor" else []
+                    if refused:
+                        config.rejected.extend(refused)
+                        continue  # the operator leaves the whole ServiceMonitor out of this Prometheus' config
                     config.jobs.extend(BUILDERS[kind](monitor, runner, config))
             extra, problems = additional_scrape_configs(workspace, runner_obj, config, limits)
             config.jobs.extend(extra)
@@ -409,6 +413,25 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             config.jobs.extend(BUILDERS[kind](monitor, None, config))
             configs.append(config)
     return configs, findings
+
+
+FILE_FIELDS = (("bearerTokenFile", "bearerTokenFile"), ("caFile", "tlsConfig.caFile"), ("certFile", "tlsConfig.certFile"),
+               ("keyFile", "tlsConfig.keyFile"))
+
+
+def _file_access_refused(runner_spec: YMap, monitor: K8sObject) -> list[tuple[K8sObject, Span, str]]:
+    """pkg/prometheus/resource_selector.go testForArbitraryFSAccess: with arbitraryFSAccessThroughSMs.deny, an
+    endpoint that reads a file (bearerTokenFile, tlsConfig ca/cert/key files) gets its ServiceMonitor rejected."""
+    if get_path(runner_spec, "arbitraryFSAccessThroughSMs", "deny") is not True:
+        return []
+    refused = []
+    for endpoint in as_seq(get_path(monitor.doc, "spec", "endpoints")):
+        endpoint = as_map(endpoint)
+        for key, label in FILE_FIELDS:
+            holder = endpoint if key == "bearerTokenFile" else as_map(endpoint.get("tlsConfig"))
+            if as_str(holder.get(key)):
+                refused.append((monitor, key_span(monitor.path, holder, key), label))
+    return refused
 
 
 def additional_scrape_configs(workspace: Workspace, runner: K8sObject, config: PromConfig, limits: Limits) -> tuple[list[ScrapeJob], list]:

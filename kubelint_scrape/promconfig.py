@@ -111,6 +111,12 @@ class PromConfig:
     jobs: list[ScrapeJob] = field(default_factory=list)
     runner: K8sObject | None = None  # operator: the Prometheus/PrometheusAgent whose pods run these jobs
     monitor: K8sObject | None = None  # operator: a monitor that no Prometheus in the inputs selects
+    dollar_escaped: bool = False  # OpenTelemetry Collector configs write a literal `$` as `$$`
+    # Components beside the scrape jobs that call the Kubernetes API with the same identity (e.g. a collector's
+    # k8s_cluster receiver): their needs are not modelled, so "unused grant" cannot be decided for this identity.
+    unmodelled: list[str] = field(default_factory=list)
+    # Operator: monitors the operator refuses for this Prometheus (monitor, the offending field's span, why).
+    rejected: list[tuple[K8sObject, Span, str]] = field(default_factory=list)
 
     @property
     def describe(self) -> str:

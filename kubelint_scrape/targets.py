@@ -249,8 +249,8 @@ def split_address(address: str, scheme: str) -> tuple[str, int]:
         host = address[1:end]
         rest = address[end + 1:]
         port = int(rest[1:]) if rest.startswith(":") and rest[1:].isdigit() else 0
-    elif address.count(":") == 1:
-        host, _, port_text = address.partition(":")
+    elif ":" in address:  # host:port, where host may be a placeholder such as ${env:NODE_IP}
+        host, _, port_text = address.rpartition(":")
         port = int(port_text) if port_text.isdigit() else 0
     if not port:
         port = 443 if scheme == "https" else 80

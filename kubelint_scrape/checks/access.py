@@ -406,8 +406,8 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
     for config in ctx.analysis.configs:
         resolution = ctx.analysis.resolutions[id(config)]
         identity = resolution.identity
-        if identity is None or resolution.explicit or identity.name == "default":
-            continue  # every namespace has a `default` ServiceAccount
+        if identity is None or resolution.explicit or resolution.managed or identity.name == "default":
+            continue  # every namespace has a `default` ServiceAccount; operators create the ones they manage
         key = (identity.namespace, identity.name)
         if key in seen or key in ctx.workspace.service_accounts:
             continue

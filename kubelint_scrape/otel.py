@@ -1,0 +1,172 @@
+"""OpenTelemetry Collector configs → scrape jobs: the `prometheus` receiver's scrape_configs, and `kubeletstats`.
+
+A collector config lives in a ConfigMap (mounted by the collector's workload, so identity resolves as for a
+Prometheus ConfigMap) or in an `OpenTelemetryCollector` CR (`spec.config`, a mapping in v1beta1 and a YAML
+string in v1alpha1; identity = `spec.serviceAccount`, else the `<name>-collector` ServiceAccount the operator
+creates). Only receivers a `service.pipelines` entry uses are started, so only those are analysed.
+
+kubeletstats (opentelemetry-collector-contrib receiver/kubeletstatsreceiver README, "Role-based access
+control", @02a6748): reads the kubelet's /stats/summary → `get nodes/stats`; with `extra_metadata_labels` or
+the `*_{request,limit}_utilization` metrics it also reads /pods → `get nodes/pods` (the kubelet checks
+nodes/proxy for /pods before KubeletFineGrainedAuthz, FACTS §1). auth_type serviceAccount sends the pod's SA
+token; tls a client certificate; none uses the read-only port; kubeConfig goes through the API-server proxy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .load import Limits, parse_text
+from .model import K8sObject
+from .promconfig import SA_TOKEN, PromConfig, build_config, build_job
+from .yamltree import Pos, YMap, YSeq, as_map, as_seq, as_str
+
+COLLECTOR_KIND = "OpenTelemetryCollector"
+
+
+def looks_like_collector(text: str) -> bool:
+    return "receivers:" in text and ("service:" in text or "exporters:" in text)
+
+
+def is_collector_config(doc: Any) -> bool:
+    return isinstance(doc, YMap) and isinstance(doc.get("receivers"), YMap) and "kind" not in doc
+
+
+def _used_receivers(config: YMap) -> set[str] | None:
+    pipelines = as_map(as_map(config.get("service")).get("pipelines"))
+    if not pipelines:
+        return None  # no service section in view: analyse every receiver
+    used: set[str] = set()
+    for pipeline in pipelines.values():
+        used.update(as_str(r) for r in as_seq(as_map(pipeline).get("receivers")))
+    return used
+
+
+def _receiver_type(name: str) -> str:
+    return name.split("/", 1)[0]
+
+
+def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner: K8sObject | None) -> list[PromConfig]:
+    """PromConfigs for one collector config: one per prometheus receiver, one for the kubeletstats receivers."""
+    used = _used_receivers(config)
+    result: list[PromConfig] = []
+    kubelet = PromConfig(path, config, "configmap" if holder is not None else "operator", holder, runner=runner)
+    kubelet.dollar_escaped = False
+    for name, receiver in as_map(config.get("receivers")).items():
+        name = as_str(name)
+        if used is not None and name not in used:
+            continue
+        kind = _receiver_type(name)
+        receiver = receiver if isinstance(receiver, YMap) else YMap(config.key_pos(name))
+        if kind == "prometheus" and isinstance(receiver.get("config"), YMap):
+            prom = build_config(path, receiver["config"], "configmap" if holder is not None else "config", holder)
+            prom.runner = runner
+            prom.dollar_escaped = True  # the collector expands ${env:…}; a literal $ is written $$
+            result.append(prom)
+        elif kind in ("kubeletstats", "kubelet_stats"):
+            kubelet.jobs.extend(_kubeletstats_jobs(path, name, receiver, config.key_pos(name), kubelet))
+    if kubelet.jobs:
+        result.append(kubelet)
+    unmodelled = _unmodelled_components(config, used)
+    for prom in result:
+        prom.unmodelled = unmodelled
+    return result
+
+
+MODELLED = {"prometheus", "kubeletstats", "kubelet_stats"}
+
+
+def _unmodelled_components(config: YMap, used: set[str] | None) -> list[str]:
+    """Components that may call the Kubernetes API with the collector's identity (k8s_cluster, k8sattributes…)."""
+    found = []
+    for section in ("receivers", "processors", "extensions"):
+        for name in as_map(config.get(section)):
+            name = as_str(name)
+            kind = _receiver_type(name)
+            if kind in MODELLED or (section == "receivers" and used is not None and name not in used):
+                continue
+            if kind.startswith("k8s") or "kube" in kind or "receiver_creator" == kind:
+                found.append(f"{section}.{name}")
+    return found
+
+
+def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: PromConfig) -> list:
+    auth = as_str(receiver.get("auth_type")) or "tls"
+    endpoint = as_str(receiver.get("endpoint")) or "${env:HOSTNAME}:10250"
+    scheme, _, address = endpoint.rpartition("://")
+    scheme = scheme or ("http" if auth == "none" else "https")
+    if ":" not in address.rsplit("]", 1)[-1]:
+        address += ":10255" if auth == "none" else ":10250"
+    endpoint_pos = receiver.value_pos("endpoint") if "endpoint" in receiver else pos
+    paths = ["/stats/summary"]
+    metrics = as_map(receiver.get("metrics"))
+    utilization = any(k.endswith(("_request_utilization", "_limit_utilization")) and as_map(v).get("enabled") is True
+                      for k, v in metrics.items())
+    if receiver.get("extra_metadata_labels") or utilization:
+        paths.append("/pods")
+    jobs = []
+    for metrics_path in paths:
+        root = YMap(pos)
+        _put(root, "job_name", f"{name} {metrics_path}", pos)
+        _put(root, "scheme", scheme, endpoint_pos)
+        _put(root, "metrics_path", metrics_path, receiver.key_pos("extra_metadata_labels") if metrics_path == "/pods" and "extra_metadata_labels" in receiver else pos)
+        if auth == "serviceAccount":
+            _put(root, "authorization", _map(receiver.key_pos("auth_type"), credentials_file=SA_TOKEN), receiver.key_pos("auth_type"))
+        elif auth == "tls":
+            _put(root, "tls_config", _map(pos, cert_file=as_str(receiver.get("cert_file")) or "<tls>"), pos)
+        if receiver.get("insecure_skip_verify") is True:
+            tls = root.get("tls_config") if isinstance(root.get("tls_config"), YMap) else _map(pos)
+            tls["insecure_skip_verify"] = True
+            tls.kpos["insecure_skip_verify"] = tls.vpos["insecure_skip_verify"] = receiver.key_pos("insecure_skip_verify")
+            _put(root, "tls_config", tls, pos)
+        targets = YSeq(endpoint_pos)
+        targets.append(address)
+        targets.ipos.append(endpoint_pos)
+        _put(root, "static_configs", _seq(endpoint_pos, [_map(endpoint_pos, targets=targets)]), endpoint_pos)
+        jobs.append(build_job(path, root, config, "config"))
+    return jobs
+
+
+def _put(node: YMap, key: str, value: Any, pos: Pos) -> None:
+    node[key] = value
+    node.kpos[key] = pos
+    node.vpos[key] = pos
+
+
+def _map(pos: Pos, **items: Any) -> YMap:
+    node = YMap(pos)
+    for key, value in items.items():
+        _put(node, key, value, pos)
+    return node
+
+
+def _seq(pos: Pos, items: list) -> YSeq:
+    seq = YSeq(pos)
+    for item in items:
+        seq.append(item)
+        seq.ipos.append(pos)
+    return seq
+
+
+def collector_cr_configs(obj: K8sObject, outer_text: str, limits: Limits) -> tuple[list[PromConfig], list]:
+    """The config of an OpenTelemetryCollector CR (mapping, or YAML text positioned onto the outer file)."""
+    from .build import embedded_position
+
+    spec = as_map(obj.doc.get("spec"))
+    config = spec.get("config")
+    if isinstance(config, str):
+        documents, problems, status = parse_text(obj.path, config, limits, embedded_position(outer_text, spec, "config"))
+        for problem in problems:
+            problem.message = f"in {obj.kind} {obj.name} spec.config: {problem.message}"
+        if status != "linted" or not documents or not isinstance(documents[0].root, YMap):
+            return [], problems
+        config = documents[0].root
+    if not isinstance(config, YMap):
+        return [], []
+    return collector_configs(obj.path, config, None, obj), []
+
+
+def collector_service_account(obj: K8sObject) -> tuple[str, bool]:
+    """(ServiceAccount, created by the operator?) of an OpenTelemetryCollector."""
+    explicit = as_str(as_map(obj.doc.get("spec")).get("serviceAccount"))
+    return (explicit, False) if explicit else (f"{obj.name}-collector", True)

@@ -1,0 +1,164 @@
+"""Prometheus Operator, Secrets and OpenTelemetry Collector inputs become scrape jobs like a plain config's."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kubelint_scrape.cli import main
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")
+
+
+def report(*paths: str, args: tuple[str, ...] = ()) -> dict:
+    result = CliRunner().invoke(main, [*paths, "--format", "json", "--fail-on", "never", *args])
+    assert result.exit_code == 0, (result.output[-2000:], result.exception)
+    return json.loads(result.output)
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+PROMETHEUS = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {{name: k8s, namespace: monitoring}}
+spec:
+  serviceAccountName: prometheus-k8s
+{selectors}
+"""
+
+KUBELET_MONITOR = """\
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: kubelet
+  namespace: monitoring
+  labels: {team: platform}
+spec:
+  namespaceSelector: {matchNames: [kube-system]}
+  selector: {matchLabels: {app.kubernetes.io/name: kubelet}}
+  endpoints:
+    - port: https-metrics
+      scheme: https
+      path: /metrics/cadvisor
+      bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+"""
+
+
+@pytest.mark.parametrize("selectors, selected", [
+    ("", False),  # a nil serviceMonitorSelector selects no ServiceMonitor
+    ("  serviceMonitorSelector: {}", True),  # empty selects all (in the Prometheus' own namespace: nil ns selector)
+    ("  serviceMonitorSelector: {matchLabels: {team: platform}}", True),
+    ("  serviceMonitorSelector: {matchLabels: {team: other}}", False),
+    ("  serviceMonitorSelector: {matchExpressions: [{key: team, operator: In, values: [platform]}]}", True),
+])
+def test_monitor_selection(tmp_path, selectors: str, selected: bool) -> None:
+    paths = [write(tmp_path, "prometheus.yaml", PROMETHEUS.format(selectors=selectors)), write(tmp_path, "sm.yaml", KUBELET_MONITOR)]
+    jobs = report(*paths)["jobs"]
+    job = next(j for j in jobs if j["name"] == "serviceMonitor/monitoring/kubelet/0")
+    assert (job["identity"] == "monitoring/prometheus-k8s") is selected
+    if not selected:
+        assert job["identity"] is None
+
+
+def test_servicemonitor_in_other_namespace_needs_a_namespace_selector(tmp_path) -> None:
+    monitor = KUBELET_MONITOR.replace("namespace: monitoring", "namespace: apps")
+    base = "  serviceMonitorSelector: {}"
+    for ns_selector, selected in (("", False), ("\n  serviceMonitorNamespaceSelector: {}", True)):
+        paths = [write(tmp_path, "prometheus.yaml", PROMETHEUS.format(selectors=base + ns_selector)), write(tmp_path, "sm.yaml", monitor)]
+        job = next(j for j in report(*paths)["jobs"] if j["name"] == "serviceMonitor/apps/kubelet/0")
+        assert (job["identity"] is not None) is selected
+
+
+def test_kubelet_servicemonitor_is_a_kubelet_scrape_with_nodes_metrics(tmp_path) -> None:
+    paths = [write(tmp_path, "prometheus.yaml", PROMETHEUS.format(selectors="  serviceMonitorSelector: {}")),
+             write(tmp_path, "sm.yaml", KUBELET_MONITOR)]
+    result = report(*paths)
+    job = next(j for j in result["jobs"] if j["name"] == "serviceMonitor/monitoring/kubelet/0")
+    assert job["source"] == "servicemonitor" and job["targets"] == ["kubelet"]
+    needs = {(r.get("resource"), r.get("subresource"), r["verb"], r.get("namespace")) for r in job["requirements"]}
+    assert ("nodes", "metrics", "get", None) in needs
+    assert ("endpoints", None, "list", "kube-system") in needs  # discovery only where the monitor looks
+    ks102 = [f for f in result["findings"] if f["rule"] == "KS102"]
+    assert ks102 and ks102[0]["path"].endswith("sm.yaml") and ks102[0]["line"] == 11  # on the endpoint (its port)
+
+
+def test_endpointslice_discovery_role(tmp_path) -> None:
+    selectors = "  serviceMonitorSelector: {}\n  serviceDiscoveryRole: EndpointSlice"
+    paths = [write(tmp_path, "prometheus.yaml", PROMETHEUS.format(selectors=selectors)), write(tmp_path, "sm.yaml", KUBELET_MONITOR)]
+    job = report(*paths)["jobs"][0]
+    resources = {(r.get("api_group"), r.get("resource")) for r in job["requirements"] if r["verb"] == "list"}
+    assert ("discovery.k8s.io", "endpointslices") in resources and ("", "endpoints") not in resources
+
+
+def test_additional_scrape_configs_from_base64_and_gzip_secrets(tmp_path) -> None:
+    jobs_yaml = "- job_name: kubelet-extra\n  scheme: https\n  kubernetes_sd_configs: [{role: node}]\n"
+    for key, blob in (("extra.yaml", jobs_yaml.encode()), ("extra.yaml.gz", gzip.compress(jobs_yaml.encode()))):
+        secret = f"""\
+        apiVersion: v1
+        kind: Secret
+        metadata: {{name: extra, namespace: monitoring}}
+        data:
+          {key}: {base64.b64encode(blob).decode()}
+        """
+        prometheus = PROMETHEUS.format(selectors=f"  additionalScrapeConfigs: {{name: extra, key: {key}}}")
+        result = report(write(tmp_path, "prometheus.yaml", prometheus), write(tmp_path, "secret.yaml", secret))
+        (job,) = [j for j in result["jobs"] if j["name"] == "kubelet-extra"]
+        assert job["identity"] == "monitoring/prometheus-k8s" and job["targets"] == ["kubelet"]
+        assert job["path"].endswith("secret.yaml") and job["line"] == 5  # pinned to the Secret key
+
+
+def test_prometheus_config_in_secret_string_data_keeps_line_numbers(tmp_path) -> None:
+    secret = """\
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: prometheus-config, namespace: monitoring}
+    stringData:
+      prometheus.yml: |
+        scrape_configs:
+          - job_name: nodes
+            kubernetes_sd_configs:
+              - role: node
+    """
+    (job,) = report(write(tmp_path, "secret.yaml", secret))["jobs"]
+    assert job["name"] == "nodes" and job["line"] == 7
+
+
+@needs_corpus
+def test_kube_prometheus_is_a_correct_setup() -> None:
+    result = report(str(CORPUS / "kube-prometheus"))
+    access_errors = [f for f in result["findings"] if f["rule"].startswith("KS1") and f["severity"] == "error"]
+    assert not access_errors, access_errors
+    jobs = {j["name"]: j for j in result["jobs"] if j["identity"] == "monitoring/prometheus-k8s"}
+    expected = {
+        "serviceMonitor/monitoring/kubelet/0": "kubelet",
+        "serviceMonitor/monitoring/kube-apiserver/0": "apiserver",
+        "serviceMonitor/monitoring/kube-controller-manager/0": "control-plane",
+        "serviceMonitor/monitoring/kube-scheduler/0": "control-plane",
+        "serviceMonitor/monitoring/coredns/0": "workload",
+    }
+    for name, target in expected.items():
+        assert jobs[name]["targets"] == [target], name
+        assert jobs[name]["requirements"] and all(r["satisfied"] for r in jobs[name]["requirements"]), name
+
+
+@needs_corpus
+def test_opentelemetry_kubeletstats_needs_nodes_stats_and_pods() -> None:
+    jobs = report(str(CORPUS / "opentelemetry-helm-charts"))["jobs"]
+    demo = next(j for j in jobs if j["name"] == "kubeletstats /stats/summary")
+    assert demo["identity"] == "default/otel-collector"
+    assert [(r["resource"], r["subresource"], r["satisfied"]) for r in demo["requirements"]] == [("nodes", "stats", True)]
+    pods = next(j for j in jobs if j["name"] == "kubelet_stats /pods")  # extra_metadata_labels reads /pods
+    assert pods["identity"] == "default/example-daemon-collector"
+    assert [(r["subresource"], r["satisfied"]) for r in pods["requirements"]] == [("pods", True)]
