@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-FORMATS = ("text", "concise", "json")
+FORMATS = ("text", "concise", "json", "sarif", "github")
 
 
 def render(format_name: str, result: Any, **options: Any) -> str:

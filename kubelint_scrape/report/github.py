@@ -1,0 +1,42 @@
+"""GitHub Actions workflow commands: one `::error|warning|notice file=…,line=…,col=…,title=…::message` per finding.
+
+The runner turns each line into an annotation on the PR diff. Escaping follows the runner's rules
+(actions/toolkit `command.ts`): in the message `%`, CR and LF become `%25`, `%0D`, `%0A`; in property values
+`:` and `,` are escaped too (`%3A`, `%2C`), since they delimit the properties. The fix travels in the message
+after a blank line, so the annotation shows it under the problem.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .paths import repo_relative
+
+COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def line(finding: Any, cwd: str | None = None) -> str:
+    span = finding.span
+    properties = [
+        ("file", repo_relative(span.path, cwd)),
+        ("line", str(max(span.line, 1))),
+        ("col", str(max(span.column, 1))),
+        ("title", f"{finding.rule} {finding.name}"),
+    ]
+    message = finding.message
+    if finding.fix:
+        message += f"\n\nFix: {finding.fix}"
+    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    return f"::{COMMAND[finding.severity]} {props}::{escape_data(message)}"
+
+
+def render(result: Any, cwd: str | None = None, **_: Any) -> str:
+    return "".join(line(f, cwd) + "\n" for f in result.findings)

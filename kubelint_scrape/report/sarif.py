@@ -1,0 +1,178 @@
+"""SARIF 2.1.0 for code-scanning UIs (GitHub code scanning, the VS Code SARIF viewer, GitLab).
+
+One run: the tool with every catalog rule as a reportingDescriptor (descriptions, help text and Markdown, helpUri,
+default level, tags), then one result per finding with its region, related locations and a partial fingerprint.
+
+The fingerprint must survive unrelated edits, or code scanning reopens dismissed alerts and reports "new" ones
+on every PR: it hashes the rule, the file, the object (`job "kubernetes-nodes"`, `ClusterRole prometheus`) and
+the message with any positions removed — never the line number. Identical keys (the same problem twice in one
+object) are told apart by their order, which an edit elsewhere does not change.
+
+Only stdlib at import time; the catalog's full entries are parsed only when this format is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path, PurePath
+from typing import Any
+
+from .. import __version__
+from .paths import repo_relative
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/kubelint-scrape/kubelint-scrape"
+FINGERPRINT_KEY = "kubelintScrape/v1"  # our own key: GitHub reserves primaryLocationLineHash and recomputes it
+SRCROOT = "%SRCROOT%"
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+# families whose findings are security weaknesses rather than breakage (GitHub files them under "security")
+SECURITY_FAMILIES = {"privilege", "transport", "workload"}
+
+# `path:12:3`, `line 12`, `lines 3-5`: positions a message may quote; they move when lines are inserted above
+_POSITIONS = re.compile(r"(?<=\S):\d+:\d+\b|\blines? \d+(?:\s*[-–]\s*\d+)?", re.IGNORECASE)
+
+
+def render(result: Any, cwd: str | None = None, **_: Any) -> str:
+    return json.dumps(sarif_log(result, cwd), indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_log(result: Any, cwd: str | None = None) -> dict:
+    from ..catalog import index
+
+    rule_ids = sorted(index())
+    rule_index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    sources = _LineCache(result.sources)
+    root = cwd or os.getcwd()
+    fingerprints = partial_fingerprints(result.findings, root)
+    results = [
+        result_json(finding, rule_index[finding.rule], fingerprint, sources, root)
+        for finding, fingerprint in zip(result.findings, fingerprints)
+    ]
+    run = {
+        "tool": {
+            "driver": {
+                "name": "kubelint-scrape",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [rule_descriptor(rule_id) for rule_id in rule_ids],
+            }
+        },
+        "invocations": [{"executionSuccessful": True}],
+        "originalUriBaseIds": {SRCROOT: {"uri": Path(root).resolve().as_uri().rstrip("/") + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+# ------------------------------------------------------------------------------------------------------ rules
+
+def rule_descriptor(rule_id: str) -> dict:
+    from ..catalog import entry
+    from ..docs import help_uri, rule_markdown, rule_text
+
+    e = entry(rule_id)
+    tags = ["kubernetes", "prometheus", e["family"]]
+    if e["family"] in SECURITY_FAMILIES:
+        tags.append("security")
+    return {
+        "id": rule_id,
+        "name": e["name"],
+        "shortDescription": {"text": e["summary"] + "."},
+        "fullDescription": {"text": _unwrap(e["what"]), "markdown": e["what"].rstrip()},
+        "help": {"text": rule_text(rule_id), "markdown": rule_markdown(e, heading="#")},
+        "helpUri": help_uri(rule_id),
+        "defaultConfiguration": {"level": LEVEL[e["severity"]]},
+        "properties": {"tags": tags},
+    }
+
+
+def _unwrap(text: str) -> str:
+    """YAML block prose wrapped at 80 columns → one line per paragraph (UIs wrap it themselves)."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+# ---------------------------------------------------------------------------------------------------- results
+
+def result_json(finding: Any, index: int, fingerprint: str, sources: _LineCache, root: str) -> dict:
+    text = finding.message
+    if finding.fix:
+        # SARIF `fixes` need exact byte replacements; ours is YAML to write, so it travels as text
+        text += f"\n\nFix: {finding.fix}"
+    data: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "ruleIndex": index,
+        "level": LEVEL[finding.severity],
+        "message": {"text": text},
+        "locations": [{"physicalLocation": physical_location(finding.span, root, sources)}],
+    }
+    if finding.related:
+        data["relatedLocations"] = [
+            {"id": i, "physicalLocation": physical_location(r.span, root), "message": {"text": r.message}}
+            for i, r in enumerate(finding.related, start=1)
+        ]
+    data["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+    properties: dict[str, Any] = {"severity": finding.severity}
+    if finding.fix:
+        properties["fix"] = finding.fix
+    if finding.object:
+        properties["object"] = finding.object
+    data["properties"] = properties
+    return data
+
+
+def physical_location(span: Any, root: str, sources: "_LineCache | None" = None) -> dict:
+    region: dict[str, Any] = {"startLine": max(span.line, 1), "startColumn": max(span.column, 1)}
+    if sources is not None:
+        # a region with a start and no end runs to the end of its line, so that is the snippet
+        snippet = sources.line(span.path, span.line)[max(span.column, 1) - 1:]
+        if snippet.strip():
+            region["snippet"] = {"text": snippet}
+    return {"artifactLocation": artifact_location(span.path, root), "region": region}
+
+
+class _LineCache:
+    """Source lines split once per file (Source.line splits the whole text on every call)."""
+
+    def __init__(self, sources: list) -> None:
+        self._text = {s.path: s.text for s in sources}
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str:
+        if path not in self._lines:
+            self._lines[path] = (self._text.get(path) or "").splitlines()
+        lines = self._lines[path]
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def artifact_location(path: str, root: str) -> dict:
+    from urllib.parse import quote
+
+    relative = repo_relative(path, root)
+    if os.path.isabs(relative):  # outside the working directory: an absolute file URI
+        return {"uri": PurePath(relative).as_uri()}
+    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+
+
+def partial_fingerprints(findings: list, root: str) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for finding in findings:  # already sorted by position, so the occurrence number is stable too
+        base = fingerprint_base(finding, root)
+        seen[base] = seen.get(base, 0) + 1
+        out.append(f"{base}:{seen[base]}")
+    return out
+
+
+def fingerprint_base(finding: Any, root: str) -> str:
+    key = "\0".join([finding.rule, repo_relative(finding.span.path, root), finding.object or "", normalize(finding.message)])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def normalize(message: str) -> str:
+    return " ".join(_POSITIONS.sub("", message).split())
