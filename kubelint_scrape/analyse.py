@@ -57,6 +57,7 @@ class Resolution:
     pod: PodTemplate | None = None
     explicit: bool = False  # named by the user (--identity / config), not inferred
     managed: bool = False  # an operator creates this ServiceAccount, so it need not be in the inputs
+    namespace_assumed: bool = False  # the workload names no namespace: it is placed in the default namespace
 
 
 @dataclass
@@ -174,7 +175,8 @@ def _from_pod(pod: PodTemplate, how: str) -> Resolution:
     key = "serviceAccountName" if "serviceAccountName" in pod.spec else "serviceAccount"
     span = at(pod.obj.path, pod.spec.value_pos(key)) if pod.service_account_explicit else pod.obj.span
     default = "" if pod.service_account_explicit else " (no serviceAccountName: the namespace's `default` ServiceAccount)"
-    return Resolution(identity, f"{how} {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}{default}", span, pod)
+    return Resolution(identity, f"{how} {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}{default}", span, pod,
+                      namespace_assumed=not pod.obj.namespace_explicit)
 
 
 def resolve_identity(
@@ -198,7 +200,7 @@ def resolve_identity(
             sa = sa or "default"
         span = value_span(runner.path, spec, key) if key in spec else runner.span
         return Resolution(Identity(runner.namespace, sa), f"run by {runner.kind} {runner.namespace}/{runner.name}{default}",
-                          span, managed=managed)
+                          span, managed=managed, namespace_assumed=not runner.namespace_explicit)
     if config.origin == "operator":
         return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}")
     holder = config.holder

@@ -176,7 +176,10 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
             "KS108", needs[0].span,
             f"{job.label} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
             f"{identity}: it grants nothing to the scraper, so {what} {'are' if len(needs) > 1 else 'is'} denied",
-            fix=f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace {identity.namespace}.",
+            fix=(f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace {identity.namespace}."
+                 + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
+                    f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
+                    if analysis.resolution.namespace_assumed else "")),
             related=_merge(related, base_related), object=job.label,
             data={"identity": str(identity), "binding": binding.ref, "subject": subject_text},
         )
