@@ -1,0 +1,164 @@
+"""KS601, KS602, KS604: configuration the consumer would reject, and discovery on a deprecated API.
+
+KS601 — every Prometheus config (plain or embedded) validated as Prometheus loads it (promvalidate.py).
+KS602 — Kubernetes objects that `kubectl apply` / the API server would refuse (k8svalidate.py).
+KS604 — `role: endpoints` discovery (plain configs, Operator ScrapeConfigs and ServiceMonitors) on a cluster
+version where core v1 Endpoints is deprecated (FACTS §8).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..catalog import check, entry
+from ..findings import Finding, Related
+from ..yamltree import YMap, as_seq, as_str, walk_strings
+from .context import Context
+
+
+@check("KS601")
+def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
+    configs = ctx.analysis.configs
+    if not configs:
+        return
+    from ..otel import is_collector_config
+    from ..promvalidate import validate, validate_additional
+
+    seen: set[int] = set()
+    for config in configs:
+        if config.origin != "operator":
+            if not is_collector_config(config.root):  # a collector's kubeletstats receivers, not Prometheus YAML
+                yield from validate(config)
+            continue
+        # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
+        # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
+        extra = [job for job in config.jobs if job.source_kind == "config" and id(job.node) not in seen]
+        seen.update(id(job.node) for job in extra)
+        if extra:
+            yield from validate_additional(config, extra)
+
+
+@check("KS602")
+def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
+    from ..k8svalidate import validate_sources
+
+    yield from validate_sources(ctx.sources, ctx.workspace)
+
+
+# ---------------------------------------------------------------------------------------------- KS604
+
+ENDPOINTSLICE_RULE = '{apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"]}'
+# Meta labels of role endpoints and their role endpointslice equivalents (prometheus discovery/kubernetes
+# endpoints.go / endpointslice.go). Prefix entries end with "_".
+ENDPOINT_LABELS = {
+    "__meta_kubernetes_endpoints_name": "__meta_kubernetes_endpointslice_name",
+    "__meta_kubernetes_endpoints_label_": "__meta_kubernetes_endpointslice_label_",
+    "__meta_kubernetes_endpoints_labelpresent_": "__meta_kubernetes_endpointslice_labelpresent_",
+    "__meta_kubernetes_endpoints_annotation_": "__meta_kubernetes_endpointslice_annotation_",
+    "__meta_kubernetes_endpoints_annotationpresent_": "__meta_kubernetes_endpointslice_annotationpresent_",
+    "__meta_kubernetes_endpoint_hostname": "__meta_kubernetes_endpointslice_endpoint_hostname",
+    "__meta_kubernetes_endpoint_node_name": "__meta_kubernetes_endpointslice_endpoint_node_name",
+    "__meta_kubernetes_endpoint_ready": "__meta_kubernetes_endpointslice_endpoint_conditions_ready",
+    "__meta_kubernetes_endpoint_port_name": "__meta_kubernetes_endpointslice_port_name",
+    "__meta_kubernetes_endpoint_port_protocol": "__meta_kubernetes_endpointslice_port_protocol",
+    "__meta_kubernetes_endpoint_port_app_protocol": "__meta_kubernetes_endpointslice_port_app_protocol",
+    "__meta_kubernetes_endpoint_address_target_kind": "__meta_kubernetes_endpointslice_address_target_kind",
+    "__meta_kubernetes_endpoint_address_target_name": "__meta_kubernetes_endpointslice_address_target_name",
+}
+
+
+def _deprecated_since() -> tuple[int, int]:
+    text = str(entry("KS604").get("params", {}).get("deprecated_since", "1.33"))
+    major, minor = text.split(".")[:2]
+    return int(major), int(minor)
+
+
+def _renames(nodes: list[Any]) -> dict[str, str]:
+    """Endpoints meta labels a job's relabel rules use, with the names they have under role endpointslice."""
+    found: dict[str, str] = {}
+    for node in nodes:
+        for text in walk_strings(node):
+            if "__meta_kubernetes_endpoint" not in text:
+                continue
+            for old, new in ENDPOINT_LABELS.items():
+                index = text.find(old)
+                if index < 0:
+                    continue
+                if old.endswith("_"):
+                    end = index + len(old)
+                    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                        end += 1
+                    found[text[index:end]] = new + text[index + len(old):end]
+                else:
+                    after = text[index + len(old):index + len(old) + 1]
+                    if not (after.isalnum() or after == "_"):
+                        found[old] = new
+    return found
+
+
+@check("KS604")
+def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
+    assumptions = ctx.analysis.assumptions
+    candidates = [
+        (analysis, sd) for analysis in ctx.analysis.jobs for sd in analysis.job.sd_configs
+        if as_str(sd.node.get("role")) == "endpoints"
+    ]
+    if not candidates:
+        return
+    since = _deprecated_since()
+    if assumptions.version < since:
+        return
+    version_text = (f"core v1 Endpoints is deprecated since Kubernetes {since[0]}.{since[1]} (assumed cluster version "
+                    f"{assumptions.kubernetes_version}): each list and watch returns a deprecation warning, and the API is being replaced by EndpointSlice")
+    from ..rbac import Request
+
+    authorizer = ctx.analysis.authorizer
+    by_span: dict = {}
+    for analysis, sd in candidates:
+        by_span.setdefault(sd.role_span, []).append((analysis, sd))
+    for span, group in by_span.items():
+        analysis, sd = group[0]
+        job = analysis.job
+        monitor = getattr(job, "monitor", None)
+        if monitor is not None:  # operator jobs: only what the user wrote in the monitor can need renaming
+            renames = _renames([monitor.doc.get("spec")])
+        else:
+            renames = _renames(job.relabel_nodes + [r for r in as_seq(job.node.get("metric_relabel_configs")) if isinstance(r, YMap)])
+        rename_text = ("; in the relabel rules rename " + ", ".join(f"{old} → {new}" for old, new in sorted(renames.items()))
+                       if renames else "")
+        grant = ""
+        identity = analysis.identity
+        if identity is not None and not sd.off_identity:
+            namespaces = sd.namespaces or [None]
+            granted = all(
+                authorizer.authorize(identity, Request(verb, "discovery.k8s.io", "endpointslices", namespace=ns)).allowed
+                for ns in namespaces for verb in ("list", "watch")
+            )
+            grant = f" ({identity} already holds it)" if granted else f" (to {identity}, which lacks it)"
+        switch = _switch_text(job)
+        names = list(dict.fromkeys(a.job.label for a, _ in group))
+        subject = names[0] if len(names) == 1 else f"{names[0]} (and {len(names) - 1} more job{'s' if len(names) > 2 else ''} of the same monitor)"
+        related = ()
+        runner = job.config.runner if job.source_kind == "servicemonitor" else None
+        if runner is not None:
+            related = (Related(runner.key_span("spec"), f"{runner.kind} {runner.namespace}/{runner.name} has no "
+                               "serviceDiscoveryRole: EndpointSlice, so its ServiceMonitors get role: endpoints"),)
+        yield Finding(
+            "KS604", span,
+            f"{subject} discovers targets with role: endpoints; {version_text}",
+            fix=f"{switch}{rename_text}; and grant list and watch on endpointslices{grant}: {ENDPOINTSLICE_RULE}.",
+            related=related, object=job.label,
+            data={"role": "endpoints", "kubernetes_version": assumptions.kubernetes_version, "renames": renames,
+                  "jobs": [a.job.name for a, _ in group]},
+        )
+
+
+def _switch_text(job: Any) -> str:
+    kind = job.source_kind
+    if kind == "servicemonitor":
+        runner = job.config.runner
+        where = f"the {runner.kind} {runner.namespace}/{runner.name}" if runner is not None else "the Prometheus resource"
+        return f"Add `serviceDiscoveryRole: EndpointSlice` to the spec of {where} (or of this ServiceMonitor)"
+    if kind == "scrapeconfig":
+        return "Write `role: EndpointSlice` in kubernetesSDConfigs"
+    return "Write `role: endpointslice`"

@@ -1,0 +1,808 @@
+"""KS501–KS508: RBAC objects the API server rejects, or accepts while they grant nothing (FACTS §1, §7, §8).
+
+These rules read every Role, ClusterRole, RoleBinding and ClusterRoleBinding in the inputs (never the built-in
+ones), whatever the scraper: a broken grant breaks whoever relies on it. What "a resource exists" means comes
+from rules/knowledge/api-resources.yaml; API groups it does not list (CRDs) are never judged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from typing import Iterable, Iterator
+
+from ..catalog import check
+from ..findings import Finding, Related
+from ..model import RBAC_GROUP, RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Workspace, role_from_object
+from ..rbac import Request, non_resource_url_matches, rule_allows
+from ..resources import knowledge
+from ..targets import kubelet_subresources
+from ..yamltree import Span, YMap, YSeq, as_map, as_str, at, key_span, value_span
+from .context import Context
+
+RBAC_PREFIX = RBAC_GROUP + "/"
+COLLECTION_VERBS = ("list", "watch", "create", "deletecollection")  # never namespaced for `namespaces` (FACTS §8)
+INVENTED_VERBS = {  # verbs people write that Kubernetes does not have → what they meant
+    "read": "get, list, watch", "view": "get, list, watch", "all": "*", "write": "create, update, patch, delete",
+    "edit": "update, patch", "modify": "update, patch", "remove": "delete", "post": "create", "put": "update",
+}
+# Non-resource paths only the kubelet serves (FACTS §1): the kubelet checks nodes/<sub>, never the URL. The
+# API server, kube-controller-manager and kube-scheduler serve /metrics and /metrics/slis (FACTS §7).
+KUBELET_URL_PREFIXES = ("/stats", "/logs", "/spec", "/pods", "/runningpods", "/checkpoint", "/containerLogs",
+                        "/exec", "/attach", "/portForward", "/run", "/cri")
+SERVED_METRICS_URLS = ("/metrics", "/metrics/slis")
+
+
+# ---------------------------------------------------------------------------------------------- shared
+
+
+def _close_matches(word: str, candidates: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    return list(_close_matches_cached(word, tuple(candidates), n, cutoff))
+
+
+@functools.lru_cache(maxsize=4096)
+def _close_matches_cached(word: str, candidates: tuple[str, ...], n: int, cutoff: float) -> tuple[str, ...]:
+    import difflib  # only when a finding needs a "did you mean" (keeps lint-on-save start-up lean)
+
+    return tuple(difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff))
+
+
+def _table() -> dict:
+    return knowledge("api-resources")
+
+
+def _version(ws: Workspace) -> tuple[int, int]:
+    return ws.kubernetes_version
+
+
+def _parse_version(text: str) -> tuple[int, int]:
+    major, minor = text.split(".")[:2]
+    return int(major), int(minor)
+
+
+def _rbac_objects(ws: Workspace, kinds: Iterable[str]) -> Iterator[K8sObject]:
+    """User-defined RBAC objects, in input order (the workspace indexes only the last of a repeated name)."""
+    for kind in kinds:
+        for obj in ws.kind(kind):
+            if obj.api_version.startswith(RBAC_PREFIX):
+                yield obj
+
+
+def _roles(ctx: Context) -> list[RoleDef]:
+    """Every user-defined Role/ClusterRole object as a RoleDef, built once per run (on the Context) for all rules:
+    the workspace's own RoleDefs where it indexed the object, fresh ones for repeated names it replaced."""
+    cached = ctx.__dict__.get("_rbac_object_roles")
+    if cached is None:
+        ws = ctx.workspace
+        indexed = {id(r.obj): r for r in [*ws.cluster_roles.values(), *ws.roles.values()] if r.obj is not None}
+        cached = [indexed.get(id(obj)) or role_from_object(obj) for obj in _rbac_objects(ws, ("Role", "ClusterRole"))]
+        ctx.__dict__["_rbac_object_roles"] = cached
+    return cached
+
+
+def _bindings(ws: Workspace) -> Iterator[BindingDef]:
+    for binding in ws.bindings:
+        if binding.obj is not None and binding.obj.api_version.startswith(RBAC_PREFIX):
+            yield binding
+
+
+def _label(role: RoleDef) -> str:
+    return f"Role {role.namespace}/{role.name}" if role.kind == "Role" else f"ClusterRole {role.name}"
+
+
+def _binding_label(binding: BindingDef) -> str:
+    return f"RoleBinding {binding.namespace}/{binding.name}" if binding.kind == "RoleBinding" else f"ClusterRoleBinding {binding.name}"
+
+
+def _items(rule: PolicyRule, key: str) -> list[tuple[str, Span]]:
+    """The string items of a rule list with the span of each (the model's tuples drop positions)."""
+    node = rule.node
+    if node is None:
+        return []
+    value = node.get(key)
+    if isinstance(value, YSeq):
+        return [(item, at(rule.path, value.item_pos(i))) for i, item in enumerate(value) if isinstance(item, str)]
+    if isinstance(value, str):
+        return [(value, value_span(rule.path, node, key))]
+    return []
+
+
+def _group_text(group: str) -> str:
+    return '"" (core)' if group == "" else group
+
+
+def _groups_text(groups: Iterable[str]) -> str:
+    return ", ".join(_group_text(g) for g in groups)
+
+
+def _quote(values: Iterable[str]) -> str:
+    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+
+def _rule_yaml(groups: Iterable[str], resources: Iterable[str], verbs: Iterable[str]) -> str:
+    return f"{{apiGroups: {_quote(groups)}, resources: {_quote(resources)}, verbs: {_quote(verbs)}}}"
+
+
+def _served(group: str, resource: str, version: tuple[int, int]) -> dict | None:
+    """The table entry when `group` serves `resource` (base name) on this cluster version."""
+    entry = _table()["groups"].get(group, {}).get(resource)
+    if entry is None:
+        return None
+    removed = entry.get("removed")
+    if removed and version >= _parse_version(removed):
+        return None
+    return entry
+
+
+def _has_subresource(entry: dict, sub: str) -> bool:
+    subs = entry.get("sub") or []
+    return subs == "any" or sub in subs or sub in _table()["universal_subresources"]
+
+
+@functools.lru_cache(maxsize=8192)
+def _serves(group: str, resource: str, version: tuple[int, int]) -> bool:
+    base, _, sub = resource.partition("/")
+    entry = _served(group, base, version)
+    return entry is not None and (not sub or _has_subresource(entry, sub))
+
+
+def _all_known_groups(groups: Iterable[str]) -> bool:
+    table = _table()["groups"]
+    return all(g in table for g in groups)
+
+
+# ---------------------------------------------------------------------------------------------- KS501
+
+
+@check("KS501")
+def invalid_rbac_object(ctx: Context) -> Iterator[Finding]:
+    ws = ctx.workspace
+    for obj in _rbac_objects(ws, sorted(RBAC_KINDS)):
+        yield from _served_version(obj, ws)
+    for role in _roles(ctx):
+        yield from _invalid_role(role)
+    for binding in _bindings(ws):
+        yield from _invalid_binding(binding)
+
+
+def _served_version(obj: K8sObject, ws: Workspace) -> Iterator[Finding]:
+    """rbac.authorization.k8s.io/v1beta1 and v1alpha1 stopped being served in Kubernetes 1.22."""
+    version = obj.api_version[len(RBAC_PREFIX):]
+    entry = _table()["rbac_versions"].get(version)
+    removed = entry.get("removed") if entry is not None else None
+    if entry is not None and (not removed or _version(ws) < _parse_version(removed)):
+        return
+    why = (f"which Kubernetes stopped serving in {removed}" if removed
+           else "which the API server does not serve")
+    kubectl = f'no matches for kind "{obj.kind}" in version "{obj.api_version}"'
+    yield Finding(
+        "KS501", obj.key_span("apiVersion") if "apiVersion" not in obj.doc else value_span(obj.path, obj.doc, "apiVersion"),
+        f"{obj.kind} {obj.namespace + '/' if obj.namespace and obj.kind in ('Role', 'RoleBinding') else ''}{obj.name} "
+        f"uses apiVersion {obj.api_version}, {why}: `kubectl apply` fails with `{kubectl}` on Kubernetes "
+        f"{_version_text(ws)}, so the object (and every permission it carries) never exists",
+        fix=f"Change `apiVersion: {obj.api_version}` to `apiVersion: {RBAC_PREFIX}v1` (the fields are the same).",
+        object=obj.ref, data={"apiVersion": obj.api_version, "removed_in": removed or ""},
+    )
+
+
+def _version_text(ws: Workspace) -> str:
+    major, minor = ws.kubernetes_version
+    return f"{major}.{minor}"
+
+
+def _invalid_role(role: RoleDef) -> Iterator[Finding]:
+    obj = role.obj
+    assert obj is not None
+    label = _label(role)
+    for rule in role.rules:
+        node = rule.node
+        if node is None:
+            continue
+        where = f"{label} rules[{rule.index}]"
+        if not rule.verbs:
+            yield Finding(
+                "KS501", rule.span("verbs") if "verbs" in node else rule.span(),
+                f"{where} has no verbs: the API server rejects the {role.kind} "
+                f"(`rules[{rule.index}].verbs: Required value: verbs must contain at least one value`)",
+                fix="Add the verbs the rule is for, e.g. `verbs: [\"get\", \"list\", \"watch\"]`.",
+                object=obj.ref,
+            )
+        if rule.non_resource_urls:
+            if role.kind == "Role":
+                yield Finding(
+                    "KS501", rule.span("nonResourceURLs"),
+                    f"{where} lists nonResourceURLs {_quote(rule.non_resource_urls)} in a namespaced Role: the API server "
+                    f"rejects it (`namespaced rules cannot apply to non-resource URLs`); URLs can only be granted by a "
+                    f"ClusterRole bound with a ClusterRoleBinding",
+                    fix=f"Move `{{nonResourceURLs: {_quote(rule.non_resource_urls)}, verbs: {_quote(rule.verbs)}}}` into a "
+                        f"ClusterRole and bind it with a ClusterRoleBinding to the same subjects.",
+                    object=obj.ref,
+                )
+            if rule.api_groups or rule.resources or rule.resource_names:
+                yield Finding(
+                    "KS501", rule.span("nonResourceURLs"),
+                    f"{where} mixes nonResourceURLs with apiGroups/resources/resourceNames: the API server rejects the "
+                    f"{role.kind} (`rules cannot apply to both regular resources and non-resource URLs`)",
+                    fix="Split it into two rules: one with `apiGroups`/`resources`/`verbs`, one with only "
+                        "`nonResourceURLs` and `verbs`.",
+                    object=obj.ref,
+                )
+            continue
+        if not rule.api_groups:
+            yield Finding(
+                "KS501", rule.span("apiGroups") if "apiGroups" in node else rule.span(),
+                f"{where} is a resource rule without apiGroups: the API server rejects the {role.kind} "
+                f"(`rules[{rule.index}].apiGroups: Required value: resource rules must supply at least one api group`)",
+                fix='Add `apiGroups: [""]` for core resources (pods, services, endpoints, nodes), or the group that serves '
+                    'the resources (e.g. `discovery.k8s.io` for endpointslices).',
+                object=obj.ref,
+            )
+        if not rule.resources:
+            yield Finding(
+                "KS501", rule.span("resources") if "resources" in node else rule.span(),
+                f"{where} has no resources (and no nonResourceURLs): the API server rejects the {role.kind} "
+                f"(`rules[{rule.index}].resources: Required value: resource rules must supply at least one resource`)",
+                fix="Add the resources the rule is for, e.g. `resources: [\"pods\", \"services\"]`, or use "
+                    "`nonResourceURLs` for paths such as /metrics.",
+                object=obj.ref,
+            )
+    aggregation = obj.doc.get("aggregationRule")
+    if role.kind == "ClusterRole" and isinstance(aggregation, YMap) and not as_map(aggregation).get("clusterRoleSelectors"):
+        yield Finding(
+            "KS501", obj.key_span("aggregationRule"),
+            f"{label} has an aggregationRule without clusterRoleSelectors: the API server rejects it "
+            f"(`at least one clusterRoleSelector required if aggregationRule is non-nil`)",
+            fix="Add `clusterRoleSelectors: [{matchLabels: {<label>: \"true\"}}]`, or delete `aggregationRule` and list "
+                "`rules` directly.",
+            object=obj.ref,
+        )
+
+
+def _invalid_binding(binding: BindingDef) -> Iterator[Finding]:
+    obj = binding.obj
+    assert obj is not None
+    label = _binding_label(binding)
+    role_ref = obj.doc.get("roleRef")
+    if not isinstance(role_ref, YMap):
+        yield Finding(
+            "KS501", obj.key_span("roleRef") if "roleRef" in obj.doc else obj.span,
+            f"{label} has no roleRef: the API server rejects it (`roleRef.kind: Unsupported value: \"\"`, "
+            f"`roleRef.name: Required value`)",
+            fix="Add `roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: <role>}`.",
+            object=obj.ref,
+        )
+    else:
+        api_group = as_str(role_ref.get("apiGroup"))
+        if api_group and api_group != RBAC_GROUP:  # empty is defaulted to rbac.authorization.k8s.io
+            yield Finding(
+                "KS501", value_span(obj.path, role_ref, "apiGroup"),
+                f"{label} has roleRef.apiGroup {api_group!r}: the API server rejects it (`roleRef.apiGroup: Unsupported "
+                f"value: \"{api_group}\": supported values: \"{RBAC_GROUP}\"`)",
+                fix=f"Set `roleRef.apiGroup: {RBAC_GROUP}`.",
+                object=obj.ref,
+            )
+        allowed = ("ClusterRole",) if binding.kind == "ClusterRoleBinding" else ("Role", "ClusterRole")
+        if binding.role_kind not in allowed:
+            span = value_span(obj.path, role_ref, "kind") if "kind" in role_ref else key_span(obj.path, obj.doc, "roleRef")
+            if binding.kind == "ClusterRoleBinding" and binding.role_kind == "Role":
+                message = (f"{label} refers to Role {binding.role_name}: a ClusterRoleBinding can only reference a "
+                           f"ClusterRole, so the API server rejects it (`roleRef.kind: Unsupported value: \"Role\": "
+                           f"supported values: \"ClusterRole\"`)")
+                fix = (f"Bind the Role with a RoleBinding in the Role's namespace, or make {binding.role_name} a "
+                       f"ClusterRole and set `roleRef.kind: ClusterRole`.")
+            else:
+                shown = binding.role_kind or ""
+                message = (f"{label} has roleRef.kind {shown!r}: the API server rejects it (`roleRef.kind: Unsupported "
+                           f"value: \"{shown}\": supported values: {_quote(allowed)[1:-1]}`)")
+                fix = f"Set `roleRef.kind` to {' or '.join(allowed)}."
+            yield Finding("KS501", span, message, fix=fix, object=obj.ref)
+        if not binding.role_name:
+            yield Finding(
+                "KS501", value_span(obj.path, role_ref, "name") if "name" in role_ref else key_span(obj.path, obj.doc, "roleRef"),
+                f"{label} has no roleRef.name: the API server rejects it (`roleRef.name: Required value`)",
+                fix="Set `roleRef.name` to the Role or ClusterRole the binding grants.",
+                object=obj.ref,
+            )
+    for subject in binding.subjects:
+        node = subject.node
+        if node is None:
+            continue
+        where = f"{label} subjects[{subject.index}]"
+        span = at(obj.path, node.pos)
+        if not subject.name:
+            yield Finding(
+                "KS501", span, f"{where} has no name: the API server rejects the binding "
+                f"(`subjects[{subject.index}].name: Required value`)",
+                fix="Set the subject's `name`.", object=obj.ref,
+            )
+        if subject.kind == "ServiceAccount":
+            if subject.api_group:
+                yield Finding(
+                    "KS501", key_span(obj.path, node, "apiGroup"),
+                    f"{where} is a ServiceAccount with apiGroup {subject.api_group!r}: the API server rejects the binding "
+                    f"(`subjects[{subject.index}].apiGroup: Unsupported value: \"{subject.api_group}\": supported "
+                    f"values: \"\"`); ServiceAccounts are in the core group",
+                    fix="Delete `apiGroup` from the ServiceAccount subject (it is only for User and Group subjects).",
+                    object=obj.ref,
+                )
+            if binding.kind == "ClusterRoleBinding" and not subject.namespace_explicit:
+                yield Finding(
+                    "KS501", span,
+                    f"{where} is ServiceAccount {subject.name} without a namespace: a ClusterRoleBinding has no namespace "
+                    f"to default it to, so the API server rejects it (`subjects[{subject.index}].namespace: Required value`)",
+                    fix=f"Add the ServiceAccount's namespace to the subject, e.g. `namespace: monitoring`.",
+                    object=obj.ref,
+                )
+        elif subject.kind in ("User", "Group"):
+            if subject.api_group and subject.api_group != RBAC_GROUP:  # empty is defaulted
+                yield Finding(
+                    "KS501", value_span(obj.path, node, "apiGroup"),
+                    f"{where} is a {subject.kind} with apiGroup {subject.api_group!r}: the API server rejects the binding "
+                    f"(`subjects[{subject.index}].apiGroup: Unsupported value: \"{subject.api_group}\": supported values: "
+                    f"\"{RBAC_GROUP}\"`)",
+                    fix=f"Set `apiGroup: {RBAC_GROUP}` on {subject.kind} subjects (or leave it out: it is defaulted).",
+                    object=obj.ref,
+                )
+        else:
+            yield Finding(
+                "KS501", value_span(obj.path, node, "kind") if "kind" in node else span,
+                f"{where} has kind {subject.kind!r}: the API server rejects the binding (`subjects[{subject.index}].kind: "
+                f"Unsupported value: \"{subject.kind}\": supported values: \"ServiceAccount\", \"User\", \"Group\"`)",
+                fix="Set the subject's `kind` to ServiceAccount, User or Group (case-sensitive).",
+                object=obj.ref,
+            )
+
+
+# ---------------------------------------------------------------------------------------------- KS502
+
+
+@check("KS502")
+def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
+    ws = ctx.workspace
+    table = _table()
+    builtin_roles = table["builtin_roles"]
+    prefixes = tuple(table["builtin_cluster_role_prefixes"])
+    cluster_role_names = sorted(ws.cluster_roles)
+    role_names: dict[str, list[str]] = {}
+    roles_by_name: dict[str, list[RoleDef]] = {}
+    for (namespace, name), role in sorted(ws.roles.items()):
+        role_names.setdefault(namespace, []).append(name)
+        roles_by_name.setdefault(name, []).append(role)
+    for binding in _bindings(ws):
+        obj = binding.obj
+        assert obj is not None
+        name = binding.role_name
+        if not name:
+            continue
+        if binding.role_kind == "ClusterRole":
+            if name in ws.cluster_roles or name.startswith(prefixes):
+                continue
+            candidates = cluster_role_names
+            what = f"ClusterRole {name}, which is neither in the inputs nor a Kubernetes default ClusterRole"
+        elif binding.role_kind == "Role" and binding.kind == "RoleBinding":
+            if (binding.namespace, name) in ws.roles or name in builtin_roles.get(binding.namespace, []):
+                continue
+            candidates = role_names.get(binding.namespace, [])
+            what = f"Role {name}, which is not defined in namespace {binding.namespace} in the inputs"
+        else:
+            continue  # an invalid roleRef kind is KS501
+        role_ref = as_map(obj.doc.get("roleRef"))
+        span = value_span(obj.path, role_ref, "name")
+        hint, related, fix = _dangling_hint(binding, ws, candidates, roles_by_name.get(name, []))
+        yield Finding(
+            "KS502", span,
+            f"{_binding_label(binding)} refers to {what}: the binding grants nothing until it exists{hint}",
+            fix=fix, related=tuple(related), object=obj.ref,
+            data={"roleRef": {"kind": binding.role_kind, "name": name}},
+        )
+
+
+def _neighbours(name: str, candidates: list[str], width: int = 10) -> list[str]:
+    """The sorted candidates around `name`: a typo usually keeps the prefix, and comparing with every role of a
+    10,000-object repository for each dangling binding would be quadratic."""
+    if len(candidates) <= 2 * width:
+        return candidates
+    at_index = bisect.bisect_left(candidates, name)
+    return candidates[max(0, at_index - width): at_index + width]
+
+
+def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str],
+                   elsewhere: list[RoleDef]) -> tuple[str, list[Related], str]:
+    name = binding.role_name
+    default_fix = (f"Correct `roleRef.name` to an existing {binding.role_kind} (roleRef is immutable: delete and re-create "
+                   f"an applied binding), or add {binding.role_kind} {name} to the manifests; if another tool creates it, "
+                   f"record that with `# kubelint-scrape: ignore[KS502] <who creates it>`.")
+    if binding.role_kind == "Role":
+        cluster_role = ws.cluster_roles.get(name)
+        if cluster_role is not None:
+            related = [Related(cluster_role.span, f"ClusterRole {name}")] if cluster_role.span else []
+            return (f" (a ClusterRole {name} exists: did you mean `kind: ClusterRole`?)", related,
+                    f"Set `roleRef.kind: ClusterRole` (delete and re-create the binding: roleRef is immutable).")
+        if elsewhere:
+            namespaces = sorted({r.namespace for r in elsewhere})
+            related = [Related(r.span, f"Role {r.namespace}/{r.name}") for r in elsewhere[:2] if r.span]
+            return (f" (Role {name} exists in namespace {', '.join(namespaces)}; a RoleBinding can only use a Role of its "
+                    f"own namespace)", related,
+                    f"Create Role {name} in namespace {binding.namespace}, or make it a ClusterRole and set "
+                    f"`roleRef.kind: ClusterRole`.")
+    close = _close_matches(name, _neighbours(name, candidates), n=1, cutoff=0.75)
+    if close:
+        role = ws.cluster_roles.get(close[0]) if binding.role_kind == "ClusterRole" else ws.roles.get((binding.namespace, close[0]))
+        related = [Related(role.span, f"{binding.role_kind} {close[0]}")] if role is not None and role.span else []
+        return (f" (did you mean {close[0]}?)", related,
+                f"Set `roleRef.name: {close[0]}` (delete and re-create the binding: roleRef is immutable).")
+    return "", [], default_fix
+
+
+# ---------------------------------------------------------------------------------------------- KS503
+
+
+@check("KS503")
+def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
+    ws = ctx.workspace
+    version = _version(ws)
+    for role in _roles(ctx):
+        for rule in role.rules:
+            if rule.non_resource_urls or not rule.api_groups or "*" in rule.api_groups:
+                continue
+            if not _all_known_groups(rule.api_groups):
+                continue  # a CRD group may serve anything
+            for resource, span in _items(rule, "resources"):
+                if "*" in resource:
+                    continue  # `*` and `*/sub` are wildcards; other stars are KS505
+                if any(_serves(g, resource, version) for g in rule.api_groups):
+                    continue
+                if _granted_elsewhere(role, rule, resource, version):
+                    continue  # a legacy duplicate (e.g. `extensions` next to `networking.k8s.io`): dead but harmless
+                yield _unknown_resource(role, rule, resource, span, version)
+
+
+def _granted_elsewhere(role: RoleDef, rule: PolicyRule, resource: str, version: tuple[int, int]) -> bool:
+    """Another rule of the role grants the same resource, with the same verbs, in a group that does serve it."""
+    groups = [g for g in _table()["groups"] if _serves(g, resource, version)]
+    if not groups:
+        return False
+    base, _, sub = resource.partition("/")
+    others = [r for r in role.rules if r is not rule and not r.non_resource_urls]
+    for verb in rule.verbs or ("get",):
+        if verb == "*":
+            if not any("*" in r.verbs and any(rule_allows(r, Request("get", g, base, sub), ignore_names=True) for g in groups)
+                       for r in others):
+                return False
+        elif not any(rule_allows(r, Request(verb, g, base, sub), ignore_names=True) for r in others for g in groups):
+            return False
+    return True
+
+
+def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span, version: tuple[int, int]) -> Finding:
+    table = _table()["groups"]
+    base, _, sub = resource.partition("/")
+    groups = rule.api_groups
+    where = f"{_label(role)} rules[{rule.index}]"
+    verbs = list(rule.verbs) or ["get"]
+    serving = [g for g in table if _serves(g, resource, version)]
+    removed = [g for g in groups if base in table.get(g, {}) and table[g][base].get("removed")]
+    in_listed = [g for g in groups if _served(g, base, version) is not None]
+    suggestion = ""
+    replacement = resource
+    if serving:
+        reason = f"API group {_groups_text(groups)} does not serve {resource}; {_groups_text(serving)} does"
+        fix_groups = serving[:1]
+    elif removed and any(_serves(g, resource, (0, 0)) for g in removed):
+        group = removed[0]
+        reason = f"API group {_group_text(group)} stopped serving {base} in Kubernetes {table[group][base]['removed']}"
+        fix_groups = [g for g in table if _serves(g, resource, version)][:1]
+    elif in_listed and sub:
+        entry = table[in_listed[0]][base]
+        subs = entry.get("sub") or []
+        close = _close_matches(sub, subs if isinstance(subs, list) else [], n=1, cutoff=0.6)
+        reason = f"{base} has no subresource {sub!r}"
+        if close:
+            replacement = f"{base}/{close[0]}"
+            suggestion = f" (did you mean {replacement}?)"
+        fix_groups = list(groups)
+    else:
+        names = sorted({f"{r}/{s}" if s else r for g in groups for r, e in table.get(g, {}).items()
+                        for s in [""] + (e.get("sub") if isinstance(e.get("sub"), list) else [])})
+        lowered = resource.lower()
+        close = [n for n in names if n == lowered] or _close_matches(resource, names, n=1, cutoff=0.6)
+        anywhere = [g for g in table if any(_serves(g, c, version) for c in close)] if close else []
+        reason = f"API group {_groups_text(groups)} has no resource {resource!r}"
+        if close:
+            replacement = close[0]
+            suggestion = f" (did you mean {replacement}?)"
+        fix_groups = [g for g in groups if _serves(g, replacement, version)][:1] or anywhere[:1] or list(groups)
+    if replacement != resource and fix_groups and set(fix_groups) <= set(groups):
+        fix = f"Replace {resource!r} with {replacement!r} in `resources`."
+    elif fix_groups and fix_groups != list(groups):
+        fix = (f"Move {resource!r} out of this rule into one for the group that serves it: "
+               f"{_rule_yaml(fix_groups, [replacement], verbs)}.")
+    else:
+        fix = (f"Use the plural, lowercase resource name and the API group that serves it (see `kubectl "
+               f"api-resources`), e.g. {_rule_yaml(fix_groups or groups, [replacement], verbs)}.")
+    return Finding(
+        "KS503", span,
+        f"{where}: {reason}{suggestion}. The API server accepts the rule, but it grants nothing for {resource}",
+        fix=fix, object=role.obj.ref if role.obj else role.ref,
+        data={"resource": resource, "apiGroups": list(groups), "served_by": serving},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- KS504
+
+
+@check("KS504")
+def unknown_verb(ctx: Context) -> Iterator[Finding]:
+    table = _table()["verbs"]
+    resource_verbs = table["resource"]
+    url_verbs = table["non_resource"]
+    for role in _roles(ctx):
+        for rule in role.rules:
+            url_rule = bool(rule.non_resource_urls) and not rule.resources
+            if not url_rule and not _all_known_groups(g for g in rule.api_groups if g != "*"):
+                continue  # an aggregated API or CRD may define its own verbs
+            allowed = url_verbs if url_rule else resource_verbs
+            for verb, span in _items(rule, "verbs"):
+                # `list` on a URL rule never matches either, but it is a known verb written out of habit
+                # (often `[get, list, watch]` copied from a resource rule), not the typo this rule is about.
+                if verb in allowed or (url_rule and verb in resource_verbs):
+                    continue
+                yield _unknown_verb(role, rule, verb, span, url_rule, allowed)
+
+
+def _unknown_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, url_rule: bool, allowed: list[str]) -> Finding:
+    where = f"{_label(role)} rules[{rule.index}]"
+    if verb.lower() in allowed:
+        meant = verb.lower()
+        reason = f"verbs are case-sensitive: {verb!r} never equals the request verb {meant!r}"
+    elif verb.lower() in INVENTED_VERBS and not url_rule:
+        meant = INVENTED_VERBS[verb.lower()]
+        reason = f"Kubernetes has no verb {verb!r}"
+    else:
+        close = _close_matches(verb.lower(), [v for v in allowed if v != "*"], n=1, cutoff=0.6)
+        meant = close[0] if close else ""
+        reason = f"Kubernetes has no verb {verb!r}"
+    did_you_mean = f" (did you mean {meant}?)" if meant else ""
+    if meant:
+        fix = f"Replace {verb!r} with {meant}."
+    else:
+        fix = f"Replace {verb!r} with the Kubernetes verb you meant: {', '.join(v for v in allowed if v != '*')}."
+    return Finding(
+        "KS504", span,
+        f"{where}: {reason}{did_you_mean}. The API server accepts it, and it grants nothing",
+        fix=fix, object=role.obj.ref if role.obj else role.ref, data={"verb": verb, "suggestion": meant},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- KS505
+
+
+@check("KS505")
+def ineffective_wildcard(ctx: Context) -> Iterator[Finding]:
+    for role in _roles(ctx):
+        for rule in role.rules:
+            yield from _ineffective_in_rule(role, rule)
+
+
+def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
+    where = f"{_label(role)} rules[{rule.index}]"
+    ref = role.obj.ref if role.obj else role.ref
+    for resource, span in _items(rule, "resources"):
+        if "*" not in resource or resource == "*" or (resource.startswith("*/") and "*" not in resource[2:]):
+            continue
+        base = resource.split("/", 1)[0]
+        subs = _known_subresources(rule.api_groups, base)
+        if resource.endswith("/*") and "*" not in base:
+            fix_list = [f"{base}/{s}" for s in (["metrics"] if base == "nodes" else subs)] or [f"{base}/<subresource>"]
+            meaning = (f"{resource!r} is not a wildcard: RBAC matches resources exactly (only `*` and `*/<subresource>` "
+                       f"are wildcards), so it grants only a resource literally named {resource!r}, none of "
+                       f"{', '.join(f'{base}/{s}' for s in subs[:4]) or base + '/<subresource>'}")
+            fix = (f"List the subresources the subjects need, e.g. `resources: {_quote(fix_list)}`"
+                   + (" (the kubelet checks nodes/metrics for every /metrics* path; avoid nodes/proxy)." if base == "nodes" else "."))
+        else:
+            meaning = f"{resource!r} is not a wildcard: only a resource named exactly `*` or `*/<subresource>` is"
+            fix = "Name the resources explicitly, or use `*` (all resources) or `*/<subresource>`."
+        yield Finding("KS505", span, f"{where}: {meaning}", fix=fix, object=ref, data={"resource": resource})
+    for group, span in _items(rule, "apiGroups"):
+        if "*" in group and group != "*":
+            yield Finding(
+                "KS505", span,
+                f"{where}: apiGroups entry {group!r} is not a wildcard: API groups match exactly or by `*` alone, so it "
+                f"matches no group",
+                fix="List the API groups explicitly (e.g. `apiGroups: [\"apps\", \"batch\"]`), or use `*`.",
+                object=ref, data={"apiGroup": group},
+            )
+    for name, span in _items(rule, "resourceNames"):
+        if "*" in name:
+            yield Finding(
+                "KS505", span,
+                f"{where}: resourceNames entry {name!r} is not a wildcard: names match exactly, so the rule grants only "
+                f"an object literally named {name!r}",
+                fix="Remove resourceNames to allow every name, or list the exact object names.",
+                object=ref, data={"resourceName": name},
+            )
+    urls = _items(rule, "nonResourceURLs")
+    for url, span in urls:
+        if "*" not in url or url == "*":
+            continue
+        if "*" in url[:-1]:
+            yield Finding(
+                "KS505", span,
+                f"{where}: nonResourceURL {url!r} has `*` before its end: only a trailing `*` is a prefix wildcard, so "
+                f"it matches only the literal path {url!r}",
+                fix="Use a trailing `*` for a prefix (e.g. `/metrics*`) or list the exact paths.",
+                object=ref, data={"nonResourceURL": url},
+            )
+            continue
+        if url.endswith("/*") and len(url) > 2:
+            bare = url[:-2]
+            covered = any(
+                non_resource_url_matches(other, bare) and (set(other.verbs) & set(rule.verbs) or "*" in other.verbs)
+                for other in role.rules if other.non_resource_urls
+            )
+            if not covered:
+                yield Finding(
+                    "KS505", span,
+                    f"{where}: nonResourceURL {url!r} matches paths below {bare}/ but not {bare} itself, and nothing in "
+                    f"{_label(role)} grants {bare}: a request for {bare} is denied",
+                    fix=f"Add {bare!r} next to it (`nonResourceURLs: {_quote([bare, url])}`), or write {bare + '*'!r}, "
+                        f"which matches both.",
+                    object=ref, data={"nonResourceURL": url, "uncovered": bare},
+                )
+
+
+def _known_subresources(groups: Iterable[str], base: str) -> list[str]:
+    table = _table()["groups"]
+    subs: list[str] = []
+    for group in groups:
+        entry = table.get(group, {}).get(base)
+        if entry and isinstance(entry.get("sub"), list):
+            subs.extend(s for s in entry["sub"] if s not in subs)
+    return subs
+
+
+# ---------------------------------------------------------------------------------------------- KS506
+
+
+def _discovery_resources() -> set[str]:
+    """Resources Prometheus discovery lists and watches (FACTS §4): a name restriction breaks it."""
+    table = knowledge("sd-roles")
+    names = {r["resource"] for resources in table["roles"].values() for r in resources}
+    names |= {entry["needs"]["resource"] for entry in table["attach_metadata"].values()}
+    return names
+
+
+def _scraper_roles(ctx: Context) -> list[RoleDef]:
+    """User-defined roles bound to an identity that runs Kubernetes discovery, each once."""
+    authorizer = ctx.analysis.authorizer
+    identities = {j.identity for j in ctx.analysis.jobs if j.identity is not None and j.job.sd_configs}
+    roles: dict[int, RoleDef] = {}
+    for identity in sorted(identities, key=str):
+        for _binding, role in authorizer.bindings(identity):
+            if role.obj is not None and role.obj.api_version.startswith(RBAC_PREFIX):
+                roles.setdefault(id(role), role)
+    return list(roles.values())
+
+
+@check("KS506")
+def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
+    # Only roles a scraper holds: a controller that watches one named object (with a metadata.name field
+    # selector, as the GMP operator does for its Alertmanager Service) is a legitimate use.
+    discovered = _discovery_resources()
+    for role in _scraper_roles(ctx):
+        for rule in role.rules:
+            if not rule.resource_names or rule.non_resource_urls:
+                continue
+            verbs = [v for v in ("list", "watch") if v in rule.verbs]
+            resources = [r for r in rule.resources if r in discovered or r == "*"]
+            if not verbs or not resources:
+                continue  # named list/watch of e.g. one ConfigMap works with a metadata.name field selector
+            where = f"{_label(role)} rules[{rule.index}]"
+            yield Finding(
+                "KS506", rule.span("resourceNames"),
+                f"{where} restricts {'/'.join(verbs)} on {', '.join(resources)} to resourceNames "
+                f"{_quote(rule.resource_names)}: a {verbs[0]} without a metadata.name field selector matches no name, "
+                f"and Prometheus discovery sends none, so its {verbs[0]} is denied and the SD config finds zero targets",
+                fix=f"Remove `resourceNames` from this rule (keep them on a separate `get` rule if needed): "
+                    f"{_rule_yaml(rule.api_groups, rule.resources, verbs)}; narrow discovery with `namespaces.names` or "
+                    f"label `selectors` in the job instead.",
+                object=role.obj.ref if role.obj else role.ref,
+                data={"resourceNames": list(rule.resource_names), "verbs": verbs},
+            )
+
+
+# ---------------------------------------------------------------------------------------------- KS507
+
+
+@check("KS507")
+def role_grants_cluster_resource(ctx: Context) -> Iterator[Finding]:
+    ws = ctx.workspace
+    version = _version(ws)
+    table = _table()["groups"]
+    for role in _roles(ctx):
+        if role.kind != "Role":
+            continue
+        for rule in role.rules:
+            if rule.non_resource_urls or "*" in rule.api_groups:
+                continue
+            for resource, span in _items(rule, "resources"):
+                if "*" in resource:
+                    continue
+                base = resource.split("/", 1)[0]
+                scopes = {table[g][base]["scope"] for g in rule.api_groups if _serves(g, resource, version)}
+                if not scopes or "namespaced" in scopes:
+                    continue
+                groups = [g for g in rule.api_groups if _serves(g, resource, version)]
+                yield from _cluster_resource_in_role(role, rule, resource, groups, span)
+
+
+def _cluster_resource_in_role(role: RoleDef, rule: PolicyRule, resource: str, groups: list[str],
+                              span: Span) -> Iterator[Finding]:
+    where = f"{_label(role)} rules[{rule.index}]"
+    ref = role.obj.ref if role.obj else role.ref
+    base, _, sub = resource.partition("/")
+    if base == "namespaces":
+        if sub:
+            return  # namespaces/status and /finalize are requests inside the namespace itself
+        dead = [v for v in COLLECTION_VERBS if v in rule.verbs or "*" in rule.verbs]
+        if not dead:
+            return
+        yield Finding(
+            "KS507", span,
+            f"{where} grants {', '.join(dead)} on namespaces: those requests target the namespace collection, which has "
+            f"no namespace, so a RoleBinding never applies them (only get/update/patch/delete of the Role's own "
+            f"namespace work) → 403 Forbidden",
+            fix=f"Grant {_rule_yaml(groups, ['namespaces'], dead)} in a ClusterRole bound with a ClusterRoleBinding.",
+            object=ref, data={"resource": resource, "verbs": dead},
+        )
+        return
+    verbs = list(rule.verbs) or ["get"]
+    if sub:  # subresources are fetched by name: list/watch never apply to them
+        verbs = [v for v in verbs if v not in ("list", "watch", "deletecollection")] or ["get"]
+    yield Finding(
+        "KS507", span,
+        f"{where} grants {resource}, which is cluster-scoped: its requests carry no namespace, so a RoleBinding never "
+        f"applies this rule → 403 Forbidden",
+        fix=f"Move {_rule_yaml(groups, [resource], verbs)} into a ClusterRole bound with a ClusterRoleBinding, and keep only "
+            f"namespaced resources in the Role.",
+        object=ref, data={"resource": resource},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- KS508
+
+
+def _kubelet_path(url: str) -> bool:
+    path = url.rstrip("*").rstrip("/") or "/"
+    if path in SERVED_METRICS_URLS or path == "/metrics" or "*" in path:
+        return False
+    if path.startswith("/metrics/"):
+        return True  # the API server serves /metrics and /metrics/slis only; the rest are kubelet paths
+    return any(path == p or path.startswith(p + "/") for p in KUBELET_URL_PREFIXES)
+
+
+@check("KS508")
+def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
+    ws = ctx.workspace
+    for role in _roles(ctx):
+        if role.kind != "ClusterRole":
+            continue
+        for rule in role.rules:
+            for url, span in _items(rule, "nonResourceURLs"):
+                if not _kubelet_path(url):
+                    continue
+                path = url.rstrip("*")
+                checked = kubelet_subresources(path, ws.kubernetes_version)
+                sub = checked[0]
+                held = any(rule_allows(other, Request("get", "", "nodes", sub)) for other in role.rules)
+                status = (f"{_label(role)} does grant get nodes/{sub}, which is what applies" if held
+                          else f"and {_label(role)} does not grant get nodes/{sub} either")
+                yield Finding(
+                    "KS508", span,
+                    f"{_label(role)} rules[{rule.index}]: nonResourceURL {url!r} is a kubelet path; the kubelet "
+                    f"authorizes it as get nodes/{sub}, never as a URL, so this entry grants nothing ({status})",
+                    fix=(f"Delete {url!r} from nonResourceURLs" + ("." if held else
+                         f" and grant {_rule_yaml([''], [f'nodes/{sub}'], ['get'])} instead.")),
+                    object=role.obj.ref if role.obj else role.ref,
+                    data={"nonResourceURL": url, "checked_as": f"nodes/{sub}"},
+                )

@@ -1,0 +1,375 @@
+"""KS301–KS306: how a scrape job reaches its targets — TLS, credentials, ports (FACTS §1, §4, §6, §7).
+
+Works on the analysed jobs (plain, ConfigMap-embedded and Operator-derived alike): `JobAnalysis.endpoints` are
+the targets that survive relabelling on the representative cluster, classified by where they point; targets a
+catch-all job only happens to discover are in `incidental` and are not judged here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterator
+
+from ..analyse import JobAnalysis
+from ..catalog import check
+from ..findings import Finding, Related
+from ..promconfig import SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
+from ..resources import knowledge
+from ..targets import Endpoint
+from ..yamltree import Span, as_map, as_seq, as_str, key_span, value_span
+from .context import Context
+
+# Credentials a man-in-the-middle or a target can read and replay (a TLS client certificate proves possession
+# of its key without revealing it, so it is not among them).
+SECRET_CREDENTIALS = ("sa-token", "token-file", "inline-token", "basic", "oauth2")
+CREDENTIAL_KEYS = {  # Prometheus key → Operator monitor field
+    "authorization": "authorization", "bearer_token_file": "bearerTokenFile", "bearer_token": "bearerTokenSecret",
+    "basic_auth": "basicAuth", "oauth2": "oauth2",
+}
+CLUSTER_CA_FILES = ("/etc/kubernetes/pki/ca.crt", "/etc/kubernetes/ca.crt")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+COMPONENT_FIX = {
+    "kube-controller-manager": "run kube-controller-manager with `--bind-address=0.0.0.0` (kubeadm "
+                               "`controllerManager.extraArgs: {bind-address: 0.0.0.0}`)",
+    "kube-scheduler": "run kube-scheduler with `--bind-address=0.0.0.0` (kubeadm `scheduler.extraArgs: "
+                      "{bind-address: 0.0.0.0}`)",
+    "etcd": "run etcd with `--listen-metrics-urls=http://0.0.0.0:2381` (kubeadm `etcd.local.extraArgs: "
+            "{listen-metrics-urls: http://0.0.0.0:2381}`)",
+    "kube-proxy": "set `metricsBindAddress: 0.0.0.0:10249` in the KubeProxyConfiguration (ConfigMap "
+                  "kube-system/kube-proxy)",
+}
+
+
+def _operator(job: ScrapeJob) -> bool:
+    return getattr(job, "monitor", None) is not None
+
+
+def _key(job: ScrapeJob, prometheus_key: str) -> str:
+    """How the user wrote a field: the Prometheus key, or the Operator monitor field it came from."""
+    if not _operator(job):
+        return prometheus_key
+    return {"insecure_skip_verify": "tlsConfig.insecureSkipVerify", "ca_file": "tlsConfig.caFile",
+            "scheme": "scheme", "tls_config": "tlsConfig"}.get(prometheus_key, CREDENTIAL_KEYS.get(prometheus_key, prometheus_key))
+
+
+def _credential_key(job: ScrapeJob) -> str:
+    for key in CREDENTIAL_KEYS:
+        if key in job.node:
+            return _key(job, key)
+    return "credentials"
+
+
+def _schemes(analysis: JobAnalysis) -> set[str]:
+    return {e.scheme for e in analysis.endpoints} or {analysis.job.scheme}
+
+
+def _origin(analysis: JobAnalysis, endpoint: Endpoint) -> Span:
+    return analysis.origins.get(endpoint, analysis.job.span)
+
+
+@functools.lru_cache(maxsize=1)
+def _cluster_names() -> tuple[dict, dict, set]:
+    """Representative-cluster addresses → what runs there (to name targets), and the generic app addresses."""
+    cluster = knowledge("cluster")
+    by_port: dict[tuple[str, int], str] = {}
+    by_host: dict[str, str] = {}
+    generic: set[str] = set()
+    for svc in cluster["services"]:
+        name = f"{svc['namespace']}/{svc['name']}"
+        by_host.setdefault(f"{svc['name']}.{svc['namespace']}.svc", name)
+        for endpoint in svc.get("endpoints", []):
+            by_host.setdefault(endpoint["ip"], name)
+            for port in svc.get("ports", []):
+                by_port.setdefault((endpoint["ip"], int(port.get("target_port", port["port"]))), name)
+            if svc.get("generic"):
+                generic.add(endpoint["ip"])
+        if svc.get("generic"):
+            generic.add(svc["name"])
+    for pod in cluster.get("pods", []):
+        for port in pod.get("ports", []):
+            by_port.setdefault((pod["ip"], int(port["port"])), f"{pod['namespace']}/{pod['name']}")
+    return by_port, by_host, generic
+
+
+def _known_name(endpoint: Endpoint) -> str:
+    """The representative-cluster workload at this address ("" for a target only the job's own selector names)."""
+    by_port, by_host, _generic = _cluster_names()
+    name = by_port.get((endpoint.host, endpoint.port)) or by_host.get(endpoint.host)
+    return f"{name} (:{endpoint.port})" if name else ""
+
+
+def _generic(endpoint: Endpoint) -> bool:
+    _by_port, _by_host, generic = _cluster_names()
+    host = endpoint.host.split(".", 1)[0]
+    return endpoint.host in generic or host in generic or endpoint.host == "example.com"
+
+
+def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None) -> str:
+    static = {t for t, _labels, _span in job.static_targets} if job is not None else set()
+    parts: list[str] = []
+    for endpoint in endpoints:
+        address = f"{endpoint.host}:{endpoint.port}"
+        if endpoint.klass == "workload" and (address in static or endpoint.host in static):
+            parts.append(address if address in static else endpoint.host)
+            continue
+        text = {
+            "kubelet": f"the kubelets (:{endpoint.port})",
+            "kubelet-readonly": f"the kubelets' read-only port (:{endpoint.port})",
+            "apiserver": "the API server",
+            "apiserver-proxy": "the API server's proxy",
+            "control-plane": f"the control-plane component on :{endpoint.port}",
+        }.get(endpoint.klass) or ("discovered application pods and services" if _generic(endpoint)
+                                  else _known_name(endpoint) or "the workload targets it selects")
+        if text not in parts:
+            parts.append(text)
+    return ", ".join(parts) if parts else "its targets"
+
+
+# ---------------------------------------------------------------------------------------------- KS301
+
+
+@check("KS301")
+def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
+    serving = ctx.analysis.assumptions.kubelet_serving_cert
+    for analysis in ctx.analysis.jobs:
+        job = analysis.job
+        if job.tls.get("insecure_skip_verify") is not True or job.credentials.kind not in SECRET_CREDENTIALS:
+            continue
+        if "https" not in _schemes(analysis):
+            continue  # no TLS at all: KS303 reports the clear-text credentials
+        https = [e for e in analysis.endpoints if e.scheme == "https"]
+        classes = {e.klass for e in https}
+        skip_key = _key(job, "insecure_skip_verify")
+        ca = f"{_key(job, 'ca_file')}: {SA_CA}"
+        if classes == {"kubelet"} and serving == "self-signed":
+            fix = (f"Enable `serverTLSBootstrap: true` in the kubelet configuration and approve the kubelets' serving "
+                   f"CSRs, then replace `{skip_key}: true` with `{ca}` and declare the assumption "
+                   f"`kubelet-serving-cert: cluster-ca`; until then record the decision with "
+                   f"`# kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates`.")
+        elif classes and classes <= {"kubelet", "apiserver", "apiserver-proxy"}:
+            server_name = " and `server_name: kubernetes`" if "apiserver" in classes and not _operator(job) else (
+                " and `tlsConfig.serverName: kubernetes`" if "apiserver" in classes else "")
+            fix = f"Replace `{skip_key}: true` with `{ca}`{server_name}: the certificate is signed by the cluster CA."
+        else:
+            fix = (f"Give the targets serving certificates from a CA Prometheus can verify (for kube-rbac-proxy: "
+                   f"`--tls-cert-file`/`--tls-private-key-file`, e.g. issued by cert-manager), then replace "
+                   f"`{skip_key}: true` with that CA (`ca_file`) and `server_name`; if that is not possible yet, record "
+                   f"the accepted risk with `# kubelint-scrape: ignore[KS301] <reason>`.")
+        yield Finding(
+            "KS301", key_span(job.path, job.tls, "insecure_skip_verify"),
+            f"{job.label} sends {job.credentials.describe()} to {_describe(https, job)} with {skip_key}: true: the "
+            f"certificate is not checked, so whoever answers at a target address receives the credential and can "
+            f"replay it",
+            fix=fix,
+            related=(Related(job.credentials.span, f"the credential it sends ({_credential_key(job)})"),),
+            object=job.label, data={"credentials": job.credentials.kind, "targets": sorted(classes)},
+        )
+
+
+# ---------------------------------------------------------------------------------------------- KS302
+
+
+@check("KS302")
+def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
+    for analysis in ctx.analysis.jobs:
+        job = analysis.job
+        for endpoint in analysis.endpoints:
+            if endpoint.klass != "kubelet-readonly":
+                continue
+            if _operator(job):
+                fix = (f"Scrape the kubelet Service's `https-metrics` port (10250) instead, with `scheme: https`, "
+                       f"`bearerTokenFile: {SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`; "
+                       f"then set `readOnlyPort: 0` on the kubelets.")
+            else:
+                fix = (f"Scrape the authenticated port instead: address `<node>:10250` (the `role: node` default; drop "
+                       f"the rewrite to :{endpoint.port}), `scheme: https`, `authorization: {{credentials_file: "
+                       f"{SA_TOKEN}}}`, `tls_config: {{ca_file: {SA_CA}}}`, with `get nodes/metrics` granted; then set "
+                       f"`readOnlyPort: 0` on the kubelets.")
+            yield Finding(
+                "KS302", _origin(analysis, endpoint),
+                f"{job.label} scrapes the kubelet read-only port :{endpoint.port}{endpoint.path} (plain HTTP, no "
+                f"authentication or authorization): it is off by default (`readOnlyPort: 0` in the kubelet "
+                f"configuration, kubeadm and managed clusters), so targets fail with connection refused, and where it is "
+                f"on it exposes the kubelet API (pod specs on /pods) to anyone who can reach the node",
+                fix=fix,
+                object=job.label, data={"port": endpoint.port, "path": endpoint.path},
+            )
+
+
+# ---------------------------------------------------------------------------------------------- KS303
+
+
+@check("KS303")
+def credentials_over_http(ctx: Context) -> Iterator[Finding]:
+    for analysis in ctx.analysis.jobs:
+        job = analysis.job
+        if job.credentials.kind not in SECRET_CREDENTIALS:
+            continue
+        plain = [e for e in analysis.endpoints if e.scheme == "http"]
+        if not plain and not (not analysis.endpoints and job.scheme == "http"):
+            continue
+        related = []
+        if "scheme" in job.node:
+            related.append(Related(value_span(job.path, job.node, "scheme"), f"scheme: {as_str(job.node.get('scheme'))}"))
+        for endpoint in plain[:1]:
+            origin = analysis.origins.get(endpoint)
+            if origin is not None and origin != job.credentials.span:
+                related.append(Related(origin, f"selects {_describe([endpoint])} over http"))
+        key = _credential_key(job)
+        needs_none = all(e.klass in ("workload", "kubelet-readonly") for e in plain) and plain
+        yield Finding(
+            "KS303", job.credentials.span,
+            f"{job.label} sends {job.credentials.describe()} over plain HTTP to {_describe(plain, job)}: anyone on the "
+            f"network path can read it and replay it, and the target is not authenticated either",
+            fix=(f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
+                 + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
+                   f"`{_key(job, 'tls_config')}`."),
+            related=tuple(related), object=job.label,
+            data={"credentials": job.credentials.kind, "targets": sorted({e.klass for e in plain}) or ["unknown"]},
+        )
+
+
+# ---------------------------------------------------------------------------------------------- KS304
+
+
+@check("KS304")
+def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
+    if ctx.analysis.assumptions.kubelet_serving_cert != "self-signed":
+        return
+    for analysis in ctx.analysis.jobs:
+        job = analysis.job
+        if job.tls.get("insecure_skip_verify") is True:
+            continue  # not verified at all (KS301 covers the risk)
+        kubelets = [e for e in analysis.endpoints if e.klass == "kubelet" and e.scheme == "https"]
+        if not kubelets:
+            continue
+        ca_file = as_str(job.tls.get("ca_file"))
+        if ca_file:
+            if not (ca_file.startswith(SA_DIR + "/") or ca_file in CLUSTER_CA_FILES):
+                continue  # a dedicated CA bundle (e.g. OpenShift's kubelet-serving-ca-bundle): serving certs are signed
+            span = value_span(job.path, job.tls, "ca_file")
+            with_what = f"the cluster CA ({ca_file})"
+        elif job.tls.get("ca") is not None:
+            continue  # an inline CA: we cannot tell which one
+        else:
+            span = key_span(job.path, job.node, "tls_config") if "tls_config" in job.node else _origin(analysis, kubelets[0])
+            with_what = "the system's root CAs (no ca_file)"
+        yield Finding(
+            "KS304", span,
+            f"{job.label} verifies the kubelets' serving certificates (:{kubelets[0].port}) against {with_what}, but "
+            f"kubelets self-sign them unless `serverTLSBootstrap: true` is set (assumption kubelet-serving-cert: "
+            f"self-signed): every node target fails with `x509: certificate signed by unknown authority`",
+            fix="If the kubelets run with `serverTLSBootstrap: true` (serving certificates from the cluster CA), declare "
+                "the assumption `kubelet-serving-cert: cluster-ca`; otherwise enable `serverTLSBootstrap` and approve "
+                "the kubelets' serving CSRs rather than skipping verification (KS301).",
+            related=(Related(_origin(analysis, kubelets[0]), "selects the kubelets"),),
+            object=job.label, data={"ca": ca_file or ("inline" if job.tls.get("ca") is not None else "system")},
+        )
+
+
+# ---------------------------------------------------------------------------------------------- KS305
+
+
+@check("KS305")
+def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
+    components = {int(port): name.split(" ")[0] for port, name in knowledge("ports")["loopback_by_default"].items()}
+    exposed = _exposed_components(ctx)
+    for analysis in ctx.analysis.jobs:
+        job = analysis.job
+        # A job that also keeps ordinary application targets reached a loopback port only by sweeping everything.
+        catch_all = any(e.klass == "workload" and e.port not in components for e in analysis.endpoints)
+        for endpoint in analysis.endpoints:
+            component = components.get(endpoint.port)
+            if component is None or endpoint.host in LOOPBACK_HOSTS or component in exposed:
+                continue
+            if endpoint.klass == "workload" and catch_all:
+                continue
+            yield Finding(
+                "KS305", _origin(analysis, endpoint),
+                f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but kubeadm binds it to "
+                f"127.0.0.1: nothing listens on that address, so every target is down with connection refused",
+                fix=f"Either {COMPONENT_FIX[component]} and restrict who can reach the port, or drop this job on "
+                    f"clusters whose control plane is not reachable (managed clusters).",
+                object=job.label, data={"component": component, "port": endpoint.port},
+            )
+
+
+_LOOPBACK_VALUE = re.compile(r"^(?:[a-z]+://)?(?:127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)(?::\d+)?/?$")
+
+
+def _non_loopback(value: str) -> bool:
+    return any(part.strip() and not _LOOPBACK_VALUE.match(part.strip()) for part in value.split(","))
+
+
+def _exposed_components(ctx: Context) -> set[str]:
+    """Components the inputs configure to listen beyond loopback (kubeadm static pods, kubeadm or kube-proxy config)."""
+    exposed: set[str] = set()
+    flags = {"kube-controller-manager": "--bind-address", "kube-scheduler": "--bind-address",
+             "etcd": "--listen-metrics-urls", "kube-proxy": "--metrics-bind-address"}
+    for pod in ctx.workspace.workloads:
+        for container in pod.containers:
+            words = container.command + container.args
+            for component, flag in flags.items():
+                if not any(component in w for w in words[:2] + [container.image]):
+                    continue
+                for word in words:
+                    if word.startswith(flag + "=") and _non_loopback(word.split("=", 1)[1]):
+                        exposed.add(component)
+    for obj in ctx.workspace.kind("ClusterConfiguration"):
+        for component, path, arg in (("kube-controller-manager", ("controllerManager",), "bind-address"),
+                                     ("kube-scheduler", ("scheduler",), "bind-address"),
+                                     ("etcd", ("etcd", "local"), "listen-metrics-urls")):
+            node = as_map(obj.doc)
+            for key in path:
+                node = as_map(node.get(key))
+            extra = node.get("extraArgs")
+            values = [as_str(v) for k, v in as_map(extra).items() if k == arg] + [
+                as_str(as_map(item).get("value")) for item in as_seq(extra) if as_map(item).get("name") == arg]
+            if any(_non_loopback(v) for v in values):
+                exposed.add(component)
+    texts = [as_str(o.doc.get("metricsBindAddress")) for o in ctx.workspace.kind("KubeProxyConfiguration")]
+    for obj in ctx.workspace.kind("ConfigMap"):
+        for value in as_map(obj.doc.get("data")).values():
+            if isinstance(value, str) and "metricsBindAddress" in value:
+                match = re.search(r"metricsBindAddress:\s*[\"']?([^\"'\s]*)", value)
+                texts.append(match.group(1) if match else "")
+    if any(text and (text.startswith(":") or _non_loopback(text)) for text in texts):
+        exposed.add("kube-proxy")
+    return exposed
+
+
+# ---------------------------------------------------------------------------------------------- KS306
+
+
+@check("KS306")
+def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
+    for analysis in ctx.analysis.jobs:
+        job = analysis.job
+        if job.credentials.kind != "sa-token":
+            continue
+        # Targets only the job's own selector names (an exporter behind kube-rbac-proxy, say) may well check the
+        # token; only arbitrary workloads and known ones that never authenticate callers are reported.
+        workloads = [e for e in analysis.endpoints if e.klass == "workload" and (_generic(e) or _known_name(e))]
+        if not workloads:
+            continue
+        arbitrary = any(_generic(e) for e in workloads)
+        key = _credential_key(job)
+        if arbitrary:
+            whom = ("every application pod or service it discovers (any workload whose owner can opt it in, e.g. with "
+                    "a prometheus.io/scrape annotation)")
+        else:
+            names = list(dict.fromkeys(_known_name(e) for e in workloads))
+            whom = ", ".join(names) + (", which does not" if len(names) == 1 else ", which do not") + " authenticate scrapers"
+        related = [Related(_origin(analysis, workloads[0]), f"selects {_describe(workloads[:1])}")]
+        yield Finding(
+            "KS306", job.credentials.span,
+            f"{job.label} sends its ServiceAccount token ({SA_TOKEN}) to {whom}: any of those targets can log the "
+            f"Authorization header and replay it against the API server with every grant of "
+            f"{'ServiceAccount ' + str(analysis.identity) if analysis.identity else 'the scraper'}",
+            fix=(f"Remove `{key}` from this job: application targets need no Kubernetes token. If one requires "
+                 f"authentication, give the job a dedicated credential (a Secret mounted into Prometheus, referenced "
+                 f"with `credentials_file`), never the ServiceAccount token."),
+            related=tuple(related), object=job.label,
+            data={"arbitrary": arbitrary, "targets": sorted({_known_name(e) or e.host for e in workloads})},
+        )

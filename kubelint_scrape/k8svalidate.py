@@ -1,0 +1,213 @@
+"""Would `kubectl apply` / the API server accept this object? (KS602; FACTS §8)
+
+Two things, kept to what is rejected for certain:
+1. identity: an object-like document without `apiVersion`, `kind` or `metadata.name` (kubectl refuses it:
+   "apiVersion not set", "Object 'Kind' is missing", "resource name may not be empty");
+2. field types of the kinds kubelint-scrape reads, by rules/schemas/kubernetes-objects.schema.json: kubectl
+   converts YAML to JSON untyped, so `verbs: get`, `automountServiceAccountToken: "false"` or an unquoted
+   `prometheus.io/scrape: true` annotation fail to decode (`json: cannot unmarshal ...`), and unknown fields of
+   the structures modelled completely are refused by kubectl's default strict field validation.
+Documents that are not Kubernetes objects (Prometheus and collector configs, Kustomizations, component
+configs such as KubeletConfiguration) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator
+
+from .findings import Finding
+from .load import Source
+from .model import Workspace, is_prometheus_config, iter_documents
+from .schema_check import SchemaError, load
+from .yamltree import YMap, YSeq, as_map, as_str, at
+
+RULE = "KS602"
+
+# Kinds the tool reads, by the API group their apiVersion must be in → schema definition.
+SCHEMA_FOR = {
+    ("rbac.authorization.k8s.io", "Role"): "Role",
+    ("rbac.authorization.k8s.io", "ClusterRole"): "ClusterRole",
+    ("rbac.authorization.k8s.io", "RoleBinding"): "Binding",
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"): "Binding",
+    ("", "ServiceAccount"): "ServiceAccount",
+    ("", "ConfigMap"): "ConfigMap",
+    ("", "Secret"): "Secret",
+    ("", "Pod"): "Pod",
+    ("", "ReplicationController"): "ReplicationController",
+    ("apps", "Deployment"): "Workload",
+    ("apps", "StatefulSet"): "Workload",
+    ("apps", "DaemonSet"): "Workload",
+    ("apps", "ReplicaSet"): "Workload",
+    ("batch", "Job"): "Workload",
+    ("batch", "CronJob"): "CronJob",
+    ("monitoring.coreos.com", "ServiceMonitor"): "ServiceMonitor",
+    ("monitoring.coreos.com", "PodMonitor"): "PodMonitor",
+    ("monitoring.coreos.com", "Probe"): "MonitoringObject",
+    ("monitoring.coreos.com", "ScrapeConfig"): "MonitoringObject",
+    ("monitoring.coreos.com", "Prometheus"): "PrometheusServer",
+    ("monitoring.coreos.com", "PrometheusAgent"): "PrometheusServer",
+}
+
+# Kinds that are API objects for certain (so a missing name or apiVersion is an error, not another format).
+API_KINDS = {kind for _, kind in SCHEMA_FOR} | {
+    "Namespace", "Service", "Endpoints", "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy", "Node",
+    "PersistentVolume", "PersistentVolumeClaim", "StorageClass", "PodDisruptionBudget", "HorizontalPodAutoscaler",
+    "CustomResourceDefinition", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+    "PriorityClass", "LimitRange", "ResourceQuota", "PodSecurityPolicy", "Lease", "Event",
+    "Alertmanager", "AlertmanagerConfig", "PrometheusRule", "ThanosRuler",
+}
+# Formats that borrow apiVersion/kind but are not objects on the API server (no metadata.name needed).
+NOT_OBJECTS = (
+    "kustomize.config.k8s.io", "kubelet.config.k8s.io", "kubeproxy.config.k8s.io", "kubeadm.k8s.io",
+    "kubescheduler.config.k8s.io", "apiserver.config.k8s.io", "apiserver.k8s.io", "audit.k8s.io", "kind.x-k8s.io",
+    "client.authentication.k8s.io",
+)
+
+
+def validate_sources(sources: Iterable[Source], workspace: Workspace) -> Iterator[Finding]:
+    validator = None
+    for source in sources:
+        for _document, doc in iter_documents(source):
+            if not isinstance(doc, YMap) or not ("apiVersion" in doc or "kind" in doc) or is_prometheus_config(doc):
+                continue
+            problem = _identity_problem(source.path, doc)
+            if problem is not None:
+                yield problem
+            api_version, kind = doc.get("apiVersion"), doc.get("kind")
+            if not isinstance(api_version, str) or not isinstance(kind, str):
+                continue
+            definition = SCHEMA_FOR.get((_group(api_version), kind))
+            if definition is None:
+                continue
+            if validator is None:
+                validator = load("kubernetes-objects")
+            label = _label(doc, kind)
+            for error in validator.errors(doc, validator.definition(definition)):
+                yield _type_finding(source.path, doc, label, error, validator)
+
+
+def _label(doc: YMap, kind: str) -> str:
+    name = as_str(as_map(doc.get("metadata")).get("name"))
+    return f"{kind} {name}" if name else kind
+
+
+def _group(api_version: str) -> str:
+    return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+
+
+def _identity_problem(path: str, doc: YMap) -> Finding | None:
+    api_version, kind, metadata = doc.get("apiVersion"), doc.get("kind"), doc.get("metadata")
+    has_kind = isinstance(kind, str) and kind != ""
+    has_version = isinstance(api_version, str) and api_version != ""
+    if has_version and _group(api_version) in NOT_OBJECTS:
+        return None
+    known = has_kind and kind in API_KINDS
+    looks_like_object = known or isinstance(metadata, YMap)
+    if not looks_like_object:
+        return None
+    label = _label(doc, kind) if has_kind else "object"
+    if not has_kind:
+        span = at(path, doc.value_pos("kind")) if "kind" in doc else at(path, doc.pos)
+        return Finding(RULE, span, f"{label} has no kind (or it is not a string): kubectl refuses it "
+                       "(\"Object 'Kind' is missing\") and the object is never created",
+                       fix="Add the object's `kind:` (e.g. `kind: ClusterRole`).", object=label,
+                       data={"check": "missing-kind"})
+    if not has_version:
+        span = at(path, doc.value_pos("apiVersion")) if "apiVersion" in doc else at(path, doc.key_pos("kind"))
+        return Finding(RULE, span, f"{label} has no apiVersion (or it is not a string): kubectl refuses it "
+                       "(\"apiVersion not set\") and the object is never created",
+                       fix=f"Add `apiVersion:` for {kind} (e.g. `{_example_version(kind)}`).", object=label,
+                       data={"check": "missing-apiVersion"})
+    meta = as_map(metadata)
+    if as_str(meta.get("name")) or as_str(meta.get("generateName")):
+        return None
+    if "name" in meta and not isinstance(meta.get("name"), (str, type(None))):
+        return None  # a wrong type: reported by the schema pass
+    span = at(path, doc.key_pos("metadata")) if "metadata" in doc else at(path, doc.key_pos("kind"))
+    namespace = as_str(meta.get("namespace"))
+    where = f" in namespace {namespace}" if namespace else ""
+    return Finding(RULE, span, f"{kind}{where} has no metadata.name: kubectl refuses it (\"resource name may not be "
+                   "empty\") and the object is never created", fix="Add `metadata: {name: <name>}` to the object.",
+                   object=kind, data={"check": "missing-name"})
+
+
+def _example_version(kind: str) -> str:
+    for (group, known), _ in SCHEMA_FOR.items():
+        if known == kind:
+            return f"apiVersion: {group}/v1" if group else "apiVersion: v1"
+    return "apiVersion: v1"
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _where(path: tuple) -> str:
+    """rules[0].verbs; keys that are not identifiers are quoted: metadata.annotations["prometheus.io/scrape"]."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(str(part)):
+            text += ("." if text else "") + str(part)
+        else:
+            text += f'["{part}"]'
+    return text
+
+
+def _type_finding(path: str, doc: YMap, label: str, error: SchemaError, validator: Any) -> Finding:
+    from .promvalidate import corrected, did_you_mean, render
+
+    data = {"check": f"schema:{error.kind}", "path": _where(error.path)}
+    if error.kind == "additional":
+        name = error.key
+        container = error.container
+        span = at(path, container.key_pos(name)) if isinstance(container, YMap) else at(path, doc.pos)
+        parent = _where(error.path[:-1]) or "the top level"
+        match = did_you_mean(name, error.allowed)
+        hint = f' (did you mean "{match}"?)' if match else ""
+        fix = f'Rename "{name}" to "{match}".' if match else f'Remove "{name}"; {parent} takes: {", ".join(sorted(a for a in error.allowed if isinstance(a, str)))}.'
+        return Finding(RULE, span, f'{label}: unknown field "{name}" in {parent}{hint}; kubectl apply refuses it '
+                       f"(strict decoding error: unknown field), other clients drop it silently", fix=fix, object=label,
+                       data={**data, "suggestion": match} if match else data)
+    container, key = error.container, error.key
+    if isinstance(container, YMap):
+        span = at(path, container.value_pos(key))
+    elif isinstance(container, YSeq) and isinstance(key, int):
+        span = at(path, container.item_pos(key))
+    else:
+        span = at(path, doc.pos)
+    field = _where(error.path) or "the object"
+    expected = error.expected or "a value of another type"
+    fieldname = error.path[-1] if error.path and isinstance(error.path[-1], str) else "it"
+    example = error.example
+    go_type = {"array": "[]string" if "strings" in expected else "a list", "object": "a map", "string": "string",
+               "boolean": "bool", "integer": "int"}
+    wanted = error.schema.get("type")
+    wanted = [t for t in (wanted if isinstance(wanted, list) else [wanted]) if t and t != "null"]
+    got = _json_kind(error.value)
+    upstream = f"cannot unmarshal {got} into Go value of type {go_type.get(wanted[0], wanted[0])}" if wanted else "invalid value"
+    message = f"{label}: {field} must be {expected}, not {render(error.value)}; the API server rejects the object ({upstream})"
+    better = corrected(error.value, error)
+    if error.value is None and isinstance(key, int):
+        fix = "Remove the empty `-` entry, or fill it in."
+    elif fieldname == "it":
+        fix = f"Write it as {expected}, e.g. {example}."
+    else:
+        fix = f"Write `{fieldname}: {better if better is not None else example}`."
+    return Finding(RULE, span, message, fix=fix, object=label, data=data)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    return "null"
+

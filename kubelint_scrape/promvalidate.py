@@ -1,0 +1,801 @@
+"""Would Prometheus load this configuration? (KS601; FACTS §4)
+
+Two passes over one config's positioned tree:
+1. the JSON Schema rules/schemas/prometheus-config.schema.json (field names, types, durations, enums), through
+   schema_check — each violation becomes a sentence at the exact key or value;
+2. what a schema cannot say, in the order Prometheus' loader checks it (config/config.go, common
+   config/http_config.go, discovery/kubernetes): conflicting credentials, invalid kubernetes_sd_configs
+   combinations, relabel rules (relabel.RelabelRule, upstream messages), scrape_timeout > scrape_interval with the
+   global defaults, duplicate job names, URLs in static targets, scrape protocol duplicates.
+
+A part with a schema error is not checked semantically (Prometheus stops at the first error, and one mistake
+should give one finding, not a cascade).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .findings import Finding, Related
+from .promconfig import PromConfig
+from .schema_check import SchemaError, Validator, load
+from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at
+
+RULE = "KS601"
+CONSEQUENCE = "Prometheus will refuse to load this config"
+DOCS = "https://prometheus.io/docs/prometheus/latest/configuration/configuration/"
+
+# Fields Prometheus 3 no longer knows, with what replaced them (prometheus CHANGELOG 3.0).
+RENAMED = {"scrape_classic_histograms": "always_scrape_classic_histograms"}
+
+HTTP_CLIENT_KEYS = (
+    "basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file", "tls_config", "follow_redirects",
+    "enable_http2", "proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header", "http_headers",
+)
+# Selector roles each SD role accepts (FACTS §4 "Allowed selectors per role").
+ALLOWED_SELECTORS = {
+    "pod": ("pod", "node"),
+    "service": ("service",),
+    "endpoints": ("pod", "service", "endpoints"),
+    "endpointslice": ("pod", "service", "endpointslice"),
+    "node": ("node",),
+    "ingress": ("ingress",),
+}
+DEFAULT_SCRAPE_INTERVAL_MS = 60_000
+DEFAULT_SCRAPE_TIMEOUT_MS = 10_000
+
+
+def validate(config: PromConfig) -> list[Finding]:
+    checker = _ConfigCheck(config.path, config.root, config.describe, load("prometheus-config"))
+    checker.dollar_escaped = config.dollar_escaped
+    return checker.run()
+
+
+def validate_additional(config: PromConfig, jobs: list) -> list[Finding]:
+    """Jobs of an Operator `additionalScrapeConfigs` Secret: a bare list of scrape configs, checked as the
+    scrape_configs of a config whose global settings are the Prometheus resource's (operator defaults: 30s)."""
+    runner = config.runner
+    spec = as_map(runner.doc.get("spec")) if runner is not None else YMap()
+    first = jobs[0].node
+    global_ = YMap(getattr(spec, "pos", first.pos))
+    for ours, theirs, default in (("scrape_interval", "scrapeInterval", "30s"), ("scrape_timeout", "scrapeTimeout", None)):
+        value = spec.get(theirs, default)
+        if value is not None:
+            global_[ours] = value
+            global_.kpos[ours] = spec.key_pos(theirs) if theirs in spec else global_.pos
+            global_.vpos[ours] = spec.value_pos(theirs) if theirs in spec else global_.pos
+    root = YMap(first.pos)
+    root["scrape_configs"] = YSeq(first.pos)
+    for job in jobs:
+        root["scrape_configs"].append(job.node)
+        root["scrape_configs"].ipos.append(job.node.pos)
+    root["global"] = global_
+    where = f"additionalScrapeConfigs of {config.describe}"
+    checker = _ConfigCheck(jobs[0].path, root, where, load("prometheus-config"))
+    checker.validator_root = "scrape_configs"
+    return checker.run()
+
+
+# ---------------------------------------------------------------------------------------------- durations
+
+_DURATION = re.compile(r"^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$")
+_UNIT_MS = (365 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1)
+
+
+def duration_ms(value: Any) -> int | None:
+    """Milliseconds of a Prometheus duration (model.ParseDuration); 0 for unset; None when it does not parse."""
+    if value is None:
+        return 0
+    text = as_str(value)
+    if text == "0":
+        return 0
+    match = _DURATION.match(text)
+    if not text or match is None:
+        return None
+    return sum(int(g) * unit for g, unit in zip(match.groups(), _UNIT_MS) if g)
+
+
+def _format_ms(ms: int) -> str:
+    parts = []
+    for unit, size in (("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)):
+        if ms >= size:
+            parts.append(f"{ms // size}{unit}")
+            ms %= size
+    return "".join(parts) or "0s"
+
+
+# ---------------------------------------------------------------------------------------------- wording
+
+
+def render(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "empty"
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return '"' + text.replace("\n", "\\n") + '"'
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def fmt_path(path: tuple) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+_TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "number": "a number",
+               "integer": "an integer", "boolean": "true or false", "null": "empty"}
+
+
+def _expected(error: SchemaError) -> str:
+    if error.expected:
+        return error.expected
+    types = error.schema.get("type")
+    names = types if isinstance(types, list) else [types] if types else []
+    words = [_TYPE_WORDS[n] for n in names if n != "null"]
+    return " or ".join(words) or "a valid value"
+
+
+def corrected(value: Any, error: SchemaError) -> str | None:
+    """The user's own value written the way the field wants it (`verbs: get` → `["get"]`), when that is clear."""
+    types = error.schema.get("type")
+    types = set(types if isinstance(types, list) else [types] if types else [])
+    if "duration" in error.expected and isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return f"{value:g}s"
+    if isinstance(value, (dict, list)) or value is None:
+        return None
+    text = as_str(value)
+    if "array" in types:
+        return "[" + (f'"{text}"' if isinstance(value, str) else text) + "]"
+    if "string" in types and not isinstance(value, str):
+        return f'"{text}"'
+    if "boolean" in types and isinstance(value, str) and text.lower() in ("true", "false", "yes", "no", "on", "off"):
+        return "true" if text.lower() in ("true", "yes", "on") else "false"
+    if types & {"integer", "number"} and isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text.strip()):
+        return text.strip()
+    return None
+
+
+def did_you_mean(word: Any, options: Any) -> str | None:
+    import difflib
+
+    candidates = [o for o in options if isinstance(o, str)]
+    matches = difflib.get_close_matches(str(word), candidates, n=1, cutoff=0.7)
+    if matches:
+        return matches[0]
+    lowered = {o.lower(): o for o in candidates}
+    return lowered.get(str(word).lower())
+
+
+class _ConfigCheck:
+    def __init__(self, path: str, root: YMap, describe: str, validator: Validator) -> None:
+        self.root = root
+        self.path = path
+        self.describe = describe
+        self.validator = validator
+        self.validator_root = ""  # validate only this top-level key (additionalScrapeConfigs: scrape_configs)
+        self.dollar_escaped = False  # an OpenTelemetry Collector `prometheus` receiver: `$$` is a literal `$`
+        self.findings: list[Finding] = []
+        self.error_paths: list[tuple] = []
+        self.error_kinds: list[tuple[tuple, str]] = []
+
+    def run(self) -> list[Finding]:
+        if self.validator_root:
+            schema = self.validator.schema["properties"][self.validator_root]
+            errors = self.validator.errors(self.root[self.validator_root], schema)
+            for error in errors:
+                error.path = (self.validator_root,) + error.path
+                if error.container is None:
+                    error.container, error.key = self.root, self.validator_root
+        else:
+            errors = self.validator.errors(self.root)
+        errors = _drop_misspelt_required(errors)
+        for error in errors:
+            if self.dollar_escaped and isinstance(error.value, str) and "${" in error.value:
+                continue  # expanded by the collector from its environment before Prometheus sees it
+            self.error_paths.append(error.path)
+            self.error_kinds.append((error.path, error.kind))
+            self.findings.append(self._schema_finding(error))
+        self._semantic()
+        return self.findings
+
+    # -- places and names
+
+    def span(self, container: Any, key: Any, of_key: bool = False) -> Span:
+        if isinstance(container, YMap):
+            return at(self.path, container.key_pos(key) if of_key else container.value_pos(key))
+        if isinstance(container, YSeq) and isinstance(key, int):
+            return at(self.path, container.item_pos(key))
+        if container is None:
+            return at(self.path, self.root.pos)
+        return at(self.path, getattr(container, "pos", (1, 1)))
+
+    def job_label(self, index: int) -> str:
+        job = as_seq(self.root.get("scrape_configs"))[index] if index < len(as_seq(self.root.get("scrape_configs"))) else None
+        name = as_str(job.get("job_name")) if isinstance(job, dict) else ""
+        return f'scrape config "{name}"' if name else f"scrape_configs[{index}]"
+
+    def split(self, path: tuple) -> tuple[str, tuple]:
+        """(the unit a path belongs to, the path inside it): 'scrape config "x"', 'global', or the top level."""
+        if len(path) >= 2 and path[0] == "scrape_configs" and isinstance(path[1], int):
+            return self.job_label(path[1]), path[2:]
+        if path and path[0] == "global":
+            return "global", path[1:]
+        return "", path
+
+    def where(self, path: tuple) -> str:
+        """'in tls_config of scrape config "x"' for the container at `path`."""
+        unit, rest = self.split(path)
+        if not unit and not rest:
+            return "at the top level of the config"
+        if not unit:
+            return f"in {fmt_path(rest)}"
+        return f"in {fmt_path(rest)} of {unit}" if rest else f"in {unit}"
+
+    def subject(self, path: tuple) -> str:
+        """How to name the value at `path`: 'scrape_interval in scrape config "x"'."""
+        unit, rest = self.split(path)
+        if not rest:
+            return unit or "the config"
+        if not unit:
+            return fmt_path(rest)
+        return f"{fmt_path(rest)} in {unit}"
+
+    def clean(self, prefix: tuple) -> bool:
+        """No schema error at or below `prefix`."""
+        n = len(prefix)
+        return not any(path[:n] == prefix for path in self.error_paths)
+
+    def add(self, span: Span, message: str, fix: str, related: tuple = (), data: dict | None = None) -> None:
+        self.findings.append(Finding(RULE, span, f"{message}; {CONSEQUENCE}", fix=fix, related=related,
+                                     object=self.describe, data=data or {}))
+
+    # -- pass 1: schema errors as sentences
+
+    def _schema_finding(self, error: SchemaError) -> Finding:
+        kind = error.kind
+        data = {"path": fmt_path(error.path), "check": f"schema:{kind}"}
+        if kind == "additional":
+            return self._unknown_field(error, data)
+        if kind == "required":
+            name = error.allowed[0]
+            prop = self.validator.resolve(error.schema.get("properties", {}).get(name, {}))
+            example = (prop.get("examples") or ["..."])[0]
+            owner = self.subject(error.path)
+            message = f"{owner} has no {name}" + (" (Prometheus needs it to know what to discover)" if name == "role" else "")
+            return self._finding(self.span(error.container, error.key), message, f"Add `{name}: {example}`.", data)
+        field = self.subject(error.path)
+        expected = _expected(error)
+        example = error.example
+        fieldname = error.path[-1] if error.path and isinstance(error.path[-1], str) else "it"
+        if kind == "enum":
+            match = did_you_mean(as_str(error.value), [o for o in error.allowed if o])
+            hint = f' (did you mean "{match}"?)' if match and match != error.value else ""
+            message = f"{field} is {render(error.value)}, which is not {expected}{hint}"
+            fix = f'Write `{fieldname}: {match}`.' if match else f"Write {fieldname} as {expected}, e.g. `{fieldname}: {example}`."
+            return self._finding(self.span(error.container, error.key), message, fix, data)
+        if kind == "minItems":
+            message = f"{field} is an empty list"
+            fix = f"List at least one value (e.g. `{fieldname}: {example}`), or remove {fieldname} to get the default."
+            return self._finding(self.span(error.container, error.key), message, fix, data)
+        if kind == "minLength":
+            message = f"{field} is empty"
+            fix = f"Give it a value, e.g. `{fieldname}: {example}`."
+            return self._finding(self.span(error.container, error.key), message, fix, data)
+        if kind == "minimum":
+            message = f"{field} must be {expected}, not {render(error.value)}"
+            return self._finding(self.span(error.container, error.key), message, f"Write `{fieldname}: {example}`.", data)
+        # type, pattern, const, anyOf, oneOf: the value is not what the field takes
+        message = f"{field} must be {expected}, not {render(error.value)}"
+        better = corrected(error.value, error)
+        if error.value is None and isinstance(error.key, int):
+            fix = "Remove the empty `-` entry, or fill it in."
+        elif fieldname == "it":
+            fix = f"Write it as {expected}."
+        elif better is not None:
+            fix = f"Write `{fieldname}: {better}`."
+        else:
+            fix = f"Write {fieldname} as {expected}, e.g. `{fieldname}: {example}`."
+        return self._finding(self.span(error.container, error.key), message, fix, data)
+
+    def _finding(self, span: Span, message: str, fix: str, data: dict) -> Finding:
+        return Finding(RULE, span, f"{message}; {CONSEQUENCE}", fix=fix, object=self.describe, data=data)
+
+    def _unknown_field(self, error: SchemaError, data: dict) -> Finding:
+        name = error.key
+        where = self.where(error.path[:-1])
+        allowed = error.allowed
+        span = self.span(error.container, name, of_key=True)
+        label = f'"{name}"' if isinstance(name, str) else render(name)
+        renamed = RENAMED.get(name) if isinstance(name, str) else None
+        if renamed:
+            message = f"unknown field {label} {where} (renamed {renamed} in Prometheus 3.0)"
+            return self._finding(span, message, f'Rename "{name}" to "{renamed}".', {**data, "suggestion": renamed})
+        home = self._belongs_under(error.schema, name)
+        if home is not None:
+            parent, is_list = home
+            message = f"unknown field {label} {where} (it belongs under {parent})"
+            place = f"into each entry of `{parent}:`" if is_list else f"under `{parent}:`"
+            return self._finding(span, message, f'Move "{name}" {place}.', {**data, "suggestion": f"{parent}.{name}"})
+        match = did_you_mean(name, allowed)
+        if match:
+            message = f"unknown field {label} {where} (did you mean \"{match}\"?)"
+            return self._finding(span, message, f'Rename "{name}" to "{match}".', {**data, "suggestion": match})
+        known = sorted(a for a in allowed if isinstance(a, str))
+        listed = f" The fields allowed here are: {', '.join(known)}." if 0 < len(known) <= 16 else f" See {DOCS} for the fields allowed here."
+        return self._finding(span, f"unknown field {label} {where}", f'Remove "{name}".{listed}', data)
+
+    def _belongs_under(self, schema: dict, name: Any) -> tuple[str, bool] | None:
+        """A field written one level too high: `insecure_skip_verify` beside tls_config instead of inside it."""
+        for parent, subschema in schema.get("properties", {}).items():
+            resolved = self.validator.resolve(subschema)
+            is_list = "items" in resolved
+            target = self.validator.resolve(resolved["items"]) if is_list and isinstance(resolved["items"], dict) else resolved
+            if name in target.get("properties", {}):
+                return parent, is_list
+        return None
+
+    # -- pass 2: what the loader checks beyond types
+
+    def _semantic(self) -> None:
+        root = self.root
+        global_ = as_map(root.get("global"))
+        global_clean = self.clean(("global",))
+        # A misspelt top-level key may be the `global:` block the user meant: then its defaults are not known.
+        top_misspelt = any(kind == "additional" and len(path) == 1 for path, kind in self.error_kinds)
+        global_ms = self._global_timing(global_) if global_clean and not top_misspelt else None
+        global_scheme = as_str(global_.get("metric_name_validation_scheme"))
+        global_scheme = global_scheme if global_scheme in ("legacy", "utf8") else "utf8"
+        self._external_labels(global_, global_scheme)
+        jobs = as_seq(root.get("scrape_configs"))
+        seen_names: dict[str, Span] = {}
+        for index, job in enumerate(jobs):
+            if not isinstance(job, YMap):
+                continue
+            prefix = ("scrape_configs", index)
+            label = self.job_label(index)
+            name_value = job.get("job_name")
+            if name_value is not None and "job_name" in job and self.clean(prefix + ("job_name",)):
+                name = as_str(name_value)
+                span = self.span(job, "job_name")
+                if name in seen_names:
+                    self.add(span, f'job_name "{name}" is used by an earlier scrape config',
+                             "Rename one of the two jobs: job names must be unique across scrape_configs.",
+                             (Related(seen_names[name], f'first scrape config with job_name "{name}"'),),
+                             {"check": "duplicate-job-name", "job": name})
+                else:
+                    seen_names[name] = span
+            # Each check runs when the fields it reads are well-formed. A misspelt field blocks the timing check:
+            # without it the job would seem to inherit a global interval the user did not mean.
+            misspelt = any(kind == "additional" and len(path) == 3 and path[:2] == prefix for path, kind in self.error_kinds)
+            if global_ms is not None and not misspelt and self.clean(prefix + ("scrape_interval",)) \
+                    and self.clean(prefix + ("scrape_timeout",)):
+                self._job_timing(job, label, global_, global_ms)
+            if all(self.clean(prefix + (key,)) for key in HTTP_CLIENT_KEYS):
+                self._http_client(job, label)
+            if self.clean(prefix + ("scrape_protocols",)):
+                self._protocols(job, label)
+            if self.clean(prefix + ("metric_name_validation_scheme",)) and self.clean(prefix + ("metric_name_escaping_scheme",)) \
+                    and self.clean(("global", "metric_name_escaping_scheme")):
+                scheme = self._escaping(job, label, global_, global_scheme)
+            else:
+                scheme = as_str(job.get("metric_name_validation_scheme")) or global_scheme
+            scheme = scheme if scheme in ("legacy", "utf8") else "utf8"
+            for sd_index, sd in enumerate(as_seq(job.get("kubernetes_sd_configs"))):
+                if isinstance(sd, YMap) and self.clean(prefix + ("kubernetes_sd_configs", sd_index)):
+                    self._kubernetes_sd(sd, f"kubernetes_sd_configs[{sd_index}] of {label}")
+            for key in ("relabel_configs", "metric_relabel_configs"):
+                self._relabel_list(job.get(key), prefix + (key,), label, scheme)
+            self._sd_kind_typos(job, prefix, label)
+            if self.clean(prefix + ("static_configs",)) and self.clean(prefix + ("relabel_configs",)) and not misspelt \
+                    and not as_seq(job.get("relabel_configs")):
+                self._static_targets(job, label)
+        alerting = as_map(root.get("alerting"))
+        self._relabel_list(alerting.get("alert_relabel_configs"), ("alerting", "alert_relabel_configs"), "alerting", global_scheme)
+        for index, manager in enumerate(as_seq(alerting.get("alertmanagers"))):
+            for key in ("relabel_configs", "alert_relabel_configs"):
+                self._relabel_list(as_map(manager).get(key), ("alerting", "alertmanagers", index, key),
+                                   f"alerting.alertmanagers[{index}]", global_scheme)
+        for index, remote in enumerate(as_seq(root.get("remote_write"))):
+            self._relabel_list(as_map(remote).get("write_relabel_configs"), ("remote_write", index, "write_relabel_configs"),
+                               f"remote_write[{index}]", global_scheme)
+
+    def _sd_kind_typos(self, job: YMap, prefix: tuple, label: str) -> None:
+        """The schema accepts any `<kind>_sd_configs` (Prometheus adds SD kinds over time); one letter away from a
+        known kind (`kubernets_sd_configs`) is a misspelling that would silently discover nothing here."""
+        known = [k for k in self.validator.definition("scrapeConfig")["properties"] if k.endswith("_sd_configs")]
+        for key in job:
+            if not isinstance(key, str) or not key.endswith("_sd_configs") or key in known:
+                continue
+            kind = key[: -len("_sd_configs")]
+            for candidate in known:
+                other = candidate[: -len("_sd_configs")]
+                if len(other) >= 4 and _edit_distance(kind, other) == 1:
+                    self.add(self.span(job, key, of_key=True), f'unknown field "{key}" in {label} (did you mean "{candidate}"?)',
+                             f'Rename "{key}" to "{candidate}".', data={"check": "sd-kind", "suggestion": candidate})
+                    break
+
+    # scrape_timeout vs scrape_interval (config.go GlobalConfig.UnmarshalYAML / ScrapeConfig.Validate)
+
+    def _global_timing(self, global_: YMap) -> tuple[int, int, Span | None] | None:
+        interval = duration_ms(global_.get("scrape_interval"))
+        timeout = duration_ms(global_.get("scrape_timeout"))
+        if interval is None or timeout is None:
+            return None
+        interval_span = self.span(global_, "scrape_interval") if interval else None
+        interval = interval or DEFAULT_SCRAPE_INTERVAL_MS
+        if timeout > interval:
+            related = (Related(interval_span, f"global scrape_interval is {_format_ms(interval)}"),) if interval_span else ()
+            self.add(self.span(global_, "scrape_timeout"),
+                     f"global scrape_timeout {_format_ms(timeout)} is longer than the global scrape_interval "
+                     f"{_format_ms(interval)}" + ("" if interval_span else " (the default)"),
+                     f"Set scrape_timeout to at most {_format_ms(interval)} (e.g. `scrape_timeout: {_format_ms(min(interval, DEFAULT_SCRAPE_TIMEOUT_MS))}`), "
+                     "or raise scrape_interval.", related, {"check": "scrape-timeout"})
+            return None
+        timeout = timeout or min(DEFAULT_SCRAPE_TIMEOUT_MS, interval)
+        return interval, timeout, interval_span
+
+    def _job_timing(self, job: YMap, label: str, global_: YMap, global_ms: tuple) -> None:
+        interval = duration_ms(job.get("scrape_interval"))
+        timeout = duration_ms(job.get("scrape_timeout"))
+        if interval is None or timeout is None or not timeout:
+            return
+        if interval:
+            source, interval_span = "its scrape_interval", self.span(job, "scrape_interval")
+        else:
+            interval, interval_span = global_ms[0], global_ms[2]
+            source = "the global scrape_interval" if interval_span else "the default scrape_interval"
+        if timeout <= interval:
+            return
+        related = (Related(interval_span, f"scrape_interval {_format_ms(interval)}"),) if interval_span else ()
+        self.add(self.span(job, "scrape_timeout"),
+                 f"scrape_timeout {_format_ms(timeout)} of {label} is longer than {source} {_format_ms(interval)}",
+                 f"Set `scrape_timeout: {_format_ms(interval)}` or less in {label}, or give it a longer scrape_interval.",
+                 related, {"check": "scrape-timeout"})
+
+    # credentials (common config/http_config.go HTTPClientConfig.Validate, TLSConfig.Validate, ProxyConfig.Validate)
+
+    def _http_client(self, node: YMap, label: str) -> bool:
+        """Report the first credential/proxy conflict of one HTTP client block; True when one was found."""
+        def present(key: str) -> bool:
+            return node.get(key) is not None
+
+        def nonempty(key: str, where: Any = node) -> bool:
+            return as_str(as_map(where).get(key)) != ""
+
+        def conflict(first: str, second: str, upstream: str, fix: str) -> bool:
+            a, b = sorted((first, second), key=lambda k: node.key_pos(k))
+            self.add(self.span(node, b, of_key=True),
+                     f"{label} sets both {a} and {b}: Prometheus accepts one way to send credentials (\"{upstream}\")",
+                     fix, (Related(self.span(node, a, of_key=True), f"{a} is set here"),),
+                     {"check": "conflicting-credentials", "fields": [a, b]})
+            return True
+
+        token, token_file = nonempty("bearer_token"), nonempty("bearer_token_file")
+        if token and token_file:
+            return conflict("bearer_token", "bearer_token_file", "at most one of bearer_token & bearer_token_file must be configured",
+                            "Keep one: `authorization: {credentials_file: <file>}` for a token file, or `authorization: {credentials: <token>}`; remove the other.")
+        legacy = "bearer_token" if token else "bearer_token_file" if token_file else None
+        for method in ("basic_auth", "oauth2"):
+            if legacy and present(method):
+                return conflict(method, legacy, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured",
+                                f"Keep one credential method: remove {legacy}, or remove {method}.")
+        basic = node.get("basic_auth")
+        if isinstance(basic, YMap):
+            for what, keys in (("username", ("username", "username_file", "username_ref")),
+                               ("password", ("password", "password_file", "password_ref"))):
+                if self._exclusive(basic, keys, f"basic_auth of {label}",
+                                   f"at most one of basic_auth {what}, {what}_file & {what}_ref must be configured"):
+                    return True
+        auth = node.get("authorization")
+        if auth is not None:
+            if legacy:
+                return conflict("authorization", legacy, "authorization is not compatible with bearer_token & bearer_token_file",
+                                f"Remove {legacy} and keep authorization (bearer_token_file: F is `authorization: {{credentials_file: F}}`).")
+            auth_map = as_map(auth)
+            if self._exclusive(auth_map, ("credentials", "credentials_file", "credentials_ref"), f"authorization of {label}",
+                               "at most one of authorization credentials & credentials_file must be configured"):
+                return True
+            if as_str(auth_map.get("type")).strip().lower() == "basic":
+                self.add(self.span(auth_map, "type"), f'authorization type of {label} is "basic"',
+                         "Use `basic_auth: {username: ..., password_file: ...}` instead of authorization type Basic.",
+                         data={"check": "authorization-basic"})
+                return True
+            for method in ("basic_auth", "oauth2"):
+                if present(method):
+                    return conflict("authorization", method, "at most one of basic_auth, oauth2 & authorization must be configured",
+                                    f"Keep one credential method: remove {method}, or remove authorization.")
+        oauth = node.get("oauth2")
+        if oauth is not None:
+            if present("basic_auth"):
+                return conflict("oauth2", "basic_auth", "at most one of basic_auth, oauth2 & authorization must be configured",
+                                "Keep one credential method: remove basic_auth, or remove oauth2.")
+            oauth_map = as_map(oauth)
+            for key in ("client_id", "token_url"):
+                if not nonempty(key, oauth_map):
+                    self.add(self.span(node, "oauth2", of_key=True), f"oauth2 of {label} has no {key}",
+                             f"Add `{key}:` to oauth2.", data={"check": "oauth2-incomplete"})
+                    return True
+            if self._exclusive(oauth_map, ("client_secret", "client_secret_file", "client_secret_ref"), f"oauth2 of {label}",
+                               "at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured"):
+                return True
+        if self._proxy(node, label):
+            return True
+        for block, where in ((node.get("tls_config"), f"tls_config of {label}"),
+                             (as_map(oauth).get("tls_config"), f"oauth2.tls_config of {label}")):
+            if isinstance(block, YMap) and self._tls(block, where):
+                return True
+        return False
+
+    def _exclusive(self, node: YMap, keys: tuple[str, ...], where: str, upstream: str) -> bool:
+        set_keys = sorted((k for k in keys if as_str(node.get(k)) != ""), key=node.key_pos)
+        if len(set_keys) < 2:
+            return False
+        self.add(self.span(node, set_keys[1], of_key=True),
+                 f"{where} sets both {set_keys[0]} and {set_keys[1]} (\"{upstream}\")",
+                 f"Keep one of {', '.join(keys)}.", (Related(self.span(node, set_keys[0], of_key=True), f"{set_keys[0]} is set here"),),
+                 {"check": "exclusive-fields", "fields": set_keys})
+        return True
+
+    def _proxy(self, node: YMap, label: str) -> bool:
+        url_set = node.get("proxy_url") is not None
+        url = as_str(node.get("proxy_url"))
+        from_env = node.get("proxy_from_environment") is True
+        no_proxy = as_str(node.get("no_proxy"))
+        problems = (
+            (bool(as_map(node.get("proxy_connect_header"))) and not from_env and not url, "proxy_connect_header",
+             "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured",
+             "Add proxy_url (or proxy_from_environment: true), or remove proxy_connect_header."),
+            (from_env and bool(url), "proxy_url", "if proxy_from_environment is configured, proxy_url must not be configured",
+             "Remove proxy_url, or set proxy_from_environment: false."),
+            (from_env and bool(no_proxy), "no_proxy", "if proxy_from_environment is configured, no_proxy must not be configured",
+             "Remove no_proxy (the NO_PROXY environment variable applies), or set proxy_from_environment: false."),
+            (not url_set and bool(no_proxy), "no_proxy", "if no_proxy is configured, proxy_url must also be configured",
+             "Add proxy_url, or remove no_proxy."),
+        )
+        for failed, key, upstream, fix in problems:
+            if failed:
+                self.add(self.span(node, key, of_key=True), f"{key} of {label} is not usable as written (\"{upstream}\")", fix,
+                         data={"check": "proxy"})
+                return True
+        return False
+
+    def _tls(self, tls: YMap, where: str) -> bool:
+        for keys, upstream in (
+            (("ca", "ca_file", "ca_ref"), "at most one of ca, ca_file & ca_ref must be configured"),
+            (("cert", "cert_file", "cert_ref"), "at most one of cert, cert_file & cert_ref must be configured"),
+            (("key", "key_file", "key_ref"), "at most one of key and key_file must be configured"),
+        ):
+            if self._exclusive(tls, keys, where, upstream):
+                return True
+        cert = [k for k in ("cert", "cert_file", "cert_ref") if as_str(tls.get(k))]
+        key = [k for k in ("key", "key_file", "key_ref") if as_str(tls.get(k))]
+        if cert and not key:
+            self.add(self.span(tls, cert[0], of_key=True), f"{where} has a client certificate ({cert[0]}) but no key",
+                     "Add `key_file:` with the certificate's private key, or remove the certificate.", data={"check": "tls-pair"})
+            return True
+        if key and not cert:
+            self.add(self.span(tls, key[0], of_key=True), f"{where} has a client key ({key[0]}) but no certificate",
+                     "Add `cert_file:` with the client certificate, or remove the key.", data={"check": "tls-pair"})
+            return True
+        return False
+
+    def _protocols(self, job: YMap, label: str) -> None:
+        seen: set[str] = set()
+        protocols = as_seq(job.get("scrape_protocols"))
+        for index, value in enumerate(protocols):
+            text = as_str(value).lower()
+            if text in seen:
+                self.add(at(self.path, protocols.item_pos(index)) if isinstance(protocols, YSeq) else self.span(job, "scrape_protocols"),
+                         f"scrape_protocols of {label} lists {as_str(value)} twice", "Remove the duplicate protocol.",
+                         data={"check": "scrape-protocols"})
+                return
+            seen.add(text)
+
+    def _escaping(self, job: YMap, label: str, global_: YMap, global_scheme: str) -> str:
+        """The job's name validation scheme; reports utf8 escaping requested with legacy validation (config.go)."""
+        local = as_str(job.get("metric_name_validation_scheme"))
+        scheme = local or global_scheme
+        escaping = as_str(job.get("metric_name_escaping_scheme"))
+        global_escaping = as_str(global_.get("metric_name_escaping_scheme"))
+        if not escaping:
+            if not local:
+                escaping = global_escaping or ("underscores" if global_scheme == "legacy" else "allow-utf-8")
+            else:
+                escaping = "underscores" if local == "legacy" else "allow-utf-8"
+        if escaping == "allow-utf-8" and scheme != "utf8":
+            container, key = (job, "metric_name_escaping_scheme") if "metric_name_escaping_scheme" in job else (global_, "metric_name_escaping_scheme")
+            self.add(self.span(container, key), f"{label} asks for UTF-8 metric names (escaping allow-utf-8) but validates "
+                     "names with the legacy scheme (\"utf8 metric names requested but validation scheme is not set to UTF8\")",
+                     "Set `metric_name_escaping_scheme: underscores`, or `metric_name_validation_scheme: utf8`.",
+                     data={"check": "name-escaping"})
+        return scheme
+
+    def _external_labels(self, global_: YMap, scheme: str) -> None:
+        labels = global_.get("external_labels")
+        if not isinstance(labels, YMap) or not self.clean(("global", "external_labels")):
+            return
+        for name in labels:
+            text = as_str(name)
+            if not text or (scheme == "legacy" and not re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_]*", text)):
+                self.add(self.span(labels, name, of_key=True), f'external label name "{text}" in global is not a valid label name',
+                         "Use a label name of letters, digits and underscores, not starting with a digit.",
+                         data={"check": "external-labels"})
+                return
+
+    # kubernetes_sd_configs combinations (discovery/kubernetes SDConfig.UnmarshalYAML; FACTS §4)
+
+    def _kubernetes_sd(self, sd: YMap, label: str) -> None:
+        if self._http_client(sd, label):
+            return
+        api_server = sd.get("api_server") is not None
+        kubeconfig = as_str(sd.get("kubeconfig_file")) != ""
+        custom = [k for k in HTTP_CLIENT_KEYS if k in sd and _is_custom(k, sd.get(k))]
+        own = as_map(sd.get("namespaces")).get("own_namespace") is True
+        if api_server and kubeconfig:
+            self.add(self.span(sd, "kubeconfig_file", of_key=True),
+                     f"{label} sets both api_server and kubeconfig_file (\"cannot use 'kubeconfig_file' and 'api_server' simultaneously\")",
+                     "Keep one source of discovery credentials: remove api_server (the kubeconfig names the server) or kubeconfig_file.",
+                     (Related(self.span(sd, "api_server", of_key=True), "api_server is set here"),), {"check": "sd-combination"})
+            return
+        if kubeconfig and custom:
+            self.add(self.span(sd, custom[0], of_key=True),
+                     f"{label} combines kubeconfig_file with its own HTTP client setting {custom[0]} "
+                     "(\"cannot use a custom HTTP client configuration together with 'kubeconfig_file'\")",
+                     f"Remove {', '.join(custom)} from the SD config (put the credentials in the kubeconfig), or drop kubeconfig_file.",
+                     (Related(self.span(sd, "kubeconfig_file", of_key=True), "kubeconfig_file is set here"),), {"check": "sd-combination"})
+            return
+        if not api_server and custom:
+            self.add(self.span(sd, custom[0], of_key=True),
+                     f"{label} sets {', '.join(custom)} without api_server (\"to use custom HTTP client configuration please "
+                     "provide the 'api_server' URL explicitly\"); in-cluster discovery always uses the pod's ServiceAccount token and CA",
+                     f"Remove {', '.join(custom)} from the SD config (scrape credentials belong at the job level), or add "
+                     "`api_server: https://kubernetes.default.svc` if discovery really needs other credentials.",
+                     data={"check": "sd-combination"})
+            return
+        if own and (api_server or kubeconfig):
+            other = "api_server" if api_server else "kubeconfig_file"
+            namespaces = as_map(sd.get("namespaces"))
+            self.add(self.span(namespaces, "own_namespace", of_key=True),
+                     f"{label} sets namespaces.own_namespace together with {other} (\"cannot use '{other}' and "
+                     "'namespaces.own_namespace' simultaneously\"): the own namespace is only known in-cluster",
+                     "List the namespace in namespaces.names instead of own_namespace.",
+                     (Related(self.span(sd, other, of_key=True), f"{other} is set here"),), {"check": "sd-combination"})
+            return
+        role = as_str(sd.get("role"))
+        found: set[str] = set()
+        selectors = as_seq(sd.get("selectors"))
+        for index, selector in enumerate(selectors):
+            selector_role = as_str(as_map(selector).get("role"))
+            span = self.span(as_map(selector), "role") if isinstance(selector, YMap) else self.span(selectors, index)
+            if selector_role in found:
+                self.add(span, f"{label} has two selectors for role {selector_role} (\"duplicated selector role: {selector_role}\")",
+                         "Merge the two selectors into one (label and field selectors are comma-separated lists).",
+                         data={"check": "sd-selectors"})
+                return
+            found.add(selector_role)
+            allowed = ALLOWED_SELECTORS.get(role, ())
+            if selector_role not in allowed:
+                self.add(span, f"{label} has a {selector_role or 'role-less'} selector, but role {role} supports only "
+                         f"{', '.join(allowed)} selectors (\"{role} role supports only {', '.join(allowed)} selectors\")",
+                         f"Use a selector role among {', '.join(allowed)}, or remove the selector.", data={"check": "sd-selectors"})
+                return
+
+    # relabel rules (model/relabel Config.Validate, via relabel.RelabelRule)
+
+    def _relabel_list(self, rules: Any, prefix: tuple, label: str, scheme: str) -> None:
+        from .relabel import RelabelError, RelabelRule
+
+        kind = prefix[-1]
+        for index, rule in enumerate(as_seq(rules)):
+            if not isinstance(rule, YMap) or not self.clean(prefix + (index,)):
+                continue
+            if self.dollar_escaped:
+                rule = {k: v.replace("$$", "$") if isinstance(v, str) else v for k, v in rule.items()}
+            try:
+                RelabelRule.from_mapping(rule, name_validation=scheme)
+            except RelabelError as exc:
+                message = str(exc)
+                if message.startswith("unsupported regex"):
+                    continue  # valid RE2 that Python cannot express: not an error
+                node = as_seq(rules)[index]
+                key = _relabel_key(message, node)
+                span = self.span(node, key) if key else at(self.path, node.pos)
+                self.add(span, f"{kind}[{index}] of {label}: {message}", _relabel_fix(message),
+                         data={"check": "relabel", "upstream": message})
+
+    def _static_targets(self, job: YMap, label: str) -> None:
+        for static in as_seq(job.get("static_configs")):
+            targets = as_seq(as_map(static).get("targets"))
+            for index, target in enumerate(targets):
+                text = as_str(target)
+                if "/" in text:
+                    span = at(self.path, targets.item_pos(index)) if isinstance(targets, YSeq) else at(self.path, job.pos)
+                    self.add(span, f'static target "{text}" of {label} is a URL, not host:port ("\\"{text}\\" is not a valid hostname")',
+                             "Write the target as host:port and put the scheme and path in `scheme:` and `metrics_path:` "
+                             "(or rewrite __address__ with relabel_configs).", data={"check": "static-target"})
+                    return
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent transpositions (a swapped pair of letters is one typo)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _drop_misspelt_required(errors: list[SchemaError]) -> list[SchemaError]:
+    """`rol: node` is one mistake: keep "unknown field rol (did you mean role?)", drop "has no role"."""
+    unknown: dict[int, list[Any]] = {}
+    for error in errors:
+        if error.kind == "additional":
+            unknown.setdefault(id(error.container), []).append(error.key)
+    kept = []
+    for error in errors:
+        if error.kind == "required":
+            mapping = error.value
+            if any(did_you_mean(key, error.allowed) for key in unknown.get(id(mapping), [])):
+                continue
+        kept.append(error)
+    return kept
+
+
+def _is_custom(key: str, value: Any) -> bool:
+    """Whether an HTTP client field differs from Prometheus' default (DeepEqual with DefaultHTTPClientConfig)."""
+    if key in ("follow_redirects", "enable_http2"):
+        return value is not True
+    if key in ("bearer_token", "bearer_token_file", "no_proxy"):
+        return as_str(value) != ""
+    if key == "proxy_from_environment":
+        return value is True
+    if key == "tls_config":
+        return any(v not in (None, False, "") and v != [] for v in as_map(value).values())
+    return value is not None
+
+
+def _relabel_key(message: str, rule: YMap) -> str | None:
+    if message.startswith("invalid regex"):
+        return "regex" if "regex" in rule else None
+    if "requires only" in message:
+        return "action" if "action" in rule else None
+    for needle, key in (("is not a valid label name", "source_labels"), ("modulus", "modulus"),
+                        ("'replacement'", "replacement"), ("target_label", "target_label"), ("action", "action")):
+        if needle in message and key in rule:
+            return key
+    return "action" if "action" in rule else None
+
+
+def _relabel_fix(message: str) -> str:
+    if message.startswith("invalid regex"):
+        return ("Rewrite the regex in RE2 syntax (no look-arounds, backreferences or possessive quantifiers); "
+                "Prometheus anchors it as ^(?s:regex)$.")
+    if "requires 'target_label'" in message:
+        return "Add `target_label: <label name>` to the rule."
+    if "non-zero modulus" in message:
+        return "Add `modulus: <N>` (N > 0) to the hashmod rule."
+    if "unknown relabel action" in message or "cannot be empty" in message:
+        return ("Use one of the actions replace, keep, drop, keepequal, dropequal, hashmod, labelmap, labeldrop, "
+                "labelkeep, lowercase, uppercase.")
+    if "'replacement' can not be set" in message:
+        return "Remove `replacement:` from the rule."
+    if "requires only" in message:
+        return "Remove the fields the action does not take."
+    return "Correct the rule as the message says (see the relabel_config reference at " + DOCS + "#relabel_config)."

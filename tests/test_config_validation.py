@@ -1,0 +1,581 @@
+"""KS601/KS602 validation: the schemas, the fast interpreter (schema_check) against jsonschema, and the corpus.
+
+- Both schemas in rules/schemas/ are valid Draft 2020-12, and schema_check accepts exactly the keywords they use.
+- schema_check and jsonschema give the same verdict on every corpus config and object, and on generated
+  mutations of them (hypothesis).
+- Every Prometheus config in ../shared/corpus loads in Prometheus, so none gets a KS601; a typo'd key, a value of
+  the wrong type, or a second credential method in one of them gives exactly one KS601, saying what is wrong.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kubelint_scrape.build import build_workspace
+from kubelint_scrape.engine import Options, lint_sources, load_sources
+from kubelint_scrape.k8svalidate import SCHEMA_FOR, _group
+from kubelint_scrape.load import parse_source
+from kubelint_scrape.model import iter_documents
+from kubelint_scrape.otel import is_collector_config
+from kubelint_scrape.promvalidate import duration_ms
+from kubelint_scrape.schema_check import Validator, load
+from kubelint_scrape.yamltree import YMap
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "rules" / "schemas"
+CORPUS = ROOT.parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")
+# KUBELINT_HYPOTHESIS_EXAMPLES=2000 for a deeper search (the default keeps the suite fast).
+SETTINGS = settings(max_examples=int(os.environ.get("KUBELINT_HYPOTHESIS_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def plain(node: Any) -> Any:
+    """The positioned tree as plain JSON-like data (what jsonschema and the mutations work on)."""
+    if isinstance(node, dict):
+        return {k: plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    return node
+
+
+def jsonschema_validator(name: str, definition: str | None = None):
+    import jsonschema
+
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+    if definition is not None:
+        schema = {**schema, "$ref": f"#/$defs/{definition}"}
+    return jsonschema.Draft202012Validator(schema)
+
+
+# ---------------------------------------------------------------------------------------------- schemas
+
+
+@pytest.mark.parametrize("name", ["prometheus-config", "kubernetes-objects"])
+def test_schema_is_valid_draft_2020_12_and_interpretable(name: str) -> None:
+    import jsonschema
+
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Validator(schema)  # raises on any keyword the interpreter does not implement
+
+
+def test_interpreter_refuses_keywords_it_does_not_implement() -> None:
+    with pytest.raises(ValueError, match="not supported"):
+        Validator({"type": "object", "properties": {"a": {"type": "string", "format": "uri"}}})
+
+
+def test_kubernetes_definitions_exist_for_every_kind_dispatched() -> None:
+    definitions = load("kubernetes-objects").schema["$defs"]
+    assert {definition for definition in SCHEMA_FOR.values()} <= set(definitions)
+
+
+@pytest.mark.parametrize(
+    "instance",
+    [
+        {"global": {"scrape_interval": "1m30s", "scrape_timeout": 0}},
+        {"global": {"scrape_interval": 30}},
+        {"global": {"scrape_interval": "0.5s"}},
+        {"global": {"scrape_interval": ""}},
+        {"global": {"body_size_limit": "100MB"}, "scrape_configs": None},
+        {"scrape_configs": [{"job_name": "a", "regex": 1}]},
+        {"scrape_configs": [{"job_name": ""}]},
+        {"scrape_configs": [{"job_name": "a", "sample_limit": -1}]},
+        {"scrape_configs": [{"job_name": "a", "scrape_protocols": []}]},
+        {"scrape_configs": [{"job_name": "a", "relabel_configs": [{"regex": True, "action": "Keep"}]}]},
+        {"scrape_configs": [{"job_name": "a", "kubernetes_sd_configs": [{"role": "Node"}]}]},
+        {"scrape_configs": [{"job_name": "a", "consul_sd_configs": [{"server": "x"}], "tls_config": {"min_version": "TLS12"}}]},
+        {"rule_files": ["/a/*/b.yaml"]},
+        {"rule_files": ["/a/b/*.yaml", 5, True]},
+        {"alerting": {"alertmanagers": [{"static_configs": [{"targets": ["a:9093"]}]}]}, "remote_write": [{}]},
+    ],
+)
+def test_interpreter_agrees_with_jsonschema_on_edge_cases(instance: dict) -> None:
+    assert load("prometheus-config").is_valid(instance) == jsonschema_validator("prometheus-config").is_valid(instance)
+
+
+def test_go_yaml_scalars_decode_into_string_fields() -> None:
+    """Prometheus decodes `regex: true` and `replacement: 1` as their text; `honor_labels: "true"` is a string."""
+    validator = load("prometheus-config")
+    assert validator.is_valid({"scrape_configs": [{"job_name": 1, "relabel_configs": [{"regex": True, "replacement": 1}]}]})
+    assert not validator.is_valid({"scrape_configs": [{"job_name": "a", "honor_labels": "true"}]})
+
+
+def test_durations_parse_like_prometheus() -> None:
+    assert duration_ms("1m30s") == 90_000
+    assert duration_ms("1h") == 3_600_000
+    assert duration_ms("0") == 0 and duration_ms(None) == 0 and duration_ms(0) == 0
+    assert duration_ms("250ms") == 250
+    assert duration_ms("30") is None and duration_ms("1s1m") is None and duration_ms("") is None
+
+
+# ---------------------------------------------------------------------------------------------- corpus
+
+
+@functools.lru_cache(maxsize=1)
+def corpus() -> tuple[list, list]:
+    """(Prometheus configs, Kubernetes objects of the kinds we validate) across the corpus."""
+    configs, objects = [], []
+    for directory in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+        sources, _ = load_sources([str(directory)], Options())
+        _, found, _ = build_workspace(sources)
+        configs.extend(c for c in found if c.origin != "operator" and not is_collector_config(c.root))
+        for source in sources:
+            for _document, doc in iter_documents(source):
+                if isinstance(doc, YMap) and isinstance(doc.get("apiVersion"), str) and isinstance(doc.get("kind"), str):
+                    definition = SCHEMA_FOR.get((_group(doc["apiVersion"]), doc["kind"]))
+                    if definition:
+                        objects.append((definition, doc))
+    return configs, objects
+
+
+@needs_corpus
+def test_corpus_has_the_configs_we_expect() -> None:
+    configs, objects = corpus()
+    assert len(configs) >= 12
+    assert len(objects) >= 200
+
+
+@needs_corpus
+def test_every_corpus_config_passes_ks601_and_both_validators_agree() -> None:
+    from kubelint_scrape.promvalidate import validate
+
+    reference = jsonschema_validator("prometheus-config")
+    ours = load("prometheus-config")
+    for config in corpus()[0]:
+        data = plain(config.root)
+        assert ours.is_valid(data) == reference.is_valid(data) == True, config.describe  # noqa: E712
+        assert validate(config) == [], config.describe
+
+
+@needs_corpus
+def test_corpus_objects_both_validators_agree() -> None:
+    ours = load("kubernetes-objects")
+    references: dict[str, Any] = {}
+    for definition, doc in corpus()[1]:
+        reference = references.setdefault(definition, jsonschema_validator("kubernetes-objects", definition))
+        data = plain(doc)
+        assert ours.is_valid(data, ours.definition(definition)) == reference.is_valid(data)
+
+
+# ---------------------------------------------------------------------------------------------- mutations
+
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "0", "30", "30s", "1m30s", "node", "endpoints", "yes", "TLS12", "http", "/x/*/y", "a:9090"]),
+    st.text(max_size=8),
+)
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                       st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+                      max_leaves=6)
+
+
+def _paths(node: Any, path: tuple = ()) -> list[tuple]:
+    """Every path to a value in the tree (the root excluded)."""
+    found = []
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in items:
+        found.append(path + (key,))
+        found.extend(_paths(child, path + (key,)))
+    return found
+
+
+def _get(node: Any, path: tuple) -> Any:
+    for key in path:
+        node = node[key]
+    return node
+
+
+def typo(word: str, how: int, at: int) -> str:
+    if len(word) < 2:
+        return word + "x"
+    at %= len(word) - 1
+    if how == 0:
+        return word[:at] + word[at + 1:]  # a letter dropped
+    if how == 1:
+        return word[:at] + word[at + 1] + word[at] + word[at + 2:]  # two letters swapped
+    return word[:at] + word[at] + word[at:]  # a letter doubled
+
+
+@st.composite
+def mutation(draw, documents: list) -> Any:
+    data = copy.deepcopy(draw(st.sampled_from(documents)))
+    paths = _paths(data)
+    if not paths:
+        return data
+    path = draw(st.sampled_from(paths))
+    parent = _get(data, path[:-1])
+    key = path[-1]
+    how = draw(st.integers(0, 3))
+    if how == 0 and isinstance(parent, dict) and isinstance(key, str):
+        parent[typo(key, draw(st.integers(0, 2)), draw(st.integers(0, 40)))] = parent.pop(key)
+    elif how == 1 and isinstance(parent, dict):
+        del parent[key]
+    elif how == 2 and isinstance(parent, dict):
+        parent[draw(st.text(max_size=10))] = draw(VALUES)
+    else:
+        parent[key] = draw(VALUES)
+    return data
+
+
+@needs_corpus
+@SETTINGS
+@given(st.data())
+def test_validators_agree_on_mutated_corpus_configs(data) -> None:
+    documents = [plain(c.root) for c in corpus()[0]]
+    instance = data.draw(mutation(documents))
+    assert load("prometheus-config").is_valid(instance) == jsonschema_validator_cached("prometheus-config").is_valid(instance)
+
+
+@needs_corpus
+@SETTINGS
+@given(st.data())
+def test_validators_agree_on_mutated_corpus_objects(data) -> None:
+    objects = corpus()[1]
+    index = data.draw(st.integers(0, len(objects) - 1))
+    definition, doc = objects[index]
+    instance = data.draw(mutation([plain(doc)]))
+    ours = load("kubernetes-objects")
+    reference = jsonschema_validator_cached("kubernetes-objects", definition)
+    assert ours.is_valid(instance, ours.definition(definition)) == reference.is_valid(instance)
+
+
+@functools.lru_cache(maxsize=None)
+def jsonschema_validator_cached(name: str, definition: str | None = None):
+    return jsonschema_validator(name, definition)
+
+
+# -- one mistake, one finding
+
+
+def ks601(config: dict) -> list:
+    """KS601 findings for a config written out on its own (JSON is YAML: no re-quoting questions)."""
+    source = parse_source("prometheus.yml", json.dumps(config, indent=1))
+    result = lint_sources([source], Options(select={"KS601"}))
+    return [f for f in result.findings if f.rule == "KS601"]
+
+
+def _schema_at(validator: Validator, schema: dict, node: Any, key: Any) -> dict | None:
+    schema = validator.resolve(schema)
+    if isinstance(node, dict):
+        child = schema.get("properties", {}).get(key)
+        if child is None and isinstance(schema.get("additionalProperties"), dict):
+            child = schema["additionalProperties"]
+        return child
+    if isinstance(node, list) and isinstance(schema.get("items"), dict):
+        return schema["items"]
+    return None
+
+
+def strict_keys(validator: Validator, data: dict) -> list[tuple[tuple, set]]:
+    """(path to a mapping whose schema lists its fields, the field names it allows) for every such mapping."""
+    found = []
+
+    def walk(node: Any, schema: dict, path: tuple) -> None:
+        schema = validator.resolve(schema)
+        if isinstance(node, dict):
+            if schema.get("additionalProperties") is False and node:
+                found.append((path, set(schema.get("properties", {}))))
+            for key, child in node.items():
+                sub = _schema_at(validator, schema, node, key)
+                if sub is not None:
+                    walk(child, sub, path + (key,))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                sub = _schema_at(validator, schema, node, index)
+                if sub is not None:
+                    walk(child, sub, path + (index,))
+
+    walk(data, validator.schema, ())
+    return found
+
+
+def typed_leaves(validator: Validator, data: dict) -> list[tuple]:
+    """Paths to scalar values whose schema does not accept a mapping."""
+    found = []
+    reference = jsonschema_validator_cached("prometheus-config")
+
+    def walk(node: Any, schema: dict, path: tuple) -> None:
+        schema = validator.resolve(schema)
+        if not isinstance(node, (dict, list)):
+            probe = {"$defs": validator.schema["$defs"], **schema}
+            if not reference.evolve(schema=probe).is_valid({"unexpected": "mapping"}):
+                found.append(path)
+            return
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in items:
+            sub = _schema_at(validator, schema, node, key)
+            if sub is not None:
+                walk(child, sub, path + (key,))
+
+    walk(data, validator.schema, ())
+    return found
+
+
+@needs_corpus
+@SETTINGS
+@given(st.data())
+def test_a_typo_in_a_field_name_gives_exactly_one_clear_finding(data) -> None:
+    validator = load("prometheus-config")
+    config = copy.deepcopy(plain(data.draw(st.sampled_from(corpus()[0])).root))
+    path, allowed = data.draw(st.sampled_from(strict_keys(validator, config)))
+    mapping = _get(config, path)
+    key = data.draw(st.sampled_from(sorted(k for k in mapping if isinstance(k, str))))
+    wrong = typo(key, data.draw(st.integers(0, 2)), data.draw(st.integers(0, 40)))
+    if wrong in allowed or wrong in mapping:
+        return  # the "typo" is another valid field name
+    mapping[wrong] = mapping.pop(key)
+    if "scrape_configs" not in config and "global" not in config:
+        return  # no longer recognisable as a Prometheus config (SPEC §2), so nothing to validate
+    findings = ks601(config)
+    assert len(findings) == 1, [f.message for f in findings]
+    assert f'unknown field "{wrong}"' in findings[0].message
+
+
+@needs_corpus
+@SETTINGS
+@given(st.data())
+def test_a_value_of_the_wrong_type_gives_exactly_one_clear_finding(data) -> None:
+    validator = load("prometheus-config")
+    config = copy.deepcopy(plain(data.draw(st.sampled_from(corpus()[0])).root))
+    leaves = typed_leaves(validator, config)
+    path = data.draw(st.sampled_from(leaves))
+    _get(config, path[:-1])[path[-1]] = {"unexpected": "mapping"}
+    findings = ks601(config)
+    assert len(findings) == 1, [f.message for f in findings]
+    assert "a mapping" in findings[0].message  # "must be X, not a mapping" or "is a mapping, which is not one of"
+
+
+AUTH = ("basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file")
+
+
+@needs_corpus
+@SETTINGS
+@given(st.data())
+def test_two_credential_methods_give_exactly_one_clear_finding(data) -> None:
+    config = copy.deepcopy(plain(data.draw(st.sampled_from([c for c in corpus()[0] if c.root.get("scrape_configs")])).root))
+    job = data.draw(st.sampled_from([j for j in config["scrape_configs"] if isinstance(j, dict)]))
+    present = [k for k in AUTH if job.get(k) is not None]
+    if not present:
+        job["authorization"] = {"credentials_file": "/var/run/secrets/kubernetes.io/serviceaccount/token"}
+    second = data.draw(st.sampled_from(["basic_auth", "bearer_token_file"] if "authorization" in job else ["basic_auth"]))
+    job[second] = {"username": "prometheus", "password_file": "/etc/prometheus/password"} if second == "basic_auth" else "/token"
+    findings = ks601(config)
+    assert len(findings) == 1, [f.message for f in findings]
+    assert "sets both" in findings[0].message
+
+
+# ---------------------------------------------------------------------------------------------- semantics
+
+
+def messages(text: str) -> list[str]:
+    return [f.message for f in ks601_text(text)]
+
+
+def ks601_text(text: str) -> list:
+    source = parse_source("prometheus.yml", text)
+    return [f for f in lint_sources([source], Options(select={"KS601"})).findings if f.rule == "KS601"]
+
+
+def test_timeout_longer_than_the_default_interval_is_reported_at_the_timeout() -> None:
+    findings = ks601_text("scrape_configs:\n  - job_name: a\n    scrape_timeout: 2m\n    static_configs: [{targets: ['a:1']}]\n")
+    assert len(findings) == 1
+    assert "longer than the default scrape_interval 1m" in findings[0].message
+    assert (findings[0].span.line, findings[0].span.column) == (3, 21)
+
+
+def test_inherited_timeout_is_capped_not_an_error() -> None:
+    """A job with scrape_interval 5s and no timeout gets min(global timeout 10s, 5s): valid (config.go)."""
+    assert messages("scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    static_configs: [{targets: ['a:1']}]\n") == []
+
+
+def test_global_timeout_longer_than_global_interval() -> None:
+    (message,) = messages("global:\n  scrape_interval: 15s\n  scrape_timeout: 20s\n")
+    assert message.startswith("global scrape_timeout 20s is longer than the global scrape_interval 15s")
+
+
+@pytest.mark.parametrize(
+    "sd, expected",
+    [
+        ("{role: node, api_server: 'https://k', kubeconfig_file: /k}", "sets both api_server and kubeconfig_file"),
+        ("{role: node, kubeconfig_file: /k, tls_config: {ca_file: /ca}}", "combines kubeconfig_file with its own HTTP client setting tls_config"),
+        ("{role: node, authorization: {credentials_file: /t}}", "sets authorization without api_server"),
+        ("{role: pod, api_server: 'https://k', namespaces: {own_namespace: true}}", "own_namespace together with api_server"),
+        ("{role: service, selectors: [{role: pod, label: a=b}]}", "role service supports only service selectors"),
+        ("{role: pod, selectors: [{role: pod}, {role: pod}]}", "two selectors for role pod"),
+        ("{role: endpointslice, selectors: [{role: node}]}", "supports only pod, service, endpointslice"),
+    ],
+)
+def test_invalid_kubernetes_sd_combinations(sd: str, expected: str) -> None:
+    (message,) = messages(f"scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs: [{sd}]\n")
+    assert expected in message
+
+
+def test_valid_kubernetes_sd_combinations_pass() -> None:
+    text = """scrape_configs:
+  - job_name: a
+    kubernetes_sd_configs:
+      - role: pod
+        namespaces: {own_namespace: true, names: [a]}
+        selectors: [{role: pod, label: app=x}, {role: node, field: metadata.name=n}]
+        attach_metadata: {node: true, namespace: true}
+      - role: node
+        api_server: https://example:6443
+        authorization: {credentials_file: /t}
+        tls_config: {ca_file: /ca}
+      - role: ingress
+        kubeconfig_file: /etc/kubeconfig
+        follow_redirects: true
+"""
+    assert messages(text) == []
+
+
+@pytest.mark.parametrize(
+    "job, expected",
+    [
+        ("bearer_token: a\n    bearer_token_file: /b", "sets both bearer_token and bearer_token_file"),
+        ("basic_auth: {username: a}\n    oauth2: {client_id: a, token_url: 'https://t'}", "sets both basic_auth and oauth2"),
+        ("authorization: {type: Basic, credentials: x}", 'authorization type of scrape config "a" is "basic"'),
+        ("authorization: {credentials: x, credentials_file: /y}", "sets both credentials and credentials_file"),
+        ("oauth2: {client_id: a}", "has no token_url"),
+        ("tls_config: {cert_file: /c}", "has a client certificate (cert_file) but no key"),
+        ("tls_config: {ca: x, ca_file: /y}", "sets both ca and ca_file"),
+        ("no_proxy: localhost", "no_proxy of scrape config"),
+        ("proxy_from_environment: true\n    proxy_url: 'http://p:3128'", "proxy_url of scrape config"),
+    ],
+)
+def test_credential_and_client_conflicts(job: str, expected: str) -> None:
+    (message,) = messages(f"scrape_configs:\n  - job_name: a\n    {job}\n    static_configs: [{{targets: ['a:1']}}]\n")
+    assert expected in message
+
+
+def test_relabel_errors_use_upstream_messages_at_the_field() -> None:
+    text = """scrape_configs:
+  - job_name: a
+    static_configs: [{targets: ['a:1']}]
+    relabel_configs:
+      - {source_labels: [a], regex: '(a)\\1', target_label: b}
+      - {action: lowercase, source_labels: [a], target_label: b, replacement: x}
+      - {action: Labelmap, regex: 'x_(.+)'}
+      - {action: keep, regex: '\\pL+', source_labels: [a]}
+    metric_relabel_configs:
+      - {action: frobnicate}
+"""
+    findings = ks601_text(text)
+    got = [(f.span.line, f.message.split("; ")[0]) for f in findings]
+    assert got[0][0] == 5 and "invalid regex" in got[0][1]
+    assert got[1] == (6, "relabel_configs[1] of scrape config \"a\": 'replacement' can not be set for lowercase action")
+    assert got[2][0] == 10 and 'unknown relabel action "frobnicate"' in got[2][1]
+    assert len(got) == 3  # Labelmap is valid (actions are case-insensitive); \pL is valid RE2
+
+
+def test_legacy_name_validation_tightens_target_labels() -> None:
+    text = """scrape_configs:
+  - job_name: a
+    metric_name_validation_scheme: legacy
+    metric_name_escaping_scheme: underscores
+    static_configs: [{targets: ['a:1']}]
+    relabel_configs: [{source_labels: [a], target_label: 'dotted.name'}]
+"""
+    (message,) = messages(text)
+    assert "is invalid 'target_label' for replace action" in message
+    assert messages(text.replace("legacy", "utf8").replace("underscores", "allow-utf-8")) == []
+
+
+def test_static_urls_are_errors_only_without_relabel_configs() -> None:
+    text = "scrape_configs:\n  - job_name: a\n    static_configs: [{targets: ['http://a:9090/metrics']}]\n"
+    (message,) = messages(text)
+    assert "is a URL, not host:port" in message
+    assert messages(text + "    relabel_configs: [{target_label: __address__, replacement: 'a:9090'}]\n") == []
+
+
+def test_unknown_sd_kinds_and_light_sections_are_accepted() -> None:
+    text = """global: {scrape_interval: 1m, external_labels: {cluster: prod}}
+runtime: {gogc: 50}
+rule_files: [/etc/prometheus/rules/*.yaml]
+alerting: {alertmanagers: [{static_configs: [{targets: ['am:9093']}], api_version: v2}]}
+remote_write: [{url: 'https://rw', queue_config: {capacity: 100}}]
+storage: {tsdb: {out_of_order_time_window: 10m}}
+tracing: {endpoint: 'otel:4317'}
+otlp: {promote_resource_attributes: [service.name]}
+scrape_configs:
+  - job_name: a
+    consul_sd_configs: [{server: 'consul:8500', services: [web]}]
+    ec2_sd_configs: [{region: eu-west-1}]
+    msk_sd_configs: [{region: eu-west-1}]
+    file_sd_configs: [{files: [/etc/targets/*.json]}]
+    scrape_protocols: [PrometheusProto, OpenMetricsText1.0.0]
+    body_size_limit: 10MiB
+"""
+    assert messages(text) == []
+
+
+def test_a_near_miss_of_a_known_sd_kind_is_a_typo() -> None:
+    (finding,) = ks601_text("scrape_configs:\n  - job_name: a\n    kubernets_sd_configs: [{role: pod}]\n")
+    assert finding.message.startswith('unknown field "kubernets_sd_configs" in scrape config "a" (did you mean "kubernetes_sd_configs"?)')
+
+
+def test_messages_name_the_field_the_job_and_the_likely_fix() -> None:
+    (finding,) = ks601_text("scrape_configs:\n  - job_name: nodes\n    bearer_token_fiel: /t\n    static_configs: [{targets: ['a:1']}]\n")
+    assert finding.message.startswith('unknown field "bearer_token_fiel" in scrape config "nodes" (did you mean "bearer_token_file"?)')
+    assert finding.fix == 'Rename "bearer_token_fiel" to "bearer_token_file".'
+    assert (finding.span.line, finding.span.column) == (3, 5)
+    (finding,) = ks601_text("scrape_configs:\n  - job_name: nodes\n    insecure_skip_verify: true\n")
+    assert "(it belongs under tls_config)" in finding.message
+    (finding,) = ks601_text("scrape_configs:\n  - job_nme: nodes\n")
+    assert finding.message.startswith('unknown field "job_nme"')  # not also "has no job_name"
+
+
+def test_additional_scrape_configs_secret_is_validated() -> None:
+    text = """apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: main, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  additionalScrapeConfigs: {name: extra, key: extra.yaml}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: extra, namespace: monitoring}
+stringData:
+  extra.yaml: |
+    - job_name: extra
+      scrape_timeout: 45s
+      static_configs:
+        - targets: ["a:9100"]
+"""
+    findings = ks601_text(text)
+    assert [f.message.split(";")[0] for f in findings] == [
+        'scrape_timeout 45s of scrape config "extra" is longer than the global scrape_interval 30s'
+    ]
+    assert findings[0].span.line == 14
+
+
+def test_collector_prometheus_receiver_dollar_escapes() -> None:
+    text = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: collector, namespace: monitoring}
+data:
+  relay: |
+    receivers:
+      prometheus:
+        config:
+          scrape_configs:
+            - job_name: pods
+              scrape_interval: ${env:INTERVAL}
+              kubernetes_sd_configs: [{role: pod}]
+              relabel_configs:
+                - {source_labels: [a], regex: '(.+)', target_label: b, replacement: '$$1'}
+    exporters: {debug: {}}
+    service: {pipelines: {metrics: {receivers: [prometheus], exporters: [debug]}}}
+"""
+    assert messages(text) == []
