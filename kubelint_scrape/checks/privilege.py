@@ -1,0 +1,650 @@
+"""KS201–KS209: is the scraper least-privileged? (FACTS §2, §3, §4, §6, §7, §8)
+
+Subjects: the rules look at what *scraper identities* hold (grants.scraper_identities: the ServiceAccount of
+some scrape job, or of a Prometheus/PrometheusAgent resource) through bindings in the inputs. Operator and
+controller roles elsewhere in the inputs legitimately use `*` on their own CRDs, write verbs and Secrets; they are
+not this tool's concern. Grants of a role that KS206 reports as an admin role are not repeated by KS201, KS203,
+KS204, KS205 and KS207 (the binding is the one thing to fix). Identities whose token other, unmodelled components
+also use (an OpenTelemetry Collector's k8s receivers, its leader election) get no KS203, KS207 or KS208: what
+those components need is unknown.
+
+Findings on a rule sit on the item that causes them (the `nodes/proxy` resource, the `*`, the write verb);
+rules of built-in roles have no line in the inputs, so those findings sit on the binding's `roleRef`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..catalog import check, entry
+from ..findings import Finding, Related
+from ..fixes import render_rules, rules_for
+from ..grants import (
+    Holding,
+    Permission,
+    Requirement,
+    describe_permissions,
+    holdings,
+    job_identities,
+    need_allowed_by,
+    permissions,
+    pods_running_as,
+    requirements,
+    scrape_pods,
+    scraper_identities,
+    unmodelled,
+    used_permissions,
+)
+from ..model import BindingDef, PolicyRule, RoleDef
+from ..rbac import Identity, Request, rule_allows
+from ..yamltree import Span, YSeq, as_str, at
+from .context import Context
+
+NODES_PROXY = Request("get", "", "nodes", "proxy")
+CLUSTER_SCOPED = {"nodes", "namespaces", "users", "groups", "uids", "clusterroles", "clusterrolebindings",
+                  "certificatesigningrequests", "signers", "persistentvolumes", "storageclasses"}
+
+
+# ---------------------------------------------------------------------------------------------- shared
+
+
+class _State:
+    """Computed once per lint run and shared by the checks of this module."""
+
+    def __init__(self, ctx: Context) -> None:
+        analysis = ctx.analysis
+        self.identities = scraper_identities(analysis)
+        self.jobs = job_identities(analysis)
+        self.all_holdings = holdings(analysis, self.identities)
+        self.admin_bindings = _admin_bindings(ctx, self.identities)
+        admin_ids = {id(b) for b, _why in self.admin_bindings.values()}
+        # KS201/204/205/207 skip what is reported as an admin role binding (KS206).
+        self.holdings = []
+        for holding in self.all_holdings:
+            via = [v for v in holding.via if id(v[0]) not in admin_ids]
+            if via:
+                self.holdings.append(Holding(holding.role, holding.rule, via))
+        self._used: dict[Identity, dict] = {}
+        self._unmodelled: dict[Identity, list[str]] = {}
+        self.ctx = ctx
+
+    def unmodelled(self, identity: Identity) -> list[str]:
+        if identity not in self._unmodelled:
+            self._unmodelled[identity] = unmodelled(self.ctx.analysis, identity)
+        return self._unmodelled[identity]
+
+    def used(self, identity: Identity) -> dict:
+        if identity not in self._used:
+            self._used[identity] = used_permissions(self.ctx.analysis, identity, self.jobs.get(identity, []))
+        return self._used[identity]
+
+
+def _state(ctx: Context) -> _State:
+    state = ctx.__dict__.get("_privilege_state")
+    if state is None:
+        state = ctx.__dict__["_privilege_state"] = _State(ctx)
+    return state
+
+
+def _scope(binding: BindingDef) -> str:
+    return "cluster-wide" if binding.kind == "ClusterRoleBinding" else f"in namespace {binding.namespace}"
+
+
+def _role_name(role: RoleDef) -> str:
+    prefix = "built-in " if role.builtin else ""
+    return f"{prefix}{role.kind} {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
+
+
+def _bound(holding: Holding, identity: Identity | None = None) -> str:
+    """`scraper monitoring/prometheus (ClusterRoleBinding prometheus)`."""
+    parts = []
+    for ident in holding.identities if identity is None else [identity]:
+        bindings = ", ".join(dict.fromkeys(_binding_name(b) for b in holding.bindings_of(ident)))
+        parts.append(f"{ident} ({bindings})")
+    return "scraper " + "; scraper ".join(parts)
+
+
+def _binding_related(holding: Holding, identity: Identity | None = None) -> list[Related]:
+    related = []
+    for binding, role, ident in holding.via:
+        if binding.obj is None or (identity is not None and ident != identity):
+            continue
+        text = f"{binding.ref} binds {binding.role_ref} to {ident}"
+        if role is not holding.role:
+            text += f" (which aggregates {holding.role.ref})"
+        item = Related(_role_ref_span(binding), text)
+        if item not in related:
+            related.append(item)
+    return related[:3]
+
+
+def _role_ref_span(binding: BindingDef) -> Span:
+    assert binding.obj is not None
+    return binding.obj.key_span("roleRef", "name")
+
+
+def _rule_span(holding: Holding, key: str | None = None, values: tuple[str, ...] = ()) -> Span:
+    """The first item of `key` whose value is in `values`; else the key, the rule, or the binding's roleRef."""
+    rule = holding.rule
+    if rule.node is None:
+        for binding, _role, _identity in holding.via:
+            if binding.obj is not None:
+                return _role_ref_span(binding)
+        return rule.span()
+    if key is None:
+        return rule.span()
+    seq = rule.node.get(key)
+    if isinstance(seq, YSeq):
+        for index, item in enumerate(seq):
+            if as_str(item) in values:
+                return at(rule.path, seq.item_pos(index))
+    return rule.span(key) if key in rule.node else rule.span()
+
+
+def _where(holding: Holding) -> str:
+    role = holding.role
+    if role.builtin:
+        return _role_name(role)
+    return f"{_role_name(role)} (rule {rule_index(holding.rule)})"
+
+
+def rule_index(rule: PolicyRule) -> str:
+    return f"#{rule.index + 1}"
+
+
+# ---------------------------------------------------------------------------------------------- KS201
+
+
+@check("KS201")
+def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
+    state = _state(ctx)
+    for holding in state.holdings:
+        pairs = holding.applies(NODES_PROXY)
+        if not pairs:
+            continue
+        identities = list(dict.fromkeys(i for _b, i in pairs))
+        via_star = "nodes/proxy" not in holding.rule.resources
+        item = next((r for r in holding.rule.resources if r in ("nodes/proxy", "*/proxy", "*")), "nodes/proxy")
+        proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
+                      if n.target == "apiserver-proxy" and n.request.resource == "nodes"]
+        if proxy_jobs:
+            names = ", ".join(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
+            purpose = (f"{names} use{'s' if len(proxy_jobs) == 1 else ''} it only because {'it scrapes' if len(proxy_jobs) == 1 else 'they scrape'} "
+                       f"the kubelet through the API-server proxy (KS209)")
+            fix = (f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {_role_name(holding.role)} "
+                   f"with \"nodes/metrics\" (get).")
+        else:
+            purpose = "no job needs it: kubelet scrapes on :10250 need only nodes/metrics"
+            fix = (f"Replace \"{item}\" in {_role_name(holding.role)} with \"nodes/metrics\" (verbs [\"get\"])"
+                   + (", and the wildcard with the explicit resources the scraper needs." if via_star else "."))
+        related = _binding_related(holding)
+        related += [Related(n.span, f"{j.job.label} scrapes through the API-server proxy") for j, n in proxy_jobs[:2]]
+        through = f" through \"{item}\"" if via_star else ""
+        yield Finding(
+            "KS201", _rule_span(holding, "resources", (item,)),
+            f"{_where(holding)} grants get nodes/proxy{through} to {_bound(holding)}: get on nodes/proxy reaches every "
+            f"kubelet API without a fine-grained subresource — exec, attach, run and port-forward in every pod on every "
+            f"node — so a stolen token takes over the cluster; {purpose}",
+            fix=fix, related=tuple(related), object=holding.role.ref,
+            data={"identities": [str(i) for i in identities], "matched_by": item},
+        )
+
+
+# ---------------------------------------------------------------------------------------------- KS202
+
+WILDCARD_MEANS = {
+    "verbs": "every verb, including create, delete, escalate, bind and impersonate",
+    "apiGroups": "these resources in every API group, including CRDs installed later",
+    "resources": "every resource and subresource, including secrets, nodes/proxy and pods/exec",
+    "nonResourceURLs": "every non-resource URL of the API server",
+}
+
+
+@check("KS202")
+def wildcard_grant(ctx: Context) -> Iterator[Finding]:
+    state = _state(ctx)
+    for holding in state.all_holdings:
+        rule = holding.rule
+        if holding.role.builtin or rule.node is None:
+            continue  # built-in roles bound to a scraper: KS206
+        used = _used_requests(state, holding)
+        for key in ("verbs", "apiGroups", "resources", "nonResourceURLs"):
+            seq = rule.node.get(key)
+            if not isinstance(seq, YSeq):
+                continue
+            for index, raw in enumerate(seq):
+                value = as_str(raw)
+                if not _is_wildcard(key, value):
+                    continue
+                means = WILDCARD_MEANS[key]
+                if key == "resources" and value.startswith("*/"):
+                    means = f"the {value[2:]} subresource of every resource"
+                if used:
+                    fix = (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
+                           + render_rules(rules_for(used)))
+                else:
+                    fix = f"Replace \"{value}\" with the explicit values the scraper needs (`kubelint-scrape suggest-rbac` prints them)."
+                yield Finding(
+                    "KS202", at(rule.path, seq.item_pos(index)),
+                    f"\"{value}\" in {key} of {_where(holding)} gives {_bound(holding)} {means}, and grows with "
+                    f"every API added to the cluster",
+                    fix=fix, related=tuple(_binding_related(holding)), object=holding.role.ref,
+                    data={"key": key, "value": value},
+                )
+
+
+def _is_wildcard(key: str, value: str) -> bool:
+    if key == "resources":
+        return value == "*" or value.startswith("*/")
+    if key == "nonResourceURLs":
+        return value in ("*", "/*")
+    return value == "*"
+
+
+def _used_requests(state: _State, holding: Holding) -> list[Request]:
+    """Concrete requests the identities' jobs make through this rule."""
+    requests: list[Request] = []
+    for identity in holding.identities:
+        for (rule_id, _perm), uses in state.used(identity).items():
+            if rule_id != id(holding.rule):
+                continue
+            for use in uses:
+                made = use.decision.request
+                request = Request(made.verb, made.api_group, made.resource, made.subresource, url=made.url)
+                if request not in requests:
+                    requests.append(request)
+    return requests
+
+
+# ---------------------------------------------------------------------------------------------- KS203
+
+
+@check("KS203")
+def unused_grant(ctx: Context) -> Iterator[Finding]:
+    state = _state(ctx)
+    analysis = ctx.analysis
+    scrapers = scrape_pods(analysis)
+    for identity, jobs in sorted(state.jobs.items(), key=lambda kv: str(kv[0])):
+        if any(j.relabel_errors for j in jobs) or state.unmodelled(identity):
+            continue  # needs we cannot know (a relabelling we cannot simulate, a collector's other components)
+        used = state.used(identity)
+        others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
+        builtin: dict[int, list[tuple[Holding, list]]] = {}
+        for holding in state.holdings:  # admin-role bindings are KS206's
+            if identity not in holding.identities:
+                continue
+            perms = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used]
+            if not perms:
+                continue
+            if holding.role.builtin:
+                for binding in holding.bindings_of(identity):
+                    builtin.setdefault(id(binding), []).append((holding, perms))
+                continue
+            yield _unused_finding(analysis, state, identity, holding, perms, used, others)
+        for entries in builtin.values():
+            yield _unused_builtin_finding(identity, entries, used)
+
+
+def _unused_builtin_finding(identity: Identity, entries: list, used: dict) -> Finding:
+    """One finding per binding of a built-in role: its rules have no line of their own in the inputs."""
+    first = entries[0][0]
+    binding = first.bindings_of(identity)[0]
+    role = next(r for b, r, i in first.via if b is binding)
+    unused = [p for _h, perms in entries for p in perms]
+    kept = [p for h, _perms in entries for p in permissions(h.rule) if (id(h.rule), p) in used]
+    shown = describe_permissions(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
+    uses = f"only {describe_permissions(kept)} of it" if kept else "none of it"
+    return Finding(
+        "KS203", _role_ref_span(binding) if binding.obj else first.rule.span(),
+        f"{_binding_name(binding)} binds {_role_name(role)} to scraper {identity}, whose jobs use {uses}; unused: {shown}",
+        fix=(f"Replace {_binding_name(binding)} with a binding to a role of its own holding only what the jobs use "
+             + (f"({describe_permissions(kept)}); `kubelint-scrape suggest-rbac` prints it." if kept else
+                "(nothing: delete the binding).")),
+        related=tuple(_binding_related(first, identity)), object=binding.ref,
+        data={"identity": str(identity), "unused": [p.describe() for p in unused]},
+    )
+
+
+def _binding_name(binding: BindingDef) -> str:
+    return f"ClusterRoleBinding {binding.name}" if binding.kind == "ClusterRoleBinding" else f"RoleBinding {binding.namespace}/{binding.name}"
+
+
+def _unused_finding(analysis, state, identity, holding, perms, used, others) -> Finding:
+    rule = holding.rule
+    bindings = holding.bindings_of(identity)
+    # Which job would need an unused permission: one of this identity's, where the binding cannot grant it
+    # (another scope), or a job of another identity the role is also bound to.
+    wanted: dict[tuple[str, str], list[Permission]] = {}
+    for perm in perms:
+        hit = need_allowed_by(analysis, perm, identity)
+        if hit is not None:
+            job, need = hit
+            if job.identity == identity:
+                scope = need.request.namespace
+                where = "cluster-wide" if scope is None else f"in namespace {scope}"
+                key = (job.job.label, f"{where}, which {' or '.join(_binding_name(b) for b in bindings)} cannot grant")
+            elif job.identity in holding.identities:  # the role is shared: the fix is a role of its own
+                key = (job.job.label, f"as {job.identity}")
+            else:
+                continue
+            wanted.setdefault(key, []).append(perm)
+    notes = [f"{label} would need {describe_permissions(p)} {text}" for (label, text), p in wanted.items()]
+    kept = [p for p in permissions(rule) if (id(rule), p) in used]
+    all_unused = len(perms) == len(permissions(rule))
+    bound = _bound(holding, identity)
+    message = (f"{_where(holding)} grants {describe_permissions(perms)} to {bound}, which no job running as {identity} "
+               f"uses")
+    if all_unused:
+        message = f"{_where(holding)} grants {bound} nothing its jobs use: {describe_permissions(perms)}"
+    if notes:
+        message += " (" + "; ".join(notes) + ")"
+    shared = [i for i in holding.identities if i != identity]
+    if shared:
+        message += f"; the role is also bound to {', '.join(map(str, shared))}"
+    if others:
+        message += ("; " + ", ".join(f"{p.obj.kind} {p.obj.namespace}/{p.obj.name}" for p in others[:3])
+                    + f" also run{'s' if len(others) == 1 else ''} as {identity}: keep what {'it needs' if len(others) == 1 else 'they need'}")
+    if all_unused:
+        fix = f"Delete this rule from {_role_name(holding.role)}."
+    else:
+        fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules(rules_for([p.request() for p in kept]))
+    return Finding(
+        "KS203", _rule_span(holding), message, fix=fix,
+        related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
+        data={"identity": str(identity), "unused": [p.describe() for p in perms]},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- KS204
+
+
+@check("KS204")
+def secrets_access(ctx: Context) -> Iterator[Finding]:
+    state = _state(ctx)
+    for holding in state.holdings:
+        grants: dict[str, list[str]] = {}
+        for binding, _role, identity in holding.via:
+            namespace = None if binding.kind == "ClusterRoleBinding" else binding.namespace
+            verbs = [v for v in ("get", "list", "watch")
+                     if rule_allows(holding.rule, Request(v, "", "secrets", namespace=namespace))]
+            if verbs:
+                grants.setdefault(f"{identity} {_scope(binding)}", verbs)
+        if not grants:
+            continue
+        item = next((r for r in holding.rule.resources if r in ("secrets", "*")), "secrets")
+        reading = "; ".join(f"{'/'.join(v)} secrets to {who}" for who, v in grants.items())
+        listing = any(v in verbs for verbs in grants.values() for v in ("list", "watch"))
+        harm = ("list and watch return the full contents of every Secret in scope — ServiceAccount tokens, TLS keys, "
+                "passwords" if listing else "get returns the full contents of any Secret whose name is known")
+        yield Finding(
+            "KS204", _rule_span(holding, "resources", (item,)),
+            f"{_where(holding)} grants {reading}: {harm}; no scrape or service discovery reads Secrets",
+            fix=(f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
+                 + "; mount a Secret the scraper needs as a volume and point credentials_file at it."),
+            related=tuple(_binding_related(holding)), object=holding.role.ref,
+            data={"grants": {who: verbs for who, verbs in grants.items()}},
+        )
+
+
+# ---------------------------------------------------------------------------------------------- KS205
+
+
+def _escalation_requests() -> list[Request]:
+    requests = []
+    for grant in entry("KS205").get("params", {}).get("grants", []):
+        for group in grant.get("apiGroups", [""]):
+            for resource in grant.get("resources", []):
+                base, _, sub = resource.partition("/")
+                for verb in grant.get("verbs", []):
+                    requests.append(Request(verb, group, base, sub))
+    return requests
+
+
+def _in_scope(request: Request, binding: BindingDef) -> Request | None:
+    """The request made where the binding can grant it, or None when it never can (cluster-scoped via RoleBinding)."""
+    if binding.kind == "ClusterRoleBinding":
+        return request
+    if request.resource in CLUSTER_SCOPED:
+        return None
+    return Request(request.verb, request.api_group, request.resource, request.subresource, binding.namespace)
+
+
+@check("KS205")
+def escalation_permission(ctx: Context) -> Iterator[Finding]:
+    state = _state(ctx)
+    if not state.holdings:
+        return
+    requests = _escalation_requests()
+    for holding in state.holdings:
+        found: list[tuple[Request, BindingDef, Identity]] = []
+        for request in requests:
+            for binding, _role, identity in holding.via:
+                scoped = _in_scope(request, binding)
+                if scoped is not None and rule_allows(holding.rule, scoped):
+                    found.append((scoped, binding, identity))
+                    break
+        if not found:
+            continue
+        what = ", ".join(dict.fromkeys(f"{r.verb} {r.api_group + '/' if r.api_group else ''}{r.resource_path}" for r, _b, _i in found))
+        resources = {r.resource_path for r, _b, _i in found} | {r.resource for r, _b, _i in found}
+        item = next((r for r in holding.rule.resources if r in resources or r == "*" or r.startswith("*/")), None)
+        span = _rule_span(holding, "resources", (item,)) if item else _rule_span(holding)
+        yield Finding(
+            "KS205", span,
+            f"{_where(holding)} grants {what} to {_bound(holding)}: each turns the scraper's token into more power "
+            f"than its roles show (writing or binding roles it lacks, acting as other users, minting tokens, executing "
+            f"in pods); a scraper only reads",
+            fix=f"Remove {what} from this rule; a scraper needs only list/watch on discovered resources, get nodes/metrics and get on metrics URLs.",
+            related=tuple(_binding_related(holding)), object=holding.role.ref,
+            data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found]},
+        )
+
+
+# ---------------------------------------------------------------------------------------------- KS206
+
+
+def _admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, str]]:
+    """Bindings in the inputs that give a scraper identity an admin role → why it is one."""
+    params = {"cluster-admin", "admin", "edit"}
+    authorizer = ctx.analysis.authorizer
+    found: dict[int, tuple[BindingDef, str]] = {}
+    for identity in identities:
+        for binding, role in authorizer.bindings(identity):
+            if binding.builtin or id(binding) in found:
+                continue
+            why = None
+            if role.kind == "ClusterRole" and role.name in params and (role.builtin or role.name == "cluster-admin"):
+                why = ADMIN_MEANS.get(role.name, "")
+            elif any(_all_star(rule) for rule in authorizer.effective_rules(role)):
+                why = f"{_role_name(role)} is cluster-admin by content (a rule with \"*\" verbs on \"*\" resources in \"*\" groups)"
+            if why is not None:
+                found[id(binding)] = (binding, why)
+    return found
+
+
+ADMIN_MEANS = {
+    "cluster-admin": "cluster-admin grants every verb on every resource and non-resource URL",
+    "admin": "admin grants read and write on Secrets, pods/exec, roles and rolebindings",
+    "edit": "edit grants read and write on Secrets, pods/exec, pods/proxy and services/proxy",
+}
+
+
+def _all_star(rule: PolicyRule) -> bool:
+    return "*" in rule.verbs and "*" in rule.api_groups and "*" in rule.resources
+
+
+@check("KS206")
+def admin_role_bound(ctx: Context) -> Iterator[Finding]:
+    state = _state(ctx)
+    authorizer = ctx.analysis.authorizer
+    for binding, why in state.admin_bindings.values():
+        identities = [i for i in state.identities if any(b is binding for b, _r in authorizer.bindings(i))]
+        scope = _scope(binding)
+        helps = ("" if why.startswith("cluster-admin") or "by content" in why else
+                 "; it does not even help scraping: it grants no nodes/* subresource and no non-resource URL")
+        yield Finding(
+            "KS206", _role_ref_span(binding),
+            f"{_binding_name(binding)} binds ClusterRole {binding.role_name} to scraper {', '.join(map(str, identities))} {scope}: {why}, so a leaked "
+            f"scraper token controls {'the whole cluster' if 'cluster-admin' in why and binding.kind == 'ClusterRoleBinding' else 'everything in that scope'}{helps}",
+            fix=(f"Delete {_binding_name(binding)} and bind {', '.join(map(str, identities))} to a dedicated role with only what "
+                 f"its jobs need (`kubelint-scrape suggest-rbac` prints it)."),
+            object=binding.ref, data={"identities": [str(i) for i in identities], "role": binding.role_ref},
+        )
+
+
+# ---------------------------------------------------------------------------------------------- KS207
+
+
+def _params(rule_id: str) -> dict:
+    return entry(rule_id).get("params", {})
+
+
+@check("KS207")
+def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
+    state = _state(ctx)
+    if not state.holdings:
+        return
+    params = _params("KS207")
+    write_verbs = set(params.get("write_verbs", []))
+    exempt = {(g, r) for e in params.get("exempt", []) for g in e.get("apiGroups", []) for r in e.get("resources", [])}
+    escalation = {(r.api_group, r.resource_path) for r in _escalation_requests()}
+    for holding in state.holdings:
+        via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
+        if not via:
+            continue
+        holding = Holding(holding.role, holding.rule, via)
+        perms = [p for p in permissions(holding.rule)
+                 if (p.verb in write_verbs or p.verb == "*") and not p.url and not _virtual(p)
+                 and (p.api_group, p.resource) not in exempt and (p.api_group, p.resource) not in escalation]
+        if not perms:
+            continue
+        scopes = ", ".join(dict.fromkeys(f"{i} {_scope(b)}" for b, _r, i in holding.via))
+        verbs = tuple(dict.fromkeys(p.verb for p in perms))
+        what = describe_permissions(perms).replace("* ", "every verb (\"*\") on ")
+        yield Finding(
+            "KS207", _rule_span(holding, "verbs", verbs),
+            f"{_where(holding)} grants {what} to scraper {scopes}: Prometheus never writes to "
+            f"the Kubernetes API (discovery only lists and watches, scrapes are GETs), so a stolen token could delete "
+            f"or rewrite these objects for nothing",
+            fix=f"Remove {', '.join(repr(v).replace(chr(39), chr(34)) for v in verbs)} from the verbs of this rule, keeping list and watch for discovery.",
+            related=tuple(_binding_related(holding)), object=holding.role.ref,
+            data={"write": [p.describe() for p in perms]},
+        )
+
+
+# Groups the API server itself serves. A custom resource has only the status and scale subresources, so any other
+# subresource of a CRD group (e.g. monitoring.coreos.com prometheuses/api) names no object: kube-rbac-proxy checks
+# such virtual attributes with SubjectAccessReviews, and "writing" them changes nothing.
+BUILTIN_GROUPS = {
+    "", "apps", "batch", "autoscaling", "policy", "extensions", "networking.k8s.io", "discovery.k8s.io",
+    "rbac.authorization.k8s.io", "storage.k8s.io", "certificates.k8s.io", "coordination.k8s.io", "events.k8s.io",
+    "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "authentication.k8s.io",
+    "authorization.k8s.io", "node.k8s.io", "scheduling.k8s.io", "flowcontrol.apiserver.k8s.io", "resource.k8s.io",
+    "internal.apiserver.k8s.io", "storagemigration.k8s.io", "*",
+}
+
+
+def _virtual(perm) -> bool:
+    resource, _, sub = perm.resource.partition("/")
+    return bool(sub) and resource != "*" and perm.api_group not in BUILTIN_GROUPS and sub not in ("status", "scale")
+
+
+# ---------------------------------------------------------------------------------------------- KS208
+
+
+@check("KS208")
+def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
+    state = _state(ctx)
+    served: dict[int, tuple[BindingDef, list[tuple[Identity, Requirement]]]] = {}
+    for identity, jobs in state.jobs.items():
+        if state.unmodelled(identity):
+            continue  # other components may list cluster-wide with the same binding
+        for requirement in requirements(ctx.analysis, identity, jobs):
+            if not requirement.allowed:
+                continue
+            for grant in requirement.decision.grants:
+                if grant.binding.kind == "ClusterRoleBinding" and not grant.binding.builtin:
+                    served.setdefault(id(grant.binding), (grant.binding, []))[1].append((identity, requirement))
+    for binding, uses in served.values():
+        if binding.obj is None or any(not r.request.is_resource or r.request.namespace is None for _i, r in uses):
+            continue
+        namespaces = sorted({r.request.namespace for _i, r in uses})
+        identities = list(dict.fromkeys(i for i, _r in uses))
+        who = ", ".join(dict.fromkeys(r.who for _i, r in uses))
+        bindings_yaml = "\n".join(_role_binding_yaml(binding, ns, identities) for ns in namespaces)
+        yield Finding(
+            "KS208", binding.obj.key_span("kind"),
+            f"ClusterRoleBinding {binding.name} gives {', '.join(map(str, identities))} ClusterRole {binding.role_name} in "
+            f"every namespace, but everything it is used for ({who}) is in namespace{'s' if len(namespaces) > 1 else ''} "
+            f"{', '.join(namespaces)}: RoleBindings there grant the same, without kube-system and namespaces created later",
+            fix="Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole):\n" + bindings_yaml,
+            related=tuple(Related(r.span, f"{r.who} needs {r.request.describe()}") for _i, r in uses[:2] if r.span),
+            object=binding.ref, data={"namespaces": namespaces},
+        )
+
+
+def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Identity]) -> str:
+    subjects = "\n".join(f"  - kind: ServiceAccount\n    name: {i.name}\n    namespace: {i.namespace}" for i in identities)
+    return (f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {binding.name}\n"
+            f"  namespace: {namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n"
+            f"  name: {binding.role_name}\nsubjects:\n{subjects}")
+
+
+# ---------------------------------------------------------------------------------------------- KS209
+
+
+@check("KS209")
+def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
+    for job in ctx.analysis.jobs:
+        proxied: dict[str, bool] = {}  # path with the node abstracted → legacy path form
+        for endpoint in job.endpoints:
+            if endpoint.klass == "apiserver-proxy" and endpoint.proxy_resource == "nodes":
+                proxied.setdefault(_LEGACY_NODE.sub(r"\1<node>", endpoint.path), endpoint.legacy_proxy)
+        if not proxied:
+            continue
+        needs = [n for n in job.needs if n.target == "apiserver-proxy" and n.request.resource == "nodes"]
+        for path, legacy in proxied.items():
+            kubelet_path = _kubelet_path(path)
+            need = next((n for n in needs if _LEGACY_NODE.sub(r"\1<node>", n.why).endswith(path)), needs[0] if needs else None)
+            span = need.span if need is not None else job.job.span
+            authorized = "the proxy verb on nodes" if legacy else "get nodes/proxy"
+            yield Finding(
+                "KS209", span,
+                f"{job.job.label} scrapes the kubelet through the API-server proxy ({path}): the API server authorizes "
+                f"that as {authorized} — the permission that also allows exec in every pod on the node (KS201) — and "
+                f"relays every scrape of every node, adding load and a control-plane dependency to node monitoring; "
+                f"scraped directly on :10250 the kubelet authorizes {kubelet_path} as get nodes/metrics",
+                fix=(f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
+                     f"path, and give the job:\n"
+                     f"  scheme: https\n  metrics_path: {kubelet_path}\n"
+                     f"  authorization:\n    credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n"
+                     f"  tls_config:\n    ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n"
+                     f"then grant {{apiGroups: [\"\"], resources: [\"nodes/metrics\"], verbs: [\"get\"]}} instead of nodes/proxy."),
+                related=tuple(_proxy_grant_related(need)), object=job.job.label,
+                data={"proxy_path": path, "direct_path": kubelet_path},
+            )
+
+
+_LEGACY_NODE = re.compile(r"(/api/v1/proxy/nodes/)[^/]+")
+
+
+def _proxy_grant_related(need) -> list[Related]:
+    granting = need.granting if need is not None else None
+    if granting is None:
+        return []
+    related = []
+    for grant in granting.grants[:1]:
+        span = grant.rule.span() if grant.rule.node is not None else (grant.binding.obj.span if grant.binding.obj else None)
+        if span is not None:
+            related.append(Related(span, f"{grant.role.ref} grants it: {grant.rule.describe()}"))
+    return related
+
+
+_PROXIED_PATH = re.compile(r"^/api/v1/(?:nodes/[^/]+/proxy|proxy/nodes/[^/]+)(/.*)?$")  # [^/]+ also matches <node>
+
+
+def _kubelet_path(proxy_path: str) -> str:
+    """/api/v1/nodes/<node>/proxy/metrics/cadvisor (or legacy /api/v1/proxy/nodes/<node>/…) → /metrics/cadvisor."""
+    match = _PROXIED_PATH.match(proxy_path.split("?", 1)[0])
+    return (match.group(1) if match and match.group(1) else None) or "/metrics"

@@ -1,0 +1,348 @@
+"""KS401–KS405: is the monitoring deployment safe? Host namespaces, privileged containers, host paths, tokens.
+
+Applies to the pod templates of Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers,
+Jobs and CronJobs (workspace.workloads), and to Prometheus Operator `Prometheus`/`PrometheusAgent` resources,
+whose `spec` carries the pod fields the operator copies into the StatefulSet/DaemonSet it generates.
+
+Severity of KS401/KS402 follows the combination that makes them dangerous (SPEC §4): node access *and* an API
+token with power. A Prometheus (a pod that loads a scrape config, or an operator resource) or a pod whose mounted
+token holds grants stays a warning; an exporter whose ServiceAccount holds nothing but the review APIs
+(`create tokenreviews`/`subjectaccessreviews`, what kube-rbac-proxy needs; they read and change nothing), or
+whose token is not mounted, is reported as info through Finding.requested_severity.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..catalog import check, entry
+from ..findings import Finding, Related
+from ..grants import holds_real_grants, operator_runners, runner_identity, scrape_pods, user_grants
+from ..model import K8sObject, PodTemplate
+from ..promconfig import SA_DIR
+from ..rbac import Identity
+from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, value_span
+from .context import Context
+
+CONTAINER_KEYS = ("initContainers", "containers", "ephemeralContainers")
+# Paths whose read-only mount exposes nothing secret; only a writable mount hands over the node.
+WRITE_SENSITIVE = {"/sys", "/proc"}
+# Sensitive as a whole, not in every part: /etc/localtime or /etc/machine-id below them are harmless.
+SHALLOW = {"/", "/etc"}
+
+
+@dataclass
+class PodView:
+    """The pod-level fields these rules read, for a workload's pod template or an operator resource's spec."""
+
+    obj: K8sObject
+    spec: YMap
+    keys: tuple[str, ...]  # path from the object to `spec`
+    identity: Identity
+    runs_prometheus: bool
+    template: PodTemplate | None = None
+
+    def span(self, *keys) -> Span:
+        return self.obj.key_span(*self.keys, *keys)
+
+    @property
+    def name(self) -> str:
+        return f"{self.obj.kind} {self.obj.namespace}/{self.obj.name}"
+
+    def containers(self) -> Iterator[tuple[str, int, YMap]]:
+        for key in CONTAINER_KEYS:
+            for index, node in enumerate(as_seq(self.spec.get(key))):
+                if isinstance(node, YMap):
+                    yield key, index, node
+
+
+def _pods(ctx: Context) -> list[PodView]:
+    cached = ctx.__dict__.get("_workload_pods")
+    if cached is not None:
+        return cached
+    scrapers = scrape_pods(ctx.analysis)
+    patches = kustomize_patches(ctx.workspace)
+    pods = [PodView(t.obj, t.spec, t.spec_keys, Identity(t.obj.namespace, t.service_account), id(t) in scrapers, t)
+            for t in ctx.workspace.workloads if os.path.abspath(t.obj.path) not in patches]
+    for obj in operator_runners(ctx.workspace):
+        spec = obj.doc.get("spec")
+        if isinstance(spec, YMap):
+            pods.append(PodView(obj, spec, ("spec",), runner_identity(obj), True))
+    ctx.__dict__["_workload_pods"] = pods
+    return pods
+
+
+def kustomize_patches(workspace) -> set[str]:
+    """Files a Kustomization or Component applies as patches: partial objects, not workloads of their own."""
+    found: set[str] = set()
+    for kind in ("Kustomization", "Component"):
+        for obj in workspace.kind(kind):
+            base = os.path.dirname(os.path.abspath(obj.path))
+            entries = [as_str(p) for p in as_seq(obj.doc.get("patchesStrategicMerge"))]
+            entries += [as_str(as_map(p).get("path")) for key in ("patches", "patchesJson6902") for p in as_seq(obj.doc.get(key))]
+            found.update(os.path.normpath(os.path.join(base, e)) for e in entries if e and "\n" not in e)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------- token and grants
+
+
+def automount(pod: PodView, ctx: Context) -> tuple[bool, str]:
+    """Whether the token is automounted, and which field decides (the pod's wins over the ServiceAccount's)."""
+    if pod.template is None:
+        value = pod.spec.get("automountServiceAccountToken")
+        return (value is not False), "the operator mounts it unless the resource sets automountServiceAccountToken: false"
+    if pod.template.automount is not None:
+        return pod.template.automount, f"{pod.name} sets automountServiceAccountToken: {str(pod.template.automount).lower()}"
+    sa = ctx.workspace.service_accounts.get((pod.identity.namespace, pod.identity.name))
+    if sa is not None and sa.automount is not None:
+        return sa.automount, f"ServiceAccount {pod.identity} sets automountServiceAccountToken: {str(sa.automount).lower()}"
+    return True, "automountServiceAccountToken defaults to true"
+
+
+def projected_token(pod: PodView) -> bool:
+    for volume in as_seq(pod.spec.get("volumes")):
+        for source in as_seq(as_map(as_map(volume).get("projected")).get("sources")):
+            if isinstance(as_map(source).get("serviceAccountToken"), dict):
+                return True
+    return False
+
+
+def token_mounted(pod: PodView, ctx: Context) -> bool:
+    return automount(pod, ctx)[0] or projected_token(pod)
+
+
+def combination(pod: PodView, ctx: Context) -> tuple[str, str]:
+    """(requested severity, why) for a host-level exposure of this pod: the token's power is what makes it a risk."""
+    if pod.runs_prometheus:
+        what = "it is a Prometheus" if pod.template is None else "it is a scraper (it loads a Prometheus scrape config)"
+        return "", f"{what}, so its token and scrape credentials share the exposure"
+    grants = holds_real_grants(ctx.analysis.authorizer, pod.identity)
+    if grants and token_mounted(pod, ctx):
+        role, binding = grants[0].role, grants[0].binding
+        return "", (f"its ServiceAccount {pod.identity} holds grants ({role.kind} {role.name} through {binding.kind} "
+                    f"{binding.name}) and its token is mounted: one compromise yields both")
+    if grants:
+        return "info", f"its ServiceAccount {pod.identity} holds grants, but no token is mounted in the pod"
+    if user_grants(ctx.analysis.authorizer, pod.identity):
+        return "info", (f"its ServiceAccount {pod.identity} holds only grants that give a token no power (the "
+                        f"TokenReview/SubjectAccessReview APIs, `use` of its security policy), so the exposure is the pod's own")
+    return "info", f"its ServiceAccount {pod.identity} holds no grants, so the exposure is the pod's own"
+
+
+def _aggravated(pod: PodView, ctx: Context) -> str:
+    """`; <why>` when the pod's token makes a node-level exposure worse (a Prometheus, or grants), else nothing."""
+    severity, why = combination(pod, ctx)
+    return f"; {why}" if severity == "" else ""
+
+
+def _related_identity(pod: PodView) -> tuple[Related, ...]:
+    if "serviceAccountName" in pod.spec:
+        return (Related(pod.span("serviceAccountName"), f"runs as ServiceAccount {pod.identity}"),)
+    return ()
+
+
+# ---------------------------------------------------------------------------------------------- KS401, KS402
+
+HOST_NAMESPACES = {
+    "hostNetwork": ("KS401", "shares the node's network namespace: it reaches everything bound to the node's loopback "
+                             "(kube-proxy :10249; the controller-manager, scheduler and etcd metrics ports on "
+                             "control-plane nodes), can bind node ports, and NetworkPolicies for pods do not confine it"),
+    "hostPID": ("KS402", "sees every process on the node, including other pods' and the kubelet: with the same user or "
+                         "enough capabilities it can read their environment and memory through /proc, signal them or "
+                         "enter their namespaces"),
+    "hostIPC": ("KS402", "shares the node's System V IPC and POSIX shared memory with every host process"),
+}
+
+
+@check("KS401", "KS402")
+def host_namespaces(ctx: Context) -> Iterator[Finding]:
+    for pod in _pods(ctx):
+        for key, (rule, consequence) in HOST_NAMESPACES.items():
+            if pod.spec.get(key) is not True:
+                continue
+            if rule == "KS402" and pod.template is None:
+                continue  # the operator resources have no hostPID/hostIPC field
+            severity, why = combination(pod, ctx)
+            if severity == "info":
+                fix = (f"If the exporter needs {key}, keep it with `# kubelint-scrape: ignore[{rule}] <reason>` and run it "
+                       f"without a token that holds grants; otherwise remove `{key}: true`.")
+            else:
+                fix = (f"Remove `{key}: true` from {pod.name}"
+                       + ("; scrape node-level targets by node IP instead." if key == "hostNetwork" else "."))
+            yield Finding(
+                rule, pod.span(key),
+                f"{pod.name} sets {key}: true, so the pod {consequence}; {why}",
+                fix=fix, related=_related_identity(pod), object=pod.obj.ref,
+                requested_severity=severity, data={"field": key, "identity": str(pod.identity)},
+            )
+
+
+# ---------------------------------------------------------------------------------------------- KS403
+
+
+@check("KS403")
+def privileged_container(ctx: Context) -> Iterator[Finding]:
+    for pod in _pods(ctx):
+        for key, index, container in pod.containers():
+            context = as_map(container.get("securityContext"))
+            name = as_str(container.get("name")) or f"{key}[{index}]"
+            added = [as_str(c) for c in as_seq(as_map(context.get("capabilities")).get("add"))]
+            if context.get("privileged") is True:
+                field, text = "privileged", ("runs privileged: every Linux capability and every host device, unconfined "
+                                             "by seccomp and AppArmor, so escaping to the node is trivial")
+            elif context.get("allowPrivilegeEscalation") is True and added:
+                field, text = "allowPrivilegeEscalation", (
+                    f"allows privilege escalation while adding capabilities {', '.join(added)}: a setuid binary in the "
+                    f"image can reach them at run time")
+            else:
+                continue
+            yield Finding(
+                "KS403", pod.span(key, index, "securityContext", field),
+                f"container {name} of {pod.name} {text}{_aggravated(pod, ctx)}",
+                fix=(f"In container {name}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
+                     f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."),
+                related=_related_identity(pod), object=pod.obj.ref, data={"container": name, "field": field},
+            )
+
+
+# ---------------------------------------------------------------------------------------------- KS404
+
+
+def _sensitive_paths() -> list[str]:
+    return [_normal(p) for p in entry("KS404").get("params", {}).get("paths", [])]
+
+
+def _normal(path: str) -> str:
+    parts = [p for p in path.split("/") if p and p != "."]
+    return "/" + "/".join(parts)
+
+
+def sensitive_match(path: str, sensitive: list[str]) -> str | None:
+    """The sensitive path that `path` equals, contains (a parent directory) or lies below (not below / or /etc)."""
+    path = _normal(path)
+    for candidate in sensitive:
+        if path == candidate:
+            return candidate
+    for candidate in sensitive:
+        if path == "/" or candidate.startswith(path + "/"):
+            return candidate
+        if candidate not in SHALLOW and path.startswith(candidate + "/"):
+            return candidate
+    return None
+
+
+@check("KS404")
+def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
+    sensitive: list[str] | None = None
+    for pod in _pods(ctx):
+        volumes = pod.spec.get("volumes")
+        if not isinstance(volumes, YSeq):
+            continue
+        for index, volume in enumerate(volumes):
+            host_path = as_map(as_map(volume).get("hostPath"))
+            path = as_str(host_path.get("path"))
+            if not path:
+                continue
+            if sensitive is None:
+                sensitive = _sensitive_paths()
+            match = sensitive_match(path, sensitive)
+            if match is None:
+                continue
+            name = as_str(as_map(volume).get("name"))
+            mounts = _mounts(pod, name)
+            if not mounts:
+                continue  # defined but mounted by no container: nothing is exposed
+            writable = [m for m, read_only in mounts if not read_only]
+            if match in WRITE_SENSITIVE and not writable:
+                continue
+            where = ", ".join(f"{m}{'' if m in writable else ' (readOnly)'}" for m, _ro in mounts)
+            if _normal(path) == match:
+                exposure = ""
+            elif match.startswith(_normal(path).rstrip("/") + "/"):
+                exposure = f" (it contains {match})"
+            else:
+                exposure = f" (it lies below {match})"
+            yield Finding(
+                "KS404", value_span(pod.obj.path, host_path, "path"),
+                f"{pod.name} mounts host path {path}{exposure} into {where}: {_why_path(match)}{_aggravated(pod, ctx)}",
+                fix=(f"Remove the hostPath volume {name}; scrape container metrics from the kubelet's /metrics/cadvisor "
+                     f"instead of mounting the host, or mount the narrowest path readOnly and record it with "
+                     f"`# kubelint-scrape: ignore[KS404] <reason>`."),
+                related=_related_identity(pod), object=pod.obj.ref, data={"path": path, "matches": match},
+            )
+
+
+def _mounts(pod: PodView, volume: str) -> list[tuple[str, bool]]:
+    found = []
+    for _key, _index, container in pod.containers():
+        cname = as_str(container.get("name"))
+        for mount in as_seq(container.get("volumeMounts")):
+            mount = as_map(mount)
+            if as_str(mount.get("name")) == volume:
+                found.append((f"{cname}:{as_str(mount.get('mountPath'))}", mount.get("readOnly") is True))
+    return found
+
+
+def _why_path(match: str) -> str:
+    if match.endswith(".sock"):
+        return "a container runtime socket starts privileged containers on the host"
+    if match.startswith("/var/lib/kubelet"):
+        return "the kubelet directory holds every pod's ServiceAccount tokens and Secret volumes"
+    if match.startswith("/etc"):
+        return "it holds the node's kubeconfigs and, on control-plane nodes, the cluster's PKI keys"
+    if match == "/":
+        return "the host root holds every pod's tokens and Secrets (/var/lib/kubelet), kubeconfigs and the runtime sockets"
+    if match == "/sys":
+        return "a writable sysfs lets the pod reconfigure the kernel and cgroups of the node"
+    if match == "/proc":
+        return "a writable host /proc lets the pod change kernel settings (/proc/sys/kernel/core_pattern runs a command on the host)"
+    return "it hands host state (container data, keys or tokens) to the pod"
+
+
+# ---------------------------------------------------------------------------------------------- KS405
+
+
+@check("KS405")
+def token_automount_unused(ctx: Context) -> Iterator[Finding]:
+    authorizer = ctx.analysis.authorizer
+    for pod in _pods(ctx):
+        if pod.template is None or pod.runs_prometheus:
+            continue
+        mounted, decided_by = automount(pod, ctx)
+        if not mounted or projected_token(pod):
+            continue
+        explicit = pod.template.service_account_explicit
+        if explicit and (pod.identity.namespace, pod.identity.name) not in ctx.workspace.service_accounts:
+            continue  # its ServiceAccount (and so its bindings) lives elsewhere: we cannot tell
+        if user_grants(authorizer, pod.identity) or _reads_token(pod):
+            continue
+        if not pod.obj.namespace_explicit and _bound_elsewhere(ctx, pod.identity):
+            continue  # namespace given at apply time (`kubectl -n`): its bindings name that namespace, not ours
+        span = pod.span("serviceAccountName") if explicit else pod.obj.key_span(*pod.keys)
+        runs_as = f"ServiceAccount {pod.identity}" + ("" if explicit else " (no serviceAccountName: the namespace's default)")
+        yield Finding(
+            "KS405", span,
+            f"{pod.name} mounts a token of {runs_as} ({decided_by}), which no binding in the inputs grants anything "
+            f"and no scrape config in the pod reads: it still authenticates as system:serviceaccounts and system:authenticated, "
+            f"so a compromise of any container gets whatever those groups are granted now or later",
+            fix=f"Set `automountServiceAccountToken: false` in the pod template of {pod.name}.",
+            object=pod.obj.ref, data={"identity": str(pod.identity)},
+        )
+
+
+def _bound_elsewhere(ctx: Context, identity: Identity) -> bool:
+    return any(s.kind == "ServiceAccount" and s.name == identity.name and s.namespace != identity.namespace
+               for b in ctx.workspace.bindings if not b.builtin for s in b.subjects)
+
+
+def _reads_token(pod: PodView) -> bool:
+    """A container that names the token path (args, command, env) uses it."""
+    for _key, _index, container in pod.containers():
+        texts = [as_str(a) for a in as_seq(container.get("args")) + as_seq(container.get("command"))]
+        texts += [as_str(as_map(e).get("value")) for e in as_seq(container.get("env"))]
+        if any(SA_DIR in text for text in texts):
+            return True
+    return False

@@ -1,0 +1,396 @@
+"""What a scraper identity holds beyond the defaults, and which of it its jobs use.
+
+One definition, shared by the least-privilege rules (checks/privilege.py), the workload rules
+(checks/workload.py) and `suggest-rbac` (suggest.py), of:
+- **scraper identities**: the ServiceAccounts resolved for scrape jobs, plus those named by Prometheus /
+  PrometheusAgent resources (a scraper even before any monitor selects it);
+- **the user's grants**: rules reached through bindings in the inputs. The built-in bindings every
+  ServiceAccount gets through `system:authenticated` / `system:serviceaccounts` (system:discovery,
+  system:basic-user, system:public-info-viewer, system:service-account-issuer-discovery) are the cluster's, not
+  the user's, and are never reported;
+- **permissions**: one verb on one resource (or URL) of one rule — the unit KS203 names and `--diff` adds or
+  removes;
+- **used**: a permission of a rule that grants a requirement of a job (or of a sidecar that needs the token)
+  running as the identity.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from .analyse import Analysis, JobAnalysis, Need, discovery_needs, workloads_loading
+from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Workspace
+from .promconfig import _sd_config as sd_config
+from .rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
+from .resources import knowledge
+from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
+
+OPERATOR_RUNNERS = ("Prometheus", "PrometheusAgent")
+# Review APIs: creating a TokenReview or SubjectAccessReview asks the API server a question and changes nothing.
+# Delegated-auth sidecars (kube-rbac-proxy, oauth-proxy) need both; they are what `system:auth-delegator` grants.
+REVIEW_REQUESTS = (
+    Request("create", "authentication.k8s.io", "tokenreviews"),
+    Request("create", "authorization.k8s.io", "subjectaccessreviews"),
+)
+# Grants that give a stolen token no power of its own: the review APIs, and `use` of a pod security policy or
+# OpenShift SecurityContextConstraints (consulted when *the pod itself* is admitted; creating pods needs more).
+POWERLESS = {
+    ("create", "authentication.k8s.io", "tokenreviews"),
+    ("create", "authorization.k8s.io", "subjectaccessreviews"),
+    ("use", "security.openshift.io", "securitycontextconstraints"),
+    ("use", "policy", "podsecuritypolicies"),
+    ("use", "extensions", "podsecuritypolicies"),
+}
+AUTH_PROXY_IMAGES = ("kube-rbac-proxy", "oauth-proxy", "oauth2-proxy")
+
+
+# ---------------------------------------------------------------------------------------------- permissions
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One verb on one resource (or non-resource URL) as written in a rule; `*` stays `*`."""
+
+    verb: str
+    api_group: str = ""
+    resource: str = ""  # "pods", "nodes/metrics", "*", "*/proxy"
+    url: str = ""
+    names: tuple[str, ...] = ()
+
+    def rule(self) -> PolicyRule:
+        return _rule_of(self)
+
+    def allows(self, request: Request) -> bool:
+        return rule_allows(_rule_of(self), request)
+
+    def request(self) -> Request:
+        """The same permission as a Request (for fixes.rules_for; `*` is kept literally)."""
+        if self.url:
+            return Request(self.verb, url=self.url)
+        resource, _, sub = self.resource.partition("/")
+        return Request(self.verb, self.api_group, resource, sub)
+
+    @property
+    def target(self) -> str:
+        if self.url:
+            return self.url
+        text = f"{self.api_group}/{self.resource}" if self.api_group not in ("", "*") else self.resource
+        if self.api_group == "*":
+            text = f"*/{self.resource}" if self.resource != "*" else "*"
+        if self.names:
+            text += f" (names {', '.join(self.names)})"
+        return text
+
+    def describe(self) -> str:
+        return f"{self.verb} {self.target}"
+
+
+@functools.lru_cache(maxsize=8192)
+def _rule_of(perm: Permission) -> PolicyRule:
+    if perm.url:
+        return PolicyRule((perm.verb,), (), (), (), (perm.url,), 0)
+    return PolicyRule((perm.verb,), (perm.api_group,), (perm.resource,), perm.names, (), 0)
+
+
+def permissions(rule: PolicyRule) -> list[Permission]:
+    result = []
+    for verb in rule.verbs:
+        for url in rule.non_resource_urls:
+            result.append(Permission(verb, url=url))
+        for group in rule.api_groups:
+            for resource in rule.resources:
+                result.append(Permission(verb, group, resource, names=rule.resource_names))
+    return result
+
+
+def describe_permissions(perms: list[Permission]) -> str:
+    """`get nodes, pods; get/list/watch nodes/proxy` — verbs grouped per target, targets grouped per verb set."""
+    verbs_of: dict[str, list[str]] = {}
+    for perm in perms:
+        verbs_of.setdefault(perm.target, [])
+        if perm.verb not in verbs_of[perm.target]:
+            verbs_of[perm.target].append(perm.verb)
+    targets_of: dict[str, list[str]] = {}
+    for target, verbs in verbs_of.items():
+        targets_of.setdefault("/".join(verbs), []).append(target)
+    return "; ".join(f"{verbs} {', '.join(targets)}" for verbs, targets in targets_of.items())
+
+
+def binding_applies(binding: BindingDef, request: Request) -> bool:
+    """A RoleBinding grants only namespaced resource requests in its own namespace (FACTS §8 Scope)."""
+    if binding.kind == "ClusterRoleBinding":
+        return True
+    return request.is_resource and request.namespace is not None and request.namespace == binding.namespace
+
+
+# ---------------------------------------------------------------------------------------------- who is a scraper
+
+
+def job_identities(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
+    result: dict[Identity, list[JobAnalysis]] = {}
+    for job in analysis.jobs:
+        if job.identity is not None:
+            result.setdefault(job.identity, []).append(job)
+    return result
+
+
+def runner_identity(obj) -> Identity:
+    sa = as_str(get_path(obj.doc, "spec", "serviceAccountName")) or "default"
+    return Identity(obj.namespace, sa)
+
+
+def unmodelled(analysis: Analysis, identity: Identity) -> list[str]:
+    """Components beside the scrape jobs that use the identity's token for API calls we do not model (an
+    OpenTelemetry Collector's k8s_cluster receiver, k8sattributes processor, leader election…): what they need is
+    unknown, so "unused" and "a scraper never writes" cannot be decided for this identity."""
+    found: list[str] = []
+    for config in analysis.configs:
+        resolution = analysis.resolutions.get(id(config))
+        if resolution is not None and resolution.identity == identity:
+            for name in getattr(config, "unmodelled", None) or []:
+                if name not in found:
+                    found.append(name)
+    return found
+
+
+def operator_runners(workspace: Workspace) -> list:
+    return [o for kind in OPERATOR_RUNNERS for o in workspace.kind(kind) if o.api_version.startswith("monitoring.coreos.com/")]
+
+
+def scraper_identities(analysis: Analysis) -> dict[Identity, str]:
+    """Every scraper identity → why it is one (for messages)."""
+    result: dict[Identity, str] = {}
+    for identity, jobs in job_identities(analysis).items():
+        names = ", ".join(dict.fromkeys(j.job.name for j in jobs))
+        result[identity] = f"the identity of scrape job(s) {names}" if len(jobs) > 1 else f"the identity of job \"{jobs[0].job.name}\""
+    for obj in operator_runners(analysis.workspace):
+        result.setdefault(runner_identity(obj), f"the ServiceAccount of {obj.kind} {obj.namespace}/{obj.name}")
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- the user's grants
+
+
+@dataclass
+class Holding:
+    """One rule of a role bound to scraper identities by bindings in the inputs."""
+
+    role: RoleDef  # the role that defines the rule (a component role for an aggregated ClusterRole)
+    rule: PolicyRule
+    via: list[tuple[BindingDef, RoleDef, Identity]] = field(default_factory=list)  # binding, bound role, identity
+
+    @property
+    def identities(self) -> list[Identity]:
+        return list(dict.fromkeys(identity for _b, _r, identity in self.via))
+
+    def bindings_of(self, identity: Identity) -> list[BindingDef]:
+        result: list[BindingDef] = []
+        for binding, _role, ident in self.via:
+            if ident == identity and not any(b is binding for b in result):
+                result.append(binding)
+        return result
+
+    def applies(self, request: Request) -> list[tuple[BindingDef, Identity]]:
+        """The (binding, identity) pairs through which this rule grants `request`."""
+        if not rule_allows(self.rule, request):
+            return []
+        return [(b, i) for b, _r, i in self.via if binding_applies(b, request)]
+
+
+def rule_owners(workspace: Workspace) -> dict[int, RoleDef]:
+    owners: dict[int, RoleDef] = {}
+    for role in list(workspace.cluster_roles.values()) + list(workspace.roles.values()):
+        for rule in role.rules:
+            owners[id(rule)] = role
+    return owners
+
+
+def user_grants(authorizer: Authorizer, identity: Identity) -> list[Grant]:
+    """The identity's rules through bindings in the inputs (not the built-in bindings every SA gets)."""
+    return [g for g in authorizer.all_grants(identity) if not g.binding.builtin]
+
+
+def holdings(analysis: Analysis, identities) -> list[Holding]:
+    """Each rule bound to any of `identities` by a binding in the inputs, once, with how it is bound."""
+    owners = rule_owners(analysis.workspace)
+    by_rule: dict[int, Holding] = {}
+    for identity in identities:
+        for grant in user_grants(analysis.authorizer, identity):
+            holding = by_rule.get(id(grant.rule))
+            if holding is None:
+                holding = by_rule[id(grant.rule)] = Holding(owners.get(id(grant.rule), grant.role), grant.rule)
+            if not any(b is grant.binding and i == identity for b, _r, i in holding.via):
+                holding.via.append((grant.binding, grant.role, identity))
+    return list(by_rule.values())
+
+
+def holds_real_grants(authorizer: Authorizer, identity: Identity) -> list[Grant]:
+    """The user's grants that give the token some power: everything but the POWERLESS ones (written exactly,
+    not through a wildcard)."""
+    return [g for g in user_grants(authorizer, identity)
+            if any((p.verb, p.api_group, p.resource) not in POWERLESS for p in permissions(g.rule))]
+
+
+# ---------------------------------------------------------------------------------------------- pods
+
+
+def pods_running_as(workspace: Workspace, identity: Identity) -> list[PodTemplate]:
+    return [p for p in workspace.workloads if p.obj.namespace == identity.namespace and p.service_account == identity.name]
+
+
+def scrape_pods(analysis: Analysis) -> set[int]:
+    """id() of every pod template that loads a Prometheus config (mounts its ConfigMap/Secret, or runs it)."""
+    found = set()
+    for config in analysis.configs:
+        holder = config.holder
+        if holder is not None:
+            found.update(id(p) for p in workloads_loading(analysis.workspace, holder.kind, holder.namespace, holder.name))
+    for job in analysis.jobs:
+        if job.resolution.pod is not None:
+            found.add(id(job.resolution.pod))
+    return found
+
+
+def auth_proxy_containers(pod: PodTemplate) -> list[str]:
+    return [c.name for c in pod.containers if any(name in c.image for name in AUTH_PROXY_IMAGES)]
+
+
+# ---------------------------------------------------------------------------------------------- requirements
+
+
+@dataclass
+class Requirement:
+    """One request an identity must be allowed, and who makes it: a job's need, the Alertmanager discovery of a
+    config, or a sidecar using the same token."""
+
+    who: str  # 'job "kubernetes-nodes"', 'Alertmanager discovery of Prometheus default/k8s', 'container kube-rbac-proxy of …'
+    request: Request  # what to grant: for a kubelet need, the subresource the cluster version checks first
+    why: str
+    span: Span | None = None
+    decision: Decision | None = None  # the decision that grants it (its request may be a fallback), else `request`'s
+    job: JobAnalysis | None = None
+    need: Need | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision is not None and self.decision.allowed
+
+
+def requirements(analysis: Analysis, identity: Identity, jobs: list[JobAnalysis] | None = None) -> list[Requirement]:
+    """Everything `identity` must be allowed: checked job needs, Alertmanager discovery, sidecars."""
+    result = []
+    for job in jobs if jobs is not None else job_identities(analysis).get(identity, []):
+        for need in job.needs:
+            if need.unchecked or need.decision is None:
+                continue  # another credential, or an assumption that the target does not ask RBAC
+            # To grant: the request the target checks first (the fine-grained kubelet subresource when the version
+            # has it). Granted by: the decision that allows it, which may be a fallback alternative (nodes/proxy).
+            decision = need.granting or need.decision
+            result.append(Requirement(job.job.label, need.request, need.why, need.span, decision, job, need))
+    authorizer = analysis.authorizer
+    for who, request, why, span in alerting_requests(analysis, identity) + sidecar_requests(analysis.workspace, identity):
+        result.append(Requirement(who, request, why, span, authorizer.authorize(identity, request)))
+    return result
+
+
+def alerting_requests(analysis: Analysis, identity: Identity) -> list[tuple[str, Request, str, Span | None]]:
+    """Alertmanager discovery: `alerting.alertmanagers[].kubernetes_sd_configs` of a plain config, or
+    `spec.alerting.alertmanagers` of a Prometheus resource (the operator discovers them with the endpoints or
+    endpointslice role in their namespace). Informers list and watch, with the pod's token, like scrape discovery."""
+    result = []
+    for config in analysis.configs:
+        resolution = analysis.resolutions.get(id(config))
+        if resolution is None or resolution.identity != identity:
+            continue
+        runner = getattr(config, "runner", None)
+        if runner is not None:
+            spec = as_map(runner.doc.get("spec"))
+            role = "endpointslice" if as_str(spec.get("serviceDiscoveryRole")).lower() == "endpointslice" else "endpoints"
+            managers = as_seq(as_map(spec.get("alerting")).get("alertmanagers"))
+            for index, item in enumerate(managers):
+                namespace = as_str(as_map(item).get("namespace")) or runner.namespace
+                span = at(runner.path, managers.item_pos(index)) if isinstance(managers, YSeq) else runner.span
+                who = f"Alertmanager discovery of {runner.kind} {runner.namespace}/{runner.name}"
+                for resource in knowledge("sd-roles")["roles"][role]:
+                    for verb in ("list", "watch"):
+                        request = Request(verb, resource.get("group", ""), resource["resource"], namespace=namespace)
+                        result.append((who, request, f"discovers Alertmanager {as_str(as_map(item).get('name'))} "
+                                                     f"with role {role} in namespace {namespace}", span))
+            continue
+        managers = as_seq(as_map(config.root.get("alerting")).get("alertmanagers"))
+        for manager in managers:
+            for node in as_seq(as_map(manager).get("kubernetes_sd_configs")):
+                if not isinstance(node, YMap):
+                    continue
+                sd = sd_config(config.path, node)
+                for need in discovery_needs(None, sd, identity):  # type: ignore[arg-type]
+                    result.append((f"Alertmanager discovery of {config.describe}", need.request, need.why, need.span))
+    return result
+
+
+def sidecar_requests(workspace: Workspace, identity: Identity) -> list[tuple[str, Request, str, Span | None]]:
+    """Requests containers make with the same token: delegated-auth proxies review every client's token."""
+    result = []
+    for pod in pods_running_as(workspace, identity):
+        for name in auth_proxy_containers(pod):
+            who = f"container {name} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+            for request in REVIEW_REQUESTS:
+                result.append((who, request, f"{name} authenticates and authorizes its clients", pod.obj.span))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- used
+
+
+def used_permissions(analysis: Analysis, identity: Identity, jobs: list[JobAnalysis] | None = None,
+                     ) -> dict[tuple[int, Permission], list[Requirement]]:
+    """(id(rule), permission) → the requirements it grants, for the rules in the user's bindings of `identity`."""
+    used: dict[tuple[int, Permission], list[Requirement]] = {}
+    perms_of: dict[int, list[Permission]] = {}
+    for requirement in requirements(analysis, identity, jobs):
+        if not requirement.allowed:
+            continue
+        for grant in requirement.decision.grants:
+            if grant.binding.builtin:
+                continue
+            if id(grant.rule) not in perms_of:
+                perms_of[id(grant.rule)] = permissions(grant.rule)
+            for perm in perms_of[id(grant.rule)]:
+                if perm.allows(requirement.decision.request):
+                    used.setdefault((id(grant.rule), perm), []).append(requirement)
+    return used
+
+
+def need_allowed_by(analysis: Analysis, perm: Permission, prefer: Identity | None = None) -> tuple[JobAnalysis, Need] | None:
+    """A need of some job that `perm` would allow if it applied where the need is made (scope ignored); one of
+    `prefer`'s jobs when there is one.
+
+    Needs are indexed by the exact (verb, group, resource path) or URL they request, so a literal permission looks
+    up its candidates; only permissions with a wildcard scan them all. Matching itself is rbac.rule_allows."""
+    index = analysis.__dict__.get("_needs_by_request")
+    if index is None:
+        index = {}
+        for job in analysis.jobs:
+            for need in job.needs:
+                for request in (need.request, *need.alternatives):
+                    key = ("url", request.url) if request.url else (request.verb, request.api_group, request.resource_path)
+                    bucket = index.setdefault(key, [])
+                    if not bucket or bucket[-1][1] is not need:
+                        bucket.append((job, need))
+        analysis.__dict__["_needs_by_request"] = index
+    if "*" not in perm.verb + perm.api_group + perm.resource + perm.url:
+        key = ("url", perm.url) if perm.url else (perm.verb, perm.api_group, perm.resource)
+        buckets = [index.get(key, [])]
+    else:
+        buckets = list(index.values())
+    fallback = None
+    for bucket in buckets:
+        for job, need in bucket:
+            if fallback is not None and job.identity != prefer:
+                continue
+            if any(perm.allows(request) for request in (need.request, *need.alternatives)):
+                if prefer is None or job.identity == prefer:
+                    return job, need
+                fallback = fallback or (job, need)
+    return fallback

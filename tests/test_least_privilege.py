@@ -1,0 +1,83 @@
+"""KS2xx/KS4xx on the real-world corpus and the per-finding severity a check may request.
+
+The corpus verdicts the issue asks for: the two API-server-proxy sources get KS201 + KS209 and the direct ones
+do not; kube-prometheus's node-exporter (hostNetwork, hostPID, a kube-rbac-proxy whose ServiceAccount may only
+create TokenReviews/SubjectAccessReviews) gets info, not warning.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kubelint_scrape.cli import main
+from kubelint_scrape.engine import Options, lint_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not found beside the checkout")
+
+
+def findings(source: str, *args: str) -> list[dict]:
+    cwd = os.getcwd()
+    os.chdir(CORPUS)
+    try:
+        result = CliRunner().invoke(main, [source, "--format", "json", "--fail-on", "never", *args])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["findings"]
+
+
+@needs_corpus
+@pytest.mark.parametrize("source, proxied", [
+    ("prometheus-2020-apiproxy", True), ("istio-2026-01-apiproxy", True), ("prometheus", False), ("istio", False),
+])
+def test_apiserver_proxy_sources_get_ks201_and_ks209(source: str, proxied: bool) -> None:
+    rules = {f["rule"] for f in findings(source, "--select", "KS2")}
+    assert ({"KS201", "KS209"} <= rules) is proxied
+    if not proxied:
+        assert not rules & {"KS201", "KS209"}
+
+
+@needs_corpus
+def test_ks209_names_both_ways_and_sits_on_the_relabel_rule() -> None:
+    (nodes, *_rest) = [f for f in findings("istio-2026-01-apiproxy", "--select", "KS209")]
+    assert "get nodes/proxy" in nodes["message"] and "get nodes/metrics" in nodes["message"]
+    assert "metrics_path: /metrics" in nodes["fix"] and "nodes/metrics" in nodes["fix"]
+    lines = (CORPUS / nodes["path"]).read_text().splitlines()
+    rule = "\n".join(lines[nodes["line"] - 1:nodes["line"] + 2])  # the relabel rule item that writes the path
+    assert rule.lstrip().startswith("- ") and "replacement: /api/v1/nodes/$1/proxy/metrics" in rule
+
+
+@needs_corpus
+def test_kube_prometheus_node_exporter_host_namespaces_are_info() -> None:
+    exporter = [f for f in findings("kube-prometheus", "--select", "KS401,KS402")
+                if f["path"].endswith("nodeExporter-daemonset.yaml")]
+    assert {f["rule"] for f in exporter} == {"KS401", "KS402"}
+    assert {f["severity"] for f in exporter} == {"info"}
+
+
+@needs_corpus
+def test_unused_grants_name_each_permission_and_point_at_the_rule() -> None:
+    unused = findings("prometheus", "--select", "KS203")
+    by_line = {f["line"]: f for f in unused}
+    text = (CORPUS / unused[0]["path"]).read_text().splitlines()
+    assert all(text[line - 1].lstrip().startswith("- ") for line in by_line)  # each sits on a rule
+    assert "get /metrics/cadvisor" in {u for f in unused for u in f["data"]["unused"]}
+    # the defaults every ServiceAccount holds (system:discovery…) are never reported
+    assert not any("/healthz" in u or "/version" in u for f in unused for u in f["data"]["unused"])
+
+
+def test_requested_severity_is_kept_unless_the_user_overrides_it(tmp_path: Path) -> None:
+    case = ROOT / "fixtures" / "KS401" / "fail-node-exporter-without-grants"
+    default = lint_paths([str(case)], Options(select={"KS401"}))
+    assert [f.severity for f in default.findings] == ["info"]
+    overridden = lint_paths([str(case)], Options(select={"KS401"}, severity_overrides={"KS401": "error"}))
+    assert [f.severity for f in overridden.findings] == ["error"]
+    prometheus = lint_paths([str(ROOT / "fixtures" / "KS401" / "fail-prometheus-on-host-network")], Options(select={"KS401"}))
+    assert [f.severity for f in prometheus.findings] == ["warning"]

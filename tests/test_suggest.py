@@ -1,0 +1,202 @@
+"""`suggest-rbac` closes the loop: replace an input set's RBAC with its output, lint again, and every job has what
+it needs (no KS101–KS105/KS108/KS110 access finding) and nothing more (no KS203 unused grant).
+
+Proved on every fixture whose snapshot shows an access finding or an unused grant, and on the corpus sources prometheus/, istio/ and
+giantswarm-prometheus/. Also: the output is valid Kubernetes YAML, `--diff` names what to add and remove, and
+nodes/proxy appears only with the comment that explains it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from kubelint_scrape.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+CORPUS = ROOT.parent / "shared" / "corpus"
+RBAC_KINDS = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
+ACCESS = {"KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110"}
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def access_fixtures() -> list[Path]:
+    cases = []
+    for case in sorted(FIXTURES.glob("KS*/*")):
+        expected = case / "expected.txt"
+        if expected.exists() and any(f" {rule} [" in expected.read_text() for rule in ACCESS | {"KS203"}):
+            cases.append(case)
+    return cases
+
+
+def _is_rbac(chunk: str) -> bool:
+    try:
+        doc = YAML(typ="safe").load(chunk)
+    except Exception:
+        return False
+    return isinstance(doc, dict) and doc.get("kind") in RBAC_KINDS and str(doc.get("apiVersion", "")).startswith("rbac.authorization.k8s.io/")
+
+
+def strip_rbac(text: str) -> str:
+    """The stream without its Role/ClusterRole/RoleBinding/ClusterRoleBinding documents."""
+    chunks = re.split(r"(?m)^---[ \t]*$\n?", text)
+    return "---\n".join(chunk for chunk in chunks if not _is_rbac(chunk))
+
+
+def copy_without_rbac(source: Path, target: Path) -> list[str]:
+    """Copy the YAML inputs of `source` to `target` with their RBAC removed; the relative paths."""
+    inputs = []
+    for path in sorted(source.rglob("*")):
+        if not path.is_file() or path.suffix not in SUFFIXES:
+            continue
+        relative = path.relative_to(source)
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        (target / relative).write_text(strip_rbac(path.read_text(encoding="utf-8")), encoding="utf-8")
+        inputs.append(str(relative))
+    return inputs
+
+
+def invoke(cwd: Path, *args: str):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def close_the_loop(source: Path, tmp_path: Path, extra: list[str]) -> tuple[str, list[dict]]:
+    work = tmp_path / "inputs"
+    work.mkdir()
+    inputs = copy_without_rbac(source, work)
+    suggested = invoke(source, "suggest-rbac", *[str(p.relative_to(source)) for p in sorted(source.rglob("*"))
+                                                  if p.is_file() and p.suffix in SUFFIXES], *extra)
+    assert suggested.exit_code == 0, suggested.output + repr(suggested.exception)
+    yaml_text = suggested.stdout
+    list(YAML(typ="safe").load_all(yaml_text))  # valid YAML
+    (work / "suggested-rbac.yaml").write_text(yaml_text, encoding="utf-8")
+    result = invoke(work, "check", *inputs, "suggested-rbac.yaml", "--format", "json", "--fail-on", "never", *extra)
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return yaml_text, json.loads(result.output)["findings"]
+
+
+ASSUMPTION_OPTIONS = ("--kubernetes-version", "--kubelet-authn", "--kubelet-authz", "--kubelet-serving-cert",
+                      "--default-namespace", "--identity")
+
+
+def _case_args(case: Path) -> list[str]:
+    """The case's assumption options (the ones both commands take); rule selection is not suggest-rbac's."""
+    args = shlex.split((case / "args").read_text()) if (case / "args").exists() else []
+    kept = []
+    for option, value in zip(args[::2], args[1::2]):
+        if option in ASSUMPTION_OPTIONS:
+            kept += [option, value]
+    return kept
+
+
+@pytest.mark.parametrize("case", access_fixtures(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_suggestion_closes_the_loop_on_fixtures(case: Path, tmp_path: Path) -> None:
+    yaml_text, findings = close_the_loop(case, tmp_path, _case_args(case))
+    left = [f"{f['rule']} {f['message']}" for f in findings if f["rule"] in ACCESS | {"KS203"}]
+    assert not left, yaml_text + "\n".join(left)
+
+
+CORPUS_SOURCES = ["prometheus", "istio", "giantswarm-prometheus"]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not found beside the checkout")
+@pytest.mark.parametrize("name", CORPUS_SOURCES)
+def test_suggestion_closes_the_loop_on_corpus(name: str, tmp_path: Path) -> None:
+    yaml_text, findings = close_the_loop(CORPUS / name, tmp_path, [])
+    left = [f"{f['path']}:{f['line']} {f['rule']} {f['message']}" for f in findings if f["rule"] in ACCESS | {"KS203"}]
+    assert not left, yaml_text + "\n".join(left)
+    if name == "giantswarm-prometheus":  # job kubernetes-cadvisor scrapes through the API-server proxy
+        assert "# nodes/proxy only because job \"kubernetes-cadvisor\" scrapes through the API-server proxy" in yaml_text
+    else:  # direct kubelet scrapes: nodes/metrics, never nodes/proxy
+        assert "nodes/proxy" not in yaml_text and 'resources: ["nodes/metrics"]' in yaml_text
+
+
+def test_the_loop_needs_the_suggestion(tmp_path: Path) -> None:
+    """Guard against a vacuous loop: without the suggested RBAC the same inputs have access errors."""
+    case = FIXTURES / "KS102" / "pass-nodes-metrics-granted"
+    work = tmp_path / "inputs"
+    work.mkdir()
+    inputs = copy_without_rbac(case, work)
+    result = invoke(work, "check", *inputs, "--format", "json", "--fail-on", "never")
+    assert {f["rule"] for f in json.loads(result.output)["findings"]} & ACCESS
+
+
+def test_suggestion_grants_nodes_metrics_list_watch_and_urls_with_comments() -> None:
+    result = invoke(CORPUS if CORPUS.is_dir() else ROOT, "suggest-rbac", str(ROOT / "examples" / "quickstart"))
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    docs = [d for d in YAML(typ="safe").load_all(text) if d]
+    kinds = [d["kind"] for d in docs]
+    assert kinds == ["ClusterRole", "ClusterRoleBinding"]
+    rules = docs[0]["rules"]
+    assert {"apiGroups": [""], "resources": ["nodes/metrics"], "verbs": ["get"]} in rules
+    assert {"apiGroups": [""], "resources": ["nodes", "pods"], "verbs": ["list", "watch"]} in rules
+    assert docs[1]["subjects"] == [{"kind": "ServiceAccount", "name": "prometheus", "namespace": "monitoring"}]
+    assert '# nodes/metrics: job "kubernetes-nodes"' in text
+    assert "nodes/proxy" not in text
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not found beside the checkout")
+def test_proxy_scraping_gets_nodes_proxy_with_a_comment_saying_why() -> None:
+    result = invoke(CORPUS, "suggest-rbac", "prometheus-2020-apiproxy")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert 'resources: ["nodes/proxy"]' in text
+    assert "# nodes/proxy only because job \"kubernetes-nodes\" scrapes through the API-server proxy" in text
+    assert "allows exec in every pod on every node" in text
+
+
+def test_namespaced_discovery_gets_roles_per_namespace() -> None:
+    case = FIXTURES / "KS101" / "fail-namespaces-names-role-missing"
+    inputs = [str(p.relative_to(case)) for p in sorted(case.glob("*.yaml"))]
+    result = invoke(case, "suggest-rbac", *inputs)
+    assert result.exit_code == 0, result.output
+    docs = [d for d in YAML(typ="safe").load_all(result.stdout) if d]
+    roles = {(d["kind"], d["metadata"].get("namespace")) for d in docs}
+    assert ("ClusterRole", None) not in roles
+    assert {k for k, _ns in roles} == {"Role", "RoleBinding"}
+    assert len({ns for _k, ns in roles}) >= 2
+
+
+def test_diff_names_additions_and_removals() -> None:
+    result = invoke(ROOT, "suggest-rbac", "--diff", "examples/quickstart")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("# add") and "ClusterRole prometheus" in line for line in lines)
+    assert '+    resources: ["nodes/metrics"]' in lines
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not found beside the checkout")
+def test_diff_lists_unused_grants_to_remove() -> None:
+    result = invoke(CORPUS, "suggest-rbac", "--diff", "prometheus")
+    text = result.stdout
+    assert "# remove from ClusterRole prometheus, rule #3" in text
+    assert "- get /metrics/cadvisor" in text
+
+
+def test_no_identity_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "prometheus.yml").write_text("scrape_configs:\n  - job_name: x\n    kubernetes_sd_configs:\n      - role: pod\n")
+    result = invoke(tmp_path, "suggest-rbac", "prometheus.yml")
+    assert result.exit_code == 1
+    assert "nothing to suggest" in result.output
+    with_identity = invoke(tmp_path, "suggest-rbac", "prometheus.yml", "--identity", "monitoring/prom")
+    assert with_identity.exit_code == 0
+    assert "namespace: monitoring" in with_identity.stdout
+
+
+def test_strip_rbac_keeps_everything_else() -> None:
+    text = "a: 1\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: x}\n---\nkind: ConfigMap\n"
+    assert "Role" not in strip_rbac(text) and "ConfigMap" in strip_rbac(text)
