@@ -6,13 +6,14 @@ Heavy modules (the engine, jsonschema, report formats) are imported inside the c
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from . import __version__
 
-FORMATS = ["text", "concise", "json"]
+FORMATS = ["text", "concise", "json", "sarif", "github"]
 FAIL_ON = ["error", "warning", "info", "never"]
 
 
@@ -38,52 +39,66 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=False, allow_dash=True))
 @click.option("--format", "format_name", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="warning", show_default=True,
-              help="Exit 1 when a finding at or above this severity remains.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Exit 1 when a finding at or above this severity remains.  [default: warning]")
 @click.option("--select", multiple=True, metavar="IDS", help="Only these rules (ids, prefixes like KS1, or names; comma-separated).")
 @click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules (ids, prefixes or names).")
 @click.option("--identity", metavar="NS/NAME", help="The ServiceAccount every Prometheus config in the inputs runs as.")
-@click.option("--stdin-filename", default="<stdin>", metavar="NAME", help="Name findings for `-` (stdin) with this path.")
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Use this configuration (pyproject.toml or .kubelint-scrape.yaml) instead of the nearest one.")
+@click.option("--stdin-filename", default="<stdin>", metavar="NAME",
+              help="Name findings for `-` (stdin) with this path. With `paths` configured and only `-` given, the "
+                   "rest of the tree is read as context and only this file's findings are reported.")
 @click.option("--show-assumptions", is_flag=True, help="Print the cluster assumptions and each job's identity first.")
-@click.option("--kubernetes-version", default="1.34", show_default=True, metavar="1.N")
-@click.option("--kubelet-authn", type=click.Choice(["webhook", "anonymous", "none"]), default="webhook", show_default=True)
-@click.option("--kubelet-authz", type=click.Choice(["webhook", "always-allow"]), default="webhook", show_default=True)
-@click.option("--kubelet-serving-cert", type=click.Choice(["self-signed", "cluster-ca"]), default="self-signed", show_default=True)
-@click.option("--default-namespace", default="default", show_default=True, help="Namespace of objects that name none.")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=20, show_default=True, metavar="MB")
+@click.option("--kubernetes-version", default=None, metavar="1.N", help="[default: 1.34]")
+@click.option("--kubelet-authn", type=click.Choice(["webhook", "anonymous", "none"]), default=None, help="[default: webhook]")
+@click.option("--kubelet-authz", type=click.Choice(["webhook", "always-allow"]), default=None, help="[default: webhook]")
+@click.option("--kubelet-serving-cert", type=click.Choice(["self-signed", "cluster-ca"]), default=None, help="[default: self-signed]")
+@click.option("--default-namespace", default=None, help="Namespace of objects that name none.  [default: default]")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="MB", help="[default: 20]")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file.")
 @click.option("--no-color", is_flag=True, help="Never colour the text output (it is coloured only on a terminal).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the finding lines and the summary.")
-def check(paths, format_name, fail_on, select, ignore, identity, stdin_filename, show_assumptions, kubernetes_version,
-          kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace, max_file_size, output, no_color, quiet):
-    """Lint PATHS (files, directories, or - for stdin)."""
+def check(paths, format_name, fail_on, select, ignore, identity, config_file, stdin_filename, show_assumptions,
+          kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace, max_file_size,
+          output, no_color, quiet):
+    """Lint PATHS (files, directories, or - for stdin); without PATHS, the configured `paths`."""
     import re
 
-    from .analyse import Assumptions
-    from .catalog import resolve_selection
-    from .engine import Options, exit_code, lint_paths
-    from .load import Limits
-    from .rbac import Identity
+    from .config import ConfigError, build_options, discover_and_load
+    from .engine import exit_code, lint_paths
     from .report import render
 
-    if not paths:
-        raise click.UsageError("no paths given: name files or directories to lint, or - for stdin")
+    try:
+        config = discover_and_load(config_file)
+    except ConfigError as exc:
+        raise ConfigurationError(str(exc)) from None
     missing = [p for p in paths if p != "-" and not _exists(p)]
     if missing:
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
-    if not re.fullmatch(r"1\.\d+", kubernetes_version):
+    if kubernetes_version is not None and not re.fullmatch(r"1\.\d+", kubernetes_version):
         raise click.BadParameter("expected 1.N, e.g. 1.34", param_hint="--kubernetes-version")
     try:
-        options = Options(
-            assumptions=Assumptions(kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace),
-            select=resolve_selection(_split(select)) if select else None,
-            ignore=resolve_selection(_split(ignore)),
-            identity=Identity.parse(identity) if identity else None,
-            limits=Limits(max_file_bytes=max_file_size * 1024 * 1024),
-            stdin_filename=stdin_filename,
+        options = build_options(
+            config, select=_split(select) if select else None, ignore=_split(ignore) if ignore else None,
+            identity=identity, kubernetes_version=kubernetes_version, kubelet_authn=kubelet_authn,
+            kubelet_authz=kubelet_authz, kubelet_serving_cert=kubelet_serving_cert,
+            default_namespace=default_namespace, max_file_size=max_file_size, stdin_filename=stdin_filename,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    paths = list(paths)
+    if not paths:
+        if config.path is None:
+            raise click.UsageError("no paths given: name files or directories to lint, or - for stdin "
+                                   "(or set `paths` in [tool.kubelint-scrape] or .kubelint-scrape.yaml)")
+        paths = config.root_paths() or [os.path.relpath(config.root)]
+        _check_configured_paths(config, paths)
+    elif paths == ["-"] and stdin_filename != "<stdin>" and config.paths:
+        # An editor piping one buffer: the configured tree is context, findings are the buffer's only.
+        context = [p for p in config.root_paths() if _exists(p)]
+        paths = ["-", *context]
+        options.report_paths = {stdin_filename}
     result = lint_paths(paths, options)
     stream = sys.stdout
     color = format_name == "text" and not no_color and output is None and stream.isatty()
@@ -93,7 +108,22 @@ def check(paths, format_name, fail_on, select, ignore, identity, stdin_filename,
             handle.write(text)
     else:
         stream.write(text)
-    sys.exit(exit_code(result, fail_on))
+    sys.exit(exit_code(result, fail_on or config.fail_on or "warning"))
+
+
+class ConfigurationError(click.ClickException):
+    """A configuration file that cannot be used: exit 2, like a usage error."""
+
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return f"invalid configuration:\n{self.message}"
+
+
+def _check_configured_paths(config, paths: list[str]) -> None:
+    missing = [p for p in paths if not _exists(p)]
+    if missing:
+        raise ConfigurationError(f"{config.path}: paths: no such file or directory: {', '.join(missing)}")
 
 
 def _exists(path: str) -> bool:
@@ -126,6 +156,72 @@ def rules(format_name: str) -> None:
 
     render = {"text": catalog_table, "md": catalog_markdown, "json": catalog_json}[format_name]
     click.echo(render(), nl=False)
+
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport; accepted for clients that pass it).")
+def lsp(stdio: bool) -> None:
+    """Run the Language Server over stdio: diagnostics for open YAML documents, the workspace as context."""
+    try:
+        from .lsp import serve
+        import pygls  # noqa: F401
+    except ImportError:
+        raise click.ClickException("the language server needs pygls: pip install 'kubelint-scrape[lsp]'") from None
+    serve()
+
+
+@main.command("suggest-rbac")
+@click.argument("paths", nargs=-1, type=click.Path(exists=False, allow_dash=True))
+@click.option("--diff", is_flag=True, help="Show what to add and what to remove relative to the current grants.")
+@click.option("--identity", metavar="NS/NAME", help="The ServiceAccount every Prometheus config in the inputs runs as.")
+@click.option("--stdin-filename", default="<stdin>", metavar="NAME", help="Name for `-` (stdin).")
+@click.option("--kubernetes-version", default="1.34", show_default=True, metavar="1.N")
+@click.option("--kubelet-authn", type=click.Choice(["webhook", "anonymous", "none"]), default="webhook", show_default=True)
+@click.option("--kubelet-authz", type=click.Choice(["webhook", "always-allow"]), default="webhook", show_default=True)
+@click.option("--kubelet-serving-cert", type=click.Choice(["self-signed", "cluster-ca"]), default="self-signed", show_default=True)
+@click.option("--default-namespace", default="default", show_default=True, help="Namespace of objects that name none.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the YAML to this file.")
+def suggest_rbac(paths, diff, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
+                 kubelet_serving_cert, default_namespace, output):
+    """Print the minimal ServiceAccount RBAC (YAML) that makes every scrape job in PATHS work."""
+    import re
+
+    from .analyse import Assumptions
+    from .engine import Options, lint_paths
+    from .rbac import Identity
+    from .suggest import plans, render, render_diff
+
+    if not paths:
+        raise click.UsageError("no paths given: name files or directories, or - for stdin")
+    missing = [p for p in paths if p != "-" and not _exists(p)]
+    if missing:
+        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
+    if not re.fullmatch(r"1\.\d+", kubernetes_version):
+        raise click.BadParameter("expected 1.N, e.g. 1.34", param_hint="--kubernetes-version")
+    try:
+        options = Options(
+            assumptions=Assumptions(kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace),
+            select=set(),  # only the analysis is needed, no rule runs
+            identity=Identity.parse(identity) if identity else None,
+            stdin_filename=stdin_filename,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    analysis = lint_paths(paths, options).analysis
+    planned = plans(analysis)
+    for config in analysis.configs:
+        resolution = analysis.resolutions[id(config)]
+        if resolution.identity is None and config.jobs:
+            click.echo(f"kubelint-scrape: skipped {config.describe}: {resolution.reason} (name it with --identity)", err=True)
+    if not planned:
+        click.echo("kubelint-scrape: no scrape job with a known ServiceAccount in the inputs: nothing to suggest", err=True)
+        sys.exit(1)
+    text = render_diff(analysis, planned) if diff else render(planned)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
 
 
 if __name__ == "__main__":  # pragma: no cover

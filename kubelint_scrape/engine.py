@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from . import suppress
 from .analyse import Analysis, Assumptions, analyse
 from .build import build_workspace
 from .catalog import checks, index
@@ -22,9 +24,14 @@ class Options:
     ignore: set[str] = field(default_factory=set)
     severity_overrides: dict[str, str] = field(default_factory=dict)
     identity: Identity | None = None
+    # gitignore-style glob (relative to `root`) of a Prometheus config file → NAMESPACE/NAME that loads it
     identities: dict[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     stdin_filename: str = "<stdin>"
+    root: str = "."  # directory the configuration's globs are relative to
+    per_path_ignores: dict[str, set[str]] = field(default_factory=dict)  # glob → rule ids
+    exclude: Any = None  # config.PathMatcher: skipped while walking directories
+    report_paths: set[str] | None = None  # report findings only in these files (the rest is context)
 
 
 @dataclass
@@ -41,7 +48,11 @@ class Result:
 
 
 def load_sources(paths: Iterable[str], options: Options, stdin: Any = None) -> tuple[list[Source], list[Finding]]:
-    files, problems = discover(paths)
+    files, problems = discover(paths, options.exclude)
+    if "-" in files and options.stdin_filename != "<stdin>":
+        # The piped buffer replaces the file it names: the disk copy must not be linted twice as context.
+        buffer = os.path.realpath(options.stdin_filename)
+        files = [f for f in files if f == "-" or os.path.realpath(f) != buffer]
     # Composing many documents while the cyclic GC runs is several times slower (DESIGN.md); our trees are
     # acyclic and freed by reference counting, so pause the collector while loading.
     enabled = gc.isenabled()
@@ -59,18 +70,46 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
     workspace, configs, build_findings = build_workspace(
         sources, assumptions.default_namespace, assumptions.version, options.limits
     )
-    analysis = analyse(workspace, configs, assumptions, options.identity, options.identities)
+    identities = _identities_by_path(sources, options) if options.identities else {}
+    analysis = analyse(workspace, configs, assumptions, options.identity, identities)
     context = Context(sources, analysis, list(extra or []) + build_findings)
     findings: list[Finding] = []
     registry = checks()
     done: set[int] = set()
     wanted = _wanted(options)
+    late = []
     for rule_id, function in sorted(registry.items()):
         if id(function) in done or not (set(function.rule_ids) & wanted):  # type: ignore[attr-defined]
             continue
         done.add(id(function))
+        if getattr(function, "after_suppressions", False):
+            late.append(function)  # KS002 judges the suppressions, so it runs once they have been applied
+            continue
         findings.extend(f for f in function(context) if f.rule in wanted)
-    return Result(sources, analysis, finalize(findings, options))
+    findings, context.suppressions = suppress.apply(sources, analysis, findings, wanted, options.per_path_ignores, options.root)
+    for function in late:
+        extra_findings = [f for f in function(context) if f.rule in wanted]
+        findings.extend(suppress.drop_silenced(extra_findings, context.suppressions, options.per_path_ignores, options.root))
+    findings = finalize(findings, options)
+    if options.report_paths is not None:
+        findings = [f for f in findings if f.span.path in options.report_paths]
+    return Result(sources, analysis, findings)
+
+
+def _identities_by_path(sources: list[Source], options: Options) -> dict[str, str]:
+    """Configured identity globs → an exact (escaped) pattern per matching file, first glob wins."""
+    import glob
+
+    from .config import PathMatcher
+
+    matchers = [(PathMatcher([pattern], options.root), identity) for pattern, identity in options.identities.items()]
+    resolved: dict[str, str] = {}
+    for source in sources:
+        for matcher, identity in matchers:
+            if matcher.matches(source.path):
+                resolved[glob.escape(source.path)] = identity
+                break
+    return resolved
 
 
 def _wanted(options: Options) -> set[str]:
@@ -85,7 +124,9 @@ def finalize(findings: list[Finding], options: Options) -> list[Finding]:
     for finding in findings:
         info = catalog[finding.rule]
         finding.name = info.name
-        finding.severity = options.severity_overrides.get(finding.rule, info.severity)
+        # A user's override wins; else the severity the check asked for this one finding (e.g. info for an
+        # exporter whose token holds no grants); else the rule's catalog severity.
+        finding.severity = options.severity_overrides.get(finding.rule) or finding.requested_severity or info.severity
         unique.setdefault((finding.rule, finding.span, finding.message), finding)
     return sorted(unique.values(), key=Finding.sort_key)
 

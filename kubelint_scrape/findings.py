@@ -25,6 +25,9 @@ class Finding:
     related: tuple[Related, ...] = ()
     object: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    # A check may ask for another severity than the rule's for this one finding (KS401: info for an exporter whose
+    # ServiceAccount holds no grants). engine.finalize keeps it unless the user overrides the rule's severity.
+    requested_severity: str = ""
     # filled by the engine from the catalog (and severity overrides)
     severity: str = ""
     name: str = ""

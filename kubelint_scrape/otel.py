@@ -18,7 +18,7 @@ from typing import Any
 
 from .load import Limits, parse_text
 from .model import K8sObject
-from .promconfig import SA_TOKEN, PromConfig, build_config, build_job
+from .promconfig import SA_CA, SA_TOKEN, PromConfig, build_config, build_job
 from .yamltree import Pos, YMap, YSeq, as_map, as_seq, as_str
 
 COLLECTOR_KIND = "OpenTelemetryCollector"
@@ -111,7 +111,10 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
         _put(root, "scheme", scheme, endpoint_pos)
         _put(root, "metrics_path", metrics_path, receiver.key_pos("extra_metadata_labels") if metrics_path == "/pods" and "extra_metadata_labels" in receiver else pos)
         if auth == "serviceAccount":
+            # The receiver sends the pod's token and, unless ca_file says otherwise, verifies with the SA ca.crt.
             _put(root, "authorization", _map(receiver.key_pos("auth_type"), credentials_file=SA_TOKEN), receiver.key_pos("auth_type"))
+            ca_file = as_str(receiver.get("ca_file")) or SA_CA
+            _put(root, "tls_config", _map(receiver.key_pos("ca_file") if "ca_file" in receiver else receiver.key_pos("auth_type"), ca_file=ca_file), pos)
         elif auth == "tls":
             _put(root, "tls_config", _map(pos, cert_file=as_str(receiver.get("cert_file")) or "<tls>"), pos)
         if receiver.get("insecure_skip_verify") is True:

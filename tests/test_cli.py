@@ -72,11 +72,13 @@ def test_ignore_and_select() -> None:
 
 
 def test_clean_input_exits_zero(tmp_path) -> None:
-    fixed = (QUICKSTART / "prometheus-rbac.yaml").read_text().replace('resources: ["nodes", "pods"]', 'resources: ["nodes", "nodes/metrics", "pods"]')
+    missing_rule = '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding'
+    fixed = (QUICKSTART / "prometheus-rbac.yaml").read_text().replace("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding", missing_rule)
     for name in ("prometheus-config.yaml", "prometheus-deployment.yaml"):
         (tmp_path / name).write_text((QUICKSTART / name).read_text())
     (tmp_path / "prometheus-rbac.yaml").write_text(fixed)
-    result = run(str(tmp_path))
+    # The kubelet job verifies with the cluster CA: clean only when kubelets have cluster-signed serving certs (KS304).
+    result = run(str(tmp_path), "--kubelet-serving-cert", "cluster-ca")
     assert result.exit_code == 0, result.output
     assert "All checks passed" in result.output
 

@@ -1,0 +1,68 @@
+"""KS002: suppressions are linted too (like ruff's unused-noqa).
+
+Runs after every other check and after suppressions were applied (engine.lint_sources), reading which codes
+of which suppression silenced something (suppress.py). A code is judged unused only when its rules ran in
+this invocation: `--select KS1` must not turn every `ignore[KS401]` into a warning.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..catalog import check
+from ..findings import Finding
+from ..suppress import ANNOTATION
+from .context import Context
+
+EXAMPLE = "# kubelint-scrape: ignore[KS102] <why this is acceptable here>"
+
+
+@check("KS002")
+def unused_suppression(ctx: Context) -> Iterator[Finding]:
+    state = ctx.suppressions
+    if state is None:
+        return
+    for suppression in state.suppressions:
+        where = f"annotation {ANNOTATION}" if suppression.kind == "annotation" else f"suppression `{suppression.text}`"
+        if suppression.kind == "malformed":
+            yield Finding(
+                "KS002", suppression.span,
+                f"comment `{suppression.text}` is not a suppression this tool understands, so it suppresses nothing",
+                fix=f"Write it as `{EXAMPLE}` on or above the line, or `# kubelint-scrape: ignore-file[KS102]` for the file.",
+            )
+            continue
+        if not suppression.codes:
+            yield Finding(
+                "KS002", suppression.span, f"{where} names no rule, so it suppresses nothing",
+                fix="Name the rule ids it is meant for, e.g. ignore[KS401], or delete it.",
+            )
+            continue
+        for code in suppression.codes:
+            if not code.rules:
+                yield Finding(
+                    "KS002", code.span,
+                    f"{where} names {code.text!r}, which is not a rule id, prefix or name of this version "
+                    f"(a typo or a rule not implemented yet): it suppresses nothing",
+                    fix="Correct the id (`kubelint-scrape rules` lists them) or delete it.",
+                    data={"code": code.text},
+                )
+        unused = [c for c in suppression.codes if c.rules and not c.used and c.rules & state.ran]
+        if unused:
+            names = ", ".join(c.text for c in unused)
+            scope = suppression.target
+            yield Finding(
+                "KS002", unused[0].span,
+                f"{where} suppresses nothing: no {names} finding {scope}; a stale suppression would hide the next "
+                f"real finding there",
+                fix=("Delete it, or move it onto (or directly above) the line of the finding, or above the object's "
+                     "first line or the job's `- job_name:` line to cover the whole object or job.")
+                if suppression.kind == "line" else f"Remove {names} from it (delete it if nothing remains).",
+                data={"unused": [c.text for c in unused]},
+            )
+        if suppression.kind == "line" and not suppression.reason:
+            yield Finding(
+                "KS002", suppression.span,
+                f"{where} gives no reason: a suppression nobody can review outlives the reason it was written for",
+                fix=f"State why after the bracket, e.g. `{EXAMPLE}`.",
+            )
+unused_suppression.after_suppressions = True  # type: ignore[attr-defined]  (engine runs it last)

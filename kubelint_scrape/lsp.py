@@ -1,0 +1,525 @@
+"""`kubelint-scrape lsp`: a Language Server over stdio that publishes diagnostics for open YAML documents.
+
+Cross-file rules need the whole tree (RBAC in one file, the scrape config in another), so each workspace
+folder is loaded once — its configured `paths`, else the folder itself — and its parsed Sources stay in
+memory. An open, change or save re-parses only that document from the editor's buffer, then re-runs
+build → analyse → checks over the kept Sources and publishes diagnostics for the open documents only (a fix
+in the RBAC file clears the error shown in the config file). Parsing is what costs (DESIGN.md); the rest is
+re-run because a changed binding can change any job's decision.
+
+`Session` holds that state and knows nothing of the protocol (tests and the latency measurement drive it
+directly); `serve()` binds it to pygls, which is imported only here, only for this command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .config import Config, ConfigError, build_options, discover_and_load
+from .findings import Finding
+from .load import YAML_SUFFIXES, Source, parse_source, read_source
+from .yamltree import Span
+
+SOURCE = "kubelint-scrape"
+LINTED_LANGUAGES = {"yaml", "json", "helm"}
+CONFIG_NAMES = (".kubelint-scrape.yaml", ".kubelint-scrape.yml", "pyproject.toml")
+
+
+@dataclass
+class Folder:
+    """One workspace folder: its configuration and the Sources of every file it lints."""
+
+    root: str
+    config: Config
+    options: Any
+    sources: dict[str, Source] = field(default_factory=dict)  # absolute path → Source (buffer when open)
+    context_only: bool = False  # a document opened outside every workspace folder: no tree to load
+
+    def owns(self, path: str) -> bool:
+        return path == self.root or path.startswith(self.root.rstrip(os.sep) + os.sep)
+
+
+class Session:
+    """The server's state: folders with their Sources, the open documents, and the last published results."""
+
+    def __init__(self, roots: Iterable[str] = ()) -> None:
+        self.folders: list[Folder] = []
+        self.open: dict[str, int | None] = {}  # absolute path → document version
+        self.messages: list[str] = []  # problems to show the user (configuration errors)
+        for root in roots:
+            self.add_folder(root)
+
+    # ------------------------------------------------------------------------------------------ folders
+
+    def add_folder(self, root: str, preload: bool = True) -> Folder:
+        root = os.path.abspath(root)
+        config, options = self._configure(root)
+        folder = Folder(root, config, options, context_only=not preload)
+        if preload:
+            self._load_tree(folder)
+        self.folders.append(folder)
+        self.folders.sort(key=lambda f: len(f.root), reverse=True)  # the deepest folder owns a path
+        return folder
+
+    def _configure(self, root: str) -> tuple[Config, Any]:
+        try:
+            config = discover_and_load(start=root)
+            return config, build_options(config)
+        except (ConfigError, ValueError) as exc:
+            self.messages.append(f"kubelint-scrape: invalid configuration, using defaults:\n{exc}")
+            config = Config(root=root)
+            return config, build_options(config)
+
+    def _load_tree(self, folder: Folder) -> None:
+        from .engine import load_sources
+
+        sources, _problems = load_sources(_context_roots(folder), folder.options)
+        folder.sources = {source.path: source for source in sources}
+
+    def folder_for(self, path: str) -> Folder:
+        for folder in self.folders:
+            if folder.owns(path) and not folder.context_only:
+                return folder
+        for folder in self.folders:
+            if folder.context_only and folder.root == os.path.dirname(path):
+                return folder
+        return self.add_folder(os.path.dirname(path), preload=False)
+
+    def reload_config(self, path: str) -> bool:
+        """A configuration file was saved or created: reconfigure the folders whose discovery may find it
+        (it sits in the folder's root or above), and reload the tree only when what it reads changed."""
+        changed = False
+        directory = os.path.dirname(path)
+        for folder in list(self.folders):
+            if folder.config.path != path and not (folder.root == directory or folder.root.startswith(directory.rstrip(os.sep) + os.sep)):
+                continue
+            before = _tree_settings(folder.config)
+            folder.config, folder.options = self._configure(folder.root)
+            if not folder.context_only and _tree_settings(folder.config) != before:
+                buffers = {p: s for p, s in folder.sources.items() if p in self.open}
+                self._load_tree(folder)
+                folder.sources.update(buffers)
+            changed = True
+        return changed
+
+    # ------------------------------------------------------------------------------------------ documents
+
+    def update(self, path: str, text: str, version: int | None = None) -> None:
+        """The editor's buffer for `path` (open or changed): re-parse this document only."""
+        folder = self.folder_for(path)
+        self.open[path] = version
+        folder.sources[path] = parse_source(path, text, folder.options.limits)
+
+    def close(self, path: str) -> None:
+        """Back to the file on disk (or out of the set when it is not a linted file)."""
+        self.open.pop(path, None)
+        folder = self.folder_for(path)
+        if folder.context_only or not os.path.isfile(path) or not self._in_tree(folder, path):
+            folder.sources.pop(path, None)
+        else:
+            folder.sources[path] = read_source(path, folder.options.limits)
+
+    def file_changed(self, path: str, deleted: bool = False) -> None:
+        """A file changed on disk outside the editor (watched files)."""
+        if path in self.open:
+            return  # the buffer is the truth while open
+        for folder in self.folders:
+            if folder.context_only or not folder.owns(path):
+                continue
+            if deleted or not os.path.isfile(path):
+                folder.sources.pop(path, None)
+            elif self._in_tree(folder, path):
+                folder.sources[path] = read_source(path, folder.options.limits)
+
+    def excluded(self, path: str) -> bool:
+        """Matched by the configuration's `exclude`: an open document there gets no diagnostics either."""
+        for folder in self.folders:
+            if folder.owns(path) and not folder.context_only:
+                exclude = folder.options.exclude
+                return exclude is not None and exclude.matches(path)
+        return False
+
+    def _in_tree(self, folder: Folder, path: str) -> bool:
+        """Whether loading the folder would have read this file."""
+        if not path.endswith(YAML_SUFFIXES) and not os.path.basename(path).startswith("prometheus"):
+            return False
+        if not any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in _context_roots(folder)):
+            return False
+        exclude = folder.options.exclude
+        return not (exclude is not None and exclude.matches(path))
+
+    # ------------------------------------------------------------------------------------------ linting
+
+    def lint(self) -> dict[str, list[Finding]]:
+        """Findings for every open document (an empty list clears its diagnostics)."""
+        return self.snapshot().run()
+
+    def snapshot(self) -> "Snapshot":
+        """What to lint, frozen: the server lints it on a worker thread while new edits keep arriving."""
+        from dataclasses import replace
+
+        work = []
+        for folder in self.folders:
+            wanted = {path for path in self.open if path in folder.sources}
+            if wanted:
+                work.append((list(folder.sources.values()), replace(folder.options, report_paths=wanted)))
+        return Snapshot(work, dict(self.open))
+
+    def source(self, path: str) -> Source | None:
+        for folder in self.folders:
+            if path in folder.sources:
+                return folder.sources[path]
+        return None
+
+
+def _context_roots(folder: Folder) -> list[str]:
+    """The configured `paths` (the tree a pre-commit run lints), else the whole workspace folder."""
+    config = folder.config
+    roots = [os.path.join(config.root, p) for p in config.paths] if config.path and config.paths else [folder.root]
+    return [os.path.abspath(root) for root in roots if os.path.exists(root)]
+
+
+def _tree_settings(config: Config) -> tuple:
+    return (config.path, config.root, tuple(config.paths), tuple(config.exclude), config.max_file_size)
+
+
+@dataclass
+class Snapshot:
+    work: list[tuple[list[Source], Any]]  # per folder: its Sources and Options (report_paths = its open documents)
+    open: dict[str, int | None]
+
+    def run(self) -> dict[str, list[Finding]]:
+        from .engine import lint_sources
+
+        results: dict[str, list[Finding]] = {path: [] for path in self.open}
+        for sources, options in self.work:
+            for finding in lint_sources(sources, options).findings:
+                results.setdefault(finding.span.path, []).append(finding)
+        return results
+
+    def sources(self) -> dict[str, Source]:
+        return {source.path: source for sources, _ in self.work for source in sources}
+
+
+# ---------------------------------------------------------------------------------------------- diagnostics
+
+
+def token_end(text: str, start: int) -> int:
+    """End (exclusive, 0-based) of the YAML token starting at `start`: a quoted string, a key, a plain scalar."""
+    if start >= len(text):
+        return start
+    quote = text[start]
+    if quote in "\"'":
+        index = start + 1
+        while index < len(text):
+            if text[index] == "\\" and quote == '"':
+                index += 2
+                continue
+            if text[index] == quote:
+                return index + 1
+            index += 1
+        return len(text)
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char in ",]}" and index > start:
+            break
+        if char == ":" and (index + 1 == len(text) or text[index + 1] in " \t"):
+            break
+        if char == "#" and index > start and text[index - 1] in " \t":
+            break
+        index += 1
+    end = index
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    return end if end > start else min(len(text), start + 1)
+
+
+def _units(text: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    if encoding == "utf-32":
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def span_range(span: Span, line_text: str, encoding: str = "utf-16") -> tuple[tuple[int, int], tuple[int, int]]:
+    """((line, character), (line, character)) 0-based in the client's position encoding."""
+    line = max(span.line - 1, 0)
+    start = max(span.column - 1, 0)
+    end = token_end(line_text, start)
+    return (line, _units(line_text[:start], encoding)), (line, _units(line_text[:end], encoding))
+
+
+class Lines:
+    """Line texts of the linted Sources (and of other files, read on demand) for the ranges of diagnostics."""
+
+    def __init__(self, sources: dict[str, Source]) -> None:
+        self.sources = sources
+        self.cache: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str:
+        if path not in self.cache:
+            source = self.sources.get(path)
+            if source is not None:
+                self.cache[path] = source.text.splitlines()
+            else:
+                try:
+                    with open(path, encoding="utf-8", errors="replace") as handle:
+                        self.cache[path] = handle.read().splitlines()
+                except OSError:
+                    self.cache[path] = []
+        lines = self.cache[path]
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16") -> Any:
+    from lsprotocol import types
+
+    from .docs import help_uri
+
+    def to_range(span: Span) -> Any:
+        (l1, c1), (l2, c2) = span_range(span, lines.line(span.path, span.line), encoding)
+        return types.Range(types.Position(l1, c1), types.Position(l2, c2))
+
+    related = [
+        types.DiagnosticRelatedInformation(types.Location(path_uri(r.span.path), to_range(r.span)), r.message)
+        for r in finding.related if os.path.isabs(r.span.path)
+    ]
+    message = finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")
+    severity = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}.get(
+        finding.severity, types.DiagnosticSeverity.Information)
+    return types.Diagnostic(
+        range=to_range(finding.span),
+        message=message,
+        severity=severity,
+        code=finding.rule,
+        code_description=types.CodeDescription(href=help_uri(finding.rule)),
+        source=SOURCE,
+        related_information=related or None,
+        data={"rule": finding.rule, "name": finding.name, "fix": finding.fix, "object": finding.object},
+    )
+
+
+def path_uri(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).as_uri()
+
+
+def uri_path(uri: str) -> str | None:
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = unquote(parsed.path)
+    if os.name == "nt" and path.startswith("/") and len(path) > 2 and path[2] == ":":
+        path = path[1:]
+    return os.path.abspath(path)
+
+
+# ---------------------------------------------------------------------------------------------- the server
+
+
+def serve() -> None:  # pragma: no cover - exercised through a subprocess in tests/test_lsp.py
+    server = create_server()
+    server.start_io()
+
+
+def create_server() -> Any:
+    from lsprotocol import types
+
+    try:
+        from pygls.lsp.server import LanguageServer  # pygls ≥ 2
+    except ImportError:  # pygls 1.x
+        from pygls.server import LanguageServer  # type: ignore[no-redef]
+
+    from . import __version__
+
+    server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+    state: dict[str, Any] = {"session": None, "published": {}, "dirty": False, "task": None}
+
+    def session() -> Session:
+        if state["session"] is None:
+            roots = []
+            for folder in server.workspace.folders.values():
+                path = uri_path(folder.uri)
+                if path:
+                    roots.append(path)
+            root_uri = server.workspace.root_uri
+            if not roots and root_uri and uri_path(root_uri):
+                roots.append(uri_path(root_uri))
+            state["session"] = Session(roots)
+            for message in state["session"].messages:
+                _show(server, types.MessageType.Error, message)
+            state["session"].messages.clear()
+        return state["session"]
+
+    def encoding() -> str:
+        value = getattr(server.workspace, "position_encoding", None)
+        return str(getattr(value, "value", value) or "utf-16")
+
+    def publish() -> None:
+        """Lint soon. Edits that arrive while a lint runs are coalesced into one more lint, so a burst of
+        keystrokes costs at most two lints, and the server keeps reading messages meanwhile."""
+        state["dirty"] = True
+        if state["task"] is None or state["task"].done():
+            state["task"] = asyncio.ensure_future(lint_until_clean())
+
+    async def lint_until_clean() -> None:
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(0)  # let notifications already queued (more keystrokes) land first
+        while state["dirty"]:
+            state["dirty"] = False
+            snapshot = session().snapshot()
+            try:
+                published = await loop.run_in_executor(None, diagnostics_of, snapshot, encoding())
+            except Exception as exc:  # a bug in one check must not stop the server
+                _log(server, f"kubelint-scrape: lint failed: {exc!r}")
+                continue
+            still_open = session().open
+            for uri, (diagnostics, version) in published.items():
+                if uri_path(uri) not in still_open or state["published"].get(uri) == diagnostics:
+                    continue  # closed while linting (already cleared), or nothing new to say
+                state["published"][uri] = diagnostics
+                _publish(server, types, uri, diagnostics, version)
+
+    def linted(uri: str, language: str | None = None) -> str | None:
+        path = uri_path(uri)
+        if path is None:
+            return None
+        if path.endswith(YAML_SUFFIXES) or (language or "").lower() in LINTED_LANGUAGES:
+            return path
+        return None
+
+    @server.feature(types.INITIALIZED)
+    def initialized(_params: types.InitializedParams) -> None:
+        session()  # load the workspace once, before the first document arrives
+        watch = getattr(getattr(getattr(server.client_capabilities, "workspace", None), "did_change_watched_files", None),
+                        "dynamic_registration", False)
+        if watch:
+            pattern = "**/{*.yaml,*.yml,*.json,pyproject.toml,.kubelint-scrape.yaml,.kubelint-scrape.yml}"
+            registration = types.Registration(
+                id="kubelint-scrape-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                    watchers=[types.FileSystemWatcher(glob_pattern=pattern)]),
+            )
+            try:
+                _register(server, types.RegistrationParams(registrations=[registration]))
+            except Exception:  # the client may refuse; linting still works without it
+                pass
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        document = params.text_document
+        path = linted(document.uri, document.language_id)
+        if path is None or session().excluded(path):
+            return
+        session().update(path, document.text, document.version)
+        publish()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        path = linted(params.text_document.uri)
+        if path is None or path not in session().open:
+            return
+        text = server.workspace.get_text_document(params.text_document.uri).source
+        session().update(path, text, params.text_document.version)
+        publish()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=True))
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        path = uri_path(params.text_document.uri)
+        if path is None:
+            return
+        if os.path.basename(path) in CONFIG_NAMES and session().reload_config(path):
+            _show_messages(server, types, session())
+            state["published"].clear()
+            publish()
+            return
+        if path not in session().open:
+            return
+        text = params.text if params.text is not None else server.workspace.get_text_document(params.text_document.uri).source
+        session().update(path, text, session().open.get(path))
+        publish()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        path = uri_path(params.text_document.uri)
+        if path is None or path not in session().open:
+            return
+        session().close(path)
+        state["published"].pop(params.text_document.uri, None)
+        _publish(server, types, params.text_document.uri, [], None)
+        publish()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched(params: types.DidChangeWatchedFilesParams) -> None:
+        current = session()
+        reconfigured = False
+        for change in params.changes:
+            path = uri_path(change.uri)
+            if path is None:
+                continue
+            if os.path.basename(path) in CONFIG_NAMES:
+                reconfigured = current.reload_config(path) or reconfigured
+            else:
+                current.file_changed(path, deleted=change.type == types.FileChangeType.Deleted)
+        if reconfigured:
+            _show_messages(server, types, current)
+            state["published"].clear()
+        if current.open:
+            publish()
+
+    return server
+
+
+def diagnostics_of(snapshot: Snapshot, encoding: str) -> dict[str, tuple[list, int | None]]:
+    """uri → (diagnostics, document version) for every open document of the snapshot (worker thread)."""
+    lines = Lines(snapshot.sources())
+    return {
+        path_uri(path): ([diagnostic(f, lines, encoding) for f in findings], snapshot.open.get(path))
+        for path, findings in snapshot.run().items()
+    }
+
+
+def _log(server: Any, message: str) -> None:
+    from lsprotocol import types
+
+    if hasattr(server, "window_log_message"):
+        server.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=message))
+    else:  # pygls 1.x
+        server.show_message_log(message)
+
+
+def _show_messages(server: Any, types: Any, session: Session) -> None:
+    for message in session.messages:
+        _show(server, types.MessageType.Error, message)
+    session.messages.clear()
+
+
+def _show(server: Any, kind: Any, message: str) -> None:
+    from lsprotocol import types
+
+    if hasattr(server, "window_show_message"):
+        server.window_show_message(types.ShowMessageParams(type=kind, message=message))
+    else:  # pygls 1.x
+        server.show_message(message, kind)
+
+
+def _publish(server: Any, types: Any, uri: str, diagnostics: list, version: int | None) -> None:
+    if hasattr(server, "text_document_publish_diagnostics"):
+        server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
+    else:  # pygls 1.x
+        server.publish_diagnostics(uri, diagnostics, version)
+
+
+def _register(server: Any, params: Any) -> None:
+    if hasattr(server, "client_register_capability"):
+        server.client_register_capability(params)
+    else:  # pygls 1.x
+        server.register_capability(params)

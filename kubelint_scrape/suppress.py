@@ -1,0 +1,356 @@
+"""Suppressions: comments and annotations that silence findings, applied after the checks have run.
+
+- `# kubelint-scrape: ignore[KS201,KS202] reason` — trailing on a line, or on its own line directly above one
+  (more comment lines and a `---` may stand between). It covers that line and the YAML node that starts on
+  it: placed on/above a Kubernetes object's first line it covers the object, on/above `- job_name:` the job,
+  on/above `- apiGroups:` that RBAC rule. Comments inside a ConfigMap-embedded Prometheus config work too:
+  they are in the outer file's text, and embedded findings carry outer positions.
+- `# kubelint-scrape: ignore-file[KS401]` anywhere in a file covers the whole file.
+- `metadata.annotations["kubelint-scrape.io/ignore"]: "KS401,KS404"` covers findings located in that object;
+  annotations survive `helm template`, comments often do not.
+
+Codes are rule ids, prefixes (KS4) or names. Each suppression remembers which codes silenced something, so
+KS002 (checks/suppressions.py) can report unknown ids, line suppressions without a reason and suppressions
+that suppress nothing. Extents are computed from the text by indentation, which is exactly YAML block
+structure; flow collections (`{…}`) are measured by bracket matching.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .findings import Finding
+from .yamltree import Span, YMap, as_str
+
+ANNOTATION = "kubelint-scrape.io/ignore"
+_DIRECTIVE = re.compile(r"(?:^|\s)#\s*kubelint-scrape\s*:\s*(\S.*)?$")
+_SUPPRESSION = re.compile(r"(ignore-file|ignore)\[([^\]]*)\](.*)$")
+_ATTEMPT = re.compile(r"(ignore|ignore-file|disable|noqa|skip|suppress)\b", re.I)
+
+
+@dataclass
+class Code:
+    text: str
+    span: Span
+    rules: frozenset[str]  # empty: not a known rule
+    used: bool = False
+
+
+@dataclass
+class Suppression:
+    kind: str  # line | file | annotation | malformed
+    span: Span  # where it is written
+    codes: list[Code]
+    reason: str = ""
+    lines: tuple[int, int] | None = None  # covered lines (inclusive); None with kind file = whole file
+    target: str = ""  # what it covers, for messages ('on line 12', 'in job "x" (lines 12-30)', 'in DaemonSet ns/x')
+    text: str = ""  # the directive as written
+
+    def covers(self, finding: Finding) -> bool:
+        if self.kind == "file":
+            return True
+        if self.lines is None:
+            return False
+        return self.lines[0] <= finding.span.line <= self.lines[1]
+
+
+@dataclass
+class SuppressionState:
+    """What KS002 reads: every suppression in the inputs, with which codes were used, and which rules ran."""
+
+    suppressions: list[Suppression] = field(default_factory=list)
+    ran: set[str] = field(default_factory=set)
+    by_path: dict[str, list[Suppression]] = field(default_factory=dict)
+
+    def silences(self, finding: Finding) -> bool:
+        silenced = False
+        for suppression in self.by_path.get(finding.span.path, ()):
+            if not suppression.covers(finding):
+                continue
+            for code in suppression.codes:
+                if finding.rule in code.rules:
+                    code.used = True
+                    silenced = True
+        return silenced
+
+
+def collect(sources: Iterable[Any], analysis: Any) -> SuppressionState:
+    state = SuppressionState()
+    workspace = analysis.workspace
+    texts = {}
+    for source in sources:
+        if "kubelint-scrape" in source.text:
+            texts[source.path] = source
+    starts = _node_starts(texts, analysis) if texts else {}
+    labels = _labels(texts, analysis) if texts else {}
+    for path, source in texts.items():
+        state.suppressions.extend(_comments(source, starts.get(path, {}), labels.get(path, {})))
+    for obj in workspace.objects:
+        value = obj.annotations.get(ANNOTATION) if isinstance(obj.doc.get("metadata"), YMap) else None
+        if value is not None:
+            source = texts.get(obj.path) or _source(sources, obj.path)
+            state.suppressions.append(_annotation(obj, value, source))
+    for suppression in state.suppressions:
+        state.by_path.setdefault(suppression.span.path, []).append(suppression)
+    return state
+
+
+def _source(sources: Iterable[Any], path: str) -> Any:
+    return next((s for s in sources if s.path == path), None)
+
+
+def _node_starts(texts: dict[str, Any], analysis: Any) -> dict[str, dict[int, tuple[int, str]]]:
+    """line → (column, kind) of nodes that span more than their indentation shows: document roots and the
+    roots of Prometheus configs (their keys sit at the same column as their first line)."""
+    starts: dict[str, dict[int, tuple[int, str]]] = {}
+    for path, source in texts.items():
+        for document in source.documents:
+            starts.setdefault(path, {})[document.pos[0]] = (document.pos[1], "document")
+    for config in analysis.configs:
+        if config.path in texts and isinstance(config.root, YMap):
+            starts.setdefault(config.path, {}).setdefault(config.root.pos[0], (config.root.pos[1], "map"))
+    return starts
+
+
+def _labels(texts: dict[str, Any], analysis: Any) -> dict[str, dict[int, str]]:
+    """line → what starts there (`job "x"`, `ClusterRole prometheus`), to say what a suppression covers."""
+    labels: dict[str, dict[int, str]] = {}
+    for obj in analysis.workspace.objects:
+        if obj.path in texts:
+            labels.setdefault(obj.path, {})[obj.doc.pos[0]] = f"{obj.kind} {obj.namespace + '/' if obj.namespace else ''}{obj.name}"
+    for job in analysis.jobs:
+        node = job.job.node
+        if job.job.path in texts and isinstance(node, YMap):
+            labels.setdefault(job.job.path, {})[node.pos[0]] = job.job.label
+    return labels
+
+
+# ---------------------------------------------------------------------------------------------- comments
+
+
+def _comments(source: Any, starts: dict[int, tuple[int, str]], labels: dict[int, str]) -> list[Suppression]:
+    lines = source.text.splitlines()
+    found = []
+    for index, line in enumerate(lines):
+        if "kubelint-scrape" not in line:
+            continue
+        match = _DIRECTIVE.search(line)
+        if match is None:
+            continue
+        hash_col = line.index("#", match.start()) + 1
+        body = match.group(1) or ""
+        body_col = match.start(1) + 1 if match.group(1) else hash_col
+        span = Span(source.path, index + 1, hash_col)
+        parsed = _SUPPRESSION.match(body)
+        if parsed is None:
+            if _ATTEMPT.match(body):
+                found.append(Suppression("malformed", span, [], text=line[hash_col - 1:].strip()))
+            continue
+        kind = "file" if parsed.group(1) == "ignore-file" else "line"
+        codes = _codes(parsed.group(2), source.path, index + 1, body_col + parsed.start(2))
+        reason = parsed.group(3).strip().lstrip(":-—–").strip()
+        suppression = Suppression(kind, span, codes, reason, text=f"{parsed.group(1)}[{parsed.group(2)}]")
+        if kind == "line":
+            target = index if line[: hash_col - 1].strip() else _line_below(lines, index)
+            if target is not None:
+                end = _extent(lines, target, starts)
+                suppression.lines = (target + 1, end + 1)
+                where = f"line {target + 1}" if end == target else f"lines {target + 1}-{end + 1}"
+                label = labels.get(target + 1)
+                suppression.target = f"in {label} ({where})" if label else f"on {where}"
+            else:
+                suppression.target = "below it: a blank line or the end of the file follows it, so it covers nothing"
+        else:
+            suppression.target = "in this file"
+        found.append(suppression)
+    return found
+
+
+def _codes(text: str, path: str, line: int, column: int) -> list[Code]:
+    from .catalog import resolve_selection
+
+    codes = []
+    for match in re.finditer(r"[^,\s]+", text):
+        try:
+            rules = frozenset(resolve_selection([match.group(0)]))
+        except ValueError:
+            rules = frozenset()
+        codes.append(Code(match.group(0), Span(path, line, column + match.start()), rules))
+    return codes
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def _line_below(lines: list[str], index: int) -> int | None:
+    for below in range(index + 1, len(lines)):
+        text = lines[below]
+        if not text.strip():
+            return None
+        if _is_comment(text) or text.startswith("---"):
+            continue
+        return below
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _extent(lines: list[str], target: int, starts: dict[int, tuple[int, str]]) -> int:
+    """Last line (0-based) of the YAML node that starts on line `target`."""
+    line = lines[target]
+    start = starts.get(target + 1)
+    if start is not None and start[1] == "document":
+        return _document_extent(lines, target)
+    if start is not None:
+        return _map_extent(lines, target, start[0] - 1)
+    content = line.lstrip(" ")
+    code = content.split(" #", 1)[0].rstrip()
+    if code.endswith(("{", "[")) or content.startswith(("- {", "- [", "{", "[")):
+        flow = _flow_extent(lines, target)
+        if flow is not None:
+            return flow
+    # A sequence item covers what is indented deeper than its dash; a key what is indented deeper than the key,
+    # plus a sequence written at the key's own indentation (`rules:` then `- apiGroups:` in column 1).
+    is_item = content.startswith("- ") or content == "-"
+    return _deeper_than(lines, target, _indent(line), indentless=not is_item and code.endswith(":"))
+
+
+def _deeper_than(lines: list[str], target: int, column: int, indentless: bool = False) -> int:
+    last = target
+    for index in range(target + 1, len(lines)):
+        text = lines[index]
+        if not text.strip() or _is_comment(text):
+            continue
+        if text.startswith(("---", "...")):
+            break
+        if _indent(text) < column or (_indent(text) == column and not (indentless and text.lstrip(" ").startswith("-"))):
+            break
+        last = index
+    return last
+
+
+def _map_extent(lines: list[str], target: int, column: int) -> int:
+    """A block mapping whose first key is at `column` (0-based): its keys stand at that column."""
+    last = target
+    for index in range(target + 1, len(lines)):
+        text = lines[index]
+        if not text.strip() or _is_comment(text):
+            continue
+        if _indent(text) < column or text.startswith(("---", "...")) or (_indent(text) == column and text.lstrip().startswith("- ")):
+            break
+        last = index
+    return last
+
+
+def _document_extent(lines: list[str], target: int) -> int:
+    last = target
+    for index in range(target + 1, len(lines)):
+        text = lines[index]
+        if text.startswith(("---", "...")):
+            break
+        if text.strip() and not _is_comment(text):
+            last = index
+    return last
+
+
+def _flow_extent(lines: list[str], target: int) -> int | None:
+    """Where the flow collection opened on line `target` closes (bracket matching outside quotes)."""
+    depth = 0
+    opened = False
+    for index in range(target, min(len(lines), target + 100_000)):
+        text = lines[index]
+        quote = ""
+        position = 0
+        while position < len(text):
+            char = text[position]
+            if quote:
+                if char == "\\" and quote == '"':
+                    position += 1
+                elif char == quote:
+                    quote = ""
+            elif char in "\"'":
+                quote = char
+            elif char == "#" and (position == 0 or text[position - 1] in " \t"):
+                break
+            elif char in "{[":
+                depth += 1
+                opened = True
+            elif char in "}]":
+                depth -= 1
+                if opened and depth == 0:
+                    return index
+            position += 1
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- annotations
+
+
+def _annotation(obj: Any, value: Any, source: Any) -> Suppression:
+    annotations = obj.doc["metadata"].get("annotations")
+    line, column = annotations.value_pos(ANNOTATION) if isinstance(annotations, YMap) else obj.doc.pos
+    text = as_str(value)
+    codes = _codes(text, obj.path, line, column + (1 if source is not None and _quoted(source, line, column) else 0))
+    suppression = Suppression("annotation", Span(obj.path, line, column), codes, reason="annotation",
+                              target=f"in {obj.kind} {obj.namespace + '/' if obj.namespace else ''}{obj.name}",
+                              text=f"{ANNOTATION}: {text!r}")
+    if source is not None:
+        lines = source.text.splitlines()
+        start_line, start_col = obj.doc.pos
+        target = start_line - 1
+        if 0 <= target < len(lines):
+            is_document = any(d.pos == obj.doc.pos for d in source.documents)
+            if lines[target][start_col - 1:start_col] in ("{", "["):
+                end = _flow_extent(lines, target)
+            elif is_document:
+                end = _document_extent(lines, target)
+            else:
+                end = _map_extent(lines, target, start_col - 1)
+            suppression.lines = (start_line, (end if end is not None else target) + 1)
+    return suppression
+
+
+def _quoted(source: Any, line: int, column: int) -> bool:
+    text = source.line(line)
+    return text[column - 1:column] in ("'", '"')
+
+
+# ---------------------------------------------------------------------------------------------- applying
+
+
+def apply(sources: list[Any], analysis: Any, findings: list[Finding], ran: set[str],
+          per_path_ignores: dict[str, set[str]] | None = None, root: str = ".") -> tuple[list[Finding], SuppressionState]:
+    """Drop suppressed findings; return the rest and the state KS002 reports on."""
+    state = collect(sources, analysis)
+    state.ran = ran
+    kept = [f for f in findings if not state.silences(f)] if state.suppressions else list(findings)
+    if per_path_ignores:
+        kept = drop_per_path(kept, per_path_ignores, root)
+    return kept, state
+
+
+def drop_silenced(findings: list[Finding], state: SuppressionState, per_path_ignores: dict[str, set[str]] | None = None,
+                  root: str = ".") -> list[Finding]:
+    """The same filtering for findings produced after `apply` (KS002 itself)."""
+    kept = [f for f in findings if not state.silences(f)]
+    return drop_per_path(kept, per_path_ignores, root) if per_path_ignores else kept
+
+
+def drop_per_path(findings: list[Finding], per_path_ignores: dict[str, set[str]], root: str) -> list[Finding]:
+    from .config import PathMatcher
+
+    matchers = [(PathMatcher([pattern], root), rules) for pattern, rules in per_path_ignores.items()]
+    ignored_by_path: dict[str, set[str]] = {}
+    kept = []
+    for finding in findings:
+        path = finding.span.path
+        if path not in ignored_by_path:
+            ignored_by_path[path] = set().union(*(rules for m, rules in matchers if m.matches(path)))
+        if finding.rule not in ignored_by_path[path]:
+            kept.append(finding)
+    return kept

@@ -1,0 +1,243 @@
+"""The Language Server end to end: a real LSP client (pygls' LanguageClient) drives `kubelint-scrape lsp` over stdio.
+
+The workspace is a copy of examples/quickstart: the scrape config in one file, the RBAC that lacks
+`get nodes/metrics` in another. Opening the config must show KS102 on the `role: node` value; fixing the RBAC
+in the editor (didChange, unsaved) must clear it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+pytest.importorskip("pygls")
+
+from lsprotocol import types  # noqa: E402
+from pygls.lsp.client import LanguageClient  # noqa: E402
+
+from kubelint_scrape.lsp import Session, span_range  # noqa: E402
+from kubelint_scrape.yamltree import Span  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICKSTART = ROOT / "examples" / "quickstart"
+GRANT = 'rules:\n  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n'  # the fix for KS102
+TIMEOUT = 60
+
+
+class Client:
+    """A client session with the published diagnostics kept per URI."""
+
+    def __init__(self) -> None:
+        self.client = LanguageClient("kubelint-scrape-tests", "1")
+        self.published: dict[str, list[types.Diagnostic]] = {}
+        self.messages: list[str] = []
+        self.changed = asyncio.Event()
+
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            self.published[params.uri] = params.diagnostics
+            self.changed.set()
+
+        @self.client.feature(types.WINDOW_SHOW_MESSAGE)
+        def message(params: types.ShowMessageParams) -> None:
+            self.messages.append(params.message)
+
+    async def start(self, workspace: Path) -> types.InitializeResult:
+        await self.client.start_io(sys.executable, "-m", "kubelint_scrape.cli", "lsp", cwd=str(workspace))
+        result = await self.client.initialize_async(types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name=workspace.name)],
+        ))
+        self.client.initialized(types.InitializedParams())
+        return result
+
+    async def wait_for(self, uri: str, predicate: Callable[[list[types.Diagnostic]], bool]) -> list[types.Diagnostic]:
+        async def loop() -> list[types.Diagnostic]:
+            while True:
+                if uri in self.published and predicate(self.published[uri]):
+                    return self.published[uri]
+                self.changed.clear()
+                await self.changed.wait()
+
+        return await asyncio.wait_for(loop(), TIMEOUT)
+
+    def open(self, path: Path, text: str | None = None) -> None:
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+            uri=path.as_uri(), language_id="yaml", version=1, text=path.read_text() if text is None else text)))
+
+    def change(self, path: Path, text: str, version: int) -> None:
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=version),
+            [types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+    async def stop(self) -> None:
+        await asyncio.wait_for(self.client.shutdown_async(None), TIMEOUT)
+        self.client.exit(None)
+        await self.client.stop()
+
+
+def session_test(function: Callable[[Client, Path], Any]) -> Callable[[Path], None]:
+    def test(tmp_path: Path) -> None:
+        workspace = tmp_path / "workspace"
+        shutil.copytree(QUICKSTART, workspace / "quickstart")
+
+        async def run() -> None:
+            client = Client()
+            await client.start(workspace)
+            try:
+                await function(client, workspace)
+            finally:
+                await client.stop()
+
+        asyncio.run(run())
+
+    test.__name__ = function.__name__
+    return test
+
+
+def codes(diagnostics: list[types.Diagnostic]) -> list[str]:
+    return [str(d.code) for d in diagnostics]
+
+
+@session_test
+async def test_open_shows_ks102_from_rbac_in_another_file_and_a_fix_clears_it(client: Client, workspace: Path) -> None:
+    config = workspace / "quickstart" / "prometheus-config.yaml"
+    rbac = workspace / "quickstart" / "prometheus-rbac.yaml"
+    client.open(config)
+    diagnostics = await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+    ks102 = next(d for d in diagnostics if d.code == "KS102")
+    # `          - role: node` is line 20: the range is the value `node` (0-based line 19, characters 18-22).
+    assert ks102.range == types.Range(types.Position(19, 18), types.Position(19, 22))
+    assert ks102.severity == types.DiagnosticSeverity.Error
+    assert ks102.source == "kubelint-scrape"
+    assert ks102.code_description.href.endswith("#ks102-kubelet-permission-missing")
+    assert 'job "kubernetes-nodes" scrapes the kubelet at :10250/metrics as monitoring/prometheus' in ks102.message
+    assert 'resources: ["nodes/metrics"]' in ks102.message and 'resources: ["nodes/metrics"]' in ks102.data["fix"]
+    related = {(r.location.uri, r.location.range.start.line) for r in ks102.related_information}
+    assert (rbac.as_uri(), 15) in related  # the ClusterRoleBinding, a file the editor never opened
+
+    fixed = rbac.read_text().replace("rules:\n", GRANT, 1)
+    client.open(rbac)
+    await client.wait_for(rbac.as_uri(), lambda d: True)
+    client.change(rbac, fixed, 2)  # unsaved: the buffer is what counts
+    await client.wait_for(config.as_uri(), lambda d: "KS102" not in codes(d))
+    assert rbac.read_text() != fixed
+
+    client.change(rbac, rbac.read_text(), 3)  # undo: it comes back
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+
+
+@session_test
+async def test_only_open_documents_get_diagnostics_and_close_clears_them(client: Client, workspace: Path) -> None:
+    config = workspace / "quickstart" / "prometheus-config.yaml"
+    broken = workspace / "quickstart" / "broken.yaml"
+    broken.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n")  # KS001 on disk, never opened
+    client.open(config)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+    assert broken.as_uri() not in client.published
+    client.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=config.as_uri())))
+    await client.wait_for(config.as_uri(), lambda d: len(d) == 0)
+
+
+@session_test
+async def test_a_yaml_error_in_the_buffer_is_a_diagnostic(client: Client, workspace: Path) -> None:
+    config = workspace / "quickstart" / "prometheus-config.yaml"
+    client.open(config)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+    client.change(config, config.read_text().replace("data:", "data: [", 1), 2)
+    diagnostics = await client.wait_for(config.as_uri(), lambda d: "KS001" in codes(d))
+    assert diagnostics[0].severity == types.DiagnosticSeverity.Error
+
+
+@session_test
+async def test_suppression_comment_typed_in_the_editor(client: Client, workspace: Path) -> None:
+    config = workspace / "quickstart" / "prometheus-config.yaml"
+    client.open(config)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+    job = "      - job_name: kubernetes-nodes"
+    text = config.read_text().replace(job, "      # kubelint-scrape: ignore[KS102] granted by the platform role\n" + job)
+    client.change(config, text, 2)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" not in codes(d))
+
+
+def test_invalid_configuration_is_shown_and_defaults_are_used(tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace"
+    shutil.copytree(QUICKSTART, workspace)
+    (workspace / ".kubelint-scrape.yaml").write_text("selct: [KS1]\n")
+
+    async def run() -> None:
+        client = Client()
+        await client.start(workspace)
+        try:
+            config = workspace / "prometheus-config.yaml"
+            client.open(config)
+            await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+            assert any("unknown key 'selct'" in m for m in client.messages)
+        finally:
+            await client.stop()
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------------------------------------- without the protocol
+
+
+def test_session_lints_open_documents_with_the_workspace_as_context(tmp_path: Path) -> None:
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    (tmp_path / ".kubelint-scrape.yaml").write_text("select: [KS1]\n")
+    session = Session([str(tmp_path)])
+    config = str(tmp_path / "q" / "prometheus-config.yaml")
+    session.update(config, Path(config).read_text(), 1)
+    assert [f.rule for f in session.lint()[config]] == ["KS102"]
+    rbac = str(tmp_path / "q" / "prometheus-rbac.yaml")
+    Path(rbac).write_text(Path(rbac).read_text().replace("rules:\n", GRANT, 1))
+    session.file_changed(rbac)  # edited outside the editor (watched files)
+    assert session.lint() == {config: []}
+
+
+@pytest.mark.parametrize("line, column, encoding, expected", [
+    ("  - role: node", 11, "utf-16", ((0, 10), (0, 14))),
+    ("  name: \"débogage\" # x", 9, "utf-16", ((0, 8), (0, 18))),
+    ("  emoji: 😀x: y", 10, "utf-16", ((0, 9), (0, 12))),
+    ("  emoji: 😀x: y", 10, "utf-8", ((0, 9), (0, 14))),
+    ("  hostNetwork: true", 3, "utf-16", ((0, 2), (0, 13))),
+    ("", 1, "utf-16", ((0, 0), (0, 0))),
+])
+def test_ranges_cover_the_token_in_the_client_encoding(line: str, column: int, encoding: str, expected) -> None:
+    assert span_range(Span("x", 1, column), line, encoding) == expected
+
+
+def test_saving_the_configuration_reconfigures_the_session(tmp_path: Path) -> None:
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = str(tmp_path / "q" / "prometheus-config.yaml")
+    session.update(config, Path(config).read_text(), 1)
+    assert "KS102" in [f.rule for f in session.lint()[config]]
+    settings = tmp_path / ".kubelint-scrape.yaml"
+    settings.write_text("ignore: [KS102]\n")
+    assert session.reload_config(str(settings))
+    assert "KS102" not in [f.rule for f in session.lint()[config]]
+    settings.write_text("ignore: [KS1O2]\n")  # broken: reported, and the defaults apply
+    session.reload_config(str(settings))
+    assert session.messages and "KS1O2" in session.messages[-1]
+    assert "KS102" in [f.rule for f in session.lint()[config]]
+
+
+def test_configured_paths_bound_the_context_and_exclude_applies(tmp_path: Path) -> None:
+    shutil.copytree(QUICKSTART, tmp_path / "deploy")
+    (tmp_path / "deploy" / "old").mkdir()
+    (tmp_path / "deploy" / "old" / "broken.yaml").write_text("a: [\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "x.yaml").write_text("a: 1\n")
+    (tmp_path / ".kubelint-scrape.yaml").write_text("paths: [deploy]\nexclude: [old/]\n")
+    session = Session([str(tmp_path)])
+    assert sorted(os.path.relpath(p, tmp_path) for p in session.folders[0].sources) == [
+        "deploy/prometheus-config.yaml", "deploy/prometheus-deployment.yaml", "deploy/prometheus-rbac.yaml"]
+    assert session.excluded(str(tmp_path / "deploy" / "old" / "broken.yaml"))
+    assert not session.excluded(str(tmp_path / "deploy" / "prometheus-rbac.yaml"))

@@ -1,0 +1,184 @@
+"""Suppressions: line and object comments, ignore-file, the annotation, and KS002 on the suppressions themselves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kubelint_scrape.engine import Options, lint_sources
+from kubelint_scrape.load import parse_source
+from kubelint_scrape.suppress import _extent
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICKSTART = ROOT / "examples" / "quickstart"
+# Access rules and KS002 only: other families' findings on the quickstart are not what these tests are about.
+SELECT = {"KS101", "KS102", "KS002"}
+
+
+def quickstart(**replace: str) -> dict[str, str]:
+    files = {p.name: p.read_text() for p in sorted(QUICKSTART.glob("*.yaml"))}
+    for name, (old, new) in ((k.replace("_", "-") + ".yaml", v) for k, v in replace.items()):
+        assert old in files[name], old
+        files[name] = files[name].replace(old, new, 1)
+    return files
+
+
+def lint(files: dict[str, str], select: set[str] = SELECT, **options) -> list[str]:
+    sources = [parse_source(name, text) for name, text in files.items()]
+    result = lint_sources(sources, Options(select=set(select), **options))
+    return [f"{f.span}: {f.rule} {f.message}" for f in result.findings]
+
+
+JOB = "      - job_name: kubernetes-nodes"
+GRANT = 'rules:\n  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n'  # the fix for KS102
+CONFIGMAP = "apiVersion: v1\nkind: ConfigMap"
+
+
+def test_quickstart_has_the_finding_these_tests_suppress() -> None:
+    assert [line.split(" ")[:2] for line in lint(quickstart())] == [["prometheus-config.yaml:20:19:", "KS102"]]
+
+
+def test_trailing_comment_on_the_finding_line() -> None:
+    files = quickstart(prometheus_config=("- role: node", "- role: node  # kubelint-scrape: ignore[KS102] platform role grants it"))
+    assert lint(files) == []
+
+
+def test_comment_above_the_finding_line() -> None:
+    files = quickstart(prometheus_config=("          - role: node", "          # kubelint-scrape: ignore[KS102] granted by the platform\n          - role: node"))
+    assert lint(files) == []
+
+
+def test_comment_above_the_job_covers_the_whole_job() -> None:
+    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102] granted by the platform team\n" + JOB))
+    assert lint(files) == []
+
+
+def test_comment_above_the_object_covers_the_whole_object() -> None:
+    files = quickstart(prometheus_config=(CONFIGMAP, "# kubelint-scrape: ignore[KS102] granted by the platform\n" + CONFIGMAP))
+    assert lint(files) == []
+
+
+def test_comment_above_another_job_does_not_cover_this_one() -> None:
+    other = "      - job_name: kubernetes-pods"
+    files = quickstart(prometheus_config=(other, "      # kubelint-scrape: ignore[KS102] not this job\n" + other))
+    found = lint(files)
+    assert [f.split(" ")[1] for f in found] == ["KS102", "KS002"]
+    assert 'suppresses nothing: no KS102 finding in job "kubernetes-pods" (lines 25-31)' in found[1], found
+
+
+def test_a_blank_line_breaks_the_link_to_the_line_below() -> None:
+    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102] granted by the platform\n\n" + JOB))
+    assert [f.split(" ")[1] for f in lint(files)] == ["KS002", "KS102"]
+
+
+def test_ignore_file() -> None:
+    files = quickstart(prometheus_config=("data:", "# kubelint-scrape: ignore-file[KS102]\ndata:"))
+    assert lint(files) == []
+
+
+def test_ignore_by_prefix_and_by_name() -> None:
+    for code in ("KS1", "kubelet-permission-missing"):
+        files = quickstart(prometheus_config=(JOB, f"      # kubelint-scrape: ignore[{code}] granted by the platform\n" + JOB))
+        assert lint(files) == [], code
+
+
+def test_annotation_covers_findings_inside_the_object() -> None:
+    files = quickstart(prometheus_config=("  namespace: monitoring\ndata:", "  namespace: monitoring\n  annotations:\n    kubelint-scrape.io/ignore: \"KS102\"\ndata:"))
+    assert lint(files) == []
+
+
+def test_annotation_on_another_object_does_not_cover_it() -> None:
+    files = quickstart(prometheus_deployment=("  namespace: monitoring\nspec:", "  namespace: monitoring\n  annotations:\n    kubelint-scrape.io/ignore: KS102\nspec:"))
+    found = lint(files)
+    assert [f.split(" ")[1] for f in found] == ["KS102", "KS002"]
+    assert found[1].startswith("prometheus-deployment.yaml:7:32: KS002 annotation kubelint-scrape.io/ignore suppresses nothing: no KS102 finding in Deployment monitoring/prometheus")
+
+
+def test_annotation_on_an_item_of_a_list_covers_that_item_only() -> None:
+    config = (QUICKSTART / "prometheus-config.yaml").read_text()
+    body = "\n".join("    " + line if line else line for line in config.split("apiVersion: v1\n", 1)[1].splitlines())
+    listed = (
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: unrelated\n      namespace: monitoring\n"
+        "      annotations:\n        kubelint-scrape.io/ignore: KS102\n    data: {}\n"
+        "  - apiVersion: v1\n" + body.replace("    kind: ConfigMap\n", "    kind: ConfigMap\n", 1) + "\n"
+    )
+    files = {**quickstart(), "prometheus-config.yaml": listed}
+    found = lint(files)
+    assert [f.split(" ")[1] for f in found] == ["KS002", "KS102"], found
+    covered = listed.replace("      name: prometheus-config\n", "      name: prometheus-config\n      annotations:\n        kubelint-scrape.io/ignore: KS102\n")
+    assert [f.split(" ")[1] for f in lint({**files, "prometheus-config.yaml": covered})] == ["KS002"]  # only the unrelated one is stale
+
+
+def test_annotation_on_a_json_object() -> None:
+    from ruamel.yaml import YAML
+
+    configmap = YAML(typ="safe").load((QUICKSTART / "prometheus-config.yaml").read_text())
+    unrelated = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "other", "namespace": "monitoring"}, "data": {}}
+    files = quickstart()
+    files["prometheus-config.yaml"] = json.dumps({"apiVersion": "v1", "kind": "List", "items": [unrelated, configmap]}, indent=2)
+    assert [f.split(" ")[1] for f in lint(files)] == ["KS102"]  # the embedded config's findings sit on the JSON string
+    unrelated["metadata"]["annotations"] = {"kubelint-scrape.io/ignore": "KS102"}
+    files["prometheus-config.yaml"] = json.dumps({"apiVersion": "v1", "kind": "List", "items": [unrelated, configmap]}, indent=2)
+    assert [f.split(" ")[1] for f in lint(files)] == ["KS002", "KS102"]  # brackets, not indentation, bound the object
+    del unrelated["metadata"]["annotations"]
+    configmap["metadata"]["annotations"] = {"kubelint-scrape.io/ignore": "KS102"}
+    files["prometheus-config.yaml"] = json.dumps({"apiVersion": "v1", "kind": "List", "items": [unrelated, configmap]}, indent=2)
+    assert lint(files) == []
+
+
+# ---------------------------------------------------------------------------------------------- KS002
+
+
+def test_unknown_id_is_reported_and_suppresses_nothing() -> None:
+    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS1O2] granted by the platform\n" + JOB))
+    found = lint(files)
+    assert [f.split(" ")[:2] for f in found] == [["prometheus-config.yaml:13:33:", "KS002"], ["prometheus-config.yaml:21:19:", "KS102"]]
+    assert "names 'KS1O2', which is not a rule id" in found[0]
+
+
+def test_missing_reason_is_reported_but_still_suppresses() -> None:
+    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102]\n" + JOB))
+    found = lint(files)
+    assert len(found) == 1 and "gives no reason" in found[0] and found[0].startswith("prometheus-config.yaml:13:7: KS002")
+
+
+def test_malformed_directive_is_reported() -> None:
+    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore KS102 because\n" + JOB))
+    assert [f.split(" ")[1] for f in lint(files)] == ["KS002", "KS102"]
+
+
+def test_an_ordinary_comment_naming_the_tool_is_not_a_suppression() -> None:
+    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: this job is checked in CI\n" + JOB))
+    assert [f.split(" ")[1] for f in lint(files)] == ["KS102"]
+
+
+def test_rules_that_did_not_run_are_not_judged() -> None:
+    fixed = ("rules:\n", GRANT)
+    files = quickstart(prometheus_rbac=fixed, prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102] stale\n" + JOB))
+    assert [f.split(" ")[1] for f in lint(files)] == ["KS002"]
+    assert lint(files, {"KS101", "KS002"}) == []  # KS102 deselected: its suppression is not judged
+
+
+def test_ks002_can_be_silenced_for_a_file() -> None:
+    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102]\n# kubelint-scrape: ignore-file[KS002]\n" + JOB))
+    assert lint(files) == []
+
+
+def test_per_path_ignores(tmp_path) -> None:
+    files = quickstart()
+    assert lint(files, per_path_ignores={"prometheus-config.yaml": {"KS102"}}, root=".") == []
+    assert len(lint(files, per_path_ignores={"other/*.yaml": {"KS102"}}, root=".")) == 1
+
+
+@pytest.mark.parametrize("text, target, end", [
+    ("a:\n  b: 1\n  c:\n    - x\nd: 2\n", 2, 3),  # a key covers what is deeper
+    ("rules:\n- apiGroups: ['']\n  verbs: [get]\n- apiGroups: [x]\n", 1, 2),  # an item covers itself
+    ("rules:\n- apiGroups: ['']\n  verbs: [get]\nkind: Role\n", 0, 2),  # an indentless sequence belongs to its key
+    ("- {a: 1,\n   b: [1,\n  2]}\n- c\n", 0, 2),  # flow collections by brackets
+    ("k: |\n  text\n  # not a comment for the outer file\n  more\nnext: 1\n", 0, 3),
+])
+def test_extent_of_a_node(text: str, target: int, end: int) -> None:
+    assert _extent(text.splitlines(), target, {}) == end
