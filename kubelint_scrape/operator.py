@@ -245,63 +245,61 @@ def _fallback_target(namespace: str, selector: Any, port_name: str, port_number:
     return target
 
 
-def service_monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig) -> list[ScrapeJob]:
+def _port_filter(endpoint: YMap, port_name_label: str) -> tuple[YMap | None, int]:
+    """promcfg.go keeps the endpoint's port: `port` by its name on the Service/Pod, `targetPort` by the pod's
+    container port number or name, `portNumber` by number. Returns the keep rule and the port number a stand-in
+    target should use."""
+    for key in ("port", "targetPort", "portNumber"):
+        if key not in endpoint:
+            continue
+        value = endpoint.get(key)
+        if key == "port":
+            label = port_name_label
+        elif isinstance(value, int):
+            label = "__meta_kubernetes_pod_container_port_number"
+        else:
+            label = "__meta_kubernetes_pod_container_port_name"
+        return _keep(endpoint.key_pos(key), [label], as_str(value)), (value if isinstance(value, int) and key != "port" else 8080)
+    return None, 8080
+
+
+def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, endpoints_key: str,
+                  label_prefix: str, role: str, port_name_label: str, job_prefix: str, source: str) -> list[ScrapeJob]:
+    """ServiceMonitor and PodMonitor endpoints: selector keep rules, port filter, user relabelings."""
     spec = as_map(monitor.doc.get("spec"))
     selector_pos = _at(spec, "selector", monitor.doc.pos)
-    own_role = as_str(spec.get("serviceDiscoveryRole")).lower()
-    role = "endpointslice" if own_role == "endpointslice" else (runner.discovery_role if runner else "endpoints")
     namespaces = _namespaces(monitor, spec, runner)
     attach_node = get_path(spec, "attachMetadata", "node") is True
-    port_label = "__meta_kubernetes_endpointslice_port_name" if role == "endpointslice" else "__meta_kubernetes_endpoint_port_name"
     jobs = []
-    for index, endpoint in enumerate(as_seq(spec.get("endpoints"))):
+    for index, endpoint in enumerate(as_seq(spec.get(endpoints_key))):
         if not isinstance(endpoint, YMap):
             continue
-        relabels = _selector_relabels(spec.get("selector"), "__meta_kubernetes_service", selector_pos)
-        port_number = 8080
-        if "port" in endpoint:
-            relabels.append(_keep(endpoint.key_pos("port"), [port_label], as_str(endpoint.get("port"))))
-        elif "targetPort" in endpoint:
-            target_port = endpoint.get("targetPort")
-            label = "__meta_kubernetes_pod_container_port_number" if isinstance(target_port, int) else "__meta_kubernetes_pod_container_port_name"
-            relabels.append(_keep(endpoint.key_pos("targetPort"), [label], as_str(target_port)))
-            port_number = target_port if isinstance(target_port, int) else 8080
+        relabels = _selector_relabels(spec.get("selector"), label_prefix, selector_pos)
+        port_rule, port_number = _port_filter(endpoint, port_name_label)
+        if port_rule is not None:
+            relabels.append(port_rule)
         relabels += _user_relabels(endpoint.get("relabelings"))
-        name = f"serviceMonitor/{monitor.namespace}/{monitor.name}/{index}"
+        name = f"{job_prefix}/{monitor.namespace}/{monitor.name}/{index}"
         root = _job_root(endpoint, name, _sd(selector_pos, role, namespaces, attach_node), relabels)
-        job = build_job(monitor.path, root, config, "servicemonitor")
-        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), as_str(endpoint.get("port")), port_number, "ServiceMonitor")
+        job = build_job(monitor.path, root, config, source)
+        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), as_str(endpoint.get("port")), port_number, monitor.kind)
                                 for ns in (namespaces or [monitor.namespace])]
         job.monitor = monitor
         jobs.append(job)
     return jobs
+
+
+def service_monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig) -> list[ScrapeJob]:
+    own_role = as_str(get_path(monitor.doc, "spec", "serviceDiscoveryRole")).lower()
+    role = "endpointslice" if own_role == "endpointslice" else (runner.discovery_role if runner else "endpoints")
+    port_label = "__meta_kubernetes_endpointslice_port_name" if role == "endpointslice" else "__meta_kubernetes_endpoint_port_name"
+    return _monitor_jobs(monitor, runner, config, "endpoints", "__meta_kubernetes_service", role, port_label,
+                         "serviceMonitor", "servicemonitor")
 
 
 def pod_monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig) -> list[ScrapeJob]:
-    spec = as_map(monitor.doc.get("spec"))
-    selector_pos = _at(spec, "selector", monitor.doc.pos)
-    namespaces = _namespaces(monitor, spec, runner)
-    attach_node = get_path(spec, "attachMetadata", "node") is True
-    jobs = []
-    for index, endpoint in enumerate(as_seq(spec.get("podMetricsEndpoints"))):
-        if not isinstance(endpoint, YMap):
-            continue
-        relabels = _selector_relabels(spec.get("selector"), "__meta_kubernetes_pod", selector_pos)
-        port_number = 8080
-        if "port" in endpoint:
-            relabels.append(_keep(endpoint.key_pos("port"), ["__meta_kubernetes_pod_container_port_name"], as_str(endpoint.get("port"))))
-        elif "portNumber" in endpoint:
-            relabels.append(_keep(endpoint.key_pos("portNumber"), ["__meta_kubernetes_pod_container_port_number"], as_str(endpoint.get("portNumber"))))
-            port_number = endpoint["portNumber"] if isinstance(endpoint.get("portNumber"), int) else 8080
-        relabels += _user_relabels(endpoint.get("relabelings"))
-        name = f"podMonitor/{monitor.namespace}/{monitor.name}/{index}"
-        root = _job_root(endpoint, name, _sd(selector_pos, "pod", namespaces, attach_node), relabels)
-        job = build_job(monitor.path, root, config, "podmonitor")
-        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), as_str(endpoint.get("port")), port_number, "PodMonitor")
-                                for ns in (namespaces or [monitor.namespace])]
-        job.monitor = monitor
-        jobs.append(job)
-    return jobs
+    return _monitor_jobs(monitor, runner, config, "podMetricsEndpoints", "__meta_kubernetes_pod", "pod",
+                         "__meta_kubernetes_pod_container_port_name", "podMonitor", "podmonitor")
 
 
 def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig) -> list[ScrapeJob]:
