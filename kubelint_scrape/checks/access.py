@@ -12,7 +12,7 @@ from ..analyse import JobAnalysis, Need, Resolution, reads_service_account_files
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
-from ..model import BindingDef
+from ..model import BindingDef, Subject
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
 from ..targets import kubelet_subresources
@@ -258,28 +258,38 @@ def _fine_grained_held(need: Need, authorizer: Authorizer, identity: Identity) -
     return (newest[0], decision) if decision.allowed else None
 
 
+def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subject]]]:
+    """User-defined binding subjects indexed by the ServiceAccount name they point at (or seem to), built once per
+    lint: looking through every binding for every denied need was quadratic on large repositories."""
+    cached = getattr(ctx, "_lookalikes", None)
+    if cached is None:
+        cached = {}
+        for binding in ctx.workspace.bindings:
+            if binding.builtin:
+                continue
+            for subject in binding.subjects:
+                name = subject.name.rsplit(":", 1)[-1] if subject.name.startswith("system:serviceaccount:") else subject.name
+                cached.setdefault(name, []).append((binding, subject))
+        ctx._lookalikes = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _mismatched_binding(request: Request, identity: Identity, authorizer: Authorizer, ctx: Context):
     """A user binding whose subject looks like the identity (same SA name elsewhere, SA name as User, …)."""
-    near_names = {identity.name, identity.user}
-    for binding in ctx.workspace.bindings:
-        if binding.builtin:
+    for binding, subject in _lookalike_subjects(ctx).get(identity.name, ()):
+        if subject.kind == "ServiceAccount":
+            if subject.namespace == identity.namespace:
+                continue  # that one applies: not a mismatch
+        elif subject.kind == "User":
+            if subject.name == identity.user:
+                continue
+        elif not (subject.kind == "Group" and subject.name == identity.user):
+            continue  # only a Group spelled exactly as the ServiceAccount's user name is an evident kind mistake
+        role = ctx.workspace.role_for(binding)
+        if role is None:
             continue
-        for subject in binding.subjects:
-            if subject.kind == "ServiceAccount" and subject.name == identity.name and subject.namespace != identity.namespace:
-                pass
-            elif subject.kind == "User" and (subject.name in near_names - {identity.user} or (
-                    subject.name.startswith("system:serviceaccount:") and subject.name.endswith(f":{identity.name}")
-                    and subject.name != identity.user)):
-                pass
-            elif subject.kind == "Group" and subject.name == identity.user:
-                pass
-            else:
-                continue
-            role = ctx.workspace.role_for(binding)
-            if role is None:
-                continue
-            if any(rule_allows(rule, request) for rule in authorizer.effective_rules(role)):
-                return binding, subject.describe()
+        if any(rule_allows(rule, request) for rule in authorizer.effective_rules(role)):
+            return binding, subject.describe()
     return None
 
 
