@@ -136,73 +136,76 @@ class Validator:
                   expected: str, example: str, out: list[SchemaError]) -> None:
         # Follow $ref chains, keeping the innermost description/example for messages.
         while True:
-            expected = schema.get("description", expected)
+            if "description" in schema:
+                expected = schema["description"]
             examples = schema.get("examples")
             if examples:
                 example = examples[0]
             if "$ref" not in schema:
                 break
             schema = self._ref(schema["$ref"])
-
-        def error(kind: str, allowed: tuple = (), at_path: Path_ = path, at_container: Any = container,
-                  at_key: Any = key, bad: Any = value) -> None:
-            out.append(SchemaError(kind, at_path, at_container, at_key, bad, expected, example, schema, allowed))
-
+        # Hot path (it runs for every value of every document): no closures, no work for absent keywords.
         types = schema.get("type")
         if types is not None:
-            names = types if isinstance(types, list) else [types]
-            if not any(_type_ok(value, name) for name in names):
-                error("type")
+            if isinstance(types, list):
+                ok = any(_type_ok(value, name) for name in types)
+            else:
+                ok = _type_ok(value, types)
+            if not ok:
+                out.append(SchemaError("type", path, container, key, value, expected, example, schema, ()))
                 return  # every other keyword here is specific to the expected types
         if "enum" in schema and not any(_equal(value, option) for option in schema["enum"]):
-            error("enum", tuple(schema["enum"]))
+            out.append(SchemaError("enum", path, container, key, value, expected, example, schema, tuple(schema["enum"])))
             return
         if "const" in schema and not _equal(value, schema["const"]):
-            error("const", (schema["const"],))
+            out.append(SchemaError("const", path, container, key, value, expected, example, schema, (schema["const"],)))
             return
         if isinstance(value, str):
             if "pattern" in schema and not _regex(schema["pattern"]).search(value):
-                error("pattern")
+                out.append(SchemaError("pattern", path, container, key, value, expected, example, schema, ()))
             if "minLength" in schema and len(value) < schema["minLength"]:
-                error("minLength")
-        if _is_number(value) and "minimum" in schema and value < schema["minimum"]:
-            error("minimum")
-        if isinstance(value, dict):
-            self._object(value, schema, path, expected, out, error)
-        if isinstance(value, list):
+                out.append(SchemaError("minLength", path, container, key, value, expected, example, schema, ()))
+        elif isinstance(value, dict):
+            self._object(value, schema, path, container, key, expected, example, out)
+        elif isinstance(value, list):
             if "minItems" in schema and len(value) < schema["minItems"]:
-                error("minItems")
+                out.append(SchemaError("minItems", path, container, key, value, expected, example, schema, ()))
             items = schema.get("items")
             if isinstance(items, dict):
                 for index, item in enumerate(value):
                     self._validate(item, items, path + (index,), value, index, "", "", out)
+        elif "minimum" in schema and _is_number(value) and value < schema["minimum"]:
+            out.append(SchemaError("minimum", path, container, key, value, expected, example, schema, ()))
         for combinator in ("anyOf", "oneOf"):
             if combinator in schema:
                 passing = sum(1 for branch in schema[combinator] if self.is_valid(value, branch))
                 if passing == 0 or (combinator == "oneOf" and passing > 1):
-                    error(combinator)
+                    out.append(SchemaError(combinator, path, container, key, value, expected, example, schema, ()))
 
-    def _object(self, value: dict, schema: dict, path: Path_, expected: str, out: list[SchemaError], error) -> None:
+    def _object(self, value: dict, schema: dict, path: Path_, container: Any, key: Any, expected: str, example: str,
+                out: list[SchemaError]) -> None:
         properties = schema.get("properties", {})
-        patterns = schema.get("patternProperties", {})
+        patterns = schema.get("patternProperties")
         for name in schema.get("required", ()):
             if name not in value:
-                error("required", (name,))
+                out.append(SchemaError("required", path, container, key, value, expected, example, schema, (name,)))
         additional = schema.get("additionalProperties", True)
         for name, item in value.items():
             matched = False
-            if name in properties:
+            subschema = properties.get(name) if isinstance(name, str) else None
+            if subschema is not None:
                 matched = True
-                self._validate(item, properties[name], path + (name,), value, name, "", "", out)
+                self._validate(item, subschema, path + (name,), value, name, "", "", out)
             if patterns and isinstance(name, str):
-                for pattern, subschema in patterns.items():
+                for pattern, pattern_schema in patterns.items():
                     if _regex(pattern).search(name):
                         matched = True
-                        self._validate(item, subschema, path + (name,), value, name, "", "", out)
+                        self._validate(item, pattern_schema, path + (name,), value, name, "", "", out)
             if matched:
                 continue
             if additional is False:
-                error("additional", tuple(properties), path + (name,), value, name, name)
+                out.append(SchemaError("additional", path + (name,), value, name, name, expected, example, schema,
+                                       tuple(properties)))
             elif isinstance(additional, dict):
                 self._validate(item, additional, path + (name,), value, name, "", "", out)
 
