@@ -11,6 +11,7 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 
+from .load import gc_paused
 from .model import PodTemplate, Workspace
 from .otel import COLLECTOR_KIND, collector_service_account
 from .promconfig import SA_DIR, PromConfig, ScrapeJob, SDConfig
@@ -155,12 +156,27 @@ def _looks_like_prometheus(pod: PodTemplate) -> bool:
     return False
 
 
+def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], list[PodTemplate]]:
+    """(ConfigMap|Secret, namespace, name) → pod templates with a volume of it, in input order (built once:
+    a scan of every workload per config was quadratic — 4.8 s of 10,000 objects)."""
+    index = workspace.indexes.get("pods-by-volume-source")
+    if index is None:
+        index = {}
+        for pod in workspace.workloads:
+            for kind in ("ConfigMap", "Secret"):
+                for volume in pod.volumes:
+                    for name in _volume_refs(volume, kind):
+                        bucket = index.setdefault((kind, pod.obj.namespace, name), [])
+                        if not bucket or bucket[-1] is not pod:
+                            bucket.append(pod)
+        workspace.indexes["pods-by-volume-source"] = index
+    return index
+
+
 def workloads_loading(workspace: Workspace, kind: str, namespace: str, name: str) -> list[PodTemplate]:
     """Workloads whose pod template mounts the ConfigMap/Secret `namespace/name`."""
     found = []
-    for pod in workspace.workloads:
-        if pod.obj.namespace != namespace:
-            continue
+    for pod in _pods_by_volume_source(workspace).get((kind, namespace, name), ()):
         volumes = {as_str(v.get("name")) for v in pod.volumes if name in _volume_refs(v, kind)}
         if not volumes:
             continue
@@ -467,6 +483,7 @@ def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumpti
     return "403 Forbidden as system:anonymous"
 
 
+@gc_paused
 def analyse(
     workspace: Workspace,
     configs: list[PromConfig],

@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from .findings import Finding
-from .load import Limits, Source, parse_text
+from .load import Limits, Source, gc_paused, parse_text
 from .model import (
     RBAC_KINDS,
     WORKLOAD_KINDS,
@@ -33,6 +33,7 @@ from .resources import builtin_rbac
 from .yamltree import YMap, as_str
 
 
+@gc_paused
 def build_workspace(
     sources: list[Source], default_namespace: str = "default", kubernetes_version: tuple[int, int] = (1, 34),
     limits: Limits = Limits(),

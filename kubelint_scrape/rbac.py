@@ -177,6 +177,9 @@ class Authorizer:
         self.workspace = workspace
         self._bindings: dict[Identity, list[tuple[BindingDef, RoleDef]]] = {}
         self._rules: dict[str, list[PolicyRule]] = {}
+        # Jobs of one config ask the same questions (list nodes, get nodes/metrics…): answer each once. Decisions
+        # are shared, so callers must treat them as read-only (none writes to one).
+        self._decisions: dict[tuple[Identity, Request], Decision] = {}
 
     def bindings(self, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
         """Every binding whose subjects include the identity (as SA, User or one of its groups), with its role."""
@@ -214,22 +217,30 @@ class Authorizer:
         return rules
 
     def authorize(self, identity: Identity, request: Request) -> Decision:
+        key = (identity, request)
+        decision = self._decisions.get(key)
+        if decision is not None:
+            return decision
         decision = Decision(request, False)
+        near: list[tuple[int, Grant]] = []
         for binding, role in self.bindings(identity):
             # A RoleBinding grants only namespaced resource requests in its own namespace (FACTS §8 Scope).
             applies = binding.kind == "ClusterRoleBinding" or (
                 request.is_resource and request.namespace is not None and request.namespace == binding.namespace
             )
             for rule in self.effective_rules(role):
-                grant = Grant(binding, role, rule)
                 if rule_allows(rule, request):
-                    (decision.grants if applies else decision.out_of_scope).append(grant)
+                    (decision.grants if applies else decision.out_of_scope).append(Grant(binding, role, rule))
                 elif rule.resource_names and rule_allows(rule, request, ignore_names=True):
-                    decision.name_restricted.append(grant)
-                elif nearness(rule, request):
-                    decision.near.append(grant)
-        decision.near.sort(key=lambda g: -nearness(g.rule, request))
+                    decision.name_restricted.append(Grant(binding, role, rule))
+                else:
+                    score = nearness(rule, request)
+                    if score:
+                        near.append((score, Grant(binding, role, rule)))
+        near.sort(key=lambda pair: -pair[0])  # stable: input order among equally near rules
+        decision.near = [grant for _score, grant in near]
         decision.allowed = bool(decision.grants)
+        self._decisions[key] = decision
         return decision
 
     def all_grants(self, identity: Identity) -> list[Grant]:
