@@ -180,9 +180,14 @@ class Holding:
     rule: PolicyRule
     via: list[tuple[BindingDef, RoleDef, Identity]] = field(default_factory=list)  # binding, bound role, identity
 
+    _identities: tuple[int, list[Identity]] = field(default=(-1, []), init=False, repr=False, compare=False)
+
     @property
     def identities(self) -> list[Identity]:
-        return list(dict.fromkeys(identity for _b, _r, identity in self.via))
+        # Asked once per job and holding by the privilege checks: rebuilt only when `via` has grown.
+        if self._identities[0] != len(self.via):
+            self._identities = (len(self.via), list(dict.fromkeys(identity for _b, _r, identity in self.via)))
+        return self._identities[1]
 
     def bindings_of(self, identity: Identity) -> list[BindingDef]:
         result: list[BindingDef] = []
@@ -236,7 +241,13 @@ def holds_real_grants(authorizer: Authorizer, identity: Identity) -> list[Grant]
 
 
 def pods_running_as(workspace: Workspace, identity: Identity) -> list[PodTemplate]:
-    return [p for p in workspace.workloads if p.obj.namespace == identity.namespace and p.service_account == identity.name]
+    index = workspace.indexes.get("pods_by_service_account")
+    if index is None:  # built once: asked per identity, a scan of every workload each time was quadratic
+        index = {}
+        for pod in workspace.workloads:
+            index.setdefault((pod.obj.namespace, pod.service_account), []).append(pod)
+        workspace.indexes["pods_by_service_account"] = index
+    return list(index.get((identity.namespace, identity.name), ()))
 
 
 def scrape_pods(analysis: Analysis) -> set[int]:
@@ -371,26 +382,30 @@ def need_allowed_by(analysis: Analysis, perm: Permission, prefer: Identity | Non
     index = analysis.__dict__.get("_needs_by_request")
     if index is None:
         index = {}
+        by_identity: dict[tuple, list[tuple[JobAnalysis, Need]]] = {}
         for job in analysis.jobs:
             for need in job.needs:
                 for request in (need.request, *need.alternatives):
                     key = ("url", request.url) if request.url else (request.verb, request.api_group, request.resource_path)
-                    bucket = index.setdefault(key, [])
-                    if not bucket or bucket[-1][1] is not need:
-                        bucket.append((job, need))
+                    for bucket in (index.setdefault(key, []), by_identity.setdefault((key, job.identity), [])):
+                        if not bucket or bucket[-1][1] is not need:
+                            bucket.append((job, need))
         analysis.__dict__["_needs_by_request"] = index
+        analysis.__dict__["_needs_by_request_identity"] = by_identity
+    by_identity = analysis.__dict__["_needs_by_request_identity"]
     if "*" not in perm.verb + perm.api_group + perm.resource + perm.url:
-        key = ("url", perm.url) if perm.url else (perm.verb, perm.api_group, perm.resource)
-        buckets = [index.get(key, [])]
+        keys = [("url", perm.url) if perm.url else (perm.verb, perm.api_group, perm.resource)]
     else:
-        buckets = list(index.values())
-    fallback = None
-    for bucket in buckets:
-        for job, need in bucket:
-            if fallback is not None and job.identity != prefer:
-                continue
-            if any(perm.allows(request) for request in (need.request, *need.alternatives)):
-                if prefer is None or job.identity == prefer:
+        keys = list(index)
+    # The preferred identity's own needs first (indexed, so large repositories do not scan everyone's needs),
+    # then anyone's.
+    if prefer is not None:
+        for key in keys:
+            for job, need in by_identity.get((key, prefer), ()):
+                if any(perm.allows(request) for request in (need.request, *need.alternatives)):
                     return job, need
-                fallback = fallback or (job, need)
-    return fallback
+    for key in keys:
+        for job, need in index.get(key, ()):
+            if any(perm.allows(request) for request in (need.request, *need.alternatives)):
+                return job, need
+    return None

@@ -68,6 +68,11 @@ class _State:
         self._used: dict[Identity, dict] = {}
         self._unmodelled: dict[Identity, list[str]] = {}
         self.ctx = ctx
+        # holdings per identity, so per-identity checks do not scan every holding of every identity
+        self.holdings_of: dict[Identity, list[Holding]] = {}
+        for holding in self.holdings:
+            for identity in holding.identities:
+                self.holdings_of.setdefault(identity, []).append(holding)
 
     def unmodelled(self, identity: Identity) -> list[str]:
         if identity not in self._unmodelled:
@@ -271,9 +276,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         used = state.used(identity)
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
-        for holding in state.holdings:  # admin-role bindings are KS206's
-            if identity not in holding.identities:
-                continue
+        for holding in state.holdings_of.get(identity, ()):  # admin-role bindings are KS206's
             perms = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used]
             if not perms:
                 continue
