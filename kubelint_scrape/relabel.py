@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -1090,6 +1089,8 @@ class _Builder:
 
 
 def _hashmod(value: str, modulus: int) -> int:
+    import hashlib  # only hashmod needs it; importing it costs every lint ~4 ms
+
     digest = hashlib.md5(value.encode("utf-8", "surrogatepass")).digest()
     return int.from_bytes(digest[8:], "big") % modulus
 
