@@ -49,6 +49,9 @@ class Source:
     findings: list[Finding] = field(default_factory=list)
 
     _lines: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    # Results that depend on this file alone (e.g. KS602), kept while the Source is: the language server keeps
+    # unchanged files' Sources between re-lints, so their single-file findings are not recomputed on each edit.
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def lines(self) -> list[str]:

@@ -28,7 +28,7 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
     for config in configs:
         if config.origin != "operator":
             if not is_collector_config(config.root):  # a collector's kubeletstats receivers, not Prometheus YAML
-                yield from validate(config)
+                yield from _plain_config_findings(ctx, config, validate)
             continue
         # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
         # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
@@ -38,11 +38,26 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
             yield from validate_additional(config, extra)
 
 
+def _plain_config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
+    """KS601 of a plain config file depends on that file alone: memoised on its Source (see Source.memo)."""
+    source = next((s for s in ctx.sources if s.path == config.path), None) if config.holder is None else None
+    if source is None or not any(d.root is config.root for d in source.documents):
+        return list(validate(config))
+    key = ("KS601", id(config.root))
+    if key not in source.memo:
+        source.memo[key] = list(validate(config))
+    return source.memo[key]
+
+
 @check("KS602")
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
     from ..k8svalidate import validate_sources
 
-    yield from validate_sources(ctx.sources, ctx.workspace)
+    for source in ctx.sources:
+        # A function of the file alone, so memoised on its Source: the language server re-lints without redoing it.
+        if "KS602" not in source.memo:
+            source.memo["KS602"] = list(validate_sources([source], ctx.workspace))
+        yield from source.memo["KS602"]
 
 
 # ---------------------------------------------------------------------------------------------- KS604
