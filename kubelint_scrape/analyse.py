@@ -19,7 +19,7 @@ from .rbac import Authorizer, Decision, Identity, Request
 from .relabel import RelabelError, RelabelRule, relabel
 from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets
-from .yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
+from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane")
 LOOPBACK_PORTS = frozenset(int(p) for p in knowledge("ports")["loopback_by_default"])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .load import Document, Source
-from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span, value_span
+from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 WORKLOAD_KINDS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
@@ -470,6 +470,3 @@ def load_builtin_rbac(workspace: Workspace, data: dict) -> None:
         ]
         workspace.bindings.append(BindingDef("ClusterRoleBinding", entry["name"], "", "ClusterRole", entry["roleRef"], subjects))
 
-
-def value_at(path: str, mapping: Any, key: str) -> Span:
-    return value_span(path, mapping, key)

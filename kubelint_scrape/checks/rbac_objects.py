@@ -330,7 +330,7 @@ def _invalid_binding(binding: BindingDef) -> Iterator[Finding]:
                     "KS501", span,
                     f"{where} is ServiceAccount {subject.name} without a namespace: a ClusterRoleBinding has no namespace "
                     f"to default it to, so the API server rejects it (`subjects[{subject.index}].namespace: Required value`)",
-                    fix=f"Add the ServiceAccount's namespace to the subject, e.g. `namespace: monitoring`.",
+                    fix="Add the ServiceAccount's namespace to the subject, e.g. `namespace: monitoring`.",
                     object=obj.ref,
                 )
         elif subject.kind in ("User", "Group"):
@@ -417,7 +417,7 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str],
         if cluster_role is not None:
             related = [Related(cluster_role.span, f"ClusterRole {name}")] if cluster_role.span else []
             return (f" (a ClusterRole {name} exists: did you mean `kind: ClusterRole`?)", related,
-                    f"Set `roleRef.kind: ClusterRole` (delete and re-create the binding: roleRef is immutable).")
+                    "Set `roleRef.kind: ClusterRole` (delete and re-create the binding: roleRef is immutable).")
         if elsewhere:
             namespaces = sorted({r.namespace for r in elsewhere})
             related = [Related(r.span, f"Role {r.namespace}/{r.name}") for r in elsewhere[:2] if r.span]
