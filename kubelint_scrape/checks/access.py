@@ -274,12 +274,23 @@ def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subjec
     return cached
 
 
+def _is_real_identity(ctx: Context, namespace: str, name: str) -> bool:
+    """A ServiceAccount the inputs define or that some scraper runs as (e.g. a second Prometheus with the same SA
+    name in another namespace): a binding to it is deliberate, not a mistyped subject."""
+    known = getattr(ctx, "_known_identities", None)
+    if known is None:
+        known = set(ctx.workspace.service_accounts)
+        known.update((j.identity.namespace, j.identity.name) for j in ctx.analysis.jobs if j.identity is not None)
+        ctx._known_identities = known  # type: ignore[attr-defined]
+    return (namespace, name) in known
+
+
 def _mismatched_binding(request: Request, identity: Identity, authorizer: Authorizer, ctx: Context):
     """A user binding whose subject looks like the identity (same SA name elsewhere, SA name as User, …)."""
     for binding, subject in _lookalike_subjects(ctx).get(identity.name, ()):
         if subject.kind == "ServiceAccount":
-            if subject.namespace == identity.namespace:
-                continue  # that one applies: not a mismatch
+            if subject.namespace == identity.namespace or _is_real_identity(ctx, subject.namespace, subject.name):
+                continue  # it applies, or it is meant for another ServiceAccount that exists: not a mistake
         elif subject.kind == "User":
             if subject.name == identity.user:
                 continue
