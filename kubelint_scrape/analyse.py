@@ -408,12 +408,29 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
     return []
 
 
-def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions) -> JobAnalysis:
-    analysis = JobAnalysis(job, resolution)
-    identity = resolution.identity
-    for sd in job.sd_configs:
-        analysis.needs.extend(discovery_needs(job, sd, identity))
-    rules = _rules(job, analysis.relabel_errors)
+@dataclass
+class Simulation:
+    """A job's relabelling over the representative cluster: where its surviving targets are scraped."""
+
+    seen: list[tuple[Endpoint, Span]]  # one per distinct endpoint, with the rule that decides it
+    survivors: int
+    relabel_errors: list[tuple[Span, str]]
+
+
+def simulate_job(job: ScrapeJob, identity: Identity | None) -> Simulation:
+    """A function of the job (and, for `own_namespace` discovery, its identity's namespace): memoised on the
+    job, which lives as long as its file's Source, so a language-server re-lint does not relabel again."""
+    own_namespace = identity.namespace if identity is not None and any(sd.own_namespace for sd in job.sd_configs) else None
+    simulation = job.memo.get(own_namespace)
+    if simulation is None:
+        simulation = job.memo[own_namespace] = _simulate_job(job, identity)
+    return simulation
+
+
+def _simulate_job(job: ScrapeJob, identity: Identity | None) -> Simulation:
+    errors: list[tuple[Span, str]] = []
+    rules = _rules(job, errors)
+    survivors = 0
     seen: dict[tuple, tuple[Endpoint, Span]] = {}
     target_sets = _target_sets(job, identity)
     for attempt in (target_sets, [(labels, job.span) for labels in job.fallback_targets]):
@@ -421,7 +438,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             final, cause = _simulate(_initial_labels(job, labels), rules)
             if final is None:
                 continue
-            analysis.survivors += 1
+            survivors += 1
             endpoint = classify(final)
             # Workloads collapse into one entry, except on ports kubeadm binds to loopback (KS305 names them).
             key = (endpoint.klass, endpoint.port if endpoint.klass != "workload" or endpoint.port in LOOPBACK_PORTS else 0,
@@ -429,9 +446,21 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             seen.setdefault(key, (endpoint, _scrape_span(job, cause, origin)))
         if seen:
             break  # fallback targets only stand in when no representative target survives
-    catch_all = any(endpoint.klass == "workload" for endpoint, _ in seen.values())
+    return Simulation(list(seen.values()), survivors, errors)
+
+
+def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions) -> JobAnalysis:
+    analysis = JobAnalysis(job, resolution)
+    identity = resolution.identity
+    for sd in job.sd_configs:
+        analysis.needs.extend(discovery_needs(job, sd, identity))
+    simulation = simulate_job(job, identity)
+    analysis.relabel_errors = list(simulation.relabel_errors)
+    analysis.survivors = simulation.survivors
+    seen = simulation.seen
+    catch_all = any(endpoint.klass == "workload" for endpoint, _ in seen)
     expects_auth = job.credentials.authenticates or job.scheme == "https"
-    for endpoint, span in seen.values():
+    for endpoint, span in seen:
         analysis.origins[endpoint] = span
         # A catch-all job (it also keeps ordinary workloads) that neither speaks TLS nor sends credentials did not
         # aim at the kubelet or API server it incidentally discovers: those targets are just down, not a 403 to fix.
@@ -490,16 +519,38 @@ def analyse(
     assumptions: Assumptions,
     identity_override: Identity | None = None,
     identity_globs: dict[str, str] | None = None,
+    previous: "Analysis | None" = None,
 ) -> Analysis:
+    """`previous`: the analysis of an earlier run over mostly the same Sources (the language server). A job
+    whose object, identity resolution and RBAC inputs are all unchanged keeps its JobAnalysis from then."""
     authorizer = Authorizer(workspace)
     jobs = []
     resolutions: dict[int, Resolution] = {}
+    reusable = _reusable_jobs(previous, assumptions)
     for config in configs:
         resolution = resolve_identity(config, workspace, identity_override, identity_globs or {})
         resolutions[id(config)] = resolution
         for job in config.jobs:
-            jobs.append(analyse_job(job, resolution, authorizer, assumptions))
+            old = reusable.get(id(job))
+            if old is not None and old.job is job and _same_resolution(old.resolution, resolution) and (
+                    resolution.identity is None
+                    or authorizer.same_inputs(previous.authorizer, resolution.identity)):  # type: ignore[union-attr]
+                jobs.append(old)
+            else:
+                jobs.append(analyse_job(job, resolution, authorizer, assumptions))
     return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions)
+
+
+def _reusable_jobs(previous: Analysis | None, assumptions: Assumptions) -> dict[int, JobAnalysis]:
+    if previous is None or previous.assumptions != assumptions:
+        return {}
+    # Keyed by id(job): safe, since each JobAnalysis holds its job alive and the match is confirmed with `is`.
+    return {id(job.job): job for job in previous.jobs}
+
+
+def _same_resolution(old: Resolution, new: Resolution) -> bool:
+    return (old.identity == new.identity and old.reason == new.reason and old.span == new.span and old.pod is new.pod
+            and (old.explicit, old.managed, old.namespace_assumed) == (new.explicit, new.managed, new.namespace_assumed))
 
 
 def reads_service_account_files(job: ScrapeJob) -> list[tuple[str, Span, str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import Finding
@@ -15,7 +16,9 @@ from .load import Limits, Source, gc_paused, parse_text
 from .model import (
     RBAC_KINDS,
     WORKLOAD_KINDS,
+    BindingDef,
     K8sObject,
+    RoleDef,
     ServiceAccountDef,
     Workspace,
     binding_from_object,
@@ -44,23 +47,11 @@ def build_workspace(
     user_binding_names: set[str] = set()
     kustomized = kustomize_namespaces(sources)
     for source in sources:
-        override = kustomized.get(os.path.abspath(source.path))
-        for _document, doc in iter_documents(source):
-            if is_prometheus_config(doc):
-                configs.append(build_config(source.path, doc, "config"))
-                continue
-            obj = k8s_object(source.path, doc, default_namespace, override)
-            if obj is None:
-                continue
-            _index(workspace, obj, user_binding_names)
-            if obj.kind in ("ConfigMap", "Secret"):
-                config_list, problems = embedded_configs(obj, source, limits)
-                configs.extend(config_list)
-                findings.extend(problems)
-            elif obj.kind == COLLECTOR_KIND and obj.api_version.startswith("opentelemetry.io/"):
-                config_list, problems = collector_cr_configs(obj, source.text, limits)
-                configs.extend(config_list)
-                findings.extend(problems)
+        model = source_model(source, default_namespace, kustomized.get(os.path.abspath(source.path)), limits)
+        for obj, derived in model.objects:
+            _index(workspace, obj, derived, user_binding_names)
+        configs.extend(model.configs)
+        findings.extend(model.findings)
     operator, problems = operator_configs(workspace, limits)
     configs.extend(operator)
     findings.extend(problems)
@@ -69,6 +60,48 @@ def build_workspace(
     load_builtin_rbac(workspace, builtin)
     workspace.bindings = [b for b in workspace.bindings if not (b.builtin and b.name in user_binding_names)]
     return workspace, configs, findings
+
+
+@dataclass
+class SourceModel:
+    """What one file contributes, in document order: objects (each with its RBAC/ServiceAccount/pod-template
+    view), the Prometheus configs it holds (plain or embedded) and the findings of parsing embedded ones."""
+
+    objects: list[tuple[K8sObject, Any]] = field(default_factory=list)
+    configs: list[PromConfig] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:
+    """A function of the file and three settings, so memoised on its Source: the language server re-lints an
+    edit without re-reading the other files' objects or re-parsing their embedded configs. Nothing downstream
+    mutates these objects (the analysis builds its own)."""
+    key = ("model", default_namespace, namespace_override, limits)
+    model = source.memo.get(key)
+    if model is None:
+        model = source.memo[key] = _build_source_model(source, default_namespace, namespace_override, limits)
+    return model
+
+
+def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:
+    model = SourceModel()
+    for _document, doc in iter_documents(source):
+        if is_prometheus_config(doc):
+            model.configs.append(build_config(source.path, doc, "config"))
+            continue
+        obj = k8s_object(source.path, doc, default_namespace, namespace_override)
+        if obj is None:
+            continue
+        model.objects.append((obj, _derive(obj)))
+        if obj.kind in ("ConfigMap", "Secret"):
+            config_list, problems = embedded_configs(obj, source, limits)
+        elif obj.kind == COLLECTOR_KIND and obj.api_version.startswith("opentelemetry.io/"):
+            config_list, problems = collector_cr_configs(obj, source.text, limits)
+        else:
+            continue
+        model.configs.extend(config_list)
+        model.findings.extend(problems)
+    return model
 
 
 def kustomize_namespaces(sources: list[Source]) -> dict[str, str]:
@@ -93,28 +126,39 @@ def kustomize_namespaces(sources: list[Source]) -> dict[str, str]:
     return result
 
 
-def _index(workspace: Workspace, obj: K8sObject, user_binding_names: set[str]) -> None:
-    workspace.objects.append(obj)
-    workspace.by_kind.setdefault(obj.kind, []).append(obj)
+def _derive(obj: K8sObject) -> Any:
+    """The typed view the workspace indexes an object by: RoleDef, BindingDef, ServiceAccountDef, PodTemplate."""
     kind = obj.kind
     if kind in RBAC_KINDS and obj.api_version.startswith("rbac.authorization.k8s.io/"):
-        if kind == "ClusterRole":
-            workspace.cluster_roles[obj.name] = role_from_object(obj)
-        elif kind == "Role":
-            workspace.roles[(obj.namespace, obj.name)] = role_from_object(obj)
-        else:
-            workspace.bindings.append(binding_from_object(obj))
-            if kind == "ClusterRoleBinding":
-                user_binding_names.add(obj.name)
-    elif kind == "ServiceAccount" and obj.api_version == "v1":
+        return role_from_object(obj) if kind in ("ClusterRole", "Role") else binding_from_object(obj)
+    if kind == "ServiceAccount" and obj.api_version == "v1":
         automount = obj.doc.get("automountServiceAccountToken")
-        definition = ServiceAccountDef(obj.name, obj.namespace, automount if isinstance(automount, bool) else None, obj)
-        workspace.service_accounts[(obj.namespace, obj.name)] = definition
-        workspace.service_account_definitions.append(definition)
-    elif kind in WORKLOAD_KINDS:
-        template = pod_template(obj)
-        if template is not None:
-            workspace.workloads.append(template)
+        return ServiceAccountDef(obj.name, obj.namespace, automount if isinstance(automount, bool) else None, obj)
+    if kind in WORKLOAD_KINDS:
+        return pod_template(obj)
+    return None
+
+
+def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_names: set[str]) -> None:
+    workspace.objects.append(obj)
+    workspace.by_kind.setdefault(obj.kind, []).append(obj)
+    if derived is None:
+        return
+    kind = obj.kind
+    if isinstance(derived, RoleDef):
+        if kind == "ClusterRole":
+            workspace.cluster_roles[obj.name] = derived
+        else:
+            workspace.roles[(obj.namespace, obj.name)] = derived
+    elif isinstance(derived, BindingDef):
+        workspace.bindings.append(derived)
+        if kind == "ClusterRoleBinding":
+            user_binding_names.add(obj.name)
+    elif isinstance(derived, ServiceAccountDef):
+        workspace.service_accounts[(obj.namespace, obj.name)] = derived
+        workspace.service_account_definitions.append(derived)
+    else:
+        workspace.workloads.append(derived)
 
 
 def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[list[PromConfig], list[Finding]]:

@@ -65,14 +65,16 @@ def load_sources(paths: Iterable[str], options: Options, stdin: Any = None) -> t
     return sources, problems
 
 
-def lint_sources(sources: list[Source], options: Options, extra: list[Finding] | None = None) -> Result:
+def lint_sources(sources: list[Source], options: Options, extra: list[Finding] | None = None,
+                 previous: Analysis | None = None) -> Result:
+    """`previous`: an earlier run's analysis over mostly the same Sources, whose unchanged jobs are reused."""
     assumptions = options.assumptions
     workspace, configs, build_findings = build_workspace(
         sources, assumptions.default_namespace, assumptions.version, options.limits
     )
     identities = _identities_by_path(sources, options) if options.identities else {}
-    analysis = analyse(workspace, configs, assumptions, options.identity, identities)
-    context = Context(sources, analysis, list(extra or []) + build_findings)
+    analysis = analyse(workspace, configs, assumptions, options.identity, identities, previous)
+    context = Context(sources, analysis, list(extra or []) + build_findings, report_paths=options.report_paths)
     findings: list[Finding] = []
     registry = checks()
     done: set[int] = set()

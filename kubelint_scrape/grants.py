@@ -373,39 +373,38 @@ def used_permissions(analysis: Analysis, identity: Identity, jobs: list[JobAnaly
     return used
 
 
-def need_allowed_by(analysis: Analysis, perm: Permission, prefer: Identity | None = None) -> tuple[JobAnalysis, Need] | None:
-    """A need of some job that `perm` would allow if it applied where the need is made (scope ignored); one of
-    `prefer`'s jobs when there is one.
+def need_allowed_by(analysis: Analysis, perm: Permission, identities: list[Identity]) -> tuple[JobAnalysis, Need] | None:
+    """A need of a job running as one of `identities` (searched in that order) that `perm` would allow if it
+    applied where the need is made (scope ignored).
 
-    Needs are indexed by the exact (verb, group, resource path) or URL they request, so a literal permission looks
-    up its candidates; only permissions with a wildcard scan them all. Matching itself is rbac.rule_allows."""
-    index = analysis.__dict__.get("_needs_by_request")
-    if index is None:
-        index = {}
-        by_identity: dict[tuple, list[tuple[JobAnalysis, Need]]] = {}
-        for job in analysis.jobs:
-            for need in job.needs:
-                for request in (need.request, *need.alternatives):
-                    key = ("url", request.url) if request.url else (request.verb, request.api_group, request.resource_path)
-                    for bucket in (index.setdefault(key, []), by_identity.setdefault((key, job.identity), [])):
-                        if not bucket or bucket[-1][1] is not need:
-                            bucket.append((job, need))
-        analysis.__dict__["_needs_by_request"] = index
-        analysis.__dict__["_needs_by_request_identity"] = by_identity
-    by_identity = analysis.__dict__["_needs_by_request_identity"]
-    if "*" not in perm.verb + perm.api_group + perm.resource + perm.url:
-        keys = [("url", perm.url) if perm.url else (perm.verb, perm.api_group, perm.resource)]
-    else:
-        keys = list(index)
-    # The preferred identity's own needs first (indexed, so large repositories do not scan everyone's needs),
-    # then anyone's.
-    if prefer is not None:
-        for key in keys:
-            for job, need in by_identity.get((key, prefer), ()):
+    Each identity's needs are indexed once per run by the exact (verb, group, resource path) or URL they request,
+    so a literal permission looks up its candidates; only permissions with a wildcard scan them all. Matching
+    itself is rbac.rule_allows. Only the identities asked about are indexed: a re-lint of one file in a large
+    workspace does not walk every job's needs."""
+    indexes = analysis.__dict__.setdefault("_needs_by_request", {})
+    literal = "*" not in perm.verb + perm.api_group + perm.resource + perm.url
+    key = ("url", perm.url) if perm.url else (perm.verb, perm.api_group, perm.resource)
+    for identity in identities:
+        index = indexes.get(identity)
+        if index is None:
+            index = indexes[identity] = _needs_by_request(analysis, identity)
+        for candidates in [index.get(key, ())] if literal else index.values():
+            for job, need in candidates:
                 if any(perm.allows(request) for request in (need.request, *need.alternatives)):
                     return job, need
-    for key in keys:
-        for job, need in index.get(key, ()):
-            if any(perm.allows(request) for request in (need.request, *need.alternatives)):
-                return job, need
     return None
+
+
+def _needs_by_request(analysis: Analysis, identity: Identity) -> dict[tuple, list[tuple[JobAnalysis, Need]]]:
+    jobs = analysis.__dict__.get("_jobs_by_identity")
+    if jobs is None:
+        jobs = analysis.__dict__["_jobs_by_identity"] = job_identities(analysis)
+    index: dict[tuple, list[tuple[JobAnalysis, Need]]] = {}
+    for job in jobs.get(identity, ()):
+        for need in job.needs:
+            for request in (need.request, *need.alternatives):
+                key = ("url", request.url) if request.url else (request.verb, request.api_group, request.resource_path)
+                bucket = index.setdefault(key, [])
+                if not bucket or bucket[-1][1] is not need:
+                    bucket.append((job, need))
+    return index

@@ -37,6 +37,8 @@ class Folder:
     options: Any
     sources: dict[str, Source] = field(default_factory=dict)  # absolute path → Source (buffer when open)
     context_only: bool = False  # a document opened outside every workspace folder: no tree to load
+    # The last run's analysis: jobs whose inputs did not change since keep their results (analyse.analyse).
+    previous: Any = field(default=None, repr=False)
 
     def owns(self, path: str) -> bool:
         return path == self.root or path.startswith(self.root.rstrip(os.sep) + os.sep)
@@ -165,7 +167,7 @@ class Session:
         for folder in self.folders:
             wanted = {path for path in self.open if path in folder.sources}
             if wanted:
-                work.append((list(folder.sources.values()), replace(folder.options, report_paths=wanted)))
+                work.append((folder, list(folder.sources.values()), replace(folder.options, report_paths=wanted)))
         return Snapshot(work, dict(self.open))
 
     def source(self, path: str) -> Source | None:
@@ -188,20 +190,22 @@ def _tree_settings(config: Config) -> tuple:
 
 @dataclass
 class Snapshot:
-    work: list[tuple[list[Source], Any]]  # per folder: its Sources and Options (report_paths = its open documents)
+    work: list[tuple[Folder, list[Source], Any]]  # per folder: its Sources and Options (report_paths = its open documents)
     open: dict[str, int | None]
 
     def run(self) -> dict[str, list[Finding]]:
         from .engine import lint_sources
 
         results: dict[str, list[Finding]] = {path: [] for path in self.open}
-        for sources, options in self.work:
-            for finding in lint_sources(sources, options).findings:
+        for folder, sources, options in self.work:
+            result = lint_sources(sources, options, previous=folder.previous)
+            folder.previous = result.analysis
+            for finding in result.findings:
                 results.setdefault(finding.span.path, []).append(finding)
         return results
 
     def sources(self) -> dict[str, Source]:
-        return {source.path: source for sources, _ in self.work for source in sources}
+        return {source.path: source for _folder, sources, _options in self.work for source in sources}
 
 
 # ---------------------------------------------------------------------------------------------- diagnostics

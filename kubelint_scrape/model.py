@@ -450,23 +450,41 @@ def binding_from_object(obj: K8sObject) -> BindingDef:
 
 def load_builtin_rbac(workspace: Workspace, data: dict) -> None:
     """Built-in ClusterRoles/Bindings (rules/builtin/cluster-roles.yaml); objects in the inputs replace them."""
+    roles, bindings = _builtin_rbac_objects(id(data), data, workspace.kubernetes_version)
+    for role in roles:
+        workspace.cluster_roles.setdefault(role.name, role)
+    workspace.bindings.extend(bindings)
+
+
+_BUILTIN_OBJECTS: dict[tuple[int, tuple[int, int]], tuple[Any, list[RoleDef], list[BindingDef]]] = {}
+
+
+def _builtin_rbac_objects(data_id: int, data: dict, version: tuple[int, int]) -> tuple[list[RoleDef], list[BindingDef]]:
+    """The built-in objects of a version, built once per process: every run then shares the same objects, so the
+    language server sees an identity's built-in grants as unchanged between edits (rbac.Authorizer.same_inputs).
+    Nothing mutates them."""
+    cached = _BUILTIN_OBJECTS.get((data_id, version))
+    if cached is not None and cached[0] is data:
+        return cached[1], cached[2]
+    probe = Workspace(default_namespace="", kubernetes_version=version)
+    roles = []
     for entry in data.get("cluster_roles", []):
-        if not workspace.version_at_least(entry.get("since")):
+        if not probe.version_at_least(entry.get("since")):
             continue
         rules = [PolicyRule.from_node(r, i, "") for i, r in enumerate(entry.get("rules") or [])]
-        rules = [r for r in rules if workspace.version_at_least(r.since)]
+        rules = [r for r in rules if probe.version_at_least(r.since)]
         aggregation = None
         if entry.get("aggregationRule"):
             aggregation = [LabelSelector.from_node(s) for s in entry["aggregationRule"].get("clusterRoleSelectors", [])]
-        workspace.cluster_roles.setdefault(
-            entry["name"], RoleDef("ClusterRole", entry["name"], "", rules, dict(entry.get("labels") or {}), aggregation)
-        )
+        roles.append(RoleDef("ClusterRole", entry["name"], "", rules, dict(entry.get("labels") or {}), aggregation))
+    bindings = []
     for entry in data.get("cluster_role_bindings", []):
-        if not workspace.version_at_least(entry.get("since")):
+        if not probe.version_at_least(entry.get("since")):
             continue
         subjects = [
             Subject(s.get("kind", ""), s.get("name", ""), s.get("namespace", ""), bool(s.get("namespace")), s.get("apiGroup", ""), i, None)
             for i, s in enumerate(entry.get("subjects") or [])
         ]
-        workspace.bindings.append(BindingDef("ClusterRoleBinding", entry["name"], "", "ClusterRole", entry["roleRef"], subjects))
-
+        bindings.append(BindingDef("ClusterRoleBinding", entry["name"], "", "ClusterRole", entry["roleRef"], subjects))
+    _BUILTIN_OBJECTS[(data_id, version)] = (data, roles, bindings)
+    return roles, bindings

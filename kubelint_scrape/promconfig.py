@@ -85,6 +85,8 @@ class ScrapeJob:
     # representative cluster's targets survive, e.g. an application our sample cluster does not run).
     monitor: K8sObject | None = None
     fallback_targets: list[dict[str, str]] = field(default_factory=list)
+    # Results that depend on this job alone (its relabel simulation), kept as long as the job is (see Source.memo).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def span(self) -> Span:

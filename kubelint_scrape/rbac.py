@@ -180,6 +180,7 @@ class Authorizer:
         # Jobs of one config ask the same questions (list nodes, get nodes/metrics…): answer each once. Decisions
         # are shared, so callers must treat them as read-only (none writes to one).
         self._decisions: dict[tuple[Identity, Request], Decision] = {}
+        self._input_lists: dict[Identity, list[object]] = {}
 
     def bindings(self, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
         """Every binding whose subjects include the identity (as SA, User or one of its groups), with its role."""
@@ -215,6 +216,21 @@ class Authorizer:
                 rules.extend(self.effective_rules(other))
         self._rules[role.name] = rules
         return rules
+
+    def same_inputs(self, other: "Authorizer", identity: Identity) -> bool:
+        """Whether `other` (an earlier run's authorizer) decides for `identity` from the very same objects: the
+        same bindings, roles and (aggregated) rules. Then its decisions still hold, positions included."""
+        mine, theirs = self._inputs(identity), other._inputs(identity)
+        return len(mine) == len(theirs) and all(a is b for a, b in zip(mine, theirs))
+
+    def _inputs(self, identity: Identity) -> list[object]:
+        inputs = self._input_lists.get(identity)
+        if inputs is None:
+            inputs = []
+            for binding, role in self.bindings(identity):
+                inputs += [binding, role, *self.effective_rules(role)]
+            self._input_lists[identity] = inputs
+        return inputs
 
     def authorize(self, identity: Identity, request: Request) -> Decision:
         key = (identity, request)

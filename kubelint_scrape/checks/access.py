@@ -88,10 +88,9 @@ def _name_restriction(decisions: list[Decision]) -> str:
 @check("KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110")
 def access_findings(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
-    for job in ctx.analysis.jobs:
-        if job.identity is None:
-            continue
-        yield from _job_findings(job, authorizer, ctx)
+    for job in ctx.reported_jobs():
+        if job.identity is not None:
+            yield from _job_findings(job, authorizer, ctx)
 
 
 def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> Iterator[Finding]:

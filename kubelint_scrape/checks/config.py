@@ -27,21 +27,23 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
     seen: set[int] = set()
     for config in configs:
         if config.origin != "operator":
-            if not is_collector_config(config.root):  # a collector's kubeletstats receivers, not Prometheus YAML
-                yield from _plain_config_findings(ctx, config, validate)
+            if ctx.reports(config.path) and not is_collector_config(config.root):
+                # (a collector's kubeletstats receivers are not Prometheus YAML)
+                yield from _config_findings(ctx, config, validate)
             continue
         # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
         # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
         extra = [job for job in config.jobs if job.source_kind == "config" and id(job.node) not in seen]
         seen.update(id(job.node) for job in extra)
-        if extra:
+        if extra and ctx.reports(*{job.path for job in extra}):
             yield from validate_additional(config, extra)
 
 
-def _plain_config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
-    """KS601 of a plain config file depends on that file alone: memoised on its Source (see Source.memo)."""
-    source = next((s for s in ctx.sources if s.path == config.path), None) if config.holder is None else None
-    if source is None or not any(d.root is config.root for d in source.documents):
+def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
+    """KS601 of a plain or embedded config depends on the config alone: memoised on its file's Source (the
+    config lives as long as the Source's model does, see build.source_model)."""
+    source = ctx.source(config.path)
+    if source is None or not source.memo:
         return list(validate(config))
     key = ("KS601", id(config.root))
     if key not in source.memo:
@@ -54,6 +56,8 @@ def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
     from ..k8svalidate import validate_sources
 
     for source in ctx.sources:
+        if not ctx.reports(source.path):
+            continue
         # A function of the file alone, so memoised on its Source: the language server re-lints without redoing it.
         if "KS602" not in source.memo:
             source.memo["KS602"] = list(validate_sources([source], ctx.workspace))
@@ -115,7 +119,7 @@ def _renames(nodes: list[Any]) -> dict[str, str]:
 def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     assumptions = ctx.analysis.assumptions
     candidates = [
-        (analysis, sd) for analysis in ctx.analysis.jobs for sd in analysis.job.sd_configs
+        (analysis, sd) for analysis in ctx.reported_jobs() for sd in analysis.job.sd_configs
         if as_str(sd.node.get("role")) == "endpoints"
     ]
     if not candidates:

@@ -16,7 +16,36 @@ class Context:
     analysis: Analysis
     load_findings: list[Finding] = field(default_factory=list)
     suppressions: Any = None  # suppress.SuppressionState, set by the engine before checks that run after suppressions
+    # Only findings in these files are reported (the language server: the open documents); None = every file.
+    # Checks may skip work whose findings could only land elsewhere — a re-lint on save then costs what the
+    # edited file needs, not what the whole workspace does.
+    report_paths: set[str] | None = None
+
+    def reports(self, *paths: str) -> bool:
+        """Whether a finding at any of `paths` would be reported."""
+        return self.report_paths is None or any(path in self.report_paths for path in paths)
+
+    def reported_jobs(self) -> list[Any]:
+        """The JobAnalyses a finding about could be reported, in analysis order: such findings sit in the job's
+        config, at the places that select its targets, or at its needs."""
+        if self.report_paths is None:
+            return self.analysis.jobs
+        cached = self.__dict__.get("_reported_jobs")
+        if cached is None:
+            cached = self.__dict__["_reported_jobs"] = [job for job in self.analysis.jobs if self.reports(*_job_paths(job))]
+        return cached
+
+    def source(self, path: str) -> Source | None:
+        by_path = self.__dict__.get("_sources_by_path")
+        if by_path is None:
+            by_path = self.__dict__["_sources_by_path"] = {source.path: source for source in self.sources}
+        return by_path.get(path)
 
     @property
     def workspace(self):
         return self.analysis.workspace
+
+
+def _job_paths(job: Any) -> set[str]:
+    return {job.job.path, *(sd.path for sd in job.job.sd_configs), *(span.path for span in job.origins.values()),
+            *(need.span.path for need in job.needs)}

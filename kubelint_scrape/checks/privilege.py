@@ -124,6 +124,11 @@ def _binding_related(holding: Holding, identity: Identity | None = None) -> list
     return related[:3]
 
 
+def _reported(ctx: Context, holding: Holding) -> bool:
+    """Whether a finding about this holding could be reported: they sit at the rule or at a binding of it."""
+    return ctx.reports(holding.rule.path, *(b.obj.path for b, _r, _i in holding.via if b.obj is not None))
+
+
 def _role_ref_span(binding: BindingDef) -> Span:
     assert binding.obj is not None
     return binding.obj.key_span("roleRef", "name")
@@ -165,6 +170,8 @@ def rule_index(rule: PolicyRule) -> str:
 def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     for holding in state.holdings:
+        if not _reported(ctx, holding):
+            continue
         pairs = holding.applies(NODES_PROXY)
         if not pairs:
             continue
@@ -210,6 +217,8 @@ WILDCARD_MEANS = {
 def wildcard_grant(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     for holding in state.all_holdings:
+        if not _reported(ctx, holding):
+            continue
         rule = holding.rule
         if holding.role.builtin or rule.node is None:
             continue  # built-in roles bound to a scraper: KS206
@@ -273,10 +282,13 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
     for identity, jobs in sorted(state.jobs.items(), key=lambda kv: str(kv[0])):
         if any(j.relabel_errors for j in jobs) or state.unmodelled(identity):
             continue  # needs we cannot know (a relabelling we cannot simulate, a collector's other components)
+        reported = [h for h in state.holdings_of.get(identity, ()) if _reported(ctx, h)]  # admin-role bindings are KS206's
+        if not reported:
+            continue
         used = state.used(identity)
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
-        for holding in state.holdings_of.get(identity, ()):  # admin-role bindings are KS206's
+        for holding in reported:
             perms = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used]
             if not perms:
                 continue
@@ -320,7 +332,7 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
     # (another scope), or a job of another identity the role is also bound to.
     wanted: dict[tuple[str, str], list[Permission]] = {}
     for perm in perms:
-        hit = need_allowed_by(analysis, perm, identity)
+        hit = need_allowed_by(analysis, perm, [identity, *(i for i in holding.identities if i != identity)])
         if hit is not None:
             job, need = hit
             if job.identity == identity:
@@ -366,6 +378,8 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
 def secrets_access(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     for holding in state.holdings:
+        if not _reported(ctx, holding):
+            continue
         grants: dict[str, list[str]] = {}
         for binding, _role, identity in holding.via:
             namespace = None if binding.kind == "ClusterRoleBinding" else binding.namespace
@@ -420,6 +434,8 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
         return
     requests = _escalation_requests()
     for holding in state.holdings:
+        if not _reported(ctx, holding):
+            continue
         found: list[tuple[Request, BindingDef, Identity]] = []
         for request in requests:
             for binding, _role, identity in holding.via:
@@ -513,6 +529,8 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
     exempt = {(g, r) for e in params.get("exempt", []) for g in e.get("apiGroups", []) for r in e.get("resources", [])}
     escalation = {(r.api_group, r.resource_path) for r in _escalation_requests()}
     for holding in state.holdings:
+        if not _reported(ctx, holding):
+            continue
         via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
         if not via:
             continue
@@ -561,6 +579,9 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     served: dict[int, tuple[BindingDef, list[tuple[Identity, Requirement]]]] = {}
     for identity, jobs in state.jobs.items():
+        bindings = ctx.analysis.authorizer.bindings(identity)
+        if not ctx.reports(*(b.obj.path for b, _r in bindings if b.obj is not None)):
+            continue  # the findings sit at this identity's ClusterRoleBindings
         if state.unmodelled(identity):
             continue  # other components may list cluster-wide with the same binding
         for requirement in requirements(ctx.analysis, identity, jobs):

@@ -132,7 +132,7 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None) -> str:
 @check("KS301")
 def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     serving = ctx.analysis.assumptions.kubelet_serving_cert
-    for analysis in ctx.analysis.jobs:
+    for analysis in ctx.reported_jobs():
         job = analysis.job
         if job.tls.get("insecure_skip_verify") is not True or job.credentials.kind not in SECRET_CREDENTIALS:
             continue
@@ -172,7 +172,7 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
 
 @check("KS302")
 def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
-    for analysis in ctx.analysis.jobs:
+    for analysis in ctx.reported_jobs():
         job = analysis.job
         for endpoint in analysis.endpoints:
             if endpoint.klass != "kubelet-readonly":
@@ -202,7 +202,7 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
 
 @check("KS303")
 def credentials_over_http(ctx: Context) -> Iterator[Finding]:
-    for analysis in ctx.analysis.jobs:
+    for analysis in ctx.reported_jobs():
         job = analysis.job
         if job.credentials.kind not in SECRET_CREDENTIALS:
             continue
@@ -237,7 +237,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
 def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
     if ctx.analysis.assumptions.kubelet_serving_cert != "self-signed":
         return
-    for analysis in ctx.analysis.jobs:
+    for analysis in ctx.reported_jobs():
         job = analysis.job
         if job.tls.get("insecure_skip_verify") is True:
             continue  # not verified at all (KS301 covers the risk)
@@ -275,7 +275,7 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
 def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
     components = {int(port): name.split(" ")[0] for port, name in knowledge("ports")["loopback_by_default"].items()}
     exposed = _exposed_components(ctx)
-    for analysis in ctx.analysis.jobs:
+    for analysis in ctx.reported_jobs():
         job = analysis.job
         # A job that also keeps ordinary application targets reached a loopback port only by sweeping everything.
         catch_all = any(e.klass == "workload" and e.port not in components for e in analysis.endpoints)
@@ -344,7 +344,7 @@ def _exposed_components(ctx: Context) -> set[str]:
 
 @check("KS306")
 def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
-    for analysis in ctx.analysis.jobs:
+    for analysis in ctx.reported_jobs():
         job = analysis.job
         if job.credentials.kind != "sa-token":
             continue
