@@ -1,0 +1,79 @@
+"""The language server's incremental re-lint must report exactly what a from-scratch lint reports.
+
+A Session keeps each unchanged file's Source (with its memoised model, embedded configs and single-file
+findings) and the previous run's analysis, whose jobs it reuses when their inputs are unchanged. These tests
+open every file of every rule fixture, edit it (and the files it depends on) in ways that change RBAC, scrape
+configs and workloads, and after each step compare the Session's findings with a fresh lint of the same texts.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kubelint_scrape.engine import Options, lint_sources
+from kubelint_scrape.load import parse_source
+from kubelint_scrape.lsp import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = sorted(p for p in (ROOT / "fixtures").glob("KS[12]*/*") if p.is_dir())
+
+# Edits that change what the analysis depends on, applied in turn to the open document. Each is a plain text
+# substitution; one that does not apply to a file leaves it as it is.
+EDITS = [
+    ("shift every line down", lambda t: "# a comment\n" + t),
+    ("drop a granted verb", lambda t: t.replace('"watch"', '"patch"', 1)),
+    ("widen a rule", lambda t: t.replace('resources: ["nodes/metrics"]', 'resources: ["nodes/metrics", "nodes/proxy"]', 1)),
+    ("rename a subject", lambda t: t.replace("name: prometheus\n    namespace:", "name: prometheus2\n    namespace:", 1)),
+    ("switch a job to https", lambda t: t.replace("scheme: http\n", "scheme: https\n", 1)),
+    ("drop the credentials", lambda t: t.replace("bearer_token_file:", "bearer_token_filex:", 1)),
+    ("back to the original", None),
+]
+
+
+def _fresh(texts: dict[str, str], report: set[str]) -> list[tuple]:
+    sources = [parse_source(path, text) for path, text in sorted(texts.items())]
+    options = Options(report_paths=report)
+    return sorted((f.rule, str(f.span), f.message, f.fix) for f in lint_sources(sources, options).findings)
+
+
+def _session(session: Session) -> list[tuple]:
+    return sorted((f.rule, str(f.span), f.message, f.fix) for findings in session.lint().values() for f in findings)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_incremental_relint_equals_a_fresh_lint(fixture: Path, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(fixture, workspace, ignore=shutil.ignore_patterns("expected*"))
+    files = sorted(str(p) for p in workspace.rglob("*") if p.suffix in (".yaml", ".yml"))
+    if not files:
+        pytest.skip("no YAML in this fixture")
+    texts = {path: Path(path).read_text() for path in files}
+    session = Session([str(workspace)])
+    for opened in files:
+        original = texts[opened]
+        session.update(opened, original, 1)
+        assert _session(session) == _fresh(texts, {opened}), f"opening {opened}"
+        for version, (what, edit) in enumerate(EDITS, start=2):
+            texts[opened] = original if edit is None else edit(texts[opened])
+            session.update(opened, texts[opened], version)
+            assert _session(session) == _fresh(texts, {opened}), f"after '{what}' in {Path(opened).name}"
+        session.close(opened)
+
+
+def test_an_edit_elsewhere_reaches_the_open_document(tmp_path: Path) -> None:
+    """A RBAC file changed on disk (not open) changes the open config's findings; unchanged jobs are reused."""
+    shutil.copytree(ROOT / "examples" / "quickstart", tmp_path / "q")
+    config = str(tmp_path / "q" / "prometheus-config.yaml")
+    rbac = tmp_path / "q" / "prometheus-rbac.yaml"
+    session = Session([str(tmp_path)])
+    session.update(config, Path(config).read_text(), 1)
+    assert "KS102" in [f.rule for f in session.lint()[config]]
+    first = session.folders[0].previous
+    assert session.lint() and all(a is b for a, b in zip(session.folders[0].previous.jobs, first.jobs)), \
+        "nothing changed: every job analysis is reused"
+    rbac.write_text(rbac.read_text().replace("rules:\n", 'rules:\n  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n', 1))
+    session.file_changed(str(rbac))
+    assert "KS102" not in [f.rule for f in session.lint()[config]]
