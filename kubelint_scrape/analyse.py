@@ -164,8 +164,8 @@ def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], l
         index = {}
         for pod in workspace.workloads:
             for kind in ("ConfigMap", "Secret"):
-                for volume in pod.volumes:
-                    for name in _volume_refs(volume, kind):
+                for _volume, names in _pod_volume_refs(pod, kind):
+                    for name in names:
                         bucket = index.setdefault((kind, pod.obj.namespace, name), [])
                         if not bucket or bucket[-1] is not pod:
                             bucket.append(pod)
@@ -173,11 +173,21 @@ def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], l
     return index
 
 
+def _pod_volume_refs(pod: PodTemplate, holder_kind: str) -> list[tuple[YMap, set[str]]]:
+    """(volume, ConfigMap/Secret names it projects) per volume; cached on the template, which lives as long as
+    its file's Source (the language server rebuilds this index on every edit)."""
+    cache = pod.__dict__.setdefault("_volume_refs", {})
+    refs = cache.get(holder_kind)
+    if refs is None:
+        refs = cache[holder_kind] = [(volume, _volume_refs(volume, holder_kind)) for volume in pod.volumes]
+    return refs
+
+
 def workloads_loading(workspace: Workspace, kind: str, namespace: str, name: str) -> list[PodTemplate]:
     """Workloads whose pod template mounts the ConfigMap/Secret `namespace/name`."""
     found = []
     for pod in _pods_by_volume_source(workspace).get((kind, namespace, name), ()):
-        volumes = {as_str(v.get("name")) for v in pod.volumes if name in _volume_refs(v, kind)}
+        volumes = {as_str(v.get("name")) for v, names in _pod_volume_refs(pod, kind) if name in names}
         if not volumes:
             continue
         if any(as_str(m.get("name")) in volumes for c in pod.containers for m in c.mounts):

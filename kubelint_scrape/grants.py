@@ -128,10 +128,13 @@ def binding_applies(binding: BindingDef, request: Request) -> bool:
 
 
 def job_identities(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
-    result: dict[Identity, list[JobAnalysis]] = {}
-    for job in analysis.jobs:
-        if job.identity is not None:
-            result.setdefault(job.identity, []).append(job)
+    """Identity → its jobs, built once per analysis (callers must not modify it)."""
+    result = analysis.__dict__.get("_jobs_by_identity")
+    if result is None:
+        result = analysis.__dict__["_jobs_by_identity"] = {}
+        for job in analysis.jobs:
+            if job.identity is not None:
+                result.setdefault(job.identity, []).append(job)
     return result
 
 
@@ -144,14 +147,16 @@ def unmodelled(analysis: Analysis, identity: Identity) -> list[str]:
     """Components beside the scrape jobs that use the identity's token for API calls we do not model (an
     OpenTelemetry Collector's k8s_cluster receiver, k8sattributes processor, leader election…): what they need is
     unknown, so "unused" and "a scraper never writes" cannot be decided for this identity."""
-    found: list[str] = []
-    for config in analysis.configs:
-        resolution = analysis.resolutions.get(id(config))
-        if resolution is not None and resolution.identity == identity:
-            for name in getattr(config, "unmodelled", None) or []:
-                if name not in found:
-                    found.append(name)
-    return found
+    index = analysis.__dict__.get("_unmodelled")
+    if index is None:  # built once per analysis: asked per identity
+        index = analysis.__dict__["_unmodelled"] = {}
+        for config in analysis.configs:
+            resolution = analysis.resolutions.get(id(config))
+            names = getattr(config, "unmodelled", None)
+            if resolution is not None and names:
+                found = index.setdefault(resolution.identity, [])
+                found.extend(name for name in names if name not in found)
+    return list(index.get(identity, ()))
 
 
 def operator_runners(workspace: Workspace) -> list:
@@ -396,9 +401,7 @@ def need_allowed_by(analysis: Analysis, perm: Permission, identities: list[Ident
 
 
 def _needs_by_request(analysis: Analysis, identity: Identity) -> dict[tuple, list[tuple[JobAnalysis, Need]]]:
-    jobs = analysis.__dict__.get("_jobs_by_identity")
-    if jobs is None:
-        jobs = analysis.__dict__["_jobs_by_identity"] = job_identities(analysis)
+    jobs = job_identities(analysis)
     index: dict[tuple, list[tuple[JobAnalysis, Need]]] = {}
     for job in jobs.get(identity, ()):
         for need in job.needs:

@@ -14,6 +14,7 @@ directly); `serve()` binds it to pygls, which is imported only here, only for th
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -345,7 +346,7 @@ def create_server() -> Any:
     from . import __version__
 
     server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-    state: dict[str, Any] = {"session": None, "published": {}, "dirty": False, "task": None}
+    state: dict[str, Any] = {"session": None, "published": {}, "dirty": False, "task": None, "frozen": False}
 
     def session() -> Session:
         if state["session"] is None:
@@ -385,6 +386,12 @@ def create_server() -> Any:
             except Exception as exc:  # a bug in one check must not stop the server
                 _log(server, f"kubelint-scrape: lint failed: {exc!r}")
                 continue
+            if not state["frozen"]:
+                # The workspace's trees and models are loaded now and live as long as the server: move them out of
+                # the cyclic collector's sight, or each full collection walks them all (~0.1 s on 1,000 objects).
+                state["frozen"] = True
+                gc.collect()
+                gc.freeze()
             still_open = session().open
             for uri, (diagnostics, version) in published.items():
                 if uri_path(uri) not in still_open or state["published"].get(uri) == diagnostics:

@@ -6,6 +6,7 @@ whether something is right or wrong (that is analyse/checks).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -263,8 +264,9 @@ class PodTemplate:
         value = self.spec.get("automountServiceAccountToken")
         return value if isinstance(value, bool) else None
 
-    @property
+    @functools.cached_property
     def containers(self) -> list[Container]:
+        # Cached: the template lives as long as its file's Source (build.source_model) and is asked per check.
         result = []
         for key in ("initContainers", "containers"):
             for node in as_seq(self.spec.get(key)):
@@ -281,7 +283,7 @@ class PodTemplate:
                 )
         return result
 
-    @property
+    @functools.cached_property
     def volumes(self) -> list[YMap]:
         return [as_map(v) for v in as_seq(self.spec.get("volumes"))]
 

@@ -181,6 +181,7 @@ class Authorizer:
         # are shared, so callers must treat them as read-only (none writes to one).
         self._decisions: dict[tuple[Identity, Request], Decision] = {}
         self._input_lists: dict[Identity, list[object]] = {}
+        self._same: dict[tuple[int, Identity], bool] = {}
 
     def bindings(self, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
         """Every binding whose subjects include the identity (as SA, User or one of its groups), with its role."""
@@ -220,8 +221,12 @@ class Authorizer:
     def same_inputs(self, other: "Authorizer", identity: Identity) -> bool:
         """Whether `other` (an earlier run's authorizer) decides for `identity` from the very same objects: the
         same bindings, roles and (aggregated) rules. Then its decisions still hold, positions included."""
-        mine, theirs = self._inputs(identity), other._inputs(identity)
-        return len(mine) == len(theirs) and all(a is b for a, b in zip(mine, theirs))
+        key = (id(other), identity)
+        same = self._same.get(key)
+        if same is None:
+            mine, theirs = self._inputs(identity), other._inputs(identity)
+            same = self._same[key] = len(mine) == len(theirs) and all(a is b for a, b in zip(mine, theirs))
+        return same
 
     def _inputs(self, identity: Identity) -> list[object]:
         inputs = self._input_lists.get(identity)

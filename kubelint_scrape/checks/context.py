@@ -47,5 +47,8 @@ class Context:
 
 
 def _job_paths(job: Any) -> set[str]:
-    return {job.job.path, *(sd.path for sd in job.job.sd_configs), *(span.path for span in job.origins.values()),
-            *(need.span.path for need in job.needs)}
+    paths = job.__dict__.get("_paths")  # a JobAnalysis is not modified once built, and may be reused by later runs
+    if paths is None:
+        paths = job.__dict__["_paths"] = {job.job.path, *(sd.path for sd in job.job.sd_configs),
+                                          *(span.path for span in job.origins.values()), *(need.span.path for need in job.needs)}
+    return paths

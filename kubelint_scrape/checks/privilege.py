@@ -124,9 +124,26 @@ def _binding_related(holding: Holding, identity: Identity | None = None) -> list
     return related[:3]
 
 
+def _shown(ctx: Context, holdings: list[Holding]) -> list[Holding]:
+    """The holdings whose findings could be reported (see _reported), filtered once per list and run."""
+    if ctx.report_paths is None:
+        return holdings
+    memo = ctx.__dict__.setdefault("_shown_holdings", {})  # the lists live as long as the Context: ids are stable
+    shown = memo.get(id(holdings))
+    if shown is None:
+        shown = memo[id(holdings)] = [h for h in holdings if _reported(ctx, h)]
+    return shown
+
+
 def _reported(ctx: Context, holding: Holding) -> bool:
     """Whether a finding about this holding could be reported: they sit at the rule or at a binding of it."""
-    return ctx.reports(holding.rule.path, *(b.obj.path for b, _r, _i in holding.via if b.obj is not None))
+    if ctx.report_paths is None:
+        return True
+    memo = ctx.__dict__.setdefault("_reported_holdings", {})  # holdings live as long as the Context: ids are stable
+    reported = memo.get(id(holding))
+    if reported is None:
+        reported = memo[id(holding)] = ctx.reports(holding.rule.path, *(b.obj.path for b, _r, _i in holding.via if b.obj is not None))
+    return reported
 
 
 def _role_ref_span(binding: BindingDef) -> Span:
@@ -169,9 +186,7 @@ def rule_index(rule: PolicyRule) -> str:
 @check("KS201")
 def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
-    for holding in state.holdings:
-        if not _reported(ctx, holding):
-            continue
+    for holding in _shown(ctx, state.holdings):
         pairs = holding.applies(NODES_PROXY)
         if not pairs:
             continue
@@ -216,9 +231,7 @@ WILDCARD_MEANS = {
 @check("KS202")
 def wildcard_grant(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
-    for holding in state.all_holdings:
-        if not _reported(ctx, holding):
-            continue
+    for holding in _shown(ctx, state.all_holdings):
         rule = holding.rule
         if holding.role.builtin or rule.node is None:
             continue  # built-in roles bound to a scraper: KS206
@@ -377,9 +390,7 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
 @check("KS204")
 def secrets_access(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
-    for holding in state.holdings:
-        if not _reported(ctx, holding):
-            continue
+    for holding in _shown(ctx, state.holdings):
         grants: dict[str, list[str]] = {}
         for binding, _role, identity in holding.via:
             namespace = None if binding.kind == "ClusterRoleBinding" else binding.namespace
@@ -433,9 +444,7 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
     if not state.holdings:
         return
     requests = _escalation_requests()
-    for holding in state.holdings:
-        if not _reported(ctx, holding):
-            continue
+    for holding in _shown(ctx, state.holdings):
         found: list[tuple[Request, BindingDef, Identity]] = []
         for request in requests:
             for binding, _role, identity in holding.via:
@@ -528,9 +537,7 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
     write_verbs = set(params.get("write_verbs", []))
     exempt = {(g, r) for e in params.get("exempt", []) for g in e.get("apiGroups", []) for r in e.get("resources", [])}
     escalation = {(r.api_group, r.resource_path) for r in _escalation_requests()}
-    for holding in state.holdings:
-        if not _reported(ctx, holding):
-            continue
+    for holding in _shown(ctx, state.holdings):
         via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
         if not via:
             continue

@@ -274,14 +274,18 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
 @check("KS305")
 def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
     components = {int(port): name.split(" ")[0] for port, name in knowledge("ports")["loopback_by_default"].items()}
-    exposed = _exposed_components(ctx)
+    exposed: set[str] | None = None  # scans every workload: only once a job scrapes a loopback port
     for analysis in ctx.reported_jobs():
         job = analysis.job
         # A job that also keeps ordinary application targets reached a loopback port only by sweeping everything.
         catch_all = any(e.klass == "workload" and e.port not in components for e in analysis.endpoints)
         for endpoint in analysis.endpoints:
             component = components.get(endpoint.port)
-            if component is None or endpoint.host in LOOPBACK_HOSTS or component in exposed:
+            if component is None or endpoint.host in LOOPBACK_HOSTS:
+                continue
+            if exposed is None:
+                exposed = _exposed_components(ctx)
+            if component in exposed:
                 continue
             if endpoint.klass == "workload" and catch_all:
                 continue

@@ -62,11 +62,15 @@ def _pods(ctx: Context) -> list[PodView]:
     cached = ctx.__dict__.get("_workload_pods")
     if cached is not None:
         return cached
-    scrapers = scrape_pods(ctx.analysis)
-    patches = kustomize_patches(ctx.workspace)
+    # Every workload rule reports at the workload itself: only those in reported files are looked at.
+    workloads = [t for t in ctx.workspace.workloads if ctx.reports(t.obj.path)]
+    scrapers = scrape_pods(ctx.analysis) if workloads else set()
+    patches = kustomize_patches(ctx.workspace) if workloads else set()
     pods = [PodView(t.obj, t.spec, t.spec_keys, Identity(t.obj.namespace, t.service_account), id(t) in scrapers, t)
-            for t in ctx.workspace.workloads if os.path.abspath(t.obj.path) not in patches]
+            for t in workloads if os.path.abspath(t.obj.path) not in patches]
     for obj in operator_runners(ctx.workspace):
+        if not ctx.reports(obj.path):
+            continue
         spec = obj.doc.get("spec")
         if isinstance(spec, YMap):
             pods.append(PodView(obj, spec, ("spec",), runner_identity(obj), True))
