@@ -108,9 +108,7 @@ def kustomize_namespaces(sources: list[Source]) -> dict[str, str]:
     """Files a Kustomization with `namespace:` lists as resources → that namespace (`kubectl apply -k` sets it)."""
     result: dict[str, str] = {}
     for source in sources:
-        for _document, doc in iter_documents(source):
-            if not (isinstance(doc, YMap) and doc.get("kind") == "Kustomization" and isinstance(doc.get("namespace"), str)):
-                continue
+        for doc in _namespacing_kustomizations(source):
             base = os.path.dirname(os.path.abspath(source.path))
             for entry in doc.get("resources") or []:
                 if not isinstance(entry, str) or "://" in entry:
@@ -137,6 +135,16 @@ def _derive(obj: K8sObject) -> Any:
     if kind in WORKLOAD_KINDS:
         return pod_template(obj)
     return None
+
+
+def _namespacing_kustomizations(source: Source) -> list[YMap]:
+    found = source.memo.get("kustomizations")  # a function of the file: memoised like its model
+    if found is None:
+        found = source.memo["kustomizations"] = [
+            doc for _document, doc in iter_documents(source)
+            if isinstance(doc, YMap) and doc.get("kind") == "Kustomization" and isinstance(doc.get("namespace"), str)
+        ]
+    return found
 
 
 def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_names: set[str]) -> None:

@@ -89,7 +89,8 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
             late.append(function)  # KS002 judges the suppressions, so it runs once they have been applied
             continue
         findings.extend(f for f in function(context) if f.rule in wanted)
-    findings, context.suppressions = suppress.apply(sources, analysis, findings, wanted, options.per_path_ignores, options.root)
+    findings, context.suppressions = suppress.apply(sources, analysis, findings, wanted, options.per_path_ignores, options.root,
+                                                    options.report_paths)
     for function in late:
         extra_findings = [f for f in function(context) if f.rule in wanted]
         findings.extend(suppress.drop_silenced(extra_findings, context.suppressions, options.per_path_ignores, options.root))

@@ -225,12 +225,15 @@ def holdings(analysis: Analysis, identities) -> list[Holding]:
     """Each rule bound to any of `identities` by a binding in the inputs, once, with how it is bound."""
     owners = rule_owners(analysis.workspace)
     by_rule: dict[int, Holding] = {}
+    seen: set[tuple[int, int, Identity]] = set()
     for identity in identities:
         for grant in user_grants(analysis.authorizer, identity):
             holding = by_rule.get(id(grant.rule))
             if holding is None:
                 holding = by_rule[id(grant.rule)] = Holding(owners.get(id(grant.rule), grant.role), grant.rule)
-            if not any(b is grant.binding and i == identity for b, _r, i in holding.via):
+            key = (id(grant.rule), id(grant.binding), identity)
+            if key not in seen:
+                seen.add(key)
                 holding.via.append((grant.binding, grant.role, identity))
     return list(by_rule.values())
 
@@ -257,7 +260,10 @@ def pods_running_as(workspace: Workspace, identity: Identity) -> list[PodTemplat
 
 def scrape_pods(analysis: Analysis) -> set[int]:
     """id() of every pod template that loads a Prometheus config (mounts its ConfigMap/Secret, or runs it)."""
-    found = set()
+    found = analysis.__dict__.get("_scrape_pods")
+    if found is not None:
+        return found
+    found = analysis.__dict__["_scrape_pods"] = set()
     for config in analysis.configs:
         holder = config.holder
         if holder is not None:

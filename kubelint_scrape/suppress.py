@@ -76,18 +76,20 @@ class SuppressionState:
         return silenced
 
 
-def collect(sources: Iterable[Any], analysis: Any) -> SuppressionState:
+def collect(sources: Iterable[Any], analysis: Any, paths: set[str] | None = None) -> SuppressionState:
+    """The suppressions in `sources` (only those in `paths` when given: a suppression silences findings in its
+    own file only, so those of files that are not reported change nothing)."""
     state = SuppressionState()
     workspace = analysis.workspace
     texts = {}
     for source in sources:
-        if "kubelint-scrape" in source.text:
+        if "kubelint-scrape" in source.text and (paths is None or source.path in paths):
             texts[source.path] = source
     starts = _node_starts(texts, analysis) if texts else {}
     labels = _labels(texts, analysis) if texts else {}
     for path, source in texts.items():
         state.suppressions.extend(_comments(source, starts.get(path, {}), labels.get(path, {})))
-    for obj in workspace.objects:
+    for obj in workspace.objects if paths is None else [o for p in paths for o in _objects_by_path(workspace).get(p, ())]:
         value = obj.annotations.get(ANNOTATION) if isinstance(obj.doc.get("metadata"), YMap) else None
         if value is not None:
             source = texts.get(obj.path) or _source(sources, obj.path)
@@ -95,6 +97,15 @@ def collect(sources: Iterable[Any], analysis: Any) -> SuppressionState:
     for suppression in state.suppressions:
         state.by_path.setdefault(suppression.span.path, []).append(suppression)
     return state
+
+
+def _objects_by_path(workspace: Any) -> dict[str, list[Any]]:
+    index = workspace.indexes.get("objects-by-path")
+    if index is None:
+        index = workspace.indexes["objects-by-path"] = {}
+        for obj in workspace.objects:
+            index.setdefault(obj.path, []).append(obj)
+    return index
 
 
 def _source(sources: Iterable[Any], path: str) -> Any:
@@ -324,9 +335,10 @@ def _quoted(source: Any, line: int, column: int) -> bool:
 
 
 def apply(sources: list[Any], analysis: Any, findings: list[Finding], ran: set[str],
-          per_path_ignores: dict[str, set[str]] | None = None, root: str = ".") -> tuple[list[Finding], SuppressionState]:
+          per_path_ignores: dict[str, set[str]] | None = None, root: str = ".",
+          report_paths: set[str] | None = None) -> tuple[list[Finding], SuppressionState]:
     """Drop suppressed findings; return the rest and the state KS002 reports on."""
-    state = collect(sources, analysis)
+    state = collect(sources, analysis, report_paths)
     state.ran = ran
     kept = [f for f in findings if not state.silences(f)] if state.suppressions else list(findings)
     if per_path_ignores:

@@ -360,7 +360,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
 
 @check("KS107")
 def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
-    for analysis in ctx.analysis.jobs:
+    for analysis in ctx.reported_jobs():
         pod = analysis.resolution.pod
         if pod is None:
             continue

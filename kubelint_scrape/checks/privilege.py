@@ -56,7 +56,7 @@ class _State:
         analysis = ctx.analysis
         self.identities = scraper_identities(analysis)
         self.jobs = job_identities(analysis)
-        self.all_holdings = holdings(analysis, self.identities)
+        self.all_holdings = holdings(analysis, _holding_identities(ctx, list(self.identities)))
         self.admin_bindings = _admin_bindings(ctx, self.identities)
         admin_ids = {id(b) for b, _why in self.admin_bindings.values()}
         # KS201/204/205/207 skip what is reported as an admin role binding (KS206).
@@ -83,6 +83,24 @@ class _State:
         if identity not in self._used:
             self._used[identity] = used_permissions(self.ctx.analysis, identity, self.jobs.get(identity, []))
         return self._used[identity]
+
+
+def _holding_identities(ctx: Context, identities: list[Identity]) -> list[Identity]:
+    """The identities whose holdings a reported finding could involve. A finding about a holding sits at its rule
+    or at one of its bindings and names every identity bound to the rule, so: the identities that hold, through a
+    binding in the inputs, any rule that is in a reported file or bound by a binding in one."""
+    if ctx.report_paths is None:
+        return identities
+    authorizer = ctx.analysis.authorizer
+    pairs = {identity: [(b, r) for b, r in authorizer.bindings(identity) if not b.builtin] for identity in identities}
+    shown: set[int] = set()
+    for bound in pairs.values():
+        for binding, role in bound:
+            rules = authorizer.effective_rules(role)
+            whole = binding.obj is not None and ctx.reports(binding.obj.path)
+            shown.update(id(rule) for rule in rules if whole or ctx.reports(rule.path))
+    return [identity for identity, bound in pairs.items()
+            if any(id(rule) in shown for _b, role in bound for rule in authorizer.effective_rules(role))]
 
 
 def _state(ctx: Context) -> _State:
