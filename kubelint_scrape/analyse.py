@@ -540,22 +540,28 @@ def analyse(
     for config in configs:
         resolution = resolve_identity(config, workspace, identity_override, identity_globs or {})
         resolutions[id(config)] = resolution
+        # Reuse needs the same job object resolved the same way, with the same RBAC objects deciding for it.
+        old_resolution = reusable.get(id(config)) if reusable else None
+        same = (old_resolution is not None and old_resolution[0] is config and _same_resolution(old_resolution[1], resolution)
+                and (resolution.identity is None or authorizer.same_inputs(previous.authorizer, resolution.identity)))  # type: ignore[union-attr]
         for job in config.jobs:
-            old = reusable.get(id(job))
-            if old is not None and old.job is job and _same_resolution(old.resolution, resolution) and (
-                    resolution.identity is None
-                    or authorizer.same_inputs(previous.authorizer, resolution.identity)):  # type: ignore[union-attr]
-                jobs.append(old)
+            old = reusable.get(id(job)) if same else None
+            if old is not None and old[0] is job:
+                jobs.append(old[1])
             else:
                 jobs.append(analyse_job(job, resolution, authorizer, assumptions))
     return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions)
 
 
-def _reusable_jobs(previous: Analysis | None, assumptions: Assumptions) -> dict[int, JobAnalysis]:
+def _reusable_jobs(previous: Analysis | None, assumptions: Assumptions) -> dict[int, tuple]:
+    """id(config) → (config, its resolution) and id(job) → (job, its JobAnalysis) of the previous run. Keyed by
+    id: safe, since each value holds its object alive and a match is confirmed with `is`."""
     if previous is None or previous.assumptions != assumptions:
         return {}
-    # Keyed by id(job): safe, since each JobAnalysis holds its job alive and the match is confirmed with `is`.
-    return {id(job.job): job for job in previous.jobs}
+    reusable: dict[int, tuple] = {id(job.job): (job.job, job) for job in previous.jobs}
+    for config in previous.configs:
+        reusable[id(config)] = (config, previous.resolutions[id(config)])
+    return reusable
 
 
 def _same_resolution(old: Resolution, new: Resolution) -> bool:

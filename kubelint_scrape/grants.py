@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, workloads_loading
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Workspace
+from .promconfig import PromConfig
 from .promconfig import _sd_config as sd_config
 from .rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
 from .resources import knowledge
@@ -316,15 +317,24 @@ def requirements(analysis: Analysis, identity: Identity, jobs: list[JobAnalysis]
     return result
 
 
+def configs_of(analysis: Analysis, identity: Identity) -> list[PromConfig]:
+    """The configs that run as `identity` (indexed once per analysis: asked per identity)."""
+    index = analysis.__dict__.get("_configs_by_identity")
+    if index is None:
+        index = analysis.__dict__["_configs_by_identity"] = {}
+        for config in analysis.configs:
+            resolution = analysis.resolutions.get(id(config))
+            if resolution is not None and resolution.identity is not None:
+                index.setdefault(resolution.identity, []).append(config)
+    return index.get(identity, [])
+
+
 def alerting_requests(analysis: Analysis, identity: Identity) -> list[tuple[str, Request, str, Span | None]]:
     """Alertmanager discovery: `alerting.alertmanagers[].kubernetes_sd_configs` of a plain config, or
     `spec.alerting.alertmanagers` of a Prometheus resource (the operator discovers them with the endpoints or
     endpointslice role in their namespace). Informers list and watch, with the pod's token, like scrape discovery."""
     result = []
-    for config in analysis.configs:
-        resolution = analysis.resolutions.get(id(config))
-        if resolution is None or resolution.identity != identity:
-            continue
+    for config in configs_of(analysis, identity):
         runner = getattr(config, "runner", None)
         if runner is not None:
             spec = as_map(runner.doc.get("spec"))

@@ -66,6 +66,7 @@ class _State:
             if via:
                 self.holdings.append(Holding(holding.role, holding.rule, via))
         self._used: dict[Identity, dict] = {}
+        self._used_by_rule: dict[Identity, dict[int, list[list]]] = {}
         self._unmodelled: dict[Identity, list[str]] = {}
         self.ctx = ctx
         # holdings per identity, so per-identity checks do not scan every holding of every identity
@@ -78,6 +79,15 @@ class _State:
         if identity not in self._unmodelled:
             self._unmodelled[identity] = unmodelled(self.ctx.analysis, identity)
         return self._unmodelled[identity]
+
+    def used_by_rule(self, identity: Identity) -> dict[int, list[list]]:
+        """id(rule) → the use lists of its permissions (used() indexed by rule: asked per holding)."""
+        index = self._used_by_rule.get(identity)
+        if index is None:
+            index = self._used_by_rule[identity] = {}
+            for (rule_id, _perm), uses in self.used(identity).items():
+                index.setdefault(rule_id, []).append(uses)
+        return index
 
     def used(self, identity: Identity) -> dict:
         if identity not in self._used:
@@ -291,9 +301,7 @@ def _used_requests(state: _State, holding: Holding) -> list[Request]:
     """Concrete requests the identities' jobs make through this rule."""
     requests: list[Request] = []
     for identity in holding.identities:
-        for (rule_id, _perm), uses in state.used(identity).items():
-            if rule_id != id(holding.rule):
-                continue
+        for uses in state.used_by_rule(identity).get(id(holding.rule), ()):
             for use in uses:
                 made = use.decision.request
                 request = Request(made.verb, made.api_group, made.resource, made.subresource, url=made.url)
