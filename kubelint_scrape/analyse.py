@@ -16,7 +16,7 @@ from .model import PodTemplate, Workspace
 from .otel import COLLECTOR_KIND, collector_service_account
 from .promconfig import SA_DIR, PromConfig, ScrapeJob, SDConfig
 from .rbac import Authorizer, Decision, Identity, Request
-from .relabel import RelabelError, RelabelRule, relabel
+from .relabel import RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
@@ -321,25 +321,17 @@ def _initial_labels(job: ScrapeJob, labels: dict[str, str]) -> dict[str, str]:
 def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, YMap]]) -> tuple[dict[str, str] | None, YMap | None]:
     """Relabel one target; also return the rule that decides what it is: the last one that changed where it is
     scraped, else the last `keep` filter it passed (e.g. `default;kubernetes;https` picking the API server)."""
-    cause = None
-    kept_by = None
-    current: dict[str, str] | None = labels
-    for rule, node in rules:
-        before = current
-        try:
-            current = relabel(current, [rule])
-        except Exception:
-            return None, None
-        if current is None:
-            return None, None
-        if any(before.get(k) != current.get(k) for k in ("__address__", "__metrics_path__", "__scheme__")):
-            cause = node
-        elif rule.action in ("keep", "keepequal"):
-            kept_by = node
-    cause = cause or kept_by
-    if not current.get("__address__"):
+    try:
+        current, changed, kept = relabel_tracking(labels, [rule for rule, _node in rules], _WHERE_LABELS)
+    except Exception:
         return None, None
-    return current, cause
+    if current is None or not current.get("__address__"):
+        return None, None
+    decisive = changed if changed is not None else kept
+    return current, (rules[decisive][1] if decisive is not None else None)
+
+
+_WHERE_LABELS = ("__address__", "__metrics_path__", "__scheme__")
 
 
 def _target_sets(job: ScrapeJob, identity: Identity | None) -> list[tuple[dict[str, str], Span]]:

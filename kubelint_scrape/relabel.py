@@ -1154,6 +1154,23 @@ def _apply(rule: RelabelRule, b: _Builder) -> bool:
     raise RelabelError(f"relabel: unknown relabel action type {_q(str(action))}")
 
 
+def relabel_tracking(labels: Mapping[str, str], rules: Sequence[RelabelRule], watched: Sequence[str],
+                     ) -> tuple[dict[str, str] | None, int | None, int | None]:
+    """relabel(), also returning the index of the last rule that changed one of the `watched` labels and of the
+    last keep/keepequal rule the target passed. All rules run on one builder, as in upstream Process."""
+    b = _Builder(labels)
+    changed = kept = None
+    for index, rule in enumerate(rules):
+        before = [b.get(name) for name in watched]
+        if not _apply(rule, b):
+            return None, changed, kept
+        if [b.get(name) for name in watched] != before:
+            changed = index
+        elif rule.action in (KEEP, KEEPEQUAL):
+            kept = index
+    return b.labels(), changed, kept
+
+
 def relabel(labels: Mapping[str, str], rules: Sequence[RelabelRule]) -> dict[str, str] | None:
     """Apply rules in order, like upstream relabel.Process. Returns the new label set (sorted by name),
     or None when a rule dropped the target. The input is never mutated."""
