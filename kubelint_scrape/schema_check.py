@@ -90,6 +90,7 @@ class Validator:
     def __init__(self, schema: dict) -> None:
         self.schema = schema
         self._check_keywords(schema)
+        self._cache: dict[int, _Compiled] = {}
 
     # -- public
 
@@ -132,64 +133,59 @@ class Validator:
                 stack.extend(node.get("anyOf", []))
                 stack.extend(node.get("oneOf", []))
 
+    def _compiled(self, schema: dict) -> "_Compiled":
+        compiled = self._cache.get(id(schema))
+        if compiled is None or compiled.source is not schema:  # (it holds `source` alive: a hit is that very dict)
+            compiled = self._cache[id(schema)] = _Compiled(self, schema)
+        return compiled
+
     def _validate(self, value: Any, schema: dict, path: Path_, container: Any, key: Any,
                   expected: str, example: str, out: list[SchemaError]) -> None:
-        # Follow $ref chains, keeping the innermost description/example for messages.
-        while True:
-            if "description" in schema:
-                expected = schema["description"]
-            examples = schema.get("examples")
-            if examples:
-                example = examples[0]
-            if "$ref" not in schema:
-                break
-            schema = self._ref(schema["$ref"])
-        # Hot path (it runs for every value of every document): no closures, no work for absent keywords.
-        types = schema.get("type")
-        if types is not None:
-            if isinstance(types, list):
-                ok = any(_type_ok(value, name) for name in types)
-            else:
-                ok = _type_ok(value, types)
-            if not ok:
-                out.append(SchemaError("type", path, container, key, value, expected, example, schema, ()))
-                return  # every other keyword here is specific to the expected types
-        if "enum" in schema and not any(_equal(value, option) for option in schema["enum"]):
-            out.append(SchemaError("enum", path, container, key, value, expected, example, schema, tuple(schema["enum"])))
+        node = self._compiled(schema)
+        # Hot path (it runs for every value of every document): everything about the schema was worked out once.
+        expected = node.expected or expected
+        example = node.example or example
+        schema = node.schema
+        if node.types is not None and not any(_type_ok(value, name) for name in node.types):
+            out.append(SchemaError("type", path, container, key, value, expected, example, schema, ()))
+            return  # every other keyword here is specific to the expected types
+        if node.enum is not None and not any(_equal(value, option) for option in node.enum):
+            out.append(SchemaError("enum", path, container, key, value, expected, example, schema, tuple(node.enum)))
             return
-        if "const" in schema and not _equal(value, schema["const"]):
-            out.append(SchemaError("const", path, container, key, value, expected, example, schema, (schema["const"],)))
+        if node.has_const and not _equal(value, node.const):
+            out.append(SchemaError("const", path, container, key, value, expected, example, schema, (node.const,)))
             return
         if isinstance(value, str):
-            if "pattern" in schema and not _regex(schema["pattern"]).search(value):
+            if node.pattern is not None and not node.pattern.search(value):
                 out.append(SchemaError("pattern", path, container, key, value, expected, example, schema, ()))
-            if "minLength" in schema and len(value) < schema["minLength"]:
+            if node.min_length is not None and len(value) < node.min_length:
                 out.append(SchemaError("minLength", path, container, key, value, expected, example, schema, ()))
         elif isinstance(value, dict):
-            self._object(value, schema, path, container, key, expected, example, out)
+            if node.object_checks:
+                self._object(value, node, path, container, key, expected, example, out)
         elif isinstance(value, list):
-            if "minItems" in schema and len(value) < schema["minItems"]:
+            if node.min_items is not None and len(value) < node.min_items:
                 out.append(SchemaError("minItems", path, container, key, value, expected, example, schema, ()))
-            items = schema.get("items")
-            if isinstance(items, dict):
+            items = node.items
+            if items is not None:
                 for index, item in enumerate(value):
                     self._validate(item, items, path + (index,), value, index, "", "", out)
-        elif "minimum" in schema and _is_number(value) and value < schema["minimum"]:
+        elif node.minimum is not None and _is_number(value) and value < node.minimum:
             out.append(SchemaError("minimum", path, container, key, value, expected, example, schema, ()))
-        for combinator in ("anyOf", "oneOf"):
-            if combinator in schema:
-                passing = sum(1 for branch in schema[combinator] if self.is_valid(value, branch))
-                if passing == 0 or (combinator == "oneOf" and passing > 1):
-                    out.append(SchemaError(combinator, path, container, key, value, expected, example, schema, ()))
+        for combinator, branches in node.combinators:
+            passing = sum(1 for branch in branches if self.is_valid(value, branch))
+            if passing == 0 or (combinator == "oneOf" and passing > 1):
+                out.append(SchemaError(combinator, path, container, key, value, expected, example, schema, ()))
 
-    def _object(self, value: dict, schema: dict, path: Path_, container: Any, key: Any, expected: str, example: str,
+    def _object(self, value: dict, node: "_Compiled", path: Path_, container: Any, key: Any, expected: str, example: str,
                 out: list[SchemaError]) -> None:
-        properties = schema.get("properties", {})
-        patterns = schema.get("patternProperties")
-        for name in schema.get("required", ()):
+        schema = node.schema
+        properties = node.properties
+        patterns = node.patterns
+        for name in node.required:
             if name not in value:
                 out.append(SchemaError("required", path, container, key, value, expected, example, schema, (name,)))
-        additional = schema.get("additionalProperties", True)
+        additional = node.additional
         for name, item in value.items():
             matched = False
             subschema = properties.get(name) if isinstance(name, str) else None
@@ -197,8 +193,8 @@ class Validator:
                 matched = True
                 self._validate(item, subschema, path + (name,), value, name, "", "", out)
             if patterns and isinstance(name, str):
-                for pattern, pattern_schema in patterns.items():
-                    if _regex(pattern).search(name):
+                for regex, pattern_schema in patterns:
+                    if regex.search(name):
                         matched = True
                         self._validate(item, pattern_schema, path + (name,), value, name, "", "", out)
             if matched:
@@ -208,6 +204,47 @@ class Validator:
                                        tuple(properties)))
             elif isinstance(additional, dict):
                 self._validate(item, additional, path + (name,), value, name, "", "", out)
+
+
+class _Compiled:
+    """One schema with its $ref chain followed and its keywords looked up once (the validator asks per value)."""
+
+    __slots__ = ("source", "schema", "expected", "example", "types", "enum", "has_const", "const", "pattern", "min_length",
+                 "minimum", "object_checks", "properties", "patterns", "required", "additional", "items", "min_items",
+                 "combinators")
+
+    def __init__(self, validator: Validator, schema: dict) -> None:
+        self.source = schema
+        expected = example = ""
+        while True:  # keep the innermost description/example of the chain, for messages
+            if "description" in schema:
+                expected = schema["description"]
+            examples = schema.get("examples")
+            if examples:
+                example = examples[0]
+            if "$ref" not in schema:
+                break
+            schema = validator._ref(schema["$ref"])
+        self.schema = schema
+        self.expected = expected
+        self.example = example
+        types = schema.get("type")
+        self.types = None if types is None else (tuple(types) if isinstance(types, list) else (types,))
+        self.enum = schema.get("enum")
+        self.has_const = "const" in schema
+        self.const = schema.get("const")
+        self.pattern = _regex(schema["pattern"]) if "pattern" in schema else None
+        self.min_length = schema.get("minLength")
+        self.minimum = schema.get("minimum")
+        self.properties = schema.get("properties", {})
+        self.patterns = [(_regex(p), sub) for p, sub in schema.get("patternProperties", {}).items()]
+        self.required = tuple(schema.get("required", ()))
+        self.additional = schema.get("additionalProperties", True)
+        self.object_checks = bool(self.properties or self.patterns or self.required or self.additional is not True)
+        items = schema.get("items")
+        self.items = items if isinstance(items, dict) else None
+        self.min_items = schema.get("minItems")
+        self.combinators = tuple((name, schema[name]) for name in ("anyOf", "oneOf") if name in schema)
 
 
 @functools.lru_cache(maxsize=None)
