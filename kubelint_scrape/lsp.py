@@ -4,8 +4,16 @@ Cross-file rules need the whole tree (RBAC in one file, the scrape config in ano
 folder is loaded once — its configured `paths`, else the folder itself — and its parsed Sources stay in
 memory. An open, change or save re-parses only that document from the editor's buffer, then re-runs
 build → analyse → checks over the kept Sources and publishes diagnostics for the open documents only (a fix
-in the RBAC file clears the error shown in the config file). Parsing is what costs (DESIGN.md); the rest is
-re-run because a changed binding can change any job's decision.
+in the RBAC file clears the error shown in the config file).
+
+The re-run is incremental, so a save in a large workspace costs about what the edited file needs:
+- each unchanged file keeps its model (objects, RBAC views, embedded configs) and single-file findings on its
+  Source (build.source_model, KS601/KS602), and each job its relabel simulation (analyse.simulate_job);
+- a job keeps its whole analysis from the previous run when the job object, its identity resolution and the
+  exact RBAC objects deciding for its identity are unchanged (Folder.previous, rbac.Authorizer.same_inputs);
+- checks skip the jobs, roles and workloads whose findings could only land in files that are not open
+  (checks.context.Context.report_paths).
+tests/test_incremental.py holds this to "the same findings as a fresh lint" over every KS1xx/KS2xx fixture.
 
 `Session` holds that state and knows nothing of the protocol (tests and the latency measurement drive it
 directly); `serve()` binds it to pygls, which is imported only here, only for this command.
