@@ -43,6 +43,11 @@ def entry(rule_id: str) -> dict[str, Any]:
         return YAML(typ="safe").load(handle)
 
 
+def rule_params(rule_id: str) -> dict[str, Any]:
+    """The entry's `params` (data a check reads), from the compiled catalog: no YAML parsing on the lint path."""
+    return catalog_heads()[rule_id].get("params", {})
+
+
 def entries() -> list[dict[str, Any]]:
     return [entry(rule_id) for rule_id in sorted(index())]
 

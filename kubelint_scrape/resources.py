@@ -45,6 +45,8 @@ def compile_data(directory: Path) -> dict[str, Any]:
         fields = {k: v.strip("'\"") for k, v in _RULE_HEAD.findall(path.read_text(encoding="utf-8"))}
         data["catalog"][fields["id"]] = {
             "name": fields["name"], "severity": fields["severity"], "summary": fields.get("summary", ""), "file": path.name,
+            # A check's tunable data (KS205's grants, KS404's paths…): read on every lint, so compiled too.
+            "params": (_load_yaml(path) or {}).get("params") or {},
         }
     return data
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..catalog import check, entry
+from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..yamltree import YMap, as_seq, as_str, walk_strings
 from .context import Context
@@ -87,7 +87,7 @@ ENDPOINT_LABELS = {
 
 
 def _deprecated_since() -> tuple[int, int]:
-    text = str(entry("KS604").get("params", {}).get("deprecated_since", "1.33"))
+    text = str(rule_params("KS604").get("deprecated_since", "1.33"))
     major, minor = text.split(".")[:2]
     return int(major), int(minor)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..catalog import check, entry
+from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import render_rules, rules_for
 from ..grants import (
@@ -446,7 +446,7 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
 
 def _escalation_requests() -> list[Request]:
     requests = []
-    for grant in entry("KS205").get("params", {}).get("grants", []):
+    for grant in rule_params("KS205").get("grants", []):
         for group in grant.get("apiGroups", [""]):
             for resource in grant.get("resources", []):
                 base, _, sub = resource.partition("/")
@@ -551,7 +551,7 @@ def admin_role_bound(ctx: Context) -> Iterator[Finding]:
 
 
 def _params(rule_id: str) -> dict:
-    return entry(rule_id).get("params", {})
+    return rule_params(rule_id)
 
 
 @check("KS207")

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..catalog import check, entry
+from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..grants import holds_real_grants, operator_runners, runner_identity, scrape_pods, user_grants
 from ..model import K8sObject, PodTemplate
@@ -216,7 +216,7 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
 
 
 def _sensitive_paths() -> list[str]:
-    return [_normal(p) for p in entry("KS404").get("params", {}).get("paths", [])]
+    return [_normal(p) for p in rule_params("KS404").get("paths", [])]
 
 
 def _normal(path: str) -> str:
