@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from .records import dataclass, field
 
 from .load import gc_paused
 from .model import PodTemplate, Workspace

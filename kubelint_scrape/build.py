@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
+from .records import dataclass, field
 from typing import Any
 
 from .findings import Finding

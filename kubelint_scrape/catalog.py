@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from .records import dataclass
 from typing import Any, Callable, Iterable
 
 from .resources import catalog_heads, rules_dir

@@ -20,7 +20,7 @@ import functools
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from .records import dataclass, field
 from typing import Any, Iterable
 
 YAML_NAMES = (".kubelint-scrape.yaml", ".kubelint-scrape.yml")

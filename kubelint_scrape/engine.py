@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass, field
+from .records import dataclass, field
 from typing import Any, Iterable
 
 from . import suppress

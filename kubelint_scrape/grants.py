@@ -17,7 +17,7 @@ One definition, shared by the least-privilege rules (checks/privilege.py), the w
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from .records import dataclass, field
 
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, workloads_loading
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Workspace

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import threading
-from dataclasses import dataclass, field
+from .records import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from .findings import Finding, Related

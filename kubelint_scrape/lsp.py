@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-from dataclasses import dataclass, field
+from .records import dataclass, field
 from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load

@@ -7,7 +7,7 @@ whether something is right or wrong (that is analyse/checks).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from .records import dataclass, field
 from typing import Any, Iterator
 
 from .load import Document, Source

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
-from dataclasses import dataclass
+from .records import dataclass
 from typing import Any
 
 from .load import Limits, parse_text

@@ -6,7 +6,7 @@ derived from a Prometheus Operator monitor all become the same type, so every ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .records import dataclass, field
 from .model import K8sObject
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 

@@ -8,7 +8,7 @@ rules nearly did (out of scope, restricted by name, or a neighbouring resource),
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .records import dataclass, field
 
 from .model import BindingDef, PolicyRule, RoleDef, Subject, Workspace
 

@@ -25,7 +25,7 @@ import bisect
 import functools
 import json
 import re
-from dataclasses import dataclass
+from .records import dataclass
 from typing import Any, Mapping, Sequence
 
 __all__ = [

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass, field
+from .records import dataclass, field
 from typing import Any
 
 Path_ = tuple  # keys (str) and list indexes (int) from the root to a value

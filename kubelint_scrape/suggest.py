@@ -16,7 +16,7 @@ permissions no requirement uses (the same computation as KS203).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .records import dataclass, field
 
 from .analyse import Analysis
 from .fixes import render_rules, rules_for, where_to_add

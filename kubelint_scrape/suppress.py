@@ -18,7 +18,7 @@ structure; flow collections (`{…}`) are measured by bracket matching.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .records import dataclass, field
 from typing import Any, Iterable
 
 from .findings import Finding

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from .records import dataclass
 from typing import Any
 
 from .resources import knowledge

@@ -14,7 +14,7 @@ whose token is not mounted, is reported as info through Finding.requested_severi
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from ..records import dataclass
 from typing import Iterator
 
 from ..catalog import check, rule_params
