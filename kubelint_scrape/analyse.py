@@ -48,7 +48,7 @@ class Assumptions:
         }
 
 
-@dataclass
+@dataclass(eq=False)
 class Resolution:
     """Which ServiceAccount loads a config, and why we think so."""
 
@@ -61,7 +61,7 @@ class Resolution:
     namespace_assumed: bool = False  # the workload names no namespace: it is placed in the default namespace
 
 
-@dataclass
+@dataclass(eq=False)
 class Need:
     kind: str  # discovery | scrape
     request: Request
@@ -88,7 +88,7 @@ class Need:
         return None
 
 
-@dataclass
+@dataclass(eq=False)
 class CredentialGap:
     """An authenticated target scraped without credentials (KS106)."""
 
@@ -98,7 +98,7 @@ class CredentialGap:
     token_ignored: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class JobAnalysis:
     job: ScrapeJob
     resolution: Resolution
@@ -122,7 +122,7 @@ class JobAnalysis:
         return classes
 
 
-@dataclass
+@dataclass(eq=False)
 class Analysis:
     workspace: Workspace
     configs: list[PromConfig]
@@ -410,7 +410,7 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
     return []
 
 
-@dataclass
+@dataclass(eq=False)
 class Simulation:
     """A job's relabelling over the representative cluster: where its surviving targets are scraped."""
 

@@ -62,7 +62,7 @@ def build_workspace(
     return workspace, configs, findings
 
 
-@dataclass
+@dataclass(eq=False)
 class SourceModel:
     """What one file contributes, in document order: objects (each with its RBAC/ServiceAccount/pod-template
     view), the Prometheus configs it holds (plain or embedded) and the findings of parsing embedded ones."""

@@ -34,7 +34,7 @@ class Options:
     report_paths: set[str] | None = None  # report findings only in these files (the rest is context)
 
 
-@dataclass
+@dataclass(eq=False)
 class Result:
     sources: list[Source]
     analysis: Analysis

@@ -178,7 +178,7 @@ def scraper_identities(analysis: Analysis) -> dict[Identity, str]:
 # ---------------------------------------------------------------------------------------------- the user's grants
 
 
-@dataclass
+@dataclass(eq=False)
 class Holding:
     """One rule of a role bound to scraper identities by bindings in the inputs."""
 
@@ -282,7 +282,7 @@ def auth_proxy_containers(pod: PodTemplate) -> list[str]:
 # ---------------------------------------------------------------------------------------------- requirements
 
 
-@dataclass
+@dataclass(eq=False)
 class Requirement:
     """One request an identity must be allowed, and who makes it: a job's need, the Alertmanager discovery of a
     config, or a sidecar using the same token."""

@@ -34,14 +34,14 @@ class Limits:
     max_duplicate_findings: int = 100
 
 
-@dataclass
+@dataclass(eq=False)
 class Document:
     index: int
     root: Any
     pos: Pos
 
 
-@dataclass
+@dataclass(eq=False)
 class Source:
     path: str
     text: str = ""

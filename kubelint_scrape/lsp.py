@@ -37,7 +37,7 @@ LINTED_LANGUAGES = {"yaml", "json", "helm"}
 CONFIG_NAMES = (".kubelint-scrape.yaml", ".kubelint-scrape.yml", "pyproject.toml")
 
 
-@dataclass
+@dataclass(eq=False)
 class Folder:
     """One workspace folder: its configuration and the Sources of every file it lints."""
 
@@ -197,7 +197,7 @@ def _tree_settings(config: Config) -> tuple:
     return (config.path, config.root, tuple(config.paths), tuple(config.exclude), config.max_file_size)
 
 
-@dataclass
+@dataclass(eq=False)
 class Snapshot:
     work: list[tuple[Folder, list[Source], Any]]  # per folder: its Sources and Options (report_paths = its open documents)
     open: dict[str, int | None]

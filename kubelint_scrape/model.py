@@ -18,7 +18,7 @@ WORKLOAD_KINDS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
 RBAC_KINDS = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
 
 
-@dataclass
+@dataclass(eq=False)
 class K8sObject:
     path: str
     doc: YMap
@@ -153,7 +153,7 @@ class LabelSelector:
         return True
 
 
-@dataclass
+@dataclass(eq=False)
 class RoleDef:
     kind: str  # Role | ClusterRole
     name: str
@@ -192,7 +192,7 @@ class Subject:
         return f"{self.kind} {self.name}"
 
 
-@dataclass
+@dataclass(eq=False)
 class BindingDef:
     kind: str  # RoleBinding | ClusterRoleBinding
     name: str
@@ -222,7 +222,7 @@ class BindingDef:
         return self.obj.key_span("subjects")
 
 
-@dataclass
+@dataclass(eq=False)
 class ServiceAccountDef:
     name: str
     namespace: str
@@ -233,7 +233,7 @@ class ServiceAccountDef:
 # ---------------------------------------------------------------------------------------------- workloads
 
 
-@dataclass
+@dataclass(eq=False)
 class Container:
     name: str
     image: str
@@ -243,7 +243,7 @@ class Container:
     node: YMap
 
 
-@dataclass
+@dataclass(eq=False)
 class PodTemplate:
     """The pod spec of a workload (or of a Pod), with the path of keys that leads to it."""
 
@@ -308,7 +308,7 @@ def pod_template(obj: K8sObject) -> PodTemplate | None:
 # ---------------------------------------------------------------------------------------------- the workspace
 
 
-@dataclass
+@dataclass(eq=False)
 class Workspace:
     """Everything the inputs define, indexed for the joins the analysis makes (no pairwise scans)."""
 

@@ -173,7 +173,7 @@ def _namespace_selects(workspace: Workspace, runner: K8sObject, selector_node: A
     return selector.matches({**ns_object.labels, "kubernetes.io/metadata.name": namespace})
 
 
-@dataclass
+@dataclass(eq=False)
 class RunnerView:
     obj: K8sObject
     service_account: str

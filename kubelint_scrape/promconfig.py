@@ -66,7 +66,7 @@ class Credentials:
         }[self.kind]
 
 
-@dataclass
+@dataclass(eq=False)
 class ScrapeJob:
     name: str
     node: YMap
@@ -101,7 +101,7 @@ class ScrapeJob:
         return f'job "{self.name}"'
 
 
-@dataclass
+@dataclass(eq=False)
 class PromConfig:
     path: str
     root: YMap

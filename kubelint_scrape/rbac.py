@@ -76,7 +76,7 @@ class Grant:
         return f"{self.binding.ref} -> {self.role.ref}"
 
 
-@dataclass
+@dataclass(eq=False)
 class Decision:
     request: Request
     allowed: bool

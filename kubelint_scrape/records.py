@@ -3,6 +3,10 @@
 Python 3.11's dataclass compiles a `__repr__` (wrapped in a recursion guard) for every class it decorates, and
 that made up a third of this package's import time: ~30 ms of every lint-on-save (SPEC §6 budgets the whole
 one-file lint at 8× the interpreter's start). The shared one prints the same `Name(field=value, …)` text.
+
+Classes that stand for one thing in the inputs or one run's result (objects, configs, jobs, analyses, Sources)
+are declared `@dataclass(eq=False)`: they compare by identity — the code already tells them apart with `is` —
+and skip a generated `__eq__` too. Value-like classes (spans, requests, identities, findings) keep field equality.
 """
 
 from __future__ import annotations

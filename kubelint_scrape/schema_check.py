@@ -29,7 +29,7 @@ _KNOWN = {
 }
 
 
-@dataclass
+@dataclass(eq=False)
 class SchemaError:
     """One violation. `container`/`key` locate it in the tree (key None: the root itself)."""
 

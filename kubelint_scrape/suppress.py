@@ -56,7 +56,7 @@ class Suppression:
         return self.lines[0] <= finding.span.line <= self.lines[1]
 
 
-@dataclass
+@dataclass(eq=False)
 class SuppressionState:
     """What KS002 reads: every suppression in the inputs, with which codes were used, and which rules ran."""
 

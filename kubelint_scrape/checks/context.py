@@ -10,7 +10,7 @@ from ..findings import Finding
 from ..load import Source
 
 
-@dataclass
+@dataclass(eq=False)
 class Context:
     sources: list[Source]
     analysis: Analysis

@@ -33,7 +33,7 @@ WRITE_SENSITIVE = {"/sys", "/proc"}
 SHALLOW = {"/", "/etc"}
 
 
-@dataclass
+@dataclass(eq=False)
 class PodView:
     """The pod-level fields these rules read, for a workload's pod template or an operator resource's spec."""
 
