@@ -280,15 +280,16 @@ def _kustomize_generated(config: PromConfig, workspace: Workspace) -> tuple[str,
 # ---------------------------------------------------------------------------------------------- requirements
 
 
-def _rules(job: ScrapeJob, errors: list[tuple[Span, str]]) -> list[tuple[RelabelRule, YMap]]:
+def _rules(job: ScrapeJob, errors: list[tuple[int, str]]) -> list[tuple[RelabelRule, int]]:
+    """The job's relabel rules with their index in job.relabel_nodes; (index, message) of those that fail."""
     rules = []
-    for node in job.relabel_nodes:
+    for index, node in enumerate(job.relabel_nodes):
         try:
-            rules.append((RelabelRule.from_mapping(_go_strings(node, job.config.dollar_escaped)), node))
+            rules.append((RelabelRule.from_mapping(_go_strings(node, job.config.dollar_escaped)), index))
         except RelabelError as exc:
-            errors.append((at(job.path, node.pos), str(exc)))
+            errors.append((index, str(exc)))
         except Exception as exc:  # malformed values (wrong types): validation rules report them
-            errors.append((at(job.path, node.pos), f"invalid relabel rule: {exc}"))
+            errors.append((index, f"invalid relabel rule: {exc}"))
     return rules
 
 
@@ -318,7 +319,7 @@ def _initial_labels(job: ScrapeJob, labels: dict[str, str]) -> dict[str, str]:
     return result
 
 
-def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, YMap]]) -> tuple[dict[str, str] | None, YMap | None]:
+def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, int]]) -> tuple[dict[str, str] | None, int | None]:
     """Relabel one target; also return the rule that decides what it is: the last one that changed where it is
     scraped, else the last `keep` filter it passed (e.g. `default;kubernetes;https` picking the API server)."""
     try:
@@ -334,25 +335,40 @@ def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, YMap]]) -> 
 _WHERE_LABELS = ("__address__", "__metrics_path__", "__scheme__")
 
 
-def _target_sets(job: ScrapeJob, identity: Identity | None) -> list[tuple[dict[str, str], Span]]:
-    sets: list[tuple[dict[str, str], Span]] = []
-    for sd in job.sd_configs:
+def _target_sets(job: ScrapeJob, identity: Identity | None) -> list[tuple[dict[str, str], tuple]]:
+    """(labels, where the job selects them) per representative target: ("sd", index) or ("static", index)."""
+    sets: list[tuple[dict[str, str], tuple]] = []
+    for index, sd in enumerate(job.sd_configs):
         namespaces = sd.namespaces
         if namespaces is not None and sd.own_namespace:
             namespaces = namespaces + [identity.namespace if identity else "monitoring"]
         for labels in representative_targets(sd.role, namespaces):
-            sets.append((labels, sd.role_span))
-    for target, labels, span in job.static_targets:
-        sets.append(({"__address__": target, **labels}, span))
+            sets.append((labels, ("sd", index)))
+    for index, (target, labels, _span) in enumerate(job.static_targets):
+        sets.append(({"__address__": target, **labels}, ("static", index)))
     return sets
 
 
-def _scrape_span(job: ScrapeJob, cause: YMap | None, origin: Span) -> Span:
+def _scrape_place(job: ScrapeJob, cause: int | None, origin: tuple) -> tuple:
     if cause is not None:
-        return at(job.path, cause.pos)
+        return ("rule", cause)
     if "metrics_path" in job.node:
-        return value_span(job.path, job.node, "metrics_path")
+        return ("metrics_path",)
     return origin
+
+
+def _span_of(job: ScrapeJob, place: tuple) -> Span:
+    """The span a position-free place of a simulation stands for in this job."""
+    kind = place[0]
+    if kind == "rule":
+        return at(job.path, job.relabel_nodes[place[1]].pos)
+    if kind == "metrics_path":
+        return value_span(job.path, job.node, "metrics_path")
+    if kind == "sd":
+        return job.sd_configs[place[1]].role_span
+    if kind == "static":
+        return job.static_targets[place[1]][2]
+    return job.span
 
 
 def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None) -> list[Need]:
@@ -420,22 +436,57 @@ class Simulation:
 
 
 def simulate_job(job: ScrapeJob, identity: Identity | None) -> Simulation:
-    """A function of the job (and, for `own_namespace` discovery, its identity's namespace): memoised on the
-    job, which lives as long as its file's Source, so a language-server re-lint does not relabel again."""
+    """A function of the job's content (and, for `own_namespace` discovery, its identity's namespace): memoised
+    on the job, which lives as long as its file's Source, and by content across jobs, so a language-server
+    re-lint does not relabel again the unchanged jobs of the file being edited (they are new objects, often
+    at new lines: the shared result records places, not positions)."""
     own_namespace = identity.namespace if identity is not None and any(sd.own_namespace for sd in job.sd_configs) else None
     simulation = job.memo.get(own_namespace)
     if simulation is None:
-        simulation = job.memo[own_namespace] = _simulate_job(job, identity)
+        key = _content_key(job, own_namespace)
+        plan = _SIMULATIONS.get(key)
+        if plan is None:
+            plan = _plan_simulation(job, identity)
+            if len(_SIMULATIONS) >= 1024:
+                _SIMULATIONS.clear()  # bounded: a long language-server session sees many versions of its jobs
+            _SIMULATIONS[key] = plan
+        seen, survivors, errors = plan
+        simulation = job.memo[own_namespace] = Simulation(
+            [(endpoint, _span_of(job, place)) for endpoint, place in seen], survivors,
+            [(at(job.path, job.relabel_nodes[index].pos), message) for index, message in errors])
     return simulation
 
 
-def _simulate_job(job: ScrapeJob, identity: Identity | None) -> Simulation:
-    errors: list[tuple[Span, str]] = []
+_SIMULATIONS: dict[tuple, tuple] = {}
+
+
+def _content_key(job: ScrapeJob, own_namespace: str | None) -> tuple:
+    """Everything the simulation reads, without positions."""
+    return (
+        _canonical(job.node), tuple(_canonical(node) for node in job.relabel_nodes), job.name, job.scheme,
+        job.metrics_path, job.config.dollar_escaped, own_namespace,
+        tuple((sd.role, None if sd.namespaces is None else tuple(sd.namespaces), sd.own_namespace) for sd in job.sd_configs),
+        tuple((target, tuple(sorted(labels.items()))) for target, labels, _span in job.static_targets),
+        tuple(tuple(sorted(labels.items())) for labels in job.fallback_targets),
+    )
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, dict):
+        return ("map", tuple((key, _canonical(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("seq", tuple(_canonical(item) for item in value))
+    return (value.__class__, value)  # `true`, `1` and "1" relabel differently
+
+
+def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
+    """(endpoint, place) per distinct endpoint, the number of surviving targets, (rule index, message) errors."""
+    errors: list[tuple[int, str]] = []
     rules = _rules(job, errors)
     survivors = 0
-    seen: dict[tuple, tuple[Endpoint, Span]] = {}
+    seen: dict[tuple, tuple[Endpoint, tuple]] = {}
     target_sets = _target_sets(job, identity)
-    for attempt in (target_sets, [(labels, job.span) for labels in job.fallback_targets]):
+    for attempt in (target_sets, [(labels, ("job",)) for labels in job.fallback_targets]):
         for labels, origin in attempt:
             final, cause = _simulate(_initial_labels(job, labels), rules)
             if final is None:
@@ -445,10 +496,10 @@ def _simulate_job(job: ScrapeJob, identity: Identity | None) -> Simulation:
             # Workloads collapse into one entry, except on ports kubeadm binds to loopback (KS305 names them).
             key = (endpoint.klass, endpoint.port if endpoint.klass != "workload" or endpoint.port in LOOPBACK_PORTS else 0,
                    endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource)
-            seen.setdefault(key, (endpoint, _scrape_span(job, cause, origin)))
+            seen.setdefault(key, (endpoint, _scrape_place(job, cause, origin)))
         if seen:
             break  # fallback targets only stand in when no representative target survives
-    return Simulation(list(seen.values()), survivors, errors)
+    return list(seen.values()), survivors, errors
 
 
 def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions) -> JobAnalysis:
