@@ -32,7 +32,8 @@ class Context:
             return self.analysis.jobs
         cached = self.__dict__.get("_reported_jobs")
         if cached is None:
-            cached = self.__dict__["_reported_jobs"] = [job for job in self.analysis.jobs if self.reports(*_job_paths(job))]
+            reported = self.report_paths
+            cached = self.__dict__["_reported_jobs"] = [job for job in self.analysis.jobs if not reported.isdisjoint(_job_paths(job))]
         return cached
 
     def source(self, path: str) -> Source | None:

@@ -690,8 +690,12 @@ def _scraper_roles(ctx: Context) -> list[RoleDef]:
 def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
     # Only roles a scraper holds: a controller that watches one named object (with a metadata.name field
     # selector, as the GMP operator does for its Alertmanager Service) is a legitimate use.
+    if not _roles(ctx):
+        return  # no role object in a reported file: the findings would sit in one
     discovered = _discovery_resources()
     for role in _scraper_roles(ctx):
+        if not ctx.reports(role.obj.path):
+            continue
         for rule in role.rules:
             if not rule.resource_names or rule.non_resource_urls:
                 continue
