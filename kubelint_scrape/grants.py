@@ -58,12 +58,20 @@ class Permission:
     resource: str = ""  # "pods", "nodes/metrics", "*", "*/proxy"
     url: str = ""
     names: tuple[str, ...] = ()
+    # The one-verb rule this permission stands for, built on first use: `allows` is asked per need and
+    # permission (tens of thousands of times for a wildcard role), and hashing the permission for a cache
+    # lookup each time cost more than the match.
+    _as_rule: PolicyRule | None = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def rule(self) -> PolicyRule:
-        return _rule_of(self)
+        rule = self._as_rule
+        if rule is None:
+            rule = _rule_of(self)
+            object.__setattr__(self, "_as_rule", rule)  # a cache, not state: frozen otherwise
+        return rule
 
     def allows(self, request: Request) -> bool:
-        return rule_allows(_rule_of(self), request)
+        return rule_allows(self.rule(), request)
 
     def request(self) -> Request:
         """The same permission as a Request (for fixes.rules_for; `*` is kept literally)."""
