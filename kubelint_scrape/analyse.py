@@ -576,7 +576,7 @@ def analyse(
 ) -> Analysis:
     """`previous`: the analysis of an earlier run over mostly the same Sources (the language server). A job
     whose object, identity resolution and RBAC inputs are all unchanged keeps its JobAnalysis from then."""
-    authorizer = Authorizer(workspace)
+    authorizer = Authorizer(workspace, previous.authorizer if previous is not None else None)
     jobs = []
     resolutions: dict[int, Resolution] = {}
     reusable = _reusable_jobs(previous, assumptions)

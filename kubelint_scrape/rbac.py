@@ -173,8 +173,13 @@ def subject_applies(subject: Subject, identity: Identity) -> bool:
 class Authorizer:
     """Answers requests for identities of one Workspace; caches bindings per identity and aggregated roles."""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, previous: "Authorizer | None" = None) -> None:
+        """`previous`: the authorizer of an earlier run (the language server); its decisions for an identity are
+        reused while the same objects decide for it (same_inputs)."""
         self.workspace = workspace
+        self._previous = previous
+        if previous is not None:
+            previous._previous = None  # keep one run back, not a chain of every run
         self._bindings: dict[Identity, list[tuple[BindingDef, RoleDef]]] = {}
         self._rules: dict[str, list[PolicyRule]] = {}
         # Jobs of one config ask the same questions (list nodes, get nodes/metrics…): answer each once. Decisions
@@ -242,6 +247,12 @@ class Authorizer:
         decision = self._decisions.get(key)
         if decision is not None:
             return decision
+        previous = self._previous
+        if previous is not None and self.same_inputs(previous, identity):
+            decision = previous._decisions.get(key)
+            if decision is not None:
+                self._decisions[key] = decision
+                return decision
         decision = Decision(request, False)
         near: list[tuple[int, Grant]] = []
         for binding, role in self.bindings(identity):

@@ -160,11 +160,13 @@ def _all_known_groups(groups: Iterable[str]) -> bool:
 def invalid_rbac_object(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     for obj in _rbac_objects(ws, sorted(RBAC_KINDS)):
-        yield from _served_version(obj, ws)
+        if ctx.reports(obj.path):
+            yield from _served_version(obj, ws)
     for role in _roles(ctx):
         yield from _invalid_role(role)
     for binding in _bindings(ws):
-        yield from _invalid_binding(binding)
+        if ctx.reports(binding.obj.path):  # (user bindings only: obj is set)
+            yield from _invalid_binding(binding)
 
 
 def _served_version(obj: K8sObject, ws: Workspace) -> Iterator[Finding]:
