@@ -278,7 +278,7 @@ class Lines:
         if path not in self.cache:
             source = self.sources.get(path)
             if source is not None:
-                self.cache[path] = source.text.splitlines()
+                self.cache[path] = source.lines  # split once per Source, which outlives this run
             else:
                 try:
                     with open(path, encoding="utf-8", errors="replace") as handle:
@@ -501,9 +501,26 @@ def diagnostics_of(snapshot: Snapshot, encoding: str) -> dict[str, tuple[list, i
     """uri → (diagnostics, document version) for every open document of the snapshot (worker thread)."""
     lines = Lines(snapshot.sources())
     return {
-        path_uri(path): ([diagnostic(f, lines, encoding) for f in findings], snapshot.open.get(path))
+        path_uri(path): ([_cached_diagnostic(f, lines, encoding) for f in findings], snapshot.open.get(path))
         for path, findings in snapshot.run().items()
     }
+
+
+_DIAGNOSTICS: dict[tuple, Any] = {}
+
+
+def _cached_diagnostic(finding: Finding, lines: Lines, encoding: str) -> Any:
+    """diagnostic(), shared between runs: most findings of a re-linted file are what they were before the edit,
+    and building lsprotocol objects (validated attrs classes) for each again was a tenth of a re-lint."""
+    spans = (finding.span, *(r.span for r in finding.related))
+    key = (encoding, finding.rule, finding.severity, finding.name, finding.object, finding.message, finding.fix,
+           finding.related, finding.span, tuple(lines.line(span.path, span.line) for span in spans))
+    converted = _DIAGNOSTICS.get(key)
+    if converted is None:
+        if len(_DIAGNOSTICS) >= 10_000:
+            _DIAGNOSTICS.clear()
+        converted = _DIAGNOSTICS[key] = diagnostic(finding, lines, encoding)
+    return converted
 
 
 def _log(server: Any, message: str) -> None:
