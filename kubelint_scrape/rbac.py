@@ -18,6 +18,14 @@ class Identity:
     namespace: str
     name: str
 
+    def __hash__(self) -> int:
+        # Identities key most indexes (jobs, bindings, decisions per identity): hash the fields once.
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.namespace, self.name))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
     @property
     def user(self) -> str:
         return f"system:serviceaccount:{self.namespace}:{self.name}"
