@@ -29,7 +29,7 @@ from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load
 from .findings import Finding
-from .load import YAML_SUFFIXES, Source, parse_source, read_source
+from .load import YAML_SUFFIXES, Source, gc_paused, parse_source, read_source
 from .yamltree import Span
 
 SOURCE = "kubelint-scrape"
@@ -497,6 +497,7 @@ def create_server() -> Any:
     return server
 
 
+@gc_paused  # like the lint itself: the conversion allocates too, and the loaded workspace is large
 def diagnostics_of(snapshot: Snapshot, encoding: str) -> dict[str, tuple[list, int | None]]:
     """uri → (diagnostics, document version) for every open document of the snapshot (worker thread)."""
     lines = Lines(snapshot.sources())
