@@ -13,7 +13,7 @@ import re
 from .records import dataclass
 from typing import Any, Callable, Iterable
 
-from .resources import catalog_heads, rules_dir
+from .resources import catalog_heads, rules_path
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,8 @@ class RuleInfo:
 
 @functools.lru_cache(maxsize=1)
 def index() -> dict[str, RuleInfo]:
-    directory = rules_dir()
     return {
-        rule_id: RuleInfo(rule_id, head["name"], head["severity"], head["summary"], str(directory / head["file"]))
+        rule_id: RuleInfo(rule_id, head["name"], head["severity"], head["summary"], rules_path(head["file"]))
         for rule_id, head in catalog_heads().items()
     }
 

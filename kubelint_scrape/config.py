@@ -256,9 +256,9 @@ def _build(path: str, data: dict, locate) -> Config:
 
 @functools.lru_cache(maxsize=1)
 def schema() -> dict:
-    from .resources import rules_dir
+    from .resources import rules_path
 
-    with open(rules_dir() / "schemas" / "config.schema.json", encoding="utf-8") as handle:
+    with open(rules_path("schemas", "config.schema.json"), encoding="utf-8") as handle:
         return json.load(handle)
 
 

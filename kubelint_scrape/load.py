@@ -10,7 +10,6 @@ import functools
 import os
 import re
 import sys
-import threading
 from .records import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
@@ -358,10 +357,7 @@ def parse_events(text: str) -> Iterator[Any]:
     if parser_class is None:  # pragma: no cover - no C extension
         from io import StringIO
 
-        yaml = _yaml()
-        if getattr(yaml, "doc_infos", None):
-            yaml.doc_infos.clear()  # ruamel appends one per parse() call: unbounded growth in a long LSP session
-        yield from yaml.parse(StringIO(text))
+        yield from _yaml().parse(StringIO(text))
         return
     parser = parser_class(text)
     try:
@@ -384,22 +380,13 @@ def _c_parser() -> Any:
     return CParser
 
 
-# One YAML instance per thread: an instance keeps its reader/parser/composer state between calls, and the
-# language server parses an edited buffer while a worker thread lints (embedded configs are parsed then).
-_YAML_FACTORY = threading.local()
-
-
 def _yaml() -> Any:
-    yaml = getattr(_YAML_FACTORY, "yaml", None)
-    if yaml is None:
-        from ruamel.yaml import YAML
+    """A pure-Python ruamel parser, for an installation without the C extension (a new instance per call: it
+    keeps parser state, and the language server parses in two threads)."""
+    from ruamel.yaml import YAML
 
-        try:
-            yaml = YAML(typ="safe", pure=False)
-        except Exception:  # pragma: no cover - no C extension
-            yaml = YAML(typ="safe", pure=True)
-        yaml.version = (1, 1)  # Go yaml.v2 (Kubernetes, Prometheus) resolves YAML 1.1 scalars
-        _YAML_FACTORY.yaml = yaml
+    yaml = YAML(typ="safe", pure=True)
+    yaml.version = (1, 1)  # Go yaml.v2 (Kubernetes, Prometheus) resolves YAML 1.1 scalars
     return yaml
 
 

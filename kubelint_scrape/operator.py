@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gzip
 from .records import dataclass
 from typing import Any
 
@@ -470,6 +469,8 @@ def secret_value(secret: K8sObject, key: str, outer_text: str):
         try:
             raw = base64.b64decode(data[key].replace("\n", "").strip(), validate=True)
             if key.endswith(".gz") or raw[:2] == b"\x1f\x8b":
+                import gzip  # only gzipped additionalScrapeConfigs need it
+
                 raw = gzip.decompress(raw)
             text = raw.decode("utf-8")
         except (binascii.Error, ValueError, OSError, EOFError):

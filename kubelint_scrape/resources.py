@@ -9,22 +9,38 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-_PACKAGE = Path(__file__).resolve().parent
+if TYPE_CHECKING:
+    from pathlib import Path
+
 COMPILED = "_compiled.json"
 _RULE_HEAD = re.compile(r"^(id|name|severity|summary):\s*(.+?)\s*$", re.M)
 
 
 @functools.lru_cache(maxsize=1)
-def rules_dir() -> Path:
-    for candidate in (_PACKAGE / "_rules", _PACKAGE.parent / "rules"):
-        if (candidate / "builtin").is_dir():
+def rules_root() -> str:
+    """The data directory: rules/ of a checkout, or _rules/ inside an installed package. (os.path, not pathlib:
+    importing pathlib pulls in urllib.parse and ipaddress, ~5 ms of every lint-on-save.)"""
+    package = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (os.path.join(package, "_rules"), os.path.join(os.path.dirname(package), "rules")):
+        if os.path.isdir(os.path.join(candidate, "builtin")):
             return candidate
     raise FileNotFoundError("kubelint-scrape data directory `rules/` not found; reinstall the package")
+
+
+def rules_path(*parts: str) -> str:
+    return os.path.join(rules_root(), *parts)
+
+
+def rules_dir() -> "Path":
+    """rules_root() as a Path, for tooling and tests."""
+    from pathlib import Path
+
+    return Path(rules_root())
 
 
 def _load_yaml(path: Path) -> Any:
@@ -34,7 +50,7 @@ def _load_yaml(path: Path) -> Any:
         return YAML(typ="safe").load(handle)
 
 
-def compile_data(directory: Path) -> dict[str, Any]:
+def compile_data(directory: "Path") -> dict[str, Any]:
     """Everything the lint path reads, from the YAML sources."""
     data: dict[str, Any] = {"builtin": {}, "knowledge": {}, "catalog": {}}
     for path in sorted((directory / "builtin").glob("*.yaml")):
@@ -57,8 +73,7 @@ def render_compiled(data: dict[str, Any]) -> str:
 
 @functools.lru_cache(maxsize=1)
 def compiled() -> dict[str, Any]:
-    path = rules_dir() / COMPILED
-    with open(path, encoding="utf-8") as handle:
+    with open(rules_path(COMPILED), encoding="utf-8") as handle:
         return json.load(handle)
 
 

@@ -250,7 +250,7 @@ class _Compiled:
 @functools.lru_cache(maxsize=None)
 def load(name: str) -> Validator:
     """The validator for rules/schemas/<name>.schema.json (parsed once per process)."""
-    from .resources import rules_dir
+    from .resources import rules_path
 
-    with open(rules_dir() / "schemas" / f"{name}.schema.json", encoding="utf-8") as handle:
+    with open(rules_path("schemas", f"{name}.schema.json"), encoding="utf-8") as handle:
         return Validator(json.load(handle))

@@ -2,8 +2,8 @@
 module in it: adding a rule family is adding a module, with no list to keep by hand."""
 
 import importlib
-import pkgutil
+import os
 
-for _module in pkgutil.iter_modules(__path__):
-    if _module.name != "context":
-        importlib.import_module(f"{__name__}.{_module.name}")
+for _name in sorted(os.listdir(__path__[0])):  # (not pkgutil: importing it costs more than this listing)
+    if _name.endswith(".py") and _name not in ("__init__.py", "context.py"):
+        importlib.import_module(f"{__name__}.{_name[:-3]}")
