@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from .records import dataclass, field
 
 from .load import gc_paused
 from .model import PodTemplate, Workspace
 from .otel import COLLECTOR_KIND, collector_service_account
 from .promconfig import SA_DIR, PromConfig, ScrapeJob, SDConfig
 from .rbac import Authorizer, Decision, Identity, Request
+from .records import dataclass, field
 from .relabel import RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-from .records import dataclass, field
 from typing import Any
 
 from .findings import Finding
@@ -32,6 +31,7 @@ from .model import (
 from .operator import operator_configs, secret_value
 from .otel import COLLECTOR_KIND, collector_configs, collector_cr_configs, is_collector_config, looks_like_collector
 from .promconfig import PromConfig, build_config
+from .records import dataclass, field
 from .resources import builtin_rbac
 from .yamltree import YMap, as_str
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from .records import dataclass
 from typing import Any, Callable, Iterable
 
+from .records import dataclass
 from .resources import catalog_heads, rules_path
 
 

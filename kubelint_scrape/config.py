@@ -20,8 +20,9 @@ import functools
 import json
 import os
 import re
-from .records import dataclass, field
 from typing import Any, Iterable
+
+from .records import dataclass, field
 
 YAML_NAMES = (".kubelint-scrape.yaml", ".kubelint-scrape.yml")
 PYPROJECT = "pyproject.toml"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-from .records import dataclass, field
 from typing import Any, Iterable
 
 from . import suppress
@@ -15,6 +14,7 @@ from .checks.context import Context
 from .findings import SEVERITY_RANK, Finding
 from .load import Limits, Source, discover, gc_paused, read_source
 from .rbac import Identity
+from .records import dataclass, field
 
 
 @dataclass

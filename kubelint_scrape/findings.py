@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .records import dataclass, field
 from typing import Any
 
+from .records import dataclass, field
 from .yamltree import Span
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}

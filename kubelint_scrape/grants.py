@@ -17,13 +17,13 @@ One definition, shared by the least-privilege rules (checks/privilege.py), the w
 from __future__ import annotations
 
 import functools
-from .records import dataclass, field
 
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, workloads_loading
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Workspace
 from .promconfig import PromConfig
 from .promconfig import _sd_config as sd_config
 from .rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
+from .records import dataclass, field
 from .resources import knowledge
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 

@@ -10,10 +10,10 @@ import functools
 import os
 import re
 import sys
-from .records import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from .findings import Finding, Related
+from .records import dataclass, field
 from .yamltree import Pos, Span, YMap, YSeq
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")

@@ -24,12 +24,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-from .records import dataclass, field
 from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load
 from .findings import Finding
 from .load import YAML_SUFFIXES, Source, gc_paused, parse_source, read_source
+from .records import dataclass, field
 from .yamltree import Span
 
 SOURCE = "kubelint-scrape"

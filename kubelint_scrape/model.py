@@ -7,10 +7,10 @@ whether something is right or wrong (that is analyse/checks).
 from __future__ import annotations
 
 import functools
-from .records import dataclass, field
 from typing import Any, Iterator
 
 from .load import Document, Source
+from .records import dataclass, field
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
 
 RBAC_GROUP = "rbac.authorization.k8s.io"

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from .records import dataclass
 from typing import Any
 
 from .load import Limits, parse_text
 from .model import K8sObject, LabelSelector, Workspace
 from .promconfig import PromConfig, ScrapeJob, build_job
+from .records import dataclass
 from .targets import sanitize
 from .yamltree import Pos, Span, YMap, YSeq, as_map, as_seq, as_str, get_path, key_span
 

@@ -6,8 +6,8 @@ derived from a Prometheus Operator monitor all become the same type, so every ru
 
 from __future__ import annotations
 
-from .records import dataclass, field
 from .model import K8sObject
+from .records import dataclass, field
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"

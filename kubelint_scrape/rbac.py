@@ -8,9 +8,9 @@ rules nearly did (out of scope, restricted by name, or a neighbouring resource),
 
 from __future__ import annotations
 
-from .records import dataclass, field
 
 from .model import BindingDef, PolicyRule, RoleDef, Subject, Workspace
+from .records import dataclass, field
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ import bisect
 import functools
 import json
 import re
-from .records import dataclass
 from typing import Any, Mapping, Sequence
+
+from .records import dataclass
 
 __all__ = [
     "ACTIONS",

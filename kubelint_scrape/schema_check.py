@@ -17,8 +17,9 @@ from __future__ import annotations
 import functools
 import json
 import re
-from .records import dataclass, field
 from typing import Any
+
+from .records import dataclass, field
 
 Path_ = tuple  # keys (str) and list indexes (int) from the root to a value
 

@@ -18,10 +18,10 @@ structure; flow collections (`{…}`) are measured by bracket matching.
 from __future__ import annotations
 
 import re
-from .records import dataclass, field
 from typing import Any, Iterable
 
 from .findings import Finding
+from .records import dataclass, field
 from .yamltree import Span, YMap, as_str
 
 ANNOTATION = "kubelint-scrape.io/ignore"

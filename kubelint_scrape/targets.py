@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from .records import dataclass
 from typing import Any
 
+from .records import dataclass
 from .resources import knowledge
 
 _INVALID = re.compile(r"[^a-zA-Z0-9_]")

@@ -10,8 +10,9 @@ with Go yaml.v2, which follows YAML 1.1 (`yes`/`on` are booleans, `010` is octal
 
 from __future__ import annotations
 
-from .records import dataclass
 from typing import Any, Iterator
+
+from .records import dataclass
 
 Pos = tuple[int, int]  # 1-based line, 1-based column
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..records import dataclass, field
 from typing import Any
 
 from ..analyse import Analysis
 from ..findings import Finding
 from ..load import Source
+from ..records import dataclass, field
 
 
 @dataclass(eq=False)

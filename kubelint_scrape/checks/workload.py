@@ -14,7 +14,6 @@ whose token is not mounted, is reported as info through Finding.requested_severi
 from __future__ import annotations
 
 import os
-from ..records import dataclass
 from typing import Iterator
 
 from ..catalog import check, rule_params
@@ -23,6 +22,7 @@ from ..grants import holds_real_grants, operator_runners, runner_identity, scrap
 from ..model import K8sObject, PodTemplate
 from ..promconfig import SA_DIR
 from ..rbac import Identity
+from ..records import dataclass
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, value_span
 from .context import Context
 
