@@ -23,7 +23,13 @@ class Context:
 
     def reports(self, *paths: str) -> bool:
         """Whether a finding at any of `paths` would be reported."""
-        return self.report_paths is None or any(path in self.report_paths for path in paths)
+        reported = self.report_paths
+        if reported is None:
+            return True
+        for path in paths:  # (a loop, not any(): asked for every object of the workspace on each re-lint)
+            if path in reported:
+                return True
+        return False
 
     def reported_jobs(self) -> list[Any]:
         """The JobAnalyses a finding about could be reported, in analysis order: such findings sit in the job's
