@@ -435,29 +435,28 @@ class Simulation:
     relabel_errors: list[tuple[Span, str]]
 
 
-def simulate_job(job: ScrapeJob, identity: Identity | None) -> Simulation:
+def simulate_job(job: ScrapeJob, identity: Identity | None, shared: dict | None = None) -> Simulation:
     """A function of the job's content (and, for `own_namespace` discovery, its identity's namespace): memoised
-    on the job, which lives as long as its file's Source, and by content across jobs, so a language-server
-    re-lint does not relabel again the unchanged jobs of the file being edited (they are new objects, often
-    at new lines: the shared result records places, not positions)."""
+    on the job, which lives as long as its file's Source. With `shared` (the language server's), results are
+    also kept by content across jobs, so a re-lint does not relabel again the unchanged jobs of the file being
+    edited (they are new objects, often at new lines: a shared result records places, not positions). A
+    one-shot run does not share: computing the content keys would cost more than the rare repeats save."""
     own_namespace = identity.namespace if identity is not None and any(sd.own_namespace for sd in job.sd_configs) else None
     simulation = job.memo.get(own_namespace)
     if simulation is None:
-        key = _content_key(job, own_namespace)
-        plan = _SIMULATIONS.get(key)
+        key = _content_key(job, own_namespace) if shared is not None else None
+        plan = shared.get(key) if shared is not None else None
         if plan is None:
             plan = _plan_simulation(job, identity)
-            if len(_SIMULATIONS) >= 1024:
-                _SIMULATIONS.clear()  # bounded: a long language-server session sees many versions of its jobs
-            _SIMULATIONS[key] = plan
+            if shared is not None:
+                if len(shared) >= 1024:
+                    shared.clear()  # bounded: a long language-server session sees many versions of its jobs
+                shared[key] = plan
         seen, survivors, errors = plan
         simulation = job.memo[own_namespace] = Simulation(
             [(endpoint, _span_of(job, place)) for endpoint, place in seen], survivors,
             [(at(job.path, job.relabel_nodes[index].pos), message) for index, message in errors])
     return simulation
-
-
-_SIMULATIONS: dict[tuple, tuple] = {}
 
 
 def _content_key(job: ScrapeJob, own_namespace: str | None) -> tuple:
@@ -502,12 +501,13 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     return list(seen.values()), survivors, errors
 
 
-def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions) -> JobAnalysis:
+def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions,
+                shared_simulations: dict | None = None) -> JobAnalysis:
     analysis = JobAnalysis(job, resolution)
     identity = resolution.identity
     for sd in job.sd_configs:
         analysis.needs.extend(discovery_needs(job, sd, identity))
-    simulation = simulate_job(job, identity)
+    simulation = simulate_job(job, identity, shared_simulations)
     analysis.relabel_errors = list(simulation.relabel_errors)
     analysis.survivors = simulation.survivors
     seen = simulation.seen
@@ -573,9 +573,11 @@ def analyse(
     identity_override: Identity | None = None,
     identity_globs: dict[str, str] | None = None,
     previous: "Analysis | None" = None,
+    shared_simulations: dict | None = None,
 ) -> Analysis:
     """`previous`: the analysis of an earlier run over mostly the same Sources (the language server). A job
-    whose object, identity resolution and RBAC inputs are all unchanged keeps its JobAnalysis from then."""
+    whose object, identity resolution and RBAC inputs are all unchanged keeps its JobAnalysis from then.
+    `shared_simulations`: relabel simulations by content, kept by the language server (simulate_job)."""
     authorizer = Authorizer(workspace, previous.authorizer if previous is not None else None)
     jobs = []
     resolutions: dict[int, Resolution] = {}
@@ -592,7 +594,7 @@ def analyse(
             if old is not None and old[0] is job:
                 jobs.append(old[1])
             else:
-                jobs.append(analyse_job(job, resolution, authorizer, assumptions))
+                jobs.append(analyse_job(job, resolution, authorizer, assumptions, shared_simulations))
     return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions)
 
 

@@ -67,14 +67,15 @@ def load_sources(paths: Iterable[str], options: Options, stdin: Any = None) -> t
 
 @gc_paused  # checks build many small objects too; a full collection over a large workspace costs ~0.1 s each
 def lint_sources(sources: list[Source], options: Options, extra: list[Finding] | None = None,
-                 previous: Analysis | None = None) -> Result:
-    """`previous`: an earlier run's analysis over mostly the same Sources, whose unchanged jobs are reused."""
+                 previous: Analysis | None = None, shared_simulations: dict | None = None) -> Result:
+    """`previous`: an earlier run's analysis over mostly the same Sources, whose unchanged jobs are reused;
+    `shared_simulations`: relabel simulations kept by content between runs (both: the language server)."""
     assumptions = options.assumptions
     workspace, configs, build_findings = build_workspace(
         sources, assumptions.default_namespace, assumptions.version, options.limits
     )
     identities = _identities_by_path(sources, options) if options.identities else {}
-    analysis = analyse(workspace, configs, assumptions, options.identity, identities, previous)
+    analysis = analyse(workspace, configs, assumptions, options.identity, identities, previous, shared_simulations)
     context = Context(sources, analysis, list(extra or []) + build_findings, report_paths=options.report_paths)
     findings: list[Finding] = []
     registry = checks()

@@ -48,6 +48,7 @@ class Folder:
     context_only: bool = False  # a document opened outside every workspace folder: no tree to load
     # The last run's analysis: jobs whose inputs did not change since keep their results (analyse.analyse).
     previous: Any = field(default=None, repr=False)
+    simulations: dict = field(default_factory=dict, repr=False)  # relabel simulations by content (analyse.simulate_job)
 
     def owns(self, path: str) -> bool:
         return path == self.root or path.startswith(self.root.rstrip(os.sep) + os.sep)
@@ -207,7 +208,7 @@ class Snapshot:
 
         results: dict[str, list[Finding]] = {path: [] for path in self.open}
         for folder, sources, options in self.work:
-            result = lint_sources(sources, options, previous=folder.previous)
+            result = lint_sources(sources, options, previous=folder.previous, shared_simulations=folder.simulations)
             folder.previous = result.analysis
             for finding in result.findings:
                 results.setdefault(finding.span.path, []).append(finding)
