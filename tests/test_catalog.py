@@ -57,3 +57,25 @@ def test_ids_are_unique_across_active_and_planned() -> None:
 def test_entries_load_in_full() -> None:
     for rule_id in index():
         assert entry(rule_id)["id"] == rule_id
+
+
+def test_records_dataclass_prints_like_the_standard_one() -> None:
+    """records.dataclass shares one __repr__ instead of generating one per class: same text, `repr=False` kept."""
+    import dataclasses
+
+    from kubelint_scrape.records import dataclass, field
+
+    @dataclass(frozen=True)
+    class Ours:
+        name: str
+        count: int = 0
+        hidden: list = field(default_factory=list, repr=False, compare=False)
+
+    @dataclasses.dataclass(frozen=True)
+    class Theirs:
+        name: str
+        count: int = 0
+        hidden: list = dataclasses.field(default_factory=list, repr=False, compare=False)
+
+    assert repr(Ours("a", 2)).replace("Ours", "X") == repr(Theirs("a", 2)).replace("Theirs", "X")
+    assert Ours("a") == Ours("a") and hash(Ours("a")) == hash(Ours("a"))
