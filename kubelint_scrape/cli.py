@@ -99,7 +99,7 @@ def check(paths, format_name, fail_on, select, ignore, identity, config_file, st
         context = [p for p in config.root_paths() if _exists(p)]
         paths = ["-", *context]
         options.report_paths = {stdin_filename}
-    result = lint_paths(paths, options)
+    result = lint_paths(paths, options, parallel=True)
     stream = sys.stdout
     color = format_name == "text" and not no_color and output is None and stream.isatty()
     text = render(format_name, result, color=color, show_assumptions=show_assumptions, quiet=quiet)

@@ -47,7 +47,10 @@ class Result:
         return counts
 
 
-def load_sources(paths: Iterable[str], options: Options, stdin: Any = None) -> tuple[list[Source], list[Finding]]:
+def load_sources(paths: Iterable[str], options: Options, stdin: Any = None, parallel: bool = False,
+                 ) -> tuple[list[Source], list[Finding]]:
+    """`parallel`: a one-shot run may parse a large input in two processes (parallel.py); never in the language
+    server, whose threads must not be forked."""
     files, problems = discover(paths, options.exclude)
     if "-" in files and options.stdin_filename != "<stdin>":
         # The piped buffer replaces the file it names: the disk copy must not be linted twice as context.
@@ -58,7 +61,12 @@ def load_sources(paths: Iterable[str], options: Options, stdin: Any = None) -> t
     enabled = gc.isenabled()
     gc.disable()
     try:
-        sources = [read_source(path, options.limits, options.stdin_filename, stdin) for path in files]
+        if parallel:
+            from .parallel import read_sources
+
+            sources = read_sources(files, options.limits, options.stdin_filename, stdin)
+        else:
+            sources = [read_source(path, options.limits, options.stdin_filename, stdin) for path in files]
     finally:
         if enabled:
             gc.enable()
@@ -136,8 +144,8 @@ def finalize(findings: list[Finding], options: Options) -> list[Finding]:
     return sorted(unique.values(), key=Finding.sort_key)
 
 
-def lint_paths(paths: Iterable[str], options: Options, stdin: Any = None) -> Result:
-    sources, problems = load_sources(paths, options, stdin)
+def lint_paths(paths: Iterable[str], options: Options, stdin: Any = None, parallel: bool = False) -> Result:
+    sources, problems = load_sources(paths, options, stdin, parallel)
     return lint_sources(sources, options, problems)
 
 

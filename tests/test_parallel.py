@@ -1,0 +1,80 @@
+"""Parsing a large input in two processes (kubelint_scrape/parallel.py) gives exactly the serial result.
+
+The thresholds are lowered so that small test trees take the forked path: every fixture and example, plus
+files that are broken in each way the loader reports (syntax, Helm template, binary, too large), must come
+back as the same Sources in the same order, and the whole lint must print the same report. A worker that
+fails must cost nothing but time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kubelint_scrape import parallel
+from kubelint_scrape.engine import Options, discover, lint_sources
+from kubelint_scrape.load import Limits, read_source
+from kubelint_scrape.report import render
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the parallel read needs fork()")
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> list[str]:
+    shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "syntax.yaml").write_text("kind: ConfigMap\nmetadata: {name: [\n")
+    (broken / "helm.yaml").write_text("metadata:\n  name: {{ .Values.name }}\n")
+    (broken / "binary.yaml").write_bytes(b"\x00\x01\xff" * 100)
+    (broken / "large.yaml").write_text("a: " + "x" * 5000 + "\n")
+    files, _problems = discover([str(tmp_path)])
+    return files
+
+
+def _report(sources) -> str:
+    result = lint_sources(sources, Options())
+    return render("json", result, color=False, show_assumptions=False, quiet=False)
+
+
+def test_the_forked_read_equals_the_serial_read(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KUBELINT_SCRAPE_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    limits = Limits(max_file_bytes=4096)
+    serial = [read_source(path, limits) for path in tree]
+    forked = parallel.read_sources(tree, limits, min_files=1, min_bytes=0)
+    assert [s.path for s in forked] == tree
+    assert [(s.status, [(f.rule, str(f.span), f.message) for f in s.findings]) for s in forked] == \
+           [(s.status, [(f.rule, str(f.span), f.message) for f in s.findings]) for s in serial]
+    assert {s.status for s in forked} >= {"linted", "failed", "skipped"}
+    assert _report(forked) == _report(serial)
+
+
+def test_a_failing_worker_costs_only_time(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+    def broken_pickle(*_args, **_kwargs):
+        raise RuntimeError("worker cannot send")
+
+    monkeypatch.setattr(parallel.pickle, "dumps", broken_pickle)  # only the worker pickles
+    limits = Limits()
+    forked = parallel.read_sources(tree, limits, min_files=1, min_bytes=0)
+    assert [s.path for s in forked] == tree
+    assert _report(forked) == _report([read_source(path, limits) for path in tree])
+
+
+def test_small_inputs_and_stdin_are_read_in_this_process(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork():
+        raise AssertionError("must not fork")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    parallel.read_sources(tree[:3], Limits())  # below MIN_FILES / MIN_BYTES
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("KUBELINT_SCRAPE_WORKERS", "1")
+    parallel.read_sources(tree, Limits(), min_files=1, min_bytes=0)
