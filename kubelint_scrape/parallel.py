@@ -11,7 +11,6 @@ nothing is ever skipped, and the result is the same Sources in the same order as
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from typing import Any
 
@@ -72,6 +71,8 @@ def _split(files: list[str], min_files: int, min_bytes: int) -> tuple[list[int],
 
 def _in_worker(paths: list[str], limits: Limits):
     """Fork a worker that parses `paths`; return a function that waits for its Sources (None if it failed)."""
+    import pickle  # here, not at the top: a one-file lint (most runs) never forks and should not pay for it
+
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker: parse, send, and leave without running the parent's exit handlers

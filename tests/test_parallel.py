@@ -62,7 +62,9 @@ def test_a_failing_worker_costs_only_time(tree: list[str], monkeypatch: pytest.M
     def broken_pickle(*_args, **_kwargs):
         raise RuntimeError("worker cannot send")
 
-    monkeypatch.setattr(parallel.pickle, "dumps", broken_pickle)  # only the worker pickles
+    import pickle
+
+    monkeypatch.setattr(pickle, "dumps", broken_pickle)  # only the worker pickles
     limits = Limits()
     forked = parallel.read_sources(tree, limits, min_files=1, min_bytes=0)
     assert [s.path for s in forked] == tree
