@@ -75,9 +75,11 @@ def load_sources(paths: Iterable[str], options: Options, stdin: Any = None, para
 
 @gc_paused  # checks build many small objects too; a full collection over a large workspace costs ~0.1 s each
 def lint_sources(sources: list[Source], options: Options, extra: list[Finding] | None = None,
-                 previous: Analysis | None = None, shared_simulations: dict | None = None) -> Result:
+                 previous: Analysis | None = None, shared_simulations: dict | None = None,
+                 parallel: bool = False) -> Result:
     """`previous`: an earlier run's analysis over mostly the same Sources, whose unchanged jobs are reused;
-    `shared_simulations`: relabel simulations kept by content between runs (both: the language server)."""
+    `shared_simulations`: relabel simulations kept by content between runs (both: the language server).
+    `parallel`: a one-shot run may hand the config checks of a large input to a forked worker (parallel.py)."""
     assumptions = options.assumptions
     workspace, configs, build_findings = build_workspace(
         sources, assumptions.default_namespace, assumptions.version, options.limits
@@ -90,6 +92,7 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
     done: set[int] = set()
     wanted = _wanted(options)
     late = []
+    planned = []
     for rule_id, function in sorted(registry.items()):
         if id(function) in done or not (set(function.rule_ids) & wanted):  # type: ignore[attr-defined]
             continue
@@ -97,7 +100,9 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
         if getattr(function, "after_suppressions", False):
             late.append(function)  # KS002 judges the suppressions, so it runs once they have been applied
             continue
-        findings.extend(f for f in function(context) if f.rule in wanted)
+        planned.append(function)
+    fork = parallel and options.report_paths is None and _worth_forking(sources)
+    findings.extend(_run_checks(planned, context, wanted, fork))
     findings, context.suppressions = suppress.apply(sources, analysis, findings, wanted, options.per_path_ignores, options.root,
                                                     options.report_paths)
     for function in late:
@@ -107,6 +112,42 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
     if options.report_paths is not None:
         findings = [f for f in findings if f.span.path in options.report_paths]
     return Result(sources, analysis, findings)
+
+
+# The config checks (KS601/KS602/KS604: validating every Prometheus config and Kubernetes object) are the
+# costliest family and depend on nothing the others compute: they are what a forked worker takes.
+DELEGATED_CHECKS = ".checks.config"
+
+
+def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool) -> list[Finding]:
+    """Every planned check's findings, in plan order; the delegated family in a forked worker when `fork`."""
+    results: list[list[Finding] | None] = [None] * len(planned)
+    delegated = [i for i, function in enumerate(planned) if fork and function.__module__.endswith(DELEGATED_CHECKS)]
+
+    def run(index: int) -> list[Finding]:
+        return [f for f in planned[index](context) if f.rule in wanted]
+
+    collect = None
+    if delegated:
+        from .parallel import fork_call
+
+        collect = fork_call(lambda: [run(index) for index in delegated])
+    for index in range(len(planned)):
+        if index not in delegated:
+            results[index] = run(index)
+    if collect is not None:
+        received = collect()
+        if not isinstance(received, list) or len(received) != len(delegated):
+            received = [run(index) for index in delegated]  # the worker failed: do its share here
+        for index, found in zip(delegated, received):
+            results[index] = found
+    return [finding for found in results for finding in (found or ())]
+
+
+def _worth_forking(sources: list[Source]) -> bool:
+    from .parallel import worth_forking
+
+    return worth_forking(sum(len(source.text) for source in sources))
 
 
 def _identities_by_path(sources: list[Source], options: Options) -> dict[str, str]:
@@ -146,7 +187,7 @@ def finalize(findings: list[Finding], options: Options) -> list[Finding]:
 
 def lint_paths(paths: Iterable[str], options: Options, stdin: Any = None, parallel: bool = False) -> Result:
     sources, problems = load_sources(paths, options, stdin, parallel)
-    return lint_sources(sources, options, problems)
+    return lint_sources(sources, options, problems, parallel=parallel)
 
 
 def exit_code(result: Result, fail_on: str) -> int:

@@ -1,18 +1,21 @@
-"""Read and parse a large input on two cores.
+"""Use the second core for large one-shot runs: parse half of the files, and run the config checks, in a
+forked worker.
 
 Parsing is the largest single stage of a repository run (≈ 40% at 10,000 objects) and each file parses on its
 own, so a forked worker parses about half of the files while this process parses the rest; the worker sends
-its Sources back pickled, which costs a third of parsing them. Only where it pays and is safe: a one-shot CLI
-run (no threads to fork), a platform with fork(), a second CPU, and enough input (below ~1 MB the fork and the
-transfer cost more than they save). If the worker fails in any way, this process parses its files itself:
-nothing is ever skipped, and the result is the same Sources in the same order as a serial read.
+its Sources back pickled, which costs a third of parsing them. Later, once the workspace is analysed, a second
+worker runs the configuration checks (KS601/KS602/KS604, the costliest family) on its copy while this process
+runs the others; only their findings travel back. Only where it pays and is safe: a one-shot CLI run (no
+threads to fork), a platform with fork(), a second CPU, and enough input (below ~1 MB the fork and the transfer
+cost more than they save). If a worker fails in any way, this process does its work itself: nothing is ever
+skipped, and the result is the same as a serial run's, in the same order.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from .load import Limits, Source, read_source
 
@@ -71,15 +74,21 @@ def _split(files: list[str], min_files: int, min_bytes: int) -> tuple[list[int],
 
 def _in_worker(paths: list[str], limits: Limits):
     """Fork a worker that parses `paths`; return a function that waits for its Sources (None if it failed)."""
+    return fork_call(lambda: [read_source(path, limits) for path in paths])
+
+
+def fork_call(function: Callable[[], Any]) -> Callable[[], Any]:
+    """Run `function` in a forked worker; return a function that waits for its (pickled) result, or None when
+    the worker failed. The caller must check worth_forking() first."""
     import pickle  # here, not at the top: a one-file lint (most runs) never forks and should not pay for it
 
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the worker: parse, send, and leave without running the parent's exit handlers
+    if pid == 0:  # the worker: compute, send, and leave without running the parent's exit handlers
         status = 1
         try:
             os.close(read_end)
-            payload = pickle.dumps([read_source(path, limits) for path in paths], protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)
             status = 0
@@ -87,7 +96,7 @@ def _in_worker(paths: list[str], limits: Limits):
             os._exit(status)
     os.close(write_end)
 
-    def collect() -> list[Source] | None:
+    def collect() -> Any:
         try:
             with os.fdopen(read_end, "rb") as pipe:
                 payload = pipe.read()
@@ -101,3 +110,7 @@ def _in_worker(paths: list[str], limits: Limits):
             return None
 
     return collect
+
+
+def worth_forking(total_bytes: int, min_bytes: int = MIN_BYTES) -> bool:
+    return total_bytes >= min_bytes and _can_fork()

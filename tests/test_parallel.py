@@ -80,3 +80,24 @@ def test_small_inputs_and_stdin_are_read_in_this_process(tree: list[str], monkey
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setenv("KUBELINT_SCRAPE_WORKERS", "1")
     parallel.read_sources(tree, Limits(), min_files=1, min_bytes=0)
+
+
+def test_config_checks_in_a_worker_give_the_serial_findings(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """lint_sources(parallel=True) hands KS601/KS602/KS604 to a forked worker: same report, worker or not."""
+    from kubelint_scrape import engine
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(engine, "_worth_forking", lambda sources: True)
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    sources = [read_source(path, Limits()) for path in tree]
+    serial = render("json", lint_sources(sources, Options()), color=False, show_assumptions=False, quiet=False)
+    fresh = [read_source(path, Limits()) for path in tree]
+    forked = render("json", lint_sources(fresh, Options(), parallel=True), color=False, show_assumptions=False, quiet=False)
+    assert forks and forked == serial
