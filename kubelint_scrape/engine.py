@@ -124,23 +124,23 @@ def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool) -
     results: list[list[Finding] | None] = [None] * len(planned)
     delegated = [i for i, function in enumerate(planned) if fork and function.__module__.endswith(DELEGATED_CHECKS)]
 
-    def run(index: int) -> list[Finding]:
-        return [f for f in planned[index](context) if f.rule in wanted]
+    def run(position: int) -> list[Finding]:
+        return [f for f in planned[position](context) if f.rule in wanted]
 
     collect = None
     if delegated:
         from .parallel import fork_call
 
-        collect = fork_call(lambda: [run(index) for index in delegated])
-    for index in range(len(planned)):
-        if index not in delegated:
-            results[index] = run(index)
+        collect = fork_call(lambda: [run(position) for position in delegated])
+    for position in range(len(planned)):
+        if position not in delegated:
+            results[position] = run(position)
     if collect is not None:
         received = collect()
         if not isinstance(received, list) or len(received) != len(delegated):
-            received = [run(index) for index in delegated]  # the worker failed: do its share here
-        for index, found in zip(delegated, received):
-            results[index] = found
+            received = [run(position) for position in delegated]  # the worker failed: do its share here
+        for position, found in zip(delegated, received):
+            results[position] = found
     return [finding for found in results for finding in (found or ())]
 
 
