@@ -628,17 +628,29 @@ def _plain_scalar(text: str) -> Any:
         return _PLAIN_CACHE[text]
     except KeyError:
         pass
-    value = text
-    for kind, regexp in _plain_resolvers().get(text[0] if text else "", ()):
-        if regexp.match(text):
-            value = _typed_scalar(kind, text)
-            break
+    first = text[0] if text else ""
+    if first.isascii() and first.isalpha():
+        # Of the YAML 1.1 resolvers only bool and null start with a letter, and both are fixed word lists: no
+        # need to compile ruamel's regexes (a few ms of every lint-on-save) for the common case.
+        value = _WORDS.get(text, text)
+    elif text.isascii() and text.isdigit() and (first != "0" or _OCTAL_DIGITS.issuperset(text)):
+        value = _int(text)  # decimal, or octal with a leading 0 (YAML 1.1): what the int resolver would say
+    else:
+        value = text
+        for kind, regexp in _plain_resolvers().get(first, ()):
+            if regexp.match(text):
+                value = _typed_scalar(kind, text)
+                break
     if len(text) <= 64 and len(_PLAIN_CACHE) < 100_000:  # bounded: at most ~10 MB kept for the process
         _PLAIN_CACHE[text] = value
     return value
 
 
 _PLAIN_CACHE: dict[str, Any] = {}
+_BOOL_WORDS = ("y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
+               "FALSE", "on", "On", "ON", "off", "Off", "OFF")
+_WORDS: dict[str, Any] = {**{word: word in _BOOL_TRUE for word in _BOOL_WORDS}, "null": None, "Null": None, "NULL": None}
+_OCTAL_DIGITS = frozenset("01234567")
 _PLAIN_RESOLVERS: dict[str, list[tuple[str, Any]]] | None = None
 
 

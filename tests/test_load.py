@@ -216,3 +216,27 @@ YAML_ATOMS = st.sampled_from([
 def test_yaml_shaped_noise_never_raises(text: str) -> None:
     source = parse_source("fuzz.yaml", text)
     build_workspace([source])
+
+
+def test_plain_scalar_fast_paths_agree_with_the_yaml_1_1_resolvers() -> None:
+    """Words and plain digits skip ruamel's resolver regexes (load._plain_scalar): same value and type."""
+    import random
+    import string
+
+    from kubelint_scrape import load
+
+    def by_regex(text: str):
+        for kind, regexp in load._plain_resolvers().get(text[0] if text else "", ()):
+            if regexp.match(text):
+                return load._typed_scalar(kind, text)
+        return text
+
+    rng = random.Random(7)
+    alphabet = string.ascii_letters + string.digits + "._:-+~ "
+    cases = ["0", "00", "07", "08", "010", "0755", "9090", "y", "n", "NO", "Off", "tRue", "null", "nULL", "~", "",
+             "٣", "²", "1:30", "0x1F", "1e3", ".inf", "2001-12-14"]
+    cases += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(5000)]
+    for text in cases:
+        load._PLAIN_CACHE.pop(text, None)
+        value, expected = load._plain_scalar(text), by_regex(text)
+        assert (type(value), repr(value)) == (type(expected), repr(expected)), text  # repr: .nan != .nan
