@@ -150,10 +150,12 @@ def _volume_refs(volume: YMap, holder_kind: str) -> set[str]:
 
 
 def _looks_like_prometheus(pod: PodTemplate) -> bool:
-    for container in pod.containers:
-        if "prometheus" in container.image or any(a.startswith("--config.file") for a in container.args + container.command):
-            return True
-    return False
+    cached = pod.__dict__.get("_runs_prometheus")  # asked per config on every run; the template outlives runs
+    if cached is None:
+        cached = pod.__dict__["_runs_prometheus"] = any(
+            "prometheus" in c.image or any(a.startswith("--config.file") for a in c.args + c.command)
+            for c in pod.containers)
+    return cached
 
 
 def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], list[PodTemplate]]:

@@ -47,7 +47,8 @@ def build_workspace(
     user_binding_names: set[str] = set()
     kustomized = kustomize_namespaces(sources)
     for source in sources:
-        model = source_model(source, default_namespace, kustomized.get(os.path.abspath(source.path)), limits)
+        override = kustomized.get(os.path.abspath(source.path)) if kustomized else None
+        model = source_model(source, default_namespace, override, limits)
         for obj, derived in model.objects:
             _index(workspace, obj, derived, user_binding_names)
         configs.extend(model.configs)

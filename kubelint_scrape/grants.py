@@ -172,15 +172,12 @@ def operator_runners(workspace: Workspace) -> list:
     return [o for kind in OPERATOR_RUNNERS for o in workspace.kind(kind) if o.api_version.startswith("monitoring.coreos.com/")]
 
 
-def scraper_identities(analysis: Analysis) -> dict[Identity, str]:
-    """Every scraper identity → why it is one (for messages)."""
-    result: dict[Identity, str] = {}
-    for identity, jobs in job_identities(analysis).items():
-        names = ", ".join(dict.fromkeys(j.job.name for j in jobs))
-        result[identity] = f"the identity of scrape job(s) {names}" if len(jobs) > 1 else f"the identity of job \"{jobs[0].job.name}\""
+def scraper_identities(analysis: Analysis) -> list[Identity]:
+    """Every scraper identity: those scrape jobs run as, then the ServiceAccounts of Prometheus Operator runners."""
+    result = dict.fromkeys(job_identities(analysis))
     for obj in operator_runners(analysis.workspace):
-        result.setdefault(runner_identity(obj), f"the ServiceAccount of {obj.kind} {obj.namespace}/{obj.name}")
-    return result
+        result.setdefault(runner_identity(obj))
+    return list(result)
 
 
 # ---------------------------------------------------------------------------------------------- the user's grants

@@ -56,7 +56,7 @@ class _State:
         analysis = ctx.analysis
         self.identities = scraper_identities(analysis)
         self.jobs = job_identities(analysis)
-        self.all_holdings = holdings(analysis, _holding_identities(ctx, list(self.identities)))
+        self.all_holdings = holdings(analysis, _holding_identities(ctx, self.identities))
         self.admin_bindings = _admin_bindings(ctx, self.identities)
         admin_ids = {id(b) for b, _why in self.admin_bindings.values()}
         # KS201/204/205/207 skip what is reported as an admin role binding (KS206).
