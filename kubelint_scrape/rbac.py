@@ -91,7 +91,19 @@ class Decision:
     grants: list[Grant] = field(default_factory=list)
     out_of_scope: list[Grant] = field(default_factory=list)  # would allow, but the RoleBinding cannot apply here
     name_restricted: list[Grant] = field(default_factory=list)  # would allow, but resourceNames limits it
-    near: list[Grant] = field(default_factory=list)  # same resource or URL family, other verbs/subresource
+    # The identity's other rules; `near` ranks them only when a denial is reported (most decisions allow, or
+    # concern jobs whose findings are not shown).
+    misses: list[tuple[BindingDef, RoleDef, PolicyRule]] = field(default_factory=list, repr=False)
+    _near: list[Grant] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def near(self) -> list[Grant]:
+        """Rules of the same resource or URL family (other verbs/subresource), nearest first."""
+        if self._near is None:
+            scored = [(nearness(rule, self.request), binding, role, rule) for binding, role, rule in self.misses]
+            ranked = sorted((entry for entry in scored if entry[0]), key=lambda entry: -entry[0])  # stable: input order
+            self._near = [Grant(binding, role, rule) for _score, binding, role, rule in ranked]
+        return self._near
 
 
 # ---------------------------------------------------------------------------------------------- matching
@@ -262,7 +274,7 @@ class Authorizer:
                 self._decisions[key] = decision
                 return decision
         decision = Decision(request, False)
-        near: list[tuple[int, Grant]] = []
+        misses = decision.misses
         for binding, role in self.bindings(identity):
             # A RoleBinding grants only namespaced resource requests in its own namespace (FACTS §8 Scope).
             applies = binding.kind == "ClusterRoleBinding" or (
@@ -274,11 +286,7 @@ class Authorizer:
                 elif rule.resource_names and rule_allows(rule, request, ignore_names=True):
                     decision.name_restricted.append(Grant(binding, role, rule))
                 else:
-                    score = nearness(rule, request)
-                    if score:
-                        near.append((score, Grant(binding, role, rule)))
-        near.sort(key=lambda pair: -pair[0])  # stable: input order among equally near rules
-        decision.near = [grant for _score, grant in near]
+                    misses.append((binding, role, rule))
         decision.allowed = bool(decision.grants)
         self._decisions[key] = decision
         return decision
