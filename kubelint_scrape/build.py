@@ -49,7 +49,8 @@ def build_workspace(
     for source in sources:
         override = kustomized.get(os.path.abspath(source.path)) if kustomized else None
         model = source_model(source, default_namespace, override, limits)
-        _merge(workspace, model.indexed(), user_binding_names)
+        for obj, derived in model.objects:
+            _index(workspace, obj, derived, user_binding_names)
         configs.extend(model.configs)
         findings.extend(model.findings)
     operator, problems = operator_configs(workspace, limits)
@@ -70,18 +71,6 @@ class SourceModel:
     objects: list[tuple[K8sObject, Any]] = field(default_factory=list)
     configs: list[PromConfig] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    _indexed: tuple[Workspace, set[str]] | None = field(default=None, repr=False)
-
-    def indexed(self) -> tuple[Workspace, set[str]]:
-        """This file's objects indexed as a workspace of their own (and its ClusterRoleBinding names), built once:
-        merging it costs a few list extends per file instead of one _index call per object on every re-lint."""
-        if self._indexed is None:
-            own = Workspace(default_namespace="", kubernetes_version=(0, 0))
-            names: set[str] = set()
-            for obj, derived in self.objects:
-                _index(own, obj, derived, names)
-            self._indexed = (own, names)
-        return self._indexed
 
 
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:
@@ -157,22 +146,6 @@ def _namespacing_kustomizations(source: Source) -> list[YMap]:
             if isinstance(doc, YMap) and doc.get("kind") == "Kustomization" and isinstance(doc.get("namespace"), str)
         ]
     return found
-
-
-def _merge(workspace: Workspace, indexed: tuple[Workspace, set[str]], user_binding_names: set[str]) -> None:
-    """Add one file's own index to the workspace: the same result as indexing its objects one by one here
-    (later files win a repeated name, and a name keeps the place it was first given)."""
-    own, names = indexed
-    workspace.objects.extend(own.objects)
-    for kind, objects in own.by_kind.items():
-        workspace.by_kind.setdefault(kind, []).extend(objects)
-    workspace.cluster_roles.update(own.cluster_roles)
-    workspace.roles.update(own.roles)
-    workspace.bindings.extend(own.bindings)
-    workspace.service_accounts.update(own.service_accounts)
-    workspace.service_account_definitions.extend(own.service_account_definitions)
-    workspace.workloads.extend(own.workloads)
-    user_binding_names.update(names)
 
 
 def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_names: set[str]) -> None:
