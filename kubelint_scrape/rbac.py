@@ -91,19 +91,7 @@ class Decision:
     grants: list[Grant] = field(default_factory=list)
     out_of_scope: list[Grant] = field(default_factory=list)  # would allow, but the RoleBinding cannot apply here
     name_restricted: list[Grant] = field(default_factory=list)  # would allow, but resourceNames limits it
-    # The identity's other rules; `near` ranks them only when a denial is reported (most decisions allow, or
-    # concern jobs whose findings are not shown).
-    misses: list[tuple[BindingDef, RoleDef, PolicyRule]] = field(default_factory=list, repr=False)
-    _near: list[Grant] | None = field(default=None, init=False, repr=False)
-
-    @property
-    def near(self) -> list[Grant]:
-        """Rules of the same resource or URL family (other verbs/subresource), nearest first."""
-        if self._near is None:
-            scored = [(nearness(rule, self.request), binding, role, rule) for binding, role, rule in self.misses]
-            ranked = sorted((entry for entry in scored if entry[0]), key=lambda entry: -entry[0])  # stable: input order
-            self._near = [Grant(binding, role, rule) for _score, binding, role, rule in ranked]
-        return self._near
+    near: list[Grant] = field(default_factory=list)  # denied only: same resource or URL family, other verbs/subresource
 
 
 # ---------------------------------------------------------------------------------------------- matching
@@ -274,7 +262,7 @@ class Authorizer:
                 self._decisions[key] = decision
                 return decision
         decision = Decision(request, False)
-        misses = decision.misses
+        misses: list[tuple[BindingDef, RoleDef, PolicyRule]] = []
         for binding, role in self.bindings(identity):
             # A RoleBinding grants only namespaced resource requests in its own namespace (FACTS §8 Scope).
             applies = binding.kind == "ClusterRoleBinding" or (
@@ -288,6 +276,10 @@ class Authorizer:
                 else:
                     misses.append((binding, role, rule))
         decision.allowed = bool(decision.grants)
+        if not decision.allowed:  # only a denial shows its nearest rules (most decisions allow)
+            scored = [(nearness(rule, request), binding, role, rule) for binding, role, rule in misses]
+            ranked = sorted((entry for entry in scored if entry[0]), key=lambda entry: -entry[0])  # stable
+            decision.near = [Grant(binding, role, rule) for _score, binding, role, rule in ranked]
         self._decisions[key] = decision
         return decision
 
