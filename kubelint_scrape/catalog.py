@@ -79,8 +79,13 @@ CheckFunction = Callable[[Any], Iterable[Any]]
 _CHECKS: dict[str, CheckFunction] = {}
 
 
-def check(*rule_ids: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Register the implementation of one rule (or of a group decided together, e.g. KS101–KS105)."""
+def check(*rule_ids: str, after_suppressions: bool = False, in_worker: bool = False,
+          ) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the implementation of one rule (or of a group decided together, e.g. KS101–KS105).
+
+    after_suppressions: the engine runs it once suppressions are applied (KS002 judges them).
+    in_worker: costly and reads nothing but the analysed inputs, so a one-shot run on a large input may run it
+    in a forked worker while the other checks run here (engine._run_checks, parallel.py)."""
 
     def register(function: CheckFunction) -> CheckFunction:
         for rule_id in rule_ids:
@@ -88,6 +93,8 @@ def check(*rule_ids: str) -> Callable[[CheckFunction], CheckFunction]:
                 raise RuntimeError(f"{rule_id} implemented twice: {_CHECKS[rule_id].__name__} and {function.__name__}")
             _CHECKS[rule_id] = function
         function.rule_ids = rule_ids  # type: ignore[attr-defined]
+        function.after_suppressions = after_suppressions  # type: ignore[attr-defined]
+        function.in_worker = in_worker  # type: ignore[attr-defined]
         return function
 
     return register

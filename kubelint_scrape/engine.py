@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from typing import Any, Iterable
 
@@ -47,6 +46,7 @@ class Result:
         return counts
 
 
+@gc_paused  # composing many documents while the cyclic GC runs is several times slower (DESIGN.md)
 def load_sources(paths: Iterable[str], options: Options, stdin: Any = None, parallel: bool = False,
                  ) -> tuple[list[Source], list[Finding]]:
     """`parallel`: a one-shot run may parse a large input in two processes (parallel.py); never in the language
@@ -56,21 +56,11 @@ def load_sources(paths: Iterable[str], options: Options, stdin: Any = None, para
         # The piped buffer replaces the file it names: the disk copy must not be linted twice as context.
         buffer = os.path.realpath(options.stdin_filename)
         files = [f for f in files if f == "-" or os.path.realpath(f) != buffer]
-    # Composing many documents while the cyclic GC runs is several times slower (DESIGN.md); our trees are
-    # acyclic and freed by reference counting, so pause the collector while loading.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        if parallel:
-            from .parallel import read_sources
+    if parallel:
+        from .parallel import read_sources
 
-            sources = read_sources(files, options.limits, options.stdin_filename, stdin)
-        else:
-            sources = [read_source(path, options.limits, options.stdin_filename, stdin) for path in files]
-    finally:
-        if enabled:
-            gc.enable()
-    return sources, problems
+        return read_sources(files, options.limits, options.stdin_filename, stdin), problems
+    return [read_source(path, options.limits, options.stdin_filename, stdin) for path in files], problems
 
 
 @gc_paused  # checks build many small objects too; a full collection over a large workspace costs ~0.1 s each
@@ -97,7 +87,7 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
         if id(function) in done or not (set(function.rule_ids) & wanted):  # type: ignore[attr-defined]
             continue
         done.add(id(function))
-        if getattr(function, "after_suppressions", False):
+        if function.after_suppressions:  # type: ignore[attr-defined]
             late.append(function)  # KS002 judges the suppressions, so it runs once they have been applied
             continue
         planned.append(function)
@@ -114,15 +104,11 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
     return Result(sources, analysis, findings)
 
 
-# The config checks (KS601/KS602/KS604: validating every Prometheus config and Kubernetes object) are the
-# costliest family and depend on nothing the others compute: they are what a forked worker takes.
-DELEGATED_CHECKS = ".checks.config"
-
-
 def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool) -> list[Finding]:
-    """Every planned check's findings, in plan order; the delegated family in a forked worker when `fork`."""
+    """Every planned check's findings, in plan order; those registered in_worker in a forked worker when `fork`
+    (the config checks: validating every Prometheus config and Kubernetes object is the costliest family)."""
     results: list[list[Finding] | None] = [None] * len(planned)
-    delegated = [i for i, function in enumerate(planned) if fork and function.__module__.endswith(DELEGATED_CHECKS)]
+    delegated = [i for i, function in enumerate(planned) if fork and function.in_worker]
 
     def run(position: int) -> list[Finding]:
         return [f for f in planned[position](context) if f.rule in wanted]

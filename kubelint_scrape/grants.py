@@ -156,16 +156,10 @@ def unmodelled(analysis: Analysis, identity: Identity) -> list[str]:
     """Components beside the scrape jobs that use the identity's token for API calls we do not model (an
     OpenTelemetry Collector's k8s_cluster receiver, k8sattributes processor, leader election…): what they need is
     unknown, so "unused" and "a scraper never writes" cannot be decided for this identity."""
-    index = analysis.__dict__.get("_unmodelled")
-    if index is None:  # built once per analysis: asked per identity
-        index = analysis.__dict__["_unmodelled"] = {}
-        for config in analysis.configs:
-            resolution = analysis.resolutions.get(id(config))
-            names = getattr(config, "unmodelled", None)
-            if resolution is not None and names:
-                found = index.setdefault(resolution.identity, [])
-                found.extend(name for name in names if name not in found)
-    return list(index.get(identity, ()))
+    found: list[str] = []
+    for config in configs_of(analysis, identity):
+        found.extend(name for name in getattr(config, "unmodelled", None) or [] if name not in found)
+    return found
 
 
 def operator_runners(workspace: Workspace) -> list:

@@ -30,7 +30,7 @@ def read_sources(files: list[str], limits: Limits, stdin_name: str = "<stdin>", 
     if shares is None:
         return [read_source(path, limits, stdin_name, stdin) for path in files]
     mine, theirs = shares
-    received = _in_worker([files[i] for i in theirs], limits)  # forks, then returns a function to collect
+    received = fork_call(lambda: [read_source(files[index], limits) for index in theirs])
     results: dict[int, Source] = {index: read_source(files[index], limits, stdin_name, stdin) for index in mine}
     sources = received()
     if sources is None or len(sources) != len(theirs):
@@ -70,11 +70,6 @@ def _split(files: list[str], min_files: int, min_bytes: int) -> tuple[list[int],
         shares[lighter].append(index)
         weights[lighter] += size * costs[lighter]
     return sorted(shares[0]), sorted(shares[1])
-
-
-def _in_worker(paths: list[str], limits: Limits):
-    """Fork a worker that parses `paths`; return a function that waits for its Sources (None if it failed)."""
-    return fork_call(lambda: [read_source(path, limits) for path in paths])
 
 
 def fork_call(function: Callable[[], Any]) -> Callable[[], Any]:

@@ -1175,8 +1175,4 @@ def relabel_tracking(labels: Mapping[str, str], rules: Sequence[RelabelRule], wa
 def relabel(labels: Mapping[str, str], rules: Sequence[RelabelRule]) -> dict[str, str] | None:
     """Apply rules in order, like upstream relabel.Process. Returns the new label set (sorted by name),
     or None when a rule dropped the target. The input is never mutated."""
-    b = _Builder(labels)
-    for rule in rules:
-        if not _apply(rule, b):
-            return None
-    return b.labels()
+    return relabel_tracking(labels, rules, ())[0]

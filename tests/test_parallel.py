@@ -76,8 +76,12 @@ def test_small_inputs_and_stdin_are_read_in_this_process(tree: list[str], monkey
         raise AssertionError("must not fork")
 
     monkeypatch.setattr(os, "fork", no_fork)
+    import io
+
     parallel.read_sources(tree[:3], Limits())  # below MIN_FILES / MIN_BYTES
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    piped = parallel.read_sources(["-", *tree], Limits(), "piped.yaml", io.BytesIO(b"a: 1\n"), min_files=1, min_bytes=0)
+    assert piped[0].path == "piped.yaml" and len(piped) == len(tree) + 1  # stdin is read once, here
     monkeypatch.setenv("KUBELINT_SCRAPE_WORKERS", "1")
     parallel.read_sources(tree, Limits(), min_files=1, min_bytes=0)
 

@@ -16,7 +16,7 @@ from ..yamltree import YMap, as_seq, as_str, walk_strings
 from .context import Context
 
 
-@check("KS601")
+@check("KS601", in_worker=True)
 def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
     configs = ctx.analysis.configs
     if not configs:
@@ -51,7 +51,7 @@ def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
     return source.memo[key]
 
 
-@check("KS602")
+@check("KS602", in_worker=True)
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
     from ..k8svalidate import validate_sources
 
@@ -115,7 +115,7 @@ def _renames(nodes: list[Any]) -> dict[str, str]:
     return found
 
 
-@check("KS604")
+@check("KS604", in_worker=True)
 def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     assumptions = ctx.analysis.assumptions
     candidates = [

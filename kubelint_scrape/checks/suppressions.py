@@ -17,7 +17,7 @@ from .context import Context
 EXAMPLE = "# kubelint-scrape: ignore[KS102] <why this is acceptable here>"
 
 
-@check("KS002")
+@check("KS002", after_suppressions=True)  # the engine runs it last
 def unused_suppression(ctx: Context) -> Iterator[Finding]:
     state = ctx.suppressions
     if state is None:
@@ -65,4 +65,3 @@ def unused_suppression(ctx: Context) -> Iterator[Finding]:
                 f"{where} gives no reason: a suppression nobody can review outlives the reason it was written for",
                 fix=f"State why after the bracket, e.g. `{EXAMPLE}`.",
             )
-unused_suppression.after_suppressions = True  # type: ignore[attr-defined]  (engine runs it last)
