@@ -18,6 +18,11 @@ WORKLOAD_KINDS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
 RBAC_KINDS = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
 
 
+def object_ref(kind: str, namespace: str, name: str) -> str:
+    """`Kind/name` for cluster-scoped objects (namespace ""), `Kind/namespace/name` for namespaced ones."""
+    return f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
+
+
 @dataclass(eq=False)
 class K8sObject:
     path: str
@@ -30,7 +35,7 @@ class K8sObject:
 
     @property
     def ref(self) -> str:
-        return f"{self.kind}/{self.name}" if not self.namespace else f"{self.kind}/{self.namespace}/{self.name}"
+        return object_ref(self.kind, self.namespace, self.name)
 
     @property
     def labels(self) -> dict:
@@ -169,7 +174,7 @@ class RoleDef:
 
     @property
     def ref(self) -> str:
-        return f"{self.kind}/{self.name}" if self.kind == "ClusterRole" else f"Role/{self.namespace}/{self.name}"
+        return object_ref(self.kind, self.namespace, self.name)  # a ClusterRole's namespace is ""
 
     @property
     def span(self) -> Span | None:
@@ -208,11 +213,11 @@ class BindingDef:
 
     @property
     def ref(self) -> str:
-        return f"ClusterRoleBinding/{self.name}" if self.kind == "ClusterRoleBinding" else f"RoleBinding/{self.namespace}/{self.name}"
+        return object_ref(self.kind, self.namespace, self.name)  # a ClusterRoleBinding's namespace is ""
 
     @property
     def role_ref(self) -> str:
-        return f"ClusterRole/{self.role_name}" if self.role_kind == "ClusterRole" else f"Role/{self.namespace}/{self.role_name}"
+        return object_ref(self.role_kind, "" if self.role_kind == "ClusterRole" else self.namespace, self.role_name)
 
     def subject_span(self, subject: Subject) -> Span | None:
         if self.obj is None:
