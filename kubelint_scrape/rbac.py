@@ -178,6 +178,12 @@ def subject_applies(subject: Subject, identity: Identity) -> bool:
     return False
 
 
+def names_identity(binding: BindingDef, identity: Identity) -> bool:
+    """Whether the binding names the identity itself (as ServiceAccount or User), not only one of the groups every
+    ServiceAccount token carries (system:serviceaccounts[:NS], system:authenticated)."""
+    return any(s.kind != "Group" and subject_applies(s, identity) for s in binding.subjects)
+
+
 class Authorizer:
     """Answers requests for identities of one Workspace; caches bindings per identity and aggregated roles."""
 

@@ -37,7 +37,7 @@ from ..grants import (
     used_permissions,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
-from ..rbac import Identity, Request, rule_allows
+from ..rbac import Identity, Request, names_identity, rule_allows
 from ..yamltree import Span, YSeq, as_str, at
 from .context import Context
 
@@ -328,11 +328,14 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
         for holding in reported:
+            direct = [b for b in holding.bindings_of(identity) if names_identity(b, identity)]
+            if not direct:
+                continue  # granted only through a group every ServiceAccount is in: cluster policy, not the scraper's
             perms = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used]
             if not perms:
                 continue
             if holding.role.builtin:
-                for binding in holding.bindings_of(identity):
+                for binding in direct:
                     builtin.setdefault(id(binding), []).append((holding, perms))
                 continue
             yield _unused_finding(analysis, state, identity, holding, perms, used, others)
