@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .. import __version__
+from .jsontext import dumps
 
 
 def finding_json(finding: Any) -> dict:
@@ -80,4 +80,5 @@ def report(result: Any) -> dict:
 
 
 def render(result: Any, **_: Any) -> str:
-    return json.dumps(report(result), indent=2, sort_keys=False) + "\n"
+    # laid out to the members of "files", "jobs" and "findings": one line each
+    return dumps(report(result), depth=2)

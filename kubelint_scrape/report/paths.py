@@ -6,14 +6,19 @@ GitHub resolves annotation `file=` and SARIF relative URIs against the checkout,
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import PurePath
 
 
 def repo_relative(path: str, cwd: str | None = None) -> str:
     """`path` relative to `cwd` (default: the current directory) when inside it; otherwise unchanged. Always `/`."""
+    return _relative(path, cwd or os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)  # reports name a few files thousands of times; relpath is ~30 µs
+def _relative(path: str, base: str) -> str:
     if os.path.isabs(path):
-        base = cwd or os.getcwd()
         try:
             relative = os.path.relpath(path, base)
         except ValueError:  # another drive on Windows

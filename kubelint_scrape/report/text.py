@@ -33,7 +33,8 @@ def render(result: Any, color: bool = False, show_assumptions: bool = False, qui
         if finding.fix:
             fix_lines = finding.fix.splitlines()
             out.append(f"  = fix: {fix_lines[0]}")
-            out.extend(f"    {fix_line}" for fix_line in fix_lines[1:])
+            for fix_line in fix_lines[1:]:  # not list.extend(generator): it shrinks the list back each time
+                out.append(f"    {fix_line}")
         out.append("")
     counts = result.counts()
     files = len(result.sources)

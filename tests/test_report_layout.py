@@ -1,0 +1,57 @@
+"""The JSON and SARIF text layout: the same data as json.dumps, one line per finding / result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kubelint_scrape.cli import main
+from kubelint_scrape.report.jsontext import dumps
+
+QUICKSTART = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES, st.integers(min_value=0, max_value=5), st.booleans())
+def test_layout_is_the_same_json(value, depth, ensure_ascii) -> None:
+    text = dumps(value, depth, ensure_ascii)
+    assert json.loads(text) == value
+    assert text.endswith("\n")
+    if ensure_ascii:
+        assert text.isascii()
+
+
+def test_outer_levels_are_laid_out_and_inner_values_are_one_line_each() -> None:
+    value = {"files": [{"path": "a.yaml"}, {"path": "b.yaml"}], "empty": [], "n": 1}
+    assert dumps(value, 2) == (
+        '{\n'
+        '  "files": [\n'
+        '    {"path": "a.yaml"},\n'
+        '    {"path": "b.yaml"}\n'
+        '  ],\n'
+        '  "empty": [],\n'
+        '  "n": 1\n'
+        '}\n'
+    )
+
+
+def test_json_and_sarif_reports_hold_one_finding_per_line() -> None:
+    for format_name, depth, first_key in (("json", 2, "rule"), ("sarif", 4, "ruleId")):
+        result = CliRunner().invoke(main, [str(QUICKSTART), "--format", format_name, "--fail-on", "never"])
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.output)
+        findings = report["findings"] if format_name == "json" else report["runs"][0]["results"]
+        assert findings
+        indent = "  " * depth
+        lines = [line for line in result.output.splitlines() if line.startswith(f'{indent}{{"{first_key}": ')]
+        assert [json.loads(line.strip().rstrip(",")) for line in lines] == findings
