@@ -224,5 +224,29 @@ def suggest_rbac(paths, diff, identity, stdin_filename, kubernetes_version, kube
         sys.stdout.write(text)
 
 
+def entry() -> None:
+    """The console script: main(), then leave without tearing the heap down.
+
+    At interpreter shutdown every object is freed one by one: 2.7 s of a 16 s run over 10,000 objects, after
+    the report was already written. The streams are flushed first and the exit code is main()'s; the OS takes
+    the memory back at once. (Tests call main() through click's runner, which must not exit the process.)"""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exit_request:
+        code = exit_request.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): Python prints it and exits 1
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`) or stream: nothing more can be written anyway
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

@@ -153,6 +153,23 @@ def test_real_subprocess_end_to_end() -> None:
     assert version.returncode == 0 and "kubelint-scrape" in version.stdout
 
 
+def test_the_console_entry_flushes_everything_and_keeps_exit_codes(tmp_path) -> None:
+    """cli.entry() leaves with os._exit (no heap teardown): the whole report must still arrive, with main()'s code."""
+    def entry(*args: str) -> subprocess.CompletedProcess:
+        code = f"import sys; sys.argv = ['kubelint-scrape', *{list(args)!r}]; from kubelint_scrape.cli import entry; entry()"
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+    report = entry(str(QUICKSTART), "--format", "json")
+    assert report.returncode == 1
+    assert json.loads(report.stdout)["summary"]["error"] == 1  # complete JSON: flushed before leaving
+    target = tmp_path / "report.sarif"
+    written = entry(str(QUICKSTART), "--format", "sarif", "--output", str(target), "--fail-on", "never")
+    assert written.returncode == 0 and json.loads(target.read_text())["runs"][0]["results"]
+    usage = entry("--no-such-option")
+    assert usage.returncode == 2 and "no such option" in usage.stderr.lower()
+    assert entry("--version").returncode == 0
+
+
 def test_text_output_is_not_coloured_when_piped() -> None:
     assert "\033[" not in run(str(QUICKSTART)).output
 
