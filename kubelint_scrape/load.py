@@ -498,8 +498,9 @@ class _Builder:
                         else:
                             frame[2] = no_key
                             mapping[key] = value
-                            mapping.kpos[key] = frame[3]
-                            mapping.vpos[key] = pos
+                            places = mapping.places
+                            places.append(frame[3])
+                            places.append(pos)
                 else:
                     root, root_pos = value, pos
                 continue
@@ -605,9 +606,12 @@ def _set(frame: list[Any], value: Any, pos: Pos, duplicates: list[tuple[Pos, Any
         return
     if key in mapping:
         duplicates.append((frame[3], key, mapping.key_pos(key)))
+        mapping.put(key, value, frame[3], pos)
+        return
     mapping[key] = value
-    mapping.kpos[key] = frame[3]
-    mapping.vpos[key] = pos
+    places = mapping.places
+    places.append(frame[3])
+    places.append(pos)
 
 
 def _apply_merges(mapping: YMap, merges: list[Any]) -> None:
@@ -617,9 +621,7 @@ def _apply_merges(mapping: YMap, merges: list[Any]) -> None:
             if isinstance(source, YMap):
                 for key, value in source.items():
                     if key not in mapping:
-                        mapping[key] = value
-                        mapping.kpos[key] = source.key_pos(key)
-                        mapping.vpos[key] = source.value_pos(key)
+                        mapping.put(key, value, source.key_pos(key), source.value_pos(key))
 
 
 def _plain_scalar(text: str) -> Any:

@@ -49,9 +49,7 @@ def _node(pos: Pos, **items: Any) -> YMap:
     node = YMap(pos)
     for key, item in items.items():
         value, where = item if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], tuple) else (item, pos)
-        node[key] = value
-        node.kpos[key] = where
-        node.vpos[key] = where
+        node.put(key, value, where)
     return node
 
 
@@ -101,9 +99,7 @@ def _user_relabels(node: Any) -> list[YMap]:
         converted = YMap(item.pos)
         for key, value in item.items():
             target = RELABEL_KEYS.get(as_str(key), as_str(key))
-            converted[target] = value
-            converted.kpos[target] = item.key_pos(key)
-            converted.vpos[target] = item.value_pos(key)
+            converted.put(target, value, item.key_pos(key), item.value_pos(key))
         result.append(converted)
     return result
 
@@ -112,37 +108,29 @@ def _http_fields(endpoint: YMap, root: YMap) -> None:
     """Credentials and TLS of a monitor endpoint, as the Prometheus keys build_job reads."""
     pos = endpoint.pos
     if "bearerTokenFile" in endpoint:
-        root["bearer_token_file"] = endpoint["bearerTokenFile"]
-        root.kpos["bearer_token_file"] = endpoint.key_pos("bearerTokenFile")
-        root.vpos["bearer_token_file"] = endpoint.value_pos("bearerTokenFile")
+        root.put("bearer_token_file", endpoint["bearerTokenFile"], endpoint.key_pos("bearerTokenFile"),
+                 endpoint.value_pos("bearerTokenFile"))
     elif isinstance(endpoint.get("authorization"), YMap):
         auth = endpoint["authorization"]
         creds = "<from Secret>" if auth.get("credentials") is not None else None
-        root["authorization"] = _node(auth.pos, type=as_str(auth.get("type")) or "Bearer", credentials=creds)
-        root.kpos["authorization"] = endpoint.key_pos("authorization")
+        root.put("authorization", _node(auth.pos, type=as_str(auth.get("type")) or "Bearer", credentials=creds),
+                 endpoint.key_pos("authorization"))
     elif isinstance(endpoint.get("bearerTokenSecret"), YMap):
-        root["bearer_token"] = "<from Secret>"
-        root.kpos["bearer_token"] = endpoint.key_pos("bearerTokenSecret")
+        root.put("bearer_token", "<from Secret>", endpoint.key_pos("bearerTokenSecret"))
     elif isinstance(endpoint.get("basicAuth"), YMap):
-        root["basic_auth"] = _node(endpoint["basicAuth"].pos, username="<from Secret>")
-        root.kpos["basic_auth"] = endpoint.key_pos("basicAuth")
+        root.put("basic_auth", _node(endpoint["basicAuth"].pos, username="<from Secret>"), endpoint.key_pos("basicAuth"))
     elif isinstance(endpoint.get("oauth2"), YMap):
-        root["oauth2"] = _node(endpoint["oauth2"].pos, client_id="<from Secret>")
-        root.kpos["oauth2"] = endpoint.key_pos("oauth2")
+        root.put("oauth2", _node(endpoint["oauth2"].pos, client_id="<from Secret>"), endpoint.key_pos("oauth2"))
     tls = endpoint.get("tlsConfig")
     if isinstance(tls, YMap):
         converted = YMap(tls.pos)
         for key, target in TLS_KEYS.items():
             if key in tls:
-                converted[target] = tls[key]
-                converted.kpos[target] = tls.key_pos(key)
-                converted.vpos[target] = tls.value_pos(key)
+                converted.put(target, tls[key], tls.key_pos(key), tls.value_pos(key))
         for key in ("ca", "cert"):  # Secret/ConfigMap-sourced: no file path, but a client cert still authenticates
             if isinstance(tls.get(key), YMap) and key == "cert":
-                converted["cert"] = "<from Secret>"
-                converted.kpos["cert"] = tls.key_pos(key)
-        root["tls_config"] = converted
-        root.kpos["tls_config"] = endpoint.key_pos("tlsConfig")
+                converted.put("cert", "<from Secret>", tls.key_pos(key))
+        root.put("tls_config", converted, endpoint.key_pos("tlsConfig"))
     del pos
 
 
@@ -202,27 +190,22 @@ def _namespaces(monitor: K8sObject, spec: YMap, runner: RunnerView | None, key: 
 def _sd(pos: Pos, role: str, namespaces: list[str] | None, attach_node: bool) -> YSeq:
     sd = _node(pos, role=role)
     if namespaces is not None:
-        sd["namespaces"] = _node(pos, names=_seq(pos, list(namespaces)))
-        sd.kpos["namespaces"] = sd.vpos["namespaces"] = pos
+        sd.put("namespaces", _node(pos, names=_seq(pos, list(namespaces))), pos)
     if attach_node:
-        sd["attach_metadata"] = _node(pos, node=True)
-        sd.kpos["attach_metadata"] = sd.vpos["attach_metadata"] = pos
+        sd.put("attach_metadata", _node(pos, node=True), pos)
     return _seq(pos, [sd])
 
 
 def _job_root(endpoint: YMap, name: str, sd: YSeq | None, relabels: list[YMap], default_path: str = "/metrics") -> YMap:
     pos = endpoint.pos
     root = _node(pos, job_name=name)
-    root["scheme"] = as_str(endpoint.get("scheme")).lower() or "http"
-    root.kpos["scheme"] = root.vpos["scheme"] = _at(endpoint, "scheme", pos)
+    root.put("scheme", as_str(endpoint.get("scheme")).lower() or "http", _at(endpoint, "scheme", pos))
     path_key = "path" if "path" in endpoint else "metricsPath"
-    root["metrics_path"] = as_str(endpoint.get(path_key)) or default_path
-    root.kpos["metrics_path"] = root.vpos["metrics_path"] = _at(endpoint, path_key, pos)
+    root.put("metrics_path", as_str(endpoint.get(path_key)) or default_path, _at(endpoint, path_key, pos))
     if isinstance(endpoint.get("params"), YMap):
         root["params"] = endpoint["params"]
     if sd is not None:
-        root["kubernetes_sd_configs"] = sd
-        root.kpos["kubernetes_sd_configs"] = root.vpos["kubernetes_sd_configs"] = sd.pos
+        root.put("kubernetes_sd_configs", sd, sd.pos)
     root["relabel_configs"] = _seq(pos, relabels)
     _http_fields(endpoint, root)
     return root
@@ -308,8 +291,7 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
     endpoint = _node(monitor.doc.pos, scheme=as_str(prober.get("scheme")) or "http", path=as_str(prober.get("path")) or "/probe")
     for key in ("bearerTokenFile", "authorization", "basicAuth", "oauth2", "tlsConfig", "bearerTokenSecret"):
         if key in spec:
-            endpoint[key] = spec[key]
-            endpoint.kpos[key] = spec.key_pos(key)
+            endpoint.put(key, spec[key], spec.key_pos(key))
     targets = as_map(spec.get("targets"))
     ingress = targets.get("ingress")
     static = as_map(targets.get("staticConfig"))
@@ -335,9 +317,7 @@ def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: Pr
     endpoint = YMap(monitor.doc.pos)
     for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig", "bearerTokenFile"):
         if key in spec:
-            endpoint[key] = spec[key]
-            endpoint.kpos[key] = spec.key_pos(key)
-            endpoint.vpos[key] = spec.value_pos(key)
+            endpoint.put(key, spec[key], spec.key_pos(key), spec.value_pos(key))
     sds = []
     for sd_node in as_seq(spec.get("kubernetesSDConfigs")):
         sd_node = as_map(sd_node)

@@ -107,39 +107,32 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
     jobs = []
     for metrics_path in paths:
         root = YMap(pos)
-        _put(root, "job_name", f"{name} {metrics_path}", pos)
-        _put(root, "scheme", scheme, endpoint_pos)
-        _put(root, "metrics_path", metrics_path, receiver.key_pos("extra_metadata_labels") if metrics_path == "/pods" and "extra_metadata_labels" in receiver else pos)
+        root.put("job_name", f"{name} {metrics_path}", pos)
+        root.put("scheme", scheme, endpoint_pos)
+        root.put("metrics_path", metrics_path, receiver.key_pos("extra_metadata_labels") if metrics_path == "/pods" and "extra_metadata_labels" in receiver else pos)
         if auth == "serviceAccount":
             # The receiver sends the pod's token and, unless ca_file says otherwise, verifies with the SA ca.crt.
-            _put(root, "authorization", _map(receiver.key_pos("auth_type"), credentials_file=SA_TOKEN), receiver.key_pos("auth_type"))
+            root.put("authorization", _map(receiver.key_pos("auth_type"), credentials_file=SA_TOKEN), receiver.key_pos("auth_type"))
             ca_file = as_str(receiver.get("ca_file")) or SA_CA
-            _put(root, "tls_config", _map(receiver.key_pos("ca_file") if "ca_file" in receiver else receiver.key_pos("auth_type"), ca_file=ca_file), pos)
+            root.put("tls_config", _map(receiver.key_pos("ca_file") if "ca_file" in receiver else receiver.key_pos("auth_type"), ca_file=ca_file), pos)
         elif auth == "tls":
-            _put(root, "tls_config", _map(pos, cert_file=as_str(receiver.get("cert_file")) or "<tls>"), pos)
+            root.put("tls_config", _map(pos, cert_file=as_str(receiver.get("cert_file")) or "<tls>"), pos)
         if receiver.get("insecure_skip_verify") is True:
             tls = root.get("tls_config") if isinstance(root.get("tls_config"), YMap) else _map(pos)
-            tls["insecure_skip_verify"] = True
-            tls.kpos["insecure_skip_verify"] = tls.vpos["insecure_skip_verify"] = receiver.key_pos("insecure_skip_verify")
-            _put(root, "tls_config", tls, pos)
+            tls.put("insecure_skip_verify", True, receiver.key_pos("insecure_skip_verify"))
+            root.put("tls_config", tls, pos)
         targets = YSeq(endpoint_pos)
         targets.append(address)
         targets.ipos.append(endpoint_pos)
-        _put(root, "static_configs", _seq(endpoint_pos, [_map(endpoint_pos, targets=targets)]), endpoint_pos)
+        root.put("static_configs", _seq(endpoint_pos, [_map(endpoint_pos, targets=targets)]), endpoint_pos)
         jobs.append(build_job(path, root, config, "config"))
     return jobs
-
-
-def _put(node: YMap, key: str, value: Any, pos: Pos) -> None:
-    node[key] = value
-    node.kpos[key] = pos
-    node.vpos[key] = pos
 
 
 def _map(pos: Pos, **items: Any) -> YMap:
     node = YMap(pos)
     for key, value in items.items():
-        _put(node, key, value, pos)
+        node.put(key, value, pos)
     return node
 
 

@@ -62,9 +62,8 @@ def validate_additional(config: PromConfig, jobs: list) -> list[Finding]:
     for ours, theirs, default in (("scrape_interval", "scrapeInterval", "30s"), ("scrape_timeout", "scrapeTimeout", None)):
         value = spec.get(theirs, default)
         if value is not None:
-            global_[ours] = value
-            global_.kpos[ours] = spec.key_pos(theirs) if theirs in spec else global_.pos
-            global_.vpos[ours] = spec.value_pos(theirs) if theirs in spec else global_.pos
+            global_.put(ours, value, spec.key_pos(theirs) if theirs in spec else global_.pos,
+                        spec.value_pos(theirs) if theirs in spec else global_.pos)
     root = YMap(first.pos)
     root["scrape_configs"] = YSeq(first.pos)
     for job in jobs:

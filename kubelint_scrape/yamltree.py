@@ -18,21 +18,65 @@ Pos = tuple[int, int]  # 1-based line, 1-based column
 
 
 class YMap(dict):
-    """A mapping that knows the position of itself, each key and each value."""
+    """A mapping that knows the position of itself, each key and each value.
 
-    __slots__ = ("pos", "kpos", "vpos")
+    The positions live in one flat list in the mapping's key order, `[key pos, value pos, key pos, …]`, not in
+    two dicts keyed like the mapping: those were 40% of a parsed tree's memory. Keys are added through put()
+    (the parser appends to `places` itself); a key stored by plain assignment sits at the mapping's position
+    until a later put() pads the list. Trees are never shrunk (no del/pop), so the order stays aligned.
+    """
+
+    __slots__ = ("pos", "places", "_order")
 
     def __init__(self, pos: Pos = (1, 1)) -> None:
         super().__init__()
         self.pos = pos
-        self.kpos: dict[Any, Pos] = {}
-        self.vpos: dict[Any, Pos] = {}
+        self.places: list[Pos] = []
+        self._order: dict[Any, int] | None = None  # key → index, built on the first lookup in a large mapping
+
+    def put(self, key: Any, value: Any, key_pos: Pos, value_pos: Pos | None = None) -> None:
+        """Store `value` under `key` with its positions (the value's defaulting to the key's)."""
+        if value_pos is None:
+            value_pos = key_pos
+        index = self._index(key)
+        self[key] = value
+        places = self.places
+        if index is None:
+            index = len(self) - 1
+            if len(places) < 2 * index:
+                places.extend([self.pos] * (2 * index - len(places)))
+            if self._order is not None:
+                self._order[key] = index
+        elif len(places) < 2 * index + 2:
+            places.extend([self.pos] * (2 * index + 2 - len(places)))
+        if len(places) == 2 * index:
+            places.append(key_pos)
+            places.append(value_pos)
+        else:
+            places[2 * index] = key_pos
+            places[2 * index + 1] = value_pos
 
     def key_pos(self, key: Any) -> Pos:
-        return self.kpos.get(key, self.pos)
+        index = self._index(key)
+        places = self.places
+        return places[2 * index] if index is not None and 2 * index < len(places) else self.pos
 
     def value_pos(self, key: Any) -> Pos:
-        return self.vpos.get(key, self.kpos.get(key, self.pos))
+        index = self._index(key)
+        places = self.places
+        return places[2 * index + 1] if index is not None and 2 * index + 1 < len(places) else self.pos
+
+    def _index(self, key: Any) -> int | None:
+        if key not in self:
+            return None
+        if len(self) <= 8:
+            for index, candidate in enumerate(self):
+                if candidate is key or candidate == key:
+                    return index
+        order = self._order
+        if order is None or len(order) != len(self):
+            order = self._order = {candidate: index for index, candidate in enumerate(self)}
+        return order[key]
 
 
 class YSeq(list):

@@ -39,6 +39,52 @@ def test_positions_are_one_based_for_keys_values_and_items() -> None:
     assert root["list"].item_pos(1) == (7, 7)
 
 
+def test_every_key_and_value_position_matches_the_parser_marks() -> None:
+    """Positions are stored as one list in key order (yamltree.YMap): checked against ruamel's own composer for a
+    mapping of every size up to past the point where lookups switch to an index, with duplicates and merges."""
+    from ruamel.yaml import YAML
+
+    lines = [f"k{i}: v{i}" for i in range(12)] + ["k3:   again", "<<: {m1: x, k0: ignored}", "'1': one", "true: t"]
+    text = "top:\n" + "".join(f"  {line}\n" for line in lines)
+    source = parse_source("m.yaml", text)
+    mapping = source.documents[0].root["top"]
+    node = YAML(typ="rt").compose(text).value[0][1]
+    expected = {}
+    for key_node, value_node in node.value:
+        if key_node.value != "<<":
+            expected[key_node.value] = ((key_node.start_mark.line + 1, key_node.start_mark.column + 1),
+                                        (value_node.start_mark.line + 1, value_node.start_mark.column + 1))
+    for key in mapping:
+        if key == "m1":  # merged in: the position of the key in the merged mapping
+            assert mapping.key_pos(key) == (15, 8)
+            continue
+        wanted = expected["true" if key is True else str(key)]
+        assert (mapping.key_pos(key), mapping.value_pos(key)) == wanted, key
+    assert mapping["k3"] == "again" and mapping["k0"] == "v0"
+    assert mapping.key_pos("missing") == mapping.pos
+
+
+def test_put_keeps_positions_aligned_with_the_key_order() -> None:
+    import pickle
+
+    from kubelint_scrape.yamltree import YMap
+
+    node = YMap((1, 1))
+    node["plain"] = 0  # stored without positions: sits at the mapping's position
+    node.put("a", 1, (2, 1), (2, 4))
+    node.put("b", 2, (3, 1))
+    node.put("a", 3, (4, 1), (4, 4))  # a repeated key keeps its place in the order
+    assert list(node) == ["plain", "a", "b"]
+    assert [(node.key_pos(k), node.value_pos(k)) for k in node] == [((1, 1), (1, 1)), ((4, 1), (4, 4)), ((3, 1), (3, 1))]
+    node["late"] = 4
+    assert node.key_pos("late") == (1, 1)
+    for i in range(20):  # large: looked up through an index, which must follow new keys
+        node.put(f"x{i}", i, (10 + i, 1))
+        assert node.key_pos(f"x{i}") == (10 + i, 1) and node.key_pos("b") == (3, 1)
+    copy = pickle.loads(pickle.dumps(node))
+    assert copy == node and all(copy.key_pos(k) == node.key_pos(k) for k in node)
+
+
 def test_multi_document_and_list_kinds() -> None:
     source = load("""\
         apiVersion: v1
