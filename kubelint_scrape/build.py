@@ -84,6 +84,13 @@ def source_model(source: Source, default_namespace: str, namespace_override: str
     return model
 
 
+def prepare_model(source: Source, default_namespace: str, limits: Limits) -> None:
+    """Model a file ahead of the workspace (parallel.py: in whichever process read it), as it will be wanted
+    unless a Kustomization sets its namespace: then build_workspace misses this memo and models it again."""
+    source_model(source, default_namespace, None, limits)
+    _namespacing_kustomizations(source)
+
+
 def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:
     model = SourceModel()
     for _document, doc in iter_documents(source):

@@ -57,9 +57,13 @@ def load_sources(paths: Iterable[str], options: Options, stdin: Any = None, para
         buffer = os.path.realpath(options.stdin_filename)
         files = [f for f in files if f == "-" or os.path.realpath(f) != buffer]
     if parallel:
+        from .build import prepare_model
         from .parallel import read_sources
 
-        return read_sources(files, options.limits, options.stdin_filename, stdin), problems
+        def prepare(source: Source) -> None:
+            prepare_model(source, options.assumptions.default_namespace, options.limits)
+
+        return read_sources(files, options.limits, options.stdin_filename, stdin, prepare=prepare), problems
     return [read_source(path, options.limits, options.stdin_filename, stdin) for path in files], problems
 
 

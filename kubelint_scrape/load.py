@@ -260,7 +260,10 @@ def parse_text(
 ) -> tuple[list[Document], list[Finding], str]:
     """Parse a YAML stream. `position(line0, col0)` maps parser marks to file positions (embedded configs)."""
     shared_positions = position is None
-    position = position or (lambda line, col: (line + 1, col + 1))
+    if position is None:
+        position = lambda line, col: (line + 1, col + 1)  # noqa: E731
+    else:
+        position = _interning(position)
     findings: list[Finding] = []
     documents: list[Document] = []
     try:
@@ -590,6 +593,21 @@ class _Builder:
 
 
 _SHARED_POSITIONS: dict[int, Pos] = {}  # for files (identity mapping); embedded configs map positions their own way
+_MAPPED_POSITIONS: dict[Pos, Pos] = {}  # embedded configs' file positions, interned by value
+
+
+def _interning(position: Callable[[int, int], Pos]) -> Callable[[int, int], Pos]:
+    """`position` returning one shared tuple per (line, column): embedded configs' positions were a tenth of the
+    memory kept after a lint (a new tuple per key and per value of every embedded config)."""
+    if len(_MAPPED_POSITIONS) > 1_000_000:
+        _MAPPED_POSITIONS.clear()
+    intern = _MAPPED_POSITIONS.setdefault
+
+    def interned(line: int, column: int) -> Pos:
+        pos = position(line, column)
+        return intern(pos, pos)
+
+    return interned
 _NO_KEY = object()
 _MERGE = object()
 _IN_PROGRESS = object()

@@ -1,9 +1,10 @@
-"""Use the second core for large one-shot runs: parse half of the files, and run the config checks, in a
-forked worker.
+"""Use the second core for large one-shot runs: parse and model half of the files, and run the config checks,
+in a forked worker.
 
-Parsing is the largest single stage of a repository run (≈ 40% at 10,000 objects) and each file parses on its
-own, so a forked worker parses about half of the files while this process parses the rest; the worker sends
-its Sources back pickled, which costs a third of parsing them. Later, once the workspace is analysed, a second
+Parsing and modelling each file (its objects, its embedded configs) are the largest stages of a repository run
+(≈ 50% at 10,000 objects) and each file is done on its own, so a forked worker does about half of the files
+while this process does the rest; the worker sends its Sources back pickled (their models in their memo),
+which costs a quarter of making them. Later, once the workspace is analysed, a second
 worker runs the configuration checks (KS601/KS602/KS604, the costliest family) on its copy while this process
 runs the others; only their findings travel back. Only where it pays and is safe: a one-shot CLI run (no
 threads to fork), a platform with fork(), a second CPU, and enough input (below ~1 MB the fork and the transfer
@@ -24,14 +25,23 @@ MIN_BYTES = 1_000_000
 
 
 def read_sources(files: list[str], limits: Limits, stdin_name: str = "<stdin>", stdin: Any = None,
-                 min_files: int = MIN_FILES, min_bytes: int = MIN_BYTES) -> list[Source]:
-    """read_source() of every file, in order; in two processes when the input is large enough."""
+                 min_files: int = MIN_FILES, min_bytes: int = MIN_BYTES,
+                 prepare: Callable[[Source], Any] | None = None) -> list[Source]:
+    """read_source() of every file, in order; in two processes when the input is large enough. Then each
+    process also runs `prepare` on its share: per-file work whose results the Source memoises (its model)."""
     shares = _split(files, min_files, min_bytes) if _can_fork() and "-" not in files else None
     if shares is None:
         return [read_source(path, limits, stdin_name, stdin) for path in files]
     mine, theirs = shares
-    received = fork_call(lambda: [read_source(files[index], limits) for index in theirs])
-    results: dict[int, Source] = {index: read_source(files[index], limits, stdin_name, stdin) for index in mine}
+
+    def read(index: int) -> Source:
+        source = read_source(files[index], limits, stdin_name, stdin)
+        if prepare is not None:
+            prepare(source)
+        return source
+
+    received = fork_call(lambda: [read(index) for index in theirs])
+    results: dict[int, Source] = {index: read(index) for index in mine}
     sources = received()
     if sources is None or len(sources) != len(theirs):
         sources = [read_source(files[index], limits, stdin_name, stdin) for index in theirs]
@@ -60,9 +70,9 @@ def _split(files: list[str], min_files: int, min_bytes: int) -> tuple[list[int],
             sizes.append((0, index))  # read_source reports it
     if sum(size for size, _ in sizes) < min_bytes:
         return None
-    # The worker also pickles what it parsed (~1/6 of parsing it): balance parse against parse + pickle, so both
-    # finish together and this process unpickles the worker's share right after its own.
-    costs = (1.0, 1.16)
+    # The worker also pickles what it parsed and prepared (~1/3 of the work): balance work against work + pickle,
+    # so both finish together and this process unpickles the worker's share right after its own.
+    costs = (1.0, 1.32)
     shares: tuple[list[int], list[int]] = ([], [])
     weights = [0.0, 0.0]
     for size, index in sorted(sizes, reverse=True):

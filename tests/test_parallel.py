@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kubelint_scrape import parallel
+from kubelint_scrape.build import build_workspace, prepare_model
 from kubelint_scrape.engine import Options, discover, lint_sources
 from kubelint_scrape.load import Limits, read_source
 from kubelint_scrape.report import render
@@ -34,6 +35,11 @@ def tree(tmp_path: Path) -> list[str]:
     (broken / "helm.yaml").write_text("metadata:\n  name: {{ .Values.name }}\n")
     (broken / "binary.yaml").write_bytes(b"\x00\x01\xff" * 100)
     (broken / "large.yaml").write_text("a: " + "x" * 5000 + "\n")
+    kustomized = tmp_path / "kustomized"
+    kustomized.mkdir()
+    (kustomized / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: monitoring\nresources: [sa.yaml]\n")
+    (kustomized / "sa.yaml").write_text("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: kustomized-only\n")
     files, _problems = discover([str(tmp_path)])
     return files
 
@@ -48,12 +54,18 @@ def test_the_forked_read_equals_the_serial_read(tree: list[str], monkeypatch: py
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     limits = Limits(max_file_bytes=4096)
     serial = [read_source(path, limits) for path in tree]
-    forked = parallel.read_sources(tree, limits, min_files=1, min_bytes=0)
+    forked = parallel.read_sources(tree, limits, min_files=1, min_bytes=0,
+                                   prepare=lambda source: prepare_model(source, "default", limits))
     assert [s.path for s in forked] == tree
+    # each file came back modelled (by the worker or here), and the lint below uses those models
+    assert all(any(key[0] == "model" for key in s.memo if isinstance(key, tuple)) for s in forked)
     assert [(s.status, [(f.rule, str(f.span), f.message) for f in s.findings]) for s in forked] == \
            [(s.status, [(f.rule, str(f.span), f.message) for f in s.findings]) for s in serial]
     assert {s.status for s in forked} >= {"linted", "failed", "skipped"}
     assert _report(forked) == _report(serial)
+    # a file a Kustomization namespaces was modelled ahead without it: the workspace models it again, with it
+    workspace, _configs, _findings = build_workspace(forked)
+    assert ("monitoring", "kustomized-only") in workspace.service_accounts
 
 
 def test_a_failing_worker_costs_only_time(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
