@@ -461,6 +461,16 @@ def simulate_job(job: ScrapeJob, identity: Identity | None, shared: dict | None 
     return simulation
 
 
+def presimulate(configs: list[PromConfig]) -> None:
+    """Simulate ahead, before the workspace exists, the jobs whose simulation cannot depend on their identity
+    (no `own_namespace` discovery): a large one-shot run does this in the process that read the file
+    (parallel.py), so the relabelling of half of the jobs happens on the other core."""
+    for config in configs:
+        for job in config.jobs:
+            if not any(sd.own_namespace for sd in job.sd_configs):
+                simulate_job(job, None)
+
+
 def _content_key(job: ScrapeJob, own_namespace: str | None) -> tuple:
     """Everything the simulation reads, without positions."""
     return (

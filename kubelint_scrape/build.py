@@ -84,11 +84,11 @@ def source_model(source: Source, default_namespace: str, namespace_override: str
     return model
 
 
-def prepare_model(source: Source, default_namespace: str, limits: Limits) -> None:
+def prepare_model(source: Source, default_namespace: str, limits: Limits) -> SourceModel:
     """Model a file ahead of the workspace (parallel.py: in whichever process read it), as it will be wanted
     unless a Kustomization sets its namespace: then build_workspace misses this memo and models it again."""
-    source_model(source, default_namespace, None, limits)
     _namespacing_kustomizations(source)
+    return source_model(source, default_namespace, None, limits)
 
 
 def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:

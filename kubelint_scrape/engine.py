@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import suppress
 from .analyse import Analysis, Assumptions, analyse
@@ -57,14 +57,28 @@ def load_sources(paths: Iterable[str], options: Options, stdin: Any = None, para
         buffer = os.path.realpath(options.stdin_filename)
         files = [f for f in files if f == "-" or os.path.realpath(f) != buffer]
     if parallel:
-        from .build import prepare_model
         from .parallel import read_sources
 
-        def prepare(source: Source) -> None:
-            prepare_model(source, options.assumptions.default_namespace, options.limits)
-
-        return read_sources(files, options.limits, options.stdin_filename, stdin, prepare=prepare), problems
+        return read_sources(files, options.limits, options.stdin_filename, stdin, prepare=file_preparer(options)), problems
     return [read_source(path, options.limits, options.stdin_filename, stdin) for path in files], problems
+
+
+def file_preparer(options: Options) -> Callable[[Source], None]:
+    """The work that depends on one file alone — its model, its jobs' relabel simulations, its KS601/KS602
+    findings — done ahead by whichever process read the file (parallel.py), each result memoised on the Source
+    where the later stages look for it."""
+    from .analyse import presimulate
+    from .build import prepare_model
+    from .checks.config import precheck
+
+    wanted = _wanted(options)
+
+    def prepare(source: Source) -> None:
+        configs = prepare_model(source, options.assumptions.default_namespace, options.limits).configs
+        presimulate(configs)
+        precheck(source, configs, wanted)
+
+    return prepare
 
 
 @gc_paused  # checks build many small objects too; a full collection over a large workspace costs ~0.1 s each

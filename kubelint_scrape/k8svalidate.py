@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 
 from .findings import Finding
 from .load import Source
-from .model import Workspace, is_prometheus_config, iter_documents
+from .model import is_prometheus_config, iter_documents
 from .schema_check import SchemaError, load
 from .yamltree import YMap, YSeq, as_map, as_str, at
 
@@ -65,7 +65,7 @@ NOT_OBJECTS = (
 )
 
 
-def validate_sources(sources: Iterable[Source], workspace: Workspace) -> Iterator[Finding]:
+def validate_sources(sources: Iterable[Source]) -> Iterator[Finding]:
     validator = None
     for source in sources:
         for _document, doc in iter_documents(source):

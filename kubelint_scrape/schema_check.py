@@ -143,12 +143,18 @@ class Validator:
 
     def _validate(self, value: Any, schema: dict, path: Path_, container: Any, key: Any,
                   expected: str, example: str, out: list[SchemaError]) -> None:
-        node = self._compiled(schema)
-        # Hot path (it runs for every value of every document): everything about the schema was worked out once.
+        self._check(value, self._compiled(schema), path, container, key, expected, example, out)
+
+    def _check(self, value: Any, node: "_Compiled", path: Path_, container: Any, key: Any,
+               expected: str, example: str, out: list[SchemaError]) -> None:
+        # Hot path (it runs for every value of every document): everything about the schema was worked out once,
+        # down to its subschemas, compiled on first use (node.child).
         expected = node.expected or expected
         example = node.example or example
         schema = node.schema
-        if node.types is not None and not any(_type_ok(value, name) for name in node.types):
+        if node.types is not None and not (
+            isinstance(value, node.classes) if node.classes is not None else any(_type_ok(value, name) for name in node.types)
+        ):
             out.append(SchemaError("type", path, container, key, value, expected, example, schema, ()))
             return  # every other keyword here is specific to the expected types
         if node.enum is not None and not any(_equal(value, option) for option in node.enum):
@@ -168,10 +174,10 @@ class Validator:
         elif isinstance(value, list):
             if node.min_items is not None and len(value) < node.min_items:
                 out.append(SchemaError("minItems", path, container, key, value, expected, example, schema, ()))
-            items = node.items
-            if items is not None:
+            if node.items is not None:
+                items = node.child(self, "items", node.items)
                 for index, item in enumerate(value):
-                    self._validate(item, items, path + (index,), value, index, "", "", out)
+                    self._check(item, items, path + (index,), value, index, "", "", out)
         elif node.minimum is not None and _is_number(value) and value < node.minimum:
             out.append(SchemaError("minimum", path, container, key, value, expected, example, schema, ()))
         for combinator, branches in node.combinators:
@@ -188,12 +194,18 @@ class Validator:
             if name not in value:
                 out.append(SchemaError("required", path, container, key, value, expected, example, schema, (name,)))
         additional = node.additional
+        compiled_properties = node.compiled_properties
+        if compiled_properties is None:
+            compiled_properties = node.compiled_properties = {}
         for name, item in value.items():
             matched = False
             subschema = properties.get(name) if isinstance(name, str) else None
             if subschema is not None:
                 matched = True
-                self._validate(item, subschema, path + (name,), value, name, "", "", out)
+                child = compiled_properties.get(name)
+                if child is None:
+                    child = compiled_properties[name] = self._compiled(subschema)
+                self._check(item, child, path + (name,), value, name, "", "", out)
             if patterns and isinstance(name, str):
                 for regex, pattern_schema in patterns:
                     if regex.search(name):
@@ -205,15 +217,15 @@ class Validator:
                 out.append(SchemaError("additional", path + (name,), value, name, name, expected, example, schema,
                                        tuple(properties)))
             elif isinstance(additional, dict):
-                self._validate(item, additional, path + (name,), value, name, "", "", out)
+                self._check(item, node.child(self, "additional", additional), path + (name,), value, name, "", "", out)
 
 
 class _Compiled:
     """One schema with its $ref chain followed and its keywords looked up once (the validator asks per value)."""
 
-    __slots__ = ("source", "schema", "expected", "example", "types", "enum", "has_const", "const", "pattern", "min_length",
-                 "minimum", "object_checks", "properties", "patterns", "required", "additional", "items", "min_items",
-                 "combinators")
+    __slots__ = ("source", "schema", "expected", "example", "types", "classes", "enum", "has_const", "const", "pattern",
+                 "min_length", "minimum", "object_checks", "properties", "patterns", "required", "additional", "items",
+                 "min_items", "combinators", "compiled_properties", "children")
 
     def __init__(self, validator: Validator, schema: dict) -> None:
         self.source = schema
@@ -232,6 +244,11 @@ class _Compiled:
         self.example = example
         types = schema.get("type")
         self.types = None if types is None else (tuple(types) if isinstance(types, list) else (types,))
+        # Types one isinstance() decides (numbers need _type_ok: booleans are not numbers, 3.0 is an integer).
+        classes = None if self.types is None else [_CLASSES.get(name) for name in self.types]
+        self.classes = tuple(classes) if classes is not None and None not in classes else None
+        self.compiled_properties: dict[str, _Compiled] | None = None
+        self.children: dict[str, _Compiled] = {}
         self.enum = schema.get("enum")
         self.has_const = "const" in schema
         self.const = schema.get("const")
@@ -247,6 +264,17 @@ class _Compiled:
         self.items = items if isinstance(items, dict) else None
         self.min_items = schema.get("minItems")
         self.combinators = tuple((name, schema[name]) for name in ("anyOf", "oneOf") if name in schema)
+
+
+    def child(self, validator: Validator, role: str, schema: dict) -> "_Compiled":
+        """The compiled `items` or `additionalProperties` subschema (compiled on first use: schemas recurse)."""
+        compiled = self.children.get(role)
+        if compiled is None:
+            compiled = self.children[role] = validator._compiled(schema)
+        return compiled
+
+
+_CLASSES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
 
 
 @functools.lru_cache(maxsize=None)

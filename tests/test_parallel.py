@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from kubelint_scrape import parallel
-from kubelint_scrape.build import build_workspace, prepare_model
-from kubelint_scrape.engine import Options, discover, lint_sources
+from kubelint_scrape.build import build_workspace
+from kubelint_scrape.engine import Options, discover, file_preparer, lint_sources
 from kubelint_scrape.load import Limits, read_source
 from kubelint_scrape.report import render
 
@@ -44,8 +44,8 @@ def tree(tmp_path: Path) -> list[str]:
     return files
 
 
-def _report(sources) -> str:
-    result = lint_sources(sources, Options())
+def _report(sources, limits: Limits | None = None) -> str:
+    result = lint_sources(sources, Options(limits=limits or Limits()))
     return render("json", result, color=False, show_assumptions=False, quiet=False)
 
 
@@ -54,15 +54,19 @@ def test_the_forked_read_equals_the_serial_read(tree: list[str], monkeypatch: py
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     limits = Limits(max_file_bytes=4096)
     serial = [read_source(path, limits) for path in tree]
-    forked = parallel.read_sources(tree, limits, min_files=1, min_bytes=0,
-                                   prepare=lambda source: prepare_model(source, "default", limits))
+    forked = parallel.read_sources(tree, limits, min_files=1, min_bytes=0, prepare=file_preparer(Options(limits=limits)))
     assert [s.path for s in forked] == tree
-    # each file came back modelled (by the worker or here), and the lint below uses those models
+    # each file came back prepared (by the worker or here): modelled, its jobs simulated, KS601/KS602 done;
+    # the lint below uses those results
     assert all(any(key[0] == "model" for key in s.memo if isinstance(key, tuple)) for s in forked)
+    assert all("KS602" in s.memo for s in forked)
+    assert any(key[0] == "KS601" for s in forked for key in s.memo if isinstance(key, tuple))
+    assert any(job.memo for s in forked for key, model in s.memo.items() if isinstance(key, tuple) and key[0] == "model"
+               for config in model.configs for job in config.jobs)
     assert [(s.status, [(f.rule, str(f.span), f.message) for f in s.findings]) for s in forked] == \
            [(s.status, [(f.rule, str(f.span), f.message) for f in s.findings]) for s in serial]
     assert {s.status for s in forked} >= {"linted", "failed", "skipped"}
-    assert _report(forked) == _report(serial)
+    assert _report(forked, limits) == _report(serial, limits)  # (the same limits: the prepared models are used)
     # a file a Kustomization namespaces was modelled ahead without it: the workspace models it again, with it
     workspace, _configs, _findings = build_workspace(forked)
     assert ("monitoring", "kustomized-only") in workspace.service_accounts

@@ -16,7 +16,7 @@ from ..yamltree import YMap, as_seq, as_str, walk_strings
 from .context import Context
 
 
-@check("KS601", in_worker=True)
+@check("KS601")
 def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
     configs = ctx.analysis.configs
     if not configs:
@@ -45,13 +45,37 @@ def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
     source = ctx.source(config.path)
     if source is None or not source.memo:
         return list(validate(config))
-    key = ("KS601", id(config.root))
+    key = _ks601_key(config)
     if key not in source.memo:
         source.memo[key] = list(validate(config))
     return source.memo[key]
 
 
-@check("KS602", in_worker=True)
+def _ks601_key(config: Any) -> tuple:
+    # by position, not id(): the key must survive the Source's trip back from a parallel worker (pickled)
+    return ("KS601", config.path, config.root.pos, config.key)
+
+
+def precheck(source: Any, configs: list, wanted: set[str]) -> None:
+    """KS601 and KS602 of one file, ahead of the workspace (they read nothing else), memoised on its Source
+    where the checks look for them: a large one-shot run does this in the process that read the file
+    (parallel.py), so validating half of the configs and objects happens on the other core."""
+    if "KS601" in wanted:
+        from ..otel import is_collector_config
+        from ..promvalidate import validate
+
+        for config in configs:
+            if config.origin != "operator" and not is_collector_config(config.root):
+                key = _ks601_key(config)
+                if key not in source.memo:
+                    source.memo[key] = list(validate(config))
+    if "KS602" in wanted and "KS602" not in source.memo:
+        from ..k8svalidate import validate_sources
+
+        source.memo["KS602"] = list(validate_sources([source]))
+
+
+@check("KS602")
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
     from ..k8svalidate import validate_sources
 
@@ -60,7 +84,7 @@ def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
             continue
         # A function of the file alone, so memoised on its Source: the language server re-lints without redoing it.
         if "KS602" not in source.memo:
-            source.memo["KS602"] = list(validate_sources([source], ctx.workspace))
+            source.memo["KS602"] = list(validate_sources([source]))
         yield from source.memo["KS602"]
 
 

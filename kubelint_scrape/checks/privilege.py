@@ -256,7 +256,7 @@ WILDCARD_MEANS = {
 }
 
 
-@check("KS202")
+@check("KS202", in_worker=True)
 def wildcard_grant(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     for holding in _shown(ctx, state.all_holdings):
@@ -313,7 +313,7 @@ def _used_requests(state: _State, holding: Holding) -> list[Request]:
 # ---------------------------------------------------------------------------------------------- KS203
 
 
-@check("KS203")
+@check("KS203", in_worker=True)
 def unused_grant(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     analysis = ctx.analysis
