@@ -12,11 +12,15 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 @dataclass(frozen=True)
 class Related:
+    __slots__ = ("span", "message")
     span: Span
     message: str
 
+    def __reduce__(self) -> tuple:  # frozen: unpickling must construct, not set attributes
+        return (Related, (self.span, self.message))
 
-@dataclass
+
+@dataclass(slots=True)  # a large run holds tens of thousands: no __dict__ each
 class Finding:
     rule: str
     span: Span

@@ -88,7 +88,12 @@ def fork_call(function: Callable[[], Any]) -> Callable[[], Any]:
     import pickle  # here, not at the top: a one-file lint (most runs) never forks and should not pay for it
 
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # refused (a process limit, a sandbox): this process does the work itself
+        os.close(read_end)
+        os.close(write_end)
+        return lambda: None
     if pid == 0:  # the worker: compute, send, and leave without running the parent's exit handlers
         status = 1
         try:

@@ -87,6 +87,18 @@ def test_a_failing_worker_costs_only_time(tree: list[str], monkeypatch: pytest.M
     assert _report(forked) == _report([read_source(path, limits) for path in tree])
 
 
+def test_a_refused_fork_costs_only_time(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+    def refused():
+        raise PermissionError("fork not allowed here")
+
+    monkeypatch.setattr(os, "fork", refused)
+    limits = Limits()
+    read = parallel.read_sources(tree, limits, min_files=1, min_bytes=0)
+    assert _report(read) == _report([read_source(path, limits) for path in tree])
+
+
 def test_small_inputs_and_stdin_are_read_in_this_process(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     def no_fork():
         raise AssertionError("must not fork")

@@ -338,7 +338,8 @@ _HOOKED = False
 
 def test_pipeline_never_connects_nor_spawns(tmp_path: Path) -> None:
     """Every command and format, on the quickstart, the corpus and hostile input, with sockets and process
-    creation forbidden at the interpreter level (extends test_cli.py::test_never_opens_a_network_connection)."""
+    creation forbidden at the interpreter level (extends test_cli.py::test_never_opens_a_network_connection);
+    a refused fork() falls back to doing the work in this process."""
     global _HOOKED
     if not _HOOKED:  # audit hooks cannot be removed: install once, active only inside this test
         sys.addaudithook(_audit)
@@ -370,6 +371,8 @@ def test_pipeline_never_connects_nor_spawns(tmp_path: Path) -> None:
         results = [CliRunner().invoke(main, args) for args in invocations]
     finally:
         _AUDIT["active"] = False
-    assert _AUDIT["events"] == []
+    # The one process creation allowed is fork() without exec: a large input is read by a copy of this process
+    # (parallel.py). Refused here like the rest, it must cost nothing but time: every run below still succeeds.
+    assert [event for event in _AUDIT["events"] if event != "os.fork"] == []
     for args, result in zip(invocations, results):
         assert result.exit_code in (0, 1), (args, result.output[-2000:], result.exception)
