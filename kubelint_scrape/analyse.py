@@ -439,10 +439,10 @@ class Simulation:
 
 def simulate_job(job: ScrapeJob, identity: Identity | None, shared: dict | None = None) -> Simulation:
     """A function of the job's content (and, for `own_namespace` discovery, its identity's namespace): memoised
-    on the job, which lives as long as its file's Source. With `shared` (the language server's), results are
-    also kept by content across jobs, so a re-lint does not relabel again the unchanged jobs of the file being
-    edited (they are new objects, often at new lines: a shared result records places, not positions). A
-    one-shot run does not share: computing the content keys would cost more than the rare repeats save."""
+    on the job, which lives as long as its file's Source. With `shared`, results are also kept by content across
+    jobs: repositories repeat jobs (one config per cluster or environment, a chart rendered twice), and the
+    language server re-lints an edited file whose unchanged jobs are new objects, often at new lines (a shared
+    result records places, not positions)."""
     own_namespace = identity.namespace if identity is not None and any(sd.own_namespace for sd in job.sd_configs) else None
     simulation = job.memo.get(own_namespace)
     if simulation is None:
@@ -451,7 +451,7 @@ def simulate_job(job: ScrapeJob, identity: Identity | None, shared: dict | None 
         if plan is None:
             plan = _plan_simulation(job, identity)
             if shared is not None:
-                if len(shared) >= 1024:
+                if len(shared) >= 4096:
                     shared.clear()  # bounded: a long language-server session sees many versions of its jobs
                 shared[key] = plan
         seen, survivors, errors = plan
@@ -461,33 +461,26 @@ def simulate_job(job: ScrapeJob, identity: Identity | None, shared: dict | None 
     return simulation
 
 
-def presimulate(configs: list[PromConfig]) -> None:
+def presimulate(configs: list[PromConfig], shared: dict | None = None) -> None:
     """Simulate ahead, before the workspace exists, the jobs whose simulation cannot depend on their identity
     (no `own_namespace` discovery): a large one-shot run does this in the process that read the file
     (parallel.py), so the relabelling of half of the jobs happens on the other core."""
     for config in configs:
         for job in config.jobs:
             if not any(sd.own_namespace for sd in job.sd_configs):
-                simulate_job(job, None)
+                simulate_job(job, None, shared)
 
 
 def _content_key(job: ScrapeJob, own_namespace: str | None) -> tuple:
-    """Everything the simulation reads, without positions."""
+    """Everything the simulation reads, without positions. repr() is the canonical form: the C-level dict/list
+    repr follows key order and tells `true`, `1` and "1" apart (they relabel differently), at a tenth of the
+    cost of walking the tree in Python."""
     return (
-        _canonical(job.node), tuple(_canonical(node) for node in job.relabel_nodes), job.name, job.scheme,
-        job.metrics_path, job.config.dollar_escaped, own_namespace,
+        repr(job.node), repr(job.relabel_nodes), job.name, job.scheme, job.metrics_path, job.config.dollar_escaped,
+        own_namespace,
         tuple((sd.role, None if sd.namespaces is None else tuple(sd.namespaces), sd.own_namespace) for sd in job.sd_configs),
-        tuple((target, tuple(sorted(labels.items()))) for target, labels, _span in job.static_targets),
-        tuple(tuple(sorted(labels.items())) for labels in job.fallback_targets),
+        repr([(target, labels) for target, labels, _span in job.static_targets]), repr(job.fallback_targets),
     )
-
-
-def _canonical(value: object) -> object:
-    if isinstance(value, dict):
-        return ("map", tuple((key, _canonical(item)) for key, item in value.items()))
-    if isinstance(value, list):
-        return ("seq", tuple(_canonical(item) for item in value))
-    return (value.__class__, value)  # `true`, `1` and "1" relabel differently
 
 
 def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:

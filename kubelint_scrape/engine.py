@@ -72,10 +72,11 @@ def file_preparer(options: Options) -> Callable[[Source], None]:
     from .checks.config import precheck
 
     wanted = _wanted(options)
+    simulations: dict = {}  # by content, as in lint_sources
 
     def prepare(source: Source) -> None:
         configs = prepare_model(source, options.assumptions.default_namespace, options.limits).configs
-        presimulate(configs)
+        presimulate(configs, simulations)
         precheck(source, configs, wanted)
 
     return prepare
@@ -86,13 +87,16 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
                  previous: Analysis | None = None, shared_simulations: dict | None = None,
                  parallel: bool = False) -> Result:
     """`previous`: an earlier run's analysis over mostly the same Sources, whose unchanged jobs are reused;
-    `shared_simulations`: relabel simulations kept by content between runs (both: the language server).
+    `shared_simulations`: relabel simulations kept by content between runs (both: the language server); a run
+    without shares them among its own jobs.
     `parallel`: a one-shot run may hand the config checks of a large input to a forked worker (parallel.py)."""
     assumptions = options.assumptions
     workspace, configs, build_findings = build_workspace(
         sources, assumptions.default_namespace, assumptions.version, options.limits
     )
     identities = _identities_by_path(sources, options) if options.identities else {}
+    if shared_simulations is None:
+        shared_simulations = {}
     analysis = analyse(workspace, configs, assumptions, options.identity, identities, previous, shared_simulations)
     context = Context(sources, analysis, list(extra or []) + build_findings, report_paths=options.report_paths)
     findings: list[Finding] = []

@@ -77,3 +77,25 @@ def test_an_edit_elsewhere_reaches_the_open_document(tmp_path: Path) -> None:
     rbac.write_text(rbac.read_text().replace("rules:\n", 'rules:\n  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n', 1))
     session.file_changed(str(rbac))
     assert "KS102" not in [f.rule for f in session.lint()[config]]
+
+
+def test_sharing_simulations_by_content_changes_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run shares one relabel simulation among jobs of the same content (analyse._content_key, also across
+    files). Every fixture and example linted as one tree, with that sharing and with every job simulated on its
+    own, gives the same findings; and the sharing is real (some jobs repeat across fixtures)."""
+    from kubelint_scrape import analyse
+
+    paths = sorted(p for folder in ("fixtures", "examples") for p in (ROOT / folder).rglob("*.yaml"))
+    texts = {str(p): p.read_bytes().decode("utf-8", "replace") for p in paths}  # (a KS004 fixture is binary)
+
+    def lint() -> list[tuple]:
+        sources = [parse_source(path, text) for path, text in texts.items()]
+        return sorted((f.rule, str(f.span), f.message, f.fix) for f in lint_sources(sources, Options()).findings)
+
+    keys: list = []
+    real_key = analyse._content_key
+    monkeypatch.setattr(analyse, "_content_key", lambda job, ns: keys.append(real_key(job, ns)) or keys[-1])
+    shared = lint()
+    assert len(set(keys)) < len(keys)
+    monkeypatch.setattr(analyse, "_content_key", lambda job, ns: object())  # never equal: no sharing
+    assert lint() == shared
