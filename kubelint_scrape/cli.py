@@ -67,7 +67,7 @@ def check(paths, format_name, fail_on, select, ignore, identity, config_file, st
 
     from .config import ConfigError, build_options, discover_and_load
     from .engine import exit_code, lint_paths
-    from .report import render
+    from .report import write
 
     try:
         config = discover_and_load(config_file)
@@ -102,12 +102,12 @@ def check(paths, format_name, fail_on, select, ignore, identity, config_file, st
     result = lint_paths(paths, options, parallel=True)
     stream = sys.stdout
     color = format_name == "text" and not no_color and output is None and stream.isatty()
-    text = render(format_name, result, color=color, show_assumptions=show_assumptions, quiet=quiet)
+    report = {"color": color, "show_assumptions": show_assumptions, "quiet": quiet}
     if output:
         with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            write(format_name, result, handle, **report)
     else:
-        stream.write(text)
+        write(format_name, result, stream, **report)
     sys.exit(exit_code(result, fail_on or config.fail_on or "warning"))
 
 

@@ -9,5 +9,5 @@ def line(finding: Any) -> str:
     return f"{finding.span}: {finding.rule} [{finding.severity}] {finding.message}"
 
 
-def render(result: Any, **_: Any) -> str:
-    return "".join(line(f) + "\n" for f in result.findings)
+def chunks(result: Any, **_: Any) -> Any:
+    return (line(f) + "\n" for f in result.findings)

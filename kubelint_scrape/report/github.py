@@ -38,5 +38,5 @@ def line(finding: Any, cwd: str | None = None) -> str:
     return f"::{COMMAND[finding.severity]} {props}::{escape_data(message)}"
 
 
-def render(result: Any, cwd: str | None = None, **_: Any) -> str:
-    return "".join(line(f, cwd) + "\n" for f in result.findings)
+def chunks(result: Any, cwd: str | None = None, **_: Any) -> Any:
+    return (line(f, cwd) + "\n" for f in result.findings)

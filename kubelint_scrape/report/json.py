@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from .jsontext import dumps
+from .jsontext import chunks as json_chunks
 
 
 def finding_json(finding: Any) -> dict:
@@ -66,19 +66,21 @@ def job_json(analysis: Any) -> dict:
     }
 
 
-def report(result: Any) -> dict:
+def report(result: Any, lazy: bool = False) -> dict:
+    """The report as data; `lazy`: "jobs" and "findings" as generators, made while they are written."""
     counts = result.counts()
+    many = (lambda items: items) if lazy else list
     return {
         "version": 1,
         "tool": {"name": "kubelint-scrape", "version": __version__},
         "assumptions": result.analysis.assumptions.as_json(),
         "files": [{"path": s.path, "status": s.status, "documents": len(s.documents)} for s in result.sources],
-        "jobs": [job_json(j) for j in result.analysis.jobs],
-        "findings": [finding_json(f) for f in result.findings],
+        "jobs": many(job_json(j) for j in result.analysis.jobs),
+        "findings": many(finding_json(f) for f in result.findings),
         "summary": {**counts, "files": len(result.sources)},
     }
 
 
-def render(result: Any, **_: Any) -> str:
+def chunks(result: Any, **_: Any) -> Any:
     # laid out to the members of "files", "jobs" and "findings": one line each
-    return dumps(report(result), depth=2)
+    return json_chunks(report(result, lazy=True), depth=2)

@@ -21,7 +21,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .. import __version__
-from .jsontext import dumps
+from .jsontext import chunks as json_chunks
 from .paths import repo_relative
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -39,12 +39,13 @@ _FILE_POSITION = re.compile(r":\d+:\d+\b")
 _LINE_POSITION = re.compile(r"\b[Ll](?:ines?|INES?) \d+(?:\s*[-–]\s*\d+)?")
 
 
-def render(result: Any, cwd: str | None = None, **_: Any) -> str:
+def chunks(result: Any, cwd: str | None = None, **_: Any) -> Any:
     # laid out down to the run's members (tool, results, ...): one line per result and for the tool
-    return dumps(sarif_log(result, cwd), depth=4, ensure_ascii=False)
+    return json_chunks(sarif_log(result, cwd, lazy=True), depth=4, ensure_ascii=False)
 
 
-def sarif_log(result: Any, cwd: str | None = None) -> dict:
+def sarif_log(result: Any, cwd: str | None = None, lazy: bool = False) -> dict:
+    """The SARIF log as data; `lazy`: its results as a generator, made while they are written."""
     from ..catalog import index
 
     rule_ids = sorted(index())
@@ -52,10 +53,10 @@ def sarif_log(result: Any, cwd: str | None = None) -> dict:
     sources = _LineCache(result.sources)
     root = cwd or os.getcwd()
     fingerprints = partial_fingerprints(result.findings, root)
-    results = [
+    results = (
         result_json(finding, rule_index[finding.rule], fingerprint, sources, root)
         for finding, fingerprint in zip(result.findings, fingerprints)
-    ]
+    )
     run = {
         "tool": {
             "driver": {
@@ -69,7 +70,7 @@ def sarif_log(result: Any, cwd: str | None = None) -> dict:
         "invocations": [{"executionSuccessful": True}],
         "originalUriBaseIds": {SRCROOT: {"uri": Path(root).resolve().as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
-        "results": results,
+        "results": results if lazy else list(results),
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

@@ -10,32 +10,31 @@ _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _DIM, _RESET = "\033[2m", "\033[0m"
 
 
-def render(result: Any, color: bool = False, show_assumptions: bool = False, quiet: bool = False, **_: Any) -> str:
+def chunks(result: Any, color: bool = False, show_assumptions: bool = False, quiet: bool = False, **_: Any) -> Any:
     sources = {s.path: s for s in result.sources}
-    out: list[str] = []
     if show_assumptions:
-        out.append(_assumptions(result))
+        yield _assumptions(result) + "\n"
     for finding in result.findings:
+        out: list[str] = []
         head = line(finding)
         if color:
             head = head.replace(f"[{finding.severity}]", f"{_COLOURS[finding.severity]}[{finding.severity}]{_RESET}", 1)
         out.append(head)
-        if quiet:
-            continue
-        source = sources.get(finding.span.path)
-        text = source.line(finding.span.line) if source is not None else ""
-        if text.strip():
-            gutter = f"{finding.span.line:>5} | "
-            out.append(f"{gutter}{text.rstrip()}")
-            out.append(" " * (len(gutter) + finding.span.column - 1) + "^")
-        for related in finding.related:
-            out.append(f"  = related: {related.span}: {related.message}")
-        if finding.fix:
-            fix_lines = finding.fix.splitlines()
-            out.append(f"  = fix: {fix_lines[0]}")
-            for fix_line in fix_lines[1:]:  # not list.extend(generator): it shrinks the list back each time
-                out.append(f"    {fix_line}")
-        out.append("")
+        if not quiet:
+            source = sources.get(finding.span.path)
+            text = source.line(finding.span.line) if source is not None else ""
+            if text.strip():
+                gutter = f"{finding.span.line:>5} | "
+                out.append(f"{gutter}{text.rstrip()}")
+                out.append(" " * (len(gutter) + finding.span.column - 1) + "^")
+            for related in finding.related:
+                out.append(f"  = related: {related.span}: {related.message}")
+            if finding.fix:
+                fix_lines = finding.fix.splitlines()
+                out.append(f"  = fix: {fix_lines[0]}")
+                out.extend([f"    {fix_line}" for fix_line in fix_lines[1:]])
+            out.append("")
+        yield "\n".join(out) + "\n"
     counts = result.counts()
     files = len(result.sources)
     if result.findings:
@@ -43,8 +42,7 @@ def render(result: Any, color: bool = False, show_assumptions: bool = False, qui
                    f"{counts['warning']} warning(s), {counts['info']} info.")
     else:
         summary = f"All checks passed ({files} file(s), {len(result.analysis.jobs)} scrape job(s))."
-    out.append(f"{_DIM}{summary}{_RESET}" if color else summary)
-    return "\n".join(out) + "\n"
+    yield (f"{_DIM}{summary}{_RESET}" if color else summary) + "\n"
 
 
 def _assumptions(result: Any) -> str:
