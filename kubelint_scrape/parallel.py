@@ -100,6 +100,7 @@ def fork_call(function: Callable[[], Any]) -> Callable[[], Any]:
             os.close(read_end)
             payload = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(len(payload).to_bytes(8, "little"))
                 pipe.write(payload)
             status = 0
         finally:
@@ -108,11 +109,11 @@ def fork_call(function: Callable[[], Any]) -> Callable[[], Any]:
 
     def collect() -> Any:
         try:
-            with os.fdopen(read_end, "rb") as pipe:
-                payload = pipe.read()
+            with os.fdopen(read_end, "rb", buffering=0) as pipe:
+                payload = _read_payload(pipe)
         finally:
             _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
+        if payload is None or os.waitstatus_to_exitcode(status) != 0:
             return None
         try:
             return pickle.loads(payload)
@@ -120,6 +121,25 @@ def fork_call(function: Callable[[], Any]) -> Callable[[], Any]:
             return None
 
     return collect
+
+
+def _read_payload(pipe: Any) -> bytearray | None:
+    """The worker's length-prefixed payload, read into one buffer of its size: reading a pipe to its end grows a
+    buffer chunk by chunk and briefly holds twice the payload (tens of MB on a large input)."""
+    header = _read_exactly(pipe, 8)
+    return None if header is None else _read_exactly(pipe, int.from_bytes(header, "little"))
+
+
+def _read_exactly(pipe: Any, size: int) -> bytearray | None:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    done = 0
+    while done < size:
+        count = pipe.readinto(view[done:])
+        if not count:
+            return None  # the worker died mid-way
+        done += count
+    return buffer
 
 
 def worth_forking(total_bytes: int, min_bytes: int = MIN_BYTES) -> bool:
