@@ -20,8 +20,9 @@ Pos = tuple[int, int]  # 1-based line, 1-based column
 class YMap(dict):
     """A mapping that knows the position of itself, each key and each value.
 
-    The positions live in one flat list in the mapping's key order, `[key pos, value pos, key pos, …]`, not in
-    two dicts keyed like the mapping: those were 40% of a parsed tree's memory. Keys are added through put()
+    The positions live in one flat sequence in the mapping's key order, `[key pos, value pos, key pos, …]` (a
+    tuple once the parser completes the mapping), not in two dicts keyed like the mapping: those were 40% of a
+    parsed tree's memory. Keys are added through put()
     (the parser appends to `places` itself); a key stored by plain assignment sits at the mapping's position
     until a later put() pads the list. Trees are never shrunk (no del/pop), so the order stays aligned.
     """
@@ -31,7 +32,7 @@ class YMap(dict):
     def __init__(self, pos: Pos = (1, 1)) -> None:
         super().__init__()
         self.pos = pos
-        self.places: list[Pos] = []
+        self.places: list[Pos] | tuple[Pos, ...] = []
         self._order: dict[Any, int] | None = None  # key → index, built on the first lookup in a large mapping
 
     def put(self, key: Any, value: Any, key_pos: Pos, value_pos: Pos | None = None) -> None:
@@ -41,6 +42,8 @@ class YMap(dict):
         index = self._index(key)
         self[key] = value
         places = self.places
+        if places.__class__ is not list:  # a parsed mapping's positions are a tuple once it is complete
+            places = self.places = list(places)
         if index is None:
             index = len(self) - 1
             if len(places) < 2 * index:
@@ -92,7 +95,7 @@ class YSeq(list):
     def __init__(self, pos: Pos = (1, 1)) -> None:
         super().__init__()
         self.pos = pos
-        self.ipos: list[Pos] = []
+        self.ipos: list[Pos] | tuple[Pos, ...] = []
 
     def __reduce_ex__(self, protocol: Any) -> tuple:
         return (_rebuild_seq, (self.pos, self.ipos), None, iter(self))
