@@ -211,7 +211,7 @@ def rule_index(rule: PolicyRule) -> str:
 # ---------------------------------------------------------------------------------------------- KS201
 
 
-@check("KS201")
+@check("KS201", in_worker=True)
 def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     for holding in _shown(ctx, state.holdings):
@@ -416,7 +416,7 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
 # ---------------------------------------------------------------------------------------------- KS204
 
 
-@check("KS204")
+@check("KS204", in_worker=True)
 def secrets_access(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     for holding in _shown(ctx, state.holdings):
@@ -467,7 +467,7 @@ def _in_scope(request: Request, binding: BindingDef) -> Request | None:
     return Request(request.verb, request.api_group, request.resource, request.subresource, binding.namespace)
 
 
-@check("KS205")
+@check("KS205", in_worker=True)
 def escalation_permission(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     if not state.holdings:
@@ -531,7 +531,7 @@ def _all_star(rule: PolicyRule) -> bool:
     return "*" in rule.verbs and "*" in rule.api_groups and "*" in rule.resources
 
 
-@check("KS206")
+@check("KS206", in_worker=True)
 def admin_role_bound(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     authorizer = ctx.analysis.authorizer
@@ -557,7 +557,7 @@ def _params(rule_id: str) -> dict:
     return rule_params(rule_id)
 
 
-@check("KS207")
+@check("KS207", in_worker=True)
 def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     if not state.holdings:
@@ -610,7 +610,7 @@ def _virtual(perm) -> bool:
 # ---------------------------------------------------------------------------------------------- KS208
 
 
-@check("KS208")
+@check("KS208", in_worker=True)
 def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     served: dict[int, tuple[BindingDef, list[tuple[Identity, Requirement]]]] = {}
@@ -654,7 +654,7 @@ def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Ide
 # ---------------------------------------------------------------------------------------------- KS209
 
 
-@check("KS209")
+@check("KS209", in_worker=True)
 def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
     for job in ctx.analysis.jobs:
         proxied: dict[str, bool] = {}  # path with the node abstracted → legacy path form

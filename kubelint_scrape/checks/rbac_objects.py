@@ -581,7 +581,7 @@ def _unknown_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, url_ru
 # ---------------------------------------------------------------------------------------------- KS505
 
 
-@check("KS505", in_worker=True)
+@check("KS505")
 def ineffective_wildcard(ctx: Context) -> Iterator[Finding]:
     for role in _roles(ctx):
         for rule in role.rules:
