@@ -89,7 +89,7 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
     """`previous`: an earlier run's analysis over mostly the same Sources, whose unchanged jobs are reused;
     `shared_simulations`: relabel simulations kept by content between runs (both: the language server); a run
     without shares them among its own jobs.
-    `parallel`: a one-shot run may hand the config checks of a large input to a forked worker (parallel.py)."""
+    `parallel`: a one-shot run may hand the `in_worker` checks of a large input to a forked worker (parallel.py)."""
     assumptions = options.assumptions
     workspace, configs, build_findings = build_workspace(
         sources, assumptions.default_namespace, assumptions.version, options.limits
@@ -128,7 +128,7 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
 
 def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool) -> list[Finding]:
     """Every planned check's findings, in plan order; those registered in_worker in a forked worker when `fork`
-    (the config checks: validating every Prometheus config and Kubernetes object is the costliest family)."""
+    (the least-privilege family and KS604: about half of the check stage on a large input)."""
     results: list[list[Finding] | None] = [None] * len(planned)
     delegated = [i for i, function in enumerate(planned) if fork and function.in_worker]
 

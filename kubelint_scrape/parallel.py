@@ -1,15 +1,16 @@
-"""Use the second core for large one-shot runs: parse and model half of the files, and run the config checks,
-in a forked worker.
+"""Use the second core for large one-shot runs: half of the per-file work, and half of the checks, in forked
+workers.
 
-Parsing and modelling each file (its objects, its embedded configs) are the largest stages of a repository run
-(≈ 50% at 10,000 objects) and each file is done on its own, so a forked worker does about half of the files
-while this process does the rest; the worker sends its Sources back pickled (their models in their memo),
-which costs a quarter of making them. Later, once the workspace is analysed, a second
-worker runs the configuration checks (KS601/KS602/KS604, the costliest family) on its copy while this process
-runs the others; only their findings travel back. Only where it pays and is safe: a one-shot CLI run (no
-threads to fork), a platform with fork(), a second CPU, and enough input (below ~300 KB the fork and the transfer
-cost more than they save). If a worker fails in any way, this process does its work itself: nothing is ever
-skipped, and the result is the same as a serial run's, in the same order.
+The work that depends on one file alone — parsing it, modelling its objects and embedded configs, simulating
+its jobs' relabelling, validating it (KS601/KS602), engine.file_preparer — is most of a repository run, so a
+forked worker does it for about half of the files while this process does the rest; the worker sends its
+Sources back pickled, every result memoised on them, which costs a fifth of making them. Later, once the
+workspace is analysed, a second worker runs the checks registered `in_worker` (the least-privilege family with
+its shared index, KS604) on its copy while this process runs the others; only their findings travel back.
+Only where it pays and is safe: a one-shot CLI run (no threads to fork), a platform with fork(), a second CPU,
+and enough input (below ~300 KB the fork and the transfer cost more than they save). If a worker fails in any
+way, or fork() is refused, this process does its work itself: nothing is ever skipped, and the result is the
+same as a serial run's, in the same order.
 """
 
 from __future__ import annotations
