@@ -282,28 +282,32 @@ class Authorizer:
                     decision.name_restricted.append(Grant(binding, role, rule))
         decision.allowed = bool(decision.grants)
         if not decision.allowed:  # only a denial shows its nearest rules (most decisions allow)
-            misses = [
-                (binding, role, rule) for binding, role in bindings for rule in self.effective_rules(role)
+            scored = [
+                (nearness(rule, request), binding, role, rule)
+                for binding, role in bindings for rule in self._candidates(role, request, related=True)
                 if not rule_allows(rule, request)
                 and not (rule.resource_names and rule_allows(rule, request, ignore_names=True))
             ]
-            scored = [(nearness(rule, request), binding, role, rule) for binding, role, rule in misses]
-            ranked = sorted((entry for entry in scored if entry[0]), key=lambda entry: -entry[0])  # stable
+            ranked = sorted(scored, key=lambda entry: -entry[0])  # stable: in binding and rule order
             decision.near = [Grant(binding, role, rule) for _score, binding, role, rule in ranked]
         self._decisions[key] = decision
         return decision
 
-    def _candidates(self, role: RoleDef, request: Request) -> list[PolicyRule]:
+    def _candidates(self, role: RoleDef, request: Request, related: bool = False) -> list[PolicyRule]:
         """The role's rules (in order) that match the request's resource — or, for a URL, its URL: the only ones
         that can allow it, whatever its verb, group and name. Most rules of a role are about other resources,
-        and deciding every request over all of them was two thirds of the analysis of a large input."""
+        and deciding every request over all of them was two thirds of the analysis of a large input.
+        `related`: instead, the rules a denial names as nearest (nearness() > 0, which depends on the same parts
+        of the request)."""
         if request.is_resource:
-            key = (id(role), request.resource, request.subresource)  # roles live as long as this authorizer
+            key = (id(role), request.resource, request.subresource, related)  # roles live as long as this authorizer
         else:
-            key = (id(role), None, request.url)
+            key = (id(role), None, request.url, related)
         rules = self._candidate_rules.get(key)
         if rules is None:
-            if request.is_resource:
+            if related:
+                rules = [r for r in self.effective_rules(role) if nearness(r, request)]
+            elif request.is_resource:
                 rules = [r for r in self.effective_rules(role) if resource_matches(r, request.resource, request.subresource)]
             else:
                 rules = [r for r in self.effective_rules(role) if non_resource_url_matches(r, request.url)]
