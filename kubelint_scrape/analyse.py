@@ -61,7 +61,7 @@ class Resolution:
     namespace_assumed: bool = False  # the workload names no namespace: it is placed in the default namespace
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Need:
     kind: str  # discovery | scrape
     request: Request
@@ -428,7 +428,7 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
     return []
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Simulation:
     """A job's relabelling over the representative cluster: where its surviving targets are scraped."""
 

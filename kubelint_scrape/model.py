@@ -67,7 +67,7 @@ class K8sObject:
 # ---------------------------------------------------------------------------------------------- RBAC
 
 
-@dataclass
+@dataclass(slots=True)
 class PolicyRule:
     verbs: tuple[str, ...]
     api_groups: tuple[str, ...]

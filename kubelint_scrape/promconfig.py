@@ -15,7 +15,7 @@ SA_TOKEN = SA_DIR + "/token"
 SA_CA = SA_DIR + "/ca.crt"
 
 
-@dataclass
+@dataclass(slots=True)
 class SDConfig:
     role: str
     namespaces: list[str] | None  # None = all namespaces (cluster-wide list/watch)
@@ -42,7 +42,7 @@ class SDConfig:
         return key_span(self.path, self.node, key) if key in self.node else self.role_span
 
 
-@dataclass
+@dataclass(slots=True)
 class Credentials:
     """What a job sends to its targets (FACTS §4 Credential handling)."""
 

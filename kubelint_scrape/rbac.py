@@ -46,7 +46,7 @@ class Identity:
         return cls(namespace, name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Request:
     """One request the identity must be allowed. namespace None = cluster-scoped or all namespaces."""
 
@@ -74,7 +74,7 @@ class Request:
         return f"{self.verb} {group}{self.resource_path}{where}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grant:
     binding: BindingDef
     role: RoleDef
@@ -84,7 +84,7 @@ class Grant:
         return f"{self.binding.ref} -> {self.role.ref}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Decision:
     request: Request
     allowed: bool
