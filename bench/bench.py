@@ -83,7 +83,7 @@ def linter() -> list[str]:
     script = Path(sys.executable).parent / "kubelint-scrape"
     if script.exists() and TREE is None:
         return [str(script)]
-    return [sys.executable, "-m", "kubelint_scrape.cli"]
+    return [sys.executable, "-m", "kubelint_scrape"]
 
 
 def lint_argv(*paths: str) -> list[str]:
@@ -292,7 +292,7 @@ def profile(corpus: Path, top: int) -> str:
 def import_times(path: Path) -> str:
     """The slowest imports of a one-file lint (python -X importtime), cumulative microseconds."""
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "kubelint_scrape.cli", str(path), "--format", "concise", "--fail-on", "never"],
+        [sys.executable, "-X", "importtime", "-m", "kubelint_scrape", str(path), "--format", "concise", "--fail-on", "never"],
         capture_output=True, text=True, env=ENV, cwd=CWD,
     )
     rows = []

@@ -12,9 +12,7 @@ import sys
 import click
 
 from . import __version__
-
-FORMATS = ["text", "concise", "json", "sarif", "github"]
-FAIL_ON = ["error", "warning", "info", "never"]
+from .checkcmd import FAIL_ON, FORMATS
 
 
 class DefaultCheckGroup(click.Group):
@@ -32,14 +30,10 @@ def main() -> None:
     """Check Prometheus scrape configs against Kubernetes RBAC, offline: predicts 401/403/zero targets."""
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=False, allow_dash=True))
-@click.option("--format", "format_name", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+@click.option("--format", "format_name", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=None,
               help="Exit 1 when a finding at or above this severity remains.  [default: warning]")
 @click.option("--select", multiple=True, metavar="IDS", help="Only these rules (ids, prefixes like KS1, or names; comma-separated).")
 @click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules (ids, prefixes or names).")
@@ -59,56 +53,19 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file.")
 @click.option("--no-color", is_flag=True, help="Never colour the text output (it is coloured only on a terminal).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the finding lines and the summary.")
-def check(paths, format_name, fail_on, select, ignore, identity, config_file, stdin_filename, show_assumptions,
-          kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace, max_file_size,
-          output, no_color, quiet):
+def check(**params) -> None:
     """Lint PATHS (files, directories, or - for stdin); without PATHS, the configured `paths`."""
-    import re
-
-    from .config import ConfigError, build_options, discover_and_load
-    from .engine import exit_code, lint_paths
-    from .report import write
+    from .checkcmd import UsageProblem, run_check
 
     try:
-        config = discover_and_load(config_file)
-    except ConfigError as exc:
-        raise ConfigurationError(str(exc)) from None
-    missing = [p for p in paths if p != "-" and not _exists(p)]
-    if missing:
-        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
-    if kubernetes_version is not None and not re.fullmatch(r"1\.\d+", kubernetes_version):
-        raise click.BadParameter("expected 1.N, e.g. 1.34", param_hint="--kubernetes-version")
-    try:
-        options = build_options(
-            config, select=_split(select) if select else None, ignore=_split(ignore) if ignore else None,
-            identity=identity, kubernetes_version=kubernetes_version, kubelet_authn=kubelet_authn,
-            kubelet_authz=kubelet_authz, kubelet_serving_cert=kubelet_serving_cert,
-            default_namespace=default_namespace, max_file_size=max_file_size, stdin_filename=stdin_filename,
-        )
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    paths = list(paths)
-    if not paths:
-        if config.path is None:
-            raise click.UsageError("no paths given: name files or directories to lint, or - for stdin "
-                                   "(or set `paths` in [tool.kubelint-scrape] or .kubelint-scrape.yaml)")
-        paths = config.root_paths() or [os.path.relpath(config.root)]
-        _check_configured_paths(config, paths)
-    elif paths == ["-"] and stdin_filename != "<stdin>" and config.paths:
-        # An editor piping one buffer: the configured tree is context, findings are the buffer's only.
-        context = [p for p in config.root_paths() if _exists(p)]
-        paths = ["-", *context]
-        options.report_paths = {stdin_filename}
-    result = lint_paths(paths, options, parallel=True)
-    stream = sys.stdout
-    color = format_name == "text" and not no_color and output is None and stream.isatty()
-    report = {"color": color, "show_assumptions": show_assumptions, "quiet": quiet}
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            write(format_name, result, handle, **report)
-    else:
-        write(format_name, result, stream, **report)
-    sys.exit(exit_code(result, fail_on or config.fail_on or "warning"))
+        code = run_check(**params)
+    except UsageProblem as problem:
+        if problem.kind == "configuration":
+            raise ConfigurationError(str(problem)) from None
+        if problem.kind == "bad-parameter":
+            raise click.BadParameter(str(problem), param_hint=problem.param_hint) from None
+        raise click.UsageError(str(problem)) from None
+    sys.exit(code)
 
 
 class ConfigurationError(click.ClickException):
@@ -118,12 +75,6 @@ class ConfigurationError(click.ClickException):
 
     def format_message(self) -> str:
         return f"invalid configuration:\n{self.message}"
-
-
-def _check_configured_paths(config, paths: list[str]) -> None:
-    missing = [p for p in paths if not _exists(p)]
-    if missing:
-        raise ConfigurationError(f"{config.path}: paths: no such file or directory: {', '.join(missing)}")
 
 
 def _exists(path: str) -> bool:
@@ -224,29 +175,7 @@ def suggest_rbac(paths, diff, identity, stdin_filename, kubernetes_version, kube
         sys.stdout.write(text)
 
 
-def entry() -> None:
-    """The console script: main(), then leave without tearing the heap down.
-
-    At interpreter shutdown every object is freed one by one: 2.7 s of a 16 s run over 10,000 objects, after
-    the report was already written. The streams are flushed first and the exit code is main()'s; the OS takes
-    the memory back at once. (Tests call main() through click's runner, which must not exit the process.)"""
-    try:
-        main()
-        code: object = 0
-    except SystemExit as exit_request:
-        code = exit_request.code
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):  # sys.exit("message"): Python prints it and exits 1
-        sys.stderr.write(f"{code}\n")
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`| head`) or stream: nothing more can be written anyway
-            pass
-    os._exit(code)
-
-
 if __name__ == "__main__":  # pragma: no cover
+    from .console import entry
+
     entry()

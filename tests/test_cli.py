@@ -154,9 +154,9 @@ def test_real_subprocess_end_to_end() -> None:
 
 
 def test_the_console_entry_flushes_everything_and_keeps_exit_codes(tmp_path) -> None:
-    """cli.entry() leaves with os._exit (no heap teardown): the whole report must still arrive, with main()'s code."""
+    """console.entry() leaves with os._exit (no heap teardown): the whole report must still arrive, with the code."""
     def entry(*args: str) -> subprocess.CompletedProcess:
-        code = f"import sys; sys.argv = ['kubelint-scrape', *{list(args)!r}]; from kubelint_scrape.cli import entry; entry()"
+        code = f"import sys; sys.argv = ['kubelint-scrape', *{list(args)!r}]; from kubelint_scrape.console import entry; entry()"
         return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
     report = entry(str(QUICKSTART), "--format", "json")
@@ -189,3 +189,65 @@ def test_never_opens_a_network_connection(monkeypatch) -> None:
     for format_name in ("text", "concise", "json"):
         result = run(*paths, "--format", format_name, "--fail-on", "never")
         assert result.exit_code == 0, (result.output[-2000:], result.exception)
+
+
+# (arguments, whether console.entry() parses them itself); the others — and any usage problem — are click's
+FAST_PATH_CASES = [
+    ([str(QUICKSTART)], True),
+    (["check", str(QUICKSTART), "--format", "json"], True),
+    ([str(QUICKSTART), "--format=sarif", "--fail-on", "never"], True),
+    ([str(QUICKSTART), "--format", "github", "--select", "KS1,KS3", "--select", "KS402"], True),
+    ([str(QUICKSTART), "--ignore", "KS304", "-q", "--no-color"], True),
+    ([str(QUICKSTART), "--show-assumptions", "--fail-on=error"], True),
+    (["-", "--stdin-filename", "piped.yaml", "--format", "concise"], True),
+    ([str(QUICKSTART), "--format", "concise", "-o", "{out}"], True),
+    ([str(QUICKSTART), "--output={out}", "--format", "json"], True),
+    ([str(QUICKSTART), "no/such/path"], True),  # parsed here; the usage error is then click's
+    ([str(QUICKSTART), "--select", "KS999"], True),
+    ([], True),  # no paths and no configuration: click's usage error
+    ([str(QUICKSTART), "--format", "xml"], False),
+    ([str(QUICKSTART), "--no-such-option"], False),
+    ([str(QUICKSTART), "--kubernetes-version", "2.0"], False),
+    (["--help"], False),
+    (["rules", "--format", "json"], False),
+]
+
+
+@pytest.mark.parametrize("args, parsed_here", FAST_PATH_CASES, ids=lambda a: " ".join(a)[-60:] if isinstance(a, list) else "")
+def test_the_console_script_without_click_behaves_as_click(args, parsed_here, tmp_path) -> None:
+    """console.entry() runs plain lints without importing click (checkcmd.fast_params); every invocation gives
+    the same output, file and exit code as click's parsing of the same arguments."""
+    from kubelint_scrape.checkcmd import fast_params
+
+    assert (fast_params(args) is not None) == parsed_here
+    stdin = (QUICKSTART / "prometheus-rbac.yaml").read_text()
+
+    def run(program: str, name: str) -> tuple:
+        out = tmp_path / f"{name}.out"
+        argv = [a.replace("{out}", str(out)) for a in args]
+        code = f"import sys; sys.argv = ['kubelint-scrape', *{argv!r}]\n{program}"
+        proc = subprocess.run([sys.executable, "-c", code], input=stdin, capture_output=True, text=True, timeout=120,
+                              cwd=tmp_path)
+        written = out.read_text() if out.exists() else None
+        return proc.returncode, proc.stdout.replace(str(out), "OUT"), proc.stderr, written
+
+    assert run("from kubelint_scrape.console import entry; entry()", "fast") == run(
+        "from kubelint_scrape.cli import main; main()", "click")
+
+
+def test_the_fast_path_knows_every_default_of_check() -> None:
+    from kubelint_scrape.checkcmd import defaults
+    from kubelint_scrape.cli import check
+
+    context = check.make_context("check", [], resilient_parsing=True)  # what click passes when nothing is given
+    assert defaults() == {name: (tuple(value) if isinstance(value, list) else value) for name, value in context.params.items()}
+
+
+def test_a_plain_lint_does_not_import_click() -> None:
+    code = ("import sys; sys.argv = ['kubelint-scrape', %r, '--format', 'concise']\n"
+            "import atexit\nfrom kubelint_scrape import console\n"
+            "real = console.os._exit\n"
+            "def leave(code):\n    sys.stderr.write('click' if 'click' in sys.modules else 'no click'); sys.stderr.flush(); real(code)\n"
+            "console.os._exit = leave\nconsole.entry()") % str(QUICKSTART)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and proc.stderr.endswith("no click")

@@ -1,0 +1,5 @@
+"""`python -m kubelint_scrape …`: the console script (console.entry)."""
+
+from .console import entry
+
+entry()

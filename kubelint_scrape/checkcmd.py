@@ -1,0 +1,148 @@
+"""The `check` command's work, without click: the console script runs it directly for a plain lint.
+
+Importing click costs ~35 ms (it imports inspect, uuid, datetime…), a fifth of a one-file lint-on-save, so
+`console.entry()` parses the common invocations itself (fast_params: paths and the everyday options, nothing it
+does not know) and calls run_check(); everything else — help, other commands, other options, and any error —
+goes through click, which re-parses the arguments and reports exactly as it always does. cli.check() calls
+run_check() too, so both ways lint alike (tests/test_cli.py runs a matrix of invocations both ways).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+FORMATS = ("text", "concise", "json", "sarif", "github")
+FAIL_ON = ("error", "warning", "info", "never")
+SUBCOMMANDS = ("check", "explain", "rules", "suggest-rbac", "lsp")
+
+# option → (parameter, allowed values or None for any text, repeatable)
+_VALUED = {
+    "--format": ("format_name", FORMATS, False),
+    "--fail-on": ("fail_on", FAIL_ON, False),
+    "--select": ("select", None, True),
+    "--ignore": ("ignore", None, True),
+    "--stdin-filename": ("stdin_filename", None, False),
+    "--output": ("output", None, False),
+    "-o": ("output", None, False),
+}
+_FLAGS = {"--no-color": "no_color", "--quiet": "quiet", "-q": "quiet", "--show-assumptions": "show_assumptions"}
+
+
+class UsageProblem(Exception):
+    """Arguments or a configuration the command cannot run with; `kind` says which click error reports it."""
+
+    def __init__(self, message: str, kind: str = "usage", param_hint: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind  # usage | bad-parameter | configuration
+        self.param_hint = param_hint
+
+
+def defaults() -> dict[str, Any]:
+    """The parameters of `check` as click fills them when an option is not given."""
+    return {
+        "paths": (), "format_name": "text", "fail_on": None, "select": (), "ignore": (), "identity": None,
+        "config_file": None, "stdin_filename": "<stdin>", "show_assumptions": False, "kubernetes_version": None,
+        "kubelet_authn": None, "kubelet_authz": None, "kubelet_serving_cert": None, "default_namespace": None,
+        "max_file_size": None, "output": None, "no_color": False, "quiet": False,
+    }
+
+
+def fast_params(argv: list[str]) -> dict[str, Any] | None:
+    """`check`'s parameters for an everyday invocation, or None: let click parse it."""
+    params = defaults()
+    args = list(argv)
+    if args and args[0] == "check":
+        args = args[1:]
+    elif args and args[0] in SUBCOMMANDS:
+        return None
+    paths: list[str] = []
+    repeated: dict[str, list[str]] = {}
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        index += 1
+        if arg == "-" or not arg.startswith("-"):
+            paths.append(arg)
+            continue
+        name, has_value, value = arg.partition("=")
+        if name in _FLAGS and not has_value:
+            params[_FLAGS[name]] = True
+            continue
+        if name not in _VALUED:
+            return None  # --help, --version, the other options, `--`, combined short flags: click's
+        if not has_value:
+            if index >= len(args):
+                return None
+            value = args[index]
+            index += 1
+        parameter, allowed, repeatable = _VALUED[name]
+        if (allowed is not None and value not in allowed) or (value.startswith("-") and value != "-" and not has_value):
+            return None  # click reports it (or takes it as it does)
+        if repeatable:
+            repeated.setdefault(parameter, []).append(value)
+        else:
+            params[parameter] = value
+    params["paths"] = tuple(paths)
+    for parameter, values in repeated.items():
+        params[parameter] = tuple(values)
+    return params
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def run_check(paths, format_name, fail_on, select, ignore, identity, config_file, stdin_filename, show_assumptions,
+              kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace, max_file_size,
+              output, no_color, quiet) -> int:
+    """Lint, write the report, and return the exit code; UsageProblem before anything is written."""
+    import re
+
+    from .config import ConfigError, build_options, discover_and_load
+    from .engine import exit_code, lint_paths
+    from .report import write
+
+    try:
+        config = discover_and_load(config_file)
+    except ConfigError as exc:
+        raise UsageProblem(str(exc), "configuration") from None
+    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
+    if missing:
+        raise UsageProblem(f"no such file or directory: {', '.join(missing)}")
+    if kubernetes_version is not None and not re.fullmatch(r"1\.\d+", kubernetes_version):
+        raise UsageProblem("expected 1.N, e.g. 1.34", "bad-parameter", "--kubernetes-version")
+    try:
+        options = build_options(
+            config, select=_split(select) if select else None, ignore=_split(ignore) if ignore else None,
+            identity=identity, kubernetes_version=kubernetes_version, kubelet_authn=kubelet_authn,
+            kubelet_authz=kubelet_authz, kubelet_serving_cert=kubelet_serving_cert,
+            default_namespace=default_namespace, max_file_size=max_file_size, stdin_filename=stdin_filename,
+        )
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+    paths = list(paths)
+    if not paths:
+        if config.path is None:
+            raise UsageProblem("no paths given: name files or directories to lint, or - for stdin "
+                               "(or set `paths` in [tool.kubelint-scrape] or .kubelint-scrape.yaml)")
+        paths = config.root_paths() or [os.path.relpath(config.root)]
+        missing = [p for p in paths if not os.path.exists(p)]
+        if missing:
+            raise UsageProblem(f"{config.path}: paths: no such file or directory: {', '.join(missing)}", "configuration")
+    elif paths == ["-"] and stdin_filename != "<stdin>" and config.paths:
+        # An editor piping one buffer: the configured tree is context, findings are the buffer's only.
+        context = [p for p in config.root_paths() if os.path.exists(p)]
+        paths = ["-", *context]
+        options.report_paths = {stdin_filename}
+    result = lint_paths(paths, options, parallel=True)
+    stream = sys.stdout
+    color = format_name == "text" and not no_color and output is None and stream.isatty()
+    report = {"color": color, "show_assumptions": show_assumptions, "quiet": quiet}
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            write(format_name, result, handle, **report)
+    else:
+        write(format_name, result, stream, **report)
+    return exit_code(result, fail_on or config.fail_on or "warning")
