@@ -83,7 +83,13 @@ def linter() -> list[str]:
     script = Path(sys.executable).parent / "kubelint-scrape"
     if script.exists() and TREE is None:
         return [str(script)]
-    return [sys.executable, "-m", "kubelint_scrape"]
+    # (a checkout from before kubelint_scrape/__main__.py runs through its cli module)
+    import importlib.util
+
+    package = importlib.util.find_spec("kubelint_scrape")
+    main_module = package is not None and any(
+        Path(location, "__main__.py").exists() for location in package.submodule_search_locations or ())
+    return [sys.executable, "-m", "kubelint_scrape" if main_module else "kubelint_scrape.cli"]
 
 
 def lint_argv(*paths: str) -> list[str]:
