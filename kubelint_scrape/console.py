@@ -9,6 +9,7 @@ as it always does (tests/test_cli.py runs a matrix of invocations both ways).
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -50,3 +51,11 @@ def _fast_check(argv: list[str]) -> int | None:
         return run_check(**params)
     except UsageProblem:
         return None  # click parses again and reports it as it always does
+    # What click's main() does with these two, so that both ways end alike:
+    except KeyboardInterrupt:
+        sys.stderr.write("\nAborted!\n")
+        return 1
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        return 1  # the reader went away (`| head`): stop quietly

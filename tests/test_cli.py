@@ -251,3 +251,19 @@ def test_a_plain_lint_does_not_import_click() -> None:
             "console.os._exit = leave\nconsole.entry()") % str(QUICKSTART)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and proc.stderr.endswith("no click")
+
+
+@pytest.mark.parametrize("program", ["from kubelint_scrape.console import entry; entry()",
+                                     "from kubelint_scrape.cli import main; main()"])
+def test_a_reader_that_goes_away_ends_the_run_quietly(program) -> None:
+    """`kubelint-scrape … | head -1`: the report is written while it is made, so the pipe breaks mid-way; both
+    ways exit 1 without a traceback, as click does."""
+    root = Path(__file__).resolve().parent.parent
+    code = f"import sys; sys.argv = ['kubelint-scrape', {str(root / 'fixtures')!r}, {str(root / 'examples')!r}]\n{program}"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(100)
+    proc.stdout.close()  # the reader leaves before the report is complete
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in stderr, stderr
