@@ -111,6 +111,10 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
     missing = [p for p in paths if p != "-" and not os.path.exists(p)]
     if missing:
         raise UsageProblem(f"no such file or directory: {', '.join(missing)}")
+    if output:
+        problem = _unwritable(output)
+        if problem:
+            raise UsageProblem(f"{output}: {problem}", "bad-parameter", "'--output' / '-o'")
     if kubernetes_version is not None and not re.fullmatch(r"1\.\d+", kubernetes_version):
         raise UsageProblem("expected 1.N, e.g. 1.34", "bad-parameter", "--kubernetes-version")
     try:
@@ -141,8 +145,24 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
     color = format_name == "text" and not no_color and output is None and stream.isatty()
     report = {"color": color, "show_assumptions": show_assumptions, "quiet": quiet}
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
+        try:
+            handle = open(output, "w", encoding="utf-8")
+        except OSError as exc:  # it went away while linting
+            raise UsageProblem(f"{output}: cannot write ({exc.strerror})", "bad-parameter", "'--output' / '-o'") from None
+        with handle:
             write(format_name, result, handle, **report)
     else:
         write(format_name, result, stream, **report)
     return exit_code(result, fail_on or config.fail_on or "warning")
+
+
+def _unwritable(path: str) -> str:
+    """Why the report cannot be written to `path`, found before linting ("" if it can)."""
+    if os.path.isdir(path):
+        return "is a directory"
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        return f"no such directory {directory}"
+    if not os.access(path if os.path.exists(path) else directory, os.W_OK):
+        return "permission denied"
+    return ""

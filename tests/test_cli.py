@@ -205,6 +205,8 @@ FAST_PATH_CASES = [
     ([str(QUICKSTART), "no/such/path"], True),  # parsed here; the usage error is then click's
     ([str(QUICKSTART), "--select", "KS999"], True),
     ([], True),  # no paths and no configuration: click's usage error
+    ([str(QUICKSTART), "-o", "/nonexistent/dir/report.txt"], True),
+    ([str(QUICKSTART), "--output", "."], True),  # a directory
     ([str(QUICKSTART), "--format", "xml"], False),
     ([str(QUICKSTART), "--no-such-option"], False),
     ([str(QUICKSTART), "--kubernetes-version", "2.0"], False),
@@ -267,3 +269,10 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(program) -> None:
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1
     assert "Traceback" not in stderr, stderr
+
+
+@pytest.mark.parametrize("target", ["/nonexistent/dir/report.txt", "."])
+def test_an_unwritable_output_is_a_usage_error_before_linting(target, tmp_path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "kubelint_scrape", str(QUICKSTART), "-o", target],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--output" in proc.stderr, proc.stderr
