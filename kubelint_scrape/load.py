@@ -613,6 +613,8 @@ def _interning(position: Callable[[int, int], Pos]) -> Callable[[int, int], Pos]
         return intern(pos, pos)
 
     return interned
+
+
 _NO_KEY = object()
 _MERGE = object()
 _IN_PROGRESS = object()

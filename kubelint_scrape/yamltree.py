@@ -22,9 +22,9 @@ class YMap(dict):
 
     The positions live in one flat sequence in the mapping's key order, `[key pos, value pos, key pos, …]` (a
     tuple once the parser completes the mapping), not in two dicts keyed like the mapping: those were 40% of a
-    parsed tree's memory. Keys are added through put()
-    (the parser appends to `places` itself); a key stored by plain assignment sits at the mapping's position
-    until a later put() pads the list. Trees are never shrunk (no del/pop), so the order stays aligned.
+    parsed tree's memory. Keys are added through put() (the parser appends to `places` itself); a key stored
+    by plain assignment sits at the mapping's position until a later put() pads the sequence. Trees are never
+    shrunk (no del/pop), so the order stays aligned.
     """
 
     __slots__ = ("pos", "places", "_order")
