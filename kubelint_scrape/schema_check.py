@@ -175,7 +175,7 @@ class Validator:
             if node.min_items is not None and len(value) < node.min_items:
                 out.append(SchemaError("minItems", path, container, key, value, expected, example, schema, ()))
             if node.items is not None:
-                items = node.child(self, "items", node.items)
+                items = node.child(self, _ITEMS, node.items)
                 for index, item in enumerate(value):
                     self._check(item, items, path + (index,), value, index, "", "", out)
         elif node.minimum is not None and _is_number(value) and value < node.minimum:
@@ -194,30 +194,25 @@ class Validator:
             if name not in value:
                 out.append(SchemaError("required", path, container, key, value, expected, example, schema, (name,)))
         additional = node.additional
-        compiled_properties = node.compiled_properties
-        if compiled_properties is None:
-            compiled_properties = node.compiled_properties = {}
         for name, item in value.items():
             matched = False
             subschema = properties.get(name) if isinstance(name, str) else None
             if subschema is not None:
                 matched = True
-                child = compiled_properties.get(name)
-                if child is None:
-                    child = compiled_properties[name] = self._compiled(subschema)
-                self._check(item, child, path + (name,), value, name, "", "", out)
+                self._check(item, node.child(self, name, subschema), path + (name,), value, name, "", "", out)
             if patterns and isinstance(name, str):
-                for regex, pattern_schema in patterns:
+                for index, (regex, pattern_schema) in enumerate(patterns):
                     if regex.search(name):
                         matched = True
-                        self._validate(item, pattern_schema, path + (name,), value, name, "", "", out)
+                        self._check(item, node.child(self, (_PATTERN, index), pattern_schema), path + (name,), value,
+                                    name, "", "", out)
             if matched:
                 continue
             if additional is False:
                 out.append(SchemaError("additional", path + (name,), value, name, name, expected, example, schema,
                                        tuple(properties)))
             elif isinstance(additional, dict):
-                self._check(item, node.child(self, "additional", additional), path + (name,), value, name, "", "", out)
+                self._check(item, node.child(self, _ADDITIONAL, additional), path + (name,), value, name, "", "", out)
 
 
 class _Compiled:
@@ -225,7 +220,7 @@ class _Compiled:
 
     __slots__ = ("source", "schema", "expected", "example", "types", "classes", "enum", "has_const", "const", "pattern",
                  "min_length", "minimum", "object_checks", "properties", "patterns", "required", "additional", "items",
-                 "min_items", "combinators", "compiled_properties", "children")
+                 "min_items", "combinators", "children")
 
     def __init__(self, validator: Validator, schema: dict) -> None:
         self.source = schema
@@ -247,8 +242,7 @@ class _Compiled:
         # Types one isinstance() decides (numbers need _type_ok: booleans are not numbers, 3.0 is an integer).
         classes = None if self.types is None else [_CLASSES.get(name) for name in self.types]
         self.classes = tuple(classes) if classes is not None and None not in classes else None
-        self.compiled_properties: dict[str, _Compiled] | None = None
-        self.children: dict[str, _Compiled] = {}
+        self.children: dict[Any, _Compiled] = {}  # compiled on first use (schemas recurse): child()
         self.enum = schema.get("enum")
         self.has_const = "const" in schema
         self.const = schema.get("const")
@@ -265,15 +259,16 @@ class _Compiled:
         self.min_items = schema.get("minItems")
         self.combinators = tuple((name, schema[name]) for name in ("anyOf", "oneOf") if name in schema)
 
-
-    def child(self, validator: Validator, role: str, schema: dict) -> "_Compiled":
-        """The compiled `items` or `additionalProperties` subschema (compiled on first use: schemas recurse)."""
-        compiled = self.children.get(role)
+    def child(self, validator: Validator, key: Any, schema: dict) -> "_Compiled":
+        """A compiled subschema: a property's (key: its name), `items`, `additionalProperties` or a pattern's."""
+        compiled = self.children.get(key)
         if compiled is None:
-            compiled = self.children[role] = validator._compiled(schema)
+            compiled = self.children[key] = validator._compiled(schema)
         return compiled
 
 
+# Keys of the subschemas that are not properties (property names are strings).
+_ITEMS, _ADDITIONAL, _PATTERN = object(), object(), object()
 _CLASSES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
 
 
