@@ -16,12 +16,10 @@ One definition, shared by the least-privilege rules (checks/privilege.py), the w
 
 from __future__ import annotations
 
-import functools
-
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, workloads_loading
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Workspace
 from .promconfig import PromConfig
-from .promconfig import _sd_config as sd_config
+from .promconfig import _sd_config as sd_config  # (a private helper: the one SD parser)
 from .rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
 from .records import dataclass, field
 from .resources import knowledge
@@ -95,8 +93,7 @@ class Permission:
         return f"{self.verb} {self.target}"
 
 
-@functools.lru_cache(maxsize=8192)
-def _rule_of(perm: Permission) -> PolicyRule:
+def _rule_of(perm: Permission) -> PolicyRule:  # cached on the permission (Permission.rule)
     if perm.url:
         return PolicyRule((perm.verb,), (), (), (), (perm.url,), 0)
     return PolicyRule((perm.verb,), (perm.api_group,), (perm.resource,), perm.names, (), 0)

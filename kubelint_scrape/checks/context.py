@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..analyse import Analysis
@@ -34,19 +35,19 @@ class Context:
     def reported_jobs(self) -> list[Any]:
         """The JobAnalyses a finding about could be reported, in analysis order: such findings sit in the job's
         config, at the places that select its targets, or at its needs."""
-        if self.report_paths is None:
-            return self.analysis.jobs
-        cached = self.__dict__.get("_reported_jobs")
-        if cached is None:
-            reported = self.report_paths
-            cached = self.__dict__["_reported_jobs"] = [job for job in self.analysis.jobs if not reported.isdisjoint(_job_paths(job))]
-        return cached
+        return self.analysis.jobs if self.report_paths is None else self._reported_jobs
+
+    @functools.cached_property
+    def _reported_jobs(self) -> list[Any]:
+        reported = self.report_paths or set()
+        return [job for job in self.analysis.jobs if not reported.isdisjoint(_job_paths(job))]
 
     def source(self, path: str) -> Source | None:
-        by_path = self.__dict__.get("_sources_by_path")
-        if by_path is None:
-            by_path = self.__dict__["_sources_by_path"] = {source.path: source for source in self.sources}
-        return by_path.get(path)
+        return self._sources_by_path.get(path)
+
+    @functools.cached_property
+    def _sources_by_path(self) -> dict[str, Source]:
+        return {source.path: source for source in self.sources}
 
     @property
     def workspace(self):
