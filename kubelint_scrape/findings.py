@@ -10,14 +10,10 @@ from .yamltree import Span
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Related:
-    __slots__ = ("span", "message")
     span: Span
     message: str
-
-    def __reduce__(self) -> tuple:  # frozen: unpickling must construct, not set attributes
-        return (Related, (self.span, self.message))
 
 
 @dataclass(slots=True)  # a large run holds tens of thousands: no __dict__ each

@@ -8,7 +8,6 @@ rules nearly did (out of scope, restricted by name, or a neighbouring resource),
 
 from __future__ import annotations
 
-
 from .model import BindingDef, PolicyRule, RoleDef, Subject, Workspace
 from .records import dataclass, field
 

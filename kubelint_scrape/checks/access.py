@@ -276,11 +276,10 @@ def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subjec
 def _is_real_identity(ctx: Context, namespace: str, name: str) -> bool:
     """A ServiceAccount the inputs define or that some scraper runs as (e.g. a second Prometheus with the same SA
     name in another namespace): a binding to it is deliberate, not a mistyped subject."""
-    known = getattr(ctx, "_known_identities", None)
+    known = ctx.__dict__.get("_known_identities")  # once per run, like the other per-Context indexes of checks
     if known is None:
-        known = set(ctx.workspace.service_accounts)
+        known = ctx.__dict__["_known_identities"] = set(ctx.workspace.service_accounts)
         known.update((j.identity.namespace, j.identity.name) for j in ctx.analysis.jobs if j.identity is not None)
-        ctx._known_identities = known  # type: ignore[attr-defined]
     return (namespace, name) in known
 
 
