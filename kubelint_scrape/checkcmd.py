@@ -13,7 +13,8 @@ import os
 import sys
 from typing import Any
 
-FORMATS = ("text", "concise", "json", "sarif", "github")
+from .report import FORMATS  # (the report package's own module: stdlib imports only)
+
 FAIL_ON = ("error", "warning", "info", "never")
 SUBCOMMANDS = ("check", "explain", "rules", "suggest-rbac", "lsp")
 

@@ -237,10 +237,13 @@ def test_the_console_script_without_click_behaves_as_click(args, parsed_here, tm
         "from kubelint_scrape.cli import main; main()", "click")
 
 
-def test_the_fast_path_knows_every_default_of_check() -> None:
+def test_the_fast_path_knows_every_command_and_default_of_check() -> None:
     from kubelint_scrape.checkcmd import defaults
     from kubelint_scrape.cli import check
 
+    from kubelint_scrape.checkcmd import SUBCOMMANDS
+
+    assert set(SUBCOMMANDS) == set(main.commands)  # any other first word is a path, as for click's default group
     context = check.make_context("check", [], resilient_parsing=True)  # what click passes when nothing is given
     assert defaults() == {name: (tuple(value) if isinstance(value, list) else value) for name, value in context.params.items()}
 
