@@ -443,7 +443,7 @@ def simulate_job(job: ScrapeJob, identity: Identity | None, shared: dict | None 
     jobs: repositories repeat jobs (one config per cluster or environment, a chart rendered twice), and the
     language server re-lints an edited file whose unchanged jobs are new objects, often at new lines (a shared
     result records places, not positions)."""
-    own_namespace = identity.namespace if identity is not None and any(sd.own_namespace for sd in job.sd_configs) else None
+    own_namespace = identity.namespace if identity is not None and _uses_own_namespace(job) else None
     simulation = job.memo.get(own_namespace)
     if simulation is None:
         key = _content_key(job, own_namespace) if shared is not None else None
@@ -467,8 +467,13 @@ def presimulate(configs: list[PromConfig], shared: dict | None = None) -> None:
     (parallel.py), so the relabelling of half of the jobs happens on the other core."""
     for config in configs:
         for job in config.jobs:
-            if not any(sd.own_namespace for sd in job.sd_configs):
+            if not _uses_own_namespace(job):
                 simulate_job(job, None, shared)
+
+
+def _uses_own_namespace(job: ScrapeJob) -> bool:
+    """Whether the job discovers in its identity's own namespace, so its simulation depends on the identity."""
+    return any(sd.own_namespace for sd in job.sd_configs)
 
 
 def _content_key(job: ScrapeJob, own_namespace: str | None) -> tuple:

@@ -87,7 +87,7 @@ def source_model(source: Source, default_namespace: str, namespace_override: str
 def prepare_model(source: Source, default_namespace: str, limits: Limits) -> SourceModel:
     """Model a file ahead of the workspace (parallel.py: in whichever process read it), as it will be wanted
     unless a Kustomization sets its namespace: then build_workspace misses this memo and models it again."""
-    _namespacing_kustomizations(source)
+    _namespacing_kustomizations(source)  # memoised too: kustomize_namespaces() reads every file's
     return source_model(source, default_namespace, None, limits)
 
 
