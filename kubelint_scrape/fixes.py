@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .model import RoleDef
 from .rbac import Authorizer, Identity, Request
 
 
@@ -53,17 +54,32 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
     if namespace is None:
         if cluster_bound:
             binding, role = cluster_bound[0]
+            if role.aggregation is not None:
+                return _add_to_aggregated(role, f"bound to {identity} by ClusterRoleBinding {binding.name}")
             return f"Add to ClusterRole {role.name} (bound to {identity} by ClusterRoleBinding {binding.name})"
         return (f"Create a ClusterRole with this rule and bind it to ServiceAccount {identity} "
                 f"with a ClusterRoleBinding (a RoleBinding cannot grant it)")
     for binding, role in authorizer.bindings(identity):
         if binding.kind == "RoleBinding" and binding.namespace == namespace and not role.builtin:
+            if role.aggregation is not None:
+                return _add_to_aggregated(role, f"bound in namespace {namespace} by RoleBinding {binding.name}")
             return f"Add to {role.kind} {role.name} (bound in namespace {namespace} by RoleBinding {binding.name})"
     if cluster_bound:
         binding, role = cluster_bound[0]
+        if role.aggregation is not None:
+            return (_add_to_aggregated(role, f"bound by ClusterRoleBinding {binding.name}") + ", or for least "
+                    f"privilege create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
         return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}), or for least privilege "
                 f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
     return f"Create a Role in namespace {namespace} with this rule and a RoleBinding to ServiceAccount {identity}"
+
+
+def _add_to_aggregated(role: RoleDef, bound: str) -> str:
+    """Rules written into an aggregated ClusterRole are overwritten: the fix is a new role its selector picks up."""
+    label = role.aggregation_label()
+    where = f"labelled `{label}`" if label else "with a label its clusterRoleSelectors match"
+    return (f"Create a ClusterRole with this rule {where}, so that aggregated ClusterRole {role.name} ({bound}) "
+            f"aggregates it (rules written into {role.name} itself are overwritten by the aggregation controller)")
 
 
 def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> str:

@@ -180,6 +180,21 @@ class RoleDef:
     def span(self) -> Span | None:
         return self.obj.span if self.obj else None
 
+    def aggregation_label(self) -> str | None:
+        """A label (`key: "value"`) that puts a ClusterRole into this aggregated role: where a rule for it goes,
+        since rules written into the aggregated role itself are overwritten by the aggregation controller."""
+        for selector in self.aggregation or []:
+            for key, value in selector.match_labels.items():
+                return f'{key}: "{value}"'
+            for expression in selector.match_expressions:
+                key, operator = as_str(expression.get("key")), as_str(expression.get("operator"))
+                values = [as_str(v) for v in as_seq(expression.get("values"))]
+                if operator == "In" and values:
+                    return f'{key}: "{values[0]}"'
+                if operator == "Exists":
+                    return f'{key}: "true"'
+        return None
+
 
 @dataclass
 class Subject:

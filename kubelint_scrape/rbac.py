@@ -222,17 +222,22 @@ class Authorizer:
         return self._bindings[identity]
 
     def effective_rules(self, role: RoleDef) -> list[PolicyRule]:
-        """A role's rules; an aggregated ClusterRole's are filled from the ClusterRoles its selectors match."""
+        """A role's rules; an aggregated ClusterRole's are those of the ClusterRoles its selectors match.
+
+        As the aggregation controller computes them (pkg/controller/clusterroleaggregation): the union of the
+        selected roles' rules *replaces* the role's own — rules written into an aggregated ClusterRole are
+        overwritten (KS509) — the role never selects itself, and an empty selector selects every ClusterRole
+        (metav1.LabelSelectorAsSelector of `{}` is labels.Everything())."""
         if role.aggregation is None:
             return role.rules
         if role.name in self._rules:
             return self._rules[role.name]
-        self._rules[role.name] = list(role.rules)  # cycle guard while resolving
-        rules = list(role.rules)
+        self._rules[role.name] = []  # cycle guard while resolving
+        rules: list[PolicyRule] = []
         for other in self.workspace.cluster_roles.values():
-            if other is role:
+            if other is role or other.name == role.name:
                 continue
-            if any(not sel.empty and sel.matches(other.labels) for sel in role.aggregation):
+            if any(sel.matches(other.labels) for sel in role.aggregation):
                 rules.extend(self.effective_rules(other))
         self._rules[role.name] = rules
         return rules

@@ -814,3 +814,37 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
                     object=role.obj.ref if role.obj else role.ref,
                     data={"nonResourceURL": url, "checked_as": f"nodes/{sub}"},
                 )
+
+
+# ---------------------------------------------------------------------------------------------- KS509
+
+
+@check("KS509")
+def aggregated_role_rules_overwritten(ctx: Context) -> Iterator[Finding]:
+    authorizer = ctx.analysis.authorizer
+    for role in _roles(ctx):
+        if role.kind != "ClusterRole" or role.aggregation is None or not role.rules:
+            continue
+        # A ClusterRole exported from a cluster (`kubectl get -o yaml`) lists the aggregated rules it holds:
+        # only rules the selected roles do not supply are lost.
+        aggregated = {_rule_content(rule) for rule in authorizer.effective_rules(role)}
+        label = role.aggregation_label()
+        where = f"its own ClusterRole labelled `{label}`" if label else "its own ClusterRole with a label the selectors match"
+        for rule in role.rules:
+            if _rule_content(rule) in aggregated:
+                continue
+            yield Finding(
+                "KS509", rule.span(),
+                f"{_label(role)} rules[{rule.index}] {rule.describe()} grants nothing: the ClusterRole has an "
+                f"aggregationRule, so the aggregation controller replaces its rules with those of the ClusterRoles its "
+                f"clusterRoleSelectors match, and none of them has this rule",
+                fix=f"Move the rule into {where}, so that {role.name} aggregates it; or delete `aggregationRule` and "
+                    f"list every rule in {role.name} directly.",
+                related=(Related(role.obj.key_span("aggregationRule"), "aggregationRule is here"),) if role.obj else (),
+                object=role.obj.ref if role.obj else role.ref,
+            )
+
+
+def _rule_content(rule: PolicyRule) -> tuple[frozenset[str], ...]:
+    return (frozenset(rule.verbs), frozenset(rule.api_groups), frozenset(rule.resources),
+            frozenset(rule.resource_names), frozenset(rule.non_resource_urls))
