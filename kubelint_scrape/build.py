@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import Any
 
 from .findings import Finding
@@ -223,6 +224,10 @@ def _looks_like_prometheus(text: str) -> bool:
     return "scrape_configs" in text or text.lstrip().startswith("global:")
 
 
+# A literal block scalar's header: `|`, then an indentation indicator and a chomping indicator in either order.
+_LITERAL_HEADER = re.compile(r"\|(?:([1-9])[+-]?|[+-]([1-9])?)?(?:[ \t]|$)")
+
+
 @functools.lru_cache(maxsize=2)
 def _split_lines(text: str) -> list[str]:
     # Called for every text value of every ConfigMap/Secret: splitting the whole file each time was quadratic
@@ -234,13 +239,19 @@ def embedded_position(outer_text: str, data: YMap, key: Any):
     """Map inner (line0, col0) onto the outer file for a block scalar; else pin everything to the value."""
     line, column = data.value_pos(key)
     outer_lines = _split_lines(outer_text)
-    indicator = outer_lines[line - 1][column - 1:] if 0 < line <= len(outer_lines) else ""
-    if indicator.startswith("|"):
+    header = _LITERAL_HEADER.match(outer_lines[line - 1], column - 1) if 0 < line <= len(outer_lines) else None
+    if header is not None:
         indent = None
-        for candidate in outer_lines[line:]:
-            if candidate.strip():
-                indent = len(candidate) - len(candidate.lstrip(" "))
-                break
+        explicit = header.group(1) or header.group(2)
+        if explicit:
+            # `|2`: the content is indented that much more than the mapping that holds the key (YAML 1.2 §8.1.1.1),
+            # whatever its first line looks like (the indicator exists for a first line indented further).
+            indent = data.key_pos(key)[1] - 1 + int(explicit)
+        else:
+            for candidate in outer_lines[line:]:
+                if candidate.strip():
+                    indent = len(candidate) - len(candidate.lstrip(" "))
+                    break
         if indent is not None:
             first = line + 1  # 1-based line of the first content line
 
