@@ -363,19 +363,20 @@ def _repeat_is_valid(node, n: int) -> bool:
 
 
 class _GoRegexTranslator:
-    def __init__(self, src: str, flags: int):
+    def __init__(self, src: str, flags: int, shown: str | None = None):
         self.src = src
+        self.shown = src if shown is None else shown  # the user's pattern, for messages
         self.flags = flags
         self.ncap = 0
         self._last_repeat_start = 0
 
     def error(self, what: str, expr: str = "") -> RelabelError:
         detail = f"{what}: `{expr}`" if expr else what
-        return RelabelError(f"invalid regex {_q(self.src)}: error parsing regexp: {detail}")
+        return RelabelError(f"invalid regex {_q(self.shown)}: error parsing regexp: {detail}")
 
     def unsupported(self, what: str, expr: str) -> RelabelError:
         return RelabelError(
-            f"unsupported regex {_q(self.src)}: {what} `{expr}` is valid RE2 but cannot be checked offline "
+            f"unsupported regex {_q(self.shown)}: {what} `{expr}` is valid RE2 but cannot be checked offline "
             f"(Python's re has no equivalent)"
         )
 
@@ -775,8 +776,10 @@ def translate_go_regex(pattern: str, *, dot_nl: bool = True) -> str:
     """
     if not isinstance(pattern, str):
         raise RelabelError(f"regex must be a string, got {type(pattern).__name__}")
-    body = _GoRegexTranslator(pattern, _F_DOTNL if dot_nl else 0).translate()
-    return "\\A(?:" + body + ")\\Z"
+    # Translate the very string Prometheus compiles (model/relabel NewRegexp: "^(?s:" + s + ")$"; 2.x without
+    # the s flag), not the pattern alone: `foo)|(bar` is unbalanced on its own, yet wrapped it is valid RE2 —
+    # Prometheus loads it and matches `^(?s:foo)` or `(bar)$`.
+    return _GoRegexTranslator(("^(?s:" if dot_nl else "^(?:") + pattern + ")$", 0, shown=pattern).translate()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1097,20 +1100,22 @@ def _hashmod(value: str, modulus: int) -> int:
 
 
 def _apply(rule: RelabelRule, b: _Builder) -> bool:
+    # Go's MatchString/FindStringSubmatchIndex search: the same as an anchored match for an ordinary pattern
+    # (it is wrapped in ^(?s:…)$), and still right for one like `foo)|(bar` whose wrapping leaves a branch unanchored.
     action = rule.action
     val = rule.separator.join(b.get(n) for n in rule.source_labels)
 
     if action == DROP:
-        return compile_go_regex(rule.regex).match(val) is None
+        return compile_go_regex(rule.regex).search(val) is None
     if action == KEEP:
-        return compile_go_regex(rule.regex).match(val) is not None
+        return compile_go_regex(rule.regex).search(val) is not None
     if action == DROPEQUAL:
         return b.get(rule.target_label) != val
     if action == KEEPEQUAL:
         return b.get(rule.target_label) == val
     if action == REPLACE:
         # (Upstream's fast path for val == "" with the default regex gives the same result as this.)
-        m = compile_go_regex(rule.regex).match(val)
+        m = compile_go_regex(rule.regex).search(val)
         if m is None:
             return True  # no match: no replacement
         target = expand(rule.target_label, m)
@@ -1136,20 +1141,20 @@ def _apply(rule: RelabelRule, b: _Builder) -> bool:
     if action == LABELMAP:
         rx = compile_go_regex(rule.regex)
         for name, value in b.snapshot():
-            m = rx.match(name)
+            m = rx.search(name)
             if m is not None:
                 b.set(expand(rule.replacement, m), value)
         return True
     if action == LABELDROP:
         rx = compile_go_regex(rule.regex)
         for name, _ in b.snapshot():
-            if rx.match(name) is not None:
+            if rx.search(name) is not None:
                 b.delete(name)
         return True
     if action == LABELKEEP:
         rx = compile_go_regex(rule.regex)
         for name, _ in b.snapshot():
-            if rx.match(name) is None:
+            if rx.search(name) is None:
                 b.delete(name)
         return True
     raise RelabelError(f"relabel: unknown relabel action type {_q(str(action))}")

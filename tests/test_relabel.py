@@ -350,7 +350,6 @@ REGEX_MATCH_CASES = [
     (r"\x41\x{1F600}", "A\U0001F600", True),
     (r"\Qa.b\E", "a.b", True),
     (r"\Qa.b\E", "axb", False),
-    (r"\Qa.b", "a.b", True),
     ("[[:alpha:]]+", "abcXYZ", True),
     ("[[:^alpha:]]", "1", True),
     ("[]a]+", "]a", True),
@@ -405,7 +404,10 @@ REGEX_ERROR_CASES = [
     (r"\C", "escape"),
     (r"[\b]", "escape"),
     (r"\xZZ", "escape"),
-    ("a\\", "trailing backslash"),
+    # Prometheus compiles "^(?s:" + regex + ")$": an unterminated \Q, or a trailing backslash, swallows the
+    # wrapper's closing parenthesis.
+    (r"\Qa.b", "missing closing )"),
+    ("a\\", "missing closing )"),
     ("(?P<a-b>x)", "named capture"),
     ("(?P<é>x)", "named capture"),  # Go capture names are [A-Za-z0-9_]+
     (r"\pL", "unsupported"),
@@ -573,3 +575,14 @@ def test_legacy_target_template_validity(template, valid):
     else:
         with pytest.raises(RelabelError):
             RelabelRule.from_mapping(m, name_validation="legacy")
+
+
+def test_regex_is_the_wrapped_string_prometheus_compiles():
+    # NewRegexp compiles "^(?s:" + regex + ")$": `foo)|(bar` is valid there, and its second branch is anchored
+    # only at the end, so a keep rule keeps "xbar" (Go's MatchString searches).
+    rule = RelabelRule.from_mapping({"source_labels": ["app"], "action": "keep", "regex": "foo)|(bar"})
+    assert relabel({"app": "xbar"}, [rule]) is not None
+    assert relabel({"app": "foox"}, [rule]) is not None
+    assert relabel({"app": "xfoo"}, [rule]) is None
+    ordinary = RelabelRule.from_mapping({"source_labels": ["app"], "action": "keep", "regex": "foo|bar"})
+    assert relabel({"app": "xbar"}, [ordinary]) is None  # an ordinary pattern stays anchored at both ends
