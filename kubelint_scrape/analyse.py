@@ -11,7 +11,7 @@ import fnmatch
 import os
 
 from .load import gc_paused
-from .model import PodTemplate, Workspace
+from .model import K8sObject, PodTemplate, Workspace
 from .otel import COLLECTOR_KIND, collector_service_account
 from .promconfig import SA_DIR, PromConfig, ScrapeJob, SDConfig
 from .rbac import Authorizer, Decision, Identity, Request
@@ -59,6 +59,7 @@ class Resolution:
     explicit: bool = False  # named by the user (--identity / config), not inferred
     managed: bool = False  # an operator creates this ServiceAccount, so it need not be in the inputs
     namespace_assumed: bool = False  # the workload names no namespace: it is placed in the default namespace
+    runner: K8sObject | None = None  # the operator resource (Prometheus, PrometheusAgent, collector) that runs it
 
 
 @dataclass(eq=False, slots=True)
@@ -228,7 +229,7 @@ def resolve_identity(
             sa = sa or "default"
         span = value_span(runner.path, spec, key) if key in spec else runner.span
         return Resolution(Identity(runner.namespace, sa), f"run by {runner.kind} {runner.namespace}/{runner.name}{default}",
-                          span, managed=managed, namespace_assumed=not runner.namespace_explicit)
+                          span, managed=managed, namespace_assumed=not runner.namespace_explicit, runner=runner)
     if config.origin == "operator":
         return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}")
     holder = config.holder

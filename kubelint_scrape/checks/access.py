@@ -16,7 +16,8 @@ from ..model import BindingDef, Subject
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
 from ..targets import kubelet_subresources
-from ..yamltree import as_map, as_seq, as_str, at
+from ..records import dataclass
+from ..yamltree import Span, YMap, as_map, as_seq, as_str, at
 from .context import Context
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104"}
@@ -360,13 +361,10 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
 @check("KS107")
 def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():
-        pod = analysis.resolution.pod
-        if pod is None:
-            continue
-        automount, where = _automount(pod, ctx)
-        if automount is not False:
+        pod = _token_view(analysis.resolution, ctx)
+        if pod is None or pod.automount is not False:
             continue  # the kubelet mounts token, ca.crt and namespace at the ServiceAccount path
-        provided = _files_provided(pod)
+        provided = _files_provided(pod.mounts, pod.volumes)
         missing = [(file, span, use) for file, span, use in reads_service_account_files(analysis.job) if file not in provided]
         if not missing:
             continue
@@ -377,32 +375,64 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             "KS107", missing[0][1],
             f"{analysis.job.label} reads {', '.join(f'{SA_DIR}/{f}' for f in files)} "
-            f"({', '.join(sorted({use for _, _, use in missing}))}) but {where} sets automountServiceAccountToken: "
+            f"({', '.join(sorted({use for _, _, use in missing}))}) but {pod.where} sets automountServiceAccountToken: "
             f"false and no projected volume mounted at {SA_DIR} provides it: {consequence}",
-            fix="Set automountServiceAccountToken: true on the pod spec (it takes precedence over the ServiceAccount), "
-                f"or mount a projected volume at {SA_DIR} with a serviceAccountToken source (path: token) and the "
-                "kube-root-ca.crt ConfigMap (key ca.crt).",
-            related=(Related(pod.key_span("automountServiceAccountToken") if pod.automount is False else pod.obj.span,
-                             f"{pod.obj.kind} {pod.obj.name} runs the config"),),
+            fix=f"Set automountServiceAccountToken: true on {pod.fix_target} (it takes precedence over the "
+                f"ServiceAccount), or mount a projected volume at {SA_DIR} with a serviceAccountToken source (path: "
+                "token) and the kube-root-ca.crt ConfigMap (key ca.crt).",
+            related=(Related(pod.related_span, f"{pod.runs} runs the config"),),
             object=analysis.job.label, data={"files": [f"{SA_DIR}/{f}" for f in files]},
         )
 
 
-def _automount(pod, ctx: Context) -> tuple[bool | None, str]:
-    if pod.automount is not None:
-        return pod.automount, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
-    sa = ctx.workspace.service_accounts.get((pod.obj.namespace, pod.service_account))
-    if sa is not None and sa.automount is not None:
-        return sa.automount, f"ServiceAccount {sa.namespace}/{sa.name}"
-    return None, ""
+@dataclass(eq=False)
+class _TokenView:
+    """What decides whether a config's pod gets the ServiceAccount token files, and where that is written."""
+
+    automount: bool | None
+    where: str  # the object whose setting applies
+    related_span: Span
+    runs: str  # "Deployment prometheus": the object that runs the config
+    fix_target: str
+    mounts: list[YMap]
+    volumes: list[YMap]
 
 
-def _files_provided(pod) -> set[str]:
+def _token_view(resolution: Resolution, ctx: Context) -> _TokenView | None:
+    pod = resolution.pod
+    if pod is not None:
+        mounts = [m for c in pod.containers for m in c.mounts]
+        runs = f"{pod.obj.kind} {pod.obj.name}"
+        if pod.automount is not None:
+            return _TokenView(pod.automount, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}",
+                              pod.key_span("automountServiceAccountToken"), runs, "the pod spec", mounts, pod.volumes)
+        sa = ctx.workspace.service_accounts.get((pod.obj.namespace, pod.service_account))
+        if sa is not None and sa.automount is not None:
+            return _TokenView(sa.automount, f"ServiceAccount {sa.namespace}/{sa.name}", pod.obj.span, runs,
+                              "the pod spec", mounts, pod.volumes)
+        return None
+    runner = resolution.runner
+    if runner is None or runner.kind not in ("Prometheus", "PrometheusAgent"):
+        return None
+    # The operator writes the resource's automountServiceAccountToken into the pod (default true, so the
+    # ServiceAccount's own setting never applies) and mounts `spec.volumes` at `spec.volumeMounts` in the
+    # prometheus container (or at the mounts of a `spec.containers` entry that patches a container).
+    spec = as_map(runner.doc.get("spec"))
+    automount = spec.get("automountServiceAccountToken")
+    if automount is not False:
+        return None
+    mounts = [as_map(m) for m in as_seq(spec.get("volumeMounts"))]
+    mounts += [as_map(m) for c in as_seq(spec.get("containers")) for m in as_seq(as_map(c).get("volumeMounts"))]
+    ref = f"{runner.kind} {runner.namespace}/{runner.name}"
+    return _TokenView(False, ref, runner.key_span("spec", "automountServiceAccountToken"), ref, f"{runner.kind} {runner.name}",
+                      mounts, [as_map(v) for v in as_seq(spec.get("volumes"))])
+
+
+def _files_provided(mounts: list[YMap], volumes: list[YMap]) -> set[str]:
     """Files that volumes mounted at the ServiceAccount directory put there (projected sources, legacy token Secret)."""
-    mounted = {as_str(m.get("name")) for c in pod.containers for m in c.mounts
-               if as_str(m.get("mountPath")).rstrip("/") == SA_DIR}
+    mounted = {as_str(m.get("name")) for m in mounts if as_str(m.get("mountPath")).rstrip("/") == SA_DIR}
     files: set[str] = set()
-    for volume in pod.volumes:
+    for volume in volumes:
         if as_str(volume.get("name")) not in mounted:
             continue
         if isinstance(volume.get("secret"), dict):  # a legacy service-account-token Secret holds all three
