@@ -13,7 +13,7 @@ import binascii
 from typing import Any
 
 from .load import Limits, parse_text
-from .model import K8sObject, LabelSelector, Workspace
+from .model import K8sObject, LabelSelector, PodTemplate, Workspace
 from .promconfig import PromConfig, ScrapeJob, build_job
 from .records import dataclass
 from .targets import sanitize
@@ -245,8 +245,9 @@ def _port_filter(endpoint: YMap, port_name_label: str) -> tuple[YMap | None, int
     return None, 8080
 
 
-def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, endpoints_key: str,
-                  label_prefix: str, role: str, port_name_label: str, job_prefix: str, source: str) -> list[ScrapeJob]:
+def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, ports: "PortBook",
+                  endpoints_key: str, label_prefix: str, role: str, port_name_label: str, job_prefix: str,
+                  source: str) -> list[ScrapeJob]:
     """ServiceMonitor and PodMonitor endpoints: selector keep rules, port filter, user relabelings."""
     spec = as_map(monitor.doc.get("spec"))
     selector_pos = _at(spec, "selector", monitor.doc.pos)
@@ -264,27 +265,29 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
         name = f"{job_prefix}/{monitor.namespace}/{monitor.name}/{index}"
         root = _job_root(endpoint, name, _sd(selector_pos, role, namespaces, attach_node), relabels)
         job = build_job(monitor.path, root, config, source)
-        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), as_str(endpoint.get("port")), port_number, monitor.kind)
-                                for ns in (namespaces or [monitor.namespace])]
+        port_name = as_str(endpoint.get("port"))
+        declared = ports.numbers(monitor.kind, spec.get("selector"), namespaces, port_name) if "port" in endpoint else []
+        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), port_name, number, monitor.kind)
+                                for ns, number in declared or [(ns, port_number) for ns in (namespaces or [monitor.namespace])]]
         job.monitor = monitor
         jobs.append(job)
     return jobs
 
 
-def service_monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig) -> list[ScrapeJob]:
+def service_monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, ports: "PortBook") -> list[ScrapeJob]:
     own_role = as_str(get_path(monitor.doc, "spec", "serviceDiscoveryRole")).lower()
     role = "endpointslice" if own_role == "endpointslice" else (runner.discovery_role if runner else "endpoints")
     port_label = "__meta_kubernetes_endpointslice_port_name" if role == "endpointslice" else "__meta_kubernetes_endpoint_port_name"
-    return _monitor_jobs(monitor, runner, config, "endpoints", "__meta_kubernetes_service", role, port_label,
+    return _monitor_jobs(monitor, runner, config, ports, "endpoints", "__meta_kubernetes_service", role, port_label,
                          "serviceMonitor", "servicemonitor")
 
 
-def pod_monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig) -> list[ScrapeJob]:
-    return _monitor_jobs(monitor, runner, config, "podMetricsEndpoints", "__meta_kubernetes_pod", "pod",
+def pod_monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, ports: "PortBook") -> list[ScrapeJob]:
+    return _monitor_jobs(monitor, runner, config, ports, "podMetricsEndpoints", "__meta_kubernetes_pod", "pod",
                          "__meta_kubernetes_pod_container_port_name", "podMonitor", "podmonitor")
 
 
-def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig) -> list[ScrapeJob]:
+def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, _ports: "PortBook") -> list[ScrapeJob]:
     spec = as_map(monitor.doc.get("spec"))
     prober = as_map(spec.get("prober"))
     prober_url = as_str(prober.get("url"))
@@ -312,7 +315,7 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
     return [job]
 
 
-def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig) -> list[ScrapeJob]:
+def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, _ports: "PortBook") -> list[ScrapeJob]:
     spec = as_map(monitor.doc.get("spec"))
     endpoint = YMap(monitor.doc.pos)
     for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig", "bearerTokenFile"):
@@ -346,6 +349,58 @@ def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: Pr
     return [job]
 
 
+class PortBook:
+    """The port numbers that Services and pod templates in the inputs declare under a name.
+
+    A monitor of a workload our sample cluster lacks is simulated on a stand-in target; its port decides what
+    the target is. kube-prometheus-stack's controller-manager ServiceMonitor selects `port: http-metrics` of
+    a Service whose targetPort is 10257: a control-plane target (get /metrics, loopback-bound), not a workload."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.services = [o for o in workspace.kind("Service") if o.api_version == "v1"]
+        self.pods = [(pod, _template_labels(pod)) for pod in workspace.workloads]
+
+    def numbers(self, kind: str, selector: Any, namespaces: list[str] | None, port_name: str) -> list[tuple[str, int]]:
+        """(namespace, port number the endpoints carry) of each selected object that names `port_name`."""
+        chosen = LabelSelector.from_node(selector)
+        found: list[tuple[str, int]] = []
+        if kind == "ServiceMonitor":
+            for service in self.services:
+                if (namespaces is None or service.namespace in namespaces) and chosen.matches(service.labels):
+                    for port in as_seq(get_path(service.doc, "spec", "ports")):
+                        port = as_map(port)
+                        if as_str(port.get("name")) == port_name:
+                            found.append((service.namespace, self._target_port(service, port)))
+        else:
+            for pod, labels in self.pods:
+                if (namespaces is None or pod.obj.namespace in namespaces) and chosen.matches(labels):
+                    found += [(pod.obj.namespace, number) for number in _container_ports(pod, port_name)]
+        return sorted({(ns, n) for ns, n in found if isinstance(n, int) and not isinstance(n, bool)})
+
+    def _target_port(self, service: K8sObject, port: YMap) -> Any:
+        """The Service port's targetPort, which the endpoints carry; a named one is looked up in the pods the
+        Service selects (the Service's own port when none declares it)."""
+        target = port.get("targetPort", port.get("port"))
+        if not isinstance(target, str):
+            return target
+        selects = {as_str(k): as_str(v) for k, v in as_map(get_path(service.doc, "spec", "selector")).items()}
+        for pod, labels in self.pods:
+            if pod.obj.namespace == service.namespace and selects and all(labels.get(k) == v for k, v in selects.items()):
+                for number in _container_ports(pod, target):
+                    return number
+        return port.get("port")
+
+
+def _template_labels(pod: PodTemplate) -> dict[str, str]:
+    metadata = pod.obj.doc if pod.spec_keys == ("spec",) else get_path(pod.obj.doc, *pod.spec_keys[:-1])
+    return {as_str(k): as_str(v) for k, v in as_map(get_path(metadata, "metadata", "labels")).items()}
+
+
+def _container_ports(pod: PodTemplate, name: str) -> list[Any]:
+    return [as_map(port).get("containerPort") for container in pod.containers
+            for port in as_seq(container.node.get("ports")) if as_str(as_map(port).get("name")) == name]
+
+
 BUILDERS = {"ServiceMonitor": service_monitor_jobs, "PodMonitor": pod_monitor_jobs, "Probe": probe_jobs, "ScrapeConfig": scrape_config_jobs}
 
 
@@ -358,6 +413,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
     configs: list[PromConfig] = []
     findings: list = []
     monitors = {kind: _operator_objects(workspace, kind) for kind in MONITOR_KINDS}
+    ports = PortBook(workspace)
     selected: set[int] = set()
     for runner_kind in RUNNER_KINDS:
         for runner_obj in _operator_objects(workspace, runner_kind):
@@ -377,7 +433,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                     if refused:
                         config.rejected.extend(refused)
                         continue  # the operator leaves the whole ServiceMonitor out of this Prometheus' config
-                    config.jobs.extend(BUILDERS[kind](monitor, runner, config))
+                    config.jobs.extend(BUILDERS[kind](monitor, runner, config, ports))
             extra, problems = additional_scrape_configs(workspace, runner_obj, config, limits)
             config.jobs.extend(extra)
             findings.extend(problems)
@@ -387,7 +443,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             if id(monitor) in selected:
                 continue
             config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor)
-            config.jobs.extend(BUILDERS[kind](monitor, None, config))
+            config.jobs.extend(BUILDERS[kind](monitor, None, config, ports))
             configs.append(config)
     return configs, findings
 

@@ -162,3 +162,38 @@ def test_opentelemetry_kubeletstats_needs_nodes_stats_and_pods() -> None:
     pods = next(j for j in jobs if j["name"] == "kubelet_stats /pods")  # extra_metadata_labels reads /pods
     assert pods["identity"] == "default/example-daemon-collector"
     assert [(r["subresource"], r["satisfied"]) for r in pods["requirements"]] == [("pods", True)]
+
+
+@pytest.mark.parametrize("workload_port, target", [(10259, "control-plane"), (9100, "workload")])
+def test_podmonitor_port_name_resolves_through_the_pod_templates_in_the_inputs(tmp_path, workload_port, target) -> None:
+    # A PodMonitor names a container port; the stand-in target takes the number the selected pods declare.
+    pod_monitor = """\
+    apiVersion: monitoring.coreos.com/v1
+    kind: PodMonitor
+    metadata: {name: scheduler, namespace: monitoring}
+    spec:
+      namespaceSelector: {matchNames: [kube-system]}
+      selector: {matchLabels: {component: my-scheduler}}
+      podMetricsEndpoints:
+        - port: https-metrics
+          scheme: https
+          bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+    """
+    deployment = f"""\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {{name: my-scheduler, namespace: kube-system}}
+    spec:
+      selector: {{matchLabels: {{component: my-scheduler}}}}
+      template:
+        metadata: {{labels: {{component: my-scheduler}}}}
+        spec:
+          containers:
+            - name: scheduler
+              image: registry.k8s.io/kube-scheduler:v1.34.0
+              ports: [{{name: https-metrics, containerPort: {workload_port}}}]
+    """
+    paths = [write(tmp_path, "prometheus.yaml", PROMETHEUS.format(selectors="  podMonitorSelector: {}")),
+             write(tmp_path, "pm.yaml", pod_monitor), write(tmp_path, "deployment.yaml", deployment)]
+    job = next(j for j in report(*paths)["jobs"] if j["name"] == "podMonitor/monitoring/scheduler/0")
+    assert job["targets"] == [target]
