@@ -393,40 +393,56 @@ def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None) -> 
         scopes = list(dict.fromkeys(sd.namespaces + ([identity.namespace] if sd.own_namespace and identity else [])))
     for resource, span in zip(resources, spans):
         group = resource.get("group", "")
+        name = sd.selected_name(_SELECTOR_ROLES.get(resource["resource"], ""))
+        named = f" named {name} (field selector)" if name else ""
         for scope in [None] if resource.get("cluster_scoped") else scopes:
             where = "cluster-wide" if scope is None else f"in namespace {scope}"
             for verb in ("list", "watch"):
                 needs.append(
                     Need(
                         "discovery",
-                        Request(verb, group, resource["resource"], namespace=scope),
-                        f"kubernetes_sd_configs role {sd.role} lists and watches {resource['resource']} {where}",
+                        Request(verb, group, resource["resource"], namespace=scope, name=name),
+                        f"kubernetes_sd_configs role {sd.role} lists and watches {resource['resource']}{named} {where}",
                         span,
                     )
                 )
     return needs
 
 
+# The `selectors[].role` that filters the list/watch of each resource discovery reads.
+_SELECTOR_ROLES = {"nodes": "node", "pods": "pod", "services": "service", "endpoints": "endpoints",
+                   "endpointslices": "endpointslice", "ingresses": "ingress"}
+
+
 def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: Assumptions) -> list[Need]:
     klass = endpoint.klass
     if klass == "kubelet":
         subresources = kubelet_subresources(endpoint.path, assumptions.version)
-        requests = [Request("get", "", "nodes", sub) for sub in subresources]
+        # The kubelet asks about its own node by name: one node, when node discovery selects it by name.
+        node = _only_node(job)
+        requests = [Request("get", "", "nodes", sub, name=node) for sub in subresources]
         why = f"scrapes the kubelet at :{endpoint.port}{endpoint.path}"
         return [Need("scrape", requests[0], why, span, klass, tuple(requests[1:]), path=endpoint.path)]
     if klass == "apiserver-proxy":
         if endpoint.legacy_proxy:
             request = Request("proxy", "", "nodes")
         elif endpoint.proxy_resource == "nodes":
-            request = Request("get", "", "nodes", "proxy")
+            request = Request("get", "", "nodes", "proxy", name=endpoint.proxy_name or _only_node(job))
         else:
-            request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace)
+            request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace,
+                              name=endpoint.proxy_name or None)
         return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}", span, klass)]
     if klass in ("apiserver", "control-plane"):
         path = endpoint.path.split("?", 1)[0]
         what = "the API server" if klass == "apiserver" else f"the control-plane component on :{endpoint.port}"
         return [Need("scrape", Request("get", url=path), f"scrapes {what} at {path}", span, klass)]
     return []
+
+
+def _only_node(job: ScrapeJob) -> str | None:
+    """The node every target of the job is on, when its only discovery is node discovery of one named node."""
+    names = {sd.selected_name("node") if sd.role == "node" else None for sd in job.sd_configs}
+    return names.pop() if len(names) == 1 and not job.static_targets else None
 
 
 @dataclass(eq=False, slots=True)

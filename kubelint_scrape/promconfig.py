@@ -41,6 +41,20 @@ class SDConfig:
     def span(self, key: str) -> Span:
         return key_span(self.path, self.node, key) if key in self.node else self.role_span
 
+    def selected_name(self, role: str) -> str | None:
+        """The one object name a `selectors` entry for `role` asks for with a field selector `metadata.name=NAME`.
+        Prometheus passes it on its list and watch requests, and a rule restricted to that name by
+        resourceNames then allows them (FACTS §8)."""
+        for selector in as_seq(self.node.get("selectors")):
+            selector = as_map(selector)
+            if as_str(selector.get("role")) != role:
+                continue
+            for term in as_str(selector.get("field")).split(","):
+                key, _, value = term.strip().replace("==", "=").partition("=")
+                if key.strip() == "metadata.name" and not key.endswith("!") and value.strip():
+                    return value.strip()
+        return None
+
 
 @dataclass(slots=True)
 class Credentials:

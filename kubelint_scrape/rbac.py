@@ -70,7 +70,8 @@ class Request:
             return f"{self.verb} {self.url}"
         group = f"{self.api_group}/" if self.api_group else ""
         where = f" in namespace {self.namespace}" if self.namespace else ""
-        return f"{self.verb} {group}{self.resource_path}{where}"
+        named = f" named {self.name}" if self.name else ""
+        return f"{self.verb} {group}{self.resource_path}{named}{where}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,11 +235,24 @@ class Endpoint:
     proxy_resource: str = ""  # nodes | services | pods (apiserver-proxy)
     proxy_namespace: str = ""
     legacy_proxy: bool = False
+    proxy_name: str = ""  # the object named in a proxy path the config writes out (not a discovered one)
 
 
 _NODE_PROXY = re.compile(r"^/api/v1/nodes/([^/]+)/proxy(/.*)?$")
 _NS_PROXY = re.compile(r"^/api/v1/namespaces/([^/]+)/(services|pods)/([^/]+)/proxy(/.*)?$")
 _LEGACY_PROXY = re.compile(r"^/api/v1/proxy/(nodes|namespaces)/")
+
+
+@functools.lru_cache(maxsize=None)
+def _sample_names(resource: str) -> frozenset[str]:
+    """Names of the sample cluster's objects: a proxy path naming one came from discovery (relabelled from a
+    sample target), so it stands for every object of the job, not for one the config names."""
+    cluster = knowledge("cluster")
+    if resource == "nodes":
+        return frozenset(node["name"] for node in cluster["nodes"])
+    names = {svc["name"] for svc in cluster["services"]} | {pod["name"] for pod in cluster.get("pods", [])}
+    names |= {endpoint["pod"] for svc in cluster["services"] for endpoint in svc.get("endpoints", []) if endpoint.get("pod")}
+    return frozenset(names)
 
 
 def split_address(address: str, scheme: str) -> tuple[str, int]:
@@ -266,12 +279,15 @@ def classify(labels: dict[str, str]) -> Endpoint:
     if apiserver:
         match = _NODE_PROXY.match(path)
         if match:
+            if match.group(1) not in _sample_names("nodes"):  # written in the config: the API server checks that name
+                return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes", proxy_name=match.group(1))
             # One finding per job, not per node: show the path with the node name abstracted.
             shown = f"/api/v1/nodes/<node>/proxy{match.group(2) or ''}"
             return Endpoint(scheme, host, port, shown, "apiserver-proxy", "nodes")
         match = _NS_PROXY.match(path)
         if match:
-            return Endpoint(scheme, host, port, path, "apiserver-proxy", match.group(2), match.group(1))
+            name = match.group(3) if match.group(3) not in _sample_names(match.group(2)) else ""
+            return Endpoint(scheme, host, port, path, "apiserver-proxy", match.group(2), match.group(1), proxy_name=name)
         if _LEGACY_PROXY.match(path):
             return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes", legacy_proxy=True)
         return Endpoint(scheme, host, port, path, "apiserver")

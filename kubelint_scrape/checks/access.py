@@ -80,8 +80,13 @@ def _name_restriction(decisions: list[Decision]) -> str:
     for decision in decisions:
         for grant in decision.name_restricted:
             names = ", ".join(grant.rule.resource_names)
-            why = ("a list or watch names no object, so it is denied" if decision.request.verb in ("list", "watch")
-                   else "every other object is denied")
+            request = decision.request
+            if request.name is not None:
+                why = f"the request is for {request.name}"
+            elif request.verb in ("list", "watch"):
+                why = "a list or watch names no object, so it is denied"
+            else:
+                why = "every other object is denied"
             return f" ({grant.role.ref} grants it only for resourceNames {names}; {why})"
     return ""
 

@@ -695,6 +695,9 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
     if not _roles(ctx):
         return  # no role object in a reported file: the findings would sit in one
     discovered = _discovery_resources()
+    # Discovery that selects one object with a `metadata.name` field selector sends it: a rule for that name works.
+    named = {(n.request.resource, n.request.name) for j in ctx.analysis.jobs for n in j.needs
+             if n.kind == "discovery" and n.request.name}
     for role in _scraper_roles(ctx):
         if not ctx.reports(role.obj.path):
             continue
@@ -702,7 +705,8 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
             if not rule.resource_names or rule.non_resource_urls:
                 continue
             verbs = [v for v in ("list", "watch") if v in rule.verbs]
-            resources = [r for r in rule.resources if r in discovered or r == "*"]
+            resources = [r for r in rule.resources if (r in discovered or r == "*")
+                         and not any((r, name) in named for name in rule.resource_names)]
             if not verbs or not resources:
                 continue  # named list/watch of e.g. one ConfigMap works with a metadata.name field selector
             where = f"{_label(role)} rules[{rule.index}]"
