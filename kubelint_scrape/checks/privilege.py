@@ -675,15 +675,33 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
                 f"that as {authorized} — the permission that also allows exec in every pod on the node (KS201) — and "
                 f"relays every scrape of every node, adding load and a control-plane dependency to node monitoring; "
                 f"scraped directly on :10250 the kubelet authorizes {kubelet_path} as get nodes/metrics",
-                fix=(f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
-                     f"path, and give the job:\n"
-                     f"  scheme: https\n  metrics_path: {kubelet_path}\n"
-                     f"  authorization:\n    credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n"
-                     f"  tls_config:\n    ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n"
-                     f"then grant {{apiGroups: [\"\"], resources: [\"nodes/metrics\"], verbs: [\"get\"]}} instead of nodes/proxy."),
+                fix=_direct_scrape_fix(job, kubelet_path, ctx.analysis.assumptions.kubelet_serving_cert),
                 related=tuple(_proxy_grant_related(need)), object=job.job.label,
                 data={"proxy_path": path, "direct_path": kubelet_path},
             )
+
+
+def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str) -> str:
+    """The job rewritten to scrape the kubelets directly, consistent with the other rules: its own token setting
+    kept (adding `authorization` next to `bearer_token_file` is a KS601), and TLS as the kubelets serve it."""
+    lines = ["  scheme: https", f"  metrics_path: {kubelet_path}"]
+    keep = ""
+    if job.job.credentials.kind == "sa-token":
+        keep = " (keep its ServiceAccount token setting)"
+    else:
+        lines += ["  authorization:", "    credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token"]
+    if serving_cert == "cluster-ca":
+        lines += ["  tls_config:", "    ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt"]
+        tls = ""
+    else:
+        # Kubelets self-sign their serving certificates unless serverTLSBootstrap is on: the cluster CA fails
+        # them (KS304), so the usual setting skips verification and records the decision (KS301).
+        lines += ["  tls_config:", "    insecure_skip_verify: true  # kubelets self-sign their serving certificates"]
+        tls = (" With `serverTLSBootstrap: true` on the kubelets (assumption kubelet-serving-cert: cluster-ca), verify "
+               "them with ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt instead.")
+    return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
+            f"path, and give the job{keep}:\n" + "\n".join(lines) + "\n"
+            f"then grant {{apiGroups: [\"\"], resources: [\"nodes/metrics\"], verbs: [\"get\"]}} instead of nodes/proxy.{tls}")
 
 
 _LEGACY_NODE = re.compile(r"(/api/v1/proxy/nodes/)[^/]+")
