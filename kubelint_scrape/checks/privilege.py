@@ -37,7 +37,7 @@ from ..grants import (
     used_permissions,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
-from ..rbac import Identity, Request, names_identity, rule_allows
+from ..rbac import Identity, Request, names_allowed, names_identity
 from ..yamltree import Span, YSeq, as_str, at
 from .context import Context
 
@@ -208,6 +208,15 @@ def rule_index(rule: PolicyRule) -> str:
     return f"#{rule.index + 1}"
 
 
+def _names_data(names: tuple[str, ...]) -> dict:
+    return {"names": list(names)} if names else {}
+
+
+def _only_for(names: tuple[str, ...]) -> str:
+    """How a finding names a grant's resourceNames: ` (only for names a, b)`, or nothing when it is for every name."""
+    return f" (only for names {', '.join(names)})" if names else ""
+
+
 # ---------------------------------------------------------------------------------------------- KS201
 
 
@@ -219,13 +228,14 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         if not pairs:
             continue
         identities = list(dict.fromkeys(i for _b, i in pairs))
+        names = names_allowed(holding.rule, NODES_PROXY) or ()  # resourceNames here are node names (FACTS §1, §2)
         via_star = "nodes/proxy" not in holding.rule.resources
         item = next((r for r in holding.rule.resources if r in ("nodes/proxy", "*/proxy", "*")), "nodes/proxy")
         proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
                       if n.target == "apiserver-proxy" and n.request.resource == "nodes"]
         if proxy_jobs:
-            names = ", ".join(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
-            purpose = (f"{names} use{'s' if len(proxy_jobs) == 1 else ''} it only because {'it scrapes' if len(proxy_jobs) == 1 else 'they scrape'} "
+            labels = ", ".join(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
+            purpose = (f"{labels} use{'s' if len(proxy_jobs) == 1 else ''} it only because {'it scrapes' if len(proxy_jobs) == 1 else 'they scrape'} "
                        f"the kubelet through the API-server proxy (KS209)")
             fix = (f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {_role_name(holding.role)} "
                    f"with \"nodes/metrics\" (get).")
@@ -233,17 +243,27 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             purpose = "no job needs it: kubelet scrapes on :10250 need only nodes/metrics"
             fix = (f"Replace \"{item}\" in {_role_name(holding.role)} with \"nodes/metrics\" (verbs [\"get\"])"
                    + (", and the wildcard with the explicit resources the scraper needs." if via_star else "."))
+        if names:
+            fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
         related = _binding_related(holding)
         related += [Related(n.span, f"{j.job.label} scrapes through the API-server proxy") for j, n in proxy_jobs[:2]]
         through = f" through \"{item}\"" if via_star else ""
         yield Finding(
             "KS201", _rule_span(holding, "resources", (item,)),
-            f"{_where(holding)} grants get nodes/proxy{through} to {_bound(holding)}: get on nodes/proxy reaches every "
-            f"kubelet API without a fine-grained subresource — exec, attach, run and port-forward in every pod on every "
-            f"node — so a stolen token takes over the cluster; {purpose}",
+            f"{_where(holding)} grants get nodes/proxy{through}{_only_for(names)} to {_bound(holding)}: get on nodes/proxy "
+            f"reaches every kubelet API without a fine-grained subresource — exec, attach, run and port-forward in every "
+            f"pod on {_nodes(names)} — so a stolen token takes over {_taken_over(names)}; {purpose}",
             fix=fix, related=tuple(related), object=holding.role.ref,
-            data={"identities": [str(i) for i in identities], "matched_by": item},
+            data={"identities": [str(i) for i in identities], "matched_by": item, **_names_data(names)},
         )
+
+
+def _nodes(names: tuple[str, ...]) -> str:
+    return "every node" if not names else f"node{'s' if len(names) > 1 else ''} {', '.join(names)}"
+
+
+def _taken_over(names: tuple[str, ...]) -> str:
+    return "the cluster" if not names else "that node" if len(names) == 1 else "those nodes"
 
 
 # ---------------------------------------------------------------------------------------------- KS202
@@ -421,19 +441,20 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     for holding in _shown(ctx, state.holdings):
         grants: dict[str, list[str]] = {}
+        names: tuple[str, ...] = ()
         for binding, _role, identity in holding.via:
             namespace = None if binding.kind == "ClusterRoleBinding" else binding.namespace
-            verbs = [v for v in ("get", "list", "watch")
-                     if rule_allows(holding.rule, Request(v, "", "secrets", namespace=namespace))]
+            allowed = {v: names_allowed(holding.rule, Request(v, "", "secrets", namespace=namespace))
+                       for v in ("get", "list", "watch")}
+            verbs = [v for v, named in allowed.items() if named is not None]
             if verbs:
                 grants.setdefault(f"{identity} {_scope(binding)}", verbs)
+                names = allowed[verbs[0]] or ()  # the rule's resourceNames: the same for every verb
         if not grants:
             continue
         item = next((r for r in holding.rule.resources if r in ("secrets", "*")), "secrets")
-        reading = "; ".join(f"{'/'.join(v)} secrets to {who}" for who, v in grants.items())
-        listing = any(v in verbs for verbs in grants.values() for v in ("list", "watch"))
-        harm = ("list and watch return the full contents of every Secret in scope — ServiceAccount tokens, TLS keys, "
-                "passwords" if listing else "get returns the full contents of any Secret whose name is known")
+        reading = "; ".join(f"{'/'.join(v)} secrets{_only_for(names)} to {who}" for who, v in grants.items())
+        harm = _secrets_harm(list(dict.fromkeys(v for verbs in grants.values() for v in verbs)), names)
         yield Finding(
             "KS204", _rule_span(holding, "resources", (item,)),
             f"{_where(holding)} grants {reading}: {harm}; no scrape or service discovery reads Secrets",
@@ -442,6 +463,15 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": {who: verbs for who, verbs in grants.items()}},
         )
+
+
+def _secrets_harm(verbs: list[str], names: tuple[str, ...]) -> str:
+    if names:  # list/watch of a named Secret (a metadata.name field selector) returns it like a get (FACTS §8)
+        return (f"{' and '.join(verbs)} return{'s' if len(verbs) == 1 else ''} the full contents of any Secret "
+                f"named {', '.join(names)} in scope")
+    if "list" in verbs or "watch" in verbs:
+        return "list and watch return the full contents of every Secret in scope — ServiceAccount tokens, TLS keys, passwords"
+    return "get returns the full contents of any Secret whose name is known"
 
 
 # ---------------------------------------------------------------------------------------------- KS205
@@ -475,15 +505,19 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
     requests = _escalation_requests()
     for holding in _shown(ctx, state.holdings):
         found: list[tuple[Request, BindingDef, Identity]] = []
+        names: tuple[str, ...] = ()
         for request in requests:
             for binding, _role, identity in holding.via:
                 scoped = _in_scope(request, binding)
-                if scoped is not None and rule_allows(holding.rule, scoped):
+                named = names_allowed(holding.rule, scoped) if scoped is not None else None
+                if named is not None:
                     found.append((scoped, binding, identity))
+                    names = named  # the rule's resourceNames (or none): the same for every request it allows
                     break
         if not found:
             continue
         what = ", ".join(dict.fromkeys(f"{r.verb} {r.api_group + '/' if r.api_group else ''}{r.resource_path}" for r, _b, _i in found))
+        what += _only_for(names)
         resources = {r.resource_path for r, _b, _i in found} | {r.resource for r, _b, _i in found}
         item = next((r for r in holding.rule.resources if r in resources or r == "*" or r.startswith("*/")), None)
         span = _rule_span(holding, "resources", (item,)) if item else _rule_span(holding)
@@ -494,7 +528,7 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             f"in pods); a scraper only reads",
             fix=f"Remove {what} from this rule; a scraper needs only list/watch on discovered resources, get nodes/metrics and get on metrics URLs.",
             related=tuple(_binding_related(holding)), object=holding.role.ref,
-            data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found]},
+            data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found], **_names_data(names)},
         )
 
 
