@@ -38,6 +38,7 @@ from ..grants import (
 )
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Identity, Request, names_allowed, names_identity
+from ..resources import knowledge
 from ..yamltree import Span, YSeq, as_str, at
 from .context import Context
 
@@ -599,7 +600,7 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
     params = _params("KS207")
     write_verbs = set(params.get("write_verbs", []))
     exempt = {(g, r) for e in params.get("exempt", []) for g in e.get("apiGroups", []) for r in e.get("resources", [])}
-    escalation = {(r.api_group, r.resource_path) for r in _escalation_requests()}
+    escalation_verbs, escalation_actions = _escalation_writes()
     for holding in _shown(ctx, state.holdings):
         via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
         if not via:
@@ -607,12 +608,14 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
         holding = Holding(holding.role, holding.rule, via)
         perms = [p for p in permissions(holding.rule)
                  if (p.verb in write_verbs or p.verb == "*") and not p.url and not _virtual(p)
-                 and (p.api_group, p.resource) not in exempt and (p.api_group, p.resource) not in escalation]
+                 and (p.api_group, p.resource) not in exempt and (p.api_group, p.resource) not in escalation_actions
+                 and (p.verb, p.api_group, p.resource) not in escalation_verbs]
         if not perms:
             continue
         scopes = ", ".join(dict.fromkeys(f"{i} {_scope(b)}" for b, _r, i in holding.via))
         verbs = tuple(dict.fromkeys(p.verb for p in perms))
-        what = describe_permissions(perms).replace("* ", "every verb (\"*\") on ")
+        # "write" verb: the escalate, bind or impersonate a `*` also grants is KS205's, not repeated here
+        what = describe_permissions(perms).replace("* ", "every write verb (\"*\") on ")
         yield Finding(
             "KS207", _rule_span(holding, "verbs", verbs),
             f"{_where(holding)} grants {what} to scraper {scopes}: Prometheus never writes to "
@@ -622,6 +625,18 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"write": [p.describe() for p in perms]},
         )
+
+
+def _escalation_writes() -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:
+    """The writes KS205 reports, left out of KS207: (verb, group, resource) of its grants, and its subresources
+    (group, resource) whole. An escalation subresource (pods/exec, serviceaccounts/token, the CSR approval…) is
+    an action, not an object: the writes it serves are the ones KS205 lists, so every write on it, `*` included,
+    is KS205's. On a top-level resource (roles, serviceaccounts) only the escalation verbs (escalate, bind,
+    impersonate) are: creating, updating or deleting the objects is an ordinary write."""
+    requests = _escalation_requests()
+    verbs = {(r.verb, r.api_group, r.resource_path) for r in requests}
+    actions = {(r.api_group, r.resource_path) for r in requests if r.subresource}
+    return verbs, actions
 
 
 # Groups the API server itself serves. A custom resource has only the status and scale subresources, so any other
@@ -638,7 +653,15 @@ BUILTIN_GROUPS = {
 
 def _virtual(perm) -> bool:
     resource, _, sub = perm.resource.partition("/")
+    if _names_no_object(perm.api_group, resource):
+        return True
     return bool(sub) and resource != "*" and perm.api_group not in BUILTIN_GROUPS and sub not in ("status", "scale")
+
+
+def _names_no_object(group: str, resource: str) -> bool:
+    """users, groups, uids, signers…: names only authorization checks use (impersonate, approve), marked
+    `virtual` in knowledge/api-resources. There is nothing to create or delete; their verbs are KS205's."""
+    return bool(knowledge("api-resources")["groups"].get(group, {}).get(resource, {}).get("virtual"))
 
 
 # ---------------------------------------------------------------------------------------------- KS208
