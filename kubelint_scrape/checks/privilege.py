@@ -42,7 +42,6 @@ from ..resources import knowledge
 from ..yamltree import Span, YSeq, as_str, at
 from .context import Context
 
-NODES_PROXY = Request("get", "", "nodes", "proxy")
 CLUSTER_SCOPED = {"nodes", "namespaces", "users", "groups", "uids", "clusterroles", "clusterrolebindings",
                   "certificatesigningrequests", "signers", "persistentvolumes", "storageclasses"}
 
@@ -221,42 +220,77 @@ def _only_for(names: tuple[str, ...]) -> str:
 # ---------------------------------------------------------------------------------------------- KS201
 
 
+# The verbs a request through nodes/proxy carries (API server /api/v1/nodes/NAME/proxy/…, or the kubelet itself):
+# named from the HTTP method of a request for one node (FACTS §1, §2). list, watch and deletecollection are
+# the verbs of requests without a name, which a proxy path never is, so they reach no kubelet.
+PROXY_METHODS = {"get": "GET", "create": "POST", "update": "PUT", "patch": "PATCH", "delete": "DELETE"}
+
+
+def _nodes_proxy(verb: str) -> Request:
+    return Request(verb, "", "nodes", "proxy")
+
+
 @check("KS201", in_worker=True)
 def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     for holding in _shown(ctx, state.holdings):
-        pairs = holding.applies(NODES_PROXY)
-        if not pairs:
+        verbs = [v for v in PROXY_METHODS if holding.applies(_nodes_proxy(v))]
+        if not verbs:
             continue
-        identities = list(dict.fromkeys(i for _b, i in pairs))
-        names = names_allowed(holding.rule, NODES_PROXY) or ()  # resourceNames here are node names (FACTS §1, §2)
+        request = _nodes_proxy(verbs[0])  # nodes are cluster-scoped: the same bindings apply whatever the verb
+        identities = list(dict.fromkeys(i for _b, i in holding.applies(request)))
+        names = names_allowed(holding.rule, request) or ()  # resourceNames here are node names (FACTS §1, §2)
         via_star = "nodes/proxy" not in holding.rule.resources
         item = next((r for r in holding.rule.resources if r in ("nodes/proxy", "*/proxy", "*")), "nodes/proxy")
         proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
-                      if n.target == "apiserver-proxy" and n.request.resource == "nodes"]
+                      if n.target == "apiserver-proxy" and n.request.resource == "nodes"] if "get" in verbs else []
+        role = _role_name(holding.role)
         if proxy_jobs:
             labels = ", ".join(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
             purpose = (f"{labels} use{'s' if len(proxy_jobs) == 1 else ''} it only because {'it scrapes' if len(proxy_jobs) == 1 else 'they scrape'} "
                        f"the kubelet through the API-server proxy (KS209)")
-            fix = (f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {_role_name(holding.role)} "
-                   f"with \"nodes/metrics\" (get).")
-        else:
+            fix = f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {role} with \"nodes/metrics\" (get)."
+        elif "get" in verbs:
             purpose = "no job needs it: kubelet scrapes on :10250 need only nodes/metrics"
-            fix = (f"Replace \"{item}\" in {_role_name(holding.role)} with \"nodes/metrics\" (verbs [\"get\"])"
+            fix = (f"Replace \"{item}\" in {role} with \"nodes/metrics\" (verbs [\"get\"])"
                    + (", and the wildcard with the explicit resources the scraper needs." if via_star else "."))
+        else:
+            purpose = "no job needs it: scrapes send only GET requests, and kubelet scrapes on :10250 need only get nodes/metrics"
+            fix = (f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
+                   f"{'s' if len(verbs) > 1 else ''}); a scraper needs only \"nodes/metrics\" with verbs [\"get\"].")
         if names:
             fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
         related = _binding_related(holding)
         related += [Related(n.span, f"{j.job.label} scrapes through the API-server proxy") for j, n in proxy_jobs[:2]]
         through = f" through \"{item}\"" if via_star else ""
+        granted = "every verb (\"*\") on" if "*" in holding.rule.verbs else "/".join(verbs)
         yield Finding(
             "KS201", _rule_span(holding, "resources", (item,)),
-            f"{_where(holding)} grants get nodes/proxy{through}{_only_for(names)} to {_bound(holding)}: get on nodes/proxy "
-            f"reaches every kubelet API without a fine-grained subresource — exec, attach, run and port-forward in every "
-            f"pod on {_nodes(names)} — so a stolen token takes over {_taken_over(names)}; {purpose}",
+            f"{_where(holding)} grants {granted} nodes/proxy{through}{_only_for(names)} to {_bound(holding)}: "
+            f"{_proxy_harm(verbs, names)}; {purpose}",
             fix=fix, related=tuple(related), object=holding.role.ref,
-            data={"identities": [str(i) for i in identities], "matched_by": item, **_names_data(names)},
+            data={"identities": [str(i) for i in identities], "matched_by": item, "verbs": verbs, **_names_data(names)},
         )
+
+
+def _proxy_harm(verbs: list[str], names: tuple[str, ...]) -> str:
+    """What the verbs let a stolen token do through nodes/proxy (FACTS §3): GET reaches exec, attach and
+    port-forward as WebSocket upgrades, POST is /exec and /run; other methods reach whatever the kubelet serves."""
+    nodes, victim = _nodes(names), _taken_over(names)
+    shell = [v for v in verbs if v in ("get", "create")]
+    if shell == ["get"]:
+        return (f"get on nodes/proxy reaches every kubelet API without a fine-grained subresource — exec, attach, run "
+                f"and port-forward in every pod on {nodes} — so a stolen token takes over {victim}")
+    if shell == ["create"]:
+        return (f"create on nodes/proxy is a POST to every kubelet API without a fine-grained subresource — /exec and "
+                f"/run execute commands in every pod on {nodes} — so a stolen token takes over {victim}")
+    if shell:
+        return (f"get and create on nodes/proxy reach every kubelet API without a fine-grained subresource by GET and "
+                f"POST — exec, attach, run and port-forward in every pod on {nodes} — so a stolen token takes over {victim}")
+    methods = "/".join(PROXY_METHODS[v] for v in verbs)
+    return (f"{'/'.join(verbs)} on nodes/proxy send{'s' if len(verbs) == 1 else ''} {methods} requests to every kubelet "
+            f"API on {nodes}, which the API server relays with its own kubelet credentials (allowed every kubelet API): "
+            f"whatever a kubelet serves for {'that method' if len(verbs) == 1 else 'those methods'} is open to a stolen token")
 
 
 def _nodes(names: tuple[str, ...]) -> str:
@@ -600,7 +634,7 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
     params = _params("KS207")
     write_verbs = set(params.get("write_verbs", []))
     exempt = {(g, r) for e in params.get("exempt", []) for g in e.get("apiGroups", []) for r in e.get("resources", [])}
-    escalation_verbs, escalation_actions = _escalation_writes()
+    elsewhere = _writes_reported_elsewhere()
     for holding in _shown(ctx, state.holdings):
         via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
         if not via:
@@ -608,8 +642,7 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
         holding = Holding(holding.role, holding.rule, via)
         perms = [p for p in permissions(holding.rule)
                  if (p.verb in write_verbs or p.verb == "*") and not p.url and not _virtual(p)
-                 and (p.api_group, p.resource) not in exempt and (p.api_group, p.resource) not in escalation_actions
-                 and (p.verb, p.api_group, p.resource) not in escalation_verbs]
+                 and (p.api_group, p.resource) not in exempt and not _reported_elsewhere(p, *elsewhere)]
         if not perms:
             continue
         scopes = ", ".join(dict.fromkeys(f"{i} {_scope(b)}" for b, _r, i in holding.via))
@@ -627,16 +660,25 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _escalation_writes() -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:
-    """The writes KS205 reports, left out of KS207: (verb, group, resource) of its grants, and its subresources
-    (group, resource) whole. An escalation subresource (pods/exec, serviceaccounts/token, the CSR approval…) is
-    an action, not an object: the writes it serves are the ones KS205 lists, so every write on it, `*` included,
-    is KS205's. On a top-level resource (roles, serviceaccounts) only the escalation verbs (escalate, bind,
-    impersonate) are: creating, updating or deleting the objects is an ordinary write."""
+def _writes_reported_elsewhere() -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:
+    """The writes KS201 and KS205 report, left out of KS207: (verb, group, resource) of KS205's grants, and
+    subresources (group, resource) that are theirs whole. An escalation subresource (pods/exec,
+    serviceaccounts/token, the CSR approval…) is an action, not an object: the writes it serves are the ones KS205
+    lists, so every write on it, `*` included, is KS205's; every write through nodes/proxy reaches the kubelet
+    (a POST is /exec), which is KS201's. On a top-level resource (roles, serviceaccounts) only the escalation verbs
+    (escalate, bind, impersonate) are KS205's: creating, updating or deleting the objects is an ordinary write."""
     requests = _escalation_requests()
     verbs = {(r.verb, r.api_group, r.resource_path) for r in requests}
-    actions = {(r.api_group, r.resource_path) for r in requests if r.subresource}
+    actions = {(r.api_group, r.resource_path) for r in requests if r.subresource} | {("", "nodes/proxy")}
     return verbs, actions
+
+
+def _reported_elsewhere(perm: Permission, verbs: set[tuple[str, str, str]], actions: set[tuple[str, str]]) -> bool:
+    """Whether KS201 or KS205 reports this write (see _writes_reported_elsewhere); apiGroups "*" includes theirs."""
+    if any(perm.resource == resource and perm.api_group in (group, "*") for group, resource in actions):
+        return True
+    return any(perm.verb == verb and perm.resource == resource and perm.api_group in (group, "*")
+               for verb, group, resource in verbs)
 
 
 # Groups the API server itself serves. A custom resource has only the status and scale subresources, so any other
