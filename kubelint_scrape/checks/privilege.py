@@ -58,7 +58,7 @@ class _State:
         self.jobs = job_identities(analysis)
         self.all_holdings = holdings(analysis, _holding_identities(ctx, self.identities))
         self.admin_bindings = _admin_bindings(ctx, self.identities)
-        admin_ids = {id(b) for b, _why in self.admin_bindings.values()}
+        admin_ids = {id(b) for b, _why, _total in self.admin_bindings.values()}
         # KS201/204/205/207 skip what is reported as an admin role binding (KS206).
         self.holdings = []
         for holding in self.all_holdings:
@@ -570,22 +570,29 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------- KS206
 
 
-def _admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, str]]:
-    """Bindings in the inputs that give a scraper identity an admin role → why it is one."""
+def _admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, str, bool]]:
+    """Bindings in the inputs that give a scraper identity an admin role → (the binding, why it is one, whether the
+    role grants everything: cluster-admin, or equal to it by content)."""
     params = {"cluster-admin", "admin", "edit"}
     authorizer = ctx.analysis.authorizer
-    found: dict[int, tuple[BindingDef, str]] = {}
+    found: dict[int, tuple[BindingDef, str, bool]] = {}
     for identity in identities:
         for binding, role in authorizer.bindings(identity):
             if binding.builtin or id(binding) in found:
                 continue
-            why = None
             if role.kind == "ClusterRole" and role.name in params and (role.builtin or role.name == "cluster-admin"):
-                why = ADMIN_MEANS.get(role.name, "")
+                total = role.name == "cluster-admin"
+                why = ADMIN_MEANS[role.name]
+                if total and binding.kind == "RoleBinding":
+                    why = f"through a RoleBinding, cluster-admin grants {_namespace_wide(binding)}"
             elif any(_all_star(rule) for rule in authorizer.effective_rules(role)):
+                total = True
                 why = f"{_role_name(role)} is cluster-admin by content (a rule with \"*\" verbs on \"*\" resources in \"*\" groups)"
-            if why is not None:
-                found[id(binding)] = (binding, why)
+                if binding.kind == "RoleBinding":
+                    why += f"; through a RoleBinding that is {_namespace_wide(binding)}"
+            else:
+                continue
+            found[id(binding)] = (binding, why, total)
     return found
 
 
@@ -596,23 +603,36 @@ ADMIN_MEANS = {
 }
 
 
+def _namespace_wide(binding: BindingDef) -> str:
+    """What an all-powerful role grants through a RoleBinding: namespaced resources of its namespace only (FACTS §8)."""
+    return (f"every verb on every namespaced resource in namespace {binding.namespace} (Secrets, pods/exec, roles and "
+            f"rolebindings included), but no cluster-scoped resource and no non-resource URL")
+
+
 def _all_star(rule: PolicyRule) -> bool:
     return "*" in rule.verbs and "*" in rule.api_groups and "*" in rule.resources
+
+
+def _referenced_role(binding: BindingDef) -> str:
+    """The binding's roleRef as messages name roles: `ClusterRole cluster-admin`, `Role monitoring/prometheus-all`."""
+    if binding.role_kind == "ClusterRole":
+        return f"ClusterRole {binding.role_name}"
+    return f"Role {binding.namespace}/{binding.role_name}"  # a RoleBinding's Role is in the binding's namespace
 
 
 @check("KS206", in_worker=True)
 def admin_role_bound(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     authorizer = ctx.analysis.authorizer
-    for binding, why in state.admin_bindings.values():
+    for binding, why, total in state.admin_bindings.values():
         identities = [i for i in state.identities if any(b is binding for b, _r in authorizer.bindings(i))]
         scope = _scope(binding)
-        helps = ("" if why.startswith("cluster-admin") or "by content" in why else
-                 "; it does not even help scraping: it grants no nodes/* subresource and no non-resource URL")
+        helps = "" if total else "; it does not even help scraping: it grants no nodes/* subresource and no non-resource URL"
+        controls = "the whole cluster" if total and binding.kind == "ClusterRoleBinding" else "everything in that scope"
         yield Finding(
             "KS206", _role_ref_span(binding),
-            f"{_binding_name(binding)} binds ClusterRole {binding.role_name} to scraper {', '.join(map(str, identities))} {scope}: {why}, so a leaked "
-            f"scraper token controls {'the whole cluster' if 'cluster-admin' in why and binding.kind == 'ClusterRoleBinding' else 'everything in that scope'}{helps}",
+            f"{_binding_name(binding)} binds {_referenced_role(binding)} to scraper {', '.join(map(str, identities))} {scope}: "
+            f"{why}, so a leaked scraper token controls {controls}{helps}",
             fix=(f"Delete {_binding_name(binding)} and bind {', '.join(map(str, identities))} to a dedicated role with only what "
                  f"its jobs need (`kubelint-scrape suggest-rbac` prints it)."),
             object=binding.ref, data={"identities": [str(i) for i in identities], "role": binding.role_ref},
