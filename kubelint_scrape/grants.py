@@ -20,7 +20,7 @@ from .analyse import Analysis, JobAnalysis, Need, discovery_needs, workloads_loa
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Workspace
 from .promconfig import PromConfig
 from .promconfig import _sd_config as sd_config  # (a private helper: the one SD parser)
-from .rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
+from .rbac import Authorizer, Decision, Grant, Identity, Request, names_allowed, rule_allows
 from .records import dataclass, field
 from .resources import knowledge
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
@@ -199,8 +199,9 @@ class Holding:
         return result
 
     def applies(self, request: Request) -> list[tuple[BindingDef, Identity]]:
-        """The (binding, identity) pairs through which this rule grants `request`."""
-        if not rule_allows(self.rule, request):
+        """The (binding, identity) pairs through which this rule grants `request` for some object name (the rule's
+        resourceNames, if any, are rbac.names_allowed(rule, request))."""
+        if names_allowed(self.rule, request) is None:
             return []
         return [(b, i) for b, _r, i in self.via if binding_applies(b, request)]
 

@@ -143,6 +143,27 @@ def rule_allows(rule: PolicyRule, request: Request, ignore_names: bool = False) 
     )
 
 
+# Requests that never carry an object name: creating a new top-level object and deleting a collection. A
+# name-restricted rule therefore never allows them (FACTS §8). A subresource create (pods/exec,
+# serviceaccounts/token, a POST through nodes/proxy) names its parent object, so resourceNames do limit it.
+UNNAMED_VERBS = ("create", "deletecollection")
+
+
+def names_allowed(rule: PolicyRule, request: Request) -> tuple[str, ...] | None:
+    """For which object names the rule allows `request`, whatever name the request itself carries: () for every
+    name, the rule's resourceNames when it is restricted to them, None for none.
+
+    The question of the dangerous-grant rules: a grant for one name still allows the request for that object
+    (impersonating one ServiceAccount, exec through one node's kubelet), so "restricted by name" is not "denied"."""
+    if not rule_allows(rule, request, ignore_names=True):
+        return None
+    if not rule.resource_names:
+        return ()
+    if request.is_resource and request.verb in UNNAMED_VERBS and not request.subresource:
+        return None
+    return rule.resource_names
+
+
 def nearness(rule: PolicyRule, request: Request) -> int:
     """How closely a rule that does not allow the request resembles one that would (0 = unrelated): the rules a
     person would look at when asking "why is this denied?", best first."""

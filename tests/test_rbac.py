@@ -8,7 +8,8 @@ import pytest
 
 from kubelint_scrape.build import build_workspace
 from kubelint_scrape.load import Limits, parse_source
-from kubelint_scrape.rbac import Authorizer, Identity, Request
+from kubelint_scrape.model import PolicyRule
+from kubelint_scrape.rbac import Authorizer, Identity, Request, names_allowed
 
 PROM = Identity("monitoring", "prometheus")
 
@@ -77,6 +78,24 @@ RULE_CASES = [
 @pytest.mark.parametrize("description, rules, request_, allowed", RULE_CASES, ids=[c[0] for c in RULE_CASES])
 def test_rule_matching(description: str, rules: str, request_: Request, allowed: bool) -> None:
     assert authorizer(cluster_role(rules)).authorize(PROM, request_).allowed is allowed
+
+
+NAMES_CASES = [
+    # (description, resources, resourceNames, request, names the rule allows it for; None: for none)
+    ("no resourceNames: every name", ("secrets",), (), Request("get", "", "secrets"), ()),
+    ("named get: for those names", ("secrets",), ("a", "b"), Request("get", "", "secrets"), ("a", "b")),
+    ("named watch: with a metadata.name field selector", ("secrets",), ("a",), Request("watch", "", "secrets"), ("a",)),
+    ("subresource create names its parent", ("serviceaccounts/token",), ("bot",), Request("create", "", "serviceaccounts", "token"), ("bot",)),
+    ("create of a new object carries no name", ("configmaps",), ("a",), Request("create", "", "configmaps"), None),
+    ("deletecollection carries no name", ("configmaps",), ("a",), Request("deletecollection", "", "configmaps"), None),
+    ("another resource: for none", ("secrets",), (), Request("get", "", "configmaps"), None),
+]
+
+
+@pytest.mark.parametrize("description, resources, names, request_, expected", NAMES_CASES, ids=[c[0] for c in NAMES_CASES])
+def test_names_allowed(description: str, resources: tuple, names: tuple, request_: Request, expected) -> None:
+    rule = PolicyRule(("get", "watch", "create", "deletecollection"), ("",), resources, names, (), 0)
+    assert names_allowed(rule, request_) == expected
 
 
 SUBJECT_CASES = [

@@ -37,11 +37,11 @@ from ..grants import (
     used_permissions,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
-from ..rbac import Identity, Request, names_identity, rule_allows
+from ..rbac import Identity, Request, names_allowed, names_identity
+from ..resources import knowledge
 from ..yamltree import Span, YSeq, as_str, at
 from .context import Context
 
-NODES_PROXY = Request("get", "", "nodes", "proxy")
 CLUSTER_SCOPED = {"nodes", "namespaces", "users", "groups", "uids", "clusterroles", "clusterrolebindings",
                   "certificatesigningrequests", "signers", "persistentvolumes", "storageclasses"}
 
@@ -58,7 +58,7 @@ class _State:
         self.jobs = job_identities(analysis)
         self.all_holdings = holdings(analysis, _holding_identities(ctx, self.identities))
         self.admin_bindings = _admin_bindings(ctx, self.identities)
-        admin_ids = {id(b) for b, _why in self.admin_bindings.values()}
+        admin_ids = {id(b) for b, _why, _total in self.admin_bindings.values()}
         # KS201/204/205/207 skip what is reported as an admin role binding (KS206).
         self.holdings = []
         for holding in self.all_holdings:
@@ -208,42 +208,97 @@ def rule_index(rule: PolicyRule) -> str:
     return f"#{rule.index + 1}"
 
 
+def _names_data(names: tuple[str, ...]) -> dict:
+    return {"names": list(names)} if names else {}
+
+
+def _only_for(names: tuple[str, ...]) -> str:
+    """How a finding names a grant's resourceNames: ` (only for names a, b)`, or nothing when it is for every name."""
+    return f" (only for names {', '.join(names)})" if names else ""
+
+
 # ---------------------------------------------------------------------------------------------- KS201
+
+
+# The verbs a request through nodes/proxy carries (API server /api/v1/nodes/NAME/proxy/…, or the kubelet itself):
+# named from the HTTP method of a request for one node (FACTS §1, §2). list, watch and deletecollection are
+# the verbs of requests without a name, which a proxy path never is, so they reach no kubelet.
+PROXY_METHODS = {"get": "GET", "create": "POST", "update": "PUT", "patch": "PATCH", "delete": "DELETE"}
+
+
+def _nodes_proxy(verb: str) -> Request:
+    return Request(verb, "", "nodes", "proxy")
 
 
 @check("KS201", in_worker=True)
 def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     for holding in _shown(ctx, state.holdings):
-        pairs = holding.applies(NODES_PROXY)
-        if not pairs:
+        verbs = [v for v in PROXY_METHODS if holding.applies(_nodes_proxy(v))]
+        if not verbs:
             continue
-        identities = list(dict.fromkeys(i for _b, i in pairs))
+        request = _nodes_proxy(verbs[0])  # nodes are cluster-scoped: the same bindings apply whatever the verb
+        identities = list(dict.fromkeys(i for _b, i in holding.applies(request)))
+        names = names_allowed(holding.rule, request) or ()  # resourceNames here are node names (FACTS §1, §2)
         via_star = "nodes/proxy" not in holding.rule.resources
         item = next((r for r in holding.rule.resources if r in ("nodes/proxy", "*/proxy", "*")), "nodes/proxy")
         proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
-                      if n.target == "apiserver-proxy" and n.request.resource == "nodes"]
+                      if n.target == "apiserver-proxy" and n.request.resource == "nodes"] if "get" in verbs else []
+        role = _role_name(holding.role)
         if proxy_jobs:
-            names = ", ".join(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
-            purpose = (f"{names} use{'s' if len(proxy_jobs) == 1 else ''} it only because {'it scrapes' if len(proxy_jobs) == 1 else 'they scrape'} "
+            labels = ", ".join(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
+            purpose = (f"{labels} use{'s' if len(proxy_jobs) == 1 else ''} it only because {'it scrapes' if len(proxy_jobs) == 1 else 'they scrape'} "
                        f"the kubelet through the API-server proxy (KS209)")
-            fix = (f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {_role_name(holding.role)} "
-                   f"with \"nodes/metrics\" (get).")
-        else:
+            fix = f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {role} with \"nodes/metrics\" (get)."
+        elif "get" in verbs:
             purpose = "no job needs it: kubelet scrapes on :10250 need only nodes/metrics"
-            fix = (f"Replace \"{item}\" in {_role_name(holding.role)} with \"nodes/metrics\" (verbs [\"get\"])"
+            fix = (f"Replace \"{item}\" in {role} with \"nodes/metrics\" (verbs [\"get\"])"
                    + (", and the wildcard with the explicit resources the scraper needs." if via_star else "."))
+        else:
+            purpose = "no job needs it: scrapes send only GET requests, and kubelet scrapes on :10250 need only get nodes/metrics"
+            fix = (f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
+                   f"{'s' if len(verbs) > 1 else ''}); a scraper needs only \"nodes/metrics\" with verbs [\"get\"].")
+        if names:
+            fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
         related = _binding_related(holding)
         related += [Related(n.span, f"{j.job.label} scrapes through the API-server proxy") for j, n in proxy_jobs[:2]]
         through = f" through \"{item}\"" if via_star else ""
+        granted = "every verb (\"*\") on" if "*" in holding.rule.verbs else "/".join(verbs)
         yield Finding(
             "KS201", _rule_span(holding, "resources", (item,)),
-            f"{_where(holding)} grants get nodes/proxy{through} to {_bound(holding)}: get on nodes/proxy reaches every "
-            f"kubelet API without a fine-grained subresource — exec, attach, run and port-forward in every pod on every "
-            f"node — so a stolen token takes over the cluster; {purpose}",
+            f"{_where(holding)} grants {granted} nodes/proxy{through}{_only_for(names)} to {_bound(holding)}: "
+            f"{_proxy_harm(verbs, names)}; {purpose}",
             fix=fix, related=tuple(related), object=holding.role.ref,
-            data={"identities": [str(i) for i in identities], "matched_by": item},
+            data={"identities": [str(i) for i in identities], "matched_by": item, "verbs": verbs, **_names_data(names)},
         )
+
+
+def _proxy_harm(verbs: list[str], names: tuple[str, ...]) -> str:
+    """What the verbs let a stolen token do through nodes/proxy (FACTS §3): GET reaches exec, attach and
+    port-forward as WebSocket upgrades, POST is /exec and /run; other methods reach whatever the kubelet serves."""
+    nodes, victim = _nodes(names), _taken_over(names)
+    shell = [v for v in verbs if v in ("get", "create")]
+    if shell == ["get"]:
+        return (f"get on nodes/proxy reaches every kubelet API without a fine-grained subresource — exec, attach, run "
+                f"and port-forward in every pod on {nodes} — so a stolen token takes over {victim}")
+    if shell == ["create"]:
+        return (f"create on nodes/proxy is a POST to every kubelet API without a fine-grained subresource — /exec and "
+                f"/run execute commands in every pod on {nodes} — so a stolen token takes over {victim}")
+    if shell:
+        return (f"get and create on nodes/proxy reach every kubelet API without a fine-grained subresource by GET and "
+                f"POST — exec, attach, run and port-forward in every pod on {nodes} — so a stolen token takes over {victim}")
+    methods = "/".join(PROXY_METHODS[v] for v in verbs)
+    return (f"{'/'.join(verbs)} on nodes/proxy send{'s' if len(verbs) == 1 else ''} {methods} requests to every kubelet "
+            f"API on {nodes}, which the API server relays with its own kubelet credentials (allowed every kubelet API): "
+            f"whatever a kubelet serves for {'that method' if len(verbs) == 1 else 'those methods'} is open to a stolen token")
+
+
+def _nodes(names: tuple[str, ...]) -> str:
+    return "every node" if not names else f"node{'s' if len(names) > 1 else ''} {', '.join(names)}"
+
+
+def _taken_over(names: tuple[str, ...]) -> str:
+    return "the cluster" if not names else "that node" if len(names) == 1 else "those nodes"
 
 
 # ---------------------------------------------------------------------------------------------- KS202
@@ -421,19 +476,20 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     for holding in _shown(ctx, state.holdings):
         grants: dict[str, list[str]] = {}
+        names: tuple[str, ...] = ()
         for binding, _role, identity in holding.via:
             namespace = None if binding.kind == "ClusterRoleBinding" else binding.namespace
-            verbs = [v for v in ("get", "list", "watch")
-                     if rule_allows(holding.rule, Request(v, "", "secrets", namespace=namespace))]
+            allowed = {v: names_allowed(holding.rule, Request(v, "", "secrets", namespace=namespace))
+                       for v in ("get", "list", "watch")}
+            verbs = [v for v, named in allowed.items() if named is not None]
             if verbs:
                 grants.setdefault(f"{identity} {_scope(binding)}", verbs)
+                names = allowed[verbs[0]] or ()  # the rule's resourceNames: the same for every verb
         if not grants:
             continue
         item = next((r for r in holding.rule.resources if r in ("secrets", "*")), "secrets")
-        reading = "; ".join(f"{'/'.join(v)} secrets to {who}" for who, v in grants.items())
-        listing = any(v in verbs for verbs in grants.values() for v in ("list", "watch"))
-        harm = ("list and watch return the full contents of every Secret in scope — ServiceAccount tokens, TLS keys, "
-                "passwords" if listing else "get returns the full contents of any Secret whose name is known")
+        reading = "; ".join(f"{'/'.join(v)} secrets{_only_for(names)} to {who}" for who, v in grants.items())
+        harm = _secrets_harm(list(dict.fromkeys(v for verbs in grants.values() for v in verbs)), names)
         yield Finding(
             "KS204", _rule_span(holding, "resources", (item,)),
             f"{_where(holding)} grants {reading}: {harm}; no scrape or service discovery reads Secrets",
@@ -442,6 +498,15 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": {who: verbs for who, verbs in grants.items()}},
         )
+
+
+def _secrets_harm(verbs: list[str], names: tuple[str, ...]) -> str:
+    if names:  # list/watch of a named Secret (a metadata.name field selector) returns it like a get (FACTS §8)
+        return (f"{' and '.join(verbs)} return{'s' if len(verbs) == 1 else ''} the full contents of any Secret "
+                f"named {', '.join(names)} in scope")
+    if "list" in verbs or "watch" in verbs:
+        return "list and watch return the full contents of every Secret in scope — ServiceAccount tokens, TLS keys, passwords"
+    return "get returns the full contents of any Secret whose name is known"
 
 
 # ---------------------------------------------------------------------------------------------- KS205
@@ -475,15 +540,19 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
     requests = _escalation_requests()
     for holding in _shown(ctx, state.holdings):
         found: list[tuple[Request, BindingDef, Identity]] = []
+        names: tuple[str, ...] = ()
         for request in requests:
             for binding, _role, identity in holding.via:
                 scoped = _in_scope(request, binding)
-                if scoped is not None and rule_allows(holding.rule, scoped):
+                named = names_allowed(holding.rule, scoped) if scoped is not None else None
+                if named is not None:
                     found.append((scoped, binding, identity))
+                    names = named  # the rule's resourceNames (or none): the same for every request it allows
                     break
         if not found:
             continue
         what = ", ".join(dict.fromkeys(f"{r.verb} {r.api_group + '/' if r.api_group else ''}{r.resource_path}" for r, _b, _i in found))
+        what += _only_for(names)
         resources = {r.resource_path for r, _b, _i in found} | {r.resource for r, _b, _i in found}
         item = next((r for r in holding.rule.resources if r in resources or r == "*" or r.startswith("*/")), None)
         span = _rule_span(holding, "resources", (item,)) if item else _rule_span(holding)
@@ -494,29 +563,36 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             f"in pods); a scraper only reads",
             fix=f"Remove {what} from this rule; a scraper needs only list/watch on discovered resources, get nodes/metrics and get on metrics URLs.",
             related=tuple(_binding_related(holding)), object=holding.role.ref,
-            data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found]},
+            data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found], **_names_data(names)},
         )
 
 
 # ---------------------------------------------------------------------------------------------- KS206
 
 
-def _admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, str]]:
-    """Bindings in the inputs that give a scraper identity an admin role → why it is one."""
+def _admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, str, bool]]:
+    """Bindings in the inputs that give a scraper identity an admin role → (the binding, why it is one, whether the
+    role grants everything: cluster-admin, or equal to it by content)."""
     params = {"cluster-admin", "admin", "edit"}
     authorizer = ctx.analysis.authorizer
-    found: dict[int, tuple[BindingDef, str]] = {}
+    found: dict[int, tuple[BindingDef, str, bool]] = {}
     for identity in identities:
         for binding, role in authorizer.bindings(identity):
             if binding.builtin or id(binding) in found:
                 continue
-            why = None
             if role.kind == "ClusterRole" and role.name in params and (role.builtin or role.name == "cluster-admin"):
-                why = ADMIN_MEANS.get(role.name, "")
+                total = role.name == "cluster-admin"
+                why = ADMIN_MEANS[role.name]
+                if total and binding.kind == "RoleBinding":
+                    why = f"through a RoleBinding, cluster-admin grants {_namespace_wide(binding)}"
             elif any(_all_star(rule) for rule in authorizer.effective_rules(role)):
+                total = True
                 why = f"{_role_name(role)} is cluster-admin by content (a rule with \"*\" verbs on \"*\" resources in \"*\" groups)"
-            if why is not None:
-                found[id(binding)] = (binding, why)
+                if binding.kind == "RoleBinding":
+                    why += f"; through a RoleBinding that is {_namespace_wide(binding)}"
+            else:
+                continue
+            found[id(binding)] = (binding, why, total)
     return found
 
 
@@ -527,23 +603,36 @@ ADMIN_MEANS = {
 }
 
 
+def _namespace_wide(binding: BindingDef) -> str:
+    """What an all-powerful role grants through a RoleBinding: namespaced resources of its namespace only (FACTS §8)."""
+    return (f"every verb on every namespaced resource in namespace {binding.namespace} (Secrets, pods/exec, roles and "
+            f"rolebindings included), but no cluster-scoped resource and no non-resource URL")
+
+
 def _all_star(rule: PolicyRule) -> bool:
     return "*" in rule.verbs and "*" in rule.api_groups and "*" in rule.resources
+
+
+def _referenced_role(binding: BindingDef) -> str:
+    """The binding's roleRef as messages name roles: `ClusterRole cluster-admin`, `Role monitoring/prometheus-all`."""
+    if binding.role_kind == "ClusterRole":
+        return f"ClusterRole {binding.role_name}"
+    return f"Role {binding.namespace}/{binding.role_name}"  # a RoleBinding's Role is in the binding's namespace
 
 
 @check("KS206", in_worker=True)
 def admin_role_bound(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     authorizer = ctx.analysis.authorizer
-    for binding, why in state.admin_bindings.values():
+    for binding, why, total in state.admin_bindings.values():
         identities = [i for i in state.identities if any(b is binding for b, _r in authorizer.bindings(i))]
         scope = _scope(binding)
-        helps = ("" if why.startswith("cluster-admin") or "by content" in why else
-                 "; it does not even help scraping: it grants no nodes/* subresource and no non-resource URL")
+        helps = "" if total else "; it does not even help scraping: it grants no nodes/* subresource and no non-resource URL"
+        controls = "the whole cluster" if total and binding.kind == "ClusterRoleBinding" else "everything in that scope"
         yield Finding(
             "KS206", _role_ref_span(binding),
-            f"{_binding_name(binding)} binds ClusterRole {binding.role_name} to scraper {', '.join(map(str, identities))} {scope}: {why}, so a leaked "
-            f"scraper token controls {'the whole cluster' if 'cluster-admin' in why and binding.kind == 'ClusterRoleBinding' else 'everything in that scope'}{helps}",
+            f"{_binding_name(binding)} binds {_referenced_role(binding)} to scraper {', '.join(map(str, identities))} {scope}: "
+            f"{why}, so a leaked scraper token controls {controls}{helps}",
             fix=(f"Delete {_binding_name(binding)} and bind {', '.join(map(str, identities))} to a dedicated role with only what "
                  f"its jobs need (`kubelint-scrape suggest-rbac` prints it)."),
             object=binding.ref, data={"identities": [str(i) for i in identities], "role": binding.role_ref},
@@ -565,7 +654,7 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
     params = _params("KS207")
     write_verbs = set(params.get("write_verbs", []))
     exempt = {(g, r) for e in params.get("exempt", []) for g in e.get("apiGroups", []) for r in e.get("resources", [])}
-    escalation = {(r.api_group, r.resource_path) for r in _escalation_requests()}
+    elsewhere = _writes_reported_elsewhere()
     for holding in _shown(ctx, state.holdings):
         via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
         if not via:
@@ -573,12 +662,13 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
         holding = Holding(holding.role, holding.rule, via)
         perms = [p for p in permissions(holding.rule)
                  if (p.verb in write_verbs or p.verb == "*") and not p.url and not _virtual(p)
-                 and (p.api_group, p.resource) not in exempt and (p.api_group, p.resource) not in escalation]
+                 and (p.api_group, p.resource) not in exempt and not _reported_elsewhere(p, *elsewhere)]
         if not perms:
             continue
         scopes = ", ".join(dict.fromkeys(f"{i} {_scope(b)}" for b, _r, i in holding.via))
         verbs = tuple(dict.fromkeys(p.verb for p in perms))
-        what = describe_permissions(perms).replace("* ", "every verb (\"*\") on ")
+        # "write" verb: the escalate, bind or impersonate a `*` also grants is KS205's, not repeated here
+        what = describe_permissions(perms).replace("* ", "every write verb (\"*\") on ")
         yield Finding(
             "KS207", _rule_span(holding, "verbs", verbs),
             f"{_where(holding)} grants {what} to scraper {scopes}: Prometheus never writes to "
@@ -588,6 +678,27 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"write": [p.describe() for p in perms]},
         )
+
+
+def _writes_reported_elsewhere() -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:
+    """The writes KS201 and KS205 report, left out of KS207: (verb, group, resource) of KS205's grants, and
+    subresources (group, resource) that are theirs whole. An escalation subresource (pods/exec,
+    serviceaccounts/token, the CSR approval…) is an action, not an object: the writes it serves are the ones KS205
+    lists, so every write on it, `*` included, is KS205's; every write through nodes/proxy reaches the kubelet
+    (a POST is /exec), which is KS201's. On a top-level resource (roles, serviceaccounts) only the escalation verbs
+    (escalate, bind, impersonate) are KS205's: creating, updating or deleting the objects is an ordinary write."""
+    requests = _escalation_requests()
+    verbs = {(r.verb, r.api_group, r.resource_path) for r in requests}
+    actions = {(r.api_group, r.resource_path) for r in requests if r.subresource} | {("", "nodes/proxy")}
+    return verbs, actions
+
+
+def _reported_elsewhere(perm: Permission, verbs: set[tuple[str, str, str]], actions: set[tuple[str, str]]) -> bool:
+    """Whether KS201 or KS205 reports this write (see _writes_reported_elsewhere); apiGroups "*" includes theirs."""
+    if any(perm.resource == resource and perm.api_group in (group, "*") for group, resource in actions):
+        return True
+    return any(perm.verb == verb and perm.resource == resource and perm.api_group in (group, "*")
+               for verb, group, resource in verbs)
 
 
 # Groups the API server itself serves. A custom resource has only the status and scale subresources, so any other
@@ -604,7 +715,15 @@ BUILTIN_GROUPS = {
 
 def _virtual(perm) -> bool:
     resource, _, sub = perm.resource.partition("/")
+    if _names_no_object(perm.api_group, resource):
+        return True
     return bool(sub) and resource != "*" and perm.api_group not in BUILTIN_GROUPS and sub not in ("status", "scale")
+
+
+def _names_no_object(group: str, resource: str) -> bool:
+    """users, groups, uids, signers…: names only authorization checks use (impersonate, approve), marked
+    `virtual` in knowledge/api-resources. There is nothing to create or delete; their verbs are KS205's."""
+    return bool(knowledge("api-resources")["groups"].get(group, {}).get(resource, {}).get("virtual"))
 
 
 # ---------------------------------------------------------------------------------------------- KS208
