@@ -186,7 +186,14 @@ def _type_finding(path: str, doc: YMap, label: str, error: SchemaError, validato
     wanted = error.schema.get("type")
     wanted = [t for t in (wanted if isinstance(wanted, list) else [wanted]) if t and t != "null"]
     got = _json_kind(error.value)
-    upstream = f"cannot unmarshal {got} into Go value of type {go_type.get(wanted[0], wanted[0])}" if wanted else "invalid value"
+    if error.kind == "pattern":  # a CRD's OpenAPI validation
+        upstream = f"{field} in body should match '{error.schema.get('pattern')}'"
+    elif error.kind == "enum":
+        upstream = f"{field}: Unsupported value: {render(error.value)}"
+    elif wanted:
+        upstream = f"cannot unmarshal {got} into Go value of type {go_type.get(wanted[0], wanted[0])}"
+    else:
+        upstream = "invalid value"
     message = f"{label}: {field} must be {expected}, not {render(error.value)}; the API server rejects the object ({upstream})"
     better = corrected(error.value, error)
     if error.value is None and isinstance(key, int):

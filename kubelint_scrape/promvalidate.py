@@ -20,7 +20,7 @@ from typing import Any
 from .findings import Finding, Related
 from .promconfig import PromConfig
 from .schema_check import SchemaError, Validator, load
-from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at
+from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
 
 RULE = "KS601"
 CONSEQUENCE = "Prometheus will refuse to load this config"
@@ -74,6 +74,58 @@ def validate_additional(config: PromConfig, jobs: list) -> list[Finding]:
     checker = _ConfigCheck(jobs[0].path, root, where, load("prometheus-config"))
     checker.validator_root = "scrape_configs"
     return checker.run()
+
+
+# Where each Prometheus Operator monitor kind keeps relabelings: (path to a mapping or a list of them, keys).
+MONITOR_RELABELINGS = {
+    "ServiceMonitor": (("spec", "endpoints"), ("relabelings", "metricRelabelings")),
+    "PodMonitor": (("spec", "podMetricsEndpoints"), ("relabelings", "metricRelabelings")),
+    "Probe": (("spec",), ("metricRelabelings",)),
+    "ScrapeConfig": (("spec",), ("relabelings", "metricRelabelings")),
+}
+_OPERATOR_RELABEL_KEYS = {"sourceLabels": "source_labels", "targetLabel": "target_label"}
+
+
+def validate_monitor(monitor: Any) -> list[Finding]:
+    """A ServiceMonitor, PodMonitor, Probe or ScrapeConfig whose relabelings Prometheus would refuse: the operator
+    checks them as Prometheus does (pkg/prometheus/resource_selector.go validateRelabelConfig) and rejects the
+    whole resource, so none of its jobs reaches Prometheus (the API server accepts it: the CRD does not parse
+    regexes)."""
+    from .relabel import RelabelError, RelabelRule
+
+    holders_path, keys = MONITOR_RELABELINGS[monitor.kind]
+    holders = get_path(monitor.doc, *holders_path)
+    holders = list(enumerate(as_seq(holders))) if isinstance(holders, YSeq) else [(None, holders)]
+    findings = []
+    for position, holder in holders:
+        if not isinstance(holder, YMap):
+            continue
+        for key in keys:
+            for index, node in enumerate(as_seq(holder.get(key))):
+                if not isinstance(node, YMap):
+                    continue
+                rule = {_OPERATOR_RELABEL_KEYS.get(k, k): v for k, v in node.items()}
+                if isinstance(rule.get("action"), str):
+                    rule["action"] = rule["action"].lower()  # the CRD also allows Keep, LabelMap, …
+                try:
+                    RelabelRule.from_mapping(rule, name_validation="utf8")
+                except RelabelError as exc:
+                    message = str(exc)
+                    if message.startswith("unsupported regex") or "unknown relabel action" in message:
+                        continue  # valid RE2 that Python cannot express; an action the CRD refuses first (KS602)
+                    camel = {v: k for k, v in _OPERATOR_RELABEL_KEYS.items()}
+                    field = _relabel_key(message, rule)
+                    field = camel.get(field, field) if field else None
+                    where = ".".join(str(p) for p in holders_path[1:]) + (f"[{position}]" if position is not None else "")
+                    where = f"{where}.{key}[{index}]" if where else f"{key}[{index}]"
+                    span = key_span(monitor.path, node, field) if field in node else at(monitor.path, node.pos)
+                    findings.append(Finding(
+                        "KS601", span,
+                        f"{monitor.kind} {monitor.namespace}/{monitor.name} {where}: {message}; the operator rejects "
+                        f"the {monitor.kind} (it is left out of every Prometheus config) and none of its targets is scraped",
+                        fix=_relabel_fix(message).replace("target_label", "targetLabel"), object=f"{monitor.kind} {monitor.name}",
+                        data={"check": "operator-relabel", "upstream": message}))
+    return findings
 
 
 # ---------------------------------------------------------------------------------------------- durations

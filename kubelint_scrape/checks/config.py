@@ -22,7 +22,7 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
     if not configs:
         return
     from ..otel import is_collector_config
-    from ..promvalidate import validate, validate_additional
+    from ..promvalidate import MONITOR_RELABELINGS, validate, validate_additional, validate_monitor
 
     seen: set[int] = set()
     for config in configs:
@@ -37,6 +37,10 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
         seen.update(id(job.node) for job in extra)
         if extra and ctx.reports(*{job.path for job in extra}):
             yield from validate_additional(config, extra)
+    for kind in MONITOR_RELABELINGS:  # each monitor once, however many Prometheus resources select it
+        for monitor in ctx.workspace.kind(kind):
+            if monitor.api_version.startswith("monitoring.coreos.com/") and ctx.reports(monitor.path):
+                yield from validate_monitor(monitor)
 
 
 def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
