@@ -41,6 +41,7 @@ from ..rbac import Identity, Request, names_allowed, names_identity
 from ..resources import knowledge
 from ..yamltree import Span, YSeq, as_str, at
 from .context import Context
+from .rbac_objects import grants_nothing
 
 CLUSTER_SCOPED = {"nodes", "namespaces", "users", "groups", "uids", "clusterroles", "clusterrolebindings",
                   "certificatesigningrequests", "signers", "persistentvolumes", "storageclasses"}
@@ -380,15 +381,17 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         if not reported:
             continue
         used = state.used(identity)
+        version = ctx.workspace.kubernetes_version
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
         for holding in reported:
             direct = [b for b in holding.bindings_of(identity) if names_identity(b, identity)]
             if not direct:
                 continue  # granted only through a group every ServiceAccount is in: cluster policy, not the scraper's
-            perms = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used]
+            perms = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used
+                     and not grants_nothing(holding.role, p.api_group, p.resource, p.url, version)]
             if not perms:
-                continue
+                continue  # (entries that grant nothing are the RBAC-object rules' findings, with the reason)
             if holding.role.builtin:
                 for binding in direct:
                     builtin.setdefault(id(binding), []).append((holding, perms))
@@ -443,7 +446,7 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
             wanted.setdefault(key, []).append(perm)
     notes = [f"{label} would need {describe_permissions(p)} {text}" for (label, text), p in wanted.items()]
     kept = [p for p in permissions(rule) if (id(rule), p) in used]
-    all_unused = len(perms) == len(permissions(rule))
+    all_unused = not kept
     bound = _bound(holding, identity)
     message = (f"{_where(holding)} grants {describe_permissions(perms)} to {bound}, which no job running as {identity} "
                f"uses")

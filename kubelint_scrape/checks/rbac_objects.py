@@ -153,6 +153,23 @@ def _all_known_groups(groups: Iterable[str]) -> bool:
     return all(g in table for g in groups)
 
 
+def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, version: tuple[int, int]) -> bool:
+    """A rule entry that never matches a real request, which the RBAC-object rules report with the reason: a
+    kubelet path as nonResourceURL (KS508), a star that is not a wildcard (KS505), a resource the API group does
+    not serve (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507). Not
+    held, so not an unused grant (KS203) either."""
+    if url:
+        return _kubelet_path(url) or ("*" in url[:-1])
+    if "*" in resource and resource != "*" and not (resource.startswith("*/") and "*" not in resource[2:]):
+        return True
+    if api_group == "*" or "*" in resource or not _all_known_groups((api_group,)):
+        return False
+    if not _serves(api_group, resource, version):
+        return True
+    base = resource.split("/", 1)[0]
+    return role.kind == "Role" and base != "namespaces" and _table()["groups"][api_group][base]["scope"] == "cluster"
+
+
 # ---------------------------------------------------------------------------------------------- KS501
 
 
