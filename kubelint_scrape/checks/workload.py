@@ -31,6 +31,8 @@ CONTAINER_KEYS = ("initContainers", "containers", "ephemeralContainers")
 WRITE_SENSITIVE = {"/sys", "/proc"}
 # Sensitive as a whole, not in every part: /etc/localtime or /etc/machine-id below them are harmless.
 SHALLOW = {"/", "/etc"}
+# The container of an operator-generated Prometheus/PrometheusAgent pod that runs Prometheus itself.
+OPERATOR_MAIN_CONTAINER = "prometheus"
 
 
 @dataclass(eq=False)
@@ -56,6 +58,16 @@ class PodView:
             for index, node in enumerate(as_seq(self.spec.get(key))):
                 if isinstance(node, YMap):
                     yield key, index, node
+
+    def volume_mounts(self) -> Iterator[tuple[str, YMap]]:
+        """(container name, mount) for every volume mount of the pod. The operator appends a Prometheus or
+        PrometheusAgent resource's own `spec.volumeMounts` to the `prometheus` container it generates."""
+        for _key, _index, container in self.containers():
+            for mount in as_seq(container.get("volumeMounts")):
+                yield as_str(container.get("name")), as_map(mount)
+        if self.template is None:
+            for mount in as_seq(self.spec.get("volumeMounts")):
+                yield OPERATOR_MAIN_CONTAINER, as_map(mount)
 
 
 def _pods(ctx: Context) -> list[PodView]:
@@ -280,14 +292,8 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
 
 
 def _mounts(pod: PodView, volume: str) -> list[tuple[str, bool]]:
-    found = []
-    for _key, _index, container in pod.containers():
-        cname = as_str(container.get("name"))
-        for mount in as_seq(container.get("volumeMounts")):
-            mount = as_map(mount)
-            if as_str(mount.get("name")) == volume:
-                found.append((f"{cname}:{as_str(mount.get('mountPath'))}", mount.get("readOnly") is True))
-    return found
+    return [(f"{container}:{as_str(mount.get('mountPath'))}", mount.get("readOnly") is True)
+            for container, mount in pod.volume_mounts() if as_str(mount.get("name")) == volume]
 
 
 def _why_path(match: str) -> str:
