@@ -306,6 +306,16 @@ def _non_loopback(value: str) -> bool:
     return any(part.strip() and not _LOOPBACK_VALUE.match(part.strip()) for part in value.split(","))
 
 
+def _flag_values(words: list[str], flag: str) -> Iterator[str]:
+    """The values argv gives `flag`, as the components' flag parsers read them: `--flag=value`, or `--flag value`
+    (the next item; when that is another flag the parser takes it as a malformed address, which opens nothing)."""
+    for index, word in enumerate(words):
+        if word.startswith(flag + "="):
+            yield word.split("=", 1)[1]
+        elif word == flag and index + 1 < len(words) and not words[index + 1].startswith("-"):
+            yield words[index + 1]
+
+
 def _exposed_components(ctx: Context) -> set[str]:
     """Components the inputs configure to listen beyond loopback (kubeadm static pods, kubeadm or kube-proxy config)."""
     exposed: set[str] = set()
@@ -317,9 +327,8 @@ def _exposed_components(ctx: Context) -> set[str]:
             for component, flag in flags.items():
                 if not any(component in w for w in words[:2] + [container.image]):
                     continue
-                for word in words:
-                    if word.startswith(flag + "=") and _non_loopback(word.split("=", 1)[1]):
-                        exposed.add(component)
+                if any(_non_loopback(value) for value in _flag_values(words, flag)):
+                    exposed.add(component)
     for obj in ctx.workspace.kind("ClusterConfiguration"):
         for component, path, arg in (("kube-controller-manager", ("controllerManager",), "bind-address"),
                                      ("kube-scheduler", ("scheduler",), "bind-address"),
