@@ -93,9 +93,17 @@ def _endpoint_pod(svc: dict, endpoint: dict) -> dict | None:
     }
 
 
+def _ports(svc: dict) -> list[dict]:
+    """The Service's ports, the one it advertises for scraping (`prometheus.io/port`) first. A job keeping several
+    of a workload's ports is represented by the first that survives (analyse collapses workloads), and that should
+    be the port that answers the scrape: CoreDNS's :9153, not its DNS port :53."""
+    advertised = str((svc.get("annotations") or {}).get("prometheus.io/port", ""))
+    return sorted(svc.get("ports", []), key=lambda port: str(port.get("target_port", port["port"])) != advertised)
+
+
 def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
     result = []
-    for port in svc.get("ports", []):
+    for port in _ports(svc):
         target_port = port.get("target_port", port["port"])
         for endpoint in svc.get("endpoints", []):
             labels = {"__address__": f"{endpoint['ip']}:{target_port}", **_service_labels(svc)}
@@ -134,7 +142,7 @@ def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
 
 def _service_targets(svc: dict) -> list[Target]:
     result = []
-    for port in svc.get("ports", []):
+    for port in _ports(svc):
         labels = {
             "__address__": f"{svc['name']}.{svc['namespace']}.svc:{port['port']}",
             **_service_labels(svc),
@@ -155,7 +163,7 @@ def _pods(cluster: dict) -> list[tuple[str, dict, list[dict]]]:
             pod = _endpoint_pod(svc, endpoint)
             if pod:
                 ports = [{"name": p.get("name", ""), "port": p.get("target_port", p["port"]), "protocol": p.get("protocol", "TCP")}
-                         for p in svc.get("ports", [])]
+                         for p in _ports(svc)]
                 pods.append((svc["namespace"], pod, ports))
     for pod in cluster.get("pods", []):
         pods.append((pod["namespace"], pod, pod.get("ports", [])))
