@@ -109,6 +109,9 @@ class JobAnalysis:
     incidental: list[Endpoint] = field(default_factory=list)  # authenticated targets a catch-all job happens to keep
     origins: dict[Endpoint, Span] = field(default_factory=dict)  # where the job selects each endpoint (transport rules)
     survivors: int = 0
+    # The job's credential is its identity's ServiceAccount token: the automounted file, or one a projected
+    # serviceAccountToken volume of the pod that runs it writes elsewhere.
+    sends_identity_token: bool = False
 
     @property
     def identity(self) -> Identity | None:
@@ -551,9 +554,29 @@ def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWork
     return None
 
 
+def identity_token_files(pod: PodTemplate) -> set[str]:
+    """Where projected serviceAccountToken volumes put the pod's ServiceAccount token for the API server: those
+    without an `audience` (the API server's is the default) or naming the API server. A token for another
+    audience is refused by the API server and the kubelets."""
+    return {os.path.normpath(path) for path, source in pod.projected_files.items()
+            if isinstance(source.get("serviceAccountToken"), YMap) and _api_audience(source["serviceAccountToken"])}
+
+
+def _api_audience(token: YMap) -> bool:
+    audience = as_str(token.get("audience"))
+    return not audience or "kubernetes.default.svc" in audience
+
+
+def sends_identity_token(job: ScrapeJob, pod: PodTemplate | None) -> bool:
+    if job.credentials.kind == "sa-token":
+        return True
+    return (job.credentials.kind == "token-file" and pod is not None
+            and os.path.normpath(job.credentials.file) in identity_token_files(pod))
+
+
 def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions,
                 shared_simulations: dict | None = None) -> JobAnalysis:
-    analysis = JobAnalysis(job, resolution)
+    analysis = JobAnalysis(job, resolution, sends_identity_token=sends_identity_token(job, resolution.pod))
     identity = resolution.identity
     for sd in job.sd_configs:
         analysis.needs.extend(discovery_needs(job, sd, identity))
@@ -580,7 +603,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                 analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome, ignored))
             continue
         for need in scrape_needs(job, endpoint, span, assumptions):
-            if job.credentials.kind != "sa-token":
+            if not analysis.sends_identity_token:
                 need.unchecked = f"sends {job.credentials.describe()}, not the ServiceAccount token: its RBAC is not in view"
             elif endpoint.klass == "kubelet" and assumptions.kubelet_authz == "always-allow":
                 need.unchecked = "kubelet-authz: always-allow (assumption): the kubelet does not ask RBAC"

@@ -16,7 +16,7 @@ from ..model import BindingDef, Subject
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
 from ..targets import kubelet_subresources
-from ..yamltree import as_map, as_seq, as_str, at
+from ..yamltree import as_str, at
 from .context import Context
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104"}
@@ -398,27 +398,13 @@ def _automount(pod, ctx: Context) -> tuple[bool | None, str]:
 
 
 def _files_provided(pod) -> set[str]:
-    """Files that volumes mounted at the ServiceAccount directory put there (projected sources, legacy token Secret)."""
+    """Files that volumes put in the ServiceAccount directory (projected sources, a legacy token Secret)."""
     mounted = {as_str(m.get("name")) for c in pod.containers for m in c.mounts
                if as_str(m.get("mountPath")).rstrip("/") == SA_DIR}
-    files: set[str] = set()
+    files = {path[len(SA_DIR) + 1:] for path in pod.projected_files if path.startswith(SA_DIR + "/")}
     for volume in pod.volumes:
-        if as_str(volume.get("name")) not in mounted:
-            continue
-        if isinstance(volume.get("secret"), dict):  # a legacy service-account-token Secret holds all three
-            files |= {"token", "ca.crt", "namespace"}
-        for source in as_seq(as_map(volume.get("projected")).get("sources")):
-            source = as_map(source)
-            token = source.get("serviceAccountToken")
-            if isinstance(token, dict):
-                files.add(as_str(token.get("path")) or "token")
-            for kind in ("configMap", "secret", "downwardAPI"):
-                part = as_map(source.get(kind))
-                items = as_seq(part.get("items"))
-                for item in items:
-                    files.add(as_str(as_map(item).get("path")))
-                if kind == "configMap" and not items and as_str(part.get("name")) == "kube-root-ca.crt":
-                    files.add("ca.crt")
+        if as_str(volume.get("name")) in mounted and isinstance(volume.get("secret"), dict):
+            files |= {"token", "ca.crt", "namespace"}  # a legacy service-account-token Secret holds all three
     return files
 
 

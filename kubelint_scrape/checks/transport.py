@@ -361,7 +361,7 @@ def _exposed_components(ctx: Context) -> set[str]:
 def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():
         job = analysis.job
-        if job.credentials.kind != "sa-token":
+        if not analysis.sends_identity_token:
             continue
         workloads = [e for e in analysis.endpoints if e.klass == "workload"]
         if not workloads:
@@ -382,7 +382,7 @@ def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
             related = Related(_origin(analysis, components[0]), f"selects {_describe(components[:1])}")
         yield Finding(
             "KS306", job.credentials.span,
-            f"{job.label} sends its ServiceAccount token ({SA_TOKEN}) to {whom}: any of those targets can log the "
+            f"{job.label} sends its ServiceAccount token ({_token_file(job)}) to {whom}: any of those targets can log the "
             f"Authorization header and replay it against the API server with every grant of "
             f"{'ServiceAccount ' + str(analysis.identity) if analysis.identity else 'the scraper'}",
             fix=(f"Remove `{_credential_key(job)}` from this job: application targets need no Kubernetes token. If one "
@@ -392,6 +392,10 @@ def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
             data={"arbitrary": unnamed is not None, "targets": sorted(
                 {_known_name(e) or _describe([e], job) for e in workloads} | ({APPLICATIONS} if unnamed is not None else set()))},
         )
+
+
+def _token_file(job: ScrapeJob) -> str:
+    return job.credentials.file if job.credentials.kind == "sa-token" else f"projected at {job.credentials.file}"
 
 
 def _arbitrary_targets(unnamed: UnnamedWorkloads) -> tuple[str, Related]:
