@@ -209,19 +209,38 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
             if context.get("privileged") is True:
                 field, text = "privileged", ("runs privileged: every Linux capability and every host device, unconfined "
                                              "by seccomp and AppArmor, so escaping to the node is trivial")
-            elif context.get("allowPrivilegeEscalation") is True and added:
-                field, text = "allowPrivilegeEscalation", (
-                    f"allows privilege escalation while adding capabilities {', '.join(added)}: a setuid binary in the "
-                    f"image can reach them at run time")
+            elif added and _escalation_allowed(context, added):
+                field = "allowPrivilegeEscalation" if "allowPrivilegeEscalation" in context else "capabilities"
+                text = (f"allows privilege escalation{_escalation_reason(context, added)} while adding capabilities "
+                        f"{', '.join(added)}: a setuid binary in the image can reach them at run time")
             else:
                 continue
+            where = (field,) if field != "capabilities" else ("capabilities", "add")
             yield Finding(
-                "KS403", pod.span(key, index, "securityContext", field),
+                "KS403", pod.span(key, index, "securityContext", *where),
                 f"container {name} of {pod.name} {text}{_aggravated(pod, ctx)}",
                 fix=(f"In container {name}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
                      f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."),
                 related=_related_identity(pod), object=pod.obj.ref, data={"container": name, "field": field},
             )
+
+
+def _escalation_allowed(context: YMap, added: list[str]) -> bool:
+    """Kubernetes' effective allowPrivilegeEscalation: unset means allowed (no_new_privs is not set), and it is
+    always allowed with CAP_SYS_ADMIN (the API server rejects `false` beside it)."""
+    return context.get("allowPrivilegeEscalation") is not False or _sys_admin(added)
+
+
+def _escalation_reason(context: YMap, added: list[str]) -> str:
+    if context.get("allowPrivilegeEscalation") is True:
+        return ""
+    if _sys_admin(added):
+        return " (always, with CAP_SYS_ADMIN)"
+    return " (allowPrivilegeEscalation is unset, which Kubernetes treats as true)"
+
+
+def _sys_admin(added: list[str]) -> bool:
+    return any(c.upper().removeprefix("CAP_") in ("SYS_ADMIN", "ALL") for c in added)
 
 
 # ---------------------------------------------------------------------------------------------- KS404
