@@ -16,7 +16,7 @@ from .otel import COLLECTOR_KIND, collector_service_account
 from .promconfig import SA_DIR, PromConfig, ScrapeJob, SDConfig
 from .rbac import Authorizer, Decision, Identity, Request
 from .records import dataclass, field
-from .relabel import RelabelError, RelabelRule, relabel_tracking
+from .relabel import KEEP, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
@@ -110,6 +110,9 @@ class JobAnalysis:
     incidental: list[Endpoint] = field(default_factory=list)  # authenticated targets a catch-all job happens to keep
     origins: dict[Endpoint, Span] = field(default_factory=dict)  # where the job selects each endpoint (transport rules)
     survivors: int = 0
+    # The job's credential is its identity's ServiceAccount token: the automounted file, or one a projected
+    # serviceAccountToken volume of the pod that runs it writes elsewhere.
+    sends_identity_token: bool = False
 
     @property
     def identity(self) -> Identity | None:
@@ -338,14 +341,17 @@ def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, int]]) -> t
 _WHERE_LABELS = ("__address__", "__metrics_path__", "__scheme__")
 
 
+def _sd_namespaces(sd: SDConfig, identity: Identity | None) -> list[str] | None:
+    if sd.namespaces is not None and sd.own_namespace:
+        return sd.namespaces + [identity.namespace if identity else "monitoring"]
+    return sd.namespaces
+
+
 def _target_sets(job: ScrapeJob, identity: Identity | None) -> list[tuple[dict[str, str], tuple]]:
     """(labels, where the job selects them) per representative target: ("sd", index) or ("static", index)."""
     sets: list[tuple[dict[str, str], tuple]] = []
     for index, sd in enumerate(job.sd_configs):
-        namespaces = sd.namespaces
-        if namespaces is not None and sd.own_namespace:
-            namespaces = namespaces + [identity.namespace if identity else "monitoring"]
-        for labels in representative_targets(sd.role, namespaces):
+        for labels in representative_targets(sd.role, _sd_namespaces(sd, identity)):
             sets.append((labels, ("sd", index)))
     for index, (target, labels, _span) in enumerate(job.static_targets):
         sets.append(({"__address__": target, **labels}, ("static", index)))
@@ -528,9 +534,66 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     return list(seen.values()), survivors, errors
 
 
+@dataclass(frozen=True)
+class UnnamedWorkloads:
+    """How a job lets in workloads it does not name (see unnamed_workloads)."""
+
+    span: Span  # its first keep filter, which they pass; the SD role when no keep filter selects at all
+    filtered: bool
+
+
+def unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkloads | None:
+    """Whether the job keeps a workload it does not name — an application it cannot know of that opts in the way
+    the representative ones do (annotations, label presence): it selects by an opt-in or a pattern, or not at
+    all. None when every discovered workload it keeps is one it names (a service name, an app label value),
+    whatever that workload is called. Memoised on the job like simulate_job."""
+    key = ("unnamed", identity.namespace if identity is not None and _uses_own_namespace(job) else None)
+    if key not in job.memo:
+        job.memo[key] = _unnamed_workloads(job, identity)
+    return job.memo[key]
+
+
+def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkloads | None:
+    rules = _rules(job, [])
+    # A target that survives has passed every keep filter: the first one is where the job could have named it.
+    filters = [node for rule, node in rules if rule.action in (KEEP, KEEPEQUAL)]
+    for index, sd in enumerate(job.sd_configs):
+        for labels in representative_targets(sd.role, _sd_namespaces(sd, identity), unnamed=True):
+            try:
+                final = relabel_tracking(_initial_labels(job, labels), [r for r, _ in rules], ())[0]
+            except Exception:
+                continue  # a rule that cannot run on it: the simulation reports it (relabel_errors)
+            if final is None or not final.get("__address__") or classify(final).klass != "workload":
+                continue
+            if filters:
+                return UnnamedWorkloads(_span_of(job, ("rule", filters[0])), True)
+            return UnnamedWorkloads(_span_of(job, ("sd", index)), False)
+    return None
+
+
+def identity_token_files(pod: PodTemplate) -> set[str]:
+    """Where projected serviceAccountToken volumes put the pod's ServiceAccount token for the API server: those
+    without an `audience` (the API server's is the default) or naming the API server. A token for another
+    audience is refused by the API server and the kubelets."""
+    return {os.path.normpath(path) for path, source in pod.projected_files.items()
+            if isinstance(source.get("serviceAccountToken"), YMap) and _api_audience(source["serviceAccountToken"])}
+
+
+def _api_audience(token: YMap) -> bool:
+    audience = as_str(token.get("audience"))
+    return not audience or "kubernetes.default.svc" in audience
+
+
+def sends_identity_token(job: ScrapeJob, pod: PodTemplate | None) -> bool:
+    if job.credentials.kind == "sa-token":
+        return True
+    return (job.credentials.kind == "token-file" and pod is not None
+            and os.path.normpath(job.credentials.file) in identity_token_files(pod))
+
+
 def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions,
                 shared_simulations: dict | None = None) -> JobAnalysis:
-    analysis = JobAnalysis(job, resolution)
+    analysis = JobAnalysis(job, resolution, sends_identity_token=sends_identity_token(job, resolution.pod))
     identity = resolution.identity
     for sd in job.sd_configs:
         analysis.needs.extend(discovery_needs(job, sd, identity))
@@ -557,7 +620,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                 analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome, ignored))
             continue
         for need in scrape_needs(job, endpoint, span, assumptions):
-            if job.credentials.kind != "sa-token":
+            if not analysis.sends_identity_token:
                 need.unchecked = f"sends {job.credentials.describe()}, not the ServiceAccount token: its RBAC is not in view"
             elif endpoint.klass == "kubelet" and assumptions.kubelet_authz == "always-allow":
                 need.unchecked = "kubelet-authz: always-allow (assumption): the kubelet does not ask RBAC"

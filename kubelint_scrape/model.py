@@ -307,8 +307,51 @@ class PodTemplate:
     def volumes(self) -> list[YMap]:
         return [as_map(v) for v in as_seq(self.spec.get("volumes"))]
 
+    @functools.cached_property
+    def projected_files(self) -> dict[str, YMap]:
+        """Files that projected volumes put into the containers (see projected_files())."""
+        return projected_files([m for c in self.containers for m in c.mounts], self.volumes)
+
     def key_span(self, *keys: Any) -> Span:
         return self.obj.key_span(*self.spec_keys, *keys)
+
+
+def projected_files(mounts: list[YMap], volumes: list[YMap]) -> dict[str, YMap]:
+    """Files that projected volumes put into containers: absolute path → the projection source that writes it
+    (`{serviceAccountToken: …}`, `{configMap: …}`…), following every volumeMount and its subPath."""
+    by_name = {as_str(v.get("name")): v for v in volumes}
+    files: dict[str, YMap] = {}
+    for mount in mounts:
+        volume = by_name.get(as_str(mount.get("name")))
+        if volume is None:
+            continue
+        target = as_str(mount.get("mountPath")).rstrip("/")
+        sub_path = as_str(mount.get("subPath")).strip("/")
+        for relative, source in _projected_sources(volume):
+            if not sub_path:
+                files[f"{target}/{relative}"] = source
+            elif relative == sub_path or relative.startswith(sub_path + "/"):
+                files[target + relative[len(sub_path):]] = source
+    return files
+
+
+def _projected_sources(volume: YMap) -> Iterator[tuple[str, YMap]]:
+    """(path inside the volume, source) for each file a projected volume writes that the inputs name: a
+    serviceAccountToken's `path`, the `items` of configMap/secret/downwardAPI sources, and kube-root-ca.crt's
+    only key when it is projected whole."""
+    for source in as_seq(as_map(volume.get("projected")).get("sources")):
+        source = as_map(source)
+        token = source.get("serviceAccountToken")
+        if isinstance(token, YMap):
+            yield (as_str(token.get("path")) or "token").strip("/"), source
+        for kind in ("configMap", "secret", "downwardAPI"):
+            part = as_map(source.get(kind))
+            items = as_seq(part.get("items"))
+            for item in items:
+                if as_str(as_map(item).get("path")):
+                    yield as_str(as_map(item).get("path")).strip("/"), source
+            if kind == "configMap" and not items and as_str(part.get("name")) == "kube-root-ca.crt":
+                yield "ca.crt", source
 
 
 POD_SPEC_PATHS = {

@@ -93,9 +93,17 @@ def _endpoint_pod(svc: dict, endpoint: dict) -> dict | None:
     }
 
 
+def _ports(svc: dict) -> list[dict]:
+    """The Service's ports, the one it advertises for scraping (`prometheus.io/port`) first. A job keeping several
+    of a workload's ports is represented by the first that survives (analyse collapses workloads), and that should
+    be the port that answers the scrape: CoreDNS's :9153, not its DNS port :53."""
+    advertised = str((svc.get("annotations") or {}).get("prometheus.io/port", ""))
+    return sorted(svc.get("ports", []), key=lambda port: str(port.get("target_port", port["port"])) != advertised)
+
+
 def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
     result = []
-    for port in svc.get("ports", []):
+    for port in _ports(svc):
         target_port = port.get("target_port", port["port"])
         for endpoint in svc.get("endpoints", []):
             labels = {"__address__": f"{endpoint['ip']}:{target_port}", **_service_labels(svc)}
@@ -134,7 +142,7 @@ def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
 
 def _service_targets(svc: dict) -> list[Target]:
     result = []
-    for port in svc.get("ports", []):
+    for port in _ports(svc):
         labels = {
             "__address__": f"{svc['name']}.{svc['namespace']}.svc:{port['port']}",
             **_service_labels(svc),
@@ -155,17 +163,53 @@ def _pods(cluster: dict) -> list[tuple[str, dict, list[dict]]]:
             pod = _endpoint_pod(svc, endpoint)
             if pod:
                 ports = [{"name": p.get("name", ""), "port": p.get("target_port", p["port"]), "protocol": p.get("protocol", "TCP")}
-                         for p in svc.get("ports", [])]
+                         for p in _ports(svc)]
                 pods.append((svc["namespace"], pod, ports))
     for pod in cluster.get("pods", []):
         pods.append((pod["namespace"], pod, pod.get("ports", [])))
     return pods
 
 
-@functools.lru_cache(maxsize=None)
-def _role_targets(role: str) -> tuple[tuple[Target, ...], tuple[Target, ...]]:
-    """(specific targets, generic targets that may be cloned into other namespaces) for an SD role."""
+def _ingress_target(ingress: dict) -> Target:
+    return _target(ingress["namespace"], {
+        "__address__": ingress["host"], "__meta_kubernetes_namespace": ingress["namespace"],
+        "__meta_kubernetes_ingress_name": ingress["name"], "__meta_kubernetes_ingress_scheme": "http",
+        "__meta_kubernetes_ingress_host": ingress["host"], "__meta_kubernetes_ingress_path": ingress["path"],
+        "__meta_kubernetes_ingress_class_name": ingress["class_name"],
+    })
+
+
+UNNAMED_APP = "unnamed-app"
+
+
+def _renamed(entry: Any, old: str, new: str) -> Any:
+    """A copy of a cluster entry with its name `old` replaced by `new` everywhere but in its annotations."""
+    if isinstance(entry, dict):
+        return {key: value if key in ("annotations", "pod_annotations") else _renamed(value, old, new)
+                for key, value in entry.items()}
+    if isinstance(entry, list):
+        return [_renamed(item, old, new) for item in entry]
+    return entry.replace(old, new) if isinstance(entry, str) else entry
+
+
+@functools.lru_cache(maxsize=1)
+def _unnamed_cluster() -> dict:
+    """The representative cluster's generic applications deployed once more under a name no job can know
+    (labels and pod names follow it; annotations, the owner's opt-in, stay): only a job that selects by an
+    opt-in or a pattern, or not at all, keeps them."""
     cluster = knowledge("cluster")
+    return {
+        "nodes": [], "pods": [],
+        "services": [_renamed(s, s["name"], UNNAMED_APP) for s in cluster["services"] if s.get("generic")],
+        "ingresses": [_renamed(i, i["name"], UNNAMED_APP) for i in cluster.get("ingresses", []) if i.get("generic")],
+    }
+
+
+@functools.lru_cache(maxsize=None)
+def _role_targets(role: str, unnamed: bool = False) -> tuple[tuple[Target, ...], tuple[Target, ...]]:
+    """(specific targets, generic targets that may be cloned into other namespaces) for an SD role, on the
+    representative cluster or (unnamed) on its generic applications under an unknown name."""
+    cluster = _unnamed_cluster() if unnamed else knowledge("cluster")
     specific: list[Target] = []
     generic: list[Target] = []
     if role == "node":
@@ -173,13 +217,9 @@ def _role_targets(role: str) -> tuple[tuple[Target, ...], tuple[Target, ...]]:
             specific.append(_target("", {"__address__": f"{node['ip']}:10250", "instance": node["name"], **_node_labels(node)}))
         return tuple(specific), ()
     if role == "ingress":
-        labels = {
-            "__address__": "example.com", "__meta_kubernetes_namespace": "app",
-            "__meta_kubernetes_ingress_name": "example", "__meta_kubernetes_ingress_scheme": "http",
-            "__meta_kubernetes_ingress_host": "example.com", "__meta_kubernetes_ingress_path": "/",
-            "__meta_kubernetes_ingress_class_name": "nginx",
-        }
-        return (), (_target("app", labels),)
+        for ingress in cluster.get("ingresses", []):
+            (generic if ingress.get("generic") else specific).append(_ingress_target(ingress))
+        return tuple(specific), tuple(generic)
     if role == "pod":
         for namespace, pod, ports in _pods(cluster):
             bucket = generic if any(s.get("generic") and s["namespace"] == namespace for s in cluster["services"]) else specific
@@ -209,9 +249,10 @@ def _move(target: Target, namespace: str) -> Target:
     return _target(namespace, labels)
 
 
-def representative_targets(role: str, namespaces: list[str] | None) -> list[dict[str, str]]:
-    """Targets an SD config of `role` would discover; namespaces None = all namespaces."""
-    specific, generic = _role_targets(role)
+def representative_targets(role: str, namespaces: list[str] | None, unnamed: bool = False) -> list[dict[str, str]]:
+    """Targets an SD config of `role` would discover; namespaces None = all namespaces. `unnamed`: only the
+    generic applications, under a name no job selects by (see _unnamed_cluster)."""
+    specific, generic = _role_targets(role, unnamed)
     if namespaces is None:
         return [t.as_dict() for t in specific + generic]
     chosen = [t for t in specific if t.namespace in namespaces or t.namespace == ""]

@@ -12,7 +12,7 @@ from ..analyse import JobAnalysis, Need, Resolution, reads_service_account_files
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
-from ..model import BindingDef, Subject
+from ..model import BindingDef, Subject, projected_files
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
 from ..targets import kubelet_subresources
@@ -434,26 +434,12 @@ def _token_view(resolution: Resolution, ctx: Context) -> _TokenView | None:
 
 
 def _files_provided(mounts: list[YMap], volumes: list[YMap]) -> set[str]:
-    """Files that volumes mounted at the ServiceAccount directory put there (projected sources, legacy token Secret)."""
+    """Files that volumes put in the ServiceAccount directory (projected sources, a legacy token Secret)."""
     mounted = {as_str(m.get("name")) for m in mounts if as_str(m.get("mountPath")).rstrip("/") == SA_DIR}
-    files: set[str] = set()
+    files = {path[len(SA_DIR) + 1:] for path in projected_files(mounts, volumes) if path.startswith(SA_DIR + "/")}
     for volume in volumes:
-        if as_str(volume.get("name")) not in mounted:
-            continue
-        if isinstance(volume.get("secret"), dict):  # a legacy service-account-token Secret holds all three
-            files |= {"token", "ca.crt", "namespace"}
-        for source in as_seq(as_map(volume.get("projected")).get("sources")):
-            source = as_map(source)
-            token = source.get("serviceAccountToken")
-            if isinstance(token, dict):
-                files.add(as_str(token.get("path")) or "token")
-            for kind in ("configMap", "secret", "downwardAPI"):
-                part = as_map(source.get(kind))
-                items = as_seq(part.get("items"))
-                for item in items:
-                    files.add(as_str(as_map(item).get("path")))
-                if kind == "configMap" and not items and as_str(part.get("name")) == "kube-root-ca.crt":
-                    files.add("ca.crt")
+        if as_str(volume.get("name")) in mounted and isinstance(volume.get("secret"), dict):
+            files |= {"token", "ca.crt", "namespace"}  # a legacy service-account-token Secret holds all three
     return files
 
 

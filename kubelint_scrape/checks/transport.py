@@ -11,7 +11,7 @@ import functools
 import re
 from typing import Iterator
 
-from ..analyse import JobAnalysis
+from ..analyse import JobAnalysis, UnnamedWorkloads, unnamed_workloads
 from ..catalog import check
 from ..findings import Finding, Related
 from ..promconfig import SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
@@ -28,6 +28,7 @@ CREDENTIAL_KEYS = {  # Prometheus key → Operator monitor field
     "basic_auth": "basicAuth", "oauth2": "oauth2",
 }
 CLUSTER_CA_FILES = ("/etc/kubernetes/pki/ca.crt", "/etc/kubernetes/ca.crt")
+APPLICATIONS = "discovered application pods and services"  # what a job that keeps workloads it does not name reaches
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 COMPONENT_FIX = {
     "kube-controller-manager": "run kube-controller-manager with `--bind-address=0.0.0.0` (kubeadm "
@@ -76,16 +77,16 @@ def _cluster_names() -> tuple[dict, dict, set]:
     by_host: dict[str, str] = {}
     generic: set[str] = set()
     for svc in cluster["services"]:
+        if svc.get("generic"):  # stands for any application: it has no name of its own to report
+            generic.add(svc["name"])
+            generic.update(endpoint["ip"] for endpoint in svc.get("endpoints", []))
+            continue
         name = f"{svc['namespace']}/{svc['name']}"
         by_host.setdefault(f"{svc['name']}.{svc['namespace']}.svc", name)
         for endpoint in svc.get("endpoints", []):
             by_host.setdefault(endpoint["ip"], name)
             for port in svc.get("ports", []):
                 by_port.setdefault((endpoint["ip"], int(port.get("target_port", port["port"]))), name)
-            if svc.get("generic"):
-                generic.add(endpoint["ip"])
-        if svc.get("generic"):
-            generic.add(svc["name"])
     for pod in cluster.get("pods", []):
         for port in pod.get("ports", []):
             by_port.setdefault((pod["ip"], int(port["port"])), f"{pod['namespace']}/{pod['name']}")
@@ -93,7 +94,8 @@ def _cluster_names() -> tuple[dict, dict, set]:
 
 
 def _known_name(endpoint: Endpoint) -> str:
-    """The representative-cluster workload at this address ("" for a target only the job's own selector names)."""
+    """The representative-cluster component at this address ("" for a generic application or a target only the
+    job's own selector names)."""
     by_port, by_host, _generic = _cluster_names()
     name = by_port.get((endpoint.host, endpoint.port)) or by_host.get(endpoint.host)
     return f"{name} (:{endpoint.port})" if name else ""
@@ -119,7 +121,7 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None) -> str:
             "apiserver": "the API server",
             "apiserver-proxy": "the API server's proxy",
             "control-plane": f"the control-plane component on :{endpoint.port}",
-        }.get(endpoint.klass) or ("discovered application pods and services" if _generic(endpoint)
+        }.get(endpoint.klass) or (APPLICATIONS if _generic(endpoint)
                                   else _known_name(endpoint) or "the workload targets it selects")
         if text not in parts:
             parts.append(text)
@@ -306,6 +308,16 @@ def _non_loopback(value: str) -> bool:
     return any(part.strip() and not _LOOPBACK_VALUE.match(part.strip()) for part in value.split(","))
 
 
+def _flag_values(words: list[str], flag: str) -> Iterator[str]:
+    """The values argv gives `flag`, as the components' flag parsers read them: `--flag=value`, or `--flag value`
+    (the next item; when that is another flag the parser takes it as a malformed address, which opens nothing)."""
+    for index, word in enumerate(words):
+        if word.startswith(flag + "="):
+            yield word.split("=", 1)[1]
+        elif word == flag and index + 1 < len(words) and not words[index + 1].startswith("-"):
+            yield words[index + 1]
+
+
 def _exposed_components(ctx: Context) -> set[str]:
     """Components the inputs configure to listen beyond loopback (kubeadm static pods, kubeadm or kube-proxy config)."""
     exposed: set[str] = set()
@@ -317,9 +329,8 @@ def _exposed_components(ctx: Context) -> set[str]:
             for component, flag in flags.items():
                 if not any(component in w for w in words[:2] + [container.image]):
                     continue
-                for word in words:
-                    if word.startswith(flag + "=") and _non_loopback(word.split("=", 1)[1]):
-                        exposed.add(component)
+                if any(_non_loopback(value) for value in _flag_values(words, flag)):
+                    exposed.add(component)
     for obj in ctx.workspace.kind("ClusterConfiguration"):
         for component, path, arg in (("kube-controller-manager", ("controllerManager",), "bind-address"),
                                      ("kube-scheduler", ("scheduler",), "bind-address"),
@@ -350,30 +361,48 @@ def _exposed_components(ctx: Context) -> set[str]:
 def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():
         job = analysis.job
-        if job.credentials.kind != "sa-token":
+        if not analysis.sends_identity_token:
             continue
-        # Targets only the job's own selector names (an exporter behind kube-rbac-proxy, say) may well check the
-        # token; only arbitrary workloads and known ones that never authenticate callers are reported.
-        workloads = [e for e in analysis.endpoints if e.klass == "workload" and (_generic(e) or _known_name(e))]
+        workloads = [e for e in analysis.endpoints if e.klass == "workload"]
         if not workloads:
             continue
-        arbitrary = any(_generic(e) for e in workloads)
-        key = _credential_key(job)
-        if arbitrary:
-            whom = ("every application pod or service it discovers (any workload whose owner can opt it in, e.g. with "
-                    "a prometheus.io/scrape annotation)")
+        # Arbitrary: the job also keeps workloads it does not name (it selects by an opt-in any owner can set, or
+        # not at all). Targets only its own selector names (an exporter behind kube-rbac-proxy, say) may well
+        # check the token, whatever they are called; of those, only known components that never authenticate
+        # callers are reported.
+        unnamed = unnamed_workloads(job, analysis.identity)
+        components = [e for e in workloads if _known_name(e)]
+        if unnamed is None and not components:
+            continue
+        if unnamed is not None:
+            whom, related = _arbitrary_targets(unnamed)
         else:
-            names = list(dict.fromkeys(_known_name(e) for e in workloads))
+            names = list(dict.fromkeys(_known_name(e) for e in components))
             whom = ", ".join(names) + (", which does not" if len(names) == 1 else ", which do not") + " authenticate scrapers"
-        related = [Related(_origin(analysis, workloads[0]), f"selects {_describe(workloads[:1])}")]
+            related = Related(_origin(analysis, components[0]), f"selects {_describe(components[:1])}")
         yield Finding(
             "KS306", job.credentials.span,
-            f"{job.label} sends its ServiceAccount token ({SA_TOKEN}) to {whom}: any of those targets can log the "
+            f"{job.label} sends its ServiceAccount token ({_token_file(job)}) to {whom}: any of those targets can log the "
             f"Authorization header and replay it against the API server with every grant of "
             f"{'ServiceAccount ' + str(analysis.identity) if analysis.identity else 'the scraper'}",
-            fix=(f"Remove `{key}` from this job: application targets need no Kubernetes token. If one requires "
-                 f"authentication, give the job a dedicated credential (a Secret mounted into Prometheus, referenced "
-                 f"with `credentials_file`), never the ServiceAccount token."),
-            related=tuple(related), object=job.label,
-            data={"arbitrary": arbitrary, "targets": sorted({_known_name(e) or e.host for e in workloads})},
+            fix=(f"Remove `{_credential_key(job)}` from this job: application targets need no Kubernetes token. If one "
+                 f"requires authentication, give the job a dedicated credential (a Secret mounted into Prometheus, "
+                 f"referenced with `credentials_file`), never the ServiceAccount token."),
+            related=(related,), object=job.label,
+            data={"arbitrary": unnamed is not None, "targets": sorted(
+                {_known_name(e) or _describe([e], job) for e in workloads} | ({APPLICATIONS} if unnamed is not None else set()))},
         )
+
+
+def _token_file(job: ScrapeJob) -> str:
+    return job.credentials.file if job.credentials.kind == "sa-token" else f"projected at {job.credentials.file}"
+
+
+def _arbitrary_targets(unnamed: UnnamedWorkloads) -> tuple[str, Related]:
+    """Who receives the token when the job keeps workloads it does not name, and the place that lets them in."""
+    if not unnamed.filtered:
+        return ("every application pod or service it discovers (nothing in the job narrows its targets down to "
+                "workloads it names)"), Related(unnamed.span, "keeps every workload it discovers")
+    return ("every application pod or service it discovers whose owner opts in (any workload can carry the "
+            "annotation or label the job selects on, e.g. prometheus.io/scrape)"), Related(
+        unnamed.span, "lets in any workload whose owner opts in")

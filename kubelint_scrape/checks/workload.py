@@ -31,6 +31,8 @@ CONTAINER_KEYS = ("initContainers", "containers", "ephemeralContainers")
 WRITE_SENSITIVE = {"/sys", "/proc"}
 # Sensitive as a whole, not in every part: /etc/localtime or /etc/machine-id below them are harmless.
 SHALLOW = {"/", "/etc"}
+# The container of an operator-generated Prometheus/PrometheusAgent pod that runs Prometheus itself.
+OPERATOR_MAIN_CONTAINER = "prometheus"
 
 
 @dataclass(eq=False)
@@ -56,6 +58,16 @@ class PodView:
             for index, node in enumerate(as_seq(self.spec.get(key))):
                 if isinstance(node, YMap):
                     yield key, index, node
+
+    def volume_mounts(self) -> Iterator[tuple[str, YMap]]:
+        """(container name, mount) for every volume mount of the pod. The operator appends a Prometheus or
+        PrometheusAgent resource's own `spec.volumeMounts` to the `prometheus` container it generates."""
+        for _key, _index, container in self.containers():
+            for mount in as_seq(container.get("volumeMounts")):
+                yield as_str(container.get("name")), as_map(mount)
+        if self.template is None:
+            for mount in as_seq(self.spec.get("volumeMounts")):
+                yield OPERATOR_MAIN_CONTAINER, as_map(mount)
 
 
 def _pods(ctx: Context) -> list[PodView]:
@@ -197,19 +209,38 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
             if context.get("privileged") is True:
                 field, text = "privileged", ("runs privileged: every Linux capability and every host device, unconfined "
                                              "by seccomp and AppArmor, so escaping to the node is trivial")
-            elif context.get("allowPrivilegeEscalation") is True and added:
-                field, text = "allowPrivilegeEscalation", (
-                    f"allows privilege escalation while adding capabilities {', '.join(added)}: a setuid binary in the "
-                    f"image can reach them at run time")
+            elif added and _escalation_allowed(context, added):
+                field = "allowPrivilegeEscalation" if "allowPrivilegeEscalation" in context else "capabilities"
+                text = (f"allows privilege escalation{_escalation_reason(context, added)} while adding capabilities "
+                        f"{', '.join(added)}: a setuid binary in the image can reach them at run time")
             else:
                 continue
+            where = (field,) if field != "capabilities" else ("capabilities", "add")
             yield Finding(
-                "KS403", pod.span(key, index, "securityContext", field),
+                "KS403", pod.span(key, index, "securityContext", *where),
                 f"container {name} of {pod.name} {text}{_aggravated(pod, ctx)}",
                 fix=(f"In container {name}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
                      f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."),
                 related=_related_identity(pod), object=pod.obj.ref, data={"container": name, "field": field},
             )
+
+
+def _escalation_allowed(context: YMap, added: list[str]) -> bool:
+    """Kubernetes' effective allowPrivilegeEscalation: unset means allowed (no_new_privs is not set), and it is
+    always allowed with CAP_SYS_ADMIN (the API server rejects `false` beside it)."""
+    return context.get("allowPrivilegeEscalation") is not False or _sys_admin(added)
+
+
+def _escalation_reason(context: YMap, added: list[str]) -> str:
+    if context.get("allowPrivilegeEscalation") is True:
+        return ""
+    if _sys_admin(added):
+        return " (always, with CAP_SYS_ADMIN)"
+    return " (allowPrivilegeEscalation is unset, which Kubernetes treats as true)"
+
+
+def _sys_admin(added: list[str]) -> bool:
+    return any(c.upper().removeprefix("CAP_") in ("SYS_ADMIN", "ALL") for c in added)
 
 
 # ---------------------------------------------------------------------------------------------- KS404
@@ -280,14 +311,8 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
 
 
 def _mounts(pod: PodView, volume: str) -> list[tuple[str, bool]]:
-    found = []
-    for _key, _index, container in pod.containers():
-        cname = as_str(container.get("name"))
-        for mount in as_seq(container.get("volumeMounts")):
-            mount = as_map(mount)
-            if as_str(mount.get("name")) == volume:
-                found.append((f"{cname}:{as_str(mount.get('mountPath'))}", mount.get("readOnly") is True))
-    return found
+    return [(f"{container}:{as_str(mount.get('mountPath'))}", mount.get("readOnly") is True)
+            for container, mount in pod.volume_mounts() if as_str(mount.get("name")) == volume]
 
 
 def _why_path(match: str) -> str:
