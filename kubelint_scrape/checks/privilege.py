@@ -736,6 +736,7 @@ def _names_no_object(group: str, resource: str) -> bool:
 def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     served: dict[int, tuple[BindingDef, list[tuple[Identity, Requirement]]]] = {}
+    cluster_scoped: set[Identity] = set()  # identities with a need only a ClusterRoleBinding can meet
     for identity, jobs in state.jobs.items():
         bindings = ctx.analysis.authorizer.bindings(identity)
         if not ctx.reports(*(b.obj.path for b, _r in bindings if b.obj is not None)):
@@ -743,15 +744,18 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
         if state.unmodelled(identity):
             continue  # other components may list cluster-wide with the same binding
         for requirement in requirements(ctx.analysis, identity, jobs):
+            if not requirement.request.is_resource or requirement.request.namespace is None:
+                cluster_scoped.add(identity)  # met or not (the fix for a missing one is a ClusterRoleBinding too)
             if not requirement.allowed:
                 continue
             for grant in requirement.decision.grants:
                 if grant.binding.kind == "ClusterRoleBinding" and not grant.binding.builtin:
                     served.setdefault(id(grant.binding), (grant.binding, []))[1].append((identity, requirement))
     for binding, uses in served.values():
-        if binding.obj is None or any(not r.request.is_resource or r.request.namespace is None for _i, r in uses):
+        if binding.obj is None or any(i in cluster_scoped for i, _r in uses):
             continue
         namespaces = sorted({r.request.namespace for _i, r in uses})
+        elsewhere = "every other namespace" + ("" if "kube-system" in namespaces else ", kube-system included,")
         identities = list(dict.fromkeys(i for i, _r in uses))
         who = ", ".join(dict.fromkeys(r.who for _i, r in uses))
         bindings_yaml = "\n".join(_role_binding_yaml(binding, ns, identities) for ns in namespaces)
@@ -759,7 +763,8 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
             "KS208", binding.obj.key_span("kind"),
             f"ClusterRoleBinding {binding.name} gives {', '.join(map(str, identities))} ClusterRole {binding.role_name} in "
             f"every namespace, but everything it is used for ({who}) is in namespace{'s' if len(namespaces) > 1 else ''} "
-            f"{', '.join(namespaces)}: RoleBindings there grant the same, without kube-system and namespaces created later",
+            f"{', '.join(namespaces)}: RoleBindings there grant the same without granting it in {elsewhere} and in "
+            f"namespaces created later",
             fix="Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole):\n" + bindings_yaml,
             related=tuple(Related(r.span, f"{r.who} needs {r.request.describe()}") for _i, r in uses[:2] if r.span),
             object=binding.ref, data={"namespaces": namespaces},
