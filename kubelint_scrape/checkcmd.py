@@ -145,6 +145,12 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
     stream = sys.stdout
     color = format_name == "text" and not no_color and output is None and stream.isatty()
     report = {"color": color, "show_assumptions": show_assumptions, "quiet": quiet}
+    if show_assumptions and format_name in ("concise", "github"):
+        # These formats are one line per finding for editors and CI logs: the assumptions go to stderr
+        # (text prints them first; json and sarif carry them in the document).
+        from .report.text import assumptions_text
+
+        sys.stderr.write(assumptions_text(result))
     if output:
         try:
             handle = open(output, "w", encoding="utf-8")

@@ -279,3 +279,12 @@ def test_an_unwritable_output_is_a_usage_error_before_linting(target, tmp_path) 
     proc = subprocess.run([sys.executable, "-m", "kubelint_scrape", str(QUICKSTART), "-o", target],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--output" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("format_name", ["concise", "github"])
+def test_show_assumptions_goes_to_stderr_in_one_line_formats(format_name: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "kubelint_scrape", str(QUICKSTART), "--format", format_name,
+                           "--show-assumptions"], capture_output=True, text=True, timeout=120)
+    assert "kubelet-serving-cert: self-signed" in proc.stderr
+    assert "Assumptions" not in proc.stdout  # stdout stays one line per finding
+    assert "KS102" in proc.stdout

@@ -456,12 +456,23 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
             continue
         seen.add(key)
         span = resolution.span or (at(config.path, config.jobs[0].node.pos) if config.jobs else at(config.path, config.root.pos))
+        # A near miss in the same namespace is most likely a typo of the ServiceAccount that holds the grants.
+        from ..promvalidate import did_you_mean
+
+        near = did_you_mean(identity.name, [n for ns, n in ctx.workspace.service_accounts if ns == identity.namespace])
+        hint = f" (did you mean ServiceAccount {identity.namespace}/{near}?)" if near else ""
+        fix = (f"Name the existing ServiceAccount {near} instead of {identity.name}, or add a ServiceAccount "
+               f"{identity.name} in namespace {identity.namespace}." if near else
+               f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests "
+               "(or lint them together with the file that defines it).")
+        related = ()
+        if near:
+            existing = ctx.workspace.service_accounts[(identity.namespace, near)]
+            related = (Related(existing.obj.span, f"ServiceAccount {identity.namespace}/{near} is defined here"),)
         yield Finding(
             "KS109", span,
-            f"ServiceAccount {identity} ({resolution.reason}) is not defined in the inputs: the API server refuses "
-            f"to create the pods until it exists (error looking up service account {identity})",
-            fix=f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests "
-                "(or lint them together with the file that defines it).",
-            object=f"ServiceAccount/{identity.namespace}/{identity.name}",
+            f"ServiceAccount {identity} ({resolution.reason}) is not defined in the inputs{hint}: the API server "
+            f"refuses to create the pods until it exists (error looking up service account {identity})",
+            fix=fix, related=related, object=f"ServiceAccount/{identity.namespace}/{identity.name}",
         )
 

@@ -13,7 +13,7 @@ _DIM, _RESET = "\033[2m", "\033[0m"
 def chunks(result: Any, color: bool = False, show_assumptions: bool = False, quiet: bool = False, **_: Any) -> Any:
     sources = {s.path: s for s in result.sources}
     if show_assumptions:
-        yield _assumptions(result) + "\n"
+        yield assumptions_text(result) + "\n"
     for finding in result.findings:
         out: list[str] = []
         head = line(finding)
@@ -45,7 +45,7 @@ def chunks(result: Any, color: bool = False, show_assumptions: bool = False, qui
     yield (f"{_DIM}{summary}{_RESET}" if color else summary) + "\n"
 
 
-def _assumptions(result: Any) -> str:
+def assumptions_text(result: Any) -> str:
     a = result.analysis.assumptions
     lines = ["Assumptions (change with --kubernetes-version, --kubelet-authn, --kubelet-authz, --kubelet-serving-cert, --default-namespace):"]
     for key, value in a.as_json().items():
