@@ -1162,19 +1162,30 @@ def _apply(rule: RelabelRule, b: _Builder) -> bool:
 
 def relabel_tracking(labels: Mapping[str, str], rules: Sequence[RelabelRule], watched: Sequence[str],
                      ) -> tuple[dict[str, str] | None, int | None, int | None]:
-    """relabel(), also returning the index of the last rule that changed one of the `watched` labels and of the
-    last keep/keepequal rule the target passed. All rules run on one builder, as in upstream Process."""
+    """relabel(), also returning the index of the last rule that set one of the `watched` labels and of the
+    last keep/keepequal rule the target passed. All rules run on one builder, as in upstream Process.
+
+    A replace that writes a watched label counts even when the value stays the same: `__address__` rewritten to
+    `${1}:10257` is what aims the job at the controller-manager, though a sample pod may already sit on :10257."""
     b = _Builder(labels)
     changed = kept = None
     for index, rule in enumerate(rules):
         before = [b.get(name) for name in watched]
         if not _apply(rule, b):
             return None, changed, kept
-        if [b.get(name) for name in watched] != before:
+        if [b.get(name) for name in watched] != before or _sets_watched(rule, b, watched):
             changed = index
         elif rule.action in (KEEP, KEEPEQUAL):
             kept = index
     return b.labels(), changed, kept
+
+
+def _sets_watched(rule: RelabelRule, b: _Builder, watched: Sequence[str]) -> bool:
+    """A replace rule that wrote a watched label (its regex matched; the builder holds what it wrote)."""
+    if rule.action != REPLACE or rule.target_label not in watched:
+        return False
+    value = rule.separator.join(b.get(n) for n in rule.source_labels)
+    return compile_go_regex(rule.regex).search(value) is not None
 
 
 def relabel(labels: Mapping[str, str], rules: Sequence[RelabelRule]) -> dict[str, str] | None:

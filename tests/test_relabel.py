@@ -586,3 +586,13 @@ def test_regex_is_the_wrapped_string_prometheus_compiles():
     assert relabel({"app": "xfoo"}, [rule]) is None
     ordinary = RelabelRule.from_mapping({"source_labels": ["app"], "action": "keep", "regex": "foo|bar"})
     assert relabel({"app": "xbar"}, [ordinary]) is None  # an ordinary pattern stays anchored at both ends
+
+
+def test_tracking_names_the_replace_that_sets_the_address_even_to_the_same_value():
+    from kubelint_scrape.relabel import relabel_tracking
+
+    rules_ = rules({"source_labels": ["component"], "action": "keep", "regex": "kube-scheduler"},
+                   {"source_labels": ["ip"], "target_label": "__address__", "replacement": "${1}:10259"})
+    labels = {"component": "kube-scheduler", "ip": "10.0.0.10", "__address__": "10.0.0.10:10259"}
+    final, changed, kept = relabel_tracking(labels, rules_, ("__address__",))
+    assert final["__address__"] == "10.0.0.10:10259" and changed == 1 and kept == 0
