@@ -460,7 +460,14 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
     if others:
         message += ("; " + ", ".join(f"{p.obj.kind} {p.obj.namespace}/{p.obj.name}" for p in others[:3])
                     + f" also run{'s' if len(others) == 1 else ''} as {identity}: keep what {'it needs' if len(others) == 1 else 'they need'}")
-    if all_unused:
+    needed_by_sharers = sorted({str(job_identity) for (_label, text), _p in wanted.items() if text.startswith("as ")
+                                for job_identity in [text[3:]]})
+    if needed_by_sharers:
+        # Editing the shared rule would break the other scrapers: the least-privilege fix is a role per scraper.
+        fix = (f"{_role_name(holding.role)} is shared with {', '.join(needed_by_sharers)}, whose jobs use what this "
+               f"scraper does not: bind {identity} to a role of its own holding only what its jobs use"
+               + (f" ({describe_permissions(kept)})" if kept else "") + "; `kubelint-scrape suggest-rbac` prints one.")
+    elif all_unused:
         fix = f"Delete this rule from {_role_name(holding.role)}."
     else:
         fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules(rules_for([p.request() for p in kept]))
