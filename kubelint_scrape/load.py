@@ -264,37 +264,16 @@ def parse_text(
         position = lambda line, col: (line + 1, col + 1)  # noqa: E731
     else:
         position = _interning(position)
-    findings: list[Finding] = []
-    documents: list[Document] = []
     try:
-        builder = _Builder(limits, position, _SHARED_POSITIONS if shared_positions else {})
-        duplicate_count = 0
-        unlisted: list[Pos] = []
-        for index, (root, root_pos, duplicates) in enumerate(builder.documents(parse_events(text))):
-            if root is None:
-                continue  # an empty document (`---` alone)
-            for pos, key, first in duplicates:
-                duplicate_count += 1
-                if duplicate_count > limits.max_duplicate_findings:
-                    unlisted.append(pos)
-                    continue
-                findings.append(
-                    Finding(
-                        "KS005",
-                        Span(path, *pos),
-                        f"duplicate key {key!r}: Kubernetes strict decoding and Prometheus reject a mapping that repeats a key",
-                        fix=f"Keep one {key!r} entry and merge the values you meant into it.",
-                        related=(Related(Span(path, *first), f"first {key!r} is here"),),
-                    )
-                )
-            documents.append(Document(index, root, root_pos))
-        if unlisted:
-            findings.append(Finding(
-                "KS005", Span(path, *unlisted[0]),
-                f"{len(unlisted):,} more duplicate keys from here on (the first {limits.max_duplicate_findings} are listed):"
-                " Kubernetes strict decoding and Prometheus reject a mapping that repeats a key",
-                fix="Remove the repeated keys; a generated file may have been concatenated with itself.",
-            ))
+        try:
+            documents, findings = _documents(path, text, limits, position, shared_positions, parse_events(text))
+        except Exception as exc:
+            if not _libyaml_flow_colon(exc):
+                raise
+            # libyaml (ruamel's C parser) refuses a colon inside a flow plain scalar (`targets: [localhost:9090]`),
+            # which YAML 1.2, Go's yaml (Prometheus, kubectl) and ruamel's own parser accept: parse this text again
+            # with ruamel's Python parser rather than report a syntax error the consumers would not.
+            documents, findings = _documents(path, text, limits, position, shared_positions, _pure_events(text))
     except _Templated as exc:
         return [], [_templated_finding(path, exc.pos)], "skipped"
     except _ComplexKey as exc:
@@ -321,6 +300,53 @@ def parse_text(
 
 
 _SYNTAX_FIX = "Fix the YAML at this position; the file was not analysed."
+
+def _documents(path: str, text: str, limits: Limits, position: Callable[[int, int], Pos], shared_positions: bool,
+               events: Iterable[Any]) -> tuple[list[Document], list[Finding]]:
+    """The documents of a stream of parser events, and the KS005 findings of their duplicate keys."""
+    findings: list[Finding] = []
+    documents: list[Document] = []
+    builder = _Builder(limits, position, _SHARED_POSITIONS if shared_positions else {})
+    duplicate_count = 0
+    unlisted: list[Pos] = []
+    for index, (root, root_pos, duplicates) in enumerate(builder.documents(events)):
+        if root is None:
+            continue  # an empty document (`---` alone)
+        for pos, key, first in duplicates:
+            duplicate_count += 1
+            if duplicate_count > limits.max_duplicate_findings:
+                unlisted.append(pos)
+                continue
+            findings.append(
+                Finding(
+                    "KS005",
+                    Span(path, *pos),
+                    f"duplicate key {key!r}: Kubernetes strict decoding and Prometheus reject a mapping that repeats a key",
+                    fix=f"Keep one {key!r} entry and merge the values you meant into it.",
+                    related=(Related(Span(path, *first), f"first {key!r} is here"),),
+                )
+            )
+        documents.append(Document(index, root, root_pos))
+    if unlisted:
+        findings.append(Finding(
+            "KS005", Span(path, *unlisted[0]),
+            f"{len(unlisted):,} more duplicate keys from here on (the first {limits.max_duplicate_findings} are listed):"
+            " Kubernetes strict decoding and Prometheus reject a mapping that repeats a key",
+            fix="Remove the repeated keys; a generated file may have been concatenated with itself.",
+        ))
+    return documents, findings
+
+
+def _libyaml_flow_colon(exc: Exception) -> bool:
+    return (type(exc).__name__ == "ScannerError" and getattr(exc, "problem", "") == "found unexpected ':'"
+            and _c_parser() is not None)
+
+
+def _pure_events(text: str) -> Iterator[Any]:
+    from io import StringIO
+
+    return _yaml().parse(StringIO(text))
+
 
 
 def _templated_finding(path: str, pos: Pos) -> Finding:

@@ -286,3 +286,18 @@ def test_plain_scalar_fast_paths_agree_with_the_yaml_1_1_resolvers() -> None:
         load._PLAIN_CACHE.pop(text, None)
         value, expected = load._plain_scalar(text), by_regex(text)
         assert (type(value), repr(value)) == (type(expected), repr(expected)), text  # repr: .nan != .nan
+
+
+def test_colon_inside_a_flow_plain_scalar_is_not_a_syntax_error() -> None:
+    # libyaml refuses `[localhost:9090]`; YAML 1.2, Go's yaml (Prometheus, kubectl) accept it as one string.
+    text = "scrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: [localhost:9090, 'b:1']\n" \
+           "args: [--web.listen-address=127.0.0.1:9101]\n"
+    source = parse_source("p.yml", text)
+    assert source.status == "linted" and not source.findings
+    root = source.documents[0].root
+    targets = root["scrape_configs"][0]["static_configs"][0]["targets"]
+    assert list(targets) == ["localhost:9090", "b:1"]
+    assert targets.item_pos(0) == (4, 19)
+    assert list(root["args"]) == ["--web.listen-address=127.0.0.1:9101"]
+    broken = parse_source("p.yml", "a: [b: c: d]\n")  # still an error in every parser
+    assert broken.status == "failed" and broken.findings[0].rule == "KS001"
