@@ -122,11 +122,15 @@ def discover(paths: Iterable[str], exclude: Any = None) -> tuple[list[str], list
             files.append(path)
         else:
             problems.append(Finding("KS004", Span(path, 1, 1), f"{path}: no such file or directory"))
+    # One entry per file however it was named (`q/a.yaml`, `./q/a.yaml`, an absolute path, a symlink), and in
+    # path order whatever the order of the arguments: where two files define the same object, the one read last
+    # replaces the other (as `kubectl apply` of both would), and that must not depend on how the command was typed.
     seen: set[str] = set()
     unique = []
-    for f in files:
-        if f not in seen:
-            seen.add(f)
+    for f in sorted(files, key=lambda f: (f != "-", os.path.normpath(f))):
+        real = f if f == "-" else os.path.realpath(f)
+        if real not in seen:
+            seen.add(real)
             unique.append(f)
     return unique, problems
 
@@ -134,15 +138,13 @@ def discover(paths: Iterable[str], exclude: Any = None) -> tuple[list[str], list
 def _walk(root: str, problems: list[Finding], exclude: Any = None) -> list[str]:
     found: list[str] = []
     visited: set[str] = set()
+    inside = os.path.realpath(root) + os.sep
     stack = [root]
     while stack:
         directory = stack.pop()
         real = os.path.realpath(directory)
         if real in visited:
-            problems.append(
-                Finding("KS004", Span(directory, 1, 1), f"{directory}: directory symlink loop, not followed again")
-            )
-            continue
+            continue  # reached again through another symlink: its files are already listed
         visited.add(real)
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
@@ -154,8 +156,18 @@ def _walk(root: str, problems: list[Finding], exclude: Any = None) -> list[str]:
             if exclude is not None and exclude.matches(entry.path, entry.is_dir()):
                 continue
             if entry.is_dir():
-                if entry.name not in SKIPPED_DIRS:
-                    subdirs.append(entry.path)
+                if entry.name in SKIPPED_DIRS:
+                    continue
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if real == target or (real + os.sep).startswith(target + os.sep):
+                        problems.append(Finding("KS004", Span(entry.path, 1, 1),
+                                                f"{entry.path}: directory symlink loop (it points at {target}, which "
+                                                f"contains it), not followed"))
+                        continue
+                    if (target + os.sep).startswith(inside):
+                        continue  # an alias (`current -> v2`) of a directory walked under its own name
+                subdirs.append(entry.path)
             elif entry.name.endswith(YAML_SUFFIXES) or re.match(r"prometheus.*\.ya?ml", entry.name):
                 if entry.is_file():
                     found.append(entry.path)

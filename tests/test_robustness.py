@@ -210,6 +210,24 @@ def test_directory_symlink_loop(tmp_path: Path) -> None:
     assert_rest_still_linted(report)
 
 
+def test_directory_symlink_alias_is_not_a_loop(tmp_path: Path) -> None:
+    # `current -> v2` names a directory walked under its own name: nothing wrong, each file linted once, under v2.
+    (tmp_path / "repo").mkdir()
+    root = workspace(tmp_path / "repo")
+    (root / "v2").mkdir()
+    (root / "v2" / "sa.yaml").write_text("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: x, namespace: y}\n")
+    (root / "current").symlink_to("v2", target_is_directory=True)
+    outside = tmp_path / "shared-manifests"
+    outside.mkdir()
+    (outside / "other.yaml").write_text("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: z, namespace: y}\n")
+    (root / "linked").symlink_to(outside, target_is_directory=True)  # outside the tree: followed
+    _code, report, _ = lint(str(root))
+    assert not [f for f in report["findings"] if f["rule"] == "KS004"]
+    names = [Path(f["path"]).relative_to(root).as_posix() for f in report["files"]]
+    assert "v2/sa.yaml" in names and "current/sa.yaml" not in names
+    assert "linked/other.yaml" in names
+
+
 def test_fifo_and_broken_symlink_found_while_walking(tmp_path: Path) -> None:
     if not hasattr(os, "mkfifo"):
         pytest.skip("no named pipes on this platform")
