@@ -61,6 +61,10 @@ def build_workspace(
     # A ClusterRoleBinding in the inputs replaces the built-in one of the same name (as `kubectl apply` would).
     load_builtin_rbac(workspace, builtin)
     workspace.bindings = [b for b in workspace.bindings if not (b.builtin and b.name in user_binding_names)]
+    # A binding defined twice under one name exists once, as the definition read last (KS006), like a role.
+    last = {(b.kind, b.namespace, b.name): b for b in workspace.bindings}
+    if len(last) < len(workspace.bindings):
+        workspace.bindings = [b for b in workspace.bindings if last[(b.kind, b.namespace, b.name)] is b]
     return workspace, configs, findings
 
 

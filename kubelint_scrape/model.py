@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from .load import Document, Source
 from .records import dataclass, field
-from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
+from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span, value_span
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 WORKLOAD_KINDS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
@@ -48,6 +48,13 @@ class K8sObject:
     @property
     def span(self) -> Span:
         return at(self.path, self.doc.pos)
+
+    def name_span(self) -> Span:
+        """Where the object is named: its metadata.name value."""
+        metadata = self.doc.get("metadata")
+        if isinstance(metadata, YMap) and "name" in metadata:
+            return value_span(self.path, metadata, "name")
+        return self.span
 
     def key_span(self, *keys: Any) -> Span:
         """Span of the last key in `keys` (or of the deepest existing parent)."""
