@@ -21,7 +21,7 @@ from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
-AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane")
+AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "kube-rbac-proxy")
 LOOPBACK_PORTS = frozenset(int(p) for p in knowledge("ports")["loopback_by_default"])
 
 
@@ -438,9 +438,10 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
             request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace,
                               name=endpoint.proxy_name or None)
         return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}", span, klass)]
-    if klass in ("apiserver", "control-plane"):
+    if klass in ("apiserver", "control-plane", "kube-rbac-proxy"):
         path = endpoint.path.split("?", 1)[0]
-        what = "the API server" if klass == "apiserver" else f"the control-plane component on :{endpoint.port}"
+        what = {"apiserver": "the API server", "control-plane": f"the control-plane component on :{endpoint.port}",
+                "kube-rbac-proxy": f"kube-rbac-proxy on :{endpoint.port}"}[klass]
         return [Need("scrape", Request("get", url=path), f"scrapes {what} at {path}", span, klass)]
     return []
 

@@ -211,12 +211,16 @@ def _job_root(endpoint: YMap, name: str, sd: YSeq | None, relabels: list[YMap], 
     return root
 
 
-def _fallback_target(namespace: str, selector: Any, port_name: str, port_number: int, kind: str) -> dict[str, str]:
-    """A target that satisfies the monitor's selector, for monitors of workloads our sample cluster lacks."""
+def _fallback_target(namespace: str, selector: Any, port_name: str, port_number: int, kind: str,
+                     image: str = "") -> dict[str, str]:
+    """A target that satisfies the monitor's selector, for monitors of workloads our sample cluster lacks; `image`:
+    of the container that serves the port, when the inputs declare it."""
     labels = LabelSelector.from_node(selector).match_labels
     target = {"__address__": f"10.244.9.9:{port_number}", "__meta_kubernetes_namespace": namespace,
               "__meta_kubernetes_pod_container_port_name": port_name,
               "__meta_kubernetes_pod_container_port_number": str(port_number)}
+    if image:
+        target["__meta_kubernetes_pod_container_image"] = image
     prefixes = ["__meta_kubernetes_pod"] if kind == "PodMonitor" else ["__meta_kubernetes_service", "__meta_kubernetes_pod"]
     for prefix in prefixes:
         for key, value in labels.items():
@@ -267,8 +271,9 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
         job = build_job(monitor.path, root, config, source)
         port_name = as_str(endpoint.get("port"))
         declared = ports.numbers(monitor.kind, spec.get("selector"), namespaces, port_name) if "port" in endpoint else []
-        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), port_name, number, monitor.kind)
-                                for ns, number in declared or [(ns, port_number) for ns in (namespaces or [monitor.namespace])]]
+        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), port_name, number, monitor.kind, image)
+                                for ns, number, image in declared
+                                or [(ns, port_number, "") for ns in (namespaces or [monitor.namespace])]]
         job.monitor = monitor
         jobs.append(job)
     return jobs
@@ -360,35 +365,35 @@ class PortBook:
         self.services = [o for o in workspace.kind("Service") if o.api_version == "v1"]
         self.pods = [(pod, _template_labels(pod)) for pod in workspace.workloads]
 
-    def numbers(self, kind: str, selector: Any, namespaces: list[str] | None, port_name: str) -> list[tuple[str, int]]:
-        """(namespace, port number the endpoints carry) of each selected object that names `port_name`."""
+    def numbers(self, kind: str, selector: Any, namespaces: list[str] | None, port_name: str) -> list[tuple[str, int, str]]:
+        """(namespace, port number the endpoints carry, image of the container serving it or "") of each selected
+        object that names `port_name`."""
         chosen = LabelSelector.from_node(selector)
-        found: list[tuple[str, int]] = []
+        found: list[tuple[str, Any, str]] = []
         if kind == "ServiceMonitor":
             for service in self.services:
                 if (namespaces is None or service.namespace in namespaces) and chosen.matches(service.labels):
                     for port in as_seq(get_path(service.doc, "spec", "ports")):
                         port = as_map(port)
                         if as_str(port.get("name")) == port_name:
-                            found.append((service.namespace, self._target_port(service, port)))
+                            found.append((service.namespace, *self._target_port(service, port)))
         else:
             for pod, labels in self.pods:
                 if (namespaces is None or pod.obj.namespace in namespaces) and chosen.matches(labels):
-                    found += [(pod.obj.namespace, number) for number in _container_ports(pod, port_name)]
-        return sorted({(ns, n) for ns, n in found if isinstance(n, int) and not isinstance(n, bool)})
+                    found += [(pod.obj.namespace, number, image) for number, image in _container_ports(pod, port_name)]
+        return sorted({(ns, n, image) for ns, n, image in found if isinstance(n, int) and not isinstance(n, bool)})
 
-    def _target_port(self, service: K8sObject, port: YMap) -> Any:
-        """The Service port's targetPort, which the endpoints carry; a named one is looked up in the pods the
-        Service selects (the Service's own port when none declares it)."""
+    def _target_port(self, service: K8sObject, port: YMap) -> tuple[Any, str]:
+        """The Service port's targetPort, which the endpoints carry, and the image of the container serving it in
+        the pods the Service selects (a named targetPort is looked up there; the Service's own port when none
+        declares it)."""
         target = port.get("targetPort", port.get("port"))
-        if not isinstance(target, str):
-            return target
         selects = {as_str(k): as_str(v) for k, v in as_map(get_path(service.doc, "spec", "selector")).items()}
         for pod, labels in self.pods:
             if pod.obj.namespace == service.namespace and selects and all(labels.get(k) == v for k, v in selects.items()):
-                for number in _container_ports(pod, target):
-                    return number
-        return port.get("port")
+                for number, image in _container_ports(pod, target):
+                    return number, image
+        return (port.get("port") if isinstance(target, str) else target), ""
 
 
 def _template_labels(pod: PodTemplate) -> dict[str, str]:
@@ -396,9 +401,20 @@ def _template_labels(pod: PodTemplate) -> dict[str, str]:
     return {as_str(k): as_str(v) for k, v in as_map(get_path(metadata, "metadata", "labels")).items()}
 
 
-def _container_ports(pod: PodTemplate, name: str) -> list[Any]:
-    return [as_map(port).get("containerPort") for container in pod.containers
-            for port in as_seq(container.node.get("ports")) if as_str(as_map(port).get("name")) == name]
+def _container_ports(pod: PodTemplate, port: Any) -> list[tuple[Any, str]]:
+    """(containerPort, image of the container) for the port named `port` (a name) or numbered so (a number).
+    A kube-rbac-proxy configured with --config-file may authorize resource attributes instead of the path: its
+    image is left out, so the target is not taken for the path check it may not make."""
+    found = []
+    for container in pod.containers:
+        image = container.image
+        if "kube-rbac-proxy" in image and any(a.startswith("--config-file") for a in container.args + container.command):
+            image = ""
+        for entry in as_seq(container.node.get("ports")):
+            entry = as_map(entry)
+            if (as_str(entry.get("name")) == port) if isinstance(port, str) else (entry.get("containerPort") == port):
+                found.append((entry.get("containerPort"), image))
+    return found
 
 
 BUILDERS = {"ServiceMonitor": service_monitor_jobs, "PodMonitor": pod_monitor_jobs, "Probe": probe_jobs, "ScrapeConfig": scrape_config_jobs}

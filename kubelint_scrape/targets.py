@@ -272,7 +272,7 @@ class Endpoint:
     host: str
     port: int
     path: str
-    klass: str  # kubelet | kubelet-readonly | apiserver-proxy | apiserver | control-plane | workload
+    klass: str  # kubelet | kubelet-readonly | apiserver-proxy | apiserver | control-plane | kube-rbac-proxy | workload
     proxy_resource: str = ""  # nodes | services | pods (apiserver-proxy)
     proxy_namespace: str = ""
     legacy_proxy: bool = False
@@ -338,6 +338,10 @@ def classify(labels: dict[str, str]) -> Endpoint:
         return Endpoint(scheme, host, port, path, "kubelet-readonly")
     if port in (ports["controller_manager"], ports["scheduler"]):
         return Endpoint(scheme, host, port, path, "control-plane")
+    if "kube-rbac-proxy" in labels.get("__meta_kubernetes_pod_container_image", ""):
+        # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):
+        # it authenticates the token and asks the API server whether the caller may `get` the request's path.
+        return Endpoint(scheme, host, port, path, "kube-rbac-proxy")
     return Endpoint(scheme, host, port, path, "workload")
 
 

@@ -20,12 +20,14 @@ from ..records import dataclass
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at
 from .context import Context
 
-MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104"}
+MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
+                "kube-rbac-proxy": "KS104"}
 OUTCOME = {
     "kubelet": "the kubelet answers 403 Forbidden",
     "apiserver-proxy": "the API server answers 403 Forbidden",
     "apiserver": "the API server answers 403 Forbidden",
     "control-plane": "the component answers 403 Forbidden",
+    "kube-rbac-proxy": "kube-rbac-proxy answers 403 Forbidden",
 }
 
 
@@ -342,7 +344,8 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
             where = {"kubelet": f"the kubelet at :{gap.endpoint.port}{gap.endpoint.path}",
                      "apiserver": f"the API server at {gap.endpoint.path}",
                      "apiserver-proxy": f"the API-server proxy at {gap.endpoint.path}",
-                     "control-plane": f"the control-plane component on :{gap.endpoint.port}{gap.endpoint.path}"}[gap.target]
+                     "control-plane": f"the control-plane component on :{gap.endpoint.port}{gap.endpoint.path}",
+                     "kube-rbac-proxy": f"kube-rbac-proxy on :{gap.endpoint.port}{gap.endpoint.path}"}[gap.target]
             if gap.token_ignored:
                 message = (f"{job.label} scrapes {where} with {job.credentials.describe()}, but with kubelet-authn: none "
                            f"(assumption) the kubelet does not authenticate bearer tokens, so the request is anonymous "

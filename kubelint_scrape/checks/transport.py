@@ -121,6 +121,7 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None) -> str:
             "apiserver": "the API server",
             "apiserver-proxy": "the API server's proxy",
             "control-plane": f"the control-plane component on :{endpoint.port}",
+            "kube-rbac-proxy": f"kube-rbac-proxy on :{endpoint.port}",
         }.get(endpoint.klass) or (APPLICATIONS if _generic(endpoint)
                                   else _known_name(endpoint) or "the workload targets it selects")
         if text not in parts:

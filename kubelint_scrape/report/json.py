@@ -61,7 +61,9 @@ def job_json(analysis: Any) -> dict:
         "source": job.source_kind,
         "identity": str(analysis.identity) if analysis.identity else None,
         "identity_reason": analysis.resolution.reason,
-        "targets": analysis.target_classes,
+        # The report schema's classes: an exporter behind kube-rbac-proxy is a workload (its `get` on the path
+        # shows in the requirements).
+        "targets": sorted({"workload" if c == "kube-rbac-proxy" else c for c in analysis.target_classes}),
         "requirements": [requirement_json(n) for n in analysis.needs],
     }
 
