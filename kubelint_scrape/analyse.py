@@ -260,13 +260,14 @@ def resolve_identity(
 
 def _service_accounts_beside(path: str, workspace: Workspace):
     directory = os.path.dirname(os.path.abspath(path))
-    candidates = [
-        sa for sa in workspace.service_account_definitions if os.path.dirname(os.path.abspath(sa.obj.path)) == directory
-    ]
-    if len(candidates) > 1:
-        named = [sa for sa in candidates if any(w in sa.name for w in ("prometheus", "vmagent", "agent", "collector", "scrape"))]
-        candidates = named
-    return candidates
+    # Only a ServiceAccount named like a scraper's: an exporter's (cadvisor, node-exporter) beside a stray config
+    # does not load it, and a wrong guess would report its RBAC (SPEC §3: never guess silently).
+    return [sa for sa in workspace.service_account_definitions
+            if os.path.dirname(os.path.abspath(sa.obj.path)) == directory and _scraper_name(sa.name)]
+
+
+def _scraper_name(name: str) -> bool:
+    return any(word in name for word in ("prometheus", "vmagent", "agent", "collector", "scrape"))
 
 
 def _kustomize_generated(config: PromConfig, workspace: Workspace) -> tuple[str, str] | None:
