@@ -489,7 +489,14 @@ def iter_documents(source: Source) -> Iterator[tuple[Document, Any]]:
 
 
 def is_prometheus_config(doc: Any) -> bool:
-    return isinstance(doc, YMap) and "kind" not in doc and ("scrape_configs" in doc or "global" in doc)
+    return (isinstance(doc, YMap) and "kind" not in doc and ("scrape_configs" in doc or "global" in doc)
+            and not any(key in doc for key in LOG_AGENT_KEYS))
+
+
+# Promtail (Loki's log agent) borrows `scrape_configs` and kubernetes_sd_configs to find pods whose log files it
+# tails: no HTTP scrape, no Prometheus. Its config is told apart by these top-level sections, which Prometheus
+# itself would refuse.
+LOG_AGENT_KEYS = ("clients", "positions", "client", "limits_config", "target_config")
 
 
 def role_from_object(obj: K8sObject) -> RoleDef:
