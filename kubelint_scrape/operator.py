@@ -322,7 +322,7 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
 
 def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, _ports: "PortBook") -> list[ScrapeJob]:
     spec = as_map(monitor.doc.get("spec"))
-    endpoint = YMap(monitor.doc.pos)
+    endpoint = YMap(getattr(spec, "pos", monitor.doc.pos))  # the job sits on its spec, not on the file's first line
     for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig", "bearerTokenFile"):
         if key in spec:
             endpoint.put(key, spec[key], spec.key_pos(key), spec.value_pos(key))

@@ -336,6 +336,22 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _credentials_fix(job, target: str, serving_cert: str) -> str:
+    """How to send the ServiceAccount token, in the syntax of the resource the job comes from."""
+    kubelet_tls = target == "kubelet" and serving_cert != "cluster-ca"  # self-signed serving certs (KS304)
+    if job.source_kind in ("servicemonitor", "podmonitor"):
+        tls = "insecureSkipVerify: true  # kubelets self-sign their serving certificates" if kubelet_tls \
+            else f"caFile: {SA_DIR}/ca.crt"
+        return f"Add to the endpoint:\n  bearerTokenFile: {SA_TOKEN}\n  tlsConfig:\n    {tls}"
+    if job.source_kind == "scrapeconfig":
+        return ("Set `spec.authorization: {type: Bearer, credentials: {name: <Secret>, key: token}}` with a Secret of "
+                "type kubernetes.io/service-account-token for the Prometheus ServiceAccount (a ScrapeConfig cannot "
+                "read the token file), and TLS in `spec.tlsConfig`.")
+    tls = "insecure_skip_verify: true  # kubelets self-sign their serving certificates" if kubelet_tls \
+        else f"ca_file: {SA_DIR}/ca.crt"
+    return f"Add to the job:\n  authorization:\n    credentials_file: {SA_TOKEN}\n  tls_config:\n    {tls}"
+
+
 @check("KS106")
 def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.analysis.jobs:
@@ -356,8 +372,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
             else:
                 message = (f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job "
                            f"sets `authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}")
-                fix = (f"Add to the job:\n  authorization:\n    credentials_file: {SA_TOKEN}\n"
-                       f"  tls_config:\n    ca_file: {SA_DIR}/ca.crt")
+                fix = _credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert)
                 span = job.span
             yield Finding(
                 "KS106", span, message, fix=fix,
