@@ -418,6 +418,8 @@ def _needs_by_request(analysis: Analysis, identity: Identity) -> dict[tuple, lis
     index: dict[tuple, list[tuple[JobAnalysis, Need]]] = {}
     for job in jobs.get(identity, ()):
         for need in job.needs:
+            if need.unchecked:
+                continue  # made with other credentials (a token file or Secret not the identity's): not its grant
             for request in (need.request, *need.alternatives):
                 key = ("url", request.url) if request.url else (request.verb, request.api_group, request.resource_path)
                 bucket = index.setdefault(key, [])

@@ -382,6 +382,8 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             continue
         used = state.used(identity)
         version = ctx.workspace.kubernetes_version
+        # Needs made with a token we cannot attribute (a token file or Secret): the identity's grant may serve them.
+        maybe = [r for j in jobs for n in j.needs if n.unchecked for r in (n.request, *n.alternatives)]
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
         for holding in reported:
@@ -389,7 +391,8 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             if not direct:
                 continue  # granted only through a group every ServiceAccount is in: cluster policy, not the scraper's
             perms = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used
-                     and not grants_nothing(holding.role, p.api_group, p.resource, p.url, version)]
+                     and not grants_nothing(holding.role, p.api_group, p.resource, p.url, version)
+                     and not any(p.allows(r) for r in maybe)]
             if not perms:
                 continue  # (entries that grant nothing are the RBAC-object rules' findings, with the reason)
             if holding.role.builtin:
