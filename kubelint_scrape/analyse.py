@@ -13,7 +13,7 @@ import os
 from .load import gc_paused
 from .model import K8sObject, PodTemplate, Workspace
 from .otel import COLLECTOR_KIND, collector_service_account
-from .promconfig import SA_DIR, PromConfig, ScrapeJob, SDConfig
+from .promconfig import SA_DIR, VMAGENT_ACTIONS, PromConfig, ScrapeJob, SDConfig
 from .rbac import Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import KEEP, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
@@ -310,6 +310,8 @@ def _go_strings(node: YMap, dollar_escaped: bool = False) -> dict:
             value = as_str(value)
         if dollar_escaped and key in text_fields and isinstance(value, str):
             value = value.replace("$$", "$")
+        if key == "action" and isinstance(value, str):
+            value = VMAGENT_ACTIONS.get(value, value)
         if key == "regex" and isinstance(value, str) and "$(SHARD)" in value:
             # Operator-generated sharding: the config reloader substitutes the pod's shard number; simulate shard 0.
             value = value.replace("$(SHARD)", "0")

@@ -167,13 +167,20 @@ def _credentials(path: str, job: YMap) -> Credentials:
     return Credentials("none", "", value_span(path, job, "job_name"))
 
 
+# vmagent (VictoriaMetrics) reads Prometheus configs with a few names of its own; the analysis takes them for the
+# Prometheus ones they mean (KS601 judges a vmagent's config by vmagent's rules, see checks/config.py).
+VMAGENT_ROLES = {"endpointslices": "endpointslice"}
+VMAGENT_ACTIONS = {"keep_if_equal": "keepequal", "drop_if_equal": "dropequal"}
+
+
 def _sd_config(path: str, node: YMap) -> SDConfig:
     namespaces = as_map(node.get("namespaces"))
     names = [as_str(n) for n in as_seq(namespaces.get("names")) if as_str(n)]
     own = namespaces.get("own_namespace") is True
     attach = as_map(node.get("attach_metadata"))
+    role = as_str(node.get("role")).lower()
     return SDConfig(
-        role=as_str(node.get("role")).lower(),
+        role=VMAGENT_ROLES.get(role, role),
         namespaces=names if (names or own) else None,
         own_namespace=own,
         api_server=as_str(node.get("api_server")),

@@ -27,6 +27,8 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
     seen: set[int] = set()
     for config in configs:
         if config.origin != "operator":
+            if _loaded_by_vmagent(ctx, config):
+                continue  # vmagent accepts a superset (its roles, actions, `if:` filters): Prometheus' rules do not apply
             if ctx.reports(config.path) and not is_collector_config(config.root):
                 # (a collector's kubeletstats receivers are not Prometheus YAML)
                 yield from _config_findings(ctx, config, validate)
@@ -41,6 +43,12 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
         for monitor in ctx.workspace.kind(kind):
             if monitor.api_version.startswith("monitoring.coreos.com/") and ctx.reports(monitor.path):
                 yield from validate_monitor(monitor)
+
+
+def _loaded_by_vmagent(ctx: Context, config: Any) -> bool:
+    pod = ctx.analysis.resolutions[id(config)].pod
+    return pod is not None and any("vmagent" in c.image or any(a.startswith("-promscrape.config") for a in c.args)
+                                   for c in pod.containers)
 
 
 def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
