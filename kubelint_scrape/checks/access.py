@@ -224,6 +224,12 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
         message = (f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives}{restricted} "
                    f"({OUTCOME[need.target]})")
         fix = fix_text(authorizer, identity, [request])
+        if need.target == "apiserver-proxy" and request.resource == "nodes":
+            # Granting nodes/proxy would make it work, and hand out exec on every node (KS201): say the better way first.
+            direct = authorizer.authorize(identity, Request("get", "", "nodes", "metrics")).allowed
+            fix = ("Better: scrape the kubelets directly on :10250 (KS209), which needs only get nodes/metrics"
+                   + (" (already granted)" if direct else "") + ". Or, keeping the proxy (get nodes/proxy also allows "
+                   "exec in every pod on every node, KS201):\n" + fix)
         if restricted:
             fix += "\nOr remove resourceNames from the rule that grants it: every node is scraped."
         yield Finding(
