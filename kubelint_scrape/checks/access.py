@@ -207,7 +207,9 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
         yield Finding(
             "KS101", span,
             f"{job.label} discovers targets {where} as {identity}, which lacks {', '.join(verbs)} on "
-            f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and the SD config finds zero targets",
+            f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and "
+            # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
+            + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
             fix=fix_text(authorizer, identity, requests) + ("\nRemove resourceNames from list/watch rules." if restricted else ""),
             related=_merge(nearest, base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
