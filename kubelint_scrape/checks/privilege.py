@@ -331,6 +331,8 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                 means = WILDCARD_MEANS[key]
                 if key == "resources" and value.startswith("*/"):
                     means = f"the {value[2:]} subresource of every resource"
+                elif key == "resources":
+                    means = _every_resource(holding, rule)
                 if used:
                     fix = (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
                            + render_rules(rules_for(used)))
@@ -343,6 +345,22 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     fix=fix, related=tuple(_binding_related(holding)), object=holding.role.ref,
                     data={"key": key, "value": value},
                 )
+
+
+def _every_resource(holding: Holding, rule: PolicyRule) -> str:
+    """What `resources: ["*"]` reaches, as far as the rule's verbs and the bindings' scope let it: a RoleBinding
+    grants only namespaced resources of its namespace (no nodes/proxy), read verbs no pods/exec (FACTS §3, §8)."""
+    cluster_wide = any(b.kind == "ClusterRoleBinding" for b, _r, _i in holding.via)
+    verbs = set(rule.verbs)
+    examples = ["secrets"] if verbs & {"*", "get", "list", "watch"} else []
+    if cluster_wide and verbs & {"*", "get", "create"}:
+        examples.append("nodes/proxy")
+    if verbs & {"*", "create", "get"}:
+        examples.append("pods/exec")
+    scope = "" if cluster_wide else " of the namespace"
+    including = f", including {', '.join(examples[:-1]) + ' and ' + examples[-1] if len(examples) > 1 else examples[0]}" \
+        if examples else ""
+    return f"every resource and subresource{scope}{including}"
 
 
 def _is_wildcard(key: str, value: str) -> bool:
