@@ -419,16 +419,17 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                 continue
             yield _unused_finding(analysis, state, identity, holding, perms, used, others)
         for entries in builtin.values():
-            yield _unused_builtin_finding(identity, entries, used)
+            yield _unused_builtin_finding(identity, entries, used, analysis.authorizer)
 
 
-def _unused_builtin_finding(identity: Identity, entries: list, used: dict) -> Finding:
+def _unused_builtin_finding(identity: Identity, entries: list, used: dict, authorizer) -> Finding:
     """One finding per binding of a built-in role: its rules have no line of their own in the inputs."""
     first = entries[0][0]
     binding = first.bindings_of(identity)[0]
     role = next(r for b, r, i in first.via if b is binding)
     unused = [p for _h, perms in entries for p in perms]
-    kept = [p for h, _perms in entries for p in permissions(h.rule) if (id(h.rule), p) in used]
+    # What the jobs do use of the role: from all its rules, also those with nothing unused.
+    kept = [p for rule in authorizer.effective_rules(role) for p in permissions(rule) if (id(rule), p) in used]
     shown = describe_permissions(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
     uses = f"only {describe_permissions(kept)} of it" if kept else "none of it"
     return Finding(
