@@ -13,14 +13,17 @@ from typing import Iterable, Iterator
 
 from ..catalog import check
 from ..findings import Finding, Related
-from ..model import RBAC_GROUP, RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Workspace, role_from_object
+from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Workspace, role_from_object
 from ..rbac import Request, non_resource_url_matches, rule_allows
+from ..rbacvalidate import RBAC_PREFIX, binding_problems, parse_version, role_problems, served_version_problems
+from ..rbacvalidate import binding_label as _binding_label
+from ..rbacvalidate import quoted as _quote
+from ..rbacvalidate import role_label as _label
 from ..resources import knowledge
 from ..targets import kubelet_subresources
-from ..yamltree import Span, YMap, YSeq, as_map, as_str, at, key_span, value_span
+from ..yamltree import Span, YSeq, as_map, at, value_span
 from .context import Context
 
-RBAC_PREFIX = RBAC_GROUP + "/"
 COLLECTION_VERBS = ("list", "watch", "create", "deletecollection")  # never namespaced for `namespaces` (FACTS §8)
 INVENTED_VERBS = {  # verbs people write that Kubernetes does not have → what they meant
     "read": "get, list, watch", "view": "get, list, watch", "all": "*", "write": "create, update, patch, delete",
@@ -55,11 +58,6 @@ def _version(ws: Workspace) -> tuple[int, int]:
     return ws.kubernetes_version
 
 
-def _parse_version(text: str) -> tuple[int, int]:
-    major, minor = text.split(".")[:2]
-    return int(major), int(minor)
-
-
 def _rbac_objects(ws: Workspace, kinds: Iterable[str]) -> Iterator[K8sObject]:
     """User-defined RBAC objects, in input order (the workspace indexes only the last of a repeated name)."""
     for kind in kinds:
@@ -88,14 +86,6 @@ def _bindings(ws: Workspace) -> Iterator[BindingDef]:
             yield binding
 
 
-def _label(role: RoleDef) -> str:
-    return f"Role {role.namespace}/{role.name}" if role.kind == "Role" else f"ClusterRole {role.name}"
-
-
-def _binding_label(binding: BindingDef) -> str:
-    return f"RoleBinding {binding.namespace}/{binding.name}" if binding.kind == "RoleBinding" else f"ClusterRoleBinding {binding.name}"
-
-
 def _items(rule: PolicyRule, key: str) -> list[tuple[str, Span]]:
     """The string items of a rule list with the span of each (the model's tuples drop positions)."""
     node = rule.node
@@ -117,10 +107,6 @@ def _groups_text(groups: Iterable[str]) -> str:
     return ", ".join(_group_text(g) for g in groups)
 
 
-def _quote(values: Iterable[str]) -> str:
-    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
-
-
 def _rule_yaml(groups: Iterable[str], resources: Iterable[str], verbs: Iterable[str]) -> str:
     return f"{{apiGroups: {_quote(groups)}, resources: {_quote(resources)}, verbs: {_quote(verbs)}}}"
 
@@ -131,7 +117,7 @@ def _served(group: str, resource: str, version: tuple[int, int]) -> dict | None:
     if entry is None:
         return None
     removed = entry.get("removed")
-    if removed and version >= _parse_version(removed):
+    if removed and version >= parse_version(removed):
         return None
     return entry
 
@@ -175,203 +161,16 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
 
 @check("KS501")
 def invalid_rbac_object(ctx: Context) -> Iterator[Finding]:
+    # The validation itself is a stage of its own (rbacvalidate), so that other stages can ask it too.
     ws = ctx.workspace
     for obj in _rbac_objects(ws, sorted(RBAC_KINDS)):
         if ctx.reports(obj.path):
-            yield from _served_version(obj, ws)
+            yield from served_version_problems(obj, _version(ws))
     for role in _roles(ctx):
-        yield from _invalid_role(role)
+        yield from role_problems(role)
     for binding in _bindings(ws):
         if ctx.reports(binding.obj.path):  # (user bindings only: obj is set)
-            yield from _invalid_binding(binding)
-
-
-def _served_version(obj: K8sObject, ws: Workspace) -> Iterator[Finding]:
-    """rbac.authorization.k8s.io/v1beta1 and v1alpha1 stopped being served in Kubernetes 1.22."""
-    version = obj.api_version[len(RBAC_PREFIX):]
-    entry = _table()["rbac_versions"].get(version)
-    removed = entry.get("removed") if entry is not None else None
-    if entry is not None and (not removed or _version(ws) < _parse_version(removed)):
-        return
-    why = (f"which Kubernetes stopped serving in {removed}" if removed
-           else "which the API server does not serve")
-    kubectl = f'no matches for kind "{obj.kind}" in version "{obj.api_version}"'
-    yield Finding(
-        "KS501", obj.key_span("apiVersion") if "apiVersion" not in obj.doc else value_span(obj.path, obj.doc, "apiVersion"),
-        f"{obj.kind} {obj.namespace + '/' if obj.namespace and obj.kind in ('Role', 'RoleBinding') else ''}{obj.name} "
-        f"uses apiVersion {obj.api_version}, {why}: `kubectl apply` fails with `{kubectl}` on Kubernetes "
-        f"{_version_text(ws)}, so the object (and every permission it carries) never exists",
-        fix=f"Change `apiVersion: {obj.api_version}` to `apiVersion: {RBAC_PREFIX}v1` (the fields are the same).",
-        object=obj.ref, data={"apiVersion": obj.api_version, "removed_in": removed or ""},
-    )
-
-
-def _version_text(ws: Workspace) -> str:
-    major, minor = ws.kubernetes_version
-    return f"{major}.{minor}"
-
-
-def _invalid_role(role: RoleDef) -> Iterator[Finding]:
-    obj = role.obj
-    assert obj is not None
-    label = _label(role)
-    for rule in role.rules:
-        node = rule.node
-        if node is None:
-            continue
-        where = f"{label} rules[{rule.index}]"
-        if not rule.verbs:
-            yield Finding(
-                "KS501", rule.span("verbs") if "verbs" in node else rule.span(),
-                f"{where} has no verbs: the API server rejects the {role.kind} "
-                f"(`rules[{rule.index}].verbs: Required value: verbs must contain at least one value`)",
-                fix="Add the verbs the rule is for, e.g. `verbs: [\"get\", \"list\", \"watch\"]`.",
-                object=obj.ref,
-            )
-        if rule.non_resource_urls:
-            if role.kind == "Role":
-                yield Finding(
-                    "KS501", rule.span("nonResourceURLs"),
-                    f"{where} lists nonResourceURLs {_quote(rule.non_resource_urls)} in a namespaced Role: the API server "
-                    f"rejects it (`namespaced rules cannot apply to non-resource URLs`); URLs can only be granted by a "
-                    f"ClusterRole bound with a ClusterRoleBinding",
-                    fix=f"Move `{{nonResourceURLs: {_quote(rule.non_resource_urls)}, verbs: {_quote(rule.verbs)}}}` into a "
-                        f"ClusterRole and bind it with a ClusterRoleBinding to the same subjects.",
-                    object=obj.ref,
-                )
-            if rule.api_groups or rule.resources or rule.resource_names:
-                yield Finding(
-                    "KS501", rule.span("nonResourceURLs"),
-                    f"{where} mixes nonResourceURLs with apiGroups/resources/resourceNames: the API server rejects the "
-                    f"{role.kind} (`rules cannot apply to both regular resources and non-resource URLs`)",
-                    fix="Split it into two rules: one with `apiGroups`/`resources`/`verbs`, one with only "
-                        "`nonResourceURLs` and `verbs`.",
-                    object=obj.ref,
-                )
-            continue
-        if not rule.api_groups:
-            yield Finding(
-                "KS501", rule.span("apiGroups") if "apiGroups" in node else rule.span(),
-                f"{where} is a resource rule without apiGroups: the API server rejects the {role.kind} "
-                f"(`rules[{rule.index}].apiGroups: Required value: resource rules must supply at least one api group`)",
-                fix='Add `apiGroups: [""]` for core resources (pods, services, endpoints, nodes), or the group that serves '
-                    'the resources (e.g. `discovery.k8s.io` for endpointslices).',
-                object=obj.ref,
-            )
-        if not rule.resources:
-            yield Finding(
-                "KS501", rule.span("resources") if "resources" in node else rule.span(),
-                f"{where} has no resources (and no nonResourceURLs): the API server rejects the {role.kind} "
-                f"(`rules[{rule.index}].resources: Required value: resource rules must supply at least one resource`)",
-                fix="Add the resources the rule is for, e.g. `resources: [\"pods\", \"services\"]`, or use "
-                    "`nonResourceURLs` for paths such as /metrics.",
-                object=obj.ref,
-            )
-    aggregation = obj.doc.get("aggregationRule")
-    if role.kind == "ClusterRole" and isinstance(aggregation, YMap) and not as_map(aggregation).get("clusterRoleSelectors"):
-        yield Finding(
-            "KS501", obj.key_span("aggregationRule"),
-            f"{label} has an aggregationRule without clusterRoleSelectors: the API server rejects it "
-            f"(`at least one clusterRoleSelector required if aggregationRule is non-nil`)",
-            fix="Add `clusterRoleSelectors: [{matchLabels: {<label>: \"true\"}}]`, or delete `aggregationRule` and list "
-                "`rules` directly.",
-            object=obj.ref,
-        )
-
-
-def _invalid_binding(binding: BindingDef) -> Iterator[Finding]:
-    obj = binding.obj
-    assert obj is not None
-    label = _binding_label(binding)
-    role_ref = obj.doc.get("roleRef")
-    if not isinstance(role_ref, YMap):
-        yield Finding(
-            "KS501", obj.key_span("roleRef") if "roleRef" in obj.doc else obj.span,
-            f"{label} has no roleRef: the API server rejects it (`roleRef.kind: Unsupported value: \"\"`, "
-            f"`roleRef.name: Required value`)",
-            fix="Add `roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: <role>}`.",
-            object=obj.ref,
-        )
-    else:
-        api_group = as_str(role_ref.get("apiGroup"))
-        if api_group and api_group != RBAC_GROUP:  # empty is defaulted to rbac.authorization.k8s.io
-            yield Finding(
-                "KS501", value_span(obj.path, role_ref, "apiGroup"),
-                f"{label} has roleRef.apiGroup {api_group!r}: the API server rejects it (`roleRef.apiGroup: Unsupported "
-                f"value: \"{api_group}\": supported values: \"{RBAC_GROUP}\"`)",
-                fix=f"Set `roleRef.apiGroup: {RBAC_GROUP}`.",
-                object=obj.ref,
-            )
-        allowed = ("ClusterRole",) if binding.kind == "ClusterRoleBinding" else ("Role", "ClusterRole")
-        if binding.role_kind not in allowed:
-            span = value_span(obj.path, role_ref, "kind") if "kind" in role_ref else key_span(obj.path, obj.doc, "roleRef")
-            if binding.kind == "ClusterRoleBinding" and binding.role_kind == "Role":
-                message = (f"{label} refers to Role {binding.role_name}: a ClusterRoleBinding can only reference a "
-                           f"ClusterRole, so the API server rejects it (`roleRef.kind: Unsupported value: \"Role\": "
-                           f"supported values: \"ClusterRole\"`)")
-                fix = (f"Bind the Role with a RoleBinding in the Role's namespace, or make {binding.role_name} a "
-                       f"ClusterRole and set `roleRef.kind: ClusterRole`.")
-            else:
-                shown = binding.role_kind or ""
-                message = (f"{label} has roleRef.kind {shown!r}: the API server rejects it (`roleRef.kind: Unsupported "
-                           f"value: \"{shown}\": supported values: {_quote(allowed)[1:-1]}`)")
-                fix = f"Set `roleRef.kind` to {' or '.join(allowed)}."
-            yield Finding("KS501", span, message, fix=fix, object=obj.ref)
-        if not binding.role_name:
-            yield Finding(
-                "KS501", value_span(obj.path, role_ref, "name") if "name" in role_ref else key_span(obj.path, obj.doc, "roleRef"),
-                f"{label} has no roleRef.name: the API server rejects it (`roleRef.name: Required value`)",
-                fix="Set `roleRef.name` to the Role or ClusterRole the binding grants.",
-                object=obj.ref,
-            )
-    for subject in binding.subjects:
-        node = subject.node
-        if node is None:
-            continue
-        where = f"{label} subjects[{subject.index}]"
-        span = at(obj.path, node.pos)
-        if not subject.name:
-            yield Finding(
-                "KS501", span, f"{where} has no name: the API server rejects the binding "
-                f"(`subjects[{subject.index}].name: Required value`)",
-                fix="Set the subject's `name`.", object=obj.ref,
-            )
-        if subject.kind == "ServiceAccount":
-            if subject.api_group:
-                yield Finding(
-                    "KS501", key_span(obj.path, node, "apiGroup"),
-                    f"{where} is a ServiceAccount with apiGroup {subject.api_group!r}: the API server rejects the binding "
-                    f"(`subjects[{subject.index}].apiGroup: Unsupported value: \"{subject.api_group}\": supported "
-                    f"values: \"\"`); ServiceAccounts are in the core group",
-                    fix="Delete `apiGroup` from the ServiceAccount subject (it is only for User and Group subjects).",
-                    object=obj.ref,
-                )
-            if binding.kind == "ClusterRoleBinding" and not subject.namespace_explicit:
-                yield Finding(
-                    "KS501", span,
-                    f"{where} is ServiceAccount {subject.name} without a namespace: a ClusterRoleBinding has no namespace "
-                    f"to default it to, so the API server rejects it (`subjects[{subject.index}].namespace: Required value`)",
-                    fix="Add the ServiceAccount's namespace to the subject, e.g. `namespace: monitoring`.",
-                    object=obj.ref,
-                )
-        elif subject.kind in ("User", "Group"):
-            if subject.api_group and subject.api_group != RBAC_GROUP:  # empty is defaulted
-                yield Finding(
-                    "KS501", value_span(obj.path, node, "apiGroup"),
-                    f"{where} is a {subject.kind} with apiGroup {subject.api_group!r}: the API server rejects the binding "
-                    f"(`subjects[{subject.index}].apiGroup: Unsupported value: \"{subject.api_group}\": supported values: "
-                    f"\"{RBAC_GROUP}\"`)",
-                    fix=f"Set `apiGroup: {RBAC_GROUP}` on {subject.kind} subjects (or leave it out: it is defaulted).",
-                    object=obj.ref,
-                )
-        else:
-            yield Finding(
-                "KS501", value_span(obj.path, node, "kind") if "kind" in node else span,
-                f"{where} has kind {subject.kind!r}: the API server rejects the binding (`subjects[{subject.index}].kind: "
-                f"Unsupported value: \"{subject.kind}\": supported values: \"ServiceAccount\", \"User\", \"Group\"`)",
-                fix="Set the subject's `kind` to ServiceAccount, User or Group (case-sensitive).",
-                object=obj.ref,
-            )
+            yield from binding_problems(binding)
 
 
 # ---------------------------------------------------------------------------------------------- KS502
