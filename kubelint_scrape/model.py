@@ -382,6 +382,11 @@ class Workspace:
     cluster_roles: dict[str, RoleDef] = field(default_factory=dict)
     roles: dict[tuple[str, str], RoleDef] = field(default_factory=dict)
     bindings: list[BindingDef] = field(default_factory=list)
+    # RBAC objects the API server refuses (rbacvalidate, KS501): never created, so they grant nothing and the
+    # authorizer never sees them. Kept to explain a denial ("the binding meant for you is rejected").
+    rejected_cluster_roles: dict[str, RoleDef] = field(default_factory=dict)
+    rejected_roles: dict[tuple[str, str], RoleDef] = field(default_factory=dict)
+    rejected_bindings: list[BindingDef] = field(default_factory=list)
     service_accounts: dict[tuple[str, str], ServiceAccountDef] = field(default_factory=dict)
     service_account_definitions: list[ServiceAccountDef] = field(default_factory=list)  # every one, even repeated
     workloads: list[PodTemplate] = field(default_factory=list)
@@ -411,6 +416,14 @@ class Workspace:
             return self.cluster_roles.get(binding.role_name)
         if binding.role_kind == "Role" and binding.kind == "RoleBinding":
             return self.roles.get((binding.namespace, binding.role_name))
+        return None
+
+    def rejected_role_for(self, binding: BindingDef) -> RoleDef | None:
+        """The role a binding refers to when the inputs define it but the API server refuses it."""
+        if binding.role_kind == "ClusterRole":
+            return self.rejected_cluster_roles.get(binding.role_name)
+        if binding.role_kind == "Role" and binding.kind == "RoleBinding":
+            return self.rejected_roles.get((binding.namespace, binding.role_name))
         return None
 
     def bindings_for_subject(self, kind: str, namespace: str, name: str) -> list[BindingDef]:

@@ -73,7 +73,9 @@ def _roles(ctx: Context) -> list[RoleDef]:
     cached = ctx.__dict__.get("_rbac_object_roles")
     if cached is None:
         ws = ctx.workspace
-        indexed = {id(r.obj): r for r in [*ws.cluster_roles.values(), *ws.roles.values()] if r.obj is not None}
+        indexed = {id(r.obj): r for r in [*ws.cluster_roles.values(), *ws.roles.values(),
+                                          *ws.rejected_cluster_roles.values(), *ws.rejected_roles.values()]
+                   if r.obj is not None}
         cached = [indexed.get(id(obj)) or role_from_object(obj) for obj in _rbac_objects(ws, ("Role", "ClusterRole"))
                   if ctx.reports(obj.path)]
         ctx.__dict__["_rbac_object_roles"] = cached
@@ -81,7 +83,8 @@ def _roles(ctx: Context) -> list[RoleDef]:
 
 
 def _bindings(ws: Workspace) -> Iterator[BindingDef]:
-    for binding in ws.bindings:
+    """User-defined bindings, those the API server refuses (and the authorizer never sees) included."""
+    for binding in [*ws.bindings, *ws.rejected_bindings]:
         if binding.obj is not None and binding.obj.api_version.startswith(RBAC_PREFIX):
             yield binding
 
@@ -161,7 +164,8 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
 
 @check("KS501")
 def invalid_rbac_object(ctx: Context) -> Iterator[Finding]:
-    # The validation itself is a stage of its own (rbacvalidate), so that other stages can ask it too.
+    # The validation itself is rbacvalidate's: build_workspace asks it too and leaves out what it rejects, so
+    # what KS501 reports and what grants nothing can never disagree.
     ws = ctx.workspace
     for obj in _rbac_objects(ws, sorted(RBAC_KINDS)):
         if ctx.reports(obj.path):
@@ -192,8 +196,8 @@ def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
         obj = binding.obj
         assert obj is not None
         name = binding.role_name
-        if not name:
-            continue
+        if not name or ws.rejected_role_for(binding) is not None:
+            continue  # (a role the inputs define but the API server refuses is KS501's, on the role)
         if binding.role_kind == "ClusterRole":
             if name in ws.cluster_roles or name.startswith(prefixes):
                 continue
