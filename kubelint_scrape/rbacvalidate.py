@@ -8,10 +8,11 @@ object never exists, so it grants nothing (the job's need is then denied: KS101â
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Iterator
 
 from .findings import Finding
-from .model import RBAC_GROUP, BindingDef, K8sObject, RoleDef
+from .model import RBAC_GROUP, BindingDef, K8sObject, RoleDef, Subject
 from .resources import knowledge
 from .yamltree import YMap, as_map, as_str, at, key_span, value_span
 
@@ -47,6 +48,17 @@ def binding_label(binding: BindingDef) -> str:
 
 def quoted(values: Iterable[str]) -> str:
     return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+
+# ValidateServiceAccountName is a DNS-1123 subdomain (k8s.io/apimachinery/pkg/util/validation IsDNS1123Subdomain).
+_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_DNS1123_SUBDOMAIN_MESSAGE = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+                              "'.', and must start and end with an alphanumeric character")
+SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:"
+
+
+def is_dns1123_subdomain(name: str) -> bool:
+    return len(name) <= 253 and _DNS1123_SUBDOMAIN.fullmatch(name) is not None
 
 
 def _table() -> dict:
@@ -199,6 +211,8 @@ def binding_problems(binding: BindingDef) -> Iterator[Finding]:
                 fix="Set the subject's `name`.", object=obj.ref,
             )
         if subject.kind == "ServiceAccount":
+            if subject.name and not is_dns1123_subdomain(subject.name):
+                yield _invalid_service_account_name(binding, subject, where)
             if subject.api_group:
                 yield Finding(
                     "KS501", key_span(obj.path, node, "apiGroup"),
@@ -234,3 +248,28 @@ def binding_problems(binding: BindingDef) -> Iterator[Finding]:
                 fix="Set the subject's `kind` to ServiceAccount, User or Group (case-sensitive).",
                 object=obj.ref,
             )
+
+
+def _invalid_service_account_name(binding: BindingDef, subject: Subject, where: str) -> Finding:
+    """A ServiceAccount subject's name is the object's name, never the user name its token authenticates as:
+    `system:serviceaccount:NS:NAME` (the form `kubectl auth can-i --as` and audit logs show) has colons."""
+    obj = binding.obj
+    assert obj is not None and subject.node is not None
+    name = subject.name
+    upstream = (f"`subjects[{subject.index}].name: Invalid value: \"{name}\": "
+                f"{'must be no more than 253 characters' if len(name) > 253 else _DNS1123_SUBDOMAIN_MESSAGE}`")
+    namespace, _, plain = name[len(SERVICE_ACCOUNT_USER_PREFIX):].partition(":")
+    if name.startswith(SERVICE_ACCOUNT_USER_PREFIX) and namespace and is_dns1123_subdomain(plain):
+        message = (f"{where} names ServiceAccount {name!r}, which is the user name its token authenticates as, not "
+                   f"a ServiceAccount name: the API server rejects the binding ({upstream})")
+        moved = (f" (the user name is in namespace {namespace}, not {subject.namespace})"
+                 if subject.namespace_explicit and subject.namespace != namespace else "")
+        fix = f"Write the subject as `{{kind: ServiceAccount, name: {plain}, namespace: {namespace}}}`{moved}."
+    else:
+        message = (f"{where} names ServiceAccount {name!r}, which is not a valid ServiceAccount name: the API server "
+                   f"rejects the binding ({upstream})")
+        lowered = name.lower()
+        fix = (f"Set `name: {lowered}` (ServiceAccount names are lowercase)." if is_dns1123_subdomain(lowered)
+               else "Set `name` to the ServiceAccount's metadata.name (lowercase letters, digits, '-' and '.').")
+    return Finding("KS501", value_span(obj.path, subject.node, "name"), message, fix=fix, object=obj.ref,
+                   data={"subject": name})

@@ -191,6 +191,8 @@ REJECTED_CASES = [
     ("aggregationRule without selectors",
      cluster_role(f"[{LIST_SERVICES}]").replace("rules:", "aggregationRule: {}\n    rules:", 1)),
     ("SA subject with apiGroup", cluster_role(f"[{LIST_SERVICES}]", SA_SUBJECT[:-1] + ", apiGroup: rbac.authorization.k8s.io}")),
+    ("SA subject written as a user name",
+     cluster_role(f"[{LIST_SERVICES}]", "{kind: ServiceAccount, name: 'system:serviceaccount:monitoring:prometheus', namespace: monitoring}")),
     ("subject kind in lowercase", cluster_role(f"[{LIST_SERVICES}]", SA_SUBJECT.replace("ServiceAccount", "serviceaccount"))),
     ("roleRef.apiGroup with a version",
      cluster_role(f"[{LIST_SERVICES}]").replace("apiGroup: rbac.authorization.k8s.io, kind", "apiGroup: rbac.authorization.k8s.io/v1, kind")),
