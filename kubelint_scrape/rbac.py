@@ -126,7 +126,8 @@ def non_resource_url_matches(rule: PolicyRule, url: str) -> bool:
     for candidate in rule.non_resource_urls:
         if candidate == "*" or candidate == url:
             return True
-        if candidate.endswith("*") and url.startswith(candidate[:-1]):
+        # EH NonResourceURLMatches: HasPrefix(url, TrimRight(rule, "*")), so `/metrics**` is `/metrics*`.
+        if candidate.endswith("*") and url.startswith(candidate.rstrip("*")):
             return True
     return False
 

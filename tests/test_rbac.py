@@ -69,6 +69,8 @@ RULE_CASES = [
     ("URL /metrics/* does not match /metrics", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics"), False),
     ("URL /metrics/* matches /metrics/slis", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics/slis"), True),
     ("URL /metrics* matches /metrics", '[{nonResourceURLs: ["/metrics*"], verbs: [get]}]', Request("get", url="/metrics"), True),
+    ("URL /metrics** is the prefix /metrics (trailing stars trimmed)", '[{nonResourceURLs: ["/metrics**"], verbs: [get]}]', Request("get", url="/metrics/slis"), True),
+    ("URL /me*trics* keeps its inner star literal", '[{nonResourceURLs: ["/me*trics*"], verbs: [get]}]', Request("get", url="/metrics"), False),
     ("URL * matches all", '[{nonResourceURLs: ["*"], verbs: [get]}]', Request("get", url="/anything"), True),
     ("URL rule does not grant resources", '[{nonResourceURLs: ["*"], verbs: ["*"]}]', NODES_METRICS, False),
     ("resource rule does not grant URLs", '[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]', Request("get", url="/metrics"), False),

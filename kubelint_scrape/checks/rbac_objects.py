@@ -148,7 +148,7 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
     not serve (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507). Not
     held, so not an unused grant (KS203) either."""
     if url:
-        return _kubelet_path(url) or ("*" in url[:-1])
+        return _kubelet_path(url) or _star_inside(url)
     if "*" in resource and resource != "*" and not (resource.startswith("*/") and "*" not in resource[2:]):
         return True
     if api_group == "*" or "*" in resource or not _all_known_groups((api_group,)):
@@ -449,7 +449,7 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
     for url, span in urls:
         if "*" not in url or url == "*":
             continue
-        if "*" in url[:-1]:
+        if _star_inside(url):
             yield Finding(
                 "KS505", span,
                 f"{where}: nonResourceURL {url!r} has `*` before its end: only a trailing `*` is a prefix wildcard, so "
@@ -458,8 +458,9 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                 object=ref, data={"nonResourceURL": url},
             )
             continue
-        if url.endswith("/*") and len(url) > 2:
-            bare = url[:-2]
+        prefix = url.rstrip("*")
+        if prefix.endswith("/") and len(prefix) > 1:
+            bare = prefix[:-1]
             covered = any(
                 non_resource_url_matches(other, bare) and (set(other.verbs) & set(rule.verbs) or "*" in other.verbs)
                 for other in role.rules if other.non_resource_urls
@@ -473,6 +474,12 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                         f"which matches both.",
                     object=ref, data={"nonResourceURL": url, "uncovered": bare},
                 )
+
+
+def _star_inside(url: str) -> bool:
+    """A `*` before the trailing run of stars: literal, since the API server trims every trailing `*` of a rule URL
+    and matches the rest as a prefix (EH NonResourceURLMatches), so `/metrics**` is a prefix wildcard."""
+    return "*" in url.rstrip("*")
 
 
 def _known_subresources(groups: Iterable[str], base: str) -> list[str]:
