@@ -2,7 +2,8 @@
 
 These rules read every Role, ClusterRole, RoleBinding and ClusterRoleBinding in the inputs (never the built-in
 ones), whatever the scraper: a broken grant breaks whoever relies on it. What "a resource exists" means comes
-from rules/knowledge/api-resources.yaml; API groups it does not list (CRDs) are never judged.
+from rules/knowledge/api-resources.yaml; API groups it does not list (CRDs) are never judged, except the names
+people give the core group ("core", "v1": no CRD group lacks a dot).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ INVENTED_VERBS = {  # verbs people write that Kubernetes does not have → what 
 KUBELET_URL_PREFIXES = ("/stats", "/logs", "/spec", "/pods", "/runningpods", "/checkpoint", "/containerLogs",
                         "/exec", "/attach", "/portForward", "/run", "/cri")
 SERVED_METRICS_URLS = ("/metrics", "/metrics/slis")
+# What people write for the core API group, which is named "" (`/api/v1`, `apiVersion: v1`, "core/v1" in docs).
+CORE_GROUP_ALIASES = ("core", "v1")
 
 
 # ---------------------------------------------------------------------------------------------- shared
@@ -138,8 +141,10 @@ def _serves(group: str, resource: str, version: tuple[int, int]) -> bool:
 
 
 def _all_known_groups(groups: Iterable[str]) -> bool:
+    """Groups whose resources can be judged: those of the table, and the names people give the core group, which
+    serve nothing (a CRD group always contains a dot, so "core" or "v1" is no CRD's)."""
     table = _table()["groups"]
-    return all(g in table for g in groups)
+    return all(g in table or g in CORE_GROUP_ALIASES for g in groups)
 
 
 def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, version: tuple[int, int]) -> bool:
@@ -269,6 +274,9 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
         for rule in role.rules:
             if rule.non_resource_urls or not rule.api_groups or "*" in rule.api_groups:
                 continue
+            meant_core = _core_group_alias(role, rule, version)
+            if meant_core is not None:
+                yield meant_core
             if not _all_known_groups(rule.api_groups):
                 continue  # a CRD group may serve anything
             for resource, span in _items(rule, "resources"):
@@ -276,9 +284,34 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                     continue  # `*` and `*/sub` are wildcards; other stars are KS505
                 if any(_serves(g, resource, version) for g in rule.api_groups):
                     continue
+                if meant_core is not None and _serves("", resource, version):
+                    continue  # said once, on the apiGroups entry
                 if _granted_elsewhere(role, rule, resource, version):
                     continue  # a legacy duplicate (e.g. `extensions` next to `networking.k8s.io`): dead but harmless
                 yield _unknown_resource(role, rule, resource, span, version)
+
+
+def _core_group_alias(role: RoleDef, rule: PolicyRule, version: tuple[int, int]) -> Finding | None:
+    """`apiGroups: ["core"]` or `["v1"]` for core resources: no such group exists, the core group is "". One
+    finding per rule, on the first such entry, naming the resources it leaves ungranted."""
+    if "" in rule.api_groups:
+        return None
+    aliases = [(group, span) for group, span in _items(rule, "apiGroups") if group in CORE_GROUP_ALIASES]
+    meant = [r for r in rule.resources if r == "*" or (r.startswith("*/") and "*" not in r[2:])
+             or ("*" not in r and _serves("", r, version))]
+    if not aliases or not meant:
+        return None
+    names = [group for group, _span in aliases]
+    groups = list(dict.fromkeys("" if g in CORE_GROUP_ALIASES else g for g in rule.api_groups))
+    return Finding(
+        "KS503", aliases[0][1],
+        f"{_label(role)} rules[{rule.index}]: apiGroups {_quote(names)} names no API group: the core group "
+        f"(pods, services, endpoints, nodes…) is written \"\" (the empty string; v1 is its version). The API "
+        f"server accepts the rule, but it grants nothing for {', '.join(meant)}",
+        fix=f"Write `apiGroups: {_quote(groups)}`.",
+        object=role.obj.ref if role.obj else role.ref,
+        data={"apiGroups": names, "meant": "", "resources": meant},
+    )
 
 
 def _granted_elsewhere(role: RoleDef, rule: PolicyRule, resource: str, version: tuple[int, int]) -> bool:
