@@ -32,6 +32,7 @@ from .model import (
 from .operator import operator_configs, secret_value
 from .otel import COLLECTOR_KIND, collector_configs, collector_cr_configs, is_collector_config, looks_like_collector
 from .promconfig import PromConfig, build_config
+from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
 from .yamltree import YMap, as_str
@@ -166,7 +167,9 @@ def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_name
     if derived is None:
         return
     kind = obj.kind
-    if isinstance(derived, RoleDef):
+    if isinstance(derived, (RoleDef, BindingDef)) and rejected(derived, workspace.kubernetes_version):
+        _index_rejected(workspace, derived)
+    elif isinstance(derived, RoleDef):
         if kind == "ClusterRole":
             workspace.cluster_roles[obj.name] = derived
         else:
@@ -180,6 +183,18 @@ def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_name
         workspace.service_account_definitions.append(derived)
     else:
         workspace.workloads.append(derived)
+
+
+def _index_rejected(workspace: Workspace, derived: RoleDef | BindingDef) -> None:
+    """An RBAC object the API server refuses is never created: it grants nothing (nor replaces a built-in object
+    or an earlier one of the same name), so the authorizer must not see it. It stays in `objects`/`by_kind`,
+    where the RBAC-object rules (KS5xx) read it."""
+    if isinstance(derived, BindingDef):
+        workspace.rejected_bindings.append(derived)
+    elif derived.kind == "ClusterRole":
+        workspace.rejected_cluster_roles[derived.name] = derived
+    else:
+        workspace.rejected_roles[(derived.namespace, derived.name)] = derived
 
 
 def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[list[PromConfig], list[Finding]]:

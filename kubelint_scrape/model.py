@@ -389,6 +389,11 @@ class Workspace:
     cluster_roles: dict[str, RoleDef] = field(default_factory=dict)
     roles: dict[tuple[str, str], RoleDef] = field(default_factory=dict)
     bindings: list[BindingDef] = field(default_factory=list)
+    # RBAC objects the API server refuses (rbacvalidate, KS501): never created, so they grant nothing and the
+    # authorizer never sees them. Kept to explain a denial ("the binding meant for you is rejected").
+    rejected_cluster_roles: dict[str, RoleDef] = field(default_factory=dict)
+    rejected_roles: dict[tuple[str, str], RoleDef] = field(default_factory=dict)
+    rejected_bindings: list[BindingDef] = field(default_factory=list)
     service_accounts: dict[tuple[str, str], ServiceAccountDef] = field(default_factory=dict)
     service_account_definitions: list[ServiceAccountDef] = field(default_factory=list)  # every one, even repeated
     workloads: list[PodTemplate] = field(default_factory=list)
@@ -418,6 +423,14 @@ class Workspace:
             return self.cluster_roles.get(binding.role_name)
         if binding.role_kind == "Role" and binding.kind == "RoleBinding":
             return self.roles.get((binding.namespace, binding.role_name))
+        return None
+
+    def rejected_role_for(self, binding: BindingDef) -> RoleDef | None:
+        """The role a binding refers to when the inputs define it but the API server refuses it."""
+        if binding.role_kind == "ClusterRole":
+            return self.rejected_cluster_roles.get(binding.role_name)
+        if binding.role_kind == "Role" and binding.kind == "RoleBinding":
+            return self.rejected_roles.get((binding.namespace, binding.role_name))
         return None
 
     def bindings_for_subject(self, kind: str, namespace: str, name: str) -> list[BindingDef]:
@@ -478,14 +491,37 @@ def k8s_object(path: str, doc: Any, default_namespace: str, namespace_override: 
 
 
 def iter_documents(source: Source) -> Iterator[tuple[Document, Any]]:
-    """Documents, with `kind: List` / `*List` wrappers unwrapped into their items."""
-    for document in source.documents:
+    """Documents, with `kind: List` / `*List` wrappers unwrapped into their items (typed as list_item says)."""
+    for document_index, document in enumerate(source.documents):
         root = document.root
         if isinstance(root, YMap) and isinstance(root.get("kind"), str) and root["kind"].endswith("List") and isinstance(root.get("items"), list):
-            for item in root["items"]:
-                yield document, item
+            for item_index, item in enumerate(root["items"]):
+                yield document, list_item(source, (document_index, item_index), root, item)
         else:
             yield document, root
+
+
+def list_item(source: Source, place: tuple[int, int], wrapper: YMap, item: Any) -> Any:
+    """An item of a typed list (`RoleList`, `RoleBindingList`…) as kubectl reads it: one with neither kind nor
+    apiVersion takes the list's kind minus "List" and the list's apiVersion (apimachinery unstructured
+    decodeToList), as `kubectl get -o yaml` output leaves them out. The typed copy keeps every position, the
+    inherited keys pointing at the list's own; it is made once per item (memoised on the Source by the item's
+    place, which survives the pickling of parallel reads), so every stage sees the same object."""
+    item_kind = wrapper["kind"][: -len("List")]
+    if not item_kind or not isinstance(item, YMap) or as_str(item.get("kind")) or as_str(item.get("apiVersion")):
+        return item
+    typed_items = source.memo.setdefault("typed_list_items", {})
+    typed = typed_items.get(place)
+    if typed is None:
+        typed = typed_items[place] = YMap(item.pos)
+        api_version = wrapper.get("apiVersion")
+        if isinstance(api_version, str):
+            typed.put("apiVersion", api_version, wrapper.key_pos("apiVersion"), wrapper.value_pos("apiVersion"))
+        typed.put("kind", item_kind, wrapper.key_pos("kind"), wrapper.value_pos("kind"))
+        for key, value in item.items():
+            if key not in ("apiVersion", "kind"):  # (present but empty: replaced, as upstream does)
+                typed.put(key, value, item.key_pos(key), item.value_pos(key))
+    return typed
 
 
 def is_prometheus_config(doc: Any) -> bool:

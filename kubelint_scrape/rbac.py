@@ -126,7 +126,8 @@ def non_resource_url_matches(rule: PolicyRule, url: str) -> bool:
     for candidate in rule.non_resource_urls:
         if candidate == "*" or candidate == url:
             return True
-        if candidate.endswith("*") and url.startswith(candidate[:-1]):
+        # EH NonResourceURLMatches: HasPrefix(url, TrimRight(rule, "*")), so `/metrics**` is `/metrics*`.
+        if candidate.endswith("*") and url.startswith(candidate.rstrip("*")):
             return True
     return False
 
@@ -199,6 +200,19 @@ def subject_applies(subject: Subject, identity: Identity) -> bool:
     return False
 
 
+def meant_for(subject: Subject, identity: Identity) -> bool:
+    """Whether a subject names the identity as its author meant it, mistakes the API server refuses included
+    (KS501): the kind in another case, a ServiceAccount written as its user name or without the namespace a
+    ClusterRoleBinding requires."""
+    kind = subject.kind.lower()
+    if kind == "serviceaccount":
+        return subject.name == identity.user or (
+            subject.name == identity.name and subject.namespace in (identity.namespace, ""))
+    if kind == "user":
+        return subject.name == identity.user
+    return kind == "group" and subject.name in identity.groups
+
+
 def names_identity(binding: BindingDef, identity: Identity) -> bool:
     """Whether the binding names the identity itself (as ServiceAccount or User), not only one of the groups every
     ServiceAccount token carries (system:serviceaccounts[:NS], system:authenticated)."""
@@ -223,25 +237,54 @@ class Authorizer:
         self._input_lists: dict[Identity, list[object]] = {}
         self._same: dict[tuple[int, Identity], bool] = {}
         self._candidate_rules: dict[tuple, list[PolicyRule]] = {}
+        self._refused: dict[Identity, list[tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]]] = {}
 
     def bindings(self, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
         """Every binding whose subjects include the identity (as SA, User or one of its groups), with its role."""
         if identity not in self._bindings:
             ws = self.workspace
-            seen: set[int] = set()
             result = []
-            keys = [("ServiceAccount", identity.namespace, identity.name), ("User", "", identity.user)]
-            keys += [("Group", "", group) for group in identity.groups]
-            for key in keys:
-                for binding in ws.bindings_for_subject(*key):
-                    if id(binding) in seen:
-                        continue
-                    seen.add(id(binding))
-                    role = ws.role_for(binding)
-                    if role is not None:
-                        result.append((binding, role))
+            for binding in self._subject_bindings(identity):
+                role = ws.role_for(binding)
+                if role is not None:
+                    result.append((binding, role))
             self._bindings[identity] = result
         return self._bindings[identity]
+
+    def _subject_bindings(self, identity: Identity) -> list[BindingDef]:
+        ws = self.workspace
+        seen: set[int] = set()
+        result = []
+        keys = [("ServiceAccount", identity.namespace, identity.name), ("User", "", identity.user)]
+        keys += [("Group", "", group) for group in identity.groups]
+        for key in keys:
+            for binding in ws.bindings_for_subject(*key):
+                if id(binding) not in seen:
+                    seen.add(id(binding))
+                    result.append(binding)
+        return result
+
+    def refused(self, identity: Identity) -> list[tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]]:
+        """Grants meant for the identity that do not exist because the API server refuses the binding, the role it
+        refers to, or both (KS501): (binding, role, the refused ones). Never part of a decision; they explain one."""
+        cached = self._refused.get(identity)
+        if cached is not None:
+            return cached
+        ws = self.workspace
+        result: list[tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]] = []
+        for binding in ws.rejected_bindings:
+            if not any(meant_for(s, identity) for s in binding.subjects):
+                continue
+            role = ws.role_for(binding)
+            refused_role = ws.rejected_role_for(binding) if role is None else None
+            if role is not None or refused_role is not None:
+                result.append((binding, role or refused_role, (binding, refused_role) if refused_role else (binding,)))
+        for binding in self._subject_bindings(identity):
+            role = ws.rejected_role_for(binding)
+            if role is not None and ws.role_for(binding) is None:
+                result.append((binding, role, (role,)))
+        self._refused[identity] = result
+        return result
 
     def effective_rules(self, role: RoleDef) -> list[PolicyRule]:
         """A role's rules; an aggregated ClusterRole's are those of the ClusterRoles its selectors match.

@@ -39,6 +39,19 @@ def test_quickstart_reports_the_missing_nodes_metrics_rule() -> None:
     assert "prometheus-rbac.yaml:16:1: ClusterRoleBinding/prometheus" in result.output  # related location
 
 
+def test_a_need_only_rejected_rbac_would_meet_is_denied_and_names_the_rejected_object() -> None:
+    case = ROOT / "fixtures" / "KS101" / "fail-rbac-objects-the-api-server-rejects"
+    report = json.loads(run(str(case), "--format", "json", "--fail-on", "never").output)
+    services = next(j for j in report["jobs"] if j["name"] == "services")
+    assert {(r["verb"], r["satisfied"], tuple(r["granted_by"])) for r in services["requirements"]} == {
+        ("list", False, ()), ("watch", False, ())}
+    ks101 = next(f for f in report["findings"] if f["rule"] == "KS101" and 'job "services"' in f["message"])
+    assert any("the API server rejects RoleBinding/monitoring/prometheus-services (KS501)" in r["message"]
+               for r in ks101["related"])
+    assert ks101["fix"].endswith("Or correct RoleBinding/monitoring/prometheus-services as KS501 says there: the API "
+                                 "server rejects it; once accepted, this is granted.")
+
+
 def test_default_command_is_check() -> None:
     assert run(str(QUICKSTART), "--format", "concise").output == run("check", str(QUICKSTART), "--format", "concise").output
 

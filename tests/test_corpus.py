@@ -36,8 +36,8 @@ def lint(source: Path | str, *args: str):
         os.chdir(cwd)
 
 
-def jobs_by_name(source: Path) -> dict[str, dict]:
-    report = json.loads(lint(source, "--format", "json").output)
+def jobs_by_name(source: Path, *args: str) -> dict[str, dict]:
+    report = json.loads(lint(source, "--format", "json", *args).output)
     return {f"{Path(j['path']).name}:{j['name']}": j for j in report["jobs"]}
 
 
@@ -86,12 +86,14 @@ def test_prometheus_example_scrapes_kubelets_directly_with_nodes_metrics() -> No
 
 
 def test_2020_example_goes_through_the_apiserver_proxy_with_nodes_proxy() -> None:
-    jobs = jobs_by_name(CORPUS / "prometheus-2020-apiproxy")
-    for name in ("kubernetes-nodes", "kubernetes-cadvisor"):
-        job = jobs[f"prometheus-kubernetes.yml:{name}"]
-        assert job["targets"] == ["apiserver-proxy"]
-        (need,) = _kubelet_requirements(job)
-        assert (need["subresource"], need["satisfied"]) == ("proxy", True)
+    # Its RBAC is rbac.authorization.k8s.io/v1beta1: served (so granting) on the clusters of its time only.
+    for version, granted in (("1.21", True), ("1.34", False)):
+        jobs = jobs_by_name(CORPUS / "prometheus-2020-apiproxy", "--kubernetes-version", version)
+        for name in ("kubernetes-nodes", "kubernetes-cadvisor"):
+            job = jobs[f"prometheus-kubernetes.yml:{name}"]
+            assert job["targets"] == ["apiserver-proxy"]
+            (need,) = _kubelet_requirements(job)
+            assert (need["subresource"], need["satisfied"]) == ("proxy", granted)
 
 
 def test_giantswarm_uses_the_read_only_port() -> None:

@@ -102,6 +102,29 @@ def test_multi_document_and_list_kinds() -> None:
     assert names == ["a", "b", "c"]
 
 
+def test_typed_list_items_take_the_lists_kind_and_api_version() -> None:
+    source = load("""\
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleList
+        items:
+          - metadata: {name: a, namespace: monitoring}
+            rules: [{apiGroups: [""], resources: [pods], verbs: [list]}]
+          - {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: b}}
+        ---
+        apiVersion: v1
+        kind: List
+        items:
+          - {metadata: {name: c}}
+        """)
+    docs = [doc for _, doc in iter_documents(source)]
+    assert [(d.get("kind"), d.get("apiVersion")) for d in docs] == [
+        ("Role", "rbac.authorization.k8s.io/v1"), ("ClusterRole", "rbac.authorization.k8s.io/v1"), (None, None)]
+    typed = docs[0]
+    assert typed.pos == (4, 5) and typed.key_pos("rules") == (5, 5)  # the item's own positions
+    assert typed.value_pos("kind") == (2, 7) and typed.value_pos("apiVersion") == (1, 13)  # the list's
+    assert [doc for _, doc in iter_documents(source)][0] is typed  # the same object for every stage
+
+
 @pytest.mark.parametrize("text, value", [
     ("yes", True), ("on", True), ("No", False), ("off", False), ("true", True), ("'yes'", "yes"),
     ("010", 8), ("0x1F", 31), ("1_000", 1000), ("~", None), ("", None), ("1.5", 1.5), ("2001-12-14", "2001-12-14"),

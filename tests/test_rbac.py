@@ -69,6 +69,8 @@ RULE_CASES = [
     ("URL /metrics/* does not match /metrics", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics"), False),
     ("URL /metrics/* matches /metrics/slis", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics/slis"), True),
     ("URL /metrics* matches /metrics", '[{nonResourceURLs: ["/metrics*"], verbs: [get]}]', Request("get", url="/metrics"), True),
+    ("URL /metrics** is the prefix /metrics (trailing stars trimmed)", '[{nonResourceURLs: ["/metrics**"], verbs: [get]}]', Request("get", url="/metrics/slis"), True),
+    ("URL /me*trics* keeps its inner star literal", '[{nonResourceURLs: ["/me*trics*"], verbs: [get]}]', Request("get", url="/metrics"), False),
     ("URL * matches all", '[{nonResourceURLs: ["*"], verbs: [get]}]', Request("get", url="/anything"), True),
     ("URL rule does not grant resources", '[{nonResourceURLs: ["*"], verbs: ["*"]}]', NODES_METRICS, False),
     ("resource rule does not grant URLs", '[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]', Request("get", url="/metrics"), False),
@@ -123,7 +125,7 @@ kind: {role_kind}
 metadata: {{name: reader, namespace: app}}
 rules:
   - {{apiGroups: [""], resources: [pods, nodes/metrics], verbs: [get, list, watch]}}
-  - {{nonResourceURLs: [/metrics], verbs: [get]}}
+{url_rule}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -133,25 +135,34 @@ subjects: [{subject}]
 """
 
 
+def rolebinding(role_kind: str, subject: str) -> str:
+    # (only a ClusterRole may list URLs: the API server rejects a Role that does)
+    url_rule = "  - {nonResourceURLs: [/metrics], verbs: [get]}" if role_kind == "ClusterRole" else ""
+    return ROLEBINDING.format(role_kind=role_kind, subject=subject, url_rule=url_rule)
+
+
 @pytest.mark.parametrize("role_kind", ["Role", "ClusterRole"])
 def test_rolebinding_scope(role_kind: str) -> None:
-    auth = authorizer(ROLEBINDING.format(role_kind=role_kind, subject="{kind: ServiceAccount, name: prometheus, namespace: monitoring}"))
+    auth = authorizer(rolebinding(role_kind, "{kind: ServiceAccount, name: prometheus, namespace: monitoring}"))
     assert auth.authorize(PROM, LIST_PODS_APP).allowed
     # other namespace, all namespaces, cluster-scoped resources and URLs are never granted by a RoleBinding
-    for request in (Request("list", "", "pods", namespace="other"), LIST_PODS_ALL, NODES_METRICS, Request("get", url="/metrics")):
+    requests = [Request("list", "", "pods", namespace="other"), LIST_PODS_ALL, NODES_METRICS]
+    if role_kind == "ClusterRole":
+        requests.append(Request("get", url="/metrics"))
+    for request in requests:
         decision = auth.authorize(PROM, request)
         assert not decision.allowed, request
         assert decision.out_of_scope, f"{request} should be reported as out of scope"
 
 
 def test_rolebinding_sa_subject_namespace_defaults_to_binding() -> None:
-    auth = authorizer(ROLEBINDING.format(role_kind="Role", subject="{kind: ServiceAccount, name: prometheus}"))
+    auth = authorizer(rolebinding("Role", "{kind: ServiceAccount, name: prometheus}"))
     assert auth.authorize(Identity("app", "prometheus"), LIST_PODS_APP).allowed
     assert not auth.authorize(PROM, LIST_PODS_APP).allowed
 
 
 def test_rolebinding_to_role_in_other_namespace_does_not_resolve() -> None:
-    text = ROLEBINDING.format(role_kind="Role", subject="{kind: ServiceAccount, name: prometheus, namespace: monitoring}")
+    text = rolebinding("Role", "{kind: ServiceAccount, name: prometheus, namespace: monitoring}")
     text = text.replace("metadata: {name: reader, namespace: app}\nrules", "metadata: {name: reader, namespace: elsewhere}\nrules")
     assert not authorizer(text).authorize(PROM, LIST_PODS_APP).allowed
 
@@ -170,6 +181,40 @@ def test_clusterrolebinding_to_role_grants_nothing() -> None:
     subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
     """
     assert not authorizer(text).authorize(PROM, Request("list", "", "pods", namespace="monitoring")).allowed
+
+
+LIST_SERVICES = '{apiGroups: [""], resources: [services], verbs: [list]}'
+SA_SUBJECT = "{kind: ServiceAccount, name: prometheus, namespace: monitoring}"
+REJECTED_CASES = [
+    # (description, the objects: each is one the API server rejects, KS501)
+    ("rule mixing URLs and resources", cluster_role(f'[{LIST_SERVICES}, {{apiGroups: [""], resources: [pods], nonResourceURLs: [/metrics], verbs: [get]}}]')),
+    ("resource rule without apiGroups", cluster_role(f'[{LIST_SERVICES}, {{resources: [pods], verbs: [get]}}]')),
+    ("rule without verbs", cluster_role(f'[{LIST_SERVICES}, {{apiGroups: [""], resources: [pods]}}]')),
+    ("aggregationRule without selectors",
+     cluster_role(f"[{LIST_SERVICES}]").replace("rules:", "aggregationRule: {}\n    rules:", 1)),
+    ("SA subject with apiGroup", cluster_role(f"[{LIST_SERVICES}]", SA_SUBJECT[:-1] + ", apiGroup: rbac.authorization.k8s.io}")),
+    ("SA subject written as a user name",
+     cluster_role(f"[{LIST_SERVICES}]", "{kind: ServiceAccount, name: 'system:serviceaccount:monitoring:prometheus', namespace: monitoring}")),
+    ("subject kind in lowercase", cluster_role(f"[{LIST_SERVICES}]", SA_SUBJECT.replace("ServiceAccount", "serviceaccount"))),
+    ("roleRef.apiGroup with a version",
+     cluster_role(f"[{LIST_SERVICES}]").replace("apiGroup: rbac.authorization.k8s.io, kind", "apiGroup: rbac.authorization.k8s.io/v1, kind")),
+    ("v1beta1 on 1.22+", cluster_role(f"[{LIST_SERVICES}]").replace("rbac.authorization.k8s.io/v1\n", "rbac.authorization.k8s.io/v1beta1\n")),
+]
+
+
+@pytest.mark.parametrize("description, text", REJECTED_CASES, ids=[c[0] for c in REJECTED_CASES])
+def test_objects_the_api_server_rejects_grant_nothing(description: str, text: str) -> None:
+    from kubelint_scrape.rbacvalidate import object_problems
+
+    list_services = Request("list", "", "services")
+    auth = authorizer(text)
+    assert not auth.authorize(PROM, list_services).allowed
+    workspace = auth.workspace
+    rejected = [*workspace.rejected_cluster_roles.values(), *workspace.rejected_bindings]
+    assert rejected and all(next(object_problems(r, (1, 34)), None) for r in rejected)
+    assert auth.refused(PROM), "the rejected object is named as why nothing grants"
+    if "v1beta1" in text:  # served (and granting) before 1.22
+        assert authorizer(text, (1, 21)).authorize(PROM, list_services).allowed
 
 
 def test_aggregated_clusterrole_collects_selected_rules() -> None:

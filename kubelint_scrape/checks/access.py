@@ -12,7 +12,8 @@ from ..analyse import JobAnalysis, Need, Resolution, reads_service_account_files
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
-from ..model import BindingDef, Subject, projected_files
+from ..grants import binding_applies
+from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
 from ..targets import kubelet_subresources
@@ -49,6 +50,44 @@ def _identity_related(resolution: Resolution, authorizer: Authorizer, limit: int
         related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {resolution.identity}"))
         shown += 1
     return related
+
+
+Refused = tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]
+
+
+def _refused_grants(authorizer: Authorizer, identity: Identity, requests: list[Request], limit: int = 2) -> list[Refused]:
+    """Why nothing grants a need the inputs seem to meet: the binding meant for the identity, or the role it
+    refers to, is one the API server refuses (KS501 on it), so it never exists. Those that would grant one of
+    `requests`."""
+    result = []
+    for binding, role, refused in authorizer.refused(identity):
+        if len(result) < limit and any(binding_applies(binding, request) and rule_allows(rule, request)
+                                       for request in requests for rule in authorizer.effective_rules(role)):
+            result.append((binding, role, refused))
+    return result
+
+
+def _refused_related(grants: list[Refused]) -> list[Related]:
+    related = []
+    for binding, role, refused in grants:
+        for item in refused:
+            if item.obj is None:
+                continue
+            what = (f"{binding.ref} would bind {binding.role_ref}" if item is binding
+                    else f"{binding.ref} binds {role.ref}")
+            related.append(Related(item.obj.span, f"{what}, which would grant this, but the API server rejects "
+                                   f"{item.ref} (KS501): it never exists"))
+    return related
+
+
+def _refused_fix(grants: list[Refused]) -> str:
+    """A last line for the fix: correcting the refused objects is the smaller change."""
+    if not grants:
+        return ""
+    refused = grants[0][2]
+    refs = " and ".join(item.ref for item in refused)
+    them = "them" if len(refused) > 1 else "it"
+    return f"\nOr correct {refs} as KS501 says there: the API server rejects {them}; once accepted, this is granted."
 
 
 def _nearest(decision: Decision) -> list[Related]:
@@ -109,6 +148,8 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
     if not denied:
         return
     base_related = _identity_related(analysis.resolution, authorizer)
+    refused = _refused_grants(authorizer, identity, [n.request for n in denied])
+    base_related += _refused_related(refused)
 
     # KS110: a fine-grained kubelet subresource held, on a version where the kubelet still checks nodes/proxy.
     remaining = []
@@ -210,7 +251,8 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
             f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
-            fix=fix_text(authorizer, identity, requests) + ("\nRemove resourceNames from list/watch rules." if restricted else ""),
+            fix=fix_text(authorizer, identity, requests) + ("\nRemove resourceNames from list/watch rules." if restricted else "")
+                + _refused_fix(_refused_grants(authorizer, identity, requests)),
             related=_merge(nearest, base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
@@ -234,6 +276,7 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
                    "exec in every pod on every node, KS201):\n" + fix)
         if restricted:
             fix += "\nOr remove resourceNames from the rule that grants it: every node is scraped."
+        fix += _refused_fix(_refused_grants(authorizer, identity, [request]))
         yield Finding(
             rule, need.span, message, fix=fix,
             related=_merge(_nearest(need.decision), base_related), object=job.label,

@@ -366,8 +366,8 @@ def _every_resource(holding: Holding, rule: PolicyRule) -> str:
 def _is_wildcard(key: str, value: str) -> bool:
     if key == "resources":
         return value == "*" or value.startswith("*/")
-    if key == "nonResourceURLs":
-        return value in ("*", "/*")
+    if key == "nonResourceURLs":  # (`**` and `/**` too: the API server trims every trailing `*`)
+        return value.endswith("*") and value.rstrip("*") in ("", "/")
     return value == "*"
 
 

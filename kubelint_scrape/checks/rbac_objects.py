@@ -2,7 +2,8 @@
 
 These rules read every Role, ClusterRole, RoleBinding and ClusterRoleBinding in the inputs (never the built-in
 ones), whatever the scraper: a broken grant breaks whoever relies on it. What "a resource exists" means comes
-from rules/knowledge/api-resources.yaml; API groups it does not list (CRDs) are never judged.
+from rules/knowledge/api-resources.yaml; API groups it does not list (CRDs) are never judged, except the names
+people give the core group ("core", "v1": no CRD group lacks a dot).
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from typing import Iterable, Iterator
 
 from ..catalog import check
 from ..findings import Finding, Related
-from ..model import RBAC_GROUP, RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Workspace, role_from_object
+from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Workspace, role_from_object
 from ..rbac import Request, non_resource_url_matches, rule_allows
+from ..rbacvalidate import RBAC_PREFIX, binding_problems, parse_version, role_problems, served_version_problems
+from ..rbacvalidate import binding_label as _binding_label
+from ..rbacvalidate import quoted as _quote
+from ..rbacvalidate import role_label as _label
 from ..resources import knowledge
 from ..targets import kubelet_subresources
-from ..yamltree import Span, YMap, YSeq, as_map, as_str, at, key_span, value_span
+from ..yamltree import Span, YSeq, as_map, at, value_span
 from .context import Context
 
-RBAC_PREFIX = RBAC_GROUP + "/"
 COLLECTION_VERBS = ("list", "watch", "create", "deletecollection")  # never namespaced for `namespaces` (FACTS §8)
 INVENTED_VERBS = {  # verbs people write that Kubernetes does not have → what they meant
     "read": "get, list, watch", "view": "get, list, watch", "all": "*", "write": "create, update, patch, delete",
@@ -31,6 +35,8 @@ INVENTED_VERBS = {  # verbs people write that Kubernetes does not have → what 
 KUBELET_URL_PREFIXES = ("/stats", "/logs", "/spec", "/pods", "/runningpods", "/checkpoint", "/containerLogs",
                         "/exec", "/attach", "/portForward", "/run", "/cri")
 SERVED_METRICS_URLS = ("/metrics", "/metrics/slis")
+# What people write for the core API group, which is named "" (`/api/v1`, `apiVersion: v1`, "core/v1" in docs).
+CORE_GROUP_ALIASES = ("core", "v1")
 
 
 # ---------------------------------------------------------------------------------------------- shared
@@ -55,11 +61,6 @@ def _version(ws: Workspace) -> tuple[int, int]:
     return ws.kubernetes_version
 
 
-def _parse_version(text: str) -> tuple[int, int]:
-    major, minor = text.split(".")[:2]
-    return int(major), int(minor)
-
-
 def _rbac_objects(ws: Workspace, kinds: Iterable[str]) -> Iterator[K8sObject]:
     """User-defined RBAC objects, in input order (the workspace indexes only the last of a repeated name)."""
     for kind in kinds:
@@ -75,7 +76,9 @@ def _roles(ctx: Context) -> list[RoleDef]:
     cached = ctx.__dict__.get("_rbac_object_roles")
     if cached is None:
         ws = ctx.workspace
-        indexed = {id(r.obj): r for r in [*ws.cluster_roles.values(), *ws.roles.values()] if r.obj is not None}
+        indexed = {id(r.obj): r for r in [*ws.cluster_roles.values(), *ws.roles.values(),
+                                          *ws.rejected_cluster_roles.values(), *ws.rejected_roles.values()]
+                   if r.obj is not None}
         cached = [indexed.get(id(obj)) or role_from_object(obj) for obj in _rbac_objects(ws, ("Role", "ClusterRole"))
                   if ctx.reports(obj.path)]
         ctx.__dict__["_rbac_object_roles"] = cached
@@ -83,17 +86,10 @@ def _roles(ctx: Context) -> list[RoleDef]:
 
 
 def _bindings(ws: Workspace) -> Iterator[BindingDef]:
-    for binding in ws.bindings:
+    """User-defined bindings, those the API server refuses (and the authorizer never sees) included."""
+    for binding in [*ws.bindings, *ws.rejected_bindings]:
         if binding.obj is not None and binding.obj.api_version.startswith(RBAC_PREFIX):
             yield binding
-
-
-def _label(role: RoleDef) -> str:
-    return f"Role {role.namespace}/{role.name}" if role.kind == "Role" else f"ClusterRole {role.name}"
-
-
-def _binding_label(binding: BindingDef) -> str:
-    return f"RoleBinding {binding.namespace}/{binding.name}" if binding.kind == "RoleBinding" else f"ClusterRoleBinding {binding.name}"
 
 
 def _items(rule: PolicyRule, key: str) -> list[tuple[str, Span]]:
@@ -117,10 +113,6 @@ def _groups_text(groups: Iterable[str]) -> str:
     return ", ".join(_group_text(g) for g in groups)
 
 
-def _quote(values: Iterable[str]) -> str:
-    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
-
-
 def _rule_yaml(groups: Iterable[str], resources: Iterable[str], verbs: Iterable[str]) -> str:
     return f"{{apiGroups: {_quote(groups)}, resources: {_quote(resources)}, verbs: {_quote(verbs)}}}"
 
@@ -131,7 +123,7 @@ def _served(group: str, resource: str, version: tuple[int, int]) -> dict | None:
     if entry is None:
         return None
     removed = entry.get("removed")
-    if removed and version >= _parse_version(removed):
+    if removed and version >= parse_version(removed):
         return None
     return entry
 
@@ -149,8 +141,10 @@ def _serves(group: str, resource: str, version: tuple[int, int]) -> bool:
 
 
 def _all_known_groups(groups: Iterable[str]) -> bool:
+    """Groups whose resources can be judged: those of the table, and the names people give the core group, which
+    serve nothing (a CRD group always contains a dot, so "core" or "v1" is no CRD's)."""
     table = _table()["groups"]
-    return all(g in table for g in groups)
+    return all(g in table or g in CORE_GROUP_ALIASES for g in groups)
 
 
 def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, version: tuple[int, int]) -> bool:
@@ -159,7 +153,7 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
     not serve (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507). Not
     held, so not an unused grant (KS203) either."""
     if url:
-        return _kubelet_path(url) or ("*" in url[:-1])
+        return _kubelet_path(url) or _star_inside(url)
     if "*" in resource and resource != "*" and not (resource.startswith("*/") and "*" not in resource[2:]):
         return True
     if api_group == "*" or "*" in resource or not _all_known_groups((api_group,)):
@@ -175,203 +169,17 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
 
 @check("KS501")
 def invalid_rbac_object(ctx: Context) -> Iterator[Finding]:
+    # The validation itself is rbacvalidate's: build_workspace asks it too and leaves out what it rejects, so
+    # what KS501 reports and what grants nothing can never disagree.
     ws = ctx.workspace
     for obj in _rbac_objects(ws, sorted(RBAC_KINDS)):
         if ctx.reports(obj.path):
-            yield from _served_version(obj, ws)
+            yield from served_version_problems(obj, _version(ws))
     for role in _roles(ctx):
-        yield from _invalid_role(role)
+        yield from role_problems(role)
     for binding in _bindings(ws):
         if ctx.reports(binding.obj.path):  # (user bindings only: obj is set)
-            yield from _invalid_binding(binding)
-
-
-def _served_version(obj: K8sObject, ws: Workspace) -> Iterator[Finding]:
-    """rbac.authorization.k8s.io/v1beta1 and v1alpha1 stopped being served in Kubernetes 1.22."""
-    version = obj.api_version[len(RBAC_PREFIX):]
-    entry = _table()["rbac_versions"].get(version)
-    removed = entry.get("removed") if entry is not None else None
-    if entry is not None and (not removed or _version(ws) < _parse_version(removed)):
-        return
-    why = (f"which Kubernetes stopped serving in {removed}" if removed
-           else "which the API server does not serve")
-    kubectl = f'no matches for kind "{obj.kind}" in version "{obj.api_version}"'
-    yield Finding(
-        "KS501", obj.key_span("apiVersion") if "apiVersion" not in obj.doc else value_span(obj.path, obj.doc, "apiVersion"),
-        f"{obj.kind} {obj.namespace + '/' if obj.namespace and obj.kind in ('Role', 'RoleBinding') else ''}{obj.name} "
-        f"uses apiVersion {obj.api_version}, {why}: `kubectl apply` fails with `{kubectl}` on Kubernetes "
-        f"{_version_text(ws)}, so the object (and every permission it carries) never exists",
-        fix=f"Change `apiVersion: {obj.api_version}` to `apiVersion: {RBAC_PREFIX}v1` (the fields are the same).",
-        object=obj.ref, data={"apiVersion": obj.api_version, "removed_in": removed or ""},
-    )
-
-
-def _version_text(ws: Workspace) -> str:
-    major, minor = ws.kubernetes_version
-    return f"{major}.{minor}"
-
-
-def _invalid_role(role: RoleDef) -> Iterator[Finding]:
-    obj = role.obj
-    assert obj is not None
-    label = _label(role)
-    for rule in role.rules:
-        node = rule.node
-        if node is None:
-            continue
-        where = f"{label} rules[{rule.index}]"
-        if not rule.verbs:
-            yield Finding(
-                "KS501", rule.span("verbs") if "verbs" in node else rule.span(),
-                f"{where} has no verbs: the API server rejects the {role.kind} "
-                f"(`rules[{rule.index}].verbs: Required value: verbs must contain at least one value`)",
-                fix="Add the verbs the rule is for, e.g. `verbs: [\"get\", \"list\", \"watch\"]`.",
-                object=obj.ref,
-            )
-        if rule.non_resource_urls:
-            if role.kind == "Role":
-                yield Finding(
-                    "KS501", rule.span("nonResourceURLs"),
-                    f"{where} lists nonResourceURLs {_quote(rule.non_resource_urls)} in a namespaced Role: the API server "
-                    f"rejects it (`namespaced rules cannot apply to non-resource URLs`); URLs can only be granted by a "
-                    f"ClusterRole bound with a ClusterRoleBinding",
-                    fix=f"Move `{{nonResourceURLs: {_quote(rule.non_resource_urls)}, verbs: {_quote(rule.verbs)}}}` into a "
-                        f"ClusterRole and bind it with a ClusterRoleBinding to the same subjects.",
-                    object=obj.ref,
-                )
-            if rule.api_groups or rule.resources or rule.resource_names:
-                yield Finding(
-                    "KS501", rule.span("nonResourceURLs"),
-                    f"{where} mixes nonResourceURLs with apiGroups/resources/resourceNames: the API server rejects the "
-                    f"{role.kind} (`rules cannot apply to both regular resources and non-resource URLs`)",
-                    fix="Split it into two rules: one with `apiGroups`/`resources`/`verbs`, one with only "
-                        "`nonResourceURLs` and `verbs`.",
-                    object=obj.ref,
-                )
-            continue
-        if not rule.api_groups:
-            yield Finding(
-                "KS501", rule.span("apiGroups") if "apiGroups" in node else rule.span(),
-                f"{where} is a resource rule without apiGroups: the API server rejects the {role.kind} "
-                f"(`rules[{rule.index}].apiGroups: Required value: resource rules must supply at least one api group`)",
-                fix='Add `apiGroups: [""]` for core resources (pods, services, endpoints, nodes), or the group that serves '
-                    'the resources (e.g. `discovery.k8s.io` for endpointslices).',
-                object=obj.ref,
-            )
-        if not rule.resources:
-            yield Finding(
-                "KS501", rule.span("resources") if "resources" in node else rule.span(),
-                f"{where} has no resources (and no nonResourceURLs): the API server rejects the {role.kind} "
-                f"(`rules[{rule.index}].resources: Required value: resource rules must supply at least one resource`)",
-                fix="Add the resources the rule is for, e.g. `resources: [\"pods\", \"services\"]`, or use "
-                    "`nonResourceURLs` for paths such as /metrics.",
-                object=obj.ref,
-            )
-    aggregation = obj.doc.get("aggregationRule")
-    if role.kind == "ClusterRole" and isinstance(aggregation, YMap) and not as_map(aggregation).get("clusterRoleSelectors"):
-        yield Finding(
-            "KS501", obj.key_span("aggregationRule"),
-            f"{label} has an aggregationRule without clusterRoleSelectors: the API server rejects it "
-            f"(`at least one clusterRoleSelector required if aggregationRule is non-nil`)",
-            fix="Add `clusterRoleSelectors: [{matchLabels: {<label>: \"true\"}}]`, or delete `aggregationRule` and list "
-                "`rules` directly.",
-            object=obj.ref,
-        )
-
-
-def _invalid_binding(binding: BindingDef) -> Iterator[Finding]:
-    obj = binding.obj
-    assert obj is not None
-    label = _binding_label(binding)
-    role_ref = obj.doc.get("roleRef")
-    if not isinstance(role_ref, YMap):
-        yield Finding(
-            "KS501", obj.key_span("roleRef") if "roleRef" in obj.doc else obj.span,
-            f"{label} has no roleRef: the API server rejects it (`roleRef.kind: Unsupported value: \"\"`, "
-            f"`roleRef.name: Required value`)",
-            fix="Add `roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: <role>}`.",
-            object=obj.ref,
-        )
-    else:
-        api_group = as_str(role_ref.get("apiGroup"))
-        if api_group and api_group != RBAC_GROUP:  # empty is defaulted to rbac.authorization.k8s.io
-            yield Finding(
-                "KS501", value_span(obj.path, role_ref, "apiGroup"),
-                f"{label} has roleRef.apiGroup {api_group!r}: the API server rejects it (`roleRef.apiGroup: Unsupported "
-                f"value: \"{api_group}\": supported values: \"{RBAC_GROUP}\"`)",
-                fix=f"Set `roleRef.apiGroup: {RBAC_GROUP}`.",
-                object=obj.ref,
-            )
-        allowed = ("ClusterRole",) if binding.kind == "ClusterRoleBinding" else ("Role", "ClusterRole")
-        if binding.role_kind not in allowed:
-            span = value_span(obj.path, role_ref, "kind") if "kind" in role_ref else key_span(obj.path, obj.doc, "roleRef")
-            if binding.kind == "ClusterRoleBinding" and binding.role_kind == "Role":
-                message = (f"{label} refers to Role {binding.role_name}: a ClusterRoleBinding can only reference a "
-                           f"ClusterRole, so the API server rejects it (`roleRef.kind: Unsupported value: \"Role\": "
-                           f"supported values: \"ClusterRole\"`)")
-                fix = (f"Bind the Role with a RoleBinding in the Role's namespace, or make {binding.role_name} a "
-                       f"ClusterRole and set `roleRef.kind: ClusterRole`.")
-            else:
-                shown = binding.role_kind or ""
-                message = (f"{label} has roleRef.kind {shown!r}: the API server rejects it (`roleRef.kind: Unsupported "
-                           f"value: \"{shown}\": supported values: {_quote(allowed)[1:-1]}`)")
-                fix = f"Set `roleRef.kind` to {' or '.join(allowed)}."
-            yield Finding("KS501", span, message, fix=fix, object=obj.ref)
-        if not binding.role_name:
-            yield Finding(
-                "KS501", value_span(obj.path, role_ref, "name") if "name" in role_ref else key_span(obj.path, obj.doc, "roleRef"),
-                f"{label} has no roleRef.name: the API server rejects it (`roleRef.name: Required value`)",
-                fix="Set `roleRef.name` to the Role or ClusterRole the binding grants.",
-                object=obj.ref,
-            )
-    for subject in binding.subjects:
-        node = subject.node
-        if node is None:
-            continue
-        where = f"{label} subjects[{subject.index}]"
-        span = at(obj.path, node.pos)
-        if not subject.name:
-            yield Finding(
-                "KS501", span, f"{where} has no name: the API server rejects the binding "
-                f"(`subjects[{subject.index}].name: Required value`)",
-                fix="Set the subject's `name`.", object=obj.ref,
-            )
-        if subject.kind == "ServiceAccount":
-            if subject.api_group:
-                yield Finding(
-                    "KS501", key_span(obj.path, node, "apiGroup"),
-                    f"{where} is a ServiceAccount with apiGroup {subject.api_group!r}: the API server rejects the binding "
-                    f"(`subjects[{subject.index}].apiGroup: Unsupported value: \"{subject.api_group}\": supported "
-                    f"values: \"\"`); ServiceAccounts are in the core group",
-                    fix="Delete `apiGroup` from the ServiceAccount subject (it is only for User and Group subjects).",
-                    object=obj.ref,
-                )
-            if binding.kind == "ClusterRoleBinding" and not subject.namespace_explicit:
-                yield Finding(
-                    "KS501", span,
-                    f"{where} is ServiceAccount {subject.name} without a namespace: a ClusterRoleBinding has no namespace "
-                    f"to default it to, so the API server rejects it (`subjects[{subject.index}].namespace: Required value`)",
-                    fix="Add the ServiceAccount's namespace to the subject, e.g. `namespace: monitoring`.",
-                    object=obj.ref,
-                )
-        elif subject.kind in ("User", "Group"):
-            if subject.api_group and subject.api_group != RBAC_GROUP:  # empty is defaulted
-                yield Finding(
-                    "KS501", value_span(obj.path, node, "apiGroup"),
-                    f"{where} is a {subject.kind} with apiGroup {subject.api_group!r}: the API server rejects the binding "
-                    f"(`subjects[{subject.index}].apiGroup: Unsupported value: \"{subject.api_group}\": supported values: "
-                    f"\"{RBAC_GROUP}\"`)",
-                    fix=f"Set `apiGroup: {RBAC_GROUP}` on {subject.kind} subjects (or leave it out: it is defaulted).",
-                    object=obj.ref,
-                )
-        else:
-            yield Finding(
-                "KS501", value_span(obj.path, node, "kind") if "kind" in node else span,
-                f"{where} has kind {subject.kind!r}: the API server rejects the binding (`subjects[{subject.index}].kind: "
-                f"Unsupported value: \"{subject.kind}\": supported values: \"ServiceAccount\", \"User\", \"Group\"`)",
-                fix="Set the subject's `kind` to ServiceAccount, User or Group (case-sensitive).",
-                object=obj.ref,
-            )
+            yield from binding_problems(binding)
 
 
 # ---------------------------------------------------------------------------------------------- KS502
@@ -393,8 +201,8 @@ def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
         obj = binding.obj
         assert obj is not None
         name = binding.role_name
-        if not name:
-            continue
+        if not name or ws.rejected_role_for(binding) is not None:
+            continue  # (a role the inputs define but the API server refuses is KS501's, on the role)
         if binding.role_kind == "ClusterRole":
             if name in ws.cluster_roles or name.startswith(prefixes):
                 continue
@@ -466,6 +274,9 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
         for rule in role.rules:
             if rule.non_resource_urls or not rule.api_groups or "*" in rule.api_groups:
                 continue
+            meant_core = _core_group_alias(role, rule, version)
+            if meant_core is not None:
+                yield meant_core
             if not _all_known_groups(rule.api_groups):
                 continue  # a CRD group may serve anything
             for resource, span in _items(rule, "resources"):
@@ -473,9 +284,34 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                     continue  # `*` and `*/sub` are wildcards; other stars are KS505
                 if any(_serves(g, resource, version) for g in rule.api_groups):
                     continue
+                if meant_core is not None and _serves("", resource, version):
+                    continue  # said once, on the apiGroups entry
                 if _granted_elsewhere(role, rule, resource, version):
                     continue  # a legacy duplicate (e.g. `extensions` next to `networking.k8s.io`): dead but harmless
                 yield _unknown_resource(role, rule, resource, span, version)
+
+
+def _core_group_alias(role: RoleDef, rule: PolicyRule, version: tuple[int, int]) -> Finding | None:
+    """`apiGroups: ["core"]` or `["v1"]` for core resources: no such group exists, the core group is "". One
+    finding per rule, on the first such entry, naming the resources it leaves ungranted."""
+    if "" in rule.api_groups:
+        return None
+    aliases = [(group, span) for group, span in _items(rule, "apiGroups") if group in CORE_GROUP_ALIASES]
+    meant = [r for r in rule.resources if r == "*" or (r.startswith("*/") and "*" not in r[2:])
+             or ("*" not in r and _serves("", r, version))]
+    if not aliases or not meant:
+        return None
+    names = [group for group, _span in aliases]
+    groups = list(dict.fromkeys("" if g in CORE_GROUP_ALIASES else g for g in rule.api_groups))
+    return Finding(
+        "KS503", aliases[0][1],
+        f"{_label(role)} rules[{rule.index}]: apiGroups {_quote(names)} names no API group: the core group "
+        f"(pods, services, endpoints, nodes…) is written \"\" (the empty string; v1 is its version). The API "
+        f"server accepts the rule, but it grants nothing for {', '.join(meant)}",
+        fix=f"Write `apiGroups: {_quote(groups)}`.",
+        object=role.obj.ref if role.obj else role.ref,
+        data={"apiGroups": names, "meant": "", "resources": meant},
+    )
 
 
 def _granted_elsewhere(role: RoleDef, rule: PolicyRule, resource: str, version: tuple[int, int]) -> bool:
@@ -646,7 +482,7 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
     for url, span in urls:
         if "*" not in url or url == "*":
             continue
-        if "*" in url[:-1]:
+        if _star_inside(url):
             yield Finding(
                 "KS505", span,
                 f"{where}: nonResourceURL {url!r} has `*` before its end: only a trailing `*` is a prefix wildcard, so "
@@ -655,8 +491,9 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                 object=ref, data={"nonResourceURL": url},
             )
             continue
-        if url.endswith("/*") and len(url) > 2:
-            bare = url[:-2]
+        prefix = url.rstrip("*")
+        if prefix.endswith("/") and len(prefix) > 1:
+            bare = prefix[:-1]
             covered = any(
                 non_resource_url_matches(other, bare) and (set(other.verbs) & set(rule.verbs) or "*" in other.verbs)
                 for other in role.rules if other.non_resource_urls
@@ -670,6 +507,12 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                         f"which matches both.",
                     object=ref, data={"nonResourceURL": url, "uncovered": bare},
                 )
+
+
+def _star_inside(url: str) -> bool:
+    """A `*` before the trailing run of stars: literal, since the API server trims every trailing `*` of a rule URL
+    and matches the rest as a prefix (EH NonResourceURLMatches), so `/metrics**` is a prefix wildcard."""
+    return "*" in url.rstrip("*")
 
 
 def _known_subresources(groups: Iterable[str], base: str) -> list[str]:

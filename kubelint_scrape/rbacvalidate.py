@@ -1,0 +1,275 @@
+"""Would the API server accept this Role, ClusterRole, RoleBinding or ClusterRoleBinding? (KS501; FACTS §8)
+
+One source of truth for RBAC validation, used twice: KS501 reports every problem at the offending field, and
+build_workspace does not index a rejected object for the authorizer, since `kubectl apply` fails and the
+object never exists, so it grants nothing (the job's need is then denied: KS101…). The checks mirror
+`pkg/apis/rbac/validation/validation.go`, plus the API versions the cluster no longer serves.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+from .findings import Finding
+from .model import RBAC_GROUP, BindingDef, K8sObject, RoleDef, Subject
+from .resources import knowledge
+from .yamltree import YMap, as_map, as_str, at, key_span, value_span
+
+RBAC_PREFIX = RBAC_GROUP + "/"
+
+
+def rejected(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> bool:
+    """Whether the API server refuses the object behind a RoleDef or BindingDef from the inputs."""
+    return next(object_problems(derived, kubernetes_version), None) is not None
+
+
+def object_problems(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> Iterator[Finding]:
+    assert derived.obj is not None  # (objects from the inputs only: the built-in ones are valid)
+    yield from served_version_problems(derived.obj, kubernetes_version)
+    if isinstance(derived, RoleDef):
+        yield from role_problems(derived)
+    else:
+        yield from binding_problems(derived)
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    major, minor = text.split(".")[:2]
+    return int(major), int(minor)
+
+
+def role_label(role: RoleDef) -> str:
+    return f"Role {role.namespace}/{role.name}" if role.kind == "Role" else f"ClusterRole {role.name}"
+
+
+def binding_label(binding: BindingDef) -> str:
+    return f"RoleBinding {binding.namespace}/{binding.name}" if binding.kind == "RoleBinding" else f"ClusterRoleBinding {binding.name}"
+
+
+def quoted(values: Iterable[str]) -> str:
+    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+
+# ValidateServiceAccountName is a DNS-1123 subdomain (k8s.io/apimachinery/pkg/util/validation IsDNS1123Subdomain).
+_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_DNS1123_SUBDOMAIN_MESSAGE = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+                              "'.', and must start and end with an alphanumeric character")
+SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:"
+
+
+def is_dns1123_subdomain(name: str) -> bool:
+    return len(name) <= 253 and _DNS1123_SUBDOMAIN.fullmatch(name) is not None
+
+
+def _table() -> dict:
+    return knowledge("api-resources")
+
+
+def served_version_problems(obj: K8sObject, kubernetes_version: tuple[int, int]) -> Iterator[Finding]:
+    """rbac.authorization.k8s.io/v1beta1 and v1alpha1 stopped being served in Kubernetes 1.22."""
+    version = obj.api_version[len(RBAC_PREFIX):]
+    entry = _table()["rbac_versions"].get(version)
+    removed = entry.get("removed") if entry is not None else None
+    if entry is not None and (not removed or kubernetes_version < parse_version(removed)):
+        return
+    why = (f"which Kubernetes stopped serving in {removed}" if removed
+           else "which the API server does not serve")
+    kubectl = f'no matches for kind "{obj.kind}" in version "{obj.api_version}"'
+    yield Finding(
+        "KS501", obj.key_span("apiVersion") if "apiVersion" not in obj.doc else value_span(obj.path, obj.doc, "apiVersion"),
+        f"{obj.kind} {obj.namespace + '/' if obj.namespace and obj.kind in ('Role', 'RoleBinding') else ''}{obj.name} "
+        f"uses apiVersion {obj.api_version}, {why}: `kubectl apply` fails with `{kubectl}` on Kubernetes "
+        f"{kubernetes_version[0]}.{kubernetes_version[1]}, so the object (and every permission it carries) never exists",
+        fix=f"Change `apiVersion: {obj.api_version}` to `apiVersion: {RBAC_PREFIX}v1` (the fields are the same).",
+        object=obj.ref, data={"apiVersion": obj.api_version, "removed_in": removed or ""},
+    )
+
+
+def role_problems(role: RoleDef) -> Iterator[Finding]:
+    obj = role.obj
+    assert obj is not None
+    label = role_label(role)
+    for rule in role.rules:
+        node = rule.node
+        if node is None:
+            continue
+        where = f"{label} rules[{rule.index}]"
+        if not rule.verbs:
+            yield Finding(
+                "KS501", rule.span("verbs") if "verbs" in node else rule.span(),
+                f"{where} has no verbs: the API server rejects the {role.kind} "
+                f"(`rules[{rule.index}].verbs: Required value: verbs must contain at least one value`)",
+                fix="Add the verbs the rule is for, e.g. `verbs: [\"get\", \"list\", \"watch\"]`.",
+                object=obj.ref,
+            )
+        if rule.non_resource_urls:
+            if role.kind == "Role":
+                yield Finding(
+                    "KS501", rule.span("nonResourceURLs"),
+                    f"{where} lists nonResourceURLs {quoted(rule.non_resource_urls)} in a namespaced Role: the API server "
+                    f"rejects it (`namespaced rules cannot apply to non-resource URLs`); URLs can only be granted by a "
+                    f"ClusterRole bound with a ClusterRoleBinding",
+                    fix=f"Move `{{nonResourceURLs: {quoted(rule.non_resource_urls)}, verbs: {quoted(rule.verbs)}}}` into a "
+                        f"ClusterRole and bind it with a ClusterRoleBinding to the same subjects.",
+                    object=obj.ref,
+                )
+            if rule.api_groups or rule.resources or rule.resource_names:
+                yield Finding(
+                    "KS501", rule.span("nonResourceURLs"),
+                    f"{where} mixes nonResourceURLs with apiGroups/resources/resourceNames: the API server rejects the "
+                    f"{role.kind} (`rules cannot apply to both regular resources and non-resource URLs`)",
+                    fix="Split it into two rules: one with `apiGroups`/`resources`/`verbs`, one with only "
+                        "`nonResourceURLs` and `verbs`.",
+                    object=obj.ref,
+                )
+            continue
+        if not rule.api_groups:
+            yield Finding(
+                "KS501", rule.span("apiGroups") if "apiGroups" in node else rule.span(),
+                f"{where} is a resource rule without apiGroups: the API server rejects the {role.kind} "
+                f"(`rules[{rule.index}].apiGroups: Required value: resource rules must supply at least one api group`)",
+                fix='Add `apiGroups: [""]` for core resources (pods, services, endpoints, nodes), or the group that serves '
+                    'the resources (e.g. `discovery.k8s.io` for endpointslices).',
+                object=obj.ref,
+            )
+        if not rule.resources:
+            yield Finding(
+                "KS501", rule.span("resources") if "resources" in node else rule.span(),
+                f"{where} has no resources (and no nonResourceURLs): the API server rejects the {role.kind} "
+                f"(`rules[{rule.index}].resources: Required value: resource rules must supply at least one resource`)",
+                fix="Add the resources the rule is for, e.g. `resources: [\"pods\", \"services\"]`, or use "
+                    "`nonResourceURLs` for paths such as /metrics.",
+                object=obj.ref,
+            )
+    aggregation = obj.doc.get("aggregationRule")
+    if role.kind == "ClusterRole" and isinstance(aggregation, YMap) and not as_map(aggregation).get("clusterRoleSelectors"):
+        yield Finding(
+            "KS501", obj.key_span("aggregationRule"),
+            f"{label} has an aggregationRule without clusterRoleSelectors: the API server rejects it "
+            f"(`at least one clusterRoleSelector required if aggregationRule is non-nil`)",
+            fix="Add `clusterRoleSelectors: [{matchLabels: {<label>: \"true\"}}]`, or delete `aggregationRule` and list "
+                "`rules` directly.",
+            object=obj.ref,
+        )
+
+
+def binding_problems(binding: BindingDef) -> Iterator[Finding]:
+    obj = binding.obj
+    assert obj is not None
+    label = binding_label(binding)
+    role_ref = obj.doc.get("roleRef")
+    if not isinstance(role_ref, YMap):
+        yield Finding(
+            "KS501", obj.key_span("roleRef") if "roleRef" in obj.doc else obj.span,
+            f"{label} has no roleRef: the API server rejects it (`roleRef.kind: Unsupported value: \"\"`, "
+            f"`roleRef.name: Required value`)",
+            fix="Add `roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: <role>}`.",
+            object=obj.ref,
+        )
+    else:
+        api_group = as_str(role_ref.get("apiGroup"))
+        if api_group and api_group != RBAC_GROUP:  # empty is defaulted to rbac.authorization.k8s.io
+            yield Finding(
+                "KS501", value_span(obj.path, role_ref, "apiGroup"),
+                f"{label} has roleRef.apiGroup {api_group!r}: the API server rejects it (`roleRef.apiGroup: Unsupported "
+                f"value: \"{api_group}\": supported values: \"{RBAC_GROUP}\"`)",
+                fix=f"Set `roleRef.apiGroup: {RBAC_GROUP}`.",
+                object=obj.ref,
+            )
+        allowed = ("ClusterRole",) if binding.kind == "ClusterRoleBinding" else ("Role", "ClusterRole")
+        if binding.role_kind not in allowed:
+            span = value_span(obj.path, role_ref, "kind") if "kind" in role_ref else key_span(obj.path, obj.doc, "roleRef")
+            if binding.kind == "ClusterRoleBinding" and binding.role_kind == "Role":
+                message = (f"{label} refers to Role {binding.role_name}: a ClusterRoleBinding can only reference a "
+                           f"ClusterRole, so the API server rejects it (`roleRef.kind: Unsupported value: \"Role\": "
+                           f"supported values: \"ClusterRole\"`)")
+                fix = (f"Bind the Role with a RoleBinding in the Role's namespace, or make {binding.role_name} a "
+                       f"ClusterRole and set `roleRef.kind: ClusterRole`.")
+            else:
+                shown = binding.role_kind or ""
+                message = (f"{label} has roleRef.kind {shown!r}: the API server rejects it (`roleRef.kind: Unsupported "
+                           f"value: \"{shown}\": supported values: {quoted(allowed)[1:-1]}`)")
+                fix = f"Set `roleRef.kind` to {' or '.join(allowed)}."
+            yield Finding("KS501", span, message, fix=fix, object=obj.ref)
+        if not binding.role_name:
+            yield Finding(
+                "KS501", value_span(obj.path, role_ref, "name") if "name" in role_ref else key_span(obj.path, obj.doc, "roleRef"),
+                f"{label} has no roleRef.name: the API server rejects it (`roleRef.name: Required value`)",
+                fix="Set `roleRef.name` to the Role or ClusterRole the binding grants.",
+                object=obj.ref,
+            )
+    for subject in binding.subjects:
+        node = subject.node
+        if node is None:
+            continue
+        where = f"{label} subjects[{subject.index}]"
+        span = at(obj.path, node.pos)
+        if not subject.name:
+            yield Finding(
+                "KS501", span, f"{where} has no name: the API server rejects the binding "
+                f"(`subjects[{subject.index}].name: Required value`)",
+                fix="Set the subject's `name`.", object=obj.ref,
+            )
+        if subject.kind == "ServiceAccount":
+            if subject.name and not is_dns1123_subdomain(subject.name):
+                yield _invalid_service_account_name(binding, subject, where)
+            if subject.api_group:
+                yield Finding(
+                    "KS501", key_span(obj.path, node, "apiGroup"),
+                    f"{where} is a ServiceAccount with apiGroup {subject.api_group!r}: the API server rejects the binding "
+                    f"(`subjects[{subject.index}].apiGroup: Unsupported value: \"{subject.api_group}\": supported "
+                    f"values: \"\"`); ServiceAccounts are in the core group",
+                    fix="Delete `apiGroup` from the ServiceAccount subject (it is only for User and Group subjects).",
+                    object=obj.ref,
+                )
+            if binding.kind == "ClusterRoleBinding" and not subject.namespace_explicit:
+                yield Finding(
+                    "KS501", span,
+                    f"{where} is ServiceAccount {subject.name} without a namespace: a ClusterRoleBinding has no namespace "
+                    f"to default it to, so the API server rejects it (`subjects[{subject.index}].namespace: Required value`)",
+                    fix="Add the ServiceAccount's namespace to the subject, e.g. `namespace: monitoring`.",
+                    object=obj.ref,
+                )
+        elif subject.kind in ("User", "Group"):
+            if subject.api_group and subject.api_group != RBAC_GROUP:  # empty is defaulted
+                yield Finding(
+                    "KS501", value_span(obj.path, node, "apiGroup"),
+                    f"{where} is a {subject.kind} with apiGroup {subject.api_group!r}: the API server rejects the binding "
+                    f"(`subjects[{subject.index}].apiGroup: Unsupported value: \"{subject.api_group}\": supported values: "
+                    f"\"{RBAC_GROUP}\"`)",
+                    fix=f"Set `apiGroup: {RBAC_GROUP}` on {subject.kind} subjects (or leave it out: it is defaulted).",
+                    object=obj.ref,
+                )
+        else:
+            yield Finding(
+                "KS501", value_span(obj.path, node, "kind") if "kind" in node else span,
+                f"{where} has kind {subject.kind!r}: the API server rejects the binding (`subjects[{subject.index}].kind: "
+                f"Unsupported value: \"{subject.kind}\": supported values: \"ServiceAccount\", \"User\", \"Group\"`)",
+                fix="Set the subject's `kind` to ServiceAccount, User or Group (case-sensitive).",
+                object=obj.ref,
+            )
+
+
+def _invalid_service_account_name(binding: BindingDef, subject: Subject, where: str) -> Finding:
+    """A ServiceAccount subject's name is the object's name, never the user name its token authenticates as:
+    `system:serviceaccount:NS:NAME` (the form `kubectl auth can-i --as` and audit logs show) has colons."""
+    obj = binding.obj
+    assert obj is not None and subject.node is not None
+    name = subject.name
+    upstream = (f"`subjects[{subject.index}].name: Invalid value: \"{name}\": "
+                f"{'must be no more than 253 characters' if len(name) > 253 else _DNS1123_SUBDOMAIN_MESSAGE}`")
+    namespace, _, plain = name[len(SERVICE_ACCOUNT_USER_PREFIX):].partition(":")
+    if name.startswith(SERVICE_ACCOUNT_USER_PREFIX) and namespace and is_dns1123_subdomain(plain):
+        message = (f"{where} names ServiceAccount {name!r}, which is the user name its token authenticates as, not "
+                   f"a ServiceAccount name: the API server rejects the binding ({upstream})")
+        moved = (f" (the user name is in namespace {namespace}, not {subject.namespace})"
+                 if subject.namespace_explicit and subject.namespace != namespace else "")
+        fix = f"Write the subject as `{{kind: ServiceAccount, name: {plain}, namespace: {namespace}}}`{moved}."
+    else:
+        message = (f"{where} names ServiceAccount {name!r}, which is not a valid ServiceAccount name: the API server "
+                   f"rejects the binding ({upstream})")
+        lowered = name.lower()
+        fix = (f"Set `name: {lowered}` (ServiceAccount names are lowercase)." if is_dns1123_subdomain(lowered)
+               else "Set `name` to the ServiceAccount's metadata.name (lowercase letters, digits, '-' and '.').")
+    return Finding("KS501", value_span(obj.path, subject.node, "name"), message, fix=fix, object=obj.ref,
+                   data={"subject": name})
