@@ -51,8 +51,10 @@ class SDConfig:
                 continue
             for term in as_str(selector.get("field")).split(","):
                 key, _, value = term.strip().replace("==", "=").partition("=")
-                if key.strip() == "metadata.name" and not key.endswith("!") and value.strip():
-                    return value.strip()
+                value = value.strip()
+                if key.strip() == "metadata.name" and not key.endswith("!") and value and "$" not in value:
+                    # (`${env:K8S_NODE_NAME}`, a per-node collector's own node: a different name on every node)
+                    return value
         return None
 
 

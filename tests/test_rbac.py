@@ -345,3 +345,18 @@ def test_decisions_equal_a_full_scan_of_every_rule() -> None:
             checked += decision.allowed
             near += bool(decision.near)
     assert checked and near  # some requests are allowed, some denied with nearest rules: every path is exercised
+
+
+def test_field_selector_with_an_environment_placeholder_names_no_fixed_node() -> None:
+    # A per-node collector selects its own node (`metadata.name=${env:K8S_NODE_NAME}`): a different name on every
+    # node, so no request carries a fixed name a resourceNames rule could match.
+    from kubelint_scrape.promconfig import _sd_config
+    from kubelint_scrape.yamltree import YMap, YSeq
+
+    selector = YMap()
+    selector["role"], selector["field"] = "node", "metadata.name=${env:K8S_NODE_NAME}"
+    node = YMap()
+    node["role"], node["selectors"] = "node", YSeq([selector])
+    assert _sd_config("p.yml", node).selected_name("node") is None
+    selector["field"] = "metadata.name=gpu-1"
+    assert _sd_config("p.yml", node).selected_name("node") == "gpu-1"
