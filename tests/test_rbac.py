@@ -355,8 +355,10 @@ def test_field_selector_with_an_environment_placeholder_names_no_fixed_node() ->
 
     selector = YMap()
     selector["role"], selector["field"] = "node", "metadata.name=${env:K8S_NODE_NAME}"
+    selectors = YSeq()
+    selectors.append(selector)
     node = YMap()
-    node["role"], node["selectors"] = "node", YSeq([selector])
+    node["role"], node["selectors"] = "node", selectors
     assert _sd_config("p.yml", node).selected_name("node") is None
     selector["field"] = "metadata.name=gpu-1"
     assert _sd_config("p.yml", node).selected_name("node") == "gpu-1"
