@@ -419,19 +419,11 @@ class Workspace:
         return None
 
     def role_for(self, binding: BindingDef) -> RoleDef | None:
-        if binding.role_kind == "ClusterRole":
-            return self.cluster_roles.get(binding.role_name)
-        if binding.role_kind == "Role" and binding.kind == "RoleBinding":
-            return self.roles.get((binding.namespace, binding.role_name))
-        return None
+        return _referenced(binding, self.cluster_roles, self.roles)
 
     def rejected_role_for(self, binding: BindingDef) -> RoleDef | None:
         """The role a binding refers to when the inputs define it but the API server refuses it."""
-        if binding.role_kind == "ClusterRole":
-            return self.rejected_cluster_roles.get(binding.role_name)
-        if binding.role_kind == "Role" and binding.kind == "RoleBinding":
-            return self.rejected_roles.get((binding.namespace, binding.role_name))
-        return None
+        return _referenced(binding, self.rejected_cluster_roles, self.rejected_roles)
 
     def bindings_for_subject(self, kind: str, namespace: str, name: str) -> list[BindingDef]:
         if self._bindings_by_subject is None:
@@ -522,6 +514,16 @@ def list_item(source: Source, place: tuple[int, int], wrapper: YMap, item: Any) 
             if key not in ("apiVersion", "kind"):  # (present but empty: replaced, as upstream does)
                 typed.put(key, value, item.key_pos(key), item.value_pos(key))
     return typed
+
+
+def _referenced(binding: BindingDef, cluster_roles: dict[str, RoleDef], roles: dict[tuple[str, str], RoleDef],
+                ) -> RoleDef | None:
+    """The role a binding's roleRef names among these (a RoleBinding's Role in its own namespace)."""
+    if binding.role_kind == "ClusterRole":
+        return cluster_roles.get(binding.role_name)
+    if binding.role_kind == "Role" and binding.kind == "RoleBinding":
+        return roles.get((binding.namespace, binding.role_name))
+    return None
 
 
 def is_prometheus_config(doc: Any) -> bool:
