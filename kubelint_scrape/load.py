@@ -127,12 +127,18 @@ def discover(paths: Iterable[str], exclude: Any = None) -> tuple[list[str], list
     # replaces the other (as `kubectl apply` of both would), and that must not depend on how the command was typed.
     seen: set[str] = set()
     unique = []
-    for f in sorted(files, key=lambda f: (f != "-", os.path.normpath(f))):
+    for f in sorted(files, key=_walk_order):
         real = f if f == "-" else os.path.realpath(f)
         if real not in seen:
             seen.add(real)
             unique.append(f)
     return unique, problems
+
+
+def _walk_order(path: str) -> tuple:
+    """stdin first, then files by their absolute path's components, as `kubectl apply -R` walks them (Go's
+    filepath.Walk: name order within each directory, so `prom/` before `prom-extra/`)."""
+    return (path != "-", os.path.abspath(path).split(os.sep))
 
 
 def _walk(root: str, problems: list[Finding], exclude: Any = None) -> list[str]:

@@ -528,13 +528,19 @@ def _referenced(binding: BindingDef, cluster_roles: dict[str, RoleDef], roles: d
 
 def is_prometheus_config(doc: Any) -> bool:
     return (isinstance(doc, YMap) and "kind" not in doc and ("scrape_configs" in doc or "global" in doc)
-            and not any(key in doc for key in LOG_AGENT_KEYS))
+            and not is_log_agent_config(doc))
 
 
 # Promtail (Loki's log agent) borrows `scrape_configs` and kubernetes_sd_configs to find pods whose log files it
-# tails: no HTTP scrape, no Prometheus. Its config is told apart by these top-level sections, which Prometheus
-# itself would refuse.
-LOG_AGENT_KEYS = ("clients", "positions", "client", "limits_config", "target_config")
+# tails: no HTTP scrape, no Prometheus. Its config is told apart by its own top-level sections — two of them, and
+# none of Prometheus' own: a Prometheus config with one stray key is still a Prometheus config (KS601 says so).
+LOG_AGENT_KEYS = ("clients", "client", "positions", "server", "limits_config", "target_config")
+PROMETHEUS_ONLY_KEYS = ("global", "rule_files", "alerting", "remote_write", "remote_read", "storage")
+
+
+def is_log_agent_config(doc: YMap) -> bool:
+    return (sum(key in doc for key in LOG_AGENT_KEYS) >= 2 and ("clients" in doc or "client" in doc)
+            and not any(key in doc for key in PROMETHEUS_ONLY_KEYS))
 
 
 def role_from_object(obj: K8sObject) -> RoleDef:

@@ -403,13 +403,15 @@ def _template_labels(pod: PodTemplate) -> dict[str, str]:
 
 def _container_ports(pod: PodTemplate, port: Any) -> list[tuple[Any, str]]:
     """(containerPort, image of the container) for the port named `port` (a name) or numbered so (a number).
-    A kube-rbac-proxy configured with --config-file may authorize resource attributes instead of the path: its
-    image is left out, so the target is not taken for the path check it may not make."""
+    A kube-rbac-proxy configured with --config-file (resource attributes) or --ignore-paths/--allow-paths may not
+    check the path as a non-resource URL: its image is left out, so the target is not taken for that check."""
     found = []
     for container in pod.containers:
         image = container.image
-        if "kube-rbac-proxy" in image and any(a.startswith("--config-file") for a in container.args + container.command):
-            image = ""
+        flags = container.args + container.command
+        if "kube-rbac-proxy" in image and any(a.startswith(("--config-file", "--ignore-paths", "--allow-paths"))
+                                              for a in flags):
+            image = ""  # its own rules (resource attributes, unauthenticated or restricted paths) decide, unread
         for entry in as_seq(container.node.get("ports")):
             entry = as_map(entry)
             if (as_str(entry.get("name")) == port) if isinstance(port, str) else (entry.get("containerPort") == port):

@@ -316,7 +316,10 @@ def classify(labels: dict[str, str]) -> Endpoint:
     scheme = labels.get("__scheme__", "http") or "http"
     host, port = split_address(labels.get("__address__", ""), scheme)
     path = labels.get("__metrics_path__", "/metrics") or "/metrics"
-    apiserver = host in ports["apiserver_hosts"] or port == 6443
+    image = labels.get("__meta_kubernetes_pod_container_image", "")
+    # :6443 is the API server's port, unless the pod serving it is known to be something else (an extension API
+    # server such as prometheus-adapter).
+    apiserver = host in ports["apiserver_hosts"] or (port == 6443 and (not image or "kube-apiserver" in image))
     if apiserver:
         match = _NODE_PROXY.match(path)
         if match:

@@ -19,6 +19,11 @@ def input_problems(ctx: Context) -> Iterator[Finding]:
     yield from ctx.load_findings
 
 
+# Kinds the workspace indexes by name, so the definition read last replaces the others (build.py); workloads,
+# ConfigMaps and monitors are all read.
+LAST_WINS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount")
+
+
 @check("KS006")
 def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
     """The same object (API group, kind, namespace, name) defined again with other content: in a cluster only one of
@@ -36,11 +41,12 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
         previous[key] = obj
         if first is None or first.doc == obj.doc or not (ctx.reports(obj.path) or ctx.reports(first.path)):
             continue
+        analysed = ("this analysis uses this later definition, as `kubectl apply` of the files in path order would"
+                    if obj.kind in LAST_WINS else "this analysis reads both, so findings may come from either")
         yield Finding(
             "KS006", obj.name_span(),
             f"{obj.ref} is defined again with different content (first at {first.name_span()}): a cluster holds only one of "
-            f"them, whichever is applied last; this analysis uses this later definition, as `kubectl apply` of the "
-            f"files in path order would",
+            f"them, whichever is applied last; {analysed}",
             fix=f"Keep one definition of {obj.ref}: delete or rename the other (e.g. give each variant its own name), "
                 "or lint alternative variants (overlays, examples, environments) separately.",
             related=(Related(first.name_span(), f"{obj.ref} is first defined here"),),
