@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable
 from . import suppress
 from .analyse import Analysis, Assumptions, analyse
 from .build import build_workspace
-from .catalog import checks, index
+from .catalog import ALWAYS_REPORTED, checks, index
 from .checks.context import Context
 from .findings import SEVERITY_RANK, Finding
 from .load import Limits, Source, discover, gc_paused, read_source
@@ -177,7 +177,7 @@ def _identities_by_path(sources: list[Source], options: Options) -> dict[str, st
 def _wanted(options: Options) -> set[str]:
     known = set(index())
     selected = known if options.select is None else (options.select & known)
-    return selected - options.ignore
+    return (selected - options.ignore) | ALWAYS_REPORTED
 
 
 def finalize(findings: list[Finding], options: Options) -> list[Finding]:
@@ -191,7 +191,10 @@ def finalize(findings: list[Finding], options: Options) -> list[Finding]:
         finding.name = info.name
         # A user's override wins; else the severity the check asked for this one finding (e.g. info for an
         # exporter whose token holds no grants); else the rule's catalog severity.
-        finding.severity = options.severity_overrides.get(finding.rule) or finding.requested_severity or info.severity
+        if finding.rule in ALWAYS_REPORTED:
+            finding.severity = info.severity  # an unread file is an error, whatever the overrides say
+        else:
+            finding.severity = options.severity_overrides.get(finding.rule) or finding.requested_severity or info.severity
         if finding.related:
             finding.related = tuple([shared.setdefault(related, related) for related in finding.related])
         finding.fix = shared.setdefault(finding.fix, finding.fix)

@@ -288,3 +288,41 @@ def test_show_assumptions_goes_to_stderr_in_one_line_formats(format_name: str) -
     assert "kubelet-serving-cert: self-signed" in proc.stderr
     assert "Assumptions" not in proc.stdout  # stdout stays one line per finding
     assert "KS102" in proc.stdout
+
+
+# ---------------------------------------------------------------------------------------------- unread files are always reported
+
+
+def _with_unreadable_files(directory: Path) -> Path:
+    """The quickstart plus a file that does not parse (KS001) and a binary one (KS004)."""
+    for name in os.listdir(QUICKSTART):
+        (directory / name).write_text((QUICKSTART / name).read_text())
+    (directory / "broken.yaml").write_text("a: [1,\n")
+    (directory / "junk.yaml").write_bytes(b"\x00\x01\x02")
+    return directory
+
+
+@pytest.mark.parametrize("args", [["--select", "KS102"], ["--ignore", "KS0"], ["--ignore", "KS001,KS004", "--select", "KS0"]])
+def test_unread_files_are_reported_whatever_the_selection(args, tmp_path) -> None:
+    """SPEC §7: every input ends linted or as a finding; like ruff's syntax errors, no selection hides it."""
+    result = run(str(_with_unreadable_files(tmp_path)), "--format", "concise", *args)
+    assert result.exit_code == 1
+    assert "broken.yaml:2:1: KS001 [error]" in result.output and "junk.yaml:1:1: KS004 [error]" in result.output
+
+
+def test_unread_files_are_reported_whatever_the_configuration_says(tmp_path, monkeypatch) -> None:
+    _with_unreadable_files(tmp_path)
+    (tmp_path / ".kubelint-scrape.yaml").write_text(
+        "select: [KS102]\nignore: [KS001, KS004]\nseverity: {KS0: info}\nper-path-ignores: {'*.yaml': [KS0]}\n")
+    monkeypatch.chdir(tmp_path)
+    result = run(".", "--format", "concise", "--fail-on", "warning")
+    assert result.exit_code == 1
+    assert "broken.yaml:2:1: KS001 [error]" in result.output and "junk.yaml:1:1: KS004 [error]" in result.output
+
+
+def test_a_suppression_of_an_unread_file_is_itself_reported(tmp_path) -> None:
+    (tmp_path / "broken.yaml").write_text("# kubelint-scrape: ignore-file[KS001] generated, fixed upstream\na: [1,\n")
+    result = run(str(tmp_path), "--format", "concise")
+    assert result.exit_code == 1
+    assert "broken.yaml:3:1: KS001 [error]" in result.output
+    assert "KS002 [warning] suppression `ignore-file[KS001]` names 'KS001', which cannot be suppressed" in result.output
