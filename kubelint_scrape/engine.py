@@ -11,7 +11,7 @@ from .build import build_workspace
 from .catalog import ALWAYS_REPORTED, checks, index
 from .checks.context import Context
 from .findings import SEVERITY_RANK, Finding
-from .load import Limits, Source, discover, gc_paused, read_source
+from .load import Limits, Source, discover, find_inputs, gc_paused, read_source, rejected_source
 from .rbac import Identity
 from .records import dataclass, field
 
@@ -51,16 +51,24 @@ def load_sources(paths: Iterable[str], options: Options, stdin: Any = None, para
                  ) -> tuple[list[Source], list[Finding]]:
     """`parallel`: a one-shot run may parse a large input in two processes (parallel.py); never in the language
     server, whose threads must not be forked."""
-    files, problems = discover(paths, options.exclude)
+    inputs = find_inputs(paths, options.exclude)
+    files = inputs.files
     if "-" in files and options.stdin_filename != "<stdin>":
         # The piped buffer replaces the file it names: the disk copy must not be linted twice as context.
         buffer = os.path.realpath(options.stdin_filename)
         files = [f for f in files if f == "-" or os.path.realpath(f) != buffer]
+    readable = [f for f in files if f not in inputs.rejected]
     if parallel:
         from .parallel import read_sources
 
-        return read_sources(files, options.limits, options.stdin_filename, stdin, prepare=file_preparer(options)), problems
-    return [read_source(path, options.limits, options.stdin_filename, stdin) for path in files], problems
+        read = read_sources(readable, options.limits, options.stdin_filename, stdin, prepare=file_preparer(options))
+    else:
+        read = [read_source(path, options.limits, options.stdin_filename, stdin) for path in readable]
+    # Every input file is a Source, in discovery order: one refused while walking is a failed one (the JSON
+    # report lists every input file exactly once).
+    in_order = iter(read)
+    sources = [rejected_source(f, inputs.rejected[f]) if f in inputs.rejected else next(in_order) for f in files]
+    return sources, inputs.problems
 
 
 def file_preparer(options: Options) -> Callable[[Source], None]:

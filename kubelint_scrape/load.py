@@ -106,32 +106,51 @@ class _ComplexKey(Exception):
 # ---------------------------------------------------------------------------------------------- files
 
 
-def discover(paths: Iterable[str], exclude: Any = None) -> tuple[list[str], list[Finding]]:
+@dataclass(eq=False)
+class Inputs:
+    """What discovery found under the paths given."""
+
+    files: list[str]  # the input files, in order ("-" for stdin)
+    # Input files that are not read, each with its KS004: a FIFO, socket or device, or a broken symbolic link met
+    # while walking a directory. They are inputs all the same, so each ends as a failed Source (rejected_source).
+    rejected: dict[str, Finding]
+    problems: list[Finding]  # paths that are no files: missing, unreadable directories, directory symlink loops
+
+    def readable(self) -> list[str]:
+        return [path for path in self.files if path not in self.rejected]
+
+
+def find_inputs(paths: Iterable[str], exclude: Any = None) -> Inputs:
     """Expand directories into the YAML files below them; explicit files are always taken.
 
     `exclude` (config.PathMatcher, gitignore-style) prunes files and directories met while walking.
     """
     files: list[str] = []
+    rejected: dict[str, Finding] = {}
     problems: list[Finding] = []
     for path in paths:
         if path == "-":
             files.append("-")
         elif os.path.isdir(path):
-            files.extend(_walk(path, problems, exclude))
+            files.extend(_walk(path, problems, rejected, exclude))
         elif os.path.exists(path):
             files.append(path)
         else:
             problems.append(Finding("KS004", Span(path, 1, 1), f"{path}: no such file or directory"))
-    seen: set[str] = set()
-    unique = []
-    for f in files:
-        if f not in seen:
-            seen.add(f)
-            unique.append(f)
-    return unique, problems
+    return Inputs(list(dict.fromkeys(files)), rejected, problems)
 
 
-def _walk(root: str, problems: list[Finding], exclude: Any = None) -> list[str]:
+def discover(paths: Iterable[str], exclude: Any = None) -> tuple[list[str], list[Finding]]:
+    """The files to read, and the findings about everything else (rejected files' KS004 among them)."""
+    inputs = find_inputs(paths, exclude)
+    return inputs.readable(), inputs.problems + list(inputs.rejected.values())
+
+
+def rejected_source(path: str, finding: Finding) -> Source:
+    return Source(path, "", [], "failed", [finding])
+
+
+def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], exclude: Any = None) -> list[str]:
     found: list[str] = []
     visited: set[str] = set()
     stack = [root]
@@ -157,10 +176,9 @@ def _walk(root: str, problems: list[Finding], exclude: Any = None) -> list[str]:
                 if entry.name not in SKIPPED_DIRS:
                     subdirs.append(entry.path)
             elif entry.name.endswith(YAML_SUFFIXES) or re.match(r"prometheus.*\.ya?ml", entry.name):
-                if entry.is_file():
-                    found.append(entry.path)
-                else:  # a FIFO would block the run forever; devices and sockets are not files either
-                    problems.append(Finding("KS004", Span(entry.path, 1, 1), _not_a_file(entry.path)))
+                found.append(entry.path)
+                if not entry.is_file():  # a FIFO would block the run forever; devices and sockets are not files either
+                    rejected[entry.path] = Finding("KS004", Span(entry.path, 1, 1), _not_a_file(entry.path))
         stack.extend(reversed(subdirs))
     return found
 
