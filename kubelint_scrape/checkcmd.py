@@ -101,7 +101,7 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
     """Lint, write the report, and return the exit code; UsageProblem before anything is written."""
     import re
 
-    from .config import ConfigError, build_options, discover_and_load
+    from .config import ConfigError, build_options, discover_and_load, flag_value_problem
     from .engine import exit_code, lint_paths
     from .report import write
 
@@ -118,9 +118,14 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
             raise UsageProblem(f"{output}: {problem}", "bad-parameter", "'--output' / '-o'")
     if kubernetes_version is not None and not re.fullmatch(r"1\.\d+", kubernetes_version):
         raise UsageProblem("expected 1.N, e.g. 1.34", "bad-parameter", "--kubernetes-version")
+    for flag, value in (("--identity", identity), ("--default-namespace", default_namespace)):
+        problem = flag_value_problem(flag, value) if value is not None else None
+        if problem:
+            raise UsageProblem(problem, "bad-parameter", f"'{flag}'")
     try:
         options = build_options(
-            config, select=_split(select) if select else None, ignore=_split(ignore) if ignore else None,
+            # An empty --select (`--select "$RULES"` with the variable unset) selects nothing: as if not given.
+            config, select=_split(select) or None, ignore=_split(ignore) if ignore else None,
             identity=identity, kubernetes_version=kubernetes_version, kubelet_authn=kubelet_authn,
             kubelet_authz=kubelet_authz, kubelet_serving_cert=kubelet_serving_cert,
             default_namespace=default_namespace, max_file_size=max_file_size, stdin_filename=stdin_filename,

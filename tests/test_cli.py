@@ -204,6 +204,7 @@ FAST_PATH_CASES = [
     ([str(QUICKSTART), "--output={out}", "--format", "json"], True),
     ([str(QUICKSTART), "no/such/path"], True),  # parsed here; the usage error is then click's
     ([str(QUICKSTART), "--select", "KS999"], True),
+    ([str(QUICKSTART), "--select", "", "--format", "concise"], True),  # empty: every rule
     ([], True),  # no paths and no configuration: click's usage error
     ([str(QUICKSTART), "-o", "/nonexistent/dir/report.txt"], True),
     ([str(QUICKSTART), "--output", "."], True),  # a directory
@@ -326,3 +327,38 @@ def test_a_suppression_of_an_unread_file_is_itself_reported(tmp_path) -> None:
     assert result.exit_code == 1
     assert "broken.yaml:3:1: KS001 [error]" in result.output
     assert "KS002 [warning] suppression `ignore-file[KS001]` names 'KS001', which cannot be suppressed" in result.output
+
+
+# ---------------------------------------------------------------------------------------------- flag values
+
+
+@pytest.mark.parametrize("empty", [[""], [" , "], ["", "--ignore", ""]])
+def test_an_empty_select_selects_every_rule(empty) -> None:
+    """`--select "$RULES"` with the variable unset must not turn every rule off."""
+    everything = run(str(QUICKSTART), "--format", "concise")
+    assert run(str(QUICKSTART), "--format", "concise", "--select", *empty).output == everything.output
+    assert "KS102" in everything.output and "KS304" in everything.output
+
+
+def test_an_empty_select_leaves_the_configured_one(tmp_path, monkeypatch) -> None:
+    (tmp_path / ".kubelint-scrape.yaml").write_text("select: [KS304]\n")
+    monkeypatch.chdir(tmp_path)
+    output = run(str(QUICKSTART), "--format", "concise", "--select", "").output
+    assert " KS304 " in output and " KS102 " not in output
+
+
+@pytest.mark.parametrize("flag, key, value, message", [
+    ("--identity", "identities: {'*.yaml': %s}", "ns/na me", "'ns/na me' is not a ServiceAccount written NAMESPACE/NAME"),
+    ("--identity", "identities: {'*.yaml': %s}", "", "'' is not a ServiceAccount written NAMESPACE/NAME"),
+    ("--identity", "identities: {'*.yaml': %s}", "Monitoring/prometheus", "'Monitoring/prometheus' is not a ServiceAccount"),
+    ("--default-namespace", "default-namespace: %s", "Bad NS", "'Bad NS' is not a namespace name"),
+    ("--default-namespace", "default-namespace: %s", "", "'' is not a namespace name"),
+])
+def test_flags_take_the_values_their_configuration_keys_take(flag, key, value, message, tmp_path, monkeypatch) -> None:
+    """A flag and the key it overrides refuse the same values, with the same words: exit 2, nothing linted."""
+    monkeypatch.chdir(tmp_path)
+    given = run(str(QUICKSTART), flag, value)
+    assert given.exit_code == 2 and f"Invalid value for '{flag}': {message}" in given.output, given.output
+    (tmp_path / ".kubelint-scrape.yaml").write_text(key % json.dumps(value) + "\n")
+    configured = run(str(QUICKSTART))
+    assert configured.exit_code == 2 and message in configured.output, configured.output
