@@ -148,7 +148,7 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
         options.report_paths = {stdin_filename}
     result = lint_paths(paths, options, parallel=True)
     stream = sys.stdout
-    color = format_name == "text" and not no_color and output is None and stream.isatty()
+    color = format_name == "text" and output is None and wants_colour(stream, no_color)
     report = {"color": color, "show_assumptions": show_assumptions, "quiet": quiet}
     if show_assumptions and format_name in ("concise", "github"):
         # These formats are one line per finding for editors and CI logs: the assumptions go to stderr
@@ -166,6 +166,12 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
     else:
         write(format_name, result, stream, **report)
     return exit_code(result, fail_on or config.fail_on or "warning")
+
+
+def wants_colour(stream: Any, no_color: bool) -> bool:
+    """Colour for a terminal only, unless --no-color or NO_COLOR says otherwise (https://no-color.org: set to
+    anything but the empty string)."""
+    return not no_color and not os.environ.get("NO_COLOR") and stream.isatty()
 
 
 def _unwritable(path: str) -> str:
