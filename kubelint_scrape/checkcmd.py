@@ -147,6 +147,7 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
         paths = ["-", *context]
         options.report_paths = {stdin_filename}
     result = lint_paths(paths, options, parallel=True)
+    warn_if_no_input_files(result)
     stream = sys.stdout
     color = format_name == "text" and output is None and wants_colour(stream, no_color)
     report = {"color": color, "show_assumptions": show_assumptions, "quiet": quiet}
@@ -166,6 +167,14 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
     else:
         write(format_name, result, stream, **report)
     return exit_code(result, fail_on or config.fail_on or "warning")
+
+
+def warn_if_no_input_files(result: Any) -> None:
+    """A clean report over nothing looks like a clean repository: say that nothing was read (as ruff says "No
+    Python files found"). The exit code stays what the report decides."""
+    if not result.sources:
+        sys.stderr.write("kubelint-scrape: warning: no YAML files found under the given paths "
+                         "(directories are searched for *.yaml, *.yml, *.json and prometheus*.yml)\n")
 
 
 def wants_colour(stream: Any, no_color: bool) -> bool:

@@ -362,3 +362,35 @@ def test_flags_take_the_values_their_configuration_keys_take(flag, key, value, m
     (tmp_path / ".kubelint-scrape.yaml").write_text(key % json.dumps(value) + "\n")
     configured = run(str(QUICKSTART))
     assert configured.exit_code == 2 and message in configured.output, configured.output
+
+
+# ---------------------------------------------------------------------------------------------- nothing to lint
+
+
+def lint_subprocess(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kubelint_scrape", *args], input=stdin, capture_output=True, text=True,
+                          timeout=120)
+
+
+NO_FILES = "kubelint-scrape: warning: no YAML files found under the given paths"
+
+
+@pytest.mark.parametrize("format_name", ["text", "json"])
+def test_paths_without_yaml_files_are_warned_about(format_name, tmp_path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "README.md").write_text("not YAML\n")
+    proc = lint_subprocess(str(tmp_path / "empty"), str(tmp_path / "docs"), "--format", format_name)
+    assert proc.returncode == 0  # unchanged: nothing was found, so nothing fails
+    assert proc.stderr.startswith(NO_FILES)
+    if format_name == "json":
+        assert json.loads(proc.stdout)["summary"]["files"] == 0  # stdout stays a valid report
+    else:
+        assert "All checks passed (0 file(s)" in proc.stdout
+
+
+def test_no_warning_when_something_was_read(tmp_path) -> None:
+    assert NO_FILES not in lint_subprocess(str(QUICKSTART), "--format", "concise").stderr
+    assert NO_FILES not in lint_subprocess("-", stdin="").stderr  # stdin is an input, even empty
+    (tmp_path / "empty.yaml").write_text("")
+    assert NO_FILES not in lint_subprocess(str(tmp_path)).stderr
