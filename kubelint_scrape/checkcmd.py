@@ -99,53 +99,13 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
               kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace, max_file_size,
               output, no_color, quiet) -> int:
     """Lint, write the report, and return the exit code; UsageProblem before anything is written."""
-    import re
-
-    from .config import ConfigError, build_options, discover_and_load, flag_value_problem
     from .engine import exit_code, lint_paths
     from .report import write
 
-    try:
-        config = discover_and_load(config_file)
-    except ConfigError as exc:
-        raise UsageProblem(str(exc), "configuration") from None
-    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
-    if missing:
-        raise UsageProblem(f"no such file or directory: {', '.join(missing)}")
-    if output:
-        problem = _unwritable(output)
-        if problem:
-            raise UsageProblem(f"{output}: {problem}", "bad-parameter", "'--output' / '-o'")
-    if kubernetes_version is not None and not re.fullmatch(r"1\.\d+", kubernetes_version):
-        raise UsageProblem("expected 1.N, e.g. 1.34", "bad-parameter", "--kubernetes-version")
-    for flag, value in (("--identity", identity), ("--default-namespace", default_namespace)):
-        problem = flag_value_problem(flag, value) if value is not None else None
-        if problem:
-            raise UsageProblem(problem, "bad-parameter", f"'{flag}'")
-    try:
-        options = build_options(
-            # An empty --select (`--select "$RULES"` with the variable unset) selects nothing: as if not given.
-            config, select=_split(select) or None, ignore=_split(ignore) if ignore else None,
-            identity=identity, kubernetes_version=kubernetes_version, kubelet_authn=kubelet_authn,
-            kubelet_authz=kubelet_authz, kubelet_serving_cert=kubelet_serving_cert,
-            default_namespace=default_namespace, max_file_size=max_file_size, stdin_filename=stdin_filename,
-        )
-    except ValueError as exc:
-        raise UsageProblem(str(exc)) from None
-    paths = list(paths)
-    if not paths:
-        if config.path is None:
-            raise UsageProblem("no paths given: name files or directories to lint, or - for stdin "
-                               "(or set `paths` in [tool.kubelint-scrape] or .kubelint-scrape.yaml)")
-        paths = config.root_paths() or [os.path.relpath(config.root)]
-        missing = [p for p in paths if not os.path.exists(p)]
-        if missing:
-            raise UsageProblem(f"{config.path}: paths: no such file or directory: {', '.join(missing)}", "configuration")
-    elif paths == ["-"] and stdin_filename != "<stdin>" and config.paths:
-        # An editor piping one buffer: the configured tree is context, findings are the buffer's only.
-        context = [p for p in config.root_paths() if os.path.exists(p)]
-        paths = ["-", *context]
-        options.report_paths = {stdin_filename}
+    config, options, paths = prepare_analysis(
+        paths, config_file, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
+        kubelet_serving_cert, default_namespace, max_file_size, output=output, select=select, ignore=ignore,
+    )
     result = lint_paths(paths, options, parallel=True)
     warn_if_no_input_files(result)
     stream = sys.stdout
@@ -167,6 +127,60 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
     else:
         write(format_name, result, stream, **report)
     return exit_code(result, fail_on or config.fail_on or "warning")
+
+
+def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
+                     kubelet_serving_cert, default_namespace, max_file_size, output=None, select=(), ignore=(),
+                     ) -> tuple[Any, Any, list[str]]:
+    """(configuration, engine.Options, paths to read) for `check` and `suggest-rbac`, which must analyse the same
+    inputs alike: the same configuration file, the flags overriding its keys, its `paths` when none are given.
+    UsageProblem for anything unusable, before anything is read."""
+    import re
+
+    from .config import ConfigError, build_options, discover_and_load, flag_value_problem
+
+    try:
+        config = discover_and_load(config_file)
+    except ConfigError as exc:
+        raise UsageProblem(str(exc), "configuration") from None
+    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
+    if missing:
+        raise UsageProblem(f"no such file or directory: {', '.join(missing)}")
+    if output:
+        problem = _unwritable(output)
+        if problem:
+            raise UsageProblem(f"{output}: {problem}", "bad-parameter", "'--output' / '-o'")
+    if kubernetes_version is not None and not re.fullmatch(r"1\.\d+", kubernetes_version):
+        raise UsageProblem("expected 1.N, e.g. 1.34", "bad-parameter", "--kubernetes-version")
+    for flag, value in (("--identity", identity), ("--default-namespace", default_namespace)):
+        problem = flag_value_problem(flag, value) if value is not None else None
+        if problem:
+            raise UsageProblem(problem, "bad-parameter", f"'{flag}'")
+    try:
+        options = build_options(
+            # An empty --select (`--select "$RULES"` with the variable unset) counts as not given, not as "no rule".
+            config, select=_split(select) or None, ignore=_split(ignore) if ignore else None,
+            identity=identity, kubernetes_version=kubernetes_version, kubelet_authn=kubelet_authn,
+            kubelet_authz=kubelet_authz, kubelet_serving_cert=kubelet_serving_cert,
+            default_namespace=default_namespace, max_file_size=max_file_size, stdin_filename=stdin_filename,
+        )
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+    paths = list(paths)
+    if not paths:
+        if config.path is None:
+            raise UsageProblem("no paths given: name files or directories to lint, or - for stdin "
+                               "(or set `paths` in [tool.kubelint-scrape] or .kubelint-scrape.yaml)")
+        paths = config.root_paths() or [os.path.relpath(config.root)]
+        missing = [p for p in paths if not os.path.exists(p)]
+        if missing:
+            raise UsageProblem(f"{config.path}: paths: no such file or directory: {', '.join(missing)}", "configuration")
+    elif paths == ["-"] and stdin_filename != "<stdin>" and config.paths:
+        # An editor piping one buffer: the configured tree is context, findings are the buffer's only.
+        context = [p for p in config.root_paths() if os.path.exists(p)]
+        paths = ["-", *context]
+        options.report_paths = {stdin_filename}
+    return config, options, paths
 
 
 def warn_if_no_input_files(result: Any) -> None:
