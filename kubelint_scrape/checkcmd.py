@@ -99,15 +99,14 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
               kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace, max_file_size,
               output, no_color, quiet) -> int:
     """Lint, write the report, and return the exit code; UsageProblem before anything is written."""
-    from .engine import exit_code, lint_paths
+    from .engine import exit_code
     from .report import write
 
     config, options, paths = prepare_analysis(
         paths, config_file, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
         kubelet_serving_cert, default_namespace, max_file_size, output=output, select=select, ignore=ignore,
     )
-    result = lint_paths(paths, options, parallel=True)
-    warn_if_no_input_files(result)
+    result = lint_for_command(paths, options, quiet)
     stream = sys.stdout
     color = format_name == "text" and output is None and wants_colour(stream, no_color)
     report = {"color": color, "show_assumptions": show_assumptions, "quiet": quiet}
@@ -181,6 +180,21 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
         paths = ["-", *context]
         options.report_paths = {stdin_filename}
     return config, options, paths
+
+
+def lint_for_command(paths: list[str], options: Any, quiet: bool = False) -> Any:
+    """engine.lint_paths for a one-shot command: in two processes where it pays, with a progress line when stderr
+    is a terminal (not with --quiet; erased before anything else is written), and a warning if nothing was read."""
+    from .engine import lint_paths
+    from .progress import for_stream
+
+    progress = for_stream(sys.stderr, wanted=not quiet)
+    try:
+        result = lint_paths(paths, options, parallel=True, progress=progress)
+    finally:
+        progress.clear()  # also when interrupted: the shell prompt must not land after a half line
+    warn_if_no_input_files(result)
+    return result
 
 
 def warn_if_no_input_files(result: Any) -> None:

@@ -142,8 +142,7 @@ def lsp(stdio: bool) -> None:
 def suggest_rbac(paths, diff, output, **analysis_params):
     """Print the minimal ServiceAccount RBAC (YAML) that makes every scrape job in PATHS work; without PATHS, the
     configured `paths`. The configuration and these options are read as `check` reads them."""
-    from .checkcmd import UsageProblem, prepare_analysis, warn_if_no_input_files
-    from .engine import lint_paths
+    from .checkcmd import UsageProblem, lint_for_command, prepare_analysis
     from .suggest import plans, render, render_diff
 
     try:
@@ -151,9 +150,7 @@ def suggest_rbac(paths, diff, output, **analysis_params):
     except UsageProblem as problem:
         raise _as_click_error(problem) from None
     options.select = set()  # only the analysis is needed: no rule but the always-reported input findings runs
-    result = lint_paths(paths, options, parallel=True)
-    warn_if_no_input_files(result)
-    analysis = result.analysis
+    analysis = lint_for_command(paths, options).analysis
     planned = plans(analysis)
     for config in analysis.configs:
         resolution = analysis.resolutions[id(config)]
