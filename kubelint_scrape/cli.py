@@ -6,7 +6,6 @@ Heavy modules (the engine, jsonschema, report formats) are imported inside the c
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click

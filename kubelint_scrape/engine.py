@@ -11,7 +11,7 @@ from .build import build_workspace
 from .catalog import ALWAYS_REPORTED, checks, index
 from .checks.context import Context
 from .findings import SEVERITY_RANK, Finding
-from .load import Limits, Source, discover, find_inputs, gc_paused, read_source, rejected_source
+from .load import Limits, Source, find_inputs, gc_paused, read_source, rejected_source
 from .progress import SILENT
 from .rbac import Identity
 from .records import dataclass, field

@@ -16,8 +16,8 @@ import pytest
 
 from kubelint_scrape import parallel
 from kubelint_scrape.build import build_workspace
-from kubelint_scrape.engine import Options, discover, file_preparer, lint_sources
-from kubelint_scrape.load import Limits, read_source
+from kubelint_scrape.engine import Options, file_preparer, lint_sources
+from kubelint_scrape.load import Limits, discover, read_source
 from kubelint_scrape.report import render
 
 ROOT = Path(__file__).resolve().parent.parent
