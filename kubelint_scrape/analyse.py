@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from typing import Any, Callable
 
 from .load import gc_paused
 from .model import K8sObject, PodTemplate, Workspace
@@ -668,10 +669,12 @@ def analyse(
     identity_globs: dict[str, str] | None = None,
     previous: "Analysis | None" = None,
     shared_simulations: dict | None = None,
+    on_job: Callable[[], Any] | None = None,
 ) -> Analysis:
     """`previous`: the analysis of an earlier run over mostly the same Sources (the language server). A job
     whose object, identity resolution and RBAC inputs are all unchanged keeps its JobAnalysis from then.
-    `shared_simulations`: relabel simulations by content, kept by the language server (simulate_job)."""
+    `shared_simulations`: relabel simulations by content, kept by the language server (simulate_job).
+    `on_job`: called after each job (the CLI's progress line)."""
     authorizer = Authorizer(workspace, previous.authorizer if previous is not None else None)
     jobs = []
     resolutions: dict[int, Resolution] = {}
@@ -689,6 +692,8 @@ def analyse(
                 jobs.append(old[1])
             else:
                 jobs.append(analyse_job(job, resolution, authorizer, assumptions, shared_simulations))
+            if on_job is not None:
+                on_job()
     return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions)
 
 

@@ -16,6 +16,13 @@ from .records import dataclass
 from .resources import catalog_heads, rules_path
 
 
+# An input that could not be read is not linted at all, so nothing else can be said about it: these findings are
+# how such a file "ends" (SPEC §7), and they make the run fail (SPEC §5: "KS001/KS004 are errors"). Like ruff's
+# syntax errors, no selection, ignore, suppression, per-path ignore or severity override hides or softens them;
+# a file that should not be linted is left out of the inputs with `exclude`.
+ALWAYS_REPORTED = frozenset({"KS001", "KS004"})
+
+
 @dataclass(frozen=True)
 class RuleInfo:
     id: str

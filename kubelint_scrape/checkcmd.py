@@ -99,11 +99,44 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
               kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace, max_file_size,
               output, no_color, quiet) -> int:
     """Lint, write the report, and return the exit code; UsageProblem before anything is written."""
+    from .engine import exit_code
+    from .report import write
+
+    config, options, paths = prepare_analysis(
+        paths, config_file, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
+        kubelet_serving_cert, default_namespace, max_file_size, output=output, select=select, ignore=ignore,
+    )
+    result = lint_for_command(paths, options, quiet)
+    stream = sys.stdout
+    color = format_name == "text" and output is None and wants_colour(stream, no_color)
+    report = {"color": color, "show_assumptions": show_assumptions, "quiet": quiet}
+    if show_assumptions and format_name in ("concise", "github"):
+        # These formats are one line per finding for editors and CI logs: the assumptions go to stderr
+        # (text prints them first; json and sarif carry them in the document).
+        from .report.text import assumptions_text
+
+        sys.stderr.write(assumptions_text(result))
+    if output:
+        try:
+            handle = open(output, "w", encoding="utf-8")
+        except OSError as exc:  # it went away while linting
+            raise UsageProblem(f"{output}: cannot write ({exc.strerror})", "bad-parameter", "'--output' / '-o'") from None
+        with handle:
+            write(format_name, result, handle, **report)
+    else:
+        write(format_name, result, stream, **report)
+    return exit_code(result, fail_on or config.fail_on or "warning")
+
+
+def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
+                     kubelet_serving_cert, default_namespace, max_file_size, output=None, select=(), ignore=(),
+                     ) -> tuple[Any, Any, list[str]]:
+    """(configuration, engine.Options, paths to read) for `check` and `suggest-rbac`, which must analyse the same
+    inputs alike: the same configuration file, the flags overriding its keys, its `paths` when none are given.
+    UsageProblem for anything unusable, before anything is read."""
     import re
 
-    from .config import ConfigError, build_options, discover_and_load
-    from .engine import exit_code, lint_paths
-    from .report import write
+    from .config import ConfigError, build_options, discover_and_load, flag_value_problem
 
     try:
         config = discover_and_load(config_file)
@@ -118,9 +151,14 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
             raise UsageProblem(f"{output}: {problem}", "bad-parameter", "'--output' / '-o'")
     if kubernetes_version is not None and not re.fullmatch(r"1\.\d+", kubernetes_version):
         raise UsageProblem("expected 1.N, e.g. 1.34", "bad-parameter", "--kubernetes-version")
+    for flag, value in (("--identity", identity), ("--default-namespace", default_namespace)):
+        problem = flag_value_problem(flag, value) if value is not None else None
+        if problem:
+            raise UsageProblem(problem, "bad-parameter", f"'{flag}'")
     try:
         options = build_options(
-            config, select=_split(select) if select else None, ignore=_split(ignore) if ignore else None,
+            # An empty --select (`--select "$RULES"` with the variable unset) counts as not given, not as "no rule".
+            config, select=_split(select) or None, ignore=_split(ignore) if ignore else None,
             identity=identity, kubernetes_version=kubernetes_version, kubelet_authn=kubelet_authn,
             kubelet_authz=kubelet_authz, kubelet_serving_cert=kubelet_serving_cert,
             default_namespace=default_namespace, max_file_size=max_file_size, stdin_filename=stdin_filename,
@@ -141,26 +179,36 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
         context = [p for p in config.root_paths() if os.path.exists(p)]
         paths = ["-", *context]
         options.report_paths = {stdin_filename}
-    result = lint_paths(paths, options, parallel=True)
-    stream = sys.stdout
-    color = format_name == "text" and not no_color and output is None and stream.isatty()
-    report = {"color": color, "show_assumptions": show_assumptions, "quiet": quiet}
-    if show_assumptions and format_name in ("concise", "github"):
-        # These formats are one line per finding for editors and CI logs: the assumptions go to stderr
-        # (text prints them first; json and sarif carry them in the document).
-        from .report.text import assumptions_text
+    return config, options, paths
 
-        sys.stderr.write(assumptions_text(result))
-    if output:
-        try:
-            handle = open(output, "w", encoding="utf-8")
-        except OSError as exc:  # it went away while linting
-            raise UsageProblem(f"{output}: cannot write ({exc.strerror})", "bad-parameter", "'--output' / '-o'") from None
-        with handle:
-            write(format_name, result, handle, **report)
-    else:
-        write(format_name, result, stream, **report)
-    return exit_code(result, fail_on or config.fail_on or "warning")
+
+def lint_for_command(paths: list[str], options: Any, quiet: bool = False) -> Any:
+    """engine.lint_paths for a one-shot command: in two processes where it pays, with a progress line when stderr
+    is a terminal (not with --quiet; erased before anything else is written), and a warning if nothing was read."""
+    from .engine import lint_paths
+    from .progress import for_stream
+
+    progress = for_stream(sys.stderr, wanted=not quiet)
+    try:
+        result = lint_paths(paths, options, parallel=True, progress=progress)
+    finally:
+        progress.clear()  # also when interrupted: the shell prompt must not land after a half line
+    warn_if_no_input_files(result)
+    return result
+
+
+def warn_if_no_input_files(result: Any) -> None:
+    """A clean report over nothing looks like a clean repository: say that nothing was read (as ruff says "No
+    Python files found"). The exit code stays what the report decides."""
+    if not result.sources:
+        sys.stderr.write("kubelint-scrape: warning: no YAML files found under the given paths "
+                         "(directories are searched for *.yaml, *.yml, *.json and prometheus*.yml)\n")
+
+
+def wants_colour(stream: Any, no_color: bool) -> bool:
+    """Colour for a terminal only, unless --no-color or NO_COLOR says otherwise (https://no-color.org: set to
+    anything but the empty string)."""
+    return not no_color and not os.environ.get("NO_COLOR") and stream.isatty()
 
 
 def _unwritable(path: str) -> str:

@@ -6,7 +6,6 @@ Heavy modules (the engine, jsonschema, report formats) are imported inside the c
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -30,6 +29,40 @@ def main() -> None:
     """Check Prometheus scrape configs against Kubernetes RBAC, offline: predicts 401/403/zero targets."""
 
 
+# The options that decide what the analysis sees. `check` and `suggest-rbac` both take them and hand them to
+# checkcmd.prepare_analysis, which reads the configuration they override: both commands analyse alike.
+_ANALYSIS_OPTIONS = (
+    click.option("--identity", metavar="NS/NAME", help="The ServiceAccount every Prometheus config in the inputs runs as."),
+    click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
+                 help="Use this configuration (pyproject.toml or .kubelint-scrape.yaml) instead of the nearest one."),
+    click.option("--stdin-filename", default="<stdin>", metavar="NAME",
+                 help="Name `-` (stdin) with this path. With `paths` configured and only `-` given, the rest of the "
+                      "tree is read as context (and `check` reports this file's findings only)."),
+    click.option("--kubernetes-version", default=None, metavar="1.N", help="[default: 1.34]"),
+    click.option("--kubelet-authn", type=click.Choice(["webhook", "anonymous", "none"]), default=None, help="[default: webhook]"),
+    click.option("--kubelet-authz", type=click.Choice(["webhook", "always-allow"]), default=None, help="[default: webhook]"),
+    click.option("--kubelet-serving-cert", type=click.Choice(["self-signed", "cluster-ca"]), default=None,
+                 help="[default: self-signed]"),
+    click.option("--default-namespace", default=None, help="Namespace of objects that name none.  [default: default]"),
+    click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="MB", help="[default: 20]"),
+)
+
+
+def analysis_options(command):
+    for option in reversed(_ANALYSIS_OPTIONS):  # decorators apply bottom-up: keep the listed order in --help
+        command = option(command)
+    return command
+
+
+def _as_click_error(problem) -> click.ClickException:
+    """checkcmd.UsageProblem as the click error that reports it (exit 2 for each)."""
+    if problem.kind == "configuration":
+        return ConfigurationError(str(problem))
+    if problem.kind == "bad-parameter":
+        return click.BadParameter(str(problem), param_hint=problem.param_hint)
+    return click.UsageError(str(problem))
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=False, allow_dash=True))
 @click.option("--format", "format_name", type=click.Choice(list(FORMATS)), default="text", show_default=True)
@@ -37,19 +70,8 @@ def main() -> None:
               help="Exit 1 when a finding at or above this severity remains.  [default: warning]")
 @click.option("--select", multiple=True, metavar="IDS", help="Only these rules (ids, prefixes like KS1, or names; comma-separated).")
 @click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules (ids, prefixes or names).")
-@click.option("--identity", metavar="NS/NAME", help="The ServiceAccount every Prometheus config in the inputs runs as.")
-@click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Use this configuration (pyproject.toml or .kubelint-scrape.yaml) instead of the nearest one.")
-@click.option("--stdin-filename", default="<stdin>", metavar="NAME",
-              help="Name findings for `-` (stdin) with this path. With `paths` configured and only `-` given, the "
-                   "rest of the tree is read as context and only this file's findings are reported.")
+@analysis_options
 @click.option("--show-assumptions", is_flag=True, help="Print the cluster assumptions and each job's identity first.")
-@click.option("--kubernetes-version", default=None, metavar="1.N", help="[default: 1.34]")
-@click.option("--kubelet-authn", type=click.Choice(["webhook", "anonymous", "none"]), default=None, help="[default: webhook]")
-@click.option("--kubelet-authz", type=click.Choice(["webhook", "always-allow"]), default=None, help="[default: webhook]")
-@click.option("--kubelet-serving-cert", type=click.Choice(["self-signed", "cluster-ca"]), default=None, help="[default: self-signed]")
-@click.option("--default-namespace", default=None, help="Namespace of objects that name none.  [default: default]")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="MB", help="[default: 20]")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file.")
 @click.option("--no-color", is_flag=True, help="Never colour the text output (it is coloured only on a terminal).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the finding lines and the summary.")
@@ -60,11 +82,7 @@ def check(**params) -> None:
     try:
         code = run_check(**params)
     except UsageProblem as problem:
-        if problem.kind == "configuration":
-            raise ConfigurationError(str(problem)) from None
-        if problem.kind == "bad-parameter":
-            raise click.BadParameter(str(problem), param_hint=problem.param_hint) from None
-        raise click.UsageError(str(problem)) from None
+        raise _as_click_error(problem) from None
     sys.exit(code)
 
 
@@ -75,12 +93,6 @@ class ConfigurationError(click.ClickException):
 
     def format_message(self) -> str:
         return f"invalid configuration:\n{self.message}"
-
-
-def _exists(path: str) -> bool:
-    import os
-
-    return os.path.exists(path)
 
 
 @main.command()
@@ -124,46 +136,25 @@ def lsp(stdio: bool) -> None:
 @main.command("suggest-rbac")
 @click.argument("paths", nargs=-1, type=click.Path(exists=False, allow_dash=True))
 @click.option("--diff", is_flag=True, help="Show what to add and what to remove relative to the current grants.")
-@click.option("--identity", metavar="NS/NAME", help="The ServiceAccount every Prometheus config in the inputs runs as.")
-@click.option("--stdin-filename", default="<stdin>", metavar="NAME", help="Name for `-` (stdin).")
-@click.option("--kubernetes-version", default="1.34", show_default=True, metavar="1.N")
-@click.option("--kubelet-authn", type=click.Choice(["webhook", "anonymous", "none"]), default="webhook", show_default=True)
-@click.option("--kubelet-authz", type=click.Choice(["webhook", "always-allow"]), default="webhook", show_default=True)
-@click.option("--kubelet-serving-cert", type=click.Choice(["self-signed", "cluster-ca"]), default="self-signed", show_default=True)
-@click.option("--default-namespace", default="default", show_default=True, help="Namespace of objects that name none.")
+@analysis_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the YAML to this file.")
-def suggest_rbac(paths, diff, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
-                 kubelet_serving_cert, default_namespace, output):
-    """Print the minimal ServiceAccount RBAC (YAML) that makes every scrape job in PATHS work."""
-    import re
-
-    from .analyse import Assumptions
-    from .engine import Options, lint_paths
-    from .rbac import Identity
+def suggest_rbac(paths, diff, output, **analysis_params):
+    """Print the minimal ServiceAccount RBAC (YAML) that makes every scrape job in PATHS work; without PATHS, the
+    configured `paths`. The configuration and these options are read as `check` reads them."""
+    from .checkcmd import UsageProblem, lint_for_command, prepare_analysis
     from .suggest import plans, render, render_diff
 
-    if not paths:
-        raise click.UsageError("no paths given: name files or directories, or - for stdin")
-    missing = [p for p in paths if p != "-" and not _exists(p)]
-    if missing:
-        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
-    if not re.fullmatch(r"1\.\d+", kubernetes_version):
-        raise click.BadParameter("expected 1.N, e.g. 1.34", param_hint="--kubernetes-version")
     try:
-        options = Options(
-            assumptions=Assumptions(kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace),
-            select=set(),  # only the analysis is needed, no rule runs
-            identity=Identity.parse(identity) if identity else None,
-            stdin_filename=stdin_filename,
-        )
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    analysis = lint_paths(paths, options).analysis
+        _config, options, paths = prepare_analysis(paths, output=output, **analysis_params)
+    except UsageProblem as problem:
+        raise _as_click_error(problem) from None
+    options.select = set()  # only the analysis is needed: no rule but the always-reported input findings runs
+    analysis = lint_for_command(paths, options).analysis
     planned = plans(analysis)
     for config in analysis.configs:
         resolution = analysis.resolutions[id(config)]
         if resolution.identity is None and config.jobs:
-            click.echo(f"kubelint-scrape: skipped {config.describe}: {resolution.reason} (name it with --identity)", err=True)
+            click.echo(f"kubelint-scrape: skipped {config.describe}: {resolution.reason} (name it with --identity or the configuration's `identities`)", err=True)
     if not planned:
         click.echo("kubelint-scrape: no scrape job with a known ServiceAccount in the inputs: nothing to suggest", err=True)
         sys.exit(1)

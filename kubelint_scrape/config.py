@@ -279,6 +279,24 @@ def validate(data: Any, schema_: dict | None = None) -> list[tuple[tuple, str]]:
     return errors
 
 
+# Command-line flags that set what a configuration key sets → where the schema checks that key's values.
+_FLAG_SCHEMAS = {
+    "--identity": ("properties", "identities", "additionalProperties"),
+    "--default-namespace": ("properties", "default-namespace"),
+}
+
+
+def flag_value_problem(flag: str, value: str) -> str | None:
+    """Why the configuration would refuse this flag's value (None: it would take it). A flag and the key it
+    overrides accept the same values and say so in the same words."""
+    node: Any = schema()
+    for part in _FLAG_SCHEMAS[flag]:
+        node = node[part]
+    errors: list[tuple[tuple, str]] = []
+    _validate(value, node, schema(), (), errors)
+    return errors[0][1] if errors else None
+
+
 def _interpretable(node: Any) -> bool:
     """Whether every keyword in this schema is one `_validate` implements (boolean schemas are)."""
     if not isinstance(node, dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .catalog import entries, entry, index
+from .catalog import ALWAYS_REPORTED, entries, entry, index
 
 DOCS_URL = "https://github.com/kubelint-scrape/kubelint-scrape/blob/main/docs/rules.md"
 
@@ -12,6 +12,16 @@ DOCS_URL = "https://github.com/kubelint-scrape/kubelint-scrape/blob/main/docs/ru
 def help_uri(rule_id: str) -> str:
     info = index()[rule_id]
     return f"{DOCS_URL}#{rule_id.lower()}-{info.name}"
+
+
+ALWAYS_REPORTED_NOTE = ("Always reported: `--select`, `--ignore`, suppressions, `per-path-ignores` and `severity` overrides "
+                        "do not apply to it; leave a file out of the inputs with an `exclude` glob.")
+
+
+def suppression_note(rule_id: str) -> str:
+    if rule_id in ALWAYS_REPORTED:
+        return ALWAYS_REPORTED_NOTE
+    return f"Suppress with `# kubelint-scrape: ignore[{rule_id}] <reason>`."
 
 
 def _indent(text: str, prefix: str = "    ") -> str:
@@ -34,7 +44,8 @@ def rule_text(rule_id: str) -> str:
         parts += ["", "Applies to:", _indent(e["applies_to"])]
     parts += ["", "Example that fires:", _indent(e["example"]["bad"]), "", "Instead:", _indent(e["example"]["good"])]
     parts += ["", "Fix:", _indent(e["fix"])]
-    parts += ["", f"Suppress: # kubelint-scrape: ignore[{e['id']}] <reason>", f"Facts: {', '.join(e.get('facts') or []) or '-'}"]
+    suppress = ALWAYS_REPORTED_NOTE if e["id"] in ALWAYS_REPORTED else f"Suppress: # kubelint-scrape: ignore[{e['id']}] <reason>"
+    parts += ["", suppress, f"Facts: {', '.join(e.get('facts') or []) or '-'}"]
     return "\n".join(parts)
 
 
@@ -74,6 +85,6 @@ def rule_markdown(e: dict, heading: str = "##") -> str:
     parts += [
         "", f"{sub} Example", "", "```yaml", e["example"]["bad"].rstrip(), "```", "", "Instead:", "",
         "```yaml", e["example"]["good"].rstrip(), "```", "", f"{sub} Fix", "", e["fix"].rstrip(), "",
-        f"Suppress with `# kubelint-scrape: ignore[{e['id']}] <reason>`.",
+        suppression_note(e["id"]),
     ]
     return "\n".join(parts)

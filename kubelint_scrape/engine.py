@@ -8,10 +8,11 @@ from typing import Any, Callable, Iterable
 from . import suppress
 from .analyse import Analysis, Assumptions, analyse
 from .build import build_workspace
-from .catalog import checks, index
+from .catalog import ALWAYS_REPORTED, checks, index
 from .checks.context import Context
 from .findings import SEVERITY_RANK, Finding
-from .load import Limits, Source, discover, gc_paused, read_source
+from .load import Limits, Source, find_inputs, gc_paused, read_source, rejected_source
+from .progress import SILENT
 from .rbac import Identity
 from .records import dataclass, field
 
@@ -48,19 +49,32 @@ class Result:
 
 @gc_paused  # composing many documents while the cyclic GC runs is several times slower (DESIGN.md)
 def load_sources(paths: Iterable[str], options: Options, stdin: Any = None, parallel: bool = False,
-                 ) -> tuple[list[Source], list[Finding]]:
+                 progress: Any = SILENT) -> tuple[list[Source], list[Finding]]:
     """`parallel`: a one-shot run may parse a large input in two processes (parallel.py); never in the language
-    server, whose threads must not be forked."""
-    files, problems = discover(paths, options.exclude)
+    server, whose threads must not be forked. `progress` (progress.py) counts the files read."""
+    inputs = find_inputs(paths, options.exclude)
+    files = inputs.files
     if "-" in files and options.stdin_filename != "<stdin>":
         # The piped buffer replaces the file it names: the disk copy must not be linted twice as context.
         buffer = os.path.realpath(options.stdin_filename)
         files = [f for f in files if f == "-" or os.path.realpath(f) != buffer]
+    readable = [f for f in files if f not in inputs.rejected]
+    progress.stage("reading files", len(readable))
     if parallel:
         from .parallel import read_sources
 
-        return read_sources(files, options.limits, options.stdin_filename, stdin, prepare=file_preparer(options)), problems
-    return [read_source(path, options.limits, options.stdin_filename, stdin) for path in files], problems
+        read = read_sources(readable, options.limits, options.stdin_filename, stdin, prepare=file_preparer(options),
+                            on_read=progress.advance)
+    else:
+        read = []
+        for path in readable:
+            read.append(read_source(path, options.limits, options.stdin_filename, stdin))
+            progress.advance()
+    # Every input file is a Source, in discovery order: one refused while walking is a failed one (the JSON
+    # report lists every input file exactly once).
+    in_order = iter(read)
+    sources = [rejected_source(f, inputs.rejected[f]) if f in inputs.rejected else next(in_order) for f in files]
+    return sources, inputs.problems
 
 
 def file_preparer(options: Options) -> Callable[[Source], None]:
@@ -85,19 +99,23 @@ def file_preparer(options: Options) -> Callable[[Source], None]:
 @gc_paused  # checks build many small objects too; a full collection over a large workspace costs ~0.1 s each
 def lint_sources(sources: list[Source], options: Options, extra: list[Finding] | None = None,
                  previous: Analysis | None = None, shared_simulations: dict | None = None,
-                 parallel: bool = False) -> Result:
+                 parallel: bool = False, progress: Any = SILENT) -> Result:
     """`previous`: an earlier run's analysis over mostly the same Sources, whose unchanged jobs are reused;
     `shared_simulations`: relabel simulations kept by content between runs (both: the language server); a run
     without shares them among its own jobs.
-    `parallel`: a one-shot run may hand the `in_worker` checks of a large input to a forked worker (parallel.py)."""
+    `parallel`: a one-shot run may hand the `in_worker` checks of a large input to a forked worker (parallel.py).
+    `progress` (progress.py) follows the stages: jobs analysed, checks run."""
     assumptions = options.assumptions
+    progress.stage("indexing objects")
     workspace, configs, build_findings = build_workspace(
         sources, assumptions.default_namespace, assumptions.version, options.limits
     )
     identities = _identities_by_path(sources, options) if options.identities else {}
     if shared_simulations is None:
         shared_simulations = {}
-    analysis = analyse(workspace, configs, assumptions, options.identity, identities, previous, shared_simulations)
+    progress.stage("analysing scrape jobs", sum(len(config.jobs) for config in configs))
+    analysis = analyse(workspace, configs, assumptions, options.identity, identities, previous, shared_simulations,
+                       on_job=progress.advance)
     context = Context(sources, analysis, list(extra or []) + build_findings, report_paths=options.report_paths)
     findings: list[Finding] = []
     registry = checks()
@@ -114,21 +132,24 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
             continue
         planned.append(function)
     fork = parallel and options.report_paths is None and _worth_forking(sources)
-    findings.extend(_run_checks(planned, context, wanted, fork))
+    progress.stage("running checks", len(planned) + len(late))
+    findings.extend(_run_checks(planned, context, wanted, fork, progress))
     findings, context.suppressions = suppress.apply(sources, analysis, findings, wanted, options.per_path_ignores, options.root,
                                                     options.report_paths)
     for function in late:
         extra_findings = [f for f in function(context) if f.rule in wanted]
         findings.extend(suppress.drop_silenced(extra_findings, context.suppressions, options.per_path_ignores, options.root))
+        progress.advance()
     findings = finalize(findings, options)
     if options.report_paths is not None:
         findings = [f for f in findings if f.span.path in options.report_paths]
     return Result(sources, analysis, findings)
 
 
-def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool) -> list[Finding]:
+def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool, progress: Any = SILENT) -> list[Finding]:
     """Every planned check's findings, in plan order; those registered in_worker in a forked worker when `fork`
-    (the least-privilege family and KS604: about half of the check stage on a large input)."""
+    (the least-privilege family and KS604: about half of the check stage on a large input). Progress is counted
+    here only: the worker's checks count when their findings arrive."""
     results: list[list[Finding] | None] = [None] * len(planned)
     delegated = [i for i, function in enumerate(planned) if fork and function.in_worker]
 
@@ -143,12 +164,14 @@ def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool) -
     for position in range(len(planned)):
         if position not in delegated:
             results[position] = run(position)
+            progress.advance()
     if collect is not None:
         received = collect()
         if not isinstance(received, list) or len(received) != len(delegated):
             received = [run(position) for position in delegated]  # the worker failed: do its share here
         for position, found in zip(delegated, received):
             results[position] = found
+        progress.advance(len(delegated))
     return [finding for found in results for finding in (found or ())]
 
 
@@ -177,7 +200,7 @@ def _identities_by_path(sources: list[Source], options: Options) -> dict[str, st
 def _wanted(options: Options) -> set[str]:
     known = set(index())
     selected = known if options.select is None else (options.select & known)
-    return selected - options.ignore
+    return (selected - options.ignore) | ALWAYS_REPORTED
 
 
 def finalize(findings: list[Finding], options: Options) -> list[Finding]:
@@ -191,7 +214,10 @@ def finalize(findings: list[Finding], options: Options) -> list[Finding]:
         finding.name = info.name
         # A user's override wins; else the severity the check asked for this one finding (e.g. info for an
         # exporter whose token holds no grants); else the rule's catalog severity.
-        finding.severity = options.severity_overrides.get(finding.rule) or finding.requested_severity or info.severity
+        if finding.rule in ALWAYS_REPORTED:
+            finding.severity = info.severity  # an unread file is an error, whatever the overrides say
+        else:
+            finding.severity = options.severity_overrides.get(finding.rule) or finding.requested_severity or info.severity
         if finding.related:
             finding.related = tuple([shared.setdefault(related, related) for related in finding.related])
         finding.fix = shared.setdefault(finding.fix, finding.fix)
@@ -199,9 +225,10 @@ def finalize(findings: list[Finding], options: Options) -> list[Finding]:
     return sorted(unique.values(), key=Finding.sort_key)
 
 
-def lint_paths(paths: Iterable[str], options: Options, stdin: Any = None, parallel: bool = False) -> Result:
-    sources, problems = load_sources(paths, options, stdin, parallel)
-    return lint_sources(sources, options, problems, parallel=parallel)
+def lint_paths(paths: Iterable[str], options: Options, stdin: Any = None, parallel: bool = False,
+               progress: Any = SILENT) -> Result:
+    sources, problems = load_sources(paths, options, stdin, parallel, progress)
+    return lint_sources(sources, options, problems, parallel=parallel, progress=progress)
 
 
 def exit_code(result: Result, fail_on: str) -> int:

@@ -106,25 +106,44 @@ class _ComplexKey(Exception):
 # ---------------------------------------------------------------------------------------------- files
 
 
-def discover(paths: Iterable[str], exclude: Any = None) -> tuple[list[str], list[Finding]]:
+@dataclass(eq=False)
+class Inputs:
+    """What discovery found under the paths given."""
+
+    files: list[str]  # the input files, in order ("-" for stdin)
+    # Input files that are not read, each with its KS004: a FIFO, socket or device, or a broken symbolic link met
+    # while walking a directory. They are inputs all the same, so each ends as a failed Source (rejected_source).
+    rejected: dict[str, Finding]
+    problems: list[Finding]  # paths that are no files: missing, unreadable directories, directory symlink loops
+
+    def readable(self) -> list[str]:
+        return [path for path in self.files if path not in self.rejected]
+
+
+def find_inputs(paths: Iterable[str], exclude: Any = None) -> Inputs:
     """Expand directories into the YAML files below them; explicit files are always taken.
 
     `exclude` (config.PathMatcher, gitignore-style) prunes files and directories met while walking.
     """
     files: list[str] = []
+    rejected: dict[str, Finding] = {}
     problems: list[Finding] = []
     for path in paths:
         if path == "-":
             files.append("-")
         elif os.path.isdir(path):
-            files.extend(_walk(path, problems, exclude))
+            files.extend(_walk(path, problems, rejected, exclude))
         elif os.path.exists(path):
             files.append(path)
         else:
             problems.append(Finding("KS004", Span(path, 1, 1), f"{path}: no such file or directory"))
-    # One entry per file however it was named (`q/a.yaml`, `./q/a.yaml`, an absolute path, a symlink), and in
-    # path order whatever the order of the arguments: where two files define the same object, the one read last
-    # replaces the other (as `kubectl apply` of both would), and that must not depend on how the command was typed.
+    return Inputs(_in_walk_order(files), rejected, problems)
+
+
+def _in_walk_order(files: list[str]) -> list[str]:
+    """One entry per file however it was named (`q/a.yaml`, `./q/a.yaml`, an absolute path, a symlink), and in
+    path order whatever the order of the arguments: where two files define the same object, the one read last
+    replaces the other (as `kubectl apply` of both would), and that must not depend on how the command was typed."""
     seen: set[str] = set()
     unique = []
     for f in sorted(files, key=_walk_order):
@@ -132,7 +151,7 @@ def discover(paths: Iterable[str], exclude: Any = None) -> tuple[list[str], list
         if real not in seen:
             seen.add(real)
             unique.append(f)
-    return unique, problems
+    return unique
 
 
 def _walk_order(path: str) -> tuple:
@@ -141,7 +160,17 @@ def _walk_order(path: str) -> tuple:
     return (path != "-", os.path.abspath(path).split(os.sep))
 
 
-def _walk(root: str, problems: list[Finding], exclude: Any = None) -> list[str]:
+def discover(paths: Iterable[str], exclude: Any = None) -> tuple[list[str], list[Finding]]:
+    """The files to read, and the findings about everything else (rejected files' KS004 among them)."""
+    inputs = find_inputs(paths, exclude)
+    return inputs.readable(), inputs.problems + list(inputs.rejected.values())
+
+
+def rejected_source(path: str, finding: Finding) -> Source:
+    return Source(path, "", [], "failed", [finding])
+
+
+def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], exclude: Any = None) -> list[str]:
     found: list[str] = []
     visited: set[str] = set()
     inside = os.path.realpath(root) + os.sep
@@ -175,10 +204,9 @@ def _walk(root: str, problems: list[Finding], exclude: Any = None) -> list[str]:
                         continue  # an alias (`current -> v2`) of a directory walked under its own name
                 subdirs.append(entry.path)
             elif entry.name.endswith(YAML_SUFFIXES) or re.match(r"prometheus.*\.ya?ml", entry.name):
-                if entry.is_file():
-                    found.append(entry.path)
-                else:  # a FIFO would block the run forever; devices and sockets are not files either
-                    problems.append(Finding("KS004", Span(entry.path, 1, 1), _not_a_file(entry.path)))
+                found.append(entry.path)
+                if not entry.is_file():  # a FIFO would block the run forever; devices and sockets are not files either
+                    rejected[entry.path] = Finding("KS004", Span(entry.path, 1, 1), _not_a_file(entry.path))
         stack.extend(reversed(subdirs))
     return found
 

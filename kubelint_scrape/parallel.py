@@ -27,12 +27,16 @@ MIN_BYTES = 300_000  # measured: 0.6 MB over 345 files (../shared/corpus) runs i
 
 def read_sources(files: list[str], limits: Limits, stdin_name: str = "<stdin>", stdin: Any = None,
                  min_files: int = MIN_FILES, min_bytes: int = MIN_BYTES,
-                 prepare: Callable[[Source], Any] | None = None) -> list[Source]:
+                 prepare: Callable[[Source], Any] | None = None,
+                 on_read: Callable[[int], Any] | None = None) -> list[Source]:
     """read_source() of every file, in order; in two processes when the input is large enough. Then each
-    process also runs `prepare` on its share: per-file work whose results the Source memoises (its model)."""
+    process also runs `prepare` on its share: per-file work whose results the Source memoises (its model).
+    `on_read(count)`: called in this process as files are done — each of its own, the worker's share at once
+    when it arrives (the CLI's progress line; the worker never calls it)."""
+    counted = on_read if on_read is not None else _ignore
     shares = _split(files, min_files, min_bytes) if _can_fork() and "-" not in files else None
     if shares is None:
-        return [read_source(path, limits, stdin_name, stdin) for path in files]
+        return [_counted(read_source(path, limits, stdin_name, stdin), counted) for path in files]
     mine, theirs = shares
 
     def read(index: int) -> Source:
@@ -42,12 +46,22 @@ def read_sources(files: list[str], limits: Limits, stdin_name: str = "<stdin>", 
         return source
 
     received = fork_call(lambda: [read(index) for index in theirs])
-    results: dict[int, Source] = {index: read(index) for index in mine}
+    results: dict[int, Source] = {index: _counted(read(index), counted) for index in mine}
     sources = received()
     if sources is None or len(sources) != len(theirs):
         sources = [read_source(files[index], limits, stdin_name, stdin) for index in theirs]
+    counted(len(theirs))
     results.update(zip(theirs, sources))
     return [results[index] for index in range(len(files))]
+
+
+def _counted(source: Source, counted: Callable[[int], Any]) -> Source:
+    counted(1)
+    return source
+
+
+def _ignore(count: int) -> None:
+    pass
 
 
 def _can_fork() -> bool:

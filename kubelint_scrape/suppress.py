@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from .catalog import ALWAYS_REPORTED
 from .findings import Finding
 from .records import dataclass, field
 from .yamltree import Span, YMap, as_str
@@ -65,6 +66,8 @@ class SuppressionState:
     by_path: dict[str, list[Suppression]] = field(default_factory=dict)
 
     def silences(self, finding: Finding) -> bool:
+        if finding.rule in ALWAYS_REPORTED:
+            return False
         silenced = False
         for suppression in self.by_path.get(finding.span.path, ()):
             if not suppression.covers(finding):
@@ -363,6 +366,6 @@ def drop_per_path(findings: list[Finding], per_path_ignores: dict[str, set[str]]
         path = finding.span.path
         if path not in ignored_by_path:
             ignored_by_path[path] = set().union(*(rules for m, rules in matchers if m.matches(path)))
-        if finding.rule not in ignored_by_path[path]:
+        if finding.rule in ALWAYS_REPORTED or finding.rule not in ignored_by_path[path]:
             kept.append(finding)
     return kept

@@ -217,6 +217,7 @@ FAST_PATH_CASES = [
     ([str(QUICKSTART), "--output={out}", "--format", "json"], True),
     ([str(QUICKSTART), "no/such/path"], True),  # parsed here; the usage error is then click's
     ([str(QUICKSTART), "--select", "KS999"], True),
+    ([str(QUICKSTART), "--select", "", "--format", "concise"], True),  # empty: every rule
     ([], True),  # no paths and no configuration: click's usage error
     ([str(QUICKSTART), "-o", "/nonexistent/dir/report.txt"], True),
     ([str(QUICKSTART), "--output", "."], True),  # a directory
@@ -301,3 +302,108 @@ def test_show_assumptions_goes_to_stderr_in_one_line_formats(format_name: str) -
     assert "kubelet-serving-cert: self-signed" in proc.stderr
     assert "Assumptions" not in proc.stdout  # stdout stays one line per finding
     assert "KS102" in proc.stdout
+
+
+# ---------------------------------------------------------------------------------------------- unread files are always reported
+
+
+def _with_unreadable_files(directory: Path) -> Path:
+    """The quickstart plus a file that does not parse (KS001) and a binary one (KS004)."""
+    for name in os.listdir(QUICKSTART):
+        (directory / name).write_text((QUICKSTART / name).read_text())
+    (directory / "broken.yaml").write_text("a: [1,\n")
+    (directory / "junk.yaml").write_bytes(b"\x00\x01\x02")
+    return directory
+
+
+@pytest.mark.parametrize("args", [["--select", "KS102"], ["--ignore", "KS0"], ["--ignore", "KS001,KS004", "--select", "KS0"]])
+def test_unread_files_are_reported_whatever_the_selection(args, tmp_path) -> None:
+    """SPEC §7: every input ends linted or as a finding; like ruff's syntax errors, no selection hides it."""
+    result = run(str(_with_unreadable_files(tmp_path)), "--format", "concise", *args)
+    assert result.exit_code == 1
+    assert "broken.yaml:2:1: KS001 [error]" in result.output and "junk.yaml:1:1: KS004 [error]" in result.output
+
+
+def test_unread_files_are_reported_whatever_the_configuration_says(tmp_path, monkeypatch) -> None:
+    _with_unreadable_files(tmp_path)
+    (tmp_path / ".kubelint-scrape.yaml").write_text(
+        "select: [KS102]\nignore: [KS001, KS004]\nseverity: {KS0: info}\nper-path-ignores: {'*.yaml': [KS0]}\n")
+    monkeypatch.chdir(tmp_path)
+    result = run(".", "--format", "concise", "--fail-on", "warning")
+    assert result.exit_code == 1
+    assert "broken.yaml:2:1: KS001 [error]" in result.output and "junk.yaml:1:1: KS004 [error]" in result.output
+
+
+def test_a_suppression_of_an_unread_file_is_itself_reported(tmp_path) -> None:
+    (tmp_path / "broken.yaml").write_text("# kubelint-scrape: ignore-file[KS001] generated, fixed upstream\na: [1,\n")
+    result = run(str(tmp_path), "--format", "concise")
+    assert result.exit_code == 1
+    assert "broken.yaml:3:1: KS001 [error]" in result.output
+    assert "KS002 [warning] suppression `ignore-file[KS001]` names 'KS001', which cannot be suppressed" in result.output
+
+
+# ---------------------------------------------------------------------------------------------- flag values
+
+
+@pytest.mark.parametrize("empty", [[""], [" , "], ["", "--ignore", ""]])
+def test_an_empty_select_selects_every_rule(empty) -> None:
+    """`--select "$RULES"` with the variable unset must not turn every rule off."""
+    everything = run(str(QUICKSTART), "--format", "concise")
+    assert run(str(QUICKSTART), "--format", "concise", "--select", *empty).output == everything.output
+    assert "KS102" in everything.output and "KS304" in everything.output
+
+
+def test_an_empty_select_leaves_the_configured_one(tmp_path, monkeypatch) -> None:
+    (tmp_path / ".kubelint-scrape.yaml").write_text("select: [KS304]\n")
+    monkeypatch.chdir(tmp_path)
+    output = run(str(QUICKSTART), "--format", "concise", "--select", "").output
+    assert " KS304 " in output and " KS102 " not in output
+
+
+@pytest.mark.parametrize("flag, key, value, message", [
+    ("--identity", "identities: {'*.yaml': %s}", "ns/na me", "'ns/na me' is not a ServiceAccount written NAMESPACE/NAME"),
+    ("--identity", "identities: {'*.yaml': %s}", "", "'' is not a ServiceAccount written NAMESPACE/NAME"),
+    ("--identity", "identities: {'*.yaml': %s}", "Monitoring/prometheus", "'Monitoring/prometheus' is not a ServiceAccount"),
+    ("--default-namespace", "default-namespace: %s", "Bad NS", "'Bad NS' is not a namespace name"),
+    ("--default-namespace", "default-namespace: %s", "", "'' is not a namespace name"),
+])
+def test_flags_take_the_values_their_configuration_keys_take(flag, key, value, message, tmp_path, monkeypatch) -> None:
+    """A flag and the key it overrides refuse the same values, with the same words: exit 2, nothing linted."""
+    monkeypatch.chdir(tmp_path)
+    given = run(str(QUICKSTART), flag, value)
+    assert given.exit_code == 2 and f"Invalid value for '{flag}': {message}" in given.output, given.output
+    (tmp_path / ".kubelint-scrape.yaml").write_text(key % json.dumps(value) + "\n")
+    configured = run(str(QUICKSTART))
+    assert configured.exit_code == 2 and message in configured.output, configured.output
+
+
+# ---------------------------------------------------------------------------------------------- nothing to lint
+
+
+def lint_subprocess(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kubelint_scrape", *args], input=stdin, capture_output=True, text=True,
+                          timeout=120)
+
+
+NO_FILES = "kubelint-scrape: warning: no YAML files found under the given paths"
+
+
+@pytest.mark.parametrize("format_name", ["text", "json"])
+def test_paths_without_yaml_files_are_warned_about(format_name, tmp_path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "README.md").write_text("not YAML\n")
+    proc = lint_subprocess(str(tmp_path / "empty"), str(tmp_path / "docs"), "--format", format_name)
+    assert proc.returncode == 0  # unchanged: nothing was found, so nothing fails
+    assert proc.stderr.startswith(NO_FILES)
+    if format_name == "json":
+        assert json.loads(proc.stdout)["summary"]["files"] == 0  # stdout stays a valid report
+    else:
+        assert "All checks passed (0 file(s)" in proc.stdout
+
+
+def test_no_warning_when_something_was_read(tmp_path) -> None:
+    assert NO_FILES not in lint_subprocess(str(QUICKSTART), "--format", "concise").stderr
+    assert NO_FILES not in lint_subprocess("-", stdin="").stderr  # stdin is an input, even empty
+    (tmp_path / "empty.yaml").write_text("")
+    assert NO_FILES not in lint_subprocess(str(tmp_path)).stderr

@@ -16,8 +16,8 @@ import pytest
 
 from kubelint_scrape import parallel
 from kubelint_scrape.build import build_workspace
-from kubelint_scrape.engine import Options, discover, file_preparer, lint_sources
-from kubelint_scrape.load import Limits, read_source
+from kubelint_scrape.engine import Options, file_preparer, lint_sources
+from kubelint_scrape.load import Limits, discover, read_source
 from kubelint_scrape.report import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +133,16 @@ def test_config_checks_in_a_worker_give_the_serial_findings(tree: list[str], mon
     fresh = [read_source(path, Limits()) for path in tree]
     forked = render("json", lint_sources(fresh, Options(), parallel=True), color=False, show_assumptions=False, quiet=False)
     assert forks and forked == serial
+
+
+def test_progress_counts_every_file_once_the_workers_share_when_it_arrives(tree: list[str],
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forked worker never reports progress (its copy of the progress line is not the terminal's): this
+    process counts each file of its own, then the worker's whole share in one step."""
+    monkeypatch.delenv("KUBELINT_SCRAPE_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    steps: list[int] = []
+    parallel.read_sources(tree, Limits(), min_files=1, min_bytes=0, on_read=steps.append)
+    assert sum(steps) == len(tree)
+    mine, theirs = parallel._split(tree, 1, 0)
+    assert steps == [1] * len(mine) + [len(theirs)]

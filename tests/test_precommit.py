@@ -134,6 +134,7 @@ def _project(root: Path, fixed: bool) -> Path:
 def _try_repo(project: Path, hook_repo: Path, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     env.pop("VIRTUAL_ENV", None)
+    env.pop("PYTHONPATH", None)  # the hook must run the package pre-commit installed, not this checkout (conftest.py)
     # no hook id: every hook of the repository runs (kubelint-scrape and kubelint-scrape-files)
     return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "--all-files", "--verbose"],
                           cwd=project, env=env, capture_output=True, text=True, timeout=900)

@@ -239,6 +239,11 @@ def test_fifo_and_broken_symlink_found_while_walking(tmp_path: Path) -> None:
     assert pipe["rule"] == "KS004" and "named pipe" in pipe["message"]
     (gone,) = findings_for(report, "gone.yaml")
     assert gone["rule"] == "KS004" and "broken symbolic link" in gone["message"]
+    # report.schema.json: every input file appears in `files` exactly once, the refused ones as failed
+    assert [status_of(report, name) for name in ("pipe.yaml", "gone.yaml")] == ["failed", "failed"]
+    assert sorted(Path(f["path"]).name for f in report["files"]) == sorted(
+        ["pipe.yaml", "gone.yaml", *(p.name for p in QUICKSTART.glob("*.yaml"))])
+    assert report["summary"]["files"] == len(report["files"])
     assert code == 1
     assert_rest_still_linted(report)
 

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,77 @@ def test_no_identity_is_an_error(tmp_path: Path) -> None:
 def test_strip_rbac_keeps_everything_else() -> None:
     text = "a: 1\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: x}\n---\nkind: ConfigMap\n"
     assert "Role" not in strip_rbac(text) and "ConfigMap" in strip_rbac(text)
+
+
+# ---------------------------------------------------------------------------------------------- the configuration, as `check` reads it
+
+KS110_CASE = FIXTURES / "KS110" / "fail-kubelet-pods-on-1.32"
+
+
+def _project(tmp_path: Path, config: str) -> Path:
+    """The KS110 case's config and workload (no RBAC) under deploy/, and a configuration file at the root."""
+    shutil.copytree(KS110_CASE, tmp_path / "deploy", ignore=shutil.ignore_patterns("prometheus-rbac.yaml", "args", "*.txt"))
+    (tmp_path / ".kubelint-scrape.yaml").write_text(config)
+    return tmp_path
+
+
+def test_suggest_reads_the_configured_paths_and_assumptions(tmp_path: Path) -> None:
+    project = _project(tmp_path, "paths: [deploy]\n")
+    default = invoke(project, "suggest-rbac")  # no path: the configured `paths`
+    assert default.exit_code == 0, default.output
+    assert "nodes/pods" in default.stdout and "nodes/proxy" not in default.stdout
+    (project / ".kubelint-scrape.yaml").write_text("paths: [deploy]\nkubernetes-version: '1.32'\n")
+    older = invoke(project, "suggest-rbac")  # the kubelet of 1.32 checks nodes/proxy for /pods
+    assert older.exit_code == 0, older.output
+    assert "nodes/proxy" in older.stdout
+    assert "nodes/proxy" not in invoke(project, "suggest-rbac", "--kubernetes-version", "1.34").stdout  # flag wins
+
+
+def test_suggest_reads_identities_exclude_and_default_namespace(tmp_path: Path) -> None:
+    project = tmp_path
+    (project / "prometheus.yml").write_text("scrape_configs:\n  - job_name: pods\n    kubernetes_sd_configs:\n      - role: pod\n")
+    (project / "legacy").mkdir()
+    (project / "legacy" / "prometheus.yml").write_text(
+        "scrape_configs:\n  - job_name: old-endpoints\n    kubernetes_sd_configs:\n      - role: endpointslice\n")
+    (project / ".kubelint-scrape.yaml").write_text(
+        "paths: [.]\nexclude: [legacy/]\nidentities: {'prometheus.yml': monitoring/prom}\n")
+    result = invoke(project, "suggest-rbac")
+    assert result.exit_code == 0, result.output
+    assert "name: prom\n    namespace: monitoring" in result.stdout
+    assert 'job "pods"' in result.stdout and "old-endpoints" not in result.stdout and "endpointslices" not in result.stdout
+    # an identity without a namespace of its own sits in default-namespace, as `check` places it
+    (project / "sa.yaml").write_text("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: scraper\n")
+    (project / ".kubelint-scrape.yaml").write_text("paths: [.]\nexclude: [legacy/]\ndefault-namespace: observability\n")
+    placed = invoke(project, "suggest-rbac")
+    assert placed.exit_code == 0, placed.output
+    assert "name: scraper\n    namespace: observability" in placed.stdout
+
+
+def test_suggest_sees_the_identity_check_sees(tmp_path: Path) -> None:
+    (tmp_path / "prometheus.yml").write_text("scrape_configs:\n  - job_name: pods\n    kubernetes_sd_configs:\n      - role: pod\n")
+    (tmp_path / "ci.yaml").write_text("identities: {'*.yml': ops/scraper}\n")
+    jobs = json.loads(invoke(tmp_path, "check", "prometheus.yml", "--config", "ci.yaml", "--format", "json").stdout)["jobs"]
+    assert [job["identity"] for job in jobs] == ["ops/scraper"]
+    suggested = invoke(tmp_path, "suggest-rbac", "prometheus.yml", "--config", "ci.yaml")
+    assert suggested.exit_code == 0 and "name: scraper\n    namespace: ops" in suggested.stdout
+
+
+@pytest.mark.parametrize("config, args, message", [
+    ("fail-on: always\n", [], "invalid configuration"),
+    ("select: [KS999]\n", [], "invalid configuration"),
+    ("", ["--config", "missing.yaml"], "configuration file not found"),
+    ("", ["--identity", "ns/na me"], "Invalid value for '--identity'"),
+    ("", ["--default-namespace", "Bad NS"], "Invalid value for '--default-namespace'"),
+    ("", ["--kubernetes-version", "134"], "--kubernetes-version"),
+    ("", ["--max-file-size", "0"], "--max-file-size"),
+])
+def test_suggest_refuses_what_check_refuses(config, args, message, tmp_path: Path) -> None:
+    project = _project(tmp_path, config)
+    for command in ("check", "suggest-rbac"):
+        result = invoke(project, command, "deploy", *args)
+        assert result.exit_code == 2 and message in result.output, (command, result.output)
+
+
+def test_suggest_without_paths_or_configuration_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "suggest-rbac")
+    assert result.exit_code == 2 and "no paths given" in result.output

@@ -163,7 +163,11 @@ def test_rules_that_did_not_run_are_not_judged() -> None:
 
 
 def test_ks002_can_be_silenced_for_a_file() -> None:
-    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102]\n# kubelint-scrape: ignore-file[KS002]\n" + JOB))
+    # (the file-wide directive stays outside the ConfigMap's block scalar: at column 1 inside it, it would end
+    # the scalar and break the embedded config — a KS001 no selection hides)
+    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102]\n" + JOB))
+    assert [line.split(" ")[1] for line in lint(files)] == ["KS002"]  # no reason given
+    files["prometheus-config.yaml"] = "# kubelint-scrape: ignore-file[KS002]\n" + files["prometheus-config.yaml"]
     assert lint(files) == []
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..catalog import check
+from ..catalog import ALWAYS_REPORTED, check
 from ..findings import Finding
 from ..suppress import ANNOTATION
 from .context import Context
@@ -46,7 +46,18 @@ def unused_suppression(ctx: Context) -> Iterator[Finding]:
                     fix="Correct the id (`kubelint-scrape rules` lists them) or delete it.",
                     data={"code": code.text},
                 )
-        unused = [c for c in suppression.codes if c.rules and not c.used and c.rules & state.ran]
+        unsuppressible = [c for c in suppression.codes if c.rules and c.rules <= ALWAYS_REPORTED]
+        for code in unsuppressible:
+            yield Finding(
+                "KS002", code.span,
+                f"{where} names {code.text!r}, which cannot be suppressed: a file that could not be read is never "
+                f"linted, so its {'/'.join(sorted(code.rules))} finding is always reported",
+                fix="Correct the file, or leave it out of the inputs with an `exclude` glob in the configuration; "
+                    f"then delete {code.text} here.",
+                data={"code": code.text},
+            )
+        unused = [c for c in suppression.codes
+                  if c.rules and c not in unsuppressible and not c.used and (c.rules - ALWAYS_REPORTED) & state.ran]
         if unused:
             names = ", ".join(c.text for c in unused)
             scope = suppression.target
