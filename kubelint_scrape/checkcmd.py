@@ -166,10 +166,9 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
     paths = list(paths)
-    if not paths:
-        if config.path is None:
-            raise UsageProblem("no paths given: name files or directories to lint, or - for stdin "
-                               "(or set `paths` in [tool.kubelint-scrape] or .kubelint-scrape.yaml)")
+    if not paths and config.path is None:
+        paths = ["."]  # like ruff: the current directory (the pre-commit hook passes no path)
+    elif not paths:
         paths = config.root_paths() or [os.path.relpath(config.root)]
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:

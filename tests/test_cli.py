@@ -103,6 +103,14 @@ def test_stdin_with_filename() -> None:
     assert result.output.startswith("rendered.yaml:")
 
 
+def test_no_path_and_no_configuration_lints_the_current_directory(tmp_path, monkeypatch) -> None:
+    for name in os.listdir(QUICKSTART):
+        (tmp_path / name).write_text((QUICKSTART / name).read_text())
+    monkeypatch.chdir(tmp_path)
+    result = run("--format", "concise")
+    assert result.exit_code == 1 and "prometheus-config.yaml:" in result.output and "KS102" in result.output
+
+
 def test_identity_override() -> None:
     result = run(str(QUICKSTART), "--identity", "monitoring/other", "--format", "json")
     jobs = json.loads(result.output)["jobs"]
@@ -110,7 +118,7 @@ def test_identity_override() -> None:
 
 
 @pytest.mark.parametrize("args", [
-    ["--identity", "nonamespace"], ["--select", "KS999"], ["--kubernetes-version", "134"], ["--format", "xml"], [],
+    ["--identity", "nonamespace"], ["--select", "KS999"], ["--kubernetes-version", "134"], ["--format", "xml"],
 ])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     result = run("check", *(args if args == [] else [str(QUICKSTART), *args]))
@@ -218,7 +226,7 @@ FAST_PATH_CASES = [
     ([str(QUICKSTART), "no/such/path"], True),  # parsed here; the usage error is then click's
     ([str(QUICKSTART), "--select", "KS999"], True),
     ([str(QUICKSTART), "--select", "", "--format", "concise"], True),  # empty: every rule
-    ([], True),  # no paths and no configuration: click's usage error
+    ([], True),  # no paths and no configuration: the current directory
     ([str(QUICKSTART), "-o", "/nonexistent/dir/report.txt"], True),
     ([str(QUICKSTART), "--output", "."], True),  # a directory
     ([str(QUICKSTART), "--format", "xml"], False),

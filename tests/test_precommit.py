@@ -131,12 +131,12 @@ def _project(root: Path, fixed: bool) -> Path:
     return root
 
 
-def _try_repo(project: Path, hook_repo: Path, home: Path) -> subprocess.CompletedProcess:
+def _try_repo(project: Path, hook_repo: Path, home: Path, *hook: str) -> subprocess.CompletedProcess:
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     env.pop("VIRTUAL_ENV", None)
     env.pop("PYTHONPATH", None)  # the hook must run the package pre-commit installed, not this checkout (conftest.py)
     # no hook id: every hook of the repository runs (kubelint-scrape and kubelint-scrape-files)
-    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "--all-files", "--verbose"],
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), *hook, "--all-files", "--verbose"],
                           cwd=project, env=env, capture_output=True, text=True, timeout=900)
 
 
@@ -153,7 +153,7 @@ def test_hooks_fail_on_the_broken_quickstart_and_pass_once_fixed(tmp_path, hook_
     assert broken.returncode == 1, output
     assert _status(output, "kubelint-scrape") == "Failed", output
     assert _status(output, "kubelint-scrape (staged files only)") == "Failed", output
-    # the whole-tree hook lints `.` from the repository root; the files hook gets the staged paths
+    # the whole-tree hook lints the repository (no configuration); the files hook gets the staged paths
     assert "deploy/monitoring/prometheus-config.yaml:20:19: KS102 [error]" in output, output
     assert "lacks get nodes/metrics" in output
 
@@ -163,3 +163,17 @@ def test_hooks_fail_on_the_broken_quickstart_and_pass_once_fixed(tmp_path, hook_
     assert _status(output, "kubelint-scrape") == "Passed", output
     assert _status(output, "kubelint-scrape (staged files only)") == "Passed", output
     assert "KS102" not in output
+
+
+def test_whole_tree_hook_lints_the_configured_paths(tmp_path, hook_repo, pre_commit_home) -> None:
+    # SPEC §5: the hook passes no file names and lints the configuration's `paths`: a broken file elsewhere in the
+    # repository (test data, another team's drafts) is not its business.
+    project = tmp_path / "configured"
+    project.mkdir()
+    (project / ".kubelint-scrape.yaml").write_text("paths: [deploy]\n")
+    (project / "testdata").mkdir()
+    (project / "testdata" / "broken.yaml").write_text("a: [1,\n")
+    result = _try_repo(_project(project, fixed=True), hook_repo, pre_commit_home, "kubelint-scrape")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and _status(output, "kubelint-scrape") == "Passed", output
+    assert "broken.yaml" not in output

@@ -272,6 +272,7 @@ def test_suggest_refuses_what_check_refuses(config, args, message, tmp_path: Pat
         assert result.exit_code == 2 and message in result.output, (command, result.output)
 
 
-def test_suggest_without_paths_or_configuration_is_a_usage_error(tmp_path: Path) -> None:
-    result = invoke(tmp_path, "suggest-rbac")
-    assert result.exit_code == 2 and "no paths given" in result.output
+def test_suggest_without_paths_or_configuration_reads_the_current_directory(tmp_path: Path) -> None:
+    shutil.copytree(KS110_CASE, tmp_path / "deploy", ignore=shutil.ignore_patterns("prometheus-rbac.yaml", "args", "*.txt"))
+    result = invoke(tmp_path / "deploy", "suggest-rbac")
+    assert result.exit_code == 0 and "kind: ClusterRole" in result.output, result.output
