@@ -173,7 +173,7 @@ def test_severity_override(repo) -> None:
 
 
 def test_paths_are_linted_when_none_are_given(repo) -> None:
-    assert run().exit_code == 2  # no configuration, no paths: a usage error
+    assert run().exit_code == 1  # no configuration, no paths: the current directory (the repository) is linted
     (repo / ".kubelint-scrape.yaml").write_text("paths: [deploy]\nselect: [KS1]\n")
     result = run("--format", "concise")
     assert result.exit_code == 1 and result.output.startswith("deploy/prometheus-config.yaml:20:19: KS102")
