@@ -65,6 +65,8 @@ def build_workspace(
     # A binding defined twice under one name exists once, as the definition read last (KS006), like a role.
     last = {(b.kind, b.namespace, b.name): b for b in workspace.bindings}
     if len(last) < len(workspace.bindings):
+        workspace.replaced_bindings = [(b, last[(b.kind, b.namespace, b.name)]) for b in workspace.bindings
+                                       if last[(b.kind, b.namespace, b.name)] is not b]
         workspace.bindings = [b for b in workspace.bindings if last[(b.kind, b.namespace, b.name)] is b]
     return workspace, configs, findings
 

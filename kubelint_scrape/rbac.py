@@ -286,6 +286,17 @@ class Authorizer:
         self._refused[identity] = result
         return result
 
+    def replaced(self, identity: Identity) -> list[tuple[BindingDef, RoleDef, BindingDef]]:
+        """Bindings of the identity that a later definition of the same name replaces (KS006): (the replaced
+        binding, its role, the one that replaces it). Never part of a decision; they explain one."""
+        ws = self.workspace
+        result = []
+        for binding, winner in ws.replaced_bindings:
+            role = ws.role_for(binding)
+            if role is not None and any(subject_applies(s, identity) for s in binding.subjects):
+                result.append((binding, role, winner))
+        return result
+
     def effective_rules(self, role: RoleDef) -> list[PolicyRule]:
         """A role's rules; an aggregated ClusterRole's are those of the ClusterRoles its selectors match.
 

@@ -90,6 +90,29 @@ def _refused_fix(grants: list[Refused]) -> str:
     return f"\nOr correct {refs} as KS501 says there: the API server rejects {them}; once accepted, this is granted."
 
 
+def _replaced_grants(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> list:
+    """Bindings of the identity that would grant one of `requests` but are replaced by a later definition of the
+    same name (KS006): a cluster applying both keeps only the later one."""
+    return [(binding, role, winner) for binding, role, winner in authorizer.replaced(identity)
+            if any(binding_applies(binding, request) and rule_allows(rule, request)
+                   for request in requests for rule in authorizer.effective_rules(role))][:2]
+
+
+def _replaced_related(grants: list) -> list[Related]:
+    return [Related(binding.obj.span, f"{binding.ref} here binds {role.ref}, which would grant this, but a later "
+                                      f"definition of the same name ({winner.obj.span}) replaces it (KS006)")
+            for binding, role, winner in grants if binding.obj is not None and winner.obj is not None]
+
+
+def _replaced_fix(grants: list) -> str:
+    if not grants:
+        return ""
+    binding, _role, winner = grants[0]
+    where = f" ({winner.obj.path})" if winner.obj is not None else ""
+    return (f"\nOr give one of the two definitions of {binding.ref} another name: the later one{where} replaces the "
+            f"one that grants this.")
+
+
 def _nearest(decision: Decision) -> list[Related]:
     related = []
     for grant in decision.name_restricted[:1]:
@@ -150,6 +173,7 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
     base_related = _identity_related(analysis.resolution, authorizer)
     refused = _refused_grants(authorizer, identity, [n.request for n in denied])
     base_related += _refused_related(refused)
+    base_related += _replaced_related(_replaced_grants(authorizer, identity, [n.request for n in denied]))
 
     # KS110: a fine-grained kubelet subresource held, on a version where the kubelet still checks nodes/proxy.
     remaining = []
@@ -216,6 +240,7 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
             continue
         binding, subject_text = hit
         mismatched.setdefault(id(binding), (binding, subject_text, []))[2].append(need)
+    rejected = ctx.workspace.rejected_bindings
     for binding, subject_text, needs in mismatched.values():
         subject_span = next((binding.subject_span(s) for s in binding.subjects if s.describe() == subject_text), None)
         related = [Related(subject_span or binding.obj.span, f"{binding.ref} names {subject_text}")] if binding.obj else []
@@ -223,8 +248,10 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
         yield Finding(
             "KS108", needs[0].span,
             f"{job.label} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
-            f"{identity}: it grants nothing to the scraper, so {what} {'are' if len(needs) > 1 else 'is'} denied",
-            fix=(f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace {identity.namespace}."
+            f"{identity}: it grants nothing to the scraper, so {what} {'are' if len(needs) > 1 else 'is'} denied"
+            + (" (and the API server rejects the binding as written, KS501)" if binding in rejected else ""),
+            fix=(f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace {identity.namespace}"
+                 + (", and correct what KS501 says there." if binding in rejected else ".")
                  + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
                     f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
                     if analysis.resolution.namespace_assumed else "")),
@@ -252,7 +279,8 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
             fix=fix_text(authorizer, identity, requests) + ("\nRemove resourceNames from list/watch rules." if restricted else "")
-                + _refused_fix(_refused_grants(authorizer, identity, requests)),
+                + _refused_fix(_refused_grants(authorizer, identity, requests))
+                + _replaced_fix(_replaced_grants(authorizer, identity, requests)),
             related=_merge(nearest, base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
@@ -277,6 +305,7 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
         if restricted:
             fix += "\nOr remove resourceNames from the rule that grants it: every node is scraped."
         fix += _refused_fix(_refused_grants(authorizer, identity, [request]))
+        fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
         yield Finding(
             rule, need.span, message, fix=fix,
             related=_merge(_nearest(need.decision), base_related), object=job.label,
@@ -322,7 +351,9 @@ def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subjec
     cached = getattr(ctx, "_lookalikes", None)
     if cached is None:
         cached = {}
-        for binding in ctx.workspace.bindings:
+        # Rejected bindings too: a binding meant for the identity that is also refused (KS501) is still the one
+        # the user wrote for it, and names the wrong subject.
+        for binding in [*ctx.workspace.bindings, *ctx.workspace.rejected_bindings]:
             if binding.builtin:
                 continue
             for subject in binding.subjects:
@@ -344,7 +375,12 @@ def _is_real_identity(ctx: Context, namespace: str, name: str) -> bool:
 
 def _mismatched_binding(request: Request, identity: Identity, authorizer: Authorizer, ctx: Context):
     """A user binding whose subject looks like the identity (same SA name elsewhere, SA name as User, …)."""
+    # A binding that replaced the identity's own one of the same name (KS006) is not a mistyped subject: the
+    # conflict is the cause, and the denial says so (_replaced_fix).
+    replacing = {id(winner) for _b, _r, winner in authorizer.replaced(identity)}
     for binding, subject in _lookalike_subjects(ctx).get(identity.name, ()):
+        if id(binding) in replacing:
+            continue
         if subject.kind == "ServiceAccount":
             if subject.namespace == identity.namespace or _is_real_identity(ctx, subject.namespace, subject.name):
                 continue  # it applies, or it is meant for another ServiceAccount that exists: not a mistake
@@ -353,7 +389,7 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
                 continue
         elif not (subject.kind == "Group" and subject.name == identity.user):
             continue  # only a Group spelled exactly as the ServiceAccount's user name is an evident kind mistake
-        role = ctx.workspace.role_for(binding)
+        role = ctx.workspace.role_for(binding) or ctx.workspace.rejected_role_for(binding)
         if role is None:
             continue
         if any(rule_allows(rule, request) for rule in authorizer.effective_rules(role)):
