@@ -377,6 +377,8 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
     """A user binding whose subject looks like the identity (same SA name elsewhere, SA name as User, …)."""
     # A binding that replaced the identity's own one of the same name (KS006) is not a mistyped subject: the
     # conflict is the cause, and the denial says so (_replaced_fix).
+    if _replaced_grants(authorizer, identity, [request]):
+        return None  # the identity's own binding would grant it, but a same-name definition replaced it
     replacing = {id(winner) for _b, _r, winner in authorizer.replaced(identity)}
     for binding, subject in _lookalike_subjects(ctx).get(identity.name, ()):
         if id(binding) in replacing:
