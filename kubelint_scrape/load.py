@@ -311,15 +311,7 @@ def parse_text(
     else:
         position = _interning(position)
     try:
-        try:
-            documents, findings = _documents(path, text, limits, position, shared_positions, parse_events(text))
-        except Exception as exc:
-            if not _libyaml_flow_colon(exc):
-                raise
-            # libyaml (ruamel's C parser) refuses a colon inside a flow plain scalar (`targets: [localhost:9090]`),
-            # which YAML 1.2, Go's yaml (Prometheus, kubectl) and ruamel's own parser accept: parse this text again
-            # with ruamel's Python parser rather than report a syntax error the consumers would not.
-            documents, findings = _documents(path, text, limits, position, shared_positions, _pure_events(text))
+        documents, findings = _documents(path, text, limits, position, shared_positions)
     except _Templated as exc:
         return [], [_templated_finding(path, exc.pos)], "skipped"
     except _ComplexKey as exc:
@@ -348,31 +340,34 @@ def parse_text(
 _SYNTAX_FIX = "Fix the YAML at this position; the file was not analysed."
 
 def _documents(path: str, text: str, limits: Limits, position: Callable[[int, int], Pos], shared_positions: bool,
-               events: Iterable[Any]) -> tuple[list[Document], list[Finding]]:
-    """The documents of a stream of parser events, and the KS005 findings of their duplicate keys."""
+               pure: bool = False, first_index: int = 0) -> tuple[list[Document], list[Finding]]:
+    """The documents of a YAML stream, and the KS005 findings of their duplicate keys.
+
+    libyaml (ruamel's C parser) refuses a colon inside a flow plain scalar (`targets: [localhost:9090]`), which
+    YAML 1.2, Go's yaml (Prometheus, kubectl) and ruamel's own Python parser accept: from the document where it
+    stops, the rest of the stream is parsed with the Python parser (several times slower, so only that part)."""
     findings: list[Finding] = []
     documents: list[Document] = []
     builder = _Builder(limits, position, _SHARED_POSITIONS if shared_positions else {})
     duplicate_count = 0
     unlisted: list[Pos] = []
-    for index, (root, root_pos, duplicates) in enumerate(builder.documents(events)):
-        if root is None:
-            continue  # an empty document (`---` alone)
-        for pos, key, first in duplicates:
-            duplicate_count += 1
-            if duplicate_count > limits.max_duplicate_findings:
-                unlisted.append(pos)
-                continue
-            findings.append(
-                Finding(
-                    "KS005",
-                    Span(path, *pos),
-                    f"duplicate key {key!r}: Kubernetes strict decoding and Prometheus reject a mapping that repeats a key",
-                    fix=f"Keep one {key!r} entry and merge the values you meant into it.",
-                    related=(Related(Span(path, *first), f"first {key!r} is here"),),
-                )
-            )
-        documents.append(Document(index, root, root_pos))
+    index = first_index - 1
+    try:
+        for index, (root, root_pos, duplicates) in enumerate(builder.documents(_pure_events(text) if pure
+                                                                               else parse_events(text)), first_index):
+            if root is None:
+                continue  # an empty document (`---` alone)
+            duplicate_count = _duplicate_findings(path, duplicates, duplicate_count, limits, findings, unlisted)
+            documents.append(Document(index, root, root_pos))
+    except Exception as exc:
+        if pure or not _libyaml_flow_colon(exc):
+            raise
+        line = builder.document_line  # 0-based: where the failing document starts
+        rest = text[_offset_of_line(text, line):]
+        rest_documents, rest_findings = _documents(path, rest, limits, lambda l, c: position(l + line, c), False,
+                                                   pure=True, first_index=index + 1)
+        documents += rest_documents
+        findings += rest_findings
     if unlisted:
         findings.append(Finding(
             "KS005", Span(path, *unlisted[0]),
@@ -381,6 +376,33 @@ def _documents(path: str, text: str, limits: Limits, position: Callable[[int, in
             fix="Remove the repeated keys; a generated file may have been concatenated with itself.",
         ))
     return documents, findings
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line):
+        offset = text.index("\n", offset) + 1
+    return offset
+
+
+def _duplicate_findings(path: str, duplicates: list, count: int, limits: Limits, findings: list[Finding],
+                        unlisted: list[Pos]) -> int:
+    """KS005 for a document's repeated keys, the first `max_duplicate_findings` of the stream listed."""
+    for pos, key, first in duplicates:
+        count += 1
+        if count > limits.max_duplicate_findings:
+            unlisted.append(pos)
+            continue
+        findings.append(
+            Finding(
+                "KS005",
+                Span(path, *pos),
+                f"duplicate key {key!r}: Kubernetes strict decoding and Prometheus reject a mapping that repeats a key",
+                fix=f"Keep one {key!r} entry and merge the values you meant into it.",
+                related=(Related(Span(path, *first), f"first {key!r} is here"),),
+            )
+        )
+    return count
 
 
 def _libyaml_flow_colon(exc: Exception) -> bool:
@@ -492,6 +514,7 @@ class _Builder:
         self.positions = positions
         if len(positions) > 1_000_000:
             positions.clear()
+        self.document_line = 0  # 0-based line where the document being built starts
 
     def documents(self, events: Iterable[Any]) -> Iterator[tuple[Any, Pos, list[tuple[Pos, Any, Pos]]]]:
         """Yield (root, position of the root, duplicate keys) per document; root None for an empty document."""
@@ -656,6 +679,7 @@ class _Builder:
                     root, root_pos = value, pos
                 continue
             if kind is DocumentStartEvent:
+                self.document_line = event.start_mark.line
                 stack.clear()
                 anchors = {}
                 duplicates = []

@@ -324,3 +324,19 @@ def test_colon_inside_a_flow_plain_scalar_is_not_a_syntax_error() -> None:
     assert list(root["args"]) == ["--web.listen-address=127.0.0.1:9101"]
     broken = parse_source("p.yml", "a: [b: c: d]\n")  # still an error in every parser
     assert broken.status == "failed" and broken.findings[0].rule == "KS001"
+
+
+def test_flow_colon_fallback_reparses_from_the_failing_document_with_exact_positions() -> None:
+    # Only the document libyaml stops in, and those after it, go through the Python parser; positions and
+    # document indexes stay those of the whole file, duplicate keys are still found after it.
+    docs = [f"kind: ConfigMap\nmetadata:\n  name: c{i}\n" for i in range(3)]
+    docs.append("args: [--addr=127.0.0.1:9101]\nname: x\nname: y\n")
+    docs.append("kind: Secret\nmetadata: {name: s}\n")
+    text = "# leading comment\n" + "---\n".join(docs)
+    source = parse_source("p.yml", text)
+    assert source.status == "linted", source.findings
+    assert [d.index for d in source.documents] == [0, 1, 2, 3, 4]
+    fourth = source.documents[3].root
+    assert list(fourth["args"]) == ["--addr=127.0.0.1:9101"] and fourth.key_pos("args") == (14, 1)
+    assert source.documents[4].root.key_pos("kind") == (18, 1)
+    assert [(f.rule, f.span.line) for f in source.findings] == [("KS005", 16)]
