@@ -58,11 +58,11 @@ def test_ks209_names_both_ways_and_sits_on_the_relabel_rule() -> None:
 
 
 @needs_corpus
-def test_kube_prometheus_node_exporter_host_namespaces_are_info() -> None:
+def test_kube_prometheus_node_exporter_host_network_is_info_host_pid_a_warning() -> None:
+    # SPEC §4: KS401 is info for an exporter whose token holds no grants; KS402 has no such exception.
     exporter = [f for f in findings("kube-prometheus", "--select", "KS401,KS402")
                 if f["path"].endswith("nodeExporter-daemonset.yaml")]
-    assert {f["rule"] for f in exporter} == {"KS401", "KS402"}
-    assert {f["severity"] for f in exporter} == {"info"}
+    assert {(f["rule"], f["severity"]) for f in exporter} == {("KS401", "info"), ("KS402", "warning")}
 
 
 @needs_corpus

@@ -4,8 +4,8 @@ Applies to the pod templates of Pods, Deployments, StatefulSets, DaemonSets, Rep
 Jobs and CronJobs (workspace.workloads), and to Prometheus Operator `Prometheus`/`PrometheusAgent` resources,
 whose `spec` carries the pod fields the operator copies into the StatefulSet/DaemonSet it generates.
 
-Severity of KS401/KS402 follows the combination that makes them dangerous (SPEC §4): node access *and* an API
-token with power. A Prometheus (a pod that loads a scrape config, or an operator resource) or a pod whose mounted
+Severity of KS401 follows the combination that makes it dangerous (SPEC §4): node access *and* an API token with
+power; KS402 is always a warning (the table gives it no exception), its message names the combination. A Prometheus (a pod that loads a scrape config, or an operator resource) or a pod whose mounted
 token holds grants stays a warning; an exporter whose ServiceAccount holds nothing but the review APIs
 (`create tokenreviews`/`subjectaccessreviews`, what kube-rbac-proxy needs; they read and change nothing), or
 whose token is not mounted, is reported as info through Finding.requested_severity.
@@ -182,6 +182,8 @@ def host_namespaces(ctx: Context) -> Iterator[Finding]:
             if rule == "KS402" and pod.template is None:
                 continue  # the operator resources have no hostPID/hostIPC field
             severity, why = combination(pod, ctx)
+            if rule == "KS402":
+                severity = None  # SPEC §4 makes only KS401 info for exporters without grants: hostPID/IPC are warnings
             if severity == "info":
                 fix = (f"If the exporter needs {key}, keep it with `# kubelint-scrape: ignore[{rule}] <reason>` and run it "
                        f"without a token that holds grants; otherwise remove `{key}: true`.")
