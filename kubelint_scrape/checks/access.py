@@ -462,7 +462,9 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 message = (f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job "
                            f"sets `authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}")
                 fix = _credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert)
-                span = job.span
+                # On the part that aims the job at the authenticated target (the SD role, the relabel rule), as
+                # KS102–KS104 would be for the same job (SPEC §5).
+                span = analysis.origins.get(gap.endpoint, job.span)
             yield Finding(
                 "KS106", span, message, fix=fix,
                 related=tuple(_identity_related(analysis.resolution, ctx.analysis.authorizer, 1)),

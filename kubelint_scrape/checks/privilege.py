@@ -39,7 +39,7 @@ from ..grants import (
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Identity, Request, names_allowed, names_identity
 from ..resources import knowledge
-from ..yamltree import Span, YSeq, as_str, at
+from ..yamltree import Span, YMap, YSeq, as_str, at, value_span
 from .context import Context
 from .rbac_objects import grants_nothing
 
@@ -176,7 +176,11 @@ def _reported(ctx: Context, holding: Holding) -> bool:
 
 
 def _role_ref_span(binding: BindingDef) -> Span:
+    """The roleRef's name value (where KS502 points too): the smallest node naming the role."""
     assert binding.obj is not None
+    role_ref = binding.obj.doc.get("roleRef")
+    if isinstance(role_ref, YMap) and "name" in role_ref:
+        return value_span(binding.obj.path, role_ref, "name")
     return binding.obj.key_span("roleRef", "name")
 
 
