@@ -162,8 +162,11 @@ def _pods(cluster: dict) -> list[tuple[str, dict, list[dict]]]:
         for endpoint in svc.get("endpoints", []):
             pod = _endpoint_pod(svc, endpoint)
             if pod:
-                ports = [{"name": p.get("name", ""), "port": p.get("target_port", p["port"]), "protocol": p.get("protocol", "TCP")}
-                         for p in _ports(svc)]
+                # kubeadm's static control-plane pods declare no container ports: pod discovery finds them on the
+                # bare pod IP; only a Service someone adds for them has the :10257/:10259 endpoints.
+                ports = [] if svc.get("class") == "control-plane" else [
+                    {"name": p.get("name", ""), "port": p.get("target_port", p["port"]), "protocol": p.get("protocol", "TCP")}
+                    for p in _ports(svc)]
                 pods.append((svc["namespace"], pod, ports))
     for pod in cluster.get("pods", []):
         pods.append((pod["namespace"], pod, pod.get("ports", [])))
