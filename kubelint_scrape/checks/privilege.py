@@ -413,7 +413,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             if not direct:
                 continue  # granted only through a group every ServiceAccount is in: cluster policy, not the scraper's
             perms = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used
-                     and not grants_nothing(holding.role, p.api_group, p.resource, p.url, version)
+                     and not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)
                      and not any(p.allows(r) for r in maybe)]
             if not perms:
                 continue  # (entries that grant nothing are the RBAC-object rules' findings, with the reason)

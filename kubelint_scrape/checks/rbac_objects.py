@@ -147,13 +147,17 @@ def _all_known_groups(groups: Iterable[str]) -> bool:
     return all(g in table or g in CORE_GROUP_ALIASES for g in groups)
 
 
-def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, version: tuple[int, int]) -> bool:
+def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, version: tuple[int, int],
+                   verb: str = "") -> bool:
     """A rule entry that never matches a real request, which the RBAC-object rules report with the reason: a
     kubelet path as nonResourceURL (KS508), a star that is not a wildcard (KS505), a resource the API group does
-    not serve (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507). Not
-    held, so not an unused grant (KS203) either."""
+    not serve (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507), a verb
+    Kubernetes does not know (KS504). Not held, so not an unused grant (KS203) either."""
+    verbs = _table()["verbs"]
     if url:
-        return _kubelet_path(url) or _star_inside(url)
+        return _kubelet_path(url) or _star_inside(url) or bool(verb and verb not in verbs["non_resource"])
+    if verb and verb not in verbs["resource"] and _all_known_groups((api_group,)):
+        return True  # (a CRD or aggregated API may define verbs of its own: only built-in groups are judged)
     if "*" in resource and resource != "*" and not (resource.startswith("*/") and "*" not in resource[2:]):
         return True
     if api_group == "*" or "*" in resource or not _all_known_groups((api_group,)):
