@@ -447,6 +447,20 @@ def _unused_builtin_finding(identity: Identity, entries: list, used: dict, autho
     )
 
 
+def _unused_span(holding: Holding, unused: list[Permission], kept: list[Permission]) -> Span:
+    """The smallest node that is unused (SPEC §5), when part of the rule stays: the one resource or URL item all
+    unused permissions are about, or the one verb the kept ones do not use; else (the whole rule goes) the rule."""
+    if not kept:
+        return _rule_span(holding)
+    targets = {p.url or p.resource for p in unused}
+    if len(targets) == 1 and not targets & {p.url or p.resource for p in kept}:
+        return _rule_span(holding, "nonResourceURLs" if unused[0].url else "resources", tuple(targets))
+    verbs = {p.verb for p in unused}
+    if len(verbs) == 1 and not verbs & {p.verb for p in kept}:
+        return _rule_span(holding, "verbs", tuple(verbs))
+    return _rule_span(holding)
+
+
 def _binding_name(binding: BindingDef) -> str:
     return f"ClusterRoleBinding {binding.name}" if binding.kind == "ClusterRoleBinding" else f"RoleBinding {binding.namespace}/{binding.name}"
 
@@ -498,7 +512,7 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
     else:
         fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules(rules_for([p.request() for p in kept]))
     return Finding(
-        "KS203", _rule_span(holding), message, fix=fix,
+        "KS203", _unused_span(holding, perms, kept), message, fix=fix,
         related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
         data={"identity": str(identity), "unused": [p.describe() for p in perms]},
     )
@@ -568,6 +582,9 @@ def _in_scope(request: Request, binding: BindingDef) -> Request | None:
     return Request(request.verb, request.api_group, request.resource, request.subresource, binding.namespace)
 
 
+VERB_ESCALATIONS = {"escalate", "bind", "impersonate", "approve", "sign"}
+
+
 @check("KS205", in_worker=True)
 def escalation_permission(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
@@ -589,9 +606,17 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             continue
         what = ", ".join(dict.fromkeys(f"{r.verb} {r.api_group + '/' if r.api_group else ''}{r.resource_path}" for r, _b, _i in found))
         what += _only_for(names)
+        # The smallest node that makes it an escalation (SPEC §5): the verb that is one by itself (escalate, bind,
+        # impersonate, approve, sign), else the (sub)resource that turns an ordinary verb into one (pods/exec,
+        # serviceaccounts/token).
+        verbs = {r.verb for r, _b, _i in found} & VERB_ESCALATIONS
+        verb = next((v for v in holding.rule.verbs if v in verbs), None)
         resources = {r.resource_path for r, _b, _i in found} | {r.resource for r, _b, _i in found}
         item = next((r for r in holding.rule.resources if r in resources or r == "*" or r.startswith("*/")), None)
-        span = _rule_span(holding, "resources", (item,)) if item else _rule_span(holding)
+        if verb is not None:
+            span = _rule_span(holding, "verbs", (verb,))
+        else:
+            span = _rule_span(holding, "resources", (item,)) if item else _rule_span(holding)
         yield Finding(
             "KS205", span,
             f"{_where(holding)} grants {what} to {_bound(holding)}: each turns the scraper's token into more power "
