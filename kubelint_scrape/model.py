@@ -215,7 +215,8 @@ class Subject:
 
     def describe(self) -> str:
         if self.kind == "ServiceAccount":
-            return f"ServiceAccount {self.namespace or '?'}/{self.name}"
+            return f"ServiceAccount {self.namespace}/{self.name}" if self.namespace else \
+                f"ServiceAccount {self.name} (no namespace)"
         return f"{self.kind} {self.name}"
 
 
