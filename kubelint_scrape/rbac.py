@@ -238,6 +238,7 @@ class Authorizer:
         self._same: dict[tuple[int, Identity], bool] = {}
         self._candidate_rules: dict[tuple, list[PolicyRule]] = {}
         self._refused: dict[Identity, list[tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]]] = {}
+        self._replaced: dict[Identity, list[tuple[BindingDef, RoleDef, BindingDef]]] = {}
 
     def bindings(self, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
         """Every binding whose subjects include the identity (as SA, User or one of its groups), with its role."""
@@ -289,13 +290,13 @@ class Authorizer:
     def replaced(self, identity: Identity) -> list[tuple[BindingDef, RoleDef, BindingDef]]:
         """Bindings of the identity that a later definition of the same name replaces (KS006): (the replaced
         binding, its role, the one that replaces it). Never part of a decision; they explain one."""
-        ws = self.workspace
-        result = []
-        for binding, winner in ws.replaced_bindings:
-            role = ws.role_for(binding)
-            if role is not None and any(subject_applies(s, identity) for s in binding.subjects):
-                result.append((binding, role, winner))
-        return result
+        cached = self._replaced.get(identity)
+        if cached is None:
+            ws = self.workspace
+            cached = self._replaced[identity] = [
+                (binding, role, winner) for binding, winner in ws.replaced_bindings
+                if (role := ws.role_for(binding)) is not None and any(subject_applies(s, identity) for s in binding.subjects)]
+        return cached
 
     def effective_rules(self, role: RoleDef) -> list[PolicyRule]:
         """A role's rules; an aggregated ClusterRole's are those of the ClusterRoles its selectors match.

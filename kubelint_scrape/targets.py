@@ -344,7 +344,7 @@ def classify(labels: dict[str, str]) -> Endpoint:
         return Endpoint(scheme, host, port, path, "kubelet-readonly")
     if port in (ports["controller_manager"], ports["scheduler"]):
         return Endpoint(scheme, host, port, path, "control-plane")
-    if "kube-rbac-proxy" in labels.get("__meta_kubernetes_pod_container_image", ""):
+    if "kube-rbac-proxy" in image:
         # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy")

@@ -59,12 +59,14 @@ def _refused_grants(authorizer: Authorizer, identity: Identity, requests: list[R
     """Why nothing grants a need the inputs seem to meet: the binding meant for the identity, or the role it
     refers to, is one the API server refuses (KS501 on it), so it never exists. Those that would grant one of
     `requests`."""
-    result = []
-    for binding, role, refused in authorizer.refused(identity):
-        if len(result) < limit and any(binding_applies(binding, request) and rule_allows(rule, request)
-                                       for request in requests for rule in authorizer.effective_rules(role)):
-            result.append((binding, role, refused))
-    return result
+    return [(binding, role, refused) for binding, role, refused in authorizer.refused(identity)
+            if _would_grant(authorizer, binding, role, requests)][:limit]
+
+
+def _would_grant(authorizer: Authorizer, binding: BindingDef, role: RoleDef, requests: list[Request]) -> bool:
+    """Whether a binding that does not count (refused, replaced) would grant one of `requests` if it did."""
+    return any(binding_applies(binding, request) and rule_allows(rule, request)
+               for request in requests for rule in authorizer.effective_rules(role))
 
 
 def _refused_related(grants: list[Refused]) -> list[Related]:
@@ -94,8 +96,7 @@ def _replaced_grants(authorizer: Authorizer, identity: Identity, requests: list[
     """Bindings of the identity that would grant one of `requests` but are replaced by a later definition of the
     same name (KS006): a cluster applying both keeps only the later one."""
     return [(binding, role, winner) for binding, role, winner in authorizer.replaced(identity)
-            if any(binding_applies(binding, request) and rule_allows(rule, request)
-                   for request in requests for rule in authorizer.effective_rules(role))][:2]
+            if _would_grant(authorizer, binding, role, requests)][:2]
 
 
 def _replaced_related(grants: list) -> list[Related]:

@@ -183,7 +183,7 @@ def host_namespaces(ctx: Context) -> Iterator[Finding]:
                 continue  # the operator resources have no hostPID/hostIPC field
             severity, why = combination(pod, ctx)
             if rule == "KS402":
-                severity = None  # SPEC §4 makes only KS401 info for exporters without grants: hostPID/IPC are warnings
+                severity = "warning"  # SPEC §4 gives only KS401 the info level for exporters; `why` still says it
             if severity == "info":
                 fix = (f"If the exporter needs {key}, keep it with `# kubelint-scrape: ignore[{rule}] <reason>` and run it "
                        f"without a token that holds grants; otherwise remove `{key}: true`.")
