@@ -363,7 +363,7 @@ class PortBook:
 
     def __init__(self, workspace: Workspace) -> None:
         self.services = [o for o in workspace.kind("Service") if o.api_version == "v1"]
-        self.pods = [(pod, _template_labels(pod)) for pod in workspace.workloads]
+        self.pods = [(pod, pod.labels) for pod in workspace.workloads]
 
     def numbers(self, kind: str, selector: Any, namespaces: list[str] | None, port_name: str) -> list[tuple[str, int, str]]:
         """(namespace, port number the endpoints carry, image of the container serving it or "") of each selected
@@ -394,11 +394,6 @@ class PortBook:
                 for number, image in _container_ports(pod, target):
                     return number, image
         return (port.get("port") if isinstance(target, str) else target), ""
-
-
-def _template_labels(pod: PodTemplate) -> dict[str, str]:
-    metadata = pod.obj.doc if pod.spec_keys == ("spec",) else get_path(pod.obj.doc, *pod.spec_keys[:-1])
-    return {as_str(k): as_str(v) for k, v in as_map(get_path(metadata, "metadata", "labels")).items()}
 
 
 def _container_ports(pod: PodTemplate, port: Any) -> list[tuple[Any, str]]:
