@@ -172,10 +172,12 @@ def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_name
     if isinstance(derived, (RoleDef, BindingDef)) and rejected(derived, workspace.kubernetes_version):
         _index_rejected(workspace, derived)
     elif isinstance(derived, RoleDef):
-        if kind == "ClusterRole":
-            workspace.cluster_roles[obj.name] = derived
-        else:
-            workspace.roles[(obj.namespace, obj.name)] = derived
+        index: dict = workspace.cluster_roles if kind == "ClusterRole" else workspace.roles
+        key = obj.name if kind == "ClusterRole" else (obj.namespace, obj.name)
+        earlier = index.get(key)
+        if earlier is not None and earlier.obj is not None and earlier.obj.doc != obj.doc:
+            workspace.replaced_roles.append((earlier, derived))
+        index[key] = derived
     elif isinstance(derived, BindingDef):
         workspace.bindings.append(derived)
         if kind == "ClusterRoleBinding":

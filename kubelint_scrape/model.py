@@ -401,8 +401,10 @@ class Workspace:
     rejected_cluster_roles: dict[str, RoleDef] = field(default_factory=dict)
     rejected_roles: dict[tuple[str, str], RoleDef] = field(default_factory=dict)
     rejected_bindings: list[BindingDef] = field(default_factory=list)
-    # Bindings a later definition of the same name replaces (KS006) → that later one: they explain a denial too.
+    # Bindings and roles a later, different definition of the same name replaces (KS006) → that later one: they
+    # explain a denial too.
     replaced_bindings: list[tuple[BindingDef, BindingDef]] = field(default_factory=list)
+    replaced_roles: list[tuple[RoleDef, RoleDef]] = field(default_factory=list)
     service_accounts: dict[tuple[str, str], ServiceAccountDef] = field(default_factory=dict)
     service_account_definitions: list[ServiceAccountDef] = field(default_factory=list)  # every one, even repeated
     workloads: list[PodTemplate] = field(default_factory=list)

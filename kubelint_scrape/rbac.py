@@ -238,7 +238,7 @@ class Authorizer:
         self._same: dict[tuple[int, Identity], bool] = {}
         self._candidate_rules: dict[tuple, list[PolicyRule]] = {}
         self._refused: dict[Identity, list[tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]]] = {}
-        self._replaced: dict[Identity, list[tuple[BindingDef, RoleDef, BindingDef]]] = {}
+        self._replaced: dict[Identity, list[tuple[BindingDef, RoleDef, object, object]]] = {}
 
     def bindings(self, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
         """Every binding whose subjects include the identity (as SA, User or one of its groups), with its role."""
@@ -287,15 +287,20 @@ class Authorizer:
         self._refused[identity] = result
         return result
 
-    def replaced(self, identity: Identity) -> list[tuple[BindingDef, RoleDef, BindingDef]]:
-        """Bindings of the identity that a later definition of the same name replaces (KS006): (the replaced
-        binding, its role, the one that replaces it). Never part of a decision; they explain one."""
+    def replaced(self, identity: Identity) -> list[tuple[BindingDef, RoleDef, object, object]]:
+        """Grants of the identity that a later, different definition of the same name replaces (KS006): (the
+        binding, the role that would grant, the replaced object — that binding or that role —, the object that
+        replaces it). Never part of a decision; they explain one."""
         cached = self._replaced.get(identity)
         if cached is None:
             ws = self.workspace
-            cached = self._replaced[identity] = [
-                (binding, role, winner) for binding, winner in ws.replaced_bindings
-                if (role := ws.role_for(binding)) is not None and any(subject_applies(s, identity) for s in binding.subjects)]
+            cached = [(binding, role, binding, winner) for binding, winner in ws.replaced_bindings
+                      if (role := ws.role_for(binding)) is not None
+                      and any(subject_applies(s, identity) for s in binding.subjects)]
+            winners = {id(winner): old for old, winner in ws.replaced_roles}
+            cached += [(binding, winners[id(role)], winners[id(role)], role) for binding, role in self.bindings(identity)
+                       if id(role) in winners]
+            self._replaced[identity] = cached
         return cached
 
     def effective_rules(self, role: RoleDef) -> list[PolicyRule]:

@@ -415,3 +415,13 @@ def test_no_warning_when_something_was_read(tmp_path) -> None:
     assert NO_FILES not in lint_subprocess("-", stdin="").stderr  # stdin is an input, even empty
     (tmp_path / "empty.yaml").write_text("")
     assert NO_FILES not in lint_subprocess(str(tmp_path)).stderr
+
+
+def test_a_denial_names_the_replaced_definition_that_would_grant_it() -> None:
+    # fixtures/KS006: a later ClusterRole of the same name replaces the one that grants nodes/metrics.
+    case = ROOT / "fixtures" / "KS006" / "fail-clusterrole-defined-twice"
+    report = json.loads(run(str(case), "--format", "json", "--select", "KS102").output)
+    (finding,) = report["findings"]
+    assert any("replaces it (KS006)" in r["message"] and r["path"].endswith("prometheus-rbac.yaml")
+               for r in finding["related"]), finding["related"]
+    assert "give one of the two definitions of ClusterRole/prometheus another name" in finding["fix"]

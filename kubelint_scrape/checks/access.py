@@ -93,25 +93,30 @@ def _refused_fix(grants: list[Refused]) -> str:
 
 
 def _replaced_grants(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> list:
-    """Bindings of the identity that would grant one of `requests` but are replaced by a later definition of the
-    same name (KS006): a cluster applying both keeps only the later one."""
-    return [(binding, role, winner) for binding, role, winner in authorizer.replaced(identity)
+    """Grants of the identity (its binding, or the role a binding refers to) that would allow one of `requests`
+    but are replaced by a later, different definition of the same name (KS006): a cluster keeps only the later."""
+    return [(binding, role, old, winner) for binding, role, old, winner in authorizer.replaced(identity)
             if _would_grant(authorizer, binding, role, requests)][:2]
 
 
 def _replaced_related(grants: list) -> list[Related]:
-    return [Related(binding.obj.span, f"{binding.ref} here binds {role.ref}, which would grant this, but a later "
-                                      f"definition of the same name ({winner.obj.span}) replaces it (KS006)")
-            for binding, role, winner in grants if binding.obj is not None and winner.obj is not None]
+    related = []
+    for binding, role, old, winner in grants:
+        if old.obj is None or winner.obj is None:
+            continue
+        what = f"{binding.ref} here binds {role.ref}" if old is binding else f"{role.ref} here"
+        related.append(Related(old.obj.span, f"{what}, which would grant this, but a later definition of the same name "
+                                             f"({winner.obj.span}) replaces it (KS006)"))
+    return related
 
 
 def _replaced_fix(grants: list) -> str:
     if not grants:
         return ""
-    binding, _role, winner = grants[0]
+    _binding, _role, old, winner = grants[0]
     where = f" ({winner.obj.path})" if winner.obj is not None else ""
-    return (f"\nOr give one of the two definitions of {binding.ref} another name: the later one{where} replaces the "
-            f"one that grants this.")
+    return (f"\nOr give one of the two definitions of {old.ref} another name: the later one{where} replaces the one "
+            f"that grants this.")
 
 
 def _nearest(decision: Decision) -> list[Related]:
@@ -380,7 +385,7 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
     # conflict is the cause, and the denial says so (_replaced_fix).
     if _replaced_grants(authorizer, identity, [request]):
         return None  # the identity's own binding would grant it, but a same-name definition replaced it
-    replacing = {id(winner) for _b, _r, winner in authorizer.replaced(identity)}
+    replacing = {id(winner) for _b, _r, _old, winner in authorizer.replaced(identity)}
     for binding, subject in _lookalike_subjects(ctx).get(identity.name, ()):
         if id(binding) in replacing:
             continue
