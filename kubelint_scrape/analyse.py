@@ -14,7 +14,7 @@ from typing import Any, Callable
 from .load import gc_paused
 from .model import K8sObject, PodTemplate, Workspace
 from .otel import COLLECTOR_KIND, collector_service_account
-from .promconfig import SA_DIR, VMAGENT_ACTIONS, PromConfig, ScrapeJob, SDConfig
+from .promconfig import SA_DIR, VMAGENT_ACTIONS, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import KEEP, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
@@ -384,8 +384,8 @@ def _span_of(job: ScrapeJob, place: tuple) -> Span:
     return job.span
 
 
-def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None) -> list[Need]:
-    if sd.off_identity:
+def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod: PodTemplate | None = None) -> list[Need]:
+    if not discovery_sends_identity_token(sd, pod):
         return []
     table = knowledge("sd-roles")
     resources = list(table["roles"].get(sd.role, []))
@@ -590,10 +590,20 @@ def _api_audience(token: YMap) -> bool:
 
 
 def sends_identity_token(job: ScrapeJob, pod: PodTemplate | None) -> bool:
-    if job.credentials.kind == "sa-token":
+    return _is_identity_token(job.credentials, pod)
+
+
+def discovery_sends_identity_token(sd: SDConfig, pod: PodTemplate | None) -> bool:
+    """Whether this discovery authenticates as the pod's ServiceAccount: in-cluster, or an api_server with the
+    ServiceAccount token (or a projected token for the API server) as its credentials file."""
+    return sd.in_cluster or (not sd.kubeconfig_file and _is_identity_token(sd.credentials, pod))
+
+
+def _is_identity_token(credentials: Credentials, pod: PodTemplate | None) -> bool:
+    if credentials.kind == "sa-token":
         return True
-    return (job.credentials.kind == "token-file" and pod is not None
-            and os.path.normpath(job.credentials.file) in identity_token_files(pod))
+    return (credentials.kind == "token-file" and pod is not None
+            and os.path.normpath(credentials.file) in identity_token_files(pod))
 
 
 def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions,
@@ -601,7 +611,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
     analysis = JobAnalysis(job, resolution, sends_identity_token=sends_identity_token(job, resolution.pod))
     identity = resolution.identity
     for sd in job.sd_configs:
-        analysis.needs.extend(discovery_needs(job, sd, identity))
+        analysis.needs.extend(discovery_needs(job, sd, identity, resolution.pod))
     simulation = simulate_job(job, identity, shared_simulations)
     analysis.relabel_errors = list(simulation.relabel_errors)
     analysis.survivors = simulation.survivors
@@ -723,7 +733,15 @@ def reads_service_account_files(job: ScrapeJob) -> list[tuple[str, Span, str]]:
         if value.startswith(SA_DIR + "/"):
             reads.append((value[len(SA_DIR) + 1:], value_span(job.path, job.tls, key), f"tls_config.{key}"))
     for sd in job.sd_configs:
-        if not sd.off_identity:
+        if sd.in_cluster:
             reads.append(("token", sd.role_span, "discovery"))
             break
+    for sd in job.sd_configs:  # an api_server's own http_config (in-cluster discovery spelled out)
+        if sd.api_server and sd.credentials.kind == "sa-token":
+            reads.append(("token", sd.credentials.span, "discovery credentials"))
+        tls = as_map(sd.node.get("tls_config"))
+        for key in ("ca_file", "cert_file", "key_file"):
+            value = as_str(tls.get(key))
+            if sd.api_server and value.startswith(SA_DIR + "/"):
+                reads.append((value[len(SA_DIR) + 1:], value_span(sd.path, tls, key), f"discovery tls_config.{key}"))
     return reads

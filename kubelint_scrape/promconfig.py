@@ -22,6 +22,7 @@ class SDConfig:
     own_namespace: bool
     api_server: str
     kubeconfig_file: str
+    credentials: "Credentials"  # what discovery sends to api_server (its own http_config); none when in-cluster
     attach_node: bool
     attach_namespace: bool
     attach_deployment: bool
@@ -30,9 +31,20 @@ class SDConfig:
     path: str
 
     @property
+    def in_cluster(self) -> bool:
+        """rest.InClusterConfig(): the pod's ServiceAccount token and CA (FACTS §4 Discovery identity)."""
+        return not (self.api_server or self.kubeconfig_file)
+
+    @property
     def off_identity(self) -> bool:
-        """Discovery uses other credentials than the pod's ServiceAccount (FACTS §4 Discovery identity)."""
-        return bool(self.api_server or self.kubeconfig_file)
+        """Discovery certainly uses other credentials than the pod's ServiceAccount token (FACTS §4 Discovery
+        identity): a kubeconfig, or an api_server with credentials other than the token file. An api_server with
+        `bearer_token_file`/`authorization.credentials_file` at the ServiceAccount token (a common way to spell
+        in-cluster discovery) authenticates as the pod's ServiceAccount like in-cluster discovery does. (A
+        projected token file is decided with the pod: analyse.discovery_sends_identity_token.)"""
+        if self.kubeconfig_file:
+            return True
+        return bool(self.api_server) and self.credentials.kind != "sa-token"
 
     @property
     def role_span(self) -> Span:
@@ -181,12 +193,16 @@ def _sd_config(path: str, node: YMap) -> SDConfig:
     own = namespaces.get("own_namespace") is True
     attach = as_map(node.get("attach_metadata"))
     role = as_str(node.get("role")).lower()
+    api_server = as_str(node.get("api_server"))
     return SDConfig(
         role=VMAGENT_ROLES.get(role, role),
         namespaces=names if (names or own) else None,
         own_namespace=own,
-        api_server=as_str(node.get("api_server")),
+        api_server=api_server,
         kubeconfig_file=as_str(node.get("kubeconfig_file")),
+        # Only with api_server does discovery use its own http_config (without, Prometheus rejects one).
+        credentials=(_credentials(path, node) if api_server
+                     else Credentials("none", "", value_span(path, node, "role") if "role" in node else at(path, node.pos))),
         attach_node=attach.get("node") is True,
         attach_namespace=attach.get("namespace") is True,
         attach_deployment=attach.get("deployment") is True,

@@ -491,6 +491,8 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
         files = sorted({file for file, _, _ in missing})
         consequence = ("service discovery cannot start (in-cluster config needs the token)"
                        if all(use == "discovery" for _, _, use in missing)
+                       else "service discovery fails (its requests to the API server cannot read the file)"
+                       if all(use.startswith("discovery") for _, _, use in missing)
                        else "every scrape fails (Prometheus cannot read the file)")
         yield Finding(
             "KS107", missing[0][1],
