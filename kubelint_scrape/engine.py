@@ -89,9 +89,9 @@ def file_preparer(options: Options) -> Callable[[Source], None]:
     simulations: dict = {}  # by content, as in lint_sources
 
     def prepare(source: Source) -> None:
-        configs = prepare_model(source, options.assumptions.default_namespace, options.limits).configs
-        presimulate(configs, simulations)
-        precheck(source, configs, wanted)
+        model = prepare_model(source, options.assumptions.default_namespace, options.limits)
+        presimulate(model.configs, simulations)
+        precheck(source, model.configs, [obj for obj, _ in model.objects], wanted)
 
     return prepare
 

@@ -239,6 +239,7 @@ class Authorizer:
         self._candidate_rules: dict[tuple, list[PolicyRule]] = {}
         self._refused: dict[Identity, list[tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]]] = {}
         self._replaced: dict[Identity, list[tuple[BindingDef, RoleDef, object, object]]] = {}
+        self.memo: dict = {}  # answers the checks derive from this authorizer's workspace alone, for one run
 
     def bindings(self, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
         """Every binding whose subjects include the identity (as SA, User or one of its groups), with its role."""

@@ -59,14 +59,24 @@ def _refused_grants(authorizer: Authorizer, identity: Identity, requests: list[R
     """Why nothing grants a need the inputs seem to meet: the binding meant for the identity, or the role it
     refers to, is one the API server refuses (KS501 on it), so it never exists. Those that would grant one of
     `requests`."""
-    return [(binding, role, refused) for binding, role, refused in authorizer.refused(identity)
-            if _would_grant(authorizer, binding, role, requests)][:limit]
+    return _would_grant(authorizer, "refused", identity, authorizer.refused(identity), requests)[:limit]
 
 
-def _would_grant(authorizer: Authorizer, binding: BindingDef, role: RoleDef, requests: list[Request]) -> bool:
-    """Whether a binding that does not count (refused, replaced) would grant one of `requests` if it did."""
-    return any(binding_applies(binding, request) and rule_allows(rule, request)
-               for request in requests for rule in authorizer.effective_rules(role))
+def _would_grant(authorizer: Authorizer, kind: str, identity: Identity, entries: list, requests: list[Request]) -> list:
+    """The entries — (binding, role, …) that do not count: refused, replaced — whose binding would grant one of
+    `requests` if it did, in their order. Asked per request by every denial of a job, and by every job of an
+    identity: each (identity, request) is answered once per run (the authorizer's memo)."""
+    memo = authorizer.memo
+    granting: set[int] = set()
+    for request in requests:
+        key = (kind, identity, request)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = frozenset(
+                index for index, (binding, role, *_rest) in enumerate(entries)
+                if binding_applies(binding, request) and any(rule_allows(rule, request) for rule in authorizer.effective_rules(role)))
+        granting |= found
+    return [entry for index, entry in enumerate(entries) if index in granting]
 
 
 def _refused_related(grants: list[Refused]) -> list[Related]:
@@ -95,8 +105,7 @@ def _refused_fix(grants: list[Refused]) -> str:
 def _replaced_grants(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> list:
     """Grants of the identity (its binding, or the role a binding refers to) that would allow one of `requests`
     but are replaced by a later, different definition of the same name (KS006): a cluster keeps only the later."""
-    return [(binding, role, old, winner) for binding, role, old, winner in authorizer.replaced(identity)
-            if _would_grant(authorizer, binding, role, requests)][:2]
+    return _would_grant(authorizer, "replaced", identity, authorizer.replaced(identity), requests)[:2]
 
 
 def _replaced_related(grants: list) -> list[Related]:

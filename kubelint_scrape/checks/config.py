@@ -41,8 +41,24 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
             yield from validate_additional(config, extra)
     for kind in MONITOR_RELABELINGS:  # each monitor once, however many Prometheus resources select it
         for monitor in ctx.workspace.kind(kind):
-            if monitor.api_version.startswith("monitoring.coreos.com/") and ctx.reports(monitor.path):
-                yield from validate_monitor(monitor)
+            if _operator_monitor(monitor) and ctx.reports(monitor.path):
+                source = ctx.source(monitor.path)
+                memo = source.memo if source is not None and source.memo else {}
+                key = _monitor_key(monitor)
+                if key not in memo:
+                    memo[key] = validate_monitor(monitor)
+                yield from memo[key]
+
+
+def _operator_monitor(obj: Any) -> bool:
+    from ..promvalidate import MONITOR_RELABELINGS
+
+    return obj.kind in MONITOR_RELABELINGS and obj.api_version.startswith("monitoring.coreos.com/")
+
+
+def _monitor_key(monitor: Any) -> tuple:
+    # The findings name the monitor by namespace, which a Kustomization may set: part of the key.
+    return ("KS601-monitor", monitor.path, monitor.doc.pos, monitor.namespace)
 
 
 def _loaded_by_vmagent(ctx: Context, config: Any) -> bool:
@@ -68,19 +84,23 @@ def _ks601_key(config: Any) -> tuple:
     return ("KS601", config.path, config.root.pos, config.key)
 
 
-def precheck(source: Any, configs: list, wanted: set[str]) -> None:
-    """KS601 and KS602 of one file, ahead of the workspace (they read nothing else), memoised on its Source
-    where the checks look for them: a large one-shot run does this in the process that read the file
-    (parallel.py), so validating half of the configs and objects happens on the other core."""
+def precheck(source: Any, configs: list, objects: list, wanted: set[str]) -> None:
+    """KS601 and KS602 of one file, ahead of the workspace (they read nothing else: a config, or an operator
+    monitor, alone), memoised on its Source where the checks look for them: a large one-shot run does this in
+    the process that read the file (parallel.py), so validating half of the configs and objects happens on the
+    other core."""
     if "KS601" in wanted:
         from ..otel import is_collector_config
-        from ..promvalidate import validate
+        from ..promvalidate import validate, validate_monitor
 
         for config in configs:
             if config.origin != "operator" and not is_collector_config(config.root):
                 key = _ks601_key(config)
                 if key not in source.memo:
                     source.memo[key] = list(validate(config))
+        for obj in objects:
+            if _operator_monitor(obj) and _monitor_key(obj) not in source.memo:
+                source.memo[_monitor_key(obj)] = validate_monitor(obj)
     if "KS602" in wanted and "KS602" not in source.memo:
         from ..k8svalidate import validate_sources
 

@@ -270,7 +270,7 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str],
 # ---------------------------------------------------------------------------------------------- KS503
 
 
-@check("KS503")
+@check("KS503", in_worker=True)
 def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     version = _version(ws)
