@@ -44,6 +44,15 @@ ALLOWED_SELECTORS = {
 }
 DEFAULT_SCRAPE_INTERVAL_MS = 60_000
 DEFAULT_SCRAPE_TIMEOUT_MS = 10_000
+# Headers an HTTP client block may not set (common config/headers.go reservedHeaders, http_headers), and those
+# remote_write/remote_read `headers` may not set (config.go reservedHeaders; Authorization has its own message).
+_HTTP_RESERVED_HEADERS = frozenset({
+    "authorization", "host", "content-encoding", "content-length", "content-type", "user-agent", "connection",
+    "keep-alive", "proxy-authenticate", "proxy-authorization", "www-authenticate", "accept-encoding",
+    "x-prometheus-remote-write-version", "x-prometheus-remote-read-version", "x-prometheus-scrape-timeout-seconds",
+    "x-amz-date", "x-amz-security-token", "x-amz-content-sha256",
+})
+_REMOTE_RESERVED_HEADERS = _HTTP_RESERVED_HEADERS - {"authorization", "x-prometheus-scrape-timeout-seconds"}
 
 
 def validate(config: PromConfig) -> list[Finding]:
@@ -454,12 +463,104 @@ class _ConfigCheck:
         alerting = as_map(root.get("alerting"))
         self._relabel_list(alerting.get("alert_relabel_configs"), ("alerting", "alert_relabel_configs"), "alerting", global_scheme)
         for index, manager in enumerate(as_seq(alerting.get("alertmanagers"))):
+            prefix = ("alerting", "alertmanagers", index)
+            label = f"alerting.alertmanagers[{index}]"
+            if isinstance(manager, YMap) and self.clean(prefix):
+                self._client_section(manager, label, ("sigv4",), "at most one of basic_auth, authorization, oauth2, & sigv4 must be configured")
+                for sd_index, sd in enumerate(as_seq(manager.get("kubernetes_sd_configs"))):
+                    if isinstance(sd, YMap):
+                        self._kubernetes_sd(sd, f"kubernetes_sd_configs[{sd_index}] of {label}")
+                if not as_seq(manager.get("relabel_configs")):
+                    self._static_targets(manager, label)
             for key in ("relabel_configs", "alert_relabel_configs"):
-                self._relabel_list(as_map(manager).get(key), ("alerting", "alertmanagers", index, key),
-                                   f"alerting.alertmanagers[{index}]", global_scheme)
-        for index, remote in enumerate(as_seq(root.get("remote_write"))):
-            self._relabel_list(as_map(remote).get("write_relabel_configs"), ("remote_write", index, "write_relabel_configs"),
-                               f"remote_write[{index}]", global_scheme)
+                self._relabel_list(as_map(manager).get(key), prefix + (key,), label, global_scheme)
+        for section in ("remote_write", "remote_read"):
+            seen: dict[str, Span] = {}
+            for index, remote in enumerate(as_seq(root.get(section))):
+                label = f"{section}[{index}]"
+                if isinstance(remote, YMap) and self.clean((section, index)):
+                    self._remote(remote, section, label, seen)
+                if section == "remote_write":
+                    self._relabel_list(as_map(remote).get("write_relabel_configs"), (section, index, "write_relabel_configs"),
+                                       label, global_scheme)
+        self._otlp(as_map(root.get("otlp")), global_scheme)
+
+    # remote_write / remote_read / alertmanagers (config.go RemoteWriteConfig, RemoteReadConfig, AlertmanagerConfig
+    # UnmarshalYAML): the HTTP client as for a scrape config, plus what each section adds
+
+    def _client_section(self, node: YMap, label: str, extra_auth: tuple[str, ...], upstream: str) -> bool:
+        """The HTTP client checks of a section that also takes other credential kinds (sigv4, azuread, google_iam):
+        at most one way to authenticate (validateAuthConfigs / AlertmanagerConfig.UnmarshalYAML)."""
+        if self._http_client(node, label):
+            return True
+        methods = [k for k in ("basic_auth", "authorization", "oauth2") + extra_auth if node.get(k) is not None]
+        if len(methods) > 1:
+            first, second = sorted(methods, key=node.key_pos)[:2]
+            self.add(self.span(node, second, of_key=True),
+                     f"{label} sets both {first} and {second}: Prometheus accepts one way to authenticate (\"{upstream}\")",
+                     f"Keep one of {', '.join(('basic_auth', 'authorization', 'oauth2') + extra_auth)}.",
+                     (Related(self.span(node, first, of_key=True), f"{first} is set here"),),
+                     {"check": "conflicting-credentials", "fields": [first, second]})
+            return True
+        return False
+
+    def _remote(self, remote: YMap, section: str, label: str, seen: dict) -> None:
+        name = as_str(remote.get("name"))
+        if name and name in seen:
+            self.add(self.span(remote, "name"), f'{label} is named "{name}" like an earlier {section} config '
+                     f'("found multiple {section.replace("_", " ")} configs with job name \"{name}\"")',
+                     f"Give each {section} config its own name (or none: Prometheus then names it by its hash).",
+                     (Related(seen[name], f'first {section} config named "{name}"'),), {"check": "duplicate-remote-name"})
+            return
+        if name:
+            seen[name] = self.span(remote, "name")
+        headers = remote.get("headers")
+        if isinstance(headers, YMap):
+            for header in headers:
+                lowered = as_str(header).lower()
+                if lowered == "authorization":
+                    self.add(self.span(headers, header, of_key=True),
+                             f"headers of {label} set Authorization (\"authorization header must be changed via the basic_auth, "
+                             "authorization, oauth2, sigv4, azuread or google_iam parameter\")",
+                             "Remove the header and use `authorization: {credentials_file: <file>}` (or basic_auth, oauth2, sigv4).",
+                             data={"check": "reserved-header", "header": as_str(header)})
+                    return
+                if lowered in _REMOTE_RESERVED_HEADERS:
+                    self.add(self.span(headers, header, of_key=True),
+                             f'headers of {label} set {as_str(header)} ("{as_str(header)} is a reserved header. It must not be changed")',
+                             f"Remove the {as_str(header)} header: Prometheus sets it itself.",
+                             data={"check": "reserved-header", "header": as_str(header)})
+                    return
+        if section == "remote_write":
+            self._client_section(remote, label, ("sigv4", "azuread", "google_iam"),
+                                 "at most one of basic_auth, authorization, oauth2, sigv4, azuread or google_iam must be configured")
+        else:
+            self._http_client(remote, label)
+
+    def _otlp(self, otlp: YMap, scheme: str) -> None:
+        """config.go OTLPConfig.UnmarshalYAML and Load: which resource-attribute settings go together, and
+        translation strategies that need UTF-8 names."""
+        if not otlp or not self.clean(("otlp",)):
+            return
+        promote_all = otlp.get("promote_all_resource_attributes") is True
+        if promote_all and as_seq(otlp.get("promote_resource_attributes")):
+            self.add(self.span(otlp, "promote_resource_attributes", of_key=True),
+                     "otlp sets promote_all_resource_attributes and promote_resource_attributes (\"'promote_all_resource_attributes' "
+                     "and 'promote_resource_attributes' cannot be configured simultaneously\")",
+                     "Keep promote_all_resource_attributes (with ignore_resource_attributes for exceptions), or list the "
+                     "attributes in promote_resource_attributes.", data={"check": "otlp"})
+        elif not promote_all and as_seq(otlp.get("ignore_resource_attributes")):
+            self.add(self.span(otlp, "ignore_resource_attributes", of_key=True),
+                     "otlp sets ignore_resource_attributes without promote_all_resource_attributes: true (\"'ignore_resource_attributes' "
+                     "cannot be configured unless 'promote_all_resource_attributes' is true\")",
+                     "Add `promote_all_resource_attributes: true`, or remove ignore_resource_attributes.", data={"check": "otlp"})
+        strategy = as_str(otlp.get("translation_strategy"))
+        if strategy in ("NoTranslation", "NoUTF8EscapingWithSuffixes") and scheme == "legacy":
+            self.add(self.span(otlp, "translation_strategy"),
+                     f'otlp translation_strategy {strategy} keeps UTF-8 names, but global metric_name_validation_scheme is legacy '
+                     f'("OTLP translation strategy \"{strategy}\" is not allowed when UTF8 is disabled")',
+                     "Use `translation_strategy: UnderscoreEscapingWithSuffixes`, or remove `metric_name_validation_scheme: legacy`.",
+                     data={"check": "otlp"})
 
     def _sd_kind_typos(self, job: YMap, prefix: tuple, label: str) -> None:
         """The schema accepts any `<kind>_sd_configs` (Prometheus adds SD kinds over time); one letter away from a
@@ -772,8 +873,9 @@ class _ConfigCheck:
                 text = as_str(target)
                 if "/" in text:
                     span = at(self.path, targets.item_pos(index)) if isinstance(targets, YSeq) else at(self.path, job.pos)
+                    path_key = "path_prefix" if label.startswith("alerting") else "metrics_path"
                     self.add(span, f'static target "{text}" of {label} is a URL, not host:port ("\\"{text}\\" is not a valid hostname")',
-                             "Write the target as host:port and put the scheme and path in `scheme:` and `metrics_path:` "
+                             f"Write the target as host:port and put the scheme and path in `scheme:` and `{path_key}:` "
                              "(or rewrite __address__ with relabel_configs).", data={"check": "static-target"})
                     return
 
