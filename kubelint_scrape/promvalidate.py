@@ -683,6 +683,17 @@ class _ConfigCheck:
                 return True
         if self._proxy(node, label):
             return True
+        headers = node.get("http_headers")
+        if isinstance(headers, YMap):
+            for header in headers:
+                if as_str(header).lower() in _HTTP_RESERVED_HEADERS:
+                    name = "-".join(part[:1].upper() + part[1:].lower() for part in as_str(header).split("-"))
+                    fix = ("Send credentials with `authorization:` (or basic_auth, oauth2) instead of a header."
+                           if name in ("Authorization", "Proxy-Authorization") else f"Remove the {name} header: Prometheus sets it itself.")
+                    self.add(self.span(headers, header, of_key=True),
+                             f'http_headers of {label} set {name} ("setting header \"{name}\" is not allowed")', fix,
+                             data={"check": "reserved-header", "header": as_str(header)})
+                    return True
         for block, where in ((node.get("tls_config"), f"tls_config of {label}"),
                              (as_map(oauth).get("tls_config"), f"oauth2.tls_config of {label}")):
             if isinstance(block, YMap) and self._tls(block, where):
