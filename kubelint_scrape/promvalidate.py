@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from .findings import Finding, Related
+from .k8sselector import SelectorError, check_field_selector, check_label_selector
 from .promconfig import PromConfig
 from .schema_check import SchemaError, Validator, load
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
@@ -853,6 +854,18 @@ class _ConfigCheck:
                          f"{', '.join(allowed)} selectors (\"{role} role supports only {', '.join(allowed)} selectors\")",
                          f"Use a selector role among {', '.join(allowed)}, or remove the selector.", data={"check": "sd-selectors"})
                 return
+            for key, check, syntax in (("field", check_field_selector, "field selector (key=value, key!=value, comma-separated)"),
+                                       ("label", check_label_selector, "label selector (app=web, tier in (a,b), !canary, comma-separated)")):
+                text = as_map(selector).get(key)
+                if text is None or isinstance(text, (dict, list)):
+                    continue
+                try:
+                    check(as_str(text))
+                except SelectorError as exc:
+                    self.add(self.span(as_map(selector), key), f"{key} selector {render(as_str(text))} of {label} does not parse "
+                             f"as a Kubernetes {key} selector (\"{exc}\")", f"Write `{key}:` as a Kubernetes {syntax}.",
+                             data={"check": "sd-selectors", "upstream": str(exc)})
+                    return
 
     # relabel rules (model/relabel Config.Validate, via relabel.RelabelRule)
 
