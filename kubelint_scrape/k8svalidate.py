@@ -83,8 +83,40 @@ def validate_sources(sources: Iterable[Source]) -> Iterator[Finding]:
             if validator is None:
                 validator = load("kubernetes-objects")
             label = _label(doc, kind)
-            for error in validator.errors(doc, validator.definition(definition)):
+            errors = validator.errors(doc, validator.definition(definition))
+            for error in errors:
                 yield _type_finding(source.path, doc, label, error, validator)
+            if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
+                yield from _agent_daemonset_rules(source.path, doc, label)
+
+
+# PrometheusAgentSpec x-kubernetes-validations (prometheus-operator pkg/apis/monitoring/v1alpha1
+# prometheusagent_types.go): what a DaemonSet-mode agent may not set; the API server enforces them (CEL).
+DAEMONSET_FORBIDDEN = ("replicas", "storage", "shards", "persistentVolumeClaimRetentionPolicy", "scrapeConfigSelector",
+                       "probeSelector")
+
+
+def _agent_daemonset_rules(path: str, doc: YMap, label: str) -> Iterator[Finding]:
+    spec = as_map(doc.get("spec"))
+    if spec.get("mode") != "DaemonSet":
+        return
+    for key in DAEMONSET_FORBIDDEN:
+        if key not in spec:
+            continue
+        value = spec.get(key)
+        if value is None:
+            continue  # a null is pruned before the rule runs
+        if key == "shards" and (not isinstance(value, int) or isinstance(value, bool) or value <= 1):
+            continue  # "shards cannot be greater than 1 when mode is DaemonSet"
+        rule = "cannot be greater than 1" if key == "shards" else "cannot be set"
+        yield Finding(RULE, at(path, spec.key_pos(key)),
+                      f"{label}: spec.{key} {rule} when mode is DaemonSet; the API server rejects the object "
+                      f"(spec: Invalid value: \"object\": {key} {rule} when mode is DaemonSet)",
+                      fix=f"Remove `{key}:` (a DaemonSet runs one agent per node" +
+                          (", with no persistent storage" if key in ("storage", "persistentVolumeClaimRetentionPolicy") else
+                           "; it scrapes only ServiceMonitors and PodMonitors of pods on its node" if key.endswith("Selector") else "") +
+                          "), or use mode: StatefulSet.",
+                      object=label, data={"check": "agent-daemonset", "field": key})
 
 
 def _label(doc: YMap, kind: str) -> str:
@@ -200,6 +232,9 @@ def _type_finding(path: str, doc: YMap, label: str, error: SchemaError, validato
         fix = "Remove the empty `-` entry, or fill it in."
     elif fieldname == "it":
         fix = f"Write it as {expected}, e.g. {example}."
+    elif fieldname == "port" and isinstance(error.value, int) and not isinstance(error.value, bool) and label.startswith(("PodMonitor", "ServiceMonitor")):
+        number = "portNumber" if label.startswith("PodMonitor") else "targetPort"
+        fix = f"`port:` names the port; for the number write `{number}: {error.value}` instead."
     else:
         fix = f"Write `{fieldname}: {better if better is not None else example}`."
     return Finding(RULE, span, message, fix=fix, object=label, data=data)
