@@ -107,9 +107,13 @@ def validate_monitor(monitor: Any) -> list[Finding]:
     holders = get_path(monitor.doc, *holders_path)
     holders = list(enumerate(as_seq(holders))) if isinstance(holders, YSeq) else [(None, holders)]
     findings = []
+    interval_key = "scrapeInterval" if monitor.kind == "ScrapeConfig" else "interval"
     for position, holder in holders:
         if not isinstance(holder, YMap):
             continue
+        timing = _monitor_timing(monitor, holder, position, holders_path, interval_key)
+        if timing is not None:
+            findings.append(timing)
         for key in keys:
             for index, node in enumerate(as_seq(holder.get(key))):
                 if not isinstance(node, YMap):
@@ -136,6 +140,29 @@ def validate_monitor(monitor: Any) -> list[Finding]:
                         fix=_relabel_fix(message).replace("target_label", "targetLabel"), object=f"{monitor.kind} {monitor.name}",
                         data={"check": "operator-relabel", "upstream": message}))
     return findings
+
+
+def _monitor_timing(monitor: Any, holder: YMap, position: int | None, holders_path: tuple, interval_key: str) -> Finding | None:
+    """An endpoint (or Probe/ScrapeConfig spec) whose own scrapeTimeout exceeds its own interval: the operator
+    rejects the resource (resource_selector.go validateScrapeIntervalAndTimeout → CompareScrapeTimeoutToScrapeInterval,
+    "scrapeTimeout ... greater than scrapeInterval"). Without an interval of its own the Prometheus resource's
+    applies, which a monitor alone does not tell."""
+    interval_text, timeout_text = holder.get(interval_key), holder.get("scrapeTimeout")
+    if not isinstance(interval_text, str) or not isinstance(timeout_text, str) or not interval_text or not timeout_text:
+        return None
+    interval, timeout = duration_ms(interval_text), duration_ms(timeout_text)
+    if interval is None or timeout is None or timeout <= interval:
+        return None
+    where = ".".join(str(p) for p in holders_path[1:]) + (f"[{position}]" if position is not None else "")
+    subject = f"{where}.scrapeTimeout" if where else "scrapeTimeout"
+    return Finding(
+        "KS601", at(monitor.path, holder.value_pos("scrapeTimeout")),
+        f"{monitor.kind} {monitor.namespace}/{monitor.name} {subject} {timeout_text} is longer than its {interval_key} "
+        f"{interval_text} (\"scrapeTimeout \\\"{timeout_text}\\\" greater than scrapeInterval \\\"{interval_text}\\\"\"); the operator rejects "
+        f"the {monitor.kind} (it is left out of every Prometheus config) and none of its targets is scraped",
+        fix=f"Set `scrapeTimeout: {interval_text}` or less, or lengthen `{interval_key}`.",
+        related=(Related(at(monitor.path, holder.value_pos(interval_key)), f"{interval_key} {interval_text}"),),
+        object=f"{monitor.kind} {monitor.name}", data={"check": "operator-scrape-timeout"})
 
 
 # ---------------------------------------------------------------------------------------------- durations
