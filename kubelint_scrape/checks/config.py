@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..yamltree import YMap, as_seq, as_str, walk_strings
+from ..yamltree import YMap, YSeq, as_map, as_seq, as_str, at, walk_strings
 from .context import Context
 
 
@@ -32,6 +32,7 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
             if ctx.reports(config.path) and not is_collector_config(config.root):
                 # (a collector's kubeletstats receivers are not Prometheus YAML)
                 yield from _config_findings(ctx, config, validate)
+                yield from _agent_mode_findings(ctx, config)
             continue
         # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
         # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
@@ -65,6 +66,53 @@ def _loaded_by_vmagent(ctx: Context, config: Any) -> bool:
     pod = ctx.analysis.resolutions[id(config)].pod
     return pod is not None and any("vmagent" in c.image or any(a.startswith("-promscrape.config") for a in c.args)
                                    for c in pod.containers)
+
+
+# config.go LoadFile(agentMode): sections a Prometheus started with `--agent` refuses ("field alerting is not
+# allowed in agent mode"): it evaluates no rules, sends no alerts and answers no queries.
+AGENT_FORBIDDEN = {
+    "alerting": "an agent sends no alerts",
+    "rule_files": "an agent evaluates no rules (run them in the Prometheus, Mimir or Thanos that receives its remote_write)",
+    "remote_read": "an agent answers no queries",
+}
+
+
+def _agent_flag(pod: Any) -> Any:
+    """(container, index in its args or command) of a Prometheus 3 `--agent` flag, or None."""
+    for container in pod.containers:
+        for key, values in (("args", container.args), ("command", container.command)):
+            for index, value in enumerate(values):
+                if value in ("--agent", "--agent=true"):
+                    return container, key, index
+    return None
+
+
+def _agent_mode_findings(ctx: Context, config: Any) -> Iterator[Finding]:
+    resolution = ctx.analysis.resolutions.get(id(config))
+    pod = resolution.pod if resolution is not None else None
+    if pod is None:
+        return
+    flag = _agent_flag(pod)
+    if flag is None:
+        return
+    container, key, index = flag
+    values = container.node.get(key)
+    flag_span = at(pod.obj.path, values.item_pos(index) if isinstance(values, YSeq) else container.node.pos)
+    for section, why in AGENT_FORBIDDEN.items():
+        value = config.root.get(section)
+        if section == "alerting":
+            present = bool(as_seq(as_map(value).get("alertmanagers")) or as_seq(as_map(value).get("alert_relabel_configs")))
+        else:
+            present = bool(as_seq(value))
+        if not present:
+            continue
+        yield Finding(
+            "KS601", at(config.path, config.root.key_pos(section)),
+            f"{config.describe} sets {section}, but the container {container.name} that loads it runs Prometheus with "
+            f"--agent (\"field {section} is not allowed in agent mode\"): {why}; Prometheus will refuse to load this config",
+            fix=f"Remove `{section}:` from the agent's config, or drop --agent.",
+            related=(Related(flag_span, f"--agent in {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"),),
+            object=config.describe, data={"check": "agent-mode", "section": section})
 
 
 def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
