@@ -36,6 +36,7 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
             continue
         # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
         # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
+        yield from _scrape_class_findings(ctx, config, seen)
         extra = [job for job in config.jobs if job.source_kind == "config" and id(job.node) not in seen]
         seen.update(id(job.node) for job in extra)
         if extra and ctx.reports(*{job.path for job in extra}):
@@ -60,6 +61,36 @@ def _operator_monitor(obj: Any) -> bool:
 def _monitor_key(monitor: Any) -> tuple:
     # The findings name the monitor by namespace, which a Kustomization may set: part of the key.
     return ("KS601-monitor", monitor.path, monitor.doc.pos, monitor.namespace)
+
+
+def _scrape_class_findings(ctx: Context, config: Any, seen: set) -> Iterator[Finding]:
+    """A monitor naming a scrape class its Prometheus/PrometheusAgent does not define: the operator rejects it for
+    that resource (resource_selector.go validateScrapeClass: "scrapeClass %q not found in Prometheus
+    scrapeClasses"), so none of its targets is scraped there."""
+    runner = config.runner
+    if runner is None:
+        return
+    classes = [as_str(as_map(c).get("name")) for c in as_seq(as_map(runner.doc.get("spec")).get("scrapeClasses"))]
+    for job in config.jobs:
+        monitor = getattr(job, "monitor", None)
+        if monitor is None or ("scrape-class", id(monitor), id(runner)) in seen:
+            continue
+        seen.add(("scrape-class", id(monitor), id(runner)))
+        spec = as_map(monitor.doc.get("spec"))
+        name = spec.get("scrapeClass")
+        if not isinstance(name, str) or not name or name in classes or not ctx.reports(monitor.path):
+            continue
+        defined = f"it defines {', '.join(c for c in classes if c)}" if any(classes) else "it defines no scrapeClasses"
+        spec_node = as_map(runner.doc.get("spec"))
+        where = spec_node.key_pos("scrapeClasses") if "scrapeClasses" in spec_node else runner.doc.key_pos("spec") if "spec" in runner.doc else runner.doc.pos
+        yield Finding(
+            "KS601", at(monitor.path, spec.value_pos("scrapeClass")),
+            f'{monitor.kind} {monitor.namespace}/{monitor.name} uses scrapeClass "{name}", which {runner.kind} '
+            f"{runner.namespace}/{runner.name} does not define ({defined}; \"scrapeClass \\\"{name}\\\" not found in Prometheus "
+            f"scrapeClasses\"): the operator rejects the {monitor.kind} for it and none of its targets is scraped",
+            fix=f'Name one of the scrape classes of {runner.kind} {runner.namespace}/{runner.name}, or add `- name: {name}` to its spec.scrapeClasses.',
+            related=(Related(at(runner.path, where), f"scrape classes of {runner.kind} {runner.namespace}/{runner.name}"),),
+            object=f"{monitor.kind} {monitor.name}", data={"check": "operator-scrape-class", "scrapeClass": name})
 
 
 def _loaded_by_vmagent(ctx: Context, config: Any) -> bool:
