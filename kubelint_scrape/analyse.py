@@ -14,10 +14,10 @@ from typing import Any, Callable
 from .load import gc_paused
 from .model import K8sObject, PodTemplate, Workspace
 from .otel import COLLECTOR_KIND, collector_service_account
-from .promconfig import SA_DIR, VMAGENT_ACTIONS, Credentials, PromConfig, ScrapeJob, SDConfig
+from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import Authorizer, Decision, Identity, Request
 from .records import dataclass, field
-from .relabel import KEEP, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
+from .relabel import KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
@@ -293,7 +293,9 @@ def _rules(job: ScrapeJob, errors: list[tuple[int, str]]) -> list[tuple[RelabelR
     rules = []
     for index, node in enumerate(job.relabel_nodes):
         try:
-            rules.append((RelabelRule.from_mapping(_go_strings(node, job.config.dollar_escaped)), index))
+            # vmagent's keep_if_equal/drop_if_equal are simulated as vmagent runs them: a config that uses them is
+            # meant for vmagent (Prometheus refuses to load it, KS601).
+            rules.append((RelabelRule.from_mapping(_go_strings(node, job.config.dollar_escaped), vmagent=True), index))
         except RelabelError as exc:
             errors.append((index, str(exc)))
         except Exception as exc:  # malformed values (wrong types): validation rules report them
@@ -311,8 +313,6 @@ def _go_strings(node: YMap, dollar_escaped: bool = False) -> dict:
             value = as_str(value)
         if dollar_escaped and key in text_fields and isinstance(value, str):
             value = value.replace("$$", "$")
-        if key == "action" and isinstance(value, str):
-            value = VMAGENT_ACTIONS.get(value, value)
         if key == "regex" and isinstance(value, str) and "$(SHARD)" in value:
             # Operator-generated sharding: the config reloader substitutes the pod's shard number; simulate shard 0.
             value = value.replace("$(SHARD)", "0")
@@ -561,7 +561,7 @@ def unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkl
 def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkloads | None:
     rules = _rules(job, [])
     # A target that survives has passed every keep filter: the first one is where the job could have named it.
-    filters = [node for rule, node in rules if rule.action in (KEEP, KEEPEQUAL)]
+    filters = [node for rule, node in rules if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL)]
     for index, sd in enumerate(job.sd_configs):
         for labels in representative_targets(sd.role, _sd_namespaces(sd, identity), unnamed=True):
             try:
