@@ -65,7 +65,12 @@ def _by_default(analysis: Analysis, identity: Identity, request: Request) -> boo
 
 def plans(analysis: Analysis) -> list[Plan]:
     result = []
-    for identity, jobs in sorted(job_identities(analysis).items(), key=lambda kv: str(kv[0])):
+    by_identity = dict(job_identities(analysis))
+    for config in analysis.configs:  # a config without jobs may still discover its Alertmanagers
+        resolution = analysis.resolutions.get(id(config))
+        if resolution is not None and resolution.identity is not None:
+            by_identity.setdefault(resolution.identity, [])
+    for identity, jobs in sorted(by_identity.items(), key=lambda kv: str(kv[0])):
         plan = Plan(identity, unmodelled=unmodelled(analysis, identity))
         namespaced: list[tuple[Request, Requirement]] = []
         for requirement in requirements(analysis, identity, jobs):
