@@ -253,13 +253,23 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
 
 
 def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> Iterator[Finding]:
-    job = analysis.job
-    identity = analysis.identity
-    assert identity is not None
+    """Per identity that makes the job's requests: the job's own, and the target allocator's for the service
+    discovery of an OpenTelemetry collector that has one."""
     denied = [n for n in analysis.needs if n.decision is not None and not n.satisfied]
-    if not denied:
-        return
-    base_related = _identity_related(analysis.resolution, authorizer)
+    own = [n for n in denied if n.identity is None or n.identity == analysis.identity]
+    if own:
+        yield from _identity_findings(analysis, authorizer, ctx, analysis.identity, analysis.resolution, own)
+    discovery = analysis.resolution.discovery
+    others = [n for n in denied if n not in own]
+    if others and discovery is not None and discovery.identity is not None:
+        yield from _identity_findings(analysis, authorizer, ctx, discovery.identity, discovery, others)
+
+
+def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context, identity: Identity | None,
+                       resolution: Resolution, denied: list[Need]) -> Iterator[Finding]:
+    job = analysis.job
+    assert identity is not None
+    base_related = _identity_related(resolution, authorizer)
     refused = _refused_grants(authorizer, identity, [n.request for n in denied])
     base_related += _refused_related(refused)
     base_related += _replaced_related(_replaced_grants(authorizer, identity, [n.request for n in denied]))
@@ -343,7 +353,7 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
                  + (", and correct what KS501 says there." if binding in rejected else ".")
                  + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
                     f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
-                    if analysis.resolution.namespace_assumed else "")),
+                    if resolution.namespace_assumed else "")),
             related=_merge(related, base_related), object=job.label,
             data={"identity": str(identity), "binding": binding.ref, "subject": subject_text},
         )
