@@ -13,11 +13,11 @@ from typing import Any, Callable
 
 from .load import gc_paused
 from .model import K8sObject, PodTemplate, Workspace
-from .otel import COLLECTOR_KIND, collector_service_account
-from .promconfig import SA_DIR, VMAGENT_ACTIONS, Credentials, PromConfig, ScrapeJob, SDConfig
+from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
+from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import Authorizer, Decision, Identity, Request
 from .records import dataclass, field
-from .relabel import KEEP, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
+from .relabel import KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
@@ -61,6 +61,9 @@ class Resolution:
     managed: bool = False  # an operator creates this ServiceAccount, so it need not be in the inputs
     namespace_assumed: bool = False  # the workload names no namespace: it is placed in the default namespace
     runner: K8sObject | None = None  # the operator resource (Prometheus, PrometheusAgent, collector) that runs it
+    # Service discovery run by another pod with its own ServiceAccount (an OpenTelemetry target allocator): its
+    # resolution; the jobs' scrapes stay with `identity`.
+    discovery: "Resolution | None" = None
 
 
 @dataclass(eq=False, slots=True)
@@ -75,6 +78,9 @@ class Need:
     alternative_decisions: tuple[Decision, ...] = ()
     unchecked: str = ""  # why no decision was made (other credentials, always-allow kubelet)
     path: str = ""  # scrape needs: the HTTP path requested
+    # Who makes the request when not the job's identity: the target allocator that runs an OpenTelemetry
+    # collector's service discovery (Resolution.discovery).
+    identity: Identity | None = None
 
     @property
     def satisfied(self) -> bool | None:
@@ -232,8 +238,22 @@ def resolve_identity(
             default = "" if sa else " (no serviceAccountName: the namespace's `default` ServiceAccount)"
             sa = sa or "default"
         span = value_span(runner.path, spec, key) if key in spec else runner.span
-        return Resolution(Identity(runner.namespace, sa), f"run by {runner.kind} {runner.namespace}/{runner.name}{default}",
-                          span, managed=managed, namespace_assumed=not runner.namespace_explicit, runner=runner)
+        resolution = Resolution(Identity(runner.namespace, sa), f"run by {runner.kind} {runner.namespace}/{runner.name}{default}",
+                                span, managed=managed, namespace_assumed=not runner.namespace_explicit, runner=runner)
+        allocator = target_allocator_service_account(runner) if runner.kind == COLLECTOR_KIND else None
+        if allocator is not None:
+            ta_sa, ta_managed = allocator
+            ta_spec = as_map(spec.get("targetAllocator"))
+            ta_span = value_span(runner.path, ta_spec, "serviceAccount") if "serviceAccount" in ta_spec else (
+                value_span(runner.path, ta_spec, "enabled"))
+            default = (" (no spec.targetAllocator.serviceAccount: the OpenTelemetry Operator creates this one, with no "
+                       "permissions)") if ta_managed else ""
+            resolution.discovery = Resolution(
+                Identity(runner.namespace, ta_sa),
+                f"the target allocator of {runner.kind} {runner.namespace}/{runner.name} runs the prometheus "
+                f"receiver's service discovery{default}", ta_span, managed=ta_managed,
+                namespace_assumed=not runner.namespace_explicit, runner=runner)
+        return resolution
     if config.origin == "operator":
         return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}")
     holder = config.holder
@@ -293,7 +313,9 @@ def _rules(job: ScrapeJob, errors: list[tuple[int, str]]) -> list[tuple[RelabelR
     rules = []
     for index, node in enumerate(job.relabel_nodes):
         try:
-            rules.append((RelabelRule.from_mapping(_go_strings(node, job.config.dollar_escaped)), index))
+            # vmagent's keep_if_equal/drop_if_equal are simulated as vmagent runs them: a config that uses them is
+            # meant for vmagent (Prometheus refuses to load it, KS601).
+            rules.append((RelabelRule.from_mapping(_go_strings(node, job.config.dollar_escaped), vmagent=True), index))
         except RelabelError as exc:
             errors.append((index, str(exc)))
         except Exception as exc:  # malformed values (wrong types): validation rules report them
@@ -311,8 +333,6 @@ def _go_strings(node: YMap, dollar_escaped: bool = False) -> dict:
             value = as_str(value)
         if dollar_escaped and key in text_fields and isinstance(value, str):
             value = value.replace("$$", "$")
-        if key == "action" and isinstance(value, str):
-            value = VMAGENT_ACTIONS.get(value, value)
         if key == "regex" and isinstance(value, str) and "$(SHARD)" in value:
             # Operator-generated sharding: the config reloader substitutes the pod's shard number; simulate shard 0.
             value = value.replace("$(SHARD)", "0")
@@ -561,7 +581,7 @@ def unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkl
 def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkloads | None:
     rules = _rules(job, [])
     # A target that survives has passed every keep filter: the first one is where the job could have named it.
-    filters = [node for rule, node in rules if rule.action in (KEEP, KEEPEQUAL)]
+    filters = [node for rule, node in rules if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL)]
     for index, sd in enumerate(job.sd_configs):
         for labels in representative_targets(sd.role, _sd_namespaces(sd, identity), unnamed=True):
             try:
@@ -610,7 +630,14 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                 shared_simulations: dict | None = None) -> JobAnalysis:
     analysis = JobAnalysis(job, resolution, sends_identity_token=sends_identity_token(job, resolution.pod))
     identity = resolution.identity
+    discoverer = resolution.discovery
     for sd in job.sd_configs:
+        if discoverer is not None and discoverer.identity is not None:
+            for need in discovery_needs(job, sd, discoverer.identity, discoverer.pod):
+                need.identity = discoverer.identity
+                need.why += f" (in the target allocator, as {discoverer.identity})"
+                analysis.needs.append(need)
+            continue
         analysis.needs.extend(discovery_needs(job, sd, identity, resolution.pod))
     simulation = simulate_job(job, identity, shared_simulations)
     analysis.relabel_errors = list(simulation.relabel_errors)
@@ -640,12 +667,12 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             elif endpoint.klass == "kubelet" and assumptions.kubelet_authz == "always-allow":
                 need.unchecked = "kubelet-authz: always-allow (assumption): the kubelet does not ask RBAC"
             analysis.needs.append(need)
-    if identity is not None:
-        for need in analysis.needs:
-            if need.unchecked:
-                continue
-            need.decision = authorizer.authorize(identity, need.request)
-            need.alternative_decisions = tuple(authorizer.authorize(identity, r) for r in need.alternatives)
+    for need in analysis.needs:
+        asker = need.identity or identity
+        if need.unchecked or asker is None:
+            continue
+        need.decision = authorizer.authorize(asker, need.request)
+        need.alternative_decisions = tuple(authorizer.authorize(asker, r) for r in need.alternatives)
     return analysis
 
 
@@ -695,7 +722,9 @@ def analyse(
         # Reuse needs the same job object resolved the same way, with the same RBAC objects deciding for it.
         old_resolution = reusable.get(id(config)) if reusable else None
         same = (old_resolution is not None and old_resolution[0] is config and _same_resolution(old_resolution[1], resolution)
-                and (resolution.identity is None or authorizer.same_inputs(previous.authorizer, resolution.identity)))  # type: ignore[union-attr]
+                and (resolution.identity is None or authorizer.same_inputs(previous.authorizer, resolution.identity))  # type: ignore[union-attr]
+                and (resolution.discovery is None or resolution.discovery.identity is None
+                     or authorizer.same_inputs(previous.authorizer, resolution.discovery.identity)))  # type: ignore[union-attr]
         for job in config.jobs:
             old = reusable.get(id(job)) if same else None
             if old is not None and old[0] is job:
@@ -718,9 +747,12 @@ def _reusable_jobs(previous: Analysis | None, assumptions: Assumptions) -> dict[
     return reusable
 
 
-def _same_resolution(old: Resolution, new: Resolution) -> bool:
+def _same_resolution(old: Resolution | None, new: Resolution | None) -> bool:
+    if old is None or new is None:
+        return old is new
     return (old.identity == new.identity and old.reason == new.reason and old.span == new.span and old.pod is new.pod
-            and (old.explicit, old.managed, old.namespace_assumed) == (new.explicit, new.managed, new.namespace_assumed))
+            and (old.explicit, old.managed, old.namespace_assumed) == (new.explicit, new.managed, new.namespace_assumed)
+            and _same_resolution(old.discovery, new.discovery))
 
 
 def reads_service_account_files(job: ScrapeJob) -> list[tuple[str, Span, str]]:

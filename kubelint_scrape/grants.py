@@ -304,6 +304,8 @@ def requirements(analysis: Analysis, identity: Identity, jobs: list[JobAnalysis]
         for need in job.needs:
             if need.unchecked or need.decision is None:
                 continue  # another credential, or an assumption that the target does not ask RBAC
+            if (need.identity or job.identity) != identity:
+                continue  # made by another pod with its own token (a collector's target allocator)
             # To grant: the request the target checks first (the fine-grained kubelet subresource when the version
             # has it). Granted by: the decision that allows it, which may be a fallback alternative (nodes/proxy).
             decision = need.granting or need.decision
@@ -420,6 +422,8 @@ def _needs_by_request(analysis: Analysis, identity: Identity) -> dict[tuple, lis
         for need in job.needs:
             if need.unchecked:
                 continue  # made with other credentials (a token file or Secret not the identity's): not its grant
+            if need.identity is not None and need.identity != identity:
+                continue  # made by another pod (a collector's target allocator)
             for request in (need.request, *need.alternatives):
                 key = ("url", request.url) if request.url else (request.verb, request.api_group, request.resource_path)
                 bucket = index.setdefault(key, [])

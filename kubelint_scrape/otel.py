@@ -166,3 +166,20 @@ def collector_service_account(obj: K8sObject) -> tuple[str, bool]:
     """(ServiceAccount, created by the operator?) of an OpenTelemetryCollector."""
     explicit = as_str(as_map(obj.doc.get("spec")).get("serviceAccount"))
     return (explicit, False) if explicit else (f"{obj.name}-collector", True)
+
+
+def target_allocator_service_account(obj: K8sObject) -> tuple[str, bool] | None:
+    """(ServiceAccount, created by the operator?) of the target allocator of an OpenTelemetryCollector whose
+    `spec.targetAllocator.enabled` is true, else None.
+
+    With a target allocator the operator rewrites the prometheus receiver to fetch its targets from the allocator
+    (http_sd): the allocator runs the receiver's service discovery, with its own ServiceAccount
+    (`spec.targetAllocator.serviceAccount`, else `<name>-targetallocator`, which the operator creates with no
+    permissions), while the collectors still scrape with theirs (opentelemetry-operator cmd/otel-allocator
+    README, "RBAC": "The Collector part of this same CR also has a serviceAccount key which only affects the
+    collector and not the TargetAllocator")."""
+    allocator = as_map(as_map(obj.doc.get("spec")).get("targetAllocator"))
+    if allocator.get("enabled") is not True:
+        return None
+    explicit = as_str(allocator.get("serviceAccount"))
+    return (explicit, False) if explicit else (f"{obj.name}-targetallocator", True)

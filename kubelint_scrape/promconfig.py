@@ -182,9 +182,9 @@ def _credentials(path: str, job: YMap) -> Credentials:
 
 
 # vmagent (VictoriaMetrics) reads Prometheus configs with a few names of its own; the analysis takes them for the
-# Prometheus ones they mean (KS601 judges a vmagent's config by vmagent's rules, see checks/config.py).
+# Prometheus ones they mean (KS601 judges a vmagent's config by vmagent's rules, see checks/config.py). Its own
+# relabel actions (keep_if_equal, drop_if_equal) mean nothing Prometheus has: relabel.py simulates them.
 VMAGENT_ROLES = {"endpointslices": "endpointslice"}
-VMAGENT_ACTIONS = {"keep_if_equal": "keepequal", "drop_if_equal": "dropequal"}
 
 
 def _sd_config(path: str, node: YMap) -> SDConfig:

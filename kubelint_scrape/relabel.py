@@ -31,6 +31,8 @@ from .records import dataclass
 
 __all__ = [
     "ACTIONS",
+    "KEEP_IF_EQUAL",
+    "VMAGENT_ACTIONS",
     "RelabelError",
     "RelabelRule",
     "compile_go_regex",
@@ -62,6 +64,13 @@ UPPERCASE = "uppercase"
 ACTIONS = frozenset(
     {REPLACE, KEEP, DROP, KEEPEQUAL, DROPEQUAL, HASHMOD, LABELMAP, LABELDROP, LABELKEEP, LOWERCASE, UPPERCASE}
 )
+
+# vmagent's own filters (VictoriaMetrics lib/promrelabel): keep/drop the target when the values of all its
+# `source_labels` (at least two; a missing label is "") are equal to each other. No target_label, no regex.
+# Not Prometheus' keepequal/dropequal, which compare the joined source labels with `target_label`.
+KEEP_IF_EQUAL = "keep_if_equal"
+DROP_IF_EQUAL = "drop_if_equal"
+VMAGENT_ACTIONS = frozenset({KEEP_IF_EQUAL, DROP_IF_EQUAL})
 
 DEFAULT_SEPARATOR = ";"
 DEFAULT_REGEX = "(.*)"
@@ -930,11 +939,12 @@ class RelabelRule:
             object.__setattr__(self, "source_labels", tuple(self.source_labels))
 
     @classmethod
-    def from_mapping(cls, m: Mapping, *, name_validation: str = UTF8) -> "RelabelRule":
+    def from_mapping(cls, m: Mapping, *, name_validation: str = UTF8, vmagent: bool = False) -> "RelabelRule":
         """Build a rule from a YAML-parsed mapping, validating it like Prometheus' loader.
 
         Missing keys take Prometheus' defaults; explicit nulls take Go's zero values (yaml.v2), so
         ``regex: null`` is the regex "" (matches only the empty string) and ``action: null`` is an error.
+        ``vmagent``: also accept vmagent's keep_if_equal/drop_if_equal, validated as vmagent does.
         """
         if name_validation not in _SCHEMES:
             raise RelabelError(f"unknown name validation scheme {_q(str(name_validation))}, must be 'utf8' or 'legacy'")
@@ -988,7 +998,7 @@ class RelabelRule:
             else:
                 s = _as_string("action", raw_action)
                 action = _go_lower(s)
-                if action not in ACTIONS:
+                if action not in ACTIONS and not (vmagent and action in VMAGENT_ACTIONS):
                     raise RelabelError(f"unknown relabel action {_q(s)}")
         else:
             action = DEFAULT_ACTION
@@ -1013,6 +1023,15 @@ class RelabelRule:
         tl = self.target_label
         if a == "":
             raise RelabelError("relabel action cannot be empty")
+        if a in VMAGENT_ACTIONS:  # vmagent lib/promrelabel parseRelabelConfig
+            if len(self.source_labels) < 2:
+                raise RelabelError(f"`source_labels` must contain at least two entries for `action={a}`; "
+                                   f"got {list(self.source_labels)!r}")
+            if tl != "":
+                raise RelabelError(f"`target_label` cannot be used for `action={a}`")
+            if regex_set:
+                raise RelabelError(f"`regex` cannot be used for `action={a}`")
+            return
         if self.modulus == 0 and a == HASHMOD:
             raise RelabelError("relabel configuration for hashmod requires non-zero modulus")
         if a in _NEEDS_TARGET and tl == "":
@@ -1113,6 +1132,10 @@ def _apply(rule: RelabelRule, b: _Builder) -> bool:
         return b.get(rule.target_label) != val
     if action == KEEPEQUAL:
         return b.get(rule.target_label) == val
+    if action in VMAGENT_ACTIONS:
+        first = b.get(rule.source_labels[0])
+        equal = all(b.get(name) == first for name in rule.source_labels[1:])
+        return equal if action == KEEP_IF_EQUAL else not equal
     if action == REPLACE:
         # (Upstream's fast path for val == "" with the default regex gives the same result as this.)
         m = compile_go_regex(rule.regex).search(val)
@@ -1163,7 +1186,7 @@ def _apply(rule: RelabelRule, b: _Builder) -> bool:
 def relabel_tracking(labels: Mapping[str, str], rules: Sequence[RelabelRule], watched: Sequence[str],
                      ) -> tuple[dict[str, str] | None, int | None, int | None]:
     """relabel(), also returning the index of the last rule that set one of the `watched` labels and of the
-    last keep/keepequal rule the target passed. All rules run on one builder, as in upstream Process.
+    last keep/keepequal/keep_if_equal rule the target passed. All rules run on one builder, as in upstream Process.
 
     A replace that writes a watched label counts even when the value stays the same: `__address__` rewritten to
     `${1}:10257` is what aims the job at the controller-manager, though a sample pod may already sit on :10257."""
@@ -1175,7 +1198,7 @@ def relabel_tracking(labels: Mapping[str, str], rules: Sequence[RelabelRule], wa
             return None, changed, kept
         if [b.get(name) for name in watched] != before or _sets_watched(rule, b, watched):
             changed = index
-        elif rule.action in (KEEP, KEEPEQUAL):
+        elif rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL):
             kept = index
     return b.labels(), changed, kept
 

@@ -65,8 +65,24 @@ def _by_default(analysis: Analysis, identity: Identity, request: Request) -> boo
 
 def plans(analysis: Analysis) -> list[Plan]:
     result = []
-    for identity, jobs in sorted(job_identities(analysis).items(), key=lambda kv: str(kv[0])):
+    by_identity = dict(job_identities(analysis))
+    for config in analysis.configs:  # a config without jobs may still discover its Alertmanagers
+        resolution = analysis.resolutions.get(id(config))
+        if resolution is not None and resolution.identity is not None:
+            by_identity.setdefault(resolution.identity, [])
+    allocators: set[Identity] = set()
+    for job in analysis.jobs:  # the target allocator that runs a collector's service discovery
+        discovery = job.resolution.discovery
+        if discovery is not None and discovery.identity is not None and discovery.identity != job.identity:
+            allocators.add(discovery.identity)
+            jobs = by_identity.setdefault(discovery.identity, [])
+            if job not in jobs:
+                jobs.append(job)
+    for identity, jobs in sorted(by_identity.items(), key=lambda kv: str(kv[0])):
         plan = Plan(identity, unmodelled=unmodelled(analysis, identity))
+        if identity in allocators:
+            plan.unmodelled.append("the target allocator's own watches (the collector pods it hands targets to; "
+                                   "ServiceMonitors, PodMonitors and namespaces with prometheusCR)")
         namespaced: list[tuple[Request, Requirement]] = []
         for requirement in requirements(analysis, identity, jobs):
             request = requirement.request
@@ -84,6 +100,8 @@ def plans(analysis: Analysis) -> list[Plan]:
             bucket.setdefault(_plain(request, None), []).append(requirement)
         for job in jobs:
             for need in job.needs:
+                if (need.identity or job.identity) != identity:
+                    continue
                 if need.unchecked:
                     plan.skipped.append(f"{job.job.label}: {need.request.describe()} not planned: {need.unchecked}")
         result.append(plan)

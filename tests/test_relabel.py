@@ -596,3 +596,46 @@ def test_tracking_names_the_replace_that_sets_the_address_even_to_the_same_value
     labels = {"component": "kube-scheduler", "ip": "10.0.0.10", "__address__": "10.0.0.10:10259"}
     final, changed, kept = relabel_tracking(labels, rules_, ("__address__",))
     assert final["__address__"] == "10.0.0.10:10259" and changed == 1 and kept == 0
+
+
+# --------------------------------------------------------------------------------------------------
+# vmagent's keep_if_equal / drop_if_equal (VictoriaMetrics lib/promrelabel): all source_labels values equal
+# --------------------------------------------------------------------------------------------------
+
+VMAGENT_CASES = [
+    pytest.param({"a": "9100", "b": "9100"}, {"source_labels": ["a", "b"], "action": "keep_if_equal"},
+                 {"a": "9100", "b": "9100"}, id="keep-if-equal-keeps-equal"),
+    pytest.param({"a": "9100", "b": "8080"}, {"source_labels": ["a", "b"], "action": "keep_if_equal"},
+                 None, id="keep-if-equal-drops-different"),
+    pytest.param({"b": "8080"}, {"source_labels": ["a", "b"], "action": "keep_if_equal"},
+                 None, id="keep-if-equal-missing-label-is-empty"),
+    pytest.param({"x": "1"}, {"source_labels": ["a", "b"], "action": "keep_if_equal"},
+                 {"x": "1"}, id="keep-if-equal-both-missing-are-equal"),
+    pytest.param({"a": "1", "b": "1", "c": "2"}, {"source_labels": ["a", "b", "c"], "action": "keep_if_equal"},
+                 None, id="keep-if-equal-all-must-be-equal"),
+    pytest.param({"a": "1", "b": "1"}, {"source_labels": ["a", "b"], "action": "drop_if_equal"},
+                 None, id="drop-if-equal-drops-equal"),
+    pytest.param({"a": "1", "b": "2"}, {"source_labels": ["a", "b"], "action": "drop_if_equal"},
+                 {"a": "1", "b": "2"}, id="drop-if-equal-keeps-different"),
+]
+
+
+@pytest.mark.parametrize("labels, m, expected", VMAGENT_CASES)
+def test_vmagent_equal_filters(labels, m, expected):
+    assert relabel(labels, [RelabelRule.from_mapping(m, vmagent=True)]) == expected
+
+
+@pytest.mark.parametrize("m, fragment", [
+    ({"source_labels": ["a"], "action": "keep_if_equal"}, "at least two entries"),
+    ({"source_labels": ["a", "b"], "action": "keep_if_equal", "target_label": "c"}, "`target_label` cannot be used"),
+    ({"source_labels": ["a", "b"], "action": "drop_if_equal", "regex": "x"}, "`regex` cannot be used"),
+])
+def test_vmagent_equal_filters_rejected_as_vmagent_does(m, fragment):
+    with pytest.raises(RelabelError) as exc:
+        RelabelRule.from_mapping(m, vmagent=True)
+    assert fragment in str(exc.value)
+
+
+def test_vmagent_actions_are_not_prometheus_actions():
+    with pytest.raises(RelabelError, match="unknown relabel action"):
+        RelabelRule.from_mapping({"source_labels": ["a", "b"], "action": "keep_if_equal"})

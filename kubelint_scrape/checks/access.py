@@ -12,7 +12,7 @@ from ..analyse import JobAnalysis, Need, Resolution, reads_service_account_files
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
-from ..grants import binding_applies
+from ..grants import alerting_requests, binding_applies
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
@@ -176,16 +176,100 @@ def access_findings(ctx: Context) -> Iterator[Finding]:
     for job in ctx.reported_jobs():
         if job.identity is not None:
             yield from _job_findings(job, authorizer, ctx)
+    yield from _alerting_findings(ctx)
+
+
+def _alerting_findings(ctx: Context) -> Iterator[Finding]:
+    """Alertmanager discovery (`alerting.alertmanagers[].kubernetes_sd_configs`, or a Prometheus resource's
+    `spec.alerting.alertmanagers`) lists and watches with the pod's token like scrape discovery: a denial finds
+    no Alertmanager, and every alert is dropped. KS101, or KS105 when only a RoleBinding holds a cluster-wide need."""
+    analysis = ctx.analysis
+    authorizer = analysis.authorizer
+    resolutions: dict[Identity, Resolution] = {}
+    for config in analysis.configs:
+        resolution = analysis.resolutions.get(id(config))
+        if resolution is not None and resolution.identity is not None:
+            resolutions.setdefault(resolution.identity, resolution)
+    rejected = ctx.workspace.rejected_bindings
+    for identity, resolution in resolutions.items():
+        groups: dict[tuple, list[tuple[Request, Decision]]] = {}
+        for who, request, _why, span in alerting_requests(analysis, identity):
+            if span is None or not ctx.reports(span.path):
+                continue
+            decision = authorizer.authorize(identity, request)
+            if not decision.allowed:
+                groups.setdefault((who, span, request.namespace), []).append((request, decision))
+        for (who, span, namespace), denied in groups.items():
+            requests = [r for r, _d in denied]
+            where = "cluster-wide" if namespace is None else f"in namespace {namespace}"
+            resources = sorted({r.resource if not r.api_group else f"{r.api_group}/{r.resource}" for r in requests})
+            verbs = sorted({r.verb for r in requests})
+            base_related = _identity_related(resolution, authorizer)
+            scoped = [d.out_of_scope[0] for r, d in denied if d.out_of_scope and (r.namespace is None or not r.is_resource)]
+            outcome = "the API server answers 403 Forbidden, Prometheus finds no Alertmanager, and no alert is delivered"
+            if scoped and len(scoped) == len(denied):
+                grant = scoped[0]
+                related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
+                fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
+                       f"(the RoleBinding {grant.binding.name} cannot grant a list/watch across all namespaces)."
+                       if grant.role.kind == "ClusterRole" else fix_text(authorizer, identity, requests))
+                yield Finding(
+                    "KS105", span,
+                    f"{who} lists and watches {', '.join(resources)} {where} to find the Alertmanagers: {identity} holds "
+                    f"{', '.join(verbs)} only through {grant.binding.ref}, which cannot grant a list/watch across all "
+                    f"namespaces → {outcome}",
+                    fix=fix, related=_merge(related, base_related), object=who,
+                    data={"identity": str(identity), "missing": [_request_data(r) for r in requests],
+                          "granted_by": grant.describe()},
+                )
+                continue
+            hit = next((h for h in (_mismatched_binding(r, identity, authorizer, ctx) for r in requests) if h), None)
+            if hit is not None:
+                binding, subject_text = hit
+                subject_span = next((binding.subject_span(x) for x in binding.subjects if x.describe() == subject_text), None)
+                related = [Related(subject_span or binding.obj.span, f"{binding.ref} names {subject_text}")] if binding.obj else []
+                yield Finding(
+                    "KS108", span,
+                    f"{who} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
+                    f"{identity}: it grants nothing to the scraper, so {', '.join(sorted({r.describe() for r in requests}))} "
+                    f"{'are' if len(requests) > 1 else 'is'} denied: {outcome}"
+                    + (" (and the API server rejects the binding as written, KS501)" if binding in rejected else ""),
+                    fix=(f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace "
+                         f"{identity.namespace}" + (", and correct what KS501 says there." if binding in rejected else ".")),
+                    related=_merge(related, base_related), object=who,
+                    data={"identity": str(identity), "binding": binding.ref, "subject": subject_text},
+                )
+                continue
+            nearest = [r for _r, d in denied for r in _nearest(d)]
+            yield Finding(
+                "KS101", span,
+                f"{who} discovers the Alertmanagers {where} as {identity}, which lacks {', '.join(verbs)} on "
+                f"{', '.join(resources)} {where}: {outcome}",
+                fix=fix_text(authorizer, identity, requests) + _refused_fix(_refused_grants(authorizer, identity, requests))
+                    + _replaced_fix(_replaced_grants(authorizer, identity, requests)),
+                related=_merge(nearest, base_related), object=who,
+                data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
+            )
 
 
 def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> Iterator[Finding]:
-    job = analysis.job
-    identity = analysis.identity
-    assert identity is not None
+    """Per identity that makes the job's requests: the job's own, and the target allocator's for the service
+    discovery of an OpenTelemetry collector that has one."""
     denied = [n for n in analysis.needs if n.decision is not None and not n.satisfied]
-    if not denied:
-        return
-    base_related = _identity_related(analysis.resolution, authorizer)
+    own = [n for n in denied if n.identity is None or n.identity == analysis.identity]
+    if own:
+        yield from _identity_findings(analysis, authorizer, ctx, analysis.identity, analysis.resolution, own)
+    discovery = analysis.resolution.discovery
+    others = [n for n in denied if n not in own]
+    if others and discovery is not None and discovery.identity is not None:
+        yield from _identity_findings(analysis, authorizer, ctx, discovery.identity, discovery, others)
+
+
+def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context, identity: Identity | None,
+                       resolution: Resolution, denied: list[Need]) -> Iterator[Finding]:
+    job = analysis.job
+    assert identity is not None
+    base_related = _identity_related(resolution, authorizer)
     refused = _refused_grants(authorizer, identity, [n.request for n in denied])
     base_related += _refused_related(refused)
     base_related += _replaced_related(_replaced_grants(authorizer, identity, [n.request for n in denied]))
@@ -269,7 +353,7 @@ def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -
                  + (", and correct what KS501 says there." if binding in rejected else ".")
                  + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
                     f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
-                    if analysis.resolution.namespace_assumed else "")),
+                    if resolution.namespace_assumed else "")),
             related=_merge(related, base_related), object=job.label,
             data={"identity": str(identity), "binding": binding.ref, "subject": subject_text},
         )

@@ -160,6 +160,8 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
         return True  # (a CRD or aggregated API may define verbs of its own: only built-in groups are judged)
     if "*" in resource and resource != "*" and not (resource.startswith("*/") and "*" not in resource[2:]):
         return True
+    if resource.startswith("/"):
+        return True  # a URL path written as a resource (KS503)
     if api_group == "*" or "*" in resource or not _all_known_groups((api_group,)):
         return False
     if not _serves(api_group, resource, version):
@@ -276,7 +278,12 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
     version = _version(ws)
     for role in _roles(ctx):
         for rule in role.rules:
-            if rule.non_resource_urls or not rule.api_groups or "*" in rule.api_groups:
+            if rule.non_resource_urls:
+                continue  # (a rule mixing resources and URLs is KS501's)
+            for resource, span in _items(rule, "resources"):
+                if resource.startswith("/"):
+                    yield _url_as_resource(role, rule, resource, span)
+            if not rule.api_groups or "*" in rule.api_groups:
                 continue
             meant_core = _core_group_alias(role, rule, version)
             if meant_core is not None:
@@ -284,8 +291,8 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
             if not _all_known_groups(rule.api_groups):
                 continue  # a CRD group may serve anything
             for resource, span in _items(rule, "resources"):
-                if "*" in resource:
-                    continue  # `*` and `*/sub` are wildcards; other stars are KS505
+                if "*" in resource or resource.startswith("/"):
+                    continue  # `*` and `*/sub` are wildcards; other stars are KS505; a URL path is said above
                 if any(_serves(g, resource, version) for g in rule.api_groups):
                     continue
                 if meant_core is not None and _serves("", resource, version):
@@ -293,6 +300,28 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                 if _granted_elsewhere(role, rule, resource, version):
                     continue  # a legacy duplicate (e.g. `extensions` next to `networking.k8s.io`): dead but harmless
                 yield _unknown_resource(role, rule, resource, span, version)
+
+
+def _url_as_resource(role: RoleDef, rule: PolicyRule, url: str, span: Span) -> Finding:
+    """A URL path written in `resources` (e.g. `apiGroups: ["non-resource-urls"], resources: ["/metrics"]`): a
+    request's resource is a path segment, never one starting with "/", so the entry matches nothing in any group."""
+    verbs = [v for v in rule.verbs if v != "*"] or ["get"]
+    rule_text = f"{{nonResourceURLs: {_quote([url])}, verbs: {_quote(verbs)}}}"
+    if role.kind == "ClusterRole":
+        fix = (f"Grant the path as a non-resource URL, in a rule of its own without apiGroups or resources: {rule_text} "
+               f"(a ClusterRoleBinding must bind the ClusterRole), and remove {url!r} from `resources`.")
+    else:
+        fix = (f"Only a ClusterRole bound by a ClusterRoleBinding can grant a URL: add {rule_text} to one, and remove "
+               f"{url!r} from this Role.")
+    return Finding(
+        "KS503", span,
+        f"{_label(role)} rules[{rule.index}]: {url!r} is a URL path written in `resources` (apiGroups "
+        f"{_quote(rule.api_groups)}): RBAC compares `resources` with the resource a request names, never one "
+        f"starting with '/', so the API server accepts the rule but it grants nothing for {url}; paths such as the "
+        f"API server's /metrics are non-resource URLs",
+        fix=fix, object=role.obj.ref if role.obj else role.ref,
+        data={"resource": url, "apiGroups": list(rule.api_groups), "served_by": []},
+    )
 
 
 def _core_group_alias(role: RoleDef, rule: PolicyRule, version: tuple[int, int]) -> Finding | None:

@@ -155,10 +155,15 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
                 " and `tlsConfig.serverName: kubernetes`" if "apiserver" in classes else "")
             fix = f"Replace `{skip_key}: true` with `{ca}`{server_name}: the certificate is signed by the cluster CA."
         else:
-            fix = (f"Give the targets serving certificates from a CA Prometheus can verify (for kube-rbac-proxy: "
-                   f"`--tls-cert-file`/`--tls-private-key-file`, e.g. issued by cert-manager), then replace "
-                   f"`{skip_key}: true` with that CA (`ca_file`) and `server_name`; if that is not possible yet, record "
-                   f"the accepted risk with `# kubelint-scrape: ignore[KS301] <reason>`.")
+            hints = []
+            if "control-plane" in classes:  # they self-sign a serving certificate when given none
+                hints.append("kube-controller-manager and kube-scheduler: `--tls-cert-file`/`--tls-private-key-file`, "
+                             "e.g. signed by the cluster CA")
+            if "kube-rbac-proxy" in classes or not classes & {"control-plane"}:
+                hints.append("kube-rbac-proxy: `--tls-cert-file`/`--tls-private-key-file`, e.g. issued by cert-manager")
+            fix = (f"Give the targets serving certificates from a CA Prometheus can verify ({'; '.join(hints)}), then "
+                   f"replace `{skip_key}: true` with that CA (`ca_file`) and `server_name`; if that is not possible yet, "
+                   f"record the accepted risk with `# kubelint-scrape: ignore[KS301] <reason>`.")
         yield Finding(
             "KS301", key_span(job.path, job.tls, "insecure_skip_verify"),
             f"{job.label} sends {job.credentials.describe()} to {_describe(https, job)} with {skip_key}: true: the "
