@@ -120,10 +120,25 @@ class JobAnalysis:
     # The job's credential is its identity's ServiceAccount token: the automounted file, or one a projected
     # serviceAccountToken volume of the pod that runs it writes elsewhere.
     sends_identity_token: bool = False
+    # Identities other than the job's that make some of its requests (Need.identity), and why: the token of
+    # another ServiceAccount that the job sends from a Secret.
+    makers: dict[Identity, Resolution] = field(default_factory=dict)
 
     @property
     def identity(self) -> Identity | None:
         return self.resolution.identity
+
+    def resolution_of(self, identity: Identity | None) -> Resolution | None:
+        """How `identity` comes to make some of this job's requests: the job's own resolution, the target
+        allocator's that runs its discovery, or the ServiceAccount whose token it sends."""
+        if identity is None:
+            return None
+        if identity == self.identity:
+            return self.resolution
+        discovery = self.resolution.discovery
+        if discovery is not None and discovery.identity == identity:
+            return discovery
+        return self.makers.get(identity)
 
     @property
     def target_classes(self) -> list[str]:
@@ -626,10 +641,48 @@ def _is_identity_token(credentials: Credentials, pod: PodTemplate | None) -> boo
             and os.path.normpath(credentials.file) in identity_token_files(pod))
 
 
+SA_TOKEN_SECRET = "kubernetes.io/service-account-token"
+
+
+def token_secret_identity(job: ScrapeJob, pod: PodTemplate | None, workspace: Workspace) -> tuple[Identity, K8sObject] | None:
+    """The ServiceAccount whose token the job sends when that token comes from a Secret of type
+    kubernetes.io/service-account-token (the token controller fills its `token` key with a token of the
+    ServiceAccount its annotation names): an operator resource's `authorization.credentials`/`bearerTokenSecret`
+    (a Secret in the resource's namespace), or a token file that a secret volume of the loading pod mounts."""
+    credentials = job.credentials
+    if credentials.secret is not None and job.monitor is not None:
+        namespace = job.monitor.namespace
+        name, key = credentials.secret
+    elif credentials.kind == "token-file" and pod is not None:
+        found = pod.secret_file(os.path.normpath(credentials.file))
+        if found is None:
+            return None
+        namespace = pod.obj.namespace
+        name, key = found
+    else:
+        return None
+    secret = workspace.find("Secret", namespace, name)
+    if secret is None or as_str(secret.doc.get("type")) != SA_TOKEN_SECRET or key != "token":
+        return None
+    account = as_str(secret.annotations.get("kubernetes.io/service-account.name"))
+    return (Identity(namespace, account), secret) if account else None
+
+
 def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions,
                 shared_simulations: dict | None = None) -> JobAnalysis:
     analysis = JobAnalysis(job, resolution, sends_identity_token=sends_identity_token(job, resolution.pod))
     identity = resolution.identity
+    token_identity = None  # another ServiceAccount whose token the job sends: its scrapes are that account's
+    token = token_secret_identity(job, resolution.pod, authorizer.workspace)
+    if token is not None:
+        if token[0] == identity:
+            analysis.sends_identity_token = True
+        else:
+            token_identity, secret = token
+            analysis.makers[token_identity] = Resolution(
+                token_identity, f"the job's bearer token is Secret {secret.namespace}/{secret.name}, a "
+                f"service-account-token Secret of ServiceAccount {token_identity}", job.credentials.span,
+                runner=resolution.runner)
     discoverer = resolution.discovery
     for sd in job.sd_configs:
         if discoverer is not None and discoverer.identity is not None:
@@ -662,10 +715,12 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                 analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome, ignored))
             continue
         for need in scrape_needs(job, endpoint, span, assumptions):
-            if not analysis.sends_identity_token:
+            if not analysis.sends_identity_token and token_identity is None:
                 need.unchecked = f"sends {job.credentials.describe()}, not the ServiceAccount token: its RBAC is not in view"
             elif endpoint.klass == "kubelet" and assumptions.kubelet_authz == "always-allow":
                 need.unchecked = "kubelet-authz: always-allow (assumption): the kubelet does not ask RBAC"
+            elif token_identity is not None:
+                need.identity = token_identity
             analysis.needs.append(need)
     for need in analysis.needs:
         asker = need.identity or identity
@@ -726,7 +781,8 @@ def analyse(
                 and (resolution.discovery is None or resolution.discovery.identity is None
                      or authorizer.same_inputs(previous.authorizer, resolution.discovery.identity)))  # type: ignore[union-attr]
         for job in config.jobs:
-            old = reusable.get(id(job)) if same else None
+            # (A token from a Secret depends on that Secret and its ServiceAccount's grants too: analysed anew.)
+            old = reusable.get(id(job)) if same and not _token_may_be_secret(job) else None
             if old is not None and old[0] is job:
                 jobs.append(old[1])
             else:
@@ -734,6 +790,10 @@ def analyse(
             if on_job is not None:
                 on_job()
     return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions)
+
+
+def _token_may_be_secret(job: ScrapeJob) -> bool:
+    return job.credentials.secret is not None or job.credentials.kind == "token-file"
 
 
 def _reusable_jobs(previous: Analysis | None, assumptions: Assumptions) -> dict[int, tuple]:

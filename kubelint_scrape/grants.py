@@ -134,13 +134,15 @@ def binding_applies(binding: BindingDef, request: Request) -> bool:
 
 
 def job_identities(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
-    """Identity → its jobs, built once per analysis (callers must not modify it)."""
+    """Identity → its jobs, built once per analysis (callers must not modify it): the identity that runs a
+    job, and a ServiceAccount whose token Secret a job sends (JobAnalysis.makers), which makes its scrapes."""
     result = analysis.__dict__.get("_jobs_by_identity")
     if result is None:
         result = analysis.__dict__["_jobs_by_identity"] = {}
         for job in analysis.jobs:
-            if job.identity is not None:
-                result.setdefault(job.identity, []).append(job)
+            for identity in (job.identity, *job.makers):
+                if identity is not None:
+                    result.setdefault(identity, []).append(job)
     return result
 
 

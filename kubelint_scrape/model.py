@@ -329,6 +329,48 @@ class PodTemplate:
     def key_span(self, *keys: Any) -> Span:
         return self.obj.key_span(*self.spec_keys, *keys)
 
+    def secret_file(self, path: str) -> tuple[str, str] | None:
+        """(Secret name, key) of the file at `path` when a `secret` volume, or a projected volume's secret
+        source, puts it into a container (following mountPath, subPath and items)."""
+        by_name = {as_str(v.get("name")): v for v in self.volumes}
+        for container in self.containers:
+            for mount in container.mounts:
+                volume = by_name.get(as_str(mount.get("name")))
+                target = as_str(mount.get("mountPath")).rstrip("/")
+                if volume is None or not target or not path.startswith(target + "/"):
+                    continue
+                relative = path[len(target) + 1:]
+                sub_path = as_str(mount.get("subPath")).strip("/")
+                relative = f"{sub_path}/{relative}" if sub_path else relative
+                for name, items in _secret_sources(volume):
+                    key = _secret_key(items, relative)
+                    if key is not None:
+                        return name, key
+        return None
+
+
+def _secret_sources(volume: YMap) -> Iterator[tuple[str, Any]]:
+    """(Secret name, items) of a `secret` volume and of each secret source of a projected volume."""
+    secret = volume.get("secret")
+    if isinstance(secret, YMap) and as_str(secret.get("secretName")):
+        yield as_str(secret.get("secretName")), secret.get("items")
+    for source in as_seq(as_map(volume.get("projected")).get("sources")):
+        part = as_map(source).get("secret")
+        if isinstance(part, YMap) and as_str(part.get("name")):
+            yield as_str(part.get("name")), part.get("items")
+
+
+def _secret_key(items: Any, relative: str) -> str | None:
+    """The key a secret volume writes at `relative`: the item whose path it is, or with no items the key of
+    that name (every key becomes a file named after it)."""
+    if isinstance(items, YSeq) and len(items):
+        for item in items:
+            item = as_map(item)
+            if as_str(item.get("path")).strip("/") == relative:
+                return as_str(item.get("key"))
+        return None
+    return relative if "/" not in relative else None
+
 
 def projected_files(mounts: list[YMap], volumes: list[YMap]) -> dict[str, YMap]:
     """Files that projected volumes put into containers: absolute path → the projection source that writes it

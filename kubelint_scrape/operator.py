@@ -104,6 +104,26 @@ def _user_relabels(node: Any) -> list[YMap]:
     return result
 
 
+def token_secret(endpoint: YMap) -> tuple[str, str] | None:
+    """The Secret key (name, key) a monitor endpoint, Probe or ScrapeConfig sends as its bearer token:
+    `authorization.credentials` (type Bearer) or the deprecated `bearerTokenSecret`."""
+    auth = endpoint.get("authorization")
+    if isinstance(auth, YMap):
+        if (as_str(auth.get("type")) or "Bearer").lower() != "bearer":
+            return None
+        ref = auth.get("credentials")
+    else:
+        ref = endpoint.get("bearerTokenSecret")
+    if not isinstance(ref, YMap) or not as_str(ref.get("name")):
+        return None
+    return as_str(ref.get("name")), as_str(ref.get("key"))
+
+
+def _token_from_secret(job: ScrapeJob, endpoint: YMap) -> None:
+    if job.credentials.kind == "inline-token":
+        job.credentials.secret = token_secret(endpoint)
+
+
 def _http_fields(endpoint: YMap, root: YMap) -> None:
     """Credentials and TLS of a monitor endpoint, as the Prometheus keys build_job reads."""
     pos = endpoint.pos
@@ -275,6 +295,7 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
                                 for ns, number, image in declared
                                 or [(ns, port_number, "") for ns in (namespaces or [monitor.namespace])]]
         job.monitor = monitor
+        _token_from_secret(job, endpoint)
         jobs.append(job)
     return jobs
 
@@ -317,6 +338,7 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
         root["static_configs"] = _seq(static.pos, [_node(static.pos, targets=static_targets)])
     job = build_job(monitor.path, root, config, "probe")
     job.monitor = monitor
+    _token_from_secret(job, endpoint)
     return [job]
 
 
@@ -351,6 +373,7 @@ def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: Pr
         root["static_configs"] = _seq(monitor.doc.pos, statics)
     job = build_job(monitor.path, root, config, "scrapeconfig")
     job.monitor = monitor
+    _token_from_secret(job, endpoint)
     return [job]
 
 

@@ -77,12 +77,17 @@ class Credentials:
     kind: str  # sa-token | token-file | inline-token | basic | oauth2 | client-cert | none
     file: str
     span: Span
+    # A Prometheus Operator resource's token from a Secret key: (name, key) in the resource's namespace (the
+    # operator copies the value into the config; the Secret in the inputs tells whose token it is).
+    secret: tuple[str, str] | None = None
 
     @property
     def authenticates(self) -> bool:
         return self.kind != "none"
 
     def describe(self) -> str:
+        if self.secret is not None:
+            return f"the bearer token in Secret {self.secret[0]} (key {self.secret[1]})"
         return {
             "sa-token": "the ServiceAccount token",
             "token-file": f"the token in {self.file}",

@@ -253,16 +253,18 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
 
 
 def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> Iterator[Finding]:
-    """Per identity that makes the job's requests: the job's own, and the target allocator's for the service
-    discovery of an OpenTelemetry collector that has one."""
-    denied = [n for n in analysis.needs if n.decision is not None and not n.satisfied]
-    own = [n for n in denied if n.identity is None or n.identity == analysis.identity]
-    if own:
-        yield from _identity_findings(analysis, authorizer, ctx, analysis.identity, analysis.resolution, own)
-    discovery = analysis.resolution.discovery
-    others = [n for n in denied if n not in own]
-    if others and discovery is not None and discovery.identity is not None:
-        yield from _identity_findings(analysis, authorizer, ctx, discovery.identity, discovery, others)
+    """Per identity that makes the job's requests: the job's own, the target allocator's for the service
+    discovery of an OpenTelemetry collector that has one, the ServiceAccount whose token Secret it sends."""
+    by_identity: dict[Identity, list[Need]] = {}
+    if analysis.identity is not None:
+        by_identity[analysis.identity] = []  # the job's own first
+    for need in analysis.needs:
+        if need.decision is not None and not need.satisfied:
+            by_identity.setdefault(need.identity or analysis.identity, []).append(need)  # type: ignore[arg-type]
+    for identity, denied in by_identity.items():
+        resolution = analysis.resolution_of(identity)
+        if denied and resolution is not None:
+            yield from _identity_findings(analysis, authorizer, ctx, identity, resolution, denied)
 
 
 def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context, identity: Identity | None,
