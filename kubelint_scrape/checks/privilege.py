@@ -468,11 +468,12 @@ def _binding_name(binding: BindingDef) -> str:
 def _unused_finding(analysis, state, identity, holding, perms, used, others) -> Finding:
     rule = holding.rule
     bindings = holding.bindings_of(identity)
-    # Which job would need an unused permission: one of this identity's, where the binding cannot grant it
-    # (another scope), or a job of another identity the role is also bound to.
+    # Which job would need an unused permission: one of this identity's that is denied, where the binding cannot
+    # grant it (another scope), or a job of another identity the role is also bound to.
     wanted: dict[tuple[str, str], list[Permission]] = {}
     for perm in perms:
-        hit = need_allowed_by(analysis, perm, [identity, *(i for i in holding.identities if i != identity)])
+        hit = need_allowed_by(analysis, perm, [identity, *(i for i in holding.identities if i != identity)],
+                              denied_only=identity)
         if hit is not None:
             job, need = hit
             if job.identity == identity:
