@@ -525,19 +525,40 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
 
 
 def _credentials_fix(job, target: str, serving_cert: str) -> str:
-    """How to send the ServiceAccount token, in the syntax of the resource the job comes from."""
-    kubelet_tls = target == "kubelet" and serving_cert != "cluster-ca"  # self-signed serving certs (KS304)
+    """How to send the ServiceAccount token, in the syntax of the resource the job comes from.
+
+    Only the token when the job already says how to verify the target (a CA, or no verification): its TLS works
+    and is not the problem. Else a TLS setting that verifies what the target serves: the cluster CA signs the API
+    server's certificate; kubelets (unless `serverTLSBootstrap`), kube-controller-manager, kube-scheduler and
+    kube-rbac-proxy serve self-signed certificates unless given `--tls-cert-file`, so the cluster CA fails there."""
+    tls_given = any(key in job.tls for key in ("ca_file", "ca", "insecure_skip_verify"))
+    self_signed = {"kubelet": "kubelets self-sign their serving certificates" if serving_cert != "cluster-ca" else "",
+                   "control-plane": "kube-controller-manager and kube-scheduler self-sign unless given --tls-cert-file",
+                   "kube-rbac-proxy": "kube-rbac-proxy self-signs unless given --tls-cert-file"}.get(target, "")
     if job.source_kind in ("servicemonitor", "podmonitor"):
-        tls = "insecureSkipVerify: true  # kubelets self-sign their serving certificates" if kubelet_tls \
-            else f"caFile: {SA_DIR}/ca.crt"
-        return f"Add to the endpoint:\n  bearerTokenFile: {SA_TOKEN}\n  tlsConfig:\n    {tls}"
+        token = f"bearerTokenFile: {SA_TOKEN}"
+        if tls_given:
+            return f"Add to the endpoint (its tlsConfig stays):\n  {token}"
+        tls = f"insecureSkipVerify: true  # {self_signed}" if self_signed else f"caFile: {SA_DIR}/ca.crt"
+        return f"Add to the endpoint:\n  {token}\n  tlsConfig:\n    {tls}"
     if job.source_kind == "scrapeconfig":
         return ("Set `spec.authorization: {type: Bearer, credentials: {name: <Secret>, key: token}}` with a Secret of "
                 "type kubernetes.io/service-account-token for the Prometheus ServiceAccount (a ScrapeConfig cannot "
-                "read the token file), and TLS in `spec.tlsConfig`.")
-    tls = "insecure_skip_verify: true  # kubelets self-sign their serving certificates" if kubelet_tls \
-        else f"ca_file: {SA_DIR}/ca.crt"
-    return f"Add to the job:\n  authorization:\n    credentials_file: {SA_TOKEN}\n  tls_config:\n    {tls}"
+                "read the token file)" + (", and TLS in `spec.tlsConfig`." if not tls_given else "."))
+    token_file, ca_file, note = SA_TOKEN, f"{SA_DIR}/ca.crt", ""
+    if target in ("apiserver", "apiserver-proxy"):
+        # Discovery already authenticates to this API server with a token file of its own (Prometheus outside the
+        # cluster): the scrape needs the same, as discovery's credentials are not sent to targets (FACTS §4).
+        sd = next((sd for sd in job.sd_configs if sd.api_server and sd.credentials.kind == "token-file"), None)
+        if sd is not None:
+            token_file = sd.credentials.file
+            ca_file = as_str(as_map(sd.node.get("tls_config")).get("ca_file")) or ca_file
+            note = " (the credentials its kubernetes_sd_configs uses for the API server)"
+    token = f"authorization:\n    credentials_file: {token_file}"
+    if tls_given:
+        return f"Add to the job{note} (its tls_config stays):\n  {token}"
+    tls = f"insecure_skip_verify: true  # {self_signed}" if self_signed else f"ca_file: {ca_file}"
+    return f"Add to the job{note}:\n  {token}\n  tls_config:\n    {tls}"
 
 
 @check("KS106")
