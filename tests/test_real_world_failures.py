@@ -30,3 +30,21 @@ def test_credentials_fix_reuses_the_discovery_credentials_of_an_external_prometh
     assert "credentials_file: /opt/prometheus-2.2.1.linux-amd64/kubernetes/token" in finding.fix
     assert "ca_file: /opt/prometheus-2.2.1.linux-amd64/kubernetes/ca.crt" in finding.fix
     assert "/var/run/secrets" not in finding.fix
+
+
+def test_grants_a_failed_authentication_will_need_are_not_unused() -> None:
+    # KS106 says: send the token (or enable the kubelet's token webhook). What the target checks then is the
+    # identity's grant for it, not an unused grant to delete, nor a nodes/proxy "no job needs".
+    for case in ("fail-kubelet-https-without-token", "fail-token-ignored-without-webhook-authn"):
+        args = {"assumptions": _assumptions(kubelet_authn="none")} if "ignored" in case else {}
+        unused = [f for f in lint_paths([str(FIXTURES / "KS106" / case)], Options(select={"KS203"}, **args)).findings]
+        assert not any("nodes/metrics" in f.message for f in unused), case
+    [proxy] = lint_paths([str(FIXTURES / "KS106" / "fail-apiserver-proxy-outside-the-cluster")],
+                         Options(select={"KS201"})).findings
+    assert "uses it only because it scrapes the kubelet through the API-server proxy" in proxy.message
+
+
+def _assumptions(**values):
+    from kubelint_scrape.analyse import Assumptions
+
+    return Assumptions(**values)

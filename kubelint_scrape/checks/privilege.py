@@ -810,6 +810,10 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
             for grant in requirement.decision.grants:
                 if grant.binding.kind == "ClusterRoleBinding" and not grant.binding.builtin:
                     served.setdefault(id(grant.binding), (grant.binding, []))[1].append((identity, requirement))
+        # A cluster-wide need made with credentials not decided now (another token, an anonymous request that
+        # KS106 fixes with the identity's token) may be what the ClusterRoleBinding is for.
+        if any(n.unchecked and (not n.request.is_resource or n.request.namespace is None) for j in jobs for n in j.needs):
+            cluster_scoped.add(identity)
     for binding, uses in served.values():
         if binding.obj is None or any(i in cluster_scoped for i, _r in uses):
             continue
