@@ -405,9 +405,11 @@ def _span_of(job: ScrapeJob, place: tuple) -> Span:
 
 
 def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod: PodTemplate | None = None) -> list[Need]:
-    if not discovery_sends_identity_token(sd, pod):
-        return []
-    unchecked = ""
+    # Discovery with other credentials (a kubeconfig, a token file not the pod's): its needs are not decided
+    # against the identity, but a grant of the identity may be what serves them (an external Prometheus using an
+    # exported token of the ServiceAccount), so they are kept, unchecked, as scrapes with such tokens are.
+    unchecked = "" if discovery_sends_identity_token(sd, pod) else (
+        f"discovery authenticates with {_discovery_credentials(sd)}, not the ServiceAccount token: its RBAC is not in view")
     table = knowledge("sd-roles")
     resources = list(table["roles"].get(sd.role, []))
     spans = [sd.role_span] * len(resources)
