@@ -48,3 +48,21 @@ def _assumptions(**values):
     from kubelint_scrape.analyse import Assumptions
 
     return Assumptions(**values)
+
+
+def test_denial_as_the_default_account_names_the_account_that_holds_the_grants() -> None:
+    # prometheus#3918: the Deployment names no serviceAccountName; RBAC is bound to monitoring/prometheus.
+    findings = _findings("KS101", "fail-workload-without-service-account-name")
+    assert findings
+    for finding in findings:
+        assert finding.fix.startswith("Set `serviceAccountName: prometheus` in the pod template of Deployment "
+                                      "monitoring/prometheus-deployment")
+        assert any("ClusterRoleBinding/prometheus binds" in r.message for r in finding.related)
+    [kubelet] = _findings("KS102", "fail-prometheus-resource-without-service-account-name")
+    assert kubelet.fix.startswith("Set `serviceAccountName: prometheus-k8s` in the spec of Prometheus monitoring/k8s")
+
+
+def test_no_account_is_named_when_none_or_several_would_serve() -> None:
+    # The quickstart's Deployment names its account: the fix is the grant.
+    result = lint_paths([str(FIXTURES.parent / "examples" / "quickstart")], Options(select={"KS102"}))
+    assert result.findings and all(not f.fix.startswith("Set `serviceAccountName") for f in result.findings)

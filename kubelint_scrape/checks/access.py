@@ -270,6 +270,9 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
     job = analysis.job
     assert identity is not None
     base_related = _identity_related(resolution, authorizer)
+    named = _unnamed_service_account(analysis, authorizer, ctx) if resolution is analysis.resolution else None
+    if named is not None:
+        base_related = list(_merge(named[2], base_related))
     refused = _refused_grants(authorizer, identity, [n.request for n in denied])
     base_related += _refused_related(refused)
     base_related += _replaced_related(_replaced_grants(authorizer, identity, [n.request for n in denied]))
@@ -320,6 +323,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
                    f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
         else:
             fix = fix_text(authorizer, identity, requests)
+        fix = _named_fix(named, fix)
         yield Finding(
             "KS105", needs[0].span,
             f"{job.label} {needs[0].why}: {identity} holds {what} only through {grant.binding.ref}, which cannot "
@@ -377,9 +381,10 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
-            fix=fix_text(authorizer, identity, requests) + ("\nRemove resourceNames from list/watch rules." if restricted else "")
-                + _refused_fix(_refused_grants(authorizer, identity, requests))
-                + _replaced_fix(_replaced_grants(authorizer, identity, requests)),
+            fix=_named_fix(named, fix_text(authorizer, identity, requests)
+                           + ("\nRemove resourceNames from list/watch rules." if restricted else "")
+                           + _refused_fix(_refused_grants(authorizer, identity, requests))
+                           + _replaced_fix(_replaced_grants(authorizer, identity, requests))),
             related=_merge(nearest, base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
@@ -405,11 +410,64 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             fix += "\nOr remove resourceNames from the rule that grants it: every node is scraped."
         fix += _refused_fix(_refused_grants(authorizer, identity, [request]))
         fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
+        fix = _named_fix(named, fix)
         yield Finding(
             rule, need.span, message, fix=fix,
             related=_merge(_nearest(need.decision), base_related), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
+
+
+def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, str, list[Related]] | None:
+    """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
+    Prometheus) names none, and exactly one other ServiceAccount of that namespace defined in the inputs is
+    granted everything the jobs running there need: (how to name it, which account, related). The evident intent
+    (prometheus#3918: RBAC written for `prometheus`, the Deployment without serviceAccountName) is fixed by naming
+    that account, not by granting the namespace's `default` ServiceAccount — which every pod there runs as."""
+    identity = analysis.identity
+    resolution = analysis.resolution
+    if identity is None or identity.name != "default" or resolution.explicit:
+        return None
+    pod, runner = resolution.pod, resolution.runner
+    if pod is not None:
+        if pod.service_account_explicit:
+            return None
+        owner, where = pod, f"the pod template of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+    elif runner is not None and runner.kind in ("Prometheus", "PrometheusAgent"):
+        if as_str(as_map(runner.doc.get("spec")).get("serviceAccountName")):
+            return None
+        owner, where = runner, f"the spec of {runner.kind} {runner.namespace}/{runner.name}"
+    else:
+        return None
+    memo = ctx.analysis.__dict__.setdefault("_unnamed_service_accounts", {})
+    if id(owner) in memo:
+        return memo[id(owner)]
+    # Every decided need of every job this pod runs: the account named instead must serve them all.
+    wanted = [(n.request, *n.alternatives) for j in ctx.analysis.jobs
+              if j.identity == identity and (j.resolution.pod is owner or j.resolution.runner is owner)
+              for n in j.needs if n.decision is not None]
+    fitting = [Identity(ns, name) for (ns, name) in sorted(ctx.workspace.service_accounts)
+               if ns == identity.namespace and name != "default"]
+    fitting = [sa for sa in fitting
+               if all(any(authorizer.authorize(sa, r).allowed for r in requests) for requests in wanted)]
+    result = None
+    if len(fitting) == 1 and wanted:
+        account = fitting[0]
+        bindings = [b for b, _r in authorizer.bindings(account) if b.obj is not None and
+                    any(s.kind == "ServiceAccount" and s.name == account.name for s in b.subjects)]
+        granted_by = f" ({', '.join(b.ref for b in bindings[:2])})" if bindings else ""
+        text = (f"Set `serviceAccountName: {account.name}` in {where}: it names none, so it runs as the namespace's "
+                f"`default` ServiceAccount, while ServiceAccount {account} is granted everything its jobs need{granted_by}. "
+                f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
+        related = [Related(b.obj.span, f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
+                   for b in bindings[:2]]
+        result = (text, str(account), related)
+    memo[id(owner)] = result
+    return result
+
+
+def _named_fix(named: tuple[str, str, list[Related]] | None, fix: str) -> str:
+    return fix if named is None else f"{named[0]}\nOr:\n{fix}"
 
 
 CLUSTER_SCOPED = {"nodes", "namespaces", "persistentvolumes", "storageclasses", "clusterroles", "clusterrolebindings"}
