@@ -66,3 +66,12 @@ def test_no_account_is_named_when_none_or_several_would_serve() -> None:
     # The quickstart's Deployment names its account: the fix is the grant.
     result = lint_paths([str(FIXTURES.parent / "examples" / "quickstart")], Options(select={"KS102"}))
     assert result.findings and all(not f.fix.startswith("Set `serviceAccountName") for f in result.findings)
+
+
+def test_fix_names_the_component_role_an_aggregation_label_typo_leaves_out() -> None:
+    findings = _findings("KS102", "fail-component-role-not-aggregated")
+    assert findings
+    for finding in findings:
+        assert finding.fix.startswith("ClusterRole prometheus-k8s-kubelet already holds this rule, but aggregated "
+                                      "ClusterRole prometheus-k8s does not select it")
+        assert 'label it `rbac.monitoring.example.com/aggregate-to-prometheus: "true"`' in finding.fix
