@@ -75,3 +75,14 @@ def test_fix_names_the_component_role_an_aggregation_label_typo_leaves_out() -> 
         assert finding.fix.startswith("ClusterRole prometheus-k8s-kubelet already holds this rule, but aggregated "
                                       "ClusterRole prometheus-k8s does not select it")
         assert 'label it `rbac.monitoring.example.com/aggregate-to-prometheus: "true"`' in finding.fix
+
+
+def test_related_binding_through_a_group_names_the_group(tmp_path: Path) -> None:
+    source = (FIXTURES / "KS102" / "fail-kubeletstats-receiver-without-nodes-stats" / "otel-collector.yaml").read_text()
+    grouped = source.replace("- kind: ServiceAccount\n  name: otel-collector\n  namespace: observability",
+                             "- kind: Group\n  apiGroup: rbac.authorization.k8s.io\n  name: system:serviceaccounts:observability")
+    assert grouped != source
+    (tmp_path / "otel-collector.yaml").write_text(grouped)
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS102"})).findings
+    assert any("to group system:serviceaccounts:observability (which observability/otel-collector is in)" in r.message
+               for r in finding.related)

@@ -15,7 +15,7 @@ from ..fixes import fix_text
 from ..grants import alerting_requests, binding_applies
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..promconfig import SA_DIR, SA_TOKEN
-from ..rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
+from ..rbac import Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..targets import kubelet_subresources
 from ..records import dataclass
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at
@@ -47,9 +47,17 @@ def _identity_related(resolution: Resolution, authorizer: Authorizer, limit: int
     for binding, role in authorizer.bindings(resolution.identity):
         if binding.obj is None or shown >= limit:
             continue
-        related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {resolution.identity}"))
+        related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {_bound_as(binding, resolution.identity)}"))
         shown += 1
     return related
+
+
+def _bound_as(binding: BindingDef, identity: Identity) -> str:
+    """The identity, or the group through which a binding applies to it (system:serviceaccounts:NS…)."""
+    if names_identity(binding, identity):
+        return str(identity)
+    groups = [s.name for s in binding.subjects if s.kind == "Group" and subject_applies(s, identity)]
+    return f"group {groups[0]} (which {identity} is in)" if groups else str(identity)
 
 
 Refused = tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]
