@@ -86,8 +86,33 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
     namespaces = {r.namespace if r.is_resource else None for r in requests}
     namespace = namespaces.pop() if len(namespaces) == 1 else None
     text = f"{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}"
-    unselected = _unselected_component(authorizer, identity, namespace, requests)
-    return text if unselected is None else f"{unselected}\nOr:\n{text}"
+    first = (_unselected_component(authorizer, identity, namespace, requests)
+             or _granted_in_other_namespace(authorizer, identity, namespace, requests))
+    return text if first is None else f"{first}\nOr:\n{text}"
+
+
+def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                                requests: list[Request]) -> str | None:
+    """A namespaced need where the identity has no RoleBinding, while a RoleBinding in another namespace grants it
+    the same (kube-prometheus: a Role and RoleBinding `prometheus-k8s` per monitored namespace): the least-privilege
+    fix the setup already follows is that pair, repeated in this namespace."""
+    if namespace is None or not all(r.is_resource and r.namespace == namespace for r in requests):
+        return None
+    bindings = authorizer.bindings(identity)
+    if any(b.kind == "RoleBinding" and b.namespace == namespace for b, _r in bindings):
+        return None  # one exists there: where_to_add names its role
+    for binding, role in bindings:
+        if binding.kind != "RoleBinding" or binding.builtin or role.builtin:
+            continue
+        rules = authorizer.effective_rules(role)
+        if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
+            if role.kind == "Role":
+                return (f"Create in namespace {namespace} what grants it in namespace {binding.namespace}: a copy of "
+                        f"Role {role.namespace}/{role.name} and of RoleBinding {binding.namespace}/{binding.name} (one "
+                        f"pair per monitored namespace)")
+            return (f"Create in namespace {namespace} a RoleBinding to ClusterRole {role.name} like RoleBinding "
+                    f"{binding.namespace}/{binding.name}")
+    return None
 
 
 def _unselected_component(authorizer: Authorizer, identity: Identity, namespace: str | None,

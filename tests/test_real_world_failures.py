@@ -86,3 +86,11 @@ def test_related_binding_through_a_group_names_the_group(tmp_path: Path) -> None
     [finding] = lint_paths([str(tmp_path)], Options(select={"KS102"})).findings
     assert any("to group system:serviceaccounts:observability (which observability/otel-collector is in)" in r.message
                for r in finding.related)
+
+
+def test_namespaced_denial_repeats_the_role_binding_pair_of_other_namespaces() -> None:
+    [finding] = _findings("KS101", "fail-monitor-in-namespace-without-its-role")
+    assert finding.fix.startswith("Create in namespace staging what grants it in namespace default: a copy of "
+                                  "Role default/prometheus-k8s and of RoleBinding default/prometheus-k8s")
+    [plain] = _findings("KS101", "fail-namespaces-names-role-missing")
+    assert plain.fix.startswith("Create in namespace checkout what grants it in namespace payments")
