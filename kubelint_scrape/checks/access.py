@@ -453,7 +453,7 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
     # Every decided need of every job this pod runs: the account named instead must serve them all.
     wanted = [(n.request, *n.alternatives) for j in ctx.analysis.jobs
               if j.identity == identity and (j.resolution.pod is owner or j.resolution.runner is owner)
-              for n in j.needs if n.decision is not None]
+              for n in j.needs if n.decision is not None and n.identity in (None, identity)]
     fitting = [Identity(ns, name) for (ns, name) in sorted(ctx.workspace.service_accounts)
                if ns == identity.namespace and name != "default"]
     fitting = [sa for sa in fitting
