@@ -420,8 +420,11 @@ def _span_of(job: ScrapeJob, place: tuple) -> Span:
 
 
 def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod: PodTemplate | None = None) -> list[Need]:
-    if not discovery_sends_identity_token(sd, pod):
-        return []
+    # Discovery with other credentials (a kubeconfig, a token file not the pod's): its needs are not decided
+    # against the identity, but a grant of the identity may be what serves them (an external Prometheus using an
+    # exported token of the ServiceAccount), so they are kept, unchecked, as scrapes with such tokens are.
+    unchecked = "" if discovery_sends_identity_token(sd, pod) else (
+        f"discovery authenticates with {_discovery_credentials(sd)}, not the ServiceAccount token: its RBAC is not in view")
     table = knowledge("sd-roles")
     resources = list(table["roles"].get(sd.role, []))
     spans = [sd.role_span] * len(resources)
@@ -449,9 +452,16 @@ def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod
                         Request(verb, group, resource["resource"], namespace=scope, name=name),
                         f"kubernetes_sd_configs role {sd.role} lists and watches {resource['resource']}{named} {where}",
                         span,
+                        unchecked=unchecked,
                     )
                 )
     return needs
+
+
+def _discovery_credentials(sd: SDConfig) -> str:
+    if sd.kubeconfig_file:
+        return f"the credentials in kubeconfig_file {sd.kubeconfig_file}"
+    return sd.credentials.describe()
 
 
 # The `selectors[].role` that filters the list/watch of each resource discovery reads.
@@ -713,6 +723,11 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             if outcome:
                 ignored = job.credentials.kind != "none"  # a token the kubelet does not authenticate (kubelet-authn: none)
                 analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome, ignored))
+                # What the target checks once the request authenticates (KS106's fix): not decided now, but the
+                # identity's grant for it is what the job will use, not an unused one (KS201, KS203, KS208).
+                for need in scrape_needs(job, endpoint, span, assumptions):
+                    need.unchecked = f"the request is anonymous ({outcome}): RBAC decides once it authenticates (KS106)"
+                    analysis.needs.append(need)
             continue
         for need in scrape_needs(job, endpoint, span, assumptions):
             if not analysis.sends_identity_token and token_identity is None:

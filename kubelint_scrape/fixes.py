@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .model import RoleDef
-from .rbac import Authorizer, Identity, Request
+from .rbac import Authorizer, Identity, Request, rule_allows
 
 
 def _quote(values: list[str]) -> str:
@@ -85,4 +85,56 @@ def _add_to_aggregated(role: RoleDef, bound: str) -> str:
 def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> str:
     namespaces = {r.namespace if r.is_resource else None for r in requests}
     namespace = namespaces.pop() if len(namespaces) == 1 else None
-    return f"{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}"
+    text = f"{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}"
+    first = (_unselected_component(authorizer, identity, namespace, requests)
+             or _granted_in_other_namespace(authorizer, identity, namespace, requests))
+    return text if first is None else f"{first}\nOr:\n{text}"
+
+
+def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                                requests: list[Request]) -> str | None:
+    """A namespaced need where the identity has no RoleBinding, while a RoleBinding in another namespace grants it
+    the same (kube-prometheus: a Role and RoleBinding `prometheus-k8s` per monitored namespace): the least-privilege
+    fix the setup already follows is that pair, repeated in this namespace."""
+    if namespace is None or not all(r.is_resource and r.namespace == namespace for r in requests):
+        return None
+    bindings = authorizer.bindings(identity)
+    if any(b.kind == "RoleBinding" and b.namespace == namespace for b, _r in bindings):
+        return None  # one exists there: where_to_add names its role
+    for binding, role in bindings:
+        if binding.kind != "RoleBinding" or binding.builtin or role.builtin:
+            continue
+        rules = authorizer.effective_rules(role)
+        if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
+            if role.kind == "Role":
+                return (f"Create in namespace {namespace} what grants it in namespace {binding.namespace}: a copy of "
+                        f"Role {role.namespace}/{role.name} and of RoleBinding {binding.namespace}/{binding.name} (one "
+                        f"pair per monitored namespace)")
+            return (f"Create in namespace {namespace} a RoleBinding to ClusterRole {role.name} like RoleBinding "
+                    f"{binding.namespace}/{binding.name}")
+    return None
+
+
+def _unselected_component(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                          requests: list[Request]) -> str | None:
+    """When the role to extend is an aggregated ClusterRole and a ClusterRole of the inputs already holds the rule
+    but its labels miss the aggregation selector (a typo in a label, a forgotten label), the fix is that label."""
+    aggregated = [role for binding, role in authorizer.bindings(identity)
+                  if role.aggregation and not role.builtin
+                  and (binding.kind == "ClusterRoleBinding" or binding.namespace == namespace)]
+    if not aggregated:
+        return None
+    role = aggregated[0]
+    label = role.aggregation_label()
+    for candidate in authorizer.workspace.cluster_roles.values():
+        if candidate is role or candidate.builtin or candidate.aggregation is not None:
+            continue
+        if any(selector.matches(candidate.labels) for selector in role.aggregation or []):
+            continue  # aggregated already (it grants something else)
+        if all(any(rule_allows(rule, request) for rule in candidate.rules) for request in requests):
+            held = ", ".join(f'{k}: "{v}"' for k, v in sorted(candidate.labels.items())) or "none"
+            return (f"ClusterRole {candidate.name} already holds this rule, but aggregated ClusterRole {role.name} does "
+                    f"not select it (its labels: {held}): label it `{label}`" if label else
+                    f"ClusterRole {candidate.name} already holds this rule, but aggregated ClusterRole {role.name} does "
+                    f"not select it: give it a label that {role.name}'s clusterRoleSelectors match")
+    return None

@@ -395,9 +395,11 @@ def used_permissions(analysis: Analysis, identity: Identity, jobs: list[JobAnaly
     return used
 
 
-def need_allowed_by(analysis: Analysis, perm: Permission, identities: list[Identity]) -> tuple[JobAnalysis, Need] | None:
+def need_allowed_by(analysis: Analysis, perm: Permission, identities: list[Identity],
+                    denied_only: Identity | None = None) -> tuple[JobAnalysis, Need] | None:
     """A need of a job running as one of `identities` (searched in that order) that `perm` would allow if it
-    applied where the need is made (scope ignored).
+    applied where the need is made (scope ignored). The needs of `denied_only` count only while denied: one that
+    another grant already satisfies is not what `perm` is wanted for.
 
     Each identity's needs are indexed once per run by the exact (verb, group, resource path) or URL they request,
     so a literal permission looks up its candidates; only permissions with a wildcard scan them all. Matching
@@ -412,6 +414,8 @@ def need_allowed_by(analysis: Analysis, perm: Permission, identities: list[Ident
             index = indexes[identity] = _needs_by_request(analysis, identity)
         for candidates in [index.get(key, ())] if literal else index.values():
             for job, need in candidates:
+                if identity == denied_only and need.satisfied:
+                    continue
                 if any(perm.allows(request) for request in (need.request, *need.alternatives)):
                     return job, need
     return None

@@ -52,19 +52,20 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
     result: list[PromConfig] = []
     kubelet = PromConfig(path, config, "configmap" if holder is not None else "operator", holder, runner=runner)
     kubelet.dollar_escaped = False
-    for name, receiver in as_map(config.get("receivers")).items():
+    receivers = as_map(config.get("receivers"))
+    for name, receiver in receivers.items():
         name = as_str(name)
         if used is not None and name not in used:
             continue
         kind = _receiver_type(name)
-        receiver = receiver if isinstance(receiver, YMap) else YMap(config.key_pos(name))
+        receiver = receiver if isinstance(receiver, YMap) else YMap(receivers.key_pos(name))
         if kind == "prometheus" and isinstance(receiver.get("config"), YMap):
             prom = build_config(path, receiver["config"], "configmap" if holder is not None else "config", holder)
             prom.runner = runner
             prom.dollar_escaped = True  # the collector expands ${env:…}; a literal $ is written $$
             result.append(prom)
         elif kind in ("kubeletstats", "kubelet_stats"):
-            kubelet.jobs.extend(_kubeletstats_jobs(path, name, receiver, config.key_pos(name), kubelet))
+            kubelet.jobs.extend(_kubeletstats_jobs(path, name, receiver, receivers.key_pos(name), kubelet))
     if kubelet.jobs:
         result.append(kubelet)
     unmodelled = _unmodelled_components(config, used)

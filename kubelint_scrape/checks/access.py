@@ -15,7 +15,7 @@ from ..fixes import fix_text
 from ..grants import alerting_requests, binding_applies
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..promconfig import SA_DIR, SA_TOKEN
-from ..rbac import Authorizer, Decision, Grant, Identity, Request, rule_allows
+from ..rbac import Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..targets import kubelet_subresources
 from ..records import dataclass
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at
@@ -47,9 +47,17 @@ def _identity_related(resolution: Resolution, authorizer: Authorizer, limit: int
     for binding, role in authorizer.bindings(resolution.identity):
         if binding.obj is None or shown >= limit:
             continue
-        related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {resolution.identity}"))
+        related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {_bound_as(binding, resolution.identity)}"))
         shown += 1
     return related
+
+
+def _bound_as(binding: BindingDef, identity: Identity) -> str:
+    """The identity, or the group through which a binding applies to it (system:serviceaccounts:NS…)."""
+    if names_identity(binding, identity):
+        return str(identity)
+    groups = [s.name for s in binding.subjects if s.kind == "Group" and subject_applies(s, identity)]
+    return f"group {groups[0]} (which {identity} is in)" if groups else str(identity)
 
 
 Refused = tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]
@@ -272,6 +280,9 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
     job = analysis.job
     assert identity is not None
     base_related = _identity_related(resolution, authorizer)
+    named = _unnamed_service_account(analysis, authorizer, ctx) if resolution is analysis.resolution else None
+    if named is not None:
+        base_related = list(_merge(named[2], base_related))
     refused = _refused_grants(authorizer, identity, [n.request for n in denied])
     base_related += _refused_related(refused)
     base_related += _replaced_related(_replaced_grants(authorizer, identity, [n.request for n in denied]))
@@ -322,6 +333,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
                    f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
         else:
             fix = fix_text(authorizer, identity, requests)
+        fix = _named_fix(named, fix)
         yield Finding(
             "KS105", needs[0].span,
             f"{job.label} {needs[0].why}: {identity} holds {what} only through {grant.binding.ref}, which cannot "
@@ -379,9 +391,10 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
-            fix=fix_text(authorizer, identity, requests) + ("\nRemove resourceNames from list/watch rules." if restricted else "")
-                + _refused_fix(_refused_grants(authorizer, identity, requests))
-                + _replaced_fix(_replaced_grants(authorizer, identity, requests)),
+            fix=_named_fix(named, fix_text(authorizer, identity, requests)
+                           + ("\nRemove resourceNames from list/watch rules." if restricted else "")
+                           + _refused_fix(_refused_grants(authorizer, identity, requests))
+                           + _replaced_fix(_replaced_grants(authorizer, identity, requests))),
             related=_merge(nearest, base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
@@ -407,11 +420,64 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             fix += "\nOr remove resourceNames from the rule that grants it: every node is scraped."
         fix += _refused_fix(_refused_grants(authorizer, identity, [request]))
         fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
+        fix = _named_fix(named, fix)
         yield Finding(
             rule, need.span, message, fix=fix,
             related=_merge(_nearest(need.decision), base_related), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
+
+
+def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, str, list[Related]] | None:
+    """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
+    Prometheus) names none, and exactly one other ServiceAccount of that namespace defined in the inputs is
+    granted everything the jobs running there need: (how to name it, which account, related). The evident intent
+    (prometheus#3918: RBAC written for `prometheus`, the Deployment without serviceAccountName) is fixed by naming
+    that account, not by granting the namespace's `default` ServiceAccount — which every pod there runs as."""
+    identity = analysis.identity
+    resolution = analysis.resolution
+    if identity is None or identity.name != "default" or resolution.explicit:
+        return None
+    pod, runner = resolution.pod, resolution.runner
+    if pod is not None:
+        if pod.service_account_explicit:
+            return None
+        owner, where = pod, f"the pod template of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+    elif runner is not None and runner.kind in ("Prometheus", "PrometheusAgent"):
+        if as_str(as_map(runner.doc.get("spec")).get("serviceAccountName")):
+            return None
+        owner, where = runner, f"the spec of {runner.kind} {runner.namespace}/{runner.name}"
+    else:
+        return None
+    memo = ctx.analysis.__dict__.setdefault("_unnamed_service_accounts", {})
+    if id(owner) in memo:
+        return memo[id(owner)]
+    # Every decided need of every job this pod runs: the account named instead must serve them all.
+    wanted = [(n.request, *n.alternatives) for j in ctx.analysis.jobs
+              if j.identity == identity and (j.resolution.pod is owner or j.resolution.runner is owner)
+              for n in j.needs if n.decision is not None and n.identity in (None, identity)]
+    fitting = [Identity(ns, name) for (ns, name) in sorted(ctx.workspace.service_accounts)
+               if ns == identity.namespace and name != "default"]
+    fitting = [sa for sa in fitting
+               if all(any(authorizer.authorize(sa, r).allowed for r in requests) for requests in wanted)]
+    result = None
+    if len(fitting) == 1 and wanted:
+        account = fitting[0]
+        bindings = [b for b, _r in authorizer.bindings(account) if b.obj is not None and
+                    any(s.kind == "ServiceAccount" and s.name == account.name for s in b.subjects)]
+        granted_by = f" ({', '.join(b.ref for b in bindings[:2])})" if bindings else ""
+        text = (f"Set `serviceAccountName: {account.name}` in {where}: it names none, so it runs as the namespace's "
+                f"`default` ServiceAccount, while ServiceAccount {account} is granted everything its jobs need{granted_by}. "
+                f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
+        related = [Related(b.obj.span, f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
+                   for b in bindings[:2]]
+        result = (text, str(account), related)
+    memo[id(owner)] = result
+    return result
+
+
+def _named_fix(named: tuple[str, str, list[Related]] | None, fix: str) -> str:
+    return fix if named is None else f"{named[0]}\nOr:\n{fix}"
 
 
 CLUSTER_SCOPED = {"nodes", "namespaces", "persistentvolumes", "storageclasses", "clusterroles", "clusterrolebindings"}
@@ -527,19 +593,40 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
 
 
 def _credentials_fix(job, target: str, serving_cert: str) -> str:
-    """How to send the ServiceAccount token, in the syntax of the resource the job comes from."""
-    kubelet_tls = target == "kubelet" and serving_cert != "cluster-ca"  # self-signed serving certs (KS304)
+    """How to send the ServiceAccount token, in the syntax of the resource the job comes from.
+
+    Only the token when the job already says how to verify the target (a CA, or no verification): its TLS works
+    and is not the problem. Else a TLS setting that verifies what the target serves: the cluster CA signs the API
+    server's certificate; kubelets (unless `serverTLSBootstrap`), kube-controller-manager, kube-scheduler and
+    kube-rbac-proxy serve self-signed certificates unless given `--tls-cert-file`, so the cluster CA fails there."""
+    tls_given = any(key in job.tls for key in ("ca_file", "ca", "insecure_skip_verify"))
+    self_signed = {"kubelet": "kubelets self-sign their serving certificates" if serving_cert != "cluster-ca" else "",
+                   "control-plane": "kube-controller-manager and kube-scheduler self-sign unless given --tls-cert-file",
+                   "kube-rbac-proxy": "kube-rbac-proxy self-signs unless given --tls-cert-file"}.get(target, "")
     if job.source_kind in ("servicemonitor", "podmonitor"):
-        tls = "insecureSkipVerify: true  # kubelets self-sign their serving certificates" if kubelet_tls \
-            else f"caFile: {SA_DIR}/ca.crt"
-        return f"Add to the endpoint:\n  bearerTokenFile: {SA_TOKEN}\n  tlsConfig:\n    {tls}"
+        token = f"bearerTokenFile: {SA_TOKEN}"
+        if tls_given:
+            return f"Add to the endpoint (its tlsConfig stays):\n  {token}"
+        tls = f"insecureSkipVerify: true  # {self_signed}" if self_signed else f"caFile: {SA_DIR}/ca.crt"
+        return f"Add to the endpoint:\n  {token}\n  tlsConfig:\n    {tls}"
     if job.source_kind == "scrapeconfig":
         return ("Set `spec.authorization: {type: Bearer, credentials: {name: <Secret>, key: token}}` with a Secret of "
                 "type kubernetes.io/service-account-token for the Prometheus ServiceAccount (a ScrapeConfig cannot "
-                "read the token file), and TLS in `spec.tlsConfig`.")
-    tls = "insecure_skip_verify: true  # kubelets self-sign their serving certificates" if kubelet_tls \
-        else f"ca_file: {SA_DIR}/ca.crt"
-    return f"Add to the job:\n  authorization:\n    credentials_file: {SA_TOKEN}\n  tls_config:\n    {tls}"
+                "read the token file)" + (", and TLS in `spec.tlsConfig`." if not tls_given else "."))
+    token_file, ca_file, note = SA_TOKEN, f"{SA_DIR}/ca.crt", ""
+    if target in ("apiserver", "apiserver-proxy"):
+        # Discovery already authenticates to this API server with a token file of its own (Prometheus outside the
+        # cluster): the scrape needs the same, as discovery's credentials are not sent to targets (FACTS §4).
+        sd = next((sd for sd in job.sd_configs if sd.api_server and sd.credentials.kind == "token-file"), None)
+        if sd is not None:
+            token_file = sd.credentials.file
+            ca_file = as_str(as_map(sd.node.get("tls_config")).get("ca_file")) or ca_file
+            note = " (the credentials its kubernetes_sd_configs uses for the API server)"
+    token = f"authorization:\n    credentials_file: {token_file}"
+    if tls_given:
+        return f"Add to the job{note} (its tls_config stays):\n  {token}"
+    tls = f"insecure_skip_verify: true  # {self_signed}" if self_signed else f"ca_file: {ca_file}"
+    return f"Add to the job{note}:\n  {token}\n  tls_config:\n    {tls}"
 
 
 @check("KS106")

@@ -468,11 +468,12 @@ def _binding_name(binding: BindingDef) -> str:
 def _unused_finding(analysis, state, identity, holding, perms, used, others) -> Finding:
     rule = holding.rule
     bindings = holding.bindings_of(identity)
-    # Which job would need an unused permission: one of this identity's, where the binding cannot grant it
-    # (another scope), or a job of another identity the role is also bound to.
+    # Which job would need an unused permission: one of this identity's that is denied, where the binding cannot
+    # grant it (another scope), or a job of another identity the role is also bound to.
     wanted: dict[tuple[str, str], list[Permission]] = {}
     for perm in perms:
-        hit = need_allowed_by(analysis, perm, [identity, *(i for i in holding.identities if i != identity)])
+        hit = need_allowed_by(analysis, perm, [identity, *(i for i in holding.identities if i != identity)],
+                              denied_only=identity)
         if hit is not None:
             job, need = hit
             if job.identity == identity:
@@ -809,6 +810,10 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
             for grant in requirement.decision.grants:
                 if grant.binding.kind == "ClusterRoleBinding" and not grant.binding.builtin:
                     served.setdefault(id(grant.binding), (grant.binding, []))[1].append((identity, requirement))
+        # A cluster-wide need made with credentials not decided now (another token, an anonymous request that
+        # KS106 fixes with the identity's token) may be what the ClusterRoleBinding is for.
+        if any(n.unchecked and (not n.request.is_resource or n.request.namespace is None) for j in jobs for n in j.needs):
+            cluster_scoped.add(identity)
     for binding, uses in served.values():
         if binding.obj is None or any(i in cluster_scoped for i, _r in uses):
             continue

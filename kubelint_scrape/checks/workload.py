@@ -105,11 +105,31 @@ def kustomize_patches(workspace) -> set[str]:
 # ---------------------------------------------------------------------------------------------- token and grants
 
 
+CONTROL_PLANE_BINARIES = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd")
+
+
+def static_control_plane_pod(pod: PodView) -> bool:
+    """A bare Pod on the host network that runs a control-plane component: kubeadm's static pods
+    (/etc/kubernetes/manifests), which the kubelet runs from the file. No ServiceAccount token is mounted into a
+    static pod: the ServiceAccount admission plugin leaves mirror pods unchanged and refuses their ServiceAccount
+    references."""
+    if pod.template is None or pod.obj.kind != "Pod" or pod.spec.get("hostNetwork") is not True:
+        return False
+    for container in pod.template.containers:
+        words = [container.command[0]] if container.command else []
+        words.append(container.image.rsplit("/", 1)[-1].split(":", 1)[0])
+        if any(w.rsplit("/", 1)[-1] in CONTROL_PLANE_BINARIES for w in words):
+            return True
+    return False
+
+
 def automount(pod: PodView, ctx: Context) -> tuple[bool, str]:
     """Whether the token is automounted, and which field decides (the pod's wins over the ServiceAccount's)."""
     if pod.template is None:
         value = pod.spec.get("automountServiceAccountToken")
         return (value is not False), "the operator mounts it unless the resource sets automountServiceAccountToken: false"
+    if static_control_plane_pod(pod):
+        return False, f"{pod.name} is a static control-plane pod, into which no ServiceAccount token is mounted"
     if pod.template.automount is not None:
         return pod.template.automount, f"{pod.name} sets automountServiceAccountToken: {str(pod.template.automount).lower()}"
     sa = ctx.workspace.service_accounts.get((pod.identity.namespace, pod.identity.name))

@@ -1,0 +1,96 @@
+"""Fixes and related locations of findings reproducing the real-world failure modes of FACTS §9.
+
+The fixture snapshots (tests/test_fixtures.py) hold the concise report; the fix text a finding carries is
+checked here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kubelint_scrape.engine import Options, lint_paths
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _findings(rule: str, case: str, **options):
+    result = lint_paths([str(FIXTURES / rule / case)], Options(select={rule}, **options))
+    return result.findings
+
+
+def test_credentials_fix_keeps_the_endpoint_tls_config() -> None:
+    # kube-scheduler self-signs: the cluster CA the fix used to add would fail with x509 errors.
+    [finding] = _findings("KS106", "fail-scheduler-monitor-without-token")
+    assert "bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token" in finding.fix
+    assert "caFile" not in finding.fix and "tlsConfig stays" in finding.fix
+
+
+def test_credentials_fix_reuses_the_discovery_credentials_of_an_external_prometheus() -> None:
+    [finding] = _findings("KS106", "fail-apiserver-proxy-outside-the-cluster")
+    assert "credentials_file: /opt/prometheus-2.2.1.linux-amd64/kubernetes/token" in finding.fix
+    assert "ca_file: /opt/prometheus-2.2.1.linux-amd64/kubernetes/ca.crt" in finding.fix
+    assert "/var/run/secrets" not in finding.fix
+
+
+def test_grants_a_failed_authentication_will_need_are_not_unused() -> None:
+    # KS106 says: send the token (or enable the kubelet's token webhook). What the target checks then is the
+    # identity's grant for it, not an unused grant to delete, nor a nodes/proxy "no job needs".
+    for case in ("fail-kubelet-https-without-token", "fail-token-ignored-without-webhook-authn"):
+        args = {"assumptions": _assumptions(kubelet_authn="none")} if "ignored" in case else {}
+        unused = [f for f in lint_paths([str(FIXTURES / "KS106" / case)], Options(select={"KS203"}, **args)).findings]
+        assert not any("nodes/metrics" in f.message for f in unused), case
+    [proxy] = lint_paths([str(FIXTURES / "KS106" / "fail-apiserver-proxy-outside-the-cluster")],
+                         Options(select={"KS201"})).findings
+    assert "uses it only because it scrapes the kubelet through the API-server proxy" in proxy.message
+
+
+def _assumptions(**values):
+    from kubelint_scrape.analyse import Assumptions
+
+    return Assumptions(**values)
+
+
+def test_denial_as_the_default_account_names_the_account_that_holds_the_grants() -> None:
+    # prometheus#3918: the Deployment names no serviceAccountName; RBAC is bound to monitoring/prometheus.
+    findings = _findings("KS101", "fail-workload-without-service-account-name")
+    assert findings
+    for finding in findings:
+        assert finding.fix.startswith("Set `serviceAccountName: prometheus` in the pod template of Deployment "
+                                      "monitoring/prometheus-deployment")
+        assert any("ClusterRoleBinding/prometheus binds" in r.message for r in finding.related)
+    [kubelet] = _findings("KS102", "fail-prometheus-resource-without-service-account-name")
+    assert kubelet.fix.startswith("Set `serviceAccountName: prometheus-k8s` in the spec of Prometheus monitoring/k8s")
+
+
+def test_no_account_is_named_when_none_or_several_would_serve() -> None:
+    # The quickstart's Deployment names its account: the fix is the grant.
+    result = lint_paths([str(FIXTURES.parent / "examples" / "quickstart")], Options(select={"KS102"}))
+    assert result.findings and all(not f.fix.startswith("Set `serviceAccountName") for f in result.findings)
+
+
+def test_fix_names_the_component_role_an_aggregation_label_typo_leaves_out() -> None:
+    findings = _findings("KS102", "fail-component-role-not-aggregated")
+    assert findings
+    for finding in findings:
+        assert finding.fix.startswith("ClusterRole prometheus-k8s-kubelet already holds this rule, but aggregated "
+                                      "ClusterRole prometheus-k8s does not select it")
+        assert 'label it `rbac.monitoring.example.com/aggregate-to-prometheus: "true"`' in finding.fix
+
+
+def test_related_binding_through_a_group_names_the_group(tmp_path: Path) -> None:
+    source = (FIXTURES / "KS102" / "fail-kubeletstats-receiver-without-nodes-stats" / "otel-collector.yaml").read_text()
+    grouped = source.replace("- kind: ServiceAccount\n  name: otel-collector\n  namespace: observability",
+                             "- kind: Group\n  apiGroup: rbac.authorization.k8s.io\n  name: system:serviceaccounts:observability")
+    assert grouped != source
+    (tmp_path / "otel-collector.yaml").write_text(grouped)
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS102"})).findings
+    assert any("to group system:serviceaccounts:observability (which observability/otel-collector is in)" in r.message
+               for r in finding.related)
+
+
+def test_namespaced_denial_repeats_the_role_binding_pair_of_other_namespaces() -> None:
+    [finding] = _findings("KS101", "fail-monitor-in-namespace-without-its-role")
+    assert finding.fix.startswith("Create in namespace staging what grants it in namespace default: a copy of "
+                                  "Role default/prometheus-k8s and of RoleBinding default/prometheus-k8s")
+    [plain] = _findings("KS101", "fail-namespaces-names-role-missing")
+    assert plain.fix.startswith("Create in namespace checkout what grants it in namespace payments")
