@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import re
 from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load
@@ -226,6 +227,8 @@ def token_end(text: str, start: int) -> int:
     if start >= len(text):
         return start
     quote = text[start]
+    if quote in "[{":
+        return _flow_end(text, start)
     if quote in "\"'":
         index = start + 1
         while index < len(text):
@@ -252,6 +255,32 @@ def token_end(text: str, start: int) -> int:
     return end if end > start else min(len(text), start + 1)
 
 
+def _flow_end(text: str, start: int) -> int:
+    """End of the flow collection opening at `start` when it closes on this line, else just past its bracket."""
+    depth = 0
+    quote = ""
+    index = start
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'" and text[index - 1] in " \t[{,:":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        elif char == "#" and text[index - 1] in " \t":
+            break
+        index += 1
+    return start + 1
+
+
 def _units(text: str, encoding: str) -> int:
     if encoding == "utf-8":
         return len(text.encode("utf-8"))
@@ -261,11 +290,45 @@ def _units(text: str, encoding: str) -> int:
 
 
 def span_range(span: Span, line_text: str, encoding: str = "utf-16") -> tuple[tuple[int, int], tuple[int, int]]:
-    """((line, character), (line, character)) 0-based in the client's position encoding."""
-    line = max(span.line - 1, 0)
-    start = max(span.column - 1, 0)
+    """((line, character), (line, character)) 0-based in the client's position encoding, for a span whose line
+    and column count as the client does (Lines.locate makes them so)."""
+    return _range(max(span.line - 1, 0), line_text, max(span.column - 1, 0), encoding)
+
+
+def _range(line: int, line_text: str, start: int, encoding: str) -> tuple[tuple[int, int], tuple[int, int]]:
     end = token_end(line_text, start)
     return (line, _units(line_text[:start], encoding)), (line, _units(line_text[:end], encoding))
+
+
+# What YAML (libyaml, Go's yaml) counts as a line break, beyond the protocol's \n, \r\n and \r: NEL, LS and PS. Python's
+# splitlines() also breaks at \v, \f and \x1c-\x1e, which YAML refuses. Any of these, or a byte-order mark (which the
+# parser skips but the client's text may hold), and a span's line and column are not the client's.
+_UNUSUAL = re.compile("[\ufeff\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_LSP_BREAK = re.compile("\r\n|[\r\n]")
+
+
+class _LineMap:
+    """A text's lines as the protocol splits them, and where the parser's (line, column) falls in them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.bom = text.startswith("\ufeff")
+        self.yaml_starts = [0] + [m.end() for m in _YAML_BREAK.finditer(text)]
+        self.starts = [0] + [m.end() for m in _LSP_BREAK.finditer(text)]
+
+    def locate(self, line: int, column: int) -> tuple[int, str, int]:
+        import bisect
+
+        if not 0 < line <= len(self.yaml_starts):
+            return max(line - 1, 0), "", max(column - 1, 0)
+        offset = self.yaml_starts[line - 1] + max(column - 1, 0) + (1 if line == 1 and self.bom else 0)
+        offset = min(offset, len(self.text))
+        number = bisect.bisect_right(self.starts, offset) - 1
+        begin = self.starts[number]
+        end = self.starts[number + 1] if number + 1 < len(self.starts) else len(self.text)
+        line_text = self.text[begin:end].rstrip("\r\n")
+        return number, line_text, offset - begin
 
 
 class Lines:
@@ -273,21 +336,36 @@ class Lines:
 
     def __init__(self, sources: dict[str, Source]) -> None:
         self.sources = sources
-        self.cache: dict[str, list[str]] = {}
+        self.cache: dict[str, list[str] | _LineMap] = {}
 
-    def line(self, path: str, number: int) -> str:
-        if path not in self.cache:
+    def _lines(self, path: str) -> list[str] | _LineMap:
+        lines = self.cache.get(path)
+        if lines is None:
             source = self.sources.get(path)
             if source is not None:
-                self.cache[path] = source.lines  # split once per Source, which outlives this run
+                lines = source.memo.get("lsp lines")  # made once per Source, which outlives this run
+                if lines is None:
+                    lines = source.memo["lsp lines"] = _LineMap(source.text) if _UNUSUAL.search(source.text) else source.lines
             else:
-                try:
-                    with open(path, encoding="utf-8", errors="replace") as handle:
-                        self.cache[path] = handle.read().splitlines()
+                try:  # a file no client has open: shown without its byte-order mark
+                    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+                        text = handle.read()
                 except OSError:
-                    self.cache[path] = []
-        lines = self.cache[path]
-        return lines[number - 1] if 0 < number <= len(lines) else ""
+                    text = ""
+                lines = _LineMap(text) if _UNUSUAL.search(text) else text.splitlines()
+            self.cache[path] = lines
+        return lines
+
+    def locate(self, path: str, line: int, column: int) -> tuple[int, str, int]:
+        """(0-based line, that line's text, 0-based index in it) of the parser's 1-based `line` and `column`,
+        counted as the client counts them."""
+        lines = self._lines(path)
+        if isinstance(lines, _LineMap):
+            return lines.locate(line, column)
+        return max(line - 1, 0), lines[line - 1] if 0 < line <= len(lines) else "", max(column - 1, 0)
+
+    def line(self, path: str, number: int) -> str:
+        return self.locate(path, number, 1)[1]
 
 
 def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16") -> Any:
@@ -296,7 +374,7 @@ def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16") -> Any:
     from .docs import help_uri
 
     def to_range(span: Span) -> Any:
-        (l1, c1), (l2, c2) = span_range(span, lines.line(span.path, span.line), encoding)
+        (l1, c1), (l2, c2) = _range(*lines.locate(span.path, span.line, span.column), encoding)
         return types.Range(types.Position(l1, c1), types.Position(l2, c2))
 
     related = [
@@ -516,7 +594,7 @@ def _cached_diagnostic(finding: Finding, lines: Lines, encoding: str) -> Any:
     and building lsprotocol objects (validated attrs classes) for each again was a tenth of a re-lint."""
     spans = (finding.span, *(r.span for r in finding.related))
     key = (encoding, finding.rule, finding.severity, finding.name, finding.object, finding.message, finding.fix,
-           finding.related, finding.span, tuple(lines.line(span.path, span.line) for span in spans))
+           finding.related, finding.span, tuple(lines.locate(span.path, span.line, span.column) for span in spans))
     converted = _DIAGNOSTICS.get(key)
     if converted is None:
         if len(_DIAGNOSTICS) >= 10_000:

@@ -208,9 +208,37 @@ def test_session_lints_open_documents_with_the_workspace_as_context(tmp_path: Pa
     ("  emoji: 😀x: y", 10, "utf-8", ((0, 9), (0, 14))),
     ("  hostNetwork: true", 3, "utf-16", ((0, 2), (0, 13))),
     ("", 1, "utf-16", ((0, 0), (0, 0))),
+    # a flow collection is the node up to its closing bracket (not `{apiGroups`, read as a plain scalar)
+    ('  - {apiGroups: [""], verbs: ["*"]}', 5, "utf-16", ((0, 4), (0, 35))),
+    ('x: [{a: "]}"}, b] # [c]', 4, "utf-16", ((0, 3), (0, 17))),
+    ('x: ["😀"]', 4, "utf-16", ((0, 3), (0, 9))),
+    ("x: {a: 1,", 4, "utf-16", ((0, 3), (0, 4))),  # closed on a later line: its bracket
 ])
 def test_ranges_cover_the_token_in_the_client_encoding(line: str, column: int, encoding: str, expected) -> None:
     assert span_range(Span("x", 1, column), line, encoding) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The parser skips a byte-order mark, which the client's text may hold: its columns on line 1 are one short.
+    ("\ufeffx: {a: 1, a: 2}\n", ((0, 11), (0, 12), (0, 5), (0, 6))),
+    # YAML breaks lines at NEL, LS and PS too; the protocol only at \n, \r\n and \r (LSP 3.17, Text Documents).
+    ("x: 'é\u2028y'\ny: {a: 1, a: 2}\n", ((1, 10), (1, 11), (1, 4), (1, 5))),
+    ("x: 'é\x85y'\ny: {a: 1, a: 2}\n", ((1, 10), (1, 11), (1, 4), (1, 5))),
+    ("x: 'é\u2029y'\r\ny: {a: 1, a: 2}\r\n", ((1, 10), (1, 11), (1, 4), (1, 5))),
+    ("x: 'é\ry'\ry: {a: 1, a: 2}\r", ((2, 10), (2, 11), (2, 4), (2, 5))),  # \r alone: a break for both
+])
+def test_ranges_count_lines_and_characters_as_the_client_does(text: str, expected, tmp_path: Path) -> None:
+    from kubelint_scrape.lsp import diagnostics_of
+
+    path = tmp_path / "doc.yaml"
+    session = Session([str(tmp_path)])
+    session.update(str(path), text, 1)
+    [(diagnostics, _version)] = diagnostics_of(session.snapshot(), "utf-16").values()
+    [duplicate] = [d for d in diagnostics if d.code == "KS005"]
+    first = duplicate.related_information[0].location.range
+    assert (duplicate.range.start.line, duplicate.range.start.character) == expected[0]
+    assert (duplicate.range.end.line, duplicate.range.end.character) == expected[1]
+    assert ((first.start.line, first.start.character), (first.end.line, first.end.character)) == expected[2:]
 
 
 def test_saving_the_configuration_reconfigures_the_session(tmp_path: Path) -> None:
