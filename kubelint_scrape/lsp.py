@@ -61,6 +61,7 @@ class Session:
     def __init__(self, roots: Iterable[str] = ()) -> None:
         self.folders: list[Folder] = []
         self.open: dict[str, int | None] = {}  # absolute path → document version
+        self.uris: dict[str, str] = {}  # absolute path → the URI the client names the open document by
         self.messages: list[str] = []  # problems to show the user (configuration errors)
         for root in roots:
             self.add_folder(root)
@@ -120,15 +121,18 @@ class Session:
 
     # ------------------------------------------------------------------------------------------ documents
 
-    def update(self, path: str, text: str, version: int | None = None) -> None:
+    def update(self, path: str, text: str, version: int | None = None, uri: str | None = None) -> None:
         """The editor's buffer for `path` (open or changed): re-parse this document only."""
         folder = self.folder_for(path)
         self.open[path] = version
+        if uri is not None:
+            self.uris[path] = uri
         folder.sources[path] = parse_source(path, text, folder.options.limits)
 
     def close(self, path: str) -> None:
         """Back to the file on disk (or out of the set when it is not a linted file)."""
         self.open.pop(path, None)
+        self.uris.pop(path, None)
         folder = self.folder_for(path)
         if folder.context_only or not os.path.isfile(path) or not self._in_tree(folder, path):
             folder.sources.pop(path, None)
@@ -179,7 +183,7 @@ class Session:
             wanted = {path for path in self.open if path in folder.sources}
             if wanted:
                 work.append((folder, list(folder.sources.values()), replace(folder.options, report_paths=wanted)))
-        return Snapshot(work, dict(self.open))
+        return Snapshot(work, dict(self.open), dict(self.uris))
 
     def source(self, path: str) -> Source | None:
         for folder in self.folders:
@@ -203,6 +207,7 @@ def _tree_settings(config: Config) -> tuple:
 class Snapshot:
     work: list[tuple[Folder, list[Source], Any]]  # per folder: its Sources and Options (report_paths = its open documents)
     open: dict[str, int | None]
+    uris: dict[str, str] = field(default_factory=dict)  # open path → the client's URI for it
 
     def run(self) -> dict[str, list[Finding]]:
         from .engine import lint_sources
@@ -368,7 +373,8 @@ class Lines:
         return self.locate(path, number, 1)[1]
 
 
-def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16") -> Any:
+def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16", uris: dict[str, str] | None = None) -> Any:
+    """`uris`: the client's URIs of open documents (a related location in one is named as the client names it)."""
     from lsprotocol import types
 
     from .docs import help_uri
@@ -378,7 +384,8 @@ def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16") -> Any:
         return types.Range(types.Position(l1, c1), types.Position(l2, c2))
 
     related = [
-        types.DiagnosticRelatedInformation(types.Location(path_uri(r.span.path), to_range(r.span)), r.message)
+        types.DiagnosticRelatedInformation(types.Location((uris or {}).get(r.span.path) or path_uri(r.span.path),
+                                                          to_range(r.span)), r.message)
         for r in finding.related if os.path.isabs(r.span.path)
     ]
     message = finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")
@@ -517,16 +524,17 @@ def create_server() -> Any:
         path = linted(document.uri, document.language_id)
         if path is None or session().excluded(path):
             return
-        session().update(path, document.text, document.version)
+        session().update(path, document.text, document.version, document.uri)
         publish()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        path = linted(params.text_document.uri)
+        # whether the document is linted was decided when it was opened (by its language too, not its name only)
+        path = uri_path(params.text_document.uri)
         if path is None or path not in session().open:
             return
         text = server.workspace.get_text_document(params.text_document.uri).source
-        session().update(path, text, params.text_document.version)
+        session().update(path, text, params.text_document.version, params.text_document.uri)
         publish()
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=True))
@@ -542,7 +550,7 @@ def create_server() -> Any:
         if path not in session().open:
             return
         text = params.text if params.text is not None else server.workspace.get_text_document(params.text_document.uri).source
-        session().update(path, text, session().open.get(path))
+        session().update(path, text, session().open.get(path), params.text_document.uri)
         publish()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -550,9 +558,10 @@ def create_server() -> Any:
         path = uri_path(params.text_document.uri)
         if path is None or path not in session().open:
             return
+        uri = session().uris.get(path, params.text_document.uri)  # the URI its diagnostics went out under
         session().close(path)
-        state["published"].pop(params.text_document.uri, None)
-        _publish(server, types, params.text_document.uri, [], None)
+        state["published"].pop(uri, None)
+        _publish(server, types, uri, [], None)
         publish()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -578,10 +587,14 @@ def create_server() -> Any:
 
 @gc_paused  # like the lint itself: the conversion allocates too, and the loaded workspace is large
 def diagnostics_of(snapshot: Snapshot, encoding: str) -> dict[str, tuple[list, int | None]]:
-    """uri → (diagnostics, document version) for every open document of the snapshot (worker thread)."""
+    """uri → (diagnostics, document version) for every open document of the snapshot (worker thread), each under
+    the URI the client opened it by: a client that compares URIs as strings would not match another spelling of
+    the same path (`a+b.yaml` and `a%2Bb.yaml`), and would keep those diagnostics after the document is closed."""
     lines = Lines(snapshot.sources())
+    uris = snapshot.uris
     return {
-        path_uri(path): ([_cached_diagnostic(f, lines, encoding) for f in findings], snapshot.open.get(path))
+        uris.get(path) or path_uri(path): ([_cached_diagnostic(f, lines, encoding, uris) for f in findings],
+                                           snapshot.open.get(path))
         for path, findings in snapshot.run().items()
     }
 
@@ -589,17 +602,19 @@ def diagnostics_of(snapshot: Snapshot, encoding: str) -> dict[str, tuple[list, i
 _DIAGNOSTICS: dict[tuple, Any] = {}
 
 
-def _cached_diagnostic(finding: Finding, lines: Lines, encoding: str) -> Any:
+def _cached_diagnostic(finding: Finding, lines: Lines, encoding: str, uris: dict[str, str] | None = None) -> Any:
     """diagnostic(), shared between runs: most findings of a re-linted file are what they were before the edit,
     and building lsprotocol objects (validated attrs classes) for each again was a tenth of a re-lint."""
     spans = (finding.span, *(r.span for r in finding.related))
+    uris = uris or {}
     key = (encoding, finding.rule, finding.severity, finding.name, finding.object, finding.message, finding.fix,
-           finding.related, finding.span, tuple(lines.locate(span.path, span.line, span.column) for span in spans))
+           finding.related, finding.span, tuple(lines.locate(span.path, span.line, span.column) for span in spans),
+           tuple(uris.get(span.path) for span in spans))
     converted = _DIAGNOSTICS.get(key)
     if converted is None:
         if len(_DIAGNOSTICS) >= 10_000:
             _DIAGNOSTICS.clear()
-        converted = _DIAGNOSTICS[key] = diagnostic(finding, lines, encoding)
+        converted = _DIAGNOSTICS[key] = diagnostic(finding, lines, encoding, uris)
     return converted
 
 

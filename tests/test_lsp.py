@@ -166,6 +166,34 @@ async def test_suppression_comment_typed_in_the_editor(client: Client, workspace
     await client.wait_for(config.as_uri(), lambda d: "KS102" not in codes(d))
 
 
+@session_test
+async def test_a_document_linted_for_its_language_is_relinted_on_change(client: Client, workspace: Path) -> None:
+    # `prometheus.rules` is no YAML by its name, but opened as YAML it is linted: its edits must be too.
+    document = workspace / "quickstart" / "prometheus.rules"
+    document.write_text("a: 1\n")
+    client.open(document)
+    await client.wait_for(document.as_uri(), lambda d: len(d) == 0)
+    client.change(document, "a: [\n", 2)
+    await client.wait_for(document.as_uri(), lambda d: "KS001" in codes(d))
+
+
+@session_test
+async def test_diagnostics_go_out_under_the_uri_the_client_opened_the_document_by(client: Client, workspace: Path) -> None:
+    # The same path has several URI spellings (`+`, `(`, `)` may be escaped or not): a client comparing URIs as
+    # strings finds diagnostics only under its own, and clears them on close only there.
+    folder = workspace / "a+b (1)"
+    shutil.copytree(workspace / "quickstart", folder)
+    config = folder / "prometheus-config.yaml"
+    uri = config.as_uri().replace("%2B", "+").replace("%28", "(").replace("%29", ")")
+    assert uri != config.as_uri()
+    client.client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=uri, language_id="yaml", version=1, text=config.read_text())))
+    await client.wait_for(uri, lambda d: "KS102" in codes(d))
+    client.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
+    await client.wait_for(uri, lambda d: len(d) == 0)
+    assert config.as_uri() not in client.published
+
+
 def test_invalid_configuration_is_shown_and_defaults_are_used(tmp_path: Path) -> None:
     workspace = tmp_path / "workspace"
     shutil.copytree(QUICKSTART, workspace)
