@@ -56,11 +56,15 @@ class Folder:
 
 
 class Session:
-    """The server's state: folders with their Sources, the open documents, and the last published results."""
+    """The server's state: folders with their Sources, the open documents, and the last published results.
+
+    An open document's buffer replaces the file on disk in every folder whose tree holds it (nested workspace
+    folders each load the inner one's files), and is reported by the deepest folder only."""
 
     def __init__(self, roots: Iterable[str] = ()) -> None:
         self.folders: list[Folder] = []
         self.open: dict[str, int | None] = {}  # absolute path → document version
+        self.buffers: dict[str, Source] = {}  # absolute path → its open buffer, parsed
         self.uris: dict[str, str] = {}  # absolute path → the URI the client names the open document by
         self.messages: list[str] = []  # problems to show the user (configuration errors)
         for root in roots:
@@ -70,13 +74,44 @@ class Session:
 
     def add_folder(self, root: str, preload: bool = True) -> Folder:
         root = os.path.abspath(root)
+        if preload:
+            for folder in self.folders:
+                if folder.root == root and not folder.context_only:
+                    return folder
         config, options = self._configure(root)
         folder = Folder(root, config, options, context_only=not preload)
         if preload:
             self._load_tree(folder)
         self.folders.append(folder)
         self.folders.sort(key=lambda f: len(f.root), reverse=True)  # the deepest folder owns a path
+        if preload and self.open:
+            # documents opened before the folder was added: their buffers replace its disk copies, and those
+            # that sat in a folder of their own (outside every workspace folder) now have this tree as context
+            for path in self.open:
+                for holder in self._holders(path):
+                    self._place(holder, path)
+            self._prune_context_folders()
         return folder
+
+    def remove_folder(self, root: str) -> bool:
+        """A workspace folder was removed: its open documents move to the folders left (or to one of their own)."""
+        root = os.path.abspath(root)
+        folder = next((f for f in self.folders if f.root == root and not f.context_only), None)
+        if folder is None:
+            return False
+        self.folders.remove(folder)
+        for path in self.open:
+            for holder in self._holders(path):
+                self._place(holder, path)
+        return True
+
+    def _prune_context_folders(self) -> None:
+        for folder in [f for f in self.folders if f.context_only]:
+            for path in list(folder.sources):
+                if self._owner(path) is not folder:
+                    del folder.sources[path]
+            if not folder.sources:
+                self.folders.remove(folder)
 
     def _configure(self, root: str) -> tuple[Config, Any]:
         try:
@@ -94,13 +129,27 @@ class Session:
         folder.sources = {source.path: source for source in sources}
 
     def folder_for(self, path: str) -> Folder:
+        """The folder that reports `path`: the deepest workspace folder holding it, else one of its own."""
+        return self._owner(path) or self.add_folder(os.path.dirname(path), preload=False)
+
+    def _owner(self, path: str) -> Folder | None:
         for folder in self.folders:
             if folder.owns(path) and not folder.context_only:
                 return folder
         for folder in self.folders:
             if folder.context_only and folder.root == os.path.dirname(path):
                 return folder
-        return self.add_folder(os.path.dirname(path), preload=False)
+        return None
+
+    def _holders(self, path: str) -> list[Folder]:
+        """The folders whose lint reads `path`: its owner, and every enclosing workspace folder whose tree has it."""
+        owner = self.folder_for(path)
+        return [owner] + [folder for folder in self.folders if folder is not owner and not folder.context_only
+                          and folder.owns(path) and (path in folder.sources or self._in_tree(folder, path))]
+
+    def _place(self, folder: Folder, path: str) -> None:
+        """The open buffer of `path` as `folder`'s Source."""
+        folder.sources[path] = self.buffers[path]
 
     def reload_config(self, path: str) -> bool:
         """A configuration file was saved or created: reconfigure the folders whose discovery may find it
@@ -127,17 +176,23 @@ class Session:
         self.open[path] = version
         if uri is not None:
             self.uris[path] = uri
-        folder.sources[path] = parse_source(path, text, folder.options.limits)
+        self.buffers[path] = parse_source(path, text, folder.options.limits)
+        for holder in self._holders(path):
+            self._place(holder, path)
 
     def close(self, path: str) -> None:
         """Back to the file on disk (or out of the set when it is not a linted file)."""
         self.open.pop(path, None)
+        self.buffers.pop(path, None)
         self.uris.pop(path, None)
-        folder = self.folder_for(path)
-        if folder.context_only or not os.path.isfile(path) or not self._in_tree(folder, path):
-            folder.sources.pop(path, None)
-        else:
-            folder.sources[path] = read_source(path, folder.options.limits)
+        for folder in self.folders:
+            if path not in folder.sources:
+                continue
+            if folder.context_only or not os.path.isfile(path) or not self._in_tree(folder, path):
+                del folder.sources[path]
+            else:
+                folder.sources[path] = read_source(path, folder.options.limits)
+        self._prune_context_folders()
 
     def file_changed(self, path: str, deleted: bool = False) -> None:
         """A file changed on disk outside the editor (watched files)."""
@@ -180,12 +235,14 @@ class Session:
 
         work = []
         for folder in self.folders:
-            wanted = {path for path in self.open if path in folder.sources}
+            wanted = {path for path in self.open if self._owner(path) is folder}
             if wanted:
                 work.append((folder, list(folder.sources.values()), replace(folder.options, report_paths=wanted)))
-        return Snapshot(work, dict(self.open), dict(self.uris))
+        return Snapshot(work, dict(self.open), dict(self.buffers), dict(self.uris))
 
     def source(self, path: str) -> Source | None:
+        if path in self.buffers:
+            return self.buffers[path]
         for folder in self.folders:
             if path in folder.sources:
                 return folder.sources[path]
@@ -205,8 +262,9 @@ def _tree_settings(config: Config) -> tuple:
 
 @dataclass(eq=False)
 class Snapshot:
-    work: list[tuple[Folder, list[Source], Any]]  # per folder: its Sources and Options (report_paths = its open documents)
+    work: list[tuple[Folder, list[Source], Any]]  # per folder: its Sources and Options (report_paths = the open documents it reports)
     open: dict[str, int | None]
+    buffers: dict[str, Source] = field(default_factory=dict)  # open path → its buffer, parsed
     uris: dict[str, str] = field(default_factory=dict)  # open path → the client's URI for it
 
     def run(self) -> dict[str, list[Finding]]:
@@ -221,7 +279,10 @@ class Snapshot:
         return results
 
     def sources(self) -> dict[str, Source]:
-        return {source.path: source for _folder, sources, _options in self.work for source in sources}
+        """Every linted Source by path, an open document's being its buffer (the text the client positions in)."""
+        by_path = {source.path: source for _folder, sources, _options in self.work for source in sources}
+        by_path.update(self.buffers)
+        return by_path
 
 
 # ---------------------------------------------------------------------------------------------- diagnostics
@@ -563,6 +624,23 @@ def create_server() -> Any:
         state["published"].pop(uri, None)
         _publish(server, types, uri, [], None)
         publish()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        # The server advertises workspace-folder change notifications: a folder added later is a tree to load
+        # (cross-file rules need it), a removed one stops being the context of the documents left open.
+        current = session()
+        for folder in params.event.removed or ():
+            path = uri_path(folder.uri)
+            if path is not None:
+                current.remove_folder(path)
+        for folder in params.event.added or ():
+            path = uri_path(folder.uri)
+            if path is not None:
+                current.add_folder(path)
+        _show_messages(server, types, current)
+        if current.open:
+            publish()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(params: types.DidChangeWatchedFilesParams) -> None:

@@ -194,6 +194,20 @@ async def test_diagnostics_go_out_under_the_uri_the_client_opened_the_document_b
     assert config.as_uri() not in client.published
 
 
+@session_test
+async def test_a_workspace_folder_added_later_is_loaded(client: Client, workspace: Path) -> None:
+    # The server advertises workspace-folder change notifications (workspace.workspaceFolders.changeNotifications).
+    other = workspace.parent / "other"
+    shutil.copytree(QUICKSTART, other / "q")
+    (other / "q" / "sub").mkdir()
+    config = other / "q" / "sub" / "prometheus-config.yaml"  # the RBAC is one directory up: in the folder only
+    shutil.move(str(other / "q" / "prometheus-config.yaml"), config)
+    client.client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+        types.WorkspaceFoldersChangeEvent(added=[types.WorkspaceFolder(uri=other.as_uri(), name="other")], removed=[])))
+    client.open(config)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+
+
 def test_invalid_configuration_is_shown_and_defaults_are_used(tmp_path: Path) -> None:
     workspace = tmp_path / "workspace"
     shutil.copytree(QUICKSTART, workspace)
@@ -227,6 +241,39 @@ def test_session_lints_open_documents_with_the_workspace_as_context(tmp_path: Pa
     Path(rbac).write_text(Path(rbac).read_text().replace("rules:\n", GRANT, 1))
     session.file_changed(rbac)  # edited outside the editor (watched files)
     assert session.lint() == {config: []}
+
+
+def test_nested_workspace_folders_report_an_open_document_once_from_its_buffer(tmp_path: Path) -> None:
+    # The outer folder loads the inner one's files too: it must read the buffer, not its disk copy, and leave
+    # the reporting to the inner (deepest) folder — not publish its own copy of every finding.
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path), str(tmp_path / "q")])
+    config = str(tmp_path / "q" / "prometheus-config.yaml")
+    rbac = str(tmp_path / "q" / "prometheus-rbac.yaml")
+    session.update(config, Path(config).read_text(), 1)
+    assert [f.rule for f in session.lint()[config]] == ["KS304", "KS102"]
+    session.update(rbac, Path(rbac).read_text().replace("rules:\n", GRANT, 1), 1)  # unsaved
+    assert [f.rule for f in session.lint()[config]] == ["KS304"]
+    assert all(folder.sources[rbac] is session.buffers[rbac] for folder in session.folders)
+    session.close(rbac)
+    assert [f.rule for f in session.lint()[config]] == ["KS304", "KS102"]
+
+
+def test_a_workspace_folder_added_or_removed_later_is_the_context_of_open_documents(tmp_path: Path) -> None:
+    shutil.copytree(QUICKSTART, tmp_path / "b" / "q")
+    (tmp_path / "a").mkdir()
+    deep = tmp_path / "b" / "q" / "sub"
+    deep.mkdir()
+    config = str(deep / "prometheus-config.yaml")
+    shutil.move(str(tmp_path / "b" / "q" / "prometheus-config.yaml"), config)
+    session = Session([str(tmp_path / "a")])
+    session.update(config, Path(config).read_text(), 1)  # outside every folder: linted on its own
+    assert "KS102" not in [f.rule for f in session.lint()[config]]
+    session.add_folder(str(tmp_path / "b"))  # workspace/didChangeWorkspaceFolders
+    assert "KS102" in [f.rule for f in session.lint()[config]]
+    assert [f.root for f in session.folders if f.context_only] == []
+    session.remove_folder(str(tmp_path / "b"))
+    assert "KS102" not in [f.rule for f in session.lint()[config]]
 
 
 @pytest.mark.parametrize("line, column, encoding, expected", [
