@@ -59,12 +59,14 @@ class Session:
     """The server's state: folders with their Sources, the open documents, and the last published results.
 
     An open document's buffer replaces the file on disk in every folder whose tree holds it (nested workspace
-    folders each load the inner one's files), and is reported by the deepest folder only."""
+    folders each load the inner one's files), and is reported by the deepest folder only. A buffer that does not
+    parse (a YAML error typed half-way through an edit) is reported as such, while its last parsed version stays
+    the others' context: one keystroke must not light up every file that relies on its RBAC."""
 
     def __init__(self, roots: Iterable[str] = ()) -> None:
         self.folders: list[Folder] = []
         self.open: dict[str, int | None] = {}  # absolute path → document version
-        self.buffers: dict[str, Source] = {}  # absolute path → its open buffer, parsed
+        self.buffers: dict[str, Source] = {}  # absolute path → its open buffer as last parsed (also when that failed)
         self.uris: dict[str, str] = {}  # absolute path → the URI the client names the open document by
         self.messages: list[str] = []  # problems to show the user (configuration errors)
         for root in roots:
@@ -148,8 +150,13 @@ class Session:
                           and folder.owns(path) and (path in folder.sources or self._in_tree(folder, path))]
 
     def _place(self, folder: Folder, path: str) -> None:
-        """The open buffer of `path` as `folder`'s Source."""
-        folder.sources[path] = self.buffers[path]
+        """The open buffer of `path` as `folder`'s Source — unless it does not parse and the folder holds a version
+        that did, which then stays its context (the buffer's own problem is reported all the same, Snapshot.run)."""
+        buffer = self.buffers[path]
+        previous = folder.sources.get(path)
+        if buffer.status == "failed" and previous is not None and previous.status == "linted":
+            return
+        folder.sources[path] = buffer
 
     def reload_config(self, path: str) -> bool:
         """A configuration file was saved or created: reconfigure the folders whose discovery may find it
@@ -237,7 +244,10 @@ class Session:
         for folder in self.folders:
             wanted = {path for path in self.open if self._owner(path) is folder}
             if wanted:
-                work.append((folder, list(folder.sources.values()), replace(folder.options, report_paths=wanted)))
+                # open buffers that did not parse: the folder lints their last parsed version as context
+                broken = {path: self.buffers[path] for path in wanted
+                          if path in self.buffers and folder.sources.get(path) is not self.buffers[path]}
+                work.append((folder, list(folder.sources.values()), replace(folder.options, report_paths=wanted), broken))
         return Snapshot(work, dict(self.open), dict(self.buffers), dict(self.uris))
 
     def source(self, path: str) -> Source | None:
@@ -262,7 +272,9 @@ def _tree_settings(config: Config) -> tuple:
 
 @dataclass(eq=False)
 class Snapshot:
-    work: list[tuple[Folder, list[Source], Any]]  # per folder: its Sources and Options (report_paths = the open documents it reports)
+    # per folder: its Sources, Options (report_paths = the open documents it reports) and the buffers among those
+    # that did not parse (path → that failed Source; the folder's Sources hold their last parsed version)
+    work: list[tuple[Folder, list[Source], Any, dict[str, Source]]]
     open: dict[str, int | None]
     buffers: dict[str, Source] = field(default_factory=dict)  # open path → its buffer, parsed
     uris: dict[str, str] = field(default_factory=dict)  # open path → the client's URI for it
@@ -271,16 +283,20 @@ class Snapshot:
         from .engine import lint_sources
 
         results: dict[str, list[Finding]] = {path: [] for path in self.open}
-        for folder, sources, options in self.work:
-            result = lint_sources(sources, options, previous=folder.previous, shared_simulations=folder.simulations)
+        for folder, sources, options, broken in self.work:
+            problems = [finding for source in broken.values() for finding in source.findings]
+            result = lint_sources(sources, options, problems, previous=folder.previous, shared_simulations=folder.simulations)
             folder.previous = result.analysis
+            own = {id(finding) for finding in problems}
             for finding in result.findings:
+                if finding.span.path in broken and id(finding) not in own:
+                    continue  # found in the last version that parsed, at its positions: the buffer's error stands alone
                 results.setdefault(finding.span.path, []).append(finding)
         return results
 
     def sources(self) -> dict[str, Source]:
         """Every linted Source by path, an open document's being its buffer (the text the client positions in)."""
-        by_path = {source.path: source for _folder, sources, _options in self.work for source in sources}
+        by_path = {source.path: source for _folder, sources, _options, _broken in self.work for source in sources}
         by_path.update(self.buffers)
         return by_path
 

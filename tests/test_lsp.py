@@ -156,6 +156,47 @@ async def test_a_yaml_error_in_the_buffer_is_a_diagnostic(client: Client, worksp
 
 
 @session_test
+async def test_a_yaml_error_typed_in_one_file_leaves_the_other_files_diagnostics(client: Client, workspace: Path) -> None:
+    # Half-way through an edit the RBAC file does not parse: it shows KS001, while the open config keeps what the
+    # last parsed RBAC gave it — not a burst of KS101 "lacks list nodes" for every keystroke that breaks the YAML.
+    config = workspace / "quickstart" / "prometheus-config.yaml"
+    rbac = workspace / "quickstart" / "prometheus-rbac.yaml"
+    client.open(config)
+    client.open(rbac)
+    await client.wait_for(config.as_uri(), lambda d: codes(d) == ["KS304", "KS102"])
+    fixed = rbac.read_text().replace("rules:\n", GRANT, 1)
+    client.change(rbac, fixed, 2)
+    await client.wait_for(config.as_uri(), lambda d: codes(d) == ["KS304"])
+    client.change(rbac, fixed.replace("rules:\n", "rules: [\n", 1), 3)
+    [error] = await client.wait_for(rbac.as_uri(), lambda d: "KS001" in codes(d))
+    assert (error.range.start.line, error.range.start.character) == (11, 2)  # the `-` after `rules: [` in the buffer
+    line = client.published[config.as_uri()][0].range.start.line
+    client.change(config, "# moved down a line\n" + config.read_text(), 2)  # re-linted with the RBAC still broken
+    moved = await client.wait_for(config.as_uri(), lambda d: d[0].range.start.line == line + 1)
+    assert codes(moved) == ["KS304"]
+    client.change(rbac, rbac.read_text(), 4)  # parses again: this version counts
+    await client.wait_for(config.as_uri(), lambda d: codes(d) == ["KS304", "KS102"])
+    await client.wait_for(rbac.as_uri(), lambda d: len(d) == 0)
+
+
+def test_a_buffer_that_does_not_parse_keeps_its_last_parsed_version_as_context(tmp_path: Path) -> None:
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = str(tmp_path / "q" / "prometheus-config.yaml")
+    rbac = str(tmp_path / "q" / "prometheus-rbac.yaml")
+    session.update(config, Path(config).read_text(), 1)
+    session.update(rbac, "x: [\n", 1)  # broken from the start: the file on disk is the last version that parsed
+    results = session.lint()
+    assert [f.rule for f in results[config]] == ["KS304", "KS102"]
+    assert [(f.rule, f.span.line) for f in results[rbac]] == [("KS001", 2)]
+    session.close(rbac)
+    assert [f.rule for f in session.lint()[config]] == ["KS304", "KS102"]
+    broken = tmp_path / "q" / "broken.yaml"  # never parsed: nothing to keep
+    session.update(str(broken), "a: [\n", 1)
+    assert [f.rule for f in session.lint()[str(broken)]] == ["KS001"]
+
+
+@session_test
 async def test_suppression_comment_typed_in_the_editor(client: Client, workspace: Path) -> None:
     config = workspace / "quickstart" / "prometheus-config.yaml"
     client.open(config)
