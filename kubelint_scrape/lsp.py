@@ -25,6 +25,7 @@ import asyncio
 import gc
 import os
 import re
+import sys
 from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load
@@ -504,6 +505,9 @@ def uri_path(uri: str) -> str | None:
 def serve() -> None:  # pragma: no cover - exercised through a subprocess in tests/test_lsp.py
     server = create_server()
     server.start_io()
+    # pygls ends start_io() quietly on `exit` (it catches its own SystemExit): the status is ours to give, 0 only
+    # after a shutdown request (LSP 3.17, exit notification), so a client can tell a crash from a clean stop.
+    sys.exit(0 if server.kubelint_shut_down else 1)
 
 
 def create_server() -> Any:
@@ -577,6 +581,12 @@ def create_server() -> Any:
         if path.endswith(YAML_SUFFIXES) or (language or "").lower() in LINTED_LANGUAGES:
             return path
         return None
+
+    server.kubelint_shut_down = False
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(_params: Any) -> None:
+        server.kubelint_shut_down = True
 
     @server.feature(types.INITIALIZED)
     def initialized(_params: types.InitializedParams) -> None:

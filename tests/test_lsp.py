@@ -268,6 +268,26 @@ def test_invalid_configuration_is_shown_and_defaults_are_used(tmp_path: Path) ->
     asyncio.run(run())
 
 
+@pytest.mark.parametrize("shut_down, status", [(True, 0), (False, 1)])
+def test_the_exit_status_says_whether_shutdown_came_first(shut_down: bool, status: int, tmp_path: Path) -> None:
+    # LSP 3.17, exit notification: 0 after a shutdown request, else 1 (pygls returns quietly either way).
+    import json
+    import subprocess
+
+    def frame(message: dict) -> bytes:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    messages = [{"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}},
+                {"method": "initialized", "params": {}}]
+    if shut_down:
+        messages.append({"id": 2, "method": "shutdown"})
+    messages.append({"method": "exit"})
+    process = subprocess.run([sys.executable, "-m", "kubelint_scrape.cli", "lsp"], cwd=tmp_path, timeout=TIMEOUT,
+                             input=b"".join(frame(m) for m in messages), capture_output=True)
+    assert process.returncode == status, process.stderr.decode()
+
+
 # ---------------------------------------------------------------------------------------------- without the protocol
 
 
