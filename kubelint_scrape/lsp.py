@@ -24,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import re
+import sys
 from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load
@@ -55,11 +57,18 @@ class Folder:
 
 
 class Session:
-    """The server's state: folders with their Sources, the open documents, and the last published results."""
+    """The server's state: folders with their Sources, the open documents, and the last published results.
+
+    An open document's buffer replaces the file on disk in every folder whose tree holds it (nested workspace
+    folders each load the inner one's files), and is reported by the deepest folder only. A buffer that does not
+    parse (a YAML error typed half-way through an edit) is reported as such, while its last parsed version stays
+    the others' context: one keystroke must not light up every file that relies on its RBAC."""
 
     def __init__(self, roots: Iterable[str] = ()) -> None:
         self.folders: list[Folder] = []
         self.open: dict[str, int | None] = {}  # absolute path → document version
+        self.buffers: dict[str, Source] = {}  # absolute path → its open buffer as last parsed (also when that failed)
+        self.uris: dict[str, str] = {}  # absolute path → the URI the client names the open document by
         self.messages: list[str] = []  # problems to show the user (configuration errors)
         for root in roots:
             self.add_folder(root)
@@ -68,13 +77,44 @@ class Session:
 
     def add_folder(self, root: str, preload: bool = True) -> Folder:
         root = os.path.abspath(root)
+        if preload:
+            for folder in self.folders:
+                if folder.root == root and not folder.context_only:
+                    return folder
         config, options = self._configure(root)
         folder = Folder(root, config, options, context_only=not preload)
         if preload:
             self._load_tree(folder)
         self.folders.append(folder)
         self.folders.sort(key=lambda f: len(f.root), reverse=True)  # the deepest folder owns a path
+        if preload and self.open:
+            # documents opened before the folder was added: their buffers replace its disk copies, and those
+            # that sat in a folder of their own (outside every workspace folder) now have this tree as context
+            for path in self.open:
+                for holder in self._holders(path):
+                    self._place(holder, path)
+            self._prune_context_folders()
         return folder
+
+    def remove_folder(self, root: str) -> bool:
+        """A workspace folder was removed: its open documents move to the folders left (or to one of their own)."""
+        root = os.path.abspath(root)
+        folder = next((f for f in self.folders if f.root == root and not f.context_only), None)
+        if folder is None:
+            return False
+        self.folders.remove(folder)
+        for path in self.open:
+            for holder in self._holders(path):
+                self._place(holder, path)
+        return True
+
+    def _prune_context_folders(self) -> None:
+        for folder in [f for f in self.folders if f.context_only]:
+            for path in list(folder.sources):
+                if self._owner(path) is not folder:
+                    del folder.sources[path]
+            if not folder.sources:
+                self.folders.remove(folder)
 
     def _configure(self, root: str) -> tuple[Config, Any]:
         try:
@@ -92,13 +132,32 @@ class Session:
         folder.sources = {source.path: source for source in sources}
 
     def folder_for(self, path: str) -> Folder:
+        """The folder that reports `path`: the deepest workspace folder holding it, else one of its own."""
+        return self._owner(path) or self.add_folder(os.path.dirname(path), preload=False)
+
+    def _owner(self, path: str) -> Folder | None:
         for folder in self.folders:
             if folder.owns(path) and not folder.context_only:
                 return folder
         for folder in self.folders:
             if folder.context_only and folder.root == os.path.dirname(path):
                 return folder
-        return self.add_folder(os.path.dirname(path), preload=False)
+        return None
+
+    def _holders(self, path: str) -> list[Folder]:
+        """The folders whose lint reads `path`: its owner, and every enclosing workspace folder whose tree has it."""
+        owner = self.folder_for(path)
+        return [owner] + [folder for folder in self.folders if folder is not owner and not folder.context_only
+                          and folder.owns(path) and (path in folder.sources or self._in_tree(folder, path))]
+
+    def _place(self, folder: Folder, path: str) -> None:
+        """The open buffer of `path` as `folder`'s Source — unless it does not parse and the folder holds a version
+        that did, which then stays its context (the buffer's own problem is reported all the same, Snapshot.run)."""
+        buffer = self.buffers[path]
+        previous = folder.sources.get(path)
+        if buffer.status == "failed" and previous is not None and previous.status == "linted":
+            return
+        folder.sources[path] = buffer
 
     def reload_config(self, path: str) -> bool:
         """A configuration file was saved or created: reconfigure the folders whose discovery may find it
@@ -119,20 +178,29 @@ class Session:
 
     # ------------------------------------------------------------------------------------------ documents
 
-    def update(self, path: str, text: str, version: int | None = None) -> None:
+    def update(self, path: str, text: str, version: int | None = None, uri: str | None = None) -> None:
         """The editor's buffer for `path` (open or changed): re-parse this document only."""
         folder = self.folder_for(path)
         self.open[path] = version
-        folder.sources[path] = parse_source(path, text, folder.options.limits)
+        if uri is not None:
+            self.uris[path] = uri
+        self.buffers[path] = parse_source(path, text, folder.options.limits)
+        for holder in self._holders(path):
+            self._place(holder, path)
 
     def close(self, path: str) -> None:
         """Back to the file on disk (or out of the set when it is not a linted file)."""
         self.open.pop(path, None)
-        folder = self.folder_for(path)
-        if folder.context_only or not os.path.isfile(path) or not self._in_tree(folder, path):
-            folder.sources.pop(path, None)
-        else:
-            folder.sources[path] = read_source(path, folder.options.limits)
+        self.buffers.pop(path, None)
+        self.uris.pop(path, None)
+        for folder in self.folders:
+            if path not in folder.sources:
+                continue
+            if folder.context_only or not os.path.isfile(path) or not self._in_tree(folder, path):
+                del folder.sources[path]
+            else:
+                folder.sources[path] = read_source(path, folder.options.limits)
+        self._prune_context_folders()
 
     def file_changed(self, path: str, deleted: bool = False) -> None:
         """A file changed on disk outside the editor (watched files)."""
@@ -175,12 +243,17 @@ class Session:
 
         work = []
         for folder in self.folders:
-            wanted = {path for path in self.open if path in folder.sources}
+            wanted = {path for path in self.open if self._owner(path) is folder}
             if wanted:
-                work.append((folder, list(folder.sources.values()), replace(folder.options, report_paths=wanted)))
-        return Snapshot(work, dict(self.open))
+                # open buffers that did not parse: the folder lints their last parsed version as context
+                broken = {path: self.buffers[path] for path in wanted
+                          if path in self.buffers and folder.sources.get(path) is not self.buffers[path]}
+                work.append((folder, list(folder.sources.values()), replace(folder.options, report_paths=wanted), broken))
+        return Snapshot(work, dict(self.open), dict(self.buffers), dict(self.uris))
 
     def source(self, path: str) -> Source | None:
+        if path in self.buffers:
+            return self.buffers[path]
         for folder in self.folders:
             if path in folder.sources:
                 return folder.sources[path]
@@ -200,22 +273,33 @@ def _tree_settings(config: Config) -> tuple:
 
 @dataclass(eq=False)
 class Snapshot:
-    work: list[tuple[Folder, list[Source], Any]]  # per folder: its Sources and Options (report_paths = its open documents)
+    # per folder: its Sources, Options (report_paths = the open documents it reports) and the buffers among those
+    # that did not parse (path → that failed Source; the folder's Sources hold their last parsed version)
+    work: list[tuple[Folder, list[Source], Any, dict[str, Source]]]
     open: dict[str, int | None]
+    buffers: dict[str, Source] = field(default_factory=dict)  # open path → its buffer, parsed
+    uris: dict[str, str] = field(default_factory=dict)  # open path → the client's URI for it
 
     def run(self) -> dict[str, list[Finding]]:
         from .engine import lint_sources
 
         results: dict[str, list[Finding]] = {path: [] for path in self.open}
-        for folder, sources, options in self.work:
-            result = lint_sources(sources, options, previous=folder.previous, shared_simulations=folder.simulations)
+        for folder, sources, options, broken in self.work:
+            problems = [finding for source in broken.values() for finding in source.findings]
+            result = lint_sources(sources, options, problems, previous=folder.previous, shared_simulations=folder.simulations)
             folder.previous = result.analysis
+            own = {id(finding) for finding in problems}
             for finding in result.findings:
+                if finding.span.path in broken and id(finding) not in own:
+                    continue  # found in the last version that parsed, at its positions: the buffer's error stands alone
                 results.setdefault(finding.span.path, []).append(finding)
         return results
 
     def sources(self) -> dict[str, Source]:
-        return {source.path: source for _folder, sources, _options in self.work for source in sources}
+        """Every linted Source by path, an open document's being its buffer (the text the client positions in)."""
+        by_path = {source.path: source for _folder, sources, _options, _broken in self.work for source in sources}
+        by_path.update(self.buffers)
+        return by_path
 
 
 # ---------------------------------------------------------------------------------------------- diagnostics
@@ -226,6 +310,8 @@ def token_end(text: str, start: int) -> int:
     if start >= len(text):
         return start
     quote = text[start]
+    if quote in "[{":
+        return _flow_end(text, start)
     if quote in "\"'":
         index = start + 1
         while index < len(text):
@@ -252,6 +338,32 @@ def token_end(text: str, start: int) -> int:
     return end if end > start else min(len(text), start + 1)
 
 
+def _flow_end(text: str, start: int) -> int:
+    """End of the flow collection opening at `start` when it closes on this line, else just past its bracket."""
+    depth = 0
+    quote = ""
+    index = start
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'" and text[index - 1] in " \t[{,:":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        elif char == "#" and text[index - 1] in " \t":
+            break
+        index += 1
+    return start + 1
+
+
 def _units(text: str, encoding: str) -> int:
     if encoding == "utf-8":
         return len(text.encode("utf-8"))
@@ -261,11 +373,45 @@ def _units(text: str, encoding: str) -> int:
 
 
 def span_range(span: Span, line_text: str, encoding: str = "utf-16") -> tuple[tuple[int, int], tuple[int, int]]:
-    """((line, character), (line, character)) 0-based in the client's position encoding."""
-    line = max(span.line - 1, 0)
-    start = max(span.column - 1, 0)
+    """((line, character), (line, character)) 0-based in the client's position encoding, for a span whose line
+    and column count as the client does (Lines.locate makes them so)."""
+    return _range(max(span.line - 1, 0), line_text, max(span.column - 1, 0), encoding)
+
+
+def _range(line: int, line_text: str, start: int, encoding: str) -> tuple[tuple[int, int], tuple[int, int]]:
     end = token_end(line_text, start)
     return (line, _units(line_text[:start], encoding)), (line, _units(line_text[:end], encoding))
+
+
+# What YAML (libyaml, Go's yaml) counts as a line break, beyond the protocol's \n, \r\n and \r: NEL, LS and PS. Python's
+# splitlines() also breaks at \v, \f and \x1c-\x1e, which YAML refuses. Any of these, or a byte-order mark (which the
+# parser skips but the client's text may hold), and a span's line and column are not the client's.
+_UNUSUAL = re.compile("[\ufeff\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_LSP_BREAK = re.compile("\r\n|[\r\n]")
+
+
+class _LineMap:
+    """A text's lines as the protocol splits them, and where the parser's (line, column) falls in them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.bom = text.startswith("\ufeff")
+        self.yaml_starts = [0] + [m.end() for m in _YAML_BREAK.finditer(text)]
+        self.starts = [0] + [m.end() for m in _LSP_BREAK.finditer(text)]
+
+    def locate(self, line: int, column: int) -> tuple[int, str, int]:
+        import bisect
+
+        if not 0 < line <= len(self.yaml_starts):
+            return max(line - 1, 0), "", max(column - 1, 0)
+        offset = self.yaml_starts[line - 1] + max(column - 1, 0) + (1 if line == 1 and self.bom else 0)
+        offset = min(offset, len(self.text))
+        number = bisect.bisect_right(self.starts, offset) - 1
+        begin = self.starts[number]
+        end = self.starts[number + 1] if number + 1 < len(self.starts) else len(self.text)
+        line_text = self.text[begin:end].rstrip("\r\n")
+        return number, line_text, offset - begin
 
 
 class Lines:
@@ -273,34 +419,51 @@ class Lines:
 
     def __init__(self, sources: dict[str, Source]) -> None:
         self.sources = sources
-        self.cache: dict[str, list[str]] = {}
+        self.cache: dict[str, list[str] | _LineMap] = {}
 
-    def line(self, path: str, number: int) -> str:
-        if path not in self.cache:
+    def _lines(self, path: str) -> list[str] | _LineMap:
+        lines = self.cache.get(path)
+        if lines is None:
             source = self.sources.get(path)
             if source is not None:
-                self.cache[path] = source.lines  # split once per Source, which outlives this run
+                lines = source.memo.get("lsp lines")  # made once per Source, which outlives this run
+                if lines is None:
+                    lines = source.memo["lsp lines"] = _LineMap(source.text) if _UNUSUAL.search(source.text) else source.lines
             else:
-                try:
-                    with open(path, encoding="utf-8", errors="replace") as handle:
-                        self.cache[path] = handle.read().splitlines()
+                try:  # a file no client has open: shown without its byte-order mark
+                    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+                        text = handle.read()
                 except OSError:
-                    self.cache[path] = []
-        lines = self.cache[path]
-        return lines[number - 1] if 0 < number <= len(lines) else ""
+                    text = ""
+                lines = _LineMap(text) if _UNUSUAL.search(text) else text.splitlines()
+            self.cache[path] = lines
+        return lines
+
+    def locate(self, path: str, line: int, column: int) -> tuple[int, str, int]:
+        """(0-based line, that line's text, 0-based index in it) of the parser's 1-based `line` and `column`,
+        counted as the client counts them."""
+        lines = self._lines(path)
+        if isinstance(lines, _LineMap):
+            return lines.locate(line, column)
+        return max(line - 1, 0), lines[line - 1] if 0 < line <= len(lines) else "", max(column - 1, 0)
+
+    def line(self, path: str, number: int) -> str:
+        return self.locate(path, number, 1)[1]
 
 
-def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16") -> Any:
+def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16", uris: dict[str, str] | None = None) -> Any:
+    """`uris`: the client's URIs of open documents (a related location in one is named as the client names it)."""
     from lsprotocol import types
 
     from .docs import help_uri
 
     def to_range(span: Span) -> Any:
-        (l1, c1), (l2, c2) = span_range(span, lines.line(span.path, span.line), encoding)
+        (l1, c1), (l2, c2) = _range(*lines.locate(span.path, span.line, span.column), encoding)
         return types.Range(types.Position(l1, c1), types.Position(l2, c2))
 
     related = [
-        types.DiagnosticRelatedInformation(types.Location(path_uri(r.span.path), to_range(r.span)), r.message)
+        types.DiagnosticRelatedInformation(types.Location((uris or {}).get(r.span.path) or path_uri(r.span.path),
+                                                          to_range(r.span)), r.message)
         for r in finding.related if os.path.isabs(r.span.path)
     ]
     message = finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")
@@ -342,6 +505,9 @@ def uri_path(uri: str) -> str | None:
 def serve() -> None:  # pragma: no cover - exercised through a subprocess in tests/test_lsp.py
     server = create_server()
     server.start_io()
+    # pygls ends start_io() quietly on `exit` (it catches its own SystemExit): the status is ours to give, 0 only
+    # after a shutdown request (LSP 3.17, exit notification), so a client can tell a crash from a clean stop.
+    sys.exit(0 if server.kubelint_shut_down else 1)
 
 
 def create_server() -> Any:
@@ -416,6 +582,12 @@ def create_server() -> Any:
             return path
         return None
 
+    server.kubelint_shut_down = False
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(_params: Any) -> None:
+        server.kubelint_shut_down = True
+
     @server.feature(types.INITIALIZED)
     def initialized(_params: types.InitializedParams) -> None:
         session()  # load the workspace once, before the first document arrives
@@ -439,16 +611,17 @@ def create_server() -> Any:
         path = linted(document.uri, document.language_id)
         if path is None or session().excluded(path):
             return
-        session().update(path, document.text, document.version)
+        session().update(path, document.text, document.version, document.uri)
         publish()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        path = linted(params.text_document.uri)
+        # whether the document is linted was decided when it was opened (by its language too, not its name only)
+        path = uri_path(params.text_document.uri)
         if path is None or path not in session().open:
             return
         text = server.workspace.get_text_document(params.text_document.uri).source
-        session().update(path, text, params.text_document.version)
+        session().update(path, text, params.text_document.version, params.text_document.uri)
         publish()
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=True))
@@ -464,7 +637,7 @@ def create_server() -> Any:
         if path not in session().open:
             return
         text = params.text if params.text is not None else server.workspace.get_text_document(params.text_document.uri).source
-        session().update(path, text, session().open.get(path))
+        session().update(path, text, session().open.get(path), params.text_document.uri)
         publish()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -472,10 +645,28 @@ def create_server() -> Any:
         path = uri_path(params.text_document.uri)
         if path is None or path not in session().open:
             return
+        uri = session().uris.get(path, params.text_document.uri)  # the URI its diagnostics went out under
         session().close(path)
-        state["published"].pop(params.text_document.uri, None)
-        _publish(server, types, params.text_document.uri, [], None)
+        state["published"].pop(uri, None)
+        _publish(server, types, uri, [], None)
         publish()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        # The server advertises workspace-folder change notifications: a folder added later is a tree to load
+        # (cross-file rules need it), a removed one stops being the context of the documents left open.
+        current = session()
+        for folder in params.event.removed or ():
+            path = uri_path(folder.uri)
+            if path is not None:
+                current.remove_folder(path)
+        for folder in params.event.added or ():
+            path = uri_path(folder.uri)
+            if path is not None:
+                current.add_folder(path)
+        _show_messages(server, types, current)
+        if current.open:
+            publish()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(params: types.DidChangeWatchedFilesParams) -> None:
@@ -500,10 +691,14 @@ def create_server() -> Any:
 
 @gc_paused  # like the lint itself: the conversion allocates too, and the loaded workspace is large
 def diagnostics_of(snapshot: Snapshot, encoding: str) -> dict[str, tuple[list, int | None]]:
-    """uri → (diagnostics, document version) for every open document of the snapshot (worker thread)."""
+    """uri → (diagnostics, document version) for every open document of the snapshot (worker thread), each under
+    the URI the client opened it by: a client that compares URIs as strings would not match another spelling of
+    the same path (`a+b.yaml` and `a%2Bb.yaml`), and would keep those diagnostics after the document is closed."""
     lines = Lines(snapshot.sources())
+    uris = snapshot.uris
     return {
-        path_uri(path): ([_cached_diagnostic(f, lines, encoding) for f in findings], snapshot.open.get(path))
+        uris.get(path) or path_uri(path): ([_cached_diagnostic(f, lines, encoding, uris) for f in findings],
+                                           snapshot.open.get(path))
         for path, findings in snapshot.run().items()
     }
 
@@ -511,17 +706,19 @@ def diagnostics_of(snapshot: Snapshot, encoding: str) -> dict[str, tuple[list, i
 _DIAGNOSTICS: dict[tuple, Any] = {}
 
 
-def _cached_diagnostic(finding: Finding, lines: Lines, encoding: str) -> Any:
+def _cached_diagnostic(finding: Finding, lines: Lines, encoding: str, uris: dict[str, str] | None = None) -> Any:
     """diagnostic(), shared between runs: most findings of a re-linted file are what they were before the edit,
     and building lsprotocol objects (validated attrs classes) for each again was a tenth of a re-lint."""
     spans = (finding.span, *(r.span for r in finding.related))
+    uris = uris or {}
     key = (encoding, finding.rule, finding.severity, finding.name, finding.object, finding.message, finding.fix,
-           finding.related, finding.span, tuple(lines.line(span.path, span.line) for span in spans))
+           finding.related, finding.span, tuple(lines.locate(span.path, span.line, span.column) for span in spans),
+           tuple(uris.get(span.path) for span in spans))
     converted = _DIAGNOSTICS.get(key)
     if converted is None:
         if len(_DIAGNOSTICS) >= 10_000:
             _DIAGNOSTICS.clear()
-        converted = _DIAGNOSTICS[key] = diagnostic(finding, lines, encoding)
+        converted = _DIAGNOSTICS[key] = diagnostic(finding, lines, encoding, uris)
     return converted
 
 

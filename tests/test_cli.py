@@ -103,6 +103,21 @@ def test_stdin_with_filename() -> None:
     assert result.output.startswith("rendered.yaml:")
 
 
+@pytest.mark.parametrize("item, padding", [
+    # a tab stays a tab; 中 and 😀 take two cells each; e + a combining accent takes one
+    ('  - {apiGroups: [""],\tresources: [pods], verbs: [fly]}', " " * 21 + "\t" + " " * 27),
+    ('  - {resourceNames: ["中😀"], apiGroups: [""], resources: [pods], verbs: [fly]}', " " * 22 + " " * 4 + " " * 48),
+    ('  - {resourceNames: ["e\u0301"], apiGroups: [""], resources: [pods], verbs: [fly]}', " " * 22 + " " + " " * 48),
+])
+def test_the_caret_stands_under_the_column_on_a_terminal(item: str, padding: str, tmp_path) -> None:
+    # One space per character puts the caret left of the token after a tab or a wide character: the terminal
+    # expands a tab to the next stop and draws 中 and 😀 two cells wide.
+    (tmp_path / "role.yaml").write_text("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+                                        f"metadata: {{name: r}}\nrules:\n{item}\n", encoding="utf-8")
+    lines = run(str(tmp_path / "role.yaml"), "--select", "KS504").output.splitlines()
+    assert lines[1:3] == ["    5 | " + item, " " * 8 + padding + "^"]
+
+
 def test_no_path_and_no_configuration_lints_the_current_directory(tmp_path, monkeypatch) -> None:
     for name in os.listdir(QUICKSTART):
         (tmp_path / name).write_text((QUICKSTART / name).read_text())

@@ -156,6 +156,47 @@ async def test_a_yaml_error_in_the_buffer_is_a_diagnostic(client: Client, worksp
 
 
 @session_test
+async def test_a_yaml_error_typed_in_one_file_leaves_the_other_files_diagnostics(client: Client, workspace: Path) -> None:
+    # Half-way through an edit the RBAC file does not parse: it shows KS001, while the open config keeps what the
+    # last parsed RBAC gave it — not a burst of KS101 "lacks list nodes" for every keystroke that breaks the YAML.
+    config = workspace / "quickstart" / "prometheus-config.yaml"
+    rbac = workspace / "quickstart" / "prometheus-rbac.yaml"
+    client.open(config)
+    client.open(rbac)
+    await client.wait_for(config.as_uri(), lambda d: codes(d) == ["KS304", "KS102"])
+    fixed = rbac.read_text().replace("rules:\n", GRANT, 1)
+    client.change(rbac, fixed, 2)
+    await client.wait_for(config.as_uri(), lambda d: codes(d) == ["KS304"])
+    client.change(rbac, fixed.replace("rules:\n", "rules: [\n", 1), 3)
+    [error] = await client.wait_for(rbac.as_uri(), lambda d: "KS001" in codes(d))
+    assert (error.range.start.line, error.range.start.character) == (11, 2)  # the `-` after `rules: [` in the buffer
+    line = client.published[config.as_uri()][0].range.start.line
+    client.change(config, "# moved down a line\n" + config.read_text(), 2)  # re-linted with the RBAC still broken
+    moved = await client.wait_for(config.as_uri(), lambda d: d[0].range.start.line == line + 1)
+    assert codes(moved) == ["KS304"]
+    client.change(rbac, rbac.read_text(), 4)  # parses again: this version counts
+    await client.wait_for(config.as_uri(), lambda d: codes(d) == ["KS304", "KS102"])
+    await client.wait_for(rbac.as_uri(), lambda d: len(d) == 0)
+
+
+def test_a_buffer_that_does_not_parse_keeps_its_last_parsed_version_as_context(tmp_path: Path) -> None:
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = str(tmp_path / "q" / "prometheus-config.yaml")
+    rbac = str(tmp_path / "q" / "prometheus-rbac.yaml")
+    session.update(config, Path(config).read_text(), 1)
+    session.update(rbac, "x: [\n", 1)  # broken from the start: the file on disk is the last version that parsed
+    results = session.lint()
+    assert [f.rule for f in results[config]] == ["KS304", "KS102"]
+    assert [(f.rule, f.span.line) for f in results[rbac]] == [("KS001", 2)]
+    session.close(rbac)
+    assert [f.rule for f in session.lint()[config]] == ["KS304", "KS102"]
+    broken = tmp_path / "q" / "broken.yaml"  # never parsed: nothing to keep
+    session.update(str(broken), "a: [\n", 1)
+    assert [f.rule for f in session.lint()[str(broken)]] == ["KS001"]
+
+
+@session_test
 async def test_suppression_comment_typed_in_the_editor(client: Client, workspace: Path) -> None:
     config = workspace / "quickstart" / "prometheus-config.yaml"
     client.open(config)
@@ -164,6 +205,48 @@ async def test_suppression_comment_typed_in_the_editor(client: Client, workspace
     text = config.read_text().replace(job, "      # kubelint-scrape: ignore[KS102] granted by the platform role\n" + job)
     client.change(config, text, 2)
     await client.wait_for(config.as_uri(), lambda d: "KS102" not in codes(d))
+
+
+@session_test
+async def test_a_document_linted_for_its_language_is_relinted_on_change(client: Client, workspace: Path) -> None:
+    # `prometheus.rules` is no YAML by its name, but opened as YAML it is linted: its edits must be too.
+    document = workspace / "quickstart" / "prometheus.rules"
+    document.write_text("a: 1\n")
+    client.open(document)
+    await client.wait_for(document.as_uri(), lambda d: len(d) == 0)
+    client.change(document, "a: [\n", 2)
+    await client.wait_for(document.as_uri(), lambda d: "KS001" in codes(d))
+
+
+@session_test
+async def test_diagnostics_go_out_under_the_uri_the_client_opened_the_document_by(client: Client, workspace: Path) -> None:
+    # The same path has several URI spellings (`+`, `(`, `)` may be escaped or not): a client comparing URIs as
+    # strings finds diagnostics only under its own, and clears them on close only there.
+    folder = workspace / "a+b (1)"
+    shutil.copytree(workspace / "quickstart", folder)
+    config = folder / "prometheus-config.yaml"
+    uri = config.as_uri().replace("%2B", "+").replace("%28", "(").replace("%29", ")")
+    assert uri != config.as_uri()
+    client.client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=uri, language_id="yaml", version=1, text=config.read_text())))
+    await client.wait_for(uri, lambda d: "KS102" in codes(d))
+    client.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
+    await client.wait_for(uri, lambda d: len(d) == 0)
+    assert config.as_uri() not in client.published
+
+
+@session_test
+async def test_a_workspace_folder_added_later_is_loaded(client: Client, workspace: Path) -> None:
+    # The server advertises workspace-folder change notifications (workspace.workspaceFolders.changeNotifications).
+    other = workspace.parent / "other"
+    shutil.copytree(QUICKSTART, other / "q")
+    (other / "q" / "sub").mkdir()
+    config = other / "q" / "sub" / "prometheus-config.yaml"  # the RBAC is one directory up: in the folder only
+    shutil.move(str(other / "q" / "prometheus-config.yaml"), config)
+    client.client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+        types.WorkspaceFoldersChangeEvent(added=[types.WorkspaceFolder(uri=other.as_uri(), name="other")], removed=[])))
+    client.open(config)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
 
 
 def test_invalid_configuration_is_shown_and_defaults_are_used(tmp_path: Path) -> None:
@@ -185,6 +268,26 @@ def test_invalid_configuration_is_shown_and_defaults_are_used(tmp_path: Path) ->
     asyncio.run(run())
 
 
+@pytest.mark.parametrize("shut_down, status", [(True, 0), (False, 1)])
+def test_the_exit_status_says_whether_shutdown_came_first(shut_down: bool, status: int, tmp_path: Path) -> None:
+    # LSP 3.17, exit notification: 0 after a shutdown request, else 1 (pygls returns quietly either way).
+    import json
+    import subprocess
+
+    def frame(message: dict) -> bytes:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    messages = [{"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}},
+                {"method": "initialized", "params": {}}]
+    if shut_down:
+        messages.append({"id": 2, "method": "shutdown"})
+    messages.append({"method": "exit"})
+    process = subprocess.run([sys.executable, "-m", "kubelint_scrape.cli", "lsp"], cwd=tmp_path, timeout=TIMEOUT,
+                             input=b"".join(frame(m) for m in messages), capture_output=True)
+    assert process.returncode == status, process.stderr.decode()
+
+
 # ---------------------------------------------------------------------------------------------- without the protocol
 
 
@@ -201,6 +304,39 @@ def test_session_lints_open_documents_with_the_workspace_as_context(tmp_path: Pa
     assert session.lint() == {config: []}
 
 
+def test_nested_workspace_folders_report_an_open_document_once_from_its_buffer(tmp_path: Path) -> None:
+    # The outer folder loads the inner one's files too: it must read the buffer, not its disk copy, and leave
+    # the reporting to the inner (deepest) folder — not publish its own copy of every finding.
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path), str(tmp_path / "q")])
+    config = str(tmp_path / "q" / "prometheus-config.yaml")
+    rbac = str(tmp_path / "q" / "prometheus-rbac.yaml")
+    session.update(config, Path(config).read_text(), 1)
+    assert [f.rule for f in session.lint()[config]] == ["KS304", "KS102"]
+    session.update(rbac, Path(rbac).read_text().replace("rules:\n", GRANT, 1), 1)  # unsaved
+    assert [f.rule for f in session.lint()[config]] == ["KS304"]
+    assert all(folder.sources[rbac] is session.buffers[rbac] for folder in session.folders)
+    session.close(rbac)
+    assert [f.rule for f in session.lint()[config]] == ["KS304", "KS102"]
+
+
+def test_a_workspace_folder_added_or_removed_later_is_the_context_of_open_documents(tmp_path: Path) -> None:
+    shutil.copytree(QUICKSTART, tmp_path / "b" / "q")
+    (tmp_path / "a").mkdir()
+    deep = tmp_path / "b" / "q" / "sub"
+    deep.mkdir()
+    config = str(deep / "prometheus-config.yaml")
+    shutil.move(str(tmp_path / "b" / "q" / "prometheus-config.yaml"), config)
+    session = Session([str(tmp_path / "a")])
+    session.update(config, Path(config).read_text(), 1)  # outside every folder: linted on its own
+    assert "KS102" not in [f.rule for f in session.lint()[config]]
+    session.add_folder(str(tmp_path / "b"))  # workspace/didChangeWorkspaceFolders
+    assert "KS102" in [f.rule for f in session.lint()[config]]
+    assert [f.root for f in session.folders if f.context_only] == []
+    session.remove_folder(str(tmp_path / "b"))
+    assert "KS102" not in [f.rule for f in session.lint()[config]]
+
+
 @pytest.mark.parametrize("line, column, encoding, expected", [
     ("  - role: node", 11, "utf-16", ((0, 10), (0, 14))),
     ("  name: \"débogage\" # x", 9, "utf-16", ((0, 8), (0, 18))),
@@ -208,9 +344,37 @@ def test_session_lints_open_documents_with_the_workspace_as_context(tmp_path: Pa
     ("  emoji: 😀x: y", 10, "utf-8", ((0, 9), (0, 14))),
     ("  hostNetwork: true", 3, "utf-16", ((0, 2), (0, 13))),
     ("", 1, "utf-16", ((0, 0), (0, 0))),
+    # a flow collection is the node up to its closing bracket (not `{apiGroups`, read as a plain scalar)
+    ('  - {apiGroups: [""], verbs: ["*"]}', 5, "utf-16", ((0, 4), (0, 35))),
+    ('x: [{a: "]}"}, b] # [c]', 4, "utf-16", ((0, 3), (0, 17))),
+    ('x: ["😀"]', 4, "utf-16", ((0, 3), (0, 9))),
+    ("x: {a: 1,", 4, "utf-16", ((0, 3), (0, 4))),  # closed on a later line: its bracket
 ])
 def test_ranges_cover_the_token_in_the_client_encoding(line: str, column: int, encoding: str, expected) -> None:
     assert span_range(Span("x", 1, column), line, encoding) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The parser skips a byte-order mark, which the client's text may hold: its columns on line 1 are one short.
+    ("\ufeffx: {a: 1, a: 2}\n", ((0, 11), (0, 12), (0, 5), (0, 6))),
+    # YAML breaks lines at NEL, LS and PS too; the protocol only at \n, \r\n and \r (LSP 3.17, Text Documents).
+    ("x: 'é\u2028y'\ny: {a: 1, a: 2}\n", ((1, 10), (1, 11), (1, 4), (1, 5))),
+    ("x: 'é\x85y'\ny: {a: 1, a: 2}\n", ((1, 10), (1, 11), (1, 4), (1, 5))),
+    ("x: 'é\u2029y'\r\ny: {a: 1, a: 2}\r\n", ((1, 10), (1, 11), (1, 4), (1, 5))),
+    ("x: 'é\ry'\ry: {a: 1, a: 2}\r", ((2, 10), (2, 11), (2, 4), (2, 5))),  # \r alone: a break for both
+])
+def test_ranges_count_lines_and_characters_as_the_client_does(text: str, expected, tmp_path: Path) -> None:
+    from kubelint_scrape.lsp import diagnostics_of
+
+    path = tmp_path / "doc.yaml"
+    session = Session([str(tmp_path)])
+    session.update(str(path), text, 1)
+    [(diagnostics, _version)] = diagnostics_of(session.snapshot(), "utf-16").values()
+    [duplicate] = [d for d in diagnostics if d.code == "KS005"]
+    first = duplicate.related_information[0].location.range
+    assert (duplicate.range.start.line, duplicate.range.start.character) == expected[0]
+    assert (duplicate.range.end.line, duplicate.range.end.character) == expected[1]
+    assert ((first.start.line, first.start.character), (first.end.line, first.end.character)) == expected[2:]
 
 
 def test_saving_the_configuration_reconfigures_the_session(tmp_path: Path) -> None:

@@ -116,6 +116,33 @@ def test_sarif_paths_outside_the_working_directory_are_file_uris(tmp_path) -> No
     sarif_validator().validate(log)
 
 
+def test_a_relative_path_outside_the_working_directory_is_reported_like_its_absolute_path(tmp_path, monkeypatch) -> None:
+    # `../elsewhere/x.yaml` relative to %SRCROOT% would climb out of the checkout (GitHub cannot place it), and
+    # its fingerprint would differ from the same file named by its absolute path.
+    work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
+    work.mkdir()
+    shutil.copytree(QUICKSTART, elsewhere)
+    monkeypatch.chdir(work)
+    by_relative = sarif_of([Path("../elsewhere")], work)
+    by_absolute = sarif_of([elsewhere], work)
+    result = by_relative["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": (elsewhere / "prometheus-config.yaml").as_uri()}
+    assert result["partialFingerprints"] == by_absolute["runs"][0]["results"][0]["partialFingerprints"]
+    github = CliRunner().invoke(main, ["../elsewhere", "--format", "github", "--select", "KS1"]).output
+    assert f"file={elsewhere / 'prometheus-config.yaml'}," in github
+
+
+def test_a_file_whose_name_starts_with_two_dots_is_inside_the_working_directory(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("..rbac.yaml").write_text("kind: Role\nrules: [\n")
+    log = json.loads(CliRunner().invoke(main, [str(tmp_path / "..rbac.yaml"), "--format", "sarif"]).output)
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "..rbac.yaml", "uriBaseId": "%SRCROOT%"}
+    github = CliRunner().invoke(main, [str(tmp_path / "..rbac.yaml"), "--format", "github"]).output
+    assert github.startswith("::error file=..rbac.yaml,line=")
+
+
 def test_fingerprints_survive_unrelated_edits_above_the_finding(tmp_path) -> None:
     work = tmp_path / "repo"
     shutil.copytree(QUICKSTART, work)

@@ -18,12 +18,21 @@ def repo_relative(path: str, cwd: str | None = None) -> str:
 
 @functools.lru_cache(maxsize=4096)  # reports name a few files thousands of times; relpath is ~30 µs
 def _relative(path: str, base: str) -> str:
+    path = os.path.normpath(path)  # `./k8s/a.yaml` and `k8s/a.yaml` are one file (and one fingerprint)
+    if _outside(path):
+        # `../other/a.yaml` names a file outside the working directory like its absolute path does, and must be
+        # reported alike: a SARIF URI relative to %SRCROOT% may not climb out of it, and GitHub cannot place it.
+        path = os.path.abspath(path)
     if os.path.isabs(path):
         try:
             relative = os.path.relpath(path, base)
         except ValueError:  # another drive on Windows
             relative = path
-        if not relative.startswith(".."):
+        if not _outside(relative):
             path = relative
-    path = os.path.normpath(path)  # `./k8s/a.yaml` and `k8s/a.yaml` are one file (and one fingerprint)
     return PurePath(path).as_posix() if os.sep != "/" else path
+
+
+def _outside(relative: str) -> bool:
+    """`..` or `../…`, not a file named `..x.yaml`."""
+    return relative == os.pardir or relative.startswith(os.pardir + os.sep)

@@ -26,7 +26,7 @@ def chunks(result: Any, color: bool = False, show_assumptions: bool = False, qui
             if text.strip():
                 gutter = f"{finding.span.line:>5} | "
                 out.append(f"{gutter}{text.rstrip()}")
-                out.append(" " * (len(gutter) + finding.span.column - 1) + "^")
+                out.append(" " * len(gutter) + caret_padding(text[:finding.span.column - 1]) + "^")
             for related in finding.related:
                 out.append(f"  = related: {related.span}: {related.message}")
             if finding.fix:
@@ -43,6 +43,24 @@ def chunks(result: Any, color: bool = False, show_assumptions: bool = False, qui
     else:
         summary = f"All checks passed ({files} file(s), {len(result.analysis.jobs)} scrape job(s))."
     yield (f"{_DIM}{summary}{_RESET}" if color else summary) + "\n"
+
+
+def caret_padding(prefix: str) -> str:
+    """Blank space as wide on a terminal as `prefix`, the source line before the finding's column: a tab stays a
+    tab (the terminal expands both alike, the gutter being as wide in both lines), a wide character (中, 😀)
+    takes two cells and a combining mark none — one space per character would put the caret to their left."""
+    if prefix.isascii() and "\t" not in prefix:
+        return " " * len(prefix)
+    import unicodedata
+
+    def blank(char: str) -> str:
+        if char == "\t":
+            return char
+        if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            return ""
+        return "  " if unicodedata.east_asian_width(char) in ("W", "F") else " "
+
+    return "".join(blank(char) for char in prefix)
 
 
 def assumptions_text(result: Any) -> str:
