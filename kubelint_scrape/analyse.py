@@ -425,6 +425,26 @@ def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod
     # exported token of the ServiceAccount), so they are kept, unchecked, as scrapes with such tokens are.
     unchecked = "" if discovery_sends_identity_token(sd, pod) else (
         f"discovery authenticates with {_discovery_credentials(sd)}, not the ServiceAccount token: its RBAC is not in view")
+    return discovery_requests(sd, identity, unchecked)
+
+
+def anonymous_discovery(sd: SDConfig) -> bool:
+    """Discovery that calls a real API server (https, not a loopback proxy such as `kubectl proxy`, which adds
+    its own credentials) with no credentials at all: the API server takes it for system:anonymous."""
+    if not sd.api_server or sd.kubeconfig_file or sd.credentials.kind != "none":
+        return False
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(sd.api_server)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    return parts.scheme == "https" and host not in ("localhost", "127.0.0.1", "::1") and not host.startswith("127.")
+
+
+def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str = "") -> list[Need]:
+    """The list and watch requests of one kubernetes_sd_configs entry (FACTS §4 role table), as needs."""
     table = knowledge("sd-roles")
     resources = list(table["roles"].get(sd.role, []))
     spans = [sd.role_span] * len(resources)

@@ -27,15 +27,19 @@ class Identity:
 
     @property
     def user(self) -> str:
+        if not self.namespace:  # ANONYMOUS
+            return self.name
         return f"system:serviceaccount:{self.namespace}:{self.name}"
 
     @property
     def groups(self) -> tuple[str, ...]:
+        if not self.namespace:  # ANONYMOUS: the one group an unauthenticated request carries
+            return ("system:unauthenticated",)
         # The groups every ServiceAccount token carries (kubernetes.io authentication docs).
         return ("system:serviceaccounts", f"system:serviceaccounts:{self.namespace}", "system:authenticated")
 
     def __str__(self) -> str:
-        return f"{self.namespace}/{self.name}"
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
 
     @classmethod
     def parse(cls, text: str) -> "Identity":
@@ -43,6 +47,11 @@ class Identity:
         if not namespace or not name or "/" in name:
             raise ValueError(f"identity must be NAMESPACE/SERVICEACCOUNT, got {text!r}")
         return cls(namespace, name)
+
+
+# A request without credentials, as the API server's anonymous authenticator names it (no ServiceAccount has an
+# empty namespace: Identity.parse refuses one).
+ANONYMOUS = Identity("", "system:anonymous")
 
 
 @dataclass(frozen=True, slots=True)

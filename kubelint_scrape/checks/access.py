@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..analyse import JobAnalysis, Need, Resolution, reads_service_account_files
+from ..analyse import JobAnalysis, Need, Resolution, anonymous_discovery, discovery_requests, reads_service_account_files
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
 from ..grants import alerting_requests, binding_applies
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..promconfig import SA_DIR, SA_TOKEN
-from ..rbac import Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
+from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..targets import kubelet_subresources
 from ..records import dataclass
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at
@@ -627,6 +627,44 @@ def _credentials_fix(job, target: str, serving_cert: str) -> str:
         return f"Add to the job{note} (its tls_config stays):\n  {token}"
     tls = f"insecure_skip_verify: true  # {self_signed}" if self_signed else f"ca_file: {ca_file}"
     return f"Add to the job{note}:\n  {token}\n  tls_config:\n    {tls}"
+
+
+@check("KS111")
+def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
+    """kubernetes_sd_configs with api_server and no credentials: Prometheus then sends none (in-cluster
+    credentials apply only without api_server), so the API server handles its list/watch as system:anonymous."""
+    authorizer = ctx.analysis.authorizer
+    seen: set[Span] = set()
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        for sd in job.sd_configs:
+            if not anonymous_discovery(sd):
+                continue
+            span = sd.span("api_server")
+            if span in seen:
+                continue  # one operator resource's entry, shared by several Prometheus resources
+            denied = [need.request for need in discovery_requests(sd, None)
+                      if not authorizer.authorize(ANONYMOUS, need.request).allowed]
+            if not denied:
+                continue  # the inputs grant system:anonymous or system:unauthenticated what discovery lists
+            seen.add(span)
+            resources = ", ".join(dict.fromkeys(r.resource for r in denied))
+            operator = job.source_kind == "scrapeconfig"
+            fix = ("Set `authorization` (type Bearer, credentials from a Secret with a ServiceAccount token) on "
+                   "this kubernetesSDConfigs entry, or remove apiServer: without it the operator's Prometheus "
+                   "uses its pod's ServiceAccount." if operator else
+                   "Remove api_server (in-cluster discovery uses the pod's ServiceAccount token and CA), or give "
+                   f"this kubernetes_sd_configs entry credentials:\n  bearer_token_file: {SA_TOKEN}"
+                   + ("" if "tls_config" in sd.node else f"\n  tls_config:\n    ca_file: {SA_DIR}/ca.crt"))
+            yield Finding(
+                "KS111", span,
+                f"{job.label} discovers targets through api_server {sd.api_server} without credentials: Prometheus "
+                f"sends no token to an api_server it is given (the pod's ServiceAccount token is used only without "
+                f"api_server), so the API server takes the list/watch of {resources} for system:anonymous and "
+                f"answers 403 Forbidden (401 when anonymous authentication is off): the SD config finds zero targets",
+                fix=fix, related=(Related(job.span, f"{job.label}"),), object=job.label,
+                data={"api_server": sd.api_server, "denied": [f"{r.verb} {r.resource}" for r in denied]},
+            )
 
 
 @check("KS106")
