@@ -119,6 +119,19 @@ def token_secret(endpoint: YMap) -> tuple[str, str] | None:
     return as_str(ref.get("name")), as_str(ref.get("key"))
 
 
+def _sd_credentials(sd_node: YMap, sd: YMap) -> None:
+    """A kubernetesSDConfigs entry's own credentials (Secret-sourced), as the keys SDConfig reads: whether
+    discovery through its apiServer authenticates at all (KS111)."""
+    if isinstance(sd_node.get("authorization"), YMap):
+        sd["authorization"] = _node(sd_node["authorization"].pos, credentials="<from Secret>")
+    elif isinstance(sd_node.get("basicAuth"), YMap):
+        sd["basic_auth"] = _node(sd_node["basicAuth"].pos, username="<from Secret>")
+    elif isinstance(sd_node.get("oauth2"), YMap):
+        sd["oauth2"] = _node(sd_node["oauth2"].pos, client_id="<from Secret>")
+    elif isinstance(get_path(sd_node, "tlsConfig", "cert"), YMap):
+        sd["tls_config"] = _node(sd_node["tlsConfig"].pos, cert="<from Secret>")
+
+
 def _token_from_secret(job: ScrapeJob, endpoint: YMap) -> None:
     if job.credentials.kind == "inline-token":
         job.credentials.secret = token_secret(endpoint)
@@ -360,6 +373,7 @@ def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: Pr
             sd["namespaces"] = _node(pos, names=_seq(pos, names), own_namespace=own)
         if as_str(sd_node.get("apiServer")):
             sd["api_server"] = as_str(sd_node.get("apiServer"))
+            _sd_credentials(sd_node, sd)
         if get_path(sd_node, "attachMetadata", "node") is True:
             sd["attach_metadata"] = _node(pos, node=True)
         sds.append(sd)

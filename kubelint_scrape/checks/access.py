@@ -650,6 +650,7 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
             seen.add(span)
             resources = ", ".join(dict.fromkeys(r.resource for r in denied))
             operator = job.source_kind == "scrapeconfig"
+            field = "apiServer" if operator else "api_server"
             fix = ("Set `authorization` (type Bearer, credentials from a Secret with a ServiceAccount token) on "
                    "this kubernetesSDConfigs entry, or remove apiServer: without it the operator's Prometheus "
                    "uses its pod's ServiceAccount." if operator else
@@ -658,9 +659,9 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
                    + ("" if "tls_config" in sd.node else f"\n  tls_config:\n    ca_file: {SA_DIR}/ca.crt"))
             yield Finding(
                 "KS111", span,
-                f"{job.label} discovers targets through api_server {sd.api_server} without credentials: Prometheus "
+                f"{job.label} discovers targets through {field} {sd.api_server} without credentials: Prometheus "
                 f"sends no token to an api_server it is given (the pod's ServiceAccount token is used only without "
-                f"api_server), so the API server takes the list/watch of {resources} for system:anonymous and "
+                f"one), so the API server takes the list/watch of {resources} for system:anonymous and "
                 f"answers 403 Forbidden (401 when anonymous authentication is off): the SD config finds zero targets",
                 fix=fix, related=(Related(job.span, f"{job.label}"),), object=job.label,
                 data={"api_server": sd.api_server, "denied": [f"{r.verb} {r.resource}" for r in denied]},
