@@ -32,7 +32,7 @@ from .config import Config, ConfigError, build_options, discover_and_load
 from .findings import Finding
 from .load import YAML_SUFFIXES, Source, gc_paused, parse_source, read_source
 from .records import dataclass, field
-from .yamltree import Span
+from .yamltree import Span, flow_end
 
 SOURCE = "kubelint-scrape"
 LINTED_LANGUAGES = {"yaml", "json", "helm"}
@@ -340,28 +340,8 @@ def token_end(text: str, start: int) -> int:
 
 def _flow_end(text: str, start: int) -> int:
     """End of the flow collection opening at `start` when it closes on this line, else just past its bracket."""
-    depth = 0
-    quote = ""
-    index = start
-    while index < len(text):
-        char = text[index]
-        if quote:
-            if char == "\\" and quote == '"':
-                index += 1
-            elif char == quote:
-                quote = ""
-        elif char in "\"'" and text[index - 1] in " \t[{,:":
-            quote = char
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        elif char == "#" and text[index - 1] in " \t":
-            break
-        index += 1
-    return start + 1
+    found = flow_end([text], 0, start)
+    return found[1] if found is not None else start + 1
 
 
 def _units(text: str, encoding: str) -> int:

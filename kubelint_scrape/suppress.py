@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from .catalog import ALWAYS_REPORTED
 from .findings import Finding
 from .records import dataclass, field
-from .yamltree import Span, YMap, as_str
+from .yamltree import Span, YMap, as_str, flow_end
 
 ANNOTATION = "kubelint-scrape.io/ignore"
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*kubelint-scrape\s*:\s*(\S.*)?$")
@@ -273,33 +273,9 @@ def _document_extent(lines: list[str], target: int) -> int:
 
 
 def _flow_extent(lines: list[str], target: int) -> int | None:
-    """Where the flow collection opened on line `target` closes (bracket matching outside quotes)."""
-    depth = 0
-    opened = False
-    for index in range(target, min(len(lines), target + 100_000)):
-        text = lines[index]
-        quote = ""
-        position = 0
-        while position < len(text):
-            char = text[position]
-            if quote:
-                if char == "\\" and quote == '"':
-                    position += 1
-                elif char == quote:
-                    quote = ""
-            elif char in "\"'":
-                quote = char
-            elif char == "#" and (position == 0 or text[position - 1] in " \t"):
-                break
-            elif char in "{[":
-                depth += 1
-                opened = True
-            elif char in "}]":
-                depth -= 1
-                if opened and depth == 0:
-                    return index
-            position += 1
-    return None
+    """The line where the flow collection opened on line `target` closes."""
+    found = flow_end(lines, target)
+    return found[0] if found is not None else None
 
 
 # ---------------------------------------------------------------------------------------------- annotations

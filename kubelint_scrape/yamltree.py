@@ -196,3 +196,39 @@ def as_str(value: Any, default: str = "") -> str:
     if isinstance(value, (int, float)):
         return str(value)
     return default
+
+
+def flow_end(lines: list[str], line: int, column: int = 0, max_lines: int = 100_000) -> tuple[int, int] | None:
+    """Where the first flow collection (`{…}` or `[…]`) from lines[line][column] on closes: (line, column just
+    past its closing bracket), or None when it does not close. Brackets inside quoted scalars and comments do not
+    count; a quote opens a scalar only where one can start (line start, after a space or a flow indicator), so
+    the apostrophe in `it's` does not, and `''` inside single quotes is an escaped quote."""
+    depth = 0
+    opened = False
+    quote = ""  # a quoted scalar may continue on the next line
+    for index in range(line, min(len(lines), line + max_lines)):
+        text = lines[index]
+        position = column if index == line else 0
+        while position < len(text):
+            char = text[position]
+            if quote:
+                if char == "\\" and quote == '"':
+                    position += 1
+                elif char == quote:
+                    if quote == "'" and text[position + 1:position + 2] == "'":
+                        position += 1
+                    else:
+                        quote = ""
+            elif char in "\"'" and (position == 0 or text[position - 1] in " \t[{,:"):
+                quote = char
+            elif char == "#" and (position == 0 or text[position - 1] in " \t"):
+                break
+            elif char in "[{":
+                depth += 1
+                opened = True
+            elif char in "]}" and opened:
+                depth -= 1
+                if depth == 0:
+                    return index, position + 1
+            position += 1
+    return None
