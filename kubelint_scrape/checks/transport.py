@@ -367,8 +367,10 @@ def _exposed_components(ctx: Context) -> set[str]:
 def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():
         job = analysis.job
-        if not analysis.sends_identity_token:
+        # The token of a ServiceAccount: the identity's own, or another account's from its token Secret.
+        if not analysis.sends_identity_token and not analysis.makers:
             continue
+        owner = analysis.identity if analysis.sends_identity_token else next(iter(analysis.makers))
         workloads = [e for e in analysis.endpoints if e.klass == "workload"]
         if not workloads:
             continue
@@ -388,9 +390,9 @@ def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
             related = Related(_origin(analysis, components[0]), f"selects {_describe(components[:1])}")
         yield Finding(
             "KS306", job.credentials.span,
-            f"{job.label} sends its ServiceAccount token ({_token_file(job)}) to {whom}: any of those targets can log the "
-            f"Authorization header and replay it against the API server with every grant of "
-            f"{'ServiceAccount ' + str(analysis.identity) if analysis.identity else 'the scraper'}",
+            f"{job.label} sends {'its' if analysis.sends_identity_token else 'a'} ServiceAccount token ({_token_file(job, analysis.sends_identity_token)}) "
+            f"to {whom}: any of those targets can log the Authorization header and replay it against the API server "
+            f"with every grant of {'ServiceAccount ' + str(owner) if owner else 'the scraper'}",
             fix=(f"Remove `{_credential_key(job)}` from this job: application targets need no Kubernetes token. If one "
                  f"requires authentication, give the job a dedicated credential (a Secret mounted into Prometheus, "
                  f"referenced with `credentials_file`), never the ServiceAccount token."),
@@ -400,8 +402,12 @@ def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _token_file(job: ScrapeJob) -> str:
-    return job.credentials.file if job.credentials.kind == "sa-token" else f"projected at {job.credentials.file}"
+def _token_file(job: ScrapeJob, own: bool = True) -> str:
+    if job.credentials.secret is not None:
+        return f"from Secret {job.credentials.secret[0]}"
+    if job.credentials.kind == "sa-token":
+        return job.credentials.file
+    return f"{'projected' if own else 'mounted from its Secret'} at {job.credentials.file}"
 
 
 def _arbitrary_targets(unnamed: UnnamedWorkloads) -> tuple[str, Related]:
