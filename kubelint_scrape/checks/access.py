@@ -181,10 +181,33 @@ def _name_restriction(decisions: list[Decision]) -> str:
 @check("KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110")
 def access_findings(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
+    mismatches: dict[tuple, list[Finding]] = {}
     for job in ctx.reported_jobs():
         if job.identity is not None:
-            yield from _job_findings(job, authorizer, ctx)
+            for finding in _job_findings(job, authorizer, ctx):
+                if finding.rule == "KS108":
+                    data = finding.data
+                    mismatches.setdefault((finding.span, data["identity"], data["binding"], data["subject"]), []).append(finding)
+                else:
+                    yield finding
+    for group in mismatches.values():
+        yield _one_mismatch(group)
     yield from _alerting_findings(ctx)
+
+
+def _one_mismatch(group: list[Finding]) -> Finding:
+    """One KS108 for the jobs at one place that the same binding fails (a monitor's endpoints share its
+    selector): the binding is the one thing to correct."""
+    first = group[0]
+    if len(group) == 1:
+        return first
+    jobs = [f.data["job"] for f in group]
+    denied = sorted({what for f in group for what in f.data["denied"]})
+    first.message = first.message.replace(
+        f"{jobs[0]} runs as", f"{jobs[0]} (and {len(jobs) - 1} more job{'s' if len(jobs) > 2 else ''} here) run as", 1)
+    first.message = first.message.replace(", ".join(first.data["denied"]), ", ".join(denied), 1).replace(" is denied", " are denied")
+    first.data = {**first.data, "jobs": jobs, "denied": denied}
+    return first
 
 
 def _alerting_findings(ctx: Context) -> Iterator[Finding]:
@@ -369,7 +392,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
                     f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
                     if resolution.namespace_assumed else "")),
             related=_merge(related, base_related), object=job.label,
-            data={"identity": str(identity), "binding": binding.ref, "subject": subject_text},
+            data={"identity": str(identity), "binding": binding.ref, "subject": subject_text, "job": job.label,
+                  "denied": sorted({n.request.describe() for n in needs})},
         )
     denied = remaining
 
