@@ -287,6 +287,19 @@ _NS_PROXY = re.compile(r"^/api/v1/namespaces/([^/]+)/(services|pods)/([^/]+)/pro
 _LEGACY_PROXY = re.compile(r"^/api/v1/proxy/(nodes|namespaces)/")
 
 
+def _proxy_name_parts(segment: str) -> tuple[str, str, str]:
+    """The name segment of a proxy path, `[scheme:]name[:port]` (FACTS §2), split into the scheme prefix, the
+    object's name and the port suffix: `https:node-1:10250` → (`https:`, `node-1`, `:10250`). The API server
+    checks the whole segment against resourceNames; whether it came from discovery depends on the name alone."""
+    prefix = ""
+    if segment.startswith(("http:", "https:")) and segment.count(":") >= 1:
+        scheme, _, rest = segment.partition(":")
+        if rest:
+            prefix, segment = scheme + ":", rest
+    core, colon, port = segment.partition(":")
+    return prefix, core, (colon + port if colon else "")
+
+
 @functools.lru_cache(maxsize=None)
 def _sample_names(resource: str) -> frozenset[str]:
     """Names of the sample cluster's objects: a proxy path naming one came from discovery (relabelled from a
@@ -326,14 +339,16 @@ def classify(labels: dict[str, str]) -> Endpoint:
     if apiserver:
         match = _NODE_PROXY.match(path)
         if match:
-            if match.group(1) not in _sample_names("nodes"):  # written in the config: the API server checks that name
+            prefix, core, suffix = _proxy_name_parts(match.group(1))
+            if core not in _sample_names("nodes"):  # written in the config: the API server checks that name
                 return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes", proxy_name=match.group(1))
-            # One finding per job, not per node: show the path with the node name abstracted.
-            shown = f"/api/v1/nodes/<node>/proxy{match.group(2) or ''}"
+            # One finding per job, not per node: show the path with the node name abstracted (keeping a
+            # `https:` prefix or `:10250` port the config writes around it).
+            shown = f"/api/v1/nodes/{prefix}<node>{suffix}/proxy{match.group(2) or ''}"
             return Endpoint(scheme, host, port, shown, "apiserver-proxy", "nodes")
         match = _NS_PROXY.match(path)
         if match:
-            name = match.group(3) if match.group(3) not in _sample_names(match.group(2)) else ""
+            name = match.group(3) if _proxy_name_parts(match.group(3))[1] not in _sample_names(match.group(2)) else ""
             return Endpoint(scheme, host, port, path, "apiserver-proxy", match.group(2), match.group(1), proxy_name=name)
         if _LEGACY_PROXY.match(path):
             return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes", legacy_proxy=True)

@@ -89,8 +89,8 @@ def test_related_binding_through_a_group_names_the_group(tmp_path: Path) -> None
 
 
 def test_namespaced_denial_repeats_the_role_binding_pair_of_other_namespaces() -> None:
-    [finding] = _findings("KS101", "fail-monitor-in-namespace-without-its-role")
+    [finding] = _findings("KS105", "fail-monitor-in-namespace-without-its-role")
     assert finding.fix.startswith("Create in namespace staging what grants it in namespace default: a copy of "
                                   "Role default/prometheus-k8s and of RoleBinding default/prometheus-k8s")
-    [plain] = _findings("KS101", "fail-namespaces-names-role-missing")
+    [plain] = _findings("KS105", "fail-namespaces-names-role-missing")
     assert plain.fix.startswith("Create in namespace checkout what grants it in namespace payments")

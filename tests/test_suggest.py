@@ -161,7 +161,7 @@ def test_proxy_scraping_gets_nodes_proxy_with_a_comment_saying_why() -> None:
 
 
 def test_namespaced_discovery_gets_roles_per_namespace() -> None:
-    case = FIXTURES / "KS101" / "fail-namespaces-names-role-missing"
+    case = FIXTURES / "KS105" / "fail-namespaces-names-role-missing"
     inputs = [str(p.relative_to(case)) for p in sorted(case.glob("*.yaml"))]
     result = invoke(case, "suggest-rbac", *inputs)
     assert result.exit_code == 0, result.output

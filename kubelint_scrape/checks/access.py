@@ -236,19 +236,27 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
             resources = sorted({r.resource if not r.api_group else f"{r.api_group}/{r.resource}" for r in requests})
             verbs = sorted({r.verb for r in requests})
             base_related = _identity_related(resolution, authorizer)
-            scoped = [d.out_of_scope[0] for r, d in denied if d.out_of_scope and (r.namespace is None or not r.is_resource)]
+            scoped = [d.out_of_scope[0] for r, d in denied if d.out_of_scope]
             outcome = "the API server answers 403 Forbidden, Prometheus finds no Alertmanager, and no alert is delivered"
             if scoped and len(scoped) == len(denied):
                 grant = scoped[0]
+                kind = _out_of_scope_kind(requests[0])
                 related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
-                fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
-                       f"(the RoleBinding {grant.binding.name} cannot grant a list/watch across all namespaces)."
-                       if grant.role.kind == "ClusterRole" else fix_text(authorizer, identity, requests))
+                if grant.role.kind == "ClusterRole" and namespace is not None:
+                    fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a RoleBinding in "
+                           f"namespace {namespace} (the RoleBinding {grant.binding.name} grants only inside namespace "
+                           f"{grant.binding.namespace}).")
+                elif grant.role.kind == "ClusterRole":
+                    fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
+                           f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
+                else:
+                    fix = fix_text(authorizer, identity, requests)
                 yield Finding(
                     "KS105", span,
                     f"{who} lists and watches {', '.join(resources)} {where} to find the Alertmanagers: {identity} holds "
-                    f"{', '.join(verbs)} only through {grant.binding.ref}, which cannot grant a list/watch across all "
-                    f"namespaces → {outcome}",
+                    f"{', '.join(verbs)} only through {grant.binding.ref}, which "
+                    + (f"grants only inside namespace {grant.binding.namespace}" if namespace is not None
+                       else f"cannot grant {kind}") + f" → {outcome}",
                     fix=fix, related=_merge(related, base_related), object=who,
                     data={"identity": str(identity), "missing": [_request_data(r) for r in requests],
                           "granted_by": grant.describe()},
@@ -281,6 +289,17 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
                 related=_merge(nearest, base_related), object=who,
                 data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
             )
+
+
+def _out_of_scope_kind(request: Request) -> str:
+    """What a RoleBinding cannot grant about this request, for KS105's message (FACTS §8 Scope)."""
+    if not request.is_resource:
+        return "non-resource URLs"
+    if request.resource in CLUSTER_SCOPED:
+        return "a cluster-scoped resource"
+    if request.namespace is None:
+        return "a list/watch across all namespaces"
+    return f"anything in namespace {request.namespace}"
 
 
 def _job_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> Iterator[Finding]:
@@ -331,27 +350,32 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         )
     denied = remaining
 
-    # KS105: granted only through a RoleBinding, and the request is one no RoleBinding can grant (cluster-scoped,
-    # all namespaces, a URL). A namespaced need whose only grant serves another namespace is simply missing (KS101).
+    # KS105: granted only through a RoleBinding that cannot apply to the request: one no RoleBinding can grant
+    # (cluster-scoped, all namespaces, a URL), or a namespaced request in another namespace than the binding's
+    # (SPEC §4: "cannot apply (cluster-scoped, other namespace)").
     remaining = []
     out_of_scope: dict[tuple, list[Need]] = {}
     for need in denied:
         request = need.request
-        if need.decision.out_of_scope and (request.namespace is None or not request.is_resource):
+        if need.decision.out_of_scope:
             grant = need.decision.out_of_scope[0]
-            out_of_scope.setdefault((need.span, id(grant.binding), id(grant.role)), []).append(need)
+            out_of_scope.setdefault((need.span, id(grant.binding), id(grant.role), request.namespace), []).append(need)
         else:
             remaining.append(need)
     for needs in out_of_scope.values():
         grant = needs[0].decision.out_of_scope[0]
         requests = [n.request for n in needs]
         what = _describe_requests(requests)
-        kind = ("non-resource URLs" if not requests[0].is_resource else
-                "a cluster-scoped resource" if requests[0].resource in CLUSTER_SCOPED else "a list/watch across all namespaces")
+        kind = _out_of_scope_kind(requests[0])
         related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
         if grant.binding.obj is not None:
             related.append(Related(grant.binding.obj.span, f"{grant.binding.ref} grants only inside namespace {grant.binding.namespace}"))
-        if grant.role.kind == "ClusterRole":
+        other_namespace = requests[0].is_resource and requests[0].namespace is not None
+        if grant.role.kind == "ClusterRole" and other_namespace:
+            fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a RoleBinding in namespace "
+                   f"{requests[0].namespace} (the RoleBinding {grant.binding.name} grants only inside namespace "
+                   f"{grant.binding.namespace}).")
+        elif grant.role.kind == "ClusterRole":
             fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
                    f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
         else:
@@ -359,8 +383,11 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         fix = _named_fix(named, fix)
         yield Finding(
             "KS105", needs[0].span,
-            f"{job.label} {needs[0].why}: {identity} holds {what} only through {grant.binding.ref}, which cannot "
-            f"grant {kind} → 403 Forbidden",
+            (f"{job.label} {needs[0].why}: {identity} holds {_describe_requests(requests, namespace=False)} only in "
+             f"namespace {grant.binding.namespace}, through {grant.binding.ref}; a RoleBinding grants nothing outside "
+             f"its own namespace → 403 Forbidden in namespace {requests[0].namespace}" if other_namespace else
+             f"{job.label} {needs[0].why}: {identity} holds {what} only through {grant.binding.ref}, which cannot "
+             f"grant {kind} → 403 Forbidden"),
             fix=fix, related=tuple(related + base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests], "granted_by": grant.describe()},
         )
@@ -507,12 +534,12 @@ def _named_fix(named: tuple[str, str, list[Related]] | None, fix: str) -> str:
 CLUSTER_SCOPED = {"nodes", "namespaces", "persistentvolumes", "storageclasses", "clusterroles", "clusterrolebindings"}
 
 
-def _describe_requests(requests: list[Request]) -> str:
+def _describe_requests(requests: list[Request], namespace: bool = True) -> str:
     """`list, watch pods in namespace x` rather than one phrase per verb."""
     verbs = ", ".join(sorted({r.verb for r in requests}))
     targets = sorted({r.url or r.resource_path for r in requests})
     where = {r.namespace for r in requests if r.is_resource}
-    suffix = f" in namespace {where.pop()}" if len(where) == 1 and None not in where else ""
+    suffix = f" in namespace {where.pop()}" if namespace and len(where) == 1 and None not in where else ""
     return f"{verbs} {', '.join(targets)}{suffix}"
 
 

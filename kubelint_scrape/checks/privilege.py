@@ -250,14 +250,30 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
                       if n.target == "apiserver-proxy" and n.request.resource == "nodes"] if "get" in verbs else []
         role = _role_name(holding.role)
+        # Direct kubelet scrapes: the subresources they need, and those the kubelet checks only as nodes/proxy
+        # (a path with no narrower subresource, or a fine-grained one on a version without the gate, FACTS §1).
+        kubelet_needs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
+                         if n.target == "kubelet"] if "get" in verbs else []
+        proxy_only = [(j, n) for j, n in kubelet_needs if n.request.subresource == "proxy" and not n.alternatives]
+        subresources = sorted({n.request.subresource for _j, n in kubelet_needs if n.request.subresource != "proxy"})
+        narrower = ", ".join(f"nodes/{sub}" for sub in subresources or ["metrics"])
         if proxy_jobs:
-            labels = ", ".join(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
-            purpose = (f"{labels} use{'s' if len(proxy_jobs) == 1 else ''} it only because {'it scrapes' if len(proxy_jobs) == 1 else 'they scrape'} "
-                       f"the kubelet through the API-server proxy (KS209)")
+            labels = list(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
+            purpose = (f"{', '.join(labels)} use{'s' if len(labels) == 1 else ''} it only because "
+                       f"{'it scrapes' if len(labels) == 1 else 'they scrape'} the kubelet through the API-server proxy (KS209)")
             fix = f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {role} with \"nodes/metrics\" (get)."
+        elif proxy_only:
+            labels = list(dict.fromkeys(j.job.label for j, _n in proxy_only))
+            paths = ", ".join(dict.fromkeys(n.path for _j, n in proxy_only))
+            purpose = (f"{', '.join(labels)} need{'s' if len(labels) == 1 else ''} it: the kubelet authorizes {paths} "
+                       f"only as nodes/proxy on Kubernetes {ctx.analysis.assumptions.kubernetes_version}")
+            fix = (f"Scrape only paths the kubelet authorizes with a narrower subresource (/metrics, /metrics/* → "
+                   f"nodes/metrics; /stats → nodes/stats; /healthz, /pods, /configz → nodes/healthz, nodes/pods, "
+                   f"nodes/configz from Kubernetes 1.33), then replace \"{item}\" in {role} with those subresources (get).")
         elif "get" in verbs:
-            purpose = "no job needs it: kubelet scrapes on :10250 need only nodes/metrics"
-            fix = (f"Replace \"{item}\" in {role} with \"nodes/metrics\" (verbs [\"get\"])"
+            purpose = f"no job needs it: kubelet scrapes on :10250 need only {narrower}"
+            fix = (f"Replace \"{item}\" in {role} with {', '.join(chr(34) + r + chr(34) for r in narrower.split(', '))} "
+                   f"(verbs [\"get\"])"
                    + (", and the wildcard with the explicit resources the scraper needs." if via_star else "."))
         else:
             purpose = "no job needs it: scrapes send only GET requests, and kubelet scrapes on :10250 need only get nodes/metrics"

@@ -173,6 +173,46 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
             related=(Related(job.credentials.span, f"the credential it sends ({_credential_key(job)})"),),
             object=job.label, data={"credentials": job.credentials.kind, "targets": sorted(classes)},
         )
+    yield from _discovery_tls_disabled(ctx)
+
+
+def _discovery_api_servers(ctx: Context) -> Iterator[tuple[ScrapeJob, object, str, str]]:
+    """kubernetes_sd_configs entries that send credentials of their own to an `api_server` (FACTS §4 Discovery
+    identity: with api_server set, discovery uses the SD block's own http_config): (job, sd, scheme, host)."""
+    from urllib.parse import urlsplit
+
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        for sd in job.sd_configs:
+            if not sd.api_server or sd.kubeconfig_file or sd.credentials.kind not in SECRET_CREDENTIALS:
+                continue
+            try:
+                parts = urlsplit(sd.api_server)
+                host = parts.hostname or ""
+            except ValueError:
+                continue
+            yield job, sd, parts.scheme, host
+
+
+def _discovery_tls_disabled(ctx: Context) -> Iterator[Finding]:
+    """KS301 for discovery: the SD block's tls_config skips verification of the API server it sends its
+    credentials to. Whoever answers at api_server gets the token, and can feed discovery any targets."""
+    for job, sd, scheme, _host in _discovery_api_servers(ctx):
+        tls = as_map(sd.node.get("tls_config"))
+        if scheme != "https" or tls.get("insecure_skip_verify") is not True:
+            continue
+        yield Finding(
+            "KS301", key_span(sd.path, tls, "insecure_skip_verify"),
+            f"{job.label} discovers targets through api_server {sd.api_server} and sends it "
+            f"{sd.credentials.describe()} with insecure_skip_verify: true: the API server's certificate is not "
+            f"checked, so whoever answers at that address receives the credential and can replay it (and can hand "
+            f"discovery any targets)",
+            fix=("Replace `insecure_skip_verify: true` in this kubernetes_sd_configs entry's tls_config with `ca_file:` "
+                 "the CA that signed that API server's certificate (its cluster's CA; the one in its kubeconfig), "
+                 "plus `server_name` if the address is not in the certificate."),
+            related=(Related(sd.credentials.span, "the credential discovery sends"),),
+            object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
+        )
 
 
 # ---------------------------------------------------------------------------------------------- KS302
@@ -235,6 +275,21 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                    f"`{_key(job, 'tls_config')}`."),
             related=tuple(related), object=job.label,
             data={"credentials": job.credentials.kind, "targets": sorted({e.klass for e in plain}) or ["unknown"]},
+        )
+    # Discovery's own credentials to an http:// api_server (a loopback one is a `kubectl proxy` sidecar in the
+    # same pod: nothing crosses the network).
+    for job, sd, scheme, host in _discovery_api_servers(ctx):
+        if scheme != "http" or host in LOOPBACK_HOSTS or host.startswith("127."):
+            continue
+        yield Finding(
+            "KS303", sd.credentials.span,
+            f"{job.label} discovers targets through api_server {sd.api_server} and sends it "
+            f"{sd.credentials.describe()} over plain HTTP: anyone on the network path can read it and replay it, "
+            f"and the API server is not authenticated either",
+            fix=("Use an https:// api_server with a verified tls_config (`ca_file:` its cluster's CA), or drop "
+                 "api_server and its credentials to discover in-cluster with the pod's ServiceAccount."),
+            related=(Related(value_span(sd.path, sd.node, "api_server"), f"api_server: {sd.api_server}"),),
+            object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
         )
 
 
