@@ -433,14 +433,7 @@ def anonymous_discovery(sd: SDConfig) -> bool:
     its own credentials) with no credentials at all: the API server takes it for system:anonymous."""
     if not sd.api_server or sd.kubeconfig_file or sd.credentials.kind != "none":
         return False
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(sd.api_server)
-        host = parts.hostname or ""
-    except ValueError:
-        return False
-    return parts.scheme == "https" and host not in ("localhost", "127.0.0.1", "::1") and not host.startswith("127.")
+    return sd.api_server_address[0] == "https" and not sd.api_server_is_local
 
 
 def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str = "") -> list[Need]:

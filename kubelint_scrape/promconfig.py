@@ -13,6 +13,7 @@ from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_sp
 SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 SA_TOKEN = SA_DIR + "/token"
 SA_CA = SA_DIR + "/ca.crt"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 @dataclass(slots=True)
@@ -29,6 +30,24 @@ class SDConfig:
     attach_cronjob: bool
     node: YMap
     path: str
+
+    @property
+    def api_server_address(self) -> tuple[str, str]:
+        """(scheme, host) of api_server; ("", "") when unset or not a URL."""
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(self.api_server)
+            return parts.scheme, parts.hostname or ""
+        except ValueError:
+            return "", ""
+
+    @property
+    def api_server_is_local(self) -> bool:
+        """api_server on the pod's own loopback: a `kubectl proxy` sidecar, which authenticates to the API server
+        with its own credentials; nothing crosses the network."""
+        host = self.api_server_address[1]
+        return host in LOOPBACK_HOSTS or host.startswith("127.")
 
     @property
     def in_cluster(self) -> bool:

@@ -195,6 +195,20 @@ def access_findings(ctx: Context) -> Iterator[Finding]:
     yield from _alerting_findings(ctx)
 
 
+def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request], namespace: str | None, kind: str,
+                      authorizer: Authorizer) -> str:
+    """KS105's fix: bind the ClusterRole where the need is — a RoleBinding in `namespace` (a need in another
+    namespace than the RoleBinding's), a ClusterRoleBinding (`kind`: what no RoleBinding grants); a Role's rule
+    must be written anew."""
+    if grant.role.kind == "ClusterRole" and namespace is not None:
+        return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a RoleBinding in namespace "
+                f"{namespace} (the RoleBinding {grant.binding.name} grants only inside namespace {grant.binding.namespace}).")
+    if grant.role.kind == "ClusterRole":
+        return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
+                f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
+    return fix_text(authorizer, identity, requests)
+
+
 def _one_mismatch(group: list[Finding]) -> Finding:
     """One KS108 for the jobs at one place that the same binding fails (a monitor's endpoints share its
     selector): the binding is the one thing to correct."""
@@ -242,15 +256,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
                 grant = scoped[0]
                 kind = _out_of_scope_kind(requests[0])
                 related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
-                if grant.role.kind == "ClusterRole" and namespace is not None:
-                    fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a RoleBinding in "
-                           f"namespace {namespace} (the RoleBinding {grant.binding.name} grants only inside namespace "
-                           f"{grant.binding.namespace}).")
-                elif grant.role.kind == "ClusterRole":
-                    fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
-                           f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
-                else:
-                    fix = fix_text(authorizer, identity, requests)
+                fix = _out_of_scope_fix(grant, identity, requests, namespace, kind, authorizer)
                 yield Finding(
                     "KS105", span,
                     f"{who} lists and watches {', '.join(resources)} {where} to find the Alertmanagers: {identity} holds "
@@ -371,15 +377,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         if grant.binding.obj is not None:
             related.append(Related(grant.binding.obj.span, f"{grant.binding.ref} grants only inside namespace {grant.binding.namespace}"))
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
-        if grant.role.kind == "ClusterRole" and other_namespace:
-            fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a RoleBinding in namespace "
-                   f"{requests[0].namespace} (the RoleBinding {grant.binding.name} grants only inside namespace "
-                   f"{grant.binding.namespace}).")
-        elif grant.role.kind == "ClusterRole":
-            fix = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
-                   f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
-        else:
-            fix = fix_text(authorizer, identity, requests)
+        fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
+                                authorizer)
         fix = _named_fix(named, fix)
         yield Finding(
             "KS105", needs[0].span,

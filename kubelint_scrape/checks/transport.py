@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..analyse import JobAnalysis, UnnamedWorkloads, unnamed_workloads
 from ..catalog import check
 from ..findings import Finding, Related
-from ..promconfig import SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
+from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
 from ..targets import Endpoint
 from ..yamltree import Span, as_map, as_seq, as_str, key_span, value_span
@@ -29,7 +29,6 @@ CREDENTIAL_KEYS = {  # Prometheus key → Operator monitor field
 }
 CLUSTER_CA_FILES = ("/etc/kubernetes/pki/ca.crt", "/etc/kubernetes/ca.crt")
 APPLICATIONS = "discovered application pods and services"  # what a job that keeps workloads it does not name reaches
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 COMPONENT_FIX = {
     "kube-controller-manager": "run kube-controller-manager with `--bind-address=0.0.0.0` (kubeadm "
                                "`controllerManager.extraArgs: {bind-address: 0.0.0.0}`)",
@@ -176,28 +175,23 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     yield from _discovery_tls_disabled(ctx)
 
 
-def _discovery_api_servers(ctx: Context) -> Iterator[tuple[ScrapeJob, object, str, str]]:
+def _discovery_api_servers(ctx: Context) -> Iterator[tuple[ScrapeJob, Any, str]]:
     """kubernetes_sd_configs entries that send credentials of their own to an `api_server` (FACTS §4 Discovery
-    identity: with api_server set, discovery uses the SD block's own http_config): (job, sd, scheme, host)."""
-    from urllib.parse import urlsplit
-
+    identity: with api_server set, discovery uses the SD block's own http_config): (job, sd, scheme)."""
     for analysis in ctx.reported_jobs():
         job = analysis.job
         for sd in job.sd_configs:
             if not sd.api_server or sd.kubeconfig_file or sd.credentials.kind not in SECRET_CREDENTIALS:
                 continue
-            try:
-                parts = urlsplit(sd.api_server)
-                host = parts.hostname or ""
-            except ValueError:
-                continue
-            yield job, sd, parts.scheme, host
+            scheme = sd.api_server_address[0]
+            if scheme:
+                yield job, sd, scheme
 
 
 def _discovery_tls_disabled(ctx: Context) -> Iterator[Finding]:
     """KS301 for discovery: the SD block's tls_config skips verification of the API server it sends its
     credentials to. Whoever answers at api_server gets the token, and can feed discovery any targets."""
-    for job, sd, scheme, _host in _discovery_api_servers(ctx):
+    for job, sd, scheme in _discovery_api_servers(ctx):
         tls = as_map(sd.node.get("tls_config"))
         if scheme != "https" or tls.get("insecure_skip_verify") is not True:
             continue
@@ -278,8 +272,8 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
         )
     # Discovery's own credentials to an http:// api_server (a loopback one is a `kubectl proxy` sidecar in the
     # same pod: nothing crosses the network).
-    for job, sd, scheme, host in _discovery_api_servers(ctx):
-        if scheme != "http" or host in LOOPBACK_HOSTS or host.startswith("127."):
+    for job, sd, scheme in _discovery_api_servers(ctx):
+        if scheme != "http" or sd.api_server_is_local:
             continue
         yield Finding(
             "KS303", sd.credentials.span,
