@@ -330,6 +330,20 @@ def configs_of(analysis: Analysis, identity: Identity) -> list[PromConfig]:
     return index.get(identity, [])
 
 
+def _runner_discovers_as_itself(runner, spec: YMap) -> bool:
+    """Whether a Prometheus resource's discovery runs as its pod's ServiceAccount: no `apiserverConfig`, or one
+    whose credentials are the pod's token file."""
+    from .analyse import discovery_sends_identity_token
+    from .operator import apiserver_sd_keys
+
+    apiserver = spec.get("apiserverConfig")
+    if not isinstance(apiserver, YMap) or not as_str(apiserver.get("host")):
+        return True
+    node = YMap(apiserver.pos)
+    apiserver_sd_keys(apiserver, node)
+    return discovery_sends_identity_token(sd_config(runner.path, node), None)
+
+
 def alerting_requests(analysis: Analysis, identity: Identity) -> list[tuple[str, Request, str, Span | None]]:
     """Alertmanager discovery: `alerting.alertmanagers[].kubernetes_sd_configs` of a plain config, or
     `spec.alerting.alertmanagers` of a Prometheus resource (the operator discovers them with the endpoints or
@@ -340,6 +354,8 @@ def alerting_requests(analysis: Analysis, identity: Identity) -> list[tuple[str,
         if runner is not None:
             spec = as_map(runner.doc.get("spec"))
             role = "endpointslice" if as_str(spec.get("serviceDiscoveryRole")).lower() == "endpointslice" else "endpoints"
+            if not _runner_discovers_as_itself(runner, spec):
+                continue  # spec.apiserverConfig with other credentials: another API server's RBAC
             managers = as_seq(as_map(spec.get("alerting")).get("alertmanagers"))
             for index, item in enumerate(managers):
                 namespace = as_str(as_map(item).get("namespace")) or runner.namespace

@@ -199,12 +199,45 @@ class RunnerView:
     service_account: str
     discovery_role: str  # endpoints | endpointslice, for ServiceMonitors
     ignore_namespace_selectors: bool
+    apiserver: YMap | None = None  # spec.apiserverConfig: discovery through another API server (apiserver_sd_keys)
 
     @classmethod
     def of(cls, obj: K8sObject) -> "RunnerView":
         spec = as_map(obj.doc.get("spec"))
         role = "endpointslice" if as_str(spec.get("serviceDiscoveryRole")).lower() == "endpointslice" else "endpoints"
-        return cls(obj, as_str(spec.get("serviceAccountName")) or "default", role, spec.get("ignoreNamespaceSelectors") is True)
+        apiserver = spec.get("apiserverConfig")
+        return cls(obj, as_str(spec.get("serviceAccountName")) or "default", role, spec.get("ignoreNamespaceSelectors") is True,
+                   apiserver if isinstance(apiserver, YMap) and as_str(apiserver.get("host")) else None)
+
+
+def apiserver_sd_keys(apiserver: YMap, sd: YMap) -> None:
+    """A Prometheus resource's `spec.apiserverConfig` in a generated kubernetes_sd_configs entry, as the operator
+    writes it (promcfg.go generateK8SSDConfig): `api_server` = host, and its own credentials and TLS — discovery
+    then no longer uses the pod's in-cluster configuration (FACTS §4, §6)."""
+    sd.put("api_server", as_str(apiserver.get("host")), apiserver.key_pos("host"), apiserver.value_pos("host"))
+    auth = apiserver.get("authorization")
+    if "bearerTokenFile" in apiserver:
+        sd.put("bearer_token_file", apiserver["bearerTokenFile"], apiserver.key_pos("bearerTokenFile"),
+               apiserver.value_pos("bearerTokenFile"))
+    elif isinstance(auth, YMap) and ("credentialsFile" in auth or auth.get("credentials") is not None):
+        converted = YMap(auth.pos)
+        if "credentialsFile" in auth:
+            converted.put("credentials_file", auth["credentialsFile"], auth.key_pos("credentialsFile"),
+                          auth.value_pos("credentialsFile"))
+        else:
+            converted.put("credentials", "<from Secret>", auth.key_pos("credentials"))
+        sd.put("authorization", converted, apiserver.key_pos("authorization"))
+    elif isinstance(apiserver.get("basicAuth"), YMap):
+        sd.put("basic_auth", _node(apiserver["basicAuth"].pos, username="<from Secret>"), apiserver.key_pos("basicAuth"))
+    tls = apiserver.get("tlsConfig")
+    if isinstance(tls, YMap):
+        converted = YMap(tls.pos)
+        for key, target in TLS_KEYS.items():
+            if key in tls:
+                converted.put(target, tls[key], tls.key_pos(key), tls.value_pos(key))
+        if isinstance(tls.get("cert"), YMap):
+            converted.put("cert", "<from Secret>", tls.key_pos("cert"))
+        sd.put("tls_config", converted, apiserver.key_pos("tlsConfig"))
 
 
 # ---------------------------------------------------------------------------------------------- monitors → jobs
@@ -220,12 +253,14 @@ def _namespaces(monitor: K8sObject, spec: YMap, runner: RunnerView | None, key: 
     return names or [monitor.namespace]
 
 
-def _sd(pos: Pos, role: str, namespaces: list[str] | None, attach_node: bool) -> YSeq:
+def _sd(pos: Pos, role: str, namespaces: list[str] | None, attach_node: bool, runner: RunnerView | None = None) -> YSeq:
     sd = _node(pos, role=role)
     if namespaces is not None:
         sd.put("namespaces", _node(pos, names=_seq(pos, list(namespaces))), pos)
     if attach_node:
         sd.put("attach_metadata", _node(pos, node=True), pos)
+    if runner is not None and runner.apiserver is not None:
+        apiserver_sd_keys(runner.apiserver, sd)
     return _seq(pos, [sd])
 
 
@@ -300,7 +335,7 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
             relabels.append(port_rule)
         relabels += _user_relabels(endpoint.get("relabelings"))
         name = f"{job_prefix}/{monitor.namespace}/{monitor.name}/{index}"
-        root = _job_root(endpoint, name, _sd(selector_pos, role, namespaces, attach_node), relabels)
+        root = _job_root(endpoint, name, _sd(selector_pos, role, namespaces, attach_node, runner), relabels)
         job = build_job(monitor.path, root, config, source)
         port_name = as_str(endpoint.get("port"))
         declared = ports.numbers(monitor.kind, spec.get("selector"), namespaces, port_name) if "port" in endpoint else []
@@ -343,7 +378,7 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
     if isinstance(ingress, YMap):
         ingress_pos = _at(targets, "ingress", monitor.doc.pos)
         namespaces = _namespaces(monitor, ingress, runner)
-        sd = _sd(ingress_pos, "ingress", namespaces, False)
+        sd = _sd(ingress_pos, "ingress", namespaces, False, runner)
         relabels = _selector_relabels(ingress.get("selector"), "__meta_kubernetes_ingress", ingress_pos) + relabels
     root = _job_root(endpoint, name, sd, relabels, "/probe")
     if static:
