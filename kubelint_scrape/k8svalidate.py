@@ -114,7 +114,7 @@ def _agent_daemonset_rules(path: str, doc: YMap, label: str) -> Iterator[Finding
                       f"(spec: Invalid value: \"object\": {key} {rule} when mode is DaemonSet)",
                       fix=f"Remove `{key}:` (a DaemonSet runs one agent per node" +
                           (", with no persistent storage" if key in ("storage", "persistentVolumeClaimRetentionPolicy") else
-                           "; it scrapes only ServiceMonitors and PodMonitors of pods on its node" if key.endswith("Selector") else "") +
+                           "; it generates scrape jobs only for PodMonitors, each agent discovering the pods of its own node" if key.endswith("Selector") else "") +
                           "), or use mode: StatefulSet.",
                       object=label, data={"check": "agent-daemonset", "field": key})
 

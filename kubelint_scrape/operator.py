@@ -137,6 +137,65 @@ def _token_from_secret(job: ScrapeJob, endpoint: YMap) -> None:
         job.credentials.secret = token_secret(endpoint)
 
 
+AUTH_KEYS = ("bearerTokenFile", "authorization", "bearerTokenSecret", "basicAuth", "oauth2")
+
+
+def _copy_at(node: YMap, pos: Pos) -> YMap:
+    """`node` with every key and value placed at `pos`: scrape-class settings come from the Prometheus resource's
+    file, but the job (and its findings) sits in the monitor's, so they are pinned to the monitor part they apply to."""
+    copied = YMap(pos)
+    for key, value in node.items():
+        copied.put(key, _copy_at(value, pos) if isinstance(value, YMap) else value, pos)
+    return copied
+
+
+def with_scrape_class(endpoint: YMap, scrape_class: YMap | None, pos: Pos) -> YMap:
+    """The endpoint's HTTP settings merged with its scrape class as promcfg.go does (mergeTLSConfigWithScrapeClass,
+    mergeSafeAuthorizationWithScrapeClass): the class's tlsConfig when the endpoint has none, else the class's
+    ca/cert/key files where the endpoint sets neither the file nor the Secret; the class's authorization when the
+    endpoint sends no credentials of its own, or its credentials when the endpoint's authorization names none."""
+    if not isinstance(scrape_class, YMap):
+        return endpoint
+    merged = YMap(endpoint.pos)
+    for key, value in endpoint.items():
+        merged.put(key, value, endpoint.key_pos(key), endpoint.value_pos(key))
+    class_tls = scrape_class.get("tlsConfig")
+    tls = endpoint.get("tlsConfig")
+    if isinstance(class_tls, YMap):
+        if not isinstance(tls, YMap) or not tls:
+            merged.put("tlsConfig", _copy_at(class_tls, pos), pos)
+        else:
+            filled = YMap(tls.pos)
+            for key, value in tls.items():
+                filled.put(key, value, tls.key_pos(key), tls.value_pos(key))
+            for file_key, ref_key in (("caFile", "ca"), ("certFile", "cert"), ("keyFile", "keySecret")):
+                if not as_str(tls.get(file_key)) and not tls.get(ref_key) and as_str(class_tls.get(file_key)):
+                    filled.put(file_key, class_tls[file_key], pos)
+            merged.put("tlsConfig", filled, endpoint.key_pos("tlsConfig"))
+    class_auth = scrape_class.get("authorization")
+    if isinstance(class_auth, YMap):
+        auth = endpoint.get("authorization")
+        if not any(isinstance(endpoint.get(k), YMap) or (k == "bearerTokenFile" and as_str(endpoint.get(k))) for k in AUTH_KEYS):
+            merged.put("authorization", _copy_at(class_auth, pos), pos)
+        elif isinstance(auth, YMap) and auth.get("credentials") is None:
+            filled = YMap(auth.pos)
+            for key, value in auth.items():
+                filled.put(key, value, auth.key_pos(key), auth.value_pos(key))
+            for key in ("credentials", "credentialsFile"):
+                if class_auth.get(key) is not None:
+                    filled.put(key, _copy_at(class_auth[key], pos) if isinstance(class_auth[key], YMap) else class_auth[key], pos)
+            merged.put("authorization", filled, endpoint.key_pos("authorization"))
+    return merged
+
+
+def _attach_node(spec: YMap, scrape_class: YMap | None) -> bool:
+    """mergeAttachMetadataWithScrapeClass: the monitor's attachMetadata, else its scrape class's."""
+    attach = spec.get("attachMetadata")
+    if not isinstance(attach, YMap) and isinstance(scrape_class, YMap):
+        attach = scrape_class.get("attachMetadata")
+    return isinstance(attach, YMap) and attach.get("node") is True
+
+
 def _http_fields(endpoint: YMap, root: YMap) -> None:
     """Credentials and TLS of a monitor endpoint, as the Prometheus keys build_job reads."""
     pos = endpoint.pos
@@ -145,9 +204,15 @@ def _http_fields(endpoint: YMap, root: YMap) -> None:
                  endpoint.value_pos("bearerTokenFile"))
     elif isinstance(endpoint.get("authorization"), YMap):
         auth = endpoint["authorization"]
-        creds = "<from Secret>" if auth.get("credentials") is not None else None
-        root.put("authorization", _node(auth.pos, type=as_str(auth.get("type")) or "Bearer", credentials=creds),
-                 endpoint.key_pos("authorization"))
+        converted = _node(auth.pos, type=as_str(auth.get("type")) or "Bearer")
+        if auth.get("credentials") is not None:
+            converted.put("credentials", "<from Secret>", auth.key_pos("credentials"))
+        elif as_str(auth.get("credentialsFile")):  # a scrape class's (monitors' own authorization has no file)
+            converted.put("credentials_file", auth["credentialsFile"], auth.key_pos("credentialsFile"),
+                          auth.value_pos("credentialsFile"))
+        else:
+            converted.put("credentials", None, auth.pos)
+        root.put("authorization", converted, endpoint.key_pos("authorization"))
     elif isinstance(endpoint.get("bearerTokenSecret"), YMap):
         root.put("bearer_token", "<from Secret>", endpoint.key_pos("bearerTokenSecret"))
     elif isinstance(endpoint.get("basicAuth"), YMap):
@@ -200,14 +265,53 @@ class RunnerView:
     discovery_role: str  # endpoints | endpointslice, for ServiceMonitors
     ignore_namespace_selectors: bool
     apiserver: YMap | None = None  # spec.apiserverConfig: discovery through another API server (apiserver_sd_keys)
+    endpointslice_supported: bool = True  # Prometheus >= 2.21.0 (promcfg.go endpointRoleFlavor)
+    daemonset: bool = False  # a PrometheusAgent with mode: DaemonSet (one agent per node)
+    scrape_classes: dict[str, YMap] | None = None  # spec.scrapeClasses by name
+    default_scrape_class: str = ""
 
     @classmethod
     def of(cls, obj: K8sObject) -> "RunnerView":
         spec = as_map(obj.doc.get("spec"))
-        role = "endpointslice" if as_str(spec.get("serviceDiscoveryRole")).lower() == "endpointslice" else "endpoints"
+        slices = _version_at_least(spec.get("version"), (2, 21, 0))
+        role = "endpointslice" if slices and as_str(spec.get("serviceDiscoveryRole")).lower() == "endpointslice" else "endpoints"
         apiserver = spec.get("apiserverConfig")
+        classes: dict[str, YMap] = {}
+        default = ""
+        for item in as_seq(spec.get("scrapeClasses")):
+            if isinstance(item, YMap) and as_str(item.get("name")):
+                classes.setdefault(as_str(item.get("name")), item)
+                if item.get("default") is True and not default:
+                    default = as_str(item.get("name"))
         return cls(obj, as_str(spec.get("serviceAccountName")) or "default", role, spec.get("ignoreNamespaceSelectors") is True,
-                   apiserver if isinstance(apiserver, YMap) and as_str(apiserver.get("host")) else None)
+                   apiserver if isinstance(apiserver, YMap) and as_str(apiserver.get("host")) else None, slices,
+                   obj.kind == "PrometheusAgent" and spec.get("mode") == "DaemonSet", classes, default)
+
+    def endpoint_role(self, monitor_role: Any) -> str:
+        """promcfg.go generateServiceMonitorConfig: a ServiceMonitor's own serviceDiscoveryRole, either way, wins over
+        the Prometheus' one; EndpointSlice needs Prometheus >= 2.21.0 (endpointRoleFlavor)."""
+        if not isinstance(monitor_role, str) or not monitor_role:
+            return self.discovery_role
+        return "endpointslice" if self.endpointslice_supported and monitor_role.lower() == "endpointslice" else "endpoints"
+
+    def scrape_class(self, monitor: K8sObject) -> YMap | None:
+        """promcfg.go getScrapeClassOrDefault: the class the monitor names, else the runner's default class."""
+        name = as_str(get_path(monitor.doc, "spec", "scrapeClass")) or self.default_scrape_class
+        return (self.scrape_classes or {}).get(name) if name else None
+
+
+def _version_at_least(value: Any, minimum: tuple[int, int, int]) -> bool:
+    """spec.version (semver.ParseTolerant: a leading v, missing parts 0) against `minimum`; unset or unparsable:
+    the operator's default version, which is newer than any minimum we ask about."""
+    text = as_str(value).strip().lstrip("vV")
+    parts = []
+    for piece in text.split("-")[0].split("+")[0].split(".")[:3]:
+        if not piece.isdigit():
+            return True
+        parts.append(int(piece))
+    if not parts:
+        return True
+    return tuple(parts + [0] * (3 - len(parts))) >= minimum
 
 
 def apiserver_sd_keys(apiserver: YMap, sd: YMap) -> None:
@@ -261,6 +365,9 @@ def _sd(pos: Pos, role: str, namespaces: list[str] | None, attach_node: bool, ru
         sd.put("attach_metadata", _node(pos, node=True), pos)
     if runner is not None and runner.apiserver is not None:
         apiserver_sd_keys(runner.apiserver, sd)
+    if runner is not None and runner.daemonset:
+        # generateK8SSDConfig in DaemonSet mode: each agent discovers only the pods of its own node
+        sd.put("selectors", _seq(pos, [_node(pos, role="pod", field="spec.nodeName=$(NODE_NAME)")]), pos)
     return _seq(pos, [sd])
 
 
@@ -324,11 +431,13 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
     spec = as_map(monitor.doc.get("spec"))
     selector_pos = _at(spec, "selector", monitor.doc.pos)
     namespaces = _namespaces(monitor, spec, runner)
-    attach_node = get_path(spec, "attachMetadata", "node") is True
+    scrape_class = runner.scrape_class(monitor) if runner is not None else None
+    attach_node = _attach_node(spec, scrape_class)
     jobs = []
     for index, endpoint in enumerate(as_seq(spec.get(endpoints_key))):
         if not isinstance(endpoint, YMap):
             continue
+        endpoint = with_scrape_class(endpoint, scrape_class, endpoint.pos)
         relabels = _selector_relabels(spec.get("selector"), label_prefix, selector_pos)
         port_rule, port_number = _port_filter(endpoint, port_name_label)
         if port_rule is not None:
@@ -349,8 +458,11 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
 
 
 def service_monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, ports: "PortBook") -> list[ScrapeJob]:
-    own_role = as_str(get_path(monitor.doc, "spec", "serviceDiscoveryRole")).lower()
-    role = "endpointslice" if own_role == "endpointslice" else (runner.discovery_role if runner else "endpoints")
+    own_role = get_path(monitor.doc, "spec", "serviceDiscoveryRole")
+    if runner is not None:
+        role = runner.endpoint_role(own_role)
+    else:
+        role = "endpointslice" if as_str(own_role).lower() == "endpointslice" else "endpoints"
     port_label = "__meta_kubernetes_endpointslice_port_name" if role == "endpointslice" else "__meta_kubernetes_endpoint_port_name"
     return _monitor_jobs(monitor, runner, config, ports, "endpoints", "__meta_kubernetes_service", role, port_label,
                          "serviceMonitor", "servicemonitor")
@@ -369,9 +481,12 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
     for key in ("bearerTokenFile", "authorization", "basicAuth", "oauth2", "tlsConfig", "bearerTokenSecret"):
         if key in spec:
             endpoint.put(key, spec[key], spec.key_pos(key))
+    endpoint = with_scrape_class(endpoint, runner.scrape_class(monitor) if runner is not None else None, endpoint.pos)
     targets = as_map(spec.get("targets"))
-    ingress = targets.get("ingress")
-    static = as_map(targets.get("staticConfig"))
+    # promcfg.go generateProbeConfig: "if both StaticConfig and Ingress are defined, the former takes precedence"
+    static = targets.get("staticConfig")
+    ingress = None if isinstance(static, YMap) else targets.get("ingress")
+    static = as_map(static)
     relabels = [_node(_at(spec, "prober", monitor.doc.pos), target_label="__address__", replacement=prober_url or "blackbox-exporter:9115")]
     name = f"probe/{monitor.namespace}/{monitor.name}"
     sd = None
@@ -396,6 +511,7 @@ def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: Pr
     for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig", "bearerTokenFile"):
         if key in spec:
             endpoint.put(key, spec[key], spec.key_pos(key), spec.value_pos(key))
+    endpoint = with_scrape_class(endpoint, runner.scrape_class(monitor) if runner is not None else None, endpoint.pos)
     sds = []
     for sd_node in as_seq(spec.get("kubernetesSDConfigs")):
         sd_node = as_map(sd_node)
@@ -514,6 +630,8 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                     if not _namespace_selects(workspace, runner_obj, spec.get(ns_selector_key), monitor.namespace):
                         continue
                     selected.add(id(monitor))
+                    if runner.daemonset and kind != "PodMonitor":
+                        continue  # GenerateAgentConfiguration: a DaemonSet agent generates PodMonitor jobs only
                     refused = _file_access_refused(spec, monitor) if kind == "ServiceMonitor" else []
                     if refused:
                         config.rejected.extend(refused)
