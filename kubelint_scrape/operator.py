@@ -225,9 +225,12 @@ def _http_fields(endpoint: YMap, root: YMap) -> None:
         for key, target in TLS_KEYS.items():
             if key in tls:
                 converted.put(target, tls[key], tls.key_pos(key), tls.value_pos(key))
-        for key in ("ca", "cert"):  # Secret/ConfigMap-sourced: no file path, but a client cert still authenticates
-            if isinstance(tls.get(key), YMap) and key == "cert":
-                converted.put("cert", "<from Secret>", tls.key_pos(key))
+        # Secret/ConfigMap-sourced: the operator writes them as files of its own (or inline), so no path we know;
+        # a CA still verifies the target (which one, we cannot tell), a client cert still authenticates
+        if isinstance(tls.get("ca"), YMap) and "caFile" not in tls:
+            converted.put("ca", "<from Secret or ConfigMap>", tls.key_pos("ca"))
+        if isinstance(tls.get("cert"), YMap):
+            converted.put("cert", "<from Secret>", tls.key_pos("cert"))
         root.put("tls_config", converted, endpoint.key_pos("tlsConfig"))
     del pos
 
@@ -527,6 +530,16 @@ def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: Pr
             _sd_credentials(sd_node, sd)
         if get_path(sd_node, "attachMetadata", "node") is True:
             sd["attach_metadata"] = _node(pos, node=True)
+        selectors = []
+        for selector in as_seq(sd_node.get("selectors")):  # passed through, role lowercased (generateScrapeConfig)
+            if isinstance(selector, YMap):
+                converted = _node(selector.pos, role=as_str(selector.get("role")).lower())
+                for key in ("label", "field"):
+                    if isinstance(selector.get(key), str):
+                        converted.put(key, selector[key], selector.key_pos(key), selector.value_pos(key))
+                selectors.append(converted)
+        if selectors:
+            sd.put("selectors", _seq(sd_node.value_pos("selectors"), selectors), sd_node.key_pos("selectors"))
         sds.append(sd)
     relabels = _user_relabels(spec.get("relabelings"))
     root = _job_root(endpoint, f"scrapeConfig/{monitor.namespace}/{monitor.name}", _seq(monitor.doc.pos, sds) if sds else None, relabels)
@@ -636,6 +649,12 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                     if refused:
                         config.rejected.extend(refused)
                         continue  # the operator leaves the whole ServiceMonitor out of this Prometheus' config
+                    class_name = get_path(monitor.doc, "spec", "scrapeClass")
+                    if isinstance(class_name, str) and class_name and class_name not in (runner.scrape_classes or {}):
+                        # resource_selector.go validateScrapeClass: "scrapeClass %q not found in Prometheus
+                        # scrapeClasses" rejects the monitor for this resource (KS601 reports it)
+                        config.unknown_scrape_class.append(monitor)
+                        continue
                     config.jobs.extend(BUILDERS[kind](monitor, runner, config, ports))
             extra, problems = additional_scrape_configs(workspace, runner_obj, config, limits)
             config.jobs.extend(extra)

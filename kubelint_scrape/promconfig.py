@@ -169,6 +169,8 @@ class PromConfig:
     unmodelled: list[str] = field(default_factory=list)
     # Operator: monitors the operator refuses for this Prometheus (monitor, the offending field's span, why).
     rejected: list[tuple[K8sObject, Span, str]] = field(default_factory=list)
+    # Operator: monitors naming a scrape class the Prometheus does not define (rejected too: KS601).
+    unknown_scrape_class: list[K8sObject] = field(default_factory=list)
 
     @property
     def describe(self) -> str:

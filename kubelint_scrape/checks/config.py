@@ -71,9 +71,8 @@ def _scrape_class_findings(ctx: Context, config: Any, seen: set) -> Iterator[Fin
     if runner is None:
         return
     classes = [as_str(as_map(c).get("name")) for c in as_seq(as_map(runner.doc.get("spec")).get("scrapeClasses"))]
-    for job in config.jobs:
-        monitor = getattr(job, "monitor", None)
-        if monitor is None or ("scrape-class", id(monitor), id(runner)) in seen:
+    for monitor in getattr(config, "unknown_scrape_class", ()):
+        if ("scrape-class", id(monitor), id(runner)) in seen:
             continue
         seen.add(("scrape-class", id(monitor), id(runner)))
         spec = as_map(monitor.doc.get("spec"))
