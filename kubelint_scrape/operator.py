@@ -322,29 +322,7 @@ def apiserver_sd_keys(apiserver: YMap, sd: YMap) -> None:
     writes it (promcfg.go generateK8SSDConfig): `api_server` = host, and its own credentials and TLS — discovery
     then no longer uses the pod's in-cluster configuration (FACTS §4, §6)."""
     sd.put("api_server", as_str(apiserver.get("host")), apiserver.key_pos("host"), apiserver.value_pos("host"))
-    auth = apiserver.get("authorization")
-    if "bearerTokenFile" in apiserver:
-        sd.put("bearer_token_file", apiserver["bearerTokenFile"], apiserver.key_pos("bearerTokenFile"),
-               apiserver.value_pos("bearerTokenFile"))
-    elif isinstance(auth, YMap) and ("credentialsFile" in auth or auth.get("credentials") is not None):
-        converted = YMap(auth.pos)
-        if "credentialsFile" in auth:
-            converted.put("credentials_file", auth["credentialsFile"], auth.key_pos("credentialsFile"),
-                          auth.value_pos("credentialsFile"))
-        else:
-            converted.put("credentials", "<from Secret>", auth.key_pos("credentials"))
-        sd.put("authorization", converted, apiserver.key_pos("authorization"))
-    elif isinstance(apiserver.get("basicAuth"), YMap):
-        sd.put("basic_auth", _node(apiserver["basicAuth"].pos, username="<from Secret>"), apiserver.key_pos("basicAuth"))
-    tls = apiserver.get("tlsConfig")
-    if isinstance(tls, YMap):
-        converted = YMap(tls.pos)
-        for key, target in TLS_KEYS.items():
-            if key in tls:
-                converted.put(target, tls[key], tls.key_pos(key), tls.value_pos(key))
-        if isinstance(tls.get("cert"), YMap):
-            converted.put("cert", "<from Secret>", tls.key_pos("cert"))
-        sd.put("tls_config", converted, apiserver.key_pos("tlsConfig"))
+    _http_fields(apiserver, sd)  # bearerTokenFile, authorization, basicAuth, tlsConfig: the endpoints' field names
 
 
 # ---------------------------------------------------------------------------------------------- monitors → jobs
