@@ -220,7 +220,9 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
                 origin = "configmap" if obj.kind == "ConfigMap" else "secret"
                 configs.append(build_config(source.path, document.root, origin, obj, as_str(key)))
             elif is_collector_config(document.root):
-                configs.extend(collector_configs(source.path, document.root, obj, None))
+                for collector in collector_configs(source.path, document.root, obj, None):
+                    collector.key = as_str(key)  # which key a pod loads decides its identity (analyse.py)
+                    configs.append(collector)
     return configs, findings
 
 
