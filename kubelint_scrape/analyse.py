@@ -339,12 +339,15 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
 
 
 def resolve_identity(
-    config: PromConfig, workspace: Workspace, identity_override: Identity | None, identity_globs: dict[str, str]
+    config: PromConfig, workspace: Workspace, identity_override: Identity | None,
+    identity_globs: dict[str, str] | dict[str, tuple[str, str]],
 ) -> Resolution:
     if identity_override is not None:
         return Resolution(identity_override, "given with --identity", explicit=True)
     for pattern, value in identity_globs.items():
         if fnmatch.fnmatch(config.path, pattern) or fnmatch.fnmatch(os.path.basename(config.path), pattern):
+            # engine.py resolves the configured globs to exact paths, with the glob that matched for the reason
+            value, pattern = value if isinstance(value, tuple) else (value, pattern)
             return Resolution(Identity.parse(value), f"configured: identities[{pattern!r}]", explicit=True)
     if config.runner is not None:
         runner = config.runner
@@ -901,7 +904,7 @@ def analyse(
     configs: list[PromConfig],
     assumptions: Assumptions,
     identity_override: Identity | None = None,
-    identity_globs: dict[str, str] | None = None,
+    identity_globs: dict[str, str] | dict[str, tuple[str, str]] | None = None,
     previous: "Analysis | None" = None,
     shared_simulations: dict | None = None,
     on_job: Callable[[], Any] | None = None,

@@ -25,3 +25,20 @@ def _container(command: list[str], args: list[str]) -> Container:
 ])
 def test_config_file_paths(command: list[str], args: list[str], expected: list[str]) -> None:
     assert config_file_paths(_container(command, args)) == expected
+
+
+def test_configured_identity_reason_names_the_glob_as_written(tmp_path, monkeypatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from kubelint_scrape.cli import main
+
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "prometheus.yml").write_text("scrape_configs:\n  - job_name: a\n    static_configs: [{targets: [x:1]}]\n")
+    (tmp_path / ".kubelint-scrape.yaml").write_text('identities: {"deploy/**": monitoring/prometheus}\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "deploy", "--format", "json", "--fail-on", "never"])
+    [job] = json.loads(result.stdout)["jobs"]
+    assert job["identity"] == "monitoring/prometheus"
+    assert job["identity_reason"] == "configured: identities['deploy/**']"
