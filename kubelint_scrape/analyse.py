@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from typing import Any, Callable
 
 from .load import gc_paused
@@ -175,13 +176,90 @@ def _volume_refs(volume: YMap, holder_kind: str) -> set[str]:
     return names
 
 
+# Images of programs that load a Prometheus-format scrape config (Prometheus, its config reloaders, vmagent, the
+# OpenTelemetry Collector, Grafana Agent/Alloy), and the flags that name the file they load.
+SCRAPER_IMAGES = ("prometheus", "vmagent", "victoriametrics", "opentelemetry-collector", "otel/", "otelcol",
+                  "grafana/agent", "grafana/alloy")
+CONFIG_FLAG = re.compile(r"""(?<![\w.-])--?(?:config\.file|promscrape\.config|config)(?:=|\s+)['"]?([^\s'"]+)""")
+
+
 def _looks_like_prometheus(pod: PodTemplate) -> bool:
     cached = pod.__dict__.get("_runs_prometheus")  # asked per config on every run; the template outlives runs
     if cached is None:
         cached = pod.__dict__["_runs_prometheus"] = any(
-            "prometheus" in c.image or any(a.startswith("--config.file") for a in c.args + c.command)
+            any(name in c.image for name in SCRAPER_IMAGES) or any(a.startswith("--config.file") for a in c.args + c.command)
             for c in pod.containers)
     return cached
+
+
+def config_file_paths(container: Any) -> list[str]:
+    """The files a container's command line names as its config (`--config.file=F`, `--config.file F`,
+    vmagent's `-promscrape.config`, the collector's `--config`), also inside an `sh -c` script."""
+    return [os.path.normpath(m.group(1)) for m in CONFIG_FLAG.finditer(" ".join(container.command + container.args))
+            if m.group(1).startswith("/")]
+
+
+def _volume_key_paths(volume: YMap, holder_kind: str, name: str, key: str) -> list[str]:
+    """Where the volume puts `key` of the ConfigMap/Secret `name`, relative to the volume's root: the key itself,
+    or an `items` entry's path (with `items`, keys not listed are not in the volume at all)."""
+    field, name_key = ("configMap", "name") if holder_kind == "ConfigMap" else ("secret", "secretName")
+    candidates = [(as_map(volume.get(field)), name_key)] + [
+        (as_map(as_map(s).get(field)), "name") for s in as_seq(as_map(volume.get("projected")).get("sources"))]
+    sources = [source for source, name_field in candidates if source and as_str(source.get(name_field)) == name]
+    paths = []
+    for source in sources:
+        items = source.get("items")
+        if isinstance(items, list) and items:
+            paths.extend(os.path.normpath(as_str(as_map(i).get("path"))) for i in items
+                         if as_str(as_map(i).get("key")) == key and as_str(as_map(i).get("path")))
+        else:
+            paths.append(key)
+    return paths
+
+
+def _key_files(pod: PodTemplate, container: Any, holder_kind: str, name: str, key: str) -> tuple[set[str], set[str]]:
+    """(files at which `key` of the ConfigMap/Secret appears in the container, mount paths of its volumes there)."""
+    by_name = {as_str(v.get("name")): v for v, names in _pod_volume_refs(pod, holder_kind) if name in names}
+    files: set[str] = set()
+    roots: set[str] = set()
+    for mount in container.mounts:
+        volume = by_name.get(as_str(mount.get("name")))
+        target = os.path.normpath(as_str(mount.get("mountPath")) or "/")
+        if volume is None:
+            continue
+        roots.add(target)
+        sub_path = os.path.normpath(as_str(mount.get("subPath"))) if as_str(mount.get("subPath")) else ""
+        for relative in _volume_key_paths(volume, holder_kind, name, key):
+            if not sub_path:
+                files.add(os.path.normpath(os.path.join(target, relative)))
+            elif relative == sub_path:
+                files.add(target)
+            elif relative.startswith(sub_path + "/"):
+                files.add(os.path.normpath(os.path.join(target, relative[len(sub_path) + 1:])))
+    return files, roots
+
+
+def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str) -> str | None:
+    """How the pod comes to load `key` of a ConfigMap/Secret it mounts: "flag" when a container's config flag
+    names the file the key is mounted at; "image" when the key is mounted, no config flag names a file of this
+    ConfigMap/Secret and the pod runs a scraper image; "mount" when only the key is mounted (an agent that names
+    the file in a config of its own); "absent" when `items` or `subPath` leave the key out; "other" when a config
+    flag names another key of it."""
+    mounted = False
+    other = False
+    for container in pod.containers:
+        files, roots = _key_files(pod, container, holder_kind, name, key)
+        mounted = mounted or bool(files)
+        for path in config_file_paths(container):
+            if path in files:
+                return "flag"
+            if any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
+                other = True
+    if not mounted:
+        return "absent"
+    if other:
+        return "other"
+    return "image" if _looks_like_prometheus(pod) else "mount"
 
 
 def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], list[PodTemplate]]:
@@ -233,13 +311,43 @@ def _from_pod(pod: PodTemplate, how: str) -> Resolution:
                       namespace_assumed=not pod.obj.namespace_explicit)
 
 
+def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, how: str) -> Resolution:
+    """The identity of the pods that load `key` of the ConfigMap/Secret `name`, among those that mount it: those
+    whose config flag names the key's file, else those running a scraper image, else those that merely mount it.
+    Pods that lack the key (`items`, `subPath`) or whose config flag names another key of it do not load it.
+    Loaders with different ServiceAccounts leave it unresolved (KS100) rather than one being picked."""
+    ways = [(pod, _loads_key(pod, kind, name, key)) for pod in mounting]
+    loaders = next(([pod for pod, way in ways if way == tier] for tier in ("flag", "image", "mount")
+                    if any(way == tier for _, way in ways)), [])
+
+    def names(pods: list[PodTemplate], accounts: bool = False) -> str:
+        return ", ".join(dict.fromkeys(f"{p.obj.kind} {p.obj.namespace}/{p.obj.name}"
+                                       + (f" (as {p.obj.namespace}/{p.service_account})" if accounts else "")
+                                       for p in pods))
+
+    if not loaders:
+        if all(way == "absent" for _, way in ways):
+            return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but its `items` or `subPath` "
+                              f"leave out key {key}")
+        return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but --config.file names another "
+                          f"of its keys, not {key}")
+    identities = list(dict.fromkeys(Identity(p.obj.namespace, p.service_account) for p in loaders))
+    if len(identities) > 1:
+        return Resolution(None, f"key {key} of {kind} {name} is loaded by workloads with different ServiceAccounts: "
+                          f"{names(loaders, True)}; name the one to check with --identity or `identities`")
+    return _from_pod(loaders[0], how)
+
+
 def resolve_identity(
-    config: PromConfig, workspace: Workspace, identity_override: Identity | None, identity_globs: dict[str, str]
+    config: PromConfig, workspace: Workspace, identity_override: Identity | None,
+    identity_globs: dict[str, str] | dict[str, tuple[str, str]],
 ) -> Resolution:
     if identity_override is not None:
         return Resolution(identity_override, "given with --identity", explicit=True)
     for pattern, value in identity_globs.items():
         if fnmatch.fnmatch(config.path, pattern) or fnmatch.fnmatch(os.path.basename(config.path), pattern):
+            # engine.py resolves the configured globs to exact paths, with the glob that matched for the reason
+            value, pattern = value if isinstance(value, tuple) else (value, pattern)
             return Resolution(Identity.parse(value), f"configured: identities[{pattern!r}]", explicit=True)
     if config.runner is not None:
         runner = config.runner
@@ -273,16 +381,19 @@ def resolve_identity(
         return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}")
     holder = config.holder
     if holder is not None:
-        pods = workloads_loading(workspace, holder.kind, holder.namespace, holder.name)
-        if pods:
-            return _from_pod(pods[0], f"{holder.kind} {holder.name} is mounted by")
-        return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}")
+        mounting = workloads_loading(workspace, holder.kind, holder.namespace, holder.name)
+        if not mounting:
+            return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}")
+        if not config.key:
+            return _from_pod(mounting[0], f"{holder.kind} {holder.name} is mounted by")
+        return _from_loaders(mounting, holder.kind, holder.name, config.key, f"{holder.kind} {holder.name} is mounted by")
     generated = _kustomize_generated(config, workspace)
     if generated is not None:
-        namespace, name = generated
-        pods = workloads_loading(workspace, "ConfigMap", namespace, name)
-        if pods:
-            return _from_pod(pods[0], f"kustomize configMapGenerator {name} holds this file and is mounted by")
+        namespace, name, key = generated
+        mounting = workloads_loading(workspace, "ConfigMap", namespace, name)
+        if mounting:
+            return _from_loaders(mounting, "ConfigMap", name, key,
+                                 f"kustomize configMapGenerator {name} holds this file and is mounted by")
     beside = _service_accounts_beside(config.path, workspace)
     if len(beside) == 1:
         sa = beside[0]
@@ -306,17 +417,24 @@ def _scraper_name(name: str) -> bool:
     return any(word in name for word in ("prometheus", "vmagent", "agent", "collector", "scrape"))
 
 
-def _kustomize_generated(config: PromConfig, workspace: Workspace) -> tuple[str, str] | None:
+def _kustomize_generated(config: PromConfig, workspace: Workspace) -> tuple[str, str, str] | None:
+    """(namespace, name, key) of the ConfigMap a kustomize configMapGenerator makes of the file (`files:` entries
+    are `path` or `key=path`; the key defaults to the file's name)."""
     target = os.path.abspath(config.path)
     for obj in workspace.kind("Kustomization"):
         base = os.path.dirname(os.path.abspath(obj.path))
-        namespace = as_str(obj.doc.get("namespace")) or workspace.default_namespace
+        # The namespace the Kustomization's resources get (build.kustomize_namespaces): its own `namespace:`, else
+        # an overlay's that lists its directory (obj.namespace), else a generator's `namespace` option.
+        overlay = obj.namespace if obj.namespace_explicit else ""
         for generator in as_seq(obj.doc.get("configMapGenerator")):
             generator = as_map(generator)
+            namespace = (as_str(obj.doc.get("namespace")) or overlay or as_str(generator.get("namespace"))
+                         or workspace.default_namespace)
             for entry in as_seq(generator.get("files")):
-                file = as_str(entry).split("=", 1)[-1]
+                key, sep, file = as_str(entry).partition("=")
+                key, file = (key, file) if sep else (os.path.basename(key), key)
                 if os.path.normpath(os.path.join(base, file)) == target:
-                    return namespace, as_str(generator.get("name"))
+                    return namespace, as_str(generator.get("name")), key
     return None
 
 
@@ -786,7 +904,7 @@ def analyse(
     configs: list[PromConfig],
     assumptions: Assumptions,
     identity_override: Identity | None = None,
-    identity_globs: dict[str, str] | None = None,
+    identity_globs: dict[str, str] | dict[str, tuple[str, str]] | None = None,
     previous: "Analysis | None" = None,
     shared_simulations: dict | None = None,
     on_job: Callable[[], Any] | None = None,

@@ -22,6 +22,7 @@ from .model import (
     ServiceAccountDef,
     Workspace,
     binding_from_object,
+    is_kustomization_file,
     is_prometheus_config,
     iter_documents,
     k8s_object,
@@ -133,7 +134,7 @@ def kustomize_namespaces(sources: list[Source]) -> dict[str, str]:
                 if os.path.isdir(target):
                     for other in sources:
                         path = os.path.abspath(other.path)
-                        if path.startswith(target + os.sep) and not os.path.basename(path).startswith("kustomization."):
+                        if path.startswith(target + os.sep):  # a base's kustomization too: its generators
                             result.setdefault(path, doc["namespace"])
                 else:
                     result[target] = doc["namespace"]
@@ -158,7 +159,8 @@ def _namespacing_kustomizations(source: Source) -> list[YMap]:
     if found is None:
         found = source.memo["kustomizations"] = [
             doc for _document, doc in iter_documents(source)
-            if isinstance(doc, YMap) and doc.get("kind") == "Kustomization" and isinstance(doc.get("namespace"), str)
+            if isinstance(doc, YMap) and isinstance(doc.get("namespace"), str) and (doc.get("kind") == "Kustomization" or (
+                doc.get("kind") is None and "apiVersion" not in doc and is_kustomization_file(source.path)))
         ]
     return found
 
@@ -220,7 +222,9 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
                 origin = "configmap" if obj.kind == "ConfigMap" else "secret"
                 configs.append(build_config(source.path, document.root, origin, obj, as_str(key)))
             elif is_collector_config(document.root):
-                configs.extend(collector_configs(source.path, document.root, obj, None))
+                for collector in collector_configs(source.path, document.root, obj, None):
+                    collector.key = as_str(key)  # which key a pod loads decides its identity (analyse.py)
+                    configs.append(collector)
     return configs, findings
 
 

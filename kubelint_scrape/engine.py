@@ -181,18 +181,20 @@ def _worth_forking(sources: list[Source]) -> bool:
     return worth_forking(sum(len(source.text) for source in sources))
 
 
-def _identities_by_path(sources: list[Source], options: Options) -> dict[str, str]:
-    """Configured identity globs → an exact (escaped) pattern per matching file, first glob wins."""
+def _identities_by_path(sources: list[Source], options: Options) -> dict[str, tuple[str, str]]:
+    """Configured identity globs → an exact (escaped) pattern per matching file → (identity, the glob that
+    matched it, for the reason shown), first glob wins."""
     import glob
 
     from .config import PathMatcher
 
-    matchers = [(PathMatcher([pattern], options.root), identity) for pattern, identity in options.identities.items()]
-    resolved: dict[str, str] = {}
+    matchers = [(PathMatcher([pattern], options.root), identity, pattern)
+                for pattern, identity in options.identities.items()]
+    resolved: dict[str, tuple[str, str]] = {}
     for source in sources:
-        for matcher, identity in matchers:
+        for matcher, identity, pattern in matchers:
             if matcher.matches(source.path):
-                resolved[glob.escape(source.path)] = identity
+                resolved[glob.escape(source.path)] = (identity, pattern)
                 break
     return resolved
 

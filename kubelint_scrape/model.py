@@ -7,6 +7,7 @@ whether something is right or wrong (that is analyse/checks).
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any, Iterator
 
 from .load import Document, Source
@@ -515,10 +516,19 @@ CLUSTER_SCOPED_KINDS = {
 }
 
 
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def is_kustomization_file(path: str) -> bool:
+    return os.path.basename(path) in KUSTOMIZATION_FILES
+
+
 def k8s_object(path: str, doc: Any, default_namespace: str, namespace_override: str | None = None) -> K8sObject | None:
     if not isinstance(doc, YMap):
         return None
     kind = doc.get("kind")
+    if kind is None and "apiVersion" not in doc and is_kustomization_file(path):
+        kind = "Kustomization"  # kustomize reads kustomization.yaml without apiVersion and kind
     if not isinstance(kind, str) or not kind:
         return None
     metadata = as_map(doc.get("metadata"))

@@ -853,10 +853,20 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
                f"{identity.name} in namespace {identity.namespace}." if near else
                f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests "
                "(or lint them together with the file that defines it).")
-        related = ()
+        related: tuple[Related, ...] = ()
         if near:
             existing = ctx.workspace.service_accounts[(identity.namespace, near)]
             related = (Related(existing.obj.span, f"ServiceAccount {identity.namespace}/{near} is defined here"),)
+        elsewhere = sorted(ns for ns, n in ctx.workspace.service_accounts if n == identity.name and ns != identity.namespace)
+        if resolution.namespace_assumed and elsewhere and not near:
+            # The workload names no namespace (placed in the default one) and the account exists elsewhere: most
+            # likely the manifests are applied with `-n`, which --default-namespace says.
+            other = ctx.workspace.service_accounts[(elsewhere[0], identity.name)]
+            hint = (f" (the workload names no metadata.namespace, so it is assumed to be applied to "
+                    f"`{identity.namespace}`; ServiceAccount {elsewhere[0]}/{identity.name} is defined)")
+            fix = (f"If the manifests are applied with `-n {elsewhere[0]}`, lint with --default-namespace "
+                   f"{elsewhere[0]} (or set metadata.namespace on the workload); otherwise " + fix[0].lower() + fix[1:])
+            related = (Related(other.obj.span, f"ServiceAccount {elsewhere[0]}/{identity.name} is defined here"),)
         yield Finding(
             "KS109", span,
             f"ServiceAccount {identity} ({resolution.reason}) is not defined in the inputs{hint}: the API server "
