@@ -178,14 +178,28 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
 def _discovery_api_servers(ctx: Context) -> Iterator[tuple[ScrapeJob, Any, str]]:
     """kubernetes_sd_configs entries that send credentials of their own to an `api_server` (FACTS §4 Discovery
     identity: with api_server set, discovery uses the SD block's own http_config): (job, sd, scheme)."""
+    seen = set()  # a Prometheus resource's apiserverConfig is in every job of its monitors: once
     for analysis in ctx.reported_jobs():
         job = analysis.job
         for sd in job.sd_configs:
             if not sd.api_server or sd.kubeconfig_file or sd.credentials.kind not in SECRET_CREDENTIALS:
                 continue
             scheme = sd.api_server_address[0]
-            if scheme:
+            if scheme and sd.span("api_server") not in seen:
+                seen.add(sd.span("api_server"))
                 yield job, sd, scheme
+
+
+def _discovery_keys(job: ScrapeJob) -> tuple[str, str, str, str, str]:
+    """How the user wrote discovery's API server settings: (server, skip-verify, CA, server name, where), in a
+    Prometheus config, a ScrapeConfig's kubernetesSDConfigs entry, or a Prometheus resource's apiserverConfig."""
+    if job.source_kind == "scrapeconfig":
+        return ("apiServer", "tlsConfig.insecureSkipVerify", "tlsConfig.ca", "tlsConfig.serverName",
+                "this kubernetesSDConfigs entry")
+    if _operator(job):
+        return ("spec.apiserverConfig.host", "tlsConfig.insecureSkipVerify", "tlsConfig.caFile", "tlsConfig.serverName",
+                f"spec.apiserverConfig of {job.config.describe}")
+    return "api_server", "insecure_skip_verify", "ca_file", "server_name", "this kubernetes_sd_configs entry's tls_config"
 
 
 def _discovery_tls_disabled(ctx: Context) -> Iterator[Finding]:
@@ -195,15 +209,15 @@ def _discovery_tls_disabled(ctx: Context) -> Iterator[Finding]:
         tls = as_map(sd.node.get("tls_config"))
         if scheme != "https" or tls.get("insecure_skip_verify") is not True:
             continue
+        api, skip, ca, server, where = _discovery_keys(job)
         yield Finding(
             "KS301", key_span(sd.path, tls, "insecure_skip_verify"),
-            f"{job.label} discovers targets through api_server {sd.api_server} and sends it "
-            f"{sd.credentials.describe()} with insecure_skip_verify: true: the API server's certificate is not "
+            f"{job.label} discovers targets through {api} {sd.api_server} and sends it "
+            f"{sd.credentials.describe()} with {skip}: true: the API server's certificate is not "
             f"checked, so whoever answers at that address receives the credential and can replay it (and can hand "
             f"discovery any targets)",
-            fix=("Replace `insecure_skip_verify: true` in this kubernetes_sd_configs entry's tls_config with `ca_file:` "
-                 "the CA that signed that API server's certificate (its cluster's CA; the one in its kubeconfig), "
-                 "plus `server_name` if the address is not in the certificate."),
+            fix=(f"Replace `{skip}: true` in {where} with `{ca}:` the CA that signed that API server's certificate "
+                 f"(its cluster's CA; the one in its kubeconfig), plus `{server}` if the address is not in the certificate."),
             related=(Related(sd.credentials.span, "the credential discovery sends"),),
             object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
         )
