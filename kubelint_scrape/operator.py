@@ -14,7 +14,7 @@ from typing import Any
 
 from .load import Limits, parse_text
 from .model import K8sObject, LabelSelector, PodTemplate, Workspace
-from .promconfig import PromConfig, ScrapeJob, build_job
+from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job
 from .records import dataclass
 from .targets import sanitize
 from .yamltree import Pos, Span, YMap, YSeq, as_map, as_seq, as_str, get_path, key_span
@@ -123,13 +123,13 @@ def _sd_credentials(sd_node: YMap, sd: YMap) -> None:
     """A kubernetesSDConfigs entry's own credentials (Secret-sourced), as the keys SDConfig reads: whether
     discovery through its apiServer authenticates at all (KS111)."""
     if isinstance(sd_node.get("authorization"), YMap):
-        sd["authorization"] = _node(sd_node["authorization"].pos, credentials="<from Secret>")
+        sd["authorization"] = _node(sd_node["authorization"].pos, credentials=FROM_SECRET)
     elif isinstance(sd_node.get("basicAuth"), YMap):
-        sd["basic_auth"] = _node(sd_node["basicAuth"].pos, username="<from Secret>")
+        sd["basic_auth"] = _node(sd_node["basicAuth"].pos, username=FROM_SECRET)
     elif isinstance(sd_node.get("oauth2"), YMap):
-        sd["oauth2"] = _node(sd_node["oauth2"].pos, client_id="<from Secret>")
+        sd["oauth2"] = _node(sd_node["oauth2"].pos, client_id=FROM_SECRET)
     elif isinstance(get_path(sd_node, "tlsConfig", "cert"), YMap):
-        sd["tls_config"] = _node(sd_node["tlsConfig"].pos, cert="<from Secret>")
+        sd["tls_config"] = _node(sd_node["tlsConfig"].pos, cert=FROM_SECRET)
 
 
 def _token_from_secret(job: ScrapeJob, endpoint: YMap) -> None:
@@ -206,7 +206,7 @@ def _http_fields(endpoint: YMap, root: YMap) -> None:
         auth = endpoint["authorization"]
         converted = _node(auth.pos, type=as_str(auth.get("type")) or "Bearer")
         if auth.get("credentials") is not None:
-            converted.put("credentials", "<from Secret>", auth.key_pos("credentials"))
+            converted.put("credentials", FROM_SECRET, auth.key_pos("credentials"))
         elif as_str(auth.get("credentialsFile")):  # a scrape class's (monitors' own authorization has no file)
             converted.put("credentials_file", auth["credentialsFile"], auth.key_pos("credentialsFile"),
                           auth.value_pos("credentialsFile"))
@@ -214,11 +214,11 @@ def _http_fields(endpoint: YMap, root: YMap) -> None:
             converted.put("credentials", None, auth.pos)
         root.put("authorization", converted, endpoint.key_pos("authorization"))
     elif isinstance(endpoint.get("bearerTokenSecret"), YMap):
-        root.put("bearer_token", "<from Secret>", endpoint.key_pos("bearerTokenSecret"))
+        root.put("bearer_token", FROM_SECRET, endpoint.key_pos("bearerTokenSecret"))
     elif isinstance(endpoint.get("basicAuth"), YMap):
-        root.put("basic_auth", _node(endpoint["basicAuth"].pos, username="<from Secret>"), endpoint.key_pos("basicAuth"))
+        root.put("basic_auth", _node(endpoint["basicAuth"].pos, username=FROM_SECRET), endpoint.key_pos("basicAuth"))
     elif isinstance(endpoint.get("oauth2"), YMap):
-        root.put("oauth2", _node(endpoint["oauth2"].pos, client_id="<from Secret>"), endpoint.key_pos("oauth2"))
+        root.put("oauth2", _node(endpoint["oauth2"].pos, client_id=FROM_SECRET), endpoint.key_pos("oauth2"))
     tls = endpoint.get("tlsConfig")
     if isinstance(tls, YMap):
         converted = YMap(tls.pos)
@@ -230,7 +230,7 @@ def _http_fields(endpoint: YMap, root: YMap) -> None:
         if isinstance(tls.get("ca"), YMap) and "caFile" not in tls:
             converted.put("ca", "<from Secret or ConfigMap>", tls.key_pos("ca"))
         if isinstance(tls.get("cert"), YMap):
-            converted.put("cert", "<from Secret>", tls.key_pos("cert"))
+            converted.put("cert", FROM_SECRET, tls.key_pos("cert"))
         root.put("tls_config", converted, endpoint.key_pos("tlsConfig"))
     del pos
 

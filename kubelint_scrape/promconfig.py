@@ -14,6 +14,7 @@ SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 SA_TOKEN = SA_DIR + "/token"
 SA_CA = SA_DIR + "/ca.crt"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+FROM_SECRET = "<from Secret>"  # what operator.py writes for a value an operator resource takes from a Secret key
 
 
 @dataclass(slots=True)
@@ -99,6 +100,7 @@ class Credentials:
     # A Prometheus Operator resource's token from a Secret key: (name, key) in the resource's namespace (the
     # operator copies the value into the config; the Secret in the inputs tells whose token it is).
     secret: tuple[str, str] | None = None
+    from_secret: bool = False  # an operator resource's token or password from a Secret key (not written inline)
 
     @property
     def authenticates(self) -> bool:
@@ -107,6 +109,8 @@ class Credentials:
     def describe(self) -> str:
         if self.secret is not None:
             return f"the bearer token in Secret {self.secret[0]} (key {self.secret[1]})"
+        if self.from_secret and self.kind in ("inline-token", "basic"):
+            return "a bearer token from a Secret" if self.kind == "inline-token" else "basic auth from a Secret"
         return {
             "sa-token": "the ServiceAccount token",
             "token-file": f"the token in {self.file}",
@@ -191,14 +195,16 @@ def _credentials(path: str, job: YMap) -> Credentials:
             kind = "sa-token" if file == SA_TOKEN else "token-file"
             return Credentials(kind, file, value_span(path, auth, "credentials_file"))
         if auth.get("credentials") is not None:
-            return Credentials("inline-token", "", key_span(path, auth, "credentials"))
+            return Credentials("inline-token", "", key_span(path, auth, "credentials"),
+                               from_secret=auth.get("credentials") == FROM_SECRET)
     if "bearer_token_file" in job:
         file = as_str(job.get("bearer_token_file"))
         return Credentials("sa-token" if file == SA_TOKEN else "token-file", file, value_span(path, job, "bearer_token_file"))
     if job.get("bearer_token") is not None:
-        return Credentials("inline-token", "", key_span(path, job, "bearer_token"))
+        return Credentials("inline-token", "", key_span(path, job, "bearer_token"), from_secret=job.get("bearer_token") == FROM_SECRET)
     if isinstance(job.get("basic_auth"), YMap):
-        return Credentials("basic", "", key_span(path, job, "basic_auth"))
+        return Credentials("basic", "", key_span(path, job, "basic_auth"),
+                           from_secret=job["basic_auth"].get("username") == FROM_SECRET)
     if isinstance(job.get("oauth2"), YMap):
         return Credentials("oauth2", "", key_span(path, job, "oauth2"))
     tls = as_map(job.get("tls_config"))
