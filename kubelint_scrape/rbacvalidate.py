@@ -85,6 +85,18 @@ def served_version_problems(obj: K8sObject, kubernetes_version: tuple[int, int])
     )
 
 
+# A resource rule must name both (rbac validation.ValidatePolicyRule): (field, PolicyRule attribute, what the
+# message says is missing, upstream's words, fix).
+_REQUIRED_RESOURCE_FIELDS = (
+    ("apiGroups", "api_groups", "is a resource rule without apiGroups", "resource rules must supply at least one api group",
+     'Add `apiGroups: [""]` for core resources (pods, services, endpoints, nodes), or the group that serves the '
+     'resources (e.g. `discovery.k8s.io` for endpointslices).'),
+    ("resources", "resources", "has no resources (and no nonResourceURLs)", "resource rules must supply at least one resource",
+     'Add the resources the rule is for, e.g. `resources: ["pods", "services"]`, or use `nonResourceURLs` for paths '
+     'such as /metrics.'),
+)
+
+
 def role_problems(role: RoleDef) -> Iterator[Finding]:
     obj = role.obj
     assert obj is not None
@@ -123,24 +135,14 @@ def role_problems(role: RoleDef) -> Iterator[Finding]:
                     object=obj.ref,
                 )
             continue
-        if not rule.api_groups:
-            yield Finding(
-                "KS501", rule.span("apiGroups") if "apiGroups" in node else rule.span(),
-                f"{where} is a resource rule without apiGroups: the API server rejects the {role.kind} "
-                f"(`rules[{rule.index}].apiGroups: Required value: resource rules must supply at least one api group`)",
-                fix='Add `apiGroups: [""]` for core resources (pods, services, endpoints, nodes), or the group that serves '
-                    'the resources (e.g. `discovery.k8s.io` for endpointslices).',
-                object=obj.ref,
-            )
-        if not rule.resources:
-            yield Finding(
-                "KS501", rule.span("resources") if "resources" in node else rule.span(),
-                f"{where} has no resources (and no nonResourceURLs): the API server rejects the {role.kind} "
-                f"(`rules[{rule.index}].resources: Required value: resource rules must supply at least one resource`)",
-                fix="Add the resources the rule is for, e.g. `resources: [\"pods\", \"services\"]`, or use "
-                    "`nonResourceURLs` for paths such as /metrics.",
-                object=obj.ref,
-            )
+        for field, values, what, required, fix in _REQUIRED_RESOURCE_FIELDS:
+            if not getattr(rule, values):
+                yield Finding(
+                    "KS501", rule.span(field) if field in node else rule.span(),
+                    f"{where} {what}: the API server rejects the {role.kind} "
+                    f"(`rules[{rule.index}].{field}: Required value: {required}`)",
+                    fix=fix, object=obj.ref,
+                )
     aggregation = obj.doc.get("aggregationRule")
     if role.kind == "ClusterRole" and isinstance(aggregation, YMap) and not as_map(aggregation).get("clusterRoleSelectors"):
         yield Finding(
