@@ -75,10 +75,10 @@ def _scrape_class_findings(ctx: Context, config: Any, seen: set) -> Iterator[Fin
         if ("scrape-class", id(monitor), id(runner)) in seen:
             continue
         seen.add(("scrape-class", id(monitor), id(runner)))
-        spec = as_map(monitor.doc.get("spec"))
-        name = spec.get("scrapeClass")
-        if not isinstance(name, str) or not name or name in classes or not ctx.reports(monitor.path):
+        if not ctx.reports(monitor.path):
             continue
+        spec = as_map(monitor.doc.get("spec"))
+        name = as_str(spec.get("scrapeClass"))  # one the runner does not define (operator.py decided)
         defined = f"it defines {', '.join(c for c in classes if c)}" if any(classes) else "it defines no scrapeClasses"
         spec_node = as_map(runner.doc.get("spec"))
         where = spec_node.key_pos("scrapeClasses") if "scrapeClasses" in spec_node else runner.doc.key_pos("spec") if "spec" in runner.doc else runner.doc.pos
