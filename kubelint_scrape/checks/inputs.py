@@ -31,22 +31,32 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
     takes the last one read. Kustomize patches are partial objects by design and are left out."""
     from .workload import kustomize_patches
 
-    patches = kustomize_patches(ctx.workspace)
+    ws = ctx.workspace
+    patches = kustomize_patches(ws)
+    # RBAC objects the API server refuses (KS501) are never created, so they replace nothing (build._index_rejected)
+    rejected = {id(d.obj) for d in [*ws.rejected_bindings, *ws.rejected_cluster_roles.values(), *ws.rejected_roles.values()]}
     previous: dict[tuple[str, str, str, str], K8sObject] = {}
-    for obj in ctx.workspace.objects:  # in read order
+    for obj in ws.objects:  # in read order
         if not obj.name or os.path.abspath(obj.path) in patches:
             continue
         key = (obj.api_version.rsplit("/", 1)[0] if "/" in obj.api_version else "", obj.kind, obj.namespace, obj.name)
         first = previous.get(key)
-        previous[key] = obj
+        if id(obj) not in rejected or first is None:
+            previous[key] = obj
         if first is None or first.doc == obj.doc or not (ctx.reports(obj.path) or ctx.reports(first.path)):
             continue
-        analysed = ("this analysis uses this later definition, as `kubectl apply` of the files in path order would"
-                    if obj.kind in LAST_WINS else "this analysis reads both, so findings may come from either")
+        if id(obj) in rejected:
+            outcome = ("the API server rejects this definition (KS501), so applying it changes nothing; this analysis "
+                       "uses the earlier one")
+        elif obj.kind in LAST_WINS:
+            outcome = ("a cluster holds only one of them, whichever is applied last; this analysis uses this later "
+                       "definition, as `kubectl apply` of the files in path order would")
+        else:
+            outcome = ("a cluster holds only one of them, whichever is applied last; this analysis reads both, so "
+                       "findings may come from either")
         yield Finding(
             "KS006", obj.name_span(),
-            f"{obj.ref} is defined again with different content (first at {first.name_span()}): a cluster holds only one of "
-            f"them, whichever is applied last; {analysed}",
+            f"{obj.ref} is defined again with different content (first at {first.name_span()}): {outcome}",
             fix=f"Keep one definition of {obj.ref}: delete or rename the other (e.g. give each variant its own name), "
                 "or lint alternative variants (overlays, examples, environments) separately.",
             related=(Related(first.name_span(), f"{obj.ref} is first defined here"),),
