@@ -617,7 +617,8 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         else:
             request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace,
                               name=endpoint.proxy_name or None)
-        return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}", span, klass)]
+        return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}", span, klass,
+                     path=endpoint.path)]
     if klass in ("apiserver", "control-plane", "kube-rbac-proxy"):
         path = endpoint.path.split("?", 1)[0]
         what = {"apiserver": "the API server", "control-plane": f"the control-plane component on :{endpoint.port}",
