@@ -16,7 +16,7 @@ from .load import gc_paused
 from .model import K8sObject, PodTemplate, Workspace
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
-from .rbac import Authorizer, Decision, Identity, Request
+from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
@@ -617,7 +617,8 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         else:
             request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace,
                               name=endpoint.proxy_name or None)
-        return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}", span, klass)]
+        return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}", span, klass,
+                     path=endpoint.path)]
     if klass in ("apiserver", "control-plane", "kube-rbac-proxy"):
         path = endpoint.path.split("?", 1)[0]
         what = {"apiserver": "the API server", "control-plane": f"the control-plane component on :{endpoint.port}",
@@ -851,12 +852,21 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             continue
         outcome = _anonymous_outcome(endpoint, job, assumptions)
         if outcome is not None:
+            anonymous_needs = scrape_needs(job, endpoint, span, assumptions)
+            if outcome.startswith("403") and _granted_to_anonymous(anonymous_needs, authorizer):
+                # The target asks RBAC about system:anonymous, and the inputs grant it what the scrape needs: the
+                # request succeeds without a token (decided below, as system:anonymous).
+                for need in anonymous_needs:
+                    need.identity = ANONYMOUS
+                    need.why += " (without a token, as system:anonymous)"
+                analysis.needs.extend(anonymous_needs)
+                continue
             if outcome:
                 ignored = job.credentials.kind != "none"  # a token the kubelet does not authenticate (kubelet-authn: none)
                 analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome, ignored))
                 # What the target checks once the request authenticates (KS106's fix): not decided now, but the
                 # identity's grant for it is what the job will use, not an unused one (KS201, KS203, KS208).
-                for need in scrape_needs(job, endpoint, span, assumptions):
+                for need in anonymous_needs:
                     need.unchecked = f"the request is anonymous ({outcome}): RBAC decides once it authenticates (KS106)"
                     analysis.needs.append(need)
             continue
@@ -895,7 +905,20 @@ def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumpti
         return "403 Forbidden as system:anonymous"
     if kind != "none":
         return None
+    if endpoint.klass == "kube-rbac-proxy":
+        # kube-rbac-proxy builds its authenticator with anonymous authentication off ("always require
+        # authentication", brancz/kube-rbac-proxy pkg/authn/delegating.go): no token is a 401, not an RBAC question.
+        return "401 Unauthorized (kube-rbac-proxy does not allow anonymous requests)"
+    # The API server, and kube-controller-manager/kube-scheduler (delegated authentication, anonymous on by
+    # default), take the request for system:anonymous and ask RBAC.
     return "403 Forbidden as system:anonymous"
+
+
+def _granted_to_anonymous(needs: list[Need], authorizer: Authorizer) -> bool:
+    """Whether the inputs grant system:anonymous (group system:unauthenticated) every request of a scrape made
+    without a token, where the target takes it for anonymous and asks RBAC (FACTS §1 outcome matrix, §7)."""
+    return bool(needs) and all(any(authorizer.authorize(ANONYMOUS, request).allowed
+                                   for request in (need.request, *need.alternatives)) for need in needs)
 
 
 @gc_paused
@@ -929,6 +952,8 @@ def analyse(
         for job in config.jobs:
             # (A token from a Secret depends on that Secret and its ServiceAccount's grants too: analysed anew.)
             old = reusable.get(id(job)) if same and not _token_may_be_secret(job) else None
+            if old is not None and _asks_as_anonymous(old[1]):
+                old = None  # decided for system:anonymous, whose grants `same_inputs` does not compare
             if old is not None and old[0] is job:
                 jobs.append(old[1])
             else:
@@ -936,6 +961,11 @@ def analyse(
             if on_job is not None:
                 on_job()
     return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions)
+
+
+def _asks_as_anonymous(analysis: JobAnalysis) -> bool:
+    """Whether a job's scrapes reach a target as system:anonymous (no token, or one the kubelet ignores)."""
+    return bool(analysis.credential_gaps) or any(need.identity == ANONYMOUS for need in analysis.needs)
 
 
 def _token_may_be_secret(job: ScrapeJob) -> bool:

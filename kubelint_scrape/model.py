@@ -271,6 +271,19 @@ class Container:
     mounts: list[YMap]
     node: YMap
 
+    def flag_values(self, flag: str) -> list[str]:
+        return list(flag_values(self.command + self.args, flag))
+
+
+def flag_values(words: list[str], flag: str) -> Iterator[str]:
+    """The values argv gives `flag`, as the components' flag parsers read them: `--flag=value`, or `--flag value`
+    (the next item; when that is another flag the parser takes it as a malformed address, which opens nothing)."""
+    for index, word in enumerate(words):
+        if word.startswith(flag + "="):
+            yield word.split("=", 1)[1]
+        elif word == flag and index + 1 < len(words) and not words[index + 1].startswith("-"):
+            yield words[index + 1]
+
 
 @dataclass(eq=False)
 class PodTemplate:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any
 
 from .load import Limits, parse_text
-from .model import K8sObject, LabelSelector, PodTemplate, Workspace
+from .model import Container, K8sObject, LabelSelector, PodTemplate, Workspace
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job
 from .records import dataclass
 from .targets import sanitize
@@ -428,7 +429,8 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
         root = _job_root(endpoint, name, _sd(selector_pos, role, namespaces, attach_node, runner), relabels)
         job = build_job(monitor.path, root, config, source)
         port_name = as_str(endpoint.get("port"))
-        declared = ports.numbers(monitor.kind, spec.get("selector"), namespaces, port_name) if "port" in endpoint else []
+        declared = (ports.numbers(monitor.kind, spec.get("selector"), namespaces, port_name, job.metrics_path or "/metrics")
+                    if "port" in endpoint else [])
         job.fallback_targets = [_fallback_target(ns, spec.get("selector"), port_name, number, monitor.kind, image)
                                 for ns, number, image in declared
                                 or [(ns, port_number, "") for ns in (namespaces or [monitor.namespace])]]
@@ -544,9 +546,10 @@ class PortBook:
         self.services = [o for o in workspace.kind("Service") if o.api_version == "v1"]
         self.pods = [(pod, pod.labels) for pod in workspace.workloads]
 
-    def numbers(self, kind: str, selector: Any, namespaces: list[str] | None, port_name: str) -> list[tuple[str, int, str]]:
+    def numbers(self, kind: str, selector: Any, namespaces: list[str] | None, port_name: str,
+                path: str = "/metrics") -> list[tuple[str, int, str]]:
         """(namespace, port number the endpoints carry, image of the container serving it or "") of each selected
-        object that names `port_name`."""
+        object that names `port_name`, for a scrape of `path`."""
         chosen = LabelSelector.from_node(selector)
         found: list[tuple[str, Any, str]] = []
         if kind == "ServiceMonitor":
@@ -555,14 +558,14 @@ class PortBook:
                     for port in as_seq(get_path(service.doc, "spec", "ports")):
                         port = as_map(port)
                         if as_str(port.get("name")) == port_name:
-                            found.append((service.namespace, *self._target_port(service, port)))
+                            found.append((service.namespace, *self._target_port(service, port, path)))
         else:
             for pod, labels in self.pods:
                 if (namespaces is None or pod.obj.namespace in namespaces) and chosen.matches(labels):
-                    found += [(pod.obj.namespace, number, image) for number, image in _container_ports(pod, port_name)]
+                    found += [(pod.obj.namespace, number, image) for number, image in _container_ports(pod, port_name, path)]
         return sorted({(ns, n, image) for ns, n, image in found if isinstance(n, int) and not isinstance(n, bool)})
 
-    def _target_port(self, service: K8sObject, port: YMap) -> tuple[Any, str]:
+    def _target_port(self, service: K8sObject, port: YMap, path: str) -> tuple[Any, str]:
         """The Service port's targetPort, which the endpoints carry, and the image of the container serving it in
         the pods the Service selects (a named targetPort is looked up there; the Service's own port when none
         declares it)."""
@@ -570,27 +573,70 @@ class PortBook:
         selects = {as_str(k): as_str(v) for k, v in as_map(get_path(service.doc, "spec", "selector")).items()}
         for pod, labels in self.pods:
             if pod.obj.namespace == service.namespace and selects and all(labels.get(k) == v for k, v in selects.items()):
-                for number, image in _container_ports(pod, target):
+                for number, image in _container_ports(pod, target, path):
                     return number, image
         return (port.get("port") if isinstance(target, str) else target), ""
 
 
-def _container_ports(pod: PodTemplate, port: Any) -> list[tuple[Any, str]]:
-    """(containerPort, image of the container) for the port named `port` (a name) or numbered so (a number).
-    A kube-rbac-proxy configured with --config-file (resource attributes) or --ignore-paths/--allow-paths may not
-    check the path as a non-resource URL: its image is left out, so the target is not taken for that check."""
+def _container_ports(pod: PodTemplate, port: Any, path: str) -> list[tuple[Any, str]]:
+    """(containerPort, image of the container) for the port named `port` (a name) or numbered so (a number). A
+    kube-rbac-proxy that does not check a scrape of `path` as the non-resource URL (see _rbac_proxy_checks_path)
+    has its image left out, so the target is not taken for that check."""
     found = []
     for container in pod.containers:
         image = container.image
-        flags = container.args + container.command
-        if "kube-rbac-proxy" in image and any(a.startswith(("--config-file", "--ignore-paths", "--allow-paths"))
-                                              for a in flags):
-            image = ""  # its own rules (resource attributes, unauthenticated or restricted paths) decide, unread
+        if "kube-rbac-proxy" in image and not _rbac_proxy_checks_path(container, path):
+            image = ""
         for entry in as_seq(container.node.get("ports")):
             entry = as_map(entry)
             if (as_str(entry.get("name")) == port) if isinstance(port, str) else (entry.get("containerPort") == port):
                 found.append((entry.get("containerPort"), image))
     return found
+
+
+def _rbac_proxy_checks_path(container: Container, path: str) -> bool:
+    """Whether kube-rbac-proxy asks the API server if the caller may `get` `path` as a non-resource URL
+    (brancz/kube-rbac-proxy pkg/proxy/proxy.go GetRequestAttributes, without resource attributes):
+    - `--config-file` may set resourceAttributes, which replace the path with a resource request: unread here;
+    - `--ignore-paths` patterns pass without authorization;
+    - `--allow-paths` patterns are still authorized (pkg/authorization/path/path.go: a match is NoOpinion, left
+      to the SubjectAccessReview); every other path is refused whatever RBAC grants (404, or 403 in newer
+      versions), which no grant fixes."""
+    if container.flag_values("--config-file"):
+        return False
+    ignore = [p for value in container.flag_values("--ignore-paths") for p in value.split(",") if p]
+    if any(_go_path_match(pattern, path) for pattern in ignore):
+        return False
+    allow = [p for value in container.flag_values("--allow-paths") for p in value.split(",") if p]
+    return not allow or any(_go_path_match(pattern, path) for pattern in allow)
+
+
+def _go_path_match(pattern: str, name: str) -> bool:
+    """Go's path.Match, which kube-rbac-proxy matches its path flags with: `*` and `?` stop at `/`, `[...]` is a
+    class (`[^...]` negated), `\\` escapes. A malformed pattern matches nothing."""
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "\\" and i + 1 < len(pattern):
+            i += 1
+            out.append(re.escape(pattern[i]))
+        elif char == "[":
+            end = pattern.find("]", i + 2)
+            if end < 0:
+                return False
+            out.append(pattern[i:end + 1])  # the same class syntax in Python's re
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    try:
+        return re.fullmatch("".join(out), name) is not None
+    except re.error:
+        return False
 
 
 BUILDERS = {"ServiceMonitor": service_monitor_jobs, "PodMonitor": pod_monitor_jobs, "Probe": probe_jobs, "ScrapeConfig": scrape_config_jobs}

@@ -285,6 +285,7 @@ class Endpoint:
 _NODE_PROXY = re.compile(r"^/api/v1/nodes/([^/]+)/proxy(/.*)?$")
 _NS_PROXY = re.compile(r"^/api/v1/namespaces/([^/]+)/(services|pods)/([^/]+)/proxy(/.*)?$")
 _LEGACY_PROXY = re.compile(r"^/api/v1/proxy/(nodes|namespaces)/")
+_LEGACY_NODE_PROXY = re.compile(r"^/api/v1/proxy/nodes/([^/]+)(/.*)?$")
 
 
 def _proxy_name_parts(segment: str) -> tuple[str, str, str]:
@@ -351,6 +352,10 @@ def classify(labels: dict[str, str]) -> Endpoint:
             name = match.group(3) if _proxy_name_parts(match.group(3))[1] not in _sample_names(match.group(2)) else ""
             return Endpoint(scheme, host, port, path, "apiserver-proxy", match.group(2), match.group(1), proxy_name=name)
         if _LEGACY_PROXY.match(path):
+            # One finding per job here too: a node name that came from discovery is shown abstracted.
+            match = _LEGACY_NODE_PROXY.match(path)
+            if match and _proxy_name_parts(match.group(1))[1] in _sample_names("nodes"):
+                path = f"/api/v1/proxy/nodes/<node>{match.group(2) or ''}"
             return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes", legacy_proxy=True)
         return Endpoint(scheme, host, port, path, "apiserver")
     if port == ports["kubelet"]:

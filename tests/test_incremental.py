@@ -99,3 +99,26 @@ def test_sharing_simulations_by_content_changes_no_finding(monkeypatch: pytest.M
     assert len(set(keys)) < len(keys)
     monkeypatch.setattr(analyse, "_content_key", lambda job, ns: object())  # never equal: no sharing
     assert lint() == shared
+
+
+def test_a_grant_to_anonymous_elsewhere_reaches_a_job_without_a_token(tmp_path: Path) -> None:
+    """A job that scrapes without a token is decided for system:anonymous, whose grants are not the identity's:
+    removing the binding that grants anonymous `get nodes/metrics` must bring KS106 back on a re-lint."""
+    shutil.copytree(ROOT / "fixtures" / "KS106" / "pass-kubelet-anonymous-granted-by-rbac", tmp_path / "a",
+                    ignore=shutil.ignore_patterns("expected*", "args"))
+    (tmp_path / "a" / ".kubelint-scrape.yaml").write_text("kubelet-authn: anonymous\n")
+    config = str(tmp_path / "a" / "prometheus-config.yaml")
+    rbac = tmp_path / "a" / "prometheus-rbac.yaml"
+    own, _, anonymous = rbac.read_text().partition("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+                                                    "metadata:\n  name: kubelet-metrics-reader")
+    assert anonymous, "the fixture's anonymous grant moved"
+    rbac.write_text(own)  # the identity's RBAC in one file, the grant to anonymous in another
+    grant = tmp_path / "a" / "anonymous-rbac.yaml"
+    grant.write_text("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
+                     "  name: kubelet-metrics-reader" + anonymous)
+    session = Session([str(tmp_path / "a")])
+    session.update(config, Path(config).read_text(), 1)
+    assert "KS106" not in [f.rule for f in session.lint()[config]]
+    grant.write_text(grant.read_text().replace("name: system:unauthenticated", "name: system:nobody", 1))
+    session.file_changed(str(grant))
+    assert "KS106" in [f.rule for f in session.lint()[config]]

@@ -197,3 +197,21 @@ def test_podmonitor_port_name_resolves_through_the_pod_templates_in_the_inputs(t
              write(tmp_path, "pm.yaml", pod_monitor), write(tmp_path, "deployment.yaml", deployment)]
     job = next(j for j in report(*paths)["jobs"] if j["name"] == "podMonitor/monitoring/scheduler/0")
     assert job["targets"] == [target]
+
+
+@pytest.mark.parametrize("pattern, path, matches", [
+    ("/metrics", "/metrics", True),
+    ("/metrics*", "/metrics", True),
+    ("/metrics*", "/metrics/slis", False),  # Go's path.Match: `*` stops at `/`
+    ("/*", "/metrics", True),
+    ("/*", "/metrics/slis", False),
+    ("/met?ics", "/metrics", True),
+    ("/[a-m]etrics", "/metrics", True),
+    ("/[^a-m]etrics", "/metrics", False),
+    ("/healthz", "/metrics", False),
+    ("[", "/metrics", False),  # malformed: kube-rbac-proxy's match errors, nothing passes
+])
+def test_kube_rbac_proxy_path_flags_match_as_go_path_match(pattern: str, path: str, matches: bool) -> None:
+    from kubelint_scrape.operator import _go_path_match
+
+    assert _go_path_match(pattern, path) is matches

@@ -39,6 +39,7 @@ from ..grants import (
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Identity, Request, names_allowed, names_identity
 from ..resources import knowledge
+from ..targets import kubelet_subresources
 from ..yamltree import Span, YMap, YSeq, as_str, at, value_span
 from .context import Context
 from .rbac_objects import grants_nothing
@@ -257,11 +258,29 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         proxy_only = [(j, n) for j, n in kubelet_needs if n.request.subresource == "proxy" and not n.alternatives]
         subresources = sorted({n.request.subresource for _j, n in kubelet_needs if n.request.subresource != "proxy"})
         narrower = ", ".join(f"nodes/{sub}" for sub in subresources or ["metrics"])
-        if proxy_jobs:
+        # Proxied kubelet paths that the kubelet itself authorizes only as nodes/proxy on this version (FACTS §1):
+        # scraping them directly would not make the grant unnecessary.
+        version = ctx.analysis.assumptions.version
+        proxied_proxy_only = [(j, n) for j, n in proxy_jobs if n.path
+                              and kubelet_subresources(_kubelet_path(n.path), version)[0] == "proxy"]
+        if proxied_proxy_only:
+            labels = list(dict.fromkeys(j.job.label for j, _n in proxied_proxy_only))
+            paths = ", ".join(dict.fromkeys(_kubelet_path(n.path) for _j, n in proxied_proxy_only))
+            purpose = (f"{', '.join(labels)} need{'s' if len(labels) == 1 else ''} it: through the API-server proxy, "
+                       f"and scraped directly too, as the kubelet authorizes {paths} only as nodes/proxy on Kubernetes "
+                       f"{ctx.analysis.assumptions.kubernetes_version}")
+            fix = (f"Scrape only paths the kubelet authorizes with a narrower subresource (/metrics, /metrics/* → "
+                   f"nodes/metrics; /stats → nodes/stats; /healthz, /pods, /configz → nodes/healthz, nodes/pods, "
+                   f"nodes/configz from Kubernetes 1.33), directly on :10250 (see KS209), then replace \"{item}\" in "
+                   f"{role} with those subresources (get).")
+        elif proxy_jobs:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
             purpose = (f"{', '.join(labels)} use{'s' if len(labels) == 1 else ''} it only because "
                        f"{'it scrapes' if len(labels) == 1 else 'they scrape'} the kubelet through the API-server proxy (KS209)")
-            fix = f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {role} with \"nodes/metrics\" (get)."
+            direct = sorted({f"nodes/{kubelet_subresources(_kubelet_path(n.path), version)[0]}"
+                             for _j, n in proxy_jobs if n.path} or {"nodes/metrics"})
+            fix = (f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {role} with "
+                   f"{', '.join(chr(34) + r + chr(34) for r in direct)} (get).")
         elif proxy_only:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxy_only))
             paths = ", ".join(dict.fromkeys(n.path for _j, n in proxy_only))
@@ -870,24 +889,33 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
         if not proxied:
             continue
         needs = [n for n in job.needs if n.target == "apiserver-proxy" and n.request.resource == "nodes"]
+        assumptions = ctx.analysis.assumptions
         for path, legacy in proxied.items():
             kubelet_path = _kubelet_path(path)
+            # What the kubelet itself checks for the path on this version (FACTS §1): the subresource to grant
+            # instead; a path it authorizes only as nodes/proxy keeps needing it when scraped directly.
+            subresource = kubelet_subresources(kubelet_path, assumptions.version)[0]
             need = next((n for n in needs if _LEGACY_NODE.sub(r"\1<node>", n.why).endswith(path)), needs[0] if needs else None)
             span = need.span if need is not None else job.job.span
             authorized = "the proxy verb on nodes" if legacy else "get nodes/proxy"
+            direct = (f"scraped directly on :10250 the kubelet authorizes {kubelet_path} as get nodes/{subresource}"
+                      if subresource != "proxy" else
+                      f"scraped directly on :10250 the kubelet authorizes {kubelet_path} only as nodes/proxy too on "
+                      f"Kubernetes {assumptions.kubernetes_version}, so a direct scrape spares the API server but not "
+                      f"the grant")
             yield Finding(
                 "KS209", span,
                 f"{job.job.label} scrapes the kubelet through the API-server proxy ({path}): the API server authorizes "
                 f"that as {authorized} — the permission that also allows exec in every pod on the node (KS201) — and "
                 f"relays every scrape of every node, adding load and a control-plane dependency to node monitoring; "
-                f"scraped directly on :10250 the kubelet authorizes {kubelet_path} as get nodes/metrics",
-                fix=_direct_scrape_fix(job, kubelet_path, ctx.analysis.assumptions.kubelet_serving_cert),
+                f"{direct}",
+                fix=_direct_scrape_fix(job, kubelet_path, assumptions.kubelet_serving_cert, subresource),
                 related=tuple(_proxy_grant_related(need)), object=job.job.label,
                 data={"proxy_path": path, "direct_path": kubelet_path},
             )
 
 
-def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str) -> str:
+def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: str = "metrics") -> str:
     """The job rewritten to scrape the kubelets directly, consistent with the other rules: its own token setting
     kept (adding `authorization` next to `bearer_token_file` is a KS601), and TLS as the kubelets serve it."""
     lines = ["  scheme: https", f"  metrics_path: {kubelet_path}"]
@@ -907,7 +935,9 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str) -> str:
                "them with ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt instead.")
     return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
             f"path, and give the job{keep}:\n" + "\n".join(lines) + "\n"
-            f"then grant {{apiGroups: [\"\"], resources: [\"nodes/metrics\"], verbs: [\"get\"]}} instead of nodes/proxy.{tls}")
+            + (f"then grant {{apiGroups: [\"\"], resources: [\"nodes/{subresource}\"], verbs: [\"get\"]}} instead of "
+               f"nodes/proxy.{tls}" if subresource != "proxy" else
+               f"the kubelet checks nodes/proxy for this path itself, so keep get nodes/proxy (or stop scraping it).{tls}"))
 
 
 _LEGACY_NODE = re.compile(r"(/api/v1/proxy/nodes/)[^/]+")

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from ..analyse import JobAnalysis, UnnamedWorkloads, unnamed_workloads
 from ..catalog import check
 from ..findings import Finding, Related
+from ..model import flag_values
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
 from ..targets import Endpoint
@@ -377,16 +378,6 @@ def _non_loopback(value: str) -> bool:
     return any(part.strip() and not _LOOPBACK_VALUE.match(part.strip()) for part in value.split(","))
 
 
-def _flag_values(words: list[str], flag: str) -> Iterator[str]:
-    """The values argv gives `flag`, as the components' flag parsers read them: `--flag=value`, or `--flag value`
-    (the next item; when that is another flag the parser takes it as a malformed address, which opens nothing)."""
-    for index, word in enumerate(words):
-        if word.startswith(flag + "="):
-            yield word.split("=", 1)[1]
-        elif word == flag and index + 1 < len(words) and not words[index + 1].startswith("-"):
-            yield words[index + 1]
-
-
 def _exposed_components(ctx: Context) -> set[str]:
     """Components the inputs configure to listen beyond loopback (kubeadm static pods, kubeadm or kube-proxy config)."""
     exposed: set[str] = set()
@@ -398,7 +389,7 @@ def _exposed_components(ctx: Context) -> set[str]:
             for component, flag in flags.items():
                 if not any(component in w for w in words[:2] + [container.image]):
                     continue
-                if any(_non_loopback(value) for value in _flag_values(words, flag)):
+                if any(_non_loopback(value) for value in flag_values(words, flag)):
                     exposed.add(component)
     for obj in ctx.workspace.kind("ClusterConfiguration"):
         for component, path, arg in (("kube-controller-manager", ("controllerManager",), "bind-address"),
