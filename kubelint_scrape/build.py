@@ -21,6 +21,7 @@ from .model import (
     RoleDef,
     ServiceAccountDef,
     Workspace,
+    agent_metrics_section,
     binding_from_object,
     is_kustomization_file,
     is_prometheus_config,
@@ -32,7 +33,7 @@ from .model import (
 )
 from .operator import operator_configs, secret_value
 from .otel import COLLECTOR_KIND, collector_configs, collector_cr_configs, is_collector_config, looks_like_collector
-from .promconfig import PromConfig, build_config
+from .promconfig import PromConfig, agent_configs, build_config
 from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
@@ -105,6 +106,10 @@ def _build_source_model(source: Source, default_namespace: str, namespace_overri
     for _document, doc in iter_documents(source):
         if is_prometheus_config(doc):
             model.configs.append(build_config(source.path, doc, "config"))
+            continue
+        agent_metrics = agent_metrics_section(doc)
+        if agent_metrics is not None:
+            model.configs.extend(agent_configs(source.path, doc, agent_metrics, "config"))
             continue
         obj = k8s_object(source.path, doc, default_namespace, namespace_override)
         if obj is None:
@@ -218,9 +223,12 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
         if status != "linted":
             continue
         for document in documents:
+            origin = "configmap" if obj.kind == "ConfigMap" else "secret"
+            agent_metrics = agent_metrics_section(document.root)
             if is_prometheus_config(document.root):
-                origin = "configmap" if obj.kind == "ConfigMap" else "secret"
                 configs.append(build_config(source.path, document.root, origin, obj, as_str(key)))
+            elif agent_metrics is not None:
+                configs.extend(agent_configs(source.path, document.root, agent_metrics, origin, obj, as_str(key)))
             elif is_collector_config(document.root):
                 for collector in collector_configs(source.path, document.root, obj, None):
                     collector.key = as_str(key)  # which key a pod loads decides its identity (analyse.py)

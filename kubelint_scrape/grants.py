@@ -158,7 +158,17 @@ def unmodelled(analysis: Analysis, identity: Identity) -> list[str]:
     found: list[str] = []
     for config in configs_of(analysis, identity):
         found.extend(name for name in getattr(config, "unmodelled", None) or [] if name not in found)
+    found.extend(name for name in _known_loaders(analysis.workspace, identity) if name not in found)
     return found
+
+
+def _known_loaders(workspace: Workspace, identity: Identity) -> list[str]:
+    """Programs running as the identity that use its token beyond the configs in the inputs (knowledge
+    loaders.yaml: e.g. a collector with default scrape targets built into its image)."""
+    table = knowledge("loaders")["images"]
+    return [entry["what"] for entry in table
+            if any(entry["match"] in container.image for pod in pods_running_as(workspace, identity)
+                   for container in pod.containers)]
 
 
 def operator_runners(workspace: Workspace) -> list:

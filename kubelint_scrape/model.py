@@ -607,6 +607,27 @@ def is_prometheus_config(doc: Any) -> bool:
             and not is_log_agent_config(doc))
 
 
+# Grafana Agent static mode (grafana/agent static/config/config.go): the top level holds subsystems — `metrics`
+# (`prometheus` before v0.20), `logs`, `traces`, `integrations`, `server` — and `metrics.configs[]` are instances,
+# each with Prometheus `scrape_configs` (static/metrics/instance/instance.go). No Prometheus config has a
+# top-level `metrics`, and one with `scrape_configs` is a Prometheus config whatever else it holds.
+AGENT_METRICS_KEYS = ("metrics", "prometheus")
+
+
+def agent_metrics_section(doc: Any) -> YMap | None:
+    """The `metrics` (or deprecated `prometheus`) section of a Grafana Agent static-mode config, else None."""
+    if not isinstance(doc, YMap) or "kind" in doc or "scrape_configs" in doc or "apiVersion" in doc:
+        return None
+    for key in AGENT_METRICS_KEYS:
+        section = doc.get(key)
+        # an instance scrapes (scrape_configs) or forwards (remote_write): a `metrics.configs` list of anything
+        # else belongs to some other program's config
+        if isinstance(section, YMap) and any(isinstance(c, YMap) and ("scrape_configs" in c or "remote_write" in c)
+                                             for c in as_seq(section.get("configs"))):
+            return section
+    return None
+
+
 # Promtail (Loki's log agent) borrows `scrape_configs` and kubernetes_sd_configs to find pods whose log files it
 # tails: no HTTP scrape, no Prometheus. Its config is told apart by its own top-level sections — two of them, and
 # none of Prometheus' own: a Prometheus config with one stray key is still a Prometheus config (KS601 says so).

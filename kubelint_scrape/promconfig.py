@@ -168,6 +168,10 @@ class PromConfig:
     runner: K8sObject | None = None  # operator: the Prometheus/PrometheusAgent whose pods run these jobs
     monitor: K8sObject | None = None  # operator: a monitor that no Prometheus in the inputs selects
     dollar_escaped: bool = False  # OpenTelemetry Collector configs write a literal `$` as `$$`
+    # "grafana-agent": one instance of a Grafana Agent static-mode config (root = the `metrics.configs[]` entry;
+    # `agent_global` = its `metrics.global`), validated as the agent loads it (promvalidate.validate).
+    flavor: str = "prometheus"
+    agent_global: YMap | None = None
     # Components beside the scrape jobs that call the Kubernetes API with the same identity (e.g. a collector's
     # k8s_cluster receiver): their needs are not modelled, so "unused grant" cannot be decided for this identity.
     unmodelled: list[str] = field(default_factory=list)
@@ -253,6 +257,42 @@ def build_config(path: str, root: YMap, origin: str, holder: K8sObject | None = 
             continue
         config.jobs.append(build_job(path, node, config, "configmap" if holder is not None else "config"))
     return config
+
+
+def agent_configs(path: str, root: YMap, metrics: YMap, origin: str, holder: K8sObject | None = None,
+                  key: str = "") -> list[PromConfig]:
+    """A Grafana Agent static-mode config → one PromConfig per `metrics.configs[]` instance. Each instance runs
+    Prometheus' discovery and scrape managers on its scrape_configs (instance.go initialize) in the agent's pod,
+    so with the pod's ServiceAccount, as a Prometheus would. The agent's other subsystems that call the
+    Kubernetes API with the same token — a `logs`/`traces` instance's kubernetes_sd_configs (promtail's
+    discovery), the eventhandler integration (watches events) — are not modelled: recorded as `unmodelled`, so
+    "unused grant" is not decided for that identity."""
+    unmodelled = _agent_unmodelled(root)
+    result = []
+    for instance in as_seq(metrics.get("configs")):
+        if not isinstance(instance, YMap):
+            continue
+        config = PromConfig(path, instance, origin, holder, key, flavor="grafana-agent",
+                            agent_global=as_map(metrics.get("global")), unmodelled=list(unmodelled))
+        for node in as_seq(instance.get("scrape_configs")):
+            if isinstance(node, YMap):
+                config.jobs.append(build_job(path, node, config, "configmap" if holder is not None else "config"))
+        result.append(config)
+    return result
+
+
+def _agent_unmodelled(root: YMap) -> list[str]:
+    found = []
+    for section, legacy in (("logs", "loki"), ("traces", "tempo")):
+        name = section if section in root else legacy
+        for instance in as_seq(as_map(root.get(name)).get("configs")):
+            instance = as_map(instance)
+            if any(as_map(job).get("kubernetes_sd_configs") for job in as_seq(instance.get("scrape_configs"))):
+                found.append(f"{name}.configs[{as_str(instance.get('name'))}] (kubernetes_sd_configs)")
+    integrations = as_map(root.get("integrations"))
+    if "eventhandler" in integrations:
+        found.append("integrations.eventhandler (watches events)")
+    return found
 
 
 def build_job(path: str, node: YMap, config: PromConfig, source_kind: str) -> ScrapeJob:

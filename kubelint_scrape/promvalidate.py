@@ -57,9 +57,26 @@ _REMOTE_RESERVED_HEADERS = _HTTP_RESERVED_HEADERS - {"authorization", "x-prometh
 
 
 def validate(config: PromConfig) -> list[Finding]:
+    if config.flavor == "grafana-agent":
+        return validate_agent_instance(config)
     checker = _ConfigCheck(config.path, config.root, config.describe, load("prometheus-config"))
     checker.dollar_escaped = config.dollar_escaped
     return checker.run()
+
+
+def validate_agent_instance(config: PromConfig) -> list[Finding]:
+    """One `metrics.configs[]` instance of a Grafana Agent static-mode config: its scrape_configs are Prometheus'
+    own type (instance.go: []*config.ScrapeConfig, strict YAML), checked as the scrape_configs of a config whose
+    global scrape settings are the agent's `metrics.global` (instance.ApplyDefaults takes the interval and
+    timeout from there). The instance's own fields (name, host_filter, wal_*…) are the agent's, not checked here."""
+    if not config.jobs:
+        return []
+    agent_global = config.agent_global if config.agent_global is not None else YMap(config.root.pos)
+    global_ = YMap(agent_global.pos)
+    for key in ("scrape_interval", "scrape_timeout"):
+        if key in agent_global:
+            global_.put(key, agent_global[key], agent_global.key_pos(key), agent_global.value_pos(key))
+    return _check_jobs(config.jobs, global_, config.describe, "Grafana Agent will refuse to load this config")
 
 
 def validate_additional(config: PromConfig, jobs: list) -> list[Finding]:
@@ -67,22 +84,28 @@ def validate_additional(config: PromConfig, jobs: list) -> list[Finding]:
     scrape_configs of a config whose global settings are the Prometheus resource's (operator defaults: 30s)."""
     runner = config.runner
     spec = as_map(runner.doc.get("spec")) if runner is not None else YMap()
-    first = jobs[0].node
-    global_ = YMap(getattr(spec, "pos", first.pos))
+    global_ = YMap(getattr(spec, "pos", jobs[0].node.pos))
     for ours, theirs, default in (("scrape_interval", "scrapeInterval", "30s"), ("scrape_timeout", "scrapeTimeout", None)):
         value = spec.get(theirs, default)
         if value is not None:
             global_.put(ours, value, spec.key_pos(theirs) if theirs in spec else global_.pos,
                         spec.value_pos(theirs) if theirs in spec else global_.pos)
+    return _check_jobs(jobs, global_, f"additionalScrapeConfigs of {config.describe}")
+
+
+def _check_jobs(jobs: list, global_: YMap, where: str, consequence: str = CONSEQUENCE) -> list[Finding]:
+    """Scrape jobs held outside a Prometheus config of their own, checked as the scrape_configs of one whose
+    global section is `global_`."""
+    first = jobs[0].node
     root = YMap(first.pos)
     root["scrape_configs"] = YSeq(first.pos)
     for job in jobs:
         root["scrape_configs"].append(job.node)
         root["scrape_configs"].ipos.append(job.node.pos)
     root["global"] = global_
-    where = f"additionalScrapeConfigs of {config.describe}"
     checker = _ConfigCheck(jobs[0].path, root, where, load("prometheus-config"))
     checker.validator_root = "scrape_configs"
+    checker.consequence = consequence
     return checker.run()
 
 
@@ -273,6 +296,7 @@ class _ConfigCheck:
         self.validator = validator
         self.validator_root = ""  # validate only this top-level key (additionalScrapeConfigs: scrape_configs)
         self.dollar_escaped = False  # an OpenTelemetry Collector `prometheus` receiver: `$$` is a literal `$`
+        self.consequence = CONSEQUENCE  # who refuses the config (a Grafana Agent loads its own)
         self.findings: list[Finding] = []
         self.error_paths: list[tuple] = []
         self.error_kinds: list[tuple[tuple, str]] = []
@@ -345,7 +369,7 @@ class _ConfigCheck:
         return not any(path[:n] == prefix for path in self.error_paths)
 
     def add(self, span: Span, message: str, fix: str, related: tuple = (), data: dict | None = None) -> None:
-        self.findings.append(Finding(RULE, span, f"{message}; {CONSEQUENCE}", fix=fix, related=related,
+        self.findings.append(Finding(RULE, span, f"{message}; {self.consequence}", fix=fix, related=related,
                                      object=self.describe, data=data or {}))
 
     # -- pass 1: schema errors as sentences
@@ -397,7 +421,7 @@ class _ConfigCheck:
         return self._finding(self.span(error.container, error.key), message, fix, data)
 
     def _finding(self, span: Span, message: str, fix: str, data: dict) -> Finding:
-        return Finding(RULE, span, f"{message}; {CONSEQUENCE}", fix=fix, object=self.describe, data=data)
+        return Finding(RULE, span, f"{message}; {self.consequence}", fix=fix, object=self.describe, data=data)
 
     def _unknown_field(self, error: SchemaError, data: dict) -> Finding:
         name = error.key

@@ -579,3 +579,45 @@ data:
     service: {pipelines: {metrics: {receivers: [prometheus], exporters: [debug]}}}
 """
     assert messages(text) == []
+
+
+# ---------------------------------------------------------------------------------------------- Grafana Agent
+
+
+def _doc(text: str) -> Any:
+    from kubelint_scrape.load import Limits, parse_text
+
+    documents, _problems, _status = parse_text("agent.yaml", text, Limits())
+    return documents[0].root
+
+
+@pytest.mark.parametrize("text, instances", [
+    # static mode, current and pre-v0.20 section names (grafana/agent static/config/config.go)
+    ("metrics:\n  configs:\n  - name: a\n    scrape_configs: [{job_name: x}]\n", 1),
+    ("prometheus:\n  configs:\n  - name: a\n    remote_write: [{url: http://x}]\n  - name: b\n    scrape_configs: []\n", 2),
+    # not an agent: a Prometheus config, a list of something else, an object with a kind, logs alone
+    ("scrape_configs: []\nmetrics:\n  configs:\n  - scrape_configs: []\n", 0),
+    ("metrics:\n  configs:\n  - name: dashboards\n    path: /x\n", 0),
+    ("apiVersion: v1\nkind: ConfigMap\nmetrics:\n  configs:\n  - scrape_configs: []\n", 0),
+    ("logs:\n  configs:\n  - name: a\n    scrape_configs: [{job_name: x}]\n", 0),
+])
+def test_grafana_agent_static_config_is_read_per_instance(text: str, instances: int) -> None:
+    from kubelint_scrape.model import agent_metrics_section
+    from kubelint_scrape.promconfig import agent_configs
+
+    root = _doc(text)
+    section = agent_metrics_section(root)
+    found = agent_configs("agent.yaml", root, section, "config") if section is not None else []
+    assert len(found) == instances
+    assert all(config.flavor == "grafana-agent" for config in found)
+
+
+def test_grafana_agent_components_beside_metrics_are_unmodelled() -> None:
+    from kubelint_scrape.model import agent_metrics_section
+    from kubelint_scrape.promconfig import agent_configs
+
+    root = _doc("metrics:\n  configs:\n  - name: a\n    scrape_configs: [{job_name: x}]\n"
+                "integrations:\n  eventhandler: {cache_path: /x}\n"
+                "logs:\n  configs:\n  - name: pods\n    scrape_configs: [{job_name: y, kubernetes_sd_configs: [{role: pod}]}]\n")
+    [config] = agent_configs("agent.yaml", root, agent_metrics_section(root), "config")
+    assert config.unmodelled == ["logs.configs[pods] (kubernetes_sd_configs)", "integrations.eventhandler (watches events)"]

@@ -5,8 +5,8 @@ some scrape job, or of a Prometheus/PrometheusAgent resource) through bindings i
 controller roles elsewhere in the inputs legitimately use `*` on their own CRDs, write verbs and Secrets; they are
 not this tool's concern. Grants of a role that KS206 reports as an admin role are not repeated by KS201, KS203,
 KS204, KS205 and KS207 (the binding is the one thing to fix). Identities whose token other, unmodelled components
-also use (an OpenTelemetry Collector's k8s receivers, its leader election) get no KS203, KS207 or KS208: what
-those components need is unknown.
+also use (an OpenTelemetry Collector's k8s receivers, its leader election, a Grafana Agent's log discovery, an
+image with built-in jobs such as ama-metrics) get no KS203, KS207 or KS208: what those components need is unknown.
 
 Findings on a rule sit on the item that causes them (the `nodes/proxy` resource, the `*`, the write verb);
 rules of built-in roles have no line in the inputs, so those findings sit on the binding's `roleRef`.

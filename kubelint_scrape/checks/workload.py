@@ -325,9 +325,12 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 "KS404", value_span(pod.obj.path, host_path, "path"),
                 f"{pod.name} mounts host path {path}{exposure} into {where}: {_why_path(match)}{_aggravated(pod, ctx)}",
-                fix=(f"Remove the hostPath volume {name}; scrape container metrics from the kubelet's /metrics/cadvisor "
-                     f"instead of mounting the host, or mount the narrowest path readOnly and record it with "
-                     f"`# kubelint-scrape: ignore[KS404] <reason>`."),
+                # Agents mount the host for different reasons (cAdvisor-style container metrics, node-exporter's
+                # filesystems, a log shipper's /var/log/pods): the kubelet alternative only replaces the first.
+                fix=(f"Remove the hostPath volume {name} if the pod can do without it (container metrics come from the "
+                     f"kubelet's /metrics/cadvisor without mounting the host); if it cannot (a node exporter's "
+                     f"filesystems, a log shipper's /var/log/pods), mount the narrowest path readOnly and record it "
+                     f"with `# kubelint-scrape: ignore[KS404] <reason>`."),
                 related=_related_identity(pod), object=pod.obj.ref, data={"path": path, "matches": match},
             )
 
