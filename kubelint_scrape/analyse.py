@@ -262,6 +262,23 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str) -> str |
     return "image" if _looks_like_prometheus(pod) else "mount"
 
 
+def loading_containers(pod: PodTemplate, config: PromConfig) -> list[Any]:
+    """The containers of `pod` that read `config`: those whose config flag names the file its key is mounted at,
+    else every container the key is mounted in (a sidecar that reloads it, an agent naming it in its own config).
+    Empty when the config is not a mounted ConfigMap/Secret key."""
+    holder = config.holder
+    if holder is None or not config.key:
+        return []
+    flagged, mounted = [], []
+    for container in pod.containers:
+        files, _roots = _key_files(pod, container, holder.kind, holder.name, config.key)
+        if files and any(path in files for path in config_file_paths(container)):
+            flagged.append(container)
+        elif files:
+            mounted.append(container)
+    return flagged or mounted
+
+
 def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], list[PodTemplate]]:
     """(ConfigMap|Secret, namespace, name) → pod templates with a volume of it, in input order (built once:
     a scan of every workload per config was quadratic — 4.8 s of 10,000 objects)."""
@@ -972,7 +989,10 @@ def reads_service_account_files(job: ScrapeJob) -> list[tuple[str, Span, str]]:
             reads.append((value[len(SA_DIR) + 1:], value_span(job.path, job.tls, key), f"tls_config.{key}"))
     for sd in job.sd_configs:
         if sd.in_cluster:
+            # rest.InClusterConfig fails without the token; without ca.crt it only logs and verifies the API server
+            # against the system roots, which do not hold the cluster CA.
             reads.append(("token", sd.role_span, "discovery"))
+            reads.append(("ca.crt", sd.role_span, "discovery CA"))
             break
     for sd in job.sd_configs:  # an api_server's own http_config (in-cluster discovery spelled out)
         if sd.api_server and sd.credentials.kind == "sa-token":
