@@ -729,7 +729,21 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                      "apiserver-proxy": f"the API-server proxy at {gap.endpoint.path}",
                      "control-plane": f"the control-plane component on :{gap.endpoint.port}{gap.endpoint.path}",
                      "kube-rbac-proxy": f"kube-rbac-proxy on :{gap.endpoint.port}{gap.endpoint.path}"}[gap.target]
-            if gap.token_ignored:
+            related = tuple(_identity_related(analysis.resolution, ctx.analysis.authorizer, 1))
+            if gap.foreign_audience is not None:
+                foreign = gap.foreign_audience
+                review = ("the API server accepts only tokens for its own audiences (--api-audiences)"
+                          if gap.target.startswith("apiserver") else
+                          "the target has the API server review the token (TokenReview) for the API server's own "
+                          "audiences, which rejects it")
+                message = (f"{job.label} scrapes {where} with the projected ServiceAccount token in {foreign.file}, minted "
+                           f"for audience {foreign.audience!r}: {review} → {gap.outcome}")
+                fix = (f"Remove `audience: {foreign.audience}` from that serviceAccountToken projection (the default "
+                       f"audience is the API server's), or send the automounted token ({SA_TOKEN}); keep a separate "
+                       f"projection for {foreign.audience!r} if another client needs one.")
+                span = job.credentials.span
+                related = (Related(foreign.span, f"the token's audience is {foreign.audience!r}"),) + related
+            elif gap.token_ignored:
                 message = (f"{job.label} scrapes {where} with {job.credentials.describe()}, but with kubelet-authn: none "
                            f"(assumption) the kubelet does not authenticate bearer tokens, so the request is anonymous "
                            f"→ {gap.outcome}")
@@ -744,8 +758,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 # KS102–KS104 would be for the same job (SPEC §5).
                 span = analysis.origins.get(gap.endpoint, job.span)
             yield Finding(
-                "KS106", span, message, fix=fix,
-                related=tuple(_identity_related(analysis.resolution, ctx.analysis.authorizer, 1)),
+                "KS106", span, message, fix=fix, related=related,
                 object=job.label, data={"target": gap.target, "outcome": gap.outcome},
             )
 
