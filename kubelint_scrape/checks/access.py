@@ -933,6 +933,16 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
             fix = (f"If the manifests are applied with `-n {elsewhere[0]}`, lint with --default-namespace "
                    f"{elsewhere[0]} (or set metadata.namespace on the workload); otherwise " + fix[0].lower() + fix[1:])
             related = (Related(other.obj.span, f"ServiceAccount {elsewhere[0]}/{identity.name} is defined here"),)
+        elif elsewhere and not near:
+            # The admission plugin looks the account up in the pod's own namespace only (admission.go
+            # getServiceAccount(a.GetNamespace(), …)): one of the same name elsewhere is another account.
+            other = ctx.workspace.service_accounts[(elsewhere[0], identity.name)]
+            hint = (f" (ServiceAccount {elsewhere[0]}/{identity.name} is defined, but a pod can only run as a "
+                    f"ServiceAccount of its own namespace)")
+            fix = (f"Define the ServiceAccount {identity.name} in namespace {identity.namespace}, where the pods run (move "
+                   f"the one in {elsewhere[0]} unless something there uses it); bindings must name it as "
+                   f"{identity.namespace}/{identity.name}.")
+            related = (Related(other.obj.span, f"ServiceAccount {elsewhere[0]}/{identity.name} is defined here"),)
         yield Finding(
             "KS109", span,
             f"ServiceAccount {identity} ({resolution.reason}) is not defined in the inputs{hint}: the API server "
