@@ -105,6 +105,8 @@ class CredentialGap:
     endpoint: Endpoint
     outcome: str  # "401 Unauthorized" | "403 Forbidden as system:anonymous"
     token_ignored: bool = False
+    # The job sends a projected ServiceAccount token minted for this other audience: the TokenReview rejects it.
+    foreign_audience: ForeignAudience | None = None
 
 
 @dataclass(eq=False)
@@ -260,6 +262,23 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str) -> str |
     if other:
         return "other"
     return "image" if _looks_like_prometheus(pod) else "mount"
+
+
+def loading_containers(pod: PodTemplate, config: PromConfig) -> list[Any]:
+    """The containers of `pod` that read `config`: those whose config flag names the file its key is mounted at,
+    else every container the key is mounted in (a sidecar that reloads it, an agent naming it in its own config).
+    Empty when the config is not a mounted ConfigMap/Secret key."""
+    holder = config.holder
+    if holder is None or not config.key:
+        return []
+    flagged, mounted = [], []
+    for container in pod.containers:
+        files, _roots = _key_files(pod, container, holder.kind, holder.name, config.key)
+        if files and any(path in files for path in config_file_paths(container)):
+            flagged.append(container)
+        elif files:
+            mounted.append(container)
+    return flagged or mounted
 
 
 def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], list[PodTemplate]]:
@@ -766,6 +785,33 @@ def _api_audience(token: YMap) -> bool:
     return not audience or "kubernetes.default.svc" in audience
 
 
+@dataclass(eq=False)
+class ForeignAudience:
+    """A projected serviceAccountToken, minted for an audience other than the API server's, that a job sends."""
+
+    audience: str
+    file: str
+    span: Span  # the projection's `audience`
+
+
+# Targets that authenticate a bearer token with a TokenReview carrying no audiences of their own, so the API server
+# checks it against its own audiences (--api-audiences): the kubelet (cmd/kubelet/app/auth.go sets no APIAudiences),
+# the API server itself and the controller-manager and scheduler (delegated authentication). kube-rbac-proxy is left
+# out: its --auth-token-audiences may name the token's audience.
+API_AUDIENCE_TARGETS = ("kubelet", "apiserver", "apiserver-proxy", "control-plane")
+
+
+def foreign_audience(credentials: Credentials, pod: PodTemplate | None) -> ForeignAudience | None:
+    """The token file the job sends when a projected serviceAccountToken of its pod writes it for another audience."""
+    if credentials.kind != "token-file" or pod is None:
+        return None
+    source = pod.projected_files.get(os.path.normpath(credentials.file))
+    token = source.get("serviceAccountToken") if source is not None else None
+    if not isinstance(token, YMap) or _api_audience(token):
+        return None
+    return ForeignAudience(as_str(token.get("audience")), credentials.file, at(pod.obj.path, token.value_pos("audience")))
+
+
 def sends_identity_token(job: ScrapeJob, pod: PodTemplate | None) -> bool:
     return _is_identity_token(job.credentials, pod)
 
@@ -839,6 +885,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
     analysis.survivors = simulation.survivors
     seen = simulation.seen
     catch_all = any(endpoint.klass == "workload" for endpoint, _ in seen)
+    foreign = foreign_audience(job.credentials, resolution.pod)
     expects_auth = job.credentials.authenticates or job.scheme == "https"
     for endpoint, span in seen:
         analysis.origins[endpoint] = span
@@ -849,6 +896,15 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             continue
         analysis.endpoints.append(endpoint)
         if endpoint.klass not in AUTHENTICATED_CLASSES:
+            continue
+        if _rejects_audience(endpoint, foreign, assumptions):
+            # An invalid token is an error, not a fallback to anonymous (FACTS §1): 401 whatever RBAC grants.
+            analysis.credential_gaps.append(CredentialGap(
+                endpoint.klass, endpoint, "401 Unauthorized",
+                foreign_audience=foreign))
+            for need in scrape_needs(job, endpoint, span, assumptions):
+                need.unchecked = f"the token is for audience {foreign.audience!r}, which the target rejects (KS106)"
+                analysis.needs.append(need)
             continue
         outcome = _anonymous_outcome(endpoint, job, assumptions)
         if outcome is not None:
@@ -885,6 +941,14 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         need.decision = authorizer.authorize(asker, need.request)
         need.alternative_decisions = tuple(authorizer.authorize(asker, r) for r in need.alternatives)
     return analysis
+
+
+def _rejects_audience(endpoint: Endpoint, foreign: ForeignAudience | None, assumptions: Assumptions) -> bool:
+    """Whether the target authenticates the job's foreign-audience token and so rejects it (a kubelet without the
+    token webhook ignores any token: the request is anonymous, which _anonymous_outcome judges)."""
+    if foreign is None or endpoint.klass not in API_AUDIENCE_TARGETS:
+        return False
+    return not (endpoint.klass == "kubelet" and assumptions.kubelet_authn == "none")
 
 
 def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumptions) -> str | None:
@@ -1002,7 +1066,10 @@ def reads_service_account_files(job: ScrapeJob) -> list[tuple[str, Span, str]]:
             reads.append((value[len(SA_DIR) + 1:], value_span(job.path, job.tls, key), f"tls_config.{key}"))
     for sd in job.sd_configs:
         if sd.in_cluster:
+            # rest.InClusterConfig fails without the token; without ca.crt it only logs and verifies the API server
+            # against the system roots, which do not hold the cluster CA.
             reads.append(("token", sd.role_span, "discovery"))
+            reads.append(("ca.crt", sd.role_span, "discovery CA"))
             break
     for sd in job.sd_configs:  # an api_server's own http_config (in-cluster discovery spelled out)
         if sd.api_server and sd.credentials.kind == "sa-token":

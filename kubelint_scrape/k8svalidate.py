@@ -222,6 +222,8 @@ def _type_finding(path: str, doc: YMap, label: str, error: SchemaError, validato
         upstream = f"{field} in body should match '{error.schema.get('pattern')}'"
     elif error.kind == "enum":
         upstream = f"{field}: Unsupported value: {render(error.value)}"
+    elif error.kind == "minimum":  # a range the API server's validation enforces
+        upstream = f"{field}: Invalid value: {render(error.value)}"
     elif wanted:
         upstream = f"cannot unmarshal {got} into Go value of type {go_type.get(wanted[0], wanted[0])}"
     else:
@@ -230,6 +232,8 @@ def _type_finding(path: str, doc: YMap, label: str, error: SchemaError, validato
     better = corrected(error.value, error)
     if error.value is None and isinstance(key, int):
         fix = "Remove the empty `-` entry, or fill it in."
+    elif error.kind == "minimum":
+        fix = f"Write `{fieldname}: {example}` (the least the API server accepts is {error.schema.get('minimum')})."
     elif fieldname == "it":
         fix = f"Write it as {expected}, e.g. {example}."
     elif fieldname == "port" and isinstance(error.value, int) and not isinstance(error.value, bool) and label.startswith(("PodMonitor", "ServiceMonitor")):

@@ -313,12 +313,13 @@ class PodTemplate:
         for key in ("initContainers", "containers"):
             for node in as_seq(self.spec.get(key)):
                 m = as_map(node)
+                env = container_env(m)
                 result.append(
                     Container(
                         name=as_str(m.get("name")),
                         image=as_str(m.get("image")),
-                        command=[as_str(a) for a in as_seq(m.get("command"))],
-                        args=[as_str(a) for a in as_seq(m.get("args"))],
+                        command=[expand_env(as_str(a), env) for a in as_seq(m.get("command"))],
+                        args=[expand_env(as_str(a), env) for a in as_seq(m.get("args"))],
                         mounts=[as_map(v) for v in as_seq(m.get("volumeMounts"))],
                         node=m,
                     )
@@ -361,6 +362,48 @@ class PodTemplate:
                     if key is not None:
                         return name, key
         return None
+
+
+def container_env(container: YMap) -> dict[str, str]:
+    """The variables a container's `env` sets to literal values, as the kubelet builds them: in order, each value
+    expanded with the ones before it (kubelet makeEnvironmentVariables). Values from `valueFrom` and `envFrom`
+    are only known at run time: left out, so references to them stay unexpanded."""
+    env: dict[str, str] = {}
+    for entry in as_seq(container.get("env")):
+        entry = as_map(entry)
+        name, value = as_str(entry.get("name")), entry.get("value")
+        if name and value is not None and "valueFrom" not in entry:
+            env[name] = expand_env(as_str(value), env)
+    return env
+
+
+def expand_env(text: str, env: dict[str, str]) -> str:
+    """`$(NAME)` references in a command or args item replaced as Kubernetes does before starting the container
+    (third_party/forked/golang/expansion/expand.go): `$$` is a literal `$`, an unknown name or an unclosed `$(`
+    stays as written."""
+    if "$" not in text:
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char != "$" or i + 1 == len(text):
+            out.append(char)
+            i += 1
+            continue
+        following = text[i + 1]
+        if following == "$":
+            out.append("$")
+            i += 2
+        elif following == "(" and ")" in text[i + 2:]:
+            end = text.index(")", i + 2)
+            name = text[i + 2:end]
+            out.append(env.get(name, f"$({name})"))
+            i = end + 1
+        else:
+            out.append("$" + following)
+            i += 2
+    return "".join(out)
 
 
 def _secret_sources(volume: YMap) -> Iterator[tuple[str, Any]]:

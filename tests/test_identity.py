@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kubelint_scrape.analyse import config_file_paths
-from kubelint_scrape.model import Container
+from kubelint_scrape.model import Container, container_env, expand_env
 from kubelint_scrape.yamltree import YMap
 
 
@@ -25,6 +25,39 @@ def _container(command: list[str], args: list[str]) -> Container:
 ])
 def test_config_file_paths(command: list[str], args: list[str], expected: list[str]) -> None:
     assert config_file_paths(_container(command, args)) == expected
+
+
+# Upstream's table (k/k third_party/forked/golang/expansion/expand_test.go), with VAR_A=A, VAR_B=B, VAR_C=C,
+# VAR_EMPTY="" and VAR_REF="$(VAR_A)": the kubelet expands a container's command and args with it.
+EXPANSION_ENV = {"VAR_A": "A", "VAR_B": "B", "VAR_C": "C", "VAR_EMPTY": "", "VAR_REF": "$(VAR_A)"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("$(VAR_A)", "A"), ("___$(VAR_B)___", "___B___"), ("$(VAR_REF)", "$(VAR_A)"), ("foo$(VAR_EMPTY)bar", "foobar"),
+    ("foo$(VAR_Awhoops!", "foo$(VAR_Awhoops!"), ("$?_boo_$!", "$?_boo_$!"), ("$VAR_A", "$VAR_A"),
+    ("$(VAR_DNE)", "$(VAR_DNE)"), ("$$$$$$(BIG_MONEY)", "$$$(BIG_MONEY)"), ("$$$$$$$(VAR_A)", "$$$A"),
+    ("${VAR_A}", "${VAR_A}"), ("$(VAR_B)_______$(A", "B_______$(A"), ("$(VAR_A)foobarzab$", "Afoobarzab$"),
+    ("--$($($($($--", "--$($($($($--"), ("$(foo$$var)", "$(foo$$var)"),
+])
+def test_expand_env_follows_kubernetes(text: str, expected: str) -> None:
+    assert expand_env(text, EXPANSION_ENV) == expected
+
+
+def test_container_env_expands_earlier_variables_and_skips_runtime_values() -> None:
+    from kubelint_scrape.yamltree import YSeq
+
+    def entry(**fields) -> YMap:
+        node = YMap(None)
+        for key, value in fields.items():
+            node.put(key, value, None, None)
+        return node
+
+    env = YSeq(None)
+    for item in (entry(name="DIR", value="/etc/prometheus"), entry(name="CONFIG", value="$(DIR)/prometheus.yml"),
+                 entry(name="POD", valueFrom=YMap(None))):
+        env.append(item)
+    container = entry(env=env)
+    assert container_env(container) == {"DIR": "/etc/prometheus", "CONFIG": "/etc/prometheus/prometheus.yml"}
 
 
 def test_configured_identity_reason_names_the_glob_as_written(tmp_path, monkeypatch) -> None:

@@ -6,9 +6,10 @@ the nearest almost-matching rule as related locations.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
-from ..analyse import JobAnalysis, Need, Resolution, anonymous_discovery, discovery_requests, reads_service_account_files
+from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, discovery_requests, loading_containers,
+                       reads_service_account_files)
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
@@ -728,7 +729,21 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                      "apiserver-proxy": f"the API-server proxy at {gap.endpoint.path}",
                      "control-plane": f"the control-plane component on :{gap.endpoint.port}{gap.endpoint.path}",
                      "kube-rbac-proxy": f"kube-rbac-proxy on :{gap.endpoint.port}{gap.endpoint.path}"}[gap.target]
-            if gap.token_ignored:
+            related = tuple(_identity_related(analysis.resolution, ctx.analysis.authorizer, 1))
+            if gap.foreign_audience is not None:
+                foreign = gap.foreign_audience
+                review = ("the API server accepts only tokens for its own audiences (--api-audiences)"
+                          if gap.target.startswith("apiserver") else
+                          "the target has the API server review the token (TokenReview) for the API server's own "
+                          "audiences, which rejects it")
+                message = (f"{job.label} scrapes {where} with the projected ServiceAccount token in {foreign.file}, minted "
+                           f"for audience {foreign.audience!r}: {review} → {gap.outcome}")
+                fix = (f"Remove `audience: {foreign.audience}` from that serviceAccountToken projection (the default "
+                       f"audience is the API server's), or send the automounted token ({SA_TOKEN}); keep a separate "
+                       f"projection for {foreign.audience!r} if another client needs one.")
+                span = job.credentials.span
+                related = (Related(foreign.span, f"the token's audience is {foreign.audience!r}"),) + related
+            elif gap.token_ignored:
                 message = (f"{job.label} scrapes {where} with {job.credentials.describe()}, but with kubelet-authn: none "
                            f"(assumption) the kubelet does not authenticate bearer tokens, so the request is anonymous "
                            f"→ {gap.outcome}")
@@ -743,8 +758,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 # KS102–KS104 would be for the same job (SPEC §5).
                 span = analysis.origins.get(gap.endpoint, job.span)
             yield Finding(
-                "KS106", span, message, fix=fix,
-                related=tuple(_identity_related(analysis.resolution, ctx.analysis.authorizer, 1)),
+                "KS106", span, message, fix=fix, related=related,
                 object=job.label, data={"target": gap.target, "outcome": gap.outcome},
             )
 
@@ -752,58 +766,81 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
 @check("KS107")
 def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():
-        pod = _token_view(analysis.resolution, ctx)
-        if pod is None or pod.automount is not False:
-            continue  # the kubelet mounts token, ca.crt and namespace at the ServiceAccount path
+        pod = _token_view(analysis, ctx)
+        if pod is None:
+            continue  # the ServiceAccount admission plugin mounts token, ca.crt and namespace at the ServiceAccount path
         provided = _files_provided(pod.mounts, pod.volumes)
         missing = [(file, span, use) for file, span, use in reads_service_account_files(analysis.job) if file not in provided]
         if not missing:
             continue
         files = sorted({file for file, _, _ in missing})
         consequence = ("service discovery cannot start (in-cluster config needs the token)"
-                       if all(use == "discovery" for _, _, use in missing)
+                       if any(use == "discovery" for _, _, use in missing)
+                       and all(use.startswith("discovery") for _, _, use in missing)
+                       else "service discovery fails: without the CA file the in-cluster client checks the API server's "
+                       "certificate against the system roots (x509: certificate signed by unknown authority)"
+                       if all(use == "discovery CA" for _, _, use in missing)
                        else "service discovery fails (its requests to the API server cannot read the file)"
                        if all(use.startswith("discovery") for _, _, use in missing)
                        else "every scrape fails (Prometheus cannot read the file)")
         yield Finding(
             "KS107", missing[0][1],
             f"{analysis.job.label} reads {', '.join(f'{SA_DIR}/{f}' for f in files)} "
-            f"({', '.join(sorted({use for _, _, use in missing}))}) but {pod.where} sets automountServiceAccountToken: "
-            f"false and no projected volume mounted at {SA_DIR} provides it: {consequence}",
-            fix=f"Set automountServiceAccountToken: true on {pod.fix_target} (it takes precedence over the "
-                f"ServiceAccount), or mount a projected volume at {SA_DIR} with a serviceAccountToken source (path: "
-                "token) and the kube-root-ca.crt ConfigMap (key ca.crt).",
-            related=(Related(pod.related_span, f"{pod.runs} runs the config"),),
+            f"({', '.join(sorted({use for _, _, use in missing}))}) but {pod.cause}: {consequence}",
+            fix=pod.fix(files),
+            related=(Related(pod.related_span, pod.related_text),),
             object=analysis.job.label, data={"files": [f"{SA_DIR}/{f}" for f in files]},
         )
 
 
 @dataclass(eq=False)
 class _TokenView:
-    """What decides whether a config's pod gets the ServiceAccount token files, and where that is written."""
+    """Why a config's pod lacks the automounted ServiceAccount files, and the volumes that put files there instead."""
 
-    automount: bool | None
-    where: str  # the object whose setting applies
+    cause: str  # "<object> sets automountServiceAccountToken: false and no projected volume … provides it"
+    fix: Callable[[list[str]], str]  # the fix, given the files that are missing
     related_span: Span
-    runs: str  # "Deployment prometheus": the object that runs the config
-    fix_target: str
+    related_text: str  # what related_span shows: the object that runs the config, or the mount that hides the files
     mounts: list[YMap]
     volumes: list[YMap]
 
 
-def _token_view(resolution: Resolution, ctx: Context) -> _TokenView | None:
+# The projection source of each file the automounted kube-api-access volume holds (admission.go TokenVolumeSource).
+SA_FILE_SOURCES = {
+    "token": "a serviceAccountToken source with `path: token`",
+    "ca.crt": "a configMap source for kube-root-ca.crt with `items: [{key: ca.crt, path: ca.crt}]`",
+    "namespace": "a downwardAPI source with `items: [{path: namespace, fieldRef: {fieldPath: metadata.namespace}}]`",
+}
+AUTOMOUNT_OFF_FIX = (f"Set automountServiceAccountToken: true on {{target}} (it takes precedence over the ServiceAccount), "
+                     f"or mount a projected volume at {SA_DIR} with a serviceAccountToken source (path: token) and the "
+                     "kube-root-ca.crt ConfigMap (key ca.crt).")
+
+
+def _automount_off(where: str, fix_target: str, related_span: Span, runs: str, mounts: list[YMap],
+                   volumes: list[YMap]) -> _TokenView:
+    return _TokenView(f"{where} sets automountServiceAccountToken: false and no projected volume mounted at {SA_DIR} "
+                      "provides it", lambda _files: AUTOMOUNT_OFF_FIX.format(target=fix_target), related_span, f"{runs} runs the config",
+                      mounts, volumes)
+
+
+def _token_view(analysis: JobAnalysis, ctx: Context) -> _TokenView | None:
+    """None when the containers that run the config get the automounted ServiceAccount files."""
+    resolution = analysis.resolution
     pod = resolution.pod
     if pod is not None:
-        mounts = [m for c in pod.containers for m in c.mounts]
+        containers = loading_containers(pod, analysis.job.config) or pod.containers
+        mounts = [m for c in containers for m in c.mounts]
         runs = f"{pod.obj.kind} {pod.obj.name}"
         if pod.automount is not None:
-            return _TokenView(pod.automount, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}",
-                              pod.key_span("automountServiceAccountToken"), runs, "the pod spec", mounts, pod.volumes)
-        sa = ctx.workspace.service_accounts.get((pod.obj.namespace, pod.service_account))
-        if sa is not None and sa.automount is not None:
-            return _TokenView(sa.automount, f"ServiceAccount {sa.namespace}/{sa.name}", pod.obj.span, runs,
-                              "the pod spec", mounts, pod.volumes)
-        return None
+            automount, where, span = pod.automount, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}", \
+                pod.key_span("automountServiceAccountToken")
+        else:
+            sa = ctx.workspace.service_accounts.get((pod.obj.namespace, pod.service_account))
+            automount = sa.automount if sa is not None and sa.automount is not None else True
+            where, span = f"ServiceAccount {pod.obj.namespace}/{pod.service_account}", pod.obj.span
+        if automount is False:
+            return _automount_off(where, "the pod spec", span, runs, mounts, pod.volumes)
+        return _own_token_mount(pod, containers, runs)
     runner = resolution.runner
     if runner is None or runner.kind not in ("Prometheus", "PrometheusAgent"):
         return None
@@ -817,8 +854,37 @@ def _token_view(resolution: Resolution, ctx: Context) -> _TokenView | None:
     mounts = [as_map(m) for m in as_seq(spec.get("volumeMounts"))]
     mounts += [as_map(m) for c in as_seq(spec.get("containers")) for m in as_seq(as_map(c).get("volumeMounts"))]
     ref = f"{runner.kind} {runner.namespace}/{runner.name}"
-    return _TokenView(False, ref, runner.key_span("spec", "automountServiceAccountToken"), ref, f"{runner.kind} {runner.name}",
-                      mounts, [as_map(v) for v in as_seq(spec.get("volumes"))])
+    return _automount_off(ref, f"{runner.kind} {runner.name}", runner.key_span("spec", "automountServiceAccountToken"),
+                          ref, mounts, [as_map(v) for v in as_seq(spec.get("volumes"))])
+
+
+def _own_token_mount(pod, containers: list, runs: str) -> _TokenView | None:
+    """With automount on, the ServiceAccount admission plugin adds its kube-api-access volume only to containers
+    with no volumeMount at exactly the ServiceAccount path (plugin/pkg/admission/serviceaccount/admission.go:
+    "Existing mounts at the default mount path prevent mounting of the API token"). When every container that
+    runs the config mounts a volume of its own there, that volume alone decides which files it finds."""
+    own = []
+    for container in containers:
+        mount = next((m for m in container.mounts if as_str(m.get("mountPath")) == SA_DIR), None)
+        if mount is None:
+            return None
+        own.append((container, mount))
+    if not own:
+        return None
+    container, mount = own[0]
+    volume = as_str(mount.get("name"))
+    where = f"container {container.name} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+    cause = (f"{where} mounts its own volume {volume} at {SA_DIR}, which keeps the automounted ServiceAccount volume "
+             f"out of that container, and volume {volume} does not provide it")
+
+    def fix(files: list[str]) -> str:
+        sources = "; ".join(SA_FILE_SOURCES[f] for f in files if f in SA_FILE_SOURCES)
+        return (f"Add to volume {volume}: {sources}; or remove its mount at {SA_DIR}, so that the automounted volume "
+                "provides token, ca.crt and namespace.")
+
+    span = at(pod.obj.path, mount.value_pos("mountPath")) if isinstance(mount, YMap) and "mountPath" in mount else pod.obj.span
+    return _TokenView(cause, fix, span, f"{runs} mounts volume {volume} here, in place of the automounted one",
+                      [m for _c, m in own], pod.volumes)
 
 
 def _files_provided(mounts: list[YMap], volumes: list[YMap]) -> set[str]:
@@ -866,6 +932,16 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
                     f"`{identity.namespace}`; ServiceAccount {elsewhere[0]}/{identity.name} is defined)")
             fix = (f"If the manifests are applied with `-n {elsewhere[0]}`, lint with --default-namespace "
                    f"{elsewhere[0]} (or set metadata.namespace on the workload); otherwise " + fix[0].lower() + fix[1:])
+            related = (Related(other.obj.span, f"ServiceAccount {elsewhere[0]}/{identity.name} is defined here"),)
+        elif elsewhere and not near:
+            # The admission plugin looks the account up in the pod's own namespace only (admission.go
+            # getServiceAccount(a.GetNamespace(), …)): one of the same name elsewhere is another account.
+            other = ctx.workspace.service_accounts[(elsewhere[0], identity.name)]
+            hint = (f" (ServiceAccount {elsewhere[0]}/{identity.name} is defined, but a pod can only run as a "
+                    f"ServiceAccount of its own namespace)")
+            fix = (f"Define the ServiceAccount {identity.name} in namespace {identity.namespace}, where the pods run (move "
+                   f"the one in {elsewhere[0]} unless something there uses it); bindings must name it as "
+                   f"{identity.namespace}/{identity.name}.")
             related = (Related(other.obj.span, f"ServiceAccount {elsewhere[0]}/{identity.name} is defined here"),)
         yield Finding(
             "KS109", span,

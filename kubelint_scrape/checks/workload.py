@@ -221,14 +221,22 @@ def host_namespaces(ctx: Context) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------- KS403
 
 
+HOST_PROCESS_TEXT = ("runs as a Windows HostProcess container: a process directly on the Windows node, outside any "
+                     "container isolation, with the node's network and filesystem (Pod Security Standards: privileged "
+                     "access to the Windows node)")
+
+
 @check("KS403")
 def privileged_container(ctx: Context) -> Iterator[Finding]:
     for pod in _pods(ctx):
+        yield from _pod_host_process(pod, ctx)
         for key, index, container in pod.containers():
             context = as_map(container.get("securityContext"))
             name = as_str(container.get("name")) or f"{key}[{index}]"
             added = [as_str(c) for c in as_seq(as_map(context.get("capabilities")).get("add"))]
-            if context.get("privileged") is True:
+            if _host_process(context) is True:
+                field, text = "hostProcess", HOST_PROCESS_TEXT
+            elif context.get("privileged") is True:
                 field, text = "privileged", ("runs privileged: every Linux capability and every host device, unconfined "
                                              "by seccomp and AppArmor, so escaping to the node is trivial")
             elif added and _escalation_allowed(context, added):
@@ -237,14 +245,40 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
                         f"{', '.join(added)}: a setuid binary in the image can reach them at run time")
             else:
                 continue
-            where = (field,) if field != "capabilities" else ("capabilities", "add")
+            where = {"capabilities": ("capabilities", "add"), "hostProcess": ("windowsOptions", "hostProcess")}.get(field, (field,))
             yield Finding(
                 "KS403", pod.span(key, index, "securityContext", *where),
                 f"container {name} of {pod.name} {text}{_aggravated(pod, ctx)}",
-                fix=(f"In container {name}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
+                fix=(f"In container {name}, remove `hostProcess: true` (and the pod's `hostNetwork: true`, which it "
+                     "requires) and run it as a regular container with the narrowest mounts." if field == "hostProcess" else
+                     f"In container {name}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
                      f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."),
                 related=_related_identity(pod), object=pod.obj.ref, data={"container": name, "field": field},
             )
+
+
+def _host_process(context: YMap) -> bool | None:
+    value = as_map(context.get("windowsOptions")).get("hostProcess")
+    return value if isinstance(value, bool) else None
+
+
+def _pod_host_process(pod: PodView, ctx: Context) -> Iterator[Finding]:
+    """The pod-level `securityContext.windowsOptions.hostProcess: true`, which every container that does not set its
+    own value inherits (the API server requires all of them to agree): one finding at the pod-level key."""
+    if pod.template is None or _host_process(as_map(pod.spec.get("securityContext"))) is not True:
+        return
+    names = [as_str(c.get("name")) or f"{key}[{index}]" for key, index, c in pod.containers()
+             if _host_process(as_map(c.get("securityContext"))) is None]
+    if not names:
+        return  # each container sets its own value: reported there
+    yield Finding(
+        "KS403", pod.span("securityContext", "windowsOptions", "hostProcess"),
+        f"{pod.name} sets securityContext.windowsOptions.hostProcess: true, so container{'s' if len(names) > 1 else ''} "
+        f"{', '.join(names)} {HOST_PROCESS_TEXT}{_aggravated(pod, ctx)}",
+        fix=(f"Remove `hostProcess: true` from {pod.name} (and `hostNetwork: true`, which it requires); an exporter "
+             "that must read the node should run as a regular container with the narrowest mounts."),
+        related=_related_identity(pod), object=pod.obj.ref, data={"container": names[0], "field": "hostProcess"},
+    )
 
 
 def _escalation_allowed(context: YMap, added: list[str]) -> bool:
