@@ -780,9 +780,22 @@ def identity_token_files(pod: PodTemplate) -> set[str]:
             if isinstance(source.get("serviceAccountToken"), YMap) and _api_audience(source["serviceAccountToken"])}
 
 
+# The API server takes tokens minted for its --api-audiences, which default to its --service-account-issuer:
+# kubeadm's https://kubernetes.default.svc.cluster.local, EKS' https://kubernetes.default.svc (its issuer is an
+# oidc.eks URL), GKE's https://container.googleapis.com/v1/projects/…/clusters/…, AKS' *.azmk8s.io or
+# *.oic.prod-aks.azure.com issuer, k3s' "k3s". An audience naming none of these (vault, sts.amazonaws.com,
+# api://AzureADTokenExchange, istio-ca) is another service's; a cluster-specific one we cannot recognise is taken
+# for the API server's, so KS106 errs on the side of silence.
+_API_AUDIENCE_HINTS = ("kubernetes", "k3s", "container.googleapis.com/", "oidc.eks.", "azmk8s.io", "prod-aks.azure.com")
+_FOREIGN_AUDIENCE_HINTS = ("vault", "sts.amazonaws.com", "azureadtokenexchange", "istio-ca", "spiffe://", "gcp-sts",
+                           "iam.googleapis.com", "openshift")
+
+
 def _api_audience(token: YMap) -> bool:
-    audience = as_str(token.get("audience"))
-    return not audience or "kubernetes.default.svc" in audience
+    audience = as_str(token.get("audience")).lower()
+    if not audience or any(hint in audience for hint in _API_AUDIENCE_HINTS):
+        return True
+    return not (any(hint in audience for hint in _FOREIGN_AUDIENCE_HINTS) or "://" not in audience)
 
 
 @dataclass(eq=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint_scrape.analyse import config_file_paths
+from kubelint_scrape.analyse import _api_audience, config_file_paths
 from kubelint_scrape.model import Container, container_env, expand_env
 from kubelint_scrape.yamltree import YMap
 
@@ -75,3 +75,22 @@ def test_configured_identity_reason_names_the_glob_as_written(tmp_path, monkeypa
     [job] = json.loads(result.stdout)["jobs"]
     assert job["identity"] == "monitoring/prometheus"
     assert job["identity_reason"] == "configured: identities['deploy/**']"
+
+
+@pytest.mark.parametrize("audience, api", [
+    ("", True),
+    ("https://kubernetes.default.svc.cluster.local", True),
+    ("https://kubernetes.default.svc", True),
+    ("k3s", True),
+    ("https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/c", True),
+    ("https://oidc.eks.eu-west-1.amazonaws.com/id/ABC", True),
+    ("https://issuer.example.com", True),  # a cluster-specific issuer we cannot tell apart: no KS106 guess
+    ("vault", False),
+    ("sts.amazonaws.com", False),
+    ("api://AzureADTokenExchange", False),
+    ("metrics.apps.example.com", False),
+])
+def test_projected_token_audience_taken_for_the_api_server(audience, api):
+    token = YMap()
+    token["audience"] = audience
+    assert _api_audience(token) is api
