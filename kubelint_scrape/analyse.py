@@ -239,12 +239,13 @@ def _key_files(pod: PodTemplate, container: Any, holder_kind: str, name: str, ke
     return files, roots
 
 
-def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str) -> str | None:
+def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: "Includes | None" = None) -> str | None:
     """How the pod comes to load `key` of a ConfigMap/Secret it mounts: "flag" when a container's config flag
-    names the file the key is mounted at; "image" when the key is mounted, no config flag names a file of this
-    ConfigMap/Secret and the pod runs a scraper image; "mount" when only the key is mounted (an agent that names
-    the file in a config of its own); "absent" when `items` or `subPath` leave the key out; "other" when a config
-    flag names another key of it."""
+    names the file the key is mounted at; "include" when the config a flag names lists that file in its
+    `scrape_config_files`; "image" when the key is mounted, no config flag names a file of this ConfigMap/Secret
+    and the pod runs a scraper image; "mount" when only the key is mounted (an agent that names the file in a
+    config of its own); "absent" when `items` or `subPath` leave the key out; "other" when a config flag names
+    another key of it."""
     mounted = False
     other = False
     for container in pod.containers:
@@ -253,6 +254,8 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str) -> str |
         for path in config_file_paths(container):
             if path in files:
                 return "flag"
+            if includes and files and _included(pod, container, path, files, includes):
+                return "include"
             if any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
                 other = True
     if not mounted:
@@ -260,6 +263,70 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str) -> str |
     if other:
         return "other"
     return "image" if _looks_like_prometheus(pod) else "mount"
+
+
+# (ConfigMap|Secret, namespace, name, key) of a config → its `scrape_config_files` globs (scrape_config_files).
+Includes = dict[tuple[str, str, str, str], list[str]]
+
+
+def scrape_config_includes(configs: list[PromConfig]) -> Includes:
+    """The `scrape_config_files` globs of each ConfigMap/Secret-held config. Prometheus (>= 2.43) reads every
+    file they match as more `scrape_configs` of the same server (prometheus config/config.go GetScrapeConfigs),
+    so a key mounted where a glob reaches is loaded by the pod that loads the config naming it."""
+    includes: Includes = {}
+    for config in configs:
+        if config.holder is None or not config.key:
+            continue
+        globs = [as_str(g) for g in as_seq(config.root.get("scrape_config_files")) if as_str(g)]
+        if globs:
+            includes[(config.holder.kind, config.holder.namespace, config.holder.name, config.key)] = globs
+    return includes
+
+
+def _included(pod: PodTemplate, container: Any, config_path: str, files: set[str], includes: Includes) -> bool:
+    """Whether the config at `config_path` in the container (a file its config flag names) is one of `includes`
+    whose scrape_config_files globs match one of `files`. Relative globs are relative to the config's directory
+    (config.SetDirectory joins them with it)."""
+    for (kind, namespace, name, key), globs in includes.items():
+        if namespace != pod.obj.namespace:
+            continue
+        if config_path not in _key_files(pod, container, kind, name, key)[0]:
+            continue
+        base = os.path.dirname(config_path)
+        if any(go_glob_match(os.path.join(base, glob), file) for glob in globs for file in files):
+            return True
+    return False
+
+
+def go_glob_match(pattern: str, path: str) -> bool:
+    """Go's filepath.Match, which filepath.Glob applies: `*` and `?` never cross a `/`, `[^…]` negates a class,
+    `\\` escapes. A malformed pattern matches nothing (Glob reports ErrBadPattern)."""
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "\\" and i + 1 < len(pattern):
+            i += 1
+            out.append(re.escape(pattern[i]))
+        elif char == "[":
+            end = pattern.find("]", i + 2)
+            if end < 0:
+                return False
+            body = pattern[i + 1:end]
+            negate = body.startswith("^")
+            body = body[1:] if negate else body
+            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    try:
+        return re.fullmatch("".join(out), os.path.normpath(path)) is not None
+    except re.error:
+        return False
 
 
 def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], list[PodTemplate]]:
@@ -311,14 +378,16 @@ def _from_pod(pod: PodTemplate, how: str) -> Resolution:
                       namespace_assumed=not pod.obj.namespace_explicit)
 
 
-def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, how: str) -> Resolution:
+def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, how: str,
+                  includes: "Includes | None" = None) -> Resolution:
     """The identity of the pods that load `key` of the ConfigMap/Secret `name`, among those that mount it: those
     whose config flag names the key's file, else those running a scraper image, else those that merely mount it.
     Pods that lack the key (`items`, `subPath`) or whose config flag names another key of it do not load it.
     Loaders with different ServiceAccounts leave it unresolved (KS100) rather than one being picked."""
-    ways = [(pod, _loads_key(pod, kind, name, key)) for pod in mounting]
-    loaders = next(([pod for pod, way in ways if way == tier] for tier in ("flag", "image", "mount")
-                    if any(way == tier for _, way in ways)), [])
+    ways = [(pod, _loads_key(pod, kind, name, key, includes)) for pod in mounting]
+    # A file the config flag names and a file its scrape_config_files globs take in are loaded alike.
+    tiers = (("flag", "include"), ("image",), ("mount",))
+    loaders = next(([pod for pod, way in ways if way in tier] for tier in tiers if any(way in tier for _, way in ways)), [])
 
     def names(pods: list[PodTemplate], accounts: bool = False) -> str:
         return ", ".join(dict.fromkeys(f"{p.obj.kind} {p.obj.namespace}/{p.obj.name}"
@@ -335,12 +404,14 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
     if len(identities) > 1:
         return Resolution(None, f"key {key} of {kind} {name} is loaded by workloads with different ServiceAccounts: "
                           f"{names(loaders, True)}; name the one to check with --identity or `identities`")
+    if dict(ways).get(loaders[0]) == "include":
+        how = f"{kind} {name} key {key} is among the scrape_config_files of the config loaded by"
     return _from_pod(loaders[0], how)
 
 
 def resolve_identity(
     config: PromConfig, workspace: Workspace, identity_override: Identity | None,
-    identity_globs: dict[str, str] | dict[str, tuple[str, str]],
+    identity_globs: dict[str, str] | dict[str, tuple[str, str]], includes: Includes | None = None,
 ) -> Resolution:
     if identity_override is not None:
         return Resolution(identity_override, "given with --identity", explicit=True)
@@ -386,7 +457,8 @@ def resolve_identity(
             return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}")
         if not config.key:
             return _from_pod(mounting[0], f"{holder.kind} {holder.name} is mounted by")
-        return _from_loaders(mounting, holder.kind, holder.name, config.key, f"{holder.kind} {holder.name} is mounted by")
+        return _from_loaders(mounting, holder.kind, holder.name, config.key, f"{holder.kind} {holder.name} is mounted by",
+                             includes)
     generated = _kustomize_generated(config, workspace)
     if generated is not None:
         namespace, name, key = generated
@@ -917,8 +989,9 @@ def analyse(
     jobs = []
     resolutions: dict[int, Resolution] = {}
     reusable = _reusable_jobs(previous, assumptions)
+    includes = scrape_config_includes(configs)
     for config in configs:
-        resolution = resolve_identity(config, workspace, identity_override, identity_globs or {})
+        resolution = resolve_identity(config, workspace, identity_override, identity_globs or {}, includes)
         resolutions[id(config)] = resolution
         # Reuse needs the same job object resolved the same way, with the same RBAC objects deciding for it.
         old_resolution = reusable.get(id(config)) if reusable else None

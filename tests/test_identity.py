@@ -42,3 +42,17 @@ def test_configured_identity_reason_names_the_glob_as_written(tmp_path, monkeypa
     [job] = json.loads(result.stdout)["jobs"]
     assert job["identity"] == "monitoring/prometheus"
     assert job["identity_reason"] == "configured: identities['deploy/**']"
+
+
+@pytest.mark.parametrize("pattern,path,expected", [
+    ("/etc/prometheus/scrape.d/*.yml", "/etc/prometheus/scrape.d/kubelet.yml", True),
+    ("/etc/prometheus/*.yml", "/etc/prometheus/scrape.d/kubelet.yml", False),  # `*` stops at `/` (filepath.Match)
+    ("/etc/prometheus/jobs-?.yml", "/etc/prometheus/jobs-a.yml", True),
+    ("/etc/prometheus/jobs-[^a].yml", "/etc/prometheus/jobs-a.yml", False),
+    ("/etc/prometheus/jobs-[a-c].yml", "/etc/prometheus/jobs-b.yml", True),
+    ("/etc/prometheus/jobs-[.yml", "/etc/prometheus/jobs-[.yml", False),  # ErrBadPattern: Glob matches nothing
+])
+def test_scrape_config_files_glob(pattern: str, path: str, expected: bool) -> None:
+    from kubelint_scrape.analyse import go_glob_match
+
+    assert go_glob_match(pattern, path) is expected
