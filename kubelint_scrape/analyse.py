@@ -924,7 +924,9 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         outcome = _anonymous_outcome(endpoint, job, assumptions)
         if outcome is not None:
             if outcome:
-                ignored = job.credentials.kind != "none"  # a token the kubelet does not authenticate (kubelet-authn: none)
+                # Credentials sent but not authenticated: basic auth or a non-Bearer scheme (any target), or a
+                # token the kubelet does not check (kubelet-authn: none).
+                ignored = job.credentials.kind != "none"
                 analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome, ignored))
                 # What the target checks once the request authenticates (KS106's fix): not decided now, but the
                 # identity's grant for it is what the job will use, not an unused one (KS201, KS203, KS208).
@@ -956,16 +958,16 @@ def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumpti
     defaults); `anonymous` = tokens checked and anonymous on; `none` = no token webhook, anonymous on (the CLI
     flag defaults) — a token is then not authenticated and the request falls to system:anonymous. x509 client
     certificates are always authenticated."""
-    kind = job.credentials.kind
+    credentials = job.credentials
     if endpoint.klass == "kubelet":
-        if kind == "client-cert" or (kind != "none" and assumptions.kubelet_authn != "none"):
+        if credentials.kind == "client-cert" or (credentials.kubernetes_authenticates and assumptions.kubelet_authn != "none"):
             return None
         if assumptions.kubelet_authn == "webhook":
             return "401 Unauthorized (the kubelet does not allow anonymous requests)"
         if assumptions.kubelet_authz == "always-allow":
             return ""
         return "403 Forbidden as system:anonymous"
-    if kind != "none":
+    if credentials.kubernetes_authenticates:
         return None
     return "403 Forbidden as system:anonymous"
 
