@@ -18,7 +18,7 @@ from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_se
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import Authorizer, Decision, Identity, Request
 from .records import dataclass, field
-from .relabel import KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
+from .relabel import HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
@@ -556,11 +556,22 @@ def _initial_labels(job: ScrapeJob, labels: dict[str, str]) -> dict[str, str]:
 
 def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, int]]) -> tuple[dict[str, str] | None, int | None]:
     """Relabel one target; also return the rule that decides what it is: the last one that changed where it is
-    scraped, else the last `keep` filter it passed (e.g. `default;kubernetes;https` picking the API server)."""
-    try:
-        current, changed, kept = relabel_tracking(labels, [rule for rule, _node in rules], _WHERE_LABELS)
-    except Exception:
-        return None, None
+    scraped, else the last `keep` filter it passed (e.g. `default;kubernetes;https` picking the API server).
+
+    A representative target stands for all the cluster's targets of its kind, whose hashes fall in every shard:
+    with `hashmod` sharding, it survives when it does in some shard (its own hash would decide for one object
+    of the sample cluster, and a job keeping shard 1 of 4 would seem to scrape nothing)."""
+    plain = [rule for rule, _node in rules]
+    moduli = [rule.modulus for rule in plain if rule.action == HASHMOD and rule.modulus > 0]
+    residues: list[int | None] = list(range(min(max(moduli), _MAX_SHARDS))) if moduli else [None]
+    current = changed = kept = None
+    for residue in residues:
+        try:
+            current, changed, kept = relabel_tracking(labels, plain, _WHERE_LABELS, residue)
+        except Exception:
+            return None, None
+        if current is not None and current.get("__address__"):
+            break
     if current is None or not current.get("__address__"):
         return None, None
     decisive = changed if changed is not None else kept
@@ -568,6 +579,7 @@ def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, int]]) -> t
 
 
 _WHERE_LABELS = ("__address__", "__metrics_path__", "__scheme__")
+_MAX_SHARDS = 64  # shards tried per target: enough for real sharding, bounded for a huge modulus
 
 
 def _sd_namespaces(sd: SDConfig, identity: Identity | None) -> list[str] | None:
