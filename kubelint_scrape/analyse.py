@@ -12,13 +12,14 @@ import os
 import re
 from typing import Any, Callable
 
+from .gopath import go_path_match
 from .load import gc_paused
 from .model import K8sObject, PodTemplate, Workspace
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
-from .relabel import KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
+from .relabel import HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
@@ -241,12 +242,13 @@ def _key_files(pod: PodTemplate, container: Any, holder_kind: str, name: str, ke
     return files, roots
 
 
-def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str) -> str | None:
+def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: "Includes | None" = None) -> str | None:
     """How the pod comes to load `key` of a ConfigMap/Secret it mounts: "flag" when a container's config flag
-    names the file the key is mounted at; "image" when the key is mounted, no config flag names a file of this
-    ConfigMap/Secret and the pod runs a scraper image; "mount" when only the key is mounted (an agent that names
-    the file in a config of its own); "absent" when `items` or `subPath` leave the key out; "other" when a config
-    flag names another key of it."""
+    names the file the key is mounted at; "include" when the config a flag names lists that file in its
+    `scrape_config_files`; "image" when the key is mounted, no config flag names a file of this ConfigMap/Secret
+    and the pod runs a scraper image; "mount" when only the key is mounted (an agent that names the file in a
+    config of its own); "absent" when `items` or `subPath` leave the key out; "other" when a config flag names
+    another key of it."""
     mounted = False
     other = False
     for container in pod.containers:
@@ -255,6 +257,8 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str) -> str |
         for path in config_file_paths(container):
             if path in files:
                 return "flag"
+            if includes and files and _included(pod, container, path, files, includes):
+                return "include"
             if any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
                 other = True
     if not mounted:
@@ -279,6 +283,39 @@ def loading_containers(pod: PodTemplate, config: PromConfig) -> list[Any]:
         elif files:
             mounted.append(container)
     return flagged or mounted
+
+
+# (ConfigMap|Secret, namespace, name, key) of a config → its `scrape_config_files` globs (scrape_config_files).
+Includes = dict[tuple[str, str, str, str], list[str]]
+
+
+def scrape_config_includes(configs: list[PromConfig]) -> Includes:
+    """The `scrape_config_files` globs of each ConfigMap/Secret-held config. Prometheus (>= 2.43) reads every
+    file they match as more `scrape_configs` of the same server (prometheus config/config.go GetScrapeConfigs),
+    so a key mounted where a glob reaches is loaded by the pod that loads the config naming it."""
+    includes: Includes = {}
+    for config in configs:
+        if config.holder is None or not config.key:
+            continue
+        globs = [as_str(g) for g in as_seq(config.root.get("scrape_config_files")) if as_str(g)]
+        if globs:
+            includes[(config.holder.kind, config.holder.namespace, config.holder.name, config.key)] = globs
+    return includes
+
+
+def _included(pod: PodTemplate, container: Any, config_path: str, files: set[str], includes: Includes) -> bool:
+    """Whether the config at `config_path` in the container (a file its config flag names) is one of `includes`
+    whose scrape_config_files globs match one of `files`. Relative globs are relative to the config's directory
+    (config.SetDirectory joins them with it)."""
+    for (kind, namespace, name, key), globs in includes.items():
+        if namespace != pod.obj.namespace:
+            continue
+        if config_path not in _key_files(pod, container, kind, name, key)[0]:
+            continue
+        base = os.path.dirname(config_path)
+        if any(go_path_match(os.path.join(base, glob), os.path.normpath(file)) for glob in globs for file in files):
+            return True
+    return False
 
 
 def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], list[PodTemplate]]:
@@ -330,14 +367,16 @@ def _from_pod(pod: PodTemplate, how: str) -> Resolution:
                       namespace_assumed=not pod.obj.namespace_explicit)
 
 
-def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, how: str) -> Resolution:
+def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, how: str,
+                  includes: "Includes | None" = None) -> Resolution:
     """The identity of the pods that load `key` of the ConfigMap/Secret `name`, among those that mount it: those
     whose config flag names the key's file, else those running a scraper image, else those that merely mount it.
     Pods that lack the key (`items`, `subPath`) or whose config flag names another key of it do not load it.
     Loaders with different ServiceAccounts leave it unresolved (KS100) rather than one being picked."""
-    ways = [(pod, _loads_key(pod, kind, name, key)) for pod in mounting]
-    loaders = next(([pod for pod, way in ways if way == tier] for tier in ("flag", "image", "mount")
-                    if any(way == tier for _, way in ways)), [])
+    ways = [(pod, _loads_key(pod, kind, name, key, includes)) for pod in mounting]
+    # A file the config flag names and a file its scrape_config_files globs take in are loaded alike.
+    tiers = (("flag", "include"), ("image",), ("mount",))
+    loaders = next(([pod for pod, way in ways if way in tier] for tier in tiers if any(way in tier for _, way in ways)), [])
 
     def names(pods: list[PodTemplate], accounts: bool = False) -> str:
         return ", ".join(dict.fromkeys(f"{p.obj.kind} {p.obj.namespace}/{p.obj.name}"
@@ -354,12 +393,14 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
     if len(identities) > 1:
         return Resolution(None, f"key {key} of {kind} {name} is loaded by workloads with different ServiceAccounts: "
                           f"{names(loaders, True)}; name the one to check with --identity or `identities`")
+    if dict(ways).get(loaders[0]) == "include":
+        how = f"{kind} {name} key {key} is among the scrape_config_files of the config loaded by"
     return _from_pod(loaders[0], how)
 
 
 def resolve_identity(
     config: PromConfig, workspace: Workspace, identity_override: Identity | None,
-    identity_globs: dict[str, str] | dict[str, tuple[str, str]],
+    identity_globs: dict[str, str] | dict[str, tuple[str, str]], includes: Includes | None = None,
 ) -> Resolution:
     if identity_override is not None:
         return Resolution(identity_override, "given with --identity", explicit=True)
@@ -405,7 +446,8 @@ def resolve_identity(
             return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}")
         if not config.key:
             return _from_pod(mounting[0], f"{holder.kind} {holder.name} is mounted by")
-        return _from_loaders(mounting, holder.kind, holder.name, config.key, f"{holder.kind} {holder.name} is mounted by")
+        return _from_loaders(mounting, holder.kind, holder.name, config.key, f"{holder.kind} {holder.name} is mounted by",
+                             includes)
     generated = _kustomize_generated(config, workspace)
     if generated is not None:
         namespace, name, key = generated
@@ -503,11 +545,22 @@ def _initial_labels(job: ScrapeJob, labels: dict[str, str]) -> dict[str, str]:
 
 def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, int]]) -> tuple[dict[str, str] | None, int | None]:
     """Relabel one target; also return the rule that decides what it is: the last one that changed where it is
-    scraped, else the last `keep` filter it passed (e.g. `default;kubernetes;https` picking the API server)."""
-    try:
-        current, changed, kept = relabel_tracking(labels, [rule for rule, _node in rules], _WHERE_LABELS)
-    except Exception:
-        return None, None
+    scraped, else the last `keep` filter it passed (e.g. `default;kubernetes;https` picking the API server).
+
+    A representative target stands for all the cluster's targets of its kind, whose hashes fall in every shard:
+    with `hashmod` sharding, it survives when it does in some shard (its own hash would decide for one object
+    of the sample cluster, and a job keeping shard 1 of 4 would seem to scrape nothing)."""
+    plain = [rule for rule, _node in rules]
+    moduli = [rule.modulus for rule in plain if rule.action == HASHMOD and rule.modulus > 0]
+    residues: list[int | None] = list(range(min(max(moduli), _MAX_SHARDS))) if moduli else [None]
+    current = changed = kept = None
+    for residue in residues:
+        try:
+            current, changed, kept = relabel_tracking(labels, plain, _WHERE_LABELS, residue)
+        except Exception:
+            return None, None
+        if current is not None and current.get("__address__"):
+            break
     if current is None or not current.get("__address__"):
         return None, None
     decisive = changed if changed is not None else kept
@@ -515,6 +568,7 @@ def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, int]]) -> t
 
 
 _WHERE_LABELS = ("__address__", "__metrics_path__", "__scheme__")
+_MAX_SHARDS = 64  # shards tried per target: enough for real sharding, bounded for a huge modulus
 
 
 def _sd_namespaces(sd: SDConfig, identity: Identity | None) -> list[str] | None:
@@ -931,7 +985,9 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                 analysis.needs.extend(anonymous_needs)
                 continue
             if outcome:
-                ignored = job.credentials.kind != "none"  # a token the kubelet does not authenticate (kubelet-authn: none)
+                # Credentials sent but not authenticated: basic auth or a non-Bearer scheme (any target), or a
+                # token the kubelet does not check (kubelet-authn: none).
+                ignored = job.credentials.kind != "none"
                 analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome, ignored))
                 # What the target checks once the request authenticates (KS106's fix): not decided now, but the
                 # identity's grant for it is what the job will use, not an unused one (KS201, KS203, KS208).
@@ -971,16 +1027,16 @@ def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumpti
     defaults); `anonymous` = tokens checked and anonymous on; `none` = no token webhook, anonymous on (the CLI
     flag defaults) — a token is then not authenticated and the request falls to system:anonymous. x509 client
     certificates are always authenticated."""
-    kind = job.credentials.kind
+    credentials = job.credentials
     if endpoint.klass == "kubelet":
-        if kind == "client-cert" or (kind != "none" and assumptions.kubelet_authn != "none"):
+        if credentials.kind == "client-cert" or (credentials.kubernetes_authenticates and assumptions.kubelet_authn != "none"):
             return None
         if assumptions.kubelet_authn == "webhook":
             return "401 Unauthorized (the kubelet does not allow anonymous requests)"
         if assumptions.kubelet_authz == "always-allow":
             return ""
         return "403 Forbidden as system:anonymous"
-    if kind != "none":
+    if credentials.kubernetes_authenticates:
         return None
     if endpoint.klass == "kube-rbac-proxy":
         # kube-rbac-proxy builds its authenticator with anonymous authentication off ("always require
@@ -1017,8 +1073,9 @@ def analyse(
     jobs = []
     resolutions: dict[int, Resolution] = {}
     reusable = _reusable_jobs(previous, assumptions)
+    includes = scrape_config_includes(configs)
     for config in configs:
-        resolution = resolve_identity(config, workspace, identity_override, identity_globs or {})
+        resolution = resolve_identity(config, workspace, identity_override, identity_globs or {}, includes)
         resolutions[id(config)] = resolution
         # Reuse needs the same job object resolved the same way, with the same RBAC objects deciding for it.
         old_resolution = reusable.get(id(config)) if reusable else None

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Any
 
+from .gopath import go_path_match
 from .load import Limits, parse_text
 from .model import Container, K8sObject, LabelSelector, PodTemplate, Workspace
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job
@@ -605,38 +605,10 @@ def _rbac_proxy_checks_path(container: Container, path: str) -> bool:
     if container.flag_values("--config-file"):
         return False
     ignore = [p for value in container.flag_values("--ignore-paths") for p in value.split(",") if p]
-    if any(_go_path_match(pattern, path) for pattern in ignore):
+    if any(go_path_match(pattern, path) for pattern in ignore):
         return False
     allow = [p for value in container.flag_values("--allow-paths") for p in value.split(",") if p]
-    return not allow or any(_go_path_match(pattern, path) for pattern in allow)
-
-
-def _go_path_match(pattern: str, name: str) -> bool:
-    """Go's path.Match, which kube-rbac-proxy matches its path flags with: `*` and `?` stop at `/`, `[...]` is a
-    class (`[^...]` negated), `\\` escapes. A malformed pattern matches nothing."""
-    out, i = [], 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "\\" and i + 1 < len(pattern):
-            i += 1
-            out.append(re.escape(pattern[i]))
-        elif char == "[":
-            end = pattern.find("]", i + 2)
-            if end < 0:
-                return False
-            out.append(pattern[i:end + 1])  # the same class syntax in Python's re
-            i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    try:
-        return re.fullmatch("".join(out), name) is not None
-    except re.error:
-        return False
+    return not allow or any(go_path_match(pattern, path) for pattern in allow)
 
 
 BUILDERS = {"ServiceMonitor": service_monitor_jobs, "PodMonitor": pod_monitor_jobs, "Probe": probe_jobs, "ScrapeConfig": scrape_config_jobs}

@@ -101,10 +101,22 @@ class Credentials:
     # operator copies the value into the config; the Secret in the inputs tells whose token it is).
     secret: tuple[str, str] | None = None
     from_secret: bool = False  # an operator resource's token or password from a Secret key (not written inline)
+    auth_type: str = "Bearer"  # `authorization.type`: the scheme of the Authorization header sent
 
     @property
     def authenticates(self) -> bool:
         return self.kind != "none"
+
+    @property
+    def kubernetes_authenticates(self) -> bool:
+        """Whether a Kubernetes component (kubelet, API server, controller-manager, scheduler, kube-rbac-proxy)
+        can authenticate what is sent: a client certificate, or an `Authorization: Bearer` token. Their request
+        authenticators skip any other header (k/k apiserver request/bearertoken/bearertoken.go returns "not
+        authenticated, no error" unless the scheme is bearer; the API server's basic-auth file went in 1.19), so
+        basic auth or `authorization.type: Basic` is anonymous to them."""
+        if self.kind == "client-cert":
+            return True
+        return self.kind not in ("none", "basic") and self.auth_type.lower() == "bearer"
 
     def describe(self) -> str:
         if self.secret is not None:
@@ -194,13 +206,14 @@ class PromConfig:
 def _credentials(path: str, job: YMap) -> Credentials:
     auth = job.get("authorization")
     if isinstance(auth, YMap):
+        auth_type = as_str(auth.get("type")) or "Bearer"  # (prometheus/common defaults it to Bearer)
         file = as_str(auth.get("credentials_file"))
         if file:
             kind = "sa-token" if file == SA_TOKEN else "token-file"
-            return Credentials(kind, file, value_span(path, auth, "credentials_file"))
+            return Credentials(kind, file, value_span(path, auth, "credentials_file"), auth_type=auth_type)
         if auth.get("credentials") is not None:
             return Credentials("inline-token", "", key_span(path, auth, "credentials"),
-                               from_secret=auth.get("credentials") == FROM_SECRET)
+                               from_secret=auth.get("credentials") == FROM_SECRET, auth_type=auth_type)
     if "bearer_token_file" in job:
         file = as_str(job.get("bearer_token_file"))
         return Credentials("sa-token" if file == SA_TOKEN else "token-file", file, value_span(path, job, "bearer_token_file"))

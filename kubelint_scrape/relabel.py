@@ -1126,7 +1126,7 @@ def _hashmod(value: str, modulus: int) -> int:
     return int.from_bytes(digest[8:], "big") % modulus
 
 
-def _apply(rule: RelabelRule, b: _Builder) -> bool:
+def _apply(rule: RelabelRule, b: _Builder, residue: int | None = None) -> bool:
     # Go's MatchString/FindStringSubmatchIndex search: the same as an anchored match for an ordinary pattern
     # (it is wrapped in ^(?s:…)$), and still right for one like `foo)|(bar` whose wrapping leaves a branch unanchored.
     action = rule.action
@@ -1167,7 +1167,7 @@ def _apply(rule: RelabelRule, b: _Builder) -> bool:
     if action == HASHMOD:
         if rule.modulus <= 0:
             raise RelabelError("relabel configuration for hashmod requires non-zero modulus")
-        b.set(rule.target_label, str(_hashmod(val, rule.modulus)))
+        b.set(rule.target_label, str(_hashmod(val, rule.modulus) if residue is None else residue % rule.modulus))
         return True
     if action == LABELMAP:
         rx = compile_go_regex(rule.regex)
@@ -1192,9 +1192,10 @@ def _apply(rule: RelabelRule, b: _Builder) -> bool:
 
 
 def relabel_tracking(labels: Mapping[str, str], rules: Sequence[RelabelRule], watched: Sequence[str],
-                     ) -> tuple[dict[str, str] | None, int | None, int | None]:
+                     residue: int | None = None) -> tuple[dict[str, str] | None, int | None, int | None]:
     """relabel(), also returning the index of the last rule that set one of the `watched` labels and of the
     last keep/keepequal/keep_if_equal rule the target passed. All rules run on one builder, as in upstream Process.
+    `residue`: what every hashmod yields (modulo its modulus) instead of the hash of this target's value.
 
     A replace that writes a watched label counts even when the value stays the same: `__address__` rewritten to
     `${1}:10257` is what aims the job at the controller-manager, though a sample pod may already sit on :10257."""
@@ -1202,7 +1203,7 @@ def relabel_tracking(labels: Mapping[str, str], rules: Sequence[RelabelRule], wa
     changed = kept = None
     for index, rule in enumerate(rules):
         before = [b.get(name) for name in watched]
-        if not _apply(rule, b):
+        if not _apply(rule, b, residue):
             return None, changed, kept
         if [b.get(name) for name in watched] != before or _sets_watched(rule, b, watched):
             changed = index

@@ -94,3 +94,17 @@ def test_projected_token_audience_taken_for_the_api_server(audience, api):
     token = YMap()
     token["audience"] = audience
     assert _api_audience(token) is api
+
+
+@pytest.mark.parametrize("pattern,path,expected", [
+    ("/etc/prometheus/scrape.d/*.yml", "/etc/prometheus/scrape.d/kubelet.yml", True),
+    ("/etc/prometheus/*.yml", "/etc/prometheus/scrape.d/kubelet.yml", False),  # `*` stops at `/` (filepath.Match)
+    ("/etc/prometheus/jobs-?.yml", "/etc/prometheus/jobs-a.yml", True),
+    ("/etc/prometheus/jobs-[^a].yml", "/etc/prometheus/jobs-a.yml", False),
+    ("/etc/prometheus/jobs-[a-c].yml", "/etc/prometheus/jobs-b.yml", True),
+    ("/etc/prometheus/jobs-[.yml", "/etc/prometheus/jobs-[.yml", False),  # ErrBadPattern: Glob matches nothing
+])
+def test_scrape_config_files_glob(pattern: str, path: str, expected: bool) -> None:
+    from kubelint_scrape.gopath import go_path_match
+
+    assert go_path_match(pattern, path) is expected

@@ -212,6 +212,6 @@ def test_podmonitor_port_name_resolves_through_the_pod_templates_in_the_inputs(t
     ("[", "/metrics", False),  # malformed: kube-rbac-proxy's match errors, nothing passes
 ])
 def test_kube_rbac_proxy_path_flags_match_as_go_path_match(pattern: str, path: str, matches: bool) -> None:
-    from kubelint_scrape.operator import _go_path_match
+    from kubelint_scrape.gopath import go_path_match
 
-    assert _go_path_match(pattern, path) is matches
+    assert go_path_match(pattern, path) is matches

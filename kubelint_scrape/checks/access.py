@@ -743,6 +743,20 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                        f"projection for {foreign.audience!r} if another client needs one.")
                 span = job.credentials.span
                 related = (Related(foreign.span, f"the token's audience is {foreign.audience!r}"),) + related
+            elif gap.token_ignored and not job.credentials.kubernetes_authenticates:
+                scheme = "basic auth" if job.credentials.kind == "basic" else (
+                    f"`authorization.type: {job.credentials.auth_type}`")
+                message = (f"{job.label} scrapes {where} with {job.credentials.describe()}, but Kubernetes components "
+                           f"authenticate only bearer tokens and client certificates and skip {scheme}, so the request "
+                           f"is anonymous → {gap.outcome}")
+                if job.credentials.kind == "basic":
+                    key = "basicAuth" if job.monitor is not None else "basic_auth"
+                    fix = (f"Replace `{key}` with a bearer token. "
+                           + _credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert))
+                else:
+                    fix = (f"Remove `type: {job.credentials.auth_type}` from the authorization (its default, Bearer, is "
+                           f"the scheme Kubernetes authenticates).")
+                span = job.credentials.span
             elif gap.token_ignored:
                 message = (f"{job.label} scrapes {where} with {job.credentials.describe()}, but with kubelet-authn: none "
                            f"(assumption) the kubelet does not authenticate bearer tokens, so the request is anonymous "

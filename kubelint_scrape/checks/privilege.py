@@ -441,6 +441,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         version = ctx.workspace.kubernetes_version
         # Needs made with a token we cannot attribute (a token file or Secret): the identity's grant may serve them.
         maybe = [r for j in jobs for n in j.needs if n.unchecked for r in (n.request, *n.alternatives)]
+        unseen = _scrapes_unseen_targets(jobs)
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
         for holding in reported:
@@ -449,7 +450,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                 continue  # granted only through a group every ServiceAccount is in: cluster policy, not the scraper's
             perms = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used
                      and not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)
-                     and not any(p.allows(r) for r in maybe)]
+                     and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))]
             if not perms:
                 continue  # (entries that grant nothing are the RBAC-object rules' findings, with the reason)
             if holding.role.builtin:
@@ -459,6 +460,24 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             yield _unused_finding(analysis, state, identity, holding, perms, used, others)
         for entries in builtin.values():
             yield _unused_builtin_finding(identity, entries, used, analysis.authorizer)
+
+
+def _scrapes_unseen_targets(jobs: list) -> bool:
+    """A job that sends credentials to targets no input shows: found by file_sd, http_sd, dns_sd, consul… (their
+    addresses live outside the inputs). Any of them may be a kubelet, an API server or a control-plane component
+    that checks the identity's RBAC, so what such a scrape uses cannot be known."""
+    return any(j.job.other_sd and j.job.credentials.authenticates for j in jobs)
+
+
+def _scrape_permission(permission: Permission) -> bool:
+    """What a scrape can be authorized by: `get` on a non-resource URL (API server, controller-manager,
+    scheduler, kube-rbac-proxy), on a nodes subresource (kubelet) or on a proxy subresource (API-server proxy)."""
+    if permission.verb not in ("get", "*"):
+        return False
+    if permission.url:
+        return True
+    resource = permission.resource
+    return resource == "*" or resource.startswith(("nodes/", "*/")) or resource.endswith("/proxy")
 
 
 def _unused_builtin_finding(identity: Identity, entries: list, used: dict, authorizer) -> Finding:
