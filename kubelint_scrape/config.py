@@ -492,6 +492,18 @@ def _glob_regex(glob: str) -> str:
 # ---------------------------------------------------------------------------------------------- engine options
 
 
+def _rule_selection(config: Config, select: list[str] | None, ignore: list[str] | None,
+                    ) -> tuple[list[str] | None, list[str]]:
+    """(select, ignore) codes from the configuration and the command line, combined as ruff combines them
+    (ruff_workspace configuration.rs, as_rule_table: the command line's selection is applied after the file's).
+    `--select` starts the selection afresh, so the file's `select` and `ignore` no longer apply: asking for a
+    rule by name shows it even where the project ignores it. `--ignore` alone narrows what the file selects:
+    `ignore: [KS604]` in the file and `--ignore KS208` in CI silence both."""
+    if select is not None:
+        return select, list(ignore or [])
+    return config.select, [*config.ignore, *(ignore or [])]
+
+
 def build_options(
     config: Config,
     *,
@@ -506,7 +518,8 @@ def build_options(
     max_file_size: int | None = None,
     stdin_filename: str = "<stdin>",
 ) -> Any:
-    """engine.Options from the configuration, each given command-line value replacing its key.
+    """engine.Options from the configuration, each given command-line value replacing its key (the rule
+    selection combines as _rule_selection says).
 
     Raises ValueError for unknown rule codes or a malformed identity given on the command line.
     """
@@ -519,7 +532,7 @@ def build_options(
     def pick(flag: Any, configured: Any, default: Any) -> Any:
         return flag if flag is not None else (configured if configured is not None else default)
 
-    selected = select if select is not None else config.select
+    selected, ignored = _rule_selection(config, select, ignore)
     defaults = Assumptions()
     return Options(
         assumptions=Assumptions(
@@ -530,7 +543,7 @@ def build_options(
             pick(default_namespace, config.default_namespace, defaults.default_namespace),
         ),
         select=resolve_selection(selected) if selected is not None else None,
-        ignore=resolve_selection(ignore if ignore is not None else config.ignore),
+        ignore=resolve_selection(ignored),
         severity_overrides=dict(config.severity),
         identity=Identity.parse(identity) if identity else None,
         identities=dict(config.identities),

@@ -166,6 +166,18 @@ def test_cli_flags_override_the_configuration(repo) -> None:
     assert rules_in(run("deploy", "--format", "concise", "--select", "KS102").output) == ["KS102"]
 
 
+
+def test_cli_ignore_adds_to_the_configured_ignore_and_cli_select_starts_afresh(repo) -> None:
+    # The quickstart finds KS102 and KS304. As in ruff, --ignore narrows what the file selects (its `ignore`
+    # still applies), while --select replaces the file's whole selection, its `ignore` included.
+    (repo / ".kubelint-scrape.yaml").write_text("ignore: [KS304]\n")
+    assert rules_in(run("deploy", "--format", "concise").output) == ["KS102"]
+    assert rules_in(run("deploy", "--format", "concise", "--ignore", "KS101").output) == ["KS102"]
+    assert rules_in(run("deploy", "--format", "concise", "--ignore", "KS102").output) == []
+    assert rules_in(run("deploy", "--format", "concise", "--ignore", "").output) == ["KS102"]
+    assert rules_in(run("deploy", "--format", "concise", "--select", "KS304").output) == ["KS304"]
+    assert rules_in(run("deploy", "--format", "concise", "--select", "KS1,KS3", "--ignore", "KS102").output) == ["KS304"]
+
 def test_severity_override(repo) -> None:
     (repo / ".kubelint-scrape.yaml").write_text("select: [KS102]\nseverity: {kubelet-permission-missing: info}\n")
     result = run("deploy", "--format", "concise")
