@@ -45,6 +45,9 @@ _ANALYSIS_OPTIONS = (
                  help="[default: self-signed]"),
     click.option("--default-namespace", default=None, help="Namespace of objects that name none.  [default: default]"),
     click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="MB", help="[default: 20]"),
+    click.option("--force-exclude", is_flag=True,
+                 help="Apply the configured `exclude` to paths named on the command line too (for tools that pass "
+                      "file names: pre-commit, editors)."),
 )
 
 

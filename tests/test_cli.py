@@ -235,6 +235,7 @@ FAST_PATH_CASES = [
     ([str(QUICKSTART), "--format", "github", "--select", "KS1,KS3", "--select", "KS402"], True),
     ([str(QUICKSTART), "--ignore", "KS304", "-q", "--no-color"], True),
     ([str(QUICKSTART), "--show-assumptions", "--fail-on=error"], True),
+    ([str(QUICKSTART), "--force-exclude"], True),
     (["-", "--stdin-filename", "piped.yaml", "--format", "concise"], True),
     ([str(QUICKSTART), "--format", "concise", "-o", "{out}"], True),
     ([str(QUICKSTART), "--output={out}", "--format", "json"], True),

@@ -214,6 +214,27 @@ def test_exclude_prunes_directory_discovery_only(repo) -> None:
     assert "KS003" in explicit.output  # a file named on the command line is always linted
 
 
+def test_force_exclude_applies_exclude_to_named_paths(repo) -> None:
+    templates = repo / "deploy" / "charts" / "p" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "role.yaml").write_text("kind: Role\nmetadata:\n  name: {{ .Values.name }}\n")
+    (repo / ".kubelint-scrape.yaml").write_text("select: [KS1, KS003]\nexclude: ['deploy/charts/*/templates/']\n")
+    role = "deploy/charts/p/templates/role.yaml"
+    # pre-commit names each staged file: the excluded template is left out, the others are linted
+    result = run(role, "deploy/prometheus-config.yaml", "deploy/prometheus-rbac.yaml",
+                 "deploy/prometheus-deployment.yaml", "--force-exclude", "--format", "concise")
+    assert rules_in(result.output) == ["KS102"] and result.exit_code == 1
+    only_excluded = run(role, "--force-exclude")
+    assert only_excluded.exit_code == 0 and "KS003" not in only_excluded.output
+    assert "no YAML files found" in only_excluded.stderr
+    assert rules_in(run("deploy/charts", "--force-exclude", "--format", "concise").output) == []
+    # an editor piping the buffer of an excluded file gets no diagnostics (as the language server gives none)
+    piped = run("-", "--stdin-filename", role, "--force-exclude", "--format", "concise", stdin=templates.joinpath("role.yaml").read_text())
+    assert rules_in(piped.output) == [] and piped.exit_code == 0
+    unnamed = run("-", "--force-exclude", "--format", "concise", stdin=templates.joinpath("role.yaml").read_text())
+    assert "KS003" in unnamed.output  # nothing to match an unnamed buffer against
+
+
 def test_per_path_ignores(repo) -> None:
     (repo / ".kubelint-scrape.yaml").write_text("select: [KS1]\nper-path-ignores:\n  'deploy/*-config.yaml': [KS102]\n")
     assert run("deploy").exit_code == 0
