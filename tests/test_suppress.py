@@ -155,6 +155,21 @@ def test_an_ordinary_comment_naming_the_tool_is_not_a_suppression() -> None:
     assert [f.split(" ")[1] for f in lint(files)] == ["KS102"]
 
 
+def test_a_directive_inside_a_quoted_scalar_is_text_not_a_comment() -> None:
+    # A JSON or SARIF report left in the tree quotes rule help that shows the syntax; JSON has no comments.
+    report = json.dumps({"rules": [{"id": "KS109", "help": "record it with `# kubelint-scrape: ignore[KS109] created by the platform chart`"}]})
+    assert lint({**quickstart(), "report.json": report}) == [lint(quickstart())[0]]
+    # A quoted value holding the syntax does not suppress the finding on its line; the comment after it does.
+    quoted = '- role: node  # kubelint-scrape: ignore[KS102] the platform grants it'
+    files = quickstart(prometheus_config=("- role: node", '- {role: node, api_server: "x # kubelint-scrape: ignore[KS102] y"}'))
+    assert [f.split(" ")[1] for f in lint(files)] == ["KS102"]
+    files = quickstart(prometheus_config=("- role: node", '- {role: node} # kubelint-scrape: ignore[KS102] "quoted" reason'))
+    assert lint(files) == []
+    # an apostrophe inside a plain scalar opens no quote
+    files = quickstart(prometheus_config=("- role: node", quoted.replace("the platform", "the platform's role")))
+    assert lint(files) == []
+
+
 def test_rules_that_did_not_run_are_not_judged() -> None:
     fixed = ("rules:\n", GRANT)
     files = quickstart(prometheus_rbac=fixed, prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102] stale\n" + JOB))
