@@ -145,6 +145,13 @@ def test_missing_reason_is_reported_but_still_suppresses() -> None:
     assert len(found) == 1 and "gives no reason" in found[0] and found[0].startswith("prometheus-config.yaml:13:7: KS002")
 
 
+def test_the_fix_for_a_missing_reason_repeats_the_directive_as_written() -> None:
+    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102,KS304]\n" + JOB))
+    result = lint_sources([parse_source(n, t) for n, t in files.items()], Options(select=SELECT))
+    [ks002] = [f for f in result.findings if f.rule == "KS002"]
+    assert "`# kubelint-scrape: ignore[KS102,KS304] <why this is acceptable here>`" in ks002.fix
+
+
 def test_malformed_directive_is_reported() -> None:
     files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore KS102 because\n" + JOB))
     assert [f.split(" ")[1] for f in lint(files)] == ["KS002", "KS102"]
