@@ -430,11 +430,18 @@ class PathMatcher:
         relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
         return None if relative == ".." or relative.startswith("../") else relative
 
-    def matches(self, path: str, is_dir: bool = False) -> bool:
+    def matches(self, path: str, is_dir: bool = False, below: str | None = None) -> bool:
+        """Whether `path` is excluded. `below`: a directory named on the command line that `path` was found in;
+        it and the directories above it were asked for by name, so only what lies below it is matched (a
+        named path is linted, as in ruff: `kubelint-scrape legacy/` lints legacy/ even with `exclude: [legacy/]`)."""
         relative = self.relative(path)
         parts = (relative if relative is not None else os.path.abspath(path).lstrip(os.sep).replace(os.sep, "/")).split("/")
         inside = relative is not None
-        for depth in range(1, len(parts) + 1):  # a directory that matches excludes everything below it
+        first = 1
+        if below is not None:  # the last `depth below` parts of the path are those under the named directory
+            under = os.path.relpath(os.path.abspath(path), os.path.abspath(below)).split(os.sep)
+            first = max(1, len(parts) - len(under) + 1)
+        for depth in range(first, len(parts) + 1):  # a directory that matches excludes everything below it
             candidate_is_dir = depth < len(parts) or is_dir
             if self._decide("/".join(parts[:depth]), parts[depth - 1], candidate_is_dir, inside):
                 return True

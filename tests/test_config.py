@@ -228,6 +228,9 @@ def test_force_exclude_applies_exclude_to_named_paths(repo) -> None:
     assert only_excluded.exit_code == 0 and "KS003" not in only_excluded.output
     assert "no YAML files found" in only_excluded.stderr
     assert rules_in(run("deploy/charts", "--force-exclude", "--format", "concise").output) == []
+    # without it, a directory named is searched as a file named is linted: exclude applies below it only
+    assert rules_in(run("deploy/charts/p/templates", "--format", "concise").output) == ["KS003"]
+    assert rules_in(run("deploy/charts", "--format", "concise").output) == []  # templates/ is below it
     # an editor piping the buffer of an excluded file gets no diagnostics (as the language server gives none)
     piped = run("-", "--stdin-filename", role, "--force-exclude", "--format", "concise", stdin=templates.joinpath("role.yaml").read_text())
     assert rules_in(piped.output) == [] and piped.exit_code == 0
