@@ -166,7 +166,7 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
         )
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
-    paths = list(paths)
+    paths = _stdin_when_named(list(paths), stdin_filename)
     if not paths and config.path is None:
         paths = ["."]  # like ruff: the current directory (the pre-commit hook passes no path)
     elif not paths:
@@ -182,6 +182,18 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
     if force_exclude and options.exclude is not None:
         paths = _not_excluded(paths, options.exclude, stdin_filename)
     return config, options, paths
+
+
+def _stdin_when_named(paths: list[str], stdin_filename: str) -> list[str]:
+    """--stdin-filename names standard input, so without paths it means `-` (as in ruff; editor setups written
+    for ruff pass no `-`), instead of linting the whole current directory and never reading the buffer. Given
+    with paths but no `-`, it names nothing the run reads: a usage error rather than a flag silently dropped."""
+    if stdin_filename == "<stdin>" or "-" in paths:
+        return paths
+    if not paths:
+        return ["-"]
+    raise UsageProblem(f"--stdin-filename {stdin_filename} names standard input, which is read only when `-` is "
+                       "among the paths (e.g. `kubelint-scrape - deploy/ --stdin-filename FILE`)")
 
 
 def _not_excluded(paths: list[str], exclude: Any, stdin_filename: str) -> list[str]:
