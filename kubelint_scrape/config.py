@@ -158,7 +158,7 @@ def _parse_yaml(path: str, text: str):
 
     documents, problems, _status = parse_text(path, text)
     if problems:
-        raise ConfigError("\n".join(f"{p.span}: {p.message}" for p in problems))
+        raise ConfigError("\n".join(f"{p.span}: {_config_problem(p)}" for p in problems))
     if not documents:
         data: Any = YMap()
     elif len(documents) > 1:
@@ -180,6 +180,14 @@ def _parse_yaml(path: str, text: str):
         return f"{path}:{line}:{column}: {_dotted(where)}" if where else f"{path}:{line}:{column}"
 
     return data, locate
+
+
+def _config_problem(finding: Any) -> str:
+    """A parse finding's message as it applies to this file: KS005's says why Kubernetes and Prometheus refuse a
+    repeated key, which is not why a configuration does (its keys would silently override one another)."""
+    if finding.rule == "KS005":
+        return finding.message.split(":", 1)[0] + ": a key may be given once"
+    return finding.message
 
 
 def _toml_locator(path: str, text: str):

@@ -117,6 +117,7 @@ max-file-size: 5
     ("identities:\n  '*.yaml': prometheus\n", "identities.\"*.yaml\": 'prometheus' is not a ServiceAccount written NAMESPACE/NAME"),
     ("paths: [deploy\n", ".kubelint-scrape.yaml:2:1: YAML syntax error"),
     ("- select\n", "expected a table/mapping, got array"),
+    ("fail-on: warning\nfail-on: error\n", ".kubelint-scrape.yaml:2:1: duplicate key 'fail-on': a key may be given once"),
 ])
 def test_yaml_errors_name_the_key_and_line(tmp_path, text: str, expected: str) -> None:
     path = tmp_path / ".kubelint-scrape.yaml"
