@@ -28,7 +28,8 @@ _VALUED = {
     "--output": ("output", None, False),
     "-o": ("output", None, False),
 }
-_FLAGS = {"--no-color": "no_color", "--quiet": "quiet", "-q": "quiet", "--show-assumptions": "show_assumptions"}
+_FLAGS = {"--no-color": "no_color", "--quiet": "quiet", "-q": "quiet", "--show-assumptions": "show_assumptions",
+          "--force-exclude": "force_exclude"}
 
 
 class UsageProblem(Exception):
@@ -46,7 +47,7 @@ def defaults() -> dict[str, Any]:
         "paths": (), "format_name": "text", "fail_on": None, "select": (), "ignore": (), "identity": None,
         "config_file": None, "stdin_filename": "<stdin>", "show_assumptions": False, "kubernetes_version": None,
         "kubelet_authn": None, "kubelet_authz": None, "kubelet_serving_cert": None, "default_namespace": None,
-        "max_file_size": None, "output": None, "no_color": False, "quiet": False,
+        "max_file_size": None, "force_exclude": False, "output": None, "no_color": False, "quiet": False,
     }
 
 
@@ -97,14 +98,14 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 def run_check(paths, format_name, fail_on, select, ignore, identity, config_file, stdin_filename, show_assumptions,
               kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace, max_file_size,
-              output, no_color, quiet) -> int:
+              force_exclude, output, no_color, quiet) -> int:
     """Lint, write the report, and return the exit code; UsageProblem before anything is written."""
     from .engine import exit_code
     from .report import write
 
     config, options, paths = prepare_analysis(
         paths, config_file, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
-        kubelet_serving_cert, default_namespace, max_file_size, output=output, select=select, ignore=ignore,
+        kubelet_serving_cert, default_namespace, max_file_size, force_exclude, output=output, select=select, ignore=ignore,
     )
     result = lint_for_command(paths, options, quiet)
     stream = sys.stdout
@@ -129,8 +130,8 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
 
 
 def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
-                     kubelet_serving_cert, default_namespace, max_file_size, output=None, select=(), ignore=(),
-                     ) -> tuple[Any, Any, list[str]]:
+                     kubelet_serving_cert, default_namespace, max_file_size, force_exclude=False, output=None, select=(),
+                     ignore=()) -> tuple[Any, Any, list[str]]:
     """(configuration, engine.Options, paths to read) for `check` and `suggest-rbac`, which must analyse the same
     inputs alike: the same configuration file, the flags overriding its keys, its `paths` when none are given.
     UsageProblem for anything unusable, before anything is read."""
@@ -165,7 +166,7 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
         )
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
-    paths = list(paths)
+    paths = _stdin_when_named(list(paths), stdin_filename)
     if not paths and config.path is None:
         paths = ["."]  # like ruff: the current directory (the pre-commit hook passes no path)
     elif not paths:
@@ -178,7 +179,38 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
         context = [p for p in config.root_paths() if os.path.exists(p)]
         paths = ["-", *context]
         options.report_paths = {stdin_filename}
+    if force_exclude and options.exclude is not None:
+        paths = _not_excluded(paths, options.exclude, stdin_filename)
     return config, options, paths
+
+
+def _stdin_when_named(paths: list[str], stdin_filename: str) -> list[str]:
+    """--stdin-filename names standard input, so without paths it means `-` (as in ruff; editor setups written
+    for ruff pass no `-`), instead of linting the whole current directory and never reading the buffer. Given
+    with paths but no `-`, it names nothing the run reads: a usage error rather than a flag silently dropped."""
+    if stdin_filename == "<stdin>" or "-" in paths:
+        return paths
+    if not paths:
+        return ["-"]
+    raise UsageProblem(f"--stdin-filename {stdin_filename} names standard input, which is read only when `-` is "
+                       "among the paths (e.g. `kubelint-scrape - deploy/ --stdin-filename FILE`)")
+
+
+def _not_excluded(paths: list[str], exclude: Any, stdin_filename: str) -> list[str]:
+    """--force-exclude: the paths `exclude` does not match, named ones included (stdin by its --stdin-filename).
+
+    Without it a path named on the command line is always linted, as in ruff. Tools that pass file names — the
+    pre-commit hook `kubelint-scrape-files`, an editor piping a buffer — name every staged or open file, so
+    they need the flag (as ruff-pre-commit's `entry: ruff check --force-exclude`) for `exclude` to keep, say,
+    Helm templates under charts/*/templates/ out of the run."""
+    kept = []
+    for path in paths:
+        named = stdin_filename if path == "-" else path
+        if path == "-" and stdin_filename == "<stdin>":
+            kept.append(path)  # an unnamed buffer has no path to match
+        elif not exclude.matches(named, path != "-" and os.path.isdir(path)):
+            kept.append(path)
+    return kept
 
 
 def lint_for_command(paths: list[str], options: Any, quiet: bool = False) -> Any:

@@ -45,6 +45,9 @@ _ANALYSIS_OPTIONS = (
                  help="[default: self-signed]"),
     click.option("--default-namespace", default=None, help="Namespace of objects that name none.  [default: default]"),
     click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="MB", help="[default: 20]"),
+    click.option("--force-exclude", is_flag=True,
+                 help="Apply the configured `exclude` to paths named on the command line too (for tools that pass "
+                      "file names: pre-commit, editors)."),
 )
 
 
@@ -68,8 +71,8 @@ def _as_click_error(problem) -> click.ClickException:
 @click.option("--format", "format_name", type=click.Choice(list(FORMATS)), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=None,
               help="Exit 1 when a finding at or above this severity remains.  [default: warning]")
-@click.option("--select", multiple=True, metavar="IDS", help="Only these rules (ids, prefixes like KS1, or names; comma-separated).")
-@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules (ids, prefixes or names).")
+@click.option("--select", multiple=True, metavar="IDS", help="Only these rules (ids, prefixes like KS1, or names; comma-separated), replacing the configured select and ignore.")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules (ids, prefixes or names), besides the configured ignore.")
 @analysis_options
 @click.option("--show-assumptions", is_flag=True, help="Print the cluster assumptions and each job's identity first.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file.")

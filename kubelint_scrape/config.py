@@ -158,7 +158,7 @@ def _parse_yaml(path: str, text: str):
 
     documents, problems, _status = parse_text(path, text)
     if problems:
-        raise ConfigError("\n".join(f"{p.span}: {p.message}" for p in problems))
+        raise ConfigError("\n".join(f"{p.span}: {_config_problem(p)}" for p in problems))
     if not documents:
         data: Any = YMap()
     elif len(documents) > 1:
@@ -180,6 +180,14 @@ def _parse_yaml(path: str, text: str):
         return f"{path}:{line}:{column}: {_dotted(where)}" if where else f"{path}:{line}:{column}"
 
     return data, locate
+
+
+def _config_problem(finding: Any) -> str:
+    """A parse finding's message as it applies to this file: KS005's says why Kubernetes and Prometheus refuse a
+    repeated key, which is not why a configuration does (its keys would silently override one another)."""
+    if finding.rule == "KS005":
+        return finding.message.split(":", 1)[0] + ": a key may be given once"
+    return finding.message
 
 
 def _toml_locator(path: str, text: str):
@@ -430,11 +438,18 @@ class PathMatcher:
         relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
         return None if relative == ".." or relative.startswith("../") else relative
 
-    def matches(self, path: str, is_dir: bool = False) -> bool:
+    def matches(self, path: str, is_dir: bool = False, below: str | None = None) -> bool:
+        """Whether `path` is excluded. `below`: a directory named on the command line that `path` was found in;
+        it and the directories above it were asked for by name, so only what lies below it is matched (a
+        named path is linted, as in ruff: `kubelint-scrape legacy/` lints legacy/ even with `exclude: [legacy/]`)."""
         relative = self.relative(path)
         parts = (relative if relative is not None else os.path.abspath(path).lstrip(os.sep).replace(os.sep, "/")).split("/")
         inside = relative is not None
-        for depth in range(1, len(parts) + 1):  # a directory that matches excludes everything below it
+        first = 1
+        if below is not None:  # the last `depth below` parts of the path are those under the named directory
+            under = os.path.relpath(os.path.abspath(path), os.path.abspath(below)).split(os.sep)
+            first = max(1, len(parts) - len(under) + 1)
+        for depth in range(first, len(parts) + 1):  # a directory that matches excludes everything below it
             candidate_is_dir = depth < len(parts) or is_dir
             if self._decide("/".join(parts[:depth]), parts[depth - 1], candidate_is_dir, inside):
                 return True
@@ -492,6 +507,18 @@ def _glob_regex(glob: str) -> str:
 # ---------------------------------------------------------------------------------------------- engine options
 
 
+def _rule_selection(config: Config, select: list[str] | None, ignore: list[str] | None,
+                    ) -> tuple[list[str] | None, list[str]]:
+    """(select, ignore) codes from the configuration and the command line, combined as ruff combines them
+    (ruff_workspace configuration.rs, as_rule_table: the command line's selection is applied after the file's).
+    `--select` starts the selection afresh, so the file's `select` and `ignore` no longer apply: asking for a
+    rule by name shows it even where the project ignores it. `--ignore` alone narrows what the file selects:
+    `ignore: [KS604]` in the file and `--ignore KS208` in CI silence both."""
+    if select is not None:
+        return select, list(ignore or [])
+    return config.select, [*config.ignore, *(ignore or [])]
+
+
 def build_options(
     config: Config,
     *,
@@ -506,7 +533,8 @@ def build_options(
     max_file_size: int | None = None,
     stdin_filename: str = "<stdin>",
 ) -> Any:
-    """engine.Options from the configuration, each given command-line value replacing its key.
+    """engine.Options from the configuration, each given command-line value replacing its key (the rule
+    selection combines as _rule_selection says).
 
     Raises ValueError for unknown rule codes or a malformed identity given on the command line.
     """
@@ -519,7 +547,7 @@ def build_options(
     def pick(flag: Any, configured: Any, default: Any) -> Any:
         return flag if flag is not None else (configured if configured is not None else default)
 
-    selected = select if select is not None else config.select
+    selected, ignored = _rule_selection(config, select, ignore)
     defaults = Assumptions()
     return Options(
         assumptions=Assumptions(
@@ -530,7 +558,7 @@ def build_options(
             pick(default_namespace, config.default_namespace, defaults.default_namespace),
         ),
         select=resolve_selection(selected) if selected is not None else None,
-        ignore=resolve_selection(ignore if ignore is not None else config.ignore),
+        ignore=resolve_selection(ignored),
         severity_overrides=dict(config.severity),
         identity=Identity.parse(identity) if identity else None,
         identities=dict(config.identities),

@@ -123,7 +123,8 @@ class Inputs:
 def find_inputs(paths: Iterable[str], exclude: Any = None) -> Inputs:
     """Expand directories into the YAML files below them; explicit files are always taken.
 
-    `exclude` (config.PathMatcher, gitignore-style) prunes files and directories met while walking.
+    `exclude` (config.PathMatcher, gitignore-style) prunes files and directories met while walking, below the
+    directory named (which is taken as a file named is: --force-exclude is what leaves named paths out).
     """
     files: list[str] = []
     rejected: dict[str, Finding] = {}
@@ -188,7 +189,7 @@ def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], excl
             continue
         subdirs = []
         for entry in entries:
-            if exclude is not None and exclude.matches(entry.path, entry.is_dir()):
+            if exclude is not None and exclude.matches(entry.path, entry.is_dir(), below=root):
                 continue
             if entry.is_dir():
                 if entry.name in SKIPPED_DIRS:

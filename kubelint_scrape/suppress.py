@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from .catalog import ALWAYS_REPORTED
 from .findings import Finding
 from .records import dataclass, field
-from .yamltree import Span, YMap, as_str, flow_end
+from .yamltree import Span, YMap, as_str, comment_start, flow_end
 
 ANNOTATION = "kubelint-scrape.io/ignore"
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*kubelint-scrape\s*:\s*(\S.*)?$")
@@ -150,7 +150,12 @@ def _comments(source: Any, starts: dict[int, tuple[int, str]], labels: dict[int,
     for index, line in enumerate(lines):
         if "kubelint-scrape" not in line:
             continue
-        match = _DIRECTIVE.search(line)
+        # Only the line's comment can hold a directive: one inside a quoted scalar (the rule help in a JSON or
+        # SARIF report left in the tree, a value that quotes the syntax) is text, and suppresses nothing.
+        comment = comment_start(line) if '"' in line or "'" in line else 0
+        if comment is None:
+            continue
+        match = _DIRECTIVE.search(line, max(comment - 1, 0))
         if match is None:
             continue
         hash_col = line.index("#", match.start()) + 1

@@ -198,6 +198,30 @@ def as_str(value: Any, default: str = "") -> str:
     return default
 
 
+def comment_start(text: str) -> int | None:
+    """Index of the `#` that starts the comment on this line, or None: a `#` inside a quoted scalar (a JSON
+    string, `"a # b"`) starts none. Quotes open where flow_end says they do; a quoted scalar continued from
+    the line above is not seen (one line is all this reads)."""
+    quote = ""
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if quote:
+            if char == "\\" and quote == '"':
+                position += 1
+            elif char == quote:
+                if quote == "'" and text[position + 1:position + 2] == "'":
+                    position += 1
+                else:
+                    quote = ""
+        elif char in "\"'" and (position == 0 or text[position - 1] in " \t[{,:"):
+            quote = char
+        elif char == "#" and (position == 0 or text[position - 1] in " \t"):
+            return position
+        position += 1
+    return None
+
+
 def flow_end(lines: list[str], line: int, column: int = 0, max_lines: int = 100_000) -> tuple[int, int] | None:
     """Where the first flow collection (`{…}` or `[…]`) from lines[line][column] on closes: (line, column just
     past its closing bracket), or None when it does not close. Brackets inside quoted scalars and comments do not

@@ -103,6 +103,20 @@ def test_stdin_with_filename() -> None:
     assert result.output.startswith("rendered.yaml:")
 
 
+def test_stdin_filename_without_paths_reads_stdin(tmp_path, monkeypatch) -> None:
+    # as ruff does: editor setups written for it pass --stdin-filename and no `-`; the current directory
+    # (here: nothing) must not be linted in place of the buffer
+    monkeypatch.chdir(tmp_path)
+    text = "\n---\n".join((QUICKSTART / n).read_text() for n in sorted(os.listdir(QUICKSTART)))
+    result = run("--stdin-filename", "rendered.yaml", "--format", "concise", stdin=text)
+    assert result.exit_code == 1 and result.output.startswith("rendered.yaml:")
+
+
+def test_stdin_filename_with_paths_but_no_dash_is_a_usage_error() -> None:
+    result = run(str(QUICKSTART), "--stdin-filename", "rendered.yaml")
+    assert result.exit_code == 2 and "is read only when `-` is among the paths" in result.output
+
+
 @pytest.mark.parametrize("item, padding", [
     # a tab stays a tab; 中 and 😀 take two cells each; e + a combining accent takes one
     ('  - {apiGroups: [""],\tresources: [pods], verbs: [fly]}', " " * 21 + "\t" + " " * 27),
@@ -235,7 +249,10 @@ FAST_PATH_CASES = [
     ([str(QUICKSTART), "--format", "github", "--select", "KS1,KS3", "--select", "KS402"], True),
     ([str(QUICKSTART), "--ignore", "KS304", "-q", "--no-color"], True),
     ([str(QUICKSTART), "--show-assumptions", "--fail-on=error"], True),
+    ([str(QUICKSTART), "--force-exclude"], True),
     (["-", "--stdin-filename", "piped.yaml", "--format", "concise"], True),
+    (["--stdin-filename", "piped.yaml", "--format", "concise"], True),
+    ([str(QUICKSTART), "--stdin-filename", "piped.yaml"], True),  # no `-`: the usage error is then click's
     ([str(QUICKSTART), "--format", "concise", "-o", "{out}"], True),
     ([str(QUICKSTART), "--output={out}", "--format", "json"], True),
     ([str(QUICKSTART), "no/such/path"], True),  # parsed here; the usage error is then click's

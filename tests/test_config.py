@@ -117,6 +117,7 @@ max-file-size: 5
     ("identities:\n  '*.yaml': prometheus\n", "identities.\"*.yaml\": 'prometheus' is not a ServiceAccount written NAMESPACE/NAME"),
     ("paths: [deploy\n", ".kubelint-scrape.yaml:2:1: YAML syntax error"),
     ("- select\n", "expected a table/mapping, got array"),
+    ("fail-on: warning\nfail-on: error\n", ".kubelint-scrape.yaml:2:1: duplicate key 'fail-on': a key may be given once"),
 ])
 def test_yaml_errors_name_the_key_and_line(tmp_path, text: str, expected: str) -> None:
     path = tmp_path / ".kubelint-scrape.yaml"
@@ -166,6 +167,18 @@ def test_cli_flags_override_the_configuration(repo) -> None:
     assert rules_in(run("deploy", "--format", "concise", "--select", "KS102").output) == ["KS102"]
 
 
+
+def test_cli_ignore_adds_to_the_configured_ignore_and_cli_select_starts_afresh(repo) -> None:
+    # The quickstart finds KS102 and KS304. As in ruff, --ignore narrows what the file selects (its `ignore`
+    # still applies), while --select replaces the file's whole selection, its `ignore` included.
+    (repo / ".kubelint-scrape.yaml").write_text("ignore: [KS304]\n")
+    assert rules_in(run("deploy", "--format", "concise").output) == ["KS102"]
+    assert rules_in(run("deploy", "--format", "concise", "--ignore", "KS101").output) == ["KS102"]
+    assert rules_in(run("deploy", "--format", "concise", "--ignore", "KS102").output) == []
+    assert rules_in(run("deploy", "--format", "concise", "--ignore", "").output) == ["KS102"]
+    assert rules_in(run("deploy", "--format", "concise", "--select", "KS304").output) == ["KS304"]
+    assert rules_in(run("deploy", "--format", "concise", "--select", "KS1,KS3", "--ignore", "KS102").output) == ["KS304"]
+
 def test_severity_override(repo) -> None:
     (repo / ".kubelint-scrape.yaml").write_text("select: [KS102]\nseverity: {kubelet-permission-missing: info}\n")
     result = run("deploy", "--format", "concise")
@@ -200,6 +213,30 @@ def test_exclude_prunes_directory_discovery_only(repo) -> None:
     assert "KS003" not in output and "KS101" in output  # the RBAC file is excluded too: no discovery grants left
     explicit = run("deploy/charts/p/templates/role.yaml", "--format", "concise")
     assert "KS003" in explicit.output  # a file named on the command line is always linted
+
+
+def test_force_exclude_applies_exclude_to_named_paths(repo) -> None:
+    templates = repo / "deploy" / "charts" / "p" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "role.yaml").write_text("kind: Role\nmetadata:\n  name: {{ .Values.name }}\n")
+    (repo / ".kubelint-scrape.yaml").write_text("select: [KS1, KS003]\nexclude: ['deploy/charts/*/templates/']\n")
+    role = "deploy/charts/p/templates/role.yaml"
+    # pre-commit names each staged file: the excluded template is left out, the others are linted
+    result = run(role, "deploy/prometheus-config.yaml", "deploy/prometheus-rbac.yaml",
+                 "deploy/prometheus-deployment.yaml", "--force-exclude", "--format", "concise")
+    assert rules_in(result.output) == ["KS102"] and result.exit_code == 1
+    only_excluded = run(role, "--force-exclude")
+    assert only_excluded.exit_code == 0 and "KS003" not in only_excluded.output
+    assert "no YAML files found" in only_excluded.stderr
+    assert rules_in(run("deploy/charts", "--force-exclude", "--format", "concise").output) == []
+    # without it, a directory named is searched as a file named is linted: exclude applies below it only
+    assert rules_in(run("deploy/charts/p/templates", "--format", "concise").output) == ["KS003"]
+    assert rules_in(run("deploy/charts", "--format", "concise").output) == []  # templates/ is below it
+    # an editor piping the buffer of an excluded file gets no diagnostics (as the language server gives none)
+    piped = run("-", "--stdin-filename", role, "--force-exclude", "--format", "concise", stdin=templates.joinpath("role.yaml").read_text())
+    assert rules_in(piped.output) == [] and piped.exit_code == 0
+    unnamed = run("-", "--force-exclude", "--format", "concise", stdin=templates.joinpath("role.yaml").read_text())
+    assert "KS003" in unnamed.output  # nothing to match an unnamed buffer against
 
 
 def test_per_path_ignores(repo) -> None:

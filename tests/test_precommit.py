@@ -177,3 +177,17 @@ def test_whole_tree_hook_lints_the_configured_paths(tmp_path, hook_repo, pre_com
     output = result.stdout + result.stderr
     assert result.returncode == 0 and _status(output, "kubelint-scrape") == "Passed", output
     assert "broken.yaml" not in output
+
+
+def test_files_hook_leaves_out_what_the_configuration_excludes(tmp_path, hook_repo, pre_commit_home) -> None:
+    # pre-commit names every staged file; without --force-exclude a named file is linted even where `exclude`
+    # leaves it out, and a staged Helm template or broken test file would fail the commit.
+    project = tmp_path / "excluding"
+    project.mkdir()
+    (project / ".kubelint-scrape.yaml").write_text("exclude: [testdata/]\n")
+    (project / "testdata").mkdir()
+    (project / "testdata" / "broken.yaml").write_text("a: [1,\n")
+    result = _try_repo(_project(project, fixed=True), hook_repo, pre_commit_home, "kubelint-scrape-files")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and _status(output, "kubelint-scrape (staged files only)") == "Passed", output
+    assert "broken.yaml" not in output

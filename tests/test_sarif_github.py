@@ -267,3 +267,21 @@ def test_github_format_on_a_real_file_with_a_comma_in_its_name(tmp_path, monkeyp
     [line] = result.output.splitlines()
     assert line.startswith("::error file=rbac%2Cv1.yaml,line=")
     assert ",title=KS001 yaml-syntax-error::" in line
+
+
+def test_github_annotations_name_files_relative_to_the_workspace(tmp_path, monkeypatch) -> None:
+    # A workflow step with `working-directory: deploy` runs in a subdirectory of the checkout; the runner keeps a
+    # relative `file=` as it is and resolves it from the workspace, so `prometheus-config.yaml` would be looked
+    # for at the repository root. Paths are rebased on $GITHUB_WORKSPACE.
+    shutil.copytree(QUICKSTART, tmp_path / "deploy")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    monkeypatch.chdir(tmp_path / "deploy")
+    result = CliRunner().invoke(main, [".", "--format", "github", "--select", "KS1"])
+    assert result.output.startswith("::error file=deploy/prometheus-config.yaml,line=20,col=19,title=KS102 ")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["deploy", "--format", "github", "--select", "KS1"])
+    assert result.output.startswith("::error file=deploy/prometheus-config.yaml,line=20,col=19,title=KS102 ")
+    # outside the workspace nothing can be placed: the absolute path, as before
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "deploy" / "elsewhere"))
+    result = CliRunner().invoke(main, ["deploy", "--format", "github", "--select", "KS1"])
+    assert result.output.startswith(f"::error file={tmp_path}/deploy/prometheus-config.yaml,line=20,")

@@ -145,6 +145,13 @@ def test_missing_reason_is_reported_but_still_suppresses() -> None:
     assert len(found) == 1 and "gives no reason" in found[0] and found[0].startswith("prometheus-config.yaml:13:7: KS002")
 
 
+def test_the_fix_for_a_missing_reason_repeats_the_directive_as_written() -> None:
+    files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102,KS304]\n" + JOB))
+    result = lint_sources([parse_source(n, t) for n, t in files.items()], Options(select=SELECT))
+    [ks002] = [f for f in result.findings if f.rule == "KS002"]
+    assert "`# kubelint-scrape: ignore[KS102,KS304] <why this is acceptable here>`" in ks002.fix
+
+
 def test_malformed_directive_is_reported() -> None:
     files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore KS102 because\n" + JOB))
     assert [f.split(" ")[1] for f in lint(files)] == ["KS002", "KS102"]
@@ -153,6 +160,21 @@ def test_malformed_directive_is_reported() -> None:
 def test_an_ordinary_comment_naming_the_tool_is_not_a_suppression() -> None:
     files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: this job is checked in CI\n" + JOB))
     assert [f.split(" ")[1] for f in lint(files)] == ["KS102"]
+
+
+def test_a_directive_inside_a_quoted_scalar_is_text_not_a_comment() -> None:
+    # A JSON or SARIF report left in the tree quotes rule help that shows the syntax; JSON has no comments.
+    report = json.dumps({"rules": [{"id": "KS109", "help": "record it with `# kubelint-scrape: ignore[KS109] created by the platform chart`"}]})
+    assert lint({**quickstart(), "report.json": report}) == [lint(quickstart())[0]]
+    # A quoted value holding the syntax does not suppress the finding on its line; the comment after it does.
+    quoted = '- role: node  # kubelint-scrape: ignore[KS102] the platform grants it'
+    files = quickstart(prometheus_config=("- role: node", '- {role: node, api_server: "x # kubelint-scrape: ignore[KS102] y"}'))
+    assert [f.split(" ")[1] for f in lint(files)] == ["KS102"]
+    files = quickstart(prometheus_config=("- role: node", '- {role: node} # kubelint-scrape: ignore[KS102] "quoted" reason'))
+    assert lint(files) == []
+    # an apostrophe inside a plain scalar opens no quote
+    files = quickstart(prometheus_config=("- role: node", quoted.replace("the platform", "the platform's role")))
+    assert lint(files) == []
 
 
 def test_rules_that_did_not_run_are_not_judged() -> None:

@@ -74,5 +74,6 @@ def unused_suppression(ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 "KS002", suppression.span,
                 f"{where} gives no reason: a suppression nobody can review outlives the reason it was written for",
-                fix=f"State why after the bracket, e.g. `{EXAMPLE}`.",
+                # the user's own directive with a reason slot, so the fix can be pasted over it
+                fix=f"State why after the bracket: `# kubelint-scrape: {suppression.text} <why this is acceptable here>`.",
             )

@@ -8,6 +8,7 @@ after a blank line, so the annotation shows it under the problem.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from .paths import repo_relative
@@ -23,10 +24,22 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def annotation_path(path: str, cwd: str | None = None) -> str:
+    """The `file=` of an annotation. The runner places it on the file at that path relative to the checkout
+    ($GITHUB_WORKSPACE): it makes an absolute path relative to the workspace and keeps a relative one as it is
+    (actions/runner ActionCommandManager.cs, IssueCommandExtension). A step that runs in a subdirectory
+    (`working-directory: deploy`) sees paths relative to that directory, so in a workflow they are rebased on
+    the workspace; elsewhere they stay relative to the working directory."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if cwd is None and workspace:
+        return repo_relative(os.path.abspath(path), workspace)
+    return repo_relative(path, cwd)
+
+
 def line(finding: Any, cwd: str | None = None) -> str:
     span = finding.span
     properties = [
-        ("file", repo_relative(span.path, cwd)),
+        ("file", annotation_path(span.path, cwd)),
         ("line", str(max(span.line, 1))),
         ("col", str(max(span.column, 1))),
         ("title", f"{finding.rule} {finding.name}"),
