@@ -16,7 +16,7 @@ from .load import gc_paused
 from .model import K8sObject, PodTemplate, Workspace
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
-from .rbac import Authorizer, Decision, Identity, Request
+from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
@@ -103,7 +103,7 @@ class CredentialGap:
 
     target: str
     endpoint: Endpoint
-    outcome: str  # "401 Unauthorized" | "403 Forbidden as system:anonymous"
+    outcome: str  # "401 Unauthorized …" | ANONYMOUS_FORBIDDEN
     token_ignored: bool = False
 
 
@@ -850,6 +850,8 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         if endpoint.klass not in AUTHENTICATED_CLASSES:
             continue
         outcome = _anonymous_outcome(endpoint, job, assumptions)
+        if outcome == ANONYMOUS_FORBIDDEN and _anonymous_allowed(authorizer, scrape_needs(job, endpoint, span, assumptions)):
+            outcome = ""  # the inputs grant system:anonymous (e.g. to group system:unauthenticated) what the target checks
         if outcome is not None:
             if outcome:
                 ignored = job.credentials.kind != "none"  # a token the kubelet does not authenticate (kubelet-authn: none)
@@ -877,6 +879,18 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
     return analysis
 
 
+# The request authenticates as user system:anonymous, group system:unauthenticated, and RBAC decides for it: denied
+# unless a binding grants those (the built-in system:public-info-viewer does, for /healthz, /livez, /readyz, /version).
+ANONYMOUS_FORBIDDEN = "403 Forbidden as system:anonymous"
+
+
+def _anonymous_allowed(authorizer: Authorizer, needs: list[Need]) -> bool:
+    """Whether RBAC allows every need of an anonymous request, as the API server (or the SubjectAccessReview of a
+    kubelet or control-plane component) decides for system:anonymous."""
+    return bool(needs) and all(any(authorizer.authorize(ANONYMOUS, request).allowed
+                                   for request in (need.request, *need.alternatives)) for need in needs)
+
+
 def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumptions) -> str | None:
     """None: the request is authenticated (RBAC decides). "": anonymous works. Otherwise the failure it gets.
 
@@ -892,10 +906,14 @@ def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumpti
             return "401 Unauthorized (the kubelet does not allow anonymous requests)"
         if assumptions.kubelet_authz == "always-allow":
             return ""
-        return "403 Forbidden as system:anonymous"
+        return ANONYMOUS_FORBIDDEN
     if kind != "none":
         return None
-    return "403 Forbidden as system:anonymous"
+    if endpoint.klass == "kube-rbac-proxy":
+        # Its delegating authenticator is built with `Anonymous: false` ("always require authentication",
+        # brancz/kube-rbac-proxy pkg/authn/delegating.go): no credentials is a 401 before any RBAC check.
+        return "401 Unauthorized (kube-rbac-proxy does not allow anonymous requests)"
+    return ANONYMOUS_FORBIDDEN
 
 
 @gc_paused
