@@ -309,6 +309,13 @@ def test_decision_names_near_misses() -> None:
     assert any(g.role.name == "scraper" for g in decision.near)
 
 
+def test_a_url_written_in_another_case_is_the_near_miss() -> None:
+    auth = authorizer(cluster_role('[{nonResourceURLs: [/Metrics], verbs: [get]}]'))
+    decision = auth.authorize(PROM, Request("get", url="/metrics"))
+    assert not decision.allowed, "non-resource URLs are compared exactly, case included"
+    assert [g.rule.non_resource_urls for g in decision.near] == [("/Metrics",)]
+
+
 def _full_scan(authorizer: Authorizer, identity: Identity, request: Request) -> tuple:
     """The decision as the plain definition states it: every rule of every binding, in order."""
     from kubelint_scrape.rbac import nearness, rule_allows
