@@ -28,6 +28,7 @@ def rejected(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int])
 def object_problems(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> Iterator[Finding]:
     assert derived.obj is not None  # (objects from the inputs only: the built-in ones are valid)
     yield from served_version_problems(derived.obj, kubernetes_version)
+    yield from name_problems(derived.obj)
     if isinstance(derived, RoleDef):
         yield from role_problems(derived)
     else:
@@ -60,6 +61,28 @@ SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:"
 
 def is_dns1123_subdomain(name: str) -> bool:
     return len(name) <= 253 and _DNS1123_SUBDOMAIN.fullmatch(name) is not None
+
+
+def rbac_name_problems(name: str) -> list[str]:
+    """ValidateRBACName, the name rule of every Role, ClusterRole and binding and of roleRef.name: apimachinery
+    path.IsValidPathSegmentName (the name is a segment of the object's URL). Colons are fine (system:monitoring)."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{c}'" for c in ("/", "%") if c in name]
+
+
+def name_problems(obj: K8sObject) -> Iterator[Finding]:
+    metadata = obj.doc.get("metadata")
+    problems = rbac_name_problems(obj.name) if isinstance(metadata, YMap) and "name" in metadata else []
+    if problems:
+        yield Finding(
+            "KS501", value_span(obj.path, metadata, "name"),
+            f"{obj.kind} name {obj.name!r} is not a valid RBAC object name: the API server rejects it "
+            f"(`metadata.name: Invalid value: \"{obj.name}\": {', '.join(problems)}`), so it never exists",
+            fix=f"Rename it without '/' or '%' (e.g. {obj.name.replace('/', '-').replace('%', '-')!r}) and update the "
+                f"roleRef of the bindings that use it.",
+            object=obj.ref,
+        )
 
 
 def _table() -> dict:
@@ -266,6 +289,15 @@ def binding_problems(binding: BindingDef) -> Iterator[Finding]:
                            f"value: \"{shown}\": supported values: {quoted(allowed)[1:-1]}`)")
                 fix = f"Set `roleRef.kind` to {' or '.join(allowed)}."
             yield Finding("KS501", span, message, fix=fix, object=obj.ref)
+        role_name_problems = rbac_name_problems(binding.role_name) if binding.role_name else []
+        if role_name_problems:
+            yield Finding(
+                "KS501", value_span(obj.path, role_ref, "name"),
+                f"{label} has roleRef.name {binding.role_name!r}: the API server rejects it (`roleRef.name: Invalid value: "
+                f"\"{binding.role_name}\": {', '.join(role_name_problems)}`); no Role or ClusterRole can have that name",
+                fix="Set `roleRef.name` to the name of the Role or ClusterRole (names contain no '/' or '%').",
+                object=obj.ref,
+            )
         if not binding.role_name:
             yield Finding(
                 "KS501", value_span(obj.path, role_ref, "name") if "name" in role_ref else key_span(obj.path, obj.doc, "roleRef"),

@@ -199,6 +199,8 @@ REJECTED_CASES = [
     ("roleRef.apiGroup with a version",
      cluster_role(f"[{LIST_SERVICES}]").replace("apiGroup: rbac.authorization.k8s.io, kind", "apiGroup: rbac.authorization.k8s.io/v1, kind")),
     ("v1beta1 on 1.22+", cluster_role(f"[{LIST_SERVICES}]").replace("rbac.authorization.k8s.io/v1\n", "rbac.authorization.k8s.io/v1beta1\n")),
+    ("ClusterRole name with a slash (binding and role agree)",
+     cluster_role(f"[{LIST_SERVICES}]").replace("name: scraper", "name: monitoring/scraper")),
     # An aggregationRule whose selector metav1 ValidateLabelSelector refuses: the ClusterRole never exists, so it
     # does not aggregate anything either (a lowercase `exists` once read as "no condition": every ClusterRole).
     *[(f"aggregation selector {what}",
