@@ -104,7 +104,7 @@ class CredentialGap:
 
     target: str
     endpoint: Endpoint
-    outcome: str  # "401 Unauthorized" | "403 Forbidden as system:anonymous"
+    outcome: str  # "401 Unauthorized …" | "403 Forbidden as system:anonymous"
     token_ignored: bool = False
     # The job sends a projected ServiceAccount token minted for this other audience: the TokenReview rejects it.
     foreign_audience: ForeignAudience | None = None

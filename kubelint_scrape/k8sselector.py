@@ -25,7 +25,7 @@ class SelectorError(ValueError):
     """The selector does not parse; the message is apimachinery's."""
 
 
-def _qualified_name_problem(key: str) -> str | None:
+def qualified_name_problem(key: str) -> str | None:
     """validation.IsQualifiedName: [prefix/]name, name ≤ 63 of [A-Za-z0-9][-A-Za-z0-9_.]*, prefix a DNS subdomain."""
     parts = key.split("/")
     if len(parts) == 1:
@@ -49,7 +49,7 @@ def _qualified_name_problem(key: str) -> str | None:
     return None
 
 
-def _value_problem(value: str) -> str | None:
+def label_value_problem(value: str) -> str | None:
     if len(value) > 63:
         return "must be no more than 63 characters"
     if not _VALUE.match(value):
@@ -155,7 +155,7 @@ def check_label_selector(text: str) -> None:
         if kind != "identifier":
             raise SelectorError(f"found '{literal}', expected: identifier")
         key = literal
-        problem = _qualified_name_problem(key)
+        problem = qualified_name_problem(key)
         if problem:
             raise SelectorError(f"key: Invalid value: \"{key}\": {problem}")
         nxt, _ = peek(True)
@@ -181,7 +181,7 @@ def check_label_selector(text: str) -> None:
                     raise SelectorError(f"values[0]: Invalid value: \"{value}\": for 'Gt', 'Lt' operators, the value must be an integer")
             return
         for value in sorted(found):
-            problem = _value_problem(value)
+            problem = label_value_problem(value)
             if problem:
                 raise SelectorError(f"values[0][{key}]: Invalid value: \"{value}\": {problem}")
 

@@ -163,6 +163,10 @@ class LabelSelector:
                 return False
             if op == "DoesNotExist" and present:
                 return False
+            if op not in ("In", "NotIn", "Exists", "DoesNotExist") or (op in ("In", "NotIn")) != bool(values):
+                # metav1.LabelSelectorAsSelector refuses it (an unknown operator, In/NotIn without values, Exists
+                # with values): whoever evaluates the selector gets an error and selects nothing, never everything.
+                return False
         return True
 
 

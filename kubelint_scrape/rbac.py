@@ -178,8 +178,10 @@ def nearness(rule: PolicyRule, request: Request) -> int:
     """How closely a rule that does not allow the request resembles one that would (0 = unrelated): the rules a
     person would look at when asking "why is this denied?", best first."""
     if not request.is_resource:
-        base = request.url.strip("/").split("/")[:1]
-        return 2 if any(u.strip("/").split("/")[:1] == base for u in rule.non_resource_urls) else 0
+        # Compared without case: `/Metrics` grants nothing for /metrics (paths are case-sensitive), and is exactly
+        # the rule to point at when asking why.
+        base = request.url.lower().strip("/").split("/")[:1]
+        return 2 if any(u.lower().strip("/").split("/")[:1] == base for u in rule.non_resource_urls) else 0
     score = 0
     for resource in rule.resources:
         head, _, sub = resource.partition("/")

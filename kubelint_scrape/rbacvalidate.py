@@ -12,9 +12,10 @@ import re
 from typing import Iterable, Iterator
 
 from .findings import Finding
+from .k8sselector import label_value_problem, qualified_name_problem
 from .model import RBAC_GROUP, BindingDef, K8sObject, RoleDef, Subject
 from .resources import knowledge
-from .yamltree import YMap, as_map, as_str, at, key_span, value_span
+from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, key_span, value_span
 
 RBAC_PREFIX = RBAC_GROUP + "/"
 
@@ -27,6 +28,7 @@ def rejected(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int])
 def object_problems(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> Iterator[Finding]:
     assert derived.obj is not None  # (objects from the inputs only: the built-in ones are valid)
     yield from served_version_problems(derived.obj, kubernetes_version)
+    yield from name_problems(derived.obj)
     if isinstance(derived, RoleDef):
         yield from role_problems(derived)
     else:
@@ -59,6 +61,28 @@ SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:"
 
 def is_dns1123_subdomain(name: str) -> bool:
     return len(name) <= 253 and _DNS1123_SUBDOMAIN.fullmatch(name) is not None
+
+
+def rbac_name_problems(name: str) -> list[str]:
+    """ValidateRBACName, the name rule of every Role, ClusterRole and binding and of roleRef.name: apimachinery
+    path.IsValidPathSegmentName (the name is a segment of the object's URL). Colons are fine (system:monitoring)."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{c}'" for c in ("/", "%") if c in name]
+
+
+def name_problems(obj: K8sObject) -> Iterator[Finding]:
+    metadata = obj.doc.get("metadata")
+    problems = rbac_name_problems(obj.name) if isinstance(metadata, YMap) and "name" in metadata else []
+    if problems:
+        yield Finding(
+            "KS501", value_span(obj.path, metadata, "name"),
+            f"{obj.kind} name {obj.name!r} is not a valid RBAC object name: the API server rejects it "
+            f"(`metadata.name: Invalid value: \"{obj.name}\": {', '.join(problems)}`), so it never exists",
+            fix=f"Rename it without '/' or '%' (e.g. {obj.name.replace('/', '-').replace('%', '-')!r}) and update the "
+                f"roleRef of the bindings that use it.",
+            object=obj.ref,
+        )
 
 
 def _table() -> dict:
@@ -153,6 +177,78 @@ def role_problems(role: RoleDef) -> Iterator[Finding]:
                 "`rules` directly.",
             object=obj.ref,
         )
+    if role.kind == "ClusterRole" and isinstance(aggregation, YMap):
+        for index, selector in enumerate(as_seq(aggregation.get("clusterRoleSelectors"))):
+            if isinstance(selector, YMap):
+                yield from _selector_problems(role, selector, f"aggregationRule.clusterRoleSelectors[{index}]")
+
+
+# metav1 validation.ValidateLabelSelectorRequirement: the four operators (case-sensitive), and whether each takes values.
+_OPERATOR_TAKES_VALUES = {"In": True, "NotIn": True, "Exists": False, "DoesNotExist": False}
+
+
+def _selector_problems(role: RoleDef, selector: YMap, field: str) -> Iterator[Finding]:
+    """ValidateClusterRole checks every clusterRoleSelector with metav1 ValidateLabelSelector: label keys and values,
+    and each matchExpression's operator and values. A selector it refuses makes the API server reject the whole
+    ClusterRole — without this check the aggregation would be evaluated anyway, and an unknown operator (`exists`)
+    read as "no condition" selects every ClusterRole, cluster-admin included."""
+    obj = role.obj
+    assert obj is not None
+    where = f"{role_label(role)} {field}"
+
+    def rejected(span, path: str, error: str, fix: str) -> Finding:
+        return Finding("KS501", span, f"{where} is not a valid label selector: the API server rejects the ClusterRole (`{field}.{path}: {error}`), so "
+                       f"it never exists and grants nothing", fix=fix, object=obj.ref)
+
+    labels = selector.get("matchLabels")
+    if isinstance(labels, YMap):
+        for key, value in labels.items():
+            key, value = as_str(key), as_str(value)
+            problem = qualified_name_problem(key)
+            if problem:
+                yield rejected(key_span(obj.path, labels, key), "matchLabels", f'Invalid value: "{key}": {problem}',
+                               "Use a valid label key (`[prefix/]name`, e.g. `example.com/aggregate-to-prometheus`).")
+            problem = label_value_problem(value)
+            if problem:
+                yield rejected(value_span(obj.path, labels, key), "matchLabels", f'Invalid value: "{value}": {problem}',
+                               "Use a valid label value (at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends).")
+    expressions = selector.get("matchExpressions")
+    for index, expression in enumerate(as_seq(expressions)):
+        if isinstance(expression, YMap):
+            yield from _expression_problems(obj.path, expression, f"matchExpressions[{index}]", rejected)
+
+
+def _expression_problems(path: str, expression: YMap, field: str, rejected) -> Iterator[Finding]:
+    operator = as_str(expression.get("operator"))
+    values = as_seq(expression.get("values"))
+    key = as_str(expression.get("key"))
+    takes_values = _OPERATOR_TAKES_VALUES.get(operator)
+    if takes_values is None:
+        spelled = next((op for op in _OPERATOR_TAKES_VALUES if op.lower() == operator.lower()), None)
+        yield rejected(value_span(path, expression, "operator") if "operator" in expression else at(path, expression.pos),
+                       f"{field}.operator", f'Invalid value: "{operator}": not a valid selector operator',
+                       f"Set `operator: {spelled}` (operators are case-sensitive)." if spelled else
+                       "Set `operator` to In, NotIn, Exists or DoesNotExist (case-sensitive).")
+    elif takes_values and not values:
+        yield rejected(key_span(path, expression, "values") if "values" in expression else at(path, expression.pos),
+                       f"{field}.values", f"Required value: must be specified when 'operator' is 'In' or 'NotIn'",
+                       f"Add the label values to match, e.g. `values: [\"true\"]`, or use `operator: Exists`.")
+    elif not takes_values and values:
+        yield rejected(key_span(path, expression, "values"), f"{field}.values",
+                       "Forbidden: may not be specified when 'operator' is 'Exists' or 'DoesNotExist'",
+                       "Delete `values`, or use `operator: In` to match only those values.")
+    problem = qualified_name_problem(key)
+    if problem:
+        yield rejected(value_span(path, expression, "key") if "key" in expression else at(path, expression.pos),
+                       f"{field}.key", f'Invalid value: "{key}": {problem}',
+                       "Set `key` to a valid label key (`[prefix/]name`).")
+    if takes_values and isinstance(values, YSeq):
+        for index, value in enumerate(values):
+            problem = label_value_problem(as_str(value))
+            if problem:
+                yield rejected(at(path, values.item_pos(index)), f"{field}.values[{index}]",
+                               f'Invalid value: "{as_str(value)}": {problem}',
+                               "Use a valid label value (at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends).")
 
 
 def binding_problems(binding: BindingDef) -> Iterator[Finding]:
@@ -193,6 +289,15 @@ def binding_problems(binding: BindingDef) -> Iterator[Finding]:
                            f"value: \"{shown}\": supported values: {quoted(allowed)[1:-1]}`)")
                 fix = f"Set `roleRef.kind` to {' or '.join(allowed)}."
             yield Finding("KS501", span, message, fix=fix, object=obj.ref)
+        role_name_problems = rbac_name_problems(binding.role_name) if binding.role_name else []
+        if role_name_problems:
+            yield Finding(
+                "KS501", value_span(obj.path, role_ref, "name"),
+                f"{label} has roleRef.name {binding.role_name!r}: the API server rejects it (`roleRef.name: Invalid value: "
+                f"\"{binding.role_name}\": {', '.join(role_name_problems)}`); no Role or ClusterRole can have that name",
+                fix="Set `roleRef.name` to the name of the Role or ClusterRole (names contain no '/' or '%').",
+                object=obj.ref,
+            )
         if not binding.role_name:
             yield Finding(
                 "KS501", value_span(obj.path, role_ref, "name") if "name" in role_ref else key_span(obj.path, obj.doc, "roleRef"),

@@ -199,6 +199,18 @@ REJECTED_CASES = [
     ("roleRef.apiGroup with a version",
      cluster_role(f"[{LIST_SERVICES}]").replace("apiGroup: rbac.authorization.k8s.io, kind", "apiGroup: rbac.authorization.k8s.io/v1, kind")),
     ("v1beta1 on 1.22+", cluster_role(f"[{LIST_SERVICES}]").replace("rbac.authorization.k8s.io/v1\n", "rbac.authorization.k8s.io/v1beta1\n")),
+    ("ClusterRole name with a slash (binding and role agree)",
+     cluster_role(f"[{LIST_SERVICES}]").replace("name: scraper", "name: monitoring/scraper")),
+    # An aggregationRule whose selector metav1 ValidateLabelSelector refuses: the ClusterRole never exists, so it
+    # does not aggregate anything either (a lowercase `exists` once read as "no condition": every ClusterRole).
+    *[(f"aggregation selector {what}",
+       cluster_role(f"[{LIST_SERVICES}]").replace(
+           "rules:", f"aggregationRule: {{clusterRoleSelectors: [{{matchExpressions: [{expression}]}}]}}\n    rules:", 1))
+      for what, expression in [
+          ("with a lowercase operator", "{key: example.com/any, operator: exists}"),
+          ("In without values", "{key: example.com/any, operator: In}"),
+          ("Exists with values", "{key: example.com/any, operator: Exists, values: [x]}"),
+          ("with an invalid key", "{key: 'not a key', operator: Exists}")]],
 ]
 
 
@@ -215,6 +227,16 @@ def test_objects_the_api_server_rejects_grant_nothing(description: str, text: st
     assert auth.refused(PROM), "the rejected object is named as why nothing grants"
     if "v1beta1" in text:  # served (and granting) before 1.22
         assert authorizer(text, (1, 21)).authorize(PROM, list_services).allowed
+
+
+@pytest.mark.parametrize("expression", [
+    {"key": "a", "operator": "exists"}, {"key": "a", "operator": "In"}, {"key": "a", "operator": "Exists", "values": ["x"]},
+])
+def test_a_selector_requirement_labels_selector_refuses_selects_nothing(expression: dict) -> None:
+    from kubelint_scrape.model import LabelSelector
+
+    assert not LabelSelector({}, [expression]).matches({"a": "x"})
+    assert not LabelSelector({}, [expression]).matches({})
 
 
 def test_aggregated_clusterrole_collects_selected_rules() -> None:
@@ -287,6 +309,13 @@ def test_decision_names_near_misses() -> None:
     decision = auth.authorize(PROM, NODES_METRICS)
     assert not decision.allowed
     assert any(g.role.name == "scraper" for g in decision.near)
+
+
+def test_a_url_written_in_another_case_is_the_near_miss() -> None:
+    auth = authorizer(cluster_role('[{nonResourceURLs: [/Metrics], verbs: [get]}]'))
+    decision = auth.authorize(PROM, Request("get", url="/metrics"))
+    assert not decision.allowed, "non-resource URLs are compared exactly, case included"
+    assert [g.rule.non_resource_urls for g in decision.near] == [("/Metrics",)]
 
 
 def _full_scan(authorizer: Authorizer, identity: Identity, request: Request) -> tuple:

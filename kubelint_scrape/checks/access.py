@@ -592,7 +592,10 @@ def _is_real_identity(ctx: Context, namespace: str, name: str) -> bool:
 
 
 def _mismatched_binding(request: Request, identity: Identity, authorizer: Authorizer, ctx: Context):
-    """A user binding whose subject looks like the identity (same SA name elsewhere, SA name as User, …)."""
+    """A user binding whose subject looks like the identity (same SA name elsewhere, SA name as User, …) and that
+    would grant the request with the subject corrected: its role has the rule and its scope covers the request.
+    A RoleBinding never grants a cluster-wide list, a cluster-scoped resource, a URL or another namespace, whoever
+    its subject is — correcting the subject would not help, so that denial is not this binding's fault."""
     # A binding that replaced the identity's own one of the same name (KS006) is not a mistyped subject: the
     # conflict is the cause, and the denial says so (_replaced_fix).
     if _replaced_grants(authorizer, identity, [request]):
@@ -609,6 +612,8 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
                 continue
         elif not (subject.kind == "Group" and subject.name == identity.user):
             continue  # only a Group spelled exactly as the ServiceAccount's user name is an evident kind mistake
+        if not binding_applies(binding, request):
+            continue
         role = ctx.workspace.role_for(binding) or ctx.workspace.rejected_role_for(binding)
         if role is None:
             continue

@@ -849,7 +849,9 @@ def _names_no_object(group: str, resource: str) -> bool:
 def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     served: dict[int, tuple[BindingDef, list[tuple[Identity, Requirement]]]] = {}
-    cluster_scoped: set[Identity] = set()  # identities with a need only a ClusterRoleBinding can meet
+    # Identities with a need only a ClusterRoleBinding can meet that none meets yet (or that is not decided now):
+    # its fix may well go into any of their ClusterRoleBindings, so none of them is advised away.
+    cluster_scoped: set[Identity] = set()
     for identity, jobs in state.jobs.items():
         bindings = ctx.analysis.authorizer.bindings(identity)
         if not ctx.reports(*(b.obj.path for b, _r in bindings if b.obj is not None)):
@@ -857,9 +859,9 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
         if state.unmodelled(identity):
             continue  # other components may list cluster-wide with the same binding
         for requirement in requirements(ctx.analysis, identity, jobs):
-            if not requirement.request.is_resource or requirement.request.namespace is None:
-                cluster_scoped.add(identity)  # met or not (the fix for a missing one is a ClusterRoleBinding too)
             if not requirement.allowed:
+                if _cluster_wide(requirement.request):
+                    cluster_scoped.add(identity)  # the fix for it is a ClusterRoleBinding too
                 continue
             for grant in requirement.decision.grants:
                 if grant.binding.kind == "ClusterRoleBinding" and not grant.binding.builtin:
@@ -869,8 +871,8 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
         if any(n.unchecked and (not n.request.is_resource or n.request.namespace is None) for j in jobs for n in j.needs):
             cluster_scoped.add(identity)
     for binding, uses in served.values():
-        if binding.obj is None or any(i in cluster_scoped for i, _r in uses):
-            continue
+        if binding.obj is None or any(i in cluster_scoped or _cluster_wide(r.request) for i, r in uses):
+            continue  # (a cluster-wide need met through another ClusterRoleBinding does not keep this one)
         namespaces = sorted({r.request.namespace for _i, r in uses})
         elsewhere = "every other namespace" + ("" if "kube-system" in namespaces else ", kube-system included,")
         identities = list(dict.fromkeys(i for i, _r in uses))
@@ -886,6 +888,11 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
             related=tuple(Related(r.span, f"{r.who} needs {r.request.describe()}") for _i, r in uses[:2] if r.span),
             object=binding.ref, data={"namespaces": namespaces},
         )
+
+
+def _cluster_wide(request: Request) -> bool:
+    """A request only a ClusterRoleBinding can grant: a URL, a cluster-scoped resource or an all-namespace list."""
+    return not request.is_resource or request.namespace is None
 
 
 def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Identity]) -> str:

@@ -16,7 +16,8 @@ from ..catalog import check
 from ..findings import Finding, Related
 from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Workspace, role_from_object
 from ..rbac import Request, non_resource_url_matches, rule_allows
-from ..rbacvalidate import RBAC_PREFIX, binding_problems, parse_version, role_problems, served_version_problems
+from ..rbacvalidate import (RBAC_PREFIX, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
+                            served_version_problems)
 from ..rbacvalidate import binding_label as _binding_label
 from ..rbacvalidate import quoted as _quote
 from ..rbacvalidate import role_label as _label
@@ -181,6 +182,7 @@ def invalid_rbac_object(ctx: Context) -> Iterator[Finding]:
     for obj in _rbac_objects(ws, sorted(RBAC_KINDS)):
         if ctx.reports(obj.path):
             yield from served_version_problems(obj, _version(ws))
+            yield from name_problems(obj)
     for role in _roles(ctx):
         yield from role_problems(role)
     for binding in _bindings(ws):
@@ -207,8 +209,8 @@ def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
         obj = binding.obj
         assert obj is not None
         name = binding.role_name
-        if not name or ws.rejected_role_for(binding) is not None:
-            continue  # (a role the inputs define but the API server refuses is KS501's, on the role)
+        if not name or rbac_name_problems(name) or ws.rejected_role_for(binding) is not None:
+            continue  # (a name no role can have, or a role the inputs define but the API server refuses: KS501's)
         if binding.role_kind == "ClusterRole":
             if name in ws.cluster_roles or name.startswith(prefixes):
                 continue
