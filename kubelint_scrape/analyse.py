@@ -621,8 +621,9 @@ def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod
 
 def anonymous_discovery(sd: SDConfig) -> bool:
     """Discovery that calls a real API server (https, not a loopback proxy such as `kubectl proxy`, which adds
-    its own credentials) with no credentials at all: the API server takes it for system:anonymous."""
-    if not sd.api_server or sd.kubeconfig_file or sd.credentials.kind != "none":
+    its own credentials) with no credentials it authenticates — none at all, or only basic auth / a non-Bearer
+    authorization scheme, which its authenticators skip: the API server takes it for system:anonymous."""
+    if not sd.api_server or sd.kubeconfig_file or sd.credentials.kubernetes_authenticates:
         return False
     return sd.api_server_address[0] == "https" and not sd.api_server_is_local
 

@@ -713,11 +713,21 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
                    "Remove api_server (in-cluster discovery uses the pod's ServiceAccount token and CA), or give "
                    f"this kubernetes_sd_configs entry credentials:\n  bearer_token_file: {SA_TOKEN}"
                    + ("" if "tls_config" in sd.node else f"\n  tls_config:\n    ca_file: {SA_DIR}/ca.crt"))
+            if sd.credentials.kind == "none":
+                sent = ("without credentials: Prometheus sends no token to an api_server it is given (the pod's "
+                        "ServiceAccount token is used only without one)")
+            else:  # basic auth, or an authorization scheme other than Bearer
+                scheme = "basic auth" if sd.credentials.kind == "basic" else f"authorization type {sd.credentials.auth_type}"
+                sent = (f"with {scheme} only, which the API server does not authenticate (it reads bearer tokens and "
+                        f"client certificates)")
+                fix = (f"Replace the {scheme} of this entry with a bearer token " + (
+                    "(authorization with credentials from a Secret holding a ServiceAccount token), or remove "
+                    "apiServer." if operator else f"(bearer_token_file: {SA_TOKEN} for the pod's own ServiceAccount), "
+                    "or remove api_server to use in-cluster discovery."))
             yield Finding(
                 "KS111", span,
-                f"{job.label} discovers targets through {field} {sd.api_server} without credentials: Prometheus "
-                f"sends no token to an api_server it is given (the pod's ServiceAccount token is used only without "
-                f"one), so the API server takes the list/watch of {resources} for system:anonymous and "
+                f"{job.label} discovers targets through {field} {sd.api_server} {sent}, "
+                f"so the API server takes the list/watch of {resources} for system:anonymous and "
                 f"answers 403 Forbidden (401 when anonymous authentication is off): the SD config finds zero targets",
                 fix=fix, related=(Related(job.span, f"{job.label}"),), object=job.label,
                 data={"api_server": sd.api_server, "denied": [f"{r.verb} {r.resource}" for r in denied]},

@@ -353,7 +353,12 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
         catch_all = any(e.klass == "workload" and e.port not in components for e in analysis.endpoints)
         for endpoint in analysis.endpoints:
             component = components.get(endpoint.port)
-            if component is None or endpoint.host in LOOPBACK_HOSTS:
+            if component is None:
+                continue
+            if endpoint.host in LOOPBACK_HOSTS:
+                finding = _own_loopback(analysis, endpoint, component)
+                if finding is not None:
+                    yield finding
                 continue
             if exposed is None:
                 exposed = _exposed_components(ctx)
@@ -369,6 +374,34 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                     f"clusters whose control plane is not reachable (managed clusters).",
                 object=job.label, data={"component": component, "port": endpoint.port},
             )
+
+
+def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str) -> Finding | None:
+    """A loopback target scraped from a pod outside the host network: 127.0.0.1 there is the pod's own loopback,
+    where no control-plane component listens (they run in the host network namespace of their node)."""
+    resolution = analysis.resolution
+    holder = resolution.pod.obj if resolution.pod is not None else resolution.runner
+    if holder is None:
+        return None  # the pod is not in view (--identity, or resolved otherwise): its network is unknown
+    spec = resolution.pod.spec if resolution.pod is not None else as_map(holder.doc.get("spec"))
+    if spec.get("hostNetwork") is True:
+        return None
+    job = analysis.job
+    return Finding(
+        "KS305", _origin(analysis, endpoint),
+        f"{job.label} scrapes {component} at {endpoint.host}:{endpoint.port}, but {holder.kind} "
+        f"{holder.namespace}/{holder.name}, which runs it, is not in the host network: {endpoint.host} is the pod's "
+        f"own loopback, where nothing listens, so every target is down with connection refused",
+        fix=(f"Scrape {component} at the node address after letting it listen there ({COMPONENT_FIX[component]}), "
+             f"or run this scraper with `hostNetwork: true` on the nodes that run {component} (a DaemonSet with the "
+             f"control-plane nodeSelector and tolerations)."),
+        related=((Related(resolution.span, f"{holder.kind} {holder.namespace}/{holder.name} runs {job.label}"),)
+                 if resolution.span is not None else ()),
+        # A warning, not info: unlike a pod/node IP (which managed or re-configured control planes may serve), the
+        # pod's own loopback never has the component, whatever the cluster.
+        object=job.label, requested_severity="warning",
+        data={"component": component, "port": endpoint.port, "host": endpoint.host},
+    )
 
 
 _LOOPBACK_VALUE = re.compile(r"^(?:[a-z]+://)?(?:127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)(?::\d+)?/?$")

@@ -379,6 +379,8 @@ def _why_path(match: str) -> str:
         return "a container runtime socket starts privileged containers on the host"
     if match.startswith("/var/lib/kubelet"):
         return "the kubelet directory holds every pod's ServiceAccount tokens and Secret volumes"
+    if match.startswith("/var/lib/rancher"):
+        return "the k3s/RKE2 data directory holds the server join token, the cluster CA keys and the datastore"
     if match.startswith("/etc"):
         return "it holds the node's kubeconfigs and, on control-plane nodes, the cluster's PKI keys"
     if match == "/":
