@@ -7,6 +7,7 @@ decision (granted by which binding → role, or which rule nearly granted it).
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import re
@@ -242,7 +243,7 @@ def _key_files(pod: PodTemplate, container: Any, holder_kind: str, name: str, ke
     return files, roots
 
 
-def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: "Includes | None" = None) -> str | None:
+def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: Includes | None = None) -> str | None:
     """How the pod comes to load `key` of a ConfigMap/Secret it mounts: "flag" when a container's config flag
     names the file the key is mounted at; "include" when the config a flag names lists that file in its
     `scrape_config_files`; "image" when the key is mounted, no config flag names a file of this ConfigMap/Secret
@@ -257,7 +258,7 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes
         for path in config_file_paths(container):
             if path in files:
                 return "flag"
-            if includes and files and _included(pod, container, path, files, includes):
+            if includes is not None and includes.keyed and files and _included(pod, container, path, files, includes):
                 return "include"
             if any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
                 other = True
@@ -285,29 +286,69 @@ def loading_containers(pod: PodTemplate, config: PromConfig) -> list[Any]:
     return flagged or mounted
 
 
-# (ConfigMap|Secret, namespace, name, key) of a config → its `scrape_config_files` globs (scrape_config_files).
-Includes = dict[tuple[str, str, str, str], list[str]]
+@dataclass(eq=False)
+class Includes:
+    """The `scrape_config_files` globs of the configs in the inputs. Prometheus (>= 2.43) reads every file they
+    match as more `scrape_configs` of the same server (prometheus config/config.go GetScrapeConfigs), so what a
+    glob reaches is loaded by whatever loads the config naming it."""
+
+    # (ConfigMap|Secret, namespace, name, key) of a config held in one (or made of a file by a kustomize
+    # configMapGenerator) → its globs: a key mounted where a glob reaches is loaded by the pod loading the config.
+    keyed: dict[tuple[str, str, str, str], list[str]] = field(default_factory=dict)
+    # Configs that are files of the inputs, with their globs: another such file that a glob reaches runs as they do.
+    files: list[tuple[PromConfig, list[str]]] = field(default_factory=list)
 
 
-def scrape_config_includes(configs: list[PromConfig]) -> Includes:
-    """The `scrape_config_files` globs of each ConfigMap/Secret-held config. Prometheus (>= 2.43) reads every
-    file they match as more `scrape_configs` of the same server (prometheus config/config.go GetScrapeConfigs),
-    so a key mounted where a glob reaches is loaded by the pod that loads the config naming it."""
-    includes: Includes = {}
+def scrape_config_includes(configs: list[PromConfig], workspace: Workspace) -> Includes:
+    includes = Includes()
     for config in configs:
-        if config.holder is None or not config.key:
-            continue
         globs = [as_str(g) for g in as_seq(config.root.get("scrape_config_files")) if as_str(g)]
-        if globs:
-            includes[(config.holder.kind, config.holder.namespace, config.holder.name, config.key)] = globs
+        if not globs:
+            continue
+        if config.holder is not None:
+            if config.key:
+                includes.keyed[(config.holder.kind, config.holder.namespace, config.holder.name, config.key)] = globs
+            continue
+        if config.origin != "config":
+            continue
+        generated = _kustomize_generated(config, workspace)
+        if generated is not None:
+            namespace, name, key = generated
+            includes.keyed[("ConfigMap", namespace, name, key)] = globs
+        includes.files.append((config, globs))
     return includes
+
+
+def _including_file(config: PromConfig, includes: Includes) -> tuple[PromConfig, str] | None:
+    """The config file of the inputs whose scrape_config_files take in `config` (a file of the inputs too), with
+    the glob. A relative glob is relative to the including file's directory, as Prometheus joins it
+    (config.SetDirectory). An absolute one names the runtime layout, not the repository's: it is matched by its
+    last components against the path relative to the including file's directory (`/etc/prometheus/scrape.d/*.yml`
+    takes in `scrape.d/kubelet.yml` beside `prometheus.yml`) — an inference the identity's reason states."""
+    if config.holder is not None or config.origin != "config":
+        return None
+    path = os.path.abspath(config.path)
+    for parent, globs in includes.files:
+        if parent is config:
+            continue
+        base = os.path.dirname(os.path.abspath(parent.path))
+        relative = os.path.relpath(path, base).replace(os.sep, "/")
+        for glob in globs:
+            if not glob.startswith("/"):
+                if go_path_match(os.path.normpath(os.path.join(base, glob)), path):
+                    return parent, glob
+            elif not relative.startswith("../"):
+                tail = "/".join(glob.split("/")[-(relative.count("/") + 1):])
+                if go_path_match(tail, relative):
+                    return parent, glob
+    return None
 
 
 def _included(pod: PodTemplate, container: Any, config_path: str, files: set[str], includes: Includes) -> bool:
     """Whether the config at `config_path` in the container (a file its config flag names) is one of `includes`
     whose scrape_config_files globs match one of `files`. Relative globs are relative to the config's directory
     (config.SetDirectory joins them with it)."""
-    for (kind, namespace, name, key), globs in includes.items():
+    for (kind, namespace, name, key), globs in includes.keyed.items():
         if namespace != pod.obj.namespace:
             continue
         if config_path not in _key_files(pod, container, kind, name, key)[0]:
@@ -368,7 +409,7 @@ def _from_pod(pod: PodTemplate, how: str) -> Resolution:
 
 
 def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, how: str,
-                  includes: "Includes | None" = None) -> Resolution:
+                  includes: Includes | None = None) -> Resolution:
     """The identity of the pods that load `key` of the ConfigMap/Secret `name`, among those that mount it: those
     whose config flag names the key's file, else those running a scraper image, else those that merely mount it.
     Pods that lack the key (`items`, `subPath`) or whose config flag names another key of it do not load it.
@@ -454,7 +495,14 @@ def resolve_identity(
         mounting = workloads_loading(workspace, "ConfigMap", namespace, name)
         if mounting:
             return _from_loaders(mounting, "ConfigMap", name, key,
-                                 f"kustomize configMapGenerator {name} holds this file and is mounted by")
+                                 f"kustomize configMapGenerator {name} holds this file and is mounted by", includes)
+    including = _including_file(config, includes) if includes is not None else None
+    if including is not None:
+        parent, glob = including
+        resolution = resolve_identity(parent, workspace, None, identity_globs)
+        if resolution.identity is not None:
+            return dataclasses.replace(resolution, reason=f"scrape_config_files {glob!r} of {parent.path} takes in "
+                                                          f"this file; that config: {resolution.reason}")
     beside = _service_accounts_beside(config.path, workspace)
     if len(beside) == 1:
         sa = beside[0]
@@ -1074,7 +1122,7 @@ def analyse(
     jobs = []
     resolutions: dict[int, Resolution] = {}
     reusable = _reusable_jobs(previous, assumptions)
-    includes = scrape_config_includes(configs)
+    includes = scrape_config_includes(configs, workspace)
     for config in configs:
         resolution = resolve_identity(config, workspace, identity_override, identity_globs or {}, includes)
         resolutions[id(config)] = resolution

@@ -108,3 +108,25 @@ def test_scrape_config_files_glob(pattern: str, path: str, expected: bool) -> No
     from kubelint_scrape.gopath import go_path_match
 
     assert go_path_match(pattern, path) is expected
+
+
+@pytest.mark.parametrize("glob, included, expected", [
+    ("scrape.d/*.yml", "repo/prom/scrape.d/kubelet.yml", True),   # relative: to the including file's directory
+    ("scrape.d/*.yml", "repo/prom/kubelet.yml", False),
+    ("../jobs/*.yml", "repo/jobs/kubelet.yml", True),
+    ("/etc/prometheus/scrape.d/*.yml", "repo/prom/scrape.d/kubelet.yml", True),  # absolute: by its last components
+    ("/etc/prometheus/*.yml", "repo/prom/kubelet.yml", True),
+    ("/etc/prometheus/scrape.d/*.yml", "repo/prom/kubelet.yml", True),  # its last component: the layout is unknown
+    ("/etc/prometheus/scrape.d/*.yaml", "repo/prom/scrape.d/kubelet.yml", False),
+    ("/etc/prometheus/scrape.d/*.yml", "repo/jobs/kubelet.yml", False),  # outside the including file's directory
+])
+def test_a_config_file_taken_in_by_scrape_config_files(glob: str, included: str, expected: bool) -> None:
+    from kubelint_scrape.analyse import Includes, _including_file
+    from kubelint_scrape.promconfig import build_config
+
+    root = YMap()
+    root["scrape_config_files"] = [glob]
+    parent = build_config("repo/prom/prometheus.yml", root, "config")
+    child = build_config(included, YMap(), "config")
+    found = _including_file(child, Includes(files=[(parent, [glob])]))
+    assert (found == (parent, glob)) is expected
