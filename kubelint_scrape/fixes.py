@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .model import RoleDef
-from .rbac import Authorizer, Identity, Request, rule_allows
+from .model import BindingDef, RoleDef
+from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
 
 
 def _quote(values: list[str]) -> str:
@@ -45,33 +45,67 @@ def render_rules(rules: list[dict], indent: str = "  ") -> str:
     return "\n".join(lines)
 
 
+def _own_bindings(authorizer: Authorizer, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
+    """The user's bindings that name the identity itself. A rule added to a role bound only through a group
+    (system:serviceaccounts:NS, system:authenticated) would be granted to every member of that group, so such a
+    role is never the place for a fix."""
+    return [(binding, role) for binding, role in authorizer.bindings(identity)
+            if not role.builtin and not binding.builtin and names_identity(binding, identity)]
+
+
+def _group_note(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
+    """Why the fix does not extend a role the identity already holds in that scope through a group binding."""
+    for binding, role in authorizer.bindings(identity):
+        if role.builtin or binding.builtin or names_identity(binding, identity):
+            continue
+        if namespace is None and binding.kind != "ClusterRoleBinding":
+            continue  # a RoleBinding's role is no candidate for a cluster-wide need anyway
+        groups = [s.name for s in binding.subjects if s.kind == "Group" and subject_applies(s, identity)]
+        if groups:
+            return (f"not {role.kind} {role.name}, which {binding.kind} {binding.name} binds to group {groups[0]}: "
+                    f"a rule added there is granted to every member")
+    return ""
+
+
 def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
     """Name the role a person would edit: one of theirs already bound to the identity in the right scope."""
-    cluster_bound = [
-        (binding, role) for binding, role in authorizer.bindings(identity)
-        if binding.kind == "ClusterRoleBinding" and not role.builtin and not binding.builtin
-    ]
+    own = _own_bindings(authorizer, identity)
+    cluster_bound = [(binding, role) for binding, role in own if binding.kind == "ClusterRoleBinding"]
     if namespace is None:
         if cluster_bound:
             binding, role = cluster_bound[0]
             if role.aggregation is not None:
                 return _add_to_aggregated(role, f"bound to {identity} by ClusterRoleBinding {binding.name}")
-            return f"Add to ClusterRole {role.name} (bound to {identity} by ClusterRoleBinding {binding.name})"
+            return (f"Add to ClusterRole {role.name} (bound to {identity} by ClusterRoleBinding {binding.name}"
+                    f"{_standing(authorizer, role)})")
+        note = _group_note(authorizer, identity, None)
         return (f"Create a ClusterRole with this rule and bind it to ServiceAccount {identity} "
-                f"with a ClusterRoleBinding (a RoleBinding cannot grant it)")
-    for binding, role in authorizer.bindings(identity):
-        if binding.kind == "RoleBinding" and binding.namespace == namespace and not role.builtin:
+                f"with a ClusterRoleBinding (a RoleBinding cannot grant it{'; ' + note if note else ''})")
+    for binding, role in own:
+        if binding.kind == "RoleBinding" and binding.namespace == namespace:
             if role.aggregation is not None:
                 return _add_to_aggregated(role, f"bound in namespace {namespace} by RoleBinding {binding.name}")
-            return f"Add to {role.kind} {role.name} (bound in namespace {namespace} by RoleBinding {binding.name})"
+            return (f"Add to {role.kind} {role.name} (bound in namespace {namespace} by RoleBinding {binding.name}"
+                    f"{_standing(authorizer, role)})")
     if cluster_bound:
         binding, role = cluster_bound[0]
         if role.aggregation is not None:
             return (_add_to_aggregated(role, f"bound by ClusterRoleBinding {binding.name}") + ", or for least "
                     f"privilege create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
-        return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}), or for least privilege "
+        return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}{_standing(authorizer, role)}), or for least privilege "
                 f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
-    return f"Create a Role in namespace {namespace} with this rule and a RoleBinding to ServiceAccount {identity}"
+    note = _group_note(authorizer, identity, namespace)
+    return (f"Create a Role in namespace {namespace} with this rule and a RoleBinding to ServiceAccount {identity}"
+            + (f" ({note})" if note else ""))
+
+
+def _standing(authorizer: Authorizer, role: RoleDef) -> str:
+    """Where the role is defined, when the inputs define it more than once (KS006): the later definition replaces
+    the earlier one in the cluster, so a rule added to the earlier copy would be lost."""
+    for old, winner in authorizer.workspace.replaced_roles:
+        if winner is role and role.obj is not None and old.obj is not None:
+            return f"; to its definition in {role.obj.path}, which replaces the one in {old.obj.path} (KS006)"
+    return ""
 
 
 def _add_to_aggregated(role: RoleDef, bound: str) -> str:

@@ -421,6 +421,21 @@ def used_permissions(analysis: Analysis, identity: Identity, jobs: list[JobAnaly
     return used
 
 
+def permissions_beyond(analysis: Analysis, identity: Identity, role: RoleDef) -> list[Permission]:
+    """The permissions of `role` that no requirement of `identity` uses, scope aside: what binding the whole role
+    where the identity needs part of it would hand out for nothing (KS105's and KS203's fixes ask before proposing
+    it). A wildcard grants more than any list of needs, so it always counts."""
+    authorizer = analysis.authorizer
+    key = ("beyond", identity, id(role))
+    if key not in authorizer.memo:
+        wanted = [request for requirement in requirements(analysis, identity)
+                  for request in (requirement.request, *(requirement.need.alternatives if requirement.need else ()))]
+        authorizer.memo[key] = [perm for rule in authorizer.effective_rules(role) for perm in permissions(rule)
+                                if "*" in perm.verb + perm.api_group + perm.resource + perm.url
+                                or not any(perm.allows(request) for request in wanted)]
+    return authorizer.memo[key]
+
+
 def need_allowed_by(analysis: Analysis, perm: Permission, identities: list[Identity],
                     denied_only: Identity | None = None) -> tuple[JobAnalysis, Need] | None:
     """A need of a job running as one of `identities` (searched in that order) that `perm` would allow if it

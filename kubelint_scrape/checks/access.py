@@ -13,7 +13,7 @@ from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, disco
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
-from ..grants import alerting_requests, binding_applies
+from ..grants import Permission, alerting_requests, binding_applies, describe_permissions, permissions_beyond
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
@@ -197,10 +197,16 @@ def access_findings(ctx: Context) -> Iterator[Finding]:
 
 
 def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request], namespace: str | None, kind: str,
-                      authorizer: Authorizer) -> str:
+                      authorizer: Authorizer, analysis) -> str:
     """KS105's fix: bind the ClusterRole where the need is — a RoleBinding in `namespace` (a need in another
     namespace than the RoleBinding's), a ClusterRoleBinding (`kind`: what no RoleBinding grants); a Role's rule
-    must be written anew."""
+    must be written anew. Binding the whole ClusterRole there hands out all of its rules there: when it holds more
+    than the identity's jobs use (a built-in `edit`, a role with write verbs), the fix is the needed rule alone."""
+    extra = permissions_beyond(analysis, identity, grant.role) if grant.role.kind == "ClusterRole" else []
+    if extra:
+        where = f"in namespace {namespace}" if namespace is not None else "in every namespace"
+        return (fix_text(authorizer, identity, requests) + f"\n(Binding ClusterRole {grant.role.name} {where} instead "
+                f"would also grant {_some_permissions(extra)}, which no job of {identity} uses.)")
     if grant.role.kind == "ClusterRole" and namespace is not None:
         return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a RoleBinding in namespace "
                 f"{namespace} (the RoleBinding {grant.binding.name} grants only inside namespace {grant.binding.namespace}).")
@@ -208,6 +214,13 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
         return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
                 f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
     return fix_text(authorizer, identity, requests)
+
+
+def _some_permissions(perms: list[Permission], limit: int = 4) -> str:
+    """A sentence-sized list: a built-in `edit` holds hundreds of permissions."""
+    perms = sorted(perms, key=lambda p: p.verb in ("get", "list", "watch"))  # writes first: they matter most
+    shown = describe_permissions(perms[:limit])
+    return shown + (f" and {len(perms) - limit} more" if len(perms) > limit else "")
 
 
 def _one_mismatch(group: list[Finding]) -> Finding:
@@ -257,7 +270,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
                 grant = scoped[0]
                 kind = _out_of_scope_kind(requests[0])
                 related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
-                fix = _out_of_scope_fix(grant, identity, requests, namespace, kind, authorizer)
+                fix = _out_of_scope_fix(grant, identity, requests, namespace, kind, authorizer, analysis)
                 yield Finding(
                     "KS105", span,
                     f"{who} lists and watches {', '.join(resources)} {where} to find the Alertmanagers: {identity} holds "
@@ -379,7 +392,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             related.append(Related(grant.binding.obj.span, f"{grant.binding.ref} grants only inside namespace {grant.binding.namespace}"))
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
-                                authorizer)
+                                authorizer, ctx.analysis)
         fix = _named_fix(named, fix)
         yield Finding(
             "KS105", needs[0].span,

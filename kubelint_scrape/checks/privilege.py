@@ -29,6 +29,7 @@ from ..grants import (
     job_identities,
     need_allowed_by,
     permissions,
+    permissions_beyond,
     pods_running_as,
     requirements,
     scrape_pods,
@@ -277,10 +278,10 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
             purpose = (f"{', '.join(labels)} use{'s' if len(labels) == 1 else ''} it only because "
                        f"{'it scrapes' if len(labels) == 1 else 'they scrape'} the kubelet through the API-server proxy (KS209)")
-            direct = sorted({f"nodes/{kubelet_subresources(_kubelet_path(n.path), version)[0]}"
-                             for _j, n in proxy_jobs if n.path} or {"nodes/metrics"})
-            fix = (f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {role} with "
-                   f"{', '.join(chr(34) + r + chr(34) for r in direct)} (get).")
+            direct = sorted({kubelet_subresources(_kubelet_path(n.path), version)[0]
+                             for _j, n in proxy_jobs if n.path} or {"metrics"})
+            fix = (f"Scrape the kubelets directly on :10250 (see KS209), then "
+                   + _replace_proxy(state, holding, item, role, direct, "(get)."))
         elif proxy_only:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxy_only))
             paths = ", ".join(dict.fromkeys(n.path for _j, n in proxy_only))
@@ -291,9 +292,8 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
                    f"nodes/configz from Kubernetes 1.33), then replace \"{item}\" in {role} with those subresources (get).")
         elif "get" in verbs:
             purpose = f"no job needs it: kubelet scrapes on :10250 need only {narrower}"
-            fix = (f"Replace \"{item}\" in {role} with {', '.join(chr(34) + r + chr(34) for r in narrower.split(', '))} "
-                   f"(verbs [\"get\"])"
-                   + (", and the wildcard with the explicit resources the scraper needs." if via_star else "."))
+            fix = _replace_proxy(state, holding, item, role, subresources, "(verbs [\"get\"]).")
+            fix = fix[0].upper() + fix[1:]
         else:
             purpose = "no job needs it: scrapes send only GET requests, and kubelet scrapes on :10250 need only get nodes/metrics"
             fix = (f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
@@ -311,6 +311,27 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             fix=fix, related=tuple(related), object=holding.role.ref,
             data={"identities": [str(i) for i in identities], "matched_by": item, "verbs": verbs, **_names_data(names)},
         )
+
+
+def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subresources: list[str], verbs: str) -> str:
+    """How to trade the rule's nodes/proxy for the kubelet's narrower subresources. In place when that is exact;
+    but `*` (or `*/proxy`) stands for more than nodes/proxy, and the rule's other verbs would land on
+    nodes/<sub> too: then the rule as it should read — what its scrapers use through it, nodes/proxy replaced."""
+    rule = holding.rule
+    # No kubelet job: the one-line form still names nodes/metrics (what a kubelet scrape would need); the rule
+    # written out holds only what is used.
+    narrower = [f"nodes/{sub}" for sub in subresources or ["metrics"]]
+    if item == "nodes/proxy" and (set(rule.verbs) <= {"get"} or rule.resources == ("nodes/proxy",)):
+        return f"replace \"{item}\" in {role} with {', '.join(chr(34) + r + chr(34) for r in narrower)} {verbs}"
+    keep = [r for r in _used_requests(state, holding) if not (r.resource == "nodes" and r.subresource == "proxy")]
+    keep += [r for r in (Request("get", "", "nodes", sub) for sub in subresources) if r not in keep]
+    via = f" (\"{item}\" grants nodes/proxy)" if item != "nodes/proxy" else ""
+    instead = (f"{' and '.join(f'nodes/{sub}' for sub in subresources)} in place of nodes/proxy" if subresources
+               else "without nodes/proxy")
+    if not keep:
+        return f"delete this rule of {role}{via}: its scrapers use nothing through it."
+    return (f"replace this rule of {role}{via} with what its scrapers use through it, {instead}:\n"
+            + render_rules(rules_for(keep)))
 
 
 def _proxy_harm(verbs: list[str], names: tuple[str, ...]) -> str:
@@ -519,12 +540,31 @@ def _binding_name(binding: BindingDef) -> str:
     return f"ClusterRoleBinding {binding.name}" if binding.kind == "ClusterRoleBinding" else f"RoleBinding {binding.namespace}/{binding.name}"
 
 
+def _rebind_fix(analysis, identity: Identity, holding: Holding, perms: list[Permission], wanted: dict,
+                elsewhere: dict[str | None, list[str]], all_unused: bool) -> str | None:
+    """A ClusterRole whose rule the identity's own jobs need, but where its binding cannot grant it (a RoleBinding
+    for a cluster-wide need, or in another namespace — KS105): the rule is right and the binding is not. Deleting
+    the rule would take away what KS105's fix (bind the ClusterRole there) relies on, so the fix is the binding —
+    as long as the whole role holds nothing the identity does not use, else KS105 proposes a role of its own."""
+    if holding.role.kind != "ClusterRole" or not all_unused or len(elsewhere) != 1:
+        return None
+    if sum(len(p) for p in wanted.values()) != len(perms) or permissions_beyond(analysis, identity, holding.role):
+        return None  # part of the rule no job wants, or a role that holds more than the identity needs
+    (scope, labels), = elsewhere.items()
+    binding = "a ClusterRoleBinding" if scope is None else f"a RoleBinding in namespace {scope}"
+    bindings = " and ".join(_binding_name(b) for b in holding.bindings_of(identity))
+    return (f"Keep this rule: {', '.join(labels)} need{'s' if len(labels) == 1 else ''} it "
+            f"{'cluster-wide' if scope is None else 'in namespace ' + scope}. Bind {_role_name(holding.role)} to "
+            f"{identity} with {binding} (KS105); then {bindings}, which grants it where no job needs it, can go.")
+
+
 def _unused_finding(analysis, state, identity, holding, perms, used, others) -> Finding:
     rule = holding.rule
     bindings = holding.bindings_of(identity)
     # Which job would need an unused permission: one of this identity's that is denied, where the binding cannot
     # grant it (another scope), or a job of another identity the role is also bound to.
     wanted: dict[tuple[str, str], list[Permission]] = {}
+    elsewhere: dict[str | None, list[str]] = {}  # scope → this identity's jobs that need the permission there
     for perm in perms:
         hit = need_allowed_by(analysis, perm, [identity, *(i for i in holding.identities if i != identity)],
                               denied_only=identity)
@@ -534,6 +574,9 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
                 scope = need.request.namespace
                 where = "cluster-wide" if scope is None else f"in namespace {scope}"
                 key = (job.job.label, f"{where}, which {' or '.join(_binding_name(b) for b in bindings)} cannot grant")
+                elsewhere.setdefault(scope, [])
+                if job.job.label not in elsewhere[scope]:
+                    elsewhere[scope].append(job.job.label)
             elif job.identity in holding.identities:  # the role is shared: the fix is a role of its own
                 key = (job.job.label, f"as {job.identity}")
             else:
@@ -562,6 +605,8 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
         fix = (f"{_role_name(holding.role)} is shared with {', '.join(needed_by_sharers)}, whose jobs use what this "
                f"scraper does not: bind {identity} to a role of its own holding only what its jobs use"
                + (f" ({describe_permissions(kept)})" if kept else "") + "; `kubelint-scrape suggest-rbac` prints one.")
+    elif (rebind := _rebind_fix(analysis, identity, holding, perms, wanted, elsewhere, all_unused)) is not None:
+        fix = rebind
     elif all_unused:
         fix = f"Delete this rule from {_role_name(holding.role)}."
     else:

@@ -1,0 +1,226 @@
+"""Fixes of access and least-privilege findings, applied the way a user would and re-linted: the finding goes,
+no access error appears, and what the fix writes grants no more than the jobs need."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from kubelint_scrape.engine import Options, lint_paths
+
+ACCESS = {"KS101", "KS102", "KS103", "KS104", "KS105", "KS108"}
+
+DEPLOYMENT = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: prometheus}}
+  template:
+    metadata: {labels: {app: prometheus}}
+    spec:
+      serviceAccountName: prometheus
+      containers:
+        - name: prometheus
+          image: quay.io/prometheus/prometheus:v3.5.0
+          args: [--config.file=/etc/prometheus/prometheus.yml]
+          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
+      volumes: [{name: config, configMap: {name: prometheus-config}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus-config, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+"""
+
+PODS_JOB = """\
+      - job_name: kubernetes-pods
+        kubernetes_sd_configs:
+          - role: pod
+"""
+
+NODES_JOB = """\
+      - job_name: kubernetes-nodes
+        scheme: https
+        tls_config:
+          insecure_skip_verify: true
+        authorization:
+          credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+        kubernetes_sd_configs:
+          - role: node
+"""
+
+PROXY_JOB = """\
+      - job_name: kubernetes-nodes
+        scheme: https
+        tls_config:
+          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+        bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+        kubernetes_sd_configs:
+          - role: node
+        relabel_configs:
+          - target_label: __address__
+            replacement: kubernetes.default.svc:443
+          - source_labels: [__meta_kubernetes_node_name]
+            regex: (.+)
+            target_label: __metrics_path__
+            replacement: /api/v1/nodes/${1}/proxy/metrics
+"""
+
+
+def _binding(kind: str, role_kind: str, role: str, namespace: str | None = None, subject: str = "") -> str:
+    meta = f"{{name: prometheus, namespace: {namespace}}}" if namespace else "{name: prometheus}"
+    subject = subject or "{kind: ServiceAccount, name: prometheus, namespace: monitoring}"
+    return (f"apiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata: {meta}\n"
+            f"roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {role_kind}, name: {role}}}\nsubjects: [{subject}]\n")
+
+
+def _cluster_role(name: str, rules: str) -> str:
+    return f"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {{name: {name}}}\nrules:\n{rules}"
+
+
+def _lint(path: Path):
+    return lint_paths([str(path)], Options()).findings
+
+
+def _setup(tmp_path: Path, jobs: str, rbac: str) -> Path:
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + jobs)
+    (tmp_path / "rbac.yaml").write_text(rbac)
+    return tmp_path
+
+
+def _snippet(fix: str) -> list[dict]:
+    """The rules a fix shows: its first block of lines indented under the header."""
+    lines = []
+    for line in fix.splitlines()[1:]:
+        if not line.startswith("  "):
+            break
+        lines.append(line[2:])
+    rules = YAML(typ="safe").load("\n".join(lines))
+    assert isinstance(rules, list) and rules, fix
+    return rules
+
+
+def _apply_new_cluster_role(path: Path, rules: list[dict]) -> None:
+    """`Create a ClusterRole with this rule and bind it to ServiceAccount monitoring/prometheus with a
+    ClusterRoleBinding`, as written by hand."""
+    yaml = YAML()
+    with (path / "fix.yaml").open("w") as out:
+        yaml.dump_all([
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "prometheus-fix"},
+             "rules": rules},
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+             "metadata": {"name": "prometheus-fix"},
+             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "prometheus-fix"},
+             "subjects": [{"kind": "ServiceAccount", "name": "prometheus", "namespace": "monitoring"}]},
+        ], out)
+
+
+def test_ks105_does_not_bind_edit_cluster_wide(tmp_path: Path) -> None:
+    """A RoleBinding to the built-in `edit` cannot grant a cluster-wide pod list (KS105). Binding `edit` with a
+    ClusterRoleBinding would make it work — and hand write access to every namespace; the fix is the one rule."""
+    setup = _setup(tmp_path, PODS_JOB, _binding("RoleBinding", "ClusterRole", "edit", "monitoring"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert finding.fix.startswith("Create a ClusterRole with this rule and bind it to ServiceAccount monitoring/prometheus")
+    assert "Binding ClusterRole edit in every namespace instead would also grant" in finding.fix
+    rules = _snippet(finding.fix)
+    assert rules == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
+    _apply_new_cluster_role(setup, rules)
+    assert not [f for f in _lint(setup) if f.rule in ACCESS]
+
+
+def test_ks105_binds_a_cluster_role_that_holds_exactly_the_need(tmp_path: Path) -> None:
+    """A ClusterRole holding just what the job needs, bound by a RoleBinding: bind it with a ClusterRoleBinding;
+    KS203 on its rules keeps them (deleting them would undo that fix) and points at the binding."""
+    rules = ('  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+             '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n')
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring"))
+    found = _lint(setup)
+    [ks105] = [f for f in found if f.rule == "KS105"]
+    assert ks105.fix.startswith("Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a ClusterRoleBinding")
+    unused = [f for f in found if f.rule == "KS203"]
+    assert len(unused) == 2
+    for finding in unused:
+        assert finding.fix.startswith('Keep this rule: job "kubernetes-nodes" needs it cluster-wide. Bind ClusterRole '
+                                      "prometheus to monitoring/prometheus with a ClusterRoleBinding (KS105)"), finding.fix
+    (setup / "fix.yaml").write_text(_binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", rules))  # the RoleBinding can go
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS203"]
+
+
+def test_ks105_with_write_verbs_gives_the_needed_rule(tmp_path: Path) -> None:
+    rules = '  - apiGroups: [""]\n    resources: ["pods", "configmaps"]\n    verbs: ["get", "list", "watch", "create", "delete"]\n'
+    setup = _setup(tmp_path, PODS_JOB, _cluster_role("monitoring-edit", rules) + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "monitoring-edit", "monitoring"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert "would also grant create/delete pods, configmaps" in finding.fix
+    _apply_new_cluster_role(setup, _snippet(finding.fix))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS]
+
+
+def test_fix_does_not_extend_a_role_bound_through_a_group(tmp_path: Path) -> None:
+    """The identity holds ClusterRole prometheus only as a member of system:serviceaccounts:monitoring: a rule added
+    there would reach every ServiceAccount of the namespace. The fix is a role for the ServiceAccount itself."""
+    rules = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+    group = "{kind: Group, name: 'system:serviceaccounts:monitoring', apiGroup: rbac.authorization.k8s.io}"
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus", subject=group))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS102"]
+    assert finding.fix.startswith("Create a ClusterRole with this rule and bind it to ServiceAccount monitoring/prometheus")
+    assert "not ClusterRole prometheus, which ClusterRoleBinding prometheus binds to group system:serviceaccounts:monitoring" in finding.fix
+    _apply_new_cluster_role(setup, _snippet(finding.fix))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS]
+
+
+def test_ks201_on_a_wildcard_gives_the_rule_as_it_should_read(tmp_path: Path) -> None:
+    """`resources: ["*"]` holds nodes/proxy; replacing "*" with "nodes/metrics" alone would drop the nodes and
+    pods the jobs discover. The fix is the whole rule: what the jobs use through it, nodes/metrics for nodes/proxy."""
+    rules = '  - apiGroups: [""]\n    resources: ["*"]\n    verbs: ["get", "list", "watch"]\n'
+    setup = _setup(tmp_path, NODES_JOB + PODS_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS201"]
+    assert finding.fix.startswith('Replace this rule of ClusterRole prometheus ("*" grants nodes/proxy) with')
+    new_rules = _snippet(finding.fix)
+    assert new_rules == [{"apiGroups": [""], "resources": ["nodes/metrics"], "verbs": ["get"]},
+                         {"apiGroups": [""], "resources": ["nodes", "pods"], "verbs": ["list", "watch"]}]
+    text = (setup / "rbac.yaml").read_text()
+    (setup / "rbac.yaml").write_text(text.replace(rules, "".join(
+        f'  - apiGroups: [""]\n    resources: {r["resources"]}\n    verbs: {r["verbs"]}\n' for r in new_rules)))
+    after = _lint(setup)
+    assert not [f for f in after if f.rule in ACCESS | {"KS201", "KS202", "KS203"}], [f.message for f in after]
+
+
+def test_ks201_for_a_proxy_scrape_keeps_the_rules_other_verbs_off_nodes_metrics(tmp_path: Path) -> None:
+    """The 2017 example: `resources: [nodes, nodes/proxy]` with get/list/watch. Swapping the item in place would
+    grant list/watch nodes/metrics; the fix spells the rule out."""
+    rules = '  - apiGroups: [""]\n    resources: ["nodes", "nodes/proxy"]\n    verbs: ["get", "list", "watch"]\n'
+    setup = _setup(tmp_path, PROXY_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS201"]
+    assert finding.fix.startswith("Scrape the kubelets directly on :10250 (see KS209), then replace this rule of "
+                                  "ClusterRole prometheus with what its scrapers use through it")
+    assert _snippet(finding.fix) == [{"apiGroups": [""], "resources": ["nodes/metrics"], "verbs": ["get"]},
+                                     {"apiGroups": [""], "resources": ["nodes"], "verbs": ["list", "watch"]}]
+
+
+def test_fix_names_the_definition_that_stands(tmp_path: Path) -> None:
+    """ClusterRole prometheus is defined twice (KS006): the later definition replaces the earlier one, so the rule
+    must go into the later copy — the fix names its file; added there, the denial is gone."""
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "KS006" / "fail-clusterrole-defined-twice"
+    for source in fixture.glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text())
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS102"]
+    assert f"to its definition in {tmp_path}/team-b-rbac.yaml, which replaces the one in {tmp_path}/prometheus-rbac.yaml" in finding.fix
+    later = tmp_path / "team-b-rbac.yaml"
+    later.write_text(later.read_text().replace("rules:\n", "rules:\n" + "".join(
+        f"  - {line}\n" if i == 0 else f"    {line}\n" for i, line in enumerate(
+            ['apiGroups: [""]', 'resources: ["nodes/metrics"]', 'verbs: ["get"]'])), 1))
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS]
