@@ -198,61 +198,56 @@ def as_str(value: Any, default: str = "") -> str:
     return default
 
 
-def comment_start(text: str) -> int | None:
-    """Index of the `#` that starts the comment on this line, or None: a `#` inside a quoted scalar (a JSON
-    string, `"a # b"`) starts none. Quotes open where flow_end says they do; a quoted scalar continued from
-    the line above is not seen (one line is all this reads)."""
-    quote = ""
-    position = 0
+def _unquoted(text: str, position: int, quote: list[str]) -> Iterator[tuple[int, str]]:
+    """(position, character) of `text` from `position` on that lie outside quoted scalars. A quote opens a scalar
+    only where one can start (line start, after a space or a flow indicator), so the apostrophe in `it's` does
+    not; `''` inside single quotes is an escaped quote, `\\` escapes inside double quotes. `quote[0]` is the
+    quote open when the scan starts (a quoted scalar may continue from the line above), kept up to date."""
     while position < len(text):
         char = text[position]
-        if quote:
-            if char == "\\" and quote == '"':
+        if quote[0]:
+            if char == "\\" and quote[0] == '"':
                 position += 1
-            elif char == quote:
-                if quote == "'" and text[position + 1:position + 2] == "'":
+            elif char == quote[0]:
+                if quote[0] == "'" and text[position + 1:position + 2] == "'":
                     position += 1
                 else:
-                    quote = ""
+                    quote[0] = ""
         elif char in "\"'" and (position == 0 or text[position - 1] in " \t[{,:"):
-            quote = char
-        elif char == "#" and (position == 0 or text[position - 1] in " \t"):
-            return position
+            quote[0] = char
+        else:
+            yield position, char
         position += 1
-    return None
+
+
+def _starts_comment(text: str, position: int) -> bool:
+    return text[position] == "#" and (position == 0 or text[position - 1] in " \t")
+
+
+def comment_start(text: str) -> int | None:
+    """Index of the `#` that starts the comment on this line, or None: a `#` inside a quoted scalar (a JSON
+    string, `"a # b"`) starts none. A quoted scalar continued from the line above is not seen (one line is all
+    this reads)."""
+    return next((position for position, _char in _unquoted(text, 0, [""]) if _starts_comment(text, position)), None)
 
 
 def flow_end(lines: list[str], line: int, column: int = 0, max_lines: int = 100_000) -> tuple[int, int] | None:
     """Where the first flow collection (`{…}` or `[…]`) from lines[line][column] on closes: (line, column just
     past its closing bracket), or None when it does not close. Brackets inside quoted scalars and comments do not
-    count; a quote opens a scalar only where one can start (line start, after a space or a flow indicator), so
-    the apostrophe in `it's` does not, and `''` inside single quotes is an escaped quote."""
+    count."""
     depth = 0
     opened = False
-    quote = ""  # a quoted scalar may continue on the next line
+    quote = [""]  # a quoted scalar may continue on the next line
     for index in range(line, min(len(lines), line + max_lines)):
         text = lines[index]
-        position = column if index == line else 0
-        while position < len(text):
-            char = text[position]
-            if quote:
-                if char == "\\" and quote == '"':
-                    position += 1
-                elif char == quote:
-                    if quote == "'" and text[position + 1:position + 2] == "'":
-                        position += 1
-                    else:
-                        quote = ""
-            elif char in "\"'" and (position == 0 or text[position - 1] in " \t[{,:"):
-                quote = char
-            elif char == "#" and (position == 0 or text[position - 1] in " \t"):
+        for position, char in _unquoted(text, column if index == line else 0, quote):
+            if _starts_comment(text, position):
                 break
-            elif char in "[{":
+            if char in "[{":
                 depth += 1
                 opened = True
             elif char in "]}" and opened:
                 depth -= 1
                 if depth == 0:
                     return index, position + 1
-            position += 1
     return None

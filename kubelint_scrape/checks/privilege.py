@@ -558,6 +558,27 @@ def _rebind_fix(analysis, identity: Identity, holding: Holding, perms: list[Perm
             f"{identity} with {binding} (KS105); then {bindings}, which grants it where no job needs it, can go.")
 
 
+def _wanting(analysis, identity: Identity, holding: Holding, perm: Permission) -> tuple[str, str | None, Identity | None] | None:
+    """Who would need an unused permission, as (label, namespace of the need, the other identity or None): a
+    denied need of this identity where the binding cannot grant it (another scope) — a job's, or Alertmanager
+    discovery's or a sidecar's (requirements without a job) —, or a job of another identity the role is also
+    bound to. None when nobody would."""
+    hit = need_allowed_by(analysis, perm, [identity, *(i for i in holding.identities if i != identity)],
+                          denied_only=identity)
+    if hit is not None:
+        job, need = hit
+        if job.identity == identity:
+            return job.job.label, need.request.namespace, None
+        return (job.job.label, None, job.identity) if job.identity in holding.identities else None
+    memo = analysis.__dict__.setdefault("_denied_jobless_requirements", {})
+    if identity not in memo:
+        memo[identity] = [r for r in requirements(analysis, identity, []) if not r.allowed]
+    for requirement in memo[identity]:
+        if perm.allows(requirement.request):
+            return requirement.who, requirement.request.namespace, None
+    return None
+
+
 def _unused_finding(analysis, state, identity, holding, perms, used, others) -> Finding:
     rule = holding.rule
     bindings = holding.bindings_of(identity)
@@ -566,22 +587,19 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
     wanted: dict[tuple[str, str], list[Permission]] = {}
     elsewhere: dict[str | None, list[str]] = {}  # scope → this identity's jobs that need the permission there
     for perm in perms:
-        hit = need_allowed_by(analysis, perm, [identity, *(i for i in holding.identities if i != identity)],
-                              denied_only=identity)
-        if hit is not None:
-            job, need = hit
-            if job.identity == identity:
-                scope = need.request.namespace
-                where = "cluster-wide" if scope is None else f"in namespace {scope}"
-                key = (job.job.label, f"{where}, which {' or '.join(_binding_name(b) for b in bindings)} cannot grant")
-                elsewhere.setdefault(scope, [])
-                if job.job.label not in elsewhere[scope]:
-                    elsewhere[scope].append(job.job.label)
-            elif job.identity in holding.identities:  # the role is shared: the fix is a role of its own
-                key = (job.job.label, f"as {job.identity}")
-            else:
-                continue
-            wanted.setdefault(key, []).append(perm)
+        wanting = _wanting(analysis, identity, holding, perm)
+        if wanting is None:
+            continue
+        label, scope, sharer = wanting
+        if sharer is None:
+            where = "cluster-wide" if scope is None else f"in namespace {scope}"
+            key = (label, f"{where}, which {' or '.join(_binding_name(b) for b in bindings)} cannot grant")
+            elsewhere.setdefault(scope, [])
+            if label not in elsewhere[scope]:
+                elsewhere[scope].append(label)
+        else:  # the role is shared: the fix is a role of its own
+            key = (label, f"as {sharer}")
+        wanted.setdefault(key, []).append(perm)
     notes = [f"{label} would need {describe_permissions(p)} {text}" for (label, text), p in wanted.items()]
     kept = [p for p in permissions(rule) if (id(rule), p) in used]
     all_unused = not kept
