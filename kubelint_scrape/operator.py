@@ -625,6 +625,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
     monitors = {kind: _operator_objects(workspace, kind) for kind in MONITOR_KINDS}
     ports = PortBook(workspace)
     selected: set[int] = set()
+    invalid: dict[int, bool] = {}  # id(monitor) → whether its relabelings or timeouts are refused (once per run)
     for runner_kind in RUNNER_KINDS:
         for runner_obj in _operator_objects(workspace, runner_kind):
             runner = RunnerView.of(runner_obj)
@@ -641,17 +642,11 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                     selected.add(id(monitor))
                     if runner.daemonset and kind != "PodMonitor":
                         continue  # GenerateAgentConfiguration: a DaemonSet agent generates PodMonitor jobs only
-                    refused = _file_access_refused(spec, monitor) if kind == "ServiceMonitor" else []
-                    if refused:
-                        config.rejected.extend(refused)
-                        continue  # the operator leaves the whole ServiceMonitor out of this Prometheus' config
-                    class_name = get_path(monitor.doc, "spec", "scrapeClass")
-                    if isinstance(class_name, str) and class_name and class_name not in (runner.scrape_classes or {}):
-                        # resource_selector.go validateScrapeClass: "scrapeClass %q not found in Prometheus
-                        # scrapeClasses" rejects the monitor for this resource (KS601 reports it)
-                        config.unknown_scrape_class.append(monitor)
-                        continue
-                    config.jobs.extend(BUILDERS[kind](monitor, runner, config, ports))
+                    jobs = BUILDERS[kind](monitor, runner, config, ports)
+                    rejection = _rejection(spec, runner, monitor, config, invalid)
+                    for job in jobs:
+                        job.rejected = rejection
+                    config.jobs.extend(jobs)
             extra, problems = additional_scrape_configs(workspace, runner_obj, config, limits)
             config.jobs.extend(extra)
             findings.extend(problems)
@@ -664,6 +659,28 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             config.jobs.extend(BUILDERS[kind](monitor, None, config, ports))
             configs.append(config)
     return configs, findings
+
+
+def _rejection(runner_spec: YMap, runner: RunnerView, monitor: K8sObject, config: PromConfig,
+               invalid: dict[int, bool]) -> str:
+    """Why the operator leaves `monitor` out of this Prometheus' config (resource_selector.go check*, each failure
+    "skipping object" with an InvalidConfiguration event), or "": file access that arbitraryFSAccessThroughSMs
+    denies (KS603), a scrape class the Prometheus does not define (KS601), relabelings or a scrapeTimeout the
+    operator refuses (KS601). The first two are recorded on the config for their findings."""
+    refused = _file_access_refused(runner_spec, monitor) if monitor.kind == "ServiceMonitor" else []
+    if refused:
+        config.rejected.extend(refused)
+        return "arbitraryFSAccessThroughSMs.deny refuses its file access (KS603)"
+    class_name = get_path(monitor.doc, "spec", "scrapeClass")
+    if isinstance(class_name, str) and class_name and class_name not in (runner.scrape_classes or {}):
+        # validateScrapeClass: "scrapeClass %q not found in Prometheus scrapeClasses"
+        config.unknown_scrape_class.append(monitor)
+        return f"scrapeClass {class_name!r} is not defined by {config.describe} (KS601)"
+    if id(monitor) not in invalid:
+        from .promvalidate import validate_monitor  # only operator inputs need the relabel validator
+
+        invalid[id(monitor)] = bool(validate_monitor(monitor))
+    return "its relabelings or scrapeTimeout are invalid (KS601)" if invalid[id(monitor)] else ""
 
 
 FILE_FIELDS = (("bearerTokenFile", "bearerTokenFile"), ("caFile", "tlsConfig.caFile"), ("certFile", "tlsConfig.certFile"),
