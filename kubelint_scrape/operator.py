@@ -665,8 +665,8 @@ def _rejection(runner_spec: YMap, runner: RunnerView, monitor: K8sObject, config
                invalid: dict[int, bool]) -> str:
     """Why the operator leaves `monitor` out of this Prometheus' config (resource_selector.go check*, each failure
     "skipping object" with an InvalidConfiguration event), or "": file access that arbitraryFSAccessThroughSMs
-    denies (KS603), a scrape class the Prometheus does not define (KS601), relabelings or a scrapeTimeout the
-    operator refuses (KS601). The first two are recorded on the config for their findings."""
+    denies (KS603), a scrape class the Prometheus does not define (KS601), relabelings, a scrapeTimeout or a
+    ScrapeConfig SD entry the operator refuses (KS601). The first two are recorded on the config for their findings."""
     refused = _file_access_refused(runner_spec, monitor) if monitor.kind == "ServiceMonitor" else []
     if refused:
         config.rejected.extend(refused)
@@ -679,8 +679,9 @@ def _rejection(runner_spec: YMap, runner: RunnerView, monitor: K8sObject, config
     if id(monitor) not in invalid:
         from .promvalidate import validate_monitor  # only operator inputs need the relabel validator
 
-        invalid[id(monitor)] = bool(validate_monitor(monitor))
-    return "its relabelings or scrapeTimeout are invalid (KS601)" if invalid[id(monitor)] else ""
+        # only the operator's own refusals: a setting Prometheus refuses fails the whole generated config instead
+        invalid[id(monitor)] = any(f.data.get("check", "").startswith("operator-") for f in validate_monitor(monitor))
+    return "the operator refuses its configuration (KS601)" if invalid[id(monitor)] else ""
 
 
 FILE_FIELDS = (("bearerTokenFile", "bearerTokenFile"), ("caFile", "tlsConfig.caFile"), ("certFile", "tlsConfig.certFile"),
