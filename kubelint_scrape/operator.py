@@ -189,12 +189,24 @@ def with_scrape_class(endpoint: YMap, scrape_class: YMap | None, pos: Pos) -> YM
     return merged
 
 
-def _attach_node(spec: YMap, scrape_class: YMap | None) -> bool:
-    """mergeAttachMetadataWithScrapeClass: the monitor's attachMetadata, else its scrape class's."""
+# The Prometheus version from which the operator writes attach_metadata for an SD role (promcfg.go
+# mergeAttachMetadataWithScrapeClass and generateScrapeConfig, through WithMinimumVersion): older versions get
+# none, other roles neither (the operator logs "ignoring attachMetadata not supported by Prometheus").
+ATTACH_METADATA_SINCE = {"pod": (2, 35, 0), "endpoints": (2, 37, 0), "endpointslice": (2, 37, 0)}
+
+
+def _attach_node(spec: YMap, scrape_class: YMap | None, role: str, runner: "RunnerView | None") -> bool:
+    """mergeAttachMetadataWithScrapeClass: the monitor's attachMetadata, else its scrape class's, when the
+    runner's Prometheus is recent enough for the role to get attach_metadata at all."""
     attach = spec.get("attachMetadata")
     if not isinstance(attach, YMap) and isinstance(scrape_class, YMap):
         attach = scrape_class.get("attachMetadata")
-    return isinstance(attach, YMap) and attach.get("node") is True
+    return isinstance(attach, YMap) and attach.get("node") is True and _attach_supported(role, runner)
+
+
+def _attach_supported(role: str, runner: "RunnerView | None") -> bool:
+    since = ATTACH_METADATA_SINCE.get(role)
+    return since is not None and (runner is None or _version_at_least(runner.version, since))
 
 
 def _http_fields(endpoint: YMap, root: YMap) -> None:
@@ -273,6 +285,7 @@ class RunnerView:
     daemonset: bool = False  # a PrometheusAgent with mode: DaemonSet (one agent per node)
     scrape_classes: dict[str, YMap] | None = None  # spec.scrapeClasses by name
     default_scrape_class: str = ""
+    version: Any = None  # spec.version as written (unset: the operator's default, newer than any minimum we ask)
 
     @classmethod
     def of(cls, obj: K8sObject) -> "RunnerView":
@@ -289,7 +302,7 @@ class RunnerView:
                     default = as_str(item.get("name"))
         return cls(obj, as_str(spec.get("serviceAccountName")) or "default", role, spec.get("ignoreNamespaceSelectors") is True,
                    apiserver if isinstance(apiserver, YMap) and as_str(apiserver.get("host")) else None, slices,
-                   obj.kind == "PrometheusAgent" and spec.get("mode") == "DaemonSet", classes, default)
+                   obj.kind == "PrometheusAgent" and spec.get("mode") == "DaemonSet", classes, default, spec.get("version"))
 
     def endpoint_role(self, monitor_role: Any) -> str:
         """promcfg.go generateServiceMonitorConfig: a ServiceMonitor's own serviceDiscoveryRole, either way, wins over
@@ -414,7 +427,7 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
     selector_pos = _at(spec, "selector", monitor.doc.pos)
     namespaces = _namespaces(monitor, spec, runner)
     scrape_class = runner.scrape_class(monitor) if runner is not None else None
-    attach_node = _attach_node(spec, scrape_class)
+    attach_node = _attach_node(spec, scrape_class, role, runner)
     jobs = []
     for index, endpoint in enumerate(as_seq(spec.get(endpoints_key))):
         if not isinstance(endpoint, YMap):
@@ -508,7 +521,7 @@ def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: Pr
         if as_str(sd_node.get("apiServer")):
             sd["api_server"] = as_str(sd_node.get("apiServer"))
             _sd_credentials(sd_node, sd)
-        if get_path(sd_node, "attachMetadata", "node") is True:
+        if get_path(sd_node, "attachMetadata", "node") is True and _attach_supported(as_str(sd_node.get("role")).lower(), runner):
             sd["attach_metadata"] = _node(pos, node=True)
         selectors = []
         for selector in as_seq(sd_node.get("selectors")):  # passed through, role lowercased (generateScrapeConfig)
@@ -625,6 +638,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
     monitors = {kind: _operator_objects(workspace, kind) for kind in MONITOR_KINDS}
     ports = PortBook(workspace)
     selected: set[int] = set()
+    invalid: dict[int, bool] = {}  # id(monitor) → whether its relabelings or timeouts are refused (once per run)
     for runner_kind in RUNNER_KINDS:
         for runner_obj in _operator_objects(workspace, runner_kind):
             runner = RunnerView.of(runner_obj)
@@ -641,17 +655,11 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                     selected.add(id(monitor))
                     if runner.daemonset and kind != "PodMonitor":
                         continue  # GenerateAgentConfiguration: a DaemonSet agent generates PodMonitor jobs only
-                    refused = _file_access_refused(spec, monitor) if kind == "ServiceMonitor" else []
-                    if refused:
-                        config.rejected.extend(refused)
-                        continue  # the operator leaves the whole ServiceMonitor out of this Prometheus' config
-                    class_name = get_path(monitor.doc, "spec", "scrapeClass")
-                    if isinstance(class_name, str) and class_name and class_name not in (runner.scrape_classes or {}):
-                        # resource_selector.go validateScrapeClass: "scrapeClass %q not found in Prometheus
-                        # scrapeClasses" rejects the monitor for this resource (KS601 reports it)
-                        config.unknown_scrape_class.append(monitor)
-                        continue
-                    config.jobs.extend(BUILDERS[kind](monitor, runner, config, ports))
+                    jobs = BUILDERS[kind](monitor, runner, config, ports)
+                    rejection = _rejection(spec, runner, monitor, config, invalid)
+                    for job in jobs:
+                        job.rejected = rejection
+                    config.jobs.extend(jobs)
             extra, problems = additional_scrape_configs(workspace, runner_obj, config, limits)
             config.jobs.extend(extra)
             findings.extend(problems)
@@ -664,6 +672,29 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             config.jobs.extend(BUILDERS[kind](monitor, None, config, ports))
             configs.append(config)
     return configs, findings
+
+
+def _rejection(runner_spec: YMap, runner: RunnerView, monitor: K8sObject, config: PromConfig,
+               invalid: dict[int, bool]) -> str:
+    """Why the operator leaves `monitor` out of this Prometheus' config (resource_selector.go check*, each failure
+    "skipping object" with an InvalidConfiguration event), or "": file access that arbitraryFSAccessThroughSMs
+    denies (KS603), a scrape class the Prometheus does not define (KS601), relabelings, a scrapeTimeout or a
+    ScrapeConfig SD entry the operator refuses (KS601). The first two are recorded on the config for their findings."""
+    refused = _file_access_refused(runner_spec, monitor) if monitor.kind == "ServiceMonitor" else []
+    if refused:
+        config.rejected.extend(refused)
+        return "arbitraryFSAccessThroughSMs.deny refuses its file access (KS603)"
+    class_name = get_path(monitor.doc, "spec", "scrapeClass")
+    if isinstance(class_name, str) and class_name and class_name not in (runner.scrape_classes or {}):
+        # validateScrapeClass: "scrapeClass %q not found in Prometheus scrapeClasses"
+        config.unknown_scrape_class.append(monitor)
+        return f"scrapeClass {class_name!r} is not defined by {config.describe} (KS601)"
+    if id(monitor) not in invalid:
+        from .promvalidate import validate_monitor  # only operator inputs need the relabel validator
+
+        # only the operator's own refusals: a setting Prometheus refuses fails the whole generated config instead
+        invalid[id(monitor)] = any(f.data.get("check", "").startswith("operator-") for f in validate_monitor(monitor))
+    return "the operator refuses its configuration (KS601)" if invalid[id(monitor)] else ""
 
 
 FILE_FIELDS = (("bearerTokenFile", "bearerTokenFile"), ("caFile", "tlsConfig.caFile"), ("certFile", "tlsConfig.certFile"),

@@ -153,6 +153,10 @@ class ScrapeJob:
     # representative cluster's targets survive, e.g. an application our sample cluster does not run).
     monitor: K8sObject | None = None
     fallback_targets: list[dict[str, str]] = field(default_factory=list)
+    # Operator jobs of a monitor the operator refuses for their Prometheus (KS601, KS603), and why: the job is not
+    # in the generated config, so nothing is scraped and no request is made (no access or transport findings),
+    # but what it needs still tells what the identity's grants are for once the monitor is fixed (KS203, KS208).
+    rejected: str = ""
     # Results that depend on this job alone (its relabel simulation), kept as long as the job is (see Source.memo).
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 

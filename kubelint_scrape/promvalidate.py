@@ -162,7 +162,73 @@ def validate_monitor(monitor: Any) -> list[Finding]:
                         f"the {monitor.kind} (it is left out of every Prometheus config) and none of its targets is scraped",
                         fix=_relabel_fix(message).replace("target_label", "targetLabel"), object=f"{monitor.kind} {monitor.name}",
                         data={"check": "operator-relabel", "upstream": message}))
+    if monitor.kind == "ScrapeConfig":
+        for index, sd in enumerate(as_seq(get_path(monitor.doc, "spec", "kubernetesSDConfigs"))):
+            if isinstance(sd, YMap):
+                finding = _scrape_config_sd(monitor, sd, index)
+                if finding is not None:
+                    findings.append(finding)
     return findings
+
+
+# A ScrapeConfig kubernetesSDConfigs entry's camelCase HTTP client fields → the Prometheus keys the operator
+# writes them as (promcfg.go generateScrapeConfig: basicAuth, authorization, oauth2, proxy, followRedirects,
+# enableHTTP2, tlsConfig), for _is_custom.
+_SD_HTTP_CLIENT_KEYS = {
+    "basicAuth": "basic_auth", "authorization": "authorization", "oauth2": "oauth2", "tlsConfig": "tls_config",
+    "followRedirects": "follow_redirects", "enableHTTP2": "enable_http2", "proxyUrl": "proxy_url",
+    "noProxy": "no_proxy", "proxyFromEnvironment": "proxy_from_environment", "proxyConnectHeader": "proxy_connect_header",
+}
+# The selector roles the operator accepts per SD role (resource_selector.go validateKubernetesSDConfigs
+# allowedSelectors): narrower than Prometheus for role Pod, which Prometheus also lets select nodes.
+_OPERATOR_ALLOWED_SELECTORS = {**ALLOWED_SELECTORS, "pod": ("pod",)}
+_REFUSED_BY_OPERATOR = ("the operator rejects the ScrapeConfig (it is left out of every Prometheus config) and none of "
+                        "its targets is scraped")
+
+
+def _scrape_config_sd(monitor: Any, sd: YMap, index: int) -> Finding | None:
+    """A ScrapeConfig kubernetesSDConfigs entry the operator refuses (resource_selector.go
+    validateKubernetesSDConfigs: apiServer with namespaces.ownNamespace, a selector role its role does not
+    accept), or that the operator passes on but Prometheus refuses to load (discovery/kubernetes
+    SDConfig.UnmarshalYAML: HTTP client settings without apiServer — the operator does not check that, so the
+    generated configuration of every Prometheus selecting it fails)."""
+    where = f"ScrapeConfig {monitor.namespace}/{monitor.name} kubernetesSDConfigs[{index}]"
+    api_server = as_str(sd.get("apiServer")) != ""
+    namespaces = as_map(sd.get("namespaces"))
+    if api_server and namespaces.get("ownNamespace") is True:
+        return Finding(
+            RULE, key_span(monitor.path, namespaces, "ownNamespace"),
+            f"{where} sets namespaces.ownNamespace together with apiServer (\"cannot use 'apiServer' and "
+            f"'namespaces.ownNamespace' simultaneously\"); {_REFUSED_BY_OPERATOR}",
+            fix="List the namespace in namespaces.names instead of ownNamespace (the own namespace is only known in-cluster).",
+            related=(Related(key_span(monitor.path, sd, "apiServer"), "apiServer is set here"),),
+            object=f"ScrapeConfig {monitor.name}", data={"check": "operator-sd-combination"})
+    role = as_str(sd.get("role")).lower()
+    allowed = _OPERATOR_ALLOWED_SELECTORS.get(role)
+    for selector in as_seq(sd.get("selectors")):
+        selector_role = as_str(as_map(selector).get("role"))
+        if allowed is None or not isinstance(selector, YMap) or selector_role.lower() in allowed:
+            continue
+        return Finding(
+            RULE, key_span(monitor.path, selector, "role") if "role" in selector else at(monitor.path, selector.pos),
+            f"{where} has a {selector_role or 'role-less'} selector, but the operator accepts only "
+            f"{', '.join(a.capitalize() for a in allowed)} selectors for role {as_str(sd.get('role'))} "
+            f"(\"{as_str(sd.get('role'))} role supports only {', '.join(allowed)} selectors\"); {_REFUSED_BY_OPERATOR}",
+            fix=f"Use a selector role among {', '.join(a.capitalize() for a in allowed)}, or remove the selector.",
+            object=f"ScrapeConfig {monitor.name}", data={"check": "operator-sd-selectors"})
+    custom = [key for key, prom_key in _SD_HTTP_CLIENT_KEYS.items() if key in sd and _is_custom(prom_key, sd.get(key))]
+    if not api_server and custom:
+        return Finding(
+            RULE, key_span(monitor.path, sd, custom[0]),
+            f"{where} sets {', '.join(custom)} without apiServer (\"to use custom HTTP client configuration please provide "
+            "the 'api_server' URL explicitly\"): the operator passes it on, and every Prometheus that selects the "
+            "ScrapeConfig gets a configuration it refuses to load — a running server keeps its previous configuration, "
+            "a starting one exits; in-cluster discovery always uses the pod's ServiceAccount token and CA",
+            fix=f"Remove {', '.join(custom)} from the kubernetesSDConfigs entry (scrape credentials belong in the "
+                "ScrapeConfig's spec), or add `apiServer: https://kubernetes.default.svc` if discovery really needs "
+                "other credentials.",
+            object=f"ScrapeConfig {monitor.name}", data={"check": "sd-combination"})
+    return None
 
 
 def _monitor_timing(monitor: Any, holder: YMap, position: int | None, holders_path: tuple, interval_key: str) -> Finding | None:

@@ -102,6 +102,17 @@ def test_endpointslice_discovery_role(tmp_path) -> None:
     assert ("discovery.k8s.io", "endpointslices") in resources and ("", "endpoints") not in resources
 
 
+def test_endpoints_role_on_a_prometheus_too_old_for_endpointslice_asks_for_the_version(tmp_path) -> None:
+    # promcfg.go endpointRoleFlavor: serviceDiscoveryRole: EndpointSlice counts only from Prometheus 2.21.0, so
+    # KS604's fix is the version (the role is already asked for), and the related location is spec.version.
+    selectors = "  version: v2.20.1\n  serviceMonitorSelector: {}\n  serviceDiscoveryRole: EndpointSlice"
+    paths = [write(tmp_path, "prometheus.yaml", PROMETHEUS.format(selectors=selectors)), write(tmp_path, "sm.yaml", KUBELET_MONITOR)]
+    finding = next(f for f in report(*paths)["findings"] if f["rule"] == "KS604")
+    assert finding["fix"].startswith("Set `version` of the Prometheus monitoring/k8s to v2.21.0 or later")
+    assert "serviceDiscoveryRole: EndpointSlice` to" not in finding["fix"]
+    assert finding["related"][0]["line"] == 6 and "v2.20.1" in finding["related"][0]["message"]
+
+
 def test_additional_scrape_configs_from_base64_and_gzip_secrets(tmp_path) -> None:
     jobs_yaml = "- job_name: kubelet-extra\n  scheme: https\n  kubernetes_sd_configs: [{role: node}]\n"
     for key, blob in (("extra.yaml", jobs_yaml.encode()), ("extra.yaml.gz", gzip.compress(jobs_yaml.encode()))):

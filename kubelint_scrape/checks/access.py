@@ -751,6 +751,8 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
 def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.analysis.jobs:
         job = analysis.job
+        if job.rejected:
+            continue  # not in the generated config: it scrapes nothing
         for gap in analysis.credential_gaps:
             where = {"kubelet": f"the kubelet at :{gap.endpoint.port}{gap.endpoint.path}",
                      "apiserver": f"the API server at {gap.endpoint.path}",

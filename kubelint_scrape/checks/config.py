@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..yamltree import YMap, YSeq, as_map, as_seq, as_str, at, walk_strings
+from ..yamltree import YMap, YSeq, as_map, as_seq, as_str, at, get_path, walk_strings
 from .context import Context
 
 
@@ -293,7 +293,13 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
         subject = names[0] if len(names) == 1 else f"{names[0]} (and {len(names) - 1} more job{'s' if len(names) > 2 else ''} of the same monitor)"
         related = ()
         runner = job.config.runner if job.source_kind == "servicemonitor" else None
-        if runner is not None:
+        too_old = _version_without_endpointslice(runner)
+        if too_old is not None:
+            switch = _upgrade_text(runner, too_old, monitor)
+            related = (Related(at(runner.path, as_map(runner.doc.get("spec")).value_pos("version")),
+                               f"{runner.kind} {runner.namespace}/{runner.name} runs Prometheus {too_old}: before 2.21.0 "
+                               "the operator writes role: endpoints whatever serviceDiscoveryRole says"),)
+        elif runner is not None:
             related = (Related(runner.key_span("spec"), f"{runner.kind} {runner.namespace}/{runner.name} has no "
                                "serviceDiscoveryRole: EndpointSlice, so its ServiceMonitors get role: endpoints"),)
         yield Finding(
@@ -304,6 +310,24 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             data={"role": "endpoints", "kubernetes_version": assumptions.kubernetes_version, "renames": renames,
                   "jobs": [a.job.name for a, _ in group]},
         )
+
+
+def _version_without_endpointslice(runner: Any) -> str | None:
+    """The spec.version of a Prometheus/PrometheusAgent too old for EndpointSlice discovery, which the operator
+    then never generates (promcfg.go endpointRoleFlavor: serviceDiscoveryRole counts only from 2.21.0), or None."""
+    if runner is None:
+        return None
+    from ..operator import RunnerView
+
+    return None if RunnerView.of(runner).endpointslice_supported else as_str(get_path(runner.doc, "spec", "version"))
+
+
+def _upgrade_text(runner: Any, version: str, monitor: Any) -> str:
+    asked = any(as_str(get_path(obj.doc, "spec", "serviceDiscoveryRole")).lower() == "endpointslice"
+                for obj in (runner, monitor) if obj is not None)
+    role = "" if asked else " and add `serviceDiscoveryRole: EndpointSlice` to its spec"
+    return (f"Set `version` of the {runner.kind} {runner.namespace}/{runner.name} to v2.21.0 or later (it is {version}, "
+            f"for which the operator writes role: endpoints){role}")
 
 
 def _switch_text(job: Any) -> str:

@@ -35,12 +35,15 @@ class Context:
     def reported_jobs(self) -> list[Any]:
         """The JobAnalyses a finding about could be reported, in analysis order: such findings sit in the job's
         config, at the places that select its targets, or at its needs."""
-        return self.analysis.jobs if self.report_paths is None else self._reported_jobs
+        return self._reported_jobs
 
     @functools.cached_property
     def _reported_jobs(self) -> list[Any]:
-        reported = self.report_paths or set()
-        return [job for job in self.analysis.jobs if not reported.isdisjoint(_job_paths(job))]
+        # A job of a monitor the operator refuses is not in the generated config: it sends no request, so
+        # nothing about its scrapes or discovery is reported (its KS601/KS603 says why).
+        reported = self.report_paths
+        return [job for job in self.analysis.jobs
+                if not job.job.rejected and (reported is None or not reported.isdisjoint(_job_paths(job)))]
 
     def source(self, path: str) -> Source | None:
         return self._sources_by_path.get(path)

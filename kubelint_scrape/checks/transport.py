@@ -115,6 +115,12 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None) -> str:
         if endpoint.klass == "workload" and (address in static or endpoint.host in static):
             parts.append(address if address in static else endpoint.host)
             continue
+        if endpoint.klass == "workload" and job is not None and job.source_kind == "probe":
+            # a Probe's every target is rewritten to its prober.url (promcfg.go generateProbeConfig): the address
+            # the credentials go to is the prober the Probe names, not targets it selects
+            if f"the prober {address}" not in parts:
+                parts.append(f"the prober {address}")
+            continue
         text = {
             "kubelet": f"the kubelets (:{endpoint.port})",
             "kubelet-readonly": f"the kubelets' read-only port (:{endpoint.port})",

@@ -65,6 +65,7 @@ def job_json(analysis: Any) -> dict:
         # shows in the requirements).
         "targets": sorted({"workload" if c == "kube-rbac-proxy" else c for c in analysis.target_classes}),
         "requirements": [requirement_json(n) for n in analysis.needs],
+        **({"rejected": job.rejected} if job.rejected else {}),
     }
 
 

@@ -72,5 +72,6 @@ def assumptions_text(result: Any) -> str:
         lines.append("Scrape jobs:")
         for job in result.analysis.jobs:
             identity = job.identity or "unresolved"
-            lines.append(f"  {job.job.span}: {job.job.label} as {identity} ({job.resolution.reason}); targets: {', '.join(job.target_classes) or 'none'}")
+            rejected = f"; left out by the operator: {job.job.rejected}" if job.job.rejected else ""
+            lines.append(f"  {job.job.span}: {job.job.label} as {identity} ({job.resolution.reason}); targets: {', '.join(job.target_classes) or 'none'}{rejected}")
     return "\n".join(lines) + "\n"
