@@ -1021,6 +1021,14 @@ def _rejects_audience(endpoint: Endpoint, foreign: ForeignAudience | None, assum
     return not (endpoint.klass == "kubelet" and assumptions.kubelet_authn == "none")
 
 
+def target_asks_rbac(need: Need, assumptions: Assumptions) -> bool:
+    """Whether the target of a scrape need asks RBAC at all. A kubelet whose authorization mode is AlwaysAllow
+    allows every request it authenticated without a SubjectAccessReview (k/k cmd/kubelet/app/auth.go BuildAuthz),
+    so a direct kubelet scrape then needs no grant whatever its path. The API-server proxy path is authorized by
+    the API server itself (nodes/proxy, FACTS §2) and is not affected."""
+    return not (need.target == "kubelet" and assumptions.kubelet_authz == "always-allow")
+
+
 def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumptions) -> str | None:
     """None: the request is authenticated (RBAC decides). "": anonymous works. Otherwise the failure it gets.
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ..analyse import target_asks_rbac
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import render_rules, rules_for
@@ -251,17 +252,20 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
                       if n.target == "apiserver-proxy" and n.request.resource == "nodes"] if "get" in verbs else []
         role = _role_name(holding.role)
+        assumptions = ctx.analysis.assumptions
+        kubelet_rbac = assumptions.kubelet_authz != "always-allow"
         # Direct kubelet scrapes: the subresources they need, and those the kubelet checks only as nodes/proxy
         # (a path with no narrower subresource, or a fine-grained one on a version without the gate, FACTS §1).
+        # A kubelet that authorizes nothing (kubelet-authz: always-allow) needs no grant for any path.
         kubelet_needs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
-                         if n.target == "kubelet"] if "get" in verbs else []
+                         if n.target == "kubelet" and target_asks_rbac(n, assumptions)] if "get" in verbs else []
         proxy_only = [(j, n) for j, n in kubelet_needs if n.request.subresource == "proxy" and not n.alternatives]
         subresources = sorted({n.request.subresource for _j, n in kubelet_needs if n.request.subresource != "proxy"})
         narrower = ", ".join(f"nodes/{sub}" for sub in subresources or ["metrics"])
         # Proxied kubelet paths that the kubelet itself authorizes only as nodes/proxy on this version (FACTS §1):
         # scraping them directly would not make the grant unnecessary.
-        version = ctx.analysis.assumptions.version
-        proxied_proxy_only = [(j, n) for j, n in proxy_jobs if n.path
+        version = assumptions.version
+        proxied_proxy_only = [(j, n) for j, n in proxy_jobs if n.path and kubelet_rbac
                               and kubelet_subresources(_kubelet_path(n.path), version)[0] == "proxy"]
         if proxied_proxy_only:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxied_proxy_only))
@@ -281,6 +285,9 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
                              for _j, n in proxy_jobs if n.path} or {"nodes/metrics"})
             fix = (f"Scrape the kubelets directly on :10250 (see KS209), then replace \"{item}\" in {role} with "
                    f"{', '.join(chr(34) + r + chr(34) for r in direct)} (get).")
+            if not kubelet_rbac:
+                fix = (f"Scrape the kubelets directly on :10250 (see KS209), then remove \"{item}\" from {role}: "
+                       f"the kubelets authorize every request (assumption kubelet-authz: always-allow).")
         elif proxy_only:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxy_only))
             paths = ", ".join(dict.fromkeys(n.path for _j, n in proxy_only))
@@ -289,16 +296,22 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             fix = (f"Scrape only paths the kubelet authorizes with a narrower subresource (/metrics, /metrics/* → "
                    f"nodes/metrics; /stats → nodes/stats; /healthz, /pods, /configz → nodes/healthz, nodes/pods, "
                    f"nodes/configz from Kubernetes 1.33), then replace \"{item}\" in {role} with those subresources (get).")
+        elif "get" in verbs and not kubelet_rbac:
+            purpose = ("no job needs it: the kubelets authorize every request without asking RBAC (assumption "
+                       "kubelet-authz: always-allow), and no job scrapes them through the API-server proxy")
+            fix = f"Remove \"{item}\" from this rule of {role}."
         elif "get" in verbs:
             purpose = f"no job needs it: kubelet scrapes on :10250 need only {narrower}"
             fix = (f"Replace \"{item}\" in {role} with {', '.join(chr(34) + r + chr(34) for r in narrower.split(', '))} "
                    f"(verbs [\"get\"])"
                    + (", and the wildcard with the explicit resources the scraper needs." if via_star else "."))
         else:
-            purpose = "no job needs it: scrapes send only GET requests, and kubelet scrapes on :10250 need only get nodes/metrics"
+            purpose = "no job needs it: scrapes send only GET requests" + (
+                ", and kubelet scrapes on :10250 need only get nodes/metrics" if kubelet_rbac else "")
             fix = (f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
-                   f"{'s' if len(verbs) > 1 else ''}); a scraper needs only \"nodes/metrics\" with verbs [\"get\"].")
-        if names:
+                   f"{'s' if len(verbs) > 1 else ''})"
+                   + ("; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."))
+        if names and kubelet_rbac:
             fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
         related = _binding_related(holding)
         related += [Related(n.span, f"{j.job.label} scrapes through the API-server proxy") for j, n in proxy_jobs[:2]]
@@ -440,7 +453,9 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         used = state.used(identity)
         version = ctx.workspace.kubernetes_version
         # Needs made with a token we cannot attribute (a token file or Secret): the identity's grant may serve them.
-        maybe = [r for j in jobs for n in j.needs if n.unchecked for r in (n.request, *n.alternatives)]
+        # (Not a kubelet that asks RBAC nothing: no grant serves those.)
+        maybe = [r for j in jobs for n in j.needs if n.unchecked and target_asks_rbac(n, analysis.assumptions)
+                 for r in (n.request, *n.alternatives)]
         unseen = _scrapes_unseen_targets(jobs)
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
@@ -920,11 +935,15 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
             kubelet_path = _kubelet_path(path)
             # What the kubelet itself checks for the path on this version (FACTS §1): the subresource to grant
             # instead; a path it authorizes only as nodes/proxy keeps needing it when scraped directly.
-            subresource = kubelet_subresources(kubelet_path, assumptions.version)[0]
+            # None when the kubelet authorizes every request (kubelet-authz: always-allow): no grant at all.
+            subresource = (kubelet_subresources(kubelet_path, assumptions.version)[0]
+                           if assumptions.kubelet_authz != "always-allow" else None)
             need = next((n for n in needs if _LEGACY_NODE.sub(r"\1<node>", n.why).endswith(path)), needs[0] if needs else None)
             span = need.span if need is not None else job.job.span
             authorized = "the proxy verb on nodes" if legacy else "get nodes/proxy"
-            direct = (f"scraped directly on :10250 the kubelet authorizes {kubelet_path} as get nodes/{subresource}"
+            direct = (f"scraped directly on :10250 the kubelet asks RBAC nothing (assumption kubelet-authz: "
+                      f"always-allow), so nodes/proxy would not be needed at all" if subresource is None else
+                      f"scraped directly on :10250 the kubelet authorizes {kubelet_path} as get nodes/{subresource}"
                       if subresource != "proxy" else
                       f"scraped directly on :10250 the kubelet authorizes {kubelet_path} only as nodes/proxy too on "
                       f"Kubernetes {assumptions.kubernetes_version}, so a direct scrape spares the API server but not "
@@ -941,9 +960,10 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: str = "metrics") -> str:
+def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: str | None = "metrics") -> str:
     """The job rewritten to scrape the kubelets directly, consistent with the other rules: its own token setting
-    kept (adding `authorization` next to `bearer_token_file` is a KS601), and TLS as the kubelets serve it."""
+    kept (adding `authorization` next to `bearer_token_file` is a KS601), and TLS as the kubelets serve it.
+    `subresource`: what the kubelet checks for the path; None when it asks RBAC nothing (always-allow)."""
     lines = ["  scheme: https", f"  metrics_path: {kubelet_path}"]
     keep = ""
     if job.job.credentials.kind == "sa-token":
@@ -961,7 +981,9 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
                "them with ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt instead.")
     return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
             f"path, and give the job{keep}:\n" + "\n".join(lines) + "\n"
-            + (f"then grant {{apiGroups: [\"\"], resources: [\"nodes/{subresource}\"], verbs: [\"get\"]}} instead of "
+            + (f"then remove nodes/proxy from the scraper's role: the kubelets authorize every request (assumption "
+               f"kubelet-authz: always-allow).{tls}" if subresource is None else
+               f"then grant {{apiGroups: [\"\"], resources: [\"nodes/{subresource}\"], verbs: [\"get\"]}} instead of "
                f"nodes/proxy.{tls}" if subresource != "proxy" else
                f"the kubelet checks nodes/proxy for this path itself, so keep get nodes/proxy (or stop scraping it).{tls}"))
 
