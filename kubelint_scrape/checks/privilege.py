@@ -260,6 +260,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         kubelet_needs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
                          if n.target == "kubelet" and target_asks_rbac(n, assumptions)] if "get" in verbs else []
         proxy_only = [(j, n) for j, n in kubelet_needs if n.request.subresource == "proxy" and not n.alternatives]
+        unseen = _unseen_target_jobs([j for i in identities for j in state.jobs.get(i, [])])
         subresources = sorted({n.request.subresource for _j, n in kubelet_needs if n.request.subresource != "proxy"})
         narrower = ", ".join(f"nodes/{sub}" for sub in subresources or ["metrics"])
         # Proxied kubelet paths that the kubelet itself authorizes only as nodes/proxy on this version (FACTS §1):
@@ -296,6 +297,16 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             fix = (f"Scrape only paths the kubelet authorizes with a narrower subresource (/metrics, /metrics/* → "
                    f"nodes/metrics; /stats → nodes/stats; /healthz, /pods, /configz → nodes/healthz, nodes/pods, "
                    f"nodes/configz from Kubernetes 1.33), then replace \"{item}\" in {role} with those subresources (get).")
+        elif "get" in verbs and unseen:
+            labels = list(dict.fromkeys(j.job.label for j in unseen))
+            sources = ", ".join(dict.fromkeys(key for j in unseen for key in j.job.other_sd))
+            purpose = (f"whether a job needs it cannot be told: {', '.join(labels)} send{'s' if len(labels) == 1 else ''} "
+                       f"the token to targets from {sources} that the inputs do not show (a kubelet path with no "
+                       f"narrower subresource, or the API-server proxy, would need it)")
+            fix = (f"If those targets are kubelets scraped on /metrics or /metrics/*, replace \"{item}\" in {role} with "
+                   f"\"nodes/metrics\" (get); keep nodes/proxy only for a kubelet path it alone authorizes." if kubelet_rbac
+                   else f"Unless those targets include API-server proxy paths, remove \"{item}\" from {role}: the "
+                        f"kubelets authorize every request (assumption kubelet-authz: always-allow).")
         elif "get" in verbs and not kubelet_rbac:
             purpose = ("no job needs it: the kubelets authorize every request without asking RBAC (assumption "
                        "kubelet-authz: always-allow), and no job scrapes them through the API-server proxy")
@@ -478,10 +489,15 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
 
 
 def _scrapes_unseen_targets(jobs: list) -> bool:
-    """A job that sends credentials to targets no input shows: found by file_sd, http_sd, dns_sd, consul… (their
-    addresses live outside the inputs). Any of them may be a kubelet, an API server or a control-plane component
-    that checks the identity's RBAC, so what such a scrape uses cannot be known."""
-    return any(j.job.other_sd and j.job.credentials.authenticates for j in jobs)
+    return bool(_unseen_target_jobs(jobs))
+
+
+def _unseen_target_jobs(jobs: list) -> list:
+    """The jobs that send credentials to targets no input shows: found by file_sd, http_sd, dns_sd, consul… (their
+    addresses live outside the inputs; static_configs are in them and classified). Any of them may be a kubelet, an
+    API server or a control-plane component that checks the identity's RBAC, so what such a scrape uses cannot be
+    known (KS201, KS203)."""
+    return [j for j in jobs if j.job.other_sd and j.job.credentials.authenticates]
 
 
 def _scrape_permission(permission: Permission) -> bool:
