@@ -694,8 +694,8 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():
         job = analysis.job
         for sd in job.sd_configs:
-            if not anonymous_discovery(sd):
-                continue
+            if not anonymous_discovery(sd) or sd.credentials.refused:
+                continue  # (authorization type basic: Prometheus refuses the config, KS601)
             span = sd.span("api_server")
             if span in seen:
                 continue  # one operator resource's entry, shared by several Prometheus resources
@@ -738,6 +738,8 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
 def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.analysis.jobs:
         job = analysis.job
+        if job.credentials.refused:
+            continue  # Prometheus refuses the whole config (KS601): no request is made to be anonymous
         for gap in analysis.credential_gaps:
             where = {"kubelet": f"the kubelet at :{gap.endpoint.port}{gap.endpoint.path}",
                      "apiserver": f"the API server at {gap.endpoint.path}",
