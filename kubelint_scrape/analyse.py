@@ -616,7 +616,21 @@ def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod
     # exported token of the ServiceAccount), so they are kept, unchecked, as scrapes with such tokens are.
     unchecked = "" if discovery_sends_identity_token(sd, pod) else (
         f"discovery authenticates with {_discovery_credentials(sd)}, not the ServiceAccount token: its RBAC is not in view")
+    foreign = discovery_foreign_audience(sd, pod)
+    if foreign is not None:
+        unchecked = (f"discovery sends a token minted for audience {foreign.audience!r}, which the API server rejects: "
+                     f"401 Unauthorized (KS111)")
     return discovery_requests(sd, identity, unchecked)
+
+
+def discovery_foreign_audience(sd: SDConfig, pod: PodTemplate | None) -> "ForeignAudience | None":
+    """Discovery through an api_server (a real one: https, not a loopback proxy) whose credentials file is a
+    projected ServiceAccount token of the pod minted for another audience: the API server's token authenticator
+    rejects it (an invalid token is an error, not a fallback to anonymous, FACTS §1), every list and watch gets
+    401 Unauthorized, and the SD config finds zero targets."""
+    if not sd.api_server or sd.kubeconfig_file or sd.api_server_address[0] != "https" or sd.api_server_is_local:
+        return None
+    return foreign_audience(sd.credentials, pod)
 
 
 def anonymous_discovery(sd: SDConfig) -> bool:

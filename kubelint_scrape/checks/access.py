@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, discovery_requests, loading_containers,
-                       reads_service_account_files)
+from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, discovery_foreign_audience,
+                       discovery_requests, loading_containers, reads_service_account_files)
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
@@ -693,7 +693,12 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
     seen: set[Span] = set()
     for analysis in ctx.reported_jobs():
         job = analysis.job
+        discoverer = analysis.resolution.discovery or analysis.resolution
         for sd in job.sd_configs:
+            foreign = discovery_foreign_audience(sd, discoverer.pod)
+            if foreign is not None:
+                yield _foreign_audience_discovery(job, sd, foreign)
+                continue
             if not anonymous_discovery(sd) or sd.credentials.refused:
                 continue  # (authorization type basic: Prometheus refuses the config, KS601)
             span = sd.span("api_server")
@@ -732,6 +737,26 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 fix=fix, related=(Related(job.span, f"{job.label}"),), object=job.label,
                 data={"api_server": sd.api_server, "denied": [f"{r.verb} {r.resource}" for r in denied]},
             )
+
+
+def _foreign_audience_discovery(job, sd, foreign) -> Finding:
+    """KS111 for discovery that sends a projected token minted for another audience: not anonymous but rejected —
+    the API server accepts only tokens for its own audiences (--api-audiences), and an invalid token is a 401,
+    never a fallback to system:anonymous (FACTS §1), so no grant of any identity can help."""
+    resources = ", ".join(dict.fromkeys(n.request.resource for n in discovery_requests(sd, None)))
+    return Finding(
+        "KS111", sd.credentials.span,
+        f"{job.label} discovers targets through api_server {sd.api_server} with the projected ServiceAccount token in "
+        f"{foreign.file}, minted for audience {foreign.audience!r}: the API server accepts only tokens for its own "
+        f"audiences (--api-audiences), so every list/watch of {resources} gets 401 Unauthorized and the SD config "
+        f"finds zero targets",
+        fix=(f"Remove `audience: {foreign.audience}` from that serviceAccountToken projection (the default audience is "
+             f"the API server's), or point this entry's credentials file at the automounted token ({SA_TOKEN}), or "
+             f"remove api_server to use in-cluster discovery; keep a separate projection for {foreign.audience!r} if another client "
+             f"needs one."),
+        related=(Related(foreign.span, f"the token's audience is {foreign.audience!r}"), Related(job.span, job.label)),
+        object=job.label, data={"api_server": sd.api_server, "audience": foreign.audience},
+    )
 
 
 @check("KS106")
