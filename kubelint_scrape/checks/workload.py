@@ -19,6 +19,7 @@ from typing import Iterator
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..grants import holds_real_grants, operator_runners, runner_identity, scrape_pods, user_grants
+from ..k8svalidate import rejected_security_context
 from ..model import K8sObject, PodTemplate
 from ..promconfig import SA_DIR
 from ..rbac import Identity
@@ -234,6 +235,9 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
             context = as_map(container.get("securityContext"))
             name = as_str(container.get("name")) or f"{key}[{index}]"
             added = [as_str(c) for c in as_seq(as_map(context.get("capabilities")).get("add"))]
+            if rejected_security_context(context) is not None:
+                continue  # the API server refuses the object (KS602): it never runs
+            escalation_off = False
             if _host_process(context) is True:
                 field, text = "hostProcess", HOST_PROCESS_TEXT
             elif context.get("privileged") is True:
@@ -241,8 +245,14 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
                                              "by seccomp and AppArmor, so escaping to the node is trivial")
             elif added and _escalation_allowed(context, added):
                 field = "allowPrivilegeEscalation" if "allowPrivilegeEscalation" in context else "capabilities"
-                text = (f"allows privilege escalation{_escalation_reason(context, added)} while adding capabilities "
+                text = (f"allows privilege escalation{_escalation_reason(context)} while adding capabilities "
                         f"{', '.join(added)}: a setuid binary in the image can reach them at run time")
+            elif _sys_admin(added):
+                field, escalation_off = "capabilities", True
+                text = (f"adds capabilit{'y' if len(added) == 1 else 'ies'} {', '.join(added)}: CAP_SYS_ADMIN lets a "
+                        f"root process mount, setns into host namespaces and do most kernel administration, as good as "
+                        f"privileged; allowPrivilegeEscalation: false (no_new_privs) does not take away a capability "
+                        f"the process already holds")
             else:
                 continue
             where = {"capabilities": ("capabilities", "add"), "hostProcess": ("windowsOptions", "hostProcess")}.get(field, (field,))
@@ -251,6 +261,8 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
                 f"container {name} of {pod.name} {text}{_aggravated(pod, ctx)}",
                 fix=(f"In container {name}, remove `hostProcess: true` (and the pod's `hostNetwork: true`, which it "
                      "requires) and run it as a regular container with the narrowest mounts." if field == "hostProcess" else
+                     f"In container {name}, remove {', '.join(c for c in added if _sys_admin([c]))} from capabilities.add "
+                     f"and add only the narrower capabilities it demonstrably needs." if escalation_off else
                      f"In container {name}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
                      f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."),
                 related=_related_identity(pod), object=pod.obj.ref, data={"container": name, "field": field},
@@ -282,16 +294,15 @@ def _pod_host_process(pod: PodView, ctx: Context) -> Iterator[Finding]:
 
 
 def _escalation_allowed(context: YMap, added: list[str]) -> bool:
-    """Kubernetes' effective allowPrivilegeEscalation: unset means allowed (no_new_privs is not set), and it is
-    always allowed with CAP_SYS_ADMIN (the API server rejects `false` beside it)."""
-    return context.get("allowPrivilegeEscalation") is not False or _sys_admin(added)
+    """Kubernetes' effective allowPrivilegeEscalation: the kubelet sets no_new_privs only for an explicit `false`
+    (k/k pkg/securitycontext AddNoNewPrivileges), also beside SYS_ADMIN; the combinations the API server refuses
+    (`false` with privileged or "CAP_SYS_ADMIN") are KS602's and never reach here."""
+    return bool(added) and context.get("allowPrivilegeEscalation") is not False
 
 
-def _escalation_reason(context: YMap, added: list[str]) -> str:
+def _escalation_reason(context: YMap) -> str:
     if context.get("allowPrivilegeEscalation") is True:
         return ""
-    if _sys_admin(added):
-        return " (always, with CAP_SYS_ADMIN)"
     return " (allowPrivilegeEscalation is unset, which Kubernetes treats as true)"
 
 
