@@ -626,11 +626,21 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
         item = next((r for r in holding.rule.resources if r in ("secrets", "*")), "secrets")
         reading = "; ".join(f"{'/'.join(v)} secrets{_only_for(names)} to {who}" for who, v in grants.items())
         harm = _secrets_harm(list(dict.fromkeys(v for verbs in grants.values() for v in verbs)), names)
+        # Components beside the scrape jobs that use the same token (a collector's k8s receivers, a target
+        # allocator): whether they read Secrets is unknown, so the message cannot say nothing does.
+        others = list(dict.fromkeys(c for i in holding.identities for c in state.unmodelled(i)))
+        purpose = "no scrape or service discovery reads Secrets"
+        keep = ""
+        if others:
+            one = len(others) == 1
+            purpose += (f", but {', '.join(others[:3])} also use{'s' if one else ''} this token, and what "
+                        f"{'it reads' if one else 'they read'} is not modelled")
+            keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
         yield Finding(
             "KS204", _rule_span(holding, "resources", (item,)),
-            f"{_where(holding)} grants {reading}: {harm}; no scrape or service discovery reads Secrets",
+            f"{_where(holding)} grants {reading}: {harm}; {purpose}",
             fix=(f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
-                 + "; mount a Secret the scraper needs as a volume and point credentials_file at it."),
+                 + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it."),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": {who: verbs for who, verbs in grants.items()}},
         )

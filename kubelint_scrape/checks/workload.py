@@ -151,9 +151,15 @@ def token_mounted(pod: PodView, ctx: Context) -> bool:
     return automount(pod, ctx)[0] or projected_token(pod)
 
 
-def combination(pod: PodView, ctx: Context) -> tuple[str, str]:
-    """(requested severity, why) for a host-level exposure of this pod: the token's power is what makes it a risk."""
+def combination(pod: PodView, ctx: Context, container: bool = False) -> tuple[str, str]:
+    """(requested severity, why) for a host-level exposure of this pod: the token's power is what makes it a risk.
+    `container`: the finding names one container, which need not be the one that loads the config (a sidecar), so
+    the scraper is its pod."""
     if pod.runs_prometheus:
+        if container:
+            what = ("its pod runs Prometheus" if pod.template is None else
+                    "its pod is a scraper (the pod loads a Prometheus scrape config)")
+            return "", f"{what}, so the pod's token and scrape credentials share the exposure"
         what = "it is a Prometheus" if pod.template is None else "it is a scraper (it loads a Prometheus scrape config)"
         return "", f"{what}, so its token and scrape credentials share the exposure"
     grants = holds_real_grants(ctx.analysis.authorizer, pod.identity)
@@ -169,9 +175,9 @@ def combination(pod: PodView, ctx: Context) -> tuple[str, str]:
     return "info", f"its ServiceAccount {pod.identity} holds no grants, so the exposure is the pod's own"
 
 
-def _aggravated(pod: PodView, ctx: Context) -> str:
+def _aggravated(pod: PodView, ctx: Context, container: bool = False) -> str:
     """`; <why>` when the pod's token makes a node-level exposure worse (a Prometheus, or grants), else nothing."""
-    severity, why = combination(pod, ctx)
+    severity, why = combination(pod, ctx, container)
     return f"; {why}" if severity == "" else ""
 
 
@@ -258,7 +264,7 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
             where = {"capabilities": ("capabilities", "add"), "hostProcess": ("windowsOptions", "hostProcess")}.get(field, (field,))
             yield Finding(
                 "KS403", pod.span(key, index, "securityContext", *where),
-                f"container {name} of {pod.name} {text}{_aggravated(pod, ctx)}",
+                f"container {name} of {pod.name} {text}{_aggravated(pod, ctx, container=True)}",
                 fix=(f"In container {name}, remove `hostProcess: true` (and the pod's `hostNetwork: true`, which it "
                      "requires) and run it as a regular container with the narrowest mounts." if field == "hostProcess" else
                      f"In container {name}, remove {', '.join(c for c in added if _sys_admin([c]))} from capabilities.add "
@@ -423,12 +429,13 @@ def token_automount_unused(ctx: Context) -> Iterator[Finding]:
         if not pod.obj.namespace_explicit and _bound_elsewhere(ctx, pod.identity):
             continue  # namespace given at apply time (`kubectl -n`): its bindings name that namespace, not ours
         span = pod.span("serviceAccountName") if explicit else pod.obj.key_span(*pod.keys)
-        runs_as = f"ServiceAccount {pod.identity}" + ("" if explicit else " (no serviceAccountName: the namespace's default)")
+        runs_as = f"ServiceAccount {pod.identity}" + ("" if explicit else " (the namespace's default: it names no serviceAccountName)")
         yield Finding(
             "KS405", span,
-            f"{pod.name} mounts a token of {runs_as} ({decided_by}), which no binding in the inputs grants anything "
-            f"and no scrape config in the pod reads: it still authenticates as system:serviceaccounts and system:authenticated, "
-            f"so a compromise of any container gets whatever those groups are granted now or later",
+            f"{pod.name} mounts a token of {runs_as} because {decided_by}; no binding in the inputs grants that account "
+            f"anything and no scrape config in the pod reads the token, but it still authenticates as "
+            f"system:serviceaccounts and system:authenticated, so a compromise of any container gets whatever those "
+            f"groups are granted now or later",
             fix=f"Set `automountServiceAccountToken: false` in the pod template of {pod.name}.",
             object=pod.obj.ref, data={"identity": str(pod.identity)},
         )
