@@ -112,3 +112,10 @@ def test_fix_binds_an_existing_role_that_already_holds_the_rule() -> None:
     assert namespaced.startswith("Role apps/pod-reader in the inputs already grants this")
     assert "kind: RoleBinding\n" in namespaced and "  namespace: apps\n" in namespaced
     assert not any("cluster-reader" in f.fix for f in findings)
+
+
+def test_related_rule_of_a_built_in_role_points_at_the_role_ref() -> None:
+    [finding] = _findings("KS105", "fail-rolebinding-to-builtin-view-cluster-wide")
+    rule = next(r for r in finding.related if "has the rule" in r.message)
+    assert rule.message.startswith("built-in ClusterRole/view has the rule")
+    assert (rule.span.path.endswith("rbac.yaml"), rule.span.line, rule.span.column) == (True, 9, 9)  # roleRef name

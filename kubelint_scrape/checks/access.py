@@ -33,9 +33,20 @@ OUTCOME = {
 }
 
 
-def _grant_related(grant: Grant, text: str) -> Related | None:
-    span = grant.rule.span() if grant.rule.node is not None else (grant.role.span or (grant.binding.obj.span if grant.binding.obj else None))
+def grant_related(grant: Grant, text: str) -> Related | None:
+    """A related location for the rule that (nearly) grants something: the rule itself; for a built-in role, whose
+    rules have no line in the inputs, the binding's roleRef that names it (the text should say `built-in`, see
+    role_label); None when the binding is built in too."""
+    if grant.rule.node is not None:
+        span = grant.rule.span()
+    else:
+        span = grant.role.span or grant.binding.role_ref_span()
     return Related(span, text) if span else None
+
+
+def role_label(role: RoleDef) -> str:
+    """`ClusterRole/prometheus`, or `built-in ClusterRole/view` for a default role of Kubernetes (rules/builtin)."""
+    return f"built-in {role.ref}" if role.builtin else role.ref
 
 
 def _identity_related(resolution: Resolution, authorizer: Authorizer, limit: int = 3) -> list[Related]:
@@ -140,12 +151,12 @@ def _replaced_fix(grants: list) -> str:
 def _nearest(decision: Decision) -> list[Related]:
     related = []
     for grant in decision.name_restricted[:1]:
-        item = _grant_related(grant, f"{grant.role.ref} grants it only for resourceNames {list(grant.rule.resource_names)}")
+        item = grant_related(grant, f"{role_label(grant.role)} grants it only for resourceNames {list(grant.rule.resource_names)}")
         if item:
             related.append(item)
     if not related:
         for grant in [g for g in decision.near if not g.role.builtin][:1]:
-            item = _grant_related(grant, f"nearest rule: {grant.role.ref} grants {grant.rule.describe()}, not {decision.request.describe()}")
+            item = grant_related(grant, f"nearest rule: {role_label(grant.role)} grants {grant.rule.describe()}, not {decision.request.describe()}")
             if item:
                 related.append(item)
     return related
@@ -256,7 +267,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
             if scoped and len(scoped) == len(denied):
                 grant = scoped[0]
                 kind = _out_of_scope_kind(requests[0])
-                related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
+                related = [r for r in [grant_related(grant, f"{role_label(grant.role)} has the rule {grant.rule.describe()}")] if r]
                 fix = _out_of_scope_fix(grant, identity, requests, namespace, kind, authorizer)
                 yield Finding(
                     "KS105", span,
@@ -352,7 +363,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"on by default from 1.33): 403 Forbidden",
             fix="Upgrade the cluster to 1.33+ (or enable the KubeletFineGrainedAuthz gate on kubelets and API server), "
                 "or scrape a path authorized by nodes/metrics or nodes/stats instead; avoid granting nodes/proxy.",
-            related=_merge([r for r in [_grant_related(grant, f"{grant.role.ref} grants nodes/{fine}")] if r], base_related),
+            related=_merge([r for r in [grant_related(grant, f"{role_label(grant.role)} grants nodes/{fine}")] if r], base_related),
             object=job.label, data={"identity": str(identity), "held": f"nodes/{fine}", "checked": "nodes/proxy"},
         )
     denied = remaining
@@ -374,7 +385,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         requests = [n.request for n in needs]
         what = _describe_requests(requests)
         kind = _out_of_scope_kind(requests[0])
-        related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
+        related = [r for r in [grant_related(grant, f"{role_label(grant.role)} has the rule {grant.rule.describe()}")] if r]
         if grant.binding.obj is not None:
             related.append(Related(grant.binding.obj.span, f"{grant.binding.ref} grants only inside namespace {grant.binding.namespace}"))
         other_namespace = requests[0].is_resource and requests[0].namespace is not None

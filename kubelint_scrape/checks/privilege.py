@@ -41,7 +41,8 @@ from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Identity, Request, names_allowed, names_identity
 from ..resources import knowledge
 from ..targets import kubelet_subresources
-from ..yamltree import Span, YMap, YSeq, as_str, at, value_span
+from ..yamltree import Span, YSeq, as_str, at
+from .access import grant_related, role_label
 from .context import Context
 from .rbac_objects import grants_nothing
 
@@ -179,11 +180,9 @@ def _reported(ctx: Context, holding: Holding) -> bool:
 
 def _role_ref_span(binding: BindingDef) -> Span:
     """The roleRef's name value (where KS502 points too): the smallest node naming the role."""
-    assert binding.obj is not None
-    role_ref = binding.obj.doc.get("roleRef")
-    if isinstance(role_ref, YMap) and "name" in role_ref:
-        return value_span(binding.obj.path, role_ref, "name")
-    return binding.obj.key_span("roleRef", "name")
+    span = binding.role_ref_span()
+    assert span is not None
+    return span
 
 
 def _rule_span(holding: Holding, key: str | None = None, values: tuple[str, ...] = ()) -> Span:
@@ -1023,9 +1022,9 @@ def _proxy_grant_related(need) -> list[Related]:
         return []
     related = []
     for grant in granting.grants[:1]:
-        span = grant.rule.span() if grant.rule.node is not None else (grant.binding.obj.span if grant.binding.obj else None)
-        if span is not None:
-            related.append(Related(span, f"{grant.role.ref} grants it: {grant.rule.describe()}"))
+        item = grant_related(grant, f"{role_label(grant.role)} grants it: {grant.rule.describe()}")
+        if item is not None:
+            related.append(item)
     return related
 
 
