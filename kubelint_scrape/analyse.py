@@ -664,7 +664,21 @@ def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod
     # exported token of the ServiceAccount), so they are kept, unchecked, as scrapes with such tokens are.
     unchecked = "" if discovery_sends_identity_token(sd, pod) else (
         f"discovery authenticates with {_discovery_credentials(sd)}, not the ServiceAccount token: its RBAC is not in view")
+    foreign = discovery_foreign_audience(sd, pod)
+    if foreign is not None:
+        unchecked = (f"discovery sends a token minted for audience {foreign.audience!r}, which the API server rejects: "
+                     f"401 Unauthorized (KS111)")
     return discovery_requests(sd, identity, unchecked)
+
+
+def discovery_foreign_audience(sd: SDConfig, pod: PodTemplate | None) -> "ForeignAudience | None":
+    """Discovery through an api_server (a real one: https, not a loopback proxy) whose credentials file is a
+    projected ServiceAccount token of the pod minted for another audience: the API server's token authenticator
+    rejects it (an invalid token is an error, not a fallback to anonymous, FACTS §1), every list and watch gets
+    401 Unauthorized, and the SD config finds zero targets."""
+    if not sd.api_server or sd.kubeconfig_file or sd.api_server_address[0] != "https" or sd.api_server_is_local:
+        return None
+    return foreign_audience(sd.credentials, pod)
 
 
 def anonymous_discovery(sd: SDConfig) -> bool:
@@ -1067,6 +1081,14 @@ def _rejects_audience(endpoint: Endpoint, foreign: ForeignAudience | None, assum
     if foreign is None or endpoint.klass not in API_AUDIENCE_TARGETS:
         return False
     return not (endpoint.klass == "kubelet" and assumptions.kubelet_authn == "none")
+
+
+def target_asks_rbac(need: Need, assumptions: Assumptions) -> bool:
+    """Whether the target of a scrape need asks RBAC at all. A kubelet whose authorization mode is AlwaysAllow
+    allows every request it authenticated without a SubjectAccessReview (k/k cmd/kubelet/app/auth.go BuildAuthz),
+    so a direct kubelet scrape then needs no grant whatever its path. The API-server proxy path is authorized by
+    the API server itself (nodes/proxy, FACTS §2) and is not affected."""
+    return not (need.target == "kubelet" and assumptions.kubelet_authz == "always-allow")
 
 
 def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumptions) -> str | None:

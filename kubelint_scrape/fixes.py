@@ -119,6 +119,10 @@ def _add_to_aggregated(role: RoleDef, bound: str) -> str:
 def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> str:
     namespaces = {r.namespace if r.is_resource else None for r in requests}
     namespace = namespaces.pop() if len(namespaces) == 1 else None
+    if not _bound_in_scope(authorizer, identity, namespace):
+        existing = _existing_role_holding(authorizer, namespace, requests)
+        if existing is not None:
+            return _bind_existing(authorizer, identity, namespace, existing)
     text = f"{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}"
     first = (_unselected_component(authorizer, identity, namespace, requests)
              or _granted_in_other_namespace(authorizer, identity, namespace, requests))
@@ -172,3 +176,65 @@ def _unselected_component(authorizer: Authorizer, identity: Identity, namespace:
                     f"ClusterRole {candidate.name} already holds this rule, but aggregated ClusterRole {role.name} does "
                     f"not select it: give it a label that {role.name}'s clusterRoleSelectors match")
     return None
+
+
+def _bound_in_scope(authorizer: Authorizer, identity: Identity, namespace: str | None) -> bool:
+    """Whether the identity has a role of the user's to extend where the need is (what where_to_add names)."""
+    for binding, role in authorizer.bindings(identity):
+        if role.builtin or binding.builtin:
+            continue
+        if binding.kind == "ClusterRoleBinding" or (namespace is not None and binding.namespace == namespace):
+            return True
+    return False
+
+
+_READ_VERBS = {"get", "list", "watch"}
+
+
+def _existing_role_holding(authorizer: Authorizer, namespace: str | None, requests: list[Request]) -> RoleDef | None:
+    """A role of the inputs that already grants every request (a ClusterRole; or, for needs in one namespace, a Role
+    there): when nothing of the identity's can be extended, binding it is the smallest change — no rule to write.
+    The narrowest such role, and never one with wildcards, write verbs or Secrets: binding it would hand the
+    scraper far more than the need (KS202, KS204, KS207) — the rule alone is the fix then."""
+    workspace = authorizer.workspace
+    candidates = [r for r in workspace.cluster_roles.values() if not r.builtin]
+    if namespace is not None:
+        candidates += [r for (ns, _name), r in workspace.roles.items() if ns == namespace and not r.builtin]
+    best: tuple[int, str, RoleDef] | None = None
+    for role in candidates:
+        rules = authorizer.effective_rules(role)
+        if any("*" in rule.verbs or "*" in rule.api_groups or any(r == "*" or r.startswith("*/") for r in rule.resources)
+               or any(u.endswith("*") for u in rule.non_resource_urls)
+               or not set(rule.verbs) <= _READ_VERBS or "secrets" in rule.resources for rule in rules):
+            continue
+        if not all(any(rule_allows(rule, request) for rule in rules) for request in requests):
+            continue
+        size = sum(len(rule.verbs) * max(1, len(rule.resources) * len(rule.api_groups) + len(rule.non_resource_urls))
+                   for rule in rules)
+        key = (size, role.ref)
+        if best is None or key < best[:2]:
+            best = (size, role.ref, role)
+    return best[2] if best is not None else None
+
+
+def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> str:
+    """The binding of an existing role to the identity, as YAML ready to apply: a ClusterRoleBinding for cluster-wide
+    needs (a RoleBinding cannot grant them), else a RoleBinding in the need's namespace."""
+    names = {b.name for b in authorizer.workspace.bindings
+             if b.kind == ("ClusterRoleBinding" if namespace is None else "RoleBinding")
+             and (namespace is None or b.namespace == namespace)}
+    name = role.name if role.name not in names else f"{role.name}-{identity.name}"
+    where = f"{role.kind} {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
+    if namespace is None:
+        head = (f"{where} in the inputs already grants this, but nothing binds it to {identity}: bind it with a "
+                f"ClusterRoleBinding (a RoleBinding cannot grant it):\n")
+        meta = f"  name: {name}\n"
+        kind = "ClusterRoleBinding"
+    else:
+        head = (f"{where} in the inputs already grants this, but nothing binds it to {identity} in namespace "
+                f"{namespace}: bind it with a RoleBinding there:\n")
+        meta = f"  name: {name}\n  namespace: {namespace}\n"
+        kind = "RoleBinding"
+    return (f"{head}apiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata:\n{meta}roleRef:\n"
+            f"  apiGroup: rbac.authorization.k8s.io\n  kind: {role.kind}\n  name: {role.name}\nsubjects:\n"
+            f"  - kind: ServiceAccount\n    name: {identity.name}\n    namespace: {identity.namespace}")

@@ -18,9 +18,9 @@ from typing import Any, Iterable, Iterator
 
 from .findings import Finding
 from .load import Source
-from .model import is_prometheus_config, iter_documents
+from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents
 from .schema_check import SchemaError, load
-from .yamltree import YMap, YSeq, as_map, as_str, at
+from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at
 
 RULE = "KS602"
 
@@ -88,6 +88,8 @@ def validate_sources(sources: Iterable[Source]) -> Iterator[Finding]:
                 yield _type_finding(source.path, doc, label, error, validator)
             if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
                 yield from _agent_daemonset_rules(source.path, doc, label)
+            if definition in ("Pod", "Workload", "CronJob", "ReplicationController") and not errors:
+                yield from _security_context_rules(source.path, doc, kind, label)
 
 
 # PrometheusAgentSpec x-kubernetes-validations (prometheus-operator pkg/apis/monitoring/v1alpha1
@@ -117,6 +119,49 @@ def _agent_daemonset_rules(path: str, doc: YMap, label: str) -> Iterator[Finding
                            "; it generates scrape jobs only for PodMonitors, each agent discovering the pods of its own node" if key.endswith("Selector") else "") +
                           "), or use mode: StatefulSet.",
                       object=label, data={"check": "agent-daemonset", "field": key})
+
+
+POD_CONTAINER_KEYS = ("initContainers", "containers", "ephemeralContainers")
+
+
+def rejected_security_context(context: YMap) -> str | None:
+    """The error k/k pkg/apis/core/validation ValidateSecurityContext gives a container securityContext, or None.
+    With `allowPrivilegeEscalation: false` it refuses `privileged: true` and an added capability written exactly
+    "CAP_SYS_ADMIN" (a plain string comparison: "SYS_ADMIN" passes, and the kubelet then sets no_new_privs, k/k
+    pkg/securitycontext AddNoNewPrivileges)."""
+    if context.get("allowPrivilegeEscalation") is not False:
+        return None
+    if context.get("privileged") is True:
+        return "cannot set `allowPrivilegeEscalation` to false and `privileged` to true"
+    if "CAP_SYS_ADMIN" in [as_str(c) for c in as_seq(as_map(context.get("capabilities")).get("add"))]:
+        return "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN"
+    return None
+
+
+def _security_context_rules(path: str, doc: YMap, kind: str, label: str) -> Iterator[Finding]:
+    spec = doc
+    keys = POD_SPEC_PATHS.get(kind, ("spec", "template", "spec"))
+    for key in keys:
+        spec = as_map(spec.get(key))
+    for key in POD_CONTAINER_KEYS:
+        for index, container in enumerate(as_seq(spec.get(key))):
+            context = as_map(as_map(container).get("securityContext"))
+            error = rejected_security_context(context)
+            if error is None:
+                continue
+            name = as_str(as_map(container).get("name")) or f"{key}[{index}]"
+            privileged = "privileged" in error
+            yield Finding(
+                RULE, at(path, context.key_pos("allowPrivilegeEscalation")),
+                f"{label}: container {name} sets allowPrivilegeEscalation: false together with "
+                f"{'privileged: true' if privileged else 'capability CAP_SYS_ADMIN'}; the API server rejects the "
+                f"object ({'.'.join(keys)}.{key}[{index}].securityContext: Invalid value: {error})",
+                fix=(f"In container {name}, remove `privileged: true` (and add back only the capabilities it needs)."
+                     if privileged else
+                     f"In container {name}, remove CAP_SYS_ADMIN from capabilities.add (it is as good as privileged), "
+                     f"keeping allowPrivilegeEscalation: false."),
+                object=label, data={"check": "security-context", "container": name},
+            )
 
 
 def _label(doc: YMap, kind: str) -> str:

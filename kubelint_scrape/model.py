@@ -247,6 +247,16 @@ class BindingDef:
     def role_ref(self) -> str:
         return object_ref(self.role_kind, "" if self.role_kind == "ClusterRole" else self.namespace, self.role_name)
 
+    def role_ref_span(self) -> Span | None:
+        """The roleRef's name value: the smallest node naming the role (where a built-in role's rules, which have
+        no line in the inputs, are pointed at)."""
+        if self.obj is None:
+            return None
+        role_ref = self.obj.doc.get("roleRef")
+        if isinstance(role_ref, YMap) and "name" in role_ref:
+            return value_span(self.obj.path, role_ref, "name")
+        return self.obj.key_span("roleRef", "name")
+
     def subject_span(self, subject: Subject) -> Span | None:
         if self.obj is None:
             return None

@@ -118,6 +118,13 @@ class Credentials:
             return True
         return self.kind not in ("none", "basic") and self.auth_type.lower() == "bearer"
 
+    @property
+    def refused(self) -> bool:
+        """`authorization.type: basic` in any letter case and spacing: prometheus/common config/http_config.go
+        (HTTPClientConfig.Validate) trims the type and refuses "basic" case-insensitively, so Prometheus does not load
+        the config at all — a config error (KS601), not a request the targets see."""
+        return self.auth_type.strip().lower() == "basic"
+
     def describe(self) -> str:
         if self.secret is not None:
             return f"the bearer token in Secret {self.secret[0]} (key {self.secret[1]})"
@@ -126,7 +133,7 @@ class Credentials:
         return {
             "sa-token": "the ServiceAccount token",
             "token-file": f"the token in {self.file}",
-            "inline-token": "an inline bearer token",
+            "inline-token": "an inline bearer token" if self.auth_type.lower() == "bearer" else "inline credentials",
             "basic": "basic auth",
             "oauth2": "an OAuth2 token",
             "client-cert": "a TLS client certificate",
@@ -210,7 +217,7 @@ class PromConfig:
 def _credentials(path: str, job: YMap) -> Credentials:
     auth = job.get("authorization")
     if isinstance(auth, YMap):
-        auth_type = as_str(auth.get("type")) or "Bearer"  # (prometheus/common defaults it to Bearer)
+        auth_type = as_str(auth.get("type")).strip() or "Bearer"  # (prometheus/common trims it, defaults to Bearer)
         file = as_str(auth.get("credentials_file"))
         if file:
             kind = "sa-token" if file == SA_TOKEN else "token-file"

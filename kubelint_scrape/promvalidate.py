@@ -776,8 +776,9 @@ class _ConfigCheck:
             if self._exclusive(auth_map, ("credentials", "credentials_file", "credentials_ref"), f"authorization of {label}",
                                "at most one of authorization credentials & credentials_file must be configured"):
                 return True
-            if as_str(auth_map.get("type")).strip().lower() == "basic":
-                self.add(self.span(auth_map, "type"), f'authorization type of {label} is "basic"',
+            written = as_str(auth_map.get("type"))
+            if written.strip().lower() == "basic":  # (trimmed and compared in any letter case, as prometheus/common does)
+                self.add(self.span(auth_map, "type"), f'authorization type of {label} is "{written}"',
                          "Use `basic_auth: {username: ..., password_file: ...}` instead of authorization type Basic.",
                          data={"check": "authorization-basic"})
                 return True

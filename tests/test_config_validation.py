@@ -444,7 +444,7 @@ def test_valid_kubernetes_sd_combinations_pass() -> None:
     [
         ("bearer_token: a\n    bearer_token_file: /b", "sets both bearer_token and bearer_token_file"),
         ("basic_auth: {username: a}\n    oauth2: {client_id: a, token_url: 'https://t'}", "sets both basic_auth and oauth2"),
-        ("authorization: {type: Basic, credentials: x}", 'authorization type of scrape config "a" is "basic"'),
+        ("authorization: {type: Basic, credentials: x}", 'authorization type of scrape config "a" is "Basic"'),
         ("authorization: {credentials: x, credentials_file: /y}", "sets both credentials and credentials_file"),
         ("oauth2: {client_id: a}", "has no token_url"),
         ("tls_config: {cert_file: /c}", "has a client certificate (cert_file) but no key"),

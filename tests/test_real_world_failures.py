@@ -94,3 +94,28 @@ def test_namespaced_denial_repeats_the_role_binding_pair_of_other_namespaces() -
                                   "Role default/prometheus-k8s and of RoleBinding default/prometheus-k8s")
     [plain] = _findings("KS105", "fail-namespaces-names-role-missing")
     assert plain.fix.startswith("Create in namespace checkout what grants it in namespace payments")
+
+
+def test_fix_binds_an_existing_role_that_already_holds_the_rule() -> None:
+    # Nothing of the identity's can be extended, but roles of the inputs hold the rules: bind the narrowest one
+    # (never the wildcard cluster-reader) instead of writing a new role with the same rules.
+    case = FIXTURES / "KS101" / "fail-existing-role-not-bound"
+    findings = lint_paths([str(case)], Options(select={"KS101", "KS104"})).findings
+    assert len(findings) == 3
+    discovery = next(f.fix for f in findings if f.rule == "KS101" and "cluster-wide" in f.message)
+    assert discovery.startswith("ClusterRole prometheus-discovery in the inputs already grants this, but nothing binds "
+                                "it to monitoring/prometheus: bind it with a ClusterRoleBinding")
+    assert "kind: ClusterRoleBinding\n" in discovery and "  name: prometheus-discovery\n" in discovery
+    url = next(f.fix for f in findings if f.rule == "KS104")
+    assert url.startswith("ClusterRole metrics-reader in the inputs already grants this")
+    namespaced = next(f.fix for f in findings if f.rule == "KS101" and "namespace apps" in f.message)
+    assert namespaced.startswith("Role apps/pod-reader in the inputs already grants this")
+    assert "kind: RoleBinding\n" in namespaced and "  namespace: apps\n" in namespaced
+    assert not any("cluster-reader" in f.fix for f in findings)
+
+
+def test_related_rule_of_a_built_in_role_points_at_the_role_ref() -> None:
+    [finding] = _findings("KS105", "fail-rolebinding-to-builtin-view-cluster-wide")
+    rule = next(r for r in finding.related if "has the rule" in r.message)
+    assert rule.message.startswith("built-in ClusterRole/view has the rule")
+    assert (rule.span.path.endswith("rbac.yaml"), rule.span.line, rule.span.column) == (True, 9, 9)  # roleRef name

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, discovery_requests, loading_containers,
-                       reads_service_account_files)
+from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, discovery_foreign_audience,
+                       discovery_requests, loading_containers, reads_service_account_files)
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
@@ -33,9 +33,20 @@ OUTCOME = {
 }
 
 
-def _grant_related(grant: Grant, text: str) -> Related | None:
-    span = grant.rule.span() if grant.rule.node is not None else (grant.role.span or (grant.binding.obj.span if grant.binding.obj else None))
+def grant_related(grant: Grant, text: str) -> Related | None:
+    """A related location for the rule that (nearly) grants something: the rule itself; for a built-in role, whose
+    rules have no line in the inputs, the binding's roleRef that names it (the text should say `built-in`, see
+    role_label); None when the binding is built in too."""
+    if grant.rule.node is not None:
+        span = grant.rule.span()
+    else:
+        span = grant.role.span or grant.binding.role_ref_span()
     return Related(span, text) if span else None
+
+
+def role_label(role: RoleDef) -> str:
+    """`ClusterRole/prometheus`, or `built-in ClusterRole/view` for a default role of Kubernetes (rules/builtin)."""
+    return f"built-in {role.ref}" if role.builtin else role.ref
 
 
 def _identity_related(resolution: Resolution, authorizer: Authorizer, limit: int = 3) -> list[Related]:
@@ -140,12 +151,12 @@ def _replaced_fix(grants: list) -> str:
 def _nearest(decision: Decision) -> list[Related]:
     related = []
     for grant in decision.name_restricted[:1]:
-        item = _grant_related(grant, f"{grant.role.ref} grants it only for resourceNames {list(grant.rule.resource_names)}")
+        item = grant_related(grant, f"{role_label(grant.role)} grants it only for resourceNames {list(grant.rule.resource_names)}")
         if item:
             related.append(item)
     if not related:
         for grant in [g for g in decision.near if not g.role.builtin][:1]:
-            item = _grant_related(grant, f"nearest rule: {grant.role.ref} grants {grant.rule.describe()}, not {decision.request.describe()}")
+            item = grant_related(grant, f"nearest rule: {role_label(grant.role)} grants {grant.rule.describe()}, not {decision.request.describe()}")
             if item:
                 related.append(item)
     return related
@@ -269,7 +280,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
             if scoped and len(scoped) == len(denied):
                 grant = scoped[0]
                 kind = _out_of_scope_kind(requests[0])
-                related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
+                related = [r for r in [grant_related(grant, f"{role_label(grant.role)} has the rule {grant.rule.describe()}")] if r]
                 fix = _out_of_scope_fix(grant, identity, requests, namespace, kind, authorizer, analysis)
                 yield Finding(
                     "KS105", span,
@@ -365,7 +376,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"on by default from 1.33): 403 Forbidden",
             fix="Upgrade the cluster to 1.33+ (or enable the KubeletFineGrainedAuthz gate on kubelets and API server), "
                 "or scrape a path authorized by nodes/metrics or nodes/stats instead; avoid granting nodes/proxy.",
-            related=_merge([r for r in [_grant_related(grant, f"{grant.role.ref} grants nodes/{fine}")] if r], base_related),
+            related=_merge([r for r in [grant_related(grant, f"{role_label(grant.role)} grants nodes/{fine}")] if r], base_related),
             object=job.label, data={"identity": str(identity), "held": f"nodes/{fine}", "checked": "nodes/proxy"},
         )
     denied = remaining
@@ -387,7 +398,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         requests = [n.request for n in needs]
         what = _describe_requests(requests)
         kind = _out_of_scope_kind(requests[0])
-        related = [r for r in [_grant_related(grant, f"{grant.role.ref} has the rule {grant.rule.describe()}")] if r]
+        related = [r for r in [grant_related(grant, f"{role_label(grant.role)} has the rule {grant.rule.describe()}")] if r]
         if grant.binding.obj is not None:
             related.append(Related(grant.binding.obj.span, f"{grant.binding.ref} grants only inside namespace {grant.binding.namespace}"))
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
@@ -706,9 +717,14 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
     seen: set[Span] = set()
     for analysis in ctx.reported_jobs():
         job = analysis.job
+        discoverer = analysis.resolution.discovery or analysis.resolution
         for sd in job.sd_configs:
-            if not anonymous_discovery(sd):
+            foreign = discovery_foreign_audience(sd, discoverer.pod)
+            if foreign is not None:
+                yield _foreign_audience_discovery(job, sd, foreign)
                 continue
+            if not anonymous_discovery(sd) or sd.credentials.refused:
+                continue  # (authorization type basic: Prometheus refuses the config, KS601)
             span = sd.span("api_server")
             if span in seen:
                 continue  # one operator resource's entry, shared by several Prometheus resources
@@ -747,12 +763,34 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _foreign_audience_discovery(job, sd, foreign) -> Finding:
+    """KS111 for discovery that sends a projected token minted for another audience: not anonymous but rejected —
+    the API server accepts only tokens for its own audiences (--api-audiences), and an invalid token is a 401,
+    never a fallback to system:anonymous (FACTS §1), so no grant of any identity can help."""
+    resources = ", ".join(dict.fromkeys(n.request.resource for n in discovery_requests(sd, None)))
+    return Finding(
+        "KS111", sd.credentials.span,
+        f"{job.label} discovers targets through api_server {sd.api_server} with the projected ServiceAccount token in "
+        f"{foreign.file}, minted for audience {foreign.audience!r}: the API server accepts only tokens for its own "
+        f"audiences (--api-audiences), so every list/watch of {resources} gets 401 Unauthorized and the SD config "
+        f"finds zero targets",
+        fix=(f"Remove `audience: {foreign.audience}` from that serviceAccountToken projection (the default audience is "
+             f"the API server's), or point this entry's credentials file at the automounted token ({SA_TOKEN}), or "
+             f"remove api_server to use in-cluster discovery; keep a separate projection for {foreign.audience!r} if another client "
+             f"needs one."),
+        related=(Related(foreign.span, f"the token's audience is {foreign.audience!r}"), Related(job.span, job.label)),
+        object=job.label, data={"api_server": sd.api_server, "audience": foreign.audience},
+    )
+
+
 @check("KS106")
 def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.analysis.jobs:
         job = analysis.job
-        if job.rejected:
-            continue  # not in the generated config: it scrapes nothing
+        if job.rejected or job.credentials.refused:
+            # Not in the generated config (the operator refuses the monitor), or Prometheus refuses the whole
+            # config (KS601): no request is made to be anonymous.
+            continue
         for gap in analysis.credential_gaps:
             where = {"kubelet": f"the kubelet at :{gap.endpoint.port}{gap.endpoint.path}",
                      "apiserver": f"the API server at {gap.endpoint.path}",

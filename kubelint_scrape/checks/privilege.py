@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ..analyse import target_asks_rbac
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import render_rules, rules_for
@@ -41,7 +42,8 @@ from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Identity, Request, names_allowed, names_identity
 from ..resources import knowledge
 from ..targets import kubelet_subresources
-from ..yamltree import Span, YMap, YSeq, as_str, at, value_span
+from ..yamltree import Span, YSeq, as_str, at
+from .access import grant_related, role_label
 from .context import Context
 from .rbac_objects import grants_nothing
 
@@ -179,11 +181,9 @@ def _reported(ctx: Context, holding: Holding) -> bool:
 
 def _role_ref_span(binding: BindingDef) -> Span:
     """The roleRef's name value (where KS502 points too): the smallest node naming the role."""
-    assert binding.obj is not None
-    role_ref = binding.obj.doc.get("roleRef")
-    if isinstance(role_ref, YMap) and "name" in role_ref:
-        return value_span(binding.obj.path, role_ref, "name")
-    return binding.obj.key_span("roleRef", "name")
+    span = binding.role_ref_span()
+    assert span is not None
+    return span
 
 
 def _rule_span(holding: Holding, key: str | None = None, values: tuple[str, ...] = ()) -> Span:
@@ -252,17 +252,21 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
                       if n.target == "apiserver-proxy" and n.request.resource == "nodes"] if "get" in verbs else []
         role = _role_name(holding.role)
+        assumptions = ctx.analysis.assumptions
+        kubelet_rbac = assumptions.kubelet_authz != "always-allow"
         # Direct kubelet scrapes: the subresources they need, and those the kubelet checks only as nodes/proxy
         # (a path with no narrower subresource, or a fine-grained one on a version without the gate, FACTS §1).
+        # A kubelet that authorizes nothing (kubelet-authz: always-allow) needs no grant for any path.
         kubelet_needs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
-                         if n.target == "kubelet"] if "get" in verbs else []
+                         if n.target == "kubelet" and target_asks_rbac(n, assumptions)] if "get" in verbs else []
         proxy_only = [(j, n) for j, n in kubelet_needs if n.request.subresource == "proxy" and not n.alternatives]
+        unseen = _unseen_target_jobs([j for i in identities for j in state.jobs.get(i, [])])
         subresources = sorted({n.request.subresource for _j, n in kubelet_needs if n.request.subresource != "proxy"})
         narrower = ", ".join(f"nodes/{sub}" for sub in subresources or ["metrics"])
         # Proxied kubelet paths that the kubelet itself authorizes only as nodes/proxy on this version (FACTS §1):
         # scraping them directly would not make the grant unnecessary.
-        version = ctx.analysis.assumptions.version
-        proxied_proxy_only = [(j, n) for j, n in proxy_jobs if n.path
+        version = assumptions.version
+        proxied_proxy_only = [(j, n) for j, n in proxy_jobs if n.path and kubelet_rbac
                               and kubelet_subresources(_kubelet_path(n.path), version)[0] == "proxy"]
         if proxied_proxy_only:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxied_proxy_only))
@@ -282,6 +286,9 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
                              for _j, n in proxy_jobs if n.path} or {"metrics"})
             fix = (f"Scrape the kubelets directly on :10250 (see KS209), then "
                    + _replace_proxy(state, holding, item, role, direct, "(get)."))
+            if not kubelet_rbac:
+                fix = (f"Scrape the kubelets directly on :10250 (see KS209), then remove \"{item}\" from {role}: "
+                       f"the kubelets authorize every request (assumption kubelet-authz: always-allow).")
         elif proxy_only:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxy_only))
             paths = ", ".join(dict.fromkeys(n.path for _j, n in proxy_only))
@@ -290,15 +297,31 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             fix = (f"Scrape only paths the kubelet authorizes with a narrower subresource (/metrics, /metrics/* → "
                    f"nodes/metrics; /stats → nodes/stats; /healthz, /pods, /configz → nodes/healthz, nodes/pods, "
                    f"nodes/configz from Kubernetes 1.33), then replace \"{item}\" in {role} with those subresources (get).")
+        elif "get" in verbs and unseen:
+            labels = list(dict.fromkeys(j.job.label for j in unseen))
+            sources = ", ".join(dict.fromkeys(key for j in unseen for key in j.job.other_sd))
+            purpose = (f"whether a job needs it cannot be told: {', '.join(labels)} send{'s' if len(labels) == 1 else ''} "
+                       f"the token to targets from {sources} that the inputs do not show (a kubelet path with no "
+                       f"narrower subresource, or the API-server proxy, would need it)")
+            fix = (f"If those targets are kubelets scraped on /metrics or /metrics/*, replace \"{item}\" in {role} with "
+                   f"\"nodes/metrics\" (get); keep nodes/proxy only for a kubelet path it alone authorizes." if kubelet_rbac
+                   else f"Unless those targets include API-server proxy paths, remove \"{item}\" from {role}: the "
+                        f"kubelets authorize every request (assumption kubelet-authz: always-allow).")
+        elif "get" in verbs and not kubelet_rbac:
+            purpose = ("no job needs it: the kubelets authorize every request without asking RBAC (assumption "
+                       "kubelet-authz: always-allow), and no job scrapes them through the API-server proxy")
+            fix = f"Remove \"{item}\" from this rule of {role}."
         elif "get" in verbs:
             purpose = f"no job needs it: kubelet scrapes on :10250 need only {narrower}"
             fix = _replace_proxy(state, holding, item, role, subresources, "(verbs [\"get\"]).")
             fix = fix[0].upper() + fix[1:]
         else:
-            purpose = "no job needs it: scrapes send only GET requests, and kubelet scrapes on :10250 need only get nodes/metrics"
+            purpose = "no job needs it: scrapes send only GET requests" + (
+                ", and kubelet scrapes on :10250 need only get nodes/metrics" if kubelet_rbac else "")
             fix = (f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
-                   f"{'s' if len(verbs) > 1 else ''}); a scraper needs only \"nodes/metrics\" with verbs [\"get\"].")
-        if names:
+                   f"{'s' if len(verbs) > 1 else ''})"
+                   + ("; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."))
+        if names and kubelet_rbac:
             fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
         related = _binding_related(holding)
         related += [Related(n.span, f"{j.job.label} scrapes through the API-server proxy") for j, n in proxy_jobs[:2]]
@@ -461,7 +484,9 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         used = state.used(identity)
         version = ctx.workspace.kubernetes_version
         # Needs made with a token we cannot attribute (a token file or Secret): the identity's grant may serve them.
-        maybe = [r for j in jobs for n in j.needs if n.unchecked for r in (n.request, *n.alternatives)]
+        # (Not a kubelet that asks RBAC nothing: no grant serves those.)
+        maybe = [r for j in jobs for n in j.needs if n.unchecked and target_asks_rbac(n, analysis.assumptions)
+                 for r in (n.request, *n.alternatives)]
         unseen = _scrapes_unseen_targets(jobs)
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
@@ -484,10 +509,15 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
 
 
 def _scrapes_unseen_targets(jobs: list) -> bool:
-    """A job that sends credentials to targets no input shows: found by file_sd, http_sd, dns_sd, consul… (their
-    addresses live outside the inputs). Any of them may be a kubelet, an API server or a control-plane component
-    that checks the identity's RBAC, so what such a scrape uses cannot be known."""
-    return any(j.job.other_sd and j.job.credentials.authenticates for j in jobs)
+    return bool(_unseen_target_jobs(jobs))
+
+
+def _unseen_target_jobs(jobs: list) -> list:
+    """The jobs that send credentials to targets no input shows: found by file_sd, http_sd, dns_sd, consul… (their
+    addresses live outside the inputs; static_configs are in them and classified). Any of them may be a kubelet, an
+    API server or a control-plane component that checks the identity's RBAC, so what such a scrape uses cannot be
+    known (KS201, KS203)."""
+    return [j for j in jobs if j.job.other_sd and j.job.credentials.authenticates]
 
 
 def _scrape_permission(permission: Permission) -> bool:
@@ -658,11 +688,21 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
         item = next((r for r in holding.rule.resources if r in ("secrets", "*")), "secrets")
         reading = "; ".join(f"{'/'.join(v)} secrets{_only_for(names)} to {who}" for who, v in grants.items())
         harm = _secrets_harm(list(dict.fromkeys(v for verbs in grants.values() for v in verbs)), names)
+        # Components beside the scrape jobs that use the same token (a collector's k8s receivers, a target
+        # allocator): whether they read Secrets is unknown, so the message cannot say nothing does.
+        others = list(dict.fromkeys(c for i in holding.identities for c in state.unmodelled(i)))
+        purpose = "no scrape or service discovery reads Secrets"
+        keep = ""
+        if others:
+            one = len(others) == 1
+            purpose += (f", but {', '.join(others[:3])} also use{'s' if one else ''} this token, and what "
+                        f"{'it reads' if one else 'they read'} is not modelled")
+            keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
         yield Finding(
             "KS204", _rule_span(holding, "resources", (item,)),
-            f"{_where(holding)} grants {reading}: {harm}; no scrape or service discovery reads Secrets",
+            f"{_where(holding)} grants {reading}: {harm}; {purpose}",
             fix=(f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
-                 + "; mount a Secret the scraper needs as a volume and point credentials_file at it."),
+                 + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it."),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": {who: verbs for who, verbs in grants.items()}},
         )
@@ -985,11 +1025,15 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
             kubelet_path = _kubelet_path(path)
             # What the kubelet itself checks for the path on this version (FACTS §1): the subresource to grant
             # instead; a path it authorizes only as nodes/proxy keeps needing it when scraped directly.
-            subresource = kubelet_subresources(kubelet_path, assumptions.version)[0]
+            # None when the kubelet authorizes every request (kubelet-authz: always-allow): no grant at all.
+            subresource = (kubelet_subresources(kubelet_path, assumptions.version)[0]
+                           if assumptions.kubelet_authz != "always-allow" else None)
             need = next((n for n in needs if _LEGACY_NODE.sub(r"\1<node>", n.why).endswith(path)), needs[0] if needs else None)
             span = need.span if need is not None else job.job.span
             authorized = "the proxy verb on nodes" if legacy else "get nodes/proxy"
-            direct = (f"scraped directly on :10250 the kubelet authorizes {kubelet_path} as get nodes/{subresource}"
+            direct = (f"scraped directly on :10250 the kubelet asks RBAC nothing (assumption kubelet-authz: "
+                      f"always-allow), so nodes/proxy would not be needed at all" if subresource is None else
+                      f"scraped directly on :10250 the kubelet authorizes {kubelet_path} as get nodes/{subresource}"
                       if subresource != "proxy" else
                       f"scraped directly on :10250 the kubelet authorizes {kubelet_path} only as nodes/proxy too on "
                       f"Kubernetes {assumptions.kubernetes_version}, so a direct scrape spares the API server but not "
@@ -1006,9 +1050,10 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: str = "metrics") -> str:
+def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: str | None = "metrics") -> str:
     """The job rewritten to scrape the kubelets directly, consistent with the other rules: its own token setting
-    kept (adding `authorization` next to `bearer_token_file` is a KS601), and TLS as the kubelets serve it."""
+    kept (adding `authorization` next to `bearer_token_file` is a KS601), and TLS as the kubelets serve it.
+    `subresource`: what the kubelet checks for the path; None when it asks RBAC nothing (always-allow)."""
     lines = ["  scheme: https", f"  metrics_path: {kubelet_path}"]
     keep = ""
     if job.job.credentials.kind == "sa-token":
@@ -1026,7 +1071,9 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
                "them with ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt instead.")
     return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
             f"path, and give the job{keep}:\n" + "\n".join(lines) + "\n"
-            + (f"then grant {{apiGroups: [\"\"], resources: [\"nodes/{subresource}\"], verbs: [\"get\"]}} instead of "
+            + (f"then remove nodes/proxy from the scraper's role: the kubelets authorize every request (assumption "
+               f"kubelet-authz: always-allow).{tls}" if subresource is None else
+               f"then grant {{apiGroups: [\"\"], resources: [\"nodes/{subresource}\"], verbs: [\"get\"]}} instead of "
                f"nodes/proxy.{tls}" if subresource != "proxy" else
                f"the kubelet checks nodes/proxy for this path itself, so keep get nodes/proxy (or stop scraping it).{tls}"))
 
@@ -1040,9 +1087,9 @@ def _proxy_grant_related(need) -> list[Related]:
         return []
     related = []
     for grant in granting.grants[:1]:
-        span = grant.rule.span() if grant.rule.node is not None else (grant.binding.obj.span if grant.binding.obj else None)
-        if span is not None:
-            related.append(Related(span, f"{grant.role.ref} grants it: {grant.rule.describe()}"))
+        item = grant_related(grant, f"{role_label(grant.role)} grants it: {grant.rule.describe()}")
+        if item is not None:
+            related.append(item)
     return related
 
 

@@ -19,6 +19,7 @@ from typing import Iterator
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..grants import holds_real_grants, operator_runners, runner_identity, scrape_pods, user_grants
+from ..k8svalidate import rejected_security_context
 from ..model import K8sObject, PodTemplate
 from ..promconfig import SA_DIR
 from ..rbac import Identity
@@ -150,9 +151,15 @@ def token_mounted(pod: PodView, ctx: Context) -> bool:
     return automount(pod, ctx)[0] or projected_token(pod)
 
 
-def combination(pod: PodView, ctx: Context) -> tuple[str, str]:
-    """(requested severity, why) for a host-level exposure of this pod: the token's power is what makes it a risk."""
+def combination(pod: PodView, ctx: Context, container: bool = False) -> tuple[str, str]:
+    """(requested severity, why) for a host-level exposure of this pod: the token's power is what makes it a risk.
+    `container`: the finding names one container, which need not be the one that loads the config (a sidecar), so
+    the scraper is its pod."""
     if pod.runs_prometheus:
+        if container:
+            what = ("its pod runs Prometheus" if pod.template is None else
+                    "its pod is a scraper (the pod loads a Prometheus scrape config)")
+            return "", f"{what}, so the pod's token and scrape credentials share the exposure"
         what = "it is a Prometheus" if pod.template is None else "it is a scraper (it loads a Prometheus scrape config)"
         return "", f"{what}, so its token and scrape credentials share the exposure"
     grants = holds_real_grants(ctx.analysis.authorizer, pod.identity)
@@ -168,9 +175,9 @@ def combination(pod: PodView, ctx: Context) -> tuple[str, str]:
     return "info", f"its ServiceAccount {pod.identity} holds no grants, so the exposure is the pod's own"
 
 
-def _aggravated(pod: PodView, ctx: Context) -> str:
+def _aggravated(pod: PodView, ctx: Context, container: bool = False) -> str:
     """`; <why>` when the pod's token makes a node-level exposure worse (a Prometheus, or grants), else nothing."""
-    severity, why = combination(pod, ctx)
+    severity, why = combination(pod, ctx, container)
     return f"; {why}" if severity == "" else ""
 
 
@@ -234,6 +241,9 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
             context = as_map(container.get("securityContext"))
             name = as_str(container.get("name")) or f"{key}[{index}]"
             added = [as_str(c) for c in as_seq(as_map(context.get("capabilities")).get("add"))]
+            if rejected_security_context(context) is not None:
+                continue  # the API server refuses the object (KS602): it never runs
+            escalation_off = False
             if _host_process(context) is True:
                 field, text = "hostProcess", HOST_PROCESS_TEXT
             elif context.get("privileged") is True:
@@ -241,16 +251,24 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
                                              "by seccomp and AppArmor, so escaping to the node is trivial")
             elif added and _escalation_allowed(context, added):
                 field = "allowPrivilegeEscalation" if "allowPrivilegeEscalation" in context else "capabilities"
-                text = (f"allows privilege escalation{_escalation_reason(context, added)} while adding capabilities "
+                text = (f"allows privilege escalation{_escalation_reason(context)} while adding capabilities "
                         f"{', '.join(added)}: a setuid binary in the image can reach them at run time")
+            elif _sys_admin(added):
+                field, escalation_off = "capabilities", True
+                text = (f"adds capabilit{'y' if len(added) == 1 else 'ies'} {', '.join(added)}: CAP_SYS_ADMIN lets a "
+                        f"root process mount, setns into host namespaces and do most kernel administration, as good as "
+                        f"privileged; allowPrivilegeEscalation: false (no_new_privs) does not take away a capability "
+                        f"the process already holds")
             else:
                 continue
             where = {"capabilities": ("capabilities", "add"), "hostProcess": ("windowsOptions", "hostProcess")}.get(field, (field,))
             yield Finding(
                 "KS403", pod.span(key, index, "securityContext", *where),
-                f"container {name} of {pod.name} {text}{_aggravated(pod, ctx)}",
+                f"container {name} of {pod.name} {text}{_aggravated(pod, ctx, container=True)}",
                 fix=(f"In container {name}, remove `hostProcess: true` (and the pod's `hostNetwork: true`, which it "
                      "requires) and run it as a regular container with the narrowest mounts." if field == "hostProcess" else
+                     f"In container {name}, remove {', '.join(c for c in added if _sys_admin([c]))} from capabilities.add "
+                     f"and add only the narrower capabilities it demonstrably needs." if escalation_off else
                      f"In container {name}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
                      f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."),
                 related=_related_identity(pod), object=pod.obj.ref, data={"container": name, "field": field},
@@ -282,16 +300,15 @@ def _pod_host_process(pod: PodView, ctx: Context) -> Iterator[Finding]:
 
 
 def _escalation_allowed(context: YMap, added: list[str]) -> bool:
-    """Kubernetes' effective allowPrivilegeEscalation: unset means allowed (no_new_privs is not set), and it is
-    always allowed with CAP_SYS_ADMIN (the API server rejects `false` beside it)."""
-    return context.get("allowPrivilegeEscalation") is not False or _sys_admin(added)
+    """Kubernetes' effective allowPrivilegeEscalation: the kubelet sets no_new_privs only for an explicit `false`
+    (k/k pkg/securitycontext AddNoNewPrivileges), also beside SYS_ADMIN; the combinations the API server refuses
+    (`false` with privileged or "CAP_SYS_ADMIN") are KS602's and never reach here."""
+    return bool(added) and context.get("allowPrivilegeEscalation") is not False
 
 
-def _escalation_reason(context: YMap, added: list[str]) -> str:
+def _escalation_reason(context: YMap) -> str:
     if context.get("allowPrivilegeEscalation") is True:
         return ""
-    if _sys_admin(added):
-        return " (always, with CAP_SYS_ADMIN)"
     return " (allowPrivilegeEscalation is unset, which Kubernetes treats as true)"
 
 
@@ -412,12 +429,13 @@ def token_automount_unused(ctx: Context) -> Iterator[Finding]:
         if not pod.obj.namespace_explicit and _bound_elsewhere(ctx, pod.identity):
             continue  # namespace given at apply time (`kubectl -n`): its bindings name that namespace, not ours
         span = pod.span("serviceAccountName") if explicit else pod.obj.key_span(*pod.keys)
-        runs_as = f"ServiceAccount {pod.identity}" + ("" if explicit else " (no serviceAccountName: the namespace's default)")
+        runs_as = f"ServiceAccount {pod.identity}" + ("" if explicit else " (the namespace's default: it names no serviceAccountName)")
         yield Finding(
             "KS405", span,
-            f"{pod.name} mounts a token of {runs_as} ({decided_by}), which no binding in the inputs grants anything "
-            f"and no scrape config in the pod reads: it still authenticates as system:serviceaccounts and system:authenticated, "
-            f"so a compromise of any container gets whatever those groups are granted now or later",
+            f"{pod.name} mounts a token of {runs_as} because {decided_by}; no binding in the inputs grants that account "
+            f"anything and no scrape config in the pod reads the token, but it still authenticates as "
+            f"system:serviceaccounts and system:authenticated, so a compromise of any container gets whatever those "
+            f"groups are granted now or later",
             fix=f"Set `automountServiceAccountToken: false` in the pod template of {pod.name}.",
             object=pod.obj.ref, data={"identity": str(pod.identity)},
         )
