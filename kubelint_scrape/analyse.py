@@ -12,7 +12,7 @@ import os
 import re
 from typing import Any, Callable
 
-from .authproxy import POD_ROLES, DeclaredTargets, Server, declared_targets, served_endpoint
+from .authproxy import POD_ROLES, DeclaredTargets, declared_targets, served_endpoint
 from .gopath import go_path_match
 from .load import gc_paused
 from .model import K8sObject, PodTemplate, Workspace
@@ -128,9 +128,11 @@ class JobAnalysis:
     # Identities other than the job's that make some of its requests (Need.identity), and why: the token of
     # another ServiceAccount that the job sends from a Secret.
     makers: dict[Identity, Resolution] = field(default_factory=dict)
-    # The kube-rbac-proxy containers of the inputs that the job's kept targets lead to (authproxy.py), with the
-    # path scraped and where the job selects them: they review its token and its request (KS112).
-    proxies: list[tuple[Server, str, Span]] = field(default_factory=list)
+    # The kube-rbac-proxy containers of the inputs that the job's kept targets lead to, as indexes into
+    # authproxy.declared_targets(workspace).servers, with the path scraped and where the job selects them: they
+    # review its token and its request (KS112). Indexes, not the containers: a reused analysis (the language
+    # server) must not hold the pod templates of an earlier version of the workload's file.
+    proxies: list[tuple[int, str, Span]] = field(default_factory=list)
 
     @property
     def identity(self) -> Identity | None:
@@ -799,9 +801,9 @@ def _endpoint_key(endpoint: Endpoint) -> tuple:
             endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource)
 
 
-def simulate_declared(job: ScrapeJob, identity: Identity | None, declared: DeclaredTargets) -> list[tuple[Endpoint, Span, Server | None]]:
+def simulate_declared(job: ScrapeJob, identity: Identity | None, declared: DeclaredTargets) -> list[tuple[Endpoint, Span, int]]:
     """The job's relabelling over the targets of the inputs' kube-rbac-proxy pods (authproxy.py): (endpoint, where
-    the job selects it, the proxy serving it or None) per kept target. In addition to the representative cluster's
+    the job selects it, index of the proxy serving it in declared.servers or -1) per kept target. In addition to the representative cluster's
     targets, not instead: a job keeping node-exporter by its Service name keeps nothing there. Memoised on the
     job for one version of those targets (the language server re-lints with edited workloads)."""
     if not declared.servers or not any(sd.role in POD_ROLES and not sd.kubeconfig_file for sd in job.sd_configs):
@@ -810,8 +812,7 @@ def simulate_declared(job: ScrapeJob, identity: Identity | None, declared: Decla
     memo = job.memo.get("declared")
     if memo is None or memo[0] != (declared.key, own_namespace):
         memo = job.memo["declared"] = ((declared.key, own_namespace), _plan_declared(job, identity, declared))
-    return [(endpoint, _span_of(job, place), declared.servers[index] if index >= 0 else None)
-            for endpoint, place, index in memo[1]]
+    return [(endpoint, _span_of(job, place), index) for endpoint, place, index in memo[1]]
 
 
 def _plan_declared(job: ScrapeJob, identity: Identity | None, declared: DeclaredTargets) -> list[tuple[Endpoint, tuple, int]]:
@@ -997,7 +998,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         if _endpoint_key(endpoint) not in keys:
             keys.add(_endpoint_key(endpoint))
             seen.append((endpoint, span))
-        if server is not None:
+        if server >= 0:
             analysis.proxies.append((server, endpoint.path, span))
     catch_all = any(endpoint.klass == "workload" for endpoint, _ in seen)
     foreign = foreign_audience(job.credentials, resolution.pod)
