@@ -55,7 +55,7 @@ def auth_proxy_review_permission_missing(ctx: Context) -> Iterator[Finding]:
             f"kube-rbac-proxy (container {server.container.name} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}) "
             f"serves the targets job \"{job.job.name}\"{others} scrapes at {path}, but its ServiceAccount {identity} "
             f"cannot {names}{_scope_note(missing)}: {OUTCOME[missing[0].request.resource]}",
-            fix=_fix(identity),
+            fix=_fix(identity, pod.service_account_explicit, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"),
             related=tuple(_related(server, identity, authorizer, ctx.workspace, reaching)),
             object=f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}",
         )
@@ -130,9 +130,15 @@ def _related(server: Server, identity: Identity, authorizer: Authorizer, workspa
     return related
 
 
-def _fix(identity: Identity) -> str:
-    return (f"Bind the built-in ClusterRole {DELEGATOR} (create tokenreviews and subjectaccessreviews, nothing "
-            f"else) to ServiceAccount {identity}:\n"
+def _fix(identity: Identity, explicit: bool, workload: str) -> str:
+    # A pod without serviceAccountName runs as the namespace's `default`: binding that would give the review APIs
+    # to every such pod of the namespace, so the fix names an account of the proxy's own first.
+    first = (f"Give {workload} a ServiceAccount of its own (serviceAccountName) and bind the built-in ClusterRole "
+             f"{DELEGATOR} to it; binding it to {identity} instead gives every pod of namespace {identity.namespace} "
+             f"without a serviceAccountName the review APIs. The binding, for {identity}:\n") if not explicit else (
+             f"Bind the built-in ClusterRole {DELEGATOR} (create tokenreviews and subjectaccessreviews, nothing "
+             f"else) to ServiceAccount {identity}:\n")
+    return (first +
             f"  apiVersion: rbac.authorization.k8s.io/v1\n"
             f"  kind: ClusterRoleBinding\n"
             f"  metadata:\n"
