@@ -803,9 +803,10 @@ def _endpoint_key(endpoint: Endpoint) -> tuple:
 
 def simulate_declared(job: ScrapeJob, identity: Identity | None, declared: DeclaredTargets) -> list[tuple[Endpoint, Span, int]]:
     """The job's relabelling over the targets of the inputs' kube-rbac-proxy pods (authproxy.py): (endpoint, where
-    the job selects it, index of the proxy serving it in declared.servers or -1) per kept target. In addition to the representative cluster's
-    targets, not instead: a job keeping node-exporter by its Service name keeps nothing there. Memoised on the
-    job for one version of those targets (the language server re-lints with edited workloads)."""
+    the job selects it, index of the proxy serving it in declared.servers or -1) per kept target. In addition to
+    the representative cluster's targets, not instead: a job keeping node-exporter by its Service name keeps
+    nothing there. Memoised on the job for one version of those targets (the language server re-lints with edited
+    workloads)."""
     if not declared.servers or not any(sd.role in POD_ROLES and not sd.kubeconfig_file for sd in job.sd_configs):
         return []
     own_namespace = identity.namespace if identity is not None and _uses_own_namespace(job) else None

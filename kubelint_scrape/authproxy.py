@@ -111,7 +111,8 @@ def _build(workspace: Workspace) -> DeclaredTargets:
             if is_rbac_proxy(container):
                 index = len(servers)
                 servers.append(Server(pod, container))
-            ports = [as_map(p) for p in as_seq(container.node.get("ports")) if isinstance(as_map(p).get("containerPort"), int)]
+            ports = [as_map(p) for p in as_seq(container.node.get("ports"))
+                     if isinstance(as_map(p).get("containerPort"), int)]
             for port in ports or [None]:
                 entry = None if port is None else {"name": as_str(port.get("name")), "port": port["containerPort"],
                                                    "protocol": as_str(port.get("protocol")) or "TCP"}
@@ -210,6 +211,7 @@ def _container_port(pod: PodTemplate, target: Any) -> int | None:
 def served_endpoint(endpoint: Endpoint, server: Server | None) -> Endpoint:
     """A relabelled declared target as what it is: a kube-rbac-proxy target only where the proxy checks the path
     scraped as a non-resource URL (see checks_path); otherwise whatever answers is not an RBAC question."""
-    if endpoint.klass == "kube-rbac-proxy" and (server is None or not checks_path(server.container, endpoint.path.split("?", 1)[0])):
+    path = endpoint.path.split("?", 1)[0]
+    if endpoint.klass == "kube-rbac-proxy" and (server is None or not checks_path(server.container, path)):
         return Endpoint(endpoint.scheme, endpoint.host, endpoint.port, endpoint.path, "workload")
     return endpoint

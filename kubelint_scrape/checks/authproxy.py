@@ -126,7 +126,8 @@ def _related(server: Server, identity: Identity, authorizer: Authorizer, workspa
             related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {identity}"))
             shown += 1
     job, path, span = reaching[0]
-    related.append(Related(span, f"job \"{job.job.name}\" keeps this proxy's port here and scrapes it at {path} with a token"))
+    related.append(Related(span, f"job \"{job.job.name}\" keeps this proxy's port here and scrapes it at {path} "
+                                 f"with a token"))
     return related
 
 
