@@ -13,6 +13,7 @@ import os
 import re
 from typing import Any, Callable
 
+from .authproxy import POD_ROLES, DeclaredTargets, declared_targets, served_endpoint
 from .gopath import go_path_match
 from .load import gc_paused
 from .model import K8sObject, PodTemplate, Workspace
@@ -128,6 +129,11 @@ class JobAnalysis:
     # Identities other than the job's that make some of its requests (Need.identity), and why: the token of
     # another ServiceAccount that the job sends from a Secret.
     makers: dict[Identity, Resolution] = field(default_factory=dict)
+    # The kube-rbac-proxy containers of the inputs that the job's kept targets lead to, as indexes into
+    # authproxy.declared_targets(workspace).servers, with the path scraped and where the job selects them: they
+    # review its token and its request (KS112). Indexes, not the containers: a reused analysis (the language
+    # server) must not hold the pod templates of an earlier version of the workload's file.
+    proxies: list[tuple[int, str, Span]] = field(default_factory=list)
 
     @property
     def identity(self) -> Identity | None:
@@ -161,6 +167,7 @@ class Analysis:
     authorizer: Authorizer
     jobs: list[JobAnalysis]
     resolutions: dict[int, Resolution]  # id(config) → resolution
+    declared_key: str = ""  # fingerprint of the inputs' kube-rbac-proxy targets the jobs were simulated on
 
 
 # ---------------------------------------------------------------------------------------------- identity
@@ -843,13 +850,47 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
                 continue
             survivors += 1
             endpoint = classify(final)
-            # Workloads collapse into one entry, except on ports kubeadm binds to loopback (KS305 names them).
-            key = (endpoint.klass, endpoint.port if endpoint.klass != "workload" or endpoint.port in LOOPBACK_PORTS else 0,
-                   endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource)
-            seen.setdefault(key, (endpoint, _scrape_place(job, cause, origin)))
+            seen.setdefault(_endpoint_key(endpoint), (endpoint, _scrape_place(job, cause, origin)))
         if seen:
             break  # fallback targets only stand in when no representative target survives
     return list(seen.values()), survivors, errors
+
+
+def _endpoint_key(endpoint: Endpoint) -> tuple:
+    """What makes two kept targets one entry of a job: workloads collapse into one, except on ports kubeadm binds
+    to loopback (KS305 names them)."""
+    return (endpoint.klass, endpoint.port if endpoint.klass != "workload" or endpoint.port in LOOPBACK_PORTS else 0,
+            endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource)
+
+
+def simulate_declared(job: ScrapeJob, identity: Identity | None, declared: DeclaredTargets) -> list[tuple[Endpoint, Span, int]]:
+    """The job's relabelling over the targets of the inputs' kube-rbac-proxy pods (authproxy.py): (endpoint, where
+    the job selects it, index of the proxy serving it in declared.servers or -1) per kept target. In addition to
+    the representative cluster's targets, not instead: a job keeping node-exporter by its Service name keeps
+    nothing there. Memoised on the job for one version of those targets (the language server re-lints with edited
+    workloads)."""
+    if not declared.servers or not any(sd.role in POD_ROLES and not sd.kubeconfig_file for sd in job.sd_configs):
+        return []
+    own_namespace = identity.namespace if identity is not None and _uses_own_namespace(job) else None
+    memo = job.memo.get("declared")
+    if memo is None or memo[0] != (declared.key, own_namespace):
+        memo = job.memo["declared"] = ((declared.key, own_namespace), _plan_declared(job, identity, declared))
+    return [(endpoint, _span_of(job, place), index) for endpoint, place, index in memo[1]]
+
+
+def _plan_declared(job: ScrapeJob, identity: Identity | None, declared: DeclaredTargets) -> list[tuple[Endpoint, tuple, int]]:
+    rules = _rules(job, [])
+    kept = []
+    for position, sd in enumerate(job.sd_configs):
+        if sd.role not in POD_ROLES or sd.kubeconfig_file:
+            continue  # a kubeconfig names another cluster's API server: not the one the inputs deploy to
+        for labels, index in declared.for_role(sd.role, _sd_namespaces(sd, identity)):
+            final, cause = _simulate(_initial_labels(job, labels), rules)
+            if final is None:
+                continue
+            endpoint = served_endpoint(classify(final), declared.servers[index] if index >= 0 else None)
+            kept.append((endpoint, _scrape_place(job, cause, ("sd", position)), index))
+    return kept
 
 
 @dataclass(frozen=True)
@@ -1013,7 +1054,15 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
     simulation = simulate_job(job, identity, shared_simulations)
     analysis.relabel_errors = list(simulation.relabel_errors)
     analysis.survivors = simulation.survivors
-    seen = simulation.seen
+    seen = list(simulation.seen)
+    keys = {_endpoint_key(endpoint) for endpoint, _span in seen}
+    for endpoint, span, server in simulate_declared(job, identity, declared_targets(authorizer.workspace)):
+        analysis.survivors += 1
+        if _endpoint_key(endpoint) not in keys:
+            keys.add(_endpoint_key(endpoint))
+            seen.append((endpoint, span))
+        if server >= 0:
+            analysis.proxies.append((server, endpoint.path, span))
     catch_all = any(endpoint.klass == "workload" for endpoint, _ in seen)
     foreign = foreign_audience(job.credentials, resolution.pod)
     expects_auth = job.credentials.authenticates or job.scheme == "https"
@@ -1143,7 +1192,9 @@ def analyse(
     authorizer = Authorizer(workspace, previous.authorizer if previous is not None else None)
     jobs = []
     resolutions: dict[int, Resolution] = {}
-    reusable = _reusable_jobs(previous, assumptions)
+    declared_key = declared_targets(workspace).key
+    # A job simulated on other kube-rbac-proxy targets of the inputs (a workload edited) is analysed anew.
+    reusable = _reusable_jobs(previous, assumptions) if previous is None or previous.declared_key == declared_key else {}
     includes = scrape_config_includes(configs, workspace)
     for config in configs:
         resolution = resolve_identity(config, workspace, identity_override, identity_globs or {}, includes)
@@ -1165,7 +1216,7 @@ def analyse(
                 jobs.append(analyse_job(job, resolution, authorizer, assumptions, shared_simulations))
             if on_job is not None:
                 on_job()
-    return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions)
+    return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions, declared_key)
 
 
 def _asks_as_anonymous(analysis: JobAnalysis) -> bool:

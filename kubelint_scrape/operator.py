@@ -12,9 +12,9 @@ import base64
 import binascii
 from typing import Any
 
-from .gopath import go_path_match
+from .authproxy import checks_path
 from .load import Limits, parse_text
-from .model import Container, K8sObject, LabelSelector, PodTemplate, Workspace
+from .model import K8sObject, LabelSelector, PodTemplate, Workspace
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job
 from .records import dataclass
 from .targets import sanitize
@@ -593,35 +593,18 @@ class PortBook:
 
 def _container_ports(pod: PodTemplate, port: Any, path: str) -> list[tuple[Any, str]]:
     """(containerPort, image of the container) for the port named `port` (a name) or numbered so (a number). A
-    kube-rbac-proxy that does not check a scrape of `path` as the non-resource URL (see _rbac_proxy_checks_path)
+    kube-rbac-proxy that does not check a scrape of `path` as the non-resource URL (see authproxy.checks_path)
     has its image left out, so the target is not taken for that check."""
     found = []
     for container in pod.containers:
         image = container.image
-        if "kube-rbac-proxy" in image and not _rbac_proxy_checks_path(container, path):
+        if "kube-rbac-proxy" in image and not checks_path(container, path):
             image = ""
         for entry in as_seq(container.node.get("ports")):
             entry = as_map(entry)
             if (as_str(entry.get("name")) == port) if isinstance(port, str) else (entry.get("containerPort") == port):
                 found.append((entry.get("containerPort"), image))
     return found
-
-
-def _rbac_proxy_checks_path(container: Container, path: str) -> bool:
-    """Whether kube-rbac-proxy asks the API server if the caller may `get` `path` as a non-resource URL
-    (brancz/kube-rbac-proxy pkg/proxy/proxy.go GetRequestAttributes, without resource attributes):
-    - `--config-file` may set resourceAttributes, which replace the path with a resource request: unread here;
-    - `--ignore-paths` patterns pass without authorization;
-    - `--allow-paths` patterns are still authorized (pkg/authorization/path/path.go: a match is NoOpinion, left
-      to the SubjectAccessReview); every other path is refused whatever RBAC grants (404, or 403 in newer
-      versions), which no grant fixes."""
-    if container.flag_values("--config-file"):
-        return False
-    ignore = [p for value in container.flag_values("--ignore-paths") for p in value.split(",") if p]
-    if any(go_path_match(pattern, path) for pattern in ignore):
-        return False
-    allow = [p for value in container.flag_values("--allow-paths") for p in value.split(",") if p]
-    return not allow or any(go_path_match(pattern, path) for pattern in allow)
 
 
 BUILDERS = {"ServiceMonitor": service_monitor_jobs, "PodMonitor": pod_monitor_jobs, "Probe": probe_jobs, "ScrapeConfig": scrape_config_jobs}

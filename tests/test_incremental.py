@@ -29,6 +29,8 @@ EDITS = [
     ("rename a subject", lambda t: t.replace("name: prometheus\n    namespace:", "name: prometheus2\n    namespace:", 1)),
     ("switch a job to https", lambda t: t.replace("scheme: http\n", "scheme: https\n", 1)),
     ("drop the credentials", lambda t: t.replace("bearer_token_file:", "bearer_token_filex:", 1)),
+    # a workload's kube-rbac-proxy is discovered by plain jobs (authproxy.py): jobs elsewhere must be re-analysed
+    ("replace a kube-rbac-proxy", lambda t: t.replace("brancz/kube-rbac-proxy:", "library/nginx:", 1)),
     ("back to the original", None),
 ]
 

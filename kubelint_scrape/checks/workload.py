@@ -18,7 +18,8 @@ from typing import Iterator
 
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..grants import holds_real_grants, operator_runners, runner_identity, scrape_pods, user_grants
+from ..grants import (auth_proxy_containers, holds_real_grants, operator_runners, runner_identity, scrape_pods,
+                      user_grants)
 from ..k8svalidate import rejected_security_context
 from ..model import K8sObject, PodTemplate
 from ..promconfig import SA_DIR
@@ -425,6 +426,10 @@ def token_automount_unused(ctx: Context) -> Iterator[Finding]:
         if explicit and (pod.identity.namespace, pod.identity.name) not in ctx.workspace.service_accounts:
             continue  # its ServiceAccount (and so its bindings) lives elsewhere: we cannot tell
         if user_grants(authorizer, pod.identity) or _reads_token(pod):
+            continue
+        if auth_proxy_containers(pod.template):
+            # kube-rbac-proxy / oauth-proxy call the API server with the pod's token (in-cluster config) to review
+            # their clients: without it they cannot start. A missing review grant is KS112's, not this.
             continue
         if not pod.obj.namespace_explicit and _bound_elsewhere(ctx, pod.identity):
             continue  # namespace given at apply time (`kubectl -n`): its bindings name that namespace, not ours

@@ -1,0 +1,154 @@
+"""KS112: a kube-rbac-proxy that a scrape job reaches cannot review the scraper's token and request.
+
+kube-rbac-proxy authenticates each bearer token with a TokenReview and authorizes each request with a
+SubjectAccessReview, both created with its own pod's ServiceAccount token (brancz/kube-rbac-proxy
+pkg/authn/delegating.go, pkg/authz/auth.go). Without `create` on them the review call itself is refused:
+k8s.io/apiserver's webhook authenticator returns the error, and pkg/filters/auth.go WithAuthentication answers
+401 Unauthorized; a refused SubjectAccessReview makes WithAuthorization answer 500 ("Authorization error").
+Either way every scrape fails, whatever the scraper itself is granted.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..analyse import JobAnalysis
+from ..authproxy import Server, authenticates_path, declared_targets
+from ..catalog import check
+from ..findings import Finding, Related
+from ..grants import REVIEW_REQUESTS
+from ..model import Workspace
+from ..rbac import Authorizer, Decision, Identity
+from ..yamltree import Span, as_map, as_seq
+from .context import Context
+
+DELEGATOR = "system:auth-delegator"
+OUTCOME = {
+    "tokenreviews": "its TokenReview of every scraper's token is refused, so it answers 401 Unauthorized to every "
+                    "scrape (pkg/filters/auth.go: an authentication error is a 401)",
+    "subjectaccessreviews": "its SubjectAccessReview of every scrape is refused, so it answers 500 Internal Server "
+                            "Error (\"Authorization error\", pkg/filters/auth.go)",
+}
+
+
+@check("KS112")
+def auth_proxy_review_permission_missing(ctx: Context) -> Iterator[Finding]:
+    authorizer = ctx.analysis.authorizer
+    servers = declared_targets(ctx.workspace).servers
+    for index, reaching in _reached_proxies(ctx.analysis.jobs, ctx.workspace).items():
+        server = servers[index]
+        pod = server.pod
+        if not ctx.reports(pod.obj.path):
+            continue
+        identity = Identity(pod.obj.namespace, pod.service_account)
+        if not _reviews_as(server, identity, ctx.workspace):
+            continue
+        decisions = [authorizer.authorize(identity, request) for request in REVIEW_REQUESTS]
+        missing = [d for d in decisions if not d.allowed]
+        if not missing:
+            continue
+        job, path, span = reaching[0]
+        names = " and ".join(f"create {d.request.api_group}/{d.request.resource}" for d in missing)
+        others = f" (and {len(reaching) - 1} more job(s))" if len(reaching) > 1 else ""
+        yield Finding(
+            "KS112", _container_span(server),
+            f"kube-rbac-proxy (container {server.container.name} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}) "
+            f"serves the targets job \"{job.job.name}\"{others} scrapes at {path}, but its ServiceAccount {identity} "
+            f"cannot {names}{_scope_note(missing)}: {OUTCOME[missing[0].request.resource]}",
+            fix=_fix(identity, pod.service_account_explicit, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"),
+            related=tuple(_related(server, identity, authorizer, ctx.workspace, reaching)),
+            object=f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}",
+        )
+
+
+def _reached_proxies(jobs: list[JobAnalysis], workspace: Workspace) -> dict[int, list[tuple[JobAnalysis, str, Span]]]:
+    """The proxy containers that jobs reach with a bearer token, on a path the proxy authenticates (an
+    `--ignore-paths` path passes unreviewed; a path outside `--allow-paths` is refused before any review). A job
+    that sends no token gets its 401 before any review (KS106)."""
+    servers = declared_targets(workspace).servers
+    reached: dict[int, list[tuple[JobAnalysis, str, Span]]] = {}
+    for analysis in jobs:
+        credentials = analysis.job.credentials
+        if credentials.kind == "client-cert" or not credentials.kubernetes_authenticates:
+            continue
+        for index, path, span in analysis.proxies:
+            if authenticates_path(servers[index].container, path.split("?", 1)[0]):
+                reached.setdefault(index, []).append((analysis, path, span))
+    return reached
+
+
+def _reviews_as(server: Server, identity: Identity, workspace: Workspace) -> bool:
+    """Whether the proxy reviews with its pod's ServiceAccount token, and that account is one the inputs define
+    (or the namespace's `default`): with `--kubeconfig` it talks to the API server with other credentials; an
+    account the inputs lack may hold its grants elsewhere (KS109's uncertainty) — nothing is said then. Without a
+    token in the pod the proxy cannot start at all, another failure than this one."""
+    if server.container.flag_values("--kubeconfig"):
+        return False
+    account = workspace.service_accounts.get((identity.namespace, identity.name))
+    if account is None and identity.name != "default":
+        return False
+    pod = server.pod
+    automount = pod.automount if pod.automount is not None else (account.automount if account is not None else None)
+    return automount is not False or any("serviceAccountToken" in as_map(source)
+                                         for volume in pod.volumes
+                                         for source in as_seq(as_map(volume.get("projected")).get("sources")))
+
+
+def _container_span(server: Server) -> Span:
+    """The container's `image` (what makes it kube-rbac-proxy), else the container itself."""
+    pod = server.pod
+    for key in ("containers", "initContainers"):
+        for index, node in enumerate(as_seq(pod.spec.get(key))):
+            if node is server.container.node:
+                return pod.key_span(key, index, "image") if "image" in node else pod.key_span(key, index)
+    return pod.obj.span
+
+
+def _scope_note(missing: list[Decision]) -> str:
+    """A grant that exists only through a RoleBinding: the review APIs are cluster-scoped, so it cannot apply."""
+    scoped = [g for d in missing for g in d.out_of_scope]
+    if not scoped:
+        return ""
+    binding = scoped[0].binding
+    return (f" (RoleBinding {binding.namespace}/{binding.name} grants it only inside namespace {binding.namespace}; "
+            f"the review APIs are cluster-scoped and need a ClusterRoleBinding)")
+
+
+def _related(server: Server, identity: Identity, authorizer: Authorizer, workspace: Workspace,
+             reaching: list[tuple[JobAnalysis, str, Span]]) -> list[Related]:
+    related = []
+    account = workspace.service_accounts.get((identity.namespace, identity.name))
+    if account is not None:
+        related.append(Related(account.obj.span, f"ServiceAccount {identity} is defined here"))
+    shown = 0
+    for binding, role in authorizer.bindings(identity):
+        if binding.obj is not None and shown < 3:
+            related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {identity}"))
+            shown += 1
+    job, path, span = reaching[0]
+    related.append(Related(span, f"job \"{job.job.name}\" keeps this proxy's port here and scrapes it at {path} "
+                                 f"with a token"))
+    return related
+
+
+def _fix(identity: Identity, explicit: bool, workload: str) -> str:
+    # A pod without serviceAccountName runs as the namespace's `default`: binding that would give the review APIs
+    # to every such pod of the namespace, so the fix names an account of the proxy's own first.
+    first = (f"Give {workload} a ServiceAccount of its own (serviceAccountName) and bind the built-in ClusterRole "
+             f"{DELEGATOR} to it; binding it to {identity} instead gives every pod of namespace {identity.namespace} "
+             f"without a serviceAccountName the review APIs. The binding, for {identity}:\n") if not explicit else (
+             f"Bind the built-in ClusterRole {DELEGATOR} (create tokenreviews and subjectaccessreviews, nothing "
+             f"else) to ServiceAccount {identity}:\n")
+    return (first +
+            f"  apiVersion: rbac.authorization.k8s.io/v1\n"
+            f"  kind: ClusterRoleBinding\n"
+            f"  metadata:\n"
+            f"    name: {identity.name}-auth-delegator\n"
+            f"  roleRef:\n"
+            f"    apiGroup: rbac.authorization.k8s.io\n"
+            f"    kind: ClusterRole\n"
+            f"    name: {DELEGATOR}\n"
+            f"  subjects:\n"
+            f"  - kind: ServiceAccount\n"
+            f"    name: {identity.name}\n"
+            f"    namespace: {identity.namespace}")

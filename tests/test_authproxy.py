@@ -1,0 +1,88 @@
+"""The inputs' kube-rbac-proxy pods as discovery would find them (authproxy.py), and what plain jobs make of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kubelint_scrape.authproxy import declared_targets
+from kubelint_scrape.engine import Options, lint_sources
+from kubelint_scrape.load import parse_source
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE = ROOT / "fixtures" / "KS104" / "fail-plain-config-kube-rbac-proxy-endpointslice"
+
+APP = """
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{name: https, port: 443, targetPort: https}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{name: https, containerPort: 8443}]
+"""
+
+
+def _lint(texts: dict[str, str]):
+    sources = [parse_source(path, text) for path, text in sorted(texts.items())]
+    return lint_sources(sources, Options())
+
+
+def _case_texts() -> dict[str, str]:
+    return {str(p): p.read_text() for p in sorted(CASE.glob("*.yaml"))}
+
+
+def test_proxy_pod_targets_carry_what_prometheus_sets() -> None:
+    result = _lint(_case_texts())
+    declared = declared_targets(result.analysis.workspace)
+    [server] = declared.servers
+    assert (server.pod.obj.name, server.container.name) == ("node-exporter", "kube-rbac-proxy")
+    [(labels, index)] = declared.for_role("endpointslice", ["monitoring"])
+    assert index == 0
+    assert labels["__meta_kubernetes_service_name"] == "node-exporter"
+    assert labels["__meta_kubernetes_endpointslice_port_name"] == "https"
+    assert labels["__address__"].endswith(":9100")  # the named targetPort, resolved through the pod's ports
+    assert labels["__meta_kubernetes_pod_container_name"] == "kube-rbac-proxy"
+    assert "kube-rbac-proxy" in labels["__meta_kubernetes_pod_container_image"]
+    assert labels["__meta_kubernetes_pod_controller_kind"] == "DaemonSet"
+    # pod role: one target per container port, plus a portless one for the exporter container
+    pods = declared.for_role("pod", None)
+    assert sorted(index for _labels, index in pods) == [-1, 0]
+    assert declared.for_role("endpointslice", ["default"]) == []
+
+
+def test_ordinary_applications_are_not_discovered() -> None:
+    """Only pods that run kube-rbac-proxy: an application kept by name is no authenticated target."""
+    result = _lint({"app.yaml": APP})
+    assert declared_targets(result.analysis.workspace).servers == []
+
+
+def test_the_job_records_the_proxy_it_reaches() -> None:
+    result = _lint(_case_texts())
+    [job] = [j for j in result.analysis.jobs if j.job.name == "node-exporter"]
+    assert [e.klass for e in job.endpoints] == ["kube-rbac-proxy"]
+    [(index, path, _span)] = job.proxies
+    server = declared_targets(result.analysis.workspace).servers[index]
+    assert (server.container.name, path) == ("kube-rbac-proxy", "/metrics")
+
+
+def test_a_proxy_that_ignores_the_path_is_a_workload_target() -> None:
+    texts = _case_texts()
+    exporter = next(p for p in texts if p.endswith("node-exporter.yaml"))
+    texts[exporter] = texts[exporter].replace("--upstream=http://127.0.0.1:9101/",
+                                              "--upstream=http://127.0.0.1:9101/\n        - --ignore-paths=/metrics")
+    result = _lint(texts)
+    [job] = [j for j in result.analysis.jobs if j.job.name == "node-exporter"]
+    assert [e.klass for e in job.endpoints] == ["workload"]
+    assert not [f for f in result.findings if f.rule in ("KS104", "KS112")]
