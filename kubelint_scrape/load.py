@@ -429,13 +429,21 @@ def _templated_finding(path: str, pos: Pos) -> Finding:
 
 _TEMPLATE = re.compile(r"\{\{")
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
+# A line that ends in a block scalar header (`key: |`, `- >-`, `key: |2+`): the lines below it are text.
+_BLOCK_HEADER = re.compile(r"(?:^|[\s:])[|>](?:[1-9][+-]?|[+-][1-9]?)?$")
 
 
 def _template_line(text: str) -> tuple[int, int] | None:
-    """Where a `{{` stands outside quotes and comments (0-based line, col), if anywhere."""
+    """Where a `{{` stands outside quotes, comments and block scalars (0-based line, col), if anywhere. A block
+    scalar's lines are text to YAML (an Alertmanager template, a Prometheus config in a ConfigMap), so a `{{` there
+    is not what broke the parse; a `{{` less indented than its key ends the scalar (`{{ .Files.Get … | indent 4 }}`)."""
+    block_parent = None  # while inside a block scalar: the indentation its lines must exceed
     for number, line in enumerate(text.splitlines()):
-        if "{{" not in line:
-            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if block_parent is not None:
+            if not line.strip() or indent > block_parent:
+                continue
+            block_parent = None
         stripped = _QUOTED.sub(lambda m: " " * len(m.group(0)), line)
         comment = re.search(r"(^|\s)#", stripped)
         if comment:
@@ -443,7 +451,18 @@ def _template_line(text: str) -> tuple[int, int] | None:
         match = _TEMPLATE.search(stripped)
         if match:
             return number, match.start()
+        if _BLOCK_HEADER.search(stripped.rstrip()):
+            block_parent = _block_parent_indent(stripped)
     return None
+
+
+def _block_parent_indent(line: str) -> int:
+    """The indentation a block scalar started on `line` must exceed: its key's column (`  - key: |` → 4), or the
+    column of the sequence dash that holds it (`  - |` → 2)."""
+    column = len(line) - len(line.lstrip(" "))
+    while line[column:column + 2] == "- " and line[column + 2:].lstrip(" ")[:1] not in ("|", ">"):
+        column += 2 + len(line[column + 2:]) - len(line[column + 2:].lstrip(" "))
+    return column
 
 
 def parse_events(text: str) -> Iterator[Any]:
