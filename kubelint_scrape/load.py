@@ -448,12 +448,36 @@ def _template_line(text: str) -> tuple[int, int] | None:
         comment = re.search(r"(^|\s)#", stripped)
         if comment:
             stripped = stripped[: comment.start()]
-        match = _TEMPLATE.search(stripped)
+        match = next((m for m in _TEMPLATE.finditer(stripped) if _helm_action_at(line, m.start())), None)
         if match:
             return number, match.start()
         if _BLOCK_HEADER.search(stripped.rstrip()):
             block_parent = _block_parent_indent(stripped)
     return None
+
+
+# What Prometheus alerting-rule templates work with (prometheus template/template.go: the $labels, $value,
+# $externalLabels and $externalURL variables, .Labels/.Value/…, the humanize* functions). Rendered rules carry
+# them as plain scalars — kube-prometheus manifests/*-prometheusRule.yaml: `description: Pod {{ $labels.namespace
+# }}/{{ $labels.pod }} …` — which YAML reads as text; a Helm template action names none of them.
+_ACTION = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_PROMETHEUS_TEMPLATE = re.compile(r"\$(?:labels|value|externalLabels|externalURL)\b|\.(?:Labels|Value|ExternalLabels|ExternalURL)\b|\bhumanize")
+
+
+def _helm_template(text: str) -> bool:
+    """Whether a `{{` in this plain scalar (or from here on in a line) starts a Helm/Go template action rather than
+    a Prometheus alert template: some action (or an unclosed `{{`) that uses none of the alert template's data."""
+    actions = _ACTION.findall(text)
+    if not actions or text.count("{{") > len(actions):
+        return True
+    return not all(_PROMETHEUS_TEMPLATE.search(action) for action in actions)
+
+
+def _helm_action_at(line: str, start: int) -> bool:
+    """Whether the `{{` at `start` opens a Helm/Go template action (see _helm_template); one closed on a later line
+    counts as Helm."""
+    action = _ACTION.match(line, start)
+    return action is None or not _PROMETHEUS_TEMPLATE.search(action.group(1))
 
 
 def _block_parent_indent(line: str) -> int:
@@ -583,10 +607,10 @@ class _Builder:
                 elif tag is None:
                     value = cached(text, no_key)
                     if value is no_key:
-                        if "{{" in text:
+                        if "{{" in text and _helm_template(text):
                             raise _Templated(pos)
                         value = resolve(text)
-                elif "{{" in text:
+                elif "{{" in text and _helm_template(text):
                     raise _Templated(pos)
                 elif tag == "!":  # the non-specific tag: a string
                     value = text
