@@ -43,7 +43,7 @@ from ..resources import knowledge
 from ..targets import kubelet_subresources
 from ..yamltree import Span, YMap, YSeq, as_str, at, value_span
 from .context import Context
-from .rbac_objects import grants_nothing
+from .rbac_objects import grants_nothing, namespaced_verbs
 
 CLUSTER_SCOPED = {"nodes", "namespaces", "users", "groups", "uids", "clusterroles", "clusterrolebindings",
                   "certificatesigningrequests", "signers", "persistentvolumes", "storageclasses"}
@@ -717,8 +717,8 @@ def _in_scope(request: Request, binding: BindingDef) -> Request | None:
     """The request made where the binding can grant it, or None when it never can (cluster-scoped via RoleBinding)."""
     if binding.kind == "ClusterRoleBinding":
         return request
-    if request.resource in CLUSTER_SCOPED:
-        return None
+    if request.resource in CLUSTER_SCOPED and request.verb not in namespaced_verbs(request.api_group, request.resource):
+        return None  # (bind on clusterroles is checked in the RoleBinding's namespace: a RoleBinding grants it)
     return Request(request.verb, request.api_group, request.resource, request.subresource, binding.namespace)
 
 

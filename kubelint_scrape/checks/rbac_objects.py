@@ -141,6 +141,14 @@ def _serves(group: str, resource: str, version: tuple[int, int]) -> bool:
     return entry is not None and (not sub or _has_subresource(entry, sub))
 
 
+def namespaced_verbs(group: str, resource: str) -> tuple[str, ...]:
+    """Verbs checked in a namespace although the resource is cluster-scoped (`bind` on clusterroles: checked in
+    the namespace of the RoleBinding being created), so a Role or RoleBinding grants them there."""
+    if "/" in resource:
+        return ()
+    return tuple(_table()["groups"].get(group, {}).get(resource, {}).get("namespaced_verbs", ()))
+
+
 def _all_known_groups(groups: Iterable[str]) -> bool:
     """Groups whose resources can be judged: those of the table, and the names people give the core group, which
     serve nothing (a CRD group always contains a dot, so "core" or "v1" is no CRD's)."""
@@ -168,6 +176,8 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
     if not _serves(api_group, resource, version):
         return True
     base = resource.split("/", 1)[0]
+    if verb and verb in namespaced_verbs(api_group, resource):
+        return False
     return role.kind == "Role" and base != "namespaces" and _table()["groups"][api_group][base]["scope"] == "cluster"
 
 
@@ -640,11 +650,14 @@ def role_grants_cluster_resource(ctx: Context) -> Iterator[Finding]:
                 if not scopes or "namespaced" in scopes:
                     continue
                 groups = [g for g in rule.api_groups if _serves(g, resource, version)]
-                yield from _cluster_resource_in_role(role, rule, resource, groups, span)
+                alive = {v for g in groups for v in namespaced_verbs(g, resource)}
+                if alive and set(rule.verbs) <= alive:
+                    continue  # e.g. bind on clusterroles: checked in the RoleBinding's namespace, so this Role grants it
+                yield from _cluster_resource_in_role(role, rule, resource, groups, span, alive)
 
 
 def _cluster_resource_in_role(role: RoleDef, rule: PolicyRule, resource: str, groups: list[str],
-                              span: Span) -> Iterator[Finding]:
+                              span: Span, alive: set[str] = frozenset()) -> Iterator[Finding]:
     where = f"{_label(role)} rules[{rule.index}]"
     ref = role.obj.ref if role.obj else role.ref
     base, _, sub = resource.partition("/")
@@ -666,12 +679,15 @@ def _cluster_resource_in_role(role: RoleDef, rule: PolicyRule, resource: str, gr
     verbs = list(rule.verbs) or ["get"]
     if sub:  # subresources are fetched by name: list/watch never apply to them
         verbs = [v for v in verbs if v not in ("list", "watch", "deletecollection")] or ["get"]
+    verbs = [v for v in verbs if v not in alive] or verbs
+    except_alive = (f" (except {', '.join(sorted(alive))}, which is checked in the namespace of the binding being "
+                    f"created)") if alive else ""
     yield Finding(
         "KS507", span,
         f"{where} grants {resource}, which is cluster-scoped: its requests carry no namespace, so a RoleBinding never "
-        f"applies this rule → 403 Forbidden",
+        f"applies this rule{except_alive} → 403 Forbidden",
         fix=f"Move {_rule_yaml(groups, [resource], verbs)} into a ClusterRole bound with a ClusterRoleBinding, and keep only "
-            f"namespaced resources in the Role.",
+            + (f"{'/'.join(sorted(alive))} on {resource} and " if alive else "") + "namespaced resources in the Role.",
         object=ref, data={"resource": resource},
     )
 
