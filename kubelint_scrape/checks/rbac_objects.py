@@ -365,7 +365,9 @@ def _granted_elsewhere(role: RoleDef, rule: PolicyRule, resource: str, version: 
     if not groups:
         return False
     base, _, sub = resource.partition("/")
-    others = [r for r in role.rules if r is not rule and not r.non_resource_urls]
+    # Only a rule for (at least) the same objects covers it: one limited to other resourceNames does not.
+    others = [r for r in role.rules if r is not rule and not r.non_resource_urls
+              and (not r.resource_names or set(rule.resource_names or ["(all)"]) <= set(r.resource_names))]
     for verb in rule.verbs or ("get",):
         if verb == "*":
             if not any("*" in r.verbs and any(rule_allows(r, Request("get", g, base, sub), ignore_names=True) for g in groups)
