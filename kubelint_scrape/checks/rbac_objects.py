@@ -611,7 +611,7 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
         for rule in role.rules:
             if not rule.resource_names or rule.non_resource_urls:
                 continue
-            verbs = [v for v in ("list", "watch") if v in rule.verbs]
+            verbs = [v for v in ("list", "watch") if v in rule.verbs or "*" in rule.verbs]  # `*` holds both
             resources = [r for r in rule.resources if (r in discovered or r == "*")
                          and not any((r, name) in named for name in rule.resource_names)]
             if not verbs or not resources:
