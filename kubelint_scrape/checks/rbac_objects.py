@@ -739,16 +739,19 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
 @check("KS509")
 def aggregated_role_rules_overwritten(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
+    # A role the API server rejects (KS501: e.g. an aggregationRule without selectors) is never created or aggregated.
+    rejected = {id(r) for r in ctx.workspace.rejected_cluster_roles.values()}
     for role in _roles(ctx):
-        if role.kind != "ClusterRole" or role.aggregation is None or not role.rules:
+        if role.kind != "ClusterRole" or role.aggregation is None or not role.rules or id(role) in rejected:
             continue
         # A ClusterRole exported from a cluster (`kubectl get -o yaml`) lists the aggregated rules it holds:
         # only rules the selected roles do not supply are lost.
-        aggregated = {_rule_content(rule) for rule in authorizer.effective_rules(role)}
+        effective = authorizer.effective_rules(role)
+        aggregated = {_rule_content(rule) for rule in effective}
         label = role.aggregation_label()
         where = f"its own ClusterRole labelled `{label}`" if label else "its own ClusterRole with a label the selectors match"
         for rule in role.rules:
-            if _rule_content(rule) in aggregated:
+            if _rule_content(rule) in aggregated or _covered(rule, effective):
                 continue
             yield Finding(
                 "KS509", rule.span(),
@@ -765,3 +768,18 @@ def aggregated_role_rules_overwritten(ctx: Context) -> Iterator[Finding]:
 def _rule_content(rule: PolicyRule) -> tuple[frozenset[str], ...]:
     return (frozenset(rule.verbs), frozenset(rule.api_groups), frozenset(rule.resources),
             frozenset(rule.resource_names), frozenset(rule.non_resource_urls))
+
+
+def _covered(rule: PolicyRule, rules: list[PolicyRule]) -> bool:
+    """Whether `rules` allow everything `rule` does, so that replacing it by them loses nothing (a hand-written
+    `pods: get/list/watch` in a role that aggregates view). Wildcards count only as the same wildcard: a request
+    for verb `*` or resource `*` matches a rule only through a `*` of its own."""
+    for verb in rule.verbs:
+        requests = [Request(verb, url=url) for url in rule.non_resource_urls]
+        for group in rule.api_groups:
+            for resource in rule.resources:
+                base, _, sub = resource.partition("/")
+                requests += [Request(verb, group, base, sub, name=name) for name in rule.resource_names or [None]]
+        if not all(any(rule_allows(other, request) for other in rules) for request in requests):
+            return False
+    return True
