@@ -429,21 +429,64 @@ def _templated_finding(path: str, pos: Pos) -> Finding:
 
 _TEMPLATE = re.compile(r"\{\{")
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
+# A line that ends in a block scalar header (`key: |`, `- >-`, `key: |2+`): the lines below it are text.
+_BLOCK_HEADER = re.compile(r"(?:^|[\s:])[|>](?:[1-9][+-]?|[+-][1-9]?)?$")
 
 
 def _template_line(text: str) -> tuple[int, int] | None:
-    """Where a `{{` stands outside quotes and comments (0-based line, col), if anywhere."""
+    """Where a `{{` stands outside quotes, comments and block scalars (0-based line, col), if anywhere. A block
+    scalar's lines are text to YAML (an Alertmanager template, a Prometheus config in a ConfigMap), so a `{{` there
+    is not what broke the parse; a `{{` less indented than its key ends the scalar (`{{ .Files.Get … | indent 4 }}`)."""
+    block_parent = None  # while inside a block scalar: the indentation its lines must exceed
     for number, line in enumerate(text.splitlines()):
-        if "{{" not in line:
-            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if block_parent is not None:
+            if not line.strip() or indent > block_parent:
+                continue
+            block_parent = None
         stripped = _QUOTED.sub(lambda m: " " * len(m.group(0)), line)
         comment = re.search(r"(^|\s)#", stripped)
         if comment:
             stripped = stripped[: comment.start()]
-        match = _TEMPLATE.search(stripped)
+        match = next((m for m in _TEMPLATE.finditer(stripped) if _helm_action_at(line, m.start())), None)
         if match:
             return number, match.start()
+        if _BLOCK_HEADER.search(stripped.rstrip()):
+            block_parent = _block_parent_indent(stripped)
     return None
+
+
+# What Prometheus alerting-rule templates work with (prometheus template/template.go: the $labels, $value,
+# $externalLabels and $externalURL variables, .Labels/.Value/…, the humanize* functions). Rendered rules carry
+# them as plain scalars — kube-prometheus manifests/*-prometheusRule.yaml: `description: Pod {{ $labels.namespace
+# }}/{{ $labels.pod }} …` — which YAML reads as text; a Helm template action names none of them.
+_ACTION = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_PROMETHEUS_TEMPLATE = re.compile(r"\$(?:labels|value|externalLabels|externalURL)\b|\.(?:Labels|Value|ExternalLabels|ExternalURL)\b|\bhumanize")
+
+
+def _helm_template(text: str) -> bool:
+    """Whether a `{{` in this plain scalar (or from here on in a line) starts a Helm/Go template action rather than
+    a Prometheus alert template: some action (or an unclosed `{{`) that uses none of the alert template's data."""
+    actions = _ACTION.findall(text)
+    if not actions or text.count("{{") > len(actions):
+        return True
+    return not all(_PROMETHEUS_TEMPLATE.search(action) for action in actions)
+
+
+def _helm_action_at(line: str, start: int) -> bool:
+    """Whether the `{{` at `start` opens a Helm/Go template action (see _helm_template); one closed on a later line
+    counts as Helm."""
+    action = _ACTION.match(line, start)
+    return action is None or not _PROMETHEUS_TEMPLATE.search(action.group(1))
+
+
+def _block_parent_indent(line: str) -> int:
+    """The indentation a block scalar started on `line` must exceed: its key's column (`  - key: |` → 4), or the
+    column of the sequence dash that holds it (`  - |` → 2)."""
+    column = len(line) - len(line.lstrip(" "))
+    while line[column:column + 2] == "- " and line[column + 2:].lstrip(" ")[:1] not in ("|", ">"):
+        column += 2 + len(line[column + 2:]) - len(line[column + 2:].lstrip(" "))
+    return column
 
 
 def parse_events(text: str) -> Iterator[Any]:
@@ -564,10 +607,10 @@ class _Builder:
                 elif tag is None:
                     value = cached(text, no_key)
                     if value is no_key:
-                        if "{{" in text:
+                        if "{{" in text and _helm_template(text):
                             raise _Templated(pos)
                         value = resolve(text)
-                elif "{{" in text:
+                elif "{{" in text and _helm_template(text):
                     raise _Templated(pos)
                 elif tag == "!":  # the non-specific tag: a string
                     value = text

@@ -79,3 +79,24 @@ def test_records_dataclass_prints_like_the_standard_one() -> None:
 
     assert repr(Ours("a", 2)).replace("Ours", "X") == repr(Theirs("a", 2)).replace("Theirs", "X")
     assert Ours("a") == Ours("a") and hash(Ours("a")) == hash(Ours("a"))
+
+
+@pytest.mark.parametrize("rule_id", sorted(index()))
+def test_doc_example_fires_and_its_fix_does_not(rule_id: str, tmp_path: Path) -> None:
+    """The `explain` example is a promise: its bad snippet, linted alone (with the assumptions `example.args`
+    states), makes the rule fire, and the good one does not."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from kubelint_scrape.cli import main
+
+    example = entry(rule_id)["example"]
+    for kind in ("bad", "good"):
+        path = tmp_path / f"{kind}.yaml"
+        path.write_text(example[kind])
+        args = shlex.split(example.get("args", {}).get(kind, ""))
+        result = CliRunner().invoke(main, ["check", str(path), "--format", "concise", "--fail-on", "never", *args])
+        assert result.exit_code == 0, result.output
+        fired = [line for line in result.output.splitlines() if f": {rule_id} [" in line]
+        assert bool(fired) == (kind == "bad"), f"{rule_id} {kind} example:\n{result.output}"

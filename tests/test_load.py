@@ -174,6 +174,40 @@ def test_helm_templates_are_ks003(text: str) -> None:
     assert [f.rule for f in source.findings] == ["KS003"]
 
 
+@pytest.mark.parametrize("text, position", [
+    # an Alertmanager template in a block scalar above is text: the finding sits on the real template
+    ("data:\n  slack.tmpl: |\n    {{ define \"t\" }}{{ .Status }}{{ end }}\n  release: {{ .Release.Name }}\n", (4, 12)),
+    ("- name: a\n  - |\n    {{ x }}\n- name: {{ .Values.b }}\n", (4, 9)),
+    # less indented than its key, a `{{` ends the block scalar: Helm pasting a file into a ConfigMap
+    ("data:\n  prometheus.yml: |\n{{ .Files.Get \"prometheus.yml\" | indent 4 }}\n", (3, 1)),
+])
+def test_ks003_sits_on_the_template_not_on_braces_in_a_block_scalar(text: str, position: tuple[int, int]) -> None:
+    source = parse_source("t.yaml", text)
+    assert source.status == "skipped"
+    assert [(f.rule, f.span.line, f.span.column) for f in source.findings] == [("KS003", *position)]
+
+
+@pytest.mark.parametrize("text", [
+    # kube-prometheus manifests/kubernetesControlPlane-prometheusRule.yaml: rendered alert templates, plain scalars
+    "description: Pod {{ $labels.namespace }}/{{ $labels.pod }} has been in a non-ready\n  state for 15 minutes.\n",
+    "description: Cluster has overcommitted CPU by {{\n  $value }} CPU shares.\n",
+    "description: Job is taking more than {{ \"43200\" | humanizeDuration }} to complete.\n",
+    "summary: Instance {{ .Labels.instance }} down\n",
+])
+def test_prometheus_alert_templates_in_plain_scalars_are_yaml(text: str) -> None:
+    source = parse_source("rules.yaml", text)
+    assert source.status == "linted" and not source.findings
+
+
+@pytest.mark.parametrize("text", [
+    "name: prometheus-{{ .Release.Name }}\n",
+    "message: Vault in {{`{{`}} $labels.namespace {{`}}`}} is sealed\n",  # an unrendered chart's escaped alert
+    "summary: {{ $labels.pod }} of {{ include \"x\" . }}\n",
+])
+def test_helm_actions_in_plain_scalars_are_ks003(text: str) -> None:
+    assert [f.rule for f in parse_source("t.yaml", text).findings] == ["KS003"]
+
+
 def test_braces_in_quoted_strings_and_block_scalars_are_not_templates() -> None:
     source = load("""\
         a: "{{ $labels.instance }} is down"

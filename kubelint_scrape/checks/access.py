@@ -995,7 +995,11 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
         # A near miss in the same namespace is most likely a typo of the ServiceAccount that holds the grants.
         from ..promvalidate import did_you_mean
 
-        near = did_you_mean(identity.name, [n for ns, n in ctx.workspace.service_accounts if ns == identity.namespace])
+        # Not one that another Prometheus config runs as: that account is in use as meant (`prometheus` beside a
+        # missing `prometheus-agent`), and sharing it would merge two scrapers' grants.
+        others = {r.identity for r in ctx.analysis.resolutions.values() if r.identity is not None and r.identity != identity}
+        near = did_you_mean(identity.name, [n for ns, n in ctx.workspace.service_accounts
+                                            if ns == identity.namespace and Identity(ns, n) not in others])
         hint = f" (did you mean ServiceAccount {identity.namespace}/{near}?)" if near else ""
         fix = (f"Name the existing ServiceAccount {near} instead of {identity.name}, or add a ServiceAccount "
                f"{identity.name} in namespace {identity.namespace}." if near else

@@ -43,7 +43,7 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
         first = previous.get(key)
         if id(obj) not in rejected or first is None:
             previous[key] = obj
-        if first is None or first.doc == obj.doc or not (ctx.reports(obj.path) or ctx.reports(first.path)):
+        if first is None or _same_content(first, obj) or not (ctx.reports(obj.path) or ctx.reports(first.path)):
             continue
         if id(obj) in rejected:
             outcome = ("the API server rejects this definition (KS501), so applying it changes nothing; this analysis "
@@ -62,3 +62,19 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
             related=(Related(first.name_span(), f"{obj.ref} is first defined here"),),
             object=obj.ref,
         )
+
+
+def _same_content(first: K8sObject, again: K8sObject) -> bool:
+    """Whether two definitions of one object (same key, namespace included) say the same thing. `metadata.namespace`
+    is left out: one copy may spell out the namespace the other gets by default (`kubectl apply` places both in it),
+    and the key already holds the namespace both end up in."""
+    if first.doc == again.doc:
+        return True
+    return _without_namespace(first.doc) == _without_namespace(again.doc)
+
+
+def _without_namespace(doc: dict) -> dict:
+    metadata = doc.get("metadata")
+    if not isinstance(metadata, dict) or "namespace" not in metadata:
+        return doc
+    return {**doc, "metadata": {k: v for k, v in metadata.items() if k != "namespace"}}

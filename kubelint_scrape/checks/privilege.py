@@ -45,7 +45,7 @@ from ..targets import kubelet_subresources
 from ..yamltree import Span, YSeq, as_str, at
 from .access import grant_related, role_label
 from .context import Context
-from .rbac_objects import grants_nothing
+from .rbac_objects import grants_nothing, namespaced_verbs
 
 CLUSTER_SCOPED = {"nodes", "namespaces", "users", "groups", "uids", "clusterroles", "clusterrolebindings",
                   "certificatesigningrequests", "signers", "persistentvolumes", "storageclasses"}
@@ -416,6 +416,8 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     means = f"the {value[2:]} subresource of every resource"
                 elif key == "resources":
                     means = _every_resource(holding, rule)
+                elif key == "verbs":
+                    means = _every_verb(rule)
                 if used:
                     fix = (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
                            + render_rules(rules_for(used)))
@@ -444,6 +446,26 @@ def _every_resource(holding: Holding, rule: PolicyRule) -> str:
     including = f", including {', '.join(examples[:-1]) + ' and ' + examples[-1] if len(examples) > 1 else examples[0]}" \
         if examples else ""
     return f"every resource and subresource{scope}{including}"
+
+
+# The special verbs and the resources they act on (Kubernetes RBAC documentation, "Privilege escalation
+# prevention"; authorization attributes): escalate/bind on roles, impersonate on users/groups/serviceaccounts.
+_SPECIAL_VERBS = {"escalate": ("roles", "clusterroles"), "bind": ("roles", "clusterroles"),
+                  "impersonate": ("users", "groups", "serviceaccounts", "uids", "userextras")}
+
+
+def _every_verb(rule: PolicyRule) -> str:
+    """What `verbs: ["*"]` reaches on this rule's resources: escalate, bind and impersonate only where they mean
+    something (a `*` verb on configmaps is every write, not impersonation); URLs are only ever read or written."""
+    if rule.non_resource_urls and not rule.resources:
+        return "every verb on these URLs, including post, put and delete"
+    resources = {r.split("/", 1)[0] for r in rule.resources}
+    special = [v for v, on in _SPECIAL_VERBS.items() if "*" in resources or resources & set(on)]
+    # resourceNames cannot restrict create or deletecollection (no name in the request): the rule grants neither
+    verbs = ["update", "patch", "delete"] if rule.resource_names else ["create", "delete", "deletecollection"]
+    verbs = verbs[:2] + special if special else verbs
+    named = " on the named objects" if rule.resource_names else ""
+    return f"every verb{named}, including {', '.join(verbs[:-1])} and {verbs[-1]}"
 
 
 def _is_wildcard(key: str, value: str) -> bool:
@@ -735,8 +757,8 @@ def _in_scope(request: Request, binding: BindingDef) -> Request | None:
     """The request made where the binding can grant it, or None when it never can (cluster-scoped via RoleBinding)."""
     if binding.kind == "ClusterRoleBinding":
         return request
-    if request.resource in CLUSTER_SCOPED:
-        return None
+    if request.resource in CLUSTER_SCOPED and request.verb not in namespaced_verbs(request.api_group, request.resource):
+        return None  # (bind on clusterroles is checked in the RoleBinding's namespace: a RoleBinding grants it)
     return Request(request.verb, request.api_group, request.resource, request.subresource, binding.namespace)
 
 

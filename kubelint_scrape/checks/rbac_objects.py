@@ -141,6 +141,14 @@ def _serves(group: str, resource: str, version: tuple[int, int]) -> bool:
     return entry is not None and (not sub or _has_subresource(entry, sub))
 
 
+def namespaced_verbs(group: str, resource: str) -> tuple[str, ...]:
+    """Verbs checked in a namespace although the resource is cluster-scoped (`bind` on clusterroles: checked in
+    the namespace of the RoleBinding being created), so a Role or RoleBinding grants them there."""
+    if "/" in resource:
+        return ()
+    return tuple(_table()["groups"].get(group, {}).get(resource, {}).get("namespaced_verbs", ()))
+
+
 def _all_known_groups(groups: Iterable[str]) -> bool:
     """Groups whose resources can be judged: those of the table, and the names people give the core group, which
     serve nothing (a CRD group always contains a dot, so "core" or "v1" is no CRD's)."""
@@ -168,6 +176,8 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
     if not _serves(api_group, resource, version):
         return True
     base = resource.split("/", 1)[0]
+    if verb and verb in namespaced_verbs(api_group, resource):
+        return False
     return role.kind == "Role" and base != "namespaces" and _table()["groups"][api_group][base]["scope"] == "cluster"
 
 
@@ -355,7 +365,9 @@ def _granted_elsewhere(role: RoleDef, rule: PolicyRule, resource: str, version: 
     if not groups:
         return False
     base, _, sub = resource.partition("/")
-    others = [r for r in role.rules if r is not rule and not r.non_resource_urls]
+    # Only a rule for (at least) the same objects covers it: one limited to other resourceNames does not.
+    others = [r for r in role.rules if r is not rule and not r.non_resource_urls
+              and (not r.resource_names or set(rule.resource_names or ["(all)"]) <= set(r.resource_names))]
     for verb in rule.verbs or ("get",):
         if verb == "*":
             if not any("*" in r.verbs and any(rule_allows(r, Request("get", g, base, sub), ignore_names=True) for g in groups)
@@ -599,7 +611,7 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
         for rule in role.rules:
             if not rule.resource_names or rule.non_resource_urls:
                 continue
-            verbs = [v for v in ("list", "watch") if v in rule.verbs]
+            verbs = [v for v in ("list", "watch") if v in rule.verbs or "*" in rule.verbs]  # `*` holds both
             resources = [r for r in rule.resources if (r in discovered or r == "*")
                          and not any((r, name) in named for name in rule.resource_names)]
             if not verbs or not resources:
@@ -640,11 +652,14 @@ def role_grants_cluster_resource(ctx: Context) -> Iterator[Finding]:
                 if not scopes or "namespaced" in scopes:
                     continue
                 groups = [g for g in rule.api_groups if _serves(g, resource, version)]
-                yield from _cluster_resource_in_role(role, rule, resource, groups, span)
+                alive = {v for g in groups for v in namespaced_verbs(g, resource)}
+                if alive and set(rule.verbs) <= alive:
+                    continue  # e.g. bind on clusterroles: checked in the RoleBinding's namespace, so this Role grants it
+                yield from _cluster_resource_in_role(role, rule, resource, groups, span, alive)
 
 
 def _cluster_resource_in_role(role: RoleDef, rule: PolicyRule, resource: str, groups: list[str],
-                              span: Span) -> Iterator[Finding]:
+                              span: Span, alive: set[str] = frozenset()) -> Iterator[Finding]:
     where = f"{_label(role)} rules[{rule.index}]"
     ref = role.obj.ref if role.obj else role.ref
     base, _, sub = resource.partition("/")
@@ -666,12 +681,15 @@ def _cluster_resource_in_role(role: RoleDef, rule: PolicyRule, resource: str, gr
     verbs = list(rule.verbs) or ["get"]
     if sub:  # subresources are fetched by name: list/watch never apply to them
         verbs = [v for v in verbs if v not in ("list", "watch", "deletecollection")] or ["get"]
+    verbs = [v for v in verbs if v not in alive] or verbs
+    except_alive = (f" (except {', '.join(sorted(alive))}, which is checked in the namespace of the binding being "
+                    f"created)") if alive else ""
     yield Finding(
         "KS507", span,
         f"{where} grants {resource}, which is cluster-scoped: its requests carry no namespace, so a RoleBinding never "
-        f"applies this rule → 403 Forbidden",
+        f"applies this rule{except_alive} → 403 Forbidden",
         fix=f"Move {_rule_yaml(groups, [resource], verbs)} into a ClusterRole bound with a ClusterRoleBinding, and keep only "
-            f"namespaced resources in the Role.",
+            + (f"{'/'.join(sorted(alive))} on {resource} and " if alive else "") + "namespaced resources in the Role.",
         object=ref, data={"resource": resource},
     )
 
@@ -721,16 +739,19 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
 @check("KS509")
 def aggregated_role_rules_overwritten(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
+    # A role the API server rejects (KS501: e.g. an aggregationRule without selectors) is never created or aggregated.
+    rejected = {id(r) for r in ctx.workspace.rejected_cluster_roles.values()}
     for role in _roles(ctx):
-        if role.kind != "ClusterRole" or role.aggregation is None or not role.rules:
+        if role.kind != "ClusterRole" or role.aggregation is None or not role.rules or id(role) in rejected:
             continue
         # A ClusterRole exported from a cluster (`kubectl get -o yaml`) lists the aggregated rules it holds:
         # only rules the selected roles do not supply are lost.
-        aggregated = {_rule_content(rule) for rule in authorizer.effective_rules(role)}
+        effective = authorizer.effective_rules(role)
+        aggregated = {_rule_content(rule) for rule in effective}
         label = role.aggregation_label()
         where = f"its own ClusterRole labelled `{label}`" if label else "its own ClusterRole with a label the selectors match"
         for rule in role.rules:
-            if _rule_content(rule) in aggregated:
+            if _rule_content(rule) in aggregated or _covered(rule, effective):
                 continue
             yield Finding(
                 "KS509", rule.span(),
@@ -747,3 +768,18 @@ def aggregated_role_rules_overwritten(ctx: Context) -> Iterator[Finding]:
 def _rule_content(rule: PolicyRule) -> tuple[frozenset[str], ...]:
     return (frozenset(rule.verbs), frozenset(rule.api_groups), frozenset(rule.resources),
             frozenset(rule.resource_names), frozenset(rule.non_resource_urls))
+
+
+def _covered(rule: PolicyRule, rules: list[PolicyRule]) -> bool:
+    """Whether `rules` allow everything `rule` does, so that replacing it by them loses nothing (a hand-written
+    `pods: get/list/watch` in a role that aggregates view). Wildcards count only as the same wildcard: a request
+    for verb `*` or resource `*` matches a rule only through a `*` of its own."""
+    for verb in rule.verbs:
+        requests = [Request(verb, url=url) for url in rule.non_resource_urls]
+        for group in rule.api_groups:
+            for resource in rule.resources:
+                base, _, sub = resource.partition("/")
+                requests += [Request(verb, group, base, sub, name=name) for name in rule.resource_names or [None]]
+        if not all(any(rule_allows(other, request) for other in rules) for request in requests):
+            return False
+    return True
