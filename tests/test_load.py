@@ -291,6 +291,17 @@ def test_untraceable_quoted_config_is_pinned_to_the_value() -> None:
     assert _role_position(outer) == (5, 19)
 
 
+def test_unclosed_construct_at_the_end_is_reported_where_it_opens() -> None:
+    # libyaml meets the problem at the end of the text (the line after the last): the quote, bracket or brace
+    # left open is the place to fix
+    assert [(f.span.line, f.span.column) for f in load('a: 1\nb: "unterminated\n').findings] == [(2, 4)]
+    assert [(f.span.line, f.span.column) for f in load("a: [1, 2\n\n").findings] == [(1, 4)]
+    assert [(f.span.line, f.span.column) for f in load("a: [1, 2\nb: 3\n").findings] == [(2, 2)]  # not at the end
+    embedded = CONFIGMAP_HEAD + '  prometheus.yml: |\n    scrape_configs:\n      - job_name: "a\n\n\n'
+    _, _, findings = build_workspace([parse_source("cm.yaml", embedded)])
+    assert [(f.rule, f.span.line, f.span.column) for f in findings] == [("KS001", 7, 19)]
+
+
 def test_embedded_config_errors_land_on_the_outer_line() -> None:
     broken = EMBEDDED.replace("      - job_name: nodes", "      - job_name: [nodes")
     _, configs, findings = build_workspace([parse_source("cm.yaml", broken)])
