@@ -37,7 +37,7 @@ from .promconfig import PromConfig, agent_configs, build_config
 from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
-from .yamltree import YMap, as_str
+from .yamltree import YMap, as_map, as_str
 
 
 @gc_paused
@@ -247,6 +247,8 @@ def _embedded_texts(obj: K8sObject, source: Source):
             if not isinstance(value, str):
                 continue
             if section == "data" and obj.kind == "Secret":
+                if isinstance(as_map(obj.doc.get("stringData")).get(key), str):
+                    continue  # stringData overwrites the key on write (core/v1 Secret.StringData): read once, above
                 text, position = secret_value(obj, as_str(key), source.text)
                 if text is not None:
                     yield key, text, position

@@ -302,6 +302,19 @@ def test_unclosed_construct_at_the_end_is_reported_where_it_opens() -> None:
     assert [(f.rule, f.span.line, f.span.column) for f in findings] == [("KS001", 7, 19)]
 
 
+def test_secret_key_in_string_data_and_data_is_one_config() -> None:
+    # stringData is merged into data on write, overwriting the key (k8s.io/api core/v1 Secret.StringData)
+    import base64
+
+    other = base64.b64encode(b"scrape_configs:\n  - job_name: old\n").decode()
+    secret = ("apiVersion: v1\nkind: Secret\nmetadata: {name: prometheus, namespace: monitoring}\nstringData:\n"
+              "  prometheus.yml: |\n    scrape_configs:\n      - job_name: new\n"
+              f"data:\n  prometheus.yml: {other}\n")
+    _, configs, findings = build_workspace([parse_source("secret.yaml", secret)])
+    assert not findings
+    assert [(job.name, job.span.line) for config in configs for job in config.jobs] == [("new", 7)]
+
+
 def test_embedded_config_errors_land_on_the_outer_line() -> None:
     broken = EMBEDDED.replace("      - job_name: nodes", "      - job_name: [nodes")
     _, configs, findings = build_workspace([parse_source("cm.yaml", broken)])
