@@ -55,3 +55,22 @@ def test_json_and_sarif_reports_hold_one_finding_per_line() -> None:
         indent = "  " * depth
         lines = [line for line in result.output.splitlines() if line.startswith(f'{indent}{{"{first_key}": ')]
         assert [json.loads(line.strip().rstrip(",")) for line in lines] == findings
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _related(case: str, rule: str) -> list[tuple[str, int, int, str]]:
+    result = CliRunner().invoke(main, [str(FIXTURES / case), "--format", "json", "--fail-on", "never", "--select", rule])
+    assert result.exit_code == 0, result.output
+    return [(Path(r["path"]).name, r["line"], r["column"], r["message"])
+            for f in json.loads(result.output)["findings"] for r in f.get("related", [])]
+
+
+def test_token_not_mounted_points_at_the_setting_that_turns_automount_off() -> None:
+    # KS107's second place is the automountServiceAccountToken that decides, not the start of the workload
+    (first, *rest) = _related("KS107/fail-serviceaccount-automount-false", "KS107")
+    assert first[:3] == ("prometheus-rbac.yaml", 6, 1)
+    assert first[3].startswith("ServiceAccount monitoring/prometheus sets automountServiceAccountToken: false")
+    assert set(rest) <= {first}
+    assert _related("KS107/fail-pod-automount-false", "KS107")[0][:3] == ("prometheus-deployment.yaml", 15, 7)
