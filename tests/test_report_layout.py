@@ -74,3 +74,10 @@ def test_token_not_mounted_points_at_the_setting_that_turns_automount_off() -> N
     assert first[3].startswith("ServiceAccount monitoring/prometheus sets automountServiceAccountToken: false")
     assert set(rest) <= {first}
     assert _related("KS107/fail-pod-automount-false", "KS107")[0][:3] == ("prometheus-deployment.yaml", 15, 7)
+
+
+def test_credentials_over_http_names_no_scheme_the_monitor_does_not_write() -> None:
+    # The endpoint sets no scheme: no 'scheme: http' related location on it, only the endpoint that selects the targets
+    assert _related("KS303/fail-servicemonitor-token-over-http", "KS303") == [
+        ("prometheus.yaml", 56, 7, "the workload targets it selects, scraped over http from here"),
+    ]
