@@ -81,3 +81,11 @@ def test_credentials_over_http_names_no_scheme_the_monitor_does_not_write() -> N
     assert _related("KS303/fail-servicemonitor-token-over-http", "KS303") == [
         ("prometheus.yaml", 56, 7, "the workload targets it selects, scraped over http from here"),
     ]
+
+
+def test_host_path_and_escalation_findings_point_at_their_second_place() -> None:
+    # KS404: the volume alone exposes nothing, the mount does; KS403: the escalation matters for the capabilities added
+    assert _related("KS404/fail-prometheus-resource-volume-mounts", "KS404")[0] == (
+        "prometheus.yaml", 22, 18, "container prometheus mounts it at /host/etc/kubernetes (readOnly)")
+    assert _related("KS403/fail-escalation-with-added-capabilities", "KS403")[0] == (
+        "node-exporter.yaml", 31, 15, "adds capabilities SYS_TIME")
