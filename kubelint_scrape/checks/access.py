@@ -48,9 +48,18 @@ def _identity_related(resolution: Resolution, authorizer: Authorizer, limit: int
     for binding, role in authorizer.bindings(resolution.identity):
         if binding.obj is None or shown >= limit:
             continue
-        related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {_bound_as(binding, resolution.identity)}"))
+        related.append(Related(_subject_span(binding, resolution.identity),
+                               f"{binding.ref} binds {binding.role_ref} to {_bound_as(binding, resolution.identity)}"))
         shown += 1
     return related
+
+
+def _subject_span(binding: BindingDef, identity: Identity) -> Span:
+    """Where `binding` names `identity`: its subject for the identity itself, else for a group it is in (the
+    smallest node that makes the binding apply), else the binding."""
+    subjects = sorted((s for s in binding.subjects if subject_applies(s, identity)), key=lambda s: s.kind == "Group")
+    span = binding.subject_span(subjects[0]) if subjects else None
+    return span or binding.obj.span
 
 
 def _bound_as(binding: BindingDef, identity: Identity) -> str:
@@ -533,7 +542,7 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
         text = (f"Set `serviceAccountName: {account.name}` in {where}: it names none, so it runs as the namespace's "
                 f"`default` ServiceAccount, while ServiceAccount {account} is granted everything its jobs need{granted_by}. "
                 f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
-        related = [Related(b.obj.span, f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
+        related = [Related(_subject_span(b, account), f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
                    for b in bindings[:2]]
         result = (text, str(account), related)
     memo[id(owner)] = result
