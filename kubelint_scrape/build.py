@@ -37,7 +37,7 @@ from .promconfig import PromConfig, agent_configs, build_config
 from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
-from .yamltree import YMap, as_str
+from .yamltree import YMap, as_map, as_str
 
 
 @gc_paused
@@ -247,6 +247,8 @@ def _embedded_texts(obj: K8sObject, source: Source):
             if not isinstance(value, str):
                 continue
             if section == "data" and obj.kind == "Secret":
+                if isinstance(as_map(obj.doc.get("stringData")).get(key), str):
+                    continue  # stringData overwrites the key on write (core/v1 Secret.StringData): read once, above
                 text, position = secret_value(obj, as_str(key), source.text)
                 if text is not None:
                     yield key, text, position
@@ -259,8 +261,8 @@ def _looks_like_prometheus(text: str) -> bool:
     return "scrape_configs" in text or text.lstrip().startswith("global:")
 
 
-# A literal block scalar's header: `|`, then an indentation indicator and a chomping indicator in either order.
-_LITERAL_HEADER = re.compile(r"\|(?:([1-9])[+-]?|[+-]([1-9])?)?(?:[ \t]|$)")
+# A block scalar's header: `|` or `>`, then an indentation indicator and a chomping indicator in either order.
+_BLOCK_HEADER = re.compile(r"([|>])(?:([1-9])[+-]?|[+-]([1-9])?)?(?:[ \t]|$)")
 
 
 @functools.lru_cache(maxsize=2)
@@ -271,32 +273,156 @@ def _split_lines(text: str) -> list[str]:
 
 
 def embedded_position(outer_text: str, data: YMap, key: Any):
-    """Map inner (line0, col0) onto the outer file for a block scalar; else pin everything to the value."""
+    """Map inner (line0, col0) onto the outer file: exact for a literal block scalar (`|`: line offset +
+    indentation) and, where the text can be traced character by character, for a folded block scalar and a
+    single- or double-quoted one (the JSON of `kubectl get -o json`, the wrapped strings kubectl writes for a
+    config with trailing spaces); anything else is pinned to the value."""
     line, column = data.value_pos(key)
     outer_lines = _split_lines(outer_text)
-    header = _LITERAL_HEADER.match(outer_lines[line - 1], column - 1) if 0 < line <= len(outer_lines) else None
+    opening = outer_lines[line - 1] if 0 < line <= len(outer_lines) else ""
+    header = _BLOCK_HEADER.match(opening, column - 1)
+    segments = None
     if header is not None:
-        indent = None
-        explicit = header.group(1) or header.group(2)
-        if explicit:
-            # `|2`: the content is indented that much more than the mapping that holds the key (YAML 1.2 §8.1.1.1),
-            # whatever its first line looks like (the indicator exists for a first line indented further).
-            indent = data.key_pos(key)[1] - 1 + int(explicit)
-        else:
-            for candidate in outer_lines[line:]:
-                if candidate.strip():
-                    indent = len(candidate) - len(candidate.lstrip(" "))
-                    break
-        if indent is not None:
+        indent = _block_indent(outer_lines, line, data.key_pos(key)[1] - 1, header.group(2) or header.group(3))
+        if indent is not None and header.group(1) == "|":
             first = line + 1  # 1-based line of the first content line
 
             def position(inner_line: int, inner_col: int) -> tuple[int, int]:
                 return (first + inner_line, indent + inner_col + 1)
 
             return position
+        if indent is not None:
+            segments = _folded_segments(outer_lines, line, indent, data.get(key))
+    elif opening[column - 1:column] in ("'", '"'):
+        segments = _quoted_segments(outer_lines, line - 1, column - 1, data.get(key))
+    if segments:
+        return _segment_position(data.get(key), segments)
 
     def pinned(_line: int, _col: int) -> tuple[int, int]:
         return (line, column)
 
     return pinned
 
+
+def _block_indent(outer_lines: list[str], header_line: int, parent_indent: int, explicit: str | None) -> int | None:
+    """Indentation of a block scalar's content, whose header is on 1-based `header_line`."""
+    if explicit:
+        # `|2`: the content is indented that much more than the mapping that holds the key (YAML 1.2 §8.1.1.1),
+        # whatever its first line looks like (the indicator exists for a first line indented further).
+        return parent_indent + int(explicit)
+    for candidate in outer_lines[header_line:]:
+        if candidate.strip():
+            return len(candidate) - len(candidate.lstrip(" "))
+    return None
+
+
+# A segment: (offset in the scalar's value, 1-based outer line, 1-based outer column) where a run of characters
+# copied one for one from the file starts.
+Segment = tuple[int, int, int]
+
+
+def _segment_position(value: str, segments: list[Segment]):
+    """Position function over segments: an inner offset inside a run maps to its own character; one in what
+    folding or an escape produced maps just past the run before it."""
+    import bisect
+
+    line_starts = [0] + [index + 1 for index, char in enumerate(value) if char == "\n"]
+    starts = [start for start, _line, _col in segments]
+
+    def position(inner_line: int, inner_col: int) -> tuple[int, int]:
+        offset = min(line_starts[inner_line] + inner_col, len(value)) if inner_line < len(line_starts) else len(value)
+        start, outer_line, outer_col = segments[max(bisect.bisect_right(starts, offset) - 1, 0)]
+        return (outer_line, outer_col + offset - start)
+
+    return position
+
+
+def _folded_segments(outer_lines: list[str], header_line: int, indent: int, value: Any) -> list[Segment] | None:
+    """A folded block scalar's content lines found in order in its value, separated only by what folding leaves
+    (spaces and line breaks); None when they cannot all be found that way."""
+    if not isinstance(value, str) or "\r" in value:
+        return None
+    segments: list[Segment] = []
+    cursor = 0
+    for number in range(header_line, len(outer_lines)):
+        text = outer_lines[number]
+        if not text.strip():
+            continue
+        if len(text) - len(text.lstrip(" ")) < indent:
+            break  # the scalar ended
+        chunk = text[indent:]
+        found = value.find(chunk, cursor)
+        if found < 0 or value[cursor:found].strip(" \n"):
+            return None
+        segments.append((found, number + 1, indent + 1))
+        cursor = found + len(chunk)
+    return segments if segments and not value[cursor:].strip(" \n") else None
+
+
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
+            "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028",
+            "P": "\u2029"}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def _quoted_segments(outer_lines: list[str], line: int, column: int, value: Any) -> list[Segment] | None:
+    """Trace a single- or double-quoted scalar opening at 0-based (line, column) as YAML reads it (YAML 1.2 §7.3:
+    escapes, `''`, line folding: a line break becomes a space, each empty line a newline, and blanks around breaks
+    go) and return its segments; None unless the traced text is exactly `value`."""
+    if not isinstance(value, str):
+        return None
+    quote = outer_lines[line][column]
+    out: list[str] = []
+    segments: list[Segment] = []
+    position = column + 1
+    contiguous = False  # whether the next copied character continues the last segment
+    while line < len(outer_lines):
+        text = outer_lines[line]
+        trailing = 0  # blanks copied at the end of this line so far (folding drops them)
+        while position < len(text):
+            char = text[position]
+            if char == quote and not (quote == "'" and text[position + 1:position + 2] == "'"):
+                return segments if "".join(out) == value else None
+            if quote == '"' and char == "\\" and position + 1 < len(text):
+                escape = text[position + 1]
+                size = _HEX_ESCAPES.get(escape, 0)
+                try:
+                    decoded = chr(int(text[position + 2:position + 2 + size], 16)) if size else _ESCAPES[escape]
+                except (KeyError, ValueError):
+                    return None
+                segments.append((len(out), line + 1, position + 1))
+                out.append(decoded)
+                position += 2 + size
+                contiguous = trailing = 0
+                continue
+            if quote == '"' and char == "\\":  # an escaped line break: only the empty lines after it count
+                while line + 1 < len(outer_lines) and not outer_lines[line + 1].strip(" \t"):
+                    line += 1
+                    segments.append((len(out), line + 1, 1))
+                    out.append("\n")
+                break
+            if not contiguous:
+                segments.append((len(out), line + 1, position + 1))
+            out.append(char)
+            trailing = trailing + 1 if char in " \t" else 0
+            if char == "'" and quote == "'":  # `''`: one character from two
+                position += 2
+                contiguous = False
+            else:
+                position += 1
+                contiguous = True
+        else:  # an unescaped line break: fold
+            if trailing:
+                del out[-trailing:]
+            empty = 0
+            while line + 1 + empty < len(outer_lines) and not outer_lines[line + 1 + empty].strip(" \t"):
+                empty += 1
+            segments.append((len(out), line + 1, len(text.rstrip(" \t")) + 1))
+            out.extend("\n" * empty if empty else " ")
+            line += empty
+        line += 1
+        if line < len(outer_lines):
+            following = outer_lines[line]
+            position = len(following) - len(following.lstrip(" \t"))
+        contiguous = False
+    return None

@@ -326,7 +326,7 @@ def parse_text(
     except RecursionError:
         return [], [Finding("KS004", Span(path, 1, 1), f"nesting deeper than {limits.max_depth} levels: input rejected")], "failed"
     except Exception as exc:  # ruamel raises several unrelated types for malformed input
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        mark = _error_mark(text, getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None))
         pos = position(mark.line, mark.column) if mark is not None else (1, 1)
         template = _template_line(text)
         if template is not None:
@@ -339,6 +339,22 @@ def parse_text(
 
 
 _SYNTAX_FIX = "Fix the YAML at this position; the file was not analysed."
+
+
+def _error_mark(text: str, problem: Any, context: Any) -> Any:
+    """Where a syntax error is reported: where the parser met the problem, except when that is the end of the text
+    (an unclosed quote, bracket or brace): there is nothing to show there (the line after the last, or a blank
+    one past an embedded config), so the error goes where the construct left open starts (the context mark)."""
+    if problem is None:
+        return context
+    if context is None:
+        return problem
+    lines = text.splitlines()
+    last = len(lines) - 1
+    while last >= 0 and not lines[last].strip():
+        last -= 1
+    at_end = problem.line > last or (problem.line == last and problem.column >= len(lines[last].rstrip()))
+    return context if at_end else problem
 
 def _documents(path: str, text: str, limits: Limits, position: Callable[[int, int], Pos], shared_positions: bool,
                pure: bool = False, first_index: int = 0) -> tuple[list[Document], list[Finding]]:

@@ -369,7 +369,9 @@ def _sd(pos: Pos, role: str, namespaces: list[str] | None, attach_node: bool, ru
 def _job_root(endpoint: YMap, name: str, sd: YSeq | None, relabels: list[YMap], default_path: str = "/metrics") -> YMap:
     pos = endpoint.pos
     root = _node(pos, job_name=name)
-    root.put("scheme", as_str(endpoint.get("scheme")).lower() or "http", _at(endpoint, "scheme", pos))
+    scheme = as_str(endpoint.get("scheme")).lower()
+    if scheme:  # unset, the operator writes none and Prometheus scrapes over http: nothing in the file to point at
+        root.put("scheme", scheme, endpoint.key_pos("scheme"), endpoint.value_pos("scheme"))
     path_key = "path" if "path" in endpoint else "metricsPath"
     root.put("metrics_path", as_str(endpoint.get(path_key)) or default_path, _at(endpoint, path_key, pos))
     if isinstance(endpoint.get("params"), YMap):
@@ -473,7 +475,9 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
     spec = as_map(monitor.doc.get("spec"))
     prober = as_map(spec.get("prober"))
     prober_url = as_str(prober.get("url"))
-    endpoint = _node(monitor.doc.pos, scheme=as_str(prober.get("scheme")) or "http", path=as_str(prober.get("path")) or "/probe")
+    endpoint = _node(monitor.doc.pos, path=as_str(prober.get("path")) or "/probe")
+    if as_str(prober.get("scheme")):
+        endpoint.put("scheme", as_str(prober["scheme"]), prober.key_pos("scheme"), prober.value_pos("scheme"))
     for key in ("bearerTokenFile", "authorization", "basicAuth", "oauth2", "tlsConfig", "bearerTokenSecret"):
         if key in spec:
             endpoint.put(key, spec[key], spec.key_pos(key))

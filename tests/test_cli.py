@@ -36,7 +36,8 @@ def test_quickstart_reports_the_missing_nodes_metrics_rule() -> None:
     assert 'KS102 [error] job "kubernetes-nodes" scrapes the kubelet at :10250/metrics as monitoring/prometheus' in result.output
     assert "lacks get nodes/metrics" in result.output
     assert 'resources: ["nodes/metrics"]' in result.output  # the fix names the exact rule
-    assert "prometheus-rbac.yaml:16:1: ClusterRoleBinding/prometheus" in result.output  # related location
+    # related location: the binding's subject that names the identity
+    assert "prometheus-rbac.yaml:25:5: ClusterRoleBinding/prometheus binds ClusterRole/prometheus to monitoring/prometheus" in result.output
 
 
 def test_a_need_only_rejected_rbac_would_meet_is_denied_and_names_the_rejected_object() -> None:

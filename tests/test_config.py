@@ -115,7 +115,7 @@ max-file-size: 5
     ("ignore: [KS1O2]\n", ".kubelint-scrape.yaml:1:10: ignore[0]: 'KS1O2' is not a rule id (KS102), an id prefix (KS1)"),
     ("ignore: [KS999]\n", ".kubelint-scrape.yaml:1:1: ignore: unknown rule or prefix 'KS999'"),
     ("identities:\n  '*.yaml': prometheus\n", "identities.\"*.yaml\": 'prometheus' is not a ServiceAccount written NAMESPACE/NAME"),
-    ("paths: [deploy\n", ".kubelint-scrape.yaml:2:1: YAML syntax error"),
+    ("paths: [deploy\n", ".kubelint-scrape.yaml:1:8: YAML syntax error"),  # where the unclosed [ opens
     ("- select\n", "expected a table/mapping, got array"),
     ("fail-on: warning\nfail-on: error\n", ".kubelint-scrape.yaml:2:1: duplicate key 'fail-on': a key may be given once"),
 ])

@@ -290,6 +290,65 @@ def test_embedded_config_positions_map_to_the_outer_file() -> None:
     assert (job.sd_configs[0].role_span.line, job.sd_configs[0].role_span.column) == (13, 19)
 
 
+def _role_position(outer: str) -> tuple[int, int]:
+    _, configs, findings = build_workspace([parse_source("cm.yaml", outer)])
+    assert not findings
+    (config,) = configs
+    span = config.jobs[0].sd_configs[0].role_span
+    return span.line, span.column
+
+
+CONFIGMAP_HEAD = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: prometheus, namespace: monitoring}\ndata:\n"
+
+
+def test_double_quoted_embedded_config_maps_each_character() -> None:
+    # `kubectl get -o json` and kubectl's YAML for a config with trailing spaces write the config as one escaped
+    # string, wrapped with folded breaks and `\` line continuations: the role value is found inside it.
+    wrapped = CONFIGMAP_HEAD + (
+        '  prometheus.yml: "scrape_configs:\\n  - job_name:\n    nodes\\n\\\n\n    \\    kubernetes_sd_configs: [{role: node}]\\n"\n'
+    )
+    assert _role_position(wrapped) == (8, wrapped.splitlines()[7].index("node}") + 1)
+    one_line = CONFIGMAP_HEAD + '  prometheus.yml: "scrape_configs:\\n- {job_name: a, kubernetes_sd_configs: [{role: \\x70od}]}\\n"\n'
+    assert _role_position(one_line) == (5, one_line.splitlines()[4].index("\\x70od") + 1)
+
+
+def test_single_quoted_and_folded_embedded_configs_map_each_character() -> None:
+    single = CONFIGMAP_HEAD + "  prometheus.yml: '{\"scrape_configs\": [{\"job_name\": \"it''s\",\n    \"kubernetes_sd_configs\": [{\"role\": \"pod\"}]}]}'\n"
+    assert _role_position(single) == (6, single.splitlines()[5].index('"pod"') + 1)
+    folded = CONFIGMAP_HEAD + "  prometheus.yml: >\n    scrape_configs:\n      - job_name: a\n        kubernetes_sd_configs:\n          - role: pod\n"
+    assert _role_position(folded) == (9, 19)
+
+
+def test_untraceable_quoted_config_is_pinned_to_the_value() -> None:
+    # a tag before the quote: the value's position is the tag's, so the text is not traced from there
+    outer = CONFIGMAP_HEAD + '  prometheus.yml: !!str "scrape_configs:\\n- {job_name: a, kubernetes_sd_configs: [{role: pod}]}"\n'
+    assert _role_position(outer) == (5, 19)
+
+
+def test_unclosed_construct_at_the_end_is_reported_where_it_opens() -> None:
+    # libyaml meets the problem at the end of the text (the line after the last): the quote, bracket or brace
+    # left open is the place to fix
+    assert [(f.span.line, f.span.column) for f in load('a: 1\nb: "unterminated\n').findings] == [(2, 4)]
+    assert [(f.span.line, f.span.column) for f in load("a: [1, 2\n\n").findings] == [(1, 4)]
+    assert [(f.span.line, f.span.column) for f in load("a: [1, 2\nb: 3\n").findings] == [(2, 2)]  # not at the end
+    embedded = CONFIGMAP_HEAD + '  prometheus.yml: |\n    scrape_configs:\n      - job_name: "a\n\n\n'
+    _, _, findings = build_workspace([parse_source("cm.yaml", embedded)])
+    assert [(f.rule, f.span.line, f.span.column) for f in findings] == [("KS001", 7, 19)]
+
+
+def test_secret_key_in_string_data_and_data_is_one_config() -> None:
+    # stringData is merged into data on write, overwriting the key (k8s.io/api core/v1 Secret.StringData)
+    import base64
+
+    other = base64.b64encode(b"scrape_configs:\n  - job_name: old\n").decode()
+    secret = ("apiVersion: v1\nkind: Secret\nmetadata: {name: prometheus, namespace: monitoring}\nstringData:\n"
+              "  prometheus.yml: |\n    scrape_configs:\n      - job_name: new\n"
+              f"data:\n  prometheus.yml: {other}\n")
+    _, configs, findings = build_workspace([parse_source("secret.yaml", secret)])
+    assert not findings
+    assert [(job.name, job.span.line) for config in configs for job in config.jobs] == [("new", 7)]
+
+
 def test_embedded_config_errors_land_on_the_outer_line() -> None:
     broken = EMBEDDED.replace("      - job_name: nodes", "      - job_name: [nodes")
     _, configs, findings = build_workspace([parse_source("cm.yaml", broken)])

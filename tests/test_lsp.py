@@ -120,7 +120,7 @@ async def test_open_shows_ks102_from_rbac_in_another_file_and_a_fix_clears_it(cl
     assert 'job "kubernetes-nodes" scrapes the kubelet at :10250/metrics as monitoring/prometheus' in ks102.message
     assert 'resources: ["nodes/metrics"]' in ks102.message and 'resources: ["nodes/metrics"]' in ks102.data["fix"]
     related = {(r.location.uri, r.location.range.start.line) for r in ks102.related_information}
-    assert (rbac.as_uri(), 15) in related  # the ClusterRoleBinding, a file the editor never opened
+    assert (rbac.as_uri(), 24) in related  # the ClusterRoleBinding's subject, in a file the editor never opened
 
     fixed = rbac.read_text().replace("rules:\n", GRANT, 1)
     client.open(rbac)

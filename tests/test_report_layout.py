@@ -55,3 +55,37 @@ def test_json_and_sarif_reports_hold_one_finding_per_line() -> None:
         indent = "  " * depth
         lines = [line for line in result.output.splitlines() if line.startswith(f'{indent}{{"{first_key}": ')]
         assert [json.loads(line.strip().rstrip(",")) for line in lines] == findings
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _related(case: str, rule: str) -> list[tuple[str, int, int, str]]:
+    result = CliRunner().invoke(main, [str(FIXTURES / case), "--format", "json", "--fail-on", "never", "--select", rule])
+    assert result.exit_code == 0, result.output
+    return [(Path(r["path"]).name, r["line"], r["column"], r["message"])
+            for f in json.loads(result.output)["findings"] for r in f.get("related", [])]
+
+
+def test_token_not_mounted_points_at_the_setting_that_turns_automount_off() -> None:
+    # KS107's second place is the automountServiceAccountToken that decides, not the start of the workload
+    (first, *rest) = _related("KS107/fail-serviceaccount-automount-false", "KS107")
+    assert first[:3] == ("prometheus-rbac.yaml", 6, 1)
+    assert first[3].startswith("ServiceAccount monitoring/prometheus sets automountServiceAccountToken: false")
+    assert set(rest) <= {first}
+    assert _related("KS107/fail-pod-automount-false", "KS107")[0][:3] == ("prometheus-deployment.yaml", 15, 7)
+
+
+def test_credentials_over_http_names_no_scheme_the_monitor_does_not_write() -> None:
+    # The endpoint sets no scheme: no 'scheme: http' related location on it, only the endpoint that selects the targets
+    assert _related("KS303/fail-servicemonitor-token-over-http", "KS303") == [
+        ("prometheus.yaml", 56, 7, "the workload targets it selects, scraped over http from here"),
+    ]
+
+
+def test_host_path_and_escalation_findings_point_at_their_second_place() -> None:
+    # KS404: the volume alone exposes nothing, the mount does; KS403: the escalation matters for the capabilities added
+    assert _related("KS404/fail-prometheus-resource-volume-mounts", "KS404")[0] == (
+        "prometheus.yaml", 22, 18, "container prometheus mounts it at /host/etc/kubernetes (readOnly)")
+    assert _related("KS403/fail-escalation-with-added-capabilities", "KS403")[0] == (
+        "node-exporter.yaml", 31, 15, "adds capabilities SYS_TIME")

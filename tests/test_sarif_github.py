@@ -83,7 +83,7 @@ def test_quickstart_sarif_validates_and_carries_rule_metadata(monkeypatch) -> No
     assert [r["id"] for r in related] == list(range(1, len(related) + 1))
     binding = _binding(related)
     assert binding["physicalLocation"]["artifactLocation"]["uri"] == "examples/quickstart/prometheus-rbac.yaml"
-    assert binding["physicalLocation"]["region"] == {"startLine": 16, "startColumn": 1}
+    assert binding["physicalLocation"]["region"] == {"startLine": 25, "startColumn": 5}  # the subject it binds
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
 
 
@@ -159,7 +159,7 @@ def test_fingerprints_survive_unrelated_edits_above_the_finding(tmp_path) -> Non
     assert len(before) == len(after) == 1
     region = lambda r: r["locations"][0]["physicalLocation"]["region"]["startLine"]  # noqa: E731
     assert region(after[0]) == region(before[0]) + 1  # the finding moved…
-    assert _binding(after[0]["relatedLocations"])["physicalLocation"]["region"]["startLine"] == 16 + 6
+    assert _binding(after[0]["relatedLocations"])["physicalLocation"]["region"]["startLine"] == 25 + 6
     assert after[0]["partialFingerprints"] == before[0]["partialFingerprints"]  # …and is still the same alert
     assert before[0]["partialFingerprints"][FINGERPRINT_KEY].endswith(":1")
 

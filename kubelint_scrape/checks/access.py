@@ -59,9 +59,18 @@ def _identity_related(resolution: Resolution, authorizer: Authorizer, limit: int
     for binding, role in authorizer.bindings(resolution.identity):
         if binding.obj is None or shown >= limit:
             continue
-        related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {_bound_as(binding, resolution.identity)}"))
+        related.append(Related(_subject_span(binding, resolution.identity),
+                               f"{binding.ref} binds {binding.role_ref} to {_bound_as(binding, resolution.identity)}"))
         shown += 1
     return related
+
+
+def _subject_span(binding: BindingDef, identity: Identity) -> Span:
+    """Where `binding` names `identity`: its subject for the identity itself, else for a group it is in (the
+    smallest node that makes the binding apply), else the binding."""
+    subjects = sorted((s for s in binding.subjects if subject_applies(s, identity)), key=lambda s: s.kind == "Group")
+    span = binding.subject_span(subjects[0]) if subjects else None
+    return span or binding.obj.span
 
 
 def _bound_as(binding: BindingDef, identity: Identity) -> str:
@@ -544,7 +553,7 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
         text = (f"Set `serviceAccountName: {account.name}` in {where}: it names none, so it runs as the namespace's "
                 f"`default` ServiceAccount, while ServiceAccount {account} is granted everything its jobs need{granted_by}. "
                 f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
-        related = [Related(b.obj.span, f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
+        related = [Related(_subject_span(b, account), f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
                    for b in bindings[:2]]
         result = (text, str(account), related)
     memo[id(owner)] = result
@@ -899,10 +908,10 @@ AUTOMOUNT_OFF_FIX = (f"Set automountServiceAccountToken: true on {{target}} (it 
 
 
 def _automount_off(where: str, fix_target: str, related_span: Span, runs: str, mounts: list[YMap],
-                   volumes: list[YMap]) -> _TokenView:
+                   volumes: list[YMap], related_text: str = "") -> _TokenView:
     return _TokenView(f"{where} sets automountServiceAccountToken: false and no projected volume mounted at {SA_DIR} "
-                      "provides it", lambda _files: AUTOMOUNT_OFF_FIX.format(target=fix_target), related_span, f"{runs} runs the config",
-                      mounts, volumes)
+                      "provides it", lambda _files: AUTOMOUNT_OFF_FIX.format(target=fix_target), related_span,
+                      related_text or f"{runs} runs the config", mounts, volumes)
 
 
 def _token_view(analysis: JobAnalysis, ctx: Context) -> _TokenView | None:
@@ -913,15 +922,18 @@ def _token_view(analysis: JobAnalysis, ctx: Context) -> _TokenView | None:
         containers = loading_containers(pod, analysis.job.config) or pod.containers
         mounts = [m for c in containers for m in c.mounts]
         runs = f"{pod.obj.kind} {pod.obj.name}"
-        if pod.automount is not None:
-            automount, where, span = pod.automount, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}", \
-                pod.key_span("automountServiceAccountToken")
-        else:
-            sa = ctx.workspace.service_accounts.get((pod.obj.namespace, pod.service_account))
-            automount = sa.automount if sa is not None and sa.automount is not None else True
-            where, span = f"ServiceAccount {pod.obj.namespace}/{pod.service_account}", pod.obj.span
-        if automount is False:
-            return _automount_off(where, "the pod spec", span, runs, mounts, pod.volumes)
+        # the finding's second place is the setting that turns automount off: the pod spec's, else its
+        # ServiceAccount's (the pod spec's takes precedence when set)
+        where = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+        if pod.automount is False:
+            return _automount_off(where, "the pod spec", pod.key_span("automountServiceAccountToken"), runs, mounts,
+                                  pod.volumes, f"{runs} sets automountServiceAccountToken: false in its pod spec")
+        sa = ctx.workspace.service_accounts.get((pod.obj.namespace, pod.service_account))
+        if pod.automount is None and sa is not None and sa.automount is False:
+            where = f"ServiceAccount {pod.obj.namespace}/{pod.service_account}"
+            return _automount_off(where, "the pod spec", sa.obj.key_span("automountServiceAccountToken"), runs, mounts,
+                                  pod.volumes, f"{where} sets automountServiceAccountToken: false, and {runs} does "
+                                  "not set it in its pod spec")
         return _own_token_mount(pod, containers, runs)
     runner = resolution.runner
     if runner is None or runner.kind not in ("Prometheus", "PrometheusAgent"):
@@ -937,7 +949,8 @@ def _token_view(analysis: JobAnalysis, ctx: Context) -> _TokenView | None:
     mounts += [as_map(m) for c in as_seq(spec.get("containers")) for m in as_seq(as_map(c).get("volumeMounts"))]
     ref = f"{runner.kind} {runner.namespace}/{runner.name}"
     return _automount_off(ref, f"{runner.kind} {runner.name}", runner.key_span("spec", "automountServiceAccountToken"),
-                          ref, mounts, [as_map(v) for v in as_seq(spec.get("volumes"))])
+                          ref, mounts, [as_map(v) for v in as_seq(spec.get("volumes"))],
+                          f"{ref} sets automountServiceAccountToken: false")
 
 
 def _own_token_mount(pod, containers: list, runs: str) -> _TokenView | None:

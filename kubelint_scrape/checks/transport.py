@@ -278,7 +278,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
         for endpoint in plain[:1]:
             origin = analysis.origins.get(endpoint)
             if origin is not None and origin != job.credentials.span:
-                related.append(Related(origin, f"selects {_describe([endpoint])} over http"))
+                related.append(Related(origin, f"{_describe([endpoint])}, scraped over http from here"))
         key = _credential_key(job)
         needs_none = all(e.klass in ("workload", "kubelet-readonly") for e in plain) and plain
         yield Finding(

@@ -263,6 +263,10 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
             else:
                 continue
             where = {"capabilities": ("capabilities", "add"), "hostProcess": ("windowsOptions", "hostProcess")}.get(field, (field,))
+            related = _related_identity(pod)
+            if field == "allowPrivilegeEscalation":  # the finding's second place: the capabilities it escalates to
+                related = (Related(pod.span(key, index, "securityContext", "capabilities", "add"),
+                                   f"adds capabilities {', '.join(added)}"),) + related
             yield Finding(
                 "KS403", pod.span(key, index, "securityContext", *where),
                 f"container {name} of {pod.name} {text}{_aggravated(pod, ctx, container=True)}",
@@ -271,8 +275,12 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
                      f"In container {name}, remove {', '.join(c for c in added if _sys_admin([c]))} from capabilities.add "
                      f"and add only the narrower capabilities it demonstrably needs." if escalation_off else
                      f"In container {name}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
-                     f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."),
-                related=_related_identity(pod), object=pod.obj.ref, data={"container": name, "field": field},
+                     f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."
+                     if field == "privileged" else
+                     # no privileged: true to remove here: the escalation is what turns the added capabilities risky
+                     f"In container {name}, set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`, "
+                     f"keeping in `add` only a capability it demonstrably needs ({', '.join(added)})."),
+                related=related, object=pod.obj.ref, data={"container": name, "field": field},
             )
 
 
@@ -383,13 +391,23 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
                      f"kubelet's /metrics/cadvisor without mounting the host); if it cannot (a node exporter's "
                      f"filesystems, a log shipper's /var/log/pods), mount the narrowest path readOnly and record it "
                      f"with `# kubelint-scrape: ignore[KS404] <reason>`."),
-                related=_related_identity(pod), object=pod.obj.ref, data={"path": path, "matches": match},
+                related=_mount_places(pod, name) + _related_identity(pod), object=pod.obj.ref,
+                data={"path": path, "matches": match},
             )
 
 
 def _mounts(pod: PodView, volume: str) -> list[tuple[str, bool]]:
     return [(f"{container}:{as_str(mount.get('mountPath'))}", mount.get("readOnly") is True)
             for container, mount in pod.volume_mounts() if as_str(mount.get("name")) == volume]
+
+
+def _mount_places(pod: PodView, volume: str) -> tuple[Related, ...]:
+    """The mounts of `volume`: the second place of a host-path finding (the volume alone exposes nothing)."""
+    return tuple(
+        Related(value_span(pod.obj.path, mount, "mountPath"),
+                f"container {container} mounts it at {as_str(mount.get('mountPath'))}"
+                + (" (readOnly)" if mount.get("readOnly") is True else ""))
+        for container, mount in pod.volume_mounts() if as_str(mount.get("name")) == volume)
 
 
 def _why_path(match: str) -> str:
