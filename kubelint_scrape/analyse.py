@@ -529,8 +529,18 @@ def _service_accounts_beside(path: str, workspace: Workspace):
             if os.path.dirname(os.path.abspath(sa.obj.path)) == directory and _scraper_name(sa.name)]
 
 
+# Names of ServiceAccounts that run scrapers, as setups name them (prometheus, prometheus-k8s, vmagent,
+# grafana-agent, alloy, otel-collector, monitoring, metrics-scraper…). An exporter's or an operator's
+# (prometheus-node-exporter, kube-state-metrics, prometheus-adapter, prometheus-operator) does not match: it
+# does not load a scrape config, and a wrong guess would report its RBAC (SPEC §3: never guess silently).
+_SCRAPER_WORDS = ("prometheus", "vmagent", "agent", "collector", "scrape", "monitoring", "alloy", "otel", "telemetry")
+
+
+_EXPORTER_WORDS = ("exporter", "kube-state-metrics", "pushgateway", "adapter", "operator")
+
+
 def _scraper_name(name: str) -> bool:
-    return any(word in name for word in ("prometheus", "vmagent", "agent", "collector", "scrape"))
+    return any(word in name for word in _SCRAPER_WORDS) and not any(word in name for word in _EXPORTER_WORDS)
 
 
 def _kustomize_generated(config: PromConfig, workspace: Workspace) -> tuple[str, str, str] | None:

@@ -15,13 +15,17 @@ target is), and each job's own relabelling decides whether it keeps them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .gopath import go_path_match
 from .model import Container, K8sObject, LabelSelector, PodTemplate, Workspace
 from .records import dataclass
 from .targets import Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
-from .yamltree import as_map, as_seq, as_str, get_path
+from .yamltree import Span, as_map, as_seq, as_str, get_path
+
+if TYPE_CHECKING:  # analyse.py imports this module
+    from .analyse import JobAnalysis
+    from .rbac import Identity
 
 RBAC_PROXY_IMAGE = "kube-rbac-proxy"
 # Roles whose targets are pods' ports (the service and ingress roles address a Service or a host, not a container).
@@ -215,3 +219,39 @@ def served_endpoint(endpoint: Endpoint, server: Server | None) -> Endpoint:
     if endpoint.klass == "kube-rbac-proxy" and (server is None or not checks_path(server.container, path)):
         return Endpoint(endpoint.scheme, endpoint.host, endpoint.port, endpoint.path, "workload")
     return endpoint
+
+
+# ---------------------------------------------------------------------------------------------- reached proxies
+
+
+def reached_proxies(jobs: list[JobAnalysis], workspace: Workspace) -> dict[int, list[tuple[JobAnalysis, str, Span]]]:
+    """The proxy containers that jobs reach with a bearer token, on a path the proxy authenticates (an
+    `--ignore-paths` path passes unreviewed; a path outside `--allow-paths` is refused before any review). A job
+    that sends no token gets its 401 before any review (KS106)."""
+    servers = declared_targets(workspace).servers
+    reached: dict[int, list[tuple[JobAnalysis, str, Span]]] = {}
+    for analysis in jobs:
+        credentials = analysis.job.credentials
+        if credentials.kind == "client-cert" or not credentials.kubernetes_authenticates:
+            continue
+        for index, path, span in analysis.proxies:
+            if authenticates_path(servers[index].container, path.split("?", 1)[0]):
+                reached.setdefault(index, []).append((analysis, path, span))
+    return reached
+
+
+def reviews_as(server: Server, identity: Identity, workspace: Workspace) -> bool:
+    """Whether the proxy reviews with its pod's ServiceAccount token, and that account is one the inputs define
+    (or the namespace's `default`): with `--kubeconfig` it talks to the API server with other credentials; an
+    account the inputs lack may hold its grants elsewhere (KS109's uncertainty) — nothing is said then. Without a
+    token in the pod the proxy cannot start at all, another failure than this one."""
+    if server.container.flag_values("--kubeconfig"):
+        return False
+    account = workspace.service_accounts.get((identity.namespace, identity.name))
+    if account is None and identity.name != "default":
+        return False
+    pod = server.pod
+    automount = pod.automount if pod.automount is not None else (account.automount if account is not None else None)
+    return automount is not False or any("serviceAccountToken" in as_map(source)
+                                         for volume in pod.volumes
+                                         for source in as_seq(as_map(volume.get("projected")).get("sources")))

@@ -7,7 +7,9 @@ Alertmanager discovery, delegated-auth sidecars):
   unless the ClusterRole already covers them;
 - `get` only where a scrape needs it, list+watch for discovery, `nodes/metrics` for the kubelet; `nodes/proxy` only
   when a job really scrapes through the API-server proxy (or the kubelet version checks it), with a comment;
-- nothing the built-in bindings already give every ServiceAccount (system:discovery and friends).
+- nothing the built-in bindings already give every ServiceAccount (system:discovery and friends);
+- the review APIs for the ServiceAccount of each kube-rbac-proxy a job reaches (KS112: without them every scrape
+  through it fails).
 Rules are grouped by fixes.rules_for and written by fixes.render_rules, with comments naming who needs each one.
 
 `--diff` compares with the current grants: what to add (and where, fixes.where_to_add) and which granted
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 
 from .analyse import Analysis
+from .authproxy import declared_targets, reached_proxies, reviews_as
 from .fixes import render_rules, rules_for, where_to_add
 from .grants import (
     Requirement,
@@ -78,6 +81,8 @@ def plans(analysis: Analysis) -> list[Plan]:
             jobs = by_identity.setdefault(discovery.identity, [])
             if job not in jobs:
                 jobs.append(job)
+    for identity in _reviewing_proxies(analysis):
+        by_identity.setdefault(identity, [])  # its requirements are the reviews (grants.sidecar_requests)
     for identity, jobs in sorted(by_identity.items(), key=lambda kv: str(kv[0])):
         plan = Plan(identity, unmodelled=unmodelled(analysis, identity))
         if identity in allocators:
@@ -106,6 +111,19 @@ def plans(analysis: Analysis) -> list[Plan]:
                     plan.skipped.append(f"{job.job.label}: {need.request.describe()} not planned: {need.unchecked}")
         result.append(plan)
     return result
+
+
+def _reviewing_proxies(analysis: Analysis) -> list[Identity]:
+    """The ServiceAccounts of the kube-rbac-proxies that jobs reach (KS112): every scrape through one needs it to
+    create TokenReviews and SubjectAccessReviews, so making every job work includes those grants."""
+    servers = declared_targets(analysis.workspace).servers
+    found = []
+    for index in reached_proxies(analysis.jobs, analysis.workspace):
+        pod = servers[index].pod
+        identity = Identity(pod.obj.namespace, pod.service_account)
+        if reviews_as(servers[index], identity, analysis.workspace) and identity not in found:
+            found.append(identity)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------- YAML

@@ -130,3 +130,17 @@ def test_a_config_file_taken_in_by_scrape_config_files(glob: str, included: str,
     child = build_config(included, YMap(), "config")
     found = _including_file(child, Includes(files=[(parent, [glob])]))
     assert (found == (parent, glob)) is expected
+
+
+@pytest.mark.parametrize("name, scraper", [
+    ("prometheus", True), ("prometheus-server", True), ("prometheus-k8s", True), ("vmagent", True),
+    ("grafana-agent", True), ("alloy", True), ("otel-collector", True), ("monitoring", True),
+    ("prometheus-node-exporter", False), ("kube-state-metrics", False), ("prometheus-adapter", False),
+    ("prometheus-operator", False), ("prometheus-pushgateway", False), ("default", False), ("grafana", False),
+])
+def test_scraper_like_service_account_names(name: str, scraper: bool) -> None:
+    """A plain config takes the identity of the only scraper-like ServiceAccount beside it: an exporter's or an
+    operator's account beside it (a chart rendered to one directory) must not make that ambiguous or wrong."""
+    from kubelint_scrape.analyse import _scraper_name
+
+    assert _scraper_name(name) is scraper

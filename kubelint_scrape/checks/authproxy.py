@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..analyse import JobAnalysis
-from ..authproxy import Server, authenticates_path, declared_targets
+from ..authproxy import Server, declared_targets, reached_proxies, reviews_as
 from ..catalog import check
 from ..findings import Finding, Related
 from ..grants import REVIEW_REQUESTS
 from ..model import Workspace
 from ..rbac import Authorizer, Decision, Identity
-from ..yamltree import Span, as_map, as_seq
+from ..yamltree import Span, as_seq
 from .context import Context
 
 DELEGATOR = "system:auth-delegator"
@@ -35,13 +35,13 @@ OUTCOME = {
 def auth_proxy_review_permission_missing(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
     servers = declared_targets(ctx.workspace).servers
-    for index, reaching in _reached_proxies(ctx.analysis.jobs, ctx.workspace).items():
+    for index, reaching in reached_proxies(ctx.analysis.jobs, ctx.workspace).items():
         server = servers[index]
         pod = server.pod
         if not ctx.reports(pod.obj.path):
             continue
         identity = Identity(pod.obj.namespace, pod.service_account)
-        if not _reviews_as(server, identity, ctx.workspace):
+        if not reviews_as(server, identity, ctx.workspace):
             continue
         decisions = [authorizer.authorize(identity, request) for request in REVIEW_REQUESTS]
         missing = [d for d in decisions if not d.allowed]
@@ -59,39 +59,6 @@ def auth_proxy_review_permission_missing(ctx: Context) -> Iterator[Finding]:
             related=tuple(_related(server, identity, authorizer, ctx.workspace, reaching)),
             object=f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}",
         )
-
-
-def _reached_proxies(jobs: list[JobAnalysis], workspace: Workspace) -> dict[int, list[tuple[JobAnalysis, str, Span]]]:
-    """The proxy containers that jobs reach with a bearer token, on a path the proxy authenticates (an
-    `--ignore-paths` path passes unreviewed; a path outside `--allow-paths` is refused before any review). A job
-    that sends no token gets its 401 before any review (KS106)."""
-    servers = declared_targets(workspace).servers
-    reached: dict[int, list[tuple[JobAnalysis, str, Span]]] = {}
-    for analysis in jobs:
-        credentials = analysis.job.credentials
-        if credentials.kind == "client-cert" or not credentials.kubernetes_authenticates:
-            continue
-        for index, path, span in analysis.proxies:
-            if authenticates_path(servers[index].container, path.split("?", 1)[0]):
-                reached.setdefault(index, []).append((analysis, path, span))
-    return reached
-
-
-def _reviews_as(server: Server, identity: Identity, workspace: Workspace) -> bool:
-    """Whether the proxy reviews with its pod's ServiceAccount token, and that account is one the inputs define
-    (or the namespace's `default`): with `--kubeconfig` it talks to the API server with other credentials; an
-    account the inputs lack may hold its grants elsewhere (KS109's uncertainty) — nothing is said then. Without a
-    token in the pod the proxy cannot start at all, another failure than this one."""
-    if server.container.flag_values("--kubeconfig"):
-        return False
-    account = workspace.service_accounts.get((identity.namespace, identity.name))
-    if account is None and identity.name != "default":
-        return False
-    pod = server.pod
-    automount = pod.automount if pod.automount is not None else (account.automount if account is not None else None)
-    return automount is not False or any("serviceAccountToken" in as_map(source)
-                                         for volume in pod.volumes
-                                         for source in as_seq(as_map(volume.get("projected")).get("sources")))
 
 
 def _container_span(server: Server) -> Span:
