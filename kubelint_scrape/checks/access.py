@@ -6,6 +6,8 @@ the nearest almost-matching rule as related locations.
 
 from __future__ import annotations
 
+import functools
+
 from typing import Callable, Iterator
 
 from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, discovery_foreign_audience,
@@ -576,7 +578,10 @@ def _describe_requests(requests: list[Request], namespace: bool = True) -> str:
     return f"{verbs} {', '.join(targets)}{suffix}"
 
 
+@functools.lru_cache(maxsize=4096)
 def _request_data(request: Request) -> dict:
+    """The JSON report's form of a request. One dict per distinct request, shared by the findings that name it
+    (read only by the reporters): a large input repeats `list pods cluster-wide` in thousands of denials."""
     if request.url:
         return {"verb": request.verb, "non_resource_url": request.url}
     data = {"verb": request.verb, "api_group": request.api_group, "resource": request.resource, "namespace": request.namespace}
