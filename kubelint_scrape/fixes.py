@@ -62,9 +62,22 @@ def _group_note(authorizer: Authorizer, identity: Identity, namespace: str | Non
             continue  # a RoleBinding's role is no candidate for a cluster-wide need anyway
         groups = [s.name for s in binding.subjects if s.kind == "Group" and subject_applies(s, identity)]
         if groups:
-            return (f"not {role.kind} {role.name}, which {binding.kind} {binding.name} binds to group {groups[0]}: "
-                    f"a rule added there is granted to every member")
+            return f"not {role.kind} {role.name}: {binding.kind} {binding.name} binds it to group {groups[0]}"
     return ""
+
+
+def scrape_role_name(authorizer: Authorizer, identity: Identity) -> str:
+    """The name a new role for the identity's needs gets: the one `suggest-rbac` gives it (`<sa>-scrape`, with the
+    namespace in front when another ServiceAccount of the inputs has the same name). Every fix that creates a role
+    names this one, so that several denials of one identity (KS101 at one job, KS102 at another) add up to one
+    role and one binding rather than one pair per finding."""
+    accounts = authorizer.workspace.service_accounts
+    same_name = any(name == identity.name and ns != identity.namespace for ns, name in accounts)
+    return f"{identity.namespace}-{identity.name}-scrape" if same_name else f"{identity.name}-scrape"
+
+
+# Said once per new-role fix: the role is the identity's one role for every need, whole in suggest-rbac.
+_ONE_ROLE = "every rule {who} lacks goes into this one role; `kubelint-scrape suggest-rbac` prints it whole"
 
 
 def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
@@ -79,8 +92,10 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
             return (f"Add to ClusterRole {role.name} (bound to {identity} by ClusterRoleBinding {binding.name}"
                     f"{_standing(authorizer, role)})")
         note = _group_note(authorizer, identity, None)
-        return (f"Create a ClusterRole with this rule and bind it to ServiceAccount {identity} "
-                f"with a ClusterRoleBinding (a RoleBinding cannot grant it{'; ' + note if note else ''})")
+        name = scrape_role_name(authorizer, identity)
+        return (f"Create ClusterRole {name} with this rule and bind it to ServiceAccount {identity} with "
+                f"ClusterRoleBinding {name} (a RoleBinding cannot grant it; {_ONE_ROLE.format(who=identity)}"
+                f"{'; ' + note if note else ''})")
     for binding, role in own:
         if binding.kind == "RoleBinding" and binding.namespace == namespace:
             if role.aggregation is not None:
@@ -95,8 +110,10 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
         return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}{_standing(authorizer, role)}), or for least privilege "
                 f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
     note = _group_note(authorizer, identity, namespace)
-    return (f"Create a Role in namespace {namespace} with this rule and a RoleBinding to ServiceAccount {identity}"
-            + (f" ({note})" if note else ""))
+    name = scrape_role_name(authorizer, identity)
+    return (f"Create Role {name} in namespace {namespace} with this rule and RoleBinding {name} there to "
+            f"ServiceAccount {identity} ({_ONE_ROLE.format(who=identity)} in namespace {namespace}"
+            + (f"; {note}" if note else "") + ")")
 
 
 def _standing(authorizer: Authorizer, role: RoleDef) -> str:
