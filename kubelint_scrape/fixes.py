@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .grants import describe_permissions, permissions_beyond
 from .model import BindingDef, RoleDef
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
 
@@ -133,7 +134,9 @@ def _add_to_aggregated(role: RoleDef, bound: str) -> str:
             f"aggregates it (rules written into {role.name} itself are overwritten by the aggregation controller)")
 
 
-def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> str:
+def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request], analysis=None) -> str:
+    """The rule to add and where. `analysis` (when the caller has one) lets a proposed copy of a role leave out
+    what none of the identity's needs use."""
     namespaces = {r.namespace if r.is_resource else None for r in requests}
     namespace = namespaces.pop() if len(namespaces) == 1 else None
     if not _bound_in_scope(authorizer, identity, namespace):
@@ -142,12 +145,12 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
             return _bind_existing(authorizer, identity, namespace, existing)
     text = f"{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}"
     first = (_unselected_component(authorizer, identity, namespace, requests)
-             or _granted_in_other_namespace(authorizer, identity, namespace, requests))
+             or _granted_in_other_namespace(authorizer, identity, namespace, requests, analysis))
     return text if first is None else f"{first}\nOr:\n{text}"
 
 
 def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, namespace: str | None,
-                                requests: list[Request]) -> str | None:
+                                requests: list[Request], analysis=None) -> str | None:
     """A namespaced need where the identity has no RoleBinding, while a RoleBinding in another namespace grants it
     the same (kube-prometheus: a Role and RoleBinding `prometheus-k8s` per monitored namespace): the least-privilege
     fix the setup already follows is that pair, repeated in this namespace."""
@@ -163,11 +166,20 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
         if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
             if role.kind == "Role":
                 return (f"Create in namespace {namespace} what grants it in namespace {binding.namespace}: a copy of "
-                        f"Role {role.namespace}/{role.name} and of RoleBinding {binding.namespace}/{binding.name} (one "
-                        f"pair per monitored namespace)")
+                        f"Role {role.namespace}/{role.name}{_copy_without(analysis, identity, role)} and of RoleBinding "
+                        f"{binding.namespace}/{binding.name} (one pair per monitored namespace)")
             return (f"Create in namespace {namespace} a RoleBinding to ClusterRole {role.name} like RoleBinding "
                     f"{binding.namespace}/{binding.name}")
     return None
+
+
+def _copy_without(analysis, identity: Identity, role: RoleDef) -> str:
+    """What a copy of the role should leave out: the permissions no need of the identity uses (KS203 reports them
+    on the original), so that the fix does not copy the excess into one more namespace."""
+    if analysis is None:
+        return ""
+    extra = permissions_beyond(analysis, identity, role)
+    return f" without {describe_permissions(extra)} (no job of {identity} uses it)" if extra else ""
 
 
 def _unselected_component(authorizer: Authorizer, identity: Identity, namespace: str | None,

@@ -202,6 +202,34 @@ def test_denials_of_one_identity_converge_on_one_new_role(tmp_path: Path) -> Non
     assert "kind: ClusterRole\nmetadata:\n  name: prometheus-scrape\n" in printed
 
 
+TWO_NAMESPACES_JOB = """\
+      - job_name: team-pods
+        kubernetes_sd_configs:
+          - role: pod
+            namespaces:
+              names: [payments, checkout]
+"""
+
+
+def _role_pair(namespace: str, verbs: str) -> str:
+    return (f"apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {{name: prometheus, namespace: {namespace}}}\n"
+            f"rules:\n  - apiGroups: [\"\"]\n    resources: [\"pods\"]\n    verbs: {verbs}\n---\n"
+            + _binding("RoleBinding", "Role", "prometheus", namespace))
+
+
+def test_ks105_copy_of_a_role_leaves_out_what_no_need_uses(tmp_path: Path) -> None:
+    """The Role in payments also grants `get pods`, which discovery never asks (KS203 there): the copy KS105 proposes
+    for checkout leaves it out, so following the fix does not repeat the excess (and its KS203) in checkout."""
+    setup = _setup(tmp_path, TWO_NAMESPACES_JOB, _role_pair("payments", '["get", "list", "watch"]'))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert finding.fix.startswith("Create in namespace checkout what grants it in namespace payments: a copy of Role "
+                                  "payments/prometheus without get pods (no job of monitoring/prometheus uses it) and "
+                                  "of RoleBinding payments/prometheus"), finding.fix
+    (setup / "fix.yaml").write_text(_role_pair("checkout", '["list", "watch"]'))
+    left = [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS203"]
+    assert [(f.rule, f.object) for f in left] == [("KS203", "Role/payments/prometheus")], left
+
+
 def test_ks201_on_a_wildcard_gives_the_rule_as_it_should_read(tmp_path: Path) -> None:
     """`resources: ["*"]` holds nodes/proxy; replacing "*" with "nodes/metrics" alone would drop the nodes and
     pods the jobs discover. The fix is the whole rule: what the jobs use through it, nodes/metrics for nodes/proxy."""
