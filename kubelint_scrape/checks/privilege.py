@@ -529,6 +529,47 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             yield _unused_finding(analysis, state, identity, holding, perms, used, others)
         for entries in builtin.values():
             yield _unused_builtin_finding(identity, entries, used, analysis.authorizer)
+        if not maybe and not unseen and not others:
+            yield from _idle_role_bindings(ctx, state, identity, jobs)
+
+
+def _idle_role_bindings(ctx: Context, state: _State, identity: Identity, jobs: list) -> Iterator[Finding]:
+    """KS203 per binding: a role of the user's bound by RoleBindings in several namespaces (the per-namespace
+    pattern of namespaced Prometheus setups) is used through some of them, so the per-rule check above keeps
+    every rule, yet a RoleBinding through which no need of the identity is granted holds all of it for nothing
+    in its namespace. The identity holds permissions there that no job or discovery needs (SPEC KS203); the
+    fix is that binding, not the shared rules. (A RoleBinding used for part of the role is left alone: the fix
+    would be a role per namespace, more churn than the excess is worth.)"""
+    analysis = ctx.analysis
+    authorizer = analysis.authorizer
+    admin = {id(b) for b, _why, _total in state.admin_bindings.values()}
+    through: dict[int, list[str]] = {}  # id(binding) → what it is used for
+    for requirement in requirements(analysis, identity, jobs):
+        if requirement.allowed:
+            for grant in requirement.decision.grants:
+                through.setdefault(id(grant.binding), []).append(requirement.request.describe())
+    version = ctx.workspace.kubernetes_version
+    for binding, role in authorizer.bindings(identity):
+        if (binding.kind != "RoleBinding" or binding.builtin or role.builtin or id(binding) in admin
+                or id(binding) in through or not names_identity(binding, identity) or binding.obj is None
+                or (ctx.report_paths is not None and not ctx.reports(binding.obj.path))):
+            continue
+        users = [b for b, r in authorizer.bindings(identity) if r is role and b is not binding and id(b) in through]
+        if not users:
+            continue  # nothing of the role is used anywhere: the per-rule findings name each rule
+        perms = [p for rule in authorizer.effective_rules(role) for p in permissions(rule)
+                 if not grants_nothing(role, p.api_group, p.resource, p.url, version, p.verb)]
+        if not perms:
+            continue
+        used_by = ", ".join(_binding_name(b) for b in users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+        yield Finding(
+            "KS203", _role_ref_span(binding),
+            f"{_binding_name(binding)} binds {_role_name(role)} to scraper {identity} in namespace {binding.namespace}, "
+            f"where no job running as {identity} uses it: {describe_permissions(perms)} granted there for nothing "
+            f"(the role is used through {used_by})",
+            fix=f"Delete {_binding_name(binding)}; keep {_role_name(role)}, which {used_by} still use{'s' if len(users) == 1 else ''}.",
+            object=binding.ref, data={"identity": str(identity), "unused": [p.describe() for p in perms]},
+        )
 
 
 def _scrapes_unseen_targets(jobs: list) -> bool:
