@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .grants import describe_permissions, permissions_beyond
 from .model import BindingDef, RoleDef
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
 
@@ -62,9 +63,22 @@ def _group_note(authorizer: Authorizer, identity: Identity, namespace: str | Non
             continue  # a RoleBinding's role is no candidate for a cluster-wide need anyway
         groups = [s.name for s in binding.subjects if s.kind == "Group" and subject_applies(s, identity)]
         if groups:
-            return (f"not {role.kind} {role.name}, which {binding.kind} {binding.name} binds to group {groups[0]}: "
-                    f"a rule added there is granted to every member")
+            return f"not {role.kind} {role.name}: {binding.kind} {binding.name} binds it to group {groups[0]}"
     return ""
+
+
+def scrape_role_name(authorizer: Authorizer, identity: Identity) -> str:
+    """The name a new role for the identity's needs gets: the one `suggest-rbac` gives it (`<sa>-scrape`, with the
+    namespace in front when another ServiceAccount of the inputs has the same name). Every fix that creates a role
+    names this one, so that several denials of one identity (KS101 at one job, KS102 at another) add up to one
+    role and one binding rather than one pair per finding."""
+    accounts = authorizer.workspace.service_accounts
+    same_name = any(name == identity.name and ns != identity.namespace for ns, name in accounts)
+    return f"{identity.namespace}-{identity.name}-scrape" if same_name else f"{identity.name}-scrape"
+
+
+# Said once per new-role fix: the role is the identity's one role for every need, whole in suggest-rbac.
+_ONE_ROLE = "every rule {who} lacks goes into this one role; `kubelint-scrape suggest-rbac` prints it whole"
 
 
 def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
@@ -79,8 +93,10 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
             return (f"Add to ClusterRole {role.name} (bound to {identity} by ClusterRoleBinding {binding.name}"
                     f"{_standing(authorizer, role)})")
         note = _group_note(authorizer, identity, None)
-        return (f"Create a ClusterRole with this rule and bind it to ServiceAccount {identity} "
-                f"with a ClusterRoleBinding (a RoleBinding cannot grant it{'; ' + note if note else ''})")
+        name = scrape_role_name(authorizer, identity)
+        return (f"Create ClusterRole {name} with this rule and bind it to ServiceAccount {identity} with "
+                f"ClusterRoleBinding {name} (a RoleBinding cannot grant it; {_ONE_ROLE.format(who=identity)}"
+                f"{'; ' + note if note else ''})")
     for binding, role in own:
         if binding.kind == "RoleBinding" and binding.namespace == namespace:
             if role.aggregation is not None:
@@ -95,8 +111,10 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
         return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}{_standing(authorizer, role)}), or for least privilege "
                 f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
     note = _group_note(authorizer, identity, namespace)
-    return (f"Create a Role in namespace {namespace} with this rule and a RoleBinding to ServiceAccount {identity}"
-            + (f" ({note})" if note else ""))
+    name = scrape_role_name(authorizer, identity)
+    return (f"Create Role {name} in namespace {namespace} with this rule and RoleBinding {name} there to "
+            f"ServiceAccount {identity} ({_ONE_ROLE.format(who=identity)} in namespace {namespace}"
+            + (f"; {note}" if note else "") + ")")
 
 
 def _standing(authorizer: Authorizer, role: RoleDef) -> str:
@@ -116,7 +134,9 @@ def _add_to_aggregated(role: RoleDef, bound: str) -> str:
             f"aggregates it (rules written into {role.name} itself are overwritten by the aggregation controller)")
 
 
-def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> str:
+def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request], analysis=None) -> str:
+    """The rule to add and where. `analysis` (when the caller has one) lets a proposed copy of a role leave out
+    what none of the identity's needs use."""
     namespaces = {r.namespace if r.is_resource else None for r in requests}
     namespace = namespaces.pop() if len(namespaces) == 1 else None
     if not _bound_in_scope(authorizer, identity, namespace):
@@ -125,12 +145,12 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
             return _bind_existing(authorizer, identity, namespace, existing)
     text = f"{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}"
     first = (_unselected_component(authorizer, identity, namespace, requests)
-             or _granted_in_other_namespace(authorizer, identity, namespace, requests))
+             or _granted_in_other_namespace(authorizer, identity, namespace, requests, analysis))
     return text if first is None else f"{first}\nOr:\n{text}"
 
 
 def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, namespace: str | None,
-                                requests: list[Request]) -> str | None:
+                                requests: list[Request], analysis=None) -> str | None:
     """A namespaced need where the identity has no RoleBinding, while a RoleBinding in another namespace grants it
     the same (kube-prometheus: a Role and RoleBinding `prometheus-k8s` per monitored namespace): the least-privilege
     fix the setup already follows is that pair, repeated in this namespace."""
@@ -146,11 +166,20 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
         if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
             if role.kind == "Role":
                 return (f"Create in namespace {namespace} what grants it in namespace {binding.namespace}: a copy of "
-                        f"Role {role.namespace}/{role.name} and of RoleBinding {binding.namespace}/{binding.name} (one "
-                        f"pair per monitored namespace)")
+                        f"Role {role.namespace}/{role.name}{_copy_without(analysis, identity, role)} and of RoleBinding "
+                        f"{binding.namespace}/{binding.name} (one pair per monitored namespace)")
             return (f"Create in namespace {namespace} a RoleBinding to ClusterRole {role.name} like RoleBinding "
                     f"{binding.namespace}/{binding.name}")
     return None
+
+
+def _copy_without(analysis, identity: Identity, role: RoleDef) -> str:
+    """What a copy of the role should leave out: the permissions no need of the identity uses (KS203 reports them
+    on the original), so that the fix does not copy the excess into one more namespace."""
+    if analysis is None:
+        return ""
+    extra = permissions_beyond(analysis, identity, role)
+    return f" without {describe_permissions(extra)} (no job of {identity} uses it)" if extra else ""
 
 
 def _unselected_component(authorizer: Authorizer, identity: Identity, namespace: str | None,

@@ -109,8 +109,8 @@ def _snippet(fix: str) -> list[dict]:
 
 
 def _apply_new_cluster_role(path: Path, rules: list[dict]) -> None:
-    """`Create a ClusterRole with this rule and bind it to ServiceAccount monitoring/prometheus with a
-    ClusterRoleBinding`, as written by hand."""
+    """`Create ClusterRole prometheus-scrape with this rule and bind it to ServiceAccount monitoring/prometheus
+    with ClusterRoleBinding prometheus-scrape`, as written by hand."""
     yaml = YAML()
     with (path / "fix.yaml").open("w") as out:
         yaml.dump_all([
@@ -128,7 +128,8 @@ def test_ks105_does_not_bind_edit_cluster_wide(tmp_path: Path) -> None:
     ClusterRoleBinding would make it work — and hand write access to every namespace; the fix is the one rule."""
     setup = _setup(tmp_path, PODS_JOB, _binding("RoleBinding", "ClusterRole", "edit", "monitoring"))
     [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
-    assert finding.fix.startswith("Create a ClusterRole with this rule and bind it to ServiceAccount monitoring/prometheus")
+    assert finding.fix.startswith("Create ClusterRole prometheus-scrape with this rule and bind it to ServiceAccount "
+                                  "monitoring/prometheus with ClusterRoleBinding prometheus-scrape")
     assert "Binding ClusterRole edit in every namespace instead would also grant" in finding.fix
     rules = _snippet(finding.fix)
     assert rules == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
@@ -174,10 +175,59 @@ def test_fix_does_not_extend_a_role_bound_through_a_group(tmp_path: Path) -> Non
     setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
                    + _binding("ClusterRoleBinding", "ClusterRole", "prometheus", subject=group))
     [finding] = [f for f in _lint(setup) if f.rule == "KS102"]
-    assert finding.fix.startswith("Create a ClusterRole with this rule and bind it to ServiceAccount monitoring/prometheus")
-    assert "not ClusterRole prometheus, which ClusterRoleBinding prometheus binds to group system:serviceaccounts:monitoring" in finding.fix
+    assert finding.fix.startswith("Create ClusterRole prometheus-scrape with this rule and bind it to ServiceAccount "
+                                  "monitoring/prometheus with ClusterRoleBinding prometheus-scrape")
+    assert "not ClusterRole prometheus: ClusterRoleBinding prometheus binds it to group system:serviceaccounts:monitoring" in finding.fix
     _apply_new_cluster_role(setup, _snippet(finding.fix))
     assert not [f for f in _lint(setup) if f.rule in ACCESS]
+
+
+def test_denials_of_one_identity_converge_on_one_new_role(tmp_path: Path) -> None:
+    """KS101 (list/watch nodes) and KS102 (get nodes/metrics) of one identity with no role of its own: followed
+    literally, both fixes create the same ClusterRole and binding — the one suggest-rbac prints — not two pairs."""
+    reader = _cluster_role("cluster-reader", '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n')
+    group = "{kind: Group, name: 'system:authenticated', apiGroup: rbac.authorization.k8s.io}"
+    setup = _setup(tmp_path, NODES_JOB, reader + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "cluster-reader", subject=group))
+    fixes = [f.fix for f in _lint(setup) if f.rule in ("KS101", "KS102")]
+    assert len(fixes) == 2
+    for fix in fixes:
+        assert fix.startswith("Create ClusterRole prometheus-scrape with this rule and bind it to ServiceAccount "
+                              "monitoring/prometheus with ClusterRoleBinding prometheus-scrape"), fix
+        assert "`kubelint-scrape suggest-rbac` prints it whole" in fix
+        assert "not ClusterRole cluster-reader: ClusterRoleBinding prometheus binds it to group system:authenticated" in fix
+    from click.testing import CliRunner
+
+    from kubelint_scrape.cli import main
+    printed = CliRunner().invoke(main, ["suggest-rbac", str(setup)]).output
+    assert "kind: ClusterRole\nmetadata:\n  name: prometheus-scrape\n" in printed
+
+
+TWO_NAMESPACES_JOB = """\
+      - job_name: team-pods
+        kubernetes_sd_configs:
+          - role: pod
+            namespaces:
+              names: [payments, checkout]
+"""
+
+
+def _role_pair(namespace: str, verbs: str) -> str:
+    return (f"apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {{name: prometheus, namespace: {namespace}}}\n"
+            f"rules:\n  - apiGroups: [\"\"]\n    resources: [\"pods\"]\n    verbs: {verbs}\n---\n"
+            + _binding("RoleBinding", "Role", "prometheus", namespace))
+
+
+def test_ks105_copy_of_a_role_leaves_out_what_no_need_uses(tmp_path: Path) -> None:
+    """The Role in payments also grants `get pods`, which discovery never asks (KS203 there): the copy KS105 proposes
+    for checkout leaves it out, so following the fix does not repeat the excess (and its KS203) in checkout."""
+    setup = _setup(tmp_path, TWO_NAMESPACES_JOB, _role_pair("payments", '["get", "list", "watch"]'))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert finding.fix.startswith("Create in namespace checkout what grants it in namespace payments: a copy of Role "
+                                  "payments/prometheus without get pods (no job of monitoring/prometheus uses it) and "
+                                  "of RoleBinding payments/prometheus"), finding.fix
+    (setup / "fix.yaml").write_text(_role_pair("checkout", '["list", "watch"]'))
+    left = [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS203"]
+    assert [(f.rule, f.object) for f in left] == [("KS203", "Role/payments/prometheus")], left
 
 
 def test_ks201_on_a_wildcard_gives_the_rule_as_it_should_read(tmp_path: Path) -> None:

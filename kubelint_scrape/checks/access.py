@@ -227,7 +227,7 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
     extra = permissions_beyond(analysis, identity, grant.role) if grant.role.kind == "ClusterRole" else []
     if extra:
         where = f"in namespace {namespace}" if namespace is not None else "in every namespace"
-        return (fix_text(authorizer, identity, requests) + f"\n(Binding ClusterRole {grant.role.name} {where} instead "
+        return (fix_text(authorizer, identity, requests, analysis) + f"\n(Binding ClusterRole {grant.role.name} {where} instead "
                 f"would also grant {_some_permissions(extra)}, which no job of {identity} uses.)")
     if grant.role.kind == "ClusterRole" and namespace is not None:
         return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a RoleBinding in namespace "
@@ -235,7 +235,7 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
     if grant.role.kind == "ClusterRole":
         return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
                 f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
-    return fix_text(authorizer, identity, requests)
+    return fix_text(authorizer, identity, requests, analysis)
 
 
 def _some_permissions(perms: list[Permission], limit: int = 4) -> str:
@@ -326,7 +326,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
                 "KS101", span,
                 f"{who} discovers the Alertmanagers {where} as {identity}, which lacks {', '.join(verbs)} on "
                 f"{', '.join(resources)} {where}: {outcome}",
-                fix=fix_text(authorizer, identity, requests) + _refused_fix(_refused_grants(authorizer, identity, requests))
+                fix=fix_text(authorizer, identity, requests, ctx.analysis) + _refused_fix(_refused_grants(authorizer, identity, requests))
                     + _replaced_fix(_replaced_grants(authorizer, identity, requests)),
                 related=_merge(nearest, base_related), object=who,
                 data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
@@ -477,7 +477,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
-            fix=_named_fix(named, fix_text(authorizer, identity, requests)
+            fix=_named_fix(named, fix_text(authorizer, identity, requests, ctx.analysis)
                            + ("\nRemove resourceNames from list/watch rules." if restricted else "")
                            + _refused_fix(_refused_grants(authorizer, identity, requests))
                            + _replaced_fix(_replaced_grants(authorizer, identity, requests))),
@@ -495,7 +495,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         restricted = _name_restriction([need.decision, *need.alternative_decisions])
         message = (f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives}{restricted} "
                    f"({OUTCOME[need.target]})")
-        fix = fix_text(authorizer, identity, [request])
+        fix = fix_text(authorizer, identity, [request], ctx.analysis)
         if need.target == "apiserver-proxy" and request.resource == "nodes":
             # Granting nodes/proxy would make it work, and hand out exec on every node (KS201): say the better way first.
             direct = authorizer.authorize(identity, Request("get", "", "nodes", "metrics")).allowed

@@ -31,6 +31,7 @@ from ..grants import (
     need_allowed_by,
     permissions,
     permissions_beyond,
+    rule_owners,
     pods_running_as,
     requirements,
     scrape_pods,
@@ -39,7 +40,7 @@ from ..grants import (
     used_permissions,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
-from ..rbac import Identity, Request, names_allowed, names_identity
+from ..rbac import Identity, Request, names_allowed, names_identity, rule_allows
 from ..resources import knowledge
 from ..targets import kubelet_subresources
 from ..yamltree import Span, YSeq, as_str, at
@@ -528,6 +529,47 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             yield _unused_finding(analysis, state, identity, holding, perms, used, others)
         for entries in builtin.values():
             yield _unused_builtin_finding(identity, entries, used, analysis.authorizer)
+        if not maybe and not unseen and not others:
+            yield from _idle_role_bindings(ctx, state, identity, jobs)
+
+
+def _idle_role_bindings(ctx: Context, state: _State, identity: Identity, jobs: list) -> Iterator[Finding]:
+    """KS203 per binding: a role of the user's bound by RoleBindings in several namespaces (the per-namespace
+    pattern of namespaced Prometheus setups) is used through some of them, so the per-rule check above keeps
+    every rule, yet a RoleBinding through which no need of the identity is granted holds all of it for nothing
+    in its namespace. The identity holds permissions there that no job or discovery needs (SPEC KS203); the
+    fix is that binding, not the shared rules. (A RoleBinding used for part of the role is left alone: the fix
+    would be a role per namespace, more churn than the excess is worth.)"""
+    analysis = ctx.analysis
+    authorizer = analysis.authorizer
+    admin = {id(b) for b, _why, _total in state.admin_bindings.values()}
+    through: dict[int, list[str]] = {}  # id(binding) → what it is used for
+    for requirement in requirements(analysis, identity, jobs):
+        if requirement.allowed:
+            for grant in requirement.decision.grants:
+                through.setdefault(id(grant.binding), []).append(requirement.request.describe())
+    version = ctx.workspace.kubernetes_version
+    for binding, role in authorizer.bindings(identity):
+        if (binding.kind != "RoleBinding" or binding.builtin or role.builtin or id(binding) in admin
+                or id(binding) in through or not names_identity(binding, identity) or binding.obj is None
+                or (ctx.report_paths is not None and not ctx.reports(binding.obj.path))):
+            continue
+        users = [b for b, r in authorizer.bindings(identity) if r is role and b is not binding and id(b) in through]
+        if not users:
+            continue  # nothing of the role is used anywhere: the per-rule findings name each rule
+        perms = [p for rule in authorizer.effective_rules(role) for p in permissions(rule)
+                 if not grants_nothing(role, p.api_group, p.resource, p.url, version, p.verb)]
+        if not perms:
+            continue
+        used_by = ", ".join(_binding_name(b) for b in users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+        yield Finding(
+            "KS203", _role_ref_span(binding),
+            f"{_binding_name(binding)} binds {_role_name(role)} to scraper {identity} in namespace {binding.namespace}, "
+            f"where no job running as {identity} uses it: {describe_permissions(perms)} granted there for nothing "
+            f"(the role is used through {used_by})",
+            fix=f"Delete {_binding_name(binding)}; keep {_role_name(role)}, which {used_by} still use{'s' if len(users) == 1 else ''}.",
+            object=binding.ref, data={"identity": str(identity), "unused": [p.describe() for p in perms]},
+        )
 
 
 def _scrapes_unseen_targets(jobs: list) -> bool:
@@ -817,13 +859,14 @@ def _admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, str
     params = {"cluster-admin", "admin", "edit"}
     authorizer = ctx.analysis.authorizer
     found: dict[int, tuple[BindingDef, str, bool]] = {}
+    baselines = _builtin_baselines(ctx)
     for identity in identities:
         for binding, role in authorizer.bindings(identity):
             if binding.builtin or id(binding) in found:
                 continue
             if role.kind == "ClusterRole" and role.name in params and (role.builtin or role.name == "cluster-admin"):
                 total = role.name == "cluster-admin"
-                why = ADMIN_MEANS[role.name]
+                why = f"{role.name} grants {ADMIN_MEANS[role.name]}"
                 if total and binding.kind == "RoleBinding":
                     why = f"through a RoleBinding, cluster-admin grants {_namespace_wide(binding)}"
             elif any(_all_star(rule) for rule in authorizer.effective_rules(role)):
@@ -831,6 +874,9 @@ def _admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, str
                 why = f"{_role_name(role)} is cluster-admin by content (a rule with \"*\" verbs on \"*\" resources in \"*\" groups)"
                 if binding.kind == "RoleBinding":
                     why += f"; through a RoleBinding that is {_namespace_wide(binding)}"
+            elif (equal := _admin_by_content(authorizer, role, baselines)) is not None:
+                total = False
+                why = f"{_role_name(role)} is built-in {equal} by content ({_how_equal(role, equal)}): it grants {ADMIN_MEANS[equal]}"
             else:
                 continue
             found[id(binding)] = (binding, why, total)
@@ -838,10 +884,62 @@ def _admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, str
 
 
 ADMIN_MEANS = {
-    "cluster-admin": "cluster-admin grants every verb on every resource and non-resource URL",
-    "admin": "admin grants read and write on Secrets, pods/exec, roles and rolebindings",
-    "edit": "edit grants read and write on Secrets, pods/exec, pods/proxy and services/proxy",
+    "cluster-admin": "every verb on every resource and non-resource URL",
+    "admin": "read and write on Secrets, pods/exec, roles and rolebindings",
+    "edit": "read and write on Secrets, pods/exec, pods/proxy and services/proxy",
 }
+
+
+def _builtin_baselines(ctx: Context) -> list[tuple[str, list[Permission]]]:
+    """What built-in admin and edit grant (admin first: it holds all of edit), as permissions to compare a
+    user's role with. Only the built-in rules aggregated into them (bootstrappolicy's system:aggregate-to-*),
+    not rules the inputs add through the aggregation labels, and not rules of newer minor versions (`since`):
+    a copy of `kubectl get clusterrole edit -o yaml` taken on an older cluster is still edit."""
+    memo = ctx.__dict__.get("_admin_baselines")
+    if memo is not None:
+        return memo
+    authorizer = ctx.analysis.authorizer
+    owners = rule_owners(ctx.analysis.workspace)
+    memo = []
+    for name in ("admin", "edit"):
+        role = ctx.analysis.workspace.cluster_roles.get(name)
+        if role is None or not role.builtin:
+            continue  # the inputs redefine it: the name check above no longer applies either
+        rules = [r for r in authorizer.effective_rules(role)
+                 if not r.since and (owner := owners.get(id(r))) is not None and owner.builtin]
+        perms = list(dict.fromkeys(p for r in rules for p in permissions(r)))
+        if perms:
+            memo.append((name, perms))
+    ctx.__dict__["_admin_baselines"] = memo
+    return memo
+
+
+def _admin_by_content(authorizer, role: RoleDef, baselines: list[tuple[str, list[Permission]]]) -> str | None:
+    """"admin" or "edit" when the role's effective rules allow everything that built-in role grants (equal to
+    it, or more): binding it is binding admin/edit under another name, e.g. a ClusterRole whose aggregationRule
+    selects `rbac.authorization.k8s.io/aggregate-to-admin: "true"` as admin's does, or a renamed copy of edit's
+    rules. A name-restricted rule does not count: it does not grant the request for every object."""
+    if role.builtin:
+        return None  # built-in roles other than admin/edit/cluster-admin are not admin roles
+    rules = authorizer.effective_rules(role)
+    for name, perms in baselines:
+        if all(any(rule_allows(rule, perm.request()) for rule in rules) for perm in perms):
+            return name
+    return None
+
+
+def _how_equal(role: RoleDef, builtin: str) -> str:
+    """Why a user's role is admin/edit by content: it aggregates as the built-in role does, or its rules cover it."""
+    labels = f"rbac.authorization.k8s.io/aggregate-to-{builtin}"
+    if any(labels in selector.match_labels for selector in role.aggregation or ()):
+        return f"it aggregates the ClusterRoles labelled `{labels}: \"true\"`, as {builtin} does"
+    return f"its rules allow every verb on every resource that {builtin} grants"
+
+
+def _helps_scraping(authorizer, role: RoleDef) -> bool:
+    """Whether a role grants anything a scrape (not discovery) needs: a nodes/* subresource or a URL."""
+    return any(rule.non_resource_urls or any(r == "*" or r.startswith(("nodes/", "*/")) for r in rule.resources)
+               for rule in authorizer.effective_rules(role))
 
 
 def _namespace_wide(binding: BindingDef) -> str:
@@ -868,7 +966,9 @@ def admin_role_bound(ctx: Context) -> Iterator[Finding]:
     for binding, why, total in state.admin_bindings.values():
         identities = [i for i in state.identities if any(b is binding for b, _r in authorizer.bindings(i))]
         scope = _scope(binding)
-        helps = "" if total else "; it does not even help scraping: it grants no nodes/* subresource and no non-resource URL"
+        role = ctx.analysis.workspace.role_for(binding)
+        helps = ("" if total or (role is not None and _helps_scraping(authorizer, role))
+                 else "; it does not even help scraping: it grants no nodes/* subresource and no non-resource URL")
         controls = "the whole cluster" if total and binding.kind == "ClusterRoleBinding" else "everything in that scope"
         yield Finding(
             "KS206", _role_ref_span(binding),
