@@ -51,7 +51,17 @@ def _own_bindings(authorizer: Authorizer, identity: Identity) -> list[tuple[Bind
     (system:serviceaccounts:NS, system:authenticated) would be granted to every member of that group, so such a
     role is never the place for a fix."""
     return [(binding, role) for binding, role in authorizer.bindings(identity)
-            if not role.builtin and not binding.builtin and names_identity(binding, identity)]
+            if not role.builtin and not binding.builtin and names_identity(binding, identity)
+            and not _aggregates_builtin_label(role)]
+
+
+def _aggregates_builtin_label(role: RoleDef) -> bool:
+    """An aggregated role that selects a label the built-in roles aggregate on (`rbac.authorization.k8s.io/
+    aggregate-to-admin|edit|view`, …): a role labelled so that it picks the rule up would be picked up by the
+    built-in admin/edit/view too — the rule granted to everyone who holds them. Never the place for a fix."""
+    return any(key.startswith("rbac.authorization.k8s.io/aggregate-to-")
+               for selector in role.aggregation or [] for key in
+               [*selector.match_labels, *(str(e.get("key", "")) for e in selector.match_expressions)])
 
 
 def _group_note(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
