@@ -305,8 +305,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
             hit = next((h for h in (_mismatched_binding(r, identity, authorizer, ctx) for r in requests) if h), None)
             if hit is not None:
                 binding, subject_text = hit
-                subject_span = next((binding.subject_span(x) for x in binding.subjects if x.describe() == subject_text), None)
-                related = [Related(subject_span or binding.obj.span, f"{binding.ref} names {subject_text}")] if binding.obj else []
+                related = _mismatch_related(binding, subject_text)
                 yield Finding(
                     "KS108", span,
                     f"{who} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
@@ -438,8 +437,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         mismatched.setdefault(id(binding), (binding, subject_text, []))[2].append(need)
     rejected = ctx.workspace.rejected_bindings
     for binding, subject_text, needs in mismatched.values():
-        subject_span = next((binding.subject_span(s) for s in binding.subjects if s.describe() == subject_text), None)
-        related = [Related(subject_span or binding.obj.span, f"{binding.ref} names {subject_text}")] if binding.obj else []
+        related = _mismatch_related(binding, subject_text)
         what = ", ".join(sorted({n.request.describe() for n in needs}))
         yield Finding(
             "KS108", needs[0].span,
@@ -622,6 +620,22 @@ def _is_real_identity(ctx: Context, namespace: str, name: str) -> bool:
         known = ctx.__dict__["_known_identities"] = set(ctx.workspace.service_accounts)
         known.update((j.identity.namespace, j.identity.name) for j in ctx.analysis.jobs if j.identity is not None)
     return (namespace, name) in known
+
+
+def _mismatch_related(binding: BindingDef, subject_text: str) -> list[Related]:
+    """KS108's related location: the part of the subject to correct (SPEC §5, the smallest node that causes the
+    finding). _lookalike_subjects pairs a subject with the identity by name, so what differs is the ServiceAccount's
+    `namespace:` value, or the `kind:` (a User or Group spelled like the ServiceAccount); a namespace left out (a
+    RoleBinding's default) has no value to point at, so the subject entry is where to add one."""
+    if binding.obj is None:
+        return []
+    subject = next((s for s in binding.subjects if s.describe() == subject_text), None)
+    span = binding.subject_span(subject) if subject is not None else None
+    if subject is not None and isinstance(subject.node, YMap):
+        key = "namespace" if subject.kind == "ServiceAccount" else "kind"
+        if key in subject.node:
+            span = at(binding.obj.path, subject.node.value_pos(key))
+    return [Related(span or binding.obj.span, f"{binding.ref} names {subject_text}")]
 
 
 def _mismatched_binding(request: Request, identity: Identity, authorizer: Authorizer, ctx: Context):
