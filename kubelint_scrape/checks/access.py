@@ -203,17 +203,37 @@ def _name_restriction(decisions: list[Decision]) -> str:
 def access_findings(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
     mismatches: dict[tuple, list[Finding]] = {}
+    per_monitor: dict[tuple, list[Finding]] = {}
     for job in ctx.reported_jobs():
         if job.identity is not None:
             for finding in _job_findings(job, authorizer, ctx):
                 if finding.rule == "KS108":
                     data = finding.data
                     mismatches.setdefault((finding.span, data["identity"], data["binding"], data["subject"]), []).append(finding)
+                elif finding.rule in ("KS101", "KS105") and getattr(job.job, "monitor", None) is not None:
+                    label = job.job.label
+                    per_monitor.setdefault((finding.rule, finding.span, finding.message.replace(label, "\0"),
+                                            finding.fix, tuple(finding.related)), []).append(finding)
                 else:
                     yield finding
     for group in mismatches.values():
         yield _one_mismatch(group)
+    for group in per_monitor.values():
+        yield _one_per_monitor(group)
     yield from _alerting_findings(ctx)
+
+
+def _one_per_monitor(group: list[Finding]) -> Finding:
+    """One discovery finding for the endpoints of one monitor: each endpoint is a job of its own, but they share the
+    monitor's selectors, so they make the same requests at the same place and one fix serves them all (as KS604)."""
+    first = group[0]
+    if len(group) == 1:
+        return first
+    jobs = [f.object for f in group]
+    more = f"{jobs[0]} (and {len(jobs) - 1} more job{'s' if len(jobs) > 2 else ''} of the same monitor)"
+    first.message = first.message.replace(jobs[0], more, 1)
+    first.data = {**first.data, "jobs": jobs}
+    return first
 
 
 def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request], namespace: str | None, kind: str,
