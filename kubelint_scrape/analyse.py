@@ -712,6 +712,7 @@ def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str =
     table = knowledge("sd-roles")
     resources = list(table["roles"].get(sd.role, []))
     spans = [sd.role_span] * len(resources)
+    own = len(spans)  # the role's own resources, before attach_metadata's
     flags = {"node": sd.attach_node, "namespace": sd.attach_namespace, "deployment": sd.attach_deployment, "cronjob": sd.attach_cronjob}
     for name, entry in table["attach_metadata"].items():
         if flags.get(name) and sd.role in entry["roles"]:
@@ -723,19 +724,21 @@ def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str =
         scopes: list[str | None] = [None]
     else:
         scopes = list(dict.fromkeys(sd.namespaces + ([identity.namespace] if sd.own_namespace and identity else [])))
-    for resource, span in zip(resources, spans):
+    for index, (resource, span) in enumerate(zip(resources, spans)):
         group = resource.get("group", "")
         name = sd.selected_name(_SELECTOR_ROLES.get(resource["resource"], ""))
         named = f" named {name} (field selector)" if name else ""
         for scope in [None] if resource.get("cluster_scoped") else scopes:
             where = "cluster-wide" if scope is None else f"in namespace {scope}"
+            # a role's own resources list where the scope was chosen; attach_metadata's where it was asked for
+            at_scope = sd.scope_spans.get(scope, span) if index < own and not resource.get("cluster_scoped") else span
             for verb in ("list", "watch"):
                 needs.append(
                     Need(
                         "discovery",
                         Request(verb, group, resource["resource"], namespace=scope, name=name),
                         f"kubernetes_sd_configs role {sd.role} lists and watches {resource['resource']}{named} {where}",
-                        span,
+                        at_scope,
                         unchecked=unchecked,
                     )
                 )

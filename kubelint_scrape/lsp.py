@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import re
 import sys
 from typing import Any, Iterable
 
@@ -32,7 +31,8 @@ from .config import Config, ConfigError, build_options, discover_and_load
 from .findings import Finding
 from .load import YAML_SUFFIXES, Source, gc_paused, parse_source, read_source
 from .records import dataclass, field
-from .yamltree import Span, flow_end
+from .positions import Lines, Region, region_at
+from .yamltree import Span
 
 SOURCE = "kubelint-scrape"
 LINTED_LANGUAGES = {"yaml", "json", "helm"}
@@ -305,45 +305,6 @@ class Snapshot:
 # ---------------------------------------------------------------------------------------------- diagnostics
 
 
-def token_end(text: str, start: int) -> int:
-    """End (exclusive, 0-based) of the YAML token starting at `start`: a quoted string, a key, a plain scalar."""
-    if start >= len(text):
-        return start
-    quote = text[start]
-    if quote in "[{":
-        return _flow_end(text, start)
-    if quote in "\"'":
-        index = start + 1
-        while index < len(text):
-            if text[index] == "\\" and quote == '"':
-                index += 2
-                continue
-            if text[index] == quote:
-                return index + 1
-            index += 1
-        return len(text)
-    index = start
-    while index < len(text):
-        char = text[index]
-        if char in ",]}" and index > start:
-            break
-        if char == ":" and (index + 1 == len(text) or text[index + 1] in " \t"):
-            break
-        if char == "#" and index > start and text[index - 1] in " \t":
-            break
-        index += 1
-    end = index
-    while end > start and text[end - 1] in " \t":
-        end -= 1
-    return end if end > start else min(len(text), start + 1)
-
-
-def _flow_end(text: str, start: int) -> int:
-    """End of the flow collection opening at `start` when it closes on this line, else just past its bracket."""
-    found = flow_end([text], 0, start)
-    return found[1] if found is not None else start + 1
-
-
 def _units(text: str, encoding: str) -> int:
     if encoding == "utf-8":
         return len(text.encode("utf-8"))
@@ -355,80 +316,15 @@ def _units(text: str, encoding: str) -> int:
 def span_range(span: Span, line_text: str, encoding: str = "utf-16") -> tuple[tuple[int, int], tuple[int, int]]:
     """((line, character), (line, character)) 0-based in the client's position encoding, for a span whose line
     and column count as the client does (Lines.locate makes them so)."""
-    return _range(max(span.line - 1, 0), line_text, max(span.column - 1, 0), encoding)
+    return _range(region_at(max(span.line - 1, 0), line_text, max(span.column - 1, 0)), encoding)
 
 
-def _range(line: int, line_text: str, start: int, encoding: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    end = token_end(line_text, start)
-    return (line, _units(line_text[:start], encoding)), (line, _units(line_text[:end], encoding))
-
-
-# What YAML (libyaml, Go's yaml) counts as a line break, beyond the protocol's \n, \r\n and \r: NEL, LS and PS. Python's
-# splitlines() also breaks at \v, \f and \x1c-\x1e, which YAML refuses. Any of these, or a byte-order mark (which the
-# parser skips but the client's text may hold), and a span's line and column are not the client's.
-_UNUSUAL = re.compile("[\ufeff\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-_LSP_BREAK = re.compile("\r\n|[\r\n]")
-
-
-class _LineMap:
-    """A text's lines as the protocol splits them, and where the parser's (line, column) falls in them."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.bom = text.startswith("\ufeff")
-        self.yaml_starts = [0] + [m.end() for m in _YAML_BREAK.finditer(text)]
-        self.starts = [0] + [m.end() for m in _LSP_BREAK.finditer(text)]
-
-    def locate(self, line: int, column: int) -> tuple[int, str, int]:
-        import bisect
-
-        if not 0 < line <= len(self.yaml_starts):
-            return max(line - 1, 0), "", max(column - 1, 0)
-        offset = self.yaml_starts[line - 1] + max(column - 1, 0) + (1 if line == 1 and self.bom else 0)
-        offset = min(offset, len(self.text))
-        number = bisect.bisect_right(self.starts, offset) - 1
-        begin = self.starts[number]
-        end = self.starts[number + 1] if number + 1 < len(self.starts) else len(self.text)
-        line_text = self.text[begin:end].rstrip("\r\n")
-        return number, line_text, offset - begin
-
-
-class Lines:
-    """Line texts of the linted Sources (and of other files, read on demand) for the ranges of diagnostics."""
-
-    def __init__(self, sources: dict[str, Source]) -> None:
-        self.sources = sources
-        self.cache: dict[str, list[str] | _LineMap] = {}
-
-    def _lines(self, path: str) -> list[str] | _LineMap:
-        lines = self.cache.get(path)
-        if lines is None:
-            source = self.sources.get(path)
-            if source is not None:
-                lines = source.memo.get("lsp lines")  # made once per Source, which outlives this run
-                if lines is None:
-                    lines = source.memo["lsp lines"] = _LineMap(source.text) if _UNUSUAL.search(source.text) else source.lines
-            else:
-                try:  # a file no client has open: shown without its byte-order mark
-                    with open(path, encoding="utf-8-sig", errors="replace") as handle:
-                        text = handle.read()
-                except OSError:
-                    text = ""
-                lines = _LineMap(text) if _UNUSUAL.search(text) else text.splitlines()
-            self.cache[path] = lines
-        return lines
-
-    def locate(self, path: str, line: int, column: int) -> tuple[int, str, int]:
-        """(0-based line, that line's text, 0-based index in it) of the parser's 1-based `line` and `column`,
-        counted as the client counts them."""
-        lines = self._lines(path)
-        if isinstance(lines, _LineMap):
-            return lines.locate(line, column)
-        return max(line - 1, 0), lines[line - 1] if 0 < line <= len(lines) else "", max(column - 1, 0)
-
-    def line(self, path: str, number: int) -> str:
-        return self.locate(path, number, 1)[1]
+def _range(region: Region, encoding: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A Region (positions.py: the same start and end every report shows) in the client's position encoding."""
+    text, line = region.text, region.line - 1
+    start = _units(text[:region.column - 1], encoding)
+    end = _units(text[:region.end_column - 1], encoding) if region.end_column else start
+    return (line, start), (line, end)
 
 
 def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16", uris: dict[str, str] | None = None) -> Any:
@@ -438,7 +334,7 @@ def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16", uris: d
     from .docs import help_uri
 
     def to_range(span: Span) -> Any:
-        (l1, c1), (l2, c2) = _range(*lines.locate(span.path, span.line, span.column), encoding)
+        (l1, c1), (l2, c2) = _range(lines.region(span), encoding)
         return types.Range(types.Position(l1, c1), types.Position(l2, c2))
 
     related = [

@@ -18,7 +18,7 @@ from .model import K8sObject, LabelSelector, PodTemplate, Workspace
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job
 from .records import dataclass
 from .targets import sanitize
-from .yamltree import Pos, Span, YMap, YSeq, as_map, as_seq, as_str, get_path, key_span
+from .yamltree import Pos, Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
 
 OPERATOR_GROUP = "monitoring.coreos.com/"
 RUNNER_KINDS = ("Prometheus", "PrometheusAgent")
@@ -352,6 +352,26 @@ def _namespaces(monitor: K8sObject, spec: YMap, runner: RunnerView | None, key: 
     return names or [monitor.namespace]
 
 
+def _namespace_spans(monitor: K8sObject, spec: YMap, runner: RunnerView | None,
+                     key: str = "namespaceSelector") -> dict[str | None, Span]:
+    """Where _namespaces() took each namespace from, when the namespace selector decided it: the `matchNames` item
+    that names it, or `any: true` (cluster-wide). A namespace the monitor's own namespace supplies has none."""
+    if runner is not None and runner.ignore_namespace_selectors:
+        return {}
+    selector = spec.get(key)
+    if not isinstance(selector, YMap):
+        return {}
+    if selector.get("any") is True:
+        return {None: at(monitor.path, selector.value_pos("any"))}
+    names = selector.get("matchNames")
+    spans: dict[str | None, Span] = {}
+    if isinstance(names, YSeq):
+        for index, name in enumerate(names):
+            if as_str(name):
+                spans.setdefault(as_str(name), at(monitor.path, names.item_pos(index)))
+    return spans
+
+
 def _sd(pos: Pos, role: str, namespaces: list[str] | None, attach_node: bool, runner: RunnerView | None = None) -> YSeq:
     sd = _node(pos, role=role)
     if namespaces is not None:
@@ -428,6 +448,7 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
     spec = as_map(monitor.doc.get("spec"))
     selector_pos = _at(spec, "selector", monitor.doc.pos)
     namespaces = _namespaces(monitor, spec, runner)
+    scope_spans = _namespace_spans(monitor, spec, runner)
     scrape_class = runner.scrape_class(monitor) if runner is not None else None
     attach_node = _attach_node(spec, scrape_class, role, runner)
     jobs = []
@@ -443,6 +464,8 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
         name = f"{job_prefix}/{monitor.namespace}/{monitor.name}/{index}"
         root = _job_root(endpoint, name, _sd(selector_pos, role, namespaces, attach_node, runner), relabels)
         job = build_job(monitor.path, root, config, source)
+        for sd in job.sd_configs:
+            sd.scope_spans = scope_spans
         port_name = as_str(endpoint.get("port"))
         declared = (ports.numbers(monitor.kind, spec.get("selector"), namespaces, port_name, job.metrics_path or "/metrics")
                     if "port" in endpoint else [])
@@ -500,6 +523,9 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
         static_targets = as_seq(static.get("static"))
         root["static_configs"] = _seq(static.pos, [_node(static.pos, targets=static_targets)])
     job = build_job(monitor.path, root, config, "probe")
+    if isinstance(ingress, YMap):
+        for sd in job.sd_configs:
+            sd.scope_spans = _namespace_spans(monitor, ingress, runner)
     job.monitor = monitor
     _token_from_secret(job, endpoint)
     return [job]

@@ -31,6 +31,9 @@ class SDConfig:
     attach_cronjob: bool
     node: YMap
     path: str
+    # Where the namespace of each list/watch was decided, when not by this entry's `role:` (None: cluster-wide): a
+    # monitor's `namespaceSelector` (`matchNames` item, `any: true`), which the generated entry has no node for.
+    scope_spans: dict[str | None, Span] = field(default_factory=dict)
 
     @property
     def api_server_address(self) -> tuple[str, str]:

@@ -92,7 +92,7 @@ def test_sarif_step_writes_a_report_and_never_fails(workspace, tmp_path) -> None
 def test_annotation_step_prints_workflow_commands(workspace, tmp_path) -> None:
     done, _ = _run_step("Annotate the diff", workspace, tmp_path / "runner", paths="deploy", args="--select KS1")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("::error file=deploy/prometheus-config.yaml,line=20,col=19,title=KS102 ")
+    assert done.stdout.startswith("::error file=deploy/prometheus-config.yaml,line=20,col=19,endLine=20,endColumn=23,title=KS102 ")
 
 
 def test_lint_step_fails_on_findings_and_reports_the_exit_code(workspace, tmp_path) -> None:

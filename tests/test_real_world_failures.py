@@ -119,3 +119,14 @@ def test_related_rule_of_a_built_in_role_points_at_the_role_ref() -> None:
     rule = next(r for r in finding.related if "has the rule" in r.message)
     assert rule.message.startswith("built-in ClusterRole/view has the rule")
     assert (rule.span.path.endswith("rbac.yaml"), rule.span.line, rule.span.column) == (True, 9, 9)  # roleRef name
+
+
+def test_mismatched_subject_related_points_at_the_value_to_correct() -> None:
+    # SPEC §5: the smallest node that causes the finding — the subject's `namespace: default`, or a User's `kind:`.
+    for case, line, column, text in (("fail-subject-in-default-namespace", 29, 16, "default"),
+                                     ("fail-user-subject-named-like-serviceaccount", 27, 11, "User")):
+        [finding] = _findings("KS108", case)
+        related = next(r for r in finding.related if " names " in r.message)
+        assert (related.span.line, related.span.column) == (line, column), case
+        source = Path(related.span.path).read_text().splitlines()[line - 1]
+        assert source[column - 1:].startswith(text), case

@@ -25,7 +25,7 @@ SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-2.1.0.json"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 QUICKSTART_GITHUB = (
-    '::error file=examples/quickstart/prometheus-config.yaml,line=20,col=19,title=KS102 kubelet-permission-missing::'
+    '::error file=examples/quickstart/prometheus-config.yaml,line=20,col=19,endLine=20,endColumn=23,title=KS102 kubelet-permission-missing::'
     'job "kubernetes-nodes" scrapes the kubelet at :10250/metrics as monitoring/prometheus, which lacks get '
     'nodes/metrics (the kubelet answers 403 Forbidden)%0A%0AFix: Add to ClusterRole prometheus (bound to '
     'monitoring/prometheus by ClusterRoleBinding prometheus):%0A  - apiGroups: [""]%0A    resources: '
@@ -78,12 +78,14 @@ def test_quickstart_sarif_validates_and_carries_rule_metadata(monkeypatch) -> No
     assert 'resources: ["nodes/metrics"]' in result["message"]["text"] and result["properties"]["fix"]
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "examples/quickstart/prometheus-config.yaml", "uriBaseId": "%SRCROOT%"}
-    assert location["region"] == {"startLine": 20, "startColumn": 19, "snippet": {"text": "node"}}
+    # the region ends where the token does (endColumn: the column after it, in code points as columnKind says)
+    assert location["region"] == {"startLine": 20, "startColumn": 19, "endLine": 20, "endColumn": 23, "snippet": {"text": "node"}}
+    assert run["columnKind"] == "unicodeCodePoints" and run["newlineSequences"] == ["\r\n", "\n", "\r"]
     related = result["relatedLocations"]
     assert [r["id"] for r in related] == list(range(1, len(related) + 1))
     binding = _binding(related)
     assert binding["physicalLocation"]["artifactLocation"]["uri"] == "examples/quickstart/prometheus-rbac.yaml"
-    assert binding["physicalLocation"]["region"] == {"startLine": 25, "startColumn": 5}  # the subject it binds
+    assert binding["physicalLocation"]["region"] == {"startLine": 25, "startColumn": 5, "endLine": 25, "endColumn": 9}  # the subject it binds
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
 
 
@@ -277,10 +279,10 @@ def test_github_annotations_name_files_relative_to_the_workspace(tmp_path, monke
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
     monkeypatch.chdir(tmp_path / "deploy")
     result = CliRunner().invoke(main, [".", "--format", "github", "--select", "KS1"])
-    assert result.output.startswith("::error file=deploy/prometheus-config.yaml,line=20,col=19,title=KS102 ")
+    assert result.output.startswith("::error file=deploy/prometheus-config.yaml,line=20,col=19,endLine=20,endColumn=23,title=KS102 ")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["deploy", "--format", "github", "--select", "KS1"])
-    assert result.output.startswith("::error file=deploy/prometheus-config.yaml,line=20,col=19,title=KS102 ")
+    assert result.output.startswith("::error file=deploy/prometheus-config.yaml,line=20,col=19,endLine=20,endColumn=23,title=KS102 ")
     # outside the workspace nothing can be placed: the absolute path, as before
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "deploy" / "elsewhere"))
     result = CliRunner().invoke(main, ["deploy", "--format", "github", "--select", "KS1"])

@@ -205,17 +205,37 @@ def _name_restriction(decisions: list[Decision]) -> str:
 def access_findings(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
     mismatches: dict[tuple, list[Finding]] = {}
+    per_monitor: dict[tuple, list[Finding]] = {}
     for job in ctx.reported_jobs():
         if job.identity is not None:
             for finding in _job_findings(job, authorizer, ctx):
                 if finding.rule == "KS108":
                     data = finding.data
                     mismatches.setdefault((finding.span, data["identity"], data["binding"], data["subject"]), []).append(finding)
+                elif finding.rule in ("KS101", "KS105") and getattr(job.job, "monitor", None) is not None:
+                    label = job.job.label
+                    per_monitor.setdefault((finding.rule, finding.span, finding.message.replace(label, "\0"),
+                                            finding.fix, tuple(finding.related)), []).append(finding)
                 else:
                     yield finding
     for group in mismatches.values():
         yield _one_mismatch(group)
+    for group in per_monitor.values():
+        yield _one_per_monitor(group)
     yield from _alerting_findings(ctx)
+
+
+def _one_per_monitor(group: list[Finding]) -> Finding:
+    """One discovery finding for the endpoints of one monitor: each endpoint is a job of its own, but they share the
+    monitor's selectors, so they make the same requests at the same place and one fix serves them all (as KS604)."""
+    first = group[0]
+    if len(group) == 1:
+        return first
+    jobs = [f.object for f in group]
+    more = f"{jobs[0]} (and {len(jobs) - 1} more job{'s' if len(jobs) > 2 else ''} of the same monitor)"
+    first.message = first.message.replace(jobs[0], more, 1)
+    first.data = {**first.data, "jobs": jobs}
+    return first
 
 
 def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request], namespace: str | None, kind: str,
@@ -307,8 +327,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
             hit = next((h for h in (_mismatched_binding(r, identity, authorizer, ctx) for r in requests) if h), None)
             if hit is not None:
                 binding, subject_text = hit
-                subject_span = next((binding.subject_span(x) for x in binding.subjects if x.describe() == subject_text), None)
-                related = [Related(subject_span or binding.obj.span, f"{binding.ref} names {subject_text}")] if binding.obj else []
+                related = _mismatch_related(binding, subject_text)
                 yield Finding(
                     "KS108", span,
                     f"{who} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
@@ -440,8 +459,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         mismatched.setdefault(id(binding), (binding, subject_text, []))[2].append(need)
     rejected = ctx.workspace.rejected_bindings
     for binding, subject_text, needs in mismatched.values():
-        subject_span = next((binding.subject_span(s) for s in binding.subjects if s.describe() == subject_text), None)
-        related = [Related(subject_span or binding.obj.span, f"{binding.ref} names {subject_text}")] if binding.obj else []
+        related = _mismatch_related(binding, subject_text)
         what = ", ".join(sorted({n.request.describe() for n in needs}))
         yield Finding(
             "KS108", needs[0].span,
@@ -627,6 +645,22 @@ def _is_real_identity(ctx: Context, namespace: str, name: str) -> bool:
         known = ctx.__dict__["_known_identities"] = set(ctx.workspace.service_accounts)
         known.update((j.identity.namespace, j.identity.name) for j in ctx.analysis.jobs if j.identity is not None)
     return (namespace, name) in known
+
+
+def _mismatch_related(binding: BindingDef, subject_text: str) -> list[Related]:
+    """KS108's related location: the part of the subject to correct (SPEC §5, the smallest node that causes the
+    finding). _lookalike_subjects pairs a subject with the identity by name, so what differs is the ServiceAccount's
+    `namespace:` value, or the `kind:` (a User or Group spelled like the ServiceAccount); a namespace left out (a
+    RoleBinding's default) has no value to point at, so the subject entry is where to add one."""
+    if binding.obj is None:
+        return []
+    subject = next((s for s in binding.subjects if s.describe() == subject_text), None)
+    span = binding.subject_span(subject) if subject is not None else None
+    if subject is not None and isinstance(subject.node, YMap):
+        key = "namespace" if subject.kind == "ServiceAccount" else "kind"
+        if key in subject.node:
+            span = at(binding.obj.path, subject.node.value_pos(key))
+    return [Related(span or binding.obj.span, f"{binding.ref} names {subject_text}")]
 
 
 def _mismatched_binding(request: Request, identity: Identity, authorizer: Authorizer, ctx: Context):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..positions import Lines, position, report_lines
 
-def line(finding: Any) -> str:
-    return f"{finding.span}: {finding.rule} [{finding.severity}] {finding.message}"
+
+def line(finding: Any, lines: Lines) -> str:
+    return f"{position(lines, finding.span)}: {finding.rule} [{finding.severity}] {finding.message}"
 
 
 def chunks(result: Any, **_: Any) -> Any:
-    return (line(f) + "\n" for f in result.findings)
+    lines = report_lines(result)
+    return (line(f, lines) + "\n" for f in result.findings)

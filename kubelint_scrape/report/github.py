@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..positions import Lines, report_lines
 from .paths import repo_relative
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -36,14 +37,13 @@ def annotation_path(path: str, cwd: str | None = None) -> str:
     return repo_relative(path, cwd)
 
 
-def line(finding: Any, cwd: str | None = None) -> str:
+def line(finding: Any, lines: Lines, cwd: str | None = None) -> str:
     span = finding.span
-    properties = [
-        ("file", annotation_path(span.path, cwd)),
-        ("line", str(max(span.line, 1))),
-        ("col", str(max(span.column, 1))),
-        ("title", f"{finding.rule} {finding.name}"),
-    ]
+    region = lines.region(span)
+    properties = [("file", annotation_path(span.path, cwd)), ("line", str(region.line)), ("col", str(region.column))]
+    if region.end_column:  # the runner highlights line..endLine, col..endColumn (actions/toolkit toCommandProperties)
+        properties += [("endLine", str(region.end_line)), ("endColumn", str(region.end_column))]
+    properties.append(("title", f"{finding.rule} {finding.name}"))
     message = finding.message
     if finding.fix:
         message += f"\n\nFix: {finding.fix}"
@@ -52,4 +52,5 @@ def line(finding: Any, cwd: str | None = None) -> str:
 
 
 def chunks(result: Any, cwd: str | None = None, **_: Any) -> Any:
-    return (line(f, cwd) + "\n" for f in result.findings)
+    lines = report_lines(result)
+    return (line(f, lines, cwd) + "\n" for f in result.findings)

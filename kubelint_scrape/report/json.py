@@ -5,33 +5,41 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
+from ..positions import Lines, report_lines
 from .jsontext import chunks as json_chunks
 
 
-def finding_json(finding: Any) -> dict:
+def finding_json(finding: Any, lines: Lines) -> dict:
+    region = lines.region(finding.span)
     data: dict[str, Any] = {
         "rule": finding.rule,
         "name": finding.name,
         "severity": finding.severity,
         "path": finding.span.path,
-        "line": finding.span.line,
-        "column": finding.span.column,
-        "message": finding.message,
+        "line": region.line,
+        "column": region.column,
     }
+    if region.end_column:  # exclusive, as SARIF's endColumn: the column after the token's last character
+        data["end_line"] = region.end_line
+        data["end_column"] = region.end_column
+    data["message"] = finding.message
     if finding.fix:
         data["fix"] = finding.fix
     if finding.object:
         data["object"] = finding.object
     if finding.related:
-        data["related"] = [
-            {"path": r.span.path, "line": r.span.line, "column": r.span.column, "message": r.message} for r in finding.related
-        ]
+        data["related"] = [_related_json(r, lines) for r in finding.related]
     if finding.data:
         data["data"] = finding.data
     return data
 
 
-def requirement_json(need: Any) -> dict:
+def _related_json(related: Any, lines: Lines) -> dict:
+    line, _text, index = lines.locate(related.span.path, related.span.line, related.span.column)
+    return {"path": related.span.path, "line": line + 1, "column": index + 1, "message": related.message}
+
+
+def requirement_json(need: Any, lines: Lines) -> dict:
     request = need.request
     data: dict[str, Any] = {"verb": request.verb}
     if request.url:
@@ -48,23 +56,23 @@ def requirement_json(need: Any) -> dict:
     data["granted_by"] = sorted({g.describe() for g in granting.grants}) if granting else []
     if need.unchecked:
         data["unchecked"] = need.unchecked
-    data["line"] = need.span.line
+    data["line"] = lines.locate(need.span.path, need.span.line, need.span.column)[0] + 1
     return data
 
 
-def job_json(analysis: Any) -> dict:
+def job_json(analysis: Any, lines: Lines) -> dict:
     job = analysis.job
     return {
         "name": job.name,
         "path": job.path,
-        "line": job.span.line,
+        "line": lines.locate(job.span.path, job.span.line, job.span.column)[0] + 1,
         "source": job.source_kind,
         "identity": str(analysis.identity) if analysis.identity else None,
         "identity_reason": analysis.resolution.reason,
         # The report schema's classes: an exporter behind kube-rbac-proxy is a workload (its `get` on the path
         # shows in the requirements).
         "targets": sorted({"workload" if c == "kube-rbac-proxy" else c for c in analysis.target_classes}),
-        "requirements": [requirement_json(n) for n in analysis.needs],
+        "requirements": [requirement_json(n, lines) for n in analysis.needs],
         **({"rejected": job.rejected} if job.rejected else {}),
     }
 
@@ -73,13 +81,14 @@ def report(result: Any, lazy: bool = False) -> dict:
     """The report as data; `lazy`: "jobs" and "findings" as generators, made while they are written."""
     counts = result.counts()
     many = (lambda items: items) if lazy else list
+    lines = report_lines(result)
     return {
         "version": 1,
         "tool": {"name": "kubelint-scrape", "version": __version__},
         "assumptions": result.analysis.assumptions.as_json(),
         "files": [{"path": s.path, "status": s.status, "documents": len(s.documents)} for s in result.sources],
-        "jobs": many(job_json(j) for j in result.analysis.jobs),
-        "findings": many(finding_json(f) for f in result.findings),
+        "jobs": many(job_json(j, lines) for j in result.analysis.jobs),
+        "findings": many(finding_json(f, lines) for f in result.findings),
         "summary": {**counts, "files": len(result.sources)},
     }
 

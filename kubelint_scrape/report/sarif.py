@@ -21,6 +21,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .. import __version__
+from ..positions import Lines, report_lines
 from .jsontext import chunks as json_chunks
 from .paths import repo_relative
 
@@ -50,11 +51,11 @@ def sarif_log(result: Any, cwd: str | None = None, lazy: bool = False) -> dict:
 
     rule_ids = sorted(index())
     rule_index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    sources = _LineCache(result.sources)
+    lines = report_lines(result)
     root = cwd or os.getcwd()
     fingerprints = partial_fingerprints(result.findings, root)
     results = (
-        result_json(finding, rule_index[finding.rule], fingerprint, sources, root)
+        result_json(finding, rule_index[finding.rule], fingerprint, lines, root)
         for finding, fingerprint in zip(result.findings, fingerprints)
     )
     run = {
@@ -70,6 +71,8 @@ def sarif_log(result: Any, cwd: str | None = None, lazy: bool = False) -> dict:
         "invocations": [{"executionSuccessful": True}],
         "originalUriBaseIds": {SRCROOT: {"uri": Path(root).resolve().as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
+        # Lines as editors and the LSP count them (positions.py): also at a lone CR, never at NEL/LS/PS.
+        "newlineSequences": ["\r\n", "\n", "\r"],
         "results": results if lazy else list(results),
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -105,7 +108,7 @@ def _unwrap(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- results
 
-def result_json(finding: Any, index: int, fingerprint: str, sources: _LineCache, root: str) -> dict:
+def result_json(finding: Any, index: int, fingerprint: str, lines: Lines, root: str) -> dict:
     text = finding.message
     if finding.fix:
         # SARIF `fixes` need exact byte replacements; ours is YAML to write, so it travels as text
@@ -115,11 +118,11 @@ def result_json(finding: Any, index: int, fingerprint: str, sources: _LineCache,
         "ruleIndex": index,
         "level": LEVEL[finding.severity],
         "message": {"text": text},
-        "locations": [{"physicalLocation": physical_location(finding.span, root, sources)}],
+        "locations": [{"physicalLocation": physical_location(finding.span, root, lines, snippet=True)}],
     }
     if finding.related:
         data["relatedLocations"] = [
-            {"id": i, "physicalLocation": physical_location(r.span, root), "message": {"text": r.message}}
+            {"id": i, "physicalLocation": physical_location(r.span, root, lines), "message": {"text": r.message}}
             for i, r in enumerate(finding.related, start=1)
         ]
     data["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
@@ -132,28 +135,17 @@ def result_json(finding: Any, index: int, fingerprint: str, sources: _LineCache,
     return data
 
 
-def physical_location(span: Any, root: str, sources: "_LineCache | None" = None) -> dict:
-    region: dict[str, Any] = {"startLine": max(span.line, 1), "startColumn": max(span.column, 1)}
-    if sources is not None:
-        # a region with a start and no end runs to the end of its line, so that is the snippet
-        snippet = sources.line(span.path, span.line)[max(span.column, 1) - 1:]
-        if snippet.strip():
-            region["snippet"] = {"text": snippet}
+def physical_location(span: Any, root: str, lines: Lines, snippet: bool = False) -> dict:
+    """The region of the token the span points at, on the lines `newlineSequences` names, columns in code points
+    (`columnKind`); without an end (nothing on the line there) it runs to the end of its line (§3.30.2)."""
+    found = lines.region(span)
+    region: dict[str, Any] = {"startLine": found.line, "startColumn": found.column}
+    if found.end_column:
+        region["endLine"] = found.end_line
+        region["endColumn"] = found.end_column
+    if snippet and found.snippet.strip():
+        region["snippet"] = {"text": found.snippet}
     return {"artifactLocation": artifact_location(span.path, root), "region": region}
-
-
-class _LineCache:
-    """Source lines split once per file (Source.line splits the whole text on every call)."""
-
-    def __init__(self, sources: list) -> None:
-        self._text = {s.path: s.text for s in sources}
-        self._lines: dict[str, list[str]] = {}
-
-    def line(self, path: str, number: int) -> str:
-        if path not in self._lines:
-            self._lines[path] = (self._text.get(path) or "").splitlines()
-        lines = self._lines[path]
-        return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
 def artifact_location(path: str, root: str) -> dict:

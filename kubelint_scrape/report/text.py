@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..positions import Lines, position, report_lines
 from .concise import line
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -11,24 +12,24 @@ _DIM, _RESET = "\033[2m", "\033[0m"
 
 
 def chunks(result: Any, color: bool = False, show_assumptions: bool = False, quiet: bool = False, **_: Any) -> Any:
-    sources = {s.path: s for s in result.sources}
+    lines = report_lines(result)
     if show_assumptions:
-        yield assumptions_text(result) + "\n"
+        yield assumptions_text(result, lines) + "\n"
     for finding in result.findings:
         out: list[str] = []
-        head = line(finding)
+        head = line(finding, lines)
         if color:
             head = head.replace(f"[{finding.severity}]", f"{_COLOURS[finding.severity]}[{finding.severity}]{_RESET}", 1)
         out.append(head)
         if not quiet:
-            source = sources.get(finding.span.path)
-            text = source.line(finding.span.line) if source is not None else ""
+            region = lines.region(finding.span)
+            text = region.text
             if text.strip():
-                gutter = f"{finding.span.line:>5} | "
+                gutter = f"{region.line:>5} | "
                 out.append(f"{gutter}{text.rstrip()}")
-                out.append(" " * len(gutter) + caret_padding(text[:finding.span.column - 1]) + "^")
+                out.append(" " * len(gutter) + caret_padding(text[:region.column - 1]) + "^")
             for related in finding.related:
-                out.append(f"  = related: {related.span}: {related.message}")
+                out.append(f"  = related: {position(lines, related.span)}: {related.message}")
             if finding.fix:
                 fix_lines = finding.fix.splitlines()
                 out.append(f"  = fix: {fix_lines[0]}")
@@ -63,7 +64,8 @@ def caret_padding(prefix: str) -> str:
     return "".join(blank(char) for char in prefix)
 
 
-def assumptions_text(result: Any) -> str:
+def assumptions_text(result: Any, positions: Lines | None = None) -> str:
+    positions = positions or report_lines(result)
     a = result.analysis.assumptions
     lines = ["Assumptions (change with --kubernetes-version, --kubelet-authn, --kubelet-authz, --kubelet-serving-cert, --default-namespace):"]
     for key, value in a.as_json().items():
@@ -73,5 +75,5 @@ def assumptions_text(result: Any) -> str:
         for job in result.analysis.jobs:
             identity = job.identity or "unresolved"
             rejected = f"; left out by the operator: {job.job.rejected}" if job.job.rejected else ""
-            lines.append(f"  {job.job.span}: {job.job.label} as {identity} ({job.resolution.reason}); targets: {', '.join(job.target_classes) or 'none'}{rejected}")
+            lines.append(f"  {position(positions, job.job.span)}: {job.job.label} as {identity} ({job.resolution.reason}); targets: {', '.join(job.target_classes) or 'none'}{rejected}")
     return "\n".join(lines) + "\n"
