@@ -500,7 +500,8 @@ def resolve_identity(
                 namespace_assumed=not runner.namespace_explicit, runner=runner)
         return resolution
     if config.origin == "operator":
-        return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}")
+        return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}"
+                          + (f" ({config.unselected_why})" if config.unselected_why else ""))
     holder = config.holder
     if holder is not None:
         mounting = workloads_loading(workspace, holder.kind, holder.namespace, holder.name)
