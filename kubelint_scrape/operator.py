@@ -666,12 +666,13 @@ def _null_selectors(workspace: Workspace, kind: str) -> str:
     """The runners whose selector for `kind` is absent or null: the operator then selects no monitor of that kind
     (a null LabelSelector matches nothing; `{}` matches all), the usual reason a monitor is left out."""
     selector_key = MONITOR_KINDS[kind][0]
-    runners = [f"{o.kind} {o.namespace}/{o.name}" for runner_kind in RUNNER_KINDS
-               for o in _operator_objects(workspace, runner_kind)
-               if as_map(o.doc.get("spec")).get(selector_key) is None]
+    runners = list(dict.fromkeys(f"{o.kind} {o.namespace}/{o.name}" for runner_kind in RUNNER_KINDS
+                                 for o in _operator_objects(workspace, runner_kind)
+                                 if as_map(o.doc.get("spec")).get(selector_key) is None))
     if not runners:
         return ""
-    return (f"{', '.join(runners)} {'has' if len(runners) == 1 else 'have'} no spec.{selector_key}, which selects no "
+    shown = ", ".join(runners[:3]) + (f" and {len(runners) - 3} more" if len(runners) > 3 else "")  # a message, not a list
+    return (f"{shown} {'has' if len(runners) == 1 else 'have'} no spec.{selector_key}, which selects no "
             f"{kind}; `{selector_key}: {{}}` selects them all")
 
 
