@@ -16,7 +16,7 @@ from typing import Any, Callable
 from .authproxy import POD_ROLES, DeclaredTargets, declared_targets, served_endpoint
 from .gopath import go_path_match
 from .load import gc_paused
-from .model import K8sObject, PodTemplate, Workspace
+from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, pod_template
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
@@ -406,6 +406,20 @@ def workloads_loading(workspace: Workspace, kind: str, namespace: str, name: str
     return found
 
 
+def _unserved_workloads_note(workspace: Workspace, holder_kind: str, namespace: str, name: str) -> str:
+    """The workloads that would mount the ConfigMap/Secret but are left out because their apiVersion is not
+    served (KS602): most likely the one meant to load the config, so the KS100 says why it does not count."""
+    names = []
+    for obj in workspace.unserved:
+        if obj.kind not in WORKLOAD_KINDS or obj.namespace != namespace:
+            continue
+        pod = pod_template(obj)  # built for this explanation alone: the workspace indexes no template of it
+        if pod is not None and any(name in refs for _volume, refs in _pod_volume_refs(pod, holder_kind)):
+            names.append(f"{obj.kind} {obj.namespace}/{obj.name} mounts it but uses apiVersion {obj.api_version}, "
+                         f"which the cluster does not serve (KS602)")
+    return f" that the cluster would create ({'; '.join(names)})" if names else ""
+
+
 def _from_pod(pod: PodTemplate, how: str) -> Resolution:
     identity = Identity(pod.obj.namespace, pod.service_account)
     key = "serviceAccountName" if "serviceAccountName" in pod.spec else "serviceAccount"
@@ -486,12 +500,14 @@ def resolve_identity(
                 namespace_assumed=not runner.namespace_explicit, runner=runner)
         return resolution
     if config.origin == "operator":
-        return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}")
+        return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}"
+                          + (f" ({config.unselected_why})" if config.unselected_why else ""))
     holder = config.holder
     if holder is not None:
         mounting = workloads_loading(workspace, holder.kind, holder.namespace, holder.name)
         if not mounting:
-            return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}")
+            return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}"
+                              + _unserved_workloads_note(workspace, holder.kind, holder.namespace, holder.name))
         if not config.key:
             return _from_pod(mounting[0], f"{holder.kind} {holder.name} is mounted by")
         return _from_loaders(mounting, holder.kind, holder.name, config.key, f"{holder.kind} {holder.name} is mounted by",

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from .findings import Finding
+from .k8svalidate import unserved
 from .load import Limits, Source, gc_paused, parse_text
 from .model import (
     RBAC_KINDS,
@@ -172,6 +173,9 @@ def _namespacing_kustomizations(source: Source) -> list[YMap]:
 
 def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_names: set[str]) -> None:
     workspace.objects.append(obj)
+    if unserved(obj.kind, obj.api_version, workspace.kubernetes_version) is not None:
+        workspace.unserved.append(obj)  # `kubectl apply` fails: no Deployment to run as, no monitor to select
+        return
     workspace.by_kind.setdefault(obj.kind, []).append(obj)
     if derived is None:
         return

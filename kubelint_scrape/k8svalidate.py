@@ -19,8 +19,9 @@ from typing import Any, Iterable, Iterator
 from .findings import Finding
 from .load import Source
 from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents
+from .resources import knowledge
 from .schema_check import SchemaError, load
-from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at
+from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, value_span
 
 RULE = "KS602"
 
@@ -63,6 +64,64 @@ NOT_OBJECTS = (
     "kubescheduler.config.k8s.io", "apiserver.config.k8s.io", "apiserver.k8s.io", "audit.k8s.io", "kind.x-k8s.io",
     "client.authentication.k8s.io",
 )
+
+
+def unserved(kind: str, api_version: str, kubernetes_version: tuple[int, int]) -> tuple[str, str] | None:
+    """(why, the apiVersion to use instead) when the API server of `kubernetes_version` does not serve `kind` in
+    `api_version` (rules/knowledge/api-resources.yaml served_kinds), else None. The object is then never created:
+    `kubectl apply` fails with `no matches for kind ...`. Kinds not in the table are not judged."""
+    versions = knowledge("api-resources")["served_kinds"].get(kind)
+    if versions is None:
+        return None
+    entry = versions.get(api_version)
+    if entry is not None and _served_at(entry, kubernetes_version):
+        return None
+    instead = next((v for v, e in versions.items() if _served_at(e, kubernetes_version)), "")
+    if entry is None:
+        return "which the API server does not serve", instead
+    if entry.get("removed"):
+        return f"which Kubernetes stopped serving in {entry['removed']}", instead
+    return f"which Kubernetes serves only from {entry['added']}", instead
+
+
+def _served_at(entry: dict, kubernetes_version: tuple[int, int]) -> bool:
+    removed, added = entry.get("removed"), entry.get("added")
+    return ((not removed or kubernetes_version < _minor(removed))
+            and (not added or kubernetes_version >= _minor(added)))
+
+
+def _minor(text: str) -> tuple[int, int]:
+    major, minor = text.split(".")[:2]
+    return int(major), int(minor)
+
+
+# What changes beyond the apiVersion line when moving to the served version (deprecation guide).
+MIGRATION_NOTES = {
+    ("Deployment", "extensions/v1beta1"): "; apps/v1 requires `spec.selector` (matching the template's labels)",
+    ("Deployment", "apps/v1beta1"): "; apps/v1 requires `spec.selector` (matching the template's labels)",
+    ("DaemonSet", "extensions/v1beta1"): "; apps/v1 requires `spec.selector` (matching the template's labels)",
+    ("ReplicaSet", "extensions/v1beta1"): "; apps/v1 requires `spec.selector` (matching the template's labels)",
+    ("StatefulSet", "apps/v1beta1"): "; apps/v1 requires `spec.selector` (matching the template's labels)",
+}
+
+
+def unserved_finding(obj: Any, kubernetes_version: tuple[int, int]) -> Finding | None:
+    """KS602 at the apiVersion of an object whose apiVersion the cluster does not serve (see unserved)."""
+    problem = unserved(obj.kind, obj.api_version, kubernetes_version)
+    if problem is None:
+        return None
+    why, instead = problem
+    name = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
+    fix = (f"Change `apiVersion: {obj.api_version}` to `apiVersion: {instead}`"
+           f"{MIGRATION_NOTES.get((obj.kind, obj.api_version), '')}." if instead else
+           f"Use an apiVersion Kubernetes {kubernetes_version[0]}.{kubernetes_version[1]} serves for {obj.kind}.")
+    return Finding(
+        RULE, value_span(obj.path, obj.doc, "apiVersion"),
+        f"{obj.kind} {name} uses apiVersion {obj.api_version}, {why}: `kubectl apply` fails with `no matches for "
+        f"kind \"{obj.kind}\" in version \"{obj.api_version}\"` on Kubernetes {kubernetes_version[0]}."
+        f"{kubernetes_version[1]}, so the object never exists and the analysis leaves it out",
+        fix=fix, object=obj.ref, data={"check": "unserved-api-version", "apiVersion": obj.api_version, "use": instead},
+    )
 
 
 def validate_sources(sources: Iterable[Source]) -> Iterator[Finding]:

@@ -514,6 +514,9 @@ class Workspace:
     rejected_cluster_roles: dict[str, RoleDef] = field(default_factory=dict)
     rejected_roles: dict[tuple[str, str], RoleDef] = field(default_factory=dict)
     rejected_bindings: list[BindingDef] = field(default_factory=list)
+    # Objects of an apiVersion the cluster does not serve (KS602, k8svalidate.unserved): never created, so they are
+    # in `objects` (suppressions, KS006) but in no index the analysis reads.
+    unserved: list[K8sObject] = field(default_factory=list)
     # Bindings and roles a later, different definition of the same name replaces (KS006) → that later one: they
     # explain a denial too.
     replaced_bindings: list[tuple[BindingDef, BindingDef]] = field(default_factory=list)

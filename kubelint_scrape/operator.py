@@ -681,10 +681,25 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
         for monitor in objects:
             if id(monitor) in selected:
                 continue
-            config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor)
+            config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor,
+                                unselected_why=_null_selectors(workspace, kind))
             config.jobs.extend(BUILDERS[kind](monitor, None, config, ports))
             configs.append(config)
     return configs, findings
+
+
+def _null_selectors(workspace: Workspace, kind: str) -> str:
+    """The runners whose selector for `kind` is absent or null: the operator then selects no monitor of that kind
+    (a null LabelSelector matches nothing; `{}` matches all), the usual reason a monitor is left out."""
+    selector_key = MONITOR_KINDS[kind][0]
+    runners = list(dict.fromkeys(f"{o.kind} {o.namespace}/{o.name}" for runner_kind in RUNNER_KINDS
+                                 for o in _operator_objects(workspace, runner_kind)
+                                 if as_map(o.doc.get("spec")).get(selector_key) is None))
+    if not runners:
+        return ""
+    shown = ", ".join(runners[:3]) + (f" and {len(runners) - 3} more" if len(runners) > 3 else "")  # a message, not a list
+    return (f"{shown} {'has' if len(runners) == 1 else 'have'} no spec.{selector_key}, which selects no "
+            f"{kind}; `{selector_key}: {{}}` selects them all")
 
 
 def _rejection(runner_spec: YMap, runner: RunnerView, monitor: K8sObject, config: PromConfig,

@@ -193,6 +193,8 @@ class PromConfig:
     jobs: list[ScrapeJob] = field(default_factory=list)
     runner: K8sObject | None = None  # operator: the Prometheus/PrometheusAgent whose pods run these jobs
     monitor: K8sObject | None = None  # operator: a monitor that no Prometheus in the inputs selects
+    # operator, with `monitor`: why runners in the inputs select none of its kind (a null selector), for KS100
+    unselected_why: str = ""
     dollar_escaped: bool = False  # OpenTelemetry Collector configs write a literal `$` as `$$`
     # "grafana-agent": one instance of a Grafana Agent static-mode config (root = the `metrics.configs[]` entry;
     # `agent_global` = its `metrics.global`), validated as the agent loads it (promvalidate.validate).

@@ -137,6 +137,9 @@ def validate_monitor(monitor: Any) -> list[Finding]:
         timing = _monitor_timing(monitor, holder, position, holders_path, interval_key)
         if timing is not None:
             findings.append(timing)
+        authorization = _monitor_authorization(monitor, holder, position, holders_path)
+        if authorization is not None:
+            findings.append(authorization)
         for key in keys:
             for index, node in enumerate(as_seq(holder.get(key))):
                 if not isinstance(node, YMap):
@@ -229,6 +232,33 @@ def _scrape_config_sd(monitor: Any, sd: YMap, index: int) -> Finding | None:
                 "other credentials.",
             object=f"ScrapeConfig {monitor.name}", data={"check": "sd-combination"})
     return None
+
+
+def _monitor_authorization(monitor: Any, holder: YMap, position: int | None, holders_path: tuple) -> Finding | None:
+    """An endpoint (or Probe/ScrapeConfig spec) `authorization` the operator refuses: monitoring/v1
+    SafeAuthorization.Validate (pkg/apis/monitoring/v1/types.go), called when the operator loads its credentials
+    (the resource is then skipped, like every other check* failure), refuses type Basic in any case and
+    surrounding space ("use basic_auth instead") and a missing `credentials` Secret key."""
+    auth = holder.get("authorization")
+    if not isinstance(auth, YMap):
+        return None
+    written = as_str(auth.get("type"))
+    where = ".".join(str(p) for p in holders_path[1:]) + (f"[{position}]" if position is not None else "")
+    subject = f"{where}.authorization" if where else "authorization"
+    if written.strip().lower() == "basic":
+        span, problem = at(monitor.path, auth.value_pos("type")), (
+            f'type is "{written}" ("Authorization type cannot be set to \\"basic\\", use \\"basic_auth\\" instead")')
+        fix = "Replace `authorization` with `basicAuth: {username: {name: SECRET, key: ...}, password: {name: SECRET, key: ...}}`."
+    elif auth.get("credentials") is None:
+        span, problem = key_span(monitor.path, holder, "authorization"), 'has no credentials ("Authorization credentials are required")'
+        fix = "Add `credentials: {name: SECRET, key: KEY}` naming the Secret key that holds the token."
+    else:
+        return None
+    return Finding(
+        "KS601", span,
+        f"{monitor.kind} {monitor.namespace}/{monitor.name} {subject} {problem}; the operator rejects the "
+        f"{monitor.kind} (it is left out of every Prometheus config) and none of its targets is scraped",
+        fix=fix, object=f"{monitor.kind} {monitor.name}", data={"check": "operator-authorization"})
 
 
 def _monitor_timing(monitor: Any, holder: YMap, position: int | None, holders_path: tuple, interval_key: str) -> Finding | None:

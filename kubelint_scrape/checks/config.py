@@ -187,7 +187,7 @@ def precheck(source: Any, configs: list, objects: list, wanted: set[str]) -> Non
 
 @check("KS602")
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
-    from ..k8svalidate import validate_sources
+    from ..k8svalidate import unserved_finding, validate_sources
 
     for source in ctx.sources:
         if not ctx.reports(source.path):
@@ -196,6 +196,12 @@ def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
         if "KS602" not in source.memo:
             source.memo["KS602"] = list(validate_sources([source]))
         yield from source.memo["KS602"]
+    # Unlike the rest, whether an apiVersion is served depends on the cluster version: not memoised on the file.
+    for obj in ctx.workspace.unserved:
+        if ctx.reports(obj.path):
+            finding = unserved_finding(obj, ctx.workspace.kubernetes_version)
+            if finding is not None:
+                yield finding
 
 
 # ---------------------------------------------------------------------------------------------- KS604

@@ -35,9 +35,10 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
     patches = kustomize_patches(ws)
     # RBAC objects the API server refuses (KS501) are never created, so they replace nothing (build._index_rejected)
     rejected = {id(d.obj) for d in [*ws.rejected_bindings, *ws.rejected_cluster_roles.values(), *ws.rejected_roles.values()]}
+    unserved = {id(obj) for obj in ws.unserved}  # never created either (KS602): nothing to conflict with
     previous: dict[tuple[str, str, str, str], K8sObject] = {}
     for obj in ws.objects:  # in read order
-        if not obj.name or os.path.abspath(obj.path) in patches:
+        if not obj.name or os.path.abspath(obj.path) in patches or id(obj) in unserved:
             continue
         key = (obj.api_version.rsplit("/", 1)[0] if "/" in obj.api_version else "", obj.kind, obj.namespace, obj.name)
         first = previous.get(key)
