@@ -1124,6 +1124,13 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
     return analysis
 
 
+def loaded_by_vmagent(pod: PodTemplate | None) -> bool:
+    """Whether VictoriaMetrics' vmagent, not Prometheus (or a program built on its scrape code), loads the config:
+    it accepts a superset of the YAML and builds scrape URLs its own way (lib/promscrape config.go)."""
+    return pod is not None and any("vmagent" in c.image or any(a.startswith("-promscrape.config") for a in c.args)
+                                   for c in pod.containers)
+
+
 def _rejects_audience(endpoint: Endpoint, foreign: ForeignAudience | None, assumptions: Assumptions) -> bool:
     """Whether the target authenticates the job's foreign-audience token and so rejects it (a kubelet without the
     token webhook ignores any token: the request is anonymous, which _anonymous_outcome judges)."""

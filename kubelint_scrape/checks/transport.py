@@ -8,8 +8,10 @@ catch-all job only happens to discover are in `incidental` and are not judged he
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any, Iterator
+from urllib.parse import parse_qsl, quote
 
 from ..analyse import JobAnalysis, UnnamedWorkloads, unnamed_workloads
 from ..catalog import check
@@ -17,7 +19,7 @@ from ..findings import Finding, Related
 from ..model import flag_values
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
-from ..targets import Endpoint
+from ..targets import Endpoint, kubelet_subresources
 from ..yamltree import Span, as_map, as_seq, as_str, key_span, value_span
 from .context import Context
 
@@ -511,3 +513,70 @@ def _arbitrary_targets(unnamed: UnnamedWorkloads) -> tuple[str, Related]:
     return ("every application pod or service it discovers whose owner opts in (any workload can carry the "
             "annotation or label the job selects on, e.g. prometheus.io/scrape)"), Related(
         unnamed.span, "lets in any workload whose owner opts in")
+
+
+# ---------------------------------------------------------------------------------------------- KS307
+
+
+@check("KS307")
+def query_in_metrics_path(ctx: Context) -> Iterator[Finding]:
+    """A `?` in `__metrics_path__`: Prometheus puts the label in url.URL.Path (scrape/target.go `URL()`), which Go
+    escapes, so the query becomes part of the path the target looks up. vmagent appends the path as written
+    (lib/promscrape config.go getScrapeURL): its jobs are not reported."""
+    from ..analyse import loaded_by_vmagent
+
+    for analysis in ctx.reported_jobs():
+        if loaded_by_vmagent(analysis.resolution.pod):
+            continue
+        endpoint = next((e for e in analysis.endpoints + analysis.incidental if "?" in e.path), None)
+        if endpoint is None:
+            continue
+        job = analysis.job
+        path, _, query = endpoint.path.partition("?")
+        # The path as written (metrics_path, an Operator endpoint's path) or set by a relabel rule: the finding
+        # and the fix go to the one that holds the query.
+        written = "metrics_path" in job.node and job.metrics_path == endpoint.path
+        span = value_span(job.path, job.node, "metrics_path") if written else _origin(analysis, endpoint)
+        yield Finding(
+            "KS307", span,
+            f"{job.label} scrapes the path `{endpoint.path}`: Prometheus sends it as the URL path, escaping `?`, so "
+            f"it requests `{go_escape_path(endpoint.path)}` and the query never arrives: {_query_outcome(endpoint)}",
+            fix=_query_fix(job, path, query, written),
+            object=job.label, data={"path": endpoint.path, "sent": go_escape_path(endpoint.path)},
+        )
+
+
+def go_escape_path(path: str) -> str:
+    """url.URL{Path: path}.EscapedPath(): Go keeps unreserved characters and `$&+,/:;=@` in a path and
+    percent-encodes everything else, `?` included (net/url shouldEscape, encodePath)."""
+    return quote(path, safe="$&+,/:;=@")
+
+
+def _query_outcome(endpoint: Endpoint) -> str:
+    """What the target does with the path: it decodes `%3F` back, so its path is `<path>?<query>` literally."""
+    if endpoint.klass == "kubelet":
+        # kubelet server/auth.go GetRequestAttributes: isSubpath on r.URL.Path, the decoded path with its `?`
+        sub = kubelet_subresources(endpoint.path.replace("?", "%3F"), (1, 0))[0]
+        return (f"the kubelet authorizes it as nodes/{sub} and, once allowed, serves no such path (404 Not Found)")
+    return "no handler serves that path, so the target answers 404 Not Found (or serves another page than meant)"
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\[\]-]*")
+
+
+def _query_fix(job: ScrapeJob, path: str, query: str, written: bool) -> str:
+    """The path without the query, and the query as `params` (each key's values in order, as url.ParseQuery)."""
+    params: dict[str, list[str]] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        params.setdefault(key, []).append(value)
+    # values double-quoted (JSON strings are YAML double-quoted scalars: `{`, `"`, `,` survive); keys such as
+    # `match[]` are plain in a block mapping
+    lines = [f"  {key if _PLAIN_KEY.fullmatch(key) else json.dumps(key)}: [{', '.join(json.dumps(v) for v in values)}]"
+             for key, values in params.items()]
+    path_key = ("metricsPath" if job.source_kind == "scrapeconfig" else "path") if _operator(job) else "metrics_path"
+    where = (f"`{path_key}: {path}`" if written
+             else f"have the relabel rule set `__metrics_path__` to `{path}`")
+    return (f"Move the query to `params:` and keep only the path: {where}, and\n"
+            + "params:\n" + "\n".join(lines) + "\n"
+            + "(Prometheus encodes `params` as the request's query string.)")
+
