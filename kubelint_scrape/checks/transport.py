@@ -71,6 +71,21 @@ def _origin(analysis: JobAnalysis, endpoint: Endpoint) -> Span:
     return analysis.origins.get(endpoint, analysis.job.span)
 
 
+def _address_origin(analysis: JobAnalysis, endpoint: Endpoint) -> Span:
+    """Where the job picks the endpoint's address (port rules: KS302, KS305). The shared origin is the written
+    metrics_path when no relabel rule decides the target, but a path does not choose the port: the static target
+    naming the address, or the discovery that yields it, does (SPEC §5: the smallest node that causes it)."""
+    origin = _origin(analysis, endpoint)
+    job = analysis.job
+    if _operator(job) or "metrics_path" not in job.node or origin != value_span(job.path, job.node, "metrics_path"):
+        return origin  # (an Operator job's path sits on its monitor endpoint, which also names the port)
+    address = f"{endpoint.host}:{endpoint.port}"
+    for target, _labels, span in job.static_targets:
+        if target == address:
+            return span
+    return job.sd_configs[0].role_span if job.sd_configs else origin
+
+
 @functools.lru_cache(maxsize=1)
 def _cluster_names() -> tuple[dict, dict, set]:
     """Representative-cluster addresses → what runs there (to name targets), and the generic app addresses."""
@@ -247,12 +262,15 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
                        f"`bearerTokenFile: {SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`; "
                        f"then set `readOnlyPort: 0` on the kubelets.")
             else:
-                fix = (f"Scrape the authenticated port instead: address `<node>:10250` (the `role: node` default; drop "
-                       f"the rewrite to :{endpoint.port}), `scheme: https`, `authorization: {{credentials_file: "
+                static = any(target == f"{endpoint.host}:{endpoint.port}" for target, _l, _s in job.static_targets)
+                address = ("address `<node>:10250` (better: `kubernetes_sd_configs: [{role: node}]`, whose default "
+                           "address is :10250, instead of static targets)" if static else
+                           f"address `<node>:10250` (the `role: node` default; drop the rewrite to :{endpoint.port})")
+                fix = (f"Scrape the authenticated port instead: {address}, `scheme: https`, `authorization: {{credentials_file: "
                        f"{SA_TOKEN}}}`, `tls_config: {{ca_file: {SA_CA}}}`, with `get nodes/metrics` granted; then set "
                        f"`readOnlyPort: 0` on the kubelets.")
             yield Finding(
-                "KS302", _origin(analysis, endpoint),
+                "KS302", _address_origin(analysis, endpoint),
                 f"{job.label} scrapes the kubelet read-only port :{endpoint.port}{endpoint.path} (plain HTTP, no "
                 f"authentication or authorization): it is off by default (`readOnlyPort: 0` in the kubelet "
                 f"configuration, kubeadm and managed clusters), so targets fail with connection refused, and where it is "
@@ -375,7 +393,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
             if endpoint.klass == "workload" and catch_all:
                 continue
             yield Finding(
-                "KS305", _origin(analysis, endpoint),
+                "KS305", _address_origin(analysis, endpoint),
                 f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but kubeadm binds it to "
                 f"127.0.0.1: nothing listens on that address, so every target is down with connection refused",
                 fix=f"Either {COMPONENT_FIX[component]} and restrict who can reach the port, or drop this job on "
