@@ -13,7 +13,7 @@ import re
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, quote
 
-from ..analyse import JobAnalysis, UnnamedWorkloads, unnamed_workloads
+from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedWorkloads, unnamed_workloads
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import flag_values
@@ -301,13 +301,26 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                 related.append(Related(origin, f"{_describe([endpoint])}, scraped over http from here"))
         key = _credential_key(job)
         needs_none = all(e.klass in ("workload", "kubelet-readonly") for e in plain) and plain
+        tls_only = [e for e in plain if e.klass in TLS_ONLY_CLASSES]
+        if tls_only:
+            # The request (headers included) is on the wire before Go's TLS server reads its first bytes and
+            # answers 400: the token leaks, and the scrape fails (analyse._plain_http_to_tls).
+            ports = sorted({e.port for e in tls_only})
+            consequence = (f"; {' and '.join(f':{p}' for p in ports)} serve{'s' if len(ports) == 1 else ''} only TLS, "
+                           f"so Go's HTTPS server answers {PLAIN_HTTP_TO_TLS} and every scrape fails")
+            fix = (f"Set `scheme: https` with a verified `{_key(job, 'tls_config')}` (`{_key(job, 'ca_file')}: "
+                   f"{SA_CA}` for the API server, or the CA that signs the targets' serving certificates); keep "
+                   f"`{key}`: the target authenticates it over TLS.")
+        else:
+            consequence = ", and the target is not authenticated either"
+            fix = (f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
+                   + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
+                     f"`{_key(job, 'tls_config')}`.")
         yield Finding(
             "KS303", job.credentials.span,
             f"{job.label} sends {job.credentials.describe()} over plain HTTP to {_describe(plain, job)}: anyone on the "
-            f"network path can read it and replay it, and the target is not authenticated either",
-            fix=(f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
-                 + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
-                   f"`{_key(job, 'tls_config')}`."),
+            f"network path can read it and replay it{consequence}",
+            fix=fix,
             related=tuple(related), object=job.label,
             data={"credentials": job.credentials.kind, "targets": sorted({e.klass for e in plain}) or ["unknown"]},
         )
