@@ -27,6 +27,12 @@ from .targets import Endpoint, classify, kubelet_subresources, representative_ta
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "kube-rbac-proxy")
+# Targets that serve only TLS on the port classified (kubelet :10250, API server, kube-controller-manager :10257,
+# kube-scheduler :10259). kube-rbac-proxy is not among them: it serves plain HTTP on --insecure-listen-address.
+TLS_ONLY_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane")
+# Go's net/http TLS server answers a handshake whose first bytes look like HTTP ("GET /") with this and closes
+# ((*conn).serve, tlsRecordHeaderLooksLikeHTTP): before authentication, whatever credentials the request carries.
+PLAIN_HTTP_TO_TLS = '400 Bad Request ("Client sent an HTTP request to an HTTPS server")'
 LOOPBACK_PORTS = frozenset(int(p) for p in knowledge("ports")["loopback_by_default"])
 
 
@@ -106,8 +112,9 @@ class CredentialGap:
 
     target: str
     endpoint: Endpoint
-    outcome: str  # "401 Unauthorized …" | "403 Forbidden as system:anonymous"
+    outcome: str  # "401 Unauthorized …" | "403 Forbidden as system:anonymous" | PLAIN_HTTP_TO_TLS
     token_ignored: bool = False
+    plain_http: bool = False  # scraped with scheme http: the TLS-only target answers 400 before authenticating
     # The job sends a projected ServiceAccount token minted for this other audience: the TokenReview rejects it.
     foreign_audience: ForeignAudience | None = None
 
@@ -1105,6 +1112,9 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         analysis.endpoints.append(endpoint)
         if endpoint.klass not in AUTHENTICATED_CLASSES:
             continue
+        if endpoint.scheme == "http" and endpoint.klass in TLS_ONLY_CLASSES:
+            _plain_http_to_tls(analysis, endpoint, span, assumptions)
+            continue
         if _rejects_audience(endpoint, foreign, assumptions):
             # An invalid token is an error, not a fallback to anonymous (FACTS §1): 401 whatever RBAC grants.
             analysis.credential_gaps.append(CredentialGap(
@@ -1151,6 +1161,25 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         need.decision = authorizer.authorize(asker, need.request)
         need.alternative_decisions = tuple(authorizer.authorize(asker, r) for r in need.alternatives)
     return analysis
+
+
+def loaded_by_vmagent(pod: PodTemplate | None) -> bool:
+    """Whether VictoriaMetrics' vmagent, not Prometheus (or a program built on its scrape code), loads the config:
+    it accepts a superset of the YAML and builds scrape URLs its own way (lib/promscrape config.go)."""
+    return pod is not None and any("vmagent" in c.image or any(a.startswith("-promscrape.config") for a in c.args)
+                                   for c in pod.containers)
+
+
+def _plain_http_to_tls(analysis: JobAnalysis, endpoint: Endpoint, span: Span, assumptions: Assumptions) -> None:
+    """A TLS-only target scraped over http answers 400 before authentication: no RBAC question is asked. Without
+    credentials that is KS106's gap (it needs https and a token); with them KS303 reports the clear-text token.
+    The needs are kept, unchecked, as what the job will use once it speaks https (KS203, KS208)."""
+    job = analysis.job
+    if job.credentials.kind == "none":
+        analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, PLAIN_HTTP_TO_TLS, plain_http=True))
+    for need in scrape_needs(job, endpoint, span, assumptions):
+        need.unchecked = f"scheme http to a TLS-only port: {PLAIN_HTTP_TO_TLS} before authentication"
+        analysis.needs.append(need)
 
 
 def _rejects_audience(endpoint: Endpoint, foreign: ForeignAudience | None, assumptions: Assumptions) -> bool:

@@ -21,7 +21,7 @@ from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..targets import kubelet_subresources
 from ..records import dataclass
-from ..yamltree import Span, YMap, as_map, as_seq, as_str, at
+from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, value_span
 from .context import Context
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
@@ -720,6 +720,15 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _scheme_span(job) -> Span | None:
+    """The written `scheme: http` that sends the job's requests in clear text, if the job writes one."""
+    return value_span(job.path, job.node, "scheme") if "scheme" in job.node else None
+
+
 def _credentials_fix(job, target: str, serving_cert: str) -> str:
     """How to send the ServiceAccount token, in the syntax of the resource the job comes from.
 
@@ -880,6 +889,13 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 fix = ("Enable token authentication on the kubelets (authentication.webhook.enabled: true, or "
                        "--authentication-token-webhook), or correct --kubelet-authn if your kubelets already have it.")
                 span = job.credentials.span
+            elif gap.plain_http:
+                message = (f"{job.label} scrapes {where} over plain HTTP without credentials, but it serves only TLS "
+                           f"there: Go's HTTPS server answers {gap.outcome} before any authentication, so every "
+                           f"scrape fails (and over https without a token the request would be anonymous)")
+                fix = (f"Set `{'scheme: HTTPS' if job.source_kind == 'scrapeconfig' else 'scheme: https'}`, and "
+                       + _lower_first(_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert)))
+                span = _scheme_span(job) or analysis.origins.get(gap.endpoint, job.span)
             else:
                 message = (f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job "
                            f"sets `authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}")

@@ -93,9 +93,9 @@ def _scrape_class_findings(ctx: Context, config: Any, seen: set) -> Iterator[Fin
 
 
 def _loaded_by_vmagent(ctx: Context, config: Any) -> bool:
-    pod = ctx.analysis.resolutions[id(config)].pod
-    return pod is not None and any("vmagent" in c.image or any(a.startswith("-promscrape.config") for a in c.args)
-                                   for c in pod.containers)
+    from ..analyse import loaded_by_vmagent
+
+    return loaded_by_vmagent(ctx.analysis.resolutions[id(config)].pod)
 
 
 # config.go LoadFile(agentMode): sections a Prometheus started with `--agent` refuses ("field alerting is not

@@ -8,16 +8,18 @@ catch-all job only happens to discover are in `incidental` and are not judged he
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any, Iterator
+from urllib.parse import parse_qsl, quote
 
-from ..analyse import JobAnalysis, UnnamedWorkloads, unnamed_workloads
+from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedWorkloads, unnamed_workloads
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import flag_values
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
-from ..targets import Endpoint
+from ..targets import Endpoint, kubelet_subresources
 from ..yamltree import Span, as_map, as_seq, as_str, key_span, value_span
 from .context import Context
 
@@ -67,6 +69,21 @@ def _schemes(analysis: JobAnalysis) -> set[str]:
 
 def _origin(analysis: JobAnalysis, endpoint: Endpoint) -> Span:
     return analysis.origins.get(endpoint, analysis.job.span)
+
+
+def _address_origin(analysis: JobAnalysis, endpoint: Endpoint) -> Span:
+    """Where the job picks the endpoint's address (port rules: KS302, KS305). The shared origin is the written
+    metrics_path when no relabel rule decides the target, but a path does not choose the port: the static target
+    naming the address, or the discovery that yields it, does (SPEC §5: the smallest node that causes it)."""
+    origin = _origin(analysis, endpoint)
+    job = analysis.job
+    if _operator(job) or "metrics_path" not in job.node or origin != value_span(job.path, job.node, "metrics_path"):
+        return origin  # (an Operator job's path sits on its monitor endpoint, which also names the port)
+    address = f"{endpoint.host}:{endpoint.port}"
+    for target, _labels, span in job.static_targets:
+        if target == address:
+            return span
+    return job.sd_configs[0].role_span if job.sd_configs else origin
 
 
 @functools.lru_cache(maxsize=1)
@@ -245,12 +262,15 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
                        f"`bearerTokenFile: {SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`; "
                        f"then set `readOnlyPort: 0` on the kubelets.")
             else:
-                fix = (f"Scrape the authenticated port instead: address `<node>:10250` (the `role: node` default; drop "
-                       f"the rewrite to :{endpoint.port}), `scheme: https`, `authorization: {{credentials_file: "
+                static = any(target == f"{endpoint.host}:{endpoint.port}" for target, _l, _s in job.static_targets)
+                address = ("address `<node>:10250` (better: `kubernetes_sd_configs: [{role: node}]`, whose default "
+                           "address is :10250, instead of static targets)" if static else
+                           f"address `<node>:10250` (the `role: node` default; drop the rewrite to :{endpoint.port})")
+                fix = (f"Scrape the authenticated port instead: {address}, `scheme: https`, `authorization: {{credentials_file: "
                        f"{SA_TOKEN}}}`, `tls_config: {{ca_file: {SA_CA}}}`, with `get nodes/metrics` granted; then set "
                        f"`readOnlyPort: 0` on the kubelets.")
             yield Finding(
-                "KS302", _origin(analysis, endpoint),
+                "KS302", _address_origin(analysis, endpoint),
                 f"{job.label} scrapes the kubelet read-only port :{endpoint.port}{endpoint.path} (plain HTTP, no "
                 f"authentication or authorization): it is off by default (`readOnlyPort: 0` in the kubelet "
                 f"configuration, kubeadm and managed clusters), so targets fail with connection refused, and where it is "
@@ -281,13 +301,26 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                 related.append(Related(origin, f"{_describe([endpoint])}, scraped over http from here"))
         key = _credential_key(job)
         needs_none = all(e.klass in ("workload", "kubelet-readonly") for e in plain) and plain
+        tls_only = [e for e in plain if e.klass in TLS_ONLY_CLASSES]
+        if tls_only:
+            # The request (headers included) is on the wire before Go's TLS server reads its first bytes and
+            # answers 400: the token leaks, and the scrape fails (analyse._plain_http_to_tls).
+            ports = sorted({e.port for e in tls_only})
+            consequence = (f"; {' and '.join(f':{p}' for p in ports)} serve{'s' if len(ports) == 1 else ''} only TLS, "
+                           f"so Go's HTTPS server answers {PLAIN_HTTP_TO_TLS} and every scrape fails")
+            fix = (f"Set `scheme: https` with a verified `{_key(job, 'tls_config')}` (`{_key(job, 'ca_file')}: "
+                   f"{SA_CA}` for the API server, or the CA that signs the targets' serving certificates); keep "
+                   f"`{key}`: the target authenticates it over TLS.")
+        else:
+            consequence = ", and the target is not authenticated either"
+            fix = (f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
+                   + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
+                     f"`{_key(job, 'tls_config')}`.")
         yield Finding(
             "KS303", job.credentials.span,
             f"{job.label} sends {job.credentials.describe()} over plain HTTP to {_describe(plain, job)}: anyone on the "
-            f"network path can read it and replay it, and the target is not authenticated either",
-            fix=(f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
-                 + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
-                   f"`{_key(job, 'tls_config')}`."),
+            f"network path can read it and replay it{consequence}",
+            fix=fix,
             related=tuple(related), object=job.label,
             data={"credentials": job.credentials.kind, "targets": sorted({e.klass for e in plain}) or ["unknown"]},
         )
@@ -373,7 +406,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
             if endpoint.klass == "workload" and catch_all:
                 continue
             yield Finding(
-                "KS305", _origin(analysis, endpoint),
+                "KS305", _address_origin(analysis, endpoint),
                 f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but kubeadm binds it to "
                 f"127.0.0.1: nothing listens on that address, so every target is down with connection refused",
                 fix=f"Either {COMPONENT_FIX[component]} and restrict who can reach the port, or drop this job on "
@@ -511,3 +544,70 @@ def _arbitrary_targets(unnamed: UnnamedWorkloads) -> tuple[str, Related]:
     return ("every application pod or service it discovers whose owner opts in (any workload can carry the "
             "annotation or label the job selects on, e.g. prometheus.io/scrape)"), Related(
         unnamed.span, "lets in any workload whose owner opts in")
+
+
+# ---------------------------------------------------------------------------------------------- KS307
+
+
+@check("KS307")
+def query_in_metrics_path(ctx: Context) -> Iterator[Finding]:
+    """A `?` in `__metrics_path__`: Prometheus puts the label in url.URL.Path (scrape/target.go `URL()`), which Go
+    escapes, so the query becomes part of the path the target looks up. vmagent appends the path as written
+    (lib/promscrape config.go getScrapeURL): its jobs are not reported."""
+    from ..analyse import loaded_by_vmagent
+
+    for analysis in ctx.reported_jobs():
+        if loaded_by_vmagent(analysis.resolution.pod):
+            continue
+        endpoint = next((e for e in analysis.endpoints + analysis.incidental if "?" in e.path), None)
+        if endpoint is None:
+            continue
+        job = analysis.job
+        path, _, query = endpoint.path.partition("?")
+        # The path as written (metrics_path, an Operator endpoint's path) or set by a relabel rule: the finding
+        # and the fix go to the one that holds the query.
+        written = "metrics_path" in job.node and job.metrics_path == endpoint.path
+        span = value_span(job.path, job.node, "metrics_path") if written else _origin(analysis, endpoint)
+        yield Finding(
+            "KS307", span,
+            f"{job.label} scrapes the path `{endpoint.path}`: Prometheus sends it as the URL path, escaping `?`, so "
+            f"it requests `{go_escape_path(endpoint.path)}` and the query never arrives: {_query_outcome(endpoint)}",
+            fix=_query_fix(job, path, query, written),
+            object=job.label, data={"path": endpoint.path, "sent": go_escape_path(endpoint.path)},
+        )
+
+
+def go_escape_path(path: str) -> str:
+    """url.URL{Path: path}.EscapedPath(): Go keeps unreserved characters and `$&+,/:;=@` in a path and
+    percent-encodes everything else, `?` included (net/url shouldEscape, encodePath)."""
+    return quote(path, safe="$&+,/:;=@")
+
+
+def _query_outcome(endpoint: Endpoint) -> str:
+    """What the target does with the path: it decodes `%3F` back, so its path is `<path>?<query>` literally."""
+    if endpoint.klass == "kubelet":
+        # kubelet server/auth.go GetRequestAttributes: isSubpath on r.URL.Path, the decoded path with its `?`
+        sub = kubelet_subresources(endpoint.path.replace("?", "%3F"), (1, 0))[0]
+        return (f"the kubelet authorizes it as nodes/{sub} and, once allowed, serves no such path (404 Not Found)")
+    return "no handler serves that path, so the target answers 404 Not Found (or serves another page than meant)"
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\[\]-]*")
+
+
+def _query_fix(job: ScrapeJob, path: str, query: str, written: bool) -> str:
+    """The path without the query, and the query as `params` (each key's values in order, as url.ParseQuery)."""
+    params: dict[str, list[str]] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        params.setdefault(key, []).append(value)
+    # values double-quoted (JSON strings are YAML double-quoted scalars: `{`, `"`, `,` survive); keys such as
+    # `match[]` are plain in a block mapping
+    lines = [f"  {key if _PLAIN_KEY.fullmatch(key) else json.dumps(key)}: [{', '.join(json.dumps(v) for v in values)}]"
+             for key, values in params.items()]
+    path_key = ("metricsPath" if job.source_kind == "scrapeconfig" else "path") if _operator(job) else "metrics_path"
+    where = (f"`{path_key}: {path}`" if written
+             else f"have the relabel rule set `__metrics_path__` to `{path}`")
+    return (f"Move the query to `params:` and keep only the path: {where}, and\n"
+            + "params:\n" + "\n".join(lines) + "\n"
+            + "(Prometheus encodes `params` as the request's query string.)")
+
