@@ -35,7 +35,7 @@ def finding_json(finding: Any, lines: Lines) -> dict:
 
 
 def _related_json(related: Any, lines: Lines) -> dict:
-    line, _text, index = lines.locate(related.span.path, related.span.line, related.span.column)
+    line, index = lines.point(related.span.path, related.span.line, related.span.column)
     return {"path": related.span.path, "line": line + 1, "column": index + 1, "message": related.message}
 
 
@@ -56,7 +56,7 @@ def requirement_json(need: Any, lines: Lines) -> dict:
     data["granted_by"] = sorted({g.describe() for g in granting.grants}) if granting else []
     if need.unchecked:
         data["unchecked"] = need.unchecked
-    data["line"] = lines.locate(need.span.path, need.span.line, need.span.column)[0] + 1
+    data["line"] = lines.point(need.span.path, need.span.line, need.span.column)[0] + 1
     return data
 
 
@@ -65,7 +65,7 @@ def job_json(analysis: Any, lines: Lines) -> dict:
     return {
         "name": job.name,
         "path": job.path,
-        "line": lines.locate(job.span.path, job.span.line, job.span.column)[0] + 1,
+        "line": lines.point(job.span.path, job.span.line, job.span.column)[0] + 1,
         "source": job.source_kind,
         "identity": str(analysis.identity) if analysis.identity else None,
         "identity_reason": analysis.resolution.reason,
