@@ -12,7 +12,7 @@ import base64
 import binascii
 from typing import Any
 
-from .authproxy import checks_path
+from .authproxy import checks_path, is_rbac_proxy
 from .load import Limits, parse_text
 from .model import K8sObject, LabelSelector, PodTemplate, Workspace
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job
@@ -628,7 +628,7 @@ def _container_ports(pod: PodTemplate, port: Any, path: str) -> list[tuple[Any, 
     found = []
     for container in pod.containers:
         image = container.image
-        if "kube-rbac-proxy" in image and not checks_path(container, path):
+        if is_rbac_proxy(container) and not checks_path(container, path):
             image = ""
         for entry in as_seq(container.node.get("ports")):
             entry = as_map(entry)

@@ -842,12 +842,10 @@ def _foreign_audience_discovery(job, sd, foreign) -> Finding:
 
 @check("KS106")
 def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
-    for analysis in ctx.analysis.jobs:
+    for analysis in ctx.reported_jobs():  # (a job of a monitor the operator refuses makes no request: not among them)
         job = analysis.job
-        if job.rejected or job.credentials.refused:
-            # Not in the generated config (the operator refuses the monitor), or Prometheus refuses the whole
-            # config (KS601): no request is made to be anonymous.
-            continue
+        if job.credentials.refused:
+            continue  # Prometheus refuses the whole config (KS601): no request is made to be anonymous
         for gap in analysis.credential_gaps:
             where = {"kubelet": f"the kubelet at :{gap.endpoint.port}{gap.endpoint.path}",
                      "apiserver": f"the API server at {gap.endpoint.path}",

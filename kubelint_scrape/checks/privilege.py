@@ -1132,9 +1132,7 @@ def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Ide
 
 @check("KS209", in_worker=True)
 def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
-    for job in ctx.analysis.jobs:
-        if job.job.rejected:
-            continue  # not in the generated config: it scrapes nothing
+    for job in ctx.reported_jobs():  # (a job of a monitor the operator refuses scrapes nothing: not among them)
         proxied: dict[str, bool] = {}  # path with the node abstracted → legacy path form
         for endpoint in job.endpoints:
             if endpoint.klass == "apiserver-proxy" and endpoint.proxy_resource == "nodes":
