@@ -379,6 +379,7 @@ def uri_path(uri: str) -> str | None:
 
 
 def serve() -> None:  # pragma: no cover - exercised through a subprocess in tests/test_lsp.py
+    gc.enable()  # the console script turns it off for one-shot commands; a server runs for hours
     server = create_server()
     server.start_io()
     # pygls ends start_io() quietly on `exit` (it catches its own SystemExit): the status is ours to give, 0 only
