@@ -152,9 +152,10 @@ def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool, p
     here only: the worker's checks count when their findings arrive."""
     results: list[list[Finding] | None] = [None] * len(planned)
     delegated = [i for i, function in enumerate(planned) if fork and function.in_worker]
+    shared: dict = {}
 
     def run(position: int) -> list[Finding]:
-        return [f for f in planned[position](context) if f.rule in wanted]
+        return _share_parts([f for f in planned[position](context) if f.rule in wanted], shared)
 
     collect = None
     if delegated:
@@ -208,9 +209,7 @@ def _wanted(options: Options) -> set[str]:
 def finalize(findings: list[Finding], options: Options) -> list[Finding]:
     catalog = index()
     unique: dict[tuple, Finding] = {}
-    # The findings of one job or role repeat the same related places and fix texts: keep one copy of each
-    # (a fifth of the findings' memory on a large input, held until the report is written).
-    shared: dict = {}
+    _share_parts(findings, {})  # again over both processes' findings (each process shared its own as made)
     for finding in findings:
         info = catalog[finding.rule]
         finding.name = info.name
@@ -220,11 +219,20 @@ def finalize(findings: list[Finding], options: Options) -> list[Finding]:
             finding.severity = info.severity  # an unread file is an error, whatever the overrides say
         else:
             finding.severity = options.severity_overrides.get(finding.rule) or finding.requested_severity or info.severity
+        unique.setdefault((finding.rule, finding.span, finding.message), finding)
+    return sorted(unique.values(), key=Finding.sort_key)
+
+
+def _share_parts(findings: list[Finding], shared: dict) -> list[Finding]:
+    """One copy of each related place and fix text among `findings` and those `shared` has seen: the findings of
+    one job or role repeat them (~7 MB of 10,000 objects' findings). Done as each check's findings are made, not
+    at the end, where the copies would already have made the run's peak; in a forked worker before they are
+    pickled (a pickle keeps shared objects shared)."""
+    for finding in findings:
         if finding.related:
             finding.related = tuple([shared.setdefault(related, related) for related in finding.related])
         finding.fix = shared.setdefault(finding.fix, finding.fix)
-        unique.setdefault((finding.rule, finding.span, finding.message), finding)
-    return sorted(unique.values(), key=Finding.sort_key)
+    return findings
 
 
 def lint_paths(paths: Iterable[str], options: Options, stdin: Any = None, parallel: bool = False,
