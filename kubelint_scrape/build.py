@@ -54,8 +54,9 @@ def build_workspace(
     for source in sources:
         override = kustomized.get(os.path.abspath(source.path)) if kustomized else None
         model = source_model(source, default_namespace, override, limits)
-        for obj, derived in model.objects:
-            _index(workspace, obj, derived, user_binding_names)
+        refused = refused_rbac(model, kubernetes_version)
+        for (obj, derived), is_refused in zip(model.objects, refused):
+            _index(workspace, obj, derived, user_binding_names, is_refused)
         configs.extend(model.configs)
         findings.extend(model.findings)
     operator, problems = operator_configs(workspace, limits)
@@ -82,6 +83,7 @@ class SourceModel:
     objects: list[tuple[K8sObject, Any]] = field(default_factory=list)
     configs: list[PromConfig] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    refused: dict[tuple[int, int], list[bool]] = field(default_factory=dict)  # refused_rbac() by version
 
 
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:
@@ -95,11 +97,26 @@ def source_model(source: Source, default_namespace: str, namespace_override: str
     return model
 
 
-def prepare_model(source: Source, default_namespace: str, limits: Limits) -> SourceModel:
+def prepare_model(source: Source, default_namespace: str, limits: Limits, kubernetes_version: tuple[int, int]) -> SourceModel:
     """Model a file ahead of the workspace (parallel.py: in whichever process read it), as it will be wanted
     unless a Kustomization sets its namespace: then build_workspace misses this memo and models it again."""
     _namespacing_kustomizations(source)  # memoised too: kustomize_namespaces() reads every file's
-    return source_model(source, default_namespace, None, limits)
+    model = source_model(source, default_namespace, None, limits)
+    refused_rbac(model, kubernetes_version)
+    return model
+
+
+def refused_rbac(model: SourceModel, kubernetes_version: tuple[int, int]) -> list[bool]:
+    """Per object of the model, in order: an RBAC object the API server refuses (rbacvalidate). A function of the
+    file and the version, memoised on the model: the language server re-indexes every file's objects on each
+    edit, and validating all the roles and bindings again was a tenth of a re-lint. (A list by position, not by
+    object: it survives the pickling of a prepared model, parallel.py.)"""
+    refused = model.refused.get(kubernetes_version)
+    if refused is None:
+        refused = model.refused[kubernetes_version] = [
+            isinstance(derived, (RoleDef, BindingDef)) and rejected(derived, kubernetes_version)
+            for _obj, derived in model.objects]
+    return refused
 
 
 def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:
@@ -171,7 +188,7 @@ def _namespacing_kustomizations(source: Source) -> list[YMap]:
     return found
 
 
-def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_names: set[str]) -> None:
+def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_names: set[str], refused: bool) -> None:
     workspace.objects.append(obj)
     if unserved(obj.kind, obj.api_version, workspace.kubernetes_version) is not None:
         workspace.unserved.append(obj)  # `kubectl apply` fails: no Deployment to run as, no monitor to select
@@ -180,7 +197,7 @@ def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_name
     if derived is None:
         return
     kind = obj.kind
-    if isinstance(derived, (RoleDef, BindingDef)) and rejected(derived, workspace.kubernetes_version):
+    if refused:
         _index_rejected(workspace, derived)
     elif isinstance(derived, RoleDef):
         index: dict = workspace.cluster_roles if kind == "ClusterRole" else workspace.roles

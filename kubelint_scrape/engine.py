@@ -89,7 +89,7 @@ def file_preparer(options: Options) -> Callable[[Source], None]:
     simulations: dict = {}  # by content, as in lint_sources
 
     def prepare(source: Source) -> None:
-        model = prepare_model(source, options.assumptions.default_namespace, options.limits)
+        model = prepare_model(source, options.assumptions.default_namespace, options.limits, options.assumptions.version)
         presimulate(model.configs, simulations)
         precheck(source, model.configs, [obj for obj, _ in model.objects], wanted)
 
