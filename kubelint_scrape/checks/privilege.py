@@ -62,8 +62,10 @@ class _State:
         analysis = ctx.analysis
         self.identities = scraper_identities(analysis)
         self.jobs = job_identities(analysis)
-        self.all_holdings = holdings(analysis, _holding_identities(ctx, self.identities))
-        self.admin_bindings = _admin_bindings(ctx, self.identities)
+        holding_identities = _holding_identities(ctx, self.identities)
+        self.all_holdings = holdings(analysis, holding_identities)
+        # (a binding in a reported file makes the identities it binds holding identities: KS206 sees all it reports)
+        self.admin_bindings = _admin_bindings(ctx, holding_identities)
         admin_ids = {id(b) for b, _why, _total in self.admin_bindings.values()}
         # KS201/204/205/207 skip what is reported as an admin role binding (KS206).
         self.holdings = []
