@@ -124,3 +124,23 @@ def test_a_grant_to_anonymous_elsewhere_reaches_a_job_without_a_token(tmp_path: 
     grant.write_text(grant.read_text().replace("name: system:unauthenticated", "name: system:nobody", 1))
     session.file_changed(str(grant))
     assert "KS106" in [f.rule for f in session.lint()[config]]
+
+
+ALL_FIXTURES = sorted(p for p in (ROOT / "fixtures").glob("KS*/*") if p.is_dir())
+
+
+@pytest.mark.parametrize("fixture", ALL_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_lint_that_reports_one_file_finds_what_a_whole_lint_finds_there(fixture: Path) -> None:
+    """Options.report_paths (the language server, `-` with paths configured) lets checks skip work whose findings
+    would sit in other files; what they report in the named file must be exactly the whole run's findings there."""
+    files = sorted(str(p) for p in fixture.rglob("*") if p.suffix in (".yaml", ".yml") and not p.name.startswith("expected"))
+    if not files:
+        pytest.skip("no YAML in this fixture")
+    from kubelint_scrape.load import Limits, read_source
+
+    whole = lint_sources([read_source(p, Limits()) for p in files], Options()).findings
+    for path in files:
+        sources = [read_source(p, Limits()) for p in files]
+        one = lint_sources(sources, Options(report_paths={path})).findings
+        assert sorted((f.rule, str(f.span), f.message, f.fix) for f in one) == sorted(
+            (f.rule, str(f.span), f.message, f.fix) for f in whole if f.span.path == path), path
