@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import os
 import re
 from typing import Any, Callable
@@ -145,6 +146,11 @@ class JobAnalysis:
     @property
     def identity(self) -> Identity | None:
         return self.resolution.identity
+
+    @functools.cached_property  # asked of every reusable job at each re-lint (the language server)
+    def asks_as_anonymous(self) -> bool:
+        """Whether the job's scrapes reach a target as system:anonymous (no token, or one the kubelet ignores)."""
+        return bool(self.credential_gaps) or any(need.identity == ANONYMOUS for need in self.needs)
 
     def resolution_of(self, identity: Identity | None) -> Resolution | None:
         """How `identity` comes to make some of this job's requests: the job's own resolution, the target
@@ -1266,7 +1272,7 @@ def analyse(
         for job in config.jobs:
             # (A token from a Secret depends on that Secret and its ServiceAccount's grants too: analysed anew.)
             old = reusable.get(id(job)) if same and not _token_may_be_secret(job) else None
-            if old is not None and _asks_as_anonymous(old[1]):
+            if old is not None and old[1].asks_as_anonymous:
                 old = None  # decided for system:anonymous, whose grants `same_inputs` does not compare
             if old is not None and old[0] is job:
                 jobs.append(old[1])
@@ -1275,11 +1281,6 @@ def analyse(
             if on_job is not None:
                 on_job()
     return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions, declared_key)
-
-
-def _asks_as_anonymous(analysis: JobAnalysis) -> bool:
-    """Whether a job's scrapes reach a target as system:anonymous (no token, or one the kubelet ignores)."""
-    return bool(analysis.credential_gaps) or any(need.identity == ANONYMOUS for need in analysis.needs)
 
 
 def _token_may_be_secret(job: ScrapeJob) -> bool:

@@ -38,7 +38,7 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
     unserved = {id(obj) for obj in ws.unserved}  # never created either (KS602): nothing to conflict with
     previous: dict[tuple[str, str, str, str], K8sObject] = {}
     for obj in ws.objects:  # in read order
-        if not obj.name or os.path.abspath(obj.path) in patches or id(obj) in unserved:
+        if not obj.name or (patches and os.path.abspath(obj.path) in patches) or id(obj) in unserved:
             continue
         key = (obj.api_version.rsplit("/", 1)[0] if "/" in obj.api_version else "", obj.kind, obj.namespace, obj.name)
         first = previous.get(key)
