@@ -667,7 +667,9 @@ class _Builder:
                 pos = positions.get((mark.line << 32) | mark.column)
                 if pos is None:
                     pos = positions[(mark.line << 32) | mark.column] = position(mark.line, mark.column)
-                if len(stack) > max_depth:
+                # Levels are containers: this one is level len(stack) + 1 (a scalar or alias inside len(stack)
+                # containers is at level len(stack), so those check `>`).
+                if len(stack) >= max_depth:
                     raise InputRejected(f"nesting deeper than {max_depth} levels: input rejected", pos)
                 if stack and stack[-1][1] and stack[-1][2] is no_key:
                     raise _ComplexKey(pos)

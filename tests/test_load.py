@@ -239,6 +239,21 @@ def test_deep_nesting_is_rejected() -> None:
     assert source.status == "failed" and source.findings[0].rule == "KS004"
 
 
+@pytest.mark.parametrize("nested", [
+    lambda n: "[" * n + "]" * n,  # an empty innermost sequence
+    lambda n: "[" * n + "1" + "]" * n,  # a scalar inside n sequences
+    lambda n: "{a: " * (n - 1) + "{}" + "}" * (n - 1),
+    lambda n: "- " * n + "x",  # block sequences
+], ids=["flow-seqs", "scalar-in-flow-seqs", "flow-maps", "block-seqs"])
+def test_nesting_of_exactly_the_limit_is_read_and_one_more_level_is_not(nested) -> None:
+    """"Deeper than 200 levels" (SPEC §7): 200 nested collections (a value inside them included) are read; the
+    201st collection is rejected."""
+    assert parse_source("limit.yaml", nested(200) + "\n").status == "linted"
+    rejected = parse_source("over.yaml", nested(201) + "\n")
+    assert rejected.status == "failed" and rejected.findings[0].rule == "KS004"
+    assert "nesting deeper than 200" in rejected.findings[0].message
+
+
 @pytest.mark.parametrize("data, fragment", [
     (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
     (b"a: \xff\xfe\n", "not UTF-8"),
