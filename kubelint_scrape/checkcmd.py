@@ -242,8 +242,11 @@ def warn_if_no_input_files(result: Any) -> None:
 
 def wants_colour(stream: Any, no_color: bool) -> bool:
     """Colour for a terminal only, unless --no-color or NO_COLOR says otherwise (https://no-color.org: set to
-    anything but the empty string)."""
-    return not no_color and not os.environ.get("NO_COLOR") and stream.isatty()
+    anything but the empty string); FORCE_COLOR (https://force-color.org, likewise) colours a pipe too — a CI log
+    that renders ANSI. Off wins over on, as in Python's own colouring (`_colorize`)."""
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or stream.isatty()
 
 
 def _unwritable(path: str) -> str:

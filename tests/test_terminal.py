@@ -59,7 +59,7 @@ def on_terminal(args: list[str], terminal: str, program: str = PROGRAMS["fast pa
 
 
 def environment(**changes: str | None) -> dict:
-    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")}
     for key, value in changes.items():
         if value is not None:
             env[key] = value
@@ -87,3 +87,29 @@ def test_an_empty_no_color_is_not_set() -> None:
 def test_no_color_flag_on_a_terminal() -> None:
     _, out, _ = on_terminal([str(QUICKSTART), "--no-color"], "stdout", env=environment())
     assert "KS102 [error]" in out and ESC not in out
+
+
+def piped(args: list[str], env: dict, program: str = PROGRAMS["fast path"]) -> subprocess.CompletedProcess:
+    code = f"import sys; sys.argv = ['kubelint-scrape', *{args!r}]\n{program}"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("program", PROGRAMS.values(), ids=PROGRAMS.keys())
+@pytest.mark.parametrize("value", ["1", "true", "0"])  # any non-empty value (force-color.org)
+def test_force_color_colours_a_pipe(program, value) -> None:
+    proc = piped([str(QUICKSTART)], environment(FORCE_COLOR=value), program)
+    assert proc.returncode == 1 and f"{ESC}31m[error]" in proc.stdout
+
+
+@pytest.mark.parametrize("off", [{"NO_COLOR": "1"}, {"FORCE_COLOR": ""}], ids=["NO_COLOR wins", "empty is unset"])
+def test_force_color_does_not_colour_when_off(off) -> None:
+    proc = piped([str(QUICKSTART)], environment(**{"FORCE_COLOR": "1", **off}))
+    assert proc.returncode == 1 and "KS102 [error]" in proc.stdout and ESC not in proc.stdout
+
+
+def test_force_color_does_not_colour_a_file_or_a_machine_format(tmp_path) -> None:
+    env = environment(FORCE_COLOR="1")
+    report = tmp_path / "report.txt"
+    piped([str(QUICKSTART), "-o", str(report)], env)
+    concise = piped([str(QUICKSTART), "--format", "concise"], env)
+    assert ESC not in report.read_text() and "KS102" in concise.stdout and ESC not in concise.stdout
