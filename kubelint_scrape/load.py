@@ -136,6 +136,9 @@ def find_inputs(paths: Iterable[str], exclude: Any = None) -> Inputs:
             files.extend(_walk(path, problems, rejected, exclude))
         elif os.path.exists(path):
             files.append(path)
+        elif os.path.islink(path):  # named, but a broken link or a link loop: say so rather than "no such file"
+            files.append(path)
+            rejected[path] = Finding("KS004", Span(path, 1, 1), _not_a_file(path))
         else:
             problems.append(Finding("KS004", Span(path, 1, 1), f"{path}: no such file or directory"))
     return Inputs(_in_walk_order(files), rejected, problems)
@@ -189,9 +192,10 @@ def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], excl
             continue
         subdirs = []
         for entry in entries:
-            if exclude is not None and exclude.matches(entry.path, entry.is_dir(), below=root):
+            is_dir = _entry_is(entry.is_dir)
+            if exclude is not None and exclude.matches(entry.path, is_dir, below=root):
                 continue
-            if entry.is_dir():
+            if is_dir:
                 if entry.name in SKIPPED_DIRS:
                     continue
                 if entry.is_symlink():
@@ -206,10 +210,20 @@ def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], excl
                 subdirs.append(entry.path)
             elif entry.name.endswith(YAML_SUFFIXES) or re.match(r"prometheus.*\.ya?ml", entry.name):
                 found.append(entry.path)
-                if not entry.is_file():  # a FIFO would block the run forever; devices and sockets are not files either
+                if not _entry_is(entry.is_file):  # a FIFO would block the run forever; devices and sockets are not files either
                     rejected[entry.path] = Finding("KS004", Span(entry.path, 1, 1), _not_a_file(entry.path))
         stack.extend(reversed(subdirs))
     return found
+
+
+def _entry_is(test: Callable[[], bool]) -> bool:
+    """A DirEntry type test that is False where it cannot be answered: `is_dir()`/`is_file()` follow symbolic
+    links and raise for a link loop (ELOOP) or an unreadable target instead of returning False; such an entry is
+    then taken as a file that is not a regular file, and gets its KS004 (_not_a_file) like a broken link."""
+    try:
+        return test()
+    except OSError:
+        return False
 
 
 def _not_a_file(path: str) -> str:
@@ -218,7 +232,10 @@ def _not_a_file(path: str) -> str:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        broken = ", a broken symbolic link" if os.path.islink(path) else ""
+        import errno
+
+        loop = exc.errno == errno.ELOOP
+        broken = (", a symbolic link loop" if loop else ", a broken symbolic link") if os.path.islink(path) else ""
         return f"cannot read file ({exc.strerror}{broken}); not read"
     what = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
     return f"{what}, not a regular file: not read (name it explicitly to read it)"
