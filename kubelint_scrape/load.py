@@ -289,11 +289,19 @@ def decode(data: bytes) -> str:
     control = _CONTROL.search(text)
     if control is not None:
         index = control.start()
-        raise InputRejected(f"control character U+{ord(text[index]):04X}: not a YAML text file", _pos_of_offset(text, index))
+        raise InputRejected(f"{_unprintable(text[index])}: not a YAML text file", _pos_of_offset(text, index))
     return text
 
 
-_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
+# Characters outside YAML's printable set (YAML 1.2 §5.1 c-printable; Go yaml's is_printable, which Kubernetes and
+# Prometheus parse with, refuses the same): C0 controls but tab/LF/CR, DEL, C1 controls but NEL, U+FFFE/U+FFFF.
+# Surrogates cannot come out of a UTF-8 decode.
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def _unprintable(char: str) -> str:
+    what = "non-character" if char in "\ufffe\uffff" else "control character"
+    return f"{what} U+{ord(char):04X}"
 
 
 def _pos_of_offset(data: bytes | str, offset: int) -> Pos:
@@ -344,6 +352,8 @@ def parse_text(
         return [], [Finding("KS004", Span(path, 1, 1), f"nesting deeper than {limits.max_depth} levels: input rejected")], "failed"
     except Exception as exc:  # ruamel raises several unrelated types for malformed input
         mark = _error_mark(text, getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None))
+        if mark is None:
+            mark = _reader_mark(text, exc)
         pos = position(mark.line, mark.column) if mark is not None else (1, 1)
         template = _template_line(text)
         if template is not None:
@@ -356,6 +366,19 @@ def parse_text(
 
 
 _SYNTAX_FIX = "Fix the YAML at this position; the file was not analysed."
+
+
+def _reader_mark(text: str, exc: Exception) -> Any:
+    """Where ruamel's ReaderError (a character YAML does not allow) stands: it has no mark, only the character's
+    offset in the text. Files never get here (decode() rejects such characters first, as KS004); an embedded
+    config can, as a quoted ConfigMap value spells them with escapes (`"job_name: a\x80b"`)."""
+    offset = getattr(exc, "position", None)
+    if not isinstance(offset, int) or not 0 <= offset <= len(text):
+        return None
+    from types import SimpleNamespace
+
+    line, column = _pos_of_offset(text, offset)
+    return SimpleNamespace(line=line - 1, column=column - 1)
 
 
 def _error_mark(text: str, problem: Any, context: Any) -> Any:
