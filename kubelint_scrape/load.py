@@ -97,6 +97,14 @@ class _Templated(Exception):
         self.pos = pos
 
 
+class _BadMerge(Exception):
+    """A merge key (`<<`) whose value is not a mapping or a sequence of mappings."""
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__("bad merge")
+        self.pos = pos
+
+
 class _ComplexKey(Exception):
     def __init__(self, pos: Pos) -> None:
         super().__init__("complex key")
@@ -348,6 +356,9 @@ def parse_text(
         return [], [Finding("KS001", Span(path, *exc.pos), message, fix=_SYNTAX_FIX)], "failed"
     except InputRejected as exc:
         return [], [Finding("KS004", Span(path, *exc.pos), str(exc))], "failed"
+    except _BadMerge as exc:  # Go yaml's failWantMap: the document does not decode, for kubectl nor Prometheus
+        message = "YAML error: map merge requires map or sequence of maps as the value (of this `<<` merge key)"
+        return [], [Finding("KS001", Span(path, *exc.pos), message, fix=_SYNTAX_FIX)], "failed"
     except RecursionError:
         return [], [Finding("KS004", Span(path, 1, 1), f"nesting deeper than {limits.max_depth} levels: input rejected")], "failed"
     except Exception as exc:  # ruamel raises several unrelated types for malformed input
@@ -823,6 +834,8 @@ def _set(frame: list[Any], value: Any, pos: Pos, duplicates: list[tuple[Pos, Any
     mapping, key = frame[0], frame[2]
     frame[2] = _NO_KEY
     if key is _MERGE:
+        if not _mergeable(value):
+            raise _BadMerge(pos)
         if frame[4] is None:
             frame[4] = []
         frame[4].append(value)
@@ -835,6 +848,14 @@ def _set(frame: list[Any], value: Any, pos: Pos, duplicates: list[tuple[Pos, Any
     places = mapping.places
     places.append(frame[3])
     places.append(pos)
+
+
+def _mergeable(value: Any) -> bool:
+    """What Go yaml (v2 and v3 decode.go, merge()) merges: a mapping, or a sequence of mappings (aliases of
+    them included); anything else — a scalar, null, a sequence holding one — fails the whole document."""
+    if isinstance(value, YMap):
+        return True
+    return isinstance(value, YSeq) and all(isinstance(item, YMap) for item in value)
 
 
 def _apply_merges(mapping: YMap, merges: list[Any]) -> None:

@@ -144,6 +144,26 @@ def test_merge_keys_apply_and_explicit_keys_win() -> None:
     assert dict(root["child"]) == {"a": 1, "b": 3}
 
 
+@pytest.mark.parametrize("merged", ["5", "~", "*list", "[*base, 1]", "[*base, *list]"])
+def test_merging_anything_but_mappings_is_ks001(merged: str) -> None:
+    """Go yaml (v2/v3 decode.go merge → failWantMap) fails the document: "map merge requires map or sequence of
+    maps as the value"; it was ignored, and the rule object linted as if the `<<` were not there."""
+    source = parse_source("f.yaml", f"base: &base {{a: 1}}\nlist: &list [1]\nchild:\n  <<: {merged}\n  b: 3\n")
+    (finding,) = source.findings
+    assert source.status == "failed" and finding.rule == "KS001" and "map merge requires" in finding.message
+    assert (finding.span.line, finding.span.column) == (4, 7)  # the merged value
+
+
+def test_merging_a_sequence_of_mappings_is_fine() -> None:
+    root = load("""\
+        base: &base {a: 1, b: 2}
+        child:
+          <<: [*base, {c: 3}]
+          b: 4
+        """).documents[0].root
+    assert dict(root["child"]) == {"a": 1, "b": 4, "c": 3}
+
+
 def test_duplicate_key_is_ks005_at_the_second_key() -> None:
     source = load("""\
         metadata:
