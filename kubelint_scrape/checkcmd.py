@@ -147,7 +147,8 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
         config = discover_and_load(config_file)
     except ConfigError as exc:
         raise UsageProblem(str(exc), "configuration") from None
-    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
+    # lexists: a named broken link or link loop is an input, and gets a KS004 that says which (load.find_inputs)
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
         raise UsageProblem(f"no such file or directory: {', '.join(missing)}")
     if output:

@@ -106,7 +106,11 @@ MIGRATION_NOTES = {
 
 
 def unserved_finding(obj: Any, kubernetes_version: tuple[int, int]) -> Finding | None:
-    """KS602 at the apiVersion of an object whose apiVersion the cluster does not serve (see unserved)."""
+    """KS602 at the apiVersion of an object whose apiVersion the cluster does not serve (see unserved). None for an
+    object with no apiVersion at all: its own KS602 says so (_identity_problem, "apiVersion not set"), which is
+    what kubectl answers; a second one about serving apiVersion "" would be noise, and garbled."""
+    if not obj.api_version:
+        return None
     problem = unserved(obj.kind, obj.api_version, kubernetes_version)
     if problem is None:
         return None

@@ -97,6 +97,14 @@ class _Templated(Exception):
         self.pos = pos
 
 
+class _BadMerge(Exception):
+    """A merge key (`<<`) whose value is not a mapping or a sequence of mappings."""
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__("bad merge")
+        self.pos = pos
+
+
 class _ComplexKey(Exception):
     def __init__(self, pos: Pos) -> None:
         super().__init__("complex key")
@@ -136,6 +144,9 @@ def find_inputs(paths: Iterable[str], exclude: Any = None) -> Inputs:
             files.extend(_walk(path, problems, rejected, exclude))
         elif os.path.exists(path):
             files.append(path)
+        elif os.path.islink(path):  # named, but a broken link or a link loop: say so rather than "no such file"
+            files.append(path)
+            rejected[path] = Finding("KS004", Span(path, 1, 1), _not_a_file(path))
         else:
             problems.append(Finding("KS004", Span(path, 1, 1), f"{path}: no such file or directory"))
     return Inputs(_in_walk_order(files), rejected, problems)
@@ -189,9 +200,10 @@ def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], excl
             continue
         subdirs = []
         for entry in entries:
-            if exclude is not None and exclude.matches(entry.path, entry.is_dir(), below=root):
+            is_dir = _entry_is(entry.is_dir)
+            if exclude is not None and exclude.matches(entry.path, is_dir, below=root):
                 continue
-            if entry.is_dir():
+            if is_dir:
                 if entry.name in SKIPPED_DIRS:
                     continue
                 if entry.is_symlink():
@@ -206,10 +218,20 @@ def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], excl
                 subdirs.append(entry.path)
             elif entry.name.endswith(YAML_SUFFIXES) or re.match(r"prometheus.*\.ya?ml", entry.name):
                 found.append(entry.path)
-                if not entry.is_file():  # a FIFO would block the run forever; devices and sockets are not files either
+                if not _entry_is(entry.is_file):  # a FIFO would block the run forever; devices and sockets are not files either
                     rejected[entry.path] = Finding("KS004", Span(entry.path, 1, 1), _not_a_file(entry.path))
         stack.extend(reversed(subdirs))
     return found
+
+
+def _entry_is(test: Callable[[], bool]) -> bool:
+    """A DirEntry type test that is False where it cannot be answered: `is_dir()`/`is_file()` follow symbolic
+    links and raise for a link loop (ELOOP) or an unreadable target instead of returning False; such an entry is
+    then taken as a file that is not a regular file, and gets its KS004 (_not_a_file) like a broken link."""
+    try:
+        return test()
+    except OSError:
+        return False
 
 
 def _not_a_file(path: str) -> str:
@@ -218,7 +240,10 @@ def _not_a_file(path: str) -> str:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        broken = ", a broken symbolic link" if os.path.islink(path) else ""
+        import errno
+
+        loop = exc.errno == errno.ELOOP
+        broken = (", a symbolic link loop" if loop else ", a broken symbolic link") if os.path.islink(path) else ""
         return f"cannot read file ({exc.strerror}{broken}); not read"
     what = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
     return f"{what}, not a regular file: not read (name it explicitly to read it)"
@@ -272,11 +297,19 @@ def decode(data: bytes) -> str:
     control = _CONTROL.search(text)
     if control is not None:
         index = control.start()
-        raise InputRejected(f"control character U+{ord(text[index]):04X}: not a YAML text file", _pos_of_offset(text, index))
+        raise InputRejected(f"{_unprintable(text[index])}: not a YAML text file", _pos_of_offset(text, index))
     return text
 
 
-_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
+# Characters outside YAML's printable set (YAML 1.2 §5.1 c-printable; Go yaml's is_printable, which Kubernetes and
+# Prometheus parse with, refuses the same): C0 controls but tab/LF/CR, DEL, C1 controls but NEL, U+FFFE/U+FFFF.
+# Surrogates cannot come out of a UTF-8 decode.
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def _unprintable(char: str) -> str:
+    what = "non-character" if char in "\ufffe\uffff" else "control character"
+    return f"{what} U+{ord(char):04X}"
 
 
 def _pos_of_offset(data: bytes | str, offset: int) -> Pos:
@@ -323,10 +356,15 @@ def parse_text(
         return [], [Finding("KS001", Span(path, *exc.pos), message, fix=_SYNTAX_FIX)], "failed"
     except InputRejected as exc:
         return [], [Finding("KS004", Span(path, *exc.pos), str(exc))], "failed"
+    except _BadMerge as exc:  # Go yaml's failWantMap: the document does not decode, for kubectl nor Prometheus
+        message = "YAML error: map merge requires map or sequence of maps as the value (of this `<<` merge key)"
+        return [], [Finding("KS001", Span(path, *exc.pos), message, fix=_SYNTAX_FIX)], "failed"
     except RecursionError:
         return [], [Finding("KS004", Span(path, 1, 1), f"nesting deeper than {limits.max_depth} levels: input rejected")], "failed"
     except Exception as exc:  # ruamel raises several unrelated types for malformed input
         mark = _error_mark(text, getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None))
+        if mark is None:
+            mark = _reader_mark(text, exc)
         pos = position(mark.line, mark.column) if mark is not None else (1, 1)
         template = _template_line(text)
         if template is not None:
@@ -339,6 +377,19 @@ def parse_text(
 
 
 _SYNTAX_FIX = "Fix the YAML at this position; the file was not analysed."
+
+
+def _reader_mark(text: str, exc: Exception) -> Any:
+    """Where ruamel's ReaderError (a character YAML does not allow) stands: it has no mark, only the character's
+    offset in the text. Files never get here (decode() rejects such characters first, as KS004); an embedded
+    config can, as a quoted ConfigMap value spells them with escapes (`"job_name: a\x80b"`)."""
+    offset = getattr(exc, "position", None)
+    if not isinstance(offset, int) or not 0 <= offset <= len(text):
+        return None
+    from types import SimpleNamespace
+
+    line, column = _pos_of_offset(text, offset)
+    return SimpleNamespace(line=line - 1, column=column - 1)
 
 
 def _error_mark(text: str, problem: Any, context: Any) -> Any:
@@ -783,6 +834,8 @@ def _set(frame: list[Any], value: Any, pos: Pos, duplicates: list[tuple[Pos, Any
     mapping, key = frame[0], frame[2]
     frame[2] = _NO_KEY
     if key is _MERGE:
+        if not _mergeable(value):
+            raise _BadMerge(pos)
         if frame[4] is None:
             frame[4] = []
         frame[4].append(value)
@@ -795,6 +848,14 @@ def _set(frame: list[Any], value: Any, pos: Pos, duplicates: list[tuple[Pos, Any
     places = mapping.places
     places.append(frame[3])
     places.append(pos)
+
+
+def _mergeable(value: Any) -> bool:
+    """What Go yaml (v2 and v3 decode.go, merge()) merges: a mapping, or a sequence of mappings (aliases of
+    them included); anything else — a scalar, null, a sequence holding one — fails the whole document."""
+    if isinstance(value, YMap):
+        return True
+    return isinstance(value, YSeq) and all(isinstance(item, YMap) for item in value)
 
 
 def _apply_merges(mapping: YMap, merges: list[Any]) -> None:

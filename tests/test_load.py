@@ -144,6 +144,26 @@ def test_merge_keys_apply_and_explicit_keys_win() -> None:
     assert dict(root["child"]) == {"a": 1, "b": 3}
 
 
+@pytest.mark.parametrize("merged", ["5", "~", "*list", "[*base, 1]", "[*base, *list]"])
+def test_merging_anything_but_mappings_is_ks001(merged: str) -> None:
+    """Go yaml (v2/v3 decode.go merge → failWantMap) fails the document: "map merge requires map or sequence of
+    maps as the value"; it was ignored, and the rule object linted as if the `<<` were not there."""
+    source = parse_source("f.yaml", f"base: &base {{a: 1}}\nlist: &list [1]\nchild:\n  <<: {merged}\n  b: 3\n")
+    (finding,) = source.findings
+    assert source.status == "failed" and finding.rule == "KS001" and "map merge requires" in finding.message
+    assert (finding.span.line, finding.span.column) == (4, 7)  # the merged value
+
+
+def test_merging_a_sequence_of_mappings_is_fine() -> None:
+    root = load("""\
+        base: &base {a: 1, b: 2}
+        child:
+          <<: [*base, {c: 3}]
+          b: 4
+        """).documents[0].root
+    assert dict(root["child"]) == {"a": 1, "b": 4, "c": 3}
+
+
 def test_duplicate_key_is_ks005_at_the_second_key() -> None:
     source = load("""\
         metadata:
@@ -267,6 +287,25 @@ def test_binary_and_non_utf8_are_ks004(tmp_path, data: bytes, fragment: str) -> 
     assert source.findings[0].rule == "KS004" and fragment in source.findings[0].message
 
 
+@pytest.mark.parametrize("data, position, fragment", [
+    (b"a: 1\n\x7f\n", (2, 1), "control character U+007F"),  # DEL
+    (b"a: 1\nb: x\xc2\x80y\n", (2, 5), "control character U+0080"),  # a C1 control
+    (b"a: 1\nb: x\xef\xbf\xbey\n", (2, 5), "non-character U+FFFE"),
+])
+def test_every_character_yaml_refuses_is_ks004_where_it_stands(tmp_path, data: bytes, position, fragment: str) -> None:
+    """Go yaml's reader (readerc.go) refuses all of YAML's non-printable characters, not only the C0 controls; the
+    others reached ruamel's reader, whose error has no mark, and were reported at 1:1."""
+    path = tmp_path / "junk.yaml"
+    path.write_bytes(data)
+    (finding,) = read_source(str(path), Limits()).findings
+    assert (finding.rule, finding.span.line, finding.span.column) == ("KS004", *position)
+    assert fragment in finding.message
+
+
+def test_nel_is_printable() -> None:
+    assert decode("a: x\x85y\n".encode()) == "a: x\x85y\n"
+
+
 def test_oversized_file_is_rejected_without_reading(tmp_path) -> None:
     path = tmp_path / "big.yaml"
     path.write_bytes(b"a: b\n" * 1000)
@@ -371,6 +410,17 @@ def test_embedded_config_errors_land_on_the_outer_line() -> None:
     (finding,) = findings
     assert finding.rule == "KS001" and 11 <= finding.span.line <= 13
     assert "ConfigMap prometheus key prometheus.yml" in finding.message
+
+
+def test_embedded_character_yaml_refuses_lands_on_its_escape() -> None:
+    """A double-quoted ConfigMap value spells a C1 control with an escape; the config Prometheus then parses holds
+    the character itself, which its YAML reader refuses: KS001 at the escape in the file, not at 1:1."""
+    quoted = EMBEDDED.split("\ndata:")[0] + '\ndata:\n  prometheus.yml: "scrape_configs:\\n  - job_name: a\\x80b\\n"\n'
+    _, configs, findings = build_workspace([parse_source("cm.yaml", quoted)])
+    (finding,) = findings
+    line = quoted.splitlines()[6]
+    assert (finding.rule, finding.span.line, finding.span.column) == ("KS001", 7, line.index("\\x80") + 1)
+    assert "control characters are not allowed" in finding.message
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -399,3 +399,40 @@ def test_pipeline_never_connects_nor_spawns(tmp_path: Path) -> None:
     assert [event for event in _AUDIT["events"] if event != "os.fork"] == []
     for args, result in zip(invocations, results):
         assert result.exit_code in (0, 1), (args, result.output[-2000:], result.exception)
+
+
+def test_symlink_loop_files_walked_and_named(tmp_path: Path) -> None:
+    """`a.yaml -> b.yaml -> a.yaml`: os.DirEntry.is_dir()/is_file() raise ELOOP rather than answer False (it was a
+    traceback); each link is an input file that cannot be read: a KS004 each, walked or named, and the rest is linted."""
+    root = workspace(tmp_path)
+    (root / "a.yaml").symlink_to("b.yaml")
+    (root / "b.yaml").symlink_to("a.yaml")
+    code, report, stderr = lint(str(root))
+    assert code == 1 and stderr == ""
+    for name in ("a.yaml", "b.yaml"):
+        (finding,) = findings_for(report, name)
+        assert finding["rule"] == "KS004" and "symbolic link loop" in finding["message"], finding
+        assert status_of(report, name) == "failed"
+    assert_rest_still_linted(report)
+    # named: an input like any other (not a usage error saying "no such file or directory")
+    code, report, stderr = lint(str(root / "a.yaml"))
+    assert code == 1 and stderr == ""
+    (finding,) = report["findings"]
+    assert finding["rule"] == "KS004" and "symbolic link loop" in finding["message"]
+
+
+def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """A POSIX file name is bytes; Python holds undecodable ones as surrogates (PEP 383). SARIF quoted and
+    fingerprinted the name as UTF-8 text and crashed; its URI must percent-encode the bytes themselves."""
+    root = workspace(tmp_path)
+    try:
+        with open(os.path.join(os.fsencode(root), b"caf\xe9.yaml"), "wb") as handle:
+            handle.write(b"a: [1\n")
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses non-UTF-8 names")
+    proc = subprocess.run([sys.executable, "-m", "kubelint_scrape.cli", ".", "--format", "sarif"],
+                          capture_output=True, timeout=60, cwd=root)
+    assert proc.returncode == 1 and proc.stderr == b"", proc.stderr[-2000:]
+    results = json.loads(proc.stdout)["runs"][0]["results"]
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results if r["ruleId"] == "KS001"]
+    assert uris == ["caf%E9.yaml"]

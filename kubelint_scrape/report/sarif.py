@@ -159,7 +159,8 @@ def _artifact_location(path: str, root: str) -> dict:
     relative = repo_relative(path, root)
     if os.path.isabs(relative):  # outside the working directory: an absolute file URI
         return {"uri": PurePath(relative).as_uri()}
-    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+    # fsencode: a file name that is not UTF-8 holds its bytes as surrogates (PEP 383); they are quoted as bytes
+    return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
 
 
 def partial_fingerprints(findings: list, root: str) -> list[str]:
@@ -174,7 +175,7 @@ def partial_fingerprints(findings: list, root: str) -> list[str]:
 
 def fingerprint_base(finding: Any, root: str) -> str:
     key = "\0".join([finding.rule, repo_relative(finding.span.path, root), finding.object or "", normalize(finding.message)])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]  # non-UTF-8 file names
 
 
 def normalize(message: str) -> str:
