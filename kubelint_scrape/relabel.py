@@ -800,17 +800,73 @@ def check_go_regex(pattern: str, dot_nl: bool = True) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def compile_go_regex(pattern: str, dot_nl: bool = True) -> re.Pattern:
+def compile_go_regex(pattern: str, dot_nl: bool = True) -> Any:
     """Compile a relabel regex exactly as Prometheus does: anchored ``^(?s:pattern)$`` with RE2 semantics.
 
     Raises RelabelError for anything RE2 rejects (backreferences, lookaround, possessive quantifiers, ...)
     and, with "unsupported" in the message, for valid RE2 that Python cannot express (``\\pL``, ``\\p{Greek}``).
+
+    The translation runs on Python's backtracking engine, which takes exponential time where RE2 (Go's engine,
+    linear in the input) does not: `(a+)+b` on 34 `a`s and a `!` ran for minutes. A pattern that can backtrack
+    so (_may_backtrack) is compiled by RE2 itself (google-re2) from the very text Prometheus compiles; its
+    pattern and match objects answer what this module asks of Python's (search, group, start, groups,
+    groupindex). Python's engine keeps the rest: per call it is ~15x faster on the short values relabelling sees.
     """
     translated = check_go_regex(pattern, dot_nl)
+    if _may_backtrack(translated):
+        linear = _re2_compile(("^(?s:" if dot_nl else "^(?:") + pattern + ")$")
+        if linear is not None:
+            return linear
     try:
         return re.compile(translated)
     except re.error as e:  # pragma: no cover - the translator should never produce invalid Python
         raise RelabelError(f"unsupported regex {_q(pattern)}: cannot be translated to Python re ({e})") from None
+
+
+def _re2_compile(anchored: str) -> Any:
+    """RE2's compilation of a Go regex, or None without the google-re2 package (or if RE2 refuses the text)."""
+    try:
+        import re2
+    except ImportError:  # pragma: no cover - a dependency on CPython; elsewhere Python's engine does all
+        return None
+    try:
+        return re2.compile(anchored)
+    except Exception:  # pragma: no cover - the text is valid RE2 (the translator checked it); Python then
+        return None
+
+
+def _may_backtrack(translated: str) -> bool:
+    """Whether Python's engine may take exponential time on this pattern: a repeated part (`+`, `*`, `{2,}`…)
+    that holds another repeat or an alternation — `(a+)+`, `(\\w+\\.?)+`, `(a|aa)*` — lets it try every way of
+    splitting the text among the repeats before failing. (A lone `.*`, `[^:]+` or an optional `(…)?` cannot.)"""
+    try:  # re's own parser (internal: re exposes no parse tree); sre_parse before Python 3.11
+        from re import _constants as constants, _parser as parser
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as constants  # type: ignore[no-redef]
+        import sre_parse as parser  # type: ignore[no-redef]
+    try:
+        tree = parser.parse(translated)
+    except Exception:  # pragma: no cover - re.compile will report it
+        return False
+    repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT)
+
+    def risky(items: Any, repeated: bool) -> bool:
+        for op, arg in items:
+            if op in repeats:
+                low, high, body = arg
+                if high > 1 and repeated:
+                    return True
+                if risky(body, repeated or high > 1):
+                    return True
+            elif op is constants.BRANCH:
+                if repeated or any(risky(branch, repeated) for branch in arg[1]):
+                    return True
+            elif op is constants.SUBPATTERN or op is getattr(constants, "ATOMIC_GROUP", None):
+                if risky(arg[-1], repeated):
+                    return True
+        return False
+
+    return risky(tree, False)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -639,3 +639,59 @@ def test_vmagent_equal_filters_rejected_as_vmagent_does(m, fragment):
 def test_vmagent_actions_are_not_prometheus_actions():
     with pytest.raises(RelabelError, match="unknown relabel action"):
         RelabelRule.from_mapping({"source_labels": ["a", "b"], "action": "keep_if_equal"})
+
+
+# ---------------------------------------------------------------------------------------------- backtracking
+
+
+BACKTRACKING = ["(a+)+b", "(a|aa)+b", r"(\w+\.?)+", r"((?:[a-z0-9-]+\.)*[a-z]+)", "(x*)*y", "(?:ab|a)*c", "(a+){2,}z"]
+LINEAR = ["(.*)", r"([^:]+)(?::\d+)?;(\d+)", "(.+)", "true", "(https?)", "(a|b)+", "foo|bar", "(.*),(.*)", "a{2,5}", "(ab){2,}"]
+
+
+@pytest.mark.parametrize("pattern", BACKTRACKING + LINEAR)
+def test_patterns_that_can_backtrack_exponentially_are_told_apart(pattern: str) -> None:
+    from kubelint_scrape.relabel import _may_backtrack, check_go_regex
+
+    assert _may_backtrack(check_go_regex(pattern)) is (pattern in BACKTRACKING)
+
+
+def test_a_backtracking_regex_is_decided_in_linear_time() -> None:
+    """Python's engine needs minutes for this (2^34 ways to split the a's); RE2, like Prometheus, answers at once.
+    An alarm turns a regression into a failure instead of a hung test run."""
+    import signal
+
+    def too_slow(*_args):
+        raise TimeoutError("the relabel regex backtracked: it must run on RE2")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)
+    try:
+        kept = relabel({"team": "a" * 34 + "!", "__address__": "x:1"},
+                       rules({"source_labels": ["team"], "regex": "(a+)+b", "action": "keep"}))
+        dropped = relabel({"team": "a" * 40, "__address__": "x:1"},
+                          rules({"source_labels": ["team"], "regex": "(a|aa)+b", "action": "drop"}))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert kept is None and dropped is not None
+
+
+@pytest.mark.parametrize("pattern, replacement, values", [
+    (r"((?:[a-z0-9-]+\.)*)([a-z]+)", "${2}/$1", ["api.example.com", "com", "x_y", "", "a.b.", "A.b"]),
+    (r"(?P<host>(\w+\.?)+):(\d+)", "$host|$2|$3|$4|$missing", ["node-1.local:10250", "x:1", ":9", "a.b.c:"]),
+    (r"(a|ab)+(c)?", "[$1][$2]", ["ababc", "aab", "c", "abab"]),
+])
+def test_regexes_on_re2_relabel_as_on_pythons_engine(pattern: str, replacement: str, values: list[str]) -> None:
+    """The RE2 path (for patterns that could backtrack) matches, captures and expands as the translation does."""
+    import re
+
+    from kubelint_scrape.relabel import check_go_regex
+
+    on_re2 = compile_go_regex(pattern)
+    assert type(on_re2).__module__.startswith("re2")
+    on_python = re.compile(check_go_regex(pattern))
+    for value in values:
+        ours, theirs = on_re2.search(value), on_python.search(value)
+        assert (ours is None) == (theirs is None), value
+        if ours is not None:
+            assert expand(replacement, ours) == expand(replacement, theirs), value
