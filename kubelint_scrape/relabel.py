@@ -808,19 +808,47 @@ def compile_go_regex(pattern: str, dot_nl: bool = True) -> Any:
 
     The translation runs on Python's backtracking engine, which takes exponential time where RE2 (Go's engine,
     linear in the input) does not: `(a+)+b` on 34 `a`s and a `!` ran for minutes. A pattern that can backtrack
-    so (_may_backtrack) is compiled by RE2 itself (google-re2) from the very text Prometheus compiles; its
+    so (_backtracking) is compiled by RE2 itself (google-re2) from the very text Prometheus compiles; its
     pattern and match objects answer what this module asks of Python's (search, group, start, groups,
     groupindex). Python's engine keeps the rest: per call it is ~15x faster on the short values relabelling sees.
+    A pattern with k unbounded repeats in a row (`(.*);(.*);(.*)`) backtracks in polynomial time, ~n^k/k! steps on
+    a failing value of n characters: fine for the usual label, not for a long annotation (`kubectl get -o yaml`
+    output carries last-applied-configuration): values longer than a bound go to RE2 (_LongValuesOnRE2).
     """
     translated = check_go_regex(pattern, dot_nl)
-    if _may_backtrack(translated):
-        linear = _re2_compile(("^(?s:" if dot_nl else "^(?:") + pattern + ")$")
-        if linear is not None:
-            return linear
+    exponential, unbounded = _backtracking(translated)
+    linear = _re2_compile(("^(?s:" if dot_nl else "^(?:") + pattern + ")$") if exponential or unbounded > 1 else None
+    if linear is not None and exponential:
+        return linear
     try:
-        return re.compile(translated)
+        compiled = re.compile(translated)
     except re.error as e:  # pragma: no cover - the translator should never produce invalid Python
         raise RelabelError(f"unsupported regex {_q(pattern)}: cannot be translated to Python re ({e})") from None
+    return compiled if linear is None else _LongValuesOnRE2(compiled, linear, _longest_for_python(unbounded))
+
+
+class _LongValuesOnRE2:
+    """A pattern whose backtracking cost grows as a power of the value's length: values up to `longest`
+    characters on Python's engine (fast per call), longer ones on RE2 (linear). Both give the same matches."""
+
+    __slots__ = ("python", "linear", "longest")
+
+    def __init__(self, python: re.Pattern, linear: Any, longest: int) -> None:
+        self.python, self.linear, self.longest = python, linear, longest
+
+    def search(self, value: str) -> Any:
+        return (self.python if len(value) <= self.longest else self.linear).search(value)
+
+    def match(self, value: str) -> Any:
+        return (self.python if len(value) <= self.longest else self.linear).match(value)
+
+
+def _longest_for_python(unbounded: int) -> int:
+    """The longest value Python's engine may take for a pattern of `unbounded` repeats in a row: where its worst
+    case, about n^k/k! steps, stays near 10^7 (~10 ms). 2 repeats: 4,472 characters; 3: 391; 4: 148."""
+    import math
+
+    return int((1e7 * math.factorial(unbounded)) ** (1 / unbounded))
 
 
 def _re2_compile(anchored: str) -> Any:
@@ -835,10 +863,11 @@ def _re2_compile(anchored: str) -> Any:
         return None
 
 
-def _may_backtrack(translated: str) -> bool:
-    """Whether Python's engine may take exponential time on this pattern: a repeated part (`+`, `*`, `{2,}`…)
-    that holds another repeat or an alternation — `(a+)+`, `(\\w+\\.?)+`, `(a|aa)*` — lets it try every way of
-    splitting the text among the repeats before failing. (A lone `.*`, `[^:]+` or an optional `(…)?` cannot.)"""
+def _backtracking(translated: str) -> tuple[bool, int]:
+    """Whether Python's engine may take exponential time on this pattern, and how many unbounded repeats it has
+    (its backtracking is polynomial in that degree). Exponential: a repeated part (`+`, `*`, `{2,}`…) that holds
+    another repeat or an alternation — `(a+)+`, `(\\w+\\.?)+`, `(a|aa)*` — lets it try every way of splitting the
+    text among the repeats before failing. (A lone `.*`, `[^:]+` or an optional `(…)?` cannot.)"""
     try:  # re's own parser (internal: re exposes no parse tree); sre_parse before Python 3.11
         from re import _constants as constants, _parser as parser
     except ImportError:  # pragma: no cover - Python 3.10
@@ -847,15 +876,18 @@ def _may_backtrack(translated: str) -> bool:
     try:
         tree = parser.parse(translated)
     except Exception:  # pragma: no cover - re.compile will report it
-        return False
+        return False, 0
     repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT)
+    unbounded = 0
 
     def risky(items: Any, repeated: bool) -> bool:
+        nonlocal unbounded
         for op, arg in items:
             if op in repeats:
                 low, high, body = arg
                 if high > 1 and repeated:
                     return True
+                unbounded += high == constants.MAXREPEAT
                 if risky(body, repeated or high > 1):
                     return True
             elif op is constants.BRANCH:
@@ -866,7 +898,8 @@ def _may_backtrack(translated: str) -> bool:
                     return True
         return False
 
-    return risky(tree, False)
+    exponential = risky(tree, False)
+    return exponential, unbounded
 
 
 @functools.lru_cache(maxsize=4096)

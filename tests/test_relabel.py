@@ -8,6 +8,7 @@ TestConfig_UnmarshalThenMarshal); the expected values are upstream's.
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 
@@ -650,9 +651,9 @@ LINEAR = ["(.*)", r"([^:]+)(?::\d+)?;(\d+)", "(.+)", "true", "(https?)", "(a|b)+
 
 @pytest.mark.parametrize("pattern", BACKTRACKING + LINEAR)
 def test_patterns_that_can_backtrack_exponentially_are_told_apart(pattern: str) -> None:
-    from kubelint_scrape.relabel import _may_backtrack, check_go_regex
+    from kubelint_scrape.relabel import _backtracking, check_go_regex
 
-    assert _may_backtrack(check_go_regex(pattern)) is (pattern in BACKTRACKING)
+    assert _backtracking(check_go_regex(pattern))[0] is (pattern in BACKTRACKING)
 
 
 def test_a_backtracking_regex_is_decided_in_linear_time() -> None:
@@ -670,10 +671,33 @@ def test_a_backtracking_regex_is_decided_in_linear_time() -> None:
                        rules({"source_labels": ["team"], "regex": "(a+)+b", "action": "keep"}))
         dropped = relabel({"team": "a" * 40, "__address__": "x:1"},
                           rules({"source_labels": ["team"], "regex": "(a|aa)+b", "action": "drop"}))
+        # polynomial: ~n^4/4! steps on Python's engine, minutes for an annotation of 3,000 characters
+        annotation = "abc" * 1000
+        replaced = relabel({"note": annotation, "__address__": "x:1"},
+                           rules({"source_labels": ["note"], "regex": "(.*)a(.*)b(.*)c(.*)d", "target_label": "x"}))
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-    assert kept is None and dropped is not None
+    assert kept is None and dropped is not None and "x" not in replaced
+
+
+@pytest.mark.parametrize("pattern, degree, matching", [
+    ("(.*)", 1, "x"), ("a{2,5}b?", 0, "aa"),
+    ("(.*);(.*)", 2, "a;1"), (r"([^:]+)(?::\d+)?;(\d+)", 3, "h:1;2"), ("(.*)a(.*)b(.*)c(.*)d", 4, "abcd"),
+])
+def test_values_too_long_for_the_backtracking_engine_go_to_re2(pattern: str, degree: int, matching: str) -> None:
+    """Python's engine up to the length its polynomial backtracking stays cheap for, RE2 beyond: same answers."""
+    from kubelint_scrape.relabel import _backtracking, _longest_for_python, check_go_regex
+
+    assert _backtracking(check_go_regex(pattern)) == (False, degree)
+    compiled = compile_go_regex(pattern)
+    if degree < 2:
+        assert isinstance(compiled, re.Pattern)
+        return
+    assert compiled.longest == _longest_for_python(degree)
+    long = "x" * compiled.longest + matching  # (each pattern lets a long run of x's into its first group)
+    assert compiled.search(matching).re is compiled.python and compiled.search(long).re is compiled.linear
+    assert compiled.search(long).groups() == compiled.python.search(long).groups()
 
 
 @pytest.mark.parametrize("pattern, replacement, values", [
