@@ -202,6 +202,22 @@ class Session:
                 folder.sources[path] = read_source(path, folder.options.limits)
         self._prune_context_folders()
 
+    def reconsider(self, documents: Iterable[tuple[str, str, int | None, str]]) -> list[str]:
+        """After a reconfiguration, decide again for each document the editor has open (path, text, version, URI)
+        whether it is linted: a new `exclude` drops it (the URIs returned have diagnostics to clear), one no longer
+        excluded starts to be, and every buffer is parsed again under the new limits (max-file-size). Opening a
+        document decides so too (did_open); deciding only then showed a document excluded since with the findings
+        of a lint that should not see it, or none for one excluded no more."""
+        cleared = []
+        for path, text, version, uri in documents:
+            if self.excluded(path):
+                if path in self.open:
+                    cleared.append(self.uris.get(path, uri))
+                    self.close(path)
+            else:
+                self.update(path, text, version, uri)
+        return cleared
+
     def file_changed(self, path: str, deleted: bool = False) -> None:
         """A file changed on disk outside the editor (watched files)."""
         if path in self.open:
@@ -482,6 +498,26 @@ def create_server() -> Any:
             except Exception:  # the client may refuse; linting still works without it
                 pass
 
+    def forget(uri: str) -> None:
+        """The document's diagnostics go: closed, or no longer linted."""
+        state["published"].pop(uri, None)
+        _publish(server, types, uri, [], None)
+
+    def reconfigured() -> None:
+        """The configuration changed: show its problems, re-decide which open documents are linted, lint again."""
+        current = session()
+        _show_messages(server, types, current)
+        documents = []
+        for uri, document in list(server.workspace.text_documents.items()):
+            path = linted(document.uri, document.language_id)
+            if path is not None:
+                documents.append((path, document.source, document.version, document.uri))
+        for uri in current.reconsider(documents):
+            forget(uri)
+        state["published"].clear()
+        if current.open:
+            publish()
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         document = params.text_document
@@ -507,9 +543,7 @@ def create_server() -> Any:
         if path is None:
             return
         if os.path.basename(path) in CONFIG_NAMES and session().reload_config(path):
-            _show_messages(server, types, session())
-            state["published"].clear()
-            publish()
+            reconfigured()
             return
         if path not in session().open:
             return
@@ -524,8 +558,7 @@ def create_server() -> Any:
             return
         uri = session().uris.get(path, params.text_document.uri)  # the URI its diagnostics went out under
         session().close(path)
-        state["published"].pop(uri, None)
-        _publish(server, types, uri, [], None)
+        forget(uri)
         publish()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
@@ -541,26 +574,23 @@ def create_server() -> Any:
             path = uri_path(folder.uri)
             if path is not None:
                 current.add_folder(path)
-        _show_messages(server, types, current)
-        if current.open:
-            publish()
+        reconfigured()  # the folders' configurations now decide which open documents are linted
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(params: types.DidChangeWatchedFilesParams) -> None:
         current = session()
-        reconfigured = False
+        changed_config = False
         for change in params.changes:
             path = uri_path(change.uri)
             if path is None:
                 continue
             if os.path.basename(path) in CONFIG_NAMES:
-                reconfigured = current.reload_config(path) or reconfigured
+                changed_config = current.reload_config(path) or changed_config
             else:
                 current.file_changed(path, deleted=change.type == types.FileChangeType.Deleted)
-        if reconfigured:
-            _show_messages(server, types, current)
-            state["published"].clear()
-        if current.open:
+        if changed_config:
+            reconfigured()
+        elif current.open:
             publish()
 
     return server

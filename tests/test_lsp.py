@@ -249,6 +249,20 @@ async def test_a_workspace_folder_added_later_is_loaded(client: Client, workspac
     await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
 
 
+@session_test
+async def test_saving_an_exclude_clears_the_open_documents_it_matches(client: Client, workspace: Path) -> None:
+    config = workspace / "quickstart" / "prometheus-config.yaml"
+    client.open(config)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+    settings = workspace / ".kubelint-scrape.yaml"
+    settings.write_text("exclude: [quickstart/]\n")
+    client.client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(settings.as_uri())))
+    await client.wait_for(config.as_uri(), lambda d: len(d) == 0)
+    settings.write_text("exclude: []\n")
+    client.client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(settings.as_uri())))
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+
+
 def test_invalid_configuration_is_shown_and_defaults_are_used(tmp_path: Path) -> None:
     workspace = tmp_path / "workspace"
     shutil.copytree(QUICKSTART, workspace)
@@ -405,3 +419,24 @@ def test_configured_paths_bound_the_context_and_exclude_applies(tmp_path: Path) 
         "deploy/prometheus-config.yaml", "deploy/prometheus-deployment.yaml", "deploy/prometheus-rbac.yaml"]
     assert session.excluded(str(tmp_path / "deploy" / "old" / "broken.yaml"))
     assert not session.excluded(str(tmp_path / "deploy" / "prometheus-rbac.yaml"))
+
+
+def test_a_new_exclude_drops_an_open_document_and_its_removal_brings_it_back(tmp_path: Path) -> None:
+    # Whether an open document is linted is decided again when the configuration changes, not only on didOpen:
+    # an excluded document showed the findings of a lint that no longer saw its context (KS100), and one opened
+    # while excluded stayed without diagnostics after the exclusion went.
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    documents = [(str(config), config.read_text(), 1, config.as_uri())]
+    assert session.reconsider(documents) == []
+    assert "KS102" in [f.rule for f in session.lint()[str(config)]]
+    settings = tmp_path / ".kubelint-scrape.yaml"
+    settings.write_text("exclude: [q/]\n")
+    assert session.reload_config(str(settings))
+    assert session.reconsider(documents) == [config.as_uri()]  # its diagnostics are cleared
+    assert session.lint() == {}
+    settings.write_text("exclude: []\n")
+    session.reload_config(str(settings))
+    assert session.reconsider(documents) == []
+    assert "KS102" in [f.rule for f in session.lint()[str(config)]]
