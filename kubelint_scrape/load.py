@@ -147,7 +147,7 @@ def _in_walk_order(files: list[str]) -> list[str]:
     replaces the other (as `kubectl apply` of both would), and that must not depend on how the command was typed."""
     seen: set[str] = set()
     unique = []
-    for f in sorted(files, key=_walk_order):
+    for f in sorted(files, key=walk_order):
         real = f if f == "-" else os.path.realpath(f)
         if real not in seen:
             seen.add(real)
@@ -155,7 +155,12 @@ def _in_walk_order(files: list[str]) -> list[str]:
     return unique
 
 
-def _walk_order(path: str) -> tuple:
+def walked_name(name: str) -> bool:
+    """Whether a directory walk reads a file of this name (the language server asks it of files created later)."""
+    return name.endswith(YAML_SUFFIXES) or re.match(r"prometheus.*\.ya?ml", name) is not None
+
+
+def walk_order(path: str) -> tuple:
     """stdin first, then files by their absolute path's components, as `kubectl apply -R` walks them (Go's
     filepath.Walk: name order within each directory, so `prom/` before `prom-extra/`)."""
     return (path != "-", os.path.abspath(path).split(os.sep))
@@ -204,7 +209,7 @@ def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], excl
                     if (target + os.sep).startswith(inside):
                         continue  # an alias (`current -> v2`) of a directory walked under its own name
                 subdirs.append(entry.path)
-            elif entry.name.endswith(YAML_SUFFIXES) or re.match(r"prometheus.*\.ya?ml", entry.name):
+            elif walked_name(entry.name):
                 found.append(entry.path)
                 if not entry.is_file():  # a FIFO would block the run forever; devices and sockets are not files either
                     rejected[entry.path] = Finding("KS004", Span(entry.path, 1, 1), _not_a_file(entry.path))

@@ -29,7 +29,7 @@ from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load
 from .findings import Finding
-from .load import YAML_SUFFIXES, Source, gc_paused, parse_source, read_source
+from .load import SKIPPED_DIRS, YAML_SUFFIXES, Source, find_inputs, gc_paused, parse_source, read_source, walk_order, walked_name
 from .records import dataclass, field
 from .positions import Lines, Region, region_at
 from .yamltree import Span
@@ -157,7 +157,7 @@ class Session:
         previous = folder.sources.get(path)
         if buffer.status == "failed" and previous is not None and previous.status == "linted":
             return
-        folder.sources[path] = buffer
+        _put(folder, path, buffer)
 
     def reload_config(self, path: str) -> bool:
         """A configuration file was saved or created: reconfigure the folders whose discovery may find it
@@ -172,7 +172,8 @@ class Session:
             if not folder.context_only and _tree_settings(folder.config) != before:
                 buffers = {p: s for p, s in folder.sources.items() if p in self.open}
                 self._load_tree(folder)
-                folder.sources.update(buffers)
+                for p, buffer in buffers.items():
+                    _put(folder, p, buffer)
             changed = True
         return changed
 
@@ -218,17 +219,27 @@ class Session:
                 self.update(path, text, version, uri)
         return cleared
 
-    def file_changed(self, path: str, deleted: bool = False) -> None:
-        """A file changed on disk outside the editor (watched files)."""
-        if path in self.open:
-            return  # the buffer is the truth while open
+    def file_changed(self, path: str, deleted: bool = False) -> bool:
+        """A file or directory changed on disk outside the editor (watched files); whether any folder's Sources
+        changed. A directory comes as one event for all its files: VS Code folds the deletion of a directory's
+        files into the directory's own (microsoft/vscode#109754, vscode-languageserver-node#141), and a directory
+        moved in arrives whole."""
+        changed = False
         for folder in self.folders:
             if folder.context_only or not folder.owns(path):
                 continue
-            if deleted or not os.path.isfile(path):
-                folder.sources.pop(path, None)
-            elif self._in_tree(folder, path):
-                folder.sources[path] = read_source(path, folder.options.limits)
+            if deleted or not os.path.exists(path):
+                below = path.rstrip(os.sep) + os.sep
+                for gone in [p for p in folder.sources if (p == path or p.startswith(below)) and p not in self.open]:
+                    del folder.sources[gone]  # the buffer is the truth while open
+                    changed = True
+                continue
+            files = find_inputs([path]).files if os.path.isdir(path) else [path]
+            for file in files:
+                if file not in self.open and self._in_tree(folder, file):
+                    _put(folder, file, read_source(file, folder.options.limits))
+                    changed = True
+        return changed
 
     def excluded(self, path: str) -> bool:
         """Matched by the configuration's `exclude`: an open document there gets no diagnostics either."""
@@ -239,10 +250,15 @@ class Session:
         return False
 
     def _in_tree(self, folder: Folder, path: str) -> bool:
-        """Whether loading the folder would have read this file."""
-        if not path.endswith(YAML_SUFFIXES) and not os.path.basename(path).startswith("prometheus"):
+        """Whether loading the folder would have read this file: a name the walk reads, under a context root and
+        no directory the walk skips (a virtualenv's or node_modules' YAML created later is no context either)."""
+        if not walked_name(os.path.basename(path)):
             return False
-        if not any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in _context_roots(folder)):
+        root = next((root for root in _context_roots(folder)
+                     if path == root or path.startswith(root.rstrip(os.sep) + os.sep)), None)
+        if root is None:
+            return False
+        if path != root and SKIPPED_DIRS.intersection(os.path.relpath(os.path.dirname(path), root).split(os.sep)):
             return False
         exclude = folder.options.exclude
         return not (exclude is not None and exclude.matches(path))
@@ -281,6 +297,16 @@ def _context_roots(folder: Folder) -> list[str]:
     config = folder.config
     roots = [os.path.join(config.root, p) for p in config.paths] if config.path and config.paths else [folder.root]
     return [os.path.abspath(root) for root in roots if os.path.exists(root)]
+
+
+def _put(folder: Folder, path: str, source: Source) -> None:
+    """`source` as the folder's Source of `path`, the Sources kept in the order a directory walk reads them: where
+    two files define the same object the one read last wins (load.walk_order), so a file created or opened after
+    the tree was loaded must not go last for that alone."""
+    known = path in folder.sources
+    folder.sources[path] = source
+    if not known:
+        folder.sources = dict(sorted(folder.sources.items(), key=lambda item: walk_order(item[0])))
 
 
 def _tree_settings(config: Config) -> tuple:
@@ -488,10 +514,13 @@ def create_server() -> Any:
                         "dynamic_registration", False)
         if watch:
             pattern = "**/{*.yaml,*.yml,*.json,pyproject.toml,.kubelint-scrape.yaml,.kubelint-scrape.yml}"
+            # Directories too, created or deleted: a client reports a directory's deletion (or arrival) as one event
+            # for the directory, none for its files (Session.file_changed), and a directory matches no file pattern.
+            directories = types.FileSystemWatcher(glob_pattern="**/*", kind=types.WatchKind.Create | types.WatchKind.Delete)
             registration = types.Registration(
                 id="kubelint-scrape-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                 register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                    watchers=[types.FileSystemWatcher(glob_pattern=pattern)]),
+                    watchers=[types.FileSystemWatcher(glob_pattern=pattern), directories]),
             )
             try:
                 _register(server, types.RegistrationParams(registrations=[registration]))
@@ -579,19 +608,19 @@ def create_server() -> Any:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(params: types.DidChangeWatchedFilesParams) -> None:
         current = session()
-        changed_config = False
+        changed_config = changed = False
         for change in params.changes:
             path = uri_path(change.uri)
             if path is None:
                 continue
             if os.path.basename(path) in CONFIG_NAMES:
                 changed_config = current.reload_config(path) or changed_config
-            else:
-                current.file_changed(path, deleted=change.type == types.FileChangeType.Deleted)
+            elif current.file_changed(path, deleted=change.type == types.FileChangeType.Deleted):
+                changed = True
         if changed_config:
             reconfigured()
-        elif current.open:
-            publish()
+        elif changed and current.open:
+            publish()  # not for every file written in the workspace (the directory watcher sees them all)
 
     return server
 

@@ -440,3 +440,36 @@ def test_a_new_exclude_drops_an_open_document_and_its_removal_brings_it_back(tmp
     session.reload_config(str(settings))
     assert session.reconsider(documents) == []
     assert "KS102" in [f.rule for f in session.lint()[str(config)]]
+
+
+def test_watched_directories_and_files_created_later_are_the_context_a_fresh_lint_reads(tmp_path: Path) -> None:
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    session.update(str(config), config.read_text(), 1)
+
+    def rules() -> list[str]:
+        return [f.rule for f in session.lint()[str(config)]]
+
+    # A directory moved in arrives as one event: its files are loaded (zz/ is walked after q/: its ClusterRole
+    # wins); deleted, they go with it (VS Code reports a directory's deletion only, microsoft/vscode#109754).
+    granted = (tmp_path / "q" / "prometheus-rbac.yaml").read_text().replace("rules:\n", GRANT, 1)
+    (tmp_path / "zz").mkdir()
+    (tmp_path / "zz" / "rbac.yaml").write_text(granted)
+    assert session.file_changed(str(tmp_path / "zz"))
+    assert "KS102" not in rules()
+    shutil.rmtree(tmp_path / "zz")
+    assert session.file_changed(str(tmp_path / "zz"), deleted=True)
+    assert "KS102" in rules()
+    # Files a directory walk skips are no context when created later either: nothing to re-lint.
+    for skipped in (tmp_path / ".venv" / "x" / "rbac.yaml", tmp_path / "q" / "prometheus.rules"):
+        skipped.parent.mkdir(parents=True, exist_ok=True)
+        skipped.write_text(granted)
+        assert not session.file_changed(str(skipped))
+    assert "KS102" in rules()
+    # Where two files define the same ClusterRole, the one a walk reads last wins, however late it was created:
+    # `a.yaml`'s grant is replaced by prometheus-rbac.yaml's rules, as in a fresh lint.
+    (tmp_path / "q" / "a.yaml").write_text(granted)
+    assert session.file_changed(str(tmp_path / "q" / "a.yaml"))
+    assert "KS102" in rules()
+    assert list(session.folders[0].sources) == sorted(session.folders[0].sources, key=lambda p: Path(p).parts)
