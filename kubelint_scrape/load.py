@@ -273,12 +273,32 @@ def decode(data: bytes) -> str:
             f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x}); YAML files must be UTF-8",
             _pos_of_offset(head, len(head)),
         ) from None
+    _check_characters(text)
+    return text
+
+
+def _check_characters(text: str) -> None:
     # YAML forbids C0 control characters other than tab/newline/carriage return: a strong sign of binary junk.
     control = _CONTROL.search(text)
     if control is not None:
         index = control.start()
         raise InputRejected(f"control character U+{ord(text[index]):04X}: not a YAML text file", _pos_of_offset(text, index))
-    return text
+
+
+def buffer_source(path: str, text: str, limits: Limits) -> Source:
+    """An editor's buffer of `path`, refused as read_source refuses the file it would be on disk: over the size
+    limit (the bound on what one input may cost), or binary; else parsed."""
+    try:
+        # a character is at most 4 bytes in UTF-8: encode (a copy) only when the text may be over the limit
+        if len(text) * 4 > limits.max_file_bytes and len(text.encode("utf-8", "surrogatepass")) > limits.max_file_bytes:
+            raise InputRejected(f"buffer is over the {_mb(limits.max_file_bytes)} limit (--max-file-size); not read")
+        nul = text.find("\x00")
+        if nul >= 0:
+            raise InputRejected("binary content (NUL byte): not a YAML text file", _pos_of_offset(text, nul))
+        _check_characters(text)
+    except InputRejected as exc:
+        return Source(path, "", [], "failed", [Finding("KS004", Span(path, *exc.pos), str(exc))])
+    return parse_source(path, text, limits)
 
 
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")

@@ -29,7 +29,8 @@ from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load
 from .findings import Finding
-from .load import SKIPPED_DIRS, YAML_SUFFIXES, Source, find_inputs, gc_paused, parse_source, read_source, walk_order, walked_name
+from .load import (SKIPPED_DIRS, YAML_SUFFIXES, Source, buffer_source, find_inputs, gc_paused, read_source, walk_order,
+                   walked_name)
 from .records import dataclass, field
 from .positions import Lines, Region, region_at
 from .yamltree import Span
@@ -185,7 +186,7 @@ class Session:
         self.open[path] = version
         if uri is not None:
             self.uris[path] = uri
-        self.buffers[path] = parse_source(path, text, folder.options.limits)
+        self.buffers[path] = buffer_source(path, text, folder.options.limits)
         for holder in self._holders(path):
             self._place(holder, path)
 

@@ -473,3 +473,16 @@ def test_watched_directories_and_files_created_later_are_the_context_a_fresh_lin
     assert session.file_changed(str(tmp_path / "q" / "a.yaml"))
     assert "KS102" in rules()
     assert list(session.folders[0].sources) == sorted(session.folders[0].sources, key=lambda p: Path(p).parts)
+
+
+def test_a_buffer_is_refused_as_its_file_would_be(tmp_path: Path) -> None:
+    # The size limit bounds what one input may cost, in the editor too; binary content is no YAML to parse.
+    (tmp_path / ".kubelint-scrape.yaml").write_text("max-file-size: 1\n")
+    session = Session([str(tmp_path)])
+    big, binary = str(tmp_path / "big.yaml"), str(tmp_path / "bin.yaml")
+    session.update(big, "a: 1\n# " + "é" * 2**19 + "\n", 1)  # 2**19 characters, over 1 MB in UTF-8
+    session.update(binary, "a: 1\nb: x\x00y\n", 1)
+    results = session.lint()
+    assert [(f.rule, f.message) for f in results[big]] == [
+        ("KS004", "buffer is over the 1 MB limit (--max-file-size); not read")]
+    assert [(f.rule, f.span.line, f.span.column) for f in results[binary]] == [("KS004", 2, 5)]
