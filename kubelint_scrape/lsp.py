@@ -25,6 +25,7 @@ import asyncio
 import gc
 import os
 import sys
+import time
 from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load
@@ -37,6 +38,7 @@ from .yamltree import Span
 
 SOURCE = "kubelint-scrape"
 LINTED_LANGUAGES = {"yaml", "json", "helm"}
+BURST_PAUSE = 0.05  # seconds without an edit that end a burst of them (the server then lints its last text)
 CONFIG_NAMES = (".kubelint-scrape.yaml", ".kubelint-scrape.yml", "pyproject.toml")
 
 
@@ -441,7 +443,7 @@ def create_server() -> Any:
     from . import __version__
 
     server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-    state: dict[str, Any] = {"session": None, "published": {}, "dirty": False, "task": None, "frozen": False}
+    state: dict[str, Any] = {"session": None, "published": {}, "dirty": False, "edited": 0.0, "task": None, "frozen": False}
 
     def session() -> Session:
         if state["session"] is None:
@@ -464,16 +466,21 @@ def create_server() -> Any:
         return str(getattr(value, "value", value) or "utf-16")
 
     def publish() -> None:
-        """Lint soon. Edits that arrive while a lint runs are coalesced into one more lint, so a burst of
-        keystrokes costs at most two lints, and the server keeps reading messages meanwhile."""
+        """Lint soon. Edits that arrive while a lint runs are coalesced into one more lint, once they pause, so a
+        burst of keystrokes costs about two lints, and the server keeps reading messages meanwhile."""
         state["dirty"] = True
+        state["edited"] = time.monotonic()
         if state["task"] is None or state["task"].done():
             state["task"] = asyncio.ensure_future(lint_until_clean())
 
     async def lint_until_clean() -> None:
         loop = asyncio.get_running_loop()
         await asyncio.sleep(0)  # let notifications already queued (more keystrokes) land first
+        first = True
         while state["dirty"]:
+            if not first:
+                await pause_in_edits()
+            first = False
             state["dirty"] = False
             snapshot = session().snapshot()
             try:
@@ -493,6 +500,14 @@ def create_server() -> Any:
                     continue  # closed while linting (already cleared), or nothing new to say
                 state["published"][uri] = diagnostics
                 _publish(server, types, uri, diagnostics, version)
+
+    async def pause_in_edits() -> None:
+        """Edits came while the last lint ran: a burst (typing, a paste, a replace-all). Wait until it pauses. pygls
+        reads each message through its thread pool, slowly while a lint holds the GIL, so linting at once after each
+        lint linted nearly every keystroke of a burst (41 lints for 50 quick didChange); the first edit of a pause
+        is still linted at once."""
+        while (wait := state["edited"] + BURST_PAUSE - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
 
     def linted(uri: str, language: str | None = None) -> str | None:
         path = uri_path(uri)

@@ -39,9 +39,12 @@ class Client:
         self.messages: list[str] = []
         self.changed = asyncio.Event()
 
+        self.history: list[tuple[str, int | None]] = []  # (uri, version) of every publication, in order
+
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def diagnostics(params: types.PublishDiagnosticsParams) -> None:
             self.published[params.uri] = params.diagnostics
+            self.history.append((params.uri, params.version))
             self.changed.set()
 
         @self.client.feature(types.WINDOW_SHOW_MESSAGE)
@@ -194,6 +197,23 @@ def test_a_buffer_that_does_not_parse_keeps_its_last_parsed_version_as_context(t
     broken = tmp_path / "q" / "broken.yaml"  # never parsed: nothing to keep
     session.update(str(broken), "a: [\n", 1)
     assert [f.rule for f in session.lint()[str(broken)]] == ["KS001"]
+
+
+@session_test
+async def test_a_burst_of_changes_is_linted_about_twice_and_ends_on_the_last_text(client: Client, workspace: Path) -> None:
+    # Each change renames the job, so every lint publishes something new: the publications count the lints.
+    config = workspace / "quickstart" / "prometheus-config.yaml"
+    text = config.read_text()
+    client.open(config)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+    seen = len(client.history)
+    for version in range(2, 52):
+        client.change(config, text.replace("kubernetes-nodes", f"nodes-{version}"), version)
+    final = await client.wait_for(config.as_uri(), lambda d: any('"nodes-51"' in x.message for x in d))
+    await asyncio.sleep(0.5)  # nothing after the last text
+    versions = [version for uri, version in client.history[seen:] if uri == config.as_uri()]
+    assert versions[-1] == 51 and client.published[config.as_uri()] == final
+    assert len(versions) <= 10, versions  # 41 of 50 when each lint followed the previous at once
 
 
 @session_test
