@@ -158,7 +158,7 @@ def _in_walk_order(files: list[str]) -> list[str]:
     replaces the other (as `kubectl apply` of both would), and that must not depend on how the command was typed."""
     seen: set[str] = set()
     unique = []
-    for f in sorted(files, key=_walk_order):
+    for f in sorted(files, key=walk_order):
         real = f if f == "-" else os.path.realpath(f)
         if real not in seen:
             seen.add(real)
@@ -166,7 +166,12 @@ def _in_walk_order(files: list[str]) -> list[str]:
     return unique
 
 
-def _walk_order(path: str) -> tuple:
+def walked_name(name: str) -> bool:
+    """Whether a directory walk reads a file of this name (the language server asks it of files created later)."""
+    return name.endswith(YAML_SUFFIXES) or re.match(r"prometheus.*\.ya?ml", name) is not None
+
+
+def walk_order(path: str) -> tuple:
     """stdin first, then files by their absolute path's components, as `kubectl apply -R` walks them (Go's
     filepath.Walk: name order within each directory, so `prom/` before `prom-extra/`)."""
     return (path != "-", os.path.abspath(path).split(os.sep))
@@ -216,7 +221,7 @@ def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], excl
                     if (target + os.sep).startswith(inside):
                         continue  # an alias (`current -> v2`) of a directory walked under its own name
                 subdirs.append(entry.path)
-            elif entry.name.endswith(YAML_SUFFIXES) or re.match(r"prometheus.*\.ya?ml", entry.name):
+            elif walked_name(entry.name):
                 found.append(entry.path)
                 if not _entry_is(entry.is_file):  # a FIFO would block the run forever; devices and sockets are not files either
                     rejected[entry.path] = Finding("KS004", Span(entry.path, 1, 1), _not_a_file(entry.path))
@@ -293,12 +298,32 @@ def decode(data: bytes) -> str:
             f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x}); YAML files must be UTF-8",
             _pos_of_offset(head, len(head)),
         ) from None
-    # YAML forbids C0 control characters other than tab/newline/carriage return: a strong sign of binary junk.
+    _check_characters(text)
+    return text
+
+
+def _check_characters(text: str) -> None:
+    # YAML forbids control characters other than tab/newline/carriage return/NEL (_CONTROL): a sign of binary junk.
     control = _CONTROL.search(text)
     if control is not None:
         index = control.start()
         raise InputRejected(f"{_unprintable(text[index])}: not a YAML text file", _pos_of_offset(text, index))
-    return text
+
+
+def buffer_source(path: str, text: str, limits: Limits) -> Source:
+    """An editor's buffer of `path`, refused as read_source refuses the file it would be on disk: over the size
+    limit (the bound on what one input may cost), or binary; else parsed."""
+    try:
+        # a character is at most 4 bytes in UTF-8: encode (a copy) only when the text may be over the limit
+        if len(text) * 4 > limits.max_file_bytes and len(text.encode("utf-8", "surrogatepass")) > limits.max_file_bytes:
+            raise InputRejected(f"buffer is over the {_mb(limits.max_file_bytes)} limit (--max-file-size); not read")
+        nul = text.find("\x00")
+        if nul >= 0:
+            raise InputRejected("binary content (NUL byte): not a YAML text file", _pos_of_offset(text, nul))
+        _check_characters(text)
+    except InputRejected as exc:
+        return Source(path, "", [], "failed", [Finding("KS004", Span(path, *exc.pos), str(exc))])
+    return parse_source(path, text, limits)
 
 
 # Characters outside YAML's printable set (YAML 1.2 §5.1 c-printable; Go yaml's is_printable, which Kubernetes and

@@ -25,17 +25,21 @@ import asyncio
 import gc
 import os
 import sys
+import time
 from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load
 from .findings import Finding
-from .load import YAML_SUFFIXES, Source, gc_paused, parse_source, read_source
+from .load import (SKIPPED_DIRS, YAML_SUFFIXES, Source, buffer_source, find_inputs, gc_paused, read_source, walk_order,
+                   walked_name)
 from .records import dataclass, field
 from .positions import Lines, Region, region_at
 from .yamltree import Span
 
 SOURCE = "kubelint-scrape"
 LINTED_LANGUAGES = {"yaml", "json", "helm"}
+BURST_GAP = 0.02  # an edit this soon (seconds) after the previous one is part of a burst (faster than any typist)
+BURST_PAUSE = 0.05  # seconds without an edit that end a burst of them (the server then lints its last text)
 CONFIG_NAMES = (".kubelint-scrape.yaml", ".kubelint-scrape.yml", "pyproject.toml")
 
 
@@ -157,7 +161,7 @@ class Session:
         previous = folder.sources.get(path)
         if buffer.status == "failed" and previous is not None and previous.status == "linted":
             return
-        folder.sources[path] = buffer
+        _put(folder, path, buffer)
 
     def reload_config(self, path: str) -> bool:
         """A configuration file was saved or created: reconfigure the folders whose discovery may find it
@@ -172,7 +176,8 @@ class Session:
             if not folder.context_only and _tree_settings(folder.config) != before:
                 buffers = {p: s for p, s in folder.sources.items() if p in self.open}
                 self._load_tree(folder)
-                folder.sources.update(buffers)
+                for p, buffer in buffers.items():
+                    _put(folder, p, buffer)
             changed = True
         return changed
 
@@ -184,7 +189,7 @@ class Session:
         self.open[path] = version
         if uri is not None:
             self.uris[path] = uri
-        self.buffers[path] = parse_source(path, text, folder.options.limits)
+        self.buffers[path] = buffer_source(path, text, folder.options.limits)
         for holder in self._holders(path):
             self._place(holder, path)
 
@@ -202,17 +207,43 @@ class Session:
                 folder.sources[path] = read_source(path, folder.options.limits)
         self._prune_context_folders()
 
-    def file_changed(self, path: str, deleted: bool = False) -> None:
-        """A file changed on disk outside the editor (watched files)."""
-        if path in self.open:
-            return  # the buffer is the truth while open
+    def reconsider(self, documents: Iterable[tuple[str, str, int | None, str]]) -> list[str]:
+        """After a reconfiguration, decide again for each document the editor has open (path, text, version, URI)
+        whether it is linted: a new `exclude` drops it (the URIs returned have diagnostics to clear), one no longer
+        excluded starts to be, and every buffer is parsed again under the new limits (max-file-size). Opening a
+        document decides so too (did_open); deciding only then showed a document excluded since with the findings
+        of a lint that should not see it, or none for one excluded no more."""
+        cleared = []
+        for path, text, version, uri in documents:
+            if self.excluded(path):
+                if path in self.open:
+                    cleared.append(self.uris.get(path, uri))
+                    self.close(path)
+            else:
+                self.update(path, text, version, uri)
+        return cleared
+
+    def file_changed(self, path: str, deleted: bool = False) -> bool:
+        """A file or directory changed on disk outside the editor (watched files); whether any folder's Sources
+        changed. A directory comes as one event for all its files: VS Code folds the deletion of a directory's
+        files into the directory's own (microsoft/vscode#109754, vscode-languageserver-node#141), and a directory
+        moved in arrives whole."""
+        changed = False
         for folder in self.folders:
             if folder.context_only or not folder.owns(path):
                 continue
-            if deleted or not os.path.isfile(path):
-                folder.sources.pop(path, None)
-            elif self._in_tree(folder, path):
-                folder.sources[path] = read_source(path, folder.options.limits)
+            if deleted or not os.path.exists(path):
+                below = path.rstrip(os.sep) + os.sep
+                for gone in [p for p in folder.sources if (p == path or p.startswith(below)) and p not in self.open]:
+                    del folder.sources[gone]  # the buffer is the truth while open
+                    changed = True
+                continue
+            files = find_inputs([path]).files if os.path.isdir(path) else [path]
+            for file in files:
+                if file not in self.open and self._in_tree(folder, file):
+                    _put(folder, file, read_source(file, folder.options.limits))
+                    changed = True
+        return changed
 
     def excluded(self, path: str) -> bool:
         """Matched by the configuration's `exclude`: an open document there gets no diagnostics either."""
@@ -223,10 +254,15 @@ class Session:
         return False
 
     def _in_tree(self, folder: Folder, path: str) -> bool:
-        """Whether loading the folder would have read this file."""
-        if not path.endswith(YAML_SUFFIXES) and not os.path.basename(path).startswith("prometheus"):
+        """Whether loading the folder would have read this file: a name the walk reads, under a context root and
+        no directory the walk skips (a virtualenv's or node_modules' YAML created later is no context either)."""
+        if not walked_name(os.path.basename(path)):
             return False
-        if not any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in _context_roots(folder)):
+        root = next((root for root in _context_roots(folder)
+                     if path == root or path.startswith(root.rstrip(os.sep) + os.sep)), None)
+        if root is None:
+            return False
+        if path != root and SKIPPED_DIRS.intersection(os.path.relpath(os.path.dirname(path), root).split(os.sep)):
             return False
         exclude = folder.options.exclude
         return not (exclude is not None and exclude.matches(path))
@@ -265,6 +301,16 @@ def _context_roots(folder: Folder) -> list[str]:
     config = folder.config
     roots = [os.path.join(config.root, p) for p in config.paths] if config.path and config.paths else [folder.root]
     return [os.path.abspath(root) for root in roots if os.path.exists(root)]
+
+
+def _put(folder: Folder, path: str, source: Source) -> None:
+    """`source` as the folder's Source of `path`, the Sources kept in the order a directory walk reads them: where
+    two files define the same object the one read last wins (load.walk_order), so a file created or opened after
+    the tree was loaded must not go last for that alone."""
+    known = path in folder.sources
+    folder.sources[path] = source
+    if not known:
+        folder.sources = dict(sorted(folder.sources.items(), key=lambda item: walk_order(item[0])))
 
 
 def _tree_settings(config: Config) -> tuple:
@@ -398,7 +444,8 @@ def create_server() -> Any:
     from . import __version__
 
     server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-    state: dict[str, Any] = {"session": None, "published": {}, "dirty": False, "task": None, "frozen": False}
+    state: dict[str, Any] = {"session": None, "published": {}, "dirty": False, "edited": 0.0, "burst": False, "task": None,
+                             "frozen": False}
 
     def session() -> Session:
         if state["session"] is None:
@@ -421,9 +468,12 @@ def create_server() -> Any:
         return str(getattr(value, "value", value) or "utf-16")
 
     def publish() -> None:
-        """Lint soon. Edits that arrive while a lint runs are coalesced into one more lint, so a burst of
-        keystrokes costs at most two lints, and the server keeps reading messages meanwhile."""
+        """Lint soon: at once after a quiet spell; edits that come in a burst (each within BURST_GAP of the one
+        before) once they pause, so a burst costs about two lints; the server keeps reading messages meanwhile."""
+        now = time.monotonic()
+        state["burst"] = state["burst"] or now - state["edited"] < BURST_GAP
         state["dirty"] = True
+        state["edited"] = now
         if state["task"] is None or state["task"].done():
             state["task"] = asyncio.ensure_future(lint_until_clean())
 
@@ -431,6 +481,9 @@ def create_server() -> Any:
         loop = asyncio.get_running_loop()
         await asyncio.sleep(0)  # let notifications already queued (more keystrokes) land first
         while state["dirty"]:
+            if state["burst"]:
+                await pause_in_edits()
+                state["burst"] = False
             state["dirty"] = False
             snapshot = session().snapshot()
             try:
@@ -450,6 +503,15 @@ def create_server() -> Any:
                     continue  # closed while linting (already cleared), or nothing new to say
                 state["published"][uri] = diagnostics
                 _publish(server, types, uri, diagnostics, version)
+
+    async def pause_in_edits() -> None:
+        """Edits came in a burst (a replace-all, a formatter, a held key): wait until it pauses. pygls reads each
+        message through its thread pool, slowly while a lint holds the GIL, so linting whenever the last lint ended
+        linted nearly every edit of a burst (41 lints for 50 quick didChange), its last diagnostics a second late.
+        An edit after a quiet spell — each of an editor's ordinary keystrokes, or the benchmark's edits, which each
+        wait for the diagnostics of the one before — is linted at once."""
+        while (wait := state["edited"] + BURST_PAUSE - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
 
     def linted(uri: str, language: str | None = None) -> str | None:
         path = uri_path(uri)
@@ -472,15 +534,38 @@ def create_server() -> Any:
                         "dynamic_registration", False)
         if watch:
             pattern = "**/{*.yaml,*.yml,*.json,pyproject.toml,.kubelint-scrape.yaml,.kubelint-scrape.yml}"
+            # Directories too, created or deleted: a client reports a directory's deletion (or arrival) as one event
+            # for the directory, none for its files (Session.file_changed), and a directory matches no file pattern.
+            directories = types.FileSystemWatcher(glob_pattern="**/*", kind=types.WatchKind.Create | types.WatchKind.Delete)
             registration = types.Registration(
                 id="kubelint-scrape-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                 register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                    watchers=[types.FileSystemWatcher(glob_pattern=pattern)]),
+                    watchers=[types.FileSystemWatcher(glob_pattern=pattern), directories]),
             )
             try:
                 _register(server, types.RegistrationParams(registrations=[registration]))
             except Exception:  # the client may refuse; linting still works without it
                 pass
+
+    def forget(uri: str) -> None:
+        """The document's diagnostics go: closed, or no longer linted."""
+        state["published"].pop(uri, None)
+        _publish(server, types, uri, [], None)
+
+    def reconfigured() -> None:
+        """The configuration changed: show its problems, re-decide which open documents are linted, lint again."""
+        current = session()
+        _show_messages(server, types, current)
+        documents = []
+        for uri, document in list(server.workspace.text_documents.items()):
+            path = linted(document.uri, document.language_id)
+            if path is not None:
+                documents.append((path, document.source, document.version, document.uri))
+        for uri in current.reconsider(documents):
+            forget(uri)
+        state["published"].clear()
+        if current.open:
+            publish()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
@@ -507,9 +592,7 @@ def create_server() -> Any:
         if path is None:
             return
         if os.path.basename(path) in CONFIG_NAMES and session().reload_config(path):
-            _show_messages(server, types, session())
-            state["published"].clear()
-            publish()
+            reconfigured()
             return
         if path not in session().open:
             return
@@ -524,8 +607,7 @@ def create_server() -> Any:
             return
         uri = session().uris.get(path, params.text_document.uri)  # the URI its diagnostics went out under
         session().close(path)
-        state["published"].pop(uri, None)
-        _publish(server, types, uri, [], None)
+        forget(uri)
         publish()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
@@ -541,27 +623,24 @@ def create_server() -> Any:
             path = uri_path(folder.uri)
             if path is not None:
                 current.add_folder(path)
-        _show_messages(server, types, current)
-        if current.open:
-            publish()
+        reconfigured()  # the folders' configurations now decide which open documents are linted
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(params: types.DidChangeWatchedFilesParams) -> None:
         current = session()
-        reconfigured = False
+        changed_config = changed = False
         for change in params.changes:
             path = uri_path(change.uri)
             if path is None:
                 continue
             if os.path.basename(path) in CONFIG_NAMES:
-                reconfigured = current.reload_config(path) or reconfigured
-            else:
-                current.file_changed(path, deleted=change.type == types.FileChangeType.Deleted)
-        if reconfigured:
-            _show_messages(server, types, current)
-            state["published"].clear()
-        if current.open:
-            publish()
+                changed_config = current.reload_config(path) or changed_config
+            elif current.file_changed(path, deleted=change.type == types.FileChangeType.Deleted):
+                changed = True
+        if changed_config:
+            reconfigured()
+        elif changed and current.open:
+            publish()  # not for every file written in the workspace (the directory watcher sees them all)
 
     return server
 

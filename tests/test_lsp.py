@@ -39,9 +39,12 @@ class Client:
         self.messages: list[str] = []
         self.changed = asyncio.Event()
 
+        self.history: list[tuple[str, int | None]] = []  # (uri, version) of every publication, in order
+
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def diagnostics(params: types.PublishDiagnosticsParams) -> None:
             self.published[params.uri] = params.diagnostics
+            self.history.append((params.uri, params.version))
             self.changed.set()
 
         @self.client.feature(types.WINDOW_SHOW_MESSAGE)
@@ -197,6 +200,23 @@ def test_a_buffer_that_does_not_parse_keeps_its_last_parsed_version_as_context(t
 
 
 @session_test
+async def test_a_burst_of_changes_is_linted_about_twice_and_ends_on_the_last_text(client: Client, workspace: Path) -> None:
+    # Each change renames the job, so every lint publishes something new: the publications count the lints.
+    config = workspace / "quickstart" / "prometheus-config.yaml"
+    text = config.read_text()
+    client.open(config)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+    seen = len(client.history)
+    for version in range(2, 52):
+        client.change(config, text.replace("kubernetes-nodes", f"nodes-{version}"), version)
+    final = await client.wait_for(config.as_uri(), lambda d: any('"nodes-51"' in x.message for x in d))
+    await asyncio.sleep(0.5)  # nothing after the last text
+    versions = [version for uri, version in client.history[seen:] if uri == config.as_uri()]
+    assert versions[-1] == 51 and client.published[config.as_uri()] == final
+    assert len(versions) <= 10, versions  # 41 of 50 when each lint followed the previous at once
+
+
+@session_test
 async def test_suppression_comment_typed_in_the_editor(client: Client, workspace: Path) -> None:
     config = workspace / "quickstart" / "prometheus-config.yaml"
     client.open(config)
@@ -246,6 +266,20 @@ async def test_a_workspace_folder_added_later_is_loaded(client: Client, workspac
     client.client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
         types.WorkspaceFoldersChangeEvent(added=[types.WorkspaceFolder(uri=other.as_uri(), name="other")], removed=[])))
     client.open(config)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+
+
+@session_test
+async def test_saving_an_exclude_clears_the_open_documents_it_matches(client: Client, workspace: Path) -> None:
+    config = workspace / "quickstart" / "prometheus-config.yaml"
+    client.open(config)
+    await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
+    settings = workspace / ".kubelint-scrape.yaml"
+    settings.write_text("exclude: [quickstart/]\n")
+    client.client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(settings.as_uri())))
+    await client.wait_for(config.as_uri(), lambda d: len(d) == 0)
+    settings.write_text("exclude: []\n")
+    client.client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(settings.as_uri())))
     await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
 
 
@@ -405,3 +439,70 @@ def test_configured_paths_bound_the_context_and_exclude_applies(tmp_path: Path) 
         "deploy/prometheus-config.yaml", "deploy/prometheus-deployment.yaml", "deploy/prometheus-rbac.yaml"]
     assert session.excluded(str(tmp_path / "deploy" / "old" / "broken.yaml"))
     assert not session.excluded(str(tmp_path / "deploy" / "prometheus-rbac.yaml"))
+
+
+def test_a_new_exclude_drops_an_open_document_and_its_removal_brings_it_back(tmp_path: Path) -> None:
+    # Whether an open document is linted is decided again when the configuration changes, not only on didOpen:
+    # an excluded document showed the findings of a lint that no longer saw its context (KS100), and one opened
+    # while excluded stayed without diagnostics after the exclusion went.
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    documents = [(str(config), config.read_text(), 1, config.as_uri())]
+    assert session.reconsider(documents) == []
+    assert "KS102" in [f.rule for f in session.lint()[str(config)]]
+    settings = tmp_path / ".kubelint-scrape.yaml"
+    settings.write_text("exclude: [q/]\n")
+    assert session.reload_config(str(settings))
+    assert session.reconsider(documents) == [config.as_uri()]  # its diagnostics are cleared
+    assert session.lint() == {}
+    settings.write_text("exclude: []\n")
+    session.reload_config(str(settings))
+    assert session.reconsider(documents) == []
+    assert "KS102" in [f.rule for f in session.lint()[str(config)]]
+
+
+def test_watched_directories_and_files_created_later_are_the_context_a_fresh_lint_reads(tmp_path: Path) -> None:
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    session.update(str(config), config.read_text(), 1)
+
+    def rules() -> list[str]:
+        return [f.rule for f in session.lint()[str(config)]]
+
+    # A directory moved in arrives as one event: its files are loaded (zz/ is walked after q/: its ClusterRole
+    # wins); deleted, they go with it (VS Code reports a directory's deletion only, microsoft/vscode#109754).
+    granted = (tmp_path / "q" / "prometheus-rbac.yaml").read_text().replace("rules:\n", GRANT, 1)
+    (tmp_path / "zz").mkdir()
+    (tmp_path / "zz" / "rbac.yaml").write_text(granted)
+    assert session.file_changed(str(tmp_path / "zz"))
+    assert "KS102" not in rules()
+    shutil.rmtree(tmp_path / "zz")
+    assert session.file_changed(str(tmp_path / "zz"), deleted=True)
+    assert "KS102" in rules()
+    # Files a directory walk skips are no context when created later either: nothing to re-lint.
+    for skipped in (tmp_path / ".venv" / "x" / "rbac.yaml", tmp_path / "q" / "prometheus.rules"):
+        skipped.parent.mkdir(parents=True, exist_ok=True)
+        skipped.write_text(granted)
+        assert not session.file_changed(str(skipped))
+    assert "KS102" in rules()
+    # Where two files define the same ClusterRole, the one a walk reads last wins, however late it was created:
+    # `a.yaml`'s grant is replaced by prometheus-rbac.yaml's rules, as in a fresh lint.
+    (tmp_path / "q" / "a.yaml").write_text(granted)
+    assert session.file_changed(str(tmp_path / "q" / "a.yaml"))
+    assert "KS102" in rules()
+    assert list(session.folders[0].sources) == sorted(session.folders[0].sources, key=lambda p: Path(p).parts)
+
+
+def test_a_buffer_is_refused_as_its_file_would_be(tmp_path: Path) -> None:
+    # The size limit bounds what one input may cost, in the editor too; binary content is no YAML to parse.
+    (tmp_path / ".kubelint-scrape.yaml").write_text("max-file-size: 1\n")
+    session = Session([str(tmp_path)])
+    big, binary = str(tmp_path / "big.yaml"), str(tmp_path / "bin.yaml")
+    session.update(big, "a: 1\n# " + "é" * 2**19 + "\n", 1)  # 2**19 characters, over 1 MB in UTF-8
+    session.update(binary, "a: 1\nb: x\x00y\n", 1)
+    results = session.lint()
+    assert [(f.rule, f.message) for f in results[big]] == [
+        ("KS004", "buffer is over the 1 MB limit (--max-file-size); not read")]
+    assert [(f.rule, f.span.line, f.span.column) for f in results[binary]] == [("KS004", 2, 5)]
