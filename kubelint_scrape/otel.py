@@ -126,7 +126,9 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
         targets.append(address)
         targets.ipos.append(endpoint_pos)
         root.put("static_configs", _seq(endpoint_pos, [_map(endpoint_pos, targets=targets)]), endpoint_pos)
-        jobs.append(build_job(path, root, config, "config"))
+        job = build_job(path, root, config, "config")
+        job.transport_of = jobs[0] if jobs else None  # one receiver, one connection: its settings judged once
+        jobs.append(job)
     return jobs
 
 

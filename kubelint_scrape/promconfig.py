@@ -167,6 +167,10 @@ class ScrapeJob:
     # in the generated config, so nothing is scraped and no request is made (no access or transport findings),
     # but what it needs still tells what the identity's grants are for once the monitor is fixed (KS203, KS208).
     rejected: str = ""
+    # A job that makes its requests over the connection settings of another job of the same component (a
+    # kubeletstats receiver reads /pods with the TLS, token and port of its /stats/summary job): findings about
+    # those settings (KS301–KS304) are reported once, on that job.
+    transport_of: "ScrapeJob | None" = None
     # Results that depend on this job alone (its relabel simulation), kept as long as the job is (see Source.memo).
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 

@@ -274,3 +274,70 @@ def test_fix_names_the_definition_that_stands(tmp_path: Path) -> None:
         f"  - {line}\n" if i == 0 else f"    {line}\n" for i, line in enumerate(
             ['apiGroups: [""]', 'resources: ["nodes/metrics"]', 'verbs: ["get"]'])), 1))
     assert not [f for f in _lint(tmp_path) if f.rule in ACCESS]
+
+
+COLLECTOR = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: otel, namespace: monitoring}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: otel-agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: otel-agent}}
+  template:
+    metadata: {labels: {app: otel-agent}}
+    spec:
+      serviceAccountName: otel
+      containers:
+        - name: otel-collector
+          image: otel/opentelemetry-collector-contrib:0.120.0
+          args: [--config=/conf/relay.yaml]
+          volumeMounts: [{name: config, mountPath: /conf}]
+      volumes: [{name: config, configMap: {name: otel-agent, items: [{key: relay, path: relay.yaml}]}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: otel-agent, namespace: monitoring}
+data:
+  relay: |
+    receivers:
+      kubeletstats:
+        auth_type: serviceAccount
+        endpoint: ${K8S_NODE_IP}:10250
+        insecure_skip_verify: true
+        extra_metadata_labels: [container.id]
+    processors:
+      k8sattributes: {}
+    exporters:
+      debug: {}
+    service:
+      pipelines:
+        metrics: {receivers: [kubeletstats], processors: [k8sattributes], exporters: [debug]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: otel}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: otel}
+subjects: [{kind: ServiceAccount, name: otel, namespace: monitoring}]
+"""
+
+
+def test_ks201_keeps_what_unmodelled_components_may_use(tmp_path: Path) -> None:
+    """The Splunk / OpenTelemetry kube-stack collector ClusterRole: one rule with namespaces, pods, nodes,
+    nodes/stats and nodes/proxy for get/list/watch, and a k8sattributes processor that lists pods and namespaces
+    with the same token. Rewriting the rule to what the scrapes use would take those from the processor: the fix
+    removes only nodes/proxy and adds the subresource the kubelet scrapes need that the rule lacks (nodes/pods)."""
+    rule = ('  - apiGroups: [""]\n    resources: ["namespaces", "pods", "nodes", "nodes/stats", "nodes/proxy"]\n'
+            '    verbs: ["get", "list", "watch"]\n')
+    (tmp_path / "collector.yaml").write_text(COLLECTOR + "---\n" + _cluster_role("otel", rule))
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS201"]
+    assert finding.fix.startswith('Remove "nodes/proxy" from this rule of ClusterRole otel and keep its other '
+                                  "resources: processors.k8sattributes also uses this token"), finding.fix
+    assert _snippet(finding.fix) == [
+        {"apiGroups": [""], "resources": ["nodes/pods"], "verbs": ["get"]}]
+    fixed = rule.replace(', "nodes/proxy"', "") + '  - apiGroups: [""]\n    resources: ["nodes/pods"]\n    verbs: ["get"]\n'
+    (tmp_path / "collector.yaml").write_text(COLLECTOR + "---\n" + _cluster_role("otel", fixed))
+    after = _lint(tmp_path)
+    assert not [f for f in after if f.rule in ACCESS | {"KS201"}], [f.message for f in after]

@@ -349,6 +349,9 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
     narrower = [f"nodes/{sub}" for sub in subresources or ["metrics"]]
     if item == "nodes/proxy" and (set(rule.verbs) <= {"get"} or rule.resources == ("nodes/proxy",)):
         return f"replace \"{item}\" in {role} with {', '.join(chr(34) + r + chr(34) for r in narrower)} {verbs}"
+    others = list(dict.fromkeys(c for i in holding.identities for c in state.unmodelled(i)))
+    if item == "nodes/proxy" and others:
+        return _remove_proxy_only(holding, role, subresources, others)
     keep = [r for r in _used_requests(state, holding) if not (r.resource == "nodes" and r.subresource == "proxy")]
     keep += [r for r in (Request("get", "", "nodes", sub) for sub in subresources) if r not in keep]
     via = f" (\"{item}\" grants nodes/proxy)" if item != "nodes/proxy" else ""
@@ -358,6 +361,21 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
         return f"delete this rule of {role}{via}: its scrapers use nothing through it."
     return (f"replace this rule of {role}{via} with what its scrapers use through it, {instead}:\n"
             + render_rules(rules_for(keep)))
+
+
+def _remove_proxy_only(holding: Holding, role: str, subresources: list[str], others: list[str]) -> str:
+    """The fix for a rule whose identity also runs components whose API use is not modelled (a collector's
+    k8sattributes or k8s_cluster, a loader with built-in jobs): the rule's other resources may be theirs, so only
+    nodes/proxy goes, and the kubelet subresources the scrapes need are added where the rule lacks them."""
+    missing = [Request("get", "", "nodes", sub) for sub in subresources
+               if names_allowed(holding.rule, Request("get", "", "nodes", sub)) is None]
+    one = len(others) == 1
+    kept = (f" and keep its other resources: {', '.join(others[:3])} also use{'s' if one else ''} this token, and "
+            f"what {'it uses' if one else 'they use'} is not modelled")
+    if not missing:
+        return f"remove \"nodes/proxy\" from this rule of {role}{kept}."
+    return (f"remove \"nodes/proxy\" from this rule of {role}{kept}; add the kubelet subresources its scrapes "
+            f"need:\n" + render_rules(rules_for(missing)))
 
 
 def _proxy_harm(verbs: list[str], names: tuple[str, ...]) -> str:

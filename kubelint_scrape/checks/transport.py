@@ -44,6 +44,12 @@ COMPONENT_FIX = {
 }
 
 
+def _connection_jobs(ctx: Context) -> list:
+    """The reported jobs whose connection settings (TLS, credentials, port) are their own: a job that shares
+    another's (ScrapeJob.transport_of) would repeat that job's KS301–KS304 at the same place."""
+    return [analysis for analysis in ctx.reported_jobs() if analysis.job.transport_of is None]
+
+
 def _operator(job: ScrapeJob) -> bool:
     return getattr(job, "monitor", None) is not None
 
@@ -158,7 +164,7 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None) -> str:
 @check("KS301")
 def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     serving = ctx.analysis.assumptions.kubelet_serving_cert
-    for analysis in ctx.reported_jobs():
+    for analysis in _connection_jobs(ctx):
         job = analysis.job
         if job.tls.get("insecure_skip_verify") is not True or job.credentials.kind not in SECRET_CREDENTIALS:
             continue
@@ -252,7 +258,7 @@ def _discovery_tls_disabled(ctx: Context) -> Iterator[Finding]:
 
 @check("KS302")
 def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
-    for analysis in ctx.reported_jobs():
+    for analysis in _connection_jobs(ctx):
         job = analysis.job
         for endpoint in analysis.endpoints:
             if endpoint.klass != "kubelet-readonly":
@@ -285,7 +291,7 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
 
 @check("KS303")
 def credentials_over_http(ctx: Context) -> Iterator[Finding]:
-    for analysis in ctx.reported_jobs():
+    for analysis in _connection_jobs(ctx):
         job = analysis.job
         if job.credentials.kind not in SECRET_CREDENTIALS:
             continue
@@ -348,7 +354,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
 def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
     if ctx.analysis.assumptions.kubelet_serving_cert != "self-signed":
         return
-    for analysis in ctx.reported_jobs():
+    for analysis in _connection_jobs(ctx):
         job = analysis.job
         if job.tls.get("insecure_skip_verify") is True:
             continue  # not verified at all (KS301 covers the risk)
