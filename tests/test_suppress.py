@@ -73,6 +73,16 @@ def test_a_blank_line_breaks_the_link_to_the_line_below() -> None:
     assert [f.split(" ")[1] for f in lint(files)] == ["KS002", "KS102"]
 
 
+@pytest.mark.parametrize("comment", [
+    "## kubelint-scrape: ignore[KS102] granted by the platform",  # Helm charts' and Ansible's comment style
+    "# see RUNBOOK-12 # kubelint-scrape: ignore[KS102] granted by the platform",  # after other comment text
+    "# kubelint-scrape: IGNORE[KS102] granted by the platform",  # the keyword in any case, as ruff's `# NOQA`
+])
+def test_directive_forms_a_user_writes_on_the_line_above_the_job(comment: str) -> None:
+    files = quickstart(prometheus_config=(JOB, f"      {comment}\n" + JOB))
+    assert lint(files) == []
+
+
 def test_ignore_file() -> None:
     files = quickstart(prometheus_config=("data:", "# kubelint-scrape: ignore-file[KS102]\ndata:"))
     assert lint(files) == []
