@@ -1287,16 +1287,15 @@ def __create_fn__():
 
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.span,self.codes,self.reason,self.lines,self.target,self.text,)==(other.kind,other.span,other.codes,other.reason,other.lines,other.target,other.text,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
-def __create_fn__(_type_suppressions, _type_ran, _type_by_path, _type_kept, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_suppressions, _dflt_ran, _dflt_by_path, _dflt_kept, _return_type):
- def __init__(self,suppressions:_type_suppressions=_HAS_DEFAULT_FACTORY,ran:_type_ran=_HAS_DEFAULT_FACTORY,by_path:_type_by_path=_HAS_DEFAULT_FACTORY,kept:_type_kept=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_suppressions, _type_ran, _type_by_path, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_suppressions, _dflt_ran, _dflt_by_path, _return_type):
+ def __init__(self,suppressions:_type_suppressions=_HAS_DEFAULT_FACTORY,ran:_type_ran=_HAS_DEFAULT_FACTORY,by_path:_type_by_path=_HAS_DEFAULT_FACTORY)->_return_type:
   self.suppressions=_dflt_suppressions() if suppressions is _HAS_DEFAULT_FACTORY else suppressions
   self.ran=_dflt_ran() if ran is _HAS_DEFAULT_FACTORY else ran
   self.by_path=_dflt_by_path() if by_path is _HAS_DEFAULT_FACTORY else by_path
-  self.kept=_dflt_kept() if kept is _HAS_DEFAULT_FACTORY else kept
  return __init__
 
 
-CODE['def __create_fn__(_type_suppressions, _type_ran, _type_by_path, _type_kept, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_suppressions, _dflt_ran, _dflt_by_path, _dflt_kept, _return_type):\n def __init__(self,suppressions:_type_suppressions=_HAS_DEFAULT_FACTORY,ran:_type_ran=_HAS_DEFAULT_FACTORY,by_path:_type_by_path=_HAS_DEFAULT_FACTORY,kept:_type_kept=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.suppressions=_dflt_suppressions() if suppressions is _HAS_DEFAULT_FACTORY else suppressions\n  self.ran=_dflt_ran() if ran is _HAS_DEFAULT_FACTORY else ran\n  self.by_path=_dflt_by_path() if by_path is _HAS_DEFAULT_FACTORY else by_path\n  self.kept=_dflt_kept() if kept is _HAS_DEFAULT_FACTORY else kept\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_suppressions, _type_ran, _type_by_path, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_suppressions, _dflt_ran, _dflt_by_path, _return_type):\n def __init__(self,suppressions:_type_suppressions=_HAS_DEFAULT_FACTORY,ran:_type_ran=_HAS_DEFAULT_FACTORY,by_path:_type_by_path=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.suppressions=_dflt_suppressions() if suppressions is _HAS_DEFAULT_FACTORY else suppressions\n  self.ran=_dflt_ran() if ran is _HAS_DEFAULT_FACTORY else ran\n  self.by_path=_dflt_by_path() if by_path is _HAS_DEFAULT_FACTORY else by_path\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_obj, _type_spec, _type_keys, _type_identity, _type_runs_prometheus, _type_template, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_template, _return_type):
  def __init__(self,obj:_type_obj,spec:_type_spec,keys:_type_keys,identity:_type_identity,runs_prometheus:_type_runs_prometheus,template:_type_template=_dflt_template)->_return_type:

@@ -67,20 +67,6 @@ class SuppressionState:
     suppressions: list[Suppression] = field(default_factory=list)
     ran: set[str] = field(default_factory=set)
     by_path: dict[str, list[Suppression]] = field(default_factory=dict)
-    kept: list[Finding] = field(default_factory=list)  # the findings left after suppression, for KS002's hints
-
-    def reported_elsewhere(self, suppression: Suppression, rules: frozenset[str]) -> Finding | None:
-        """A finding of `rules` that names a place this suppression covers only as related: a finding is
-        suppressed where it is reported (its primary location), never at its related ones, so a suppression
-        written at the ClusterRole a KS102 finding mentions silences nothing there — KS002 says where to move it."""
-        if suppression.lines is None:
-            return None
-        first, last = suppression.lines
-        for finding in self.kept:
-            if finding.rule in rules and any(r.span.path == suppression.span.path and first <= r.span.line <= last
-                                             for r in finding.related):
-                return finding
-        return None
 
     def silences(self, finding: Finding) -> bool:
         if finding.rule in ALWAYS_REPORTED:
@@ -346,7 +332,6 @@ def apply(sources: list[Any], analysis: Any, findings: list[Finding], ran: set[s
     kept = [f for f in findings if not state.silences(f)] if state.suppressions else list(findings)
     if per_path_ignores:
         kept = drop_per_path(kept, per_path_ignores, root)
-    state.kept = kept
     return kept, state
 
 

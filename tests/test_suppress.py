@@ -68,12 +68,12 @@ def test_comment_above_another_job_does_not_cover_this_one() -> None:
     assert 'suppresses nothing: no KS102 finding in job "kubernetes-pods" (lines 25-31)' in found[1], found
 
 
-def test_a_suppression_at_a_related_location_says_where_the_finding_is() -> None:
-    # KS102 names the ClusterRole as related; a suppression counts at the finding's own place only.
+def test_a_suppression_at_a_related_location_suppresses_nothing_and_ks002_says_why() -> None:
+    # KS102 names the ClusterRole as related; a suppression counts where the finding is reported only.
     files = quickstart(prometheus_rbac=("rules:", "# kubelint-scrape: ignore[KS102] nodes are scraped elsewhere\nrules:"))
-    found = lint(files)
-    assert [f.split(" ")[1] for f in found] == ["KS102", "KS002"], found
-    assert "the KS102 finding at prometheus-config.yaml:20:19 shows this place only as related" in found[1], found
+    result = lint_sources([parse_source(n, t) for n, t in files.items()], Options(select=SELECT))
+    assert [f.rule for f in result.findings] == ["KS102", "KS002"]
+    assert "not at its related locations" in result.findings[1].fix
 
 
 def test_a_blank_line_breaks_the_link_to_the_line_below() -> None:
@@ -111,9 +111,7 @@ def test_annotation_on_another_object_does_not_cover_it() -> None:
     files = quickstart(prometheus_deployment=("  namespace: monitoring\nspec:", "  namespace: monitoring\n  annotations:\n    kubelint-scrape.io/ignore: KS102\nspec:"))
     found = lint(files)
     assert [f.split(" ")[1] for f in found] == ["KS102", "KS002"]
-    # the Deployment is where the finding found its identity (a related place), so KS002 says where it counts
-    assert found[1].startswith("prometheus-deployment.yaml:7:32: KS002 annotation kubelint-scrape.io/ignore suppresses nothing: "
-                               "the KS102 finding at prometheus-config.yaml:20:19 shows this place only as related"), found
+    assert found[1].startswith("prometheus-deployment.yaml:7:32: KS002 annotation kubelint-scrape.io/ignore suppresses nothing: no KS102 finding in Deployment monitoring/prometheus")
 
 
 def test_annotation_on_an_item_of_a_list_covers_that_item_only() -> None:
