@@ -11,7 +11,8 @@ those; a schema using any other keyword is handed to jsonschema instead, and tes
 
 Paths and globs in the configuration are relative to the directory of the file that holds it. Globs follow
 .gitignore rules (PathMatcher): `name` matches at any depth, `dir/name` is anchored, `dir/` matches only
-directories, `**` spans directories, `!pattern` re-includes.
+directories, `**` spans directories, `!pattern` re-includes; a leading `./` anchors as `/` does, and a
+Windows separator (`legacy\\old`) is a configuration error rather than a glob that matches nothing.
 """
 
 from __future__ import annotations
@@ -236,6 +237,11 @@ def _build(path: str, data: dict, locate) -> Config:
         except ValueError as exc:
             raise ConfigError(f"{locate(where)}: {exc}") from None
 
+    for where, pattern in _globs(data):
+        if _WINDOWS_SEPARATOR.search(pattern):
+            raise ConfigError(f"{locate(where)}: `{pattern}`: write directories with `/` "
+                              f"(`{pattern.replace(chr(92), '/')}`): globs are matched against `/`-separated paths on "
+                              "every system, and a backslash escapes the next character (as in .gitignore)")
     config = Config(path=os.path.abspath(path), root=os.path.dirname(os.path.abspath(path)))
     if "select" in data:
         rules(data["select"], ("select",))
@@ -258,6 +264,21 @@ def _build(path: str, data: dict, locate) -> Config:
     config.default_namespace = data.get("default-namespace")
     config.max_file_size = data.get("max-file-size")
     return config
+
+
+# A backslash before a letter, digit or `.`/`_`/`-` escapes nothing (.gitignore: `\\o` is `o`), so it is a Windows
+# directory separator the matcher would never match (`legacy\\old\\*.yaml` silently ignoring nothing); the escapes
+# gitignore has (`\\!`, `\\#`, `\\*`, `\\[`, `\\ `) stay allowed.
+_WINDOWS_SEPARATOR = re.compile(r"\\[A-Za-z0-9._-]")
+
+
+def _globs(data: dict) -> Iterable[tuple[tuple, str]]:
+    """(where, glob) of every gitignore-style glob in the configuration."""
+    for index, pattern in enumerate(data.get("exclude", [])):
+        yield ("exclude", index), pattern
+    for key in ("per-path-ignores", "identities"):
+        for pattern in data.get(key, {}):
+            yield (key, pattern), pattern
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -426,9 +447,14 @@ class PathMatcher:
                 body = body[1:]
             directory_only = body.endswith("/")
             body = body.rstrip("/")
+            # `./legacy/**` names legacy/ in the configuration's directory, as `/legacy/**` does (ruff normalises
+            # a leading `./` in its globs too); git would match it against no path at all.
+            relative_to_root = body.startswith("./")
+            while body.startswith("./"):
+                body = body[2:]
             if not body:
                 continue
-            anchored = "/" in body
+            anchored = "/" in body or relative_to_root
             self.rules.append((re.compile(_glob_regex(body.lstrip("/"))), negated, directory_only, anchored))
 
     def __bool__(self) -> bool:

@@ -1,7 +1,7 @@
 """Suppressions: comments and annotations that silence findings, applied after the checks have run.
 
 - `# kubelint-scrape: ignore[KS201,KS202] reason` — trailing on a line, or on its own line directly above one
-  (more comment lines and a `---` may stand between). It covers that line and the YAML node that starts on
+  (more comment lines and a `---` may stand between; `##` or other comment text may precede it). It covers that line and the YAML node that starts on
   it: placed on/above a Kubernetes object's first line it covers the object, on/above `- job_name:` the job,
   on/above `- apiGroups:` that RBAC rule. Comments inside a ConfigMap-embedded Prometheus config work too:
   they are in the outer file's text, and embedded findings carry outer positions.
@@ -26,8 +26,11 @@ from .records import dataclass, field
 from .yamltree import Span, YMap, as_str, comment_start, flow_end
 
 ANNOTATION = "kubelint-scrape.io/ignore"
-_DIRECTIVE = re.compile(r"(?:^|\s)#\s*kubelint-scrape\s*:\s*(\S.*)?$")
-_SUPPRESSION = re.compile(r"(ignore-file|ignore)\[([^\]]*)\](.*)$")
+# Like ruff's noqa lexer (crates/ruff_linter/src/noqa.rs), the directive may follow other comment text or more
+# `#` signs: `## kubelint-scrape: …` is how Helm charts and Ansible write comments, and `# note # kubelint-scrape: …`
+# a directive after an explanation; the keyword is case-insensitive as ruff's `noqa` is.
+_DIRECTIVE = re.compile(r"(?:^|\s)#+\s*kubelint-scrape\s*:\s*(\S.*)?$")
+_SUPPRESSION = re.compile(r"(ignore-file|ignore)\[([^\]]*)\](.*)$", re.I)
 _ATTEMPT = re.compile(r"(ignore|ignore-file|disable|noqa|skip|suppress)\b", re.I)
 
 
@@ -167,12 +170,14 @@ def _comments(source: Any, starts: dict[int, tuple[int, str]], labels: dict[int,
             if _ATTEMPT.match(body):
                 found.append(Suppression("malformed", span, [], text=line[hash_col - 1:].strip()))
             continue
-        kind = "file" if parsed.group(1) == "ignore-file" else "line"
+        keyword = parsed.group(1).lower()
+        kind = "file" if keyword == "ignore-file" else "line"
         codes = _codes(parsed.group(2), source.path, index + 1, body_col + parsed.start(2))
         reason = parsed.group(3).strip().lstrip(":-—–").strip()
         suppression = Suppression(kind, span, codes, reason, text=f"{parsed.group(1)}[{parsed.group(2)}]")
         if kind == "line":
-            target = index if line[: hash_col - 1].strip() else _line_below(lines, index)
+            # A comment line (the directive alone, or after other comment text) covers the line below it.
+            target = _line_below(lines, index) if _is_comment(line) else index
             if target is not None:
                 end = _extent(lines, target, starts)
                 suppression.lines = (target + 1, end + 1)

@@ -118,6 +118,10 @@ max-file-size: 5
     ("paths: [deploy\n", ".kubelint-scrape.yaml:1:8: YAML syntax error"),  # where the unclosed [ opens
     ("- select\n", "expected a table/mapping, got array"),
     ("fail-on: warning\nfail-on: error\n", ".kubelint-scrape.yaml:2:1: duplicate key 'fail-on': a key may be given once"),
+    # a Windows-style path would silently match nothing: `\o` escapes nothing
+    ('per-path-ignores:\n  "legacy\\\\old\\\\*.yaml": [KS102]\n', '.kubelint-scrape.yaml:2:3: per-path-ignores."legacy\\\\old\\\\*.yaml": '
+     "`legacy\\old\\*.yaml`: write directories with `/` (`legacy/old/*.yaml`)"),
+    ("exclude: [charts/x, 'charts\\p\\templates']\n", ".kubelint-scrape.yaml:1:21: exclude[1]: `charts\\p\\templates`: write directories"),
 ])
 def test_yaml_errors_name_the_key_and_line(tmp_path, text: str, expected: str) -> None:
     path = tmp_path / ".kubelint-scrape.yaml"
@@ -353,6 +357,11 @@ def test_linting_imports_neither_jsonschema_nor_pygls(tmp_path) -> None:
     ("legacy/**", "a/legacy/q.yaml", False, False),
     ("file?.yaml", "file1.yaml", False, True),
     ("file[0-9].yaml", "filex.yaml", False, False),
+    ("./legacy/**", "legacy/z/q.yaml", False, True),  # `./` is the configuration's directory, as `/` is
+    ("./legacy/", "a/legacy/q.yaml", False, False),
+    ("./x.yaml", "x.yaml", False, True),
+    ("./x.yaml", "a/x.yaml", False, False),
+    ("\\!x.yaml", "!x.yaml", False, True),  # an escape, not a separator
 ])
 def test_gitignore_semantics(tmp_path, pattern: str, path: str, is_dir: bool, matched: bool) -> None:
     assert PathMatcher([pattern], str(tmp_path)).matches(str(tmp_path / path), is_dir) is matched

@@ -68,9 +68,27 @@ def test_comment_above_another_job_does_not_cover_this_one() -> None:
     assert 'suppresses nothing: no KS102 finding in job "kubernetes-pods" (lines 25-31)' in found[1], found
 
 
+def test_a_suppression_at_a_related_location_suppresses_nothing_and_ks002_says_why() -> None:
+    # KS102 names the ClusterRole as related; a suppression counts where the finding is reported only.
+    files = quickstart(prometheus_rbac=("rules:", "# kubelint-scrape: ignore[KS102] nodes are scraped elsewhere\nrules:"))
+    result = lint_sources([parse_source(n, t) for n, t in files.items()], Options(select=SELECT))
+    assert [f.rule for f in result.findings] == ["KS102", "KS002"]
+    assert "not at its related locations" in result.findings[1].fix
+
+
 def test_a_blank_line_breaks_the_link_to_the_line_below() -> None:
     files = quickstart(prometheus_config=(JOB, "      # kubelint-scrape: ignore[KS102] granted by the platform\n\n" + JOB))
     assert [f.split(" ")[1] for f in lint(files)] == ["KS002", "KS102"]
+
+
+@pytest.mark.parametrize("comment", [
+    "## kubelint-scrape: ignore[KS102] granted by the platform",  # Helm charts' and Ansible's comment style
+    "# see RUNBOOK-12 # kubelint-scrape: ignore[KS102] granted by the platform",  # after other comment text
+    "# kubelint-scrape: IGNORE[KS102] granted by the platform",  # the keyword in any case, as ruff's `# NOQA`
+])
+def test_directive_forms_a_user_writes_on_the_line_above_the_job(comment: str) -> None:
+    files = quickstart(prometheus_config=(JOB, f"      {comment}\n" + JOB))
+    assert lint(files) == []
 
 
 def test_ignore_file() -> None:
