@@ -817,24 +817,32 @@ def compile_go_regex(pattern: str, dot_nl: bool = True) -> Any:
     """
     translated = check_go_regex(pattern, dot_nl)
     exponential, unbounded = _backtracking(translated)
-    linear = _re2_compile(("^(?s:" if dot_nl else "^(?:") + pattern + ")$") if exponential or unbounded > 1 else None
-    if linear is not None and exponential:
+    anchored = ("^(?s:" if dot_nl else "^(?:") + pattern + ")$"  # what Prometheus compiles
+    linear = _re2_compile(anchored) if exponential else None
+    if linear is not None:
         return linear
     try:
         compiled = re.compile(translated)
     except re.error as e:  # pragma: no cover - the translator should never produce invalid Python
         raise RelabelError(f"unsupported regex {_q(pattern)}: cannot be translated to Python re ({e})") from None
-    return compiled if linear is None else _LongValuesOnRE2(compiled, linear, _longest_for_python(unbounded))
+    return _LongValuesOnRE2(compiled, anchored, _longest_for_python(unbounded)) if unbounded > 1 else compiled
 
 
 class _LongValuesOnRE2:
     """A pattern whose backtracking cost grows as a power of the value's length: values up to `longest`
-    characters on Python's engine (fast per call), longer ones on RE2 (linear). Both give the same matches."""
+    characters on Python's engine (fast per call), longer ones on RE2 (linear). Both give the same matches. RE2
+    is loaded at the first long value only: most runs never see one, and the module costs 3.4 MB."""
 
-    __slots__ = ("python", "linear", "longest")
+    __slots__ = ("python", "anchored", "longest", "_linear")
 
-    def __init__(self, python: re.Pattern, linear: Any, longest: int) -> None:
-        self.python, self.linear, self.longest = python, linear, longest
+    def __init__(self, python: re.Pattern, anchored: str, longest: int) -> None:
+        self.python, self.anchored, self.longest, self._linear = python, anchored, longest, None
+
+    @property
+    def linear(self) -> Any:
+        if self._linear is None:
+            self._linear = _re2_compile(self.anchored) or self.python  # (no RE2 package: Python's engine does all)
+        return self._linear
 
     def search(self, value: str) -> Any:
         return (self.python if len(value) <= self.longest else self.linear).search(value)
