@@ -872,10 +872,11 @@ def _re2_compile(anchored: str) -> Any:
 
 
 def _backtracking(translated: str) -> tuple[bool, int]:
-    """Whether Python's engine may take exponential time on this pattern, and how many unbounded repeats it has
-    (its backtracking is polynomial in that degree). Exponential: a repeated part (`+`, `*`, `{2,}`…) that holds
-    another repeat or an alternation — `(a+)+`, `(\\w+\\.?)+`, `(a|aa)*` — lets it try every way of splitting the
-    text among the repeats before failing. (A lone `.*`, `[^:]+` or an optional `(…)?` cannot.)"""
+    """Whether Python's engine may take exponential time on this pattern, and the degree of the polynomial its
+    backtracking is bounded by otherwise (unbounded repeats, each counted as often as a bounded repeat around it
+    repeats it). Exponential: an unbounded repeat (`+`, `*`, `{2,}`) holding another repeat or an alternation —
+    `(a+)+`, `(\\w+\\.?)+`, `(a|aa)*` — lets it try every way of splitting the text among the repeats before
+    failing. A bounded one (`(\\d+\\.){4}`, an IPv6 group `{1,7}`) multiplies the degree instead."""
     try:  # re's own parser (internal: re exposes no parse tree); sre_parse before Python 3.11
         from re import _constants as constants, _parser as parser
     except ImportError:  # pragma: no cover - Python 3.10
@@ -886,28 +887,29 @@ def _backtracking(translated: str) -> tuple[bool, int]:
     except Exception:  # pragma: no cover - re.compile will report it
         return False, 0
     repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT)
-    unbounded = 0
+    unbounded = constants.MAXREPEAT
+    degree = 0
 
-    def risky(items: Any, repeated: bool) -> bool:
-        nonlocal unbounded
+    def exponential(items: Any, inside_unbounded: bool, times: int) -> bool:
+        nonlocal degree
         for op, arg in items:
             if op in repeats:
-                low, high, body = arg
-                if high > 1 and repeated:
+                _low, high, body = arg
+                if inside_unbounded and high > 1:
                     return True
-                unbounded += high == constants.MAXREPEAT
-                if risky(body, repeated or high > 1):
+                if high == unbounded:
+                    degree += times
+                if exponential(body, inside_unbounded or high == unbounded, times * (1 if high == unbounded else high)):
                     return True
             elif op is constants.BRANCH:
-                if repeated or any(risky(branch, repeated) for branch in arg[1]):
+                if inside_unbounded or any(exponential(branch, False, times) for branch in arg[1]):
                     return True
             elif op is constants.SUBPATTERN or op is getattr(constants, "ATOMIC_GROUP", None):
-                if risky(arg[-1], repeated):
+                if exponential(arg[-1], inside_unbounded, times):
                     return True
         return False
 
-    exponential = risky(tree, False)
-    return exponential, unbounded
+    return exponential(tree, False, 1), degree
 
 
 @functools.lru_cache(maxsize=4096)
