@@ -38,7 +38,7 @@ from .promconfig import PromConfig, agent_configs, build_config
 from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
-from .yamltree import YMap, as_map, as_str
+from .yamltree import YMap, as_map, as_str, key_span
 
 
 @gc_paused
@@ -236,6 +236,9 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
     for key, text, position in _embedded_texts(obj, source):
         prometheus = _looks_like_prometheus(text)
         if not prometheus and not looks_like_collector(text):
+            unread = river_scrape_components(text)
+            if unread:
+                findings.append(_unread_config(obj, source, key, unread))
             continue
         documents, problems, status = parse_text(source.path, text, limits, position)
         for problem in problems:
@@ -275,6 +278,38 @@ def _embedded_texts(obj: K8sObject, source: Source):
                     yield key, text, position
             else:
                 yield key, value, embedded_position(source.text, data, key)
+
+
+# Grafana Alloy / Agent Flow configuration (River syntax, not YAML): the components whose Kubernetes access the
+# analysis would check for a Prometheus config — discovery lists and watches, scrapes send the token.
+_RIVER_COMPONENT = re.compile(
+    r'^[ \t]*((?:discovery\.kubernetes|prometheus\.scrape|prometheus\.operator\.[a-z]+))[ \t]+"[^"\n]*"[ \t]*\{',
+    re.MULTILINE)
+
+
+def river_scrape_components(text: str) -> list[str]:
+    """The Alloy components (`prometheus.scrape`, `discovery.kubernetes`…) a River configuration declares, in order."""
+    if "{" not in text or "." not in text:
+        return []
+    return list(dict.fromkeys(match.group(1) for match in _RIVER_COMPONENT.finditer(text)))
+
+
+def _unread_config(obj: K8sObject, source: Source, key: Any, components: list[str]) -> Finding:
+    sections = [obj.doc.get(name) for name in ("stringData", "data")]
+    data = next((section for section in sections if isinstance(section, YMap) and key in section), obj.doc)
+    shown = ", ".join(f"`{c}`" for c in components)
+    return Finding(
+        "KS007", key_span(source.path, data, key),
+        f"{obj.kind} {obj.namespace}/{obj.name} key {key} is a Grafana Alloy or Agent Flow (River) configuration with {shown}: this tool "
+        "reads Prometheus, Grafana Agent and OpenTelemetry YAML only, so what these components need from the API server "
+        "and the kubelets — and whether the ServiceAccount that runs them holds it — is not checked",
+        fix="Check that ServiceAccount's RBAC by hand: `discovery.kubernetes` needs list and watch on its role's "
+            "resources, a kubelet scrape needs get on nodes/metrics (nodes/proxy only through the API server proxy); "
+            "or keep the equivalent scrape jobs as Prometheus YAML and lint those. Suppress this notice with a reason "
+            "once done.",
+        object=f"{obj.kind}/{obj.namespace}/{obj.name}",
+        data={"key": as_str(key), "components": components},
+    )
 
 
 def _looks_like_prometheus(text: str) -> bool:

@@ -498,3 +498,16 @@ def test_flow_colon_fallback_reparses_from_the_failing_document_with_exact_posit
     assert list(fourth["args"]) == ["--addr=127.0.0.1:9101"] and fourth.key_pos("args") == (14, 1)
     assert source.documents[4].root.key_pos("kind") == (18, 1)
     assert [(f.rule, f.span.line) for f in source.findings] == [("KS005", 16)]
+
+
+def test_river_scrape_components_are_found_in_alloy_configs_only() -> None:
+    """KS007's gate (build.river_scrape_components): River blocks of the components whose access the analysis would
+    check, in order, once each; YAML, dashboards and River without such components give nothing."""
+    from kubelint_scrape.build import river_scrape_components
+
+    alloy = ('discovery.kubernetes "pods" {\n  role = "pod"\n}\n\tprometheus.scrape "a" {\n}\n'
+             'prometheus.scrape "b" {}\nprometheus.operator.servicemonitors "sm" {\n}\n')
+    assert river_scrape_components(alloy) == ["discovery.kubernetes", "prometheus.scrape", "prometheus.operator.servicemonitors"]
+    assert river_scrape_components('loki.source.file "logs" {\n}\n') == []
+    assert river_scrape_components("scrape_configs:\n  - job_name: x\n") == []
+    assert river_scrape_components('{"panels": [{"title": "prometheus.scrape \\"x\\" {"}]}') == []

@@ -1,5 +1,6 @@
-"""KS001/KS003/KS004/KS005: problems the loader found while reading input (see load.py); KS006: the same object
-defined twice with different content."""
+"""KS001/KS003/KS004/KS005: problems the loader found while reading input (see load.py); KS007: a scrape
+configuration in a language this tool does not read (build.py); KS006: the same object defined twice with different
+content."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..model import K8sObject
 from .context import Context
 
 
-@check("KS001", "KS003", "KS004", "KS005")
+@check("KS001", "KS003", "KS004", "KS005", "KS007")
 def input_problems(ctx: Context) -> Iterator[Finding]:
     for source in ctx.sources:
         yield from source.findings

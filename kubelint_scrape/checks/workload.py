@@ -445,6 +445,8 @@ def token_automount_unused(ctx: Context) -> Iterator[Finding]:
             continue  # its ServiceAccount (and so its bindings) lives elsewhere: we cannot tell
         if user_grants(authorizer, pod.identity) or _reads_token(pod):
             continue
+        if id(pod.template) in _unread_config_loaders(ctx):
+            continue  # Alloy's discovery and scrapes use the token; the analysis cannot see them (KS007)
         if auth_proxy_containers(pod.template):
             # kube-rbac-proxy / oauth-proxy call the API server with the pod's token (in-cluster config) to review
             # their clients: without it they cannot start. A missing review grant is KS112's, not this.
@@ -462,6 +464,23 @@ def token_automount_unused(ctx: Context) -> Iterator[Finding]:
             fix=f"Set `automountServiceAccountToken: false` in the pod template of {pod.name}.",
             object=pod.obj.ref, data={"identity": str(pod.identity)},
         )
+
+
+def _unread_config_loaders(ctx: Context) -> set[int]:
+    """id() of the pod templates that mount a ConfigMap or Secret holding a Grafana Alloy / Agent Flow config with
+    discovery or scrape components (KS007): the pod's token is used, though not by anything the analysis reads."""
+    from ..analyse import workloads_loading
+    from ..build import river_scrape_components
+
+    memo = ctx.__dict__.get("_unread_config_loaders")
+    if memo is None:
+        memo = ctx.__dict__["_unread_config_loaders"] = set()
+        for kind, section in (("ConfigMap", "data"), ("Secret", "stringData")):
+            for obj in ctx.workspace.by_kind.get(kind, ()):
+                texts = [value for value in as_map(obj.doc.get(section)).values() if isinstance(value, str)]
+                if any(river_scrape_components(text) for text in texts):
+                    memo.update(id(pod) for pod in workloads_loading(ctx.workspace, kind, obj.namespace, obj.name))
+    return memo
 
 
 def _bound_elsewhere(ctx: Context, identity: Identity) -> bool:
