@@ -382,9 +382,9 @@ def _included(pod: PodTemplate, container: Any, config_path: str, files: set[str
 def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], list[PodTemplate]]:
     """(ConfigMap|Secret, namespace, name) → pod templates with a volume of it, in input order (built once:
     a scan of every workload per config was quadratic — 4.8 s of 10,000 objects)."""
-    index = workspace.indexes.get("pods-by-volume-source")
-    if index is None:
-        index = {}
+
+    def build() -> dict[tuple[str, str, str], list[PodTemplate]]:
+        index: dict[tuple[str, str, str], list[PodTemplate]] = {}
         for pod in workspace.workloads:
             for kind in ("ConfigMap", "Secret"):
                 for _volume, names in _pod_volume_refs(pod, kind):
@@ -392,8 +392,9 @@ def _pods_by_volume_source(workspace: Workspace) -> dict[tuple[str, str, str], l
                         bucket = index.setdefault((kind, pod.obj.namespace, name), [])
                         if not bucket or bucket[-1] is not pod:
                             bucket.append(pod)
-        workspace.indexes["pods-by-volume-source"] = index
-    return index
+        return index
+
+    return workspace.index("pods-by-volume-source", build)
 
 
 def _pod_volume_refs(pod: PodTemplate, holder_kind: str) -> list[tuple[YMap, set[str]]]:

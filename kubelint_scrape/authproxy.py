@@ -93,10 +93,7 @@ EMPTY = DeclaredTargets({}, [], "")
 
 def declared_targets(workspace: Workspace) -> DeclaredTargets:
     """Built once per workspace."""
-    found = workspace.indexes.get("rbac-proxy-targets")
-    if found is None:
-        found = workspace.indexes["rbac-proxy-targets"] = _build(workspace)
-    return found
+    return workspace.index("rbac-proxy-targets", lambda: _build(workspace))
 
 
 def _build(workspace: Workspace) -> DeclaredTargets:

@@ -259,13 +259,16 @@ def holds_real_grants(authorizer: Authorizer, identity: Identity) -> list[Grant]
 
 
 def pods_running_as(workspace: Workspace, identity: Identity) -> list[PodTemplate]:
-    index = workspace.indexes.get("pods_by_service_account")
-    if index is None:  # built once: asked per identity, a scan of every workload each time was quadratic
-        index = {}
-        for pod in workspace.workloads:
-            index.setdefault((pod.obj.namespace, pod.service_account), []).append(pod)
-        workspace.indexes["pods_by_service_account"] = index
+    # indexed once: asked per identity, a scan of every workload each time was quadratic
+    index = workspace.index("pods_by_service_account", lambda: _pods_by_service_account(workspace))
     return list(index.get((identity.namespace, identity.name), ()))
+
+
+def _pods_by_service_account(workspace: Workspace) -> dict[tuple[str, str], list[PodTemplate]]:
+    index: dict[tuple[str, str], list[PodTemplate]] = {}
+    for pod in workspace.workloads:
+        index.setdefault((pod.obj.namespace, pod.service_account), []).append(pod)
+    return index
 
 
 def scrape_pods(analysis: Analysis) -> set[int]:

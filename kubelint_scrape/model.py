@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .load import Document, Source
 from .records import dataclass, field
@@ -529,6 +529,13 @@ class Workspace:
     _bindings_by_subject: dict[tuple[str, str, str], list[BindingDef]] | None = None
     # Derived indexes, built on first use once the workspace is complete (e.g. analyse.workloads_loading).
     indexes: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def index(self, name: str, build: Callable[[], Any]) -> Any:
+        """The derived index `name`, built by `build` on first use (the workspace is complete by then)."""
+        found = self.indexes.get(name)
+        if found is None:
+            found = self.indexes[name] = build()
+        return found
 
     def source_text(self, path: str) -> str:
         for source in self.sources:

@@ -106,12 +106,13 @@ def collect(sources: Iterable[Any], analysis: Any, paths: set[str] | None = None
 
 
 def _objects_by_path(workspace: Any) -> dict[str, list[Any]]:
-    index = workspace.indexes.get("objects-by-path")
-    if index is None:
-        index = workspace.indexes["objects-by-path"] = {}
+    def build() -> dict[str, list[Any]]:
+        index: dict[str, list[Any]] = {}
         for obj in workspace.objects:
             index.setdefault(obj.path, []).append(obj)
-    return index
+        return index
+
+    return workspace.index("objects-by-path", build)
 
 
 def _source(sources: Iterable[Any], path: str) -> Any:

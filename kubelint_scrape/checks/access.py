@@ -640,10 +640,8 @@ def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subjec
 def _is_real_identity(ctx: Context, namespace: str, name: str) -> bool:
     """A ServiceAccount the inputs define or that some scraper runs as (e.g. a second Prometheus with the same SA
     name in another namespace): a binding to it is deliberate, not a mistyped subject."""
-    known = ctx.__dict__.get("_known_identities")  # once per run, like the other per-Context indexes of checks
-    if known is None:
-        known = ctx.__dict__["_known_identities"] = set(ctx.workspace.service_accounts)
-        known.update((j.identity.namespace, j.identity.name) for j in ctx.analysis.jobs if j.identity is not None)
+    known = ctx.once("known identities", lambda: {*ctx.workspace.service_accounts, *(
+        (j.identity.namespace, j.identity.name) for j in ctx.analysis.jobs if j.identity is not None)})
     return (namespace, name) in known
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Callable
 
 from ..analyse import Analysis
 from ..findings import Finding
@@ -55,6 +55,17 @@ class Context:
     @property
     def workspace(self):
         return self.analysis.workspace
+
+    def once(self, name: str, build: Callable[[], Any]) -> Any:
+        """What `build` returns, built once per run (per Context) for every check that asks for `name`."""
+        found = self._shared.get(name)
+        if found is None:
+            found = self._shared[name] = build()
+        return found
+
+    @functools.cached_property
+    def _shared(self) -> dict[str, Any]:
+        return {}
 
 
 def _job_paths(job: Any) -> set[str]:

@@ -122,10 +122,7 @@ def _holding_identities(ctx: Context, identities: list[Identity]) -> list[Identi
 
 
 def _state(ctx: Context) -> _State:
-    state = ctx.__dict__.get("_privilege_state")
-    if state is None:
-        state = ctx.__dict__["_privilege_state"] = _State(ctx)
-    return state
+    return ctx.once("privilege state", lambda: _State(ctx))
 
 
 def _scope(binding: BindingDef) -> str:
@@ -164,7 +161,7 @@ def _shown(ctx: Context, holdings: list[Holding]) -> list[Holding]:
     """The holdings whose findings could be reported (see _reported), filtered once per list and run."""
     if ctx.report_paths is None:
         return holdings
-    memo = ctx.__dict__.setdefault("_shown_holdings", {})  # the lists live as long as the Context: ids are stable
+    memo = ctx.once("shown holdings", dict)  # the lists live as long as the Context: ids are stable
     shown = memo.get(id(holdings))
     if shown is None:
         shown = memo[id(holdings)] = [h for h in holdings if _reported(ctx, h)]
@@ -175,7 +172,7 @@ def _reported(ctx: Context, holding: Holding) -> bool:
     """Whether a finding about this holding could be reported: they sit at the rule or at a binding of it."""
     if ctx.report_paths is None:
         return True
-    memo = ctx.__dict__.setdefault("_reported_holdings", {})  # holdings live as long as the Context: ids are stable
+    memo = ctx.once("reported holdings", dict)  # holdings live as long as the Context: ids are stable
     reported = memo.get(id(holding))
     if reported is None:
         reported = memo[id(holding)] = ctx.reports(holding.rule.path, *(b.obj.path for b, _r, _i in holding.via if b.obj is not None))
@@ -915,12 +912,13 @@ def _builtin_baselines(ctx: Context) -> list[tuple[str, list[Permission]]]:
     user's role with. Only the built-in rules aggregated into them (bootstrappolicy's system:aggregate-to-*),
     not rules the inputs add through the aggregation labels, and not rules of newer minor versions (`since`):
     a copy of `kubectl get clusterrole edit -o yaml` taken on an older cluster is still edit."""
-    memo = ctx.__dict__.get("_admin_baselines")
-    if memo is not None:
-        return memo
+    return ctx.once("admin baselines", lambda: _baselines(ctx))
+
+
+def _baselines(ctx: Context) -> list[tuple[str, list[Permission]]]:
     authorizer = ctx.analysis.authorizer
     owners = rule_owners(ctx.analysis.workspace)
-    memo = []
+    baselines = []
     for name in ("admin", "edit"):
         role = ctx.analysis.workspace.cluster_roles.get(name)
         if role is None or not role.builtin:
@@ -929,9 +927,8 @@ def _builtin_baselines(ctx: Context) -> list[tuple[str, list[Permission]]]:
                  if not r.since and (owner := owners.get(id(r))) is not None and owner.builtin]
         perms = list(dict.fromkeys(p for r in rules for p in permissions(r)))
         if perms:
-            memo.append((name, perms))
-    ctx.__dict__["_admin_baselines"] = memo
-    return memo
+            baselines.append((name, perms))
+    return baselines
 
 
 def _admin_by_content(authorizer, role: RoleDef, baselines: list[tuple[str, list[Permission]]]) -> str | None:

@@ -74,16 +74,16 @@ def _roles(ctx: Context) -> list[RoleDef]:
     """Every user-defined Role/ClusterRole object as a RoleDef, built once per run (on the Context) for all rules:
     the workspace's own RoleDefs where it indexed the object, fresh ones for repeated names it replaced. Only
     those in reported files: every finding of the rules that use this list sits in the role object."""
-    cached = ctx.__dict__.get("_rbac_object_roles")
-    if cached is None:
-        ws = ctx.workspace
-        indexed = {id(r.obj): r for r in [*ws.cluster_roles.values(), *ws.roles.values(),
-                                          *ws.rejected_cluster_roles.values(), *ws.rejected_roles.values()]
-                   if r.obj is not None}
-        cached = [indexed.get(id(obj)) or role_from_object(obj) for obj in _rbac_objects(ws, ("Role", "ClusterRole"))
-                  if ctx.reports(obj.path)]
-        ctx.__dict__["_rbac_object_roles"] = cached
-    return cached
+    return ctx.once("RBAC object roles", lambda: _role_defs(ctx))
+
+
+def _role_defs(ctx: Context) -> list[RoleDef]:
+    ws = ctx.workspace
+    indexed = {id(r.obj): r for r in [*ws.cluster_roles.values(), *ws.roles.values(),
+                                      *ws.rejected_cluster_roles.values(), *ws.rejected_roles.values()]
+               if r.obj is not None}
+    return [indexed.get(id(obj)) or role_from_object(obj) for obj in _rbac_objects(ws, ("Role", "ClusterRole"))
+            if ctx.reports(obj.path)]
 
 
 def _bindings(ws: Workspace) -> Iterator[BindingDef]:
