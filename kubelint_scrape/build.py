@@ -59,6 +59,7 @@ def build_workspace(
             _index(workspace, obj, derived, user_binding_names, is_refused)
         configs.extend(model.configs)
         findings.extend(model.findings)
+        workspace.unread_configs.extend(model.unread_configs)
     operator, problems = operator_configs(workspace, limits)
     configs.extend(operator)
     findings.extend(problems)
@@ -84,6 +85,7 @@ class SourceModel:
     configs: list[PromConfig] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     refused: dict[tuple[int, int], list[bool]] = field(default_factory=dict)  # refused_rbac() by version
+    unread_configs: list[K8sObject] = field(default_factory=list)  # ConfigMaps/Secrets holding one (KS007)
 
 
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:
@@ -135,6 +137,8 @@ def _build_source_model(source: Source, default_namespace: str, namespace_overri
         model.objects.append((obj, _derive(obj)))
         if obj.kind in ("ConfigMap", "Secret"):
             config_list, problems = embedded_configs(obj, source, limits)
+            if any(problem.rule == UNREAD_CONFIG for problem in problems):
+                model.unread_configs.append(obj)
         elif obj.kind == COLLECTOR_KIND and obj.api_version.startswith("opentelemetry.io/"):
             config_list, problems = collector_cr_configs(obj, source.text, limits)
         else:
@@ -287,6 +291,9 @@ _RIVER_COMPONENT = re.compile(
     re.MULTILINE)
 
 
+UNREAD_CONFIG = "KS007"
+
+
 def river_scrape_components(text: str) -> list[str]:
     """The Alloy components (`prometheus.scrape`, `discovery.kubernetes`…) a River configuration declares, in order."""
     if "{" not in text or "." not in text:
@@ -299,7 +306,7 @@ def _unread_config(obj: K8sObject, source: Source, key: Any, components: list[st
     data = next((section for section in sections if isinstance(section, YMap) and key in section), obj.doc)
     shown = ", ".join(f"`{c}`" for c in components)
     return Finding(
-        "KS007", key_span(source.path, data, key),
+        UNREAD_CONFIG, key_span(source.path, data, key),
         f"{obj.kind} {obj.namespace}/{obj.name} key {key} is a Grafana Alloy or Agent Flow (River) configuration with {shown}: this tool "
         "reads Prometheus, Grafana Agent and OpenTelemetry YAML only, so what these components need from the API server "
         "and the kubelets — and whether the ServiceAccount that runs them holds it — is not checked",

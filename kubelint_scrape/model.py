@@ -526,6 +526,8 @@ class Workspace:
     workloads: list[PodTemplate] = field(default_factory=list)
     by_kind: dict[str, list[K8sObject]] = field(default_factory=dict)
     plain_configs: list[tuple[Source, Document]] = field(default_factory=list)
+    # ConfigMaps/Secrets holding a scrape config this tool does not read (Grafana Alloy's River, KS007)
+    unread_configs: list[K8sObject] = field(default_factory=list)
     _bindings_by_subject: dict[tuple[str, str, str], list[BindingDef]] | None = None
     # Derived indexes, built on first use once the workspace is complete (e.g. analyse.workloads_loading).
     indexes: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

@@ -73,9 +73,10 @@ class PodView:
 
 
 def _pods(ctx: Context) -> list[PodView]:
-    cached = ctx.__dict__.get("_workload_pods")
-    if cached is not None:
-        return cached
+    return ctx.once("workload pods", lambda: _pod_views(ctx))
+
+
+def _pod_views(ctx: Context) -> list[PodView]:
     # Every workload rule reports at the workload itself: only those in reported files are looked at.
     workloads = [t for t in ctx.workspace.workloads if ctx.reports(t.obj.path)]
     scrapers = scrape_pods(ctx.analysis) if workloads else set()
@@ -88,7 +89,6 @@ def _pods(ctx: Context) -> list[PodView]:
         spec = obj.doc.get("spec")
         if isinstance(spec, YMap):
             pods.append(PodView(obj, spec, ("spec",), runner_identity(obj), True))
-    ctx.__dict__["_workload_pods"] = pods
     return pods
 
 
@@ -470,17 +470,10 @@ def _unread_config_loaders(ctx: Context) -> set[int]:
     """id() of the pod templates that mount a ConfigMap or Secret holding a Grafana Alloy / Agent Flow config with
     discovery or scrape components (KS007): the pod's token is used, though not by anything the analysis reads."""
     from ..analyse import workloads_loading
-    from ..build import river_scrape_components
 
-    memo = ctx.__dict__.get("_unread_config_loaders")
-    if memo is None:
-        memo = ctx.__dict__["_unread_config_loaders"] = set()
-        for kind, section in (("ConfigMap", "data"), ("Secret", "stringData")):
-            for obj in ctx.workspace.by_kind.get(kind, ()):
-                texts = [value for value in as_map(obj.doc.get(section)).values() if isinstance(value, str)]
-                if any(river_scrape_components(text) for text in texts):
-                    memo.update(id(pod) for pod in workloads_loading(ctx.workspace, kind, obj.namespace, obj.name))
-    return memo
+    ws = ctx.workspace
+    return ctx.once("unread config loaders", lambda: {
+        id(pod) for obj in ws.unread_configs for pod in workloads_loading(ws, obj.kind, obj.namespace, obj.name)})
 
 
 def _bound_elsewhere(ctx: Context, identity: Identity) -> bool:
