@@ -13,7 +13,6 @@ import os
 import sys
 from typing import Any
 
-from .load import gc_paused
 from .report import FORMATS  # (the report package's own module: stdlib imports only)
 
 FAIL_ON = ("error", "warning", "info", "never")
@@ -97,9 +96,6 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-# The whole command, not just each stage: re-enabled between stages, the collector's first pass walks every
-# object made while it was paused (0.85 s of a run over 10,000 objects, after loading and before the report).
-@gc_paused
 def run_check(paths, format_name, fail_on, select, ignore, identity, config_file, stdin_filename, show_assumptions,
               kubernetes_version, kubelet_authn, kubelet_authz, kubelet_serving_cert, default_namespace, max_file_size,
               force_exclude, output, no_color, quiet) -> int:

@@ -12,7 +12,6 @@ import click
 
 from . import __version__
 from .checkcmd import FAIL_ON, FORMATS
-from .load import gc_paused
 
 
 class DefaultCheckGroup(click.Group):
@@ -142,7 +141,6 @@ def lsp(stdio: bool) -> None:
 @click.option("--diff", is_flag=True, help="Show what to add and what to remove relative to the current grants.")
 @analysis_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the YAML to this file.")
-@gc_paused  # as checkcmd.run_check: over the whole command, not stage by stage
 def suggest_rbac(paths, diff, output, **analysis_params):
     """Print the minimal ServiceAccount RBAC (YAML) that makes every scrape job in PATHS work; without PATHS, the
     configured `paths`. The configuration and these options are read as `check` reads them."""
