@@ -159,7 +159,27 @@ def unmodelled(analysis: Analysis, identity: Identity) -> list[str]:
     for config in configs_of(analysis, identity):
         found.extend(name for name in getattr(config, "unmodelled", None) or [] if name not in found)
     found.extend(name for name in _known_loaders(analysis.workspace, identity) if name not in found)
+    found.extend(name for name in unread_config_runners(analysis.workspace).get(identity, ()) if name not in found)
     return found
+
+
+def unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
+    """The ServiceAccounts of pods that load a configuration this tool cannot read (KS007: a Grafana Alloy / Agent
+    Flow config with discovery or scrape components) → what each loads. Such a pod is a scraper: what its
+    ServiceAccount is granted matters as much as a Prometheus' (nodes/proxy, secrets, wildcards), though what it
+    needs is unknown (so nothing it holds is called unused)."""
+    return workspace.index("unread config runners", lambda: _unread_config_runners(workspace))
+
+
+def _unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
+    result: dict[Identity, list[str]] = {}
+    for obj in workspace.unread_configs:
+        what = f"the River configuration (Grafana Alloy / Agent Flow) in {obj.kind} {obj.namespace}/{obj.name}"
+        for pod in workloads_loading(workspace, obj.kind, obj.namespace, obj.name):
+            loaded = result.setdefault(Identity(pod.obj.namespace, pod.service_account), [])
+            if what not in loaded:
+                loaded.append(what)
+    return result
 
 
 def _known_loaders(workspace: Workspace, identity: Identity) -> list[str]:
@@ -176,10 +196,13 @@ def operator_runners(workspace: Workspace) -> list:
 
 
 def scraper_identities(analysis: Analysis) -> list[Identity]:
-    """Every scraper identity: those scrape jobs run as, then the ServiceAccounts of Prometheus Operator runners."""
+    """Every scraper identity: those scrape jobs run as, then the ServiceAccounts of Prometheus Operator runners,
+    then those of pods loading a scrape configuration this tool cannot read."""
     result = dict.fromkeys(job_identities(analysis))
     for obj in operator_runners(analysis.workspace):
         result.setdefault(runner_identity(obj))
+    for identity in unread_config_runners(analysis.workspace):
+        result.setdefault(identity)
     return list(result)
 
 

@@ -261,6 +261,8 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
                          if n.target == "kubelet" and target_asks_rbac(n, assumptions)] if "get" in verbs else []
         proxy_only = [(j, n) for j, n in kubelet_needs if n.request.subresource == "proxy" and not n.alternatives]
         unseen = _unseen_target_jobs([j for i in identities for j in state.jobs.get(i, [])])
+        unread_only = ([] if any(state.jobs.get(i) for i in identities)
+                       else list(dict.fromkeys(c for i in identities for c in state.unmodelled(i))))
         subresources = sorted({n.request.subresource for _j, n in kubelet_needs if n.request.subresource != "proxy"})
         narrower = ", ".join(f"nodes/{sub}" for sub in subresources or ["metrics"])
         # Proxied kubelet paths that the kubelet itself authorizes only as nodes/proxy on this version (FACTS §1):
@@ -311,6 +313,14 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             purpose = ("no job needs it: the kubelets authorize every request without asking RBAC (assumption "
                        "kubelet-authz: always-allow), and no job scrapes them through the API-server proxy")
             fix = f"Remove \"{item}\" from this rule of {role}."
+        elif "get" in verbs and unread_only:
+            # A pod loading a config this tool cannot read (KS007): whether it goes through the API-server proxy
+            # is unknown, but the hazard is the grant itself.
+            purpose = (f"{' and '.join(unread_only)} use{'s' if len(unread_only) == 1 else ''} this token, and is not "
+                       f"read here; a kubelet scraped on :10250 needs only nodes/metrics, nodes/proxy only through "
+                       f"the API-server proxy")
+            fix = _replace_proxy(state, holding, item, role, subresources, "(verbs [\"get\"]).")
+            fix = fix[0].upper() + fix[1:]
         elif "get" in verbs:
             purpose = f"no job needs it: kubelet scrapes on :10250 need only {narrower}"
             fix = _replace_proxy(state, holding, item, role, subresources, "(verbs [\"get\"]).")
