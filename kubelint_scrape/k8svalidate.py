@@ -286,7 +286,9 @@ def _where(path: tuple) -> str:
     """rules[0].verbs; keys that are not identifiers are quoted: metadata.annotations["prometheus.io/scrape"]."""
     text = ""
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, bool) or part is None:  # a key `on:` / `~:`: sigs.k8s.io/yaml makes it "true" / "null"
+            text += f'["{"null" if part is None else str(part).lower()}"]'
+        elif isinstance(part, int):
             text += f"[{part}]"
         elif _PLAIN_KEY.fullmatch(str(part)):
             text += ("." if text else "") + str(part)

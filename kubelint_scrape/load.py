@@ -490,9 +490,9 @@ def _duplicate_findings(path: str, duplicates: list, count: int, limits: Limits,
             Finding(
                 "KS005",
                 Span(path, *pos),
-                f"duplicate key {key!r}: Kubernetes strict decoding and Prometheus reject a mapping that repeats a key",
-                fix=f"Keep one {key!r} entry and merge the values you meant into it.",
-                related=(Related(Span(path, *first), f"first {key!r} is here"),),
+                f"duplicate key {_key_text(key)}: Kubernetes strict decoding and Prometheus reject a mapping that repeats a key",
+                fix=f"Keep one {_key_text(key)} entry and merge the values you meant into it.",
+                related=(Related(Span(path, *first), f"first {_key_text(key)} is here"),),
             )
         )
     return count
@@ -866,13 +866,32 @@ def _set(frame: list[Any], value: Any, pos: Pos, duplicates: list[tuple[Pos, Any
         frame[4].append(value)
         return
     if key in mapping:
-        duplicates.append((frame[3], key, mapping.key_pos(key)))
-        mapping.put(key, value, frame[3], pos)
+        if _same_yaml_key(mapping, key):
+            duplicates.append((frame[3], key, mapping.key_pos(key)))
+            mapping.put(key, value, frame[3], pos)
+        # else `on` (true) and `1`: equal in Python, two keys to Go yaml; the first is kept
         return
     mapping[key] = value
     places = mapping.places
     places.append(frame[3])
     places.append(pos)
+
+
+def _same_yaml_key(mapping: YMap, key: Any) -> bool:
+    """Whether `key`, equal to a key already in `mapping`, is the same YAML key: Python takes True == 1 == 1.0,
+    Go yaml.v2 keeps a bool, an int and a float apart."""
+    if not isinstance(key, (bool, int, float)):
+        return True
+    return any(type(stored) is type(key) for stored in mapping if stored == key)
+
+
+def _key_text(key: Any) -> str:
+    """A key as YAML writes it (`true`, `null`, `8080`) or, for a string, quoted."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return repr(key)
 
 
 def _mergeable(value: Any) -> bool:

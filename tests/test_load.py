@@ -173,6 +173,14 @@ def test_duplicate_key_is_ks005_at_the_second_key() -> None:
     assert [(f.rule, f.span.line, f.span.column) for f in source.findings] == [("KS005", 3, 3)]
 
 
+def test_keys_go_yaml_keeps_apart_are_not_duplicates_and_keys_read_as_yaml() -> None:
+    # `on` is bool true and `1` an int to Go yaml.v2: two keys, though equal in Python.
+    assert load("labels:\n  on: a\n  1: b\n").findings == []
+    source = load("labels:\n  on: a\n  true: b\n  ~: c\n  null: d\n")
+    assert [(f.span.line, f.message.split(":")[0], f.related[0].message) for f in source.findings] == [
+        (3, "duplicate key true", "first true is here"), (5, "duplicate key null", "first null is here")]
+
+
 def test_syntax_error_is_ks001_with_parser_position() -> None:
     source = load("""\
         a: [1, 2
