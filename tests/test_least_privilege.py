@@ -115,3 +115,12 @@ def test_ks201_fix_removes_nodes_proxy_when_the_rule_already_has_nodes_metrics()
     (finding,) = fixture_findings("KS201/fail-nodes-proxy-beside-nodes-metrics-aggregated", "KS201")
     assert finding["fix"] == ('Remove "nodes/proxy" from this rule of ClusterRole prometheus-nodes: it already grants '
                               '"nodes/metrics".')
+
+
+def test_ks207_fix_leaves_the_rules_real_verbs() -> None:
+    # Not a fixed "keep list and watch": "*" becomes what the scrapers use through the rule, and a rule of writes
+    # only goes.
+    fixes = [f["fix"] for f in fixture_findings("KS207/fail-write-only-rule-and-star-verbs", "KS207")]
+    assert fixes == ['Replace "*" in the verbs of this rule with what its scrapers use through it: ["list", "watch"].',
+                     "Delete this rule of ClusterRole prometheus: it grants nothing but writes, which a scraper never "
+                     "makes."]

@@ -1067,10 +1067,26 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
             f"{_where(holding)} grants {what} to scraper {scopes}: Prometheus never writes to "
             f"the Kubernetes API (discovery only lists and watches, scrapes are GETs), so a stolen token could delete "
             f"or rewrite these objects for nothing",
-            fix=f"Remove {', '.join(repr(v).replace(chr(39), chr(34)) for v in verbs)} from the verbs of this rule, keeping list and watch for discovery.",
+            fix=_write_fix(state, holding, write_verbs),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"write": [p.describe() for p in perms]},
         )
+
+
+def _write_fix(state: _State, holding: Holding, write_verbs: set[str]) -> str:
+    """The rule's verbs without the writes: what it lists besides them, and for `*` the verbs its scrapers use
+    through it (a `*` rule keeps no verb of its own). A rule left with no verb goes."""
+    rule = holding.rule
+    left = [v for v in rule.verbs if v not in write_verbs and v != "*"]
+    if "*" in rule.verbs:
+        left += [v for v in dict.fromkeys(r.verb for r in _used_requests(state, holding)) if v not in left]
+    quoted = ", ".join(f'"{v}"' for v in left)
+    if not left:
+        return f"Delete this rule of {_role_name(holding.role)}: it grants nothing but writes, which a scraper never makes."
+    if "*" in rule.verbs:
+        return f"Replace \"*\" in the verbs of this rule with what its scrapers use through it: [{quoted}]."
+    written = ", ".join(f'"{v}"' for v in rule.verbs if v in write_verbs)
+    return f"Remove {written} from the verbs of this rule, leaving [{quoted}]."
 
 
 def _writes_reported_elsewhere() -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:
