@@ -12,7 +12,7 @@ import fnmatch
 import functools
 import os
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .authproxy import POD_ROLES, DeclaredTargets, declared_targets, served_endpoint
 from .gopath import go_path_match
@@ -959,18 +959,59 @@ def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWork
     rules = _rules(job, [])
     # A target that survives has passed every keep filter: the first one is where the job could have named it.
     filters = [node for rule, node in rules if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL)]
+    ports = _owner_chosen_ports([r for r, _ in rules])
     for index, sd in enumerate(job.sd_configs):
-        for labels in representative_targets(sd.role, _sd_namespaces(sd, identity), unnamed=True):
-            try:
-                final = relabel_tracking(_initial_labels(job, labels), [r for r, _ in rules], ())[0]
-            except Exception:
-                continue  # a rule that cannot run on it: the simulation reports it (relabel_errors)
-            if final is None or not final.get("__address__") or classify(final).klass != "workload":
-                continue
-            if filters:
-                return UnnamedWorkloads(_span_of(job, ("rule", filters[0])), True)
-            return UnnamedWorkloads(_span_of(job, ("sd", index)), False)
+        for base in representative_targets(sd.role, _sd_namespaces(sd, identity), unnamed=True):
+            for labels in _with_ports(base, ports):
+                try:
+                    final = relabel_tracking(_initial_labels(job, labels), [r for r, _ in rules], ())[0]
+                except Exception:
+                    continue  # a rule that cannot run on it: the simulation reports it (relabel_errors)
+                if final is None or not final.get("__address__") or classify(final).klass != "workload":
+                    continue
+                if filters:
+                    return UnnamedWorkloads(_span_of(job, ("rule", filters[0])), True)
+                return UnnamedWorkloads(_span_of(job, ("sd", index)), False)
     return None
+
+
+# The labels carrying a discovered port's name and number, per SD role (FACTS §4): a workload's owner writes both in
+# its own Pod or Service spec.
+_PORT_NAME_LABELS = ("__meta_kubernetes_pod_container_port_name", "__meta_kubernetes_endpoint_port_name",
+                     "__meta_kubernetes_endpointslice_port_name", "__meta_kubernetes_service_port_name")
+_PORT_NUMBER_LABELS = ("__meta_kubernetes_pod_container_port_number", "__meta_kubernetes_endpointslice_port",
+                       "__meta_kubernetes_service_port_number")
+_LITERALS = re.compile(r"\(?([A-Za-z0-9_.-]+(?:\|[A-Za-z0-9_.-]+)*)\)?")
+
+
+def _owner_chosen_ports(rules: list[RelabelRule]) -> list[tuple[str, str]]:
+    """The port names and numbers a job keeps by value ("metrics", "9090"): any workload owner can give a port that
+    name or number, so they select by an opt-in as an annotation does. (kind, value) with kind "name"/"number",
+    from keep rules on one port label whose regex is a list of literals."""
+    found: list[tuple[str, str]] = []
+    for rule in rules:
+        if rule.action != KEEP or len(rule.source_labels) != 1:
+            continue
+        label = rule.source_labels[0]
+        kind = "name" if label in _PORT_NAME_LABELS else "number" if label in _PORT_NUMBER_LABELS else None
+        match = _LITERALS.fullmatch(rule.regex) if kind else None
+        if match:
+            found += [(kind, value) for value in match.group(1).split("|") if (kind, value) not in found]
+    return found
+
+
+def _with_ports(labels: dict[str, str], ports: list[tuple[str, str]]) -> Iterator[dict[str, str]]:
+    """The unnamed workload as discovered, then with each port name or number the job keeps (see above)."""
+    yield labels
+    for kind, value in ports:
+        changed = dict(labels)
+        for key in (_PORT_NAME_LABELS if kind == "name" else _PORT_NUMBER_LABELS):
+            if key in changed:
+                changed[key] = value
+        if kind == "number" and value.isdigit() and ":" in changed.get("__address__", ""):
+            changed["__address__"] = changed["__address__"].rsplit(":", 1)[0] + ":" + value
+        if changed != labels:
+            yield changed
 
 
 def identity_token_files(pod: PodTemplate) -> set[str]:

@@ -17,7 +17,7 @@ One definition, shared by the least-privilege rules (checks/privilege.py), the w
 from __future__ import annotations
 
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, workloads_loading
-from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Workspace
+from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Subject, Workspace
 from .promconfig import PromConfig
 from .promconfig import _sd_config as sd_config  # (a private helper: the one SD parser)
 from .rbac import Authorizer, Decision, Grant, Identity, Request, names_allowed, rule_allows
@@ -269,6 +269,23 @@ def holdings(analysis: Analysis, identities) -> list[Holding]:
                 seen.add(key)
                 holding.via.append((grant.binding, grant.role, identity))
     return list(by_rule.values())
+
+
+def co_holders(analysis: Analysis, scrapers) -> dict[int, list[tuple[BindingDef, Subject]]]:
+    """id(rule) → the (binding, subject) pairs in the inputs that hold the rule besides the scraper identities: a
+    ServiceAccount of another workload, a User, a Group. The rule is theirs too, so a least-privilege fix for the
+    scraper is a role of its own, not an edit that takes their permissions away. One pass over the bindings."""
+    known = set(scrapers)
+    index: dict[int, list[tuple[BindingDef, Subject]]] = {}
+    for binding in analysis.workspace.bindings:
+        others = [s for s in binding.subjects
+                  if not (s.kind == "ServiceAccount" and Identity(s.namespace, s.name) in known)]
+        role = analysis.workspace.role_for(binding) if others else None
+        if role is None:
+            continue
+        for rule in analysis.authorizer.effective_rules(role):
+            index.setdefault(id(rule), []).extend((binding, s) for s in others)
+    return index
 
 
 def holds_real_grants(authorizer: Authorizer, identity: Identity) -> list[Grant]:

@@ -88,3 +88,39 @@ def test_requested_severity_is_kept_unless_the_user_overrides_it(tmp_path: Path)
     assert [f.severity for f in overridden.findings] == ["error"]
     prometheus = lint_paths([str(ROOT / "fixtures" / "KS401" / "fail-prometheus-on-host-network")], Options(select={"KS401"}))
     assert [f.severity for f in prometheus.findings] == ["warning"]
+
+
+FIXTURES = ROOT / "fixtures"
+
+
+def fixture_findings(case: str, rule: str) -> list[dict]:
+    result = CliRunner().invoke(main, [str(FIXTURES / case), "--format", "json", "--fail-on", "never", "--select", rule])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["findings"]
+
+
+def test_ks203_on_a_role_shared_with_another_workload_keeps_its_rules() -> None:
+    # The rules Prometheus does not use are kube-state-metrics's: deleting them would break it, so the fix moves the
+    # scraper to a role of its own and out of the shared binding.
+    found = fixture_findings("KS203/fail-role-shared-with-another-workload", "KS203")
+    assert len(found) == 2
+    for finding in found:
+        assert "also bound to ServiceAccount monitoring/kube-state-metrics" in finding["message"]
+        assert finding["fix"].startswith("Keep this rule of ClusterRole monitoring-read")
+        assert "remove monitoring/prometheus from the subjects of ClusterRoleBinding monitoring-read" in finding["fix"]
+        assert "Delete this rule" not in finding["fix"] and "Replace this rule" not in finding["fix"]
+
+
+def test_ks201_fix_removes_nodes_proxy_when_the_rule_already_has_nodes_metrics() -> None:
+    (finding,) = fixture_findings("KS201/fail-nodes-proxy-beside-nodes-metrics-aggregated", "KS201")
+    assert finding["fix"] == ('Remove "nodes/proxy" from this rule of ClusterRole prometheus-nodes: it already grants '
+                              '"nodes/metrics".')
+
+
+def test_ks207_fix_leaves_the_rules_real_verbs() -> None:
+    # Not a fixed "keep list and watch": "*" becomes what the scrapers use through the rule, and a rule of writes
+    # only goes.
+    fixes = [f["fix"] for f in fixture_findings("KS207/fail-write-only-rule-and-star-verbs", "KS207")]
+    assert fixes == ['Replace "*" in the verbs of this rule with what its scrapers use through it: ["list", "watch"].',
+                     "Delete this rule of ClusterRole prometheus: it grants nothing but writes, which a scraper never "
+                     "makes."]

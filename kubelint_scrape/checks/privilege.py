@@ -25,6 +25,7 @@ from ..grants import (
     Holding,
     Permission,
     Requirement,
+    co_holders,
     describe_permissions,
     holdings,
     job_identities,
@@ -82,6 +83,11 @@ class _State:
         for holding in self.holdings:
             for identity in holding.identities:
                 self.holdings_of.setdefault(identity, []).append(holding)
+
+    def co_holders(self, holding: Holding) -> list[tuple[BindingDef, object]]:
+        """The non-scraper subjects bound to the holding's rule in the inputs (grants.co_holders)."""
+        index = self.ctx.once("co-holders", lambda: co_holders(self.ctx.analysis, self.identities))
+        return index.get(id(holding.rule), [])
 
     def unmodelled(self, identity: Identity) -> list[str]:
         if identity not in self._unmodelled:
@@ -355,7 +361,13 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
     # written out holds only what is used.
     narrower = [f"nodes/{sub}" for sub in subresources or ["metrics"]]
     if item == "nodes/proxy" and (set(rule.verbs) <= {"get"} or rule.resources == ("nodes/proxy",)):
-        return f"replace \"{item}\" in {role} with {', '.join(chr(34) + r + chr(34) for r in narrower)} {verbs}"
+        # A rule that already lists the narrower subresource loses nodes/proxy only: replacing it would write
+        # the subresource twice.
+        absent = [r for r in narrower if r not in rule.resources]
+        if not absent:
+            return (f"remove \"{item}\" from this rule of {role}: it already grants "
+                    f"{', '.join(chr(34) + r + chr(34) for r in narrower)}.")
+        return f"replace \"{item}\" in {role} with {', '.join(chr(34) + r + chr(34) for r in absent)} {verbs}"
     others = list(dict.fromkeys(c for i in holding.identities for c in state.unmodelled(i)))
     if item == "nodes/proxy" and others:
         return _remove_proxy_only(holding, role, subresources, others)
@@ -739,6 +751,9 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
                     + f" also run{'s' if len(others) == 1 else ''} as {identity}: keep what {'it needs' if len(others) == 1 else 'they need'}")
     needed_by_sharers = sorted({str(job_identity) for (_label, text), _p in wanted.items() if text.startswith("as ")
                                 for job_identity in [text[3:]]})
+    holders = state.co_holders(holding)
+    if holders:
+        message += "; the role is also bound to " + _holders(holders)
     if needed_by_sharers:
         # Editing the shared rule would break the other scrapers: the least-privilege fix is a role per scraper.
         fix = (f"{_role_name(holding.role)} is shared with {', '.join(needed_by_sharers)}, whose jobs use what this "
@@ -746,6 +761,8 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
                + (f" ({describe_permissions(kept)})" if kept else "") + "; `kubelint-scrape suggest-rbac` prints one.")
     elif (rebind := _rebind_fix(analysis, identity, holding, perms, wanted, elsewhere, all_unused)) is not None:
         fix = rebind
+    elif holders:
+        fix = _own_role_fix(identity, holding, kept, holders)
     elif all_unused:
         fix = f"Delete this rule from {_role_name(holding.role)}."
     else:
@@ -755,6 +772,24 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
         related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
         data={"identity": str(identity), "unused": [p.describe() for p in perms]},
     )
+
+
+def _holders(holders: list) -> str:
+    names = list(dict.fromkeys(f"{subject.describe()} ({_binding_name(binding)})" for binding, subject in holders))
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _own_role_fix(identity: Identity, holding: Holding, kept: list[Permission], holders: list) -> str:
+    """The fix when the rule is also another subject's (a workload that is no scraper, a user, a group): editing
+    it would take their permissions away, so the scraper leaves the shared binding for a role of its own."""
+    shared = {id(b) for b, _s in holders}
+    mine = holding.bindings_of(identity)
+    leave = [f"remove {identity} from the subjects of {_binding_name(b)}" if id(b) in shared
+             else f"delete {_binding_name(b)}" for b in mine]
+    return (f"Keep this rule of {_role_name(holding.role)}: it is also bound to {_holders(holders)}, whose "
+            f"permissions are not this scraper's to drop. Bind {identity} to a role of its own holding only what its "
+            f"jobs use" + (f" ({describe_permissions(kept)} here)" if kept else "")
+            + f" and {' and '.join(leave)}; `kubelint-scrape suggest-rbac` prints the role.")
 
 
 # ---------------------------------------------------------------------------------------------- KS204
@@ -1042,10 +1077,26 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
             f"{_where(holding)} grants {what} to scraper {scopes}: Prometheus never writes to "
             f"the Kubernetes API (discovery only lists and watches, scrapes are GETs), so a stolen token could delete "
             f"or rewrite these objects for nothing",
-            fix=f"Remove {', '.join(repr(v).replace(chr(39), chr(34)) for v in verbs)} from the verbs of this rule, keeping list and watch for discovery.",
+            fix=_write_fix(state, holding, write_verbs),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"write": [p.describe() for p in perms]},
         )
+
+
+def _write_fix(state: _State, holding: Holding, write_verbs: set[str]) -> str:
+    """The rule's verbs without the writes: what it lists besides them, and for `*` the verbs its scrapers use
+    through it (a `*` rule keeps no verb of its own). A rule left with no verb goes."""
+    rule = holding.rule
+    left = [v for v in rule.verbs if v not in write_verbs and v != "*"]
+    if "*" in rule.verbs:
+        left += [v for v in dict.fromkeys(r.verb for r in _used_requests(state, holding)) if v not in left]
+    quoted = ", ".join(f'"{v}"' for v in left)
+    if not left:
+        return f"Delete this rule of {_role_name(holding.role)}: it grants nothing but writes, which a scraper never makes."
+    if "*" in rule.verbs:
+        return f"Replace \"*\" in the verbs of this rule with what its scrapers use through it: [{quoted}]."
+    written = ", ".join(f'"{v}"' for v in rule.verbs if v in write_verbs)
+    return f"Remove {written} from the verbs of this rule, leaving [{quoted}]."
 
 
 def _writes_reported_elsewhere() -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:

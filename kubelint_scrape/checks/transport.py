@@ -504,13 +504,12 @@ def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
             continue
         owner = analysis.identity if analysis.sends_identity_token else next(iter(analysis.makers))
         workloads = [e for e in analysis.endpoints if e.klass == "workload"]
-        if not workloads:
-            continue
         # Arbitrary: the job also keeps workloads it does not name (it selects by an opt-in any owner can set, or
         # not at all). Targets only its own selector names (an exporter behind kube-rbac-proxy, say) may well
         # check the token, whatever they are called; of those, only known components that never authenticate
-        # callers are reported.
-        unnamed = unnamed_workloads(job, analysis.identity)
+        # callers are reported. (An opt-in no representative workload happens to use — port 9090 — keeps none of
+        # them, and still lets in whoever uses it.)
+        unnamed = unnamed_workloads(job, analysis.identity) if workloads or _may_keep_unnamed(analysis) else None
         components = [e for e in workloads if _known_name(e)]
         if unnamed is None and not components:
             continue
@@ -534,6 +533,12 @@ def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _may_keep_unnamed(analysis: JobAnalysis) -> bool:
+    """A job none of whose representative targets survives may still keep workloads: those that opt in the way it
+    selects. Not a job whose SD finds only nodes (its targets are kubelets, whatever the relabelling)."""
+    return not analysis.endpoints and any(sd.role != "node" for sd in analysis.job.sd_configs)
+
+
 def _token_file(job: ScrapeJob, own: bool = True) -> str:
     if job.credentials.secret is not None:
         return f"from Secret {job.credentials.secret[0]}"
@@ -548,7 +553,7 @@ def _arbitrary_targets(unnamed: UnnamedWorkloads) -> tuple[str, Related]:
         return ("every application pod or service it discovers (nothing in the job narrows its targets down to "
                 "workloads it names)"), Related(unnamed.span, "keeps every workload it discovers")
     return ("every application pod or service it discovers whose owner opts in (any workload can carry the "
-            "annotation or label the job selects on, e.g. prometheus.io/scrape)"), Related(
+            "annotation, label, port name or port number the job selects on, e.g. prometheus.io/scrape)"), Related(
         unnamed.span, "lets in any workload whose owner opts in")
 
 
