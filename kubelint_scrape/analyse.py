@@ -75,6 +75,7 @@ class Resolution:
     # Service discovery run by another pod with its own ServiceAccount (an OpenTelemetry target allocator): its
     # resolution; the jobs' scrapes stay with `identity`.
     discovery: "Resolution | None" = None
+    fix: str = ""  # unresolved: a fix for what the reason found, instead of KS100's generic one
 
 
 @dataclass(eq=False, slots=True)
@@ -420,18 +421,63 @@ def workloads_loading(workspace: Workspace, kind: str, namespace: str, name: str
     return found
 
 
-def _unserved_workloads_note(workspace: Workspace, holder_kind: str, namespace: str, name: str) -> str:
-    """The workloads that would mount the ConfigMap/Secret but are left out because their apiVersion is not
-    served (KS602): most likely the one meant to load the config, so the KS100 says why it does not count."""
-    names = []
+def _unserved_workloads_loading(workspace: Workspace, kind: str, namespace: str | None, name: str) -> list[PodTemplate]:
+    """Like workloads_loading (`namespace` None: in any namespace), among the workloads left out because the
+    cluster does not serve their apiVersion (KS602). Their templates are built here alone: the workspace indexes
+    none of them."""
+    found = []
     for obj in workspace.unserved:
-        if obj.kind not in WORKLOAD_KINDS or obj.namespace != namespace:
+        if obj.kind not in WORKLOAD_KINDS or (namespace is not None and obj.namespace != namespace):
             continue
-        pod = pod_template(obj)  # built for this explanation alone: the workspace indexes no template of it
-        if pod is not None and any(name in refs for _volume, refs in _pod_volume_refs(pod, holder_kind)):
-            names.append(f"{obj.kind} {obj.namespace}/{obj.name} mounts it but uses apiVersion {obj.api_version}, "
-                         f"which the cluster does not serve (KS602)")
-    return f" that the cluster would create ({'; '.join(names)})" if names else ""
+        pod = pod_template(obj)
+        if pod is None:
+            continue
+        volumes = {as_str(v.get("name")) for v, names in _pod_volume_refs(pod, kind) if name in names}
+        if volumes and any(as_str(m.get("name")) in volumes for c in pod.containers for m in c.mounts):
+            found.append(pod)
+    found.sort(key=lambda p: (not _looks_like_prometheus(p), p.obj.path, p.obj.name))
+    return found
+
+
+def _other_namespace_note(workspace: Workspace, kind: str, namespace: str, name: str) -> str:
+    """The workloads of other namespaces that mount a ConfigMap/Secret of this name: a volume names one of the
+    pod's own namespace only, so where the inputs hold none there (a Deployment that names no namespace lands in
+    the default one, its ConfigMap in `monitoring`), the pod never starts (FailedMount) and nothing loads this
+    config. Said in the KS100, which otherwise reads as if no Prometheus had been written at all."""
+    served = [pod for (holder_kind, pod_namespace, holder_name), pods in _pods_by_volume_source(workspace).items()
+              if holder_kind == kind and holder_name == name and pod_namespace != namespace for pod in pods]
+    unserved = [pod for pod in _unserved_workloads_loading(workspace, kind, None, name) if pod.obj.namespace != namespace]
+    notes = []
+    for pod in dict.fromkeys(served + unserved):
+        if workspace.find(kind, pod.obj.namespace, name) is not None:
+            continue  # that namespace has its own: a config of its own, resolved on its own
+        placed = "" if pod.obj.namespace_explicit else " (it names no namespace: placed in " + pod.obj.namespace + ")"
+        notes.append(f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}{placed} mounts {kind} "
+                     f"{pod.obj.namespace}/{name}, which the inputs do not define")
+    if not notes:
+        return ""
+    return f"; {'; '.join(notes)}: a pod mounts {kind}s of its own namespace only"
+
+
+def _other_namespace_fix(kind: str, namespace: str, name: str) -> str:
+    return (f"Run the workload meant to load it in namespace {namespace}, beside {kind} {namespace}/{name}: give it "
+            f"`metadata.namespace: {namespace}` (its ServiceAccount and the bindings' subjects move with it), or put "
+            f"the {kind} in the workload's namespace; then lint again.")
+
+
+def _once_served(resolution: Resolution) -> Resolution:
+    """A config loaded only by a workload of an apiVersion the cluster does not serve: KS602 says the workload
+    never exists as written, and its fix changes the apiVersion (and adds a selector), not the pod template, so
+    the ServiceAccount the config will run as is already certain. The access checks run as that account now,
+    so the 403s the user would meet once the workload is fixed come in the same run, not the next one; the
+    reason says why the identity holds only then."""
+    pod = resolution.pod
+    if pod is None:  # unresolved among several of them (KS100): say that none of them exists yet either
+        resolution.reason += " (and as written the cluster creates none of them: their apiVersion is not served, KS602)"
+        return resolution
+    resolution.reason += (f", once that {pod.obj.kind} is created: as written it uses apiVersion "
+                          f"{pod.obj.api_version}, which the cluster does not serve (KS602)")
+    return resolution
 
 
 def _from_pod(pod: PodTemplate, how: str) -> Resolution:
@@ -520,8 +566,14 @@ def resolve_identity(
     if holder is not None:
         mounting = workloads_loading(workspace, holder.kind, holder.namespace, holder.name)
         if not mounting:
-            return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}"
-                              + _unserved_workloads_note(workspace, holder.kind, holder.namespace, holder.name))
+            unserved = _unserved_workloads_loading(workspace, holder.kind, holder.namespace, holder.name)
+            if not unserved:
+                note = _other_namespace_note(workspace, holder.kind, holder.namespace, holder.name)
+                return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}"
+                                  + note, fix=_other_namespace_fix(holder.kind, holder.namespace, holder.name) if note else "")
+            how = f"{holder.kind} {holder.name} is mounted by"
+            return _once_served(_from_loaders(unserved, holder.kind, holder.name, config.key, how, includes)
+                                if config.key else _from_pod(unserved[0], how))
         if not config.key:
             return _from_pod(mounting[0], f"{holder.kind} {holder.name} is mounted by")
         return _from_loaders(mounting, holder.kind, holder.name, config.key, f"{holder.kind} {holder.name} is mounted by",

@@ -105,8 +105,13 @@ MIGRATION_NOTES = {
 }
 
 
-def unserved_finding(obj: Any, kubernetes_version: tuple[int, int]) -> Finding | None:
-    """KS602 at the apiVersion of an object whose apiVersion the cluster does not serve (see unserved). None for an
+# analyse.resolve_identity still takes the ServiceAccount of an unserved workload for a config only it mounts.
+LOADER_NOTE = " (the Prometheus config it mounts is still checked as its ServiceAccount, as it will run once fixed)"
+
+
+def unserved_finding(obj: Any, kubernetes_version: tuple[int, int], loads_config: bool = False) -> Finding | None:
+    """KS602 at the apiVersion of an object whose apiVersion the cluster does not serve (see unserved);
+    `loads_config`: a workload whose ServiceAccount the analysis still takes for a config it mounts. None for an
     object with no apiVersion at all: its own KS602 says so (_identity_problem, "apiVersion not set"), which is
     what kubectl answers; a second one about serving apiVersion "" would be noise, and garbled."""
     if not obj.api_version:
@@ -123,7 +128,8 @@ def unserved_finding(obj: Any, kubernetes_version: tuple[int, int]) -> Finding |
         RULE, value_span(obj.path, obj.doc, "apiVersion"),
         f"{obj.kind} {name} uses apiVersion {obj.api_version}, {why}: `kubectl apply` fails with `no matches for "
         f"kind \"{obj.kind}\" in version \"{obj.api_version}\"` on Kubernetes {kubernetes_version[0]}."
-        f"{kubernetes_version[1]}, so the object never exists and the analysis leaves it out",
+        f"{kubernetes_version[1]}, so the object never exists and the analysis leaves it out"
+        + (LOADER_NOTE if loads_config else ""),
         fix=fix, object=obj.ref, data={"check": "unserved-api-version", "apiVersion": obj.api_version, "use": instead},
     )
 

@@ -185,6 +185,13 @@ def precheck(source: Any, configs: list, objects: list, wanted: set[str]) -> Non
         source.memo["KS602"] = list(validate_sources([source]))
 
 
+def _unserved_loaders(ctx: Context) -> set[int]:
+    """ids of the unserved workloads whose ServiceAccount a config was resolved to (analyse._once_served)."""
+    unserved = {id(obj) for obj in ctx.workspace.unserved}
+    return {id(r.pod.obj) for r in ctx.analysis.resolutions.values()
+            if r.pod is not None and id(r.pod.obj) in unserved}
+
+
 @check("KS602")
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
     from ..k8svalidate import unserved_finding, validate_sources
@@ -197,9 +204,10 @@ def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
             source.memo["KS602"] = list(validate_sources([source]))
         yield from source.memo["KS602"]
     # Unlike the rest, whether an apiVersion is served depends on the cluster version: not memoised on the file.
+    loaders = _unserved_loaders(ctx) if ctx.workspace.unserved else set()
     for obj in ctx.workspace.unserved:
         if ctx.reports(obj.path):
-            finding = unserved_finding(obj, ctx.workspace.kubernetes_version)
+            finding = unserved_finding(obj, ctx.workspace.kubernetes_version, id(obj) in loaders)
             if finding is not None:
                 yield finding
 
