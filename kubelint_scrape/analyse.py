@@ -92,6 +92,9 @@ class Need:
     # Who makes the request when not the job's identity: the target allocator that runs an OpenTelemetry
     # collector's service discovery (Resolution.discovery).
     identity: Identity | None = None
+    # Discovery needs added by `attach_metadata` (its key: node, namespace, deployment, cronjob): they list
+    # other resources than the role's, often cluster-wide while the role's own discovery is namespaced.
+    attached: str = ""
 
     @property
     def satisfied(self) -> bool | None:
@@ -743,21 +746,24 @@ def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str =
     resources = list(table["roles"].get(sd.role, []))
     spans = [sd.role_span] * len(resources)
     own = len(spans)  # the role's own resources, before attach_metadata's
+    attached = [""] * own
     flags = {"node": sd.attach_node, "namespace": sd.attach_namespace, "deployment": sd.attach_deployment, "cronjob": sd.attach_cronjob}
     for name, entry in table["attach_metadata"].items():
         if flags.get(name) and sd.role in entry["roles"]:
             resources.append(entry["needs"])
             attach = as_map(sd.node.get("attach_metadata"))
             spans.append(key_span(sd.path, attach, name))
+            attached.append(name)
     needs = []
     if sd.namespaces is None:
         scopes: list[str | None] = [None]
     else:
         scopes = list(dict.fromkeys(sd.namespaces + ([identity.namespace] if sd.own_namespace and identity else [])))
-    for index, (resource, span) in enumerate(zip(resources, spans)):
+    for index, (resource, span, attach_key) in enumerate(zip(resources, spans, attached)):
         group = resource.get("group", "")
         name = sd.selected_name(_SELECTOR_ROLES.get(resource["resource"], ""))
         named = f" named {name} (field selector)" if name else ""
+        with_attach = f" with attach_metadata.{attach_key}" if attach_key else ""
         for scope in [None] if resource.get("cluster_scoped") else scopes:
             where = "cluster-wide" if scope is None else f"in namespace {scope}"
             # a role's own resources list where the scope was chosen; attach_metadata's where it was asked for
@@ -767,9 +773,11 @@ def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str =
                     Need(
                         "discovery",
                         Request(verb, group, resource["resource"], namespace=scope, name=name),
-                        f"kubernetes_sd_configs role {sd.role} lists and watches {resource['resource']}{named} {where}",
+                        f"kubernetes_sd_configs role {sd.role}{with_attach} lists and watches "
+                        f"{resource['resource']}{named} {where}",
                         at_scope,
                         unchecked=unchecked,
+                        attached=attach_key,
                     )
                 )
     return needs
