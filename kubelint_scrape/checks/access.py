@@ -716,8 +716,12 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
             "KS100", span,
             f"cannot tell which ServiceAccount loads the Prometheus config {config.describe}: {resolution.reason}; "
             f"access checks for its {len(config.jobs)} job(s) were skipped",
-            fix="Lint the config together with the workload that mounts it, or name the identity with "
-                "`--identity NAMESPACE/SERVICEACCOUNT` (or `identities` in the configuration).",
+            fix=(("Lint the monitor together with the Prometheus or PrometheusAgent meant to select it"
+                  + (" (with the selectors named above changed to take it in)" if config.unselected_why else "")
+                  if config.origin == "operator" else
+                  "Lint the config together with the workload that mounts it")
+                 + ", or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or `identities` in the "
+                   "configuration)."),
             object=config.describe,
         )
 
