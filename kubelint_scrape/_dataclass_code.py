@@ -428,8 +428,8 @@ def __create_fn__():
 
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.namespace,self.labels,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _return_type):
- def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name)->_return_type:
+def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _return_type):
+ def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)
   __dataclass_builtins_object__.__setattr__(self,'host',host)
   __dataclass_builtins_object__.__setattr__(self,'port',port)
@@ -439,48 +439,49 @@ def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass,
   __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)
   __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)
   __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)
+  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)
  return __init__
 
 
-CODE["def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _return_type):\n def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'port',port)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'klass',klass)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)\n  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _return_type):\n def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'port',port)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'klass',klass)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)\n  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,)
+   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,)
   return NotImplemented
  return __eq__
 
 
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name',):
+  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name',):
+  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,))
+  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,))
  return __hash__
 
 
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_pod, _type_container, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,pod:_type_pod,container:_type_container)->_return_type:

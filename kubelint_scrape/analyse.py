@@ -24,7 +24,7 @@ from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
-from .targets import Endpoint, classify, kubelet_subresources, representative_targets
+from .targets import Endpoint, all_namespaces_proxy, classify, kubelet_subresources, representative_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "kube-rbac-proxy")
@@ -809,9 +809,11 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         elif endpoint.proxy_resource == "nodes":
             request = Request("get", "", "nodes", "proxy", name=endpoint.proxy_name or _only_node(job))
         else:
-            request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace,
+            # no namespace: the path takes each target's own and discovery is cluster-wide (all_namespaces_proxy)
+            request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace or None,
                               name=endpoint.proxy_name or None)
-        return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}", span, klass,
+        every = " in every namespace it discovers" if request.resource != "nodes" and request.namespace is None else ""
+        return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}{every}", span, klass,
                      path=endpoint.path)]
     if klass in ("apiserver", "control-plane", "kube-rbac-proxy"):
         path = endpoint.path.split("?", 1)[0]
@@ -901,6 +903,8 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
                 continue
             survivors += 1
             endpoint = classify(final)
+            if endpoint.proxy_namespace_discovered and origin[0] == "sd" and job.sd_configs[origin[1]].namespaces is None:
+                endpoint = all_namespaces_proxy(endpoint)
             seen.setdefault(_endpoint_key(endpoint), (endpoint, _scrape_place(job, cause, origin)))
         if seen:
             break  # fallback targets only stand in when no representative target survives
