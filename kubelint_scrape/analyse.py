@@ -897,18 +897,37 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     seen: dict[tuple, tuple[Endpoint, tuple]] = {}
     target_sets = _target_sets(job, identity)
     for attempt in (target_sets, [(labels, ("job",)) for labels in job.fallback_targets]):
+        kept = []
         for labels, origin in attempt:
             final, cause = _simulate(_initial_labels(job, labels), rules)
             if final is None:
                 continue
             survivors += 1
-            endpoint = classify(final)
-            if endpoint.proxy_namespace_discovered and origin[0] == "sd" and job.sd_configs[origin[1]].namespaces is None:
+            kept.append((classify(final), _scrape_place(job, cause, origin), origin))
+        spread = _proxied_namespaces(job, kept)
+        for endpoint, place, origin in kept:
+            if _cluster_wide_sd(job, origin) and endpoint.proxy_namespace in spread.get(origin, ()):
                 endpoint = all_namespaces_proxy(endpoint)
-            seen.setdefault(_endpoint_key(endpoint), (endpoint, _scrape_place(job, cause, origin)))
+            seen.setdefault(_endpoint_key(endpoint), (endpoint, place))
         if seen:
             break  # fallback targets only stand in when no representative target survives
     return list(seen.values()), survivors, errors
+
+
+def _cluster_wide_sd(job: ScrapeJob, origin: tuple) -> bool:
+    return origin[0] == "sd" and job.sd_configs[origin[1]].namespaces is None
+
+
+def _proxied_namespaces(job: ScrapeJob, kept: list[tuple[Endpoint, tuple, tuple]]) -> dict[tuple, set[str]]:
+    """Per cluster-wide SD config, the namespaces its kept targets proxy into when the proxy path takes each
+    target's own namespace and the sample targets it keeps span more than one: the job then proxies into whatever
+    namespace it discovers. One namespace only is a path that writes it out, or a job keeping one namespace's
+    targets, and stays that namespace's need."""
+    spread: dict[tuple, set[str]] = {}
+    for endpoint, _place, origin in kept:
+        if endpoint.proxy_namespace_discovered and _cluster_wide_sd(job, origin):
+            spread.setdefault(origin, set()).add(endpoint.proxy_namespace)
+    return {origin: namespaces for origin, namespaces in spread.items() if len(namespaces) > 1}
 
 
 def _endpoint_key(endpoint: Endpoint) -> tuple:
