@@ -428,8 +428,8 @@ def __create_fn__():
 
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.namespace,self.labels,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _return_type):
- def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name)->_return_type:
+def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _return_type):
+ def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)
   __dataclass_builtins_object__.__setattr__(self,'host',host)
   __dataclass_builtins_object__.__setattr__(self,'port',port)
@@ -439,48 +439,49 @@ def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass,
   __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)
   __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)
   __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)
+  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)
  return __init__
 
 
-CODE["def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _return_type):\n def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'port',port)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'klass',klass)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)\n  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _return_type):\n def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'port',port)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'klass',klass)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)\n  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,)
+   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,)
   return NotImplemented
  return __eq__
 
 
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name',):
+  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name',):
+  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,))
+  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,))
  return __hash__
 
 
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_pod, _type_container, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,pod:_type_pod,container:_type_container)->_return_type:
@@ -912,8 +913,8 @@ def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_exp
 
 CODE['def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_explicit, _type_managed, _type_namespace_assumed, _type_runner, _type_discovery, _type_fix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_pod, _dflt_explicit, _dflt_managed, _dflt_namespace_assumed, _dflt_runner, _dflt_discovery, _dflt_fix, _return_type):\n def __init__(self,identity:_type_identity,reason:_type_reason,span:_type_span=_dflt_span,pod:_type_pod=_dflt_pod,explicit:_type_explicit=_dflt_explicit,managed:_type_managed=_dflt_managed,namespace_assumed:_type_namespace_assumed=_dflt_namespace_assumed,runner:_type_runner=_dflt_runner,discovery:_type_discovery=_dflt_discovery,fix:_type_fix=_dflt_fix)->_return_type:\n  self.identity=identity\n  self.reason=reason\n  self.span=span\n  self.pod=pod\n  self.explicit=explicit\n  self.managed=managed\n  self.namespace_assumed=namespace_assumed\n  self.runner=runner\n  self.discovery=discovery\n  self.fix=fix\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _return_type):
- def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity)->_return_type:
+def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _return_type):
+ def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached)->_return_type:
   self.kind=kind
   self.request=request
   self.why=why
@@ -925,10 +926,11 @@ def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target
   self.unchecked=unchecked
   self.path=path
   self.identity=identity
+  self.attached=attached
  return __init__
 
 
-CODE['def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _return_type):\n def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity)->_return_type:\n  self.kind=kind\n  self.request=request\n  self.why=why\n  self.span=span\n  self.target=target\n  self.alternatives=alternatives\n  self.decision=decision\n  self.alternative_decisions=alternative_decisions\n  self.unchecked=unchecked\n  self.path=path\n  self.identity=identity\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _return_type):\n def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached)->_return_type:\n  self.kind=kind\n  self.request=request\n  self.why=why\n  self.span=span\n  self.target=target\n  self.alternatives=alternatives\n  self.decision=decision\n  self.alternative_decisions=alternative_decisions\n  self.unchecked=unchecked\n  self.path=path\n  self.identity=identity\n  self.attached=attached\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_target, _type_endpoint, _type_outcome, _type_token_ignored, _type_plain_http, _type_foreign_audience, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_token_ignored, _dflt_plain_http, _dflt_foreign_audience, _return_type):
  def __init__(self,target:_type_target,endpoint:_type_endpoint,outcome:_type_outcome,token_ignored:_type_token_ignored=_dflt_token_ignored,plain_http:_type_plain_http=_dflt_plain_http,foreign_audience:_type_foreign_audience=_dflt_foreign_audience)->_return_type:

@@ -24,7 +24,7 @@ from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
-from .targets import Endpoint, classify, kubelet_subresources, representative_targets
+from .targets import Endpoint, all_namespaces_proxy, classify, kubelet_subresources, representative_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "kube-rbac-proxy")
@@ -93,6 +93,9 @@ class Need:
     # Who makes the request when not the job's identity: the target allocator that runs an OpenTelemetry
     # collector's service discovery (Resolution.discovery).
     identity: Identity | None = None
+    # Discovery needs added by `attach_metadata` (its key: node, namespace, deployment, cronjob): they list
+    # other resources than the role's, often cluster-wide while the role's own discovery is namespaced.
+    attached: str = ""
 
     @property
     def satisfied(self) -> bool | None:
@@ -795,21 +798,24 @@ def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str =
     resources = list(table["roles"].get(sd.role, []))
     spans = [sd.role_span] * len(resources)
     own = len(spans)  # the role's own resources, before attach_metadata's
+    attached = [""] * own
     flags = {"node": sd.attach_node, "namespace": sd.attach_namespace, "deployment": sd.attach_deployment, "cronjob": sd.attach_cronjob}
     for name, entry in table["attach_metadata"].items():
         if flags.get(name) and sd.role in entry["roles"]:
             resources.append(entry["needs"])
             attach = as_map(sd.node.get("attach_metadata"))
             spans.append(key_span(sd.path, attach, name))
+            attached.append(name)
     needs = []
     if sd.namespaces is None:
         scopes: list[str | None] = [None]
     else:
         scopes = list(dict.fromkeys(sd.namespaces + ([identity.namespace] if sd.own_namespace and identity else [])))
-    for index, (resource, span) in enumerate(zip(resources, spans)):
+    for index, (resource, span, attach_key) in enumerate(zip(resources, spans, attached)):
         group = resource.get("group", "")
         name = sd.selected_name(_SELECTOR_ROLES.get(resource["resource"], ""))
         named = f" named {name} (field selector)" if name else ""
+        with_attach = f" with attach_metadata.{attach_key}" if attach_key else ""
         for scope in [None] if resource.get("cluster_scoped") else scopes:
             where = "cluster-wide" if scope is None else f"in namespace {scope}"
             # a role's own resources list where the scope was chosen; attach_metadata's where it was asked for
@@ -819,9 +825,11 @@ def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str =
                     Need(
                         "discovery",
                         Request(verb, group, resource["resource"], namespace=scope, name=name),
-                        f"kubernetes_sd_configs role {sd.role} lists and watches {resource['resource']}{named} {where}",
+                        f"kubernetes_sd_configs role {sd.role}{with_attach} lists and watches "
+                        f"{resource['resource']}{named} {where}",
                         at_scope,
                         unchecked=unchecked,
+                        attached=attach_key,
                     )
                 )
     return needs
@@ -853,9 +861,11 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         elif endpoint.proxy_resource == "nodes":
             request = Request("get", "", "nodes", "proxy", name=endpoint.proxy_name or _only_node(job))
         else:
-            request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace,
+            # no namespace: the path takes each target's own and discovery is cluster-wide (all_namespaces_proxy)
+            request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace or None,
                               name=endpoint.proxy_name or None)
-        return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}", span, klass,
+        every = " in every namespace it discovers" if request.resource != "nodes" and request.namespace is None else ""
+        return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}{every}", span, klass,
                      path=endpoint.path)]
     if klass in ("apiserver", "control-plane", "kube-rbac-proxy"):
         path = endpoint.path.split("?", 1)[0]
@@ -939,16 +949,37 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     seen: dict[tuple, tuple[Endpoint, tuple]] = {}
     target_sets = _target_sets(job, identity)
     for attempt in (target_sets, [(labels, ("job",)) for labels in job.fallback_targets]):
+        kept = []
         for labels, origin in attempt:
             final, cause = _simulate(_initial_labels(job, labels), rules)
             if final is None:
                 continue
             survivors += 1
-            endpoint = classify(final)
-            seen.setdefault(_endpoint_key(endpoint), (endpoint, _scrape_place(job, cause, origin)))
+            kept.append((classify(final), _scrape_place(job, cause, origin), origin))
+        spread = _proxied_namespaces(job, kept)
+        for endpoint, place, origin in kept:
+            if _cluster_wide_sd(job, origin) and endpoint.proxy_namespace in spread.get(origin, ()):
+                endpoint = all_namespaces_proxy(endpoint)
+            seen.setdefault(_endpoint_key(endpoint), (endpoint, place))
         if seen:
             break  # fallback targets only stand in when no representative target survives
     return list(seen.values()), survivors, errors
+
+
+def _cluster_wide_sd(job: ScrapeJob, origin: tuple) -> bool:
+    return origin[0] == "sd" and job.sd_configs[origin[1]].namespaces is None
+
+
+def _proxied_namespaces(job: ScrapeJob, kept: list[tuple[Endpoint, tuple, tuple]]) -> dict[tuple, set[str]]:
+    """Per cluster-wide SD config, the namespaces its kept targets proxy into when the proxy path takes each
+    target's own namespace and the sample targets it keeps span more than one: the job then proxies into whatever
+    namespace it discovers. One namespace only is a path that writes it out, or a job keeping one namespace's
+    targets, and stays that namespace's need."""
+    spread: dict[tuple, set[str]] = {}
+    for endpoint, _place, origin in kept:
+        if endpoint.proxy_namespace_discovered and _cluster_wide_sd(job, origin):
+            spread.setdefault(origin, set()).add(endpoint.proxy_namespace)
+    return {origin: namespaces for origin, namespaces in spread.items() if len(namespaces) > 1}
 
 
 def _endpoint_key(endpoint: Endpoint) -> tuple:

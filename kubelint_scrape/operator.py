@@ -681,8 +681,9 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
         for monitor in objects:
             if id(monitor) in selected:
                 continue
+            why = "; ".join(w for w in (_null_selectors(workspace, kind), _namespace_excludes(workspace, kind, monitor)) if w)
             config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor,
-                                unselected_why=_null_selectors(workspace, kind))
+                                unselected_why=why)
             config.jobs.extend(BUILDERS[kind](monitor, None, config, ports))
             configs.append(config)
     return configs, findings
@@ -700,6 +701,33 @@ def _null_selectors(workspace: Workspace, kind: str) -> str:
     shown = ", ".join(runners[:3]) + (f" and {len(runners) - 3} more" if len(runners) > 3 else "")  # a message, not a list
     return (f"{shown} {'has' if len(runners) == 1 else 'have'} no spec.{selector_key}, which selects no "
             f"{kind}; `{selector_key}: {{}}` selects them all")
+
+
+def _namespace_excludes(workspace: Workspace, kind: str, monitor: K8sObject) -> str:
+    """The runners whose label selector for `kind` matches the monitor but whose namespace selector leaves its
+    namespace out — a null one selects only the runner's own namespace (the operator's default, and the usual
+    reason a monitor written in the application's namespace is never scraped)."""
+    selector_key, ns_key, _source = MONITOR_KINDS[kind]
+    reasons = []
+    for runner_kind in RUNNER_KINDS:
+        for runner in _operator_objects(workspace, runner_kind):
+            spec = as_map(runner.doc.get("spec"))
+            if not _selects(spec.get(selector_key), monitor.labels):
+                continue
+            name = f"{runner.kind} {runner.namespace}/{runner.name}"
+            if spec.get(ns_key) is None:
+                reasons.append(f"{name} has no spec.{ns_key}, which selects {kind}s only in its own namespace "
+                               f"{runner.namespace}; `{ns_key}: {{}}` selects every namespace")
+            elif not _namespace_selects(workspace, runner, spec.get(ns_key), monitor.namespace):
+                selector = LabelSelector.from_node(spec.get(ns_key))
+                keys = set(selector.match_labels) | {as_str(e.get("key")) for e in selector.match_expressions}
+                if workspace.find("Namespace", "", monitor.namespace) or keys <= {"kubernetes.io/metadata.name"}:
+                    reasons.append(f"{name}'s spec.{ns_key} does not select namespace {monitor.namespace}")
+                else:  # undecidable offline: _namespace_selects counts it as not selected, say so
+                    reasons.append(f"{name}'s spec.{ns_key} selects namespaces by labels, and no Namespace "
+                                   f"{monitor.namespace} manifest in the inputs shows its labels")
+    shown = "; ".join(reasons[:3]) + (f" and {len(reasons) - 3} more" if len(reasons) > 3 else "")  # a message, not a list
+    return shown
 
 
 def _rejection(runner_spec: YMap, runner: RunnerView, monitor: K8sObject, config: PromConfig,

@@ -9,6 +9,7 @@ survives, and where it points, says what the job scrapes.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 import re
 from typing import Any
 
@@ -280,6 +281,7 @@ class Endpoint:
     proxy_namespace: str = ""
     legacy_proxy: bool = False
     proxy_name: str = ""  # the object named in a proxy path the config writes out (not a discovered one)
+    proxy_namespace_discovered: bool = False  # the proxy path's namespace is the discovered target's own
 
 
 _NODE_PROXY = re.compile(r"^/api/v1/nodes/([^/]+)/proxy(/.*)?$")
@@ -349,8 +351,7 @@ def classify(labels: dict[str, str]) -> Endpoint:
             return Endpoint(scheme, host, port, shown, "apiserver-proxy", "nodes")
         match = _NS_PROXY.match(path)
         if match:
-            name = match.group(3) if _proxy_name_parts(match.group(3))[1] not in _sample_names(match.group(2)) else ""
-            return Endpoint(scheme, host, port, path, "apiserver-proxy", match.group(2), match.group(1), proxy_name=name)
+            return _namespaced_proxy(scheme, host, port, path, match, labels)
         if _LEGACY_PROXY.match(path):
             # One finding per job here too: a node name that came from discovery is shown abstracted.
             match = _LEGACY_NODE_PROXY.match(path)
@@ -369,6 +370,30 @@ def classify(labels: dict[str, str]) -> Endpoint:
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy")
     return Endpoint(scheme, host, port, path, "workload")
+
+
+def _namespaced_proxy(scheme: str, host: str, port: int, path: str, match: re.Match, labels: dict[str, str]) -> Endpoint:
+    """A services/pods proxy path (FACTS §2). A name the config writes out is kept: the API server checks it
+    against resourceNames. A name relabelled from a discovered target stands for every object the job finds, so
+    it is shown abstracted (as for nodes) and the job gets one finding, not one per sample object; its namespace,
+    when also taken from the target, is marked so a job discovering cluster-wide asks in every namespace."""
+    namespace, resource, segment, rest = match.group(1), match.group(2), match.group(3), match.group(4) or ""
+    prefix, core, suffix = _proxy_name_parts(segment)
+    if core not in _sample_names(resource):
+        return Endpoint(scheme, host, port, path, "apiserver-proxy", resource, namespace, proxy_name=segment)
+    placeholder = f"{prefix}<{resource[:-1]}>{':<port>' if suffix else ''}"
+    shown = f"/api/v1/namespaces/{namespace}/{resource}/{placeholder}/proxy{rest}"
+    discovered = namespace == labels.get("__meta_kubernetes_namespace")
+    return Endpoint(scheme, host, port, shown, "apiserver-proxy", resource, namespace,
+                    proxy_namespace_discovered=discovered)
+
+
+def all_namespaces_proxy(endpoint: Endpoint) -> Endpoint:
+    """The proxy endpoint of a target found by cluster-wide discovery whose path takes the target's namespace:
+    the job proxies into every namespace it discovers, so the request has no single namespace (a ClusterRole bound
+    cluster-wide grants it; a RoleBinding covers only the namespaces that have one)."""
+    shown = endpoint.path.replace(f"/namespaces/{endpoint.proxy_namespace}/", "/namespaces/<namespace>/", 1)
+    return replace(endpoint, path=shown, proxy_namespace="")
 
 
 def kubelet_subresources(path: str, version: tuple[int, int]) -> tuple[str, ...]:

@@ -489,9 +489,13 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         where = "cluster-wide" if namespace is None else f"in namespace {namespace}"
         nearest = [r for n in needs for r in _nearest(n.decision)]
         restricted = _name_restriction([n.decision for n in needs])
+        # attach_metadata's lists are not where the targets are discovered (a namespaced pod role attaching
+        # node metadata still lists nodes cluster-wide): name the setting rather than a discovery scope.
+        attached = needs[0].attached if all(n.attached == needs[0].attached for n in needs) else ""
+        doing = f"attaches {attached} metadata" if attached else f"discovers targets {where}"
         yield Finding(
             "KS101", span,
-            f"{job.label} discovers targets {where} as {identity}, which lacks {', '.join(verbs)} on "
+            f"{job.label} {doing} as {identity}, which lacks {', '.join(verbs)} on "
             f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
@@ -712,8 +716,13 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
             "KS100", span,
             f"cannot tell which ServiceAccount loads the Prometheus config {config.describe}: {resolution.reason}; "
             f"access checks for its {len(config.jobs)} job(s) were skipped",
-            fix=resolution.fix or ("Lint the config together with the workload that mounts it, or name the identity "
-                                   "with `--identity NAMESPACE/SERVICEACCOUNT` (or `identities` in the configuration)."),
+            fix=resolution.fix or (
+                ("Lint the monitor together with the Prometheus or PrometheusAgent meant to select it"
+                 + (" (with the selectors named above changed to take it in)" if config.unselected_why else "")
+                 if config.origin == "operator" else
+                 "Lint the config together with the workload that mounts it")
+                + ", or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or `identities` in the "
+                  "configuration)."),
             object=config.describe,
         )
 
