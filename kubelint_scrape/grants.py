@@ -23,6 +23,7 @@ from .promconfig import _sd_config as sd_config  # (a private helper: the one SD
 from .rbac import Authorizer, Decision, Grant, Identity, Request, names_allowed, rule_allows
 from .records import dataclass, field
 from .resources import knowledge
+from .targets import kubelet_subresources
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 
 OPERATOR_RUNNERS = ("Prometheus", "PrometheusAgent")
@@ -451,17 +452,35 @@ def used_permissions(analysis: Analysis, identity: Identity, jobs: list[JobAnaly
     used: dict[tuple[int, Permission], list[Requirement]] = {}
     perms_of: dict[int, list[Permission]] = {}
     for requirement in requirements(analysis, identity, jobs):
+        decision = requirement.decision
         if not requirement.allowed:
-            continue
-        for grant in requirement.decision.grants:
+            # A kubelet path held as its fine-grained subresource on a version whose kubelet checks nodes/proxy
+            # (KS110): that grant is what the job will use once the cluster runs 1.33+, not a thing to delete.
+            held = fine_grained_held(requirement.need, analysis.authorizer, identity) if requirement.need else None
+            if held is None:
+                continue
+            decision = held[1]
+        for grant in decision.grants:
             if grant.binding.builtin:
                 continue
             if id(grant.rule) not in perms_of:
                 perms_of[id(grant.rule)] = permissions(grant.rule)
             for perm in perms_of[id(grant.rule)]:
-                if perm.allows(requirement.decision.request):
+                if perm.allows(decision.request):
                     used.setdefault((id(grant.rule), perm), []).append(requirement)
     return used
+
+
+def fine_grained_held(need: Need, authorizer: Authorizer, identity: Identity) -> tuple[str, Decision] | None:
+    """The fine-grained kubelet subresource (nodes/pods, nodes/healthz…) the identity holds for a path this cluster
+    version's kubelet still authorizes as nodes/proxy (FACTS §1: KubeletFineGrainedAuthz, on from 1.33): KS110."""
+    if need.target != "kubelet" or need.request.subresource != "proxy" or not need.path:
+        return None
+    newest = kubelet_subresources(need.path, (99, 0))  # what a kubelet with KubeletFineGrainedAuthz would accept
+    if len(newest) < 2:
+        return None
+    decision = authorizer.authorize(identity, Request("get", "", "nodes", newest[0]))
+    return (newest[0], decision) if decision.allowed else None
 
 
 def permissions_beyond(analysis: Analysis, identity: Identity, role: RoleDef) -> list[Permission]:

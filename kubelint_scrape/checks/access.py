@@ -15,11 +15,11 @@ from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, disco
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
-from ..grants import Permission, alerting_requests, binding_applies, describe_permissions, permissions_beyond
+from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
+                      permissions_beyond)
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
-from ..targets import kubelet_subresources
 from ..records import dataclass
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, value_span
 from .context import Context
@@ -393,7 +393,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
     # KS110: a fine-grained kubelet subresource held, on a version where the kubelet still checks nodes/proxy.
     remaining = []
     for need in denied:
-        held = _fine_grained_held(need, authorizer, identity)
+        held = fine_grained_held(need, authorizer, identity)
         if held is None:
             remaining.append(need)
             continue
@@ -610,17 +610,6 @@ def _request_data(request: Request) -> dict:
     if request.subresource:
         data["subresource"] = request.subresource
     return data
-
-
-def _fine_grained_held(need: Need, authorizer: Authorizer, identity: Identity) -> tuple[str, Decision] | None:
-    """The fine-grained subresource the identity holds for this kubelet path, when this cluster version ignores it."""
-    if need.target != "kubelet" or need.request.subresource != "proxy":
-        return None
-    newest = kubelet_subresources(need.path, (99, 0))  # what a kubelet with KubeletFineGrainedAuthz would accept
-    if len(newest) < 2:
-        return None
-    decision = authorizer.authorize(identity, Request("get", "", "nodes", newest[0]))
-    return (newest[0], decision) if decision.allowed else None
 
 
 def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subject]]]:
