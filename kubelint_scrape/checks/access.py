@@ -16,7 +16,7 @@ from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
-                      permissions_beyond)
+                      permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
@@ -327,7 +327,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
             hit = next((h for h in (_mismatched_binding(r, identity, authorizer, ctx) for r in requests) if h), None)
             if hit is not None:
                 binding, subject_text = hit
-                related = _mismatch_related(binding, subject_text)
+                related = _mismatch_related(binding, subject_text, identity)
                 yield Finding(
                     "KS108", span,
                     f"{who} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
@@ -459,7 +459,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         mismatched.setdefault(id(binding), (binding, subject_text, []))[2].append(need)
     rejected = ctx.workspace.rejected_bindings
     for binding, subject_text, needs in mismatched.values():
-        related = _mismatch_related(binding, subject_text)
+        related = _mismatch_related(binding, subject_text, identity)
         what = ", ".join(sorted({n.request.describe() for n in needs}))
         yield Finding(
             "KS108", needs[0].span,
@@ -626,6 +626,13 @@ def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subjec
             for subject in binding.subjects:
                 name = subject.name.rsplit(":", 1)[-1] if subject.name.startswith("system:serviceaccount:") else subject.name
                 cached.setdefault(name, []).append((binding, subject))
+                if subject.kind == "ServiceAccount":
+                    # Named after the ServiceAccount it is for (SPEC KS108: "same SA name or role name"): a binding
+                    # `prometheus` of ClusterRole `prometheus` to a ServiceAccount `prometheus-server` is meant for
+                    # `prometheus` when no `prometheus-server` exists (_mismatched_binding checks that).
+                    for meant in dict.fromkeys((binding.role_name, binding.name)):
+                        if meant != name:
+                            cached.setdefault(meant, []).append((binding, subject))
         ctx._lookalikes = cached  # type: ignore[attr-defined]
     return cached
 
@@ -635,10 +642,10 @@ def _is_real_identity(ctx: Context, namespace: str, name: str) -> bool:
     name in another namespace): a binding to it is deliberate, not a mistyped subject."""
     known = ctx.once("known identities", lambda: {*ctx.workspace.service_accounts, *(
         (j.identity.namespace, j.identity.name) for j in ctx.analysis.jobs if j.identity is not None)})
-    return (namespace, name) in known
+    return (namespace, name) in known or bool(pods_running_as(ctx.workspace, Identity(namespace, name)))
 
 
-def _mismatch_related(binding: BindingDef, subject_text: str) -> list[Related]:
+def _mismatch_related(binding: BindingDef, subject_text: str, identity: Identity) -> list[Related]:
     """KS108's related location: the part of the subject to correct (SPEC §5, the smallest node that causes the
     finding). _lookalike_subjects pairs a subject with the identity by name, so what differs is the ServiceAccount's
     `namespace:` value, or the `kind:` (a User or Group spelled like the ServiceAccount); a namespace left out (a
@@ -649,6 +656,8 @@ def _mismatch_related(binding: BindingDef, subject_text: str) -> list[Related]:
     span = binding.subject_span(subject) if subject is not None else None
     if subject is not None and isinstance(subject.node, YMap):
         key = "namespace" if subject.kind == "ServiceAccount" else "kind"
+        if subject.kind == "ServiceAccount" and subject.name != identity.name:
+            key = "name"  # paired with the identity by the role's or binding's name: the name is what differs
         if key in subject.node:
             span = at(binding.obj.path, subject.node.value_pos(key))
     return [Related(span or binding.obj.span, f"{binding.ref} names {subject_text}")]
@@ -668,8 +677,16 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
         if id(binding) in replacing:
             continue
         if subject.kind == "ServiceAccount":
-            if subject.namespace == identity.namespace or _is_real_identity(ctx, subject.namespace, subject.name):
-                continue  # it applies, or it is meant for another ServiceAccount that exists: not a mistake
+            if (subject.namespace, subject.name) == (identity.namespace, identity.name):
+                continue  # it applies
+            if _is_real_identity(ctx, subject.namespace, subject.name):
+                continue  # meant for another ServiceAccount that exists: not a mistake
+            if subject.name != identity.name and not (
+                    subject.namespace == identity.namespace
+                    and any(ns == identity.namespace for ns, _name in ctx.workspace.service_accounts)):
+                # Paired by the role's or binding's name only: evident when the subject is a ServiceAccount of the
+                # identity's namespace that the inputs, which define that namespace's accounts, do not define.
+                continue
         elif subject.kind == "User":
             if subject.name == identity.user:
                 continue
