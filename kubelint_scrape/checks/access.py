@@ -418,7 +418,10 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
     out_of_scope: dict[tuple, list[Need]] = {}
     for need in denied:
         request = need.request
-        if need.decision.out_of_scope:
+        # A binding meant for the identity that would grant the request where it is made, but names another
+        # subject (KS108: a RoleBinding in that namespace whose SA subject defaults to that namespace), is the
+        # cause and its one-line fix the minimal one; another binding that grants elsewhere is not.
+        if need.decision.out_of_scope and _mismatched_binding(request, identity, authorizer, ctx) is None:
             grant = need.decision.out_of_scope[0]
             out_of_scope.setdefault((need.span, id(grant.binding), id(grant.role), request.namespace), []).append(need)
         else:
