@@ -801,7 +801,7 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         elif endpoint.proxy_resource == "nodes":
             request = Request("get", "", "nodes", "proxy", name=endpoint.proxy_name or _only_node(job))
         else:
-            request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace,
+            request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace or None,
                               name=endpoint.proxy_name or None)
         return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}", span, klass,
                      path=endpoint.path)]
@@ -884,7 +884,7 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     errors: list[tuple[int, str]] = []
     rules = _rules(job, errors)
     survivors = 0
-    seen: dict[tuple, tuple[Endpoint, tuple]] = {}
+    kept: list[tuple[Endpoint, dict[str, str], tuple, tuple]] = []
     target_sets = _target_sets(job, identity)
     for attempt in (target_sets, [(labels, ("job",)) for labels in job.fallback_targets]):
         for labels, origin in attempt:
@@ -892,11 +892,44 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
             if final is None:
                 continue
             survivors += 1
-            endpoint = classify(final)
-            seen.setdefault(_endpoint_key(endpoint), (endpoint, _scrape_place(job, cause, origin)))
-        if seen:
+            kept.append((classify(final), labels, origin, _scrape_place(job, cause, origin)))
+        if kept:
             break  # fallback targets only stand in when no representative target survives
+    tracking = _proxy_namespace_tracking(job, kept)
+    seen: dict[tuple, tuple[Endpoint, tuple]] = {}
+    for endpoint, _labels, origin, place in kept:
+        if origin[0] == "sd" and origin[1] in tracking and endpoint.proxy_resource in ("services", "pods"):
+            endpoint = _any_namespace(endpoint)
+        seen.setdefault(_endpoint_key(endpoint), (endpoint, place))
     return list(seen.values()), survivors, errors
+
+
+def _proxy_namespace_tracking(job: ScrapeJob, kept: list[tuple[Endpoint, dict[str, str], tuple, tuple]]) -> set[int]:
+    """The SD configs discovering across all namespaces whose services/pods proxy paths take the namespace of the
+    discovered object (`/api/v1/namespaces/${1}/services/…` from `__meta_kubernetes_namespace`): the proxy path
+    follows the sample targets into two or more namespaces. Their namespace stands for every namespace the job finds
+    objects in, so the API server is asked for `get services/proxy` (or pods/proxy) in each of them — what only a
+    ClusterRoleBinding grants (FACTS §2, §8). A namespace the config writes out, or the one namespace a `keep`
+    leaves, is a real one; so are the namespaces a `namespaces.names` list names."""
+    pairs: dict[int, set[tuple[str, str]]] = {}
+    for endpoint, labels, origin, _place in kept:
+        if endpoint.klass != "apiserver-proxy" or endpoint.proxy_resource not in ("services", "pods") or origin[0] != "sd":
+            continue
+        if job.sd_configs[origin[1]].namespaces is not None:
+            continue
+        pairs.setdefault(origin[1], set()).add((endpoint.proxy_namespace, labels.get("__meta_kubernetes_namespace", "")))
+    return {index for index, seen in pairs.items()
+            if len({ns for ns, _ in seen}) >= 2 and all(ns == discovered for ns, discovered in seen)}
+
+
+def _any_namespace(endpoint: Endpoint) -> Endpoint:
+    """The endpoint of a proxy path in whichever namespace discovery finds the object: shown with `<namespace>`,
+    needed in all of them (proxy_namespace "" makes the request namespace-less)."""
+    prefix = f"/api/v1/namespaces/{endpoint.proxy_namespace}/"
+    path = endpoint.path
+    if path.startswith(prefix):
+        path = "/api/v1/namespaces/<namespace>/" + path[len(prefix):]
+    return dataclasses.replace(endpoint, path=path, proxy_namespace="")
 
 
 def _endpoint_key(endpoint: Endpoint) -> tuple:

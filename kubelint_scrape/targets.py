@@ -349,8 +349,16 @@ def classify(labels: dict[str, str]) -> Endpoint:
             return Endpoint(scheme, host, port, shown, "apiserver-proxy", "nodes")
         match = _NS_PROXY.match(path)
         if match:
-            name = match.group(3) if _proxy_name_parts(match.group(3))[1] not in _sample_names(match.group(2)) else ""
-            return Endpoint(scheme, host, port, path, "apiserver-proxy", match.group(2), match.group(1), proxy_name=name)
+            prefix, core, suffix = _proxy_name_parts(match.group(3))
+            if core not in _sample_names(match.group(2)):  # written in the config: the API server checks that name
+                return Endpoint(scheme, host, port, path, "apiserver-proxy", match.group(2), match.group(1),
+                                proxy_name=match.group(3))
+            # A discovered service or pod (and its port name): one finding per job and namespace, not per sample
+            # object, as for nodes above.
+            kind = match.group(2)[:-1]
+            shown = (f"/api/v1/namespaces/{match.group(1)}/{match.group(2)}/{prefix}<{kind}>{':<port>' if suffix else ''}"
+                     f"/proxy{match.group(4) or ''}")
+            return Endpoint(scheme, host, port, shown, "apiserver-proxy", match.group(2), match.group(1))
         if _LEGACY_PROXY.match(path):
             # One finding per job here too: a node name that came from discovery is shown abstracted.
             match = _LEGACY_NODE_PROXY.match(path)
