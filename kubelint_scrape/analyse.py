@@ -22,7 +22,7 @@ from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_se
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
-from .relabel import HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
+from .relabel import DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
 from .targets import Endpoint, classify, kubelet_subresources, representative_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
@@ -886,15 +886,20 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     survivors = 0
     kept: list[tuple[Endpoint, dict[str, str], tuple, tuple]] = []
     target_sets = _target_sets(job, identity)
-    for attempt in (target_sets, [(labels, ("job",)) for labels in job.fallback_targets]):
-        for labels, origin in attempt:
-            final, cause = _simulate(_initial_labels(job, labels), rules)
+    attempts = (
+        lambda: [(labels, origin, rules) for labels, origin in target_sets],
+        lambda: _nodes_with_unknown_labels(job, target_sets, rules),
+        lambda: [(labels, ("job",), rules) for labels in job.fallback_targets],
+    )
+    for attempt in attempts:
+        for labels, origin, target_rules in attempt():
+            final, cause = _simulate(_initial_labels(job, labels), target_rules)
             if final is None:
                 continue
             survivors += 1
             kept.append((classify(final), labels, origin, _scrape_place(job, cause, origin)))
         if kept:
-            break  # fallback targets only stand in when no representative target survives
+            break  # the later attempts only stand in when no representative target survives
     tracking = _proxy_namespace_tracking(job, kept)
     seen: dict[tuple, tuple[Endpoint, tuple]] = {}
     for endpoint, _labels, origin, place in kept:
@@ -902,6 +907,32 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
             endpoint = _any_namespace(endpoint)
         seen.setdefault(_endpoint_key(endpoint), (endpoint, place))
     return list(seen.values()), survivors, errors
+
+
+_NODE_METADATA = ("__meta_kubernetes_node_label_", "__meta_kubernetes_node_labelpresent_",
+                  "__meta_kubernetes_node_annotation_", "__meta_kubernetes_node_annotationpresent_")
+
+
+def _nodes_with_unknown_labels(job: ScrapeJob, target_sets: list[tuple[dict[str, str], tuple]],
+                               rules: list[tuple[RelabelRule, int]]) -> list[tuple[dict[str, str], tuple, list]]:
+    """The sample nodes again, for a job that keeps none of them, without the keep/drop filters on node labels or
+    annotations they do not carry (a `keep` on `__meta_kubernetes_node_label_nvidia_com_gpu`): the sample cluster
+    cannot say which of the user's nodes carry them, and every node the filter picks is a kubelet scraped as the
+    job says. Only nodes: the targets of other roles are of different kinds (an unselected filter on a Service
+    label would let the API server and kubelet samples through), where the fallback targets stand in."""
+    retried = []
+    for labels, origin in target_sets:
+        if origin[0] != "sd" or job.sd_configs[origin[1]].role != "node":
+            continue
+        kept_rules = [(rule, index) for rule, index in rules if not _filters_on_absent_node_metadata(rule, labels)]
+        if len(kept_rules) < len(rules):
+            retried.append((labels, origin, kept_rules))
+    return retried
+
+
+def _filters_on_absent_node_metadata(rule: RelabelRule, labels: dict[str, str]) -> bool:
+    return rule.action in (KEEP, DROP) and any(
+        name.startswith(_NODE_METADATA) and name not in labels for name in rule.source_labels)
 
 
 def _proxy_namespace_tracking(job: ScrapeJob, kept: list[tuple[Endpoint, dict[str, str], tuple, tuple]]) -> set[int]:
