@@ -24,7 +24,7 @@ from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
-from .targets import Endpoint, classify, kubelet_subresources, representative_targets
+from .targets import Endpoint, classify, kubelet_subresources, representative_targets, user_targets
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "kube-rbac-proxy")
@@ -888,8 +888,8 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     target_sets = _target_sets(job, identity)
     attempts = (
         lambda: [(labels, origin, rules) for labels, origin in target_sets],
-        lambda: _nodes_with_unknown_labels(job, target_sets, rules),
         lambda: [(labels, ("job",), rules) for labels in job.fallback_targets],
+        lambda: _user_filtered_targets(job, identity, rules),
     )
     for attempt in attempts:
         for labels, origin, target_rules in attempt():
@@ -909,30 +909,30 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     return list(seen.values()), survivors, errors
 
 
-_NODE_METADATA = ("__meta_kubernetes_node_label_", "__meta_kubernetes_node_labelpresent_",
-                  "__meta_kubernetes_node_annotation_", "__meta_kubernetes_node_annotationpresent_")
+# Labels and annotations of discovered objects: the user's own, which the sample cluster cannot know.
+_USER_METADATA = re.compile(r"^__meta_kubernetes_[a-z]+_(label|labelpresent|annotation|annotationpresent)_")
 
 
-def _nodes_with_unknown_labels(job: ScrapeJob, target_sets: list[tuple[dict[str, str], tuple]],
-                               rules: list[tuple[RelabelRule, int]]) -> list[tuple[dict[str, str], tuple, list]]:
-    """The sample nodes again, for a job that keeps none of them, without the keep/drop filters on node labels or
-    annotations they do not carry (a `keep` on `__meta_kubernetes_node_label_nvidia_com_gpu`): the sample cluster
-    cannot say which of the user's nodes carry them, and every node the filter picks is a kubelet scraped as the
-    job says. Only nodes: the targets of other roles are of different kinds (an unselected filter on a Service
-    label would let the API server and kubelet samples through), where the fallback targets stand in."""
+def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
+                           rules: list[tuple[RelabelRule, int]]) -> list[tuple[dict[str, str], tuple, list]]:
+    """For a job that keeps none of the sample targets: the nodes and generic applications again, without the
+    keep/drop filters on labels or annotations (a `keep` on `__meta_kubernetes_node_label_nvidia_com_gpu_present`,
+    or on the pod label `app: prometheus` of the inputs' own workload). The sample cluster cannot say which of the
+    user's objects carry them, and what such a filter picks is still a kubelet (every node) or an application,
+    scraped where the job's relabelling sends it (a pod's host IP on :10250 is its kubelet). The named system
+    components are left out: an unknown Service-label filter does not pick the API server or the kubelet."""
     retried = []
-    for labels, origin in target_sets:
-        if origin[0] != "sd" or job.sd_configs[origin[1]].role != "node":
-            continue
-        kept_rules = [(rule, index) for rule, index in rules if not _filters_on_absent_node_metadata(rule, labels)]
-        if len(kept_rules) < len(rules):
-            retried.append((labels, origin, kept_rules))
+    kept_rules = [(rule, index) for rule, index in rules if not _filters_on_user_metadata(rule)]
+    if len(kept_rules) == len(rules):
+        return retried
+    for index, sd in enumerate(job.sd_configs):
+        for labels in user_targets(sd.role, _sd_namespaces(sd, identity)):
+            retried.append((labels, ("sd", index), kept_rules))
     return retried
 
 
-def _filters_on_absent_node_metadata(rule: RelabelRule, labels: dict[str, str]) -> bool:
-    return rule.action in (KEEP, DROP) and any(
-        name.startswith(_NODE_METADATA) and name not in labels for name in rule.source_labels)
+def _filters_on_user_metadata(rule: RelabelRule) -> bool:
+    return rule.action in (KEEP, DROP) and any(_USER_METADATA.match(name) for name in rule.source_labels)
 
 
 def _proxy_namespace_tracking(job: ScrapeJob, kept: list[tuple[Endpoint, dict[str, str], tuple, tuple]]) -> set[int]:
