@@ -357,6 +357,15 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             fix = (f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
                    + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
                      f"`{_key(job, 'tls_config')}`.")
+            from_class = scrape_class_setting(job, "authorization") if _operator(job) else None
+            if from_class is not None:
+                # The monitor writes no credentials: they come from its (default) scrape class.
+                related.append(Related(from_class[1], f"the credential it sends (authorization of {from_class[0]})"))
+                fix = (f"The `authorization` comes from {from_class[0]}: give this monitor a `scrapeClass` without "
+                       f"credentials (or remove them from that class if no monitor using it needs them)"
+                       + (", as these targets need none" if needs_none else "")
+                       + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
+                         f"`tlsConfig`.")
         yield Finding(
             "KS303", job.credentials.span,
             f"{job.label} sends {job.credentials.describe()} over plain HTTP to {_describe(plain, job)}: anyone on the "
