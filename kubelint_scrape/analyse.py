@@ -22,9 +22,10 @@ from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_se
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
-from .relabel import HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
+from .relabel import DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
-from .targets import Endpoint, all_namespaces_proxy, classify, kubelet_subresources, representative_targets
+from .targets import (Endpoint, all_namespaces_proxy, classify, kubelet_subresources, representative_targets,
+                      user_targets)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "kube-rbac-proxy")
@@ -948,10 +949,15 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     survivors = 0
     seen: dict[tuple, tuple[Endpoint, tuple]] = {}
     target_sets = _target_sets(job, identity)
-    for attempt in (target_sets, [(labels, ("job",)) for labels in job.fallback_targets]):
-        kept = []
-        for labels, origin in attempt:
-            final, cause = _simulate(_initial_labels(job, labels), rules)
+    attempts = (
+        lambda: [(labels, origin, rules) for labels, origin in target_sets],
+        lambda: [(labels, ("job",), rules) for labels in job.fallback_targets],
+        lambda: _user_filtered_targets(job, identity, rules),
+    )
+    for attempt in attempts:
+        kept: list[tuple[Endpoint, tuple, tuple]] = []
+        for labels, origin, target_rules in attempt():
+            final, cause = _simulate(_initial_labels(job, labels), target_rules)
             if final is None:
                 continue
             survivors += 1
@@ -962,7 +968,7 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
                 endpoint = all_namespaces_proxy(endpoint)
             seen.setdefault(_endpoint_key(endpoint), (endpoint, place))
         if seen:
-            break  # fallback targets only stand in when no representative target survives
+            break  # the later attempts only stand in when no representative target survives
     return list(seen.values()), survivors, errors
 
 
@@ -980,6 +986,32 @@ def _proxied_namespaces(job: ScrapeJob, kept: list[tuple[Endpoint, tuple, tuple]
         if endpoint.proxy_namespace_discovered and _cluster_wide_sd(job, origin):
             spread.setdefault(origin, set()).add(endpoint.proxy_namespace)
     return {origin: namespaces for origin, namespaces in spread.items() if len(namespaces) > 1}
+
+
+# Labels and annotations of discovered objects: the user's own, which the sample cluster cannot know.
+_USER_METADATA = re.compile(r"^__meta_kubernetes_[a-z]+_(label|labelpresent|annotation|annotationpresent)_")
+
+
+def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
+                           rules: list[tuple[RelabelRule, int]]) -> list[tuple[dict[str, str], tuple, list]]:
+    """For a job that keeps none of the sample targets: the nodes and generic applications again, without the
+    keep/drop filters on labels or annotations (a `keep` on `__meta_kubernetes_node_label_nvidia_com_gpu_present`,
+    or on the pod label `app: prometheus` of the inputs' own workload). The sample cluster cannot say which of the
+    user's objects carry them, and what such a filter picks is still a kubelet (every node) or an application,
+    scraped where the job's relabelling sends it (a pod's host IP on :10250 is its kubelet). The named system
+    components are left out: an unknown Service-label filter does not pick the API server or the kubelet."""
+    retried = []
+    kept_rules = [(rule, index) for rule, index in rules if not _filters_on_user_metadata(rule)]
+    if len(kept_rules) == len(rules):
+        return retried
+    for index, sd in enumerate(job.sd_configs):
+        for labels in user_targets(sd.role, _sd_namespaces(sd, identity)):
+            retried.append((labels, ("sd", index), kept_rules))
+    return retried
+
+
+def _filters_on_user_metadata(rule: RelabelRule) -> bool:
+    return rule.action in (KEEP, DROP) and any(_USER_METADATA.match(name) for name in rule.source_labels)
 
 
 def _endpoint_key(endpoint: Endpoint) -> tuple:

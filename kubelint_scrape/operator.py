@@ -189,6 +189,34 @@ def with_scrape_class(endpoint: YMap, scrape_class: YMap | None, pos: Pos) -> YM
     return merged
 
 
+def scrape_class_setting(job: Any, *keys: str) -> tuple[str, Span] | None:
+    """Where a monitor endpoint's setting (`tlsConfig`, `insecureSkipVerify` / `authorization`) comes from its scrape
+    class rather than the endpoint: (the class's description, the span of the key in the Prometheus resource).
+    with_scrape_class merges the class in at the endpoint's position, so without this a finding about the setting
+    would point at an endpoint that does not write it. None when the endpoint writes the setting itself."""
+    monitor, runner = getattr(job, "monitor", None), getattr(job.config, "runner", None)
+    if monitor is None or runner is None:
+        return None
+    view = RunnerView.of(runner)
+    scrape_class = view.scrape_class(monitor)
+    index = job.name.rpartition("/")[2]  # jobs are named <kind>/<namespace>/<name>/<endpoint index>
+    spec = as_map(monitor.doc.get("spec"))
+    endpoints = as_seq(spec.get("endpoints") if monitor.kind == "ServiceMonitor" else spec.get("podMetricsEndpoints"))
+    if not isinstance(scrape_class, YMap) or not index.isdigit() or int(index) >= len(endpoints):
+        return None
+    node: Any = scrape_class
+    own: Any = endpoints[int(index)]
+    if keys[0] == "authorization" and isinstance(own, YMap) and any(key in own for key in AUTH_KEYS):
+        return None  # the endpoint's own credentials win over the class's (mergeSafeAuthorizationWithScrapeClass)
+    for key in keys[:-1]:
+        node, own = as_map(node.get(key)), as_map(own.get(key) if isinstance(own, YMap) else None)
+    if not isinstance(node, YMap) or keys[-1] not in node or (isinstance(own, YMap) and keys[-1] in own):
+        return None
+    name = as_str(scrape_class.get("name"))
+    return (f"scrapeClass {name} of {runner.kind} {runner.namespace}/{runner.name}",
+            key_span(runner.path, node, keys[-1]))
+
+
 # The Prometheus version from which the operator writes attach_metadata for an SD role (promcfg.go
 # mergeAttachMetadataWithScrapeClass and generateScrapeConfig, through WithMinimumVersion): older versions get
 # none, other roles neither (the operator logs "ignoring attachMetadata not supported by Prometheus").

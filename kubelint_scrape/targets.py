@@ -265,6 +265,17 @@ def representative_targets(role: str, namespaces: list[str] | None, unnamed: boo
     return [t.as_dict() for t in chosen]
 
 
+def user_targets(role: str, namespaces: list[str] | None) -> list[dict[str, str]]:
+    """The targets of `role` that stand for objects whose labels and annotations the user chooses: every node
+    (all kubelets) and the generic applications, not the named system components (the API server, the kubelet
+    Service, kube-dns), whose labels a filter on an unknown label must not be taken to select."""
+    specific, generic = _role_targets(role)
+    if role == "node":
+        return [t.as_dict() for t in specific]
+    return [(_move(t, namespace) if namespaces is not None else t).as_dict()
+            for namespace in (namespaces if namespaces is not None else [None]) for t in generic]
+
+
 # ---------------------------------------------------------------------------------------------- classification
 
 

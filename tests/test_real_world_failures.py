@@ -130,3 +130,21 @@ def test_mismatched_subject_related_points_at_the_value_to_correct() -> None:
         assert (related.span.line, related.span.column) == (line, column), case
         source = Path(related.span.path).read_text().splitlines()[line - 1]
         assert source[column - 1:].startswith(text), case
+
+
+def test_scrape_class_settings_are_located_in_the_class() -> None:
+    # KS301: the class's insecureSkipVerify is the finding's place, the class's authorization the credential, each
+    # endpoint using the class a related location; KS303: the class's authorization, and a fix that says where.
+    [skip] = _findings("KS301", "fail-scrape-class-shared-by-two-endpoints")
+    assert (skip.span.line, skip.span.column) == (21, 9)
+    assert "scrapeClass kube of Prometheus monitoring/k8s" in skip.fix
+    assert [r.span.line for r in skip.related] == [22, 60, 63]
+    [http] = _findings("KS303", "fail-token-from-default-scrape-class-over-http")
+    assert [(r.span.line, r.span.column) for r in http.related] == [(19, 7)]
+    assert http.fix.startswith("The `authorization` comes from scrapeClass token of Prometheus monitoring/k8s")
+
+
+def test_direct_kubelet_fixes_record_the_skipped_verification() -> None:
+    # Applying the fix must not raise KS301: the comment it writes is KS301's suppression.
+    [finding] = _findings("KS209", "fail-cadvisor-through-proxy-with-nodes-metrics")
+    assert "insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] kubelets self-sign" in finding.fix

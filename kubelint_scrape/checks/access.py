@@ -418,7 +418,10 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
     out_of_scope: dict[tuple, list[Need]] = {}
     for need in denied:
         request = need.request
-        if need.decision.out_of_scope:
+        # A binding meant for the identity that would grant the request where it is made, but names another
+        # subject (KS108: a RoleBinding in that namespace whose SA subject defaults to that namespace), is the
+        # cause and its one-line fix the minimal one; another binding that grants elsewhere is not.
+        if need.decision.out_of_scope and _mismatched_binding(request, identity, authorizer, ctx) is None:
             grant = need.decision.out_of_scope[0]
             out_of_scope.setdefault((need.span, id(grant.binding), id(grant.role), request.namespace), []).append(need)
         else:
@@ -742,6 +745,11 @@ def _scheme_span(job) -> Span | None:
     return value_span(job.path, job.node, "scheme") if "scheme" in job.node else None
 
 
+# The comment a fix writes beside `insecure_skip_verify: true` for self-signed kubelets: the suppression KS301's own
+# fix asks for, so the decision is recorded where it is made and applying the fix does not raise a new warning.
+KUBELET_SKIP_VERIFY_NOTE = "kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates"
+
+
 def _credentials_fix(job, target: str, serving_cert: str) -> str:
     """How to send the ServiceAccount token, in the syntax of the resource the job comes from.
 
@@ -750,7 +758,7 @@ def _credentials_fix(job, target: str, serving_cert: str) -> str:
     server's certificate; kubelets (unless `serverTLSBootstrap`), kube-controller-manager, kube-scheduler and
     kube-rbac-proxy serve self-signed certificates unless given `--tls-cert-file`, so the cluster CA fails there."""
     tls_given = any(key in job.tls for key in ("ca_file", "ca", "insecure_skip_verify"))
-    self_signed = {"kubelet": "kubelets self-sign their serving certificates" if serving_cert != "cluster-ca" else "",
+    self_signed = {"kubelet": KUBELET_SKIP_VERIFY_NOTE if serving_cert != "cluster-ca" else "",
                    "control-plane": "kube-controller-manager and kube-scheduler self-sign unless given --tls-cert-file",
                    "kube-rbac-proxy": "kube-rbac-proxy self-signs unless given --tls-cert-file"}.get(target, "")
     if job.source_kind in ("servicemonitor", "podmonitor"):

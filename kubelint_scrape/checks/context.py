@@ -72,5 +72,16 @@ def _job_paths(job: Any) -> set[str]:
     paths = job.__dict__.get("_paths")  # a JobAnalysis is not modified once built, and may be reused by later runs
     if paths is None:
         paths = job.__dict__["_paths"] = {job.job.path, *(sd.path for sd in job.job.sd_configs),
-                                          *(span.path for span in job.origins.values()), *(need.span.path for need in job.needs)}
+                                          *(span.path for span in job.origins.values()), *(need.span.path for need in job.needs),
+                                          *_scrape_class_path(job.job)}
     return paths
+
+
+def _scrape_class_path(job: Any) -> tuple[str, ...]:
+    """The Prometheus resource of a monitor's job when it declares scrape classes: a finding about a setting the
+    job takes from one sits there (KS301)."""
+    runner = getattr(job.config, "runner", None)
+    if getattr(job, "monitor", None) is None or runner is None:
+        return ()
+    spec = runner.doc.get("spec") if hasattr(runner.doc, "get") else None
+    return (runner.path,) if hasattr(spec, "get") and spec.get("scrapeClasses") else ()

@@ -45,7 +45,7 @@ from ..rbac import Identity, Request, names_allowed, names_identity, rule_allows
 from ..resources import knowledge
 from ..targets import kubelet_subresources
 from ..yamltree import Span, YSeq, as_str, at
-from .access import grant_related, role_label
+from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, role_label
 from .context import Context
 from .rbac_objects import grants_nothing, namespaced_verbs
 
@@ -1263,8 +1263,8 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
         tls = ""
     else:
         # Kubelets self-sign their serving certificates unless serverTLSBootstrap is on: the cluster CA fails
-        # them (KS304), so the usual setting skips verification and records the decision (KS301).
-        lines += ["  tls_config:", "    insecure_skip_verify: true  # kubelets self-sign their serving certificates"]
+        # them (KS304), so the usual setting skips verification and records the decision (KS301's suppression).
+        lines += ["  tls_config:", f"    insecure_skip_verify: true  # {KUBELET_SKIP_VERIFY_NOTE}"]
         tls = (" With `serverTLSBootstrap: true` on the kubelets (assumption kubelet-serving-cert: cluster-ca), verify "
                "them with ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt instead.")
     return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "

@@ -17,6 +17,7 @@ from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedW
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import flag_values
+from ..operator import scrape_class_setting
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
@@ -164,6 +165,7 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None) -> str:
 @check("KS301")
 def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     serving = ctx.analysis.assumptions.kubelet_serving_cert
+    by_class: dict[Span, list[Finding]] = {}
     for analysis in _connection_jobs(ctx):
         job = analysis.job
         if job.tls.get("insecure_skip_verify") is not True or job.credentials.kind not in SECRET_CREDENTIALS:
@@ -193,16 +195,49 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
             fix = (f"Give the targets serving certificates from a CA Prometheus can verify ({'; '.join(hints)}), then "
                    f"replace `{skip_key}: true` with that CA (`ca_file`) and `server_name`; if that is not possible yet, "
                    f"record the accepted risk with `# kubelint-scrape: ignore[KS301] <reason>`.")
-        yield Finding(
-            "KS301", key_span(job.path, job.tls, "insecure_skip_verify"),
-            f"{job.label} sends {job.credentials.describe()} to {_describe(https, job)} with {skip_key}: true: the "
-            f"certificate is not checked, so whoever answers at a target address receives the credential and can "
-            f"replay it",
+        related = [Related(job.credentials.span, f"the credential it sends ({_credential_key(job)})")]
+        credential_class = scrape_class_setting(job, "authorization") if _operator(job) else None
+        if credential_class is not None:
+            related[0] = Related(credential_class[1], f"the credential it sends (authorization of {credential_class[0]})")
+        span, where = key_span(job.path, job.tls, "insecure_skip_verify"), ""
+        from_class = scrape_class_setting(job, "tlsConfig", "insecureSkipVerify") if _operator(job) else None
+        if from_class is not None:
+            # The setting is the scrape class's: reported there (where a fix or suppression goes), once per class.
+            span, where = from_class[1], f" of {from_class[0]}"
+            fix = fix.replace(f"`{skip_key}: true`", f"`{skip_key}: true`{where}", 1)
+            related.append(Related(job.key_span("job_name") if "job_name" in job.node else job.span,
+                                   f"{job.label} gets it from its scrape class"))
+        finding = Finding(
+            "KS301", span,
+            f"{job.label} sends {job.credentials.describe()} to {_describe(https, job)} with {skip_key}: true{where}: "
+            f"the certificate is not checked, so whoever answers at a target address receives the credential and "
+            f"can replay it",
             fix=fix,
-            related=(Related(job.credentials.span, f"the credential it sends ({_credential_key(job)})"),),
+            related=tuple(related),
             object=job.label, data={"credentials": job.credentials.kind, "targets": sorted(classes)},
         )
+        if from_class is None:
+            yield finding
+        else:
+            by_class.setdefault(span, []).append(finding)
+    for findings in by_class.values():
+        yield _one_per_scrape_class(findings)
     yield from _discovery_tls_disabled(ctx)
+
+
+def _one_per_scrape_class(findings: list[Finding]) -> Finding:
+    """One KS301 for the monitor endpoints that skip verification through the same scrape class: the class's
+    setting is the one thing to change, each endpoint a related location."""
+    first = findings[0]
+    if len(findings) == 1:
+        return first
+    more = len(findings) - 1
+    first.message = first.message.replace(
+        first.object, f"{first.object} (and {more} more job{'s' if more > 1 else ''} of the scrape class)", 1)
+    first.related = tuple(first.related) + tuple(r for f in findings[1:] for r in f.related[-1:])
+    first.data = {**first.data, "jobs": [f.object for f in findings],
+                  "targets": sorted({t for f in findings for t in f.data["targets"]})}
+    return first
 
 
 def _discovery_api_servers(ctx: Context) -> Iterator[tuple[ScrapeJob, Any, str]]:
@@ -322,6 +357,15 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             fix = (f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
                    + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
                      f"`{_key(job, 'tls_config')}`.")
+            from_class = scrape_class_setting(job, "authorization") if _operator(job) else None
+            if from_class is not None:
+                # The monitor writes no credentials: they come from its (default) scrape class.
+                related.append(Related(from_class[1], f"the credential it sends (authorization of {from_class[0]})"))
+                fix = (f"The `authorization` comes from {from_class[0]}: give this monitor a `scrapeClass` without "
+                       f"credentials (or remove them from that class if no monitor using it needs them)"
+                       + (", as these targets need none" if needs_none else "")
+                       + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
+                         f"`tlsConfig`.")
         yield Finding(
             "KS303", job.credentials.span,
             f"{job.label} sends {job.credentials.describe()} over plain HTTP to {_describe(plain, job)}: anyone on the "
