@@ -674,7 +674,9 @@ def _cluster_resource_in_role(role: RoleDef, rule: PolicyRule, resource: str, gr
             f"{where} grants {', '.join(dead)} on namespaces: those requests target the namespace collection, which has "
             f"no namespace, so a RoleBinding never applies them (only get/update/patch/delete of the Role's own "
             f"namespace work) → 403 Forbidden",
-            fix=f"Grant {_rule_yaml(groups, ['namespaces'], dead)} in a ClusterRole bound with a ClusterRoleBinding.",
+            # Adding the ClusterRole alone would leave this dead rule (and the finding) in place: say to move it.
+            fix=f"Move {_rule_yaml(groups, ['namespaces'], dead)} out of this Role into a ClusterRole bound with a "
+                f"ClusterRoleBinding (or drop it if nothing needs it); get on the Role's own namespace may stay.",
             object=ref, data={"resource": resource, "verbs": dead},
         )
         return
