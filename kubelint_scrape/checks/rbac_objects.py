@@ -272,6 +272,12 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str],
                     f"own namespace)", related,
                     f"Create Role {name} in namespace {binding.namespace}, or make it a ClusterRole and set "
                     f"`roleRef.kind: ClusterRole`.")
+        builtin_in = sorted(ns for ns, names in _table()["builtin_roles"].items() if name in names)
+        if builtin_in:  # e.g. extension-apiserver-authentication-reader: the binding belongs in kube-system
+            return (f" (Role {name} is a built-in Role of namespace {', '.join(builtin_in)}; a RoleBinding can only use a "
+                    f"Role of its own namespace)", [],
+                    f"Create this RoleBinding in namespace {builtin_in[0]} instead of {binding.namespace}, and give each "
+                    f"ServiceAccount subject its `namespace` (without one it would default to {builtin_in[0]}).")
     close = _close_matches(name, _neighbours(name, candidates), n=1, cutoff=0.75)
     if close:
         role = ws.cluster_roles.get(close[0]) if binding.role_kind == "ClusterRole" else ws.roles.get((binding.namespace, close[0]))
