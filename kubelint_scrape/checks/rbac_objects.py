@@ -565,6 +565,8 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                 object=ref, data={"nonResourceURL": url},
             )
             continue
+        if _kubelet_path(url):
+            continue  # KS508's: as a URL a kubelet path grants nothing, so adding its bare parent would not help
         prefix = url.rstrip("*")
         if prefix.endswith("/") and len(prefix) > 1:
             bare = prefix[:-1]
