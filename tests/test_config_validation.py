@@ -638,3 +638,16 @@ def test_ks602_quotes_the_scalar_as_written_not_as_yaml11_decoded_it():
     assert by_line[7].fix == 'Write `release: "010"`.'
     assert "not true;" in by_line[8].message  # written as decoded: nothing to explain
     assert by_line[8].fix == 'Write `scrape: "true"`.'
+
+
+def test_job_timing_checked_when_the_global_timing_is_wrong():
+    """A job with its own scrape_interval does not depend on the global one: its own timeout > interval is reported
+    beside the global error; a job that inherits the (invalid) global interval is not judged."""
+    text = ("global:\n  scrape_interval: 15s\n  scrape_timeout: 20s\nscrape_configs:\n"
+            "  - job_name: own\n    scrape_interval: 10s\n    scrape_timeout: 15s\n    static_configs: [{targets: [a:1]}]\n"
+            "  - job_name: inherits\n    scrape_timeout: 15s\n    static_configs: [{targets: [a:1]}]\n")
+    found = messages(text)
+    assert any(m.startswith("global scrape_timeout 20s is longer") for m in found)
+    assert any(m.startswith('scrape_timeout 15s of scrape config "own" is longer than its scrape_interval 10s') for m in found)
+    assert not any('"inherits"' in m for m in found)
+    assert len(found) == 2
