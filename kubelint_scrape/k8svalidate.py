@@ -17,7 +17,7 @@ import re
 from typing import Any, Iterable, Iterator
 
 from .findings import Finding
-from .load import Source
+from .load import Source, _plain_scalar
 from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents
 from .resources import knowledge
 from .schema_check import SchemaError, load
@@ -151,10 +151,10 @@ def validate_sources(sources: Iterable[Source]) -> Iterator[Finding]:
                 continue
             if validator is None:
                 validator = load("kubernetes-objects")
-            label = _label(doc, kind)
+            label = _label(doc, kind, source)
             errors = validator.errors(doc, validator.definition(definition))
             for error in errors:
-                yield _type_finding(source.path, doc, label, error, validator)
+                yield _type_finding(source, doc, label, error, validator)
             if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
                 yield from _agent_daemonset_rules(source.path, doc, label)
             if definition in ("Pod", "Workload", "CronJob", "ReplicationController") and not errors:
@@ -233,9 +233,36 @@ def _security_context_rules(path: str, doc: YMap, kind: str, label: str) -> Iter
             )
 
 
-def _label(doc: YMap, kind: str) -> str:
-    name = as_str(as_map(doc.get("metadata")).get("name"))
+def _label(doc: YMap, kind: str, source: Source | None = None) -> str:
+    metadata = as_map(doc.get("metadata"))
+    name = metadata.get("name")
+    shown = written_scalar(source, metadata, "name") if source is not None and isinstance(metadata, YMap) else None
+    name = shown or as_str(name)
     return f"{kind} {name}" if name else kind
+
+
+_PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#'\"][^\s,\[\]{}]*")
+
+
+def written_scalar(source: Source, container: Any, key: Any) -> str | None:
+    """The plain scalar as the user wrote it, when YAML 1.1 (Go yaml.v2, which kubectl's YAML-to-JSON uses) read it
+    as another type: `name: y` is the boolean true and `port: 010` the integer 8, so a message or a fix that quoted
+    the decoded value ("true", "8") would name an object or suggest a value the user never wrote. None for strings,
+    mappings and lists, and when the text at the position does not resolve to the decoded value."""
+    if isinstance(container, YMap) and key in container:
+        value, pos = container[key], container.value_pos(key)
+    elif isinstance(container, YSeq) and isinstance(key, int) and 0 <= key < len(container):
+        value, pos = container[key], container.item_pos(key)
+    else:
+        return None
+    if value is None or isinstance(value, (str, dict, list)):
+        return None
+    match = _PLAIN_TOKEN.match(source.line(pos[0]), pos[1] - 1)
+    if not match:
+        return None
+    text = match.group(0)
+    resolved = _plain_scalar(text)
+    return text if type(resolved) is type(value) and resolved == value else None
 
 
 def _group(api_version: str) -> str:
@@ -303,8 +330,10 @@ def _where(path: tuple) -> str:
     return text
 
 
-def _type_finding(path: str, doc: YMap, label: str, error: SchemaError, validator: Any) -> Finding:
+def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, validator: Any) -> Finding:
     from .promvalidate import corrected, did_you_mean, render
+
+    path = source.path
 
     data = {"check": f"schema:{error.kind}", "path": _where(error.path)}
     if error.kind == "additional":
@@ -344,8 +373,14 @@ def _type_finding(path: str, doc: YMap, label: str, error: SchemaError, validato
         upstream = f"cannot unmarshal {got} into Go value of type {go_type.get(wanted[0], wanted[0])}"
     else:
         upstream = "invalid value"
-    message = f"{label}: {field} must be {expected}, not {render(error.value)}; the API server rejects the object ({upstream})"
-    better = corrected(error.value, error)
+    written = written_scalar(source, container, key)
+    shown = render(error.value)
+    if written is not None and written != shown:
+        kind = "boolean" if isinstance(error.value, bool) else "number"
+        shown = f"{written} (YAML 1.1 reads it as the {kind} {shown})"
+    message = f"{label}: {field} must be {expected}, not {shown}; the API server rejects the object ({upstream})"
+    # A string field holding what YAML 1.1 decoded as a bool or number: quote the text as written.
+    better = f'"{written}"' if written is not None and _wants_string(error) else corrected(error.value, error)
     if error.value is None and isinstance(key, int):
         fix = "Remove the empty `-` entry, or fill it in."
     elif error.kind == "minimum":
@@ -358,6 +393,11 @@ def _type_finding(path: str, doc: YMap, label: str, error: SchemaError, validato
     else:
         fix = f"Write `{fieldname}: {better if better is not None else example}`."
     return Finding(RULE, span, message, fix=fix, object=label, data=data)
+
+
+def _wants_string(error: SchemaError) -> bool:
+    types = error.schema.get("type")
+    return "string" in (types if isinstance(types, list) else [types])
 
 
 def _json_kind(value: Any) -> str:

@@ -586,7 +586,10 @@ class _ConfigCheck:
             # Each check runs when the fields it reads are well-formed. A misspelt field blocks the timing check:
             # without it the job would seem to inherit a global interval the user did not mean.
             misspelt = any(kind == "additional" and len(path) == 3 and path[:2] == prefix for path, kind in self.error_kinds)
-            if global_ms is not None and not misspelt and self.clean(prefix + ("scrape_interval",)) \
+            # A job that sets its own scrape_interval does not depend on the global one: checked even when the
+            # global timing is unknown or itself wrong (Prometheus would report that first, then this).
+            own_interval = bool(duration_ms(job.get("scrape_interval")))
+            if (global_ms is not None or own_interval) and not misspelt and self.clean(prefix + ("scrape_interval",)) \
                     and self.clean(prefix + ("scrape_timeout",)):
                 self._job_timing(job, label, global_, global_ms)
             if all(self.clean(prefix + (key,)) for key in HTTP_CLIENT_KEYS):
@@ -745,13 +748,15 @@ class _ConfigCheck:
         timeout = timeout or min(DEFAULT_SCRAPE_TIMEOUT_MS, interval)
         return interval, timeout, interval_span
 
-    def _job_timing(self, job: YMap, label: str, global_: YMap, global_ms: tuple) -> None:
+    def _job_timing(self, job: YMap, label: str, global_: YMap, global_ms: tuple | None) -> None:
         interval = duration_ms(job.get("scrape_interval"))
         timeout = duration_ms(job.get("scrape_timeout"))
         if interval is None or timeout is None or not timeout:
             return
         if interval:
             source, interval_span = "its scrape_interval", self.span(job, "scrape_interval")
+        elif global_ms is None:
+            return  # inherits a global interval that is unknown or invalid
         else:
             interval, interval_span = global_ms[0], global_ms[2]
             source = "the global scrape_interval" if interval_span else "the default scrape_interval"

@@ -341,3 +341,16 @@ def test_ks201_keeps_what_unmodelled_components_may_use(tmp_path: Path) -> None:
     (tmp_path / "collector.yaml").write_text(COLLECTOR + "---\n" + _cluster_role("otel", fixed))
     after = _lint(tmp_path)
     assert not [f for f in after if f.rule in ACCESS | {"KS201"}], [f.message for f in after]
+
+
+def test_ks507_namespaces_fix_moves_the_rule_out_of_the_role(tmp_path: Path) -> None:
+    """Granting list/watch namespaces in a ClusterRole beside the Role leaves the Role's dead rule and the finding:
+    the fix must say to take it out of the Role (dropping it is the fix when nothing needs it)."""
+    role = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: shop}\n"
+            "rules:\n  - apiGroups: [\"\"]\n    resources: [pods, namespaces]\n    verbs: [list, watch]\n")
+    path = _setup(tmp_path, PODS_JOB, role + "---\n" + _binding("RoleBinding", "Role", "prometheus", "shop"))
+    (finding,) = [f for f in _lint(path) if f.rule == "KS507"]
+    assert finding.fix.startswith('Move {apiGroups: [""], resources: ["namespaces"], verbs: ["list", "watch"]} out of this Role')
+    text = (tmp_path / "rbac.yaml").read_text().replace("resources: [pods, namespaces]", "resources: [pods]")
+    (tmp_path / "rbac.yaml").write_text(text)
+    assert not [f for f in _lint(path) if f.rule == "KS507"]

@@ -621,3 +621,33 @@ def test_grafana_agent_components_beside_metrics_are_unmodelled() -> None:
                 "logs:\n  configs:\n  - name: pods\n    scrape_configs: [{job_name: y, kubernetes_sd_configs: [{role: pod}]}]\n")
     [config] = agent_configs("agent.yaml", root, agent_metrics_section(root), "config")
     assert config.unmodelled == ["logs.configs[pods] (kubernetes_sd_configs)", "integrations.eventhandler (watches events)"]
+
+
+def test_ks602_quotes_the_scalar_as_written_not_as_yaml11_decoded_it():
+    """`name: y` / `release: 010` decode (Go yaml.v2, YAML 1.1) to true / 8: the message and the fix must name
+    what the user wrote, and quoting that text is the fix."""
+    text = ("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: y\n  namespace: monitoring\n"
+            "  labels:\n    release: 010\n    scrape: true\n")
+    source = parse_source("sa.yaml", text)
+    findings = [f for f in lint_sources([source], Options(select={"KS602"})).findings if f.rule == "KS602"]
+    by_line = {f.span.line: f for f in findings}
+    assert sorted(by_line) == [4, 7, 8]
+    assert by_line[4].message.startswith("ServiceAccount y: metadata.name must be a string, not y (YAML 1.1 reads it as the boolean true)")
+    assert by_line[4].fix == 'Write `name: "y"`.'
+    assert "not 010 (YAML 1.1 reads it as the number 8)" in by_line[7].message
+    assert by_line[7].fix == 'Write `release: "010"`.'
+    assert "not true;" in by_line[8].message  # written as decoded: nothing to explain
+    assert by_line[8].fix == 'Write `scrape: "true"`.'
+
+
+def test_job_timing_checked_when_the_global_timing_is_wrong():
+    """A job with its own scrape_interval does not depend on the global one: its own timeout > interval is reported
+    beside the global error; a job that inherits the (invalid) global interval is not judged."""
+    text = ("global:\n  scrape_interval: 15s\n  scrape_timeout: 20s\nscrape_configs:\n"
+            "  - job_name: own\n    scrape_interval: 10s\n    scrape_timeout: 15s\n    static_configs: [{targets: [a:1]}]\n"
+            "  - job_name: inherits\n    scrape_timeout: 15s\n    static_configs: [{targets: [a:1]}]\n")
+    found = messages(text)
+    assert any(m.startswith("global scrape_timeout 20s is longer") for m in found)
+    assert any(m.startswith('scrape_timeout 15s of scrape config "own" is longer than its scrape_interval 10s') for m in found)
+    assert not any('"inherits"' in m for m in found)
+    assert len(found) == 2

@@ -313,6 +313,8 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             related = (Related(at(runner.path, as_map(runner.doc.get("spec")).value_pos("version")),
                                f"{runner.kind} {runner.namespace}/{runner.name} runs Prometheus {too_old}: before 2.21.0 "
                                "the operator writes role: endpoints whatever serviceDiscoveryRole says"),)
+        elif _own_endpoints_role(monitor) is not None:
+            span, switch, related = _own_role_override(monitor, runner)
         elif runner is not None:
             related = (Related(runner.key_span("spec"), f"{runner.kind} {runner.namespace}/{runner.name} has no "
                                "serviceDiscoveryRole: EndpointSlice, so its ServiceMonitors get role: endpoints"),)
@@ -342,6 +344,30 @@ def _upgrade_text(runner: Any, version: str, monitor: Any) -> str:
     role = "" if asked else " and add `serviceDiscoveryRole: EndpointSlice` to its spec"
     return (f"Set `version` of the {runner.kind} {runner.namespace}/{runner.name} to v2.21.0 or later (it is {version}, "
             f"for which the operator writes role: endpoints){role}")
+
+
+def _own_endpoints_role(monitor: Any) -> Any:
+    """The ServiceMonitor's own `serviceDiscoveryRole` node when it asks for Endpoints: it wins over the Prometheus
+    resource's (promcfg.go generateServiceMonitorConfig), so it is what causes the endpoints role."""
+    if monitor is None or monitor.kind != "ServiceMonitor":
+        return None
+    spec = as_map(monitor.doc.get("spec"))
+    role = spec.get("serviceDiscoveryRole")
+    return spec if isinstance(spec, YMap) and isinstance(role, str) and role.lower() == "endpoints" else None
+
+
+def _own_role_override(monitor: Any, runner: Any) -> tuple[Any, str, tuple]:
+    """Finding span, fix and related location when the ServiceMonitor itself sets serviceDiscoveryRole: Endpoints:
+    the finding sits on that value, and the fix changes it there (adding EndpointSlice to the Prometheus would not)."""
+    spec = _own_endpoints_role(monitor)
+    span = at(monitor.path, spec.value_pos("serviceDiscoveryRole"))
+    related: tuple = ()
+    runner_spec = as_map(runner.doc.get("spec")) if runner is not None else {}
+    if isinstance(runner_spec, YMap) and as_str(runner_spec.get("serviceDiscoveryRole")).lower() == "endpointslice":
+        related = (Related(at(runner.path, runner_spec.value_pos("serviceDiscoveryRole")),
+                           f"{runner.kind} {runner.namespace}/{runner.name} asks for EndpointSlice, but the "
+                           "ServiceMonitor's own serviceDiscoveryRole wins"),)
+    return span, "Set `serviceDiscoveryRole: EndpointSlice` in this ServiceMonitor (its own role wins over the Prometheus resource's)", related
 
 
 def _switch_text(job: Any) -> str:

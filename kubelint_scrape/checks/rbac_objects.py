@@ -160,7 +160,7 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
                    verb: str = "") -> bool:
     """A rule entry that never matches a real request, which the RBAC-object rules report with the reason: a
     kubelet path as nonResourceURL (KS508), a star that is not a wildcard (KS505), a resource the API group does
-    not serve (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507), a verb
+    not serve or a group written with its version (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507), a verb
     Kubernetes does not know (KS504). Not held, so not an unused grant (KS203) either."""
     verbs = _table()["verbs"]
     if url:
@@ -169,8 +169,8 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
         return True  # (a CRD or aggregated API may define verbs of its own: only built-in groups are judged)
     if "*" in resource and resource != "*" and not (resource.startswith("*/") and "*" not in resource[2:]):
         return True
-    if resource.startswith("/"):
-        return True  # a URL path written as a resource (KS503)
+    if resource.startswith("/") or "/" in api_group:
+        return True  # a URL path written as a resource, or an apiVersion written as the group (KS503)
     if api_group == "*" or "*" in resource or not _all_known_groups((api_group,)):
         return False
     if not _serves(api_group, resource, version):
@@ -272,6 +272,12 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str],
                     f"own namespace)", related,
                     f"Create Role {name} in namespace {binding.namespace}, or make it a ClusterRole and set "
                     f"`roleRef.kind: ClusterRole`.")
+        builtin_in = sorted(ns for ns, names in _table()["builtin_roles"].items() if name in names)
+        if builtin_in:  # e.g. extension-apiserver-authentication-reader: the binding belongs in kube-system
+            return (f" (Role {name} is a built-in Role of namespace {', '.join(builtin_in)}; a RoleBinding can only use a "
+                    f"Role of its own namespace)", [],
+                    f"Create this RoleBinding in namespace {builtin_in[0]} instead of {binding.namespace}, and give each "
+                    f"ServiceAccount subject its `namespace` (without one it would default to {builtin_in[0]}).")
     close = _close_matches(name, _neighbours(name, candidates), n=1, cutoff=0.75)
     if close:
         role = ws.cluster_roles.get(close[0]) if binding.role_kind == "ClusterRole" else ws.roles.get((binding.namespace, close[0]))
@@ -300,6 +306,7 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
             meant_core = _core_group_alias(role, rule, version)
             if meant_core is not None:
                 yield meant_core
+            yield from _versioned_groups(role, rule)
             if not _all_known_groups(rule.api_groups):
                 continue  # a CRD group may serve anything
             for resource, span in _items(rule, "resources"):
@@ -357,6 +364,26 @@ def _core_group_alias(role: RoleDef, rule: PolicyRule, version: tuple[int, int])
         object=role.obj.ref if role.obj else role.ref,
         data={"apiGroups": names, "meant": "", "resources": meant},
     )
+
+
+def _versioned_groups(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
+    """`apiGroups: ["apps/v1"]` (the manifest's apiVersion copied): a request's API group is one path segment of
+    /apis/<group>/<version>, never containing "/", so the entry matches nothing, CRD group or not."""
+    versioned = [(group, span) for group, span in _items(rule, "apiGroups") if "/" in group]
+    for group, span in versioned:
+        meant = group.split("/", 1)[0]
+        meant = "" if meant in CORE_GROUP_ALIASES else meant  # core/v1 → ""
+        groups = list(dict.fromkeys(meant if g == group else g for g in rule.api_groups))
+        yield Finding(
+            "KS503", span,
+            f"{_label(role)} rules[{rule.index}]: apiGroups entry {group!r} is an apiVersion, not an API group: RBAC "
+            f"compares the request's group ({_group_text(meant)}) without its version, so the entry matches nothing. "
+            f"The API server accepts the rule, but it grants nothing for {', '.join(rule.resources) or 'its resources'} "
+            f"through {group!r}",
+            fix=f"Write `apiGroups: {_quote(groups)}`.",
+            object=role.obj.ref if role.obj else role.ref,
+            data={"apiGroups": [group], "meant": meant, "resources": list(rule.resources)},
+        )
 
 
 def _granted_elsewhere(role: RoleDef, rule: PolicyRule, resource: str, version: tuple[int, int]) -> bool:
@@ -538,6 +565,8 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                 object=ref, data={"nonResourceURL": url},
             )
             continue
+        if _kubelet_path(url):
+            continue  # KS508's: as a URL a kubelet path grants nothing, so adding its bare parent would not help
         prefix = url.rstrip("*")
         if prefix.endswith("/") and len(prefix) > 1:
             bare = prefix[:-1]
@@ -674,7 +703,9 @@ def _cluster_resource_in_role(role: RoleDef, rule: PolicyRule, resource: str, gr
             f"{where} grants {', '.join(dead)} on namespaces: those requests target the namespace collection, which has "
             f"no namespace, so a RoleBinding never applies them (only get/update/patch/delete of the Role's own "
             f"namespace work) → 403 Forbidden",
-            fix=f"Grant {_rule_yaml(groups, ['namespaces'], dead)} in a ClusterRole bound with a ClusterRoleBinding.",
+            # Adding the ClusterRole alone would leave this dead rule (and the finding) in place: say to move it.
+            fix=f"Move {_rule_yaml(groups, ['namespaces'], dead)} out of this Role into a ClusterRole bound with a "
+                f"ClusterRoleBinding (or drop it if nothing needs it); get on the Role's own namespace may stay.",
             object=ref, data={"resource": resource, "verbs": dead},
         )
         return
