@@ -17,7 +17,7 @@ import re
 from typing import Any, Iterable, Iterator
 
 from .findings import Finding
-from .load import Source, _plain_scalar
+from .load import Source, _plain_scalar  # (the one YAML 1.1 plain-scalar resolver)
 from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents
 from .resources import knowledge
 from .schema_check import SchemaError, load
