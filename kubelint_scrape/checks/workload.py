@@ -332,6 +332,13 @@ def _sensitive_paths() -> list[str]:
     return [_normal(p) for p in rule_params("KS404").get("paths", [])]
 
 
+def _agent_interface(path: str) -> bool:
+    """A path at or below an interface made for node agents (params.agent_interfaces: the PodResources socket)."""
+    normal = _normal(path)
+    return any(normal == p or normal.startswith(p + "/")
+               for p in (_normal(q) for q in rule_params("KS404").get("agent_interfaces", [])))
+
+
 def _normal(path: str) -> str:
     parts = [p for p in path.split("/") if p and p != "."]
     return "/" + "/".join(parts)
@@ -366,7 +373,7 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
             if sensitive is None:
                 sensitive = _sensitive_paths()
             match = sensitive_match(path, sensitive)
-            if match is None:
+            if match is None or _agent_interface(path):
                 continue
             name = as_str(as_map(volume).get("name"))
             mounts = _mounts(pod, name)
