@@ -212,7 +212,7 @@ SCRAPER_IMAGES = ("prometheus", "vmagent", "victoriametrics", "opentelemetry-col
 CONFIG_FLAG = re.compile(r"""(?<![\w.-])--?(?:config\.file|promscrape\.config|config)(?:=|\s+)['"]?([^\s'"]+)""")
 
 
-def _looks_like_prometheus(pod: PodTemplate) -> bool:
+def looks_like_prometheus(pod: PodTemplate) -> bool:
     cached = pod.__dict__.get("_runs_prometheus")  # asked per config on every run; the template outlives runs
     if cached is None:
         cached = pod.__dict__["_runs_prometheus"] = any(
@@ -291,7 +291,7 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes
         return "absent"
     if other:
         return "other"
-    return "image" if _looks_like_prometheus(pod) else "mount"
+    return "image" if looks_like_prometheus(pod) else "mount"
 
 
 def loading_containers(pod: PodTemplate, config: PromConfig) -> list[Any]:
@@ -421,7 +421,7 @@ def workloads_loading(workspace: Workspace, kind: str, namespace: str, name: str
             continue
         if any(as_str(m.get("name")) in volumes for c in pod.containers for m in c.mounts):
             found.append(pod)
-    found.sort(key=lambda p: (not _looks_like_prometheus(p), p.obj.path, p.obj.name))
+    found.sort(key=lambda p: (not looks_like_prometheus(p), p.obj.path, p.obj.name))
     return found
 
 
@@ -439,7 +439,7 @@ def _unserved_workloads_loading(workspace: Workspace, kind: str, namespace: str 
         volumes = {as_str(v.get("name")) for v, names in _pod_volume_refs(pod, kind) if name in names}
         if volumes and any(as_str(m.get("name")) in volumes for c in pod.containers for m in c.mounts):
             found.append(pod)
-    found.sort(key=lambda p: (not _looks_like_prometheus(p), p.obj.path, p.obj.name))
+    found.sort(key=lambda p: (not looks_like_prometheus(p), p.obj.path, p.obj.name))
     return found
 
 

@@ -16,7 +16,7 @@ One definition, shared by the least-privilege rules (checks/privilege.py), the w
 
 from __future__ import annotations
 
-from .analyse import Analysis, JobAnalysis, Need, discovery_needs, workloads_loading
+from .analyse import Analysis, JobAnalysis, Need, discovery_needs, looks_like_prometheus, workloads_loading
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Subject, Workspace
 from .promconfig import PromConfig
 from .promconfig import _sd_config as sd_config  # (a private helper: the one SD parser)
@@ -325,6 +325,10 @@ def scrape_pods(analysis: Analysis) -> set[int]:
     for job in analysis.jobs:
         if job.resolution.pod is not None:
             found.add(id(job.resolution.pod))
+        elif job.identity is not None:
+            # Resolved without a pod (the only scraper ServiceAccount beside a plain file): the Prometheus that
+            # runs as it is the one loading the config, not "another workload running as the scraper".
+            found.update(id(p) for p in pods_running_as(analysis.workspace, job.identity) if looks_like_prometheus(p))
     return found
 
 
