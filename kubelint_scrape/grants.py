@@ -325,7 +325,7 @@ def scrape_pods(analysis: Analysis) -> set[int]:
     for job in analysis.jobs:
         if job.resolution.pod is not None:
             found.add(id(job.resolution.pod))
-        elif job.identity is not None:
+        elif job.identity is not None and job.resolution.runner is None:  # (an operator runs its own pods)
             # Resolved without a pod (the only scraper ServiceAccount beside a plain file): the Prometheus that
             # runs as it is the one loading the config, not "another workload running as the scraper".
             found.update(id(p) for p in pods_running_as(analysis.workspace, job.identity) if looks_like_prometheus(p))
