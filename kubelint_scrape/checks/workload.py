@@ -460,7 +460,10 @@ def token_automount_unused(ctx: Context) -> Iterator[Finding]:
             continue
         if not pod.obj.namespace_explicit and _bound_elsewhere(ctx, pod.identity):
             continue  # namespace given at apply time (`kubectl -n`): its bindings name that namespace, not ours
-        span = pod.span("serviceAccountName") if explicit else pod.obj.key_span(*pod.keys)
+        if pod.spec.get("automountServiceAccountToken") is True:
+            span = pod.span("automountServiceAccountToken")  # the pod asks for the token itself: that line decides
+        else:
+            span = pod.span("serviceAccountName") if explicit else pod.obj.key_span(*pod.keys)
         runs_as = f"ServiceAccount {pod.identity}" + ("" if explicit else " (the namespace's default: it names no serviceAccountName)")
         yield Finding(
             "KS405", span,
