@@ -17,7 +17,7 @@ import re
 from typing import Any, Iterable, Iterator
 
 from .findings import Finding
-from .load import Source, _plain_scalar  # (the one YAML 1.1 plain-scalar resolver)
+from .load import Source, plain_scalar
 from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents
 from .resources import knowledge
 from .schema_check import SchemaError, load
@@ -261,7 +261,7 @@ def written_scalar(source: Source, container: Any, key: Any) -> str | None:
     if not match:
         return None
     text = match.group(0)
-    resolved = _plain_scalar(text)
+    resolved = plain_scalar(text)
     return text if type(resolved) is type(value) and resolved == value else None
 
 

@@ -670,7 +670,7 @@ class _Builder:
         positions = self.positions
         max_depth = self.limits.max_depth
         budget = self.limits.max_alias_expansion
-        resolve = _plain_scalar
+        resolve = plain_scalar
         cached = _PLAIN_CACHE.get
         no_key = _NO_KEY
         # Per document: containers being built, as [container, is_map, key, key_pos, merges, anchor, size_before].
@@ -912,7 +912,7 @@ def _apply_merges(mapping: YMap, merges: list[Any]) -> None:
                         mapping.put(key, value, source.key_pos(key), source.value_pos(key))
 
 
-def _plain_scalar(text: str) -> Any:
+def plain_scalar(text: str) -> Any:
     """A plain scalar resolved as YAML 1.1 (Go yaml.v2) does; cached, since keys and values repeat a lot."""
     try:
         return _PLAIN_CACHE[text]

@@ -454,7 +454,7 @@ def test_yaml_shaped_noise_never_raises(text: str) -> None:
 
 
 def test_plain_scalar_fast_paths_agree_with_the_yaml_1_1_resolvers() -> None:
-    """Words and plain digits skip ruamel's resolver regexes (load._plain_scalar): same value and type."""
+    """Words and plain digits skip ruamel's resolver regexes (load.plain_scalar): same value and type."""
     import random
     import string
 
@@ -473,7 +473,7 @@ def test_plain_scalar_fast_paths_agree_with_the_yaml_1_1_resolvers() -> None:
     cases += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(5000)]
     for text in cases:
         load._PLAIN_CACHE.pop(text, None)
-        value, expected = load._plain_scalar(text), by_regex(text)
+        value, expected = load.plain_scalar(text), by_regex(text)
         assert (type(value), repr(value)) == (type(expected), repr(expected)), text  # repr: .nan != .nan
 
 
