@@ -960,14 +960,29 @@ def _builtin_baselines(ctx: Context) -> list[tuple[str, list[Permission]]]:
     return ctx.once("admin baselines", lambda: _baselines(ctx))
 
 
+# The baselines are a function of the built-in policy of a version alone (the rules the inputs aggregate in, and
+# those with a `since`, are left out), so they are computed once per process: the language server re-lints on
+# every edit.
+_BASELINES: dict[tuple, list[tuple[str, list[Permission]]]] = {}
+
+
 def _baselines(ctx: Context) -> list[tuple[str, list[Permission]]]:
+    workspace = ctx.analysis.workspace
+    # the inputs may redefine admin or edit: then the name check above no longer applies either
+    builtin = tuple(name for name in ("admin", "edit")
+                    if workspace.cluster_roles.get(name) is not None and workspace.cluster_roles[name].builtin)
+    key = (workspace.kubernetes_version, builtin)
+    if key not in _BASELINES:
+        _BASELINES[key] = _built_in_baselines(ctx, builtin)
+    return _BASELINES[key]
+
+
+def _built_in_baselines(ctx: Context, names: tuple[str, ...]) -> list[tuple[str, list[Permission]]]:
     authorizer = ctx.analysis.authorizer
     owners = rule_owners(ctx.analysis.workspace)
     baselines = []
-    for name in ("admin", "edit"):
-        role = ctx.analysis.workspace.cluster_roles.get(name)
-        if role is None or not role.builtin:
-            continue  # the inputs redefine it: the name check above no longer applies either
+    for name in names:
+        role = ctx.analysis.workspace.cluster_roles[name]
         rules = [r for r in authorizer.effective_rules(role)
                  if not r.since and (owner := owners.get(id(r))) is not None and owner.builtin]
         perms = list(dict.fromkeys(p for r in rules for p in permissions(r)))
