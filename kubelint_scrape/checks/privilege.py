@@ -339,6 +339,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
                    + ("; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."))
         if names and kubelet_rbac:
             fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
+        fix = _shared_fix(state, holding, "nodes/proxy", fix)
         related = _binding_related(holding)
         related += [Related(n.span, f"{j.job.label} scrapes through the API-server proxy") for j, n in proxy_jobs[:2]]
         through = f" through \"{item}\"" if via_star else ""
@@ -346,7 +347,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             "KS201", _rule_span(holding, "resources", (item,)),
             f"{_where(holding)} grants {granted} nodes/proxy{through}{_only_for(names)} to {_bound(holding)}: "
-            f"{_proxy_harm(verbs, names)}; {purpose}",
+            f"{_proxy_harm(verbs, names)}; {purpose}{_shared_note(state, holding)}",
             fix=fix, related=tuple(related), object=holding.role.ref,
             data={"identities": [str(i) for i in identities], "matched_by": item, "verbs": verbs, **_names_data(names)},
         )
@@ -466,8 +467,8 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                 yield Finding(
                     "KS202", at(rule.path, seq.item_pos(index)),
                     f"\"{value}\" in {key} of {_where(holding)} gives {_bound(holding)} {means}, and grows with "
-                    f"every API added to the cluster",
-                    fix=fix, related=tuple(_binding_related(holding)), object=holding.role.ref,
+                    f"every API added to the cluster{_shared_note(state, holding)}",
+                    fix=_shared_fix(state, holding, f"the \"{value}\" in {key}", fix), related=tuple(_binding_related(holding)), object=holding.role.ref,
                     data={"key": key, "value": value},
                 )
 
@@ -782,14 +783,45 @@ def _holders(holders: list) -> str:
 def _own_role_fix(identity: Identity, holding: Holding, kept: list[Permission], holders: list) -> str:
     """The fix when the rule is also another subject's (a workload that is no scraper, a user, a group): editing
     it would take their permissions away, so the scraper leaves the shared binding for a role of its own."""
-    shared = {id(b) for b, _s in holders}
-    mine = holding.bindings_of(identity)
-    leave = [f"remove {identity} from the subjects of {_binding_name(b)}" if id(b) in shared
-             else f"delete {_binding_name(b)}" for b in mine]
     return (f"Keep this rule of {_role_name(holding.role)}: it is also bound to {_holders(holders)}, whose "
             f"permissions are not this scraper's to drop. Bind {identity} to a role of its own holding only what its "
             f"jobs use" + (f" ({describe_permissions(kept)} here)" if kept else "")
-            + f" and {' and '.join(leave)}; `kubelint-scrape suggest-rbac` prints the role.")
+            + f" and {_leave_bindings(holding, [identity], holders)}; `kubelint-scrape suggest-rbac` prints the role.")
+
+
+def _leave_bindings(holding: Holding, identities: list[Identity], holders: list) -> str:
+    """How the scrapers leave the bindings of a shared rule: a binding that also names a co-holder loses only
+    their subject entries; one of their own goes whole."""
+    shared = {id(b) for b, _s in holders}
+    steps: list[str] = []
+    for binding in dict.fromkeys(b for i in identities for b in holding.bindings_of(i)):
+        if id(binding) not in shared:
+            steps.append(f"delete {_binding_name(binding)}")
+            continue
+        mine = [str(i) for i in identities if any(b is binding for b in holding.bindings_of(i))]
+        steps.append(f"remove {', '.join(mine)} from the subjects of {_binding_name(binding)}")
+    return " and ".join(steps)
+
+
+def _shared_note(state: _State, holding: Holding) -> str:
+    """`; the role is also bound to …` when subjects that are no scraper hold the rule too (grants.co_holders)."""
+    holders = state.co_holders(holding)
+    return f"; the role is also bound to {_holders(holders)}" if holders else ""
+
+
+def _shared_fix(state: _State, holding: Holding, what: str, fix: str) -> str:
+    """A hazard's fix for a rule that other subjects hold too (a workload that is no scraper, a user, a group:
+    grants.co_holders). RBAC is additive per subject (FACTS §8): editing the rule takes `what` from them as well,
+    and whether they need it is not this tool's to know. So, as KS203 does, the scrapers move to a role of their
+    own without it; the edit of the shared rule stays as the alternative for when none of them needs it either."""
+    holders = state.co_holders(holding)
+    if not holders:
+        return fix
+    scrapers = ", ".join(map(str, holding.identities))
+    return (f"Keep this rule of {_role_name(holding.role)} for {_holders(holders)}: their permissions are not the "
+            f"scraper's to drop. Bind {scrapers} to a role of its own without {what}, holding only what its jobs use, "
+            f"and {_leave_bindings(holding, holding.identities, holders)}; `kubelint-scrape suggest-rbac` prints the "
+            f"role. If none of them needs {what} either: {fix[0].lower()}{fix[1:]}")
 
 
 # ---------------------------------------------------------------------------------------------- KS204
@@ -826,9 +858,10 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
         yield Finding(
             "KS204", _rule_span(holding, "resources", (item,)),
-            f"{_where(holding)} grants {reading}: {harm}; {purpose}",
-            fix=(f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
-                 + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it."),
+            f"{_where(holding)} grants {reading}: {harm}; {purpose}{_shared_note(state, holding)}",
+            fix=_shared_fix(state, holding, "secrets", (
+                f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
+                + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": {who: verbs for who, verbs in grants.items()}},
         )
@@ -905,8 +938,9 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             "KS205", span,
             f"{_where(holding)} grants {what} to {_bound(holding)}: each turns the scraper's token into more power "
             f"than its roles show (writing or binding roles it lacks, acting as other users, minting tokens, executing "
-            f"in pods); a scraper only reads",
-            fix=f"Remove {what} from this rule; a scraper needs only list/watch on discovered resources, get nodes/metrics and get on metrics URLs.",
+            f"in pods); a scraper only reads{_shared_note(state, holding)}",
+            fix=_shared_fix(state, holding, what, f"Remove {what} from this rule; a scraper needs only list/watch on "
+                            f"discovered resources, get nodes/metrics and get on metrics URLs."),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found], **_names_data(names)},
         )
@@ -1076,8 +1110,8 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
             "KS207", _rule_span(holding, "verbs", verbs),
             f"{_where(holding)} grants {what} to scraper {scopes}: Prometheus never writes to "
             f"the Kubernetes API (discovery only lists and watches, scrapes are GETs), so a stolen token could delete "
-            f"or rewrite these objects for nothing",
-            fix=_write_fix(state, holding, write_verbs),
+            f"or rewrite these objects for nothing{_shared_note(state, holding)}",
+            fix=_shared_fix(state, holding, "the write verbs", _write_fix(state, holding, write_verbs)),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"write": [p.describe() for p in perms]},
         )
