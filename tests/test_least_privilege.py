@@ -139,3 +139,16 @@ def test_hazard_fixes_on_a_role_shared_with_non_scrapers_move_the_scraper_out() 
                                          "monitoring/kube-state-metrics"), finding["fix"]
         assert "remove monitoring/prometheus from the subjects of ClusterRoleBinding monitoring;" in finding["fix"]
         assert "If none of them needs" in finding["fix"]  # the in-place edit, second
+
+
+def test_ks206_fix_takes_only_the_scraper_out_of_a_binding_shared_with_a_group() -> None:
+    (finding,) = fixture_findings("KS206/fail-cluster-admin-binding-shared-with-a-group", "KS206")
+    assert finding["fix"].startswith("Remove monitoring/prometheus from the subjects of ClusterRoleBinding "
+                                     "platform-admins, keeping Group platform-team")
+    assert "Delete" not in finding["fix"]
+
+
+def test_role_equal_to_cluster_admin_is_one_finding() -> None:
+    # KS206 on the binding is the root cause; a KS202 per "*" would only add fixes that contradict it.
+    found = fixture_findings("KS206/fail-cluster-admin-by-content-is-one-finding", "KS2")
+    assert [f["rule"] for f in found] == ["KS206"]

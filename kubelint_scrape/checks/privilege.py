@@ -3,8 +3,10 @@
 Subjects: the rules look at what *scraper identities* hold (grants.scraper_identities: the ServiceAccount of
 some scrape job, or of a Prometheus/PrometheusAgent resource) through bindings in the inputs. Operator and
 controller roles elsewhere in the inputs legitimately use `*` on their own CRDs, write verbs and Secrets; they are
-not this tool's concern. Grants of a role that KS206 reports as an admin role are not repeated by KS201, KS203,
-KS204, KS205 and KS207 (the binding is the one thing to fix). Identities whose token other, unmodelled components
+not this tool's concern. Grants of a role that KS206 reports as an admin role are not repeated by KS201, KS202,
+KS203, KS204, KS205 and KS207: one finding per root cause, the binding is the one thing to fix (its fix unbinds the
+role, after which none of them would apply), and a KS202 "replace the `*`" beside KS206's "delete the binding"
+would be two conflicting fixes for one mistake. Identities whose token other, unmodelled components
 also use (an OpenTelemetry Collector's k8s receivers, its leader election, a Grafana Agent's log discovery, an
 image with built-in jobs such as ama-metrics) get no KS203, KS207 or KS208: what those components need is unknown.
 
@@ -439,7 +441,7 @@ WILDCARD_MEANS = {
 @check("KS202", in_worker=True)
 def wildcard_grant(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
-    for holding in _shown(ctx, state.all_holdings):
+    for holding in _shown(ctx, state.holdings):  # (a role KS206 reports is its finding alone)
         rule = holding.rule
         if holding.role.builtin or rule.node is None:
             continue  # built-in roles bound to a scraper: KS206
@@ -1070,10 +1072,26 @@ def admin_role_bound(ctx: Context) -> Iterator[Finding]:
             "KS206", _role_ref_span(binding),
             f"{_binding_name(binding)} binds {_referenced_role(binding)} to scraper {', '.join(map(str, identities))} {scope}: "
             f"{why}, so a leaked scraper token controls {controls}{helps}",
-            fix=(f"Delete {_binding_name(binding)} and bind {', '.join(map(str, identities))} to a dedicated role with only what "
-                 f"its jobs need (`kubelint-scrape suggest-rbac` prints it)."),
+            fix=_admin_unbind_fix(binding, identities),
             object=binding.ref, data={"identities": [str(i) for i in identities], "role": binding.role_ref},
         )
+
+
+def _admin_unbind_fix(binding: BindingDef, identities: list[Identity]) -> str:
+    """KS206's fix: the scrapers leave the binding for a dedicated role. A binding that also names subjects that
+    are no scraper (an admin Group, another workload) keeps them: deleting it would take their access away too
+    (RBAC is additive per subject, FACTS §8), so only the scrapers' own subject entries go."""
+    scrapers = ", ".join(map(str, identities))
+    dedicated = (f"bind {scrapers} to a dedicated role with only what its jobs need "
+                 f"(`kubelint-scrape suggest-rbac` prints it).")
+    named = [s for s in binding.subjects
+             if s.kind == "ServiceAccount" and Identity(s.namespace, s.name) in identities]
+    others = [s for s in binding.subjects if not any(s is n for n in named)]
+    if not named or not others:
+        return f"Delete {_binding_name(binding)} and {dedicated}"
+    kept = ", ".join(s.describe() for s in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    return (f"Remove {scrapers} from the subjects of {_binding_name(binding)}, keeping {kept}, whose access is not "
+            f"the scraper's to drop, and {dedicated}")
 
 
 # ---------------------------------------------------------------------------------------------- KS207
