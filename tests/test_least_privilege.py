@@ -124,3 +124,31 @@ def test_ks207_fix_leaves_the_rules_real_verbs() -> None:
     assert fixes == ['Replace "*" in the verbs of this rule with what its scrapers use through it: ["list", "watch"].',
                      "Delete this rule of ClusterRole prometheus: it grants nothing but writes, which a scraper never "
                      "makes."]
+
+
+def test_hazard_fixes_on_a_role_shared_with_non_scrapers_move_the_scraper_out() -> None:
+    # kube-state-metrics and Group sre are bound to the same rules (RBAC is additive per subject, FACTS §8): removing
+    # nodes/proxy, secrets, a wildcard, a token-minting grant or write verbs from them would take those away from
+    # the others too. Each hazard's fix, like KS203's, gives the scraper a role of its own first.
+    found = fixture_findings("KS201/fail-role-shared-with-non-scrapers", "KS201,KS202,KS204,KS205,KS207")
+    assert sorted(f["rule"] for f in found) == ["KS201", "KS202", "KS204", "KS205", "KS207"]
+    for finding in found:
+        assert ("also bound to ServiceAccount monitoring/kube-state-metrics (ClusterRoleBinding monitoring), "
+                "Group sre (ClusterRoleBinding monitoring)") in finding["message"]
+        assert finding["fix"].startswith("Keep this rule of ClusterRole monitoring for ServiceAccount "
+                                         "monitoring/kube-state-metrics"), finding["fix"]
+        assert "remove monitoring/prometheus from the subjects of ClusterRoleBinding monitoring;" in finding["fix"]
+        assert "If none of them needs" in finding["fix"]  # the in-place edit, second
+
+
+def test_ks206_fix_takes_only_the_scraper_out_of_a_binding_shared_with_a_group() -> None:
+    (finding,) = fixture_findings("KS206/fail-cluster-admin-binding-shared-with-a-group", "KS206")
+    assert finding["fix"].startswith("Remove monitoring/prometheus from the subjects of ClusterRoleBinding "
+                                     "platform-admins, keeping Group platform-team")
+    assert "Delete" not in finding["fix"]
+
+
+def test_role_equal_to_cluster_admin_is_one_finding() -> None:
+    # KS206 on the binding is the root cause; a KS202 per "*" would only add fixes that contradict it.
+    found = fixture_findings("KS206/fail-cluster-admin-by-content-is-one-finding", "KS2")
+    assert [f["rule"] for f in found] == ["KS206"]

@@ -3,8 +3,10 @@
 Subjects: the rules look at what *scraper identities* hold (grants.scraper_identities: the ServiceAccount of
 some scrape job, or of a Prometheus/PrometheusAgent resource) through bindings in the inputs. Operator and
 controller roles elsewhere in the inputs legitimately use `*` on their own CRDs, write verbs and Secrets; they are
-not this tool's concern. Grants of a role that KS206 reports as an admin role are not repeated by KS201, KS203,
-KS204, KS205 and KS207 (the binding is the one thing to fix). Identities whose token other, unmodelled components
+not this tool's concern. Grants of a role that KS206 reports as an admin role are not repeated by KS201, KS202,
+KS203, KS204, KS205 and KS207: one finding per root cause, the binding is the one thing to fix (its fix unbinds the
+role, after which none of them would apply), and a KS202 "replace the `*`" beside KS206's "delete the binding"
+would be two conflicting fixes for one mistake. Identities whose token other, unmodelled components
 also use (an OpenTelemetry Collector's k8s receivers, its leader election, a Grafana Agent's log discovery, an
 image with built-in jobs such as ama-metrics) get no KS203, KS207 or KS208: what those components need is unknown.
 
@@ -339,6 +341,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
                    + ("; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."))
         if names and kubelet_rbac:
             fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
+        fix = _shared_fix(state, holding, "nodes/proxy", fix)
         related = _binding_related(holding)
         related += [Related(n.span, f"{j.job.label} scrapes through the API-server proxy") for j, n in proxy_jobs[:2]]
         through = f" through \"{item}\"" if via_star else ""
@@ -346,7 +349,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             "KS201", _rule_span(holding, "resources", (item,)),
             f"{_where(holding)} grants {granted} nodes/proxy{through}{_only_for(names)} to {_bound(holding)}: "
-            f"{_proxy_harm(verbs, names)}; {purpose}",
+            f"{_proxy_harm(verbs, names)}; {purpose}{_shared_note(state, holding)}",
             fix=fix, related=tuple(related), object=holding.role.ref,
             data={"identities": [str(i) for i in identities], "matched_by": item, "verbs": verbs, **_names_data(names)},
         )
@@ -438,7 +441,7 @@ WILDCARD_MEANS = {
 @check("KS202", in_worker=True)
 def wildcard_grant(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
-    for holding in _shown(ctx, state.all_holdings):
+    for holding in _shown(ctx, state.holdings):  # (a role KS206 reports is its finding alone)
         rule = holding.rule
         if holding.role.builtin or rule.node is None:
             continue  # built-in roles bound to a scraper: KS206
@@ -466,8 +469,8 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                 yield Finding(
                     "KS202", at(rule.path, seq.item_pos(index)),
                     f"\"{value}\" in {key} of {_where(holding)} gives {_bound(holding)} {means}, and grows with "
-                    f"every API added to the cluster",
-                    fix=fix, related=tuple(_binding_related(holding)), object=holding.role.ref,
+                    f"every API added to the cluster{_shared_note(state, holding)}",
+                    fix=_shared_fix(state, holding, f"the \"{value}\" in {key}", fix), related=tuple(_binding_related(holding)), object=holding.role.ref,
                     data={"key": key, "value": value},
                 )
 
@@ -782,14 +785,45 @@ def _holders(holders: list) -> str:
 def _own_role_fix(identity: Identity, holding: Holding, kept: list[Permission], holders: list) -> str:
     """The fix when the rule is also another subject's (a workload that is no scraper, a user, a group): editing
     it would take their permissions away, so the scraper leaves the shared binding for a role of its own."""
-    shared = {id(b) for b, _s in holders}
-    mine = holding.bindings_of(identity)
-    leave = [f"remove {identity} from the subjects of {_binding_name(b)}" if id(b) in shared
-             else f"delete {_binding_name(b)}" for b in mine]
     return (f"Keep this rule of {_role_name(holding.role)}: it is also bound to {_holders(holders)}, whose "
             f"permissions are not this scraper's to drop. Bind {identity} to a role of its own holding only what its "
             f"jobs use" + (f" ({describe_permissions(kept)} here)" if kept else "")
-            + f" and {' and '.join(leave)}; `kubelint-scrape suggest-rbac` prints the role.")
+            + f" and {_leave_bindings(holding, [identity], holders)}; `kubelint-scrape suggest-rbac` prints the role.")
+
+
+def _leave_bindings(holding: Holding, identities: list[Identity], holders: list) -> str:
+    """How the scrapers leave the bindings of a shared rule: a binding that also names a co-holder loses only
+    their subject entries; one of their own goes whole."""
+    shared = {id(b) for b, _s in holders}
+    steps: list[str] = []
+    for binding in dict.fromkeys(b for i in identities for b in holding.bindings_of(i)):
+        if id(binding) not in shared:
+            steps.append(f"delete {_binding_name(binding)}")
+            continue
+        mine = [str(i) for i in identities if any(b is binding for b in holding.bindings_of(i))]
+        steps.append(f"remove {', '.join(mine)} from the subjects of {_binding_name(binding)}")
+    return " and ".join(steps)
+
+
+def _shared_note(state: _State, holding: Holding) -> str:
+    """`; the role is also bound to …` when subjects that are no scraper hold the rule too (grants.co_holders)."""
+    holders = state.co_holders(holding)
+    return f"; the role is also bound to {_holders(holders)}" if holders else ""
+
+
+def _shared_fix(state: _State, holding: Holding, what: str, fix: str) -> str:
+    """A hazard's fix for a rule that other subjects hold too (a workload that is no scraper, a user, a group:
+    grants.co_holders). RBAC is additive per subject (FACTS §8): editing the rule takes `what` from them as well,
+    and whether they need it is not this tool's to know. So, as KS203 does, the scrapers move to a role of their
+    own without it; the edit of the shared rule stays as the alternative for when none of them needs it either."""
+    holders = state.co_holders(holding)
+    if not holders:
+        return fix
+    scrapers = ", ".join(map(str, holding.identities))
+    return (f"Keep this rule of {_role_name(holding.role)} for {_holders(holders)}: their permissions are not the "
+            f"scraper's to drop. Bind {scrapers} to a role of its own without {what}, holding only what its jobs use, "
+            f"and {_leave_bindings(holding, holding.identities, holders)}; `kubelint-scrape suggest-rbac` prints the "
+            f"role. If none of them needs {what} either: {fix[0].lower()}{fix[1:]}")
 
 
 # ---------------------------------------------------------------------------------------------- KS204
@@ -826,9 +860,10 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
         yield Finding(
             "KS204", _rule_span(holding, "resources", (item,)),
-            f"{_where(holding)} grants {reading}: {harm}; {purpose}",
-            fix=(f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
-                 + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it."),
+            f"{_where(holding)} grants {reading}: {harm}; {purpose}{_shared_note(state, holding)}",
+            fix=_shared_fix(state, holding, "secrets", (
+                f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
+                + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": {who: verbs for who, verbs in grants.items()}},
         )
@@ -905,8 +940,9 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             "KS205", span,
             f"{_where(holding)} grants {what} to {_bound(holding)}: each turns the scraper's token into more power "
             f"than its roles show (writing or binding roles it lacks, acting as other users, minting tokens, executing "
-            f"in pods); a scraper only reads",
-            fix=f"Remove {what} from this rule; a scraper needs only list/watch on discovered resources, get nodes/metrics and get on metrics URLs.",
+            f"in pods); a scraper only reads{_shared_note(state, holding)}",
+            fix=_shared_fix(state, holding, what, f"Remove {what} from this rule; a scraper needs only list/watch on "
+                            f"discovered resources, get nodes/metrics and get on metrics URLs."),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found], **_names_data(names)},
         )
@@ -1051,10 +1087,26 @@ def admin_role_bound(ctx: Context) -> Iterator[Finding]:
             "KS206", _role_ref_span(binding),
             f"{_binding_name(binding)} binds {_referenced_role(binding)} to scraper {', '.join(map(str, identities))} {scope}: "
             f"{why}, so a leaked scraper token controls {controls}{helps}",
-            fix=(f"Delete {_binding_name(binding)} and bind {', '.join(map(str, identities))} to a dedicated role with only what "
-                 f"its jobs need (`kubelint-scrape suggest-rbac` prints it)."),
+            fix=_admin_unbind_fix(binding, identities),
             object=binding.ref, data={"identities": [str(i) for i in identities], "role": binding.role_ref},
         )
+
+
+def _admin_unbind_fix(binding: BindingDef, identities: list[Identity]) -> str:
+    """KS206's fix: the scrapers leave the binding for a dedicated role. A binding that also names subjects that
+    are no scraper (an admin Group, another workload) keeps them: deleting it would take their access away too
+    (RBAC is additive per subject, FACTS §8), so only the scrapers' own subject entries go."""
+    scrapers = ", ".join(map(str, identities))
+    dedicated = (f"bind {scrapers} to a dedicated role with only what its jobs need "
+                 f"(`kubelint-scrape suggest-rbac` prints it).")
+    named = [s for s in binding.subjects
+             if s.kind == "ServiceAccount" and Identity(s.namespace, s.name) in identities]
+    others = [s for s in binding.subjects if not any(s is n for n in named)]
+    if not named or not others:
+        return f"Delete {_binding_name(binding)} and {dedicated}"
+    kept = ", ".join(s.describe() for s in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    return (f"Remove {scrapers} from the subjects of {_binding_name(binding)}, keeping {kept}, whose access is not "
+            f"the scraper's to drop, and {dedicated}")
 
 
 # ---------------------------------------------------------------------------------------------- KS207
@@ -1091,8 +1143,8 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
             "KS207", _rule_span(holding, "verbs", verbs),
             f"{_where(holding)} grants {what} to scraper {scopes}: Prometheus never writes to "
             f"the Kubernetes API (discovery only lists and watches, scrapes are GETs), so a stolen token could delete "
-            f"or rewrite these objects for nothing",
-            fix=_write_fix(state, holding, write_verbs),
+            f"or rewrite these objects for nothing{_shared_note(state, holding)}",
+            fix=_shared_fix(state, holding, "the write verbs", _write_fix(state, holding, write_verbs)),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"write": [p.describe() for p in perms]},
         )
