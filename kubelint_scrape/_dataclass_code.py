@@ -640,6 +640,23 @@ def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key,
 
 CODE['def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key, _type_jobs, _type_runner, _type_monitor, _type_unselected_why, _type_dollar_escaped, _type_flavor, _type_agent_global, _type_unmodelled, _type_rejected, _type_unknown_scrape_class, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_holder, _dflt_key, _dflt_jobs, _dflt_runner, _dflt_monitor, _dflt_unselected_why, _dflt_dollar_escaped, _dflt_flavor, _dflt_agent_global, _dflt_unmodelled, _dflt_rejected, _dflt_unknown_scrape_class, _return_type):\n def __init__(self,path:_type_path,root:_type_root,origin:_type_origin,holder:_type_holder=_dflt_holder,key:_type_key=_dflt_key,jobs:_type_jobs=_HAS_DEFAULT_FACTORY,runner:_type_runner=_dflt_runner,monitor:_type_monitor=_dflt_monitor,unselected_why:_type_unselected_why=_dflt_unselected_why,dollar_escaped:_type_dollar_escaped=_dflt_dollar_escaped,flavor:_type_flavor=_dflt_flavor,agent_global:_type_agent_global=_dflt_agent_global,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_HAS_DEFAULT_FACTORY,unknown_scrape_class:_type_unknown_scrape_class=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.path=path\n  self.root=root\n  self.origin=origin\n  self.holder=holder\n  self.key=key\n  self.jobs=_dflt_jobs() if jobs is _HAS_DEFAULT_FACTORY else jobs\n  self.runner=runner\n  self.monitor=monitor\n  self.unselected_why=unselected_why\n  self.dollar_escaped=dollar_escaped\n  self.flavor=flavor\n  self.agent_global=agent_global\n  self.unmodelled=_dflt_unmodelled() if unmodelled is _HAS_DEFAULT_FACTORY else unmodelled\n  self.rejected=_dflt_rejected() if rejected is _HAS_DEFAULT_FACTORY else rejected\n  self.unknown_scrape_class=_dflt_unknown_scrape_class() if unknown_scrape_class is _HAS_DEFAULT_FACTORY else unknown_scrape_class\n return __init__'] = __create_fn__.__code__
 
+def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):
+ def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:
+  self.obj=obj
+  self.service_account=service_account
+  self.discovery_role=discovery_role
+  self.ignore_namespace_selectors=ignore_namespace_selectors
+  self.apiserver=apiserver
+  self.endpointslice_supported=endpointslice_supported
+  self.daemonset=daemonset
+  self.scrape_classes=scrape_classes
+  self.default_scrape_class=default_scrape_class
+  self.version=version
+ return __init__
+
+
+CODE['def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):\n def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:\n  self.obj=obj\n  self.service_account=service_account\n  self.discovery_role=discovery_role\n  self.ignore_namespace_selectors=ignore_namespace_selectors\n  self.apiserver=apiserver\n  self.endpointslice_supported=endpointslice_supported\n  self.daemonset=daemonset\n  self.scrape_classes=scrape_classes\n  self.default_scrape_class=default_scrape_class\n  self.version=version\n return __init__'] = __create_fn__.__code__
+
 def __create_fn__(_type_namespace, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,namespace:_type_namespace,name:_type_name)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
@@ -1069,23 +1086,6 @@ def __create_fn__(_type_kind, _type_path, _type_container, _type_key, _type_valu
 
 
 CODE['def __create_fn__(_type_kind, _type_path, _type_container, _type_key, _type_value, _type_expected, _type_example, _type_schema, _type_allowed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_example, _dflt_schema, _dflt_allowed, _return_type):\n def __init__(self,kind:_type_kind,path:_type_path,container:_type_container,key:_type_key,value:_type_value,expected:_type_expected,example:_type_example=_dflt_example,schema:_type_schema=_HAS_DEFAULT_FACTORY,allowed:_type_allowed=_dflt_allowed)->_return_type:\n  self.kind=kind\n  self.path=path\n  self.container=container\n  self.key=key\n  self.value=value\n  self.expected=expected\n  self.example=example\n  self.schema=_dflt_schema() if schema is _HAS_DEFAULT_FACTORY else schema\n  self.allowed=allowed\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):
- def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:
-  self.obj=obj
-  self.service_account=service_account
-  self.discovery_role=discovery_role
-  self.ignore_namespace_selectors=ignore_namespace_selectors
-  self.apiserver=apiserver
-  self.endpointslice_supported=endpointslice_supported
-  self.daemonset=daemonset
-  self.scrape_classes=scrape_classes
-  self.default_scrape_class=default_scrape_class
-  self.version=version
- return __init__
-
-
-CODE['def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):\n def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:\n  self.obj=obj\n  self.service_account=service_account\n  self.discovery_role=discovery_role\n  self.ignore_namespace_selectors=ignore_namespace_selectors\n  self.apiserver=apiserver\n  self.endpointslice_supported=endpointslice_supported\n  self.daemonset=daemonset\n  self.scrape_classes=scrape_classes\n  self.default_scrape_class=default_scrape_class\n  self.version=version\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_objects, _type_configs, _type_findings, _type_refused, _type_unread_configs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_objects, _dflt_configs, _dflt_findings, _dflt_refused, _dflt_unread_configs, _return_type):
  def __init__(self,objects:_type_objects=_HAS_DEFAULT_FACTORY,configs:_type_configs=_HAS_DEFAULT_FACTORY,findings:_type_findings=_HAS_DEFAULT_FACTORY,refused:_type_refused=_HAS_DEFAULT_FACTORY,unread_configs:_type_unread_configs=_HAS_DEFAULT_FACTORY)->_return_type:

@@ -18,6 +18,7 @@ from .authproxy import POD_ROLES, DeclaredTargets, declared_targets, served_endp
 from .gopath import go_path_match
 from .load import gc_paused
 from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, pod_template
+from .operator import label_selection_fix
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
@@ -565,7 +566,8 @@ def resolve_identity(
         return resolution
     if config.origin == "operator":
         return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}"
-                          + (f" ({config.unselected_why})" if config.unselected_why else ""))
+                          + (f" ({config.unselected_why})" if config.unselected_why else ""),
+                          fix=label_selection_fix(workspace, config.monitor) if config.monitor is not None else "")
     holder = config.holder
     if holder is not None:
         mounting = workloads_loading(workspace, holder.kind, holder.namespace, holder.name)

@@ -709,7 +709,8 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
         for monitor in objects:
             if id(monitor) in selected:
                 continue
-            why = "; ".join(w for w in (_null_selectors(workspace, kind), _namespace_excludes(workspace, kind, monitor)) if w)
+            why = "; ".join(w for w in (_null_selectors(workspace, kind), _label_excludes(workspace, kind, monitor),
+                                        _namespace_excludes(workspace, kind, monitor)) if w)
             config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor,
                                 unselected_why=why)
             config.jobs.extend(BUILDERS[kind](monitor, None, config, ports))
@@ -729,6 +730,59 @@ def _null_selectors(workspace: Workspace, kind: str) -> str:
     shown = ", ".join(runners[:3]) + (f" and {len(runners) - 3} more" if len(runners) > 3 else "")  # a message, not a list
     return (f"{shown} {'has' if len(runners) == 1 else 'have'} no spec.{selector_key}, which selects no "
             f"{kind}; `{selector_key}: {{}}` selects them all")
+
+
+def _label_excludes(workspace: Workspace, kind: str, monitor: K8sObject) -> str:
+    """The runners whose label selector for `kind` is set but does not match the monitor's labels, with the
+    matchLabels it lacks — kube-prometheus-stack's Prometheus selects `release: <release name>` only
+    (serviceMonitorSelectorNilUsesHelmValues), the usual reason a monitor written outside the chart is never
+    scraped. Only runners that look in the monitor's namespace: the others are not the one meant to select it."""
+    selector_key, ns_key, _source = MONITOR_KINDS[kind]
+    reasons = []
+    for runner_kind in RUNNER_KINDS:
+        for runner in _operator_objects(workspace, runner_kind):
+            spec = as_map(runner.doc.get("spec"))
+            node = spec.get(selector_key)
+            if node is None or _selects(node, monitor.labels):
+                continue  # a null selector is _null_selectors' reason
+            if not _namespace_selects(workspace, runner, spec.get(ns_key), monitor.namespace):
+                continue  # a runner that does not look in the monitor's namespace is not the one meant to select it
+            selector = LabelSelector.from_node(node)
+            lacking = [f"{key}={value}" for key, value in selector.match_labels.items()
+                       if as_str(monitor.labels.get(key), None) != value]
+            what = (f"requires the label{'s' if len(lacking) > 1 else ''} {', '.join(lacking)}, which "
+                    f"{kind} {monitor.namespace}/{monitor.name} does not carry" if lacking
+                    else f"does not match the labels of {kind} {monitor.namespace}/{monitor.name}")
+            reasons.append(f"{runner.kind} {runner.namespace}/{runner.name}'s spec.{selector_key} {what}")
+    reasons = list(dict.fromkeys(reasons))  # the same runner defined in several files
+    return "; ".join(reasons[:3]) + (f" and {len(reasons) - 3} more" if len(reasons) > 3 else "")  # a message, not a list
+
+
+def label_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
+    """KS100's fix for a monitor that one Prometheus/PrometheusAgent would select but for matchLabels it lacks
+    (and whose namespace it does select): the labels to add, written out. "" when the selectors leave it out for
+    another reason, or several runners would each want other labels."""
+    selector_key, ns_key, _source = MONITOR_KINDS[monitor.kind]
+    wanted = []
+    for runner_kind in RUNNER_KINDS:
+        for runner in _operator_objects(workspace, runner_kind):
+            spec = as_map(runner.doc.get("spec"))
+            node = spec.get(selector_key)
+            if node is None or _selects(node, monitor.labels):
+                continue
+            selector = LabelSelector.from_node(node)
+            lacking = {key: value for key, value in selector.match_labels.items()
+                       if as_str(monitor.labels.get(key), None) != value}
+            if (lacking and selector.matches({**monitor.labels, **lacking})
+                    and _namespace_selects(workspace, runner, spec.get(ns_key), monitor.namespace)):
+                wanted.append((runner, lacking))
+    if len(wanted) != 1:
+        return ""
+    runner, lacking = wanted[0]
+    labels = ", ".join(f"{key}: {value}" for key, value in lacking.items())
+    return (f"Add `{labels}` to metadata.labels of {monitor.kind} {monitor.namespace}/{monitor.name}: "
+            f"{runner.kind} {runner.namespace}/{runner.name} selects {monitor.kind}s by "
+            f"{'them' if len(lacking) > 1 else 'it'} (spec.{selector_key}).")
 
 
 def _namespace_excludes(workspace: Workspace, kind: str, monitor: K8sObject) -> str:

@@ -370,17 +370,33 @@ def classify(labels: dict[str, str]) -> Endpoint:
                 path = f"/api/v1/proxy/nodes/<node>{match.group(2) or ''}"
             return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes", legacy_proxy=True)
         return Endpoint(scheme, host, port, path, "apiserver")
-    if port == ports["kubelet"]:
-        return Endpoint(scheme, host, port, path, "kubelet")
-    if port == ports["kubelet_readonly"]:
-        return Endpoint(scheme, host, port, path, "kubelet-readonly")
-    if port in (ports["controller_manager"], ports["scheduler"]):
-        return Endpoint(scheme, host, port, path, "control-plane")
+    if not _served_by_other_container(image, port, ports):
+        if port == ports["kubelet"]:
+            return Endpoint(scheme, host, port, path, "kubelet")
+        if port == ports["kubelet_readonly"]:
+            return Endpoint(scheme, host, port, path, "kubelet-readonly")
+        if port in (ports["controller_manager"], ports["scheduler"]):
+            return Endpoint(scheme, host, port, path, "control-plane")
     if "kube-rbac-proxy" in image:
         # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy")
     return Endpoint(scheme, host, port, path, "workload")
+
+
+def _served_by_other_container(image: str, port: int, ports: dict) -> bool:
+    """Whether a container the inputs declare serves the well-known kubelet or control-plane port, and is not
+    that component: the port is then the pod's own. The kubelet is no container at all, so any image serving
+    :10250/:10255 is something else — kube-prometheus-stack runs the operator's web server on :10250
+    (`prometheusOperator.tls.internalPort`, chosen to pass GKE private-cluster firewalls), and its ServiceMonitor
+    scrapes that pod, not a kubelet. :10257/:10259 are the control plane only in its own static pods' images.
+    An unknown image (the representative cluster, a target the inputs do not declare) keeps the port's meaning."""
+    if not image:
+        return False
+    if port in (ports["kubelet"], ports["kubelet_readonly"]):
+        return True
+    component = {ports["controller_manager"]: "kube-controller-manager", ports["scheduler"]: "kube-scheduler"}.get(port)
+    return component is not None and component not in image
 
 
 def _namespaced_proxy(scheme: str, host: str, port: int, path: str, match: re.Match, labels: dict[str, str]) -> Endpoint:

@@ -721,3 +721,22 @@ def test_regexes_on_re2_relabel_as_on_pythons_engine(pattern: str, replacement: 
         assert (ours is None) == (theirs is None), value
         if ours is not None:
             assert expand(replacement, ours) == expand(replacement, theirs), value
+
+
+def test_a_container_serving_a_well_known_port_is_that_pod_not_the_component():
+    """kube-prometheus-stack's operator listens on :10250: a declared container image there is a pod, never the
+    kubelet (which is no container); :10257 is the controller-manager only in its own image."""
+    from kubelint_scrape.targets import classify
+
+    def klass(address: str, image: str = "") -> str:
+        labels = {"__address__": address, "__scheme__": "https"}
+        if image:
+            labels["__meta_kubernetes_pod_container_image"] = image
+        return classify(labels).klass
+
+    assert klass("10.244.9.9:10250") == "kubelet"
+    assert klass("10.244.9.9:10250", "quay.io/prometheus-operator/prometheus-operator:v0.93.1") == "workload"
+    assert klass("10.244.9.9:10255", "example/app:1") == "workload"
+    assert klass("10.0.0.1:10257", "registry.k8s.io/kube-controller-manager:v1.34.0") == "control-plane"
+    assert klass("10.244.9.9:10257", "example/app:1") == "workload"
+    assert klass("10.0.0.1:10259") == "control-plane"

@@ -263,12 +263,21 @@ def _renames(nodes: list[Any]) -> dict[str, str]:
     return found
 
 
+def _role_unknown(job: Any) -> bool:
+    """A ServiceMonitor no Prometheus/PrometheusAgent in the inputs selects, whose own spec names no
+    serviceDiscoveryRole: the role is the selecting Prometheus' (promcfg.go), unknown here, so `endpoints` is only
+    this tool's stand-in and no deprecation can be claimed (KS100 says why the monitor is left out)."""
+    monitor = getattr(job, "monitor", None)
+    return (job.source_kind == "servicemonitor" and job.config.runner is None and monitor is not None
+            and get_path(monitor.doc, "spec", "serviceDiscoveryRole") is None)
+
+
 @check("KS604", in_worker=True)
 def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     assumptions = ctx.analysis.assumptions
     candidates = [
         (analysis, sd) for analysis in ctx.reported_jobs() for sd in analysis.job.sd_configs
-        if as_str(sd.node.get("role")) == "endpoints"
+        if as_str(sd.node.get("role")) == "endpoints" and not _role_unknown(analysis.job)
     ]
     if not candidates:
         return
