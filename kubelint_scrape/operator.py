@@ -732,38 +732,12 @@ def _null_selectors(workspace: Workspace, kind: str) -> str:
             f"{kind}; `{selector_key}: {{}}` selects them all")
 
 
-def _label_excludes(workspace: Workspace, kind: str, monitor: K8sObject) -> str:
-    """The runners whose label selector for `kind` is set but does not match the monitor's labels, with the
-    matchLabels it lacks — kube-prometheus-stack's Prometheus selects `release: <release name>` only
-    (serviceMonitorSelectorNilUsesHelmValues), the usual reason a monitor written outside the chart is never
-    scraped. Only runners that look in the monitor's namespace: the others are not the one meant to select it."""
+def _label_misses(workspace: Workspace, kind: str, monitor: K8sObject) -> list[tuple[K8sObject, LabelSelector, dict, bool]]:
+    """The runners whose label selector for `kind` is set but does not match the monitor's labels: (runner, its
+    selector, the matchLabels the monitor lacks, whether the runner looks in the monitor's namespace). A null
+    selector is _null_selectors' reason."""
     selector_key, ns_key, _source = MONITOR_KINDS[kind]
-    reasons = []
-    for runner_kind in RUNNER_KINDS:
-        for runner in _operator_objects(workspace, runner_kind):
-            spec = as_map(runner.doc.get("spec"))
-            node = spec.get(selector_key)
-            if node is None or _selects(node, monitor.labels):
-                continue  # a null selector is _null_selectors' reason
-            if not _namespace_selects(workspace, runner, spec.get(ns_key), monitor.namespace):
-                continue  # a runner that does not look in the monitor's namespace is not the one meant to select it
-            selector = LabelSelector.from_node(node)
-            lacking = [f"{key}={value}" for key, value in selector.match_labels.items()
-                       if as_str(monitor.labels.get(key), None) != value]
-            what = (f"requires the label{'s' if len(lacking) > 1 else ''} {', '.join(lacking)}, which "
-                    f"{kind} {monitor.namespace}/{monitor.name} does not carry" if lacking
-                    else f"does not match the labels of {kind} {monitor.namespace}/{monitor.name}")
-            reasons.append(f"{runner.kind} {runner.namespace}/{runner.name}'s spec.{selector_key} {what}")
-    reasons = list(dict.fromkeys(reasons))  # the same runner defined in several files
-    return "; ".join(reasons[:3]) + (f" and {len(reasons) - 3} more" if len(reasons) > 3 else "")  # a message, not a list
-
-
-def label_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
-    """KS100's fix for a monitor that one Prometheus/PrometheusAgent would select but for matchLabels it lacks
-    (and whose namespace it does select): the labels to add, written out. "" when the selectors leave it out for
-    another reason, or several runners would each want other labels."""
-    selector_key, ns_key, _source = MONITOR_KINDS[monitor.kind]
-    wanted = []
+    misses = []
     for runner_kind in RUNNER_KINDS:
         for runner in _operator_objects(workspace, runner_kind):
             spec = as_map(runner.doc.get("spec"))
@@ -773,9 +747,37 @@ def label_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
             selector = LabelSelector.from_node(node)
             lacking = {key: value for key, value in selector.match_labels.items()
                        if as_str(monitor.labels.get(key), None) != value}
-            if (lacking and selector.matches({**monitor.labels, **lacking})
-                    and _namespace_selects(workspace, runner, spec.get(ns_key), monitor.namespace)):
-                wanted.append((runner, lacking))
+            misses.append((runner, selector, lacking,
+                           _namespace_selects(workspace, runner, spec.get(ns_key), monitor.namespace)))
+    return misses
+
+
+def _label_excludes(workspace: Workspace, kind: str, monitor: K8sObject) -> str:
+    """The runners whose label selector for `kind` is set but does not match the monitor's labels, with the
+    matchLabels it lacks — kube-prometheus-stack's Prometheus selects `release: <release name>` only
+    (serviceMonitorSelectorNilUsesHelmValues), the usual reason a monitor written outside the chart is never
+    scraped. Only runners that look in the monitor's namespace: the others are not the one meant to select it."""
+    selector_key = MONITOR_KINDS[kind][0]
+    reasons = []
+    for runner, _selector, lacking, in_namespace in _label_misses(workspace, kind, monitor):
+        if not in_namespace:
+            continue  # a runner that does not look in the monitor's namespace is not the one meant to select it
+        labels = [f"{key}={value}" for key, value in lacking.items()]
+        what = (f"requires the label{'s' if len(labels) > 1 else ''} {', '.join(labels)}, which "
+                f"{kind} {monitor.namespace}/{monitor.name} does not carry" if labels
+                else f"does not match the labels of {kind} {monitor.namespace}/{monitor.name}")
+        reasons.append(f"{runner.kind} {runner.namespace}/{runner.name}'s spec.{selector_key} {what}")
+    reasons = list(dict.fromkeys(reasons))  # the same runner defined in several files
+    return "; ".join(reasons[:3]) + (f" and {len(reasons) - 3} more" if len(reasons) > 3 else "")  # a message, not a list
+
+
+def label_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
+    """KS100's fix for a monitor that one Prometheus/PrometheusAgent would select but for matchLabels it lacks
+    (and whose namespace it does select): the labels to add, written out. "" when the selectors leave it out for
+    another reason, or several runners would each want other labels."""
+    selector_key = MONITOR_KINDS[monitor.kind][0]
+    wanted = [(runner, lacking) for runner, selector, lacking, in_namespace in _label_misses(workspace, monitor.kind, monitor)
+              if lacking and in_namespace and selector.matches({**monitor.labels, **lacking})]
     if len(wanted) != 1:
         return ""
     runner, lacking = wanted[0]
