@@ -287,9 +287,11 @@ def _renames(nodes: list[Any]) -> dict[str, str]:
 @check("KS604", in_worker=True)
 def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     assumptions = ctx.analysis.assumptions
+    # Discovery of another cluster (kubeconfig_file, a remote api_server) is left out: the assumed version is the
+    # linted cluster's, and whether that one has deprecated Endpoints is not known.
     candidates = [
         (analysis, sd) for analysis in ctx.reported_jobs() for sd in analysis.job.sd_configs
-        if as_str(sd.node.get("role")) == "endpoints"
+        if as_str(sd.node.get("role")) == "endpoints" and not sd.other_cluster
     ]
     if not candidates:
         return
