@@ -103,14 +103,37 @@ def validate(config: PromConfig, release: PromRelease | None = None) -> list[Fin
     """`release`: the Prometheus whose image loads the config, when its tag says; None: the current 3.x."""
     if config.flavor == "grafana-agent":
         return validate_agent_instance(config)
-    v2 = release is not None and release.version[0] == 2
-    checker = _ConfigCheck(config.path, config.root, config.describe,
-                           _v2_validator(release.version >= (2, 45, 0)) if v2 else load("prometheus-config"))
+    checker = _ConfigCheck(config.path, config.root, config.describe, load("prometheus-config"))
     checker.dollar_escaped = config.dollar_escaped
-    if v2:
-        checker.release = release
-        checker.consequence = f"Prometheus {release.text} ({release.loader}, image {release.image}) will refuse to load this config"
+    _as_loaded_by(checker, release)
     return checker.run()
+
+
+def _as_loaded_by(checker: "_ConfigCheck", release: PromRelease | None) -> None:
+    """Check as a Prometheus 2 release loads the config; any other release is checked as the current 3.x."""
+    if release is None or release.version[0] != 2:
+        return
+    checker.validator = _v2_validator(release.version >= (2, 45, 0))
+    checker.release = release
+    checker.consequence = f"Prometheus {release.text} ({release.loader}, image {release.image}) will refuse to load this config"
+
+
+def runner_release(runner: Any) -> PromRelease | None:
+    """The Prometheus release a Prometheus/PrometheusAgent resource runs: its spec.image's tag when it sets an
+    image (the operator runs that image as given), else its spec.version (semver.ParseTolerant: v optional,
+    missing parts 0), on the operator's quay.io/prometheus/prometheus image. Unset: the operator's default, a 3.x."""
+    spec = as_map(runner.doc.get("spec")) if runner is not None else YMap()
+    loader = f"{runner.kind} {runner.namespace}/{runner.name}" if runner is not None else ""
+    image = as_str(spec.get("image"))
+    if image:
+        version = image_release(image)
+        return PromRelease(version, image, loader) if version is not None else None
+    text = as_str(spec.get("version")).strip()
+    match = _RELEASE_TAG.fullmatch(text) if text else None
+    if match is None:
+        return None
+    version = (int(match[1]), int(match[2]), int(match[3] or 0))
+    return PromRelease(version, f"quay.io/prometheus/prometheus:{text}", f"{loader} spec.version {text}")
 
 
 _V2_VALIDATORS: dict[bool, Validator] = {}
@@ -160,10 +183,11 @@ def validate_additional(config: PromConfig, jobs: list) -> list[Finding]:
         if value is not None:
             global_.put(ours, value, spec.key_pos(theirs) if theirs in spec else global_.pos,
                         spec.value_pos(theirs) if theirs in spec else global_.pos)
-    return _check_jobs(jobs, global_, f"additionalScrapeConfigs of {config.describe}")
+    return _check_jobs(jobs, global_, f"additionalScrapeConfigs of {config.describe}", release=runner_release(runner))
 
 
-def _check_jobs(jobs: list, global_: YMap, where: str, consequence: str = CONSEQUENCE) -> list[Finding]:
+def _check_jobs(jobs: list, global_: YMap, where: str, consequence: str = CONSEQUENCE,
+                release: PromRelease | None = None) -> list[Finding]:
     """Scrape jobs held outside a Prometheus config of their own, checked as the scrape_configs of one whose
     global section is `global_`."""
     first = jobs[0].node
@@ -176,6 +200,7 @@ def _check_jobs(jobs: list, global_: YMap, where: str, consequence: str = CONSEQ
     checker = _ConfigCheck(jobs[0].path, root, where, load("prometheus-config"))
     checker.validator_root = "scrape_configs"
     checker.consequence = consequence
+    _as_loaded_by(checker, release)
     return checker.run()
 
 
