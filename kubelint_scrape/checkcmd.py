@@ -129,6 +129,16 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
     return exit_code(result, fail_on or config.fail_on or "warning")
 
 
+def _minor_hint(value: str) -> str:
+    """For a version as `kubectl version` prints it (v1.30.2, v1.30.2-eks-1552ad0, 1.30.0+k3s1): the minor to
+    write. Only the minor decides (API removals, feature defaults); the flag takes nothing else, so that it means
+    what the `kubernetes-version` key of the configuration means."""
+    import re
+
+    match = re.fullmatch(r"v?(1\.\d+)(?:\.\d+)?(?:[-+][\w.+-]*)?", value.strip())
+    return f" (for {value} write {match[1]})" if match else ""
+
+
 def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
                      kubelet_serving_cert, default_namespace, max_file_size, force_exclude=False, output=None, select=(),
                      ignore=()) -> tuple[Any, Any, list[str]]:
@@ -152,7 +162,7 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
         if problem:
             raise UsageProblem(f"{output}: {problem}", "bad-parameter", "'--output' / '-o'")
     if kubernetes_version is not None and not re.fullmatch(r"1\.\d+", kubernetes_version):
-        raise UsageProblem("expected 1.N, e.g. 1.34", "bad-parameter", "--kubernetes-version")
+        raise UsageProblem(f"expected 1.N, e.g. 1.34{_minor_hint(kubernetes_version)}", "bad-parameter", "--kubernetes-version")
     for flag, value in (("--identity", identity), ("--default-namespace", default_namespace)):
         problem = flag_value_problem(flag, value) if value is not None else None
         if problem:

@@ -54,6 +54,19 @@ class SDConfig:
         return host in LOOPBACK_HOSTS or host.startswith("127.")
 
     @property
+    def other_cluster(self) -> bool:
+        """Discovery that may list another cluster than the one the inputs and the assumed `kubernetes-version`
+        describe: a kubeconfig (its current context names the cluster), or an api_server that is neither the
+        in-cluster Service (kubernetes, kubernetes.default.svc…) nor the pod's loopback (a `kubectl proxy` sidecar
+        talks to the pod's own cluster)."""
+        if self.kubeconfig_file:
+            return True
+        if not self.api_server or self.api_server_is_local:
+            return False
+        host = self.api_server_address[1]
+        return not (host == "kubernetes" or host.startswith("kubernetes.default"))
+
+    @property
     def in_cluster(self) -> bool:
         """rest.InClusterConfig(): the pod's ServiceAccount token and CA (FACTS §4 Discovery identity)."""
         return not (self.api_server or self.kubeconfig_file)

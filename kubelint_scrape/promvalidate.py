@@ -14,7 +14,9 @@ should give one finding, not a cascade).
 
 from __future__ import annotations
 
+import copy
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .findings import Finding, Related
@@ -29,6 +31,22 @@ DOCS = "https://prometheus.io/docs/prometheus/latest/configuration/configuration
 
 # Fields Prometheus 3 no longer knows, with what replaced them (prometheus CHANGELOG 3.0).
 RENAMED = {"scrape_classic_histograms": "always_scrape_classic_histograms"}
+# What a Prometheus 2 refuses of a config written for 3 (the schema is 3's): fields of config/config.go's 3.0
+# ScrapeConfig that no 2.x has (fallback_scrape_protocol, always_scrape_classic_histograms — the 3.0 name of 2.45's
+# scrape_classic_histograms —, convert_classic_histograms_to_nhcb), the later 3.x fields of scrape configs and the
+# global section (absent from 3.0's structs too), and the scrape protocol PrometheusText1.0.0, which 3.0 added to
+# ScrapeProtocolsHeaders ("unknown scrape protocol"). Fields added during 2.x (metric_name_validation_scheme,
+# scrape_failure_log_file…) are not listed: an image tag of 2.x alone does not say whether they are known.
+NEW_IN_3 = {
+    "scrapeConfig": ("fallback_scrape_protocol", "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb",
+                     "metric_name_escaping_scheme", "scrape_native_histograms", "extra_scrape_metrics"),
+    "global": ("metric_name_escaping_scheme", "scrape_native_histograms", "convert_classic_histograms_to_nhcb",
+               "always_scrape_classic_histograms", "extra_scrape_metrics"),
+}
+NEW_PROTOCOLS_IN_3 = ("PrometheusText1.0.0",)
+# Prometheus images: the last path segment of the repository (prom/prometheus, quay.io/prometheus/prometheus, a
+# mirror's …/prometheus, bitnami/prometheus) and a tag that is a release (v2.45.0, 2.45.0-debian-12-r0).
+_RELEASE_TAG = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][\w.-]*)?")
 
 HTTP_CLIENT_KEYS = (
     "basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file", "tls_config", "follow_redirects",
@@ -56,12 +74,87 @@ _HTTP_RESERVED_HEADERS = frozenset({
 _REMOTE_RESERVED_HEADERS = _HTTP_RESERVED_HEADERS - {"authorization", "x-prometheus-scrape-timeout-seconds"}
 
 
-def validate(config: PromConfig) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class PromRelease:
+    """The Prometheus release that loads a config, as the tag of its container's image says."""
+
+    version: tuple[int, int, int]
+    image: str
+    loader: str  # "container prometheus of Deployment monitoring/prometheus"
+    utf8_names: bool = False  # 2.x started with --enable-feature=utf8-names (UTF-8 names were opt-in before 3.0)
+
+    @property
+    def text(self) -> str:
+        return ".".join(str(part) for part in self.version)
+
+
+def image_release(image: str) -> tuple[int, int, int] | None:
+    """The release a Prometheus image reference names, or None when it does not say: not a Prometheus image, no tag
+    or `latest`/`main`, a digest alone (`@sha256:…` names content, not a version)."""
+    reference = image.strip().split("@", 1)[0]
+    name, _, tag = reference.rsplit("/", 1)[-1].partition(":")
+    if name != "prometheus" or not tag:
+        return None
+    match = _RELEASE_TAG.fullmatch(tag)
+    return (int(match[1]), int(match[2]), int(match[3] or 0)) if match else None
+
+
+def validate(config: PromConfig, release: PromRelease | None = None) -> list[Finding]:
+    """`release`: the Prometheus whose image loads the config, when its tag says; None: the current 3.x."""
     if config.flavor == "grafana-agent":
         return validate_agent_instance(config)
     checker = _ConfigCheck(config.path, config.root, config.describe, load("prometheus-config"))
     checker.dollar_escaped = config.dollar_escaped
+    _as_loaded_by(checker, release)
     return checker.run()
+
+
+def _as_loaded_by(checker: "_ConfigCheck", release: PromRelease | None) -> None:
+    """Check as a Prometheus 2 release loads the config; any other release is checked as the current 3.x."""
+    if release is None or release.version[0] != 2:
+        return
+    checker.validator = _v2_validator(release.version >= (2, 45, 0))
+    checker.release = release
+    checker.consequence = f"Prometheus {release.text} ({release.loader}, image {release.image}) will refuse to load this config"
+
+
+def runner_release(runner: Any) -> PromRelease | None:
+    """The Prometheus release a Prometheus/PrometheusAgent resource runs: its spec.image's tag when it sets an
+    image (the operator runs that image as given), else its spec.version (semver.ParseTolerant: v optional,
+    missing parts 0), on the operator's quay.io/prometheus/prometheus image. Unset: the operator's default, a 3.x."""
+    spec = as_map(runner.doc.get("spec")) if runner is not None else YMap()
+    loader = f"{runner.kind} {runner.namespace}/{runner.name}" if runner is not None else ""
+    image = as_str(spec.get("image"))
+    if image:
+        version = image_release(image)
+        return PromRelease(version, image, loader) if version is not None else None
+    text = as_str(spec.get("version")).strip()
+    match = _RELEASE_TAG.fullmatch(text) if text else None
+    if match is None:
+        return None
+    version = (int(match[1]), int(match[2]), int(match[3] or 0))
+    return PromRelease(version, f"quay.io/prometheus/prometheus:{text}", f"{loader} spec.version {text}")
+
+
+_V2_VALIDATORS: dict[bool, Validator] = {}
+
+
+def _v2_validator(classic_histograms: bool) -> Validator:
+    """The 3.x schema without what Prometheus 2 lacks (NEW_IN_3), with `scrape_classic_histograms` a scrape config
+    field again from 2.45 (its 2.x name; the operator documents scrapeClassicHistograms as needing >= v2.45.0)."""
+    if classic_histograms not in _V2_VALIDATORS:
+        schema = copy.deepcopy(load("prometheus-config").schema)
+        defs = schema["$defs"]
+        for name, fields in NEW_IN_3.items():
+            for field_name in fields:
+                defs[name]["properties"].pop(field_name, None)
+        if classic_histograms:
+            defs["scrapeConfig"]["properties"]["scrape_classic_histograms"] = {"$ref": "#/$defs/boolean"}
+        protocol = defs["scrapeProtocol"]
+        protocol["enum"] = [p for p in protocol["enum"] if p not in NEW_PROTOCOLS_IN_3]
+        protocol["description"] = f"one of {', '.join(protocol['enum'])} (case-sensitive; Prometheus 2)"
+        _V2_VALIDATORS[classic_histograms] = Validator(schema, check_keywords=False)
+    return _V2_VALIDATORS[classic_histograms]
 
 
 def validate_agent_instance(config: PromConfig) -> list[Finding]:
@@ -90,10 +183,11 @@ def validate_additional(config: PromConfig, jobs: list) -> list[Finding]:
         if value is not None:
             global_.put(ours, value, spec.key_pos(theirs) if theirs in spec else global_.pos,
                         spec.value_pos(theirs) if theirs in spec else global_.pos)
-    return _check_jobs(jobs, global_, f"additionalScrapeConfigs of {config.describe}")
+    return _check_jobs(jobs, global_, f"additionalScrapeConfigs of {config.describe}", release=runner_release(runner))
 
 
-def _check_jobs(jobs: list, global_: YMap, where: str, consequence: str = CONSEQUENCE) -> list[Finding]:
+def _check_jobs(jobs: list, global_: YMap, where: str, consequence: str = CONSEQUENCE,
+                release: PromRelease | None = None) -> list[Finding]:
     """Scrape jobs held outside a Prometheus config of their own, checked as the scrape_configs of one whose
     global section is `global_`."""
     first = jobs[0].node
@@ -106,6 +200,7 @@ def _check_jobs(jobs: list, global_: YMap, where: str, consequence: str = CONSEQ
     checker = _ConfigCheck(jobs[0].path, root, where, load("prometheus-config"))
     checker.validator_root = "scrape_configs"
     checker.consequence = consequence
+    _as_loaded_by(checker, release)
     return checker.run()
 
 
@@ -384,6 +479,15 @@ def did_you_mean(word: Any, options: Any) -> str | None:
     return lowered.get(str(word).lower())
 
 
+def _section(path: tuple) -> str:
+    """The $defs name of the mapping an unknown key at `path` sits in, for the two NEW_IN_3 knows."""
+    if len(path) == 2 and path[0] == "global":
+        return "global"
+    if len(path) == 3 and path[0] == "scrape_configs":
+        return "scrapeConfig"
+    return ""
+
+
 class _ConfigCheck:
     def __init__(self, path: str, root: YMap, describe: str, validator: Validator) -> None:
         self.root = root
@@ -393,6 +497,7 @@ class _ConfigCheck:
         self.validator_root = ""  # validate only this top-level key (additionalScrapeConfigs: scrape_configs)
         self.dollar_escaped = False  # an OpenTelemetry Collector `prometheus` receiver: `$$` is a literal `$`
         self.consequence = CONSEQUENCE  # who refuses the config (a Grafana Agent loads its own)
+        self.release: PromRelease | None = None  # a Prometheus 2 image loads it (validate())
         self.findings: list[Finding] = []
         self.error_paths: list[tuple] = []
         self.error_kinds: list[tuple[tuple, str]] = []
@@ -525,6 +630,8 @@ class _ConfigCheck:
         allowed = error.allowed
         span = self.span(error.container, name, of_key=True)
         label = f'"{name}"' if isinstance(name, str) else render(name)
+        if self.release is not None and name in NEW_IN_3.get(_section(error.path), ()):
+            return self._new_in_3(span, label, where, name, data)
         renamed = RENAMED.get(name) if isinstance(name, str) else None
         if renamed:
             message = f"unknown field {label} {where} (renamed {renamed} in Prometheus 3.0)"
@@ -542,6 +649,27 @@ class _ConfigCheck:
         known = sorted(a for a in allowed if isinstance(a, str))
         listed = f" The fields allowed here are: {', '.join(known)}." if 0 < len(known) <= 16 else f" See {DOCS} for the fields allowed here."
         return self._finding(span, f"unknown field {label} {where}", f'Remove "{name}".{listed}', data)
+
+    def _default_scheme(self) -> str:
+        """Name validation when the config sets none: UTF-8 from Prometheus 3.0 (its migration guide: "UTF-8 is
+        now allowed in metric and label names"); Prometheus 2 validates the legacy way (relabel.go's relabelTarget:
+        `target_label: k8s.namespace` is refused) unless started with --enable-feature=utf8-names."""
+        if self.release is not None and self.release.version[0] == 2 and not self.release.utf8_names:
+            return "legacy"
+        return "utf8"
+
+    def _new_in_3(self, span: Span, label: str, where: str, name: str, data: dict) -> Finding:
+        """A Prometheus 3 field in a config a Prometheus 2 image loads: the fix is the 2.x spelling where there is
+        one, else removing the field or moving the image to Prometheus 3."""
+        release = self.release
+        message = f"unknown field {label} {where} (a Prometheus 3 field, unknown to Prometheus {release.text})"
+        upgrade = f"or run a Prometheus 3 image instead of {release.image}"
+        if name == "always_scrape_classic_histograms" and release.version >= (2, 45, 0):
+            fix = f'Rename "{name}" to "scrape_classic_histograms" (its name before 3.0), {upgrade}.'
+            data = {**data, "suggestion": "scrape_classic_histograms"}
+        else:
+            fix = f'Remove "{name}", {upgrade}.'
+        return self._finding(span, message, fix, {**data, "prometheus_version": release.text})
 
     def _belongs_under(self, schema: dict, name: Any) -> tuple[str, bool] | None:
         """A field written one level too high: `insecure_skip_verify` beside tls_config instead of inside it."""
@@ -563,7 +691,7 @@ class _ConfigCheck:
         top_misspelt = any(kind == "additional" and len(path) == 1 for path, kind in self.error_kinds)
         global_ms = self._global_timing(global_) if global_clean and not top_misspelt else None
         global_scheme = as_str(global_.get("metric_name_validation_scheme"))
-        global_scheme = global_scheme if global_scheme in ("legacy", "utf8") else "utf8"
+        global_scheme = global_scheme if global_scheme in ("legacy", "utf8") else self._default_scheme()
         self._external_labels(global_, global_scheme)
         jobs = as_seq(root.get("scrape_configs"))
         seen_names: dict[str, Span] = {}

@@ -155,6 +155,16 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert result.exit_code == 2, result.output
 
 
+@pytest.mark.parametrize("value, hint", [
+    ("v1.30.2", "(for v1.30.2 write 1.30)"), ("1.30.0-eks-1552ad0", "(for 1.30.0-eks-1552ad0 write 1.30)"),
+    ("v1.31.4+k3s1", "(for v1.31.4+k3s1 write 1.31)"), ("2.0", "expected 1.N, e.g. 1.34"),
+])
+def test_kubernetes_version_as_kubectl_prints_it_is_refused_with_the_minor_to_write(value, hint) -> None:
+    result = run("check", str(QUICKSTART), "--kubernetes-version", value)
+    assert result.exit_code == 2 and hint in result.output, result.output
+    assert "write" not in result.output or value != "2.0"
+
+
 def test_missing_path_exits_2() -> None:
     assert run("does/not/exist.yaml").exit_code == 2
 

@@ -146,15 +146,40 @@ def _agent_mode_findings(ctx: Context, config: Any) -> Iterator[Finding]:
 
 
 def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
-    """KS601 of a plain or embedded config depends on the config alone: memoised on its file's Source (the
-    config lives as long as the Source's model does, see build.source_model)."""
+    """KS601 of a plain or embedded config depends on the config and on the Prometheus release its loader's image
+    names: memoised on its file's Source (the config lives as long as the Source's model does, see
+    build.source_model) with the release, which the precheck, run before workloads are known, leaves None."""
+    release = _loading_release(ctx, config)
     source = ctx.source(config.path)
     if source is None or not source.memo:
-        return list(validate(config))
-    key = _ks601_key(config)
+        return list(validate(config, release))
+    key = _ks601_key(config) + ((release,) if release is not None else ())
     if key not in source.memo:
-        source.memo[key] = list(validate(config))
+        source.memo[key] = list(validate(config, release))
     return source.memo[key]
+
+
+def _loading_release(ctx: Context, config: Any) -> Any:
+    """The Prometheus release whose image loads the config, when the tag of the pod's Prometheus container says
+    (prom/prometheus:v2.45.0); None when it does not (latest, a digest, no Prometheus image) or when the pod's
+    Prometheus containers name different releases: then the current 3.x is assumed, as without a workload."""
+    from ..promvalidate import PromRelease, image_release
+
+    resolution = ctx.analysis.resolutions.get(id(config))
+    pod = resolution.pod if resolution is not None else None
+    if pod is None:
+        return None
+    found = {(version, c.image, c.name, any("utf8-names" in word for word in c.command + c.args))
+             for c in pod.containers if (version := image_release(c.image)) is not None}
+    if len({version for version, *_ in found}) != 1:
+        return None
+    version, image, name, utf8_names = sorted(found)[0]
+    if version[0] != 2:
+        # Any other release is checked as the current 3.x, as without one: the memo key (and the result the
+        # parallel precheck already made) stays the same.
+        return None
+    obj = pod.obj
+    return PromRelease(version, image, f"container {name} of {obj.kind} {obj.namespace}/{obj.name}", utf8_names)
 
 
 def _ks601_key(config: Any) -> tuple:
@@ -275,9 +300,11 @@ def _role_unknown(job: Any) -> bool:
 @check("KS604", in_worker=True)
 def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     assumptions = ctx.analysis.assumptions
+    # Discovery of another cluster (kubeconfig_file, a remote api_server) is left out: the assumed version is the
+    # linted cluster's, and whether that one has deprecated Endpoints is not known.
     candidates = [
         (analysis, sd) for analysis in ctx.reported_jobs() for sd in analysis.job.sd_configs
-        if as_str(sd.node.get("role")) == "endpoints" and not _role_unknown(analysis.job)
+        if as_str(sd.node.get("role")) == "endpoints" and not _role_unknown(analysis.job) and not sd.other_cluster
     ]
     if not candidates:
         return
