@@ -287,7 +287,7 @@ class Endpoint:
     host: str
     port: int
     path: str
-    klass: str  # kubelet | kubelet-readonly | apiserver-proxy | apiserver | control-plane | kube-rbac-proxy | workload
+    klass: str  # kubelet | kubelet-readonly (:10255, or the cAdvisor :4194) | apiserver-proxy | apiserver | control-plane | kube-rbac-proxy | workload
     proxy_resource: str = ""  # nodes | services | pods (apiserver-proxy)
     proxy_namespace: str = ""
     legacy_proxy: bool = False
@@ -375,6 +375,9 @@ def classify(labels: dict[str, str]) -> Endpoint:
             return Endpoint(scheme, host, port, path, "kubelet")
         if port == ports["kubelet_readonly"]:
             return Endpoint(scheme, host, port, path, "kubelet-readonly")
+        if port == ports["kubelet_cadvisor"] and _node_address(labels):
+            # The kubelet's other unauthenticated plain-HTTP port, its cAdvisor one (removed in 1.12; KS302).
+            return Endpoint(scheme, host, port, path, "kubelet-readonly")
         if port in (ports["controller_manager"], ports["scheduler"]):
             return Endpoint(scheme, host, port, path, "control-plane")
     if "kube-rbac-proxy" in image:
@@ -382,6 +385,14 @@ def classify(labels: dict[str, str]) -> Endpoint:
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy")
     return Endpoint(scheme, host, port, path, "workload")
+
+
+def _node_address(labels: dict[str, str]) -> bool:
+    """Whether an endpoints/endpointslice target is an address whose targetRef is a Node: the kubelet Service
+    the Prometheus Operator maintains (`--kubelet-service`, pkg/kubelet/controller.go) is the one that lists node
+    addresses, and it still publishes the `cadvisor` port 4194 next to 10250 and 10255 (FACTS §6)."""
+    return "Node" in (labels.get("__meta_kubernetes_endpoint_address_target_kind"),
+                      labels.get("__meta_kubernetes_endpointslice_address_target_kind"))
 
 
 def _served_by_other_container(image: str, port: int, ports: dict) -> bool:

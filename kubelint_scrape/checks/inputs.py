@@ -69,10 +69,21 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
 def _same_content(first: K8sObject, again: K8sObject) -> bool:
     """Whether two definitions of one object (same key, namespace included) say the same thing. `metadata.namespace`
     is left out: one copy may spell out the namespace the other gets by default (`kubectl apply` places both in it),
-    and the key already holds the namespace both end up in."""
+    and the key already holds the namespace both end up in. A field set to null is the same as one left out."""
     if first.doc == again.doc:
         return True
-    return _without_namespace(first.doc) == _without_namespace(again.doc)
+    return _without_namespace(_without_nulls(first.doc)) == _without_namespace(_without_nulls(again.doc))
+
+
+def _without_nulls(value):
+    """The value with every mapping key whose value is null dropped, at any depth. The API server decodes a null
+    field to its zero value, exactly as if it were absent (and `kubectl apply` reads null as "unset"), so
+    `creationTimestamp: null` — which `kubectl get -o yaml` and the bootstrap-policy dumps print — changes nothing."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def _without_namespace(doc: dict) -> dict:

@@ -298,6 +298,10 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
         for endpoint in analysis.endpoints:
             if endpoint.klass != "kubelet-readonly":
                 continue
+            if endpoint.port == knowledge("ports")["kubelet_cadvisor"]:
+                if ctx.workspace.kubernetes_version >= (1, 12):  # the port was still served before
+                    yield _kubelet_cadvisor_port(analysis, endpoint)
+                continue
             if _operator(job):
                 fix = (f"Scrape the kubelet Service's `https-metrics` port (10250) instead, with `scheme: https`, "
                        f"`bearerTokenFile: {SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`; "
@@ -319,6 +323,26 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
                 fix=fix,
                 object=job.label, data={"port": endpoint.port, "path": endpoint.path},
             )
+
+
+def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint) -> Finding:
+    """KS302 for the kubelet's own cAdvisor port (4194): disabled by default in Kubernetes 1.11 and removed with
+    `--cadvisor-port` in 1.12 (kubernetes#63881, #65707), while the Operator's kubelet Service still publishes it as
+    `cadvisor`. Nothing listens there on any supported cluster; the same metrics are /metrics/cadvisor on :10250."""
+    job = analysis.job
+    return Finding(
+        "KS302", _address_origin(analysis, endpoint),
+        f"{job.label} scrapes the kubelet's cAdvisor port :{endpoint.port}{endpoint.path}, which the kubelet "
+        f"stopped serving in Kubernetes 1.12 (`--cadvisor-port` was removed): nothing listens there, so every target "
+        f"is down with connection refused; the kubelet serves the same metrics at /metrics/cadvisor on :10250",
+        fix=(f"Scrape the kubelet Service's `https-metrics` port (10250) with `path: /metrics/cadvisor`, `scheme: https`, "
+             f"`bearerTokenFile: {SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`."
+             if _operator(job) else
+             f"Scrape the kubelet at `<node>:10250` with `metrics_path: /metrics/cadvisor`, `scheme: https`, "
+             f"`authorization: {{credentials_file: {SA_TOKEN}}}`, `tls_config: {{ca_file: {SA_CA}}}`, and grant "
+             f"`get nodes/metrics`."),
+        object=job.label, data={"port": endpoint.port, "path": endpoint.path},
+    )
 
 
 # ---------------------------------------------------------------------------------------------- KS303
