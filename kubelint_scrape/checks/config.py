@@ -217,8 +217,12 @@ def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
 ENDPOINTSLICE_RULE = '{apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"]}'
 # Meta labels of role endpoints and their role endpointslice equivalents (prometheus discovery/kubernetes
 # endpoints.go / endpointslice.go). Prefix entries end with "_".
+# The Endpoints object is named after its Service, but an EndpointSlice is generateName'd `<service>-<suffix>`
+# (EndpointSlice controller), so __meta_kubernetes_endpointslice_name never equals what a rule compared
+# __meta_kubernetes_endpoints_name with (`regex: node-exporter` would keep zero targets). The same value under
+# role endpointslice is the Service's name, which both roles set from the Service (addServiceLabels).
 ENDPOINT_LABELS = {
-    "__meta_kubernetes_endpoints_name": "__meta_kubernetes_endpointslice_name",
+    "__meta_kubernetes_endpoints_name": "__meta_kubernetes_service_name",
     "__meta_kubernetes_endpoints_label_": "__meta_kubernetes_endpointslice_label_",
     "__meta_kubernetes_endpoints_labelpresent_": "__meta_kubernetes_endpointslice_labelpresent_",
     "__meta_kubernetes_endpoints_annotation_": "__meta_kubernetes_endpointslice_annotation_",
