@@ -21,7 +21,7 @@ from .load import Source, plain_scalar
 from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents
 from .resources import knowledge
 from .schema_check import SchemaError, load
-from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, value_span
+from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, get_path, value_span
 
 RULE = "KS602"
 
@@ -105,6 +105,16 @@ MIGRATION_NOTES = {
 }
 
 
+def _migration_note(obj: Any) -> str:
+    """MIGRATION_NOTES for the object, left out when it already has what the served version requires: a
+    Deployment that sets spec.selector needs only its apiVersion changed (the old default from the template's
+    labels is what the user wrote, or the selector they chose)."""
+    note = MIGRATION_NOTES.get((obj.kind, obj.api_version), "")
+    if "spec.selector" in note and get_path(obj.doc, "spec", "selector") is not None:
+        return ""
+    return note
+
+
 # analyse.resolve_identity still takes the ServiceAccount of an unserved workload for a config only it mounts.
 LOADER_NOTE = " (the Prometheus config it mounts is still checked as its ServiceAccount, as it will run once fixed)"
 
@@ -122,7 +132,7 @@ def unserved_finding(obj: Any, kubernetes_version: tuple[int, int], loads_config
     why, instead = problem
     name = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
     fix = (f"Change `apiVersion: {obj.api_version}` to `apiVersion: {instead}`"
-           f"{MIGRATION_NOTES.get((obj.kind, obj.api_version), '')}." if instead else
+           f"{_migration_note(obj)}." if instead else
            f"Use an apiVersion Kubernetes {kubernetes_version[0]}.{kubernetes_version[1]} serves for {obj.kind}.")
     return Finding(
         RULE, value_span(obj.path, obj.doc, "apiVersion"),

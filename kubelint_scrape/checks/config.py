@@ -1,9 +1,11 @@
-"""KS601, KS602, KS604: configuration the consumer would reject, and discovery on a deprecated API.
+"""KS601, KS602, KS604, KS605: configuration the consumer would reject, discovery on a deprecated API, and
+relabel rules that read what discovery never sets.
 
 KS601 — every Prometheus config (plain or embedded) validated as Prometheus loads it (promvalidate.py).
 KS602 — Kubernetes objects that `kubectl apply` / the API server would refuse (k8svalidate.py).
 KS604 — `role: endpoints` discovery (plain configs, Operator ScrapeConfigs and ServiceMonitors) on a cluster
 version where core v1 Endpoints is deprecated (FACTS §8).
+KS605 — relabel rules reading a `__meta_kubernetes_*` label the job's SD role never sets (FACTS §4).
 """
 
 from __future__ import annotations
@@ -242,8 +244,12 @@ def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
 ENDPOINTSLICE_RULE = '{apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"]}'
 # Meta labels of role endpoints and their role endpointslice equivalents (prometheus discovery/kubernetes
 # endpoints.go / endpointslice.go). Prefix entries end with "_".
+# The Endpoints object is named after its Service, but an EndpointSlice is generateName'd `<service>-<suffix>`
+# (EndpointSlice controller), so __meta_kubernetes_endpointslice_name never equals what a rule compared
+# __meta_kubernetes_endpoints_name with (`regex: node-exporter` would keep zero targets). The same value under
+# role endpointslice is the Service's name, which both roles set from the Service (addServiceLabels).
 ENDPOINT_LABELS = {
-    "__meta_kubernetes_endpoints_name": "__meta_kubernetes_endpointslice_name",
+    "__meta_kubernetes_endpoints_name": "__meta_kubernetes_service_name",
     "__meta_kubernetes_endpoints_label_": "__meta_kubernetes_endpointslice_label_",
     "__meta_kubernetes_endpoints_labelpresent_": "__meta_kubernetes_endpointslice_labelpresent_",
     "__meta_kubernetes_endpoints_annotation_": "__meta_kubernetes_endpointslice_annotation_",
@@ -415,3 +421,111 @@ def _switch_text(job: Any) -> str:
     if kind == "scrapeconfig":
         return "Write `role: EndpointSlice` in kubernetesSDConfigs"
     return "Write `role: endpointslice`"
+
+
+# ---------------------------------------------------------------------------------------------- KS605
+
+_META_PREFIX = "__meta_kubernetes_"
+# Families whose labels no role sets without being asked: a token outside every role's list (a newer role's
+# gateway_*, a typo) is not judged, only the names of another role's labels are.
+_KNOWN_FAMILIES = frozenset({"node", "pod", "service", "endpoints", "endpoint", "endpointslice", "ingress", "namespace"})
+
+
+def _meta_family(label: str) -> str | None:
+    """`endpoint` for __meta_kubernetes_endpoint_port_name, `namespace` for __meta_kubernetes_namespace."""
+    if not label.startswith(_META_PREFIX):
+        return None
+    family = label[len(_META_PREFIX):].split("_", 1)[0]
+    return family if family in _KNOWN_FAMILIES else None
+
+
+def _families_set(job: Any) -> tuple[set[str], list[str]] | None:
+    """The label families the job's SD configs put on its targets, and its roles; None when one role is not in
+    the table (its labels are not known here) or the job has no Kubernetes discovery."""
+    from ..resources import knowledge
+
+    table = knowledge("sd-roles")
+    families: set[str] = set()
+    roles: list[str] = []
+    for sd in job.sd_configs:
+        if sd.role not in table["meta_families"]:
+            return None
+        families.update(table["meta_families"][sd.role])
+        if sd.attach_node and sd.role in ("pod", "endpoints", "endpointslice"):
+            families.update(table["attached_meta_families"]["node"])
+        roles.append(sd.role)
+    return (families, list(dict.fromkeys(roles))) if roles else None
+
+
+def _same_value_under(label: str, roles: list[str]) -> str | None:
+    """The label that carries the same value under the job's role: endpoints ↔ endpointslice names (KS604's
+    table, read both ways), else None."""
+    if roles == ["endpointslice"]:
+        table = ENDPOINT_LABELS
+    elif roles == ["endpoints"]:
+        table = {new: old for old, new in ENDPOINT_LABELS.items() if not new.startswith("__meta_kubernetes_service")}
+    else:
+        return None
+    for old, new in table.items():
+        if old.endswith("_") and label.startswith(old):
+            return new + label[len(old):]
+        if label == old:
+            return new
+    return None
+
+
+def _effect(rule_node: YMap, label: str, job_label: str, kept_any: bool) -> str:
+    """What an always-empty source label does to this rule. A `keep` drops every target when its anchored regex
+    cannot match the joined values (Prometheus relabel.go): certain for a lone source label whose regex does not
+    match "", and what the simulated cluster shows when the job keeps none of its targets."""
+    from ..relabel import RelabelError, RelabelRule, relabel
+
+    try:
+        rule = RelabelRule.from_mapping(rule_node)
+    except (RelabelError, TypeError, ValueError):
+        return "the rule sees an empty value in its place"
+    if rule.action == "drop" and len(rule.source_labels) == 1 and relabel({}, [rule]) is not None:
+        return "this drop rule never drops a target"
+    if rule.action != "keep":
+        return "the rule sees an empty value in its place"
+    if (len(rule.source_labels) == 1 and relabel({}, [rule]) is None) or not kept_any:
+        return f"this keep rule drops every target, so {job_label} scrapes nothing"
+    return "this keep rule compares an empty value in its place"
+
+
+@check("KS605")
+def meta_label_not_set_by_role(ctx: Context) -> Iterator[Finding]:
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        if job.source_kind not in ("config", "configmap") or getattr(job, "monitor", None) is not None:
+            continue  # operator-generated rules use the role's own labels
+        known = _families_set(job)
+        if known is None:
+            continue
+        families, roles = known
+        written: set[str] = set()  # labels an earlier rule sets itself (target_label) are not the role's to set
+        for index, rule_node in enumerate(job.relabel_nodes):
+            sources = rule_node.get("source_labels")
+            for position, value in enumerate(as_seq(sources)):
+                label = as_str(value)
+                family = _meta_family(label)
+                if family is None or family in families or label in written:
+                    continue
+                role_text = " and ".join(f"role {role}" for role in roles)
+                same = _same_value_under(label, roles)
+                hint = f" (it sets {same})" if same else ""
+                offered = ", ".join(_META_PREFIX + f if f == "namespace" else f"{_META_PREFIX}{f}_*" for f in sorted(families))
+                fix = (f"Read {same} instead of {label}." if same else
+                       f"Read a label {role_text} sets ({offered}), or discover with the role whose label this is.")
+                if family == "node" and any(role in ("pod", "endpoints", "endpointslice") for role in roles) and not same:
+                    fix = "Add `attach_metadata: {node: true}` to the SD config (and grant list, watch on nodes), or " + fix[0].lower() + fix[1:]
+                yield Finding(
+                    "KS605", at(job.path, sources.item_pos(position) if isinstance(sources, YSeq) else rule_node.pos),
+                    f"{job.label} relabel_configs[{index}] reads {label}, which {role_text} never sets{hint}: "
+                    f"it is empty on every target, and {_effect(rule_node, label, job.label, bool(analysis.endpoints))}",
+                    fix=fix, object=job.label,
+                    data={"label": label, "roles": roles, "replacement": same},
+                )
+            target = as_str(rule_node.get("target_label"))
+            if target:
+                written.add(target)
