@@ -554,8 +554,10 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         maybe = [r for j in jobs for n in j.needs if n.unchecked and target_asks_rbac(n, analysis.assumptions)
                  for r in (n.request, *n.alternatives)]
         unseen = _scrapes_unseen_targets(jobs)
-        # EndpointSlice grants that KS604's fix switches deprecated endpoints discovery to are kept, not unused.
+        # What the other rules' fixes move these jobs to is kept, not called unused: the EndpointSlice grants of
+        # KS604's switch from deprecated endpoints discovery, the kubelet subresource of KS209's direct scrape.
         successors = [r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
+        successors += _direct_kubelet_successors(jobs, analysis.assumptions)
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
         for holding in reported:
@@ -720,6 +722,18 @@ def _wanting(analysis, identity: Identity, holding: Holding, perm: Permission) -
         if perm.allows(requirement.request):
             return requirement.who, requirement.request.namespace, None
     return None
+
+
+def _direct_kubelet_successors(jobs: list, assumptions) -> list[Request]:
+    """`get nodes/<sub>` that the kubelet checks for each path these jobs scrape through the API-server proxy: what
+    KS209's fix (scrape directly on :10250) needs in place of nodes/proxy. None where the kubelet authorizes the
+    path only as nodes/proxy, or authorizes nothing (kubelet-authz: always-allow)."""
+    if assumptions.kubelet_authz == "always-allow":
+        return []
+    subresources = {kubelet_subresources(_kubelet_path(n.path), assumptions.version)[0]
+                    for j in jobs for n in j.needs
+                    if n.target == "apiserver-proxy" and n.request.resource == "nodes" and n.path}
+    return [Request("get", "", "nodes", sub) for sub in sorted(subresources) if sub != "proxy"]
 
 
 def _applies_to(holding: Holding, request: Request, identity: Identity) -> bool:
