@@ -240,7 +240,9 @@ def _attach_supported(role: str, runner: "RunnerView | None") -> bool:
 def _http_fields(endpoint: YMap, root: YMap) -> None:
     """Credentials and TLS of a monitor endpoint, as the Prometheus keys build_job reads."""
     pos = endpoint.pos
-    if "bearerTokenFile" in endpoint:
+    # promcfg.go writes bearer_token_file only `if ep.BearerTokenFile != ""`: an empty one (CMO's kubelet monitor,
+    # which authenticates with a scrape class's client certificate) sends no token at all.
+    if as_str(endpoint.get("bearerTokenFile")):
         root.put("bearer_token_file", endpoint["bearerTokenFile"], endpoint.key_pos("bearerTokenFile"),
                  endpoint.value_pos("bearerTokenFile"))
     elif isinstance(endpoint.get("authorization"), YMap):
