@@ -189,6 +189,16 @@ def with_scrape_class(endpoint: YMap, scrape_class: YMap | None, pos: Pos) -> YM
     return merged
 
 
+def unresolved_scrape_class(job: Any) -> str | None:
+    """The scrapeClass a monitor names when no Prometheus/PrometheusAgent in the inputs selects it (KS100): the class,
+    and the credentials it may add (a client certificate, an authorization), are defined on that unseen resource,
+    so what the job sends is unknown here. None for every other job."""
+    monitor = getattr(job, "monitor", None)
+    if monitor is None or getattr(job.config, "runner", None) is not None:
+        return None
+    return as_str(get_path(monitor.doc, "spec", "scrapeClass")) or None
+
+
 def scrape_class_setting(job: Any, *keys: str) -> tuple[str, Span] | None:
     """Where a monitor endpoint's setting (`tlsConfig`, `insecureSkipVerify` / `authorization`) comes from its scrape
     class rather than the endpoint: (the class's description, the span of the key in the Prometheus resource).
