@@ -18,7 +18,7 @@ from .authproxy import POD_ROLES, DeclaredTargets, declared_targets, served_endp
 from .gopath import go_path_match
 from .load import gc_paused
 from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, pod_template
-from .operator import label_selection_fix
+from .operator import label_selection_fix, unresolved_scrape_class
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
@@ -1287,6 +1287,14 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                 foreign_audience=foreign))
             for need in scrape_needs(job, endpoint, span, assumptions):
                 need.unchecked = f"the token is for audience {foreign.audience!r}, which the target rejects (KS106)"
+                analysis.needs.append(need)
+            continue
+        unseen_class = None if job.credentials.authenticates else unresolved_scrape_class(job)
+        if unseen_class:
+            # The class may carry the credentials (a client certificate, an authorization): not anonymous for sure.
+            for need in scrape_needs(job, endpoint, span, assumptions):
+                need.unchecked = (f"its credentials may come from scrapeClass {unseen_class} of the Prometheus that "
+                                  f"selects the monitor, which is not in the inputs")
                 analysis.needs.append(need)
             continue
         outcome = _anonymous_outcome(endpoint, job, assumptions)

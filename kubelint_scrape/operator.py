@@ -192,6 +192,16 @@ def with_scrape_class(endpoint: YMap, scrape_class: YMap | None, pos: Pos) -> YM
     return merged
 
 
+def unresolved_scrape_class(job: Any) -> str | None:
+    """The scrapeClass a monitor names when no Prometheus/PrometheusAgent in the inputs selects it (KS100): the class,
+    and the credentials it may add (a client certificate, an authorization), are defined on that unseen resource,
+    so what the job sends is unknown here. None for every other job."""
+    monitor = getattr(job, "monitor", None)
+    if monitor is None or getattr(job.config, "runner", None) is not None:
+        return None
+    return as_str(get_path(monitor.doc, "spec", "scrapeClass")) or None
+
+
 def scrape_class_setting(job: Any, *keys: str) -> tuple[str, Span] | None:
     """Where a monitor endpoint's setting (`tlsConfig`, `insecureSkipVerify` / `authorization`) comes from its scrape
     class rather than the endpoint: (the class's description, the span of the key in the Prometheus resource).
@@ -243,7 +253,9 @@ def _attach_supported(role: str, runner: "RunnerView | None") -> bool:
 def _http_fields(endpoint: YMap, root: YMap) -> None:
     """Credentials and TLS of a monitor endpoint, as the Prometheus keys build_job reads."""
     pos = endpoint.pos
-    if "bearerTokenFile" in endpoint:
+    # promcfg.go writes bearer_token_file only `if ep.BearerTokenFile != ""`: an empty one (CMO's kubelet monitor,
+    # which authenticates with a scrape class's client certificate) sends no token at all.
+    if as_str(endpoint.get("bearerTokenFile")):
         root.put("bearer_token_file", endpoint["bearerTokenFile"], endpoint.key_pos("bearerTokenFile"),
                  endpoint.value_pos("bearerTokenFile"))
     elif isinstance(endpoint.get("authorization"), YMap):

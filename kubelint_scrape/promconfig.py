@@ -247,7 +247,7 @@ def _credentials(path: str, job: YMap) -> Credentials:
         if auth.get("credentials") is not None:
             return Credentials("inline-token", "", key_span(path, auth, "credentials"),
                                from_secret=auth.get("credentials") == FROM_SECRET, auth_type=auth_type)
-    if "bearer_token_file" in job:
+    if as_str(job.get("bearer_token_file")):  # prometheus/common reads the file only when the name is non-empty
         file = as_str(job.get("bearer_token_file"))
         return Credentials("sa-token" if file == SA_TOKEN else "token-file", file, value_span(path, job, "bearer_token_file"))
     if job.get("bearer_token") is not None:

@@ -303,6 +303,20 @@ def _role_unknown(job: Any) -> bool:
             and get_path(monitor.doc, "spec", "serviceDiscoveryRole") is None)
 
 
+def endpointslice_successors(analysis: Any, version: tuple[int, int]) -> list:
+    """The list and watch on EndpointSlices that KS604's fix moves a job's deprecated `role: endpoints` discovery to,
+    in the namespaces it discovers: a grant of them prepares that switch, so KS203 must not advise removing what
+    KS604 asks to keep. Empty when KS604 stays silent on the job (version before the deprecation, a monitor whose
+    role is the unknown Prometheus', discovery made with other credentials)."""
+    from ..rbac import Request
+
+    if version < _deprecated_since() or _role_unknown(analysis.job):
+        return []
+    return [Request(verb, "discovery.k8s.io", "endpointslices", namespace=ns)
+            for sd in analysis.job.sd_configs if as_str(sd.node.get("role")) == "endpoints" and not sd.off_identity
+            for ns in (sd.namespaces or [None]) for verb in ("list", "watch")]
+
+
 @check("KS604", in_worker=True)
 def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     assumptions = ctx.analysis.assumptions

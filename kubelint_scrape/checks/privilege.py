@@ -48,6 +48,7 @@ from ..resources import knowledge
 from ..targets import kubelet_subresources
 from ..yamltree import Span, YSeq, as_str, at
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, role_label
+from .config import endpointslice_successors
 from .context import Context
 from .rbac_objects import grants_nothing, namespaced_verbs
 
@@ -553,22 +554,30 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         maybe = [r for j in jobs for n in j.needs if n.unchecked and target_asks_rbac(n, analysis.assumptions)
                  for r in (n.request, *n.alternatives)]
         unseen = _scrapes_unseen_targets(jobs)
+        # What the other rules' fixes move these jobs to is kept, not called unused: the EndpointSlice grants of
+        # KS604's switch from deprecated endpoints discovery, the kubelet subresource of KS209's direct scrape.
+        successors = [r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
+        successors += _direct_kubelet_successors(jobs, analysis.assumptions)
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
         for holding in reported:
             direct = [b for b in holding.bindings_of(identity) if names_identity(b, identity)]
             if not direct:
                 continue  # granted only through a group every ServiceAccount is in: cluster policy, not the scraper's
-            perms = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used
-                     and not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)
-                     and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))]
+            live = [p for p in permissions(holding.rule)
+                    if not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)]
+            perms = [p for p in live if (id(holding.rule), p) not in used
+                     and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))
+                     and not any(p.allows(r) and _applies_to(holding, r, identity) for r in successors)]
             if not perms:
                 continue  # (entries that grant nothing are the RBAC-object rules' findings, with the reason)
             if holding.role.builtin:
                 for binding in direct:
                     builtin.setdefault(id(binding), []).append((holding, perms))
                 continue
-            yield _unused_finding(analysis, state, identity, holding, perms, used, others)
+            # The fix keeps every live permission not reported: the used ones and those spared above.
+            kept = [p for p in live if p not in perms]
+            yield _unused_finding(analysis, state, identity, holding, perms, kept, others)
         for entries in builtin.values():
             yield _unused_builtin_finding(identity, entries, used, analysis.authorizer)
         if not maybe and not unseen and not others:
@@ -715,7 +724,25 @@ def _wanting(analysis, identity: Identity, holding: Holding, perm: Permission) -
     return None
 
 
-def _unused_finding(analysis, state, identity, holding, perms, used, others) -> Finding:
+def _direct_kubelet_successors(jobs: list, assumptions) -> list[Request]:
+    """`get nodes/<sub>` that the kubelet checks for each path these jobs scrape through the API-server proxy: what
+    KS209's fix (scrape directly on :10250) needs in place of nodes/proxy. None where the kubelet authorizes the
+    path only as nodes/proxy, or authorizes nothing (kubelet-authz: always-allow)."""
+    if assumptions.kubelet_authz == "always-allow":
+        return []
+    subresources = {kubelet_subresources(_kubelet_path(n.path), assumptions.version)[0]
+                    for j in jobs for n in j.needs
+                    if n.target == "apiserver-proxy" and n.request.resource == "nodes" and n.path}
+    return [Request("get", "", "nodes", sub) for sub in sorted(subresources) if sub != "proxy"]
+
+
+def _applies_to(holding: Holding, request: Request, identity: Identity) -> bool:
+    """Whether the holding grants `request` to `identity` in the request's scope (a RoleBinding only in its own
+    namespace)."""
+    return any(ident == identity for _binding, ident in holding.applies(request))
+
+
+def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> Finding:
     rule = holding.rule
     bindings = holding.bindings_of(identity)
     # Which job would need an unused permission: one of this identity's that is denied, where the binding cannot
@@ -737,7 +764,6 @@ def _unused_finding(analysis, state, identity, holding, perms, used, others) -> 
             key = (label, f"as {sharer}")
         wanted.setdefault(key, []).append(perm)
     notes = [f"{label} would need {describe_permissions(p)} {text}" for (label, text), p in wanted.items()]
-    kept = [p for p in permissions(rule) if (id(rule), p) in used]
     all_unused = not kept
     bound = _bound(holding, identity)
     message = (f"{_where(holding)} grants {describe_permissions(perms)} to {bound}, which no job running as {identity} "

@@ -32,10 +32,12 @@ INVENTED_VERBS = {  # verbs people write that Kubernetes does not have → what 
     "edit": "update, patch", "modify": "update, patch", "remove": "delete", "post": "create", "put": "update",
 }
 # Non-resource paths only the kubelet serves (FACTS §1): the kubelet checks nodes/<sub>, never the URL. The
-# API server, kube-controller-manager and kube-scheduler serve /metrics and /metrics/slis (FACTS §7).
+# API server, kube-controller-manager and kube-scheduler serve /metrics and /metrics/slis (FACTS §7), and
+# kube-scheduler also /metrics/resources (plural; the kubelet's is /metrics/resource) behind the same delegated
+# SubjectAccessReview (k/k cmd/kube-scheduler/app/server.go installMetricHandler), so a URL grant for it is live.
 KUBELET_URL_PREFIXES = ("/stats", "/logs", "/spec", "/pods", "/runningpods", "/checkpoint", "/containerLogs",
                         "/exec", "/attach", "/portForward", "/run", "/cri")
-SERVED_METRICS_URLS = ("/metrics", "/metrics/slis")
+SERVED_METRICS_URLS = ("/metrics", "/metrics/slis", "/metrics/resources")
 # What people write for the core API group, which is named "" (`/api/v1`, `apiVersion: v1`, "core/v1" in docs).
 CORE_GROUP_ALIASES = ("core", "v1")
 
@@ -733,7 +735,7 @@ def _kubelet_path(url: str) -> bool:
     if path in SERVED_METRICS_URLS or path == "/metrics" or "*" in path:
         return False
     if path.startswith("/metrics/"):
-        return True  # the API server serves /metrics and /metrics/slis only; the rest are kubelet paths
+        return True  # the control plane serves only SERVED_METRICS_URLS; the rest are kubelet paths
     return any(path == p or path.startswith(p + "/") for p in KUBELET_URL_PREFIXES)
 
 
