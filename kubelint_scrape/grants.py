@@ -24,6 +24,7 @@ from .rbac import Authorizer, Decision, Grant, Identity, Request, names_allowed,
 from .records import dataclass, field
 from .resources import knowledge
 from .targets import kubelet_subresources
+from .unreadcrds import unread_crd_runners
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 
 OPERATOR_RUNNERS = ("Prometheus", "PrometheusAgent")
@@ -166,14 +167,16 @@ def unmodelled(analysis: Analysis, identity: Identity) -> list[str]:
 
 def unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
     """The ServiceAccounts of pods that load a configuration this tool cannot read (KS007: a Grafana Alloy / Agent
-    Flow config with discovery or scrape components) → what each loads. Such a pod is a scraper: what its
+    Flow config with discovery or scrape components; the ServiceAccount that runs a VMAgent, a GrafanaAgent or GMP's
+    collector, whose scrape objects the tool does not model either) → what each loads. Such a pod is a scraper: what its
     ServiceAccount is granted matters as much as a Prometheus' (nodes/proxy, secrets, wildcards), though what it
     needs is unknown (so nothing it holds is called unused)."""
     return workspace.index("unread config runners", lambda: _unread_config_runners(workspace))
 
 
 def _unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
-    result: dict[Identity, list[str]] = {}
+    # Scrape objects of the VictoriaMetrics / GMP / Grafana Agent operators are unread configs too (KS007).
+    result: dict[Identity, list[str]] = unread_crd_runners(workspace)
     for obj in workspace.unread_configs:
         what = f"the River configuration (Grafana Alloy / Agent Flow) in {obj.kind} {obj.namespace}/{obj.name}"
         for pod in workloads_loading(workspace, obj.kind, obj.namespace, obj.name):

@@ -10,6 +10,7 @@ from typing import Iterator
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import K8sObject
+from ..unreadcrds import unread_crd_findings
 from .context import Context
 
 
@@ -18,6 +19,7 @@ def input_problems(ctx: Context) -> Iterator[Finding]:
     for source in ctx.sources:
         yield from source.findings
     yield from ctx.load_findings
+    yield from unread_crd_findings(ctx.workspace)  # scrape objects of operators not modelled (unreadcrds.py)
 
 
 # Kinds the workspace indexes by name, so the definition read last replaces the others (build.py); workloads,

@@ -19,7 +19,7 @@ from typing import Iterator
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..grants import (auth_proxy_containers, holds_real_grants, operator_runners, runner_identity, scrape_pods,
-                      user_grants)
+                      unread_config_runners, user_grants)
 from ..k8svalidate import rejected_security_context
 from ..model import K8sObject, PodTemplate
 from ..promconfig import SA_DIR
@@ -452,8 +452,8 @@ def token_automount_unused(ctx: Context) -> Iterator[Finding]:
             continue  # its ServiceAccount (and so its bindings) lives elsewhere: we cannot tell
         if user_grants(authorizer, pod.identity) or _reads_token(pod):
             continue
-        if id(pod.template) in _unread_config_loaders(ctx):
-            continue  # Alloy's discovery and scrapes use the token; the analysis cannot see them (KS007)
+        if id(pod.template) in _unread_config_loaders(ctx) or pod.identity in unread_config_runners(ctx.workspace):
+            continue  # Alloy's or an operator's (VMAgent, GMP) scrapes use the token; the analysis cannot see them (KS007)
         if auth_proxy_containers(pod.template):
             # kube-rbac-proxy / oauth-proxy call the API server with the pod's token (in-cluster config) to review
             # their clients: without it they cannot start. A missing review grant is KS112's, not this.

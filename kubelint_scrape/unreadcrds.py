@@ -1,0 +1,126 @@
+"""Scrape definitions in the CRDs of scrapers this tool does not model (KS007): the VictoriaMetrics operator, Google
+Cloud Managed Service for Prometheus (GMP) and the Grafana Agent operator. Their operators turn these objects into
+a scrape configuration at run time, so what the jobs need is not checked; but the ServiceAccount that runs them is
+a scraper all the same (grants.unread_config_runners), and the user is told once per runner, not once per object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .findings import Finding
+from .model import K8sObject, Workspace
+from .rbac import Identity
+from .yamltree import as_str, get_path
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    group: str  # the API group of its CRDs
+    scrape_kinds: tuple[str, ...]  # objects that define scrape jobs
+    runner_kind: str | None  # the object whose pods run them, when the user writes one
+
+
+FAMILIES = (
+    # VictoriaMetrics/operator api/operator/v1beta1: a VMAgent selects the scrape objects and runs vmagent.
+    Family("VictoriaMetrics operator", "operator.victoriametrics.com",
+           ("VMServiceScrape", "VMPodScrape", "VMNodeScrape", "VMStaticScrape", "VMProbe", "VMScrapeConfig"), "VMAgent"),
+    # GoogleCloudPlatform/prometheus-engine: the operator renders them for its collector DaemonSet (no runner CR).
+    Family("Google Cloud Managed Service for Prometheus", "monitoring.googleapis.com",
+           ("PodMonitoring", "ClusterPodMonitoring", "ClusterNodeMonitoring"), None),
+    # grafana/agent pkg/operator: a GrafanaAgent runs the MetricsInstances it selects (which select monitors).
+    Family("Grafana Agent operator", "monitoring.grafana.com", ("MetricsInstance",), "GrafanaAgent"),
+)
+
+# GMP's managed collection: the DaemonSet gmp-system/collector, ServiceAccount collector (prometheus-engine
+# manifests/operator.yaml).
+GMP_COLLECTOR = Identity("gmp-system", "collector")
+
+
+def _objects(workspace: Workspace, family: Family, kinds: tuple[str, ...]) -> list[K8sObject]:
+    found = [o for kind in kinds for o in workspace.kind(kind) if o.api_version.startswith(family.group + "/")]
+    return sorted(found, key=lambda o: (o.span.path, o.span.line))
+
+
+def runner_identity(obj: K8sObject) -> Identity:
+    """The ServiceAccount the pods of a runner CR run as."""
+    named = as_str(get_path(obj.doc, "spec", "serviceAccountName"))
+    if named:
+        return Identity(obj.namespace, named)
+    if obj.kind == "VMAgent":
+        return Identity(obj.namespace, f"vmagent-{obj.name}")  # VMAgent.GetServiceAccountName: PrefixedName()
+    return Identity(obj.namespace, "default")  # GrafanaAgent: the pod template copies it, empty = the default
+
+
+def _gmp_collector(workspace: Workspace) -> Identity:
+    daemonset = workspace.find("DaemonSet", GMP_COLLECTOR.namespace, GMP_COLLECTOR.name)
+    sa = as_str(get_path(daemonset.doc, "spec", "template", "spec", "serviceAccountName")) if daemonset else ""
+    return Identity(GMP_COLLECTOR.namespace, sa or (GMP_COLLECTOR.name if daemonset is None else "default"))
+
+
+def unread_crd_runners(workspace: Workspace) -> dict[Identity, list[str]]:
+    """The ServiceAccounts that run scrapes defined in unread CRDs → what they run (for grants.unmodelled)."""
+    result: dict[Identity, list[str]] = {}
+    for family in FAMILIES:
+        if family.runner_kind:
+            for obj in _objects(workspace, family, (family.runner_kind,)):
+                result.setdefault(runner_identity(obj), []).append(
+                    f"the {family.name}'s configuration for {_named(obj)}")
+        elif _objects(workspace, family, family.scrape_kinds):
+            result.setdefault(_gmp_collector(workspace), []).append(f"the {family.name} collector's configuration")
+    return result
+
+
+def _named(obj: K8sObject) -> str:
+    return f"{obj.kind} {obj.namespace}/{obj.name}" if obj.namespace else f"{obj.kind} {obj.name}"
+
+
+def _counts(objects: list[K8sObject]) -> str:
+    kinds: dict[str, int] = {}
+    for obj in objects:
+        kinds[obj.kind] = kinds.get(obj.kind, 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+
+
+FIX = ("Check that ServiceAccount's RBAC by hand: service/pod/endpoint discovery needs list and watch on endpoints "
+       "or endpointslices, services and pods, node scrapes need list and watch on nodes, a kubelet scrape needs get on "
+       "nodes/metrics (nodes/proxy only through the API server proxy). Suppress this notice with a reason once done.")
+
+
+def unread_crd_findings(workspace: Workspace) -> list[Finding]:
+    """One KS007 per runner CR in the inputs (a VMAgent, a GrafanaAgent), or, when the inputs hold none, one on the
+    family's first scrape object: a repository with hundreds of VMServiceScrapes gets one notice, not hundreds."""
+    findings = []
+    for family in FAMILIES:
+        scrapes = _objects(workspace, family, family.scrape_kinds)
+        runners = _objects(workspace, family, (family.runner_kind,)) if family.runner_kind else []
+        held = f" (in the inputs: {_counts(scrapes)})" if scrapes else ""
+        for obj in runners:
+            identity = runner_identity(obj)
+            findings.append(_finding(
+                obj, f"{_named(obj)} runs the scrape jobs the {family.name} renders from the objects it selects{held}, "
+                f"as ServiceAccount {identity}", identity, family))
+        if scrapes and not runners:
+            first = scrapes[0]
+            if family.runner_kind:
+                identity, runs = None, f"are run by a {family.runner_kind} that is not in the inputs"
+            else:
+                identity = _gmp_collector(workspace)
+                runs = f"are rendered by its operator for the collector DaemonSet, which runs them as ServiceAccount {identity}"
+            findings.append(_finding(
+                first, f"{_named(first)} and the other {family.name} scrape objects in the inputs ({_counts(scrapes)}) "
+                f"{runs}", identity, family))
+    return findings
+
+
+def _finding(obj: K8sObject, what: str, identity: Identity | None, family: Family) -> Finding:
+    account = "that ServiceAccount" if identity else "the ServiceAccount that runs them"
+    hazards = ("; it still counts as a scraper for the grant hazards (KS201, KS202, KS204, KS205, KS206), and none of "
+               "its grants is called unused (KS203)" if identity else "")
+    return Finding(
+        "KS007", obj.name_span(),
+        f"{what}; this tool does not read {family.name} objects, so what these jobs need from the API server and the "
+        f"kubelets — and whether {account} holds it — is not checked{hazards}",
+        fix=FIX, object=obj.ref,
+        data={"family": family.name, "identity": str(identity) if identity else None},
+    )
