@@ -17,10 +17,12 @@ One definition, shared by the least-privilege rules (checks/privilege.py), the w
 from __future__ import annotations
 
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, looks_like_prometheus, workloads_loading
+from .findings import Finding
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Subject, Workspace
 from .promconfig import PromConfig
 from .promconfig import _sd_config as sd_config  # (a private helper: the one SD parser)
-from .rbac import Authorizer, Decision, Grant, Identity, Request, names_allowed, rule_allows
+from .rbac import Authorizer, Decision, Grant, Identity, Request, names_allowed, rule_allows, subject_applies
+from .rbacvalidate import refused_only_for_version
 from .records import dataclass, field
 from .resources import knowledge
 from .targets import kubelet_subresources
@@ -220,6 +222,9 @@ class Holding:
     role: RoleDef  # the role that defines the rule (a component role for an aggregated ClusterRole)
     rule: PolicyRule
     via: list[tuple[BindingDef, RoleDef, Identity]] = field(default_factory=list)  # binding, bound role, identity
+    # For a holding the API server refuses for its objects' apiVersion alone (version_refused_holdings): each
+    # refused binding or role with its KS501 finding. Empty for what the authorizer grants.
+    refused: tuple[tuple[BindingDef | RoleDef, Finding], ...] = ()
 
     _identities: tuple[int, list[Identity]] = field(default=(-1, []), init=False, repr=False, compare=False)
 
@@ -273,6 +278,52 @@ def holdings(analysis: Analysis, identities) -> list[Holding]:
                 seen.add(key)
                 holding.via.append((grant.binding, grant.role, identity))
     return list(by_rule.values())
+
+
+def version_refused_holdings(analysis: Analysis, identities, accepted: list[Holding]) -> list[Holding]:
+    """The rules bound to `identities` by bindings and roles the API server refuses for their apiVersion alone
+    (rbac.authorization.k8s.io/v1beta1 on 1.22+: KS501), as holdings with `refused` set. They grant nothing
+    today (Authorizer.refused: never part of a decision), but KS501's fix — the apiVersion, nothing else — makes
+    them grant exactly what is written, so the hazard rules report them now rather than after that fix. For
+    those rules only: the access analysis, KS203 and suggest-rbac keep treating them as nothing. An object
+    refused for its content too (a rule without verbs, a Role with nonResourceURLs…) is left out: what it would
+    grant once fixed is not known. A rule some accepted holding has is left out too: its findings are there."""
+    authorizer = analysis.authorizer
+    owners = rule_owners(analysis.workspace)
+    taken = {id(h.rule) for h in accepted}
+    by_rule: dict[int, Holding] = {}
+    for identity in identities:
+        for binding, role, refused in version_refused_bindings(analysis, identity):
+            for rule in authorizer.effective_rules(role):
+                if id(rule) in taken:
+                    continue
+                holding = by_rule.get(id(rule))
+                if holding is None:
+                    holding = by_rule[id(rule)] = Holding(owners.get(id(rule), role), rule)
+                if not any(b is binding and i == identity for b, _r, i in holding.via):
+                    holding.via.append((binding, role, identity))
+                known = {id(item) for item, _f in holding.refused}
+                holding.refused += tuple(entry for entry in refused if id(entry[0]) not in known)
+    return list(by_rule.values())
+
+
+def version_refused_bindings(analysis: Analysis, identity: Identity,
+                             ) -> list[tuple[BindingDef, RoleDef, tuple[tuple[BindingDef | RoleDef, Finding], ...]]]:
+    """The identity's bindings (with their role) that the API server refuses only for the apiVersion of the
+    binding, the role or both: (binding, role, each refused object with its KS501 finding)."""
+    version = analysis.workspace.kubernetes_version
+    result = []
+    for binding, role, items in analysis.authorizer.refused(identity):
+        if binding.builtin:
+            continue
+        findings = [refused_only_for_version(item, version) for item in items]
+        if not all(findings):
+            continue
+        # Matched as the API server will match it once accepted, not by the author's intent (rbac.meant_for):
+        # the content is valid, so the subjects are exactly what is written.
+        if any(subject_applies(s, identity) for s in binding.subjects):
+            result.append((binding, role, tuple(zip(items, findings))))  # type: ignore[arg-type]
+    return result
 
 
 def co_holders(analysis: Analysis, scrapers) -> dict[int, list[tuple[BindingDef, Subject]]]:

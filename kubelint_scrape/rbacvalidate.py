@@ -25,6 +25,17 @@ def rejected(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int])
     return next(object_problems(derived, kubernetes_version), None) is not None
 
 
+def refused_only_for_version(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> Finding | None:
+    """The KS501 finding of an object the API server refuses for its apiVersion alone (v1beta1/v1alpha1 after
+    1.22), else None. Those versions are field-for-field v1 (k8s.io/api rbac/v1beta1/types.go), so changing the
+    apiVersion is the whole fix: the object then grants exactly what is written, hazards included."""
+    if derived.obj is None:
+        return None
+    problems = list(object_problems(derived, kubernetes_version))
+    version = list(served_version_problems(derived.obj, kubernetes_version))
+    return version[0] if version and len(problems) == len(version) else None
+
+
 def object_problems(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> Iterator[Finding]:
     assert derived.obj is not None  # (objects from the inputs only: the built-in ones are valid)
     yield from served_version_problems(derived.obj, kubernetes_version)

@@ -10,6 +10,11 @@ would be two conflicting fixes for one mistake. Identities whose token other, un
 also use (an OpenTelemetry Collector's k8s receivers, its leader election, a Grafana Agent's log discovery, an
 image with built-in jobs such as ama-metrics) get no KS203, KS207 or KS208: what those components need is unknown.
 
+Bindings and roles the API server refuses only for their apiVersion (rbac.authorization.k8s.io/v1beta1 on 1.22+,
+KS501) grant nothing today, but KS501's fix changes that and nothing else (v1beta1 is field-for-field v1), so the
+hazard rules (KS201, KS202, KS204–KS207) judge what they would grant, noting it; KS203 and KS208, which are about
+what is granted and used now, never see them (grants.version_refused_holdings).
+
 Findings on a rule sit on the item that causes them (the `nodes/proxy` resource, the `*`, the write verb);
 rules of built-in roles have no line in the inputs, so those findings sit on the binding's `roleRef`.
 """
@@ -41,6 +46,8 @@ from ..grants import (
     scraper_identities,
     unmodelled,
     used_permissions,
+    version_refused_bindings,
+    version_refused_holdings,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Identity, Request, names_allowed, names_identity, rule_allows
@@ -77,6 +84,16 @@ class _State:
             via = [v for v in holding.via if id(v[0]) not in admin_ids]
             if via:
                 self.holdings.append(Holding(holding.role, holding.rule, via))
+        # What bindings and roles refused for their apiVersion alone would grant (KS501's fix changes only that):
+        # judged by the hazard rules alone (hazard_holdings), never by KS203/KS208 or the access analysis.
+        refused = version_refused_holdings(analysis, self.identities, self.all_holdings)
+        self.refused_admin = _refused_admin_bindings(ctx, self.identities)
+        refused_admin_ids = set(self.refused_admin)
+        self.hazard_holdings = list(self.holdings)
+        for holding in refused:
+            via = [v for v in holding.via if id(v[0]) not in refused_admin_ids]
+            if via:
+                self.hazard_holdings.append(Holding(holding.role, holding.rule, via, holding.refused))
         self._used: dict[Identity, dict] = {}
         self._used_by_rule: dict[Identity, dict[int, list[list]]] = {}
         self._unmodelled: dict[Identity, list[str]] = {}
@@ -157,13 +174,36 @@ def _binding_related(holding: Holding, identity: Identity | None = None) -> list
     for binding, role, ident in holding.via:
         if binding.obj is None or (identity is not None and ident != identity):
             continue
-        text = f"{binding.ref} binds {binding.role_ref} to {ident}"
+        refused = any(item is binding for item, _f in holding.refused)
+        text = f"{binding.ref} {'would bind' if refused else 'binds'} {binding.role_ref} to {ident}"
         if role is not holding.role:
             text += f" (which aggregates {holding.role.ref})"
         item = Related(_role_ref_span(binding), text)
         if item not in related:
             related.append(item)
-    return related[:3]
+    return related[:3] + _refused_related(holding.refused)
+
+
+def _refused_related(refused: tuple) -> list[Related]:
+    """Where KS501 says why a refused holding's objects do not exist yet: their apiVersion."""
+    return [Related(finding.span, f"KS501: {_object_label(item)} uses apiVersion {finding.data.get('apiVersion', '')}, "
+                                  f"which the API server refuses")
+            for item, finding in refused]
+
+
+def _refused_note(refused: tuple) -> str:
+    """The note on a hazard through objects refused for their apiVersion alone (grants.version_refused_bindings):
+    not granted today, granted exactly as written once KS501's apiVersion fix is applied."""
+    if not refused:
+        return ""
+    labels = " and ".join(_object_label(item) for item, _f in refused)
+    one = len(refused) == 1
+    return (f" — once the apiVersion of {labels} is fixed (KS501): the API server refuses {'it' if one else 'them'} "
+            f"today, so nothing is granted yet, but the apiVersion is all KS501's fix changes")
+
+
+def _object_label(item: BindingDef | RoleDef) -> str:
+    return _binding_name(item) if isinstance(item, BindingDef) else _role_name(item)
 
 
 def _shown(ctx: Context, holdings: list[Holding]) -> list[Holding]:
@@ -249,7 +289,7 @@ def _nodes_proxy(verb: str) -> Request:
 @check("KS201", in_worker=True)
 def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
-    for holding in _shown(ctx, state.holdings):
+    for holding in _shown(ctx, state.hazard_holdings):
         verbs = [v for v in PROXY_METHODS if holding.applies(_nodes_proxy(v))]
         if not verbs:
             continue
@@ -350,7 +390,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             "KS201", _rule_span(holding, "resources", (item,)),
             f"{_where(holding)} grants {granted} nodes/proxy{through}{_only_for(names)} to {_bound(holding)}: "
-            f"{_proxy_harm(verbs, names)}; {purpose}{_shared_note(state, holding)}",
+            f"{_proxy_harm(verbs, names)}; {purpose}{_shared_note(state, holding)}{_refused_note(holding.refused)}",
             fix=fix, related=tuple(related), object=holding.role.ref,
             data={"identities": [str(i) for i in identities], "matched_by": item, "verbs": verbs, **_names_data(names)},
         )
@@ -442,7 +482,7 @@ WILDCARD_MEANS = {
 @check("KS202", in_worker=True)
 def wildcard_grant(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
-    for holding in _shown(ctx, state.holdings):  # (a role KS206 reports is its finding alone)
+    for holding in _shown(ctx, state.hazard_holdings):  # (a role KS206 reports is its finding alone)
         rule = holding.rule
         if holding.role.builtin or rule.node is None:
             continue  # built-in roles bound to a scraper: KS206
@@ -470,7 +510,7 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                 yield Finding(
                     "KS202", at(rule.path, seq.item_pos(index)),
                     f"\"{value}\" in {key} of {_where(holding)} gives {_bound(holding)} {means}, and grows with "
-                    f"every API added to the cluster{_shared_note(state, holding)}",
+                    f"every API added to the cluster{_shared_note(state, holding)}{_refused_note(holding.refused)}",
                     fix=_shared_fix(state, holding, f"the \"{value}\" in {key}", fix), related=tuple(_binding_related(holding)), object=holding.role.ref,
                     data={"key": key, "value": value},
                 )
@@ -522,6 +562,8 @@ def _is_wildcard(key: str, value: str) -> bool:
 
 def _used_requests(state: _State, holding: Holding) -> list[Request]:
     """Concrete requests the identities' jobs make through this rule."""
+    if holding.refused:
+        return _would_use(state, holding)
     requests: list[Request] = []
     for identity in holding.identities:
         for uses in state.used_by_rule(identity).get(id(holding.rule), ()):
@@ -530,6 +572,24 @@ def _used_requests(state: _State, holding: Holding) -> list[Request]:
                 request = Request(made.verb, made.api_group, made.resource, made.subresource, url=made.url)
                 if request not in requests:
                     requests.append(request)
+    return requests
+
+
+def _would_use(state: _State, holding: Holding) -> list[Request]:
+    """What the identities' requirements would make through a rule refused for its apiVersion alone, once it is
+    accepted: per requirement, the first of its request and alternatives (a kubelet path's nodes/proxy fallback)
+    that the rule allows where a binding applies. The authorizer never grants such a rule, so used_permissions has
+    nothing for it; without this a hazard's fix would drop what the jobs need from it."""
+    requests: list[Request] = []
+    for identity in holding.identities:
+        for requirement in requirements(state.ctx.analysis, identity, state.jobs.get(identity, [])):
+            alternatives = requirement.need.alternatives if requirement.need is not None else ()
+            for made in (requirement.request, *alternatives):
+                if rule_allows(holding.rule, made) and _applies_to(holding, made, identity):
+                    request = Request(made.verb, made.api_group, made.resource, made.subresource, url=made.url)
+                    if request not in requests:
+                        requests.append(request)
+                    break
     return requests
 
 
@@ -858,7 +918,7 @@ def _shared_fix(state: _State, holding: Holding, what: str, fix: str) -> str:
 @check("KS204", in_worker=True)
 def secrets_access(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
-    for holding in _shown(ctx, state.holdings):
+    for holding in _shown(ctx, state.hazard_holdings):
         grants: dict[str, list[str]] = {}
         names: tuple[str, ...] = ()
         for binding, _role, identity in holding.via:
@@ -886,7 +946,7 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
         yield Finding(
             "KS204", _rule_span(holding, "resources", (item,)),
-            f"{_where(holding)} grants {reading}: {harm}; {purpose}{_shared_note(state, holding)}",
+            f"{_where(holding)} grants {reading}: {harm}; {purpose}{_shared_note(state, holding)}{_refused_note(holding.refused)}",
             fix=_shared_fix(state, holding, "secrets", (
                 f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
                 + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")),
@@ -933,10 +993,10 @@ VERB_ESCALATIONS = {"escalate", "bind", "impersonate", "approve", "sign"}
 @check("KS205", in_worker=True)
 def escalation_permission(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
-    if not state.holdings:
+    if not state.hazard_holdings:
         return
     requests = _escalation_requests()
-    for holding in _shown(ctx, state.holdings):
+    for holding in _shown(ctx, state.hazard_holdings):
         found: list[tuple[Request, BindingDef, Identity]] = []
         names: tuple[str, ...] = ()
         for request in requests:
@@ -966,7 +1026,7 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             "KS205", span,
             f"{_where(holding)} grants {what} to {_bound(holding)}: each turns the scraper's token into more power "
             f"than its roles show (writing or binding roles it lacks, acting as other users, minting tokens, executing "
-            f"in pods); a scraper only reads{_shared_note(state, holding)}",
+            f"in pods); a scraper only reads{_shared_note(state, holding)}{_refused_note(holding.refused)}",
             fix=_shared_fix(state, holding, what, f"Remove {what} from this rule; a scraper needs only list/watch on "
                             f"discovered resources, get nodes/metrics and get on metrics URLs."),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
@@ -980,7 +1040,6 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
 def _admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, str, bool]]:
     """Bindings in the inputs that give a scraper identity an admin role → (the binding, why it is one, whether the
     role grants everything: cluster-admin, or equal to it by content)."""
-    params = {"cluster-admin", "admin", "edit"}
     authorizer = ctx.analysis.authorizer
     found: dict[int, tuple[BindingDef, str, bool]] = {}
     baselines = _builtin_baselines(ctx)
@@ -988,23 +1047,46 @@ def _admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, str
         for binding, role in authorizer.bindings(identity):
             if binding.builtin or id(binding) in found:
                 continue
-            if role.kind == "ClusterRole" and role.name in params and (role.builtin or role.name == "cluster-admin"):
-                total = role.name == "cluster-admin"
-                why = f"{role.name} grants {ADMIN_MEANS[role.name]}"
-                if total and binding.kind == "RoleBinding":
-                    why = f"through a RoleBinding, cluster-admin grants {_namespace_wide(binding)}"
-            elif any(_all_star(rule) for rule in authorizer.effective_rules(role)):
-                total = True
-                why = f"{_role_name(role)} is cluster-admin by content (a rule with \"*\" verbs on \"*\" resources in \"*\" groups)"
-                if binding.kind == "RoleBinding":
-                    why += f"; through a RoleBinding that is {_namespace_wide(binding)}"
-            elif (equal := _admin_by_content(authorizer, role, baselines)) is not None:
-                total = False
-                why = f"{_role_name(role)} is built-in {equal} by content ({_how_equal(role, equal)}): it grants {ADMIN_MEANS[equal]}"
-            else:
-                continue
-            found[id(binding)] = (binding, why, total)
+            reason = _admin_reason(authorizer, binding, role, baselines)
+            if reason is not None:
+                found[id(binding)] = (binding, *reason)
     return found
+
+
+def _refused_admin_bindings(ctx: Context, identities) -> dict[int, tuple[BindingDef, RoleDef, str, bool, tuple]]:
+    """Bindings refused only for an apiVersion (theirs or their role's, KS501) that would give a scraper an admin
+    role once fixed → (binding, role, why, total, the refused objects with their KS501 findings)."""
+    authorizer = ctx.analysis.authorizer
+    baselines = _builtin_baselines(ctx)
+    found: dict[int, tuple[BindingDef, RoleDef, str, bool, tuple]] = {}
+    for identity in identities:
+        for binding, role, refused in version_refused_bindings(ctx.analysis, identity):
+            if id(binding) in found or not ctx.reports(binding.obj.path):
+                continue
+            reason = _admin_reason(authorizer, binding, role, baselines)
+            if reason is not None:
+                found[id(binding)] = (binding, role, *reason, refused)
+    return found
+
+
+def _admin_reason(authorizer, binding: BindingDef, role: RoleDef, baselines) -> tuple[str, bool] | None:
+    """Why binding `role` is binding an admin role, and whether it grants everything (cluster-admin, or equal to
+    it by content); None when it is not one."""
+    params = {"cluster-admin", "admin", "edit"}
+    if role.kind == "ClusterRole" and role.name in params and (role.builtin or role.name == "cluster-admin"):
+        total = role.name == "cluster-admin"
+        why = f"{role.name} grants {ADMIN_MEANS[role.name]}"
+        if total and binding.kind == "RoleBinding":
+            why = f"through a RoleBinding, cluster-admin grants {_namespace_wide(binding)}"
+        return why, total
+    if any(_all_star(rule) for rule in authorizer.effective_rules(role)):
+        why = f"{_role_name(role)} is cluster-admin by content (a rule with \"*\" verbs on \"*\" resources in \"*\" groups)"
+        if binding.kind == "RoleBinding":
+            why += f"; through a RoleBinding that is {_namespace_wide(binding)}"
+        return why, True
+    if (equal := _admin_by_content(authorizer, role, baselines)) is not None:
+        return f"{_role_name(role)} is built-in {equal} by content ({_how_equal(role, equal)}): it grants {ADMIN_MEANS[equal]}", False
+    return None
 
 
 ADMIN_MEANS = {
@@ -1102,18 +1184,24 @@ def _referenced_role(binding: BindingDef) -> str:
 def admin_role_bound(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
     authorizer = ctx.analysis.authorizer
-    for binding, why, total in state.admin_bindings.values():
-        identities = [i for i in state.identities if any(b is binding for b, _r in authorizer.bindings(i))]
+    bound = [(binding, ctx.analysis.workspace.role_for(binding), why, total, (),
+              [i for i in state.identities if any(b is binding for b, _r in authorizer.bindings(i))])
+             for binding, why, total in state.admin_bindings.values()]
+    # Bindings refused for an apiVersion alone (KS501): the same hazard as soon as that is fixed.
+    bound += [(binding, role, why, total, refused,
+               [i for i in state.identities if any(b is binding for b, _r, _f in version_refused_bindings(ctx.analysis, i))])
+              for binding, role, why, total, refused in state.refused_admin.values()]
+    for binding, role, why, total, refused, identities in bound:
         scope = _scope(binding)
-        role = ctx.analysis.workspace.role_for(binding)
         helps = ("" if total or (role is not None and _helps_scraping(authorizer, role))
                  else "; it does not even help scraping: it grants no nodes/* subresource and no non-resource URL")
         controls = "the whole cluster" if total and binding.kind == "ClusterRoleBinding" else "everything in that scope"
         yield Finding(
             "KS206", _role_ref_span(binding),
-            f"{_binding_name(binding)} binds {_referenced_role(binding)} to scraper {', '.join(map(str, identities))} {scope}: "
-            f"{why}, so a leaked scraper token controls {controls}{helps}",
-            fix=_admin_unbind_fix(binding, identities),
+            f"{_binding_name(binding)} {'would bind' if refused else 'binds'} {_referenced_role(binding)} to scraper "
+            f"{', '.join(map(str, identities))} {scope}: {why}, so a leaked scraper token controls {controls}{helps}"
+            f"{_refused_note(refused)}",
+            fix=_admin_unbind_fix(binding, identities), related=tuple(_refused_related(refused)),
             object=binding.ref, data={"identities": [str(i) for i in identities], "role": binding.role_ref},
         )
 
@@ -1145,17 +1233,17 @@ def _params(rule_id: str) -> dict:
 @check("KS207", in_worker=True)
 def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
     state = _state(ctx)
-    if not state.holdings:
+    if not state.hazard_holdings:
         return
     params = _params("KS207")
     write_verbs = set(params.get("write_verbs", []))
     exempt = {(g, r) for e in params.get("exempt", []) for g in e.get("apiGroups", []) for r in e.get("resources", [])}
     elsewhere = _writes_reported_elsewhere()
-    for holding in _shown(ctx, state.holdings):
+    for holding in _shown(ctx, state.hazard_holdings):
         via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
         if not via:
             continue
-        holding = Holding(holding.role, holding.rule, via)
+        holding = Holding(holding.role, holding.rule, via, holding.refused)
         perms = [p for p in permissions(holding.rule)
                  if (p.verb in write_verbs or p.verb == "*") and not p.url and not _virtual(p)
                  and (p.api_group, p.resource) not in exempt and not _reported_elsewhere(p, *elsewhere)]
@@ -1169,7 +1257,7 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
             "KS207", _rule_span(holding, "verbs", verbs),
             f"{_where(holding)} grants {what} to scraper {scopes}: Prometheus never writes to "
             f"the Kubernetes API (discovery only lists and watches, scrapes are GETs), so a stolen token could delete "
-            f"or rewrite these objects for nothing{_shared_note(state, holding)}",
+            f"or rewrite these objects for nothing{_shared_note(state, holding)}{_refused_note(holding.refused)}",
             fix=_shared_fix(state, holding, "the write verbs", _write_fix(state, holding, write_verbs)),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"write": [p.describe() for p in perms]},
