@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from .records import dataclass
 from typing import Any
 
 from .findings import Finding, Related

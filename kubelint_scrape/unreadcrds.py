@@ -5,7 +5,7 @@ a scraper all the same (grants.unread_config_runners), and the user is told once
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import dataclass
 
 from .findings import Finding
 from .model import K8sObject, Workspace
@@ -42,7 +42,7 @@ def _objects(workspace: Workspace, family: Family, kinds: tuple[str, ...]) -> li
     return sorted(found, key=lambda o: (o.span.path, o.span.line))
 
 
-def runner_identity(obj: K8sObject) -> Identity:
+def _runner_identity(obj: K8sObject) -> Identity:
     """The ServiceAccount the pods of a runner CR run as."""
     named = as_str(get_path(obj.doc, "spec", "serviceAccountName"))
     if named:
@@ -64,7 +64,7 @@ def unread_crd_runners(workspace: Workspace) -> dict[Identity, list[str]]:
     for family in FAMILIES:
         if family.runner_kind:
             for obj in _objects(workspace, family, (family.runner_kind,)):
-                result.setdefault(runner_identity(obj), []).append(
+                result.setdefault(_runner_identity(obj), []).append(
                     f"the {family.name}'s configuration for {_named(obj)}")
         elif _objects(workspace, family, family.scrape_kinds):
             result.setdefault(_gmp_collector(workspace), []).append(f"the {family.name} collector's configuration")
@@ -96,7 +96,7 @@ def unread_crd_findings(workspace: Workspace) -> list[Finding]:
         runners = _objects(workspace, family, (family.runner_kind,)) if family.runner_kind else []
         held = f" (in the inputs: {_counts(scrapes)})" if scrapes else ""
         for obj in runners:
-            identity = runner_identity(obj)
+            identity = _runner_identity(obj)
             findings.append(_finding(
                 obj, f"{_named(obj)} runs the scrape jobs the {family.name} renders from the objects it selects{held}, "
                 f"as ServiceAccount {identity}", identity, family))

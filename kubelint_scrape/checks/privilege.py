@@ -390,7 +390,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             "KS201", _rule_span(holding, "resources", (item,)),
             f"{_where(holding)} grants {granted} nodes/proxy{through}{_only_for(names)} to {_bound(holding)}: "
-            f"{_proxy_harm(verbs, names)}; {purpose}{_shared_note(state, holding)}{_refused_note(holding.refused)}",
+            f"{_proxy_harm(verbs, names)}; {purpose}{_holding_notes(state, holding)}",
             fix=fix, related=tuple(related), object=holding.role.ref,
             data={"identities": [str(i) for i in identities], "matched_by": item, "verbs": verbs, **_names_data(names)},
         )
@@ -510,7 +510,7 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                 yield Finding(
                     "KS202", at(rule.path, seq.item_pos(index)),
                     f"\"{value}\" in {key} of {_where(holding)} gives {_bound(holding)} {means}, and grows with "
-                    f"every API added to the cluster{_shared_note(state, holding)}{_refused_note(holding.refused)}",
+                    f"every API added to the cluster{_holding_notes(state, holding)}",
                     fix=_shared_fix(state, holding, f"the \"{value}\" in {key}", fix), related=tuple(_binding_related(holding)), object=holding.role.ref,
                     data={"key": key, "value": value},
                 )
@@ -803,7 +803,6 @@ def _applies_to(holding: Holding, request: Request, identity: Identity) -> bool:
 
 
 def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> Finding:
-    rule = holding.rule
     bindings = holding.bindings_of(identity)
     # Which job would need an unused permission: one of this identity's that is denied, where the binding cannot
     # grant it (another scope), or a job of another identity the role is also bound to.
@@ -891,6 +890,12 @@ def _leave_bindings(holding: Holding, identities: list[Identity], holders: list)
     return " and ".join(steps)
 
 
+def _holding_notes(state: _State, holding: Holding) -> str:
+    """What every hazard finding on a holding adds to its message: the other subjects holding the rule, and that the
+    objects granting it are refused for their apiVersion alone (not granted yet)."""
+    return _shared_note(state, holding) + _refused_note(holding.refused)
+
+
 def _shared_note(state: _State, holding: Holding) -> str:
     """`; the role is also bound to …` when subjects that are no scraper hold the rule too (grants.co_holders)."""
     holders = state.co_holders(holding)
@@ -946,7 +951,7 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
         yield Finding(
             "KS204", _rule_span(holding, "resources", (item,)),
-            f"{_where(holding)} grants {reading}: {harm}; {purpose}{_shared_note(state, holding)}{_refused_note(holding.refused)}",
+            f"{_where(holding)} grants {reading}: {harm}; {purpose}{_holding_notes(state, holding)}",
             fix=_shared_fix(state, holding, "secrets", (
                 f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
                 + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")),
@@ -1026,7 +1031,7 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             "KS205", span,
             f"{_where(holding)} grants {what} to {_bound(holding)}: each turns the scraper's token into more power "
             f"than its roles show (writing or binding roles it lacks, acting as other users, minting tokens, executing "
-            f"in pods); a scraper only reads{_shared_note(state, holding)}{_refused_note(holding.refused)}",
+            f"in pods); a scraper only reads{_holding_notes(state, holding)}",
             fix=_shared_fix(state, holding, what, f"Remove {what} from this rule; a scraper needs only list/watch on "
                             f"discovered resources, get nodes/metrics and get on metrics URLs."),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
@@ -1257,7 +1262,7 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
             "KS207", _rule_span(holding, "verbs", verbs),
             f"{_where(holding)} grants {what} to scraper {scopes}: Prometheus never writes to "
             f"the Kubernetes API (discovery only lists and watches, scrapes are GETs), so a stolen token could delete "
-            f"or rewrite these objects for nothing{_shared_note(state, holding)}{_refused_note(holding.refused)}",
+            f"or rewrite these objects for nothing{_holding_notes(state, holding)}",
             fix=_shared_fix(state, holding, "the write verbs", _write_fix(state, holding, write_verbs)),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"write": [p.describe() for p in perms]},
