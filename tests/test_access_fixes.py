@@ -354,3 +354,42 @@ def test_ks507_namespaces_fix_moves_the_rule_out_of_the_role(tmp_path: Path) -> 
     text = (tmp_path / "rbac.yaml").read_text().replace("resources: [pods, namespaces]", "resources: [pods]")
     (tmp_path / "rbac.yaml").write_text(text)
     assert not [f for f in _lint(path) if f.rule == "KS507"]
+
+
+# strimzi's prometheus-install: the manifests name no namespace (the user applies them with `-n myproject`),
+# the ClusterRoleBinding names myproject.
+STRIMZI_STYLE = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus-server}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus-server}
+rules:
+  - apiGroups: [""]
+    resources: [services, endpoints, pods]
+    verbs: [list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus-server}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-server}
+subjects: [{kind: ServiceAccount, name: prometheus-server, namespace: myproject}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: prometheus}
+spec:
+  serviceAccountName: prometheus-server
+  alerting:
+    alertmanagers: [{namespace: myproject, name: alertmanager, port: alertmanager}]
+"""
+
+
+def test_ks108_on_alertmanager_discovery_notes_the_assumed_namespace(tmp_path: Path) -> None:
+    # Same note as on the scrape jobs' KS108: the mismatch may only be the namespace the user applies to.
+    (tmp_path / "prometheus.yaml").write_text(STRIMZI_STYLE)
+    found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS108"]
+    assert len(found) == 1 and "Alertmanager discovery" in found[0].message
+    assert "pass --default-namespace instead" in found[0].fix

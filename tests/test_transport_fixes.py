@@ -45,3 +45,38 @@ def test_ks301_fix_for_a_control_plane_target_names_its_own_certificate_flags(tm
     assert len(found) == 1
     assert "kube-controller-manager and kube-scheduler: `--tls-cert-file`" in found[0].fix
     assert "kube-rbac-proxy" not in found[0].fix
+
+
+# strimzi's additional scrape config: cadvisor through the API-server proxy with the SA CA *and* the skip.
+PROXY_JOB_SKIPPING_BESIDE_THE_CA = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: kubernetes-cadvisor
+        scheme: https
+        bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+        tls_config:
+          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+          insecure_skip_verify: true
+        kubernetes_sd_configs:
+          - role: node
+        relabel_configs:
+          - target_label: __address__
+            replacement: kubernetes.default.svc:443
+          - source_labels: [__meta_kubernetes_node_name]
+            regex: (.+)
+            target_label: __metrics_path__
+            replacement: /api/v1/nodes/${1}/proxy/metrics/cadvisor
+""" + CONTROLLER_MANAGER_JOB.split("---\n", 1)[1].join(["---\n", ""])
+
+
+def test_ks301_fix_only_deletes_the_skip_when_the_job_already_names_the_cluster_ca(tmp_path: Path) -> None:
+    # "Replace the skip with ca_file" would give tls_config a second ca_file key, which Prometheus refuses.
+    (tmp_path / "prometheus.yaml").write_text(PROXY_JOB_SKIPPING_BESIDE_THE_CA)
+    found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS301"]
+    assert len(found) == 1
+    assert found[0].fix.startswith("Delete `insecure_skip_verify: true` (its `ca_file` already names the cluster CA)")
+    assert "Replace" not in found[0].fix

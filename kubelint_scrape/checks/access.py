@@ -280,6 +280,17 @@ def _one_mismatch(group: list[Finding]) -> Finding:
     return first
 
 
+def _subject_fix(binding: BindingDef, identity: Identity, rejected: bool, resolution: Resolution) -> str:
+    """KS108's fix: point the binding's subject at the scraper. When the scraper's own manifest names no namespace
+    its namespace is only the assumed default, and the mismatch is as likely the user's `kubectl apply -n`: say so
+    (scrape jobs and Alertmanager discovery alike)."""
+    return (f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace "
+            f"{identity.namespace}" + (", and correct what KS501 says there." if rejected else ".")
+            + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
+               f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
+               if resolution.namespace_assumed else ""))
+
+
 def _alerting_findings(ctx: Context) -> Iterator[Finding]:
     """Alertmanager discovery (`alerting.alertmanagers[].kubernetes_sd_configs`, or a Prometheus resource's
     `spec.alerting.alertmanagers`) lists and watches with the pod's token like scrape discovery: a denial finds
@@ -334,8 +345,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
                     f"{identity}: it grants nothing to the scraper, so {', '.join(sorted({r.describe() for r in requests}))} "
                     f"{'are' if len(requests) > 1 else 'is'} denied: {outcome}"
                     + (" (and the API server rejects the binding as written, KS501)" if binding in rejected else ""),
-                    fix=(f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace "
-                         f"{identity.namespace}" + (", and correct what KS501 says there." if binding in rejected else ".")),
+                    fix=_subject_fix(binding, identity, binding in rejected, resolution),
                     related=_merge(related, base_related), object=who,
                     data={"identity": str(identity), "binding": binding.ref, "subject": subject_text},
                 )
@@ -469,11 +479,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"{job.label} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
             f"{identity}: it grants nothing to the scraper, so {what} {'are' if len(needs) > 1 else 'is'} denied"
             + (" (and the API server rejects the binding as written, KS501)" if binding in rejected else ""),
-            fix=(f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace {identity.namespace}"
-                 + (", and correct what KS501 says there." if binding in rejected else ".")
-                 + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
-                    f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
-                    if resolution.namespace_assumed else "")),
+            fix=_subject_fix(binding, identity, binding in rejected, resolution),
             related=_merge(related, base_related), object=job.label,
             data={"identity": str(identity), "binding": binding.ref, "subject": subject_text, "job": job.label,
                   "denied": sorted({n.request.describe() for n in needs})},

@@ -178,13 +178,14 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
         ca = f"{_key(job, 'ca_file')}: {SA_CA}"
         if classes == {"kubelet"} and serving == "self-signed":
             fix = (f"Enable `serverTLSBootstrap: true` in the kubelet configuration and approve the kubelets' serving "
-                   f"CSRs, then replace `{skip_key}: true` with `{ca}` and declare the assumption "
+                   f"CSRs, then {_verify_with_cluster_ca(job, skip_key, ca)} and declare the assumption "
                    f"`kubelet-serving-cert: cluster-ca`; until then record the decision with "
                    f"`# kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates`.")
         elif classes and classes <= {"kubelet", "apiserver", "apiserver-proxy"}:
             server_name = " and `server_name: kubernetes`" if "apiserver" in classes and not _operator(job) else (
                 " and `tlsConfig.serverName: kubernetes`" if "apiserver" in classes else "")
-            fix = f"Replace `{skip_key}: true` with `{ca}`{server_name}: the certificate is signed by the cluster CA."
+            edit = _verify_with_cluster_ca(job, skip_key, ca)
+            fix = f"{edit[0].upper()}{edit[1:]}{server_name}: the certificate is signed by the cluster CA."
         else:
             hints = []
             if "control-plane" in classes:  # they self-sign a serving certificate when given none
@@ -223,6 +224,16 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     for findings in by_class.values():
         yield _one_per_scrape_class(findings)
     yield from _discovery_tls_disabled(ctx)
+
+
+def _verify_with_cluster_ca(job: ScrapeJob, skip_key: str, ca: str) -> str:
+    """The edit that turns verification on against the cluster CA. A job that already names that CA (the
+    ServiceAccount's ca.crt, or the kubeadm CA file) only needs the skip removed: telling it to add `ca_file`
+    again would give the tls_config a duplicate key, which Prometheus refuses to load."""
+    ca_file = as_str(job.tls.get("ca_file"))
+    if ca_file and (ca_file == SA_CA or ca_file in CLUSTER_CA_FILES):
+        return f"delete `{skip_key}: true` (its `{_key(job, 'ca_file')}` already names the cluster CA)"
+    return f"replace `{skip_key}: true` with `{ca}`"
 
 
 def _one_per_scrape_class(findings: list[Finding]) -> Finding:
