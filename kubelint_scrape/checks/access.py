@@ -362,6 +362,10 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _out_of_scope_kind(request: Request) -> str:
     """What a RoleBinding cannot grant about this request, for KS105's message (FACTS §8 Scope)."""
     if not request.is_resource:
@@ -438,12 +442,18 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             remaining.append(need)
     for needs in out_of_scope.values():
         grant = needs[0].decision.out_of_scope[0]
+        # Every RoleBinding that holds the rule out of scope (one per namespace the identity is granted in), each named.
+        scoped = sorted({id(g.binding): g for g in needs[0].decision.out_of_scope}.values(),
+                        key=lambda g: (g.binding.namespace or "", g.binding.name))
+        bindings = _and_list([g.binding.ref for g in scoped])
+        namespaces = sorted({g.binding.namespace or "" for g in scoped})
         requests = [n.request for n in needs]
         what = _describe_requests(requests)
         kind = _out_of_scope_kind(requests[0])
         related = [r for r in [grant_related(grant, f"{role_label(grant.role)} has the rule {grant.rule.describe()}")] if r]
-        if grant.binding.obj is not None:
-            related.append(Related(grant.binding.obj.span, f"{grant.binding.ref} grants only inside namespace {grant.binding.namespace}"))
+        for held in scoped:
+            if held.binding.obj is not None:
+                related.append(Related(held.binding.obj.span, f"{held.binding.ref} grants only inside namespace {held.binding.namespace}"))
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
                                 authorizer, ctx.analysis)
@@ -451,9 +461,10 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         yield Finding(
             "KS105", needs[0].span,
             (f"{job.label} {needs[0].why}: {identity} holds {_describe_requests(requests, namespace=False)} only in "
-             f"namespace {grant.binding.namespace}, through {grant.binding.ref}; a RoleBinding grants nothing outside "
-             f"its own namespace → 403 Forbidden in namespace {requests[0].namespace}" if other_namespace else
-             f"{job.label} {needs[0].why}: {identity} holds {what} only through {grant.binding.ref}, which cannot "
+             f"namespace{'s' if len(namespaces) > 1 else ''} {_and_list(namespaces)}, through {bindings}; a RoleBinding "
+             f"grants nothing outside its own namespace → 403 Forbidden in namespace {requests[0].namespace}"
+             if other_namespace else
+             f"{job.label} {needs[0].why}: {identity} holds {what} only through {bindings}, which cannot "
              f"grant {kind} → 403 Forbidden"),
             fix=fix, related=tuple(related + base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests], "granted_by": grant.describe()},

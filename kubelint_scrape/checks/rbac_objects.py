@@ -320,7 +320,39 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                     continue  # said once, on the apiGroups entry
                 if _granted_elsewhere(role, rule, resource, version):
                     continue  # a legacy duplicate (e.g. `extensions` next to `networking.k8s.io`): dead but harmless
-                yield _unknown_resource(role, rule, resource, span, version)
+                finding = _unknown_resource(role, rule, resource, span, version)
+                unneeded = _scrapers_not_needing(ctx, rule, resource)
+                if unneeded:
+                    finding.fix = (f"Delete {resource!r} from this rule: no scrape job of {', '.join(map(str, unneeded))} "
+                                   f"reads {resource.partition('/')[0]}, so granting it in the group that serves it would "
+                                   f"only add an unused grant (KS203). Should a job come to need it: "
+                                   f"{finding.fix[:1].lower()}{finding.fix[1:]}")
+                yield finding
+
+
+def _scrapers_not_needing(ctx: Context, rule: PolicyRule, resource: str) -> list:
+    """The scraper identities that hold `rule` when none of their jobs reads `resource` (in any group) and nobody
+    else holds the rule: then the dead entry should go, not move to the group that serves it (which would grant
+    what no job uses). Empty when that is not known: a rule no scraper holds (a controller's role: what it needs is
+    not modelled), one another subject holds too, or a holder whose token serves more than the modelled jobs."""
+    from ..grants import requirements
+    from .privilege import _state  # privilege.py imports this module
+
+    state = _state(ctx)
+    holding = ctx.once("holding by rule", lambda: {id(h.rule): h for h in state.all_holdings}).get(id(rule))
+    if holding is None or state.co_holders(holding):
+        return []
+    base = resource.partition("/")[0]
+    for identity in holding.identities:
+        jobs = state.jobs.get(identity)
+        if not jobs or state.unmodelled(identity):
+            return []
+        # every job need (checked or not), Alertmanager discovery and sidecars (grants.requirements)
+        needed = {need.request.resource for job in jobs for need in job.needs}
+        needed.update(r.request.resource for r in requirements(ctx.analysis, identity, jobs))
+        if base in needed:
+            return []
+    return list(holding.identities)
 
 
 def _url_as_resource(role: RoleDef, rule: PolicyRule, url: str, span: Span) -> Finding:
