@@ -381,6 +381,158 @@ def __create_fn__(_type_default_namespace, _type_kubernetes_version, _type_sourc
 
 CODE['def __create_fn__(_type_default_namespace, _type_kubernetes_version, _type_sources, _type_objects, _type_cluster_roles, _type_roles, _type_bindings, _type_rejected_cluster_roles, _type_rejected_roles, _type_rejected_bindings, _type_unserved, _type_replaced_bindings, _type_replaced_roles, _type_service_accounts, _type_service_account_definitions, _type_workloads, _type_by_kind, _type_plain_configs, _type_unread_configs, _type__bindings_by_subject, _type_indexes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sources, _dflt_objects, _dflt_cluster_roles, _dflt_roles, _dflt_bindings, _dflt_rejected_cluster_roles, _dflt_rejected_roles, _dflt_rejected_bindings, _dflt_unserved, _dflt_replaced_bindings, _dflt_replaced_roles, _dflt_service_accounts, _dflt_service_account_definitions, _dflt_workloads, _dflt_by_kind, _dflt_plain_configs, _dflt_unread_configs, _dflt__bindings_by_subject, _dflt_indexes, _return_type):\n def __init__(self,default_namespace:_type_default_namespace,kubernetes_version:_type_kubernetes_version,sources:_type_sources=_HAS_DEFAULT_FACTORY,objects:_type_objects=_HAS_DEFAULT_FACTORY,cluster_roles:_type_cluster_roles=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,bindings:_type_bindings=_HAS_DEFAULT_FACTORY,rejected_cluster_roles:_type_rejected_cluster_roles=_HAS_DEFAULT_FACTORY,rejected_roles:_type_rejected_roles=_HAS_DEFAULT_FACTORY,rejected_bindings:_type_rejected_bindings=_HAS_DEFAULT_FACTORY,unserved:_type_unserved=_HAS_DEFAULT_FACTORY,replaced_bindings:_type_replaced_bindings=_HAS_DEFAULT_FACTORY,replaced_roles:_type_replaced_roles=_HAS_DEFAULT_FACTORY,service_accounts:_type_service_accounts=_HAS_DEFAULT_FACTORY,service_account_definitions:_type_service_account_definitions=_HAS_DEFAULT_FACTORY,workloads:_type_workloads=_HAS_DEFAULT_FACTORY,by_kind:_type_by_kind=_HAS_DEFAULT_FACTORY,plain_configs:_type_plain_configs=_HAS_DEFAULT_FACTORY,unread_configs:_type_unread_configs=_HAS_DEFAULT_FACTORY,_bindings_by_subject:_type__bindings_by_subject=_dflt__bindings_by_subject,indexes:_type_indexes=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.default_namespace=default_namespace\n  self.kubernetes_version=kubernetes_version\n  self.sources=_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources\n  self.objects=_dflt_objects() if objects is _HAS_DEFAULT_FACTORY else objects\n  self.cluster_roles=_dflt_cluster_roles() if cluster_roles is _HAS_DEFAULT_FACTORY else cluster_roles\n  self.roles=_dflt_roles() if roles is _HAS_DEFAULT_FACTORY else roles\n  self.bindings=_dflt_bindings() if bindings is _HAS_DEFAULT_FACTORY else bindings\n  self.rejected_cluster_roles=_dflt_rejected_cluster_roles() if rejected_cluster_roles is _HAS_DEFAULT_FACTORY else rejected_cluster_roles\n  self.rejected_roles=_dflt_rejected_roles() if rejected_roles is _HAS_DEFAULT_FACTORY else rejected_roles\n  self.rejected_bindings=_dflt_rejected_bindings() if rejected_bindings is _HAS_DEFAULT_FACTORY else rejected_bindings\n  self.unserved=_dflt_unserved() if unserved is _HAS_DEFAULT_FACTORY else unserved\n  self.replaced_bindings=_dflt_replaced_bindings() if replaced_bindings is _HAS_DEFAULT_FACTORY else replaced_bindings\n  self.replaced_roles=_dflt_replaced_roles() if replaced_roles is _HAS_DEFAULT_FACTORY else replaced_roles\n  self.service_accounts=_dflt_service_accounts() if service_accounts is _HAS_DEFAULT_FACTORY else service_accounts\n  self.service_account_definitions=_dflt_service_account_definitions() if service_account_definitions is _HAS_DEFAULT_FACTORY else service_account_definitions\n  self.workloads=_dflt_workloads() if workloads is _HAS_DEFAULT_FACTORY else workloads\n  self.by_kind=_dflt_by_kind() if by_kind is _HAS_DEFAULT_FACTORY else by_kind\n  self.plain_configs=_dflt_plain_configs() if plain_configs is _HAS_DEFAULT_FACTORY else plain_configs\n  self.unread_configs=_dflt_unread_configs() if unread_configs is _HAS_DEFAULT_FACTORY else unread_configs\n  self._bindings_by_subject=_bindings_by_subject\n  self.indexes=_dflt_indexes() if indexes is _HAS_DEFAULT_FACTORY else indexes\n return __init__'] = __create_fn__.__code__
 
+def __create_fn__(_type_namespace, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,namespace:_type_namespace,name:_type_name)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
+  __dataclass_builtins_object__.__setattr__(self,'name',name)
+ return __init__
+
+
+CODE["def __create_fn__(_type_namespace, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,namespace:_type_namespace,name:_type_name)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.namespace,self.name,)==(other.namespace,other.name,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.namespace,self.name,)==(other.namespace,other.name,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('namespace','name',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'namespace\',\'name\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('namespace','name',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'namespace\',\'name\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__(_type_verb, _type_api_group, _type_resource, _type_subresource, _type_namespace, _type_name, _type_url, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_api_group, _dflt_resource, _dflt_subresource, _dflt_namespace, _dflt_name, _dflt_url, _return_type):
+ def __init__(self,verb:_type_verb,api_group:_type_api_group=_dflt_api_group,resource:_type_resource=_dflt_resource,subresource:_type_subresource=_dflt_subresource,namespace:_type_namespace=_dflt_namespace,name:_type_name=_dflt_name,url:_type_url=_dflt_url)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'verb',verb)
+  __dataclass_builtins_object__.__setattr__(self,'api_group',api_group)
+  __dataclass_builtins_object__.__setattr__(self,'resource',resource)
+  __dataclass_builtins_object__.__setattr__(self,'subresource',subresource)
+  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
+  __dataclass_builtins_object__.__setattr__(self,'name',name)
+  __dataclass_builtins_object__.__setattr__(self,'url',url)
+ return __init__
+
+
+CODE["def __create_fn__(_type_verb, _type_api_group, _type_resource, _type_subresource, _type_namespace, _type_name, _type_url, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_api_group, _dflt_resource, _dflt_subresource, _dflt_namespace, _dflt_name, _dflt_url, _return_type):\n def __init__(self,verb:_type_verb,api_group:_type_api_group=_dflt_api_group,resource:_type_resource=_dflt_resource,subresource:_type_subresource=_dflt_subresource,namespace:_type_namespace=_dflt_namespace,name:_type_name=_dflt_name,url:_type_url=_dflt_url)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'verb',verb)\n  __dataclass_builtins_object__.__setattr__(self,'api_group',api_group)\n  __dataclass_builtins_object__.__setattr__(self,'resource',resource)\n  __dataclass_builtins_object__.__setattr__(self,'subresource',subresource)\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'url',url)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.verb,self.api_group,self.resource,self.subresource,self.namespace,self.name,self.url,)==(other.verb,other.api_group,other.resource,other.subresource,other.namespace,other.name,other.url,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.verb,self.api_group,self.resource,self.subresource,self.namespace,self.name,self.url,)==(other.verb,other.api_group,other.resource,other.subresource,other.namespace,other.name,other.url,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('verb','api_group','resource','subresource','namespace','name','url',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'verb\',\'api_group\',\'resource\',\'subresource\',\'namespace\',\'name\',\'url\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('verb','api_group','resource','subresource','namespace','name','url',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'verb\',\'api_group\',\'resource\',\'subresource\',\'namespace\',\'name\',\'url\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.verb,self.api_group,self.resource,self.subresource,self.namespace,self.name,self.url,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.verb,self.api_group,self.resource,self.subresource,self.namespace,self.name,self.url,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_binding, _type_role, _type_rule, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,binding:_type_binding,role:_type_role,rule:_type_rule)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'binding',binding)
+  __dataclass_builtins_object__.__setattr__(self,'role',role)
+  __dataclass_builtins_object__.__setattr__(self,'rule',rule)
+ return __init__
+
+
+CODE["def __create_fn__(_type_binding, _type_role, _type_rule, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,binding:_type_binding,role:_type_role,rule:_type_rule)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'binding',binding)\n  __dataclass_builtins_object__.__setattr__(self,'role',role)\n  __dataclass_builtins_object__.__setattr__(self,'rule',rule)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.binding,self.role,self.rule,)==(other.binding,other.role,other.rule,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.binding,self.role,self.rule,)==(other.binding,other.role,other.rule,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('binding','role','rule',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'binding\',\'role\',\'rule\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('binding','role','rule',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'binding\',\'role\',\'rule\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.binding,self.role,self.rule,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.binding,self.role,self.rule,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_request, _type_allowed, _type_grants, _type_out_of_scope, _type_name_restricted, _type_near, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_grants, _dflt_out_of_scope, _dflt_name_restricted, _dflt_near, _return_type):
+ def __init__(self,request:_type_request,allowed:_type_allowed,grants:_type_grants=_HAS_DEFAULT_FACTORY,out_of_scope:_type_out_of_scope=_HAS_DEFAULT_FACTORY,name_restricted:_type_name_restricted=_HAS_DEFAULT_FACTORY,near:_type_near=_HAS_DEFAULT_FACTORY)->_return_type:
+  self.request=request
+  self.allowed=allowed
+  self.grants=_dflt_grants() if grants is _HAS_DEFAULT_FACTORY else grants
+  self.out_of_scope=_dflt_out_of_scope() if out_of_scope is _HAS_DEFAULT_FACTORY else out_of_scope
+  self.name_restricted=_dflt_name_restricted() if name_restricted is _HAS_DEFAULT_FACTORY else name_restricted
+  self.near=_dflt_near() if near is _HAS_DEFAULT_FACTORY else near
+ return __init__
+
+
+CODE['def __create_fn__(_type_request, _type_allowed, _type_grants, _type_out_of_scope, _type_name_restricted, _type_near, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_grants, _dflt_out_of_scope, _dflt_name_restricted, _dflt_near, _return_type):\n def __init__(self,request:_type_request,allowed:_type_allowed,grants:_type_grants=_HAS_DEFAULT_FACTORY,out_of_scope:_type_out_of_scope=_HAS_DEFAULT_FACTORY,name_restricted:_type_name_restricted=_HAS_DEFAULT_FACTORY,near:_type_near=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.request=request\n  self.allowed=allowed\n  self.grants=_dflt_grants() if grants is _HAS_DEFAULT_FACTORY else grants\n  self.out_of_scope=_dflt_out_of_scope() if out_of_scope is _HAS_DEFAULT_FACTORY else out_of_scope\n  self.name_restricted=_dflt_name_restricted() if name_restricted is _HAS_DEFAULT_FACTORY else name_restricted\n  self.near=_dflt_near() if near is _HAS_DEFAULT_FACTORY else near\n return __init__'] = __create_fn__.__code__
+
 def __create_fn__(_type_namespace, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,namespace:_type_namespace,labels:_type_labels)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
@@ -428,8 +580,8 @@ def __create_fn__():
 
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.namespace,self.labels,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _return_type):
- def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered)->_return_type:
+def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, _type_proxy_server, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _dflt_proxy_server, _return_type):
+ def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered,proxy_server:_type_proxy_server=_dflt_proxy_server)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)
   __dataclass_builtins_object__.__setattr__(self,'host',host)
   __dataclass_builtins_object__.__setattr__(self,'port',port)
@@ -440,48 +592,157 @@ def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass,
   __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)
   __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)
   __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)
+  __dataclass_builtins_object__.__setattr__(self,'proxy_server',proxy_server)
  return __init__
 
 
-CODE["def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _return_type):\n def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'port',port)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'klass',klass)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)\n  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, _type_proxy_server, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _dflt_proxy_server, _return_type):\n def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered,proxy_server:_type_proxy_server=_dflt_proxy_server)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'port',port)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'klass',klass)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)\n  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_server',proxy_server)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,)
+   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,other.proxy_server,)
   return NotImplemented
  return __eq__
 
 
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,other.proxy_server,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered',):
+  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered','proxy_server',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',\'proxy_server\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered',):
+  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered','proxy_server',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',\'proxy_server\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,))
+  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,))
  return __hash__
 
 
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_user, _type_groups, _type_verb, _type_namespace, _type_api_group, _type_resource, _type_subresource, _type_name, _type_resource_request, _type_path, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,user:_type_user,groups:_type_groups,verb:_type_verb,namespace:_type_namespace,api_group:_type_api_group,resource:_type_resource,subresource:_type_subresource,name:_type_name,resource_request:_type_resource_request,path:_type_path,span:_type_span)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'user',user)
+  __dataclass_builtins_object__.__setattr__(self,'groups',groups)
+  __dataclass_builtins_object__.__setattr__(self,'verb',verb)
+  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
+  __dataclass_builtins_object__.__setattr__(self,'api_group',api_group)
+  __dataclass_builtins_object__.__setattr__(self,'resource',resource)
+  __dataclass_builtins_object__.__setattr__(self,'subresource',subresource)
+  __dataclass_builtins_object__.__setattr__(self,'name',name)
+  __dataclass_builtins_object__.__setattr__(self,'resource_request',resource_request)
+  __dataclass_builtins_object__.__setattr__(self,'path',path)
+  __dataclass_builtins_object__.__setattr__(self,'span',span)
+ return __init__
+
+
+CODE["def __create_fn__(_type_user, _type_groups, _type_verb, _type_namespace, _type_api_group, _type_resource, _type_subresource, _type_name, _type_resource_request, _type_path, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,user:_type_user,groups:_type_groups,verb:_type_verb,namespace:_type_namespace,api_group:_type_api_group,resource:_type_resource,subresource:_type_subresource,name:_type_name,resource_request:_type_resource_request,path:_type_path,span:_type_span)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'user',user)\n  __dataclass_builtins_object__.__setattr__(self,'groups',groups)\n  __dataclass_builtins_object__.__setattr__(self,'verb',verb)\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'api_group',api_group)\n  __dataclass_builtins_object__.__setattr__(self,'resource',resource)\n  __dataclass_builtins_object__.__setattr__(self,'subresource',subresource)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'resource_request',resource_request)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'span',span)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.user,self.groups,self.verb,self.namespace,self.api_group,self.resource,self.subresource,self.name,self.resource_request,self.path,self.span,)==(other.user,other.groups,other.verb,other.namespace,other.api_group,other.resource,other.subresource,other.name,other.resource_request,other.path,other.span,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.user,self.groups,self.verb,self.namespace,self.api_group,self.resource,self.subresource,self.name,self.resource_request,self.path,self.span,)==(other.user,other.groups,other.verb,other.namespace,other.api_group,other.resource,other.subresource,other.name,other.resource_request,other.path,other.span,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('user','groups','verb','namespace','api_group','resource','subresource','name','resource_request','path','span',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'user\',\'groups\',\'verb\',\'namespace\',\'api_group\',\'resource\',\'subresource\',\'name\',\'resource_request\',\'path\',\'span\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('user','groups','verb','namespace','api_group','resource','subresource','name','resource_request','path','span',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'user\',\'groups\',\'verb\',\'namespace\',\'api_group\',\'resource\',\'subresource\',\'name\',\'resource_request\',\'path\',\'span\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.user,self.groups,self.verb,self.namespace,self.api_group,self.resource,self.subresource,self.name,self.resource_request,self.path,self.span,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.user,self.groups,self.verb,self.namespace,self.api_group,self.resource,self.subresource,self.name,self.resource_request,self.path,self.span,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_file, _type_holder, _type_found, _type_resource, _type_span, _type_rewrites, _type_static, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resource, _dflt_span, _dflt_rewrites, _dflt_static, _return_type):
+ def __init__(self,file:_type_file,holder:_type_holder,found:_type_found,resource:_type_resource=_dflt_resource,span:_type_span=_dflt_span,rewrites:_type_rewrites=_dflt_rewrites,static:_type_static=_dflt_static)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'file',file)
+  __dataclass_builtins_object__.__setattr__(self,'holder',holder)
+  __dataclass_builtins_object__.__setattr__(self,'found',found)
+  __dataclass_builtins_object__.__setattr__(self,'resource',resource)
+  __dataclass_builtins_object__.__setattr__(self,'span',span)
+  __dataclass_builtins_object__.__setattr__(self,'rewrites',rewrites)
+  __dataclass_builtins_object__.__setattr__(self,'static',static)
+ return __init__
+
+
+CODE["def __create_fn__(_type_file, _type_holder, _type_found, _type_resource, _type_span, _type_rewrites, _type_static, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resource, _dflt_span, _dflt_rewrites, _dflt_static, _return_type):\n def __init__(self,file:_type_file,holder:_type_holder,found:_type_found,resource:_type_resource=_dflt_resource,span:_type_span=_dflt_span,rewrites:_type_rewrites=_dflt_rewrites,static:_type_static=_dflt_static)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'holder',holder)\n  __dataclass_builtins_object__.__setattr__(self,'found',found)\n  __dataclass_builtins_object__.__setattr__(self,'resource',resource)\n  __dataclass_builtins_object__.__setattr__(self,'span',span)\n  __dataclass_builtins_object__.__setattr__(self,'rewrites',rewrites)\n  __dataclass_builtins_object__.__setattr__(self,'static',static)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.file,self.holder,self.found,self.resource,self.span,self.rewrites,self.static,)==(other.file,other.holder,other.found,other.resource,other.span,other.rewrites,other.static,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.holder,self.found,self.resource,self.span,self.rewrites,self.static,)==(other.file,other.holder,other.found,other.resource,other.span,other.rewrites,other.static,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('file','holder','found','resource','span','rewrites','static',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'file\',\'holder\',\'found\',\'resource\',\'span\',\'rewrites\',\'static\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('file','holder','found','resource','span','rewrites','static',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'file\',\'holder\',\'found\',\'resource\',\'span\',\'rewrites\',\'static\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.file,self.holder,self.found,self.resource,self.span,self.rewrites,self.static,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.file,self.holder,self.found,self.resource,self.span,self.rewrites,self.static,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_pod, _type_container, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,pod:_type_pod,container:_type_container)->_return_type:
@@ -657,158 +918,6 @@ def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_
 
 CODE['def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):\n def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:\n  self.obj=obj\n  self.service_account=service_account\n  self.discovery_role=discovery_role\n  self.ignore_namespace_selectors=ignore_namespace_selectors\n  self.apiserver=apiserver\n  self.endpointslice_supported=endpointslice_supported\n  self.daemonset=daemonset\n  self.scrape_classes=scrape_classes\n  self.default_scrape_class=default_scrape_class\n  self.version=version\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_namespace, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,namespace:_type_namespace,name:_type_name)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
-  __dataclass_builtins_object__.__setattr__(self,'name',name)
- return __init__
-
-
-CODE["def __create_fn__(_type_namespace, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,namespace:_type_namespace,name:_type_name)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.namespace,self.name,)==(other.namespace,other.name,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.namespace,self.name,)==(other.namespace,other.name,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('namespace','name',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'namespace\',\'name\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('namespace','name',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'namespace\',\'name\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__(_type_verb, _type_api_group, _type_resource, _type_subresource, _type_namespace, _type_name, _type_url, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_api_group, _dflt_resource, _dflt_subresource, _dflt_namespace, _dflt_name, _dflt_url, _return_type):
- def __init__(self,verb:_type_verb,api_group:_type_api_group=_dflt_api_group,resource:_type_resource=_dflt_resource,subresource:_type_subresource=_dflt_subresource,namespace:_type_namespace=_dflt_namespace,name:_type_name=_dflt_name,url:_type_url=_dflt_url)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'verb',verb)
-  __dataclass_builtins_object__.__setattr__(self,'api_group',api_group)
-  __dataclass_builtins_object__.__setattr__(self,'resource',resource)
-  __dataclass_builtins_object__.__setattr__(self,'subresource',subresource)
-  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
-  __dataclass_builtins_object__.__setattr__(self,'name',name)
-  __dataclass_builtins_object__.__setattr__(self,'url',url)
- return __init__
-
-
-CODE["def __create_fn__(_type_verb, _type_api_group, _type_resource, _type_subresource, _type_namespace, _type_name, _type_url, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_api_group, _dflt_resource, _dflt_subresource, _dflt_namespace, _dflt_name, _dflt_url, _return_type):\n def __init__(self,verb:_type_verb,api_group:_type_api_group=_dflt_api_group,resource:_type_resource=_dflt_resource,subresource:_type_subresource=_dflt_subresource,namespace:_type_namespace=_dflt_namespace,name:_type_name=_dflt_name,url:_type_url=_dflt_url)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'verb',verb)\n  __dataclass_builtins_object__.__setattr__(self,'api_group',api_group)\n  __dataclass_builtins_object__.__setattr__(self,'resource',resource)\n  __dataclass_builtins_object__.__setattr__(self,'subresource',subresource)\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'url',url)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.verb,self.api_group,self.resource,self.subresource,self.namespace,self.name,self.url,)==(other.verb,other.api_group,other.resource,other.subresource,other.namespace,other.name,other.url,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.verb,self.api_group,self.resource,self.subresource,self.namespace,self.name,self.url,)==(other.verb,other.api_group,other.resource,other.subresource,other.namespace,other.name,other.url,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('verb','api_group','resource','subresource','namespace','name','url',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'verb\',\'api_group\',\'resource\',\'subresource\',\'namespace\',\'name\',\'url\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('verb','api_group','resource','subresource','namespace','name','url',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'verb\',\'api_group\',\'resource\',\'subresource\',\'namespace\',\'name\',\'url\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.verb,self.api_group,self.resource,self.subresource,self.namespace,self.name,self.url,))
- return __hash__
-
-
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.verb,self.api_group,self.resource,self.subresource,self.namespace,self.name,self.url,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_binding, _type_role, _type_rule, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,binding:_type_binding,role:_type_role,rule:_type_rule)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'binding',binding)
-  __dataclass_builtins_object__.__setattr__(self,'role',role)
-  __dataclass_builtins_object__.__setattr__(self,'rule',rule)
- return __init__
-
-
-CODE["def __create_fn__(_type_binding, _type_role, _type_rule, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,binding:_type_binding,role:_type_role,rule:_type_rule)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'binding',binding)\n  __dataclass_builtins_object__.__setattr__(self,'role',role)\n  __dataclass_builtins_object__.__setattr__(self,'rule',rule)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.binding,self.role,self.rule,)==(other.binding,other.role,other.rule,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.binding,self.role,self.rule,)==(other.binding,other.role,other.rule,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('binding','role','rule',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'binding\',\'role\',\'rule\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('binding','role','rule',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'binding\',\'role\',\'rule\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.binding,self.role,self.rule,))
- return __hash__
-
-
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.binding,self.role,self.rule,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_request, _type_allowed, _type_grants, _type_out_of_scope, _type_name_restricted, _type_near, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_grants, _dflt_out_of_scope, _dflt_name_restricted, _dflt_near, _return_type):
- def __init__(self,request:_type_request,allowed:_type_allowed,grants:_type_grants=_HAS_DEFAULT_FACTORY,out_of_scope:_type_out_of_scope=_HAS_DEFAULT_FACTORY,name_restricted:_type_name_restricted=_HAS_DEFAULT_FACTORY,near:_type_near=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.request=request
-  self.allowed=allowed
-  self.grants=_dflt_grants() if grants is _HAS_DEFAULT_FACTORY else grants
-  self.out_of_scope=_dflt_out_of_scope() if out_of_scope is _HAS_DEFAULT_FACTORY else out_of_scope
-  self.name_restricted=_dflt_name_restricted() if name_restricted is _HAS_DEFAULT_FACTORY else name_restricted
-  self.near=_dflt_near() if near is _HAS_DEFAULT_FACTORY else near
- return __init__
-
-
-CODE['def __create_fn__(_type_request, _type_allowed, _type_grants, _type_out_of_scope, _type_name_restricted, _type_near, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_grants, _dflt_out_of_scope, _dflt_name_restricted, _dflt_near, _return_type):\n def __init__(self,request:_type_request,allowed:_type_allowed,grants:_type_grants=_HAS_DEFAULT_FACTORY,out_of_scope:_type_out_of_scope=_HAS_DEFAULT_FACTORY,name_restricted:_type_name_restricted=_HAS_DEFAULT_FACTORY,near:_type_near=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.request=request\n  self.allowed=allowed\n  self.grants=_dflt_grants() if grants is _HAS_DEFAULT_FACTORY else grants\n  self.out_of_scope=_dflt_out_of_scope() if out_of_scope is _HAS_DEFAULT_FACTORY else out_of_scope\n  self.name_restricted=_dflt_name_restricted() if name_restricted is _HAS_DEFAULT_FACTORY else name_restricted\n  self.near=_dflt_near() if near is _HAS_DEFAULT_FACTORY else near\n return __init__'] = __create_fn__.__code__
-
 def __create_fn__(_type_source_labels, _type_separator, _type_regex, _type_target_label, _type_replacement, _type_modulus, _type_action, _type_name_validation, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_source_labels, _dflt_separator, _dflt_regex, _dflt_target_label, _dflt_replacement, _dflt_modulus, _dflt_action, _dflt_name_validation, _return_type):
  def __init__(self,source_labels:_type_source_labels=_dflt_source_labels,separator:_type_separator=_dflt_separator,regex:_type_regex=_dflt_regex,target_label:_type_target_label=_dflt_target_label,replacement:_type_replacement=_dflt_replacement,modulus:_type_modulus=_dflt_modulus,action:_type_action=_dflt_action,name_validation:_type_name_validation=_dflt_name_validation)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'source_labels',source_labels)
@@ -930,8 +1039,8 @@ def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_exp
 
 CODE['def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_explicit, _type_managed, _type_namespace_assumed, _type_runner, _type_discovery, _type_fix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_pod, _dflt_explicit, _dflt_managed, _dflt_namespace_assumed, _dflt_runner, _dflt_discovery, _dflt_fix, _return_type):\n def __init__(self,identity:_type_identity,reason:_type_reason,span:_type_span=_dflt_span,pod:_type_pod=_dflt_pod,explicit:_type_explicit=_dflt_explicit,managed:_type_managed=_dflt_managed,namespace_assumed:_type_namespace_assumed=_dflt_namespace_assumed,runner:_type_runner=_dflt_runner,discovery:_type_discovery=_dflt_discovery,fix:_type_fix=_dflt_fix)->_return_type:\n  self.identity=identity\n  self.reason=reason\n  self.span=span\n  self.pod=pod\n  self.explicit=explicit\n  self.managed=managed\n  self.namespace_assumed=namespace_assumed\n  self.runner=runner\n  self.discovery=discovery\n  self.fix=fix\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _return_type):
- def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached)->_return_type:
+def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, _type_review, _type_asks_rbac, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _dflt_review, _dflt_asks_rbac, _return_type):
+ def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached,review:_type_review=_dflt_review,asks_rbac:_type_asks_rbac=_dflt_asks_rbac)->_return_type:
   self.kind=kind
   self.request=request
   self.why=why
@@ -944,10 +1053,12 @@ def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target
   self.path=path
   self.identity=identity
   self.attached=attached
+  self.review=review
+  self.asks_rbac=asks_rbac
  return __init__
 
 
-CODE['def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _return_type):\n def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached)->_return_type:\n  self.kind=kind\n  self.request=request\n  self.why=why\n  self.span=span\n  self.target=target\n  self.alternatives=alternatives\n  self.decision=decision\n  self.alternative_decisions=alternative_decisions\n  self.unchecked=unchecked\n  self.path=path\n  self.identity=identity\n  self.attached=attached\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, _type_review, _type_asks_rbac, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _dflt_review, _dflt_asks_rbac, _return_type):\n def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached,review:_type_review=_dflt_review,asks_rbac:_type_asks_rbac=_dflt_asks_rbac)->_return_type:\n  self.kind=kind\n  self.request=request\n  self.why=why\n  self.span=span\n  self.target=target\n  self.alternatives=alternatives\n  self.decision=decision\n  self.alternative_decisions=alternative_decisions\n  self.unchecked=unchecked\n  self.path=path\n  self.identity=identity\n  self.attached=attached\n  self.review=review\n  self.asks_rbac=asks_rbac\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_target, _type_endpoint, _type_outcome, _type_token_ignored, _type_plain_http, _type_foreign_audience, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_token_ignored, _dflt_plain_http, _dflt_foreign_audience, _return_type):
  def __init__(self,target:_type_target,endpoint:_type_endpoint,outcome:_type_outcome,token_ignored:_type_token_ignored=_dflt_token_ignored,plain_http:_type_plain_http=_dflt_plain_http,foreign_audience:_type_foreign_audience=_dflt_foreign_audience)->_return_type:

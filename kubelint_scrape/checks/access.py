@@ -534,9 +534,18 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         fix = _named_fix(named, fix)
         yield Finding(
             rule, need.span, message, fix=fix,
-            related=_merge(_nearest(need.decision), base_related), object=job.label,
+            related=_merge(_review_related(need) + _nearest(need.decision), base_related), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
+
+
+def _review_related(need: Need) -> list[Related]:
+    """Where a kube-rbac-proxy's --config-file writes the resourceAttributes it reviews instead of the path."""
+    review = need.review
+    if review is None or review.span is None:
+        return []
+    return [Related(review.span, f"kube-rbac-proxy's {review.describe()}: resourceAttributes make it review "
+                                 f"{need.request.describe()}, not the path {need.path}")]
 
 
 def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, str, list[Related]] | None:
