@@ -98,14 +98,21 @@ class StaticRule:
     span: Span
 
     def matches(self, identity: Identity, request: Request) -> bool:
-        """StaticAuthorizationConfig.Matches for the attributes the proxy reviews `request` with."""
+        """StaticAuthorizationConfig.Matches for `identity` and the attributes the proxy reviews `request` with."""
+        return ((not self.user or self.user == identity.user)
+                and (not self.groups or any(g in identity.groups for g in self.groups))
+                and self.matches_attributes(request))
+
+    def matches_attributes(self, request: Request) -> bool:
         wanted = (self.verb, self.namespace, self.api_group, self.resource, self.subresource, self.name, self.path)
         actual = (request.verb, request.namespace or "", request.api_group, request.resource, request.subresource,
                   request.name or "", request.url)
-        return ((not self.user or self.user == identity.user)
-                and (not self.groups or any(g in identity.groups for g in self.groups))
-                and all(not want or want == have for want, have in zip(wanted, actual))
+        return (all(not want or want == have for want, have in zip(wanted, actual))
                 and self.resource_request == request.is_resource)
+
+    def describe_subject(self) -> str:
+        users = [f"user {self.user}"] if self.user else []
+        return " in ".join(users + [f"group {' or '.join(self.groups)}"] if self.groups else users) or "every user"
 
 
 @dataclass(frozen=True)
