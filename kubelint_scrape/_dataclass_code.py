@@ -791,15 +791,16 @@ def __create_fn__():
 
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.pod,self.container,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_by_role, _type_servers, _type_key, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,by_role:_type_by_role,servers:_type_servers,key:_type_key)->_return_type:
+def __create_fn__(_type_by_role, _type_servers, _type_key, _type_reviews, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reviews, _return_type):
+ def __init__(self,by_role:_type_by_role,servers:_type_servers,key:_type_key,reviews:_type_reviews=_HAS_DEFAULT_FACTORY)->_return_type:
   self.by_role=by_role
   self.servers=servers
   self.key=key
+  self.reviews=_dflt_reviews() if reviews is _HAS_DEFAULT_FACTORY else reviews
  return __init__
 
 
-CODE['def __create_fn__(_type_by_role, _type_servers, _type_key, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,by_role:_type_by_role,servers:_type_servers,key:_type_key)->_return_type:\n  self.by_role=by_role\n  self.servers=servers\n  self.key=key\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_by_role, _type_servers, _type_key, _type_reviews, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reviews, _return_type):\n def __init__(self,by_role:_type_by_role,servers:_type_servers,key:_type_key,reviews:_type_reviews=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.by_role=by_role\n  self.servers=servers\n  self.key=key\n  self.reviews=_dflt_reviews() if reviews is _HAS_DEFAULT_FACTORY else reviews\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_role, _type_namespaces, _type_own_namespace, _type_api_server, _type_kubeconfig_file, _type_credentials, _type_attach_node, _type_attach_namespace, _type_attach_deployment, _type_attach_cronjob, _type_node, _type_path, _type_scope_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope_spans, _return_type):
  def __init__(self,role:_type_role,namespaces:_type_namespaces,own_namespace:_type_own_namespace,api_server:_type_api_server,kubeconfig_file:_type_kubeconfig_file,credentials:_type_credentials,attach_node:_type_attach_node,attach_namespace:_type_attach_namespace,attach_deployment:_type_attach_deployment,attach_cronjob:_type_attach_cronjob,node:_type_node,path:_type_path,scope_spans:_type_scope_spans=_HAS_DEFAULT_FACTORY)->_return_type:

@@ -28,7 +28,7 @@ from .gopath import go_path_match
 from .load import Limits, parse_text
 from .model import Container, K8sObject, LabelSelector, PodTemplate, Workspace
 from .rbac import Identity, Request
-from .records import dataclass
+from .records import dataclass, field
 from .targets import PROXY_SERVER_LABEL, Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span
 
@@ -158,12 +158,9 @@ class ReviewConfig:
 
 
 def review_config(workspace: Workspace, server: str) -> ReviewConfig | None:
-    """The ReviewConfig of the proxy container `server` (see server_id); None for none. Built once per workspace."""
-    configs = workspace.index("rbac-proxy-configs", lambda: {})
-    if server not in configs:
-        found = next((s for s in declared_targets(workspace).servers if server_id(s.pod, s.container) == server), None)
-        configs[server] = _read_review_config(workspace, found) if found is not None else None
-    return configs[server]
+    """The ReviewConfig of the proxy container `server` (see server_id); None for none. Read with the declared
+    targets, once per workspace."""
+    return declared_targets(workspace).reviews.get(server)
 
 
 def _read_review_config(workspace: Workspace, server: Server) -> ReviewConfig | None:
@@ -278,12 +275,14 @@ class Server:
 @dataclass(eq=False)
 class DeclaredTargets:
     """Per SD role, (target, index of its Server or -1 for another container's port) of the pods that run
-    kube-rbac-proxy and of the Services that select them; `key` fingerprints them by content (the simulation is
-    memoised on the job, which outlives a workspace in the language server)."""
+    kube-rbac-proxy and of the Services that select them; `key` fingerprints them and the proxies' --config-file
+    reviews by content (the simulation is memoised on the job, and a job's analysis reused, across workspaces in
+    the language server: an edited proxy config must make them anew)."""
 
     by_role: dict[str, list[tuple[Target, int]]]
     servers: list[Server]
     key: str
+    reviews: dict[str, ReviewConfig] = field(default_factory=dict)  # server_id → what its --config-file says
 
     def for_role(self, role: str, namespaces: list[str] | None) -> list[tuple[dict[str, str], int]]:
         return [(target.as_dict(), server) for target, server in self.by_role.get(role, ())
@@ -330,8 +329,11 @@ def _build(workspace: Workspace) -> DeclaredTargets:
             if service.namespace == pod.obj.namespace and _selects(service, pod):
                 for role in ("endpoints", "endpointslice"):
                     by_role[role].extend(_endpoint_targets(service, pod, sample, role == "endpointslice", servers))
+    reviews = {server_id(s.pod, s.container): _read_review_config(workspace, s)
+               for s in servers if server_id(s.pod, s.container)}
     key = repr(sorted((role, target.labels, index) for role, items in by_role.items() for target, index in items))
-    return DeclaredTargets(by_role, servers, key)
+    key += repr(sorted(reviews.items()))
+    return DeclaredTargets(by_role, servers, key, reviews)
 
 
 def _app_containers(pod: PodTemplate) -> list[Container]:
