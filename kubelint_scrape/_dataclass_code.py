@@ -381,282 +381,6 @@ def __create_fn__(_type_default_namespace, _type_kubernetes_version, _type_sourc
 
 CODE['def __create_fn__(_type_default_namespace, _type_kubernetes_version, _type_sources, _type_objects, _type_cluster_roles, _type_roles, _type_bindings, _type_rejected_cluster_roles, _type_rejected_roles, _type_rejected_bindings, _type_unserved, _type_replaced_bindings, _type_replaced_roles, _type_service_accounts, _type_service_account_definitions, _type_workloads, _type_by_kind, _type_plain_configs, _type_unread_configs, _type__bindings_by_subject, _type_indexes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sources, _dflt_objects, _dflt_cluster_roles, _dflt_roles, _dflt_bindings, _dflt_rejected_cluster_roles, _dflt_rejected_roles, _dflt_rejected_bindings, _dflt_unserved, _dflt_replaced_bindings, _dflt_replaced_roles, _dflt_service_accounts, _dflt_service_account_definitions, _dflt_workloads, _dflt_by_kind, _dflt_plain_configs, _dflt_unread_configs, _dflt__bindings_by_subject, _dflt_indexes, _return_type):\n def __init__(self,default_namespace:_type_default_namespace,kubernetes_version:_type_kubernetes_version,sources:_type_sources=_HAS_DEFAULT_FACTORY,objects:_type_objects=_HAS_DEFAULT_FACTORY,cluster_roles:_type_cluster_roles=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,bindings:_type_bindings=_HAS_DEFAULT_FACTORY,rejected_cluster_roles:_type_rejected_cluster_roles=_HAS_DEFAULT_FACTORY,rejected_roles:_type_rejected_roles=_HAS_DEFAULT_FACTORY,rejected_bindings:_type_rejected_bindings=_HAS_DEFAULT_FACTORY,unserved:_type_unserved=_HAS_DEFAULT_FACTORY,replaced_bindings:_type_replaced_bindings=_HAS_DEFAULT_FACTORY,replaced_roles:_type_replaced_roles=_HAS_DEFAULT_FACTORY,service_accounts:_type_service_accounts=_HAS_DEFAULT_FACTORY,service_account_definitions:_type_service_account_definitions=_HAS_DEFAULT_FACTORY,workloads:_type_workloads=_HAS_DEFAULT_FACTORY,by_kind:_type_by_kind=_HAS_DEFAULT_FACTORY,plain_configs:_type_plain_configs=_HAS_DEFAULT_FACTORY,unread_configs:_type_unread_configs=_HAS_DEFAULT_FACTORY,_bindings_by_subject:_type__bindings_by_subject=_dflt__bindings_by_subject,indexes:_type_indexes=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.default_namespace=default_namespace\n  self.kubernetes_version=kubernetes_version\n  self.sources=_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources\n  self.objects=_dflt_objects() if objects is _HAS_DEFAULT_FACTORY else objects\n  self.cluster_roles=_dflt_cluster_roles() if cluster_roles is _HAS_DEFAULT_FACTORY else cluster_roles\n  self.roles=_dflt_roles() if roles is _HAS_DEFAULT_FACTORY else roles\n  self.bindings=_dflt_bindings() if bindings is _HAS_DEFAULT_FACTORY else bindings\n  self.rejected_cluster_roles=_dflt_rejected_cluster_roles() if rejected_cluster_roles is _HAS_DEFAULT_FACTORY else rejected_cluster_roles\n  self.rejected_roles=_dflt_rejected_roles() if rejected_roles is _HAS_DEFAULT_FACTORY else rejected_roles\n  self.rejected_bindings=_dflt_rejected_bindings() if rejected_bindings is _HAS_DEFAULT_FACTORY else rejected_bindings\n  self.unserved=_dflt_unserved() if unserved is _HAS_DEFAULT_FACTORY else unserved\n  self.replaced_bindings=_dflt_replaced_bindings() if replaced_bindings is _HAS_DEFAULT_FACTORY else replaced_bindings\n  self.replaced_roles=_dflt_replaced_roles() if replaced_roles is _HAS_DEFAULT_FACTORY else replaced_roles\n  self.service_accounts=_dflt_service_accounts() if service_accounts is _HAS_DEFAULT_FACTORY else service_accounts\n  self.service_account_definitions=_dflt_service_account_definitions() if service_account_definitions is _HAS_DEFAULT_FACTORY else service_account_definitions\n  self.workloads=_dflt_workloads() if workloads is _HAS_DEFAULT_FACTORY else workloads\n  self.by_kind=_dflt_by_kind() if by_kind is _HAS_DEFAULT_FACTORY else by_kind\n  self.plain_configs=_dflt_plain_configs() if plain_configs is _HAS_DEFAULT_FACTORY else plain_configs\n  self.unread_configs=_dflt_unread_configs() if unread_configs is _HAS_DEFAULT_FACTORY else unread_configs\n  self._bindings_by_subject=_bindings_by_subject\n  self.indexes=_dflt_indexes() if indexes is _HAS_DEFAULT_FACTORY else indexes\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_namespace, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,namespace:_type_namespace,labels:_type_labels)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
-  __dataclass_builtins_object__.__setattr__(self,'labels',labels)
- return __init__
-
-
-CODE["def __create_fn__(_type_namespace, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,namespace:_type_namespace,labels:_type_labels)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'labels',labels)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.namespace,self.labels,)==(other.namespace,other.labels,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.namespace,self.labels,)==(other.namespace,other.labels,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('namespace','labels',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'namespace\',\'labels\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('namespace','labels',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'namespace\',\'labels\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.namespace,self.labels,))
- return __hash__
-
-
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.namespace,self.labels,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _return_type):
- def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)
-  __dataclass_builtins_object__.__setattr__(self,'host',host)
-  __dataclass_builtins_object__.__setattr__(self,'port',port)
-  __dataclass_builtins_object__.__setattr__(self,'path',path)
-  __dataclass_builtins_object__.__setattr__(self,'klass',klass)
-  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)
-  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)
-  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)
-  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)
-  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)
- return __init__
-
-
-CODE["def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _return_type):\n def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'port',port)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'klass',klass)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)\n  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,))
- return __hash__
-
-
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_pod, _type_container, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,pod:_type_pod,container:_type_container)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'pod',pod)
-  __dataclass_builtins_object__.__setattr__(self,'container',container)
- return __init__
-
-
-CODE["def __create_fn__(_type_pod, _type_container, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,pod:_type_pod,container:_type_container)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'pod',pod)\n  __dataclass_builtins_object__.__setattr__(self,'container',container)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.pod,self.container,)==(other.pod,other.container,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.pod,self.container,)==(other.pod,other.container,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('pod','container',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'pod\',\'container\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('pod','container',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'pod\',\'container\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.pod,self.container,))
- return __hash__
-
-
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.pod,self.container,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_by_role, _type_servers, _type_key, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,by_role:_type_by_role,servers:_type_servers,key:_type_key)->_return_type:
-  self.by_role=by_role
-  self.servers=servers
-  self.key=key
- return __init__
-
-
-CODE['def __create_fn__(_type_by_role, _type_servers, _type_key, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,by_role:_type_by_role,servers:_type_servers,key:_type_key)->_return_type:\n  self.by_role=by_role\n  self.servers=servers\n  self.key=key\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_role, _type_namespaces, _type_own_namespace, _type_api_server, _type_kubeconfig_file, _type_credentials, _type_attach_node, _type_attach_namespace, _type_attach_deployment, _type_attach_cronjob, _type_node, _type_path, _type_scope_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope_spans, _return_type):
- def __init__(self,role:_type_role,namespaces:_type_namespaces,own_namespace:_type_own_namespace,api_server:_type_api_server,kubeconfig_file:_type_kubeconfig_file,credentials:_type_credentials,attach_node:_type_attach_node,attach_namespace:_type_attach_namespace,attach_deployment:_type_attach_deployment,attach_cronjob:_type_attach_cronjob,node:_type_node,path:_type_path,scope_spans:_type_scope_spans=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.role=role
-  self.namespaces=namespaces
-  self.own_namespace=own_namespace
-  self.api_server=api_server
-  self.kubeconfig_file=kubeconfig_file
-  self.credentials=credentials
-  self.attach_node=attach_node
-  self.attach_namespace=attach_namespace
-  self.attach_deployment=attach_deployment
-  self.attach_cronjob=attach_cronjob
-  self.node=node
-  self.path=path
-  self.scope_spans=_dflt_scope_spans() if scope_spans is _HAS_DEFAULT_FACTORY else scope_spans
- return __init__
-
-
-CODE['def __create_fn__(_type_role, _type_namespaces, _type_own_namespace, _type_api_server, _type_kubeconfig_file, _type_credentials, _type_attach_node, _type_attach_namespace, _type_attach_deployment, _type_attach_cronjob, _type_node, _type_path, _type_scope_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope_spans, _return_type):\n def __init__(self,role:_type_role,namespaces:_type_namespaces,own_namespace:_type_own_namespace,api_server:_type_api_server,kubeconfig_file:_type_kubeconfig_file,credentials:_type_credentials,attach_node:_type_attach_node,attach_namespace:_type_attach_namespace,attach_deployment:_type_attach_deployment,attach_cronjob:_type_attach_cronjob,node:_type_node,path:_type_path,scope_spans:_type_scope_spans=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.role=role\n  self.namespaces=namespaces\n  self.own_namespace=own_namespace\n  self.api_server=api_server\n  self.kubeconfig_file=kubeconfig_file\n  self.credentials=credentials\n  self.attach_node=attach_node\n  self.attach_namespace=attach_namespace\n  self.attach_deployment=attach_deployment\n  self.attach_cronjob=attach_cronjob\n  self.node=node\n  self.path=path\n  self.scope_spans=_dflt_scope_spans() if scope_spans is _HAS_DEFAULT_FACTORY else scope_spans\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.role,self.namespaces,self.own_namespace,self.api_server,self.kubeconfig_file,self.credentials,self.attach_node,self.attach_namespace,self.attach_deployment,self.attach_cronjob,self.node,self.path,self.scope_spans,)==(other.role,other.namespaces,other.own_namespace,other.api_server,other.kubeconfig_file,other.credentials,other.attach_node,other.attach_namespace,other.attach_deployment,other.attach_cronjob,other.node,other.path,other.scope_spans,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.role,self.namespaces,self.own_namespace,self.api_server,self.kubeconfig_file,self.credentials,self.attach_node,self.attach_namespace,self.attach_deployment,self.attach_cronjob,self.node,self.path,self.scope_spans,)==(other.role,other.namespaces,other.own_namespace,other.api_server,other.kubeconfig_file,other.credentials,other.attach_node,other.attach_namespace,other.attach_deployment,other.attach_cronjob,other.node,other.path,other.scope_spans,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(_type_kind, _type_file, _type_span, _type_secret, _type_from_secret, _type_auth_type, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_secret, _dflt_from_secret, _dflt_auth_type, _return_type):
- def __init__(self,kind:_type_kind,file:_type_file,span:_type_span,secret:_type_secret=_dflt_secret,from_secret:_type_from_secret=_dflt_from_secret,auth_type:_type_auth_type=_dflt_auth_type)->_return_type:
-  self.kind=kind
-  self.file=file
-  self.span=span
-  self.secret=secret
-  self.from_secret=from_secret
-  self.auth_type=auth_type
- return __init__
-
-
-CODE['def __create_fn__(_type_kind, _type_file, _type_span, _type_secret, _type_from_secret, _type_auth_type, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_secret, _dflt_from_secret, _dflt_auth_type, _return_type):\n def __init__(self,kind:_type_kind,file:_type_file,span:_type_span,secret:_type_secret=_dflt_secret,from_secret:_type_from_secret=_dflt_from_secret,auth_type:_type_auth_type=_dflt_auth_type)->_return_type:\n  self.kind=kind\n  self.file=file\n  self.span=span\n  self.secret=secret\n  self.from_secret=from_secret\n  self.auth_type=auth_type\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.kind,self.file,self.span,self.secret,self.from_secret,self.auth_type,)==(other.kind,other.file,other.span,other.secret,other.from_secret,other.auth_type,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.file,self.span,self.secret,self.from_secret,self.auth_type,)==(other.kind,other.file,other.span,other.secret,other.from_secret,other.auth_type,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(_type_name, _type_node, _type_path, _type_config, _type_scheme, _type_metrics_path, _type_credentials, _type_tls, _type_sd_configs, _type_static_targets, _type_relabel_nodes, _type_other_sd, _type_source_kind, _type_monitor, _type_fallback_targets, _type_rejected, _type_transport_of, _type_memo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sd_configs, _dflt_static_targets, _dflt_relabel_nodes, _dflt_other_sd, _dflt_source_kind, _dflt_monitor, _dflt_fallback_targets, _dflt_rejected, _dflt_transport_of, _dflt_memo, _return_type):
- def __init__(self,name:_type_name,node:_type_node,path:_type_path,config:_type_config,scheme:_type_scheme,metrics_path:_type_metrics_path,credentials:_type_credentials,tls:_type_tls,sd_configs:_type_sd_configs=_HAS_DEFAULT_FACTORY,static_targets:_type_static_targets=_HAS_DEFAULT_FACTORY,relabel_nodes:_type_relabel_nodes=_HAS_DEFAULT_FACTORY,other_sd:_type_other_sd=_HAS_DEFAULT_FACTORY,source_kind:_type_source_kind=_dflt_source_kind,monitor:_type_monitor=_dflt_monitor,fallback_targets:_type_fallback_targets=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_dflt_rejected,transport_of:_type_transport_of=_dflt_transport_of,memo:_type_memo=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.name=name
-  self.node=node
-  self.path=path
-  self.config=config
-  self.scheme=scheme
-  self.metrics_path=metrics_path
-  self.credentials=credentials
-  self.tls=tls
-  self.sd_configs=_dflt_sd_configs() if sd_configs is _HAS_DEFAULT_FACTORY else sd_configs
-  self.static_targets=_dflt_static_targets() if static_targets is _HAS_DEFAULT_FACTORY else static_targets
-  self.relabel_nodes=_dflt_relabel_nodes() if relabel_nodes is _HAS_DEFAULT_FACTORY else relabel_nodes
-  self.other_sd=_dflt_other_sd() if other_sd is _HAS_DEFAULT_FACTORY else other_sd
-  self.source_kind=source_kind
-  self.monitor=monitor
-  self.fallback_targets=_dflt_fallback_targets() if fallback_targets is _HAS_DEFAULT_FACTORY else fallback_targets
-  self.rejected=rejected
-  self.transport_of=transport_of
-  self.memo=_dflt_memo() if memo is _HAS_DEFAULT_FACTORY else memo
- return __init__
-
-
-CODE['def __create_fn__(_type_name, _type_node, _type_path, _type_config, _type_scheme, _type_metrics_path, _type_credentials, _type_tls, _type_sd_configs, _type_static_targets, _type_relabel_nodes, _type_other_sd, _type_source_kind, _type_monitor, _type_fallback_targets, _type_rejected, _type_transport_of, _type_memo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sd_configs, _dflt_static_targets, _dflt_relabel_nodes, _dflt_other_sd, _dflt_source_kind, _dflt_monitor, _dflt_fallback_targets, _dflt_rejected, _dflt_transport_of, _dflt_memo, _return_type):\n def __init__(self,name:_type_name,node:_type_node,path:_type_path,config:_type_config,scheme:_type_scheme,metrics_path:_type_metrics_path,credentials:_type_credentials,tls:_type_tls,sd_configs:_type_sd_configs=_HAS_DEFAULT_FACTORY,static_targets:_type_static_targets=_HAS_DEFAULT_FACTORY,relabel_nodes:_type_relabel_nodes=_HAS_DEFAULT_FACTORY,other_sd:_type_other_sd=_HAS_DEFAULT_FACTORY,source_kind:_type_source_kind=_dflt_source_kind,monitor:_type_monitor=_dflt_monitor,fallback_targets:_type_fallback_targets=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_dflt_rejected,transport_of:_type_transport_of=_dflt_transport_of,memo:_type_memo=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.name=name\n  self.node=node\n  self.path=path\n  self.config=config\n  self.scheme=scheme\n  self.metrics_path=metrics_path\n  self.credentials=credentials\n  self.tls=tls\n  self.sd_configs=_dflt_sd_configs() if sd_configs is _HAS_DEFAULT_FACTORY else sd_configs\n  self.static_targets=_dflt_static_targets() if static_targets is _HAS_DEFAULT_FACTORY else static_targets\n  self.relabel_nodes=_dflt_relabel_nodes() if relabel_nodes is _HAS_DEFAULT_FACTORY else relabel_nodes\n  self.other_sd=_dflt_other_sd() if other_sd is _HAS_DEFAULT_FACTORY else other_sd\n  self.source_kind=source_kind\n  self.monitor=monitor\n  self.fallback_targets=_dflt_fallback_targets() if fallback_targets is _HAS_DEFAULT_FACTORY else fallback_targets\n  self.rejected=rejected\n  self.transport_of=transport_of\n  self.memo=_dflt_memo() if memo is _HAS_DEFAULT_FACTORY else memo\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key, _type_jobs, _type_runner, _type_monitor, _type_unselected_why, _type_dollar_escaped, _type_flavor, _type_agent_global, _type_unmodelled, _type_rejected, _type_unknown_scrape_class, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_holder, _dflt_key, _dflt_jobs, _dflt_runner, _dflt_monitor, _dflt_unselected_why, _dflt_dollar_escaped, _dflt_flavor, _dflt_agent_global, _dflt_unmodelled, _dflt_rejected, _dflt_unknown_scrape_class, _return_type):
- def __init__(self,path:_type_path,root:_type_root,origin:_type_origin,holder:_type_holder=_dflt_holder,key:_type_key=_dflt_key,jobs:_type_jobs=_HAS_DEFAULT_FACTORY,runner:_type_runner=_dflt_runner,monitor:_type_monitor=_dflt_monitor,unselected_why:_type_unselected_why=_dflt_unselected_why,dollar_escaped:_type_dollar_escaped=_dflt_dollar_escaped,flavor:_type_flavor=_dflt_flavor,agent_global:_type_agent_global=_dflt_agent_global,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_HAS_DEFAULT_FACTORY,unknown_scrape_class:_type_unknown_scrape_class=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.path=path
-  self.root=root
-  self.origin=origin
-  self.holder=holder
-  self.key=key
-  self.jobs=_dflt_jobs() if jobs is _HAS_DEFAULT_FACTORY else jobs
-  self.runner=runner
-  self.monitor=monitor
-  self.unselected_why=unselected_why
-  self.dollar_escaped=dollar_escaped
-  self.flavor=flavor
-  self.agent_global=agent_global
-  self.unmodelled=_dflt_unmodelled() if unmodelled is _HAS_DEFAULT_FACTORY else unmodelled
-  self.rejected=_dflt_rejected() if rejected is _HAS_DEFAULT_FACTORY else rejected
-  self.unknown_scrape_class=_dflt_unknown_scrape_class() if unknown_scrape_class is _HAS_DEFAULT_FACTORY else unknown_scrape_class
- return __init__
-
-
-CODE['def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key, _type_jobs, _type_runner, _type_monitor, _type_unselected_why, _type_dollar_escaped, _type_flavor, _type_agent_global, _type_unmodelled, _type_rejected, _type_unknown_scrape_class, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_holder, _dflt_key, _dflt_jobs, _dflt_runner, _dflt_monitor, _dflt_unselected_why, _dflt_dollar_escaped, _dflt_flavor, _dflt_agent_global, _dflt_unmodelled, _dflt_rejected, _dflt_unknown_scrape_class, _return_type):\n def __init__(self,path:_type_path,root:_type_root,origin:_type_origin,holder:_type_holder=_dflt_holder,key:_type_key=_dflt_key,jobs:_type_jobs=_HAS_DEFAULT_FACTORY,runner:_type_runner=_dflt_runner,monitor:_type_monitor=_dflt_monitor,unselected_why:_type_unselected_why=_dflt_unselected_why,dollar_escaped:_type_dollar_escaped=_dflt_dollar_escaped,flavor:_type_flavor=_dflt_flavor,agent_global:_type_agent_global=_dflt_agent_global,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_HAS_DEFAULT_FACTORY,unknown_scrape_class:_type_unknown_scrape_class=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.path=path\n  self.root=root\n  self.origin=origin\n  self.holder=holder\n  self.key=key\n  self.jobs=_dflt_jobs() if jobs is _HAS_DEFAULT_FACTORY else jobs\n  self.runner=runner\n  self.monitor=monitor\n  self.unselected_why=unselected_why\n  self.dollar_escaped=dollar_escaped\n  self.flavor=flavor\n  self.agent_global=agent_global\n  self.unmodelled=_dflt_unmodelled() if unmodelled is _HAS_DEFAULT_FACTORY else unmodelled\n  self.rejected=_dflt_rejected() if rejected is _HAS_DEFAULT_FACTORY else rejected\n  self.unknown_scrape_class=_dflt_unknown_scrape_class() if unknown_scrape_class is _HAS_DEFAULT_FACTORY else unknown_scrape_class\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):
- def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:
-  self.obj=obj
-  self.service_account=service_account
-  self.discovery_role=discovery_role
-  self.ignore_namespace_selectors=ignore_namespace_selectors
-  self.apiserver=apiserver
-  self.endpointslice_supported=endpointslice_supported
-  self.daemonset=daemonset
-  self.scrape_classes=scrape_classes
-  self.default_scrape_class=default_scrape_class
-  self.version=version
- return __init__
-
-
-CODE['def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):\n def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:\n  self.obj=obj\n  self.service_account=service_account\n  self.discovery_role=discovery_role\n  self.ignore_namespace_selectors=ignore_namespace_selectors\n  self.apiserver=apiserver\n  self.endpointslice_supported=endpointslice_supported\n  self.daemonset=daemonset\n  self.scrape_classes=scrape_classes\n  self.default_scrape_class=default_scrape_class\n  self.version=version\n return __init__'] = __create_fn__.__code__
-
 def __create_fn__(_type_namespace, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,namespace:_type_namespace,name:_type_name)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
@@ -809,6 +533,392 @@ def __create_fn__(_type_request, _type_allowed, _type_grants, _type_out_of_scope
 
 CODE['def __create_fn__(_type_request, _type_allowed, _type_grants, _type_out_of_scope, _type_name_restricted, _type_near, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_grants, _dflt_out_of_scope, _dflt_name_restricted, _dflt_near, _return_type):\n def __init__(self,request:_type_request,allowed:_type_allowed,grants:_type_grants=_HAS_DEFAULT_FACTORY,out_of_scope:_type_out_of_scope=_HAS_DEFAULT_FACTORY,name_restricted:_type_name_restricted=_HAS_DEFAULT_FACTORY,near:_type_near=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.request=request\n  self.allowed=allowed\n  self.grants=_dflt_grants() if grants is _HAS_DEFAULT_FACTORY else grants\n  self.out_of_scope=_dflt_out_of_scope() if out_of_scope is _HAS_DEFAULT_FACTORY else out_of_scope\n  self.name_restricted=_dflt_name_restricted() if name_restricted is _HAS_DEFAULT_FACTORY else name_restricted\n  self.near=_dflt_near() if near is _HAS_DEFAULT_FACTORY else near\n return __init__'] = __create_fn__.__code__
 
+def __create_fn__(_type_namespace, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,namespace:_type_namespace,labels:_type_labels)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
+  __dataclass_builtins_object__.__setattr__(self,'labels',labels)
+ return __init__
+
+
+CODE["def __create_fn__(_type_namespace, _type_labels, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,namespace:_type_namespace,labels:_type_labels)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'labels',labels)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.namespace,self.labels,)==(other.namespace,other.labels,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.namespace,self.labels,)==(other.namespace,other.labels,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('namespace','labels',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'namespace\',\'labels\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('namespace','labels',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'namespace\',\'labels\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.namespace,self.labels,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.namespace,self.labels,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, _type_proxy_server, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _dflt_proxy_server, _return_type):
+ def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered,proxy_server:_type_proxy_server=_dflt_proxy_server)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)
+  __dataclass_builtins_object__.__setattr__(self,'host',host)
+  __dataclass_builtins_object__.__setattr__(self,'port',port)
+  __dataclass_builtins_object__.__setattr__(self,'path',path)
+  __dataclass_builtins_object__.__setattr__(self,'klass',klass)
+  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)
+  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)
+  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)
+  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)
+  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)
+  __dataclass_builtins_object__.__setattr__(self,'proxy_server',proxy_server)
+ return __init__
+
+
+CODE["def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, _type_proxy_server, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _dflt_proxy_server, _return_type):\n def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered,proxy_server:_type_proxy_server=_dflt_proxy_server)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'port',port)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'klass',klass)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)\n  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_server',proxy_server)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,other.proxy_server,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,other.proxy_server,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered','proxy_server',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',\'proxy_server\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered','proxy_server',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',\'proxy_server\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_user, _type_groups, _type_verb, _type_namespace, _type_api_group, _type_resource, _type_subresource, _type_name, _type_resource_request, _type_path, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,user:_type_user,groups:_type_groups,verb:_type_verb,namespace:_type_namespace,api_group:_type_api_group,resource:_type_resource,subresource:_type_subresource,name:_type_name,resource_request:_type_resource_request,path:_type_path,span:_type_span)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'user',user)
+  __dataclass_builtins_object__.__setattr__(self,'groups',groups)
+  __dataclass_builtins_object__.__setattr__(self,'verb',verb)
+  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
+  __dataclass_builtins_object__.__setattr__(self,'api_group',api_group)
+  __dataclass_builtins_object__.__setattr__(self,'resource',resource)
+  __dataclass_builtins_object__.__setattr__(self,'subresource',subresource)
+  __dataclass_builtins_object__.__setattr__(self,'name',name)
+  __dataclass_builtins_object__.__setattr__(self,'resource_request',resource_request)
+  __dataclass_builtins_object__.__setattr__(self,'path',path)
+  __dataclass_builtins_object__.__setattr__(self,'span',span)
+ return __init__
+
+
+CODE["def __create_fn__(_type_user, _type_groups, _type_verb, _type_namespace, _type_api_group, _type_resource, _type_subresource, _type_name, _type_resource_request, _type_path, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,user:_type_user,groups:_type_groups,verb:_type_verb,namespace:_type_namespace,api_group:_type_api_group,resource:_type_resource,subresource:_type_subresource,name:_type_name,resource_request:_type_resource_request,path:_type_path,span:_type_span)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'user',user)\n  __dataclass_builtins_object__.__setattr__(self,'groups',groups)\n  __dataclass_builtins_object__.__setattr__(self,'verb',verb)\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'api_group',api_group)\n  __dataclass_builtins_object__.__setattr__(self,'resource',resource)\n  __dataclass_builtins_object__.__setattr__(self,'subresource',subresource)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'resource_request',resource_request)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'span',span)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.user,self.groups,self.verb,self.namespace,self.api_group,self.resource,self.subresource,self.name,self.resource_request,self.path,self.span,)==(other.user,other.groups,other.verb,other.namespace,other.api_group,other.resource,other.subresource,other.name,other.resource_request,other.path,other.span,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.user,self.groups,self.verb,self.namespace,self.api_group,self.resource,self.subresource,self.name,self.resource_request,self.path,self.span,)==(other.user,other.groups,other.verb,other.namespace,other.api_group,other.resource,other.subresource,other.name,other.resource_request,other.path,other.span,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('user','groups','verb','namespace','api_group','resource','subresource','name','resource_request','path','span',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'user\',\'groups\',\'verb\',\'namespace\',\'api_group\',\'resource\',\'subresource\',\'name\',\'resource_request\',\'path\',\'span\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('user','groups','verb','namespace','api_group','resource','subresource','name','resource_request','path','span',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'user\',\'groups\',\'verb\',\'namespace\',\'api_group\',\'resource\',\'subresource\',\'name\',\'resource_request\',\'path\',\'span\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.user,self.groups,self.verb,self.namespace,self.api_group,self.resource,self.subresource,self.name,self.resource_request,self.path,self.span,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.user,self.groups,self.verb,self.namespace,self.api_group,self.resource,self.subresource,self.name,self.resource_request,self.path,self.span,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_file, _type_holder, _type_found, _type_resource, _type_span, _type_rewrites, _type_static, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resource, _dflt_span, _dflt_rewrites, _dflt_static, _return_type):
+ def __init__(self,file:_type_file,holder:_type_holder,found:_type_found,resource:_type_resource=_dflt_resource,span:_type_span=_dflt_span,rewrites:_type_rewrites=_dflt_rewrites,static:_type_static=_dflt_static)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'file',file)
+  __dataclass_builtins_object__.__setattr__(self,'holder',holder)
+  __dataclass_builtins_object__.__setattr__(self,'found',found)
+  __dataclass_builtins_object__.__setattr__(self,'resource',resource)
+  __dataclass_builtins_object__.__setattr__(self,'span',span)
+  __dataclass_builtins_object__.__setattr__(self,'rewrites',rewrites)
+  __dataclass_builtins_object__.__setattr__(self,'static',static)
+ return __init__
+
+
+CODE["def __create_fn__(_type_file, _type_holder, _type_found, _type_resource, _type_span, _type_rewrites, _type_static, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resource, _dflt_span, _dflt_rewrites, _dflt_static, _return_type):\n def __init__(self,file:_type_file,holder:_type_holder,found:_type_found,resource:_type_resource=_dflt_resource,span:_type_span=_dflt_span,rewrites:_type_rewrites=_dflt_rewrites,static:_type_static=_dflt_static)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'holder',holder)\n  __dataclass_builtins_object__.__setattr__(self,'found',found)\n  __dataclass_builtins_object__.__setattr__(self,'resource',resource)\n  __dataclass_builtins_object__.__setattr__(self,'span',span)\n  __dataclass_builtins_object__.__setattr__(self,'rewrites',rewrites)\n  __dataclass_builtins_object__.__setattr__(self,'static',static)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.file,self.holder,self.found,self.resource,self.span,self.rewrites,self.static,)==(other.file,other.holder,other.found,other.resource,other.span,other.rewrites,other.static,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.holder,self.found,self.resource,self.span,self.rewrites,self.static,)==(other.file,other.holder,other.found,other.resource,other.span,other.rewrites,other.static,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('file','holder','found','resource','span','rewrites','static',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'file\',\'holder\',\'found\',\'resource\',\'span\',\'rewrites\',\'static\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('file','holder','found','resource','span','rewrites','static',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'file\',\'holder\',\'found\',\'resource\',\'span\',\'rewrites\',\'static\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.file,self.holder,self.found,self.resource,self.span,self.rewrites,self.static,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.file,self.holder,self.found,self.resource,self.span,self.rewrites,self.static,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_pod, _type_container, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,pod:_type_pod,container:_type_container)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'pod',pod)
+  __dataclass_builtins_object__.__setattr__(self,'container',container)
+ return __init__
+
+
+CODE["def __create_fn__(_type_pod, _type_container, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,pod:_type_pod,container:_type_container)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'pod',pod)\n  __dataclass_builtins_object__.__setattr__(self,'container',container)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.pod,self.container,)==(other.pod,other.container,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.pod,self.container,)==(other.pod,other.container,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('pod','container',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'pod\',\'container\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('pod','container',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'pod\',\'container\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.pod,self.container,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.pod,self.container,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_by_role, _type_servers, _type_key, _type_reviews, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reviews, _return_type):
+ def __init__(self,by_role:_type_by_role,servers:_type_servers,key:_type_key,reviews:_type_reviews=_HAS_DEFAULT_FACTORY)->_return_type:
+  self.by_role=by_role
+  self.servers=servers
+  self.key=key
+  self.reviews=_dflt_reviews() if reviews is _HAS_DEFAULT_FACTORY else reviews
+ return __init__
+
+
+CODE['def __create_fn__(_type_by_role, _type_servers, _type_key, _type_reviews, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reviews, _return_type):\n def __init__(self,by_role:_type_by_role,servers:_type_servers,key:_type_key,reviews:_type_reviews=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.by_role=by_role\n  self.servers=servers\n  self.key=key\n  self.reviews=_dflt_reviews() if reviews is _HAS_DEFAULT_FACTORY else reviews\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__(_type_role, _type_namespaces, _type_own_namespace, _type_api_server, _type_kubeconfig_file, _type_credentials, _type_attach_node, _type_attach_namespace, _type_attach_deployment, _type_attach_cronjob, _type_node, _type_path, _type_scope_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope_spans, _return_type):
+ def __init__(self,role:_type_role,namespaces:_type_namespaces,own_namespace:_type_own_namespace,api_server:_type_api_server,kubeconfig_file:_type_kubeconfig_file,credentials:_type_credentials,attach_node:_type_attach_node,attach_namespace:_type_attach_namespace,attach_deployment:_type_attach_deployment,attach_cronjob:_type_attach_cronjob,node:_type_node,path:_type_path,scope_spans:_type_scope_spans=_HAS_DEFAULT_FACTORY)->_return_type:
+  self.role=role
+  self.namespaces=namespaces
+  self.own_namespace=own_namespace
+  self.api_server=api_server
+  self.kubeconfig_file=kubeconfig_file
+  self.credentials=credentials
+  self.attach_node=attach_node
+  self.attach_namespace=attach_namespace
+  self.attach_deployment=attach_deployment
+  self.attach_cronjob=attach_cronjob
+  self.node=node
+  self.path=path
+  self.scope_spans=_dflt_scope_spans() if scope_spans is _HAS_DEFAULT_FACTORY else scope_spans
+ return __init__
+
+
+CODE['def __create_fn__(_type_role, _type_namespaces, _type_own_namespace, _type_api_server, _type_kubeconfig_file, _type_credentials, _type_attach_node, _type_attach_namespace, _type_attach_deployment, _type_attach_cronjob, _type_node, _type_path, _type_scope_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope_spans, _return_type):\n def __init__(self,role:_type_role,namespaces:_type_namespaces,own_namespace:_type_own_namespace,api_server:_type_api_server,kubeconfig_file:_type_kubeconfig_file,credentials:_type_credentials,attach_node:_type_attach_node,attach_namespace:_type_attach_namespace,attach_deployment:_type_attach_deployment,attach_cronjob:_type_attach_cronjob,node:_type_node,path:_type_path,scope_spans:_type_scope_spans=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.role=role\n  self.namespaces=namespaces\n  self.own_namespace=own_namespace\n  self.api_server=api_server\n  self.kubeconfig_file=kubeconfig_file\n  self.credentials=credentials\n  self.attach_node=attach_node\n  self.attach_namespace=attach_namespace\n  self.attach_deployment=attach_deployment\n  self.attach_cronjob=attach_cronjob\n  self.node=node\n  self.path=path\n  self.scope_spans=_dflt_scope_spans() if scope_spans is _HAS_DEFAULT_FACTORY else scope_spans\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.role,self.namespaces,self.own_namespace,self.api_server,self.kubeconfig_file,self.credentials,self.attach_node,self.attach_namespace,self.attach_deployment,self.attach_cronjob,self.node,self.path,self.scope_spans,)==(other.role,other.namespaces,other.own_namespace,other.api_server,other.kubeconfig_file,other.credentials,other.attach_node,other.attach_namespace,other.attach_deployment,other.attach_cronjob,other.node,other.path,other.scope_spans,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.role,self.namespaces,self.own_namespace,self.api_server,self.kubeconfig_file,self.credentials,self.attach_node,self.attach_namespace,self.attach_deployment,self.attach_cronjob,self.node,self.path,self.scope_spans,)==(other.role,other.namespaces,other.own_namespace,other.api_server,other.kubeconfig_file,other.credentials,other.attach_node,other.attach_namespace,other.attach_deployment,other.attach_cronjob,other.node,other.path,other.scope_spans,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(_type_kind, _type_file, _type_span, _type_secret, _type_from_secret, _type_auth_type, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_secret, _dflt_from_secret, _dflt_auth_type, _return_type):
+ def __init__(self,kind:_type_kind,file:_type_file,span:_type_span,secret:_type_secret=_dflt_secret,from_secret:_type_from_secret=_dflt_from_secret,auth_type:_type_auth_type=_dflt_auth_type)->_return_type:
+  self.kind=kind
+  self.file=file
+  self.span=span
+  self.secret=secret
+  self.from_secret=from_secret
+  self.auth_type=auth_type
+ return __init__
+
+
+CODE['def __create_fn__(_type_kind, _type_file, _type_span, _type_secret, _type_from_secret, _type_auth_type, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_secret, _dflt_from_secret, _dflt_auth_type, _return_type):\n def __init__(self,kind:_type_kind,file:_type_file,span:_type_span,secret:_type_secret=_dflt_secret,from_secret:_type_from_secret=_dflt_from_secret,auth_type:_type_auth_type=_dflt_auth_type)->_return_type:\n  self.kind=kind\n  self.file=file\n  self.span=span\n  self.secret=secret\n  self.from_secret=from_secret\n  self.auth_type=auth_type\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.kind,self.file,self.span,self.secret,self.from_secret,self.auth_type,)==(other.kind,other.file,other.span,other.secret,other.from_secret,other.auth_type,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.file,self.span,self.secret,self.from_secret,self.auth_type,)==(other.kind,other.file,other.span,other.secret,other.from_secret,other.auth_type,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(_type_name, _type_node, _type_path, _type_config, _type_scheme, _type_metrics_path, _type_credentials, _type_tls, _type_sd_configs, _type_static_targets, _type_relabel_nodes, _type_other_sd, _type_source_kind, _type_monitor, _type_fallback_targets, _type_rejected, _type_transport_of, _type_memo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sd_configs, _dflt_static_targets, _dflt_relabel_nodes, _dflt_other_sd, _dflt_source_kind, _dflt_monitor, _dflt_fallback_targets, _dflt_rejected, _dflt_transport_of, _dflt_memo, _return_type):
+ def __init__(self,name:_type_name,node:_type_node,path:_type_path,config:_type_config,scheme:_type_scheme,metrics_path:_type_metrics_path,credentials:_type_credentials,tls:_type_tls,sd_configs:_type_sd_configs=_HAS_DEFAULT_FACTORY,static_targets:_type_static_targets=_HAS_DEFAULT_FACTORY,relabel_nodes:_type_relabel_nodes=_HAS_DEFAULT_FACTORY,other_sd:_type_other_sd=_HAS_DEFAULT_FACTORY,source_kind:_type_source_kind=_dflt_source_kind,monitor:_type_monitor=_dflt_monitor,fallback_targets:_type_fallback_targets=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_dflt_rejected,transport_of:_type_transport_of=_dflt_transport_of,memo:_type_memo=_HAS_DEFAULT_FACTORY)->_return_type:
+  self.name=name
+  self.node=node
+  self.path=path
+  self.config=config
+  self.scheme=scheme
+  self.metrics_path=metrics_path
+  self.credentials=credentials
+  self.tls=tls
+  self.sd_configs=_dflt_sd_configs() if sd_configs is _HAS_DEFAULT_FACTORY else sd_configs
+  self.static_targets=_dflt_static_targets() if static_targets is _HAS_DEFAULT_FACTORY else static_targets
+  self.relabel_nodes=_dflt_relabel_nodes() if relabel_nodes is _HAS_DEFAULT_FACTORY else relabel_nodes
+  self.other_sd=_dflt_other_sd() if other_sd is _HAS_DEFAULT_FACTORY else other_sd
+  self.source_kind=source_kind
+  self.monitor=monitor
+  self.fallback_targets=_dflt_fallback_targets() if fallback_targets is _HAS_DEFAULT_FACTORY else fallback_targets
+  self.rejected=rejected
+  self.transport_of=transport_of
+  self.memo=_dflt_memo() if memo is _HAS_DEFAULT_FACTORY else memo
+ return __init__
+
+
+CODE['def __create_fn__(_type_name, _type_node, _type_path, _type_config, _type_scheme, _type_metrics_path, _type_credentials, _type_tls, _type_sd_configs, _type_static_targets, _type_relabel_nodes, _type_other_sd, _type_source_kind, _type_monitor, _type_fallback_targets, _type_rejected, _type_transport_of, _type_memo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sd_configs, _dflt_static_targets, _dflt_relabel_nodes, _dflt_other_sd, _dflt_source_kind, _dflt_monitor, _dflt_fallback_targets, _dflt_rejected, _dflt_transport_of, _dflt_memo, _return_type):\n def __init__(self,name:_type_name,node:_type_node,path:_type_path,config:_type_config,scheme:_type_scheme,metrics_path:_type_metrics_path,credentials:_type_credentials,tls:_type_tls,sd_configs:_type_sd_configs=_HAS_DEFAULT_FACTORY,static_targets:_type_static_targets=_HAS_DEFAULT_FACTORY,relabel_nodes:_type_relabel_nodes=_HAS_DEFAULT_FACTORY,other_sd:_type_other_sd=_HAS_DEFAULT_FACTORY,source_kind:_type_source_kind=_dflt_source_kind,monitor:_type_monitor=_dflt_monitor,fallback_targets:_type_fallback_targets=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_dflt_rejected,transport_of:_type_transport_of=_dflt_transport_of,memo:_type_memo=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.name=name\n  self.node=node\n  self.path=path\n  self.config=config\n  self.scheme=scheme\n  self.metrics_path=metrics_path\n  self.credentials=credentials\n  self.tls=tls\n  self.sd_configs=_dflt_sd_configs() if sd_configs is _HAS_DEFAULT_FACTORY else sd_configs\n  self.static_targets=_dflt_static_targets() if static_targets is _HAS_DEFAULT_FACTORY else static_targets\n  self.relabel_nodes=_dflt_relabel_nodes() if relabel_nodes is _HAS_DEFAULT_FACTORY else relabel_nodes\n  self.other_sd=_dflt_other_sd() if other_sd is _HAS_DEFAULT_FACTORY else other_sd\n  self.source_kind=source_kind\n  self.monitor=monitor\n  self.fallback_targets=_dflt_fallback_targets() if fallback_targets is _HAS_DEFAULT_FACTORY else fallback_targets\n  self.rejected=rejected\n  self.transport_of=transport_of\n  self.memo=_dflt_memo() if memo is _HAS_DEFAULT_FACTORY else memo\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key, _type_jobs, _type_runner, _type_monitor, _type_unselected_why, _type_dollar_escaped, _type_flavor, _type_agent_global, _type_unmodelled, _type_rejected, _type_unknown_scrape_class, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_holder, _dflt_key, _dflt_jobs, _dflt_runner, _dflt_monitor, _dflt_unselected_why, _dflt_dollar_escaped, _dflt_flavor, _dflt_agent_global, _dflt_unmodelled, _dflt_rejected, _dflt_unknown_scrape_class, _return_type):
+ def __init__(self,path:_type_path,root:_type_root,origin:_type_origin,holder:_type_holder=_dflt_holder,key:_type_key=_dflt_key,jobs:_type_jobs=_HAS_DEFAULT_FACTORY,runner:_type_runner=_dflt_runner,monitor:_type_monitor=_dflt_monitor,unselected_why:_type_unselected_why=_dflt_unselected_why,dollar_escaped:_type_dollar_escaped=_dflt_dollar_escaped,flavor:_type_flavor=_dflt_flavor,agent_global:_type_agent_global=_dflt_agent_global,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_HAS_DEFAULT_FACTORY,unknown_scrape_class:_type_unknown_scrape_class=_HAS_DEFAULT_FACTORY)->_return_type:
+  self.path=path
+  self.root=root
+  self.origin=origin
+  self.holder=holder
+  self.key=key
+  self.jobs=_dflt_jobs() if jobs is _HAS_DEFAULT_FACTORY else jobs
+  self.runner=runner
+  self.monitor=monitor
+  self.unselected_why=unselected_why
+  self.dollar_escaped=dollar_escaped
+  self.flavor=flavor
+  self.agent_global=agent_global
+  self.unmodelled=_dflt_unmodelled() if unmodelled is _HAS_DEFAULT_FACTORY else unmodelled
+  self.rejected=_dflt_rejected() if rejected is _HAS_DEFAULT_FACTORY else rejected
+  self.unknown_scrape_class=_dflt_unknown_scrape_class() if unknown_scrape_class is _HAS_DEFAULT_FACTORY else unknown_scrape_class
+ return __init__
+
+
+CODE['def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key, _type_jobs, _type_runner, _type_monitor, _type_unselected_why, _type_dollar_escaped, _type_flavor, _type_agent_global, _type_unmodelled, _type_rejected, _type_unknown_scrape_class, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_holder, _dflt_key, _dflt_jobs, _dflt_runner, _dflt_monitor, _dflt_unselected_why, _dflt_dollar_escaped, _dflt_flavor, _dflt_agent_global, _dflt_unmodelled, _dflt_rejected, _dflt_unknown_scrape_class, _return_type):\n def __init__(self,path:_type_path,root:_type_root,origin:_type_origin,holder:_type_holder=_dflt_holder,key:_type_key=_dflt_key,jobs:_type_jobs=_HAS_DEFAULT_FACTORY,runner:_type_runner=_dflt_runner,monitor:_type_monitor=_dflt_monitor,unselected_why:_type_unselected_why=_dflt_unselected_why,dollar_escaped:_type_dollar_escaped=_dflt_dollar_escaped,flavor:_type_flavor=_dflt_flavor,agent_global:_type_agent_global=_dflt_agent_global,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_HAS_DEFAULT_FACTORY,unknown_scrape_class:_type_unknown_scrape_class=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.path=path\n  self.root=root\n  self.origin=origin\n  self.holder=holder\n  self.key=key\n  self.jobs=_dflt_jobs() if jobs is _HAS_DEFAULT_FACTORY else jobs\n  self.runner=runner\n  self.monitor=monitor\n  self.unselected_why=unselected_why\n  self.dollar_escaped=dollar_escaped\n  self.flavor=flavor\n  self.agent_global=agent_global\n  self.unmodelled=_dflt_unmodelled() if unmodelled is _HAS_DEFAULT_FACTORY else unmodelled\n  self.rejected=_dflt_rejected() if rejected is _HAS_DEFAULT_FACTORY else rejected\n  self.unknown_scrape_class=_dflt_unknown_scrape_class() if unknown_scrape_class is _HAS_DEFAULT_FACTORY else unknown_scrape_class\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):
+ def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:
+  self.obj=obj
+  self.service_account=service_account
+  self.discovery_role=discovery_role
+  self.ignore_namespace_selectors=ignore_namespace_selectors
+  self.apiserver=apiserver
+  self.endpointslice_supported=endpointslice_supported
+  self.daemonset=daemonset
+  self.scrape_classes=scrape_classes
+  self.default_scrape_class=default_scrape_class
+  self.version=version
+ return __init__
+
+
+CODE['def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):\n def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:\n  self.obj=obj\n  self.service_account=service_account\n  self.discovery_role=discovery_role\n  self.ignore_namespace_selectors=ignore_namespace_selectors\n  self.apiserver=apiserver\n  self.endpointslice_supported=endpointslice_supported\n  self.daemonset=daemonset\n  self.scrape_classes=scrape_classes\n  self.default_scrape_class=default_scrape_class\n  self.version=version\n return __init__'] = __create_fn__.__code__
+
 def __create_fn__(_type_source_labels, _type_separator, _type_regex, _type_target_label, _type_replacement, _type_modulus, _type_action, _type_name_validation, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_source_labels, _dflt_separator, _dflt_regex, _dflt_target_label, _dflt_replacement, _dflt_modulus, _dflt_action, _dflt_name_validation, _return_type):
  def __init__(self,source_labels:_type_source_labels=_dflt_source_labels,separator:_type_separator=_dflt_separator,regex:_type_regex=_dflt_regex,target_label:_type_target_label=_dflt_target_label,replacement:_type_replacement=_dflt_replacement,modulus:_type_modulus=_dflt_modulus,action:_type_action=_dflt_action,name_validation:_type_name_validation=_dflt_name_validation)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'source_labels',source_labels)
@@ -930,8 +1040,8 @@ def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_exp
 
 CODE['def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_explicit, _type_managed, _type_namespace_assumed, _type_runner, _type_discovery, _type_fix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_pod, _dflt_explicit, _dflt_managed, _dflt_namespace_assumed, _dflt_runner, _dflt_discovery, _dflt_fix, _return_type):\n def __init__(self,identity:_type_identity,reason:_type_reason,span:_type_span=_dflt_span,pod:_type_pod=_dflt_pod,explicit:_type_explicit=_dflt_explicit,managed:_type_managed=_dflt_managed,namespace_assumed:_type_namespace_assumed=_dflt_namespace_assumed,runner:_type_runner=_dflt_runner,discovery:_type_discovery=_dflt_discovery,fix:_type_fix=_dflt_fix)->_return_type:\n  self.identity=identity\n  self.reason=reason\n  self.span=span\n  self.pod=pod\n  self.explicit=explicit\n  self.managed=managed\n  self.namespace_assumed=namespace_assumed\n  self.runner=runner\n  self.discovery=discovery\n  self.fix=fix\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _return_type):
- def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached)->_return_type:
+def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, _type_review, _type_asks_rbac, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _dflt_review, _dflt_asks_rbac, _return_type):
+ def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached,review:_type_review=_dflt_review,asks_rbac:_type_asks_rbac=_dflt_asks_rbac)->_return_type:
   self.kind=kind
   self.request=request
   self.why=why
@@ -944,10 +1054,12 @@ def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target
   self.path=path
   self.identity=identity
   self.attached=attached
+  self.review=review
+  self.asks_rbac=asks_rbac
  return __init__
 
 
-CODE['def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _return_type):\n def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached)->_return_type:\n  self.kind=kind\n  self.request=request\n  self.why=why\n  self.span=span\n  self.target=target\n  self.alternatives=alternatives\n  self.decision=decision\n  self.alternative_decisions=alternative_decisions\n  self.unchecked=unchecked\n  self.path=path\n  self.identity=identity\n  self.attached=attached\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, _type_review, _type_asks_rbac, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _dflt_review, _dflt_asks_rbac, _return_type):\n def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached,review:_type_review=_dflt_review,asks_rbac:_type_asks_rbac=_dflt_asks_rbac)->_return_type:\n  self.kind=kind\n  self.request=request\n  self.why=why\n  self.span=span\n  self.target=target\n  self.alternatives=alternatives\n  self.decision=decision\n  self.alternative_decisions=alternative_decisions\n  self.unchecked=unchecked\n  self.path=path\n  self.identity=identity\n  self.attached=attached\n  self.review=review\n  self.asks_rbac=asks_rbac\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_target, _type_endpoint, _type_outcome, _type_token_ignored, _type_plain_http, _type_foreign_audience, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_token_ignored, _dflt_plain_http, _dflt_foreign_audience, _return_type):
  def __init__(self,target:_type_target,endpoint:_type_endpoint,outcome:_type_outcome,token_ignored:_type_token_ignored=_dflt_token_ignored,plain_http:_type_plain_http=_dflt_plain_http,foreign_audience:_type_foreign_audience=_dflt_foreign_audience)->_return_type:

@@ -14,7 +14,7 @@ import os
 import re
 from typing import Any, Callable, Iterator
 
-from .authproxy import POD_ROLES, DeclaredTargets, declared_targets, served_endpoint
+from .authproxy import POD_ROLES, DeclaredTargets, ReviewConfig, declared_targets, review_config, served_endpoint
 from .gopath import go_path_match
 from .load import gc_paused
 from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, pod_template
@@ -98,6 +98,10 @@ class Need:
     # Discovery needs added by `attach_metadata` (its key: node, namespace, deployment, cronjob): they list
     # other resources than the role's, often cluster-wide while the role's own discovery is namespaced.
     attached: str = ""
+    # A kube-rbac-proxy scrape whose review its --config-file shapes (authproxy.ReviewConfig): where the attributes
+    # are written, for the finding; and False in asks_rbac when its static allow-list lets the scraper in unasked.
+    review: ReviewConfig | None = None
+    asks_rbac: bool = True
 
     @property
     def satisfied(self) -> bool | None:
@@ -267,6 +271,29 @@ def _key_files(pod: PodTemplate, container: Any, holder_kind: str, name: str, ke
             elif relative.startswith(sub_path + "/"):
                 files.add(os.path.normpath(os.path.join(target, relative[len(sub_path) + 1:])))
     return files, roots
+
+
+def mounted_key(pod: PodTemplate, container: Any, path: str, workspace: Workspace) -> tuple[str, str, str] | None:
+    """(ConfigMap|Secret, name, key) of the object whose key a volume puts at `path` in the container (a file a
+    flag names: kube-rbac-proxy's --config-file); key "" when a volume of a ConfigMap/Secret that the inputs lack
+    is mounted over the path (the file may be any of its keys). None when no such volume covers the path."""
+    path = os.path.normpath(path)
+    absent = None
+    for kind in ("ConfigMap", "Secret"):
+        for _volume, names in _pod_volume_refs(pod, kind):
+            for name in sorted(names):
+                holder = workspace.find(kind, pod.obj.namespace, name)
+                if holder is None:
+                    roots = _key_files(pod, container, kind, name, os.path.basename(path))[1]
+                    if absent is None and any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
+                        absent = (kind, name, "")
+                    continue
+                sections = ("data", "binaryData") if kind == "ConfigMap" else ("stringData", "data")
+                keys = dict.fromkeys(as_str(k) for s in sections for k in as_map(holder.doc.get(s)))
+                for key in keys:
+                    if path in _key_files(pod, container, kind, name, key)[0]:
+                        return kind, name, key
+    return absent
 
 
 def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: Includes | None = None) -> str | None:
@@ -838,6 +865,30 @@ def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str =
     return needs
 
 
+def _proxy_review_need(endpoint: Endpoint, span: Span, review: ReviewConfig) -> Need:
+    """The scrape need of a kube-rbac-proxy whose --config-file shapes its review: the resourceAttributes'
+    resource request, or the path as a non-resource URL; unchecked when the file or its rewrites leave the
+    attributes unknown (never a guess: a missing file keeps the path's URL, the default review)."""
+    path = endpoint.path.split("?", 1)[0]
+    request = review.request_for(path)
+    why = f"scrapes kube-rbac-proxy on :{endpoint.port} at {path}"
+    if request.is_resource and review.found:
+        why += f" (reviewed as a resource request: its --config-file {review.file})"
+    need = Need("scrape", request, why, span, endpoint.klass, path=path, review=review)
+    need.unchecked = review.unknown()
+    return need
+
+
+def _static_allowance(need: Need, asker: Identity) -> None:
+    """A kube-rbac-proxy's static allow-list is asked before the SubjectAccessReview (a union): an entry matching
+    the scraper and the reviewed attributes allows it whatever RBAC grants, and no grant is used."""
+    rule = need.review.static_rule(asker, need.request) if need.review is not None else None
+    if rule is not None:
+        need.asks_rbac = False
+        need.unchecked = (f"the static authorization of kube-rbac-proxy's {need.review.describe()} allows "
+                          f"{asker} {need.request.describe()} without asking RBAC")
+
+
 def _discovery_credentials(sd: SDConfig) -> str:
     if sd.kubeconfig_file:
         return f"the credentials in kubeconfig_file {sd.kubeconfig_file}"
@@ -849,7 +900,8 @@ _SELECTOR_ROLES = {"nodes": "node", "pods": "pod", "services": "service", "endpo
                    "endpointslices": "endpointslice", "ingresses": "ingress"}
 
 
-def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: Assumptions) -> list[Need]:
+def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: Assumptions,
+                 workspace: Workspace | None = None) -> list[Need]:
     klass = endpoint.klass
     if klass == "kubelet":
         subresources = kubelet_subresources(endpoint.path, assumptions.version)
@@ -870,6 +922,10 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         every = " in every namespace it discovers" if request.resource != "nodes" and request.namespace is None else ""
         return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}{every}", span, klass,
                      path=endpoint.path)]
+    if klass == "kube-rbac-proxy" and endpoint.proxy_server and workspace is not None:
+        review = review_config(workspace, endpoint.proxy_server)
+        if review is not None:
+            return [_proxy_review_need(endpoint, span, review)]
     if klass in ("apiserver", "control-plane", "kube-rbac-proxy"):
         path = endpoint.path.split("?", 1)[0]
         what = {"apiserver": "the API server", "control-plane": f"the control-plane component on :{endpoint.port}",
@@ -1020,7 +1076,7 @@ def _endpoint_key(endpoint: Endpoint) -> tuple:
     """What makes two kept targets one entry of a job: workloads collapse into one, except on ports kubeadm binds
     to loopback (KS305 names them)."""
     return (endpoint.klass, endpoint.port if endpoint.klass != "workload" or endpoint.port in LOOPBACK_PORTS else 0,
-            endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource)
+            endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource, endpoint.proxy_server)
 
 
 def simulate_declared(job: ScrapeJob, identity: Identity | None, declared: DeclaredTargets) -> list[tuple[Endpoint, Span, int]]:
@@ -1285,21 +1341,21 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             analysis.credential_gaps.append(CredentialGap(
                 endpoint.klass, endpoint, "401 Unauthorized",
                 foreign_audience=foreign))
-            for need in scrape_needs(job, endpoint, span, assumptions):
+            for need in scrape_needs(job, endpoint, span, assumptions, authorizer.workspace):
                 need.unchecked = f"the token is for audience {foreign.audience!r}, which the target rejects (KS106)"
                 analysis.needs.append(need)
             continue
         unseen_class = None if job.credentials.authenticates else unresolved_scrape_class(job)
         if unseen_class:
             # The class may carry the credentials (a client certificate, an authorization): not anonymous for sure.
-            for need in scrape_needs(job, endpoint, span, assumptions):
+            for need in scrape_needs(job, endpoint, span, assumptions, authorizer.workspace):
                 need.unchecked = (f"its credentials may come from scrapeClass {unseen_class} of the Prometheus that "
                                   f"selects the monitor, which is not in the inputs")
                 analysis.needs.append(need)
             continue
         outcome = _anonymous_outcome(endpoint, job, assumptions)
         if outcome is not None:
-            anonymous_needs = scrape_needs(job, endpoint, span, assumptions)
+            anonymous_needs = scrape_needs(job, endpoint, span, assumptions, authorizer.workspace)
             if outcome.startswith("403") and _granted_to_anonymous(anonymous_needs, authorizer):
                 # The target asks RBAC about system:anonymous, and the inputs grant it what the scrape needs: the
                 # request succeeds without a token (decided below, as system:anonymous).
@@ -1319,7 +1375,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                     need.unchecked = f"the request is anonymous ({outcome}): RBAC decides once it authenticates (KS106)"
                     analysis.needs.append(need)
             continue
-        for need in scrape_needs(job, endpoint, span, assumptions):
+        for need in scrape_needs(job, endpoint, span, assumptions, authorizer.workspace):
             if not analysis.sends_identity_token and token_identity is None:
                 need.unchecked = f"sends {job.credentials.describe()}, not the ServiceAccount token: its RBAC is not in view"
             elif endpoint.klass == "kubelet" and assumptions.kubelet_authz == "always-allow":
@@ -1329,6 +1385,8 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             analysis.needs.append(need)
     for need in analysis.needs:
         asker = need.identity or identity
+        if not need.unchecked and asker is not None:
+            _static_allowance(need, asker)
         if need.unchecked or asker is None:
             continue
         need.decision = authorizer.authorize(asker, need.request)
@@ -1368,7 +1426,7 @@ def target_asks_rbac(need: Need, assumptions: Assumptions) -> bool:
     allows every request it authenticated without a SubjectAccessReview (k/k cmd/kubelet/app/auth.go BuildAuthz),
     so a direct kubelet scrape then needs no grant whatever its path. The API-server proxy path is authorized by
     the API server itself (nodes/proxy, FACTS §2) and is not affected."""
-    return not (need.target == "kubelet" and assumptions.kubelet_authz == "always-allow")
+    return need.asks_rbac and not (need.target == "kubelet" and assumptions.kubelet_authz == "always-allow")
 
 
 def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumptions) -> str | None:

@@ -11,6 +11,13 @@ stands for, and taking every pod of the inputs for an authenticated target would
 front of them are discovered as Prometheus would discover them (prometheus discovery/kubernetes/pod.go,
 endpoints.go, endpointslice.go set `__meta_kubernetes_pod_container_image` from the container whose port the
 target is), and each job's own relabelling decides whether it keeps them.
+
+What the review asks comes from the proxy's `--config-file` when it has one (see ReviewConfig): the file is
+found where the container reads it — the flag's path, the volumeMount over it, the ConfigMap `data` or Secret
+`stringData`/`data` key the volume puts there — and parsed with positions, like an embedded Prometheus config.
+Its `authorization.resourceAttributes` turn the review into a resource request, its `static` allow-list may
+allow a scraper without any review, and its `rewrites` fill the attributes from each request's query parameter
+or header, which no offline reading can know. A config file the inputs do not hold leaves the review unknown.
 """
 
 from __future__ import annotations
@@ -18,14 +25,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .gopath import go_path_match
+from .load import Limits, parse_text
 from .model import Container, K8sObject, LabelSelector, PodTemplate, Workspace
-from .records import dataclass
-from .targets import Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
-from .yamltree import Span, as_map, as_seq, as_str, get_path
+from .rbac import Identity, Request
+from .records import dataclass, field
+from .targets import PROXY_SERVER_LABEL, Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
+from .yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span
 
 if TYPE_CHECKING:  # analyse.py imports this module
     from .analyse import JobAnalysis
-    from .rbac import Identity
 
 RBAC_PROXY_IMAGE = "kube-rbac-proxy"
 # Roles whose targets are pods' ports (the service and ingress roles address a Service or a host, not a container).
@@ -52,14 +60,205 @@ def authenticates_path(container: Container, path: str) -> bool:
 
 
 def checks_path(container: Container, path: str) -> bool:
-    """Whether kube-rbac-proxy asks the API server if the caller may `get` `path` as a non-resource URL
-    (brancz/kube-rbac-proxy pkg/proxy/proxy.go GetRequestAttributes, without resource attributes):
-    - `--config-file` may set resourceAttributes, which replace the path with a resource request: unread here;
+    """Whether kube-rbac-proxy asks the API server about a request for `path` (a SubjectAccessReview: of the
+    path as a non-resource URL, or of the `--config-file`'s resourceAttributes, see ReviewConfig):
     - `--ignore-paths` patterns pass without authorization;
     - `--allow-paths` patterns are still authorized (pkg/authorization/path/path.go: a match is NoOpinion, left
       to the SubjectAccessReview); every other path is refused whatever RBAC grants (404, or 403 in newer
       versions), which no grant fixes."""
-    return not container.flag_values("--config-file") and authenticates_path(container, path)
+    return authenticates_path(container, path)
+
+
+def server_id(pod: PodTemplate, container: Container) -> str:
+    """How a target names the kube-rbac-proxy container serving it (the PROXY_SERVER_LABEL value): set only for a
+    proxy with a `--config-file`, whose review depends on that container's file."""
+    if not container.flag_values("--config-file"):
+        return ""
+    return f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}:{container.name}"
+
+
+# ---------------------------------------------------------------------------------------------- --config-file
+
+
+@dataclass(frozen=True)
+class StaticRule:
+    """One entry of the config's `authorization.static` allow-list (pkg/authorization/static/static.go): an empty
+    field matches anything; `user.groups` matches when the user is in any of them (v0.15 and later)."""
+
+    user: str
+    groups: tuple[str, ...]
+    verb: str
+    namespace: str
+    api_group: str
+    resource: str
+    subresource: str
+    name: str
+    resource_request: bool
+    path: str
+    span: Span
+
+    def matches(self, identity: Identity, request: Request) -> bool:
+        """StaticAuthorizationConfig.Matches for `identity` and the attributes the proxy reviews `request` with."""
+        return ((not self.user or self.user == identity.user)
+                and (not self.groups or any(g in identity.groups for g in self.groups))
+                and self.matches_attributes(request))
+
+    def matches_attributes(self, request: Request) -> bool:
+        wanted = (self.verb, self.namespace, self.api_group, self.resource, self.subresource, self.name, self.path)
+        actual = (request.verb, request.namespace or "", request.api_group, request.resource, request.subresource,
+                  request.name or "", request.url)
+        return (all(not want or want == have for want, have in zip(wanted, actual))
+                and self.resource_request == request.is_resource)
+
+    def describe_subject(self) -> str:
+        users = [f"user {self.user}"] if self.user else []
+        return " in ".join(users + [f"group {' or '.join(self.groups)}"] if self.groups else users) or "every user"
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    """What a kube-rbac-proxy's `--config-file` makes of its review (cmd/kube-rbac-proxy/app/options
+    proxyoptions.go parseAuthorizationConfigFile: ghodss/yaml into `authorization:` of pkg/authorization
+    config.go AuthzConfig; app/authorizer.go setupAuthorizer):
+    - `resourceAttributes` without `rewrites`: every request is reviewed as that resource request, the verb from
+      the HTTP method (`get` for a scrape's GET), not the path (pkg/authorization/rewrite/attributes.go
+      BoundAttributesGenerator; pkg/proxy/proxy.go GetRequestAttributes before v0.15);
+    - `resourceAttributes` with `rewrites`: the attributes are templates filled from a query parameter or header
+      of each request (RewritingAttributesGenerator), a request without one is refused: not knowable here;
+    - `static`: an allow-list asked before the review (union), which allows without asking RBAC."""
+
+    file: str  # the --config-file path
+    holder: str  # "ConfigMap monitoring/x key config.yaml"; the missing object; "" when nothing mounts the file
+    found: bool  # the inputs hold the file and it parses
+    resource: Request | None = None
+    span: Span | None = None  # where the attributes are written (resourceAttributes), else the holder's key
+    rewrites: str = ""  # where a rewrite takes the attributes from, when it applies
+    static: tuple[StaticRule, ...] = ()
+
+    def describe(self) -> str:
+        return f"--config-file {self.file} ({self.holder})" if self.holder else f"--config-file {self.file}"
+
+    def request_for(self, path: str) -> Request:
+        """The request the proxy reviews for a GET of `path`."""
+        return self.resource if self.resource is not None else Request("get", url=path)
+
+    def unknown(self) -> str:
+        """Why the review cannot be decided offline, or ""."""
+        if not self.found:
+            where = f" ({self.holder})" if self.holder else ""
+            return (f"kube-rbac-proxy's --config-file {self.file}{where} is not in the inputs: it may set "
+                    "resourceAttributes or a static allow-list, so what it reviews is not known")
+        if self.rewrites:
+            return (f"kube-rbac-proxy's {self.describe()} rewrites its resourceAttributes from the {self.rewrites} "
+                    "of each request: the attributes reviewed are not knowable offline")
+        return ""
+
+    def static_rule(self, identity: Identity, request: Request) -> StaticRule | None:
+        return next((rule for rule in self.static if rule.matches(identity, request)), None)
+
+
+def review_config(workspace: Workspace, server: str) -> ReviewConfig | None:
+    """The ReviewConfig of the proxy container `server` (see server_id); None for none. Read with the declared
+    targets, once per workspace."""
+    return declared_targets(workspace).reviews.get(server)
+
+
+def _read_review_config(workspace: Workspace, server: Server) -> ReviewConfig | None:
+    from .analyse import mounted_key  # analyse.py imports this module
+
+    values = server.container.flag_values("--config-file")
+    if not values:
+        return None
+    file = values[-1]  # pflag: the last occurrence wins
+    mounted = mounted_key(server.pod, server.container, file, workspace) if file.startswith("/") else None
+    if mounted is None:
+        return ReviewConfig(file, "", False)
+    kind, name, key = mounted
+    holder = workspace.find(kind, server.pod.obj.namespace, name) if key else None
+    if holder is None:
+        return ReviewConfig(file, f"{kind} {server.pod.obj.namespace}/{name}", False)
+    where = f"{kind} {holder.namespace}/{holder.name} key {key}"
+    root = _parsed(workspace, holder, key)
+    if root is None:
+        return ReviewConfig(file, where, False)
+    return _review_from(holder.path, root, file, where)
+
+
+def _parsed(workspace: Workspace, holder: K8sObject, key: str) -> YMap | None:
+    """The key's text parsed with positions in the holder's file (stringData/data exact for block scalars; base64
+    `data` pinned to the key)."""
+    from .build import embedded_position
+    from .operator import secret_value
+
+    text = workspace.source_text(holder.path)
+    if holder.kind == "Secret":
+        value, position = secret_value(holder, key, text)
+    else:
+        data = holder.doc.get("data")
+        value = data.get(key) if isinstance(data, YMap) else None
+        position = embedded_position(text, data, key) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    documents, _problems, status = parse_text(holder.path, value, Limits(), position)
+    if status != "linted":
+        return None
+    root = documents[0].root if documents else None
+    return root if isinstance(root, YMap) else YMap()
+
+
+def _field(node: Any, name: str) -> tuple[Any, Any]:
+    """(value, key) of a field as encoding/json decodes it (ghodss/yaml converts YAML to JSON first): the exact
+    key, else one equal to it ignoring case."""
+    mapping = as_map(node)
+    if name in mapping:
+        return mapping[name], name
+    for key, value in mapping.items():
+        if isinstance(key, str) and key.lower() == name.lower():
+            return value, key
+    return None, None
+
+
+def _review_from(path: str, root: YMap, file: str, where: str) -> ReviewConfig:
+    authorization, _key = _field(root, "authorization")
+    attributes, attributes_key = _field(authorization, "resourceAttributes")
+    rewrites, _key = _field(authorization, "rewrites")
+    resource = span = None
+    source = ""
+    if isinstance(attributes, YMap):
+        text = {name: as_str(_field(attributes, name)[0])
+                for name in ("namespace", "apiGroup", "resource", "subresource", "name")}
+        if isinstance(rewrites, YMap):
+            source = _rewrite_source(rewrites)
+            # Go templates ({{.Value}}) filled per request: shown as any namespace, any name.
+            text = {name: "" if "{{" in value else value for name, value in text.items()}
+        resource = Request("get", text["apiGroup"], text["resource"], text["subresource"],
+                           namespace=text["namespace"] or None, name=text["name"] or None)
+        span = key_span(path, authorization, attributes_key)
+    entries, _key = _field(authorization, "static")
+    static = tuple(_static_rule(path, entry, index, entries)
+                   for index, entry in enumerate(as_seq(entries)) if isinstance(entry, YMap))
+    return ReviewConfig(file, where, True, resource, span, source, static)
+
+
+def _rewrite_source(rewrites: YMap) -> str:
+    """Where `rewrites` takes the values: "query parameter `namespace`", "HTTP header `X`", or both. With
+    neither, a request carries no value and is refused (400 Bad Request before v0.15, 403 since)."""
+    sources = []
+    for field, what in (("byQueryParameter", "query parameter"), ("byHttpHeader", "HTTP header")):
+        name = as_str(_field(_field(rewrites, field)[0], "name")[0])
+        if name:
+            sources.append(f"{what} `{name}`")
+    return " or ".join(sources) or "query parameter or header (none named)"
+
+
+def _static_rule(path: str, entry: YMap, index: int, sequence: Any) -> StaticRule:
+    user, _key = _field(entry, "user")
+    text = {name: as_str(_field(entry, name)[0])
+            for name in ("verb", "namespace", "apiGroup", "resource", "subresource", "name", "path")}
+    return StaticRule(as_str(_field(user, "name")[0]), tuple(as_str(g) for g in as_seq(_field(user, "groups")[0])),
+                      text["verb"], text["namespace"], text["apiGroup"], text["resource"], text["subresource"],
+                      text["name"], _field(entry, "resourceRequest")[0] is True, text["path"],
+                      at(path, sequence.item_pos(index)))
 
 
 # ---------------------------------------------------------------------------------------------- declared targets
@@ -76,12 +275,14 @@ class Server:
 @dataclass(eq=False)
 class DeclaredTargets:
     """Per SD role, (target, index of its Server or -1 for another container's port) of the pods that run
-    kube-rbac-proxy and of the Services that select them; `key` fingerprints them by content (the simulation is
-    memoised on the job, which outlives a workspace in the language server)."""
+    kube-rbac-proxy and of the Services that select them; `key` fingerprints them and the proxies' --config-file
+    reviews by content (the simulation is memoised on the job, and a job's analysis reused, across workspaces in
+    the language server: an edited proxy config must make them anew)."""
 
     by_role: dict[str, list[tuple[Target, int]]]
     servers: list[Server]
     key: str
+    reviews: dict[str, ReviewConfig] = field(default_factory=dict)  # server_id → what its --config-file says
 
     def for_role(self, role: str, namespaces: list[str] | None) -> list[tuple[dict[str, str], int]]:
         return [(target.as_dict(), server) for target, server in self.by_role.get(role, ())
@@ -119,6 +320,8 @@ def _build(workspace: Workspace) -> DeclaredTargets:
                                                    "protocol": as_str(port.get("protocol")) or "TCP"}
                 labels = _pod_labels(pod.obj.namespace, {**sample, "container": container.name}, entry)
                 labels["__meta_kubernetes_pod_container_image"] = container.image
+                if index >= 0 and server_id(pod, container):
+                    labels[PROXY_SERVER_LABEL] = server_id(pod, container)
                 labels["__address__"] = f"{ip}:{entry['port']}" if entry else ip
                 labels.update(_owner_labels(sample))
                 by_role["pod"].append((_target(pod.obj.namespace, labels), index))
@@ -126,8 +329,11 @@ def _build(workspace: Workspace) -> DeclaredTargets:
             if service.namespace == pod.obj.namespace and _selects(service, pod):
                 for role in ("endpoints", "endpointslice"):
                     by_role[role].extend(_endpoint_targets(service, pod, sample, role == "endpointslice", servers))
+    reviews = {server_id(s.pod, s.container): _read_review_config(workspace, s)
+               for s in servers if server_id(s.pod, s.container)}
     key = repr(sorted((role, target.labels, index) for role, items in by_role.items() for target, index in items))
-    return DeclaredTargets(by_role, servers, key)
+    key += repr(sorted(reviews.items()))
+    return DeclaredTargets(by_role, servers, key, reviews)
 
 
 def _app_containers(pod: PodTemplate) -> list[Container]:
@@ -192,6 +398,8 @@ def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_
                 labels["__meta_kubernetes_pod_container_name"] = container.name
                 labels["__meta_kubernetes_pod_container_image"] = container.image
                 index = next((i for i, s in enumerate(servers) if s.pod is pod and s.container is container), -1)
+                if index >= 0 and server_id(pod, container):
+                    labels[PROXY_SERVER_LABEL] = server_id(pod, container)
                 break
         result.append((_target(service.namespace, labels), index))
     return result

@@ -293,7 +293,12 @@ class Endpoint:
     legacy_proxy: bool = False
     proxy_name: str = ""  # the object named in a proxy path the config writes out (not a discovered one)
     proxy_namespace_discovered: bool = False  # the proxy path's namespace is the discovered target's own
+    proxy_server: str = ""  # kube-rbac-proxy with a --config-file: the container serving it (authproxy.server_id)
 
+
+# Set on the targets of the inputs' kube-rbac-proxy containers that read a --config-file (authproxy.server_id):
+# which container's file decides what the proxy reviews. Not a Prometheus label; no relabelling writes it.
+PROXY_SERVER_LABEL = "__kubelint_rbac_proxy_server"
 
 _NODE_PROXY = re.compile(r"^/api/v1/nodes/([^/]+)/proxy(/.*)?$")
 _NS_PROXY = re.compile(r"^/api/v1/namespaces/([^/]+)/(services|pods)/([^/]+)/proxy(/.*)?$")
@@ -383,7 +388,7 @@ def classify(labels: dict[str, str]) -> Endpoint:
     if "kube-rbac-proxy" in image:
         # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
-        return Endpoint(scheme, host, port, path, "kube-rbac-proxy")
+        return Endpoint(scheme, host, port, path, "kube-rbac-proxy", proxy_server=labels.get(PROXY_SERVER_LABEL, ""))
     return Endpoint(scheme, host, port, path, "workload")
 
 

@@ -86,3 +86,52 @@ def test_a_proxy_that_ignores_the_path_is_a_workload_target() -> None:
     [job] = [j for j in result.analysis.jobs if j.job.name == "node-exporter"]
     assert [e.klass for e in job.endpoints] == ["workload"]
     assert not [f for f in result.findings if f.rule in ("KS104", "KS112")]
+
+
+# ---------------------------------------------------------------------------------------------- --config-file
+
+
+def _proxy_need(case: str, edit=None):
+    """The kube-rbac-proxy scrape need of the only job of a KS104 case (optionally with its texts edited)."""
+    texts = {str(p): p.read_text() for p in sorted((ROOT / "fixtures" / "KS104" / case).glob("*.yaml"))}
+    if edit is not None:
+        texts = {path: edit(text) for path, text in texts.items()}
+    result = _lint(texts)
+    [job] = result.analysis.jobs
+    [need] = [n for n in job.needs if n.target == "kube-rbac-proxy"]
+    return need
+
+
+def test_resource_attributes_replace_the_path() -> None:
+    need = _proxy_need("fail-kube-rbac-proxy-config-resource-attributes")
+    assert need.request.describe() == "get services/proxy named kube-state-metrics in namespace monitoring"
+    assert not need.unchecked and need.satisfied is False
+    assert need.review.holder == "ConfigMap monitoring/kube-state-metrics-rbac-proxy key config.yaml"
+
+
+def test_config_keys_decode_as_encoding_json_does() -> None:
+    # ghodss/yaml goes through encoding/json, which matches field names ignoring case.
+    need = _proxy_need("fail-kube-rbac-proxy-config-resource-attributes",
+                       lambda text: text.replace("      resourceAttributes:", "      ResourceAttributes:"))
+    assert need.request.resource == "services" and need.request.subresource == "proxy"
+
+
+def test_config_file_outside_the_inputs_keeps_the_path_unchecked() -> None:
+    need = _proxy_need("pass-kube-rbac-proxy-config-file-not-in-inputs")
+    assert need.request.url == "/metrics"
+    assert "is not in the inputs" in need.unchecked and "kube-state-metrics-kube-rbac-proxy-config" in need.unchecked
+    assert need.asks_rbac  # an unknown file may still ask RBAC: a grant that may serve it is not unused (KS203)
+
+
+def test_rewritten_attributes_are_not_guessed() -> None:
+    need = _proxy_need("pass-kube-rbac-proxy-config-rewrites-unknowable")
+    assert need.request.resource_path == "namespaces/metrics" and need.request.name is None
+    assert "query parameter `namespace`" in need.unchecked and "not knowable offline" in need.unchecked
+
+
+def test_static_allow_list_allows_without_rbac() -> None:
+    need = _proxy_need("pass-kube-rbac-proxy-config-static-allow")
+    assert not need.asks_rbac and need.decision is None
+    assert "static authorization" in need.unchecked
+    other = _proxy_need("fail-kube-rbac-proxy-config-static-other-user")
+    assert other.asks_rbac and other.satisfied is False

@@ -30,6 +30,9 @@ EDITS = [
     ("switch a job to https", lambda t: t.replace("scheme: http\n", "scheme: https\n", 1)),
     ("drop the credentials", lambda t: t.replace("bearer_token_file:", "bearer_token_filex:", 1)),
     # a workload's kube-rbac-proxy is discovered by plain jobs (authproxy.py): jobs elsewhere must be re-analysed
+    # what a kube-rbac-proxy reviews comes from its --config-file: an edit there changes jobs in other files
+    ("review another resource", lambda t: t.replace("subresource: proxy\n", "subresource: metrics\n", 1)),
+    ("allow statically another user", lambda t: t.replace("serviceaccount:monitoring:prometheus", "serviceaccount:monitoring:other", 1)),
     ("replace a kube-rbac-proxy", lambda t: t.replace("brancz/kube-rbac-proxy:", "library/nginx:", 1)),
     ("back to the original", None),
 ]
@@ -144,3 +147,24 @@ def test_a_lint_that_reports_one_file_finds_what_a_whole_lint_finds_there(fixtur
         one = lint_sources(sources, Options(report_paths={path})).findings
         assert sorted((f.rule, str(f.span), f.message, f.fix) for f in one) == sorted(
             (f.rule, str(f.span), f.message, f.fix) for f in whole if f.span.path == path), path
+
+
+def test_an_edited_kube_rbac_proxy_config_reaches_the_jobs_that_scrape_it(tmp_path: Path) -> None:
+    """The proxy's --config-file (its own file here) decides what a job in another file needs: editing it must
+    not leave that job's analysis reused (authproxy.DeclaredTargets.key fingerprints the reviews)."""
+    case = ROOT / "fixtures" / "KS104" / "fail-kube-rbac-proxy-config-resource-attributes"
+    shutil.copytree(case, tmp_path / "ws", ignore=shutil.ignore_patterns("expected*"))
+    workloads = tmp_path / "ws" / "kube-state-metrics.yaml"
+    head, config_map, rest = workloads.read_text().partition("apiVersion: v1\nkind: ConfigMap\n")
+    config_map, _separator, tail = rest.partition("---\n")
+    workloads.write_text(head + tail)
+    config = tmp_path / "ws" / "kube-rbac-proxy-config.yaml"
+    config.write_text("apiVersion: v1\nkind: ConfigMap\n" + config_map)
+    prometheus = str(tmp_path / "ws" / "prometheus.yaml")
+    session = Session([str(tmp_path / "ws")])
+    session.update(prometheus, Path(prometheus).read_text(), 1)
+    assert "KS104" in [f.rule for f in session.lint()[prometheus]]
+    config.write_text(config.read_text().replace("subresource: proxy", "subresource: metrics"))
+    session.file_changed(str(config))
+    [finding] = [f for f in session.lint()[prometheus] if f.rule == "KS104"]
+    assert "services/metrics" in finding.message

@@ -546,14 +546,37 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
                    "exec in every pod on every node, KS201):\n" + fix)
         if restricted:
             fix += "\nOr remove resourceNames from the rule that grants it: every node is scraped."
+        if need.review is not None and request.is_resource and request.name:
+            # The proxy reviews that one object: the rule need not open the subresource (services/proxy reaches
+            # any Service through the API server) for every other name.
+            fix += f'\nLimit the rule to the object reviewed: resourceNames: ["{request.name}"].'
+        if need.review is not None and need.review.static:
+            fix += (f"\nOr add user {identity.user} to the static allow-list of kube-rbac-proxy's "
+                    f"{need.review.describe()}, which is asked before RBAC.")
+
         fix += _refused_fix(_refused_grants(authorizer, identity, [request]))
         fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
         fix = _named_fix(named, fix)
         yield Finding(
             rule, need.span, message, fix=fix,
-            related=_merge(_nearest(need.decision), base_related), object=job.label,
+            related=_merge(_review_related(need) + _nearest(need.decision), base_related), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
+
+
+def _review_related(need: Need) -> list[Related]:
+    """Where a kube-rbac-proxy's --config-file writes the resourceAttributes it reviews instead of the path, and
+    the static allow-list entries that allow the request to other users (a denied need matched none)."""
+    review = need.review
+    if review is None:
+        return []
+    related = [Related(rule.span, f"kube-rbac-proxy's static authorization allows {need.request.describe()} to "
+                                  f"{rule.describe_subject()} only")
+               for rule in review.static if rule.matches_attributes(need.request)]
+    if review.span is not None:
+        related.insert(0, Related(review.span, f"kube-rbac-proxy's {review.describe()}: resourceAttributes make it "
+                                               f"review {need.request.describe()}, not the path {need.path}"))
+    return related
 
 
 def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, str, list[Related]] | None:

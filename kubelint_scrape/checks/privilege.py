@@ -1356,8 +1356,10 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
                 if grant.binding.kind == "ClusterRoleBinding" and not grant.binding.builtin:
                     served.setdefault(id(grant.binding), (grant.binding, []))[1].append((identity, requirement))
         # A cluster-wide need made with credentials not decided now (another token, an anonymous request that
-        # KS106 fixes with the identity's token) may be what the ClusterRoleBinding is for.
-        if any(n.unchecked and (not n.request.is_resource or n.request.namespace is None) for j in jobs for n in j.needs):
+        # KS106 fixes with the identity's token) may be what the ClusterRoleBinding is for; not one that a
+        # kube-rbac-proxy's static allow-list lets in without asking RBAC.
+        if any(n.unchecked and n.asks_rbac and (not n.request.is_resource or n.request.namespace is None)
+               for j in jobs for n in j.needs):
             cluster_scoped.add(identity)
     for binding, uses in served.values():
         if binding.obj is None or any(i in cluster_scoped or _cluster_wide(r.request) for i, r in uses):
