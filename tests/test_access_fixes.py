@@ -354,3 +354,39 @@ def test_ks507_namespaces_fix_moves_the_rule_out_of_the_role(tmp_path: Path) -> 
     text = (tmp_path / "rbac.yaml").read_text().replace("resources: [pods, namespaces]", "resources: [pods]")
     (tmp_path / "rbac.yaml").write_text(text)
     assert not [f for f in _lint(path) if f.rule == "KS507"]
+
+
+NODES_RULES = ('  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+               '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n')
+
+
+def test_dangling_role_ref_fix_repoints_the_binding(tmp_path: Path) -> None:
+    """The identity's ClusterRoleBinding names a ClusterRole that does not exist (a typo, KS502) while the one it
+    meant grants the jobs' needs: the access errors' fix is that binding's roleRef, not a second binding beside it."""
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", NODES_RULES) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus-role"))
+    denials = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert {f.rule for f in denials} == {"KS101", "KS102"}
+    for finding in denials:
+        assert finding.fix == ("ClusterRoleBinding/prometheus binds ClusterRole prometheus-role, which does not exist "
+                               "(KS502), so it grants nothing: ClusterRole prometheus in the inputs grants this; set its "
+                               "`roleRef.name: prometheus` (roleRef is immutable: delete and re-create the binding)."), finding.fix
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", NODES_RULES) + "---\n"
+                                     + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS502"]
+
+
+def test_dangling_role_ref_fix_creates_the_role_it_names(tmp_path: Path) -> None:
+    """No role of the inputs grants the need: the fix creates the ClusterRole the binding already refers to."""
+    setup = _setup(tmp_path, PODS_JOB, _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert finding.fix.startswith("ClusterRoleBinding/prometheus binds ClusterRole prometheus, which does not exist "
+                                  "(KS502), so it grants nothing: create ClusterRole prometheus with this rule:"), finding.fix
+    rules = _snippet(finding.fix)
+    assert rules == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
+    yaml = YAML()
+    with (setup / "fix.yaml").open("w") as out:
+        yaml.dump({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                   "metadata": {"name": "prometheus"}, "rules": rules}, out)
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS502"]
+
