@@ -390,3 +390,17 @@ def test_dangling_role_ref_fix_creates_the_role_it_names(tmp_path: Path) -> None
                    "metadata": {"name": "prometheus"}, "rules": rules}, out)
     assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS502"]
 
+
+def test_resource_names_on_list_fix_removes_them(tmp_path: Path) -> None:
+    """The identity's own rule would grant the list but for its resourceNames (KS506): removing them is the fix;
+    adding the same rule again beside it is only the alternative."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    resourceNames: ["api-0"]\n    verbs: ["list", "watch"]\n'
+    setup = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS101"]
+    assert finding.fix.startswith("Remove `resourceNames` from the rule of ClusterRole/prometheus ({apiGroups: [\"\"], "
+                                  "resources: [pods], resourceNames: [api-0], verbs: [list, watch]}): it then grants this"), finding.fix
+    assert "\nOr:\nAdd to ClusterRole prometheus" in finding.fix
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", rules.replace('    resourceNames: ["api-0"]\n', ""))
+                                     + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS506"]

@@ -185,6 +185,21 @@ def _merge(*groups: list[Related]) -> tuple[Related, ...]:
     return tuple(merged)
 
 
+def _unrestrict_fix(decisions: list[Decision], add_fix: str) -> str:
+    """KS101's fix when rules of the identity would grant the lists but for their resourceNames (a list or watch
+    names no object, FACTS §8): removing resourceNames from those rules is the whole fix, and adding the rule
+    again beside them is the alternative. When some request is not name-restricted, the rule is added and the
+    restricting ones are to lose their resourceNames too."""
+    if not any(d.name_restricted for d in decisions):
+        return add_fix
+    if not all(d.name_restricted for d in decisions):
+        return add_fix + "\nRemove resourceNames from list/watch rules."
+    places = list(dict.fromkeys(f"{role_label(d.name_restricted[0].role)} ({d.name_restricted[0].rule.describe()})"
+                                for d in decisions))
+    return (f"Remove `resourceNames` from the rule of {'; of '.join(places)}: it then grants this (keep the names on a "
+            f"separate `get` rule if something needs them).\nOr:\n{add_fix}")
+
+
 def _name_restriction(decisions: list[Decision]) -> str:
     """" (granted only for resourceNames …)" when a rule would allow the request but for its resourceNames."""
     for decision in decisions:
@@ -502,8 +517,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
-            fix=_named_fix(named, fix_text(authorizer, identity, requests, ctx.analysis)
-                           + ("\nRemove resourceNames from list/watch rules." if restricted else "")
+            fix=_named_fix(named, _unrestrict_fix([n.decision for n in needs], fix_text(authorizer, identity, requests, ctx.analysis))
                            + _refused_fix(_refused_grants(authorizer, identity, requests))
                            + _replaced_fix(_replaced_grants(authorizer, identity, requests))),
             related=_merge(nearest, base_related), object=job.label,
