@@ -404,3 +404,23 @@ def test_resource_names_on_list_fix_removes_them(tmp_path: Path) -> None:
     (setup / "rbac.yaml").write_text(_cluster_role("prometheus", rules.replace('    resourceNames: ["api-0"]\n', ""))
                                      + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
     assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS506"]
+
+
+def test_undefined_service_account_fix_names_the_granted_one(tmp_path: Path) -> None:
+    """The pod names a ServiceAccount the inputs do not define (a rename, KS109) while the one they define there is
+    granted everything: the access errors' first fix is naming that account, not binding the undefined one."""
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", NODES_RULES) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    manifest = setup / "prometheus.yaml"
+    manifest.write_text(manifest.read_text().replace("serviceAccountName: prometheus", "serviceAccountName: prometheus-server"))
+    found = _lint(setup)
+    assert "KS109" in {f.rule for f in found}
+    denials = [f for f in found if f.rule in ACCESS]
+    assert {f.rule for f in denials} == {"KS101", "KS102"}
+    for finding in denials:
+        assert finding.fix.startswith("Set `serviceAccountName: prometheus` in the pod template of Deployment "
+                                      "monitoring/prometheus: it names prometheus-server, which the inputs do not define "
+                                      "(KS109), while ServiceAccount monitoring/prometheus is granted everything its jobs "
+                                      "need (ClusterRoleBinding/prometheus).\nOr:\n"), finding.fix
+    manifest.write_text(manifest.read_text().replace("serviceAccountName: prometheus-server", "serviceAccountName: prometheus"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS109"]

@@ -555,21 +555,26 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
 
 def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, str, list[Related]] | None:
     """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
-    Prometheus) names none, and exactly one other ServiceAccount of that namespace defined in the inputs is
-    granted everything the jobs running there need: (how to name it, which account, related). The evident intent
+    Prometheus) names none — or as an account the inputs do not define (KS109) —, and exactly one other
+    ServiceAccount of that namespace defined in the inputs is granted everything the jobs running there need: (how to name it, which account, related). The evident intent
     (prometheus#3918: RBAC written for `prometheus`, the Deployment without serviceAccountName) is fixed by naming
     that account, not by granting the namespace's `default` ServiceAccount — which every pod there runs as."""
     identity = analysis.identity
     resolution = analysis.resolution
-    if identity is None or identity.name != "default" or resolution.explicit:
+    if identity is None or resolution.explicit:
+        return None
+    # The same intent when the account it names is one the inputs do not define (a typo, a rename: KS109) — the
+    # API server refuses its pods until that account exists — and another account there holds the grants.
+    undefined = identity.name != "default" and (identity.namespace, identity.name) not in ctx.workspace.service_accounts
+    if identity.name != "default" and not undefined:
         return None
     pod, runner = resolution.pod, resolution.runner
     if pod is not None:
-        if pod.service_account_explicit:
+        if pod.service_account_explicit and not undefined:
             return None
         owner, where = pod, f"the pod template of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
     elif runner is not None and runner.kind in ("Prometheus", "PrometheusAgent"):
-        if as_str(as_map(runner.doc.get("spec")).get("serviceAccountName")):
+        if as_str(as_map(runner.doc.get("spec")).get("serviceAccountName")) and not undefined:
             return None
         owner, where = runner, f"the spec of {runner.kind} {runner.namespace}/{runner.name}"
     else:
@@ -591,9 +596,13 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
         bindings = [b for b, _r in authorizer.bindings(account) if b.obj is not None and
                     any(s.kind == "ServiceAccount" and s.name == account.name for s in b.subjects)]
         granted_by = f" ({', '.join(b.ref for b in bindings[:2])})" if bindings else ""
-        text = (f"Set `serviceAccountName: {account.name}` in {where}: it names none, so it runs as the namespace's "
-                f"`default` ServiceAccount, while ServiceAccount {account} is granted everything its jobs need{granted_by}. "
-                f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
+        if undefined:
+            text = (f"Set `serviceAccountName: {account.name}` in {where}: it names {identity.name}, which the inputs do "
+                    f"not define (KS109), while ServiceAccount {account} is granted everything its jobs need{granted_by}.")
+        else:
+            text = (f"Set `serviceAccountName: {account.name}` in {where}: it names none, so it runs as the namespace's "
+                    f"`default` ServiceAccount, while ServiceAccount {account} is granted everything its jobs need{granted_by}. "
+                    f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
         related = [Related(_subject_span(b, account), f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
                    for b in bindings[:2]]
         result = (text, str(account), related)
