@@ -5,6 +5,7 @@ from __future__ import annotations
 from .grants import describe_permissions, permissions_beyond
 from .model import BindingDef, RoleDef
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
+from .resources import knowledge
 
 
 def _quote(values: list[str]) -> str:
@@ -150,6 +151,9 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
     namespaces = {r.namespace if r.is_resource else None for r in requests}
     namespace = namespaces.pop() if len(namespaces) == 1 else None
     if not _bound_in_scope(authorizer, identity, namespace):
+        dangling = _dangling_binding(authorizer, identity, namespace)
+        if dangling is not None:
+            return _repair_dangling(authorizer, namespace, requests, dangling)
         existing = _existing_role_holding(authorizer, namespace, requests)
         if existing is not None:
             return _bind_existing(authorizer, identity, namespace, existing)
@@ -254,6 +258,44 @@ def _existing_role_holding(authorizer: Authorizer, namespace: str | None, reques
         if best is None or key < best[:2]:
             best = (size, role.ref, role)
     return best[2] if best is not None else None
+
+
+def _dangling_binding(authorizer: Authorizer, identity: Identity, namespace: str | None) -> BindingDef | None:
+    """The identity's own binding, in the need's scope, whose roleRef names a role that does not exist (KS502): a
+    typo in `roleRef.name`, the wrong `roleRef.kind`, a Role of another namespace. Repairing that binding is the
+    user's evident intent and a smaller change than a second binding beside it."""
+    prefixes = tuple(knowledge("api-resources")["builtin_cluster_role_prefixes"])
+    for binding in authorizer.unresolved(identity):
+        if binding.builtin or not names_identity(binding, identity):
+            continue
+        if binding.role_kind == "ClusterRole" and binding.role_name.startswith(prefixes):
+            continue  # a controller's built-in role: not a dangling reference (KS502 skips it too)
+        if binding.kind == "ClusterRoleBinding" and binding.role_kind == "ClusterRole":
+            return binding
+        if binding.kind == "RoleBinding" and namespace is not None and binding.namespace == namespace \
+                and binding.role_kind in ("Role", "ClusterRole"):
+            return binding
+    return None
+
+
+def _repair_dangling(authorizer: Authorizer, namespace: str | None, requests: list[Request],
+                     binding: BindingDef) -> str:
+    """Point the dangling binding at a role of the inputs that grants the need, or create the role it names."""
+    head = (f"{binding.ref} binds {binding.role_kind} {binding.role_name}, which does not exist (KS502), so it "
+            f"grants nothing")
+    existing = _existing_role_holding(authorizer, namespace, requests)
+    if existing is not None and (existing.kind == "ClusterRole" or binding.kind == "RoleBinding"):
+        changes = [f"`roleRef.{key}: {value}`" for key, value, now in
+                   (("kind", existing.kind, binding.role_kind), ("name", existing.name, binding.role_name)) if value != now]
+        return (f"{head}: {_role_where(existing)} in the inputs grants this; set its {' and '.join(changes)} "
+                f"(roleRef is immutable: delete and re-create the binding).")
+    where = (f"ClusterRole {binding.role_name}" if binding.role_kind == "ClusterRole"
+             else f"Role {binding.role_name} in namespace {binding.namespace}")
+    return f"{head}: create {where} with this rule:\n{render_rules(rules_for(requests))}"
+
+
+def _role_where(role: RoleDef) -> str:
+    return f"ClusterRole {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
 
 
 def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> str:

@@ -277,6 +277,13 @@ class Authorizer:
                     result.append(binding)
         return result
 
+    def unresolved(self, identity: Identity) -> list[BindingDef]:
+        """Bindings whose subjects include the identity but whose roleRef names no role the inputs define (nor a
+        built-in one), refused roles aside (KS501's): they grant nothing until the role exists (KS502)."""
+        ws = self.workspace
+        return [b for b in self._subject_bindings(identity)
+                if ws.role_for(b) is None and ws.rejected_role_for(b) is None]
+
     def refused(self, identity: Identity) -> list[tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]]:
         """Grants meant for the identity that do not exist because the API server refuses the binding, the role it
         refers to, or both (KS501): (binding, role, the refused ones). Never part of a decision; they explain one."""

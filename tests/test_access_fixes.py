@@ -393,3 +393,72 @@ def test_ks108_on_alertmanager_discovery_notes_the_assumed_namespace(tmp_path: P
     found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS108"]
     assert len(found) == 1 and "Alertmanager discovery" in found[0].message
     assert "pass --default-namespace instead" in found[0].fix
+
+NODES_RULES = ('  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+               '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n')
+
+
+def test_dangling_role_ref_fix_repoints_the_binding(tmp_path: Path) -> None:
+    """The identity's ClusterRoleBinding names a ClusterRole that does not exist (a typo, KS502) while the one it
+    meant grants the jobs' needs: the access errors' fix is that binding's roleRef, not a second binding beside it."""
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", NODES_RULES) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus-role"))
+    denials = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert {f.rule for f in denials} == {"KS101", "KS102"}
+    for finding in denials:
+        assert finding.fix == ("ClusterRoleBinding/prometheus binds ClusterRole prometheus-role, which does not exist "
+                               "(KS502), so it grants nothing: ClusterRole prometheus in the inputs grants this; set its "
+                               "`roleRef.name: prometheus` (roleRef is immutable: delete and re-create the binding)."), finding.fix
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", NODES_RULES) + "---\n"
+                                     + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS502"]
+
+
+def test_dangling_role_ref_fix_creates_the_role_it_names(tmp_path: Path) -> None:
+    """No role of the inputs grants the need: the fix creates the ClusterRole the binding already refers to."""
+    setup = _setup(tmp_path, PODS_JOB, _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert finding.fix.startswith("ClusterRoleBinding/prometheus binds ClusterRole prometheus, which does not exist "
+                                  "(KS502), so it grants nothing: create ClusterRole prometheus with this rule:"), finding.fix
+    rules = _snippet(finding.fix)
+    assert rules == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
+    yaml = YAML()
+    with (setup / "fix.yaml").open("w") as out:
+        yaml.dump({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                   "metadata": {"name": "prometheus"}, "rules": rules}, out)
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS502"]
+
+
+def test_resource_names_on_list_fix_removes_them(tmp_path: Path) -> None:
+    """The identity's own rule would grant the list but for its resourceNames (KS506): removing them is the fix;
+    adding the same rule again beside it is only the alternative."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    resourceNames: ["api-0"]\n    verbs: ["list", "watch"]\n'
+    setup = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS101"]
+    assert finding.fix.startswith("Remove `resourceNames` from the rule of ClusterRole/prometheus ({apiGroups: [\"\"], "
+                                  "resources: [pods], resourceNames: [api-0], verbs: [list, watch]}): it then grants this"), finding.fix
+    assert "\nOr:\nAdd to ClusterRole prometheus" in finding.fix
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", rules.replace('    resourceNames: ["api-0"]\n', ""))
+                                     + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS506"]
+
+
+def test_undefined_service_account_fix_names_the_granted_one(tmp_path: Path) -> None:
+    """The pod names a ServiceAccount the inputs do not define (a rename, KS109) while the one they define there is
+    granted everything: the access errors' first fix is naming that account, not binding the undefined one."""
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", NODES_RULES) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    manifest = setup / "prometheus.yaml"
+    manifest.write_text(manifest.read_text().replace("serviceAccountName: prometheus", "serviceAccountName: prometheus-server"))
+    found = _lint(setup)
+    assert "KS109" in {f.rule for f in found}
+    denials = [f for f in found if f.rule in ACCESS]
+    assert {f.rule for f in denials} == {"KS101", "KS102"}
+    for finding in denials:
+        assert finding.fix.startswith("Set `serviceAccountName: prometheus` in the pod template of Deployment "
+                                      "monitoring/prometheus: it names prometheus-server, which the inputs do not define "
+                                      "(KS109), while ServiceAccount monitoring/prometheus is granted everything its jobs "
+                                      "need (ClusterRoleBinding/prometheus).\nOr:\n"), finding.fix
+    manifest.write_text(manifest.read_text().replace("serviceAccountName: prometheus-server", "serviceAccountName: prometheus"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS109"]

@@ -185,6 +185,21 @@ def _merge(*groups: list[Related]) -> tuple[Related, ...]:
     return tuple(merged)
 
 
+def _unrestrict_fix(decisions: list[Decision], add_fix: str) -> str:
+    """KS101's fix when rules of the identity would grant the lists but for their resourceNames (a list or watch
+    names no object, FACTS §8): removing resourceNames from those rules is the whole fix, and adding the rule
+    again beside them is the alternative. When some request is not name-restricted, the rule is added and the
+    restricting ones are to lose their resourceNames too."""
+    if not any(d.name_restricted for d in decisions):
+        return add_fix
+    if not all(d.name_restricted for d in decisions):
+        return add_fix + "\nRemove resourceNames from list/watch rules."
+    places = list(dict.fromkeys(f"{role_label(d.name_restricted[0].role)} ({d.name_restricted[0].rule.describe()})"
+                                for d in decisions))
+    return (f"Remove `resourceNames` from the rule of {'; of '.join(places)}: it then grants this (keep the names on a "
+            f"separate `get` rule if something needs them).\nOr:\n{add_fix}")
+
+
 def _name_restriction(decisions: list[Decision]) -> str:
     """" (granted only for resourceNames …)" when a rule would allow the request but for its resourceNames."""
     for decision in decisions:
@@ -519,8 +534,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
-            fix=_named_fix(named, fix_text(authorizer, identity, requests, ctx.analysis)
-                           + ("\nRemove resourceNames from list/watch rules." if restricted else "")
+            fix=_named_fix(named, _unrestrict_fix([n.decision for n in needs], fix_text(authorizer, identity, requests, ctx.analysis))
                            + _refused_fix(_refused_grants(authorizer, identity, requests))
                            + _replaced_fix(_replaced_grants(authorizer, identity, requests))),
             related=_merge(nearest, base_related), object=job.label,
@@ -581,21 +595,26 @@ def _review_related(need: Need) -> list[Related]:
 
 def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, str, list[Related]] | None:
     """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
-    Prometheus) names none, and exactly one other ServiceAccount of that namespace defined in the inputs is
-    granted everything the jobs running there need: (how to name it, which account, related). The evident intent
+    Prometheus) names none — or as an account the inputs do not define (KS109) —, and exactly one other
+    ServiceAccount of that namespace defined in the inputs is granted everything the jobs running there need: (how to name it, which account, related). The evident intent
     (prometheus#3918: RBAC written for `prometheus`, the Deployment without serviceAccountName) is fixed by naming
     that account, not by granting the namespace's `default` ServiceAccount — which every pod there runs as."""
     identity = analysis.identity
     resolution = analysis.resolution
-    if identity is None or identity.name != "default" or resolution.explicit:
+    if identity is None or resolution.explicit:
+        return None
+    # The same intent when the account it names is one the inputs do not define (a typo, a rename: KS109) — the
+    # API server refuses its pods until that account exists — and another account there holds the grants.
+    undefined = identity.name != "default" and (identity.namespace, identity.name) not in ctx.workspace.service_accounts
+    if identity.name != "default" and not undefined:
         return None
     pod, runner = resolution.pod, resolution.runner
     if pod is not None:
-        if pod.service_account_explicit:
+        if pod.service_account_explicit and not undefined:
             return None
         owner, where = pod, f"the pod template of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
     elif runner is not None and runner.kind in ("Prometheus", "PrometheusAgent"):
-        if as_str(as_map(runner.doc.get("spec")).get("serviceAccountName")):
+        if as_str(as_map(runner.doc.get("spec")).get("serviceAccountName")) and not undefined:
             return None
         owner, where = runner, f"the spec of {runner.kind} {runner.namespace}/{runner.name}"
     else:
@@ -617,9 +636,13 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
         bindings = [b for b, _r in authorizer.bindings(account) if b.obj is not None and
                     any(s.kind == "ServiceAccount" and s.name == account.name for s in b.subjects)]
         granted_by = f" ({', '.join(b.ref for b in bindings[:2])})" if bindings else ""
-        text = (f"Set `serviceAccountName: {account.name}` in {where}: it names none, so it runs as the namespace's "
-                f"`default` ServiceAccount, while ServiceAccount {account} is granted everything its jobs need{granted_by}. "
-                f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
+        if undefined:
+            text = (f"Set `serviceAccountName: {account.name}` in {where}: it names {identity.name}, which the inputs do "
+                    f"not define (KS109), while ServiceAccount {account} is granted everything its jobs need{granted_by}.")
+        else:
+            text = (f"Set `serviceAccountName: {account.name}` in {where}: it names none, so it runs as the namespace's "
+                    f"`default` ServiceAccount, while ServiceAccount {account} is granted everything its jobs need{granted_by}. "
+                    f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
         related = [Related(_subject_span(b, account), f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
                    for b in bindings[:2]]
         result = (text, str(account), related)

@@ -1,0 +1,67 @@
+"""Differential tests: working monitoring setups (baselines/, each linting with no access error) with exactly one
+thing broken — a verb, resource or apiGroup dropped, a binding's subject or roleRef changed, the discovery role,
+path or credentials of a job changed, the token unmounted, the ServiceAccount renamed, an assumption changed.
+Each mutation must add findings of exactly the expected access/RBAC-object/config rules to the baseline's."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kubelint_scrape.analyse import Assumptions
+from kubelint_scrape.engine import Options, lint_paths
+
+HERE = Path(__file__).parent
+BASELINES = HERE / "baselines"
+_spec = importlib.util.spec_from_file_location("kubelint_mutations", HERE / "mutations.py")
+_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_module)
+MUTATIONS = _module.MUTATIONS
+
+# Compared: what decides whether a job works (access), and objects or configs the API server or Prometheus refuse.
+# Hazard, transport and workload rules (KS2xx-KS4xx) and KS604 move with most edits and are judged elsewhere.
+COMPARED = ("KS1", "KS5", "KS601", "KS602")
+
+
+def _options(flags: list[str]) -> Options:
+    """CLI assumption flags (`--kubernetes-version 1.33`) as the Assumptions they set."""
+    values = {flags[i].lstrip("-").replace("-", "_"): flags[i + 1] for i in range(0, len(flags), 2)}
+    return Options(assumptions=Assumptions(**values))
+
+
+def _findings(root: Path, options: Options) -> set[tuple[str, str, str]]:
+    # Keyed by message, not line: an edit that adds or removes lines moves the baseline's findings.
+    return {(f.rule, Path(f.span.path).name, f.message) for f in lint_paths([str(root)], options).findings}
+
+
+_BASE: dict[str, set] = {}
+
+
+def _baseline(name: str) -> set:
+    if name not in _BASE:
+        _BASE[name] = _findings(BASELINES / name, Options())
+    return _BASE[name]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BASELINES.iterdir()))
+def test_baseline_has_no_access_error(name: str) -> None:
+    assert not [f for f in _baseline(name) if f[0].startswith(COMPARED)]
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+def test_single_fault(mutation, tmp_path: Path) -> None:
+    name, baseline, edits, expected = mutation[:4]
+    flags = mutation[4] if len(mutation) > 4 else []
+    root = tmp_path / baseline
+    shutil.copytree(BASELINES / baseline, root)
+    for file, old, new in edits:
+        path = root / file
+        text = path.read_text()
+        assert old in text, f"{name}: the edit's text is not in {file}"
+        path.write_text(text.replace(old, new, 1))
+    added = _findings(root, _options(flags)) - _baseline(baseline)
+    got = sorted({rule for rule, _file, _message in added if rule.startswith(COMPARED)})
+    assert got == sorted(expected), "\n".join(f"{r} {f}: {m}" for r, f, m in sorted(added))
