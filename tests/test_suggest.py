@@ -328,3 +328,23 @@ def test_fix_and_suggestion_name_the_same_role_when_another_namespace_has_the_ac
     assert suggested.exit_code == 0, suggested.output
     names = {d["metadata"]["name"] for d in YAML(typ="safe").load_all(suggested.stdout) if d}
     assert names == {"monitoring-prometheus-scrape"}, suggested.stdout
+
+
+def test_suggestion_says_which_objects_of_the_inputs_it_replaces(tmp_path: Path) -> None:
+    """An earlier suggest-rbac output committed beside the manifests, then a job added: the new output reuses the
+    names (it is the whole RBAC of the identity) and says it replaces the role it changes rather than silently
+    redefining it (KS006 once both are applied as files)."""
+    earlier = SAME_NAME_ELSEWHERE.replace("metadata: {name: prometheus, namespace: legacy}",
+                                          "metadata: {name: grafana, namespace: legacy}")
+    (tmp_path / "all.yaml").write_text(earlier)
+    first = invoke(tmp_path, "suggest-rbac", "all.yaml")
+    assert first.exit_code == 0 and "replaces" not in first.stdout, first.output
+    (tmp_path / "rbac.yaml").write_text(first.stdout)
+    (tmp_path / "all.yaml").write_text(earlier.replace("          - role: pod\n", "          - role: pod\n"
+                                                       "      - job_name: services\n        kubernetes_sd_configs:\n"
+                                                       "          - role: service\n"))
+    again = invoke(tmp_path, "suggest-rbac", "all.yaml", "rbac.yaml")
+    assert again.exit_code == 0, again.output
+    assert "# replaces the ClusterRole prometheus-scrape defined in rbac.yaml: apply this in its place" in again.stdout
+    assert "replaces the ClusterRoleBinding" not in again.stdout  # the same binding as before: nothing to say
+    assert 'resources: ["pods", "services"]' in again.stdout
