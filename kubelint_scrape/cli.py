@@ -161,7 +161,7 @@ def suggest_rbac(paths, diff, output, **analysis_params):
     if not planned:
         click.echo("kubelint-scrape: no scrape job with a known ServiceAccount in the inputs: nothing to suggest", err=True)
         sys.exit(1)
-    text = render_diff(analysis, planned) if diff else render(planned)
+    text = render_diff(analysis, planned) if diff else render(analysis, planned)
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -156,7 +156,8 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
             return _repair_dangling(authorizer, namespace, requests, dangling)
         existing = _existing_role_holding(authorizer, namespace, requests)
         if existing is not None:
-            return _bind_existing(authorizer, identity, namespace, existing)
+            return (_bind_existing(authorizer, identity, namespace, existing)
+                    + _beyond_the_needs(authorizer, identity, namespace, requests, existing, analysis))
     text = f"{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}"
     first = (_unselected_component(authorizer, identity, namespace, requests)
              or _granted_in_other_namespace(authorizer, identity, namespace, requests, analysis))
@@ -296,6 +297,18 @@ def _repair_dangling(authorizer: Authorizer, namespace: str | None, requests: li
 
 def _role_where(role: RoleDef) -> str:
     return f"ClusterRole {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
+
+
+def _beyond_the_needs(authorizer: Authorizer, identity: Identity, namespace: str | None, requests: list[Request],
+                      role: RoleDef, analysis) -> str:
+    """Binding an existing role is the smallest edit, but when the role also grants what no need of the identity
+    uses, that binding is what KS203 then reports: name the excess and give the least-privilege rule beside it,
+    so that the fix applied as written does not trade one finding for another."""
+    extra = permissions_beyond(analysis, identity, role) if analysis is not None else []
+    if not extra:
+        return ""
+    return (f"\nOr, for least privilege (binding it also grants {describe_permissions(extra)}, which no job of "
+            f"{identity} uses: KS203):\n{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}")
 
 
 def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> str:

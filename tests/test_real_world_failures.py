@@ -148,3 +148,20 @@ def test_direct_kubelet_fixes_record_the_skipped_verification() -> None:
     # Applying the fix must not raise KS301: the comment it writes is KS301's suppression.
     [finding] = _findings("KS209", "fail-cadvisor-through-proxy-with-nodes-metrics")
     assert "insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] kubelets self-sign" in finding.fix
+
+
+def test_fix_binding_an_existing_role_names_its_excess_and_the_least_privilege_rule() -> None:
+    # Binding prometheus-discovery gives the scraper `get` and endpoints it never uses, which KS203 then reports:
+    # the fix says so and offers the rule alone, so that applying it as written trades no finding for another.
+    case = FIXTURES / "KS101" / "fail-existing-role-not-bound"
+    findings = lint_paths([str(case)], Options(select={"KS101", "KS104"})).findings
+    discovery = next(f.fix for f in findings if f.rule == "KS101" and "cluster-wide" in f.message)
+    binding, _, alternative = discovery.partition("\nOr, for least privilege (binding it also grants ")
+    assert "kind: ClusterRoleBinding\n" in binding
+    assert alternative.startswith("get services, pods, discovery.k8s.io/endpointslices; get/list/watch endpoints, "
+                                  "which no job of monitoring/prometheus uses: KS203):\nCreate ClusterRole "
+                                  "prometheus-scrape with this rule"), alternative
+    assert alternative.endswith('  - apiGroups: ["discovery.k8s.io"]\n    resources: ["endpointslices"]\n'
+                                '    verbs: ["list", "watch"]')
+    url = next(f.fix for f in findings if f.rule == "KS104")
+    assert "Or, for least privilege" not in url  # metrics-reader grants exactly get /metrics

@@ -276,3 +276,75 @@ def test_suggest_without_paths_or_configuration_reads_the_current_directory(tmp_
     shutil.copytree(KS110_CASE, tmp_path / "deploy", ignore=shutil.ignore_patterns("prometheus-rbac.yaml", "args", "*.txt"))
     result = invoke(tmp_path / "deploy", "suggest-rbac")
     assert result.exit_code == 0 and "kind: ClusterRole" in result.output, result.output
+
+
+
+SAME_NAME_ELSEWHERE = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: legacy}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus-config, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: pods
+        kubernetes_sd_configs:
+          - role: pod
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: prometheus}}
+  template:
+    metadata: {labels: {app: prometheus}}
+    spec:
+      serviceAccountName: prometheus
+      containers:
+        - name: prometheus
+          image: quay.io/prometheus/prometheus:v3.5.0
+          args: [--config.file=/etc/prometheus/prometheus.yml]
+          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
+      volumes: [{name: config, configMap: {name: prometheus-config}}]
+"""
+
+
+def test_fix_and_suggestion_name_the_same_role_when_another_namespace_has_the_account_name(tmp_path: Path) -> None:
+    """ServiceAccount legacy/prometheus runs no scrape job, yet it makes the fixes name the new role
+    `monitoring-prometheus-scrape` (fixes.scrape_role_name); suggest-rbac, which the fix says prints that role
+    whole, must print the same name, not `prometheus-scrape`."""
+    (tmp_path / "all.yaml").write_text(SAME_NAME_ELSEWHERE)
+    report = json.loads(invoke(tmp_path, "check", "all.yaml", "--format", "json", "--fail-on", "never").stdout)
+    fix = next(f["fix"] for f in report["findings"] if f["rule"] == "KS101")
+    assert fix.startswith("Create ClusterRole monitoring-prometheus-scrape "), fix
+    suggested = invoke(tmp_path, "suggest-rbac", "all.yaml")
+    assert suggested.exit_code == 0, suggested.output
+    names = {d["metadata"]["name"] for d in YAML(typ="safe").load_all(suggested.stdout) if d}
+    assert names == {"monitoring-prometheus-scrape"}, suggested.stdout
+
+
+def test_suggestion_says_which_objects_of_the_inputs_it_replaces(tmp_path: Path) -> None:
+    """An earlier suggest-rbac output committed beside the manifests, then a job added: the new output reuses the
+    names (it is the whole RBAC of the identity) and says it replaces the role it changes rather than silently
+    redefining it (KS006 once both are applied as files)."""
+    earlier = SAME_NAME_ELSEWHERE.replace("metadata: {name: prometheus, namespace: legacy}",
+                                          "metadata: {name: grafana, namespace: legacy}")
+    (tmp_path / "all.yaml").write_text(earlier)
+    first = invoke(tmp_path, "suggest-rbac", "all.yaml")
+    assert first.exit_code == 0 and "replaces" not in first.stdout, first.output
+    (tmp_path / "rbac.yaml").write_text(first.stdout)
+    (tmp_path / "all.yaml").write_text(earlier.replace("          - role: pod\n", "          - role: pod\n"
+                                                       "      - job_name: services\n        kubernetes_sd_configs:\n"
+                                                       "          - role: service\n"))
+    again = invoke(tmp_path, "suggest-rbac", "all.yaml", "rbac.yaml")
+    assert again.exit_code == 0, again.output
+    assert "# replaces the ClusterRole prometheus-scrape defined in rbac.yaml: apply this in its place" in again.stdout
+    assert "replaces the ClusterRoleBinding" not in again.stdout  # the same binding as before: nothing to say
+    assert 'resources: ["pods", "services"]' in again.stdout

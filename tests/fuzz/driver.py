@@ -76,7 +76,7 @@ def check_pipeline(files: Sequence[tuple[str, bytes]], formats: Iterable[str] = 
 
         planned = plans(result.analysis)
         if planned:
-            render_plans(planned)
+            render_plans(result.analysis, planned)
             render_diff(result.analysis, planned)
     return result
 
