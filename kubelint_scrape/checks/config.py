@@ -322,8 +322,10 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     assumptions = ctx.analysis.assumptions
     # Discovery of another cluster (kubeconfig_file, a remote api_server) is left out: the assumed version is the
     # linted cluster's, and whether that one has deprecated Endpoints is not known.
+    # Every job, not only ctx.reported_jobs(): the monitors of one Prometheus are reported together on that
+    # Prometheus (_one_per_runner), so a run reporting one file needs the monitors of the others to say the same.
     candidates = [
-        (analysis, sd) for analysis in ctx.reported_jobs() for sd in analysis.job.sd_configs
+        (analysis, sd) for analysis in ctx.analysis.jobs if not analysis.job.rejected for sd in analysis.job.sd_configs
         if as_str(sd.node.get("role")) == "endpoints" and not _role_unknown(analysis.job) and not sd.other_cluster
     ]
     if not candidates:
@@ -339,6 +341,7 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     by_span: dict = {}
     for analysis, sd in candidates:
         by_span.setdefault(sd.role_span, []).append((analysis, sd))
+    by_runner: dict = {}  # runner → [(finding, monitor, renames, granted)] of monitors whose role is the runner's
     for span, group in by_span.items():
         analysis, sd = group[0]
         job = analysis.job
@@ -358,6 +361,8 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
                 for ns in namespaces for verb in ("list", "watch")
             )
             grant = f" ({identity} already holds it)" if granted else f" (to {identity}, which lacks it)"
+        else:
+            granted = None
         switch = _switch_text(job)
         names = list(dict.fromkeys(a.job.label for a, _ in group))
         subject = names[0] if len(names) == 1 else f"{names[0]} (and {len(names) - 1} more job{'s' if len(names) > 2 else ''} of the same monitor)"
@@ -374,7 +379,7 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
         elif runner is not None:
             related = (Related(runner.key_span("spec"), f"{runner.kind} {runner.namespace}/{runner.name} has no "
                                "serviceDiscoveryRole: EndpointSlice, so its ServiceMonitors get role: endpoints"),)
-        yield Finding(
+        finding = Finding(
             "KS604", span,
             f"{subject} discovers targets with role: endpoints; {version_text}",
             fix=f"{switch}{rename_text}; and grant list and watch on endpointslices{grant}: {ENDPOINTSLICE_RULE}.",
@@ -382,6 +387,49 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             data={"role": "endpoints", "kubernetes_version": assumptions.kubernetes_version, "renames": renames,
                   "jobs": [a.job.name for a, _ in group]},
         )
+        if runner is not None and too_old is None and _own_endpoints_role(monitor) is None:
+            by_runner.setdefault(id(runner), []).append((finding, runner, monitor, renames, granted, identity))
+        else:
+            yield finding
+    for entries in by_runner.values():
+        yield entries[0][0] if len(entries) == 1 else _one_per_runner(entries, version_text)
+
+
+def _one_per_runner(entries: list, version_text: str) -> Finding:
+    """One KS604 for the ServiceMonitors that get role: endpoints only because the Prometheus/PrometheusAgent
+    selecting them has no serviceDiscoveryRole: EndpointSlice (promcfg.go: the monitor's own role, else the
+    resource's). One field on that resource is the cause and its one fix, so a Prometheus selecting a dozen
+    monitors gets one finding there, with each monitor as a related location, not a dozen copies of it."""
+    first, runner, identity = entries[0][0], entries[0][1], entries[0][5]
+    where = f"{runner.kind} {runner.namespace}/{runner.name}"
+    monitors = [f"{m.kind} {m.namespace}/{m.name}" for _, _, m, *_ in entries]
+    # Two definitions of one monitor (KS006, files applied in turn) are one ServiceMonitor in the cluster.
+    counts = {name: monitors.count(name) for name in monitors}
+    distinct = [name + (f" (defined {counts[name]} times)" if counts[name] > 1 else "") for name in counts]
+    shown = ", ".join(distinct[:3]) + (f" and {len(distinct) - 3} more" if len(distinct) > 3 else "")
+    renames = [(f"{old} → {new}", f"{m.kind} {m.namespace}/{m.name}") for _, _, m, found, *_ in entries
+               for old, new in sorted(found.items())]
+    rename_text = ("; in the relabel rules rename " + ", ".join(f"{r} ({m})" for r, m in renames)) if renames else ""
+    held = [entry[4] for entry in entries if entry[4] is not None]
+    grant = ""
+    if held:
+        grant = f" ({identity} already holds it)" if all(held) else f" (to {identity}, which lacks it)"
+    jobs = [job for f, *_ in entries for job in f.data["jobs"]]
+    return Finding(
+        "KS604", runner.key_span("spec"),
+        f"{where} has no serviceDiscoveryRole: EndpointSlice, so {_monitors_count(len(distinct))} it selects "
+        f"({shown}) discover{'s' if len(distinct) == 1 else ''} targets with role: endpoints; {version_text}",
+        fix=(f"Add `serviceDiscoveryRole: EndpointSlice` to the spec of the {where}{rename_text}; and grant list and "
+             f"watch on endpointslices{grant}: {ENDPOINTSLICE_RULE}."),
+        related=tuple(Related(f.span, f"{name} discovers with role: endpoints ({', '.join(f.data['jobs'])})")
+                      for (f, *_), name in zip(entries, monitors)),
+        object=first.object,
+        data={**first.data, "jobs": jobs, "renames": {old: new for entry in entries for old, new in entry[3].items()}},
+    )
+
+
+def _monitors_count(count: int) -> str:
+    return "the ServiceMonitor" if count == 1 else f"the {count} ServiceMonitors"
 
 
 def _version_without_endpointslice(runner: Any) -> str | None:
