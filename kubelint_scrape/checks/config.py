@@ -322,10 +322,8 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     assumptions = ctx.analysis.assumptions
     # Discovery of another cluster (kubeconfig_file, a remote api_server) is left out: the assumed version is the
     # linted cluster's, and whether that one has deprecated Endpoints is not known.
-    # Every job, not only ctx.reported_jobs(): the monitors of one Prometheus are reported together on that
-    # Prometheus (_one_per_runner), so a run reporting one file needs the monitors of the others to say the same.
     candidates = [
-        (analysis, sd) for analysis in ctx.analysis.jobs if not analysis.job.rejected for sd in analysis.job.sd_configs
+        (analysis, sd) for analysis in _endpoints_role_jobs(ctx) if not analysis.job.rejected for sd in analysis.job.sd_configs
         if as_str(sd.node.get("role")) == "endpoints" and not _role_unknown(analysis.job) and not sd.other_cluster
     ]
     if not candidates:
@@ -393,6 +391,28 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             yield finding
     for entries in by_runner.values():
         yield entries[0][0] if len(entries) == 1 else _one_per_runner(entries, version_text)
+
+
+def _endpoints_role_jobs(ctx: Context) -> list:
+    """The jobs whose KS604 a run reports: those in reported files, and every ServiceMonitor job of a Prometheus
+    that one of them runs under or that a reported file defines. The monitors of one Prometheus are reported
+    together on it (_one_per_runner), so a run reporting one file needs its other monitors to say the same; the
+    rest stay out (the language server re-lints a file at a time; computing every job's took 6 ms of a re-lint)."""
+    jobs = ctx.analysis.jobs
+    if ctx.report_paths is None:
+        return jobs
+    reported = ctx.reported_jobs()
+    runners = {id(runner) for analysis in jobs if (runner := _monitor_runner(analysis)) is not None
+               and ctx.reports(runner.path)}
+    runners.update(id(runner) for analysis in reported if (runner := _monitor_runner(analysis)) is not None)
+    shown = {id(analysis) for analysis in reported}
+    return [analysis for analysis in jobs
+            if id(analysis) in shown or id(_monitor_runner(analysis)) in runners]
+
+
+def _monitor_runner(analysis: Any) -> Any:
+    job = analysis.job
+    return job.config.runner if job.source_kind == "servicemonitor" else None
 
 
 def _one_per_runner(entries: list, version_text: str) -> Finding:
