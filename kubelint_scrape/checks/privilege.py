@@ -1244,14 +1244,18 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
     write_verbs = set(params.get("write_verbs", []))
     exempt = {(g, r) for e in params.get("exempt", []) for g in e.get("apiGroups", []) for r in e.get("resources", [])}
     elsewhere = _writes_reported_elsewhere()
+    version = ctx.workspace.kubernetes_version
     for holding in _shown(ctx, state.hazard_holdings):
         via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
         if not via:
             continue
         holding = Holding(holding.role, holding.rule, via, holding.refused)
+        # An entry that matches no request (`pods/*` is no wildcard, a typo'd resource, a cluster-scoped resource in
+        # a Role) writes nothing: the RBAC-object rules report it with the reason, as KS203 leaves it to them.
         perms = [p for p in permissions(holding.rule)
                  if (p.verb in write_verbs or p.verb == "*") and not p.url and not _virtual(p)
-                 and (p.api_group, p.resource) not in exempt and not _reported_elsewhere(p, *elsewhere)]
+                 and (p.api_group, p.resource) not in exempt and not _reported_elsewhere(p, *elsewhere)
+                 and not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)]
         if not perms:
             continue
         scopes = ", ".join(dict.fromkeys(f"{i} {_scope(b)}" for b, _r, i in holding.via))
