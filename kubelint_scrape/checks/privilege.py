@@ -298,8 +298,11 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         names = names_allowed(holding.rule, request) or ()  # resourceNames here are node names (FACTS §1, §2)
         via_star = "nodes/proxy" not in holding.rule.resources
         item = next((r for r in holding.rule.resources if r in ("nodes/proxy", "*/proxy", "*")), "nodes/proxy")
+        # Jobs this grant serves: proxy scrapes of nodes authorized as get nodes/proxy. The legacy path
+        # /api/v1/proxy/nodes/… asks for the verb `proxy` on nodes instead (FACTS §2), which this rule does not give.
         proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
-                      if n.target == "apiserver-proxy" and n.request.resource == "nodes"] if "get" in verbs else []
+                      if n.target == "apiserver-proxy" and n.request.resource == "nodes"
+                      and n.request.subresource == "proxy"] if "get" in verbs else []
         role = _role_name(holding.role)
         assumptions = ctx.analysis.assumptions
         kubelet_rbac = assumptions.kubelet_authz != "always-allow"

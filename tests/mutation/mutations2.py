@@ -251,3 +251,98 @@ MUTATIONS = [
   ("b10 hostNetwork grants but no token", "b10-exp", [(EX, "automountServiceAccountToken: false\n", "automountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: node-exporter\n  namespace: monitoring\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\nsubjects:\n  - kind: ServiceAccount\n    name: node-exporter\n"), (EX, "      serviceAccountName: node-exporter\n", "      serviceAccountName: node-exporter\n      hostNetwork: true\n")], ["KS401:info"]),
   ("b10 default SA automount", "b10-exp", [(EX, "      serviceAccountName: node-exporter\n", "")], ["KS405"]),
 ]
+
+# A third batch, expectations again written before running. The legacy /api/v1/proxy/nodes/ path asks for the verb
+# `proxy` on nodes, so the get nodes/proxy grant is unused (KS203) and KS201's message changes: it no longer says the
+# job uses it (it did, wrongly, before this round).
+EXTRA_CRB = """---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: monitoring-admin
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: cluster-admin
+subjects:
+  - kind: Group
+    name: system:serviceaccounts:monitoring
+    apiGroup: rbac.authorization.k8s.io
+"""
+NODE_PROXY_RB = """---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: node-proxy
+rules:
+  - apiGroups: [""]
+    resources: ["nodes/proxy"]
+    verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: node-proxy
+  namespace: monitoring
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: node-proxy
+subjects:
+  - kind: ServiceAccount
+    name: prometheus
+"""
+STATIC_RO = """      - job_name: kubelet-readonly
+        static_configs:
+          - targets: ['10.0.0.1:10255']
+"""
+KPROXY_LOCAL = """      - job_name: kube-proxy
+        static_configs:
+          - targets: ['127.0.0.1:10249']
+"""
+CRONJOB = """---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: node-audit
+  namespace: monitoring
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          hostPID: true
+          restartPolicy: OnFailure
+          containers:
+            - name: audit
+              image: busybox:1.36
+"""
+KUBELETSTATS = """      kubeletstats:
+        collection_interval: 20s
+        auth_type: serviceAccount
+        endpoint: "https://${env:K8S_NODE_NAME}:10250"
+        extra_metadata_labels: [container.id]
+"""
+MUTATIONS += [
+  ("b1 nodes/proxy in Role", "b1-plain", [(R, "  namespace: monitoring\n---\napiVersion: rbac", "  namespace: monitoring\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: prom-extra\n  namespace: monitoring\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"nodes/proxy\"]\n    verbs: [\"get\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: prom-extra\n  namespace: monitoring\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: prom-extra\nsubjects:\n  - kind: ServiceAccount\n    name: prometheus\n---\napiVersion: rbac")], []),
+  # A RoleBinding never grants a cluster-scoped resource: no KS201; KS203 asks to delete the rule (it says "grants").
+  ("b1 nodes/proxy ClusterRole via RoleBinding", "b1-plain", [(R, "    namespace: monitoring", "    namespace: monitoring\n" + NODE_PROXY_RB.rstrip("\n"))], ["KS203"]),
+  ("b1 group of the namespace bound to cluster-admin", "b1-plain", [(R, "    namespace: monitoring", "    namespace: monitoring\n" + EXTRA_CRB.rstrip("\n"))], ["KS206"]),
+  ("b1 nodes/proxy limited by resourceNames", "b1-plain", [b1_rule('  - apiGroups: [""]\n    resources: ["nodes/proxy"]\n    resourceNames: ["node-1"]\n    verbs: ["get"]\n')], ["KS201", "KS203"]),
+  ("b1 impersonate one serviceaccount", "b1-plain", [b1_rule('  - apiGroups: [""]\n    resources: ["serviceaccounts"]\n    resourceNames: ["admin"]\n    verbs: ["impersonate"]\n')], ["KS203", "KS205"]),
+  ("b1 sd api_server insecure with token", "b1-plain", [(C, B1_PODS, B1_PODS + f"            api_server: https://kubernetes.default.svc\n            bearer_token_file: /var/run/secrets/{SEC}/token\n            tls_config:\n              insecure_skip_verify: true\n")], ["KS301"]),
+  ("b1 sd api_server http remote with token", "b1-plain", [(C, B1_PODS, B1_PODS + f"            api_server: http://kube-proxy-gw.monitoring.svc:8001\n            bearer_token_file: /var/run/secrets/{SEC}/token\n")], ["KS303"]),
+  ("b1 static readonly kubelet", "b1-plain", [b1_job(STATIC_RO)], ["KS302"]),
+  ("b1 endpoints sd via kubeconfig", "b1-plain", [(C, B1_SVC, B1_SVC + "            kubeconfig_file: /etc/prometheus/remote.kubeconfig\n")], []),
+  ("b1 endpointslices granted while on endpoints", "b1-plain", [b1_rule('  - apiGroups: ["discovery.k8s.io"]\n    resources: ["endpointslices"]\n    verbs: ["list", "watch"]\n')], []),
+  ("b2 hostNetwork kube-proxy on loopback", "b2-ds", [(A2, "      serviceAccountName: prom-agent\n", "      serviceAccountName: prom-agent\n      hostNetwork: true\n"), (A2, "    scrape_configs:\n", "    scrape_configs:\n" + KPROXY_LOCAL)], ["KS401:warning"]),
+  ("b3 Prometheus hostPath docker.sock", "b3-op", [(OP, "  serviceAccountName: prometheus-k8s\n", "  serviceAccountName: prometheus-k8s\n  volumes:\n    - name: docker\n      hostPath:\n        path: /var/run/docker.sock\n  volumeMounts:\n    - name: docker\n      mountPath: /var/run/docker.sock\n")], ["KS404"]),
+  ("b3 Prometheus container privileged", "b3-op", [(OP, "  serviceAccountName: prometheus-k8s\n", "  serviceAccountName: prometheus-k8s\n  containers:\n    - name: prometheus\n      securityContext:\n        privileged: true\n")], ["KS403"]),
+  ("b3 kubelet SM scheme http", "b3-op", [(OP, "    - port: https-metrics\n      scheme: https\n", "    - port: https-metrics\n      scheme: http\n")], ["KS303"]),
+  ("b4 legacy proxy path", "b4-proxy", [(C, "/api/v1/nodes/${1}/proxy/metrics/cadvisor", "/api/v1/proxy/nodes/${1}/metrics/cadvisor")], ["KS201", "KS203", "KS209"]),
+  ("b5 RB edit in team-b", "b5-ns", [(NS, "  namespace: team-b\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: prometheus", "  namespace: team-b\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: edit")], ["KS206"]),
+  ("b6 service-endpoints insecure token", "b6-eps", [(C, "      - job_name: service-endpoints\n", f"      - job_name: service-endpoints\n        scheme: https\n        tls_config:\n          insecure_skip_verify: true\n        bearer_token_file: /var/run/secrets/{SEC}/token\n")], ["KS301", "KS306"]),
+  ("b8 kubeletstats /pods on 1.32", "b8-otel", [(OT, "    exporters:\n", KUBELETSTATS + "    exporters:\n"), (OT, "receivers: [prometheus]", "receivers: [prometheus, kubeletstats]"), (OT, '    resources: ["nodes/metrics"]', '    resources: ["nodes/metrics", "nodes/stats", "nodes/pods"]')], ["KS110", "KS304"], ["--kubernetes-version", "1.32"]),
+  ("b10 CronJob hostPID default SA", "b10-exp", [(EX, "automountServiceAccountToken: false\n", "automountServiceAccountToken: false\n" + CRONJOB)], ["KS402", "KS405"]),
+]
