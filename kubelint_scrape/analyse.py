@@ -1133,9 +1133,10 @@ def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWork
     # A target that survives has passed every keep filter: the first one is where the job could have named it.
     filters = [node for rule, node in rules if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL)]
     ports = _owner_chosen_ports([r for r, _ in rules])
+    opt_ins = _owner_chosen_metadata([r for r, _ in rules])
     for index, sd in enumerate(job.sd_configs):
         for base in representative_targets(sd.role, _sd_namespaces(sd, identity), unnamed=True):
-            for labels in _with_ports(base, ports):
+            for labels in (v for opted in _with_metadata(base, opt_ins) for v in _with_ports(opted, ports)):
                 try:
                     final = relabel_tracking(_initial_labels(job, labels), [r for r, _ in rules], ())[0]
                 except Exception:
@@ -1171,6 +1172,36 @@ def _owner_chosen_ports(rules: list[RelabelRule]) -> list[tuple[str, str]]:
         if match:
             found += [(kind, value) for value in match.group(1).split("|") if (kind, value) not in found]
     return found
+
+
+# Metadata a job keeps by that any workload owner sets in its own spec without naming anything: an annotation
+# (`example.com/scrape: "true"`) or the mere presence of a label or annotation (the Operator's `Exists` selector).
+# The representative applications carry only the common opt-ins (prometheus.io/scrape), so a job that selects on
+# another one would look as if it kept none of them. A label's value is not among them: `app: web` names a workload.
+_OPT_IN_METADATA = re.compile(r"^(__meta_kubernetes_[a-z]+_)(annotation|annotationpresent|labelpresent)_\w+$")
+
+
+def _owner_chosen_metadata(rules: list[RelabelRule]) -> dict[str, str]:
+    """{meta label: value} that passes a keep rule on one opt-in label (see above) whose regex is a list of
+    literals: the first literal ("true" for presence)."""
+    found: dict[str, str] = {}
+    for rule in rules:
+        if rule.action != KEEP or len(rule.source_labels) != 1 or not _OPT_IN_METADATA.match(rule.source_labels[0]):
+            continue
+        match = _LITERALS.fullmatch(rule.regex)
+        if match:
+            found.setdefault(rule.source_labels[0], match.group(1).split("|")[0])
+    return found
+
+
+def _with_metadata(labels: dict[str, str], opt_ins: dict[str, str]) -> Iterator[dict[str, str]]:
+    """The unnamed workload as discovered, then opted in with every such label of an object kind its role
+    discovers (a pod annotation under the pod, endpoints and endpointslice roles, not under the service role)."""
+    yield labels
+    chosen = {key: value for key, value in opt_ins.items()
+              if any(name.startswith(_OPT_IN_METADATA.match(key).group(1)) for name in labels)}
+    if chosen and any(labels.get(key) != value for key, value in chosen.items()):
+        yield {**labels, **chosen}
 
 
 def _with_ports(labels: dict[str, str], ports: list[tuple[str, str]]) -> Iterator[dict[str, str]]:

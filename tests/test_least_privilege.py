@@ -152,3 +152,16 @@ def test_role_equal_to_cluster_admin_is_one_finding() -> None:
     # KS206 on the binding is the root cause; a KS202 per "*" would only add fixes that contradict it.
     found = fixture_findings("KS206/fail-cluster-admin-by-content-is-one-finding", "KS2")
     assert [f["rule"] for f in found] == ["KS206"]
+
+
+def test_ks201_does_not_credit_a_legacy_proxy_job_with_using_get_nodes_proxy(tmp_path: Path) -> None:
+    """/api/v1/proxy/nodes/<node>/… is authorized as the verb `proxy` on nodes (FACTS §2), not get nodes/proxy:
+    KS201 must not say the job uses a grant that KS203 rightly calls unused (tests/mutation b4 legacy proxy path)."""
+    baseline = Path(__file__).parent / "mutation" / "baselines" / "b4-proxy"
+    for name in ("config.yaml", "deploy.yaml", "rbac.yaml"):
+        text = (baseline / name).read_text()
+        (tmp_path / name).write_text(text.replace("/api/v1/nodes/${1}/proxy/metrics/cadvisor",
+                                                  "/api/v1/proxy/nodes/${1}/metrics/cadvisor"))
+    found = {f.rule: f.message for f in lint_paths([str(tmp_path)], Options()).findings}
+    assert "KS203" in found and "KS201" in found
+    assert "uses it" not in found["KS201"] and "no job needs it" in found["KS201"], found["KS201"]

@@ -80,3 +80,14 @@ def test_ks301_fix_only_deletes_the_skip_when_the_job_already_names_the_cluster_
     assert len(found) == 1
     assert found[0].fix.startswith("Delete `insecure_skip_verify: true` (its `ca_file` already names the cluster CA)")
     assert "Replace" not in found[0].fix
+
+
+def test_ks304_names_the_monitor_field_that_is_missing(tmp_path: Path) -> None:
+    """A ServiceMonitor endpoint verifying the kubelets with the system roots is told about `tlsConfig.caFile`, the
+    field it would set, not Prometheus' `ca_file` (the b3 mutation that drops `insecureSkipVerify`)."""
+    baseline = Path(__file__).parent / "mutation" / "baselines" / "b3-op"
+    text = (baseline / "op.yaml").read_text().replace(
+        "      tlsConfig:\n        insecureSkipVerify: true\n    - port: https-metrics\n      path", "    - port: https-metrics\n      path", 1)
+    (tmp_path / "op.yaml").write_text(text)
+    messages = [f.message for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS304"]
+    assert messages and all("(no tlsConfig.caFile)" in m for m in messages), messages

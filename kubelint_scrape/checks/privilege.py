@@ -298,8 +298,11 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         names = names_allowed(holding.rule, request) or ()  # resourceNames here are node names (FACTS §1, §2)
         via_star = "nodes/proxy" not in holding.rule.resources
         item = next((r for r in holding.rule.resources if r in ("nodes/proxy", "*/proxy", "*")), "nodes/proxy")
+        # Jobs this grant serves: proxy scrapes of nodes authorized as get nodes/proxy. The legacy path
+        # /api/v1/proxy/nodes/… asks for the verb `proxy` on nodes instead (FACTS §2), which this rule does not give.
         proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
-                      if n.target == "apiserver-proxy" and n.request.resource == "nodes"] if "get" in verbs else []
+                      if n.target == "apiserver-proxy" and n.request.resource == "nodes"
+                      and n.request.subresource == "proxy"] if "get" in verbs else []
         role = _role_name(holding.role)
         assumptions = ctx.analysis.assumptions
         kubelet_rbac = assumptions.kubelet_authz != "always-allow"
@@ -1244,14 +1247,18 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
     write_verbs = set(params.get("write_verbs", []))
     exempt = {(g, r) for e in params.get("exempt", []) for g in e.get("apiGroups", []) for r in e.get("resources", [])}
     elsewhere = _writes_reported_elsewhere()
+    version = ctx.workspace.kubernetes_version
     for holding in _shown(ctx, state.hazard_holdings):
         via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
         if not via:
             continue
         holding = Holding(holding.role, holding.rule, via, holding.refused)
+        # An entry that matches no request (`pods/*` is no wildcard, a typo'd resource, a cluster-scoped resource in
+        # a Role) writes nothing: the RBAC-object rules report it with the reason, as KS203 leaves it to them.
         perms = [p for p in permissions(holding.rule)
                  if (p.verb in write_verbs or p.verb == "*") and not p.url and not _virtual(p)
-                 and (p.api_group, p.resource) not in exempt and not _reported_elsewhere(p, *elsewhere)]
+                 and (p.api_group, p.resource) not in exempt and not _reported_elsewhere(p, *elsewhere)
+                 and not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)]
         if not perms:
             continue
         scopes = ", ".join(dict.fromkeys(f"{i} {_scope(b)}" for b, _r, i in holding.via))

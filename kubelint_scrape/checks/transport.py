@@ -450,7 +450,7 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             continue  # an inline CA: we cannot tell which one
         else:
             span = key_span(job.path, job.node, "tls_config") if "tls_config" in job.node else _origin(analysis, kubelets[0])
-            with_what = "the system's root CAs (no ca_file)"
+            with_what = f"the system's root CAs (no {_key(job, 'ca_file')})"  # a monitor's field: tlsConfig.caFile
         yield Finding(
             "KS304", span,
             f"{job.label} verifies the kubelets' serving certificates (:{kubelets[0].port}) against {with_what}, but "

@@ -22,7 +22,7 @@ _spec.loader.exec_module(_module)
 MUTATIONS = _module.MUTATIONS
 
 # Compared: what decides whether a job works (access), and objects or configs the API server or Prometheus refuse.
-# Hazard, transport and workload rules (KS2xx-KS4xx) and KS604 move with most edits and are judged elsewhere.
+# Hazard, transport and workload rules (KS2xx-KS4xx) and KS604 move with most edits: test_mutations2.py judges them.
 COMPARED = ("KS1", "KS5", "KS601", "KS602")
 
 
