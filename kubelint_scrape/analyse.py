@@ -900,6 +900,13 @@ _SELECTOR_ROLES = {"nodes": "node", "pods": "pod", "services": "service", "endpo
                    "endpointslices": "endpointslice", "ingresses": "ingress"}
 
 
+# The root /proxy paths (/api/v1/proxy/nodes/NAME/…) were removed from the API server in Kubernetes 1.10
+# (kubernetes/kubernetes#59884, deprecated since 1.2): a scrape there gets 404 Not Found whatever RBAC grants.
+ROOT_PROXY_REMOVED = (1, 10)
+LEGACY_PROXY_GONE = ("the API server has no root /proxy paths since Kubernetes 1.10 (kubernetes#59884): every scrape "
+                     "gets 404 Not Found, whatever RBAC grants (KS209)")
+
+
 def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: Assumptions,
                  workspace: Workspace | None = None) -> list[Need]:
     klass = endpoint.klass
@@ -920,8 +927,11 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
             request = Request("get", "", endpoint.proxy_resource, "proxy", namespace=endpoint.proxy_namespace or None,
                               name=endpoint.proxy_name or None)
         every = " in every namespace it discovers" if request.resource != "nodes" and request.namespace is None else ""
-        return [Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}{every}", span, klass,
-                     path=endpoint.path)]
+        need = Need("scrape", request, f"scrapes through the API-server proxy at {endpoint.path}{every}", span, klass,
+                    path=endpoint.path)
+        if endpoint.legacy_proxy and assumptions.version >= ROOT_PROXY_REMOVED:
+            need.unchecked = LEGACY_PROXY_GONE  # no grant makes it work: KS209 says so, not an access error
+        return [need]
     if klass == "kube-rbac-proxy" and endpoint.proxy_server and workspace is not None:
         review = review_config(workspace, endpoint.proxy_server)
         if review is not None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..analyse import target_asks_rbac
+from ..analyse import ROOT_PROXY_REMOVED, target_asks_rbac
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import render_rules, rules_for
@@ -1431,14 +1431,28 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
                       f"scraped directly on :10250 the kubelet authorizes {kubelet_path} only as nodes/proxy too on "
                       f"Kubernetes {assumptions.kubernetes_version}, so a direct scrape spares the API server but not "
                       f"the grant")
+            fix = _direct_scrape_fix(job, kubelet_path, assumptions.kubelet_serving_cert, subresource)
+            if legacy and assumptions.version >= ROOT_PROXY_REMOVED:
+                # Not a risk but a failure: the path is gone, every scrape is 404 (an error, whatever is granted).
+                yield Finding(
+                    "KS209", span,
+                    f"{job.job.label} scrapes the kubelet through the API server's root /proxy path ({path}), which "
+                    f"Kubernetes removed in 1.10 (assumed cluster version {assumptions.kubernetes_version}): every scrape "
+                    f"gets 404 Not Found, whatever RBAC grants; {direct}",
+                    fix=(f"{fix}\nOr, to keep the proxy (it needs get nodes/proxy, KS201), rewrite the path to the node's "
+                         f"proxy subresource: `replacement: /api/v1/nodes/${{1}}/proxy{kubelet_path}`."),
+                    related=tuple(_proxy_grant_related(need)), object=job.job.label,
+                    data={"proxy_path": path, "direct_path": kubelet_path, "removed_in": "1.10"},
+                    requested_severity="error",
+                )
+                continue
             yield Finding(
                 "KS209", span,
                 f"{job.job.label} scrapes the kubelet through the API-server proxy ({path}): the API server authorizes "
                 f"that as {authorized} — the permission that also allows exec in every pod on the node (KS201) — and "
                 f"relays every scrape of every node, adding load and a control-plane dependency to node monitoring; "
                 f"{direct}",
-                fix=_direct_scrape_fix(job, kubelet_path, assumptions.kubelet_serving_cert, subresource),
-                related=tuple(_proxy_grant_related(need)), object=job.job.label,
+                fix=fix, related=tuple(_proxy_grant_related(need)), object=job.job.label,
                 data={"proxy_path": path, "direct_path": kubelet_path},
             )
 
