@@ -91,3 +91,11 @@ def test_ks304_names_the_monitor_field_that_is_missing(tmp_path: Path) -> None:
     (tmp_path / "op.yaml").write_text(text)
     messages = [f.message for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS304"]
     assert messages and all("(no tlsConfig.caFile)" in m for m in messages), messages
+
+
+def test_ks306_fix_names_the_monitor_field_for_a_dedicated_credential() -> None:
+    # A monitor has no credentials_file: its own credential is a Secret referenced from authorization.credentials.
+    case = Path(__file__).parent.parent / "fixtures" / "KS306" / "fail-token-to-custom-opt-in"
+    fixes = {Path(f.span.path).name: f.fix for f in lint_paths([str(case)], Options()).findings if f.rule == "KS306"}
+    assert "referenced with `authorization.credentials`" in fixes["operator.yaml"]
+    assert "referenced with `credentials_file`" in fixes["prometheus.yaml"]

@@ -604,8 +604,10 @@ def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
             f"to {whom}: any of those targets can log the Authorization header and replay it against the API server "
             f"with every grant of {'ServiceAccount ' + str(owner) if owner else 'the scraper'}",
             fix=(f"Remove `{_credential_key(job)}` from this job: application targets need no Kubernetes token. If one "
-                 f"requires authentication, give the job a dedicated credential (a Secret mounted into Prometheus, "
-                 f"referenced with `credentials_file`), never the ServiceAccount token."),
+                 f"requires authentication, give the job a dedicated credential ("
+                 + ("a Secret of the monitor's namespace, referenced with `authorization.credentials`"
+                    if _operator(job) else "a Secret mounted into Prometheus, referenced with `credentials_file`")
+                 + "), never the ServiceAccount token."),
             related=(related,), object=job.label,
             data={"arbitrary": unnamed is not None, "targets": sorted(
                 {_known_name(e) or _describe([e], job) for e in workloads} | ({APPLICATIONS} if unnamed is not None else set()))},
