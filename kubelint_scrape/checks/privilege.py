@@ -832,6 +832,12 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
                f"uses")
     if all_unused:
         message = f"{_where(holding)} grants {bound} nothing its jobs use: {describe_permissions(perms)}"
+    if bindings and all(b.kind == "RoleBinding" for b in bindings) and all(map(_never_namespaced, perms)):
+        # What a RoleBinding cannot grant at all (FACTS §8 Scope): say so, not that the scraper holds it.
+        names = " and ".join(_binding_name(b) for b in bindings)
+        message = (f"{_where(holding)} is bound to scraper {identity} only by {names}, which cannot grant "
+                   f"{describe_permissions(perms)} (cluster-scoped): "
+                   + ("the rule gives it nothing" if all_unused else "that part of the rule gives it nothing"))
     if notes:
         message += " (" + "; ".join(notes) + ")"
     shared = [i for i in holding.identities if i != identity]
@@ -863,6 +869,15 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
         related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
         data={"identity": str(identity), "unused": [p.describe() for p in perms]},
     )
+
+
+def _never_namespaced(permission: Permission) -> bool:
+    """A permission no RoleBinding grants: a non-resource URL, or a cluster-scoped resource (FACTS §8) — except
+    the verbs checked in a namespace all the same (`bind` on clusterroles, namespaced_verbs)."""
+    if permission.url:
+        return True
+    return (permission.resource.partition("/")[0] in CLUSTER_SCOPED
+            and permission.verb not in namespaced_verbs(permission.api_group, permission.resource))
 
 
 def _holders(holders: list) -> str:
