@@ -899,6 +899,68 @@ def additional_scrape_configs(workspace: Workspace, runner: K8sObject, config: P
     return jobs, problems
 
 
+def _secret_keys(secret: K8sObject) -> list[str]:
+    """The keys a Secret will hold once applied: `stringData` is merged into `data` by the API server."""
+    return list(dict.fromkeys(as_str(k) for section in ("stringData", "data") for k in as_map(secret.doc.get(section))))
+
+
+@dataclass(eq=False)
+class MissingSecretRef:
+    """An `additionalScrapeConfigs` reference the operator cannot load: `why` says what is missing, `error` is the
+    operator's own words, `fix` how to repair it, `related` the Secrets of the inputs that show what was meant."""
+    span: Span
+    name: str
+    key: str
+    why: str
+    error: str
+    fix: str
+    related: list[K8sObject]
+
+
+def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -> MissingSecretRef | None:
+    """pkg/k8sutil/secrets.go LoadSecretRef: unless `optional: true`, a Secret (of the runner's own namespace) or
+    key that does not exist is an error, and the operator's sync stops there ("loading additional scrape configs
+    from Secret failed", pkg/prometheus/server/operator.go): no configuration is generated or updated. A Secret
+    absent from the inputs may be made out of band (sealed or external secrets), so that is reported only when the
+    inputs show what was meant: a Secret of that name in another namespace, or one of the runner's namespace that
+    holds the key (a misspelt name)."""
+    spec = as_map(runner.doc.get("spec"))
+    ref = spec.get("additionalScrapeConfigs")
+    if not isinstance(ref, YMap) or ref.get("optional") is True:
+        return None
+    name, key = as_str(ref.get("name")), as_str(ref.get("key"))
+    if not name or not key:
+        return None
+    where = f"Secret {runner.namespace}/{name}"
+    secret = workspace.find("Secret", runner.namespace, name)
+    if secret is not None:
+        keys = _secret_keys(secret)
+        if key in keys:
+            return None
+        from .promvalidate import did_you_mean  # only a broken reference needs the suggestion
+
+        near = did_you_mean(key, keys)
+        has = f"it has {', '.join(keys)}" if keys else "it has no keys"
+        return MissingSecretRef(
+            at(runner.path, ref.value_pos("key") if "key" in ref else ref.pos), name, key,
+            f"which has no such key ({has})", f"key {key} could not be found in secret {name}",
+            (f"Name key {near} (the key {where} defines)" if near else f"Add key {key} to {where}, or name one of its keys")
+            + ", or set `optional: true` if the jobs may be absent.", [secret])
+    elsewhere = [s for s in workspace.kind("Secret") if s.name == name and s.namespace != runner.namespace]
+    misspelt = [s for s in workspace.kind("Secret") if s.namespace == runner.namespace and key in _secret_keys(s)]
+    if elsewhere:
+        why = (f"which the inputs do not define (they define Secret {elsewhere[0].namespace}/{name}, but the operator reads "
+               f"it from {runner.namespace}, the namespace of the {runner.kind})")
+        fix = f"Create Secret {name} in namespace {runner.namespace} (or move the {runner.kind} beside it)."
+    elif misspelt:
+        why = f"which the inputs do not define (Secret {runner.namespace}/{misspelt[0].name} holds key {key})"
+        fix = f"Name Secret {misspelt[0].name}, or create Secret {name} in namespace {runner.namespace}."
+    else:
+        return None
+    return MissingSecretRef(at(runner.path, ref.value_pos("name") if "name" in ref else ref.pos), name, key,
+                            why, f"secrets \"{name}\" not found", fix, elsewhere or misspelt)
+
+
 def secret_value(secret: K8sObject, key: str, outer_text: str):
     """The text of a Secret key (`stringData` as written, `data` base64-decoded, gunzipped for *.gz) and a
     position function for parse_text: exact for stringData block scalars, pinned to the key otherwise."""

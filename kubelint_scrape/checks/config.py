@@ -39,6 +39,7 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
         # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
         # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
         yield from _scrape_class_findings(ctx, config, seen)
+        yield from _additional_scrape_configs_findings(ctx, config)
         extra = [job for job in config.jobs if job.source_kind == "config" and id(job.node) not in seen]
         seen.update(id(job.node) for job in extra)
         if extra and ctx.reports(*{job.path for job in extra}):
@@ -92,6 +93,29 @@ def _scrape_class_findings(ctx: Context, config: Any, seen: set) -> Iterator[Fin
             fix=f'Name one of the scrape classes of {runner.kind} {runner.namespace}/{runner.name}, or add `- name: {name}` to its spec.scrapeClasses.',
             related=(Related(at(runner.path, where), f"scrape classes of {runner.kind} {runner.namespace}/{runner.name}"),),
             object=f"{monitor.kind} {monitor.name}", data={"check": "operator-scrape-class", "scrapeClass": name})
+
+
+def _additional_scrape_configs_findings(ctx: Context, config: Any) -> Iterator[Finding]:
+    """A Prometheus/PrometheusAgent whose additionalScrapeConfigs names a Secret or key that does not exist: the
+    operator's sync fails before it writes the configuration (operator.missing_additional_scrape_configs), so the
+    additional jobs are not the only thing lost: no monitor it selects takes effect either."""
+    from ..operator import missing_additional_scrape_configs
+
+    runner = config.runner
+    if runner is None or not ctx.reports(runner.path):
+        return
+    missing = missing_additional_scrape_configs(ctx.workspace, runner)
+    if missing is None:
+        return
+    yield Finding(
+        "KS601", missing.span,
+        f"{runner.kind} {runner.namespace}/{runner.name} takes additionalScrapeConfigs from key {missing.key} of Secret "
+        f"{runner.namespace}/{missing.name}, {missing.why}: the operator's sync fails (\"loading additional scrape "
+        f"configs from Secret failed: {missing.error}\") before it writes the configuration, so neither these jobs "
+        f"nor the monitors it selects take effect",
+        fix=missing.fix,
+        related=tuple(Related(s.span, f"Secret {s.namespace}/{s.name} is defined here") for s in missing.related[:2]),
+        object=f"{runner.kind} {runner.name}", data={"check": "operator-additional-scrape-configs"})
 
 
 def _loaded_by_vmagent(ctx: Context, config: Any) -> bool:

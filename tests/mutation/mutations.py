@@ -184,3 +184,152 @@ MUTATIONS += [
   ("b1 ingress role extensions only", "b1-plain", [(C, "      - job_name: kubernetes-pods\n", "      - job_name: kubernetes-ingresses\n        kubernetes_sd_configs:\n          - role: ingress\n      - job_name: kubernetes-pods\n"), (R, '  - nonResourceURLs:', '  - apiGroups: ["extensions"]\n    resources: ["ingresses"]\n    verbs: ["list", "watch"]\n  - nonResourceURLs:')], ["KS101", "KS503"]),
   ("b1 ingress role ok", "b1-plain", [(C, "      - job_name: kubernetes-pods\n", "      - job_name: kubernetes-ingresses\n        kubernetes_sd_configs:\n          - role: ingress\n      - job_name: kubernetes-pods\n"), (R, '  - nonResourceURLs:', '  - apiGroups: ["networking.k8s.io"]\n    resources: ["ingresses"]\n    verbs: ["list", "watch"]\n  - nonResourceURLs:')], []),
 ]
+
+# ---- identity resolution and the Operator's translation (probe mutations3). An optional sixth element is the
+# identity every job of the run must show (`jobs[].identity`: "NS/NAME", or None when unresolved: KS100).
+ST, GF, P9, RB9, MO9, AG = "sts.yaml", "grafana.yaml", "prometheus.yaml", "rbac.yaml", "monitors.yaml", "agent.yaml"
+NS9 = "namespaces.yaml"
+PS = "monitoring/prometheus-server"
+FLAG8 = "            - --config.file=/etc/config/prometheus.yaml\n"
+PROM_MOUNT8 = ("          volumeMounts:\n            - name: config-volume\n              mountPath: /etc/config\n"
+               "            - name: storage-volume")
+RELOADER_MOUNT8 = "              mountPath: /etc/config\n              readOnly: true\n"
+SA8 = "  name: prometheus-server\n  namespace: monitoring\n---\napiVersion: v1\nkind: ServiceAccount\n"
+VOL8 = "        - name: config-volume\n          configMap:\n            name: prometheus-server\n"
+PROJECTED8 = ("        - name: sa-token\n          projected:\n            sources:\n              - serviceAccountToken:\n"
+              "                  path: token\n              - configMap:\n                  name: kube-root-ca.crt\n"
+              "                  items:\n                    - key: ca.crt\n                      path: ca.crt\n")
+TOKEN_MOUNT = "            - name: sa-token\n              mountPath: /var/run/secrets/kubernetes.io/serviceaccount\n"
+GRAFANA_AS_PROM = [(GF, "          image: grafana/grafana:12.0.0\n", "          image: quay.io/prometheus/prometheus:v3.5.0\n"
+                    "          args: [--config.file=/etc/config/prometheus.yaml]\n"),
+                   (GF, "              mountPath: /etc/grafana/provisioning/datasources", "              mountPath: /etc/config"),
+                   (GF, "            name: grafana-datasources", "            name: prometheus-server")]
+STS_HEAD = "kind: StatefulSet\nmetadata:\n  name: prometheus-server\n  namespace: monitoring\nspec:\n  serviceName: prometheus-server\n  replicas: 1\n"
+PVC8 = ("  volumeClaimTemplates:\n    - metadata:\n        name: storage-volume\n      spec:\n        accessModes: [ReadWriteOnce]\n"
+        "        resources:\n          requests:\n            storage: 8Gi\n")
+EMPTY_DIR8 = (ST, VOL8, VOL8 + "        - name: storage-volume\n          emptyDir: {}\n")
+
+import textwrap as _textwrap
+from pathlib import Path as _Path
+
+# The b8 pod template (labels, spec) re-indented under other kinds: an edit (file, None, text) replaces the file.
+_STS8 = (_Path(__file__).parent / "baselines" / "b8-reload" / "sts.yaml").read_text()
+_TEMPLATE8 = _STS8[_STS8.index("    metadata:\n      labels"):_STS8.index("  volumeClaimTemplates")].replace(
+    VOL8, VOL8 + "        - name: storage-volume\n          emptyDir: {}\n")
+_POD_SPEC8 = _textwrap.dedent(_TEMPLATE8[_TEMPLATE8.index("    spec:\n"):])
+CRON8 = ("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: prometheus-server\n  namespace: monitoring\nspec:\n"
+         "  schedule: '*/5 * * * *'\n  jobTemplate:\n    spec:\n      template:\n"
+         + _textwrap.indent(_TEMPLATE8.replace("    spec:\n", "    spec:\n      restartPolicy: OnFailure\n", 1), "    "))
+POD8 = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: prometheus-server\n  namespace: monitoring\n"
+        "  labels:\n    app.kubernetes.io/name: prometheus\n" + _POD_SPEC8)
+ALL8 = ["KS101", "KS102", "KS104"]
+MUTATIONS += [
+  ("b8 baseline identity", "b8-reload", [], [], [], PS),
+  ("b8 config.file two args", "b8-reload", [(ST, FLAG8, "            - --config.file\n            - /etc/config/prometheus.yaml\n")], [], [], PS),
+  ("b8 config.file in command", "b8-reload", [(ST, FLAG8, ""), (ST, "          image: quay.io/prometheus/prometheus:v3.5.0\n", "          image: quay.io/prometheus/prometheus:v3.5.0\n          command: [/bin/prometheus, --config.file=/etc/config/prometheus.yaml]\n")], [], [], PS),
+  ("b8 config.file other key", "b8-reload", [(ST, FLAG8, FLAG8.replace(".yaml", ".yml"))], ["KS100"], [], None),
+  ("b8 config.file via $(VAR)", "b8-reload", [(ST, FLAG8, "            - --config.file=$(CONFIG_FILE)\n"), (ST, "          image: quay.io/prometheus/prometheus:v3.5.0\n", "          image: quay.io/prometheus/prometheus:v3.5.0\n          env:\n            - name: CONFIG_FILE\n              value: /etc/config/prometheus.yaml\n")], [], [], PS),
+  ("b8 config.file via $(VAR) other key", "b8-reload", [(ST, FLAG8, "            - --config.file=$(CONFIG_FILE)\n"), (ST, "          image: quay.io/prometheus/prometheus:v3.5.0\n", "          image: quay.io/prometheus/prometheus:v3.5.0\n          env:\n            - name: CONFIG_FILE\n              value: /etc/config/other.yaml\n")], ["KS100"], [], None),
+  ("b8 subPath mount of the key", "b8-reload", [(ST, PROM_MOUNT8, PROM_MOUNT8.replace("mountPath: /etc/config\n", "mountPath: /etc/config/prometheus.yaml\n              subPath: prometheus.yaml\n"))], [], [], PS),
+  ("b8 subPath names another key", "b8-reload", [(ST, PROM_MOUNT8, PROM_MOUNT8.replace("mountPath: /etc/config\n", "mountPath: /etc/config/prometheus.yaml\n              subPath: prometheus.yml\n"))], ["KS100"], [], None),
+  ("b8 items leave the key out", "b8-reload", [(ST, VOL8, VOL8 + "            items:\n              - key: alerts.yaml\n                path: alerts.yaml\n")], ["KS100"], [], None),
+  ("b8 items rename the key's file", "b8-reload", [(ST, VOL8, VOL8 + "            items:\n              - key: prometheus.yaml\n                path: prom.yaml\n")], ["KS100"], [], None),
+  ("b8 items rename file and flag", "b8-reload", [(ST, VOL8, VOL8 + "            items:\n              - key: prometheus.yaml\n                path: prom.yaml\n"), (ST, FLAG8, FLAG8.replace("prometheus.yaml", "prom.yaml"))], [], [], PS),
+  ("b8 ConfigMap key renamed", "b8-reload", [(C, "  prometheus.yaml: |", "  prometheus.yml: |")], ["KS100"], [], None),
+  ("b8 ConfigMap renamed", "b8-reload", [(C, "  name: prometheus-server\n", "  name: prometheus-server-v2\n")], ["KS100"], [], None),
+  ("b8 volume renamed in mounts only", "b8-reload", [(ST, "            - name: config-volume\n              mountPath: /etc/config\n              readOnly", "            - name: config\n              mountPath: /etc/config\n              readOnly"), (ST, PROM_MOUNT8, PROM_MOUNT8.replace("config-volume", "config"))], ["KS100"], [], None),  # the API server also refuses a mount of an undefined volume (validateVolumeMounts NotFound): no KS602 yet
+  ("b8 prometheus container lacks the mount", "b8-reload", [(ST, PROM_MOUNT8, "          volumeMounts:\n            - name: storage-volume")], [], [], PS),
+  ("b8 grafana mounts the ConfigMap too", "b8-reload", GRAFANA_AS_PROM[1:], [], [], PS),
+  ("b8 second Prometheus other SA", "b8-reload", GRAFANA_AS_PROM, ["KS100"], [], None),
+  ("b8 second Prometheus other SA --identity", "b8-reload", GRAFANA_AS_PROM, [], ["--identity", PS], PS),
+  ("b8 DaemonSet", "b8-reload", [(ST, STS_HEAD, "kind: DaemonSet\nmetadata:\n  name: prometheus-server\n  namespace: monitoring\nspec:\n"), (ST, PVC8, ""), EMPTY_DIR8], [], [], PS),
+  ("b8 Deployment", "b8-reload", [(ST, STS_HEAD, "kind: Deployment\nmetadata:\n  name: prometheus-server\n  namespace: monitoring\nspec:\n  replicas: 1\n"), (ST, PVC8, ""), EMPTY_DIR8], [], [], PS),
+  ("b8 ReplicaSet", "b8-reload", [(ST, STS_HEAD, "kind: ReplicaSet\nmetadata:\n  name: prometheus-server\n  namespace: monitoring\nspec:\n  replicas: 1\n"), (ST, PVC8, ""), EMPTY_DIR8], [], [], PS),
+  ("b8 Job", "b8-reload", [(ST, "apiVersion: apps/v1\n" + STS_HEAD, "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: prometheus-server\n  namespace: monitoring\nspec:\n"), (ST, "  selector:\n    matchLabels:\n      app.kubernetes.io/name: prometheus\n", ""), (ST, "    spec:\n      serviceAccountName", "    spec:\n      restartPolicy: OnFailure\n      serviceAccountName"), (ST, PVC8, ""), EMPTY_DIR8], [], [], PS),
+  ("b8 CronJob", "b8-reload", [(ST, None, CRON8)], [], [], PS),
+  ("b8 bare Pod", "b8-reload", [(ST, None, POD8)], [], [], PS),
+  ("b8 bare Pod in default namespace", "b8-reload", [(ST, None, POD8.replace("  namespace: monitoring\n", ""))], ["KS100"], [], None),
+  ("b8 deprecated serviceAccount", "b8-reload", [(ST, "      serviceAccountName: prometheus-server\n", "      serviceAccount: prometheus-server\n")], [], [], PS),
+  ("b8 serviceAccountName wins over serviceAccount", "b8-reload", [(ST, "      serviceAccountName: prometheus-server\n", "      serviceAccountName: prometheus-server\n      serviceAccount: grafana\n")], [], [], PS),
+  ("b8 serviceAccountName default", "b8-reload", [(ST, "      serviceAccountName: prometheus-server\n", "      serviceAccountName: default\n")], ALL8, [], "monitoring/default"),
+  ("b8 no serviceAccountName", "b8-reload", [(ST, "      serviceAccountName: prometheus-server\n", "")], ALL8, [], "monitoring/default"),
+  ("b8 SA undefined", "b8-reload", [(R, "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n" + SA8, "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n")], ["KS109"], [], PS),
+  ("b8 SA automount false", "b8-reload", [(R, SA8, SA8.replace("---", "automountServiceAccountToken: false\n---"))], ["KS107"], [], PS),
+  ("b8 SA false pod true", "b8-reload", [(R, SA8, SA8.replace("---", "automountServiceAccountToken: false\n---")), (ST, "      serviceAccountName: prometheus-server\n", "      serviceAccountName: prometheus-server\n      automountServiceAccountToken: true\n")], [], [], PS),
+  ("b8 pod automount false projected token", "b8-reload", [(ST, "      serviceAccountName: prometheus-server\n", "      serviceAccountName: prometheus-server\n      automountServiceAccountToken: false\n"), (ST, VOL8, VOL8 + PROJECTED8), (ST, PROM_MOUNT8, PROM_MOUNT8.replace("          volumeMounts:\n", "          volumeMounts:\n" + TOKEN_MOUNT))], [], [], PS),
+  ("b8 projected token in the reloader only", "b8-reload", [(ST, "      serviceAccountName: prometheus-server\n", "      serviceAccountName: prometheus-server\n      automountServiceAccountToken: false\n"), (ST, VOL8, VOL8 + PROJECTED8), (ST, RELOADER_MOUNT8, RELOADER_MOUNT8 + TOKEN_MOUNT)], ["KS107"], [], PS),
+  ("b8 --identity grafana", "b8-reload", [], ALL8, ["--identity", "monitoring/grafana"], "monitoring/grafana"),
+  ("b8 --identity undefined", "b8-reload", [], ALL8, ["--identity", "monitoring/nobody"], "monitoring/nobody"),
+  ("b8 identities glob", "b8-reload", [], ALL8, ["identities", {"config.yaml": "monitoring/grafana"}], "monitoring/grafana"),
+  ("b8 identities glob other file", "b8-reload", [], [], ["identities", {"other.yaml": "monitoring/grafana"}], PS),
+  ("b8 sts in default namespace", "b8-reload", [(ST, "  name: prometheus-server\n  namespace: monitoring\n", "  name: prometheus-server\n")], ["KS100"], [], None),
+  ("b8 CRB subject other SA", "b8-reload", [(R, "    name: prometheus-server\n    namespace: monitoring\n", "    name: grafana\n    namespace: monitoring\n")], ALL8, [], PS),
+]
+P9HEAD = "  serviceAccountName: prometheus-main\n"
+O = "monitoring/prometheus-main"
+WEB = "  name: web\n  namespace: team-a\n  labels:\n    release: main\n"
+MUTATIONS += [
+  ("b9 baseline identity", "b9-opstack", [], [], [], O),
+  ("b9 no serviceAccountName", "b9-opstack", [(P9, P9HEAD, "")], ["KS101", "KS104"], [], "monitoring/default"),
+  ("b9 serviceAccountName undefined", "b9-opstack", [(P9, P9HEAD, "  serviceAccountName: prometheus\n")], ["KS101", "KS104", "KS109"], [], "monitoring/prometheus"),
+  ("b9 SA automount false", "b9-opstack", [(P9, "  namespace: monitoring\n---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus", "  namespace: monitoring\nautomountServiceAccountToken: false\n---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus")], [], [], O),
+  ("b9 CR automount false", "b9-opstack", [(P9, P9HEAD, P9HEAD + "  automountServiceAccountToken: false\n")], ["KS107"], [], O),
+  ("b9 --identity", "b9-opstack", [], ["KS101", "KS104"], ["--identity", "monitoring/default"], "monitoring/default"),
+  ("b9 SM selector nil", "b9-opstack", [(P9, "  serviceMonitorSelector:\n    matchLabels:\n      release: main\n", "")], ["KS100"]),
+  ("b9 SM selector {}", "b9-opstack", [(P9, "  serviceMonitorSelector:\n    matchLabels:\n      release: main\n", "  serviceMonitorSelector: {}\n")], [], [], O),
+  ("b9 SM selector no longer matches", "b9-opstack", [(P9, "      release: main\n  serviceMonitorNamespaceSelector", "      release: prod\n  serviceMonitorNamespaceSelector")], ["KS100"]),
+  ("b9 SM selector matchExpressions", "b9-opstack", [(P9, "  serviceMonitorSelector:\n    matchLabels:\n      release: main\n", "  serviceMonitorSelector:\n    matchExpressions:\n      - {key: release, operator: In, values: [main, canary]}\n")], [], [], O),
+  ("b9 SM ns selector nil", "b9-opstack", [(P9, "  serviceMonitorNamespaceSelector:\n    matchLabels:\n      monitoring: enabled\n", "")], ["KS100"]),
+  ("b9 SM ns selector {}", "b9-opstack", [(P9, "  serviceMonitorNamespaceSelector:\n    matchLabels:\n      monitoring: enabled\n", "  serviceMonitorNamespaceSelector: {}\n")], [], [], O),
+  ("b9 SM ns selector metadata.name", "b9-opstack", [(P9, "  serviceMonitorNamespaceSelector:\n    matchLabels:\n      monitoring: enabled\n", "  serviceMonitorNamespaceSelector:\n    matchLabels:\n      kubernetes.io/metadata.name: team-a\n")], ["KS100"]),
+  ("b9 team-b label removed", "b9-opstack", [(NS9, "  name: team-b\n  labels:\n    monitoring: enabled\n", "  name: team-b\n")], ["KS100"]),
+  ("b9 sandbox labelled", "b9-opstack", [(NS9, "  name: sandbox\n", "  name: sandbox\n  labels:\n    monitoring: enabled\n")], [], [], O),
+  ("b9 SM web any:true", "b9-opstack", [(MO9, "      app: web\n  endpoints", "      app: web\n  namespaceSelector:\n    any: true\n  endpoints")], ["KS105"]),
+  ("b9 SM web matchNames sandbox", "b9-opstack", [(MO9, "      app: web\n  endpoints", "      app: web\n  namespaceSelector:\n    matchNames: [sandbox]\n  endpoints")], ["KS105"]),
+  ("b9 SM web matchNames team-a,team-b", "b9-opstack", [(MO9, "      app: web\n  endpoints", "      app: web\n  namespaceSelector:\n    matchNames: [team-a, team-b]\n  endpoints")], [], [], O),
+  ("b9 SM web moved to sandbox", "b9-opstack", [(MO9, WEB, WEB.replace("team-a", "sandbox"))], ["KS100"]),
+  ("b9 SM web moved to labelled sandbox", "b9-opstack", [(MO9, WEB, WEB.replace("team-a", "sandbox")), (NS9, "  name: sandbox\n", "  name: sandbox\n  labels:\n    monitoring: enabled\n")], ["KS105"], [], O),
+  ("b9 SM web serviceDiscoveryRole Endpoints", "b9-opstack", [(MO9, "      app: web\n  endpoints", "      app: web\n  serviceDiscoveryRole: Endpoints\n  endpoints")], ["KS101"], [], O),
+  ("b9 Prometheus serviceDiscoveryRole removed", "b9-opstack", [(P9, "  serviceDiscoveryRole: EndpointSlice\n", "")], ["KS101"], [], O),
+  ("b9 Prometheus version 2.20", "b9-opstack", [(P9, "  version: v3.5.0\n", "  version: v2.20.0\n")], ["KS101"], [], O),
+  ("b9 PodMonitor selector nil", "b9-opstack", [(P9, "  podMonitorSelector: {}\n", "")], ["KS100"]),
+  ("b9 PodMonitor ns selector nil", "b9-opstack", [(P9, "  podMonitorNamespaceSelector:\n    matchLabels:\n      monitoring: enabled\n", "")], ["KS100"]),
+  ("b9 PodMonitor any:true", "b9-opstack", [(MO9, "      app: worker\n", "      app: worker\n  namespaceSelector:\n    any: true\n")], ["KS105"], [], O),
+  ("b9 PodMonitor attachMetadata node", "b9-opstack", [(MO9, "  podMetricsEndpoints:\n", "  attachMetadata:\n    node: true\n  podMetricsEndpoints:\n")], [], [], O),
+  ("b9 ignoreNamespaceSelectors", "b9-opstack", [(P9, P9HEAD, P9HEAD + "  ignoreNamespaceSelectors: true\n")], ["KS105"], [], O),
+  ("b9 ignoreNamespaceSelectors with any:true", "b9-opstack", [(P9, P9HEAD, P9HEAD + "  ignoreNamespaceSelectors: true\n"), (MO9, "      app: worker\n", "      app: worker\n  namespaceSelector:\n    any: true\n")], ["KS105"], [], O),
+  ("b9 Probe ingress matchNames sandbox", "b9-opstack", [(MO9, "        matchNames: [team-a]\n      selector:\n        matchLabels:\n          probe", "        matchNames: [sandbox]\n      selector:\n        matchLabels:\n          probe")], ["KS105"], [], O),
+  ("b9 Probe ingress any:true", "b9-opstack", [(MO9, "        matchNames: [team-a]\n      selector:\n        matchLabels:\n          probe", "        any: true\n      selector:\n        matchLabels:\n          probe")], ["KS105"], [], O),
+  ("b9 Probe static targets", "b9-opstack", [(MO9, "    ingress:\n      namespaceSelector:\n        matchNames: [team-a]\n      selector:\n        matchLabels:\n          probe: \"true\"\n", "    staticConfig:\n      static: [https://example.com]\n")], [], [], O),
+  ("b9 probeSelector nil", "b9-opstack", [(P9, "  probeSelector: {}\n", "")], ["KS100"]),
+  ("b9 probe ns selector nil, Probe in sandbox", "b9-opstack", [(P9, "  probeNamespaceSelector: {}\n", ""), (MO9, "  name: ingresses\n  namespace: monitoring\n", "  name: ingresses\n  namespace: sandbox\n")], ["KS100"]),
+  ("b9 ScrapeConfig label removed", "b9-opstack", [(MO9, "  name: node-exporter\n  namespace: monitoring\n  labels:\n    release: main\n", "  name: node-exporter\n  namespace: monitoring\n")], ["KS100"]),
+  ("b9 ScrapeConfig in team-a (own-namespace selector)", "b9-opstack", [(MO9, "  name: node-exporter\n  namespace: monitoring\n", "  name: node-exporter\n  namespace: team-a\n")], ["KS100"]),
+  ("b9 ScrapeConfig role Pod", "b9-opstack", [(MO9, "    - role: Node\n", "    - role: Pod\n")], ["KS105"], [], O),
+  ("b9 ScrapeConfig role Pod namespaced", "b9-opstack", [(MO9, "    - role: Node\n", "    - role: Pod\n      namespaces:\n        names: [team-b]\n")], [], [], O),
+  ("b9 additionalScrapeConfigs key wrong", "b9-opstack", [(P9, "    key: extra.yaml\n", "    key: extra.yml\n")], ["KS601"]),
+  ("b9 additionalScrapeConfigs Secret name wrong", "b9-opstack", [(P9, "    name: additional-scrape-configs\n", "    name: additional-scrape-config\n")], ["KS601"]),
+  ("b9 additionalScrapeConfigs optional, Secret missing", "b9-opstack", [(P9, "    name: additional-scrape-configs\n", "    name: additional-scrape-config\n    optional: true\n")], []),
+  ("b9 additional job in sandbox", "b9-opstack", [(P9, "            names: [default]\n", "            names: [sandbox]\n")], ["KS105"], [], O),
+  ("b9 deny FS access, SM with bearerTokenFile", "b9-opstack", [(P9, P9HEAD, P9HEAD + "  arbitraryFSAccessThroughSMs:\n    deny: true\n"), (MO9, "    - port: metrics\n", "    - port: metrics\n      bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n")], ["KS603"], [], O),
+  ("b9 deny FS access, SM tlsConfig caFile", "b9-opstack", [(P9, P9HEAD, P9HEAD + "  arbitraryFSAccessThroughSMs:\n    deny: true\n"), (MO9, "    - port: metrics\n", "    - port: metrics\n      scheme: https\n      tlsConfig:\n        caFile: /etc/prometheus/certs/ca.crt\n")], ["KS603"], [], O),
+  ("b9 deny FS access, SM tlsConfig ca from Secret", "b9-opstack", [(P9, P9HEAD, P9HEAD + "  arbitraryFSAccessThroughSMs:\n    deny: true\n"), (MO9, "    - port: metrics\n", "    - port: metrics\n      scheme: https\n      tlsConfig:\n        ca:\n          secret:\n            name: api-ca\n            key: ca.crt\n")], [], [], O),
+  ("b9 no deny, SM bearerTokenFile", "b9-opstack", [(MO9, "    - port: metrics\n", "    - port: metrics\n      bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n")], [], [], O),
+  ("b9 Prometheus moved to team-a", "b9-opstack", [(P9, "  name: main\n  namespace: monitoring\n", "  name: main\n  namespace: team-a\n")], ["KS100", "KS101", "KS109", "KS601"]),
+  ("b9 RoleBinding team-a dropped", "b9-opstack", [(RB9, "kind: RoleBinding\nmetadata:\n  name: prometheus-main\n  namespace: team-a\n", "kind: RoleBinding\nmetadata:\n  name: prometheus-main\n  namespace: team-c\n")], ["KS105"], [], O),
+]
+A10 = "monitoring/prom-agent"
+MUTATIONS += [
+  ("b10 baseline identity", "b10-agent", [], [], [], A10),
+  ("b10 StatefulSet mode pods still cluster-wide", "b10-agent", [(AG, "  mode: DaemonSet\n", "")], [], [], A10),
+  ("b10 ServiceMonitor ignored in DaemonSet mode", "b10-agent", [(AG, "  podMonitorNamespaceSelector: {}\n", "  podMonitorNamespaceSelector: {}\n  serviceMonitorSelector: {}\n  serviceMonitorNamespaceSelector: {}\n"), (AG, "kind: PodMonitor\nmetadata:\n  name: app\n", "kind: ServiceMonitor\nmetadata:\n  name: app\n"), (AG, "  podMetricsEndpoints:\n    - port: metrics\n      path: /metrics\n", "  endpoints:\n    - port: metrics\n")], [], [], A10),
+  ("b10 ServiceMonitor in StatefulSet mode", "b10-agent", [(AG, "  mode: DaemonSet\n", ""), (AG, "  podMonitorNamespaceSelector: {}\n", "  podMonitorNamespaceSelector: {}\n  serviceMonitorSelector: {}\n  serviceMonitorNamespaceSelector: {}\n"), (AG, "kind: PodMonitor\nmetadata:\n  name: app\n", "kind: ServiceMonitor\nmetadata:\n  name: app\n"), (AG, "  podMetricsEndpoints:\n    - port: metrics\n      path: /metrics\n", "  endpoints:\n    - port: metrics\n")], ["KS101"], [], A10),
+  ("b10 no serviceAccountName", "b10-agent", [(AG, "  serviceAccountName: prom-agent\n", "")], ["KS101"], [], "monitoring/default"),
+  ("b10 podMonitorSelector nil", "b10-agent", [(AG, "  podMonitorSelector:\n    matchLabels:\n      scrape: node-local\n", "")], ["KS100"]),
+  ("b10 PodMonitor label changed", "b10-agent", [(AG, "  namespace: shop\n  labels:\n    scrape: node-local\n", "  namespace: shop\n  labels:\n    scrape: cluster\n")], ["KS100"]),
+  ("b10 CRB -> RoleBinding", "b10-agent", [(AG, "kind: ClusterRoleBinding\nmetadata:\n  name: prom-agent\n", "kind: RoleBinding\nmetadata:\n  name: prom-agent\n  namespace: shop\n")], ["KS105"], [], A10),
+  ("b10 attachMetadata node", "b10-agent", [(AG, "  podMetricsEndpoints:\n    - port: prometheus\n", "  attachMetadata:\n    node: true\n  podMetricsEndpoints:\n    - port: prometheus\n")], ["KS101"], [], A10),
+  ("b10 agent automount false", "b10-agent", [(AG, "  mode: DaemonSet\n", "  mode: DaemonSet\n  automountServiceAccountToken: false\n")], ["KS107"], [], A10),
+  ("b10 cilium ns selector matchNames", "b10-agent", [(AG, "    any: true\n", "    matchNames: [kube-system]\n")], [], [], A10),
+  ("b10 agent in other namespace", "b10-agent", [(AG, "  name: node-agent\n  namespace: monitoring\n", "  name: node-agent\n  namespace: agents\n")], ["KS101", "KS109"], [], "agents/prom-agent"),
+]

@@ -13,6 +13,7 @@ import pytest
 
 from kubelint_scrape.analyse import Assumptions
 from kubelint_scrape.engine import Options, lint_paths
+from kubelint_scrape.rbac import Identity
 
 HERE = Path(__file__).parent
 BASELINES = HERE / "baselines"
@@ -21,20 +22,32 @@ _module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_module)
 MUTATIONS = _module.MUTATIONS
 
-# Compared: what decides whether a job works (access), and objects or configs the API server or Prometheus refuse.
+# Compared: what decides whether a job works (access), and objects or configs the API server, Prometheus or the
+# Operator refuse.
 # Hazard, transport and workload rules (KS2xx-KS4xx) and KS604 move with most edits: test_mutations2.py judges them.
-COMPARED = ("KS1", "KS5", "KS601", "KS602")
+COMPARED = ("KS1", "KS5", "KS601", "KS602", "KS603")
 
 
-def _options(flags: list[str]) -> Options:
-    """CLI assumption flags (`--kubernetes-version 1.33`) as the Assumptions they set."""
+def _options(flags: list, root: Path | None = None) -> Options:
+    """CLI flags (`--kubernetes-version 1.33`, `--identity NS/NAME`) and the configuration's `identities` (a dict,
+    its globs relative to the mutated tree) as the Options they set."""
     values = {flags[i].lstrip("-").replace("-", "_"): flags[i + 1] for i in range(0, len(flags), 2)}
-    return Options(assumptions=Assumptions(**values))
+    identity = values.pop("identity", None)
+    identities = values.pop("identities", {})
+    return Options(assumptions=Assumptions(**values), identity=Identity.parse(identity) if identity else None,
+                   identities=identities, root=str(root or "."))
+
+
+def _run(root: Path, options: Options) -> tuple[set[tuple[str, str, str]], set[str | None]]:
+    """(findings keyed by message, not line: an edit that adds or removes lines moves the baseline's; the
+    identities the jobs run as, "NS/NAME" or None when unresolved)."""
+    result = lint_paths([str(root)], options)
+    identities = {str(job.identity) if job.identity else None for job in result.analysis.jobs}
+    return {(f.rule, Path(f.span.path).name, f.message) for f in result.findings}, identities
 
 
 def _findings(root: Path, options: Options) -> set[tuple[str, str, str]]:
-    # Keyed by message, not line: an edit that adds or removes lines moves the baseline's findings.
-    return {(f.rule, Path(f.span.path).name, f.message) for f in lint_paths([str(root)], options).findings}
+    return _run(root, options)[0]
 
 
 _BASE: dict[str, set] = {}
@@ -59,9 +72,15 @@ def test_single_fault(mutation, tmp_path: Path) -> None:
     shutil.copytree(BASELINES / baseline, root)
     for file, old, new in edits:
         path = root / file
+        if old is None:  # the whole file replaced (a pod template re-indented under another kind)
+            path.write_text(new)
+            continue
         text = path.read_text()
         assert old in text, f"{name}: the edit's text is not in {file}"
         path.write_text(text.replace(old, new, 1))
-    added = _findings(root, _options(flags)) - _baseline(baseline)
+    findings, identities = _run(root, _options(flags, root))
+    added = findings - _baseline(baseline)
     got = sorted({rule for rule, _file, _message in added if rule.startswith(COMPARED)})
     assert got == sorted(expected), "\n".join(f"{r} {f}: {m}" for r, f, m in sorted(added))
+    if len(mutation) > 5:  # the identity every job runs as (None: unresolved, KS100)
+        assert identities == {mutation[5]}, identities
