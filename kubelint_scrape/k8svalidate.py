@@ -169,6 +169,7 @@ def validate_sources(sources: Iterable[Source]) -> Iterator[Finding]:
                 yield from _agent_daemonset_rules(source.path, doc, label)
             if definition in ("Pod", "Workload", "CronJob", "ReplicationController") and not errors:
                 yield from _security_context_rules(source.path, doc, kind, label)
+                yield from _volume_mount_rules(source.path, doc, kind, label)
 
 
 # PrometheusAgentSpec x-kubernetes-validations (prometheus-operator pkg/apis/monitoring/v1alpha1
@@ -218,10 +219,7 @@ def rejected_security_context(context: YMap) -> str | None:
 
 
 def _security_context_rules(path: str, doc: YMap, kind: str, label: str) -> Iterator[Finding]:
-    spec = doc
-    keys = POD_SPEC_PATHS.get(kind, ("spec", "template", "spec"))
-    for key in keys:
-        spec = as_map(spec.get(key))
+    spec, keys = _pod_spec(doc, kind)
     for key in POD_CONTAINER_KEYS:
         for index, container in enumerate(as_seq(spec.get(key))):
             context = as_map(as_map(container).get("securityContext"))
@@ -241,6 +239,49 @@ def _security_context_rules(path: str, doc: YMap, kind: str, label: str) -> Iter
                      f"keeping allowPrivilegeEscalation: false."),
                 object=label, data={"check": "security-context", "container": name},
             )
+
+
+def _pod_spec(doc: YMap, kind: str) -> tuple[YMap, tuple[str, ...]]:
+    spec = doc
+    keys = POD_SPEC_PATHS.get(kind, ("spec", "template", "spec"))
+    for key in keys:
+        spec = as_map(spec.get(key))
+    return spec, keys
+
+
+def _volume_mount_rules(path: str, doc: YMap, kind: str, label: str) -> Iterator[Finding]:
+    """A container's volumeMount naming no volume of the pod: k/k pkg/apis/core/validation ValidateVolumeMounts
+    (`field.NotFound(...volumeMounts[i].name, name)`), so the API server refuses the whole object — its pods never
+    run, and a config it would have mounted is loaded by nobody."""
+    spec, keys = _pod_spec(doc, kind)
+    volumes = {as_str(as_map(v).get("name")) for v in as_seq(spec.get("volumes"))}
+    # A StatefulSet's pods also get a volume per volumeClaimTemplate, and its template is not validated when the
+    # StatefulSet is created (pkg/apis/apps/validation ValidatePodTemplateSpecForStatefulSet: "TODO: Add validation
+    # for PodSpec"): a mount of neither is refused when the controller creates each pod instead.
+    claims = {as_str(get_path(t, "metadata", "name")) for t in as_seq(get_path(doc, "spec", "volumeClaimTemplates"))}
+    volumes |= claims
+    refused = ("the API server accepts the StatefulSet but refuses every pod its controller creates from it"
+               if kind == "StatefulSet" else "the API server rejects the object")
+    for key in POD_CONTAINER_KEYS:
+        for index, container in enumerate(as_seq(spec.get(key))):
+            container = as_map(container)
+            name = as_str(container.get("name")) or f"{key}[{index}]"
+            for number, mount in enumerate(as_seq(container.get("volumeMounts"))):
+                mount = as_map(mount)
+                volume = mount.get("name")
+                if not isinstance(volume, str) or not volume or volume in volumes:
+                    continue  # (an empty or missing name is the schema's Required error)
+                where = f"{'.'.join(keys)}.{key}[{index}].volumeMounts[{number}].name"
+                defined = ", ".join(sorted(v for v in volumes if v)) or "none"
+                where = where.replace(".template.spec.", ".") if kind == "StatefulSet" else where  # the pod's own field
+                yield Finding(
+                    RULE, at(path, mount.value_pos("name")),
+                    f"{label}: container {name} mounts volume {volume!r}, which the pod does not define (its volumes: "
+                    f"{defined}); {refused} ({where}: Not found: \"{volume}\")",
+                    fix=f"Name one of the pod's volumes in this volumeMount, or add a volume named {volume} to "
+                        f"{'.'.join(keys)}.volumes.",
+                    object=label, data={"check": "volume-mount", "container": name, "volume": volume},
+                )
 
 
 def _label(doc: YMap, kind: str, source: Source | None = None) -> str:

@@ -237,7 +237,7 @@ MUTATIONS += [
   ("b8 items rename file and flag", "b8-reload", [(ST, VOL8, VOL8 + "            items:\n              - key: prometheus.yaml\n                path: prom.yaml\n"), (ST, FLAG8, FLAG8.replace("prometheus.yaml", "prom.yaml"))], [], [], PS),
   ("b8 ConfigMap key renamed", "b8-reload", [(C, "  prometheus.yaml: |", "  prometheus.yml: |")], ["KS100"], [], None),
   ("b8 ConfigMap renamed", "b8-reload", [(C, "  name: prometheus-server\n", "  name: prometheus-server-v2\n")], ["KS100"], [], None),
-  ("b8 volume renamed in mounts only", "b8-reload", [(ST, "            - name: config-volume\n              mountPath: /etc/config\n              readOnly", "            - name: config\n              mountPath: /etc/config\n              readOnly"), (ST, PROM_MOUNT8, PROM_MOUNT8.replace("config-volume", "config"))], ["KS100"], [], None),  # the API server also refuses a mount of an undefined volume (validateVolumeMounts NotFound): no KS602 yet
+  ("b8 volume renamed in mounts only", "b8-reload", [(ST, "            - name: config-volume\n              mountPath: /etc/config\n              readOnly", "            - name: config\n              mountPath: /etc/config\n              readOnly"), (ST, PROM_MOUNT8, PROM_MOUNT8.replace("config-volume", "config"))], ["KS100", "KS602"], [], None),  # the API server refuses the StatefulSet's pods: a mount of an undefined volume (ValidateVolumeMounts NotFound)
   ("b8 prometheus container lacks the mount", "b8-reload", [(ST, PROM_MOUNT8, "          volumeMounts:\n            - name: storage-volume")], [], [], PS),
   ("b8 grafana mounts the ConfigMap too", "b8-reload", GRAFANA_AS_PROM[1:], [], [], PS),
   ("b8 second Prometheus other SA", "b8-reload", GRAFANA_AS_PROM, ["KS100"], [], None),
