@@ -299,6 +299,10 @@ class Endpoint:
 # Set on the targets of the inputs' kube-rbac-proxy containers that read a --config-file (authproxy.server_id):
 # which container's file decides what the proxy reviews. Not a Prometheus label; no relabelling writes it.
 PROXY_SERVER_LABEL = "__kubelint_rbac_proxy_server"
+# Set ("true") on the targets of the inputs' containers recognised as kube-rbac-proxy (authproxy.is_rbac_proxy)
+# whatever their image says: a manifest whose image an operator fills at runtime (`image: ""`) shows discovery no
+# image to match, and inventing one would put it in messages. Not a Prometheus label either.
+RBAC_PROXY_LABEL = "__kubelint_rbac_proxy"
 
 _NODE_PROXY = re.compile(r"^/api/v1/nodes/([^/]+)/proxy(/.*)?$")
 _NS_PROXY = re.compile(r"^/api/v1/namespaces/([^/]+)/(services|pods)/([^/]+)/proxy(/.*)?$")
@@ -385,7 +389,7 @@ def classify(labels: dict[str, str]) -> Endpoint:
             return Endpoint(scheme, host, port, path, "kubelet-readonly")
         if port in (ports["controller_manager"], ports["scheduler"]):
             return Endpoint(scheme, host, port, path, "control-plane")
-    if "kube-rbac-proxy" in image:
+    if "kube-rbac-proxy" in image or labels.get(RBAC_PROXY_LABEL):
         # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy", proxy_server=labels.get(PROXY_SERVER_LABEL, ""))
