@@ -13,7 +13,7 @@ from dataclasses import replace
 import re
 from typing import Any
 
-from .records import dataclass
+from .records import dataclass, field
 from .resources import knowledge
 
 _INVALID = re.compile(r"[^a-zA-Z0-9_]")
@@ -294,6 +294,11 @@ class Endpoint:
     proxy_name: str = ""  # the object named in a proxy path the config writes out (not a discovered one)
     proxy_namespace_discovered: bool = False  # the proxy path's namespace is the discovered target's own
     proxy_server: str = ""  # kube-rbac-proxy with a --config-file: the container serving it (authproxy.server_id)
+    # A workload whose serving container the inputs do not show (the representative cluster's applications, a
+    # monitor's stand-in target for a Service the inputs lack): it may be a kube-rbac-proxy or a controller-runtime
+    # secure metrics server, which review `get` on the path it is sent (KS203 keeps that grant). Not part of
+    # equality: the same target either way.
+    unseen: bool = field(default=False, compare=False)
 
 
 # Set on the targets of the inputs' kube-rbac-proxy containers that read a --config-file (authproxy.server_id):
@@ -393,7 +398,7 @@ def classify(labels: dict[str, str]) -> Endpoint:
         # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy", proxy_server=labels.get(PROXY_SERVER_LABEL, ""))
-    return Endpoint(scheme, host, port, path, "workload")
+    return Endpoint(scheme, host, port, path, "workload", unseen=not image)
 
 
 def _node_address(labels: dict[str, str]) -> bool:
