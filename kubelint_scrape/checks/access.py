@@ -23,6 +23,7 @@ from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, na
 from ..records import dataclass
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, value_span
 from .context import Context
+from .transport import _key
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
                 "kube-rbac-proxy": "KS104"}
@@ -1048,11 +1049,20 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             "KS107", missing[0][1],
             f"{analysis.job.label} reads {', '.join(f'{SA_DIR}/{f}' for f in files)} "
-            f"({', '.join(sorted({use for _, _, use in missing}))}) but {pod.cause}: {consequence}",
+            f"({', '.join(sorted({_use_shown(analysis.job, use) for _, _, use in missing}))}) but {pod.cause}: "
+            f"{consequence}",
             fix=pod.fix(files),
             related=(Related(pod.related_span, pod.related_text),),
             object=analysis.job.label, data={"files": [f"{SA_DIR}/{f}" for f in files]},
         )
+
+
+def _use_shown(job, use: str) -> str:
+    """What a job reads a ServiceAccount file for, with the key as the user wrote it: an Operator monitor's
+    `tlsConfig.caFile` rather than the generated `tls_config.ca_file`."""
+    if use.startswith("tls_config."):
+        return _key(job, use.split(".", 1)[1])
+    return use
 
 
 @dataclass(eq=False)
