@@ -1060,7 +1060,7 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
 def _use_shown(job, use: str) -> str:
     """What a job reads a ServiceAccount file for, with the key as the user wrote it: an Operator monitor's
     `tlsConfig.caFile` rather than the generated `tls_config.ca_file`."""
-    if use.startswith("tls_config."):
+    if use.startswith("tls_config.") and getattr(job, "monitor", None) is not None:
         return _key(job, use.split(".", 1)[1])
     return use
 
