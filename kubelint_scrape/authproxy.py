@@ -29,7 +29,7 @@ from .load import Limits, parse_text
 from .model import Container, K8sObject, LabelSelector, PodTemplate, Workspace
 from .rbac import Identity, Request
 from .records import dataclass, field
-from .targets import PROXY_SERVER_LABEL, Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
+from .targets import PROXY_SERVER_LABEL, RBAC_PROXY_LABEL, Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span
 
 if TYPE_CHECKING:  # analyse.py imports this module
@@ -40,8 +40,25 @@ RBAC_PROXY_IMAGE = "kube-rbac-proxy"
 POD_ROLES = ("pod", "endpoints", "endpointslice")
 
 
+# The flags only kube-rbac-proxy pairs (cmd/kube-rbac-proxy/app/options: proxyoptions.go --upstream,
+# legacyoptions.go --secure-listen-address); oauth-proxy and oauth2-proxy take --upstream with --https-address.
+RBAC_PROXY_FLAGS = ("--upstream", "--secure-listen-address")
+
+
 def is_rbac_proxy(container: Container) -> bool:
-    return RBAC_PROXY_IMAGE in container.image
+    """Whether the container runs kube-rbac-proxy: by its image, or — where the manifest leaves the image for an
+    operator to fill at runtime (OpenShift's cluster-monitoring-operator assets write `image: ""`) or names a
+    mirror — by kube-rbac-proxy's own flag pair; by the container's name only when the image names nothing."""
+    if RBAC_PROXY_IMAGE in container.image:
+        return True
+    if all(container.flag_values(flag) for flag in RBAC_PROXY_FLAGS):
+        return True
+    return _unresolved_image(container.image) and container.name.startswith(RBAC_PROXY_IMAGE)
+
+
+def _unresolved_image(image: str) -> bool:
+    """An image the manifest leaves to be filled in: empty, or a template or variable placeholder."""
+    return not image.strip() or any(mark in image for mark in ("{{", "${", "$("))
 
 
 def _split_paths(container: Container, flag: str) -> list[str]:
@@ -75,6 +92,13 @@ def server_id(pod: PodTemplate, container: Container) -> str:
     if not container.flag_values("--config-file"):
         return ""
     return f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}:{container.name}"
+
+
+def proxy_labels(pod: PodTemplate, container: Container) -> dict[str, str]:
+    """The labels that mark a target served by the kube-rbac-proxy `container` (targets.classify reads them):
+    that it is one, and which container's --config-file decides its review."""
+    server = server_id(pod, container)
+    return {RBAC_PROXY_LABEL: "true", **({PROXY_SERVER_LABEL: server} if server else {})}
 
 
 # ---------------------------------------------------------------------------------------------- --config-file
@@ -320,8 +344,8 @@ def _build(workspace: Workspace) -> DeclaredTargets:
                                                    "protocol": as_str(port.get("protocol")) or "TCP"}
                 labels = _pod_labels(pod.obj.namespace, {**sample, "container": container.name}, entry)
                 labels["__meta_kubernetes_pod_container_image"] = container.image
-                if index >= 0 and server_id(pod, container):
-                    labels[PROXY_SERVER_LABEL] = server_id(pod, container)
+                if index >= 0:
+                    labels.update(proxy_labels(pod, container))
                 labels["__address__"] = f"{ip}:{entry['port']}" if entry else ip
                 labels.update(_owner_labels(sample))
                 by_role["pod"].append((_target(pod.obj.namespace, labels), index))
@@ -398,8 +422,8 @@ def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_
                 labels["__meta_kubernetes_pod_container_name"] = container.name
                 labels["__meta_kubernetes_pod_container_image"] = container.image
                 index = next((i for i, s in enumerate(servers) if s.pod is pod and s.container is container), -1)
-                if index >= 0 and server_id(pod, container):
-                    labels[PROXY_SERVER_LABEL] = server_id(pod, container)
+                if index >= 0:
+                    labels.update(proxy_labels(pod, container))
                 break
         result.append((_target(service.namespace, labels), index))
     return result

@@ -16,6 +16,7 @@ One definition, shared by the least-privilege rules (checks/privilege.py), the w
 
 from __future__ import annotations
 
+from .authproxy import is_rbac_proxy
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, looks_like_prometheus, workloads_loading
 from .findings import Finding
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Subject, Workspace
@@ -387,7 +388,10 @@ def scrape_pods(analysis: Analysis) -> set[int]:
 
 
 def auth_proxy_containers(pod: PodTemplate) -> list[str]:
-    return [c.name for c in pod.containers if any(name in c.image for name in AUTH_PROXY_IMAGES)]
+    """Containers that review tokens: by image, and a kube-rbac-proxy whose image is left to an operator by its
+    flags or name (authproxy.is_rbac_proxy)."""
+    return [c.name for c in pod.containers
+            if any(name in c.image for name in AUTH_PROXY_IMAGES) or is_rbac_proxy(c)]
 
 
 # ---------------------------------------------------------------------------------------------- requirements

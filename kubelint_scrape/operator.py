@@ -12,12 +12,12 @@ import base64
 import binascii
 from typing import Any
 
-from .authproxy import checks_path, is_rbac_proxy, server_id
+from .authproxy import checks_path, is_rbac_proxy, proxy_labels
 from .load import Limits, parse_text
 from .model import K8sObject, LabelSelector, PodTemplate, Workspace
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job
 from .records import dataclass
-from .targets import PROXY_SERVER_LABEL, sanitize
+from .targets import sanitize
 from .yamltree import Pos, Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
 
 OPERATOR_GROUP = "monitoring.coreos.com/"
@@ -447,18 +447,17 @@ def _job_root(endpoint: YMap, name: str, sd: YSeq | None, relabels: list[YMap], 
 
 
 def _fallback_target(namespace: str, selector: Any, port_name: str, port_number: int, kind: str,
-                     image: str = "", server: str = "") -> dict[str, str]:
+                     image: str = "", marks: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
     """A target that satisfies the monitor's selector, for monitors of workloads our sample cluster lacks; `image`:
-    of the container that serves the port, when the inputs declare it; `server`: the kube-rbac-proxy container
-    whose --config-file decides its review (authproxy.server_id)."""
+    of the container that serves the port, when the inputs declare it; `marks`: the labels of a kube-rbac-proxy
+    serving it (authproxy.proxy_labels)."""
     labels = LabelSelector.from_node(selector).match_labels
     target = {"__address__": f"10.244.9.9:{port_number}", "__meta_kubernetes_namespace": namespace,
               "__meta_kubernetes_pod_container_port_name": port_name,
               "__meta_kubernetes_pod_container_port_number": str(port_number)}
     if image:
         target["__meta_kubernetes_pod_container_image"] = image
-    if server:
-        target[PROXY_SERVER_LABEL] = server
+    target.update(marks)
     prefixes = ["__meta_kubernetes_pod"] if kind == "PodMonitor" else ["__meta_kubernetes_service", "__meta_kubernetes_pod"]
     for prefix in prefixes:
         for key, value in labels.items():
@@ -515,9 +514,9 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
         port_name = as_str(endpoint.get("port"))
         declared = (ports.numbers(monitor.kind, spec.get("selector"), namespaces, port_name, job.metrics_path or "/metrics")
                     if "port" in endpoint else [])
-        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), port_name, number, monitor.kind, image, server)
-                                for ns, number, image, server in declared
-                                or [(ns, port_number, "", "") for ns in (namespaces or [monitor.namespace])]]
+        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), port_name, number, monitor.kind, image, marks)
+                                for ns, number, image, marks in declared
+                                or [(ns, port_number, "", ()) for ns in (namespaces or [monitor.namespace])]]
         job.monitor = monitor
         _token_from_secret(job, endpoint)
         jobs.append(job)
@@ -636,11 +635,12 @@ class PortBook:
         self.pods = [(pod, pod.labels) for pod in workspace.workloads]
 
     def numbers(self, kind: str, selector: Any, namespaces: list[str] | None, port_name: str,
-                path: str = "/metrics") -> list[tuple[str, int, str, str]]:
-        """(namespace, port number the endpoints carry, image of the container serving it or "", its
-        authproxy.server_id or "") of each selected object that names `port_name`, for a scrape of `path`."""
+                path: str = "/metrics") -> list[tuple[str, int, str, tuple[tuple[str, str], ...]]]:
+        """(namespace, port number the endpoints carry, image of the container serving it or "", the
+        authproxy.proxy_labels of a kube-rbac-proxy serving it) of each selected object that names `port_name`,
+        for a scrape of `path`."""
         chosen = LabelSelector.from_node(selector)
-        found: list[tuple[str, Any, str, str]] = []
+        found: list[tuple[str, Any, str, tuple[tuple[str, str], ...]]] = []
         if kind == "ServiceMonitor":
             for service in self.services:
                 if (namespaces is None or service.namespace in namespaces) and chosen.matches(service.labels):
@@ -652,10 +652,10 @@ class PortBook:
             for pod, labels in self.pods:
                 if (namespaces is None or pod.obj.namespace in namespaces) and chosen.matches(labels):
                     found += [(pod.obj.namespace, *served) for served in _container_ports(pod, port_name, path)]
-        return sorted({(ns, n, image, server) for ns, n, image, server in found
+        return sorted({(ns, n, image, marks) for ns, n, image, marks in found
                        if isinstance(n, int) and not isinstance(n, bool)})
 
-    def _target_port(self, service: K8sObject, port: YMap, path: str) -> tuple[Any, str, str]:
+    def _target_port(self, service: K8sObject, port: YMap, path: str) -> tuple[Any, str, tuple[tuple[str, str], ...]]:
         """The Service port's targetPort, which the endpoints carry, and the image of the container serving it in
         the pods the Service selects (a named targetPort is looked up there; the Service's own port when none
         declares it)."""
@@ -663,24 +663,25 @@ class PortBook:
         selects = {as_str(k): as_str(v) for k, v in as_map(get_path(service.doc, "spec", "selector")).items()}
         for pod, labels in self.pods:
             if pod.obj.namespace == service.namespace and selects and all(labels.get(k) == v for k, v in selects.items()):
-                for number, image, server in _container_ports(pod, target, path):
-                    return number, image, server
-        return (port.get("port") if isinstance(target, str) else target), "", ""
+                for number, image, marks in _container_ports(pod, target, path):
+                    return number, image, marks
+        return (port.get("port") if isinstance(target, str) else target), "", ()
 
 
-def _container_ports(pod: PodTemplate, port: Any, path: str) -> list[tuple[Any, str, str]]:
-    """(containerPort, image of the container, authproxy.server_id of a kube-rbac-proxy) for the port named `port`
-    (a name) or numbered so (a number). A kube-rbac-proxy that does not review a scrape of `path` (see
-    authproxy.checks_path) has its image left out, so the target is not taken for that check."""
+def _container_ports(pod: PodTemplate, port: Any, path: str) -> list[tuple[Any, str, tuple[tuple[str, str], ...]]]:
+    """(containerPort, image of the container, authproxy.proxy_labels of a kube-rbac-proxy) for the port named
+    `port` (a name) or numbered so (a number). A kube-rbac-proxy that does not review a scrape of `path` (see
+    authproxy.checks_path) has its image and marks left out, so the target is not taken for that check."""
     found = []
     for container in pod.containers:
-        image, server = container.image, ""
+        image, marks = container.image, ()
         if is_rbac_proxy(container):
-            image, server = (image, server_id(pod, container)) if checks_path(container, path) else ("", "")
+            image, marks = ((image, tuple(sorted(proxy_labels(pod, container).items())))
+                            if checks_path(container, path) else ("", ()))
         for entry in as_seq(container.node.get("ports")):
             entry = as_map(entry)
             if (as_str(entry.get("name")) == port) if isinstance(port, str) else (entry.get("containerPort") == port):
-                found.append((entry.get("containerPort"), image, server))
+                found.append((entry.get("containerPort"), image, marks))
     return found
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 import re
 from typing import Any
 
-from .records import dataclass
+from .records import dataclass, field
 from .resources import knowledge
 
 _INVALID = re.compile(r"[^a-zA-Z0-9_]")
@@ -294,11 +294,20 @@ class Endpoint:
     proxy_name: str = ""  # the object named in a proxy path the config writes out (not a discovered one)
     proxy_namespace_discovered: bool = False  # the proxy path's namespace is the discovered target's own
     proxy_server: str = ""  # kube-rbac-proxy with a --config-file: the container serving it (authproxy.server_id)
+    # A workload whose serving container the inputs do not show (the representative cluster's applications, a
+    # monitor's stand-in target for a Service the inputs lack): it may be a kube-rbac-proxy or a controller-runtime
+    # secure metrics server, which review `get` on the path it is sent (KS203 keeps that grant). Not part of
+    # equality: the same target either way.
+    unseen: bool = field(default=False, compare=False)
 
 
 # Set on the targets of the inputs' kube-rbac-proxy containers that read a --config-file (authproxy.server_id):
 # which container's file decides what the proxy reviews. Not a Prometheus label; no relabelling writes it.
 PROXY_SERVER_LABEL = "__kubelint_rbac_proxy_server"
+# Set ("true") on the targets of the inputs' containers recognised as kube-rbac-proxy (authproxy.is_rbac_proxy)
+# whatever their image says: a manifest whose image an operator fills at runtime (`image: ""`) shows discovery no
+# image to match, and inventing one would put it in messages. Not a Prometheus label either.
+RBAC_PROXY_LABEL = "__kubelint_rbac_proxy"
 
 _NODE_PROXY = re.compile(r"^/api/v1/nodes/([^/]+)/proxy(/.*)?$")
 _NS_PROXY = re.compile(r"^/api/v1/namespaces/([^/]+)/(services|pods)/([^/]+)/proxy(/.*)?$")
@@ -385,11 +394,11 @@ def classify(labels: dict[str, str]) -> Endpoint:
             return Endpoint(scheme, host, port, path, "kubelet-readonly")
         if port in (ports["controller_manager"], ports["scheduler"]):
             return Endpoint(scheme, host, port, path, "control-plane")
-    if "kube-rbac-proxy" in image:
+    if "kube-rbac-proxy" in image or labels.get(RBAC_PROXY_LABEL):
         # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy", proxy_server=labels.get(PROXY_SERVER_LABEL, ""))
-    return Endpoint(scheme, host, port, path, "workload")
+    return Endpoint(scheme, host, port, path, "workload", unseen=not image)
 
 
 def _node_address(labels: dict[str, str]) -> bool:

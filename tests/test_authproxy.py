@@ -135,3 +135,25 @@ def test_static_allow_list_allows_without_rbac() -> None:
     assert "static authorization" in need.unchecked
     other = _proxy_need("fail-kube-rbac-proxy-config-static-other-user")
     assert other.asks_rbac and other.satisfied is False
+
+
+def _container(name: str, image: str, args: list[str]):
+    from kubelint_scrape.model import Container
+    from kubelint_scrape.yamltree import YMap
+
+    return Container(name, image, [], args, [], YMap())
+
+
+def test_a_proxy_is_recognised_without_its_image() -> None:
+    """OpenShift's cluster-monitoring-operator assets leave `image: ""` for the operator to fill: the container's
+    name or kube-rbac-proxy's flag pair says what it runs; a named other image is not taken on its name alone."""
+    from kubelint_scrape.authproxy import is_rbac_proxy
+
+    flags = ["--secure-listen-address=0.0.0.0:8443", "--upstream=http://127.0.0.1:8081/"]
+    assert is_rbac_proxy(_container("proxy", "quay.io/brancz/kube-rbac-proxy:v0.19.1", []))
+    assert is_rbac_proxy(_container("kube-rbac-proxy-self", "", []))
+    assert is_rbac_proxy(_container("kube-rbac-proxy", "{{ .Values.proxy.image }}", []))
+    assert is_rbac_proxy(_container("sidecar", "", flags))
+    assert is_rbac_proxy(_container("sidecar", "mirror.example.com/auth/proxy:v1", flags))  # a mirrored image
+    assert not is_rbac_proxy(_container("kube-rbac-proxy", "nginx:1.27", []))
+    assert not is_rbac_proxy(_container("oauth-proxy", "", ["--upstream=http://localhost:9090", "--https-address=:9091"]))

@@ -23,6 +23,7 @@ from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, na
 from ..records import dataclass
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, value_span
 from .context import Context
+from .transport import _key
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
                 "kube-rbac-proxy": "KS104"}
@@ -295,12 +296,19 @@ def _one_mismatch(group: list[Finding]) -> Finding:
     return first
 
 
-def _subject_fix(binding: BindingDef, identity: Identity, rejected: bool, resolution: Resolution) -> str:
-    """KS108's fix: point the binding's subject at the scraper. When the scraper's own manifest names no namespace
-    its namespace is only the assumed default, and the mismatch is as likely the user's `kubectl apply -n`: say so
-    (scrape jobs and Alertmanager discovery alike)."""
-    return (f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace "
-            f"{identity.namespace}" + (", and correct what KS501 says there." if rejected else ".")
+def _subject_fix(binding: BindingDef, identity: Identity, rejected: bool, resolution: Resolution,
+                 subject_text: str = "") -> str:
+    """KS108's fix: point the binding's subject at the scraper — a namespace's ServiceAccounts group at the
+    scraper's namespace, the one name to correct. When the scraper's own manifest names no namespace its namespace
+    is only the assumed default, and the mismatch is as likely the user's `kubectl apply -n`: say so (scrape jobs
+    and Alertmanager discovery alike)."""
+    if subject_text.startswith(f"Group {SA_GROUP_PREFIX}"):
+        change = (f"Change the Group subject in {binding.ref} to name {SA_GROUP_PREFIX}{identity.namespace} (or, to "
+                  f"grant the scraper alone, to kind ServiceAccount, name {identity.name}, namespace {identity.namespace})")
+    else:
+        change = (f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace "
+                  f"{identity.namespace}")
+    return (change + (", and correct what KS501 says there." if rejected else ".")
             + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
                f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
                if resolution.namespace_assumed else ""))
@@ -360,7 +368,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
                     f"{identity}: it grants nothing to the scraper, so {', '.join(sorted({r.describe() for r in requests}))} "
                     f"{'are' if len(requests) > 1 else 'is'} denied: {outcome}"
                     + (" (and the API server rejects the binding as written, KS501)" if binding in rejected else ""),
-                    fix=_subject_fix(binding, identity, binding in rejected, resolution),
+                    fix=_subject_fix(binding, identity, binding in rejected, resolution, subject_text),
                     related=_merge(related, base_related), object=who,
                     data={"identity": str(identity), "binding": binding.ref, "subject": subject_text},
                 )
@@ -505,7 +513,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"{job.label} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
             f"{identity}: it grants nothing to the scraper, so {what} {'are' if len(needs) > 1 else 'is'} denied"
             + (" (and the API server rejects the binding as written, KS501)" if binding in rejected else ""),
-            fix=_subject_fix(binding, identity, binding in rejected, resolution),
+            fix=_subject_fix(binding, identity, binding in rejected, resolution, subject_text),
             related=_merge(related, base_related), object=job.label,
             data={"identity": str(identity), "binding": binding.ref, "subject": subject_text, "job": job.label,
                   "denied": sorted({n.request.describe() for n in needs})},
@@ -692,7 +700,7 @@ def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subjec
             for subject in binding.subjects:
                 name = subject.name.rsplit(":", 1)[-1] if subject.name.startswith("system:serviceaccount:") else subject.name
                 cached.setdefault(name, []).append((binding, subject))
-                if subject.kind == "ServiceAccount":
+                if subject.kind == "ServiceAccount" or _group_namespace(subject):
                     # Named after the ServiceAccount it is for (SPEC KS108: "same SA name or role name"): a binding
                     # `prometheus` of ClusterRole `prometheus` to a ServiceAccount `prometheus-server` is meant for
                     # `prometheus` when no `prometheus-server` exists (_mismatched_binding checks that).
@@ -703,12 +711,32 @@ def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subjec
     return cached
 
 
+SA_GROUP_PREFIX = "system:serviceaccounts:"
+
+
+def _group_namespace(subject: Subject) -> str:
+    """The namespace of a `system:serviceaccounts:<namespace>` Group subject (every ServiceAccount token of that
+    namespace carries it: k8s.io/apiserver pkg/authentication/serviceaccount util.go MakeNamespaceGroupName), or ""."""
+    if subject.kind == "Group" and subject.name.startswith(SA_GROUP_PREFIX):
+        return subject.name[len(SA_GROUP_PREFIX):]
+    return ""
+
+
+def _known_identities(ctx: Context) -> set[tuple[str, str]]:
+    """(namespace, name) of the ServiceAccounts the inputs define and of those some scraper runs as."""
+    return ctx.once("known identities", lambda: {*ctx.workspace.service_accounts, *(
+        (j.identity.namespace, j.identity.name) for j in ctx.analysis.jobs if j.identity is not None)})
+
+
+def _accounts_in(ctx: Context, namespace: str) -> bool:
+    """Whether the inputs define a ServiceAccount, or run a scraper, in `namespace`."""
+    return any(ns == namespace for ns, _name in _known_identities(ctx))
+
+
 def _is_real_identity(ctx: Context, namespace: str, name: str) -> bool:
     """A ServiceAccount the inputs define or that some scraper runs as (e.g. a second Prometheus with the same SA
     name in another namespace): a binding to it is deliberate, not a mistyped subject."""
-    known = ctx.once("known identities", lambda: {*ctx.workspace.service_accounts, *(
-        (j.identity.namespace, j.identity.name) for j in ctx.analysis.jobs if j.identity is not None)})
-    return (namespace, name) in known or bool(pods_running_as(ctx.workspace, Identity(namespace, name)))
+    return (namespace, name) in _known_identities(ctx) or bool(pods_running_as(ctx.workspace, Identity(namespace, name)))
 
 
 def _mismatch_related(binding: BindingDef, subject_text: str, identity: Identity) -> list[Related]:
@@ -721,7 +749,7 @@ def _mismatch_related(binding: BindingDef, subject_text: str, identity: Identity
     subject = next((s for s in binding.subjects if s.describe() == subject_text), None)
     span = binding.subject_span(subject) if subject is not None else None
     if subject is not None and isinstance(subject.node, YMap):
-        key = "namespace" if subject.kind == "ServiceAccount" else "kind"
+        key = "namespace" if subject.kind == "ServiceAccount" else "name" if _group_namespace(subject) else "kind"
         if subject.kind == "ServiceAccount" and subject.name != identity.name:
             key = "name"  # paired with the identity by the role's or binding's name: the name is what differs
         if key in subject.node:
@@ -755,6 +783,13 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
                 continue
         elif subject.kind == "User":
             if subject.name == identity.user:
+                continue
+        elif _group_namespace(subject):
+            # The group of every ServiceAccount of a namespace, paired with the identity by the binding's or role's
+            # name: evident when it names another namespace in which the inputs define no ServiceAccount and run
+            # no scraper (a binding copied from a chart installed in `default`).
+            namespace = _group_namespace(subject)
+            if namespace == identity.namespace or _accounts_in(ctx, namespace):
                 continue
         elif not (subject.kind == "Group" and subject.name == identity.user):
             continue  # only a Group spelled exactly as the ServiceAccount's user name is an evident kind mistake
@@ -1014,11 +1049,20 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             "KS107", missing[0][1],
             f"{analysis.job.label} reads {', '.join(f'{SA_DIR}/{f}' for f in files)} "
-            f"({', '.join(sorted({use for _, _, use in missing}))}) but {pod.cause}: {consequence}",
+            f"({', '.join(sorted({_use_shown(analysis.job, use) for _, _, use in missing}))}) but {pod.cause}: "
+            f"{consequence}",
             fix=pod.fix(files),
             related=(Related(pod.related_span, pod.related_text),),
             object=analysis.job.label, data={"files": [f"{SA_DIR}/{f}" for f in files]},
         )
+
+
+def _use_shown(job, use: str) -> str:
+    """What a job reads a ServiceAccount file for, with the key as the user wrote it: an Operator monitor's
+    `tlsConfig.caFile` rather than the generated `tls_config.ca_file`."""
+    if use.startswith("tls_config.") and getattr(job, "monitor", None) is not None:
+        return _key(job, use.split(".", 1)[1])
+    return use
 
 
 @dataclass(eq=False)

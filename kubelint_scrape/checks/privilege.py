@@ -617,6 +617,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         maybe = [r for j in jobs for n in j.needs if n.unchecked and target_asks_rbac(n, analysis.assumptions)
                  for r in (n.request, *n.alternatives)]
         unseen = _scrapes_unseen_targets(jobs)
+        reviewed = _unseen_reviews(jobs)
         # What the other rules' fixes move these jobs to is kept, not called unused: the EndpointSlice grants of
         # KS604's switch from deprecated endpoints discovery, the kubelet subresource of KS209's direct scrape.
         successors = [r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
@@ -631,6 +632,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                     if not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)]
             perms = [p for p in live if (id(holding.rule), p) not in used
                      and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))
+                     and not any(p.allows(r) for r in reviewed)
                      and not any(p.allows(r) and _applies_to(holding, r, identity) for r in successors)]
             if not perms:
                 continue  # (entries that grant nothing are the RBAC-object rules' findings, with the reason)
@@ -696,6 +698,28 @@ def _unseen_target_jobs(jobs: list) -> list:
     API server or a control-plane component that checks the identity's RBAC, so what such a scrape uses cannot be
     known (KS201, KS203)."""
     return [j for j in jobs if j.job.other_sd and j.job.credentials.authenticates]
+
+
+def _unseen_reviews(jobs: list) -> list[Request]:
+    """`get` on each path the jobs send their identity's token to over https at workloads whose serving
+    containers the inputs do not show (Endpoint.unseen: a ServiceMonitor of a Service the inputs lack, the
+    representative cluster's applications). A token is sent to an application that authenticates it: a
+    kube-rbac-proxy sidecar (the kubebuilder scaffold's metrics port) or controller-runtime's secure metrics
+    server, which both ask the API server whether the caller may `get` the request's path as a non-resource URL
+    (brancz/kube-rbac-proxy pkg/proxy/proxy.go GetRequestAttributes; controller-runtime pkg/metrics/filters/filters.go
+    WithAuthenticationAndAuthorization: verb from the method, Path from the URL).
+    A grant of that URL may be what lets the scrape in, so KS203 does not call it unused. A discovering job that
+    keeps none of the representative targets (it keeps Services by names only the user's cluster has) scrapes
+    such unseen workloads at its own scheme and path."""
+    requests = []
+    for analysis in jobs:
+        if not analysis.sends_identity_token:
+            continue
+        paths = [e.path for e in analysis.endpoints if e.klass == "workload" and e.unseen and e.scheme == "https"]
+        if not analysis.endpoints and analysis.job.sd_configs and analysis.job.scheme == "https":
+            paths.append(analysis.job.metrics_path or "/metrics")
+        requests += [Request("get", url=path.split("?", 1)[0]) for path in paths]
+    return requests
 
 
 def _scrape_permission(permission: Permission) -> bool:
@@ -1382,6 +1406,10 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
         # kube-rbac-proxy's static allow-list lets in without asking RBAC.
         if any(n.unchecked and n.asks_rbac and (not n.request.is_resource or n.request.namespace is None)
                for j in jobs for n in j.needs):
+            cluster_scoped.add(identity)
+        # A URL granted for targets the inputs do not show (KS203 keeps it: _unseen_reviews) needs a
+        # ClusterRoleBinding: RoleBindings cannot grant non-resource URLs.
+        if any(ctx.analysis.authorizer.authorize(identity, r).allowed for r in _unseen_reviews(jobs)):
             cluster_scoped.add(identity)
     for binding, uses in served.values():
         if binding.obj is None or any(i in cluster_scoped or _cluster_wide(r.request) for i, r in uses):

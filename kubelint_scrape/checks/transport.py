@@ -60,6 +60,7 @@ def _key(job: ScrapeJob, prometheus_key: str) -> str:
     if not _operator(job):
         return prometheus_key
     return {"insecure_skip_verify": "tlsConfig.insecureSkipVerify", "ca_file": "tlsConfig.caFile",
+            "cert_file": "tlsConfig.certFile", "key_file": "tlsConfig.keyFile",
             "scheme": "scheme", "tls_config": "tlsConfig"}.get(prometheus_key, CREDENTIAL_KEYS.get(prometheus_key, prometheus_key))
 
 

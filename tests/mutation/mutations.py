@@ -29,7 +29,7 @@ MUTATIONS = [
   ("b1 subject kind User", "b1-plain", [(R, CRB_SUBJ, "  - kind: User\n    name: prometheus\n")], ["KS108"]),
   ("b1 subject kind User sa-string", "b1-plain", [(R, CRB_SUBJ, "  - kind: User\n    name: system:serviceaccount:monitoring:prometheus\n    apiGroup: rbac.authorization.k8s.io\n")], []),
   ("b1 subject Group sa:monitoring", "b1-plain", [(R, CRB_SUBJ, "  - kind: Group\n    name: system:serviceaccounts:monitoring\n    apiGroup: rbac.authorization.k8s.io\n")], []),
-  ("b1 subject Group sa:default", "b1-plain", [(R, CRB_SUBJ, "  - kind: Group\n    name: system:serviceaccounts:default\n    apiGroup: rbac.authorization.k8s.io\n")], ["KS101", "KS102", "KS104"]),
+  ("b1 subject Group sa:default", "b1-plain", [(R, CRB_SUBJ, "  - kind: Group\n    name: system:serviceaccounts:default\n    apiGroup: rbac.authorization.k8s.io\n")], ["KS108"]),
   ("b1 subject ns missing in CRB", "b1-plain", [(R, CRB_SUBJ, "  - kind: ServiceAccount\n    name: prometheus\n")], ["KS108", "KS501"]),
   ("b1 roleRef kind Role", "b1-plain", [(R, "  kind: ClusterRole\n  name: prometheus\nsubjects", "  kind: Role\n  name: prometheus\nsubjects")], ["KS101", "KS102", "KS104", "KS501"]),
   ("b1 roleRef name typo", "b1-plain", [(R, "  kind: ClusterRole\n  name: prometheus\nsubjects", "  kind: ClusterRole\n  name: prometheus-role\nsubjects")], ["KS101", "KS102", "KS104", "KS502"]),
