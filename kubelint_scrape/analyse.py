@@ -769,11 +769,21 @@ def _target_sets(job: ScrapeJob, identity: Identity | None) -> list[tuple[dict[s
 
 
 def _scrape_place(job: ScrapeJob, cause: int | None, origin: tuple) -> tuple:
+    """Where a simulated target's scrape is decided (SPEC §5, the smallest node that causes it): the decisive
+    relabel rule, else metrics_path, else the discovery. A monitor's generated filter (its selector, its port keep
+    rule) only lets the target through; a `path:` the user wrote on the endpoint decides what is scraped there."""
+    if cause is not None and cause < job.generated_relabels and _written_path(job):
+        return ("metrics_path",)
     if cause is not None:
         return ("rule", cause)
     if "metrics_path" in job.node:
         return ("metrics_path",)
     return origin
+
+
+def _written_path(job: ScrapeJob) -> bool:
+    """An operator job whose endpoint writes its path: _job_root keeps the value's own position only then."""
+    return "metrics_path" in job.node and job.node.value_pos("metrics_path") != job.node.key_pos("metrics_path")
 
 
 def _span_of(job: ScrapeJob, place: tuple) -> Span:

@@ -13,34 +13,56 @@ def _quote(values: list[str]) -> str:
 
 
 def rules_for(requests: list[Request]) -> list[dict]:
-    """Group requests into as few PolicyRules as exactness allows (same group + verbs → one rule)."""
+    """Group requests into as few PolicyRules as exactness allows (same group + verbs + names → one rule)."""
     urls: dict[tuple[str, ...], list[str]] = {}
-    resources: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    resources: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[str]] = {}
     by_resource: dict[tuple[str, str], set[str]] = {}
     for request in requests:
         if request.url:
             by_resource.setdefault(("url", request.url), set()).add(request.verb)
         else:
             by_resource.setdefault((request.api_group, request.resource_path), set()).add(request.verb)
+    names = _proxied_names(requests)
     for (group, name), verbs in by_resource.items():
         key = tuple(sorted(verbs))
         if group == "url":
             urls.setdefault(key, []).append(name)
         else:
-            resources.setdefault((group, key), []).append(name)
+            resources.setdefault((group, key, names.get((group, name), ())), []).append(name)
     result = []
-    for (group, verbs), names in sorted(resources.items()):
-        result.append({"apiGroups": [group], "resources": sorted(set(names)), "verbs": list(verbs)})
-    for verbs, names in sorted(urls.items()):
-        result.append({"nonResourceURLs": sorted(set(names)), "verbs": list(verbs)})
+    for (group, verbs, only), names_of in sorted(resources.items()):
+        rule = {"apiGroups": [group], "resources": sorted(set(names_of)), "verbs": list(verbs)}
+        if only:
+            rule["resourceNames"] = list(only)
+        result.append(rule)
+    for verbs, names_of in sorted(urls.items()):
+        result.append({"nonResourceURLs": sorted(set(names_of)), "verbs": list(verbs)})
     return result
+
+
+def _proxied_names(requests: list[Request]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The objects a proxy subresource is needed on, per (group, resource/proxy), when every request names one:
+    the API server checks `get services/proxy` (pods/, nodes/) with the object as the proxy path writes it
+    (`[https:]NAME[:port]`, FACTS §2 [RI]), so resourceNames hold the grant to it. A request without a name (a
+    path built from discovered targets) needs every name, and the rule stays unrestricted."""
+    named: dict[tuple[str, str], set[str]] = {}
+    unnamed: set[tuple[str, str]] = set()
+    for request in requests:
+        if request.url or request.subresource != "proxy":
+            continue
+        key = (request.api_group, request.resource_path)
+        if request.name:
+            named.setdefault(key, set()).add(request.name)
+        else:
+            unnamed.add(key)
+    return {key: tuple(sorted(names)) for key, names in named.items() if key not in unnamed}
 
 
 def render_rules(rules: list[dict], indent: str = "  ") -> str:
     lines = []
     for rule in rules:
         first = True
-        for key in ("apiGroups", "resources", "nonResourceURLs", "verbs"):
+        for key in ("apiGroups", "resources", "resourceNames", "nonResourceURLs", "verbs"):
             if key in rule:
                 lines.append(f"{indent}{'- ' if first else '  '}{key}: {_quote(rule[key])}")
                 first = False

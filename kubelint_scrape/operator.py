@@ -436,7 +436,10 @@ def _job_root(endpoint: YMap, name: str, sd: YSeq | None, relabels: list[YMap], 
     if scheme:  # unset, the operator writes none and Prometheus scrapes over http: nothing in the file to point at
         root.put("scheme", scheme, endpoint.key_pos("scheme"), endpoint.value_pos("scheme"))
     path_key = "path" if "path" in endpoint else "metricsPath"
-    root.put("metrics_path", as_str(endpoint.get(path_key)) or default_path, _at(endpoint, path_key, pos))
+    # A written path keeps its value's position as a plain config's metrics_path does (findings point at the value).
+    written = isinstance(endpoint, YMap) and path_key in endpoint
+    root.put("metrics_path", as_str(endpoint.get(path_key)) or default_path, _at(endpoint, path_key, pos),
+             endpoint.value_pos(path_key) if written else None)
     if isinstance(endpoint.get("params"), YMap):
         root["params"] = endpoint["params"]
     if sd is not None:
@@ -505,6 +508,7 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
         port_rule, port_number = _port_filter(endpoint, port_name_label)
         if port_rule is not None:
             relabels.append(port_rule)
+        generated = len(relabels)
         relabels += _user_relabels(endpoint.get("relabelings"))
         name = f"{job_prefix}/{monitor.namespace}/{monitor.name}/{index}"
         root = _job_root(endpoint, name, _sd(selector_pos, role, namespaces, attach_node, runner), relabels)
@@ -518,6 +522,7 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
                                 for ns, number, image, marks in declared
                                 or [(ns, port_number, "", ()) for ns in (namespaces or [monitor.namespace])]]
         job.monitor = monitor
+        job.generated_relabels = generated
         _token_from_secret(job, endpoint)
         jobs.append(job)
     return jobs

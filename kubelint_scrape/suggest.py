@@ -18,6 +18,7 @@ permissions no requirement uses (the same computation as KS203).
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 from .analyse import Analysis
 from .authproxy import declared_targets, reached_proxies, reviews_as
@@ -57,7 +58,10 @@ class Plan:
 
 
 def _plain(request: Request, namespace: str | None) -> Request:
-    return Request(request.verb, request.api_group, request.resource, request.subresource, namespace, None, request.url)
+    """The request as a rule grants it, without its namespace; a proxy subresource keeps the object its path names
+    (fixes.rules_for narrows the rule to it when every requirement names one), other names go."""
+    name = request.name if request.subresource == "proxy" else None
+    return Request(request.verb, request.api_group, request.resource, request.subresource, namespace, name, request.url)
 
 
 def _by_default(analysis: Analysis, identity: Identity, request: Request) -> bool:
@@ -98,8 +102,10 @@ def plans(analysis: Analysis) -> list[Plan]:
             else:
                 namespaced.append((request, requirement))
         for request, requirement in namespaced:
-            if _plain(request, None) in plan.cluster:
-                plan.cluster[_plain(request, None)].append(requirement)  # the ClusterRoleBinding grants it everywhere
+            granted = next((r for r in (_plain(request, None), _plain(replace(request, name=None), None))
+                            if r in plan.cluster), None)
+            if granted is not None:
+                plan.cluster[granted].append(requirement)  # the ClusterRoleBinding grants it everywhere
                 continue
             bucket = plan.namespaced.setdefault(request.namespace or "", {})
             bucket.setdefault(_plain(request, None), []).append(requirement)
@@ -277,8 +283,7 @@ def render_diff(analysis: Analysis, plans_: list[Plan]) -> str:
         for namespace, needed in scopes:
             missing = {}
             for request, reqs in needed.items():
-                scoped = request if namespace is None else Request(request.verb, request.api_group, request.resource,
-                                                                   request.subresource, namespace, None, request.url)
+                scoped = request if namespace is None else _plain(request, namespace)
                 if not authorizer.authorize(identity, scoped).allowed:
                     missing[request] = reqs
             if not missing:

@@ -157,6 +157,24 @@ def test_ks105_binds_a_cluster_role_that_holds_exactly_the_need(tmp_path: Path) 
     assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS203"]
 
 
+def test_ks105_fix_names_every_rolebinding_the_message_names(tmp_path: Path) -> None:
+    """Two RoleBindings (same name, two namespaces) hold the pod rule out of scope: the message names both, so the
+    fix does too — naming one (by a name both share) would leave the reader to find the other."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    jobs = PODS_JOB + "      - job_name: kube-system-pods\n        kubernetes_sd_configs:\n          - role: pod\n" \
+        "            namespaces: {names: [kube-system]}\n"
+    setup = _setup(tmp_path, jobs, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring") + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "prometheus", "default"))
+    found = {f.object: f for f in _lint(setup) if f.rule == "KS105"}
+    assert found['job "kubernetes-pods"'].fix == (
+        "Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a ClusterRoleBinding (the RoleBindings "
+        "default/prometheus and monitoring/prometheus cannot grant a list/watch across all namespaces).")
+    assert found['job "kube-system-pods"'].fix == (
+        "Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a RoleBinding in namespace kube-system "
+        "(the RoleBindings default/prometheus and monitoring/prometheus grant only inside namespaces default and monitoring).")
+
+
 def test_ks105_with_write_verbs_gives_the_needed_rule(tmp_path: Path) -> None:
     rules = '  - apiGroups: [""]\n    resources: ["pods", "configmaps"]\n    verbs: ["get", "list", "watch", "create", "delete"]\n'
     setup = _setup(tmp_path, PODS_JOB, _cluster_role("monitoring-edit", rules) + "---\n"

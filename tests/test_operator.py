@@ -91,7 +91,9 @@ def test_kubelet_servicemonitor_is_a_kubelet_scrape_with_nodes_metrics(tmp_path)
     assert ("nodes", "metrics", "get", None) in needs
     assert ("endpoints", None, "list", "kube-system") in needs  # discovery only where the monitor looks
     ks102 = [f for f in result["findings"] if f["rule"] == "KS102"]
-    assert ks102 and ks102[0]["path"].endswith("sm.yaml") and ks102[0]["line"] == 11  # on the endpoint (its port)
+    # on the endpoint's path value, which picks the subresource (a plain config's metrics_path, SPEC §5), not on
+    # the generated port filter that only lets the kubelet through
+    assert ks102 and ks102[0]["path"].endswith("sm.yaml") and (ks102[0]["line"], ks102[0]["column"]) == (13, 13)
 
 
 def test_endpointslice_discovery_role(tmp_path) -> None:

@@ -172,6 +172,19 @@ def test_namespaced_discovery_gets_roles_per_namespace() -> None:
     assert len({ns for _k, ns in roles}) >= 2
 
 
+def test_proxy_rules_name_the_object_the_path_names() -> None:
+    """The API server checks get services/proxy (pods/proxy) with the name the proxy path writes (FACTS §2): a
+    rule only named paths need carries resourceNames; one a discovered path needs too must allow every name."""
+    case = FIXTURES / "KS103" / "fail-named-service-proxy-and-discovered-pods-proxy"
+    inputs = [str(p.relative_to(case)) for p in sorted(case.glob("*.yaml"))]
+    result = invoke(case, "suggest-rbac", *inputs)
+    assert result.exit_code == 0, result.output
+    [role] = [d for d in YAML(typ="safe").load_all(result.stdout) if d and d["kind"] == "Role"]
+    rules = role["rules"]
+    assert {"apiGroups": [""], "resources": ["services/proxy"], "resourceNames": ["https:cart:8443"], "verbs": ["get"]} in rules
+    assert {"apiGroups": [""], "resources": ["pods/proxy"], "verbs": ["get"]} in rules
+
+
 def test_diff_names_additions_and_removals() -> None:
     result = invoke(ROOT, "suggest-rbac", "--diff", "examples/quickstart")
     assert result.exit_code == 0, result.output

@@ -254,8 +254,16 @@ def _one_per_monitor(group: list[Finding]) -> Finding:
     return first
 
 
+def _held_by(grants: list[Grant]) -> tuple[str, bool]:
+    """The RoleBindings that hold a rule out of scope, named as KS105's fix names them, and whether more than one:
+    the fix must name every binding the message names (two RoleBindings may share a name in two namespaces)."""
+    if len(grants) == 1:
+        return f"the RoleBinding {grants[0].binding.name}", False
+    return f"the RoleBindings {_and_list([f'{g.binding.namespace}/{g.binding.name}' for g in grants])}", True
+
+
 def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request], namespace: str | None, kind: str,
-                      authorizer: Authorizer, analysis) -> str:
+                      authorizer: Authorizer, analysis, scoped: list[Grant] | None = None) -> str:
     """KS105's fix: bind the ClusterRole where the need is — a RoleBinding in `namespace` (a need in another
     namespace than the RoleBinding's), a ClusterRoleBinding (`kind`: what no RoleBinding grants); a Role's rule
     must be written anew. Binding the whole ClusterRole there hands out all of its rules there: when it holds more
@@ -265,12 +273,15 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
         where = f"in namespace {namespace}" if namespace is not None else "in every namespace"
         return (fix_text(authorizer, identity, requests, analysis) + f"\n(Binding ClusterRole {grant.role.name} {where} instead "
                 f"would also grant {_some_permissions(extra)}, which no job of {identity} uses.)")
+    held, several = _held_by(scoped or [grant])
     if grant.role.kind == "ClusterRole" and namespace is not None:
+        namespaces = sorted({g.binding.namespace or "" for g in scoped or [grant]})
         return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a RoleBinding in namespace "
-                f"{namespace} (the RoleBinding {grant.binding.name} grants only inside namespace {grant.binding.namespace}).")
+                f"{namespace} ({held} grant{'' if several else 's'} only inside namespace{'s' if len(namespaces) > 1 else ''} "
+                f"{_and_list(namespaces)}).")
     if grant.role.kind == "ClusterRole":
         return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
-                f"(the RoleBinding {grant.binding.name} cannot grant {kind}).")
+                f"({held} cannot grant {kind}).")
     return fix_text(authorizer, identity, requests, analysis)
 
 
@@ -479,7 +490,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
                 related.append(Related(held.binding.obj.span, f"{held.binding.ref} grants only inside namespace {held.binding.namespace}"))
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
-                                authorizer, ctx.analysis)
+                                authorizer, ctx.analysis, scoped)
         fix = _named_fix(named, fix)
         yield Finding(
             "KS105", needs[0].span,

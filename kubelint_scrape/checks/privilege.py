@@ -784,10 +784,12 @@ def _rebind_fix(analysis, identity: Identity, holding: Holding, perms: list[Perm
         return None  # part of the rule no job wants, or a role that holds more than the identity needs
     (scope, labels), = elsewhere.items()
     binding = "a ClusterRoleBinding" if scope is None else f"a RoleBinding in namespace {scope}"
-    bindings = " and ".join(_binding_name(b) for b in holding.bindings_of(identity))
+    held = holding.bindings_of(identity)
+    bindings = " and ".join(_binding_name(b) for b in held)
     return (f"Keep this rule: {', '.join(labels)} need{'s' if len(labels) == 1 else ''} it "
             f"{'cluster-wide' if scope is None else 'in namespace ' + scope}. Bind {_role_name(holding.role)} to "
-            f"{identity} with {binding} (KS105); then {bindings}, which grants it where no job needs it, can go.")
+            f"{identity} with {binding} (KS105); then {bindings}, which grant{'s' if len(held) == 1 else ''} it where "
+            f"no job needs it, can go.")
 
 
 def _wanting(analysis, identity: Identity, holding: Holding, perm: Permission) -> tuple[str, str | None, Identity | None] | None:

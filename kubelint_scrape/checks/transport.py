@@ -21,7 +21,7 @@ from ..operator import scrape_class_setting
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
-from ..yamltree import Span, as_map, as_seq, as_str, key_span, value_span
+from ..yamltree import Span, as_map, as_seq, as_str, at, key_span, value_span
 from .context import Context
 
 # Credentials a man-in-the-middle or a target can read and replay (a TLS client certificate proves possession
@@ -82,11 +82,15 @@ def _origin(analysis: JobAnalysis, endpoint: Endpoint) -> Span:
 def _address_origin(analysis: JobAnalysis, endpoint: Endpoint) -> Span:
     """Where the job picks the endpoint's address (port rules: KS302, KS305). The shared origin is the written
     metrics_path when no relabel rule decides the target, but a path does not choose the port: the static target
-    naming the address, or the discovery that yields it, does (SPEC §5: the smallest node that causes it)."""
+    naming the address, or the discovery that yields it, does (SPEC §5: the smallest node that causes it). An
+    Operator endpoint's written `path` stands in for the generated filter that let the target through
+    (analyse._scrape_place): the address is that filter's — the endpoint's `port`, else the monitor's selector."""
     origin = _origin(analysis, endpoint)
     job = analysis.job
-    if _operator(job) or "metrics_path" not in job.node or origin != value_span(job.path, job.node, "metrics_path"):
-        return origin  # (an Operator job's path sits on its monitor endpoint, which also names the port)
+    if "metrics_path" not in job.node or origin != value_span(job.path, job.node, "metrics_path"):
+        return origin
+    if _operator(job):
+        return at(job.path, job.relabel_nodes[job.generated_relabels - 1].pos) if job.generated_relabels else origin
     address = f"{endpoint.host}:{endpoint.port}"
     for target, _labels, span in job.static_targets:
         if target == address:
