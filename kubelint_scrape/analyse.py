@@ -697,6 +697,23 @@ def _rules(job: ScrapeJob, errors: list[tuple[int, str]]) -> list[tuple[RelabelR
     return rules
 
 
+def _may_decide_targets(node: Any) -> bool:
+    """Whether a relabel rule Prometheus refuses (KS601) could have decided which targets the job keeps or where
+    it scrapes them: a filter (keep, drop, their -equal forms, hashmod feeding one), a label-name action
+    (labelkeep/labeldrop can remove __address__), or one writing a `__`-prefixed or templated target label.
+    Simulating the job without it would report targets the rule was written to exclude (a keep with a bad regex
+    keeps everything); with it unknown, the job's targets are too. A rule that only writes an ordinary label
+    cannot change them, and the rest of the relabelling still says what the job scrapes."""
+    if not isinstance(node, YMap):
+        return True
+    action = node.get("action", "replace")
+    target = node.get("target_label", "")
+    if not isinstance(action, str) or not isinstance(target, str):
+        return True
+    ordinary_target = bool(target) and not target.startswith("__") and "$" not in target
+    return not (action.lower() in ("replace", "lowercase", "uppercase", "labelmap") and ordinary_target)
+
+
 def _go_strings(node: YMap, dollar_escaped: bool = False) -> dict:
     """Go yaml.v2 decodes a scalar into a string field as its text: `regex: true` is the regex "true".
     In an OpenTelemetry Collector config `$$` stands for a literal `$` (the collector expands ${env:…})."""
@@ -1014,6 +1031,8 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     """(endpoint, place) per distinct endpoint, the number of surviving targets, (rule index, message) errors."""
     errors: list[tuple[int, str]] = []
     rules = _rules(job, errors)
+    if any(_may_decide_targets(job.relabel_nodes[index]) for index, _message in errors):
+        return [], 0, errors
     survivors = 0
     seen: dict[tuple, tuple[Endpoint, tuple]] = {}
     target_sets = _target_sets(job, identity)
