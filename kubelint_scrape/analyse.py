@@ -25,8 +25,8 @@ from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
-from .targets import (Endpoint, all_namespaces_proxy, classify, kubelet_subresources, representative_targets,
-                      user_targets)
+from .targets import (Endpoint, all_namespaces_proxy, classify, kubelet_subresources, meta_families,
+                      representative_targets, user_targets)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "kube-rbac-proxy")
@@ -1076,7 +1076,7 @@ def _proxied_namespaces(job: ScrapeJob, kept: list[tuple[Endpoint, tuple, tuple]
 
 
 # Labels and annotations of discovered objects: the user's own, which the sample cluster cannot know.
-_USER_METADATA = re.compile(r"^__meta_kubernetes_[a-z]+_(label|labelpresent|annotation|annotationpresent)_")
+_USER_METADATA = re.compile(r"^__meta_kubernetes_([a-z]+)_(label|labelpresent|annotation|annotationpresent)_")
 
 
 def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
@@ -1088,17 +1088,22 @@ def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
     scraped where the job's relabelling sends it (a pod's host IP on :10250 is its kubelet). The named system
     components are left out: an unknown Service-label filter does not pick the API server or the kubelet."""
     retried = []
-    kept_rules = [(rule, index) for rule, index in rules if not _filters_on_user_metadata(rule)]
-    if len(kept_rules) == len(rules):
-        return retried
     for index, sd in enumerate(job.sd_configs):
+        families = meta_families(sd.role, sd.attach_node) or frozenset()
+        kept_rules = [(rule, place) for rule, place in rules if not _filters_on_user_metadata(rule, families)]
+        if len(kept_rules) == len(rules):
+            continue
         for labels in user_targets(sd.role, _sd_namespaces(sd, identity)):
             retried.append((labels, ("sd", index), kept_rules))
     return retried
 
 
-def _filters_on_user_metadata(rule: RelabelRule) -> bool:
-    return rule.action in (KEEP, DROP) and any(_USER_METADATA.match(name) for name in rule.source_labels)
+def _filters_on_user_metadata(rule: RelabelRule, families: frozenset[str]) -> bool:
+    """A keep/drop on labels or annotations of an object the role describes (`families`, targets.meta_families).
+    One on another role's labels (`__meta_kubernetes_service_annotation_*` under role pod, KS605) is no choice of
+    the user's: the label is empty on every target, so the filter stays."""
+    return rule.action in (KEEP, DROP) and any(
+        (match := _USER_METADATA.match(name)) and match.group(1) in families for name in rule.source_labels)
 
 
 def _endpoint_key(endpoint: Endpoint) -> tuple:
