@@ -25,8 +25,8 @@ from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
-from .targets import (Endpoint, all_namespaces_proxy, classify, kubelet_subresources, representative_targets,
-                      user_targets)
+from .targets import (Endpoint, all_namespaces_proxy, classify, kubelet_subresources, meta_families,
+                      representative_targets, user_targets)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "kube-rbac-proxy")
@@ -697,6 +697,23 @@ def _rules(job: ScrapeJob, errors: list[tuple[int, str]]) -> list[tuple[RelabelR
     return rules
 
 
+def _may_decide_targets(node: Any) -> bool:
+    """Whether a relabel rule Prometheus refuses (KS601) could have decided which targets the job keeps or where
+    it scrapes them: a filter (keep, drop, their -equal forms, hashmod feeding one), a label-name action
+    (labelkeep/labeldrop can remove __address__), or one writing a `__`-prefixed or templated target label.
+    Simulating the job without it would report targets the rule was written to exclude (a keep with a bad regex
+    keeps everything); with it unknown, the job's targets are too. A rule that only writes an ordinary label
+    cannot change them, and the rest of the relabelling still says what the job scrapes."""
+    if not isinstance(node, YMap):
+        return True
+    action = node.get("action", "replace")
+    target = node.get("target_label", "")
+    if not isinstance(action, str) or not isinstance(target, str):
+        return True
+    ordinary_target = bool(target) and not target.startswith("__") and "$" not in target
+    return not (action.lower() in ("replace", "lowercase", "uppercase", "labelmap") and ordinary_target)
+
+
 def _go_strings(node: YMap, dollar_escaped: bool = False) -> dict:
     """Go yaml.v2 decodes a scalar into a string field as its text: `regex: true` is the regex "true".
     In an OpenTelemetry Collector config `$$` stands for a literal `$` (the collector expands ${env:…})."""
@@ -1024,6 +1041,8 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
     """(endpoint, place) per distinct endpoint, the number of surviving targets, (rule index, message) errors."""
     errors: list[tuple[int, str]] = []
     rules = _rules(job, errors)
+    if any(_may_decide_targets(job.relabel_nodes[index]) for index, _message in errors):
+        return [], 0, errors
     survivors = 0
     seen: dict[tuple, tuple[Endpoint, tuple]] = {}
     target_sets = _target_sets(job, identity)
@@ -1067,7 +1086,7 @@ def _proxied_namespaces(job: ScrapeJob, kept: list[tuple[Endpoint, tuple, tuple]
 
 
 # Labels and annotations of discovered objects: the user's own, which the sample cluster cannot know.
-_USER_METADATA = re.compile(r"^__meta_kubernetes_[a-z]+_(label|labelpresent|annotation|annotationpresent)_")
+_USER_METADATA = re.compile(r"^__meta_kubernetes_([a-z]+)_(label|labelpresent|annotation|annotationpresent)_")
 
 
 def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
@@ -1079,17 +1098,22 @@ def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
     scraped where the job's relabelling sends it (a pod's host IP on :10250 is its kubelet). The named system
     components are left out: an unknown Service-label filter does not pick the API server or the kubelet."""
     retried = []
-    kept_rules = [(rule, index) for rule, index in rules if not _filters_on_user_metadata(rule)]
-    if len(kept_rules) == len(rules):
-        return retried
     for index, sd in enumerate(job.sd_configs):
+        families = meta_families(sd.role, sd.attach_node) or frozenset()
+        kept_rules = [(rule, place) for rule, place in rules if not _filters_on_user_metadata(rule, families)]
+        if len(kept_rules) == len(rules):
+            continue
         for labels in user_targets(sd.role, _sd_namespaces(sd, identity)):
             retried.append((labels, ("sd", index), kept_rules))
     return retried
 
 
-def _filters_on_user_metadata(rule: RelabelRule) -> bool:
-    return rule.action in (KEEP, DROP) and any(_USER_METADATA.match(name) for name in rule.source_labels)
+def _filters_on_user_metadata(rule: RelabelRule, families: frozenset[str]) -> bool:
+    """A keep/drop on labels or annotations of an object the role describes (`families`, targets.meta_families).
+    One on another role's labels (`__meta_kubernetes_service_annotation_*` under role pod, KS605) is no choice of
+    the user's: the label is empty on every target, so the filter stays."""
+    return rule.action in (KEEP, DROP) and any(
+        (match := _USER_METADATA.match(name)) and match.group(1) in families for name in rule.source_labels)
 
 
 def _endpoint_key(endpoint: Endpoint) -> tuple:

@@ -265,6 +265,19 @@ def representative_targets(role: str, namespaces: list[str] | None, unnamed: boo
     return [t.as_dict() for t in chosen]
 
 
+def meta_families(role: str, attach_node: bool = False) -> frozenset[str] | None:
+    """The `__meta_kubernetes_<family>_*` families a role's discoverer sets (`endpoint` for
+    __meta_kubernetes_endpoint_port_name, `namespace` for __meta_kubernetes_namespace), with the node's when
+    attach_metadata asks for it; None for a role whose labels are not in the table."""
+    table = knowledge("sd-roles")
+    if role not in table["meta_families"]:
+        return None
+    families = set(table["meta_families"][role])
+    if attach_node and role in ("pod", "endpoints", "endpointslice"):
+        families.update(table["attached_meta_families"]["node"])
+    return frozenset(families)
+
+
 def user_targets(role: str, namespaces: list[str] | None) -> list[dict[str, str]]:
     """The targets of `role` that stand for objects whose labels and annotations the user chooses: every node
     (all kubelets) and the generic applications, not the named system components (the API server, the kubelet
@@ -402,11 +415,15 @@ def classify(labels: dict[str, str]) -> Endpoint:
 
 
 def _node_address(labels: dict[str, str]) -> bool:
-    """Whether an endpoints/endpointslice target is an address whose targetRef is a Node: the kubelet Service
-    the Prometheus Operator maintains (`--kubelet-service`, pkg/kubelet/controller.go) is the one that lists node
-    addresses, and it still publishes the `cadvisor` port 4194 next to 10250 and 10255 (FACTS §6)."""
-    return "Node" in (labels.get("__meta_kubernetes_endpoint_address_target_kind"),
-                      labels.get("__meta_kubernetes_endpointslice_address_target_kind"))
+    """Whether a target is a node's address: a target of node discovery (only role node sets the
+    `__meta_kubernetes_node_address_<type>` labels, discovery/kubernetes/node.go; attach_metadata's node labels do
+    not include them; the old upstream cAdvisor job rewrote the node's `:10250` to `${1}:4194`), or an
+    endpoints/endpointslice address whose targetRef is a Node: the kubelet Service the Prometheus Operator
+    maintains (`--kubelet-service`, pkg/kubelet/controller.go) is the one that lists node addresses, and it still
+    publishes the `cadvisor` port 4194 next to 10250 and 10255 (FACTS §6)."""
+    return any(name.startswith("__meta_kubernetes_node_address_") for name in labels) or "Node" in (
+        labels.get("__meta_kubernetes_endpoint_address_target_kind"),
+        labels.get("__meta_kubernetes_endpointslice_address_target_kind"))
 
 
 def _served_by_other_container(image: str, port: int, ports: dict) -> bool:

@@ -548,17 +548,15 @@ def _meta_family(label: str) -> str | None:
 def _families_set(job: Any) -> tuple[set[str], list[str]] | None:
     """The label families the job's SD configs put on its targets, and its roles; None when one role is not in
     the table (its labels are not known here) or the job has no Kubernetes discovery."""
-    from ..resources import knowledge
+    from ..targets import meta_families
 
-    table = knowledge("sd-roles")
     families: set[str] = set()
     roles: list[str] = []
     for sd in job.sd_configs:
-        if sd.role not in table["meta_families"]:
+        own = meta_families(sd.role, sd.attach_node)
+        if own is None:
             return None
-        families.update(table["meta_families"][sd.role])
-        if sd.attach_node and sd.role in ("pod", "endpoints", "endpointslice"):
-            families.update(table["attached_meta_families"]["node"])
+        families.update(own)
         roles.append(sd.role)
     return (families, list(dict.fromkeys(roles))) if roles else None
 

@@ -621,8 +621,10 @@ def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
 
 def _may_keep_unnamed(analysis: JobAnalysis) -> bool:
     """A job none of whose representative targets survives may still keep workloads: those that opt in the way it
-    selects. Not a job whose SD finds only nodes (its targets are kubelets, whatever the relabelling)."""
-    return not analysis.endpoints and any(sd.role != "node" for sd in analysis.job.sd_configs)
+    selects. Not a job whose SD finds only nodes (its targets are kubelets, whatever the relabelling), nor one
+    whose relabelling Prometheus refuses (KS601): what its broken filter would keep is not known."""
+    return (not analysis.endpoints and not analysis.relabel_errors
+            and any(sd.role != "node" for sd in analysis.job.sd_configs))
 
 
 def _token_file(job: ScrapeJob, own: bool = True) -> str:
