@@ -17,8 +17,10 @@ One definition, shared by the least-privilege rules (checks/privilege.py), the w
 from __future__ import annotations
 
 from .authproxy import is_rbac_proxy
+from .build import RIVER_FORM, unread_config_form
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, looks_like_prometheus, workloads_loading
 from .findings import Finding
+from .newrelic import FORM as NEWRELIC_FORM
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Subject, Workspace
 from .promconfig import PromConfig
 from .promconfig import _sd_config as sd_config  # (a private helper: the one SD parser)
@@ -177,11 +179,18 @@ def unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
     return workspace.index("unread config runners", lambda: _unread_config_runners(workspace))
 
 
+# How the grant rules name an unread configuration (KS007) whose runner's token they judge.
+_UNREAD_WORDING = {
+    RIVER_FORM: "the River configuration (Grafana Alloy / Agent Flow)",
+    NEWRELIC_FORM: "the New Relic Prometheus configurator input (its jobs are written at pod start)",
+}
+
+
 def _unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
     # Scrape objects of the VictoriaMetrics / GMP / Grafana Agent operators are unread configs too (KS007).
     result: dict[Identity, list[str]] = unread_crd_runners(workspace)
     for obj in workspace.unread_configs:
-        what = f"the River configuration (Grafana Alloy / Agent Flow) in {obj.kind} {obj.namespace}/{obj.name}"
+        what = f"{_UNREAD_WORDING[unread_config_form(obj)]} in {obj.kind} {obj.namespace}/{obj.name}"
         for pod in workloads_loading(workspace, obj.kind, obj.namespace, obj.name):
             loaded = result.setdefault(Identity(pod.obj.namespace, pod.service_account), [])
             if what not in loaded:

@@ -519,3 +519,35 @@ def test_river_scrape_components_are_found_in_alloy_configs_only() -> None:
     assert river_scrape_components('loki.source.file "logs" {\n}\n') == []
     assert river_scrape_components("scrape_configs:\n  - job_name: x\n") == []
     assert river_scrape_components('{"panels": [{"title": "prometheus.scrape \\"x\\" {"}]}') == []
+
+
+def test_newrelic_configurator_jobs_are_named_as_the_configurator_builds_them() -> None:
+    """KS007 for the New Relic configurator's input (newrelic.py): the jobs its init container will write —
+    static_targets as named, kubernetes.jobs as `<prefix>-pod`/`<prefix>-endpoints` per target_discovery
+    (upstream internal/kubernetes/config.go), extra_scrape_configs copied — and nothing for other YAML."""
+    from kubelint_scrape.newrelic import looks_like_newrelic, newrelic_jobs
+
+    text = textwrap.dedent("""\
+        newrelic_remote_write: {}
+        static_targets:
+          jobs: [{job_name: self-metrics, targets: ["localhost:9090"]}]
+        kubernetes:
+          jobs:
+          - job_name_prefix: default
+            target_discovery: {pod: true, endpoints: false}
+          - job_name_prefix: svc
+            target_discovery: {endpoints: true}
+        extra_scrape_configs:
+        - job_name: kubelet
+          kubernetes_sd_configs: [{role: node}]
+        """)
+    assert looks_like_newrelic(text)
+    root = parse_source("c.yml", text).documents[0].root
+    assert newrelic_jobs(root) == [
+        "`static_targets` self-metrics", "`kubernetes.jobs` default-pod (role pod)",
+        "`kubernetes.jobs` svc-endpoints (role endpoints)", "`extra_scrape_configs` kubelet"]
+    # A Prometheus config, a Kubernetes object and a remote-write-only input declare no configurator jobs.
+    for other in ("scrape_configs: []\nnewrelic_remote_write: {}\n", "kind: ConfigMap\nnewrelic_remote_write: {}\n",
+                  "newrelic_remote_write: {}\ncommon: {scrape_interval: 30s}\n"):
+        assert newrelic_jobs(parse_source("o.yml", other).documents[0].root) == []
+    assert not looks_like_newrelic("# set newrelic_remote_write: in values\n")
