@@ -33,13 +33,13 @@ from .model import (
     pod_template,
     role_from_object,
 )
-from .newrelic import FORM as NEWRELIC_FORM, looks_like_newrelic, newrelic_jobs
 from .operator import operator_configs, secret_value
 from .otel import COLLECTOR_KIND, collector_configs, collector_cr_configs, is_collector_config, looks_like_collector
 from .promconfig import PromConfig, agent_configs, build_config
 from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
+from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM, form_of_text, looks_like_unread_yaml, unread_yaml_jobs
 from .yamltree import YMap, as_map, as_str, key_span
 
 
@@ -241,7 +241,7 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
     findings: list[Finding] = []
     for key, text, position in _embedded_texts(obj, source):
         prometheus = _looks_like_prometheus(text)
-        if not prometheus and not looks_like_collector(text) and not looks_like_newrelic(text):
+        if not prometheus and not looks_like_collector(text) and not looks_like_unread_yaml(text):
             unread = river_scrape_components(text)
             if unread:
                 findings.append(_unread_config(obj, source, key, RIVER_FORM, unread))
@@ -264,9 +264,9 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
                     collector.key = as_str(key)  # which key a pod loads decides its identity (analyse.py)
                     configs.append(collector)
             else:
-                jobs = newrelic_jobs(document.root)  # its Prometheus config is written at pod start (newrelic.py)
-                if jobs:
-                    findings.append(_unread_config(obj, source, key, NEWRELIC_FORM, jobs))
+                unread = unread_yaml_jobs(document.root)  # jobs of a program the analysis does not model (unreadyaml.py)
+                if unread:
+                    findings.append(_unread_config(obj, source, key, *unread))
     return configs, findings
 
 
@@ -323,6 +323,14 @@ _UNREAD_FORMS = {
         "pod), or on endpoints, services and pods (role endpoints), in the namespaces it names; `extra_scrape_configs` "
         "are Prometheus scrape configs copied unchanged, so lint them as a prometheus.yml beside this manifest "
         "(a kubelet scrape needs get on nodes/metrics). Suppress this notice with a reason once done."),
+    TARGET_ALLOCATOR_FORM: (
+        "declaring {shown}: its discovery runs as the target allocator's ServiceAccount and its scrapes as the "
+        "collectors' that fetch targets from it, which this tool does not tie together",
+        "Check the target allocator's RBAC by hand: list and watch on each role's resources, and with `prometheus_cr` "
+        "list and watch on the monitoring.coreos.com objects it selects and on namespaces (get on the secrets and "
+        "configmaps they reference) — nothing more: it never writes; the collectors' ServiceAccounts need what the "
+        "scrapes need (get nodes/metrics for a kubelet). Or run it from an OpenTelemetryCollector with "
+        "`targetAllocator.enabled`, which this tool checks. Suppress this notice with a reason once done."),
 }
 
 
@@ -330,11 +338,11 @@ def _unread_config(obj: K8sObject, source: Source, key: Any, form: str, componen
     sections = [obj.doc.get(name) for name in ("stringData", "data")]
     data = next((section for section in sections if isinstance(section, YMap) and key in section), obj.doc)
     what, fix = _UNREAD_FORMS[form]
-    shown = ", ".join(components if form == NEWRELIC_FORM else (f"`{c}`" for c in components))
+    shown = ", ".join(components if form != RIVER_FORM else (f"`{c}`" for c in components))
     return Finding(
         UNREAD_CONFIG, key_span(source.path, data, key),
-        f"{obj.kind} {obj.namespace}/{obj.name} key {key} is a {form} {what.format(shown=shown)}, so what these "
-        f"{'jobs' if form == NEWRELIC_FORM else 'components'} need from the API server and the kubelets — and whether "
+        f"{obj.kind} {obj.namespace}/{obj.name} key {key} is {'an' if form[0] in 'AEIOU' else 'a'} {form} {what.format(shown=shown)}, so what these "
+        f"{'components' if form == RIVER_FORM else 'jobs'} need from the API server and the kubelets — and whether "
         "the ServiceAccount that runs them holds it — is not checked",
         fix=fix, object=f"{obj.kind}/{obj.namespace}/{obj.name}",
         data={"key": as_str(key), "form": form, "components": components},
@@ -343,12 +351,12 @@ def _unread_config(obj: K8sObject, source: Source, key: Any, form: str, componen
 
 def unread_config_form(obj: K8sObject) -> str:
     """Which unread form a ConfigMap/Secret in `Workspace.unread_configs` holds (for the grant rules' wording):
-    River when a value declares River scrape components, else the New Relic configurator's input."""
-    for section in ("data", "stringData"):
-        for value in as_map(obj.doc.get(section)).values():
-            if isinstance(value, str) and river_scrape_components(_decoded(obj, section, value)):
-                return RIVER_FORM
-    return NEWRELIC_FORM
+    River when a value declares River scrape components, else the YAML form its keys name (unreadyaml.py)."""
+    texts = [_decoded(obj, section, value) for section in ("data", "stringData")
+             for value in as_map(obj.doc.get(section)).values() if isinstance(value, str)]
+    if any(river_scrape_components(text) for text in texts):
+        return RIVER_FORM
+    return next((form_of_text(text) for text in texts if looks_like_unread_yaml(text)), NEWRELIC_FORM)
 
 
 def _decoded(obj: K8sObject, section: str, value: str) -> str:

@@ -20,7 +20,6 @@ from .authproxy import is_rbac_proxy
 from .build import RIVER_FORM, unread_config_form
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, looks_like_prometheus, workloads_loading
 from .findings import Finding
-from .newrelic import FORM as NEWRELIC_FORM
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Subject, Workspace
 from .promconfig import PromConfig
 from .promconfig import _sd_config as sd_config  # (a private helper: the one SD parser)
@@ -29,6 +28,7 @@ from .rbacvalidate import refused_only_for_version
 from .records import dataclass, field
 from .resources import knowledge
 from .targets import kubelet_subresources
+from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM
 from .unreadcrds import unread_crd_runners
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 
@@ -183,6 +183,7 @@ def unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
 _UNREAD_WORDING = {
     RIVER_FORM: "the River configuration (Grafana Alloy / Agent Flow)",
     NEWRELIC_FORM: "the New Relic Prometheus configurator input (its jobs are written at pod start)",
+    TARGET_ALLOCATOR_FORM: "the OpenTelemetry target allocator configuration (its discovery is not modelled)",
 }
 
 
