@@ -6,6 +6,7 @@ positions mapped back onto the outer file, so findings land on the real line.
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 import re
@@ -38,6 +39,7 @@ from .promconfig import PromConfig, agent_configs, build_config
 from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
+from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM, form_of_text, looks_like_unread_yaml, unread_yaml_jobs
 from .yamltree import YMap, as_map, as_str, key_span
 
 
@@ -239,10 +241,10 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
     findings: list[Finding] = []
     for key, text, position in _embedded_texts(obj, source):
         prometheus = _looks_like_prometheus(text)
-        if not prometheus and not looks_like_collector(text):
+        if not prometheus and not looks_like_collector(text) and not looks_like_unread_yaml(text):
             unread = river_scrape_components(text)
             if unread:
-                findings.append(_unread_config(obj, source, key, unread))
+                findings.append(_unread_config(obj, source, key, RIVER_FORM, unread))
             continue
         documents, problems, status = parse_text(source.path, text, limits, position)
         for problem in problems:
@@ -261,6 +263,10 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
                 for collector in collector_configs(source.path, document.root, obj, None):
                     collector.key = as_str(key)  # which key a pod loads decides its identity (analyse.py)
                     configs.append(collector)
+            else:
+                unread = unread_yaml_jobs(document.root)  # jobs of a program the analysis does not model (unreadyaml.py)
+                if unread:
+                    findings.append(_unread_config(obj, source, key, *unread))
     return configs, findings
 
 
@@ -301,22 +307,65 @@ def river_scrape_components(text: str) -> list[str]:
     return list(dict.fromkeys(match.group(1) for match in _RIVER_COMPONENT.finditer(text)))
 
 
-def _unread_config(obj: K8sObject, source: Source, key: Any, components: list[str]) -> Finding:
+RIVER_FORM = "Grafana Alloy or Agent Flow (River) configuration"
+
+# Per unread form: how its components are shown, why they are not read, and what to check by hand instead.
+_UNREAD_FORMS = {
+    RIVER_FORM: (
+        "with {shown}: this tool reads Prometheus, Grafana Agent and OpenTelemetry YAML only",
+        "Check that ServiceAccount's RBAC by hand: `discovery.kubernetes` needs list and watch on its role's "
+        "resources, a kubelet scrape needs get on nodes/metrics (nodes/proxy only through the API server proxy); "
+        "or keep the equivalent scrape jobs as Prometheus YAML and lint those. Suppress this notice with a reason "
+        "once done."),
+    NEWRELIC_FORM: (
+        "declaring {shown}: its init container writes the Prometheus config from it only when the pod starts",
+        "Check that ServiceAccount's RBAC by hand: a `kubernetes.jobs` entry needs list and watch on pods (role "
+        "pod), or on endpoints, services and pods (role endpoints), in the namespaces it names; `extra_scrape_configs` "
+        "are Prometheus scrape configs copied unchanged, so lint them as a prometheus.yml beside this manifest "
+        "(a kubelet scrape needs get on nodes/metrics). Suppress this notice with a reason once done."),
+    TARGET_ALLOCATOR_FORM: (
+        "declaring {shown}: its discovery runs as the target allocator's ServiceAccount and its scrapes as the "
+        "collectors' that fetch targets from it, which this tool does not tie together",
+        "Check the target allocator's RBAC by hand: list and watch on each role's resources, and with `prometheus_cr` "
+        "list and watch on the monitoring.coreos.com objects it selects and on namespaces (get on the secrets and "
+        "configmaps they reference) — nothing more: it never writes; the collectors' ServiceAccounts need what the "
+        "scrapes need (get nodes/metrics for a kubelet). Or run it from an OpenTelemetryCollector with "
+        "`targetAllocator.enabled`, which this tool checks. Suppress this notice with a reason once done."),
+}
+
+
+def _unread_config(obj: K8sObject, source: Source, key: Any, form: str, components: list[str]) -> Finding:
     sections = [obj.doc.get(name) for name in ("stringData", "data")]
     data = next((section for section in sections if isinstance(section, YMap) and key in section), obj.doc)
-    shown = ", ".join(f"`{c}`" for c in components)
+    what, fix = _UNREAD_FORMS[form]
+    shown = ", ".join(components if form != RIVER_FORM else (f"`{c}`" for c in components))
     return Finding(
         UNREAD_CONFIG, key_span(source.path, data, key),
-        f"{obj.kind} {obj.namespace}/{obj.name} key {key} is a Grafana Alloy or Agent Flow (River) configuration with {shown}: this tool "
-        "reads Prometheus, Grafana Agent and OpenTelemetry YAML only, so what these components need from the API server "
-        "and the kubelets — and whether the ServiceAccount that runs them holds it — is not checked",
-        fix="Check that ServiceAccount's RBAC by hand: `discovery.kubernetes` needs list and watch on its role's "
-            "resources, a kubelet scrape needs get on nodes/metrics (nodes/proxy only through the API server proxy); "
-            "or keep the equivalent scrape jobs as Prometheus YAML and lint those. Suppress this notice with a reason "
-            "once done.",
-        object=f"{obj.kind}/{obj.namespace}/{obj.name}",
-        data={"key": as_str(key), "components": components},
+        f"{obj.kind} {obj.namespace}/{obj.name} key {key} is {'an' if form[0] in 'AEIOU' else 'a'} {form} {what.format(shown=shown)}, so what these "
+        f"{'components' if form == RIVER_FORM else 'jobs'} need from the API server and the kubelets — and whether "
+        "the ServiceAccount that runs them holds it — is not checked",
+        fix=fix, object=f"{obj.kind}/{obj.namespace}/{obj.name}",
+        data={"key": as_str(key), "form": form, "components": components},
     )
+
+
+def unread_config_form(obj: K8sObject) -> str:
+    """Which unread form a ConfigMap/Secret in `Workspace.unread_configs` holds (for the grant rules' wording):
+    River when a value declares River scrape components, else the YAML form its keys name (unreadyaml.py)."""
+    texts = [_decoded(obj, section, value) for section in ("data", "stringData")
+             for value in as_map(obj.doc.get(section)).values() if isinstance(value, str)]
+    if any(river_scrape_components(text) for text in texts):
+        return RIVER_FORM
+    return next((form_of_text(text) for text in texts if looks_like_unread_yaml(text)), NEWRELIC_FORM)
+
+
+def _decoded(obj: K8sObject, section: str, value: str) -> str:
+    if obj.kind != "Secret" or section != "data":
+        return value
+    try:
+        return base64.b64decode(value, validate=False).decode("utf-8", "replace")
+    except ValueError:
+        return value
 
 
 def _looks_like_prometheus(text: str) -> bool:

@@ -17,6 +17,7 @@ One definition, shared by the least-privilege rules (checks/privilege.py), the w
 from __future__ import annotations
 
 from .authproxy import is_rbac_proxy
+from .build import RIVER_FORM, unread_config_form
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, looks_like_prometheus, workloads_loading
 from .findings import Finding
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Subject, Workspace
@@ -27,6 +28,7 @@ from .rbacvalidate import refused_only_for_version
 from .records import dataclass, field
 from .resources import knowledge
 from .targets import kubelet_subresources
+from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM
 from .unreadcrds import unread_crd_runners
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 
@@ -177,11 +179,19 @@ def unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
     return workspace.index("unread config runners", lambda: _unread_config_runners(workspace))
 
 
+# How the grant rules name an unread configuration (KS007) whose runner's token they judge.
+_UNREAD_WORDING = {
+    RIVER_FORM: "the River configuration (Grafana Alloy / Agent Flow)",
+    NEWRELIC_FORM: "the New Relic Prometheus configurator input (its jobs are written at pod start)",
+    TARGET_ALLOCATOR_FORM: "the OpenTelemetry target allocator configuration (its discovery is not modelled)",
+}
+
+
 def _unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
     # Scrape objects of the VictoriaMetrics / GMP / Grafana Agent operators are unread configs too (KS007).
     result: dict[Identity, list[str]] = unread_crd_runners(workspace)
     for obj in workspace.unread_configs:
-        what = f"the River configuration (Grafana Alloy / Agent Flow) in {obj.kind} {obj.namespace}/{obj.name}"
+        what = f"{_UNREAD_WORDING[unread_config_form(obj)]} in {obj.kind} {obj.namespace}/{obj.name}"
         for pod in workloads_loading(workspace, obj.kind, obj.namespace, obj.name):
             loaded = result.setdefault(Identity(pod.obj.namespace, pod.service_account), [])
             if what not in loaded:

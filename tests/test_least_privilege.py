@@ -165,3 +165,13 @@ def test_ks201_does_not_credit_a_legacy_proxy_job_with_using_get_nodes_proxy(tmp
     found = {f.rule: f.message for f in lint_paths([str(tmp_path)], Options()).findings}
     assert "KS203" in found and "KS201" in found
     assert "uses it" not in found["KS201"] and "no job needs it" in found["KS201"], found["KS201"]
+
+
+def test_ks202_fix_for_a_runner_of_an_unread_config_does_not_point_at_suggest_rbac() -> None:
+    """A target allocator's (or Alloy's) jobs are not read (KS007), so `suggest-rbac` prints nothing for its
+    ServiceAccount: KS202's fix names what uses the token and says the values come from its documentation."""
+    case = ROOT / "fixtures" / "KS202" / "fail-target-allocator-runner-wildcard-verbs"
+    result = lint_paths([str(case)], Options(select={"KS202"}))
+    fixes = [f.fix for f in result.findings]
+    assert len(fixes) == 2
+    assert all("suggest-rbac` prints" not in fix and "target allocator configuration" in fix for fix in fixes), fixes

@@ -519,3 +519,60 @@ def test_river_scrape_components_are_found_in_alloy_configs_only() -> None:
     assert river_scrape_components('loki.source.file "logs" {\n}\n') == []
     assert river_scrape_components("scrape_configs:\n  - job_name: x\n") == []
     assert river_scrape_components('{"panels": [{"title": "prometheus.scrape \\"x\\" {"}]}') == []
+
+
+def test_newrelic_configurator_jobs_are_named_as_the_configurator_builds_them() -> None:
+    """KS007 for the New Relic configurator's input (unreadyaml.py): the jobs its init container will write —
+    static_targets as named, kubernetes.jobs as `<prefix>-pod`/`<prefix>-endpoints` per target_discovery
+    (upstream internal/kubernetes/config.go), extra_scrape_configs copied — and nothing for other YAML."""
+    from kubelint_scrape.unreadyaml import looks_like_unread_yaml, unread_yaml_jobs
+
+    text = textwrap.dedent("""\
+        newrelic_remote_write: {}
+        static_targets:
+          jobs: [{job_name: self-metrics, targets: ["localhost:9090"]}]
+        kubernetes:
+          jobs:
+          - job_name_prefix: default
+            target_discovery: {pod: true, endpoints: false}
+          - job_name_prefix: svc
+            target_discovery: {endpoints: true}
+        extra_scrape_configs:
+        - job_name: kubelet
+          kubernetes_sd_configs: [{role: node}]
+        """)
+    assert looks_like_unread_yaml(text)
+    root = parse_source("c.yml", text).documents[0].root
+    assert unread_yaml_jobs(root) == ("New Relic Prometheus configurator input", [
+        "`static_targets` self-metrics", "`kubernetes.jobs` default-pod (role pod)",
+        "`kubernetes.jobs` svc-endpoints (role endpoints)", "`extra_scrape_configs` kubelet"])
+    # A Prometheus config, a Kubernetes object and a remote-write-only input declare no configurator jobs.
+    for other in ("scrape_configs: []\nnewrelic_remote_write: {}\n", "kind: ConfigMap\nnewrelic_remote_write: {}\n",
+                  "newrelic_remote_write: {}\ncommon: {scrape_interval: 30s}\n"):
+        assert unread_yaml_jobs(parse_source("o.yml", other).documents[0].root) is None
+    assert not looks_like_unread_yaml("# set newrelic_remote_write: in values\n")
+
+
+def test_target_allocator_config_names_its_discovery() -> None:
+    """KS007 for a standalone target allocator's config (unreadyaml.py): `prometheus_cr` when enabled and each job of
+    its `config.scrape_configs` with its roles (upstream cmd/otel-allocator/internal/config/config.go); a collector or
+    Prometheus config is not one."""
+    from kubelint_scrape.unreadyaml import form_of_text, unread_yaml_jobs
+
+    text = textwrap.dedent("""\
+        collector_selector: {matchlabels: {app: collector}}
+        prometheus_cr: {enabled: true}
+        config:
+          scrape_configs:
+          - job_name: pods
+            kubernetes_sd_configs: [{role: pod}, {role: pod}]
+          - job_name: static
+            static_configs: [{targets: [a:1]}]
+        """)
+    assert form_of_text(text) == "OpenTelemetry target allocator configuration"
+    root = parse_source("ta.yml", text).documents[0].root
+    assert unread_yaml_jobs(root) == ("OpenTelemetry target allocator configuration", [
+        "`prometheus_cr` (the ServiceMonitors, PodMonitors, ScrapeConfigs and Probes it selects)",
+        "`config.scrape_configs` pods (role pod)", "`config.scrape_configs` static"])
+    disabled = parse_source("ta.yml", "allocation_strategy: per-node\nprometheus_cr: {enabled: false}\n").documents[0].root
+    assert unread_yaml_jobs(disabled) is None

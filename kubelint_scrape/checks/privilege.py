@@ -509,7 +509,7 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     fix = (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
                            + render_rules(rules_for(used)))
                 else:
-                    fix = f"Replace \"{value}\" with the explicit values the scraper needs (`kubelint-scrape suggest-rbac` prints them)."
+                    fix = _wildcard_fix_without_uses(state, holding, value)
                 yield Finding(
                     "KS202", at(rule.path, seq.item_pos(index)),
                     f"\"{value}\" in {key} of {_where(holding)} gives {_bound(holding)} {means}, and grows with "
@@ -517,6 +517,19 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     fix=_shared_fix(state, holding, f"the \"{value}\" in {key}", fix), related=tuple(_binding_related(holding)), object=holding.role.ref,
                     data={"key": key, "value": value},
                 )
+
+
+def _wildcard_fix_without_uses(state, holding: Holding, value: str) -> str:
+    """KS202's fix when no job the tool reads uses the rule. suggest-rbac lists only the needs of jobs it reads: for
+    a scraper whose token a configuration this tool does not read also uses (KS007: Alloy, a target allocator…),
+    it prints nothing, so the fix says what is left to do by hand instead of pointing there."""
+    others = list(dict.fromkeys(c for i in holding.identities for c in state.unmodelled(i)))
+    if not others:
+        return f"Replace \"{value}\" with the explicit values the scraper needs (`kubelint-scrape suggest-rbac` prints them)."
+    return (f"Replace \"{value}\" with the explicit values that {', '.join(others)} "
+            f"{'needs' if len(others) == 1 else 'need'}: this tool does not read what "
+            f"{'it requests' if len(others) == 1 else 'they request'} (`suggest-rbac` cannot list it), so take the "
+            "values from its documentation.")
 
 
 def _every_resource(holding: Holding, rule: PolicyRule) -> str:
