@@ -6,27 +6,14 @@ severity (rules whose severity depends on the case: KS401 info for exporters, KS
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
+from harness import BASELINES, load_mutations, mutated_copy, options
 
 from kubelint_scrape.engine import Options, lint_paths
 
-HERE = Path(__file__).parent
-BASELINES = HERE / "baselines"
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"kubelint_{name}", HERE / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-MUTATIONS = _load("mutations2").MUTATIONS
-_options = _load("test_mutations")._options
+MUTATIONS = load_mutations("mutations2")
 
 COMPARED = ("KS2", "KS3", "KS4", "KS604", "KS605", "KS110", "KS111", "KS112")
 
@@ -50,14 +37,8 @@ def _baseline(name: str) -> set:
 def test_single_fault(mutation, tmp_path: Path) -> None:
     name, baseline, edits, expected = mutation[:4]
     flags = mutation[4] if len(mutation) > 4 else []
-    root = tmp_path / baseline
-    shutil.copytree(BASELINES / baseline, root)
-    for file, old, new in edits:
-        path = root / file
-        text = path.read_text()
-        assert old in text, f"{name}: the edit's text is not in {file}"
-        path.write_text(text.replace(old, new, 1))
-    added = {f for f in _findings(root, _options(flags)) - _baseline(baseline) if f[0].startswith(COMPARED)}
+    root = mutated_copy(tmp_path, baseline, edits, name)
+    added = {f for f in _findings(root, options(flags)) - _baseline(baseline) if f[0].startswith(COMPARED)}
     report = "\n".join(f"{r} [{s}] {f}: {m}" for r, s, f, m in sorted(added))
     assert sorted({r for r, *_ in added}) == sorted({e.split(":")[0] for e in expected}), report
     for rule, severity in (e.split(":") for e in expected if ":" in e):

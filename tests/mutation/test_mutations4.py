@@ -4,20 +4,15 @@ named jobs must keep exactly the expected target classes: what the relabel simul
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
+from harness import BASELINES, load_mutations, mutated_copy
 
 from kubelint_scrape.engine import Options, lint_paths
 
-HERE = Path(__file__).parent
-BASELINE = HERE / "baselines" / "b11-relabel"
-_spec = importlib.util.spec_from_file_location("kubelint_mutations4", HERE / "mutations4.py")
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
-MUTATIONS = _module.MUTATIONS
+BASELINE = BASELINES / "b11-relabel"
+MUTATIONS = load_mutations("mutations4")
 
 COMPARED = ("KS1", "KS2", "KS3", "KS5", "KS6")
 
@@ -49,13 +44,7 @@ def test_baseline() -> None:
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_single_fault(mutation, tmp_path: Path) -> None:
     name, edits, expected, classes = mutation
-    root = tmp_path / "b11"
-    shutil.copytree(BASELINE, root)
-    for file, old, new in edits:
-        path = root / file
-        text = path.read_text()
-        assert old in text, f"{name}: the edit's text is not in {file}"
-        path.write_text(text.replace(old, new, 1))
+    root = mutated_copy(tmp_path, BASELINE.name, edits, name)
     findings, targets = _run(root)
     added = findings - _baseline()[0]
     report = "\n".join(f"{r} {f}: {m}" for r, f, m in sorted(added))

@@ -1,0 +1,50 @@
+"""What every round of single-fault mutation tests shares: loading a mutations module, copying a working baseline
+and applying one mutation's edits to the copy, and the CLI-style options a mutation asks for."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+from types import ModuleType
+
+from kubelint_scrape.analyse import Assumptions
+from kubelint_scrape.engine import Options
+from kubelint_scrape.rbac import Identity
+
+HERE = Path(__file__).parent
+BASELINES = HERE / "baselines"
+
+
+def load_mutations(name: str) -> list:
+    """MUTATIONS of the module `name`.py beside this one (the directory is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"kubelint_{name}", HERE / f"{name}.py")
+    module: ModuleType = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.MUTATIONS
+
+
+def mutated_copy(tmp_path: Path, baseline: str, edits: list, name: str) -> Path:
+    """A copy of baselines/`baseline` with each edit (file, old text, new text) applied once; old None replaces
+    the whole file (a pod template re-indented under another kind)."""
+    root = tmp_path / baseline
+    shutil.copytree(BASELINES / baseline, root)
+    for file, old, new in edits:
+        path = root / file
+        if old is None:
+            path.write_text(new)
+            continue
+        text = path.read_text()
+        assert old in text, f"{name}: the edit's text is not in {file}"
+        path.write_text(text.replace(old, new, 1))
+    return root
+
+
+def options(flags: list, root: Path | None = None) -> Options:
+    """CLI flags (`--kubernetes-version 1.33`, `--identity NS/NAME`) and the configuration's `identities` (a dict,
+    its globs relative to the mutated tree) as the Options they set."""
+    values = {flags[i].lstrip("-").replace("-", "_"): flags[i + 1] for i in range(0, len(flags), 2)}
+    identity = values.pop("identity", None)
+    identities = values.pop("identities", {})
+    return Options(assumptions=Assumptions(**values), identity=Identity.parse(identity) if identity else None,
+                   identities=identities, root=str(root or "."))
