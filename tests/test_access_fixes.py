@@ -8,6 +8,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from kubelint_scrape.engine import Options, lint_paths
+from manifests import prometheus_deployment
 
 ACCESS = {"KS101", "KS102", "KS103", "KS104", "KS105", "KS108"}
 
@@ -16,22 +17,7 @@ apiVersion: v1
 kind: ServiceAccount
 metadata: {name: prometheus, namespace: monitoring}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: prometheus, namespace: monitoring}
-spec:
-  selector: {matchLabels: {app: prometheus}}
-  template:
-    metadata: {labels: {app: prometheus}}
-    spec:
-      serviceAccountName: prometheus
-      containers:
-        - name: prometheus
-          image: quay.io/prometheus/prometheus:v3.5.0
-          args: [--config.file=/etc/prometheus/prometheus.yml]
-          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
-      volumes: [{name: config, configMap: {name: prometheus-config}}]
----
+""" + prometheus_deployment('prometheus-config', tag='v3.5.0') + """---
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: prometheus-config, namespace: monitoring}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
+from manifests import prometheus_deployment
 
 SCRAPER = """\
 apiVersion: v1
@@ -29,22 +30,7 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: promethe
 subjects:
 - {kind: ServiceAccount, name: prometheus, namespace: monitoring}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: prometheus, namespace: monitoring}
-spec:
-  selector: {matchLabels: {app: prometheus}}
-  template:
-    metadata: {labels: {app: prometheus}}
-    spec:
-      serviceAccountName: prometheus
-      containers:
-      - name: prometheus
-        image: quay.io/prometheus/prometheus:v3.7.3
-        args: [--config.file=/etc/prometheus/prometheus.yml]
-        volumeMounts: [{name: config, mountPath: /etc/prometheus}]
-      volumes: [{name: config, configMap: {name: prometheus}}]
----
+""" + prometheus_deployment() + """---
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: prometheus, namespace: monitoring}

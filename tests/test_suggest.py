@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from kubelint_scrape.cli import main
+from manifests import prometheus_deployment
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -311,22 +312,7 @@ data:
         kubernetes_sd_configs:
           - role: pod
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: prometheus, namespace: monitoring}
-spec:
-  selector: {matchLabels: {app: prometheus}}
-  template:
-    metadata: {labels: {app: prometheus}}
-    spec:
-      serviceAccountName: prometheus
-      containers:
-        - name: prometheus
-          image: quay.io/prometheus/prometheus:v3.5.0
-          args: [--config.file=/etc/prometheus/prometheus.yml]
-          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
-      volumes: [{name: config, configMap: {name: prometheus-config}}]
-"""
+""" + prometheus_deployment('prometheus-config', tag='v3.5.0')
 
 
 def test_fix_and_suggestion_name_the_same_role_when_another_namespace_has_the_account_name(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
+from manifests import prometheus_deployment
 
 CONTROLLER_MANAGER_JOB = """\
 apiVersion: v1
@@ -21,22 +22,7 @@ data:
         static_configs:
           - targets: ["10.0.0.10:10257"]
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: prometheus, namespace: monitoring}
-spec:
-  selector: {matchLabels: {app: prometheus}}
-  template:
-    metadata: {labels: {app: prometheus}}
-    spec:
-      serviceAccountName: prometheus
-      containers:
-        - name: prometheus
-          image: quay.io/prometheus/prometheus:v3.7.3
-          args: [--config.file=/etc/prometheus/prometheus.yml]
-          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
-      volumes: [{name: config, configMap: {name: prometheus}}]
-"""
+""" + prometheus_deployment()
 
 
 def test_ks301_fix_for_a_control_plane_target_names_its_own_certificate_flags(tmp_path: Path) -> None:
