@@ -150,7 +150,7 @@ def validate_sources(sources: Iterable[Source]) -> Iterator[Finding]:
         for _document, doc in iter_documents(source):
             if not isinstance(doc, YMap) or not ("apiVersion" in doc or "kind" in doc) or is_prometheus_config(doc):
                 continue
-            problem = _identity_problem(source.path, doc)
+            problem = _identity_problem(source.path, doc) or _name_format_problem(source.path, doc)
             if problem is not None:
                 yield problem
             api_version, kind = doc.get("apiVersion"), doc.get("kind")
@@ -354,6 +354,55 @@ def _identity_problem(path: str, doc: YMap) -> Finding | None:
     return Finding(RULE, span, f"{kind}{where} has no metadata.name: kubectl refuses it (\"resource name may not be "
                    "empty\") and the object is never created", fix="Add `metadata: {name: <name>}` to the object.",
                    object=kind, data={"check": "missing-name"})
+
+
+# metadata.name rules of the kinds whose names the tool reads (k8s.io/apimachinery validation.IsDNS1123Subdomain,
+# IsDNS1123Label, IsDNS1035Label as k/k pkg/apis/core/validation and apps/batch validation apply them): RBAC objects
+# only refuse path segments ("." "..", '/', '%': KS501) and custom resources are left to their CRDs.
+_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+_SUBDOMAIN = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
+              "must start and end with an alphanumeric character", _DNS1123_SUBDOMAIN, 253)
+NAME_FORMATS = {
+    **{(group, kind): _SUBDOMAIN for group, kind in (
+        ("", "ServiceAccount"), ("", "ConfigMap"), ("", "Secret"), ("", "Pod"), ("", "ReplicationController"),
+        ("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet"), ("apps", "ReplicaSet"),
+        ("batch", "Job"))},
+    # the Jobs a CronJob creates are named <name>-<11 characters>, so its name is limited to 52 (batch validation)
+    ("batch", "CronJob"): (*_SUBDOMAIN[:2], 52),
+    ("", "Namespace"): ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
+                        "must start and end with an alphanumeric character", _DNS1123_LABEL, 63),
+    ("", "Service"): ("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+                      "alphabetic character, and end with an alphanumeric character", _DNS1035_LABEL, 63),
+}
+
+
+def _name_format_problem(path: str, doc: YMap) -> Finding | None:
+    """A metadata.name the API server refuses for its kind (e.g. a chart's `RELEASE-NAME-…` placeholder left in
+    rendered output): the object is never created, and whatever names it (a pod's serviceAccountName, a volume's
+    ConfigMap) refers to nothing."""
+    api_version, kind = doc.get("apiVersion"), doc.get("kind")
+    metadata = doc.get("metadata")
+    if not isinstance(api_version, str) or not isinstance(kind, str) or not isinstance(metadata, YMap):
+        return None
+    name = metadata.get("name")
+    rule = NAME_FORMATS.get((_group(api_version), kind))
+    if rule is None or not isinstance(name, str) or not name or "{{" in name:
+        return None
+    text, pattern, limit = rule
+    if pattern.fullmatch(name) and len(name) <= limit:
+        return None
+    problem = text if not pattern.fullmatch(name) else f"must be no more than {limit} characters"
+    suggestion = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.")
+    return Finding(
+        RULE, value_span(path, metadata, "name"),
+        f"{kind} name {name!r} is not a valid {kind} name: the API server rejects the object "
+        f"(metadata.name: Invalid value: \"{name}\": {problem}), so it is never created and what refers to it by "
+        f"name finds nothing",
+        fix=f"Rename it to a valid name (e.g. {suggestion[:limit]!r}) and update what refers to it.",
+        object=f"{kind}/{name}", data={"check": "name-format"},
+    )
 
 
 def _example_version(kind: str) -> str:
