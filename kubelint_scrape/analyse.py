@@ -995,19 +995,25 @@ def simulate_job(job: ScrapeJob, identity: Identity | None, shared: dict | None 
     own_namespace = identity.namespace if identity is not None and _uses_own_namespace(job) else None
     simulation = job.memo.get(own_namespace)
     if simulation is None:
-        key = _content_key(job, own_namespace) if shared is not None else None
-        plan = shared.get(key) if shared is not None else None
-        if plan is None:
-            plan = _plan_simulation(job, identity)
-            if shared is not None:
-                if len(shared) >= 4096:
-                    shared.clear()  # bounded: a long language-server session sees many versions of its jobs
-                shared[key] = plan
+        plan = _shared_plan(shared, lambda: _content_key(job, own_namespace), lambda: _plan_simulation(job, identity))
         seen, survivors, errors = plan
         simulation = job.memo[own_namespace] = Simulation(
             [(endpoint, _span_of(job, place)) for endpoint, place in seen], survivors,
             [(at(job.path, job.relabel_nodes[index].pos), message) for index, message in errors])
     return simulation
+
+
+def _shared_plan(shared: dict | None, key: Callable[[], tuple], make: Callable[[], Any]) -> Any:
+    """make(), or the plan `shared` keeps under key() (a job's content: see simulate_job), kept there once made."""
+    if shared is None:
+        return make()
+    content = key()
+    plan = shared.get(content)
+    if plan is None:
+        if len(shared) >= 4096:
+            shared.clear()  # bounded: a long language-server session sees many versions of its jobs
+        plan = shared[content] = make()
+    return plan
 
 
 def presimulate(configs: list[PromConfig], shared: dict | None = None) -> None:
@@ -1137,14 +1143,8 @@ def simulate_declared(job: ScrapeJob, identity: Identity | None, declared: Decla
     own_namespace = identity.namespace if identity is not None and _uses_own_namespace(job) else None
     memo = job.memo.get("declared")
     if memo is None or memo[0] != (declared.key, own_namespace):
-        key = ("declared", declared.key, _content_key(job, own_namespace)) if shared is not None else None
-        plan = shared.get(key) if shared is not None else None
-        if plan is None:
-            plan = _plan_declared(job, identity, declared)
-            if shared is not None:
-                if len(shared) >= 4096:
-                    shared.clear()  # bounded, as simulate_job's
-                shared[key] = plan
+        plan = _shared_plan(shared, lambda: ("declared", declared.key, _content_key(job, own_namespace)),
+                            lambda: _plan_declared(job, identity, declared))
         memo = job.memo["declared"] = ((declared.key, own_namespace), plan)
     return [(endpoint, _span_of(job, place), index) for endpoint, place, index in memo[1]]
 

@@ -147,7 +147,9 @@ def _holding_identities(ctx: Context, identities: list[Identity]) -> list[Identi
             if any(id(rule) in shown for _b, role in bound for rule in authorizer.effective_rules(role))]
 
 
-def _state(ctx: Context) -> _State:
+def privilege_state(ctx: Context) -> _State:
+    """The state the least-privilege checks share (holdings, uses, co-holders), made once per run (also read by
+    KS503, whose fix depends on what the scrapers holding a rule use)."""
     return ctx.once("privilege state", lambda: _State(ctx))
 
 
@@ -288,7 +290,7 @@ def _nodes_proxy(verb: str) -> Request:
 
 @check("KS201", in_worker=True)
 def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
-    state = _state(ctx)
+    state = privilege_state(ctx)
     for holding in _shown(ctx, state.hazard_holdings):
         verbs = [v for v in PROXY_METHODS if holding.applies(_nodes_proxy(v))]
         if not verbs:
@@ -484,7 +486,7 @@ WILDCARD_MEANS = {
 
 @check("KS202", in_worker=True)
 def wildcard_grant(ctx: Context) -> Iterator[Finding]:
-    state = _state(ctx)
+    state = privilege_state(ctx)
     for holding in _shown(ctx, state.hazard_holdings):  # (a role KS206 reports is its finding alone)
         rule = holding.rule
         if holding.role.builtin or rule.node is None:
@@ -614,7 +616,7 @@ def _would_use(state: _State, holding: Holding) -> list[Request]:
 
 @check("KS203", in_worker=True)
 def unused_grant(ctx: Context) -> Iterator[Finding]:
-    state = _state(ctx)
+    state = privilege_state(ctx)
     analysis = ctx.analysis
     scrapers = scrape_pods(analysis)
     for identity, jobs in sorted(state.jobs.items(), key=lambda kv: str(kv[0])):
@@ -911,12 +913,8 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
 
 
 def _never_namespaced(permission: Permission) -> bool:
-    """A permission no RoleBinding grants: a non-resource URL, or a cluster-scoped resource (FACTS §8) — except
-    the verbs checked in a namespace all the same (`bind` on clusterroles, namespaced_verbs)."""
-    if permission.url:
-        return True
-    return (permission.resource.partition("/")[0] in CLUSTER_SCOPED
-            and permission.verb not in namespaced_verbs(permission.api_group, permission.resource))
+    """A permission no RoleBinding grants: a non-resource URL, or what _beyond_rolebindings says."""
+    return bool(permission.url) or _beyond_rolebindings(permission.request())
 
 
 def _holders(holders: list) -> str:
@@ -979,7 +977,7 @@ def _shared_fix(state: _State, holding: Holding, what: str, fix: str) -> str:
 
 @check("KS204", in_worker=True)
 def secrets_access(ctx: Context) -> Iterator[Finding]:
-    state = _state(ctx)
+    state = privilege_state(ctx)
     for holding in _shown(ctx, state.hazard_holdings):
         grants: dict[str, list[str]] = {}
         names: tuple[str, ...] = ()
@@ -1040,12 +1038,18 @@ def _escalation_requests() -> list[Request]:
     return requests
 
 
+def _beyond_rolebindings(request: Request) -> bool:
+    """A resource request no RoleBinding grants: a cluster-scoped resource (FACTS §8), except the verbs checked in
+    the namespace all the same (`bind` on clusterroles is checked in the RoleBinding's namespace, namespaced_verbs)."""
+    return request.resource in CLUSTER_SCOPED and request.verb not in namespaced_verbs(request.api_group, request.resource)
+
+
 def _in_scope(request: Request, binding: BindingDef) -> Request | None:
     """The request made where the binding can grant it, or None when it never can (cluster-scoped via RoleBinding)."""
     if binding.kind == "ClusterRoleBinding":
         return request
-    if request.resource in CLUSTER_SCOPED and request.verb not in namespaced_verbs(request.api_group, request.resource):
-        return None  # (bind on clusterroles is checked in the RoleBinding's namespace: a RoleBinding grants it)
+    if _beyond_rolebindings(request):
+        return None
     return Request(request.verb, request.api_group, request.resource, request.subresource, binding.namespace)
 
 
@@ -1054,7 +1058,7 @@ VERB_ESCALATIONS = {"escalate", "bind", "impersonate", "approve", "sign"}
 
 @check("KS205", in_worker=True)
 def escalation_permission(ctx: Context) -> Iterator[Finding]:
-    state = _state(ctx)
+    state = privilege_state(ctx)
     if not state.hazard_holdings:
         return
     requests = _escalation_requests()
@@ -1244,7 +1248,7 @@ def _referenced_role(binding: BindingDef) -> str:
 
 @check("KS206", in_worker=True)
 def admin_role_bound(ctx: Context) -> Iterator[Finding]:
-    state = _state(ctx)
+    state = privilege_state(ctx)
     authorizer = ctx.analysis.authorizer
     bound = [(binding, ctx.analysis.workspace.role_for(binding), why, total, (),
               [i for i in state.identities if any(b is binding for b, _r in authorizer.bindings(i))])
@@ -1294,7 +1298,7 @@ def _params(rule_id: str) -> dict:
 
 @check("KS207", in_worker=True)
 def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
-    state = _state(ctx)
+    state = privilege_state(ctx)
     if not state.hazard_holdings:
         return
     params = _params("KS207")
@@ -1397,7 +1401,7 @@ def _names_no_object(group: str, resource: str) -> bool:
 
 @check("KS208", in_worker=True)
 def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
-    state = _state(ctx)
+    state = privilege_state(ctx)
     served: dict[int, tuple[BindingDef, list[tuple[Identity, Requirement]]]] = {}
     # Identities with a need only a ClusterRoleBinding can meet that none meets yet (or that is not decided now):
     # its fix may well go into any of their ClusterRoleBindings, so none of them is advised away.
@@ -1490,29 +1494,23 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
                       f"Kubernetes {assumptions.kubernetes_version}, so a direct scrape spares the API server but not "
                       f"the grant")
             fix = _direct_scrape_fix(job, kubelet_path, assumptions.kubelet_serving_cert, subresource)
-            if legacy and assumptions.version >= ROOT_PROXY_REMOVED:
+            data = {"proxy_path": path, "direct_path": kubelet_path}
+            gone = legacy and assumptions.version >= ROOT_PROXY_REMOVED
+            if gone:
                 # Not a risk but a failure: the path is gone, every scrape is 404 (an error, whatever is granted).
-                yield Finding(
-                    "KS209", span,
-                    f"{job.job.label} scrapes the kubelet through the API server's root /proxy path ({path}), which "
-                    f"Kubernetes removed in 1.10 (assumed cluster version {assumptions.kubernetes_version}): every scrape "
-                    f"gets 404 Not Found, whatever RBAC grants; {direct}",
-                    fix=(f"{fix}\nOr, to keep the proxy (it needs get nodes/proxy, KS201), rewrite the path to the node's "
-                         f"proxy subresource: `replacement: /api/v1/nodes/${{1}}/proxy{kubelet_path}`."),
-                    related=tuple(_proxy_grant_related(need)), object=job.job.label,
-                    data={"proxy_path": path, "direct_path": kubelet_path, "removed_in": "1.10"},
-                    requested_severity="error",
-                )
-                continue
-            yield Finding(
-                "KS209", span,
-                f"{job.job.label} scrapes the kubelet through the API-server proxy ({path}): the API server authorizes "
-                f"that as {authorized} — the permission that also allows exec in every pod on the node (KS201) — and "
-                f"relays every scrape of every node, adding load and a control-plane dependency to node monitoring; "
-                f"{direct}",
-                fix=fix, related=tuple(_proxy_grant_related(need)), object=job.job.label,
-                data={"proxy_path": path, "direct_path": kubelet_path},
-            )
+                message = (f"{job.job.label} scrapes the kubelet through the API server's root /proxy path ({path}), "
+                           f"which Kubernetes removed in 1.10 (assumed cluster version {assumptions.kubernetes_version}): "
+                           f"every scrape gets 404 Not Found, whatever RBAC grants; {direct}")
+                fix += (f"\nOr, to keep the proxy (it needs get nodes/proxy, KS201), rewrite the path to the node's "
+                        f"proxy subresource: `replacement: /api/v1/nodes/${{1}}/proxy{kubelet_path}`.")
+                data["removed_in"] = "1.10"
+            else:
+                message = (f"{job.job.label} scrapes the kubelet through the API-server proxy ({path}): the API server "
+                           f"authorizes that as {authorized} — the permission that also allows exec in every pod on the "
+                           f"node (KS201) — and relays every scrape of every node, adding load and a control-plane "
+                           f"dependency to node monitoring; {direct}")
+            yield Finding("KS209", span, message, fix=fix, related=tuple(_proxy_grant_related(need)),
+                          object=job.job.label, data=data, requested_severity="error" if gone else "")
 
 
 def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: str | None = "metrics") -> str:

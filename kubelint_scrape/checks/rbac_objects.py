@@ -320,14 +320,7 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                     continue  # said once, on the apiGroups entry
                 if _granted_elsewhere(role, rule, resource, version):
                     continue  # a legacy duplicate (e.g. `extensions` next to `networking.k8s.io`): dead but harmless
-                finding = _unknown_resource(role, rule, resource, span, version)
-                unneeded = _scrapers_not_needing(ctx, rule, resource)
-                if unneeded:
-                    finding.fix = (f"Delete {resource!r} from this rule: no scrape job of {', '.join(map(str, unneeded))} "
-                                   f"reads {resource.partition('/')[0]}, so granting it in the group that serves it would "
-                                   f"only add an unused grant (KS203). Should a job come to need it: "
-                                   f"{finding.fix[:1].lower()}{finding.fix[1:]}")
-                yield finding
+                yield _unknown_resource(role, rule, resource, span, version, _scrapers_not_needing(ctx, rule, resource))
 
 
 def _scrapers_not_needing(ctx: Context, rule: PolicyRule, resource: str) -> list:
@@ -336,9 +329,9 @@ def _scrapers_not_needing(ctx: Context, rule: PolicyRule, resource: str) -> list
     what no job uses). Empty when that is not known: a rule no scraper holds (a controller's role: what it needs is
     not modelled), one another subject holds too, or a holder whose token serves more than the modelled jobs."""
     from ..grants import requirements
-    from .privilege import _state  # privilege.py imports this module
+    from .privilege import privilege_state  # privilege.py imports this module
 
-    state = _state(ctx)
+    state = privilege_state(ctx)
     holding = ctx.once("holding by rule", lambda: {id(h.rule): h for h in state.all_holdings}).get(id(rule))
     if holding is None or state.co_holders(holding):
         return []
@@ -439,7 +432,10 @@ def _granted_elsewhere(role: RoleDef, rule: PolicyRule, resource: str, version: 
     return True
 
 
-def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span, version: tuple[int, int]) -> Finding:
+def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span, version: tuple[int, int],
+                      unneeded: list | None = None) -> Finding:
+    """`unneeded`: the scrapers that hold the rule and read nothing of the resource (_scrapers_not_needing): the fix
+    then deletes the entry, the repair becoming the alternative."""
     table = _table()["groups"]
     base, _, sub = resource.partition("/")
     groups = rule.api_groups
@@ -485,6 +481,10 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
     else:
         fix = (f"Use the plural, lowercase resource name and the API group that serves it (see `kubectl "
                f"api-resources`), e.g. {_rule_yaml(fix_groups or groups, [replacement], verbs)}.")
+    if unneeded:
+        fix = (f"Delete {resource!r} from this rule: no scrape job of {', '.join(map(str, unneeded))} reads {base}, so "
+               f"granting it in the group that serves it would only add an unused grant (KS203). Should a job come to "
+               f"need it: {fix[:1].lower()}{fix[1:]}")
     return Finding(
         "KS503", span,
         f"{where}: {reason}{suggestion}. The API server accepts the rule, but it grants nothing for {resource}",
