@@ -1039,11 +1039,17 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
 
 @check("KS107")
 def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
+    views: dict[tuple[int, int, int], tuple[_TokenView, set[str]] | None] = {}
     for analysis in ctx.reported_jobs():
-        pod = _token_view(analysis, ctx)
-        if pod is None:
+        # the view depends on the config and whatever runs it alone: worked out once per config, not per job
+        resolution = analysis.resolution
+        key = (id(resolution.pod), id(resolution.runner), id(analysis.job.config))
+        if key not in views:
+            view = _token_view(analysis, ctx)
+            views[key] = None if view is None else (view, _files_provided(view.mounts, view.volumes))
+        if views[key] is None:
             continue  # the ServiceAccount admission plugin mounts token, ca.crt and namespace at the ServiceAccount path
-        provided = _files_provided(pod.mounts, pod.volumes)
+        pod, provided = views[key]
         missing = [(file, span, use) for file, span, use in reads_service_account_files(analysis.job) if file not in provided]
         if not missing:
             continue
