@@ -610,7 +610,17 @@ def _c_parser() -> Any:
         from ruamel.yaml.cyaml import CParser
     except ImportError:  # pragma: no cover
         return None
+    from .yamlevents import install
+
+    install(sys.modules.get(CParser.__module__))
     return CParser
+
+
+@functools.lru_cache(maxsize=1)
+def _canonical_events() -> dict[type, type]:
+    from .yamlevents import canonical
+
+    return canonical
 
 
 def _yaml() -> Any:
@@ -681,8 +691,10 @@ class _Builder:
         root_pos: Pos = (1, 1)
         expanded = distinct = 0
         values_left = self.limits.max_values  # for the documents before this one
+        canonical = _canonical_events().get
         for event in events:
             kind = type(event)
+            kind = canonical(kind, kind)  # yamlevents' cheaper classes stand for ruamel's own
             if kind is ScalarEvent:  # the hot path: ~60% of all events
                 mark = event.start_mark
                 line, column = mark.line, mark.column
