@@ -91,8 +91,9 @@ def check(*rule_ids: str, after_suppressions: bool = False, in_worker: bool = Fa
     """Register the implementation of one rule (or of a group decided together, e.g. KS101–KS105).
 
     after_suppressions: the engine runs it once suppressions are applied (KS002 judges them).
-    in_worker: costly and reads nothing but the analysed inputs, so a one-shot run on a large input may run it
-    in a forked worker while the other checks run here (engine._run_checks, parallel.py)."""
+    in_worker: when a one-shot run shares the checks of a large input with a forked worker, the worker runs this
+    one: it reads an index no other check needs (the least-privilege family's), which then exists, and costs
+    time and memory, in one process only (engine._run_checks)."""
 
     def register(function: CheckFunction) -> CheckFunction:
         for rule_id in rule_ids:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from itertools import chain
 from typing import Any, Callable, Iterable
 
 from . import suppress
@@ -103,7 +104,7 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
     """`previous`: an earlier run's analysis over mostly the same Sources, whose unchanged jobs are reused;
     `shared_simulations`: relabel simulations kept by content between runs (both: the language server); a run
     without shares them among its own jobs.
-    `parallel`: a one-shot run may hand the `in_worker` checks of a large input to a forked worker (parallel.py).
+    `parallel`: a one-shot run may share the checks of a large input with a forked worker (parallel.py).
     `progress` (progress.py) follows the stages: jobs analysed, checks run."""
     assumptions = options.assumptions
     progress.stage("indexing objects")
@@ -147,32 +148,43 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
 
 
 def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool, progress: Any = SILENT) -> list[Finding]:
-    """Every planned check's findings, in plan order; those registered in_worker in a forked worker when `fork`
-    (the least-privilege family and KS604: about half of the check stage on a large input). Progress is counted
-    here only: the worker's checks count when their findings arrive."""
+    """Every planned check's findings, in plan order. When `fork`, a forked worker runs the checks registered
+    in_worker, then helps with the others, which it and this process claim one at a time from a queue
+    (parallel.Claims): both finish together whatever the input's shape. A check reads the analysed inputs only
+    and memoises nothing another must see, so where it runs changes nothing but the time. Progress is counted
+    here: the worker's checks count when their findings arrive."""
     results: list[list[Finding] | None] = [None] * len(planned)
-    delegated = [i for i, function in enumerate(planned) if fork and function.in_worker]
     shared: dict = {}
 
     def run(position: int) -> list[Finding]:
         return _share_parts([f for f in planned[position](context) if f.rule in wanted], shared)
 
-    collect = None
-    if delegated:
-        from .parallel import fork_call
+    claims = None
+    if fork and len(planned) <= 256:
+        from .parallel import Claims, fork_call
 
-        collect = fork_call(lambda: [run(position) for position in delegated])
-    for position in range(len(planned)):
-        if position not in delegated:
+        claims = Claims.of([position for position, function in enumerate(planned) if not function.in_worker])
+    if claims is None:
+        for position in range(len(planned)):
             results[position] = run(position)
             progress.advance()
-    if collect is not None:
-        received = collect()
-        if not isinstance(received, list) or len(received) != len(delegated):
-            received = [run(position) for position in delegated]  # the worker failed: do its share here
-        for position, found in zip(delegated, received):
-            results[position] = found
-        progress.advance(len(delegated))
+        return [finding for found in results for finding in (found or ())]
+    worker_only = [position for position, function in enumerate(planned) if function.in_worker]
+    collect = fork_call(lambda: {position: run(position) for position in chain(worker_only, claims)})
+    for position in claims:
+        results[position] = run(position)
+        progress.advance()
+    claims.close()
+    received = collect()
+    if isinstance(received, dict):
+        for position, found in received.items():
+            if results[position] is None:
+                results[position] = found
+                progress.advance()
+    for position, found in enumerate(results):
+        if found is None:  # the worker's, when it failed or the fork was refused: run here
+            results[position] = run(position)
+            progress.advance()
     return [finding for found in results for finding in (found or ())]
 
 

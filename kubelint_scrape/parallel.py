@@ -5,8 +5,8 @@ The work that depends on one file alone — parsing it, modelling its objects an
 its jobs' relabelling, validating it (KS601/KS602), engine.file_preparer — is most of a repository run, so a
 forked worker does it for about half of the files while this process does the rest; the worker sends its
 Sources back pickled, every result memoised on them, which costs a fifth of making them. Later, once the
-workspace is analysed, a second worker runs the checks registered `in_worker` (the least-privilege family with
-its shared index, KS604) on its copy while this process runs the others; only their findings travel back.
+workspace is analysed, a second worker and this process share the checks, each claiming the next one from a
+queue (Claims) as it finishes the last, so both finish together; only the worker's findings travel back.
 Only where it pays and is safe: a one-shot CLI run (no threads to fork), a platform with fork(), a second CPU,
 and enough input (below ~300 KB the fork and the transfer cost more than they save). If a worker fails in any
 way, or fork() is refused, this process does its work itself: nothing is ever skipped, and the result is the
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .load import Limits, Source, read_source
 
@@ -95,6 +95,47 @@ def _split(files: list[str], min_files: int, min_bytes: int) -> tuple[list[int],
         shares[lighter].append(index)
         weights[lighter] += size * costs[lighter]
     return sorted(shares[0]), sorted(shares[1])
+
+
+class Claims:
+    """Work items that this process and a forked worker claim one at a time, so that both finish together
+    whatever each item costs (a static split of the checks left one process idle for a fifth of the stage
+    whenever the input's shape differed from the one it was tuned on). The items wait in a pipe, one byte each,
+    in the order given; reading one byte from a pipe is atomic, so each item goes to exactly one process. Make
+    it before forking, iterate it in both processes, close it here once done."""
+
+    MAX_ITEMS = 256
+
+    def __init__(self, read_end: int) -> None:
+        self._read_end = read_end
+
+    @classmethod
+    def of(cls, order: list[int]) -> "Claims | None":
+        """The queue of `order` (each < MAX_ITEMS); None when no pipe can be had (the caller works alone)."""
+        if any(not 0 <= item < cls.MAX_ITEMS for item in order):
+            raise ValueError("a claim queue holds items 0-255")
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return None
+        try:
+            os.write(write_end, bytes(order))  # (at most 256 bytes: one atomic write, far below a pipe's capacity)
+        finally:
+            os.close(write_end)  # so that a read after the last item sees the end
+        return cls(read_end)
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            try:
+                claimed = os.read(self._read_end, 1)
+            except OSError:
+                return
+            if not claimed:
+                return
+            yield claimed[0]
+
+    def close(self) -> None:
+        os.close(self._read_end)
 
 
 def fork_call(function: Callable[[], Any]) -> Callable[[], Any]:

@@ -146,3 +146,100 @@ def test_progress_counts_every_file_once_the_workers_share_when_it_arrives(tree:
     assert sum(steps) == len(tree)
     mine, theirs = parallel._split(tree, 1, 0)
     assert steps == [1] * len(mine) + [len(theirs)]
+
+
+# ------------------------------------------------------------------- the checks, claimed by two processes
+
+
+def test_each_claimed_item_goes_to_exactly_one_process() -> None:
+    import time
+
+    items = list(range(200))
+    claims = parallel.Claims.of(items)
+    assert claims is not None
+    collect = parallel.fork_call(lambda: [item for item in claims if time.sleep(0.002) is None])
+    mine = [item for item in claims if time.sleep(0.002) is None]
+    claims.close()
+    theirs = collect()
+    assert sorted(mine + theirs) == items
+    assert mine and theirs  # both took a share
+
+
+def test_a_claim_queue_holds_byte_sized_items_only() -> None:
+    with pytest.raises(ValueError):
+        parallel.Claims.of([256])
+    claims = parallel.Claims.of([3, 1, 2])
+    assert list(claims) == [3, 1, 2] and list(claims) == []
+    claims.close()
+
+
+@pytest.fixture
+def checked_tree(tmp_path: Path) -> list[str]:
+    """The first failing case of every rule: every check has something to find, and the tree lints in a second."""
+    for rule in sorted((ROOT / "fixtures").glob("KS*")):
+        case = next(iter(sorted(rule.glob("fail-*"))), None)
+        if case is not None:
+            shutil.copytree(case, tmp_path / rule.name / case.name)
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    return discover([str(tmp_path)])[0]
+
+
+def _lint_json(tree: list[str], parallel_run: bool) -> str:
+    sources = [read_source(path, Limits()) for path in tree]
+    return render("json", lint_sources(sources, Options(), parallel=parallel_run), color=False, show_assumptions=False,
+                  quiet=False)
+
+
+@pytest.mark.parametrize("slow", ["here", "worker"])
+def test_checks_give_the_serial_report_whichever_process_claims_them(checked_tree: list[str], slow: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """One process is slowed on every check, so the other claims most of the shared ones: the report is the
+    serial one, and the worker ran the in_worker checks and (when this process is slow) shared ones too."""
+    import time
+
+    from kubelint_scrape import engine
+
+    serial = _lint_json(checked_tree, False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(engine, "_worth_forking", lambda sources: True)
+    here = os.getpid()
+    ran = tmp_path / "ran.log"
+    real = engine.checks()
+    wrapped: dict[int, object] = {}
+
+    def slowed(function):
+        def run(ctx):
+            in_worker = os.getpid() != here
+            if in_worker == (slow == "worker"):
+                time.sleep(0.01)
+            with open(ran, "a") as log:
+                log.write(f"{int(in_worker)} {function.__name__} {int(function.in_worker)}\n")
+            return function(ctx)
+
+        run.__dict__.update(function.__dict__)
+        run.__name__ = function.__name__
+        return run
+
+    monkeypatch.setattr(engine, "checks", lambda: {rule: wrapped.setdefault(id(f), slowed(f)) for rule, f in real.items()})
+    assert _lint_json(checked_tree, True) == serial
+    runs = [line.split() for line in ran.read_text().splitlines()]
+    assert all(by == "1" for by, _name, only in runs if only == "1")  # the worker's own
+    if slow == "here":
+        assert [name for by, name, only in runs if by == "1" and only == "0"]  # it helped with the shared ones
+    assert len({name for _by, name, _only in runs}) == len(runs)  # each check ran once
+
+
+def test_checks_of_a_failing_worker_run_here(checked_tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    from kubelint_scrape import engine
+
+    serial = _lint_json(checked_tree, False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(engine, "_worth_forking", lambda sources: True)
+
+    def broken_pickle(*_args, **_kwargs):
+        raise RuntimeError("worker cannot send")
+
+    monkeypatch.setattr(pickle, "dumps", broken_pickle)  # only the worker pickles
+    assert _lint_json(checked_tree, True) == serial

@@ -341,7 +341,7 @@ def endpointslice_successors(analysis: Any, version: tuple[int, int]) -> list:
             for ns in (sd.namespaces or [None]) for verb in ("list", "watch")]
 
 
-@check("KS604", in_worker=True)
+@check("KS604")
 def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     assumptions = ctx.analysis.assumptions
     # Discovery of another cluster (kubeconfig_file, a remote api_server) is left out: the assumed version is the
