@@ -629,14 +629,17 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         version = ctx.workspace.kubernetes_version
         # Needs made with a token we cannot attribute (a token file or Secret): the identity's grant may serve them.
         # (Not a kubelet that asks RBAC nothing: no grant serves those.)
-        maybe = [r for j in jobs for n in j.needs if n.unchecked and target_asks_rbac(n, analysis.assumptions)
-                 for r in (n.request, *n.alternatives)]
+        # (Each list without repeats: the jobs of one config mostly ask the same, and every permission of every
+        # holding is tested against each.)
+        maybe = list(dict.fromkeys(r for j in jobs for n in j.needs
+                                   if n.unchecked and target_asks_rbac(n, analysis.assumptions)
+                                   for r in (n.request, *n.alternatives)))
         unseen = _scrapes_unseen_targets(jobs)
-        reviewed = _unseen_reviews(jobs)
+        reviewed = list(dict.fromkeys(_unseen_reviews(jobs)))
         # What the other rules' fixes move these jobs to is kept, not called unused: the EndpointSlice grants of
         # KS604's switch from deprecated endpoints discovery, the kubelet subresource of KS209's direct scrape.
-        successors = [r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
-        successors += _direct_kubelet_successors(jobs, analysis.assumptions)
+        successors = list(dict.fromkeys([r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
+                                        + _direct_kubelet_successors(jobs, analysis.assumptions)))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         builtin: dict[int, list[tuple[Holding, list]]] = {}
         for holding in reported:
