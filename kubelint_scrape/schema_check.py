@@ -169,8 +169,18 @@ class Validator:
             if node.min_length is not None and len(value) < node.min_length:
                 out.append(SchemaError("minLength", path, container, key, value, expected, example, schema, ()))
         elif isinstance(value, dict):
-            if node.object_checks:
-                self._object(value, node, path, container, key, expected, example, out)
+            if node.clean is None:
+                if node.object_checks:
+                    self._object(value, node, path, container, key, expected, example, out)
+            else:
+                content = repr(value)  # (C-level, and it tells 1, "1", true and 1.0 apart as the checks do)
+                if content not in node.clean:
+                    found = len(out)
+                    self._object(value, node, path, container, key, expected, example, out)
+                    if len(out) == found and len(content) <= _MAX_CLEAN_CHARS:
+                        if len(node.clean) >= _MAX_CLEAN:
+                            node.clean.clear()
+                        node.clean.add(content)
         elif isinstance(value, list):
             if node.min_items is not None and len(value) < node.min_items:
                 out.append(SchemaError("minItems", path, container, key, value, expected, example, schema, ()))
@@ -220,7 +230,7 @@ class _Compiled:
 
     __slots__ = ("source", "schema", "expected", "example", "types", "classes", "enum", "has_const", "const", "pattern",
                  "min_length", "minimum", "object_checks", "properties", "patterns", "required", "additional", "items",
-                 "min_items", "combinators", "children")
+                 "min_items", "combinators", "children", "clean")
 
     def __init__(self, validator: Validator, schema: dict) -> None:
         self.source = schema
@@ -258,6 +268,10 @@ class _Compiled:
         self.items = items if isinstance(items, dict) else None
         self.min_items = schema.get("minItems")
         self.combinators = tuple((name, schema[name]) for name in ("anyOf", "oneOf") if name in schema)
+        # The contents of the values found valid here, for a schema of many properties (a scrape config): a value
+        # is valid or not by its content alone, and a repository's configs repeat whole jobs (one setup rendered
+        # per cluster or environment), each checked once. Errors are always recomputed: they carry positions.
+        self.clean: set[str] | None = set() if len(self.properties) >= _MEMO_PROPERTIES and self.object_checks else None
 
     def child(self, validator: Validator, key: Any, schema: dict) -> "_Compiled":
         """A compiled subschema: a property's (key: its name), `items`, `additionalProperties` or a pattern's."""
@@ -266,6 +280,11 @@ class _Compiled:
             compiled = self.children[key] = validator._compiled(schema)
         return compiled
 
+
+_MEMO_PROPERTIES = 20
+# Bounds on what is kept per schema (a few MB at most: a language server keeps its validators for hours).
+_MAX_CLEAN = 2_000
+_MAX_CLEAN_CHARS = 16_384
 
 # Keys of the subschemas that are not properties (property names are strings).
 _ITEMS, _ADDITIONAL, _PATTERN = object(), object(), object()
