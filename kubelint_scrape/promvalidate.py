@@ -488,6 +488,12 @@ def _section(path: tuple) -> str:
     return ""
 
 
+# (context, content) of scrape configs whose per-job checks found nothing, bounded (a language server keeps it).
+_CLEAN_JOBS: set[tuple] = set()
+_MAX_CLEAN_JOBS = 2_000
+_MAX_CLEAN_JOB_CHARS = 16_384
+
+
 class _ConfigCheck:
     def __init__(self, path: str, root: YMap, describe: str, validator: Validator) -> None:
         self.root = root
@@ -566,6 +572,8 @@ class _ConfigCheck:
 
     def clean(self, prefix: tuple) -> bool:
         """No schema error at or below `prefix`."""
+        if not self.error_paths:
+            return True
         n = len(prefix)
         return not any(path[:n] == prefix for path in self.error_paths)
 
@@ -695,6 +703,10 @@ class _ConfigCheck:
         self._external_labels(global_, global_scheme)
         jobs = as_seq(root.get("scrape_configs"))
         seen_names: dict[str, Span] = {}
+        # Everything besides a job's own content that the per-job checks below read (messages aside).
+        context = (id(self.validator), self.dollar_escaped, global_scheme, repr(global_),
+                   None if global_ms is None else (global_ms[0], global_ms[1], global_ms[2] is None),
+                   self.clean(("global", "metric_name_escaping_scheme")))
         for index, job in enumerate(jobs):
             if not isinstance(job, YMap):
                 continue
@@ -711,34 +723,54 @@ class _ConfigCheck:
                              {"check": "duplicate-job-name", "job": name})
                 else:
                     seen_names[name] = span
-            # Each check runs when the fields it reads are well-formed. A misspelt field blocks the timing check:
-            # without it the job would seem to inherit a global interval the user did not mean.
-            misspelt = any(kind == "additional" and len(path) == 3 and path[:2] == prefix for path, kind in self.error_kinds)
-            # A job that sets its own scrape_interval does not depend on the global one: checked even when the
-            # global timing is unknown or itself wrong (Prometheus would report that first, then this).
-            own_interval = bool(duration_ms(job.get("scrape_interval")))
-            if (global_ms is not None or own_interval) and not misspelt and self.clean(prefix + ("scrape_interval",)) \
-                    and self.clean(prefix + ("scrape_timeout",)):
-                self._job_timing(job, label, global_, global_ms)
-            if all(self.clean(prefix + (key,)) for key in HTTP_CLIENT_KEYS):
-                self._http_client(job, label)
-            if self.clean(prefix + ("scrape_protocols",)):
-                self._protocols(job, label)
-            if self.clean(prefix + ("metric_name_validation_scheme",)) and self.clean(prefix + ("metric_name_escaping_scheme",)) \
-                    and self.clean(("global", "metric_name_escaping_scheme")):
-                scheme = self._escaping(job, label, global_, global_scheme)
-            else:
-                scheme = as_str(job.get("metric_name_validation_scheme")) or global_scheme
-            scheme = scheme if scheme in ("legacy", "utf8") else "utf8"
-            for sd_index, sd in enumerate(as_seq(job.get("kubernetes_sd_configs"))):
-                if isinstance(sd, YMap) and self.clean(prefix + ("kubernetes_sd_configs", sd_index)):
-                    self._kubernetes_sd(sd, f"kubernetes_sd_configs[{sd_index}] of {label}")
-            for key in ("relabel_configs", "metric_relabel_configs"):
-                self._relabel_list(job.get(key), prefix + (key,), label, scheme)
-            self._sd_kind_typos(job, prefix, label)
-            if self.clean(prefix + ("static_configs",)) and self.clean(prefix + ("relabel_configs",)) and not misspelt \
-                    and not as_seq(job.get("relabel_configs")):
-                self._static_targets(job, label)
+            # A job found clean before, with the same content in the same context, is clean again: a repository
+            # repeats whole jobs (one setup rendered per cluster or environment). Only a job free of schema errors
+            # (which decide which checks below run), and only a clean result: findings carry positions.
+            content = (context, repr(job)) if self.clean(prefix) else None
+            if content is not None and content in _CLEAN_JOBS:
+                continue
+            found = len(self.findings)
+            self._job_checks(job, prefix, label, global_, global_ms, global_scheme)
+            if content is not None and len(self.findings) == found and len(content[1]) <= _MAX_CLEAN_JOB_CHARS:
+                if len(_CLEAN_JOBS) >= _MAX_CLEAN_JOBS:
+                    _CLEAN_JOBS.clear()
+                _CLEAN_JOBS.add(content)
+        self._sections(root, global_scheme)
+
+    def _job_checks(self, job: YMap, prefix: tuple, label: str, global_: YMap, global_ms: tuple | None,
+                    global_scheme: str) -> None:
+        """The checks of one scrape config that read it and the global section alone."""
+        # Each check runs when the fields it reads are well-formed. A misspelt field blocks the timing check:
+        # without it the job would seem to inherit a global interval the user did not mean.
+        misspelt = any(kind == "additional" and len(path) == 3 and path[:2] == prefix for path, kind in self.error_kinds)
+        # A job that sets its own scrape_interval does not depend on the global one: checked even when the
+        # global timing is unknown or itself wrong (Prometheus would report that first, then this).
+        own_interval = bool(duration_ms(job.get("scrape_interval")))
+        if (global_ms is not None or own_interval) and not misspelt and self.clean(prefix + ("scrape_interval",)) \
+                and self.clean(prefix + ("scrape_timeout",)):
+            self._job_timing(job, label, global_, global_ms)
+        if all(self.clean(prefix + (key,)) for key in HTTP_CLIENT_KEYS):
+            self._http_client(job, label)
+        if self.clean(prefix + ("scrape_protocols",)):
+            self._protocols(job, label)
+        if self.clean(prefix + ("metric_name_validation_scheme",)) and self.clean(prefix + ("metric_name_escaping_scheme",)) \
+                and self.clean(("global", "metric_name_escaping_scheme")):
+            scheme = self._escaping(job, label, global_, global_scheme)
+        else:
+            scheme = as_str(job.get("metric_name_validation_scheme")) or global_scheme
+        scheme = scheme if scheme in ("legacy", "utf8") else "utf8"
+        for sd_index, sd in enumerate(as_seq(job.get("kubernetes_sd_configs"))):
+            if isinstance(sd, YMap) and self.clean(prefix + ("kubernetes_sd_configs", sd_index)):
+                self._kubernetes_sd(sd, f"kubernetes_sd_configs[{sd_index}] of {label}")
+        for key in ("relabel_configs", "metric_relabel_configs"):
+            self._relabel_list(job.get(key), prefix + (key,), label, scheme)
+        self._sd_kind_typos(job, prefix, label)
+        if self.clean(prefix + ("static_configs",)) and self.clean(prefix + ("relabel_configs",)) and not misspelt \
+                and not as_seq(job.get("relabel_configs")):
+            self._static_targets(job, label)
+
+    def _sections(self, root: YMap, global_scheme: str) -> None:
+        """The checks of the alerting, remote_write/remote_read and otlp sections."""
         alerting = as_map(root.get("alerting"))
         self._relabel_list(alerting.get("alert_relabel_configs"), ("alerting", "alert_relabel_configs"), "alerting", global_scheme)
         for index, manager in enumerate(as_seq(alerting.get("alertmanagers"))):

@@ -651,3 +651,36 @@ def test_job_timing_checked_when_the_global_timing_is_wrong():
     assert any(m.startswith('scrape_timeout 15s of scrape config "own" is longer than its scrape_interval 10s') for m in found)
     assert not any('"inherits"' in m for m in found)
     assert len(found) == 2
+
+
+# A job found clean is remembered by content and context (promvalidate._CLEAN_JOBS): the same job under another
+# global section, another Prometheus release, or next to a schema error, is checked again.
+
+REPEATED_JOB = """\
+  - job_name: repeated
+    scrape_timeout: 30s
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_label_app], target_label: app.kubernetes.io/name}
+    static_configs: [{targets: ['a:1']}]
+"""
+
+
+def test_a_job_remembered_clean_is_checked_again_in_another_global_context() -> None:
+    assert messages("global:\n  scrape_interval: 1m\nscrape_configs:\n" + REPEATED_JOB) == []
+    assert messages("global:\n  scrape_interval: 1m\nscrape_configs:\n" + REPEATED_JOB) == []  # (remembered)
+    (message,) = messages("global:\n  scrape_interval: 10s\nscrape_configs:\n" + REPEATED_JOB)
+    assert "scrape_timeout 30s of" in message and "longer than the global scrape_interval 10s" in message
+
+
+def test_a_job_remembered_clean_is_checked_again_under_another_name_validation() -> None:
+    clean = "global:\n  scrape_interval: 1m\nscrape_configs:\n" + REPEATED_JOB
+    assert messages(clean) == []
+    legacy = clean.replace("scrape_interval: 1m\n", "scrape_interval: 1m\n  metric_name_validation_scheme: legacy\n")
+    (message,) = messages(legacy)
+    assert "app.kubernetes.io/name" in message
+
+
+def test_a_remembered_job_still_counts_for_duplicate_names() -> None:
+    twice = "global:\n  scrape_interval: 1m\nscrape_configs:\n" + REPEATED_JOB + REPEATED_JOB
+    (message,) = messages(twice)
+    assert 'job_name "repeated" is used by an earlier scrape config' in message
