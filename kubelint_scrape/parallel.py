@@ -165,37 +165,19 @@ def fork_call(function: Callable[[], Any]) -> Callable[[], Any]:
 
     def collect() -> Any:
         try:
-            with os.fdopen(read_end, "rb", buffering=0) as pipe:
-                payload = _read_payload(pipe)
+            # Unpickled straight from the pipe, frame by frame: reading the whole payload first held it in memory
+            # beside the objects made from it (24 MB of 10,000 objects' worker share, 5 MB of its findings).
+            with os.fdopen(read_end, "rb") as pipe:
+                if len(pipe.read(8)) < 8:
+                    return None  # the worker failed before sending
+                result = pickle.load(pipe)
+        except Exception:  # a worker that died mid-way (a truncated payload)
+            return None
         finally:
-            _, status = os.waitpid(pid, 0)
-        if payload is None or os.waitstatus_to_exitcode(status) != 0:
-            return None
-        try:
-            return pickle.loads(payload)
-        except Exception:
-            return None
+            _, status = os.waitpid(pid, 0)  # (after the pipe is closed: a worker still writing gets EPIPE, not stuck)
+        return result if os.waitstatus_to_exitcode(status) == 0 else None
 
     return collect
-
-
-def _read_payload(pipe: Any) -> bytearray | None:
-    """The worker's length-prefixed payload, read into one buffer of its size: reading a pipe to its end grows a
-    buffer chunk by chunk and briefly holds twice the payload (tens of MB on a large input)."""
-    header = _read_exactly(pipe, 8)
-    return None if header is None else _read_exactly(pipe, int.from_bytes(header, "little"))
-
-
-def _read_exactly(pipe: Any, size: int) -> bytearray | None:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    done = 0
-    while done < size:
-        count = pipe.readinto(view[done:])
-        if not count:
-            return None  # the worker died mid-way
-        done += count
-    return buffer
 
 
 def worth_forking(total_bytes: int, min_bytes: int = MIN_BYTES) -> bool:
