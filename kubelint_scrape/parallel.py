@@ -85,9 +85,10 @@ def _split(files: list[str], min_files: int, min_bytes: int) -> tuple[list[int],
             sizes.append((0, index))  # read_source reports it
     if sum(size for size, _ in sizes) < min_bytes:
         return None
-    # The worker also pickles what it parsed and prepared (~1/3 of the work): balance work against work + pickle,
-    # so both finish together and this process unpickles the worker's share right after its own.
-    costs = (1.0, 1.32)
+    # The worker also pickles what it parsed and prepared (about a sixth of the work, measured on 10,000 objects
+    # once the preparation had got cheaper; a third before): balance work against work + pickle, so both finish
+    # together and this process unpickles the worker's share right after its own.
+    costs = (1.0, 1.15)
     shares: tuple[list[int], list[int]] = ([], [])
     weights = [0.0, 0.0]
     for size, index in sorted(sizes, reverse=True):
