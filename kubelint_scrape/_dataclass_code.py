@@ -580,8 +580,8 @@ def __create_fn__():
 
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.namespace,self.labels,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, _type_proxy_server, _type_unseen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _dflt_proxy_server, _dflt_unseen, _return_type):
- def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered,proxy_server:_type_proxy_server=_dflt_proxy_server,unseen:_type_unseen=_dflt_unseen)->_return_type:
+def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, _type_proxy_server, _type_proxy_path, _type_unseen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _dflt_proxy_server, _dflt_proxy_path, _dflt_unseen, _return_type):
+ def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered,proxy_server:_type_proxy_server=_dflt_proxy_server,proxy_path:_type_proxy_path=_dflt_proxy_path,unseen:_type_unseen=_dflt_unseen)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)
   __dataclass_builtins_object__.__setattr__(self,'host',host)
   __dataclass_builtins_object__.__setattr__(self,'port',port)
@@ -593,49 +593,50 @@ def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass,
   __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)
   __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)
   __dataclass_builtins_object__.__setattr__(self,'proxy_server',proxy_server)
+  __dataclass_builtins_object__.__setattr__(self,'proxy_path',proxy_path)
   __dataclass_builtins_object__.__setattr__(self,'unseen',unseen)
  return __init__
 
 
-CODE["def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, _type_proxy_server, _type_unseen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _dflt_proxy_server, _dflt_unseen, _return_type):\n def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered,proxy_server:_type_proxy_server=_dflt_proxy_server,unseen:_type_unseen=_dflt_unseen)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'port',port)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'klass',klass)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)\n  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_server',proxy_server)\n  __dataclass_builtins_object__.__setattr__(self,'unseen',unseen)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_scheme, _type_host, _type_port, _type_path, _type_klass, _type_proxy_resource, _type_proxy_namespace, _type_legacy_proxy, _type_proxy_name, _type_proxy_namespace_discovered, _type_proxy_server, _type_proxy_path, _type_unseen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_proxy_resource, _dflt_proxy_namespace, _dflt_legacy_proxy, _dflt_proxy_name, _dflt_proxy_namespace_discovered, _dflt_proxy_server, _dflt_proxy_path, _dflt_unseen, _return_type):\n def __init__(self,scheme:_type_scheme,host:_type_host,port:_type_port,path:_type_path,klass:_type_klass,proxy_resource:_type_proxy_resource=_dflt_proxy_resource,proxy_namespace:_type_proxy_namespace=_dflt_proxy_namespace,legacy_proxy:_type_legacy_proxy=_dflt_legacy_proxy,proxy_name:_type_proxy_name=_dflt_proxy_name,proxy_namespace_discovered:_type_proxy_namespace_discovered=_dflt_proxy_namespace_discovered,proxy_server:_type_proxy_server=_dflt_proxy_server,proxy_path:_type_proxy_path=_dflt_proxy_path,unseen:_type_unseen=_dflt_unseen)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scheme',scheme)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'port',port)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'klass',klass)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_resource',proxy_resource)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace',proxy_namespace)\n  __dataclass_builtins_object__.__setattr__(self,'legacy_proxy',legacy_proxy)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_name',proxy_name)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_namespace_discovered',proxy_namespace_discovered)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_server',proxy_server)\n  __dataclass_builtins_object__.__setattr__(self,'proxy_path',proxy_path)\n  __dataclass_builtins_object__.__setattr__(self,'unseen',unseen)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,other.proxy_server,)
+   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,self.proxy_path,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,other.proxy_server,other.proxy_path,)
   return NotImplemented
  return __eq__
 
 
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,other.proxy_server,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,self.proxy_path,)==(other.scheme,other.host,other.port,other.path,other.klass,other.proxy_resource,other.proxy_namespace,other.legacy_proxy,other.proxy_name,other.proxy_namespace_discovered,other.proxy_server,other.proxy_path,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered','proxy_server','unseen',):
+  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered','proxy_server','proxy_path','unseen',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',\'proxy_server\',\'unseen\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',\'proxy_server\',\'proxy_path\',\'unseen\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered','proxy_server','unseen',):
+  if type(self) is cls or name in ('scheme','host','port','path','klass','proxy_resource','proxy_namespace','legacy_proxy','proxy_name','proxy_namespace_discovered','proxy_server','proxy_path','unseen',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',\'proxy_server\',\'unseen\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scheme\',\'host\',\'port\',\'path\',\'klass\',\'proxy_resource\',\'proxy_namespace\',\'legacy_proxy\',\'proxy_name\',\'proxy_namespace_discovered\',\'proxy_server\',\'proxy_path\',\'unseen\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,))
+  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,self.proxy_path,))
  return __hash__
 
 
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scheme,self.host,self.port,self.path,self.klass,self.proxy_resource,self.proxy_namespace,self.legacy_proxy,self.proxy_name,self.proxy_namespace_discovered,self.proxy_server,self.proxy_path,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_user, _type_groups, _type_verb, _type_namespace, _type_api_group, _type_resource, _type_subresource, _type_name, _type_resource_request, _type_path, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,user:_type_user,groups:_type_groups,verb:_type_verb,namespace:_type_namespace,api_group:_type_api_group,resource:_type_resource,subresource:_type_subresource,name:_type_name,resource_request:_type_resource_request,path:_type_path,span:_type_span)->_return_type:

@@ -932,6 +932,8 @@ _SELECTOR_ROLES = {"nodes": "node", "pods": "pod", "services": "service", "endpo
 ROOT_PROXY_REMOVED = (1, 10)
 LEGACY_PROXY_GONE = ("the API server has no root /proxy paths since Kubernetes 1.10 (kubernetes#59884): every scrape "
                      "gets 404 Not Found, whatever RBAC grants (KS209)")
+PROXY_PATH_AT_KUBELET = ("the kubelet serves no API-server proxy path: it authorizes the request as get nodes/proxy, "
+                         "then answers 404 Not Found, whatever RBAC grants (KS209)")
 
 
 def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: Assumptions,
@@ -943,7 +945,10 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         node = _only_node(job)
         requests = [Request("get", "", "nodes", sub, name=node) for sub in subresources]
         why = f"scrapes the kubelet at :{endpoint.port}{endpoint.path}"
-        return [Need("scrape", requests[0], why, span, klass, tuple(requests[1:]), path=endpoint.path)]
+        need = Need("scrape", requests[0], why, span, klass, tuple(requests[1:]), path=endpoint.path)
+        if endpoint.proxy_path:
+            need.unchecked = PROXY_PATH_AT_KUBELET  # no grant makes it work: KS209 says so, not an access error
+        return [need]
     if klass == "apiserver-proxy":
         if endpoint.legacy_proxy:
             request = Request("proxy", "", "nodes")

@@ -307,6 +307,10 @@ class Endpoint:
     proxy_name: str = ""  # the object named in a proxy path the config writes out (not a discovered one)
     proxy_namespace_discovered: bool = False  # the proxy path's namespace is the discovered target's own
     proxy_server: str = ""  # kube-rbac-proxy with a --config-file: the container serving it (authproxy.server_id)
+    # kubelet: the path is the API server's node proxy path (/api/v1/nodes/NAME/proxy/…), sent to the kubelet itself
+    # (a job that rewrites __metrics_path__ for the proxy but keeps the node's own address). The kubelet serves no
+    # such path: it authorizes it as nodes/proxy, then answers 404 Not Found.
+    proxy_path: bool = False
     # A workload whose serving container the inputs do not show (the representative cluster's applications, a
     # monitor's stand-in target for a Service the inputs lack): it may be a kube-rbac-proxy or a controller-runtime
     # secure metrics server, which review `get` on the path it is sent (KS203 keeps that grant). Not part of
@@ -399,6 +403,9 @@ def classify(labels: dict[str, str]) -> Endpoint:
         return Endpoint(scheme, host, port, path, "apiserver")
     if not _served_by_other_container(image, port, ports):
         if port == ports["kubelet"]:
+            shown = _node_proxy_path_shown(path)
+            if shown is not None:
+                return Endpoint(scheme, host, port, shown, "kubelet", proxy_path=True)
             return Endpoint(scheme, host, port, path, "kubelet")
         if port == ports["kubelet_readonly"]:
             return Endpoint(scheme, host, port, path, "kubelet-readonly")
@@ -412,6 +419,21 @@ def classify(labels: dict[str, str]) -> Endpoint:
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy", proxy_server=labels.get(PROXY_SERVER_LABEL, ""))
     return Endpoint(scheme, host, port, path, "workload", unseen=not image)
+
+
+def _node_proxy_path_shown(path: str) -> str | None:
+    """An API-server node proxy path (current or root form), with a discovered node's name abstracted as the
+    API-server endpoints show it (one finding per job); None for any other path."""
+    match = _NODE_PROXY.match(path)
+    if match:
+        prefix, core, suffix = _proxy_name_parts(match.group(1))
+        name = f"{prefix}<node>{suffix}" if core in _sample_names("nodes") else match.group(1)
+        return f"/api/v1/nodes/{name}/proxy{match.group(2) or ''}"
+    match = _LEGACY_NODE_PROXY.match(path)
+    if match:
+        name = "<node>" if _proxy_name_parts(match.group(1))[1] in _sample_names("nodes") else match.group(1)
+        return f"/api/v1/proxy/nodes/{name}{match.group(2) or ''}"
+    return None
 
 
 def _node_address(labels: dict[str, str]) -> bool:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..analyse import ROOT_PROXY_REMOVED, target_asks_rbac
+from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rbac
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import render_rules, rules_for
@@ -311,8 +311,10 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         # Direct kubelet scrapes: the subresources they need, and those the kubelet checks only as nodes/proxy
         # (a path with no narrower subresource, or a fine-grained one on a version without the gate, FACTS §1).
         # A kubelet that authorizes nothing (kubelet-authz: always-allow) needs no grant for any path.
+        # (Not a proxy path sent to the kubelet: it gets 404 with the grant or without, KS209.)
         kubelet_needs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
-                         if n.target == "kubelet" and target_asks_rbac(n, assumptions)] if "get" in verbs else []
+                         if n.target == "kubelet" and target_asks_rbac(n, assumptions)
+                         and n.unchecked != PROXY_PATH_AT_KUBELET] if "get" in verbs else []
         proxy_only = [(j, n) for j, n in kubelet_needs if n.request.subresource == "proxy" and not n.alternatives]
         unseen = _unseen_target_jobs([j for i in identities for j in state.jobs.get(i, [])])
         unread_only = ([] if any(state.jobs.get(i) for i in identities)
@@ -839,7 +841,8 @@ def _direct_kubelet_successors(jobs: list, assumptions) -> list[Request]:
         return []
     subresources = {kubelet_subresources(_kubelet_path(n.path), assumptions.version)[0]
                     for j in jobs for n in j.needs
-                    if n.target == "apiserver-proxy" and n.request.resource == "nodes" and n.path}
+                    if n.path and ((n.target == "apiserver-proxy" and n.request.resource == "nodes")
+                                   or n.unchecked == PROXY_PATH_AT_KUBELET)}
     return [Request("get", "", "nodes", sub) for sub in sorted(subresources) if sub != "proxy"]
 
 
@@ -1475,6 +1478,7 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
         for endpoint in job.endpoints:
             if endpoint.klass == "apiserver-proxy" and endpoint.proxy_resource == "nodes":
                 proxied.setdefault(_LEGACY_NODE.sub(r"\1<node>", endpoint.path), endpoint.legacy_proxy)
+        yield from _proxy_path_at_kubelet(job, ctx.analysis.assumptions)
         if not proxied:
             continue
         needs = [n for n in job.needs if n.target == "apiserver-proxy" and n.request.resource == "nodes"]
@@ -1514,6 +1518,34 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
                            f"dependency to node monitoring; {direct}")
             yield Finding("KS209", span, message, fix=fix, related=tuple(_proxy_grant_related(need)),
                           object=job.job.label, data=data, requested_severity="error" if gone else "")
+
+
+def _proxy_path_at_kubelet(job, assumptions) -> Iterator[Finding]:
+    """A job that rewrites __metrics_path__ to the API server's node proxy path but keeps the node's own address:
+    the request goes to the kubelet, which serves no such path (404 Not Found after checking nodes/proxy). An error
+    whatever RBAC grants, so the access rules leave the need to this one (PROXY_PATH_AT_KUBELET)."""
+    seen: set[str] = set()
+    for need in job.needs:
+        if need.target != "kubelet" or need.unchecked != PROXY_PATH_AT_KUBELET or need.path in seen:
+            continue
+        seen.add(need.path)
+        kubelet_path = _kubelet_path(need.path)
+        subresource = (kubelet_subresources(kubelet_path, assumptions.version)[0]
+                       if assumptions.kubelet_authz != "always-allow" else None)
+        grant = ("the kubelets authorize every request (assumption kubelet-authz: always-allow)" if subresource is None
+                 else f"the kubelet authorizes {kubelet_path} as get nodes/{subresource}")
+        yield Finding(
+            "KS209", need.span,
+            f"{job.job.label} sends the API server's proxy path {need.path} to the kubelets themselves (:10250): "
+            f"the job rewrites __metrics_path__ for the API-server proxy but keeps each node's own address, and the "
+            f"kubelet serves no such path — it authorizes the request as get nodes/proxy, then answers 404 Not Found, "
+            f"so no grant makes this scrape work",
+            fix=(f"Scrape the kubelet directly: delete the relabel rule that sets __metrics_path__ to {need.path}, or "
+                 f"set it to {kubelet_path} ({grant}). Or, to go through the API-server proxy (it needs get nodes/proxy, "
+                 f"KS201), also set __address__ to the API server (`target_label: __address__`, `replacement: "
+                 f"kubernetes.default.svc:443`)."),
+            object=job.job.label, data={"proxy_path": need.path, "direct_path": kubelet_path},
+            requested_severity="error")
 
 
 def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: str | None = "metrics") -> str:

@@ -127,7 +127,7 @@ MUTATIONS = [
     ("kubelet path /metrics/probes", [kubelet(rule(target_label="__metrics_path__", replacement="/metrics/probes"))], [], {"kubelet": ["kubelet"]}),
     ("kubelet path /stats/summary", [kubelet(rule(target_label="__metrics_path__", replacement="/stats/summary"))], ["KS102"], {"kubelet": ["kubelet"]}),
     ("kubelet path per node proxy without address", [kubelet(rule(source_labels="[__meta_kubernetes_node_name]", regex="(.+)", target_label="__metrics_path__",
-                                                                  replacement="/api/v1/nodes/${1}/proxy/metrics"))], [], {"kubelet": ["kubelet"]}),
+                                                                  replacement="/api/v1/nodes/${1}/proxy/metrics"))], ["KS209"], {"kubelet": ["kubelet"]}),
     ("kubelet scheme http", [kubelet(rule(target_label="__scheme__", replacement="http"))], ["KS303"], {"kubelet": ["kubelet"]}),
     ("kubelet labelmap (.+)", [(C, KUBELET_END, KUBELET_END.replace("regex: __meta_kubernetes_node_label_(.+)", "regex: (.+)"))], [], {"kubelet": ["kubelet"]}),
     ("kubelet labeldrop node meta", [kubelet(rule(action="labeldrop", regex="__meta_kubernetes_node_.*"))], [], {"kubelet": ["kubelet"]}),
@@ -165,11 +165,13 @@ MUTATIONS = [
     ("proxy path source typo", [(C, "          - source_labels: [__meta_kubernetes_node_name]\n            regex: (.+)\n            target_label: __metrics_path__",
                                  "          - source_labels: [__meta_kubernetes_node_names]\n            regex: (.+)\n            target_label: __metrics_path__")],
      ["KS201", "KS203"], {"cadvisor-proxy": ["apiserver"]}),  # no KS605: a name inside role node's own family
-    ("proxy address rule dropped", [(C, PROXY_ADDR, "")], ["KS201", "KS304"], {"cadvisor-proxy": ["kubelet"]}),
-    ("proxy address target_label typo", [(C, PROXY_ADDR, PROXY_ADDR.replace("__address__", "__adress__"))], ["KS201", "KS304"], {"cadvisor-proxy": ["kubelet"]}),
+    # Without the address rule the proxy path reaches the kubelet itself, which serves no /api/v1/… path: 404
+    # after checking nodes/proxy (KS209, an error whatever is granted).
+    ("proxy address rule dropped", [(C, PROXY_ADDR, "")], ["KS201", "KS209", "KS304"], {"cadvisor-proxy": ["kubelet"]}),
+    ("proxy address target_label typo", [(C, PROXY_ADDR, PROXY_ADDR.replace("__address__", "__adress__"))], ["KS201", "KS209", "KS304"], {"cadvisor-proxy": ["kubelet"]}),
     ("proxy address after path", [(C, PROXY_ADDR, ""), (C, PROXY_PATH, PROXY_PATH + PROXY_ADDR)], [], {"cadvisor-proxy": ["apiserver-proxy"]}),
     ("proxy address node IP :10250", [(C, PROXY_ADDR, "          - source_labels: [__meta_kubernetes_node_address_InternalIP]\n            target_label: __address__\n            replacement: $1:10250\n")],
-     ["KS201", "KS304"], {"cadvisor-proxy": ["kubelet"]}),
+     ["KS201", "KS209", "KS304"], {"cadvisor-proxy": ["kubelet"]}),
     ("proxy path legacy /api/v1/proxy/nodes", [(C, PROXY_PATH, "            replacement: /api/v1/proxy/nodes/${1}/metrics/cadvisor\n")],
      ["KS201", "KS203", "KS209"], {"cadvisor-proxy": ["apiserver-proxy"]}),
     ("proxy path services proxy", [(C, PROXY_PATH, "            replacement: /api/v1/namespaces/kube-system/services/${1}:10250/proxy/metrics\n")],
