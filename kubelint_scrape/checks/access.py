@@ -471,7 +471,12 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         # cause and its one-line fix the minimal one; another binding that grants elsewhere is not.
         if need.decision.out_of_scope and _mismatched_binding(request, identity, authorizer, ctx) is None:
             grant = need.decision.out_of_scope[0]
-            out_of_scope.setdefault((need.span, id(grant.binding), id(grant.role), request.namespace), []).append(need)
+            # Keyed by what the need is for too: a job without metrics_path puts its node discovery and its kubelet
+            # scrape on the same `role: node`, and one finding would describe both by the first one's reason. The
+            # lists of one discovery stay together (one complete fix); each scrape path is its own, as in KS102–104.
+            key = (need.span, need.kind, need.why if need.kind == "scrape" else "", id(grant.binding), id(grant.role),
+                   request.namespace)
+            out_of_scope.setdefault(key, []).append(need)
         else:
             remaining.append(need)
     for needs in out_of_scope.values():
