@@ -131,8 +131,13 @@ def test_ks105_binds_a_cluster_role_that_holds_exactly_the_need(tmp_path: Path) 
     setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
                    + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring"))
     found = _lint(setup)
-    [ks105] = [f for f in found if f.rule == "KS105"]
-    assert ks105.fix.startswith("Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a ClusterRoleBinding")
+    # One for the node discovery, one for the kubelet scrape (both on `role: node`), as KS101 and KS102 would be.
+    ks105 = [f for f in found if f.rule == "KS105"]
+    assert sorted(f.message.split(": ")[1].split(" only")[0] for f in ks105) == [
+        "monitoring/prometheus holds get nodes/metrics", "monitoring/prometheus holds list, watch nodes"]
+    for finding in ks105:
+        assert finding.fix.startswith("Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a "
+                                      "ClusterRoleBinding")
     unused = [f for f in found if f.rule == "KS203"]
     assert len(unused) == 2
     for finding in unused:
