@@ -128,6 +128,9 @@ class CredentialGap:
     plain_http: bool = False  # scraped with scheme http: the TLS-only target answers 400 before authenticating
     # The job sends a projected ServiceAccount token minted for this other audience: the TokenReview rejects it.
     foreign_audience: ForeignAudience | None = None
+    # What the target authorizes once the request authenticates (left unchecked now): KS106's fix sends the
+    # identity's token, which then needs these grants too, or the scrape goes from 401 to 403.
+    needs: list[Need] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -1430,12 +1433,12 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             continue
         if _rejects_audience(endpoint, foreign, assumptions):
             # An invalid token is an error, not a fallback to anonymous (FACTS §1): 401 whatever RBAC grants.
-            analysis.credential_gaps.append(CredentialGap(
-                endpoint.klass, endpoint, "401 Unauthorized",
-                foreign_audience=foreign))
+            gap = CredentialGap(endpoint.klass, endpoint, "401 Unauthorized", foreign_audience=foreign)
+            analysis.credential_gaps.append(gap)
             for need in scrape_needs(job, endpoint, span, assumptions, authorizer.workspace):
                 need.unchecked = f"the token is for audience {foreign.audience!r}, which the target rejects (KS106)"
                 analysis.needs.append(need)
+                gap.needs.append(need)
             continue
         unseen_class = None if job.credentials.authenticates else unresolved_scrape_class(job)
         if unseen_class:
@@ -1460,7 +1463,8 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                 # Credentials sent but not authenticated: basic auth or a non-Bearer scheme (any target), or a
                 # token the kubelet does not check (kubelet-authn: none).
                 ignored = job.credentials.kind != "none"
-                analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, outcome, ignored))
+                gap = CredentialGap(endpoint.klass, endpoint, outcome, ignored, needs=anonymous_needs)
+                analysis.credential_gaps.append(gap)
                 # What the target checks once the request authenticates (KS106's fix): not decided now, but the
                 # identity's grant for it is what the job will use, not an unused one (KS201, KS203, KS208).
                 for need in anonymous_needs:
@@ -1498,9 +1502,11 @@ def _plain_http_to_tls(analysis: JobAnalysis, endpoint: Endpoint, span: Span, as
     credentials that is KS106's gap (it needs https and a token); with them KS303 reports the clear-text token.
     The needs are kept, unchecked, as what the job will use once it speaks https (KS203, KS208)."""
     job = analysis.job
+    needs = scrape_needs(job, endpoint, span, assumptions)
     if job.credentials.kind == "none":
-        analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, PLAIN_HTTP_TO_TLS, plain_http=True))
-    for need in scrape_needs(job, endpoint, span, assumptions):
+        analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, PLAIN_HTTP_TO_TLS, plain_http=True,
+                                                      needs=needs))
+    for need in needs:
         need.unchecked = f"scheme http to a TLS-only port: {PLAIN_HTTP_TO_TLS} before authentication"
         analysis.needs.append(need)
 

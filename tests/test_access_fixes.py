@@ -131,8 +131,13 @@ def test_ks105_binds_a_cluster_role_that_holds_exactly_the_need(tmp_path: Path) 
     setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
                    + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring"))
     found = _lint(setup)
-    [ks105] = [f for f in found if f.rule == "KS105"]
-    assert ks105.fix.startswith("Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a ClusterRoleBinding")
+    # One for the node discovery, one for the kubelet scrape (both on `role: node`), as KS101 and KS102 would be.
+    ks105 = [f for f in found if f.rule == "KS105"]
+    assert sorted(f.message.split(": ")[1].split(" only")[0] for f in ks105) == [
+        "monitoring/prometheus holds get nodes/metrics", "monitoring/prometheus holds list, watch nodes"]
+    for finding in ks105:
+        assert finding.fix.startswith("Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a "
+                                      "ClusterRoleBinding")
     unused = [f for f in found if f.rule == "KS203"]
     assert len(unused) == 2
     for finding in unused:
@@ -466,3 +471,46 @@ def test_undefined_service_account_fix_names_the_granted_one(tmp_path: Path) -> 
                                       "need (ClusterRoleBinding/prometheus).\nOr:\n"), finding.fix
     manifest.write_text(manifest.read_text().replace("serviceAccountName: prometheus-server", "serviceAccountName: prometheus"))
     assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS109"]
+
+
+KUBELET_NO_TOKEN_JOB = """\
+      - job_name: kubernetes-nodes
+        scheme: https
+        tls_config:
+          insecure_skip_verify: true
+        kubernetes_sd_configs:
+          - role: node
+"""
+
+
+def test_ks106_fix_names_the_grant_the_token_then_needs(tmp_path: Path) -> None:
+    """Sending the token turns 401 as anonymous into a request authorized as the ServiceAccount: when that lacks
+    get nodes/metrics, adding the token alone leaves a 403 (KS102 on the next run). KS106's fix says so and gives
+    the rule; applying both makes the job work."""
+    nodes = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+    setup = _setup(tmp_path, KUBELET_NO_TOKEN_JOB, _cluster_role("prometheus", nodes) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [ks106] = [f for f in _lint(setup) if f.rule == "KS106"]
+    token, then = ks106.fix.split("\nThen ")
+    assert token.endswith("credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token")
+    assert then.startswith("the request is authorized as monitoring/prometheus, which lacks get nodes/metrics "
+                           "(403 Forbidden); add to ClusterRole prometheus")
+    rules = _snippet("\n".join(then.splitlines()))
+    assert rules == [{"apiGroups": [""], "resources": ["nodes/metrics"], "verbs": ["get"]}]
+    job = KUBELET_NO_TOKEN_JOB.replace("        kubernetes_sd_configs:", "        authorization:\n          credentials_file: "
+                                       "/var/run/secrets/kubernetes.io/serviceaccount/token\n        kubernetes_sd_configs:")
+    (setup / "prometheus.yaml").write_text(DEPLOYMENT + job)
+    assert [f.rule for f in _lint(setup) if f.rule in ACCESS] == ["KS102"]  # the token alone is not enough
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", nodes + '  - apiGroups: [""]\n    resources: '
+                                                   '["nodes/metrics"]\n    verbs: ["get"]\n')
+                                     + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS106"]
+
+
+def test_ks106_fix_is_the_token_alone_when_the_identity_holds_the_grant(tmp_path: Path) -> None:
+    rules = ('  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+             '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n')
+    setup = _setup(tmp_path, KUBELET_NO_TOKEN_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [ks106] = [f for f in _lint(setup) if f.rule == "KS106"]
+    assert "Then" not in ks106.fix

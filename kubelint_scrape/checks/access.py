@@ -471,7 +471,12 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         # cause and its one-line fix the minimal one; another binding that grants elsewhere is not.
         if need.decision.out_of_scope and _mismatched_binding(request, identity, authorizer, ctx) is None:
             grant = need.decision.out_of_scope[0]
-            out_of_scope.setdefault((need.span, id(grant.binding), id(grant.role), request.namespace), []).append(need)
+            # Keyed by what the need is for too: a job without metrics_path puts its node discovery and its kubelet
+            # scrape on the same `role: node`, and one finding would describe both by the first one's reason. The
+            # lists of one discovery stay together (one complete fix); each scrape path is its own, as in KS102–104.
+            key = (need.span, need.kind, need.why if need.kind == "scrape" else "", id(grant.binding), id(grant.role),
+                   request.namespace)
+            out_of_scope.setdefault(key, []).append(need)
         else:
             remaining.append(need)
     for needs in out_of_scope.values():
@@ -970,6 +975,31 @@ def _foreign_audience_discovery(job, sd, foreign) -> Finding:
     )
 
 
+def _grant_once_authenticated(analysis: JobAnalysis, gap, ctx: Context) -> str:
+    """The rest of KS106's fix when it sends the identity's token: the target then authorizes the request as the
+    identity (FACTS §1, §7), so a grant the identity lacks turns the 401/403 as anonymous into a 403 as the
+    ServiceAccount. Empty when the identity already holds it (or the target does not ask RBAC)."""
+    identity = analysis.identity
+    if identity is None or (gap.target.startswith("apiserver")
+                            and any(sd.api_server and sd.credentials.kind == "token-file" for sd in analysis.job.sd_configs)):
+        return ""  # no identity, or the fix sends discovery's own token file, whose account is out of view
+    authorizer = ctx.analysis.authorizer
+    lacking = []
+    for need in gap.needs:
+        if need.target == "kubelet" and ctx.analysis.assumptions.kubelet_authz == "always-allow":
+            continue  # the kubelet allows whatever authenticates
+        if need.review is not None and need.review.static_rule(identity, need.request) is not None:
+            continue  # kube-rbac-proxy's static allow-list lets it in before RBAC
+        decisions = [authorizer.authorize(identity, r) for r in (need.request, *need.alternatives)]
+        if not any(d.allowed for d in decisions):
+            lacking.append(need.request)
+    if not lacking:
+        return ""
+    what = ", ".join(sorted({r.describe() for r in lacking}))
+    return (f"\nThen the request is authorized as {identity}, which lacks {what} (403 Forbidden); "
+            + _lower_first(fix_text(authorizer, identity, lacking, ctx.analysis)))
+
+
 @check("KS106")
 def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():  # (a job of a monitor the operator refuses makes no request: not among them)
@@ -993,7 +1023,8 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                            f"for audience {foreign.audience!r}: {review} → {gap.outcome}")
                 fix = (f"Remove `audience: {foreign.audience}` from that serviceAccountToken projection (the default "
                        f"audience is the API server's), or send the automounted token ({SA_TOKEN}); keep a separate "
-                       f"projection for {foreign.audience!r} if another client needs one.")
+                       f"projection for {foreign.audience!r} if another client needs one."
+                       + _grant_once_authenticated(analysis, gap, ctx))
                 span = job.credentials.span
                 related = (Related(foreign.span, f"the token's audience is {foreign.audience!r}"),) + related
             elif gap.token_ignored and not job.credentials.kubernetes_authenticates:
@@ -1005,7 +1036,8 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 if job.credentials.kind == "basic":
                     key = "basicAuth" if job.monitor is not None else "basic_auth"
                     fix = (f"Replace `{key}` with a bearer token. "
-                           + _credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert))
+                           + _credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert)
+                           + _grant_once_authenticated(analysis, gap, ctx))
                 else:
                     fix = (f"Remove `type: {job.credentials.auth_type}` from the authorization (its default, Bearer, is "
                            f"the scheme Kubernetes authenticates).")
@@ -1022,12 +1054,14 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                            f"there: Go's HTTPS server answers {gap.outcome} before any authentication, so every "
                            f"scrape fails (and over https without a token the request would be anonymous)")
                 fix = (f"Set `{'scheme: HTTPS' if job.source_kind == 'scrapeconfig' else 'scheme: https'}`, and "
-                       + _lower_first(_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert)))
+                       + _lower_first(_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert))
+                       + _grant_once_authenticated(analysis, gap, ctx))
                 span = _scheme_span(job) or analysis.origins.get(gap.endpoint, job.span)
             else:
                 message = (f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job "
                            f"sets `authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}")
-                fix = _credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert)
+                fix = (_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert)
+                       + _grant_once_authenticated(analysis, gap, ctx))
                 # On the part that aims the job at the authenticated target (the SD role, the relabel rule), as
                 # KS102–KS104 would be for the same job (SPEC §5).
                 span = analysis.origins.get(gap.endpoint, job.span)
