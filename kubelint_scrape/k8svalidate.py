@@ -167,6 +167,8 @@ def validate_sources(sources: Iterable[Source]) -> Iterator[Finding]:
                 yield _type_finding(source, doc, label, error, validator)
             if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
                 yield from _agent_daemonset_rules(source.path, doc, label)
+            if definition in ("PodMonitor", "MonitoringObject"):
+                yield from _file_field_rules(source.path, doc, kind, label)
             if definition in ("Pod", "Workload", "CronJob", "ReplicationController") and not errors:
                 yield from _security_context_rules(source.path, doc, kind, label)
                 yield from _volume_mount_rules(source.path, doc, kind, label)
@@ -199,6 +201,39 @@ def _agent_daemonset_rules(path: str, doc: YMap, label: str) -> Iterator[Finding
                            "; it generates scrape jobs only for PodMonitors, each agent discovering the pods of its own node" if key.endswith("Selector") else "") +
                           "), or use mode: StatefulSet.",
                       object=label, data={"check": "agent-daemonset", "field": key})
+
+
+# What a kind without file fields takes instead of each one (SafeAuthorization, SafeTLSConfig).
+FILE_FIELD_INSTEAD = {
+    "bearerTokenFile": "`authorization: {credentials: {name: <Secret>, key: token}}` (the token in a Secret)",
+    "caFile": "`ca: {configMap: {name: <ConfigMap>, key: ca.crt}}` (or `secret:`)",
+    "certFile": "`cert: {secret: {name: <Secret>, key: tls.crt}}`",
+    "keyFile": "`keySecret: {name: <Secret>, key: tls.key}`",
+}
+
+
+def _file_field_rules(path: str, doc: YMap, kind: str, label: str) -> Iterator[Finding]:
+    """bearerTokenFile and tlsConfig caFile/certFile/keyFile in a PodMonitor endpoint, a Probe or a ScrapeConfig:
+    unknown fields of those CRDs (operator.KINDS_WITHOUT_FILES), which only a ServiceMonitor endpoint has."""
+    from .operator import KINDS_WITHOUT_FILES, file_fields
+
+    if kind not in KINDS_WITHOUT_FILES:
+        return
+    spec = as_map(doc.get("spec"))
+    holders = ([(f"spec.podMetricsEndpoints[{i}]", e) for i, e in enumerate(as_seq(spec.get("podMetricsEndpoints")))]
+               if kind == "PodMonitor" else [("spec", spec)])
+    for where, holder in holders:
+        if not isinstance(holder, YMap):
+            continue
+        for mapping, key in file_fields(holder):
+            parent = where if mapping is holder else f"{where}.tlsConfig"
+            what = "sends no token" if key == "bearerTokenFile" else "goes without it"
+            yield Finding(RULE, at(path, mapping.key_pos(key)),
+                          f'{label}: unknown field "{key}" in {parent}; a {kind} cannot read files of the Prometheus '
+                          f"pod (only ServiceMonitor endpoints can), so kubectl apply refuses it (strict decoding "
+                          f"error: unknown field) and other clients drop it silently: the job {what}",
+                          fix=f"Replace `{key}` with {FILE_FIELD_INSTEAD[key]}, or scrape with a ServiceMonitor.",
+                          object=label, data={"check": "file-field", "field": key})
 
 
 POD_CONTAINER_KEYS = ("initContainers", "containers", "ephemeralContainers")

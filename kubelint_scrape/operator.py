@@ -144,6 +144,43 @@ def _token_from_secret(job: ScrapeJob, endpoint: YMap) -> None:
 AUTH_KEYS = ("bearerTokenFile", "authorization", "bearerTokenSecret", "basicAuth", "oauth2")
 
 
+# Only a ServiceMonitor endpoint (monitoring/v1 Endpoint: bearerTokenFile, HTTPConfigWithProxyAndTLSFiles) names
+# files of the Prometheus pod. A PodMonitor endpoint (PodMetricsEndpoint: HTTPConfig), a Probe (ProbeSpec) and a
+# ScrapeConfig (v1alpha1 ScrapeConfigSpec) take SafeAuthorization and SafeTLSConfig: Secret and ConfigMap references,
+# no bearerTokenFile, no tlsConfig caFile/certFile/keyFile. There such a key is an unknown field (KS602): kubectl's
+# strict field validation refuses the object and other clients drop the field, so it never reaches the config.
+KINDS_WITHOUT_FILES = ("PodMonitor", "Probe", "ScrapeConfig")
+TLS_FILE_KEYS = ("caFile", "certFile", "keyFile")
+
+
+def file_fields(holder: YMap) -> list[tuple[YMap, str]]:
+    """The (mapping, key) pairs of an endpoint or spec that name a file: bearerTokenFile and tlsConfig's *File."""
+    found = [(holder, "bearerTokenFile")] if "bearerTokenFile" in holder else []
+    tls = holder.get("tlsConfig")
+    if isinstance(tls, YMap):
+        found += [(tls, key) for key in TLS_FILE_KEYS if key in tls]
+    return found
+
+
+def _without(node: YMap, keys: tuple[str, ...]) -> YMap:
+    kept = YMap(node.pos)
+    for key, value in node.items():
+        if key not in keys:
+            kept.put(key, value, node.key_pos(key), node.value_pos(key))
+    return kept
+
+
+def without_file_fields(holder: YMap) -> YMap:
+    """An endpoint or spec of a KINDS_WITHOUT_FILES kind as the operator gets it: its file fields gone (see above)."""
+    if not file_fields(holder):
+        return holder
+    kept = _without(holder, ("bearerTokenFile",))
+    if isinstance(holder.get("tlsConfig"), YMap):
+        kept.put("tlsConfig", _without(holder["tlsConfig"], TLS_FILE_KEYS), holder.key_pos("tlsConfig"),
+                 holder.value_pos("tlsConfig"))
+    return kept
+
+
 def _copy_at(node: YMap, pos: Pos) -> YMap:
     """`node` with every key and value placed at `pos`: scrape-class settings come from the Prometheus resource's
     file, but the job (and its findings) sits in the monitor's, so they are pinned to the monitor part they apply to."""
@@ -503,6 +540,8 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
     for index, endpoint in enumerate(as_seq(spec.get(endpoints_key))):
         if not isinstance(endpoint, YMap):
             continue
+        if monitor.kind in KINDS_WITHOUT_FILES:
+            endpoint = without_file_fields(endpoint)
         endpoint = with_scrape_class(endpoint, scrape_class, endpoint.pos)
         relabels = _selector_relabels(spec.get("selector"), label_prefix, selector_pos)
         port_rule, port_number = _port_filter(endpoint, port_name_label)
@@ -551,10 +590,10 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
     endpoint = _node(monitor.doc.pos, path=as_str(prober.get("path")) or "/probe")
     if as_str(prober.get("scheme")):
         endpoint.put("scheme", as_str(prober["scheme"]), prober.key_pos("scheme"), prober.value_pos("scheme"))
-    for key in ("bearerTokenFile", "authorization", "basicAuth", "oauth2", "tlsConfig", "bearerTokenSecret"):
+    for key in ("authorization", "basicAuth", "oauth2", "tlsConfig", "bearerTokenSecret"):
         if key in spec:
             endpoint.put(key, spec[key], spec.key_pos(key))
-    endpoint = with_scrape_class(endpoint, runner.scrape_class(monitor) if runner is not None else None, endpoint.pos)
+    endpoint = with_scrape_class(without_file_fields(endpoint), runner.scrape_class(monitor) if runner is not None else None, endpoint.pos)
     targets = as_map(spec.get("targets"))
     # promcfg.go generateProbeConfig: "if both StaticConfig and Ingress are defined, the former takes precedence"
     static = targets.get("staticConfig")
@@ -584,10 +623,10 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
 def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, _ports: "PortBook") -> list[ScrapeJob]:
     spec = as_map(monitor.doc.get("spec"))
     endpoint = YMap(getattr(spec, "pos", monitor.doc.pos))  # the job sits on its spec, not on the file's first line
-    for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig", "bearerTokenFile"):
+    for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig"):
         if key in spec:
             endpoint.put(key, spec[key], spec.key_pos(key), spec.value_pos(key))
-    endpoint = with_scrape_class(endpoint, runner.scrape_class(monitor) if runner is not None else None, endpoint.pos)
+    endpoint = with_scrape_class(without_file_fields(endpoint), runner.scrape_class(monitor) if runner is not None else None, endpoint.pos)
     sds = []
     for sd_node in as_seq(spec.get("kubernetesSDConfigs")):
         sd_node = as_map(sd_node)
