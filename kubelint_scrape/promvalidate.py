@@ -35,8 +35,7 @@ RENAMED = {"scrape_classic_histograms": "always_scrape_classic_histograms"}
 # ScrapeConfig that no 2.x has (fallback_scrape_protocol, always_scrape_classic_histograms — the 3.0 name of 2.45's
 # scrape_classic_histograms —, convert_classic_histograms_to_nhcb), the later 3.x fields of scrape configs and the
 # global section (absent from 3.0's structs too), and the scrape protocol PrometheusText1.0.0, which 3.0 added to
-# ScrapeProtocolsHeaders ("unknown scrape protocol"). Fields added during 2.x (metric_name_validation_scheme,
-# scrape_failure_log_file…) are not listed: an image tag of 2.x alone does not say whether they are known.
+# ScrapeProtocolsHeaders ("unknown scrape protocol"). Fields added during 2.x are ADDED_IN_2's.
 NEW_IN_3 = {
     "scrapeConfig": ("fallback_scrape_protocol", "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb",
                      "metric_name_escaping_scheme", "scrape_native_histograms", "extra_scrape_metrics"),
@@ -44,6 +43,28 @@ NEW_IN_3 = {
                "always_scrape_classic_histograms", "extra_scrape_metrics"),
 }
 NEW_PROTOCOLS_IN_3 = ("PrometheusText1.0.0",)
+# Fields added during 2.x, with the first release that knows them: an older 2.x refuses them like any unknown field
+# (yaml.UnmarshalStrict). Scrape config fields: the releases of the prometheus-operator, which emits each field only
+# from then on (pkg/prometheus/promcfg.go: limitKey.minVersion, WithMinimumVersion for track_timestamps_staleness,
+# scrape_protocols, native histograms, follow_redirects, enable_http2, authorization, the proxy fields), and the
+# Prometheus CHANGELOG (2.49.0: `global.scrape_protocols` and `scrape_config.scrape_protocols` #12738,
+# `scrape_config.enable_compression` #13166; 2.45.0: "Config: Add limits to global config" #12126). Fields neither
+# versions (metric_name_validation_scheme, scrape_failure_log_file…) are not listed.
+ADDED_IN_2 = {
+    "scrapeConfig": {
+        "follow_redirects": (2, 26, 0), "authorization": (2, 26, 0), "label_limit": (2, 27, 0),
+        "label_name_length_limit": (2, 27, 0), "label_value_length_limit": (2, 27, 0), "body_size_limit": (2, 28, 0),
+        "enable_http2": (2, 35, 0), "no_proxy": (2, 43, 0), "proxy_from_environment": (2, 43, 0),
+        "proxy_connect_header": (2, 43, 0), "native_histogram_bucket_limit": (2, 45, 0),
+        "keep_dropped_targets": (2, 47, 0), "track_timestamps_staleness": (2, 48, 0), "scrape_protocols": (2, 49, 0),
+        "enable_compression": (2, 49, 0), "native_histogram_min_bucket_factor": (2, 50, 0),
+    },
+    "global": {
+        "sample_limit": (2, 45, 0), "target_limit": (2, 45, 0), "label_limit": (2, 45, 0),
+        "label_name_length_limit": (2, 45, 0), "label_value_length_limit": (2, 45, 0), "body_size_limit": (2, 45, 0),
+        "scrape_protocols": (2, 49, 0),
+    },
+}
 # Prometheus images: the last path segment of the repository (prom/prometheus, quay.io/prometheus/prometheus, a
 # mirror's …/prometheus, bitnami/prometheus) and a tag that is a release (v2.45.0, 2.45.0-debian-12-r0).
 _RELEASE_TAG = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][\w.-]*)?")
@@ -113,7 +134,7 @@ def _as_loaded_by(checker: "_ConfigCheck", release: PromRelease | None) -> None:
     """Check as a Prometheus 2 release loads the config; any other release is checked as the current 3.x."""
     if release is None or release.version[0] != 2:
         return
-    checker.validator = _v2_validator(release.version >= (2, 45, 0))
+    checker.validator = _v2_validator(release.version)
     checker.release = release
     checker.consequence = f"Prometheus {release.text} ({release.loader}, image {release.image}) will refuse to load this config"
 
@@ -136,25 +157,37 @@ def runner_release(runner: Any) -> PromRelease | None:
     return PromRelease(version, f"quay.io/prometheus/prometheus:{text}", f"{loader} spec.version {text}")
 
 
-_V2_VALIDATORS: dict[bool, Validator] = {}
+_V2_VALIDATORS: dict[tuple, Validator] = {}
 
 
-def _v2_validator(classic_histograms: bool) -> Validator:
-    """The 3.x schema without what Prometheus 2 lacks (NEW_IN_3), with `scrape_classic_histograms` a scrape config
-    field again from 2.45 (its 2.x name; the operator documents scrapeClassicHistograms as needing >= v2.45.0)."""
-    if classic_histograms not in _V2_VALIDATORS:
+def _not_yet_known(version: tuple[int, int, int]) -> tuple[tuple[str, str], ...]:
+    """The (section, field) pairs of ADDED_IN_2 that the 2.x release `version` does not know yet."""
+    return tuple((section, name) for section, fields in ADDED_IN_2.items()
+                 for name, added in fields.items() if version < added)
+
+
+def _v2_validator(version: tuple[int, int, int]) -> Validator:
+    """The 3.x schema without what Prometheus 2 lacks (NEW_IN_3) and what this 2.x release lacks (ADDED_IN_2), with
+    `scrape_classic_histograms` a scrape config field again from 2.45 (its 2.x name; the operator documents
+    scrapeClassicHistograms as needing >= v2.45.0). One validator per set of missing fields, not per release."""
+    classic_histograms = version >= (2, 45, 0)
+    missing = _not_yet_known(version)
+    key = (classic_histograms, missing)
+    if key not in _V2_VALIDATORS:
         schema = copy.deepcopy(load("prometheus-config").schema)
         defs = schema["$defs"]
         for name, fields in NEW_IN_3.items():
             for field_name in fields:
                 defs[name]["properties"].pop(field_name, None)
+        for name, field_name in missing:
+            defs[name]["properties"].pop(field_name, None)
         if classic_histograms:
             defs["scrapeConfig"]["properties"]["scrape_classic_histograms"] = {"$ref": "#/$defs/boolean"}
         protocol = defs["scrapeProtocol"]
         protocol["enum"] = [p for p in protocol["enum"] if p not in NEW_PROTOCOLS_IN_3]
         protocol["description"] = f"one of {', '.join(protocol['enum'])} (case-sensitive; Prometheus 2)"
-        _V2_VALIDATORS[classic_histograms] = Validator(schema, check_keywords=False)
-    return _V2_VALIDATORS[classic_histograms]
+        _V2_VALIDATORS[key] = Validator(schema, check_keywords=False)
+    return _V2_VALIDATORS[key]
 
 
 def validate_agent_instance(config: PromConfig) -> list[Finding]:
@@ -640,6 +673,9 @@ class _ConfigCheck:
         label = f'"{name}"' if isinstance(name, str) else render(name)
         if self.release is not None and name in NEW_IN_3.get(_section(error.path), ()):
             return self._new_in_3(span, label, where, name, data)
+        added = ADDED_IN_2.get(_section(error.path), {}).get(name) if self.release is not None else None
+        if added is not None and self.release.version < added:
+            return self._newer_than_release(span, label, where, name, added, data)
         renamed = RENAMED.get(name) if isinstance(name, str) else None
         if renamed:
             message = f"unknown field {label} {where} (renamed {renamed} in Prometheus 3.0)"
@@ -677,6 +713,14 @@ class _ConfigCheck:
             data = {**data, "suggestion": "scrape_classic_histograms"}
         else:
             fix = f'Remove "{name}", {upgrade}.'
+        return self._finding(span, message, fix, {**data, "prometheus_version": release.text})
+
+    def _newer_than_release(self, span: Span, label: str, where: str, name: str, added: tuple, data: dict) -> Finding:
+        """A field of a later 2.x in a config an older 2.x image loads: remove it, or run a release that knows it."""
+        release = self.release
+        since = ".".join(str(part) for part in added)
+        message = f"unknown field {label} {where} (added in Prometheus {since}, unknown to Prometheus {release.text})"
+        fix = f'Remove "{name}", or run Prometheus {since} or later instead of {release.image}.'
         return self._finding(span, message, fix, {**data, "prometheus_version": release.text})
 
     def _belongs_under(self, schema: dict, name: Any) -> tuple[str, bool] | None:
