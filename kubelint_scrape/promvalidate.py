@@ -65,6 +65,9 @@ ADDED_IN_2 = {
         "scrape_protocols": (2, 49, 0),
     },
 }
+# Relabel actions added during 2.x: the prometheus-operator refuses them for older releases with "%s relabel action
+# is only supported from Prometheus version 2.36.0 / 2.41.0" (pkg/prometheus/resource_selector.go, LabelConfigValidator).
+ACTIONS_ADDED_IN_2 = {"lowercase": (2, 36, 0), "uppercase": (2, 36, 0), "keepequal": (2, 41, 0), "dropequal": (2, 41, 0)}
 # Prometheus images: the last path segment of the repository (prom/prometheus, quay.io/prometheus/prometheus, a
 # mirror's …/prometheus, bitnami/prometheus) and a tag that is a release (v2.45.0, 2.45.0-debian-12-r0).
 _RELEASE_TAG = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][\w.-]*)?")
@@ -748,7 +751,7 @@ class _ConfigCheck:
         jobs = as_seq(root.get("scrape_configs"))
         seen_names: dict[str, Span] = {}
         # Everything besides a job's own content that the per-job checks below read (messages aside).
-        context = (id(self.validator), self.dollar_escaped, global_scheme, repr(global_),
+        context = (id(self.validator), self.release and self.release.version, self.dollar_escaped, global_scheme, repr(global_),
                    None if global_ms is None else (global_ms[0], global_ms[1], global_ms[2] is None),
                    self.clean(("global", "metric_name_escaping_scheme")))
         for index, job in enumerate(jobs):
@@ -1235,6 +1238,8 @@ class _ConfigCheck:
                 continue
             if self.dollar_escaped:
                 rule = {k: v.replace("$$", "$") if isinstance(v, str) else v for k, v in rule.items()}
+            if self._action_newer_than_release(rules, index, kind, label):
+                continue
             try:
                 RelabelRule.from_mapping(rule, name_validation=scheme)
             except RelabelError as exc:
@@ -1246,6 +1251,22 @@ class _ConfigCheck:
                 span = self.span(node, key) if key else at(self.path, node.pos)
                 self.add(span, f"{kind}[{index}] of {label}: {message}", _relabel_fix(message),
                          data={"check": "relabel", "upstream": message})
+
+    def _action_newer_than_release(self, rules: YSeq, index: int, kind: str, label: str) -> bool:
+        """A relabel action a 2.x image does not know yet: relabel.Action's UnmarshalYAML (case-insensitive) answers
+        `unknown relabel action`. Reported, and True, so the rule gets no second finding."""
+        node = as_seq(rules)[index]
+        action = as_str(node.get("action")).lower()
+        added = ACTIONS_ADDED_IN_2.get(action)
+        if self.release is None or added is None or self.release.version >= added:
+            return False
+        since = ".".join(str(part) for part in added)
+        self.add(self.span(node, "action"),
+                 f'{kind}[{index}] of {label}: unknown relabel action "{node.get("action")}" (added in Prometheus '
+                 f"{since}, unknown to Prometheus {self.release.text})",
+                 f"Run Prometheus {since} or later instead of {self.release.image}, or express the rule with the "
+                 "actions it knows.", data={"check": "relabel", "prometheus_version": self.release.text})
+        return True
 
     def _static_targets(self, job: YMap, label: str) -> None:
         for static in as_seq(job.get("static_configs")):
