@@ -35,8 +35,7 @@ RENAMED = {"scrape_classic_histograms": "always_scrape_classic_histograms"}
 # ScrapeConfig that no 2.x has (fallback_scrape_protocol, always_scrape_classic_histograms — the 3.0 name of 2.45's
 # scrape_classic_histograms —, convert_classic_histograms_to_nhcb), the later 3.x fields of scrape configs and the
 # global section (absent from 3.0's structs too), and the scrape protocol PrometheusText1.0.0, which 3.0 added to
-# ScrapeProtocolsHeaders ("unknown scrape protocol"). Fields added during 2.x (metric_name_validation_scheme,
-# scrape_failure_log_file…) are not listed: an image tag of 2.x alone does not say whether they are known.
+# ScrapeProtocolsHeaders ("unknown scrape protocol"). Fields added during 2.x are ADDED_IN_2's.
 NEW_IN_3 = {
     "scrapeConfig": ("fallback_scrape_protocol", "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb",
                      "metric_name_escaping_scheme", "scrape_native_histograms", "extra_scrape_metrics"),
@@ -44,6 +43,31 @@ NEW_IN_3 = {
                "always_scrape_classic_histograms", "extra_scrape_metrics"),
 }
 NEW_PROTOCOLS_IN_3 = ("PrometheusText1.0.0",)
+# Fields added during 2.x, with the first release that knows them: an older 2.x refuses them like any unknown field
+# (yaml.UnmarshalStrict). Scrape config fields: the releases of the prometheus-operator, which emits each field only
+# from then on (pkg/prometheus/promcfg.go: limitKey.minVersion, WithMinimumVersion for track_timestamps_staleness,
+# scrape_protocols, native histograms, follow_redirects, enable_http2, authorization, the proxy fields), and the
+# Prometheus CHANGELOG (2.49.0: `global.scrape_protocols` and `scrape_config.scrape_protocols` #12738,
+# `scrape_config.enable_compression` #13166; 2.45.0: "Config: Add limits to global config" #12126). Fields neither
+# versions (metric_name_validation_scheme, scrape_failure_log_file…) are not listed.
+ADDED_IN_2 = {
+    "scrapeConfig": {
+        "follow_redirects": (2, 26, 0), "authorization": (2, 26, 0), "label_limit": (2, 27, 0),
+        "label_name_length_limit": (2, 27, 0), "label_value_length_limit": (2, 27, 0), "body_size_limit": (2, 28, 0),
+        "enable_http2": (2, 35, 0), "no_proxy": (2, 43, 0), "proxy_from_environment": (2, 43, 0),
+        "proxy_connect_header": (2, 43, 0), "native_histogram_bucket_limit": (2, 45, 0),
+        "keep_dropped_targets": (2, 47, 0), "track_timestamps_staleness": (2, 48, 0), "scrape_protocols": (2, 49, 0),
+        "enable_compression": (2, 49, 0), "native_histogram_min_bucket_factor": (2, 50, 0),
+    },
+    "global": {
+        "sample_limit": (2, 45, 0), "target_limit": (2, 45, 0), "label_limit": (2, 45, 0),
+        "label_name_length_limit": (2, 45, 0), "label_value_length_limit": (2, 45, 0), "body_size_limit": (2, 45, 0),
+        "scrape_protocols": (2, 49, 0),
+    },
+}
+# Relabel actions added during 2.x: the prometheus-operator refuses them for older releases with "%s relabel action
+# is only supported from Prometheus version 2.36.0 / 2.41.0" (pkg/prometheus/resource_selector.go, LabelConfigValidator).
+ACTIONS_ADDED_IN_2 = {"lowercase": (2, 36, 0), "uppercase": (2, 36, 0), "keepequal": (2, 41, 0), "dropequal": (2, 41, 0)}
 # Prometheus images: the last path segment of the repository (prom/prometheus, quay.io/prometheus/prometheus, a
 # mirror's …/prometheus, bitnami/prometheus) and a tag that is a release (v2.45.0, 2.45.0-debian-12-r0).
 _RELEASE_TAG = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][\w.-]*)?")
@@ -113,7 +137,7 @@ def _as_loaded_by(checker: "_ConfigCheck", release: PromRelease | None) -> None:
     """Check as a Prometheus 2 release loads the config; any other release is checked as the current 3.x."""
     if release is None or release.version[0] != 2:
         return
-    checker.validator = _v2_validator(release.version >= (2, 45, 0))
+    checker.validator = _v2_validator(release.version)
     checker.release = release
     checker.consequence = f"Prometheus {release.text} ({release.loader}, image {release.image}) will refuse to load this config"
 
@@ -136,25 +160,37 @@ def runner_release(runner: Any) -> PromRelease | None:
     return PromRelease(version, f"quay.io/prometheus/prometheus:{text}", f"{loader} spec.version {text}")
 
 
-_V2_VALIDATORS: dict[bool, Validator] = {}
+_V2_VALIDATORS: dict[tuple, Validator] = {}
 
 
-def _v2_validator(classic_histograms: bool) -> Validator:
-    """The 3.x schema without what Prometheus 2 lacks (NEW_IN_3), with `scrape_classic_histograms` a scrape config
-    field again from 2.45 (its 2.x name; the operator documents scrapeClassicHistograms as needing >= v2.45.0)."""
-    if classic_histograms not in _V2_VALIDATORS:
+def _not_yet_known(version: tuple[int, int, int]) -> tuple[tuple[str, str], ...]:
+    """The (section, field) pairs of ADDED_IN_2 that the 2.x release `version` does not know yet."""
+    return tuple((section, name) for section, fields in ADDED_IN_2.items()
+                 for name, added in fields.items() if version < added)
+
+
+def _v2_validator(version: tuple[int, int, int]) -> Validator:
+    """The 3.x schema without what Prometheus 2 lacks (NEW_IN_3) and what this 2.x release lacks (ADDED_IN_2), with
+    `scrape_classic_histograms` a scrape config field again from 2.45 (its 2.x name; the operator documents
+    scrapeClassicHistograms as needing >= v2.45.0). One validator per set of missing fields, not per release."""
+    classic_histograms = version >= (2, 45, 0)
+    missing = _not_yet_known(version)
+    key = (classic_histograms, missing)
+    if key not in _V2_VALIDATORS:
         schema = copy.deepcopy(load("prometheus-config").schema)
         defs = schema["$defs"]
         for name, fields in NEW_IN_3.items():
             for field_name in fields:
                 defs[name]["properties"].pop(field_name, None)
+        for name, field_name in missing:
+            defs[name]["properties"].pop(field_name, None)
         if classic_histograms:
             defs["scrapeConfig"]["properties"]["scrape_classic_histograms"] = {"$ref": "#/$defs/boolean"}
         protocol = defs["scrapeProtocol"]
         protocol["enum"] = [p for p in protocol["enum"] if p not in NEW_PROTOCOLS_IN_3]
         protocol["description"] = f"one of {', '.join(protocol['enum'])} (case-sensitive; Prometheus 2)"
-        _V2_VALIDATORS[classic_histograms] = Validator(schema, check_keywords=False)
-    return _V2_VALIDATORS[classic_histograms]
+        _V2_VALIDATORS[key] = Validator(schema, check_keywords=False)
+    return _V2_VALIDATORS[key]
 
 
 def validate_agent_instance(config: PromConfig) -> list[Finding]:
@@ -640,6 +676,9 @@ class _ConfigCheck:
         label = f'"{name}"' if isinstance(name, str) else render(name)
         if self.release is not None and name in NEW_IN_3.get(_section(error.path), ()):
             return self._new_in_3(span, label, where, name, data)
+        added = ADDED_IN_2.get(_section(error.path), {}).get(name) if self.release is not None else None
+        if added is not None and self.release.version < added:
+            return self._newer_than_release(span, label, where, name, added, data)
         renamed = RENAMED.get(name) if isinstance(name, str) else None
         if renamed:
             message = f"unknown field {label} {where} (renamed {renamed} in Prometheus 3.0)"
@@ -679,6 +718,14 @@ class _ConfigCheck:
             fix = f'Remove "{name}", {upgrade}.'
         return self._finding(span, message, fix, {**data, "prometheus_version": release.text})
 
+    def _newer_than_release(self, span: Span, label: str, where: str, name: str, added: tuple, data: dict) -> Finding:
+        """A field of a later 2.x in a config an older 2.x image loads: remove it, or run a release that knows it."""
+        release = self.release
+        since = ".".join(str(part) for part in added)
+        message = f"unknown field {label} {where} (added in Prometheus {since}, unknown to Prometheus {release.text})"
+        fix = f'Remove "{name}", or run Prometheus {since} or later instead of {release.image}.'
+        return self._finding(span, message, fix, {**data, "prometheus_version": release.text})
+
     def _belongs_under(self, schema: dict, name: Any) -> tuple[str, bool] | None:
         """A field written one level too high: `insecure_skip_verify` beside tls_config instead of inside it."""
         for parent, subschema in schema.get("properties", {}).items():
@@ -704,7 +751,7 @@ class _ConfigCheck:
         jobs = as_seq(root.get("scrape_configs"))
         seen_names: dict[str, Span] = {}
         # Everything besides a job's own content that the per-job checks below read (messages aside).
-        context = (id(self.validator), self.dollar_escaped, global_scheme, repr(global_),
+        context = (id(self.validator), self.release and self.release.version, self.dollar_escaped, global_scheme, repr(global_),
                    None if global_ms is None else (global_ms[0], global_ms[1], global_ms[2] is None),
                    self.clean(("global", "metric_name_escaping_scheme")))
         for index, job in enumerate(jobs):
@@ -1191,6 +1238,8 @@ class _ConfigCheck:
                 continue
             if self.dollar_escaped:
                 rule = {k: v.replace("$$", "$") if isinstance(v, str) else v for k, v in rule.items()}
+            if self._action_newer_than_release(rules, index, kind, label):
+                continue
             try:
                 RelabelRule.from_mapping(rule, name_validation=scheme)
             except RelabelError as exc:
@@ -1202,6 +1251,22 @@ class _ConfigCheck:
                 span = self.span(node, key) if key else at(self.path, node.pos)
                 self.add(span, f"{kind}[{index}] of {label}: {message}", _relabel_fix(message),
                          data={"check": "relabel", "upstream": message})
+
+    def _action_newer_than_release(self, rules: YSeq, index: int, kind: str, label: str) -> bool:
+        """A relabel action a 2.x image does not know yet: relabel.Action's UnmarshalYAML (case-insensitive) answers
+        `unknown relabel action`. Reported, and True, so the rule gets no second finding."""
+        node = as_seq(rules)[index]
+        action = as_str(node.get("action")).lower()
+        added = ACTIONS_ADDED_IN_2.get(action)
+        if self.release is None or added is None or self.release.version >= added:
+            return False
+        since = ".".join(str(part) for part in added)
+        self.add(self.span(node, "action"),
+                 f'{kind}[{index}] of {label}: unknown relabel action "{node.get("action")}" (added in Prometheus '
+                 f"{since}, unknown to Prometheus {self.release.text})",
+                 f"Run Prometheus {since} or later instead of {self.release.image}, or express the rule with the "
+                 "actions it knows.", data={"check": "relabel", "prometheus_version": self.release.text})
+        return True
 
     def _static_targets(self, job: YMap, label: str) -> None:
         for static in as_seq(job.get("static_configs")):

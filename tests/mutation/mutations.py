@@ -291,7 +291,8 @@ MUTATIONS += [
   ("b9 SM web moved to labelled sandbox", "b9-opstack", [(MO9, WEB, WEB.replace("team-a", "sandbox")), (NS9, "  name: sandbox\n", "  name: sandbox\n  labels:\n    monitoring: enabled\n")], ["KS105"], [], O),
   ("b9 SM web serviceDiscoveryRole Endpoints", "b9-opstack", [(MO9, "      app: web\n  endpoints", "      app: web\n  serviceDiscoveryRole: Endpoints\n  endpoints")], ["KS101"], [], O),
   ("b9 Prometheus serviceDiscoveryRole removed", "b9-opstack", [(P9, "  serviceDiscoveryRole: EndpointSlice\n", "")], ["KS101"], [], O),
-  ("b9 Prometheus version 2.20", "b9-opstack", [(P9, "  version: v3.5.0\n", "  version: v2.20.0\n")], ["KS101"], [], O),
+  # 2.20 predates `authorization` in scrape configs (2.26.0, #8512): the additional job's authorization is refused.
+  ("b9 Prometheus version 2.20", "b9-opstack", [(P9, "  version: v3.5.0\n", "  version: v2.20.0\n")], ["KS101", "KS601"], [], O),
   ("b9 PodMonitor selector nil", "b9-opstack", [(P9, "  podMonitorSelector: {}\n", "")], ["KS100"]),
   ("b9 PodMonitor ns selector nil", "b9-opstack", [(P9, "  podMonitorNamespaceSelector:\n    matchLabels:\n      monitoring: enabled\n", "")], ["KS100"]),
   ("b9 PodMonitor any:true", "b9-opstack", [(MO9, "      app: worker\n", "      app: worker\n  namespaceSelector:\n    any: true\n")], ["KS105"], [], O),
