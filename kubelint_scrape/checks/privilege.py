@@ -643,6 +643,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         successors = list(dict.fromkeys([r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
                                         + _direct_kubelet_successors(jobs, analysis.assumptions)))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
+        restricted = _name_restricted_requests(jobs)
         builtin: dict[int, list[tuple[Holding, list]]] = {}
         for holding in reported:
             direct = [b for b in holding.bindings_of(identity) if names_identity(b, identity)]
@@ -653,7 +654,8 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             perms = [p for p in live if (id(holding.rule), p) not in used
                      and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))
                      and not any(p.allows(r) for r in reviewed)
-                     and not any(p.allows(r) and _applies_to(holding, r, identity) for r in successors)]
+                     and not any(p.allows(r) and _applies_to(holding, r, identity) for r in successors)
+                     and not any(rule_allows(p.rule(), r, ignore_names=True) for r in restricted.get(id(holding.rule), ()))]
             if not perms:
                 continue  # (entries that grant nothing are the RBAC-object rules' findings, with the reason)
             if holding.role.builtin:
@@ -667,6 +669,20 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             yield _unused_builtin_finding(identity, entries, used, analysis.authorizer)
         if not maybe and not unseen and not others:
             yield from _idle_role_bindings(ctx, state, identity, jobs)
+
+
+def _name_restricted_requests(jobs: list) -> dict[int, list[Request]]:
+    """id(rule) → the denied requests of these jobs that the rule would allow but for its resourceNames. KS101/KS102
+    fix those by removing the names, after which the rule serves the need: it is not unused (KS203 would otherwise
+    say to delete the very rule the access finding says to widen)."""
+    restricted: dict[int, list[Request]] = {}
+    for job in jobs:
+        for need in job.needs:
+            for decision in (need.decision, *need.alternative_decisions):
+                if decision is not None and not decision.allowed:
+                    for grant in decision.name_restricted:
+                        restricted.setdefault(id(grant.rule), []).append(decision.request)
+    return restricted
 
 
 def _idle_role_bindings(ctx: Context, state: _State, identity: Identity, jobs: list) -> Iterator[Finding]:
