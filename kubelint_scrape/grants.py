@@ -90,11 +90,11 @@ class Permission:
         if self.url:
             return self.url
         text = f"{self.api_group}/{self.resource}" if self.api_group not in ("", "*") else self.resource
-        if self.api_group == "*":
-            text = f"*/{self.resource}" if self.resource != "*" else "*"
+        # A group wildcard said in words: `*/nodes` reads as a resource wildcard, and `*/*/metrics` as nothing.
+        notes = ["any API group"] if self.api_group == "*" and self.resource != "*" else []
         if self.names:
-            text += f" (names {', '.join(self.names)})"
-        return text
+            notes.append(f"names {', '.join(self.names)}")
+        return text + (f" ({'; '.join(notes)})" if notes else "")
 
     def describe(self) -> str:
         return f"{self.verb} {self.target}"

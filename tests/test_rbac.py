@@ -391,3 +391,16 @@ def test_field_selector_with_an_environment_placeholder_names_no_fixed_node() ->
     assert _sd_config("p.yml", node).selected_name("node") is None
     selector["field"] = "metadata.name=gpu-1"
     assert _sd_config("p.yml", node).selected_name("node") == "gpu-1"
+
+
+def test_permissions_say_a_group_wildcard_in_words() -> None:
+    """`apiGroups: ["*"]` is shown as "any API group": `*/nodes` would read as a resource wildcard and
+    `*/*/metrics` as nothing (KS203/KS207 messages)."""
+    from kubelint_scrape.grants import Permission, describe_permissions
+
+    perms = [Permission("get", "*", "nodes"), Permission("get", "*", "nodes/metrics"), Permission("delete", "*", "*"),
+             Permission("get", "*", "pods", names=("web-0",)), Permission("get", "", "*/proxy"),
+             Permission("list", "apps", "deployments")]
+    assert [p.target for p in perms] == ["nodes (any API group)", "nodes/metrics (any API group)", "*",
+                                         "pods (any API group; names web-0)", "*/proxy", "apps/deployments"]
+    assert describe_permissions(perms[:2]) == "get nodes (any API group), nodes/metrics (any API group)"
