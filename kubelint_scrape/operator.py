@@ -893,12 +893,28 @@ def _rejection(runner_spec: YMap, runner: RunnerView, monitor: K8sObject, config
         # validateScrapeClass: "scrapeClass %q not found in Prometheus scrapeClasses"
         config.unknown_scrape_class.append(monitor)
         return f"scrapeClass {class_name!r} is not defined by {config.describe} (KS601)"
+    too_new = _actions_too_new(config, monitor)
+    if too_new:
+        config.actions_too_new.append(monitor)
+        return (f"the operator refuses its relabel action {too_new[0][2]!r} for a Prometheus older than "
+                f"{'.'.join(map(str, too_new[0][3]))} (KS601)")
     if id(monitor) not in invalid:
         from .promvalidate import validate_monitor  # only operator inputs need the relabel validator
 
         # only the operator's own refusals: a setting Prometheus refuses fails the whole generated config instead
         invalid[id(monitor)] = any(f.data.get("check", "").startswith("operator-") for f in validate_monitor(monitor))
     return "the operator refuses its configuration (KS601)" if invalid[id(monitor)] else ""
+
+
+def _actions_too_new(config: PromConfig, monitor: K8sObject) -> list:
+    """The monitor's relabel rules whose action the runner's Prometheus 2.x release predates
+    (promvalidate.monitor_actions_too_new); empty for a 3.x or an unknown release."""
+    from .promvalidate import monitor_actions_too_new, runner_release
+
+    release = runner_release(config.runner)
+    if release is None or release.version[0] != 2:
+        return []
+    return monitor_actions_too_new(monitor, release.version)
 
 
 FILE_FIELDS = (("bearerTokenFile", "bearerTokenFile"), ("caFile", "tlsConfig.caFile"), ("certFile", "tlsConfig.certFile"),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import re
 from .records import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from .findings import Finding, Related
 from .k8sselector import SelectorError, check_field_selector, check_label_selector
@@ -250,6 +250,39 @@ MONITOR_RELABELINGS = {
 _OPERATOR_RELABEL_KEYS = {"sourceLabels": "source_labels", "targetLabel": "target_label"}
 
 
+def _relabel_nodes(holder: YMap, keys: tuple[str, ...]) -> Iterator[tuple[str, int, YMap]]:
+    """(key, index, rule) of the relabel rules an endpoint or spec lists under `keys`."""
+    for key in keys:
+        for index, node in enumerate(as_seq(holder.get(key))):
+            if isinstance(node, YMap):
+                yield key, index, node
+
+
+def _relabel_where(holders_path: tuple, position: int | None, key: str, index: int) -> str:
+    """`endpoints[0].relabelings[2]`: where in a monitor's spec a relabel rule is."""
+    where = ".".join(str(p) for p in holders_path[1:]) + (f"[{position}]" if position is not None else "")
+    return f"{where}.{key}[{index}]" if where else f"{key}[{index}]"
+
+
+def monitor_actions_too_new(monitor: Any, version: tuple[int, int, int]) -> list[tuple[YMap, str, str, tuple]]:
+    """(rule, where, action, first release) of each relabel rule of a monitor whose action the Prometheus 2.x
+    release `version` does not know: the operator's LabelConfigValidator refuses it ("%s relabel action is only
+    supported from Prometheus version %s", pkg/prometheus/resource_selector.go) and rejects the monitor for that
+    Prometheus/PrometheusAgent."""
+    holders_path, keys = MONITOR_RELABELINGS[monitor.kind]
+    holders = get_path(monitor.doc, *holders_path)
+    holders = list(enumerate(as_seq(holders))) if isinstance(holders, YSeq) else [(None, holders)]
+    found = []
+    for position, holder in holders:
+        if isinstance(holder, YMap):
+            for key, index, node in _relabel_nodes(holder, keys):
+                action = as_str(node.get("action")).lower()
+                added = ACTIONS_ADDED_IN_2.get(action)
+                if added is not None and version < added:
+                    found.append((node, _relabel_where(holders_path, position, key, index), action, added))
+    return found
+
+
 def validate_monitor(monitor: Any) -> list[Finding]:
     """A ServiceMonitor, PodMonitor, Probe or ScrapeConfig whose relabelings Prometheus would refuse: the operator
     checks them as Prometheus does (pkg/prometheus/resource_selector.go validateRelabelConfig) and rejects the
@@ -271,31 +304,27 @@ def validate_monitor(monitor: Any) -> list[Finding]:
         authorization = _monitor_authorization(monitor, holder, position, holders_path)
         if authorization is not None:
             findings.append(authorization)
-        for key in keys:
-            for index, node in enumerate(as_seq(holder.get(key))):
-                if not isinstance(node, YMap):
-                    continue
-                rule = {_OPERATOR_RELABEL_KEYS.get(k, k): v for k, v in node.items()}
-                if isinstance(rule.get("action"), str):
-                    rule["action"] = rule["action"].lower()  # the CRD also allows Keep, LabelMap, …
-                try:
-                    RelabelRule.from_mapping(rule, name_validation="utf8")
-                except RelabelError as exc:
-                    message = str(exc)
-                    if message.startswith("unsupported regex") or "unknown relabel action" in message:
-                        continue  # valid RE2 that Python cannot express; an action the CRD refuses first (KS602)
-                    camel = {v: k for k, v in _OPERATOR_RELABEL_KEYS.items()}
-                    field = _relabel_key(message, rule)
-                    field = camel.get(field, field) if field else None
-                    where = ".".join(str(p) for p in holders_path[1:]) + (f"[{position}]" if position is not None else "")
-                    where = f"{where}.{key}[{index}]" if where else f"{key}[{index}]"
-                    span = key_span(monitor.path, node, field) if field in node else at(monitor.path, node.pos)
-                    findings.append(Finding(
-                        "KS601", span,
-                        f"{monitor.kind} {monitor.namespace}/{monitor.name} {where}: {message}; the operator rejects "
-                        f"the {monitor.kind} (it is left out of every Prometheus config) and none of its targets is scraped",
-                        fix=_relabel_fix(message).replace("target_label", "targetLabel"), object=f"{monitor.kind} {monitor.name}",
-                        data={"check": "operator-relabel", "upstream": message}))
+        for key, index, node in _relabel_nodes(holder, keys):
+            rule = {_OPERATOR_RELABEL_KEYS.get(k, k): v for k, v in node.items()}
+            if isinstance(rule.get("action"), str):
+                rule["action"] = rule["action"].lower()  # the CRD also allows Keep, LabelMap, …
+            try:
+                RelabelRule.from_mapping(rule, name_validation="utf8")
+            except RelabelError as exc:
+                message = str(exc)
+                if message.startswith("unsupported regex") or "unknown relabel action" in message:
+                    continue  # valid RE2 that Python cannot express; an action the CRD refuses first (KS602)
+                camel = {v: k for k, v in _OPERATOR_RELABEL_KEYS.items()}
+                field = _relabel_key(message, rule)
+                field = camel.get(field, field) if field else None
+                where = _relabel_where(holders_path, position, key, index)
+                span = key_span(monitor.path, node, field) if field in node else at(monitor.path, node.pos)
+                findings.append(Finding(
+                    "KS601", span,
+                    f"{monitor.kind} {monitor.namespace}/{monitor.name} {where}: {message}; the operator rejects "
+                    f"the {monitor.kind} (it is left out of every Prometheus config) and none of its targets is scraped",
+                    fix=_relabel_fix(message).replace("target_label", "targetLabel"), object=f"{monitor.kind} {monitor.name}",
+                    data={"check": "operator-relabel", "upstream": message}))
     if monitor.kind == "ScrapeConfig":
         for index, sd in enumerate(as_seq(get_path(monitor.doc, "spec", "kubernetesSDConfigs"))):
             if isinstance(sd, YMap):

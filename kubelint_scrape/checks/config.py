@@ -39,6 +39,7 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
         # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
         # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
         yield from _scrape_class_findings(ctx, config, seen)
+        yield from _too_new_action_findings(ctx, config, seen)
         yield from _additional_scrape_configs_findings(ctx, config)
         extra = [job for job in config.jobs if job.source_kind == "config" and id(job.node) not in seen]
         seen.update(id(job.node) for job in extra)
@@ -93,6 +94,38 @@ def _scrape_class_findings(ctx: Context, config: Any, seen: set) -> Iterator[Fin
             fix=f'Name one of the scrape classes of {runner.kind} {runner.namespace}/{runner.name}, or add `- name: {name}` to its spec.scrapeClasses.',
             related=(Related(at(runner.path, where), f"scrape classes of {runner.kind} {runner.namespace}/{runner.name}"),),
             object=f"{monitor.kind} {monitor.name}", data={"check": "operator-scrape-class", "scrapeClass": name})
+
+
+def _too_new_action_findings(ctx: Context, config: Any, seen: set) -> Iterator[Finding]:
+    """A monitor whose relabel action the Prometheus 2.x release of a selecting Prometheus/PrometheusAgent predates:
+    the operator rejects the monitor for that resource (LabelConfigValidator: "%s relabel action is only supported
+    from Prometheus version %s", pkg/prometheus/resource_selector.go), so none of its targets is scraped there."""
+    from ..promvalidate import monitor_actions_too_new, runner_release
+
+    runner = config.runner
+    release = runner_release(runner) if runner is not None else None
+    if release is None:
+        return
+    spec = as_map(runner.doc.get("spec"))
+    field = "image" if as_str(spec.get("image")) else "version"
+    place = at(runner.path, spec.value_pos(field)) if field in spec else runner.span
+    for monitor in getattr(config, "actions_too_new", ()):
+        if ("too-new-action", id(monitor), id(runner)) in seen or not ctx.reports(monitor.path):
+            continue
+        seen.add(("too-new-action", id(monitor), id(runner)))
+        for node, where, action, added in monitor_actions_too_new(monitor, release.version):
+            since = ".".join(map(str, added))
+            yield Finding(
+                "KS601", at(monitor.path, node.value_pos("action")),
+                f"{monitor.kind} {monitor.namespace}/{monitor.name} {where}: relabel action {action!r} is only supported "
+                f"from Prometheus {since}, and {runner.kind} {runner.namespace}/{runner.name} runs Prometheus "
+                f"{release.text}: the operator rejects the {monitor.kind} for it (\"{action} relabel action is only "
+                f"supported from Prometheus version {since}\") and none of its targets is scraped there",
+                fix=(f"Run Prometheus {since} or later in {runner.kind} {runner.namespace}/{runner.name} (spec.{field}), "
+                     f"or express the rule with the actions Prometheus {release.text} knows."),
+                related=(Related(place, f"{runner.kind} {runner.namespace}/{runner.name} runs Prometheus {release.text}"),),
+                object=f"{monitor.kind} {monitor.name}",
+                data={"check": "operator-relabel-version", "action": action, "prometheus_version": release.text})
 
 
 def _additional_scrape_configs_findings(ctx: Context, config: Any) -> Iterator[Finding]:
