@@ -160,10 +160,31 @@ def test_ks105_fix_names_every_rolebinding_the_message_names(tmp_path: Path) -> 
     found = {f.object: f for f in _lint(setup) if f.rule == "KS105"}
     assert found['job "kubernetes-pods"'].fix == (
         "Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a ClusterRoleBinding (the RoleBindings "
-        "default/prometheus and monitoring/prometheus cannot grant a list/watch across all namespaces).")
+        "default/prometheus and monitoring/prometheus cannot grant a list/watch across all namespaces).\n"
+        "Or keep the per-namespace grants and limit the discovery to where they apply: add `namespaces: {names: "
+        "[default, monitoring]}` to this kubernetes_sd_configs entry (it then lists and watches only in default and "
+        "monitoring).")
     assert found['job "kube-system-pods"'].fix == (
         "Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a RoleBinding in namespace kube-system "
         "(the RoleBindings default/prometheus and monitoring/prometheus grant only inside namespaces default and monitoring).")
+
+
+def test_ks105_namespaces_alternative_works_and_keeps_the_roles(tmp_path: Path) -> None:
+    """Cluster-wide pod discovery with a Role bound in each of two namespaces: KS105 also offers limiting the job to
+    those namespaces; applied, nothing is denied, and KS203 never called the Roles unused (they are what it keeps)."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {{name: prometheus, namespace: {ns}}}\nrules:\n"
+    rbac = "---\n".join(role.format(ns=ns) + rules + "---\n" + _binding("RoleBinding", "Role", "prometheus", ns)
+                        for ns in ("monitoring", "shop"))
+    setup = _setup(tmp_path, PODS_JOB, rbac)
+    findings = _lint(setup)
+    [finding] = [f for f in findings if f.rule == "KS105"]
+    assert "add `namespaces: {names: [monitoring, shop]}` to this kubernetes_sd_configs entry" in finding.fix
+    assert not [f for f in findings if f.rule == "KS203"]
+    config = setup / "prometheus.yaml"
+    config.write_text(config.read_text().replace("          - role: pod\n",
+                                                 "          - role: pod\n            namespaces: {names: [monitoring, shop]}\n"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS | {"KS203"}]
 
 
 def test_ks105_with_write_verbs_gives_the_needed_rule(tmp_path: Path) -> None:

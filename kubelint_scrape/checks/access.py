@@ -285,6 +285,44 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
     return fix_text(authorizer, identity, requests, analysis)
 
 
+# The resources Kubernetes discovery lists per namespace (an SD config's `namespaces` limits these, and a Role can
+# grant them); node discovery and attach_metadata's lists are cluster-wide whatever the job says.
+NAMESPACED_DISCOVERY = {"pods", "services", "endpoints", "endpointslices", "ingresses"}
+
+
+def namespaced_discovery_route(job, need: Need, authorizer: Authorizer, identity: Identity) -> list[str] | None:
+    """The namespaces a cluster-wide discovery list/watch would be granted in, when the identity's RoleBindings grant
+    it in each of them: limiting the job's discovery there (`namespaces: {names: [...]}`) is the least-privilege
+    alternative to a ClusterRoleBinding, keeping the per-namespace Roles the user wrote. None when it is no
+    alternative: a namespaced or attached need, an Operator monitor (its namespaces are its namespaceSelector's),
+    or a namespace that lacks the grant."""
+    request = need.request
+    if (need.kind != "discovery" or need.attached or request.namespace is not None or not request.is_resource
+            or request.resource not in NAMESPACED_DISCOVERY or getattr(job, "monitor", None) is not None
+            or need.decision is None or need.decision.allowed or not need.decision.out_of_scope):
+        return None
+    namespaces = sorted({g.binding.namespace for g in need.decision.out_of_scope if g.binding.namespace})
+    if not namespaces or not all(authorizer.authorize(identity, _in_namespace(request, ns)).allowed for ns in namespaces):
+        return None
+    return namespaces
+
+
+def _in_namespace(request: Request, namespace: str) -> Request:
+    return Request(request.verb, request.api_group, request.resource, request.subresource, namespace, request.name,
+                   request.url)
+
+
+def _namespaces_alternative(job, needs: list[Need], authorizer: Authorizer, identity: Identity) -> str:
+    """KS105's second fix for a cluster-wide discovery the identity's Roles grant namespace by namespace."""
+    routes = [namespaced_discovery_route(job, need, authorizer, identity) for need in needs]
+    if not routes or routes[0] is None or any(route != routes[0] for route in routes):
+        return ""
+    names = ", ".join(routes[0])
+    return (f"\nOr keep the per-namespace grants and limit the discovery to where they apply: add "
+            f"`namespaces: {{names: [{names}]}}` to this kubernetes_sd_configs entry (it then lists and watches "
+            f"only in {_and_list(routes[0])}).")
+
+
 def _some_permissions(perms: list[Permission], limit: int = 4) -> str:
     """A sentence-sized list: a built-in `edit` holds hundreds of permissions."""
     perms = sorted(perms, key=lambda p: p.verb in ("get", "list", "watch"))  # writes first: they matter most
@@ -496,7 +534,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
                                 authorizer, ctx.analysis, scoped)
-        fix = _named_fix(named, fix)
+        fix = _named_fix(named, fix) + _namespaces_alternative(job, needs, authorizer, identity)
         yield Finding(
             "KS105", needs[0].span,
             (f"{job.label} {needs[0].why}: {identity} holds {_describe_requests(requests, namespace=False)} only in "

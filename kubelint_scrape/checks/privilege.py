@@ -54,7 +54,7 @@ from ..rbac import Identity, Request, names_allowed, names_identity, rule_allows
 from ..resources import knowledge
 from ..targets import kubelet_subresources
 from ..yamltree import Span, YSeq, as_str, at
-from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, role_label
+from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
 from .config import endpointslice_successors
 from .context import Context
 from .rbac_objects import grants_nothing, namespaced_verbs
@@ -640,8 +640,11 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         reviewed = list(dict.fromkeys(_unseen_reviews(jobs)))
         # What the other rules' fixes move these jobs to is kept, not called unused: the EndpointSlice grants of
         # KS604's switch from deprecated endpoints discovery, the kubelet subresource of KS209's direct scrape.
+        # And the per-namespace lists of KS105's other fix for a cluster-wide discovery that Roles grant namespace by
+        # namespace (limit the job to those namespaces): the Roles it keeps are not unused.
         successors = list(dict.fromkeys([r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
-                                        + _direct_kubelet_successors(jobs, analysis.assumptions)))
+                                        + _direct_kubelet_successors(jobs, analysis.assumptions)
+                                        + _namespaced_discovery_successors(jobs, analysis.authorizer, identity)))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         restricted = _name_restricted_requests(jobs)
         builtin: dict[int, list[tuple[Holding, list]]] = {}
@@ -669,6 +672,17 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             yield _unused_builtin_finding(identity, entries, used, analysis.authorizer)
         if not maybe and not unseen and not others:
             yield from _idle_role_bindings(ctx, state, identity, jobs)
+
+
+def _namespaced_discovery_successors(jobs: list, authorizer, identity: Identity) -> list[Request]:
+    requests = []
+    for job in jobs:
+        for need in job.needs:
+            for namespace in namespaced_discovery_route(job.job, need, authorizer, identity) or ():
+                request = need.request
+                requests.append(Request(request.verb, request.api_group, request.resource, request.subresource,
+                                        namespace, request.name, request.url))
+    return requests
 
 
 def _name_restricted_requests(jobs: list) -> dict[int, list[Request]]:
