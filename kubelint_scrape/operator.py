@@ -895,7 +895,7 @@ def _rejection(runner_spec: YMap, runner: RunnerView, monitor: K8sObject, config
         return f"scrapeClass {class_name!r} is not defined by {config.describe} (KS601)"
     too_new = _actions_too_new(config, monitor)
     if too_new:
-        config.actions_too_new.append(monitor)
+        config.actions_too_new.append((monitor, too_new))
         return (f"the operator refuses its relabel action {too_new[0][2]!r} for a Prometheus older than "
                 f"{'.'.join(map(str, too_new[0][3]))} (KS601)")
     if id(monitor) not in invalid:
@@ -917,10 +917,6 @@ def _actions_too_new(config: PromConfig, monitor: K8sObject) -> list:
     return monitor_actions_too_new(monitor, release.version)
 
 
-FILE_FIELDS = (("bearerTokenFile", "bearerTokenFile"), ("caFile", "tlsConfig.caFile"), ("certFile", "tlsConfig.certFile"),
-               ("keyFile", "tlsConfig.keyFile"))
-
-
 def _file_access_refused(runner_spec: YMap, monitor: K8sObject) -> list[tuple[K8sObject, Span, str]]:
     """pkg/prometheus/resource_selector.go testForArbitraryFSAccess: with arbitraryFSAccessThroughSMs.deny, an
     endpoint that reads a file (bearerTokenFile, tlsConfig ca/cert/key files) gets its ServiceMonitor rejected."""
@@ -928,10 +924,11 @@ def _file_access_refused(runner_spec: YMap, monitor: K8sObject) -> list[tuple[K8
         return []
     refused = []
     for endpoint in as_seq(get_path(monitor.doc, "spec", "endpoints")):
-        endpoint = as_map(endpoint)
-        for key, label in FILE_FIELDS:
-            holder = endpoint if key == "bearerTokenFile" else as_map(endpoint.get("tlsConfig"))
+        if not isinstance(endpoint, YMap):
+            continue
+        for holder, key in file_fields(endpoint):
             if as_str(holder.get(key)):
+                label = key if holder is endpoint else f"tlsConfig.{key}"
                 refused.append((monitor, key_span(monitor.path, holder, key), label))
     return refused
 

@@ -228,8 +228,9 @@ class PromConfig:
     rejected: list[tuple[K8sObject, Span, str]] = field(default_factory=list)
     # Operator: monitors naming a scrape class the Prometheus does not define (rejected too: KS601).
     unknown_scrape_class: list[K8sObject] = field(default_factory=list)
-    # Operator: monitors with a relabel action this Prometheus 2.x release does not know (rejected too: KS601).
-    actions_too_new: list[K8sObject] = field(default_factory=list)
+    # Operator: monitors with relabel actions this Prometheus 2.x release does not know, with those rules
+    # (promvalidate.monitor_actions_too_new; rejected too: KS601).
+    actions_too_new: list[tuple[K8sObject, list]] = field(default_factory=list)
 
     @property
     def describe(self) -> str:

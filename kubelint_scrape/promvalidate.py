@@ -264,6 +264,14 @@ def _relabel_where(holders_path: tuple, position: int | None, key: str, index: i
     return f"{where}.{key}[{index}]" if where else f"{key}[{index}]"
 
 
+def _action_too_new(rule: YMap, version: tuple[int, int, int]) -> tuple[str, tuple | None]:
+    """(action, the 2.x release that added it) when the release `version` predates the rule's action (relabel.Action
+    unmarshals case-insensitively), else (action, None)."""
+    action = as_str(rule.get("action")).lower()
+    added = ACTIONS_ADDED_IN_2.get(action)
+    return action, added if added is not None and version < added else None
+
+
 def monitor_actions_too_new(monitor: Any, version: tuple[int, int, int]) -> list[tuple[YMap, str, str, tuple]]:
     """(rule, where, action, first release) of each relabel rule of a monitor whose action the Prometheus 2.x
     release `version` does not know: the operator's LabelConfigValidator refuses it ("%s relabel action is only
@@ -276,9 +284,8 @@ def monitor_actions_too_new(monitor: Any, version: tuple[int, int, int]) -> list
     for position, holder in holders:
         if isinstance(holder, YMap):
             for key, index, node in _relabel_nodes(holder, keys):
-                action = as_str(node.get("action")).lower()
-                added = ACTIONS_ADDED_IN_2.get(action)
-                if added is not None and version < added:
+                action, added = _action_too_new(node, version)
+                if added is not None:
                     found.append((node, _relabel_where(holders_path, position, key, index), action, added))
     return found
 
@@ -1285,9 +1292,10 @@ class _ConfigCheck:
         """A relabel action a 2.x image does not know yet: relabel.Action's UnmarshalYAML (case-insensitive) answers
         `unknown relabel action`. Reported, and True, so the rule gets no second finding."""
         node = as_seq(rules)[index]
-        action = as_str(node.get("action")).lower()
-        added = ACTIONS_ADDED_IN_2.get(action)
-        if self.release is None or added is None or self.release.version >= added:
+        if self.release is None:
+            return False
+        _action, added = _action_too_new(node, self.release.version)
+        if added is None:
             return False
         since = ".".join(str(part) for part in added)
         self.add(self.span(node, "action"),

@@ -384,22 +384,16 @@ def classify(labels: dict[str, str]) -> Endpoint:
     if apiserver:
         match = _NODE_PROXY.match(path)
         if match:
-            prefix, core, suffix = _proxy_name_parts(match.group(1))
-            if core not in _sample_names("nodes"):  # written in the config: the API server checks that name
+            if _proxy_name_parts(match.group(1))[1] not in _sample_names("nodes"):
+                # written in the config: the API server checks that name
                 return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes", proxy_name=match.group(1))
-            # One finding per job, not per node: show the path with the node name abstracted (keeping a
-            # `https:` prefix or `:10250` port the config writes around it).
-            shown = f"/api/v1/nodes/{prefix}<node>{suffix}/proxy{match.group(2) or ''}"
-            return Endpoint(scheme, host, port, shown, "apiserver-proxy", "nodes")
+            return Endpoint(scheme, host, port, _node_proxy_path_shown(path), "apiserver-proxy", "nodes")
         match = _NS_PROXY.match(path)
         if match:
             return _namespaced_proxy(scheme, host, port, path, match, labels)
         if _LEGACY_PROXY.match(path):
-            # One finding per job here too: a node name that came from discovery is shown abstracted.
-            match = _LEGACY_NODE_PROXY.match(path)
-            if match and _proxy_name_parts(match.group(1))[1] in _sample_names("nodes"):
-                path = f"/api/v1/proxy/nodes/<node>{match.group(2) or ''}"
-            return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes", legacy_proxy=True)
+            shown = _node_proxy_path_shown(path) or path  # (a legacy namespaces/… path is shown as written)
+            return Endpoint(scheme, host, port, shown, "apiserver-proxy", "nodes", legacy_proxy=True)
         return Endpoint(scheme, host, port, path, "apiserver")
     if not _served_by_other_container(image, port, ports):
         if port == ports["kubelet"]:
@@ -422,8 +416,9 @@ def classify(labels: dict[str, str]) -> Endpoint:
 
 
 def _node_proxy_path_shown(path: str) -> str | None:
-    """An API-server node proxy path (current or root form), with a discovered node's name abstracted as the
-    API-server endpoints show it (one finding per job); None for any other path."""
+    """An API-server node proxy path (current or root form) as findings show it: a node name that came from
+    discovery abstracted to <node>, keeping a `https:` prefix or `:10250` port the config writes around it, so a
+    job gets one finding, not one per node; a name the config writes stays. None for any other path."""
     match = _NODE_PROXY.match(path)
     if match:
         prefix, core, suffix = _proxy_name_parts(match.group(1))

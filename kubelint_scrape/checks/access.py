@@ -7,6 +7,7 @@ the nearest almost-matching rule as related locations.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 from typing import Callable, Iterator
 
@@ -302,14 +303,9 @@ def namespaced_discovery_route(job, need: Need, authorizer: Authorizer, identity
             or need.decision is None or need.decision.allowed or not need.decision.out_of_scope):
         return None
     namespaces = sorted({g.binding.namespace for g in need.decision.out_of_scope if g.binding.namespace})
-    if not namespaces or not all(authorizer.authorize(identity, _in_namespace(request, ns)).allowed for ns in namespaces):
+    if not namespaces or not all(authorizer.authorize(identity, replace(request, namespace=ns)).allowed for ns in namespaces):
         return None
     return namespaces
-
-
-def _in_namespace(request: Request, namespace: str) -> Request:
-    return Request(request.verb, request.api_group, request.resource, request.subresource, namespace, request.name,
-                   request.url)
 
 
 def _namespaces_alternative(job, needs: list[Need], authorizer: Authorizer, identity: Identity) -> str:

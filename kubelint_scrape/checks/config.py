@@ -100,7 +100,7 @@ def _too_new_action_findings(ctx: Context, config: Any, seen: set) -> Iterator[F
     """A monitor whose relabel action the Prometheus 2.x release of a selecting Prometheus/PrometheusAgent predates:
     the operator rejects the monitor for that resource (LabelConfigValidator: "%s relabel action is only supported
     from Prometheus version %s", pkg/prometheus/resource_selector.go), so none of its targets is scraped there."""
-    from ..promvalidate import monitor_actions_too_new, runner_release
+    from ..promvalidate import runner_release
 
     runner = config.runner
     release = runner_release(runner) if runner is not None else None
@@ -109,11 +109,11 @@ def _too_new_action_findings(ctx: Context, config: Any, seen: set) -> Iterator[F
     spec = as_map(runner.doc.get("spec"))
     field = "image" if as_str(spec.get("image")) else "version"
     place = at(runner.path, spec.value_pos(field)) if field in spec else runner.span
-    for monitor in getattr(config, "actions_too_new", ()):
+    for monitor, too_new in getattr(config, "actions_too_new", ()):
         if ("too-new-action", id(monitor), id(runner)) in seen or not ctx.reports(monitor.path):
             continue
         seen.add(("too-new-action", id(monitor), id(runner)))
-        for node, where, action, added in monitor_actions_too_new(monitor, release.version):
+        for node, where, action, added in too_new:
             since = ".".join(map(str, added))
             yield Finding(
                 "KS601", at(monitor.path, node.value_pos("action")),

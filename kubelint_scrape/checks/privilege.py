@@ -22,6 +22,7 @@ rules of built-in roles have no line in the inputs, so those findings sit on the
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterator
 
 from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rbac
@@ -679,9 +680,7 @@ def _namespaced_discovery_successors(jobs: list, authorizer, identity: Identity)
     for job in jobs:
         for need in job.needs:
             for namespace in namespaced_discovery_route(job.job, need, authorizer, identity) or ():
-                request = need.request
-                requests.append(Request(request.verb, request.api_group, request.resource, request.subresource,
-                                        namespace, request.name, request.url))
+                requests.append(replace(need.request, namespace=namespace))
     return requests
 
 
