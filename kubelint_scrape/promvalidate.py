@@ -48,8 +48,11 @@ NEW_PROTOCOLS_IN_3 = ("PrometheusText1.0.0",)
 # from then on (pkg/prometheus/promcfg.go: limitKey.minVersion, WithMinimumVersion for track_timestamps_staleness,
 # scrape_protocols, native histograms, follow_redirects, enable_http2, authorization, the proxy fields), and the
 # Prometheus CHANGELOG (2.49.0: `global.scrape_protocols` and `scrape_config.scrape_protocols` #12738,
-# `scrape_config.enable_compression` #13166; 2.45.0: "Config: Add limits to global config" #12126). Fields neither
-# versions (metric_name_validation_scheme, scrape_failure_log_file…) are not listed.
+# `scrape_config.enable_compression` #13166; 2.45.0: "Config: Add limits to global config" #12126; 2.55.0:
+# "`scrape_failure_log_file` option" #14734 and "custom `http_headers` in config" #14817, the HTTP client config of
+# prometheus/common that every HTTP-speaking section inlines). Fields neither versions (metric_name_validation_scheme…)
+# are not listed.
+_HTTP_HEADERS_RELEASE = (2, 55, 0)
 ADDED_IN_2 = {
     "scrapeConfig": {
         "follow_redirects": (2, 26, 0), "authorization": (2, 26, 0), "label_limit": (2, 27, 0),
@@ -58,12 +61,15 @@ ADDED_IN_2 = {
         "proxy_connect_header": (2, 43, 0), "native_histogram_bucket_limit": (2, 45, 0),
         "keep_dropped_targets": (2, 47, 0), "track_timestamps_staleness": (2, 48, 0), "scrape_protocols": (2, 49, 0),
         "enable_compression": (2, 49, 0), "native_histogram_min_bucket_factor": (2, 50, 0),
+        "scrape_failure_log_file": (2, 55, 0), "http_headers": _HTTP_HEADERS_RELEASE,
     },
     "global": {
         "sample_limit": (2, 45, 0), "target_limit": (2, 45, 0), "label_limit": (2, 45, 0),
         "label_name_length_limit": (2, 45, 0), "label_value_length_limit": (2, 45, 0), "body_size_limit": (2, 45, 0),
-        "scrape_protocols": (2, 49, 0),
+        "scrape_protocols": (2, 49, 0), "scrape_failure_log_file": (2, 55, 0),
     },
+    **{section: {"http_headers": _HTTP_HEADERS_RELEASE}
+       for section in ("kubernetesSDConfig", "alertmanagerConfig", "remoteWriteConfig", "remoteReadConfig")},
 }
 # Relabel actions added during 2.x: the prometheus-operator refuses them for older releases with "%s relabel action
 # is only supported from Prometheus version 2.36.0 / 2.41.0" (pkg/prometheus/resource_selector.go, LabelConfigValidator).
@@ -552,12 +558,19 @@ def did_you_mean(word: Any, options: Any) -> str | None:
 
 
 def _section(path: tuple) -> str:
-    """The $defs name of the mapping an unknown key at `path` sits in, for the two NEW_IN_3 knows."""
+    """The $defs name of the mapping an unknown key at `path` sits in, for those NEW_IN_3 and ADDED_IN_2 know."""
     if len(path) == 2 and path[0] == "global":
         return "global"
-    if len(path) == 3 and path[0] == "scrape_configs":
-        return "scrapeConfig"
+    if len(path) == 3 and path[0] in _LIST_SECTIONS:
+        return _LIST_SECTIONS[path[0]]
+    if len(path) >= 5 and path[-3] == "kubernetes_sd_configs":
+        return "kubernetesSDConfig"
+    if len(path) == 4 and path[:2] == ("alerting", "alertmanagers"):
+        return "alertmanagerConfig"
     return ""
+
+
+_LIST_SECTIONS = {"scrape_configs": "scrapeConfig", "remote_write": "remoteWriteConfig", "remote_read": "remoteReadConfig"}
 
 
 # (context, content) of scrape configs whose per-job checks found nothing, bounded (a language server keeps it).
