@@ -25,14 +25,17 @@ from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
 from .resources import knowledge
-from .targets import (Endpoint, all_namespaces_proxy, classify, kubelet_subresources, meta_families,
-                      representative_targets, user_targets)
+from .extapi import has_servers, service_dns_labels
+from .targets import (Endpoint, all_namespaces_proxy, classify, extension_endpoint, kubelet_subresources,
+                      meta_families, representative_targets, user_targets)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
-AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "kube-rbac-proxy")
+AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver",
+                         "kube-rbac-proxy")
 # Targets that serve only TLS on the port classified (kubelet :10250, API server, kube-controller-manager :10257,
-# kube-scheduler :10259). kube-rbac-proxy is not among them: it serves plain HTTP on --insecure-listen-address.
-TLS_ONLY_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane")
+# kube-scheduler :10259, an extension API server's secure port). kube-rbac-proxy is not among them: it serves plain
+# HTTP on --insecure-listen-address.
+TLS_ONLY_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver")
 # Go's net/http TLS server answers a handshake whose first bytes look like HTTP ("GET /") with this and closes
 # ((*conn).serve, tlsRecordHeaderLooksLikeHTTP): before authentication, whatever credentials the request carries.
 PLAIN_HTTP_TO_TLS = '400 Bad Request ("Client sent an HTTP request to an HTTPS server")'
@@ -971,9 +974,10 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         review = review_config(workspace, endpoint.proxy_server)
         if review is not None:
             return [_proxy_review_need(endpoint, span, review)]
-    if klass in ("apiserver", "control-plane", "kube-rbac-proxy"):
+    if klass in ("apiserver", "control-plane", "extension-apiserver", "kube-rbac-proxy"):
         path = endpoint.path.split("?", 1)[0]
         what = {"apiserver": "the API server", "control-plane": f"the control-plane component on :{endpoint.port}",
+                "extension-apiserver": f"the extension API server on :{endpoint.port}",
                 "kube-rbac-proxy": f"kube-rbac-proxy on :{endpoint.port}"}[klass]
         return [Need("scrape", Request("get", url=path), f"scrapes {what} at {path}", span, klass)]
     return []
@@ -1137,6 +1141,16 @@ def _endpoint_key(endpoint: Endpoint) -> tuple:
             endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource, endpoint.proxy_server)
 
 
+def _static_extension(endpoint: Endpoint, workspace: Workspace) -> Endpoint:
+    """A workload target addressed by a Service's DNS name (a static target; discovery gives pod addresses) that
+    reaches an extension API server of the inputs (extapi.py) as that server. The representative cluster knows no
+    such Service, so this is decided here, where the inputs are, not in the memoised simulation."""
+    if endpoint.klass != "workload" or not has_servers(workspace):
+        return endpoint
+    marks = service_dns_labels(workspace, endpoint.host, endpoint.port)
+    return extension_endpoint(endpoint, marks) if marks else endpoint
+
+
 def simulate_declared(job: ScrapeJob, identity: Identity | None, declared: DeclaredTargets,
                       shared: dict | None = None) -> list[tuple[Endpoint, Span, int]]:
     """The job's relabelling over the targets of the inputs' kube-rbac-proxy pods (authproxy.py): (endpoint, where
@@ -1146,7 +1160,7 @@ def simulate_declared(job: ScrapeJob, identity: Identity | None, declared: Decla
     workloads), and with `shared` by content like simulate_job: every job is run over every declared target (of
     its namespaces), so a repository holding many clusters' copies of the same jobs and proxies would otherwise
     pay jobs × proxies simulations (the fixtures tree: 565,000 of them, 25 s)."""
-    if not declared.servers or not any(sd.role in POD_ROLES and not sd.kubeconfig_file for sd in job.sd_configs):
+    if not declared.key or not any(sd.role in POD_ROLES and not sd.kubeconfig_file for sd in job.sd_configs):
         return []
     own_namespace = identity.namespace if identity is not None and _uses_own_namespace(job) else None
     memo = job.memo.get("declared")
@@ -1318,9 +1332,9 @@ class ForeignAudience:
 
 # Targets that authenticate a bearer token with a TokenReview carrying no audiences of their own, so the API server
 # checks it against its own audiences (--api-audiences): the kubelet (cmd/kubelet/app/auth.go sets no APIAudiences),
-# the API server itself and the controller-manager and scheduler (delegated authentication). kube-rbac-proxy is left
-# out: its --auth-token-audiences may name the token's audience.
-API_AUDIENCE_TARGETS = ("kubelet", "apiserver", "apiserver-proxy", "control-plane")
+# the API server itself and the controller-manager, scheduler and extension API servers (delegated authentication).
+# kube-rbac-proxy is left out: its --auth-token-audiences may name the token's audience.
+API_AUDIENCE_TARGETS = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver")
 
 
 def foreign_audience(credentials: Credentials, pod: PodTemplate | None) -> ForeignAudience | None:
@@ -1405,7 +1419,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
     simulation = simulate_job(job, identity, shared_simulations)
     analysis.relabel_errors = list(simulation.relabel_errors)
     analysis.survivors = simulation.survivors
-    seen = list(simulation.seen)
+    seen = [(_static_extension(endpoint, authorizer.workspace), span) for endpoint, span in simulation.seen]
     keys = {_endpoint_key(endpoint) for endpoint, _span in seen}
     for endpoint, span, server in simulate_declared(job, identity, declared_targets(authorizer.workspace),
                                                     shared_simulations):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .extapi import server_labels
 from .gopath import go_path_match
 from .load import Limits, parse_text
 from .model import Container, K8sObject, LabelSelector, PodTemplate, Workspace
@@ -299,7 +300,7 @@ class Server:
 @dataclass(eq=False)
 class DeclaredTargets:
     """Per SD role, (target, index of its Server or -1 for another container's port) of the pods that run
-    kube-rbac-proxy and of the Services that select them; `key` fingerprints them and the proxies' --config-file
+    kube-rbac-proxy or an extension API server (extapi.py) and of the Services that select them; `key` fingerprints them and the proxies' --config-file
     reviews by content (the simulation is memoised on the job, and a job's analysis reused, across workspaces in
     the language server: an edited proxy config must make them anew)."""
 
@@ -322,7 +323,9 @@ def declared_targets(workspace: Workspace) -> DeclaredTargets:
 
 
 def _build(workspace: Workspace) -> DeclaredTargets:
-    proxied = [pod for pod in workspace.workloads if any(is_rbac_proxy(c) for c in _app_containers(pod))]
+    # Also the pods of extension API servers (extapi.py), whose ports review the path like kube-rbac-proxy does.
+    proxied = [pod for pod in workspace.workloads
+               if any(is_rbac_proxy(c) or _extension_ports(workspace, pod, c) for c in _app_containers(pod))]
     if not proxied:
         return EMPTY
     servers: list[Server] = []
@@ -346,13 +349,16 @@ def _build(workspace: Workspace) -> DeclaredTargets:
                 labels["__meta_kubernetes_pod_container_image"] = container.image
                 if index >= 0:
                     labels.update(proxy_labels(pod, container))
+                if entry:
+                    labels.update(server_labels(workspace, pod, container, entry["port"]))
                 labels["__address__"] = f"{ip}:{entry['port']}" if entry else ip
                 labels.update(_owner_labels(sample))
                 by_role["pod"].append((_target(pod.obj.namespace, labels), index))
         for service in services:
             if service.namespace == pod.obj.namespace and _selects(service, pod):
                 for role in ("endpoints", "endpointslice"):
-                    by_role[role].extend(_endpoint_targets(service, pod, sample, role == "endpointslice", servers))
+                    by_role[role].extend(_endpoint_targets(service, pod, sample, role == "endpointslice", servers,
+                                                           workspace))
     reviews = {server_id(s.pod, s.container): _read_review_config(workspace, s)
                for s in servers if server_id(s.pod, s.container)}
     key = repr(sorted((role, target.labels, index) for role, items in by_role.items() for target, index in items))
@@ -396,8 +402,14 @@ def _selects(service: K8sObject, pod: PodTemplate) -> bool:
     return bool(selector) and LabelSelector(selector, []).matches(pod.labels)
 
 
+def _extension_ports(workspace: Workspace, pod: PodTemplate, container: Container) -> bool:
+    """Whether any declared port of the container is an extension API server's (extapi.server_labels)."""
+    return any(server_labels(workspace, pod, container, as_map(p).get("containerPort"))
+               for p in as_seq(container.node.get("ports")))
+
+
 def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_role: bool,
-                      servers: list[Server]) -> list[tuple[Target, int]]:
+                      servers: list[Server], workspace: Workspace) -> list[tuple[Target, int]]:
     """The endpoints/endpointslice targets of `service` on `pod`: one per Service port whose targetPort the pod
     serves, labelled with the container that serves it (endpoints.go: container labels for the port whose
     number is the endpoint's)."""
@@ -424,6 +436,7 @@ def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_
                 index = next((i for i, s in enumerate(servers) if s.pod is pod and s.container is container), -1)
                 if index >= 0:
                     labels.update(proxy_labels(pod, container))
+                labels.update(server_labels(workspace, pod, container, number))
                 break
         result.append((_target(service.namespace, labels), index))
     return result

@@ -13,6 +13,7 @@ import binascii
 from typing import Any
 
 from .authproxy import checks_path, is_rbac_proxy, proxy_labels
+from .extapi import server_labels
 from .load import Limits, parse_text
 from .model import K8sObject, LabelSelector, PodTemplate, Workspace
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job
@@ -675,6 +676,7 @@ class PortBook:
     a Service whose targetPort is 10257: a control-plane target (get /metrics, loopback-bound), not a workload."""
 
     def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
         self.services = [o for o in workspace.kind("Service") if o.api_version == "v1"]
         self.pods = [(pod, pod.labels) for pod in workspace.workloads]
 
@@ -695,7 +697,7 @@ class PortBook:
         else:
             for pod, labels in self.pods:
                 if (namespaces is None or pod.obj.namespace in namespaces) and chosen.matches(labels):
-                    found += [(pod.obj.namespace, *served) for served in _container_ports(pod, port_name, path)]
+                    found += [(pod.obj.namespace, *served) for served in _container_ports(pod, port_name, path, self.workspace)]
         return sorted({(ns, n, image, marks) for ns, n, image, marks in found
                        if isinstance(n, int) and not isinstance(n, bool)})
 
@@ -707,15 +709,17 @@ class PortBook:
         selects = {as_str(k): as_str(v) for k, v in as_map(get_path(service.doc, "spec", "selector")).items()}
         for pod, labels in self.pods:
             if pod.obj.namespace == service.namespace and selects and all(labels.get(k) == v for k, v in selects.items()):
-                for number, image, marks in _container_ports(pod, target, path):
+                for number, image, marks in _container_ports(pod, target, path, self.workspace):
                     return number, image, marks
         return (port.get("port") if isinstance(target, str) else target), "", ()
 
 
-def _container_ports(pod: PodTemplate, port: Any, path: str) -> list[tuple[Any, str, tuple[tuple[str, str], ...]]]:
-    """(containerPort, image of the container, authproxy.proxy_labels of a kube-rbac-proxy) for the port named
-    `port` (a name) or numbered so (a number). A kube-rbac-proxy that does not review a scrape of `path` (see
-    authproxy.checks_path) has its image and marks left out, so the target is not taken for that check."""
+def _container_ports(pod: PodTemplate, port: Any, path: str,
+                     workspace: Workspace) -> list[tuple[Any, str, tuple[tuple[str, str], ...]]]:
+    """(containerPort, image of the container, authproxy.proxy_labels of a kube-rbac-proxy or the
+    extapi.server_labels of an extension API server) for the port named `port` (a name) or numbered so (a number).
+    A kube-rbac-proxy that does not review a scrape of `path` (see authproxy.checks_path) has its image and marks
+    left out, so the target is not taken for that check."""
     found = []
     for container in pod.containers:
         image, marks = container.image, ()
@@ -725,7 +729,8 @@ def _container_ports(pod: PodTemplate, port: Any, path: str) -> list[tuple[Any, 
         for entry in as_seq(container.node.get("ports")):
             entry = as_map(entry)
             if (as_str(entry.get("name")) == port) if isinstance(port, str) else (entry.get("containerPort") == port):
-                found.append((entry.get("containerPort"), image, marks))
+                served = tuple(sorted(server_labels(workspace, pod, container, entry.get("containerPort")).items()))
+                found.append((entry.get("containerPort"), image, marks + served))
     return found
 
 

@@ -300,7 +300,7 @@ class Endpoint:
     host: str
     port: int
     path: str
-    klass: str  # kubelet | kubelet-readonly (:10255, or the cAdvisor :4194) | apiserver-proxy | apiserver | control-plane | kube-rbac-proxy | workload
+    klass: str  # kubelet | kubelet-readonly (:10255, or the cAdvisor :4194) | apiserver-proxy | apiserver | control-plane | extension-apiserver | kube-rbac-proxy | workload
     proxy_resource: str = ""  # nodes | services | pods (apiserver-proxy)
     proxy_namespace: str = ""
     legacy_proxy: bool = False
@@ -325,6 +325,11 @@ PROXY_SERVER_LABEL = "__kubelint_rbac_proxy_server"
 # whatever their image says: a manifest whose image an operator fills at runtime (`image: ""`) shows discovery no
 # image to match, and inventing one would put it in messages. Not a Prometheus label either.
 RBAC_PROXY_LABEL = "__kubelint_rbac_proxy"
+# Set on the targets of the inputs' extension API servers (extapi.server_labels): what the server is (an APIService
+# name, or the image recognised), and — when its --authorization-always-allow-paths is not the default — the paths
+# it lets through without a review. Not Prometheus labels; no relabelling writes them.
+EXTAPI_LABEL = "__kubelint_extension_apiserver"
+EXTAPI_ALLOW_LABEL = "__kubelint_extension_apiserver_allow"
 
 _NODE_PROXY = re.compile(r"^/api/v1/nodes/([^/]+)/proxy(/.*)?$")
 _NS_PROXY = re.compile(r"^/api/v1/namespaces/([^/]+)/(services|pods)/([^/]+)/proxy(/.*)?$")
@@ -408,11 +413,25 @@ def classify(labels: dict[str, str]) -> Endpoint:
             return Endpoint(scheme, host, port, path, "kubelet-readonly")
         if port in (ports["controller_manager"], ports["scheduler"]):
             return Endpoint(scheme, host, port, path, "control-plane")
+    if labels.get(EXTAPI_LABEL):
+        return extension_endpoint(Endpoint(scheme, host, port, path, "workload"), labels)
     if "kube-rbac-proxy" in image or labels.get(RBAC_PROXY_LABEL):
         # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy", proxy_server=labels.get(PROXY_SERVER_LABEL, ""))
     return Endpoint(scheme, host, port, path, "workload", unseen=not image)
+
+
+def extension_endpoint(endpoint: Endpoint, marks: dict[str, str]) -> Endpoint:
+    """A target on an extension API server's port (extapi.py): it asks the API server whether the caller may `get`
+    the path, unless the path is one it always allows — then whatever answers is not an RBAC question."""
+    from .extapi import DEFAULT_ALWAYS_ALLOW, always_allowed
+
+    allow = marks.get(EXTAPI_ALLOW_LABEL)
+    allowed = tuple(allow.split(",")) if allow is not None else DEFAULT_ALWAYS_ALLOW
+    if always_allowed(allowed, endpoint.path):
+        return replace(endpoint, klass="workload", unseen=False)
+    return replace(endpoint, klass="extension-apiserver", unseen=False)
 
 
 def _node_proxy_path_shown(path: str) -> str | None:

@@ -27,12 +27,13 @@ from .context import Context
 from .transport import _key
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
-                "kube-rbac-proxy": "KS104"}
+                "extension-apiserver": "KS104", "kube-rbac-proxy": "KS104"}
 OUTCOME = {
     "kubelet": "the kubelet answers 403 Forbidden",
     "apiserver-proxy": "the API server answers 403 Forbidden",
     "apiserver": "the API server answers 403 Forbidden",
     "control-plane": "the component answers 403 Forbidden",
+    "extension-apiserver": "the extension API server answers 403 Forbidden",
     "kube-rbac-proxy": "kube-rbac-proxy answers 403 Forbidden",
 }
 
@@ -904,10 +905,12 @@ def _credentials_fix(job, target: str, serving_cert: str) -> str:
     Only the token when the job already says how to verify the target (a CA, or no verification): its TLS works
     and is not the problem. Else a TLS setting that verifies what the target serves: the cluster CA signs the API
     server's certificate; kubelets (unless `serverTLSBootstrap`), kube-controller-manager, kube-scheduler and
-    kube-rbac-proxy serve self-signed certificates unless given `--tls-cert-file`, so the cluster CA fails there."""
+    kube-rbac-proxy and extension API servers (k8s.io/apiserver MaybeDefaultWithSelfSignedCerts) serve self-signed
+    certificates unless given `--tls-cert-file`, so the cluster CA fails there."""
     tls_given = any(key in job.tls for key in ("ca_file", "ca", "insecure_skip_verify"))
     self_signed = {"kubelet": KUBELET_SKIP_VERIFY_NOTE if serving_cert != "cluster-ca" else "",
                    "control-plane": "kube-controller-manager and kube-scheduler self-sign unless given --tls-cert-file",
+                   "extension-apiserver": "extension API servers self-sign unless given --tls-cert-file",
                    "kube-rbac-proxy": "kube-rbac-proxy self-signs unless given --tls-cert-file"}.get(target, "")
     if job.source_kind in ("servicemonitor", "podmonitor"):
         token = f"bearerTokenFile: {SA_TOKEN}"
@@ -1045,6 +1048,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                      "apiserver": f"the API server at {gap.endpoint.path}",
                      "apiserver-proxy": f"the API-server proxy at {gap.endpoint.path}",
                      "control-plane": f"the control-plane component on :{gap.endpoint.port}{gap.endpoint.path}",
+                     "extension-apiserver": f"the extension API server on :{gap.endpoint.port}{gap.endpoint.path}",
                      "kube-rbac-proxy": f"kube-rbac-proxy on :{gap.endpoint.port}{gap.endpoint.path}"}[gap.target]
             related = tuple(_identity_related(analysis.resolution, ctx.analysis.authorizer, 1))
             if gap.foreign_audience is not None:

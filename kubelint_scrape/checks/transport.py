@@ -156,6 +156,7 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None) -> str:
             "apiserver": "the API server",
             "apiserver-proxy": "the API server's proxy",
             "control-plane": f"the control-plane component on :{endpoint.port}",
+            "extension-apiserver": f"the extension API server on :{endpoint.port}",
             "kube-rbac-proxy": f"kube-rbac-proxy on :{endpoint.port}",
         }.get(endpoint.klass) or (APPLICATIONS if _generic(endpoint)
                                   else _known_name(endpoint) or "the workload targets it selects")
@@ -196,7 +197,10 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
             if "control-plane" in classes:  # they self-sign a serving certificate when given none
                 hints.append("kube-controller-manager and kube-scheduler: `--tls-cert-file`/`--tls-private-key-file`, "
                              "e.g. signed by the cluster CA")
-            if "kube-rbac-proxy" in classes or not classes & {"control-plane"}:
+            if "extension-apiserver" in classes:  # k8s.io/apiserver self-signs into --cert-dir when given none
+                hints.append("extension API servers (metrics-server, prometheus-adapter): "
+                             "`--tls-cert-file`/`--tls-private-key-file`, e.g. issued by cert-manager")
+            if "kube-rbac-proxy" in classes or not classes & {"control-plane", "extension-apiserver"}:
                 hints.append("kube-rbac-proxy: `--tls-cert-file`/`--tls-private-key-file`, e.g. issued by cert-manager")
             fix = (f"Give the targets serving certificates from a CA Prometheus can verify ({'; '.join(hints)}), then "
                    f"replace `{skip_key}: true` with that CA (`ca_file`) and `server_name`; if that is not possible yet, "

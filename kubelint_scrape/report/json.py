@@ -69,9 +69,10 @@ def job_json(analysis: Any, lines: Lines) -> dict:
         "source": job.source_kind,
         "identity": str(analysis.identity) if analysis.identity else None,
         "identity_reason": analysis.resolution.reason,
-        # The report schema's classes: an exporter behind kube-rbac-proxy is a workload (its `get` on the path
-        # shows in the requirements).
-        "targets": sorted({"workload" if c == "kube-rbac-proxy" else c for c in analysis.target_classes}),
+        # The report schema's classes: an exporter behind kube-rbac-proxy, or an extension API server (metrics-server,
+        # prometheus-adapter), is a workload (its `get` on the path shows in the requirements).
+        "targets": sorted({"workload" if c in ("kube-rbac-proxy", "extension-apiserver") else c
+                           for c in analysis.target_classes}),
         "requirements": [requirement_json(n, lines) for n in analysis.needs],
         **({"rejected": job.rejected} if job.rejected else {}),
     }

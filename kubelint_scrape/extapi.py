@@ -1,0 +1,155 @@
+"""Extension (aggregated) API servers the inputs deploy, whose `/metrics` the API server's RBAC guards.
+
+An aggregated API server — metrics-server, prometheus-adapter, any server an `APIService` points at — is built on
+k8s.io/apiserver and serves `/metrics` on its one secure port behind the same delegating machinery as
+kube-controller-manager and kube-scheduler (FACTS §7): it authenticates a bearer token with a TokenReview
+(anonymous allowed) and authorizes the request with a SubjectAccessReview. The paths it lets through without
+asking are `--authorization-always-allow-paths`, whose default is `/healthz`, `/readyz`, `/livez`
+(k8s.io/apiserver pkg/server/options/authorization.go NewDelegatingAuthorizationOptions; metrics-server
+cmd/metrics-server/app/options/options.go and custom-metrics-apiserver pkg/cmd/options/options.go, which
+prometheus-adapter's cmd/adapter builds on, keep it). So a scrape of `/metrics` needs nonResourceURL `get /metrics`.
+
+Recognised, on the container port that serves it:
+- the port an `APIService`'s `spec.service` (namespace, name, port — 443 when unset) reaches through its Service;
+- any port of a container whose image is one of KNOWN_IMAGES.
+A server whose own code adds `/metrics` to the allowed paths (Antrea's controller does, cmd/antrea-controller)
+is not told apart unless its flags say so; `--authorization-always-allow-paths` covering the path lifts the need.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Container, K8sObject, PodTemplate, Workspace
+from .yamltree import as_map, as_seq, as_str, get_path
+
+# Images of aggregated API servers whose /metrics is behind the delegating authorizer (see the module doc).
+KNOWN_IMAGES = ("metrics-server", "prometheus-adapter")
+# k8s.io/apiserver NewDelegatingAuthorizationOptions: what a server allows without review unless the flag is set.
+DEFAULT_ALWAYS_ALLOW = ("/healthz", "/readyz", "/livez")
+ALLOW_FLAG = "--authorization-always-allow-paths"
+APISERVICE_GROUP = "apiregistration.k8s.io/"
+
+
+def always_allowed(allowed: tuple[str, ...], path: str) -> bool:
+    """k8s.io/apiserver pkg/authorization/path NewAuthorizer: a leading `/` is optional on both sides; a pattern
+    ending in `*` matches by prefix, any other exactly."""
+    wanted = path.split("?", 1)[0].lstrip("/")
+    for pattern in allowed:
+        pattern = pattern.lstrip("/")
+        if pattern.endswith("*") and wanted.startswith(pattern[:-1]) or pattern == wanted:
+            return True
+    return False
+
+
+def allowed_paths(container: Container) -> tuple[str, ...]:
+    """The container's always-allow paths: a StringSlice flag, so the last occurrence replaces the default (pflag
+    appends only within one occurrence's comma list)."""
+    values = container.flag_values(ALLOW_FLAG)
+    if not values:
+        return DEFAULT_ALWAYS_ALLOW
+    return tuple(p.strip() for p in values[-1].split(",") if p.strip())
+
+
+def _apiservice_ports(workspace: Workspace) -> dict[tuple[str, str], dict[int, str]]:
+    """(namespace, Service name) → {Service port: APIService name} of every APIService that names a Service."""
+    found: dict[tuple[str, str], dict[int, str]] = {}
+    for obj in workspace.kind("APIService"):
+        if not obj.api_version.startswith(APISERVICE_GROUP):
+            continue
+        service = as_map(get_path(obj.doc, "spec", "service"))
+        name, namespace = as_str(service.get("name")), as_str(service.get("namespace"))
+        port = service.get("port", 443)  # apiregistration v1 defaults spec.service.port to 443
+        if name and namespace and isinstance(port, int):
+            found.setdefault((namespace, name), {})[port] = obj.name
+    return found
+
+
+def _selects(service: K8sObject, pod: PodTemplate) -> bool:
+    selector = {as_str(k): as_str(v) for k, v in as_map(get_path(service.doc, "spec", "selector")).items()}
+    return bool(selector) and all(pod.labels.get(k) == v for k, v in selector.items())
+
+
+def _container_port(pod: PodTemplate, target: Any) -> tuple[Container, int] | None:
+    """The container and port number a Service's targetPort names (by name) or numbers."""
+    for container in pod.containers:
+        for entry in as_seq(container.node.get("ports")):
+            entry = as_map(entry)
+            number = entry.get("containerPort")
+            if isinstance(number, int) and (as_str(entry.get("name")) == target if isinstance(target, str)
+                                            else number == target):
+                return container, number
+    return None
+
+
+def _build(workspace: Workspace) -> dict[tuple[int, str, int], tuple[str, tuple[str, ...]]]:
+    """(id of the pod template, container name, container port) → (what the server is, its always-allow paths)."""
+    servers: dict[tuple[int, str, int], tuple[str, tuple[str, ...]]] = {}
+    for pod in workspace.workloads:
+        for container in pod.containers:
+            image = next((name for name in KNOWN_IMAGES if name in container.image), "")
+            if image:
+                for entry in as_seq(container.node.get("ports")):
+                    number = as_map(entry).get("containerPort")
+                    if isinstance(number, int):
+                        servers[(id(pod), container.name, number)] = (image, allowed_paths(container))
+    by_service = _apiservice_ports(workspace)
+    for service in workspace.kind("Service"):
+        ports = by_service.get((service.namespace, service.name))
+        if not ports or service.api_version != "v1":
+            continue
+        for port in as_seq(get_path(service.doc, "spec", "ports")):
+            port = as_map(port)
+            apiservice = ports.get(port.get("port"))
+            if apiservice is None:
+                continue
+            for pod in workspace.workloads:
+                if pod.obj.namespace != service.namespace or not _selects(service, pod):
+                    continue
+                served = _container_port(pod, port.get("targetPort", port.get("port")))
+                if served is not None:
+                    container, number = served
+                    servers[(id(pod), container.name, number)] = (f"APIService {apiservice}", allowed_paths(container))
+    return servers
+
+
+def _servers(workspace: Workspace) -> dict[tuple[int, str, int], tuple[str, tuple[str, ...]]]:
+    return workspace.index("extension-apiservers", lambda: _build(workspace))
+
+
+def server_labels(workspace: Workspace, pod: PodTemplate, container: Container, port: Any) -> dict[str, str]:
+    """The labels that mark a target on `container`'s `port` as an extension API server's (targets.classify reads
+    them): what it is, and the paths it allows without review when they are not the default."""
+    found = _servers(workspace).get((id(pod), container.name, port)) if isinstance(port, int) else None
+    if found is None:
+        return {}
+    what, allowed = found
+    from .targets import EXTAPI_ALLOW_LABEL, EXTAPI_LABEL  # targets.py is imported by this module's users first
+    return {EXTAPI_LABEL: what, **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if allowed != DEFAULT_ALWAYS_ALLOW else {})}
+
+
+def has_servers(workspace: Workspace) -> bool:
+    return bool(_servers(workspace))
+
+
+def service_dns_labels(workspace: Workspace, host: str, port: int) -> dict[str, str]:
+    """The marks of the server a static target reaches through a Service's DNS name (`name.namespace`,
+    `name.namespace.svc`, `name.namespace.svc.cluster.local`) and port; {} for any other address."""
+    parts = host.rstrip(".").split(".")
+    if len(parts) < 2 or parts[2:] not in ([], ["svc"], ["svc", "cluster", "local"]):
+        return {}
+    service = workspace.find("Service", parts[1], parts[0])
+    if service is None or service.api_version != "v1":
+        return {}
+    for entry in as_seq(get_path(service.doc, "spec", "ports")):
+        entry = as_map(entry)
+        if entry.get("port") != port:
+            continue
+        for pod in workspace.workloads:
+            if pod.obj.namespace == service.namespace and _selects(service, pod):
+                served = _container_port(pod, entry.get("targetPort", port))
+                if served is not None:
+                    labels = server_labels(workspace, pod, served[0], served[1])
+                    if labels:
+                        return labels
+    return {}
