@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .extapi import server_labels
 from .gopath import go_path_match
 from .load import Limits, parse_text
-from .model import Container, K8sObject, LabelSelector, PodTemplate, Workspace
+from .model import Container, K8sObject, PodTemplate, Workspace
 from .rbac import Identity, Request
 from .records import dataclass, field
 from .targets import PROXY_SERVER_LABEL, RBAC_PROXY_LABEL, Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
@@ -355,7 +355,7 @@ def _build(workspace: Workspace) -> DeclaredTargets:
                 labels.update(_owner_labels(sample))
                 by_role["pod"].append((_target(pod.obj.namespace, labels), index))
         for service in services:
-            if service.namespace == pod.obj.namespace and _selects(service, pod):
+            if pod.selected_by(service):
                 for role in ("endpoints", "endpointslice"):
                     by_role[role].extend(_endpoint_targets(service, pod, sample, role == "endpointslice", servers,
                                                            workspace))
@@ -394,12 +394,6 @@ def _sample_pod(pod: PodTemplate, ip: str) -> dict[str, Any]:
 def _owner_labels(sample: dict) -> dict[str, str]:
     kind, name = sample["controller"]
     return {"__meta_kubernetes_pod_controller_kind": kind, "__meta_kubernetes_pod_controller_name": name} if kind else {}
-
-
-def _selects(service: K8sObject, pod: PodTemplate) -> bool:
-    """A Service's selector (equality on every key; none = endpoints managed by hand, which we cannot see)."""
-    selector = {as_str(k): as_str(v) for k, v in as_map(get_path(service.doc, "spec", "selector")).items()}
-    return bool(selector) and LabelSelector(selector, []).matches(pod.labels)
 
 
 def _extension_ports(workspace: Workspace, pod: PodTemplate, container: Container) -> bool:

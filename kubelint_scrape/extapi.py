@@ -12,19 +12,23 @@ prometheus-adapter's cmd/adapter builds on, keep it). So a scrape of `/metrics` 
 Recognised, on the container port that serves it:
 - the port an `APIService`'s `spec.service` (namespace, name, port — 443 when unset) reaches through its Service;
 - any port of a container whose image is one of KNOWN_IMAGES.
-A server whose own code adds `/metrics` to the allowed paths (Antrea's controller does, cmd/antrea-controller)
-is not told apart unless its flags say so; `--authorization-always-allow-paths` covering the path lifts the need.
+A server whose own code adds `/metrics` to the allowed paths is told apart by its image (METRICS_ALLOWED_IN_CODE:
+Antrea); `--authorization-always-allow-paths` covering the path lifts the need too.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .model import Container, K8sObject, PodTemplate, Workspace
+from .model import Container, PodTemplate, Workspace
 from .yamltree import as_map, as_seq, as_str, get_path
 
 # Images of aggregated API servers whose /metrics is behind the delegating authorizer (see the module doc).
 KNOWN_IMAGES = ("metrics-server", "prometheus-adapter")
+# Images of aggregated API servers that add /metrics to the always-allowed paths in code: Antrea's
+# (pkg/apiserver: `authorization.WithAlwaysAllowPaths("/metrics")` when its Prometheus metrics are enabled, the
+# default), so scraping it needs no URL grant.
+METRICS_ALLOWED_IN_CODE = ("antrea",)
 # k8s.io/apiserver NewDelegatingAuthorizationOptions: what a server allows without review unless the flag is set.
 DEFAULT_ALWAYS_ALLOW = ("/healthz", "/readyz", "/livez")
 ALLOW_FLAG = "--authorization-always-allow-paths"
@@ -43,12 +47,13 @@ def always_allowed(allowed: tuple[str, ...], path: str) -> bool:
 
 
 def allowed_paths(container: Container) -> tuple[str, ...]:
-    """The container's always-allow paths: a StringSlice flag, so the last occurrence replaces the default (pflag
-    appends only within one occurrence's comma list)."""
+    """The container's always-allow paths: a StringSlice flag, whose first occurrence replaces the default and
+    later ones append (pflag stringSliceValue.Set); servers whose own code allows /metrics keep that too."""
     values = container.flag_values(ALLOW_FLAG)
+    own = ("/metrics",) if any(name in container.image for name in METRICS_ALLOWED_IN_CODE) else ()
     if not values:
-        return DEFAULT_ALWAYS_ALLOW
-    return tuple(p.strip() for p in values[-1].split(",") if p.strip())
+        return DEFAULT_ALWAYS_ALLOW + own
+    return tuple(p.strip() for value in values for p in value.split(",") if p.strip()) + own
 
 
 def _apiservice_ports(workspace: Workspace) -> dict[tuple[str, str], dict[int, str]]:
@@ -63,11 +68,6 @@ def _apiservice_ports(workspace: Workspace) -> dict[tuple[str, str], dict[int, s
         if name and namespace and isinstance(port, int):
             found.setdefault((namespace, name), {})[port] = obj.name
     return found
-
-
-def _selects(service: K8sObject, pod: PodTemplate) -> bool:
-    selector = {as_str(k): as_str(v) for k, v in as_map(get_path(service.doc, "spec", "selector")).items()}
-    return bool(selector) and all(pod.labels.get(k) == v for k, v in selector.items())
 
 
 def _container_port(pod: PodTemplate, target: Any) -> tuple[Container, int] | None:
@@ -104,7 +104,7 @@ def _build(workspace: Workspace) -> dict[tuple[int, str, int], tuple[str, tuple[
             if apiservice is None:
                 continue
             for pod in workspace.workloads:
-                if pod.obj.namespace != service.namespace or not _selects(service, pod):
+                if not pod.selected_by(service):
                     continue
                 served = _container_port(pod, port.get("targetPort", port.get("port")))
                 if served is not None:
@@ -146,7 +146,7 @@ def service_dns_labels(workspace: Workspace, host: str, port: int) -> dict[str, 
         if entry.get("port") != port:
             continue
         for pod in workspace.workloads:
-            if pod.obj.namespace == service.namespace and _selects(service, pod):
+            if pod.selected_by(service):
                 served = _container_port(pod, entry.get("targetPort", port))
                 if served is not None:
                     labels = server_labels(workspace, pod, served[0], served[1])

@@ -355,6 +355,14 @@ class PodTemplate:
         """Files that projected volumes put into the containers (see projected_files())."""
         return projected_files([m for c in self.containers for m in c.mounts], self.volumes)
 
+    def selected_by(self, service: K8sObject) -> bool:
+        """Whether a Service in its namespace selects its pods: equality on every key of `spec.selector`; a Service
+        without one has Endpoints managed by hand, which the inputs cannot show."""
+        if service.namespace != self.obj.namespace:
+            return False
+        selector = as_map(get_path(service.doc, "spec", "selector"))
+        return bool(selector) and all(self.labels.get(as_str(k)) == as_str(v) for k, v in selector.items())
+
     def key_span(self, *keys: Any) -> Span:
         return self.obj.key_span(*self.spec_keys, *keys)
 

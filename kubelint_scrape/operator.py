@@ -706,9 +706,8 @@ class PortBook:
         the pods the Service selects (a named targetPort is looked up there; the Service's own port when none
         declares it)."""
         target = port.get("targetPort", port.get("port"))
-        selects = {as_str(k): as_str(v) for k, v in as_map(get_path(service.doc, "spec", "selector")).items()}
-        for pod, labels in self.pods:
-            if pod.obj.namespace == service.namespace and selects and all(labels.get(k) == v for k, v in selects.items()):
+        for pod, _labels in self.pods:
+            if pod.selected_by(service):
                 for number, image, marks in _container_ports(pod, target, path, self.workspace):
                     return number, image, marks
         return (port.get("port") if isinstance(target, str) else target), "", ()

@@ -1,0 +1,38 @@
+"""Extension API servers' always-allowed paths (extapi.py), as k8s.io/apiserver and pflag read them."""
+
+from kubelint_scrape.extapi import DEFAULT_ALWAYS_ALLOW, allowed_paths, always_allowed
+from kubelint_scrape.model import Container
+from kubelint_scrape.yamltree import YMap
+
+
+def container(*args: str, image: str = "registry.k8s.io/metrics-server/metrics-server:v0.7.2") -> Container:
+    return Container(name="server", image=image, command=[], args=list(args), mounts=[], node=YMap())
+
+
+def test_default_paths_leave_metrics_to_review():
+    assert allowed_paths(container("--secure-port=10250")) == DEFAULT_ALWAYS_ALLOW
+    assert not always_allowed(DEFAULT_ALWAYS_ALLOW, "/metrics")
+    assert always_allowed(DEFAULT_ALWAYS_ALLOW, "/livez")
+
+
+def test_first_flag_replaces_the_default_and_later_ones_append():
+    # pflag's stringSliceValue.Set: the first occurrence replaces the default list, later occurrences append.
+    paths = allowed_paths(container("--authorization-always-allow-paths=/healthz", "--authorization-always-allow-paths",
+                                    "/metrics,/readyz"))
+    assert paths == ("/healthz", "/metrics", "/readyz")
+    assert always_allowed(paths, "/metrics") and not always_allowed(paths, "/livez")
+
+
+def test_empty_flag_allows_nothing():
+    paths = allowed_paths(container("--authorization-always-allow-paths="))
+    assert paths == () and not always_allowed(paths, "/healthz")
+
+
+def test_patterns_match_by_prefix_with_a_star_and_ignore_the_leading_slash():
+    assert always_allowed(("metrics*",), "/metrics/slis")
+    assert always_allowed(("/metrics",), "metrics?x=1")
+    assert not always_allowed(("/metrics/*",), "/metrics")
+
+
+def test_antrea_allows_metrics_in_code():
+    assert always_allowed(allowed_paths(container(image="antrea/antrea-controller-ubuntu:v2.2.0")), "/metrics")
