@@ -652,14 +652,41 @@ def diagnostics_of(snapshot: Snapshot, encoding: str) -> dict[str, tuple[list, i
     the same path (`a+b.yaml` and `a%2Bb.yaml`), and would keep those diagnostics after the document is closed."""
     lines = Lines(snapshot.sources())
     uris = snapshot.uris
+    results = snapshot.run()
+    _DIAGNOSTICS.next_run()
     return {
         uris.get(path) or path_uri(path): ([_cached_diagnostic(f, lines, encoding, uris) for f in findings],
                                            snapshot.open.get(path))
-        for path, findings in snapshot.run().items()
+        for path, findings in results.items()
     }
 
 
-_DIAGNOSTICS: dict[tuple, Any] = {}
+class _LastRuns:
+    """Diagnostics converted by the last run, for the next one to reuse: keyed by content, so each keystroke that
+    moves findings (a line typed above them) makes new keys, and a cache kept across runs held thousands of stale
+    conversions (~5 KB each with their line texts) after an hour of typing. What a run reuses was converted (or
+    reused) by the run before it, so that run's entries are all there is to keep."""
+
+    def __init__(self) -> None:
+        self.current: dict[tuple, Any] = {}
+        self.previous: dict[tuple, Any] = {}
+
+    def next_run(self) -> None:
+        self.previous, self.current = self.current, {}
+
+    def get(self, key: tuple) -> Any:
+        converted = self.current.get(key)
+        if converted is None:
+            converted = self.previous.get(key)
+            if converted is not None:
+                self.current[key] = converted
+        return converted
+
+    def __len__(self) -> int:
+        return len(self.current) + len(self.previous)
+
+
+_DIAGNOSTICS = _LastRuns()
 
 
 def _cached_diagnostic(finding: Finding, lines: Lines, encoding: str, uris: dict[str, str] | None = None) -> Any:
@@ -672,9 +699,7 @@ def _cached_diagnostic(finding: Finding, lines: Lines, encoding: str, uris: dict
            tuple(uris.get(span.path) for span in spans))
     converted = _DIAGNOSTICS.get(key)
     if converted is None:
-        if len(_DIAGNOSTICS) >= 10_000:
-            _DIAGNOSTICS.clear()
-        converted = _DIAGNOSTICS[key] = diagnostic(finding, lines, encoding, uris)
+        converted = _DIAGNOSTICS.current[key] = diagnostic(finding, lines, encoding, uris)
     return converted
 
 

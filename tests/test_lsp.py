@@ -506,3 +506,24 @@ def test_a_buffer_is_refused_as_its_file_would_be(tmp_path: Path) -> None:
     assert [(f.rule, f.message) for f in results[big]] == [
         ("KS004", "buffer is over the 1 MB limit (--max-file-size); not read")]
     assert [(f.rule, f.span.line, f.span.column) for f in results[binary]] == [("KS004", 2, 5)]
+
+
+def test_converted_diagnostics_kept_between_runs_are_those_of_the_last_run_only(tmp_path: Path) -> None:
+    # Typing above the findings moves them all: every run converts them anew under new keys. A long session must
+    # keep the conversions the next run can reuse (the last run's), not every version typed since the start.
+    from kubelint_scrape import lsp
+
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    text = config.read_text()
+    sizes = []
+    for version in range(1, 31):
+        session.update(str(config), "# line\n" * version + text, version)
+        [(diagnostics, _version)] = lsp.diagnostics_of(session.snapshot(), "utf-16").values()
+        sizes.append(len(lsp._DIAGNOSTICS))
+    assert len(diagnostics) >= 2
+    assert max(sizes) <= 2 * len(diagnostics), sizes
+    session.update(str(config), "# line\n" * 30 + text, 31)  # unchanged: the same objects again
+    [(again, _version)] = lsp.diagnostics_of(session.snapshot(), "utf-16").values()
+    assert all(a is b for a, b in zip(again, diagnostics))
