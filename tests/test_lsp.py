@@ -527,3 +527,26 @@ def test_converted_diagnostics_kept_between_runs_are_those_of_the_last_run_only(
     session.update(str(config), "# line\n" * 30 + text, 31)  # unchanged: the same objects again
     [(again, _version)] = lsp.diagnostics_of(session.snapshot(), "utf-16").values()
     assert all(a is b for a, b in zip(again, diagnostics))
+
+
+def test_a_burst_of_changes_parses_the_buffer_once_when_it_is_linted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # didChange after didChange (a held key, a formatter) must not parse every version: the lint reads the last
+    # one only, and a large document took seconds to parse per keystroke before that lint could even start.
+    from kubelint_scrape import lsp
+
+    parsed = []
+    real = lsp.buffer_source
+    monkeypatch.setattr(lsp, "buffer_source", lambda path, text, limits: parsed.append(text) or real(path, text, limits))
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    text = config.read_text()
+    for version in range(1, 21):
+        session.update(str(config), text.replace("kubernetes-nodes", f"nodes-{version}"), version)
+    assert parsed == []
+    findings = session.lint()[str(config)]
+    assert len(parsed) == 1 and "nodes-20" in parsed[0]
+    assert any('"nodes-20"' in f.message for f in findings)
+    session.update(str(config), "a: [\n", 21)  # the last version decides, also when it does not parse
+    session.close(str(config))
+    assert len(parsed) == 1
