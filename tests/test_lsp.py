@@ -550,3 +550,30 @@ def test_a_burst_of_changes_parses_the_buffer_once_when_it_is_linted(tmp_path: P
     session.update(str(config), "a: [\n", 21)  # the last version decides, also when it does not parse
     session.close(str(config))
     assert len(parsed) == 1
+
+
+def test_a_relint_does_not_ask_every_unchanged_workload_whether_it_runs_kube_rbac_proxy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The declared kube-rbac-proxy targets are built anew at each re-lint; whether an unchanged workload runs the
+    # proxy is known from the run before (its pod template lives as long as its file's Source). Only the pods
+    # that do run it are read again, for their targets.
+    from kubelint_scrape import authproxy
+
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    for n in range(5):
+        (tmp_path / "q" / f"app-{n}.yaml").write_text(
+            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app-{n}, namespace: monitoring}}\nspec:\n"
+            f"  selector: {{matchLabels: {{app: a{n}}}}}\n  template:\n    metadata: {{labels: {{app: a{n}}}}}\n"
+            f"    spec:\n      containers:\n        - {{name: app, image: example/app:1}}\n"
+            + ("        - {name: proxy, image: quay.io/brancz/kube-rbac-proxy:v0.18.0}\n" if n == 0 else ""))
+    asked = []
+    real = authproxy.is_rbac_proxy
+    monkeypatch.setattr(authproxy, "is_rbac_proxy", lambda container: asked.append(container.name) or real(container))
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    session.update(str(config), config.read_text(), 1)
+    session.lint()
+    assert asked.count("app") >= 5
+    asked.clear()
+    session.update(str(config), config.read_text() + "# edited\n", 2)
+    session.lint()
+    assert sorted(asked) == ["app", "proxy"]  # the one pod that runs the proxy
