@@ -577,3 +577,32 @@ def test_a_relint_does_not_ask_every_unchanged_workload_whether_it_runs_kube_rba
     session.update(str(config), config.read_text() + "# edited\n", 2)
     session.lint()
     assert sorted(asked) == ["app", "proxy"]  # the one pod that runs the proxy
+
+
+def test_fixes_that_offer_an_existing_role_judge_each_role_of_the_inputs_once_per_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A scraper bound to nothing: each denied need's fix looks for a role of the inputs to bind. Which roles are
+    # read-only enough to offer does not depend on the need: judged once per run, not once per fix per role.
+    from kubelint_scrape import fixes
+    from kubelint_scrape.rbac import Authorizer
+
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    deployment = tmp_path / "q" / "prometheus-deployment.yaml"
+    deployment.write_text(deployment.read_text().replace("serviceAccountName: prometheus", "serviceAccountName: unbound"))
+    (tmp_path / "q" / "roles.yaml").write_text("".join(
+        f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {{name: reader-{n}}}\n"
+        f"rules: [{{apiGroups: [''], resources: [configmaps, pods], verbs: [get, list]}}]\n" for n in range(20)))
+    judged = []
+    real = Authorizer.effective_rules
+
+    def counted(self: Authorizer, role: Any) -> Any:
+        if sys._getframe(1).f_globals is vars(fixes):
+            judged.append(role.name)
+        return real(self, role)
+
+    monkeypatch.setattr(Authorizer, "effective_rules", counted)
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    session.update(str(config), config.read_text(), 1)
+    denied = [f for f in session.lint()[str(config)] if f.rule in ("KS101", "KS102", "KS103")]
+    assert len(denied) >= 2
+    assert sorted(judged) == sorted(set(judged)) and "reader-0" in judged
