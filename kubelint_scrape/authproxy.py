@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .extapi import server_labels
+from .extapi import has_servers, server_labels
 from .gopath import go_path_match
 from .load import Limits, parse_text
 from .model import Container, K8sObject, PodTemplate, Workspace
@@ -324,8 +324,10 @@ def declared_targets(workspace: Workspace) -> DeclaredTargets:
 
 def _build(workspace: Workspace) -> DeclaredTargets:
     # Also the pods of extension API servers (extapi.py), whose ports review the path like kube-rbac-proxy does.
+    servers_here = has_servers(workspace)
     proxied = [pod for pod in workspace.workloads
-               if any(is_rbac_proxy(c) or _extension_ports(workspace, pod, c) for c in _app_containers(pod))]
+               if runs_rbac_proxy(pod) or servers_here and any(_extension_ports(workspace, pod, c)
+                                                                for c in _app_containers(pod))]
     if not proxied:
         return EMPTY
     servers: list[Server] = []
@@ -364,6 +366,17 @@ def _build(workspace: Workspace) -> DeclaredTargets:
     key = repr(sorted((role, target.labels, index) for role, items in by_role.items() for target, index in items))
     key += repr(sorted(reviews.items()))
     return DeclaredTargets(by_role, servers, key, reviews)
+
+
+def runs_rbac_proxy(pod: PodTemplate) -> bool:
+    """Whether one of the pod's containers runs kube-rbac-proxy. Cached on the template, which lives as long as its
+    file's Source: the language server builds the declared targets anew at every re-lint, and asking every
+    container of the workspace again was a twentieth of a re-lint of 10,000 objects (analyse.looks_like_prometheus
+    is cached so too)."""
+    cached = pod.__dict__.get("_runs_rbac_proxy")
+    if cached is None:
+        cached = pod.__dict__["_runs_rbac_proxy"] = any(is_rbac_proxy(c) for c in _app_containers(pod))
+    return cached
 
 
 def _app_containers(pod: PodTemplate) -> list[Container]:

@@ -72,6 +72,7 @@ class Session:
         self.folders: list[Folder] = []
         self.open: dict[str, int | None] = {}  # absolute path → document version
         self.buffers: dict[str, Source] = {}  # absolute path → its open buffer as last parsed (also when that failed)
+        self.unparsed: dict[str, str] = {}  # absolute path → its buffer's latest text, parsed when next needed
         self.uris: dict[str, str] = {}  # absolute path → the URI the client names the open document by
         self.messages: list[str] = []  # problems to show the user (configuration errors)
         for root in roots:
@@ -82,6 +83,7 @@ class Session:
     def add_folder(self, root: str, preload: bool = True) -> Folder:
         root = os.path.abspath(root)
         if preload:
+            self.parse_buffers()  # the open documents' buffers replace the new tree's disk copies
             for folder in self.folders:
                 if folder.root == root and not folder.context_only:
                     return folder
@@ -106,6 +108,7 @@ class Session:
         folder = next((f for f in self.folders if f.root == root and not f.context_only), None)
         if folder is None:
             return False
+        self.parse_buffers()
         self.folders.remove(folder)
         for path in self.open:
             for holder in self._holders(path):
@@ -168,6 +171,7 @@ class Session:
         (it sits in the folder's root or above), and reload the tree only when what it reads changed."""
         changed = False
         directory = os.path.dirname(path)
+        self.parse_buffers()  # a reloaded tree takes the open documents' buffers
         for folder in list(self.folders):
             if folder.config.path != path and not (folder.root == directory or folder.root.startswith(directory.rstrip(os.sep) + os.sep)):
                 continue
@@ -184,18 +188,28 @@ class Session:
     # ------------------------------------------------------------------------------------------ documents
 
     def update(self, path: str, text: str, version: int | None = None, uri: str | None = None) -> None:
-        """The editor's buffer for `path` (open or changed): re-parse this document only."""
-        folder = self.folder_for(path)
+        """The editor's buffer for `path` (open or changed): this document only is parsed again, when next linted.
+        Not at once: each didChange of a burst (a held key, a formatter) parsed its own version, one after the
+        other, before the lint that reads only the last could start (a 10 MB document: ~2.5 s a keystroke,
+        diagnostics half a minute behind ten of them)."""
+        self.folder_for(path)  # one of its own for a document outside every workspace folder
         self.open[path] = version
         if uri is not None:
             self.uris[path] = uri
-        self.buffers[path] = buffer_source(path, text, folder.options.limits)
-        for holder in self._holders(path):
-            self._place(holder, path)
+        self.unparsed[path] = text
+
+    def parse_buffers(self) -> None:
+        """Parse the buffers changed since they were last parsed, each in every folder whose tree holds it."""
+        while self.unparsed:
+            path, text = self.unparsed.popitem()
+            self.buffers[path] = buffer_source(path, text, self.folder_for(path).options.limits)
+            for holder in self._holders(path):
+                self._place(holder, path)
 
     def close(self, path: str) -> None:
         """Back to the file on disk (or out of the set when it is not a linted file)."""
         self.open.pop(path, None)
+        self.unparsed.pop(path, None)
         self.buffers.pop(path, None)
         self.uris.pop(path, None)
         for folder in self.folders:
@@ -277,6 +291,7 @@ class Session:
         """What to lint, frozen: the server lints it on a worker thread while new edits keep arriving."""
         from dataclasses import replace
 
+        self.parse_buffers()
         work = []
         for folder in self.folders:
             wanted = {path for path in self.open if self._owner(path) is folder}
@@ -288,6 +303,7 @@ class Session:
         return Snapshot(work, dict(self.open), dict(self.buffers), dict(self.uris))
 
     def source(self, path: str) -> Source | None:
+        self.parse_buffers()
         if path in self.buffers:
             return self.buffers[path]
         for folder in self.folders:
@@ -652,14 +668,41 @@ def diagnostics_of(snapshot: Snapshot, encoding: str) -> dict[str, tuple[list, i
     the same path (`a+b.yaml` and `a%2Bb.yaml`), and would keep those diagnostics after the document is closed."""
     lines = Lines(snapshot.sources())
     uris = snapshot.uris
+    results = snapshot.run()
+    _DIAGNOSTICS.next_run()
     return {
         uris.get(path) or path_uri(path): ([_cached_diagnostic(f, lines, encoding, uris) for f in findings],
                                            snapshot.open.get(path))
-        for path, findings in snapshot.run().items()
+        for path, findings in results.items()
     }
 
 
-_DIAGNOSTICS: dict[tuple, Any] = {}
+class _LastRuns:
+    """Diagnostics converted by the last run, for the next one to reuse: keyed by content, so each keystroke that
+    moves findings (a line typed above them) makes new keys, and a cache kept across runs held thousands of stale
+    conversions (~5 KB each with their line texts) after an hour of typing. What a run reuses was converted (or
+    reused) by the run before it, so that run's entries are all there is to keep."""
+
+    def __init__(self) -> None:
+        self.current: dict[tuple, Any] = {}
+        self.previous: dict[tuple, Any] = {}
+
+    def next_run(self) -> None:
+        self.previous, self.current = self.current, {}
+
+    def get(self, key: tuple) -> Any:
+        converted = self.current.get(key)
+        if converted is None:
+            converted = self.previous.get(key)
+            if converted is not None:
+                self.current[key] = converted
+        return converted
+
+    def __len__(self) -> int:
+        return len(self.current) + len(self.previous)
+
+
+_DIAGNOSTICS = _LastRuns()
 
 
 def _cached_diagnostic(finding: Finding, lines: Lines, encoding: str, uris: dict[str, str] | None = None) -> Any:
@@ -672,9 +715,7 @@ def _cached_diagnostic(finding: Finding, lines: Lines, encoding: str, uris: dict
            tuple(uris.get(span.path) for span in spans))
     converted = _DIAGNOSTICS.get(key)
     if converted is None:
-        if len(_DIAGNOSTICS) >= 10_000:
-            _DIAGNOSTICS.clear()
-        converted = _DIAGNOSTICS[key] = diagnostic(finding, lines, encoding, uris)
+        converted = _DIAGNOSTICS.current[key] = diagnostic(finding, lines, encoding, uris)
     return converted
 
 

@@ -506,3 +506,103 @@ def test_a_buffer_is_refused_as_its_file_would_be(tmp_path: Path) -> None:
     assert [(f.rule, f.message) for f in results[big]] == [
         ("KS004", "buffer is over the 1 MB limit (--max-file-size); not read")]
     assert [(f.rule, f.span.line, f.span.column) for f in results[binary]] == [("KS004", 2, 5)]
+
+
+def test_converted_diagnostics_kept_between_runs_are_those_of_the_last_run_only(tmp_path: Path) -> None:
+    # Typing above the findings moves them all: every run converts them anew under new keys. A long session must
+    # keep the conversions the next run can reuse (the last run's), not every version typed since the start.
+    from kubelint_scrape import lsp
+
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    text = config.read_text()
+    sizes = []
+    for version in range(1, 31):
+        session.update(str(config), "# line\n" * version + text, version)
+        [(diagnostics, _version)] = lsp.diagnostics_of(session.snapshot(), "utf-16").values()
+        sizes.append(len(lsp._DIAGNOSTICS))
+    assert len(diagnostics) >= 2
+    assert max(sizes) <= 2 * len(diagnostics), sizes
+    session.update(str(config), "# line\n" * 30 + text, 31)  # unchanged: the same objects again
+    [(again, _version)] = lsp.diagnostics_of(session.snapshot(), "utf-16").values()
+    assert all(a is b for a, b in zip(again, diagnostics))
+
+
+def test_a_burst_of_changes_parses_the_buffer_once_when_it_is_linted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # didChange after didChange (a held key, a formatter) must not parse every version: the lint reads the last
+    # one only, and a large document took seconds to parse per keystroke before that lint could even start.
+    from kubelint_scrape import lsp
+
+    parsed = []
+    real = lsp.buffer_source
+    monkeypatch.setattr(lsp, "buffer_source", lambda path, text, limits: parsed.append(text) or real(path, text, limits))
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    text = config.read_text()
+    for version in range(1, 21):
+        session.update(str(config), text.replace("kubernetes-nodes", f"nodes-{version}"), version)
+    assert parsed == []
+    findings = session.lint()[str(config)]
+    assert len(parsed) == 1 and "nodes-20" in parsed[0]
+    assert any('"nodes-20"' in f.message for f in findings)
+    session.update(str(config), "a: [\n", 21)  # the last version decides, also when it does not parse
+    session.close(str(config))
+    assert len(parsed) == 1
+
+
+def test_a_relint_does_not_ask_every_unchanged_workload_whether_it_runs_kube_rbac_proxy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The declared kube-rbac-proxy targets are built anew at each re-lint; whether an unchanged workload runs the
+    # proxy is known from the run before (its pod template lives as long as its file's Source). Only the pods
+    # that do run it are read again, for their targets.
+    from kubelint_scrape import authproxy
+
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    for n in range(5):
+        (tmp_path / "q" / f"app-{n}.yaml").write_text(
+            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app-{n}, namespace: monitoring}}\nspec:\n"
+            f"  selector: {{matchLabels: {{app: a{n}}}}}\n  template:\n    metadata: {{labels: {{app: a{n}}}}}\n"
+            f"    spec:\n      containers:\n        - {{name: app, image: example/app:1}}\n"
+            + ("        - {name: proxy, image: quay.io/brancz/kube-rbac-proxy:v0.18.0}\n" if n == 0 else ""))
+    asked = []
+    real = authproxy.is_rbac_proxy
+    monkeypatch.setattr(authproxy, "is_rbac_proxy", lambda container: asked.append(container.name) or real(container))
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    session.update(str(config), config.read_text(), 1)
+    session.lint()
+    assert asked.count("app") >= 5
+    asked.clear()
+    session.update(str(config), config.read_text() + "# edited\n", 2)
+    session.lint()
+    assert sorted(asked) == ["app", "proxy"]  # the one pod that runs the proxy
+
+
+def test_fixes_that_offer_an_existing_role_judge_each_role_of_the_inputs_once_per_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A scraper bound to nothing: each denied need's fix looks for a role of the inputs to bind. Which roles are
+    # read-only enough to offer does not depend on the need: judged once per run, not once per fix per role.
+    from kubelint_scrape import fixes
+    from kubelint_scrape.rbac import Authorizer
+
+    shutil.copytree(QUICKSTART, tmp_path / "q")
+    deployment = tmp_path / "q" / "prometheus-deployment.yaml"
+    deployment.write_text(deployment.read_text().replace("serviceAccountName: prometheus", "serviceAccountName: unbound"))
+    (tmp_path / "q" / "roles.yaml").write_text("".join(
+        f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {{name: reader-{n}}}\n"
+        f"rules: [{{apiGroups: [''], resources: [configmaps, pods], verbs: [get, list]}}]\n" for n in range(20)))
+    judged = []
+    real = Authorizer.effective_rules
+
+    def counted(self: Authorizer, role: Any) -> Any:
+        if sys._getframe(1).f_globals is vars(fixes):
+            judged.append(role.name)
+        return real(self, role)
+
+    monkeypatch.setattr(Authorizer, "effective_rules", counted)
+    session = Session([str(tmp_path)])
+    config = tmp_path / "q" / "prometheus-config.yaml"
+    session.update(str(config), config.read_text(), 1)
+    denied = [f for f in session.lint()[str(config)] if f.rule in ("KS101", "KS102", "KS103")]
+    assert len(denied) >= 2
+    assert sorted(judged) == sorted(set(judged)) and "reader-0" in judged
