@@ -423,7 +423,10 @@ def _block_indent(outer_lines: list[str], header_line: int, parent_indent: int, 
         # `|2`: the content is indented that much more than the mapping that holds the key (YAML 1.2 §8.1.1.1),
         # whatever its first line looks like (the indicator exists for a first line indented further).
         return parent_indent + int(explicit)
-    for candidate in outer_lines[header_line:]:
+    # By index, not over a slice: a slice copies the rest of the file for each embedded config (quadratic in a
+    # file of thousands of ConfigMaps).
+    for index in range(header_line, len(outer_lines)):
+        candidate = outer_lines[index]
         if candidate.strip():
             return len(candidate) - len(candidate.lstrip(" "))
     return None

@@ -247,10 +247,17 @@ class Holding:
         return self._identities[1]
 
     def bindings_of(self, identity: Identity) -> list[BindingDef]:
-        result: list[BindingDef] = []
-        for binding, _role, ident in self.via:
-            if ident == identity and not any(b is binding for b in result):
-                result.append(binding)
+        return [binding for binding, _role in self.bound_by(identity)]
+
+    def bound_by(self, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
+        """Each binding of the rule to `identity`, once, with the role it binds (its first `via` entry).
+        Seen by id in a set: 5,000 RoleBindings to one scraper made a scan of the list so far cubic overall."""
+        result: list[tuple[BindingDef, RoleDef]] = []
+        seen: set[int] = set()
+        for binding, role, ident in self.via:
+            if ident == identity and id(binding) not in seen:
+                seen.add(id(binding))
+                result.append((binding, role))
         return result
 
     def applies(self, request: Request) -> list[tuple[BindingDef, Identity]]:

@@ -175,3 +175,69 @@ def test_ks202_fix_for_a_runner_of_an_unread_config_does_not_point_at_suggest_rb
     fixes = [f.fix for f in result.findings]
     assert len(fixes) == 2
     assert all("suggest-rbac` prints" not in fix and "target allocator configuration" in fix for fix in fixes), fixes
+
+
+def _rolebindings_of_view(count: int) -> str:
+    """A Prometheus in ns0 listing pods there, bound to the built-in `view` role by `count` RoleBindings."""
+
+    head = """apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: ns0}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: ns0}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: pods
+        kubernetes_sd_configs: [{role: pod, namespaces: {names: [ns0]}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus, namespace: ns0}
+spec:
+  selector: {matchLabels: {app: prometheus}}
+  template:
+    metadata: {labels: {app: prometheus}}
+    spec:
+      serviceAccountName: prometheus
+      containers:
+        - {name: prometheus, image: "prom/prometheus:v2.53.0", args: [--config.file=/etc/prometheus/prometheus.yml],
+           volumeMounts: [{name: config, mountPath: /etc/prometheus}]}
+      volumes: [{name: config, configMap: {name: prometheus}}]
+"""
+    return head + "".join(f"""---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: view-{i}, namespace: ns0}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}}
+subjects: [{{kind: ServiceAccount, name: prometheus}}]
+""" for i in range(count))
+
+
+def test_many_bindings_of_one_role_stay_linear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of RoleBindings of one role to one scraper: KS203's finding per binding listed every binding as a
+    related place (then kept three) and each scan of a holding's bindings compared the list so far — cubic (200
+    bindings 2 s, 400 bindings 13 s). Counts the related entries built, not time: doubling the bindings doubles
+    them. And each binding is its own finding (they all named the first binding, so the rest were dropped)."""
+    from kubelint_scrape.checks import privilege
+
+    calls = {"n": 0}
+    original = privilege._role_ref_span
+
+    def counting(binding):
+        calls["n"] += 1
+        return original(binding)
+
+    monkeypatch.setattr(privilege, "_role_ref_span", counting)
+    counts, reported = [], []
+    for n in (40, 80):
+        (tmp_path / f"{n}").mkdir()
+        (tmp_path / f"{n}" / "all.yaml").write_text(_rolebindings_of_view(n))
+        calls["n"] = 0
+        result = lint_paths([str(tmp_path / f"{n}")], Options(select={"KS203"}))
+        counts.append(calls["n"])
+        reported.append(sorted(f.object for f in result.findings if f.rule == "KS203"))
+    assert counts[1] <= 2.5 * counts[0], counts
+    assert reported[1] == sorted(f"RoleBinding/ns0/view-{i}" for i in range(80)), reported[1][:5]

@@ -228,3 +228,74 @@ def test_kube_rbac_proxy_path_flags_match_as_go_path_match(pattern: str, path: s
     from kubelint_scrape.gopath import go_path_match
 
     assert go_path_match(pattern, path) is matches
+
+
+def _monitored_apps(count: int) -> str:
+    """One Prometheus selecting every ServiceMonitor of its namespace; `count` apps there, each a ServiceMonitor,
+    the Service it selects and the Deployment that Service selects (a named targetPort, looked up in the pods)."""
+    head = """apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  serviceMonitorSelector: {}
+"""
+    return head + "".join(f"""---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {{name: app{i}, namespace: monitoring}}
+spec:
+  selector: {{matchLabels: {{app: app{i}}}}}
+  endpoints: [{{port: web}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: app{i}, namespace: monitoring, labels: {{app: app{i}}}}}
+spec:
+  selector: {{app: app{i}}}
+  ports: [{{name: web, port: 80, targetPort: http}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: app{i}, namespace: monitoring}}
+spec:
+  selector: {{matchLabels: {{app: app{i}}}}}
+  template:
+    metadata: {{labels: {{app: app{i}}}}}
+    spec:
+      containers: [{{name: app, image: "app:1", ports: [{{name: http, containerPort: {8000 + i}}}]}}]
+""" for i in range(count))
+
+
+def test_monitors_services_and_pods_of_one_namespace_stay_linear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PortBook tested every Service against each ServiceMonitor's selector and every pod against each selected
+    Service's: monitors × Services × pods of one namespace (3,000 apps: 55 s). Counts selector tests and pod label
+    look-ups, not time: doubling the apps about doubles them."""
+    from kubelint_scrape.engine import Options, lint_paths
+    from kubelint_scrape.model import LabelSelector, PodTemplate
+
+    calls = {"n": 0}
+    matches = LabelSelector.matches
+
+    def counting(self, labels):
+        calls["n"] += 1
+        return matches(self, labels)
+
+    class CountingLabels(dict):
+        def get(self, key, default=None):
+            calls["n"] += 1
+            return dict.get(self, key, default)
+
+    labels_of = PodTemplate.labels.func  # the cached_property's function
+
+    monkeypatch.setattr(LabelSelector, "matches", counting)
+    monkeypatch.setattr(PodTemplate, "labels", property(lambda pod: CountingLabels(labels_of(pod))))
+    work, found = [], []
+    for count in (40, 80):
+        path = write(tmp_path, f"apps-{count}.yaml", _monitored_apps(count))
+        calls["n"] = 0
+        result = lint_paths([path], Options(select={"KS101"}))
+        work.append(calls["n"])
+        found.append(len(result.findings))
+    assert work[1] <= 2.5 * work[0], work
+    assert found[1] == 2 * found[0] > 0  # each app's job: discovery the prometheus account lacks (KS101)

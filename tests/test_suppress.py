@@ -226,3 +226,87 @@ def test_per_path_ignores(tmp_path) -> None:
 ])
 def test_extent_of_a_node(text: str, target: int, end: int) -> None:
     assert _extent(text.splitlines(), target, {}) == end
+
+
+class _CountingRules(frozenset):
+    """A Code's rules that count each membership test: the work of matching findings to suppressions."""
+
+    tests = 0
+
+    def __contains__(self, rule: object) -> bool:
+        _CountingRules.tests += 1
+        return frozenset.__contains__(self, rule)
+
+
+def _suppressed_file(count: int, seed: int = 0):
+    """`count` suppressions of random (nested, overlapping or one-line) extents and kinds in one file, and
+    `count` findings on random lines, one of two rules."""
+    import random
+
+    from kubelint_scrape.findings import Finding
+    from kubelint_scrape.suppress import Code, Suppression, SuppressionState
+    from kubelint_scrape.yamltree import Span
+
+    rng = random.Random(seed)
+    lines = count * 5
+    state = SuppressionState()
+    for i in range(count):
+        start = rng.randint(1, lines)
+        extent = (start, start + rng.choice([0, 0, 1, 8, 40]))
+        kind, covered = rng.choice([("line", extent)] * 8 + [("annotation", extent), ("malformed", None)])
+        if i == 0:
+            kind, covered = "file", None
+        code = Code("KS401", Span("a.yaml", start, 1), _CountingRules({rng.choice(["KS401", "KS403"])}))
+        state.suppressions.append(Suppression(kind, Span("a.yaml", start, 1), [code], lines=covered))
+    state.by_path["a.yaml"] = list(state.suppressions)
+    findings = [Finding(rng.choice(["KS401", "KS403", "KS001"]), Span(p, rng.randint(1, lines), 3), f"f{i}")
+                for i, p in enumerate(rng.choice(["a.yaml", "a.yaml", "b.yaml"]) for _ in range(count))]
+    return state, findings
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_suppressions_match_findings_as_covers_says(seed: int) -> None:
+    """The sweep of SuppressionState.unsilenced keeps exactly the findings no covering suppression names, and
+    marks used exactly the codes that silence one (Suppression.covers, finding by finding, is the reference)."""
+    from kubelint_scrape.catalog import ALWAYS_REPORTED
+
+    state, findings = _suppressed_file(300, seed)
+    expected_used = set()
+    expected_kept = []
+    for finding in findings:
+        hit = False
+        for suppression in state.by_path.get(finding.span.path, ()):
+            for code in suppression.codes if finding.rule not in ALWAYS_REPORTED and suppression.covers(finding) else ():
+                if finding.rule in code.rules:
+                    expected_used.add(id(code))
+                    hit = True
+        if not hit:
+            expected_kept.append(finding)
+    assert state.unsilenced(findings) == expected_kept
+    assert {id(c) for s in state.suppressions for c in s.codes if c.used} == expected_used
+
+
+def test_many_suppressions_in_one_file_stay_linear() -> None:
+    """Each finding met every suppression of its file (10,000 suppressed pods in one file: 53 s); now only those
+    that cover its line. Counts the rule-membership tests and `covers` calls, not time: doubling both the
+    suppressions and the findings about doubles them."""
+    from kubelint_scrape import suppress
+
+    covers = suppress.Suppression.covers
+    calls = {"covers": 0}
+
+    def counting(self, finding):
+        calls["covers"] += 1
+        return covers(self, finding)
+
+    work = []
+    for count in (400, 800):
+        state, findings = _suppressed_file(count, seed=1)
+        _CountingRules.tests = calls["covers"] = 0
+        suppress.Suppression.covers = counting
+        try:
+            state.unsilenced(findings)
+        finally:
+            suppress.Suppression.covers = covers
+        work.append(_CountingRules.tests + calls["covers"])
+    assert work[1] <= 2.5 * work[0], work

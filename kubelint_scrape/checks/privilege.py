@@ -33,6 +33,7 @@ from ..grants import (
     Holding,
     Permission,
     Requirement,
+    binding_applies,
     co_holders,
     describe_permissions,
     holdings,
@@ -173,8 +174,12 @@ def _bound(holding: Holding, identity: Identity | None = None) -> str:
 
 
 def _binding_related(holding: Holding, identity: Identity | None = None) -> list[Related]:
-    related = []
+    """The first three distinct bindings of the holding (to `identity`), then the refused objects. Stops at three:
+    a rule bound by thousands of bindings would otherwise build (and compare) an entry for each, per finding."""
+    related: list[Related] = []
     for binding, role, ident in holding.via:
+        if len(related) == 3:
+            break
         if binding.obj is None or (identity is not None and ident != identity):
             continue
         refused = any(item is binding for item, _f in holding.refused)
@@ -184,7 +189,7 @@ def _binding_related(holding: Holding, identity: Identity | None = None) -> list
         item = Related(_role_ref_span(binding), text)
         if item not in related:
             related.append(item)
-    return related[:3] + _refused_related(holding.refused)
+    return related + _refused_related(holding.refused)
 
 
 def _refused_related(refused: tuple) -> list[Related]:
@@ -648,9 +653,10 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                                         + _namespaced_discovery_successors(jobs, analysis.authorizer, identity)))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         restricted = _name_restricted_requests(jobs)
-        builtin: dict[int, list[tuple[Holding, list]]] = {}
+        # Per binding of a built-in role: the binding, the role it binds and each (holding, unused permissions).
+        builtin: dict[int, tuple[BindingDef, RoleDef, list[tuple[Holding, list]]]] = {}
         for holding in reported:
-            direct = [b for b in holding.bindings_of(identity) if names_identity(b, identity)]
+            direct = [(b, r) for b, r in holding.bound_by(identity) if names_identity(b, identity)]
             if not direct:
                 continue  # granted only through a group every ServiceAccount is in: cluster policy, not the scraper's
             live = [p for p in permissions(holding.rule)
@@ -663,14 +669,14 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             if not perms:
                 continue  # (entries that grant nothing are the RBAC-object rules' findings, with the reason)
             if holding.role.builtin:
-                for binding in direct:
-                    builtin.setdefault(id(binding), []).append((holding, perms))
+                for binding, bound in direct:
+                    builtin.setdefault(id(binding), (binding, bound, []))[2].append((holding, perms))
                 continue
             # The fix keeps every live permission not reported: the used ones and those spared above.
             kept = [p for p in live if p not in perms]
             yield _unused_finding(analysis, state, identity, holding, perms, kept, others)
-        for entries in builtin.values():
-            yield _unused_builtin_finding(identity, entries, used, analysis.authorizer)
+        for binding, bound, entries in builtin.values():
+            yield _unused_builtin_finding(identity, binding, bound, entries, used, analysis.authorizer)
         if not maybe and not unseen and not others:
             yield from _idle_role_bindings(ctx, state, identity, jobs)
 
@@ -782,14 +788,23 @@ def _scrape_permission(permission: Permission) -> bool:
     return resource == "*" or resource.startswith(("nodes/", "*/")) or resource.endswith("/proxy")
 
 
-def _unused_builtin_finding(identity: Identity, entries: list, used: dict, authorizer) -> Finding:
-    """One finding per binding of a built-in role: its rules have no line of their own in the inputs."""
+def _unused_builtin_finding(identity: Identity, binding: BindingDef, role: RoleDef, entries: list, used: dict,
+                            authorizer) -> Finding:
+    """One finding per binding of a built-in role (`role`, as `binding` binds it): its rules have no line of their
+    own in the inputs. About that binding, not the holding's first one: two RoleBindings of `view` in two
+    namespaces are two findings, each at its own roleRef."""
     first = entries[0][0]
-    binding = first.bindings_of(identity)[0]
-    role = next(r for b, r, i in first.via if b is binding)
-    unused = [p for _h, perms in entries for p in perms]
-    # What the jobs do use of the role: from all its rules, also those with nothing unused.
-    kept = [p for rule in authorizer.effective_rules(role) for p in permissions(rule) if (id(rule), p) in used]
+    # What the jobs do use of the role through this binding: from all its rules, also those with nothing unused.
+    # A use where the binding does not apply (a RoleBinding in another namespace) is unused here.
+    kept: list[Permission] = []
+    elsewhere: list[Permission] = []
+    for rule in authorizer.effective_rules(role):
+        for p in permissions(rule):
+            uses = used.get((id(rule), p))
+            if uses:
+                through = any(binding_applies(binding, (r.decision or r).request) for r in uses)
+                (kept if through else elsewhere).append(p)
+    unused = elsewhere + [p for _h, perms in entries for p in perms]
     shown = describe_permissions(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
     uses = f"only {describe_permissions(kept)} of it" if kept else "none of it"
     return Finding(
@@ -970,12 +985,13 @@ def _leave_bindings(holding: Holding, identities: list[Identity], holders: list)
     """How the scrapers leave the bindings of a shared rule: a binding that also names a co-holder loses only
     their subject entries; one of their own goes whole."""
     shared = {id(b) for b, _s in holders}
+    held = {i: {id(b) for b in holding.bindings_of(i)} for i in identities}  # (asked once per binding below)
     steps: list[str] = []
     for binding in dict.fromkeys(b for i in identities for b in holding.bindings_of(i)):
         if id(binding) not in shared:
             steps.append(f"delete {_binding_name(binding)}")
             continue
-        mine = [str(i) for i in identities if any(b is binding for b in holding.bindings_of(i))]
+        mine = [str(i) for i in identities if id(binding) in held[i]]
         steps.append(f"remove {', '.join(mine)} from the subjects of {_binding_name(binding)}")
     return " and ".join(steps)
 
