@@ -370,7 +370,7 @@ def parse_text(
     else:
         position = _interning(position)
     try:
-        documents, findings = _documents(path, text, limits, position, shared_positions)
+        documents, findings, _next = _documents(path, text, limits, position, shared_positions)
     except _Templated as exc:
         return [], [_templated_finding(path, exc.pos)], "skipped"
     except _ComplexKey as exc:
@@ -433,12 +433,14 @@ def _error_mark(text: str, problem: Any, context: Any) -> Any:
     return context if at_end else problem
 
 def _documents(path: str, text: str, limits: Limits, position: Callable[[int, int], Pos], shared_positions: bool,
-               pure: bool = False, first_index: int = 0) -> tuple[list[Document], list[Finding]]:
-    """The documents of a YAML stream, and the KS005 findings of their duplicate keys.
+               pure: bool = False, first_index: int = 0) -> tuple[list[Document], list[Finding], int]:
+    """The documents of a YAML stream, the KS005 findings of their duplicate keys, and the index the next document
+    would have.
 
     libyaml (ruamel's C parser) refuses a colon inside a flow plain scalar (`targets: [localhost:9090]`), which
-    YAML 1.2, Go's yaml (Prometheus, kubectl) and ruamel's own Python parser accept: from the document where it
-    stops, the rest of the stream is parsed with the Python parser (several times slower, so only that part)."""
+    YAML 1.2, Go's yaml (Prometheus, kubectl) and ruamel's own Python parser accept: the document where it stops
+    is parsed again with the Python parser (several times slower, so only that document), and the C parser goes
+    on from the next `---` line."""
     findings: list[Finding] = []
     documents: list[Document] = []
     builder = _Builder(limits, position, _SHARED_POSITIONS if shared_positions else {})
@@ -455,12 +457,9 @@ def _documents(path: str, text: str, limits: Limits, position: Callable[[int, in
     except Exception as exc:
         if pure or not _libyaml_flow_colon(exc):
             raise
-        line = builder.document_line  # 0-based: where the failing document starts
-        rest = text[_offset_of_line(text, line):]
-        rest_documents, rest_findings = _documents(path, rest, limits, lambda l, c: position(l + line, c), False,
-                                                   pure=True, first_index=index + 1)
-        documents += rest_documents
-        findings += rest_findings
+        index = _parse_on(path, text, limits, position, builder.document_line, index + 1, documents, findings)
+    else:
+        index += 1
     if unlisted:
         findings.append(Finding(
             "KS005", Span(path, *unlisted[0]),
@@ -468,7 +467,50 @@ def _documents(path: str, text: str, limits: Limits, position: Callable[[int, in
             " Kubernetes strict decoding and Prometheus reject a mapping that repeats a key",
             fix="Remove the repeated keys; a generated file may have been concatenated with itself.",
         ))
-    return documents, findings
+    return documents, findings, index
+
+
+def _parse_on(path: str, text: str, limits: Limits, position: Callable[[int, int], Pos], line: int, index: int,
+              documents: list[Document], findings: list[Finding]) -> int:
+    """After libyaml refused the document starting at 0-based `line` (index `index`): that document with the Python
+    parser, then the rest of the stream from the next `---` line with the C parser again (which may refuse another
+    one). Errors raised there carry marks of the part parsed: they are moved to the whole text's lines."""
+    start = _offset_of_line(text, line)
+    newline = text.find("\n", start)
+    boundary = _NEXT_DOCUMENT.search(text, newline + 1) if newline >= 0 else None
+    end = boundary.start() if boundary else len(text)
+    for part_line, part, pure in ((line, text[start:end], True), (line + text.count("\n", start, end), text[end:], False)):
+        if not part:
+            continue
+        try:
+            part_documents, part_findings, index = _documents(
+                path, part, limits, lambda l, c, at=part_line: position(l + at, c), False, pure=pure, first_index=index)
+        except Exception as exc:
+            _move_marks(exc, part_line, start if pure else end)
+            raise
+        documents += part_documents
+        findings += part_findings
+    return index
+
+
+# A line that starts a document: after one, the C parser can take over again (YAML forbids `---` at the start of
+# a line inside any content, so it cannot be part of the refused document).
+_NEXT_DOCUMENT = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
+
+
+def _move_marks(exc: Exception, lines: int, offset: int) -> None:
+    """Shift a parser error raised on a part of the text (starting at 0-based line `lines`, character `offset`) to
+    the whole text: its marks' lines, or a ReaderError's character position."""
+    from ruamel.yaml.error import StreamMark
+
+    for name in ("problem_mark", "context_mark"):
+        mark = getattr(exc, name, None)
+        if mark is not None and isinstance(getattr(mark, "line", None), int):
+            # a copy: the C parser's marks are read-only
+            setattr(exc, name, StreamMark(getattr(mark, "name", "<unicode string>"), getattr(mark, "index", 0) + offset,
+                                          mark.line + lines, mark.column))
+    if isinstance(getattr(exc, "position", None), int) and type(exc).__name__ == "ReaderError":
+        exc.position += offset
 
 
 def _offset_of_line(text: str, line: int) -> int:

@@ -508,6 +508,32 @@ def test_flow_colon_fallback_reparses_from_the_failing_document_with_exact_posit
     assert [(f.rule, f.span.line) for f in source.findings] == [("KS005", 16)]
 
 
+def test_flow_colon_fallback_hands_the_documents_after_the_refused_one_back_to_the_c_parser(monkeypatch) -> None:
+    # The Python parser is several times slower: one such document near the top of a large file must not send the
+    # rest of it there. It gets the refused document only; a second refused document is handled the same way.
+    from kubelint_scrape import load as loader
+
+    texts: list[str] = []
+    pure_events = loader._pure_events
+    monkeypatch.setattr(loader, "_pure_events", lambda text: texts.append(text) or pure_events(text))
+    plain = "kind: ConfigMap\nmetadata:\n  name: c\n"
+    refused = "args: [--upstream=http://127.0.0.1:8080/]\n"
+    text = "---\n".join([plain, refused, plain, plain, refused, plain])
+    source = parse_source("p.yml", text)
+    assert source.status == "linted", source.findings
+    assert [d.index for d in source.documents] == [0, 1, 2, 3, 4, 5]
+    assert texts == ["---\n" + refused] * 2
+    assert source.documents[4].root.key_pos("args") == (15, 1)
+    assert source.documents[5].root.key_pos("kind") == (17, 1)
+
+
+def test_a_syntax_error_after_a_flow_colon_fallback_is_reported_at_its_line_in_the_file() -> None:
+    text = "kind: A\n---\nargs: [--upstream=http://127.0.0.1:8080/]\n---\nkind: B\nargs: [a, b\nnext: 1\n"
+    source = parse_source("p.yml", text)
+    assert source.status == "failed"
+    assert [(f.rule, f.span.line) for f in source.findings] == [("KS001", 7)]
+
+
 def test_river_scrape_components_are_found_in_alloy_configs_only() -> None:
     """KS007's gate (build.river_scrape_components): River blocks of the components whose access the analysis would
     check, in order, once each; YAML, dashboards and River without such components give nothing."""
