@@ -241,3 +241,23 @@ def test_many_bindings_of_one_role_stay_linear(tmp_path: Path, monkeypatch: pyte
         reported.append(sorted(f.object for f in result.findings if f.rule == "KS203"))
     assert counts[1] <= 2.5 * counts[0], counts
     assert reported[1] == sorted(f"RoleBinding/ns0/view-{i}" for i in range(80)), reported[1][:5]
+
+
+def test_a_role_bound_many_times_names_three_bindings_and_counts_the_rest(tmp_path: Path) -> None:
+    """KS203 on a user role that 40 RoleBindings give the scraper: the message names the first three bindings and
+    how many more, not forty names (one RoleBinding per namespace is how large clusters grant a scraper)."""
+    reader = """---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules:
+  - {apiGroups: [""], resources: [pods], verbs: [list, watch]}
+  - {apiGroups: [""], resources: [configmaps], verbs: [get]}
+"""
+    text = _rolebindings_of_view(40).replace("name: view}", "name: reader}") + reader
+    (tmp_path / "all.yaml").write_text(text)
+    result = lint_paths([str(tmp_path)], Options(select={"KS203"}))
+    messages = [f.message for f in result.findings if f.rule == "KS203" and "configmaps" in f.message]
+    assert messages, [f.message for f in result.findings]
+    assert "RoleBinding ns0/view-0, RoleBinding ns0/view-1, RoleBinding ns0/view-2 and 37 more" in messages[0], messages[0]
+    assert "view-39" not in messages[0]

@@ -168,7 +168,9 @@ def _bound(holding: Holding, identity: Identity | None = None) -> str:
     """`scraper monitoring/prometheus (ClusterRoleBinding prometheus)`."""
     parts = []
     for ident in holding.identities if identity is None else [identity]:
-        bindings = ", ".join(dict.fromkeys(_binding_name(b) for b in holding.bindings_of(ident)))
+        names = list(dict.fromkeys(_binding_name(b) for b in holding.bindings_of(ident)))
+        # a role bound thousands of times (one RoleBinding per namespace) would make a message of thousands of names
+        bindings = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         parts.append(f"{ident} ({bindings})")
     return "scraper " + "; scraper ".join(parts)
 
