@@ -88,6 +88,10 @@ _YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _EDITOR_BREAK = re.compile("\r\n|[\r\n]")
 
 
+_NEWLINE = re.compile("\r\n?|\n")  # the breaks str.splitlines() finds in a text without _UNUSUAL ones
+_SPLIT_BELOW = 1 << 20  # characters: a larger text's line starts are found without splitting it
+
+
 class LineIndex:
     """A text without unusual breaks (the parser's lines are the editor's): where each line starts, four bytes a
     line, and a line's text cut out when asked. Splitting every Source into line strings to position the findings
@@ -104,7 +108,14 @@ class LineIndex:
             from array import array
             from itertools import accumulate
 
-            self._starts = array("L", accumulate(map(len, self.text.splitlines(True)), initial=0))
+            text = self.text
+            if len(text) < _SPLIT_BELOW:
+                self._starts = array("L", accumulate(map(len, text.splitlines(True)), initial=0))
+            else:  # without the list of every line (a 20 MB file: ~60 MB for a moment, the report's peak)
+                self._starts = array("L", [0])
+                self._starts.extend(match.end() for match in _NEWLINE.finditer(text))
+                if self._starts[-1] != len(text):
+                    self._starts.append(len(text))
         return self._starts
 
     def __len__(self) -> int:  # starts ends with the text's length

@@ -82,3 +82,19 @@ def test_a_region_ends_where_its_token_does(tmp_path, line: str, column: int, en
 
     region = Lines({}).region(Span(str(path), 1, column))
     assert (region.line, region.column, region.end_column) == (1, column, end)
+
+
+def test_line_starts_of_a_large_text_are_those_of_its_split_lines(monkeypatch) -> None:
+    """LineIndex finds a large text's line starts without the list of its lines; they must be the same."""
+    import random
+    from array import array
+    from itertools import accumulate
+
+    from kubelint_scrape import positions
+
+    monkeypatch.setattr(positions, "_SPLIT_BELOW", 0)
+    rng = random.Random(7)
+    for _ in range(500):
+        text = "".join(rng.choice(["a", "bb", "\n", "\r\n", "\r", " ", "x: y"]) for _ in range(rng.randint(0, 40)))
+        expected = array("L", accumulate(map(len, text.splitlines(True)), initial=0))
+        assert positions.LineIndex(text).starts == expected, repr(text)
