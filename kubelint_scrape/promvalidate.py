@@ -317,6 +317,9 @@ def validate_monitor(monitor: Any) -> list[Finding]:
         authorization = _monitor_authorization(monitor, holder, position, holders_path)
         if authorization is not None:
             findings.append(authorization)
+        conflict = _monitor_auth_conflict(monitor, holder, position, holders_path)
+        if conflict is not None:
+            findings.append(conflict)
         for key, index, node in _relabel_nodes(holder, keys):
             rule = {_OPERATOR_RELABEL_KEYS.get(k, k): v for k, v in node.items()}
             if isinstance(rule.get("action"), str):
@@ -432,6 +435,46 @@ def _monitor_authorization(monitor: Any, holder: YMap, position: int | None, hol
         f"{monitor.kind} {monitor.namespace}/{monitor.name} {subject} {problem}; the operator rejects the "
         f"{monitor.kind} (it is left out of every Prometheus config) and none of its targets is scraped",
         fix=fix, object=f"{monitor.kind} {monitor.name}", data={"check": "operator-authorization"})
+
+
+# The credential fields of an operator endpoint that exclude one another, in the order the operator checks them
+# (pkg/apis/monitoring/v1/http_config.go HTTPConfigWithoutTLS.Validate).
+_MONITOR_AUTH_KEYS = ("authorization", "basicAuth", "bearerTokenSecret", "oauth2")
+# Kinds whose endpoint HTTP config the operator validates before use (checkServiceMonitor → endpoint.Validate,
+# checkPodMonitor → addHTTPConfigToStore → HTTPConfigWithProxy.Validate): it rejects the resource. checkProbe and
+# checkScrapeConfig only load each credential, so both reach the generated config, which Prometheus refuses.
+_AUTH_CHECKED_BY_OPERATOR = ("ServiceMonitor", "PodMonitor")
+
+
+def _monitor_auth_conflict(monitor: Any, holder: YMap, position: int | None, holders_path: tuple) -> Finding | None:
+    """An endpoint (or Probe/ScrapeConfig spec) that sets two ways to send credentials: the operator rejects a
+    ServiceMonitor or PodMonitor ("authorization and basicAuth cannot be configured at the same time"); for a Probe
+    or ScrapeConfig it writes both, and Prometheus refuses the configuration ("at most one of basic_auth, oauth2 &
+    authorization must be configured", prometheus/common config/http_config.go), as for a plain file."""
+    present = [key for key in _MONITOR_AUTH_KEYS if holder.get(key) is not None]
+    if len(present) < 2:
+        return None
+    first, second = sorted(present[:2], key=lambda key: tuple(holder.key_pos(key)))
+    where = ".".join(str(p) for p in holders_path[1:]) + (f"[{position}]" if position is not None else "")
+    subject = f"{where} sets" if where else "sets"
+    if monitor.kind in _AUTH_CHECKED_BY_OPERATOR:
+        upstream = f"{present[0]} and {present[1]} cannot be configured at the same time"
+        outcome = (f"the operator rejects the {monitor.kind} (it is left out of every Prometheus config) and none of "
+                   "its targets is scraped")
+        check = "operator-auth-conflict"
+    else:
+        upstream = "at most one of basic_auth, oauth2 & authorization must be configured"
+        outcome = (f"the operator passes both on, and every Prometheus that selects the {monitor.kind} gets a "
+                   "configuration it refuses to load — a running server keeps its previous configuration, a starting "
+                   "one exits")
+        check = "auth-conflict"
+    return Finding(
+        "KS601", key_span(monitor.path, holder, second),
+        f"{monitor.kind} {monitor.namespace}/{monitor.name} {subject} both {first} and {second} (\"{upstream}\"): "
+        f"an endpoint sends credentials one way only; {outcome}",
+        fix=f"Keep one of {first} and {second} and remove the other.",
+        related=(Related(key_span(monitor.path, holder, first), f"{first} is set here"),),
+        object=f"{monitor.kind} {monitor.name}", data={"check": check})
 
 
 def _monitor_timing(monitor: Any, holder: YMap, position: int | None, holders_path: tuple, interval_key: str) -> Finding | None:

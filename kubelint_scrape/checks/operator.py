@@ -16,18 +16,33 @@ def operator_file_access_denied(ctx: Context) -> Iterator[Finding]:
         runner = config.runner
         if runner is None:
             continue
-        for monitor, span, field_name in config.rejected:
-            deny = get_path(runner.doc, "spec", "arbitraryFSAccessThroughSMs")
+        deny = get_path(runner.doc, "spec", "arbitraryFSAccessThroughSMs")
+        for monitor, reads in _reads_by_monitor(config.rejected):
+            # the operator rejects the ServiceMonitor once, at its first file field (testForArbitraryFSAccess
+            # returns on the first): one finding there, the other file fields as related locations
+            span, field_name = reads[0]
+            fields = ", ".join(dict.fromkeys(name for _, name in reads))
+            noun = "a file through" if len(reads) == 1 else "files through"
             yield Finding(
                 "KS603", span,
-                f"ServiceMonitor {monitor.namespace}/{monitor.name} reads a file through {field_name}, but "
+                f"ServiceMonitor {monitor.namespace}/{monitor.name} reads {noun} {fields}, but "
                 f"{runner.kind} {runner.namespace}/{runner.name} sets arbitraryFSAccessThroughSMs.deny: true, so the "
                 f"operator rejects the whole ServiceMonitor and none of its targets is scraped",
                 fix="Reference the credentials through a Secret or ConfigMap instead of a file (e.g. "
                     "`authorization: {credentials: {name: <secret>, key: token}}`, `tlsConfig: {ca: {configMap: "
                     "{name: <configmap>, key: ca.crt}}}`), or drop arbitraryFSAccessThroughSMs.deny if only trusted "
                     "teams create ServiceMonitors.",
-                related=(Related(key_span(runner.path, deny, "deny"), f"{runner.kind} {runner.name} denies file access"),),
+                related=(Related(key_span(runner.path, deny, "deny"), f"{runner.kind} {runner.name} denies file access"),
+                         *(Related(other, f"also reads a file through {name}") for other, name in reads[1:])),
                 object=f"ServiceMonitor/{monitor.namespace}/{monitor.name}",
-                data={"field": field_name, "runner": f"{runner.kind}/{runner.namespace}/{runner.name}"},
+                data={"field": field_name, "fields": [name for _, name in reads],
+                      "runner": f"{runner.kind}/{runner.namespace}/{runner.name}"},
             )
+
+
+def _reads_by_monitor(rejected: list) -> list[tuple]:
+    """(monitor, [(span, field), …]) per rejected ServiceMonitor, in the order the file fields were found."""
+    grouped: dict[int, tuple] = {}
+    for monitor, span, field_name in rejected:
+        grouped.setdefault(id(monitor), (monitor, []))[1].append((span, field_name))
+    return list(grouped.values())
