@@ -535,3 +535,19 @@ def test_ks106_fix_is_the_token_alone_when_the_identity_holds_the_grant(tmp_path
                    + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
     [ks106] = [f for f in _lint(setup) if f.rule == "KS106"]
     assert "Then" not in ks106.fix
+
+
+def test_ks108_group_named_like_the_serviceaccount_fix_drops_the_api_group(tmp_path: Path) -> None:
+    """A Group subject spelled like the ServiceAccount (`prometheus`) is the User case's twin: KS108, not KS101/102.
+    Its `apiGroup: rbac.authorization.k8s.io` must go with the kind change, or the API server rejects the binding."""
+    group = "{kind: Group, apiGroup: rbac.authorization.k8s.io, name: prometheus}"
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", NODES_RULES) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus", subject=group))
+    denials = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert [f.rule for f in denials] == ["KS108"], denials
+    assert denials[0].fix == ("Change the subject in ClusterRoleBinding/prometheus to kind ServiceAccount, name prometheus, "
+                              "namespace monitoring, and delete its `apiGroup: rbac.authorization.k8s.io` (a "
+                              "ServiceAccount subject takes none)."), denials[0].fix
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", NODES_RULES) + "---\n"
+                                     + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]

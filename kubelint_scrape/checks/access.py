@@ -354,6 +354,11 @@ def _subject_fix(binding: BindingDef, identity: Identity, rejected: bool, resolu
     else:
         change = (f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace "
                   f"{identity.namespace}")
+        subject = next((s for s in binding.subjects if s.describe() == subject_text), None)
+        if subject is not None and subject.kind != "ServiceAccount" and subject.api_group:
+            # A User/Group subject carries `apiGroup: rbac.authorization.k8s.io`; kept on a ServiceAccount subject
+            # the API server rejects the binding (FACTS §8 [RV]; KS501), so the fix must say to drop it.
+            change += f", and delete its `apiGroup: {subject.api_group}` (a ServiceAccount subject takes none)"
     return (change + (", and correct what KS501 says there." if rejected else ".")
             + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
                f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
@@ -842,8 +847,11 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
             namespace = _group_namespace(subject)
             if namespace == identity.namespace or _accounts_in(ctx, namespace):
                 continue
-        elif not (subject.kind == "Group" and subject.name == identity.user):
-            continue  # only a Group spelled exactly as the ServiceAccount's user name is an evident kind mistake
+        elif not (subject.kind == "Group" and subject.name in (identity.user, identity.name)):
+            # Only a Group spelled exactly as the ServiceAccount's user name or its name (`prometheus`, the User
+            # case's twin: a group is matched by membership, and no ServiceAccount token is in a group named so —
+            # FACTS §8) is an evident kind mistake; any other group is someone else's.
+            continue
         if not binding_applies(binding, request):
             continue
         role = ctx.workspace.role_for(binding) or ctx.workspace.rejected_role_for(binding)
