@@ -513,7 +513,9 @@ def test_ks106_fix_names_the_grant_the_token_then_needs(tmp_path: Path) -> None:
                    + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
     [ks106] = [f for f in _lint(setup) if f.rule == "KS106"]
     token, then = ks106.fix.split("\nThen ")
+    token, skip_note = token.split("\nKS301 then reports")  # the job keeps insecure_skip_verify: true
     assert token.endswith("credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token")
+    assert skip_note.endswith("`# kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates`.")
     assert then.startswith("the request is authorized as monitoring/prometheus, which lacks get nodes/metrics "
                            "(403 Forbidden); add to ClusterRole prometheus")
     rules = _snippet("\n".join(then.splitlines()))
@@ -525,7 +527,12 @@ def test_ks106_fix_names_the_grant_the_token_then_needs(tmp_path: Path) -> None:
     (setup / "rbac.yaml").write_text(_cluster_role("prometheus", nodes + '  - apiGroups: [""]\n    resources: '
                                                    '["nodes/metrics"]\n    verbs: ["get"]\n')
                                      + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
-    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS106"]
+    assert [f.rule for f in _lint(setup) if f.rule in ACCESS | {"KS106", "KS301"}] == ["KS301"]
+    # The whole fix, the decision recorded where the token now goes unverified: nothing new is reported.
+    job = job.replace("insecure_skip_verify: true", "insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] "
+                      "kubelets self-sign their serving certificates")
+    (setup / "prometheus.yaml").write_text(DEPLOYMENT + job)
+    assert not [f for f in _lint(setup) if f.rule in ACCESS | {"KS106", "KS301", "KS002"}]
 
 
 def test_ks106_fix_is_the_token_alone_when_the_identity_holds_the_grant(tmp_path: Path) -> None:
@@ -535,3 +542,30 @@ def test_ks106_fix_is_the_token_alone_when_the_identity_holds_the_grant(tmp_path
                    + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
     [ks106] = [f for f in _lint(setup) if f.rule == "KS106"]
     assert "Then" not in ks106.fix
+
+
+def test_ks108_group_named_like_the_serviceaccount_fix_drops_the_api_group(tmp_path: Path) -> None:
+    """A Group subject spelled like the ServiceAccount (`prometheus`) is the User case's twin: KS108, not KS101/102.
+    Its `apiGroup: rbac.authorization.k8s.io` must go with the kind change, or the API server rejects the binding."""
+    group = "{kind: Group, apiGroup: rbac.authorization.k8s.io, name: prometheus}"
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", NODES_RULES) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus", subject=group))
+    denials = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert [f.rule for f in denials] == ["KS108"], denials
+    assert denials[0].fix == ("Change the subject in ClusterRoleBinding/prometheus to kind ServiceAccount, name prometheus, "
+                              "namespace monitoring, and delete its `apiGroup: rbac.authorization.k8s.io` (a "
+                              "ServiceAccount subject takes none)."), denials[0].fix
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", NODES_RULES) + "---\n"
+                                     + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]
+
+
+def test_ks106_fix_skips_the_ks301_note_when_the_job_already_records_it(tmp_path: Path) -> None:
+    """A job whose `insecure_skip_verify: true` already carries KS301's suppression needs only the token."""
+    job = KUBELET_NO_TOKEN_JOB.replace("insecure_skip_verify: true", "insecure_skip_verify: true  # kubelint-scrape: "
+                                       "ignore[KS301] kubelets self-sign their serving certificates")
+    setup = _setup(tmp_path, job, _cluster_role("prometheus", NODES_RULES) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [ks106] = [f for f in _lint(setup) if f.rule == "KS106"]
+    assert ks106.fix == ("Add to the job (its tls_config stays):\n  authorization:\n    credentials_file: "
+                         "/var/run/secrets/kubernetes.io/serviceaccount/token"), ks106.fix

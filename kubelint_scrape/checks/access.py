@@ -19,10 +19,11 @@ from ..fixes import fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
+from ..operator import scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
-from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, value_span
+from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 from .context import Context
 from .transport import _key
 
@@ -354,6 +355,11 @@ def _subject_fix(binding: BindingDef, identity: Identity, rejected: bool, resolu
     else:
         change = (f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace "
                   f"{identity.namespace}")
+        subject = next((s for s in binding.subjects if s.describe() == subject_text), None)
+        if subject is not None and subject.kind != "ServiceAccount" and subject.api_group:
+            # A User/Group subject carries `apiGroup: rbac.authorization.k8s.io`; kept on a ServiceAccount subject
+            # the API server rejects the binding (FACTS §8 [RV]; KS501), so the fix must say to drop it.
+            change += f", and delete its `apiGroup: {subject.api_group}` (a ServiceAccount subject takes none)"
     return (change + (", and correct what KS501 says there." if rejected else ".")
             + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
                f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
@@ -842,8 +848,11 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
             namespace = _group_namespace(subject)
             if namespace == identity.namespace or _accounts_in(ctx, namespace):
                 continue
-        elif not (subject.kind == "Group" and subject.name == identity.user):
-            continue  # only a Group spelled exactly as the ServiceAccount's user name is an evident kind mistake
+        elif not (subject.kind == "Group" and subject.name in (identity.user, identity.name)):
+            # Only a Group spelled exactly as the ServiceAccount's user name or its name (`prometheus`, the User
+            # case's twin: a group is matched by membership, and no ServiceAccount token is in a group named so —
+            # FACTS §8) is an evident kind mistake; any other group is someone else's.
+            continue
         if not binding_applies(binding, request):
             continue
         role = ctx.workspace.role_for(binding) or ctx.workspace.rejected_role_for(binding)
@@ -899,7 +908,35 @@ def _scheme_span(job) -> Span | None:
 KUBELET_SKIP_VERIFY_NOTE = "kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates"
 
 
-def _credentials_fix(job, target: str, serving_cert: str) -> str:
+def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) -> str:
+    """What else a fix that adds the token to a job with `insecure_skip_verify: true` must say: once the job sends a
+    credential, KS301 reports the unchecked certificate, so applying the fix alone would raise a new warning.
+    Against a cluster-CA-signed target (the API server, kubelets with serverTLSBootstrap) verify it instead; against
+    a self-signed one record the decision where it is made, with the suppression KS301's own fix asks for. Nothing
+    when the job already carries that suppression (on the key's line, above it, or above the job)."""
+    if ctx is None or job.tls.get("insecure_skip_verify") is not True or (
+            job.monitor is not None and scrape_class_setting(job, "tlsConfig", "insecureSkipVerify") is not None):
+        return ""  # (a scrape class's setting: KS301 reports it once, at the class)
+    span = key_span(job.path, job.tls, "insecure_skip_verify")
+    source = ctx.source(span.path)
+    lines = source.text.splitlines() if source is not None else []
+    job_line = job.span.line if job.span.path == span.path else span.line
+    if any("ignore[" in lines[n - 1] and "KS301" in lines[n - 1].split("ignore[", 1)[1]
+           for n in {span.line, span.line - 1, job_line, job_line - 1} if 0 < n <= len(lines)):
+        return ""
+    key = _key(job, "insecure_skip_verify")
+    if target in ("apiserver", "apiserver-proxy") or (target == "kubelet" and serving_cert == "cluster-ca"):
+        return (f" Then replace its `{key}: true` with `{_key(job, 'ca_file')}: {SA_DIR}/ca.crt` (the cluster CA signs "
+                f"that certificate), or KS301 reports the token sent to an unverified server.")
+    reason = {"kubelet": "kubelets self-sign their serving certificates",
+              "control-plane": "kube-controller-manager and kube-scheduler self-sign their serving certificates",
+              "extension-apiserver": "extension API servers self-sign their serving certificates",
+              "kube-rbac-proxy": "kube-rbac-proxy self-signs its serving certificate"}.get(target, "<reason>")
+    return (f"\nKS301 then reports the token sent with `{key}: true`: give the targets a certificate Prometheus can "
+            f"verify, or record the decision beside it: `# kubelint-scrape: ignore[KS301] {reason}`.")
+
+
+def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = None) -> str:
     """How to send the ServiceAccount token, in the syntax of the resource the job comes from.
 
     Only the token when the job already says how to verify the target (a CA, or no verification): its TLS works
@@ -915,7 +952,7 @@ def _credentials_fix(job, target: str, serving_cert: str) -> str:
     if job.source_kind in ("servicemonitor", "podmonitor"):
         token = f"bearerTokenFile: {SA_TOKEN}"
         if tls_given:
-            return f"Add to the endpoint (its tlsConfig stays):\n  {token}"
+            return f"Add to the endpoint (its tlsConfig stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
         tls = f"insecureSkipVerify: true  # {self_signed}" if self_signed else f"caFile: {SA_DIR}/ca.crt"
         return f"Add to the endpoint:\n  {token}\n  tlsConfig:\n    {tls}"
     if job.source_kind == "scrapeconfig":
@@ -933,7 +970,7 @@ def _credentials_fix(job, target: str, serving_cert: str) -> str:
             note = " (the credentials its kubernetes_sd_configs uses for the API server)"
     token = f"authorization:\n    credentials_file: {token_file}"
     if tls_given:
-        return f"Add to the job{note} (its tls_config stays):\n  {token}"
+        return f"Add to the job{note} (its tls_config stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
     tls = f"insecure_skip_verify: true  # {self_signed}" if self_signed else f"ca_file: {ca_file}"
     return f"Add to the job{note}:\n  {token}\n  tls_config:\n    {tls}"
 
@@ -1074,7 +1111,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 if job.credentials.kind == "basic":
                     key = "basicAuth" if job.monitor is not None else "basic_auth"
                     fix = (f"Replace `{key}` with a bearer token. "
-                           + _credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert)
+                           + _credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert, ctx)
                            + _grant_once_authenticated(analysis, gap, ctx))
                 else:
                     fix = (f"Remove `type: {job.credentials.auth_type}` from the authorization (its default, Bearer, is "
@@ -1092,13 +1129,13 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                            f"there: Go's HTTPS server answers {gap.outcome} before any authentication, so every "
                            f"scrape fails (and over https without a token the request would be anonymous)")
                 fix = (f"Set `{'scheme: HTTPS' if job.source_kind == 'scrapeconfig' else 'scheme: https'}`, and "
-                       + _lower_first(_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert))
+                       + _lower_first(_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert, ctx))
                        + _grant_once_authenticated(analysis, gap, ctx))
                 span = _scheme_span(job) or analysis.origins.get(gap.endpoint, job.span)
             else:
                 message = (f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job "
                            f"sets `authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}")
-                fix = (_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert)
+                fix = (_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert, ctx)
                        + _grant_once_authenticated(analysis, gap, ctx))
                 # On the part that aims the job at the authenticated target (the SD role, the relabel rule), as
                 # KS102–KS104 would be for the same job (SPEC §5).
