@@ -919,7 +919,7 @@ def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) 
         return ""  # (a scrape class's setting: KS301 reports it once, at the class)
     span = key_span(job.path, job.tls, "insecure_skip_verify")
     source = ctx.source(span.path)
-    lines = source.text.splitlines() if source is not None else []
+    lines = source.lines if source is not None else []
     job_line = job.span.line if job.span.path == span.path else span.line
     if any("ignore[" in lines[n - 1] and "KS301" in lines[n - 1].split("ignore[", 1)[1]
            for n in {span.line, span.line - 1, job_line, job_line - 1} if 0 < n <= len(lines)):
