@@ -261,3 +261,13 @@ rules:
     assert messages, [f.message for f in result.findings]
     assert "RoleBinding ns0/view-0, RoleBinding ns0/view-1, RoleBinding ns0/view-2 and 37 more" in messages[0], messages[0]
     assert "view-39" not in messages[0]
+
+
+def test_rule_partly_needed_cluster_wide_through_a_rolebinding_is_kept_for_ks105s_rebinding() -> None:
+    """KS105 says to bind the ClusterRole with a ClusterRoleBinding; KS203 must not meanwhile cut `nodes` out of the
+    rule the jobs need cluster-wide (its `pods` half is used through the RoleBinding in its namespace)."""
+    fixture = FIXTURES / "KS203" / "fail-clusterrole-bound-by-rolebinding-rule-needed-cluster-wide"
+    result = lint_paths([str(fixture)], Options(select={"KS203"}))
+    first = next(f for f in result.findings if "(rule #1)" in f.message)
+    assert first.fix.startswith("Keep this rule: job \"nodes\" needs it cluster-wide."), first.fix
+    assert "ClusterRoleBinding (KS105)" in first.fix and "can go" in first.fix

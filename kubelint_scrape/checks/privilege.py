@@ -843,8 +843,10 @@ def _rebind_fix(analysis, identity: Identity, holding: Holding, perms: list[Perm
     """A ClusterRole whose rule the identity's own jobs need, but where its binding cannot grant it (a RoleBinding
     for a cluster-wide need, or in another namespace — KS105): the rule is right and the binding is not. Deleting
     the rule would take away what KS105's fix (bind the ClusterRole there) relies on, so the fix is the binding —
-    as long as the whole role holds nothing the identity does not use, else KS105 proposes a role of its own."""
-    if holding.role.kind != "ClusterRole" or not all_unused or len(elsewhere) != 1:
+    as long as the whole role holds nothing the identity does not use, else KS105 proposes a role of its own. Also
+    when the binding grants part of the rule where a job uses it (`pods` in its namespace, `nodes` never): the new
+    binding grants that part too, so the old one still goes."""
+    if holding.role.kind != "ClusterRole" or len(elsewhere) != 1:
         return None
     if sum(len(p) for p in wanted.values()) != len(perms) or permissions_beyond(analysis, identity, holding.role):
         return None  # part of the rule no job wants, or a role that holds more than the identity needs
@@ -852,10 +854,11 @@ def _rebind_fix(analysis, identity: Identity, holding: Holding, perms: list[Perm
     binding = "a ClusterRoleBinding" if scope is None else f"a RoleBinding in namespace {scope}"
     held = holding.bindings_of(identity)
     bindings = " and ".join(_binding_name(b) for b in held)
+    where = "it where no job needs it" if all_unused else f"nothing {binding} would not"
     return (f"Keep this rule: {', '.join(labels)} need{'s' if len(labels) == 1 else ''} it "
             f"{'cluster-wide' if scope is None else 'in namespace ' + scope}. Bind {_role_name(holding.role)} to "
-            f"{identity} with {binding} (KS105); then {bindings}, which grant{'s' if len(held) == 1 else ''} it where "
-            f"no job needs it, can go.")
+            f"{identity} with {binding} (KS105); then {bindings}, which grant{'s' if len(held) == 1 else ''} {where}, "
+            f"can go.")
 
 
 def _wanting(analysis, identity: Identity, holding: Holding, perm: Permission) -> tuple[str, str | None, Identity | None] | None:
