@@ -365,6 +365,7 @@ def parse_text(
 ) -> tuple[list[Document], list[Finding], str]:
     """Parse a YAML stream. `position(line0, col0)` maps parser marks to file positions (embedded configs)."""
     shared_positions = position is None
+    syntax_fix = _SYNTAX_FIX if shared_positions else _EMBEDDED_SYNTAX_FIX
     if position is None:
         position = _file_position()
     else:
@@ -378,12 +379,12 @@ def parse_text(
         if template is not None:  # `name: {{ .Values.x }}` parses as a flow mapping used as a key
             return [], [_templated_finding(path, position(*template))], "skipped"
         message = "YAML syntax error: a mapping or sequence used as a mapping key; neither Kubernetes nor Prometheus accepts it"
-        return [], [Finding("KS001", Span(path, *exc.pos), message, fix=_SYNTAX_FIX)], "failed"
+        return [], [Finding("KS001", Span(path, *exc.pos), message, fix=syntax_fix)], "failed"
     except InputRejected as exc:
         return [], [Finding("KS004", Span(path, *exc.pos), str(exc))], "failed"
     except _BadMerge as exc:  # Go yaml's failWantMap: the document does not decode, for kubectl nor Prometheus
         message = "YAML error: map merge requires map or sequence of maps as the value (of this `<<` merge key)"
-        return [], [Finding("KS001", Span(path, *exc.pos), message, fix=_SYNTAX_FIX)], "failed"
+        return [], [Finding("KS001", Span(path, *exc.pos), message, fix=syntax_fix)], "failed"
     except RecursionError:
         return [], [Finding("KS004", Span(path, 1, 1), f"nesting deeper than {limits.max_depth} levels: input rejected")], "failed"
     except Exception as exc:  # ruamel raises several unrelated types for malformed input
@@ -397,11 +398,13 @@ def parse_text(
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         context = getattr(exc, "context", None)
         message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-        return [], [Finding("KS001", Span(path, *pos), message, fix=_SYNTAX_FIX)], "failed"
+        return [], [Finding("KS001", Span(path, *pos), message, fix=syntax_fix)], "failed"
     return documents, findings, "linted"
 
 
 _SYNTAX_FIX = "Fix the YAML at this position; the file was not analysed."
+# An embedded config (a ConfigMap or Secret value): only that config goes unread, the file around it is linted.
+_EMBEDDED_SYNTAX_FIX = "Fix the YAML at this position; this embedded config was not analysed (the rest of the file was)."
 
 
 def _reader_mark(text: str, exc: Exception) -> Any:

@@ -602,3 +602,13 @@ def test_target_allocator_config_names_its_discovery() -> None:
         "`config.scrape_configs` pods (role pod)", "`config.scrape_configs` static"])
     disabled = parse_source("ta.yml", "allocation_strategy: per-node\nprometheus_cr: {enabled: false}\n").documents[0].root
     assert unread_yaml_jobs(disabled) is None
+
+
+def test_a_syntax_error_in_an_embedded_config_says_only_that_config_went_unread() -> None:
+    from kubelint_scrape.load import parse_text
+
+    _docs, findings, status = parse_text("cm.yaml", "a: [b\n", position=lambda line, column: (line + 10, column + 5))
+    assert status == "failed" and findings[0].rule == "KS001"
+    assert "embedded config was not analysed (the rest of the file was)" in findings[0].fix
+    _docs, findings, _status = parse_text("p.yml", "a: [b\n")
+    assert findings[0].fix.endswith("the file was not analysed.")
