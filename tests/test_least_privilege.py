@@ -117,6 +117,15 @@ def test_ks201_fix_removes_nodes_proxy_when_the_rule_already_has_nodes_metrics()
                               '"nodes/metrics".')
 
 
+@pytest.mark.parametrize("case", ["fail-nodes-proxy-for-one-node", "fail-star-verbs-on-nodes-proxy"])
+def test_ks201_fix_adds_no_nodes_metrics_another_rule_already_grants(case: str) -> None:
+    # Rule #2 of the role grants get nodes/metrics: the nodes/proxy rule goes, and no second nodes/metrics rule
+    # (nor "drop the resourceNames") is written in its place.
+    (finding,) = fixture_findings(f"KS201/{case}", "KS201")
+    assert finding["fix"] == ("Delete this rule of ClusterRole prometheus: nodes/metrics is already granted by "
+                              "ClusterRole prometheus (rule #2), and its scrapers use nothing through it.")
+
+
 def test_ks207_fix_leaves_the_rules_real_verbs() -> None:
     # Not a fixed "keep list and watch": "*" becomes what the scrapers use through the rule, and a rule of writes
     # only goes.

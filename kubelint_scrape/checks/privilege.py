@@ -52,7 +52,7 @@ from ..grants import (
     version_refused_holdings,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
-from ..rbac import Identity, Request, names_allowed, names_identity, rule_allows
+from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows
 from ..resources import knowledge
 from ..targets import kubelet_subresources
 from ..yamltree import Span, YSeq, as_str, at
@@ -395,7 +395,9 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             fix = (f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
                    f"{'s' if len(verbs) > 1 else ''})"
                    + ("; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."))
-        if names and kubelet_rbac:
+        # (Not when the fix only drops nodes/proxy because another rule grants the scrapes' subresources.)
+        granted_elsewhere = bool(subresources) and len(_granted_elsewhere(state, holding, subresources)) == len(subresources)
+        if names and kubelet_rbac and not granted_elsewhere:
             fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
         fix = _shared_fix(state, holding, "nodes/proxy", fix)
         related = _binding_related(holding)
@@ -416,6 +418,12 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
     but `*` (or `*/proxy`) stands for more than nodes/proxy, and the rule's other verbs would land on
     nodes/<sub> too: then the rule as it should read — what its scrapers use through it, nodes/proxy replaced."""
     rule = holding.rule
+    # Subresources another rule already grants the same identities: writing them here too is not minimal, and
+    # dropping nodes/proxy loses nothing the scrapes use.
+    elsewhere = _granted_elsewhere(state, holding, subresources)
+    if subresources and len(elsewhere) == len(subresources):
+        return _drop_proxy(state, holding, item, role, elsewhere)
+    subresources = [sub for sub in subresources if sub not in elsewhere]
     # No kubelet job: the one-line form still names nodes/metrics (what a kubelet scrape would need); the rule
     # written out holds only what is used.
     narrower = [f"nodes/{sub}" for sub in subresources or ["metrics"]]
@@ -438,6 +446,35 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
     if not keep:
         return f"delete this rule of {role}{via}: its scrapers use nothing through it."
     return (f"replace this rule of {role}{via} with what its scrapers use through it, {instead}:\n"
+            + render_rules(rules_for(keep)))
+
+
+def _granted_elsewhere(state: _State, holding: Holding, subresources: list[str]) -> dict[str, Grant]:
+    """sub → a grant of `get nodes/<sub>` to every identity of the holding by a rule other than its own."""
+    authorizer = state.ctx.analysis.authorizer
+    found: dict[str, Grant] = {}
+    for sub in subresources:
+        others = [[g for g in authorizer.authorize(identity, Request("get", "", "nodes", sub)).grants
+                   if g.rule is not holding.rule] for identity in holding.identities]
+        if others and all(others):
+            found[sub] = others[0][0]
+    return found
+
+
+def _drop_proxy(state: _State, holding: Holding, item: str, role: str, elsewhere: dict[str, Grant]) -> str:
+    """The fix when every kubelet subresource the scrapes need is granted by another rule: this rule loses
+    nodes/proxy (the item, or the whole rule when nothing else in it is used) and gains nothing."""
+    grant = next(iter(elsewhere.values()))
+    granted = (f"{', '.join(f'nodes/{sub}' for sub in elsewhere)} {'is' if len(elsewhere) == 1 else 'are'} already "
+               f"granted by {_role_name(grant.role)} (rule {rule_index(grant.rule)})")
+    rule = holding.rule
+    if item == "nodes/proxy" and len(rule.resources) > 1 and set(rule.verbs) <= {"get"}:
+        return f"remove \"{item}\" from this rule of {role}: {granted}."
+    keep = [r for r in _used_requests(state, holding) if not (r.resource == "nodes" and r.subresource == "proxy")]
+    if not keep:
+        return f"delete this rule of {role}: {granted}, and its scrapers use nothing through it."
+    via = f" (\"{item}\" grants nodes/proxy)" if item != "nodes/proxy" else ""
+    return (f"replace this rule of {role}{via} with what its scrapers use through it ({granted}):\n"
             + render_rules(rules_for(keep)))
 
 
