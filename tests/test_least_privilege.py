@@ -270,3 +270,11 @@ rules:
     assert messages, [f.message for f in result.findings]
     assert "RoleBinding ns0/view-0, RoleBinding ns0/view-1, RoleBinding ns0/view-2 and 37 more" in messages[0], messages[0]
     assert "view-39" not in messages[0]
+
+
+def test_ks208_relates_each_job_once_with_every_namespace() -> None:
+    # list and watch in team-a and team-b are one discovery of one job: one related location naming both
+    # namespaces, not "list pods in namespace team-a" and "watch pods in namespace team-a".
+    (finding,) = fixture_findings("KS208/fail-cluster-binding-for-two-namespaces", "KS208")
+    assert [r["message"] for r in finding["related"]] == [
+        'job "team-pods" needs list/watch pods in namespaces team-a, team-b']

@@ -1535,9 +1535,30 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
             f"{', '.join(namespaces)}: RoleBindings there grant the same without granting it in {elsewhere} and in "
             f"namespaces created later",
             fix="Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole):\n" + bindings_yaml,
-            related=tuple(Related(r.span, f"{r.who} needs {r.request.describe()}") for _i, r in uses[:2] if r.span),
+            related=_namespaced_needs_related(uses),
             object=binding.ref, data={"namespaces": namespaces},
         )
+
+
+def _namespaced_needs_related(uses: list[tuple[Identity, Requirement]]) -> tuple[Related, ...]:
+    """One related location per job part that uses the binding, with every verb, resource and namespace it needs
+    there: list and watch of one discovery in two namespaces are one need of the job, not four (and the first two
+    of them named only one of the namespaces)."""
+    grouped: dict[tuple[str, Span], tuple[dict, dict, dict]] = {}
+    for _identity, requirement in uses:
+        if requirement.span is None:
+            continue
+        verbs, resources, namespaces = grouped.setdefault((requirement.who, requirement.span), ({}, {}, {}))
+        request = requirement.request
+        verbs[request.verb] = None
+        resources[f"{request.api_group}/{request.resource_path}" if request.api_group else request.resource_path] = None
+        namespaces[request.namespace] = None
+    related = []
+    for (who, span), (verbs, resources, namespaces) in list(grouped.items())[:3]:
+        where = sorted(namespaces)
+        related.append(Related(span, f"{who} needs {'/'.join(verbs)} {', '.join(resources)} in "
+                                     f"namespace{'s' if len(where) > 1 else ''} {', '.join(where)}"))
+    return tuple(related)
 
 
 def _cluster_wide(request: Request) -> bool:
