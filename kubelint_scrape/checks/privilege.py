@@ -1180,14 +1180,35 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             span = _rule_span(holding, "resources", (item,)) if item else _rule_span(holding)
         yield Finding(
             "KS205", span,
-            f"{_where(holding)} grants {what} to {_bound(holding)}: each turns the scraper's token into more power "
-            f"than its roles show (writing or binding roles it lacks, acting as other users, minting tokens, executing "
-            f"in pods); a scraper only reads{_holding_notes(state, holding)}",
+            f"{_where(holding)} grants {what} to {_bound(holding)}: "
+            f"{'it turns' if len(found) == 1 else 'each turns'} the scraper's token into more power than its roles "
+            f"show ({_escalation_harms(r for r, _b, _i in found)}); a scraper only reads{_holding_notes(state, holding)}",
             fix=_shared_fix(state, holding, what, f"Remove {what} from this rule; a scraper needs only list/watch on "
                             f"discovered resources, get nodes/metrics and get on metrics URLs."),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found], **_names_data(names)},
         )
+
+
+def _escalation_harm(request: Request) -> str:
+    """What one escalation grant lets a stolen token do (Kubernetes RBAC docs, "Privilege escalation prevention"
+    and "RBAC good practices")."""
+    if request.verb in ("escalate", "bind"):
+        return "writing or binding roles it lacks"
+    if request.verb == "impersonate":
+        return "acting as other users, groups or ServiceAccounts"
+    if request.resource_path in ("pods/exec", "pods/attach"):
+        return "executing commands in pods"
+    if request.resource_path == "serviceaccounts/token":
+        return "minting tokens for other ServiceAccounts"
+    if request.resource_path == "pods/ephemeralcontainers":
+        return "running debug containers in pods"
+    return "approving or signing certificates for any identity"  # CSR approval, signers approve/sign
+
+
+def _escalation_harms(requests) -> str:
+    """The harms of the grants a rule holds, each once, in the order the grants were found."""
+    return ", ".join(dict.fromkeys(_escalation_harm(r) for r in requests))
 
 
 # ---------------------------------------------------------------------------------------------- KS206
