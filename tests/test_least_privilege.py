@@ -278,3 +278,9 @@ def test_ks208_relates_each_job_once_with_every_namespace() -> None:
     (finding,) = fixture_findings("KS208/fail-cluster-binding-for-two-namespaces", "KS208")
     assert [r["message"] for r in finding["related"]] == [
         'job "team-pods" needs list/watch pods in namespaces team-a, team-b']
+
+
+def test_ks203_rewrite_does_not_write_back_the_wildcard_ks202_reports() -> None:
+    (finding,) = fixture_findings("KS203/fail-wildcard-group-rule-rewritten-concretely", "KS203")
+    assert finding["fix"] == ('Replace this rule of ClusterRole service-reader with:\n'
+                              '  - apiGroups: [""]\n    resources: ["services"]\n    verbs: ["list", "watch"]')

@@ -935,6 +935,22 @@ def _applies_to(holding: Holding, request: Request, identity: Identity) -> bool:
     return any(ident == identity for _binding, ident in holding.applies(request))
 
 
+def _concrete(state: _State, holding: Holding, kept: list[Permission]) -> list[Request]:
+    """The kept permissions as the rule's rewrite writes them: one with `*` in its verb, group, resource or URL as
+    the concrete requests the scrapers make through it. KS202 reports that `*` on the same rule and its fix lists
+    those requests; a rewrite that wrote the `*` back would leave KS202 firing after this fix is applied. A
+    wildcard permission kept with no concrete use seen stays as written."""
+    used = _used_requests(state, holding)
+    out: list[Request] = []
+    for perm in kept:
+        request = perm.request()
+        wildcard = "*" in (request.verb, request.api_group, request.resource, request.subresource, request.url)
+        for made in ([u for u in used if perm.allows(u)] or [request]) if wildcard else [request]:
+            if made not in out:
+                out.append(made)
+    return out
+
+
 def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> Finding:
     bindings = holding.bindings_of(identity)
     # Which job would need an unused permission: one of this identity's that is denied, where the binding cannot
@@ -993,7 +1009,7 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
     elif all_unused:
         fix = f"Delete this rule from {_role_name(holding.role)}."
     else:
-        fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules(rules_for([p.request() for p in kept]))
+        fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules(rules_for(_concrete(state, holding, kept)))
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
         related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
