@@ -284,3 +284,9 @@ def test_ks203_rewrite_does_not_write_back_the_wildcard_ks202_reports() -> None:
     (finding,) = fixture_findings("KS203/fail-wildcard-group-rule-rewritten-concretely", "KS203")
     assert finding["fix"] == ('Replace this rule of ClusterRole service-reader with:\n'
                               '  - apiGroups: [""]\n    resources: ["services"]\n    verbs: ["list", "watch"]')
+
+
+def test_ks202_fix_deletes_a_wildcard_rule_whose_uses_another_rule_grants() -> None:
+    (finding,) = fixture_findings("KS202/fail-redundant-wildcard-rule-shared-by-two-scrapers", "KS202")
+    assert finding["fix"] == ("Delete this rule of ClusterRole prometheus: what the scraper's jobs use through it "
+                              "(list/watch pods) is granted by ClusterRole prometheus (rule #1) too.")

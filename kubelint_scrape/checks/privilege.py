@@ -172,7 +172,9 @@ def _bound(holding: Holding, identity: Identity | None = None) -> str:
         # a role bound thousands of times (one RoleBinding per namespace) would make a message of thousands of names
         bindings = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         parts.append(f"{ident} ({bindings})")
-    return "scraper " + "; scraper ".join(parts)
+    if len(parts) == 1:
+        return f"scraper {parts[0]}"
+    return f"scrapers {', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def _binding_related(holding: Holding, identity: Identity | None = None) -> list[Related]:
@@ -554,7 +556,12 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     means = _every_resource(holding, rule)
                 elif key == "verbs":
                     means = _every_verb(rule)
-                if used:
+                other = _every_use_granted_elsewhere(state, holding) if used else None
+                if other is not None:
+                    fix = (f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
+                           f"({describe_permissions([Permission(r.verb, r.api_group, r.resource_path, r.url) for r in used])}) is granted by {_role_name(other.role)} (rule "
+                           f"{rule_index(other.rule)}) too.")
+                elif used:
                     fix = (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
                            + render_rules(rules_for(used)))
                 else:
@@ -566,6 +573,23 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     fix=_shared_fix(state, holding, f"the \"{value}\" in {key}", fix), related=tuple(_binding_related(holding)), object=holding.role.ref,
                     data={"key": key, "value": value},
                 )
+
+
+def _every_use_granted_elsewhere(state: _State, holding: Holding) -> Grant | None:
+    """Another grant that allows each request the identities' jobs make through this rule (the first such grant
+    found), when every one of them has one: the rule then serves nothing of its own, and replacing its wildcard
+    with what is used would write a second copy of those rules. None otherwise."""
+    example = None
+    for identity in holding.identities:
+        for uses in state.used_by_rule(identity).get(id(holding.rule), ()):
+            for use in uses:
+                # (Not a rule with a wildcard of its own: KS202 would advise deleting each for the other.)
+                other = next((g for g in use.decision.grants
+                              if g.rule is not holding.rule and not _has_wildcard(g.rule)), None)
+                if other is None:
+                    return None
+                example = example or other
+    return example
 
 
 def _wildcard_fix_without_uses(state, holding: Holding, value: str) -> str:
@@ -615,6 +639,13 @@ def _every_verb(rule: PolicyRule) -> str:
     verbs = verbs[:2] + special if special else verbs
     named = " on the named objects" if rule.resource_names else ""
     return f"every verb{named}, including {', '.join(verbs[:-1])} and {verbs[-1]}"
+
+
+def _has_wildcard(rule: PolicyRule) -> bool:
+    """Whether KS202 reports an item of the rule."""
+    return any(_is_wildcard(key, value) for key, values in (
+        ("verbs", rule.verbs), ("apiGroups", rule.api_groups), ("resources", rule.resources),
+        ("nonResourceURLs", rule.non_resource_urls)) for value in values)
 
 
 def _is_wildcard(key: str, value: str) -> bool:
