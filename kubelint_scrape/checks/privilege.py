@@ -1422,12 +1422,22 @@ def admin_role_bound(ctx: Context) -> Iterator[Finding]:
         controls = "the whole cluster" if total and binding.kind == "ClusterRoleBinding" else "everything in that scope"
         yield Finding(
             "KS206", _role_ref_span(binding),
-            f"{_binding_name(binding)} {'would bind' if refused else 'binds'} {_referenced_role(binding)} to scraper "
-            f"{', '.join(map(str, identities))} {scope}: {why}, so a leaked scraper token controls {controls}{helps}"
+            f"{_binding_name(binding)} {'would bind' if refused else 'binds'} {_referenced_role(binding)} to "
+            f"scraper{'s' if len(identities) > 1 else ''} {', '.join(map(str, identities))}{_through_groups(binding, identities)} {scope}: {why}, so a leaked scraper token controls {controls}{helps}"
             f"{_refused_note(refused)}",
             fix=_admin_unbind_fix(binding, identities), related=tuple(_refused_related(refused)),
             object=binding.ref, data={"identities": [str(i) for i in identities], "role": binding.role_ref},
         )
+
+
+def _through_groups(binding: BindingDef, identities: list[Identity]) -> str:
+    """` (through Group system:serviceaccounts)` when no subject of the binding names the scrapers themselves: the
+    binding reaches them as members of a group every ServiceAccount token of that scope carries (FACTS §8)."""
+    if any(s.kind == "ServiceAccount" and Identity(s.namespace, s.name) in identities for s in binding.subjects):
+        return ""
+    carried = {group for identity in identities for group in identity.groups}
+    groups = [s.name for s in binding.subjects if s.kind == "Group" and s.name in carried]
+    return f" (through Group {', '.join(groups)})" if groups else ""
 
 
 def _admin_unbind_fix(binding: BindingDef, identities: list[Identity]) -> str:
