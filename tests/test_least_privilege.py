@@ -117,6 +117,15 @@ def test_ks201_fix_removes_nodes_proxy_when_the_rule_already_has_nodes_metrics()
                               '"nodes/metrics".')
 
 
+@pytest.mark.parametrize("case", ["fail-nodes-proxy-for-one-node", "fail-star-verbs-on-nodes-proxy"])
+def test_ks201_fix_adds_no_nodes_metrics_another_rule_already_grants(case: str) -> None:
+    # Rule #2 of the role grants get nodes/metrics: the nodes/proxy rule goes, and no second nodes/metrics rule
+    # (nor "drop the resourceNames") is written in its place.
+    (finding,) = fixture_findings(f"KS201/{case}", "KS201")
+    assert finding["fix"] == ("Delete this rule of ClusterRole prometheus: nodes/metrics is already granted by "
+                              "ClusterRole prometheus (rule #2), and its scrapers use nothing through it.")
+
+
 def test_ks207_fix_leaves_the_rules_real_verbs() -> None:
     # Not a fixed "keep list and watch": "*" becomes what the scrapers use through the rule, and a rule of writes
     # only goes.
@@ -271,3 +280,23 @@ def test_rule_partly_needed_cluster_wide_through_a_rolebinding_is_kept_for_ks105
     first = next(f for f in result.findings if "(rule #1)" in f.message)
     assert first.fix.startswith("Keep this rule: job \"nodes\" needs it cluster-wide."), first.fix
     assert "ClusterRoleBinding (KS105)" in first.fix and "can go" in first.fix
+
+
+def test_ks208_relates_each_job_once_with_every_namespace() -> None:
+    # list and watch in team-a and team-b are one discovery of one job: one related location naming both
+    # namespaces, not "list pods in namespace team-a" and "watch pods in namespace team-a".
+    (finding,) = fixture_findings("KS208/fail-cluster-binding-for-two-namespaces", "KS208")
+    assert [r["message"] for r in finding["related"]] == [
+        'job "team-pods" needs list/watch pods in namespaces team-a, team-b']
+
+
+def test_ks203_rewrite_does_not_write_back_the_wildcard_ks202_reports() -> None:
+    (finding,) = fixture_findings("KS203/fail-wildcard-group-rule-rewritten-concretely", "KS203")
+    assert finding["fix"] == ('Replace this rule of ClusterRole service-reader with:\n'
+                              '  - apiGroups: [""]\n    resources: ["services"]\n    verbs: ["list", "watch"]')
+
+
+def test_ks202_fix_deletes_a_wildcard_rule_whose_uses_another_rule_grants() -> None:
+    (finding,) = fixture_findings("KS202/fail-redundant-wildcard-rule-shared-by-two-scrapers", "KS202")
+    assert finding["fix"] == ("Delete this rule of ClusterRole prometheus: what the scraper's jobs use through it "
+                              "(list/watch pods) is granted by ClusterRole prometheus (rule #1) too.")

@@ -85,3 +85,13 @@ def test_ks306_fix_names_the_monitor_field_for_a_dedicated_credential() -> None:
     fixes = {Path(f.span.path).name: f.fix for f in lint_paths([str(case)], Options()).findings if f.rule == "KS306"}
     assert "referenced with `authorization.credentials`" in fixes["operator.yaml"]
     assert "referenced with `credentials_file`" in fixes["prometheus.yaml"]
+
+
+def test_ks302_fix_replaces_a_monitor_kind_that_cannot_send_the_token_file() -> None:
+    # A ScrapeConfig takes only Secret/ConfigMap references (SafeAuthorization, SafeTLSConfig): telling it to set
+    # bearerTokenFile would write a field the CRD does not have.
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS302" / "fail-scrapeconfig-node-role-read-only-port"
+    (finding,) = [f for f in lint_paths([str(case)], Options(select={"KS302"})).findings]
+    assert finding.fix.startswith("Replace this ScrapeConfig with a ServiceMonitor of the kubelet Service's "
+                                  "`https-metrics` port (10250), with `scheme: https`")
+    assert "a ScrapeConfig cannot send the Prometheus ServiceAccount's token" in finding.fix

@@ -52,7 +52,7 @@ from ..grants import (
     version_refused_holdings,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
-from ..rbac import Identity, Request, names_allowed, names_identity, rule_allows
+from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows
 from ..resources import knowledge
 from ..targets import kubelet_subresources
 from ..yamltree import Span, YSeq, as_str, at
@@ -172,7 +172,9 @@ def _bound(holding: Holding, identity: Identity | None = None) -> str:
         # a role bound thousands of times (one RoleBinding per namespace) would make a message of thousands of names
         bindings = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         parts.append(f"{ident} ({bindings})")
-    return "scraper " + "; scraper ".join(parts)
+    if len(parts) == 1:
+        return f"scraper {parts[0]}"
+    return f"scrapers {', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def _binding_related(holding: Holding, identity: Identity | None = None) -> list[Related]:
@@ -395,7 +397,9 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             fix = (f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
                    f"{'s' if len(verbs) > 1 else ''})"
                    + ("; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."))
-        if names and kubelet_rbac:
+        # (Not when the fix only drops nodes/proxy because another rule grants the scrapes' subresources.)
+        granted_elsewhere = bool(subresources) and len(_granted_elsewhere(state, holding, subresources)) == len(subresources)
+        if names and kubelet_rbac and not granted_elsewhere:
             fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
         fix = _shared_fix(state, holding, "nodes/proxy", fix)
         related = _binding_related(holding)
@@ -416,6 +420,12 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
     but `*` (or `*/proxy`) stands for more than nodes/proxy, and the rule's other verbs would land on
     nodes/<sub> too: then the rule as it should read — what its scrapers use through it, nodes/proxy replaced."""
     rule = holding.rule
+    # Subresources another rule already grants the same identities: writing them here too is not minimal, and
+    # dropping nodes/proxy loses nothing the scrapes use.
+    elsewhere = _granted_elsewhere(state, holding, subresources)
+    if subresources and len(elsewhere) == len(subresources):
+        return _drop_proxy(state, holding, item, role, elsewhere)
+    subresources = [sub for sub in subresources if sub not in elsewhere]
     # No kubelet job: the one-line form still names nodes/metrics (what a kubelet scrape would need); the rule
     # written out holds only what is used.
     narrower = [f"nodes/{sub}" for sub in subresources or ["metrics"]]
@@ -438,6 +448,35 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
     if not keep:
         return f"delete this rule of {role}{via}: its scrapers use nothing through it."
     return (f"replace this rule of {role}{via} with what its scrapers use through it, {instead}:\n"
+            + render_rules(rules_for(keep)))
+
+
+def _granted_elsewhere(state: _State, holding: Holding, subresources: list[str]) -> dict[str, Grant]:
+    """sub → a grant of `get nodes/<sub>` to every identity of the holding by a rule other than its own."""
+    authorizer = state.ctx.analysis.authorizer
+    found: dict[str, Grant] = {}
+    for sub in subresources:
+        others = [[g for g in authorizer.authorize(identity, Request("get", "", "nodes", sub)).grants
+                   if g.rule is not holding.rule] for identity in holding.identities]
+        if others and all(others):
+            found[sub] = others[0][0]
+    return found
+
+
+def _drop_proxy(state: _State, holding: Holding, item: str, role: str, elsewhere: dict[str, Grant]) -> str:
+    """The fix when every kubelet subresource the scrapes need is granted by another rule: this rule loses
+    nodes/proxy (the item, or the whole rule when nothing else in it is used) and gains nothing."""
+    grant = next(iter(elsewhere.values()))
+    granted = (f"{', '.join(f'nodes/{sub}' for sub in elsewhere)} {'is' if len(elsewhere) == 1 else 'are'} already "
+               f"granted by {_role_name(grant.role)} (rule {rule_index(grant.rule)})")
+    rule = holding.rule
+    if item == "nodes/proxy" and len(rule.resources) > 1 and set(rule.verbs) <= {"get"}:
+        return f"remove \"{item}\" from this rule of {role}: {granted}."
+    keep = [r for r in _used_requests(state, holding) if not (r.resource == "nodes" and r.subresource == "proxy")]
+    if not keep:
+        return f"delete this rule of {role}: {granted}, and its scrapers use nothing through it."
+    via = f" (\"{item}\" grants nodes/proxy)" if item != "nodes/proxy" else ""
+    return (f"replace this rule of {role}{via} with what its scrapers use through it ({granted}):\n"
             + render_rules(rules_for(keep)))
 
 
@@ -517,7 +556,12 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     means = _every_resource(holding, rule)
                 elif key == "verbs":
                     means = _every_verb(rule)
-                if used:
+                other = _every_use_granted_elsewhere(state, holding) if used else None
+                if other is not None:
+                    fix = (f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
+                           f"({describe_permissions([Permission(r.verb, r.api_group, r.resource_path, r.url) for r in used])}) is granted by {_role_name(other.role)} (rule "
+                           f"{rule_index(other.rule)}) too.")
+                elif used:
                     fix = (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
                            + render_rules(rules_for(used)))
                 else:
@@ -529,6 +573,23 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     fix=_shared_fix(state, holding, f"the \"{value}\" in {key}", fix), related=tuple(_binding_related(holding)), object=holding.role.ref,
                     data={"key": key, "value": value},
                 )
+
+
+def _every_use_granted_elsewhere(state: _State, holding: Holding) -> Grant | None:
+    """Another grant that allows each request the identities' jobs make through this rule (the first such grant
+    found), when every one of them has one: the rule then serves nothing of its own, and replacing its wildcard
+    with what is used would write a second copy of those rules. None otherwise."""
+    example = None
+    for identity in holding.identities:
+        for uses in state.used_by_rule(identity).get(id(holding.rule), ()):
+            for use in uses:
+                # (Not a rule with a wildcard of its own: KS202 would advise deleting each for the other.)
+                other = next((g for g in use.decision.grants
+                              if g.rule is not holding.rule and not _has_wildcard(g.rule)), None)
+                if other is None:
+                    return None
+                example = example or other
+    return example
 
 
 def _wildcard_fix_without_uses(state, holding: Holding, value: str) -> str:
@@ -578,6 +639,13 @@ def _every_verb(rule: PolicyRule) -> str:
     verbs = verbs[:2] + special if special else verbs
     named = " on the named objects" if rule.resource_names else ""
     return f"every verb{named}, including {', '.join(verbs[:-1])} and {verbs[-1]}"
+
+
+def _has_wildcard(rule: PolicyRule) -> bool:
+    """Whether KS202 reports an item of the rule."""
+    return any(_is_wildcard(key, value) for key, values in (
+        ("verbs", rule.verbs), ("apiGroups", rule.api_groups), ("resources", rule.resources),
+        ("nonResourceURLs", rule.non_resource_urls)) for value in values)
 
 
 def _is_wildcard(key: str, value: str) -> bool:
@@ -901,6 +969,22 @@ def _applies_to(holding: Holding, request: Request, identity: Identity) -> bool:
     return any(ident == identity for _binding, ident in holding.applies(request))
 
 
+def _concrete(state: _State, holding: Holding, kept: list[Permission]) -> list[Request]:
+    """The kept permissions as the rule's rewrite writes them: one with `*` in its verb, group, resource or URL as
+    the concrete requests the scrapers make through it. KS202 reports that `*` on the same rule and its fix lists
+    those requests; a rewrite that wrote the `*` back would leave KS202 firing after this fix is applied. A
+    wildcard permission kept with no concrete use seen stays as written."""
+    used = _used_requests(state, holding)
+    out: list[Request] = []
+    for perm in kept:
+        request = perm.request()
+        wildcard = "*" in (request.verb, request.api_group, request.resource, request.subresource, request.url)
+        for made in ([u for u in used if perm.allows(u)] or [request]) if wildcard else [request]:
+            if made not in out:
+                out.append(made)
+    return out
+
+
 def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> Finding:
     bindings = holding.bindings_of(identity)
     # Which job would need an unused permission: one of this identity's that is denied, where the binding cannot
@@ -959,7 +1043,7 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
     elif all_unused:
         fix = f"Delete this rule from {_role_name(holding.role)}."
     else:
-        fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules(rules_for([p.request() for p in kept]))
+        fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules(rules_for(_concrete(state, holding, kept)))
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
         related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
@@ -1146,14 +1230,35 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             span = _rule_span(holding, "resources", (item,)) if item else _rule_span(holding)
         yield Finding(
             "KS205", span,
-            f"{_where(holding)} grants {what} to {_bound(holding)}: each turns the scraper's token into more power "
-            f"than its roles show (writing or binding roles it lacks, acting as other users, minting tokens, executing "
-            f"in pods); a scraper only reads{_holding_notes(state, holding)}",
+            f"{_where(holding)} grants {what} to {_bound(holding)}: "
+            f"{'it turns' if len(found) == 1 else 'each turns'} the scraper's token into more power than its roles "
+            f"show ({_escalation_harms(r for r, _b, _i in found)}); a scraper only reads{_holding_notes(state, holding)}",
             fix=_shared_fix(state, holding, what, f"Remove {what} from this rule; a scraper needs only list/watch on "
                             f"discovered resources, get nodes/metrics and get on metrics URLs."),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found], **_names_data(names)},
         )
+
+
+def _escalation_harm(request: Request) -> str:
+    """What one escalation grant lets a stolen token do (Kubernetes RBAC docs, "Privilege escalation prevention"
+    and "RBAC good practices")."""
+    if request.verb in ("escalate", "bind"):
+        return "writing or binding roles it lacks"
+    if request.verb == "impersonate":
+        return "acting as other users, groups or ServiceAccounts"
+    if request.resource_path in ("pods/exec", "pods/attach"):
+        return "executing commands in pods"
+    if request.resource_path == "serviceaccounts/token":
+        return "minting tokens for other ServiceAccounts"
+    if request.resource_path == "pods/ephemeralcontainers":
+        return "running debug containers in pods"
+    return "approving or signing certificates for any identity"  # CSR approval, signers approve/sign
+
+
+def _escalation_harms(requests) -> str:
+    """The harms of the grants a rule holds, each once, in the order the grants were found."""
+    return ", ".join(dict.fromkeys(_escalation_harm(r) for r in requests))
 
 
 # ---------------------------------------------------------------------------------------------- KS206
@@ -1320,12 +1425,22 @@ def admin_role_bound(ctx: Context) -> Iterator[Finding]:
         controls = "the whole cluster" if total and binding.kind == "ClusterRoleBinding" else "everything in that scope"
         yield Finding(
             "KS206", _role_ref_span(binding),
-            f"{_binding_name(binding)} {'would bind' if refused else 'binds'} {_referenced_role(binding)} to scraper "
-            f"{', '.join(map(str, identities))} {scope}: {why}, so a leaked scraper token controls {controls}{helps}"
+            f"{_binding_name(binding)} {'would bind' if refused else 'binds'} {_referenced_role(binding)} to "
+            f"scraper{'s' if len(identities) > 1 else ''} {', '.join(map(str, identities))}{_through_groups(binding, identities)} {scope}: {why}, so a leaked scraper token controls {controls}{helps}"
             f"{_refused_note(refused)}",
             fix=_admin_unbind_fix(binding, identities), related=tuple(_refused_related(refused)),
             object=binding.ref, data={"identities": [str(i) for i in identities], "role": binding.role_ref},
         )
+
+
+def _through_groups(binding: BindingDef, identities: list[Identity]) -> str:
+    """` (through Group system:serviceaccounts)` when no subject of the binding names the scrapers themselves: the
+    binding reaches them as members of a group every ServiceAccount token of that scope carries (FACTS §8)."""
+    if any(s.kind == "ServiceAccount" and Identity(s.namespace, s.name) in identities for s in binding.subjects):
+        return ""
+    carried = {group for identity in identities for group in identity.groups}
+    groups = [s.name for s in binding.subjects if s.kind == "Group" and s.name in carried]
+    return f" (through Group {', '.join(groups)})" if groups else ""
 
 
 def _admin_unbind_fix(binding: BindingDef, identities: list[Identity]) -> str:
@@ -1501,9 +1616,30 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
             f"{', '.join(namespaces)}: RoleBindings there grant the same without granting it in {elsewhere} and in "
             f"namespaces created later",
             fix="Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole):\n" + bindings_yaml,
-            related=tuple(Related(r.span, f"{r.who} needs {r.request.describe()}") for _i, r in uses[:2] if r.span),
+            related=_namespaced_needs_related(uses),
             object=binding.ref, data={"namespaces": namespaces},
         )
+
+
+def _namespaced_needs_related(uses: list[tuple[Identity, Requirement]]) -> tuple[Related, ...]:
+    """One related location per job part that uses the binding, with every verb, resource and namespace it needs
+    there: list and watch of one discovery in two namespaces are one need of the job, not four (and the first two
+    of them named only one of the namespaces)."""
+    grouped: dict[tuple[str, Span], tuple[dict, dict, dict]] = {}
+    for _identity, requirement in uses:
+        if requirement.span is None:
+            continue
+        verbs, resources, namespaces = grouped.setdefault((requirement.who, requirement.span), ({}, {}, {}))
+        request = requirement.request
+        verbs[request.verb] = None
+        resources[f"{request.api_group}/{request.resource_path}" if request.api_group else request.resource_path] = None
+        namespaces[request.namespace] = None
+    related = []
+    for (who, span), (verbs, resources, namespaces) in list(grouped.items())[:3]:
+        where = sorted(namespaces)
+        related.append(Related(span, f"{who} needs {'/'.join(verbs)} {', '.join(resources)} in "
+                                     f"namespace{'s' if len(where) > 1 else ''} {', '.join(where)}"))
+    return tuple(related)
 
 
 def _cluster_wide(request: Request) -> bool:

@@ -17,7 +17,7 @@ from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedW
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import flag_values
-from ..operator import scrape_class_setting
+from ..operator import KINDS_WITHOUT_FILES, scrape_class_setting
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
@@ -323,8 +323,9 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
                     yield _kubelet_cadvisor_port(analysis, endpoint)
                 continue
             if _operator(job):
-                fix = (f"Scrape the kubelet Service's `https-metrics` port (10250) instead, with `scheme: https`, "
-                       f"`bearerTokenFile: {SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`; "
+                instead = "" if job.monitor.kind in KINDS_WITHOUT_FILES else " instead"
+                fix = (f"{_kubelet_service_port(job)}{instead}, with `scheme: https`, `bearerTokenFile: {SA_TOKEN}` and "
+                       f"`tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`{_files_only_in_servicemonitors(job)}; "
                        f"then set `readOnlyPort: 0` on the kubelets.")
             else:
                 static = any(target == f"{endpoint.host}:{endpoint.port}" for target, _l, _s in job.static_targets)
@@ -345,6 +346,23 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _kubelet_service_port(job: ScrapeJob) -> str:
+    """How the fix names the authenticated kubelet endpoint for an Operator job: the ServiceMonitor endpoint it
+    is, or the ServiceMonitor that replaces a monitor kind that cannot name the Prometheus pod's token file."""
+    if job.monitor.kind in KINDS_WITHOUT_FILES:
+        return f"Replace this {job.monitor.kind} with a ServiceMonitor of the kubelet Service's `https-metrics` port (10250)"
+    return "Scrape the kubelet Service's `https-metrics` port (10250)"
+
+
+def _files_only_in_servicemonitors(job: ScrapeJob) -> str:
+    """Why a PodMonitor, Probe or ScrapeConfig is replaced rather than edited: its endpoints take only Secret and
+    ConfigMap references (SafeAuthorization, SafeTLSConfig), so it cannot send the ServiceAccount token file."""
+    if job.monitor.kind not in KINDS_WITHOUT_FILES:
+        return ""
+    return (f" (a {job.monitor.kind} cannot send the Prometheus ServiceAccount's token: only a ServiceMonitor "
+            f"endpoint names files of the Prometheus pod)")
+
+
 def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint) -> Finding:
     """KS302 for the kubelet's own cAdvisor port (4194): disabled by default in Kubernetes 1.11 and removed with
     `--cadvisor-port` in 1.12 (kubernetes#63881, #65707), while the Operator's kubelet Service still publishes it as
@@ -355,8 +373,9 @@ def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint) -> Finding
         f"{job.label} scrapes the kubelet's cAdvisor port :{endpoint.port}{endpoint.path}, which the kubelet "
         f"stopped serving in Kubernetes 1.12 (`--cadvisor-port` was removed): nothing listens there, so every target "
         f"is down with connection refused; the kubelet serves the same metrics at /metrics/cadvisor on :10250",
-        fix=(f"Scrape the kubelet Service's `https-metrics` port (10250) with `path: /metrics/cadvisor`, `scheme: https`, "
-             f"`bearerTokenFile: {SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`."
+        fix=(f"{_kubelet_service_port(job)} with `path: /metrics/cadvisor`, `scheme: https`, `bearerTokenFile: "
+             f"{SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`"
+             f"{_files_only_in_servicemonitors(job)}."
              if _operator(job) else
              f"Scrape the kubelet at `<node>:10250` with `metrics_path: /metrics/cadvisor`, `scheme: https`, "
              f"`authorization: {{credentials_file: {SA_TOKEN}}}`, `tls_config: {{ca_file: {SA_CA}}}`, and grant "
