@@ -34,6 +34,10 @@ The first guess was wrong, not the tool, for the rest (kept as the tool has them
   or unknown Service name, a Service port the Service lacks, a Service whose pods are not in the inputs) is an
   unseen workload: the `get /metrics` grant may be what lets it in, so KS203 stays silent.
 - Binding `view` cluster-wide for a namespaced job adds KS208 (info) beside the per-binding KS203.
+- "b12 adapter's own bindings dropped" first added KS405 (set automountServiceAccountToken: false): wrong, fixed
+  (checks/workload.py via extapi.reads_pod_token). An extension API server calls the API server with the pod's
+  token — its delegating authenticator/authorizer use the in-cluster config unless given kubeconfigs
+  (k8s.io/apiserver pkg/server/options/authentication.go getClient: "Most addon API servers will use this path").
 - A Probe's credentials go over plain HTTP to the prober by default: KS303 beside KS601.
 - A token Secret of a ServiceAccount the inputs lack (grafana) gives KS104 as that account and KS203 for the
   runner's now unused grant, but no KS109: KS109 looks at the runner's identity only (reported, not changed).
@@ -55,6 +59,8 @@ CRB12 = "kind: ClusterRoleBinding\nmetadata:\n  name: prometheus-k8s\n"
 CRB12_SUBJ = ("  name: prometheus-k8s\nsubjects:\n  - kind: ServiceAccount\n    name: prometheus-k8s\n    namespace: monitoring\n"
               "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n")
 PROM12 = "  serviceDiscoveryRole: EndpointSlice\n"
+ADAPTER_RBAC12 = ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n"
+                  "  name: prometheus-adapter:system:auth-delegator\n")  # its two bindings, the last objects of adapter.yaml
 # b13
 TOKEN13 = "        authorization:\n          credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n"
 TARGET13 = '["metrics-server.kube-system.svc:443"]'
@@ -77,6 +83,13 @@ def allow(args: str, value: str) -> tuple:
     """An --authorization-always-allow-paths argument added after `args` (b12's/b14's adapter, b13's server)."""
     file = M if args == ARGS13 else A
     return (file, args, args + args[: args.index("-")] + f"- {value}\n")
+
+
+def adapter_rbac_dropped() -> tuple:
+    """b12's adapter.yaml without the adapter's own bindings (from ADAPTER_RBAC12 to the end of the file)."""
+    from pathlib import Path
+    text = (Path(__file__).parent / "baselines" / B12 / A).read_text()
+    return (A, None, text[: text.index(ADAPTER_RBAC12)])
 
 
 MUTATIONS = [
@@ -147,6 +160,10 @@ MUTATIONS = [
       (A, "spec:\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: prometheus-adapter\n  endpoints:",
        "spec:\n  namespaceSelector:\n    matchNames: [custom-metrics]\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: prometheus-adapter\n  endpoints:")],
      ["KS105", "KS203"]),
+    ("b12 adapter's own bindings dropped (it still uses its token)", B12, [adapter_rbac_dropped()], []),
+    ("b12 adapter's bindings dropped, no longer recognised", B12,
+     [adapter_rbac_dropped(), (A, IMAGE12, TYPO12),
+      (A, APISVC_NAME12, APISVC_NAME12.replace("name: prometheus-adapter", "name: prometheus-adapter-api"))], ["KS203", "KS405"]),
     # ---- b13: plain Prometheus, static Service DNS target of metrics-server
     ("b13 drop the /metrics grant", B13, [(P, URL_RULE, "")], ["KS104"]),
     ("b13 grant /metrics/* instead", B13, [(P, '["/metrics"]', '["/metrics/*"]')], ["KS104", "KS203", "KS505"]),
