@@ -128,6 +128,16 @@ def server_labels(workspace: Workspace, pod: PodTemplate, container: Container, 
     return {EXTAPI_LABEL: what, **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if allowed != DEFAULT_ALWAYS_ALLOW else {})}
 
 
+def reads_pod_token(workspace: Workspace, pod: PodTemplate) -> bool:
+    """Whether the pod template runs an extension API server, which calls the API server with the pod's token: its
+    delegating authenticator and authorizer (TokenReview, SubjectAccessReview) use the in-cluster config unless
+    --authentication-kubeconfig/--authorization-kubeconfig are given ("Most addon API servers will use this path",
+    k8s.io/apiserver pkg/server/options/authentication.go getClient), and so do its own clients (metrics-server's
+    --kubeconfig, prometheus-adapter's --lister-kubeconfig). A server given every one of those kubeconfigs would
+    not need the token; which flags a server has is its own, so any server counts as reading it."""
+    return any(pod_id == id(pod) for (pod_id, _name, _port) in _servers(workspace))
+
+
 def has_servers(workspace: Workspace) -> bool:
     return bool(_servers(workspace))
 

@@ -446,24 +446,40 @@ _MONITOR_AUTH_KEYS = ("authorization", "basicAuth", "bearerTokenSecret", "oauth2
 _AUTH_CHECKED_BY_OPERATOR = ("ServiceMonitor", "PodMonitor")
 
 
+# A ServiceMonitor endpoint's bearerTokenFile is not part of the HTTP config the operator validates: it writes
+# `bearer_token_file` beside whatever the other credential becomes (promcfg.go generateServiceMonitorConfig), and
+# Prometheus refuses the pair with the message of prometheus/common HTTPClientConfig.Validate for that other key.
+_BEARER_FILE_CONFLICT = {
+    "authorization": "authorization is not compatible with bearer_token & bearer_token_file",
+    "basicAuth": "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured",
+    "oauth2": "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured",
+    "bearerTokenSecret": "at most one of bearer_token & bearer_token_file must be configured",
+}
+
+
 def _monitor_auth_conflict(monitor: Any, holder: YMap, position: int | None, holders_path: tuple) -> Finding | None:
     """An endpoint (or Probe/ScrapeConfig spec) that sets two ways to send credentials: the operator rejects a
     ServiceMonitor or PodMonitor ("authorization and basicAuth cannot be configured at the same time"); for a Probe
     or ScrapeConfig it writes both, and Prometheus refuses the configuration ("at most one of basic_auth, oauth2 &
-    authorization must be configured", prometheus/common config/http_config.go), as for a plain file."""
+    authorization must be configured", prometheus/common config/http_config.go), as for a plain file. So does a
+    ServiceMonitor endpoint's bearerTokenFile beside any of them (_BEARER_FILE_CONFLICT)."""
     present = [key for key in _MONITOR_AUTH_KEYS if holder.get(key) is not None]
-    if len(present) < 2:
+    bearer_file = monitor.kind == "ServiceMonitor" and bool(as_str(holder.get("bearerTokenFile")))
+    if len(present) < 2 and not (bearer_file and present):
         return None
-    first, second = sorted(present[:2], key=lambda key: tuple(holder.key_pos(key)))
+    operator_checks = monitor.kind in _AUTH_CHECKED_BY_OPERATOR and len(present) >= 2
+    pair = present[:2] if len(present) >= 2 else ["bearerTokenFile", present[0]]
+    first, second = sorted(pair, key=lambda key: tuple(holder.key_pos(key)))
     where = ".".join(str(p) for p in holders_path[1:]) + (f"[{position}]" if position is not None else "")
     subject = f"{where} sets" if where else "sets"
-    if monitor.kind in _AUTH_CHECKED_BY_OPERATOR:
+    if operator_checks:
         upstream = f"{present[0]} and {present[1]} cannot be configured at the same time"
         outcome = (f"the operator rejects the {monitor.kind} (it is left out of every Prometheus config) and none of "
                    "its targets is scraped")
         check = "operator-auth-conflict"
     else:
-        upstream = "at most one of basic_auth, oauth2 & authorization must be configured"
+        upstream = (_BEARER_FILE_CONFLICT[present[0]] if pair[0] == "bearerTokenFile"
+                    else "at most one of basic_auth, oauth2 & authorization must be configured")
         outcome = (f"the operator passes both on, and every Prometheus that selects the {monitor.kind} gets a "
                    "configuration it refuses to load — a running server keeps its previous configuration, a starting "
                    "one exits")

@@ -17,6 +17,7 @@ import os
 from typing import Iterator
 
 from ..catalog import check, rule_params
+from ..extapi import reads_pod_token
 from ..findings import Finding, Related
 from ..grants import (auth_proxy_containers, holds_real_grants, operator_runners, runner_identity, scrape_pods,
                       unread_config_runners, user_grants)
@@ -458,6 +459,8 @@ def token_automount_unused(ctx: Context) -> Iterator[Finding]:
             # kube-rbac-proxy / oauth-proxy call the API server with the pod's token (in-cluster config) to review
             # their clients: without it they cannot start. A missing review grant is KS112's, not this.
             continue
+        if reads_pod_token(ctx.workspace, pod.template):
+            continue  # an extension API server reviews its clients with the pod's token (TokenReview, SubjectAccessReview)
         if not pod.obj.namespace_explicit and _bound_elsewhere(ctx, pod.identity):
             continue  # namespace given at apply time (`kubectl -n`): its bindings name that namespace, not ours
         if pod.spec.get("automountServiceAccountToken") is True:
