@@ -62,19 +62,20 @@ def _ks503_fix(tmp_path: Path, text: str) -> str:
 
 def test_ks503_fix_deletes_a_dead_entry_no_job_of_its_scraper_reads(tmp_path: Path) -> None:
     fix = _ks503_fix(tmp_path, SCRAPER.replace("ROLE", "pod"))
-    assert fix.startswith("Delete 'ingresses' from this rule: no scrape job of monitoring/prometheus reads ingresses")
-    assert 'move \'ingresses\' out of this rule into one for the group that serves it: {apiGroups: ["networking.k8s.io"]' in fix
+    # ingresses is the rule's only resource: the whole rule goes (an emptied `resources` is refused, KS501)
+    assert fix.startswith("Delete this rule: no scrape job of monitoring/prometheus reads ingresses")
+    assert 'write `apiGroups: ["networking.k8s.io"]` in this rule' in fix
 
 
 def test_ks503_fix_moves_the_entry_when_a_job_discovers_it(tmp_path: Path) -> None:
     fix = _ks503_fix(tmp_path, SCRAPER.replace("ROLE", "ingress"))
-    assert fix.startswith("Move 'ingresses' out of this rule into one for the group that serves it")
+    assert fix.startswith('Write `apiGroups: ["networking.k8s.io"]` in this rule')
 
 
 def test_ks503_fix_moves_the_entry_when_another_subject_holds_the_rule(tmp_path: Path) -> None:
     # what Grafana's token needs is not modelled: deleting the entry could take away what it uses
     fix = _ks503_fix(tmp_path, SCRAPER.replace("ROLE", "pod") + GRAFANA)
-    assert fix.startswith("Move 'ingresses' out of this rule")
+    assert fix.startswith('Write `apiGroups: ["networking.k8s.io"]` in this rule')
 
 
 AGGREGATED = """\
@@ -152,3 +153,41 @@ def test_ks501_fix_without_caution_when_the_selector_names_roles(tmp_path: Path)
                                         "- {key: example.com/aggregate-to-prometheus, operator: Exists}")
                  if f.rule == "KS501"]
     assert "cluster-admin" not in finding.fix
+
+
+ROLE_ONLY = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules:
+- RULE
+"""
+
+
+def _rules_after(tmp_path: Path, rule: str) -> tuple[str, set[str]]:
+    (tmp_path / "all.yaml").write_text(ROLE_ONLY.replace("RULE", rule))
+    findings = lint_paths([str(tmp_path)], Options()).findings
+    return next((f.fix for f in findings if f.rule == "KS503"), ""), {f.rule for f in findings}
+
+
+def test_ks503_fix_for_a_rules_only_resource_rewrites_the_rule_instead_of_emptying_it(tmp_path: Path) -> None:
+    # moving the rule's only resource out would leave `resources: []`, which the API server refuses (KS501)
+    fix, _ = _rules_after(tmp_path, '{apiGroups: [extensions], resources: [ingresses], verbs: [list, watch]}')
+    assert fix == 'Write `apiGroups: ["networking.k8s.io"]` in this rule, the group that serves ingresses.'
+    _, rules = _rules_after(tmp_path, '{apiGroups: [networking.k8s.io], resources: [ingresses], verbs: [list, watch]}')
+    assert not rules & {"KS501", "KS503"}, rules
+
+
+def test_ks503_fix_for_a_url_as_the_rules_only_resource_replaces_the_rule(tmp_path: Path) -> None:
+    fix, _ = _rules_after(tmp_path, '{apiGroups: [non-resource-urls], resources: [/metrics], verbs: [get]}')
+    assert fix.startswith('Replace this rule with a non-resource URL rule, without apiGroups or resources: '
+                          '{nonResourceURLs: ["/metrics"], verbs: ["get"]}')
+    _, rules = _rules_after(tmp_path, '{nonResourceURLs: ["/metrics"], verbs: ["get"]}')
+    assert not rules & {"KS501", "KS503"}, rules
+
+
+def test_ks503_moved_entry_keeps_the_rules_resource_names(tmp_path: Path) -> None:
+    # without its resourceNames the moved entry would grant every Secret, not the one the rule meant
+    fix, _ = _rules_after(tmp_path, '{apiGroups: [apps], resources: [deployments, secrets], resourceNames: [creds], '
+                                    'verbs: [get]}')
+    assert '{apiGroups: [""], resources: ["secrets"], resourceNames: ["creds"], verbs: ["get"]}' in fix
