@@ -191,3 +191,14 @@ def test_ks503_moved_entry_keeps_the_rules_resource_names(tmp_path: Path) -> Non
     fix, _ = _rules_after(tmp_path, '{apiGroups: [apps], resources: [deployments, secrets], resourceNames: [creds], '
                                     'verbs: [get]}')
     assert '{apiGroups: [""], resources: ["secrets"], resourceNames: ["creds"], verbs: ["get"]}' in fix
+
+
+def test_ks505_fix_for_a_group_pattern_names_the_groups_it_meant_never_star(tmp_path: Path) -> None:
+    # `apiGroups: ["*"]` with `resources: ["*"]` and read verbs would grant every Secret (KS204)
+    (tmp_path / "all.yaml").write_text(ROLE_ONLY.replace(
+        "RULE", '{apiGroups: ["*.k8s.io"], resources: ["*"], verbs: [get, list, watch]}'))
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS505"]
+    assert '"discovery.k8s.io"' in finding.fix and '"networking.k8s.io"' in finding.fix
+    assert '"apps"' not in finding.fix and "or use `*`" not in finding.fix
+    fix, rules = _rules_after(tmp_path, '{apiGroups: ["discovery.k8s.io"], resources: ["*"], verbs: [get, list, watch]}')
+    assert "KS505" not in rules

@@ -569,6 +569,18 @@ def ineffective_wildcard(ctx: Context) -> Iterator[Finding]:
             yield from _ineffective_in_rule(role, rule)
 
 
+def _group_pattern_fix(pattern: str) -> str:
+    """The fix for an apiGroups entry written as a glob: the known groups it was meant to match, never `*`, which
+    grants the rule in every group, the core group's Secrets included (KS202/KS204 once applied)."""
+    import fnmatch
+
+    matched = sorted(g for g in _table()["groups"] if g and fnmatch.fnmatchcase(g, pattern))
+    if matched:
+        return (f"List the API groups the subjects need, from those {pattern!r} was meant to match: "
+                f"`apiGroups: {_quote(matched)}` — and keep only the ones used (a `*` would add every group).")
+    return "List the API groups the subjects need explicitly (e.g. `apiGroups: [\"apps\", \"batch\"]`); a `*` would add every group."
+
+
 def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
     where = f"{_label(role)} rules[{rule.index}]"
     ref = role.obj.ref if role.obj else role.ref
@@ -586,7 +598,8 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                    + (" (the kubelet checks nodes/metrics for every /metrics* path; avoid nodes/proxy)." if base == "nodes" else "."))
         else:
             meaning = f"{resource!r} is not a wildcard: only a resource named exactly `*` or `*/<subresource>` is"
-            fix = "Name the resources explicitly, or use `*` (all resources) or `*/<subresource>`."
+            # never `*`: it grants every resource of the groups, Secrets included (KS204, KS202 after the fix)
+            fix = "Name the resources the subjects need explicitly (RBAC has no pattern but `*` and `*/<subresource>`)."
         yield Finding("KS505", at(rule.path, pos), f"{where}: {meaning}", fix=fix, object=ref, data={"resource": resource})
     for group, pos in _items(rule, "apiGroups"):
         if "*" in group and group != "*":
@@ -594,7 +607,7 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                 "KS505", at(rule.path, pos),
                 f"{where}: apiGroups entry {group!r} is not a wildcard: API groups match exactly or by `*` alone, so it "
                 f"matches no group",
-                fix="List the API groups explicitly (e.g. `apiGroups: [\"apps\", \"batch\"]`), or use `*`.",
+                fix=_group_pattern_fix(group),
                 object=ref, data={"apiGroup": group},
             )
     for name, pos in _items(rule, "resourceNames"):
