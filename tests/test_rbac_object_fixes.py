@@ -202,3 +202,19 @@ def test_ks505_fix_for_a_group_pattern_names_the_groups_it_meant_never_star(tmp_
     assert '"apps"' not in finding.fix and "or use `*`" not in finding.fix
     fix, rules = _rules_after(tmp_path, '{apiGroups: ["discovery.k8s.io"], resources: ["*"], verbs: [get, list, watch]}')
     assert "KS505" not in rules
+
+
+def test_ks508_fix_deletes_a_rule_whose_urls_are_all_kubelet_paths(tmp_path: Path) -> None:
+    # deleting each kubelet path from the rule leaves `nonResourceURLs: []`, which the API server refuses (KS501)
+    (tmp_path / "all.yaml").write_text(ROLE_ONLY.replace("RULE", '{nonResourceURLs: ["/stats/summary", "/metrics/resource"], '
+                                                                  'verbs: [get]}'))
+    fixes = [f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS508"]
+    assert len(fixes) == 2 and all(fix.startswith("Delete this rule") for fix in fixes), fixes
+    assert 'grant {apiGroups: [""], resources: ["nodes/stats"], verbs: ["get"]}' in fixes[0]
+    _, rules = _rules_after(tmp_path, '{apiGroups: [""], resources: ["nodes/stats"], verbs: [get]}')
+    assert not rules & {"KS501", "KS508"}, rules
+    # beside a URL that does apply, only the kubelet path goes
+    (tmp_path / "all.yaml").write_text(ROLE_ONLY.replace("RULE", '{nonResourceURLs: ["/metrics", "/metrics/cadvisor"], '
+                                                                  'verbs: [get]}'))
+    [fix] = [f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS508"]
+    assert fix.startswith("Delete '/metrics/cadvisor' from nonResourceURLs")

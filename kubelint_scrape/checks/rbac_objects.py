@@ -811,6 +811,12 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
         if role.kind != "ClusterRole":
             continue
         for rule in role.rules:
+            # Deleting every URL of a rule whose URLs are all kubelet paths would leave `nonResourceURLs: []`,
+            # which the API server refuses (KS501): then the whole rule goes.
+            whole = (f"Delete this rule (its nonResourceURLs are all kubelet paths, and {url!r} grants nothing)"
+                     if all(_kubelet_path(u) for u in rule.non_resource_urls) else f"Delete {url!r} from nonResourceURLs"
+                     for url in rule.non_resource_urls)
+            deletions = dict(zip(rule.non_resource_urls, whole))
             for url, pos in _items(rule, "nonResourceURLs"):
                 if not _kubelet_path(url):
                     continue
@@ -824,7 +830,7 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
                     "KS508", at(rule.path, pos),
                     f"{_label(role)} rules[{rule.index}]: nonResourceURL {url!r} is a kubelet path; the kubelet "
                     f"authorizes it as get nodes/{sub}, never as a URL, so this entry grants nothing ({status})",
-                    fix=(f"Delete {url!r} from nonResourceURLs" + ("." if held else
+                    fix=(deletions[url] + ("." if held else
                          f" and grant {_rule_yaml([''], [f'nodes/{sub}'], ['get'])} instead.")),
                     object=role.obj.ref if role.obj else role.ref,
                     data={"nonResourceURL": url, "checked_as": f"nodes/{sub}"},
