@@ -278,10 +278,21 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
                      f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."
                      if field == "privileged" else
                      # no privileged: true to remove here: the escalation is what turns the added capabilities risky
-                     f"In container {name}, set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`, "
-                     f"keeping in `add` only a capability it demonstrably needs ({', '.join(added)})."),
+                     _escalation_fix(name, added)),
                 related=related, object=pod.obj.ref, data={"container": name, "field": field},
             )
+
+
+def _escalation_fix(name: str, added: list[str]) -> str:
+    """Turning escalation off does not make CAP_SYS_ADMIN safe (the SYS_ADMIN branch above flags it with escalation
+    off), so the fix never offers to keep it: kept, the container would be flagged again on the next run."""
+    keep = [c for c in added if not _sys_admin([c])]
+    drop = [c for c in added if _sys_admin([c])]
+    fix = (f"In container {name}, set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`, "
+           + (f"keeping in `add` only a capability it demonstrably needs ({', '.join(keep)})" if keep else "")
+           + (", and " if keep and drop else "")
+           + (f"removing {', '.join(drop)} from `add` (as good as privileged even without escalation)" if drop else ""))
+    return fix + "."
 
 
 def _host_process(context: YMap) -> bool | None:
