@@ -42,3 +42,31 @@ def test_ks403_escalation_fix_does_not_offer_to_keep_sys_admin(tmp_path: Path) -
 def test_ks403_escalation_fix_with_only_sys_admin(tmp_path: Path) -> None:
     [finding] = _ks403(tmp_path, 'capabilities: {add: ["SYS_ADMIN"]}')
     assert "demonstrably needs" not in finding.fix and "removing SYS_ADMIN from `add`" in finding.fix
+
+
+HOST_MOUNT = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: cadvisor, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: cadvisor}}
+  template:
+    metadata: {labels: {app: cadvisor}}
+    spec:
+      automountServiceAccountToken: false
+      containers:
+      - name: cadvisor
+        image: gcr.io/cadvisor/cadvisor:v0.52.1
+        volumeMounts: MOUNTS
+      volumes: VOLUMES
+"""
+
+
+def test_ks404_fix_removes_the_volume_with_its_mounts(tmp_path: Path) -> None:
+    # removing only the volume leaves a volumeMount naming a volume the pod does not define: KS602, refused
+    (tmp_path / "ds.yaml").write_text(HOST_MOUNT.replace("MOUNTS", "[{name: sock, mountPath: /var/run/docker.sock}]")
+                                      .replace("VOLUMES", "[{name: sock, hostPath: {path: /var/run/docker.sock}}]"))
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    assert finding.fix.startswith("Remove the hostPath volume sock and its volumeMount (cadvisor:/var/run/docker.sock)")
+    (tmp_path / "ds.yaml").write_text(HOST_MOUNT.replace("MOUNTS", "[]").replace("VOLUMES", "[]"))
+    assert not {f.rule for f in lint_paths([str(tmp_path)], Options()).findings} & {"KS404", "KS602"}

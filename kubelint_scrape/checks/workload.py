@@ -405,7 +405,9 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
                 f"{pod.name} mounts host path {path}{exposure} into {where}: {_why_path(match)}{_aggravated(pod, ctx)}",
                 # Agents mount the host for different reasons (cAdvisor-style container metrics, node-exporter's
                 # filesystems, a log shipper's /var/log/pods): the kubelet alternative only replaces the first.
-                fix=(f"Remove the hostPath volume {name} if the pod can do without it (container metrics come from the "
+                # with its mounts: a volumeMount naming a volume the pod no longer defines is refused (KS602)
+                fix=(f"Remove the hostPath volume {name} and its volumeMount{'s' if len(mounts) > 1 else ''} "
+                     f"({', '.join(m for m, _ro in mounts)}) if the pod can do without it (container metrics come from the "
                      f"kubelet's /metrics/cadvisor without mounting the host); if it cannot (a node exporter's "
                      f"filesystems, a log shipper's /var/log/pods), mount the narrowest path readOnly and record it "
                      f"with `# kubelint-scrape: ignore[KS404] <reason>`."),
