@@ -224,13 +224,32 @@ def _selector_problems(role: RoleDef, selector: YMap, field: str) -> Iterator[Fi
                 yield rejected(value_span(obj.path, labels, key), "matchLabels", f'Invalid value: "{value}": {problem}',
                                "Use a valid label value (at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends).")
     expressions = selector.get("matchExpressions")
+    negative_only = _selects_by_exclusion_only(selector)
     for index, expression in enumerate(as_seq(expressions)):
         if isinstance(expression, YMap):
-            yield from _expression_problems(obj.path, expression, f"matchExpressions[{index}]", rejected)
+            yield from _expression_problems(obj.path, expression, f"matchExpressions[{index}]", rejected, negative_only)
 
 
-def _expression_problems(path: str, expression: YMap, field: str, rejected) -> Iterator[Finding]:
+def _selects_by_exclusion_only(selector: YMap) -> bool:
+    """True when the selector has no matchLabels and no In/Exists expression: once valid it matches every
+    ClusterRole that lacks a label (or a value), cluster-admin included, and the aggregated role becomes all of them."""
+    labels = selector.get("matchLabels")
+    if isinstance(labels, YMap) and len(labels):
+        return False
+    operators = [as_str(e.get("operator")).lower() for e in as_seq(selector.get("matchExpressions")) if isinstance(e, YMap)]
+    return not any(op in ("in", "exists") for op in operators)
+
+
+# Appended to the fix of a NotIn/DoesNotExist expression alone in its selector: applying the fix literally makes
+# the ClusterRole valid, and the aggregation controller then copies in the rules of every unlabelled ClusterRole.
+_EXCLUSION_ONLY_CAUTION = (" Alone in its selector, a NotIn or DoesNotExist expression selects every ClusterRole without "
+                           "that label — cluster-admin included — so add a matchLabels or an In/Exists expression "
+                           "naming the roles to aggregate.")
+
+
+def _expression_problems(path: str, expression: YMap, field: str, rejected, negative_only: bool = False) -> Iterator[Finding]:
     operator = as_str(expression.get("operator"))
+    caution = _EXCLUSION_ONLY_CAUTION if negative_only else ""
     values = as_seq(expression.get("values"))
     key = as_str(expression.get("key"))
     takes_values = _OPERATOR_TAKES_VALUES.get(operator)
@@ -238,15 +257,19 @@ def _expression_problems(path: str, expression: YMap, field: str, rejected) -> I
         spelled = next((op for op in _OPERATOR_TAKES_VALUES if op.lower() == operator.lower()), None)
         yield rejected(value_span(path, expression, "operator") if "operator" in expression else at(path, expression.pos),
                        f"{field}.operator", f'Invalid value: "{operator}": not a valid selector operator',
-                       f"Set `operator: {spelled}` (operators are case-sensitive)." if spelled else
+                       f"Set `operator: {spelled}` (operators are case-sensitive)."
+                       + (caution if spelled in ("NotIn", "DoesNotExist") else "") if spelled else
                        "Set `operator` to In, NotIn, Exists or DoesNotExist (case-sensitive).")
     elif takes_values and not values:
         yield rejected(key_span(path, expression, "values") if "values" in expression else at(path, expression.pos),
                        f"{field}.values", f"Required value: must be specified when 'operator' is 'In' or 'NotIn'",
-                       f"Add the label values to match, e.g. `values: [\"true\"]`, or use `operator: Exists`.")
+                       "Add the label values to exclude, e.g. `values: [\"false\"]`." + caution if operator == "NotIn" else
+                       "Add the label values to match, e.g. `values: [\"true\"]`, or use `operator: Exists`.")
     elif not takes_values and values:
         yield rejected(key_span(path, expression, "values"), f"{field}.values",
                        "Forbidden: may not be specified when 'operator' is 'Exists' or 'DoesNotExist'",
+                       "Delete `values`, or use `operator: NotIn` to exclude only those values." + caution
+                       if operator == "DoesNotExist" else
                        "Delete `values`, or use `operator: In` to match only those values.")
     problem = qualified_name_problem(key)
     if problem:

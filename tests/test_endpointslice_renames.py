@@ -22,3 +22,59 @@ def test_endpoints_name_is_renamed_to_the_service_name() -> None:
     (finding,) = [f for f in json.loads(result.output)["findings"] if f["rule"] == "KS604"]
     assert finding["data"]["renames"] == {"__meta_kubernetes_endpoints_name": "__meta_kubernetes_service_name"}
     assert "__meta_kubernetes_endpointslice_name" not in finding["fix"]
+
+
+ENDPOINTS_SCRAPER = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+- {apiGroups: [""], resources: [RESOURCES], verbs: [list, watch]}
+EXTRA
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects:
+- {kind: ServiceAccount, name: prometheus, namespace: monitoring}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+    - job_name: services
+      kubernetes_sd_configs:
+      - role: ROLE
+---
+"""
+
+
+def _lint(tmp_path: Path, resources: str, role: str, extra: str = "") -> list[dict]:
+    from manifests import prometheus_deployment
+
+    (tmp_path / "all.yaml").write_text(ENDPOINTS_SCRAPER.replace("RESOURCES", resources).replace("ROLE", role)
+                                       .replace("EXTRA", extra) + prometheus_deployment())
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--fail-on", "never", str(tmp_path)])
+    return json.loads(result.output)["findings"]
+
+
+def test_ks604_fix_says_the_endpoints_grant_goes_once_the_switch_is_made(tmp_path: Path) -> None:
+    # role endpointslice never reads endpoints: applying only the switch and the new grant left KS203 on endpoints
+    (finding,) = [f for f in _lint(tmp_path, "endpoints, pods, services", "endpoints") if f["rule"] == "KS604"]
+    assert 'drop "endpoints" from the role that grants it list and watch' in finding["fix"]
+    slices = '- {apiGroups: [discovery.k8s.io], resources: [endpointslices], verbs: [list, watch]}'
+    assert "KS203" in {f["rule"] for f in _lint(tmp_path, "endpoints, pods, services", "endpointslice", slices)}
+    after = {f["rule"] for f in _lint(tmp_path, "pods, services", "endpointslice", slices)}
+    assert not after & {"KS101", "KS203", "KS604"}, after
+
+
+def test_ks604_fix_says_nothing_of_endpoints_the_scraper_does_not_hold(tmp_path: Path) -> None:
+    (finding,) = [f for f in _lint(tmp_path, "pods, services", "endpoints") if f["rule"] == "KS604"]
+    assert "drop" not in finding["fix"]

@@ -62,16 +62,159 @@ def _ks503_fix(tmp_path: Path, text: str) -> str:
 
 def test_ks503_fix_deletes_a_dead_entry_no_job_of_its_scraper_reads(tmp_path: Path) -> None:
     fix = _ks503_fix(tmp_path, SCRAPER.replace("ROLE", "pod"))
-    assert fix.startswith("Delete 'ingresses' from this rule: no scrape job of monitoring/prometheus reads ingresses")
-    assert 'move \'ingresses\' out of this rule into one for the group that serves it: {apiGroups: ["networking.k8s.io"]' in fix
+    # ingresses is the rule's only resource: the whole rule goes (an emptied `resources` is refused, KS501)
+    assert fix.startswith("Delete this rule: no scrape job of monitoring/prometheus reads ingresses")
+    assert 'write `apiGroups: ["networking.k8s.io"]` in this rule' in fix
 
 
 def test_ks503_fix_moves_the_entry_when_a_job_discovers_it(tmp_path: Path) -> None:
     fix = _ks503_fix(tmp_path, SCRAPER.replace("ROLE", "ingress"))
-    assert fix.startswith("Move 'ingresses' out of this rule into one for the group that serves it")
+    assert fix.startswith('Write `apiGroups: ["networking.k8s.io"]` in this rule')
 
 
 def test_ks503_fix_moves_the_entry_when_another_subject_holds_the_rule(tmp_path: Path) -> None:
     # what Grafana's token needs is not modelled: deleting the entry could take away what it uses
     fix = _ks503_fix(tmp_path, SCRAPER.replace("ROLE", "pod") + GRAFANA)
-    assert fix.startswith("Move 'ingresses' out of this rule")
+    assert fix.startswith('Write `apiGroups: ["networking.k8s.io"]` in this rule')
+
+
+AGGREGATED = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+aggregationRule:
+  clusterRoleSelectors:
+  - matchExpressions:
+    - {key: example.com/aggregate-to-prometheus, operator: OPERATOR, VALUES}
+    EXTRA
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: prometheus-parts
+  labels: {example.com/aggregate-to-prometheus: "true"}
+rules:
+- nonResourceURLs: ["/metrics"]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects:
+- {kind: ServiceAccount, name: prometheus, namespace: monitoring}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+    - job_name: apiserver
+      scheme: https
+      authorization: {credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token}
+      tls_config: {ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt}
+      static_configs: [{targets: [kubernetes.default.svc:443]}]
+---
+""" + prometheus_deployment()
+
+
+def _aggregated(tmp_path: Path, operator: str, values: str, extra: str = "") -> list:
+    text = AGGREGATED.replace("OPERATOR", operator).replace(", VALUES", values).replace("EXTRA", extra)
+    (tmp_path / "all.yaml").write_text(text)
+    return lint_paths([str(tmp_path)], Options()).findings
+
+
+def test_ks501_fix_of_an_exclusion_only_selector_warns_it_would_select_cluster_admin(tmp_path: Path) -> None:
+    # `DoesNotExist` with values is refused; deleting `values` alone (the first half of the fix) makes the
+    # ClusterRole valid and select every unlabelled ClusterRole, cluster-admin included (KS206)
+    [finding] = [f for f in _aggregated(tmp_path, "DoesNotExist", ', values: ["true"]') if f.rule == "KS501"]
+    assert "cluster-admin included" in finding.fix and "In/Exists expression" in finding.fix
+    assert "KS206" in {f.rule for f in _aggregated(tmp_path, "DoesNotExist", "")}
+    # applied in full (an In/Exists expression beside it), no KS501 and no cluster-admin
+    rules = {f.rule for f in _aggregated(tmp_path, "DoesNotExist", "",
+                                        "- {key: example.com/aggregate-to-prometheus, operator: Exists}")}
+    assert not rules & {"KS501", "KS206"}, rules
+
+
+def test_ks501_fix_of_notin_without_values_does_not_offer_exists(tmp_path: Path) -> None:
+    # `Exists` means the opposite of `NotIn`; and NotIn alone selects every ClusterRole without the value
+    [finding] = [f for f in _aggregated(tmp_path, "NotIn", "") if f.rule == "KS501"]
+    assert "Exists`" not in finding.fix.split(".")[0] and "cluster-admin included" in finding.fix
+
+
+def test_ks501_fix_without_caution_when_the_selector_names_roles(tmp_path: Path) -> None:
+    [finding] = [f for f in _aggregated(tmp_path, "DoesNotExist", ', values: ["x"]',
+                                        "- {key: example.com/aggregate-to-prometheus, operator: Exists}")
+                 if f.rule == "KS501"]
+    assert "cluster-admin" not in finding.fix
+
+
+ROLE_ONLY = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules:
+- RULE
+"""
+
+
+def _rules_after(tmp_path: Path, rule: str) -> tuple[str, set[str]]:
+    (tmp_path / "all.yaml").write_text(ROLE_ONLY.replace("RULE", rule))
+    findings = lint_paths([str(tmp_path)], Options()).findings
+    return next((f.fix for f in findings if f.rule == "KS503"), ""), {f.rule for f in findings}
+
+
+def test_ks503_fix_for_a_rules_only_resource_rewrites_the_rule_instead_of_emptying_it(tmp_path: Path) -> None:
+    # moving the rule's only resource out would leave `resources: []`, which the API server refuses (KS501)
+    fix, _ = _rules_after(tmp_path, '{apiGroups: [extensions], resources: [ingresses], verbs: [list, watch]}')
+    assert fix == 'Write `apiGroups: ["networking.k8s.io"]` in this rule, the group that serves ingresses.'
+    _, rules = _rules_after(tmp_path, '{apiGroups: [networking.k8s.io], resources: [ingresses], verbs: [list, watch]}')
+    assert not rules & {"KS501", "KS503"}, rules
+
+
+def test_ks503_fix_for_a_url_as_the_rules_only_resource_replaces_the_rule(tmp_path: Path) -> None:
+    fix, _ = _rules_after(tmp_path, '{apiGroups: [non-resource-urls], resources: [/metrics], verbs: [get]}')
+    assert fix.startswith('Replace this rule with a non-resource URL rule, without apiGroups or resources: '
+                          '{nonResourceURLs: ["/metrics"], verbs: ["get"]}')
+    _, rules = _rules_after(tmp_path, '{nonResourceURLs: ["/metrics"], verbs: ["get"]}')
+    assert not rules & {"KS501", "KS503"}, rules
+
+
+def test_ks503_moved_entry_keeps_the_rules_resource_names(tmp_path: Path) -> None:
+    # without its resourceNames the moved entry would grant every Secret, not the one the rule meant
+    fix, _ = _rules_after(tmp_path, '{apiGroups: [apps], resources: [deployments, secrets], resourceNames: [creds], '
+                                    'verbs: [get]}')
+    assert '{apiGroups: [""], resources: ["secrets"], resourceNames: ["creds"], verbs: ["get"]}' in fix
+
+
+def test_ks505_fix_for_a_group_pattern_names_the_groups_it_meant_never_star(tmp_path: Path) -> None:
+    # `apiGroups: ["*"]` with `resources: ["*"]` and read verbs would grant every Secret (KS204)
+    (tmp_path / "all.yaml").write_text(ROLE_ONLY.replace(
+        "RULE", '{apiGroups: ["*.k8s.io"], resources: ["*"], verbs: [get, list, watch]}'))
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS505"]
+    assert '"discovery.k8s.io"' in finding.fix and '"networking.k8s.io"' in finding.fix
+    assert '"apps"' not in finding.fix and "or use `*`" not in finding.fix
+    fix, rules = _rules_after(tmp_path, '{apiGroups: ["discovery.k8s.io"], resources: ["*"], verbs: [get, list, watch]}')
+    assert "KS505" not in rules
+
+
+def test_ks508_fix_deletes_a_rule_whose_urls_are_all_kubelet_paths(tmp_path: Path) -> None:
+    # deleting each kubelet path from the rule leaves `nonResourceURLs: []`, which the API server refuses (KS501)
+    (tmp_path / "all.yaml").write_text(ROLE_ONLY.replace("RULE", '{nonResourceURLs: ["/stats/summary", "/metrics/resource"], '
+                                                                  'verbs: [get]}'))
+    fixes = [f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS508"]
+    assert len(fixes) == 2 and all(fix.startswith("Delete this rule") for fix in fixes), fixes
+    assert 'grant {apiGroups: [""], resources: ["nodes/stats"], verbs: ["get"]}' in fixes[0]
+    _, rules = _rules_after(tmp_path, '{apiGroups: [""], resources: ["nodes/stats"], verbs: [get]}')
+    assert not rules & {"KS501", "KS508"}, rules
+    # beside a URL that does apply, only the kubelet path goes
+    (tmp_path / "all.yaml").write_text(ROLE_ONLY.replace("RULE", '{nonResourceURLs: ["/metrics", "/metrics/cadvisor"], '
+                                                                  'verbs: [get]}'))
+    [fix] = [f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS508"]
+    assert fix.startswith("Delete '/metrics/cadvisor' from nonResourceURLs")

@@ -120,8 +120,12 @@ def _groups_text(groups: Iterable[str]) -> str:
     return ", ".join(_group_text(g) for g in groups)
 
 
-def _rule_yaml(groups: Iterable[str], resources: Iterable[str], verbs: Iterable[str]) -> str:
-    return f"{{apiGroups: {_quote(groups)}, resources: {_quote(resources)}, verbs: {_quote(verbs)}}}"
+def _rule_yaml(groups: Iterable[str], resources: Iterable[str], verbs: Iterable[str], names: Iterable[str] = ()) -> str:
+    """A rule in flow style; `names`: the resourceNames of the rule it is carved from, which a moved entry must
+    keep (without them it would grant every object of the resource)."""
+    names = list(names)
+    limited = f", resourceNames: {_quote(names)}" if names else ""
+    return f"{{apiGroups: {_quote(groups)}, resources: {_quote(resources)}{limited}, verbs: {_quote(verbs)}}}"
 
 
 def _served(group: str, resource: str, version: tuple[int, int]) -> dict | None:
@@ -357,12 +361,17 @@ def _url_as_resource(role: RoleDef, rule: PolicyRule, url: str, span: Span) -> F
     request's resource is a path segment, never one starting with "/", so the entry matches nothing in any group."""
     verbs = [v for v in rule.verbs if v != "*"] or ["get"]
     rule_text = f"{{nonResourceURLs: {_quote([url])}, verbs: {_quote(verbs)}}}"
-    if role.kind == "ClusterRole":
+    # Removing the rule's only resource would leave `resources: []`, which the API server refuses (KS501).
+    only = set(rule.resources) == {url}
+    if role.kind == "ClusterRole" and only:
+        fix = (f"Replace this rule with a non-resource URL rule, without apiGroups or resources: {rule_text} "
+               f"(a ClusterRoleBinding must bind the ClusterRole).")
+    elif role.kind == "ClusterRole":
         fix = (f"Grant the path as a non-resource URL, in a rule of its own without apiGroups or resources: {rule_text} "
                f"(a ClusterRoleBinding must bind the ClusterRole), and remove {url!r} from `resources`.")
     else:
-        fix = (f"Only a ClusterRole bound by a ClusterRoleBinding can grant a URL: add {rule_text} to one, and remove "
-               f"{url!r} from this Role.")
+        fix = (f"Only a ClusterRole bound by a ClusterRoleBinding can grant a URL: add {rule_text} to one, and "
+               + ("delete this rule from the Role." if only else f"remove {url!r} from this Role."))
     return Finding(
         "KS503", span,
         f"{_label(role)} rules[{rule.index}]: {url!r} is a URL path written in `resources` (apiGroups "
@@ -477,16 +486,23 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
             replacement = close[0]
             suggestion = f" (did you mean {replacement}?)"
         fix_groups = [g for g in groups if _serves(g, replacement, version)][:1] or anywhere[:1] or list(groups)
+    # Moving or deleting the rule's only resource would leave `resources: []`, which the API server refuses
+    # (KS501): then the fix rewrites the rule's apiGroups, or deletes the whole rule.
+    only = set(rule.resources) == {resource}
     if replacement != resource and fix_groups and set(fix_groups) <= set(groups):
         fix = f"Replace {resource!r} with {replacement!r} in `resources`."
+    elif fix_groups and fix_groups != list(groups) and only:
+        renamed = f" and `resources: {_quote([replacement])}`" if replacement != resource else ""
+        fix = f"Write `apiGroups: {_quote(fix_groups)}`{renamed} in this rule, the group that serves {replacement}."
     elif fix_groups and fix_groups != list(groups):
         fix = (f"Move {resource!r} out of this rule into one for the group that serves it: "
-               f"{_rule_yaml(fix_groups, [replacement], verbs)}.")
+               f"{_rule_yaml(fix_groups, [replacement], verbs, rule.resource_names)}.")
     else:
         fix = (f"Use the plural, lowercase resource name and the API group that serves it (see `kubectl "
-               f"api-resources`), e.g. {_rule_yaml(fix_groups or groups, [replacement], verbs)}.")
+               f"api-resources`), e.g. {_rule_yaml(fix_groups or groups, [replacement], verbs, rule.resource_names)}.")
     if unneeded:
-        fix = (f"Delete {resource!r} from this rule: no scrape job of {', '.join(map(str, unneeded))} reads {base}, so "
+        fix = (f"Delete {'this rule' if only else repr(resource) + ' from this rule'}: no scrape job of "
+               f"{', '.join(map(str, unneeded))} reads {base}, so "
                f"granting it in the group that serves it would only add an unused grant (KS203). Should a job come to "
                f"need it: {fix[:1].lower()}{fix[1:]}")
     return Finding(
@@ -553,6 +569,18 @@ def ineffective_wildcard(ctx: Context) -> Iterator[Finding]:
             yield from _ineffective_in_rule(role, rule)
 
 
+def _group_pattern_fix(pattern: str) -> str:
+    """The fix for an apiGroups entry written as a glob: the known groups it was meant to match, never `*`, which
+    grants the rule in every group, the core group's Secrets included (KS202/KS204 once applied)."""
+    import fnmatch
+
+    matched = sorted(g for g in _table()["groups"] if g and fnmatch.fnmatchcase(g, pattern))
+    if matched:
+        return (f"List the API groups the subjects need, from those {pattern!r} was meant to match: "
+                f"`apiGroups: {_quote(matched)}` — and keep only the ones used (a `*` would add every group).")
+    return "List the API groups the subjects need explicitly (e.g. `apiGroups: [\"apps\", \"batch\"]`); a `*` would add every group."
+
+
 def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
     where = f"{_label(role)} rules[{rule.index}]"
     ref = role.obj.ref if role.obj else role.ref
@@ -570,7 +598,8 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                    + (" (the kubelet checks nodes/metrics for every /metrics* path; avoid nodes/proxy)." if base == "nodes" else "."))
         else:
             meaning = f"{resource!r} is not a wildcard: only a resource named exactly `*` or `*/<subresource>` is"
-            fix = "Name the resources explicitly, or use `*` (all resources) or `*/<subresource>`."
+            # never `*`: it grants every resource of the groups, Secrets included (KS204, KS202 after the fix)
+            fix = "Name the resources the subjects need explicitly (RBAC has no pattern but `*` and `*/<subresource>`)."
         yield Finding("KS505", at(rule.path, pos), f"{where}: {meaning}", fix=fix, object=ref, data={"resource": resource})
     for group, pos in _items(rule, "apiGroups"):
         if "*" in group and group != "*":
@@ -578,7 +607,7 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                 "KS505", at(rule.path, pos),
                 f"{where}: apiGroups entry {group!r} is not a wildcard: API groups match exactly or by `*` alone, so it "
                 f"matches no group",
-                fix="List the API groups explicitly (e.g. `apiGroups: [\"apps\", \"batch\"]`), or use `*`.",
+                fix=_group_pattern_fix(group),
                 object=ref, data={"apiGroup": group},
             )
     for name, pos in _items(rule, "resourceNames"):
@@ -782,6 +811,12 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
         if role.kind != "ClusterRole":
             continue
         for rule in role.rules:
+            # Deleting every URL of a rule whose URLs are all kubelet paths would leave `nonResourceURLs: []`,
+            # which the API server refuses (KS501): then the whole rule goes.
+            whole = (f"Delete this rule (its nonResourceURLs are all kubelet paths, and {url!r} grants nothing)"
+                     if all(_kubelet_path(u) for u in rule.non_resource_urls) else f"Delete {url!r} from nonResourceURLs"
+                     for url in rule.non_resource_urls)
+            deletions = dict(zip(rule.non_resource_urls, whole))
             for url, pos in _items(rule, "nonResourceURLs"):
                 if not _kubelet_path(url):
                     continue
@@ -795,7 +830,7 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
                     "KS508", at(rule.path, pos),
                     f"{_label(role)} rules[{rule.index}]: nonResourceURL {url!r} is a kubelet path; the kubelet "
                     f"authorizes it as get nodes/{sub}, never as a URL, so this entry grants nothing ({status})",
-                    fix=(f"Delete {url!r} from nonResourceURLs" + ("." if held else
+                    fix=(deletions[url] + ("." if held else
                          f" and grant {_rule_yaml([''], [f'nodes/{sub}'], ['get'])} instead.")),
                     object=role.obj.ref if role.obj else role.ref,
                     data={"nonResourceURL": url, "checked_as": f"nodes/{sub}"},

@@ -279,10 +279,21 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
                      f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."
                      if field == "privileged" else
                      # no privileged: true to remove here: the escalation is what turns the added capabilities risky
-                     f"In container {name}, set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`, "
-                     f"keeping in `add` only a capability it demonstrably needs ({', '.join(added)})."),
+                     _escalation_fix(name, added)),
                 related=related, object=pod.obj.ref, data={"container": name, "field": field},
             )
+
+
+def _escalation_fix(name: str, added: list[str]) -> str:
+    """Turning escalation off does not make CAP_SYS_ADMIN safe (the SYS_ADMIN branch above flags it with escalation
+    off), so the fix never offers to keep it: kept, the container would be flagged again on the next run."""
+    keep = [c for c in added if not _sys_admin([c])]
+    drop = [c for c in added if _sys_admin([c])]
+    fix = (f"In container {name}, set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`, "
+           + (f"keeping in `add` only a capability it demonstrably needs ({', '.join(keep)})" if keep else "")
+           + (", and " if keep and drop else "")
+           + (f"removing {', '.join(drop)} from `add` (as good as privileged even without escalation)" if drop else ""))
+    return fix + "."
 
 
 def _host_process(context: YMap) -> bool | None:
@@ -395,7 +406,9 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
                 f"{pod.name} mounts host path {path}{exposure} into {where}: {_why_path(match)}{_aggravated(pod, ctx)}",
                 # Agents mount the host for different reasons (cAdvisor-style container metrics, node-exporter's
                 # filesystems, a log shipper's /var/log/pods): the kubelet alternative only replaces the first.
-                fix=(f"Remove the hostPath volume {name} if the pod can do without it (container metrics come from the "
+                # with its mounts: a volumeMount naming a volume the pod no longer defines is refused (KS602)
+                fix=(f"Remove the hostPath volume {name} and its volumeMount{'s' if len(mounts) > 1 else ''} "
+                     f"({', '.join(m for m, _ro in mounts)}) if the pod can do without it (container metrics come from the "
                      f"kubelet's /metrics/cadvisor without mounting the host); if it cannot (a node exporter's "
                      f"filesystems, a log shipper's /var/log/pods), mount the narrowest path readOnly and record it "
                      f"with `# kubelint-scrape: ignore[KS404] <reason>`."),
