@@ -663,8 +663,8 @@ def _arbitrary_targets(unnamed: UnnamedWorkloads) -> tuple[str, Related]:
     if not unnamed.filtered:
         return ("every application pod or service it discovers (nothing in the job narrows its targets down to "
                 "workloads it names)"), Related(unnamed.span, "keeps every workload it discovers")
-    return ("every application pod or service it discovers whose owner opts in (any workload can carry the "
-            "annotation, label, port name or port number the job selects on, e.g. prometheus.io/scrape)"), Related(
+    keys = " and ".join(unnamed.keys) or "what the job selects on"
+    return (f"every application pod or service it discovers whose owner opts in (any workload can carry {keys})"), Related(
         unnamed.span, "lets in any workload whose owner opts in")
 
 
