@@ -1218,10 +1218,12 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
         what = ", ".join(dict.fromkeys(f"{r.verb} {r.api_group + '/' if r.api_group else ''}{r.resource_path}" for r, _b, _i in found))
         what += _only_for(names)
         # The smallest node that makes it an escalation (SPEC §5): the verb that is one by itself (escalate, bind,
-        # impersonate, approve, sign), else the (sub)resource that turns an ordinary verb into one (pods/exec,
-        # serviceaccounts/token).
+        # impersonate, approve, sign) — written out, or the `*` that grants it (`*` on roles: get on roles is
+        # harmless, the escalate/bind the `*` adds is not; KS202 and KS207 sit on that `*` too) — else the
+        # (sub)resource that turns an ordinary verb into one (pods/exec, serviceaccounts/token; any verb on
+        # pods/exec counts, get included, so the resource is the cause even under `*` verbs).
         verbs = {r.verb for r, _b, _i in found} & VERB_ESCALATIONS
-        verb = next((v for v in holding.rule.verbs if v in verbs), None)
+        verb = next((v for v in holding.rule.verbs if v in verbs or (v == "*" and verbs)), None)
         resources = {r.resource_path for r, _b, _i in found} | {r.resource for r, _b, _i in found}
         item = next((r for r in holding.rule.resources if r in resources or r == "*" or r.startswith("*/")), None)
         if verb is not None:
