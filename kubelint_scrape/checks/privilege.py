@@ -1520,6 +1520,11 @@ def _write_fix(state: _State, holding: Holding, write_verbs: set[str]) -> str:
     if "*" in rule.verbs:
         return f"Replace \"*\" in the verbs of this rule with what its scrapers use through it: [{quoted}]."
     written = ", ".join(f'"{v}"' for v in rule.verbs if v in write_verbs)
+    # "leaving [...]" only when the jobs use every verb left: KS203 asks, on the same rule, to drop a left verb they
+    # do not use (an unused `get` beside the `patch`), and this fix must not read as keeping it.
+    used = {r.verb for r in _used_requests(state, holding)}
+    if not all(v in used for v in left):
+        return f"Remove {written} from the verbs of this rule."
     return f"Remove {written} from the verbs of this rule, leaving [{quoted}]."
 
 
