@@ -779,6 +779,16 @@ def _group_namespace(subject: Subject) -> str:
     return ""
 
 
+def _user_name_account(subject: Subject) -> tuple[str, str] | None:
+    """(namespace, name) of a User or Group subject named like a ServiceAccount's user name,
+    `system:serviceaccount:<namespace>:<name>` (k8s.io/apiserver serviceaccount util.go MakeUsername), or None."""
+    prefix = "system:serviceaccount:"
+    if subject.kind not in ("User", "Group") or not subject.name.startswith(prefix):
+        return None
+    namespace, sep, name = subject.name[len(prefix):].partition(":")
+    return (namespace, name) if sep and namespace and name and ":" not in name else None
+
+
 def _known_identities(ctx: Context) -> set[tuple[str, str]]:
     """(namespace, name) of the ServiceAccounts the inputs define and of those some scraper runs as."""
     return ctx.once("known identities", lambda: {*ctx.workspace.service_accounts, *(
@@ -837,6 +847,13 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
                     and any(ns == identity.namespace for ns, _name in ctx.workspace.service_accounts)):
                 # Paired by the role's or binding's name only: evident when the subject is a ServiceAccount of the
                 # identity's namespace that the inputs, which define that namespace's accounts, do not define.
+                continue
+        elif (account := _user_name_account(subject)) is not None and account != (identity.namespace, identity.name):
+            # A User or Group spelled as the user name of the same-named ServiceAccount of another namespace
+            # (`system:serviceaccount:default:prometheus`, a subject copied from an install in `default`). When that
+            # account exists in the inputs the subject is meant for it (a User naming it is that account: rbac
+            # appliesToUser), not for the scraper.
+            if _is_real_identity(ctx, *account):
                 continue
         elif subject.kind == "User":
             if subject.name == identity.user:
