@@ -610,13 +610,13 @@ def resolve_identity(
                 note = _other_namespace_note(workspace, holder.kind, holder.namespace, holder.name)
                 return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}"
                                   + note, fix=_other_namespace_fix(holder.kind, holder.namespace, holder.name) if note else "")
-            how = f"{holder.kind} {holder.name} is mounted by"
+            how = f"{holder.kind} {holder.namespace}/{holder.name} is mounted by"
             return _once_served(_from_loaders(unserved, holder.kind, holder.name, config.key, how, includes)
                                 if config.key else _from_pod(unserved[0], how))
         if not config.key:
-            return _from_pod(mounting[0], f"{holder.kind} {holder.name} is mounted by")
-        return _from_loaders(mounting, holder.kind, holder.name, config.key, f"{holder.kind} {holder.name} is mounted by",
-                             includes)
+            return _from_pod(mounting[0], f"{holder.kind} {holder.namespace}/{holder.name} is mounted by")
+        return _from_loaders(mounting, holder.kind, holder.name, config.key,
+                             f"{holder.kind} {holder.namespace}/{holder.name} is mounted by", includes)
     generated = _kustomize_generated(config, workspace)
     if generated is not None:
         namespace, name, key = generated

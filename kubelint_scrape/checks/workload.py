@@ -166,8 +166,8 @@ def combination(pod: PodView, ctx: Context, container: bool = False) -> tuple[st
     grants = holds_real_grants(ctx.analysis.authorizer, pod.identity)
     if grants and token_mounted(pod, ctx):
         role, binding = grants[0].role, grants[0].binding
-        return "", (f"its ServiceAccount {pod.identity} holds grants ({role.kind} {role.name} through {binding.kind} "
-                    f"{binding.name}) and its token is mounted: one compromise yields both")
+        return "", (f"its ServiceAccount {pod.identity} holds grants ({_named(role)} through "
+                    f"{_named(binding)}) and its token is mounted: one compromise yields both")
     if grants:
         return "info", f"its ServiceAccount {pod.identity} holds grants, but no token is mounted in the pod"
     if user_grants(ctx.analysis.authorizer, pod.identity):
@@ -234,6 +234,17 @@ HOST_PROCESS_TEXT = ("runs as a Windows HostProcess container: a process directl
                      "access to the Windows node)")
 
 
+def _named(obj) -> str:
+    """`Kind name` for a cluster-scoped role or binding, `Kind namespace/name` for a namespaced one, as the
+    workload messages name pods and ServiceAccounts."""
+    return f"{obj.kind} {obj.namespace}/{obj.name}" if obj.namespace else f"{obj.kind} {obj.name}"
+
+
+# How messages name a container: the list it is in (an init container runs to completion before the others start,
+# an ephemeral one is a debug container), so the user finds it where it is written.
+_CONTAINER_NOUN = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+
+
 @check("KS403")
 def privileged_container(ctx: Context) -> Iterator[Finding]:
     for pod in _pods(ctx):
@@ -241,6 +252,7 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
         for key, index, container in pod.containers():
             context = as_map(container.get("securityContext"))
             name = as_str(container.get("name")) or f"{key}[{index}]"
+            which = f'{_CONTAINER_NOUN.get(key, "container")} {name}'
             added = [as_str(c) for c in as_seq(as_map(context.get("capabilities")).get("add"))]
             if rejected_security_context(context) is not None:
                 continue  # the API server refuses the object (KS602): it never runs
@@ -269,16 +281,16 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
                                    f"adds capabilities {', '.join(added)}"),) + related
             yield Finding(
                 "KS403", pod.span(key, index, "securityContext", *where),
-                f"container {name} of {pod.name} {text}{_aggravated(pod, ctx, container=True)}",
-                fix=(f"In container {name}, remove `hostProcess: true` (and the pod's `hostNetwork: true`, which it "
+                f"{which} of {pod.name} {text}{_aggravated(pod, ctx, container=True)}",
+                fix=(f"In {which}, remove `hostProcess: true` (and the pod's `hostNetwork: true`, which it "
                      "requires) and run it as a regular container with the narrowest mounts." if field == "hostProcess" else
-                     f"In container {name}, remove {', '.join(c for c in added if _sys_admin([c]))} from capabilities.add "
+                     f"In {which}, remove {', '.join(c for c in added if _sys_admin([c]))} from capabilities.add "
                      f"and add only the narrower capabilities it demonstrably needs." if escalation_off else
-                     f"In container {name}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
+                     f"In {which}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
                      f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."
                      if field == "privileged" else
                      # no privileged: true to remove here: the escalation is what turns the added capabilities risky
-                     f"In container {name}, set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`, "
+                     f"In {which}, set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`, "
                      f"keeping in `add` only a capability it demonstrably needs ({', '.join(added)})."),
                 related=related, object=pod.obj.ref, data={"container": name, "field": field},
             )
