@@ -81,15 +81,26 @@ def _pod_views(ctx: Context) -> list[PodView]:
     workloads = [t for t in ctx.workspace.workloads if ctx.reports(t.obj.path)]
     scrapers = scrape_pods(ctx.analysis) if workloads else set()
     patches = kustomize_patches(ctx.workspace) if workloads else set()
+    refused = _refused_objects(ctx)
     pods = [PodView(t.obj, t.spec, t.spec_keys, Identity(t.obj.namespace, t.service_account), id(t) in scrapers, t)
-            for t in workloads if os.path.abspath(t.obj.path) not in patches]
+            for t in workloads if os.path.abspath(t.obj.path) not in patches and not refused(t.obj)]
     for obj in operator_runners(ctx.workspace):
-        if not ctx.reports(obj.path):
+        if not ctx.reports(obj.path) or refused(obj):
             continue
         spec = obj.doc.get("spec")
         if isinstance(spec, YMap):
             pods.append(PodView(obj, spec, ("spec",), runner_identity(obj), True))
     return pods
+
+
+def _refused_objects(ctx: Context):
+    """Whether the API server refuses an object (KS602: `hostNetwork: "true"`, an unknown field, a mount of no
+    volume): it is never stored and runs no pod, so the workload rules leave it to KS602 — its fix is the one to
+    make, and a hostPID or token finding on a pod that never starts would be noise."""
+    from ..k8svalidate import rejected_document
+
+    sources = {source.path: source for source in ctx.sources}
+    return lambda obj: (source := sources.get(obj.path)) is not None and rejected_document(source, obj.doc)
 
 
 def kustomize_patches(workspace) -> set[str]:
