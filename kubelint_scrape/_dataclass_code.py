@@ -1145,52 +1145,53 @@ def __create_fn__(_type_seen, _type_survivors, _type_relabel_errors, MISSING, _H
 
 CODE['def __create_fn__(_type_seen, _type_survivors, _type_relabel_errors, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,seen:_type_seen,survivors:_type_survivors,relabel_errors:_type_relabel_errors)->_return_type:\n  self.seen=seen\n  self.survivors=survivors\n  self.relabel_errors=relabel_errors\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_span, _type_filtered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,span:_type_span,filtered:_type_filtered)->_return_type:
+def __create_fn__(_type_span, _type_filtered, _type_keys, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_keys, _return_type):
+ def __init__(self,span:_type_span,filtered:_type_filtered,keys:_type_keys=_dflt_keys)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'filtered',filtered)
+  __dataclass_builtins_object__.__setattr__(self,'keys',keys)
  return __init__
 
 
-CODE["def __create_fn__(_type_span, _type_filtered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,span:_type_span,filtered:_type_filtered)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'span',span)\n  __dataclass_builtins_object__.__setattr__(self,'filtered',filtered)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_span, _type_filtered, _type_keys, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_keys, _return_type):\n def __init__(self,span:_type_span,filtered:_type_filtered,keys:_type_keys=_dflt_keys)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'span',span)\n  __dataclass_builtins_object__.__setattr__(self,'filtered',filtered)\n  __dataclass_builtins_object__.__setattr__(self,'keys',keys)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.filtered,)==(other.span,other.filtered,)
+   return (self.span,self.filtered,self.keys,)==(other.span,other.filtered,other.keys,)
   return NotImplemented
  return __eq__
 
 
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.span,self.filtered,)==(other.span,other.filtered,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.span,self.filtered,self.keys,)==(other.span,other.filtered,other.keys,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','filtered',):
+  if type(self) is cls or name in ('span','filtered','keys',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'span\',\'filtered\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'span\',\'filtered\',\'keys\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','filtered',):
+  if type(self) is cls or name in ('span','filtered','keys',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'span\',\'filtered\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'span\',\'filtered\',\'keys\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.span,self.filtered,))
+  return hash((self.span,self.filtered,self.keys,))
  return __hash__
 
 
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.span,self.filtered,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.span,self.filtered,self.keys,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_audience, _type_file, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,audience:_type_audience,file:_type_file,span:_type_span)->_return_type:

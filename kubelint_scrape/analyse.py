@@ -610,13 +610,13 @@ def resolve_identity(
                 note = _other_namespace_note(workspace, holder.kind, holder.namespace, holder.name)
                 return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}"
                                   + note, fix=_other_namespace_fix(holder.kind, holder.namespace, holder.name) if note else "")
-            how = f"{holder.kind} {holder.name} is mounted by"
+            how = f"{holder.kind} {holder.namespace}/{holder.name} is mounted by"
             return _once_served(_from_loaders(unserved, holder.kind, holder.name, config.key, how, includes)
                                 if config.key else _from_pod(unserved[0], how))
         if not config.key:
-            return _from_pod(mounting[0], f"{holder.kind} {holder.name} is mounted by")
-        return _from_loaders(mounting, holder.kind, holder.name, config.key, f"{holder.kind} {holder.name} is mounted by",
-                             includes)
+            return _from_pod(mounting[0], f"{holder.kind} {holder.namespace}/{holder.name} is mounted by")
+        return _from_loaders(mounting, holder.kind, holder.name, config.key,
+                             f"{holder.kind} {holder.namespace}/{holder.name} is mounted by", includes)
     generated = _kustomize_generated(config, workspace)
     if generated is not None:
         namespace, name, key = generated
@@ -1192,6 +1192,7 @@ class UnnamedWorkloads:
 
     span: Span  # its first keep filter, which they pass; the SD role when no keep filter selects at all
     filtered: bool
+    keys: tuple[str, ...] = ()  # what its keep filters select on, in words ("the pod annotation `…` = `true`")
 
 
 def unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkloads | None:
@@ -1208,7 +1209,7 @@ def unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkl
 def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkloads | None:
     rules = _rules(job, [])
     # A target that survives has passed every keep filter: the first one is where the job could have named it.
-    filters = [node for rule, node in rules if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL)]
+    filters = [(rule, node) for rule, node in rules if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL)]
     ports = _owner_chosen_ports([r for r, _ in rules])
     opt_ins = _owner_chosen_metadata([r for r, _ in rules])
     for index, sd in enumerate(job.sd_configs):
@@ -1221,9 +1222,35 @@ def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWork
                 if final is None or not final.get("__address__") or classify(final).klass != "workload":
                     continue
                 if filters:
-                    return UnnamedWorkloads(_span_of(job, ("rule", filters[0])), True)
+                    keys = tuple(dict.fromkeys(_describe_filter(rule) for rule, _ in filters))
+                    return UnnamedWorkloads(_span_of(job, ("rule", filters[0][1])), True, keys)
                 return UnnamedWorkloads(_span_of(job, ("sd", index)), False)
     return None
+
+
+_META_KEY = re.compile(r"^__meta_kubernetes_([a-z]+)_(annotation|annotationpresent|label|labelpresent)_(\w+)$")
+
+
+def _describe_filter(rule: RelabelRule) -> str:
+    """What one keep filter selects on, in the words of the object its owner edits: `the pod annotation
+    prometheus_io_scrape = "true"`, `the port name "metrics"`. Meta label names are sanitized (`.`/`/` became
+    `_`), so the annotation or label is named as Prometheus exposes it, not guessed back."""
+    if len(rule.source_labels) == 1:
+        label = rule.source_labels[0]
+        meta = _META_KEY.match(label)
+        if meta:
+            kind, what, name = meta.groups()
+            noun = "annotation" if what.startswith("annotation") else "label"
+            if what.endswith("present"):
+                return f"the {kind} {noun} `{name}` with any value"
+            return f"the {kind} {noun} `{name}` = `{rule.regex}`"
+        if label in _PORT_NAME_LABELS:
+            return f"the port name `{rule.regex}`"
+        if label in _PORT_NUMBER_LABELS:
+            return f"the port number `{rule.regex}`"
+    if rule.action in (KEEPEQUAL, KEEP_IF_EQUAL):
+        return f"`{';'.join(rule.source_labels)}` equal to `{rule.target_label}`"
+    return f"`{';'.join(rule.source_labels)}` matching `{rule.regex}`"
 
 
 # The labels carrying a discovered port's name and number, per SD role (FACTS §4): a workload's owner writes both in

@@ -13,6 +13,7 @@ configs such as KubeletConfiguration) are left alone.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Iterable, Iterator
 
@@ -144,34 +145,68 @@ def unserved_finding(obj: Any, kubernetes_version: tuple[int, int], loads_config
     )
 
 
-def validate_sources(sources: Iterable[Source]) -> Iterator[Finding]:
-    validator = None
+def source_findings(source: Source) -> list[Finding]:
+    """KS602's findings for one file, memoised on its Source (a function of the file alone: the language server
+    re-lints without redoing it), with the positions of the documents they reject in source.memo["KS602 rejected"]
+    (positions, not ids: a parallel run validates in the process that read the file and pickles the memo back)."""
+    if "KS602" not in source.memo or "KS602 rejected" not in source.memo:
+        rejected: set = set()
+        source.memo["KS602"] = list(validate_sources([source], rejected))
+        source.memo["KS602 rejected"] = rejected
+    return source.memo["KS602"]
+
+
+def rejected_document(source: Source, doc: Any) -> bool:
+    """Whether KS602 finds that the API server refuses this document: an object that is never stored runs no pod,
+    so the workload rules (KS401–KS405) have nothing to say about it."""
+    source_findings(source)
+    return isinstance(doc, YMap) and doc.pos in source.memo["KS602 rejected"]
+
+
+def validate_sources(sources: Iterable[Source], rejected: set | None = None) -> Iterator[Finding]:
+    """KS602's findings; `rejected` collects the positions of the documents they are about (each is a refusal)."""
+    for finding, doc in _validate(sources):
+        if rejected is not None:
+            rejected.add(doc.pos)
+        yield finding
+
+
+def _validate(sources: Iterable[Source]) -> Iterator[tuple[Finding, YMap]]:
     for source in sources:
         for _document, doc in iter_documents(source):
-            if not isinstance(doc, YMap) or not ("apiVersion" in doc or "kind" in doc) or is_prometheus_config(doc):
-                continue
-            problem = _identity_problem(source.path, doc) or _name_format_problem(source.path, doc)
-            if problem is not None:
-                yield problem
-            api_version, kind = doc.get("apiVersion"), doc.get("kind")
-            if not isinstance(api_version, str) or not isinstance(kind, str):
-                continue
-            definition = SCHEMA_FOR.get((_group(api_version), kind))
-            if definition is None:
-                continue
-            if validator is None:
-                validator = load("kubernetes-objects")
-            label = _label(doc, kind, source)
-            errors = validator.errors(doc, validator.definition(definition))
-            for error in errors:
-                yield _type_finding(source, doc, label, error, validator)
-            if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
-                yield from _agent_daemonset_rules(source.path, doc, label)
-            if definition in ("PodMonitor", "MonitoringObject"):
-                yield from _file_field_rules(source.path, doc, kind, label)
-            if definition in ("Pod", "Workload", "CronJob", "ReplicationController") and not errors:
-                yield from _security_context_rules(source.path, doc, kind, label)
-                yield from _volume_mount_rules(source.path, doc, kind, label)
+            for finding in _validate_document(source, doc):
+                yield finding, doc
+
+
+@functools.lru_cache(maxsize=1)
+def _validator():
+    return load("kubernetes-objects")  # parsed on the first object that has a schema, once per process
+
+
+def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
+    if not isinstance(doc, YMap) or not ("apiVersion" in doc or "kind" in doc) or is_prometheus_config(doc):
+        return
+    problem = _identity_problem(source.path, doc) or _name_format_problem(source.path, doc)
+    if problem is not None:
+        yield problem
+    api_version, kind = doc.get("apiVersion"), doc.get("kind")
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        return
+    definition = SCHEMA_FOR.get((_group(api_version), kind))
+    if definition is None:
+        return
+    validator = _validator()
+    label = _label(doc, kind, source)
+    errors = validator.errors(doc, validator.definition(definition))
+    for error in errors:
+        yield _type_finding(source, doc, label, error, validator)
+    if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
+        yield from _agent_daemonset_rules(source.path, doc, label)
+    if definition in ("PodMonitor", "MonitoringObject"):
+        yield from _file_field_rules(source.path, doc, kind, label)
+    if definition in ("Pod", "Workload", "CronJob", "ReplicationController") and not errors:
+        yield from _security_context_rules(source.path, doc, kind, label)
+        yield from _volume_mount_rules(source.path, doc, kind, label)
 
 
 # PrometheusAgentSpec x-kubernetes-validations (prometheus-operator pkg/apis/monitoring/v1alpha1

@@ -354,7 +354,9 @@ def build_job(path: str, node: YMap, config: PromConfig, source_kind: str) -> Sc
         node=node,
         path=path,
         config=config,
-        scheme=as_str(node.get("scheme")) or "http",
+        # Prometheus accepts any case (`HTTPS`) and the scrape works: the request URL goes through Go's url.Parse,
+        # which lowercases the scheme (net/url parse; scrape.go targetScraper.scrape http.NewRequest(url.String())).
+        scheme=as_str(node.get("scheme")).lower() or "http",
         metrics_path=as_str(node.get("metrics_path")) or "/metrics",
         credentials=_credentials(path, node),
         tls=as_map(node.get("tls_config")),

@@ -379,7 +379,8 @@ def split_address(address: str, scheme: str) -> tuple[str, int]:
 
 def classify(labels: dict[str, str]) -> Endpoint:
     ports = knowledge("ports")
-    scheme = labels.get("__scheme__", "http") or "http"
+    # lowercased as Go's url.Parse does when Prometheus builds the request (`__scheme__: HTTPS` scrapes over TLS)
+    scheme = (labels.get("__scheme__", "http") or "http").lower()
     host, port = split_address(labels.get("__address__", ""), scheme)
     path = labels.get("__metrics_path__", "/metrics") or "/metrics"
     image = labels.get("__meta_kubernetes_pod_container_image", "")

@@ -569,3 +569,17 @@ def test_ks106_fix_skips_the_ks301_note_when_the_job_already_records_it(tmp_path
     [ks106] = [f for f in _lint(setup) if f.rule == "KS106"]
     assert ks106.fix == ("Add to the job (its tls_config stays):\n  authorization:\n    credentials_file: "
                          "/var/run/secrets/kubernetes.io/serviceaccount/token"), ks106.fix
+
+
+def test_ks107_and_ks102_name_objects_with_their_namespace_in_one_parenthesis() -> None:
+    """Objects are named `Kind namespace/name` in related locations too, and KS102's name restriction shares the
+    outcome's parenthesis instead of opening a second one; resourceNames are listed as written, not as a list repr."""
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    ks107 = [f for f in lint_paths([str(root / "KS107" / "fail-own-volume-at-serviceaccount-path")], Options()).findings
+             if f.rule == "KS107"]
+    assert ks107[0].related[0].message.startswith("Deployment monitoring/prometheus mounts volume")
+    ks102 = [f for f in lint_paths([str(root / "KS102" / "fail-nodes-metrics-resource-names")], Options()).findings
+             if f.rule == "KS102"]
+    assert ") (" not in ks102[0].message
+    assert ks102[0].message.endswith("every other object is denied; the kubelet answers 403 Forbidden)")
+    assert any(r.message.endswith("only for resourceNames worker-1, worker-2") for r in ks102[0].related)

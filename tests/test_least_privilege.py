@@ -300,3 +300,48 @@ def test_ks202_fix_deletes_a_wildcard_rule_whose_uses_another_rule_grants() -> N
     (finding,) = fixture_findings("KS202/fail-redundant-wildcard-rule-shared-by-two-scrapers", "KS202")
     assert finding["fix"] == ("Delete this rule of ClusterRole prometheus: what the scraper's jobs use through it "
                               "(list/watch pods) is granted by ClusterRole prometheus (rule #1) too.")
+
+
+WRITE_BESIDE_UNUSED_GET = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+  - apiGroups: [""]
+    resources: [pods]
+    verbs: [%s]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: pods
+        kubernetes_sd_configs: [{role: pod}]
+---
+"""
+
+
+@pytest.mark.parametrize("verbs, fix", [
+    ("get, list, watch, patch", 'Remove "patch" from the verbs of this rule.'),
+    ("list, watch, patch", 'Remove "patch" from the verbs of this rule, leaving ["list", "watch"].'),
+])
+def test_ks207_fix_does_not_keep_a_verb_ks203_drops(tmp_path: Path, verbs: str, fix: str) -> None:
+    """KS203 and KS207 both report a `patch` no job uses; KS207's fix must not read as keeping the unused `get`
+    KS203's fix drops from the same rule."""
+    from manifests import prometheus_deployment
+
+    (tmp_path / "all.yaml").write_text(WRITE_BESIDE_UNUSED_GET % verbs + prometheus_deployment())
+    found = {f.rule: f for f in lint_paths([str(tmp_path)], Options()).findings}
+    assert found["KS207"].fix == fix

@@ -95,3 +95,15 @@ def test_ks302_fix_replaces_a_monitor_kind_that_cannot_send_the_token_file() -> 
     assert finding.fix.startswith("Replace this ScrapeConfig with a ServiceMonitor of the kubelet Service's "
                                   "`https-metrics` port (10250), with `scheme: https`")
     assert "a ScrapeConfig cannot send the Prometheus ServiceAccount's token" in finding.fix
+
+
+def test_ks303_fix_for_a_scheme_set_by_relabelling_addresses_the_rule() -> None:
+    """The job already says `scheme: https`; a relabel rule lets a pod's annotation pick http. The fix and the
+    related location must name that rule, not tell the user to set the scheme the job already has."""
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "KS303" / "fail-pod-annotation-picks-http-scheme"
+    found = [f for f in lint_paths([str(fixture)], Options()).findings if f.rule == "KS303"]
+    assert len(found) == 1
+    assert "drop the relabel rule that writes `__scheme__`" in found[0].fix
+    assert "scrape it with `scheme: https`" not in found[0].fix
+    assert [r.message for r in found[0].related] == ["sets __scheme__ per target, letting a target pick http"]
+    assert found[0].related[0].span.line == 20

@@ -166,7 +166,7 @@ def _replaced_fix(grants: list) -> str:
 def _nearest(decision: Decision) -> list[Related]:
     related = []
     for grant in decision.name_restricted[:1]:
-        item = grant_related(grant, f"{role_label(grant.role)} grants it only for resourceNames {list(grant.rule.resource_names)}")
+        item = grant_related(grant, f"{role_label(grant.role)} grants it only for resourceNames {', '.join(grant.rule.resource_names)}")
         if item:
             related.append(item)
     if not related:
@@ -205,7 +205,8 @@ def _unrestrict_fix(decisions: list[Decision], add_fix: str) -> str:
 
 
 def _name_restriction(decisions: list[Decision]) -> str:
-    """" (granted only for resourceNames …)" when a rule would allow the request but for its resourceNames."""
+    """"ClusterRole/x grants it only for resourceNames …; why" when a rule would allow the request but for its
+    resourceNames, else "" (the caller puts it in the parenthesis of its message)."""
     for decision in decisions:
         for grant in decision.name_restricted:
             names = ", ".join(grant.rule.resource_names)
@@ -216,7 +217,7 @@ def _name_restriction(decisions: list[Decision]) -> str:
                 why = "a list or watch names no object, so it is denied"
             else:
                 why = "every other object is denied"
-            return f" ({grant.role.ref} grants it only for resourceNames {names}; {why})"
+            return f"{grant.role.ref} grants it only for resourceNames {names}; {why}"
     return ""
 
 
@@ -596,7 +597,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         yield Finding(
             "KS101", span,
             f"{job.label} {doing} as {identity}, which lacks {', '.join(verbs)} on "
-            f"{', '.join(resources)} {where}{restricted}: the API server answers 403 Forbidden and "
+            f"{', '.join(resources)} {where}{f' ({restricted})' if restricted else ''}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
             fix=_named_fix(named, _unrestrict_fix([n.decision for n in needs], fix_text(authorizer, identity, requests, ctx.analysis))
@@ -614,8 +615,9 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         request = need.request
         alternatives = "".join(f" or {a.describe()}" for a in need.alternatives)
         restricted = _name_restriction([need.decision, *need.alternative_decisions])
-        message = (f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives}{restricted} "
-                   f"({OUTCOME[need.target]})")
+        # one parenthesis: the name restriction and the outcome, not two clauses in a row
+        outcome = f"{restricted}; {OUTCOME[need.target]}" if restricted else OUTCOME[need.target]
+        message = f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives} ({outcome})"
         fix = fix_text(authorizer, identity, [request], ctx.analysis)
         if need.target == "apiserver-proxy" and request.resource == "nodes":
             # Granting nodes/proxy would make it work, and hand out exec on every node (KS201): say the better way first.
@@ -779,6 +781,16 @@ def _group_namespace(subject: Subject) -> str:
     return ""
 
 
+def _user_name_account(subject: Subject) -> tuple[str, str] | None:
+    """(namespace, name) of a User or Group subject named like a ServiceAccount's user name,
+    `system:serviceaccount:<namespace>:<name>` (k8s.io/apiserver serviceaccount util.go MakeUsername), or None."""
+    prefix = "system:serviceaccount:"
+    if subject.kind not in ("User", "Group") or not subject.name.startswith(prefix):
+        return None
+    namespace, sep, name = subject.name[len(prefix):].partition(":")
+    return (namespace, name) if sep and namespace and name and ":" not in name else None
+
+
 def _known_identities(ctx: Context) -> set[tuple[str, str]]:
     """(namespace, name) of the ServiceAccounts the inputs define and of those some scraper runs as."""
     return ctx.once("known identities", lambda: {*ctx.workspace.service_accounts, *(
@@ -837,6 +849,13 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
                     and any(ns == identity.namespace for ns, _name in ctx.workspace.service_accounts)):
                 # Paired by the role's or binding's name only: evident when the subject is a ServiceAccount of the
                 # identity's namespace that the inputs, which define that namespace's accounts, do not define.
+                continue
+        elif (account := _user_name_account(subject)) is not None and account != (identity.namespace, identity.name):
+            # A User or Group spelled as the user name of the same-named ServiceAccount of another namespace
+            # (`system:serviceaccount:default:prometheus`, a subject copied from an install in `default`). When that
+            # account exists in the inputs the subject is meant for it (a User naming it is that account: rbac
+            # appliesToUser), not for the scraper.
+            if _is_real_identity(ctx, *account):
                 continue
         elif subject.kind == "User":
             if subject.name == identity.user:
@@ -1228,10 +1247,9 @@ def _token_view(analysis: JobAnalysis, ctx: Context) -> _TokenView | None:
     if pod is not None:
         containers = loading_containers(pod, analysis.job.config) or pod.containers
         mounts = [m for c in containers for m in c.mounts]
-        runs = f"{pod.obj.kind} {pod.obj.name}"
         # the finding's second place is the setting that turns automount off: the pod spec's, else its
-        # ServiceAccount's (the pod spec's takes precedence when set)
-        where = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+        # ServiceAccount's (the pod spec's takes precedence when set); objects named kind namespace/name throughout
+        where = runs = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
         if pod.automount is False:
             return _automount_off(where, "the pod spec", pod.key_span("automountServiceAccountToken"), runs, mounts,
                                   pod.volumes, f"{runs} sets automountServiceAccountToken: false in its pod spec")
@@ -1255,7 +1273,7 @@ def _token_view(analysis: JobAnalysis, ctx: Context) -> _TokenView | None:
     mounts = [as_map(m) for m in as_seq(spec.get("volumeMounts"))]
     mounts += [as_map(m) for c in as_seq(spec.get("containers")) for m in as_seq(as_map(c).get("volumeMounts"))]
     ref = f"{runner.kind} {runner.namespace}/{runner.name}"
-    return _automount_off(ref, f"{runner.kind} {runner.name}", runner.key_span("spec", "automountServiceAccountToken"),
+    return _automount_off(ref, ref, runner.key_span("spec", "automountServiceAccountToken"),
                           ref, mounts, [as_map(v) for v in as_seq(spec.get("volumes"))],
                           f"{ref} sets automountServiceAccountToken: false")
 

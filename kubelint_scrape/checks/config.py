@@ -263,10 +263,10 @@ def precheck(source: Any, configs: list, objects: list, wanted: set[str]) -> Non
         for obj in objects:
             if _operator_monitor(obj) and _monitor_key(obj) not in source.memo:
                 source.memo[_monitor_key(obj)] = validate_monitor(obj)
-    if "KS602" in wanted and "KS602" not in source.memo:
-        from ..k8svalidate import validate_sources
+    if "KS602" in wanted:
+        from ..k8svalidate import source_findings
 
-        source.memo["KS602"] = list(validate_sources([source]))
+        source_findings(source)
 
 
 def _unserved_loaders(ctx: Context) -> set[int]:
@@ -278,15 +278,11 @@ def _unserved_loaders(ctx: Context) -> set[int]:
 
 @check("KS602")
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
-    from ..k8svalidate import unserved_finding, validate_sources
+    from ..k8svalidate import source_findings, unserved_finding
 
     for source in ctx.sources:
-        if not ctx.reports(source.path):
-            continue
-        # A function of the file alone, so memoised on its Source: the language server re-lints without redoing it.
-        if "KS602" not in source.memo:
-            source.memo["KS602"] = list(validate_sources([source]))
-        yield from source.memo["KS602"]
+        if ctx.reports(source.path):
+            yield from source_findings(source)  # memoised on the Source
     # Unlike the rest, whether an apiVersion is served depends on the cluster version: not memoised on the file.
     loaders = _unserved_loaders(ctx) if ctx.workspace.unserved else set()
     for obj in ctx.workspace.unserved:

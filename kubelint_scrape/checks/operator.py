@@ -32,7 +32,7 @@ def operator_file_access_denied(ctx: Context) -> Iterator[Finding]:
                     "`authorization: {credentials: {name: <secret>, key: token}}`, `tlsConfig: {ca: {configMap: "
                     "{name: <configmap>, key: ca.crt}}}`), or drop arbitraryFSAccessThroughSMs.deny if only trusted "
                     "teams create ServiceMonitors.",
-                related=(Related(key_span(runner.path, deny, "deny"), f"{runner.kind} {runner.name} denies file access"),
+                related=(Related(key_span(runner.path, deny, "deny"), f"{runner.kind} {runner.namespace}/{runner.name} denies file access"),
                          *(Related(other, f"also reads a file through {name}") for other, name in reads[1:])),
                 object=f"ServiceMonitor/{monitor.namespace}/{monitor.name}",
                 data={"field": field_name, "fields": [name for _, name in reads],

@@ -1218,10 +1218,12 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
         what = ", ".join(dict.fromkeys(f"{r.verb} {r.api_group + '/' if r.api_group else ''}{r.resource_path}" for r, _b, _i in found))
         what += _only_for(names)
         # The smallest node that makes it an escalation (SPEC §5): the verb that is one by itself (escalate, bind,
-        # impersonate, approve, sign), else the (sub)resource that turns an ordinary verb into one (pods/exec,
-        # serviceaccounts/token).
+        # impersonate, approve, sign) — written out, or the `*` that grants it (`*` on roles: get on roles is
+        # harmless, the escalate/bind the `*` adds is not; KS202 and KS207 sit on that `*` too) — else the
+        # (sub)resource that turns an ordinary verb into one (pods/exec, serviceaccounts/token; any verb on
+        # pods/exec counts, get included, so the resource is the cause even under `*` verbs).
         verbs = {r.verb for r, _b, _i in found} & VERB_ESCALATIONS
-        verb = next((v for v in holding.rule.verbs if v in verbs), None)
+        verb = next((v for v in holding.rule.verbs if v in verbs or (v == "*" and verbs)), None)
         resources = {r.resource_path for r, _b, _i in found} | {r.resource for r, _b, _i in found}
         item = next((r for r in holding.rule.resources if r in resources or r == "*" or r.startswith("*/")), None)
         if verb is not None:
@@ -1518,6 +1520,11 @@ def _write_fix(state: _State, holding: Holding, write_verbs: set[str]) -> str:
     if "*" in rule.verbs:
         return f"Replace \"*\" in the verbs of this rule with what its scrapers use through it: [{quoted}]."
     written = ", ".join(f'"{v}"' for v in rule.verbs if v in write_verbs)
+    # "leaving [...]" only when the jobs use every verb left: KS203 asks, on the same rule, to drop a left verb they
+    # do not use (an unused `get` beside the `patch`), and this fix must not read as keeping it.
+    used = {r.verb for r in _used_requests(state, holding)}
+    if not all(v in used for v in left):
+        return f"Remove {written} from the verbs of this rule."
     return f"Remove {written} from the verbs of this rule, leaving [{quoted}]."
 
 

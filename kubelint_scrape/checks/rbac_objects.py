@@ -527,17 +527,29 @@ def unknown_verb(ctx: Context) -> Iterator[Finding]:
             if not url_rule and not _all_known_groups(g for g in rule.api_groups if g != "*"):
                 continue  # an aggregated API or CRD may define its own verbs
             allowed = url_verbs if url_rule else resource_verbs
-            for verb, pos in _items(rule, "verbs"):
-                # `list` on a URL rule never matches either, but it is a known verb written out of habit
-                # (often `[get, list, watch]` copied from a resource rule), not the typo this rule is about.
-                if verb in allowed or (url_rule and verb in resource_verbs):
+            items = list(_items(rule, "verbs"))
+            # A URL request's verb is its lowercased HTTP method (requestinfo.go), so `list`/`watch` on a URL rule
+            # never match. Beside an HTTP verb they are habit (`[get, list, watch]` copied from a resource rule)
+            # and harmless; as the rule's only verbs the rule grants nothing, which is this rule's case.
+            habit_ok = not url_rule or any(verb in allowed for verb, _pos in items)
+            for verb, pos in items:
+                if verb in allowed or (url_rule and verb in resource_verbs and habit_ok):
                     continue
                 yield _unknown_verb(role, rule, verb, at(rule.path, pos), url_rule, allowed)
 
 
+# The HTTP verb a resource verb written on a URL rule stands for (requestinfo.go: GET/HEAD→get, POST→post…).
+URL_VERB_FOR = {"list": "get", "watch": "get", "create": "post", "update": "put", "deletecollection": "delete"}
+
+
 def _unknown_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, url_rule: bool, allowed: list[str]) -> Finding:
     where = f"{_label(role)} rules[{rule.index}]"
-    if verb.lower() in allowed:
+    if url_rule and verb in URL_VERB_FOR:
+        # a resource verb on a URL rule with no HTTP verb beside it (unknown_verb)
+        meant = URL_VERB_FOR[verb]
+        reason = (f"a non-resource URL is requested with an HTTP method, checked as its lowercase name (get, post, "
+                  f"put…), never as {verb!r}, and the rule has no such verb")
+    elif verb.lower() in allowed:
         meant = verb.lower()
         reason = f"verbs are case-sensitive: {verb!r} never equals the request verb {meant!r}"
     elif verb.lower() in INVENTED_VERBS and not url_rule:
@@ -818,6 +830,9 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
                      for url in rule.non_resource_urls)
             deletions = dict(zip(rule.non_resource_urls, whole))
             for url, pos in _items(rule, "nonResourceURLs"):
+                if _relative_url(url):
+                    yield _relative_url_finding(role, rule, url, at(rule.path, pos))
+                    continue
                 if not _kubelet_path(url):
                     continue
                 path = url.rstrip("*")
@@ -835,6 +850,26 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
                     object=role.obj.ref if role.obj else role.ref,
                     data={"nonResourceURL": url, "checked_as": f"nodes/{sub}"},
                 )
+
+
+def _relative_url(url: str) -> bool:
+    """A nonResourceURL no request can match: the API server checks the request's URL path, which always starts
+    with `/` (k8s.io/apiserver endpoints/request/requestinfo.go: Path = req.URL.Path), against the entry exactly or
+    as a `prefix*` with every trailing `*` trimmed (rbac NonResourceURLMatches): `*` and `**` match every path,
+    `metrics` and `metrics*` none."""
+    prefix = url.rstrip("*") if url.endswith("*") else url
+    return bool(prefix) and not prefix.startswith("/")
+
+
+def _relative_url_finding(role: RoleDef, rule: PolicyRule, url: str, span: Span) -> Finding:
+    meant = "/" + url
+    return Finding(
+        "KS508", span,
+        f"{_label(role)} rules[{rule.index}]: nonResourceURL {url!r} has no leading '/': request paths always start "
+        f"with one and are compared as written, so this entry grants nothing",
+        fix=f"Replace {url!r} with {meant!r}.",
+        object=role.obj.ref if role.obj else role.ref, data={"nonResourceURL": url, "meant": meant},
+    )
 
 
 # ---------------------------------------------------------------------------------------------- KS509

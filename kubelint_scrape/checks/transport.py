@@ -397,11 +397,16 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
         if not plain and not (not analysis.endpoints and job.scheme == "http"):
             continue
         related = []
-        if "scheme" in job.node:
+        # The job scrapes https, yet a target got http: a relabel rule writes `__scheme__` (a pod's
+        # prometheus.io/scheme annotation). That rule is the cause, not the job's `scheme: https`.
+        scheme_rule = _scheme_rule(job) if job.scheme != "http" and plain else None
+        if scheme_rule is not None:
+            related.append(Related(scheme_rule, "sets __scheme__ per target, letting a target pick http"))
+        elif "scheme" in job.node:
             related.append(Related(value_span(job.path, job.node, "scheme"), f"scheme: {as_str(job.node.get('scheme'))}"))
         for endpoint in plain[:1]:
             origin = analysis.origins.get(endpoint)
-            if origin is not None and origin != job.credentials.span:
+            if origin is not None and origin not in (job.credentials.span, scheme_rule):
                 related.append(Related(origin, f"{_describe([endpoint])}, scraped over http from here"))
         key = _credential_key(job)
         needs_none = all(e.klass in ("workload", "kubelet-readonly") for e in plain) and plain
@@ -418,8 +423,12 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
         else:
             consequence = ", and the target is not authenticated either"
             fix = (f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
-                   + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
-                     f"`{_key(job, 'tls_config')}`.")
+                   + (f"; if a target does authenticate callers, keep the job's `scheme: {job.scheme}` for every "
+                      f"target: drop the relabel rule that writes `__scheme__`, or narrow its regex so that it never "
+                      f"yields http (`(https)`), and verify the targets with `{_key(job, 'tls_config')}`."
+                      if scheme_rule is not None else
+                      f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
+                      f"`{_key(job, 'tls_config')}`."))
             from_class = scrape_class_setting(job, "authorization") if _operator(job) else None
             if from_class is not None:
                 # The monitor writes no credentials: they come from its (default) scrape class.
@@ -452,6 +461,16 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             related=(Related(value_span(sd.path, sd.node, "api_server"), f"api_server: {sd.api_server}"),),
             object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
         )
+
+
+def _scheme_rule(job: ScrapeJob) -> Span | None:
+    """The last relabel rule the job's owner wrote that targets `__scheme__` (Prometheus runs them in order, so
+    the last one decides); None when none does."""
+    for index in reversed(range(job.generated_relabels, len(job.relabel_nodes))):
+        node = job.relabel_nodes[index]
+        if as_str(node.get("target_label", node.get("targetLabel"))) == "__scheme__":
+            return at(job.path, node.pos)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- KS304
@@ -663,8 +682,8 @@ def _arbitrary_targets(unnamed: UnnamedWorkloads) -> tuple[str, Related]:
     if not unnamed.filtered:
         return ("every application pod or service it discovers (nothing in the job narrows its targets down to "
                 "workloads it names)"), Related(unnamed.span, "keeps every workload it discovers")
-    return ("every application pod or service it discovers whose owner opts in (any workload can carry the "
-            "annotation, label, port name or port number the job selects on, e.g. prometheus.io/scrape)"), Related(
+    keys = " and ".join(unnamed.keys) or "what the job selects on"
+    return (f"every application pod or service it discovers whose owner opts in (any workload can carry {keys})"), Related(
         unnamed.span, "lets in any workload whose owner opts in")
 
 

@@ -82,15 +82,26 @@ def _pod_views(ctx: Context) -> list[PodView]:
     workloads = [t for t in ctx.workspace.workloads if ctx.reports(t.obj.path)]
     scrapers = scrape_pods(ctx.analysis) if workloads else set()
     patches = kustomize_patches(ctx.workspace) if workloads else set()
+    refused = _refused_objects(ctx)
     pods = [PodView(t.obj, t.spec, t.spec_keys, Identity(t.obj.namespace, t.service_account), id(t) in scrapers, t)
-            for t in workloads if os.path.abspath(t.obj.path) not in patches]
+            for t in workloads if os.path.abspath(t.obj.path) not in patches and not refused(t.obj)]
     for obj in operator_runners(ctx.workspace):
-        if not ctx.reports(obj.path):
+        if not ctx.reports(obj.path) or refused(obj):
             continue
         spec = obj.doc.get("spec")
         if isinstance(spec, YMap):
             pods.append(PodView(obj, spec, ("spec",), runner_identity(obj), True))
     return pods
+
+
+def _refused_objects(ctx: Context):
+    """Whether the API server refuses an object (KS602: `hostNetwork: "true"`, an unknown field, a mount of no
+    volume): it is never stored and runs no pod, so the workload rules leave it to KS602 — its fix is the one to
+    make, and a hostPID or token finding on a pod that never starts would be noise."""
+    from ..k8svalidate import rejected_document
+
+    sources = {source.path: source for source in ctx.sources}
+    return lambda obj: (source := sources.get(obj.path)) is not None and rejected_document(source, obj.doc)
 
 
 def kustomize_patches(workspace) -> set[str]:
@@ -167,8 +178,8 @@ def combination(pod: PodView, ctx: Context, container: bool = False) -> tuple[st
     grants = holds_real_grants(ctx.analysis.authorizer, pod.identity)
     if grants and token_mounted(pod, ctx):
         role, binding = grants[0].role, grants[0].binding
-        return "", (f"its ServiceAccount {pod.identity} holds grants ({role.kind} {role.name} through {binding.kind} "
-                    f"{binding.name}) and its token is mounted: one compromise yields both")
+        return "", (f"its ServiceAccount {pod.identity} holds grants ({_named(role)} through "
+                    f"{_named(binding)}) and its token is mounted: one compromise yields both")
     if grants:
         return "info", f"its ServiceAccount {pod.identity} holds grants, but no token is mounted in the pod"
     if user_grants(ctx.analysis.authorizer, pod.identity):
@@ -235,6 +246,17 @@ HOST_PROCESS_TEXT = ("runs as a Windows HostProcess container: a process directl
                      "access to the Windows node)")
 
 
+def _named(obj) -> str:
+    """`Kind name` for a cluster-scoped role or binding, `Kind namespace/name` for a namespaced one, as the
+    workload messages name pods and ServiceAccounts."""
+    return f"{obj.kind} {obj.namespace}/{obj.name}" if obj.namespace else f"{obj.kind} {obj.name}"
+
+
+# How messages name a container: the list it is in (an init container runs to completion before the others start,
+# an ephemeral one is a debug container), so the user finds it where it is written.
+_CONTAINER_NOUN = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+
+
 @check("KS403")
 def privileged_container(ctx: Context) -> Iterator[Finding]:
     for pod in _pods(ctx):
@@ -242,6 +264,7 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
         for key, index, container in pod.containers():
             context = as_map(container.get("securityContext"))
             name = as_str(container.get("name")) or f"{key}[{index}]"
+            which = f'{_CONTAINER_NOUN.get(key, "container")} {name}'
             added = [as_str(c) for c in as_seq(as_map(context.get("capabilities")).get("add"))]
             if rejected_security_context(context) is not None:
                 continue  # the API server refuses the object (KS602): it never runs
@@ -270,26 +293,26 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
                                    f"adds capabilities {', '.join(added)}"),) + related
             yield Finding(
                 "KS403", pod.span(key, index, "securityContext", *where),
-                f"container {name} of {pod.name} {text}{_aggravated(pod, ctx, container=True)}",
-                fix=(f"In container {name}, remove `hostProcess: true` (and the pod's `hostNetwork: true`, which it "
+                f"{which} of {pod.name} {text}{_aggravated(pod, ctx, container=True)}",
+                fix=(f"In {which}, remove `hostProcess: true` (and the pod's `hostNetwork: true`, which it "
                      "requires) and run it as a regular container with the narrowest mounts." if field == "hostProcess" else
-                     f"In container {name}, remove {', '.join(c for c in added if _sys_admin([c]))} from capabilities.add "
+                     f"In {which}, remove {', '.join(c for c in added if _sys_admin([c]))} from capabilities.add "
                      f"and add only the narrower capabilities it demonstrably needs." if escalation_off else
-                     f"In container {name}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
+                     f"In {which}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
                      f"`capabilities: {{drop: [\"ALL\"]}}`, adding back only a capability it demonstrably needs."
                      if field == "privileged" else
                      # no privileged: true to remove here: the escalation is what turns the added capabilities risky
-                     _escalation_fix(name, added)),
+                     _escalation_fix(which, added)),
                 related=related, object=pod.obj.ref, data={"container": name, "field": field},
             )
 
 
-def _escalation_fix(name: str, added: list[str]) -> str:
+def _escalation_fix(which: str, added: list[str]) -> str:
     """Turning escalation off does not make CAP_SYS_ADMIN safe (the SYS_ADMIN branch above flags it with escalation
     off), so the fix never offers to keep it: kept, the container would be flagged again on the next run."""
     keep = [c for c in added if not _sys_admin([c])]
     drop = [c for c in added if _sys_admin([c])]
-    fix = (f"In container {name}, set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`, "
+    fix = (f"In {which}, set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`, "
            + (f"keeping in `add` only a capability it demonstrably needs ({', '.join(keep)})" if keep else "")
            + (", and " if keep and drop else "")
            + (f"removing {', '.join(drop)} from `add` (as good as privileged even without escalation)" if drop else ""))

@@ -169,7 +169,7 @@ STATIC_API = """      - job_name: apiserver-static
 MUTATIONS += [
   ("b6 endpointslices group with version", "b6-eps", [(R, '["discovery.k8s.io"]', '["discovery.k8s.io/v1"]')], ["KS101", "KS503"]),
   ("b1 url trailing slash", "b1-plain", [(R, '["/metrics"]', '["/metrics/"]')], ["KS104"]),
-  ("b1 url no leading slash", "b1-plain", [(R, '["/metrics"]', '["metrics"]')], ["KS104"]),
+  ("b1 url no leading slash", "b1-plain", [(R, '["/metrics"]', '["metrics"]')], ["KS104", "KS508"]),
   ("b1 verb uppercase", "b1-plain", [(R, '  - nonResourceURLs: ["/metrics"]\n    verbs: ["get"]', '  - nonResourceURLs: ["/metrics"]\n    verbs: ["GET"]')], ["KS104", "KS504"]),
   ("b1 resource uppercase", "b1-plain", [(R, "      - nodes\n", "      - Nodes\n")], ["KS101", "KS503"]),
   ("b1 serviceAccount deprecated field", "b1-plain", [(D, "      serviceAccountName: prometheus\n", "      serviceAccount: prometheus\n")], []),

@@ -100,7 +100,9 @@ MUTATIONS = [
     ("b12 grant /metrics/ instead", B12, [(P, '["/metrics"]', '["/metrics/"]')], ["KS104", "KS203"]),
     ("b12 grant * URLs", B12, [(P, '["/metrics"]', '["*"]')], ["KS202"]),
     ("b12 grant verb list on /metrics", B12, [(P, '    verbs: ["get"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding',
-                                               '    verbs: ["list"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding')], ["KS104"]),
+                                               '    verbs: ["list"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding')],
+     # KS504 too: a URL is requested with an HTTP method's name, never `list` (probe-loose4's rule for URL rules)
+     ["KS104", "KS504"]),
     ("b12 grant also /metrics/slis", B12, [(P, '["/metrics"]', '["/metrics", "/metrics/slis"]')], ["KS203"]),
     ("b12 URL role bound by RoleBinding", B12, [(P, CRB12, "kind: RoleBinding\nmetadata:\n  name: prometheus-k8s-urls\n  namespace: monitoring\n")], ["KS105", "KS203"]),
     ("b12 URL binding subject ns default", B12, [(P, CRB12_SUBJ, CRB12_SUBJ.replace("namespace: monitoring", "namespace: default", 1))], ["KS108"]),
