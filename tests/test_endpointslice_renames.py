@@ -24,43 +24,18 @@ def test_endpoints_name_is_renamed_to_the_service_name() -> None:
     assert "__meta_kubernetes_endpointslice_name" not in finding["fix"]
 
 
-ENDPOINTS_SCRAPER = """\
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: prometheus, namespace: monitoring}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: prometheus}
-rules:
+ENDPOINTS_SCRAPER_RULES = """\
 - {apiGroups: [""], resources: [RESOURCES], verbs: [list, watch]}
 EXTRA
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: prometheus}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
-subjects:
-- {kind: ServiceAccount, name: prometheus, namespace: monitoring}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: prometheus, namespace: monitoring}
-data:
-  prometheus.yml: |
-    scrape_configs:
-    - job_name: services
-      kubernetes_sd_configs:
-      - role: ROLE
----
 """
+SERVICES_JOB = "- job_name: services\n  kubernetes_sd_configs:\n  - role: ROLE\n"
 
 
 def _lint(tmp_path: Path, resources: str, role: str, extra: str = "") -> list[dict]:
-    from manifests import prometheus_deployment
+    from manifests import cluster_scraper
 
-    (tmp_path / "all.yaml").write_text(ENDPOINTS_SCRAPER.replace("RESOURCES", resources).replace("ROLE", role)
-                                       .replace("EXTRA", extra) + prometheus_deployment())
+    rules = ENDPOINTS_SCRAPER_RULES.replace("RESOURCES", resources).replace("EXTRA", extra)
+    (tmp_path / "all.yaml").write_text(cluster_scraper(rules, SERVICES_JOB.replace("ROLE", role)))
     result = CliRunner().invoke(main, ["check", "--format", "json", "--fail-on", "never", str(tmp_path)])
     return json.loads(result.output)["findings"]
 

@@ -302,34 +302,10 @@ def test_ks202_fix_deletes_a_wildcard_rule_whose_uses_another_rule_grants() -> N
                               "(list/watch pods) is granted by ClusterRole prometheus (rule #1) too.")
 
 
-WRITE_BESIDE_UNUSED_GET = """\
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: prometheus, namespace: monitoring}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: prometheus}
-rules:
-  - apiGroups: [""]
-    resources: [pods]
-    verbs: [%s]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: prometheus}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
-subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: prometheus, namespace: monitoring}
-data:
-  prometheus.yml: |
-    scrape_configs:
-      - job_name: pods
-        kubernetes_sd_configs: [{role: pod}]
----
+WRITE_BESIDE_UNUSED_GET_RULES = """\
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [%s]
 """
 
 
@@ -340,8 +316,9 @@ data:
 def test_ks207_fix_does_not_keep_a_verb_ks203_drops(tmp_path: Path, verbs: str, fix: str) -> None:
     """KS203 and KS207 both report a `patch` no job uses; KS207's fix must not read as keeping the unused `get`
     KS203's fix drops from the same rule."""
-    from manifests import prometheus_deployment
+    from manifests import cluster_scraper
 
-    (tmp_path / "all.yaml").write_text(WRITE_BESIDE_UNUSED_GET % verbs + prometheus_deployment())
+    jobs = "- job_name: pods\n  kubernetes_sd_configs: [{role: pod}]\n"
+    (tmp_path / "all.yaml").write_text(cluster_scraper(WRITE_BESIDE_UNUSED_GET_RULES % verbs, jobs))
     found = {f.rule: f for f in lint_paths([str(tmp_path)], Options()).findings}
     assert found["KS207"].fix == fix
