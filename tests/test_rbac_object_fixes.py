@@ -218,3 +218,10 @@ def test_ks508_fix_deletes_a_rule_whose_urls_are_all_kubelet_paths(tmp_path: Pat
                                                                   'verbs: [get]}'))
     [fix] = [f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS508"]
     assert fix.startswith("Delete '/metrics/cadvisor' from nonResourceURLs")
+
+
+def test_ks504_fixes_of_list_and_watch_on_a_url_rule_write_get_once() -> None:
+    # both stand for `get` on a URL: replacing each with it would give `verbs: [get, get]`
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS504" / "fail-resource-verbs-alone-on-url-rule"
+    fixes = [f.fix for f in lint_paths([str(fixture)], Options(select={"KS504"})).findings]
+    assert fixes[0] == "Replace 'list' with get." and fixes[1].startswith("Delete 'watch': the get"), fixes

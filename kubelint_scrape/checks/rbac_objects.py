@@ -532,10 +532,17 @@ def unknown_verb(ctx: Context) -> Iterator[Finding]:
             # never match. Beside an HTTP verb they are habit (`[get, list, watch]` copied from a resource rule)
             # and harmless; as the rule's only verbs the rule grants nothing, which is this rule's case.
             habit_ok = not url_rule or any(verb in allowed for verb, _pos in items)
+            replaced: set[str] = set()  # HTTP verbs an earlier finding's fix already writes into this rule
             for verb, pos in items:
                 if verb in allowed or (url_rule and verb in resource_verbs and habit_ok):
                     continue
-                yield _unknown_verb(role, rule, verb, at(rule.path, pos), url_rule, allowed)
+                finding = _unknown_verb(role, rule, verb, at(rule.path, pos), url_rule, allowed)
+                meant = finding.data["suggestion"]
+                if meant and meant in replaced:
+                    # `[list, watch]` on a URL rule: replacing both with `get` would write it twice
+                    finding.fix = f"Delete {verb!r}: the {meant} that replaces an earlier verb of this rule covers it."
+                replaced.add(meant)
+                yield finding
 
 
 # The HTTP verb a resource verb written on a URL rule stands for (requestinfo.go: GET/HEAD→get, POST→post…).
