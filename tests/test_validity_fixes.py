@@ -144,3 +144,37 @@ def test_ks602_name_fix_suggests_a_name_the_api_server_takes(tmp_path: Path) -> 
     names = [re.search(r"e\.g\. '([^']+)'", f.fix).group(1) for f in findings]
     assert names == ["prom", "team-a"]
     assert not _only(_lint(tmp_path, {"o.yaml": objects.replace("SERVICE", names[0]).replace("NAMESPACE", names[1])}), "KS602")
+
+
+DENYING = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  serviceMonitorSelector: {}
+  arbitraryFSAccessThroughSMs: {deny: true}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: web, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: web}}
+  endpoints:
+    - port: https
+      scheme: https
+      tlsConfig:
+        serverName: web.monitoring.svc
+        TLS
+"""
+
+
+def test_ks603_fix_replaces_every_file_field(tmp_path: Path) -> None:
+    # the generic example named a token and a CA: a client certificate and key read from files stayed rejected
+    files = "certFile: /etc/prom/client.crt\n        keyFile: /etc/prom/client.key"
+    [finding] = _only(_lint(tmp_path, {"p.yaml": DENYING.replace("TLS", files)}), "KS603")
+    assert "`tlsConfig.certFile` with `cert: {secret:" in finding.fix
+    assert "`tlsConfig.keyFile` with `keySecret: {name:" in finding.fix
+    secrets = "cert: {secret: {name: web-client, key: tls.crt}}\n        keySecret: {name: web-client, key: tls.key}"
+    after = _lint(tmp_path, {"p.yaml": DENYING.replace("TLS", secrets)})
+    assert not [f for f in after if f.rule in VALIDITY]
