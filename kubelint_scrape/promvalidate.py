@@ -983,6 +983,10 @@ class _ConfigCheck:
                 label = f"{section}[{index}]"
                 if isinstance(remote, YMap) and self.clean((section, index)):
                     self._remote(remote, section, label, seen)
+                elif isinstance(remote, YMap) and isinstance(remote.get("name"), str) and self.clean((section, index, "name")):
+                    # an error elsewhere in the entry does not make its name any less taken: the next entry of
+                    # that name is refused too, and reporting it only once the first is fixed is a second round
+                    seen.setdefault(remote["name"], self.span(remote, "name"))
                 if section == "remote_write":
                     self._relabel_list(as_map(remote).get("write_relabel_configs"), (section, index, "write_relabel_configs"),
                                        label, global_scheme)
@@ -1014,8 +1018,7 @@ class _ConfigCheck:
                      f'("found multiple {section.replace("_", " ")} configs with job name \"{name}\"")',
                      f"Give each {section} config its own name (or none: Prometheus then names it by its hash).",
                      (Related(seen[name], f'first {section} config named "{name}"'),), {"check": "duplicate-remote-name"})
-            return
-        if name:
+        elif name:  # the entry's other mistakes are reported too: renaming it alone does not make it load
             seen[name] = self.span(remote, "name")
         headers = remote.get("headers")
         if isinstance(headers, YMap):

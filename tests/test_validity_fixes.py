@@ -178,3 +178,18 @@ def test_ks603_fix_replaces_every_file_field(tmp_path: Path) -> None:
     secrets = "cert: {secret: {name: web-client, key: tls.crt}}\n        keySecret: {name: web-client, key: tls.key}"
     after = _lint(tmp_path, {"p.yaml": DENYING.replace("TLS", secrets)})
     assert not [f for f in after if f.rule in VALIDITY]
+
+
+def test_ks601_duplicate_remote_name_is_reported_beside_the_first_entry_s_typo(tmp_path: Path) -> None:
+    # the first entry's typo hid the duplicate name (config.go Load refuses "found multiple remote write configs
+    # with job name"), and the duplicate then hid the second entry's header: fixing what was reported led to a
+    # second round of findings
+    config = """\
+remote_write:
+  - {url: "http://a:8080/push", name: mimir, write_relable_configs: []}
+  - {url: "http://b:8080/push", name: mimir, headers: {Authorization: Bearer abc}}
+scrape_configs: [{job_name: a, static_configs: [{targets: ["a:80"]}]}]
+"""
+    findings = _only(_lint(tmp_path, {"prometheus.yml": config}), "KS601")
+    checks = sorted(f.data.get("check", "") for f in findings)
+    assert checks == ["duplicate-remote-name", "reserved-header", "schema:additional"]
