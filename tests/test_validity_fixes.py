@@ -193,3 +193,39 @@ scrape_configs: [{job_name: a, static_configs: [{targets: ["a:80"]}]}]
     findings = _only(_lint(tmp_path, {"prometheus.yml": config}), "KS601")
     checks = sorted(f.data.get("check", "") for f in findings)
     assert checks == ["duplicate-remote-name", "reserved-header", "schema:additional"]
+
+
+KUBELET_MONITOR = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  serviceMonitorSelector: {}
+  serviceMonitorNamespaceSelector: {}
+  arbitraryFSAccessThroughSMs: {deny: true}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [kube-system]}
+  selector: {matchLabels: {app.kubernetes.io/name: kubelet}}
+  endpoints:
+    - port: https-metrics
+      scheme: https
+      authorization: {credentials: {name: prometheus-token, key: token}}
+      tlsConfig: {TLS}
+"""
+
+
+def test_ks301_fix_reads_no_file_where_the_prometheus_denies_file_access(tmp_path: Path) -> None:
+    # `replace insecureSkipVerify with tlsConfig.caFile: …/ca.crt` made the operator reject the monitor (KS603)
+    from kubelint_scrape.analyse import Assumptions
+
+    [finding] = _only(_lint(tmp_path, {"p.yaml": KUBELET_MONITOR.replace("TLS", "insecureSkipVerify: true")}), "KS301")
+    assert "with `tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}`" in finding.fix
+    (tmp_path / "p.yaml").write_text(KUBELET_MONITOR.replace("TLS", "ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}"))
+    options = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
+    after = lint_paths([str(tmp_path)], options).findings
+    assert not [f for f in after if f.rule in ("KS301", "KS603", "KS304")]
