@@ -1371,7 +1371,7 @@ class _ConfigCheck:
                     check(as_str(text))
                 except SelectorError as exc:
                     self.add(self.span(as_map(selector), key), f"{key} selector {render(as_str(text))} of {label} does not parse "
-                             f"as a Kubernetes {key} selector (\"{exc}\")", f"Write `{key}:` as a Kubernetes {syntax}.",
+                             f"as a Kubernetes {key} selector (\"{exc}\")", _selector_fix(key, as_str(text), syntax),
                              data={"check": "sd-selectors", "upstream": str(exc)})
                     return
 
@@ -1498,6 +1498,19 @@ def _basic_type_fix(label: str) -> str:
         return f"{bearer[0].upper()}{bearer[1:]}: the API server reads no basic auth."
     return (f"If the target wants HTTP basic auth, use `basic_auth: {{username: ..., password_file: ...}}` instead; "
             f"if it wants a token (the kubelet and the API server read no basic auth), {bearer}.")
+
+
+def _selector_fix(key: str, text: str, syntax: str) -> str:
+    """The two selector mistakes seen in practice, each with a fix that keeps what was meant: YAML's `app: web`
+    for a label selector's app=web, and a set operator (in, notin) that field selectors do not have
+    (fields.ParseSelector takes only =, == and !=) — no field selector can say it, a keep rule can."""
+    pair = re.fullmatch(r"\s*([A-Za-z0-9][A-Za-z0-9_./-]*)\s*:\s*([A-Za-z0-9_.-]*)\s*", text)
+    if key == "label" and pair:
+        return f'Write `label: "{pair.group(1)}={pair.group(2)}"`.'
+    if key == "field" and re.search(r"\s(in|notin)\s*\(", text):
+        return ("Field selectors have no set operators (in, notin): select one value with `key=value`, or remove "
+                "`field:` and keep the values with a `keep` relabel rule on the matching __meta_kubernetes_* label.")
+    return f"Write `{key}:` as a Kubernetes {syntax}."
 
 
 def _relabel_key(message: str, rule: YMap) -> str | None:

@@ -229,3 +229,20 @@ def test_ks301_fix_reads_no_file_where_the_prometheus_denies_file_access(tmp_pat
     options = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
     after = lint_paths([str(tmp_path)], options).findings
     assert not [f for f in after if f.rule in ("KS301", "KS603", "KS304")]
+
+
+def test_ks601_selector_fixes_keep_what_was_meant(tmp_path: Path) -> None:
+    # `app: web` (YAML's habit) is app=web; a field selector cannot say `in (...)` (fields.ParseSelector takes
+    # =, == and != only), so the fix says so instead of "write it as a field selector"
+    config = """\
+scrape_configs:
+  - job_name: pods
+    kubernetes_sd_configs: [{role: pod, selectors: [{role: pod, label: LABEL}]}]
+  - job_name: services
+    kubernetes_sd_configs: [{role: service, selectors: [{role: service, field: "metadata.name in (web, api)"}]}]
+"""
+    label, field = _only(_lint(tmp_path, {"prometheus.yml": config.replace("LABEL", '"app: web"')}), "KS601")
+    assert _written(label.fix) == 'label: "app=web"'
+    assert field.fix.startswith("Field selectors have no set operators (in, notin)")
+    after = config.replace("LABEL", '"app=web"').replace("metadata.name in (web, api)", "metadata.name=web")
+    assert not _only(_lint(tmp_path, {"prometheus.yml": after}), "KS601")
