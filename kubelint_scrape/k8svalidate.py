@@ -448,6 +448,18 @@ NAME_FORMATS = {
 }
 
 
+def _valid_name_like(name: str, pattern: re.Pattern, limit: int) -> str:
+    """The name lowercased with the characters its format refuses replaced, or "" when that still does not pass:
+    a label format takes no dots, a DNS-1035 label (a Service) must start with a letter, so the leading digits
+    go. The example must itself be accepted, or applying the fix leaves the finding."""
+    allowed = "a-z0-9.-" if pattern is _DNS1123_SUBDOMAIN else "a-z0-9-"
+    candidate = re.sub(f"[^{allowed}]+", "-", name.lower())
+    if pattern is _DNS1035_LABEL:
+        candidate = re.sub(r"^[^a-z]+", "", candidate)
+    candidate = candidate[:limit].strip("-.")
+    return candidate if candidate and pattern.fullmatch(candidate) else ""
+
+
 def _name_format_problem(path: str, doc: YMap) -> Finding | None:
     """A metadata.name the API server refuses for its kind (e.g. a chart's `RELEASE-NAME-…` placeholder left in
     rendered output): the object is never created, and whatever names it (a pod's serviceAccountName, a volume's
@@ -464,13 +476,13 @@ def _name_format_problem(path: str, doc: YMap) -> Finding | None:
     if pattern.fullmatch(name) and len(name) <= limit:
         return None
     problem = text if not pattern.fullmatch(name) else f"must be no more than {limit} characters"
-    suggestion = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.")
+    suggestion = _valid_name_like(name, pattern, limit)
     return Finding(
         RULE, value_span(path, metadata, "name"),
         f"{kind} name {name!r} is not a valid {kind} name: the API server rejects the object "
         f"(metadata.name: Invalid value: \"{name}\": {problem}), so it is never created and what refers to it by "
         f"name finds nothing",
-        fix=f"Rename it to a valid name (e.g. {suggestion[:limit]!r}) and update what refers to it.",
+        fix="Rename it to a valid name" + (f" (e.g. {suggestion!r})" if suggestion else "") + " and update what refers to it.",
         object=f"{kind}/{name}", data={"check": "name-format"},
     )
 
@@ -501,7 +513,7 @@ def _where(path: tuple) -> str:
 
 
 def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, validator: Any) -> Finding:
-    from .promvalidate import corrected, did_you_mean, render
+    from .promvalidate import corrected, did_you_mean, list_item_fix, render
 
     path = source.path
 
@@ -551,8 +563,15 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
     message = f"{label}: {field} must be {expected}, not {shown}; the API server rejects the object ({upstream})"
     # A string field holding what YAML 1.1 decoded as a bool or number: quote the text as written.
     better = f'"{written}"' if written is not None and _wants_string(error) else corrected(error.value, error)
+    # An enum value off by case or a letter (`role: node` where the CRD wants Node): the allowed value it is
+    # closest to, not the schema's example, which may be another value entirely.
+    match = did_you_mean(as_str(error.value), [o for o in error.allowed if o]) if error.kind == "enum" else None
     if error.value is None and isinstance(key, int):
         fix = "Remove the empty `-` entry, or fill it in."
+    elif error.kind == "enum" and isinstance(key, int):
+        fix = list_item_fix(error, match, expected)
+    elif match:
+        fix = f"Write `{fieldname}: {match}`."
     elif error.kind == "minimum":
         fix = f"Write `{fieldname}: {example}` (the least the API server accepts is {error.schema.get('minimum')})."
     elif fieldname == "it":

@@ -339,7 +339,7 @@ def validate_monitor(monitor: Any) -> list[Finding]:
                     "KS601", span,
                     f"{monitor.kind} {monitor.namespace}/{monitor.name} {where}: {message}; the operator rejects "
                     f"the {monitor.kind} (it is left out of every Prometheus config) and none of its targets is scraped",
-                    fix=_relabel_fix(message).replace("target_label", "targetLabel"), object=f"{monitor.kind} {monitor.name}",
+                    fix=_relabel_fix(message, rule).replace("target_label", "targetLabel"), object=f"{monitor.kind} {monitor.name}",
                     data={"check": "operator-relabel", "upstream": message}))
     if monitor.kind == "ScrapeConfig":
         for index, sd in enumerate(as_seq(get_path(monitor.doc, "spec", "kubernetesSDConfigs"))):
@@ -591,6 +591,8 @@ def corrected(value: Any, error: SchemaError) -> str | None:
     types = set(types if isinstance(types, list) else [types] if types else [])
     if "duration" in error.expected and isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
         return f"{value:g}s"
+    if "duration" in error.expected and isinstance(value, str):
+        return _unit_completed(value)
     if isinstance(value, (dict, list)) or value is None:
         return None
     text = as_str(value)
@@ -603,6 +605,38 @@ def corrected(value: Any, error: SchemaError) -> str | None:
     if types & {"integer", "number"} and isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text.strip()):
         return text.strip()
     return None
+
+
+def list_item_fix(error: SchemaError, match: str | None, expected: str) -> str:
+    """The fix for a wrong value inside a list (`scrape_protocols: [PrometheusProto, PrometheusText1.0.0]`): name the
+    list, not a key the item does not have, and never suggest a value the list already holds (Prometheus and the
+    operator's CRDs refuse duplicates: "duplicated protocol in scrape_protocols")."""
+    parent = error.path[-2] if len(error.path) >= 2 and isinstance(error.path[-2], str) else "the list"
+    listed = f"`{parent}`" if parent != "the list" else parent
+    written = as_str(error.value) if isinstance(error.value, str) else render(error.value)
+    others = [as_str(item) for i, item in enumerate(as_seq(error.container)) if i != error.key]
+    if match and match in others:
+        return f'Remove "{written}" from {listed}: it already lists "{match}".'
+    if match:
+        return f'Replace "{written}" with "{match}" in {listed}.'
+    example = error.example if error.example and error.example not in others else ""
+    return f'Replace "{written}" in {listed} with {expected}' + (f", e.g. {example}." if example else ".")
+
+
+# The unit a bare trailing number most plausibly continues: "1h30" is 1h30m, "2m30" is 2m30s, "30" is 30s.
+_NEXT_UNIT = {"y": "w", "w": "d", "d": "h", "h": "m", "m": "s", "": "s"}
+_BARE_TAIL = re.compile(r"((?:[0-9]+(?:y|w|d|h|ms|m|s))*?)([0-9]+)")
+
+
+def _unit_completed(text: str) -> str | None:
+    """A duration whose last number lost its unit, completed with the unit after the one before it; the user's
+    own value, where an example such as 30s would change the interval. None when that is not the mistake."""
+    found = _BARE_TAIL.fullmatch(text.strip())
+    if not found:
+        return None
+    last = re.search(r"(y|w|d|h|ms|m|s)$", found.group(1))
+    unit = _NEXT_UNIT.get(last.group(1) if last else "")
+    return f"{found.group(1)}{found.group(2)}{unit}" if unit else None
 
 
 def did_you_mean(word: Any, options: Any) -> str | None:
@@ -747,7 +781,10 @@ class _ConfigCheck:
             match = did_you_mean(as_str(error.value), [o for o in error.allowed if o])
             hint = f' (did you mean "{match}"?)' if match and match != error.value else ""
             message = f"{field} is {render(error.value)}, which is not {expected}{hint}"
-            fix = f'Write `{fieldname}: {match}`.' if match else f"Write {fieldname} as {expected}, e.g. `{fieldname}: {example}`."
+            if isinstance(error.key, int):
+                fix = list_item_fix(error, match, expected)
+            else:
+                fix = f'Write `{fieldname}: {match}`.' if match else f"Write {fieldname} as {expected}, e.g. `{fieldname}: {example}`."
             return self._finding(self.span(error.container, error.key), message, fix, data)
         if kind == "minItems":
             message = f"{field} is an empty list"
@@ -946,6 +983,10 @@ class _ConfigCheck:
                 label = f"{section}[{index}]"
                 if isinstance(remote, YMap) and self.clean((section, index)):
                     self._remote(remote, section, label, seen)
+                elif isinstance(remote, YMap) and isinstance(remote.get("name"), str) and self.clean((section, index, "name")):
+                    # an error elsewhere in the entry does not make its name any less taken: the next entry of
+                    # that name is refused too, and reporting it only once the first is fixed is a second round
+                    seen.setdefault(remote["name"], self.span(remote, "name"))
                 if section == "remote_write":
                     self._relabel_list(as_map(remote).get("write_relabel_configs"), (section, index, "write_relabel_configs"),
                                        label, global_scheme)
@@ -977,8 +1018,7 @@ class _ConfigCheck:
                      f'("found multiple {section.replace("_", " ")} configs with job name \"{name}\"")',
                      f"Give each {section} config its own name (or none: Prometheus then names it by its hash).",
                      (Related(seen[name], f'first {section} config named "{name}"'),), {"check": "duplicate-remote-name"})
-            return
-        if name:
+        elif name:  # the entry's other mistakes are reported too: renaming it alone does not make it load
             seen[name] = self.span(remote, "name")
         headers = remote.get("headers")
         if isinstance(headers, YMap):
@@ -1129,7 +1169,7 @@ class _ConfigCheck:
             written = as_str(auth_map.get("type"))
             if written.strip().lower() == "basic":  # (trimmed and compared in any letter case, as prometheus/common does)
                 self.add(self.span(auth_map, "type"), f'authorization type of {label} is "{written}"',
-                         "Use `basic_auth: {username: ..., password_file: ...}` instead of authorization type Basic.",
+                         _basic_type_fix(label),
                          data={"check": "authorization-basic"})
                 return True
             for method in ("basic_auth", "oauth2"):
@@ -1331,7 +1371,7 @@ class _ConfigCheck:
                     check(as_str(text))
                 except SelectorError as exc:
                     self.add(self.span(as_map(selector), key), f"{key} selector {render(as_str(text))} of {label} does not parse "
-                             f"as a Kubernetes {key} selector (\"{exc}\")", f"Write `{key}:` as a Kubernetes {syntax}.",
+                             f"as a Kubernetes {key} selector (\"{exc}\")", _selector_fix(key, as_str(text), syntax),
                              data={"check": "sd-selectors", "upstream": str(exc)})
                     return
 
@@ -1357,7 +1397,7 @@ class _ConfigCheck:
                 node = as_seq(rules)[index]
                 key = _relabel_key(message, node)
                 span = self.span(node, key) if key else at(self.path, node.pos)
-                self.add(span, f"{kind}[{index}] of {label}: {message}", _relabel_fix(message),
+                self.add(span, f"{kind}[{index}] of {label}: {message}", _relabel_fix(message, node, scheme),
                          data={"check": "relabel", "upstream": message})
 
     def _action_newer_than_release(self, rules: YSeq, index: int, kind: str, label: str) -> bool:
@@ -1435,6 +1475,44 @@ def _is_custom(key: str, value: Any) -> bool:
     return value is not None
 
 
+def _target_label_fix(name: str, scheme: str) -> str:
+    """A target_label the name validation refuses: the same name spelt with the legacy characters (relabel.go
+    validates it with the job's scheme; Prometheus 2 validates the legacy way unless utf8-names is enabled)."""
+    rules = "letters, digits and underscores, not starting with a digit"
+    if "$" in name:  # ${1} references: only the literal parts need respelling
+        return f"Spell the literal parts of target_label with {rules}; keep the ${{n}} references."
+    fixed = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    fixed = "_" + fixed if fixed[:1].isdigit() else fixed
+    if not fixed or fixed == name:
+        return f"Write target_label as a label name ({rules})."
+    later = " (or run Prometheus 3, which accepts UTF-8 label names)" if scheme == "legacy" else ""
+    return f"Write `target_label: {fixed}`{later}."
+
+
+def _basic_type_fix(label: str) -> str:
+    """`authorization: {type: Basic}` is refused; which replacement fits depends on who reads the credentials:
+    the API server (kubernetes_sd_configs) and the kubelet authenticate bearer tokens and client certificates,
+    never basic auth, so there basic_auth would just make the request anonymous (KS106, KS111)."""
+    bearer = "delete `type:` so the file's token is sent as a bearer token (Bearer is the default)"
+    if label.startswith("kubernetes_sd_configs"):
+        return f"{bearer[0].upper()}{bearer[1:]}: the API server reads no basic auth."
+    return (f"If the target wants HTTP basic auth, use `basic_auth: {{username: ..., password_file: ...}}` instead; "
+            f"if it wants a token (the kubelet and the API server read no basic auth), {bearer}.")
+
+
+def _selector_fix(key: str, text: str, syntax: str) -> str:
+    """The two selector mistakes seen in practice, each with a fix that keeps what was meant: YAML's `app: web`
+    for a label selector's app=web, and a set operator (in, notin) that field selectors do not have
+    (fields.ParseSelector takes only =, == and !=) — no field selector can say it, a keep rule can."""
+    pair = re.fullmatch(r"\s*([A-Za-z0-9][A-Za-z0-9_./-]*)\s*:\s*([A-Za-z0-9_.-]*)\s*", text)
+    if key == "label" and pair:
+        return f'Write `label: "{pair.group(1)}={pair.group(2)}"`.'
+    if key == "field" and re.search(r"\s(in|notin)\s*\(", text):
+        return ("Field selectors have no set operators (in, notin): select one value with `key=value`, or remove "
+                "`field:` and keep the values with a `keep` relabel rule on the matching __meta_kubernetes_* label.")
+    return f"Write `{key}:` as a Kubernetes {syntax}."
+
+
 def _relabel_key(message: str, rule: YMap) -> str | None:
     if message.startswith("invalid regex"):
         return "regex" if "regex" in rule else None
@@ -1447,7 +1525,9 @@ def _relabel_key(message: str, rule: YMap) -> str | None:
     return "action" if "action" in rule else None
 
 
-def _relabel_fix(message: str) -> str:
+def _relabel_fix(message: str, rule: Any = None, scheme: str = "utf8") -> str:
+    if "is invalid 'target_label'" in message and isinstance(rule, dict):
+        return _target_label_fix(as_str(rule.get("target_label", rule.get("targetLabel"))), scheme)
     if message.startswith("invalid regex"):
         return ("Rewrite the regex in RE2 syntax (no look-arounds, backreferences or possessive quantifiers); "
                 "Prometheus anchors it as ^(?s:regex)$.")

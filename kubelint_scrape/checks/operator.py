@@ -28,16 +28,28 @@ def operator_file_access_denied(ctx: Context) -> Iterator[Finding]:
                 f"ServiceMonitor {monitor.namespace}/{monitor.name} reads {noun} {fields}, but "
                 f"{runner.kind} {runner.namespace}/{runner.name} sets arbitraryFSAccessThroughSMs.deny: true, so the "
                 f"operator rejects the whole ServiceMonitor and none of its targets is scraped",
-                fix="Reference the credentials through a Secret or ConfigMap instead of a file (e.g. "
-                    "`authorization: {credentials: {name: <secret>, key: token}}`, `tlsConfig: {ca: {configMap: "
-                    "{name: <configmap>, key: ca.crt}}}`), or drop arbitraryFSAccessThroughSMs.deny if only trusted "
-                    "teams create ServiceMonitors.",
+                fix=_instead_of_files([name for _, name in reads]),
                 related=(Related(key_span(runner.path, deny, "deny"), f"{runner.kind} {runner.namespace}/{runner.name} denies file access"),
                          *(Related(other, f"also reads a file through {name}") for other, name in reads[1:])),
                 object=f"ServiceMonitor/{monitor.namespace}/{monitor.name}",
                 data={"field": field_name, "fields": [name for _, name in reads],
                       "runner": f"{runner.kind}/{runner.namespace}/{runner.name}"},
             )
+
+
+def _instead_of_files(fields: list[str]) -> str:
+    """Each file field the monitor reads, with the Secret or ConfigMap reference that replaces it: a generic
+    example (a token and a CA) left a client certificate and key read from files, still rejected."""
+    from ..k8svalidate import FILE_FIELD_INSTEAD
+
+    replacements = []
+    for name in dict.fromkeys(fields):
+        instead = FILE_FIELD_INSTEAD.get(name.rsplit(".", 1)[-1])
+        if instead:
+            replacements.append(f"`{name}` with {instead}")
+    listed = "; ".join(replacements) if replacements else "each file with a Secret or ConfigMap reference"
+    return (f"Replace {listed}; or drop arbitraryFSAccessThroughSMs.deny if only trusted teams create "
+            "ServiceMonitors.")
 
 
 def _reads_by_monitor(rejected: list) -> list[tuple]:

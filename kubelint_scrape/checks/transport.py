@@ -21,7 +21,7 @@ from ..operator import KINDS_WITHOUT_FILES, scrape_class_setting
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
-from ..yamltree import Span, as_map, as_seq, as_str, at, key_span, value_span
+from ..yamltree import Span, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
 
 # Credentials a man-in-the-middle or a target can read and replay (a TLS client certificate proves possession
@@ -181,7 +181,7 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
         https = [e for e in analysis.endpoints if e.scheme == "https"]
         classes = {e.klass for e in https}
         skip_key = _key(job, "insecure_skip_verify")
-        ca = f"{_key(job, 'ca_file')}: {SA_CA}"
+        ca = _cluster_ca_field(job)
         if classes == {"kubelet"} and serving == "self-signed":
             fix = (f"Enable `serverTLSBootstrap: true` in the kubelet configuration and approve the kubelets' serving "
                    f"CSRs, then {_verify_with_cluster_ca(job, skip_key, ca)} and declare the assumption "
@@ -233,6 +233,16 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     for findings in by_class.values():
         yield _one_per_scrape_class(findings)
     yield from _discovery_tls_disabled(ctx)
+
+
+def _cluster_ca_field(job: ScrapeJob) -> str:
+    """Where the job names the cluster CA: the ServiceAccount's ca.crt, unless the job is a ServiceMonitor whose
+    Prometheus sets arbitraryFSAccessThroughSMs.deny: the operator rejects a monitor that reads any file (KS603),
+    so it takes the same CA from the kube-root-ca.crt ConfigMap, which Kubernetes publishes in every namespace."""
+    runner = getattr(job.config, "runner", None)
+    if _operator(job) and runner is not None and get_path(runner.doc, "spec", "arbitraryFSAccessThroughSMs", "deny") is True:
+        return "tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}"
+    return f"{_key(job, 'ca_file')}: {SA_CA}"
 
 
 def _verify_with_cluster_ca(job: ScrapeJob, skip_key: str, ca: str) -> str:

@@ -1,0 +1,248 @@
+"""Fix texts of the config-validity rules (KS601, KS602, KS603), applied to the input and linted again: the
+finding must go and no other validity finding may take its place."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kubelint_scrape.engine import Options, lint_paths
+
+VALIDITY = ("KS601", "KS602", "KS603")
+
+
+def _lint(tmp_path: Path, files: dict[str, str]) -> list:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return lint_paths([str(tmp_path)], Options()).findings
+
+
+def _only(findings: list, rule: str) -> list:
+    return [f for f in findings if f.rule == rule]
+
+
+def _written(fix: str) -> str:
+    """The `key: value` a fix says to write."""
+    found = re.search(r"Write `([^`]+)`", fix)
+    assert found, fix
+    return found.group(1)
+
+
+PROMETHEUS_V2 = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: prometheus}}
+  template:
+    metadata: {labels: {app: prometheus}}
+    spec:
+      serviceAccountName: prometheus
+      containers:
+        - name: prometheus
+          image: prom/prometheus:v2.53.0
+          args: [--config.file=/etc/prometheus/prometheus.yml]
+          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
+      volumes: [{name: config, configMap: {name: prometheus-config}}]
+"""
+
+CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus-config, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: app
+        PROTOCOLS
+        static_configs: [{targets: ["app.shop.svc:8080"]}]
+        relabel_configs:
+          - {source_labels: [__address__], target_label: TARGET}
+"""
+
+
+def _v2(tmp_path: Path, protocols: str, target: str = "instance") -> list:
+    config = CONFIGMAP.replace("PROTOCOLS", protocols).replace("TARGET", target)
+    return _lint(tmp_path, {"deploy.yaml": PROMETHEUS_V2, "cm.yaml": config})
+
+
+def test_ks601_protocol_fix_never_writes_a_duplicate(tmp_path: Path) -> None:
+    # `Write it: PrometheusText0.0.4` named a key a list item does not have, and writing the suggestion in place
+    # listed PrometheusText0.0.4 twice ("duplicated protocol in scrape_protocols")
+    [finding] = _only(_v2(tmp_path, "scrape_protocols: [PrometheusText1.0.0, PrometheusText0.0.4]"), "KS601")
+    assert finding.fix == 'Remove "PrometheusText1.0.0" from `scrape_protocols`: it already lists "PrometheusText0.0.4".'
+    assert not _only(_v2(tmp_path, "scrape_protocols: [PrometheusText0.0.4]"), "KS601")
+
+
+def test_ks601_protocol_fix_replaces_the_item(tmp_path: Path) -> None:
+    [finding] = _only(_v2(tmp_path, "scrape_protocols: [PrometheusProto, PrometheusText1.0.0]"), "KS601")
+    assert finding.fix == 'Replace "PrometheusText1.0.0" with "PrometheusText0.0.4" in `scrape_protocols`.'
+    assert not _only(_v2(tmp_path, "scrape_protocols: [PrometheusProto, PrometheusText0.0.4]"), "KS601")
+
+
+def test_ks601_target_label_fix_on_prometheus_2(tmp_path: Path) -> None:
+    # Prometheus 2 validates label names the legacy way: the fix spells the same name with underscores
+    [finding] = _only(_v2(tmp_path, "scrape_interval: 30s", target="k8s.address"), "KS601")
+    assert _written(finding.fix) == "target_label: k8s_address"
+    assert not _only(_v2(tmp_path, "scrape_interval: 30s", target="k8s_address"), "KS601")
+
+
+def test_ks601_duration_fix_keeps_the_interval(tmp_path: Path) -> None:
+    # "1h30" is an hour and a half missing its last unit: `scrape_interval: 30s` (the example) changed it
+    config = "global: {scrape_interval: INTERVAL}\nscrape_configs: [{job_name: a, static_configs: [{targets: [a:80]}]}]\n"
+    [finding] = _only(_lint(tmp_path, {"prometheus.yml": config.replace("INTERVAL", "1h30")}), "KS601")
+    assert _written(finding.fix) == "scrape_interval: 1h30m"
+    assert not _only(_lint(tmp_path, {"prometheus.yml": config.replace("INTERVAL", "1h30m")}), "KS601")
+
+
+def test_ks601_basic_type_in_kubernetes_sd_fix_keeps_a_token(tmp_path: Path) -> None:
+    # basic_auth, the fix offered, is read by no API server: the discovery would be anonymous (KS111)
+    config = """\
+scrape_configs:
+  - job_name: pods
+    kubernetes_sd_configs:
+      - role: pod
+        api_server: https://k8s.example.com:6443
+        authorization: {TYPEcredentials_file: /etc/prometheus/k8s-token}
+"""
+    [finding] = _only(_lint(tmp_path, {"prometheus.yml": config.replace("TYPE", "type: Basic, ")}), "KS601")
+    assert finding.fix.startswith("Delete `type:`")
+    after = _lint(tmp_path, {"prometheus.yml": config.replace("TYPE", "")})
+    assert not _only(after, "KS601") and not _only(after, "KS111")
+
+
+MONITORS = """\
+apiVersion: monitoring.coreos.com/v1alpha1
+kind: ScrapeConfig
+metadata: {name: nodes, namespace: monitoring}
+spec:
+  kubernetesSDConfigs: [{role: ROLE}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: api, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: api}}
+  endpoints: [{port: web, interval: INTERVAL}]
+"""
+
+
+def test_ks602_enum_and_duration_fixes(tmp_path: Path) -> None:
+    # `role: node` got `Write role: Pod` (the schema's example) instead of the value it is closest to
+    findings = _only(_lint(tmp_path, {"m.yaml": MONITORS.replace("ROLE", "node").replace("INTERVAL", "1h30")}), "KS602")
+    fixes = sorted(_written(f.fix) for f in findings)
+    assert fixes == ["interval: 1h30m", "role: Node"]
+    after = MONITORS.replace("ROLE", "Node").replace("INTERVAL", "1h30m")
+    assert not _only(_lint(tmp_path, {"m.yaml": after}), "KS602")
+
+
+def test_ks602_name_fix_suggests_a_name_the_api_server_takes(tmp_path: Path) -> None:
+    # '9prom' (a Service must start with a letter) and 'team.a' (a Namespace takes no dots) were offered unchanged
+    objects = ("apiVersion: v1\nkind: Service\nmetadata: {name: SERVICE, namespace: monitoring}\nspec: {ports: [{port: 80}]}\n"
+               "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: NAMESPACE}\n")
+    findings = _only(_lint(tmp_path, {"o.yaml": objects.replace("SERVICE", "9prom").replace("NAMESPACE", "team.a")}), "KS602")
+    names = [re.search(r"e\.g\. '([^']+)'", f.fix).group(1) for f in findings]
+    assert names == ["prom", "team-a"]
+    assert not _only(_lint(tmp_path, {"o.yaml": objects.replace("SERVICE", names[0]).replace("NAMESPACE", names[1])}), "KS602")
+
+
+DENYING = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  serviceMonitorSelector: {}
+  arbitraryFSAccessThroughSMs: {deny: true}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: web, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: web}}
+  endpoints:
+    - port: https
+      scheme: https
+      tlsConfig:
+        serverName: web.monitoring.svc
+        TLS
+"""
+
+
+def test_ks603_fix_replaces_every_file_field(tmp_path: Path) -> None:
+    # the generic example named a token and a CA: a client certificate and key read from files stayed rejected
+    files = "certFile: /etc/prom/client.crt\n        keyFile: /etc/prom/client.key"
+    [finding] = _only(_lint(tmp_path, {"p.yaml": DENYING.replace("TLS", files)}), "KS603")
+    assert "`tlsConfig.certFile` with `cert: {secret:" in finding.fix
+    assert "`tlsConfig.keyFile` with `keySecret: {name:" in finding.fix
+    secrets = "cert: {secret: {name: web-client, key: tls.crt}}\n        keySecret: {name: web-client, key: tls.key}"
+    after = _lint(tmp_path, {"p.yaml": DENYING.replace("TLS", secrets)})
+    assert not [f for f in after if f.rule in VALIDITY]
+
+
+def test_ks601_duplicate_remote_name_is_reported_beside_the_first_entry_s_typo(tmp_path: Path) -> None:
+    # the first entry's typo hid the duplicate name (config.go Load refuses "found multiple remote write configs
+    # with job name"), and the duplicate then hid the second entry's header: fixing what was reported led to a
+    # second round of findings
+    config = """\
+remote_write:
+  - {url: "http://a:8080/push", name: mimir, write_relable_configs: []}
+  - {url: "http://b:8080/push", name: mimir, headers: {Authorization: Bearer abc}}
+scrape_configs: [{job_name: a, static_configs: [{targets: ["a:80"]}]}]
+"""
+    findings = _only(_lint(tmp_path, {"prometheus.yml": config}), "KS601")
+    checks = sorted(f.data.get("check", "") for f in findings)
+    assert checks == ["duplicate-remote-name", "reserved-header", "schema:additional"]
+
+
+KUBELET_MONITOR = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  serviceMonitorSelector: {}
+  serviceMonitorNamespaceSelector: {}
+  arbitraryFSAccessThroughSMs: {deny: true}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [kube-system]}
+  selector: {matchLabels: {app.kubernetes.io/name: kubelet}}
+  endpoints:
+    - port: https-metrics
+      scheme: https
+      authorization: {credentials: {name: prometheus-token, key: token}}
+      tlsConfig: {TLS}
+"""
+
+
+def test_ks301_fix_reads_no_file_where_the_prometheus_denies_file_access(tmp_path: Path) -> None:
+    # `replace insecureSkipVerify with tlsConfig.caFile: …/ca.crt` made the operator reject the monitor (KS603)
+    from kubelint_scrape.analyse import Assumptions
+
+    [finding] = _only(_lint(tmp_path, {"p.yaml": KUBELET_MONITOR.replace("TLS", "insecureSkipVerify: true")}), "KS301")
+    assert "with `tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}`" in finding.fix
+    (tmp_path / "p.yaml").write_text(KUBELET_MONITOR.replace("TLS", "ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}"))
+    options = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
+    after = lint_paths([str(tmp_path)], options).findings
+    assert not [f for f in after if f.rule in ("KS301", "KS603", "KS304")]
+
+
+def test_ks601_selector_fixes_keep_what_was_meant(tmp_path: Path) -> None:
+    # `app: web` (YAML's habit) is app=web; a field selector cannot say `in (...)` (fields.ParseSelector takes
+    # =, == and != only), so the fix says so instead of "write it as a field selector"
+    config = """\
+scrape_configs:
+  - job_name: pods
+    kubernetes_sd_configs: [{role: pod, selectors: [{role: pod, label: LABEL}]}]
+  - job_name: services
+    kubernetes_sd_configs: [{role: service, selectors: [{role: service, field: "metadata.name in (web, api)"}]}]
+"""
+    label, field = _only(_lint(tmp_path, {"prometheus.yml": config.replace("LABEL", '"app: web"')}), "KS601")
+    assert _written(label.fix) == 'label: "app=web"'
+    assert field.fix.startswith("Field selectors have no set operators (in, notin)")
+    after = config.replace("LABEL", '"app=web"').replace("metadata.name in (web, api)", "metadata.name=web")
+    assert not _only(_lint(tmp_path, {"prometheus.yml": after}), "KS601")
