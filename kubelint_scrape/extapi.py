@@ -133,13 +133,15 @@ def _servers(workspace: Workspace) -> dict[tuple[int, str, int], tuple[str, tupl
 
 def server_labels(workspace: Workspace, pod: PodTemplate, container: Container, port: Any) -> dict[str, str]:
     """The labels that mark a target on `container`'s `port` as an extension API server's (targets.classify reads
-    them): what it is, and the paths it allows without review when they are not the default."""
+    them): what it is, the port they hold for (targets.EXTAPI_PORT_LABEL), and the paths it allows without review
+    when they are not the default."""
     found = _servers(workspace).get((id(pod), container.name, port)) if isinstance(port, int) else None
     if found is None:
         return {}
     what, allowed = found
-    from .targets import EXTAPI_ALLOW_LABEL, EXTAPI_LABEL  # targets.py is imported by this module's users first
-    return {EXTAPI_LABEL: what, **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if allowed != DEFAULT_ALWAYS_ALLOW else {})}
+    from .targets import EXTAPI_ALLOW_LABEL, EXTAPI_LABEL, EXTAPI_PORT_LABEL  # imported by this module's users first
+    return {EXTAPI_LABEL: what, EXTAPI_PORT_LABEL: str(port),
+            **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if allowed != DEFAULT_ALWAYS_ALLOW else {})}
 
 
 def reads_pod_token(workspace: Workspace, pod: PodTemplate) -> bool:
