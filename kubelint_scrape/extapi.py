@@ -11,7 +11,7 @@ prometheus-adapter's cmd/adapter builds on, keep it). So a scrape of `/metrics` 
 
 Recognised, on the container port that serves it:
 - the port an `APIService`'s `spec.service` (namespace, name, port — 443 when unset) reaches through its Service;
-- any port of a container whose image is one of KNOWN_IMAGES.
+- any port of a container whose image is one of KNOWN_IMAGES (by its repository name, see known_image).
 A server whose own code adds `/metrics` to the allowed paths is told apart by its image (METRICS_ALLOWED_IN_CODE:
 Antrea); `--authorization-always-allow-paths` covering the path lifts the need too.
 """
@@ -25,6 +25,9 @@ from .yamltree import as_map, as_seq, as_str, get_path
 
 # Images of aggregated API servers whose /metrics is behind the delegating authorizer (see the module doc).
 KNOWN_IMAGES = ("metrics-server", "prometheus-adapter")
+# Architecture suffixes of older single-arch images (k8s.gcr.io/metrics-server-amd64, directxman12/
+# k8s-prometheus-adapter-amd64).
+ARCH_SUFFIXES = ("-amd64", "-arm64", "-arm", "-ppc64le", "-s390x")
 # Images of aggregated API servers that add /metrics to the always-allowed paths in code: Antrea's
 # (pkg/apiserver: `authorization.WithAlwaysAllowPaths("/metrics")` when its Prometheus metrics are enabled, the
 # default), so scraping it needs no URL grant.
@@ -33,6 +36,17 @@ METRICS_ALLOWED_IN_CODE = ("antrea",)
 DEFAULT_ALWAYS_ALLOW = ("/healthz", "/readyz", "/livez")
 ALLOW_FLAG = "--authorization-always-allow-paths"
 APISERVICE_GROUP = "apiregistration.k8s.io/"
+
+
+def known_image(image: str) -> str:
+    """Which of KNOWN_IMAGES the image runs, judged by its repository's last path segment (no registry, tag or
+    digest, nor an architecture suffix): the name itself or a vendor's prefixed copy of it
+    (`rancher/mirrored-metrics-server`, `rancher/hardened-k8s-metrics-server`, `k8s-prometheus-adapter`). A
+    substring anywhere would take a plain-HTTP exporter named after what it reads (olxbr/metrics-server-exporter
+    serves /metrics on :8000 without TLS or authorization) or a registry host for the server."""
+    name = image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
+    name = next((name[: -len(suffix)] for suffix in ARCH_SUFFIXES if name.endswith(suffix)), name)
+    return next((known for known in KNOWN_IMAGES if name == known or name.endswith("-" + known)), "")
 
 
 def always_allowed(allowed: tuple[str, ...], path: str) -> bool:
@@ -87,7 +101,7 @@ def _build(workspace: Workspace) -> dict[tuple[int, str, int], tuple[str, tuple[
     servers: dict[tuple[int, str, int], tuple[str, tuple[str, ...]]] = {}
     for pod in workspace.workloads:
         for container in pod.containers:
-            image = next((name for name in KNOWN_IMAGES if name in container.image), "")
+            image = known_image(container.image)
             if image:
                 for entry in as_seq(container.node.get("ports")):
                     number = as_map(entry).get("containerPort")
@@ -119,13 +133,15 @@ def _servers(workspace: Workspace) -> dict[tuple[int, str, int], tuple[str, tupl
 
 def server_labels(workspace: Workspace, pod: PodTemplate, container: Container, port: Any) -> dict[str, str]:
     """The labels that mark a target on `container`'s `port` as an extension API server's (targets.classify reads
-    them): what it is, and the paths it allows without review when they are not the default."""
+    them): what it is, the port they hold for (targets.EXTAPI_PORT_LABEL), and the paths it allows without review
+    when they are not the default."""
     found = _servers(workspace).get((id(pod), container.name, port)) if isinstance(port, int) else None
     if found is None:
         return {}
     what, allowed = found
-    from .targets import EXTAPI_ALLOW_LABEL, EXTAPI_LABEL  # targets.py is imported by this module's users first
-    return {EXTAPI_LABEL: what, **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if allowed != DEFAULT_ALWAYS_ALLOW else {})}
+    from .targets import EXTAPI_ALLOW_LABEL, EXTAPI_LABEL, EXTAPI_PORT_LABEL  # imported by this module's users first
+    return {EXTAPI_LABEL: what, EXTAPI_PORT_LABEL: str(port),
+            **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if allowed != DEFAULT_ALWAYS_ALLOW else {})}
 
 
 def reads_pod_token(workspace: Workspace, pod: PodTemplate) -> bool:

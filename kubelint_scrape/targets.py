@@ -330,6 +330,10 @@ RBAC_PROXY_LABEL = "__kubelint_rbac_proxy"
 # it lets through without a review. Not Prometheus labels; no relabelling writes them.
 EXTAPI_LABEL = "__kubelint_extension_apiserver"
 EXTAPI_ALLOW_LABEL = "__kubelint_extension_apiserver_allow"
+# The container port the marks above were made for. Relabelling may point `__address__` at another port of the
+# pod (`prometheus.io/port`): KEDA's metrics API server serves /metrics over plain HTTP on :8080 beside its
+# APIService's :6443, and a target rewritten from :6443 to :8080 scrapes that plain server, not the API server.
+EXTAPI_PORT_LABEL = "__kubelint_extension_apiserver_port"
 
 _NODE_PROXY = re.compile(r"^/api/v1/nodes/([^/]+)/proxy(/.*)?$")
 _NS_PROXY = re.compile(r"^/api/v1/namespaces/([^/]+)/(services|pods)/([^/]+)/proxy(/.*)?$")
@@ -414,7 +418,7 @@ def classify(labels: dict[str, str]) -> Endpoint:
             return Endpoint(scheme, host, port, path, "kubelet-readonly")
         if port in (ports["controller_manager"], ports["scheduler"]):
             return Endpoint(scheme, host, port, path, "control-plane")
-    if labels.get(EXTAPI_LABEL):
+    if labels.get(EXTAPI_LABEL) and labels.get(EXTAPI_PORT_LABEL, str(port)) == str(port):
         return extension_endpoint(Endpoint(scheme, host, port, path, "workload"), labels)
     if "kube-rbac-proxy" in image or labels.get(RBAC_PROXY_LABEL):
         # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):

@@ -1,6 +1,6 @@
 """Extension API servers' always-allowed paths (extapi.py), as k8s.io/apiserver and pflag read them."""
 
-from kubelint_scrape.extapi import DEFAULT_ALWAYS_ALLOW, allowed_paths, always_allowed
+from kubelint_scrape.extapi import DEFAULT_ALWAYS_ALLOW, allowed_paths, always_allowed, known_image
 from kubelint_scrape.model import Container
 from kubelint_scrape.yamltree import YMap
 
@@ -36,3 +36,18 @@ def test_patterns_match_by_prefix_with_a_star_and_ignore_the_leading_slash():
 
 def test_antrea_allows_metrics_in_code():
     assert always_allowed(allowed_paths(container(image="antrea/antrea-controller-ubuntu:v2.2.0")), "/metrics")
+
+
+def test_known_images_by_repository_name_not_substring():
+    # Upstream, vendor copies and the old single-arch names are the server…
+    for image in ("registry.k8s.io/metrics-server/metrics-server:v0.8.0", "k8s.gcr.io/metrics-server-amd64:v0.3.6",
+                  "rancher/mirrored-metrics-server:v0.7.1", "docker.io/bitnami/metrics-server@sha256:0123",
+                  "localhost:5000/metrics-server"):
+        assert known_image(image) == "metrics-server", image
+    for image in ("registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.12.0",
+                  "directxman12/k8s-prometheus-adapter-amd64:v0.8.4"):
+        assert known_image(image) == "prometheus-adapter", image
+    # …an exporter or operator named after it, or a registry host that contains the name, is not.
+    for image in ("olxbr/metrics-server-exporter:v0.0.7", "vexxhost/metrics-server-operator:v1",
+                  "metrics-server.registry.example/team/app:1"):
+        assert known_image(image) == "", image
