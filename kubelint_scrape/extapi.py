@@ -44,9 +44,14 @@ def known_image(image: str) -> str:
     (`rancher/mirrored-metrics-server`, `rancher/hardened-k8s-metrics-server`, `k8s-prometheus-adapter`). A
     substring anywhere would take a plain-HTTP exporter named after what it reads (olxbr/metrics-server-exporter
     serves /metrics on :8000 without TLS or authorization) or a registry host for the server."""
-    name = image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
+    name = _repository_name(image)
     name = next((name[: -len(suffix)] for suffix in ARCH_SUFFIXES if name.endswith(suffix)), name)
     return next((known for known in KNOWN_IMAGES if name == known or name.endswith("-" + known)), "")
+
+
+def _repository_name(image: str) -> str:
+    """The last path segment of an image's repository, without registry, tag or digest: `antrea-controller-ubuntu`."""
+    return image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
 
 
 def always_allowed(allowed: tuple[str, ...], path: str) -> bool:
@@ -64,7 +69,9 @@ def allowed_paths(container: Container) -> tuple[str, ...]:
     """The container's always-allow paths: a StringSlice flag, whose first occurrence replaces the default and
     later ones append (pflag stringSliceValue.Set); servers whose own code allows /metrics keep that too."""
     values = container.flag_values(ALLOW_FLAG)
-    own = ("/metrics",) if any(name in container.image for name in METRICS_ALLOWED_IN_CODE) else ()
+    repository = _repository_name(container.image)
+    own = ("/metrics",) if any(repository == name or repository.startswith(name + "-")
+                               for name in METRICS_ALLOWED_IN_CODE) else ()
     if not values:
         return DEFAULT_ALWAYS_ALLOW + own
     return tuple(p.strip() for value in values for p in value.split(",") if p.strip()) + own
