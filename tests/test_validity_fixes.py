@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
+from manifests import prometheus_deployment
 
 VALIDITY = ("KS601", "KS602", "KS603")
 
@@ -28,23 +29,8 @@ def _written(fix: str) -> str:
     return found.group(1)
 
 
-PROMETHEUS_V2 = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: prometheus, namespace: monitoring}
-spec:
-  selector: {matchLabels: {app: prometheus}}
-  template:
-    metadata: {labels: {app: prometheus}}
-    spec:
-      serviceAccountName: prometheus
-      containers:
-        - name: prometheus
-          image: prom/prometheus:v2.53.0
-          args: [--config.file=/etc/prometheus/prometheus.yml]
-          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
-      volumes: [{name: config, configMap: {name: prometheus-config}}]
-"""
+# a Prometheus 2 release loads the config
+PROMETHEUS_V2 = prometheus_deployment("prometheus-config", tag="v2.53.0")
 
 CONFIGMAP = """\
 apiVersion: v1
