@@ -327,7 +327,7 @@ def _build(workspace: Workspace) -> DeclaredTargets:
     servers_here = has_servers(workspace)
     proxied = [pod for pod in workspace.workloads
                if runs_rbac_proxy(pod) or servers_here and any(_extension_ports(workspace, pod, c)
-                                                                for c in _app_containers(pod))]
+                                                                for c in pod.app_containers)]
     if not proxied:
         return EMPTY
     servers: list[Server] = []
@@ -338,7 +338,7 @@ def _build(workspace: Workspace) -> DeclaredTargets:
         # Addresses of no representative-cluster object, whose names the transport rules would report instead.
         ip = f"10.0.200.{number % 250 + 1}" if pod.spec.get("hostNetwork") is True else f"10.244.200.{number % 250 + 1}"
         sample = _sample_pod(pod, ip)
-        for container in _app_containers(pod):
+        for container in pod.app_containers:
             index = -1
             if is_rbac_proxy(container):
                 index = len(servers)
@@ -376,14 +376,8 @@ def runs_rbac_proxy(pod: PodTemplate) -> bool:
     is cached so too)."""
     cached = pod.__dict__.get("_runs_rbac_proxy")
     if cached is None:
-        cached = pod.__dict__["_runs_rbac_proxy"] = any(is_rbac_proxy(c) for c in _app_containers(pod))
+        cached = pod.__dict__["_runs_rbac_proxy"] = any(is_rbac_proxy(c) for c in pod.app_containers)
     return cached
-
-
-def _app_containers(pod: PodTemplate) -> list[Container]:
-    """The pod's containers (not its init containers, which have exited by the time it serves)."""
-    names = {as_str(as_map(node).get("name")) for node in as_seq(pod.spec.get("containers"))}
-    return [c for c in pod.containers if c.name in names]
 
 
 def _controller(obj: K8sObject) -> tuple[str, str]:
@@ -461,7 +455,7 @@ def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_
         labels = {**target.as_dict(), **_owner_labels(sample)}
         number = int(labels["__address__"].rsplit(":", 1)[1])
         index = -1
-        for container in _app_containers(pod):
+        for container in pod.app_containers:
             if any(as_map(p).get("containerPort") == number for p in as_seq(container.node.get("ports"))):
                 labels["__meta_kubernetes_pod_container_name"] = container.name
                 labels["__meta_kubernetes_pod_container_image"] = container.image
@@ -475,15 +469,12 @@ def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_
 
 
 def _container_port(pod: PodTemplate, target: Any) -> int | None:
-    """The container port a Service's targetPort names (by name) or numbers."""
+    """The container port a Service's targetPort names (by name) or numbers (a number is the endpoint's port
+    whether or not a container declares it)."""
     if isinstance(target, int) and not isinstance(target, bool):
         return target
-    for container in _app_containers(pod):
-        for port in as_seq(container.node.get("ports")):
-            port = as_map(port)
-            if as_str(port.get("name")) == as_str(target) and isinstance(port.get("containerPort"), int):
-                return port["containerPort"]
-    return None
+    served = pod.port_serving(target)
+    return served[1] if served is not None else None
 
 
 def served_endpoint(endpoint: Endpoint, server: Server | None) -> Endpoint:

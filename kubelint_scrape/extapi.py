@@ -91,18 +91,6 @@ def _apiservice_ports(workspace: Workspace) -> dict[tuple[str, str], dict[int, s
     return found
 
 
-def _container_port(pod: PodTemplate, target: Any) -> tuple[Container, int] | None:
-    """The container and port number a Service's targetPort names (by name) or numbers."""
-    for container in pod.containers:
-        for entry in as_seq(container.node.get("ports")):
-            entry = as_map(entry)
-            number = entry.get("containerPort")
-            if isinstance(number, int) and (as_str(entry.get("name")) == target if isinstance(target, str)
-                                            else number == target):
-                return container, number
-    return None
-
-
 def _build(workspace: Workspace) -> dict[tuple[int, str, int], tuple[str, tuple[str, ...]]]:
     """(id of the pod template, container name, container port) → (what the server is, its always-allow paths)."""
     servers: dict[tuple[int, str, int], tuple[str, tuple[str, ...]]] = {}
@@ -127,7 +115,7 @@ def _build(workspace: Workspace) -> dict[tuple[int, str, int], tuple[str, tuple[
             for pod in workspace.workloads:
                 if not pod.selected_by(service):
                     continue
-                served = _container_port(pod, port.get("targetPort", port.get("port")))
+                served = pod.port_serving(port.get("targetPort", port.get("port")))
                 if served is not None:
                     container, number = served
                     servers[(id(pod), container.name, number)] = (f"APIService {apiservice}", allowed_paths(container))
@@ -180,7 +168,7 @@ def service_dns_labels(workspace: Workspace, host: str, port: int) -> dict[str, 
             continue
         for pod in workspace.workloads:
             if pod.selected_by(service):
-                served = _container_port(pod, entry.get("targetPort", port))
+                served = pod.port_serving(entry.get("targetPort", port))
                 if served is not None:
                     labels = server_labels(workspace, pod, served[0], served[1])
                     if labels:

@@ -355,6 +355,23 @@ class PodTemplate:
         """Files that projected volumes put into the containers (see projected_files())."""
         return projected_files([m for c in self.containers for m in c.mounts], self.volumes)
 
+    @functools.cached_property
+    def app_containers(self) -> list[Container]:
+        """Its containers, not its init containers (which have exited by the time the pod serves)."""
+        names = {as_str(as_map(node).get("name")) for node in as_seq(self.spec.get("containers"))}
+        return [c for c in self.containers if c.name in names]
+
+    def port_serving(self, target: Any) -> tuple[Container, int] | None:
+        """The app container that declares the port a Service's targetPort names (a name) or numbers, and its number."""
+        for container in self.app_containers:
+            for entry in as_seq(container.node.get("ports")):
+                entry = as_map(entry)
+                number = entry.get("containerPort")
+                if isinstance(number, int) and (as_str(entry.get("name")) == as_str(target) if isinstance(target, str)
+                                                else number == target):
+                    return container, number
+        return None
+
     def selected_by(self, service: K8sObject) -> bool:
         """Whether a Service in its namespace selects its pods: equality on every key of `spec.selector`; a Service
         without one has Endpoints managed by hand, which the inputs cannot show."""
