@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .extapi import has_servers, server_labels
 from .gopath import go_path_match
 from .load import Limits, parse_text
-from .model import Container, K8sObject, LabelSelector, PodTemplate, Workspace
+from .model import Container, K8sObject, PodTemplate, Workspace
 from .rbac import Identity, Request
 from .records import dataclass, field
 from .targets import PROXY_SERVER_LABEL, RBAC_PROXY_LABEL, Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
@@ -417,20 +417,18 @@ class _ServicesBySelector:
     Services: 2,000 of each in one namespace spent 30 s here)."""
 
     def __init__(self, services: list[K8sObject]) -> None:
-        self.filed: dict[tuple[str, str, str], list[tuple[int, K8sObject, LabelSelector]]] = {}
+        self.filed: dict[tuple[str, str, str], list[tuple[int, K8sObject]]] = {}
         for order, service in enumerate(services):
-            selector = {as_str(k): as_str(v) for k, v in as_map(get_path(service.doc, "spec", "selector")).items()}
+            selector = as_map(get_path(service.doc, "spec", "selector"))
             if selector:
                 key, value = next(iter(selector.items()))
-                self.filed.setdefault((service.namespace, key, value), []).append(
-                    (order, service, LabelSelector(selector, [])))
+                self.filed.setdefault((service.namespace, as_str(key), as_str(value)), []).append((order, service))
 
     def selecting(self, pod: PodTemplate) -> list[K8sObject]:
-        """In input order, as a scan of all Services would find them."""
-        namespace, labels = pod.obj.namespace, pod.labels
-        found = [(order, service) for key, value in labels.items()
-                 for order, service, selector in self.filed.get((namespace, key, value), ())
-                 if selector.matches(labels)]
+        """In input order, as a scan of all Services would find them (PodTemplate.selected_by decides)."""
+        namespace = pod.obj.namespace
+        found = [(order, service) for key, value in pod.labels.items()
+                 for order, service in self.filed.get((namespace, key, value), ()) if pod.selected_by(service)]
         return [service for _order, service in sorted(found, key=lambda entry: entry[0])]
 
 
