@@ -24,6 +24,12 @@ def object_ref(kind: str, namespace: str, name: str) -> str:
     return f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
 
 
+def named(obj: Any) -> str:
+    """`Kind namespace/name` (or `Kind name` when cluster-scoped) of an object, role or binding, as messages name
+    them."""
+    return f"{obj.kind} {obj.namespace}/{obj.name}" if obj.namespace else f"{obj.kind} {obj.name}"
+
+
 @dataclass(eq=False)
 class K8sObject:
     path: str

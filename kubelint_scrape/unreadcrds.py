@@ -8,7 +8,7 @@ from __future__ import annotations
 from .records import dataclass
 
 from .findings import Finding
-from .model import K8sObject, Workspace
+from .model import K8sObject, Workspace, named
 from .rbac import Identity
 from .yamltree import as_str, get_path
 
@@ -65,14 +65,10 @@ def unread_crd_runners(workspace: Workspace) -> dict[Identity, list[str]]:
         if family.runner_kind:
             for obj in _objects(workspace, family, (family.runner_kind,)):
                 result.setdefault(_runner_identity(obj), []).append(
-                    f"the {family.name}'s configuration for {_named(obj)}")
+                    f"the {family.name}'s configuration for {named(obj)}")
         elif _objects(workspace, family, family.scrape_kinds):
             result.setdefault(_gmp_collector(workspace), []).append(f"the {family.name} collector's configuration")
     return result
-
-
-def _named(obj: K8sObject) -> str:
-    return f"{obj.kind} {obj.namespace}/{obj.name}" if obj.namespace else f"{obj.kind} {obj.name}"
 
 
 def _counts(objects: list[K8sObject]) -> str:
@@ -98,7 +94,7 @@ def unread_crd_findings(workspace: Workspace) -> list[Finding]:
         for obj in runners:
             identity = _runner_identity(obj)
             findings.append(_finding(
-                obj, f"{_named(obj)} runs the scrape jobs the {family.name} renders from the objects it selects{held}, "
+                obj, f"{named(obj)} runs the scrape jobs the {family.name} renders from the objects it selects{held}, "
                 f"as ServiceAccount {identity}", identity, family))
         if scrapes and not runners:
             first = scrapes[0]
@@ -108,7 +104,7 @@ def unread_crd_findings(workspace: Workspace) -> list[Finding]:
                 identity = _gmp_collector(workspace)
                 runs = f"are rendered by its operator for the collector DaemonSet, which runs them as ServiceAccount {identity}"
             findings.append(_finding(
-                first, f"{_named(first)} and the other {family.name} scrape objects in the inputs ({_counts(scrapes)}) "
+                first, f"{named(first)} and the other {family.name} scrape objects in the inputs ({_counts(scrapes)}) "
                 f"{runs}", identity, family))
     return findings
 

@@ -22,7 +22,7 @@ from ..findings import Finding, Related
 from ..grants import (auth_proxy_containers, holds_real_grants, operator_runners, runner_identity, scrape_pods,
                       unread_config_runners, user_grants)
 from ..k8svalidate import rejected_security_context
-from ..model import K8sObject, PodTemplate
+from ..model import K8sObject, PodTemplate, named
 from ..promconfig import SA_DIR
 from ..rbac import Identity
 from ..records import dataclass
@@ -178,8 +178,8 @@ def combination(pod: PodView, ctx: Context, container: bool = False) -> tuple[st
     grants = holds_real_grants(ctx.analysis.authorizer, pod.identity)
     if grants and token_mounted(pod, ctx):
         role, binding = grants[0].role, grants[0].binding
-        return "", (f"its ServiceAccount {pod.identity} holds grants ({_named(role)} through "
-                    f"{_named(binding)}) and its token is mounted: one compromise yields both")
+        return "", (f"its ServiceAccount {pod.identity} holds grants ({named(role)} through "
+                    f"{named(binding)}) and its token is mounted: one compromise yields both")
     if grants:
         return "info", f"its ServiceAccount {pod.identity} holds grants, but no token is mounted in the pod"
     if user_grants(ctx.analysis.authorizer, pod.identity):
@@ -244,12 +244,6 @@ def host_namespaces(ctx: Context) -> Iterator[Finding]:
 HOST_PROCESS_TEXT = ("runs as a Windows HostProcess container: a process directly on the Windows node, outside any "
                      "container isolation, with the node's network and filesystem (Pod Security Standards: privileged "
                      "access to the Windows node)")
-
-
-def _named(obj) -> str:
-    """`Kind name` for a cluster-scoped role or binding, `Kind namespace/name` for a namespaced one, as the
-    workload messages name pods and ServiceAccounts."""
-    return f"{obj.kind} {obj.namespace}/{obj.name}" if obj.namespace else f"{obj.kind} {obj.name}"
 
 
 # How messages name a container: the list it is in (an init container runs to completion before the others start,
