@@ -231,6 +231,18 @@ def _comments(source: Any, starts: dict[int, tuple[int, str]], labels: dict[int,
     return found
 
 
+def line_suppresses(line: str, rule: str) -> bool:
+    """Whether the line's comment is an `ignore[…]` directive whose codes select `rule` (an id, a prefix or a
+    family, as the suppression itself would be read): for fixes that must not ask for a suppression already written."""
+    if "kubelint-scrape" not in line:
+        return False
+    comment = comment_start(line) if '"' in line or "'" in line else 0
+    match = _DIRECTIVE.search(line, max(comment - 1, 0)) if comment is not None else None
+    parsed = _SUPPRESSION.match(match.group(1) or "") if match is not None else None
+    return (parsed is not None and parsed.group(1).lower() == "ignore"
+            and any(rule in code.rules for code in _codes(parsed.group(2), "", 0, 0)))
+
+
 def _codes(text: str, path: str, line: int, column: int) -> list[Code]:
     from .catalog import resolve_selection
 

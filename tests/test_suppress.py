@@ -310,3 +310,13 @@ def test_many_suppressions_in_one_file_stay_linear() -> None:
             suppress.Suppression.covers = covers
         work.append(_CountingRules.tests + calls["covers"])
     assert work[1] <= 2.5 * work[0], work
+
+
+def test_line_suppresses_reads_a_directive_as_a_suppression_would() -> None:
+    from kubelint_scrape.suppress import line_suppresses
+
+    assert line_suppresses("    insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] self-signed", "KS301")
+    assert line_suppresses("# kubelint-scrape: ignore[KS3] transport rules are reviewed", "KS301")  # a prefix
+    assert not line_suppresses("# kubelint-scrape: ignore[KS302] other rule", "KS301")
+    assert not line_suppresses("# kubelint-scrape: ignore-file[KS301]", "KS301")  # not this line's
+    assert not line_suppresses('    help: "write # kubelint-scrape: ignore[KS301] here"', "KS301")  # quoted text

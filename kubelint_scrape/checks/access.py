@@ -23,6 +23,7 @@ from ..operator import scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
+from ..suppress import line_suppresses
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 from .context import Context
 from .transport import _key
@@ -940,7 +941,7 @@ def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) 
     source = ctx.source(span.path)
     lines = source.lines if source is not None else []
     job_line = job.span.line if job.span.path == span.path else span.line
-    if any("ignore[" in lines[n - 1] and "KS301" in lines[n - 1].split("ignore[", 1)[1]
+    if any(line_suppresses(lines[n - 1], "KS301")
            for n in {span.line, span.line - 1, job_line, job_line - 1} if 0 < n <= len(lines)):
         return ""
     key = _key(job, "insecure_skip_verify")
