@@ -832,10 +832,7 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
         for rule in role.rules:
             # Deleting every URL of a rule whose URLs are all kubelet paths would leave `nonResourceURLs: []`,
             # which the API server refuses (KS501): then the whole rule goes.
-            whole = (f"Delete this rule (its nonResourceURLs are all kubelet paths, and {url!r} grants nothing)"
-                     if all(_kubelet_path(u) for u in rule.non_resource_urls) else f"Delete {url!r} from nonResourceURLs"
-                     for url in rule.non_resource_urls)
-            deletions = dict(zip(rule.non_resource_urls, whole))
+            only_kubelet_paths = all(_kubelet_path(u) for u in rule.non_resource_urls)
             for url, pos in _items(rule, "nonResourceURLs"):
                 if _relative_url(url):
                     yield _relative_url_finding(role, rule, url, at(rule.path, pos))
@@ -852,7 +849,8 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
                     "KS508", at(rule.path, pos),
                     f"{_label(role)} rules[{rule.index}]: nonResourceURL {url!r} is a kubelet path; the kubelet "
                     f"authorizes it as get nodes/{sub}, never as a URL, so this entry grants nothing ({status})",
-                    fix=(deletions[url] + ("." if held else
+                    fix=((f"Delete this rule (its nonResourceURLs are all kubelet paths, and {url!r} grants nothing)"
+                          if only_kubelet_paths else f"Delete {url!r} from nonResourceURLs") + ("." if held else
                          f" and grant {_rule_yaml([''], [f'nodes/{sub}'], ['get'])} instead.")),
                     object=role.obj.ref if role.obj else role.ref,
                     data={"nonResourceURL": url, "checked_as": f"nodes/{sub}"},
