@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from .findings import Finding
 from .load import Source, plain_scalar
@@ -148,11 +148,16 @@ def unserved_finding(obj: Any, kubernetes_version: tuple[int, int], loads_config
 def source_findings(source: Source) -> list[Finding]:
     """KS602's findings for one file, memoised on its Source (a function of the file alone: the language server
     re-lints without redoing it), with the positions of the documents they reject in source.memo["KS602 rejected"]
-    (positions, not ids: a parallel run validates in the process that read the file and pickles the memo back)."""
+    (positions, not ids: a parallel run validates in the process that read the file and pickles the memo back).
+    Every KS602 finding is a refusal of the document it is about."""
     if "KS602" not in source.memo or "KS602 rejected" not in source.memo:
+        findings: list[Finding] = []
         rejected: set = set()
-        source.memo["KS602"] = list(validate_sources([source], rejected))
-        source.memo["KS602 rejected"] = rejected
+        for _document, doc in iter_documents(source):
+            for finding in _validate_document(source, doc):
+                findings.append(finding)
+                rejected.add(doc.pos)
+        source.memo["KS602"], source.memo["KS602 rejected"] = findings, rejected
     return source.memo["KS602"]
 
 
@@ -161,21 +166,6 @@ def rejected_document(source: Source, doc: Any) -> bool:
     so the workload rules (KS401–KS405) have nothing to say about it."""
     source_findings(source)
     return isinstance(doc, YMap) and doc.pos in source.memo["KS602 rejected"]
-
-
-def validate_sources(sources: Iterable[Source], rejected: set | None = None) -> Iterator[Finding]:
-    """KS602's findings; `rejected` collects the positions of the documents they are about (each is a refusal)."""
-    for finding, doc in _validate(sources):
-        if rejected is not None:
-            rejected.add(doc.pos)
-        yield finding
-
-
-def _validate(sources: Iterable[Source]) -> Iterator[tuple[Finding, YMap]]:
-    for source in sources:
-        for _document, doc in iter_documents(source):
-            for finding in _validate_document(source, doc):
-                yield finding, doc
 
 
 @functools.lru_cache(maxsize=1)
