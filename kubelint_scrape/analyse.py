@@ -1181,7 +1181,10 @@ def _plan_declared(job: ScrapeJob, identity: Identity | None, declared: Declared
             final, cause = _simulate(_initial_labels(job, labels), rules)
             if final is None:
                 continue
-            endpoint = served_endpoint(classify(final), declared.servers[index] if index >= 0 else None)
+            classified = classify(final)
+            if classified.klass != "kube-rbac-proxy":
+                index = -1  # relabelled to another container's port of the pod (targets.RBAC_PROXY_PORT_LABEL)
+            endpoint = served_endpoint(classified, declared.servers[index] if index >= 0 else None)
             kept.append((endpoint, _scrape_place(job, cause, ("sd", position)), index))
     return kept
 

@@ -30,7 +30,7 @@ from .load import Limits, parse_text
 from .model import Container, K8sObject, PodTemplate, Workspace
 from .rbac import Identity, Request
 from .records import dataclass, field
-from .targets import PROXY_SERVER_LABEL, RBAC_PROXY_LABEL, Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
+from .targets import PROXY_SERVER_LABEL, RBAC_PROXY_LABEL, RBAC_PROXY_PORT_LABEL, Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span
 
 if TYPE_CHECKING:  # analyse.py imports this module
@@ -95,11 +95,14 @@ def server_id(pod: PodTemplate, container: Container) -> str:
     return f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}:{container.name}"
 
 
-def proxy_labels(pod: PodTemplate, container: Container) -> dict[str, str]:
-    """The labels that mark a target served by the kube-rbac-proxy `container` (targets.classify reads them):
-    that it is one, and which container's --config-file decides its review."""
+def proxy_labels(pod: PodTemplate, container: Container, port: Any) -> dict[str, str]:
+    """The labels that mark a target on the kube-rbac-proxy `container`'s port `port` (targets.classify reads
+    them): that it is one, which container's --config-file decides its review, and the port they hold for."""
     server = server_id(pod, container)
-    return {RBAC_PROXY_LABEL: "true", **({PROXY_SERVER_LABEL: server} if server else {})}
+    marks = {RBAC_PROXY_LABEL: "true", **({PROXY_SERVER_LABEL: server} if server else {})}
+    if isinstance(port, int) and not isinstance(port, bool):
+        marks[RBAC_PROXY_PORT_LABEL] = str(port)
+    return marks
 
 
 # ---------------------------------------------------------------------------------------------- --config-file
@@ -352,7 +355,7 @@ def _build(workspace: Workspace) -> DeclaredTargets:
                 labels = _pod_labels(pod.obj.namespace, {**sample, "container": container.name}, entry)
                 labels["__meta_kubernetes_pod_container_image"] = container.image
                 if index >= 0:
-                    labels.update(proxy_labels(pod, container))
+                    labels.update(proxy_labels(pod, container, entry["port"] if entry else None))
                 if entry:
                     labels.update(server_labels(workspace, pod, container, entry["port"]))
                 labels["__address__"] = f"{ip}:{entry['port']}" if entry else ip
@@ -459,7 +462,7 @@ def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_
                 labels["__meta_kubernetes_pod_container_image"] = container.image
                 index = server_index.get((id(pod), id(container)), -1)
                 if index >= 0:
-                    labels.update(proxy_labels(pod, container))
+                    labels.update(proxy_labels(pod, container, number))
                 labels.update(server_labels(workspace, pod, container, number))
                 break
         result.append((_target(service.namespace, labels), index))

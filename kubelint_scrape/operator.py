@@ -753,15 +753,15 @@ def _container_ports(pod: PodTemplate, port: Any, path: str,
     left out, so the target is not taken for that check."""
     found = []
     for container in pod.containers:
-        image, marks = container.image, ()
-        if is_rbac_proxy(container):
-            image, marks = ((image, tuple(sorted(proxy_labels(pod, container).items())))
-                            if checks_path(container, path) else ("", ()))
+        proxy = is_rbac_proxy(container)
+        image = "" if proxy and not checks_path(container, path) else container.image
         for entry in as_seq(container.node.get("ports")):
             entry = as_map(entry)
             if (as_str(entry.get("name")) == port) if isinstance(port, str) else (entry.get("containerPort") == port):
-                served = tuple(sorted(server_labels(workspace, pod, container, entry.get("containerPort")).items()))
-                found.append((entry.get("containerPort"), image, marks + served))
+                number = entry.get("containerPort")
+                marks = tuple(sorted(proxy_labels(pod, container, number).items())) if proxy and image else ()
+                served = tuple(sorted(server_labels(workspace, pod, container, number).items()))
+                found.append((number, image, marks + served))
     return found
 
 

@@ -325,6 +325,10 @@ PROXY_SERVER_LABEL = "__kubelint_rbac_proxy_server"
 # whatever their image says: a manifest whose image an operator fills at runtime (`image: ""`) shows discovery no
 # image to match, and inventing one would put it in messages. Not a Prometheus label either.
 RBAC_PROXY_LABEL = "__kubelint_rbac_proxy"
+# The container port the kube-rbac-proxy marks (and the container image label) were made for: as for
+# EXTAPI_PORT_LABEL below, a target relabelled to another port of the pod (`prometheus.io/port` naming the app's
+# plain port beside the proxy's) scrapes that other container, which reviews nothing.
+RBAC_PROXY_PORT_LABEL = "__kubelint_rbac_proxy_port"
 # Set on the targets of the inputs' extension API servers (extapi.server_labels): what the server is (an APIService
 # name, or the image recognised), and — when its --authorization-always-allow-paths is not the default — the paths
 # it lets through without a review. Not Prometheus labels; no relabelling writes them.
@@ -420,11 +424,19 @@ def classify(labels: dict[str, str]) -> Endpoint:
             return Endpoint(scheme, host, port, path, "control-plane")
     if labels.get(EXTAPI_LABEL) and labels.get(EXTAPI_PORT_LABEL, str(port)) == str(port):
         return extension_endpoint(Endpoint(scheme, host, port, path, "workload"), labels)
-    if "kube-rbac-proxy" in image or labels.get(RBAC_PROXY_LABEL):
+    if ("kube-rbac-proxy" in image or labels.get(RBAC_PROXY_LABEL)) and _served_port(labels, port):
         # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy", proxy_server=labels.get(PROXY_SERVER_LABEL, ""))
     return Endpoint(scheme, host, port, path, "workload", unseen=not image)
+
+
+def _served_port(labels: dict[str, str], port: int) -> bool:
+    """Whether the target still addresses the container port its kube-rbac-proxy marks and image label describe
+    (Prometheus sets `__meta_kubernetes_pod_container_port_number` from the discovered port; relabelling
+    `__address__` does not change it)."""
+    marked = labels.get(RBAC_PROXY_PORT_LABEL) or labels.get("__meta_kubernetes_pod_container_port_number")
+    return not marked or marked == str(port)
 
 
 def extension_endpoint(endpoint: Endpoint, marks: dict[str, str]) -> Endpoint:

@@ -209,3 +209,15 @@ def test_services_of_proxied_pods_are_found_in_linear_work(monkeypatch) -> None:
         assert sorted(index for _labels, index in endpoints) == list(range(count))
         assert all(labels["__meta_kubernetes_service_name"] == f"exp{index}" for labels, index in endpoints)
     assert 0 < work[0] and work[1] <= 2.5 * work[0], work
+
+
+def test_a_target_relabelled_to_the_apps_port_does_not_reach_the_proxy() -> None:
+    """Discovery finds the kube-rbac-proxy sidecar's :8443 (its image label names the proxy); the job rewrites the
+    address to the pod's `prometheus.io/port`, the app's plain :8080. That scrape reaches the app: no review, no
+    URL grant (KS104), no review grant for the proxy (KS112)."""
+    case = ROOT / "fixtures" / "KS104" / "pass-annotation-port-of-app-beside-kube-rbac-proxy"
+    result = _lint({str(p): p.read_text() for p in case.glob("*.yaml")})
+    [job] = result.analysis.jobs
+    assert job.proxies == []
+    assert "kube-rbac-proxy" not in {e.klass for e in job.endpoints}
+    assert not [f for f in result.findings if f.rule in ("KS104", "KS112")]
