@@ -23,7 +23,8 @@ from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_se
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
-from .relabel import DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, relabel_tracking
+from .relabel import (DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, example_match,
+                      relabel_tracking)
 from .resources import knowledge
 from .extapi import has_servers, service_dns_labels
 from .targets import (Endpoint, all_namespaces_proxy, classify, extension_endpoint, kubelet_subresources,
@@ -1266,18 +1267,21 @@ _LITERALS = re.compile(r"\(?([A-Za-z0-9_.-]+(?:\|[A-Za-z0-9_.-]+)*)\)?")
 
 
 def _owner_chosen_ports(rules: list[RelabelRule]) -> list[tuple[str, str]]:
-    """The port names and numbers a job keeps by value ("metrics", "9090"): any workload owner can give a port that
-    name or number, so they select by an opt-in as an annotation does. (kind, value) with kind "name"/"number",
-    from keep rules on one port label whose regex is a list of literals."""
+    """The port names and numbers a job keeps by value ("metrics", "9090") or by pattern (`.*-metrics`, `9\\d{3}`):
+    any workload owner can give a port such a name or number, so they select by an opt-in as an annotation does.
+    (kind, value) with kind "name"/"number", from keep rules on one port label: each literal of a list of
+    literals, else one value the pattern matches."""
     found: list[tuple[str, str]] = []
     for rule in rules:
         if rule.action != KEEP or len(rule.source_labels) != 1:
             continue
         label = rule.source_labels[0]
         kind = "name" if label in _PORT_NAME_LABELS else "number" if label in _PORT_NUMBER_LABELS else None
-        match = _LITERALS.fullmatch(rule.regex) if kind else None
-        if match:
-            found += [(kind, value) for value in match.group(1).split("|") if (kind, value) not in found]
+        if kind is None:
+            continue
+        match = _LITERALS.fullmatch(rule.regex)
+        values = match.group(1).split("|") if match else [v for v in (example_match(rule.regex),) if v]
+        found += [(kind, value) for value in values if (kind, value) not in found]
     return found
 
 
@@ -1289,15 +1293,23 @@ _OPT_IN_METADATA = re.compile(r"^(__meta_kubernetes_[a-z]+_)(annotation|annotati
 
 
 def _owner_chosen_metadata(rules: list[RelabelRule]) -> dict[str, str]:
-    """{meta label: value} that passes a keep rule on one opt-in label (see above) whose regex is a list of
-    literals: the first literal ("true" for presence)."""
+    """{meta label: value} that passes a keep rule on one opt-in label (see above): the first literal of a list of
+    literals ("true" for presence), else a value its pattern matches. Also a drop of the empty value on one label
+    or annotation (`regex: ""`, the agent's "drop pods without a `name` label"): any value its owner gives it
+    passes, so it selects by presence, not by a value that names the workload."""
     found: dict[str, str] = {}
     for rule in rules:
-        if rule.action != KEEP or len(rule.source_labels) != 1 or not _OPT_IN_METADATA.match(rule.source_labels[0]):
+        if len(rule.source_labels) != 1:
+            continue
+        label = rule.source_labels[0]
+        if rule.action == DROP and rule.regex == "" and _META_KEY.match(label):
+            found.setdefault(label, "x")
+        if rule.action != KEEP or not _OPT_IN_METADATA.match(label):
             continue
         match = _LITERALS.fullmatch(rule.regex)
-        if match:
-            found.setdefault(rule.source_labels[0], match.group(1).split("|")[0])
+        value = match.group(1).split("|")[0] if match else example_match(rule.regex)
+        if value is not None:
+            found.setdefault(label, value)
     return found
 
 
@@ -1306,7 +1318,7 @@ def _with_metadata(labels: dict[str, str], opt_ins: dict[str, str]) -> Iterator[
     discovers (a pod annotation under the pod, endpoints and endpointslice roles, not under the service role)."""
     yield labels
     chosen = {key: value for key, value in opt_ins.items()
-              if any(name.startswith(_OPT_IN_METADATA.match(key).group(1)) for name in labels)}
+              if any(name.startswith(f"__meta_kubernetes_{_META_KEY.match(key).group(1)}_") for name in labels)}
     if chosen and any(labels.get(key) != value for key, value in chosen.items()):
         yield {**labels, **chosen}
 

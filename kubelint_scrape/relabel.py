@@ -912,6 +912,71 @@ def _backtracking(translated: str) -> tuple[bool, int]:
     return exponential(tree, False, 1), degree
 
 
+@functools.lru_cache(maxsize=1024)
+def example_match(pattern: str) -> str | None:
+    """One value the relabel regex `pattern` matches whole, as Prometheus anchors it (`.*-metrics` → "x-metrics",
+    `9\\d{3}` → "9000"), or None when it cannot tell. Lets the simulation give a representative workload a port
+    name or number a job keeps by pattern: any workload owner can choose such a value. The example is built from
+    the parse tree (each repeat at least once, the first branch, the first character of a class) and checked
+    against the compiled regex, so a wrong guess gives None, never a value the job would not keep."""
+    try:
+        from re import _constants as constants, _parser as parser
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as constants  # type: ignore[no-redef]
+        import sre_parse as parser  # type: ignore[no-redef]
+    try:
+        compiled = compile_go_regex(pattern)
+        tree = parser.parse(check_go_regex(pattern))
+    except Exception:
+        return None
+
+    def one_char(items: Any) -> str | None:
+        if items and items[0][0] is constants.NEGATE:
+            return next((c for c in "x0-" if in_class(items[1:], c) is False), None)
+        for op, arg in items:
+            if op is constants.LITERAL:
+                return chr(arg)
+            if op is constants.RANGE:  # a readable character where the range has one
+                return next((c for c in "x0a-" if arg[0] <= ord(c) <= arg[1]), chr(arg[0]))
+            if op is constants.CATEGORY:
+                return {constants.CATEGORY_DIGIT: "0", constants.CATEGORY_WORD: "x"}.get(arg)
+        return None
+
+    def in_class(items: Any, char: str) -> bool:
+        for op, arg in items:
+            if (op is constants.LITERAL and chr(arg) == char) or (
+                    op is constants.RANGE and arg[0] <= ord(char) <= arg[1]):
+                return True
+        return False
+
+    def build(items: Any) -> str | None:
+        out = []
+        for op, arg in items:
+            if op is constants.LITERAL:
+                out.append(chr(arg))
+            elif op is constants.ANY:
+                out.append("x")
+            elif op is constants.IN:
+                out.append(one_char(arg))
+            elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT):
+                body = build(arg[2])
+                out.append(None if body is None else body * max(arg[0], 1 if arg[1] else 0))
+            elif op is constants.BRANCH:
+                out.append(next((b for b in map(build, arg[1]) if b is not None), None))
+            elif op is constants.SUBPATTERN:
+                out.append(build(arg[-1]))
+            elif op is constants.AT:
+                continue
+            else:
+                return None
+            if out[-1] is None:
+                return None
+        return "".join(out)
+
+    value = build(tree)
+    return value if value is not None and compiled.match(value) else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _group_names(pattern: re.Pattern) -> tuple[str, ...]:
     """Go Regexp.SubexpNames() for a pattern compiled by compile_go_regex (index 0 is "")."""

@@ -16,6 +16,7 @@ from kubelint_scrape.relabel import (
     RelabelError,
     RelabelRule,
     compile_go_regex,
+    example_match,
     expand,
     relabel,
 )
@@ -740,3 +741,21 @@ def test_a_container_serving_a_well_known_port_is_that_pod_not_the_component():
     assert klass("10.0.0.1:10257", "registry.k8s.io/kube-controller-manager:v1.34.0") == "control-plane"
     assert klass("10.244.9.9:10257", "example/app:1") == "workload"
     assert klass("10.0.0.1:10259") == "control-plane"
+
+
+# --------------------------------------------------------------------------------------------------
+# example_match(): a value a keep-by-pattern rule lets through (port names such as `.*-metrics`)
+# --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pattern", [
+    ".*-metrics", "9\\d{3}", "metrics|http-metrics", "(http-)?metrics", "[a-z]+-metrics", ".+metrics.*",
+    "[^0-9]+", "\\w+-\\d", "(?i)METRICS", "https?-metrics",
+])
+def test_example_match_is_matched_whole_by_the_anchored_regex(pattern):
+    value = example_match(pattern)
+    assert value is not None
+    assert compile_go_regex(pattern).match(value), (pattern, value)
+
+
+def test_example_match_gives_up_rather_than_guess():
+    assert example_match("(") is None  # invalid: Prometheus refuses it (KS601)

@@ -68,6 +68,43 @@ def test_ks301_fix_only_deletes_the_skip_when_the_job_already_names_the_cluster_
     assert "Replace" not in found[0].fix
 
 
+# kubernetes/kubernetes cluster/addons/prometheus: the API server job names the SA CA *and* skips verification.
+APISERVER_JOB_SKIPPING_BESIDE_THE_CA = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: kubernetes-apiservers
+        kubernetes_sd_configs:
+          - role: endpoints
+        relabel_configs:
+          - action: keep
+            regex: default;kubernetes;https
+            source_labels: [__meta_kubernetes_namespace, __meta_kubernetes_service_name, __meta_kubernetes_endpoint_port_name]
+        scheme: https
+        tls_config:
+          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+          insecure_skip_verify: true
+        bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+""" + CONTROLLER_MANAGER_JOB.split("---\n", 1)[1].join(["---\n", ""])
+
+
+def test_ks301_fix_adds_server_name_after_deleting_the_skip(tmp_path: Path) -> None:
+    # "Delete `insecure_skip_verify: true` … and `server_name: kubernetes`" read as deleting both.
+    (tmp_path / "prometheus.yaml").write_text(APISERVER_JOB_SKIPPING_BESIDE_THE_CA)
+    found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS301"]
+    assert len(found) == 1
+    assert found[0].fix.startswith("Delete `insecure_skip_verify: true` (its `ca_file` already names the cluster CA) "
+                                   "and add `server_name: kubernetes`: "), found[0].fix
+    named = APISERVER_JOB_SKIPPING_BESIDE_THE_CA.replace(
+        "          insecure_skip_verify: true\n", "          insecure_skip_verify: true\n          server_name: kubernetes\n")
+    (tmp_path / "prometheus.yaml").write_text(named)
+    found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS301"]
+    assert len(found) == 1 and "server_name" not in found[0].fix, found[0].fix
+
+
 def test_ks304_names_the_monitor_field_that_is_missing(tmp_path: Path) -> None:
     """A ServiceMonitor endpoint verifying the kubelets with the system roots is told about `tlsConfig.caFile`, the
     field it would set, not Prometheus' `ca_file` (the b3 mutation that drops `insecureSkipVerify`)."""

@@ -188,9 +188,12 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
                    f"`kubelet-serving-cert: cluster-ca`; until then record the decision with "
                    f"`# kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates`.")
         elif classes and classes <= {"kubelet", "apiserver", "apiserver-proxy"}:
-            server_name = " and `server_name: kubernetes`" if "apiserver" in classes and not _operator(job) else (
-                " and `tlsConfig.serverName: kubernetes`" if "apiserver" in classes else "")
             edit = _verify_with_cluster_ca(job, skip_key, ca)
+            server_name = ""
+            if "apiserver" in classes and not job.tls.get("server_name"):
+                # After "delete X", a bare "and `server_name: …`" reads as deleting that too: say it is added.
+                server_name = (" and add " if edit.startswith("delete") else " and ") + (
+                    "`tlsConfig.serverName: kubernetes`" if _operator(job) else "`server_name: kubernetes`")
             fix = f"{edit[0].upper()}{edit[1:]}{server_name}: the certificate is signed by the cluster CA."
         else:
             hints = []
