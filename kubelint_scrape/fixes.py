@@ -5,6 +5,7 @@ from __future__ import annotations
 from .grants import describe_permissions, permissions_beyond
 from .model import BindingDef, RoleDef
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
+from .rbacvalidate import refused_only_for_version
 from .resources import knowledge
 
 
@@ -262,16 +263,30 @@ def _existing_role_holding(authorizer: Authorizer, namespace: str | None, reques
     there): when nothing of the identity's can be extended, binding it is the smallest change — no rule to write.
     The narrowest such role, and never one with wildcards, write verbs or Secrets: binding it would hand the
     scraper far more than the need (KS202, KS204, KS207) — the rule alone is the fix then."""
-    best: tuple[int, str, RoleDef] | None = None
+    best: tuple[bool, int, str, RoleDef] | None = None
     for role, rules, size in _read_only_roles(authorizer):
         if role.kind == "Role" and role.namespace != namespace:
             continue
         if not all(any(rule_allows(rule, request) for rule in rules) for request in requests):
             continue
-        key = (size, role.ref)
-        if best is None or key < best[:2]:
-            best = (size, role.ref, role)
-    return best[2] if best is not None else None
+        key = (_refused_for_version(authorizer, role), size, role.ref)  # an accepted role first
+        if best is None or key < best[:3]:
+            best = (*key, role)
+    return best[3] if best is not None else None
+
+
+def _refused_for_version(authorizer: Authorizer, role: RoleDef) -> bool:
+    """Whether the API server refuses the role for its apiVersion alone (rbac.authorization.k8s.io/v1beta1 on
+    1.22+, KS501): changing the apiVersion makes it grant exactly what it says, so it is still the role to bind
+    (a tutorial's v1beta1 ClusterRole `prometheus` holds every rule its jobs need)."""
+    return role.obj is not None and refused_only_for_version(role, authorizer.workspace.kubernetes_version) is not None
+
+
+def _version_note(authorizer: Authorizer, role: RoleDef) -> str:
+    if not _refused_for_version(authorizer, role):
+        return ""
+    return (f" once its apiVersion is rbac.authorization.k8s.io/v1 (as written, `{role.obj.api_version}`, the API "
+            f"server refuses it: KS501)")
 
 
 def _read_only_roles(authorizer: Authorizer) -> list[tuple[RoleDef, list, int]]:
@@ -281,7 +296,10 @@ def _read_only_roles(authorizer: Authorizer) -> list[tuple[RoleDef, list, int]]:
     whose aggregation gave the effective rules (the workspace's, analyse.analyse)."""
     def build() -> tuple[Authorizer, list[tuple[RoleDef, list, int]]]:
         found = []
-        for role in [*authorizer.workspace.cluster_roles.values(), *authorizer.workspace.roles.values()]:
+        workspace = authorizer.workspace
+        refused = [role for role in [*workspace.rejected_cluster_roles.values(), *workspace.rejected_roles.values()]
+                   if _refused_for_version(authorizer, role)]
+        for role in [*workspace.cluster_roles.values(), *workspace.roles.values(), *refused]:
             if role.builtin:
                 continue
             rules = authorizer.effective_rules(role)
@@ -325,8 +343,8 @@ def _repair_dangling(authorizer: Authorizer, namespace: str | None, requests: li
     if existing is not None and (existing.kind == "ClusterRole" or binding.kind == "RoleBinding"):
         changes = [f"`roleRef.{key}: {value}`" for key, value, now in
                    (("kind", existing.kind, binding.role_kind), ("name", existing.name, binding.role_name)) if value != now]
-        return (f"{head}: {_role_where(existing)} in the inputs grants this; set its {' and '.join(changes)} "
-                f"(roleRef is immutable: delete and re-create the binding).")
+        return (f"{head}: {_role_where(existing)} in the inputs grants this{_version_note(authorizer, existing)}; "
+                f"set its {' and '.join(changes)} (roleRef is immutable: delete and re-create the binding).")
     where = (f"ClusterRole {binding.role_name}" if binding.role_kind == "ClusterRole"
              else f"Role {binding.role_name} in namespace {binding.namespace}")
     return f"{head}: create {where} with this rule:\n{render_rules(rules_for(requests))}"
@@ -356,13 +374,14 @@ def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | 
              and (namespace is None or b.namespace == namespace)}
     name = role.name if role.name not in names else f"{role.name}-{identity.name}"
     where = f"{role.kind} {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
+    note = _version_note(authorizer, role)
     if namespace is None:
-        head = (f"{where} in the inputs already grants this, but nothing binds it to {identity}: bind it with a "
-                f"ClusterRoleBinding (a RoleBinding cannot grant it):\n")
+        head = (f"{where} in the inputs already grants this{note}, but nothing binds it to {identity}: bind it "
+                f"with a ClusterRoleBinding (a RoleBinding cannot grant it):\n")
         meta = f"  name: {name}\n"
         kind = "ClusterRoleBinding"
     else:
-        head = (f"{where} in the inputs already grants this, but nothing binds it to {identity} in namespace "
+        head = (f"{where} in the inputs already grants this{note}, but nothing binds it to {identity} in namespace "
                 f"{namespace}: bind it with a RoleBinding there:\n")
         meta = f"  name: {name}\n  namespace: {namespace}\n"
         kind = "RoleBinding"

@@ -165,3 +165,24 @@ def test_fix_binding_an_existing_role_names_its_excess_and_the_least_privilege_r
                                 '    verbs: ["list", "watch"]')
     url = next(f.fix for f in findings if f.rule == "KS104")
     assert "Or, for least privilege" not in url  # metrics-reader grants exactly get /metrics
+
+
+def test_fix_binds_an_existing_role_refused_only_for_its_api_version(tmp_path: Path) -> None:
+    # A tutorial's v1beta1 ClusterRole holds every rule its jobs need; the API server refuses it for the apiVersion
+    # alone (KS501), which is the whole repair: the fix binds it once that is changed, not a new role beside it.
+    case = FIXTURES / "KS101" / "fail-existing-role-not-bound"
+    for path in case.glob("*.yaml"):
+        text = path.read_text()
+        if path.name == "prometheus-rbac.yaml":
+            assert text.startswith("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
+                                   "  name: prometheus-discovery\n")
+            text = text.replace("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1", 1)
+        (tmp_path / path.name).write_text(text)
+    findings = lint_paths([str(tmp_path)], Options(select={"KS101"})).findings
+    discovery = next(f.fix for f in findings if "cluster-wide" in f.message)
+    assert discovery.startswith("ClusterRole prometheus-discovery in the inputs already grants this once its apiVersion "
+                                "is rbac.authorization.k8s.io/v1 (as written, `rbac.authorization.k8s.io/v1beta1`, the "
+                                "API server refuses it: KS501), but nothing binds it to monitoring/prometheus")
+    # An accepted role that holds the rules is still the one offered.
+    namespaced = next(f.fix for f in findings if "namespace apps" in f.message)
+    assert namespaced.startswith("Role apps/pod-reader in the inputs already grants this, but")
