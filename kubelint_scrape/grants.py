@@ -166,7 +166,14 @@ def unmodelled(analysis: Analysis, identity: Identity) -> list[str]:
     for config in configs_of(analysis, identity):
         found.extend(name for name in getattr(config, "unmodelled", None) or [] if name not in found)
     found.extend(name for name in _known_loaders(analysis.workspace, identity) if name not in found)
-    found.extend(name for name in unread_config_runners(analysis.workspace).get(identity, ()) if name not in found)
+    unread = unread_config_runners(analysis.workspace).get(identity, ())
+    found.extend(name for name in unread if name not in found)
+    if not configs_of(analysis, identity) and not unread:
+        for pod in scraper_programs(analysis.workspace).get(identity, ()):
+            what = (f"the scrape configuration of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name} (no config of the "
+                    f"inputs is known to run as it)")
+            if what not in found:
+                found.append(what)
     return found
 
 
@@ -214,13 +221,45 @@ def operator_runners(workspace: Workspace) -> list:
 
 def scraper_identities(analysis: Analysis) -> list[Identity]:
     """Every scraper identity: those scrape jobs run as, then the ServiceAccounts of Prometheus Operator runners,
-    then those of pods loading a scrape configuration this tool cannot read."""
+    then those of pods loading a scrape configuration this tool cannot read, then those of scraper programs whose
+    configuration the inputs do not hold."""
     result = dict.fromkeys(job_identities(analysis))
     for obj in operator_runners(analysis.workspace):
         result.setdefault(runner_identity(obj))
     for identity in unread_config_runners(analysis.workspace):
         result.setdefault(identity)
+    for identity in scraper_programs(analysis.workspace):
+        result.setdefault(identity)  # (one with configs of the inputs is there already)
     return list(result)
+
+
+# Repository names (the image path's last part) of programs whose one job is scraping with a Prometheus-format
+# config: Prometheus, vmagent, Grafana Agent/Alloy, the OpenTelemetry Collector distributions. By the whole name, not
+# a substring: prometheus-operator, prometheus-config-reloader, node-exporter (quay.io/prometheus/…) load none.
+_SCRAPER_REPOSITORIES = {"prometheus", "vmagent", "alloy", "otelcol", "otelcol-contrib", "otelcol-k8s",
+                         "opentelemetry-collector", "opentelemetry-collector-contrib", "opentelemetry-collector-k8s"}
+
+
+def scraper_programs(workspace: Workspace) -> dict[Identity, list[PodTemplate]]:
+    """The ServiceAccounts of pods that run a scraper program (_SCRAPER_REPOSITORIES; `grafana/agent`), with those
+    pods. Such a pod is a scraper whether or not its configuration is among the inputs (an install script's
+    ConfigMap, a config written at deploy time): its token's grants matter as much as any scraper's (nodes/proxy,
+    secrets, wildcards), though what its jobs need is unknown then (so nothing it holds is called unused)."""
+    def build() -> dict[Identity, list[PodTemplate]]:
+        found: dict[Identity, list[PodTemplate]] = {}
+        for pod in workspace.workloads:
+            if any(_scraper_image(container.image) for container in pod.containers):
+                found.setdefault(Identity(pod.obj.namespace, pod.service_account), []).append(pod)
+        return found
+
+    return workspace.index("scraper programs", build)
+
+
+def _scraper_image(image: str) -> bool:
+    path = image.split("@", 1)[0]
+    repository = path.rsplit("/", 1)
+    name = repository[-1].split(":", 1)[0]
+    return name in _SCRAPER_REPOSITORIES or (name == "agent" and len(repository) == 2 and repository[0].endswith("grafana"))
 
 
 # ---------------------------------------------------------------------------------------------- the user's grants
