@@ -154,6 +154,20 @@ KINDS_WITHOUT_FILES = ("PodMonitor", "Probe", "ScrapeConfig")
 TLS_FILE_KEYS = ("caFile", "certFile", "keyFile")
 
 
+def names_no_files(job: ScrapeJob) -> bool:
+    """Whether a fix for this Operator job must not name files of the Prometheus pod (the ServiceAccount token or
+    ca.crt): a KINDS_WITHOUT_FILES kind has no such fields, and a ServiceMonitor whose Prometheus sets
+    arbitraryFSAccessThroughSMs.deny is rejected for them (testForArbitraryFSAccess, KS603). Such fixes name Secret
+    and ConfigMap references instead (authorization.credentials, tlsConfig.ca)."""
+    return job.monitor is not None and (job.monitor.kind in KINDS_WITHOUT_FILES or denies_file_access(job))
+
+
+def denies_file_access(job: ScrapeJob) -> bool:
+    """Whether the Prometheus running an Operator job sets arbitraryFSAccessThroughSMs.deny."""
+    runner = getattr(job.config, "runner", None)
+    return runner is not None and get_path(runner.doc, "spec", "arbitraryFSAccessThroughSMs", "deny") is True
+
+
 def file_fields(holder: YMap) -> list[tuple[YMap, str]]:
     """The (mapping, key) pairs of an endpoint or spec that name a file: bearerTokenFile and tlsConfig's *File."""
     found = [(holder, "bearerTokenFile")] if "bearerTokenFile" in holder else []

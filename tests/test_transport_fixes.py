@@ -107,3 +107,34 @@ def test_ks303_fix_for_a_scheme_set_by_relabelling_addresses_the_rule() -> None:
     assert "scrape it with `scheme: https`" not in found[0].fix
     assert [r.message for r in found[0].related] == ["sets __scheme__ per target, letting a target pick http"]
     assert found[0].related[0].span.line == 20
+
+
+def test_ks302_fix_names_no_file_where_the_prometheus_denies_file_access(tmp_path: Path) -> None:
+    # `bearerTokenFile` and `tlsConfig.caFile` are what arbitraryFSAccessThroughSMs.deny rejects (KS603)
+    (tmp_path / "m.yaml").write_text("""\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceMonitorSelector: {}
+  arbitraryFSAccessThroughSMs: {deny: true}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [kube-system]}
+  selector: {matchLabels: {app.kubernetes.io/name: kubelet}}
+  endpoints: [{port: http-metrics}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kubelet, namespace: kube-system, labels: {app.kubernetes.io/name: kubelet}}
+spec:
+  clusterIP: None
+  ports: [{name: http-metrics, port: 10255}]
+""")
+    (finding,) = lint_paths([str(tmp_path)], Options(select={"KS302"})).findings
+    assert "bearerTokenFile:" not in finding.fix and "caFile:" not in finding.fix, finding.fix
+    assert "`authorization: {credentials: {name: <Secret>, key: token}}`" in finding.fix
+    assert "`tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}`" in finding.fix

@@ -19,14 +19,14 @@ from ..fixes import fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
-from ..operator import scrape_class_setting
+from ..operator import KINDS_WITHOUT_FILES, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
 from ..suppress import line_suppresses
-from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
+from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
-from .transport import _key
+from .transport import CLUSTER_CA_CONFIGMAP, _key, cluster_ca_field
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
                 "extension-apiserver": "KS104", "kube-rbac-proxy": "KS104"}
@@ -946,7 +946,7 @@ def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) 
         return ""
     key = _key(job, "insecure_skip_verify")
     if target in ("apiserver", "apiserver-proxy") or (target == "kubelet" and serving_cert == "cluster-ca"):
-        return (f" Then replace its `{key}: true` with `{_key(job, 'ca_file')}: {SA_DIR}/ca.crt` (the cluster CA signs "
+        return (f" Then replace its `{key}: true` with `{cluster_ca_field(job)}` (the cluster CA signs "
                 f"that certificate), or KS301 reports the token sent to an unverified server.")
     reason = {"kubelet": "kubelets self-sign their serving certificates",
               "control-plane": "kube-controller-manager and kube-scheduler self-sign their serving certificates",
@@ -969,16 +969,14 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
                    "control-plane": "kube-controller-manager and kube-scheduler self-sign unless given --tls-cert-file",
                    "extension-apiserver": "extension API servers self-sign unless given --tls-cert-file",
                    "kube-rbac-proxy": "kube-rbac-proxy self-signs unless given --tls-cert-file"}.get(target, "")
-    if job.source_kind in ("servicemonitor", "podmonitor"):
+    if job.monitor is not None and names_no_files(job):
+        return _secret_credentials_fix(job, tls_given, self_signed, target, serving_cert, ctx)
+    if job.monitor is not None:  # a ServiceMonitor endpoint, which may name files of the Prometheus pod
         token = f"bearerTokenFile: {SA_TOKEN}"
         if tls_given:
             return f"Add to the endpoint (its tlsConfig stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
         tls = f"insecureSkipVerify: true  # {self_signed}" if self_signed else f"caFile: {SA_DIR}/ca.crt"
         return f"Add to the endpoint:\n  {token}\n  tlsConfig:\n    {tls}"
-    if job.source_kind == "scrapeconfig":
-        return ("Set `spec.authorization: {type: Bearer, credentials: {name: <Secret>, key: token}}` with a Secret of "
-                "type kubernetes.io/service-account-token for the Prometheus ServiceAccount (a ScrapeConfig cannot "
-                "read the token file)" + (", and TLS in `spec.tlsConfig`." if not tls_given else "."))
     token_file, ca_file, note = SA_TOKEN, f"{SA_DIR}/ca.crt", ""
     if target in ("apiserver", "apiserver-proxy"):
         # Discovery already authenticates to this API server with a token file of its own (Prometheus outside the
@@ -993,6 +991,40 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
         return f"Add to the job{note} (its tls_config stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
     tls = f"insecure_skip_verify: true  # {self_signed}" if self_signed else f"ca_file: {ca_file}"
     return f"Add to the job{note}:\n  {token}\n  tls_config:\n    {tls}"
+
+
+def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str, serving_cert: str,
+                            ctx: Context | None) -> str:
+    """_credentials_fix for an Operator job that cannot name the token file (operator.names_no_files): the token
+    from a Secret (`authorization.credentials`; the deprecated `bearerTokenSecret` is the same) and the cluster CA
+    from the kube-root-ca.crt ConfigMap. The operator reads both from the monitor's namespace, while a
+    service-account-token Secret holds the token of a ServiceAccount of its own namespace."""
+    monitor, runner = job.monitor, job.config.runner
+    if monitor.kind in KINDS_WITHOUT_FILES:
+        why = f"a {monitor.kind} cannot read the token file: it takes only Secret and ConfigMap references"
+    else:
+        why = (f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny: true, so the operator rejects a "
+               f"ServiceMonitor with bearerTokenFile or tlsConfig.caFile (KS603)")
+    where = "the spec" if monitor.kind in ("Probe", "ScrapeConfig") else "the endpoint"
+    if runner is None:
+        account, note = "the Prometheus ServiceAccount", ""
+    else:
+        name = as_str(get_path(runner.doc, "spec", "serviceAccountName")) or "default"
+        account = f"ServiceAccount {runner.namespace}/{name}"
+        note = "" if runner.namespace == monitor.namespace else (
+            f"; such a Secret holds the token of a ServiceAccount of its own namespace, so for {account} the "
+            f"{monitor.kind} must live in namespace {runner.namespace}")
+    secret = (f"<Secret> is a Secret of type kubernetes.io/service-account-token with annotation "
+              f"`kubernetes.io/service-account.name: {account.rsplit('/', 1)[-1] if runner else '<name>'}` in the "
+              f"{monitor.kind}'s namespace {monitor.namespace}, where the operator reads it. Not the token file: "
+              f"{why}{note}.")
+    token = "authorization:\n    credentials: {name: <Secret>, key: token}"
+    if tls_given:
+        return (f"Add to {where} (its tlsConfig stays):\n  {token}\n{secret}"
+                + _skip_verify_note(ctx, job, target, serving_cert))
+    tls = (f"insecureSkipVerify: true  # {self_signed}" if self_signed
+           else CLUSTER_CA_CONFIGMAP.split(".", 1)[1])
+    return f"Add to {where}:\n  {token}\n  tlsConfig:\n    {tls}\n{secret}"
 
 
 @check("KS111")
