@@ -154,6 +154,20 @@ KINDS_WITHOUT_FILES = ("PodMonitor", "Probe", "ScrapeConfig")
 TLS_FILE_KEYS = ("caFile", "certFile", "keyFile")
 
 
+# What a converted tls_config holds for a CA the operator takes from a Secret or ConfigMap: which CA it is we cannot
+# tell, except for the kube-root-ca.crt ConfigMap's ca.crt, which the API server's root-ca-cert-publisher writes in
+# every namespace with the cluster CA (the same bundle as the ServiceAccount volume's ca.crt).
+CA_REFERENCE = "<from Secret or ConfigMap>"
+CLUSTER_CA_REFERENCE = "<the cluster CA: ConfigMap kube-root-ca.crt, key ca.crt>"
+
+
+def _ca_reference(ca: YMap) -> str:
+    ref = as_map(ca.get("configMap"))
+    if "secret" not in ca and as_str(ref.get("name")) == "kube-root-ca.crt" and as_str(ref.get("key")) == "ca.crt":
+        return CLUSTER_CA_REFERENCE
+    return CA_REFERENCE
+
+
 def names_no_files(job: ScrapeJob) -> bool:
     """Whether a fix for this Operator job must not name files of the Prometheus pod (the ServiceAccount token or
     ca.crt): a KINDS_WITHOUT_FILES kind has no such fields, and a ServiceMonitor whose Prometheus sets
@@ -336,7 +350,7 @@ def _http_fields(endpoint: YMap, root: YMap) -> None:
         # Secret/ConfigMap-sourced: the operator writes them as files of its own (or inline), so no path we know;
         # a CA still verifies the target (which one, we cannot tell), a client cert still authenticates
         if isinstance(tls.get("ca"), YMap) and "caFile" not in tls:
-            converted.put("ca", "<from Secret or ConfigMap>", tls.key_pos("ca"))
+            converted.put("ca", _ca_reference(tls["ca"]), tls.key_pos("ca"))
         if isinstance(tls.get("cert"), YMap):
             converted.put("cert", FROM_SECRET, tls.key_pos("cert"))
         root.put("tls_config", converted, endpoint.key_pos("tlsConfig"))

@@ -17,7 +17,7 @@ from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedW
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import flag_values
-from ..operator import KINDS_WITHOUT_FILES, denies_file_access, names_no_files, scrape_class_setting
+from ..operator import CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, denies_file_access, names_no_files, scrape_class_setting
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
@@ -254,6 +254,8 @@ def _verify_with_cluster_ca(job: ScrapeJob, skip_key: str, ca: str) -> str:
     ca_file = as_str(job.tls.get("ca_file"))
     if ca_file and (ca_file == SA_CA or ca_file in CLUSTER_CA_FILES):
         return f"delete `{skip_key}: true` (its `{_key(job, 'ca_file')}` already names the cluster CA)"
+    if job.tls.get("ca") == CLUSTER_CA_REFERENCE:
+        return f"delete `{skip_key}: true` (its `tlsConfig.ca` already names the cluster CA)"
     return f"replace `{skip_key}: true` with `{ca}`"
 
 
@@ -515,8 +517,11 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
                 continue  # a dedicated CA bundle (e.g. OpenShift's kubelet-serving-ca-bundle): serving certs are signed
             span = value_span(job.path, job.tls, "ca_file")
             with_what = f"the cluster CA ({ca_file})"
+        elif job.tls.get("ca") == CLUSTER_CA_REFERENCE:  # a monitor's tlsConfig.ca from ConfigMap kube-root-ca.crt
+            span = key_span(job.path, job.tls, "ca")
+            with_what = "the cluster CA (ConfigMap kube-root-ca.crt in tlsConfig.ca)"
         elif job.tls.get("ca") is not None:
-            continue  # an inline CA: we cannot tell which one
+            continue  # an inline CA, or a Secret/ConfigMap other than the cluster CA's: we cannot tell which one
         else:
             span = key_span(job.path, job.node, "tls_config") if "tls_config" in job.node else _origin(analysis, kubelets[0])
             with_what = f"the system's root CAs (no {_key(job, 'ca_file')})"  # a monitor's field: tlsConfig.caFile
@@ -529,7 +534,8 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
                 "the assumption `kubelet-serving-cert: cluster-ca`; otherwise enable `serverTLSBootstrap` and approve "
                 "the kubelets' serving CSRs rather than skipping verification (KS301).",
             related=(Related(_origin(analysis, kubelets[0]), "selects the kubelets"),),
-            object=job.label, data={"ca": ca_file or ("inline" if job.tls.get("ca") is not None else "system")},
+            object=job.label, data={"ca": ca_file or ("kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE
+                                                      else "system")},
         )
 
 
