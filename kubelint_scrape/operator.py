@@ -461,6 +461,31 @@ def _namespaces(monitor: K8sObject, spec: YMap, runner: RunnerView | None, key: 
     return names or [monitor.namespace]
 
 
+def ignored_namespace_selector(job: ScrapeJob) -> tuple[Span, Span, str, list[str] | None] | None:
+    """A ServiceMonitor/PodMonitor job whose Prometheus sets ignoreNamespaceSelectors: true while the monitor's own
+    namespaceSelector asks for other namespaces: (where the Prometheus sets it, the monitor's namespaceSelector, the
+    selector as written, the namespaces it asked for or None for `any: true`). The operator then discovers only in
+    the monitor's own namespace (promcfg.go getNamespacesFromNamespaceSelector, FACTS §6), which findings about
+    that namespace must say: the user never asked for it. None when the selector changes nothing."""
+    runner, monitor = getattr(job.config, "runner", None), job.monitor
+    if runner is None or monitor is None or monitor.kind not in ("ServiceMonitor", "PodMonitor"):
+        return None
+    spec = as_map(runner.doc.get("spec"))
+    selector = get_path(monitor.doc, "spec", "namespaceSelector")
+    if spec.get("ignoreNamespaceSelectors") is not True or not isinstance(selector, YMap):
+        return None
+    if selector.get("any") is True:
+        asked, names = "any: true", None
+    else:
+        names = [as_str(n) for n in as_seq(selector.get("matchNames")) if as_str(n)]
+        if not names or names == [monitor.namespace]:
+            return None
+        asked, names = f"matchNames: [{', '.join(names)}]", [n for n in names if n != monitor.namespace]
+    monitor_spec = as_map(monitor.doc.get("spec"))
+    return (key_span(runner.path, spec, "ignoreNamespaceSelectors"), key_span(monitor.path, monitor_spec, "namespaceSelector"),
+            asked, names)
+
+
 def _namespace_spans(monitor: K8sObject, spec: YMap, runner: RunnerView | None,
                      key: str = "namespaceSelector") -> dict[str | None, Span]:
     """Where _namespaces() took each namespace from, when the namespace selector decided it: the `matchNames` item

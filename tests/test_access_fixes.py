@@ -679,3 +679,21 @@ spec:
     assert "bearerTokenFile:" not in ks106.fix and "caFile:" not in ks106.fix, ks106.fix
     assert "credentials: {name: <Secret>, key: token}" in ks106.fix
     assert "a PodMonitor cannot read the token file" in ks106.fix
+
+
+def test_ks105_explains_a_namespace_selector_the_prometheus_ignores(tmp_path: Path) -> None:
+    """ignoreNamespaceSelectors: true on the Prometheus makes the operator discover in the monitor's own namespace
+    (FACTS §6): the finding named that namespace without saying why, though the monitor asks for another one. It
+    says so, points at both settings, and moving the monitor where it asks to look leaves no access finding."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS105" / "fail-monitor-namespace-selector-ignored"
+    text = (case / "monitoring.yaml").read_text()
+    (tmp_path / "m.yaml").write_text(text)
+    [ks105] = [f for f in _lint(tmp_path) if f.rule == "KS105"]
+    assert ("Prometheus monitoring/k8s sets ignoreNamespaceSelectors: true, so the operator ignores this "
+            "ServiceMonitor's namespaceSelector (matchNames: [apps])") in ks105.message
+    assert [r.message for r in ks105.related[:2]] == ["Prometheus monitoring/k8s sets ignoreNamespaceSelectors: true",
+                                                      "namespaceSelector matchNames: [apps], ignored"]
+    assert "create the ServiceMonitor in that namespace" in ks105.fix
+    (tmp_path / "m.yaml").write_text(text.replace("metadata: {name: web, namespace: monitoring}",
+                                                  "metadata: {name: web, namespace: apps}"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS | {"KS203"}]

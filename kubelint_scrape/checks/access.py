@@ -19,7 +19,7 @@ from ..fixes import fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
-from ..operator import KINDS_WITHOUT_FILES, names_no_files, scrape_class_setting
+from ..operator import KINDS_WITHOUT_FILES, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
@@ -257,6 +257,33 @@ def _one_per_monitor(group: list[Finding]) -> Finding:
     first.message = first.message.replace(jobs[0], more, 1)
     first.data = {**first.data, "jobs": jobs}
     return first
+
+
+def _ignored_selector(job, needs: list[Need]) -> tuple[str, str, list[Related]]:
+    """What KS101/KS105 add when the namespace they report is one the monitor's namespaceSelector never asked for:
+    its Prometheus sets ignoreNamespaceSelectors: true, so discovery runs in the monitor's own namespace only
+    (operator.ignored_namespace_selector). (message clause, fix sentence, related); empty otherwise."""
+    namespace = needs[0].request.namespace
+    if not all(n.kind == "discovery" and not n.attached for n in needs) or getattr(job, "monitor", None) is None \
+            or namespace != job.monitor.namespace:
+        return "", "", []
+    ignored = ignored_namespace_selector(job)
+    if ignored is None:
+        return "", "", []
+    runner_span, selector_span, asked, names = ignored
+    kind, runner = job.monitor.kind, job.config.describe
+    clause = (f" ({runner} sets ignoreNamespaceSelectors: true, so the operator ignores this {kind}'s namespaceSelector "
+              f"({asked}) and discovers only in the {kind}'s own namespace {namespace})")
+    if names is None:
+        elsewhere = (f"\nTo discover in every namespace as `any: true` asks, remove ignoreNamespaceSelectors from "
+                     f"{runner} (it applies to all its monitors), or create a {kind} in each namespace to scrape.")
+    else:
+        elsewhere = (f"\nTo discover in {_and_list(names)} as the namespaceSelector asks, create the {kind} in "
+                     f"{'that namespace' if len(names) == 1 else 'each of those namespaces'} (the identity then needs "
+                     f"the grant there), or remove ignoreNamespaceSelectors from {runner} (it applies to all its monitors).")
+    related = [Related(runner_span, f"{runner} sets ignoreNamespaceSelectors: true"),
+               Related(selector_span, f"namespaceSelector {asked}, ignored")]
+    return clause, elsewhere, related
 
 
 def _held_by(grants: list[Grant]) -> tuple[str, bool]:
@@ -540,15 +567,16 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
                                 authorizer, ctx.analysis, scoped)
         fix = _named_fix(named, fix) + _namespaces_alternative(job, needs, authorizer, identity)
+        ignored, elsewhere, ignored_related = _ignored_selector(job, needs)
         yield Finding(
             "KS105", needs[0].span,
             (f"{job.label} {needs[0].why}: {identity} holds {_describe_requests(requests, namespace=False)} only in "
              f"namespace{'s' if len(namespaces) > 1 else ''} {_and_list(namespaces)}, through {bindings}; a RoleBinding "
-             f"grants nothing outside its own namespace → 403 Forbidden in namespace {requests[0].namespace}"
+             f"grants nothing outside its own namespace → 403 Forbidden in namespace {requests[0].namespace}{ignored}"
              if other_namespace else
              f"{job.label} {needs[0].why}: {identity} holds {what} only through {bindings}, which cannot "
              f"grant {kind} → 403 Forbidden"),
-            fix=fix, related=tuple(related + base_related), object=job.label,
+            fix=fix + elsewhere, related=tuple(ignored_related + related + base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests], "granted_by": grant.describe()},
         )
     denied = remaining
@@ -595,16 +623,18 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         # node metadata still lists nodes cluster-wide): name the setting rather than a discovery scope.
         attached = needs[0].attached if all(n.attached == needs[0].attached for n in needs) else ""
         doing = f"attaches {attached} metadata" if attached else f"discovers targets {where}"
+        ignored, elsewhere, ignored_related = _ignored_selector(job, needs)
         yield Finding(
             "KS101", span,
             f"{job.label} {doing} as {identity}, which lacks {', '.join(verbs)} on "
             f"{', '.join(resources)} {where}{f' ({restricted})' if restricted else ''}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
-            + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
+            + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}")
+            + ignored,
             fix=_named_fix(named, _unrestrict_fix([n.decision for n in needs], fix_text(authorizer, identity, requests, ctx.analysis))
                            + _refused_fix(_refused_grants(authorizer, identity, requests))
-                           + _replaced_fix(_replaced_grants(authorizer, identity, requests))),
-            related=_merge(nearest, base_related), object=job.label,
+                           + _replaced_fix(_replaced_grants(authorizer, identity, requests))) + elsewhere,
+            related=_merge(ignored_related, nearest, base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
 
