@@ -1436,4 +1436,28 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
             f"refuses to create the pods until it exists (error looking up service account {identity})",
             fix=fix, related=related, object=f"ServiceAccount/{identity.namespace}/{identity.name}",
         )
+    yield from _token_secret_account_not_found(ctx, seen)
+
+
+def _token_secret_account_not_found(ctx: Context, seen: set[tuple[str, str]]) -> Iterator[Finding]:
+    """KS109 for the ServiceAccount a job's service-account-token Secret names (JobAnalysis.makers): the job's
+    scrapes run as that account (SPEC §3 identity of the credential sent). Without it the token controller never
+    fills the Secret and deletes it (k/k pkg/controller/serviceaccount/tokens_controller.go syncSecret: "service
+    account does not exist, deleting token"), so the job has no token to send."""
+    for analysis in ctx.reported_jobs():
+        for identity, maker in analysis.makers.items():
+            key = (identity.namespace, identity.name)
+            if key in seen or key in ctx.workspace.service_accounts:
+                continue
+            seen.add(key)
+            yield Finding(
+                "KS109", maker.span,
+                f"ServiceAccount {identity} ({maker.reason}) is not defined in the inputs: the token controller "
+                f"deletes a service-account-token Secret whose ServiceAccount does not exist, so {analysis.job.label} "
+                f"has no token to send",
+                fix=(f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests (or lint "
+                     f"them together with the file that defines it), or name an existing ServiceAccount in the Secret's "
+                     f"`kubernetes.io/service-account.name` annotation."),
+                object=f"ServiceAccount/{identity.namespace}/{identity.name}",
+            )
 
