@@ -154,6 +154,34 @@ KINDS_WITHOUT_FILES = ("PodMonitor", "Probe", "ScrapeConfig")
 TLS_FILE_KEYS = ("caFile", "certFile", "keyFile")
 
 
+# What a converted tls_config holds for a CA the operator takes from a Secret or ConfigMap: which CA it is we cannot
+# tell, except for the kube-root-ca.crt ConfigMap's ca.crt, which the API server's root-ca-cert-publisher writes in
+# every namespace with the cluster CA (the same bundle as the ServiceAccount volume's ca.crt).
+CA_REFERENCE = "<from Secret or ConfigMap>"
+CLUSTER_CA_REFERENCE = "<the cluster CA: ConfigMap kube-root-ca.crt, key ca.crt>"
+
+
+def _ca_reference(ca: YMap) -> str:
+    ref = as_map(ca.get("configMap"))
+    if "secret" not in ca and as_str(ref.get("name")) == "kube-root-ca.crt" and as_str(ref.get("key")) == "ca.crt":
+        return CLUSTER_CA_REFERENCE
+    return CA_REFERENCE
+
+
+def names_no_files(job: ScrapeJob) -> bool:
+    """Whether a fix for this Operator job must not name files of the Prometheus pod (the ServiceAccount token or
+    ca.crt): a KINDS_WITHOUT_FILES kind has no such fields, and a ServiceMonitor whose Prometheus sets
+    arbitraryFSAccessThroughSMs.deny is rejected for them (testForArbitraryFSAccess, KS603). Such fixes name Secret
+    and ConfigMap references instead (authorization.credentials, tlsConfig.ca)."""
+    return job.monitor is not None and (job.monitor.kind in KINDS_WITHOUT_FILES or denies_file_access(job))
+
+
+def denies_file_access(job: ScrapeJob) -> bool:
+    """Whether the Prometheus running an Operator job sets arbitraryFSAccessThroughSMs.deny."""
+    runner = getattr(job.config, "runner", None)
+    return runner is not None and get_path(runner.doc, "spec", "arbitraryFSAccessThroughSMs", "deny") is True
+
+
 def file_fields(holder: YMap) -> list[tuple[YMap, str]]:
     """The (mapping, key) pairs of an endpoint or spec that name a file: bearerTokenFile and tlsConfig's *File."""
     found = [(holder, "bearerTokenFile")] if "bearerTokenFile" in holder else []
@@ -322,7 +350,7 @@ def _http_fields(endpoint: YMap, root: YMap) -> None:
         # Secret/ConfigMap-sourced: the operator writes them as files of its own (or inline), so no path we know;
         # a CA still verifies the target (which one, we cannot tell), a client cert still authenticates
         if isinstance(tls.get("ca"), YMap) and "caFile" not in tls:
-            converted.put("ca", "<from Secret or ConfigMap>", tls.key_pos("ca"))
+            converted.put("ca", _ca_reference(tls["ca"]), tls.key_pos("ca"))
         if isinstance(tls.get("cert"), YMap):
             converted.put("cert", FROM_SECRET, tls.key_pos("cert"))
         root.put("tls_config", converted, endpoint.key_pos("tlsConfig"))
@@ -431,6 +459,31 @@ def _namespaces(monitor: K8sObject, spec: YMap, runner: RunnerView | None, key: 
         return None
     names = [as_str(n) for n in as_seq(selector.get("matchNames")) if as_str(n)]
     return names or [monitor.namespace]
+
+
+def ignored_namespace_selector(job: ScrapeJob) -> tuple[Span, Span, str, list[str] | None] | None:
+    """A ServiceMonitor/PodMonitor job whose Prometheus sets ignoreNamespaceSelectors: true while the monitor's own
+    namespaceSelector asks for other namespaces: (where the Prometheus sets it, the monitor's namespaceSelector, the
+    selector as written, the namespaces it asked for or None for `any: true`). The operator then discovers only in
+    the monitor's own namespace (promcfg.go getNamespacesFromNamespaceSelector, FACTS §6), which findings about
+    that namespace must say: the user never asked for it. None when the selector changes nothing."""
+    runner, monitor = getattr(job.config, "runner", None), job.monitor
+    if runner is None or monitor is None or monitor.kind not in ("ServiceMonitor", "PodMonitor"):
+        return None
+    spec = as_map(runner.doc.get("spec"))
+    selector = get_path(monitor.doc, "spec", "namespaceSelector")
+    if spec.get("ignoreNamespaceSelectors") is not True or not isinstance(selector, YMap):
+        return None
+    if selector.get("any") is True:
+        asked, names = "any: true", None
+    else:
+        names = [as_str(n) for n in as_seq(selector.get("matchNames")) if as_str(n)]
+        if not names or names == [monitor.namespace]:
+            return None
+        asked, names = f"matchNames: [{', '.join(names)}]", [n for n in names if n != monitor.namespace]
+    monitor_spec = as_map(monitor.doc.get("spec"))
+    return (key_span(runner.path, spec, "ignoreNamespaceSelectors"), key_span(monitor.path, monitor_spec, "namespaceSelector"),
+            asked, names)
 
 
 def _namespace_spans(monitor: K8sObject, spec: YMap, runner: RunnerView | None,

@@ -158,7 +158,7 @@ def role_problems(role: RoleDef) -> Iterator[Finding]:
                     f"ClusterRole bound with a ClusterRoleBinding",
                     fix=f"Move `{{nonResourceURLs: {quoted(rule.non_resource_urls)}, verbs: {quoted(rule.verbs)}}}` into a "
                         f"ClusterRole and bind it with a ClusterRoleBinding to the same subjects.",
-                    object=obj.ref,
+                    object=obj.ref, data={"check": "role-non-resource-urls"},  # (subjects named by the KS501 check)
                 )
             if rule.api_groups or rule.resources or rule.resource_names:
                 yield Finding(
@@ -317,12 +317,14 @@ def binding_problems(binding: BindingDef) -> Iterator[Finding]:
                            f"supported values: \"ClusterRole\"`)")
                 fix = (f"Bind the Role with a RoleBinding in the Role's namespace, or make {binding.role_name} a "
                        f"ClusterRole and set `roleRef.kind: ClusterRole`.")
+                check = "clusterrolebinding-to-role"  # the fix is completed with the Role's other bindings (KS501 check)
             else:
                 shown = binding.role_kind or ""
                 message = (f"{label} has roleRef.kind {shown!r}: the API server rejects it (`roleRef.kind: Unsupported "
                            f"value: \"{shown}\": supported values: {quoted(allowed)[1:-1]}`)")
                 fix = f"Set `roleRef.kind` to {' or '.join(allowed)}."
-            yield Finding("KS501", span, message, fix=fix, object=obj.ref)
+                check = "role-ref-kind"
+            yield Finding("KS501", span, message, fix=fix, object=obj.ref, data={"check": check})
         role_name_problems = rbac_name_problems(binding.role_name) if binding.role_name else []
         if role_name_problems:
             yield Finding(

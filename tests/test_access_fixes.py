@@ -583,3 +583,117 @@ def test_ks107_and_ks102_name_objects_with_their_namespace_in_one_parenthesis() 
     assert ") (" not in ks102[0].message
     assert ks102[0].message.endswith("every other object is denied; the kubelet answers 403 Forbidden)")
     assert any(r.message.endswith("only for resourceNames worker-1, worker-2") for r in ks102[0].related)
+
+
+DENYING_PROMETHEUS = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  serviceMonitorSelector: {}
+  serviceMonitorNamespaceSelector: {}
+  podMonitorSelector: {}
+  podMonitorNamespaceSelector: {}
+  arbitraryFSAccessThroughSMs: {deny: true}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+  - apiGroups: [""]
+    resources: [endpoints, pods, services]
+    verbs: [list, watch]
+  - nonResourceURLs: [/metrics]
+    verbs: [get]
+---
+""" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus") + """---
+apiVersion: v1
+kind: Service
+metadata: {name: kubernetes, namespace: default, labels: {component: apiserver, provider: kubernetes}}
+spec:
+  ports: [{name: https, port: 443, targetPort: 6443}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: apiserver, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [default]}
+  selector: {matchLabels: {component: apiserver, provider: kubernetes}}
+  endpoints:
+    - port: https
+      scheme: https
+"""
+
+
+def test_ks106_fix_names_no_file_where_the_prometheus_denies_file_access(tmp_path: Path) -> None:
+    """`bearerTokenFile` and `tlsConfig.caFile` made the operator reject the ServiceMonitor (KS603) when its
+    Prometheus sets arbitraryFSAccessThroughSMs.deny: the fix names a token Secret and the kube-root-ca.crt
+    ConfigMap instead, and applying it leaves neither KS106 nor KS603."""
+    (tmp_path / "p.yaml").write_text(DENYING_PROMETHEUS)
+    [ks106] = [f for f in _lint(tmp_path) if f.rule == "KS106"]
+    assert "bearerTokenFile:" not in ks106.fix and "caFile:" not in ks106.fix, ks106.fix
+    assert ks106.fix.startswith("Add to the endpoint:\n  authorization:\n    credentials: {name: <Secret>, key: token}\n"
+                                "  tlsConfig:\n    ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}\n"), ks106.fix
+    assert ("Secret of type kubernetes.io/service-account-token with annotation `kubernetes.io/service-account.name: "
+            "prometheus` in the ServiceMonitor's namespace monitoring") in ks106.fix
+    fixed = DENYING_PROMETHEUS + ("      authorization:\n        credentials: {name: prometheus-token, key: token}\n"
+                                  "      tlsConfig:\n        ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}\n"
+                                  "        serverName: kubernetes\n")
+    (tmp_path / "p.yaml").write_text(fixed)
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS | {"KS106", "KS603", "KS601", "KS602"}]
+
+
+def test_ks106_fix_for_a_podmonitor_names_no_file_field(tmp_path: Path) -> None:
+    """A PodMonitor endpoint has no bearerTokenFile or tlsConfig.caFile (SafeAuthorization, SafeTLSConfig): the
+    fix named them all the same, which the API server refuses as unknown fields (KS602)."""
+    monitor = DENYING_PROMETHEUS.split("---\napiVersion: v1\nkind: Service\n")[0].replace(
+        "  arbitraryFSAccessThroughSMs: {deny: true}\n", "") + """---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {name: kcm, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [kube-system]}
+  selector: {matchLabels: {component: kube-controller-manager}}
+  podMetricsEndpoints:
+    - port: https
+      scheme: https
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: kube-controller-manager-cp1, namespace: kube-system, labels: {component: kube-controller-manager}}
+spec:
+  hostNetwork: true
+  containers:
+    - name: kube-controller-manager
+      image: registry.k8s.io/kube-controller-manager:v1.34.0
+      command: [kube-controller-manager, --bind-address=0.0.0.0]
+      ports: [{name: https, containerPort: 10257}]
+"""
+    (tmp_path / "p.yaml").write_text(monitor)
+    [ks106] = [f for f in _lint(tmp_path) if f.rule == "KS106"]
+    assert "bearerTokenFile:" not in ks106.fix and "caFile:" not in ks106.fix, ks106.fix
+    assert "credentials: {name: <Secret>, key: token}" in ks106.fix
+    assert "a PodMonitor cannot read the token file" in ks106.fix
+
+
+def test_ks105_explains_a_namespace_selector_the_prometheus_ignores(tmp_path: Path) -> None:
+    """ignoreNamespaceSelectors: true on the Prometheus makes the operator discover in the monitor's own namespace
+    (FACTS §6): the finding named that namespace without saying why, though the monitor asks for another one. It
+    says so, points at both settings, and moving the monitor where it asks to look leaves no access finding."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS105" / "fail-monitor-namespace-selector-ignored"
+    text = (case / "monitoring.yaml").read_text()
+    (tmp_path / "m.yaml").write_text(text)
+    [ks105] = [f for f in _lint(tmp_path) if f.rule == "KS105"]
+    assert ("Prometheus monitoring/k8s sets ignoreNamespaceSelectors: true, so the operator ignores this "
+            "ServiceMonitor's namespaceSelector (matchNames: [apps])") in ks105.message
+    assert [r.message for r in ks105.related[:2]] == ["Prometheus monitoring/k8s sets ignoreNamespaceSelectors: true",
+                                                      "namespaceSelector matchNames: [apps], ignored"]
+    assert "create the ServiceMonitor in that namespace" in ks105.fix
+    (tmp_path / "m.yaml").write_text(text.replace("metadata: {name: web, namespace: monitoring}",
+                                                  "metadata: {name: web, namespace: apps}"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS | {"KS203"}]

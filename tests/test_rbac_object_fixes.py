@@ -225,3 +225,56 @@ def test_ks504_fixes_of_list_and_watch_on_a_url_rule_write_get_once() -> None:
     fixture = Path(__file__).parent.parent / "fixtures" / "KS504" / "fail-resource-verbs-alone-on-url-rule"
     fixes = [f.fix for f in lint_paths([str(fixture)], Options(select={"KS504"})).findings]
     assert fixes[0] == "Replace 'list' with get." and fixes[1].startswith("Delete 'watch': the get"), fixes
+
+
+ROLE_BOUND_TWICE = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: prom, namespace: monitoring}
+rules:
+  - apiGroups: [""]
+    resources: [pods]
+    verbs: [list, watch]
+URLS---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: prom, namespace: monitoring}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: prom}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: prom-2, namespace: monitoring}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: prom}
+subjects: [{kind: ServiceAccount, name: other, namespace: monitoring}]
+"""
+
+
+def test_ks501_clusterrolebinding_to_role_fix_keeps_the_role_s_other_bindings_working(tmp_path: Path) -> None:
+    """"make prom a ClusterRole" left the RoleBindings that refer to Role prom (roleRef kind Role, immutable)
+    pointing at nothing (KS502): the fix keeps the Role for them and names them."""
+    crb = ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: prom}\n"
+           "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: prom}\n"
+           "subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]\n")
+    (tmp_path / "rbac.yaml").write_text(ROLE_BOUND_TWICE.replace("URLS", "") + crb)
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS501"})).findings
+    assert finding.fix.startswith("Either bind Role monitoring/prom with a RoleBinding in its namespace"), finding.fix
+    assert "create ClusterRole prom with the rules of Role monitoring/prom" in finding.fix
+    assert ("keep the Role for RoleBinding/monitoring/prom and RoleBinding/monitoring/prom-2, which refer to it with "
+            "`roleRef.kind: Role`") in finding.fix
+    # applied: the ClusterRoleBinding names a new ClusterRole with the Role's rules, the Role stays
+    cluster_role = ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: prom}\n"
+                    "rules: [{apiGroups: [\"\"], resources: [pods], verbs: [list, watch]}]\n")
+    (tmp_path / "rbac.yaml").write_text(ROLE_BOUND_TWICE.replace("URLS", "") + crb.replace("kind: Role,", "kind: ClusterRole,")
+                                        + cluster_role)
+    assert not lint_paths([str(tmp_path)], Options(select={"KS501", "KS502"})).findings
+
+
+def test_ks501_role_with_urls_fix_names_the_subjects_it_means(tmp_path: Path) -> None:
+    # "the same subjects" left the user to find the RoleBindings of the Role
+    urls = "  - nonResourceURLs: [/metrics]\n    verbs: [get]\n"
+    (tmp_path / "rbac.yaml").write_text(ROLE_BOUND_TWICE.replace("URLS", urls))
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS501"})).findings
+    assert finding.fix.endswith("into a ClusterRole and bind it with a ClusterRoleBinding to the subjects of "
+                                "RoleBinding/monitoring/prom and RoleBinding/monitoring/prom-2 (they keep the Role for "
+                                "its other rules)."), finding.fix

@@ -144,3 +144,63 @@ def test_ks303_fix_for_a_scheme_set_by_relabelling_addresses_the_rule() -> None:
     assert "scrape it with `scheme: https`" not in found[0].fix
     assert [r.message for r in found[0].related] == ["sets __scheme__ per target, letting a target pick http"]
     assert found[0].related[0].span.line == 20
+
+
+def test_ks302_fix_names_no_file_where_the_prometheus_denies_file_access(tmp_path: Path) -> None:
+    # `bearerTokenFile` and `tlsConfig.caFile` are what arbitraryFSAccessThroughSMs.deny rejects (KS603)
+    (tmp_path / "m.yaml").write_text("""\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceMonitorSelector: {}
+  arbitraryFSAccessThroughSMs: {deny: true}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [kube-system]}
+  selector: {matchLabels: {app.kubernetes.io/name: kubelet}}
+  endpoints: [{port: http-metrics}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kubelet, namespace: kube-system, labels: {app.kubernetes.io/name: kubelet}}
+spec:
+  clusterIP: None
+  ports: [{name: http-metrics, port: 10255}]
+""")
+    (finding,) = lint_paths([str(tmp_path)], Options(select={"KS302"})).findings
+    assert "bearerTokenFile:" not in finding.fix and "caFile:" not in finding.fix, finding.fix
+    assert "`authorization: {credentials: {name: <Secret>, key: token}}`" in finding.fix
+    assert "`tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}`" in finding.fix
+
+
+def test_ks301_fix_only_deletes_the_skip_when_the_monitor_takes_the_cluster_ca_from_kube_root_ca(tmp_path: Path) -> None:
+    # tlsConfig.ca from ConfigMap kube-root-ca.crt is the cluster CA: "replace insecureSkipVerify with tlsConfig.ca"
+    # would write a second `ca`
+    (tmp_path / "m.yaml").write_text("""\
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: apiserver, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [default]}
+  selector: {matchLabels: {component: apiserver, provider: kubernetes}}
+  endpoints:
+    - port: https
+      scheme: https
+      authorization: {credentials: {name: prometheus-token, key: token}}
+      tlsConfig:
+        ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}
+        insecureSkipVerify: true
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kubernetes, namespace: default, labels: {component: apiserver, provider: kubernetes}}
+spec:
+  ports: [{name: https, port: 443, targetPort: 6443}]
+""")
+    (finding,) = lint_paths([str(tmp_path)], Options(select={"KS301"})).findings
+    assert finding.fix.startswith("Delete `tlsConfig.insecureSkipVerify: true` (its `tlsConfig.ca` already names the "
+                                  "cluster CA)"), finding.fix

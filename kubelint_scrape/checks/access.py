@@ -19,14 +19,14 @@ from ..fixes import fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
-from ..operator import scrape_class_setting
+from ..operator import KINDS_WITHOUT_FILES, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
 from ..suppress import line_suppresses
-from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
+from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
-from .transport import _key
+from .transport import CLUSTER_CA_CONFIGMAP, _key, cluster_ca_field
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
                 "extension-apiserver": "KS104", "kube-rbac-proxy": "KS104"}
@@ -257,6 +257,33 @@ def _one_per_monitor(group: list[Finding]) -> Finding:
     first.message = first.message.replace(jobs[0], more, 1)
     first.data = {**first.data, "jobs": jobs}
     return first
+
+
+def _ignored_selector(job, needs: list[Need]) -> tuple[str, str, list[Related]]:
+    """What KS101/KS105 add when the namespace they report is one the monitor's namespaceSelector never asked for:
+    its Prometheus sets ignoreNamespaceSelectors: true, so discovery runs in the monitor's own namespace only
+    (operator.ignored_namespace_selector). (message clause, fix sentence, related); empty otherwise."""
+    namespace = needs[0].request.namespace
+    if not all(n.kind == "discovery" and not n.attached for n in needs) or getattr(job, "monitor", None) is None \
+            or namespace != job.monitor.namespace:
+        return "", "", []
+    ignored = ignored_namespace_selector(job)
+    if ignored is None:
+        return "", "", []
+    runner_span, selector_span, asked, names = ignored
+    kind, runner = job.monitor.kind, job.config.describe
+    clause = (f" ({runner} sets ignoreNamespaceSelectors: true, so the operator ignores this {kind}'s namespaceSelector "
+              f"({asked}) and discovers only in the {kind}'s own namespace {namespace})")
+    if names is None:
+        elsewhere = (f"\nTo discover in every namespace as `any: true` asks, remove ignoreNamespaceSelectors from "
+                     f"{runner} (it applies to all its monitors), or create a {kind} in each namespace to scrape.")
+    else:
+        elsewhere = (f"\nTo discover in {_and_list(names)} as the namespaceSelector asks, create the {kind} in "
+                     f"{'that namespace' if len(names) == 1 else 'each of those namespaces'} (the identity then needs "
+                     f"the grant there), or remove ignoreNamespaceSelectors from {runner} (it applies to all its monitors).")
+    related = [Related(runner_span, f"{runner} sets ignoreNamespaceSelectors: true"),
+               Related(selector_span, f"namespaceSelector {asked}, ignored")]
+    return clause, elsewhere, related
 
 
 def _held_by(grants: list[Grant]) -> tuple[str, bool]:
@@ -540,15 +567,16 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
                                 authorizer, ctx.analysis, scoped)
         fix = _named_fix(named, fix) + _namespaces_alternative(job, needs, authorizer, identity)
+        ignored, elsewhere, ignored_related = _ignored_selector(job, needs)
         yield Finding(
             "KS105", needs[0].span,
             (f"{job.label} {needs[0].why}: {identity} holds {_describe_requests(requests, namespace=False)} only in "
              f"namespace{'s' if len(namespaces) > 1 else ''} {_and_list(namespaces)}, through {bindings}; a RoleBinding "
-             f"grants nothing outside its own namespace → 403 Forbidden in namespace {requests[0].namespace}"
+             f"grants nothing outside its own namespace → 403 Forbidden in namespace {requests[0].namespace}{ignored}"
              if other_namespace else
              f"{job.label} {needs[0].why}: {identity} holds {what} only through {bindings}, which cannot "
              f"grant {kind} → 403 Forbidden"),
-            fix=fix, related=tuple(related + base_related), object=job.label,
+            fix=fix + elsewhere, related=tuple(ignored_related + related + base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests], "granted_by": grant.describe()},
         )
     denied = remaining
@@ -595,16 +623,18 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         # node metadata still lists nodes cluster-wide): name the setting rather than a discovery scope.
         attached = needs[0].attached if all(n.attached == needs[0].attached for n in needs) else ""
         doing = f"attaches {attached} metadata" if attached else f"discovers targets {where}"
+        ignored, elsewhere, ignored_related = _ignored_selector(job, needs)
         yield Finding(
             "KS101", span,
             f"{job.label} {doing} as {identity}, which lacks {', '.join(verbs)} on "
             f"{', '.join(resources)} {where}{f' ({restricted})' if restricted else ''}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
-            + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}"),
+            + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}")
+            + ignored,
             fix=_named_fix(named, _unrestrict_fix([n.decision for n in needs], fix_text(authorizer, identity, requests, ctx.analysis))
                            + _refused_fix(_refused_grants(authorizer, identity, requests))
-                           + _replaced_fix(_replaced_grants(authorizer, identity, requests))),
-            related=_merge(nearest, base_related), object=job.label,
+                           + _replaced_fix(_replaced_grants(authorizer, identity, requests))) + elsewhere,
+            related=_merge(ignored_related, nearest, base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
 
@@ -946,7 +976,7 @@ def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) 
         return ""
     key = _key(job, "insecure_skip_verify")
     if target in ("apiserver", "apiserver-proxy") or (target == "kubelet" and serving_cert == "cluster-ca"):
-        return (f" Then replace its `{key}: true` with `{_key(job, 'ca_file')}: {SA_DIR}/ca.crt` (the cluster CA signs "
+        return (f" Then replace its `{key}: true` with `{cluster_ca_field(job)}` (the cluster CA signs "
                 f"that certificate), or KS301 reports the token sent to an unverified server.")
     reason = {"kubelet": "kubelets self-sign their serving certificates",
               "control-plane": "kube-controller-manager and kube-scheduler self-sign their serving certificates",
@@ -969,16 +999,14 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
                    "control-plane": "kube-controller-manager and kube-scheduler self-sign unless given --tls-cert-file",
                    "extension-apiserver": "extension API servers self-sign unless given --tls-cert-file",
                    "kube-rbac-proxy": "kube-rbac-proxy self-signs unless given --tls-cert-file"}.get(target, "")
-    if job.source_kind in ("servicemonitor", "podmonitor"):
+    if job.monitor is not None and names_no_files(job):
+        return _secret_credentials_fix(job, tls_given, self_signed, target, serving_cert, ctx)
+    if job.monitor is not None:  # a ServiceMonitor endpoint, which may name files of the Prometheus pod
         token = f"bearerTokenFile: {SA_TOKEN}"
         if tls_given:
             return f"Add to the endpoint (its tlsConfig stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
         tls = f"insecureSkipVerify: true  # {self_signed}" if self_signed else f"caFile: {SA_DIR}/ca.crt"
         return f"Add to the endpoint:\n  {token}\n  tlsConfig:\n    {tls}"
-    if job.source_kind == "scrapeconfig":
-        return ("Set `spec.authorization: {type: Bearer, credentials: {name: <Secret>, key: token}}` with a Secret of "
-                "type kubernetes.io/service-account-token for the Prometheus ServiceAccount (a ScrapeConfig cannot "
-                "read the token file)" + (", and TLS in `spec.tlsConfig`." if not tls_given else "."))
     token_file, ca_file, note = SA_TOKEN, f"{SA_DIR}/ca.crt", ""
     if target in ("apiserver", "apiserver-proxy"):
         # Discovery already authenticates to this API server with a token file of its own (Prometheus outside the
@@ -993,6 +1021,40 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
         return f"Add to the job{note} (its tls_config stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
     tls = f"insecure_skip_verify: true  # {self_signed}" if self_signed else f"ca_file: {ca_file}"
     return f"Add to the job{note}:\n  {token}\n  tls_config:\n    {tls}"
+
+
+def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str, serving_cert: str,
+                            ctx: Context | None) -> str:
+    """_credentials_fix for an Operator job that cannot name the token file (operator.names_no_files): the token
+    from a Secret (`authorization.credentials`; the deprecated `bearerTokenSecret` is the same) and the cluster CA
+    from the kube-root-ca.crt ConfigMap. The operator reads both from the monitor's namespace, while a
+    service-account-token Secret holds the token of a ServiceAccount of its own namespace."""
+    monitor, runner = job.monitor, job.config.runner
+    if monitor.kind in KINDS_WITHOUT_FILES:
+        why = f"a {monitor.kind} cannot read the token file: it takes only Secret and ConfigMap references"
+    else:
+        why = (f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny: true, so the operator rejects a "
+               f"ServiceMonitor with bearerTokenFile or tlsConfig.caFile (KS603)")
+    where = "the spec" if monitor.kind in ("Probe", "ScrapeConfig") else "the endpoint"
+    if runner is None:
+        account, note = "the Prometheus ServiceAccount", ""
+    else:
+        name = as_str(get_path(runner.doc, "spec", "serviceAccountName")) or "default"
+        account = f"ServiceAccount {runner.namespace}/{name}"
+        note = "" if runner.namespace == monitor.namespace else (
+            f"; such a Secret holds the token of a ServiceAccount of its own namespace, so for {account} the "
+            f"{monitor.kind} must live in namespace {runner.namespace}")
+    secret = (f"<Secret> is a Secret of type kubernetes.io/service-account-token with annotation "
+              f"`kubernetes.io/service-account.name: {account.rsplit('/', 1)[-1] if runner else '<name>'}` in the "
+              f"{monitor.kind}'s namespace {monitor.namespace}, where the operator reads it. Not the token file: "
+              f"{why}{note}.")
+    token = "authorization:\n    credentials: {name: <Secret>, key: token}"
+    if tls_given:
+        return (f"Add to {where} (its tlsConfig stays):\n  {token}\n{secret}"
+                + _skip_verify_note(ctx, job, target, serving_cert))
+    tls = (f"insecureSkipVerify: true  # {self_signed}" if self_signed
+           else CLUSTER_CA_CONFIGMAP.split(".", 1)[1])
+    return f"Add to {where}:\n  {token}\n  tlsConfig:\n    {tls}\n{secret}"
 
 
 @check("KS111")
@@ -1374,4 +1436,28 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
             f"refuses to create the pods until it exists (error looking up service account {identity})",
             fix=fix, related=related, object=f"ServiceAccount/{identity.namespace}/{identity.name}",
         )
+    yield from _token_secret_account_not_found(ctx, seen)
+
+
+def _token_secret_account_not_found(ctx: Context, seen: set[tuple[str, str]]) -> Iterator[Finding]:
+    """KS109 for the ServiceAccount a job's service-account-token Secret names (JobAnalysis.makers): the job's
+    scrapes run as that account (SPEC §3 identity of the credential sent). Without it the token controller never
+    fills the Secret and deletes it (k/k pkg/controller/serviceaccount/tokens_controller.go syncSecret: "service
+    account does not exist, deleting token"), so the job has no token to send."""
+    for analysis in ctx.reported_jobs():
+        for identity, maker in analysis.makers.items():
+            key = (identity.namespace, identity.name)
+            if key in seen or key in ctx.workspace.service_accounts:
+                continue
+            seen.add(key)
+            yield Finding(
+                "KS109", maker.span,
+                f"ServiceAccount {identity} ({maker.reason}) is not defined in the inputs: the token controller "
+                f"deletes a service-account-token Secret whose ServiceAccount does not exist, so {analysis.job.label} "
+                f"has no token to send",
+                fix=(f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests (or lint "
+                     f"them together with the file that defines it), or name an existing ServiceAccount in the Secret's "
+                     f"`kubernetes.io/service-account.name` annotation."),
+                object=f"ServiceAccount/{identity.namespace}/{identity.name}",
+            )
 

@@ -203,11 +203,75 @@ def invalid_rbac_object(ctx: Context) -> Iterator[Finding]:
         if ctx.reports(obj.path):
             yield from served_version_problems(obj, _version(ws))
             yield from name_problems(obj)
+    index: _RoleRefs | None = None  # built on the first finding that needs it: most runs have none
     for role in _roles(ctx):
-        yield from role_problems(role)
+        for finding in role_problems(role):
+            if finding.data.get("check") == "role-non-resource-urls":
+                index = index or _RoleRefs(ws)
+                finding.fix = _move_urls_fix(finding.fix, role, index.bindings_of(role.namespace, role.name))
+            yield finding
     for binding in _bindings(ws):
         if ctx.reports(binding.obj.path):  # (user bindings only: obj is set)
-            yield from binding_problems(binding)
+            for finding in binding_problems(binding):
+                if finding.data.get("check") == "clusterrolebinding-to-role":
+                    index = index or _RoleRefs(ws)
+                    finding.fix = _role_to_cluster_role_fix(ws, binding, index, finding.fix)
+                yield finding
+
+
+class _RoleRefs:
+    """User Roles by name and the RoleBindings that refer to each Role (roleRef kind Role), indexed once."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.roles: dict[str, list[RoleDef]] = {}
+        for (_namespace, name), role in sorted({**ws.rejected_roles, **ws.roles}.items()):
+            self.roles.setdefault(name, []).append(role)
+        self.bindings: dict[tuple[str, str], list[BindingDef]] = {}
+        for binding in _bindings(ws):
+            if binding.kind == "RoleBinding" and binding.role_kind == "Role":
+                self.bindings.setdefault((binding.namespace, binding.role_name), []).append(binding)
+
+    def bindings_of(self, namespace: str, name: str) -> list[BindingDef]:
+        return sorted(self.bindings.get((namespace, name), []), key=lambda b: b.name)
+
+
+def _move_urls_fix(fix: str, role: RoleDef, bindings: list[BindingDef]) -> str:
+    """KS501's fix for a Role with nonResourceURLs names the subjects: those of the RoleBindings of the Role (which
+    keep the Role for its resource rules, if it has any)."""
+    if not bindings:
+        return fix
+    kept = any(not rule.non_resource_urls for rule in role.rules)
+    return fix.replace("to the same subjects.", f"to the subjects of {_and(b.ref for b in bindings)}"
+                                                 + (" (they keep the Role for its other rules)." if kept else "."))
+
+
+def _role_to_cluster_role_fix(ws: Workspace, binding: BindingDef, index: _RoleRefs, default: str) -> str:
+    """KS501's fix for a ClusterRoleBinding that refers to a Role: bind the Role where it is, or give the binding a
+    ClusterRole with the Role's rules. Turning the Role itself into a ClusterRole would leave every RoleBinding that
+    refers to it (roleRef kind Role) pointing at nothing (KS502), and roleRef is immutable: those are named."""
+    name = binding.role_name
+    roles = index.roles.get(name, [])
+    if name in ws.cluster_roles:
+        return (f"Set `roleRef.kind: ClusterRole` (ClusterRole {name} exists), or bind a Role {name} with a RoleBinding "
+                f"in its namespace.")
+    if not roles:
+        return default
+    where = _and(f"Role {r.namespace}/{name}" for r in roles)
+    others = [b for r in roles for b in index.bindings_of(r.namespace, name)]
+    fix = (f"Either bind {where} with a RoleBinding in {'its namespace' if len(roles) == 1 else 'each one’s namespace'} "
+           f"(it then grants only there), or set `roleRef.kind: ClusterRole` and create ClusterRole {name} with the "
+           f"rules of {where}")
+    if others:
+        fix += (f"; keep the Role for {_and(b.ref for b in others)}, which refer{'s' if len(others) == 1 else ''} to it "
+                f"with `roleRef.kind: Role` (to drop the Role instead, delete and re-create "
+                f"{'that binding' if len(others) == 1 else 'each of them'} with `roleRef.kind: ClusterRole`: roleRef is "
+                f"immutable)")
+    return fix + "."
+
+
+def _and(items: Iterable[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # ---------------------------------------------------------------------------------------------- KS502

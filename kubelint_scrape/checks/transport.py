@@ -17,11 +17,11 @@ from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedW
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import flag_values
-from ..operator import KINDS_WITHOUT_FILES, scrape_class_setting
+from ..operator import CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, denies_file_access, names_no_files, scrape_class_setting
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
-from ..yamltree import Span, as_map, as_seq, as_str, at, get_path, key_span, value_span
+from ..yamltree import Span, as_map, as_seq, as_str, at, key_span, value_span
 from .context import Context
 
 # Credentials a man-in-the-middle or a target can read and replay (a TLS client certificate proves possession
@@ -32,6 +32,9 @@ CREDENTIAL_KEYS = {  # Prometheus key → Operator monitor field
     "basic_auth": "basicAuth", "oauth2": "oauth2",
 }
 CLUSTER_CA_FILES = ("/etc/kubernetes/pki/ca.crt", "/etc/kubernetes/ca.crt")
+# The cluster CA as an Operator reference: the ConfigMap the API server publishes in every namespace (the same
+# ca.crt the ServiceAccount volume holds), read from the monitor's own namespace.
+CLUSTER_CA_CONFIGMAP = "tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}"
 APPLICATIONS = "discovered application pods and services"  # what a job that keeps workloads it does not name reaches
 COMPONENT_FIX = {
     "kube-controller-manager": "run kube-controller-manager with `--bind-address=0.0.0.0` (kubeadm "
@@ -181,7 +184,7 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
         https = [e for e in analysis.endpoints if e.scheme == "https"]
         classes = {e.klass for e in https}
         skip_key = _key(job, "insecure_skip_verify")
-        ca = _cluster_ca_field(job)
+        ca = cluster_ca_field(job)
         if classes == {"kubelet"} and serving == "self-signed":
             fix = (f"Enable `serverTLSBootstrap: true` in the kubelet configuration and approve the kubelets' serving "
                    f"CSRs, then {_verify_with_cluster_ca(job, skip_key, ca)} and declare the assumption "
@@ -238,13 +241,12 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     yield from _discovery_tls_disabled(ctx)
 
 
-def _cluster_ca_field(job: ScrapeJob) -> str:
-    """Where the job names the cluster CA: the ServiceAccount's ca.crt, unless the job is a ServiceMonitor whose
-    Prometheus sets arbitraryFSAccessThroughSMs.deny: the operator rejects a monitor that reads any file (KS603),
-    so it takes the same CA from the kube-root-ca.crt ConfigMap, which Kubernetes publishes in every namespace."""
-    runner = getattr(job.config, "runner", None)
-    if _operator(job) and runner is not None and get_path(runner.doc, "spec", "arbitraryFSAccessThroughSMs", "deny") is True:
-        return "tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}"
+def cluster_ca_field(job: ScrapeJob) -> str:
+    """Where the job names the cluster CA: the ServiceAccount's ca.crt, unless the job's monitor cannot name files
+    (operator.names_no_files: a PodMonitor, Probe or ScrapeConfig, or arbitraryFSAccessThroughSMs.deny, KS603):
+    then the same CA from the kube-root-ca.crt ConfigMap, which Kubernetes publishes in every namespace."""
+    if _operator(job) and names_no_files(job):
+        return CLUSTER_CA_CONFIGMAP
     return f"{_key(job, 'ca_file')}: {SA_CA}"
 
 
@@ -255,6 +257,8 @@ def _verify_with_cluster_ca(job: ScrapeJob, skip_key: str, ca: str) -> str:
     ca_file = as_str(job.tls.get("ca_file"))
     if ca_file and (ca_file == SA_CA or ca_file in CLUSTER_CA_FILES):
         return f"delete `{skip_key}: true` (its `{_key(job, 'ca_file')}` already names the cluster CA)"
+    if job.tls.get("ca") == CLUSTER_CA_REFERENCE:
+        return f"delete `{skip_key}: true` (its `tlsConfig.ca` already names the cluster CA)"
     return f"replace `{skip_key}: true` with `{ca}`"
 
 
@@ -337,9 +341,9 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
                 continue
             if _operator(job):
                 instead = "" if job.monitor.kind in KINDS_WITHOUT_FILES else " instead"
-                fix = (f"{_kubelet_service_port(job)}{instead}, with `scheme: https`, `bearerTokenFile: {SA_TOKEN}` and "
-                       f"`tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`{_files_only_in_servicemonitors(job)}; "
-                       f"then set `readOnlyPort: 0` on the kubelets.")
+                fix = (f"{_kubelet_service_port(job)}{instead}, with `scheme: https`, {_monitor_token_and_ca(job)}, and "
+                       f"grant `get nodes/metrics`{_files_only_in_servicemonitors(job)}; then set `readOnlyPort: 0` on "
+                       f"the kubelets.")
             else:
                 static = any(target == f"{endpoint.host}:{endpoint.port}" for target, _l, _s in job.static_targets)
                 address = ("address `<node>:10250` (better: `kubernetes_sd_configs: [{role: node}]`, whose default "
@@ -367,6 +371,17 @@ def _kubelet_service_port(job: ScrapeJob) -> str:
     return "Scrape the kubelet Service's `https-metrics` port (10250)"
 
 
+def _monitor_token_and_ca(job: ScrapeJob) -> str:
+    """The ServiceMonitor endpoint settings that send the Prometheus ServiceAccount's token and verify with the
+    cluster CA: the pod's files, or, where its Prometheus sets arbitraryFSAccessThroughSMs.deny (the operator then
+    rejects those file fields, KS603), a token Secret and the kube-root-ca.crt ConfigMap."""
+    if denies_file_access(job):
+        return ("`authorization: {credentials: {name: <Secret>, key: token}}` (a kubernetes.io/service-account-token "
+                f"Secret in the monitor's namespace; {job.config.describe} sets arbitraryFSAccessThroughSMs.deny, "
+                f"which rejects bearerTokenFile and tlsConfig.caFile) and `{CLUSTER_CA_CONFIGMAP}`")
+    return f"`bearerTokenFile: {SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`"
+
+
 def _files_only_in_servicemonitors(job: ScrapeJob) -> str:
     """Why a PodMonitor, Probe or ScrapeConfig is replaced rather than edited: its endpoints take only Secret and
     ConfigMap references (SafeAuthorization, SafeTLSConfig), so it cannot send the ServiceAccount token file."""
@@ -386,9 +401,8 @@ def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint) -> Finding
         f"{job.label} scrapes the kubelet's cAdvisor port :{endpoint.port}{endpoint.path}, which the kubelet "
         f"stopped serving in Kubernetes 1.12 (`--cadvisor-port` was removed): nothing listens there, so every target "
         f"is down with connection refused; the kubelet serves the same metrics at /metrics/cadvisor on :10250",
-        fix=(f"{_kubelet_service_port(job)} with `path: /metrics/cadvisor`, `scheme: https`, `bearerTokenFile: "
-             f"{SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`, and grant `get nodes/metrics`"
-             f"{_files_only_in_servicemonitors(job)}."
+        fix=(f"{_kubelet_service_port(job)} with `path: /metrics/cadvisor`, `scheme: https`, "
+             f"{_monitor_token_and_ca(job)}, and grant `get nodes/metrics`{_files_only_in_servicemonitors(job)}."
              if _operator(job) else
              f"Scrape the kubelet at `<node>:10250` with `metrics_path: /metrics/cadvisor`, `scheme: https`, "
              f"`authorization: {{credentials_file: {SA_TOKEN}}}`, `tls_config: {{ca_file: {SA_CA}}}`, and grant "
@@ -506,8 +520,11 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
                 continue  # a dedicated CA bundle (e.g. OpenShift's kubelet-serving-ca-bundle): serving certs are signed
             span = value_span(job.path, job.tls, "ca_file")
             with_what = f"the cluster CA ({ca_file})"
+        elif job.tls.get("ca") == CLUSTER_CA_REFERENCE:  # a monitor's tlsConfig.ca from ConfigMap kube-root-ca.crt
+            span = key_span(job.path, job.tls, "ca")
+            with_what = "the cluster CA (ConfigMap kube-root-ca.crt in tlsConfig.ca)"
         elif job.tls.get("ca") is not None:
-            continue  # an inline CA: we cannot tell which one
+            continue  # an inline CA, or a Secret/ConfigMap other than the cluster CA's: we cannot tell which one
         else:
             span = key_span(job.path, job.node, "tls_config") if "tls_config" in job.node else _origin(analysis, kubelets[0])
             with_what = f"the system's root CAs (no {_key(job, 'ca_file')})"  # a monitor's field: tlsConfig.caFile
@@ -520,7 +537,8 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
                 "the assumption `kubelet-serving-cert: cluster-ca`; otherwise enable `serverTLSBootstrap` and approve "
                 "the kubelets' serving CSRs rather than skipping verification (KS301).",
             related=(Related(_origin(analysis, kubelets[0]), "selects the kubelets"),),
-            object=job.label, data={"ca": ca_file or ("inline" if job.tls.get("ca") is not None else "system")},
+            object=job.label, data={"ca": ca_file or ("kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE
+                                                      else "system")},
         )
 
 
