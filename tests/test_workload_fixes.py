@@ -70,3 +70,13 @@ def test_ks404_fix_removes_the_volume_with_its_mounts(tmp_path: Path) -> None:
     assert finding.fix.startswith("Remove the hostPath volume sock and its volumeMount (cadvisor:/var/run/docker.sock)")
     (tmp_path / "ds.yaml").write_text(HOST_MOUNT.replace("MOUNTS", "[]").replace("VOLUMES", "[]"))
     assert not {f.rule for f in lint_paths([str(tmp_path)], Options()).findings} & {"KS404", "KS602"}
+
+
+def test_host_network_of_a_windows_host_process_pod_is_not_fixed_by_removing_it_alone() -> None:
+    # The API server requires hostNetwork for a HostProcess pod: the fix is the HostProcess container (KS403).
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS401" / "fail-windows-host-process-network"
+    [finding] = lint_paths([str(case)], Options(select={"KS401"})).findings
+    assert "Windows node's network" in finding.message and "control-plane" not in finding.message
+    assert finding.fix.startswith("hostNetwork cannot be removed while DaemonSet monitoring/windows-exporter runs a "
+                                  "HostProcess container")
+    assert "`hostProcess: true` and `hostNetwork: true` (KS403)" in finding.fix

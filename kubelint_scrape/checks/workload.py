@@ -222,6 +222,9 @@ def host_namespaces(ctx: Context) -> Iterator[Finding]:
             if rule == "KS402" and pod.template is None:
                 continue  # the operator resources have no hostPID/hostIPC field
             severity, why = combination(pod, ctx)
+            if key == "hostNetwork" and _runs_host_process(pod):
+                yield _host_process_network(pod, severity, why)
+                continue
             if rule == "KS402":
                 severity = "warning"  # SPEC §4 gives only KS401 the info level for exporters; `why` still says it
             if severity == "info":
@@ -311,6 +314,32 @@ def _escalation_fix(which: str, added: list[str]) -> str:
            + (", and " if keep and drop else "")
            + (f"removing {', '.join(drop)} from `add` (as good as privileged even without escalation)" if drop else ""))
     return fix + "."
+
+
+def _runs_host_process(pod: PodView) -> bool:
+    """Whether a container of the pod is a Windows HostProcess container (its own setting, else the pod's)."""
+    pod_level = _host_process(as_map(pod.spec.get("securityContext")))
+    for _key, _index, container in pod.containers():
+        own = _host_process(as_map(container.get("securityContext")))
+        if (own if own is not None else pod_level) is True:
+            return True
+    return False
+
+
+def _host_process_network(pod: PodView, severity: str, why: str) -> Finding:
+    """KS401 for a Windows HostProcess pod: the API server requires hostNetwork there, so the fix is the
+    HostProcess container itself (KS403), and the Linux control-plane ports are not on a Windows node."""
+    return Finding(
+        "KS401", pod.span("hostNetwork"),
+        f"{pod.name} sets hostNetwork: true, which its Windows HostProcess container requires, so the pod shares the "
+        f"Windows node's network: it reaches everything bound to the node's loopback (kube-proxy, the kubelet's local "
+        f"ports), can bind node ports, and NetworkPolicies for pods do not confine it; {why}",
+        fix=(f"hostNetwork cannot be removed while {pod.name} runs a HostProcess container: run the exporter as a "
+             f"regular Windows container without `hostProcess: true` and `hostNetwork: true` (KS403), or keep both with "
+             f"`# kubelint-scrape: ignore[KS401] <reason>` and run it without a token that holds grants."),
+        related=_related_identity(pod), object=pod.obj.ref,
+        requested_severity=severity, data={"field": "hostNetwork", "identity": str(pod.identity)},
+    )
 
 
 def _host_process(context: YMap) -> bool | None:
