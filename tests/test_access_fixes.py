@@ -583,3 +583,24 @@ def test_ks107_and_ks102_name_objects_with_their_namespace_in_one_parenthesis() 
     assert ") (" not in ks102[0].message
     assert ks102[0].message.endswith("every other object is denied; the kubelet answers 403 Forbidden)")
     assert any(r.message.endswith("only for resourceNames worker-1, worker-2") for r in ks102[0].related)
+
+
+def test_bind_existing_role_avoids_the_name_of_a_binding_refused_for_its_apiversion(tmp_path: Path) -> None:
+    """camilb/prometheus-kubernetes: a v1beta1 ClusterRole + ClusterRoleBinding of one name for one ServiceAccount,
+    the pod running as another. The fix binds the role to the pod's account; given the role's name it would, once
+    KS501's fix turns both v1beta1 objects into v1, replace the subjects of the existing binding (KS006)."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    binding = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: scraper}\n"
+               "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scraper}\n"
+               "subjects: [{kind: ServiceAccount, name: default, namespace: monitoring}]\n")
+    v1 = _cluster_role("scraper", rules) + "---\n" + binding
+    v1beta1 = v1.replace("rbac.authorization.k8s.io/v1\n", "rbac.authorization.k8s.io/v1beta1\n")
+    setup = _setup(tmp_path, PODS_JOB, v1beta1)
+    [finding] = [f for f in _lint(setup) if f.rule == "KS101"]
+    assert "ClusterRole scraper in the inputs already grants this once its apiVersion is" in finding.fix
+    fix = finding.fix.split(":\n", 1)[1]
+    assert "  name: scraper-prometheus\n" in fix, finding.fix
+    (setup / "rbac.yaml").write_text(v1)
+    (setup / "fix.yaml").write_text(fix + "\n")
+    found = _lint(setup)
+    assert not [f for f in found if f.rule in ACCESS or f.rule == "KS006"], [f.message for f in found]
