@@ -604,3 +604,20 @@ def test_bind_existing_role_avoids_the_name_of_a_binding_refused_for_its_apivers
     (setup / "fix.yaml").write_text(fix + "\n")
     found = _lint(setup)
     assert not [f for f in found if f.rule in ACCESS or f.rule == "KS006"], [f.message for f in found]
+
+
+def test_binding_refused_for_its_apiversion_alone_is_corrected_first(tmp_path: Path) -> None:
+    """linuxacademy/content-kubernetes-prometheus-env: a v1 ClusterRole `prometheus` and a v1beta1 ClusterRoleBinding
+    binding it to the very ServiceAccount the pod runs as. The repair is that binding's apiVersion; a second binding
+    beside it (the fix's other way) would only duplicate it."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    binding = _binding("ClusterRoleBinding", "ClusterRole", "prometheus")
+    setup = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + binding.replace("rbac.authorization.k8s.io/v1\n", "rbac.authorization.k8s.io/v1beta1\n"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS101"]
+    assert finding.fix.startswith("Change the apiVersion of ClusterRoleBinding/prometheus to rbac.authorization.k8s.io/v1 "
+                                  "(KS501): the API server refuses it for that alone; once accepted, it grants this.\nOr:\n"
+                                  "ClusterRole prometheus in the inputs already grants this"), finding.fix
+    assert "Or correct" not in finding.fix
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", rules) + "---\n" + binding)
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]
