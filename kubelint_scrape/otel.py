@@ -110,7 +110,16 @@ def _unmodelled_components(config: YMap, used: set[str] | None) -> list[str]:
             kind = _receiver_type(name)
             if kind in MODELLED or (section == "receivers" and used is not None and name not in used):
                 continue
-            if kind.startswith("k8s") or "kube" in kind or "receiver_creator" == kind:
+            if kind == "receiver_creator":
+                # Its prometheus templates are analysed (_templated_prometheus); any other template it starts
+                # (kubeletstats, a k8s_* receiver…) is not, nor what `discovery` creates from pod annotations.
+                creator = as_map(as_map(config.get(section)).get(name))
+                templates = as_map(creator.get("receivers"))
+                if (templates and all(_receiver_type(as_str(t)) == "prometheus" for t in templates)
+                        and as_map(creator.get("discovery")).get("enabled") is not True):
+                    continue
+                found.append(f"{section}.{name}")
+            elif kind.startswith("k8s") or "kube" in kind:
                 found.append(f"{section}.{name}")
     return found
 
