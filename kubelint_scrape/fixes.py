@@ -368,8 +368,11 @@ def _beyond_the_needs(authorizer: Authorizer, identity: Identity, namespace: str
 
 def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> str:
     """The binding of an existing role to the identity, as YAML ready to apply: a ClusterRoleBinding for cluster-wide
-    needs (a RoleBinding cannot grant them), else a RoleBinding in the need's namespace."""
-    names = {b.name for b in authorizer.workspace.bindings
+    needs (a RoleBinding cannot grant them), else a RoleBinding in the need's namespace. Its name avoids every
+    binding of the inputs, those refused for their apiVersion too: once KS501's fix makes them exist, a second
+    `prometheus` would replace the subjects of the tutorial's own (v1beta1) ClusterRoleBinding `prometheus`."""
+    workspace = authorizer.workspace
+    names = {b.name for b in [*workspace.bindings, *workspace.rejected_bindings]
              if b.kind == ("ClusterRoleBinding" if namespace is None else "RoleBinding")
              and (namespace is None or b.namespace == namespace)}
     name = role.name if role.name not in names else f"{role.name}-{identity.name}"

@@ -60,10 +60,9 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
         kind = _receiver_type(name)
         receiver = receiver if isinstance(receiver, YMap) else YMap(receivers.key_pos(name))
         if kind == "prometheus" and isinstance(receiver.get("config"), YMap):
-            prom = build_config(path, receiver["config"], "configmap" if holder is not None else "config", holder)
-            prom.runner = runner
-            prom.dollar_escaped = True  # the collector expands ${env:…}; a literal $ is written $$
-            result.append(prom)
+            result.append(_prometheus_receiver(path, receiver["config"], holder, runner))
+        elif kind == "receiver_creator":
+            result.extend(_prometheus_receiver(path, inner, holder, runner) for inner in _templated_prometheus(receiver))
         elif kind in ("kubeletstats", "kubelet_stats"):
             kubelet.jobs.extend(_kubeletstats_jobs(path, name, receiver, receivers.key_pos(name), kubelet))
     if kubelet.jobs:
@@ -72,6 +71,31 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
     for prom in result:
         prom.unmodelled = unmodelled
     return result
+
+
+def _prometheus_receiver(path: str, root: YMap, holder: K8sObject | None, runner: K8sObject | None) -> PromConfig:
+    prom = build_config(path, root, "configmap" if holder is not None else "config", holder)
+    prom.runner = runner
+    prom.dollar_escaped = True  # the collector expands ${env:…}; a literal $ is written $$
+    return prom
+
+
+def _templated_prometheus(creator: YMap) -> list[YMap]:
+    """The scrape configs of the prometheus receivers a receiver_creator starts per discovered endpoint.
+
+    receiver_creator (opentelemetry-collector-contrib receiver/receivercreator README) holds receiver templates
+    under `receivers.<type/name>.config`; for a prometheus template that is the receiver's own config, whose
+    `config` is the Prometheus config. The `endpoint` backtick expression in a target becomes the endpoint's
+    address, so the jobs scrape what their ports say (kube-proxy :10249, the controller-manager :10257, …)
+    with the collector's identity and credentials, like any other prometheus receiver.
+    """
+    found = []
+    for name, template in as_map(creator.get("receivers")).items():
+        if _receiver_type(as_str(name)) == "prometheus":
+            inner = as_map(as_map(template).get("config")).get("config")
+            if isinstance(inner, YMap):
+                found.append(inner)
+    return found
 
 
 MODELLED = {"prometheus", "kubeletstats", "kubelet_stats"}
@@ -86,7 +110,16 @@ def _unmodelled_components(config: YMap, used: set[str] | None) -> list[str]:
             kind = _receiver_type(name)
             if kind in MODELLED or (section == "receivers" and used is not None and name not in used):
                 continue
-            if kind.startswith("k8s") or "kube" in kind or "receiver_creator" == kind:
+            if kind == "receiver_creator":
+                # Its prometheus templates are analysed (_templated_prometheus); any other template it starts
+                # (kubeletstats, a k8s_* receiver…) is not, nor what `discovery` creates from pod annotations.
+                creator = as_map(as_map(config.get(section)).get(name))
+                templates = as_map(creator.get("receivers"))
+                if (templates and all(_receiver_type(as_str(t)) == "prometheus" for t in templates)
+                        and as_map(creator.get("discovery")).get("enabled") is not True):
+                    continue
+                found.append(f"{section}.{name}")
+            elif kind.startswith("k8s") or "kube" in kind:
                 found.append(f"{section}.{name}")
     return found
 

@@ -697,3 +697,41 @@ def test_ks105_explains_a_namespace_selector_the_prometheus_ignores(tmp_path: Pa
     (tmp_path / "m.yaml").write_text(text.replace("metadata: {name: web, namespace: monitoring}",
                                                   "metadata: {name: web, namespace: apps}"))
     assert not [f for f in _lint(tmp_path) if f.rule in ACCESS | {"KS203"}]
+
+
+def test_bind_existing_role_avoids_the_name_of_a_binding_refused_for_its_apiversion(tmp_path: Path) -> None:
+    """camilb/prometheus-kubernetes: a v1beta1 ClusterRole + ClusterRoleBinding of one name for one ServiceAccount,
+    the pod running as another. The fix binds the role to the pod's account; given the role's name it would, once
+    KS501's fix turns both v1beta1 objects into v1, replace the subjects of the existing binding (KS006)."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    binding = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: scraper}\n"
+               "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scraper}\n"
+               "subjects: [{kind: ServiceAccount, name: default, namespace: monitoring}]\n")
+    v1 = _cluster_role("scraper", rules) + "---\n" + binding
+    v1beta1 = v1.replace("rbac.authorization.k8s.io/v1\n", "rbac.authorization.k8s.io/v1beta1\n")
+    setup = _setup(tmp_path, PODS_JOB, v1beta1)
+    [finding] = [f for f in _lint(setup) if f.rule == "KS101"]
+    assert "ClusterRole scraper in the inputs already grants this once its apiVersion is" in finding.fix
+    fix = finding.fix.split(":\n", 1)[1]
+    assert "  name: scraper-prometheus\n" in fix, finding.fix
+    (setup / "rbac.yaml").write_text(v1)
+    (setup / "fix.yaml").write_text(fix + "\n")
+    found = _lint(setup)
+    assert not [f for f in found if f.rule in ACCESS or f.rule == "KS006"], [f.message for f in found]
+
+
+def test_binding_refused_for_its_apiversion_alone_is_corrected_first(tmp_path: Path) -> None:
+    """linuxacademy/content-kubernetes-prometheus-env: a v1 ClusterRole `prometheus` and a v1beta1 ClusterRoleBinding
+    binding it to the very ServiceAccount the pod runs as. The repair is that binding's apiVersion; a second binding
+    beside it (the fix's other way) would only duplicate it."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    binding = _binding("ClusterRoleBinding", "ClusterRole", "prometheus")
+    setup = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + binding.replace("rbac.authorization.k8s.io/v1\n", "rbac.authorization.k8s.io/v1beta1\n"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS101"]
+    assert finding.fix.startswith("Change the apiVersion of ClusterRoleBinding/prometheus to rbac.authorization.k8s.io/v1 "
+                                  "(KS501): the API server refuses it for that alone; once accepted, it grants this.\nOr:\n"
+                                  "ClusterRole prometheus in the inputs already grants this"), finding.fix
+    assert "Or correct" not in finding.fix
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", rules) + "---\n" + binding)
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]

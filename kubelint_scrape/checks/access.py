@@ -21,6 +21,7 @@ from ..grants import (Permission, alerting_requests, binding_applies, describe_p
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..operator import KINDS_WITHOUT_FILES, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
+from ..rbacvalidate import refused_only_for_version
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
 from ..suppress import line_suppresses
@@ -136,6 +137,22 @@ def _refused_fix(grants: list[Refused]) -> str:
     refs = " and ".join(item.ref for item in refused)
     them = "them" if len(refused) > 1 else "it"
     return f"\nOr correct {refs} as KS501 says there: the API server rejects {them}; once accepted, this is granted."
+
+
+def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused]) -> str:
+    """The fix with the correction of the refused objects that would grant the need. When their apiVersion alone is
+    refused (a tutorial's v1beta1 ClusterRoleBinding for this very identity), changing it is the whole repair and
+    comes first: the binding already says what is meant, and a second binding beside it would only duplicate it."""
+    if not grants:
+        return fix
+    refused = grants[0][2]
+    version = authorizer.workspace.kubernetes_version
+    if not all(refused_only_for_version(item, version) is not None for item in refused):
+        return fix + _refused_fix(grants)
+    refs = " and ".join(item.ref for item in refused)
+    them, grant = ("them", "they grant") if len(refused) > 1 else ("it", "it grants")
+    return (f"Change the apiVersion of {refs} to rbac.authorization.k8s.io/v1 (KS501): the API server refuses {them} "
+            f"for that alone; once accepted, {grant} this.\nOr:\n{fix}")
 
 
 def _replaced_grants(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> list:
@@ -459,7 +476,8 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
                 "KS101", span,
                 f"{who} discovers the Alertmanagers {where} as {identity}, which lacks {', '.join(verbs)} on "
                 f"{', '.join(resources)} {where}: {outcome}",
-                fix=fix_text(authorizer, identity, requests, ctx.analysis) + _refused_fix(_refused_grants(authorizer, identity, requests))
+                fix=_with_refused_fix(authorizer, fix_text(authorizer, identity, requests, ctx.analysis),
+                                      _refused_grants(authorizer, identity, requests))
                     + _replaced_fix(_replaced_grants(authorizer, identity, requests)),
                 related=_merge(nearest, base_related), object=who,
                 data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
@@ -631,8 +649,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}")
             + ignored,
-            fix=_named_fix(named, _unrestrict_fix([n.decision for n in needs], fix_text(authorizer, identity, requests, ctx.analysis))
-                           + _refused_fix(_refused_grants(authorizer, identity, requests))
+            fix=_named_fix(named, _with_refused_fix(authorizer, _unrestrict_fix([n.decision for n in needs], fix_text(
+                               authorizer, identity, requests, ctx.analysis)), _refused_grants(authorizer, identity, requests))
                            + _replaced_fix(_replaced_grants(authorizer, identity, requests))) + elsewhere,
             related=_merge(ignored_related, nearest, base_related), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
@@ -650,7 +668,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         outcome = f"{restricted}; {OUTCOME[need.target]}" if restricted else OUTCOME[need.target]
         message = f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives} ({outcome})"
         fix = fix_text(authorizer, identity, [request], ctx.analysis)
-        if need.target == "apiserver-proxy" and request.resource == "nodes":
+        proxied_nodes = need.target == "apiserver-proxy" and request.resource == "nodes"
+        if proxied_nodes:
             # Granting nodes/proxy would make it work, and hand out exec on every node (KS201): say the better way first.
             direct = authorizer.authorize(identity, Request("get", "", "nodes", "metrics")).allowed
             fix = ("Better: scrape the kubelets directly on :10250 (KS209), which needs only get nodes/metrics"
@@ -666,7 +685,9 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             fix += (f"\nOr add user {identity.user} to the static allow-list of kube-rbac-proxy's "
                     f"{need.review.describe()}, which is asked before RBAC.")
 
-        fix += _refused_fix(_refused_grants(authorizer, identity, [request]))
+        refused = _refused_grants(authorizer, identity, [request])
+        # (For the node proxy the direct scrape stays first: the refused role would grant nodes/proxy, KS201.)
+        fix = fix + _refused_fix(refused) if proxied_nodes else _with_refused_fix(authorizer, fix, refused)
         fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
         fix = _named_fix(named, fix)
         yield Finding(

@@ -1,0 +1,47 @@
+"""receiver_creator: the prometheus receiver templates it starts per discovered endpoint are scrape jobs of the
+collector's identity (Splunk OTel chart's control-plane templates); other templates and `discovery` stay unmodelled."""
+
+from __future__ import annotations
+
+from kubelint_scrape.load import parse_text
+from kubelint_scrape.otel import _unmodelled_components, collector_configs
+
+TEMPLATE = """\
+receivers:
+  receiver_creator:
+    watch_observers: [k8s_observer]
+    receivers:
+      prometheus/scheduler:
+        rule: type == "pod" && labels["component"] == "kube-scheduler"
+        config:
+          config:
+            scrape_configs:
+              - job_name: kube-scheduler
+                scheme: https
+                authorization: {credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token}
+                static_configs: [{targets: ['`endpoint`:10259']}]
+EXTRA
+service:
+  pipelines:
+    metrics: {receivers: [receiver_creator], exporters: [debug]}
+"""
+
+
+def _config(extra: str = ""):
+    docs, findings, _text = parse_text("relay.yaml", TEMPLATE.replace("EXTRA\n", extra))
+    assert not findings
+    return docs[0].root
+
+
+def test_prometheus_templates_become_jobs_and_are_modelled() -> None:
+    config = _config()
+    [prom] = collector_configs("relay.yaml", config, None, None)
+    assert [job.name for job in prom.jobs] == ["kube-scheduler"]
+    assert _unmodelled_components(config, {"receiver_creator"}) == []
+
+
+def test_other_templates_or_discovery_stay_unmodelled() -> None:
+    kubeletstats = "      kubeletstats:\n        rule: type == \"k8s.node\"\n        config: {auth_type: serviceAccount}\n"
+    assert _unmodelled_components(_config(kubeletstats), {"receiver_creator"}) == ["receivers.receiver_creator"]
+    discovery = "    discovery: {enabled: true}\n"
+    assert _unmodelled_components(_config(discovery), {"receiver_creator"}) == ["receivers.receiver_creator"]
