@@ -193,3 +193,14 @@ def test_identity_override_still_names_one_identity() -> None:
     result = _lint_shared(identity=Identity("monitoring", "prometheus"))
     assert [str(j.identity) for j in result.analysis.jobs] == ["monitoring/prometheus"]
     assert "KS102" not in [f.rule for f in result.findings]
+
+
+def test_a_job_checked_as_two_identities_is_counted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from kubelint_scrape.cli import main
+
+    monkeypatch.chdir(SHARED.parent / "pass-config-loaded-by-two-serviceaccounts")
+    files = sorted(p.name for p in Path(".").glob("*.yaml"))
+    result = CliRunner().invoke(main, ["check", *files, "--ignore", "KS304", "--format", "text"])
+    assert "All checks passed (4 file(s), 1 scrape job(s))." in result.output
