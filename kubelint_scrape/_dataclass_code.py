@@ -1041,8 +1041,8 @@ def __create_fn__():
 
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.kubernetes_version,self.kubelet_authn,self.kubelet_authz,self.kubelet_serving_cert,self.default_namespace,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_explicit, _type_managed, _type_namespace_assumed, _type_runner, _type_discovery, _type_fix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_pod, _dflt_explicit, _dflt_managed, _dflt_namespace_assumed, _dflt_runner, _dflt_discovery, _dflt_fix, _return_type):
- def __init__(self,identity:_type_identity,reason:_type_reason,span:_type_span=_dflt_span,pod:_type_pod=_dflt_pod,explicit:_type_explicit=_dflt_explicit,managed:_type_managed=_dflt_managed,namespace_assumed:_type_namespace_assumed=_dflt_namespace_assumed,runner:_type_runner=_dflt_runner,discovery:_type_discovery=_dflt_discovery,fix:_type_fix=_dflt_fix)->_return_type:
+def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_explicit, _type_managed, _type_namespace_assumed, _type_runner, _type_discovery, _type_fix, _type_also, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_pod, _dflt_explicit, _dflt_managed, _dflt_namespace_assumed, _dflt_runner, _dflt_discovery, _dflt_fix, _dflt_also, _return_type):
+ def __init__(self,identity:_type_identity,reason:_type_reason,span:_type_span=_dflt_span,pod:_type_pod=_dflt_pod,explicit:_type_explicit=_dflt_explicit,managed:_type_managed=_dflt_managed,namespace_assumed:_type_namespace_assumed=_dflt_namespace_assumed,runner:_type_runner=_dflt_runner,discovery:_type_discovery=_dflt_discovery,fix:_type_fix=_dflt_fix,also:_type_also=_HAS_DEFAULT_FACTORY)->_return_type:
   self.identity=identity
   self.reason=reason
   self.span=span
@@ -1053,10 +1053,11 @@ def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_exp
   self.runner=runner
   self.discovery=discovery
   self.fix=fix
+  self.also=_dflt_also() if also is _HAS_DEFAULT_FACTORY else also
  return __init__
 
 
-CODE['def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_explicit, _type_managed, _type_namespace_assumed, _type_runner, _type_discovery, _type_fix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_pod, _dflt_explicit, _dflt_managed, _dflt_namespace_assumed, _dflt_runner, _dflt_discovery, _dflt_fix, _return_type):\n def __init__(self,identity:_type_identity,reason:_type_reason,span:_type_span=_dflt_span,pod:_type_pod=_dflt_pod,explicit:_type_explicit=_dflt_explicit,managed:_type_managed=_dflt_managed,namespace_assumed:_type_namespace_assumed=_dflt_namespace_assumed,runner:_type_runner=_dflt_runner,discovery:_type_discovery=_dflt_discovery,fix:_type_fix=_dflt_fix)->_return_type:\n  self.identity=identity\n  self.reason=reason\n  self.span=span\n  self.pod=pod\n  self.explicit=explicit\n  self.managed=managed\n  self.namespace_assumed=namespace_assumed\n  self.runner=runner\n  self.discovery=discovery\n  self.fix=fix\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_identity, _type_reason, _type_span, _type_pod, _type_explicit, _type_managed, _type_namespace_assumed, _type_runner, _type_discovery, _type_fix, _type_also, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_pod, _dflt_explicit, _dflt_managed, _dflt_namespace_assumed, _dflt_runner, _dflt_discovery, _dflt_fix, _dflt_also, _return_type):\n def __init__(self,identity:_type_identity,reason:_type_reason,span:_type_span=_dflt_span,pod:_type_pod=_dflt_pod,explicit:_type_explicit=_dflt_explicit,managed:_type_managed=_dflt_managed,namespace_assumed:_type_namespace_assumed=_dflt_namespace_assumed,runner:_type_runner=_dflt_runner,discovery:_type_discovery=_dflt_discovery,fix:_type_fix=_dflt_fix,also:_type_also=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.identity=identity\n  self.reason=reason\n  self.span=span\n  self.pod=pod\n  self.explicit=explicit\n  self.managed=managed\n  self.namespace_assumed=namespace_assumed\n  self.runner=runner\n  self.discovery=discovery\n  self.fix=fix\n  self.also=_dflt_also() if also is _HAS_DEFAULT_FACTORY else also\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_kind, _type_request, _type_why, _type_span, _type_target, _type_alternatives, _type_decision, _type_alternative_decisions, _type_unchecked, _type_path, _type_identity, _type_attached, _type_review, _type_asks_rbac, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_target, _dflt_alternatives, _dflt_decision, _dflt_alternative_decisions, _dflt_unchecked, _dflt_path, _dflt_identity, _dflt_attached, _dflt_review, _dflt_asks_rbac, _return_type):
  def __init__(self,kind:_type_kind,request:_type_request,why:_type_why,span:_type_span,target:_type_target=_dflt_target,alternatives:_type_alternatives=_dflt_alternatives,decision:_type_decision=_dflt_decision,alternative_decisions:_type_alternative_decisions=_dflt_alternative_decisions,unchecked:_type_unchecked=_dflt_unchecked,path:_type_path=_dflt_path,identity:_type_identity=_dflt_identity,attached:_type_attached=_dflt_attached,review:_type_review=_dflt_review,asks_rbac:_type_asks_rbac=_dflt_asks_rbac)->_return_type:
@@ -1405,31 +1406,6 @@ def __create_fn__(_type_who, _type_request, _type_why, _type_span, _type_decisio
 
 CODE['def __create_fn__(_type_who, _type_request, _type_why, _type_span, _type_decision, _type_job, _type_need, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_decision, _dflt_job, _dflt_need, _return_type):\n def __init__(self,who:_type_who,request:_type_request,why:_type_why,span:_type_span=_dflt_span,decision:_type_decision=_dflt_decision,job:_type_job=_dflt_job,need:_type_need=_dflt_need)->_return_type:\n  self.who=who\n  self.request=request\n  self.why=why\n  self.span=span\n  self.decision=decision\n  self.job=job\n  self.need=need\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_sources, _type_analysis, _type_load_findings, _type_suppressions, _type_report_paths, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_load_findings, _dflt_suppressions, _dflt_report_paths, _return_type):
- def __init__(self,sources:_type_sources,analysis:_type_analysis,load_findings:_type_load_findings=_HAS_DEFAULT_FACTORY,suppressions:_type_suppressions=_dflt_suppressions,report_paths:_type_report_paths=_dflt_report_paths)->_return_type:
-  self.sources=sources
-  self.analysis=analysis
-  self.load_findings=_dflt_load_findings() if load_findings is _HAS_DEFAULT_FACTORY else load_findings
-  self.suppressions=suppressions
-  self.report_paths=report_paths
- return __init__
-
-
-CODE['def __create_fn__(_type_sources, _type_analysis, _type_load_findings, _type_suppressions, _type_report_paths, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_load_findings, _dflt_suppressions, _dflt_report_paths, _return_type):\n def __init__(self,sources:_type_sources,analysis:_type_analysis,load_findings:_type_load_findings=_HAS_DEFAULT_FACTORY,suppressions:_type_suppressions=_dflt_suppressions,report_paths:_type_report_paths=_dflt_report_paths)->_return_type:\n  self.sources=sources\n  self.analysis=analysis\n  self.load_findings=_dflt_load_findings() if load_findings is _HAS_DEFAULT_FACTORY else load_findings\n  self.suppressions=suppressions\n  self.report_paths=report_paths\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_cause, _type_fix, _type_related_span, _type_related_text, _type_mounts, _type_volumes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,cause:_type_cause,fix:_type_fix,related_span:_type_related_span,related_text:_type_related_text,mounts:_type_mounts,volumes:_type_volumes)->_return_type:
-  self.cause=cause
-  self.fix=fix
-  self.related_span=related_span
-  self.related_text=related_text
-  self.mounts=mounts
-  self.volumes=volumes
- return __init__
-
-
-CODE['def __create_fn__(_type_cause, _type_fix, _type_related_span, _type_related_text, _type_mounts, _type_volumes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,cause:_type_cause,fix:_type_fix,related_span:_type_related_span,related_text:_type_related_text,mounts:_type_mounts,volumes:_type_volumes)->_return_type:\n  self.cause=cause\n  self.fix=fix\n  self.related_span=related_span\n  self.related_text=related_text\n  self.mounts=mounts\n  self.volumes=volumes\n return __init__'] = __create_fn__.__code__
-
 def __create_fn__(_type_text, _type_span, _type_rules, _type_used, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_used, _return_type):
  def __init__(self,text:_type_text,span:_type_span,rules:_type_rules,used:_type_used=_dflt_used)->_return_type:
   self.text=text
@@ -1484,6 +1460,31 @@ def __create_fn__(_type_suppressions, _type_ran, _type_by_path, MISSING, _HAS_DE
 
 
 CODE['def __create_fn__(_type_suppressions, _type_ran, _type_by_path, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_suppressions, _dflt_ran, _dflt_by_path, _return_type):\n def __init__(self,suppressions:_type_suppressions=_HAS_DEFAULT_FACTORY,ran:_type_ran=_HAS_DEFAULT_FACTORY,by_path:_type_by_path=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.suppressions=_dflt_suppressions() if suppressions is _HAS_DEFAULT_FACTORY else suppressions\n  self.ran=_dflt_ran() if ran is _HAS_DEFAULT_FACTORY else ran\n  self.by_path=_dflt_by_path() if by_path is _HAS_DEFAULT_FACTORY else by_path\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__(_type_sources, _type_analysis, _type_load_findings, _type_suppressions, _type_report_paths, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_load_findings, _dflt_suppressions, _dflt_report_paths, _return_type):
+ def __init__(self,sources:_type_sources,analysis:_type_analysis,load_findings:_type_load_findings=_HAS_DEFAULT_FACTORY,suppressions:_type_suppressions=_dflt_suppressions,report_paths:_type_report_paths=_dflt_report_paths)->_return_type:
+  self.sources=sources
+  self.analysis=analysis
+  self.load_findings=_dflt_load_findings() if load_findings is _HAS_DEFAULT_FACTORY else load_findings
+  self.suppressions=suppressions
+  self.report_paths=report_paths
+ return __init__
+
+
+CODE['def __create_fn__(_type_sources, _type_analysis, _type_load_findings, _type_suppressions, _type_report_paths, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_load_findings, _dflt_suppressions, _dflt_report_paths, _return_type):\n def __init__(self,sources:_type_sources,analysis:_type_analysis,load_findings:_type_load_findings=_HAS_DEFAULT_FACTORY,suppressions:_type_suppressions=_dflt_suppressions,report_paths:_type_report_paths=_dflt_report_paths)->_return_type:\n  self.sources=sources\n  self.analysis=analysis\n  self.load_findings=_dflt_load_findings() if load_findings is _HAS_DEFAULT_FACTORY else load_findings\n  self.suppressions=suppressions\n  self.report_paths=report_paths\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__(_type_cause, _type_fix, _type_related_span, _type_related_text, _type_mounts, _type_volumes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,cause:_type_cause,fix:_type_fix,related_span:_type_related_span,related_text:_type_related_text,mounts:_type_mounts,volumes:_type_volumes)->_return_type:
+  self.cause=cause
+  self.fix=fix
+  self.related_span=related_span
+  self.related_text=related_text
+  self.mounts=mounts
+  self.volumes=volumes
+ return __init__
+
+
+CODE['def __create_fn__(_type_cause, _type_fix, _type_related_span, _type_related_text, _type_mounts, _type_volumes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,cause:_type_cause,fix:_type_fix,related_span:_type_related_span,related_text:_type_related_text,mounts:_type_mounts,volumes:_type_volumes)->_return_type:\n  self.cause=cause\n  self.fix=fix\n  self.related_span=related_span\n  self.related_text=related_text\n  self.mounts=mounts\n  self.volumes=volumes\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_obj, _type_spec, _type_keys, _type_identity, _type_runs_prometheus, _type_template, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_template, _return_type):
  def __init__(self,obj:_type_obj,spec:_type_spec,keys:_type_keys,identity:_type_identity,runs_prometheus:_type_runs_prometheus,template:_type_template=_dflt_template)->_return_type:

@@ -82,6 +82,15 @@ class Resolution:
     # resolution; the jobs' scrapes stay with `identity`.
     discovery: "Resolution | None" = None
     fix: str = ""  # unresolved: a fix for what the reason found, instead of KS100's generic one
+    # The other ServiceAccounts that load the same config (workloads with different serviceAccountNames mounting
+    # one key, SPEC §3): each is an identity of the config as real as this one, whose jobs are analysed as it too.
+    # Sorted by namespace/name with this one first; empty for the usual single loader.
+    also: list["Resolution"] = field(default_factory=list)
+
+    @property
+    def each(self) -> list["Resolution"]:
+        """This resolution and those of the config's other loading identities (`also`), in that order."""
+        return [self, *self.also] if self.also else [self]
 
 
 @dataclass(eq=False, slots=True)
@@ -510,12 +519,13 @@ def _once_served(resolution: Resolution) -> Resolution:
     the ServiceAccount the config will run as is already certain. The access checks run as that account now,
     so the 403s the user would meet once the workload is fixed come in the same run, not the next one; the
     reason says why the identity holds only then."""
-    pod = resolution.pod
-    if pod is None:  # unresolved among several of them (KS100): say that none of them exists yet either
-        resolution.reason += " (and as written the cluster creates none of them: their apiVersion is not served, KS602)"
-        return resolution
-    resolution.reason += (f", once that {pod.obj.kind} is created: as written it uses apiVersion "
-                          f"{pod.obj.api_version}, which the cluster does not serve (KS602)")
+    for each in resolution.each:
+        pod = each.pod
+        if pod is None:  # unresolved among several of them (KS100): say that none of them exists yet either
+            each.reason += " (and as written the cluster creates none of them: their apiVersion is not served, KS602)"
+            continue
+        each.reason += (f", once that {pod.obj.kind} is created: as written it uses apiVersion "
+                        f"{pod.obj.api_version}, which the cluster does not serve (KS602)")
     return resolution
 
 
@@ -533,7 +543,8 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
     """The identity of the pods that load `key` of the ConfigMap/Secret `name`, among those that mount it: those
     whose config flag names the key's file, else those running a scraper image, else those that merely mount it.
     Pods that lack the key (`items`, `subPath`) or whose config flag names another key of it do not load it.
-    Loaders with different ServiceAccounts leave it unresolved (KS100) rather than one being picked."""
+    Loaders with different ServiceAccounts all run it (SPEC §3): the resolution of the first by namespace/name,
+    with the others' in `also`."""
     ways = [(pod, _loads_key(pod, kind, name, key, includes)) for pod in mounting]
     # A file the config flag names and a file its scrape_config_files globs take in are loaded alike.
     tiers = (("flag", "include"), ("image",), ("mount",))
@@ -550,13 +561,16 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
                               f"leave out key {key}")
         return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but --config.file names another "
                           f"of its keys, not {key}")
-    identities = list(dict.fromkeys(Identity(p.obj.namespace, p.service_account) for p in loaders))
-    if len(identities) > 1:
-        return Resolution(None, f"key {key} of {kind} {name} is loaded by workloads with different ServiceAccounts: "
-                          f"{names(loaders, True)}; name the one to check with --identity or `identities`")
-    if dict(ways).get(loaders[0]) == "include":
-        how = f"{kind} {name} key {key} is among the scrape_config_files of the config loaded by"
-    return _from_pod(loaders[0], how)
+    way = dict(ways)
+    included = f"{kind} {name} key {key} is among the scrape_config_files of the config loaded by"
+    # One resolution per ServiceAccount, from the first of its loaders; several run the config as each of them.
+    first: dict[Identity, PodTemplate] = {}
+    for pod in loaders:
+        first.setdefault(Identity(pod.obj.namespace, pod.service_account), pod)
+    each = [_from_pod(pod, included if way.get(pod) == "include" else how)
+            for _identity, pod in sorted(first.items(), key=lambda kv: (kv[0].namespace, kv[0].name))]
+    each[0].also = each[1:]
+    return each[0]
 
 
 def resolve_identity(
@@ -630,8 +644,10 @@ def resolve_identity(
         parent, glob = including
         resolution = resolve_identity(parent, workspace, None, identity_globs)
         if resolution.identity is not None:
-            return dataclasses.replace(resolution, reason=f"scrape_config_files {glob!r} of {parent.path} takes in "
-                                                          f"this file; that config: {resolution.reason}")
+            each = [dataclasses.replace(r, reason=f"scrape_config_files {glob!r} of {parent.path} takes in this file; "
+                                                  f"that config: {r.reason}", also=[]) for r in resolution.each]
+            each[0].also = each[1:]
+            return each[0]
     beside = _service_accounts_beside(config.path, workspace)
     if len(beside) == 1:
         sa = beside[0]
@@ -1644,34 +1660,43 @@ def analyse(
         resolutions[id(config)] = resolution
         # Reuse needs the same job object resolved the same way, with the same RBAC objects deciding for it.
         old_resolution = reusable.get(id(config)) if reusable else None
-        same = (old_resolution is not None and old_resolution[0] is config and _same_resolution(old_resolution[1], resolution)
-                and (resolution.identity is None or authorizer.same_inputs(previous.authorizer, resolution.identity))  # type: ignore[union-attr]
-                and (resolution.discovery is None or resolution.discovery.identity is None
-                     or authorizer.same_inputs(previous.authorizer, resolution.discovery.identity)))  # type: ignore[union-attr]
-        for job in config.jobs:
-            # (A token from a Secret depends on that Secret and its ServiceAccount's grants too: analysed anew.)
-            old = reusable.get(id(job)) if same and not _token_may_be_secret(job) else None
-            if old is not None and old[1].asks_as_anonymous:
-                old = None  # decided for system:anonymous, whose grants `same_inputs` does not compare
-            if old is not None and old[0] is job:
-                jobs.append(old[1])
-            else:
-                jobs.append(analyse_job(job, resolution, authorizer, assumptions, shared_simulations))
-            if on_job is not None:
-                on_job()
+        same_config = (old_resolution is not None and old_resolution[0] is config
+                       and _same_resolution(old_resolution[1], resolution))
+        # A config loaded as several ServiceAccounts: its jobs are analysed once as each (one JobAnalysis per job
+        # and identity); the relabel simulation, a function of the job's content, is shared among them.
+        for each in resolution.each:
+            same = same_config and _same_grants(authorizer, previous, each)
+            for job in config.jobs:
+                # (A token from a Secret depends on that Secret and its ServiceAccount's grants too: analysed anew.)
+                old = reusable.get((id(job), each.identity)) if same and not _token_may_be_secret(job) else None
+                if old is not None and old[1].asks_as_anonymous:
+                    old = None  # decided for system:anonymous, whose grants `same_inputs` does not compare
+                if old is not None and old[0] is job:
+                    jobs.append(old[1])
+                else:
+                    jobs.append(analyse_job(job, each, authorizer, assumptions, shared_simulations))
+                if on_job is not None:
+                    on_job()
     return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions, declared_key)
+
+
+def _same_grants(authorizer: Authorizer, previous: Analysis | None, resolution: Resolution) -> bool:
+    """Whether the RBAC objects deciding for the resolution's identities are those of the previous run."""
+    return ((resolution.identity is None or authorizer.same_inputs(previous.authorizer, resolution.identity))  # type: ignore[union-attr]
+            and (resolution.discovery is None or resolution.discovery.identity is None
+                 or authorizer.same_inputs(previous.authorizer, resolution.discovery.identity)))  # type: ignore[union-attr]
 
 
 def _token_may_be_secret(job: ScrapeJob) -> bool:
     return job.credentials.secret is not None or job.credentials.kind == "token-file"
 
 
-def _reusable_jobs(previous: Analysis | None, assumptions: Assumptions) -> dict[int, tuple]:
-    """id(config) → (config, its resolution) and id(job) → (job, its JobAnalysis) of the previous run. Keyed by
-    id: safe, since each value holds its object alive and a match is confirmed with `is`."""
+def _reusable_jobs(previous: Analysis | None, assumptions: Assumptions) -> dict[Any, tuple]:
+    """id(config) → (config, its resolution) and (id(job), identity) → (job, its JobAnalysis as that identity) of
+    the previous run. Keyed by id: safe, since each value holds its object alive and a match is confirmed with `is`."""
     if previous is None or previous.assumptions != assumptions:
         return {}
-    reusable: dict[int, tuple] = {id(job.job): (job.job, job) for job in previous.jobs}
+    reusable: dict[Any, tuple] = {(id(job.job), job.identity): (job.job, job) for job in previous.jobs}
     for config in previous.configs:
         reusable[id(config)] = (config, previous.resolutions[id(config)])
     return reusable
@@ -1682,7 +1707,8 @@ def _same_resolution(old: Resolution | None, new: Resolution | None) -> bool:
         return old is new
     return (old.identity == new.identity and old.reason == new.reason and old.span == new.span and old.pod is new.pod
             and (old.explicit, old.managed, old.namespace_assumed) == (new.explicit, new.managed, new.namespace_assumed)
-            and _same_resolution(old.discovery, new.discovery))
+            and _same_resolution(old.discovery, new.discovery)
+            and len(old.also) == len(new.also) and all(map(_same_resolution, old.also, new.also)))
 
 
 def reads_service_account_files(job: ScrapeJob) -> list[tuple[str, Span, str]]:

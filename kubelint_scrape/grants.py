@@ -497,8 +497,9 @@ def configs_of(analysis: Analysis, identity: Identity) -> list[PromConfig]:
         index = analysis.__dict__["_configs_by_identity"] = {}
         for config in analysis.configs:
             resolution = analysis.resolutions.get(id(config))
-            if resolution is not None and resolution.identity is not None:
-                index.setdefault(resolution.identity, []).append(config)
+            for each in resolution.each if resolution is not None else ():  # every ServiceAccount that loads it
+                if each.identity is not None:
+                    index.setdefault(each.identity, []).append(config)
     return index.get(identity, [])
 
 

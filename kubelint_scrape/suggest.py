@@ -75,8 +75,9 @@ def plans(analysis: Analysis) -> list[Plan]:
     by_identity = dict(job_identities(analysis))
     for config in analysis.configs:  # a config without jobs may still discover its Alertmanagers
         resolution = analysis.resolutions.get(id(config))
-        if resolution is not None and resolution.identity is not None:
-            by_identity.setdefault(resolution.identity, [])
+        for each in resolution.each if resolution is not None else ():  # every ServiceAccount that loads it
+            if each.identity is not None:
+                by_identity.setdefault(each.identity, [])
     allocators: set[Identity] = set()
     for job in analysis.jobs:  # the target allocator that runs a collector's service discovery
         discovery = job.resolution.discovery

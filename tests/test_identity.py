@@ -3,6 +3,8 @@ ConfigMap/Secret found there through volume `items` and mount `subPath`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kubelint_scrape.analyse import _api_audience, config_file_paths
@@ -144,3 +146,61 @@ def test_scraper_like_service_account_names(name: str, scraper: bool) -> None:
     from kubelint_scrape.analyse import _scraper_name
 
     assert _scraper_name(name) is scraper
+
+
+# One config mounted by two workloads that run as different ServiceAccounts (SPEC §3: each is an identity of it).
+SHARED = Path(__file__).resolve().parent.parent / "fixtures" / "KS102" / "fail-config-loaded-by-two-serviceaccounts"
+
+
+def _lint_shared(reverse: bool = False, **options):
+    from kubelint_scrape.engine import Options, lint_sources
+    from kubelint_scrape.load import parse_source
+
+    paths = sorted(SHARED.glob("*.yaml"), reverse=reverse)
+    sources = [parse_source(p.name, p.read_text()) for p in paths]
+    return lint_sources(sources, Options(**options))
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_config_loaded_as_two_service_accounts_is_analysed_as_each(reverse: bool) -> None:
+    result = _lint_shared(reverse)
+    [config] = result.analysis.configs
+    resolution = result.analysis.resolutions[id(config)]
+    # Ordered by namespace/name whatever the order of the inputs, each naming the workload that runs as it.
+    assert [str(r.identity) for r in resolution.each] == ["monitoring/prometheus", "monitoring/prometheus-ha"]
+    assert [r.pod.obj.name for r in resolution.each] == ["prometheus", "prometheus-ha"]
+    assert [(j.job.name, str(j.identity)) for j in result.analysis.jobs] == [
+        ("kubernetes-cadvisor", "monitoring/prometheus"), ("kubernetes-cadvisor", "monitoring/prometheus-ha")]
+    assert [f.rule for f in result.findings] == ["KS102", "KS304"]  # KS304 (no identity in it) once, not twice
+    [denied] = [f for f in result.findings if f.rule == "KS102"]
+    assert "as monitoring/prometheus-ha," in denied.message
+    assert any("StatefulSet monitoring/prometheus-ha" in r.message for r in denied.related)
+
+
+def test_a_second_identity_shares_the_relabel_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubelint_scrape import analyse
+
+    planned = []
+    real = analyse._plan_simulation
+    monkeypatch.setattr(analyse, "_plan_simulation", lambda job, identity: planned.append(job) or real(job, identity))
+    result = _lint_shared()
+    assert len(result.analysis.jobs) == 2 and len(planned) == 1
+
+
+def test_identity_override_still_names_one_identity() -> None:
+    from kubelint_scrape.rbac import Identity
+
+    result = _lint_shared(identity=Identity("monitoring", "prometheus"))
+    assert [str(j.identity) for j in result.analysis.jobs] == ["monitoring/prometheus"]
+    assert "KS102" not in [f.rule for f in result.findings]
+
+
+def test_a_job_checked_as_two_identities_is_counted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from kubelint_scrape.cli import main
+
+    monkeypatch.chdir(SHARED.parent / "pass-config-loaded-by-two-serviceaccounts")
+    files = sorted(p.name for p in Path(".").glob("*.yaml"))
+    result = CliRunner().invoke(main, ["check", *files, "--ignore", "KS304", "--format", "text"])
+    assert "All checks passed (4 file(s), 1 scrape job(s))." in result.output

@@ -421,8 +421,9 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
     resolutions: dict[Identity, Resolution] = {}
     for config in analysis.configs:
         resolution = analysis.resolutions.get(id(config))
-        if resolution is not None and resolution.identity is not None:
-            resolutions.setdefault(resolution.identity, resolution)
+        for each in resolution.each if resolution is not None else ():  # every ServiceAccount that loads it
+            if each.identity is not None:
+                resolutions.setdefault(each.identity, each)
     rejected = ctx.workspace.rejected_bindings
     for identity, resolution in resolutions.items():
         groups: dict[tuple, list[tuple[Request, Decision]]] = {}
@@ -1404,8 +1405,8 @@ def _files_provided(mounts: list[YMap], volumes: list[YMap]) -> set[str]:
 @check("KS109")
 def service_account_not_found(ctx: Context) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
-    for config in ctx.analysis.configs:
-        resolution = ctx.analysis.resolutions[id(config)]
+    every = [(config, each) for config in ctx.analysis.configs for each in ctx.analysis.resolutions[id(config)].each]
+    for config, resolution in every:
         identity = resolution.identity
         if identity is None or resolution.explicit or resolution.managed or identity.name == "default":
             continue  # every namespace has a `default` ServiceAccount; operators create the ones they manage
@@ -1419,7 +1420,7 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
 
         # Not one that another Prometheus config runs as: that account is in use as meant (`prometheus` beside a
         # missing `prometheus-agent`), and sharing it would merge two scrapers' grants.
-        others = {r.identity for r in ctx.analysis.resolutions.values() if r.identity is not None and r.identity != identity}
+        others = {r.identity for _config, r in every if r.identity is not None and r.identity != identity}
         near = did_you_mean(identity.name, [n for ns, n in ctx.workspace.service_accounts
                                             if ns == identity.namespace and Identity(ns, n) not in others])
         hint = f" (did you mean ServiceAccount {identity.namespace}/{near}?)" if near else ""

@@ -272,7 +272,7 @@ def precheck(source: Any, configs: list, objects: list, wanted: set[str]) -> Non
 def _unserved_loaders(ctx: Context) -> set[int]:
     """ids of the unserved workloads whose ServiceAccount a config was resolved to (analyse._once_served)."""
     unserved = {id(obj) for obj in ctx.workspace.unserved}
-    return {id(r.pod.obj) for r in ctx.analysis.resolutions.values()
+    return {id(r.pod.obj) for resolution in ctx.analysis.resolutions.values() for r in resolution.each
             if r.pod is not None and id(r.pod.obj) in unserved}
 
 

@@ -654,12 +654,19 @@ def _exposed_components(ctx: Context) -> set[str]:
 
 @check("KS306")
 def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
+    # A config loaded as several ServiceAccounts has one analysis of the job per identity: the job is reported
+    # once, naming every account whose token it sends (each loading pod sends its own).
+    owners: dict[int, list] = {}
+    for analysis in ctx.reported_jobs():
+        # The token of a ServiceAccount: the identity's own, or another account's from its token Secret.
+        if analysis.sends_identity_token or analysis.makers:
+            owner = analysis.identity if analysis.sends_identity_token else next(iter(analysis.makers))
+            owners.setdefault(id(analysis.job), []).append(owner)
     for analysis in ctx.reported_jobs():
         job = analysis.job
-        # The token of a ServiceAccount: the identity's own, or another account's from its token Secret.
-        if not analysis.sends_identity_token and not analysis.makers:
+        if (not analysis.sends_identity_token and not analysis.makers) or owners.get(id(job)) is None:
             continue
-        owner = analysis.identity if analysis.sends_identity_token else next(iter(analysis.makers))
+        owner = " or ".join(str(o) for o in dict.fromkeys(owners.pop(id(job))) if o)  # (popped: reported once)
         workloads = [e for e in analysis.endpoints if e.klass == "workload"]
         # Arbitrary: the job also keeps workloads it does not name (it selects by an opt-in any owner can set, or
         # not at all). Targets only its own selector names (an exporter behind kube-rbac-proxy, say) may well
@@ -680,7 +687,7 @@ def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
             "KS306", job.credentials.span,
             f"{job.label} sends {'its' if analysis.sends_identity_token else 'a'} ServiceAccount token ({_token_file(job, analysis.sends_identity_token)}) "
             f"to {whom}: any of those targets can log the Authorization header and replay it against the API server "
-            f"with every grant of {'ServiceAccount ' + str(owner) if owner else 'the scraper'}",
+            f"with every grant of {'ServiceAccount ' + owner if owner else 'the scraper'}",
             fix=(f"Remove `{_credential_key(job)}` from this job: application targets need no Kubernetes token. If one "
                  f"requires authentication, give the job a dedicated credential ("
                  + ("a Secret of the monitor's namespace, referenced with `authorization.credentials`"

@@ -42,7 +42,9 @@ def chunks(result: Any, color: bool = False, show_assumptions: bool = False, qui
         summary = (f"Found {len(result.findings)} finding(s) in {files} file(s): {counts['error']} error(s), "
                    f"{counts['warning']} warning(s), {counts['info']} info.")
     else:
-        summary = f"All checks passed ({files} file(s), {len(result.analysis.jobs)} scrape job(s))."
+        # (A job of a config loaded as several ServiceAccounts is analysed once as each: counted once.)
+        jobs = len({id(job.job) for job in result.analysis.jobs})
+        summary = f"All checks passed ({files} file(s), {jobs} scrape job(s))."
     yield (f"{_DIM}{summary}{_RESET}" if color else summary) + "\n"
 
 

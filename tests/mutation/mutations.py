@@ -240,7 +240,8 @@ MUTATIONS += [
   ("b8 volume renamed in mounts only", "b8-reload", [(ST, "            - name: config-volume\n              mountPath: /etc/config\n              readOnly", "            - name: config\n              mountPath: /etc/config\n              readOnly"), (ST, PROM_MOUNT8, PROM_MOUNT8.replace("config-volume", "config"))], ["KS100", "KS602"], [], None),  # the API server refuses the StatefulSet's pods: a mount of an undefined volume (ValidateVolumeMounts NotFound)
   ("b8 prometheus container lacks the mount", "b8-reload", [(ST, PROM_MOUNT8, "          volumeMounts:\n            - name: storage-volume")], [], [], PS),
   ("b8 grafana mounts the ConfigMap too", "b8-reload", GRAFANA_AS_PROM[1:], [], [], PS),
-  ("b8 second Prometheus other SA", "b8-reload", GRAFANA_AS_PROM, ["KS100"], [], None),
+  # Loaded as two ServiceAccounts (SPEC §3): checked as each; the grafana account holds none of the grants.
+  ("b8 second Prometheus other SA", "b8-reload", GRAFANA_AS_PROM, ALL8, [], frozenset({PS, "monitoring/grafana"})),
   ("b8 second Prometheus other SA --identity", "b8-reload", GRAFANA_AS_PROM, [], ["--identity", PS], PS),
   ("b8 DaemonSet", "b8-reload", [(ST, STS_HEAD, "kind: DaemonSet\nmetadata:\n  name: prometheus-server\n  namespace: monitoring\nspec:\n"), (ST, PVC8, ""), EMPTY_DIR8], [], [], PS),
   ("b8 Deployment", "b8-reload", [(ST, STS_HEAD, "kind: Deployment\nmetadata:\n  name: prometheus-server\n  namespace: monitoring\nspec:\n  replicas: 1\n"), (ST, PVC8, ""), EMPTY_DIR8], [], [], PS),
