@@ -191,6 +191,25 @@ def review_config(workspace: Workspace, server: str) -> ReviewConfig | None:
     return declared_targets(workspace).reviews.get(server)
 
 
+def reviewed_resources(workspace: Workspace) -> frozenset[tuple[str, str]]:
+    """(apiGroup, "resource/subresource") of every resource request a kube-rbac-proxy `--config-file` of the inputs
+    reviews. Its resourceAttributes may name any subresource — the node-exporter chart's is the Service's own name,
+    `services/<fullname>` — and RBAC matches it as a string, so a rule granting it is used, not dead (KS503)."""
+    return workspace.index("rbac-proxy-reviewed", lambda: frozenset(
+        (review.resource.api_group, review.resource.resource_path)
+        for review in declared_targets(workspace).reviews.values()
+        if review is not None and review.resource is not None))
+
+
+def unknown_review(workspace: Workspace) -> bool:
+    """Whether a kube-rbac-proxy of the inputs reviews attributes that cannot be read offline (its --config-file
+    is not in the inputs, e.g. a namespace-less ConfigMap of a chart placed in the default namespace, or rewrites
+    them per request): it may review any made-up subresource, so none can be called dead (KS503)."""
+    return workspace.index("rbac-proxy-review-unknown", lambda: any(
+        review is not None and bool(review.unknown())
+        for review in declared_targets(workspace).reviews.values()))
+
+
 def _read_review_config(workspace: Workspace, server: Server) -> ReviewConfig | None:
     from .analyse import mounted_key  # analyse.py imports this module
 

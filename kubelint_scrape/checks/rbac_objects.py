@@ -12,6 +12,7 @@ import bisect
 import functools
 from typing import Iterable, Iterator
 
+from ..authproxy import reviewed_resources, unknown_review
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Workspace, role_from_object
@@ -392,6 +393,9 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                     continue  # said once, on the apiGroups entry
                 if _granted_elsewhere(role, rule, resource, version):
                     continue  # a legacy duplicate (e.g. `extensions` next to `networking.k8s.io`): dead but harmless
+                if "/" in resource and (any((g, resource) in reviewed_resources(ws) for g in rule.api_groups)
+                                        or unknown_review(ws)):
+                    continue  # a made-up subresource a kube-rbac-proxy of the inputs reviews (or may): used, not dead
                 yield _unknown_resource(role, rule, resource, at(rule.path, pos), version, _scrapers_not_needing(ctx, rule, resource))
 
 
