@@ -394,7 +394,7 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                 if _granted_elsewhere(role, rule, resource, version):
                     continue  # a legacy duplicate (e.g. `extensions` next to `networking.k8s.io`): dead but harmless
                 if "/" in resource and (any((g, resource) in reviewed_resources(ws) for g in rule.api_groups)
-                                        or unknown_review(ws)):
+                                        or (unknown_review(ws) and not _typo_of_subresource(rule, resource, version))):
                     continue  # a made-up subresource a kube-rbac-proxy of the inputs reviews (or may): used, not dead
                 yield _unknown_resource(role, rule, resource, at(rule.path, pos), version, _scrapers_not_needing(ctx, rule, resource))
 
@@ -511,6 +511,21 @@ def _granted_elsewhere(role: RoleDef, rule: PolicyRule, resource: str, version: 
         elif not any(rule_allows(r, Request(verb, g, base, sub), ignore_names=True) for r in others for g in groups):
             return False
     return True
+
+
+def _typo_of_subresource(rule: PolicyRule, resource: str, version: tuple[int, int]) -> bool:
+    """Whether an unknown `resource/subresource` is close to a real subresource of that resource (`nodes/metric`):
+    a typo, dead whatever a kube-rbac-proxy whose review cannot be read may ask about (it asks about names such as
+    `services/<fullname>`, not misspelt built-in subresources)."""
+    table = _table()["groups"]
+    base, _, sub = resource.partition("/")
+    for group in rule.api_groups:
+        if _served(group, base, version) is None:
+            continue
+        subs = table[group][base].get("sub") or []
+        if isinstance(subs, list) and _close_matches(sub, subs, n=1, cutoff=0.6):
+            return True
+    return False
 
 
 def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span, version: tuple[int, int],
