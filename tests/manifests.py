@@ -58,3 +58,34 @@ data:
 {indented(jobs, 4)}
 ---
 """ + prometheus_deployment(config_map)
+
+
+def operator_prometheus(service_account: str | None = "prometheus", pod_monitors: bool = False,
+                        deny_file_access: bool = True) -> str:
+    """Prometheus monitoring/k8s selecting every ServiceMonitor (and PodMonitor) of every namespace, run as
+    `service_account` (None: the field left out), with `arbitraryFSAccessThroughSMs.deny` unless told otherwise."""
+    lines = ["apiVersion: monitoring.coreos.com/v1", "kind: Prometheus", "metadata: {name: k8s, namespace: monitoring}",
+             "spec:"]
+    if service_account is not None:
+        lines.append(f"  serviceAccountName: {service_account}")
+    lines += ["  serviceMonitorSelector: {}", "  serviceMonitorNamespaceSelector: {}"]
+    if pod_monitors:
+        lines += ["  podMonitorSelector: {}", "  podMonitorNamespaceSelector: {}"]
+    if deny_file_access:
+        lines.append("  arbitraryFSAccessThroughSMs: {deny: true}")
+    return "\n".join(lines) + "\n"
+
+
+# A ServiceMonitor of the API server's `kubernetes` Service (default namespace), its one endpoint open for more
+# settings at six spaces.
+APISERVER_MONITOR = """\
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: apiserver, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [default]}
+  selector: {matchLabels: {component: apiserver, provider: kubernetes}}
+  endpoints:
+    - port: https
+      scheme: https
+"""

@@ -8,7 +8,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from kubelint_scrape.engine import Options, lint_paths
-from manifests import prometheus_deployment
+from manifests import APISERVER_MONITOR, operator_prometheus, prometheus_deployment
 
 ACCESS = {"KS101", "KS102", "KS103", "KS104", "KS105", "KS108"}
 
@@ -585,18 +585,7 @@ def test_ks107_and_ks102_name_objects_with_their_namespace_in_one_parenthesis() 
     assert any(r.message.endswith("only for resourceNames worker-1, worker-2") for r in ks102[0].related)
 
 
-DENYING_PROMETHEUS = """\
-apiVersion: monitoring.coreos.com/v1
-kind: Prometheus
-metadata: {name: k8s, namespace: monitoring}
-spec:
-  serviceAccountName: prometheus
-  serviceMonitorSelector: {}
-  serviceMonitorNamespaceSelector: {}
-  podMonitorSelector: {}
-  podMonitorNamespaceSelector: {}
-  arbitraryFSAccessThroughSMs: {deny: true}
----
+DENYING_PROMETHEUS = operator_prometheus(pod_monitors=True) + """---
 apiVersion: v1
 kind: ServiceAccount
 metadata: {name: prometheus, namespace: monitoring}
@@ -618,16 +607,7 @@ metadata: {name: kubernetes, namespace: default, labels: {component: apiserver, 
 spec:
   ports: [{name: https, port: 443, targetPort: 6443}]
 ---
-apiVersion: monitoring.coreos.com/v1
-kind: ServiceMonitor
-metadata: {name: apiserver, namespace: monitoring}
-spec:
-  namespaceSelector: {matchNames: [default]}
-  selector: {matchLabels: {component: apiserver, provider: kubernetes}}
-  endpoints:
-    - port: https
-      scheme: https
-"""
+""" + APISERVER_MONITOR
 
 
 def test_ks106_fix_names_no_file_where_the_prometheus_denies_file_access(tmp_path: Path) -> None:

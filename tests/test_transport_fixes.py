@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
-from manifests import prometheus_deployment
+from manifests import APISERVER_MONITOR, operator_prometheus, prometheus_deployment
 
 CONTROLLER_MANAGER_JOB = """\
 apiVersion: v1
@@ -148,14 +148,7 @@ def test_ks303_fix_for_a_scheme_set_by_relabelling_addresses_the_rule() -> None:
 
 def test_ks302_fix_names_no_file_where_the_prometheus_denies_file_access(tmp_path: Path) -> None:
     # `bearerTokenFile` and `tlsConfig.caFile` are what arbitraryFSAccessThroughSMs.deny rejects (KS603)
-    (tmp_path / "m.yaml").write_text("""\
-apiVersion: monitoring.coreos.com/v1
-kind: Prometheus
-metadata: {name: k8s, namespace: monitoring}
-spec:
-  serviceMonitorSelector: {}
-  arbitraryFSAccessThroughSMs: {deny: true}
----
+    (tmp_path / "m.yaml").write_text(operator_prometheus(service_account=None) + """---
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata: {name: kubelet, namespace: monitoring}
@@ -180,16 +173,7 @@ spec:
 def test_ks301_fix_only_deletes_the_skip_when_the_monitor_takes_the_cluster_ca_from_kube_root_ca(tmp_path: Path) -> None:
     # tlsConfig.ca from ConfigMap kube-root-ca.crt is the cluster CA: "replace insecureSkipVerify with tlsConfig.ca"
     # would write a second `ca`
-    (tmp_path / "m.yaml").write_text("""\
-apiVersion: monitoring.coreos.com/v1
-kind: ServiceMonitor
-metadata: {name: apiserver, namespace: monitoring}
-spec:
-  namespaceSelector: {matchNames: [default]}
-  selector: {matchLabels: {component: apiserver, provider: kubernetes}}
-  endpoints:
-    - port: https
-      scheme: https
+    (tmp_path / "m.yaml").write_text(APISERVER_MONITOR + """\
       authorization: {credentials: {name: prometheus-token, key: token}}
       tlsConfig:
         ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
-from manifests import prometheus_deployment
+from manifests import operator_prometheus, prometheus_deployment
 
 VALIDITY = ("KS601", "KS602", "KS603")
 
@@ -132,15 +132,7 @@ def test_ks602_name_fix_suggests_a_name_the_api_server_takes(tmp_path: Path) -> 
     assert not _only(_lint(tmp_path, {"o.yaml": objects.replace("SERVICE", names[0]).replace("NAMESPACE", names[1])}), "KS602")
 
 
-DENYING = """\
-apiVersion: monitoring.coreos.com/v1
-kind: Prometheus
-metadata: {name: k8s, namespace: monitoring}
-spec:
-  serviceAccountName: prometheus
-  serviceMonitorSelector: {}
-  arbitraryFSAccessThroughSMs: {deny: true}
----
+DENYING = operator_prometheus() + """---
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata: {name: web, namespace: monitoring}
@@ -181,16 +173,7 @@ scrape_configs: [{job_name: a, static_configs: [{targets: ["a:80"]}]}]
     assert checks == ["duplicate-remote-name", "reserved-header", "schema:additional"]
 
 
-KUBELET_MONITOR = """\
-apiVersion: monitoring.coreos.com/v1
-kind: Prometheus
-metadata: {name: k8s, namespace: monitoring}
-spec:
-  serviceAccountName: prometheus
-  serviceMonitorSelector: {}
-  serviceMonitorNamespaceSelector: {}
-  arbitraryFSAccessThroughSMs: {deny: true}
----
+KUBELET_MONITOR = operator_prometheus() + """---
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata: {name: kubelet, namespace: monitoring}
