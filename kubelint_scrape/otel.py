@@ -9,7 +9,10 @@ kubeletstats (opentelemetry-collector-contrib receiver/kubeletstatsreceiver READ
 control", @02a6748): reads the kubelet's /stats/summary → `get nodes/stats`; with `extra_metadata_labels` or
 the `*_{request,limit}_utilization` metrics it also reads /pods → `get nodes/pods` (the kubelet checks
 nodes/proxy for /pods before KubeletFineGrainedAuthz, FACTS §1). auth_type serviceAccount sends the pod's SA
-token; tls a client certificate; none uses the read-only port; kubeConfig goes through the API-server proxy.
+token; tls a client certificate; none uses the read-only port; kubeConfig goes through the API-server proxy:
+`<kubeconfig host>/api/v1/nodes/<endpoint>/proxy/<path>` (internal/kubelet/client.go kubeConfigClientProvider, @02a6748),
+with the kubeconfig's credentials, which in a pod without a kubeconfig file are the in-cluster config's: the pod's
+token against kubernetes.default.svc (client-go clientcmd's deferred loading falls back to it) → `get nodes/proxy`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from .load import Limits, parse_text
 from .model import K8sObject
 from .promconfig import SA_CA, SA_TOKEN, PromConfig, build_config, build_job
+from .targets import sample_node_name
 from .yamltree import Pos, YMap, YSeq, as_map, as_seq, as_str
 
 COLLECTOR_KIND = "OpenTelemetryCollector"
@@ -127,19 +131,15 @@ def _unmodelled_components(config: YMap, used: set[str] | None) -> list[str]:
 def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: PromConfig) -> list:
     auth = as_str(receiver.get("auth_type")) or "tls"
     endpoint = as_str(receiver.get("endpoint")) or "${env:HOSTNAME}:10250"
+    if auth == "kubeConfig":
+        return _kubeconfig_jobs(path, name, receiver, pos, config, endpoint)
     scheme, _, address = endpoint.rpartition("://")
     scheme = scheme or ("http" if auth == "none" else "https")
     if ":" not in address.rsplit("]", 1)[-1]:
         address += ":10255" if auth == "none" else ":10250"
     endpoint_pos = receiver.value_pos("endpoint") if "endpoint" in receiver else pos
-    paths = ["/stats/summary"]
-    metrics = as_map(receiver.get("metrics"))
-    utilization = any(k.endswith(("_request_utilization", "_limit_utilization")) and as_map(v).get("enabled") is True
-                      for k, v in metrics.items())
-    if receiver.get("extra_metadata_labels") or utilization:
-        paths.append("/pods")
     jobs = []
-    for metrics_path in paths:
+    for metrics_path in _kubelet_paths(receiver):
         root = YMap(pos)
         root.put("job_name", f"{name} {metrics_path}", pos)
         root.put("scheme", scheme, endpoint_pos)
@@ -161,6 +161,42 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
         root.put("static_configs", _seq(endpoint_pos, [_map(endpoint_pos, targets=targets)]), endpoint_pos)
         job = build_job(path, root, config, "config")
         job.transport_of = jobs[0] if jobs else None  # one receiver, one connection: its settings judged once
+        jobs.append(job)
+    return jobs
+
+
+def _kubelet_paths(receiver: YMap) -> list[str]:
+    """The kubelet paths the receiver reads: /stats/summary, and /pods for pod metadata or utilization metrics."""
+    paths = ["/stats/summary"]
+    metrics = as_map(receiver.get("metrics"))
+    utilization = any(k.endswith(("_request_utilization", "_limit_utilization")) and as_map(v).get("enabled") is True
+                      for k, v in metrics.items())
+    if receiver.get("extra_metadata_labels") or utilization:
+        paths.append("/pods")
+    return paths
+
+
+def _kubeconfig_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: PromConfig, endpoint: str) -> list:
+    """auth_type kubeConfig: the same paths, read through the API server's node proxy with the pod's token (the
+    in-cluster config); `endpoint` is the node's name in the proxy path."""
+    auth_pos = receiver.key_pos("auth_type")
+    node = endpoint.rpartition("://")[2]
+    if "${" in node:  # the collector's own node (${env:K8S_NODE_NAME}): on a DaemonSet, every node in turn
+        node = sample_node_name()
+    jobs = []
+    for kubelet_path in _kubelet_paths(receiver):
+        root = YMap(pos)
+        root.put("job_name", f"{name} {kubelet_path}", pos)
+        root.put("scheme", "https", auth_pos)
+        root.put("metrics_path", f"/api/v1/nodes/{node}/proxy{kubelet_path}", auth_pos)
+        root.put("authorization", _map(auth_pos, credentials_file=SA_TOKEN), auth_pos)
+        tls = _map(auth_pos, ca_file=SA_CA)
+        if receiver.get("insecure_skip_verify") is True:  # it overrides the kubeconfig's CA (client.go)
+            tls = _map(receiver.key_pos("insecure_skip_verify"), insecure_skip_verify=True)
+        root.put("tls_config", tls, auth_pos)
+        root.put("static_configs", _seq(auth_pos, [_map(auth_pos, targets=_seq(auth_pos, ["kubernetes.default.svc:443"]))]), auth_pos)
+        job = build_job(path, root, config, "config")
+        job.transport_of = jobs[0] if jobs else None
         jobs.append(job)
     return jobs
 

@@ -370,6 +370,12 @@ def _sample_names(resource: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def sample_node_name() -> str:
+    """A node of the sample cluster, standing for whichever node a config names through its environment (a proxy
+    path with it is shown with <node>, as one relabelled from node discovery)."""
+    return knowledge("cluster")["nodes"][0]["name"]
+
+
 def split_address(address: str, scheme: str) -> tuple[str, int]:
     host, port = address, 0
     if address.startswith("["):  # [v6]:port
