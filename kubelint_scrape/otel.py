@@ -197,6 +197,9 @@ def _kubeconfig_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: Pro
         root.put("static_configs", _seq(auth_pos, [_map(auth_pos, targets=_seq(auth_pos, ["kubernetes.default.svc:443"]))]), auth_pos)
         job = build_job(path, root, config, "config")
         job.transport_of = jobs[0] if jobs else None
+        job.direct_setting = (f"set `auth_type: serviceAccount` on receiver {name}: it then reads the kubelet on "
+                              f":10250 itself with the pod's token (`endpoint: ${{env:K8S_NODE_NAME}}:10250` or the "
+                              f"node's IP, `ca_file` or `insecure_skip_verify` as the kubelets serve)")
         jobs.append(job)
     return jobs
 

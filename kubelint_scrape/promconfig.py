@@ -188,6 +188,10 @@ class ScrapeJob:
     # kubeletstats receiver reads /pods with the TLS, token and port of its /stats/summary job): findings about
     # those settings (KS301–KS304) are reported once, on that job.
     transport_of: "ScrapeJob | None" = None
+    # How the job is made to scrape the kubelets directly where that is a setting of its component, not relabel
+    # rules (an OTel kubeletstats receiver with auth_type kubeConfig reads through the API-server proxy): KS103's
+    # and KS209's fix then says that setting.
+    direct_setting: str = ""
     # Results that depend on this job alone (its relabel simulation), kept as long as the job is (see Source.memo).
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 

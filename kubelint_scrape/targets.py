@@ -524,6 +524,15 @@ def all_namespaces_proxy(endpoint: Endpoint) -> Endpoint:
     return replace(endpoint, path=shown, proxy_namespace="")
 
 
+_PROXIED_PATH = re.compile(r"^/api/v1/(?:nodes/[^/]+/proxy|proxy/nodes/[^/]+)(/.*)?$")  # [^/]+ also matches <node>
+
+
+def kubelet_path_of_proxy(proxy_path: str) -> str:
+    """/api/v1/nodes/<node>/proxy/metrics/cadvisor (or legacy /api/v1/proxy/nodes/<node>/…) → /metrics/cadvisor."""
+    match = _PROXIED_PATH.match(proxy_path.split("?", 1)[0])
+    return (match.group(1) if match and match.group(1) else None) or "/metrics"
+
+
 def kubelet_subresources(path: str, version: tuple[int, int]) -> tuple[str, ...]:
     """The nodes subresources the kubelet accepts for `path`, in the order it checks them (FACTS §1)."""
     table: Any = knowledge("kubelet-paths")

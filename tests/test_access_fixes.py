@@ -715,3 +715,25 @@ def test_binding_refused_for_its_apiversion_alone_is_corrected_first(tmp_path: P
     assert "Or correct" not in finding.fix
     (setup / "rbac.yaml").write_text(_cluster_role("prometheus", rules) + "---\n" + binding)
     assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]
+
+
+def test_ks103_fix_names_what_the_kubelet_checks_for_the_path_scraped_directly(tmp_path: Path) -> None:
+    # /stats/summary through the node proxy: scraped on :10250 the kubelet checks nodes/stats, not nodes/metrics.
+    rules = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+    setup = _setup(tmp_path, PROXY_JOB.replace("/proxy/metrics", "/proxy/stats/summary"),
+                   _cluster_role("prometheus", rules) + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS103"]
+    assert finding.fix.startswith("Better (KS209): scrape the kubelets directly on :10250, which needs only get "
+                                  "nodes/stats. Or, keeping the proxy"), finding.fix
+
+
+def test_proxied_kubeletstats_is_fixed_by_its_auth_type_not_by_relabel_rules() -> None:
+    # An OTel kubeletstats receiver with auth_type kubeConfig has no relabel rules to delete: the fix is its setting.
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS103" / "fail-kubeletstats-kubeconfig-through-apiserver"
+    findings = lint_paths([str(case)], Options(select={"KS103", "KS209"})).findings
+    ks103 = next(f for f in findings if f.rule == "KS103")
+    assert ks103.fix.startswith("Better (KS209): set `auth_type: serviceAccount` on receiver kubeletstats"), ks103.fix
+    assert "which needs only get nodes/stats (already granted)" in ks103.fix
+    ks209 = next(f for f in findings if f.rule == "KS209")
+    assert ks209.fix.startswith("Set `auth_type: serviceAccount` on receiver kubeletstats"), ks209.fix
+    assert "relabel" not in ks209.fix and 'resources: ["nodes/stats"]' in ks209.fix

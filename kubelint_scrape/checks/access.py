@@ -25,6 +25,7 @@ from ..rbacvalidate import refused_only_for_version
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
 from ..suppress import line_suppresses
+from ..targets import kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
 from .transport import CLUSTER_CA_CONFIGMAP, _key, cluster_ca_field
@@ -274,6 +275,23 @@ def _one_per_monitor(group: list[Finding]) -> Finding:
     first.message = first.message.replace(jobs[0], more, 1)
     first.data = {**first.data, "jobs": jobs}
     return first
+
+
+def _direct_kubelet_scrape(job, need: Need, identity: Identity, authorizer: Authorizer, ctx: Context) -> str:
+    """The direct :10250 scrape offered instead of a node-proxy grant, with what the kubelet itself checks for the
+    path (FACTS §1: not always nodes/metrics — /stats/summary is nodes/stats) and how the job is changed when that
+    is a setting of its component (ScrapeJob.direct_setting)."""
+    how = job.direct_setting or "scrape the kubelets directly on :10250"
+    assumptions = ctx.analysis.assumptions
+    kubelet_path = kubelet_path_of_proxy(need.path)
+    if assumptions.kubelet_authz == "always-allow":
+        return f"{how}, which needs no grant (assumption kubelet-authz: always-allow)"
+    subresource = kubelet_subresources(kubelet_path, assumptions.version)[0]
+    if subresource == "proxy":
+        return (f"{how}, which spares the API server; the kubelet itself checks nodes/proxy for {kubelet_path} "
+                f"on Kubernetes {assumptions.kubernetes_version}")
+    held = authorizer.authorize(identity, Request("get", "", "nodes", subresource)).allowed
+    return f"{how}, which needs only get nodes/{subresource}" + (" (already granted)" if held else "")
 
 
 def _ignored_selector(job, needs: list[Need]) -> tuple[str, str, list[Related]]:
@@ -672,10 +690,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         proxied_nodes = need.target == "apiserver-proxy" and request.resource == "nodes"
         if proxied_nodes:
             # Granting nodes/proxy would make it work, and hand out exec on every node (KS201): say the better way first.
-            direct = authorizer.authorize(identity, Request("get", "", "nodes", "metrics")).allowed
-            fix = ("Better: scrape the kubelets directly on :10250 (KS209), which needs only get nodes/metrics"
-                   + (" (already granted)" if direct else "") + ". Or, keeping the proxy (get nodes/proxy also allows "
-                   "exec in every pod on every node, KS201):\n" + fix)
+            fix = (f"Better (KS209): {_direct_kubelet_scrape(job, need, identity, authorizer, ctx)}. Or, keeping the proxy (get "
+                   f"nodes/proxy also allows exec in every pod on every node, KS201):\n" + fix)
         if restricted:
             fix += "\nOr remove resourceNames from the rule that grants it: every node is scraped."
         if need.review is not None and request.is_resource and request.name:

@@ -54,7 +54,7 @@ from ..grants import (
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows
 from ..resources import knowledge
-from ..targets import kubelet_subresources
+from ..targets import kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YSeq, as_str, at
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
 from .config import endpointslice_successors
@@ -335,10 +335,10 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         # scraping them directly would not make the grant unnecessary.
         version = assumptions.version
         proxied_proxy_only = [(j, n) for j, n in proxy_jobs if n.path and kubelet_rbac
-                              and kubelet_subresources(_kubelet_path(n.path), version)[0] == "proxy"]
+                              and kubelet_subresources(kubelet_path_of_proxy(n.path), version)[0] == "proxy"]
         if proxied_proxy_only:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxied_proxy_only))
-            paths = ", ".join(dict.fromkeys(_kubelet_path(n.path) for _j, n in proxied_proxy_only))
+            paths = ", ".join(dict.fromkeys(kubelet_path_of_proxy(n.path) for _j, n in proxied_proxy_only))
             purpose = (f"{', '.join(labels)} need{'s' if len(labels) == 1 else ''} it: through the API-server proxy, "
                        f"and scraped directly too, as the kubelet authorizes {paths} only as nodes/proxy on Kubernetes "
                        f"{ctx.analysis.assumptions.kubernetes_version}")
@@ -350,7 +350,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
             purpose = (f"{', '.join(labels)} use{'s' if len(labels) == 1 else ''} it only because "
                        f"{'it scrapes' if len(labels) == 1 else 'they scrape'} the kubelet through the API-server proxy (KS209)")
-            direct = sorted({kubelet_subresources(_kubelet_path(n.path), version)[0]
+            direct = sorted({kubelet_subresources(kubelet_path_of_proxy(n.path), version)[0]
                              for _j, n in proxy_jobs if n.path} or {"metrics"})
             fix = (f"Scrape the kubelets directly on :10250 (see KS209), then "
                    + _replace_proxy(state, holding, item, role, direct, "(get)."))
@@ -956,7 +956,7 @@ def _direct_kubelet_successors(jobs: list, assumptions) -> list[Request]:
     path only as nodes/proxy, or authorizes nothing (kubelet-authz: always-allow)."""
     if assumptions.kubelet_authz == "always-allow":
         return []
-    subresources = {kubelet_subresources(_kubelet_path(n.path), assumptions.version)[0]
+    subresources = {kubelet_subresources(kubelet_path_of_proxy(n.path), assumptions.version)[0]
                     for j in jobs for n in j.needs
                     if n.path and ((n.target == "apiserver-proxy" and n.request.resource == "nodes")
                                    or n.unchecked == PROXY_PATH_AT_KUBELET)}
@@ -1677,7 +1677,7 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
         needs = [n for n in job.needs if n.target == "apiserver-proxy" and n.request.resource == "nodes"]
         assumptions = ctx.analysis.assumptions
         for path, legacy in proxied.items():
-            kubelet_path = _kubelet_path(path)
+            kubelet_path = kubelet_path_of_proxy(path)
             # What the kubelet itself checks for the path on this version (FACTS §1): the subresource to grant
             # instead; a path it authorizes only as nodes/proxy keeps needing it when scraped directly.
             # None when the kubelet authorizes every request (kubelet-authz: always-allow): no grant at all.
@@ -1722,7 +1722,7 @@ def _proxy_path_at_kubelet(job, assumptions) -> Iterator[Finding]:
         if need.target != "kubelet" or need.unchecked != PROXY_PATH_AT_KUBELET or need.path in seen:
             continue
         seen.add(need.path)
-        kubelet_path = _kubelet_path(need.path)
+        kubelet_path = kubelet_path_of_proxy(need.path)
         subresource = (kubelet_subresources(kubelet_path, assumptions.version)[0]
                        if assumptions.kubelet_authz != "always-allow" else None)
         grant = ("the kubelets authorize every request (assumption kubelet-authz: always-allow)" if subresource is None
@@ -1745,6 +1745,13 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
     """The job rewritten to scrape the kubelets directly, consistent with the other rules: its own token setting
     kept (adding `authorization` next to `bearer_token_file` is a KS601), and TLS as the kubelets serve it.
     `subresource`: what the kubelet checks for the path; None when it asks RBAC nothing (always-allow)."""
+    grant = (f"remove nodes/proxy from the scraper's role: the kubelets authorize every request (assumption "
+             f"kubelet-authz: always-allow)." if subresource is None else
+             f"grant {{apiGroups: [\"\"], resources: [\"nodes/{subresource}\"], verbs: [\"get\"]}} instead of nodes/proxy."
+             if subresource != "proxy" else
+             "the kubelet checks nodes/proxy for this path itself, so keep get nodes/proxy (or stop scraping it).")
+    if job.job.direct_setting:
+        return f"{job.job.direct_setting[0].upper()}{job.job.direct_setting[1:]}; then {grant}"
     lines = ["  scheme: https", f"  metrics_path: {kubelet_path}"]
     keep = ""
     if job.job.credentials.kind == "sa-token":
@@ -1762,11 +1769,7 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
                "them with ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt instead.")
     return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
             f"path, and give the job{keep}:\n" + "\n".join(lines) + "\n"
-            + (f"then remove nodes/proxy from the scraper's role: the kubelets authorize every request (assumption "
-               f"kubelet-authz: always-allow).{tls}" if subresource is None else
-               f"then grant {{apiGroups: [\"\"], resources: [\"nodes/{subresource}\"], verbs: [\"get\"]}} instead of "
-               f"nodes/proxy.{tls}" if subresource != "proxy" else
-               f"the kubelet checks nodes/proxy for this path itself, so keep get nodes/proxy (or stop scraping it).{tls}"))
+            + f"then {grant}{tls}")
 
 
 _LEGACY_NODE = re.compile(r"(/api/v1/proxy/nodes/)[^/]+")
@@ -1784,10 +1787,3 @@ def _proxy_grant_related(need) -> list[Related]:
     return related
 
 
-_PROXIED_PATH = re.compile(r"^/api/v1/(?:nodes/[^/]+/proxy|proxy/nodes/[^/]+)(/.*)?$")  # [^/]+ also matches <node>
-
-
-def _kubelet_path(proxy_path: str) -> str:
-    """/api/v1/nodes/<node>/proxy/metrics/cadvisor (or legacy /api/v1/proxy/nodes/<node>/…) → /metrics/cadvisor."""
-    match = _PROXIED_PATH.match(proxy_path.split("?", 1)[0])
-    return (match.group(1) if match and match.group(1) else None) or "/metrics"
