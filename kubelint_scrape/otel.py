@@ -17,6 +17,7 @@ token against kubernetes.default.svc (client-go clientcmd's deferred loading fal
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .load import Limits, parse_text
@@ -66,7 +67,10 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
         if kind == "prometheus" and isinstance(receiver.get("config"), YMap):
             result.append(_prometheus_receiver(path, receiver["config"], holder, runner))
         elif kind == "receiver_creator":
-            result.extend(_prometheus_receiver(path, inner, holder, runner) for inner in _templated_prometheus(receiver))
+            for inner, rule in _templated_prometheus(receiver):
+                prom = _prometheus_receiver(path, inner, holder, runner)
+                _resolve_endpoint(prom, rule)
+                result.append(prom)
         elif kind in ("kubeletstats", "kubelet_stats"):
             kubelet.jobs.extend(_kubeletstats_jobs(path, name, receiver, receivers.key_pos(name), kubelet))
     if kubelet.jobs:
@@ -84,7 +88,34 @@ def _prometheus_receiver(path: str, root: YMap, holder: K8sObject | None, runner
     return prom
 
 
-def _templated_prometheus(creator: YMap) -> list[YMap]:
+# The receiver_creator `rule` expression (expr-lang over the observed endpoint) of a template: which component it
+# starts on, and the port it requires.
+_RULE_API_SERVER = re.compile(r"kube-apiserver")
+_RULE_PORT = re.compile(r"\bport\s*==\s*(\d+)")
+_ENDPOINT = "`endpoint`"
+
+
+def _resolve_endpoint(prom: PromConfig, rule: str) -> None:
+    """The `endpoint` expression of the template's static targets, as the observer would fill it: the endpoint
+    the rule matches — a port endpoint's `ip:port`, a pod's IP. A rule that picks the kube-apiserver pod makes the
+    target the API server itself (its /metrics needs `get` on the URL, KS104), whose address no sample pod has."""
+    port = _RULE_PORT.search(rule)
+    if _RULE_API_SERVER.search(rule):
+        address = "kubernetes.default.svc"
+    else:
+        address = SAMPLE_ENDPOINT_IP
+    if port is not None:
+        address += f":{port.group(1)}"
+    for job in prom.jobs:
+        job.static_targets = [(target.replace(_ENDPOINT, address) if target.startswith(_ENDPOINT) else target,
+                               labels, span) for target, labels, span in job.static_targets]
+
+
+# An address of no representative-cluster object (whose names the transport rules would report instead).
+SAMPLE_ENDPOINT_IP = "10.244.201.1"
+
+
+def _templated_prometheus(creator: YMap) -> list[tuple[YMap, str]]:
     """The scrape configs of the prometheus receivers a receiver_creator starts per discovered endpoint.
 
     receiver_creator (opentelemetry-collector-contrib receiver/receivercreator README) holds receiver templates
@@ -98,7 +129,7 @@ def _templated_prometheus(creator: YMap) -> list[YMap]:
         if _receiver_type(as_str(name)) == "prometheus":
             inner = as_map(as_map(template).get("config")).get("config")
             if isinstance(inner, YMap):
-                found.append(inner)
+                found.append((inner, " ".join(as_str(as_map(template).get("rule")).split())))
     return found
 
 

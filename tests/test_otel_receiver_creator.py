@@ -45,3 +45,24 @@ def test_other_templates_or_discovery_stay_unmodelled() -> None:
     assert _unmodelled_components(_config(kubeletstats), {"receiver_creator"}) == ["receivers.receiver_creator"]
     discovery = "    discovery: {enabled: true}\n"
     assert _unmodelled_components(_config(discovery), {"receiver_creator"}) == ["receivers.receiver_creator"]
+
+
+
+def test_endpoint_expression_is_the_endpoint_the_rule_picks() -> None:
+    # A template whose rule picks the kube-apiserver pod scrapes the API server itself (its /metrics needs the URL
+    # grant, KS104); one on a pod scrapes that pod's IP at the port the target writes.
+    config = _config("""\
+      prometheus/apiserver:
+        rule: type == "port" && port == 443 &&
+          pod.labels["component"] == "kube-apiserver"
+        config:
+          config:
+            scrape_configs:
+              - job_name: apiserver
+                scheme: https
+                static_configs: [{targets: ['`endpoint`']}]
+""")
+    apiserver, scheduler = sorted(collector_configs("relay.yaml", config, None, None), key=lambda p: p.jobs[0].name)
+    assert [t for t, _l, _s in apiserver.jobs[0].static_targets] == ["kubernetes.default.svc:443"]
+    [(target, _labels, _span)] = scheduler.jobs[0].static_targets
+    assert target.endswith(":10259") and "`" not in target

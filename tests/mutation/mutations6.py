@@ -32,8 +32,8 @@ Not fixed, reported to the lead (the expectations record what the tool does):
   Service (it has only `https`), so the /metrics URL grant serves nothing, but the tool treats the target as an
   unseen workload and keeps KS203 silent (first guess KS203).
 - b17's receiver_creator template for the API server (target '`endpoint`', the port and the kube-apiserver pod come
-  from the `rule` expression) is not recognised as the API server, so its `get /metrics` need is never derived:
-  dropping the URL grant, a v1beta1 binding or a ServiceAccount typo add no KS104 (first guess had KS104).
+  from the `rule` expression) was not recognised as the API server; fixed since (otel._resolve_endpoint): dropping
+  the URL grant, a v1beta1 binding or a ServiceAccount typo now add KS104, the first guess.
 """
 
 P, M, S = "prometheus.yaml", "monitors.yaml", "scrape.yaml"
@@ -166,7 +166,8 @@ MUTATIONS = [
     ("b17 drop nodes/pods", B17, [(C, CORE17, "  - nodes/stats\n")], ["KS102"]),
     ("b17 nodes/status instead of nodes/stats", B17, [(C, CORE17, "  - nodes/status\n  - nodes/pods\n")], ["KS102"]),
     ("b17 no extra_metadata_labels (nodes/pods unused, KS203 off)", B17, [(C, EXTRA17, "")], []),
-    ("b17 drop the /metrics URL grant", B17, [(C, URL17 + "  verbs:\n  - get\n  - list\n  - watch\n", "")], []),
+    # the receiver_creator template whose rule picks the kube-apiserver pod scrapes the API server's /metrics
+    ("b17 drop the /metrics URL grant", B17, [(C, URL17 + "  verbs:\n  - get\n  - list\n  - watch\n", "")], ["KS104"]),
     ("b17 typo verb gett", B17, [(C, VERBS17, VERBS17.replace("  - get\n", "  - gett\n"))], ["KS102", "KS503", "KS504"]),
     ("b17 grant every resource", B17, [(C, "  resources:\n  - events\n  - namespaces\n  - namespaces/status\n", "  resources:\n  - \"*\"\n  - events\n  - namespaces\n  - namespaces/status\n")],
      ["KS201", "KS202", "KS204", "KS205"]),
@@ -174,8 +175,8 @@ MUTATIONS = [
                                                         "subjects:\n- kind: ServiceAccount\n  name: default-splunk-otel-collector\n  namespace: monitoring\n")], ["KS108"]),
     ("b17 RoleBinding instead of ClusterRoleBinding", B17,
      [(C, CRB17, "kind: RoleBinding\napiVersion: rbac.authorization.k8s.io/v1\nmetadata:\n  name: default-splunk-otel-collector\n  namespace: default\n")], ["KS105"]),
-    ("b17 binding v1beta1", B17, [(C, CRB17, CRB17.replace("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"))], ["KS102", "KS501"]),
-    ("b17 serviceAccountName typo", B17, [(C, POD17, "      serviceAccountName: default-splunk-otel-colector\n")], ["KS102", "KS109"]),
+    ("b17 binding v1beta1", B17, [(C, CRB17, CRB17.replace("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"))], ["KS102", "KS104", "KS501"]),
+    ("b17 serviceAccountName typo", B17, [(C, POD17, "      serviceAccountName: default-splunk-otel-colector\n")], ["KS102", "KS104", "KS109"]),
     ("b17 pod automount false", B17, [(C, POD17, POD17 + "      automountServiceAccountToken: false\n")], ["KS107"]),
     ("b17 hostNetwork back", B17, [(C, POD17, POD17 + "      hostNetwork: true\n")], ["KS401"]),
     ("b17 hostPID", B17, [(C, POD17, POD17 + "      hostPID: true\n")], ["KS402"]),
