@@ -1277,7 +1277,9 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
             view = _token_view(analysis, ctx)
             views[key] = None if view is None else (view, _files_provided(view.mounts, view.volumes))
         if views[key] is None:
-            continue  # the ServiceAccount admission plugin mounts token, ca.crt and namespace at the ServiceAccount path
+            # the ServiceAccount admission plugin mounts token, ca.crt and namespace at the ServiceAccount path
+            yield from _absent_service_account_files(analysis.job)
+            continue
         pod, provided = views[key]
         missing = [(file, span, use) for file, span, use in reads_service_account_files(analysis.job) if file not in provided]
         if not missing:
@@ -1301,6 +1303,37 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
             related=(Related(pod.related_span, pod.related_text),),
             object=analysis.job.label, data={"files": [f"{SA_DIR}/{f}" for f in files]},
         )
+
+
+def _absent_service_account_files(job) -> Iterator[Finding]:
+    """A file of the ServiceAccount directory that the automounted volume does not hold (`ca.cert`, `tokn`): the
+    volume has only token, ca.crt and namespace, so Prometheus cannot read it — a CA it cannot load keeps the
+    job's HTTP client from being made, a token file it cannot read fails every scrape."""
+    reads = list(reads_service_account_files(job))
+    if job.credentials.kind == "token-file" and job.credentials.file.startswith(SA_DIR + "/"):
+        reads.append((job.credentials.file[len(SA_DIR) + 1:], job.credentials.span, "scrape credentials"))
+    seen: set[str] = set()
+    for file, span, use in reads:
+        if file in SA_FILE_SOURCES or file in seen:
+            continue
+        seen.add(file)
+        meant = _close_matches(file, list(SA_FILE_SOURCES))
+        yield Finding(
+            "KS107", span,
+            f"{job.label} reads {SA_DIR}/{file} ({_use_shown(job, use)}), which the ServiceAccount volume does not "
+            f"hold (it holds ca.crt, namespace and token): "
+            + ("service discovery fails (its requests to the API server cannot read the file)"
+               if use.startswith("discovery") else "every scrape fails (Prometheus cannot read the file)"),
+            fix=(f"Write {SA_DIR}/{meant[0]}." if meant else
+                 f"Name a file the volume holds ({SA_DIR}/token, ca.crt or namespace), or mount the file there."),
+            object=job.label, data={"files": [f"{SA_DIR}/{file}"]},
+        )
+
+
+def _close_matches(word: str, candidates: list[str]) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
 
 
 def _use_shown(job, use: str) -> str:
