@@ -201,6 +201,18 @@ def test_output_file(tmp_path) -> None:
     assert json.loads(target.read_text())["summary"]["error"] == 1
 
 
+@pytest.mark.parametrize("command", ["check", "suggest-rbac"])
+def test_output_file_in_a_directory_not_made_yet(command, tmp_path) -> None:
+    """`-o reports/lint.sarif` in a fresh checkout: the directories are made, as ruff's --output-file makes them
+    (astral-sh/ruff#11550); only a path that cannot become a directory is a usage error."""
+    target = tmp_path / "reports" / "ci" / "report.out"
+    result = run(command, str(QUICKSTART), "--output", str(target))
+    assert result.exit_code in (0, 1) and result.output == "", result.output
+    assert target.read_text().strip()
+    blocked = run(command, str(QUICKSTART), "--output", str(target / "under-a-file.out"))
+    assert blocked.exit_code == 2 and "not a directory" in blocked.output, blocked.output
+
+
 def test_real_subprocess_end_to_end() -> None:
     env = {**os.environ, "PYTHONWARNINGS": "error"}
     proc = subprocess.run(
@@ -270,7 +282,8 @@ FAST_PATH_CASES = [
     ([str(QUICKSTART), "--select", "KS999"], True),
     ([str(QUICKSTART), "--select", "", "--format", "concise"], True),  # empty: every rule
     ([], True),  # no paths and no configuration: the current directory
-    ([str(QUICKSTART), "-o", "/nonexistent/dir/report.txt"], True),
+    ([str(QUICKSTART), "-o", str(QUICKSTART / "prometheus-rbac.yaml" / "report.txt")], True),  # under a file
+    ([str(QUICKSTART), "-o", "{out}.d/report.txt"], True),  # a directory to make
     ([str(QUICKSTART), "--output", "."], True),  # a directory
     ([str(QUICKSTART), "--format", "xml"], False),
     ([str(QUICKSTART), "--no-such-option"], False),
@@ -339,7 +352,7 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(program) -> None:
     assert "Traceback" not in stderr, stderr
 
 
-@pytest.mark.parametrize("target", ["/nonexistent/dir/report.txt", "."])
+@pytest.mark.parametrize("target", [str(QUICKSTART / "prometheus-rbac.yaml" / "report.txt"), "."])
 def test_an_unwritable_output_is_a_usage_error_before_linting(target, tmp_path) -> None:
     proc = subprocess.run([sys.executable, "-m", "kubelint_scrape", str(QUICKSTART), "-o", target],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
