@@ -133,6 +133,26 @@ def test_the_caret_stands_under_the_column_on_a_terminal(item: str, padding: str
     assert lines[1:3] == ["    5 | " + item, " " * 8 + padding + "^"]
 
 
+def test_a_long_source_line_is_shown_as_a_window_around_the_caret(tmp_path) -> None:
+    """Minified JSON holds a whole List on one line: printed whole under each finding, a 370 KB file's 2,000
+    findings made a 1.1 GB text report. A window of the line is shown, the caret still under the token."""
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "r", "namespace": "x"},
+            "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["fly"]}]}
+    items = [dict(role, metadata={"name": f"r{i}", "namespace": "x"}) for i in range(400)]
+    (tmp_path / "roles.json").write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
+    output = run(str(tmp_path / "roles.json"), "--select", "KS504").output
+    findings = [line for line in output.splitlines() if " KS504 " in line]
+    assert len(findings) == 400 and len(output) < 400 * 1000
+    for index in (0, 199, 399):
+        head = findings[index]
+        column = int(head.split(":")[2])
+        block = output.split(head + "\n", 1)[1].splitlines()
+        shown, caret = block[0][len("    1 | "):], block[1][len("    1 | "):]
+        assert len(shown) <= 210 and caret.strip() == "^"
+        assert shown[len(caret) - 1:].startswith('"fly"'), (column, shown, caret)
+        assert shown.startswith("...") == (column > 81) and shown.endswith("...") == (index < 399)
+
+
 def test_no_path_and_no_configuration_lints_the_current_directory(tmp_path, monkeypatch) -> None:
     for name in os.listdir(QUICKSTART):
         (tmp_path / name).write_text((QUICKSTART / name).read_text())
