@@ -153,6 +153,25 @@ def test_a_long_source_line_is_shown_as_a_window_around_the_caret(tmp_path) -> N
         assert shown.startswith("...") == (column > 81) and shown.endswith("...") == (index < 399)
 
 
+@pytest.mark.parametrize("format_name", ["concise", "text"])
+def test_control_characters_from_the_inputs_are_printed_as_escapes(format_name, tmp_path) -> None:
+    """A double-quoted YAML value holds any character: a job name with a newline broke "one line per finding" and
+    put `::error …` at the start of a line, which a GitHub Actions runner executes as a workflow command; an ESC
+    sequence rewrote the terminal."""
+    (tmp_path / "prometheus.yml").write_text(
+        'scrape_configs:\n'
+        '  - job_name: "\\e[2Jnodes\\n::error file=x.yaml::forged\\u2028x"\n'
+        '    scheme: https\n'
+        '    kubernetes_sd_configs: [{role: node}]\n'
+        '    tls_config: {insecure_skip_verify: true}\n'
+        '    bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n')
+    output = run(str(tmp_path), "--format", format_name, "--show-assumptions").output
+    assert "\x1b" not in output and "\u2028" not in output
+    assert not [line for line in output.splitlines() if line.lstrip().startswith("::")], output
+    (head,) = [line for line in output.splitlines() if " KS301 " in line]
+    assert 'job "\\x1b[2Jnodes\\n::error file=x.yaml::forged\\u2028x" sends' in head
+
+
 def test_no_path_and_no_configuration_lints_the_current_directory(tmp_path, monkeypatch) -> None:
     for name in os.listdir(QUICKSTART):
         (tmp_path / name).write_text((QUICKSTART / name).read_text())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..positions import Lines, position, report_lines
-from .concise import line
+from .concise import line, printable
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _DIM, _RESET = "\033[2m", "\033[0m"
@@ -27,12 +27,13 @@ def chunks(result: Any, color: bool = False, show_assumptions: bool = False, qui
             if text.strip():
                 gutter = f"{region.line:>5} | "
                 shown, before = excerpt(text.rstrip(), region.column)
-                out.append(f"{gutter}{shown}")
-                out.append(" " * len(gutter) + caret_padding(before) + "^")
+                out.append(f"{gutter}{printable(shown)}")
+                out.append(" " * len(gutter) + caret_padding(printable(before)) + "^")
             for related in finding.related:
-                out.append(f"  = related: {position(lines, related.span)}: {related.message}")
+                out.append(printable(f"  = related: {position(lines, related.span)}: {related.message}"))
             if finding.fix:
-                fix_lines = finding.fix.splitlines()
+                # the fix's own lines are its layout (YAML to paste); a break inside a quoted name is not
+                fix_lines = [printable(fix_line) for fix_line in finding.fix.split("\n")]
                 out.append(f"  = fix: {fix_lines[0]}")
                 out.extend([f"    {fix_line}" for fix_line in fix_lines[1:]])
             out.append("")
@@ -93,5 +94,5 @@ def assumptions_text(result: Any, positions: Lines | None = None) -> str:
         for job in result.analysis.jobs:
             identity = job.identity or "unresolved"
             rejected = f"; left out by the operator: {job.job.rejected}" if job.job.rejected else ""
-            lines.append(f"  {position(positions, job.job.span)}: {job.job.label} as {identity} ({job.resolution.reason}); targets: {', '.join(job.target_classes) or 'none'}{rejected}")
+            lines.append(printable(f"  {position(positions, job.job.span)}: {job.job.label} as {identity} ({job.resolution.reason}); targets: {', '.join(job.target_classes) or 'none'}{rejected}"))
     return "\n".join(lines) + "\n"
