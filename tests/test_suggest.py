@@ -347,3 +347,19 @@ def test_suggestion_says_which_objects_of_the_inputs_it_replaces(tmp_path: Path)
     assert "# replaces the ClusterRole prometheus-scrape defined in rbac.yaml: apply this in its place" in again.stdout
     assert "replaces the ClusterRoleBinding" not in again.stdout  # the same binding as before: nothing to say
     assert 'resources: ["pods", "services"]' in again.stdout
+
+
+@pytest.mark.parametrize("diff", [False, True])
+def test_names_with_line_breaks_stay_inside_their_comments(diff: bool, tmp_path: Path) -> None:
+    """A double-quoted job name may hold a line break: written raw into a `# …` comment, it began a line of YAML
+    of its own (here `kind: Secret`), and suggest-rbac crashed reading its own output back."""
+    quickstart = ROOT / "examples" / "quickstart"
+    for path in quickstart.iterdir():
+        text = path.read_text(encoding="utf-8").replace("- job_name: kubernetes-nodes", '- job_name: "nodes\\nkind: Secret"')
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    result = invoke(tmp_path, "suggest-rbac", *(["--diff"] if diff else []), ".")
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert 'job "nodes\\nkind: Secret"' in result.stdout
+    assert not [line for line in result.stdout.splitlines() if line.lstrip("+ ").startswith("kind: Secret")]
+    if not diff:
+        list(YAML(typ="safe").load_all(result.stdout))
