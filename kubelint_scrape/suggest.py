@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from .analyse import Analysis
 from .authproxy import declared_targets, reached_proxies, reviews_as
-from .fixes import render_rules, rules_for, scrape_role_name, where_to_add
+from .fixes import render_rules, rules_for, scrape_role_name, where_to_add, yaml_scalar
 from .grants import (
     Requirement,
     describe_permissions,
@@ -203,7 +203,8 @@ def _rules_yaml(needed: dict[Request, list[Requirement]]) -> str:
 
 
 def _subject(identity: Identity) -> str:
-    return f"subjects:\n  - kind: ServiceAccount\n    name: {identity.name}\n    namespace: {identity.namespace}"
+    return (f"subjects:\n  - kind: ServiceAccount\n    name: {yaml_scalar(identity.name)}\n"
+            f"    namespace: {yaml_scalar(identity.namespace)}")
 
 
 def _existing(analysis: Analysis, kind: str, namespace: str | None, name: str):
@@ -239,7 +240,7 @@ def render(analysis: Analysis, plans_: list[Plan]) -> str:
     names = _names(analysis.authorizer, plans_)
     out = [HEADER]
     for plan in plans_:
-        name = names[plan.identity]
+        name = yaml_scalar(names[plan.identity])
         jobs = sorted({r.who for reqs in list(plan.cluster.values()) + [x for b in plan.namespaced.values() for x in b.values()] for r in reqs})
         out.append(printable(f"# ServiceAccount {plan.identity}: {_some(jobs, 8) if jobs else 'no requirement beyond the defaults'}"))
         for note in plan.skipped:
@@ -260,9 +261,9 @@ def render(analysis: Analysis, plans_: list[Plan]) -> str:
                 continue
             out += [
                 "---", "apiVersion: rbac.authorization.k8s.io/v1", "kind: Role", "metadata:", f"  name: {name}",
-                f"  namespace: {namespace}", "rules:", _rules_yaml(needed),
+                f"  namespace: {yaml_scalar(namespace)}", "rules:", _rules_yaml(needed),
                 "---", "apiVersion: rbac.authorization.k8s.io/v1", "kind: RoleBinding", "metadata:", f"  name: {name}",
-                f"  namespace: {namespace}", "roleRef:", "  apiGroup: rbac.authorization.k8s.io", "  kind: Role",
+                f"  namespace: {yaml_scalar(namespace)}", "roleRef:", "  apiGroup: rbac.authorization.k8s.io", "  kind: Role",
                 f"  name: {name}", _subject(plan.identity),
             ]
     return _note_replacements(analysis, "\n".join(out) + "\n")

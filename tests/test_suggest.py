@@ -363,3 +363,26 @@ def test_names_with_line_breaks_stay_inside_their_comments(diff: bool, tmp_path:
     assert not [line for line in result.stdout.splitlines() if line.lstrip("+ ").startswith("kind: Secret")]
     if not diff:
         list(YAML(typ="safe").load_all(result.stdout))
+
+
+@pytest.mark.parametrize("account", ["123", "true", "1e3"])
+def test_names_yaml_would_read_as_numbers_or_booleans_are_quoted(account: str, tmp_path: Path) -> None:
+    """`123` is a valid ServiceAccount name; written plain (`name: 123`) it was a number, and kubectl refused the
+    suggested binding (cannot unmarshal number into Go struct field Subject.subjects.name of type string)."""
+    quickstart = ROOT / "examples" / "quickstart"
+    for path in quickstart.iterdir():
+        text = path.read_text(encoding="utf-8").replace("serviceAccountName: prometheus", f'serviceAccountName: "{account}"')
+        (tmp_path / path.name).write_text(text.replace("name: prometheus\n", f'name: "{account}"\n'), encoding="utf-8")
+    result = invoke(tmp_path, "suggest-rbac", ".")
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    documents = [d for d in YAML(typ="safe").load_all(result.stdout) if d]
+    subjects = [s for d in documents for s in d.get("subjects", [])]
+    assert subjects and all(s["name"] == account for s in subjects)
+    assert all(isinstance(d["metadata"]["name"], str) for d in documents)
+
+
+def test_yaml_scalar_quotes_only_what_would_not_read_back_as_the_string() -> None:
+    from kubelint_scrape.fixes import yaml_scalar
+
+    assert [yaml_scalar(v) for v in ("prometheus", "kube-system", "a.b", "yes", "007", "")] == \
+        ["prometheus", "kube-system", "a.b", '"yes"', '"007"', '""']
