@@ -386,3 +386,22 @@ def test_yaml_scalar_quotes_only_what_would_not_read_back_as_the_string() -> Non
 
     assert [yaml_scalar(v) for v in ("prometheus", "kube-system", "a.b", "yes", "007", "")] == \
         ["prometheus", "kube-system", "a.b", '"yes"', '"007"', '""']
+
+
+def test_binding_yaml_in_fixes_quotes_names_yaml_would_read_as_numbers() -> None:
+    """The binding YAML that KS112's and KS203's fixes write out goes through the same quoting."""
+    import textwrap
+
+    from kubelint_scrape.checks.authproxy import _fix
+    from kubelint_scrape.checks.privilege import _role_binding_yaml
+    from kubelint_scrape.model import BindingDef
+    from kubelint_scrape.rbac import Identity
+
+    identity = Identity("monitoring", "123")
+    delegator = _fix(identity, True, "Deployment monitoring/app")
+    document = YAML(typ="safe").load(textwrap.dedent(delegator[delegator.index("\n") + 1:]))
+    assert document["subjects"][0]["name"] == "123" and document["metadata"]["name"] == "123-auth-delegator"
+    binding = BindingDef("ClusterRoleBinding", "007", "", "ClusterRole", "true", [])
+    document = YAML(typ="safe").load(_role_binding_yaml(binding, "2024", [identity]).removeprefix("---\n"))
+    assert (document["metadata"], document["roleRef"]["name"], document["subjects"][0]["name"]) == \
+        ({"name": "007", "namespace": "2024"}, "true", "123")
