@@ -180,6 +180,20 @@ def test_no_path_and_no_configuration_lints_the_current_directory(tmp_path, monk
     assert result.exit_code == 1 and "prometheus-config.yaml:" in result.output and "KS102" in result.output
 
 
+@pytest.mark.parametrize("args", [[], ["."], ["./"], [".//."]])
+def test_files_under_the_current_directory_are_named_without_dot_slash(args, tmp_path, monkeypatch) -> None:
+    """As ruff names them, and as a file named on its own is: `prometheus-config.yaml`, not
+    `./prometheus-config.yaml` (the pre-commit mode lints `.`)."""
+    for name in os.listdir(QUICKSTART):
+        (tmp_path / name).write_text((QUICKSTART / name).read_text())
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    lines = run(*args, "--format", "concise").output.splitlines()
+    assert lines and all(line.startswith("prometheus-") for line in lines), lines
+    report = json.loads(run(*args, "--format", "json").output)
+    assert [f["path"] for f in report["files"]] == sorted(os.listdir(QUICKSTART))
+
+
 def test_identity_override() -> None:
     result = run(str(QUICKSTART), "--identity", "monitoring/other", "--format", "json")
     jobs = json.loads(result.output)["jobs"]
