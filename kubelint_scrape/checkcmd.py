@@ -118,11 +118,7 @@ def run_check(paths, format_name, fail_on, select, ignore, identity, config_file
 
         sys.stderr.write(assumptions_text(result))
     if output:
-        try:
-            handle = open(output, "w", encoding="utf-8")
-        except OSError as exc:  # it went away while linting
-            raise UsageProblem(f"{output}: cannot write ({exc.strerror})", "bad-parameter", "'--output' / '-o'") from None
-        with handle:
+        with open_output(output) as handle:
             write(format_name, result, handle, **report)
     else:
         write(format_name, result, stream, **report)
@@ -256,13 +252,28 @@ def wants_colour(stream: Any, no_color: bool) -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or stream.isatty()
 
 
+def open_output(path: str) -> Any:
+    """The --output file, open for writing, its missing directories made first: `-o reports/lint.sarif` in a
+    fresh CI checkout must not need a `mkdir -p` (ruff makes them too: astral-sh/ruff#11550, a bug fix)."""
+    try:
+        directory = os.path.dirname(os.path.abspath(path))
+        os.makedirs(directory, exist_ok=True)
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:  # it went away, or became unwritable, while linting
+        raise UsageProblem(f"{path}: cannot write ({exc.strerror})", "bad-parameter", "'--output' / '-o'") from None
+
+
 def _unwritable(path: str) -> str:
-    """Why the report cannot be written to `path`, found before linting ("" if it can)."""
+    """Why the report cannot be written to `path`, found before linting ("" if it can). A missing directory is
+    made when the report is written (open_output), so it is judged by the nearest directory that exists."""
     if os.path.isdir(path):
         return "is a directory"
     directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        return f"no such directory {directory}"
-    if not os.access(path if os.path.exists(path) else directory, os.W_OK):
+    existing = directory
+    while not os.path.lexists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        return f"{existing} is not a directory"
+    if not os.access(path if os.path.exists(path) else existing, os.W_OK):
         return "permission denied"
     return ""

@@ -144,7 +144,7 @@ def lsp(stdio: bool) -> None:
 def suggest_rbac(paths, diff, output, **analysis_params):
     """Print the minimal ServiceAccount RBAC (YAML) that makes every scrape job in PATHS work; without PATHS, the
     configured `paths`. The configuration and these options are read as `check` reads them."""
-    from .checkcmd import UsageProblem, lint_for_command, prepare_analysis
+    from .checkcmd import UsageProblem, lint_for_command, open_output, prepare_analysis
     from .suggest import plans, render, render_diff
 
     try:
@@ -163,7 +163,11 @@ def suggest_rbac(paths, diff, output, **analysis_params):
         sys.exit(1)
     text = render_diff(analysis, planned) if diff else render(analysis, planned)
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
+        try:
+            handle = open_output(output)
+        except UsageProblem as problem:
+            raise _as_click_error(problem) from None
+        with handle:
             handle.write(text)
     else:
         sys.stdout.write(text)

@@ -13,6 +13,23 @@ def _quote(values: list[str]) -> str:
     return "[" + ", ".join(f'"{v}"' for v in values) + "]"
 
 
+# Words YAML 1.1 (go-yaml, which kubectl decodes with) reads as booleans or null when plain.
+_YAML_WORDS = {"y", "yes", "n", "no", "on", "off", "true", "false", "null"}
+
+
+def yaml_scalar(value: str) -> str:
+    """A name for YAML written out to apply: plain when it reads back as that string, else double-quoted. Names
+    may be all digits (`123`, a valid ServiceAccount name) or a YAML word (`true`); written plain they became a
+    number or a boolean, and `kubectl apply` refused the object (cannot unmarshal number into ... of type string)."""
+    import re
+
+    if re.fullmatch(r"[a-z][a-z0-9.-]*", value) and value.lower() not in _YAML_WORDS:
+        return value
+    import json
+
+    return json.dumps(value)
+
+
 def rules_for(requests: list[Request]) -> list[dict]:
     """Group requests into as few PolicyRules as exactness allows (same group + verbs + names → one rule)."""
     urls: dict[tuple[str, ...], list[str]] = {}
@@ -381,13 +398,14 @@ def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | 
     if namespace is None:
         head = (f"{where} in the inputs already grants this{note}, but nothing binds it to {identity}: bind it "
                 f"with a ClusterRoleBinding (a RoleBinding cannot grant it):\n")
-        meta = f"  name: {name}\n"
+        meta = f"  name: {yaml_scalar(name)}\n"
         kind = "ClusterRoleBinding"
     else:
         head = (f"{where} in the inputs already grants this{note}, but nothing binds it to {identity} in namespace "
                 f"{namespace}: bind it with a RoleBinding there:\n")
-        meta = f"  name: {name}\n  namespace: {namespace}\n"
+        meta = f"  name: {yaml_scalar(name)}\n  namespace: {yaml_scalar(namespace)}\n"
         kind = "RoleBinding"
     return (f"{head}apiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata:\n{meta}roleRef:\n"
-            f"  apiGroup: rbac.authorization.k8s.io\n  kind: {role.kind}\n  name: {role.name}\nsubjects:\n"
-            f"  - kind: ServiceAccount\n    name: {identity.name}\n    namespace: {identity.namespace}")
+            f"  apiGroup: rbac.authorization.k8s.io\n  kind: {role.kind}\n  name: {yaml_scalar(role.name)}\nsubjects:\n"
+            f"  - kind: ServiceAccount\n    name: {yaml_scalar(identity.name)}\n"
+            f"    namespace: {yaml_scalar(identity.namespace)}")

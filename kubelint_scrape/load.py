@@ -137,7 +137,7 @@ def find_inputs(paths: Iterable[str], exclude: Any = None) -> Inputs:
     files: list[str] = []
     rejected: dict[str, Finding] = {}
     problems: list[Finding] = []
-    for path in paths:
+    for path in map(clean_path, paths):
         if path == "-":
             files.append("-")
         elif os.path.isdir(path):
@@ -150,6 +150,22 @@ def find_inputs(paths: Iterable[str], exclude: Any = None) -> Inputs:
         else:
             problems.append(Finding("KS004", Span(path, 1, 1), f"{path}: no such file or directory"))
     return Inputs(_in_walk_order(files), rejected, problems)
+
+
+def clean_path(path: str) -> str:
+    """The path without `.` components and repeated separators (`./deploy//x.yaml` → `deploy/x.yaml`, `.` → `.`):
+    findings name files as ruff does, the same however the directory was typed — `kubelint-scrape .`, the
+    pre-commit mode's current directory, printed `./x.yaml` where `kubelint-scrape x.yaml` printed `x.yaml`. `..`
+    stays: through a symbolic link it is not the parent the text shows."""
+    if path == "-":
+        return path
+    head = os.sep if path.startswith(os.sep) else ""
+    parts = [part for part in path.split(os.sep) if part not in ("", ".")]
+    return head + os.sep.join(parts) if parts else (head or ".")
+
+
+def _child(directory: str, name: str) -> str:
+    return name if directory == "." else os.path.join(directory, name)
 
 
 def _in_walk_order(files: list[str]) -> list[str]:
@@ -205,26 +221,27 @@ def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], excl
             continue
         subdirs = []
         for entry in entries:
+            path = _child(directory, entry.name)  # entry.path, but `x.yaml` rather than `./x.yaml` under `.`
             is_dir = _entry_is(entry.is_dir)
-            if exclude is not None and exclude.matches(entry.path, is_dir, below=root):
+            if exclude is not None and exclude.matches(path, is_dir, below=root):
                 continue
             if is_dir:
                 if entry.name in SKIPPED_DIRS:
                     continue
                 if entry.is_symlink():
-                    target = os.path.realpath(entry.path)
+                    target = os.path.realpath(path)
                     if real == target or (real + os.sep).startswith(target + os.sep):
-                        problems.append(Finding("KS004", Span(entry.path, 1, 1),
-                                                f"{entry.path}: directory symlink loop (it points at {target}, which "
+                        problems.append(Finding("KS004", Span(path, 1, 1),
+                                                f"{path}: directory symlink loop (it points at {target}, which "
                                                 f"contains it), not followed"))
                         continue
                     if (target + os.sep).startswith(inside):
                         continue  # an alias (`current -> v2`) of a directory walked under its own name
-                subdirs.append(entry.path)
+                subdirs.append(path)
             elif walked_name(entry.name):
-                found.append(entry.path)
+                found.append(path)
                 if not _entry_is(entry.is_file):  # a FIFO would block the run forever; devices and sockets are not files either
-                    rejected[entry.path] = Finding("KS004", Span(entry.path, 1, 1), _not_a_file(entry.path))
+                    rejected[path] = Finding("KS004", Span(path, 1, 1), _not_a_file(path))
         stack.extend(reversed(subdirs))
     return found
 

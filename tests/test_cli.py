@@ -133,12 +133,65 @@ def test_the_caret_stands_under_the_column_on_a_terminal(item: str, padding: str
     assert lines[1:3] == ["    5 | " + item, " " * 8 + padding + "^"]
 
 
+def test_a_long_source_line_is_shown_as_a_window_around_the_caret(tmp_path) -> None:
+    """Minified JSON holds a whole List on one line: printed whole under each finding, a 370 KB file's 2,000
+    findings made a 1.1 GB text report. A window of the line is shown, the caret still under the token."""
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "r", "namespace": "x"},
+            "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["fly"]}]}
+    items = [dict(role, metadata={"name": f"r{i}", "namespace": "x"}) for i in range(400)]
+    (tmp_path / "roles.json").write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
+    output = run(str(tmp_path / "roles.json"), "--select", "KS504").output
+    findings = [line for line in output.splitlines() if " KS504 " in line]
+    assert len(findings) == 400 and len(output) < 400 * 1000
+    for index in (0, 199, 399):
+        head = findings[index]
+        column = int(head.split(":")[2])
+        block = output.split(head + "\n", 1)[1].splitlines()
+        shown, caret = block[0][len("    1 | "):], block[1][len("    1 | "):]
+        assert len(shown) <= 210 and caret.strip() == "^"
+        assert shown[len(caret) - 1:].startswith('"fly"'), (column, shown, caret)
+        assert shown.startswith("...") == (column > 81) and shown.endswith("...") == (index < 399)
+
+
+@pytest.mark.parametrize("format_name", ["concise", "text"])
+def test_control_characters_from_the_inputs_are_printed_as_escapes(format_name, tmp_path) -> None:
+    """A double-quoted YAML value holds any character: a job name with a newline broke "one line per finding" and
+    put `::error …` at the start of a line, which a GitHub Actions runner executes as a workflow command; an ESC
+    sequence rewrote the terminal."""
+    (tmp_path / "prometheus.yml").write_text(
+        'scrape_configs:\n'
+        '  - job_name: "\\e[2Jnodes\\n::error file=x.yaml::forged\\u2028x"\n'
+        '    scheme: https\n'
+        '    kubernetes_sd_configs: [{role: node}]\n'
+        '    tls_config: {insecure_skip_verify: true}\n'
+        '    bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n')
+    output = run(str(tmp_path), "--format", format_name, "--show-assumptions").output
+    assert "\x1b" not in output and "\u2028" not in output
+    assert not [line for line in output.splitlines() if line.lstrip().startswith("::")], output
+    (head,) = [line for line in output.splitlines() if " KS301 " in line]
+    assert 'job "\\x1b[2Jnodes\\n::error file=x.yaml::forged\\u2028x" sends' in head
+
+
 def test_no_path_and_no_configuration_lints_the_current_directory(tmp_path, monkeypatch) -> None:
     for name in os.listdir(QUICKSTART):
         (tmp_path / name).write_text((QUICKSTART / name).read_text())
     monkeypatch.chdir(tmp_path)
     result = run("--format", "concise")
     assert result.exit_code == 1 and "prometheus-config.yaml:" in result.output and "KS102" in result.output
+
+
+@pytest.mark.parametrize("args", [[], ["."], ["./"], [".//."]])
+def test_files_under_the_current_directory_are_named_without_dot_slash(args, tmp_path, monkeypatch) -> None:
+    """As ruff names them, and as a file named on its own is: `prometheus-config.yaml`, not
+    `./prometheus-config.yaml` (the pre-commit mode lints `.`)."""
+    for name in os.listdir(QUICKSTART):
+        (tmp_path / name).write_text((QUICKSTART / name).read_text())
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    lines = run(*args, "--format", "concise").output.splitlines()
+    assert lines and all(line.startswith("prometheus-") for line in lines), lines
+    report = json.loads(run(*args, "--format", "json").output)
+    assert [f["path"] for f in report["files"]] == sorted(os.listdir(QUICKSTART))
 
 
 def test_identity_override() -> None:
@@ -199,6 +252,18 @@ def test_output_file(tmp_path) -> None:
     result = run(str(QUICKSTART), "--format", "json", "--output", str(target))
     assert result.output == ""
     assert json.loads(target.read_text())["summary"]["error"] == 1
+
+
+@pytest.mark.parametrize("command", ["check", "suggest-rbac"])
+def test_output_file_in_a_directory_not_made_yet(command, tmp_path) -> None:
+    """`-o reports/lint.sarif` in a fresh checkout: the directories are made, as ruff's --output-file makes them
+    (astral-sh/ruff#11550); only a path that cannot become a directory is a usage error."""
+    target = tmp_path / "reports" / "ci" / "report.out"
+    result = run(command, str(QUICKSTART), "--output", str(target))
+    assert result.exit_code in (0, 1) and result.output == "", result.output
+    assert target.read_text().strip()
+    blocked = run(command, str(QUICKSTART), "--output", str(target / "under-a-file.out"))
+    assert blocked.exit_code == 2 and "not a directory" in blocked.output, blocked.output
 
 
 def test_real_subprocess_end_to_end() -> None:
@@ -270,7 +335,8 @@ FAST_PATH_CASES = [
     ([str(QUICKSTART), "--select", "KS999"], True),
     ([str(QUICKSTART), "--select", "", "--format", "concise"], True),  # empty: every rule
     ([], True),  # no paths and no configuration: the current directory
-    ([str(QUICKSTART), "-o", "/nonexistent/dir/report.txt"], True),
+    ([str(QUICKSTART), "-o", str(QUICKSTART / "prometheus-rbac.yaml" / "report.txt")], True),  # under a file
+    ([str(QUICKSTART), "-o", "{out}.d/report.txt"], True),  # a directory to make
     ([str(QUICKSTART), "--output", "."], True),  # a directory
     ([str(QUICKSTART), "--format", "xml"], False),
     ([str(QUICKSTART), "--no-such-option"], False),
@@ -339,7 +405,7 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(program) -> None:
     assert "Traceback" not in stderr, stderr
 
 
-@pytest.mark.parametrize("target", ["/nonexistent/dir/report.txt", "."])
+@pytest.mark.parametrize("target", [str(QUICKSTART / "prometheus-rbac.yaml" / "report.txt"), "."])
 def test_an_unwritable_output_is_a_usage_error_before_linting(target, tmp_path) -> None:
     proc = subprocess.run([sys.executable, "-m", "kubelint_scrape", str(QUICKSTART), "-o", target],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)

@@ -347,3 +347,61 @@ def test_suggestion_says_which_objects_of_the_inputs_it_replaces(tmp_path: Path)
     assert "# replaces the ClusterRole prometheus-scrape defined in rbac.yaml: apply this in its place" in again.stdout
     assert "replaces the ClusterRoleBinding" not in again.stdout  # the same binding as before: nothing to say
     assert 'resources: ["pods", "services"]' in again.stdout
+
+
+@pytest.mark.parametrize("diff", [False, True])
+def test_names_with_line_breaks_stay_inside_their_comments(diff: bool, tmp_path: Path) -> None:
+    """A double-quoted job name may hold a line break: written raw into a `# …` comment, it began a line of YAML
+    of its own (here `kind: Secret`), and suggest-rbac crashed reading its own output back."""
+    quickstart = ROOT / "examples" / "quickstart"
+    for path in quickstart.iterdir():
+        text = path.read_text(encoding="utf-8").replace("- job_name: kubernetes-nodes", '- job_name: "nodes\\nkind: Secret"')
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    result = invoke(tmp_path, "suggest-rbac", *(["--diff"] if diff else []), ".")
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert 'job "nodes\\nkind: Secret"' in result.stdout
+    assert not [line for line in result.stdout.splitlines() if line.lstrip("+ ").startswith("kind: Secret")]
+    if not diff:
+        list(YAML(typ="safe").load_all(result.stdout))
+
+
+@pytest.mark.parametrize("account", ["123", "true", "1e3"])
+def test_names_yaml_would_read_as_numbers_or_booleans_are_quoted(account: str, tmp_path: Path) -> None:
+    """`123` is a valid ServiceAccount name; written plain (`name: 123`) it was a number, and kubectl refused the
+    suggested binding (cannot unmarshal number into Go struct field Subject.subjects.name of type string)."""
+    quickstart = ROOT / "examples" / "quickstart"
+    for path in quickstart.iterdir():
+        text = path.read_text(encoding="utf-8").replace("serviceAccountName: prometheus", f'serviceAccountName: "{account}"')
+        (tmp_path / path.name).write_text(text.replace("name: prometheus\n", f'name: "{account}"\n'), encoding="utf-8")
+    result = invoke(tmp_path, "suggest-rbac", ".")
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    documents = [d for d in YAML(typ="safe").load_all(result.stdout) if d]
+    subjects = [s for d in documents for s in d.get("subjects", [])]
+    assert subjects and all(s["name"] == account for s in subjects)
+    assert all(isinstance(d["metadata"]["name"], str) for d in documents)
+
+
+def test_yaml_scalar_quotes_only_what_would_not_read_back_as_the_string() -> None:
+    from kubelint_scrape.fixes import yaml_scalar
+
+    assert [yaml_scalar(v) for v in ("prometheus", "kube-system", "a.b", "yes", "007", "")] == \
+        ["prometheus", "kube-system", "a.b", '"yes"', '"007"', '""']
+
+
+def test_binding_yaml_in_fixes_quotes_names_yaml_would_read_as_numbers() -> None:
+    """The binding YAML that KS112's and KS203's fixes write out goes through the same quoting."""
+    import textwrap
+
+    from kubelint_scrape.checks.authproxy import _fix
+    from kubelint_scrape.checks.privilege import _role_binding_yaml
+    from kubelint_scrape.model import BindingDef
+    from kubelint_scrape.rbac import Identity
+
+    identity = Identity("monitoring", "123")
+    delegator = _fix(identity, True, "Deployment monitoring/app")
+    document = YAML(typ="safe").load(textwrap.dedent(delegator[delegator.index("\n") + 1:]))
+    assert document["subjects"][0]["name"] == "123" and document["metadata"]["name"] == "123-auth-delegator"
+    binding = BindingDef("ClusterRoleBinding", "007", "", "ClusterRole", "true", [])
+    document = YAML(typ="safe").load(_role_binding_yaml(binding, "2024", [identity]).removeprefix("---\n"))
+    assert (document["metadata"], document["roleRef"]["name"], document["subjects"][0]["name"]) == \
+        ({"name": "007", "namespace": "2024"}, "true", "123")

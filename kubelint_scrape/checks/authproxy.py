@@ -16,6 +16,7 @@ from ..analyse import JobAnalysis
 from ..authproxy import Server, declared_targets, reached_proxies, reviews_as
 from ..catalog import check
 from ..findings import Finding, Related
+from ..fixes import yaml_scalar
 from ..grants import REVIEW_REQUESTS
 from ..model import Workspace
 from ..rbac import Authorizer, Decision, Identity
@@ -110,12 +111,12 @@ def _fix(identity: Identity, explicit: bool, workload: str) -> str:
             f"  apiVersion: rbac.authorization.k8s.io/v1\n"
             f"  kind: ClusterRoleBinding\n"
             f"  metadata:\n"
-            f"    name: {identity.name}-auth-delegator\n"
+            f"    name: {yaml_scalar(identity.name + '-auth-delegator')}\n"
             f"  roleRef:\n"
             f"    apiGroup: rbac.authorization.k8s.io\n"
             f"    kind: ClusterRole\n"
             f"    name: {DELEGATOR}\n"
             f"  subjects:\n"
             f"  - kind: ServiceAccount\n"
-            f"    name: {identity.name}\n"
-            f"    namespace: {identity.namespace}")
+            f"    name: {yaml_scalar(identity.name)}\n"
+            f"    namespace: {yaml_scalar(identity.namespace)}")

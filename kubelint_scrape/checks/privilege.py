@@ -28,7 +28,7 @@ from typing import Iterator
 from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rbac
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import render_rules, rules_for
+from ..fixes import render_rules, rules_for, yaml_scalar
 from ..grants import (
     Holding,
     Permission,
@@ -1655,10 +1655,11 @@ def _cluster_wide(request: Request) -> bool:
 
 
 def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Identity]) -> str:
-    subjects = "\n".join(f"  - kind: ServiceAccount\n    name: {i.name}\n    namespace: {i.namespace}" for i in identities)
-    return (f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {binding.name}\n"
-            f"  namespace: {namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n"
-            f"  name: {binding.role_name}\nsubjects:\n{subjects}")
+    subjects = "\n".join(f"  - kind: ServiceAccount\n    name: {yaml_scalar(i.name)}\n    namespace: {yaml_scalar(i.namespace)}"
+                         for i in identities)
+    return (f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {yaml_scalar(binding.name)}\n"
+            f"  namespace: {yaml_scalar(namespace)}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n"
+            f"  name: {yaml_scalar(binding.role_name)}\nsubjects:\n{subjects}")
 
 
 # ---------------------------------------------------------------------------------------------- KS209

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..positions import Lines, position, report_lines
+from . import printable
 
 
 def line(finding: Any, lines: Lines) -> str:
-    return f"{position(lines, finding.span)}: {finding.rule} [{finding.severity}] {finding.message}"
+    return printable(f"{position(lines, finding.span)}: {finding.rule} [{finding.severity}] {finding.message}")
 
 
 def chunks(result: Any, **_: Any) -> Any:
