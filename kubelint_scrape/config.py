@@ -229,7 +229,7 @@ def _dotted(where: Iterable[Any]) -> str:
 
 
 def _build(path: str, data: dict, locate) -> Config:
-    from .catalog import resolve_selection
+    from .catalog import ALWAYS_REPORTED, resolve_selection
 
     def rules(codes: list[str], where: tuple) -> set[str]:
         try:
@@ -249,7 +249,13 @@ def _build(path: str, data: dict, locate) -> Config:
     config.ignore = list(data.get("ignore", []))
     rules(config.ignore, ("ignore",))
     for code, severity in data.get("severity", {}).items():
-        for rule_id in rules([code], ("severity", code)):
+        resolved = rules([code], ("severity", code))
+        if resolved and resolved <= ALWAYS_REPORTED:
+            # An unread file is an error whatever the overrides say (SPEC §5): an override naming only those rules
+            # would be ignored in silence, so it is refused (a prefix such as KS0 still sets the others).
+            raise ConfigError(f"{locate(('severity', code))}: {code} cannot be given a severity: an input that cannot "
+                              f"be read ({', '.join(sorted(resolved))}) is always an error")
+        for rule_id in resolved - ALWAYS_REPORTED:
             config.severity[rule_id] = severity
     for pattern, codes in data.get("per-path-ignores", {}).items():
         config.per_path_ignores[pattern] = rules(codes, ("per-path-ignores", pattern))

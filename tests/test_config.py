@@ -122,6 +122,8 @@ max-file-size: 5
     ('per-path-ignores:\n  "legacy\\\\old\\\\*.yaml": [KS102]\n', '.kubelint-scrape.yaml:2:3: per-path-ignores."legacy\\\\old\\\\*.yaml": '
      "`legacy\\old\\*.yaml`: write directories with `/` (`legacy/old/*.yaml`)"),
     ("exclude: [charts/x, 'charts\\p\\templates']\n", ".kubelint-scrape.yaml:1:21: exclude[1]: `charts\\p\\templates`: write directories"),
+    # an unread file is always an error: an override of KS001 alone would be ignored in silence
+    ("severity: {KS001: info}\n", ".kubelint-scrape.yaml:1:12: severity.KS001: KS001 cannot be given a severity"),
 ])
 def test_yaml_errors_name_the_key_and_line(tmp_path, text: str, expected: str) -> None:
     path = tmp_path / ".kubelint-scrape.yaml"
@@ -187,6 +189,13 @@ def test_severity_override(repo) -> None:
     (repo / ".kubelint-scrape.yaml").write_text("select: [KS102]\nseverity: {kubelet-permission-missing: info}\n")
     result = run("deploy", "--format", "concise")
     assert "KS102 [info]" in result.output and result.exit_code == 0
+
+
+def test_severity_override_by_prefix_leaves_unread_files_errors(repo) -> None:
+    (repo / "deploy" / "broken.yaml").write_text("a: [\n")
+    (repo / ".kubelint-scrape.yaml").write_text("severity: {KS0: info, KS1: info}\n")
+    result = run("deploy", "--format", "concise", "--fail-on", "error")
+    assert "KS001 [error]" in result.output and "KS102 [info]" in result.output and result.exit_code == 1
 
 
 def test_paths_are_linted_when_none_are_given(repo) -> None:
