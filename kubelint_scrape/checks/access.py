@@ -19,7 +19,8 @@ from ..fixes import fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
-from ..operator import KINDS_WITHOUT_FILES, ignored_namespace_selector, names_no_files, scrape_class_setting
+from ..operator import (KINDS_WITHOUT_FILES, discovers_by_own_namespace, ignored_namespace_selector, names_no_files,
+                        scrape_class_setting)
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbacvalidate import refused_only_for_version
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
@@ -1033,10 +1034,14 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
     kube-rbac-proxy and extension API servers (k8s.io/apiserver MaybeDefaultWithSelfSignedCerts) serve self-signed
     certificates unless given `--tls-cert-file`, so the cluster CA fails there."""
     tls_given = any(key in job.tls for key in ("ca_file", "ca", "insecure_skip_verify"))
+    # The comment is KS301's suppression with its reason, as for the kubelet: the skip the fix writes is a decision
+    # the user takes with it, and applying the fix must not raise KS301 on its own line.
     self_signed = {"kubelet": KUBELET_SKIP_VERIFY_NOTE if serving_cert != "cluster-ca" else "",
                    "control-plane": "kube-controller-manager and kube-scheduler self-sign unless given --tls-cert-file",
                    "extension-apiserver": "extension API servers self-sign unless given --tls-cert-file",
                    "kube-rbac-proxy": "kube-rbac-proxy self-signs unless given --tls-cert-file"}.get(target, "")
+    if self_signed and target != "kubelet":
+        self_signed = f"kubelint-scrape: ignore[KS301] {self_signed}"
     if job.monitor is not None and names_no_files(job):
         return _secret_credentials_fix(job, tls_given, self_signed, target, serving_cert, ctx)
     if job.monitor is not None:  # a ServiceMonitor endpoint, which may name files of the Prometheus pod
@@ -1074,18 +1079,21 @@ def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str,
         why = (f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny: true, so the operator rejects a "
                f"ServiceMonitor with bearerTokenFile or tlsConfig.caFile (KS603)")
     where = "the spec" if monitor.kind in ("Probe", "ScrapeConfig") else "the endpoint"
-    if runner is None:
-        account, note = "the Prometheus ServiceAccount", ""
-    else:
+    annotation = "`kubernetes.io/service-account.name: <name>`"
+    if runner is not None:
         name = as_str(get_path(runner.doc, "spec", "serviceAccountName")) or "default"
-        account = f"ServiceAccount {runner.namespace}/{name}"
-        note = "" if runner.namespace == monitor.namespace else (
-            f"; such a Secret holds the token of a ServiceAccount of its own namespace, so for {account} the "
-            f"{monitor.kind} must live in namespace {runner.namespace}")
-    secret = (f"<Secret> is a Secret of type kubernetes.io/service-account-token with annotation "
-              f"`kubernetes.io/service-account.name: {account.rsplit('/', 1)[-1] if runner else '<name>'}` in the "
-              f"{monitor.kind}'s namespace {monitor.namespace}, where the operator reads it. Not the token file: "
-              f"{why}{note}.")
+        annotation = f"`kubernetes.io/service-account.name: {name}`"
+    if runner is None or runner.namespace == monitor.namespace:
+        secret = (f"<Secret> is a Secret of type kubernetes.io/service-account-token with annotation {annotation} in "
+                  f"the {monitor.kind}'s namespace {monitor.namespace}, where the operator reads it. Not the token "
+                  f"file: {why}.")
+    else:
+        # The token controller fills the Secret only for a ServiceAccount of the Secret's namespace, and the operator
+        # reads it from the monitor's: the monitor moves, and must keep discovering where it did.
+        secret = (f"<Secret> is a Secret of type kubernetes.io/service-account-token with annotation {annotation} in "
+                  f"namespace {runner.namespace}: the token controller fills it only for a ServiceAccount of its own "
+                  f"namespace, and the operator reads it from the {monitor.kind}'s namespace, so move the "
+                  f"{monitor.kind} to namespace {runner.namespace}{_kept_discovery(job)}. Not the token file: {why}.")
     token = "authorization:\n    credentials: {name: <Secret>, key: token}"
     if tls_given:
         return (f"Add to {where} (its tlsConfig stays):\n  {token}\n{secret}"
@@ -1093,6 +1101,18 @@ def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str,
     tls = (f"insecureSkipVerify: true  # {self_signed}" if self_signed
            else CLUSTER_CA_CONFIGMAP.split(".", 1)[1])
     return f"Add to {where}:\n  {token}\n  tlsConfig:\n    {tls}\n{secret}"
+
+
+def _kept_discovery(job) -> str:
+    """What a monitor moved to its Prometheus' namespace adds to keep discovering in its old namespace."""
+    monitor, runner = job.monitor, job.config.runner
+    if get_path(runner.doc, "spec", "ignoreNamespaceSelectors") is True:
+        return (f" ({job.config.describe} sets ignoreNamespaceSelectors: true, so there it discovers in "
+                f"{runner.namespace} only, not in {monitor.namespace}: drop that setting and give it "
+                f"`namespaceSelector: {{matchNames: [{monitor.namespace}]}}`)")
+    if discovers_by_own_namespace(job):
+        return f" with `namespaceSelector: {{matchNames: [{monitor.namespace}]}}` to keep discovering in {monitor.namespace}"
+    return ""
 
 
 @check("KS111")
