@@ -19,8 +19,7 @@ from ..fixes import fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
-from ..operator import (KINDS_WITHOUT_FILES, discovers_by_own_namespace, ignored_namespace_selector, names_no_files,
-                        scrape_class_setting)
+from ..operator import KINDS_WITHOUT_FILES, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbacvalidate import refused_only_for_version
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
@@ -29,7 +28,7 @@ from ..suppress import line_suppresses
 from ..targets import kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
-from .transport import CLUSTER_CA_CONFIGMAP, _key, cluster_ca_field
+from .transport import CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster_ca_field, token_secret_text
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
                 "extension-apiserver": "KS104", "kube-rbac-proxy": "KS104"}
@@ -994,7 +993,7 @@ def _scheme_span(job) -> Span | None:
 
 # The comment a fix writes beside `insecure_skip_verify: true` for self-signed kubelets: the suppression KS301's own
 # fix asks for, so the decision is recorded where it is made and applying the fix does not raise a new warning.
-KUBELET_SKIP_VERIFY_NOTE = "kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates"
+KUBELET_SKIP_VERIFY_NOTE = KUBELET_SELF_SIGNED  # (privilege.py imports it from here)
 
 
 def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) -> str:
@@ -1072,28 +1071,14 @@ def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str,
     from a Secret (`authorization.credentials`; the deprecated `bearerTokenSecret` is the same) and the cluster CA
     from the kube-root-ca.crt ConfigMap. The operator reads both from the monitor's namespace, while a
     service-account-token Secret holds the token of a ServiceAccount of its own namespace."""
-    monitor, runner = job.monitor, job.config.runner
+    monitor = job.monitor
     if monitor.kind in KINDS_WITHOUT_FILES:
         why = f"a {monitor.kind} cannot read the token file: it takes only Secret and ConfigMap references"
     else:
         why = (f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny: true, so the operator rejects a "
                f"ServiceMonitor with bearerTokenFile or tlsConfig.caFile (KS603)")
     where = "the spec" if monitor.kind in ("Probe", "ScrapeConfig") else "the endpoint"
-    annotation = "`kubernetes.io/service-account.name: <name>`"
-    if runner is not None:
-        name = as_str(get_path(runner.doc, "spec", "serviceAccountName")) or "default"
-        annotation = f"`kubernetes.io/service-account.name: {name}`"
-    if runner is None or runner.namespace == monitor.namespace:
-        secret = (f"<Secret> is a Secret of type kubernetes.io/service-account-token with annotation {annotation} in "
-                  f"the {monitor.kind}'s namespace {monitor.namespace}, where the operator reads it. Not the token "
-                  f"file: {why}.")
-    else:
-        # The token controller fills the Secret only for a ServiceAccount of the Secret's namespace, and the operator
-        # reads it from the monitor's: the monitor moves, and must keep discovering where it did.
-        secret = (f"<Secret> is a Secret of type kubernetes.io/service-account-token with annotation {annotation} in "
-                  f"namespace {runner.namespace}: the token controller fills it only for a ServiceAccount of its own "
-                  f"namespace, and the operator reads it from the {monitor.kind}'s namespace, so move the "
-                  f"{monitor.kind} to namespace {runner.namespace}{_kept_discovery(job)}. Not the token file: {why}.")
+    secret = f"<Secret> is {token_secret_text(job)}. Not the token file: {why}."
     token = "authorization:\n    credentials: {name: <Secret>, key: token}"
     if tls_given:
         return (f"Add to {where} (its tlsConfig stays):\n  {token}\n{secret}"
@@ -1101,18 +1086,6 @@ def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str,
     tls = (f"insecureSkipVerify: true  # {self_signed}" if self_signed
            else CLUSTER_CA_CONFIGMAP.split(".", 1)[1])
     return f"Add to {where}:\n  {token}\n  tlsConfig:\n    {tls}\n{secret}"
-
-
-def _kept_discovery(job) -> str:
-    """What a monitor moved to its Prometheus' namespace adds to keep discovering in its old namespace."""
-    monitor, runner = job.monitor, job.config.runner
-    if get_path(runner.doc, "spec", "ignoreNamespaceSelectors") is True:
-        return (f" ({job.config.describe} sets ignoreNamespaceSelectors: true, so there it discovers in "
-                f"{runner.namespace} only, not in {monitor.namespace}: drop that setting and give it "
-                f"`namespaceSelector: {{matchNames: [{monitor.namespace}]}}`)")
-    if discovers_by_own_namespace(job):
-        return f" with `namespaceSelector: {{matchNames: [{monitor.namespace}]}}` to keep discovering in {monitor.namespace}"
-    return ""
 
 
 @check("KS111")
