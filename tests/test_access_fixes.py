@@ -812,3 +812,20 @@ def test_ks106_secret_fix_for_a_monitor_outside_the_prometheus_namespace_keeps_i
     [analysis] = report.analysis.jobs
     assert {e.klass for e in analysis.endpoints} == {"control-plane"}
     assert {n.request.namespace for n in analysis.needs if n.kind == "discovery"} == {"kube-system"}
+
+
+def test_ks109_fix_for_a_token_secret_applied_either_way(tmp_path: Path) -> None:
+    """KS109 for the account of a service-account-token Secret: adding the ServiceAccount it names, or naming an
+    existing account of the Secret's namespace in the annotation (the token controller looks it up there), both
+    leave no KS109; the fix says which namespace the existing account must be of."""
+    text = (Path(__file__).parent.parent / "fixtures" / "KS109" / "fail-token-secret-of-undefined-account"
+            / "monitoring.yaml").read_text()
+    (tmp_path / "m.yaml").write_text(text)
+    [ks109] = [f for f in _lint(tmp_path) if f.rule == "KS109"]
+    assert "Add a ServiceAccount scraper in namespace monitoring" in ks109.fix
+    assert "name an existing ServiceAccount of namespace monitoring in the Secret's" in ks109.fix, ks109.fix
+    added = text + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: scraper, namespace: monitoring}\n"
+    renamed = text.replace("kubernetes.io/service-account.name: scraper", "kubernetes.io/service-account.name: prometheus")
+    for fixed in (added, renamed):
+        (tmp_path / "m.yaml").write_text(fixed)
+        assert not [f for f in _lint(tmp_path) if f.rule in ("KS109", "KS601", "KS602")]

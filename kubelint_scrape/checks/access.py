@@ -1520,8 +1520,9 @@ def _token_secret_account_not_found(ctx: Context, seen: set[tuple[str, str]]) ->
                 f"deletes a service-account-token Secret whose ServiceAccount does not exist, so {analysis.job.label} "
                 f"has no token to send",
                 fix=(f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests (or lint "
-                     f"them together with the file that defines it), or name an existing ServiceAccount in the Secret's "
-                     f"`kubernetes.io/service-account.name` annotation."),
+                     f"them together with the file that defines it), or name an existing ServiceAccount of namespace "
+                     f"{identity.namespace} in the Secret's `kubernetes.io/service-account.name` annotation (the token "
+                     f"controller looks the account up in the Secret's own namespace)."),
                 object=f"ServiceAccount/{identity.namespace}/{identity.name}",
             )
 
