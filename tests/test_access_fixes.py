@@ -829,3 +829,21 @@ def test_ks109_fix_for_a_token_secret_applied_either_way(tmp_path: Path) -> None
     for fixed in (added, renamed):
         (tmp_path / "m.yaml").write_text(fixed)
         assert not [f for f in _lint(tmp_path) if f.rule in ("KS109", "KS601", "KS602")]
+
+
+def test_kubeletstats_auth_type_fix_applied_as_written_leaves_no_finding(tmp_path: Path) -> None:
+    """KS209's fix for a kubeletstats receiver with auth_type kubeConfig left the TLS setting to the reader
+    ("`ca_file` or `insecure_skip_verify` as the kubelets serve"): either one raised a finding (KS304 for the cluster
+    CA against self-signed kubelets, KS301 for the skip). It now names the one for the assumed kubelet certificates,
+    with KS301's suppression beside the skip; applied as written, nothing is left."""
+    import re
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS103" / "fail-kubeletstats-kubeconfig-through-apiserver"
+    text = (case / "otel-collector.yaml").read_text()
+    ks209 = next(f for f in lint_paths([str(case)], Options()).findings if f.rule == "KS209")
+    endpoint = re.search(r"\(`(endpoint: [^`]*)` or the node's IP, `([^`]*)`", ks209.fix)
+    assert endpoint and "`ca_file` or" not in ks209.fix, ks209.fix
+    fixed = text.replace("        auth_type: kubeConfig\n", "        auth_type: serviceAccount\n").replace(
+        '        endpoint: "${env:K8S_NODE_NAME}"\n', f'        {endpoint.group(1)}\n        {endpoint.group(2)}\n')
+    (tmp_path / "otel-collector.yaml").write_text(fixed)
+    assert not [f for f in _lint(tmp_path) if f.severity in ("error", "warning") or f.rule == "KS304"], [
+        (f.rule, f.message) for f in _lint(tmp_path)]

@@ -28,7 +28,8 @@ from ..suppress import line_suppresses
 from ..targets import kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
-from .transport import CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster_ca_field, token_secret_text
+from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster_ca_field, direct_setting,
+                        token_secret_text)
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
                 "extension-apiserver": "KS104", "kube-rbac-proxy": "KS104"}
@@ -281,8 +282,8 @@ def _direct_kubelet_scrape(job, need: Need, identity: Identity, authorizer: Auth
     """The direct :10250 scrape offered instead of a node-proxy grant, with what the kubelet itself checks for the
     path (FACTS §1: not always nodes/metrics — /stats/summary is nodes/stats) and how the job is changed when that
     is a setting of its component (ScrapeJob.direct_setting)."""
-    how = job.direct_setting or "scrape the kubelets directly on :10250"
     assumptions = ctx.analysis.assumptions
+    how = direct_setting(job, assumptions.kubelet_serving_cert) or "scrape the kubelets directly on :10250"
     kubelet_path = kubelet_path_of_proxy(need.path)
     if assumptions.kubelet_authz == "always-allow":
         return f"{how}, which needs no grant (assumption kubelet-authz: always-allow)"

@@ -384,6 +384,16 @@ def _kubelet_tls_config(serving_cert: str) -> str:
             f"against them unless `serverTLSBootstrap: true`, KS304)")
 
 
+def direct_setting(job: ScrapeJob, serving_cert: str) -> str:
+    """ScrapeJob.direct_setting (an OTel kubeletstats receiver's auth_type) with the receiver's TLS setting for the
+    kubelets filled in: the cluster CA where it signs their serving certificates, else the skip with KS301's
+    suppression saying why (the cluster CA fails against self-signed kubelets, KS304)."""
+    tls = (f"`ca_file: {SA_CA}`" if serving_cert == "cluster-ca" else
+           f"`insecure_skip_verify: true  # {KUBELET_SELF_SIGNED}`, as the cluster CA fails against them unless "
+           f"`serverTLSBootstrap: true`")
+    return job.direct_setting.replace("{kubelet_tls}", tls)
+
+
 def _monitor_token_and_ca(job: ScrapeJob, serving_cert: str) -> str:
     """The ServiceMonitor endpoint settings that send the Prometheus ServiceAccount's token and verify the kubelets:
     the pod's files, or, where its Prometheus sets arbitraryFSAccessThroughSMs.deny (the operator then rejects those
