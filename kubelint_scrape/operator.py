@@ -182,6 +182,26 @@ def denies_file_access(job: ScrapeJob) -> bool:
     return runner is not None and get_path(runner.doc, "spec", "arbitraryFSAccessThroughSMs", "deny") is True
 
 
+def discovers_by_own_namespace(job: ScrapeJob) -> bool:
+    """Whether an Operator job discovers in its monitor's namespace only because that is where the monitor lives: a
+    ServiceMonitor/PodMonitor (or a Probe's ingress targets) with no namespaceSelector naming namespaces (promcfg.go
+    getNamespacesFromNamespaceSelector). Moving such a monitor to another namespace moves its discovery with it, so
+    a fix that moves it must also name the namespace it discovers in now."""
+    monitor = job.monitor
+    if monitor is None:
+        return False
+    spec = as_map(monitor.doc.get("spec"))
+    if monitor.kind == "Probe":
+        targets = as_map(spec.get("targets"))
+        if isinstance(targets.get("staticConfig"), YMap) or not isinstance(targets.get("ingress"), YMap):
+            return False
+        spec = as_map(targets.get("ingress"))
+    elif monitor.kind not in ("ServiceMonitor", "PodMonitor"):
+        return False
+    selector = as_map(spec.get("namespaceSelector"))
+    return selector.get("any") is not True and not any(as_str(n) for n in as_seq(selector.get("matchNames")))
+
+
 def file_fields(holder: YMap) -> list[tuple[YMap, str]]:
     """The (mapping, key) pairs of an endpoint or spec that name a file: bearerTokenFile and tlsConfig's *File."""
     found = [(holder, "bearerTokenFile")] if "bearerTokenFile" in holder else []

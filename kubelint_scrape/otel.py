@@ -230,7 +230,7 @@ def _kubeconfig_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: Pro
         job.transport_of = jobs[0] if jobs else None
         job.direct_setting = (f"set `auth_type: serviceAccount` on receiver {name}: it then reads the kubelet on "
                               f":10250 itself with the pod's token (`endpoint: ${{env:K8S_NODE_NAME}}:10250` or the "
-                              f"node's IP, `ca_file` or `insecure_skip_verify` as the kubelets serve)")
+                              f"node's IP, {{kubelet_tls}})")  # the TLS setting depends on the assumptions: checks fill it in
         jobs.append(job)
     return jobs
 

@@ -737,3 +737,113 @@ def test_proxied_kubeletstats_is_fixed_by_its_auth_type_not_by_relabel_rules() -
     ks209 = next(f for f in findings if f.rule == "KS209")
     assert ks209.fix.startswith("Set `auth_type: serviceAccount` on receiver kubeletstats"), ks209.fix
     assert "relabel" not in ks209.fix and 'resources: ["nodes/stats"]' in ks209.fix
+
+
+CROSS_NAMESPACE_PODMONITOR = operator_prometheus(pod_monitors=True, deny_file_access=False) + """---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+""" + _cluster_role("prometheus", "  - apiGroups: ['']\n    resources: [pods]\n    verbs: [list, watch]\n"
+                    "  - nonResourceURLs: [/metrics]\n    verbs: [get]\n") + "---\n" + _binding(
+    "ClusterRoleBinding", "ClusterRole", "prometheus") + """---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {name: kcm, namespace: kube-system}
+spec:
+  selector: {matchLabels: {component: kube-controller-manager}}
+  podMetricsEndpoints:
+    - port: https
+      scheme: https
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: kube-controller-manager-cp1, namespace: kube-system, labels: {component: kube-controller-manager}}
+spec:
+  containers:
+    - name: kube-controller-manager
+      image: registry.k8s.io/kube-controller-manager:v1.34.0
+      command: [kube-controller-manager, --bind-address=0.0.0.0]
+      ports: [{name: https, containerPort: 10257}]
+"""
+
+
+def _apply_secret_credentials_fix(text: str, fix: str, endpoint: str, monitor_meta: str) -> str:
+    """Apply a KS106 fix for an Operator monitor as written: its `Add to the endpoint:` block under the endpoint,
+    the service-account-token Secret it describes in the namespace it names, and the move of the monitor (with
+    the namespaceSelector it gives) when it asks for one."""
+    import re
+    block = fix.split("Add to the endpoint:\n", 1)[1].split("\n<Secret>", 1)[0]
+    text = text.replace(endpoint, endpoint + "".join("    " + line + "\n" for line in block.splitlines()), 1)
+    secret = re.search(r"annotation `kubernetes.io/service-account.name: (\S+)` in (?:namespace|the \w+'s namespace) "
+                       r"([a-z0-9-]+)", fix)
+    assert secret, fix
+    moved = re.search(r"move the \w+ to namespace ([a-z0-9-]+)(?: with `namespaceSelector: (\{[^`]*\})`)?", fix)
+    if moved:
+        name = re.search(r"name: ([a-z0-9-]+)", monitor_meta).group(1)
+        spec = f"\n  namespaceSelector: {moved.group(2)}" if moved.group(2) else ""
+        text = text.replace(monitor_meta + "\nspec:", f"metadata: {{name: {name}, namespace: {moved.group(1)}}}\nspec:{spec}", 1)
+    return text.replace("<Secret>", "prometheus-token") + f"""---
+apiVersion: v1
+kind: Secret
+type: kubernetes.io/service-account-token
+metadata:
+  name: prometheus-token
+  namespace: {secret.group(2)}
+  annotations: {{kubernetes.io/service-account.name: {secret.group(1)}}}
+"""
+
+
+def test_ks106_secret_fix_for_a_monitor_outside_the_prometheus_namespace_keeps_its_discovery(tmp_path: Path) -> None:
+    """A PodMonitor in kube-system run by monitoring/prometheus: the fix asked for the token Secret in kube-system
+    (for kube-system/prometheus, which does not exist: the token controller deletes it, KS109) and, moving the
+    monitor to monitoring, left out that it then discovers pods of monitoring only (no namespaceSelector). Applied
+    as written now: the Secret for the account in its own namespace, the monitor moved with a namespaceSelector
+    for kube-system; the job still scrapes the controller-manager there, with no finding."""
+    (tmp_path / "p.yaml").write_text(CROSS_NAMESPACE_PODMONITOR)
+    [ks106] = [f for f in _lint(tmp_path) if f.rule == "KS106"]
+    assert "in namespace monitoring" in ks106.fix and "namespace kube-system, where" not in ks106.fix, ks106.fix
+    fixed = _apply_secret_credentials_fix(CROSS_NAMESPACE_PODMONITOR, ks106.fix, "      scheme: https\n",
+                                          "metadata: {name: kcm, namespace: kube-system}")
+    (tmp_path / "p.yaml").write_text(fixed)
+    report = lint_paths([str(tmp_path)], Options())
+    assert not [f for f in report.findings if f.severity in ("error", "warning")], [
+        (f.rule, f.message) for f in report.findings]
+    [analysis] = report.analysis.jobs
+    assert {e.klass for e in analysis.endpoints} == {"control-plane"}
+    assert {n.request.namespace for n in analysis.needs if n.kind == "discovery"} == {"kube-system"}
+
+
+def test_ks109_fix_for_a_token_secret_applied_either_way(tmp_path: Path) -> None:
+    """KS109 for the account of a service-account-token Secret: adding the ServiceAccount it names, or naming an
+    existing account of the Secret's namespace in the annotation (the token controller looks it up there), both
+    leave no KS109; the fix says which namespace the existing account must be of."""
+    text = (Path(__file__).parent.parent / "fixtures" / "KS109" / "fail-token-secret-of-undefined-account"
+            / "monitoring.yaml").read_text()
+    (tmp_path / "m.yaml").write_text(text)
+    [ks109] = [f for f in _lint(tmp_path) if f.rule == "KS109"]
+    assert "Add a ServiceAccount scraper in namespace monitoring" in ks109.fix
+    assert "name an existing ServiceAccount of namespace monitoring in the Secret's" in ks109.fix, ks109.fix
+    added = text + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: scraper, namespace: monitoring}\n"
+    renamed = text.replace("kubernetes.io/service-account.name: scraper", "kubernetes.io/service-account.name: prometheus")
+    for fixed in (added, renamed):
+        (tmp_path / "m.yaml").write_text(fixed)
+        assert not [f for f in _lint(tmp_path) if f.rule in ("KS109", "KS601", "KS602")]
+
+
+def test_kubeletstats_auth_type_fix_applied_as_written_leaves_no_finding(tmp_path: Path) -> None:
+    """KS209's fix for a kubeletstats receiver with auth_type kubeConfig left the TLS setting to the reader
+    ("`ca_file` or `insecure_skip_verify` as the kubelets serve"): either one raised a finding (KS304 for the cluster
+    CA against self-signed kubelets, KS301 for the skip). It now names the one for the assumed kubelet certificates,
+    with KS301's suppression beside the skip; applied as written, nothing is left."""
+    import re
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS103" / "fail-kubeletstats-kubeconfig-through-apiserver"
+    text = (case / "otel-collector.yaml").read_text()
+    ks209 = next(f for f in lint_paths([str(case)], Options()).findings if f.rule == "KS209")
+    endpoint = re.search(r"\(`(endpoint: [^`]*)` or the node's IP, `([^`]*)`", ks209.fix)
+    assert endpoint and "`ca_file` or" not in ks209.fix, ks209.fix
+    fixed = text.replace("        auth_type: kubeConfig\n", "        auth_type: serviceAccount\n").replace(
+        '        endpoint: "${env:K8S_NODE_NAME}"\n', f'        {endpoint.group(1)}\n        {endpoint.group(2)}\n')
+    (tmp_path / "otel-collector.yaml").write_text(fixed)
+    assert not [f for f in _lint(tmp_path) if f.severity in ("error", "warning") or f.rule == "KS304"], [
+        (f.rule, f.message) for f in _lint(tmp_path)]

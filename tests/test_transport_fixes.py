@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kubelint_scrape.analyse import Assumptions
 from kubelint_scrape.engine import Options, lint_paths
 from manifests import APISERVER_MONITOR, operator_prometheus, prometheus_deployment
 
@@ -167,7 +168,11 @@ spec:
     (finding,) = lint_paths([str(tmp_path)], Options(select={"KS302"})).findings
     assert "bearerTokenFile:" not in finding.fix and "caFile:" not in finding.fix, finding.fix
     assert "`authorization: {credentials: {name: <Secret>, key: token}}`" in finding.fix
-    assert "`tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}`" in finding.fix
+    # kubelets self-sign (the default assumption): the cluster CA in kube-root-ca.crt would fail (KS304)
+    assert "kube-root-ca.crt" not in finding.fix, finding.fix
+    assert "`tlsConfig: {insecureSkipVerify: true}  # kubelint-scrape: ignore[KS301] " in finding.fix
+    signed = lint_paths([str(tmp_path)], Options(Assumptions(kubelet_serving_cert="cluster-ca"), select={"KS302"})).findings
+    assert "`tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}`" in signed[0].fix, signed[0].fix
 
 
 def test_ks301_fix_only_deletes_the_skip_when_the_monitor_takes_the_cluster_ca_from_kube_root_ca(tmp_path: Path) -> None:
@@ -188,3 +193,88 @@ spec:
     (finding,) = lint_paths([str(tmp_path)], Options(select={"KS301"})).findings
     assert finding.fix.startswith("Delete `tlsConfig.insecureSkipVerify: true` (its `tlsConfig.ca` already names the "
                                   "cluster CA)"), finding.fix
+
+
+READ_ONLY_KUBELET_MONITOR_ELSEWHERE = operator_prometheus() + """---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+  - apiGroups: [""]
+    resources: [endpoints, pods, services]
+    verbs: [list, watch]
+  - apiGroups: [""]
+    resources: [nodes/metrics]
+    verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: kubelet, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: kubelet}}
+  endpoints: [{port: http-metrics}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kubelet, namespace: kube-system, labels: {app.kubernetes.io/name: kubelet}}
+spec:
+  clusterIP: None
+  ports: [{name: http-metrics, port: 10255}, {name: https-metrics, port: 10250}]
+"""
+
+
+def test_ks302_secret_fix_applied_as_written_leaves_no_finding(tmp_path: Path) -> None:
+    """KS302 for a ServiceMonitor in kube-system whose Prometheus (monitoring, arbitraryFSAccessThroughSMs.deny)
+    runs as monitoring/prometheus. The fix put the token Secret "in the monitor's namespace" (a token of
+    kube-system/prometheus, which does not exist: KS109, then KS102 as that account) and verified the self-signed
+    kubelets with kube-root-ca.crt (KS304, x509 errors on every node). Applied as written now, nothing is left
+    but the Endpoints deprecation note, and the job still scrapes the kubelets."""
+    import re
+    (tmp_path / "m.yaml").write_text(READ_ONLY_KUBELET_MONITOR_ELSEWHERE)
+    (ks302,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS302"]
+    fix = ks302.fix
+    assert "(10250) instead, with `scheme: https`, `authorization: {credentials: {name: <Secret>, key: token}}`" in fix
+    tls = re.search(r"and `(tlsConfig: \{insecureSkipVerify: true\}  # [^`]*)`", fix).group(1)
+    moved = re.search(r"in namespace (\S+): .* move the ServiceMonitor to namespace \1 with `namespaceSelector: "
+                      r"(\{matchNames: \[kube-system\]\})`", fix)
+    annotation = re.search(r"`kubernetes.io/service-account.name: (\S+)`", fix).group(1)
+    assert moved and annotation == "prometheus", fix
+    fixed = READ_ONLY_KUBELET_MONITOR_ELSEWHERE.replace(
+        "metadata: {name: kubelet, namespace: kube-system}\nspec:\n",
+        f"metadata: {{name: kubelet, namespace: {moved.group(1)}}}\nspec:\n  namespaceSelector: {moved.group(2)}\n").replace(
+        "  endpoints: [{port: http-metrics}]",
+        "  endpoints:\n    - port: https-metrics\n      scheme: https\n"
+        "      authorization: {credentials: {name: prometheus-token, key: token}}\n      " + tls) + f"""---
+apiVersion: v1
+kind: Secret
+type: kubernetes.io/service-account-token
+metadata:
+  name: prometheus-token
+  namespace: {moved.group(1)}
+  annotations: {{kubernetes.io/service-account.name: {annotation}}}
+"""
+    (tmp_path / "m.yaml").write_text(fixed)
+    report = lint_paths([str(tmp_path)], Options())
+    assert [f.rule for f in report.findings] == ["KS604"], [(f.rule, f.message) for f in report.findings]
+    [analysis] = report.analysis.jobs
+    assert {e.klass for e in analysis.endpoints} == {"kubelet"}
+
+
+def test_ks302_fix_for_a_prometheus_config_skips_verification_of_self_signed_kubelets(tmp_path: Path) -> None:
+    # `tls_config: {ca_file: .../ca.crt}` against self-signed kubelets: KS304, every node fails with x509 errors
+    (tmp_path / "p.yaml").write_text(CONTROLLER_MANAGER_JOB.replace("kube-controller-manager", "kubelet").replace(
+        "        scheme: https\n        bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n"
+        "        tls_config:\n          insecure_skip_verify: true\n", "").replace("10.0.0.10:10257", "10.0.0.21:10255"))
+    (ks302,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS302"]
+    assert "`tls_config: {insecure_skip_verify: true}  # kubelint-scrape: ignore[KS301] kubelets self-sign" in ks302.fix
+    assert "ca_file: /var" not in ks302.fix.split("(the cluster CA")[0], ks302.fix

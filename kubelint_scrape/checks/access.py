@@ -28,7 +28,8 @@ from ..suppress import line_suppresses
 from ..targets import kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
-from .transport import CLUSTER_CA_CONFIGMAP, _key, cluster_ca_field
+from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster_ca_field, direct_setting,
+                        token_secret_text)
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
                 "extension-apiserver": "KS104", "kube-rbac-proxy": "KS104"}
@@ -281,8 +282,8 @@ def _direct_kubelet_scrape(job, need: Need, identity: Identity, authorizer: Auth
     """The direct :10250 scrape offered instead of a node-proxy grant, with what the kubelet itself checks for the
     path (FACTS §1: not always nodes/metrics — /stats/summary is nodes/stats) and how the job is changed when that
     is a setting of its component (ScrapeJob.direct_setting)."""
-    how = job.direct_setting or "scrape the kubelets directly on :10250"
     assumptions = ctx.analysis.assumptions
+    how = direct_setting(job, assumptions.kubelet_serving_cert) or "scrape the kubelets directly on :10250"
     kubelet_path = kubelet_path_of_proxy(need.path)
     if assumptions.kubelet_authz == "always-allow":
         return f"{how}, which needs no grant (assumption kubelet-authz: always-allow)"
@@ -993,7 +994,7 @@ def _scheme_span(job) -> Span | None:
 
 # The comment a fix writes beside `insecure_skip_verify: true` for self-signed kubelets: the suppression KS301's own
 # fix asks for, so the decision is recorded where it is made and applying the fix does not raise a new warning.
-KUBELET_SKIP_VERIFY_NOTE = "kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates"
+KUBELET_SKIP_VERIFY_NOTE = KUBELET_SELF_SIGNED  # (privilege.py imports it from here)
 
 
 def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) -> str:
@@ -1033,10 +1034,14 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
     kube-rbac-proxy and extension API servers (k8s.io/apiserver MaybeDefaultWithSelfSignedCerts) serve self-signed
     certificates unless given `--tls-cert-file`, so the cluster CA fails there."""
     tls_given = any(key in job.tls for key in ("ca_file", "ca", "insecure_skip_verify"))
+    # The comment is KS301's suppression with its reason, as for the kubelet: the skip the fix writes is a decision
+    # the user takes with it, and applying the fix must not raise KS301 on its own line.
     self_signed = {"kubelet": KUBELET_SKIP_VERIFY_NOTE if serving_cert != "cluster-ca" else "",
                    "control-plane": "kube-controller-manager and kube-scheduler self-sign unless given --tls-cert-file",
                    "extension-apiserver": "extension API servers self-sign unless given --tls-cert-file",
                    "kube-rbac-proxy": "kube-rbac-proxy self-signs unless given --tls-cert-file"}.get(target, "")
+    if self_signed and target != "kubelet":
+        self_signed = f"kubelint-scrape: ignore[KS301] {self_signed}"
     if job.monitor is not None and names_no_files(job):
         return _secret_credentials_fix(job, tls_given, self_signed, target, serving_cert, ctx)
     if job.monitor is not None:  # a ServiceMonitor endpoint, which may name files of the Prometheus pod
@@ -1067,25 +1072,14 @@ def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str,
     from a Secret (`authorization.credentials`; the deprecated `bearerTokenSecret` is the same) and the cluster CA
     from the kube-root-ca.crt ConfigMap. The operator reads both from the monitor's namespace, while a
     service-account-token Secret holds the token of a ServiceAccount of its own namespace."""
-    monitor, runner = job.monitor, job.config.runner
+    monitor = job.monitor
     if monitor.kind in KINDS_WITHOUT_FILES:
         why = f"a {monitor.kind} cannot read the token file: it takes only Secret and ConfigMap references"
     else:
         why = (f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny: true, so the operator rejects a "
                f"ServiceMonitor with bearerTokenFile or tlsConfig.caFile (KS603)")
     where = "the spec" if monitor.kind in ("Probe", "ScrapeConfig") else "the endpoint"
-    if runner is None:
-        account, note = "the Prometheus ServiceAccount", ""
-    else:
-        name = as_str(get_path(runner.doc, "spec", "serviceAccountName")) or "default"
-        account = f"ServiceAccount {runner.namespace}/{name}"
-        note = "" if runner.namespace == monitor.namespace else (
-            f"; such a Secret holds the token of a ServiceAccount of its own namespace, so for {account} the "
-            f"{monitor.kind} must live in namespace {runner.namespace}")
-    secret = (f"<Secret> is a Secret of type kubernetes.io/service-account-token with annotation "
-              f"`kubernetes.io/service-account.name: {account.rsplit('/', 1)[-1] if runner else '<name>'}` in the "
-              f"{monitor.kind}'s namespace {monitor.namespace}, where the operator reads it. Not the token file: "
-              f"{why}{note}.")
+    secret = f"<Secret> is {token_secret_text(job)}. Not the token file: {why}."
     token = "authorization:\n    credentials: {name: <Secret>, key: token}"
     if tls_given:
         return (f"Add to {where} (its tlsConfig stays):\n  {token}\n{secret}"
@@ -1527,8 +1521,9 @@ def _token_secret_account_not_found(ctx: Context, seen: set[tuple[str, str]]) ->
                 f"deletes a service-account-token Secret whose ServiceAccount does not exist, so {analysis.job.label} "
                 f"has no token to send",
                 fix=(f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests (or lint "
-                     f"them together with the file that defines it), or name an existing ServiceAccount in the Secret's "
-                     f"`kubernetes.io/service-account.name` annotation."),
+                     f"them together with the file that defines it), or name an existing ServiceAccount of namespace "
+                     f"{identity.namespace} in the Secret's `kubernetes.io/service-account.name` annotation (the token "
+                     f"controller looks the account up in the Secret's own namespace)."),
                 object=f"ServiceAccount/{identity.namespace}/{identity.name}",
             )
 

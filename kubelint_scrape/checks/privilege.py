@@ -57,6 +57,7 @@ from ..resources import knowledge
 from ..targets import kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YSeq, as_str, at
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
+from .transport import direct_setting
 from .config import endpointslice_successors
 from .context import Context
 from .rbac_objects import grants_nothing, namespaced_verbs
@@ -1752,7 +1753,8 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
              if subresource != "proxy" else
              "the kubelet checks nodes/proxy for this path itself, so keep get nodes/proxy (or stop scraping it).")
     if job.job.direct_setting:
-        return f"{job.job.direct_setting[0].upper()}{job.job.direct_setting[1:]}; then {grant}"
+        how = direct_setting(job.job, serving_cert)
+        return f"{how[0].upper()}{how[1:]}; then {grant}"
     lines = ["  scheme: https", f"  metrics_path: {kubelet_path}"]
     keep = ""
     if job.job.credentials.kind == "sa-token":

@@ -17,11 +17,12 @@ from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedW
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import flag_values
-from ..operator import CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, denies_file_access, names_no_files, scrape_class_setting
+from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, denies_file_access, discovers_by_own_namespace,
+                        names_no_files, scrape_class_setting)
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
-from ..yamltree import Span, as_map, as_seq, as_str, at, key_span, value_span
+from ..yamltree import Span, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
 
 # Credentials a man-in-the-middle or a target can read and replay (a TLS client certificate proves possession
@@ -35,6 +36,8 @@ CLUSTER_CA_FILES = ("/etc/kubernetes/pki/ca.crt", "/etc/kubernetes/ca.crt")
 # The cluster CA as an Operator reference: the ConfigMap the API server publishes in every namespace (the same
 # ca.crt the ServiceAccount volume holds), read from the monitor's own namespace.
 CLUSTER_CA_CONFIGMAP = "tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}"
+# The comment a fix writes beside the skip it asks for against self-signed kubelets: KS301's suppression and why.
+KUBELET_SELF_SIGNED = "kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates"
 APPLICATIONS = "discovered application pods and services"  # what a job that keeps workloads it does not name reaches
 COMPONENT_FIX = {
     "kube-controller-manager": "run kube-controller-manager with `--bind-address=0.0.0.0` (kubeadm "
@@ -330,6 +333,7 @@ def _discovery_tls_disabled(ctx: Context) -> Iterator[Finding]:
 
 @check("KS302")
 def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
+    serving = ctx.analysis.assumptions.kubelet_serving_cert
     for analysis in _connection_jobs(ctx):
         job = analysis.job
         for endpoint in analysis.endpoints:
@@ -337,20 +341,20 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
                 continue
             if endpoint.port == knowledge("ports")["kubelet_cadvisor"]:
                 if ctx.workspace.kubernetes_version >= (1, 12):  # the port was still served before
-                    yield _kubelet_cadvisor_port(analysis, endpoint)
+                    yield _kubelet_cadvisor_port(analysis, endpoint, serving)
                 continue
             if _operator(job):
                 instead = "" if job.monitor.kind in KINDS_WITHOUT_FILES else " instead"
-                fix = (f"{_kubelet_service_port(job)}{instead}, with `scheme: https`, {_monitor_token_and_ca(job)}, and "
-                       f"grant `get nodes/metrics`{_files_only_in_servicemonitors(job)}; then set `readOnlyPort: 0` on "
-                       f"the kubelets.")
+                fix = (f"{_kubelet_service_port(job)}{instead}, with `scheme: https`, {_monitor_token_and_ca(job, serving)}, "
+                       f"and grant `get nodes/metrics`{_files_only_in_servicemonitors(job)}; then set `readOnlyPort: 0` "
+                       f"on the kubelets.")
             else:
                 static = any(target == f"{endpoint.host}:{endpoint.port}" for target, _l, _s in job.static_targets)
                 address = ("address `<node>:10250` (better: `kubernetes_sd_configs: [{role: node}]`, whose default "
                            "address is :10250, instead of static targets)" if static else
                            f"address `<node>:10250` (the `role: node` default; drop the rewrite to :{endpoint.port})")
                 fix = (f"Scrape the authenticated port instead: {address}, `scheme: https`, `authorization: {{credentials_file: "
-                       f"{SA_TOKEN}}}`, `tls_config: {{ca_file: {SA_CA}}}`, with `get nodes/metrics` granted; then set "
+                       f"{SA_TOKEN}}}`, {_kubelet_tls_config(serving)}, with `get nodes/metrics` granted; then set "
                        f"`readOnlyPort: 0` on the kubelets.")
             yield Finding(
                 "KS302", _address_origin(analysis, endpoint),
@@ -371,15 +375,73 @@ def _kubelet_service_port(job: ScrapeJob) -> str:
     return "Scrape the kubelet Service's `https-metrics` port (10250)"
 
 
-def _monitor_token_and_ca(job: ScrapeJob) -> str:
-    """The ServiceMonitor endpoint settings that send the Prometheus ServiceAccount's token and verify with the
-    cluster CA: the pod's files, or, where its Prometheus sets arbitraryFSAccessThroughSMs.deny (the operator then
-    rejects those file fields, KS603), a token Secret and the kube-root-ca.crt ConfigMap."""
-    if denies_file_access(job):
-        return ("`authorization: {credentials: {name: <Secret>, key: token}}` (a kubernetes.io/service-account-token "
-                f"Secret in the monitor's namespace; {job.config.describe} sets arbitraryFSAccessThroughSMs.deny, "
-                f"which rejects bearerTokenFile and tlsConfig.caFile) and `{CLUSTER_CA_CONFIGMAP}`")
-    return f"`bearerTokenFile: {SA_TOKEN}` and `tlsConfig.caFile: {SA_CA}`"
+def _kubelet_tls_config(serving_cert: str) -> str:
+    """The tls_config a Prometheus job verifies the kubelets with: the cluster CA where it signs their serving
+    certificates, else (self-signed, KS304) the skip with KS301's suppression saying why."""
+    if serving_cert == "cluster-ca":
+        return f"`tls_config: {{ca_file: {SA_CA}}}`"
+    return (f"`tls_config: {{insecure_skip_verify: true}}  # {KUBELET_SELF_SIGNED}` (the cluster CA in {SA_CA} fails "
+            f"against them unless `serverTLSBootstrap: true`, KS304)")
+
+
+def direct_setting(job: ScrapeJob, serving_cert: str) -> str:
+    """ScrapeJob.direct_setting (an OTel kubeletstats receiver's auth_type) with the receiver's TLS setting for the
+    kubelets filled in: the cluster CA where it signs their serving certificates, else the skip with KS301's
+    suppression saying why (the cluster CA fails against self-signed kubelets, KS304)."""
+    tls = (f"`ca_file: {SA_CA}`" if serving_cert == "cluster-ca" else
+           f"`insecure_skip_verify: true  # {KUBELET_SELF_SIGNED}`, as the cluster CA fails against them unless "
+           f"`serverTLSBootstrap: true`")
+    return job.direct_setting.replace("{kubelet_tls}", tls)
+
+
+def _monitor_token_and_ca(job: ScrapeJob, serving_cert: str) -> str:
+    """The ServiceMonitor endpoint settings that send the Prometheus ServiceAccount's token and verify the kubelets:
+    the pod's files, or, where its Prometheus sets arbitraryFSAccessThroughSMs.deny (the operator then rejects those
+    file fields, KS603), a token Secret and the kube-root-ca.crt ConfigMap. Self-signed kubelets fail against the
+    cluster CA (KS304): there the skip, with KS301's suppression saying why."""
+    denied = denies_file_access(job)
+    if serving_cert != "cluster-ca":
+        ca = (f"`tlsConfig: {{insecureSkipVerify: true}}  # {KUBELET_SELF_SIGNED}` (the cluster CA fails against them "
+              f"unless `serverTLSBootstrap: true`, KS304)")
+    else:
+        ca = f"`{CLUSTER_CA_CONFIGMAP}`" if denied else f"`tlsConfig.caFile: {SA_CA}`"
+    if denied:
+        return (f"`authorization: {{credentials: {{name: <Secret>, key: token}}}}` (<Secret>: {token_secret_text(job)}; "
+                f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny, which rejects bearerTokenFile and "
+                f"tlsConfig.caFile) and {ca}")
+    return f"`bearerTokenFile: {SA_TOKEN}` and {ca}"
+
+
+def token_secret_text(job: ScrapeJob) -> str:
+    """The service-account-token Secret an Operator monitor's `authorization.credentials` names, and where it lives.
+    The operator reads it from the monitor's namespace, while the token controller fills it only for a ServiceAccount
+    of the Secret's own namespace (and deletes it when that account does not exist, KS109): a monitor outside its
+    Prometheus' namespace moves there, and keeps discovering where it did."""
+    monitor, runner = job.monitor, getattr(job.config, "runner", None)
+    if runner is None:
+        return (f"a Secret of type kubernetes.io/service-account-token with annotation "
+                f"`kubernetes.io/service-account.name: <name>` in the {monitor.kind}'s namespace {monitor.namespace}, "
+                f"where the operator reads it")
+    name = as_str(get_path(runner.doc, "spec", "serviceAccountName")) or "default"
+    secret = (f"a Secret of type kubernetes.io/service-account-token with annotation "
+              f"`kubernetes.io/service-account.name: {name}`")
+    if runner.namespace == monitor.namespace:
+        return f"{secret} in the {monitor.kind}'s namespace {monitor.namespace}, where the operator reads it"
+    return (f"{secret} in namespace {runner.namespace}: the token controller fills it only for a ServiceAccount of its "
+            f"own namespace, and the operator reads it from the {monitor.kind}'s namespace, so move the {monitor.kind} "
+            f"to namespace {runner.namespace}{_kept_discovery(job)}")
+
+
+def _kept_discovery(job: ScrapeJob) -> str:
+    """What a monitor moved to its Prometheus' namespace adds to keep discovering in its old namespace."""
+    monitor, runner = job.monitor, job.config.runner
+    if get_path(runner.doc, "spec", "ignoreNamespaceSelectors") is True:
+        return (f" ({job.config.describe} sets ignoreNamespaceSelectors: true, so there it discovers in "
+                f"{runner.namespace} only, not in {monitor.namespace}: drop that setting and give it "
+                f"`namespaceSelector: {{matchNames: [{monitor.namespace}]}}`)")
+    if discovers_by_own_namespace(job):
+        return f" with `namespaceSelector: {{matchNames: [{monitor.namespace}]}}` to keep discovering in {monitor.namespace}"
+    return ""
 
 
 def _files_only_in_servicemonitors(job: ScrapeJob) -> str:
@@ -391,7 +453,7 @@ def _files_only_in_servicemonitors(job: ScrapeJob) -> str:
             f"endpoint names files of the Prometheus pod)")
 
 
-def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint) -> Finding:
+def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint, serving_cert: str) -> Finding:
     """KS302 for the kubelet's own cAdvisor port (4194): disabled by default in Kubernetes 1.11 and removed with
     `--cadvisor-port` in 1.12 (kubernetes#63881, #65707), while the Operator's kubelet Service still publishes it as
     `cadvisor`. Nothing listens there on any supported cluster; the same metrics are /metrics/cadvisor on :10250."""
@@ -402,10 +464,10 @@ def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint) -> Finding
         f"stopped serving in Kubernetes 1.12 (`--cadvisor-port` was removed): nothing listens there, so every target "
         f"is down with connection refused; the kubelet serves the same metrics at /metrics/cadvisor on :10250",
         fix=(f"{_kubelet_service_port(job)} with `path: /metrics/cadvisor`, `scheme: https`, "
-             f"{_monitor_token_and_ca(job)}, and grant `get nodes/metrics`{_files_only_in_servicemonitors(job)}."
+             f"{_monitor_token_and_ca(job, serving_cert)}, and grant `get nodes/metrics`{_files_only_in_servicemonitors(job)}."
              if _operator(job) else
              f"Scrape the kubelet at `<node>:10250` with `metrics_path: /metrics/cadvisor`, `scheme: https`, "
-             f"`authorization: {{credentials_file: {SA_TOKEN}}}`, `tls_config: {{ca_file: {SA_CA}}}`, and grant "
+             f"`authorization: {{credentials_file: {SA_TOKEN}}}`, {_kubelet_tls_config(serving_cert)}, and grant "
              f"`get nodes/metrics`."),
         object=job.label, data={"port": endpoint.port, "path": endpoint.path},
     )
