@@ -80,3 +80,6 @@ def test_host_network_of_a_windows_host_process_pod_is_not_fixed_by_removing_it_
     assert finding.fix.startswith("hostNetwork cannot be removed while DaemonSet monitoring/windows-exporter runs a "
                                   "HostProcess container")
     assert "`hostProcess: true` and `hostNetwork: true` (KS403)" in finding.fix
+    # what only a HostProcess container has must go with it, or the moved exporter does not start
+    assert "replace `runAsUserName: NT AUTHORITY\\system` (an account only HostProcess containers have)" in finding.fix
+    assert "%CONTAINER_SANDBOX_MOUNT_POINT% paths" in finding.fix

@@ -292,7 +292,8 @@ def privileged_container(ctx: Context) -> Iterator[Finding]:
                 "KS403", pod.span(key, index, "securityContext", *where),
                 f"{which} of {pod.name} {text}{_aggravated(pod, ctx, container=True)}",
                 fix=(f"In {which}, remove `hostProcess: true` (and the pod's `hostNetwork: true`, which it "
-                     "requires) and run it as a regular container with the narrowest mounts." if field == "hostProcess" else
+                     "requires) and run it as a regular container with the narrowest mounts."
+                     + _host_process_leftovers(pod) if field == "hostProcess" else
                      f"In {which}, remove {', '.join(c for c in added if _sys_admin([c]))} from capabilities.add "
                      f"and add only the narrower capabilities it demonstrably needs." if escalation_off else
                      f"In {which}, remove `privileged: true`, set `allowPrivilegeEscalation: false` and "
@@ -336,10 +337,38 @@ def _host_process_network(pod: PodView, severity: str, why: str) -> Finding:
         f"ports), can bind node ports, and NetworkPolicies for pods do not confine it; {why}",
         fix=(f"hostNetwork cannot be removed while {pod.name} runs a HostProcess container: run the exporter as a "
              f"regular Windows container without `hostProcess: true` and `hostNetwork: true` (KS403), or keep both with "
-             f"`# kubelint-scrape: ignore[KS401] <reason>` and run it without a token that holds grants."),
+             f"`# kubelint-scrape: ignore[KS401] <reason>` and run it without a token that holds grants."
+             + _host_process_leftovers(pod)),
         related=_related_identity(pod), object=pod.obj.ref,
         requested_severity=severity, data={"field": "hostNetwork", "identity": str(pod.identity)},
     )
+
+
+def _host_process_leftovers(pod: PodView) -> str:
+    """What else a pod moved out of HostProcess must change (Kubernetes docs, "Create a Windows HostProcess Pod"):
+    the `NT AUTHORITY\\…` accounts (SYSTEM, Local service, Network service) exist only for HostProcess containers —
+    a regular one runs as ContainerUser or ContainerAdministrator — and %CONTAINER_SANDBOX_MOUNT_POINT% is set only
+    in HostProcess containers, so paths built on it point nowhere."""
+    users: list[str] = []
+    sandbox = False
+    contexts = [as_map(pod.spec.get("securityContext"))]
+    for _key, _index, container in pod.containers():
+        contexts.append(as_map(container.get("securityContext")))
+        words = [as_str(item) for field in ("command", "args") for item in as_seq(container.get(field))]
+        words += [as_str(as_map(env).get("value")) for env in as_seq(container.get("env"))]
+        sandbox = sandbox or any("CONTAINER_SANDBOX_MOUNT_POINT" in word for word in words)
+    for context in contexts:
+        user = as_str(as_map(context.get("windowsOptions")).get("runAsUserName"))
+        if user.upper().startswith("NT AUTHORITY\\") and user not in users:
+            users.append(user)
+    parts = []
+    if users:
+        parts.append(f"replace `runAsUserName: {users[0]}` (an account only HostProcess containers have) with "
+                     f"`ContainerUser`")
+    if sandbox:
+        parts.append("replace the %CONTAINER_SANDBOX_MOUNT_POINT% paths in its command, args or env (the variable is "
+                     "set only in HostProcess containers) with paths inside the container")
+    return f" Moving it out of HostProcess, also {' and '.join(parts)}." if parts else ""
 
 
 def _host_process(context: YMap) -> bool | None:
@@ -361,7 +390,8 @@ def _pod_host_process(pod: PodView, ctx: Context) -> Iterator[Finding]:
         f"{pod.name} sets securityContext.windowsOptions.hostProcess: true, so container{'s' if len(names) > 1 else ''} "
         f"{', '.join(names)} {HOST_PROCESS_TEXT}{_aggravated(pod, ctx)}",
         fix=(f"Remove `hostProcess: true` from {pod.name} (and `hostNetwork: true`, which it requires); an exporter "
-             "that must read the node should run as a regular container with the narrowest mounts."),
+             "that must read the node should run as a regular container with the narrowest mounts."
+             + _host_process_leftovers(pod)),
         related=_related_identity(pod), object=pod.obj.ref, data={"container": names[0], "field": "hostProcess"},
     )
 
