@@ -658,7 +658,7 @@ spec:
     [ks106] = [f for f in _lint(tmp_path) if f.rule == "KS106"]
     assert "bearerTokenFile:" not in ks106.fix and "caFile:" not in ks106.fix, ks106.fix
     assert "credentials: {name: <Secret>, key: token}" in ks106.fix
-    assert "a PodMonitor cannot read the token file" in ks106.fix
+    assert "Not the token file: a PodMonitor takes only Secret and ConfigMap references" in ks106.fix
 
 
 def test_ks105_explains_a_namespace_selector_the_prometheus_ignores(tmp_path: Path) -> None:

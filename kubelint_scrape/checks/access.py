@@ -1074,7 +1074,7 @@ def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str,
     service-account-token Secret holds the token of a ServiceAccount of its own namespace."""
     monitor = job.monitor
     if monitor.kind in KINDS_WITHOUT_FILES:
-        why = f"a {monitor.kind} cannot read the token file: it takes only Secret and ConfigMap references"
+        why = f"a {monitor.kind} takes only Secret and ConfigMap references"
     else:
         why = (f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny: true, so the operator rejects a "
                f"ServiceMonitor with bearerTokenFile or tlsConfig.caFile (KS603)")
