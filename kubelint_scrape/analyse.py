@@ -612,6 +612,10 @@ def resolve_identity(
                 f"receiver's service discovery{default}", ta_span, managed=ta_managed,
                 namespace_assumed=not runner.namespace_explicit, runner=runner)
         return resolution
+    if config.origin == "operator" and config.unread_runner is not None:
+        instance = config.unread_runner
+        return Resolution(None, f"{instance.kind} {instance.namespace}/{instance.name} selects {config.describe}: a "
+                          f"GrafanaAgent runs it, and this tool does not model the Grafana Agent operator")
     if config.origin == "operator":
         return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}"
                           + (f" ({config.unselected_why})" if config.unselected_why else ""),

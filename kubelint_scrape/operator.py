@@ -865,10 +865,31 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             why = "; ".join(w for w in (_null_selectors(workspace, kind), _label_excludes(workspace, kind, monitor),
                                         _namespace_excludes(workspace, kind, monitor)) if w)
             config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor,
-                                unselected_why=why)
+                                unselected_why=why, unread_runner=grafana_agent_instance(workspace, monitor))
             config.jobs.extend(BUILDERS[kind](monitor, None, config, ports))
             configs.append(config)
     return configs, findings
+
+
+# The Grafana Agent operator's MetricsInstance selects the Prometheus Operator's ServiceMonitors, PodMonitors and
+# Probes with the selector pairs a Prometheus has, a null namespace selector meaning its own namespace (grafana/agent
+# pkg/operator/apis/monitoring/v1alpha1/types_metrics.go); a GrafanaAgent then runs them (unreadcrds: KS007).
+GRAFANA_AGENT_INSTANCE = ("monitoring.grafana.com/", "MetricsInstance")
+GRAFANA_AGENT_MONITOR_KINDS = ("ServiceMonitor", "PodMonitor", "Probe")
+
+
+def grafana_agent_instance(workspace: Workspace, monitor: K8sObject) -> K8sObject | None:
+    """The first MetricsInstance of the inputs that selects the monitor, if any."""
+    if monitor.kind not in GRAFANA_AGENT_MONITOR_KINDS:
+        return None
+    group, kind = GRAFANA_AGENT_INSTANCE
+    selector_key, ns_key, _source = MONITOR_KINDS[monitor.kind]
+    for instance in workspace.kind(kind):
+        spec = as_map(instance.doc.get("spec"))
+        if (instance.api_version.startswith(group) and _selects(spec.get(selector_key), monitor.labels)
+                and _namespace_selects(workspace, instance, spec.get(ns_key), monitor.namespace)):
+            return instance
+    return None
 
 
 def _null_selectors(workspace: Workspace, kind: str) -> str:

@@ -9,6 +9,7 @@ from .records import dataclass
 
 from .findings import Finding
 from .model import K8sObject, Workspace, named
+from .operator import GRAFANA_AGENT_MONITOR_KINDS, grafana_agent_instance
 from .rbac import Identity
 from .yamltree import as_str, get_path
 
@@ -89,6 +90,8 @@ def unread_crd_findings(workspace: Workspace) -> list[Finding]:
     findings = []
     for family in FAMILIES:
         scrapes = _objects(workspace, family, family.scrape_kinds)
+        if family.runner_kind == "GrafanaAgent":
+            scrapes += _agent_monitors(workspace)  # (only when a MetricsInstance is there: `scrapes[0]` stays one)
         runners = _objects(workspace, family, (family.runner_kind,)) if family.runner_kind else []
         held = f" (in the inputs: {_counts(scrapes)})" if scrapes else ""
         for obj in runners:
@@ -107,6 +110,14 @@ def unread_crd_findings(workspace: Workspace) -> list[Finding]:
                 first, f"{named(first)} and the other {family.name} scrape objects in the inputs ({_counts(scrapes)}) "
                 f"{runs}", identity, family))
     return findings
+
+
+def _agent_monitors(workspace: Workspace) -> list[K8sObject]:
+    """The Prometheus Operator monitors a Grafana Agent MetricsInstance of the inputs selects: the GrafanaAgent runs
+    them, so they are counted in its notice (and get no KS100 of their own)."""
+    found = [m for kind in GRAFANA_AGENT_MONITOR_KINDS for m in workspace.kind(kind)
+             if m.api_version.startswith("monitoring.coreos.com/") and grafana_agent_instance(workspace, m) is not None]
+    return sorted(found, key=lambda o: (o.span.path, o.span.line))
 
 
 def _finding(obj: K8sObject, what: str, identity: Identity | None, family: Family) -> Finding:
