@@ -220,8 +220,9 @@ class PromConfig:
     monitor: K8sObject | None = None  # operator: a monitor that no Prometheus in the inputs selects
     # operator, with `monitor`: why runners in the inputs select none of its kind (a null selector), for KS100
     unselected_why: str = ""
-    # operator, with `monitor`: the Grafana Agent operator's MetricsInstance that selects it instead (its jobs run in a
-    # GrafanaAgent's pods, which this tool does not model: KS007 says so, KS100 does not)
+    # operator, with `monitor`: what selects it instead of a Prometheus — a Grafana Agent MetricsInstance or an
+    # OpenTelemetryCollector's target allocator (prometheusCR) — which this tool does not model: KS007 says so, KS100
+    # does not
     unread_runner: K8sObject | None = None
     dollar_escaped: bool = False  # OpenTelemetry Collector configs write a literal `$` as `$$`
     # "grafana-agent": one instance of a Grafana Agent static-mode config (root = the `metrics.configs[]` entry;
