@@ -156,13 +156,14 @@ def job_identities(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
 def allocator_identities(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
     """The ServiceAccount of each OpenTelemetryCollector's target allocator → the jobs whose service discovery it
     runs (Resolution.discovery): it lists and watches with its own token while the collectors scrape with theirs
-    (opentelemetry-operator cmd/otel-allocator). Built once per analysis."""
+    (opentelemetry-operator cmd/otel-allocator). Also when it is the collectors' own ServiceAccount: the allocator's
+    watches of the collector pods use it all the same. Built once per analysis."""
     result = analysis.__dict__.get("_allocators")
     if result is None:
         result = analysis.__dict__["_allocators"] = {}
         for job in analysis.jobs:  # (each job once: analysis.jobs holds no repeats)
             discovery = job.resolution.discovery
-            if discovery is not None and discovery.identity is not None and discovery.identity != job.identity:
+            if discovery is not None and discovery.identity is not None:
                 result.setdefault(discovery.identity, []).append(job)
     return result
 

@@ -82,7 +82,8 @@ def plans(analysis: Analysis) -> list[Plan]:
                 by_identity.setdefault(each.identity, [])
     for allocator, discovered in allocator_identities(analysis).items():  # it runs a collector's service discovery
         jobs = by_identity.setdefault(allocator, [])
-        jobs.extend(job for job in discovered if job not in jobs)
+        known = {id(job) for job in jobs}  # (the collectors' own jobs, when the allocator shares their account)
+        jobs.extend(job for job in discovered if id(job) not in known)
     for identity in _reviewing_proxies(analysis):
         by_identity.setdefault(identity, [])  # its requirements are the reviews (grants.sidecar_requests)
     for identity, jobs in sorted(by_identity.items(), key=lambda kv: str(kv[0])):
