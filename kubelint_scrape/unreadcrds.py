@@ -29,8 +29,10 @@ FAMILIES = (
     Family("VictoriaMetrics operator", "operator.victoriametrics.com",
            ("VMServiceScrape", "VMPodScrape", "VMNodeScrape", "VMStaticScrape", "VMProbe", "VMScrapeConfig"), "VMAgent"),
     # GoogleCloudPlatform/prometheus-engine: the operator renders them for its collector DaemonSet (no runner CR).
+    # An OperatorConfig defines scrapes only with `collection.kubeletScraping` (the kubelets' metrics endpoints:
+    # operator_types.go CollectionSpec.KubeletScraping); the collector then needs get nodes/metrics.
     Family("Google Cloud Managed Service for Prometheus", "monitoring.googleapis.com",
-           ("PodMonitoring", "ClusterPodMonitoring", "ClusterNodeMonitoring"), None),
+           ("PodMonitoring", "ClusterPodMonitoring", "ClusterNodeMonitoring", "OperatorConfig"), None),
     # grafana/agent pkg/operator: a GrafanaAgent runs the MetricsInstances it selects (which select monitors).
     Family("Grafana Agent operator", "monitoring.grafana.com", ("MetricsInstance",), "GrafanaAgent"),
 )
@@ -41,7 +43,8 @@ GMP_COLLECTOR = Identity("gmp-system", "collector")
 
 
 def _objects(workspace: Workspace, family: Family, kinds: tuple[str, ...]) -> list[K8sObject]:
-    found = [o for kind in kinds for o in workspace.kind(kind) if o.api_version.startswith(family.group + "/")]
+    found = [o for kind in kinds for o in workspace.kind(kind) if o.api_version.startswith(family.group + "/")
+             and (kind != "OperatorConfig" or get_path(o.doc, "collection", "kubeletScraping") is not None)]
     return sorted(found, key=lambda o: (o.span.path, o.span.line))
 
 
