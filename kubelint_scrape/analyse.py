@@ -612,6 +612,13 @@ def resolve_identity(
                 f"receiver's service discovery{default}", ta_span, managed=ta_managed,
                 namespace_assumed=not runner.namespace_explicit, runner=runner)
         return resolution
+    if config.origin == "operator" and config.unread_runner is not None:
+        by = config.unread_runner
+        how = ("the target allocator's prometheusCR of " if by.kind == COLLECTOR_KIND else "")
+        runs = ("its target allocator discovers it and the collectors scrape it, which this tool does not model"
+                if by.kind == COLLECTOR_KIND else "a GrafanaAgent runs it, and this tool does not model the Grafana "
+                "Agent operator")
+        return Resolution(None, f"{how}{by.kind} {by.namespace}/{by.name} selects {config.describe}: {runs}")
     if config.origin == "operator":
         return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}"
                           + (f" ({config.unselected_why})" if config.unselected_why else ""),

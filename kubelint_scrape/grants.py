@@ -153,6 +153,26 @@ def job_identities(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
     return result
 
 
+def allocator_identities(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
+    """The ServiceAccount of each OpenTelemetryCollector's target allocator → the jobs whose service discovery it
+    runs (Resolution.discovery): it lists and watches with its own token while the collectors scrape with theirs
+    (opentelemetry-operator cmd/otel-allocator). Also when it is the collectors' own ServiceAccount: the allocator's
+    watches of the collector pods use it all the same. Built once per analysis."""
+    result = analysis.__dict__.get("_allocators")
+    if result is None:
+        result = analysis.__dict__["_allocators"] = {}
+        for job in analysis.jobs:  # (each job once: analysis.jobs holds no repeats)
+            discovery = job.resolution.discovery
+            if discovery is not None and discovery.identity is not None:
+                result.setdefault(discovery.identity, []).append(job)
+    return result
+
+
+# What an allocator does with its token beside the receiver's discovery (suggest-rbac and the grant rules say so).
+ALLOCATOR_OWN_WATCHES = ("the target allocator's own watches (the collector pods it hands targets to; with "
+                         "prometheusCR, ServiceMonitors, PodMonitors, namespaces and the Secrets they name)")
+
+
 def runner_identity(obj) -> Identity:
     sa = as_str(get_path(obj.doc, "spec", "serviceAccountName")) or "default"
     return Identity(obj.namespace, sa)
@@ -168,6 +188,8 @@ def unmodelled(analysis: Analysis, identity: Identity) -> list[str]:
     found.extend(name for name in _known_loaders(analysis.workspace, identity) if name not in found)
     unread = unread_config_runners(analysis.workspace).get(identity, ())
     found.extend(name for name in unread if name not in found)
+    if identity in allocator_identities(analysis) and ALLOCATOR_OWN_WATCHES not in found:
+        found.append(ALLOCATOR_OWN_WATCHES)
     if not configs_of(analysis, identity) and not unread:
         for pod in scraper_programs(analysis.workspace).get(identity, ()):
             what = (f"the scrape configuration of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name} (no config of the "
@@ -220,10 +242,13 @@ def operator_runners(workspace: Workspace) -> list:
 
 
 def scraper_identities(analysis: Analysis) -> list[Identity]:
-    """Every scraper identity: those scrape jobs run as, then the ServiceAccounts of Prometheus Operator runners,
+    """Every scraper identity: those scrape jobs run as, then the target allocators that run their discovery, then
+    the ServiceAccounts of Prometheus Operator runners,
     then those of pods loading a scrape configuration this tool cannot read, then those of scraper programs whose
     configuration the inputs do not hold."""
     result = dict.fromkeys(job_identities(analysis))
+    for identity in allocator_identities(analysis):  # its discovery token is the scrape system's as much
+        result.setdefault(identity)
     for obj in operator_runners(analysis.workspace):
         result.setdefault(runner_identity(obj))
     for identity in unread_config_runners(analysis.workspace):

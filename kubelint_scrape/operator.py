@@ -885,10 +885,74 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             why = "; ".join(w for w in (_null_selectors(workspace, kind), _label_excludes(workspace, kind, monitor),
                                         _namespace_excludes(workspace, kind, monitor)) if w)
             config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor,
-                                unselected_why=why)
+                                unselected_why=why, unread_runner=unread_runner(workspace, monitor))
             config.jobs.extend(BUILDERS[kind](monitor, None, config, ports))
             configs.append(config)
     return configs, findings
+
+
+# The Grafana Agent operator's MetricsInstance selects the Prometheus Operator's ServiceMonitors, PodMonitors and
+# Probes with the selector pairs a Prometheus has, a null namespace selector meaning its own namespace (grafana/agent
+# pkg/operator/apis/monitoring/v1alpha1/types_metrics.go); a GrafanaAgent then runs them (unreadcrds: KS007).
+GRAFANA_AGENT_INSTANCE = ("monitoring.grafana.com/", "MetricsInstance")
+GRAFANA_AGENT_MONITOR_KINDS = ("ServiceMonitor", "PodMonitor", "Probe")
+
+
+def grafana_agent_instance(workspace: Workspace, monitor: K8sObject) -> K8sObject | None:
+    """The first MetricsInstance of the inputs that selects the monitor, if any."""
+    if monitor.kind not in GRAFANA_AGENT_MONITOR_KINDS:
+        return None
+    group, kind = GRAFANA_AGENT_INSTANCE
+    selector_key, ns_key, _source = MONITOR_KINDS[monitor.kind]
+    for instance in workspace.kind(kind):
+        spec = as_map(instance.doc.get("spec"))
+        if (instance.api_version.startswith(group) and _selects(spec.get(selector_key), monitor.labels)
+                and _namespace_selects(workspace, instance, spec.get(ns_key), monitor.namespace)):
+            return instance
+    return None
+
+
+def otel_prometheus_cr(collector: K8sObject) -> YMap | None:
+    """spec.targetAllocator.prometheusCR of an OpenTelemetryCollector whose target allocator watches the Prometheus
+    Operator's monitors (targetAllocator.enabled and prometheusCR.enabled), else None."""
+    if not collector.api_version.startswith("opentelemetry.io/"):
+        return None
+    allocator = as_map(get_path(collector.doc, "spec", "targetAllocator"))
+    prometheus_cr = allocator.get("prometheusCR")
+    if allocator.get("enabled") is not True or not isinstance(prometheus_cr, YMap) or prometheus_cr.get("enabled") is not True:
+        return None
+    return prometheus_cr
+
+
+def _allocator_selects(workspace: Workspace, collector: K8sObject, prometheus_cr: YMap, monitor: K8sObject) -> bool:
+    """Whether the allocator's prometheusCR selects the monitor. v1alpha1 selectors are label maps, absent or empty
+    meaning all; a v1beta1 LabelSelector absent is left undecided (not selected), written is matched as the operator
+    does. An absent namespace selector means every namespace: the allocator's default is `{}`
+    (opentelemetry-operator cmd/otel-allocator/internal/config/config.go CreateDefaultConfig)."""
+    selector_key, ns_key, _source = MONITOR_KINDS[monitor.kind]
+    node = prometheus_cr.get(selector_key)
+    if collector.api_version.startswith("opentelemetry.io/v1alpha1"):
+        labels = as_map(node)
+        selected = all(as_str(monitor.labels.get(k), None) == as_str(v) for k, v in labels.items())
+    else:
+        selected = node is not None and _selects(node, monitor.labels)
+    namespaces = prometheus_cr.get(ns_key)
+    return selected and (namespaces is None or _namespace_selects(workspace, collector, namespaces, monitor.namespace))
+
+
+def otel_allocator_collector(workspace: Workspace, monitor: K8sObject) -> K8sObject | None:
+    """The first OpenTelemetryCollector of the inputs whose target allocator's prometheusCR selects the monitor."""
+    for collector in workspace.kind("OpenTelemetryCollector"):
+        prometheus_cr = otel_prometheus_cr(collector)
+        if prometheus_cr is not None and _allocator_selects(workspace, collector, prometheus_cr, monitor):
+            return collector
+    return None
+
+
+def unread_runner(workspace: Workspace, monitor: K8sObject) -> K8sObject | None:
+    """What runs a monitor in a way this tool does not model (KS007): a Grafana Agent MetricsInstance that selects
+    it, or an OpenTelemetryCollector whose target allocator does."""
+    return grafana_agent_instance(workspace, monitor) or otel_allocator_collector(workspace, monitor)
 
 
 def _null_selectors(workspace: Workspace, kind: str) -> str:

@@ -220,6 +220,10 @@ class PromConfig:
     monitor: K8sObject | None = None  # operator: a monitor that no Prometheus in the inputs selects
     # operator, with `monitor`: why runners in the inputs select none of its kind (a null selector), for KS100
     unselected_why: str = ""
+    # operator, with `monitor`: what selects it instead of a Prometheus — a Grafana Agent MetricsInstance or an
+    # OpenTelemetryCollector's target allocator (prometheusCR) — which this tool does not model: KS007 says so, KS100
+    # does not
+    unread_runner: K8sObject | None = None
     dollar_escaped: bool = False  # OpenTelemetry Collector configs write a literal `$` as `$$`
     # "grafana-agent": one instance of a Grafana Agent static-mode config (root = the `metrics.configs[]` entry;
     # `agent_global` = its `metrics.global`), validated as the agent loads it (promvalidate.validate).

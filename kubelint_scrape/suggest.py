@@ -30,6 +30,7 @@ from .grants import (
     job_identities,
     permissions,
     requirements,
+    allocator_identities,
     unmodelled,
     used_permissions,
 )
@@ -79,21 +80,14 @@ def plans(analysis: Analysis) -> list[Plan]:
         for each in resolution.each if resolution is not None else ():  # every ServiceAccount that loads it
             if each.identity is not None:
                 by_identity.setdefault(each.identity, [])
-    allocators: set[Identity] = set()
-    for job in analysis.jobs:  # the target allocator that runs a collector's service discovery
-        discovery = job.resolution.discovery
-        if discovery is not None and discovery.identity is not None and discovery.identity != job.identity:
-            allocators.add(discovery.identity)
-            jobs = by_identity.setdefault(discovery.identity, [])
-            if job not in jobs:
-                jobs.append(job)
+    for allocator, discovered in allocator_identities(analysis).items():  # it runs a collector's service discovery
+        jobs = by_identity.setdefault(allocator, [])
+        known = {id(job) for job in jobs}  # (the collectors' own jobs, when the allocator shares their account)
+        jobs.extend(job for job in discovered if id(job) not in known)
     for identity in _reviewing_proxies(analysis):
         by_identity.setdefault(identity, [])  # its requirements are the reviews (grants.sidecar_requests)
     for identity, jobs in sorted(by_identity.items(), key=lambda kv: str(kv[0])):
-        plan = Plan(identity, unmodelled=unmodelled(analysis, identity))
-        if identity in allocators:
-            plan.unmodelled.append("the target allocator's own watches (the collector pods it hands targets to; "
-                                   "ServiceMonitors, PodMonitors and namespaces with prometheusCR)")
+        plan = Plan(identity, unmodelled=unmodelled(analysis, identity))  # (an allocator's own watches among them)
         namespaced: list[tuple[Request, Requirement]] = []
         for requirement in requirements(analysis, identity, jobs):
             request = requirement.request

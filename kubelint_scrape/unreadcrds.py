@@ -9,8 +9,11 @@ from .records import dataclass
 
 from .findings import Finding
 from .model import K8sObject, Workspace, named
+from .operator import (GRAFANA_AGENT_MONITOR_KINDS, MONITOR_KINDS, grafana_agent_instance, otel_allocator_collector,
+                       otel_prometheus_cr)
+from .otel import collector_service_account, target_allocator_service_account
 from .rbac import Identity
-from .yamltree import as_str, get_path
+from .yamltree import YMap, as_str, get_path, value_span
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,10 @@ FAMILIES = (
     Family("VictoriaMetrics operator", "operator.victoriametrics.com",
            ("VMServiceScrape", "VMPodScrape", "VMNodeScrape", "VMStaticScrape", "VMProbe", "VMScrapeConfig"), "VMAgent"),
     # GoogleCloudPlatform/prometheus-engine: the operator renders them for its collector DaemonSet (no runner CR).
+    # An OperatorConfig defines scrapes only with `collection.kubeletScraping` (the kubelets' metrics endpoints:
+    # operator_types.go CollectionSpec.KubeletScraping); the collector then needs get nodes/metrics.
     Family("Google Cloud Managed Service for Prometheus", "monitoring.googleapis.com",
-           ("PodMonitoring", "ClusterPodMonitoring", "ClusterNodeMonitoring"), None),
+           ("PodMonitoring", "ClusterPodMonitoring", "ClusterNodeMonitoring", "OperatorConfig"), None),
     # grafana/agent pkg/operator: a GrafanaAgent runs the MetricsInstances it selects (which select monitors).
     Family("Grafana Agent operator", "monitoring.grafana.com", ("MetricsInstance",), "GrafanaAgent"),
 )
@@ -38,7 +43,8 @@ GMP_COLLECTOR = Identity("gmp-system", "collector")
 
 
 def _objects(workspace: Workspace, family: Family, kinds: tuple[str, ...]) -> list[K8sObject]:
-    found = [o for kind in kinds for o in workspace.kind(kind) if o.api_version.startswith(family.group + "/")]
+    found = [o for kind in kinds for o in workspace.kind(kind) if o.api_version.startswith(family.group + "/")
+             and (kind != "OperatorConfig" or get_path(o.doc, "collection", "kubeletScraping") is not None)]
     return sorted(found, key=lambda o: (o.span.path, o.span.line))
 
 
@@ -68,7 +74,63 @@ def unread_crd_runners(workspace: Workspace) -> dict[Identity, list[str]]:
                     f"the {family.name}'s configuration for {named(obj)}")
         elif _objects(workspace, family, family.scrape_kinds):
             result.setdefault(_gmp_collector(workspace), []).append(f"the {family.name} collector's configuration")
+    for collector, _prometheus_cr in _otel_allocators(workspace):
+        for identity in _allocator_identities(collector):
+            result.setdefault(identity, []).append(
+                f"the target allocator's prometheusCR of OpenTelemetryCollector {collector.namespace}/{collector.name}")
     return result
+
+
+def _otel_allocators(workspace: Workspace) -> list[tuple[K8sObject, YMap]]:
+    """OpenTelemetryCollectors whose target allocator runs the Prometheus Operator monitors it selects
+    (spec.targetAllocator.prometheusCR.enabled), with that prometheusCR: the allocator discovers their targets
+    with its own ServiceAccount, the collectors scrape them with theirs — neither modelled here."""
+    found = [(c, cr) for c in workspace.kind("OpenTelemetryCollector") if (cr := otel_prometheus_cr(c)) is not None]
+    return sorted(found, key=lambda pair: (pair[0].span.path, pair[0].span.line))
+
+
+def _allocator_identities(collector: K8sObject) -> tuple[Identity, Identity]:
+    """(the target allocator's, the collectors') ServiceAccounts."""
+    allocator = target_allocator_service_account(collector)
+    return (Identity(collector.namespace, allocator[0] if allocator else f"{collector.name}-targetallocator"),
+            Identity(collector.namespace, collector_service_account(collector)[0]))
+
+
+ALLOCATOR_FIX = ("Check both ServiceAccounts by hand: the target allocator's needs list and watch on the monitor "
+                 "kinds it selects (monitoring.coreos.com servicemonitors, podmonitors, scrapeconfigs, probes), on "
+                 "namespaces, and on what each monitor discovers (endpointslices or endpoints, services, pods); the "
+                 "collectors' needs what their scrapes need (get nodes/metrics for a kubelet, get on the URL for the API "
+                 "server). Suppress this notice with a reason once done.")
+
+
+def _allocator_findings(workspace: Workspace) -> list[Finding]:
+    findings = []
+    allocators = _otel_allocators(workspace)
+    if not allocators:
+        return findings
+    selected: dict[int, list[K8sObject]] = {}
+    for kind in MONITOR_KINDS:
+        for monitor in workspace.kind(kind):
+            if monitor.api_version.startswith("monitoring.coreos.com/"):
+                collector = otel_allocator_collector(workspace, monitor)
+                if collector is not None:
+                    selected.setdefault(id(collector), []).append(monitor)
+    for collector, prometheus_cr in allocators:
+        monitors = selected.get(id(collector), [])
+        held = f" (in the inputs: {_counts(monitors)})" if monitors else ""
+        allocator, scraper = _allocator_identities(collector)
+        findings.append(Finding(
+            "KS007", value_span(collector.path, prometheus_cr, "enabled"),
+            f"the target allocator of {named(collector)} runs the ServiceMonitors, PodMonitors, ScrapeConfigs and "
+            f"Probes its prometheusCR selects{held}: it discovers their targets as ServiceAccount {allocator} and the "
+            f"collectors scrape them as {scraper}; this tool does not model the target allocator's prometheusCR, so "
+            f"what these jobs need from the API server and the kubelets — and whether those ServiceAccounts hold it — "
+            f"is not checked; both still count as scrapers for the grant hazards (KS201, KS202, KS204, KS205, KS206), "
+            f"and none of their grants is called unused (KS203)",
+            fix=ALLOCATOR_FIX, object=collector.ref,
+            data={"family": "OpenTelemetry target allocator (prometheusCR)", "identity": str(allocator)},
+        ))
+    return findings
 
 
 def _counts(objects: list[K8sObject]) -> str:
@@ -89,6 +151,8 @@ def unread_crd_findings(workspace: Workspace) -> list[Finding]:
     findings = []
     for family in FAMILIES:
         scrapes = _objects(workspace, family, family.scrape_kinds)
+        if family.runner_kind == "GrafanaAgent":
+            scrapes += _agent_monitors(workspace)  # (only when a MetricsInstance is there: `scrapes[0]` stays one)
         runners = _objects(workspace, family, (family.runner_kind,)) if family.runner_kind else []
         held = f" (in the inputs: {_counts(scrapes)})" if scrapes else ""
         for obj in runners:
@@ -106,7 +170,16 @@ def unread_crd_findings(workspace: Workspace) -> list[Finding]:
             findings.append(_finding(
                 first, f"{named(first)} and the other {family.name} scrape objects in the inputs ({_counts(scrapes)}) "
                 f"{runs}", identity, family))
+    findings.extend(_allocator_findings(workspace))
     return findings
+
+
+def _agent_monitors(workspace: Workspace) -> list[K8sObject]:
+    """The Prometheus Operator monitors a Grafana Agent MetricsInstance of the inputs selects: the GrafanaAgent runs
+    them, so they are counted in its notice (and get no KS100 of their own)."""
+    found = [m for kind in GRAFANA_AGENT_MONITOR_KINDS for m in workspace.kind(kind)
+             if m.api_version.startswith("monitoring.coreos.com/") and grafana_agent_instance(workspace, m) is not None]
+    return sorted(found, key=lambda o: (o.span.path, o.span.line))
 
 
 def _finding(obj: K8sObject, what: str, identity: Identity | None, family: Family) -> Finding:

@@ -961,6 +961,8 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
         resolution = ctx.analysis.resolutions[id(config)]
         if resolution.identity is not None or not config.jobs:
             continue
+        if config.unread_runner is not None:
+            continue  # a Grafana Agent or an OpenTelemetry target allocator runs it: KS007 says so, once
         jobs = [j for j in ctx.analysis.jobs if j.job.config is config]
         if not any(j.needs or j.credential_gaps for j in jobs) and not any(j.job.sd_configs for j in jobs):
             continue
