@@ -25,13 +25,13 @@ spec:
 """
 
 
-def cluster_scraper(rules: str, jobs: str, config_map: str = "prometheus") -> str:
-    """ServiceAccount monitoring/prometheus bound by a ClusterRoleBinding to ClusterRole prometheus with `rules` (YAML
-    list items at column 0), a ConfigMap whose prometheus.yml has `jobs` (scrape_configs items at column 0), and the
-    Deployment that loads it as that account."""
-    def indented(text: str, by: int) -> str:
-        return "".join(" " * by + line if line.strip() else line for line in text.strip("\n").splitlines(True))
+def _indented(text: str, by: int) -> str:
+    return "".join(" " * by + line if line.strip() else line for line in text.strip("\n").splitlines(True))
 
+
+def scraper_rbac(rules: str) -> str:
+    """ServiceAccount monitoring/prometheus bound by a ClusterRoleBinding to ClusterRole prometheus with `rules` (YAML
+    list items at column 0), ending with a document separator."""
     return f"""\
 apiVersion: v1
 kind: ServiceAccount
@@ -41,7 +41,7 @@ apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {{name: prometheus}}
 rules:
-{indented(rules, 0)}
+{_indented(rules, 0)}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -49,13 +49,20 @@ metadata: {{name: prometheus}}
 roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}}
 subjects: [{{kind: ServiceAccount, name: prometheus, namespace: monitoring}}]
 ---
+"""
+
+
+def cluster_scraper(rules: str, jobs: str, config_map: str = "prometheus") -> str:
+    """scraper_rbac(rules), a ConfigMap whose prometheus.yml has `jobs` (scrape_configs items at column 0), and the
+    Deployment that loads it as ServiceAccount monitoring/prometheus."""
+    return scraper_rbac(rules) + f"""\
 apiVersion: v1
 kind: ConfigMap
 metadata: {{name: {config_map}, namespace: monitoring}}
 data:
   prometheus.yml: |
     scrape_configs:
-{indented(jobs, 4)}
+{_indented(jobs, 4)}
 ---
 """ + prometheus_deployment(config_map)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from kubelint_scrape.engine import Options, lint_paths
-from manifests import APISERVER_MONITOR, operator_prometheus, prometheus_deployment
+from manifests import APISERVER_MONITOR, operator_prometheus, prometheus_deployment, scraper_rbac
 
 ACCESS = {"KS101", "KS102", "KS103", "KS104", "KS105", "KS108"}
 
@@ -585,22 +585,13 @@ def test_ks107_and_ks102_name_objects_with_their_namespace_in_one_parenthesis() 
     assert any(r.message.endswith("only for resourceNames worker-1, worker-2") for r in ks102[0].related)
 
 
-DENYING_PROMETHEUS = operator_prometheus(pod_monitors=True) + """---
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: prometheus, namespace: monitoring}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: prometheus}
-rules:
-  - apiGroups: [""]
-    resources: [endpoints, pods, services]
-    verbs: [list, watch]
-  - nonResourceURLs: [/metrics]
-    verbs: [get]
----
-""" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus") + """---
+DENYING_PROMETHEUS = operator_prometheus(pod_monitors=True) + "---\n" + scraper_rbac("""\
+- apiGroups: [""]
+  resources: [endpoints, pods, services]
+  verbs: [list, watch]
+- nonResourceURLs: [/metrics]
+  verbs: [get]
+""") + """\
 apiVersion: v1
 kind: Service
 metadata: {name: kubernetes, namespace: default, labels: {component: apiserver, provider: kubernetes}}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kubelint_scrape.analyse import Assumptions
 from kubelint_scrape.engine import Options, lint_paths
-from manifests import APISERVER_MONITOR, operator_prometheus, prometheus_deployment
+from manifests import APISERVER_MONITOR, operator_prometheus, prometheus_deployment, scraper_rbac
 
 CONTROLLER_MANAGER_JOB = """\
 apiVersion: v1
@@ -195,28 +195,14 @@ spec:
                                   "cluster CA)"), finding.fix
 
 
-READ_ONLY_KUBELET_MONITOR_ELSEWHERE = operator_prometheus() + """---
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: prometheus, namespace: monitoring}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: prometheus}
-rules:
-  - apiGroups: [""]
-    resources: [endpoints, pods, services]
-    verbs: [list, watch]
-  - apiGroups: [""]
-    resources: [nodes/metrics]
-    verbs: [get]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: prometheus}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
-subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
----
+READ_ONLY_KUBELET_MONITOR_ELSEWHERE = operator_prometheus() + "---\n" + scraper_rbac("""\
+- apiGroups: [""]
+  resources: [endpoints, pods, services]
+  verbs: [list, watch]
+- apiGroups: [""]
+  resources: [nodes/metrics]
+  verbs: [get]
+""") + """\
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata: {name: kubelet, namespace: kube-system}

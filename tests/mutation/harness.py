@@ -48,3 +48,38 @@ def options(flags: list, root: Path | None = None) -> Options:
     identities = values.pop("identities", {})
     return Options(assumptions=Assumptions(**values), identity=Identity.parse(identity) if identity else None,
                    identities=identities, root=str(root or "."))
+
+
+# ---------------------------------------------------------------------------------------------- rounds 5 and later
+# A round of several working baselines: each must lint with no error or warning, and each mutation must add the
+# findings of exactly its expected rules (every family but KS604, whose info notes follow the cluster version).
+
+
+def added_findings(root: Path) -> set[tuple[str, str, str, str]]:
+    """The findings of a tree keyed by message, not line (edits move lines; a message that changes is an added
+    finding)."""
+    from kubelint_scrape.engine import lint_paths
+
+    return {(f.rule, f.severity, Path(f.span.path).name, f.message)
+            for f in lint_paths([str(root)], Options()).findings if f.rule != "KS604"}
+
+
+_BASELINE_FINDINGS: dict[str, set] = {}
+
+
+def baseline_findings(name: str) -> set:
+    if name not in _BASELINE_FINDINGS:
+        _BASELINE_FINDINGS[name] = added_findings(BASELINES / name)
+    return _BASELINE_FINDINGS[name]
+
+
+def assert_baseline_works(name: str) -> None:
+    assert not [f for f in baseline_findings(name) if f[1] in ("error", "warning")]
+
+
+def assert_single_fault(mutation: tuple, tmp_path: Path) -> None:
+    name, baseline, edits, expected = mutation
+    root = mutated_copy(tmp_path, baseline, edits, name)
+    added = added_findings(root) - baseline_findings(baseline)
+    report = "\n".join(f"{r} [{s}] {f}: {m}" for r, s, f, m in sorted(added))
+    assert sorted({r for r, *_ in added}) == sorted(expected), report
