@@ -264,3 +264,28 @@ def test_ks302_fix_for_a_prometheus_config_skips_verification_of_self_signed_kub
     (ks302,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS302"]
     assert "`tls_config: {insecure_skip_verify: true}  # kubelint-scrape: ignore[KS301] kubelets self-sign" in ks302.fix
     assert "ca_file: /var" not in ks302.fix.split("(the cluster CA")[0], ks302.fix
+
+
+# A pod job with the token: the representative hostNetwork pods (etcd on the control-plane node) sit at the API
+# server's endpoint IP, and the message named them "default/kubernetes (:80)" — a Service on another port.
+UNFILTERED_POD_JOB_WITH_TOKEN = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: kubernetes-pods
+        bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+        kubernetes_sd_configs:
+          - role: pod
+---
+""" + prometheus_deployment()
+
+
+def test_ks303_and_ks306_name_an_unfiltered_pod_job_s_targets_as_any_application(tmp_path: Path) -> None:
+    (tmp_path / "prometheus.yaml").write_text(UNFILTERED_POD_JOB_WITH_TOKEN)
+    found = {f.rule: f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule in ("KS303", "KS306")}
+    assert "over plain HTTP to discovered application pods and services:" in found["KS303"].message
+    assert "default/kubernetes" not in found["KS303"].message
+    assert found["KS306"].data["targets"] == ["discovered application pods and services"]

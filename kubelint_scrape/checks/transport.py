@@ -118,8 +118,10 @@ def _cluster_names() -> tuple[dict, dict, set]:
             continue
         name = f"{svc['namespace']}/{svc['name']}"
         by_host.setdefault(f"{svc['name']}.{svc['namespace']}.svc", name)
+        # An endpoint IP names the Service only on its ports: node IPs are shared by every hostNetwork pod (the
+        # control-plane node's 10.0.0.10 is the API server's endpoint and etcd's pod IP), so a target there on
+        # another port is not that Service.
         for endpoint in svc.get("endpoints", []):
-            by_host.setdefault(endpoint["ip"], name)
             for port in svc.get("ports", []):
                 by_port.setdefault((endpoint["ip"], int(port.get("target_port", port["port"]))), name)
     for pod in cluster.get("pods", []):
@@ -142,7 +144,9 @@ def _generic(endpoint: Endpoint) -> bool:
     return endpoint.host in generic or host in generic or endpoint.host == "example.com"
 
 
-def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None) -> str:
+def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None, arbitrary: bool = False) -> str:
+    """What the endpoints are, for a message; `arbitrary`: the job keeps workloads it does not name (an unfiltered
+    or opt-in job), so an unnamed workload target stands for any application, not for one the job selects."""
     static = {t for t, _labels, _span in job.static_targets} if job is not None else set()
     parts: list[str] = []
     for endpoint in endpoints:
@@ -165,7 +169,8 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None) -> str:
             "extension-apiserver": f"the extension API server on :{endpoint.port}",
             "kube-rbac-proxy": f"kube-rbac-proxy on :{endpoint.port}",
         }.get(endpoint.klass) or (APPLICATIONS if _generic(endpoint)
-                                  else _known_name(endpoint) or "the workload targets it selects")
+                                  else _known_name(endpoint)
+                                  or (APPLICATIONS if arbitrary else "the workload targets it selects"))
         if text not in parts:
             parts.append(text)
     return ", ".join(parts) if parts else "its targets"
@@ -498,6 +503,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             if origin is not None and origin not in (job.credentials.span, scheme_rule):
                 related.append(Related(origin, f"{_describe([endpoint])}, scraped over http from here"))
         key = _credential_key(job)
+        arbitrary = any(e.klass == "workload" for e in plain) and unnamed_workloads(job, analysis.identity) is not None
         needs_none = all(e.klass in ("workload", "kubelet-readonly") for e in plain) and plain
         tls_only = [e for e in plain if e.klass in TLS_ONLY_CLASSES]
         if tls_only:
@@ -529,7 +535,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                          f"`tlsConfig`.")
         yield Finding(
             "KS303", job.credentials.span,
-            f"{job.label} sends {job.credentials.describe()} over plain HTTP to {_describe(plain, job)}: anyone on the "
+            f"{job.label} sends {job.credentials.describe()} over plain HTTP to {_describe(plain, job, arbitrary)}: anyone on the "
             f"network path can read it and replay it{consequence}",
             fix=fix,
             related=tuple(related), object=job.label,
@@ -757,7 +763,7 @@ def token_sent_to_workloads(ctx: Context) -> Iterator[Finding]:
                  + "), never the ServiceAccount token."),
             related=(related,), object=job.label,
             data={"arbitrary": unnamed is not None, "targets": sorted(
-                {_known_name(e) or _describe([e], job) for e in workloads} | ({APPLICATIONS} if unnamed is not None else set()))},
+                {_known_name(e) or _describe([e], job, unnamed is not None) for e in workloads} | ({APPLICATIONS} if unnamed is not None else set()))},
         )
 
 

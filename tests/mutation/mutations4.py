@@ -115,8 +115,10 @@ MUTATIONS = [
      ["KS301", "KS302"], {"kubelet": ["kubelet-readonly"]}),
     ("kubelet address ${1}:10250", [kubelet(rule(source_labels="[__meta_kubernetes_node_address_InternalIP]", target_label="__address__", replacement="'${1}:10250'"))],
      [], {"kubelet": ["kubelet"]}),
+    # <node IP>:443 is no component: not the kubelet Service (10250/10255/4194) that shares the node IP, so no KS306
+    # "kubelet, which does not authenticate scrapers" (that name came from the IP alone), and no workload anyone owns.
     ("kubelet address $1 only (https default port 443)", [kubelet(rule(source_labels="[__meta_kubernetes_node_address_InternalIP]", target_label="__address__"))],
-     ["KS301", "KS306"], {"kubelet": ["workload"]}),
+     ["KS301"], {"kubelet": ["workload"]}),
     ("kubelet address $$1:10250 literal", [kubelet(rule(source_labels="[__meta_kubernetes_node_address_InternalIP]", target_label="__address__", replacement="'$$1:10250'"))],
      [], {"kubelet": ["kubelet"]}),
     ("kubelet address $1x:10250 (group 1x empty)", [kubelet(rule(source_labels="[__meta_kubernetes_node_address_InternalIP]", target_label="__address__", replacement="'$1x:10250'"))],
