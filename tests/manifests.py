@@ -96,3 +96,25 @@ spec:
     - port: https
       scheme: https
 """
+
+
+def read_only_kubelet_monitor(namespace: str = "monitoring", https_port: bool = False) -> str:
+    """ServiceMonitor `namespace`/kubelet scraping the kubelet Service's `http-metrics` port (the read-only :10255,
+    KS302) in kube-system, and that Service (with the authenticated `https-metrics` :10250 too, if asked)."""
+    selector = "" if namespace == "kube-system" else "  namespaceSelector: {matchNames: [kube-system]}\n"
+    ports = "{name: http-metrics, port: 10255}" + (", {name: https-metrics, port: 10250}" if https_port else "")
+    return f"""\
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {{name: kubelet, namespace: {namespace}}}
+spec:
+{selector}  selector: {{matchLabels: {{app.kubernetes.io/name: kubelet}}}}
+  endpoints: [{{port: http-metrics}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: kubelet, namespace: kube-system, labels: {{app.kubernetes.io/name: kubelet}}}}
+spec:
+  clusterIP: None
+  ports: [{ports}]
+"""

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from kubelint_scrape.analyse import Assumptions
 from kubelint_scrape.engine import Options, lint_paths
-from manifests import APISERVER_MONITOR, operator_prometheus, prometheus_deployment, scraper_rbac
+from manifests import (APISERVER_MONITOR, operator_prometheus, prometheus_deployment, read_only_kubelet_monitor,
+                       scraper_rbac)
 
 CONTROLLER_MANAGER_JOB = """\
 apiVersion: v1
@@ -149,22 +150,7 @@ def test_ks303_fix_for_a_scheme_set_by_relabelling_addresses_the_rule() -> None:
 
 def test_ks302_fix_names_no_file_where_the_prometheus_denies_file_access(tmp_path: Path) -> None:
     # `bearerTokenFile` and `tlsConfig.caFile` are what arbitraryFSAccessThroughSMs.deny rejects (KS603)
-    (tmp_path / "m.yaml").write_text(operator_prometheus(service_account=None) + """---
-apiVersion: monitoring.coreos.com/v1
-kind: ServiceMonitor
-metadata: {name: kubelet, namespace: monitoring}
-spec:
-  namespaceSelector: {matchNames: [kube-system]}
-  selector: {matchLabels: {app.kubernetes.io/name: kubelet}}
-  endpoints: [{port: http-metrics}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: kubelet, namespace: kube-system, labels: {app.kubernetes.io/name: kubelet}}
-spec:
-  clusterIP: None
-  ports: [{name: http-metrics, port: 10255}]
-""")
+    (tmp_path / "m.yaml").write_text(operator_prometheus(service_account=None) + "---\n" + read_only_kubelet_monitor())
     (finding,) = lint_paths([str(tmp_path)], Options(select={"KS302"})).findings
     assert "bearerTokenFile:" not in finding.fix and "caFile:" not in finding.fix, finding.fix
     assert "`authorization: {credentials: {name: <Secret>, key: token}}`" in finding.fix
@@ -202,21 +188,7 @@ READ_ONLY_KUBELET_MONITOR_ELSEWHERE = operator_prometheus() + "---\n" + scraper_
 - apiGroups: [""]
   resources: [nodes/metrics]
   verbs: [get]
-""") + """\
-apiVersion: monitoring.coreos.com/v1
-kind: ServiceMonitor
-metadata: {name: kubelet, namespace: kube-system}
-spec:
-  selector: {matchLabels: {app.kubernetes.io/name: kubelet}}
-  endpoints: [{port: http-metrics}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: kubelet, namespace: kube-system, labels: {app.kubernetes.io/name: kubelet}}
-spec:
-  clusterIP: None
-  ports: [{name: http-metrics, port: 10255}, {name: https-metrics, port: 10250}]
-"""
+""") + read_only_kubelet_monitor("kube-system", https_port=True)
 
 
 def test_ks302_secret_fix_applied_as_written_leaves_no_finding(tmp_path: Path) -> None:
