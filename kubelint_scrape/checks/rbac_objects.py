@@ -793,17 +793,35 @@ def _scraper_roles(ctx: Context) -> list[RoleDef]:
     return list(roles.values())
 
 
+def _unbound_roles(ctx: Context) -> list[RoleDef]:
+    """User-defined roles nothing in the inputs binds, directly or through an aggregated ClusterRole: a role written
+    for a scraper whose binding lives elsewhere (or is still to be written) is judged as a scraper's would be."""
+    ws = ctx.workspace
+    referenced: set[int] = set()
+    for binding in [*ws.bindings, *ws.rejected_bindings]:
+        role = ws.role_for(binding) or ws.rejected_role_for(binding)
+        if role is not None:
+            referenced.add(id(role))
+    selectors = [s for r in ws.cluster_roles.values() if r.aggregation for s in r.aggregation]
+    return [role for role in [*ws.cluster_roles.values(), *ws.roles.values()]
+            if not role.builtin and role.obj is not None and role.obj.api_version.startswith(RBAC_PREFIX)
+            and id(role) not in referenced
+            and not (role.kind == "ClusterRole" and any(s.matches(role.labels) for s in selectors))]
+
+
 @check("KS506")
 def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
-    # Only roles a scraper holds: a controller that watches one named object (with a metadata.name field
-    # selector, as the GMP operator does for its Alertmanager Service) is a legitimate use.
+    # Only roles a scraper holds, or that nothing binds: a controller that watches one named object (with a
+    # metadata.name field selector, as the GMP operator does for its Alertmanager Service) is a legitimate use.
     if not _roles(ctx):
         return  # no role object in a reported file: the findings would sit in one
     discovered = _discovery_resources()
     # Discovery that selects one object with a `metadata.name` field selector sends it: a rule for that name works.
     named = {(n.request.resource, n.request.name) for j in ctx.analysis.jobs for n in j.needs
              if n.kind == "discovery" and n.request.name}
-    for role in _scraper_roles(ctx):
+    unbound_roles = _unbound_roles(ctx)  # (never a scraper's: those are bound)
+    unbound = {id(role) for role in unbound_roles}
+    for role in _scraper_roles(ctx) + unbound_roles:
         if not ctx.reports(role.obj.path):
             continue
         for rule in role.rules:
@@ -819,7 +837,9 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
                 "KS506", rule.span("resourceNames"),
                 f"{where} restricts {'/'.join(verbs)} on {', '.join(resources)} to resourceNames "
                 f"{_quote(rule.resource_names)}: a {verbs[0]} without a metadata.name field selector matches no name, "
-                f"and Prometheus discovery sends none, so its {verbs[0]} is denied and the SD config finds zero targets",
+                f"and Prometheus discovery sends none, so its {verbs[0]} is denied and the SD config finds zero targets"
+                + (f" (nothing in the inputs binds {_label(role)}: this is what a scraper bound to it would meet)"
+                   if id(role) in unbound else ""),
                 fix=f"Remove `resourceNames` from this rule (keep them on a separate `get` rule if needed): "
                     f"{_rule_yaml(rule.api_groups, rule.resources, verbs)}; narrow discovery with `namespaces.names` or "
                     f"label `selectors` in the job instead.",
