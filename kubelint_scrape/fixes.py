@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import re
+from typing import Iterable
+
 from .grants import describe_permissions, permissions_beyond
 from .model import BindingDef, RoleDef
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
@@ -17,17 +22,28 @@ def _quote(values: list[str]) -> str:
 _YAML_WORDS = {"y", "yes", "n", "no", "on", "off", "true", "false", "null"}
 
 
+_PLAIN_NAME = re.compile(r"[a-z][a-z0-9.-]*")
+
+
 def yaml_scalar(value: str) -> str:
     """A name for YAML written out to apply: plain when it reads back as that string, else double-quoted. Names
     may be all digits (`123`, a valid ServiceAccount name) or a YAML word (`true`); written plain they became a
     number or a boolean, and `kubectl apply` refused the object (cannot unmarshal number into ... of type string)."""
-    import re
-
-    if re.fullmatch(r"[a-z][a-z0-9.-]*", value) and value.lower() not in _YAML_WORDS:
+    if _PLAIN_NAME.fullmatch(value) and value.lower() not in _YAML_WORDS:
         return value
-    import json
-
     return json.dumps(value)
+
+
+def close_matches(word: str, candidates: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The "did you mean" candidates of a fix (difflib), memoised: a workspace repeats its typos."""
+    return list(_close_matches_cached(word, tuple(candidates), n, cutoff))
+
+
+@functools.lru_cache(maxsize=4096)
+def _close_matches_cached(word: str, candidates: tuple[str, ...], n: int, cutoff: float) -> tuple[str, ...]:
+    import difflib  # only when a finding needs a "did you mean" (keeps lint-on-save start-up lean)
+
+    return tuple(difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff))
 
 
 def rules_for(requests: list[Request]) -> list[dict]:

@@ -533,6 +533,14 @@ def kubelet_path_of_proxy(proxy_path: str) -> str:
     return (match.group(1) if match and match.group(1) else None) or "/metrics"
 
 
+def kubelet_checks(path: str, assumptions: Any) -> str | None:
+    """The nodes subresource the kubelet checks first for `path` on the assumed cluster version (the one to grant
+    for a direct scrape); None when it authorizes every request (assumption kubelet-authz: always-allow)."""
+    if assumptions.kubelet_authz == "always-allow":
+        return None
+    return kubelet_subresources(path, assumptions.version)[0]
+
+
 def kubelet_subresources(path: str, version: tuple[int, int]) -> tuple[str, ...]:
     """The nodes subresources the kubelet accepts for `path`, in the order it checks them (FACTS §1)."""
     table: Any = knowledge("kubelet-paths")

@@ -15,7 +15,7 @@ from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, disco
                        discovery_requests, loading_containers, reads_service_account_files)
 from ..catalog import check
 from ..findings import Finding, Related
-from ..fixes import fix_text
+from ..fixes import close_matches as _close_matches, fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
@@ -25,7 +25,7 @@ from ..rbacvalidate import refused_only_for_version
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
 from ..suppress import line_suppresses
-from ..targets import kubelet_path_of_proxy, kubelet_subresources
+from ..targets import kubelet_checks, kubelet_path_of_proxy
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
 from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster_ca_field, direct_setting,
@@ -285,9 +285,9 @@ def _direct_kubelet_scrape(job, need: Need, identity: Identity, authorizer: Auth
     assumptions = ctx.analysis.assumptions
     how = direct_setting(job, assumptions.kubelet_serving_cert) or "scrape the kubelets directly on :10250"
     kubelet_path = kubelet_path_of_proxy(need.path)
-    if assumptions.kubelet_authz == "always-allow":
+    subresource = kubelet_checks(kubelet_path, assumptions)
+    if subresource is None:
         return f"{how}, which needs no grant (assumption kubelet-authz: always-allow)"
-    subresource = kubelet_subresources(kubelet_path, assumptions.version)[0]
     if subresource == "proxy":
         return (f"{how}, which spares the API server; the kubelet itself checks nodes/proxy for {kubelet_path} "
                 f"on Kubernetes {assumptions.kubernetes_version}")
@@ -1324,12 +1324,6 @@ def _absent_service_account_files(job) -> Iterator[Finding]:
                  f"Name a file the volume holds ({SA_DIR}/token, ca.crt or namespace), or mount the file there."),
             object=job.label, data={"files": [f"{SA_DIR}/{file}"]},
         )
-
-
-def _close_matches(word: str, candidates: list[str]) -> list[str]:
-    import difflib
-
-    return difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
 
 
 def _use_shown(job, use: str) -> str:

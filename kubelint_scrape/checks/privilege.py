@@ -54,7 +54,7 @@ from ..grants import (
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows
 from ..resources import knowledge
-from ..targets import kubelet_path_of_proxy, kubelet_subresources
+from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YSeq, as_str, at
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
 from .transport import direct_setting
@@ -1683,8 +1683,7 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
             # What the kubelet itself checks for the path on this version (FACTS §1): the subresource to grant
             # instead; a path it authorizes only as nodes/proxy keeps needing it when scraped directly.
             # None when the kubelet authorizes every request (kubelet-authz: always-allow): no grant at all.
-            subresource = (kubelet_subresources(kubelet_path, assumptions.version)[0]
-                           if assumptions.kubelet_authz != "always-allow" else None)
+            subresource = kubelet_checks(kubelet_path, assumptions)
             need = next((n for n in needs if _LEGACY_NODE.sub(r"\1<node>", n.why).endswith(path)), needs[0] if needs else None)
             span = need.span if need is not None else job.job.span
             authorized = "the proxy verb on nodes" if legacy else "get nodes/proxy"
@@ -1725,8 +1724,7 @@ def _proxy_path_at_kubelet(job, assumptions) -> Iterator[Finding]:
             continue
         seen.add(need.path)
         kubelet_path = kubelet_path_of_proxy(need.path)
-        subresource = (kubelet_subresources(kubelet_path, assumptions.version)[0]
-                       if assumptions.kubelet_authz != "always-allow" else None)
+        subresource = kubelet_checks(kubelet_path, assumptions)
         grant = ("the kubelets authorize every request (assumption kubelet-authz: always-allow)" if subresource is None
                  else f"the kubelet authorizes {kubelet_path} as get nodes/{subresource}")
         yield Finding(

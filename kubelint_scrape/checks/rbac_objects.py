@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 from ..authproxy import reviewed_resources, unknown_review
 from ..catalog import check
 from ..findings import Finding, Related
+from ..fixes import close_matches as _close_matches
 from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Workspace, role_from_object
 from ..rbac import Request, non_resource_url_matches, rule_allows
 from ..rbacvalidate import (RBAC_PREFIX, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
@@ -44,17 +45,6 @@ CORE_GROUP_ALIASES = ("core", "v1")
 
 
 # ---------------------------------------------------------------------------------------------- shared
-
-
-def _close_matches(word: str, candidates: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
-    return list(_close_matches_cached(word, tuple(candidates), n, cutoff))
-
-
-@functools.lru_cache(maxsize=4096)
-def _close_matches_cached(word: str, candidates: tuple[str, ...], n: int, cutoff: float) -> tuple[str, ...]:
-    import difflib  # only when a finding needs a "did you mean" (keeps lint-on-save start-up lean)
-
-    return tuple(difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff))
 
 
 def _table() -> dict:
