@@ -507,15 +507,9 @@ def _typo_of_subresource(rule: PolicyRule, resource: str, version: tuple[int, in
     """Whether an unknown `resource/subresource` is close to a real subresource of that resource (`nodes/metric`):
     a typo, dead whatever a kube-rbac-proxy whose review cannot be read may ask about (it asks about names such as
     `services/<fullname>`, not misspelt built-in subresources)."""
-    table = _table()["groups"]
     base, _, sub = resource.partition("/")
-    for group in rule.api_groups:
-        if _served(group, base, version) is None:
-            continue
-        subs = table[group][base].get("sub") or []
-        if isinstance(subs, list) and _close_matches(sub, subs, n=1, cutoff=0.6):
-            return True
-    return False
+    served = [group for group in rule.api_groups if _served(group, base, version) is not None]
+    return bool(_close_matches(sub, _known_subresources(served, base)))
 
 
 def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span, version: tuple[int, int],
