@@ -100,14 +100,12 @@ def _resolve_endpoint(prom: PromConfig, rule: str) -> None:
     the rule matches — a port endpoint's `ip:port`, a pod's IP. A rule that picks the kube-apiserver pod makes the
     target the API server itself (its /metrics needs `get` on the URL, KS104), whose address no sample pod has."""
     port = _RULE_PORT.search(rule)
-    if _RULE_API_SERVER.search(rule):
-        address = "kubernetes.default.svc"
-    else:
-        address = SAMPLE_ENDPOINT_IP
-    if port is not None:
-        address += f":{port.group(1)}"
+    host = "kubernetes.default.svc" if _RULE_API_SERVER.search(rule) else SAMPLE_ENDPOINT_IP
+    # A bare `endpoint` is the whole address (a port endpoint's ip:port); `endpoint`:9153 adds the port to a pod's.
+    whole = f"{host}:{port.group(1)}" if port is not None else host
     for job in prom.jobs:
-        job.static_targets = [(target.replace(_ENDPOINT, address) if target.startswith(_ENDPOINT) else target,
+        job.static_targets = [(whole if target == _ENDPOINT else
+                               target.replace(_ENDPOINT, host) if target.startswith(_ENDPOINT) else target,
                                labels, span) for target, labels, span in job.static_targets]
 
 

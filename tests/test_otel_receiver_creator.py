@@ -64,5 +64,18 @@ def test_endpoint_expression_is_the_endpoint_the_rule_picks() -> None:
 """)
     apiserver, scheduler = sorted(collector_configs("relay.yaml", config, None, None), key=lambda p: p.jobs[0].name)
     assert [t for t, _l, _s in apiserver.jobs[0].static_targets] == ["kubernetes.default.svc:443"]
+    # a target that writes its own port keeps it, whatever port the rule requires
+    config = _config("""\
+      prometheus/etcd:
+        rule: type == "port" && port == 2379
+        config:
+          config:
+            scrape_configs:
+              - job_name: etcd
+                static_configs: [{targets: ['`endpoint`:2381']}]
+""")
+    etcd = next(p for p in collector_configs("relay.yaml", config, None, None) if p.jobs[0].name == "etcd")
+    [(target, _labels, _span)] = etcd.jobs[0].static_targets
+    assert target.endswith(":2381") and target.count(":") == 1
     [(target, _labels, _span)] = scheduler.jobs[0].static_targets
     assert target.endswith(":10259") and "`" not in target
