@@ -727,3 +727,22 @@ def test_prometheus_config_told_from_look_alikes(text: str, expected: bool) -> N
     from kubelint_scrape.model import is_prometheus_config
 
     assert is_prometheus_config(_doc(text)) is expected
+
+
+@pytest.mark.parametrize("text, parsed", [
+    ("scrape_configs:\n- job_name: a\n", True),
+    ("# Prometheus\nglobal:\n  scrape_interval: 1m\n", True),
+    ('"global":\n  "resolve_timeout": "5m"\n', True),  # parsed, then told apart (not Prometheus')
+    ("metrics:\n  configs:\n  - name: a\n    scrape_configs: []\n", True),
+    ("metrics:\n  configs:\n  - scrape_configs: []\n", True),
+    ('{"global": {}, "scrape_configs": []}', True),
+    # a key only in prose: a TOML comment, a script, a value
+    ('# mirrors the scrape_configs job\n[[inputs.prometheus]]\n  urls = ["http://x"]\n', False),
+    ("#!/bin/sh\necho scrape_configs: >> /etc/prometheus.yml\n", False),
+    ("description: see scrape_configs\n", False),
+    ("server:\n  global: 1\n", False),
+])
+def test_embedded_text_parsed_only_with_a_prometheus_key(text: str, parsed: bool) -> None:
+    from kubelint_scrape.build import _looks_like_prometheus
+
+    assert _looks_like_prometheus(text) is parsed
