@@ -769,7 +769,7 @@ def agent_metrics_section(doc: Any) -> YMap | None:
 # tails: no HTTP scrape, no Prometheus. Its config (grafana/loki clients/pkg/promtail/config/config.go) is told
 # apart by its own top-level sections — two of them, one naming its Loki client (or its `global`, which holds
 # `file_watch_config`, none of Prometheus' keys), and none of Prometheus' own — or by a job field only Promtail's
-# jobs have (scrapeconfig.Config: `pipeline_stages`, its log sources). A Prometheus config with one stray key is still a Prometheus config
+# jobs have (scrapeconfig.Config: `pipeline_stages`, its log sources) or the `__path__` label it tails. A Prometheus config with one stray key is still a Prometheus config
 # (KS601 says so).
 LOG_AGENT_KEYS = ("clients", "client", "positions", "server", "limits_config", "target_config")
 LOG_AGENT_JOB_KEYS = ("pipeline_stages", "journal", "syslog", "loki_push_api", "windows_events", "gcplog", "gelf",
@@ -783,8 +783,15 @@ def is_log_agent_config(doc: YMap) -> bool:
     if (sum(key in doc for key in LOG_AGENT_KEYS) + foreign_global >= 2
             and ("clients" in doc or "client" in doc or foreign_global)):
         return True
-    return any(isinstance(job, YMap) and any(key in job for key in LOG_AGENT_JOB_KEYS)
+    return any(isinstance(job, YMap) and (any(key in job for key in LOG_AGENT_JOB_KEYS) or _tails_files(job))
                for job in as_seq(doc.get("scrape_configs")))
+
+
+def _tails_files(job: YMap) -> bool:
+    """The job sets `__path__`, the label naming the files Promtail tails (in a static target's labels or by a
+    relabel rule); Prometheus has no use for it and drops it with the other `__` labels."""
+    return (any(as_str(as_map(rule).get("target_label")) == "__path__" for rule in as_seq(job.get("relabel_configs")))
+            or any("__path__" in as_map(group.get("labels")) for group in map(as_map, as_seq(job.get("static_configs")))))
 
 
 def role_from_object(obj: K8sObject) -> RoleDef:

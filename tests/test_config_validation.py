@@ -719,6 +719,11 @@ def test_prometheus_key_lists_match_the_schema() -> None:
      "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod}]}]\n", False),
     ("scrape_configs: [{job_name: a, pipeline_stages: [{cri: {}}]}]\n", False),
     ("server: {}\nclients: [{url: http://loki}]\nscrape_configs: []\n", False),
+    # client by flag, no pipeline: the `__path__` it tails (relabelled, or a static target's label)
+    ("server: {}\npositions: {filename: /p}\nscrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod}],\n"
+     "  relabel_configs: [{source_labels: [__meta_kubernetes_pod_uid], target_label: __path__}]}]\n", False),
+    ("scrape_configs: [{job_name: s, static_configs: [{targets: [localhost], labels: {__path__: /var/log/*.log}}]}]\n",
+     False),
     # …but a Prometheus global or section keeps it Prometheus' (its stray keys are KS601's)
     ("global: {scrape_interval: 15s}\nserver: {}\nclients: []\nscrape_configs: []\n", True),
     ("remote_write: [{url: http://x}]\nscrape_configs: [{job_name: a, pipeline_stages: []}]\n", True),
