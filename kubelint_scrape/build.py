@@ -378,9 +378,16 @@ def _decoded(obj: K8sObject, section: str, value: str) -> str:
         return value
 
 
+# `scrape_configs` or a leading `global` (after comments) written as a YAML key (block, list item, JSON/flow,
+# quoted): a cheap gate before parsing, so dashboards and other large blobs are never parsed, nor a TOML, INI or
+# script text that merely names scrape_configs in a comment (a Telegraf config drew KS001 'YAML syntax error').
+_PROMETHEUS_KEY = re.compile(
+    r"""(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)["']?scrape_configs["']?[ \t]*:|\A(?:\s*#[^\n]*)*\s*["']?global["']?[ \t]*:""", re.MULTILINE)
+
+
 def _looks_like_prometheus(text: str) -> bool:
-    # A cheap gate before parsing: dashboards and other large blobs are never parsed.
-    return "scrape_configs" in text or text.lstrip().startswith("global:")
+    return "scrape_configs" in text and _PROMETHEUS_KEY.search(text) is not None or (
+        "global" in text and _PROMETHEUS_KEY.match(text) is not None)
 
 
 # A block scalar's header: `|` or `>`, then an indentation indicator and a chomping indicator in either order.

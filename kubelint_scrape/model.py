@@ -703,8 +703,45 @@ def _referenced(binding: BindingDef, cluster_roles: dict[str, RoleDef], roles: d
 
 
 def is_prometheus_config(doc: Any) -> bool:
-    return (isinstance(doc, YMap) and "kind" not in doc and ("scrape_configs" in doc or "global" in doc)
-            and not is_log_agent_config(doc))
+    """A Prometheus server config: `scrape_configs` (unless the document is Promtail's), or `global` as Prometheus
+    writes it. Other programs' YAML shares `global` — Alertmanager's config (smtp_*, resolve_timeout), Promtail's
+    (file_watch_config), every Helm values file (imageRegistry…) — and none of them is a config Prometheus loads."""
+    if not isinstance(doc, YMap) or "kind" in doc:
+        return False
+    if "scrape_configs" in doc:
+        return not is_log_agent_config(doc)
+    return "global" in doc and _reads_as_prometheus(doc)
+
+
+# Prometheus' top-level sections and `global` keys (config/config.go Config, GlobalConfig; the same names as
+# rules/schemas/prometheus-config.schema.json, which a test holds these to). `global` and `tracing` are shared with
+# other programs' configs; the rest only Prometheus has.
+PROMETHEUS_SECTIONS = ("alerting", "global", "otlp", "remote_read", "remote_write", "rule_files", "runtime",
+                       "scrape_config_files", "scrape_configs", "storage", "tracing")
+PROMETHEUS_ONLY_SECTIONS = ("alerting", "otlp", "remote_read", "remote_write", "rule_files", "runtime",
+                            "scrape_config_files", "storage")
+PROMETHEUS_GLOBAL_KEYS = frozenset((
+    "always_scrape_classic_histograms", "body_size_limit", "convert_classic_histograms_to_nhcb", "evaluation_interval",
+    "external_labels", "extra_scrape_metrics", "keep_dropped_targets", "label_limit", "label_name_length_limit",
+    "label_value_length_limit", "metric_name_escaping_scheme", "metric_name_validation_scheme", "query_log_file",
+    "rule_query_offset", "sample_limit", "scrape_failure_log_file", "scrape_interval", "scrape_native_histograms",
+    "scrape_protocols", "scrape_timeout", "target_limit"))
+
+
+def _prometheus_global(doc: YMap) -> bool:
+    """`global` holds a key of Prometheus' own global section."""
+    global_ = doc.get("global")
+    return isinstance(global_, YMap) and any(key in PROMETHEUS_GLOBAL_KEYS for key in global_)
+
+
+def _reads_as_prometheus(doc: YMap) -> bool:
+    """A document with `global` but no jobs is Prometheus' when its `global` has a Prometheus key, or when it has a
+    section only Prometheus has and nothing Prometheus lacks: a real config with a misspelt global key still gets
+    its KS601, while a values file whose `global` and `storage` are a chart's is left alone."""
+    if _prometheus_global(doc):
+        return True
+    return (any(key in doc for key in PROMETHEUS_ONLY_SECTIONS)
+            and all(key in PROMETHEUS_SECTIONS for key in doc))
 
 
 # Grafana Agent static mode (grafana/agent static/config/config.go): the top level holds subsystems — `metrics`
@@ -729,15 +766,32 @@ def agent_metrics_section(doc: Any) -> YMap | None:
 
 
 # Promtail (Loki's log agent) borrows `scrape_configs` and kubernetes_sd_configs to find pods whose log files it
-# tails: no HTTP scrape, no Prometheus. Its config is told apart by its own top-level sections — two of them, and
-# none of Prometheus' own: a Prometheus config with one stray key is still a Prometheus config (KS601 says so).
+# tails: no HTTP scrape, no Prometheus. Its config (grafana/loki clients/pkg/promtail/config/config.go) is told
+# apart by its own top-level sections — two of them, one naming its Loki client (or its `global`, which holds
+# `file_watch_config`, none of Prometheus' keys), and none of Prometheus' own — or by a job field only Promtail's
+# jobs have (scrapeconfig.Config: `pipeline_stages`, its log sources) or the `__path__` label it tails. A Prometheus config with one stray key is still a Prometheus config
+# (KS601 says so).
 LOG_AGENT_KEYS = ("clients", "client", "positions", "server", "limits_config", "target_config")
-PROMETHEUS_ONLY_KEYS = ("global", "rule_files", "alerting", "remote_write", "remote_read", "storage")
+LOG_AGENT_JOB_KEYS = ("pipeline_stages", "journal", "syslog", "loki_push_api", "windows_events", "gcplog", "gelf",
+                      "cloudflare", "heroku_drain", "azure_event_hubs", "kafka")
 
 
 def is_log_agent_config(doc: YMap) -> bool:
-    return (sum(key in doc for key in LOG_AGENT_KEYS) >= 2 and ("clients" in doc or "client" in doc)
-            and not any(key in doc for key in PROMETHEUS_ONLY_KEYS))
+    if _prometheus_global(doc) or any(key in doc for key in PROMETHEUS_ONLY_SECTIONS):
+        return False
+    foreign_global = bool(as_map(doc.get("global")))  # keys, none of them Prometheus'
+    if (sum(key in doc for key in LOG_AGENT_KEYS) + foreign_global >= 2
+            and ("clients" in doc or "client" in doc or foreign_global)):
+        return True
+    return any(isinstance(job, YMap) and (any(key in job for key in LOG_AGENT_JOB_KEYS) or _tails_files(job))
+               for job in as_seq(doc.get("scrape_configs")))
+
+
+def _tails_files(job: YMap) -> bool:
+    """The job sets `__path__`, the label naming the files Promtail tails (in a static target's labels or by a
+    relabel rule); Prometheus has no use for it and drops it with the other `__` labels."""
+    return (any(as_str(as_map(rule).get("target_label")) == "__path__" for rule in as_seq(job.get("relabel_configs")))
+            or any("__path__" in as_map(group.get("labels")) for group in map(as_map, as_seq(job.get("static_configs")))))
 
 
 def role_from_object(obj: K8sObject) -> RoleDef:

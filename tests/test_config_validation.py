@@ -684,3 +684,70 @@ def test_a_remembered_job_still_counts_for_duplicate_names() -> None:
     twice = "global:\n  scrape_interval: 1m\nscrape_configs:\n" + REPEATED_JOB + REPEATED_JOB
     (message,) = messages(twice)
     assert 'job_name "repeated" is used by an earlier scrape config' in message
+
+
+# ---------------------------------------------------------------------------------------------- look-alikes
+
+
+def test_prometheus_key_lists_match_the_schema() -> None:
+    """model.py names Prometheus' top-level sections and global keys without loading the schema (the check runs on
+    every document); they must be the schema's."""
+    from kubelint_scrape.model import PROMETHEUS_GLOBAL_KEYS, PROMETHEUS_ONLY_SECTIONS, PROMETHEUS_SECTIONS
+
+    schema = json.loads((SCHEMAS / "prometheus-config.schema.json").read_text())
+    global_ = schema["properties"]["global"]
+    if "$ref" in global_:
+        global_ = schema["$defs"][global_["$ref"].rsplit("/", 1)[-1]]
+    assert set(PROMETHEUS_SECTIONS) == set(schema["properties"])
+    assert set(PROMETHEUS_GLOBAL_KEYS) == set(global_["properties"])
+    assert set(PROMETHEUS_ONLY_SECTIONS) == set(PROMETHEUS_SECTIONS) - {"global", "scrape_configs", "tracing"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Prometheus: jobs, a Prometheus global, a global with a typo beside a Prometheus-only section
+    ("scrape_configs: []\n", True),
+    ("global: {scrape_interval: 15s}\n", True),
+    ("global: {scrape_intervall: 15s}\nrule_files: [a.yml]\n", True),
+    ("global: {scrape_interval: 15s}\nroute: {receiver: x}\n", True),  # one stray key: KS601 says so
+    # Alertmanager (prometheus/alertmanager config/config.go GlobalConfig, Config)
+    ("global: {resolve_timeout: 5m}\nroute: {receiver: x}\nreceivers: [{name: x}]\n", False),
+    ("global: {smtp_smarthost: 'localhost:25'}\n", False),
+    # a Helm values file: the chart's global, and sections Prometheus lacks beside its `storage`
+    ("global: {imageRegistry: ''}\nstorage: {size: 1Gi}\nkubecostToken: ''\n", False),
+    # Promtail: its global (file_watch_config), clients by flag; a job with pipeline_stages alone
+    ("global: {file_watch_config: {min_poll_frequency: 250ms}}\npositions: {filename: /p}\n"
+     "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod}]}]\n", False),
+    ("scrape_configs: [{job_name: a, pipeline_stages: [{cri: {}}]}]\n", False),
+    ("server: {}\nclients: [{url: http://loki}]\nscrape_configs: []\n", False),
+    # client by flag, no pipeline: the `__path__` it tails (relabelled, or a static target's label)
+    ("server: {}\npositions: {filename: /p}\nscrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod}],\n"
+     "  relabel_configs: [{source_labels: [__meta_kubernetes_pod_uid], target_label: __path__}]}]\n", False),
+    ("scrape_configs: [{job_name: s, static_configs: [{targets: [localhost], labels: {__path__: /var/log/*.log}}]}]\n",
+     False),
+    # …but a Prometheus global or section keeps it Prometheus' (its stray keys are KS601's)
+    ("global: {scrape_interval: 15s}\nserver: {}\nclients: []\nscrape_configs: []\n", True),
+    ("remote_write: [{url: http://x}]\nscrape_configs: [{job_name: a, pipeline_stages: []}]\n", True),
+])
+def test_prometheus_config_told_from_look_alikes(text: str, expected: bool) -> None:
+    from kubelint_scrape.model import is_prometheus_config
+
+    assert is_prometheus_config(_doc(text)) is expected
+
+
+@pytest.mark.parametrize("text, parsed", [
+    ("scrape_configs:\n- job_name: a\n", True),
+    ("# Prometheus\nglobal:\n  scrape_interval: 1m\n", True),
+    ('"global":\n  "resolve_timeout": "5m"\n', True),  # parsed, then told apart (not Prometheus')
+    ("metrics:\n  configs:\n  - name: a\n    scrape_configs: []\n", True),
+    ("metrics:\n  configs:\n  - scrape_configs: []\n", True),
+    ('{"global": {}, "scrape_configs": []}', True),
+    # a key only in prose: a TOML comment, a script, a value
+    ('# mirrors the scrape_configs job\n[[inputs.prometheus]]\n  urls = ["http://x"]\n', False),
+    ("#!/bin/sh\necho scrape_configs: >> /etc/prometheus.yml\n", False),
+    ("description: see scrape_configs\n", False),
+    ("server:\n  global: 1\n", False),
+])
+def test_embedded_text_parsed_only_with_a_prometheus_key(text: str, parsed: bool) -> None:
+    from kubelint_scrape.build import _looks_like_prometheus
+
+    assert _looks_like_prometheus(text) is parsed
