@@ -72,6 +72,18 @@ def test_ks404_fix_removes_the_volume_with_its_mounts(tmp_path: Path) -> None:
     assert not {f.rule for f in lint_paths([str(tmp_path)], Options()).findings} & {"KS404", "KS602"}
 
 
+def test_ks404_fix_does_not_ask_to_make_a_read_only_mount_read_only(tmp_path: Path) -> None:
+    # a log shipper's /var/lib mounted readOnly: "mount the narrowest path readOnly" read as if it were writable
+    mounts = "[{name: lib, mountPath: /var/lib, READONLY}]"
+    volumes = "[{name: lib, hostPath: {path: /var/lib}}]"
+    for read_only, wording in (("readOnly: true", "narrowest path (readOnly, as it already is)"),
+                               ("readOnly: false", "narrowest path readOnly")):
+        (tmp_path / "ds.yaml").write_text(HOST_MOUNT.replace("MOUNTS", mounts.replace("READONLY", read_only))
+                                          .replace("VOLUMES", volumes))
+        [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+        assert wording in finding.fix
+
+
 def test_host_network_of_a_windows_host_process_pod_is_not_fixed_by_removing_it_alone() -> None:
     # The API server requires hostNetwork for a HostProcess pod: the fix is the HostProcess container (KS403).
     case = Path(__file__).resolve().parent.parent / "fixtures" / "KS401" / "fail-windows-host-process-network"

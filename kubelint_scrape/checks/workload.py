@@ -486,7 +486,8 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
                 fix=(f"Remove the hostPath volume {name} and its volumeMount{'s' if len(mounts) > 1 else ''} "
                      f"({', '.join(m for m, _ro in mounts)}) if the pod can do without it (container metrics come from the "
                      f"kubelet's /metrics/cadvisor without mounting the host); if it cannot (a node exporter's "
-                     f"filesystems, a log shipper's /var/log/pods), mount the narrowest path readOnly and record it "
+                     f"filesystems, a log shipper's /var/log/pods), mount the narrowest path "
+                     f"{'readOnly' if writable else '(readOnly, as it already is)'} and record it "
                      f"with `# kubelint-scrape: ignore[KS404] <reason>`."),
                 related=_mount_places(pod, name) + _related_identity(pod), object=pod.obj.ref,
                 data={"path": path, "matches": match},
