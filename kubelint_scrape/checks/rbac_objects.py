@@ -228,18 +228,32 @@ class _RoleRefs:
 
 def _move_urls_fix(fix: str, role: RoleDef, bindings: list[BindingDef]) -> str:
     """KS501's fix for a Role with nonResourceURLs names the subjects: those of the RoleBindings of the Role (which
-    keep the Role for its resource rules, if it has any)."""
+    keep the Role for its resource rules, if it has any). A ServiceAccount subject a RoleBinding leaves without
+    `namespace` is in the binding's namespace; copied as written into a ClusterRoleBinding it is refused (KS501), so
+    the namespace to write is named."""
     if not bindings:
         return fix
     kept = any(not rule.non_resource_urls for rule in role.rules)
-    return fix.replace("to the same subjects.", f"to the subjects of {_and(b.ref for b in bindings)}"
-                                                 + (" (they keep the Role for its other rules)." if kept else "."))
+    implicit = sorted({f"`namespace: {s.namespace}` on ServiceAccount subject {s.name}" for b in bindings
+                       for s in b.subjects if s.kind == "ServiceAccount" and not s.namespace_explicit and s.namespace})
+    fix = fix.replace("to the same subjects.", f"to the subjects of {_and(b.ref for b in bindings)}"
+                                               + (" (they keep the Role for its other rules)." if kept else "."))
+    if implicit:
+        fix += (f" Write {_and(implicit)} there: a RoleBinding defaults it to its own namespace, a ClusterRoleBinding "
+                f"has none and refuses a ServiceAccount subject without it.")
+    return fix
+
+
+def _subject_key(subject) -> tuple[str, str, str]:
+    return subject.kind, subject.namespace if subject.kind == "ServiceAccount" else "", subject.name
 
 
 def _role_to_cluster_role_fix(ws: Workspace, binding: BindingDef, index: _RoleRefs, default: str) -> str:
     """KS501's fix for a ClusterRoleBinding that refers to a Role: bind the Role where it is, or give the binding a
     ClusterRole with the Role's rules. Turning the Role itself into a ClusterRole would leave every RoleBinding that
-    refers to it (roleRef kind Role) pointing at nothing (KS502), and roleRef is immutable: those are named."""
+    refers to it (roleRef kind Role) pointing at nothing (KS502), and roleRef is immutable: those are named. A
+    RoleBinding of the Role whose subjects this binding all names grants them, once the binding is accepted, nothing
+    the cluster-wide grant does not (KS203 on a scraper): it is named for deletion, not kept."""
     name = binding.role_name
     roles = index.roles.get(name, [])
     if name in ws.cluster_roles:
@@ -249,14 +263,22 @@ def _role_to_cluster_role_fix(ws: Workspace, binding: BindingDef, index: _RoleRe
         return default
     where = _and(f"Role {r.namespace}/{name}" for r in roles)
     others = [b for r in roles for b in index.bindings_of(r.namespace, name)]
+    covered = {_subject_key(s) for s in binding.subjects}
+    redundant = [b for b in others if b.subjects and all(_subject_key(s) in covered for s in b.subjects)]
+    others = [b for b in others if b not in redundant]
     fix = (f"Either bind {where} with a RoleBinding in {'its namespace' if len(roles) == 1 else 'each one’s namespace'} "
            f"(it then grants only there), or set `roleRef.kind: ClusterRole` and create ClusterRole {name} with the "
            f"rules of {where}")
+    if redundant:
+        fix += (f"; then delete {_and(b.ref for b in redundant)}: {'its' if len(redundant) == 1 else 'their'} "
+                f"subjects get the same rules in every namespace through this binding")
     if others:
         fix += (f"; keep the Role for {_and(b.ref for b in others)}, which refer{'s' if len(others) == 1 else ''} to it "
                 f"with `roleRef.kind: Role` (to drop the Role instead, delete and re-create "
                 f"{'that binding' if len(others) == 1 else 'each of them'} with `roleRef.kind: ClusterRole`: roleRef is "
                 f"immutable)")
+    elif redundant:
+        fix += f"; nothing else refers to {where}, which can go too"
     return fix + "."
 
 
