@@ -838,3 +838,79 @@ def test_kubeletstats_auth_type_fix_applied_as_written_leaves_no_finding(tmp_pat
     (tmp_path / "otel-collector.yaml").write_text(fixed)
     assert not [f for f in _lint(tmp_path) if f.severity in ("error", "warning") or f.rule == "KS304"], [
         (f.rule, f.message) for f in _lint(tmp_path)]
+
+
+def _refused_pair(kind: str, namespace: str | None, version: str) -> str:
+    """A Role/ClusterRole `prometheus-scrape` granting list/watch of nodes or pods, and its binding of the same name
+    to the scraper, both of `version`: the names the access fixes would give a new role and binding."""
+    binding_kind = "RoleBinding" if kind == "Role" else "ClusterRoleBinding"
+    meta = f"{{name: prometheus-scrape, namespace: {namespace}}}" if namespace else "{name: prometheus-scrape}"
+    resource = "pods" if namespace else "nodes"
+    return (f"apiVersion: rbac.authorization.k8s.io/{version}\nkind: {kind}\nmetadata: {meta}\nrules:\n"
+            f'  - apiGroups: [""]\n    resources: ["{resource}"]\n    verbs: ["list", "watch"]\n---\n'
+            f"apiVersion: rbac.authorization.k8s.io/{version}\nkind: {binding_kind}\nmetadata: {meta}\n"
+            f"roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {kind}, name: prometheus-scrape}}\n"
+            f"subjects: [{{kind: ServiceAccount, name: prometheus, namespace: monitoring}}]\n")
+
+
+def _new_role_fix(fix: str, kind: str, namespace: str | None) -> str:
+    """The objects a "Create <kind> NAME … and <binding> NAME" fix describes, written as it says."""
+    header, rules = fix.split(":\n", 1)
+    name = header.split(f"Create {kind} ", 1)[1].split(" ", 1)[0]
+    binding_kind = "RoleBinding" if kind == "Role" else "ClusterRoleBinding"
+    meta = f"{{name: {name}, namespace: {namespace}}}" if namespace else f"{{name: {name}}}"
+    assert f"{binding_kind} {name}" in header, header
+    return (f"apiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata: {meta}\nrules:\n{rules}\n---\n"
+            f"apiVersion: rbac.authorization.k8s.io/v1\nkind: {binding_kind}\nmetadata: {meta}\n"
+            f"roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {kind}, name: {name}}}\n"
+            f"subjects: [{{kind: ServiceAccount, name: prometheus, namespace: monitoring}}]\n")
+
+
+NAMESPACED_ENDPOINTS_JOB = """\
+      - job_name: monitoring-endpoints
+        kubernetes_sd_configs:
+          - role: endpoints
+            namespaces: {names: [monitoring]}
+"""
+
+
+def test_new_role_fix_avoids_the_name_of_a_role_refused_for_its_apiversion(tmp_path: Path) -> None:
+    """A v1beta1 ClusterRole and ClusterRoleBinding `prometheus-scrape` grant the node discovery once their apiVersion
+    is corrected (the KS101 fix's first line); the kubelet scrape's fix created a ClusterRole and binding of that
+    very name, which after both fixes replaced them or were replaced (KS006). Nor did the refused pair, granting
+    only list/watch nodes, belong in KS102's related locations ("which would grant this")."""
+    setup = _setup(tmp_path, NODES_JOB, _refused_pair("ClusterRole", None, "v1beta1"))
+    found = _lint(setup)
+    [ks101] = [f for f in found if f.rule == "KS101"]
+    [ks102] = [f for f in found if f.rule == "KS102"]
+    assert ks101.fix.startswith("Change the apiVersion of ClusterRoleBinding/prometheus-scrape and "
+                                "ClusterRole/prometheus-scrape to rbac.authorization.k8s.io/v1 (KS501)"), ks101.fix
+    assert not [r for r in ks102.related if "would grant this" in r.message], ks102.related
+    assert ks102.fix.startswith("Create ClusterRole prometheus-scrape-2 "), ks102.fix
+    # applied in the order given: the apiVersions first, then the new role and binding
+    (setup / "rbac.yaml").write_text(_refused_pair("ClusterRole", None, "v1"))
+    (setup / "fix.yaml").write_text(_new_role_fix(ks102.fix, "ClusterRole", None))
+    found = _lint(setup)
+    assert not [f for f in found if f.rule in ACCESS | {"KS006", "KS501", "KS203"}], [f.message for f in found]
+
+
+def test_apiversion_fix_of_a_role_granting_part_of_a_discovery_says_so_and_adds_the_rest(tmp_path: Path) -> None:
+    """A v1alpha1 Role and RoleBinding `prometheus-scrape` grant list/watch pods in the discovery's namespace; the
+    endpoints role lists endpoints and services too. The fix led with their apiVersion change "once accepted, they
+    grant this": applied, KS101 stayed for endpoints and services. It says what the correction grants and adds the
+    rest under a name that is not the refused Role's (KS006)."""
+    setup = _setup(tmp_path, NAMESPACED_ENDPOINTS_JOB, _refused_pair("Role", "monitoring", "v1alpha1"))
+    [ks101] = [f for f in _lint(setup) if f.rule == "KS101"]
+    first = ks101.fix.split("\nOr:\n")[0]
+    assert first.startswith("Change the apiVersion of RoleBinding/monitoring/prometheus-scrape and "
+                            "Role/monitoring/prometheus-scrape to rbac.authorization.k8s.io/v1 (KS501): the API server "
+                            "refuses them for that alone; once accepted, they grant list, watch pods in namespace "
+                            "monitoring. For list, watch endpoints, services in namespace monitoring as well:\n"
+                            "Create Role prometheus-scrape-2 in namespace monitoring"), ks101.fix
+    # applied: the apiVersions corrected, then the Role and RoleBinding for the rest
+    (setup / "rbac.yaml").write_text(_refused_pair("Role", "monitoring", "v1"))
+    header, rules = first.split(" as well:\n", 1)[1].split(":\n", 1)
+    (setup / "fix.yaml").write_text(_new_role_fix(header.replace(" in namespace monitoring", "") + ":\n" + rules,
+                                                  "Role", "monitoring"))
+    found = _lint(setup)
+    assert not [f for f in found if f.rule in ACCESS | {"KS006", "KS501", "KS203"}], [f.message for f in found]
