@@ -426,3 +426,66 @@ def test_ks501_clusterrolebinding_to_role_fix_applied_deletes_the_binding_it_mak
     dropped = _without(fixed, "Role", "prometheus").replace("kind: Role, name: prometheus}", "kind: ClusterRole, name: prometheus}")
     assert "kind: Role\n" not in dropped
     assert not [f for f in _lint_text(tmp_path, dropped + CLUSTER_ROLE) if f.severity in ("error", "warning")]
+
+
+REVIEWED = (Path(__file__).parent.parent / "fixtures" / "KS503" / "pass-kube-rbac-proxy-reviewed-subresource" /
+            "stack.yaml").read_text()
+KUBELET_MONITOR = """\
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [kube-system]}
+  selector: {matchLabels: {app.kubernetes.io/name: kubelet}}
+  endpoints:
+    - port: https-metrics
+      scheme: https
+      bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+      tlsConfig: {insecureSkipVerify: true}  # kubelint-scrape: ignore[KS301] kubelets self-sign their certificates
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kubelet, namespace: kube-system, labels: {app.kubernetes.io/name: kubelet}}
+spec:
+  clusterIP: None
+  ports: [{name: https-metrics, port: 10250}]
+"""
+
+
+def _reviewed_rule(resources: str) -> str:
+    return REVIEWED.replace('resources: ["services/node-exporter"]', f"resources: {resources}")
+
+
+def _serious(findings: list) -> list:
+    return [f"{f.rule} {f.message}" for f in findings if f.severity in ("error", "warning")]
+
+
+def test_ks503_typo_of_the_subresource_a_kube_rbac_proxy_reviews_is_corrected_to_it(tmp_path: Path) -> None:
+    """`services/node-exporte` beside a kube-rbac-proxy that reviews `services/node-exporter`: the fix was "use the
+    plural, lowercase resource name …, e.g. resources: ["services/node-exporte"]" — the entry unchanged."""
+    [finding] = [f for f in _lint_text(tmp_path, _reviewed_rule('["services/node-exporte"]')) if f.rule == "KS503"]
+    assert "(did you mean services/node-exporter?)" in finding.message
+    assert finding.fix == "Replace 'services/node-exporte' with 'services/node-exporter' in `resources`."
+    assert not _serious(_lint_text(tmp_path, _reviewed_rule('["services/node-exporter"]')))
+
+
+def test_ks503_kubelet_subresource_typo_beside_a_reviewed_subresource(tmp_path: Path) -> None:
+    # with a kubelet job, the typo is corrected (and then grants its scrape: no KS102); without one, it goes
+    [finding] = [f for f in _lint_text(tmp_path, _reviewed_rule('["services/node-exporter", "nodes/metric"]')
+                                       + KUBELET_MONITOR) if f.rule == "KS503"]
+    assert finding.fix == "Replace 'nodes/metric' with 'nodes/metrics' in `resources`."
+    assert not _serious(_lint_text(tmp_path, _reviewed_rule('["services/node-exporter", "nodes/metrics"]')
+                                   + KUBELET_MONITOR))
+    [finding] = [f for f in _lint_text(tmp_path, _reviewed_rule('["services/node-exporter", "nodes/metric"]'))
+                 if f.rule == "KS503"]
+    assert finding.fix.startswith("Delete 'nodes/metric' from this rule: no scrape job of monitoring/prometheus reads")
+    assert not _serious(_lint_text(tmp_path, _reviewed_rule('["services/node-exporter"]')))
+
+
+def test_ks503_unknown_subresource_with_nothing_close_is_deleted_not_repeated(tmp_path: Path) -> None:
+    [finding] = [f for f in _lint_text(tmp_path, _reviewed_rule('["services/node-exporter", "pods/metricz"]'))
+                 if f.rule == "KS503"]
+    assert finding.fix.startswith("Delete 'pods/metricz' from this rule: it grants nothing; the subresources of pods "
+                                  "are pods/attach, "), finding.fix
+    assert not _serious(_lint_text(tmp_path, _reviewed_rule('["services/node-exporter"]')))

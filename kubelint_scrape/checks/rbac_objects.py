@@ -408,7 +408,8 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                 if "/" in resource and (any((g, resource) in reviewed_resources(ws) for g in rule.api_groups)
                                         or (unknown_review(ws) and not _typo_of_subresource(rule, resource, version))):
                     continue  # a made-up subresource a kube-rbac-proxy of the inputs reviews (or may): used, not dead
-                yield _unknown_resource(role, rule, resource, at(rule.path, pos), version, _scrapers_not_needing(ctx, rule, resource))
+                yield _unknown_resource(role, rule, resource, at(rule.path, pos), version, _scrapers_not_needing(ctx, rule, resource),
+                                        reviewed_resources(ws))
 
 
 def _scrapers_not_needing(ctx: Context, rule: PolicyRule, resource: str) -> list:
@@ -535,9 +536,10 @@ def _typo_of_subresource(rule: PolicyRule, resource: str, version: tuple[int, in
 
 
 def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span, version: tuple[int, int],
-                      unneeded: list | None = None) -> Finding:
+                      unneeded: list | None = None, reviewed: frozenset[tuple[str, str]] = frozenset()) -> Finding:
     """`unneeded`: the scrapers that hold the rule and read nothing of the resource (_scrapers_not_needing): the fix
-    then deletes the entry, the repair becoming the alternative."""
+    then deletes the entry, the repair becoming the alternative. `reviewed`: the (group, resource/subresource) a
+    kube-rbac-proxy of the inputs reviews (authproxy.reviewed_resources), which a misspelt `services/<name>` meant."""
     table = _table()["groups"]
     base, _, sub = resource.partition("/")
     groups = rule.api_groups
@@ -548,6 +550,7 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
     in_listed = [g for g in groups if _served(g, base, version) is not None]
     suggestion = ""
     replacement = resource
+    choices: str | None = None  # the subresources to choose from, when the resource is right and its subresource not
     if serving:
         reason = f"API group {_groups_text(groups)} does not serve {resource}; {_groups_text(serving)} does"
         fix_groups = serving[:1]
@@ -557,13 +560,16 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
         fix_groups = [g for g in table if _serves(g, resource, version)][:1]
     elif in_listed and sub:
         entry = table[in_listed[0]][base]
-        subs = entry.get("sub") or []
-        close = _close_matches(sub, subs if isinstance(subs, list) else [], n=1, cutoff=0.6)
+        subs = list(entry.get("sub") or []) if isinstance(entry.get("sub") or [], list) else []
+        subs += sorted({path.partition("/")[2] for group, path in reviewed
+                        if group in groups and path.partition("/")[0] == base} - set(subs))
+        close = _close_matches(sub, subs, n=1, cutoff=0.6)
         reason = f"{base} has no subresource {sub!r}"
         if close:
             replacement = f"{base}/{close[0]}"
             suggestion = f" (did you mean {replacement}?)"
         fix_groups = list(groups)
+        choices = ", ".join(f"{base}/{s}" for s in subs)
     else:
         names = sorted({f"{r}/{s}" if s else r for g in groups for r, e in table.get(g, {}).items()
                         for s in [""] + (e.get("sub") if isinstance(e.get("sub"), list) else [])})
@@ -586,6 +592,11 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
     elif fix_groups and fix_groups != list(groups):
         fix = (f"Move {resource!r} out of this rule into one for the group that serves it: "
                f"{_rule_yaml(fix_groups, [replacement], verbs, rule.resource_names)}.")
+    elif choices is not None:
+        # the resource and group are right, the subresource is not one: "use the plural…" would repeat the entry
+        gone = "this rule" if only else f"{resource!r} from this rule"
+        fix = f"Delete {gone}: it grants nothing" + (f"; the subresources of {base} are {choices}." if choices else
+                                                       f"; {base} has no subresources.")
     else:
         fix = (f"Use the plural, lowercase resource name and the API group that serves it (see `kubectl "
                f"api-resources`), e.g. {_rule_yaml(fix_groups or groups, [replacement], verbs, rule.resource_names)}.")
