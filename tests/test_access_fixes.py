@@ -914,3 +914,30 @@ def test_apiversion_fix_of_a_role_granting_part_of_a_discovery_says_so_and_adds_
                                                   "Role", "monitoring"))
     found = _lint(setup)
     assert not [f for f in found if f.rule in ACCESS | {"KS006", "KS501", "KS203"}], [f.message for f in found]
+
+
+SERVICE_PROXY_JOB = """\
+      - job_name: grafana-via-proxy
+        scheme: https
+        tls_config: {ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt}
+        authorization: {credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token}
+        metrics_path: /api/v1/namespaces/grafana/services/https:grafana:3000/proxy/metrics
+        static_configs: [{targets: [kubernetes.default.svc:443]}]
+"""
+
+
+def test_ks103_fix_for_a_service_proxy_in_a_namespace_the_inputs_do_not_have(tmp_path: Path) -> None:
+    """`/api/v1/namespaces/grafana/services/https:grafana:3000/proxy/metrics`: the request is get services/proxy named
+    `https:grafana:3000` (the path segment as it is) in namespace grafana, which nothing in the inputs defines. The
+    Role and RoleBinding the fix describes, written there, grant it and nothing else."""
+    setup = _setup(tmp_path, SERVICE_PROXY_JOB, "")
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert finding.rule == "KS103" and finding.fix.startswith("Create Role prometheus-scrape in namespace grafana")
+    assert _snippet(finding.fix) == [{"apiGroups": [""], "resources": ["services/proxy"],
+                                      "resourceNames": ["https:grafana:3000"], "verbs": ["get"]}]
+    rules = finding.fix.split(":\n", 1)[1]
+    (setup / "rbac.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus-scrape, namespace: grafana}\n"
+        f"rules:\n{rules}\n---\n" + _binding("RoleBinding", "Role", "prometheus-scrape", "grafana"))
+    found = _lint(setup)
+    assert not [f"{f.rule} {f.message}" for f in found if f.severity in ("error", "warning")]
