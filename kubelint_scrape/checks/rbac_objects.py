@@ -16,7 +16,7 @@ from ..authproxy import reviewed_resources, unknown_review
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches
-from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Workspace, role_from_object
+from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Subject, Workspace, role_from_object
 from ..rbac import Request, non_resource_url_matches, rule_allows
 from ..rbacvalidate import (RBAC_PREFIX, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
                             served_version_problems)
@@ -244,7 +244,7 @@ def _move_urls_fix(fix: str, role: RoleDef, bindings: list[BindingDef]) -> str:
     return fix
 
 
-def _subject_key(subject) -> tuple[str, str, str]:
+def _subject_key(subject: Subject) -> tuple[str, str, str]:
     return subject.kind, subject.namespace if subject.kind == "ServiceAccount" else "", subject.name
 
 
