@@ -941,3 +941,20 @@ def test_ks103_fix_for_a_service_proxy_in_a_namespace_the_inputs_do_not_have(tmp
         f"rules:\n{rules}\n---\n" + _binding("RoleBinding", "Role", "prometheus-scrape", "grafana"))
     found = _lint(setup)
     assert not [f"{f.rule} {f.message}" for f in found if f.severity in ("error", "warning")]
+
+
+def test_ks101_fix_creates_the_role_a_rolebinding_in_a_namespace_without_it_refers_to(tmp_path: Path) -> None:
+    """RoleBinding apps/prometheus refers to Role prometheus, which exists only in monitoring (KS502); namespace apps
+    appears nowhere else in the inputs. The Role the fix creates there makes the discovery work, adding nothing."""
+    job = "      - job_name: apps\n        kubernetes_sd_configs: [{role: pod, namespaces: {names: [apps]}}]\n"
+    role = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: NS}\n"
+            'rules: [{apiGroups: [""], resources: [pods], verbs: [list, watch]}]\n---\n')
+    rbac = role.replace("NS", "monitoring") + _binding("RoleBinding", "Role", "prometheus", "apps")
+    setup = _setup(tmp_path, job, rbac)
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert finding.fix.startswith("RoleBinding/apps/prometheus binds Role prometheus, which does not exist (KS502), so "
+                                  "it grants nothing: create Role prometheus in namespace apps with this rule:"), finding.fix
+    rules = finding.fix.split(":\n", 1)[1]
+    (setup / "fix.yaml").write_text("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n"
+                                    f"metadata: {{name: prometheus, namespace: apps}}\nrules:\n{rules}\n")
+    assert not [f"{f.rule} {f.message}" for f in _lint(setup) if f.severity in ("error", "warning")]
