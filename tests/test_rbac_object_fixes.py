@@ -489,3 +489,26 @@ def test_ks503_unknown_subresource_with_nothing_close_is_deleted_not_repeated(tm
     assert finding.fix.startswith("Delete 'pods/metricz' from this rule: it grants nothing; the subresources of pods "
                                   "are pods/attach, "), finding.fix
     assert not _serious(_lint_text(tmp_path, _reviewed_rule('["services/node-exporter"]')))
+
+
+def test_ks501_role_of_urls_only_fix_deletes_what_the_move_leaves_empty(tmp_path: Path) -> None:
+    """The Role held only the URL rule: moved, it has `rules: []`, bound by two RoleBindings that grant nothing."""
+    setup = SHARED_ROLE.replace('- apiGroups: [""]\n  resources: [pods]\n  verbs: [list, watch]\nURLS',
+                                "- nonResourceURLs: [/metrics]\n  verbs: [get]\n").replace("        NAMESPACES\n", "")
+    setup = setup.replace("    - job_name: pods\n      kubernetes_sd_configs:\n      - role: pod\n", "")
+    [finding] = [f for f in _lint_text(tmp_path, setup) if f.rule == "KS501"]
+    assert finding.fix.endswith(" Then delete the Role, left without rules, and RoleBinding/monitoring/agent and "
+                                "RoleBinding/monitoring/prometheus."), finding.fix
+    fixed = _without(_without(_without(setup, "Role", "prometheus"), "RoleBinding", "prometheus"), "RoleBinding", "agent")
+    fixed += URL_ROLE + """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus-urls}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-urls}
+subjects:
+- {kind: ServiceAccount, name: agent, namespace: monitoring}
+- {kind: ServiceAccount, name: prometheus, namespace: monitoring}
+"""
+    assert "kind: Role\n" not in fixed and "kind: RoleBinding\n" not in fixed
+    assert not [f for f in _lint_text(tmp_path, fixed) if f.severity in ("error", "warning")]

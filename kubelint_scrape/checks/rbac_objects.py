@@ -241,6 +241,8 @@ def _move_urls_fix(fix: str, role: RoleDef, bindings: list[BindingDef]) -> str:
     if implicit:
         fix += (f" Write {_and(implicit)} there: a RoleBinding defaults it to its own namespace, a ClusterRoleBinding "
                 f"has none and refuses a ServiceAccount subject without it.")
+    if not kept:  # the URLs were all the Role held: what is left grants nothing
+        fix += f" Then delete the Role, left without rules, and {_and(b.ref for b in bindings)}."
     return fix
 
 
