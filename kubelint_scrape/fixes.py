@@ -188,6 +188,9 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
                 return _add_to_aggregated(role, f"bound to {identity} by ClusterRoleBinding {binding.name}")
             return (f"Add to ClusterRole {role.name} (bound to {identity} by ClusterRoleBinding {binding.name}"
                     f"{_standing(authorizer, role)})")
+        pending = _pending_own_binding(authorizer, identity, None)
+        if pending:
+            return pending
         note = _group_note(authorizer, identity, None)
         name = scrape_role_name(authorizer, identity)
         return (f"Create ClusterRole {name} with this rule and bind it to ServiceAccount {identity} with "
@@ -206,11 +209,33 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
                     f"privilege create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
         return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}{_standing(authorizer, role)}), or for least privilege "
                 f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
+    pending = _pending_own_binding(authorizer, identity, namespace)
+    if pending:
+        return pending
     note = _group_note(authorizer, identity, namespace)
     name = scrape_role_name(authorizer, identity)
     return (f"Create Role {name} in namespace {namespace} with this rule and RoleBinding {name} there to "
             f"ServiceAccount {identity} ({_ONE_ROLE.format(who=identity)} in namespace {namespace}"
             + (f"; {note}" if note else "") + ")")
+
+
+def _pending_own_binding(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
+    """"Add to" the identity's own role whose binding in the scope the API server refuses for its apiVersion alone
+    (a v1beta1 ClusterRoleBinding and ClusterRole of a tutorial): its apiVersion change (KS501, the first line of the
+    fixes of the needs it grants) makes it the identity's role, and a second role beside it would only split the
+    grants. Empty when there is none."""
+    version = authorizer.workspace.kubernetes_version
+    for binding, role, refused in authorizer.refused(identity):
+        in_scope = (binding.kind == "ClusterRoleBinding" if namespace is None
+                    else binding.kind == "RoleBinding" and binding.namespace == namespace)
+        if (not in_scope or role.builtin or role.aggregation is not None or not names_identity(binding, identity)
+                or not all(refused_only_for_version(item, version) is not None for item in refused)):
+            continue
+        refs = " and ".join(item.ref for item in refused)
+        where = f"to {identity}" if namespace is None else f"in namespace {namespace}"
+        return (f"Add to {role.kind} {role.name} (bound {where} by {binding.kind} {binding.name} once {refs} "
+                f"{'are' if len(refused) > 1 else 'is'} changed to apiVersion rbac.authorization.k8s.io/v1, as KS501 says)")
+    return ""
 
 
 def _standing(authorizer: Authorizer, role: RoleDef) -> str:

@@ -160,9 +160,11 @@ def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused], r
     rest = [r for r in requests or [] if not (binding_applies(binding, r) and any(rule_allows(rule, r) for rule in rules))]
     if rest and rest_fix is not None:
         granted = [r for r in requests or [] if r not in rest]
+        # (an alternative adding everything to the same role, once corrected, is the same repair: not repeated)
+        other = "" if fix.startswith(f"Add to {role.kind} {role.name} (") else f"\nOr:\n{fix}"
         return (f"Change the apiVersion of {refs} to rbac.authorization.k8s.io/v1 (KS501): the API server refuses {them} "
                 f"for that alone; once accepted, {grant} {_describe_requests(granted)}. For "
-                f"{_describe_requests(rest)} as well:\n{rest_fix(rest)}\nOr:\n{fix}")
+                f"{_describe_requests(rest)} as well:\n{rest_fix(rest)}{other}")
     return (f"Change the apiVersion of {refs} to rbac.authorization.k8s.io/v1 (KS501): the API server refuses {them} "
             f"for that alone; once accepted, {grant} this.\nOr:\n{fix}")
 
