@@ -138,10 +138,39 @@ def scrape_role_name(authorizer: Authorizer, identity: Identity) -> str:
     """The name a new role for the identity's needs gets: the one `suggest-rbac` gives it (`<sa>-scrape`, with the
     namespace in front when another ServiceAccount of the inputs has the same name). Every fix that creates a role
     names this one, so that several denials of one identity (KS101 at one job, KS102 at another) add up to one
-    role and one binding rather than one pair per finding."""
+    role and one binding rather than one pair per finding. A name another role or binding of the inputs already
+    has — one the API server refuses included (a v1beta1 `prometheus-scrape` whose apiVersion KS501 corrects) —
+    gets a number: created beside it, the new object would replace it or be replaced (KS006). The identity's own
+    roles and bindings of that name do not count: a fix adds to them where they apply (where_to_add)."""
     accounts = authorizer.workspace.service_accounts
     same_name = any(name == identity.name and ns != identity.namespace for ns, name in accounts)
-    return f"{identity.namespace}-{identity.name}-scrape" if same_name else f"{identity.name}-scrape"
+    base = f"{identity.namespace}-{identity.name}-scrape" if same_name else f"{identity.name}-scrape"
+    taken = _rbac_names(authorizer.workspace)
+    if base not in taken:
+        return base  # the common case: nothing else to look at
+    own = {key for binding, role in authorizer.bindings(identity) if not binding.builtin and names_identity(binding, identity)
+           for key in (_rbac_key(binding.kind, binding.namespace, binding.name), _rbac_key(role.kind, role.namespace, role.name))}
+    if not taken[base] - own:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _rbac_key(kind: str, namespace: str, name: str) -> tuple[str, str, str]:
+    return kind, namespace if kind in ("Role", "RoleBinding") else "", name
+
+
+def _rbac_names(workspace) -> dict[str, set[tuple[str, str, str]]]:
+    """Every Role, ClusterRole and binding the inputs define, refused and replaced ones included, by name; built once."""
+    def build() -> dict[str, set[tuple[str, str, str]]]:
+        names: dict[str, set[tuple[str, str, str]]] = {}
+        for obj in workspace.objects:
+            if obj.kind in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding") and obj.name:
+                names.setdefault(obj.name, set()).add(_rbac_key(obj.kind, obj.namespace, obj.name))
+        return names
+    return workspace.index("rbac-names", build)
 
 
 # Said once per new-role fix: the role is the identity's one role for every need, whole in suggest-rbac.
@@ -159,6 +188,9 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
                 return _add_to_aggregated(role, f"bound to {identity} by ClusterRoleBinding {binding.name}")
             return (f"Add to ClusterRole {role.name} (bound to {identity} by ClusterRoleBinding {binding.name}"
                     f"{_standing(authorizer, role)})")
+        pending = _pending_own_binding(authorizer, identity, None)
+        if pending:
+            return pending
         note = _group_note(authorizer, identity, None)
         name = scrape_role_name(authorizer, identity)
         return (f"Create ClusterRole {name} with this rule and bind it to ServiceAccount {identity} with "
@@ -177,11 +209,33 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
                     f"privilege create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
         return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}{_standing(authorizer, role)}), or for least privilege "
                 f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
+    pending = _pending_own_binding(authorizer, identity, namespace)
+    if pending:
+        return pending
     note = _group_note(authorizer, identity, namespace)
     name = scrape_role_name(authorizer, identity)
     return (f"Create Role {name} in namespace {namespace} with this rule and RoleBinding {name} there to "
             f"ServiceAccount {identity} ({_ONE_ROLE.format(who=identity)} in namespace {namespace}"
             + (f"; {note}" if note else "") + ")")
+
+
+def _pending_own_binding(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
+    """"Add to" the identity's own role whose binding in the scope the API server refuses for its apiVersion alone
+    (a v1beta1 ClusterRoleBinding and ClusterRole of a tutorial): its apiVersion change (KS501, the first line of the
+    fixes of the needs it grants) makes it the identity's role, and a second role beside it would only split the
+    grants. Empty when there is none."""
+    version = authorizer.workspace.kubernetes_version
+    for binding, role, refused in authorizer.refused(identity):
+        in_scope = (binding.kind == "ClusterRoleBinding" if namespace is None
+                    else binding.kind == "RoleBinding" and binding.namespace == namespace)
+        if (not in_scope or role.builtin or role.aggregation is not None or not names_identity(binding, identity)
+                or not all(refused_only_for_version(item, version) is not None for item in refused)):
+            continue
+        refs = " and ".join(item.ref for item in refused)
+        where = f"to {identity}" if namespace is None else f"in namespace {namespace}"
+        return (f"Add to {role.kind} {role.name} (bound {where} by {binding.kind} {binding.name} once {refs} "
+                f"{'are' if len(refused) > 1 else 'is'} changed to apiVersion rbac.authorization.k8s.io/v1, as KS501 says)")
+    return ""
 
 
 def _standing(authorizer: Authorizer, role: RoleDef) -> str:

@@ -838,3 +838,133 @@ def test_kubeletstats_auth_type_fix_applied_as_written_leaves_no_finding(tmp_pat
     (tmp_path / "otel-collector.yaml").write_text(fixed)
     assert not [f for f in _lint(tmp_path) if f.severity in ("error", "warning") or f.rule == "KS304"], [
         (f.rule, f.message) for f in _lint(tmp_path)]
+
+
+def _refused_pair(kind: str, namespace: str | None, version: str, account: str = "prometheus",
+                  extra_rule: str = "") -> str:
+    """A Role/ClusterRole `prometheus-scrape` granting list/watch of nodes or pods (and `extra_rule`), and its binding
+    of the same name to `account`, both of `version`: the names the access fixes would give a new role and binding."""
+    binding_kind = "RoleBinding" if kind == "Role" else "ClusterRoleBinding"
+    meta = f"{{name: prometheus-scrape, namespace: {namespace}}}" if namespace else "{name: prometheus-scrape}"
+    resource = "pods" if namespace else "nodes"
+    return (f"apiVersion: rbac.authorization.k8s.io/{version}\nkind: {kind}\nmetadata: {meta}\nrules:\n"
+            f'  - apiGroups: [""]\n    resources: ["{resource}"]\n    verbs: ["list", "watch"]\n{extra_rule}---\n'
+            f"apiVersion: rbac.authorization.k8s.io/{version}\nkind: {binding_kind}\nmetadata: {meta}\n"
+            f"roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {kind}, name: prometheus-scrape}}\n"
+            f"subjects: [{{kind: ServiceAccount, name: {account}, namespace: monitoring}}]\n")
+
+
+def _rules_of(fix: str) -> str:
+    """The rule lines (indented two spaces) a fix's first "…:" header introduces."""
+    lines = fix.split(":\n", 1)[1].splitlines()
+    return "".join(line + "\n" for line in lines[:next((i for i, l in enumerate(lines) if not l.startswith("  ")), len(lines))])
+
+
+NAMESPACED_ENDPOINTS_JOB = """\
+      - job_name: monitoring-endpoints
+        kubernetes_sd_configs:
+          - role: endpoints
+            namespaces: {names: [monitoring]}
+"""
+
+
+def test_fix_adds_to_the_identity_s_role_refused_for_its_apiversion_not_beside_it(tmp_path: Path) -> None:
+    """A v1beta1 ClusterRole and ClusterRoleBinding `prometheus-scrape` for the scraper grant the node discovery once
+    their apiVersion is corrected (the KS101 fix's first line). The kubelet scrape's fix created a ClusterRole and
+    binding of that very name, which after both fixes replaced them or were replaced (KS006); it now adds to that
+    role. Nor did the refused pair, granting only list/watch nodes, belong in KS102's related locations."""
+    setup = _setup(tmp_path, NODES_JOB, _refused_pair("ClusterRole", None, "v1beta1"))
+    found = _lint(setup)
+    [ks101] = [f for f in found if f.rule == "KS101"]
+    [ks102] = [f for f in found if f.rule == "KS102"]
+    assert ks101.fix.startswith("Change the apiVersion of ClusterRoleBinding/prometheus-scrape and "
+                                "ClusterRole/prometheus-scrape to rbac.authorization.k8s.io/v1 (KS501)"), ks101.fix
+    assert not [r for r in ks102.related if "would grant this" in r.message], ks102.related
+    assert ks102.fix.startswith("Add to ClusterRole prometheus-scrape (bound to monitoring/prometheus by "
+                                "ClusterRoleBinding prometheus-scrape once ClusterRoleBinding/prometheus-scrape and "
+                                "ClusterRole/prometheus-scrape are changed to apiVersion rbac.authorization.k8s.io/v1"), ks102.fix
+    # applied in the order given: the apiVersions first, then the rule added to the role
+    (setup / "rbac.yaml").write_text(_refused_pair("ClusterRole", None, "v1", extra_rule=_rules_of(ks102.fix)))
+    found = _lint(setup)
+    assert not [f for f in found if f.rule in ACCESS | {"KS006", "KS501", "KS203"}], [f.message for f in found]
+
+
+def test_apiversion_fix_of_a_role_granting_part_of_a_discovery_says_so_and_adds_the_rest(tmp_path: Path) -> None:
+    """A v1alpha1 Role and RoleBinding `prometheus-scrape` grant list/watch pods in the discovery's namespace; the
+    endpoints role lists endpoints and services too. The fix led with their apiVersion change "once accepted, they
+    grant this": applied, KS101 stayed for endpoints and services. It says what the correction grants and adds the
+    rest to that Role."""
+    setup = _setup(tmp_path, NAMESPACED_ENDPOINTS_JOB, _refused_pair("Role", "monitoring", "v1alpha1"))
+    [ks101] = [f for f in _lint(setup) if f.rule == "KS101"]
+    assert ks101.fix.startswith("Change the apiVersion of RoleBinding/monitoring/prometheus-scrape and "
+                                "Role/monitoring/prometheus-scrape to rbac.authorization.k8s.io/v1 (KS501): the API "
+                                "server refuses them for that alone; once accepted, they grant list, watch pods in "
+                                "namespace monitoring. For list, watch endpoints, services in namespace monitoring as "
+                                "well:\nAdd to Role prometheus-scrape (bound in namespace monitoring"), ks101.fix
+    assert "\nOr:\n" not in ks101.fix  # adding all three to the same role is the same repair
+    rest = ks101.fix.split(" as well:\n", 1)[1]
+    (setup / "rbac.yaml").write_text(_refused_pair("Role", "monitoring", "v1", extra_rule=_rules_of(rest)))
+    found = _lint(setup)
+    assert not [f for f in found if f.rule in ACCESS | {"KS006", "KS501", "KS203"}], [f.message for f in found]
+
+
+def test_new_role_fix_avoids_the_name_of_another_subject_s_role(tmp_path: Path) -> None:
+    """ClusterRole and ClusterRoleBinding `prometheus-scrape` of the inputs belong to grafana: a new role and binding
+    of that name for the scraper would replace them or be replaced (KS006)."""
+    setup = _setup(tmp_path, NODES_JOB, _refused_pair("ClusterRole", None, "v1", account="grafana"))
+    found = _lint(setup)
+    [ks101] = [f for f in found if f.rule == "KS101"]  # grafana's role lists nodes: bound as it is
+    [ks102] = [f for f in found if f.rule == "KS102"]
+    assert ks102.fix.startswith("Create ClusterRole prometheus-scrape-2 with this rule and bind it to ServiceAccount "
+                                "monitoring/prometheus with ClusterRoleBinding prometheus-scrape-2 "), ks102.fix
+    role = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: prometheus-scrape-2}\n"
+            f"rules:\n{_rules_of(ks102.fix)}---\n")
+    (setup / "fix.yaml").write_text(role + _binding("ClusterRoleBinding", "ClusterRole", "prometheus-scrape-2")
+                                    .replace("{name: prometheus}", "{name: prometheus-scrape-2}")
+                                    + "---\n" + ks101.fix.split(":\n", 1)[1] + "\n")
+    found = _lint(setup)
+    assert not [f for f in found if f.rule in ACCESS | {"KS006"}], [f.message for f in found]
+
+
+SERVICE_PROXY_JOB = """\
+      - job_name: grafana-via-proxy
+        scheme: https
+        tls_config: {ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt}
+        authorization: {credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token}
+        metrics_path: /api/v1/namespaces/grafana/services/https:grafana:3000/proxy/metrics
+        static_configs: [{targets: [kubernetes.default.svc:443]}]
+"""
+
+
+def test_ks103_fix_for_a_service_proxy_in_a_namespace_the_inputs_do_not_have(tmp_path: Path) -> None:
+    """`/api/v1/namespaces/grafana/services/https:grafana:3000/proxy/metrics`: the request is get services/proxy named
+    `https:grafana:3000` (the path segment as it is) in namespace grafana, which nothing in the inputs defines. The
+    Role and RoleBinding the fix describes, written there, grant it and nothing else."""
+    setup = _setup(tmp_path, SERVICE_PROXY_JOB, "")
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert finding.rule == "KS103" and finding.fix.startswith("Create Role prometheus-scrape in namespace grafana")
+    assert _snippet(finding.fix) == [{"apiGroups": [""], "resources": ["services/proxy"],
+                                      "resourceNames": ["https:grafana:3000"], "verbs": ["get"]}]
+    rules = finding.fix.split(":\n", 1)[1]
+    (setup / "rbac.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus-scrape, namespace: grafana}\n"
+        f"rules:\n{rules}\n---\n" + _binding("RoleBinding", "Role", "prometheus-scrape", "grafana"))
+    found = _lint(setup)
+    assert not [f"{f.rule} {f.message}" for f in found if f.severity in ("error", "warning")]
+
+
+def test_ks101_fix_creates_the_role_a_rolebinding_in_a_namespace_without_it_refers_to(tmp_path: Path) -> None:
+    """RoleBinding apps/prometheus refers to Role prometheus, which exists only in monitoring (KS502); namespace apps
+    appears nowhere else in the inputs. The Role the fix creates there makes the discovery work, adding nothing."""
+    job = "      - job_name: apps\n        kubernetes_sd_configs: [{role: pod, namespaces: {names: [apps]}}]\n"
+    role = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: NS}\n"
+            'rules: [{apiGroups: [""], resources: [pods], verbs: [list, watch]}]\n---\n')
+    rbac = role.replace("NS", "monitoring") + _binding("RoleBinding", "Role", "prometheus", "apps")
+    setup = _setup(tmp_path, job, rbac)
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert finding.fix.startswith("RoleBinding/apps/prometheus binds Role prometheus, which does not exist (KS502), so "
+                                  "it grants nothing: create Role prometheus in namespace apps with this rule:"), finding.fix
+    rules = finding.fix.split(":\n", 1)[1]
+    (setup / "fix.yaml").write_text("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n"
+                                    f"metadata: {{name: prometheus, namespace: apps}}\nrules:\n{rules}\n")
+    assert not [f"{f.rule} {f.message}" for f in _lint(setup) if f.severity in ("error", "warning")]

@@ -260,8 +260,10 @@ def test_ks501_clusterrolebinding_to_role_fix_keeps_the_role_s_other_bindings_wo
     [finding] = lint_paths([str(tmp_path)], Options(select={"KS501"})).findings
     assert finding.fix.startswith("Either bind Role monitoring/prom with a RoleBinding in its namespace"), finding.fix
     assert "create ClusterRole prom with the rules of Role monitoring/prom" in finding.fix
-    assert ("keep the Role for RoleBinding/monitoring/prom and RoleBinding/monitoring/prom-2, which refer to it with "
-            "`roleRef.kind: Role`") in finding.fix
+    # RoleBinding prom binds the ClusterRoleBinding's own subject: redundant once that is accepted
+    assert ("then delete RoleBinding/monitoring/prom: its subjects get the same rules in every namespace through this "
+            "binding; keep the Role for RoleBinding/monitoring/prom-2, which refers to it with `roleRef.kind: Role`") \
+        in finding.fix
     # applied: the ClusterRoleBinding names a new ClusterRole with the Role's rules, the Role stays
     cluster_role = ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: prom}\n"
                     "rules: [{apiGroups: [\"\"], resources: [pods], verbs: [list, watch]}]\n")
@@ -278,3 +280,235 @@ def test_ks501_role_with_urls_fix_names_the_subjects_it_means(tmp_path: Path) ->
     assert finding.fix.endswith("into a ClusterRole and bind it with a ClusterRoleBinding to the subjects of "
                                 "RoleBinding/monitoring/prom and RoleBinding/monitoring/prom-2 (they keep the Role for "
                                 "its other rules)."), finding.fix
+
+
+# A scraper whose Role is bound twice in its namespace: to itself and to another ServiceAccount (agent).
+SHARED_ROLE = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: agent, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: prometheus, namespace: monitoring}
+rules:
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [list, watch]
+URLS---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: prometheus, namespace: monitoring}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus}
+subjects:
+- {kind: ServiceAccount, name: prometheus}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: agent, namespace: monitoring}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus}
+subjects:
+- {kind: ServiceAccount, name: agent, namespace: monitoring}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+    - job_name: pods
+      kubernetes_sd_configs:
+      - role: pod
+        NAMESPACES
+    - job_name: apiserver
+      scheme: https
+      authorization: {credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token}
+      tls_config: {ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt}
+      static_configs: [{targets: [kubernetes.default.svc:443]}]
+---
+""" + prometheus_deployment()
+
+URL_ROLE = """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus-urls}
+rules: [{nonResourceURLs: ["/metrics"], verbs: ["get"]}]
+"""
+
+
+def _document(text: str, kind: str, name: str) -> str:
+    """The YAML document of `kind` named `name` in a multi-document text (one of SHARED_ROLE's)."""
+    [doc] = [d for d in text.split("---\n") if f"kind: {kind}\n" in d and f"{{name: {name}," in d]
+    return doc
+
+
+def _without(text: str, kind: str, name: str) -> str:
+    return text.replace(_document(text, kind, name) + "---\n", "", 1)
+
+
+def _lint_text(tmp_path: Path, text: str) -> list:
+    (tmp_path / "all.yaml").write_text(text)
+    return lint_paths([str(tmp_path)], Options()).findings
+
+
+def test_ks501_role_with_urls_fix_applied_to_every_binding_makes_the_roles_grants_apply(tmp_path: Path) -> None:
+    """Copied as the fix said, RoleBinding prometheus's subject (no namespace: the binding's own) made a
+    ClusterRoleBinding the API server refuses (KS501) and the scraper still lacked /metrics (KS108)."""
+    setup = SHARED_ROLE.replace("URLS", "- nonResourceURLs: [/metrics]\n  verbs: [get]\n").replace(
+        "NAMESPACES", "namespaces: {names: [monitoring]}")
+    [finding] = [f for f in _lint_text(tmp_path, setup) if f.rule == "KS501"]
+    assert "to the subjects of RoleBinding/monitoring/agent and RoleBinding/monitoring/prometheus" in finding.fix
+    assert "Write `namespace: monitoring` on ServiceAccount subject prometheus there" in finding.fix
+    # applied: the URL rule leaves the Role for a ClusterRole bound to both bindings' subjects, namespace written
+    fixed = setup.replace("- nonResourceURLs: [/metrics]\n  verbs: [get]\n", "") + URL_ROLE + """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus-urls}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-urls}
+subjects:
+- {kind: ServiceAccount, name: agent, namespace: monitoring}
+- {kind: ServiceAccount, name: prometheus, namespace: monitoring}
+"""
+    # the Role, accepted now, grants the pods discovery; /metrics comes from the ClusterRole
+    assert not [f for f in _lint_text(tmp_path, fixed) if f.severity in ("error", "warning")]
+
+
+def _crb_to_role(kind: str) -> str:
+    return f"""\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {{name: prometheus-everywhere}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {kind}, name: prometheus}}
+subjects:
+- {{kind: ServiceAccount, name: prometheus, namespace: monitoring}}
+"""
+
+
+CLUSTER_ROLE = """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [list, watch]
+"""
+
+URL_GRANT = URL_ROLE + """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus-urls}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-urls}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+"""
+
+
+def test_ks501_clusterrolebinding_to_role_fix_applied_deletes_the_binding_it_makes_redundant(tmp_path: Path) -> None:
+    """Kept as the fix said, RoleBinding monitoring/prometheus granted its subject, once the ClusterRoleBinding
+    was accepted, nothing the cluster-wide grant does not: KS203 on the scraper."""
+    setup = SHARED_ROLE.replace("URLS", "").replace("        NAMESPACES\n", "") + _crb_to_role("Role") + URL_GRANT
+    [finding] = [f for f in _lint_text(tmp_path, setup) if f.rule == "KS501"]
+    assert ("; then delete RoleBinding/monitoring/prometheus: its subjects get the same rules in every namespace "
+            "through this binding; keep the Role for RoleBinding/monitoring/agent, which refers to it") in finding.fix
+    # applied: roleRef kind ClusterRole, ClusterRole prometheus with the Role's rules, the redundant binding deleted
+    fixed = _without(setup, "RoleBinding", "prometheus").replace(_crb_to_role("Role"), _crb_to_role("ClusterRole"))
+    assert not [f for f in _lint_text(tmp_path, fixed + CLUSTER_ROLE) if f.severity in ("error", "warning")]
+    # the alternative in brackets: the Role dropped, agent's binding re-created with roleRef kind ClusterRole
+    dropped = _without(fixed, "Role", "prometheus").replace("kind: Role, name: prometheus}", "kind: ClusterRole, name: prometheus}")
+    assert "kind: Role\n" not in dropped
+    assert not [f for f in _lint_text(tmp_path, dropped + CLUSTER_ROLE) if f.severity in ("error", "warning")]
+
+
+REVIEWED = (Path(__file__).parent.parent / "fixtures" / "KS503" / "pass-kube-rbac-proxy-reviewed-subresource" /
+            "stack.yaml").read_text()
+KUBELET_MONITOR = """\
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [kube-system]}
+  selector: {matchLabels: {app.kubernetes.io/name: kubelet}}
+  endpoints:
+    - port: https-metrics
+      scheme: https
+      bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+      tlsConfig: {insecureSkipVerify: true}  # kubelint-scrape: ignore[KS301] kubelets self-sign their certificates
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kubelet, namespace: kube-system, labels: {app.kubernetes.io/name: kubelet}}
+spec:
+  clusterIP: None
+  ports: [{name: https-metrics, port: 10250}]
+"""
+
+
+def _reviewed_rule(resources: str) -> str:
+    return REVIEWED.replace('resources: ["services/node-exporter"]', f"resources: {resources}")
+
+
+def _serious(findings: list) -> list:
+    return [f"{f.rule} {f.message}" for f in findings if f.severity in ("error", "warning")]
+
+
+def test_ks503_typo_of_the_subresource_a_kube_rbac_proxy_reviews_is_corrected_to_it(tmp_path: Path) -> None:
+    """`services/node-exporte` beside a kube-rbac-proxy that reviews `services/node-exporter`: the fix was "use the
+    plural, lowercase resource name …, e.g. resources: ["services/node-exporte"]" — the entry unchanged."""
+    [finding] = [f for f in _lint_text(tmp_path, _reviewed_rule('["services/node-exporte"]')) if f.rule == "KS503"]
+    assert "(did you mean services/node-exporter?)" in finding.message
+    assert finding.fix == "Replace 'services/node-exporte' with 'services/node-exporter' in `resources`."
+    assert not _serious(_lint_text(tmp_path, _reviewed_rule('["services/node-exporter"]')))
+
+
+def test_ks503_kubelet_subresource_typo_beside_a_reviewed_subresource(tmp_path: Path) -> None:
+    # with a kubelet job, the typo is corrected (and then grants its scrape: no KS102); without one, it goes
+    [finding] = [f for f in _lint_text(tmp_path, _reviewed_rule('["services/node-exporter", "nodes/metric"]')
+                                       + KUBELET_MONITOR) if f.rule == "KS503"]
+    assert finding.fix == "Replace 'nodes/metric' with 'nodes/metrics' in `resources`."
+    assert not _serious(_lint_text(tmp_path, _reviewed_rule('["services/node-exporter", "nodes/metrics"]')
+                                   + KUBELET_MONITOR))
+    [finding] = [f for f in _lint_text(tmp_path, _reviewed_rule('["services/node-exporter", "nodes/metric"]'))
+                 if f.rule == "KS503"]
+    assert finding.fix.startswith("Delete 'nodes/metric' from this rule: no scrape job of monitoring/prometheus reads")
+    assert not _serious(_lint_text(tmp_path, _reviewed_rule('["services/node-exporter"]')))
+
+
+def test_ks503_unknown_subresource_with_nothing_close_is_deleted_not_repeated(tmp_path: Path) -> None:
+    [finding] = [f for f in _lint_text(tmp_path, _reviewed_rule('["services/node-exporter", "pods/metricz"]'))
+                 if f.rule == "KS503"]
+    assert finding.fix.startswith("Delete 'pods/metricz' from this rule: it grants nothing; the subresources of pods "
+                                  "are pods/attach, "), finding.fix
+    assert not _serious(_lint_text(tmp_path, _reviewed_rule('["services/node-exporter"]')))
+
+
+def test_ks501_role_of_urls_only_fix_deletes_what_the_move_leaves_empty(tmp_path: Path) -> None:
+    """The Role held only the URL rule: moved, it has `rules: []`, bound by two RoleBindings that grant nothing."""
+    setup = SHARED_ROLE.replace('- apiGroups: [""]\n  resources: [pods]\n  verbs: [list, watch]\nURLS',
+                                "- nonResourceURLs: [/metrics]\n  verbs: [get]\n").replace("        NAMESPACES\n", "")
+    setup = setup.replace("    - job_name: pods\n      kubernetes_sd_configs:\n      - role: pod\n", "")
+    [finding] = [f for f in _lint_text(tmp_path, setup) if f.rule == "KS501"]
+    assert finding.fix.endswith(" Then delete the Role, left without rules, and RoleBinding/monitoring/agent and "
+                                "RoleBinding/monitoring/prometheus."), finding.fix
+    fixed = _without(_without(_without(setup, "Role", "prometheus"), "RoleBinding", "prometheus"), "RoleBinding", "agent")
+    fixed += URL_ROLE + """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus-urls}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-urls}
+subjects:
+- {kind: ServiceAccount, name: agent, namespace: monitoring}
+- {kind: ServiceAccount, name: prometheus, namespace: monitoring}
+"""
+    assert "kind: Role\n" not in fixed and "kind: RoleBinding\n" not in fixed
+    assert not [f for f in _lint_text(tmp_path, fixed) if f.severity in ("error", "warning")]

@@ -405,3 +405,47 @@ def test_binding_yaml_in_fixes_quotes_names_yaml_would_read_as_numbers() -> None
     document = YAML(typ="safe").load(_role_binding_yaml(binding, "2024", [identity]).removeprefix("---\n"))
     assert (document["metadata"], document["roleRef"]["name"], document["subjects"][0]["name"]) == \
         ({"name": "007", "namespace": "2024"}, "true", "123")
+
+
+TWO_ACCOUNTS_CONFIG = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+    - job_name: kubelet
+      scheme: https
+      tls_config: {insecure_skip_verify: true}  # kubelint-scrape: ignore[KS301] kubelets self-sign their certificates
+      authorization: {credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token}
+      kubernetes_sd_configs: [{role: node}]
+    - job_name: apiserver
+      scheme: https
+      authorization: {credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token}
+      tls_config: {ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt}
+      static_configs: [{targets: [kubernetes.default.svc:443]}]
+    - job_name: apps
+      kubernetes_sd_configs: [{role: pod, namespaces: {names: [apps]}}]
+    - job_name: own
+      kubernetes_sd_configs: [{role: endpointslice, namespaces: {own_namespace: true}}]
+"""
+
+
+def test_suggestion_for_a_config_two_serviceaccounts_load_makes_every_job_work_for_both(tmp_path: Path) -> None:
+    """One ConfigMap mounted by two Deployments running as monitoring/prometheus and monitoring/prometheus-ha: the
+    suggestion grants each identity every need (cluster-wide, in apps and in its own namespace) and no more."""
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "config.yaml").write_text(TWO_ACCOUNTS_CONFIG)
+    for account in ("prometheus", "prometheus-ha"):
+        deployment = prometheus_deployment().replace("name: prometheus, namespace", f"name: {account}, namespace").replace(
+            "serviceAccountName: prometheus", f"serviceAccountName: {account}")
+        (source / f"{account}.yaml").write_text(f"apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: {account}, "
+                                                f"namespace: monitoring}}\n---\n{deployment}")
+    before = invoke(source, "check", ".", "--format", "json", "--fail-on", "never")
+    denied = {(f["rule"], f["data"]["identity"]) for f in json.loads(before.output)["findings"] if f["rule"] in ACCESS}
+    assert {identity for _rule, identity in denied} == {"monitoring/prometheus", "monitoring/prometheus-ha"}, denied
+    yaml_text, findings = close_the_loop(source, tmp_path, [])
+    left = [f"{f['rule']} {f['message']}" for f in findings if f["rule"] in ACCESS or f["rule"].startswith("KS2")]
+    assert not left, yaml_text + "\n".join(left)
+    assert yaml_text.count("kind: ClusterRoleBinding") == 2 and yaml_text.count("kind: RoleBinding") == 4, yaml_text

@@ -261,3 +261,18 @@ def test_ks303_and_ks306_name_an_unfiltered_pod_job_s_targets_as_any_application
     assert "over plain HTTP to discovered application pods and services:" in found["KS303"].message
     assert "default/kubernetes" not in found["KS303"].message
     assert found["KS306"].data["targets"] == ["discovered application pods and services"]
+
+
+def test_ks306_fix_for_a_port_name_pattern_applied_leaves_the_job_scraping_without_the_token(tmp_path: Path) -> None:
+    """`keep` on a port name `.*-metrics` and a `drop` of pods with an empty `name` label: both are set by the
+    workload's owner. Removing the token, as the fix says, leaves no KS306, no KS303 and no access finding."""
+    case = Path(__file__).parent.parent / "fixtures" / "KS306" / "fail-port-name-pattern-gets-the-token"
+    [finding] = [f for f in lint_paths([str(case)], Options()).findings if f.rule == "KS306"]
+    assert finding.fix.startswith("Remove `bearer_token_file` from this job"), finding.fix
+    for source in case.glob("*.yaml"):
+        text = source.read_text()
+        if source.name == "prometheus-config.yaml":
+            assert text.count("bearer_token_file:") == 1
+            text = "".join(line for line in text.splitlines(True) if "bearer_token_file:" not in line)
+        (tmp_path / source.name).write_text(text)
+    assert not [f"{f.rule} {f.message}" for f in lint_paths([str(tmp_path)], Options()).findings]

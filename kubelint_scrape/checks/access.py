@@ -141,18 +141,30 @@ def _refused_fix(grants: list[Refused]) -> str:
     return f"\nOr correct {refs} as KS501 says there: the API server rejects {them}; once accepted, this is granted."
 
 
-def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused]) -> str:
+def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused], requests: list[Request] | None = None,
+                      rest_fix: Callable[[list[Request]], str] | None = None) -> str:
     """The fix with the correction of the refused objects that would grant the need. When their apiVersion alone is
     refused (a tutorial's v1beta1 ClusterRoleBinding for this very identity), changing it is the whole repair and
-    comes first: the binding already says what is meant, and a second binding beside it would only duplicate it."""
+    comes first: the binding already says what is meant, and a second binding beside it would only duplicate it.
+    When the corrected objects grant only some of `requests` (a Role for pods, the endpoints role lists endpoints
+    and services too), the correction is said to grant those, and `rest_fix` of the others follows it."""
     if not grants:
         return fix
-    refused = grants[0][2]
+    binding, role, refused = grants[0]
     version = authorizer.workspace.kubernetes_version
     if not all(refused_only_for_version(item, version) is not None for item in refused):
         return fix + _refused_fix(grants)
     refs = " and ".join(item.ref for item in refused)
     them, grant = ("them", "they grant") if len(refused) > 1 else ("it", "it grants")
+    rules = authorizer.effective_rules(role)
+    rest = [r for r in requests or [] if not (binding_applies(binding, r) and any(rule_allows(rule, r) for rule in rules))]
+    if rest and rest_fix is not None:
+        granted = [r for r in requests or [] if r not in rest]
+        # (an alternative adding everything to the same role, once corrected, is the same repair: not repeated)
+        other = "" if fix.startswith(f"Add to {role.kind} {role.name} (") else f"\nOr:\n{fix}"
+        return (f"Change the apiVersion of {refs} to rbac.authorization.k8s.io/v1 (KS501): the API server refuses {them} "
+                f"for that alone; once accepted, {grant} {_describe_requests(granted)}. For "
+                f"{_describe_requests(rest)} as well:\n{rest_fix(rest)}{other}")
     return (f"Change the apiVersion of {refs} to rbac.authorization.k8s.io/v1 (KS501): the API server refuses {them} "
             f"for that alone; once accepted, {grant} this.\nOr:\n{fix}")
 
@@ -542,9 +554,14 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
     named = _unnamed_service_account(analysis, authorizer, ctx) if resolution is analysis.resolution else None
     if named is not None:
         base_related = list(_merge(named[2], base_related))
-    refused = _refused_grants(authorizer, identity, [n.request for n in denied])
-    base_related += _refused_related(refused)
-    base_related += _replaced_related(_replaced_grants(authorizer, identity, [n.request for n in denied]))
+
+    def related_of(needs: list[Need]) -> list[Related]:
+        """The identity's related locations, and the refused or replaced grants that would grant one of these needs
+        (asked per finding: a role refused for its apiVersion that would grant the node discovery is no reason a
+        kubelet scrape of the same job is denied)."""
+        requests = [n.request for n in needs]
+        return (base_related + _refused_related(_refused_grants(authorizer, identity, requests))
+                + _replaced_related(_replaced_grants(authorizer, identity, requests)))
 
     # KS110: a fine-grained kubelet subresource held, on a version where the kubelet still checks nodes/proxy.
     remaining = []
@@ -562,7 +579,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"on by default from 1.33): 403 Forbidden",
             fix="Upgrade the cluster to 1.33+ (or enable the KubeletFineGrainedAuthz gate on kubelets and API server), "
                 "or scrape a path authorized by nodes/metrics or nodes/stats instead; avoid granting nodes/proxy.",
-            related=_merge([r for r in [grant_related(grant, f"{role_label(grant.role)} grants nodes/{fine}")] if r], base_related),
+            related=_merge([r for r in [grant_related(grant, f"{role_label(grant.role)} grants nodes/{fine}")] if r], related_of([need])),
             object=job.label, data={"identity": str(identity), "held": f"nodes/{fine}", "checked": "nodes/proxy"},
         )
     denied = remaining
@@ -614,7 +631,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
              if other_namespace else
              f"{job.label} {needs[0].why}: {identity} holds {what} only through {bindings}, which cannot "
              f"grant {kind} → 403 Forbidden"),
-            fix=fix + elsewhere, related=tuple(ignored_related + related + base_related), object=job.label,
+            fix=fix + elsewhere, related=tuple(ignored_related + related + related_of(needs)), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests], "granted_by": grant.describe()},
         )
     denied = remaining
@@ -639,7 +656,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             f"{identity}: it grants nothing to the scraper, so {what} {'are' if len(needs) > 1 else 'is'} denied"
             + (" (and the API server rejects the binding as written, KS501)" if binding in rejected else ""),
             fix=_subject_fix(binding, identity, binding in rejected, resolution, subject_text),
-            related=_merge(related, base_related), object=job.label,
+            related=_merge(related, related_of(needs)), object=job.label,
             data={"identity": str(identity), "binding": binding.ref, "subject": subject_text, "job": job.label,
                   "denied": sorted({n.request.describe() for n in needs})},
         )
@@ -670,9 +687,10 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}")
             + ignored,
             fix=_named_fix(named, _with_refused_fix(authorizer, _unrestrict_fix([n.decision for n in needs], fix_text(
-                               authorizer, identity, requests, ctx.analysis)), _refused_grants(authorizer, identity, requests))
+                               authorizer, identity, requests, ctx.analysis)), _refused_grants(authorizer, identity, requests),
+                               requests, lambda rest: fix_text(authorizer, identity, rest, ctx.analysis))
                            + _replaced_fix(_replaced_grants(authorizer, identity, requests))) + elsewhere,
-            related=_merge(ignored_related, nearest, base_related), object=job.label,
+            related=_merge(ignored_related, nearest, related_of(needs)), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
 
@@ -710,7 +728,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         fix = _named_fix(named, fix)
         yield Finding(
             rule, need.span, message, fix=fix,
-            related=_merge(_review_related(need) + _nearest(need.decision), base_related), object=job.label,
+            related=_merge(_review_related(need) + _nearest(need.decision), related_of([need])), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
 

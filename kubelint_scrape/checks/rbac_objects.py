@@ -16,7 +16,7 @@ from ..authproxy import reviewed_resources, unknown_review
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches
-from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Workspace, role_from_object
+from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Subject, Workspace, role_from_object
 from ..rbac import Request, non_resource_url_matches, rule_allows
 from ..rbacvalidate import (RBAC_PREFIX, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
                             served_version_problems)
@@ -228,18 +228,34 @@ class _RoleRefs:
 
 def _move_urls_fix(fix: str, role: RoleDef, bindings: list[BindingDef]) -> str:
     """KS501's fix for a Role with nonResourceURLs names the subjects: those of the RoleBindings of the Role (which
-    keep the Role for its resource rules, if it has any)."""
+    keep the Role for its resource rules, if it has any). A ServiceAccount subject a RoleBinding leaves without
+    `namespace` is in the binding's namespace; copied as written into a ClusterRoleBinding it is refused (KS501), so
+    the namespace to write is named."""
     if not bindings:
         return fix
     kept = any(not rule.non_resource_urls for rule in role.rules)
-    return fix.replace("to the same subjects.", f"to the subjects of {_and(b.ref for b in bindings)}"
-                                                 + (" (they keep the Role for its other rules)." if kept else "."))
+    implicit = sorted({f"`namespace: {s.namespace}` on ServiceAccount subject {s.name}" for b in bindings
+                       for s in b.subjects if s.kind == "ServiceAccount" and not s.namespace_explicit and s.namespace})
+    fix = fix.replace("to the same subjects.", f"to the subjects of {_and(b.ref for b in bindings)}"
+                                               + (" (they keep the Role for its other rules)." if kept else "."))
+    if implicit:
+        fix += (f" Write {_and(implicit)} there: a RoleBinding defaults it to its own namespace, a ClusterRoleBinding "
+                f"has none and refuses a ServiceAccount subject without it.")
+    if not kept:  # the URLs were all the Role held: what is left grants nothing
+        fix += f" Then delete the Role, left without rules, and {_and(b.ref for b in bindings)}."
+    return fix
+
+
+def _subject_key(subject: Subject) -> tuple[str, str, str]:
+    return subject.kind, subject.namespace if subject.kind == "ServiceAccount" else "", subject.name
 
 
 def _role_to_cluster_role_fix(ws: Workspace, binding: BindingDef, index: _RoleRefs, default: str) -> str:
     """KS501's fix for a ClusterRoleBinding that refers to a Role: bind the Role where it is, or give the binding a
     ClusterRole with the Role's rules. Turning the Role itself into a ClusterRole would leave every RoleBinding that
-    refers to it (roleRef kind Role) pointing at nothing (KS502), and roleRef is immutable: those are named."""
+    refers to it (roleRef kind Role) pointing at nothing (KS502), and roleRef is immutable: those are named. A
+    RoleBinding of the Role whose subjects this binding all names grants them, once the binding is accepted, nothing
+    the cluster-wide grant does not (KS203 on a scraper): it is named for deletion, not kept."""
     name = binding.role_name
     roles = index.roles.get(name, [])
     if name in ws.cluster_roles:
@@ -249,14 +265,22 @@ def _role_to_cluster_role_fix(ws: Workspace, binding: BindingDef, index: _RoleRe
         return default
     where = _and(f"Role {r.namespace}/{name}" for r in roles)
     others = [b for r in roles for b in index.bindings_of(r.namespace, name)]
+    covered = {_subject_key(s) for s in binding.subjects}
+    redundant = [b for b in others if b.subjects and all(_subject_key(s) in covered for s in b.subjects)]
+    others = [b for b in others if b not in redundant]
     fix = (f"Either bind {where} with a RoleBinding in {'its namespace' if len(roles) == 1 else 'each one’s namespace'} "
            f"(it then grants only there), or set `roleRef.kind: ClusterRole` and create ClusterRole {name} with the "
            f"rules of {where}")
+    if redundant:
+        fix += (f"; then delete {_and(b.ref for b in redundant)}: {'its' if len(redundant) == 1 else 'their'} "
+                f"subjects get the same rules in every namespace through this binding")
     if others:
         fix += (f"; keep the Role for {_and(b.ref for b in others)}, which refer{'s' if len(others) == 1 else ''} to it "
                 f"with `roleRef.kind: Role` (to drop the Role instead, delete and re-create "
                 f"{'that binding' if len(others) == 1 else 'each of them'} with `roleRef.kind: ClusterRole`: roleRef is "
                 f"immutable)")
+    elif redundant:
+        fix += f"; nothing else refers to {where}, which can go too"
     return fix + "."
 
 
@@ -386,7 +410,8 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                 if "/" in resource and (any((g, resource) in reviewed_resources(ws) for g in rule.api_groups)
                                         or (unknown_review(ws) and not _typo_of_subresource(rule, resource, version))):
                     continue  # a made-up subresource a kube-rbac-proxy of the inputs reviews (or may): used, not dead
-                yield _unknown_resource(role, rule, resource, at(rule.path, pos), version, _scrapers_not_needing(ctx, rule, resource))
+                yield _unknown_resource(role, rule, resource, at(rule.path, pos), version, _scrapers_not_needing(ctx, rule, resource),
+                                        reviewed_resources(ws))
 
 
 def _scrapers_not_needing(ctx: Context, rule: PolicyRule, resource: str) -> list:
@@ -513,9 +538,10 @@ def _typo_of_subresource(rule: PolicyRule, resource: str, version: tuple[int, in
 
 
 def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span, version: tuple[int, int],
-                      unneeded: list | None = None) -> Finding:
+                      unneeded: list | None = None, reviewed: frozenset[tuple[str, str]] = frozenset()) -> Finding:
     """`unneeded`: the scrapers that hold the rule and read nothing of the resource (_scrapers_not_needing): the fix
-    then deletes the entry, the repair becoming the alternative."""
+    then deletes the entry, the repair becoming the alternative. `reviewed`: the (group, resource/subresource) a
+    kube-rbac-proxy of the inputs reviews (authproxy.reviewed_resources), which a misspelt `services/<name>` meant."""
     table = _table()["groups"]
     base, _, sub = resource.partition("/")
     groups = rule.api_groups
@@ -526,6 +552,7 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
     in_listed = [g for g in groups if _served(g, base, version) is not None]
     suggestion = ""
     replacement = resource
+    choices: str | None = None  # the subresources to choose from, when the resource is right and its subresource not
     if serving:
         reason = f"API group {_groups_text(groups)} does not serve {resource}; {_groups_text(serving)} does"
         fix_groups = serving[:1]
@@ -535,13 +562,16 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
         fix_groups = [g for g in table if _serves(g, resource, version)][:1]
     elif in_listed and sub:
         entry = table[in_listed[0]][base]
-        subs = entry.get("sub") or []
-        close = _close_matches(sub, subs if isinstance(subs, list) else [], n=1, cutoff=0.6)
+        subs = list(entry.get("sub") or []) if isinstance(entry.get("sub") or [], list) else []
+        subs += sorted({path.partition("/")[2] for group, path in reviewed
+                        if group in groups and path.partition("/")[0] == base} - set(subs))
+        close = _close_matches(sub, subs, n=1, cutoff=0.6)
         reason = f"{base} has no subresource {sub!r}"
         if close:
             replacement = f"{base}/{close[0]}"
             suggestion = f" (did you mean {replacement}?)"
         fix_groups = list(groups)
+        choices = ", ".join(f"{base}/{s}" for s in subs)
     else:
         names = sorted({f"{r}/{s}" if s else r for g in groups for r, e in table.get(g, {}).items()
                         for s in [""] + (e.get("sub") if isinstance(e.get("sub"), list) else [])})
@@ -564,6 +594,11 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
     elif fix_groups and fix_groups != list(groups):
         fix = (f"Move {resource!r} out of this rule into one for the group that serves it: "
                f"{_rule_yaml(fix_groups, [replacement], verbs, rule.resource_names)}.")
+    elif choices is not None:
+        # the resource and group are right, the subresource is not one: "use the plural…" would repeat the entry
+        gone = "this rule" if only else f"{resource!r} from this rule"
+        fix = f"Delete {gone}: it grants nothing" + (f"; the subresources of {base} are {choices}." if choices else
+                                                       f"; {base} has no subresources.")
     else:
         fix = (f"Use the plural, lowercase resource name and the API group that serves it (see `kubectl "
                f"api-resources`), e.g. {_rule_yaml(fix_groups or groups, [replacement], verbs, rule.resource_names)}.")
