@@ -279,15 +279,17 @@ def _unserved_loaders(ctx: Context) -> set[int]:
 @check("KS602")
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
     from ..k8svalidate import source_findings, unserved_finding
+    from .workload import once_served_objects
 
     for source in ctx.sources:
         if ctx.reports(source.path):
             yield from source_findings(source)  # memoised on the Source
     # Unlike the rest, whether an apiVersion is served depends on the cluster version: not memoised on the file.
     loaders = _unserved_loaders(ctx) if ctx.workspace.unserved else set()
+    judged = once_served_objects(ctx) if ctx.workspace.unserved else set()
     for obj in ctx.workspace.unserved:
         if ctx.reports(obj.path):
-            finding = unserved_finding(obj, ctx.workspace.kubernetes_version, id(obj) in loaders)
+            finding = unserved_finding(obj, ctx.workspace.kubernetes_version, id(obj) in loaders, id(obj) in judged)
             if finding is not None:
                 yield finding
 
