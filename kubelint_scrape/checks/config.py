@@ -431,14 +431,21 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
                        if renames else "")
         grant = ""
         identity = analysis.identity
-        if identity is not None and not sd.off_identity:
+        # Every ServiceAccount that runs the job (a config loaded by two workloads: Resolution.each), each judged
+        # on its own grants: naming only the first would say "already holds it" of an account beside one lacking it.
+        identities = list(dict.fromkeys(a.identity for a, _sd in group if a.identity is not None))
+        if identities and not sd.off_identity:
             namespaces = sd.namespaces or [None]
-            granted = all(
-                authorizer.authorize(identity, Request(verb, "discovery.k8s.io", "endpointslices", namespace=ns)).allowed
-                for ns in namespaces for verb in ("list", "watch")
-            )
-            grant = f" ({identity} already holds it)" if granted else f" (to {identity}, which lacks it)"
-            leftover = _endpoints_leftover(authorizer, identity, namespaces)
+            holds = {ident: all(
+                authorizer.authorize(ident, Request(verb, "discovery.k8s.io", "endpointslices", namespace=ns)).allowed
+                for ns in namespaces for verb in ("list", "watch")) for ident in identities}
+            granted = all(holds.values())
+            lacking = [str(i) for i in identities if not holds[i]]
+            holding = [str(i) for i in identities if holds[i]]
+            parts = ([f"to {' and '.join(lacking)}, which lack{'s' if len(lacking) == 1 else ''} it"] if lacking else [])
+            parts += [f"{' and '.join(holding)} already hold{'s' if len(holding) == 1 else ''} it"] if holding else []
+            grant = f" ({'; '.join(parts)})"
+            leftover = "".join(dict.fromkeys(_endpoints_leftover(authorizer, ident, namespaces) for ident in identities))
         else:
             granted = None
             leftover = ""
