@@ -1488,18 +1488,19 @@ def __create_fn__(_type_cause, _type_fix, _type_related_span, _type_related_text
 
 CODE['def __create_fn__(_type_cause, _type_fix, _type_related_span, _type_related_text, _type_mounts, _type_volumes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,cause:_type_cause,fix:_type_fix,related_span:_type_related_span,related_text:_type_related_text,mounts:_type_mounts,volumes:_type_volumes)->_return_type:\n  self.cause=cause\n  self.fix=fix\n  self.related_span=related_span\n  self.related_text=related_text\n  self.mounts=mounts\n  self.volumes=volumes\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_obj, _type_spec, _type_keys, _type_identity, _type_runs_prometheus, _type_template, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_template, _return_type):
- def __init__(self,obj:_type_obj,spec:_type_spec,keys:_type_keys,identity:_type_identity,runs_prometheus:_type_runs_prometheus,template:_type_template=_dflt_template)->_return_type:
+def __create_fn__(_type_obj, _type_spec, _type_keys, _type_identity, _type_runs_prometheus, _type_template, _type_unserved, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_template, _dflt_unserved, _return_type):
+ def __init__(self,obj:_type_obj,spec:_type_spec,keys:_type_keys,identity:_type_identity,runs_prometheus:_type_runs_prometheus,template:_type_template=_dflt_template,unserved:_type_unserved=_dflt_unserved)->_return_type:
   self.obj=obj
   self.spec=spec
   self.keys=keys
   self.identity=identity
   self.runs_prometheus=runs_prometheus
   self.template=template
+  self.unserved=unserved
  return __init__
 
 
-CODE['def __create_fn__(_type_obj, _type_spec, _type_keys, _type_identity, _type_runs_prometheus, _type_template, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_template, _return_type):\n def __init__(self,obj:_type_obj,spec:_type_spec,keys:_type_keys,identity:_type_identity,runs_prometheus:_type_runs_prometheus,template:_type_template=_dflt_template)->_return_type:\n  self.obj=obj\n  self.spec=spec\n  self.keys=keys\n  self.identity=identity\n  self.runs_prometheus=runs_prometheus\n  self.template=template\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_obj, _type_spec, _type_keys, _type_identity, _type_runs_prometheus, _type_template, _type_unserved, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_template, _dflt_unserved, _return_type):\n def __init__(self,obj:_type_obj,spec:_type_spec,keys:_type_keys,identity:_type_identity,runs_prometheus:_type_runs_prometheus,template:_type_template=_dflt_template,unserved:_type_unserved=_dflt_unserved)->_return_type:\n  self.obj=obj\n  self.spec=spec\n  self.keys=keys\n  self.identity=identity\n  self.runs_prometheus=runs_prometheus\n  self.template=template\n  self.unserved=unserved\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_path, _type_root, _type_select, _type_ignore, _type_severity, _type_fail_on, _type_exclude, _type_paths, _type_per_path_ignores, _type_identities, _type_kubernetes_version, _type_kubelet_authn, _type_kubelet_authz, _type_kubelet_serving_cert, _type_default_namespace, _type_max_file_size, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_path, _dflt_root, _dflt_select, _dflt_ignore, _dflt_severity, _dflt_fail_on, _dflt_exclude, _dflt_paths, _dflt_per_path_ignores, _dflt_identities, _dflt_kubernetes_version, _dflt_kubelet_authn, _dflt_kubelet_authz, _dflt_kubelet_serving_cert, _dflt_default_namespace, _dflt_max_file_size, _return_type):
  def __init__(self,path:_type_path=_dflt_path,root:_type_root=_dflt_root,select:_type_select=_dflt_select,ignore:_type_ignore=_HAS_DEFAULT_FACTORY,severity:_type_severity=_HAS_DEFAULT_FACTORY,fail_on:_type_fail_on=_dflt_fail_on,exclude:_type_exclude=_HAS_DEFAULT_FACTORY,paths:_type_paths=_HAS_DEFAULT_FACTORY,per_path_ignores:_type_per_path_ignores=_HAS_DEFAULT_FACTORY,identities:_type_identities=_HAS_DEFAULT_FACTORY,kubernetes_version:_type_kubernetes_version=_dflt_kubernetes_version,kubelet_authn:_type_kubelet_authn=_dflt_kubelet_authn,kubelet_authz:_type_kubelet_authz=_dflt_kubelet_authz,kubelet_serving_cert:_type_kubelet_serving_cert=_dflt_kubelet_serving_cert,default_namespace:_type_default_namespace=_dflt_default_namespace,max_file_size:_type_max_file_size=_dflt_max_file_size)->_return_type:

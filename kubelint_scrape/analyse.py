@@ -469,16 +469,23 @@ def workloads_loading(workspace: Workspace, kind: str, namespace: str, name: str
     return found
 
 
+def unserved_workloads(workspace: Workspace) -> list[PodTemplate]:
+    """The pod templates of the workloads left out because the cluster does not serve their apiVersion (KS602),
+    built once per workspace (the workspace indexes none of them): the identity resolution and the workload rules
+    (checks/workload.py) see the same template objects, so a resolution's pod is known as the scraper it is."""
+    found = workspace.__dict__.get("_unserved_workloads")
+    if found is None:
+        found = workspace.__dict__["_unserved_workloads"] = [
+            pod for pod in (pod_template(obj) for obj in workspace.unserved if obj.kind in WORKLOAD_KINDS)
+            if pod is not None]
+    return found
+
+
 def _unserved_workloads_loading(workspace: Workspace, kind: str, namespace: str | None, name: str) -> list[PodTemplate]:
-    """Like workloads_loading (`namespace` None: in any namespace), among the workloads left out because the
-    cluster does not serve their apiVersion (KS602). Their templates are built here alone: the workspace indexes
-    none of them."""
+    """Like workloads_loading (`namespace` None: in any namespace), among unserved_workloads."""
     found = []
-    for obj in workspace.unserved:
-        if obj.kind not in WORKLOAD_KINDS or (namespace is not None and obj.namespace != namespace):
-            continue
-        pod = pod_template(obj)
-        if pod is None:
+    for pod in unserved_workloads(workspace):
+        if namespace is not None and pod.obj.namespace != namespace:
             continue
         volumes = {as_str(v.get("name")) for v, names in _pod_volume_refs(pod, kind) if name in names}
         if volumes and any(as_str(m.get("name")) in volumes for c in pod.containers for m in c.mounts):

@@ -231,14 +231,16 @@ def lint_for_command(paths: list[str], options: Any, quiet: bool = False) -> Any
         result = lint_paths(paths, options, parallel=True, progress=progress)
     finally:
         progress.clear()  # also when interrupted: the shell prompt must not land after a half line
-    warn_if_no_input_files(result)
+    warn_if_no_input_files(result, quiet)
     return result
 
 
-def warn_if_no_input_files(result: Any) -> None:
+def warn_if_no_input_files(result: Any, quiet: bool = False) -> None:
     """A clean report over nothing looks like a clean repository: say that nothing was read (as ruff says "No
-    Python files found"). The exit code stays what the report decides."""
-    if not result.sources:
+    Python files found"). The exit code stays what the report decides. --quiet hides it, as ruff's does (its
+    quiet level turns warnings off: crates/ruff_linter/src/logging.rs LogLevel::Quiet → LevelFilter::Off); the
+    summary line still says 0 files."""
+    if not result.sources and not quiet:
         sys.stderr.write("kubelint-scrape: warning: no YAML files found under the given paths "
                          "(directories are searched for *.yaml, *.yml, *.json and prometheus*.yml)\n")
 

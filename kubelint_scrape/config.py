@@ -168,10 +168,15 @@ def _parse_yaml(path: str, text: str):
         data = documents[0].root
 
     def locate(where: tuple) -> str:
+        # A problem with a value points at the value, the smallest node that causes it (SPEC §5): `blocker` in
+        # `KS401: blocker`, not the key; a KeyPath (unknown key, a key that is no rule, a glob key) at the key.
         node, line, column = data, 1, 1
-        for key in where:
+        last = len(where) - 1
+        for index, key in enumerate(where):
             if isinstance(node, dict) and key in node:
-                line, column = node.key_pos(key) if isinstance(node, YMap) else (line, column)
+                if isinstance(node, YMap):
+                    at_value = index == last and not isinstance(where, KeyPath)
+                    line, column = node.value_pos(key) if at_value else node.key_pos(key)
                 node = node[key]
             elif isinstance(node, list) and isinstance(key, int) and key < len(node):
                 line, column = node.item_pos(key) if hasattr(node, "item_pos") else (line, column)
@@ -181,6 +186,13 @@ def _parse_yaml(path: str, text: str):
         return f"{path}:{line}:{column}: {_dotted(where)}" if where else f"{path}:{line}:{column}"
 
     return data, locate
+
+
+class KeyPath(tuple):
+    """The key path of a problem with the last key itself (an unknown key, a rule id that names no rule), not with
+    its value: a YAML configuration's locator points at the key."""
+
+    __slots__ = ()
 
 
 def _config_problem(finding: Any) -> str:
@@ -235,11 +247,22 @@ def _build(path: str, data: dict, locate) -> Config:
         try:
             return resolve_selection(codes)
         except ValueError as exc:
-            raise ConfigError(f"{locate(where)}: {exc}") from None
+            raise ConfigError(f"{locate(_failing_item(codes, where))}: {exc}") from None
+
+    def _failing_item(codes: list[str], where: tuple) -> tuple:
+        """The list item resolve_selection refuses (`KS999` in `ignore: [KS1, KS999]`), the smallest node."""
+        if isinstance(where, KeyPath):
+            return where
+        for index, code in enumerate(codes):
+            try:
+                resolve_selection([code])
+            except ValueError:
+                return where + (index,)
+        return where
 
     for where, pattern in _globs(data):
         if _WINDOWS_SEPARATOR.search(pattern):
-            raise ConfigError(f"{locate(where)}: `{pattern}`: write directories with `/` "
+            raise ConfigError(f"{locate(KeyPath(where) if isinstance(where[-1], str) else where)}: `{pattern}`: write directories with `/` "
                               f"(`{pattern.replace(chr(92), '/')}`): globs are matched against `/`-separated paths on "
                               "every system, and a backslash escapes the next character (as in .gitignore)")
     config = Config(path=os.path.abspath(path), root=os.path.dirname(os.path.abspath(path)))
@@ -249,11 +272,11 @@ def _build(path: str, data: dict, locate) -> Config:
     config.ignore = list(data.get("ignore", []))
     rules(config.ignore, ("ignore",))
     for code, severity in data.get("severity", {}).items():
-        resolved = rules([code], ("severity", code))
+        resolved = rules([code], KeyPath(("severity", code)))
         if resolved and resolved <= ALWAYS_REPORTED:
             # An unread file is an error whatever the overrides say (SPEC §5): an override naming only those rules
             # would be ignored in silence, so it is refused (a prefix such as KS0 still sets the others).
-            raise ConfigError(f"{locate(('severity', code))}: {code} cannot be given a severity: an input that cannot "
+            raise ConfigError(f"{locate(KeyPath(('severity', code)))}: {code} cannot be given a severity: an input that cannot "
                               f"be read ({', '.join(sorted(resolved))}) is always an error")
         for rule_id in resolved - ALWAYS_REPORTED:
             config.severity[rule_id] = severity
@@ -401,7 +424,7 @@ def _validate(value: Any, node: dict, root: dict, where: tuple, errors: list) ->
                 errors.append((where, f"key {_short(key)} is not a string"))
                 continue
             if "propertyNames" in node:
-                _validate(key, node["propertyNames"], root, where + (key,), errors)
+                _validate(key, node["propertyNames"], root, KeyPath(where + (key,)), errors)
             if key in properties:
                 _validate(item, properties[key], root, where + (key,), errors)
             elif extra is False:
@@ -409,7 +432,7 @@ def _validate(value: Any, node: dict, root: dict, where: tuple, errors: list) ->
 
                 close = difflib.get_close_matches(key, list(properties), n=1)
                 known = ", ".join(properties)
-                errors.append((where + (key,), f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else f"; known keys: {known}")))
+                errors.append((KeyPath(where + (key,)), f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else f"; known keys: {known}")))
             elif isinstance(extra, dict):
                 _validate(item, extra, root, where + (key,), errors)
     if isinstance(value, list) and "items" in node:

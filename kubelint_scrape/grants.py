@@ -281,10 +281,35 @@ def scraper_programs(workspace: Workspace) -> dict[Identity, list[PodTemplate]]:
 
 
 def _scraper_image(image: str) -> bool:
+    return _scraper_repository(image) is not None
+
+
+def _scraper_repository(image: str) -> str | None:
+    """The scraper program an image runs (its repository name; `agent` for grafana/agent), else None."""
     path = image.split("@", 1)[0]
     repository = path.rsplit("/", 1)
     name = repository[-1].split(":", 1)[0]
-    return name in _SCRAPER_REPOSITORIES or (name == "agent" and len(repository) == 2 and repository[0].endswith("grafana"))
+    if name in _SCRAPER_REPOSITORIES or (name == "agent" and len(repository) == 2 and repository[0].endswith("grafana")):
+        return name
+    return None
+
+
+def scraper_program_names(workspace: Workspace, identities) -> list[str]:
+    """How messages name the programs scraping as `identities`, from the images of the pods running as them
+    (vmagent, Grafana Alloy, the OpenTelemetry Collector…); ["Prometheus"] when no such image says otherwise
+    (an Operator-run Prometheus, a config resolved without a pod)."""
+    names: list[str] = []
+    for identity in identities:
+        for pod in pods_running_as(workspace, identity):
+            for container in pod.containers:
+                repository = _scraper_repository(container.image)
+                name = _PROGRAM_NAMES.get(repository or "", "the OpenTelemetry Collector") if repository else None
+                if name is not None and name not in names:
+                    names.append(name)
+    return names or ["Prometheus"]
+
+
+_PROGRAM_NAMES = {"prometheus": "Prometheus", "vmagent": "vmagent", "alloy": "Grafana Alloy", "agent": "Grafana Agent"}
 
 
 # ---------------------------------------------------------------------------------------------- the user's grants

@@ -117,12 +117,16 @@ def _migration_note(obj: Any) -> str:
 
 
 # analyse.resolve_identity still takes the ServiceAccount of an unserved workload for a config only it mounts.
+# checks/workload.py still judges the pod of an unserved workload whose template the served version accepts.
+POD_NOTE = "; its pod is still checked by the workload rules (KS401–KS405) as it will run once fixed"
 LOADER_NOTE = " (the Prometheus config it mounts is still checked as its ServiceAccount, as it will run once fixed)"
 
 
-def unserved_finding(obj: Any, kubernetes_version: tuple[int, int], loads_config: bool = False) -> Finding | None:
+def unserved_finding(obj: Any, kubernetes_version: tuple[int, int], loads_config: bool = False,
+                     pod_judged: bool = False) -> Finding | None:
     """KS602 at the apiVersion of an object whose apiVersion the cluster does not serve (see unserved);
-    `loads_config`: a workload whose ServiceAccount the analysis still takes for a config it mounts. None for an
+    `loads_config`: a workload whose ServiceAccount the analysis still takes for a config it mounts; `pod_judged`: a
+    workload whose pod the workload rules still judge (not refused_once_served). None for an
     object with no apiVersion at all: its own KS602 says so (_identity_problem, "apiVersion not set"), which is
     what kubectl answers; a second one about serving apiVersion "" would be noise, and garbled."""
     if not obj.api_version:
@@ -139,7 +143,8 @@ def unserved_finding(obj: Any, kubernetes_version: tuple[int, int], loads_config
         RULE, value_span(obj.path, obj.doc, "apiVersion"),
         f"{obj.kind} {name} uses apiVersion {obj.api_version}, {why}: `kubectl apply` fails with `no matches for "
         f"kind \"{obj.kind}\" in version \"{obj.api_version}\"` on Kubernetes {kubernetes_version[0]}."
-        f"{kubernetes_version[1]}, so the object never exists and the analysis leaves it out"
+        f"{kubernetes_version[1]}, so the object never exists"
+        + (POD_NOTE if pod_judged else " and the analysis leaves it out")
         + (LOADER_NOTE if loads_config else ""),
         fix=fix, object=obj.ref, data={"check": "unserved-api-version", "apiVersion": obj.api_version, "use": instead},
     )
@@ -166,6 +171,28 @@ def rejected_document(source: Source, doc: Any) -> bool:
     so the workload rules (KS401–KS405) have nothing to say about it."""
     source_findings(source)
     return isinstance(doc, YMap) and doc.pos in source.memo["KS602 rejected"]
+
+
+def refused_once_served(source: Source, doc: Any) -> bool:
+    """Whether the API server would still refuse a workload whose apiVersion it does not serve (unserved) once
+    KS602's fix gives it the served one: its content refused as the served kind's (a wrong field type, a
+    privileged container with escalation off, a mount of no volume). An apps/v1beta2 object is validated as
+    `apps` already (source_findings); an extensions/v1beta1 one is judged here as its apps/v1 form. What is not
+    refused is a pod the user will run exactly as written: the workload rules judge it now, not after the fix."""
+    if rejected_document(source, doc):
+        return True
+    kind, api_version = doc.get("kind"), doc.get("apiVersion")
+    if not isinstance(kind, str) or not isinstance(api_version, str) or (_group(api_version), kind) in SCHEMA_FOR:
+        return False
+    definition = next((d for (_g, k), d in SCHEMA_FOR.items() if k == kind), None)
+    if definition is None:
+        return False
+    validator = _validator()
+    if validator.errors(doc, validator.definition(definition)):
+        return True
+    label = _label(doc, kind, source)
+    return (next(_security_context_rules(source.path, doc, kind, label), None) is not None
+            or next(_volume_mount_rules(source.path, doc, kind, label), None) is not None)
 
 
 @functools.lru_cache(maxsize=1)

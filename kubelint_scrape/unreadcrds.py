@@ -161,15 +161,17 @@ def unread_crd_findings(workspace: Workspace) -> list[Finding]:
                 obj, f"{named(obj)} runs the scrape jobs the {family.name} renders from the objects it selects{held}, "
                 f"as ServiceAccount {identity}", identity, family))
         if scrapes and not runners:
-            first = scrapes[0]
+            first, one = scrapes[0], len(scrapes) == 1
             if family.runner_kind:
-                identity, runs = None, f"are run by a {family.runner_kind} that is not in the inputs"
+                identity, runs = None, f"{'is' if one else 'are'} run by a {family.runner_kind} that is not in the inputs"
             else:
                 identity = _gmp_collector(workspace)
-                runs = f"are rendered by its operator for the collector DaemonSet, which runs them as ServiceAccount {identity}"
-            findings.append(_finding(
-                first, f"{named(first)} and the other {family.name} scrape objects in the inputs ({_counts(scrapes)}) "
-                f"{runs}", identity, family))
+                runs = (f"{'is' if one else 'are'} rendered by its operator for the collector DaemonSet, which runs "
+                        f"{'it' if one else 'them'} as ServiceAccount {identity}")
+            # "and the other … (1 OperatorConfig)" for a single object read as if there were more
+            which = (f"{named(first)}, the only {family.name} scrape object in the inputs," if one else
+                     f"{named(first)} and the other {family.name} scrape objects in the inputs ({_counts(scrapes)})")
+            findings.append(_finding(first, f"{which} {runs}", identity, family))
     findings.extend(_allocator_findings(workspace))
     return findings
 

@@ -519,6 +519,14 @@ def test_paths_without_yaml_files_are_warned_about(format_name, tmp_path) -> Non
         assert "All checks passed (0 file(s)" in proc.stdout
 
 
+def test_quiet_hides_the_no_files_warning(tmp_path) -> None:
+    # ruff's --quiet turns its warnings off ("No Python files found" included); the summary still says 0 files
+    (tmp_path / "empty").mkdir()
+    for flag in ("-q", "--quiet"):
+        proc = lint_subprocess(str(tmp_path / "empty"), flag)
+        assert proc.returncode == 0 and NO_FILES not in proc.stderr, proc.stderr
+
+
 def test_no_warning_when_something_was_read(tmp_path) -> None:
     assert NO_FILES not in lint_subprocess(str(QUICKSTART), "--format", "concise").stderr
     assert NO_FILES not in lint_subprocess("-", stdin="").stderr  # stdin is an input, even empty

@@ -109,11 +109,14 @@ max-file-size: 5
 
 @pytest.mark.parametrize("text, expected", [
     ("selct: [KS1]\n", ".kubelint-scrape.yaml:1:1: selct: unknown key 'selct' (did you mean 'select'?)"),
-    ("fail-on: warning\nseverity:\n  KS102: fatal\n", ".kubelint-scrape.yaml:3:3: severity.KS102: 'fatal' is not one of error, warning, info"),
+    ("fail-on: warning\nseverity:\n  KS102: fatal\n", ".kubelint-scrape.yaml:3:10: severity.KS102: 'fatal' is not one of error, warning, info"),
     ("kubernetes-version: 1.30\n", "kubernetes-version: expected a string, got number 1.3 (write it as a quoted string"),
     ("select: KS1\n", "select: expected a list, got string 'KS1'"),
     ("ignore: [KS1O2]\n", ".kubelint-scrape.yaml:1:10: ignore[0]: 'KS1O2' is not a rule id (KS102), an id prefix (KS1)"),
-    ("ignore: [KS999]\n", ".kubelint-scrape.yaml:1:1: ignore: unknown rule or prefix 'KS999'"),
+    ("ignore: [KS1, KS999]\n", ".kubelint-scrape.yaml:1:15: ignore[1]: unknown rule or prefix 'KS999'"),
+    # a value's problem points at the value (SPEC §5: the smallest node), a key's at the key
+    ("fail-on: blocker\n", ".kubelint-scrape.yaml:1:10: fail-on: 'blocker' is not one of"),
+    ("severity: {KS9: warning}\n", ".kubelint-scrape.yaml:1:12: severity.KS9: unknown rule or prefix 'KS9'"),
     ("identities:\n  '*.yaml': prometheus\n", "identities.\"*.yaml\": 'prometheus' is not a ServiceAccount written NAMESPACE/NAME"),
     ("paths: [deploy\n", ".kubelint-scrape.yaml:1:8: YAML syntax error"),  # where the unclosed [ opens
     ("- select\n", "expected a table/mapping, got array"),
@@ -149,7 +152,7 @@ def test_invalid_configuration_exits_2_with_the_message(repo) -> None:
     (repo / ".kubelint-scrape.yaml").write_text("fail-on: always\n")
     result = run("deploy")
     assert result.exit_code == 2
-    assert "invalid configuration" in result.output and ".kubelint-scrape.yaml:1:1: fail-on: 'always' is not one of" in result.output
+    assert "invalid configuration" in result.output and ".kubelint-scrape.yaml:1:10: fail-on: 'always' is not one of" in result.output
 
 
 def test_config_option_names_the_file(repo) -> None:

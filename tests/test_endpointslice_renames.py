@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from kubelint_scrape.checks.config import ENDPOINT_LABELS
 from kubelint_scrape.cli import main
+from kubelint_scrape.engine import Options, lint_paths
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "KS604"
 
@@ -53,3 +54,12 @@ def test_ks604_fix_says_the_endpoints_grant_goes_once_the_switch_is_made(tmp_pat
 def test_ks604_fix_says_nothing_of_endpoints_the_scraper_does_not_hold(tmp_path: Path) -> None:
     (finding,) = [f for f in _lint(tmp_path, "pods, services", "endpoints") if f["rule"] == "KS604"]
     assert "drop" not in finding["fix"]
+
+
+def test_ks604_fix_judges_each_account_that_loads_the_config() -> None:
+    # Two workloads load the config as alpha (holds endpointslices) and beta (lacks it): the fix named only the
+    # first account, "monitoring/alpha already holds it", while beta's discovery would break after the switch.
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS604" / "fail-config-loaded-as-two-accounts"
+    (finding,) = [f for f in lint_paths([str(case)], Options(select={"KS604"})).findings]
+    assert ("grant list and watch on endpointslices (to monitoring/beta, which lacks it; monitoring/alpha already "
+            "holds it)") in finding.fix, finding.fix

@@ -322,3 +322,58 @@ def test_ks207_fix_does_not_keep_a_verb_ks203_drops(tmp_path: Path, verbs: str, 
     (tmp_path / "all.yaml").write_text(cluster_scraper(WRITE_BESIDE_UNUSED_GET_RULES % verbs, jobs))
     found = {f.rule: f for f in lint_paths([str(tmp_path)], Options()).findings}
     assert found["KS207"].fix == fix
+
+
+VMAGENT_WITH_DELETE = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: vmagent, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: vmagent}
+rules:
+  - apiGroups: [""]
+    resources: ["pods"]
+    verbs: ["list", "watch", "delete"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: vmagent}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: vmagent}
+subjects: [{kind: ServiceAccount, name: vmagent, namespace: monitoring}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: vmagent-config, namespace: monitoring}
+data:
+  scrape.yml: |
+    scrape_configs:
+      - job_name: pods
+        kubernetes_sd_configs:
+          - role: pod
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: vmagent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: vmagent}}
+  template:
+    metadata: {labels: {app: vmagent}}
+    spec:
+      serviceAccountName: vmagent
+      containers:
+        - name: vmagent
+          image: victoriametrics/vmagent:v1.101.0
+          args: ["-promscrape.config=/config/scrape.yml"]
+          volumeMounts: [{name: config, mountPath: /config}]
+      volumes: [{name: config, configMap: {name: vmagent-config}}]
+"""
+
+
+def test_ks207_names_the_scraper_program_that_runs_as_the_identity(tmp_path: Path) -> None:
+    # The account is vmagent's: "Prometheus never writes" named a program that is not there.
+    (tmp_path / "vmagent.yaml").write_text(VMAGENT_WITH_DELETE)
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS207"]
+    assert ": vmagent never writes to the Kubernetes API" in finding.message
+    assert "Prometheus" not in finding.message

@@ -126,14 +126,48 @@ def test_ks306_fix_names_the_monitor_field_for_a_dedicated_credential() -> None:
     assert "referenced with `credentials_file`" in fixes["prometheus.yaml"]
 
 
-def test_ks302_fix_replaces_a_monitor_kind_that_cannot_send_the_token_file() -> None:
-    # A ScrapeConfig takes only Secret/ConfigMap references (SafeAuthorization, SafeTLSConfig): telling it to set
-    # bearerTokenFile would write a field the CRD does not have.
+def test_ks302_fix_keeps_a_monitor_kind_that_cannot_send_the_token_file() -> None:
+    # A ScrapeConfig takes only Secret/ConfigMap references (SafeAuthorization, SafeTLSConfig): it cannot name
+    # bearerTokenFile, but `authorization.credentials` with a service-account-token Secret sends the same token,
+    # so the fix keeps the ScrapeConfig (before: "Replace this ScrapeConfig with a ServiceMonitor").
     case = Path(__file__).resolve().parent.parent / "fixtures" / "KS302" / "fail-scrapeconfig-node-role-read-only-port"
     (finding,) = [f for f in lint_paths([str(case)], Options(select={"KS302"})).findings]
-    assert finding.fix.startswith("Replace this ScrapeConfig with a ServiceMonitor of the kubelet Service's "
-                                  "`https-metrics` port (10250), with `scheme: https`")
-    assert "a ScrapeConfig cannot send the Prometheus ServiceAccount's token" in finding.fix
+    assert finding.fix.startswith("Scrape the kubelet's authenticated port 10250 (`<node>:10250`, the `role: Node` "
+                                  "default: drop the rewrite to :10255) instead, with `scheme: HTTPS`, "
+                                  "`authorization: {credentials: {name: <Secret>, key: token}}`")
+    assert "not the token file: a ScrapeConfig takes only Secret and ConfigMap references" in finding.fix
+    assert "ServiceMonitor" not in finding.fix and "bearerTokenFile" not in finding.fix
+
+
+READ_ONLY_POD_MONITOR = """\
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  namespaceSelector: {any: true}
+  selector: {matchLabels: {app: prometheus}}
+  podMetricsEndpoints:
+    - relabelings:
+        - sourceLabels: [__meta_kubernetes_pod_host_ip]
+          targetLabel: __address__
+          replacement: ${1}:10255
+"""
+
+
+def test_ks302_fix_for_a_pod_monitor_names_the_token_secret_and_the_cluster_ca(tmp_path: Path) -> None:
+    # kubelets signed by the cluster CA: the PodMonitor verifies them with the kube-root-ca.crt ConfigMap, the
+    # token comes from a Secret of the Prometheus' ServiceAccount in the PodMonitor's namespace.
+    (tmp_path / "op.yaml").write_text(operator_prometheus(pod_monitors=True, deny_file_access=False) + "---\n"
+                                      + READ_ONLY_POD_MONITOR)
+    options = Options(select={"KS302"}, assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
+    (finding,) = lint_paths([str(tmp_path)], options).findings
+    assert finding.fix.startswith("Scrape the kubelet's authenticated port 10250 (`<node>:10250`) instead, with "
+                                  "`scheme: https`, `authorization: {credentials: {name: <Secret>, key: token}}` "
+                                  "(<Secret>: a Secret of type kubernetes.io/service-account-token with annotation "
+                                  "`kubernetes.io/service-account.name: prometheus` in the PodMonitor's namespace "
+                                  "monitoring, where the operator reads it; not the token file: a PodMonitor takes "
+                                  "only Secret and ConfigMap references) and "
+                                  "`tlsConfig.ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}`"), finding.fix
 
 
 def test_ks303_fix_for_a_scheme_set_by_relabelling_addresses_the_rule() -> None:

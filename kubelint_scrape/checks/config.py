@@ -167,26 +167,38 @@ AGENT_FORBIDDEN = {
 
 
 def _agent_flag(pod: Any) -> Any:
-    """(container, index in its args or command) of a Prometheus 3 `--agent` flag, or None."""
+    """(container, key, index in its args or command) of the flag that starts Prometheus in agent mode, or None:
+    `--agent` in 3.x, `--enable-feature=agent` (a comma list) in 2.x, where LoadFile refuses the same sections."""
     for container in pod.containers:
         for key, values in (("args", container.args), ("command", container.command)):
             for index, value in enumerate(values):
-                if value in ("--agent", "--agent=true"):
+                if value in ("--agent", "--agent=true") or (
+                        value.startswith("--enable-feature=") and "agent" in value.split("=", 1)[1].split(",")):
                     return container, key, index
     return None
 
 
-def _agent_mode_findings(ctx: Context, config: Any) -> Iterator[Finding]:
+def _loading_pods(ctx: Context, config: Any) -> list:
+    """The pod of each ServiceAccount that loads the config (Resolution.each): a config mounted by two workloads
+    with different accounts is loaded by both, and what one of them refuses (--agent, an older release) is a
+    refusal whichever account sorts first."""
     resolution = ctx.analysis.resolutions.get(id(config))
-    pod = resolution.pod if resolution is not None else None
-    if pod is None:
+    return [each.pod for each in resolution.each if each.pod is not None] if resolution is not None else []
+
+
+def _agent_mode_findings(ctx: Context, config: Any) -> Iterator[Finding]:
+    agents = [(pod, flag) for pod in _loading_pods(ctx, config) if (flag := _agent_flag(pod)) is not None]
+    if not agents:
         return
-    flag = _agent_flag(pod)
-    if flag is None:
-        return
-    container, key, index = flag
-    values = container.node.get(key)
-    flag_span = at(pod.obj.path, values.item_pos(index) if isinstance(values, YSeq) else container.node.pos)
+    pod, (container, key, index) = agents[0]
+    flag = (container.args if key == "args" else container.command)[index]
+    # with two loaders, say which one runs as an agent
+    loader = f" of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}" if len(_loading_pods(ctx, config)) > 1 else ""
+    related = []
+    for agent, (flagged, flag_key, flag_index) in agents:
+        values = flagged.node.get(flag_key)
+        related.append(Related(at(agent.obj.path, values.item_pos(flag_index) if isinstance(values, YSeq) else flagged.node.pos),
+                               f"agent mode in {agent.obj.kind} {agent.obj.namespace}/{agent.obj.name}"))
     for section, why in AGENT_FORBIDDEN.items():
         value = config.root.get(section)
         if section == "alerting":
@@ -197,18 +209,34 @@ def _agent_mode_findings(ctx: Context, config: Any) -> Iterator[Finding]:
             continue
         yield Finding(
             "KS601", at(config.path, config.root.key_pos(section)),
-            f"{config.describe} sets {section}, but the container {container.name} that loads it runs Prometheus with "
-            f"--agent (\"field {section} is not allowed in agent mode\"): {why}; Prometheus will refuse to load this config",
-            fix=f"Remove `{section}:` from the agent's config, or drop --agent.",
-            related=(Related(flag_span, f"--agent in {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"),),
-            object=config.describe, data={"check": "agent-mode", "section": section})
+            f"{config.describe} sets {section}, but the container {container.name}{loader} that loads it runs Prometheus with "
+            f"{flag} (\"field {section} is not allowed in agent mode\"): {why}; Prometheus will refuse to load this config",
+            fix=f"Remove `{section}:` from the agent's config, or drop {flag}.",
+            related=tuple(related), object=config.describe, data={"check": "agent-mode", "section": section})
 
 
 def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
     """KS601 of a plain or embedded config depends on the config and on the Prometheus release its loader's image
     names: memoised on its file's Source (the config lives as long as the Source's model does, see
     build.source_model) with the release, which the precheck, run before workloads are known, leaves None."""
-    release = _loading_release(ctx, config)
+    # Each loader's release (Resolution.each: two workloads with different ServiceAccounts, one on 2.x): what
+    # any of them refuses is reported, once.
+    by_version: dict[Any, Any] = {}
+    for pod in _loading_pods(ctx, config):
+        release = _pod_release(pod)
+        by_version.setdefault(release.version if release is not None else None, release)  # one per release
+    releases = list(by_version.values()) or [None]
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    for release in releases:
+        for finding in _release_findings(ctx, config, validate, release):
+            if (finding.span, finding.message) not in seen:
+                seen.add((finding.span, finding.message))
+                findings.append(finding)
+    return findings
+
+
+def _release_findings(ctx: Context, config: Any, validate: Any, release: Any) -> list[Finding]:
     source = ctx.source(config.path)
     if source is None or not source.memo:
         return list(validate(config, release))
@@ -218,16 +246,12 @@ def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
     return source.memo[key]
 
 
-def _loading_release(ctx: Context, config: Any) -> Any:
-    """The Prometheus release whose image loads the config, when the tag of the pod's Prometheus container says
-    (prom/prometheus:v2.45.0); None when it does not (latest, a digest, no Prometheus image) or when the pod's
-    Prometheus containers name different releases: then the current 3.x is assumed, as without a workload."""
+def _pod_release(pod: Any) -> Any:
+    """The Prometheus release whose image loads the config in this pod, when the tag of the pod's Prometheus
+    container says (prom/prometheus:v2.45.0); None when it does not (latest, a digest, no Prometheus image) or when
+    the pod's Prometheus containers name different releases: then the current 3.x is assumed, as without a workload."""
     from ..promvalidate import PromRelease, image_release
 
-    resolution = ctx.analysis.resolutions.get(id(config))
-    pod = resolution.pod if resolution is not None else None
-    if pod is None:
-        return None
     found = {(version, c.image, c.name, any("utf8-names" in word for word in c.command + c.args))
              for c in pod.containers if (version := image_release(c.image)) is not None}
     if len({version for version, *_ in found}) != 1:
@@ -279,15 +303,17 @@ def _unserved_loaders(ctx: Context) -> set[int]:
 @check("KS602")
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
     from ..k8svalidate import source_findings, unserved_finding
+    from .workload import once_served_objects
 
     for source in ctx.sources:
         if ctx.reports(source.path):
             yield from source_findings(source)  # memoised on the Source
     # Unlike the rest, whether an apiVersion is served depends on the cluster version: not memoised on the file.
     loaders = _unserved_loaders(ctx) if ctx.workspace.unserved else set()
+    judged = once_served_objects(ctx) if ctx.workspace.unserved else set()
     for obj in ctx.workspace.unserved:
         if ctx.reports(obj.path):
-            finding = unserved_finding(obj, ctx.workspace.kubernetes_version, id(obj) in loaders)
+            finding = unserved_finding(obj, ctx.workspace.kubernetes_version, id(obj) in loaders, id(obj) in judged)
             if finding is not None:
                 yield finding
 
@@ -405,14 +431,21 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
                        if renames else "")
         grant = ""
         identity = analysis.identity
-        if identity is not None and not sd.off_identity:
+        # Every ServiceAccount that runs the job (a config loaded by two workloads: Resolution.each), each judged
+        # on its own grants: naming only the first would say "already holds it" of an account beside one lacking it.
+        identities = list(dict.fromkeys(a.identity for a, _sd in group if a.identity is not None))
+        if identities and not sd.off_identity:
             namespaces = sd.namespaces or [None]
-            granted = all(
-                authorizer.authorize(identity, Request(verb, "discovery.k8s.io", "endpointslices", namespace=ns)).allowed
-                for ns in namespaces for verb in ("list", "watch")
-            )
-            grant = f" ({identity} already holds it)" if granted else f" (to {identity}, which lacks it)"
-            leftover = _endpoints_leftover(authorizer, identity, namespaces)
+            holds = {ident: all(
+                authorizer.authorize(ident, Request(verb, "discovery.k8s.io", "endpointslices", namespace=ns)).allowed
+                for ns in namespaces for verb in ("list", "watch")) for ident in identities}
+            granted = all(holds.values())
+            lacking = [str(i) for i in identities if not holds[i]]
+            holding = [str(i) for i in identities if holds[i]]
+            parts = ([f"to {' and '.join(lacking)}, which lack{'s' if len(lacking) == 1 else ''} it"] if lacking else [])
+            parts += [f"{' and '.join(holding)} already hold{'s' if len(holding) == 1 else ''} it"] if holding else []
+            grant = f" ({'; '.join(parts)})"
+            leftover = "".join(dict.fromkeys(_endpoints_leftover(authorizer, ident, namespaces) for ident in identities))
         else:
             granted = None
             leftover = ""

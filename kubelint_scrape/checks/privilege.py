@@ -46,6 +46,7 @@ from ..grants import (
     requirements,
     scrape_pods,
     scraper_identities,
+    scraper_program_names,
     unmodelled,
     used_permissions,
     version_refused_bindings,
@@ -1497,9 +1498,11 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
         verbs = tuple(dict.fromkeys(p.verb for p in perms))
         # "write" verb: the escalate, bind or impersonate a `*` also grants is KS205's, not repeated here
         what = describe_permissions(perms).replace("* ", "every write verb (\"*\") on ")
+        programs = scraper_program_names(ctx.workspace, holding.identities)
         yield Finding(
             "KS207", _rule_span(holding, "verbs", verbs),
-            f"{_where(holding)} grants {what} to scraper {scopes}: Prometheus never writes to "
+            f"{_where(holding)} grants {what} to scraper {scopes}: {' and '.join(programs)} never "
+            f"write{'s' if len(programs) == 1 else ''} to "
             f"the Kubernetes API (discovery only lists and watches, scrapes are GETs), so a stolen token could delete "
             f"or rewrite these objects for nothing{_holding_notes(state, holding)}",
             fix=_shared_fix(state, holding, "the write verbs", _write_fix(state, holding, write_verbs)),

@@ -17,7 +17,7 @@ from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedW
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import flag_values
-from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, denies_file_access, discovers_by_own_namespace,
+from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, discovers_by_own_namespace,
                         names_no_files, scrape_class_setting)
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
 from ..resources import knowledge
@@ -349,10 +349,8 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
                     yield _kubelet_cadvisor_port(analysis, endpoint, serving)
                 continue
             if _operator(job):
-                instead = "" if job.monitor.kind in KINDS_WITHOUT_FILES else " instead"
-                fix = (f"{_kubelet_service_port(job)}{instead}, with `scheme: https`, {_monitor_token_and_ca(job, serving)}, "
-                       f"and grant `get nodes/metrics`{_files_only_in_servicemonitors(job)}; then set `readOnlyPort: 0` "
-                       f"on the kubelets.")
+                fix = (f"{_kubelet_service_port(job, endpoint.port)} instead, with {_https(job)}, {_monitor_token_and_ca(job, serving)}, "
+                       f"and grant `get nodes/metrics`; then set `readOnlyPort: 0` on the kubelets.")
             else:
                 static = any(target == f"{endpoint.host}:{endpoint.port}" for target, _l, _s in job.static_targets)
                 address = ("address `<node>:10250` (better: `kubernetes_sd_configs: [{role: node}]`, whose default "
@@ -372,12 +370,21 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _kubelet_service_port(job: ScrapeJob) -> str:
-    """How the fix names the authenticated kubelet endpoint for an Operator job: the ServiceMonitor endpoint it
-    is, or the ServiceMonitor that replaces a monitor kind that cannot name the Prometheus pod's token file."""
+def _kubelet_service_port(job: ScrapeJob, port: int = 0) -> str:
+    """How the fix names the authenticated kubelet endpoint for an Operator job: the kubelet Service's port for a
+    ServiceMonitor; for a PodMonitor, Probe or ScrapeConfig (no Service port to name) the kubelet's port itself.
+    Those kinds send the token from a Secret (_monitor_token_and_ca), so they are kept, not replaced."""
     if job.monitor.kind in KINDS_WITHOUT_FILES:
-        return f"Replace this {job.monitor.kind} with a ServiceMonitor of the kubelet Service's `https-metrics` port (10250)"
+        node_role = any(sd.role == "node" for sd in job.sd_configs)
+        return ("Scrape the kubelet's authenticated port 10250 (`<node>:10250`"
+                + (f", the `role: Node` default: drop the rewrite to :{port})" if node_role and port else ")"))
     return "Scrape the kubelet Service's `https-metrics` port (10250)"
+
+
+def _https(job: ScrapeJob) -> str:
+    """The scheme setting as the monitor kind spells it: a ScrapeConfig's enum is HTTP/HTTPS (v1alpha1
+    scrapeconfig_types.go), the monitors' endpoints take http/https."""
+    return "`scheme: HTTPS`" if job.source_kind == "scrapeconfig" else "`scheme: https`"
 
 
 def _kubelet_tls_config(serving_cert: str) -> str:
@@ -400,20 +407,24 @@ def direct_setting(job: ScrapeJob, serving_cert: str) -> str:
 
 
 def _monitor_token_and_ca(job: ScrapeJob, serving_cert: str) -> str:
-    """The ServiceMonitor endpoint settings that send the Prometheus ServiceAccount's token and verify the kubelets:
-    the pod's files, or, where its Prometheus sets arbitraryFSAccessThroughSMs.deny (the operator then rejects those
-    file fields, KS603), a token Secret and the kube-root-ca.crt ConfigMap. Self-signed kubelets fail against the
-    cluster CA (KS304): there the skip, with KS301's suppression saying why."""
-    denied = denies_file_access(job)
+    """The monitor settings that send the Prometheus ServiceAccount's token and verify the kubelets: the pod's files
+    for a ServiceMonitor; a token Secret and the kube-root-ca.crt ConfigMap for a PodMonitor, Probe or ScrapeConfig
+    (they take only Secret and ConfigMap references) or where the Prometheus sets arbitraryFSAccessThroughSMs.deny
+    (the operator then rejects those file fields, KS603): operator.names_no_files. Self-signed kubelets fail against
+    the cluster CA (KS304): there the skip, with KS301's suppression saying why."""
+    denied = names_no_files(job)
     if serving_cert != "cluster-ca":
         ca = (f"`tlsConfig: {{insecureSkipVerify: true}}  # {KUBELET_SELF_SIGNED}` (the cluster CA fails against them "
               f"unless `serverTLSBootstrap: true`, KS304)")
     else:
         ca = f"`{CLUSTER_CA_CONFIGMAP}`" if denied else f"`tlsConfig.caFile: {SA_CA}`"
     if denied:
+        why = (f"not the token file: a {job.monitor.kind} takes only Secret and ConfigMap references"
+               if job.monitor.kind in KINDS_WITHOUT_FILES else
+               f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny, which rejects bearerTokenFile and "
+               f"tlsConfig.caFile")
         return (f"`authorization: {{credentials: {{name: <Secret>, key: token}}}}` (<Secret>: {token_secret_text(job)}; "
-                f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny, which rejects bearerTokenFile and "
-                f"tlsConfig.caFile) and {ca}")
+                f"{why}) and {ca}")
     return f"`bearerTokenFile: {SA_TOKEN}` and {ca}"
 
 
@@ -449,15 +460,6 @@ def _kept_discovery(job: ScrapeJob) -> str:
     return ""
 
 
-def _files_only_in_servicemonitors(job: ScrapeJob) -> str:
-    """Why a PodMonitor, Probe or ScrapeConfig is replaced rather than edited: its endpoints take only Secret and
-    ConfigMap references (SafeAuthorization, SafeTLSConfig), so it cannot send the ServiceAccount token file."""
-    if job.monitor.kind not in KINDS_WITHOUT_FILES:
-        return ""
-    return (f" (a {job.monitor.kind} cannot send the Prometheus ServiceAccount's token: only a ServiceMonitor "
-            f"endpoint names files of the Prometheus pod)")
-
-
 def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint, serving_cert: str) -> Finding:
     """KS302 for the kubelet's own cAdvisor port (4194): disabled by default in Kubernetes 1.11 and removed with
     `--cadvisor-port` in 1.12 (kubernetes#63881, #65707), while the Operator's kubelet Service still publishes it as
@@ -468,8 +470,8 @@ def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint, serving_ce
         f"{job.label} scrapes the kubelet's cAdvisor port :{endpoint.port}{endpoint.path}, which the kubelet "
         f"stopped serving in Kubernetes 1.12 (`--cadvisor-port` was removed): nothing listens there, so every target "
         f"is down with connection refused; the kubelet serves the same metrics at /metrics/cadvisor on :10250",
-        fix=(f"{_kubelet_service_port(job)} with `path: /metrics/cadvisor`, `scheme: https`, "
-             f"{_monitor_token_and_ca(job, serving_cert)}, and grant `get nodes/metrics`{_files_only_in_servicemonitors(job)}."
+        fix=(f"{_kubelet_service_port(job, endpoint.port)} with `path: /metrics/cadvisor`, {_https(job)}, "
+             f"{_monitor_token_and_ca(job, serving_cert)}, and grant `get nodes/metrics`."
              if _operator(job) else
              f"Scrape the kubelet at `<node>:10250` with `metrics_path: /metrics/cadvisor`, `scheme: https`, "
              f"`authorization: {{credentials_file: {SA_TOKEN}}}`, {_kubelet_tls_config(serving_cert)}, and grant "

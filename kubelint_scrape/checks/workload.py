@@ -13,6 +13,7 @@ whose token is not mounted, is reported as info through Finding.requested_severi
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Iterator
 
@@ -20,7 +21,7 @@ from ..catalog import check, rule_params
 from ..extapi import reads_pod_token
 from ..findings import Finding, Related
 from ..grants import (auth_proxy_containers, holds_real_grants, operator_runners, runner_identity, scrape_pods,
-                      unread_config_runners, user_grants)
+                      unread_config_runners, user_grants, version_refused_bindings)
 from ..k8svalidate import rejected_security_context
 from ..model import K8sObject, PodTemplate, named
 from ..promconfig import SA_DIR
@@ -48,6 +49,8 @@ class PodView:
     identity: Identity
     runs_prometheus: bool
     template: PodTemplate | None = None
+    # A workload whose apiVersion the cluster does not serve (KS602), judged as it will run once that is fixed.
+    unserved: bool = False
 
     def span(self, *keys) -> Span:
         return self.obj.key_span(*self.keys, *keys)
@@ -85,6 +88,7 @@ def _pod_views(ctx: Context) -> list[PodView]:
     refused = _refused_objects(ctx)
     pods = [PodView(t.obj, t.spec, t.spec_keys, Identity(t.obj.namespace, t.service_account), id(t) in scrapers, t)
             for t in workloads if os.path.abspath(t.obj.path) not in patches and not refused(t.obj)]
+    pods += _once_served_pods(ctx, scrapers)
     for obj in operator_runners(ctx.workspace):
         if not ctx.reports(obj.path) or refused(obj):
             continue
@@ -92,6 +96,52 @@ def _pod_views(ctx: Context) -> list[PodView]:
         if isinstance(spec, YMap):
             pods.append(PodView(obj, spec, ("spec",), runner_identity(obj), True))
     return pods
+
+
+def _once_served_pods(ctx: Context, scrapers: set[int]) -> list[PodView]:
+    """The workloads KS602 finds unserved for their apiVersion alone: its fix changes that line (and adds a
+    selector), never the pod template, so the pod will run exactly as written. Judged now, as the RBAC objects
+    refused for their apiVersion alone are (grants.version_refused_holdings), so a hostPID or docker.sock mount
+    is not held back for a second run; each finding says so (_noting_unserved). A template the API server would
+    still refuse once served is left to KS602, like any refused object."""
+    from ..analyse import unserved_workloads
+    from ..k8svalidate import refused_once_served
+
+    if not ctx.workspace.unserved:
+        return []
+    sources = {source.path: source for source in ctx.sources}
+    scrapers = scrapers or scrape_pods(ctx.analysis)
+    return [PodView(t.obj, t.spec, t.spec_keys, Identity(t.obj.namespace, t.service_account), id(t) in scrapers, t,
+                    unserved=True)
+            for t in unserved_workloads(ctx.workspace)
+            if ctx.reports(t.obj.path) and (source := sources.get(t.obj.path)) is not None
+            and not refused_once_served(source, t.obj.doc)]
+
+
+def once_served_objects(ctx: Context) -> set[int]:
+    """id() of the unserved workloads whose pod the workload rules judge (KS602 says so in its message)."""
+    return {id(pod.obj) for pod in _pods(ctx) if pod.unserved}
+
+
+def _noting_unserved(function):
+    """Wraps a workload check: a finding on an unserved workload (_once_served_pods) says that it holds once the
+    apiVersion is fixed, with the apiVersion line as its second place."""
+
+    @functools.wraps(function)
+    def run(ctx: Context) -> Iterator[Finding]:
+        unserved = {id(pod.obj): pod for pod in _pods(ctx) if pod.unserved}
+        by_ref = {pod.obj.ref: pod for pod in unserved.values()}
+        for finding in function(ctx):
+            pod = by_ref.get(finding.object) if by_ref else None
+            if pod is not None and finding.span.path == pod.obj.path:
+                finding.message += (f" — once its apiVersion is fixed (KS602): as written the cluster does not serve "
+                                    f"{pod.obj.api_version}, but the apiVersion is all KS602's fix changes in the pod")
+                finding.related += (Related(value_span(pod.obj.path, pod.obj.doc, "apiVersion"),
+                                            f"KS602: {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name} uses apiVersion "
+                                            f"{pod.obj.api_version}, which the cluster does not serve"),)
+            yield finding
+
+    return run
 
 
 def _refused_objects(ctx: Context):
@@ -214,6 +264,7 @@ HOST_NAMESPACES = {
 
 
 @check("KS401", "KS402")
+@_noting_unserved
 def host_namespaces(ctx: Context) -> Iterator[Finding]:
     for pod in _pods(ctx):
         for key, (rule, consequence) in HOST_NAMESPACES.items():
@@ -255,6 +306,7 @@ _CONTAINER_NOUN = {"initContainers": "init container", "ephemeralContainers": "e
 
 
 @check("KS403")
+@_noting_unserved
 def privileged_container(ctx: Context) -> Iterator[Finding]:
     for pod in _pods(ctx):
         yield from _pod_host_process(pod, ctx)
@@ -447,6 +499,7 @@ def sensitive_match(path: str, sensitive: list[str]) -> str | None:
 
 
 @check("KS404")
+@_noting_unserved
 def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
     sensitive: list[str] | None = None
     for pod in _pods(ctx):
@@ -530,6 +583,7 @@ def _why_path(match: str) -> str:
 
 
 @check("KS405")
+@_noting_unserved
 def token_automount_unused(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
     for pod in _pods(ctx):
@@ -543,6 +597,8 @@ def token_automount_unused(ctx: Context) -> Iterator[Finding]:
             continue  # its ServiceAccount (and so its bindings) lives elsewhere: we cannot tell
         if user_grants(authorizer, pod.identity) or _reads_token(pod):
             continue
+        if version_refused_bindings(ctx.analysis, pod.identity):
+            continue  # a binding refused for its apiVersion alone grants as written once fixed (KS501), as for KS2xx
         if id(pod.template) in _unread_config_loaders(ctx) or pod.identity in unread_config_runners(ctx.workspace):
             continue  # Alloy's or an operator's (VMAgent, GMP) scrapes use the token; the analysis cannot see them (KS007)
         if auth_proxy_containers(pod.template):
@@ -580,8 +636,10 @@ def _unread_config_loaders(ctx: Context) -> set[int]:
 
 
 def _bound_elsewhere(ctx: Context, identity: Identity) -> bool:
+    # A binding refused for its apiVersion (KS501) shows where the account is meant to live as well.
+    bindings = ctx.workspace.bindings + ctx.workspace.rejected_bindings
     return any(s.kind == "ServiceAccount" and s.name == identity.name and s.namespace != identity.namespace
-               for b in ctx.workspace.bindings if not b.builtin for s in b.subjects)
+               for b in bindings if not b.builtin for s in b.subjects)
 
 
 def _reads_token(pod: PodView) -> bool:
