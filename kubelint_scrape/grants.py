@@ -258,11 +258,15 @@ def scraper_identities(analysis: Analysis) -> list[Identity]:
     return list(result)
 
 
-# Repository names (the image path's last part) of programs whose one job is scraping with a Prometheus-format
-# config: Prometheus, vmagent, Grafana Agent/Alloy, the OpenTelemetry Collector distributions. By the whole name, not
-# a substring: prometheus-operator, prometheus-config-reloader, node-exporter (quay.io/prometheus/…) load none.
+# Repository names (the image path's last part) of programs whose one job is scraping Prometheus targets:
+# Prometheus, vmagent, Grafana Agent/Alloy, the OpenTelemetry Collector distributions, and New Relic's
+# nri-prometheus, whose own discovery scrapes every node labelled prometheus.io/scrape through the API-server proxy
+# (/api/v1/nodes/NAME/proxy/metrics[/cadvisor]) with its token (newrelic/nri-prometheus
+# internal/pkg/endpoints/kubernetes.go nodeTargets). By the whole name, not a substring: prometheus-operator,
+# prometheus-config-reloader, node-exporter (quay.io/prometheus/…) load none.
 _SCRAPER_REPOSITORIES = {"prometheus", "vmagent", "alloy", "otelcol", "otelcol-contrib", "otelcol-k8s",
-                         "opentelemetry-collector", "opentelemetry-collector-contrib", "opentelemetry-collector-k8s"}
+                         "opentelemetry-collector", "opentelemetry-collector-contrib", "opentelemetry-collector-k8s",
+                         "nri-prometheus"}
 
 
 def scraper_programs(workspace: Workspace) -> dict[Identity, list[PodTemplate]]:
