@@ -108,7 +108,7 @@ class Need:
     # Who makes the request when not the job's identity: the target allocator that runs an OpenTelemetry
     # collector's service discovery (Resolution.discovery).
     identity: Identity | None = None
-    # Discovery needs added by `attach_metadata` (its key: node, namespace, deployment, cronjob): they list
+    # Discovery needs added by `attach_metadata` (its key: node, namespace, deployment, job, cronjob): they list
     # other resources than the role's, often cluster-wide while the role's own discovery is namespaced.
     attached: str = ""
     # A kube-rbac-proxy scrape whose review its --config-file shapes (authproxy.ReviewConfig): where the attributes
@@ -893,9 +893,11 @@ def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str =
     spans = [sd.role_span] * len(resources)
     own = len(spans)  # the role's own resources, before attach_metadata's
     attached = [""] * own
-    flags = {"node": sd.attach_node, "namespace": sd.attach_namespace, "deployment": sd.attach_deployment, "cronjob": sd.attach_cronjob}
+    flags = {"node": sd.attach_node, "namespace": sd.attach_namespace, "deployment": sd.attach_deployment,
+             "job": sd.attach_job, "cronjob": sd.attach_cronjob}
     for name, entry in table["attach_metadata"].items():
-        if flags.get(name) and sd.role in entry["roles"]:
+        # `job` and `cronjob` share one informer on batch/jobs: one need (and one finding) for both keys
+        if flags.get(name) and sd.role in entry["roles"] and entry["needs"] not in resources:
             resources.append(entry["needs"])
             attach = as_map(sd.node.get("attach_metadata"))
             spans.append(key_span(sd.path, attach, name))

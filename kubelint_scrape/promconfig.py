@@ -28,6 +28,7 @@ class SDConfig:
     attach_node: bool
     attach_namespace: bool
     attach_deployment: bool
+    attach_job: bool
     attach_cronjob: bool
     node: YMap
     path: str
@@ -303,6 +304,7 @@ def _sd_config(path: str, node: YMap) -> SDConfig:
         attach_node=attach.get("node") is True,
         attach_namespace=attach.get("namespace") is True,
         attach_deployment=attach.get("deployment") is True,
+        attach_job=attach.get("job") is True,
         attach_cronjob=attach.get("cronjob") is True,
         node=node,
         path=path,

@@ -69,8 +69,17 @@ ADDED_IN_2 = {
         "scrape_protocols": (2, 49, 0), "scrape_failure_log_file": (2, 55, 0),
     },
     **{section: {"http_headers": _HTTP_HEADERS_RELEASE}
-       for section in ("kubernetesSDConfig", "alertmanagerConfig", "remoteWriteConfig", "remoteReadConfig")},
+       for section in ("alertmanagerConfig", "remoteWriteConfig", "remoteReadConfig")},
+    # attach_metadata came with `node` in 2.35.0 (FACTS §4; the operator emits it from then on, operator.py).
+    "kubernetesSDConfig": {"http_headers": _HTTP_HEADERS_RELEASE, "attach_metadata": (2, 35, 0)},
 }
+# Fields added during 3.x, which an older 3.x (or any 2.x) refuses the same way: attach_metadata's `namespace`
+# (3.6.0) and the pod role's owner metadata `deployment`, `job`, `cronjob` (3.11.0) (FACTS §4, prometheus
+# CHANGELOG). "attachMetadata" is the attach_metadata mapping inside kubernetesSDConfig.
+ADDED_IN_3 = {
+    "attachMetadata": {"namespace": (3, 6, 0), "deployment": (3, 11, 0), "job": (3, 11, 0), "cronjob": (3, 11, 0)},
+}
+ADDED_LATER = {**ADDED_IN_2, **ADDED_IN_3}
 # Relabel actions added during 2.x: the prometheus-operator refuses them for older releases with "%s relabel action
 # is only supported from Prometheus version 2.36.0 / 2.41.0" (pkg/prometheus/resource_selector.go, LabelConfigValidator).
 ACTIONS_ADDED_IN_2 = {"lowercase": (2, 36, 0), "uppercase": (2, 36, 0), "keepequal": (2, 41, 0), "dropequal": (2, 41, 0)}
@@ -140,12 +149,15 @@ def validate(config: PromConfig, release: PromRelease | None = None) -> list[Fin
 
 
 def _as_loaded_by(checker: "_ConfigCheck", release: PromRelease | None) -> None:
-    """Check as a Prometheus 2 release loads the config; any other release is checked as the current 3.x."""
-    if release is None or release.version[0] != 2:
+    """Check as the release loads the config: a Prometheus 2, or a 3.x older than a field the current 3.x knows;
+    any other release (or none known) is checked as the current 3.x."""
+    if release is None or checked_as_current(release.version):
         return
-    checker.validator = _v2_validator(release.version)
+    checker.validator = _release_validator(release.version)
     checker.release = release
-    checker.consequence = f"Prometheus {release.text} ({release.loader}, image {release.image}) will refuse to load this config"
+    if release.version[0] == 2:
+        # A 3.x differs from the current one only by a few fields, whose findings name the release themselves.
+        checker.consequence = f"Prometheus {release.text} ({release.loader}, image {release.image}) will refuse to load this config"
 
 
 def runner_release(runner: Any) -> PromRelease | None:
@@ -166,37 +178,54 @@ def runner_release(runner: Any) -> PromRelease | None:
     return PromRelease(version, f"quay.io/prometheus/prometheus:{text}", f"{loader} spec.version {text}")
 
 
-_V2_VALIDATORS: dict[tuple, Validator] = {}
+_RELEASE_VALIDATORS: dict[tuple, Validator] = {}
+
+
+def checked_as_current(version: tuple[int, int, int]) -> bool:
+    """Whether a config this release loads is checked as the current 3.x does: a 3.x (or later) that knows every
+    field of ADDED_LATER, or a release before 2 (none that loads these configs)."""
+    return version[0] < 2 or (version[0] > 2 and not _not_yet_known(version))
 
 
 def _not_yet_known(version: tuple[int, int, int]) -> tuple[tuple[str, str], ...]:
-    """The (section, field) pairs of ADDED_IN_2 that the 2.x release `version` does not know yet."""
-    return tuple((section, name) for section, fields in ADDED_IN_2.items()
+    """The (section, field) pairs of ADDED_LATER that the release `version` does not know yet."""
+    return tuple((section, name) for section, fields in ADDED_LATER.items()
                  for name, added in fields.items() if version < added)
 
 
-def _v2_validator(version: tuple[int, int, int]) -> Validator:
-    """The 3.x schema without what Prometheus 2 lacks (NEW_IN_3) and what this 2.x release lacks (ADDED_IN_2), with
-    `scrape_classic_histograms` a scrape config field again from 2.45 (its 2.x name; the operator documents
-    scrapeClassicHistograms as needing >= v2.45.0). One validator per set of missing fields, not per release."""
-    classic_histograms = version >= (2, 45, 0)
+def _properties(defs: dict, section: str) -> dict:
+    """The properties of a section of ADDED_LATER/NEW_IN_3 in the schema's $defs (attach_metadata is inline)."""
+    if section == "attachMetadata":
+        # {} once a release before attach_metadata has lost the whole mapping
+        return defs["kubernetesSDConfig"]["properties"].get("attach_metadata", {}).get("properties", {})
+    return defs[section]["properties"]
+
+
+def _release_validator(version: tuple[int, int, int]) -> Validator:
+    """The current 3.x schema without what this release lacks: fields added after it (ADDED_LATER) and, for a
+    Prometheus 2, what no 2.x has (NEW_IN_3), with `scrape_classic_histograms` a scrape config field again from 2.45
+    (its 2.x name; the operator documents scrapeClassicHistograms as needing >= v2.45.0). One validator per set of
+    missing fields, not per release."""
+    v2 = version[0] == 2
+    classic_histograms = v2 and version >= (2, 45, 0)
     missing = _not_yet_known(version)
-    key = (classic_histograms, missing)
-    if key not in _V2_VALIDATORS:
+    key = (v2, classic_histograms, missing)
+    if key not in _RELEASE_VALIDATORS:
         schema = copy.deepcopy(load("prometheus-config").schema)
         defs = schema["$defs"]
-        for name, fields in NEW_IN_3.items():
+        for name, fields in NEW_IN_3.items() if v2 else ():
             for field_name in fields:
                 defs[name]["properties"].pop(field_name, None)
         for name, field_name in missing:
-            defs[name]["properties"].pop(field_name, None)
+            _properties(defs, name).pop(field_name, None)
         if classic_histograms:
             defs["scrapeConfig"]["properties"]["scrape_classic_histograms"] = {"$ref": "#/$defs/boolean"}
-        protocol = defs["scrapeProtocol"]
-        protocol["enum"] = [p for p in protocol["enum"] if p not in NEW_PROTOCOLS_IN_3]
-        protocol["description"] = f"one of {', '.join(protocol['enum'])} (case-sensitive; Prometheus 2)"
-        _V2_VALIDATORS[key] = Validator(schema, check_keywords=False)
-    return _V2_VALIDATORS[key]
+        if v2:
+            protocol = defs["scrapeProtocol"]
+            protocol["enum"] = [p for p in protocol["enum"] if p not in NEW_PROTOCOLS_IN_3]
+            protocol["description"] = f"one of {', '.join(protocol['enum'])} (case-sensitive; Prometheus 2)"
+        _RELEASE_VALIDATORS[key] = Validator(schema, check_keywords=False)
+    return _RELEASE_VALIDATORS[key]
 
 
 def validate_agent_instance(config: PromConfig) -> list[Finding]:
@@ -656,6 +685,8 @@ def _section(path: tuple) -> str:
         return "global"
     if len(path) == 3 and path[0] in _LIST_SECTIONS:
         return _LIST_SECTIONS[path[0]]
+    if len(path) >= 6 and path[-2] == "attach_metadata" and path[-4] == "kubernetes_sd_configs":
+        return "attachMetadata"
     if len(path) >= 5 and path[-3] == "kubernetes_sd_configs":
         return "kubernetesSDConfig"
     if len(path) == 4 and path[:2] == ("alerting", "alertmanagers"):
@@ -681,7 +712,7 @@ class _ConfigCheck:
         self.validator_root = ""  # validate only this top-level key (additionalScrapeConfigs: scrape_configs)
         self.dollar_escaped = False  # an OpenTelemetry Collector `prometheus` receiver: `$$` is a literal `$`
         self.consequence = CONSEQUENCE  # who refuses the config (a Grafana Agent loads its own)
-        self.release: PromRelease | None = None  # a Prometheus 2 image loads it (validate())
+        self.release: PromRelease | None = None  # a release older than the current 3.x loads it (validate())
         self.findings: list[Finding] = []
         self.error_paths: list[tuple] = []
         self.error_kinds: list[tuple[tuple, str]] = []
@@ -821,7 +852,7 @@ class _ConfigCheck:
         label = f'"{name}"' if isinstance(name, str) else render(name)
         if self.release is not None and name in NEW_IN_3.get(_section(error.path), ()):
             return self._new_in_3(span, label, where, name, data)
-        added = ADDED_IN_2.get(_section(error.path), {}).get(name) if self.release is not None else None
+        added = ADDED_LATER.get(_section(error.path), {}).get(name) if self.release is not None else None
         if added is not None and self.release.version < added:
             return self._newer_than_release(span, label, where, name, added, data)
         renamed = RENAMED.get(name) if isinstance(name, str) else None

@@ -250,16 +250,16 @@ def _pod_release(pod: Any) -> Any:
     """The Prometheus release whose image loads the config in this pod, when the tag of the pod's Prometheus
     container says (prom/prometheus:v2.45.0); None when it does not (latest, a digest, no Prometheus image) or when
     the pod's Prometheus containers name different releases: then the current 3.x is assumed, as without a workload."""
-    from ..promvalidate import PromRelease, image_release
+    from ..promvalidate import PromRelease, checked_as_current, image_release
 
     found = {(version, c.image, c.name, any("utf8-names" in word for word in c.command + c.args))
              for c in pod.containers if (version := image_release(c.image)) is not None}
     if len({version for version, *_ in found}) != 1:
         return None
     version, image, name, utf8_names = sorted(found)[0]
-    if version[0] != 2:
-        # Any other release is checked as the current 3.x, as without one: the memo key (and the result the
-        # parallel precheck already made) stays the same.
+    if checked_as_current(version):
+        # A release that knows every field the current 3.x does is checked as without one: the memo key (and the
+        # result the parallel precheck already made) stays the same.
         return None
     obj = pod.obj
     return PromRelease(version, image, f"container {name} of {obj.kind} {obj.namespace}/{obj.name}", utf8_names)
