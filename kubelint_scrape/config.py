@@ -12,7 +12,7 @@ those; a schema using any other keyword is handed to jsonschema instead, and tes
 Paths and globs in the configuration are relative to the directory of the file that holds it. Globs follow
 .gitignore rules (PathMatcher): `name` matches at any depth, `dir/name` is anchored, `dir/` matches only
 directories, `**` spans directories, `!pattern` re-includes; a leading `./` anchors as `/` does, and a
-Windows separator (`legacy\\old`) is a configuration error rather than a glob that matches nothing.
+Windows separator (`legacy\\old`) or a `..` segment is a configuration error rather than a glob that matches nothing.
 """
 
 from __future__ import annotations
@@ -265,6 +265,11 @@ def _build(path: str, data: dict, locate) -> Config:
             raise ConfigError(f"{locate(KeyPath(where) if isinstance(where[-1], str) else where)}: `{pattern}`: write directories with `/` "
                               f"(`{pattern.replace(chr(92), '/')}`): globs are matched against `/`-separated paths on "
                               "every system, and a backslash escapes the next character (as in .gitignore)")
+        if _PARENT_SEGMENT.search(pattern):
+            raise ConfigError(f"{locate(KeyPath(where) if isinstance(where[-1], str) else where)}: `{pattern}`: `..` matches "
+                              "nothing: globs are matched against the paths below the directory of the configuration file "
+                              f"({_display(os.path.dirname(os.path.abspath(path))) or '.'}), as in .gitignore; write the path from "
+                              "there, or move the configuration file to a directory above everything it names")
     config = Config(path=os.path.abspath(path), root=os.path.dirname(os.path.abspath(path)))
     if "select" in data:
         rules(data["select"], ("select",))
@@ -299,6 +304,9 @@ def _build(path: str, data: dict, locate) -> Config:
 # directory separator the matcher would never match (`legacy\\old\\*.yaml` silently ignoring nothing); the escapes
 # gitignore has (`\\!`, `\\#`, `\\*`, `\\[`, `\\ `) stay allowed.
 _WINDOWS_SEPARATOR = re.compile(r"\\[A-Za-z0-9._-]")
+# The paths globs are matched against are normalised and lie below the configuration's directory: a `..` segment
+# (`../rbac.yaml` beside a --config file in a subdirectory) would match nothing, in silence.
+_PARENT_SEGMENT = re.compile(r"(?:^!?|/)\.\.(?:/|$)")
 
 
 def _globs(data: dict) -> Iterable[tuple[tuple, str]]:

@@ -125,6 +125,12 @@ max-file-size: 5
     ('per-path-ignores:\n  "legacy\\\\old\\\\*.yaml": [KS102]\n', '.kubelint-scrape.yaml:2:3: per-path-ignores."legacy\\\\old\\\\*.yaml": '
      "`legacy\\old\\*.yaml`: write directories with `/` (`legacy/old/*.yaml`)"),
     ("exclude: [charts/x, 'charts\\p\\templates']\n", ".kubelint-scrape.yaml:1:21: exclude[1]: `charts\\p\\templates`: write directories"),
+    # globs match paths below the configuration's directory, which never hold `..`: one reaching out of it would
+    # silently match nothing (`--config conf/lint.yaml` with `../rbac.yaml` left rbac.yaml's findings reported)
+    ("per-path-ignores:\n  ../rbac.yaml: [KS201]\n", ".kubelint-scrape.yaml:2:3: per-path-ignores.\"../rbac.yaml\": `../rbac.yaml`: "
+     "`..` matches nothing: globs are matched against the paths below the directory of the configuration file"),
+    ("exclude: [deploy/../vendor/]\n", ".kubelint-scrape.yaml:1:11: exclude[0]: `deploy/../vendor/`: `..` matches nothing"),
+    ("identities:\n  '!../x.yaml': monitoring/prometheus\n", "identities.\"!../x.yaml\": `!../x.yaml`: `..` matches nothing"),
     # an unread file is always an error: an override of KS001 alone would be ignored in silence
     ("severity: {KS001: info}\n", ".kubelint-scrape.yaml:1:12: severity.KS001: KS001 cannot be given a severity"),
 ])
