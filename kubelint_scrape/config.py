@@ -138,6 +138,19 @@ def load_config(path: str) -> Config:
     return _build(path, data, locate)
 
 
+def locate_in(path: str, where: tuple) -> str:
+    """`file:line:col: key` of a value of the configuration at `path`, for a problem found after loading (a
+    configured path that does not exist); read again, as only an error pays for it."""
+    shown = _display(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        locate = _toml_locator(shown, text) if path.endswith(".toml") else _parse_yaml(shown, text)[1]
+        return locate(where)
+    except (OSError, UnicodeDecodeError, ConfigError):
+        return f"{shown}: {_dotted(where)}"
+
+
 def _parse_toml(path: str, text: str) -> dict:
     try:
         import tomllib

@@ -220,9 +220,14 @@ def test_paths_are_linted_when_none_are_given(repo) -> None:
 
 
 def test_missing_configured_path_is_a_configuration_error(repo) -> None:
-    (repo / ".kubelint-scrape.yaml").write_text("paths: [manifests]\n")
+    (repo / ".kubelint-scrape.yaml").write_text("paths: [deploy, manifests]\n")
     result = run()
-    assert result.exit_code == 2 and "paths: no such file or directory: manifests" in result.output
+    # at the item, with the file as the user would type it, like every other configuration error (SPEC §5)
+    assert result.exit_code == 2 and ".kubelint-scrape.yaml:1:17: paths[1]: no such file or directory: manifests" in result.output
+    (repo / ".kubelint-scrape.yaml").unlink()
+    (repo / "pyproject.toml").write_text('[tool.kubelint-scrape]\n\npaths = ["manifests"]\n')
+    result = run()
+    assert result.exit_code == 2 and "pyproject.toml:3: [tool.kubelint-scrape] paths[0]: no such file or directory: manifests" in result.output
 
 
 def test_exclude_prunes_directory_discovery_only(repo) -> None:
