@@ -159,7 +159,12 @@ def _parse_toml(path: str, text: str) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        # `path:line:col:` as every other configuration error is written (tomllib puts the position at the end)
+        message = str(exc)
+        where = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+        if where:
+            raise ConfigError(f"{path}:{where[1]}:{where[2]}: invalid TOML: {message[:where.start()]}") from None
+        raise ConfigError(f"{path}: invalid TOML: {message}") from None
 
 
 def _toml_table(document: dict) -> Any:

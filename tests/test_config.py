@@ -145,7 +145,8 @@ def test_yaml_errors_name_the_key_and_line(tmp_path, text: str, expected: str) -
 @pytest.mark.parametrize("text, expected", [
     ('[tool.kubelint-scrape]\nselect = ["KS1"]\nfail_on = "error"\n', "pyproject.toml:3: [tool.kubelint-scrape] fail_on: unknown key 'fail_on' (did you mean 'fail-on'?)"),
     ('[tool.kubelint-scrape]\n\n[tool.kubelint-scrape.severity]\nKS102 = 1\n', "pyproject.toml:3: [tool.kubelint-scrape] severity.KS102: 1 is not one of error, warning, info"),
-    ('[tool.kubelint-scrape\n', "invalid TOML"),
+    ('[tool.kubelint-scrape\n', "pyproject.toml:1:22: invalid TOML: Expected ']' at the end of a table declaration"),
+    ('[tool.kubelint-scrape]\nignore = ["KS2"]\nignore = ["KS4"]\n', "pyproject.toml:3:17: invalid TOML: Cannot overwrite a value"),
 ])
 def test_toml_errors_name_the_key_and_line(tmp_path, text: str, expected: str) -> None:
     (tmp_path / "pyproject.toml").write_text(text)
