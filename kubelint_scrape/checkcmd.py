@@ -178,9 +178,13 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
         paths = ["."]  # like ruff: the current directory (the pre-commit hook passes no path)
     elif not paths:
         paths = config.root_paths() or [os.path.relpath(config.root)]
-        missing = [p for p in paths if not os.path.exists(p)]
+        missing = [(index, p) for index, p in enumerate(paths) if not os.path.exists(p)]
         if missing:
-            raise UsageProblem(f"{config.path}: paths: no such file or directory: {', '.join(missing)}", "configuration")
+            from .config import locate_in
+
+            # at the item, as every other configuration error is (the file named as the user would type it)
+            raise UsageProblem("\n".join(f"{locate_in(config.path, ('paths', index))}: no such file or directory: {path}"
+                                         for index, path in missing), "configuration")
     elif paths == ["-"] and stdin_filename != "<stdin>" and config.paths:
         # An editor piping one buffer: the configured tree is context, findings are the buffer's only.
         context = [p for p in config.root_paths() if os.path.exists(p)]

@@ -12,7 +12,7 @@ those; a schema using any other keyword is handed to jsonschema instead, and tes
 Paths and globs in the configuration are relative to the directory of the file that holds it. Globs follow
 .gitignore rules (PathMatcher): `name` matches at any depth, `dir/name` is anchored, `dir/` matches only
 directories, `**` spans directories, `!pattern` re-includes; a leading `./` anchors as `/` does, and a
-Windows separator (`legacy\\old`) is a configuration error rather than a glob that matches nothing.
+Windows separator (`legacy\\old`) or a `..` segment is a configuration error rather than a glob that matches nothing.
 """
 
 from __future__ import annotations
@@ -138,6 +138,19 @@ def load_config(path: str) -> Config:
     return _build(path, data, locate)
 
 
+def locate_in(path: str, where: tuple) -> str:
+    """`file:line:col: key` of a value of the configuration at `path`, for a problem found after loading (a
+    configured path that does not exist); read again, as only an error pays for it."""
+    shown = _display(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        locate = _toml_locator(shown, text) if path.endswith(".toml") else _parse_yaml(shown, text)[1]
+        return locate(where)
+    except (OSError, UnicodeDecodeError, ConfigError):
+        return f"{shown}: {_dotted(where)}"
+
+
 def _parse_toml(path: str, text: str) -> dict:
     try:
         import tomllib
@@ -146,7 +159,12 @@ def _parse_toml(path: str, text: str) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        # `path:line:col:` as every other configuration error is written (tomllib puts the position at the end)
+        message = str(exc)
+        where = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+        if where:
+            raise ConfigError(f"{path}:{where[1]}:{where[2]}: invalid TOML: {message[:where.start()]}") from None
+        raise ConfigError(f"{path}: invalid TOML: {message}") from None
 
 
 def _toml_table(document: dict) -> Any:
@@ -265,6 +283,11 @@ def _build(path: str, data: dict, locate) -> Config:
             raise ConfigError(f"{locate(KeyPath(where) if isinstance(where[-1], str) else where)}: `{pattern}`: write directories with `/` "
                               f"(`{pattern.replace(chr(92), '/')}`): globs are matched against `/`-separated paths on "
                               "every system, and a backslash escapes the next character (as in .gitignore)")
+        if _PARENT_SEGMENT.search(pattern):
+            raise ConfigError(f"{locate(KeyPath(where) if isinstance(where[-1], str) else where)}: `{pattern}`: `..` matches "
+                              "nothing: globs are matched against the paths below the directory of the configuration file "
+                              f"({_display(os.path.dirname(os.path.abspath(path))) or '.'}), as in .gitignore; write the path from "
+                              "there, or move the configuration file to a directory above everything it names")
     config = Config(path=os.path.abspath(path), root=os.path.dirname(os.path.abspath(path)))
     if "select" in data:
         rules(data["select"], ("select",))
@@ -299,6 +322,9 @@ def _build(path: str, data: dict, locate) -> Config:
 # directory separator the matcher would never match (`legacy\\old\\*.yaml` silently ignoring nothing); the escapes
 # gitignore has (`\\!`, `\\#`, `\\*`, `\\[`, `\\ `) stay allowed.
 _WINDOWS_SEPARATOR = re.compile(r"\\[A-Za-z0-9._-]")
+# The paths globs are matched against are normalised and lie below the configuration's directory: a `..` segment
+# (`../rbac.yaml` beside a --config file in a subdirectory) would match nothing, in silence.
+_PARENT_SEGMENT = re.compile(r"(?:^!?|/)\.\.(?:/|$)")
 
 
 def _globs(data: dict) -> Iterable[tuple[tuple, str]]:

@@ -1,7 +1,8 @@
 """Suppressions: comments and annotations that silence findings, applied after the checks have run.
 
 - `# kubelint-scrape: ignore[KS201,KS202] reason` — trailing on a line, or on its own line directly above one
-  (more comment lines and a `---` may stand between; `##` or other comment text may precede it). It covers that line and the YAML node that starts on
+  (more comment lines and a `---` may stand between; `##` or other comment text may precede it), or trailing the
+  `---` that opens a document (it covers that document). It covers that line and the YAML node that starts on
   it: placed on/above a Kubernetes object's first line it covers the object, on/above `- job_name:` the job,
   on/above `- apiGroups:` that RBAC rule. Comments inside a ConfigMap-embedded Prometheus config work too:
   they are in the outer file's text, and embedded findings carry outer positions.
@@ -215,8 +216,9 @@ def _comments(source: Any, starts: dict[int, tuple[int, str]], labels: dict[int,
         reason = parsed.group(3).strip().lstrip(":-—–").strip()
         suppression = Suppression(kind, span, codes, reason, text=f"{parsed.group(1)}[{parsed.group(2)}]")
         if kind == "line":
-            # A comment line (the directive alone, or after other comment text) covers the line below it.
-            target = _line_below(lines, index) if _is_comment(line) else index
+            # A comment line (the directive alone, or after other comment text) covers the line below it; so does
+            # one trailing a `---` marker, which opens the document below (the marker line itself holds no node).
+            target = _line_below(lines, index) if _is_comment(line) or _is_document_marker(line) else index
             if target is not None:
                 end = _extent(lines, target, starts)
                 suppression.lines = (target + 1, end + 1)
@@ -258,6 +260,10 @@ def _codes(text: str, path: str, line: int, column: int) -> list[Code]:
 
 def _is_comment(line: str) -> bool:
     return line.lstrip().startswith("#")
+
+
+def _is_document_marker(line: str) -> bool:
+    return line.split("#", 1)[0].rstrip() == "---"
 
 
 def _line_below(lines: list[str], index: int) -> int | None:

@@ -125,6 +125,12 @@ max-file-size: 5
     ('per-path-ignores:\n  "legacy\\\\old\\\\*.yaml": [KS102]\n', '.kubelint-scrape.yaml:2:3: per-path-ignores."legacy\\\\old\\\\*.yaml": '
      "`legacy\\old\\*.yaml`: write directories with `/` (`legacy/old/*.yaml`)"),
     ("exclude: [charts/x, 'charts\\p\\templates']\n", ".kubelint-scrape.yaml:1:21: exclude[1]: `charts\\p\\templates`: write directories"),
+    # globs match paths below the configuration's directory, which never hold `..`: one reaching out of it would
+    # silently match nothing (`--config conf/lint.yaml` with `../rbac.yaml` left rbac.yaml's findings reported)
+    ("per-path-ignores:\n  ../rbac.yaml: [KS201]\n", ".kubelint-scrape.yaml:2:3: per-path-ignores.\"../rbac.yaml\": `../rbac.yaml`: "
+     "`..` matches nothing: globs are matched against the paths below the directory of the configuration file"),
+    ("exclude: [deploy/../vendor/]\n", ".kubelint-scrape.yaml:1:11: exclude[0]: `deploy/../vendor/`: `..` matches nothing"),
+    ("identities:\n  '!../x.yaml': monitoring/prometheus\n", "identities.\"!../x.yaml\": `!../x.yaml`: `..` matches nothing"),
     # an unread file is always an error: an override of KS001 alone would be ignored in silence
     ("severity: {KS001: info}\n", ".kubelint-scrape.yaml:1:12: severity.KS001: KS001 cannot be given a severity"),
 ])
@@ -139,7 +145,8 @@ def test_yaml_errors_name_the_key_and_line(tmp_path, text: str, expected: str) -
 @pytest.mark.parametrize("text, expected", [
     ('[tool.kubelint-scrape]\nselect = ["KS1"]\nfail_on = "error"\n', "pyproject.toml:3: [tool.kubelint-scrape] fail_on: unknown key 'fail_on' (did you mean 'fail-on'?)"),
     ('[tool.kubelint-scrape]\n\n[tool.kubelint-scrape.severity]\nKS102 = 1\n', "pyproject.toml:3: [tool.kubelint-scrape] severity.KS102: 1 is not one of error, warning, info"),
-    ('[tool.kubelint-scrape\n', "invalid TOML"),
+    ('[tool.kubelint-scrape\n', "pyproject.toml:1:22: invalid TOML: Expected ']' at the end of a table declaration"),
+    ('[tool.kubelint-scrape]\nignore = ["KS2"]\nignore = ["KS4"]\n', "pyproject.toml:3:17: invalid TOML: Cannot overwrite a value"),
 ])
 def test_toml_errors_name_the_key_and_line(tmp_path, text: str, expected: str) -> None:
     (tmp_path / "pyproject.toml").write_text(text)
@@ -214,9 +221,14 @@ def test_paths_are_linted_when_none_are_given(repo) -> None:
 
 
 def test_missing_configured_path_is_a_configuration_error(repo) -> None:
-    (repo / ".kubelint-scrape.yaml").write_text("paths: [manifests]\n")
+    (repo / ".kubelint-scrape.yaml").write_text("paths: [deploy, manifests]\n")
     result = run()
-    assert result.exit_code == 2 and "paths: no such file or directory: manifests" in result.output
+    # at the item, with the file as the user would type it, like every other configuration error (SPEC §5)
+    assert result.exit_code == 2 and ".kubelint-scrape.yaml:1:17: paths[1]: no such file or directory: manifests" in result.output
+    (repo / ".kubelint-scrape.yaml").unlink()
+    (repo / "pyproject.toml").write_text('[tool.kubelint-scrape]\n\npaths = ["manifests"]\n')
+    result = run()
+    assert result.exit_code == 2 and "pyproject.toml:3: [tool.kubelint-scrape] paths[0]: no such file or directory: manifests" in result.output
 
 
 def test_exclude_prunes_directory_discovery_only(repo) -> None:

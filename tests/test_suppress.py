@@ -60,6 +60,16 @@ def test_comment_above_the_object_covers_the_whole_object() -> None:
     assert lint(files) == []
 
 
+def test_trailing_comment_on_a_document_marker_covers_the_document_below() -> None:
+    # `--- # kubelint-scrape: ignore[…]`: the marker opens the document, so the directive written on it covers that
+    # document as one on its own line above the object would (it covered the marker line alone: KS002 and the
+    # finding stayed). Rendered bundles write one `---` per object, and this is the shortest place for it.
+    files = quickstart(prometheus_config=(CONFIGMAP, "--- # kubelint-scrape: ignore[KS102] granted by the platform\n" + CONFIGMAP))
+    assert lint(files) == []
+    files = quickstart(prometheus_config=(CONFIGMAP, "--- # kubelint-scrape: ignore[KS102] granted by the platform\n\n" + CONFIGMAP))
+    assert [f.split(" ")[1] for f in lint(files)] == ["KS002", "KS102"]  # a blank line breaks the link, as above
+
+
 def test_comment_above_another_job_does_not_cover_this_one() -> None:
     other = "      - job_name: kubernetes-pods"
     files = quickstart(prometheus_config=(other, "      # kubelint-scrape: ignore[KS102] not this job\n" + other))
