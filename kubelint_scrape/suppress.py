@@ -8,7 +8,8 @@
   they are in the outer file's text, and embedded findings carry outer positions.
 - `# kubelint-scrape: ignore-file[KS401]` anywhere in a file covers the whole file.
 - `metadata.annotations["kubelint-scrape.io/ignore"]: "KS401,KS404"` covers findings located in that object;
-  annotations survive `helm template`, comments often do not.
+  annotations survive `helm template`, comments often do not. On a workload's pod template
+  (`spec.template.metadata.annotations`, a chart's `podAnnotations`) it covers the template.
 
 Codes are rule ids, prefixes (KS4) or names. Each suppression remembers which codes silenced something, so
 KS002 (checks/suppressions.py) can report unknown ids, line suppressions without a reason and suppressions
@@ -25,7 +26,8 @@ from typing import Any, Iterable, Iterator
 from .catalog import ALWAYS_REPORTED
 from .findings import Finding
 from .records import dataclass, field
-from .yamltree import Span, YMap, as_str, comment_start, flow_end
+from .model import POD_SPEC_PATHS, WORKLOAD_KINDS
+from .yamltree import Span, YMap, as_map, as_str, comment_start, flow_end, get_path
 
 ANNOTATION = "kubelint-scrape.io/ignore"
 # Like ruff's noqa lexer (crates/ruff_linter/src/noqa.rs), the directive may follow other comment text or more
@@ -131,6 +133,11 @@ def collect(sources: Iterable[Any], analysis: Any, paths: set[str] | None = None
         if value is not None:
             source = texts.get(obj.path) or _source(sources, obj.path)
             state.suppressions.append(_annotation(obj, value, source))
+        template = _pod_template_node(obj)
+        if template is not None:
+            source = texts.get(obj.path) or _source(sources, obj.path)
+            state.suppressions.append(_annotation(obj, as_map(template["metadata"].get("annotations"))[ANNOTATION],
+                                                  source, template))
     for suppression in state.suppressions:
         state.by_path.setdefault(suppression.span.path, []).append(suppression)
     return state
@@ -348,20 +355,38 @@ def _flow_extent(lines: list[str], target: int) -> int | None:
 # ---------------------------------------------------------------------------------------------- annotations
 
 
-def _annotation(obj: Any, value: Any, source: Any) -> Suppression:
-    annotations = obj.doc["metadata"].get("annotations")
-    line, column = annotations.value_pos(ANNOTATION) if isinstance(annotations, YMap) else obj.doc.pos
+def _pod_template_node(obj: Any) -> YMap | None:
+    """The pod template of a workload when its own metadata carries the annotation: where a chart's
+    `podAnnotations` land, often the only annotations its values can set. None for a Pod (its metadata is the
+    object's) and for a template without the annotation."""
+    if obj.kind not in WORKLOAD_KINDS or obj.kind == "Pod":
+        return None
+    keys = POD_SPEC_PATHS.get(obj.kind, ("spec", "template", "spec"))[:-1]
+    template = get_path(obj.doc, *keys)
+    if not isinstance(template, YMap) or not isinstance(template.get("metadata"), YMap):
+        return None
+    annotations = template["metadata"].get("annotations")
+    return template if isinstance(annotations, YMap) and ANNOTATION in annotations else None
+
+
+def _annotation(obj: Any, value: Any, source: Any, template: YMap | None = None) -> Suppression:
+    """The annotation of an object, covering the object; or, with `template`, the annotation of its pod template,
+    covering the template (the pod spec, where the workload rules report)."""
+    holder = obj.doc if template is None else template
+    annotations = holder["metadata"].get("annotations")
+    line, column = annotations.value_pos(ANNOTATION) if isinstance(annotations, YMap) else holder.pos
     text = as_str(value)
     codes = _codes(text, obj.path, line, column + (1 if source is not None and _quoted(source, line, column) else 0))
+    where = f"{obj.kind} {obj.namespace + '/' if obj.namespace else ''}{obj.name}"
     suppression = Suppression("annotation", Span(obj.path, line, column), codes, reason="annotation",
-                              target=f"in {obj.kind} {obj.namespace + '/' if obj.namespace else ''}{obj.name}",
+                              target=f"in {where}" if template is None else f"in the pod template of {where}",
                               text=f"{ANNOTATION}: {text!r}")
     if source is not None:
         lines = source.lines  # split once per file, not once per annotated object (quadratic in a big file)
-        start_line, start_col = obj.doc.pos
+        start_line, start_col = holder.pos
         target = start_line - 1
         if 0 <= target < len(lines):
-            is_document = obj.doc.pos in _document_starts(source)
+            is_document = template is None and obj.doc.pos in _document_starts(source)
             if lines[target][start_col - 1:start_col] in ("{", "["):
                 end = _flow_extent(lines, target)
             elif is_document:

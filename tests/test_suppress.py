@@ -157,6 +157,41 @@ def test_annotation_on_a_json_object() -> None:
     assert lint(files) == []
 
 
+EXPORTER = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: exporter
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: {app: exporter}
+  template:
+    metadata:
+      labels: {app: exporter}
+      annotations:
+        kubelint-scrape.io/ignore: "KS401"
+    spec:
+      automountServiceAccountToken: false
+      hostNetwork: true
+      containers:
+      - {name: exporter, image: prom/node-exporter:v1.8.0}
+"""
+
+
+def test_annotation_on_a_pod_template_covers_the_pod() -> None:
+    # A chart's podAnnotations land on the pod template, often the only annotations its values can set: the
+    # annotation there was neither read nor reported, and the KS401 it names stayed.
+    assert lint({"exporter.yaml": EXPORTER}, select={"KS401", "KS002"}) == []
+    stale = lint({"exporter.yaml": EXPORTER.replace("hostNetwork: true", "hostNetwork: false")}, select={"KS401", "KS002"})
+    assert stale == ["exporter.yaml:13:37: KS002 annotation kubelint-scrape.io/ignore suppresses nothing: no KS401 "
+                     "finding in the pod template of DaemonSet monitoring/exporter; a stale suppression would hide the "
+                     "next real finding there"]
+    # the template's annotation covers the template, not the workload's own metadata
+    unserved = EXPORTER.replace("apps/v1", "extensions/v1beta1")
+    assert [f.split(" ")[1] for f in lint({"exporter.yaml": unserved}, select={"KS401", "KS602", "KS002"})] == ["KS602"]
+
+
 # ---------------------------------------------------------------------------------------------- KS002
 
 
