@@ -28,7 +28,7 @@ from .relabel import (DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelErro
 from .resources import knowledge
 from .extapi import has_servers, service_dns_labels
 from .targets import (Endpoint, all_namespaces_proxy, classify, extension_endpoint, kubelet_subresources,
-                      meta_families, representative_targets, user_targets)
+                      meta_families, representative_targets, user_targets, assumed_stand_in)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver",
@@ -1104,7 +1104,7 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
         kept: list[tuple[Endpoint, tuple, tuple]] = []
         for labels, origin, target_rules in attempt():
             final, cause = _simulate(_initial_labels(job, labels), target_rules)
-            if final is None:
+            if final is None or _unnamed_assumed_service(job, labels, origin, target_rules):
                 continue
             survivors += 1
             kept.append((classify(final), _scrape_place(job, cause, origin), origin))
@@ -1116,6 +1116,18 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
         if seen:
             break  # the later attempts only stand in when no representative target survives
     return list(seen.values()), survivors, errors
+
+
+def _unnamed_assumed_service(job: ScrapeJob, labels: dict[str, str], origin: tuple,
+                             rules: list[tuple[RelabelRule, int]]) -> bool:
+    """Whether a kept target is one of a Service the cluster has only when something outside the inputs creates it
+    (targets.assumed_stand_in: the operator's kubelet Service, a chart's control-plane ones) and the job keeps it
+    without naming it: an ordinary application's target in its place is kept too. A finding must be true of the
+    inputs, and a `.*-metrics` port filter does not say the cluster runs an operator with --kubelet-service."""
+    if origin[0] != "sd":
+        return False
+    stand_in = assumed_stand_in(job.sd_configs[origin[1]].role, labels)
+    return stand_in is not None and _simulate(_initial_labels(job, stand_in), rules)[0] is not None
 
 
 def _cluster_wide_sd(job: ScrapeJob, origin: tuple) -> bool:
