@@ -1254,8 +1254,11 @@ def unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkl
 
 def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkloads | None:
     rules = _rules(job, [])
-    # A target that survives has passed every keep filter: the first one is where the job could have named it.
-    filters = [(rule, node) for rule, node in rules if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL)]
+    # A target that survives has passed every keep filter: the first one is where the job could have named it. A
+    # drop of the empty value on one label or annotation filters as a keep of its presence does (an owner opts in
+    # by setting it to anything).
+    filters = [(rule, node) for rule, node in rules
+               if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL) or _drops_unset_metadata(rule)]
     ports = _owner_chosen_ports([r for r, _ in rules])
     opt_ins = _owner_chosen_metadata([r for r, _ in rules])
     for index, sd in enumerate(job.sd_configs):
@@ -1287,7 +1290,7 @@ def _describe_filter(rule: RelabelRule) -> str:
         if meta:
             kind, what, name = meta.groups()
             noun = "annotation" if what.startswith("annotation") else "label"
-            if what.endswith("present"):
+            if what.endswith("present") or _drops_unset_metadata(rule):
                 return f"the {kind} {noun} `{name}` with any value"
             return f"the {kind} {noun} `{name}` = `{rule.regex}`"
         if label in _PORT_NAME_LABELS:
@@ -1297,6 +1300,12 @@ def _describe_filter(rule: RelabelRule) -> str:
     if rule.action in (KEEPEQUAL, KEEP_IF_EQUAL):
         return f"`{';'.join(rule.source_labels)}` equal to `{rule.target_label}`"
     return f"`{';'.join(rule.source_labels)}` matching `{rule.regex}`"
+
+
+def _drops_unset_metadata(rule: RelabelRule) -> bool:
+    """A drop of the empty value of one label or annotation (`regex: ""`): what passes carries it, with any value."""
+    return (rule.action == DROP and rule.regex == "" and len(rule.source_labels) == 1
+            and _META_KEY.match(rule.source_labels[0]) is not None)
 
 
 # The labels carrying a discovered port's name and number, per SD role (FACTS §4): a workload's owner writes both in
@@ -1344,7 +1353,7 @@ def _owner_chosen_metadata(rules: list[RelabelRule]) -> dict[str, str]:
         if len(rule.source_labels) != 1:
             continue
         label = rule.source_labels[0]
-        if rule.action == DROP and rule.regex == "" and _META_KEY.match(label):
+        if _drops_unset_metadata(rule):
             found.setdefault(label, "x")
         if rule.action != KEEP or not _OPT_IN_METADATA.match(label):
             continue
