@@ -279,14 +279,32 @@ def _stand_ins(role: str) -> dict[tuple[str, str, str], dict[str, str]]:
     return result
 
 
-def assumed_stand_in(role: str, labels: dict[str, str]) -> dict[str, str] | None:
-    """For a target of an assumed Service (see UNNAMED_SERVICE), the same target of an ordinary application the
-    job cannot name: when the job keeps that one too, it does not name the Service. None for any other target."""
+def assumed_stand_in(role: str, labels: dict[str, str], shown: frozenset[str] = frozenset()) -> dict[str, str] | None:
+    """For a target of an assumed Service (see UNNAMED_SERVICE) that the inputs do not show (`shown`, see
+    shown_services), the same target of an ordinary application the job cannot name: when the job keeps that one
+    too, it does not name the Service. None for any other target."""
     table = _stand_ins(role)
-    if not table:
+    if not table or labels.get("__meta_kubernetes_service_name") in shown:
         return None
     return table.get((labels.get("__meta_kubernetes_namespace", ""), labels.get("__meta_kubernetes_service_name", ""),
                       labels.get("__address__", "")))
+
+
+def shown_services(workspace: Any) -> frozenset[str]:
+    """The assumed Services (cluster.yaml `assumed`) the inputs show exist: the kubelet Service when a container
+    runs with `--kubelet-service` (the Prometheus Operator, FACTS §6), any of them when a Service of the inputs
+    carries its name (a chart's `<release>-kube-controller-manager` in kube-system)."""
+    def build() -> frozenset[str]:
+        names = {svc["name"] for svc in knowledge("cluster")["services"] if svc.get("assumed")}
+        shown = set()
+        if any(word.startswith("--kubelet-service") for pod in workspace.workloads for c in pod.containers
+               for word in c.command + c.args):
+            shown.add("kubelet")
+        for obj in workspace.kind("Service"):
+            shown.update(name for name in names if name in obj.name)
+        return frozenset(shown & names)
+
+    return workspace.index("shown-assumed-services", build)
 
 
 def _move(target: Target, namespace: str) -> Target:
