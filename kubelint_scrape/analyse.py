@@ -1041,7 +1041,7 @@ def simulate_job(job: ScrapeJob, identity: Identity | None, shared: dict | None 
     memo_key = own_namespace if not shown else (own_namespace, shown)
     simulation = job.memo.get(memo_key)
     if simulation is None:
-        plan = _shared_plan(shared, lambda: (*_content_key(job, own_namespace), shown),
+        plan = _shared_plan(shared, lambda: (_content_key(job, own_namespace), shown),
                             lambda: _plan_simulation(job, identity, shown))
         seen, survivors, errors = plan
         simulation = job.memo[memo_key] = Simulation(
