@@ -293,7 +293,7 @@ def assumed_stand_in(role: str, labels: dict[str, str], shown: frozenset[str] = 
 def shown_services(workspace: Any) -> frozenset[str]:
     """The assumed Services (cluster.yaml `assumed`) the inputs show exist: the kubelet Service when a container
     runs with `--kubelet-service` (the Prometheus Operator, FACTS §6), any of them when a Service of the inputs
-    carries its name (a chart's `<release>-kube-controller-manager` in kube-system)."""
+    is named after it (a chart's `<release>-kube-controller-manager` in kube-system)."""
     def build() -> frozenset[str]:
         names = {svc["name"] for svc in knowledge("cluster")["services"] if svc.get("assumed")}
         shown = set()
@@ -301,7 +301,7 @@ def shown_services(workspace: Any) -> frozenset[str]:
                for word in c.command + c.args):
             shown.add("kubelet")
         for obj in workspace.kind("Service"):
-            shown.update(name for name in names if name in obj.name)
+            shown.update(name for name in names if obj.name == name or obj.name.endswith(f"-{name}"))
         return frozenset(shown & names)
 
     return workspace.index("shown-assumed-services", build)
