@@ -28,7 +28,7 @@ from .relabel import (DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelErro
 from .resources import knowledge
 from .extapi import has_servers, service_dns_labels
 from .targets import (Endpoint, all_namespaces_proxy, classify, extension_endpoint, kubelet_subresources,
-                      meta_families, representative_targets, user_targets)
+                      meta_families, representative_targets, shown_services, user_targets, assumed_stand_in)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver",
@@ -1031,18 +1031,22 @@ class Simulation:
     relabel_errors: list[tuple[Span, str]]
 
 
-def simulate_job(job: ScrapeJob, identity: Identity | None, shared: dict | None = None) -> Simulation:
+def simulate_job(job: ScrapeJob, identity: Identity | None, shared: dict | None = None,
+                 shown: frozenset[str] = frozenset()) -> Simulation:
     """A function of the job's content (and, for `own_namespace` discovery, its identity's namespace): memoised
     on the job, which lives as long as its file's Source. With `shared`, results are also kept by content across
     jobs: repositories repeat jobs (one config per cluster or environment, a chart rendered twice), and the
     language server re-lints an edited file whose unchanged jobs are new objects, often at new lines (a shared
     result records places, not positions)."""
     own_namespace = identity.namespace if identity is not None and _uses_own_namespace(job) else None
-    simulation = job.memo.get(own_namespace)
+    # (`shown`: the assumed Services the inputs show, targets.shown_services; none before the workspace exists)
+    memo_key = own_namespace if not shown else (own_namespace, shown)
+    simulation = job.memo.get(memo_key)
     if simulation is None:
-        plan = _shared_plan(shared, lambda: _content_key(job, own_namespace), lambda: _plan_simulation(job, identity))
+        plan = _shared_plan(shared, lambda: (_content_key(job, own_namespace), shown),
+                            lambda: _plan_simulation(job, identity, shown))
         seen, survivors, errors = plan
-        simulation = job.memo[own_namespace] = Simulation(
+        simulation = job.memo[memo_key] = Simulation(
             [(endpoint, _span_of(job, place)) for endpoint, place in seen], survivors,
             [(at(job.path, job.relabel_nodes[index].pos), message) for index, message in errors])
     return simulation
@@ -1088,7 +1092,7 @@ def _content_key(job: ScrapeJob, own_namespace: str | None) -> tuple:
     )
 
 
-def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
+def _plan_simulation(job: ScrapeJob, identity: Identity | None, shown: frozenset[str] = frozenset()) -> tuple:
     """(endpoint, place) per distinct endpoint, the number of surviving targets, (rule index, message) errors."""
     errors: list[tuple[int, str]] = []
     rules = _rules(job, errors)
@@ -1106,7 +1110,7 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
         kept: list[tuple[Endpoint, tuple, tuple]] = []
         for labels, origin, target_rules in attempt():
             final, cause = _simulate(_initial_labels(job, labels), target_rules)
-            if final is None:
+            if final is None or _unnamed_assumed_service(job, labels, origin, target_rules, shown):
                 continue
             survivors += 1
             kept.append((classify(final), _scrape_place(job, cause, origin), origin))
@@ -1118,6 +1122,18 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None) -> tuple:
         if seen:
             break  # the later attempts only stand in when no representative target survives
     return list(seen.values()), survivors, errors
+
+
+def _unnamed_assumed_service(job: ScrapeJob, labels: dict[str, str], origin: tuple,
+                             rules: list[tuple[RelabelRule, int]], shown: frozenset[str]) -> bool:
+    """Whether a kept target is one of a Service the cluster has only when something outside the inputs creates it
+    (targets.assumed_stand_in: the operator's kubelet Service, a chart's control-plane ones) and the job keeps it
+    without naming it: an ordinary application's target in its place is kept too. A finding must be true of the
+    inputs, and a `.*-metrics` port filter does not say the cluster runs an operator with --kubelet-service."""
+    if origin[0] != "sd":
+        return False
+    stand_in = assumed_stand_in(job.sd_configs[origin[1]].role, labels, shown)
+    return stand_in is not None and _simulate(_initial_labels(job, stand_in), rules)[0] is not None
 
 
 def _cluster_wide_sd(job: ScrapeJob, origin: tuple) -> bool:
@@ -1244,8 +1260,11 @@ def unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkl
 
 def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkloads | None:
     rules = _rules(job, [])
-    # A target that survives has passed every keep filter: the first one is where the job could have named it.
-    filters = [(rule, node) for rule, node in rules if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL)]
+    # A target that survives has passed every keep filter: the first one is where the job could have named it. A
+    # drop of the empty value on one label or annotation filters as a keep of its presence does (an owner opts in
+    # by setting it to anything).
+    filters = [(rule, node) for rule, node in rules
+               if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL) or _drops_unset_metadata(rule)]
     ports = _owner_chosen_ports([r for r, _ in rules])
     opt_ins = _owner_chosen_metadata([r for r, _ in rules])
     for index, sd in enumerate(job.sd_configs):
@@ -1277,7 +1296,7 @@ def _describe_filter(rule: RelabelRule) -> str:
         if meta:
             kind, what, name = meta.groups()
             noun = "annotation" if what.startswith("annotation") else "label"
-            if what.endswith("present"):
+            if what.endswith("present") or _drops_unset_metadata(rule):
                 return f"the {kind} {noun} `{name}` with any value"
             return f"the {kind} {noun} `{name}` = `{rule.regex}`"
         if label in _PORT_NAME_LABELS:
@@ -1287,6 +1306,12 @@ def _describe_filter(rule: RelabelRule) -> str:
     if rule.action in (KEEPEQUAL, KEEP_IF_EQUAL):
         return f"`{';'.join(rule.source_labels)}` equal to `{rule.target_label}`"
     return f"`{';'.join(rule.source_labels)}` matching `{rule.regex}`"
+
+
+def _drops_unset_metadata(rule: RelabelRule) -> bool:
+    """A drop of the empty value of one label or annotation (`regex: ""`): what passes carries it, with any value."""
+    return (rule.action == DROP and rule.regex == "" and len(rule.source_labels) == 1
+            and _META_KEY.match(rule.source_labels[0]) is not None)
 
 
 # The labels carrying a discovered port's name and number, per SD role (FACTS §4): a workload's owner writes both in
@@ -1334,7 +1359,7 @@ def _owner_chosen_metadata(rules: list[RelabelRule]) -> dict[str, str]:
         if len(rule.source_labels) != 1:
             continue
         label = rule.source_labels[0]
-        if rule.action == DROP and rule.regex == "" and _META_KEY.match(label):
+        if _drops_unset_metadata(rule):
             found.setdefault(label, "x")
         if rule.action != KEEP or not _OPT_IN_METADATA.match(label):
             continue
@@ -1490,7 +1515,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                 analysis.needs.append(need)
             continue
         analysis.needs.extend(discovery_needs(job, sd, identity, resolution.pod))
-    simulation = simulate_job(job, identity, shared_simulations)
+    simulation = simulate_job(job, identity, shared_simulations, shown_services(authorizer.workspace))
     analysis.relabel_errors = list(simulation.relabel_errors)
     analysis.survivors = simulation.survivors
     seen = [(_static_extension(endpoint, authorizer.workspace), span) for endpoint, span in simulation.seen]

@@ -238,6 +238,26 @@ def _pending_own_binding(authorizer: Authorizer, identity: Identity, namespace: 
     return ""
 
 
+def _pending_binding_of(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> str:
+    """How a binding of the inputs binds `role` to the identity in the scope, refused by the API server for its
+    apiVersion alone (KS501), in words for _bind_existing: "nothing binds it" would be untrue, the binding is
+    there and binds it once corrected; a new one beside it is the alternative to correcting it. Empty when none."""
+    version = authorizer.workspace.kubernetes_version
+    for binding, bound_role, refused in authorizer.refused(identity):
+        in_scope = (binding.kind == "ClusterRoleBinding" if namespace is None
+                    else binding.kind == "RoleBinding" and binding.namespace == namespace)
+        if (not in_scope or (bound_role.kind, bound_role.namespace, bound_role.name) != (role.kind, role.namespace, role.name)
+                or not names_identity(binding, identity)
+                or not all(refused_only_for_version(item, version) is not None for item in refused)):
+            continue
+        if binding not in refused:
+            continue  # only the role is refused: its own apiVersion note says so, and no new binding would help
+        scope = "" if namespace is None else f" in namespace {namespace}"
+        return (f"and {binding.kind} {binding.name} binds it to {identity}{scope}, but the API server refuses "
+                f"{binding.ref} for its apiVersion alone (KS501); to leave that binding as it is")
+    return ""
+
+
 def _standing(authorizer: Authorizer, role: RoleDef) -> str:
     """Where the role is defined, when the inputs define it more than once (KS006): the later definition replaces
     the earlier one in the cluster, so a rule added to the earlier copy would be lost."""
@@ -465,14 +485,17 @@ def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | 
     name = role.name if role.name not in names else f"{role.name}-{identity.name}"
     where = f"{role.kind} {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
     note = _version_note(authorizer, role)
+    pending = _pending_binding_of(authorizer, identity, namespace, role)
     if namespace is None:
-        head = (f"{where} in the inputs already grants this{note}, but nothing binds it to {identity}: bind it "
-                f"with a ClusterRoleBinding (a RoleBinding cannot grant it):\n")
+        bound = pending or f"but nothing binds it to {identity}"
+        head = (f"{where} in the inputs already grants this{note}, {bound}{', ' if pending else ': '}bind it "
+                f"with {'a new' if pending else 'a'} ClusterRoleBinding (a RoleBinding cannot grant it):\n")
         meta = f"  name: {yaml_scalar(name)}\n"
         kind = "ClusterRoleBinding"
     else:
-        head = (f"{where} in the inputs already grants this{note}, but nothing binds it to {identity} in namespace "
-                f"{namespace}: bind it with a RoleBinding there:\n")
+        bound = pending or f"but nothing binds it to {identity} in namespace {namespace}"
+        head = (f"{where} in the inputs already grants this{note}, {bound}{', ' if pending else ': '}bind it with "
+                f"{'a new' if pending else 'a'} RoleBinding there:\n")
         meta = f"  name: {yaml_scalar(name)}\n  namespace: {yaml_scalar(namespace)}\n"
         kind = "RoleBinding"
     return (f"{head}apiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata:\n{meta}roleRef:\n"

@@ -243,6 +243,70 @@ def _role_targets(role: str, unnamed: bool = False) -> tuple[tuple[Target, ...],
     return tuple(specific), tuple(generic)
 
 
+# The Services of the representative cluster that no cluster has by itself (cluster.yaml `assumed`): the kubelet
+# Service exists only where an operator runs with `--kubelet-service` (FACTS §6), the control-plane ones only where
+# a chart or platform add-on creates them (kubeadm creates neither). A job keeps their targets only when it names
+# them (their Service name or labels, the kubelet's Node endpoints): picking them up by a pattern any Service may
+# match (`.*-metrics` port names) or by no filter at all says nothing of whether the inputs' cluster has them.
+UNNAMED_SERVICE = "unnamed-service"
+
+
+def _stand_in(svc: dict) -> dict:
+    """The assumed Service as an ordinary application's: under a name no job can know, its endpoints Pods."""
+    renamed = _renamed(svc, svc["name"], UNNAMED_SERVICE)
+    renamed["endpoints"] = [{**endpoint, "target_kind": "Pod", "target_name": f"{UNNAMED_SERVICE}-abcde"}
+                            for endpoint in renamed.get("endpoints", [])]
+    return renamed
+
+
+@functools.lru_cache(maxsize=None)
+def _stand_ins(role: str) -> dict[tuple[str, str, str], dict[str, str]]:
+    """(namespace, Service name, address) of an assumed Service's target of `role` → its stand-in's labels."""
+    if role not in ("service", "endpoints", "endpointslice"):
+        return {}
+    result: dict[tuple[str, str, str], dict[str, str]] = {}
+    for svc in knowledge("cluster")["services"]:
+        if not svc.get("assumed"):
+            continue
+        if role == "service":
+            pairs = zip(_service_targets(svc), _service_targets(_stand_in(svc)))
+        else:
+            slices = role == "endpointslice"
+            pairs = zip(_service_endpoint_targets(svc, slices), _service_endpoint_targets(_stand_in(svc), slices))
+        for real, stand_in in pairs:
+            labels = real.as_dict()
+            result[(real.namespace, labels["__meta_kubernetes_service_name"], labels["__address__"])] = stand_in.as_dict()
+    return result
+
+
+def assumed_stand_in(role: str, labels: dict[str, str], shown: frozenset[str] = frozenset()) -> dict[str, str] | None:
+    """For a target of an assumed Service (see UNNAMED_SERVICE) that the inputs do not show (`shown`, see
+    shown_services), the same target of an ordinary application the job cannot name: when the job keeps that one
+    too, it does not name the Service. None for any other target."""
+    table = _stand_ins(role)
+    if not table or labels.get("__meta_kubernetes_service_name") in shown:
+        return None
+    return table.get((labels.get("__meta_kubernetes_namespace", ""), labels.get("__meta_kubernetes_service_name", ""),
+                      labels.get("__address__", "")))
+
+
+def shown_services(workspace: Any) -> frozenset[str]:
+    """The assumed Services (cluster.yaml `assumed`) the inputs show exist: the kubelet Service when a container
+    runs with `--kubelet-service` (the Prometheus Operator, FACTS §6), any of them when a Service of the inputs
+    is named after it (a chart's `<release>-kube-controller-manager` in kube-system)."""
+    def build() -> frozenset[str]:
+        names = {svc["name"] for svc in knowledge("cluster")["services"] if svc.get("assumed")}
+        shown = set()
+        if any(word.startswith("--kubelet-service") for pod in workspace.workloads for c in pod.containers
+               for word in c.command + c.args):
+            shown.add("kubelet")
+        for obj in workspace.kind("Service"):
+            shown.update(name for name in names if obj.name == name or obj.name.endswith(f"-{name}"))
+        return frozenset(shown & names)
+
+    return workspace.index("shown-assumed-services", build)
+
+
 def _move(target: Target, namespace: str) -> Target:
     labels = target.as_dict()
     for key, value in list(labels.items()):

@@ -708,6 +708,20 @@ def test_binding_refused_for_its_apiversion_alone_is_corrected_first(tmp_path: P
     assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]
 
 
+def test_bind_existing_alternative_names_the_binding_refused_for_its_apiversion(tmp_path: Path) -> None:
+    """The "Or:" beside the apiVersion correction must not say that nothing binds the role: the v1beta1
+    ClusterRoleBinding does, once corrected. It says so, and offers a new binding as the way that leaves it as is."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    binding = _binding("ClusterRoleBinding", "ClusterRole", "prometheus")
+    setup = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + binding.replace("rbac.authorization.k8s.io/v1\n", "rbac.authorization.k8s.io/v1beta1\n"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS101"]
+    assert "nothing binds it" not in finding.fix, finding.fix
+    assert ("ClusterRole prometheus in the inputs already grants this, and ClusterRoleBinding prometheus binds it to "
+            "monitoring/prometheus, but the API server refuses ClusterRoleBinding/prometheus for its apiVersion alone "
+            "(KS501); to leave that binding as it is, bind it with a new ClusterRoleBinding") in finding.fix, finding.fix
+
+
 def test_ks103_fix_names_what_the_kubelet_checks_for_the_path_scraped_directly(tmp_path: Path) -> None:
     # /stats/summary through the node proxy: scraped on :10250 the kubelet checks nodes/stats, not nodes/metrics.
     rules = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'

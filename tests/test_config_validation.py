@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kubelint_scrape.build import build_workspace
-from kubelint_scrape.engine import Options, lint_sources, load_sources
+from kubelint_scrape.engine import Options, lint_paths, lint_sources, load_sources
 from kubelint_scrape.k8svalidate import SCHEMA_FOR, _group
 from kubelint_scrape.load import parse_source
 from kubelint_scrape.model import iter_documents
@@ -751,3 +751,21 @@ def test_embedded_text_parsed_only_with_a_prometheus_key(text: str, parsed: bool
     from kubelint_scrape.build import _looks_like_prometheus
 
     assert _looks_like_prometheus(text) is parsed
+
+
+@pytest.mark.parametrize("flag, leave", [
+    ("--agent", "drop --agent"),
+    ("--enable-feature=agent", "drop --enable-feature=agent"),
+    ("--enable-feature=agent,exemplar-storage", "remove `agent` from --enable-feature=agent,exemplar-storage, keeping "
+                                                "the other features (`--enable-feature=exemplar-storage`)"),
+])
+def test_agent_mode_fix_keeps_the_other_enabled_features(tmp_path: Path, flag: str, leave: str) -> None:
+    # Dropping `--enable-feature=agent,exemplar-storage` whole would also turn exemplar storage off.
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS601" / "fail-agent-mode-sections" / "agent.yaml"
+    text = case.read_text().replace("- --agent\n", f"- {flag}\n")
+    if flag != "--agent":
+        text = text.replace("v3.5.0", "v2.53.0")  # the 2.x spelling of agent mode
+    (tmp_path / "agent.yaml").write_text(text)
+    fixes = {f.fix for f in lint_paths([str(tmp_path)], Options(select={"KS601"})).findings
+             if f.data.get("check") == "agent-mode"}
+    assert fixes == {"Remove `rule_files:` from the agent's config, or " + leave + "."}, fixes

@@ -182,7 +182,8 @@ def test_a_second_identity_shares_the_relabel_simulation(monkeypatch: pytest.Mon
 
     planned = []
     real = analyse._plan_simulation
-    monkeypatch.setattr(analyse, "_plan_simulation", lambda job, identity: planned.append(job) or real(job, identity))
+    monkeypatch.setattr(analyse, "_plan_simulation",
+                        lambda job, identity, *shown: planned.append(job) or real(job, identity, *shown))
     result = _lint_shared()
     assert len(result.analysis.jobs) == 2 and len(planned) == 1
 

@@ -512,3 +512,17 @@ subjects:
 """
     assert "kind: Role\n" not in fixed and "kind: RoleBinding\n" not in fixed
     assert not [f for f in _lint_text(tmp_path, fixed) if f.severity in ("error", "warning")]
+
+
+def test_ks502_fix_to_use_a_cluster_role_says_to_recreate_the_binding(tmp_path: Path) -> None:
+    # A RoleBinding to a Role of another namespace: switching it to a ClusterRole changes roleRef, which the API
+    # server refuses on an existing binding ("cannot change roleRef", FACTS §8).
+    (tmp_path / "rbac.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader, namespace: monitoring}\n"
+        "rules: [{apiGroups: [''], resources: [pods], verbs: [list]}]\n---\n"
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: reader, namespace: app}\n"
+        "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\n"
+        "subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]\n")
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
+    assert finding.fix == ("Create Role reader in namespace app, or make it a ClusterRole and set `roleRef.kind: "
+                           "ClusterRole` (delete and re-create the binding: roleRef is immutable)."), finding.fix

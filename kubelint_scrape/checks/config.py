@@ -211,8 +211,18 @@ def _agent_mode_findings(ctx: Context, config: Any) -> Iterator[Finding]:
             "KS601", at(config.path, config.root.key_pos(section)),
             f"{config.describe} sets {section}, but the container {container.name}{loader} that loads it runs Prometheus with "
             f"{flag} (\"field {section} is not allowed in agent mode\"): {why}; Prometheus will refuse to load this config",
-            fix=f"Remove `{section}:` from the agent's config, or drop {flag}.",
+            fix=f"Remove `{section}:` from the agent's config, or {_leave_agent_mode(flag)}.",
             related=tuple(related), object=config.describe, data={"check": "agent-mode", "section": section})
+
+
+def _leave_agent_mode(flag: str) -> str:
+    """How to stop the agent mode of `flag`: drop `--agent`, or take `agent` out of an --enable-feature list and
+    keep the other features it turns on (`--enable-feature=agent,exemplar-storage` → `…=exemplar-storage`)."""
+    name, _, value = flag.partition("=")
+    others = [feature for feature in value.split(",") if feature and feature != "agent"]
+    if name != "--enable-feature" or not others:
+        return f"drop {flag}"
+    return f"remove `agent` from {flag}, keeping the other features (`{name}={','.join(others)}`)"
 
 
 def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:

@@ -360,7 +360,7 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str],
             return (f" (Role {name} exists in namespace {', '.join(namespaces)}; a RoleBinding can only use a Role of its "
                     f"own namespace)", related,
                     f"Create Role {name} in namespace {binding.namespace}, or make it a ClusterRole and set "
-                    f"`roleRef.kind: ClusterRole`.")
+                    f"`roleRef.kind: ClusterRole` (delete and re-create the binding: roleRef is immutable).")
         builtin_in = sorted(ns for ns, names in _table()["builtin_roles"].items() if name in names)
         if builtin_in:  # e.g. extension-apiserver-authentication-reader: the binding belongs in kube-system
             return (f" (Role {name} is a built-in Role of namespace {', '.join(builtin_in)}; a RoleBinding can only use a "

@@ -84,7 +84,9 @@ MUTATIONS = [
     ("api endpointslice label on endpoints role", [(C, "__meta_kubernetes_endpoint_port_name]", "__meta_kubernetes_endpointslice_port_name]")], ["KS605"], {API: ["unknown"]}),
     ("api pod label on endpoints role (set for pod-backed)", [(C, "__meta_kubernetes_endpoint_port_name]", "__meta_kubernetes_pod_container_port_name]")], [], {API: ["unknown"]}),
     ("api action drop", [(C, "            action: keep\n            regex: default;kubernetes", "            action: drop\n            regex: default;kubernetes")],
-     ["KS302", "KS304", "KS305", "KS306"], {API: ["control-plane", "kubelet", "kubelet-readonly", "workload"]}),
+     # every endpoint but the API server's: the applications. The kubelet and control-plane Services exist only where
+     # an operator or chart creates them (targets.UNNAMED_SERVICE), and nothing in these inputs does.
+     ["KS306"], {API: ["workload"]}),
     ("api action KEEP upper", [(C, "            action: keep\n            regex: default;kubernetes", "            action: KEEP\n            regex: default;kubernetes")], [], {API: ["apiserver"]}),
     ("api invalid regex", [(C, API_RE, "            regex: default;kubernetes;(https\n")], ["KS601"], {}),
     ("api lookahead regex", [(C, API_RE, "            regex: default;kubernetes;(?=https)\n")], ["KS601"], {}),
@@ -202,7 +204,9 @@ MUTATIONS = [
     ("svc keep on service name kube-state-metrics", [(C, SVC_KEEP, "          - source_labels: [__meta_kubernetes_service_name]\n            action: keep\n            regex: kube-state-metrics\n")],
      [], {"service-endpoints": ["unknown"]}),
     ("svc keep becomes drop", [(C, SVC_KEEP, SVC_KEEP.replace("action: keep", "action: drop"))],
-     ["KS106", "KS302", "KS305"], {"service-endpoints": ["apiserver", "control-plane", "kubelet", "kubelet-readonly"]}),
+     # every endpoint but the opted-in ones: the API server's (default/kubernetes always exists); no kubelet or
+     # control-plane Service is in these inputs (targets.UNNAMED_SERVICE)
+     ["KS106"], {"service-endpoints": ["apiserver"]}),
     ("svc pod label under endpoints role (pod-backed)", [(C, SVC_KEEP, SVC_KEEP.replace("service_annotation_prometheus_io_scrape", "pod_annotation_prometheus_io_scrape"))],
      [], {"service-endpoints": ["workload"]}),
     ("svc node label without attach_metadata", [(C, SVC_KEEP, SVC_KEEP.replace("service_annotation_prometheus_io_scrape", "node_label_kubernetes_io_os").replace("regex: true", "regex: linux"))],
