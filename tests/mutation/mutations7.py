@@ -18,6 +18,11 @@ Judged after running. The tool was wrong once, and is fixed (analyse._loads_key,
   lib/promscrape/config.go → fscore.ReadFileOrHTTP). The tool skipped the URL (not a path) and fell back to "the pod
   runs a scraper image and mounts the key", so it checked the mounted ConfigMap as vmagent's config; now the key is
   not loaded, KS100 (fixture KS100/fail-vmagent-config-from-url).
+And missed one case, now reported (checks/access._unmounted_secrets_file):
+- "b19 nodes job token file typo" (`/var/run/secrets/kubernetes.io/serviceacount/token`): silent, the file taken for
+  another credential. Under /var/run/secrets/kubernetes.io a pod has only the automounted volume's directory unless a
+  mount of its own covers the path, so the file cannot exist and every scrape fails: KS107, like a misspelt
+  `serviceaccount/tokne` (fixtures KS107/fail-token-directory-typo, pass-token-file-in-own-secrets-volume).
 The first guess was wrong, not the tool, for the rest (kept as the tool has them):
 - A discovery need in a namespace where only RoleBindings of other namespaces hold the rule is KS105 ("the rule exists
   but only through a RoleBinding that cannot apply: other namespace"), not KS101: the per-namespace Roles of b18 make
@@ -254,4 +259,39 @@ MUTATIONS += [
     ("b19 victoria-metrics hostNetwork (no grants: info)", B19, [(ST, VM19, VM19.replace("          image", "          image", 1)), (ST, "      labels: { app: victoria-metrics }\n    spec:\n", "      labels: { app: victoria-metrics }\n    spec:\n      hostNetwork: true\n")], ["KS401"]),
     ("b20 kubelet/0 keeps a port name no Service has", B20, [(CM, "        regex: https-metrics\n", "        regex: https-metric\n")], []),
     ("b20 apiserver job looks in kube-system", B20, [(CM, APINS20, APINS20.replace("- default", "- kube-system"))], []),
+]
+
+# Third batch: how the pod names its config and its token.
+MOUNTS20 = "        volumeMounts:\n        - mountPath: /etc/prometheus/config\n          name: config\n          readOnly: true\n        - mountPath: /etc/prometheus/rules\n          name: rules\n          readOnly: true\n"
+VOLUMES20 = "      volumes:\n"
+
+MUTATIONS += [
+    ("b19 config path from an env var $(CONFIG)", B19,
+     [(ST, FLAG19, '            - "-promscrape.config=$(CONFIG)"\n'),
+      (ST, CONTAINER19, CONTAINER19 + "          env:\n            - name: CONFIG\n              value: /config/scrape.yml\n")], []),
+    ("b19 flags in command instead of args", B19,
+     [(ST, "          args:\n" + FLAG19, '          command: ["/vmagent-prod"]\n          args:\n' + FLAG19)], []),
+    ("b19 SA automount false, pod automount true (the pod wins)", B19,
+     [(R, "  name: vmagent\n  namespace: monitoring\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n",
+       "  name: vmagent\n  namespace: monitoring\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"),
+      (ST, SA19, SA19 + "      automountServiceAccountToken: true\n")], []),
+    ("b20 automount false with a projected token at the standard path", B20,
+     [(SS, SA20, SA20 + "      automountServiceAccountToken: false\n"),
+      (SS, MOUNTS20, MOUNTS20 + "        - mountPath: /var/run/secrets/kubernetes.io/serviceaccount\n          name: token\n          readOnly: true\n"),
+      (SS, VOLUMES20, VOLUMES20 + "      - name: token\n        projected:\n          sources:\n          - serviceAccountToken:\n              path: token\n"
+                                  "          - configMap:\n              name: kube-root-ca.crt\n              items:\n              - key: ca.crt\n                path: ca.crt\n")], []),
+    ("b20 StatefulSet without namespace (default: the ConfigMap is in monitoring)", B20,
+     [(SS, "  name: prometheus-k8s\n  namespace: monitoring\n", "  name: prometheus-k8s\n")], ["KS100"]),
+]
+
+# Fourth batch: selectors and token-file typos.
+KUBELETNS18 = "  jobLabel: k8s-app\n  namespaceSelector:\n    matchNames:\n      - kube-system\n  selector:\n    matchLabels:\n      k8s-app: kubelet\n"
+
+MUTATIONS += [
+    ("b18 no serviceMonitorSelector (selects none)", B18, [(P, "  serviceMonitorSelector: {}\n", "")], ["KS100"]),
+    ("b18 kubelet monitor without namespaceSelector (own namespace)", B18, [(M, KUBELETNS18, KUBELETNS18.replace("  namespaceSelector:\n    matchNames:\n      - kube-system\n", ""))],
+     ["KS203"]),
+    ("b20 apiserver token file typo", B20, [(CM, APITOKEN20, APITOKEN20.replace("/token", "/tokne"))], ["KS107"]),
+    ("b19 nodes job token file typo", B19, [(ST, NODESJOB19 + "        bearer_token_file: " + TOKEN, NODESJOB19 + "        bearer_token_file: " + TOKEN.replace("serviceaccount", "serviceacount"))],
+     ["KS107"]),
 ]
