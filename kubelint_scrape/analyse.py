@@ -245,8 +245,18 @@ def looks_like_prometheus(pod: PodTemplate) -> bool:
 def config_file_paths(container: Any) -> list[str]:
     """The files a container's command line names as its config (`--config.file=F`, `--config.file F`,
     vmagent's `-promscrape.config`, the collector's `--config`), also inside an `sh -c` script."""
-    return [os.path.normpath(m.group(1)) for m in CONFIG_FLAG.finditer(" ".join(container.command + container.args))
-            if m.group(1).startswith("/")]
+    return [os.path.normpath(value) for value in _config_flag_values(container) if value.startswith("/")]
+
+
+def config_flag_urls(container: Any) -> list[str]:
+    """The http(s) URLs a container's config flag names: vmagent reads `-promscrape.config` from a URL as well as
+    from a file (VictoriaMetrics lib/promscrape/config.go loadConfig → fscore.ReadFileOrHTTP), and then loads that,
+    not a key mounted beside it."""
+    return [value for value in _config_flag_values(container) if value.startswith(("http://", "https://"))]
+
+
+def _config_flag_values(container: Any) -> list[str]:
+    return [m.group(1) for m in CONFIG_FLAG.finditer(" ".join(container.command + container.args))]
 
 
 def _volume_key_paths(volume: YMap, holder_kind: str, name: str, key: str) -> list[str]:
@@ -318,9 +328,10 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes
     `scrape_config_files`; "image" when the key is mounted, no config flag names a file of this ConfigMap/Secret
     and the pod runs a scraper image; "mount" when only the key is mounted (an agent that names the file in a
     config of its own); "absent" when `items` or `subPath` leave the key out; "other" when a config flag names
-    another key of it."""
+    another key of it; "url" when the config flag of a container the key is mounted in names a URL."""
     mounted = False
     other = False
+    url = False
     for container in pod.containers:
         files, roots = _key_files(pod, container, holder_kind, name, key)
         mounted = mounted or bool(files)
@@ -331,10 +342,13 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes
                 return "include"
             if any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
                 other = True
+        url = url or bool(files and config_flag_urls(container))
     if not mounted:
         return "absent"
     if other:
         return "other"
+    if url:
+        return "url"
     return "image" if looks_like_prometheus(pod) else "mount"
 
 
@@ -566,6 +580,9 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
         if all(way == "absent" for _, way in ways):
             return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but its `items` or `subPath` "
                               f"leave out key {key}")
+        if any(way == "url" for _, way in ways):
+            return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but the config flag names a URL, "
+                              f"which is loaded instead of key {key}")
         return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but --config.file names another "
                           f"of its keys, not {key}")
     way = dict(ways)

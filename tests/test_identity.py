@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kubelint_scrape.analyse import _api_audience, config_file_paths
+from kubelint_scrape.analyse import _api_audience, config_file_paths, config_flag_urls
 from kubelint_scrape.model import Container, container_env, expand_env
 from kubelint_scrape.yamltree import YMap
 
@@ -27,6 +27,18 @@ def _container(command: list[str], args: list[str]) -> Container:
 ])
 def test_config_file_paths(command: list[str], args: list[str], expected: list[str]) -> None:
     assert config_file_paths(_container(command, args)) == expected
+
+
+@pytest.mark.parametrize("args,urls,paths", [
+    # vmagent loads -promscrape.config from a URL too (lib/promscrape/config.go → fscore.ReadFileOrHTTP)
+    (["-promscrape.config=https://cfg.example.com/scrape.yml", "-remoteWrite.url=http://vm:8428"],
+     ["https://cfg.example.com/scrape.yml"], []),
+    (["-promscrape.config", "http://cfg/scrape.yml"], ["http://cfg/scrape.yml"], []),
+    (["-promscrape.config=/config/scrape.yml", "-remoteWrite.url=http://vm:8428"], [], ["/config/scrape.yml"]),
+])
+def test_config_flag_urls(args: list[str], urls: list[str], paths: list[str]) -> None:
+    container = _container([], args)
+    assert (config_flag_urls(container), config_file_paths(container)) == (urls, paths)
 
 
 # Upstream's table (k/k third_party/forked/golang/expansion/expand_test.go), with VAR_A=A, VAR_B=B, VAR_C=C,

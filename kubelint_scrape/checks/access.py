@@ -7,6 +7,7 @@ the nearest almost-matching rule as related locations.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import replace
 
 from typing import Callable, Iterator
@@ -1293,6 +1294,7 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
         if views[key] is None:
             # the ServiceAccount admission plugin mounts token, ca.crt and namespace at the ServiceAccount path
             yield from _absent_service_account_files(analysis.job)
+            yield from _unmounted_secrets_file(analysis)
             continue
         pod, provided = views[key]
         missing = [(file, span, use) for file, span, use in reads_service_account_files(analysis.job) if file not in provided]
@@ -1342,6 +1344,30 @@ def _absent_service_account_files(job) -> Iterator[Finding]:
                  f"Name a file the volume holds ({SA_DIR}/token, ca.crt or namespace), or mount the file there."),
             object=job.label, data={"files": [f"{SA_DIR}/{file}"]},
         )
+
+
+SECRETS_ROOT = SA_DIR.rsplit("/", 1)[0] + "/"  # /var/run/secrets/kubernetes.io/
+
+
+def _unmounted_secrets_file(analysis: JobAnalysis) -> Iterator[Finding]:
+    """A token file under /var/run/secrets/kubernetes.io/ beside the ServiceAccount directory (`serviceacount/token`)
+    that no volume mount of the pod's loading containers covers: that tree exists in a container only as the mount
+    point of the automounted volume (the kubelet creates it for that mount), so the file cannot be there and every
+    scrape fails. Only for a workload's pod, whose mounts are all in the inputs (an Operator adds its own)."""
+    job, pod = analysis.job, analysis.resolution.pod
+    file = job.credentials.file if job.credentials.kind == "token-file" else ""
+    if pod is None or not file.startswith(SECRETS_ROOT) or file.startswith(SA_DIR + "/"):
+        return
+    containers = loading_containers(pod, job.config) or pod.containers
+    roots = [os.path.normpath(as_str(m.get("mountPath"))) for c in containers for m in c.mounts if as_str(m.get("mountPath"))]
+    if any(file == root or file.startswith(root.rstrip("/") + "/") for root in roots):
+        return
+    yield Finding(
+        "KS107", job.credentials.span,
+        f"{job.label} reads {file} (scrape credentials), which no volume provides: under {SECRETS_ROOT.rstrip('/')} "
+        f"the pod has only the ServiceAccount volume at {SA_DIR}, so every scrape fails (the file cannot be read)",
+        fix=f"Write {SA_TOKEN}.", object=job.label, data={"files": [file]},
+    )
 
 
 def _use_shown(job, use: str) -> str:
