@@ -612,3 +612,29 @@ def test_a_syntax_error_in_an_embedded_config_says_only_that_config_went_unread(
     assert "embedded config was not analysed (the rest of the file was)" in findings[0].fix
     _docs, findings, _status = parse_text("p.yml", "a: [b\n")
     assert findings[0].fix.endswith("the file was not analysed.")
+
+
+def test_a_stream_of_json_objects_is_read_like_kubectl_reads_it() -> None:
+    # `jq -c '.items[]'` output: kubectl decodes a stream that starts with `{` as successive JSON values
+    # (apimachinery util/yaml YAMLOrJSONDecoder), so each object is a document, at its own line and column.
+    text = ('{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a", "x": "}{"}}\n'
+            '  {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "b"}}'
+            '{"apiVersion": "v1", "kind": "ServiceAccount",\n "metadata": {"name": "c"}}\n')
+    source = parse_source("s.json", text)
+    assert source.status == "linted" and not source.findings
+    roots = [d.root for d in source.documents]
+    assert [r["metadata"]["name"] for r in roots] == ["a", "b", "c"]
+    assert [d.index for d in source.documents] == [0, 1, 2]
+    assert roots[1].value_pos("kind") == (2, 32)
+    assert roots[2].pos == (2, 76) and roots[2]["metadata"].value_pos("name") == (3, 23)
+
+
+@pytest.mark.parametrize("text, position", [
+    ('{"kind": "A"}\nkind: B\n', (2, 1)),   # YAML after a JSON object: no JSON stream, the YAML error stands
+    ('{"kind": "A"}\n{"kind": \n', (2, 1)),  # an unclosed second object
+    ('{"kind": "A"}\n{"kind": "B",, }\n', (2, 14)),  # a syntax error inside the second object, at its position
+])
+def test_a_broken_json_stream_is_ks001(text: str, position: tuple[int, int]) -> None:
+    source = parse_source("s.json", text)
+    assert source.status == "failed"
+    assert [(f.rule, f.span.line, f.span.column) for f in source.findings] == [("KS001", *position)]
