@@ -102,6 +102,29 @@ def test_multi_document_and_list_kinds() -> None:
     assert names == ["a", "b", "c"]
 
 
+def test_lists_inside_lists_are_flattened_as_kubectl_does() -> None:
+    # cli-runtime's FlattenListVisitor unwraps nested lists too: `kubectl apply` creates every object of a List
+    # whose items are themselves `kubectl get -o yaml` Lists.
+    source = load("""\
+        apiVersion: v1
+        kind: List
+        items:
+          - {apiVersion: v1, kind: ServiceAccount, metadata: {name: a}}
+          - apiVersion: v1
+            kind: List
+            items:
+              - {apiVersion: v1, kind: ServiceAccount, metadata: {name: b}}
+              - apiVersion: v1
+                kind: ServiceAccountList
+                items:
+                  - {metadata: {name: c}}
+        """)
+    docs = [doc for _, doc in iter_documents(source)]
+    assert [(d["kind"], d["metadata"]["name"]) for d in docs] == [
+        ("ServiceAccount", "a"), ("ServiceAccount", "b"), ("ServiceAccount", "c")]
+    assert docs[2]["metadata"].value_pos("name") == (12, 31)
+
+
 def test_typed_list_items_take_the_lists_kind_and_api_version() -> None:
     source = load("""\
         apiVersion: rbac.authorization.k8s.io/v1
