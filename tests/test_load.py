@@ -661,3 +661,20 @@ def test_a_broken_json_stream_is_ks001(text: str, position: tuple[int, int]) -> 
     source = parse_source("s.json", text)
     assert source.status == "failed"
     assert [(f.rule, f.span.line, f.span.column) for f in source.findings] == [("KS001", *position)]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_bom_opening_a_later_document_is_skipped_as_kubectl_does(newline: str) -> None:
+    # `for f in *.yaml; do cat "$f"; echo ---; done` over files saved with a BOM: kubectl splits at `---` lines and
+    # Go yaml skips a BOM at the start of each part; libyaml alone refuses it (KS001 on the whole file).
+    text = ("\ufeffkind: A\nv: 1\n---\n\ufeffkind: B\nv: 2\n--- # c\n\ufeff# only a comment\nkind: C\nv: 3\n"
+            ).replace("\n", newline)
+    source = parse_source("s.yaml", text)
+    assert source.status == "linted" and not source.findings
+    assert [(d.root["kind"], d.root["v"]) for d in source.documents] == [("A", 1), ("B", 2), ("C", 3)]
+    assert source.documents[2].root.key_pos("v") == (9, 1)
+    assert source.text == text  # shown as written
+
+
+def test_a_bom_inside_a_document_is_still_an_error() -> None:
+    assert parse_source("s.yaml", "kind: A\n\ufeffname: x\nv: 1\n").status == "failed"
