@@ -480,10 +480,11 @@ def _json_stream(path: str, text: str, values: list[tuple[int, int]], limits: Li
     that starts mid-line is preceded by as many spaces, so its columns stay exact)."""
     documents: list[Document] = []
     findings: list[Finding] = []
-    index = 0
+    index, line, counted = 0, 0, 0
     for start, end in values:
         line_start = text.rfind("\n", 0, start) + 1
-        line = text.count("\n", 0, line_start)
+        line += text.count("\n", counted, line_start)  # from the previous value on: once over the text, not per value
+        counted = line_start
         part = " " * (start - line_start) + text[start:end]
         try:
             part_documents, part_findings, index = _documents(
