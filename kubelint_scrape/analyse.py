@@ -352,6 +352,19 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes
     return "image" if looks_like_prometheus(pod) else "mount"
 
 
+def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> str:
+    """Why a config flag that points into the mount does not load `key`: the file it names, and where the key is
+    (another key's file, or no file at all: items/subPath renamed it, and Prometheus fails to start)."""
+    for pod in pods:
+        for container in pod.containers:
+            files, roots = _key_files(pod, container, kind, name, key)
+            for path in config_file_paths(container):
+                if any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
+                    where = f"it is at {', '.join(sorted(files))}" if files else "it is not in the mount"
+                    return f"--config.file names {path}, not key {key} ({where})"
+    return f"--config.file names another of its files, not key {key}"
+
+
 def loading_containers(pod: PodTemplate, config: PromConfig) -> list[Any]:
     """The containers of `pod` that read `config`: those whose config flag names the file its key is mounted at,
     else every container the key is mounted in (a sidecar that reloads it, an agent naming it in its own config).
@@ -583,8 +596,8 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
         if any(way == "url" for _, way in ways):
             return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but the config flag names a URL, "
                               f"which is loaded instead of key {key}")
-        return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but --config.file names another "
-                          f"of its keys, not {key}")
+        return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but "
+                          + _flag_elsewhere([pod for pod, way in ways if way == "other"], kind, name, key))
     way = dict(ways)
     included = f"{kind} {name} key {key} is among the scrape_config_files of the config loaded by"
     # One resolution per ServiceAccount, from the first of its loaders; several run the config as each of them.

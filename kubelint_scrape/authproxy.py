@@ -233,17 +233,10 @@ def _read_review_config(workspace: Workspace, server: Server) -> ReviewConfig | 
 
 def _parsed(workspace: Workspace, holder: K8sObject, key: str) -> YMap | None:
     """The key's text parsed with positions in the holder's file (stringData/data exact for block scalars; base64
-    `data` pinned to the key)."""
-    from .build import embedded_position
-    from .operator import secret_value
+    `data`/`binaryData` pinned to the key)."""
+    from .operator import holder_value
 
-    text = workspace.source_text(holder.path)
-    if holder.kind == "Secret":
-        value, position = secret_value(holder, key, text)
-    else:
-        data = holder.doc.get("data")
-        value = data.get(key) if isinstance(data, YMap) else None
-        position = embedded_position(text, data, key) if isinstance(value, str) else None
+    value, position = holder_value(holder, key, workspace.source_text(holder.path))
     if not isinstance(value, str):
         return None
     documents, _problems, status = parse_text(holder.path, value, Limits(), position)

@@ -32,7 +32,7 @@ from .model import (
     pod_template,
     role_from_object,
 )
-from .operator import operator_configs, secret_value
+from .operator import HOLDER_SECTIONS, holder_section, holder_value, operator_configs
 from .otel import COLLECTOR_KIND, collector_configs, collector_cr_configs, is_collector_config, looks_like_collector
 from .promconfig import PromConfig, agent_configs, build_config
 from .rbacvalidate import rejected
@@ -279,23 +279,14 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
 
 
 def _embedded_texts(obj: K8sObject, source: Source):
-    """(key, text, position function) for every text value: ConfigMap data; Secret stringData and base64 data."""
-    sections = ("data",) if obj.kind == "ConfigMap" else ("stringData", "data")
-    for section in sections:
-        data = obj.doc.get(section)
-        if not isinstance(data, YMap):
-            continue
-        for key, value in data.items():
-            if not isinstance(value, str):
-                continue
-            if section == "data" and obj.kind == "Secret":
-                if isinstance(as_map(obj.doc.get("stringData")).get(key), str):
-                    continue  # stringData overwrites the key on write (core/v1 Secret.StringData): read once, above
-                text, position = secret_value(obj, as_str(key), source.text)
-                if text is not None:
-                    yield key, text, position
-            else:
-                yield key, value, embedded_position(source.text, data, key)
+    """(key, text, position function) for every text value its volume would write: ConfigMap data and binaryData;
+    Secret stringData and base64 data (holder_value reads each key where the API server keeps it)."""
+    keys = dict.fromkeys(key for section, _ in HOLDER_SECTIONS.get(obj.kind, ())
+                         for key, value in as_map(obj.doc.get(section)).items() if isinstance(value, str))
+    for key in keys:
+        text, position = holder_value(obj, key, source.text)
+        if text is not None:
+            yield key, text, position
 
 
 # Grafana Alloy / Agent Flow configuration (River syntax, not YAML): the components whose Kubernetes access the
@@ -343,8 +334,8 @@ _UNREAD_FORMS = {
 
 
 def _unread_config(obj: K8sObject, source: Source, key: Any, form: str, components: list[str]) -> Finding:
-    sections = [obj.doc.get(name) for name in ("stringData", "data")]
-    data = next((section for section in sections if isinstance(section, YMap) and key in section), obj.doc)
+    section = as_map(obj.doc.get(holder_section(obj, key)))
+    data = section if key in section else obj.doc
     what, fix = _UNREAD_FORMS[form]
     shown = ", ".join(components if form != RIVER_FORM else (f"`{c}`" for c in components))
     return Finding(

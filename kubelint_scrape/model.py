@@ -661,15 +661,22 @@ def k8s_object(path: str, doc: Any, default_namespace: str, namespace_override: 
 def iter_documents(source: Source) -> Iterator[tuple[Document, Any]]:
     """Documents, with `kind: List` / `*List` wrappers unwrapped into their items (typed as list_item says)."""
     for document_index, document in enumerate(source.documents):
-        root = document.root
-        if isinstance(root, YMap) and isinstance(root.get("kind"), str) and root["kind"].endswith("List") and isinstance(root.get("items"), list):
-            for item_index, item in enumerate(root["items"]):
-                yield document, list_item(source, (document_index, item_index), root, item)
-        else:
-            yield document, root
+        for obj in _unwrapped(source, (document_index,), document.root):
+            yield document, obj
 
 
-def list_item(source: Source, place: tuple[int, int], wrapper: YMap, item: Any) -> Any:
+def _unwrapped(source: Source, place: tuple[int, ...], node: Any) -> Iterator[Any]:
+    """A node, or the items of a list wrapper, of lists inside it too: kubectl flattens nested lists (cli-runtime
+    FlattenListVisitor), so a List holding `kubectl get -o yaml` output of several kinds applies every object.
+    Depth is bounded by the loader's nesting limit."""
+    if isinstance(node, YMap) and isinstance(node.get("kind"), str) and node["kind"].endswith("List") and isinstance(node.get("items"), list):
+        for item_index, item in enumerate(node["items"]):
+            yield from _unwrapped(source, place + (item_index,), list_item(source, place + (item_index,), node, item))
+    else:
+        yield node
+
+
+def list_item(source: Source, place: tuple[int, ...], wrapper: YMap, item: Any) -> Any:
     """An item of a typed list (`RoleList`, `RoleBindingList`…) as kubectl reads it: one with neither kind nor
     apiVersion takes the list's kind minus "List" and the list's apiVersion (apimachinery unstructured
     decodeToList), as `kubectl get -o yaml` output leaves them out. The typed copy keeps every position, the

@@ -1115,7 +1115,7 @@ def additional_scrape_configs(workspace: Workspace, runner: K8sObject, config: P
     secret = workspace.find("Secret", runner.namespace, name)
     if secret is None:
         return [], []
-    text, position = secret_value(secret, key, workspace.source_text(secret.path))
+    text, position = holder_value(secret, key, workspace.source_text(secret.path))
     if text is None:
         return [], []
     documents, problems, status = parse_text(secret.path, text, limits, position)
@@ -1192,20 +1192,36 @@ def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -
                             why, f"secrets \"{name}\" not found", fix, elsewhere or misspelt)
 
 
-def secret_value(secret: K8sObject, key: str, outer_text: str):
-    """The text of a Secret key (`stringData` as written, `data` base64-decoded, gunzipped for *.gz) and a
-    position function for parse_text: exact for stringData block scalars, pinned to the key otherwise."""
+# Where each holder kind keeps a key's text, in the order the API server resolves it: (section, base64-encoded).
+# A Secret's `stringData` overwrites the same key of `data` on write (core/v1 Secret.StringData); a ConfigMap's
+# `binaryData` holds base64 bytes that the volume writes decoded (core/v1 ConfigMap.BinaryData), so a config
+# kept there is loaded like one in `data`.
+HOLDER_SECTIONS = {"Secret": (("stringData", False), ("data", True)),
+                   "ConfigMap": (("data", False), ("binaryData", True))}
+
+
+def holder_section(holder: K8sObject, key: str) -> str:
+    """The section of a ConfigMap/Secret that holds `key` (its first section when none does)."""
+    sections = HOLDER_SECTIONS.get(holder.kind, (("data", False),))
+    return next((name for name, _ in sections if key in as_map(holder.doc.get(name))), sections[0][0])
+
+
+def holder_value(holder: K8sObject, key: str, outer_text: str):
+    """The text of a Secret or ConfigMap key (`stringData`/`data` as written, base64 `data`/`binaryData` decoded,
+    gunzipped for *.gz) and a position function for parse_text: exact for plain block scalars, pinned to the key
+    otherwise."""
     from .build import embedded_position
 
-    string_data = secret.doc.get("stringData")
-    if isinstance(string_data, YMap) and isinstance(string_data.get(key), str):
-        return string_data[key], embedded_position(outer_text, string_data, key)
-    data = secret.doc.get("data")
-    if isinstance(data, YMap) and isinstance(data.get(key), str):
-        pos = data.value_pos(key)
+    for section, encoded in HOLDER_SECTIONS.get(holder.kind, (("data", False),)):
+        values = holder.doc.get(section)
+        if not isinstance(values, YMap) or not isinstance(values.get(key), str):
+            continue
+        if not encoded:
+            return values[key], embedded_position(outer_text, values, key)
+        pos = values.value_pos(key)
         try:
-            raw = base64.b64decode(data[key].replace("\n", "").strip(), validate=True)
-            if key.endswith(".gz") or raw[:2] == b"\x1f\x8b":
+            raw = base64.b64decode(values[key].replace("\n", "").strip(), validate=True)
+            if str(key).endswith(".gz") or raw[:2] == b"\x1f\x8b":
                 import gzip  # only gzipped additionalScrapeConfigs need it
 
                 raw = gzip.decompress(raw)

@@ -102,6 +102,29 @@ def test_multi_document_and_list_kinds() -> None:
     assert names == ["a", "b", "c"]
 
 
+def test_lists_inside_lists_are_flattened_as_kubectl_does() -> None:
+    # cli-runtime's FlattenListVisitor unwraps nested lists too: `kubectl apply` creates every object of a List
+    # whose items are themselves `kubectl get -o yaml` Lists.
+    source = load("""\
+        apiVersion: v1
+        kind: List
+        items:
+          - {apiVersion: v1, kind: ServiceAccount, metadata: {name: a}}
+          - apiVersion: v1
+            kind: List
+            items:
+              - {apiVersion: v1, kind: ServiceAccount, metadata: {name: b}}
+              - apiVersion: v1
+                kind: ServiceAccountList
+                items:
+                  - {metadata: {name: c}}
+        """)
+    docs = [doc for _, doc in iter_documents(source)]
+    assert [(d["kind"], d["metadata"]["name"]) for d in docs] == [
+        ("ServiceAccount", "a"), ("ServiceAccount", "b"), ("ServiceAccount", "c")]
+    assert docs[2]["metadata"].value_pos("name") == (12, 31)
+
+
 def test_typed_list_items_take_the_lists_kind_and_api_version() -> None:
     source = load("""\
         apiVersion: rbac.authorization.k8s.io/v1
@@ -612,3 +635,46 @@ def test_a_syntax_error_in_an_embedded_config_says_only_that_config_went_unread(
     assert "embedded config was not analysed (the rest of the file was)" in findings[0].fix
     _docs, findings, _status = parse_text("p.yml", "a: [b\n")
     assert findings[0].fix.endswith("the file was not analysed.")
+
+
+def test_a_stream_of_json_objects_is_read_like_kubectl_reads_it() -> None:
+    # `jq -c '.items[]'` output: kubectl decodes a stream that starts with `{` as successive JSON values
+    # (apimachinery util/yaml YAMLOrJSONDecoder), so each object is a document, at its own line and column.
+    text = ('{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a", "x": "}{"}}\n'
+            '  {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "b"}}'
+            '{"apiVersion": "v1", "kind": "ServiceAccount",\n "metadata": {"name": "c"}}\n')
+    source = parse_source("s.json", text)
+    assert source.status == "linted" and not source.findings
+    roots = [d.root for d in source.documents]
+    assert [r["metadata"]["name"] for r in roots] == ["a", "b", "c"]
+    assert [d.index for d in source.documents] == [0, 1, 2]
+    assert roots[1].value_pos("kind") == (2, 32)
+    assert roots[2].pos == (2, 76) and roots[2]["metadata"].value_pos("name") == (3, 23)
+
+
+@pytest.mark.parametrize("text, position", [
+    ('{"kind": "A"}\nkind: B\n', (2, 1)),   # YAML after a JSON object: no JSON stream, the YAML error stands
+    ('{"kind": "A"}\n{"kind": \n', (2, 1)),  # an unclosed second object
+    ('{"kind": "A"}\n{"kind": "B",, }\n', (2, 14)),  # a syntax error inside the second object, at its position
+])
+def test_a_broken_json_stream_is_ks001(text: str, position: tuple[int, int]) -> None:
+    source = parse_source("s.json", text)
+    assert source.status == "failed"
+    assert [(f.rule, f.span.line, f.span.column) for f in source.findings] == [("KS001", *position)]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_bom_opening_a_later_document_is_skipped_as_kubectl_does(newline: str) -> None:
+    # `for f in *.yaml; do cat "$f"; echo ---; done` over files saved with a BOM: kubectl splits at `---` lines and
+    # Go yaml skips a BOM at the start of each part; libyaml alone refuses it (KS001 on the whole file).
+    text = ("\ufeffkind: A\nv: 1\n---\n\ufeffkind: B\nv: 2\n--- # c\n\ufeff# only a comment\nkind: C\nv: 3\n"
+            ).replace("\n", newline)
+    source = parse_source("s.yaml", text)
+    assert source.status == "linted" and not source.findings
+    assert [(d.root["kind"], d.root["v"]) for d in source.documents] == [("A", 1), ("B", 2), ("C", 3)]
+    assert source.documents[2].root.key_pos("v") == (9, 1)
+    assert source.text == text  # shown as written
+
+
+def test_a_bom_inside_a_document_is_still_an_error() -> None:
+    assert parse_source("s.yaml", "kind: A\n\ufeffname: x\nv: 1\n").status == "failed"

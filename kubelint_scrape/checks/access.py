@@ -20,7 +20,7 @@ from ..fixes import close_matches as _close_matches, fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
-from ..operator import KINDS_WITHOUT_FILES, ignored_namespace_selector, names_no_files, scrape_class_setting
+from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
 from ..rbacvalidate import refused_only_for_version
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
@@ -986,7 +986,7 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
         if not any(j.needs or j.credential_gaps for j in jobs) and not any(j.job.sd_configs for j in jobs):
             continue
         if config.holder is not None:
-            span = config.holder.key_span("data" if config.origin == "configmap" else "stringData", config.key)
+            span = config.holder.key_span(holder_section(config.holder, config.key), config.key)
         else:
             span = at(config.path, config.root.key_pos("scrape_configs") if "scrape_configs" in config.root else config.root.pos)
         yield Finding(
