@@ -232,9 +232,9 @@ def _known_loaders(workspace: Workspace, identity: Identity) -> list[str]:
     """Programs running as the identity that use its token beyond the configs in the inputs (knowledge
     loaders.yaml: e.g. a collector with default scrape targets built into its image)."""
     table = knowledge("loaders")["images"]
-    return [entry["what"] for entry in table
-            if any(entry["match"] in container.image for pod in pods_running_as(workspace, identity)
-                   for container in pod.containers)]
+    images = {container.image for pod in pods_running_as(workspace, identity) for container in pod.containers}
+    # (several entries may name one program under each registry path it ships from: each named once)
+    return list(dict.fromkeys(entry["what"] for entry in table if any(entry["match"] in image for image in images)))
 
 
 def operator_runners(workspace: Workspace) -> list:

@@ -717,6 +717,10 @@ def is_prometheus_config(doc: Any) -> bool:
         return False
     if "scrape_configs" in doc:
         return not is_log_agent_config(doc)
+    if "scrape_config_files" in doc and "global" not in doc:
+        # A main config that only names its job files (Prometheus >= 2.43 reads them as more scrape_configs):
+        # Prometheus' when nothing beside it is foreign, as for a `global` with no Prometheus key below.
+        return all(key in PROMETHEUS_SECTIONS for key in doc)
     return "global" in doc and _reads_as_prometheus(doc)
 
 

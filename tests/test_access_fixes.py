@@ -187,6 +187,27 @@ def test_ks105_namespaces_alternative_works_and_keeps_the_roles(tmp_path: Path) 
     assert not [f for f in _lint(setup) if f.rule in ACCESS | {"KS203"}]
 
 
+def test_ks105_namespaces_alternative_for_a_monitor_keeps_the_roles(tmp_path: Path) -> None:
+    """The same for a PodMonitor on `namespaceSelector: {any: true}`: the alternative is its matchNames (the operator
+    writes them as namespaces.names); applied, nothing is denied, and KS203 never called the Roles unused."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {{name: prometheus, namespace: {ns}}}\nrules:\n"
+    rbac = "---\n".join(role.format(ns=ns) + rules + "---\n" + _binding("RoleBinding", "Role", "prometheus", ns)
+                        for ns in ("monitoring", "shop"))
+    (tmp_path / "rbac.yaml").write_text(rbac)
+    (tmp_path / "prometheus.yaml").write_text(operator_prometheus(pod_monitors=True))
+    monitor = tmp_path / "podmonitor.yaml"
+    monitor.write_text("apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: {name: shop, namespace: shop}\n"
+                       "spec:\n  namespaceSelector: {any: true}\n  selector: {matchLabels: {app: shop}}\n"
+                       "  podMetricsEndpoints: [{port: web}]\n")
+    findings = _lint(tmp_path)
+    [finding] = [f for f in findings if f.rule == "KS105"]
+    assert "set `spec.namespaceSelector` of PodMonitor shop/shop to `{matchNames: [monitoring, shop]}`" in finding.fix
+    assert not [f for f in findings if f.rule == "KS203"]
+    monitor.write_text(monitor.read_text().replace("{any: true}", "{matchNames: [monitoring, shop]}"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS | {"KS203"}]
+
+
 def test_ks105_with_write_verbs_gives_the_needed_rule(tmp_path: Path) -> None:
     rules = '  - apiGroups: [""]\n    resources: ["pods", "configmaps"]\n    verbs: ["get", "list", "watch", "create", "delete"]\n'
     setup = _setup(tmp_path, PODS_JOB, _cluster_role("monitoring-edit", rules) + "---\n"

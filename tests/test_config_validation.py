@@ -709,6 +709,10 @@ def test_prometheus_key_lists_match_the_schema() -> None:
     ("global: {scrape_interval: 15s}\n", True),
     ("global: {scrape_intervall: 15s}\nrule_files: [a.yml]\n", True),
     ("global: {scrape_interval: 15s}\nroute: {receiver: x}\n", True),  # one stray key: KS601 says so
+    # a main config that only names its job files (scrape_config_files), with or without other sections
+    ("scrape_config_files: [jobs/*.yml]\n", True),
+    ("scrape_config_files: [jobs/*.yml]\nrule_files: [rules/*.yml]\n", True),
+    ("scrape_config_files: [jobs/*.yml]\nimageRegistry: ''\n", False),  # a key Prometheus lacks: not its file
     # Alertmanager (prometheus/alertmanager config/config.go GlobalConfig, Config)
     ("global: {resolve_timeout: 5m}\nroute: {receiver: x}\nreceivers: [{name: x}]\n", False),
     ("global: {smtp_smarthost: 'localhost:25'}\n", False),
@@ -736,6 +740,7 @@ def test_prometheus_config_told_from_look_alikes(text: str, expected: bool) -> N
 
 @pytest.mark.parametrize("text, parsed", [
     ("scrape_configs:\n- job_name: a\n", True),
+    ("scrape_config_files:\n- /etc/prometheus/jobs/*.yml\n", True),
     ("# Prometheus\nglobal:\n  scrape_interval: 1m\n", True),
     ('"global":\n  "resolve_timeout": "5m"\n', True),  # parsed, then told apart (not Prometheus')
     ("metrics:\n  configs:\n  - name: a\n    scrape_configs: []\n", True),

@@ -374,12 +374,13 @@ NAMESPACED_DISCOVERY = {"pods", "services", "endpoints", "endpointslices", "ingr
 def namespaced_discovery_route(job, need: Need, authorizer: Authorizer, identity: Identity) -> list[str] | None:
     """The namespaces a cluster-wide discovery list/watch would be granted in, when the identity's RoleBindings grant
     it in each of them: limiting the job's discovery there (`namespaces: {names: [...]}`) is the least-privilege
-    alternative to a ClusterRoleBinding, keeping the per-namespace Roles the user wrote. None when it is no
-    alternative: a namespaced or attached need, an Operator monitor (its namespaces are its namespaceSelector's),
-    or a namespace that lacks the grant."""
+    alternative to a ClusterRoleBinding, keeping the per-namespace Roles the user wrote. An Operator monitor has the
+    same alternative in its own field (`namespaceSelector.matchNames` in place of `any: true`; the operator writes
+    it as `namespaces.names`, FACTS §6). None when it is no alternative: a namespaced or attached need, or a
+    namespace that lacks the grant."""
     request = need.request
     if (need.kind != "discovery" or need.attached or request.namespace is not None or not request.is_resource
-            or request.resource not in NAMESPACED_DISCOVERY or getattr(job, "monitor", None) is not None
+            or request.resource not in NAMESPACED_DISCOVERY
             or need.decision is None or need.decision.allowed or not need.decision.out_of_scope):
         return None
     namespaces = sorted({g.binding.namespace for g in need.decision.out_of_scope if g.binding.namespace})
@@ -394,9 +395,22 @@ def _namespaces_alternative(job, needs: list[Need], authorizer: Authorizer, iden
     if not routes or routes[0] is None or any(route != routes[0] for route in routes):
         return ""
     names = ", ".join(routes[0])
-    return (f"\nOr keep the per-namespace grants and limit the discovery to where they apply: add "
-            f"`namespaces: {{names: [{names}]}}` to this kubernetes_sd_configs entry (it then lists and watches "
-            f"only in {_and_list(routes[0])}).")
+    return (f"\nOr keep the per-namespace grants and limit the discovery to where they apply: "
+            f"{_limit_discovery(getattr(job, 'monitor', None), names)} (it then lists and watches only in "
+            f"{_and_list(routes[0])}).")
+
+
+def _limit_discovery(monitor, names: str) -> str:
+    """Where a job's discovery namespaces are written: the kubernetes_sd_configs entry of a plain job or a
+    ScrapeConfig, a monitor's namespaceSelector (prometheus-operator promcfg.go turns `matchNames` into
+    `namespaces.names`; a Probe's is under `targets.ingress`)."""
+    if monitor is None:
+        return f"add `namespaces: {{names: [{names}]}}` to this kubernetes_sd_configs entry"
+    if monitor.kind == "ScrapeConfig":
+        return f"add `namespaces: {{names: [{names}]}}` to this kubernetesSDConfigs entry of ScrapeConfig {monitor.namespace}/{monitor.name}"
+    field = "spec.targets.ingress.namespaceSelector" if monitor.kind == "Probe" else "spec.namespaceSelector"
+    return (f"set `{field}` of {monitor.kind} {monitor.namespace}/{monitor.name} to `{{matchNames: [{names}]}}` "
+            f"in place of `any: true`")
 
 
 def _some_permissions(perms: list[Permission], limit: int = 4) -> str:
