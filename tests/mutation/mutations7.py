@@ -28,8 +28,9 @@ The first guess was wrong, not the tool, for the rest (kept as the tool has them
   but only through a RoleBinding that cannot apply: other namespace"), not KS101: the per-namespace Roles of b18 make
   every lost Role, binding, verb or apiGroup in one namespace a KS105 (first guess KS101).
 - A RoleBinding through which a ClusterRole grants nothing that can apply (nodes/metrics, /metrics) adds KS203 on those
-  rules beside KS105, as in b15; a monitor switched to `any: true` makes the default Role useless too (KS203; the
-  Operator's namespaces are the monitor's namespaceSelector, so no "limit the job's namespaces" fix spares it).
+  rules beside KS105, as in b15. A monitor switched to `any: true` gets KS105 alone: KS105's other fix, back to
+  `namespaceSelector.matchNames`, uses the per-namespace Roles, so they are not unused (probe-unused; first guess
+  KS203 too).
 - b18's "RoleBinding instead of ClusterRoleBinding" keeps the name prometheus-k8s, which the monitoring RoleBinding of
   the RoleBindingList already has: KS006, the later definition wins (kubectl apply order), and the ClusterRole is
   bound by nothing: KS102/KS104, not KS105.
@@ -149,7 +150,7 @@ MUTATIONS = [
     ("b18 cadvisor path typo /metric/cadvisor", B18, [(M, CADVISOR18, "      path: /metric/cadvisor\n")], ["KS102"]),
     ("b18 apiserver scheme http", B18, [(M, APISERVER18, "      port: https\n      scheme: http\n")], ["KS303"]),
     ("b18 apiserver insecureSkipVerify", B18, [(M, APITLS18, APITLS18 + "        insecureSkipVerify: true\n")], ["KS301"]),
-    ("b18 apiserver monitor in any namespace", B18, [(M, APINS18, "    any: true\n")], ["KS105", "KS203"]),
+    ("b18 apiserver monitor in any namespace", B18, [(M, APINS18, "    any: true\n")], ["KS105"]),  # the Roles stay: KS105's other fix, matchNames, uses them (probe-unused)
     ("b18 controller-manager monitor looks in monitoring", B18, [(M, KCM18, KCM18.replace("- kube-system", "- monitoring"))], []),
     ("b18 grant secrets in the monitoring Role", B18, [(R, role18("monitoring"), role18("monitoring").replace("          - pods\n", "          - pods\n          - secrets\n"))],
      ["KS203", "KS204"]),
