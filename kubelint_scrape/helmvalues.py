@@ -1,6 +1,6 @@
 """Scrape jobs handed to a Helm chart by a GitOps object (KS007): a Flux `HelmRelease`'s `spec.values` or
 `valuesFrom` ConfigMap/Secret, an Argo CD `Application`'s (or `ApplicationSet` template's) `helm.values` /
-`helm.valuesObject`. The chart turns them into a Prometheus configuration at install time (kube-prometheus-stack:
+`helm.valuesObject`, a k3s/RKE2 `HelmChart` / `HelmChartConfig`'s `valuesContent`. The chart turns them into a Prometheus configuration at install time (kube-prometheus-stack:
 `prometheus.prometheusSpec.additionalScrapeConfigs` into a Secret its Prometheus loads; the prometheus chart:
 `extraScrapeConfigs`, `serverFiles."prometheus.yml".scrape_configs`), run by a ServiceAccount with RBAC the chart
 renders too — none of it in a GitOps repository's files. So the jobs' access is not checked, and a report that
@@ -61,6 +61,8 @@ def _gitops_objects(workspace: Workspace) -> list[K8sObject]:
     found = [o for o in workspace.kind("HelmRelease") if o.api_version.startswith("helm.toolkit.fluxcd.io/")]
     found += [o for kind in ("Application", "ApplicationSet") for o in workspace.kind(kind)
               if o.api_version.startswith("argoproj.io/")]
+    found += [o for kind in ("HelmChart", "HelmChartConfig") for o in workspace.kind(kind)
+              if o.api_version.startswith("helm.cattle.io/")]
     return sorted(found, key=lambda o: (o.span.path, o.span.line))
 
 
@@ -69,7 +71,8 @@ def _chart(obj: K8sObject) -> str:
     spec = as_map(obj.doc.get("spec"))
     if obj.kind == "ApplicationSet":
         spec = as_map(get_path(spec, "template", "spec"))
-    names = [as_str(get_path(spec, "chart", "spec", "chart")), as_str(get_path(spec, "chartRef", "name"))]
+    names = [as_str(get_path(spec, "chart", "spec", "chart")), as_str(get_path(spec, "chartRef", "name")),
+             as_str(spec.get("chart")), obj.name if obj.kind == "HelmChartConfig" else ""]
     for source in [spec.get("source"), *as_seq(spec.get("sources"))]:
         names += [as_str(as_map(source).get("chart")), as_str(as_map(source).get("path"))]
     return " ".join(names).lower()
@@ -89,6 +92,9 @@ def _values_of(obj: K8sObject, workspace: Workspace, by_path: dict[str, Source])
                 data = as_map(get_path(holder.doc, "stringData" if kind == "Secret" else "data"))
                 yield _parsed(by_path.get(holder.path), data, key), holder.path
         yield spec.get("values"), obj.path
+        return
+    if obj.kind in ("HelmChart", "HelmChartConfig"):  # k3s helm-controller: the values as one YAML string
+        yield _parsed(by_path.get(obj.path), spec, "valuesContent"), obj.path
         return
     if obj.kind == "ApplicationSet":
         spec = as_map(get_path(spec, "template", "spec"))
