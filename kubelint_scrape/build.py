@@ -21,6 +21,7 @@ from .model import (
     K8sObject,
     RoleDef,
     ServiceAccountDef,
+    Subject,
     Workspace,
     agent_metrics_section,
     binding_from_object,
@@ -52,9 +53,10 @@ def build_workspace(
     findings: list[Finding] = []
     user_binding_names: set[str] = set()
     kustomized = kustomize_namespaces(sources)
+    accounts = kustomized_accounts(sources, kustomized) if kustomized else {}
     for source in sources:
         override = kustomized.get(os.path.abspath(source.path)) if kustomized else None
-        model = source_model(source, default_namespace, override, limits)
+        model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()))
         refused = refused_rbac(model, kubernetes_version)
         for (obj, derived), is_refused in zip(model.objects, refused):
             _index(workspace, obj, derived, user_binding_names, is_refused)
@@ -89,14 +91,16 @@ class SourceModel:
     unread_configs: list[K8sObject] = field(default_factory=list)  # ConfigMaps/Secrets holding one (KS007)
 
 
-def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:
-    """A function of the file and three settings, so memoised on its Source: the language server re-lints an
+def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
+                 accounts: frozenset[tuple[str, str]] = frozenset()) -> SourceModel:
+    """A function of the file and four settings, so memoised on its Source: the language server re-lints an
     edit without re-reading the other files' objects or re-parsing their embedded configs. Nothing downstream
-    mutates these objects (the analysis builds its own)."""
-    key = ("model", default_namespace, namespace_override, limits)
+    mutates these objects (the analysis builds its own). `accounts`: the ServiceAccounts of the Kustomization
+    that sets `namespace_override` (kustomized_accounts), which its bindings' subjects are rewritten to name."""
+    key = ("model", default_namespace, namespace_override, limits, accounts)
     model = source.memo.get(key)
     if model is None:
-        model = source.memo[key] = _build_source_model(source, default_namespace, namespace_override, limits)
+        model = source.memo[key] = _build_source_model(source, default_namespace, namespace_override, limits, accounts)
     return model
 
 
@@ -122,16 +126,18 @@ def refused_rbac(model: SourceModel, kubernetes_version: tuple[int, int]) -> lis
     return refused
 
 
-def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:
+def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
+                        accounts: frozenset[tuple[str, str]]) -> SourceModel:
     try:
-        return _source_model(source, default_namespace, namespace_override, limits)
+        return _source_model(source, default_namespace, namespace_override, limits, accounts)
     finally:
         # The file's lines, split for its embedded configs' positions, are not needed once its model is built: a
         # cache kept across files held a 20 MB file's million lines (~60 MB) to the end of the run.
         _split_lines.cache_clear()
 
 
-def _source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits) -> SourceModel:
+def _source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
+                  accounts: frozenset[tuple[str, str]]) -> SourceModel:
     model = SourceModel()
     for _document, doc in iter_documents(source):
         if is_prometheus_config(doc):
@@ -144,7 +150,10 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
         obj = k8s_object(source.path, doc, default_namespace, namespace_override)
         if obj is None:
             continue
-        model.objects.append((obj, _derive(obj)))
+        derived = _derive(obj)
+        if namespace_override and isinstance(derived, BindingDef):
+            derived = kustomized_subjects(derived, namespace_override, accounts)
+        model.objects.append((obj, derived))
         if obj.kind in ("ConfigMap", "Secret"):
             config_list, problems = embedded_configs(obj, source, limits)
             if any(problem.rule == UNREAD_CONFIG for problem in problems):
@@ -176,6 +185,44 @@ def kustomize_namespaces(sources: list[Source]) -> dict[str, str]:
                 else:
                     result[target] = doc["namespace"]
     return result
+
+
+def kustomized_accounts(sources: list[Source], kustomized: dict[str, str]) -> dict[str, frozenset[tuple[str, str]]]:
+    """Namespace a Kustomization sets → (namespace as written, name) of the ServiceAccounts in the files it covers:
+    the accounts its bindings' subjects can name (kustomized_subjects). Grouped by that namespace rather than by
+    build: two builds that set the same namespace move their accounts to the same place."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for source in sources:
+        namespace = kustomized.get(os.path.abspath(source.path))
+        if namespace is None:
+            continue
+        for _document, doc in iter_documents(source):
+            if isinstance(doc, YMap) and doc.get("kind") == "ServiceAccount" and doc.get("apiVersion") == "v1":
+                metadata = as_map(doc.get("metadata"))
+                if as_str(metadata.get("name")):
+                    found.setdefault(namespace, set()).add((as_str(metadata.get("namespace")), as_str(metadata.get("name"))))
+    return {namespace: frozenset(names) for namespace, names in found.items()}
+
+
+def kustomized_subjects(binding: BindingDef, namespace: str, accounts: frozenset[tuple[str, str]]) -> BindingDef:
+    """The binding as `kustomize build` writes it under a Kustomization that sets `namespace:`. A ServiceAccount
+    subject naming an account of the same build — without a namespace, or with the account's namespace before or
+    after the move — gets the account's new namespace (the nameReference transformer: kustomize
+    api/filters/nameref setMapping writes the referral's namespace into the subject); a subject named `default`
+    gets it whatever it names (api/filters/namespace roleBindingHack). A base's ClusterRoleBinding without subject
+    namespaces is therefore valid once built, and a subject left naming the base's namespace follows its account.
+    A subject naming an account outside the build is left as written, as kustomize leaves it."""
+    subjects = list(binding.subjects)
+    for i, subject in enumerate(subjects):
+        if subject.kind != "ServiceAccount" or (subject.namespace_explicit and subject.namespace == namespace):
+            continue
+        written = subject.namespace if subject.namespace_explicit else ""
+        if subject.name == "default" or any(
+                name == subject.name and written in ("", original or "default", namespace) for original, name in accounts):
+            subjects[i] = Subject(subject.kind, subject.name, namespace, True, subject.api_group, subject.index, subject.node)
+    if all(new is old for new, old in zip(subjects, binding.subjects)):
+        return binding
+    return BindingDef(binding.kind, binding.name, binding.namespace, binding.role_kind, binding.role_name, subjects, binding.obj)
 
 
 def _derive(obj: K8sObject) -> Any:

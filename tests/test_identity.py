@@ -217,3 +217,24 @@ def test_a_job_checked_as_two_identities_is_counted_once(monkeypatch: pytest.Mon
     files = sorted(p.name for p in Path(".").glob("*.yaml"))
     result = CliRunner().invoke(main, ["check", *files, "--ignore", "KS304", "--format", "text"])
     assert "All checks passed (4 file(s), 1 scrape job(s))." in result.output
+
+
+@pytest.mark.parametrize("written,name,expected", [
+    (None, "prometheus", ("monitoring", True)),         # no namespace: takes the build's account's new one
+    ("metrics", "prometheus", ("monitoring", True)),    # the account's namespace before the move: follows it
+    ("default", "scraper", ("monitoring", True)),       # an account written without namespace is in "default"
+    ("kube-system", "prometheus", ("kube-system", True)),  # another namespace's account: left as written
+    (None, "outsider", ("", False)),                    # not an account of the build: left, rejected (KS501)
+    ("kube-system", "default", ("monitoring", True)),   # `default` always takes it (namespace roleBindingHack)
+])
+def test_kustomized_subjects(written: str | None, name: str, expected: tuple[str, bool]) -> None:
+    """A ClusterRoleBinding's ServiceAccount subject as `kustomize build` writes it under `namespace: monitoring`
+    (kustomize api/filters/nameref setMapping, api/filters/namespace roleBindingHack)."""
+    from kubelint_scrape.build import kustomized_subjects
+    from kubelint_scrape.model import BindingDef, Subject
+
+    subject = Subject("ServiceAccount", name, written or "", written is not None, "", 0, None)
+    binding = BindingDef("ClusterRoleBinding", "b", "", "ClusterRole", "r", [subject])
+    accounts = frozenset({("metrics", "prometheus"), ("", "scraper")})
+    result = kustomized_subjects(binding, "monitoring", accounts).subjects[0]
+    assert (result.namespace, result.namespace_explicit) == expected

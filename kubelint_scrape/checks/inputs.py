@@ -10,6 +10,7 @@ from typing import Iterator
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import K8sObject
+from ..helmvalues import helm_values_findings
 from ..unreadcrds import unread_crd_findings
 from .context import Context
 
@@ -20,6 +21,7 @@ def input_problems(ctx: Context) -> Iterator[Finding]:
         yield from source.findings
     yield from ctx.load_findings
     yield from unread_crd_findings(ctx.workspace)  # scrape objects of operators not modelled (unreadcrds.py)
+    yield from helm_values_findings(ctx.workspace, ctx.sources)  # jobs handed to a Helm chart (helmvalues.py)
 
 
 # Kinds the workspace indexes by name, so the definition read last replaces the others (build.py); workloads,

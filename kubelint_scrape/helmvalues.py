@@ -1,0 +1,138 @@
+"""Scrape jobs handed to a Helm chart by a GitOps object (KS007): a Flux `HelmRelease`'s `spec.values` or
+`valuesFrom` ConfigMap/Secret, an Argo CD `Application`'s (or `ApplicationSet` template's) `helm.values` /
+`helm.valuesObject`, a k3s/RKE2 `HelmChart` / `HelmChartConfig`'s `valuesContent`. The chart turns them into a Prometheus configuration at install time (kube-prometheus-stack:
+`prometheus.prometheusSpec.additionalScrapeConfigs` into a Secret its Prometheus loads; the prometheus chart:
+`extraScrapeConfigs`, `serverFiles."prometheus.yml".scrape_configs`), run by a ServiceAccount with RBAC the chart
+renders too — none of it in a GitOps repository's files. So the jobs' access is not checked, and a report that
+stayed silent would read as "fine": one notice per object, naming the jobs, pointing at the rendered output."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from .findings import Finding
+from .load import Limits, Source, parse_text
+from .model import K8sObject, Workspace, named
+from .yamltree import YMap, as_map, as_seq, as_str, get_path, key_span
+
+# Values keys that hold Prometheus scrape jobs in the charts that deploy Prometheus or a Prometheus-compatible
+# agent (kube-prometheus-stack, prometheus, victoria-metrics-agent, grafana-agent static mode).
+SCRAPE_KEYS = ("additionalScrapeConfigs", "extraScrapeConfigs", "scrape_configs")
+_JOB_NAME = re.compile(r"""job_name:\s*["']?([^\s"'#]+)""")
+# Log shippers' charts use the same keys for log scrape jobs (promtail `config.snippets.extraScrapeConfigs`), which
+# the tool does not read in a config file either (model.is_log_agent_config).
+LOG_AGENT_CHARTS = ("promtail", "loki", "fluent", "vector")
+_MAX_DEPTH = 12  # values trees are shallow; a bound keeps a pathological one from costing anything
+
+FIX = ("Lint what the chart renders — `helm template` with these values (`flux build`/`flux-local`, `argocd app "
+       "manifests`) piped to `kubelint-scrape -` — so the jobs are checked against the ServiceAccount and RBAC the "
+       "chart creates. Suppress this notice with a reason once done.")
+
+
+def helm_values_findings(workspace: Workspace, sources: list[Source]) -> list[Finding]:
+    objects = _gitops_objects(workspace)
+    if not objects:
+        return []
+    by_path = {source.path: source for source in sources}
+    findings = []
+    for obj in objects:
+        if any(word in _chart(obj) for word in LOG_AGENT_CHARTS):
+            continue
+        # (file, mapping holding the key, key, job names), in the order the values are read
+        found = [(path, *hit) for values, path in _values_of(obj, workspace, by_path) for hit in _scrape_keys(values)]
+        if not found:
+            continue
+        path, holder, key, _jobs = found[0]
+        jobs = ", ".join(dict.fromkeys(job for *_rest, names in found for job in names))
+        keys = ", ".join(dict.fromkeys(f"`{k}`" for _p, _m, k, _j in found))
+        findings.append(Finding(
+            "KS007", key_span(path, holder, key),
+            f"{named(obj)} passes scrape jobs{f' ({jobs})' if jobs else ''} to its Helm chart in {keys}: the chart "
+            "renders them into a Prometheus configuration at install time, run by a ServiceAccount with RBAC the chart "
+            "creates, none of which is in the inputs; this tool does not render charts, so what these jobs need from "
+            "the API server and the kubelets — and whether that ServiceAccount holds it — is not checked",
+            fix=FIX, object=obj.ref, data={"family": "Helm chart values", "identity": None},
+        ))
+    return findings
+
+
+def _gitops_objects(workspace: Workspace) -> list[K8sObject]:
+    found = [o for o in workspace.kind("HelmRelease") if o.api_version.startswith("helm.toolkit.fluxcd.io/")]
+    found += [o for kind in ("Application", "ApplicationSet") for o in workspace.kind(kind)
+              if o.api_version.startswith("argoproj.io/")]
+    found += [o for kind in ("HelmChart", "HelmChartConfig") for o in workspace.kind(kind)
+              if o.api_version.startswith("helm.cattle.io/")]
+    return sorted(found, key=lambda o: (o.span.path, o.span.line))
+
+
+def _chart(obj: K8sObject) -> str:
+    """The chart's name as the object gives it (Flux chart template or chartRef, Argo source chart or path)."""
+    spec = as_map(obj.doc.get("spec"))
+    if obj.kind == "ApplicationSet":
+        spec = as_map(get_path(spec, "template", "spec"))
+    names = [as_str(get_path(spec, "chart", "spec", "chart")), as_str(get_path(spec, "chartRef", "name")),
+             as_str(spec.get("chart")), obj.name if obj.kind == "HelmChartConfig" else ""]
+    for source in [spec.get("source"), *as_seq(spec.get("sources"))]:
+        names += [as_str(as_map(source).get("chart")), as_str(as_map(source).get("path"))]
+    return " ".join(names).lower()
+
+
+def _values_of(obj: K8sObject, workspace: Workspace, by_path: dict[str, Source]) -> Iterator[tuple[Any, str]]:
+    """(values tree, file it lies in) of every values source of the object: inline, or text parsed in place."""
+    spec = as_map(obj.doc.get("spec"))
+    if obj.kind == "HelmRelease":
+        # Flux merges valuesFrom in order, then spec.values on top (helm-controller docs, "Values references").
+        for ref in as_seq(spec.get("valuesFrom")):
+            ref = as_map(ref)
+            kind, name = as_str(ref.get("kind")), as_str(ref.get("name"))
+            holder = workspace.find(kind, obj.namespace, name) if kind in ("ConfigMap", "Secret") and name else None
+            if holder is not None:
+                key = as_str(ref.get("valuesKey")) or "values.yaml"  # Flux's default valuesKey
+                data = as_map(get_path(holder.doc, "stringData" if kind == "Secret" else "data"))
+                yield _parsed(by_path.get(holder.path), data, key), holder.path
+        yield spec.get("values"), obj.path
+        return
+    if obj.kind in ("HelmChart", "HelmChartConfig"):  # k3s helm-controller: the values as one YAML string
+        yield _parsed(by_path.get(obj.path), spec, "valuesContent"), obj.path
+        return
+    if obj.kind == "ApplicationSet":
+        spec = as_map(get_path(spec, "template", "spec"))
+    for source in [spec.get("source"), *as_seq(spec.get("sources"))]:
+        helm = as_map(as_map(source).get("helm"))
+        yield helm.get("valuesObject"), obj.path
+        yield _parsed(by_path.get(obj.path), helm, "values"), obj.path
+
+
+def _parsed(source: Source | None, mapping: YMap, key: str) -> YMap | None:
+    """The values document held as text under `key`, positioned in the outer file."""
+    from .build import embedded_position  # (build imports the checks' inputs lazily; keep this module light)
+
+    text = mapping.get(key)
+    if source is None or not isinstance(text, str) or not any(k in text for k in SCRAPE_KEYS):
+        return None
+    documents, _problems, status = parse_text(source.path, text, Limits(), embedded_position(source.text, mapping, key))
+    root = documents[0].root if status == "linted" and documents else None
+    return root if isinstance(root, YMap) else None
+
+
+def _scrape_keys(values: Any, depth: int = 0) -> Iterator[tuple[YMap, str, list[str]]]:
+    """(mapping, key, job names) of every non-empty scrape-job key in a values tree."""
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(values, YMap):
+        for key, value in values.items():
+            if key in SCRAPE_KEYS and value:
+                yield values, key, _job_names(value)
+            else:
+                yield from _scrape_keys(value, depth + 1)
+    elif isinstance(values, list):
+        for item in values:
+            yield from _scrape_keys(item, depth + 1)
+
+
+def _job_names(value: Any) -> list[str]:
+    """A list of jobs (kube-prometheus-stack), or the same as YAML text (the prometheus chart's extraScrapeConfigs)."""
+    if isinstance(value, str):
+        return _JOB_NAME.findall(value)
+    return [name for job in as_seq(value) if (name := as_str(as_map(job).get("job_name")))]
