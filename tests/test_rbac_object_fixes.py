@@ -526,3 +526,42 @@ def test_ks502_fix_to_use_a_cluster_role_says_to_recreate_the_binding(tmp_path: 
     [finding] = lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
     assert finding.fix == ("Create Role reader in namespace app, or make it a ClusterRole and set `roleRef.kind: "
                            "ClusterRole` (delete and re-create the binding: roleRef is immutable)."), finding.fix
+
+
+ROLE_READER = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: monitoring}
+rules: [{apiGroups: [''], resources: [pods], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: monitoring}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: agent, namespace: monitoring}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: app}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+"""
+
+
+def test_ks502_cluster_role_fix_keeps_the_role_another_binding_uses(tmp_path: Path) -> None:
+    """"Make it a ClusterRole" turned Role monitoring/reader into a ClusterRole, and RoleBinding monitoring/reader,
+    which refers to that Role, was left dangling (KS502 again). The fix adds a ClusterRole beside the kept Role."""
+    (tmp_path / "rbac.yaml").write_text(ROLE_READER)
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
+    assert finding.fix == ("Create Role reader in namespace app, or add a ClusterRole reader with the rules of Role "
+                           "monitoring/reader (keep that Role: RoleBinding monitoring/reader refers to it) and set "
+                           "`roleRef.kind: ClusterRole` (delete and re-create the binding: roleRef is immutable)."), finding.fix
+    app_binding = ROLE_READER.split("---\n")[2]
+    fixed = ROLE_READER.replace(app_binding, app_binding.replace("kind: Role, name: reader", "kind: ClusterRole, name: reader"))
+    fixed += ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n"
+              "rules: [{apiGroups: [''], resources: [pods], verbs: [list]}]\n")
+    (tmp_path / "rbac.yaml").write_text(fixed)
+    assert not lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
+    # the other alternative, applied: a copy of the Role in namespace app
+    (tmp_path / "rbac.yaml").write_text(ROLE_READER + "---\n" + ROLE_READER.split("---\n")[0].replace("namespace: monitoring", "namespace: app"))
+    assert not lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
