@@ -1005,3 +1005,16 @@ def test_ks100_config_flag_naming_another_file_fix_points_it_at_the_key(tmp_path
         assert sorted(f.rule for f in report.findings) == ["KS102", "KS304"], [(f.rule, f.message) for f in report.findings]
         [ks102] = [f for f in report.findings if f.rule == "KS102"]
         assert "as monitoring/prometheus, which lacks get nodes/metrics" in ks102.message
+
+
+def test_ks107_fix_for_a_misspelt_secrets_directory_applied_leaves_the_token_read(tmp_path: Path) -> None:
+    """`serviceacount/token` beside the ServiceAccount volume: the fix writes the path it mounts; applied, only the
+    fixture's kubelet-certificate note (KS304) is left."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS107" / "fail-token-directory-typo"
+    text = (case / "prometheus.yaml").read_text()
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS107"]
+    assert finding.fix == "Write /var/run/secrets/kubernetes.io/serviceaccount/token.", finding.fix
+    (tmp_path / "prometheus.yaml").write_text(text.replace("/var/run/secrets/kubernetes.io/serviceacount/token",
+                                                           "/var/run/secrets/kubernetes.io/serviceaccount/token"))
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == ["KS304"]

@@ -142,3 +142,19 @@ def test_ks501_fix_next_to_a_pod_whose_token_it_grants_leaves_no_ks405(tmp_path:
     text = (case / "exporter.yaml").read_text()
     (tmp_path / "exporter.yaml").write_text(text.replace("rbac.authorization.k8s.io/v1beta1", "rbac.authorization.k8s.io/v1"))
     assert not lint_paths([str(tmp_path)], Options()).findings
+
+
+def test_ks404_fix_for_a_read_only_mount_recorded_as_it_says_leaves_nothing(tmp_path: Path) -> None:
+    """The mount already readOnly: the fix keeps it and records it with the suppression it quotes, on the finding's
+    line; applied, no KS404 and no stale-suppression KS002."""
+    import re
+    text = HOST_MOUNT.replace("MOUNTS", "[{name: lib, mountPath: /var/lib, readOnly: true}]").replace(
+        "      volumes: VOLUMES\n", "      volumes:\n      - name: lib\n        hostPath: {path: /var/lib}\n")
+    (tmp_path / "ds.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    assert "mount the narrowest path (readOnly, as it already is)" in finding.fix
+    comment = re.search(r"`(# kubelint-scrape: ignore\[KS404\]) <reason>`", finding.fix).group(1)
+    lines = text.splitlines(True)
+    lines[finding.span.line - 1] = lines[finding.span.line - 1].rstrip("\n") + f"  {comment} cAdvisor reads the host's /var/lib\n"
+    (tmp_path / "ds.yaml").write_text("".join(lines))
+    assert not {f.rule for f in lint_paths([str(tmp_path)], Options()).findings} & {"KS404", "KS002", "KS602"}
