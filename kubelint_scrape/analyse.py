@@ -352,17 +352,24 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes
     return "image" if looks_like_prometheus(pod) else "mount"
 
 
-def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> str:
+def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> tuple[str, str]:
     """Why a config flag that points into the mount does not load `key`: the file it names, and where the key is
-    (another key's file, or no file at all: items/subPath renamed it, and Prometheus fails to start)."""
+    (another key's file, or no file at all: items/subPath renamed it, and Prometheus fails to start); and the fix.
+    Pointing the flag at the key is right only if the key is the config that pod should run (it may load another
+    key on purpose): the fix says so, and keeps the other way out, the workload that does load it."""
     for pod in pods:
         for container in pod.containers:
             files, roots = _key_files(pod, container, kind, name, key)
             for path in config_file_paths(container):
                 if any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
                     where = f"it is at {', '.join(sorted(files))}" if files else "it is not in the mount"
-                    return f"--config.file names {path}, not key {key} ({where})"
-    return f"--config.file names another of its files, not key {key}"
+                    fix = (f"If key {key} is the config container {container.name} of {pod.obj.kind} "
+                           f"{pod.obj.namespace}/{pod.obj.name} should run, make its config flag name "
+                           f"{sorted(files)[0]} instead of {path}; otherwise lint the config together with the workload "
+                           f"that loads it, or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or "
+                           f"`identities` in the configuration).") if files else ""
+                    return f"--config.file names {path}, not key {key} ({where})", fix
+    return f"--config.file names another of its files, not key {key}", ""
 
 
 def loading_containers(pod: PodTemplate, config: PromConfig) -> list[Any]:
@@ -596,8 +603,8 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
         if any(way == "url" for _, way in ways):
             return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but the config flag names a URL, "
                               f"which is loaded instead of key {key}")
-        return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but "
-                          + _flag_elsewhere([pod for pod, way in ways if way == "other"], kind, name, key))
+        reason, fix = _flag_elsewhere([pod for pod, way in ways if way == "other"], kind, name, key)
+        return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but {reason}", fix=fix)
     way = dict(ways)
     included = f"{kind} {name} key {key} is among the scrape_config_files of the config loaded by"
     # One resolution per ServiceAccount, from the first of its loaders; several run the config as each of them.

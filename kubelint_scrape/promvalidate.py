@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import re
 from .records import dataclass
+from .resources import knowledge
 from typing import Any, Iterator
 
 from .findings import Finding, Related
@@ -694,6 +695,14 @@ def _section(path: tuple) -> str:
     return ""
 
 
+def _attached_grant(name: str) -> str:
+    """The resource an attach_metadata field lists and watches (sd-roles knowledge), as the fix names it."""
+    needs = knowledge("sd-roles")["attach_metadata"].get(name, {}).get("needs")
+    if not needs:
+        return ""
+    return f"{needs['group']}/{needs['resource']}" if needs.get("group") else needs["resource"]
+
+
 _LIST_SECTIONS = {"scrape_configs": "scrapeConfig", "remote_write": "remoteWriteConfig", "remote_read": "remoteReadConfig"}
 
 
@@ -854,7 +863,10 @@ class _ConfigCheck:
             return self._new_in_3(span, label, where, name, data)
         added = ADDED_LATER.get(_section(error.path), {}).get(name) if self.release is not None else None
         if added is not None and self.release.version < added:
-            return self._newer_than_release(span, label, where, name, added, data)
+            grant = _attached_grant(name) if _section(error.path) == "attachMetadata" else ""
+            if grant and as_map(error.container).get(name) is not True:
+                grant = ""
+            return self._newer_than_release(span, label, where, name, added, data, grant)
         renamed = RENAMED.get(name) if isinstance(name, str) else None
         if renamed:
             message = f"unknown field {label} {where} (renamed {renamed} in Prometheus 3.0)"
@@ -894,12 +906,16 @@ class _ConfigCheck:
             fix = f'Remove "{name}", {upgrade}.'
         return self._finding(span, message, fix, {**data, "prometheus_version": release.text})
 
-    def _newer_than_release(self, span: Span, label: str, where: str, name: str, added: tuple, data: dict) -> Finding:
-        """A field of a later 2.x in a config an older 2.x image loads: remove it, or run a release that knows it."""
+    def _newer_than_release(self, span: Span, label: str, where: str, name: str, added: tuple, data: dict,
+                            grant: str = "") -> Finding:
+        """A field of a later release in a config an older image loads: remove it, or run a release that knows it.
+        An attach_metadata field set true was granted what it lists and watches (`grant`): removed, that grant is
+        left unused (KS203), so the fix names it too."""
         release = self.release
         since = ".".join(str(part) for part in added)
         message = f"unknown field {label} {where} (added in Prometheus {since}, unknown to Prometheus {release.text})"
-        fix = f'Remove "{name}", or run Prometheus {since} or later instead of {release.image}.'
+        also = f" (and the `list`/`watch` {grant} granted for it, unless another job uses them: KS203)" if grant else ""
+        fix = f'Remove "{name}"{also}, or run Prometheus {since} or later instead of {release.image}.'
         return self._finding(span, message, fix, {**data, "prometheus_version": release.text})
 
     def _belongs_under(self, schema: dict, name: Any) -> tuple[str, bool] | None:

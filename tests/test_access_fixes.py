@@ -1003,3 +1003,39 @@ def test_ks101_fix_creates_the_role_a_rolebinding_in_a_namespace_without_it_refe
     (setup / "fix.yaml").write_text("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n"
                                     f"metadata: {{name: prometheus, namespace: apps}}\nrules:\n{rules}\n")
     assert not [f"{f.rule} {f.message}" for f in _lint(setup) if f.severity in ("error", "warning")]
+
+
+def test_ks100_config_flag_naming_another_file_fix_points_it_at_the_key(tmp_path: Path) -> None:
+    """KS100 when the config flag names another file of the mount: the fix said to lint the config together with
+    the workload that mounts it, which it already was. It now names the file the key is at; applied, the config
+    is loaded as monitoring/prometheus, and what is left is the kubelet-certificate note (KS304, as before) and the
+    access check KS100 said was skipped (KS102: the fixtures' RBAC lacks get nodes/metrics)."""
+    import shutil
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "KS100"
+    for case, wrong, right in (("fail-config-file-names-another-key", "/etc/prometheus/other.yml", "/etc/prometheus/prometheus.yml"),
+                               ("fail-secret-base64-config-not-loaded", "/etc/prometheus/prometheus.yml", "/etc/prometheus/prom/main.yml")):
+        shutil.rmtree(tmp_path, ignore_errors=True)
+        shutil.copytree(fixtures / case, tmp_path, ignore=shutil.ignore_patterns("expected.txt"))
+        [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS100"]
+        assert finding.fix.startswith("If key prometheus.yml is the config container prometheus of Deployment "
+                                      f"monitoring/prometheus should run, make its config flag name {right} instead of "
+                                      f"{wrong}; otherwise "), finding.fix
+        deploy = tmp_path / "deploy.yaml"
+        deploy.write_text(deploy.read_text().replace(f"--config.file={wrong}", f"--config.file={right}"))
+        report = lint_paths([str(tmp_path)], Options())
+        assert sorted(f.rule for f in report.findings) == ["KS102", "KS304"], [(f.rule, f.message) for f in report.findings]
+        [ks102] = [f for f in report.findings if f.rule == "KS102"]
+        assert "as monitoring/prometheus, which lacks get nodes/metrics" in ks102.message
+
+
+def test_ks107_fix_for_a_misspelt_secrets_directory_applied_leaves_the_token_read(tmp_path: Path) -> None:
+    """`serviceacount/token` beside the ServiceAccount volume: the fix writes the path it mounts; applied, only the
+    fixture's kubelet-certificate note (KS304) is left."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS107" / "fail-token-directory-typo"
+    text = (case / "prometheus.yaml").read_text()
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS107"]
+    assert finding.fix == "Write /var/run/secrets/kubernetes.io/serviceaccount/token.", finding.fix
+    (tmp_path / "prometheus.yaml").write_text(text.replace("/var/run/secrets/kubernetes.io/serviceacount/token",
+                                                           "/var/run/secrets/kubernetes.io/serviceaccount/token"))
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == ["KS304"]

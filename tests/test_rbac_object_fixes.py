@@ -526,3 +526,99 @@ def test_ks502_fix_to_use_a_cluster_role_says_to_recreate_the_binding(tmp_path: 
     [finding] = lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
     assert finding.fix == ("Create Role reader in namespace app, or make it a ClusterRole and set `roleRef.kind: "
                            "ClusterRole` (delete and re-create the binding: roleRef is immutable)."), finding.fix
+
+
+ROLE_READER = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: monitoring}
+rules: [{apiGroups: [''], resources: [pods], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: monitoring}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: agent, namespace: monitoring}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: app}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+"""
+
+
+def test_ks502_cluster_role_fix_keeps_the_role_another_binding_uses(tmp_path: Path) -> None:
+    """"Make it a ClusterRole" turned Role monitoring/reader into a ClusterRole, and RoleBinding monitoring/reader,
+    which refers to that Role, was left dangling (KS502 again). The fix adds a ClusterRole beside the kept Role."""
+    (tmp_path / "rbac.yaml").write_text(ROLE_READER)
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
+    assert finding.fix == ("Create Role reader in namespace app, or add a ClusterRole reader with the rules of Role "
+                           "monitoring/reader (keep that Role: RoleBinding monitoring/reader refers to it) and set "
+                           "`roleRef.kind: ClusterRole` (delete and re-create the binding: roleRef is immutable)."), finding.fix
+    app_binding = ROLE_READER.split("---\n")[2]
+    fixed = ROLE_READER.replace(app_binding, app_binding.replace("kind: Role, name: reader", "kind: ClusterRole, name: reader"))
+    fixed += ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n"
+              "rules: [{apiGroups: [''], resources: [pods], verbs: [list]}]\n")
+    (tmp_path / "rbac.yaml").write_text(fixed)
+    assert not lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
+    # the other alternative, applied: a copy of the Role in namespace app
+    (tmp_path / "rbac.yaml").write_text(ROLE_READER + "---\n" + ROLE_READER.split("---\n")[0].replace("namespace: monitoring", "namespace: app"))
+    assert not lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
+
+
+
+VMAGENT_WRITING = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: vmagent-config, namespace: monitoring}
+data:
+  scrape.yml: |
+    scrape_configs:
+      - job_name: pods
+        kubernetes_sd_configs: [{role: pod}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: vmagent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: vmagent}}
+  template:
+    metadata: {labels: {app: vmagent}}
+    spec:
+      serviceAccountName: vmagent
+      containers:
+        - name: vmagent
+          image: victoriametrics/vmagent:v1.102.0
+          args: ["-promscrape.config=/config/scrape.yml", "-remoteWrite.url=http://vm:8428/api/v1/write"]
+          volumeMounts: [{name: config, mountPath: /config}]
+      volumes: [{name: config, configMap: {name: vmagent-config}}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: vmagent, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: vmagent}
+rules:
+  - apiGroups: [""]
+    resources: [pods]
+    verbs: [list, watch, update]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: vmagent}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: vmagent}
+subjects: [{kind: ServiceAccount, name: vmagent, namespace: monitoring}]
+"""
+
+
+def test_ks207_fix_naming_vmagent_applied_leaves_its_discovery_granted(tmp_path: Path) -> None:
+    """KS207 names the scraper program (vmagent); its fix applied as written leaves nothing, discovery still granted."""
+    (tmp_path / "a.yaml").write_text(VMAGENT_WRITING)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS207"]
+    assert "vmagent never writes to the Kubernetes API" in finding.message
+    assert finding.fix == 'Remove "update" from the verbs of this rule, leaving ["list", "watch"].', finding.fix
+    (tmp_path / "a.yaml").write_text(VMAGENT_WRITING.replace("verbs: [list, watch, update]", "verbs: [list, watch]"))
+    assert not lint_paths([str(tmp_path)], Options()).findings

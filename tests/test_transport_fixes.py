@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kubelint_scrape.analyse import Assumptions
 from kubelint_scrape.engine import Options, lint_paths
 from manifests import (APISERVER_MONITOR, operator_prometheus, prometheus_deployment, read_only_kubelet_monitor,
@@ -310,3 +312,87 @@ def test_ks306_fix_for_a_port_name_pattern_applied_leaves_the_job_scraping_witho
             text = "".join(line for line in text.splitlines(True) if "bearer_token_file:" not in line)
         (tmp_path / source.name).write_text(text)
     assert not [f"{f.rule} {f.message}" for f in lint_paths([str(tmp_path)], Options()).findings]
+
+
+# KS302 for the kinds that take only Secret/ConfigMap references, applied literally. Each writes the fix's keys where
+# its CRD has them (v1 probe_types.go: a Probe's scheme and address are its prober's; v1alpha1 scrapeconfig_types.go:
+# scheme enum HTTP;HTTPS; SafeAuthorization, SafeTLSConfig on all three).
+_KUBELET_TOKEN_SECRET = """\
+---
+apiVersion: v1
+kind: Secret
+type: kubernetes.io/service-account-token
+metadata:
+  name: prometheus-token
+  namespace: monitoring
+  annotations: {kubernetes.io/service-account.name: prometheus}
+"""
+_READ_ONLY_PROBE = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Probe
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  prober:
+    url: 10.0.0.21:10255
+    path: /metrics
+  targets:
+    staticConfig:
+      static: [node-1]
+"""
+_READ_ONLY_SCRAPE_CONFIG = """\
+apiVersion: monitoring.coreos.com/v1alpha1
+kind: ScrapeConfig
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  kubernetesSDConfigs:
+    - role: Node
+  relabelings:
+    - sourceLabels: [__address__]
+      regex: (.+):10250
+      replacement: ${1}:10255
+      targetLabel: __address__
+"""
+_KIND_SETUP = {
+    "PodMonitor": (READ_ONLY_POD_MONITOR, "pods", "podMonitorSelector"),
+    "Probe": (_READ_ONLY_PROBE, None, "probeSelector"),
+    "ScrapeConfig": (_READ_ONLY_SCRAPE_CONFIG, "nodes", "scrapeConfigSelector"),
+}
+
+
+def _apply_kubelet_fix(kind: str, monitor: str, fix: str) -> str:
+    """The KS302 fix written into the monitor as it says: the address moved to :10250 (a Probe's prober.url, a
+    PodMonitor's rewrite, a ScrapeConfig's rewrite dropped as named), then each quoted setting at its key."""
+    import re
+    settings = re.findall(r"`((?:prober\.)?scheme: \w+)`|`(authorization: \{[^`]*\})`|`(tlsConfig: \{[^`]*)`", fix)
+    scheme, auth, tls = (next(s[i] for s in settings if s[i]) for i in range(3))
+    auth = auth.replace("<Secret>", "prometheus-token")
+    if kind == "Probe":
+        assert "`prober.url: <node>:10250`" in fix and scheme == "prober.scheme: https", fix
+        return monitor.replace("10.0.0.21:10255\n", f"10.0.0.21:10250\n    {scheme.split('.')[1]}\n") + f"  {auth}\n  {tls}\n"
+    if kind == "ScrapeConfig":
+        assert "drop the rewrite to :10255" in fix and scheme == "scheme: HTTPS", fix
+        return monitor.split("  relabelings:")[0] + f"  {scheme}\n  {auth}\n  {tls}\n"
+    assert "(`<node>:10250`)" in fix and scheme == "scheme: https", fix
+    return monitor.replace("${1}:10255\n", f"${{1}}:10250\n      {scheme}\n      {auth}\n      {tls}\n")
+
+
+@pytest.mark.parametrize("kind", sorted(_KIND_SETUP))
+def test_ks302_fix_for_a_kind_without_files_applied_leaves_the_kubelets_scraped(tmp_path: Path, kind: str) -> None:
+    """Applied literally, the fix leaves nothing and the job still scrapes the kubelets. A Probe's `scheme: https`
+    was written at spec level, which ProbeSpec has not: the prober stayed on HTTP (KS303) and the suppression of
+    the TLS skip was stale (KS002)."""
+    monitor, discovered, selector = _KIND_SETUP[kind]
+    prometheus = operator_prometheus(deny_file_access=False).replace(
+        "  serviceMonitorSelector: {}\n", f"  {selector}: {{}}\n")
+    discovery = f"- apiGroups: [\"\"]\n  resources: [{discovered}]\n  verbs: [list, watch]\n" if discovered else ""
+    granted = discovery + "- apiGroups: [\"\"]\n  resources: [nodes/metrics]\n  verbs: [get]\n"  # "and grant"
+    account = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prometheus, namespace: monitoring}\n---\n"
+    (tmp_path / "op.yaml").write_text(prometheus + "---\n" + (scraper_rbac(discovery) if discovery else account) + monitor)
+    found = lint_paths([str(tmp_path)], Options()).findings
+    assert [f.rule for f in found] == ["KS302"], [(f.rule, f.message) for f in found]
+    fixed = _apply_kubelet_fix(kind, monitor, found[0].fix)
+    (tmp_path / "op.yaml").write_text(prometheus + "---\n" + scraper_rbac(granted) + fixed + _KUBELET_TOKEN_SECRET)
+    report = lint_paths([str(tmp_path)], Options())
+    assert not report.findings, [(f.rule, f.message) for f in report.findings]
+    [analysis] = report.analysis.jobs
+    assert {(e.klass, e.port) for e in analysis.endpoints} == {("kubelet", 10250)}

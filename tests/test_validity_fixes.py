@@ -215,3 +215,77 @@ scrape_configs:
     assert field.fix.startswith("Field selectors have no set operators (in, notin)")
     after = config.replace("LABEL", '"app=web"').replace("metadata.name in (web, api)", "metadata.name=web")
     assert not _only(_lint(tmp_path, {"prometheus.yml": after}), "KS601")
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_ks601_attach_metadata_fixes_applied_leave_no_unused_grant(tmp_path: Path) -> None:
+    """attach_metadata fields newer than a 3.5 image: removing them, as the fix said, left their grants unused
+    (three KS203); the fix now names each grant. Both alternatives applied literally leave nothing."""
+    case = FIXTURES / "KS601" / "fail-attach-metadata-fields-newer-than-image"
+    files = {p.name: p.read_text() for p in case.glob("*.yaml")}
+    fixes = {f.data.get("field", f.message.split('"')[1]): f.fix for f in _lint(tmp_path, files) if f.rule == "KS601"}
+    assert fixes == {
+        "namespace": 'Remove "namespace" (and the `list`/`watch` namespaces granted for it, unless another job uses them: '
+                     'KS203), or run Prometheus 3.6.0 or later instead of prom/prometheus:v3.5.0.',
+        "deployment": 'Remove "deployment" (and the `list`/`watch` apps/replicasets granted for it, unless another job '
+                      'uses them: KS203), or run Prometheus 3.11.0 or later instead of prom/prometheus:v3.5.0.',
+        "cronjob": 'Remove "cronjob" (and the `list`/`watch` batch/jobs granted for it, unless another job uses them: '
+                   'KS203), or run Prometheus 3.11.0 or later instead of prom/prometheus:v3.5.0.'}, fixes
+    removed = dict(files)
+    removed["cm.yaml"] = "".join(line for line in files["cm.yaml"].splitlines(True)
+                                 if line.strip() not in ("namespace: true", "deployment: true", "cronjob: true"))
+    removed["rbac.yaml"] = files["rbac.yaml"].replace("[pods, nodes, namespaces]", "[pods, nodes]").replace(
+        "  - apiGroups: [apps]\n    resources: [replicasets]\n    verbs: [list, watch]\n", "").replace(
+        "  - apiGroups: [batch]\n    resources: [jobs]\n    verbs: [list, watch]\n", "")
+    assert removed["rbac.yaml"].count("apiGroups") == 1
+    assert not [(f.rule, f.message) for f in _lint(tmp_path, removed)]
+    upgraded = dict(files, **{"deploy.yaml": files["deploy.yaml"].replace("prom/prometheus:v3.5.0", "prom/prometheus:v3.11.0")})
+    assert not [(f.rule, f.message) for f in _lint(tmp_path, upgraded)]
+
+
+AGENT = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prom, namespace: monitoring}
+data:
+  prometheus.yml: |
+    rule_files: [/etc/rules/*.yml]
+    scrape_configs:
+      - job_name: app
+        static_configs: [{targets: ["app:8080"]}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      automountServiceAccountToken: false
+      containers:
+        - name: prometheus
+          image: prom/prometheus:v2.53.0
+          args: ["--config.file=/etc/prometheus/prometheus.yml", FLAG]
+          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
+      volumes: [{name: config, configMap: {name: prom}}]
+"""
+
+
+def test_ks601_agent_mode_fix_keeps_the_other_features_in_either_flag_spelling(tmp_path: Path) -> None:
+    """kingpin takes `--enable-feature agent,exemplar-storage` as two items too: that agent drew nothing. Each
+    spelling's fix, applied as written, leaves nothing and keeps exemplar-storage."""
+    for flag, kept in (('"--enable-feature=agent,exemplar-storage"', "--enable-feature=exemplar-storage"),
+                       ('"--enable-feature", "exemplar-storage,agent"', "--enable-feature exemplar-storage")):
+        (finding,) = _lint(tmp_path, {"agent.yaml": AGENT.replace("FLAG", flag)})
+        written = flag.replace('"', "").replace(", ", " ")
+        assert finding.fix == (f"Remove `rule_files:` from the agent's config, or remove `agent` from {written}, "
+                               f"keeping the other features (`{kept}`)."), finding.fix
+        fixed = AGENT.replace("FLAG", ", ".join(f'"{word}"' for word in kept.split(" ")))
+        assert not _lint(tmp_path, {"agent.yaml": fixed})
+        assert not _lint(tmp_path, {"agent.yaml": AGENT.replace("FLAG", flag).replace("    rule_files: [/etc/rules/*.yml]\n", "")})
+    (finding,) = _lint(tmp_path, {"agent.yaml": AGENT.replace("FLAG", '"--enable-feature", "agent"')})
+    assert finding.fix.endswith("or drop --enable-feature agent (both items)."), finding.fix
+    assert not _lint(tmp_path, {"agent.yaml": AGENT.replace(', FLAG', "")})

@@ -95,3 +95,66 @@ def test_host_network_of_a_windows_host_process_pod_is_not_fixed_by_removing_it_
     # what only a HostProcess container has must go with it, or the moved exporter does not start
     assert "replace `runAsUserName: NT AUTHORITY\\system` (an account only HostProcess containers have)" in finding.fix
     assert "%CONTAINER_SANDBOX_MOUNT_POINT% paths" in finding.fix
+
+
+def test_workload_fixes_on_daemonsets_refused_for_their_api_version_applied_after_ks602(tmp_path: Path) -> None:
+    """KS401–KS405 on DaemonSets refused only for their apiVersion: KS602's fix first (the apiVersion), then each
+    workload fix as written. Every one of those findings is gone, the two DaemonSets the served kind would still
+    refuse keep their KS602, and the Prometheus still loads its config as monitoring/prometheus."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS401" / "fail-unserved-daemonset-runs-prometheus"
+    report = lint_paths([str(case)], Options())
+    fixes = {(Path(f.span.path).name, f.span.line, f.rule): f.fix for f in report.findings}
+    assert fixes[("prometheus.yaml", 49, "KS602")] == "Change `apiVersion: extensions/v1beta1` to `apiVersion: apps/v1`."
+    assert fixes[("exporters.yaml", 1, "KS602")] == "Change `apiVersion: apps/v1beta2` to `apiVersion: apps/v1`."
+    assert fixes[("exporters.yaml", 12, "KS405")] == ("Set `automountServiceAccountToken: false` in the pod template of "
+                                                       "DaemonSet monitoring/exporter.")
+    assert fixes[("prometheus.yaml", 77, "KS404")].startswith("Remove the hostPath volume docker and its volumeMount "
+                                                               "(prometheus:/var/run/docker.sock)")
+    assert fixes[("prometheus.yaml", 69, "KS403")].startswith("In container prometheus, remove `privileged: true`, set "
+                                                               "`allowPrivilegeEscalation: false` and `capabilities: "
+                                                               "{drop: [\"ALL\"]}`")
+    exporters = (case / "exporters.yaml").read_text().split("---\n")
+    exporters[0] = exporters[0].replace("apiVersion: apps/v1beta2", "apiVersion: apps/v1").replace(
+        "      hostPID: true\n", "      automountServiceAccountToken: false\n")
+    prometheus = (case / "prometheus.yaml").read_text()
+    head, daemonset = prometheus.split("apiVersion: extensions/v1beta1\n")
+    daemonset = ("apiVersion: apps/v1\n" + daemonset).replace("      hostNetwork: true\n      hostPID: true\n", "").replace(
+        "            privileged: true\n", "            allowPrivilegeEscalation: false\n"
+        "            capabilities: {drop: [\"ALL\"]}\n").replace(
+        "            - {name: docker, mountPath: /var/run/docker.sock}\n", "").replace(
+        "        - name: docker\n          hostPath: {path: /var/run/docker.sock}\n", "")
+    (tmp_path / "exporters.yaml").write_text("---\n".join(exporters))
+    (tmp_path / "prometheus.yaml").write_text(head + daemonset)
+    after = lint_paths([str(tmp_path)], Options())
+    left = sorted((Path(f.span.path).name, f.rule) for f in after.findings)
+    assert left == [("exporters.yaml", "KS602"), ("exporters.yaml", "KS602"), ("prometheus.yaml", "KS304")], \
+        [(f.rule, f.message) for f in after.findings]
+    assert {a.job.label for a in after.analysis.jobs} == {a.job.label for a in report.analysis.jobs} != set()
+
+
+def test_ks501_fix_next_to_a_pod_whose_token_it_grants_leaves_no_ks405(tmp_path: Path) -> None:
+    """KS405 stays quiet for a token granted only by a binding refused for its apiVersion; KS501's fix applied (the
+    apiVersion) leaves nothing: the token is used by a served binding, and no KS405 appears once it is served."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS405" / "pass-binding-refused-only-for-api-version"
+    [finding] = lint_paths([str(case)], Options()).findings
+    assert finding.rule == "KS501" and finding.fix.startswith(
+        "Change `apiVersion: rbac.authorization.k8s.io/v1beta1` to `apiVersion: rbac.authorization.k8s.io/v1`"), finding.fix
+    text = (case / "exporter.yaml").read_text()
+    (tmp_path / "exporter.yaml").write_text(text.replace("rbac.authorization.k8s.io/v1beta1", "rbac.authorization.k8s.io/v1"))
+    assert not lint_paths([str(tmp_path)], Options()).findings
+
+
+def test_ks404_fix_for_a_read_only_mount_recorded_as_it_says_leaves_nothing(tmp_path: Path) -> None:
+    """The mount already readOnly: the fix keeps it and records it with the suppression it quotes, on the finding's
+    line; applied, no KS404 and no stale-suppression KS002."""
+    import re
+    text = HOST_MOUNT.replace("MOUNTS", "[{name: lib, mountPath: /var/lib, readOnly: true}]").replace(
+        "      volumes: VOLUMES\n", "      volumes:\n      - name: lib\n        hostPath: {path: /var/lib}\n")
+    (tmp_path / "ds.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    assert "mount the narrowest path (readOnly, as it already is)" in finding.fix
+    comment = re.search(r"`(# kubelint-scrape: ignore\[KS404\]) <reason>`", finding.fix).group(1)
+    lines = text.splitlines(True)
+    lines[finding.span.line - 1] = lines[finding.span.line - 1].rstrip("\n") + f"  {comment} cAdvisor reads the host's /var/lib\n"
+    (tmp_path / "ds.yaml").write_text("".join(lines))
+    assert not {f.rule for f in lint_paths([str(tmp_path)], Options()).findings} & {"KS404", "KS002", "KS602"}

@@ -167,14 +167,18 @@ AGENT_FORBIDDEN = {
 
 
 def _agent_flag(pod: Any) -> Any:
-    """(container, key, index in its args or command) of the flag that starts Prometheus in agent mode, or None:
-    `--agent` in 3.x, `--enable-feature=agent` (a comma list) in 2.x, where LoadFile refuses the same sections."""
+    """(container, key, index in its args or command, the flag as written) of the flag that starts Prometheus in
+    agent mode, or None: `--agent` in 3.x, `--enable-feature=agent` (a comma list) in 2.x, where LoadFile refuses the
+    same sections; kingpin also takes the list as the next item (`--enable-feature`, `agent`), model.flag_values."""
     for container in pod.containers:
         for key, values in (("args", container.args), ("command", container.command)):
             for index, value in enumerate(values):
                 if value in ("--agent", "--agent=true") or (
                         value.startswith("--enable-feature=") and "agent" in value.split("=", 1)[1].split(",")):
-                    return container, key, index
+                    return container, key, index, value
+                following = values[index + 1] if index + 1 < len(values) else "-"
+                if value == "--enable-feature" and not following.startswith("-") and "agent" in following.split(","):
+                    return container, key, index, f"{value} {following}"
     return None
 
 
@@ -190,12 +194,11 @@ def _agent_mode_findings(ctx: Context, config: Any) -> Iterator[Finding]:
     agents = [(pod, flag) for pod in _loading_pods(ctx, config) if (flag := _agent_flag(pod)) is not None]
     if not agents:
         return
-    pod, (container, key, index) = agents[0]
-    flag = (container.args if key == "args" else container.command)[index]
+    pod, (container, _key, _index, flag) = agents[0]
     # with two loaders, say which one runs as an agent
     loader = f" of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}" if len(_loading_pods(ctx, config)) > 1 else ""
     related = []
-    for agent, (flagged, flag_key, flag_index) in agents:
+    for agent, (flagged, flag_key, flag_index, _flag) in agents:
         values = flagged.node.get(flag_key)
         related.append(Related(at(agent.obj.path, values.item_pos(flag_index) if isinstance(values, YSeq) else flagged.node.pos),
                                f"agent mode in {agent.obj.kind} {agent.obj.namespace}/{agent.obj.name}"))
@@ -217,12 +220,14 @@ def _agent_mode_findings(ctx: Context, config: Any) -> Iterator[Finding]:
 
 def _leave_agent_mode(flag: str) -> str:
     """How to stop the agent mode of `flag`: drop `--agent`, or take `agent` out of an --enable-feature list and
-    keep the other features it turns on (`--enable-feature=agent,exemplar-storage` → `…=exemplar-storage`)."""
-    name, _, value = flag.partition("=")
+    keep the other features it turns on (`--enable-feature=agent,exemplar-storage` → `…=exemplar-storage`), written
+    as the flag is (`--enable-feature agent,exemplar-storage`, two items, → `--enable-feature exemplar-storage`)."""
+    separator = " " if " " in flag else "="
+    name, _, value = flag.partition(separator)
     others = [feature for feature in value.split(",") if feature and feature != "agent"]
     if name != "--enable-feature" or not others:
-        return f"drop {flag}"
-    return f"remove `agent` from {flag}, keeping the other features (`{name}={','.join(others)}`)"
+        return f"drop {flag}" if separator == "=" else f"drop {flag} (both items)"
+    return f"remove `agent` from {flag}, keeping the other features (`{name}{separator}{','.join(others)}`)"
 
 
 def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:

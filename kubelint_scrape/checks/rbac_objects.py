@@ -304,6 +304,7 @@ def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
     for (namespace, name), role in sorted(ws.roles.items()):
         role_names.setdefault(namespace, []).append(name)
         roles_by_name.setdefault(name, []).append(role)
+    role_users: dict[tuple[str, str], list[BindingDef]] | None = None
     for binding in _bindings(ws):
         obj = binding.obj
         assert obj is not None
@@ -324,7 +325,14 @@ def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
             continue  # an invalid roleRef kind is KS501
         role_ref = as_map(obj.doc.get("roleRef"))
         span = value_span(obj.path, role_ref, "name")
-        hint, related, fix = _dangling_hint(binding, ws, candidates, roles_by_name.get(name, []))
+        if role_users is None:  # built once, on the first dangling binding
+            role_users = {}
+            for other in _bindings(ws):
+                if other.kind == "RoleBinding" and other.role_kind == "Role":
+                    role_users.setdefault((other.namespace, other.role_name), []).append(other)
+        elsewhere = roles_by_name.get(name, [])
+        users = [user for role in elsewhere for user in role_users.get((role.namespace, name), [])]
+        hint, related, fix = _dangling_hint(binding, ws, candidates, elsewhere, users)
         yield Finding(
             "KS502", span,
             f"{_binding_label(binding)} refers to {what}: the binding grants nothing until it exists{hint}",
@@ -342,8 +350,10 @@ def _neighbours(name: str, candidates: list[str], width: int = 10) -> list[str]:
     return candidates[max(0, at_index - width): at_index + width]
 
 
-def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str],
-                   elsewhere: list[RoleDef]) -> tuple[str, list[Related], str]:
+def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], elsewhere: list[RoleDef],
+                   users: list[BindingDef]) -> tuple[str, list[Related], str]:
+    """Why the role is missing and the fix. `elsewhere`: Roles of that name in other namespaces; `users`: the
+    RoleBindings that use them there, which a Role turned into a ClusterRole would leave dangling in turn."""
     name = binding.role_name
     default_fix = (f"Correct `roleRef.name` to an existing {binding.role_kind} (roleRef is immutable: delete and re-create "
                    f"an applied binding), or add {binding.role_kind} {name} to the manifests; if another tool creates it, "
@@ -357,9 +367,15 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str],
         if elsewhere:
             namespaces = sorted({r.namespace for r in elsewhere})
             related = [Related(r.span, f"Role {r.namespace}/{r.name}") for r in elsewhere[:2] if r.span]
+            if users:  # the Role stays for them: a ClusterRole beside it, with its rules
+                kept = " and ".join(f"RoleBinding {user.namespace}/{user.name}" for user in users[:3])
+                cluster = (f"add a ClusterRole {name} with the rules of Role {namespaces[0]}/{name} (keep that Role: "
+                           f"{kept} {'refer' if len(users) > 1 else 'refers'} to it)")
+            else:
+                cluster = "make it a ClusterRole"
             return (f" (Role {name} exists in namespace {', '.join(namespaces)}; a RoleBinding can only use a Role of its "
                     f"own namespace)", related,
-                    f"Create Role {name} in namespace {binding.namespace}, or make it a ClusterRole and set "
+                    f"Create Role {name} in namespace {binding.namespace}, or {cluster} and set "
                     f"`roleRef.kind: ClusterRole` (delete and re-create the binding: roleRef is immutable).")
         builtin_in = sorted(ns for ns, names in _table()["builtin_roles"].items() if name in names)
         if builtin_in:  # e.g. extension-apiserver-authentication-reader: the binding belongs in kube-system

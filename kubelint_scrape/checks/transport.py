@@ -372,8 +372,11 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
 
 def _kubelet_service_port(job: ScrapeJob, port: int = 0) -> str:
     """How the fix names the authenticated kubelet endpoint for an Operator job: the kubelet Service's port for a
-    ServiceMonitor; for a PodMonitor, Probe or ScrapeConfig (no Service port to name) the kubelet's port itself.
+    ServiceMonitor; for a PodMonitor, Probe or ScrapeConfig (no Service port to name) the kubelet's port itself,
+    which a Probe writes as its `prober.url` (the only address it scrapes, v1 probe_types.go ProberSpec).
     Those kinds send the token from a Secret (_monitor_token_and_ca), so they are kept, not replaced."""
+    if job.source_kind == "probe":
+        return "Scrape the kubelet's authenticated port 10250 (`prober.url: <node>:10250`)"
     if job.monitor.kind in KINDS_WITHOUT_FILES:
         node_role = any(sd.role == "node" for sd in job.sd_configs)
         return ("Scrape the kubelet's authenticated port 10250 (`<node>:10250`"
@@ -383,8 +386,17 @@ def _kubelet_service_port(job: ScrapeJob, port: int = 0) -> str:
 
 def _https(job: ScrapeJob) -> str:
     """The scheme setting as the monitor kind spells it: a ScrapeConfig's enum is HTTP/HTTPS (v1alpha1
-    scrapeconfig_types.go), the monitors' endpoints take http/https."""
-    return "`scheme: HTTPS`" if job.source_kind == "scrapeconfig" else "`scheme: https`"
+    scrapeconfig_types.go), a Probe's is its prober's (`prober.scheme`: ProbeSpec has no `scheme`, so a top-level
+    one is dropped and the prober is still scraped over HTTP, KS303), the monitors' endpoints take http/https."""
+    return {"scrapeconfig": "`scheme: HTTPS`", "probe": "`prober.scheme: https`"}.get(job.source_kind, "`scheme: https`")
+
+
+def _path_key(job: ScrapeJob) -> str:
+    """The metrics path setting as the job's kind spells it: Prometheus' metrics_path, a ScrapeConfig's metricsPath,
+    a Probe's prober.path, a monitor endpoint's path."""
+    if not _operator(job):
+        return "metrics_path"
+    return {"scrapeconfig": "metricsPath", "probe": "prober.path"}.get(job.source_kind, "path")
 
 
 def _kubelet_tls_config(serving_cert: str) -> str:
@@ -470,7 +482,7 @@ def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint, serving_ce
         f"{job.label} scrapes the kubelet's cAdvisor port :{endpoint.port}{endpoint.path}, which the kubelet "
         f"stopped serving in Kubernetes 1.12 (`--cadvisor-port` was removed): nothing listens there, so every target "
         f"is down with connection refused; the kubelet serves the same metrics at /metrics/cadvisor on :10250",
-        fix=(f"{_kubelet_service_port(job, endpoint.port)} with `path: /metrics/cadvisor`, {_https(job)}, "
+        fix=(f"{_kubelet_service_port(job, endpoint.port)} with `{_path_key(job)}: /metrics/cadvisor`, {_https(job)}, "
              f"{_monitor_token_and_ca(job, serving_cert)}, and grant `get nodes/metrics`."
              if _operator(job) else
              f"Scrape the kubelet at `<node>:10250` with `metrics_path: /metrics/cadvisor`, `scheme: https`, "
@@ -853,7 +865,7 @@ def _query_fix(job: ScrapeJob, path: str, query: str, written: bool) -> str:
     # `match[]` are plain in a block mapping
     lines = [f"  {key if _PLAIN_KEY.fullmatch(key) else json.dumps(key)}: [{', '.join(json.dumps(v) for v in values)}]"
              for key, values in params.items()]
-    path_key = ("metricsPath" if job.source_kind == "scrapeconfig" else "path") if _operator(job) else "metrics_path"
+    path_key = _path_key(job)
     where = (f"`{path_key}: {path}`" if written
              else f"have the relabel rule set `__metrics_path__` to `{path}`")
     return (f"Move the query to `params:` and keep only the path: {where}, and\n"
