@@ -256,7 +256,14 @@ def config_flag_urls(container: Any) -> list[str]:
 
 
 def _config_flag_values(container: Any) -> list[str]:
-    return [m.group(1) for m in CONFIG_FLAG.finditer(" ".join(container.command + container.args))]
+    return [value for _flag, value in config_flags(container)]
+
+
+def config_flags(container: Any) -> list[tuple[str, str]]:
+    """(flag as written, value) of each config flag of a container: `--config.file`, vmagent's `-promscrape.config`,
+    the collector's `--config` — a message names the flag the user wrote."""
+    return [(m.group(0).split("=", 1)[0].split()[0], m.group(1))
+            for m in CONFIG_FLAG.finditer(" ".join(container.command + container.args))]
 
 
 def _volume_key_paths(volume: YMap, holder_kind: str, name: str, key: str) -> list[str]:
@@ -360,16 +367,19 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
     for pod in pods:
         for container in pod.containers:
             files, roots = _key_files(pod, container, kind, name, key)
-            for path in config_file_paths(container):
-                if any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
-                    where = f"it is at {', '.join(sorted(files))}" if files else "it is not in the mount"
-                    fix = (f"If key {key} is the config container {container.name} of {pod.obj.kind} "
-                           f"{pod.obj.namespace}/{pod.obj.name} should run, make its config flag name "
-                           f"{sorted(files)[0]} instead of {path}; otherwise lint the config together with the workload "
-                           f"that loads it, or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or "
-                           f"`identities` in the configuration).") if files else ""
-                    return f"--config.file names {path}, not key {key} ({where})", fix
-    return f"--config.file names another of its files, not key {key}", ""
+            for flag, value in config_flags(container):
+                path = os.path.normpath(value)
+                if not value.startswith("/") or not any(path == root or path.startswith(root.rstrip("/") + "/")
+                                                        for root in roots):
+                    continue
+                where = f"it is at {', '.join(sorted(files))}" if files else "it is not in the mount"
+                fix = (f"If key {key} is the config container {container.name} of {pod.obj.kind} "
+                       f"{pod.obj.namespace}/{pod.obj.name} should run, make its {flag} name "
+                       f"{sorted(files)[0]} instead of {path}; otherwise lint the config together with the workload "
+                       f"that loads it, or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or "
+                       f"`identities` in the configuration).") if files else ""
+                return f"{flag} names {path}, not key {key} ({where})", fix
+    return f"the config flag names another of its files, not key {key}", ""
 
 
 def loading_containers(pod: PodTemplate, config: PromConfig) -> list[Any]:

@@ -1018,7 +1018,7 @@ def test_ks100_config_flag_naming_another_file_fix_points_it_at_the_key(tmp_path
         shutil.copytree(fixtures / case, tmp_path, ignore=shutil.ignore_patterns("expected.txt"))
         [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS100"]
         assert finding.fix.startswith("If key prometheus.yml is the config container prometheus of Deployment "
-                                      f"monitoring/prometheus should run, make its config flag name {right} instead of "
+                                      f"monitoring/prometheus should run, make its --config.file name {right} instead of "
                                       f"{wrong}; otherwise "), finding.fix
         deploy = tmp_path / "deploy.yaml"
         deploy.write_text(deploy.read_text().replace(f"--config.file={wrong}", f"--config.file={right}"))
@@ -1026,6 +1026,16 @@ def test_ks100_config_flag_naming_another_file_fix_points_it_at_the_key(tmp_path
         assert sorted(f.rule for f in report.findings) == ["KS102", "KS304"], [(f.rule, f.message) for f in report.findings]
         [ks102] = [f for f in report.findings if f.rule == "KS102"]
         assert "as monitoring/prometheus, which lacks get nodes/metrics" in ks102.message
+
+
+def test_ks100_names_the_config_flag_the_container_writes(tmp_path: Path) -> None:
+    # vmagent's flag is -promscrape.config: "--config.file names …" sent the user looking for a flag it has not
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS100" / "fail-vmagent-config-from-url"
+    text = (case / "vmagent.yaml").read_text()
+    (tmp_path / "vmagent.yaml").write_text(text.replace("https://config.example.com/scrape.yml", "/config/other.yml"))
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS100"]
+    assert "-promscrape.config names /config/other.yml, not key scrape.yml (it is at /config/scrape.yml)" in finding.message
+    assert "make its -promscrape.config name /config/scrape.yml instead of /config/other.yml" in finding.fix
 
 
 def test_ks107_fix_for_a_misspelt_secrets_directory_applied_leaves_the_token_read(tmp_path: Path) -> None:
