@@ -906,15 +906,34 @@ def _unused_builtin_finding(identity: Identity, binding: BindingDef, role: RoleD
     unused = elsewhere + [p for _h, perms in entries for p in perms]
     shown = describe_permissions(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
     uses = f"only {describe_permissions(kept)} of it" if kept else "none of it"
+    message = f"{_binding_name(binding)} binds {_role_name(role)} to scraper {identity}, whose jobs use {uses}; unused: {shown}"
+    fix = (f"Replace {_binding_name(binding)} with a binding to a role of its own holding only what the jobs use "
+           + (f"({describe_permissions(kept)}); `kubelint-scrape suggest-rbac` prints it." if kept else
+              "(nothing: delete the binding)."))
+    severity = ""
+    if kept and all(_monitoring_read(p) for p in unused):
+        # A built-in role whose excess is only reading health and metrics endpoints is system:monitoring, the role
+        # Kubernetes keeps for monitoring agents (FACTS §7): the user cannot trim it, and their own copy would miss
+        # what Kubernetes adds to it (nodes/metrics in 1.34). Worth knowing, not worth failing a build over — unlike
+        # `view`, whose excess reads the workloads' objects.
+        severity = "info"
+        message += " (read-only health and metrics endpoints of a role Kubernetes maintains for monitoring)"
+        fix = ("Keeping it is reasonable: the unused part only reads health and metrics endpoints. For the least "
+               "privilege, " + fix[:1].lower() + fix[1:])
     return Finding(
-        "KS203", _role_ref_span(binding) if binding.obj else first.rule.span(),
-        f"{_binding_name(binding)} binds {_role_name(role)} to scraper {identity}, whose jobs use {uses}; unused: {shown}",
-        fix=(f"Replace {_binding_name(binding)} with a binding to a role of its own holding only what the jobs use "
-             + (f"({describe_permissions(kept)}); `kubelint-scrape suggest-rbac` prints it." if kept else
-                "(nothing: delete the binding).")),
+        "KS203", _role_ref_span(binding) if binding.obj else first.rule.span(), message, fix=fix,
         related=tuple(_binding_related(first, identity)), object=binding.ref,
-        data={"identity": str(identity), "unused": [p.describe() for p in unused]},
+        data={"identity": str(identity), "unused": [p.describe() for p in unused]}, requested_severity=severity,
     )
+
+
+def _monitoring_read(permission: Permission) -> bool:
+    """`get` on a health or metrics URL, or on nodes/metrics: what system:monitoring holds, all read-only."""
+    if permission.verb != "get" or permission.names:
+        return False
+    if permission.url:
+        return permission.url.rstrip("*").rstrip("/").startswith(("/healthz", "/livez", "/readyz", "/metrics"))
+    return permission.api_group == "" and permission.resource == "nodes/metrics"
 
 
 def _unused_span(holding: Holding, unused: list[Permission], kept: list[Permission]) -> Span:
