@@ -294,7 +294,7 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
     """Prometheus and OpenTelemetry Collector configs held as text in a ConfigMap or Secret."""
     configs: list[PromConfig] = []
     findings: list[Finding] = []
-    for key, text, position in _embedded_texts(obj, source):
+    for key, text, position in _embedded_texts(obj, source.text):
         prometheus = _looks_like_prometheus(text)
         if not prometheus and not looks_like_collector(text) and not looks_like_unread_yaml(text):
             unread = river_scrape_components(text)
@@ -325,13 +325,14 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
     return configs, findings
 
 
-def _embedded_texts(obj: K8sObject, source: Source):
+def _embedded_texts(obj: K8sObject, outer_text: str):
     """(key, text, position function) for every text value its volume would write: ConfigMap data and binaryData;
-    Secret stringData and base64 data (holder_value reads each key where the API server keeps it)."""
+    Secret stringData and base64 data (holder_value reads each key where the API server keeps it). Without the
+    outer file's text ("") every position is pinned to its value."""
     keys = dict.fromkeys(key for section, _ in HOLDER_SECTIONS.get(obj.kind, ())
                          for key, value in as_map(obj.doc.get(section)).items() if isinstance(value, str))
     for key in keys:
-        text, position = holder_value(obj, key, source.text)
+        text, position = holder_value(obj, key, outer_text)
         if text is not None:
             yield key, text, position
 
@@ -398,22 +399,11 @@ def _unread_config(obj: K8sObject, source: Source, key: Any, form: str, componen
 def unread_config_form(obj: K8sObject) -> str:
     """Which unread form a ConfigMap/Secret in `Workspace.unread_configs` holds (for the grant rules' wording):
     River when a value declares River scrape components, else the YAML form its keys name (unreadyaml.py)."""
-    texts = [_decoded(obj, section, value) for section in ("data", "stringData")
-             for value in as_map(obj.doc.get(section)).values() if isinstance(value, str)]
+    # (the texts where embedded_configs found them, binaryData and gzip included: positions are not needed here)
+    texts = [text for _key, text, _position in _embedded_texts(obj, "")]
     if any(river_scrape_components(text) for text in texts):
         return RIVER_FORM
     return next((form_of_text(text) for text in texts if looks_like_unread_yaml(text)), NEWRELIC_FORM)
-
-
-def _decoded(obj: K8sObject, section: str, value: str) -> str:
-    if obj.kind != "Secret" or section != "data":
-        return value
-    import base64  # only for a Secret's data, when a grant rule words its finding: not on the start-up path
-
-    try:
-        return base64.b64decode(value, validate=False).decode("utf-8", "replace")
-    except ValueError:
-        return value
 
 
 # `scrape_configs` (or `scrape_config_files`: a main config may hold only the globs of its job files) or a leading

@@ -377,3 +377,20 @@ def test_ks207_names_the_scraper_program_that_runs_as_the_identity(tmp_path: Pat
     (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS207"]
     assert ": vmagent never writes to the Kubernetes API" in finding.message
     assert "Prometheus" not in finding.message
+
+
+def test_unread_config_form_reads_binary_data_like_the_embedded_configs() -> None:
+    """A ConfigMap's binaryData (base64) is a file its volume writes, read by embedded_configs (holder_value): the
+    form KS007's grant wording names came from `data`/`stringData` only, so an Alloy config in binaryData was
+    called a New Relic configurator input."""
+    import base64
+
+    from kubelint_scrape.build import RIVER_FORM, unread_config_form
+    from kubelint_scrape.load import parse_source
+    from kubelint_scrape.model import iter_documents, k8s_object
+
+    river = 'discovery.kubernetes "pods" {\n  role = "pod"\n}\nprometheus.scrape "pods" {\n  targets = discovery.kubernetes.pods.targets\n}\n'
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: alloy, namespace: monitoring}\nbinaryData:\n"
+            f"  config.alloy: {base64.b64encode(river.encode()).decode()}\n")
+    (doc,) = [doc for _, doc in iter_documents(parse_source("cm.yaml", text))]
+    assert unread_config_form(k8s_object("cm.yaml", doc, "default")) == RIVER_FORM

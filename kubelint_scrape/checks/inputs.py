@@ -12,6 +12,7 @@ from ..findings import Finding, Related
 from ..model import K8sObject
 from ..helmvalues import helm_values_findings
 from ..unreadcrds import unread_crd_findings
+from ..yamltree import as_seq, as_str
 from .context import Context
 
 
@@ -42,6 +43,7 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
     rejected = {id(d.obj) for d in [*ws.rejected_bindings, *ws.rejected_cluster_roles.values(), *ws.rejected_roles.values()]}
     unserved = {id(obj) for obj in ws.unserved}  # never created either (KS602): nothing to conflict with
     previous: dict[tuple[str, str, str, str], K8sObject] = {}
+    builds: dict[str, frozenset[str]] | None = None  # built on the first conflict: most runs have none
     for obj in ws.objects:  # in read order
         if not obj.name or (patches and os.path.abspath(obj.path) in patches) or id(obj) in unserved:
             continue
@@ -50,6 +52,25 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
         if id(obj) not in rejected or first is None:
             previous[key] = obj
         if first is None or _same_content(first, obj) or not (ctx.reports(obj.path) or ctx.reports(first.path)):
+            continue
+        if builds is None:
+            builds = kustomize_builds(ws)
+        apart = _separate_builds(builds, first.path, obj.path)
+        if apart and id(obj) not in rejected:
+            # Sibling overlays (overlays/staging, overlays/prod) are alternatives, usually for different clusters:
+            # no Kustomization of the inputs puts both definitions in one build, so neither is a mistake to delete.
+            yield Finding(
+                "KS006", obj.name_span(),
+                f"{obj.ref} is defined again with different content (first at {first.name_span()}), in another "
+                f"Kustomize build ({apart[1]}, the first in {apart[0]}): no Kustomization of the inputs applies both, "
+                f"so these are likely variants for different clusters; "
+                + ("this analysis, reading both, uses this later definition" if obj.kind in LAST_WINS else
+                   "this analysis reads both") + f", so findings about {obj.ref} may not hold for each build",
+                fix=f"Nothing to change if each build goes to its own cluster; lint each build separately "
+                    f"(`kubelint-scrape {os.path.dirname(apart[0]) or '.'}`, then the other) for findings exact to each.",
+                related=(Related(first.name_span(), f"{obj.ref} is first defined here"),),
+                object=obj.ref,
+            )
             continue
         if id(obj) in rejected:
             outcome = ("the API server rejects this definition (KS501), so applying it changes nothing; this analysis "
@@ -68,6 +89,64 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
             related=(Related(first.name_span(), f"{obj.ref} is first defined here"),),
             object=obj.ref,
         )
+
+
+def kustomize_builds(workspace) -> dict[str, frozenset[str]]:
+    """File (absolute path) → the kustomization files of the inputs whose build includes it: as a `resources` or
+    `components` entry, directly or through a directory it names (a base, another overlay), followed to the end."""
+    direct: dict[str, set[str]] = {}  # kustomization file → files and directories it names
+    shown: dict[str, str] = {}  # kustomization file → its path as the inputs name it (for messages)
+    for kind in ("Kustomization", "Component"):
+        for obj in workspace.kind(kind):
+            path = os.path.abspath(obj.path)
+            shown[path] = obj.path
+            base = os.path.dirname(path)
+            entries = [as_str(e) for key in ("resources", "components", "bases") for e in as_seq(obj.doc.get(key))]
+            direct.setdefault(path, set()).update(
+                os.path.normpath(os.path.join(base, e)) for e in entries if e and "://" not in e and "\n" not in e)
+    if not direct:
+        return {}
+    paths = sorted({os.path.abspath(o.path) for o in workspace.objects})
+    by_dir: dict[str, list[str]] = {}  # directory → the kustomization files in it
+    for kustomization in direct:
+        by_dir.setdefault(os.path.dirname(kustomization), []).append(kustomization)
+    included: dict[str, frozenset[str]] = {}
+    for kustomization in direct:
+        seen, todo = {kustomization}, [kustomization]
+        while todo:  # the kustomizations this one builds through directories it names
+            for entry in direct[todo.pop()]:
+                for nested in by_dir.get(entry, ()):
+                    if nested not in seen:
+                        seen.add(nested)
+                        todo.append(nested)
+        for member in seen:
+            for entry in direct[member]:
+                for path in _under(paths, entry):
+                    included[path] = included.get(path, frozenset()) | {shown[kustomization]}
+    return included
+
+
+def _under(paths: list[str], entry: str) -> list[str]:
+    """The sorted `paths` equal to `entry` or inside the directory `entry`."""
+    import bisect
+
+    index = bisect.bisect_left(paths, entry)
+    found = [entry] if paths[index:index + 1] == [entry] else []  # (a file; sorted before its directory's files: "-" < "/")
+    prefix = entry + os.sep
+    for path in paths[bisect.bisect_left(paths, prefix):]:
+        if not path.startswith(prefix):
+            break
+        found.append(path)
+    return found
+
+
+def _separate_builds(builds: dict[str, frozenset[str]], first: str, again: str) -> tuple[str, str] | None:
+    """(a kustomization of the first file, one of the second) when both files are in Kustomize builds and no build
+    holds both; None otherwise."""
+    a, b = builds.get(os.path.abspath(first)), builds.get(os.path.abspath(again))
+    if not a or not b or a & b:
+        return None
+    return min(a), min(b)
 
 
 def _same_content(first: K8sObject, again: K8sObject) -> bool:

@@ -56,7 +56,7 @@ from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
-from ..yamltree import Span, YSeq, as_str, at
+from ..yamltree import Span, YMap, YSeq, as_str, at, get_path
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
 from .transport import direct_setting
 from .config import endpointslice_successors
@@ -716,6 +716,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                                    for r in (n.request, *n.alternatives)))
         unseen = _scrapes_unseen_targets(jobs)
         reviewed = list(dict.fromkeys(_unseen_reviews(jobs)))
+        pushes = _sends_beyond_scrapes(jobs)
         # What the other rules' fixes move these jobs to is kept, not called unused: the EndpointSlice grants of
         # KS604's switch from deprecated endpoints discovery, the kubelet subresource of KS209's direct scrape.
         # And the per-namespace lists of KS105's other fix for a cluster-wide discovery that Roles grant namespace by
@@ -735,7 +736,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                     if not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)]
             perms = [p for p in live if (id(holding.rule), p) not in used
                      and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))
-                     and not any(p.allows(r) for r in reviewed)
+                     and not any(p.allows(r) for r in reviewed) and not (pushes and _url_write(p))
                      and not any(p.allows(r) and _applies_to(holding, r, identity) for r in successors)
                      and not any(rule_allows(p.rule(), r, ignore_names=True) for r in restricted.get(id(holding.rule), ()))]
             if not perms:
@@ -849,6 +850,32 @@ def _unseen_reviews(jobs: list) -> list[Request]:
     return requests
 
 
+# Sections of a Prometheus config, and fields of a Prometheus/PrometheusAgent resource, whose requests POST to a
+# URL with credentials of their own: remote write and read, notifications to Alertmanagers.
+SENDER_SECTIONS = ("remote_write", "remote_read", "alerting")
+SENDER_FIELDS = ("remoteWrite", "remoteRead", "alerting")
+URL_WRITE_VERBS = ("post", "put", "patch", "delete", "create", "update", "*")
+
+
+def _sends_beyond_scrapes(jobs: list) -> bool:
+    """Whether a config of these jobs also sends data (remote_write, remote_read, alerting). Those requests can
+    carry the identity's token to a kube-rbac-proxy, which reviews a POST to /api/v1/receive or /api/v2/alerts as
+    `create` on that URL (pkg/proxy/proxy.go GetRequestAttributes); the tool does not model them, so a write on a
+    non-resource URL cannot be called unused (KS203)."""
+    configs = {id(j.job.config): j.job.config for j in jobs}.values()
+    for config in configs:
+        if any(config.root.get(key) for key in SENDER_SECTIONS):
+            return True
+        spec = get_path(config.runner.doc, "spec") if config.runner is not None else None
+        if isinstance(spec, YMap) and any(spec.get(key) for key in SENDER_FIELDS):
+            return True
+    return False
+
+
+def _url_write(permission: Permission) -> bool:
+    return bool(permission.url) and permission.verb in URL_WRITE_VERBS
+
+
 def _scrape_permission(permission: Permission) -> bool:
     """What a scrape can be authorized by: `get` on a non-resource URL (API server, controller-manager,
     scheduler, kube-rbac-proxy), on a nodes subresource (kubelet) or on a proxy subresource (API-server proxy)."""
@@ -879,15 +906,34 @@ def _unused_builtin_finding(identity: Identity, binding: BindingDef, role: RoleD
     unused = elsewhere + [p for _h, perms in entries for p in perms]
     shown = describe_permissions(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
     uses = f"only {describe_permissions(kept)} of it" if kept else "none of it"
+    message = f"{_binding_name(binding)} binds {_role_name(role)} to scraper {identity}, whose jobs use {uses}; unused: {shown}"
+    fix = (f"Replace {_binding_name(binding)} with a binding to a role of its own holding only what the jobs use "
+           + (f"({describe_permissions(kept)}); `kubelint-scrape suggest-rbac` prints it." if kept else
+              "(nothing: delete the binding)."))
+    severity = ""
+    if kept and all(_monitoring_read(p) for p in unused):
+        # A built-in role whose excess is only reading health and metrics endpoints is system:monitoring, the role
+        # Kubernetes keeps for monitoring agents (FACTS §7): the user cannot trim it, and their own copy would miss
+        # what Kubernetes adds to it (nodes/metrics in 1.34). Worth knowing, not worth failing a build over — unlike
+        # `view`, whose excess reads the workloads' objects.
+        severity = "info"
+        message += " (read-only health and metrics endpoints of a role Kubernetes maintains for monitoring)"
+        fix = ("Keeping it is reasonable: the unused part only reads health and metrics endpoints. For the least "
+               "privilege, " + fix[:1].lower() + fix[1:])
     return Finding(
-        "KS203", _role_ref_span(binding) if binding.obj else first.rule.span(),
-        f"{_binding_name(binding)} binds {_role_name(role)} to scraper {identity}, whose jobs use {uses}; unused: {shown}",
-        fix=(f"Replace {_binding_name(binding)} with a binding to a role of its own holding only what the jobs use "
-             + (f"({describe_permissions(kept)}); `kubelint-scrape suggest-rbac` prints it." if kept else
-                "(nothing: delete the binding).")),
+        "KS203", _role_ref_span(binding) if binding.obj else first.rule.span(), message, fix=fix,
         related=tuple(_binding_related(first, identity)), object=binding.ref,
-        data={"identity": str(identity), "unused": [p.describe() for p in unused]},
+        data={"identity": str(identity), "unused": [p.describe() for p in unused]}, requested_severity=severity,
     )
+
+
+def _monitoring_read(permission: Permission) -> bool:
+    """`get` on a health or metrics URL, or on nodes/metrics: what system:monitoring holds, all read-only."""
+    if permission.verb != "get" or permission.names:
+        return False
+    if permission.url:
+        return permission.url.rstrip("*").rstrip("/").startswith(("/healthz", "/livez", "/readyz", "/metrics"))
+    return permission.api_group == "" and permission.resource == "nodes/metrics"
 
 
 def _unused_span(holding: Holding, unused: list[Permission], kept: list[Permission]) -> Span:

@@ -663,8 +663,9 @@ def unknown_verb(ctx: Context) -> Iterator[Finding]:
                 yield finding
 
 
-# The HTTP verb a resource verb written on a URL rule stands for (requestinfo.go: GET/HEAD→get, POST→post…).
-URL_VERB_FOR = {"list": "get", "watch": "get", "create": "post", "update": "put", "deletecollection": "delete"}
+# The HTTP verb a resource verb written on a URL rule stands for (requestinfo.go: GET/HEAD→get, DELETE→delete).
+# (Not `create`/`update`: kube-rbac-proxy checks a POST/PUT to a URL as those, so they are URL verbs already.)
+URL_VERB_FOR = {"list": "get", "watch": "get", "deletecollection": "delete"}
 
 
 def _unknown_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, url_rule: bool, allowed: list[str]) -> Finding:
