@@ -889,13 +889,6 @@ class _Builder:
                             places = mapping.places
                             places.append(frame[3])
                             places.append(pos)
-                        if value.__class__ is not str and value is not None and not style and tag is None:
-                            # the text Go yaml.v2 gives a string field (yamltree.go_str)
-                            if mapping.raw is None:
-                                mapping.raw = {}
-                            mapping.raw[key] = text
-                        elif mapping.raw is not None:
-                            mapping.raw.pop(key, None)  # a repeated key's later value replaced that scalar
                 else:
                     root, root_pos = value, pos
                 continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .model import K8sObject
 from .records import dataclass, field
-from .yamltree import Span, YMap, as_map, as_seq, as_str, at, go_str, key_span, value_span
+from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 SA_TOKEN = SA_DIR + "/token"
@@ -360,14 +360,14 @@ def _agent_unmodelled(root: YMap) -> list[str]:
 
 def build_job(path: str, node: YMap, config: PromConfig, source_kind: str) -> ScrapeJob:
     job = ScrapeJob(
-        name=go_str(node, "job_name") or "<unnamed>",
+        name=as_str(node.get("job_name")) or "<unnamed>",
         node=node,
         path=path,
         config=config,
         # Prometheus accepts any case (`HTTPS`) and the scrape works: the request URL goes through Go's url.Parse,
         # which lowercases the scheme (net/url parse; scrape.go targetScraper.scrape http.NewRequest(url.String())).
         scheme=as_str(node.get("scheme")).lower() or "http",
-        metrics_path=go_str(node, "metrics_path") or "/metrics",
+        metrics_path=as_str(node.get("metrics_path")) or "/metrics",
         credentials=_credentials(path, node),
         tls=as_map(node.get("tls_config")),
         source_kind=source_kind,

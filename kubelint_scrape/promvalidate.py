@@ -24,7 +24,7 @@ from .findings import Finding, Related
 from .k8sselector import SelectorError, check_field_selector, check_label_selector
 from .promconfig import PromConfig
 from .schema_check import SchemaError, Validator, load
-from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, go_str, key_span
+from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
 
 RULE = "KS601"
 CONSEQUENCE = "Prometheus will refuse to load this config"
@@ -759,7 +759,7 @@ class _ConfigCheck:
 
     def job_label(self, index: int) -> str:
         job = as_seq(self.root.get("scrape_configs"))[index] if index < len(as_seq(self.root.get("scrape_configs"))) else None
-        name = go_str(job, "job_name")
+        name = as_str(job.get("job_name")) if isinstance(job, dict) else ""
         return f'scrape config "{name}"' if name else f"scrape_configs[{index}]"
 
     def split(self, path: tuple) -> tuple[str, tuple]:
@@ -953,7 +953,7 @@ class _ConfigCheck:
             label = self.job_label(index)
             name_value = job.get("job_name")
             if name_value is not None and "job_name" in job and self.clean(prefix + ("job_name",)):
-                name = go_str(job, "job_name")
+                name = as_str(name_value)
                 span = self.span(job, "job_name")
                 if name in seen_names:
                     self.add(span, f'job_name "{name}" is used by an earlier scrape config',

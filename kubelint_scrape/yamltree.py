@@ -27,17 +27,13 @@ class YMap(dict):
     shrunk (no del/pop), so the order stays aligned.
     """
 
-    __slots__ = ("pos", "places", "_order", "raw")
+    __slots__ = ("pos", "places", "_order")
 
     def __init__(self, pos: Pos = (1, 1)) -> None:
         super().__init__()
         self.pos = pos
         self.places: list[Pos] | tuple[Pos, ...] = []
         self._order: dict[Any, int] | None = None  # key → index, built on the first lookup in a large mapping
-        # key → the text of a plain scalar value that YAML 1.1 resolved to a bool, number or timestamp (`n`,
-        # `0123`, `1e3`): Go yaml.v2 decodes such a scalar into a string field as that text (see go_str). Only
-        # those values, so most mappings keep None.
-        self.raw: dict[Any, str] | None = None
 
     def put(self, key: Any, value: Any, key_pos: Pos, value_pos: Pos | None = None) -> None:
         """Store `value` under `key` with its positions (the value's defaulting to the key's)."""
@@ -76,7 +72,7 @@ class YMap(dict):
     def __reduce_ex__(self, protocol: Any) -> tuple:
         # For the parallel read's transfer (parallel.py): the default reduction of a dict subclass with slots
         # builds a state dict per mapping; this is 1.5x faster to pickle and leaves 10% less memory behind.
-        return (_rebuild_map, (self.pos, self.places, self.raw), None, None, iter(self.items()))
+        return (_rebuild_map, (self.pos, self.places), None, None, iter(self.items()))
 
     def _index(self, key: Any) -> int | None:
         if key not in self:
@@ -110,9 +106,9 @@ class YSeq(list):
         return self.pos
 
 
-def _rebuild_map(pos: Pos, places: list[Pos], raw: dict[Any, str] | None = None) -> YMap:
+def _rebuild_map(pos: Pos, places: list[Pos]) -> YMap:
     mapping = YMap.__new__(YMap)
-    mapping.pos, mapping.places, mapping._order, mapping.raw = pos, places, None, raw
+    mapping.pos, mapping.places, mapping._order = pos, places, None
     return mapping
 
 
@@ -200,19 +196,6 @@ def as_str(value: Any, default: str = "") -> str:
     if isinstance(value, (int, float)):
         return str(value)
     return default
-
-
-def go_str(mapping: Any, key: Any, default: str = "") -> str:
-    """A string field of a Prometheus config as Prometheus reads it: Go yaml.v2 decodes a plain scalar that YAML
-    1.1 resolves to a bool or number into a string field as its text (gopkg.in/yaml.v2 decode.go `scalar`:
-    `out.SetString(n.value)`), so `job_name: n` is the job "n", not "false", and `0123` stays "0123".
-    (Not for Kubernetes objects: sigs.k8s.io/yaml converts YAML to JSON first, so there `n` is a bool.)"""
-    if not isinstance(mapping, dict):
-        return default
-    raw = getattr(mapping, "raw", None)
-    if raw and key in raw:
-        return raw[key]
-    return as_str(mapping.get(key), default)
 
 
 def _unquoted(text: str, position: int, quote: list[str]) -> Iterator[tuple[int, str]]:

@@ -157,33 +157,6 @@ def test_scalars_resolve_like_go_yaml_v2(text: str, value: object) -> None:
     assert load(f"k: {text}\n").documents[0].root["k"] == value
 
 
-@pytest.mark.parametrize("text, raw", [("n", "n"), ("yes", "yes"), ("On", "On"), ("0123", "0123"), ("1e3", "1e3"),
-                                       ("0x1F", "0x1F"), ("'n'", "n"), ('"0123"', "0123"), ("~", ""), ("name", "name")])
-def test_go_str_gives_a_string_field_the_scalars_text(text: str, raw: str) -> None:
-    """Go yaml.v2 decodes a plain scalar YAML 1.1 reads as a bool or number into a string field as its text
-    (decode.go `scalar`: out.SetString(n.value)); a null leaves the field empty. `job_name: n` is job "n"."""
-    from kubelint_scrape.yamltree import as_str, go_str
-
-    root = load(f"k: {text}\n").documents[0].root
-    assert go_str(root, "k") == raw
-    if text in ("n", "0123"):
-        assert as_str(root["k"]) in ("false", "83")  # the resolved value stays (Kubernetes reads it so)
-
-
-def test_go_str_forgets_the_text_of_a_repeated_keys_earlier_value() -> None:
-    from kubelint_scrape.yamltree import go_str
-
-    assert go_str(load("k: n\nk: text\n").documents[0].root, "k") == "text"
-
-
-def test_go_str_survives_the_parallel_transfer() -> None:
-    import pickle
-
-    from kubelint_scrape.yamltree import go_str
-
-    assert go_str(pickle.loads(pickle.dumps(load("k: 0123\n").documents[0].root)), "k") == "0123"
-
-
 def test_merge_keys_apply_and_explicit_keys_win() -> None:
     root = load("""\
         base: &base {a: 1, b: 2}
