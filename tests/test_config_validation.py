@@ -730,6 +730,8 @@ def test_prometheus_key_lists_match_the_schema() -> None:
      False),
     # …but a Prometheus global or section keeps it Prometheus' (its stray keys are KS601's)
     ("global: {scrape_interval: 15s}\nserver: {}\nclients: []\nscrape_configs: []\n", True),
+    # a misspelt Prometheus global key and a stray `server` are two KS601s, not Promtail's global and section
+    ("global: {scrape_intervl: 15s}\nserver: {http_listen_port: 9090}\nscrape_configs: [{job_name: a}]\n", True),
     ("remote_write: [{url: http://x}]\nscrape_configs: [{job_name: a, pipeline_stages: []}]\n", True),
 ])
 def test_prometheus_config_told_from_look_alikes(text: str, expected: bool) -> None:
