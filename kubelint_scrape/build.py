@@ -407,11 +407,12 @@ def unread_config_form(obj: K8sObject) -> str:
 
 
 # `scrape_configs` (or `scrape_config_files`: a main config may hold only the globs of its job files) or a leading
-# `global` (after comments) written as a YAML key (block, list item, JSON/flow, quoted): a cheap gate before parsing,
+# `global` (after comments, a `---` marker, the `{` of a JSON object) written as a YAML key (block, list item,
+# JSON/flow, quoted): a cheap gate before parsing,
 # so dashboards and other large blobs are never parsed, nor a TOML, INI or script text that merely names
 # scrape_configs in a comment (a Telegraf config drew KS001 'YAML syntax error').
 _PROMETHEUS_KEY = re.compile(
-    r"""(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)["']?scrape_config(?:s|_files)["']?[ \t]*:|\A(?:\s*#[^\n]*)*\s*["']?global["']?[ \t]*:""", re.MULTILINE)
+    r"""(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)["']?scrape_config(?:s|_files)["']?[ \t]*:|\A(?:\s*#[^\n]*)*\s*(?:---[^\n]*(?:\s*#[^\n]*)*\s*)?\{?\s*["']?global["']?[ \t]*:""", re.MULTILINE)
 
 
 def _looks_like_prometheus(text: str) -> bool:

@@ -234,7 +234,18 @@ def _known_loaders(workspace: Workspace, identity: Identity) -> list[str]:
     table = knowledge("loaders")["images"]
     images = {container.image for pod in pods_running_as(workspace, identity) for container in pod.containers}
     # (several entries may name one program under each registry path it ships from: each named once)
-    return list(dict.fromkeys(entry["what"] for entry in table if any(entry["match"] in image for image in images)))
+    repositories = {_repository(image) for image in images}
+    return list(dict.fromkeys(entry["what"] for entry in table
+                              if any(repo == entry["match"] or repo.endswith("/" + entry["match"]) for repo in repositories)))
+
+
+def _repository(image: str) -> str:
+    """An image reference's repository path, tag and digest dropped: a loader is named by the segments its
+    repository ends with (loaders.yaml `match`), so a mirror directory that merely carries its name
+    (`registry.example.com/kube-state-metrics/configmap-reload`) is some other program."""
+    path = image.split("@", 1)[0]
+    head, slash, last = path.rpartition("/")
+    return head + slash + last.split(":", 1)[0]
 
 
 def operator_runners(workspace: Workspace) -> list:

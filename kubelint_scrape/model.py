@@ -790,7 +790,9 @@ LOG_AGENT_JOB_KEYS = ("pipeline_stages", "journal", "syslog", "loki_push_api", "
 def is_log_agent_config(doc: YMap) -> bool:
     if _prometheus_global(doc) or any(key in doc for key in PROMETHEUS_ONLY_SECTIONS):
         return False
-    foreign_global = bool(as_map(doc.get("global")))  # keys, none of them Prometheus'
+    # Promtail's global (promtail config.go GlobalConfig) holds only file_watch_config: a global of other keys,
+    # none of them Prometheus', is a misspelt Prometheus one (`scrape_intervl`), not Promtail's
+    foreign_global = "file_watch_config" in as_map(doc.get("global"))
     if (sum(key in doc for key in LOG_AGENT_KEYS) + foreign_global >= 2
             and ("clients" in doc or "client" in doc or foreign_global)):
         return True

@@ -251,9 +251,18 @@ def _role_targets(role: str, unnamed: bool = False) -> tuple[tuple[Target, ...],
 UNNAMED_SERVICE = "unnamed-service"
 
 
+# Where the stand-in listens: the assumed Services' port numbers (kubelet 10250/10255, controller-manager 10257,
+# scheduler 10259; k/k pkg/cluster/ports/ports.go) name the component as much as its Service name does, so a job
+# keeping `:10250` targets names the kubelet; an ordinary application's port numbers are its own.
+_STAND_IN_PORT = 19100
+
+
 def _stand_in(svc: dict) -> dict:
-    """The assumed Service as an ordinary application's: under a name no job can know, its endpoints Pods."""
+    """The assumed Service as an ordinary application's: under a name no job can know, its endpoints Pods, its
+    ports under the same names (a `.*-metrics` name pattern keeps it too) at numbers no job can know."""
     renamed = _renamed(svc, svc["name"], UNNAMED_SERVICE)
+    renamed["ports"] = [{**port, "port": _STAND_IN_PORT + index, "target_port": _STAND_IN_PORT + index}
+                        for index, port in enumerate(renamed.get("ports", []))]
     renamed["endpoints"] = [{**endpoint, "target_kind": "Pod", "target_name": f"{UNNAMED_SERVICE}-abcde"}
                             for endpoint in renamed.get("endpoints", [])]
     return renamed

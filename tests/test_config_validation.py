@@ -730,6 +730,8 @@ def test_prometheus_key_lists_match_the_schema() -> None:
      False),
     # …but a Prometheus global or section keeps it Prometheus' (its stray keys are KS601's)
     ("global: {scrape_interval: 15s}\nserver: {}\nclients: []\nscrape_configs: []\n", True),
+    # a misspelt Prometheus global key and a stray `server` are two KS601s, not Promtail's global and section
+    ("global: {scrape_intervl: 15s}\nserver: {http_listen_port: 9090}\nscrape_configs: [{job_name: a}]\n", True),
     ("remote_write: [{url: http://x}]\nscrape_configs: [{job_name: a, pipeline_stages: []}]\n", True),
 ])
 def test_prometheus_config_told_from_look_alikes(text: str, expected: bool) -> None:
@@ -746,6 +748,11 @@ def test_prometheus_config_told_from_look_alikes(text: str, expected: bool) -> N
     ("metrics:\n  configs:\n  - name: a\n    scrape_configs: []\n", True),
     ("metrics:\n  configs:\n  - scrape_configs: []\n", True),
     ('{"global": {}, "scrape_configs": []}', True),
+    # a leading global whose scrape_configs is misspelt (KS601 says so): after `{`, after a `---` marker
+    ('{\n  "global": {"scrape_interval": "15s"},\n  "scrape_config": []\n}', True),
+    ("---\nglobal:\n  scrape_interval: 15s\nscrape_config: []\n", True),
+    ("--- # Prometheus\n# by hand\nglobal:\n  scrape_interval: 15s\n", True),
+    ("---\nserver:\n  global: 1\n", False),
     # a key only in prose: a TOML comment, a script, a value
     ('# mirrors the scrape_configs job\n[[inputs.prometheus]]\n  urls = ["http://x"]\n', False),
     ("#!/bin/sh\necho scrape_configs: >> /etc/prometheus.yml\n", False),

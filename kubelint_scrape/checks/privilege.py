@@ -22,6 +22,7 @@ rules of built-in roles have no line in the inputs, so those findings sit on the
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from dataclasses import replace
 from typing import Iterator
 
@@ -716,7 +717,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                                    for r in (n.request, *n.alternatives)))
         unseen = _scrapes_unseen_targets(jobs)
         reviewed = list(dict.fromkeys(_unseen_reviews(jobs)))
-        pushes = _sends_beyond_scrapes(jobs)
+        pushes = _pushed_paths(jobs)
         # What the other rules' fixes move these jobs to is kept, not called unused: the EndpointSlice grants of
         # KS604's switch from deprecated endpoints discovery, the kubelet subresource of KS209's direct scrape.
         # And the per-namespace lists of KS105's other fix for a cluster-wide discovery that Roles grant namespace by
@@ -736,7 +737,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                     if not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)]
             perms = [p for p in live if (id(holding.rule), p) not in used
                      and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))
-                     and not any(p.allows(r) for r in reviewed) and not (pushes and _url_write(p))
+                     and not any(p.allows(r) for r in reviewed) and not _pushed_to(p, pushes)
                      and not any(p.allows(r) and _applies_to(holding, r, identity) for r in successors)
                      and not any(rule_allows(p.rule(), r, ignore_names=True) for r in restricted.get(id(holding.rule), ()))]
             if not perms:
@@ -857,19 +858,46 @@ SENDER_FIELDS = ("remoteWrite", "remoteRead", "alerting")
 URL_WRITE_VERBS = ("post", "put", "patch", "delete", "create", "update", "*")
 
 
-def _sends_beyond_scrapes(jobs: list) -> bool:
-    """Whether a config of these jobs also sends data (remote_write, remote_read, alerting). Those requests can
-    carry the identity's token to a kube-rbac-proxy, which reviews a POST to /api/v1/receive or /api/v2/alerts as
-    `create` on that URL (pkg/proxy/proxy.go GetRequestAttributes); the tool does not model them, so a write on a
-    non-resource URL cannot be called unused (KS203)."""
+def _pushed_paths(jobs: list) -> tuple[str, ...] | None:
+    """The URL paths a config of these jobs also sends data to (remote_write, remote_read, alerting), None when
+    one of them cannot be read. Those requests can carry the identity's token to a kube-rbac-proxy, which reviews a
+    POST to /api/v1/receive or /api/v2/alerts as `create` on that URL (pkg/proxy/proxy.go GetRequestAttributes);
+    the tool does not model them, so a write on such a URL cannot be called unused (KS203). A write on a URL none
+    of them posts to still is."""
+    paths: list[str] = []
     configs = {id(j.job.config): j.job.config for j in jobs}.values()
     for config in configs:
-        if any(config.root.get(key) for key in SENDER_SECTIONS):
-            return True
         spec = get_path(config.runner.doc, "spec") if config.runner is not None else None
-        if isinstance(spec, YMap) and any(spec.get(key) for key in SENDER_FIELDS):
-            return True
-    return False
+        sections = [(config.root, SENDER_SECTIONS, "alertmanagers", "path_prefix")]
+        if isinstance(spec, YMap):
+            sections.append((spec, SENDER_FIELDS, "alertmanagers", "pathPrefix"))
+        for holder, (write, read, alerting), managers, prefix in sections:
+            for endpoint in [*_seq(holder.get(write)), *_seq(holder.get(read))]:
+                url = as_str(endpoint.get("url")) if isinstance(endpoint, YMap) else ""
+                if not url.startswith(("http://", "https://")):
+                    return None  # (a templated or missing URL: where it posts is unknown)
+                paths.append(urlsplit(url).path or "/")
+            alert = holder.get(alerting)
+            for manager in _seq(alert.get(managers)) if isinstance(alert, YMap) else ():
+                if not isinstance(manager, YMap):
+                    return None
+                # Prometheus posts alerts to <scheme>://<address><path_prefix>/api/v2/alerts (notifier/manager.go)
+                paths.append(as_str(manager.get(prefix) or "").rstrip("/") + "/api/v2/alerts")
+    return tuple(dict.fromkeys(paths))
+
+
+def _seq(node) -> list:
+    return list(node) if isinstance(node, YSeq) else []
+
+
+def _pushed_to(permission: Permission, paths: tuple[str, ...] | None) -> bool:
+    """A write on a non-resource URL that one of the config's senders posts to (paths None: any URL)."""
+    if not _url_write(permission):
+        return False
+    if paths is None:
+        return True
+    url = permission.url
+    return any(path == url or url == "*" or (url.endswith("*") and path.startswith(url[:-1])) for path in paths)
 
 
 def _url_write(permission: Permission) -> bool:
