@@ -219,17 +219,26 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
             + (f"; {note}" if note else "") + ")")
 
 
+def _refused_for_version_in_scope(authorizer: Authorizer, identity: Identity, namespace: str | None):
+    """(binding, role, refused objects) of the identity's grants in the scope (cluster-wide when `namespace` is None)
+    that the API server refuses for their apiVersion alone (KS501): bindings naming the identity, which KS501's
+    apiVersion change alone makes exist."""
+    version = authorizer.workspace.kubernetes_version
+    for binding, role, refused in authorizer.refused(identity):
+        in_scope = (binding.kind == "ClusterRoleBinding" if namespace is None
+                    else binding.kind == "RoleBinding" and binding.namespace == namespace)
+        if (in_scope and names_identity(binding, identity)
+                and all(refused_only_for_version(item, version) is not None for item in refused)):
+            yield binding, role, refused
+
+
 def _pending_own_binding(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
     """"Add to" the identity's own role whose binding in the scope the API server refuses for its apiVersion alone
     (a v1beta1 ClusterRoleBinding and ClusterRole of a tutorial): its apiVersion change (KS501, the first line of the
     fixes of the needs it grants) makes it the identity's role, and a second role beside it would only split the
     grants. Empty when there is none."""
-    version = authorizer.workspace.kubernetes_version
-    for binding, role, refused in authorizer.refused(identity):
-        in_scope = (binding.kind == "ClusterRoleBinding" if namespace is None
-                    else binding.kind == "RoleBinding" and binding.namespace == namespace)
-        if (not in_scope or role.builtin or role.aggregation is not None or not names_identity(binding, identity)
-                or not all(refused_only_for_version(item, version) is not None for item in refused)):
+    for binding, role, refused in _refused_for_version_in_scope(authorizer, identity, namespace):
+        if role.builtin or role.aggregation is not None:
             continue
         refs = " and ".join(item.ref for item in refused)
         where = f"to {identity}" if namespace is None else f"in namespace {namespace}"
@@ -242,13 +251,8 @@ def _pending_binding_of(authorizer: Authorizer, identity: Identity, namespace: s
     """How a binding of the inputs binds `role` to the identity in the scope, refused by the API server for its
     apiVersion alone (KS501), in words for _bind_existing: "nothing binds it" would be untrue, the binding is
     there and binds it once corrected; a new one beside it is the alternative to correcting it. Empty when none."""
-    version = authorizer.workspace.kubernetes_version
-    for binding, bound_role, refused in authorizer.refused(identity):
-        in_scope = (binding.kind == "ClusterRoleBinding" if namespace is None
-                    else binding.kind == "RoleBinding" and binding.namespace == namespace)
-        if (not in_scope or (bound_role.kind, bound_role.namespace, bound_role.name) != (role.kind, role.namespace, role.name)
-                or not names_identity(binding, identity)
-                or not all(refused_only_for_version(item, version) is not None for item in refused)):
+    for binding, bound_role, refused in _refused_for_version_in_scope(authorizer, identity, namespace):
+        if (bound_role.kind, bound_role.namespace, bound_role.name) != (role.kind, role.namespace, role.name):
             continue
         if binding not in refused:
             continue  # only the role is refused: its own apiVersion note says so, and no new binding would help
