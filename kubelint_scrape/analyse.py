@@ -515,14 +515,11 @@ def workloads_loading(workspace: Workspace, kind: str, namespace: str, name: str
 
 def unserved_workloads(workspace: Workspace) -> list[PodTemplate]:
     """The pod templates of the workloads left out because the cluster does not serve their apiVersion (KS602),
-    built once per workspace (the workspace indexes none of them): the identity resolution and the workload rules
+    built once per workspace (its `unserved` objects are in no other index): the identity resolution and the workload rules
     (checks/workload.py) see the same template objects, so a resolution's pod is known as the scraper it is."""
-    found = workspace.__dict__.get("_unserved_workloads")
-    if found is None:
-        found = workspace.__dict__["_unserved_workloads"] = [
-            pod for pod in (pod_template(obj) for obj in workspace.unserved if obj.kind in WORKLOAD_KINDS)
-            if pod is not None]
-    return found
+    return workspace.index("unserved workloads", lambda: [
+        pod for pod in (pod_template(obj) for obj in workspace.unserved if obj.kind in WORKLOAD_KINDS)
+        if pod is not None])
 
 
 def _unserved_workloads_loading(workspace: Workspace, kind: str, namespace: str | None, name: str) -> list[PodTemplate]:
