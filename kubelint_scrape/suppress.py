@@ -128,7 +128,8 @@ def collect(sources: Iterable[Any], analysis: Any, paths: set[str] | None = None
     labels = _labels(texts, analysis) if texts else {}
     for path, source in texts.items():
         state.suppressions.extend(_comments(source, starts.get(path, {}), labels.get(path, {})))
-    for obj in workspace.objects if paths is None else [o for p in paths for o in _objects_by_path(workspace).get(p, ())]:
+    # Only the objects of files that name the tool: an annotation's key does, like every comment directive.
+    for obj in [o for path in texts for o in _objects_by_path(workspace).get(path, ())]:
         value = obj.annotations.get(ANNOTATION) if isinstance(obj.doc.get("metadata"), YMap) else None
         if value is not None:
             source = texts.get(obj.path) or _source(sources, obj.path)
