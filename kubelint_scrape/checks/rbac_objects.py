@@ -304,7 +304,7 @@ def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
     for (namespace, name), role in sorted(ws.roles.items()):
         role_names.setdefault(namespace, []).append(name)
         roles_by_name.setdefault(name, []).append(role)
-    role_users: dict[tuple[str, str], list[BindingDef]] | None = None
+    role_refs: _RoleRefs | None = None
     for binding in _bindings(ws):
         obj = binding.obj
         assert obj is not None
@@ -325,13 +325,10 @@ def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
             continue  # an invalid roleRef kind is KS501
         role_ref = as_map(obj.doc.get("roleRef"))
         span = value_span(obj.path, role_ref, "name")
-        if role_users is None:  # built once, on the first dangling binding
-            role_users = {}
-            for other in _bindings(ws):
-                if other.kind == "RoleBinding" and other.role_kind == "Role":
-                    role_users.setdefault((other.namespace, other.role_name), []).append(other)
+        if role_refs is None:  # built once, on the first dangling binding
+            role_refs = _RoleRefs(ws)
         elsewhere = roles_by_name.get(name, [])
-        users = [user for role in elsewhere for user in role_users.get((role.namespace, name), [])]
+        users = [user for role in elsewhere for user in role_refs.bindings_of(role.namespace, name)]
         hint, related, fix = _dangling_hint(binding, ws, candidates, elsewhere, users)
         yield Finding(
             "KS502", span,
