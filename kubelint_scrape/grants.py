@@ -301,10 +301,8 @@ def _scraper_image(image: str) -> bool:
 
 def _scraper_repository(image: str) -> str | None:
     """The scraper program an image runs (its repository name; `agent` for grafana/agent), else None."""
-    path = image.split("@", 1)[0]
-    repository = path.rsplit("/", 1)
-    name = repository[-1].split(":", 1)[0]
-    if name in _SCRAPER_REPOSITORIES or (name == "agent" and len(repository) == 2 and repository[0].endswith("grafana")):
+    head, _slash, name = _repository(image).rpartition("/")
+    if name in _SCRAPER_REPOSITORIES or (name == "agent" and head.endswith("grafana")):
         return name
     return None
 
