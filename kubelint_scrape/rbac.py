@@ -132,13 +132,13 @@ def resource_name_matches(rule: PolicyRule, name: str | None) -> bool:
 
 
 def non_resource_url_matches(rule: PolicyRule, url: str) -> bool:
-    for candidate in rule.non_resource_urls:
-        if candidate == "*" or candidate == url:
-            return True
-        # EH NonResourceURLMatches: HasPrefix(url, TrimRight(rule, "*")), so `/metrics**` is `/metrics*`.
-        if candidate.endswith("*") and url.startswith(candidate.rstrip("*")):
-            return True
-    return False
+    return any(url_pattern_matches(candidate, url) for candidate in rule.non_resource_urls)
+
+
+def url_pattern_matches(pattern: str, url: str) -> bool:
+    """One nonResourceURLs entry against a URL path, as RBAC matches it."""
+    # EH NonResourceURLMatches: HasPrefix(url, TrimRight(rule, "*")), so `/metrics**` is `/metrics*`.
+    return pattern == "*" or pattern == url or (pattern.endswith("*") and url.startswith(pattern.rstrip("*")))
 
 
 def rule_allows(rule: PolicyRule, request: Request, ignore_names: bool = False) -> bool:

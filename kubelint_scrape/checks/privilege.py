@@ -54,7 +54,7 @@ from ..grants import (
     version_refused_holdings,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
-from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows
+from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows, url_pattern_matches
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, YSeq, as_str, at, get_path
@@ -896,8 +896,7 @@ def _pushed_to(permission: Permission, paths: tuple[str, ...] | None) -> bool:
         return False
     if paths is None:
         return True
-    url = permission.url
-    return any(path == url or url == "*" or (url.endswith("*") and path.startswith(url[:-1])) for path in paths)
+    return any(url_pattern_matches(permission.url, path) for path in paths)
 
 
 def _url_write(permission: Permission) -> bool:
