@@ -745,12 +745,13 @@ def _kustomize_generated(config: PromConfig, workspace: Workspace) -> tuple[str,
     target = os.path.abspath(config.path)
     for obj in workspace.kind("Kustomization"):
         base = os.path.dirname(os.path.abspath(obj.path))
-        # The namespace the Kustomization's resources get (build.kustomize_namespaces): its own `namespace:`, else
-        # an overlay's that lists its directory (obj.namespace), else a generator's `namespace` option.
+        # The namespace the Kustomization's resources get (kustomize.KustomizeBuilds.namespaces): an overlay's that
+        # builds its directory (obj.namespace: the outermost transformer runs last), else its own `namespace:`, else
+        # a generator's `namespace` option.
         overlay = obj.namespace if obj.namespace_explicit else ""
         for generator in as_seq(obj.doc.get("configMapGenerator")):
             generator = as_map(generator)
-            namespace = (as_str(obj.doc.get("namespace")) or overlay or as_str(generator.get("namespace"))
+            namespace = (overlay or as_str(obj.doc.get("namespace")) or as_str(generator.get("namespace"))
                          or workspace.default_namespace)
             for entry in as_seq(generator.get("files")):
                 key, sep, file = as_str(entry).partition("=")

@@ -13,6 +13,7 @@ from typing import Any
 
 from .findings import Finding
 from .k8svalidate import unserved
+from .kustomize import kustomize_builds, source_kustomizations
 from .load import Limits, Source, gc_paused, parse_text
 from .model import (
     RBAC_KINDS,
@@ -25,7 +26,6 @@ from .model import (
     Workspace,
     agent_metrics_section,
     binding_from_object,
-    is_kustomization_file,
     is_prometheus_config,
     iter_documents,
     k8s_object,
@@ -52,7 +52,10 @@ def build_workspace(
     configs: list[PromConfig] = []
     findings: list[Finding] = []
     user_binding_names: set[str] = set()
-    kustomized = kustomize_namespaces(sources)
+    builds = kustomize_builds(sources)
+    if builds is not None:
+        workspace.indexes["kustomize"] = builds  # the checks' view of the same builds (KS006, patch files)
+    kustomized = builds.namespaces() if builds is not None else {}
     accounts = kustomized_accounts(sources, kustomized) if kustomized else {}
     for source in sources:
         override = kustomized.get(os.path.abspath(source.path)) if kustomized else None
@@ -107,7 +110,7 @@ def source_model(source: Source, default_namespace: str, namespace_override: str
 def prepare_model(source: Source, default_namespace: str, limits: Limits, kubernetes_version: tuple[int, int]) -> SourceModel:
     """Model a file ahead of the workspace (parallel.py: in whichever process read it), as it will be wanted
     unless a Kustomization sets its namespace: then build_workspace misses this memo and models it again."""
-    _namespacing_kustomizations(source)  # memoised too: kustomize_namespaces() reads every file's
+    source_kustomizations(source)  # memoised too: kustomize_builds() reads every file's
     model = source_model(source, default_namespace, None, limits)
     refused_rbac(model, kubernetes_version)
     return model
@@ -167,26 +170,6 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
     return model
 
 
-def kustomize_namespaces(sources: list[Source]) -> dict[str, str]:
-    """Files a Kustomization with `namespace:` lists as resources → that namespace (`kubectl apply -k` sets it)."""
-    result: dict[str, str] = {}
-    for source in sources:
-        for doc in _namespacing_kustomizations(source):
-            base = os.path.dirname(os.path.abspath(source.path))
-            for entry in doc.get("resources") or []:
-                if not isinstance(entry, str) or "://" in entry:
-                    continue
-                target = os.path.normpath(os.path.join(base, entry))
-                if os.path.isdir(target):
-                    for other in sources:
-                        path = os.path.abspath(other.path)
-                        if path.startswith(target + os.sep):  # a base's kustomization too: its generators
-                            result.setdefault(path, doc["namespace"])
-                else:
-                    result[target] = doc["namespace"]
-    return result
-
-
 def kustomized_accounts(sources: list[Source], kustomized: dict[str, str]) -> dict[str, frozenset[tuple[str, str]]]:
     """Namespace a Kustomization sets → (namespace as written, name) of the ServiceAccounts in the files it covers:
     the accounts its bindings' subjects can name (kustomized_subjects). Grouped by that namespace rather than by
@@ -236,17 +219,6 @@ def _derive(obj: K8sObject) -> Any:
     if kind in WORKLOAD_KINDS:
         return pod_template(obj)
     return None
-
-
-def _namespacing_kustomizations(source: Source) -> list[YMap]:
-    found = source.memo.get("kustomizations")  # a function of the file: memoised like its model
-    if found is None:
-        found = source.memo["kustomizations"] = [
-            doc for _document, doc in iter_documents(source)
-            if isinstance(doc, YMap) and isinstance(doc.get("namespace"), str) and (doc.get("kind") == "Kustomization" or (
-                doc.get("kind") is None and "apiVersion" not in doc and is_kustomization_file(source.path)))
-        ]
-    return found
 
 
 def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_names: set[str], refused: bool) -> None:

@@ -11,8 +11,8 @@ from ..catalog import check
 from ..findings import Finding, Related
 from ..model import K8sObject
 from ..helmvalues import helm_values_findings
+from ..kustomize import patch_files, workspace_builds
 from ..unreadcrds import unread_crd_findings
-from ..yamltree import as_seq, as_str
 from .context import Context
 
 
@@ -35,10 +35,8 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
     """The same object (API group, kind, namespace, name) defined again with other content: in a cluster only one of
     them exists — whichever is applied last — and the analysis, like `kubectl apply` of the files in path order,
     takes the last one read. Kustomize patches are partial objects by design and are left out."""
-    from .workload import kustomize_patches
-
     ws = ctx.workspace
-    patches = kustomize_patches(ws)
+    patches = patch_files(ws)
     # RBAC objects the API server refuses (KS501) are never created, so they replace nothing (build._index_rejected)
     rejected = {id(d.obj) for d in [*ws.rejected_bindings, *ws.rejected_cluster_roles.values(), *ws.rejected_roles.values()]}
     unserved = {id(obj) for obj in ws.unserved}  # never created either (KS602): nothing to conflict with
@@ -54,7 +52,8 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
         if first is None or _same_content(first, obj) or not (ctx.reports(obj.path) or ctx.reports(first.path)):
             continue
         if builds is None:
-            builds = kustomize_builds(ws)
+            found = workspace_builds(ws)
+            builds = found.builds() if found is not None else {}
         apart = _separate_builds(builds, first.path, obj.path)
         if apart and id(obj) not in rejected:
             # Sibling overlays (overlays/staging, overlays/prod) are alternatives, usually for different clusters:
@@ -89,55 +88,6 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
             related=(Related(first.name_span(), f"{obj.ref} is first defined here"),),
             object=obj.ref,
         )
-
-
-def kustomize_builds(workspace) -> dict[str, frozenset[str]]:
-    """File (absolute path) → the kustomization files of the inputs whose build includes it: as a `resources` or
-    `components` entry, directly or through a directory it names (a base, another overlay), followed to the end."""
-    direct: dict[str, set[str]] = {}  # kustomization file → files and directories it names
-    shown: dict[str, str] = {}  # kustomization file → its path as the inputs name it (for messages)
-    for kind in ("Kustomization", "Component"):
-        for obj in workspace.kind(kind):
-            path = os.path.abspath(obj.path)
-            shown[path] = obj.path
-            base = os.path.dirname(path)
-            entries = [as_str(e) for key in ("resources", "components", "bases") for e in as_seq(obj.doc.get(key))]
-            direct.setdefault(path, set()).update(
-                os.path.normpath(os.path.join(base, e)) for e in entries if e and "://" not in e and "\n" not in e)
-    if not direct:
-        return {}
-    paths = sorted({os.path.abspath(o.path) for o in workspace.objects})
-    by_dir: dict[str, list[str]] = {}  # directory → the kustomization files in it
-    for kustomization in direct:
-        by_dir.setdefault(os.path.dirname(kustomization), []).append(kustomization)
-    included: dict[str, frozenset[str]] = {}
-    for kustomization in direct:
-        seen, todo = {kustomization}, [kustomization]
-        while todo:  # the kustomizations this one builds through directories it names
-            for entry in direct[todo.pop()]:
-                for nested in by_dir.get(entry, ()):
-                    if nested not in seen:
-                        seen.add(nested)
-                        todo.append(nested)
-        for member in seen:
-            for entry in direct[member]:
-                for path in _under(paths, entry):
-                    included[path] = included.get(path, frozenset()) | {shown[kustomization]}
-    return included
-
-
-def _under(paths: list[str], entry: str) -> list[str]:
-    """The sorted `paths` equal to `entry` or inside the directory `entry`."""
-    import bisect
-
-    index = bisect.bisect_left(paths, entry)
-    found = [entry] if paths[index:index + 1] == [entry] else []  # (a file; sorted before its directory's files: "-" < "/")
-    prefix = entry + os.sep
-    for path in paths[bisect.bisect_left(paths, prefix):]:
-        if not path.startswith(prefix):
-            break
-        found.append(path)
-    return found
 
 
 def _separate_builds(builds: dict[str, frozenset[str]], first: str, again: str) -> tuple[str, str] | None:

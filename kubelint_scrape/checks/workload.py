@@ -23,6 +23,7 @@ from ..findings import Finding, Related
 from ..grants import (auth_proxy_containers, holds_real_grants, operator_runners, runner_identity, scrape_pods,
                       unread_config_runners, user_grants, version_refused_bindings)
 from ..k8svalidate import rejected_security_context
+from ..kustomize import patch_files
 from ..model import K8sObject, PodTemplate, named
 from ..promconfig import SA_DIR
 from ..rbac import Identity
@@ -84,7 +85,7 @@ def _pod_views(ctx: Context) -> list[PodView]:
     # Every workload rule reports at the workload itself: only those in reported files are looked at.
     workloads = [t for t in ctx.workspace.workloads if ctx.reports(t.obj.path)]
     scrapers = scrape_pods(ctx.analysis) if workloads else set()
-    patches = kustomize_patches(ctx.workspace) if workloads else set()
+    patches = patch_files(ctx.workspace) if workloads else set()
     refused = _refused_objects(ctx)
     pods = [PodView(t.obj, t.spec, t.spec_keys, Identity(t.obj.namespace, t.service_account), id(t) in scrapers, t)
             for t in workloads if os.path.abspath(t.obj.path) not in patches and not refused(t.obj)]
@@ -152,18 +153,6 @@ def _refused_objects(ctx: Context):
 
     sources = {source.path: source for source in ctx.sources}
     return lambda obj: (source := sources.get(obj.path)) is not None and rejected_document(source, obj.doc)
-
-
-def kustomize_patches(workspace) -> set[str]:
-    """Files a Kustomization or Component applies as patches: partial objects, not workloads of their own."""
-    found: set[str] = set()
-    for kind in ("Kustomization", "Component"):
-        for obj in workspace.kind(kind):
-            base = os.path.dirname(os.path.abspath(obj.path))
-            entries = [as_str(p) for p in as_seq(obj.doc.get("patchesStrategicMerge"))]
-            entries += [as_str(as_map(p).get("path")) for key in ("patches", "patchesJson6902") for p in as_seq(obj.doc.get(key))]
-            found.update(os.path.normpath(os.path.join(base, e)) for e in entries if e and "\n" not in e)
-    return found
 
 
 # ---------------------------------------------------------------------------------------------- token and grants

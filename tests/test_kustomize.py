@@ -1,0 +1,94 @@
+"""kustomize.KustomizeBuilds: the files each `kustomize build` of the inputs includes and the namespace it gives
+them (kustomize api/krusty: a directory entry is another kustomization root, built from what its kustomization
+file lists; the namespace transformer of the outer root runs last)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kubelint_scrape.kustomize import kustomize_builds
+from kubelint_scrape.load import Limits, read_source
+
+OBJECT = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n"
+
+
+def _builds(tmp_path: Path, files: dict[str, str]):
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    sources = [read_source(str(tmp_path / name), Limits()) for name in sorted(files)]
+    return kustomize_builds(sources)
+
+
+def _relative(tmp_path: Path, mapping: dict[str, object]) -> dict[str, object]:
+    return {os.path.relpath(path, tmp_path): value for path, value in mapping.items()}
+
+
+def test_outer_namespace_wins_through_nested_roots_and_bases(tmp_path: Path) -> None:
+    builds = _builds(tmp_path, {
+        "overlay/kustomization.yaml": "namespace: prod\nbases: [../base]\n",
+        "base/kustomization.yaml": "namespace: base-ns\nresources: [sa.yaml, ../common]\n",
+        "base/sa.yaml": OBJECT.format(name="a"),
+        "base/unlisted.yaml": OBJECT.format(name="b"),
+        "common/kustomization.yaml": "resources: [cm.yaml]\n",
+        "common/cm.yaml": OBJECT.format(name="c"),
+    })
+    assert _relative(tmp_path, builds.namespaces()) == {
+        "base/sa.yaml": "prod", "base/kustomization.yaml": "prod",
+        "common/kustomization.yaml": "prod", "common/cm.yaml": "prod",
+    }  # base/unlisted.yaml is in no build: kustomize reads only what a kustomization lists
+
+
+def test_inner_namespace_applies_where_no_outer_one_is_set(tmp_path: Path) -> None:
+    builds = _builds(tmp_path, {
+        "overlay/kustomization.yaml": "resources: [../base]\n",
+        "base/kustomization.yaml": "namespace: monitoring\nresources: [sa.yaml]\n",
+        "base/sa.yaml": OBJECT.format(name="a"),
+    })
+    assert _relative(tmp_path, builds.namespaces()) == {"base/sa.yaml": "monitoring"}
+
+
+def test_directory_without_its_kustomization_in_the_inputs_stands_for_every_file_under_it(tmp_path: Path) -> None:
+    builds = _builds(tmp_path, {
+        "overlay/kustomization.yaml": "namespace: prod\nresources: [../manifests]\n",
+        "manifests/a.yaml": OBJECT.format(name="a"),
+        "manifests/sub/b.yaml": OBJECT.format(name="b"),
+        "manifests-other/c.yaml": OBJECT.format(name="c"),
+    })
+    assert sorted(_relative(tmp_path, builds.namespaces())) == ["manifests/a.yaml", "manifests/sub/b.yaml"]
+
+
+def test_sibling_overlays_are_separate_builds(tmp_path: Path) -> None:
+    builds = _builds(tmp_path, {
+        "overlays/prod/kustomization.yaml": "namespace: prod\nresources: [../../base]\n",
+        "overlays/staging/kustomization.yaml": "namespace: staging\nresources: [../../base, extra.yaml]\n",
+        "overlays/staging/extra.yaml": OBJECT.format(name="x"),
+        "base/kustomization.yaml": "resources: [sa.yaml]\n",
+        "base/sa.yaml": OBJECT.format(name="a"),
+    })
+    found = {path: sorted(os.path.relpath(k, tmp_path) for k in ks) for path, ks in _relative(tmp_path, builds.builds()).items()}
+    assert found["base/sa.yaml"] == [
+        "base/kustomization.yaml", "overlays/prod/kustomization.yaml", "overlays/staging/kustomization.yaml"]
+    assert found["overlays/staging/extra.yaml"] == ["overlays/staging/kustomization.yaml"]
+    assert _relative(tmp_path, builds.namespaces())["base/sa.yaml"] == "prod"  # the first by path (KS006 says so)
+
+
+def test_cycles_end_and_patches_and_flux_kustomizations(tmp_path: Path) -> None:
+    builds = _builds(tmp_path, {
+        "a/kustomization.yaml": "namespace: one\nresources: [../b, sa.yaml]\npatches: [{path: patch.yaml}]\n"
+                                "patchesStrategicMerge: [psm.yaml]\n",
+        "a/sa.yaml": OBJECT.format(name="a"),
+        "b/kustomization.yaml": "resources: [../a]\n",
+        # Flux's Kustomization is a cluster object whose spec names a path; not a kustomize root.
+        "flux.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: x}\n"
+                     "namespace: nope\nresources: [a]\n",
+    })
+    assert len(builds.kustomizations) == 2
+    assert _relative(tmp_path, builds.namespaces())["a/sa.yaml"] == "one"
+    assert sorted(os.path.relpath(p, tmp_path) for p in builds.patch_files()) == ["a/patch.yaml", "a/psm.yaml"]
+
+
+def test_no_kustomization_no_builds(tmp_path: Path) -> None:
+    assert _builds(tmp_path, {"sa.yaml": OBJECT.format(name="a")}) is None
