@@ -82,6 +82,7 @@ class KustomizeBuilds:
         for kustomization in self.kustomizations:
             self._by_dir.setdefault(os.path.dirname(kustomization.path), []).append(kustomization)
         self._members: dict[str, frozenset[str]] = {}
+        self._built_by_others: frozenset[str] | None = None  # kustomization files another one builds (lazy)
 
     def members(self, kustomization: Kustomization) -> frozenset[str]:
         """The files its build includes, the kustomization files of the roots it builds through among them (their
@@ -106,11 +107,14 @@ class KustomizeBuilds:
         return found
 
     def builds(self) -> dict[str, frozenset[str]]:
-        """File → the kustomization files (as the inputs name them) whose build includes it."""
+        """File → the kustomization files (as the inputs name them) whose build includes it: the outermost ones (the
+        overlays a user builds), or, for a file only roots in a cycle include, each of those."""
         result: dict[str, frozenset[str]] = {}
-        for kustomization in self.kustomizations:
+        for kustomization in self._outermost_first():
+            is_outermost = kustomization.path not in self._inner()
             for path in self.members(kustomization):
-                result[path] = result.get(path, frozenset()) | {kustomization.shown}
+                if is_outermost or path not in result:
+                    result[path] = result.get(path, frozenset()) | {kustomization.shown}
         return result
 
     def namespaces(self) -> dict[str, str]:
@@ -118,15 +122,23 @@ class KustomizeBuilds:
         those of the roots it includes, so the outermost `namespace:` wins: a base's own is overridden by the
         overlay's. A file two outermost builds give different namespaces (sibling overlays) takes the first's, by
         path; KS006 tells the user the overlays are linted together."""
-        included = set().union(*(self.members(k) for k in self.kustomizations)) if self.kustomizations else set()
-        outermost = [k for k in self.kustomizations if k.path not in included]
-        ordered = outermost + [k for k in self.kustomizations if k.path in included]  # a cycle has no outermost
         result: dict[str, str] = {}
-        for kustomization in ordered:
+        for kustomization in self._outermost_first():
             if kustomization.namespace is not None:
                 for path in self.members(kustomization):
                     result.setdefault(path, kustomization.namespace)
         return result
+
+    def _inner(self) -> frozenset[str]:
+        """The kustomization files another one builds."""
+        if self._built_by_others is None:
+            self._built_by_others = frozenset().union(*(self.members(k) for k in self.kustomizations))
+        return self._built_by_others
+
+    def _outermost_first(self) -> list[Kustomization]:
+        """The kustomizations no other one builds (the overlays a user builds), then the others; each in path order."""
+        inner = self._inner()
+        return sorted(self.kustomizations, key=lambda k: k.path in inner)  # (stable: path order within each)
 
     def patch_files(self) -> set[str]:
         """Files a Kustomization or Component applies as patches: partial objects, not objects of their own."""
