@@ -335,7 +335,8 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes
     `scrape_config_files`; "image" when the key is mounted, no config flag names a file of this ConfigMap/Secret
     and the pod runs a scraper image; "mount" when only the key is mounted (an agent that names the file in a
     config of its own); "absent" when `items` or `subPath` leave the key out; "other" when a config flag names
-    another key of it; "url" when the config flag of a container the key is mounted in names a URL."""
+    another key of it, or a file of the image (no volume of the container is mounted over it); "url" when the config
+    flag of a container the key is mounted in names a URL."""
     mounted = False
     other = False
     url = False
@@ -347,7 +348,7 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes
                 return "flag"
             if includes is not None and includes.keyed and files and _included(pod, container, path, files, includes):
                 return "include"
-            if any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
+            if any(_covers(root, path) for root in roots) or (files and _image_file(container, path, files)):
                 other = True
         url = url or bool(files and config_flag_urls(container))
     if not mounted:
@@ -357,6 +358,21 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes
     if url:
         return "url"
     return "image" if looks_like_prometheus(pod) else "mount"
+
+
+def _covers(root: str, path: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _image_file(container: Any, path: str, files: set[str]) -> bool:
+    """True when the config flag names a file no volume mount of the container covers, so Prometheus reads the
+    image's file (prom/prometheus ships /etc/prometheus/prometheus.yml) or fails to start, not the key mounted at
+    `files`. Not when the command line names the key's file too: a script may copy or envsubst it to `path`."""
+    mounts = [os.path.normpath(as_str(m.get("mountPath"))) for m in container.mounts if as_str(m.get("mountPath"))]
+    if any(_covers(root, path) for root in mounts):
+        return False
+    line = " ".join(container.command + container.args)
+    return not any(file in line for file in files)
 
 
 def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> tuple[str, str]:
@@ -369,8 +385,14 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
             files, roots = _key_files(pod, container, kind, name, key)
             for flag, value in config_flags(container):
                 path = os.path.normpath(value)
-                if not value.startswith("/") or not any(path == root or path.startswith(root.rstrip("/") + "/")
-                                                        for root in roots):
+                if not value.startswith("/"):
+                    continue
+                if files and _image_file(container, path, files):
+                    return (f"{flag} names {path}, which no volume of container {container.name} is mounted over "
+                            f"(the image's file, or none), not key {key} (it is at {', '.join(sorted(files))})",
+                            f"If key {key} is the config container {container.name} of {pod.obj.kind} "
+                            f"{pod.obj.namespace}/{pod.obj.name} should run, make its {flag} name {sorted(files)[0]}.")
+                if not any(_covers(root, path) for root in roots):
                     continue
                 where = f"it is at {', '.join(sorted(files))}" if files else "it is not in the mount"
                 fix = (f"If key {key} is the config container {container.name} of {pod.obj.kind} "

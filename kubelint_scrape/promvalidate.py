@@ -81,6 +81,9 @@ ADDED_IN_3 = {
     "attachMetadata": {"namespace": (3, 6, 0), "deployment": (3, 11, 0), "job": (3, 11, 0), "cronjob": (3, 11, 0)},
 }
 ADDED_LATER = {**ADDED_IN_2, **ADDED_IN_3}
+# kubernetes_sd_configs roles added during 2.x: an older release's Role.UnmarshalYAML answers `unknown Kubernetes SD
+# role "endpointslice"` and the config does not load (discovery/kubernetes; FACTS §6: EndpointSlice needs 2.21.0).
+ROLES_ADDED_IN_2 = {"endpointslice": (2, 21, 0)}
 # Relabel actions added during 2.x: the prometheus-operator refuses them for older releases with "%s relabel action
 # is only supported from Prometheus version 2.36.0 / 2.41.0" (pkg/prometheus/resource_selector.go, LabelConfigValidator).
 ACTIONS_ADDED_IN_2 = {"lowercase": (2, 36, 0), "uppercase": (2, 36, 0), "keepequal": (2, 41, 0), "dropequal": (2, 41, 0)}
@@ -1392,6 +1395,8 @@ class _ConfigCheck:
                      (Related(self.span(sd, other, of_key=True), f"{other} is set here"),), {"check": "sd-combination"})
             return
         role = as_str(sd.get("role"))
+        if self._role_newer_than_release(sd, role, label):
+            return
         found: set[str] = set()
         selectors = as_seq(sd.get("selectors"))
         for index, selector in enumerate(selectors):
@@ -1421,6 +1426,19 @@ class _ConfigCheck:
                              f"as a Kubernetes {key} selector (\"{exc}\")", _selector_fix(key, as_str(text), syntax),
                              data={"check": "sd-selectors", "upstream": str(exc)})
                     return
+
+    def _role_newer_than_release(self, sd: YMap, role: str, label: str) -> bool:
+        """A role the image's 2.x release does not know yet (endpointslice before 2.21.0): reported, and True."""
+        added = ROLES_ADDED_IN_2.get(role)
+        if self.release is None or added is None or self.release.version >= added:
+            return False
+        since = ".".join(str(part) for part in added)
+        self.add(self.span(sd, "role"),
+                 f'{label}: unknown Kubernetes SD role "{role}" (added in Prometheus {since}, unknown to Prometheus '
+                 f"{self.release.text}); the config does not load",
+                 f"Run Prometheus {since} or later instead of {self.release.image}, or use `role: endpoints`.",
+                 data={"check": "sd-role", "prometheus_version": self.release.text})
+        return True
 
     # relabel rules (model/relabel Config.Validate, via relabel.RelabelRule)
 

@@ -1305,10 +1305,12 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
         if key not in views:
             view = _token_view(analysis, ctx)
             views[key] = None if view is None else (view, _files_provided(view.mounts, view.volumes))
+        # a token file beside the ServiceAccount directory is missing whether the admission plugin or the pod's own
+        # volume (automountServiceAccountToken: false) fills that directory
+        yield from _unmounted_secrets_file(analysis)
         if views[key] is None:
             # the ServiceAccount admission plugin mounts token, ca.crt and namespace at the ServiceAccount path
             yield from _absent_service_account_files(analysis.job)
-            yield from _unmounted_secrets_file(analysis)
             continue
         pod, provided = views[key]
         missing = [(file, span, use) for file, span, use in reads_service_account_files(analysis.job) if file not in provided]
@@ -1366,8 +1368,9 @@ SECRETS_ROOT = SA_DIR.rsplit("/", 1)[0] + "/"  # /var/run/secrets/kubernetes.io/
 def _unmounted_secrets_file(analysis: JobAnalysis) -> Iterator[Finding]:
     """A token file under /var/run/secrets/kubernetes.io/ beside the ServiceAccount directory (`serviceacount/token`)
     that no volume mount of the pod's loading containers covers: that tree exists in a container only as the mount
-    point of the automounted volume (the kubelet creates it for that mount), so the file cannot be there and every
-    scrape fails. Only for a workload's pod, whose mounts are all in the inputs (an Operator adds its own)."""
+    points of volumes (the automounted one, or the pod's own at the ServiceAccount path when it turns automounting
+    off), so the file cannot be there and every scrape fails. Only for a workload's pod, whose mounts are all in the
+    inputs (an Operator adds its own)."""
     job, pod = analysis.job, analysis.resolution.pod
     file = job.credentials.file if job.credentials.kind == "token-file" else ""
     if pod is None or not file.startswith(SECRETS_ROOT) or file.startswith(SA_DIR + "/"):
@@ -1376,10 +1379,14 @@ def _unmounted_secrets_file(analysis: JobAnalysis) -> Iterator[Finding]:
     roots = [os.path.normpath(as_str(m.get("mountPath"))) for c in containers for m in c.mounts if as_str(m.get("mountPath"))]
     if any(file == root or file.startswith(root.rstrip("/") + "/") for root in roots):
         return
+    # what is there instead: the pod's own mounts under the tree, else the automounted ServiceAccount volume
+    under = sorted({root for root in roots if root.startswith(SECRETS_ROOT)})
+    there = (f"the volume{'s' if len(under) > 1 else ''} mounted at {', '.join(under)}" if under
+             else f"the ServiceAccount volume at {SA_DIR}")
     yield Finding(
         "KS107", job.credentials.span,
         f"{job.label} reads {file} (scrape credentials), which no volume provides: under {SECRETS_ROOT.rstrip('/')} "
-        f"the pod has only the ServiceAccount volume at {SA_DIR}, so every scrape fails (the file cannot be read)",
+        f"the pod has only {there}, so every scrape fails (the file cannot be read)",
         fix=f"Write {SA_TOKEN}.", object=job.label, data={"files": [file]},
     )
 
