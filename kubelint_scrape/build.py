@@ -29,6 +29,7 @@ from .model import (
     is_prometheus_config,
     iter_documents,
     k8s_object,
+    kustomization_entries,
     load_builtin_rbac,
     pod_template,
     role_from_object,
@@ -173,9 +174,7 @@ def kustomize_namespaces(sources: list[Source]) -> dict[str, str]:
     for source in sources:
         for doc in _namespacing_kustomizations(source):
             base = os.path.dirname(os.path.abspath(source.path))
-            for entry in doc.get("resources") or []:
-                if not isinstance(entry, str) or "://" in entry:
-                    continue
+            for entry in kustomization_entries(doc):
                 target = os.path.normpath(os.path.join(base, entry))
                 if os.path.isdir(target):
                     for other in sources:

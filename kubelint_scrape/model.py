@@ -636,6 +636,24 @@ def is_kustomization_file(path: str) -> bool:
     return os.path.basename(path) in KUSTOMIZATION_FILES
 
 
+# What a Kustomization builds from. `bases` is the deprecated spelling of `resources`, still read: kustomize moves
+# it there on load (api/types/kustomization.go FixKustomization: `k.Resources = append(k.Resources, k.Bases...)`).
+# A component's resources join the build too, so the build's `namespace:` reaches them.
+KUSTOMIZATION_ENTRY_KEYS = ("resources", "bases", "components")
+
+
+def kustomization_entries(doc: Any) -> list[str]:
+    """The local paths (files or directories) a Kustomization document builds from; remote URLs left out."""
+    if not isinstance(doc, YMap):
+        return []
+    entries = []
+    for key in KUSTOMIZATION_ENTRY_KEYS:
+        for entry in as_seq(doc.get(key)):
+            if isinstance(entry, str) and entry and "://" not in entry and "\n" not in entry:
+                entries.append(entry)
+    return entries
+
+
 def k8s_object(path: str, doc: Any, default_namespace: str, namespace_override: str | None = None) -> K8sObject | None:
     if not isinstance(doc, YMap):
         return None

@@ -9,10 +9,9 @@ from typing import Iterator
 
 from ..catalog import check
 from ..findings import Finding, Related
-from ..model import K8sObject
+from ..model import K8sObject, kustomization_entries
 from ..helmvalues import helm_values_findings
 from ..unreadcrds import unread_crd_findings
-from ..yamltree import as_seq, as_str
 from .context import Context
 
 
@@ -101,9 +100,8 @@ def kustomize_builds(workspace) -> dict[str, frozenset[str]]:
             path = os.path.abspath(obj.path)
             shown[path] = obj.path
             base = os.path.dirname(path)
-            entries = [as_str(e) for key in ("resources", "components", "bases") for e in as_seq(obj.doc.get(key))]
             direct.setdefault(path, set()).update(
-                os.path.normpath(os.path.join(base, e)) for e in entries if e and "://" not in e and "\n" not in e)
+                os.path.normpath(os.path.join(base, e)) for e in kustomization_entries(obj.doc))
     if not direct:
         return {}
     paths = sorted({os.path.abspath(o.path) for o in workspace.objects})
