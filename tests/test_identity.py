@@ -238,3 +238,17 @@ def test_kustomized_subjects(written: str | None, name: str, expected: tuple[str
     accounts = frozenset({("metrics", "prometheus"), ("", "scraper")})
     result = kustomized_subjects(binding, "monitoring", accounts).subjects[0]
     assert (result.namespace, result.namespace_explicit) == expected
+
+
+
+def test_kustomization_entries_read_bases_and_components() -> None:
+    """What a Kustomization builds from, as kustomize reads it: the deprecated `bases:` joins `resources:`
+    (api/types/kustomization.go FixKustomization), components too; a URL is no local path."""
+    from kubelint_scrape.load import parse_text
+    from kubelint_scrape.model import kustomization_entries
+
+    text = ("resources: [a.yaml]\nbases: [../base, 'https://github.com/x/y//z?ref=v1']\ncomponents: [../comp]\n"
+            "namespace: monitoring\n")
+    documents, findings, _ = parse_text("kustomization.yaml", text)
+    assert not findings
+    assert kustomization_entries(documents[0].root) == ["a.yaml", "../base", "../comp"]
