@@ -12,6 +12,7 @@ from .model import BindingDef, RoleDef
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
 from .rbacvalidate import refused_only_for_version
 from .resources import knowledge
+from .yamltree import as_map, as_str
 
 
 def _quote(values: list[str]) -> str:
@@ -313,6 +314,9 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
             continue
         rules = authorizer.effective_rules(role)
         if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
+            moved = _moved_by_kustomize(namespace, binding, role)
+            if moved is not None:
+                return moved
             if role.kind == "Role":
                 return (f"Create in namespace {namespace} what grants it in namespace {binding.namespace}: a copy of "
                         f"Role {role.namespace}/{role.name}{_copy_without(analysis, identity, role)} and of RoleBinding "
@@ -320,6 +324,26 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
             return (f"Create in namespace {namespace} a RoleBinding to ClusterRole {role.name} like RoleBinding "
                     f"{binding.namespace}/{binding.name}")
     return None
+
+
+def _written_namespace(obj) -> str:
+    return as_str(as_map(obj.doc.get("metadata")).get("namespace")) if obj is not None else ""
+
+
+def _moved_by_kustomize(namespace: str, binding: BindingDef, role: RoleDef) -> str | None:
+    """The RoleBinding was written for `namespace`, but a Kustomization's `namespace:` moved it (kustomize's
+    namespace transformer sets every namespaced object it builds, whatever the object names): a copy written
+    for `namespace` beside it would be moved the same way, so the fix is to build them without that field."""
+    if binding.obj is None or _written_namespace(binding.obj) != namespace or binding.namespace == namespace:
+        return None
+    objects = f"RoleBinding {binding.name}"
+    if role.kind == "Role" and _written_namespace(role.obj) == namespace:
+        objects = f"Role {role.name} and {objects}"
+    return (f"{objects} {'are' if ' and ' in objects else 'is'} written for namespace {namespace}, but the "
+            f"Kustomization listing {binding.obj.path} sets `namespace: {binding.namespace}`, which moves every "
+            f"namespaced object it builds there: build {'them' if ' and ' in objects else 'it'} from a Kustomization "
+            f"without `namespace:` (or apply {'them' if ' and ' in objects else 'it'} apart), so that "
+            f"{'they stay' if ' and ' in objects else 'it stays'} in {namespace}")
 
 
 def _copy_without(analysis, identity: Identity, role: RoleDef) -> str:

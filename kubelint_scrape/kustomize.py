@@ -20,7 +20,7 @@ from .model import is_kustomization_file, iter_documents
 from .records import dataclass
 from .yamltree import YMap, as_map, as_seq, as_str
 
-BUILD_KEYS = ("resources", "components", "bases")
+BUILD_KEYS = ("resources", "bases", "components")  # kustomize appends bases to resources (FixKustomization)
 PATCH_LIST_KEYS = ("patches", "patchesJson6902")  # entries are mappings whose `path` names a file
 
 

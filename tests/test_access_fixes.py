@@ -1049,3 +1049,28 @@ def test_ks107_fix_for_a_misspelt_secrets_directory_applied_leaves_the_token_rea
     (tmp_path / "prometheus.yaml").write_text(text.replace("/var/run/secrets/kubernetes.io/serviceacount/token",
                                                            "/var/run/secrets/kubernetes.io/serviceaccount/token"))
     assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == ["KS304"]
+
+
+def test_ks105_for_a_role_kustomize_moved_says_so_and_its_fix_works(tmp_path: Path) -> None:
+    """A Role and RoleBinding written for kube-system, listed by a Kustomization with `namespace: monitoring`:
+    kustomize moves them (its namespace transformer sets every namespaced object it builds), so the discovery in
+    kube-system is denied. A copy written for kube-system beside them would be moved too; the fix is to build them
+    without that field — done here by listing them in a Kustomization of their own — and the denial goes."""
+    rbac = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: discovery, namespace: kube-system}\n"
+            'rules:\n  - apiGroups: [""]\n    resources: [endpoints, services, pods]\n    verbs: [list, watch]\n---\n'
+            + _binding("RoleBinding", "Role", "discovery", "kube-system"))
+    jobs = ("      - job_name: coredns\n        kubernetes_sd_configs:\n          - role: endpoints\n"
+            "            namespaces: {names: [kube-system]}\n")
+    setup = _setup(tmp_path, jobs, rbac)
+    (setup / "kustomization.yaml").write_text("namespace: monitoring\nresources: [prometheus.yaml, rbac.yaml]\n")
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert finding.rule == "KS105"
+    assert finding.fix.startswith(
+        "Role discovery and RoleBinding prometheus are written for namespace kube-system, but the Kustomization "
+        f"listing {setup / 'rbac.yaml'} sets `namespace: monitoring`, which moves every namespaced object it builds "
+        "there: build them from a Kustomization without `namespace:`"), finding.fix
+    (setup / "kustomization.yaml").write_text("namespace: monitoring\nresources: [prometheus.yaml]\n")
+    (setup / "rbac").mkdir()
+    (setup / "rbac.yaml").rename(setup / "rbac" / "rbac.yaml")
+    (setup / "rbac" / "kustomization.yaml").write_text("resources: [rbac.yaml]\n")
+    assert not [f for f in _lint(setup) if f.rule in ACCESS]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kubelint_scrape.kustomize import kustomize_builds
+from kubelint_scrape.kustomize import kustomize_builds, source_kustomizations
 from kubelint_scrape.load import Limits, read_source
 
 OBJECT = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n"
@@ -91,3 +91,16 @@ def test_cycles_end_and_patches_and_flux_kustomizations(tmp_path: Path) -> None:
 
 def test_no_kustomization_no_builds(tmp_path: Path) -> None:
     assert _builds(tmp_path, {"sa.yaml": OBJECT.format(name="a")}) is None
+
+
+def test_entries_read_bases_and_components_and_leave_urls_out(tmp_path: Path) -> None:
+    """The deprecated `bases:` joins `resources:` (kustomize api/types/kustomization.go FixKustomization), components
+    too; a URL is no local path. Patch files are recorded apart."""
+    path = tmp_path / "overlay" / "kustomization.yaml"
+    path.parent.mkdir()
+    path.write_text("resources: [a.yaml]\nbases: [../base, 'https://github.com/x/y//z?ref=v1']\ncomponents: [../comp]\n"
+                    "namespace: monitoring\npatches: [{path: p.yaml, target: {kind: Deployment}}]\n")
+    (kustomization,) = source_kustomizations(read_source(str(path), Limits()))
+    assert [os.path.relpath(e, tmp_path) for e in kustomization.entries] == ["overlay/a.yaml", "base", "comp"]
+    assert [os.path.relpath(e, tmp_path) for e in kustomization.patches] == ["overlay/p.yaml"]
+    assert kustomization.namespace == "monitoring"
