@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .findings import Finding
-from .k8svalidate import unserved
+from .k8svalidate import refused_by_server, unserved
 from .load import Limits, Source, gc_paused, parse_text
 from .model import (
     RBAC_KINDS,
@@ -57,7 +57,7 @@ def build_workspace(
     for source in sources:
         override = kustomized.get(os.path.abspath(source.path)) if kustomized else None
         model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()))
-        refused = refused_rbac(model, kubernetes_version)
+        refused = refused_rbac(source, model, kubernetes_version)
         for (obj, derived), is_refused in zip(model.objects, refused):
             _index(workspace, obj, derived, user_binding_names, is_refused)
         configs.extend(model.configs)
@@ -109,20 +109,23 @@ def prepare_model(source: Source, default_namespace: str, limits: Limits, kubern
     unless a Kustomization sets its namespace: then build_workspace misses this memo and models it again."""
     _namespacing_kustomizations(source)  # memoised too: kustomize_namespaces() reads every file's
     model = source_model(source, default_namespace, None, limits)
-    refused_rbac(model, kubernetes_version)
+    refused_rbac(source, model, kubernetes_version)
     return model
 
 
-def refused_rbac(model: SourceModel, kubernetes_version: tuple[int, int]) -> list[bool]:
-    """Per object of the model, in order: an RBAC object the API server refuses (rbacvalidate). A function of the
+def refused_rbac(source: Source, model: SourceModel, kubernetes_version: tuple[int, int]) -> list[bool]:
+    """Per object of the model, in order: an RBAC object the API server refuses, for its RBAC content (KS501,
+    rbacvalidate) or because it cannot decode it (KS602's non-strict findings, k8svalidate.refused_by_server:
+    `verbs: get`, a number as a label value). A function of the
     file and the version, memoised on the model: the language server re-indexes every file's objects on each
     edit, and validating all the roles and bindings again was a tenth of a re-lint. (A list by position, not by
     object: it survives the pickling of a prepared model, parallel.py.)"""
     refused = model.refused.get(kubernetes_version)
     if refused is None:
         refused = model.refused[kubernetes_version] = [
-            isinstance(derived, (RoleDef, BindingDef)) and rejected(derived, kubernetes_version)
-            for _obj, derived in model.objects]
+            isinstance(derived, (RoleDef, BindingDef))
+            and (rejected(derived, kubernetes_version) or refused_by_server(source, obj.doc))
+            for obj, derived in model.objects]
     return refused
 
 

@@ -25,6 +25,12 @@ def rejected(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int])
     return next(object_problems(derived, kubernetes_version), None) is not None
 
 
+def refusing_rule(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> str:
+    """The rule that says why the API server refuses an object the workspace holds as refused (build.refused_rbac):
+    KS501 for its RBAC content or apiVersion, else KS602 (it does not decode: `verbs: get`, a number as a label)."""
+    return "KS501" if derived.obj is not None and rejected(derived, kubernetes_version) else "KS602"
+
+
 def refused_only_for_version(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> Finding | None:
     """The KS501 finding of an object the API server refuses for its apiVersion alone (v1beta1/v1alpha1 after
     1.22), else None. Those versions are field-for-field v1 (k8s.io/api rbac/v1beta1/types.go), so changing the
