@@ -3,6 +3,7 @@ no access error appears, and what the fix writes grants no more than the jobs ne
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -1049,3 +1050,37 @@ def test_ks107_fix_for_a_misspelt_secrets_directory_applied_leaves_the_token_rea
     (tmp_path / "prometheus.yaml").write_text(text.replace("/var/run/secrets/kubernetes.io/serviceacount/token",
                                                            "/var/run/secrets/kubernetes.io/serviceaccount/token"))
     assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == ["KS304"]
+
+
+def _json_rbac(resources: list[str]) -> dict:
+    return {"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "prometheus"},
+         "rules": [{"apiGroups": [""], "resources": resources, "verbs": ["list", "watch"]}]},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "prometheus"},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "prometheus"},
+         "subjects": [{"kind": "ServiceAccount", "name": "prometheus", "namespace": "monitoring"}]}]}
+
+
+def _json_rules(fix: str) -> list[dict]:
+    """The rules a fix gives for a JSON file: JSON objects, one a line, each parsed as the user pastes it."""
+    return [json.loads(line.strip().rstrip(",")) for line in fix.splitlines()[1:] if line.strip().startswith("{")]
+
+
+def test_rules_added_to_a_role_in_a_json_file_are_written_as_json(tmp_path: Path) -> None:
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + PODS_JOB)
+    rbac = _json_rbac(["services"])
+    (tmp_path / "rbac.json").write_text(json.dumps(rbac, indent=1))
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"]
+    assert finding.fix.splitlines()[0].endswith('in its "rules" array (rbac.json is JSON):'), finding.fix
+    added = _json_rules(finding.fix)
+    assert added == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
+    rbac["items"][0]["rules"] += added
+    (tmp_path / "rbac.json").write_text(json.dumps(rbac, indent=1))
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule in ACCESS]
+
+
+def test_rule_rewritten_in_a_json_file_is_written_as_json(tmp_path: Path) -> None:
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + PODS_JOB)
+    (tmp_path / "rbac.json").write_text(json.dumps(_json_rbac(["pods", "services"]), indent=1))
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS203"]
+    assert _json_rules(finding.fix) == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}], finding.fix
