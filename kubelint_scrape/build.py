@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .findings import Finding
-from .k8svalidate import refused_by_server, unserved, written_scalar
+from .k8svalidate import refused_by_server, unserved
 from .load import Limits, Source, gc_paused, parse_text
 from .model import (
     RBAC_KINDS,
@@ -35,12 +35,12 @@ from .model import (
 )
 from .operator import HOLDER_SECTIONS, holder_section, holder_value, operator_configs
 from .otel import COLLECTOR_KIND, collector_configs, collector_cr_configs, is_collector_config, looks_like_collector
-from .promconfig import PromConfig, agent_configs, build_config
+from .promconfig import PromConfig, agent_configs, agent_jobs, build_config, keep_written_strings
 from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
 from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM, form_of_text, looks_like_unread_yaml, unread_yaml_jobs
-from .yamltree import YMap, YSeq, as_map, as_seq, as_str, key_span
+from .yamltree import YMap, as_map, as_seq, as_str, key_span
 
 
 @gc_paused
@@ -77,50 +77,6 @@ def build_workspace(
                                        if last[(b.kind, b.namespace, b.name)] is not b]
         workspace.bindings = [b for b in workspace.bindings if last[(b.kind, b.namespace, b.name)] is b]
     return workspace, configs, findings
-
-
-# Go string fields of a scrape config and of its relabel rules (prometheus config.ScrapeConfig, relabel.Config).
-_JOB_STRINGS = ("job_name", "scheme", "metrics_path")
-_RELABEL_STRINGS = ("separator", "regex", "target_label", "replacement", "action")
-
-
-def keep_written_strings(source: Source, jobs: list) -> None:
-    """Give the string fields of Prometheus scrape jobs the text Prometheus reads. It loads its config with Go
-    yaml.v2, which fills a string field with a plain scalar's text even where YAML 1.1 resolves it to another
-    type: `job_name: n` is the job "n", not false; `regex: 0123` the regex "0123", not 83. (Kubernetes objects
-    go through YAML→JSON first, so there `name: n` stays a boolean: KS602.) The tree holds the resolved value
-    and no text; the text is read back from the source line at the value's position, only for the rare
-    non-string value — a text slot on every parsed mapping cost megabytes at 10,000 objects. In place, before
-    the jobs are built, so the job, the relabel simulation and KS601 all see Prometheus' strings."""
-    for job in jobs:
-        if not isinstance(job, YMap):
-            continue
-        _written(source, job, _JOB_STRINGS)
-        for key in ("relabel_configs", "metric_relabel_configs"):
-            for rule in as_seq(job.get(key)):
-                if isinstance(rule, YMap):
-                    _written(source, rule, _RELABEL_STRINGS)
-                    labels = rule.get("source_labels")
-                    if isinstance(labels, YSeq):
-                        for index, item in enumerate(labels):
-                            if item is not None and not isinstance(item, (str, dict, list)):
-                                text = written_scalar(source, labels, index)
-                                if text is not None:
-                                    labels[index] = text
-
-
-def _written(source: Source, node: YMap, keys: tuple[str, ...]) -> None:
-    for key in keys:
-        value = node.get(key)
-        if value is not None and not isinstance(value, (str, dict, list)):
-            text = written_scalar(source, node, key)
-            if text is not None:
-                node[key] = text  # an existing key: its positions stay
-
-
-def _agent_jobs(metrics: YMap) -> list:
-    return [job for instance in as_seq(metrics.get("configs")) if isinstance(instance, YMap)
-            for job in as_seq(instance.get("scrape_configs"))]
 
 
 @dataclass(eq=False)
@@ -193,7 +149,7 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
             continue
         agent_metrics = agent_metrics_section(doc)
         if agent_metrics is not None:
-            keep_written_strings(source, _agent_jobs(agent_metrics))
+            keep_written_strings(source, agent_jobs(agent_metrics))
             model.configs.extend(agent_configs(source.path, doc, agent_metrics, "config"))
             continue
         obj = k8s_object(source.path, doc, default_namespace, namespace_override)
@@ -363,7 +319,7 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
                 keep_written_strings(source, as_seq(document.root.get("scrape_configs")))
                 configs.append(build_config(source.path, document.root, origin, obj, as_str(key)))
             elif agent_metrics is not None:
-                keep_written_strings(source, _agent_jobs(agent_metrics))
+                keep_written_strings(source, agent_jobs(agent_metrics))
                 configs.extend(agent_configs(source.path, document.root, agent_metrics, origin, obj, as_str(key)))
             elif is_collector_config(document.root):
                 for collector in collector_configs(source.path, document.root, obj, None):

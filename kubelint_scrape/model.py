@@ -571,10 +571,11 @@ class Workspace:
         return found
 
     def source_text(self, path: str) -> str:
-        for source in self.sources:
-            if source.path == path:
-                return source.text
-        return ""
+        source = self.source(path)
+        return source.text if source is not None else ""
+
+    def source(self, path: str) -> Source | None:
+        return next((source for source in self.sources if source.path == path), None)
 
     def kind(self, kind: str) -> list[K8sObject]:
         return self.by_kind.get(kind, [])

@@ -52,3 +52,27 @@ def test_quoted_and_non_string_fields_are_left_alone() -> None:
     (job,) = _jobs("prometheus.yml", 'scrape_configs:\n- job_name: "true"\n  honor_labels: yes\n  scrape_timeout: 10s\n')
     assert job.name == "true"
     assert job.node["honor_labels"] is True  # a Go bool field: YAML 1.1's reading is Prometheus' too
+
+
+def test_operator_additional_scrape_configs_keep_the_written_text(tmp_path) -> None:
+    from kubelint_scrape.engine import Options, lint_paths
+
+    (tmp_path / "prometheus.yaml").write_text("""\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  additionalScrapeConfigs: {name: extra, key: jobs.yaml}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: extra, namespace: monitoring}
+stringData:
+  jobs.yaml: |
+    - job_name: off
+      kubernetes_sd_configs:
+        - role: node
+""")
+    messages = [f.message for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"]
+    assert messages and all('job "off"' in m for m in messages), messages
