@@ -25,10 +25,19 @@ def rejected(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int])
     return next(object_problems(derived, kubernetes_version), None) is not None
 
 
-def refusing_rule(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> str:
-    """The rule that says why the API server refuses an object the workspace holds as refused (build.refused_rbac):
-    KS501 for its RBAC content or apiVersion, else KS602 (it does not decode: `verbs: get`, a number as a label)."""
-    return "KS501" if derived.obj is not None and rejected(derived, kubernetes_version) else "KS602"
+def refusing_rules(derived: RoleDef | BindingDef, workspace) -> list[str]:
+    """The rules that say why the API server refuses an object the workspace holds as refused (build.refused_rbac):
+    KS501 for its RBAC content or apiVersion, KS602 when it does not decode (`verbs: get`, a number as a label);
+    both when both apply, since the object exists only once every one is corrected."""
+    from .k8svalidate import refused_by_server
+
+    if derived.obj is None:
+        return ["KS501"]
+    rules = ["KS501"] if rejected(derived, workspace.kubernetes_version) else []
+    source = workspace.source(derived.obj.path)
+    if source is not None and refused_by_server(source, derived.obj.doc):
+        rules.append("KS602")
+    return rules or ["KS501"]
 
 
 def refused_only_for_version(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> Finding | None:

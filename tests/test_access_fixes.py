@@ -1084,3 +1084,21 @@ def test_rule_rewritten_in_a_json_file_is_written_as_json(tmp_path: Path) -> Non
     (tmp_path / "rbac.json").write_text(json.dumps(_json_rbac(["pods", "services"]), indent=1))
     (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS203"]
     assert _json_rules(finding.fix) == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}], finding.fix
+
+
+def test_access_error_names_the_rules_that_refuse_the_object_it_relied_on(tmp_path: Path) -> None:
+    """An RBAC object that does not decode (KS602) grants nothing, as one KS501 refuses: the job's access error
+    points at it and names the rule(s) to read there."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS101" / "fail-rbac-objects-that-do-not-decode"
+    text = (case / "prometheus.yaml").read_text()
+    (tmp_path / "prometheus.yaml").write_text(text)
+    fixes = {f.message.split('"')[1]: f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"}
+    assert fixes["pods"].fix.endswith("as KS602 says there: the API server rejects them; once accepted, this is granted.")
+    assert any("rejects ClusterRole/prometheus (KS602): it never exists" in r.message for r in fixes["pods"].related)
+    # The same binding also refused by KS501 (a ServiceAccount subject with an apiGroup): both rules are named.
+    mixed = text.replace("roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-services}\nsubjects:\n- kind: ServiceAccount\n",
+                         "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-services}\nsubjects:\n- kind: ServiceAccount\n  apiGroup: rbac.authorization.k8s.io\n")
+    assert mixed != text
+    (tmp_path / "prometheus.yaml").write_text(mixed)
+    fixes = {f.message.split('"')[1]: f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"}
+    assert "as KS501 and KS602 say there" in fixes["services"].fix, fixes["services"].fix

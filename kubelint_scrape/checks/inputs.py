@@ -10,7 +10,7 @@ from typing import Iterator
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import K8sObject
-from ..rbacvalidate import refusing_rule
+from ..rbacvalidate import refusing_rules
 from ..helmvalues import helm_values_findings
 from ..unreadcrds import unread_crd_findings
 from ..yamltree import as_seq, as_str
@@ -75,7 +75,7 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
             )
             continue
         if id(obj) in rejected:
-            outcome = (f"the API server rejects this definition ({refusing_rule(rejected[id(obj)], ws.kubernetes_version)}), "
+            outcome = (f"the API server rejects this definition ({' and '.join(refusing_rules(rejected[id(obj)], ws))}), "
                        "so applying it changes nothing; this analysis uses the earlier one")
         elif obj.kind in LAST_WINS:
             outcome = ("a cluster holds only one of them, whichever is applied last; this analysis uses this later "
