@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .findings import Finding
-from .k8svalidate import unserved
+from .k8svalidate import refused_by_server, unserved
 from .kustomize import kustomize_builds, source_kustomizations
 from .load import Limits, Source, gc_paused, parse_text
 from .model import (
@@ -35,12 +35,12 @@ from .model import (
 )
 from .operator import HOLDER_SECTIONS, holder_section, holder_value, operator_configs
 from .otel import COLLECTOR_KIND, collector_configs, collector_cr_configs, is_collector_config, looks_like_collector
-from .promconfig import PromConfig, agent_configs, build_config
+from .promconfig import PromConfig, agent_configs, agent_jobs, build_config, keep_written_strings
 from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
 from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM, form_of_text, looks_like_unread_yaml, unread_yaml_jobs
-from .yamltree import YMap, as_map, as_str, key_span
+from .yamltree import YMap, as_map, as_seq, as_str, key_span
 
 
 @gc_paused
@@ -60,7 +60,7 @@ def build_workspace(
     for source in sources:
         override = kustomized.get(os.path.abspath(source.path)) if kustomized else None
         model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()))
-        refused = refused_rbac(model, kubernetes_version)
+        refused = refused_rbac(source, model, kubernetes_version)
         for (obj, derived), is_refused in zip(model.objects, refused):
             _index(workspace, obj, derived, user_binding_names, is_refused)
         configs.extend(model.configs)
@@ -112,20 +112,23 @@ def prepare_model(source: Source, default_namespace: str, limits: Limits, kubern
     unless a Kustomization sets its namespace: then build_workspace misses this memo and models it again."""
     source_kustomizations(source)  # memoised too: kustomize_builds() reads every file's
     model = source_model(source, default_namespace, None, limits)
-    refused_rbac(model, kubernetes_version)
+    refused_rbac(source, model, kubernetes_version)
     return model
 
 
-def refused_rbac(model: SourceModel, kubernetes_version: tuple[int, int]) -> list[bool]:
-    """Per object of the model, in order: an RBAC object the API server refuses (rbacvalidate). A function of the
+def refused_rbac(source: Source, model: SourceModel, kubernetes_version: tuple[int, int]) -> list[bool]:
+    """Per object of the model, in order: an RBAC object the API server refuses, for its RBAC content (KS501,
+    rbacvalidate) or because it cannot decode it (KS602's non-strict findings, k8svalidate.refused_by_server:
+    `verbs: get`, a number as a label value). A function of the
     file and the version, memoised on the model: the language server re-indexes every file's objects on each
     edit, and validating all the roles and bindings again was a tenth of a re-lint. (A list by position, not by
     object: it survives the pickling of a prepared model, parallel.py.)"""
     refused = model.refused.get(kubernetes_version)
     if refused is None:
         refused = model.refused[kubernetes_version] = [
-            isinstance(derived, (RoleDef, BindingDef)) and rejected(derived, kubernetes_version)
-            for _obj, derived in model.objects]
+            isinstance(derived, (RoleDef, BindingDef))
+            and (rejected(derived, kubernetes_version) or refused_by_server(source, obj.doc))
+            for obj, derived in model.objects]
     return refused
 
 
@@ -144,10 +147,12 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
     model = SourceModel()
     for _document, doc in iter_documents(source):
         if is_prometheus_config(doc):
+            keep_written_strings(source, as_seq(doc.get("scrape_configs")))
             model.configs.append(build_config(source.path, doc, "config"))
             continue
         agent_metrics = agent_metrics_section(doc)
         if agent_metrics is not None:
+            keep_written_strings(source, agent_jobs(agent_metrics))
             model.configs.extend(agent_configs(source.path, doc, agent_metrics, "config"))
             continue
         obj = k8s_object(source.path, doc, default_namespace, namespace_override)
@@ -283,8 +288,10 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
             origin = "configmap" if obj.kind == "ConfigMap" else "secret"
             agent_metrics = agent_metrics_section(document.root)
             if is_prometheus_config(document.root):
+                keep_written_strings(source, as_seq(document.root.get("scrape_configs")))
                 configs.append(build_config(source.path, document.root, origin, obj, as_str(key)))
             elif agent_metrics is not None:
+                keep_written_strings(source, agent_jobs(agent_metrics))
                 configs.extend(agent_configs(source.path, document.root, agent_metrics, origin, obj, as_str(key)))
             elif is_collector_config(document.root):
                 for collector in collector_configs(source.path, document.root, obj, None):

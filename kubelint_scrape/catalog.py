@@ -80,6 +80,21 @@ def resolve_selection(codes: Iterable[str]) -> set[str]:
     return selected
 
 
+def resolve_ignore(codes: Iterable[str]) -> set[str]:
+    """resolve_selection for an ignore list (`ignore`, `per-path-ignores`, `--ignore`): a code that names only
+    ALWAYS_REPORTED rules would do nothing, in silence, so it raises ValueError saying why (as ruff refuses to
+    ignore a syntax error). A prefix or `ALL` that also covers other rules ignores those."""
+    selected: set[str] = set()
+    for code in codes:
+        resolved = resolve_selection([code])
+        if resolved and resolved <= ALWAYS_REPORTED:
+            raise ValueError(f"{code.strip()} cannot be ignored: an input that cannot be read "
+                             f"({', '.join(sorted(resolved))}) is always reported, since nothing else is said about "
+                             "it; leave the file out of the inputs with `exclude` instead")
+        selected |= resolved
+    return selected
+
+
 # ---------------------------------------------------------------------------------------------- check registry
 
 CheckFunction = Callable[[Any], Iterable[Any]]

@@ -259,21 +259,21 @@ def _dotted(where: Iterable[Any]) -> str:
 
 
 def _build(path: str, data: dict, locate) -> Config:
-    from .catalog import ALWAYS_REPORTED, resolve_selection
+    from .catalog import ALWAYS_REPORTED, resolve_ignore, resolve_selection
 
-    def rules(codes: list[str], where: tuple) -> set[str]:
+    def rules(codes: list[str], where: tuple, resolve=resolve_selection) -> set[str]:
         try:
-            return resolve_selection(codes)
+            return resolve(codes)
         except ValueError as exc:
-            raise ConfigError(f"{locate(_failing_item(codes, where))}: {exc}") from None
+            raise ConfigError(f"{locate(_failing_item(codes, where, resolve))}: {exc}") from None
 
-    def _failing_item(codes: list[str], where: tuple) -> tuple:
-        """The list item resolve_selection refuses (`KS999` in `ignore: [KS1, KS999]`), the smallest node."""
+    def _failing_item(codes: list[str], where: tuple, resolve) -> tuple:
+        """The list item `resolve` refuses (`KS999` in `ignore: [KS1, KS999]`), the smallest node."""
         if isinstance(where, KeyPath):
             return where
         for index, code in enumerate(codes):
             try:
-                resolve_selection([code])
+                resolve([code])
             except ValueError:
                 return where + (index,)
         return where
@@ -293,7 +293,7 @@ def _build(path: str, data: dict, locate) -> Config:
         rules(data["select"], ("select",))
         config.select = list(data["select"])
     config.ignore = list(data.get("ignore", []))
-    rules(config.ignore, ("ignore",))
+    rules(config.ignore, ("ignore",), resolve_ignore)
     for code, severity in data.get("severity", {}).items():
         resolved = rules([code], KeyPath(("severity", code)))
         if resolved and resolved <= ALWAYS_REPORTED:
@@ -304,7 +304,7 @@ def _build(path: str, data: dict, locate) -> Config:
         for rule_id in resolved - ALWAYS_REPORTED:
             config.severity[rule_id] = severity
     for pattern, codes in data.get("per-path-ignores", {}).items():
-        config.per_path_ignores[pattern] = rules(codes, ("per-path-ignores", pattern))
+        config.per_path_ignores[pattern] = rules(codes, ("per-path-ignores", pattern), resolve_ignore)
     config.fail_on = data.get("fail-on")
     config.exclude = list(data.get("exclude", []))
     config.paths = list(data.get("paths", []))
@@ -620,7 +620,7 @@ def build_options(
     Raises ValueError for unknown rule codes or a malformed identity given on the command line.
     """
     from .analyse import Assumptions
-    from .catalog import resolve_selection
+    from .catalog import resolve_ignore, resolve_selection
     from .engine import Options
     from .load import Limits
     from .rbac import Identity
@@ -639,7 +639,7 @@ def build_options(
             pick(default_namespace, config.default_namespace, defaults.default_namespace),
         ),
         select=resolve_selection(selected) if selected is not None else None,
-        ignore=resolve_selection(ignored),
+        ignore=resolve_ignore(ignored),
         severity_overrides=dict(config.severity),
         identity=Identity.parse(identity) if identity else None,
         identities=dict(config.identities),

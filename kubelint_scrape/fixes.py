@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from typing import Iterable
 
@@ -104,6 +105,19 @@ def render_rules(rules: list[dict], indent: str = "  ") -> str:
     return "\n".join(lines)
 
 
+def render_rules_in(role: RoleDef | None, rules: list[dict], indent: str = "  ") -> str:
+    """render_rules for pasting into `role`'s file: a role defined in a .json file gets JSON objects, one a line,
+    for its "rules" array (a YAML block pasted there would not parse); any other role, and a new one, YAML."""
+    if not _json_file(role):
+        return render_rules(rules, indent)
+    keys = ("apiGroups", "resources", "resourceNames", "nonResourceURLs", "verbs")
+    return ",\n".join(indent + json.dumps({key: list(rule[key]) for key in keys if key in rule}) for rule in rules)
+
+
+def _json_file(role: RoleDef | None) -> bool:
+    return role is not None and role.obj is not None and role.obj.path.lower().endswith(".json")
+
+
 def _own_bindings(authorizer: Authorizer, identity: Identity) -> list[tuple[BindingDef, RoleDef]]:
     """The user's bindings that name the identity itself. A rule added to a role bound only through a group
     (system:serviceaccounts:NS, system:authenticated) would be granted to every member of that group, so such a
@@ -180,44 +194,57 @@ _ONE_ROLE = "every rule {who} lacks goes into this one role; `kubelint-scrape su
 
 def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
     """Name the role a person would edit: one of theirs already bound to the identity in the right scope."""
+    return _where_to_add(authorizer, identity, namespace)[0]
+
+
+def add_rules_fix(authorizer: Authorizer, identity: Identity, namespace: str | None, requests: list[Request]) -> str:
+    """where_to_add and the rules to add, written in the language of the file that holds the role they go into."""
+    where, role = _where_to_add(authorizer, identity, namespace)
+    if _json_file(role):
+        where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
+    return f"{where}:\n{render_rules_in(role, rules_for(requests))}"
+
+
+def _where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
+    """(where_to_add's words, the existing role they add the rules to, None for a new one)."""
     own = _own_bindings(authorizer, identity)
     cluster_bound = [(binding, role) for binding, role in own if binding.kind == "ClusterRoleBinding"]
     if namespace is None:
         if cluster_bound:
             binding, role = cluster_bound[0]
             if role.aggregation is not None:
-                return _add_to_aggregated(role, f"bound to {identity} by ClusterRoleBinding {binding.name}")
+                return _add_to_aggregated(role, f"bound to {identity} by ClusterRoleBinding {binding.name}"), None
             return (f"Add to ClusterRole {role.name} (bound to {identity} by ClusterRoleBinding {binding.name}"
-                    f"{_standing(authorizer, role)})")
+                    f"{_standing(authorizer, role)})"), role
         pending = _pending_own_binding(authorizer, identity, None)
-        if pending:
+        if pending[0]:
             return pending
         note = _group_note(authorizer, identity, None)
         name = scrape_role_name(authorizer, identity)
         return (f"Create ClusterRole {name} with this rule and bind it to ServiceAccount {identity} with "
                 f"ClusterRoleBinding {name} (a RoleBinding cannot grant it; {_ONE_ROLE.format(who=identity)}"
-                f"{'; ' + note if note else ''})")
+                f"{'; ' + note if note else ''})"), None
     for binding, role in own:
         if binding.kind == "RoleBinding" and binding.namespace == namespace:
             if role.aggregation is not None:
-                return _add_to_aggregated(role, f"bound in namespace {namespace} by RoleBinding {binding.name}")
+                return _add_to_aggregated(role, f"bound in namespace {namespace} by RoleBinding {binding.name}"), None
             return (f"Add to {role.kind} {role.name} (bound in namespace {namespace} by RoleBinding {binding.name}"
-                    f"{_standing(authorizer, role)})")
+                    f"{_standing(authorizer, role)})"), role
     if cluster_bound:
         binding, role = cluster_bound[0]
         if role.aggregation is not None:
             return (_add_to_aggregated(role, f"bound by ClusterRoleBinding {binding.name}") + ", or for least "
-                    f"privilege create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
+                    f"privilege create a Role in namespace {namespace} bound to {identity} by a RoleBinding"), None
         return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}{_standing(authorizer, role)}), or for least privilege "
-                f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding")
+                f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding"), role
     pending = _pending_own_binding(authorizer, identity, namespace)
-    if pending:
+    if pending[0]:
         return pending
     note = _group_note(authorizer, identity, namespace)
     name = scrape_role_name(authorizer, identity)
     return (f"Create Role {name} in namespace {namespace} with this rule and RoleBinding {name} there to "
             f"ServiceAccount {identity} ({_ONE_ROLE.format(who=identity)} in namespace {namespace}"
-            + (f"; {note}" if note else "") + ")")
+            + (f"; {note}" if note else "") + ")"), None
 
 
 def _refused_for_version_in_scope(authorizer: Authorizer, identity: Identity, namespace: str | None):
@@ -233,19 +260,19 @@ def _refused_for_version_in_scope(authorizer: Authorizer, identity: Identity, na
             yield binding, role, refused
 
 
-def _pending_own_binding(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
+def _pending_own_binding(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
     """"Add to" the identity's own role whose binding in the scope the API server refuses for its apiVersion alone
     (a v1beta1 ClusterRoleBinding and ClusterRole of a tutorial): its apiVersion change (KS501, the first line of the
     fixes of the needs it grants) makes it the identity's role, and a second role beside it would only split the
-    grants. Empty when there is none."""
+    grants. ("", None) when there is none."""
     for binding, role, refused in _refused_for_version_in_scope(authorizer, identity, namespace):
         if role.builtin or role.aggregation is not None:
             continue
         refs = " and ".join(item.ref for item in refused)
         where = f"to {identity}" if namespace is None else f"in namespace {namespace}"
         return (f"Add to {role.kind} {role.name} (bound {where} by {binding.kind} {binding.name} once {refs} "
-                f"{'are' if len(refused) > 1 else 'is'} changed to apiVersion rbac.authorization.k8s.io/v1, as KS501 says)")
-    return ""
+                f"{'are' if len(refused) > 1 else 'is'} changed to apiVersion rbac.authorization.k8s.io/v1, as KS501 says)"), role
+    return "", None
 
 
 def _pending_binding_of(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> str:
@@ -293,7 +320,7 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
         if existing is not None:
             return (_bind_existing(authorizer, identity, namespace, existing)
                     + _beyond_the_needs(authorizer, identity, namespace, requests, existing, analysis))
-    text = f"{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}"
+    text = add_rules_fix(authorizer, identity, namespace, requests)
     first = (_unselected_component(authorizer, identity, namespace, requests)
              or _granted_in_other_namespace(authorizer, identity, namespace, requests, analysis))
     return text if first is None else f"{first}\nOr:\n{text}"
@@ -498,7 +525,7 @@ def _beyond_the_needs(authorizer: Authorizer, identity: Identity, namespace: str
     if not extra:
         return ""
     return (f"\nOr, for least privilege (binding it also grants {describe_permissions(extra)}, which no job of "
-            f"{identity} uses: KS203):\n{where_to_add(authorizer, identity, namespace)}:\n{render_rules(rules_for(requests))}")
+            f"{identity} uses: KS203):\n{add_rules_fix(authorizer, identity, namespace, requests)}")
 
 
 def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> str:

@@ -154,16 +154,34 @@ def source_findings(source: Source) -> list[Finding]:
     """KS602's findings for one file, memoised on its Source (a function of the file alone: the language server
     re-lints without redoing it), with the positions of the documents they reject in source.memo["KS602 rejected"]
     (positions, not ids: a parallel run validates in the process that read the file and pickles the memo back).
-    Every KS602 finding is a refusal of the document it is about."""
-    if "KS602" not in source.memo or "KS602 rejected" not in source.memo:
+    Every KS602 finding is a refusal of the document it is about; those that are more than kubectl's strict
+    field validation (STRICT_ONLY) are the API server's own, kept in source.memo["KS602 refused"]."""
+    if "KS602" not in source.memo or "KS602 rejected" not in source.memo or "KS602 refused" not in source.memo:
         findings: list[Finding] = []
         rejected: set = set()
+        refused: set = set()
         for _document, doc in iter_documents(source):
             for finding in _validate_document(source, doc):
                 findings.append(finding)
                 rejected.add(doc.pos)
-        source.memo["KS602"], source.memo["KS602 rejected"] = findings, rejected
+                if finding.data.get("check") not in STRICT_ONLY:
+                    refused.add(doc.pos)
+        source.memo["KS602"], source.memo["KS602 rejected"], source.memo["KS602 refused"] = findings, rejected, refused
     return source.memo["KS602"]
+
+
+# KS602 checks that only kubectl's strict field validation enforces: an unknown field. The API server itself
+# drops it (with a warning) when the client does not ask for strict validation (Helm, Argo CD, client-go), and
+# the object is created without it: it exists and, for RBAC, grants. Every other KS602 finding is a decoding
+# or validation error of the API server (`json: cannot unmarshal ...`, a missing name): never created.
+STRICT_ONLY = frozenset({"schema:additional", "file-field"})
+
+
+def refused_by_server(source: Source, doc: Any) -> bool:
+    """Whether the API server itself refuses this document (a KS602 finding that is not STRICT_ONLY), whatever
+    the client: the object is never created, so an RBAC object grants nothing (build.refused_rbac, as KS501's)."""
+    source_findings(source)
+    return isinstance(doc, YMap) and doc.pos in source.memo["KS602 refused"]
 
 
 def rejected_document(source: Source, doc: Any) -> bool:

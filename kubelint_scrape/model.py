@@ -540,8 +540,8 @@ class Workspace:
     cluster_roles: dict[str, RoleDef] = field(default_factory=dict)
     roles: dict[tuple[str, str], RoleDef] = field(default_factory=dict)
     bindings: list[BindingDef] = field(default_factory=list)
-    # RBAC objects the API server refuses (rbacvalidate, KS501): never created, so they grant nothing and the
-    # authorizer never sees them. Kept to explain a denial ("the binding meant for you is rejected").
+    # RBAC objects the API server refuses (rbacvalidate, KS501; or that it cannot decode, KS602): never created, so
+    # they grant nothing and the authorizer never sees them. Kept to explain a denial ("the binding meant for you is rejected").
     rejected_cluster_roles: dict[str, RoleDef] = field(default_factory=dict)
     rejected_roles: dict[tuple[str, str], RoleDef] = field(default_factory=dict)
     rejected_bindings: list[BindingDef] = field(default_factory=list)
@@ -571,10 +571,11 @@ class Workspace:
         return found
 
     def source_text(self, path: str) -> str:
-        for source in self.sources:
-            if source.path == path:
-                return source.text
-        return ""
+        source = self.source(path)
+        return source.text if source is not None else ""
+
+    def source(self, path: str) -> Source | None:
+        return next((source for source in self.sources if source.path == path), None)
 
     def kind(self, kind: str) -> list[K8sObject]:
         return self.by_kind.get(kind, [])

@@ -16,7 +16,7 @@ from .authproxy import checks_path, is_rbac_proxy, proxy_labels
 from .extapi import server_labels
 from .load import Limits, parse_text
 from .model import K8sObject, LabelSelector, PodTemplate, Workspace
-from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job
+from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job, keep_written_strings
 from .records import dataclass
 from .targets import sanitize
 from .yamltree import Pos, Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
@@ -1123,7 +1123,10 @@ def additional_scrape_configs(workspace: Workspace, runner: K8sObject, config: P
         problem.message = f"in Secret {name} key {key}: {problem.message}"
     jobs = []
     if status == "linted":
+        source = workspace.source(secret.path)
         for document in documents:
+            if source is not None:
+                keep_written_strings(source, as_seq(document.root))
             for node in as_seq(document.root):
                 if isinstance(node, YMap):
                     jobs.append(build_job(secret.path, node, config, "config"))

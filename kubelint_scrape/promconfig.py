@@ -6,9 +6,11 @@ derived from a Prometheus Operator monitor all become the same type, so every ru
 
 from __future__ import annotations
 
+from typing import Any
+
 from .model import K8sObject
 from .records import dataclass, field
-from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
+from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, key_span, value_span
 
 SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 SA_TOKEN = SA_DIR + "/token"
@@ -309,6 +311,57 @@ def _sd_config(path: str, node: YMap) -> SDConfig:
         node=node,
         path=path,
     )
+
+
+# Go string fields of a scrape config and of its relabel rules (prometheus config.ScrapeConfig, relabel.Config).
+_JOB_STRINGS = ("job_name", "scheme", "metrics_path")
+_RELABEL_STRINGS = ("separator", "regex", "target_label", "replacement", "action")
+
+
+def keep_written_strings(source: Any, jobs: list) -> None:
+    """Give the string fields of Prometheus scrape jobs the text Prometheus reads. It loads its config with Go
+    yaml.v2, which fills a string field with a plain scalar's text even where YAML 1.1 resolves it to another
+    type: `job_name: n` is the job "n", not false; `regex: 0123` the regex "0123", not 83. (Kubernetes objects
+    go through YAML→JSON first, so there `name: n` stays a boolean: KS602.) The tree holds the resolved value
+    and no text; the text is read back from the source line at the value's position, only for the rare
+    non-string value — a text slot on every parsed mapping cost megabytes at 10,000 objects. In place, before
+    the jobs are built, so the job, the relabel simulation and KS601 all see Prometheus' strings. `source`: the
+    load.Source of the file the jobs' positions are in (an embedded config's are the outer file's)."""
+    for job in jobs:
+        if not isinstance(job, YMap):
+            continue
+        _written(source, job, _JOB_STRINGS)
+        for key in ("relabel_configs", "metric_relabel_configs"):
+            for rule in as_seq(job.get(key)):
+                if isinstance(rule, YMap):
+                    _written(source, rule, _RELABEL_STRINGS)
+                    labels = rule.get("source_labels")
+                    if isinstance(labels, YSeq):
+                        for index, item in enumerate(labels):
+                            if item is not None and not isinstance(item, (str, dict, list)):
+                                text = _written_scalar(source, labels, index)
+                                if text is not None:
+                                    labels[index] = text
+
+
+def _written(source: Any, node: YMap, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        value = node.get(key)
+        if value is not None and not isinstance(value, (str, dict, list)):
+            text = _written_scalar(source, node, key)
+            if text is not None:
+                node[key] = text  # an existing key: its positions stay
+
+
+def agent_jobs(metrics: YMap) -> list:
+    return [job for instance in as_seq(metrics.get("configs")) if isinstance(instance, YMap)
+            for job in as_seq(instance.get("scrape_configs"))]
+
+
+def _written_scalar(source: Any, container: Any, key: Any) -> str | None:
+    from .k8svalidate import written_scalar  # (the rare path only)
+
+    return written_scalar(source, container, key)
 
 
 def build_config(path: str, root: YMap, origin: str, holder: K8sObject | None = None, key: str = "") -> PromConfig:

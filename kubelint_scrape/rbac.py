@@ -286,7 +286,7 @@ class Authorizer:
 
     def refused(self, identity: Identity) -> list[tuple[BindingDef, RoleDef, tuple[BindingDef | RoleDef, ...]]]:
         """Grants meant for the identity that do not exist because the API server refuses the binding, the role it
-        refers to, or both (KS501): (binding, role, the refused ones). Never part of a decision; they explain one."""
+        refers to, or both (KS501, KS602): (binding, role, the refused ones). Never part of a decision; they explain one."""
         cached = self._refused.get(identity)
         if cached is not None:
             return cached

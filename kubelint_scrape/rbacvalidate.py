@@ -25,6 +25,21 @@ def rejected(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int])
     return next(object_problems(derived, kubernetes_version), None) is not None
 
 
+def refusing_rules(derived: RoleDef | BindingDef, workspace) -> list[str]:
+    """The rules that say why the API server refuses an object the workspace holds as refused (build.refused_rbac):
+    KS501 for its RBAC content or apiVersion, KS602 when it does not decode (`verbs: get`, a number as a label);
+    both when both apply, since the object exists only once every one is corrected."""
+    from .k8svalidate import refused_by_server
+
+    if derived.obj is None:
+        return ["KS501"]
+    rules = ["KS501"] if rejected(derived, workspace.kubernetes_version) else []
+    source = workspace.source(derived.obj.path)
+    if source is not None and refused_by_server(source, derived.obj.doc):
+        rules.append("KS602")
+    return rules or ["KS501"]
+
+
 def refused_only_for_version(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> Finding | None:
     """The KS501 finding of an object the API server refuses for its apiVersion alone (v1beta1/v1alpha1 after
     1.22), else None. Those versions are field-for-field v1 (k8s.io/api rbac/v1beta1/types.go), so changing the

@@ -3,6 +3,7 @@ no access error appears, and what the fix writes grants no more than the jobs ne
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -1074,3 +1075,55 @@ def test_ks105_for_a_role_kustomize_moved_says_so_and_its_fix_works(tmp_path: Pa
     (setup / "rbac.yaml").rename(setup / "rbac" / "rbac.yaml")
     (setup / "rbac" / "kustomization.yaml").write_text("resources: [rbac.yaml]\n")
     assert not [f for f in _lint(setup) if f.rule in ACCESS]
+
+
+def _json_rbac(resources: list[str]) -> dict:
+    return {"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "prometheus"},
+         "rules": [{"apiGroups": [""], "resources": resources, "verbs": ["list", "watch"]}]},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "prometheus"},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "prometheus"},
+         "subjects": [{"kind": "ServiceAccount", "name": "prometheus", "namespace": "monitoring"}]}]}
+
+
+def _json_rules(fix: str) -> list[dict]:
+    """The rules a fix gives for a JSON file: JSON objects, one a line, each parsed as the user pastes it."""
+    return [json.loads(line.strip().rstrip(",")) for line in fix.splitlines()[1:] if line.strip().startswith("{")]
+
+
+def test_rules_added_to_a_role_in_a_json_file_are_written_as_json(tmp_path: Path) -> None:
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + PODS_JOB)
+    rbac = _json_rbac(["services"])
+    (tmp_path / "rbac.json").write_text(json.dumps(rbac, indent=1))
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"]
+    assert finding.fix.splitlines()[0].endswith('in its "rules" array (rbac.json is JSON):'), finding.fix
+    added = _json_rules(finding.fix)
+    assert added == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
+    rbac["items"][0]["rules"] += added
+    (tmp_path / "rbac.json").write_text(json.dumps(rbac, indent=1))
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule in ACCESS]
+
+
+def test_rule_rewritten_in_a_json_file_is_written_as_json(tmp_path: Path) -> None:
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + PODS_JOB)
+    (tmp_path / "rbac.json").write_text(json.dumps(_json_rbac(["pods", "services"]), indent=1))
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS203"]
+    assert _json_rules(finding.fix) == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}], finding.fix
+
+
+def test_access_error_names_the_rules_that_refuse_the_object_it_relied_on(tmp_path: Path) -> None:
+    """An RBAC object that does not decode (KS602) grants nothing, as one KS501 refuses: the job's access error
+    points at it and names the rule(s) to read there."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS101" / "fail-rbac-objects-that-do-not-decode"
+    text = (case / "prometheus.yaml").read_text()
+    (tmp_path / "prometheus.yaml").write_text(text)
+    fixes = {f.message.split('"')[1]: f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"}
+    assert fixes["pods"].fix.endswith("as KS602 says there: the API server rejects them; once accepted, this is granted.")
+    assert any("rejects ClusterRole/prometheus (KS602): it never exists" in r.message for r in fixes["pods"].related)
+    # The same binding also refused by KS501 (a ServiceAccount subject with an apiGroup): both rules are named.
+    mixed = text.replace("roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-services}\nsubjects:\n- kind: ServiceAccount\n",
+                         "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-services}\nsubjects:\n- kind: ServiceAccount\n  apiGroup: rbac.authorization.k8s.io\n")
+    assert mixed != text
+    (tmp_path / "prometheus.yaml").write_text(mixed)
+    fixes = {f.message.split('"')[1]: f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"}
+    assert "as KS501 and KS602 say there" in fixes["services"].fix, fixes["services"].fix

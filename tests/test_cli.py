@@ -85,6 +85,13 @@ def test_ignore_and_select() -> None:
     assert run(str(QUICKSTART), "--select", "KS0").exit_code == 0
 
 
+def test_ignore_of_an_always_reported_rule_is_a_usage_error() -> None:
+    result = run(str(QUICKSTART), "--ignore", "KS102,KS001")
+    assert result.exit_code == 2
+    assert "KS001 cannot be ignored: an input that cannot be read (KS001) is always reported" in result.output
+    assert run(str(QUICKSTART), "--ignore", "KS0,KS102").exit_code == 0  # a prefix ignores the others it covers
+
+
 def test_clean_input_exits_zero(tmp_path) -> None:
     missing_rule = '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding'
     fixed = (QUICKSTART / "prometheus-rbac.yaml").read_text().replace("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding", missing_rule)
@@ -433,7 +440,8 @@ def _with_unreadable_files(directory: Path) -> Path:
     return directory
 
 
-@pytest.mark.parametrize("args", [["--select", "KS102"], ["--ignore", "KS0"], ["--ignore", "KS001,KS004", "--select", "KS0"]])
+# (`--ignore KS001,KS004` itself is refused: test_ignore_of_an_always_reported_rule_is_a_usage_error)
+@pytest.mark.parametrize("args", [["--select", "KS102"], ["--ignore", "KS0"], ["--ignore", "KS00", "--select", "KS0"]])
 def test_unread_files_are_reported_whatever_the_selection(args, tmp_path) -> None:
     """SPEC §7: every input ends linted or as a finding; like ruff's syntax errors, no selection hides it."""
     result = run(str(_with_unreadable_files(tmp_path)), "--format", "concise", *args)
@@ -444,7 +452,7 @@ def test_unread_files_are_reported_whatever_the_selection(args, tmp_path) -> Non
 def test_unread_files_are_reported_whatever_the_configuration_says(tmp_path, monkeypatch) -> None:
     _with_unreadable_files(tmp_path)
     (tmp_path / ".kubelint-scrape.yaml").write_text(
-        "select: [KS102]\nignore: [KS001, KS004]\nseverity: {KS0: info}\nper-path-ignores: {'*.yaml': [KS0]}\n")
+        "select: [KS102]\nignore: [KS00]\nseverity: {KS0: info}\nper-path-ignores: {'*.yaml': [KS0]}\n")
     monkeypatch.chdir(tmp_path)
     result = run(".", "--format", "concise", "--fail-on", "warning")
     assert result.exit_code == 1

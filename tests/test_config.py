@@ -133,6 +133,10 @@ max-file-size: 5
     ("identities:\n  '!../x.yaml': monitoring/prometheus\n", "identities.\"!../x.yaml\": `!../x.yaml`: `..` matches nothing"),
     # an unread file is always an error: an override of KS001 alone would be ignored in silence
     ("severity: {KS001: info}\n", ".kubelint-scrape.yaml:1:12: severity.KS001: KS001 cannot be given a severity"),
+    # nor ignored: an ignore naming only KS001/KS004 would do nothing, in silence
+    ("ignore: [KS2, KS001]\n", ".kubelint-scrape.yaml:1:15: ignore[1]: KS001 cannot be ignored: an input that cannot be read"),
+    ("ignore: [yaml-syntax-error]\n", "ignore[0]: yaml-syntax-error cannot be ignored"),
+    ("per-path-ignores:\n  '*.yaml': [KS004]\n", ".kubelint-scrape.yaml:2:14: per-path-ignores.\"*.yaml\"[0]: KS004 cannot be ignored"),
 ])
 def test_yaml_errors_name_the_key_and_line(tmp_path, text: str, expected: str) -> None:
     path = tmp_path / ".kubelint-scrape.yaml"
@@ -140,6 +144,13 @@ def test_yaml_errors_name_the_key_and_line(tmp_path, text: str, expected: str) -
     with pytest.raises(ConfigError) as error:
         load_config(str(path))
     assert expected in str(error.value)
+
+
+def test_ignore_by_prefix_keeps_always_reported_rules_and_ignores_the_others(tmp_path) -> None:
+    path = tmp_path / ".kubelint-scrape.yaml"
+    path.write_text("ignore: [KS00]\nper-path-ignores:\n  '*.yaml': [ALL]\n")
+    config = load_config(str(path))
+    assert config.ignore == ["KS00"] and "KS201" in config.per_path_ignores["*.yaml"]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -22,7 +22,7 @@ from ..grants import (Permission, alerting_requests, binding_applies, describe_p
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
-from ..rbacvalidate import refused_only_for_version
+from ..rbacvalidate import refused_only_for_version, refusing_rules
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
 from ..suppress import line_suppresses
@@ -119,7 +119,7 @@ def _would_grant(authorizer: Authorizer, kind: str, identity: Identity, entries:
     return [entry for index, entry in enumerate(entries) if index in granting]
 
 
-def _refused_related(grants: list[Refused]) -> list[Related]:
+def _refused_related(grants: list[Refused], workspace) -> list[Related]:
     related = []
     for binding, role, refused in grants:
         for item in refused:
@@ -128,18 +128,20 @@ def _refused_related(grants: list[Refused]) -> list[Related]:
             what = (f"{binding.ref} would bind {binding.role_ref}" if item is binding
                     else f"{binding.ref} binds {role.ref}")
             related.append(Related(item.obj.span, f"{what}, which would grant this, but the API server rejects "
-                                   f"{item.ref} (KS501): it never exists"))
+                                   f"{item.ref} ({' and '.join(refusing_rules(item, workspace))}): it never exists"))
     return related
 
 
-def _refused_fix(grants: list[Refused]) -> str:
+def _refused_fix(grants: list[Refused], workspace) -> str:
     """A last line for the fix: correcting the refused objects is the smaller change."""
     if not grants:
         return ""
     refused = grants[0][2]
     refs = " and ".join(item.ref for item in refused)
     them = "them" if len(refused) > 1 else "it"
-    return f"\nOr correct {refs} as KS501 says there: the API server rejects {them}; once accepted, this is granted."
+    rules = sorted({rule for item in refused for rule in refusing_rules(item, workspace)})
+    says = f"{' and '.join(rules)} {'say' if len(rules) > 1 else 'says'}"
+    return f"\nOr correct {refs} as {says} there: the API server rejects {them}; once accepted, this is granted."
 
 
 def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused], requests: list[Request] | None = None,
@@ -154,7 +156,7 @@ def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused], r
     binding, role, refused = grants[0]
     version = authorizer.workspace.kubernetes_version
     if not all(refused_only_for_version(item, version) is not None for item in refused):
-        return fix + _refused_fix(grants)
+        return fix + _refused_fix(grants, authorizer.workspace)
     refs = " and ".join(item.ref for item in refused)
     them, grant = ("them", "they grant") if len(refused) > 1 else ("it", "it grants")
     rules = authorizer.effective_rules(role)
@@ -435,7 +437,7 @@ def _one_mismatch(group: list[Finding]) -> Finding:
     return first
 
 
-def _subject_fix(binding: BindingDef, identity: Identity, rejected: bool, resolution: Resolution,
+def _subject_fix(binding: BindingDef, identity: Identity, rejected: str, resolution: Resolution,
                  subject_text: str = "") -> str:
     """KS108's fix: point the binding's subject at the scraper — a namespace's ServiceAccounts group at the
     scraper's namespace, the one name to correct. When the scraper's own manifest names no namespace its namespace
@@ -452,7 +454,7 @@ def _subject_fix(binding: BindingDef, identity: Identity, rejected: bool, resolu
             # A User/Group subject carries `apiGroup: rbac.authorization.k8s.io`; kept on a ServiceAccount subject
             # the API server rejects the binding (FACTS §8 [RV]; KS501), so the fix must say to drop it.
             change += f", and delete its `apiGroup: {subject.api_group}` (a ServiceAccount subject takes none)"
-    return (change + (", and correct what KS501 says there." if rejected else ".")
+    return (change + (f", and correct what {rejected} says there." if rejected else ".")
             + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
                f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
                if resolution.namespace_assumed else ""))
@@ -507,13 +509,14 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
             if hit is not None:
                 binding, subject_text = hit
                 related = _mismatch_related(binding, subject_text, identity)
+                refused = " and ".join(refusing_rules(binding, ctx.workspace)) if binding in rejected else ""
                 yield Finding(
                     "KS108", span,
                     f"{who} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
                     f"{identity}: it grants nothing to the scraper, so {', '.join(sorted({r.describe() for r in requests}))} "
                     f"{'are' if len(requests) > 1 else 'is'} denied: {outcome}"
-                    + (" (and the API server rejects the binding as written, KS501)" if binding in rejected else ""),
-                    fix=_subject_fix(binding, identity, binding in rejected, resolution, subject_text),
+                    + (f" (and the API server rejects the binding as written, {refused})" if refused else ""),
+                    fix=_subject_fix(binding, identity, refused, resolution, subject_text),
                     related=_merge(related, base_related), object=who,
                     data={"identity": str(identity), "binding": binding.ref, "subject": subject_text},
                 )
@@ -575,7 +578,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         (asked per finding: a role refused for its apiVersion that would grant the node discovery is no reason a
         kubelet scrape of the same job is denied)."""
         requests = [n.request for n in needs]
-        return (base_related + _refused_related(_refused_grants(authorizer, identity, requests))
+        return (base_related + _refused_related(_refused_grants(authorizer, identity, requests),
+                                                  authorizer.workspace)
                 + _replaced_related(_replaced_grants(authorizer, identity, requests)))
 
     # KS110: a fine-grained kubelet subresource held, on a version where the kubelet still checks nodes/proxy.
@@ -664,13 +668,14 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
     rejected = ctx.workspace.rejected_bindings
     for binding, subject_text, needs in mismatched.values():
         related = _mismatch_related(binding, subject_text, identity)
+        refused = " and ".join(refusing_rules(binding, ctx.workspace)) if binding in rejected else ""
         what = ", ".join(sorted({n.request.describe() for n in needs}))
         yield Finding(
             "KS108", needs[0].span,
             f"{job.label} runs as {identity}, but {binding.ref} binds {binding.role_ref} to {subject_text}, not to "
             f"{identity}: it grants nothing to the scraper, so {what} {'are' if len(needs) > 1 else 'is'} denied"
-            + (" (and the API server rejects the binding as written, KS501)" if binding in rejected else ""),
-            fix=_subject_fix(binding, identity, binding in rejected, resolution, subject_text),
+            + (f" (and the API server rejects the binding as written, {refused})" if refused else ""),
+            fix=_subject_fix(binding, identity, refused, resolution, subject_text),
             related=_merge(related, related_of(needs)), object=job.label,
             data={"identity": str(identity), "binding": binding.ref, "subject": subject_text, "job": job.label,
                   "denied": sorted({n.request.describe() for n in needs})},
@@ -738,7 +743,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
 
         refused = _refused_grants(authorizer, identity, [request])
         # (For the node proxy the direct scrape stays first: the refused role would grant nodes/proxy, KS201.)
-        fix = fix + _refused_fix(refused) if proxied_nodes else _with_refused_fix(authorizer, fix, refused)
+        fix = fix + _refused_fix(refused, authorizer.workspace) if proxied_nodes else _with_refused_fix(authorizer, fix, refused)
         fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
         fix = _named_fix(named, fix)
         yield Finding(

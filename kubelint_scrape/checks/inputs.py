@@ -10,6 +10,7 @@ from typing import Iterator
 from ..catalog import check
 from ..findings import Finding, Related
 from ..model import K8sObject
+from ..rbacvalidate import refusing_rules
 from ..helmvalues import helm_values_findings
 from ..kustomize import patch_files, workspace_builds
 from ..unreadcrds import unread_crd_findings
@@ -37,8 +38,9 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
     takes the last one read. Kustomize patches are partial objects by design and are left out."""
     ws = ctx.workspace
     patches = patch_files(ws)
-    # RBAC objects the API server refuses (KS501) are never created, so they replace nothing (build._index_rejected)
-    rejected = {id(d.obj) for d in [*ws.rejected_bindings, *ws.rejected_cluster_roles.values(), *ws.rejected_roles.values()]}
+    # RBAC objects the API server refuses (KS501, or KS602 when they do not decode) are never created, so they
+    # replace nothing (build._index_rejected)
+    rejected = {id(d.obj): d for d in [*ws.rejected_bindings, *ws.rejected_cluster_roles.values(), *ws.rejected_roles.values()]}
     unserved = {id(obj) for obj in ws.unserved}  # never created either (KS602): nothing to conflict with
     previous: dict[tuple[str, str, str, str], K8sObject] = {}
     builds: dict[str, frozenset[str]] | None = None  # built on the first conflict: most runs have none
@@ -72,8 +74,8 @@ def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
             )
             continue
         if id(obj) in rejected:
-            outcome = ("the API server rejects this definition (KS501), so applying it changes nothing; this analysis "
-                       "uses the earlier one")
+            outcome = (f"the API server rejects this definition ({' and '.join(refusing_rules(rejected[id(obj)], ws))}), "
+                       "so applying it changes nothing; this analysis uses the earlier one")
         elif obj.kind in LAST_WINS:
             outcome = ("a cluster holds only one of them, whichever is applied last; this analysis uses this later "
                        "definition, as `kubectl apply` of the files in path order would")

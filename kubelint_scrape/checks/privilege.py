@@ -29,7 +29,7 @@ from typing import Iterator
 from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rbac
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import render_rules, rules_for, yaml_scalar
+from ..fixes import render_rules_in, rules_for, yaml_scalar
 from ..grants import (
     Holding,
     Permission,
@@ -451,7 +451,7 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
     if not keep:
         return f"delete this rule of {role}{via}: its scrapers use nothing through it."
     return (f"replace this rule of {role}{via} with what its scrapers use through it, {instead}:\n"
-            + render_rules(rules_for(keep)))
+            + render_rules_in(holding.role, rules_for(keep)))
 
 
 def _granted_elsewhere(state: _State, holding: Holding, subresources: list[str]) -> dict[str, Grant]:
@@ -480,7 +480,7 @@ def _drop_proxy(state: _State, holding: Holding, item: str, role: str, elsewhere
         return f"delete this rule of {role}: {granted}, and its scrapers use nothing through it."
     via = f" (\"{item}\" grants nodes/proxy)" if item != "nodes/proxy" else ""
     return (f"replace this rule of {role}{via} with what its scrapers use through it ({granted}):\n"
-            + render_rules(rules_for(keep)))
+            + render_rules_in(holding.role, rules_for(keep)))
 
 
 def _remove_proxy_only(holding: Holding, role: str, subresources: list[str], others: list[str]) -> str:
@@ -495,7 +495,7 @@ def _remove_proxy_only(holding: Holding, role: str, subresources: list[str], oth
     if not missing:
         return f"remove \"nodes/proxy\" from this rule of {role}{kept}."
     return (f"remove \"nodes/proxy\" from this rule of {role}{kept}; add the kubelet subresources its scrapes "
-            f"need:\n" + render_rules(rules_for(missing)))
+            f"need:\n" + render_rules_in(holding.role, rules_for(missing)))
 
 
 def _proxy_harm(verbs: list[str], names: tuple[str, ...]) -> str:
@@ -566,7 +566,7 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                            f"{rule_index(other.rule)}) too.")
                 elif used:
                     fix = (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
-                           + render_rules(rules_for(used)))
+                           + render_rules_in(holding.role, rules_for(used)))
                 else:
                     fix = _wildcard_fix_without_uses(state, holding, value)
                 yield Finding(
@@ -1118,7 +1118,7 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
     elif all_unused:
         fix = f"Delete this rule from {_role_name(holding.role)}."
     else:
-        fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules(rules_for(_concrete(state, holding, kept)))
+        fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules_in(holding.role, rules_for(_concrete(state, holding, kept)))
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
         related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
