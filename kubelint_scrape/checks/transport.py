@@ -640,8 +640,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
     exposed: set[str] | None = None  # scans every workload: only once a job scrapes a loopback port
     for analysis in ctx.reported_jobs():
         job = analysis.job
-        # A job that also keeps ordinary application targets reached a loopback port only by sweeping everything.
-        catch_all = any(e.klass == "workload" and e.port not in components for e in analysis.endpoints)
+        swept = _swept_targets(analysis)
         for endpoint in analysis.endpoints:
             component = components.get(endpoint.port)
             if component is None:
@@ -655,7 +654,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                 exposed = _exposed_components(ctx)
             if component in exposed:
                 continue
-            if endpoint.klass == "workload" and catch_all:
+            if endpoint in swept:
                 continue
             yield Finding(
                 "KS305", _address_origin(analysis, endpoint),
@@ -665,6 +664,25 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                     f"clusters whose control plane is not reachable (managed clusters).",
                 object=job.label, data={"component": component, "port": endpoint.port},
             )
+
+
+def _swept_targets(analysis: JobAnalysis) -> set[Endpoint]:
+    """The job's workload targets on a control-plane port (KS305's loopback-bound ports, KS308's insecure ones)
+    that it reached only by sweeping: it also keeps ordinary application targets from discovery. A static target
+    is named, not swept, and an application is one on no control-plane port: two control-plane ports in one job
+    (etcd :2381 beside the controller-manager's :10252) are not a sweep of each other."""
+    component_ports = _control_plane_ports()
+    static = {target for target, _labels, _span in analysis.job.static_targets}
+    named = [e for e in analysis.endpoints if e.klass == "workload" and f"{e.host}:{e.port}" not in static]
+    if not any(e.port not in component_ports for e in named):
+        return set()
+    return {e for e in named if e.port in component_ports}
+
+
+@functools.lru_cache(maxsize=1)
+def _control_plane_ports() -> frozenset[int]:
+    loopback = {int(port) for port in knowledge("ports")["loopback_by_default"]}
+    return frozenset(loopback | {int(c["port"]) for c in rule_params("KS308")["components"]})
 
 
 def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str) -> Finding | None:
@@ -779,10 +797,10 @@ def dead_insecure_endpoints(analysis: JobAnalysis, removed: dict[int, dict]) -> 
     job = analysis.job
     if not removed or (job.sd_configs and all(sd.other_cluster for sd in job.sd_configs)):
         return []
-    catch_all = any(e.klass == "workload" and e.port not in removed for e in analysis.endpoints)
+    swept = _swept_targets(analysis)
     found: dict[int, Endpoint] = {}
     for endpoint in analysis.endpoints:
-        if endpoint.port in removed and not (endpoint.klass == "workload" and catch_all):
+        if endpoint.port in removed and endpoint not in swept:
             found.setdefault(endpoint.port, endpoint)
     return list(found.values())
 
