@@ -455,3 +455,37 @@ spec:
     assert len(found) == 1 and found[0].data["secure_port"] == 10259
     assert "authorization: {credentials: {name: <Secret>" in found[0].fix
     assert "bearerTokenFile" not in found[0].fix and "container port 10259" in found[0].fix
+
+
+@pytest.mark.parametrize("image, fires", [("registry.k8s.io/kube-scheduler:v1.30.2", True),
+                                          ("ghcr.io/example/queue-exporter:1.4", False)])
+def test_ks308_leaves_out_a_container_of_the_inputs_that_serves_10251_itself(tmp_path: Path, image: str, fires: bool) -> None:
+    # :10251 is the scheduler's only in its own image: another application may listen there (as for :10257/:10259).
+    (tmp_path / "podmonitor.yaml").write_text(f"""\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: second-scheduler, namespace: tools}}
+spec:
+  selector:
+    matchLabels: {{app: second-scheduler}}
+  template:
+    metadata:
+      labels: {{app: second-scheduler}}
+    spec:
+      containers:
+        - name: main
+          image: {image}
+          ports:
+            - {{name: metrics, containerPort: 10251}}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {{name: second-scheduler, namespace: tools}}
+spec:
+  selector:
+    matchLabels: {{app: second-scheduler}}
+  podMetricsEndpoints:
+    - port: metrics
+""")
+    found = [f for f in lint_paths([str(tmp_path)], Options(select={"KS308"})).findings]
+    assert bool(found) == fires

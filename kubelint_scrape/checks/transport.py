@@ -800,7 +800,7 @@ def dead_insecure_endpoints(analysis: JobAnalysis, removed: dict[int, dict]) -> 
     swept = _swept_targets(analysis)
     found: dict[int, Endpoint] = {}
     for endpoint in analysis.endpoints:
-        if endpoint.port in removed and endpoint not in swept:
+        if endpoint.port in removed and endpoint not in swept and not endpoint.own_port:
             found.setdefault(endpoint.port, endpoint)
     return list(found.values())
 
