@@ -507,8 +507,8 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
         job = analysis.job
         if job.credentials.kind not in SECRET_CREDENTIALS:
             continue
-        dead = dead_insecure_endpoints(analysis, removed)  # nothing answers there (KS308): nothing is sent
-        plain = [e for e in analysis.endpoints if e.scheme == "http" and e.port not in {d.port for d in dead}]
+        dead = {e.port for e in dead_insecure_endpoints(analysis, removed)}  # nothing answers there (KS308): nothing is sent
+        plain = [e for e in analysis.endpoints if e.scheme == "http" and e.port not in dead]
         if not plain and not (not analysis.endpoints and job.scheme == "http"):
             continue
         related = []
