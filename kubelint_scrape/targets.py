@@ -389,6 +389,10 @@ class Endpoint:
     # secure metrics server, which review `get` on the path it is sent (KS203 keeps that grant). Not part of
     # equality: the same target either way.
     unseen: bool = field(default=False, compare=False)
+    # A workload on a control-plane component's old insecure port (:10251/:10252) that a container the inputs
+    # declare serves, and that container is not the component: the port is the pod's own (KS308 leaves it out).
+    # Not part of equality either.
+    own_port: bool = field(default=False, compare=False)
 
 
 # Set on the targets of the inputs' kube-rbac-proxy containers that read a --config-file (authproxy.server_id):
@@ -507,7 +511,8 @@ def classify(labels: dict[str, str]) -> Endpoint:
         # A kube-rbac-proxy sidecar in front of an exporter (kube-prometheus' node-exporter, kube-state-metrics):
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy", proxy_server=labels.get(PROXY_SERVER_LABEL, ""))
-    return Endpoint(scheme, host, port, path, "workload", unseen=not image)
+    return Endpoint(scheme, host, port, path, "workload", unseen=not image,
+                    own_port=str(port) in ports["insecure_removed"] and _served_by_other_container(image, port, ports))
 
 
 def _served_port(labels: dict[str, str], port: int) -> bool:
@@ -563,13 +568,15 @@ def _served_by_other_container(image: str, port: int, ports: dict) -> bool:
     that component: the port is then the pod's own. The kubelet is no container at all, so any image serving
     :10250/:10255 is something else — kube-prometheus-stack runs the operator's web server on :10250
     (`prometheusOperator.tls.internalPort`, chosen to pass GKE private-cluster firewalls), and its ServiceMonitor
-    scrapes that pod, not a kubelet. :10257/:10259 are the control plane only in its own static pods' images.
+    scrapes that pod, not a kubelet. :10257/:10259 (and the old insecure :10251/:10252) are the control plane only
+    in its own static pods' images.
     An unknown image (the representative cluster, a target the inputs do not declare) keeps the port's meaning."""
     if not image:
         return False
     if port in (ports["kubelet"], ports["kubelet_readonly"]):
         return True
-    component = {ports["controller_manager"]: "kube-controller-manager", ports["scheduler"]: "kube-scheduler"}.get(port)
+    component = ({ports["controller_manager"]: "kube-controller-manager", ports["scheduler"]: "kube-scheduler"}.get(port)
+                 or ports["insecure_removed"].get(str(port)))
     return component is not None and component not in image
 
 

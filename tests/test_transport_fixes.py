@@ -396,3 +396,96 @@ def test_ks302_fix_for_a_kind_without_files_applied_leaves_the_kubelets_scraped(
     assert not report.findings, [(f.rule, f.message) for f in report.findings]
     [analysis] = report.analysis.jobs
     assert {(e.klass, e.port) for e in analysis.endpoints} == {("kubelet", 10250)}
+
+
+def _static_job(targets: str, credentials: str = "") -> str:
+    return f"""\
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: prometheus, namespace: monitoring}}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: control-plane
+{credentials}        static_configs:
+          - targets: [{targets}]
+---
+""" + prometheus_deployment()
+
+
+def test_two_control_plane_ports_in_one_static_job_are_not_a_sweep_of_each_other(tmp_path: Path) -> None:
+    # etcd's :2381 and the controller-manager's :10252 are both workload-class targets: each used to make the
+    # other look like an application sweep, and neither KS305 nor KS308 fired.
+    (tmp_path / "prometheus.yaml").write_text(_static_job("'10.0.0.10:10252', '10.0.0.10:2381'"))
+    found = {(f.rule, f.data.get("port")) for f in lint_paths([str(tmp_path)], Options(select={"KS305", "KS308"})).findings}
+    assert found == {("KS308", 10252), ("KS305", 2381)}
+
+
+def test_ks305_reports_a_static_etcd_target_beside_a_static_application(tmp_path: Path) -> None:
+    # Static targets are named, not swept: a node-exporter listed beside etcd does not make the job a catch-all.
+    (tmp_path / "prometheus.yaml").write_text(_static_job("'10.0.0.10:2381', '10.0.0.11:9100'"))
+    found = [(f.rule, f.data.get("port")) for f in lint_paths([str(tmp_path)], Options(select={"KS305"})).findings]
+    assert found == [("KS305", 2381)]
+
+
+def test_ks308_only_where_the_version_no_longer_serves_the_port_and_then_no_ks303(tmp_path: Path) -> None:
+    # Nothing listens on a removed port: no request, no token on the wire (KS303 would ask to remove the token
+    # while KS308's fix keeps it for :10257). On 1.21 the port still answers, in clear text.
+    token = "        bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n"
+    (tmp_path / "prometheus.yaml").write_text(_static_job("'10.0.0.10:10252'", token))
+    rules = {"KS303", "KS308"}
+    current = [f.rule for f in lint_paths([str(tmp_path)], Options(select=rules)).findings]
+    old = [f.rule for f in lint_paths([str(tmp_path)], Options(Assumptions(kubernetes_version="1.21"), select=rules)).findings]
+    assert current == ["KS308"]
+    assert old == ["KS303"]
+
+
+def test_ks308_fix_for_a_pod_monitor_names_the_token_secret(tmp_path: Path) -> None:
+    (tmp_path / "podmonitor.yaml").write_text("""\
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {name: kube-scheduler, namespace: kube-system}
+spec:
+  selector:
+    matchLabels: {component: kube-scheduler}
+  podMetricsEndpoints:
+    - portNumber: 10251
+""")
+    found = [f for f in lint_paths([str(tmp_path)], Options(select={"KS308"})).findings]
+    assert len(found) == 1 and found[0].data["secure_port"] == 10259
+    assert "authorization: {credentials: {name: <Secret>" in found[0].fix
+    assert "bearerTokenFile" not in found[0].fix and "container port 10259" in found[0].fix
+
+
+@pytest.mark.parametrize("image, fires", [("registry.k8s.io/kube-scheduler:v1.30.2", True),
+                                          ("ghcr.io/example/queue-exporter:1.4", False)])
+def test_ks308_leaves_out_a_container_of_the_inputs_that_serves_10251_itself(tmp_path: Path, image: str, fires: bool) -> None:
+    # :10251 is the scheduler's only in its own image: another application may listen there (as for :10257/:10259).
+    (tmp_path / "podmonitor.yaml").write_text(f"""\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: second-scheduler, namespace: tools}}
+spec:
+  selector:
+    matchLabels: {{app: second-scheduler}}
+  template:
+    metadata:
+      labels: {{app: second-scheduler}}
+    spec:
+      containers:
+        - name: main
+          image: {image}
+          ports:
+            - {{name: metrics, containerPort: 10251}}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {{name: second-scheduler, namespace: tools}}
+spec:
+  selector:
+    matchLabels: {{app: second-scheduler}}
+  podMetricsEndpoints:
+    - port: metrics
+""")
+    found = [f for f in lint_paths([str(tmp_path)], Options(select={"KS308"})).findings]
+    assert bool(found) == fires

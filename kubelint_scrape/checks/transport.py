@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from urllib.parse import parse_qsl, quote
 
 from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedWorkloads, unnamed_workloads
-from ..catalog import check
+from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..model import flag_values
 from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, discovers_by_own_namespace,
@@ -430,14 +430,19 @@ def _monitor_token_and_ca(job: ScrapeJob, serving_cert: str) -> str:
               f"unless `serverTLSBootstrap: true`, KS304)")
     else:
         ca = f"`{CLUSTER_CA_CONFIGMAP}`" if denied else f"`tlsConfig.caFile: {SA_CA}`"
-    if denied:
+    return f"{_monitor_token(job)} and {ca}"
+
+
+def _monitor_token(job: ScrapeJob) -> str:
+    """The monitor setting that sends the Prometheus ServiceAccount's token: the pod's token file, or a token
+    Secret where the monitor cannot name files (operator.names_no_files)."""
+    if names_no_files(job):
         why = (f"not the token file: a {job.monitor.kind} takes only Secret and ConfigMap references"
                if job.monitor.kind in KINDS_WITHOUT_FILES else
                f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny, which rejects bearerTokenFile and "
                f"tlsConfig.caFile")
-        return (f"`authorization: {{credentials: {{name: <Secret>, key: token}}}}` (<Secret>: {token_secret_text(job)}; "
-                f"{why}) and {ca}")
-    return f"`bearerTokenFile: {SA_TOKEN}` and {ca}"
+        return f"`authorization: {{credentials: {{name: <Secret>, key: token}}}}` (<Secret>: {token_secret_text(job)}; {why})"
+    return f"`bearerTokenFile: {SA_TOKEN}`"
 
 
 def token_secret_text(job: ScrapeJob) -> str:
@@ -497,11 +502,13 @@ def _kubelet_cadvisor_port(analysis: JobAnalysis, endpoint: Endpoint, serving_ce
 
 @check("KS303")
 def credentials_over_http(ctx: Context) -> Iterator[Finding]:
+    removed = removed_insecure_ports(ctx)
     for analysis in _connection_jobs(ctx):
         job = analysis.job
         if job.credentials.kind not in SECRET_CREDENTIALS:
             continue
-        plain = [e for e in analysis.endpoints if e.scheme == "http"]
+        dead = {e.port for e in dead_insecure_endpoints(analysis, removed)}  # nothing answers there (KS308): nothing is sent
+        plain = [e for e in analysis.endpoints if e.scheme == "http" and e.port not in dead]
         if not plain and not (not analysis.endpoints and job.scheme == "http"):
             continue
         related = []
@@ -633,8 +640,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
     exposed: set[str] | None = None  # scans every workload: only once a job scrapes a loopback port
     for analysis in ctx.reported_jobs():
         job = analysis.job
-        # A job that also keeps ordinary application targets reached a loopback port only by sweeping everything.
-        catch_all = any(e.klass == "workload" and e.port not in components for e in analysis.endpoints)
+        swept = _swept_targets(analysis)
         for endpoint in analysis.endpoints:
             component = components.get(endpoint.port)
             if component is None:
@@ -648,7 +654,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                 exposed = _exposed_components(ctx)
             if component in exposed:
                 continue
-            if endpoint.klass == "workload" and catch_all:
+            if endpoint in swept:
                 continue
             yield Finding(
                 "KS305", _address_origin(analysis, endpoint),
@@ -658,6 +664,25 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                     f"clusters whose control plane is not reachable (managed clusters).",
                 object=job.label, data={"component": component, "port": endpoint.port},
             )
+
+
+def _swept_targets(analysis: JobAnalysis) -> set[Endpoint]:
+    """The job's workload targets on a control-plane port (KS305's loopback-bound ports, KS308's insecure ones)
+    that it reached only by sweeping: it also keeps ordinary application targets from discovery. A static target
+    is named, not swept, and an application is one on no control-plane port: two control-plane ports in one job
+    (etcd :2381 beside the controller-manager's :10252) are not a sweep of each other."""
+    component_ports = _control_plane_ports()
+    static = {target for target, _labels, _span in analysis.job.static_targets}
+    named = [e for e in analysis.endpoints if e.klass == "workload" and f"{e.host}:{e.port}" not in static]
+    if not any(e.port not in component_ports for e in named):
+        return set()
+    return {e for e in named if e.port in component_ports}
+
+
+@functools.lru_cache(maxsize=1)
+def _control_plane_ports() -> frozenset[int]:
+    loopback = {int(port) for port in knowledge("ports")["loopback_by_default"]}
+    return frozenset(loopback | {int(c["port"]) for c in rule_params("KS308")["components"]})
 
 
 def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str) -> Finding | None:
@@ -729,6 +754,82 @@ def _exposed_components(ctx: Context) -> set[str]:
     if any(text and (text.startswith(":") or _non_loopback(text)) for text in texts):
         exposed.add("kube-proxy")
     return exposed
+
+
+# ---------------------------------------------------------------------------------------------- KS308
+
+
+@check("KS308")
+def control_plane_insecure_port(ctx: Context) -> Iterator[Finding]:
+    removed = removed_insecure_ports(ctx)
+    if not removed:
+        return
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        for endpoint in dead_insecure_endpoints(analysis, removed):
+            component = removed[endpoint.port]
+            yield Finding(
+                "KS308", _address_origin(analysis, endpoint),
+                f"{job.label} scrapes {component['name']} on its insecure port :{endpoint.port}, which Kubernetes "
+                f"stopped serving in {component['removed']} ({component['pr']}; assumed cluster version "
+                f"{ctx.analysis.assumptions.kubernetes_version}): nothing listens there, so every target is down with "
+                f"connection refused and the job collects zero samples",
+                fix=_insecure_port_fix(job, component),
+                object=job.label, data={"component": component["name"], "port": endpoint.port,
+                                        "secure_port": component["secure"]},
+            )
+
+
+def removed_insecure_ports(ctx: Context) -> dict[int, dict]:
+    """kube-controller-manager's :10252 and kube-scheduler's :10251 → their KS308 params, for the components whose
+    insecure serving the assumed cluster version no longer has (removed in 1.22 and 1.23: kubernetes#96216, #96345;
+    `--port` may only be 0)."""
+    version = ctx.analysis.assumptions.version
+    return {int(c["port"]): c for c in rule_params("KS308")["components"]
+            if version >= tuple(int(part) for part in c["removed"].split("."))}
+
+
+def dead_insecure_endpoints(analysis: JobAnalysis, removed: dict[int, dict]) -> list[Endpoint]:
+    """The job's targets on a removed insecure port (one per port), as KS308 reports them: not those of a job that
+    also keeps ordinary application targets (as KS305: it reached the port only by sweeping everything), nor of
+    discovery that lists another cluster (its version is not the assumed one). Nothing answers there, so no
+    request — and no credential — leaves Prometheus for them (KS303 leaves them out)."""
+    job = analysis.job
+    if not removed or (job.sd_configs and all(sd.other_cluster for sd in job.sd_configs)):
+        return []
+    swept = _swept_targets(analysis)
+    found: dict[int, Endpoint] = {}
+    for endpoint in analysis.endpoints:
+        if endpoint.port in removed and endpoint not in swept and not endpoint.own_port:
+            found.setdefault(endpoint.port, endpoint)
+    return list(found.values())
+
+
+def _insecure_port_fix(job: ScrapeJob, component: dict) -> str:
+    """The secure port with what it asks of a scraper: TLS (kubeadm's components self-sign), the token, the grant;
+    in the monitor's own fields for an Operator job."""
+    name, secure = component["name"], component["secure"]
+    skip = f"kubelint-scrape: ignore[KS301] {name} serves a self-signed certificate"
+    grant = "grant the ServiceAccount nonResourceURL `get /metrics` (KS104 checks it)"
+    if _operator(job):
+        if job.monitor.kind == "ServiceMonitor":
+            port = (f"select a Service port whose `targetPort` is {secure} (kube-prometheus-stack: leave "
+                    f"`{_CHART_KEY[name]}.service.port` and `targetPort` unset, and the chart picks {secure} and https)")
+        else:
+            port = f"scrape the container port {secure}"
+        tls = f"`tlsConfig: {{insecureSkipVerify: true}}  # {skip}`"
+        credentials = _monitor_token(job)
+        return (f"Scrape {name}'s secure port instead: {port}, with {_https(job)}, {credentials}, {tls} "
+                f"(or give {name} a `--tls-cert-file` signed by a CA you can name in `tlsConfig`), and {grant}.")
+    static = any(target.endswith(f":{component['port']}") for target, _l, _s in job.static_targets)
+    address = (f"the target `<host>:{secure}`" if static else f"rewrite `__address__` to `<host>:{secure}`")
+    return (f"Scrape {name}'s secure port instead: {address}, `scheme: https`, `authorization: {{credentials_file: "
+            f"{SA_TOKEN}}}`, `tls_config: {{insecure_skip_verify: true}}  # {skip}` (kubeadm's {name} self-signs its "
+            f"serving certificate; give it a `--tls-cert-file` signed by the cluster CA to verify it with `ca_file`), "
+            f"and {grant}. kubeadm binds {name} to 127.0.0.1 (KS305).")
+
+
+_CHART_KEY = {"kube-controller-manager": "kubeControllerManager", "kube-scheduler": "kubeScheduler"}
 
 
 # ---------------------------------------------------------------------------------------------- KS306
