@@ -11,7 +11,7 @@ Baselines (each lints with no error or warning):
   blackbox Probe.
 
 Each is (name, baseline, edits, expected rule ids). The ids are every rule whose findings the mutation adds to the
-baseline's (KS604 aside), decided from SPEC §3/§4 and FACTS before running the tool (test_mutations5.py).
+baseline's (KS604 aside), decided from SPEC §3/§4 and FACTS before running the tool (test_rounds.py).
 What the server demands (FACTS §7, extapi.py): k8s.io/apiserver's delegating authorizer reviews every path but
 `--authorization-always-allow-paths` (default /healthz, /readyz, /livez; pkg/server/options/authorization.go), a
 `*` suffix matching by prefix (pkg/authorization/path/path.go); a pflag StringSlice's second occurrence appends.

@@ -10,7 +10,7 @@ Baselines (each lints with no error or warning; what was repaired is in the comm
   call the API with the same token, so KS203/KS207/KS208 stay silent for it (checks/privilege.py).
 
 Each is (name, baseline, edits, expected rule ids): every rule whose findings the mutation adds to the baseline's
-(KS604 aside), decided from SPEC §3/§4 and FACTS before running the tool (test_mutations6.py).
+(KS604 aside), decided from SPEC §3/§4 and FACTS before running the tool (test_rounds.py).
 
 Judged after running. The tool was wrong once, and is fixed (otel._kubeconfig_jobs):
 - "b17 kubeletstats through the API server (kubeConfig)": the tool reported KS106 (anonymous, 401) and KS304, as if

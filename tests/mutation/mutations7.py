@@ -11,7 +11,7 @@ Baselines (each lints with no error or warning; what was repaired is in the comm
   ConfigMap holds operator-generated endpoints jobs limited to namespaces, moved to served apiVersions.
 
 Each is (name, baseline, edits, expected rule ids): every rule whose findings the mutation adds to the baseline's
-(KS604 aside), decided from SPEC §3/§4 and FACTS before running the tool (test_mutations7.py).
+(KS604 aside), decided from SPEC §3/§4 and FACTS before running the tool (test_rounds.py).
 
 Judged after running. The tool was wrong once, and is fixed (analyse._loads_key, config_flag_urls):
 - "b19 -promscrape.config from a URL": vmagent loads its config from an http(s) URL as well as a file (VictoriaMetrics

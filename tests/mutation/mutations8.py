@@ -11,7 +11,7 @@ Baselines (each lints with no error or warning; what was repaired is in the comm
   API-server, kubelet, cAdvisor, pod, service-endpoint and blackbox jobs, config-reloader sidecar.
 
 Each is (name, baseline, edits, expected rule ids): every rule whose findings the mutation adds to the baseline's
-(KS604 aside), decided from SPEC §3/§4 and FACTS before running the tool (test_mutations8.py).
+(KS604 aside), decided from SPEC §3/§4 and FACTS before running the tool (test_rounds.py).
 
 Judged after running. The tool was wrong three times, and is fixed:
 - "b23 endpointslice on Prometheus v2.20.0": silent about the role. Before 2.21.0 Prometheus' Role.UnmarshalYAML knows

@@ -1,0 +1,32 @@
+"""Rounds 5–8 of single-fault mutations (mutations5.py … mutations8.py), each on three working baselines: the findings
+of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
+servers (prometheus-adapter, metrics-server) scraped by a ServiceMonitor, a static Service DNS target, Operator
+ScrapeConfigs and the Operator's credential rules; 6: kube-prometheus-stack 47, the prometheus chart 22, the
+splunk-otel-collector agent; 7: microk8s' kube-prometheus copy, a vmagent bootstrap script, a 2018 plain-Prometheus
+tutorial; 8: Linkerd viz, Rook-Ceph, Istio's Prometheus addon (from ../shared/corpus). Real-world renders repaired
+into working baselines, each mutated by one realistic mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from harness import assert_baseline_works, assert_single_fault, load_mutations
+
+ROUNDS = {
+    "mutations5": ("b12-adapter", "b13-ms-static", "b14-op-scrapecfg"),
+    "mutations6": ("b15-kps", "b16-prom-chart", "b17-otel"),
+    "mutations7": ("b18-microk8s", "b19-vmagent", "b20-legacy"),
+    "mutations8": ("b21-linkerd", "b22-rook", "b23-istio"),
+}
+MUTATIONS = [(round_name, mutation) for round_name in ROUNDS for mutation in load_mutations(round_name)]
+
+
+@pytest.mark.parametrize("name", [name for names in ROUNDS.values() for name in names])
+def test_baseline_has_no_error_or_warning(name: str) -> None:
+    assert_baseline_works(name)
+
+
+@pytest.mark.parametrize("mutation", [m for _round, m in MUTATIONS], ids=[f"{r}:{m[0]}" for r, m in MUTATIONS])
+def test_single_fault(mutation, tmp_path: Path) -> None:
+    assert_single_fault(mutation, tmp_path)
