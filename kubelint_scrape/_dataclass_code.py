@@ -1274,6 +1274,57 @@ def __create_fn__():
 
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.path,self.shown,self.namespace,self.entries,self.patches,))\n return __hash__'] = __create_fn__.__code__
 
+def __create_fn__(_type_shown, _type_index, _type_path, _type_namespace, _type_overrides, _type_recurse, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,shown:_type_shown,index:_type_index,path:_type_path,namespace:_type_namespace,overrides:_type_overrides,recurse:_type_recurse)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'shown',shown)
+  __dataclass_builtins_object__.__setattr__(self,'index',index)
+  __dataclass_builtins_object__.__setattr__(self,'path',path)
+  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
+  __dataclass_builtins_object__.__setattr__(self,'overrides',overrides)
+  __dataclass_builtins_object__.__setattr__(self,'recurse',recurse)
+ return __init__
+
+
+CODE["def __create_fn__(_type_shown, _type_index, _type_path, _type_namespace, _type_overrides, _type_recurse, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,shown:_type_shown,index:_type_index,path:_type_path,namespace:_type_namespace,overrides:_type_overrides,recurse:_type_recurse)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'shown',shown)\n  __dataclass_builtins_object__.__setattr__(self,'index',index)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'overrides',overrides)\n  __dataclass_builtins_object__.__setattr__(self,'recurse',recurse)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.shown,self.index,self.path,self.namespace,self.overrides,self.recurse,)==(other.shown,other.index,other.path,other.namespace,other.overrides,other.recurse,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.shown,self.index,self.path,self.namespace,self.overrides,self.recurse,)==(other.shown,other.index,other.path,other.namespace,other.overrides,other.recurse,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('shown','index','path','namespace','overrides','recurse',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'shown\',\'index\',\'path\',\'namespace\',\'overrides\',\'recurse\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('shown','index','path','namespace','overrides','recurse',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'shown\',\'index\',\'path\',\'namespace\',\'overrides\',\'recurse\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.shown,self.index,self.path,self.namespace,self.overrides,self.recurse,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.shown,self.index,self.path,self.namespace,self.overrides,self.recurse,))\n return __hash__'] = __create_fn__.__code__
+
 def __create_fn__(_type_objects, _type_configs, _type_findings, _type_refused, _type_unread_configs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_objects, _dflt_configs, _dflt_findings, _dflt_refused, _dflt_unread_configs, _return_type):
  def __init__(self,objects:_type_objects=_HAS_DEFAULT_FACTORY,configs:_type_configs=_HAS_DEFAULT_FACTORY,findings:_type_findings=_HAS_DEFAULT_FACTORY,refused:_type_refused=_HAS_DEFAULT_FACTORY,unread_configs:_type_unread_configs=_HAS_DEFAULT_FACTORY)->_return_type:
   self.objects=_dflt_objects() if objects is _HAS_DEFAULT_FACTORY else objects

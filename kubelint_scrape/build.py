@@ -13,7 +13,7 @@ from typing import Any
 
 from .findings import Finding
 from .k8svalidate import refused_by_server, unserved
-from .kustomize import kustomize_builds, source_kustomizations
+from .kustomize import kustomize_builds, source_gitops_targets, source_kustomizations
 from .load import Limits, Source, gc_paused, parse_text
 from .model import (
     RBAC_KINDS,
@@ -56,10 +56,12 @@ def build_workspace(
     if builds is not None:
         workspace.indexes["kustomize"] = builds  # the checks' view of the same builds (KS006, patch files)
     kustomized = builds.namespaces() if builds is not None else {}
+    fallbacks = builds.fallbacks() if builds is not None else {}
     accounts = kustomized_accounts(sources, kustomized) if kustomized else {}
     for source in sources:
         override = kustomized.get(os.path.abspath(source.path)) if kustomized else None
-        model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()))
+        fallback = fallbacks.get(os.path.abspath(source.path)) if fallbacks else None
+        model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()), fallback)
         refused = refused_rbac(source, model, kubernetes_version)
         for (obj, derived), is_refused in zip(model.objects, refused):
             _index(workspace, obj, derived, user_binding_names, is_refused)
@@ -95,15 +97,17 @@ class SourceModel:
 
 
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                 accounts: frozenset[tuple[str, str]] = frozenset()) -> SourceModel:
+                 accounts: frozenset[tuple[str, str]] = frozenset(), namespace_fallback: str | None = None) -> SourceModel:
     """A function of the file and four settings, so memoised on its Source: the language server re-lints an
     edit without re-reading the other files' objects or re-parsing their embedded configs. Nothing downstream
     mutates these objects (the analysis builds its own). `accounts`: the ServiceAccounts of the Kustomization
-    that sets `namespace_override` (kustomized_accounts), which its bindings' subjects are rewritten to name."""
-    key = ("model", default_namespace, namespace_override, limits, accounts)
+    that sets `namespace_override` (kustomized_accounts), which its bindings' subjects are rewritten to name.
+    `namespace_fallback`: an Argo CD Application's destination namespace (kustomize.KustomizeBuilds.fallbacks)."""
+    key = ("model", default_namespace, namespace_override, limits, accounts, namespace_fallback)
     model = source.memo.get(key)
     if model is None:
-        model = source.memo[key] = _build_source_model(source, default_namespace, namespace_override, limits, accounts)
+        model = source.memo[key] = _build_source_model(
+            source, default_namespace, namespace_override, limits, accounts, namespace_fallback)
     return model
 
 
@@ -111,6 +115,7 @@ def prepare_model(source: Source, default_namespace: str, limits: Limits, kubern
     """Model a file ahead of the workspace (parallel.py: in whichever process read it), as it will be wanted
     unless a Kustomization sets its namespace: then build_workspace misses this memo and models it again."""
     source_kustomizations(source)  # memoised too: kustomize_builds() reads every file's
+    source_gitops_targets(source)
     model = source_model(source, default_namespace, None, limits)
     refused_rbac(source, model, kubernetes_version)
     return model
@@ -133,9 +138,9 @@ def refused_rbac(source: Source, model: SourceModel, kubernetes_version: tuple[i
 
 
 def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                        accounts: frozenset[tuple[str, str]]) -> SourceModel:
+                        accounts: frozenset[tuple[str, str]], namespace_fallback: str | None) -> SourceModel:
     try:
-        return _source_model(source, default_namespace, namespace_override, limits, accounts)
+        return _source_model(source, default_namespace, namespace_override, limits, accounts, namespace_fallback)
     finally:
         # The file's lines, split for its embedded configs' positions, are not needed once its model is built: a
         # cache kept across files held a 20 MB file's million lines (~60 MB) to the end of the run.
@@ -143,7 +148,7 @@ def _build_source_model(source: Source, default_namespace: str, namespace_overri
 
 
 def _source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                  accounts: frozenset[tuple[str, str]]) -> SourceModel:
+                  accounts: frozenset[tuple[str, str]], namespace_fallback: str | None) -> SourceModel:
     model = SourceModel()
     for _document, doc in iter_documents(source):
         if is_prometheus_config(doc):
@@ -155,7 +160,7 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
             keep_written_strings(source, agent_jobs(agent_metrics))
             model.configs.extend(agent_configs(source.path, doc, agent_metrics, "config"))
             continue
-        obj = k8s_object(source.path, doc, default_namespace, namespace_override)
+        obj = k8s_object(source.path, doc, default_namespace, namespace_override, namespace_fallback)
         if obj is None:
             continue
         derived = _derive(obj)

@@ -9,7 +9,8 @@ import re
 from typing import Iterable
 
 from .grants import describe_permissions, permissions_beyond
-from .model import BindingDef, RoleDef
+from .kustomize import workspace_builds
+from .model import BindingDef, RoleDef, is_kustomization_file
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
 from .rbacvalidate import refused_only_for_version
 from .resources import knowledge
@@ -236,7 +237,8 @@ def _where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | N
             return (_add_to_aggregated(role, f"bound by ClusterRoleBinding {binding.name}") + ", or for least "
                     f"privilege create a Role in namespace {namespace} bound to {identity} by a RoleBinding"), None
         return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}{_standing(authorizer, role)}), or for least privilege "
-                f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding"), role
+                f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding"
+                + _kustomize_would_move(authorizer, namespace)), role
     pending = _pending_own_binding(authorizer, identity, namespace)
     if pending[0]:
         return pending
@@ -244,7 +246,7 @@ def _where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | N
     name = scrape_role_name(authorizer, identity)
     return (f"Create Role {name} in namespace {namespace} with this rule and RoleBinding {name} there to "
             f"ServiceAccount {identity} ({_ONE_ROLE.format(who=identity)} in namespace {namespace}"
-            + (f"; {note}" if note else "") + ")"), None
+            + (f"; {note}" if note else "") + ")" + _kustomize_would_move(authorizer, namespace)), None
 
 
 def _refused_for_version_in_scope(authorizer: Authorizer, identity: Identity, namespace: str | None):
@@ -367,10 +369,44 @@ def _moved_by_kustomize(namespace: str, binding: BindingDef, role: RoleDef) -> s
     if role.kind == "Role" and _written_namespace(role.obj) == namespace:
         objects = f"Role {role.name} and {objects}"
     return (f"{objects} {'are' if ' and ' in objects else 'is'} written for namespace {namespace}, but the "
-            f"Kustomization listing {binding.obj.path} sets `namespace: {binding.namespace}`, which moves every "
-            f"namespaced object it builds there: build {'them' if ' and ' in objects else 'it'} from a Kustomization "
-            f"without `namespace:` (or apply {'them' if ' and ' in objects else 'it'} apart), so that "
-            f"{'they stay' if ' and ' in objects else 'it stays'} in {namespace}")
+            f"Kustomization listing {binding.obj.path} sets `namespace: {binding.namespace}`, "
+            + _build_apart(' and ' in objects, namespace))
+
+
+def _build_apart(plural: bool, namespace: str) -> str:
+    """Why objects meant for `namespace` must not be built by a Kustomization that sets another, and what to do."""
+    them = "them" if plural else "it"
+    return (f"which moves every namespaced object it builds there: build {them} from a Kustomization without "
+            f"`namespace:` (or apply {them} apart), so that {'they stay' if plural else 'it stays'} in {namespace}")
+
+
+def _kustomize_would_move(authorizer: Authorizer, namespace: str) -> str:
+    """A note for a fix that creates objects in `namespace` when every file of the inputs is built by a
+    Kustomization (or GitOps object) setting another namespace: written into any of them, they would be moved."""
+    moving = authorizer.workspace.index("kustomize-moving", lambda: _every_file_moved_to(authorizer.workspace))
+    if not moving or namespace in moving:
+        return ""
+    sets = (f"sets `namespace: {next(iter(moving))}`" if len(moving) == 1
+            else f"sets a namespace ({', '.join(sorted(moving))})")
+    return f". Every input file is built by a Kustomization that {sets}, " + _build_apart(True, namespace)
+
+
+def _every_file_moved_to(workspace) -> frozenset[str]:
+    """The namespaces the inputs' builds set, when every file but the kustomization files is in such a build (once
+    per workspace); else none."""
+    builds = workspace_builds(workspace)
+    moved = builds.namespaces() if builds is not None else {}
+    if not moved:
+        return frozenset()
+    found = set()
+    for source in workspace.sources:
+        path = os.path.abspath(source.path)
+        if path not in moved:
+            if not is_kustomization_file(path):
+                return frozenset()
+        else:
+            found.add(moved[path])
+    return frozenset(found)
 
 
 def _copy_without(analysis, identity: Identity, role: RoleDef) -> str:

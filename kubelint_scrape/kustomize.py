@@ -7,6 +7,21 @@ or directories. A directory entry is another kustomization root: its build is ex
 lists, followed to the end (an overlay → its base → the base's `../common`). Where the inputs do not hold that
 directory's kustomization file, every input file under the directory stands in for it. Remote entries (`://`) are
 left out: they are not in the inputs.
+
+GitOps objects deploy a directory of their repository too, and the same walker follows it (GitOpsTarget):
+- Flux's `kustomize.toolkit.fluxcd.io` Kustomization builds `spec.path` with kustomize, writing `spec.targetNamespace`
+  into the root kustomization's `namespace:` (fluxcd/pkg kustomize/kustomize_generator.go WriteFile); where the path
+  has no kustomization file Flux generates one listing every YAML file below it, recursively, a sub-directory with
+  a kustomization file as a root of its own (generateKustomization). So targetNamespace is the outermost
+  `namespace:`: it moves every namespaced object of the build, whatever namespace the object names.
+- Argo CD's Application (or an ApplicationSet's template) renders `spec.source.path` (or each of `spec.sources`):
+  kustomize where the directory has a kustomization file (`spec.source.kustomize.namespace` is `kustomize edit set
+  namespace`: outermost, like Flux's), else the directory's own files (`directory.recurse: true`: every file below
+  it); Helm and plugin sources are rendered from what the inputs do not hold and are left out. Then its sync gives
+  `spec.destination.namespace` only to the objects that name none (gitops-engine pkg/sync/sync_context.go:
+  `if targetObj.GetNamespace() == "" { targetObj.SetNamespace(sc.namespace) }`).
+The path is relative to the repository root, which the inputs do not show: it is the input directory whose path ends
+with it, where exactly one does (none, several, the root itself or a templated path: the object is left out).
 """
 
 from __future__ import annotations
@@ -31,6 +46,17 @@ class Kustomization:
     namespace: str | None  # its `namespace:`, which kustomize's namespace transformer writes into every resource
     entries: tuple[str, ...]  # absolute, normalised paths of its resources/components/bases
     patches: tuple[str, ...]  # absolute, normalised paths of the files it applies as patches
+
+
+@dataclass(frozen=True)
+class GitOpsTarget:
+    """A namespace a GitOps object gives the objects of a repository directory (see the module's docstring)."""
+    shown: str  # the file defining it, as the inputs name it
+    index: int  # its position among the file's targets: two in one file stay apart
+    path: str  # the directory, relative to the repository root, normalised
+    namespace: str
+    overrides: bool  # every namespaced object (Flux targetNamespace, Argo kustomize.namespace), else only unnamespaced
+    recurse: bool  # a directory without a kustomization file: every file below it, else only its own files
 
 
 def is_kustomization(path: str, doc: Any) -> bool:
@@ -66,6 +92,54 @@ def _kustomization(shown: str, doc: YMap) -> Kustomization:
         tuple(_resolved(base, entries, allow_remote=False)), tuple(_resolved(base, patches, allow_remote=True)))
 
 
+def source_gitops_targets(source: Source) -> list[GitOpsTarget]:
+    """The GitOps targets a file defines; a function of the file, memoised on it like its Kustomizations."""
+    found = source.memo.get("gitops")
+    if found is None:
+        found = source.memo["gitops"] = []
+        for _document, doc in iter_documents(source):
+            for path, namespace, overrides, recurse in _gitops_targets(doc):
+                normalised = os.path.normpath(path.lstrip("/"))
+                if normalised not in (".", "..") and not normalised.startswith("../") and not _templated(namespace):
+                    found.append(GitOpsTarget(source.path, len(found), normalised, namespace, overrides, recurse))
+    return found
+
+
+def _gitops_targets(doc: Any) -> Iterable[tuple[str, str, bool, bool]]:
+    """(path, namespace, overrides, recurse) of a Flux Kustomization or Argo CD Application/ApplicationSet."""
+    if not isinstance(doc, YMap):
+        return
+    api_version, kind = as_str(doc.get("apiVersion")), doc.get("kind")
+    if api_version.startswith("kustomize.toolkit.fluxcd.io/") and kind == "Kustomization":
+        spec = as_map(doc.get("spec"))
+        path, namespace = as_str(spec.get("path")), as_str(spec.get("targetNamespace"))
+        if path and namespace:  # (no path: the repository root, which the inputs do not show)
+            yield path, namespace, True, True
+        return
+    if not api_version.startswith("argoproj.io/") or kind not in ("Application", "ApplicationSet"):
+        return
+    spec = as_map(doc.get("spec"))
+    if kind == "ApplicationSet":
+        spec = as_map(as_map(spec.get("template")).get("spec"))
+    destination = as_str(as_map(spec.get("destination")).get("namespace"))
+    for source in [spec.get("source"), *as_seq(spec.get("sources"))]:
+        source = as_map(source)
+        path = as_str(source.get("path"))
+        if not path or _templated(path) or any(key in source for key in ("chart", "helm", "plugin")):
+            continue
+        recurse = as_map(source.get("directory")).get("recurse") is True
+        kustomize_namespace = as_str(as_map(source.get("kustomize")).get("namespace"))
+        if kustomize_namespace:
+            yield path, kustomize_namespace, True, recurse
+        if destination:
+            yield path, destination, False, recurse
+
+
+def _templated(text: str) -> bool:
+    """An ApplicationSet's `{{...}}` or Flux's `${...}` post-build substitution: not the value deployed."""
+    return "{{" in text or "${" in text
+
+
 def _resolved(base: str, entries: Iterable[str], allow_remote: bool) -> Iterable[str]:
     for entry in entries:
         if entry and "\n" not in entry and (allow_remote or "://" not in entry):
@@ -75,14 +149,17 @@ def _resolved(base: str, entries: Iterable[str], allow_remote: bool) -> Iterable
 class KustomizeBuilds:
     """The builds of every Kustomization of the inputs. `input_paths`: every input file (absolute)."""
 
-    def __init__(self, kustomizations: list[Kustomization], input_paths: Iterable[str]) -> None:
+    def __init__(self, kustomizations: list[Kustomization], input_paths: Iterable[str],
+                 targets: Iterable[GitOpsTarget] = ()) -> None:
         self.kustomizations = sorted(kustomizations, key=lambda k: k.path)
+        self.targets = sorted(targets, key=lambda t: (t.shown, t.index))
         self._paths = sorted(set(input_paths))
         self._by_dir: dict[str, list[Kustomization]] = {}
         for kustomization in self.kustomizations:
             self._by_dir.setdefault(os.path.dirname(kustomization.path), []).append(kustomization)
         self._members: dict[str, frozenset[str]] = {}
         self._built_by_others: frozenset[str] | None = None  # kustomization files another one builds (lazy)
+        self._targets: list[tuple[GitOpsTarget, frozenset[str]]] | None = None  # _target_members (lazy)
 
     def members(self, kustomization: Kustomization) -> frozenset[str]:
         """The files its build includes, the kustomization files of the roots it builds through among them (their
@@ -120,14 +197,68 @@ class KustomizeBuilds:
     def namespaces(self) -> dict[str, str]:
         """File → the namespace its build gives it (`kubectl apply -k`). Kustomize runs a root's transformers after
         those of the roots it includes, so the outermost `namespace:` wins: a base's own is overridden by the
-        overlay's. A file two outermost builds give different namespaces (sibling overlays) takes the first's, by
-        path; KS006 tells the user the overlays are linted together."""
+        overlay's, and an overlay's by the GitOps object that deploys it (Flux's targetNamespace). A file two
+        outermost builds give different namespaces (sibling overlays) takes the first's, by path; KS006 tells the
+        user the overlays are linted together."""
         result: dict[str, str] = {}
+        for target, members in self._target_members():
+            if target.overrides:
+                for path in members:
+                    result.setdefault(path, target.namespace)
         for kustomization in self._outermost_first():
             if kustomization.namespace is not None:
                 for path in self.members(kustomization):
                     result.setdefault(path, kustomization.namespace)
         return result
+
+    def fallbacks(self) -> dict[str, str]:
+        """File → the namespace an Argo CD Application gives its objects that name none (and that no `namespace:`
+        of a build sets: kustomize renders first). Kustomization files are left out: they are not deployed."""
+        result: dict[str, str] = {}
+        for target, members in self._target_members():
+            if not target.overrides:
+                for path in members:
+                    if not is_kustomization_file(path):
+                        result.setdefault(path, target.namespace)
+        return result
+
+    def _target_members(self) -> list[tuple[GitOpsTarget, frozenset[str]]]:
+        """Each GitOps target whose directory the inputs hold, with the files it deploys: a kustomization root's
+        build, else the files below the directory (only its own files, unless it recurses). Made once."""
+        if self._targets is None:
+            self._targets = []
+            directories = self._directories() if self.targets else {}
+            for target in self.targets:
+                found = directories.get(target.path)
+                if found is None or len(found) != 1:
+                    continue  # absent or ambiguous: which directory it deploys is not known
+                directory = found[0]
+                members = self.members(Kustomization(f"{target.shown}#{target.index}", target.shown, None, (directory,), ()))
+                if directory not in self._by_dir:
+                    if not target.overrides and os.path.join(directory, "Chart.yaml") in members:
+                        continue  # Argo CD renders a Helm chart from its templates, which are not objects as written
+                    if not target.recurse:
+                        members = frozenset(path for path in members if os.path.dirname(path) == directory)
+                self._targets.append((target, members))
+        return self._targets
+
+    def _directories(self) -> dict[str, list[str]]:
+        """Normalised GitOps path → the input directories whose path ends with it (only the paths the targets name:
+        one pass over the inputs' directories, each looked up by its suffixes)."""
+        wanted = {target.path for target in self.targets}
+        found: dict[str, list[str]] = {}
+        seen: set[str] = set()
+        for path in self._paths:
+            directory = os.path.dirname(path)
+            while directory not in seen and os.path.dirname(directory) != directory:
+                seen.add(directory)
+                parts = directory.split(os.sep)
+                for i in range(1, len(parts)):
+                    suffix = os.sep.join(parts[i:])
+                    if suffix in wanted:
+                        found.setdefault(suffix, []).append(directory)
+                directory = os.path.dirname(directory)
+        return found
 
     def _inner(self) -> frozenset[str]:
         """The kustomization files another one builds."""
@@ -158,11 +289,12 @@ class KustomizeBuilds:
 
 
 def kustomize_builds(sources: list[Source]) -> KustomizeBuilds | None:
-    """The builds of the sources' Kustomizations; None where there are none (most runs)."""
+    """The builds of the sources' Kustomizations and GitOps targets; None where there are none (most runs)."""
     kustomizations = [k for source in sources for k in source_kustomizations(source)]
-    if not kustomizations:
+    targets = [t for source in sources for t in source_gitops_targets(source)]
+    if not kustomizations and not targets:
         return None
-    return KustomizeBuilds(kustomizations, (os.path.abspath(source.path) for source in sources))
+    return KustomizeBuilds(kustomizations, (os.path.abspath(source.path) for source in sources), targets)
 
 
 def workspace_builds(workspace: Any) -> KustomizeBuilds | None:

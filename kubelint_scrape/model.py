@@ -637,7 +637,10 @@ def is_kustomization_file(path: str) -> bool:
     return os.path.basename(path) in KUSTOMIZATION_FILES
 
 
-def k8s_object(path: str, doc: Any, default_namespace: str, namespace_override: str | None = None) -> K8sObject | None:
+def k8s_object(path: str, doc: Any, default_namespace: str, namespace_override: str | None = None,
+               namespace_fallback: str | None = None) -> K8sObject | None:
+    """`namespace_override`: a build's `namespace:` (every namespaced object); `namespace_fallback`: the namespace an
+    Argo CD Application deploys to (only objects that name none), known rather than assumed like the default."""
     if not isinstance(doc, YMap):
         return None
     kind = doc.get("kind")
@@ -654,8 +657,8 @@ def k8s_object(path: str, doc: Any, default_namespace: str, namespace_override: 
         api_version=as_str(doc.get("apiVersion")),
         kind=kind,
         name=as_str(metadata.get("name")) or as_str(metadata.get("generateName")),
-        namespace="" if cluster_scoped else (namespace_override or namespace_value or default_namespace),
-        namespace_explicit=bool(namespace_value or namespace_override),
+        namespace="" if cluster_scoped else (namespace_override or namespace_value or namespace_fallback or default_namespace),
+        namespace_explicit=bool(namespace_value or namespace_override or namespace_fallback),
     )
 
 

@@ -1066,6 +1066,9 @@ def test_ks105_for_a_role_kustomize_moved_says_so_and_its_fix_works(tmp_path: Pa
     (setup / "kustomization.yaml").write_text("namespace: monitoring\nresources: [prometheus.yaml, rbac.yaml]\n")
     [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
     assert finding.rule == "KS105"
+    # (its alternative, a Role to create in kube-system, would be moved as well wherever it were written)
+    assert ("\nOr:\nCreate Role prometheus-scrape in namespace kube-system" in finding.fix
+            and "Every input file is built by a Kustomization that sets `namespace: monitoring`" in finding.fix), finding.fix
     assert finding.fix.startswith(
         "Role discovery and RoleBinding prometheus are written for namespace kube-system, but the Kustomization "
         f"listing {setup / 'rbac.yaml'} sets `namespace: monitoring`, which moves every namespaced object it builds "
@@ -1127,3 +1130,21 @@ def test_access_error_names_the_rules_that_refuse_the_object_it_relied_on(tmp_pa
     (tmp_path / "prometheus.yaml").write_text(mixed)
     fixes = {f.message.split('"')[1]: f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"}
     assert "as KS501 and KS602 say there" in fixes["services"].fix, fixes["services"].fix
+
+
+def test_ks101_fix_creating_a_role_says_a_namespacing_kustomization_of_every_file_would_move_it(tmp_path: Path) -> None:
+    """Every file built with `namespace: monitoring`: the Role and RoleBinding the fix creates for kube-system,
+    written into any of them, would be moved to monitoring. A file no build includes is a place they would stay."""
+    jobs = ("      - job_name: coredns\n        kubernetes_sd_configs:\n          - role: endpoints\n"
+            "            namespaces: {names: [kube-system]}\n")
+    setup = _setup(tmp_path, jobs, "")
+    (setup / "rbac.yaml").unlink()
+    (setup / "kustomization.yaml").write_text("namespace: monitoring\nresources: [prometheus.yaml]\n")
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert finding.rule == "KS101"
+    assert ("). Every input file is built by a Kustomization that sets `namespace: monitoring`, which moves every "
+            "namespaced object it builds there: build them from a Kustomization without `namespace:` (or apply them "
+            "apart), so that they stay in kube-system:\n") in finding.fix, finding.fix
+    (setup / "apart.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: kube-system}\n")
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert "Every input file" not in finding.fix, finding.fix

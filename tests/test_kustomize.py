@@ -104,3 +104,82 @@ def test_entries_read_bases_and_components_and_leave_urls_out(tmp_path: Path) ->
     assert [os.path.relpath(e, tmp_path) for e in kustomization.entries] == ["overlay/a.yaml", "base", "comp"]
     assert [os.path.relpath(e, tmp_path) for e in kustomization.patches] == ["overlay/p.yaml"]
     assert kustomization.namespace == "monitoring"
+
+
+FLUX = ("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: {name}\n"
+        "spec:\n  path: {path}\n  targetNamespace: {namespace}\n")
+ARGO = ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: app\nspec:\n"
+        "  source:\n    path: {path}\n{extra}  destination:\n    namespace: {namespace}\n")
+
+
+def test_flux_target_namespace_is_the_outermost_namespace_of_the_path_build(tmp_path: Path) -> None:
+    # fluxcd/pkg kustomize_generator.go: targetNamespace replaces the root kustomization's `namespace:`.
+    builds = _builds(tmp_path, {
+        "clusters/prod/apps.yaml": FLUX.format(name="apps", path="./apps/prod", namespace="monitoring"),
+        "apps/prod/kustomization.yaml": "namespace: prod\nresources: [../base]\n",
+        "apps/base/kustomization.yaml": "namespace: base\nresources: [sa.yaml]\n",
+        "apps/base/sa.yaml": OBJECT.format(name="a"),
+    })
+    assert _relative(tmp_path, builds.namespaces()) == {
+        "apps/prod/kustomization.yaml": "monitoring", "apps/base/kustomization.yaml": "monitoring",
+        "apps/base/sa.yaml": "monitoring"}
+    assert builds.fallbacks() == {}
+    overlay = str(tmp_path / "apps/prod/kustomization.yaml")  # KS006's view is kustomize's alone
+    assert _relative(tmp_path, builds.builds()) == {"apps/base/kustomization.yaml": {overlay}, "apps/base/sa.yaml": {overlay}}
+
+
+def test_flux_path_without_kustomization_includes_every_file_below_it(tmp_path: Path) -> None:
+    builds = _builds(tmp_path, {
+        "flux/apps.yaml": FLUX.format(name="apps", path="apps/monitoring/", namespace="monitoring"),
+        "apps/monitoring/a.yaml": OBJECT.format(name="a"),
+        "apps/monitoring/rbac/b.yaml": OBJECT.format(name="b"),
+        "apps/other/c.yaml": OBJECT.format(name="c"),
+    })
+    assert _relative(tmp_path, builds.namespaces()) == {
+        "apps/monitoring/a.yaml": "monitoring", "apps/monitoring/rbac/b.yaml": "monitoring"}
+
+
+def test_argo_destination_namespace_is_a_fallback_for_the_directory_own_files(tmp_path: Path) -> None:
+    files = {
+        "argocd/app.yaml": ARGO.format(path="deploy", extra="", namespace="monitoring"),
+        "deploy/a.yaml": OBJECT.format(name="a"),
+        "deploy/sub/b.yaml": OBJECT.format(name="b"),  # directory.recurse is false by default
+    }
+    builds = _builds(tmp_path, files)
+    assert builds.namespaces() == {}
+    assert _relative(tmp_path, builds.fallbacks()) == {"deploy/a.yaml": "monitoring"}
+    recursive = _builds(tmp_path, {**files, "argocd/app.yaml": ARGO.format(
+        path="deploy", extra="    directory:\n      recurse: true\n", namespace="monitoring")})
+    assert sorted(_relative(tmp_path, recursive.fallbacks())) == ["deploy/a.yaml", "deploy/sub/b.yaml"]
+
+
+def test_argo_kustomize_source_renders_first_and_its_kustomize_namespace_overrides(tmp_path: Path) -> None:
+    files = {
+        "argocd/app.yaml": ARGO.format(path="overlay", extra="", namespace="monitoring"),
+        "overlay/kustomization.yaml": "resources: [../base]\n",
+        "base/kustomization.yaml": "namespace: base\nresources: [sa.yaml]\n",
+        "base/sa.yaml": OBJECT.format(name="a"),
+    }
+    builds = _builds(tmp_path, files)
+    assert _relative(tmp_path, builds.namespaces()) == {"base/sa.yaml": "base"}  # wins over the fallback
+    assert _relative(tmp_path, builds.fallbacks()) == {"base/sa.yaml": "monitoring"}  # kustomization files left out
+    overridden = _builds(tmp_path, {**files, "argocd/app.yaml": ARGO.format(
+        path="overlay", extra="    kustomize:\n      namespace: obs\n", namespace="monitoring")})
+    assert _relative(tmp_path, overridden.namespaces())["base/sa.yaml"] == "obs"
+
+
+def test_gitops_paths_ambiguous_absent_templated_or_helm_are_left_out(tmp_path: Path) -> None:
+    builds = _builds(tmp_path, {
+        "flux/a.yaml": FLUX.format(name="a", path="./apps", namespace="x"),  # two directories end with apps
+        "one/apps/a.yaml": OBJECT.format(name="a"),
+        "two/apps/b.yaml": OBJECT.format(name="b"),
+        "flux/b.yaml": FLUX.format(name="b", path="./missing", namespace="x"),
+        "flux/c.yaml": FLUX.format(name="c", path="./", namespace="x"),  # the repository root: not known
+        "argocd/set.yaml": ARGO.format(path="'{{path}}'", extra="", namespace="x").replace("Application", "ApplicationSet"),
+        "argocd/helm.yaml": ARGO.format(path="chart", extra="    helm:\n      releaseName: p\n", namespace="x"),
+        "argocd/chart.yaml": ARGO.format(path="chart2", extra="", namespace="x"),
+        "chart/templates/c.yaml": OBJECT.format(name="c"),
+        "chart2/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+        "chart2/d.yaml": OBJECT.format(name="d"),
+    })
+    assert builds.namespaces() == {} and builds.fallbacks() == {}
