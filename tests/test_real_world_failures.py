@@ -186,3 +186,31 @@ def test_fix_binds_an_existing_role_refused_only_for_its_api_version(tmp_path: P
     # An accepted role that holds the rules is still the one offered.
     namespaced = next(f.fix for f in findings if "namespace apps" in f.message)
     assert namespaced.startswith("Role apps/pod-reader in the inputs already grants this, but")
+
+
+
+def test_fix_names_the_account_bound_for_a_prometheus_without_service_account_name() -> None:
+    # A guide's Prometheus names no serviceAccountName (so it runs as `default`) while its ClusterRoleBinding names
+    # the ServiceAccount prometheus-payments, which the guide never defines and nothing runs as: the fix is to run
+    # as that account (and create it); binding the role to `default` comes only as the alternative.
+    [finding] = _findings("KS101", "fail-prometheus-without-its-service-account")
+    first, _, alternative = finding.fix.partition("\nOr:\n")
+    assert first.startswith("Set `serviceAccountName: prometheus-payments` in the spec of Prometheus "
+                            "payments-monitoring/payments-prometheus: it names none"), first
+    assert "(ClusterRoleBinding/prometheus-payments; the inputs do not define that ServiceAccount: create it too)" in first
+    assert alternative.startswith("ClusterRole prometheus-payments in the inputs already grants this")
+
+
+def test_fix_does_not_name_a_bound_account_another_pod_runs_as(tmp_path: Path) -> None:
+    # The account the binding names is the one another workload runs as: it was not made for this Prometheus, so
+    # the fix does not propose sharing that workload's identity.
+    case = FIXTURES / "KS101" / "fail-prometheus-without-its-service-account"
+    for path in case.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text())
+    (tmp_path / "other.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: other, namespace: payments-monitoring}\nspec:\n"
+        "  selector: {matchLabels: {app: other}}\n  template:\n    metadata: {labels: {app: other}}\n"
+        "    spec:\n      serviceAccountName: prometheus-payments\n      containers: [{name: other, image: busybox}]\n")
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS101"})).findings
+    assert "serviceAccountName" not in finding.fix
+    assert finding.fix.startswith("ClusterRole prometheus-payments in the inputs already grants this")

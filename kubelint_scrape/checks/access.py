@@ -768,6 +768,21 @@ def _review_related(need: Need) -> list[Related]:
     return related
 
 
+def _bound_spare_accounts(workspace) -> set[tuple[str, str]]:
+    """The ServiceAccounts, other than `default`, that bindings of the inputs name but the inputs neither define nor
+    run anything as: an account made for a scraper whose manifest is not there yet (a guide's ClusterRoleBinding
+    `prometheus-payments` beside a Prometheus without serviceAccountName). Built once per workspace."""
+    def build() -> set[tuple[str, str]]:
+        used = {(pod.obj.namespace, pod.service_account) for pod in workspace.workloads}
+        for kind in ("Prometheus", "PrometheusAgent", "Alertmanager", "ThanosRuler"):
+            used.update((obj.namespace, as_str(as_map(obj.doc.get("spec")).get("serviceAccountName")) or "default")
+                        for obj in workspace.kind(kind))
+        return {(s.namespace, s.name) for b in workspace.bindings if not b.builtin for s in b.subjects
+                if s.kind == "ServiceAccount" and s.namespace and s.name != "default"} - used - set(workspace.service_accounts)
+
+    return workspace.index("bound-spare-accounts", build)
+
+
 def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, str, list[Related]] | None:
     """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
     Prometheus) names none — or as an account the inputs do not define (KS109) —, and exactly one other
@@ -801,7 +816,10 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
     wanted = [(n.request, *n.alternatives) for j in ctx.analysis.jobs
               if j.identity == identity and (j.resolution.pod is owner or j.resolution.runner is owner)
               for n in j.needs if n.decision is not None and n.identity in (None, identity)]
-    fitting = [Identity(ns, name) for (ns, name) in sorted(ctx.workspace.service_accounts)
+    # An account the inputs only bind (defined elsewhere, or not yet) counts for an unnamed one alone: one that
+    # names an undefined account is as likely to miss its ServiceAccount file as to name the wrong account.
+    spare = set() if undefined else _bound_spare_accounts(ctx.workspace)
+    fitting = [Identity(ns, name) for (ns, name) in sorted({*ctx.workspace.service_accounts, *spare})
                if ns == identity.namespace and name != "default"]
     fitting = [sa for sa in fitting
                if all(any(authorizer.authorize(sa, r).allowed for r in requests) for requests in wanted)]
@@ -810,7 +828,9 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
         account = fitting[0]
         bindings = [b for b, _r in authorizer.bindings(account) if b.obj is not None and
                     any(s.kind == "ServiceAccount" and s.name == account.name for s in b.subjects)]
-        granted_by = f" ({', '.join(b.ref for b in bindings[:2])})" if bindings else ""
+        create = ("" if (account.namespace, account.name) in ctx.workspace.service_accounts
+                  else "; the inputs do not define that ServiceAccount: create it too")
+        granted_by = f" ({', '.join(b.ref for b in bindings[:2])}{create})" if bindings else create
         if undefined:
             text = (f"Set `serviceAccountName: {account.name}` in {where}: it names {identity.name}, which the inputs do "
                     f"not define (KS109), while ServiceAccount {account} is granted everything its jobs need{granted_by}.")
