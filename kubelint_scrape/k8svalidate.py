@@ -168,6 +168,12 @@ def source_findings(source: Source) -> list[Finding]:
     return source.memo["KS602"]
 
 
+def document_findings(source: Source, doc: Any) -> list[Finding]:
+    """KS602's findings for one document of the file (validated again: asked only to word the fix of a refused
+    RBAC object, rbacvalidate.one_line_correction)."""
+    return list(_validate_document(source, doc))
+
+
 # KS602 checks that only kubectl's strict field validation enforces: an unknown field. The API server itself
 # drops it (with a warning) when the client does not ask for strict validation (Helm, Argo CD, client-go), and
 # the object is created without it: it exists and, for RBAC, grants. Every other KS602 finding is a decoding
