@@ -108,13 +108,13 @@ def render_rules(rules: list[dict], indent: str = "  ") -> str:
 def render_rules_in(role: RoleDef | None, rules: list[dict], indent: str = "  ") -> str:
     """render_rules for pasting into `role`'s file: a role defined in a .json file gets JSON objects, one a line,
     for its "rules" array (a YAML block pasted there would not parse); any other role, and a new one, YAML."""
-    if not _json_file(role):
+    if not json_file(role):
         return render_rules(rules, indent)
     keys = ("apiGroups", "resources", "resourceNames", "nonResourceURLs", "verbs")
     return ",\n".join(indent + json.dumps({key: list(rule[key]) for key in keys if key in rule}) for rule in rules)
 
 
-def _json_file(role: RoleDef | None) -> bool:
+def json_file(role: RoleDef | None) -> bool:
     return role is not None and role.obj is not None and role.obj.path.lower().endswith(".json")
 
 
@@ -199,10 +199,17 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
 
 def add_rules_fix(authorizer: Authorizer, identity: Identity, namespace: str | None, requests: list[Request]) -> str:
     """where_to_add and the rules to add, written in the language of the file that holds the role they go into."""
-    where, role = _where_to_add(authorizer, identity, namespace)
-    if _json_file(role):
-        where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
+    where, role = where_to_add_in(authorizer, identity, namespace)
     return f"{where}:\n{render_rules_in(role, rules_for(requests))}"
+
+
+def where_to_add_in(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
+    """where_to_add's words, saying so when the role is in a .json file (its rules are then written as JSON:
+    render_rules_in), and that role (None for a new one). The access fixes and `suggest-rbac --diff` both."""
+    where, role = _where_to_add(authorizer, identity, namespace)
+    if json_file(role):
+        where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
+    return where, role
 
 
 def _where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
