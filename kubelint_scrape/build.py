@@ -172,7 +172,7 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
             if any(problem.rule == UNREAD_CONFIG for problem in problems):
                 model.unread_configs.append(obj)
         elif obj.kind == COLLECTOR_KIND and obj.api_version.startswith("opentelemetry.io/"):
-            config_list, problems = collector_cr_configs(obj, source.text, limits)
+            config_list, problems = collector_cr_configs(obj, source, limits)
         else:
             continue
         model.configs.extend(config_list)
@@ -299,7 +299,7 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
                 keep_written_strings(source, agent_jobs(agent_metrics))
                 configs.extend(agent_configs(source.path, document.root, agent_metrics, origin, obj, as_str(key)))
             elif is_collector_config(document.root):
-                for collector in collector_configs(source.path, document.root, obj, None):
+                for collector in collector_configs(source.path, document.root, obj, None, source):
                     collector.key = as_str(key)  # which key a pod loads decides its identity (analyse.py)
                     configs.append(collector)
             else:

@@ -12,7 +12,7 @@ from .grants import describe_permissions, permissions_beyond
 from .kustomize import workspace_builds
 from .model import BindingDef, RoleDef, is_kustomization_file
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
-from .rbacvalidate import refused_only_for_version
+from .rbacvalidate import one_line_correction, refused_only_for_version
 from .resources import knowledge
 from .yamltree import as_map, as_str
 
@@ -109,13 +109,13 @@ def render_rules(rules: list[dict], indent: str = "  ") -> str:
 def render_rules_in(role: RoleDef | None, rules: list[dict], indent: str = "  ") -> str:
     """render_rules for pasting into `role`'s file: a role defined in a .json file gets JSON objects, one a line,
     for its "rules" array (a YAML block pasted there would not parse); any other role, and a new one, YAML."""
-    if not _json_file(role):
+    if not json_file(role):
         return render_rules(rules, indent)
     keys = ("apiGroups", "resources", "resourceNames", "nonResourceURLs", "verbs")
     return ",\n".join(indent + json.dumps({key: list(rule[key]) for key in keys if key in rule}) for rule in rules)
 
 
-def _json_file(role: RoleDef | None) -> bool:
+def json_file(role: RoleDef | None) -> bool:
     return role is not None and role.obj is not None and role.obj.path.lower().endswith(".json")
 
 
@@ -200,10 +200,17 @@ def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | No
 
 def add_rules_fix(authorizer: Authorizer, identity: Identity, namespace: str | None, requests: list[Request]) -> str:
     """where_to_add and the rules to add, written in the language of the file that holds the role they go into."""
-    where, role = _where_to_add(authorizer, identity, namespace)
-    if _json_file(role):
-        where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
+    where, role = where_to_add_in(authorizer, identity, namespace)
     return f"{where}:\n{render_rules_in(role, rules_for(requests))}"
+
+
+def where_to_add_in(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
+    """where_to_add's words, saying so when the role is in a .json file (its rules are then written as JSON:
+    render_rules_in), and that role (None for a new one). The access fixes and `suggest-rbac --diff` both."""
+    where, role = _where_to_add(authorizer, identity, namespace)
+    if json_file(role):
+        where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
+    return where, role
 
 
 def _where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
@@ -254,11 +261,16 @@ def _refused_for_version_in_scope(authorizer: Authorizer, identity: Identity, na
     that the API server refuses for their apiVersion alone (KS501): bindings naming the identity, which KS501's
     apiVersion change alone makes exist."""
     version = authorizer.workspace.kubernetes_version
+    return _refused_in_scope(authorizer, identity, namespace, lambda item: refused_only_for_version(item, version))
+
+
+def _refused_in_scope(authorizer: Authorizer, identity: Identity, namespace: str | None, correction):
+    """(binding, role, refused objects) of the identity's grants in the scope whose every refused object
+    `correction` (an object → its one KS501/KS602 finding, or None) corrects."""
     for binding, role, refused in authorizer.refused(identity):
         in_scope = (binding.kind == "ClusterRoleBinding" if namespace is None
                     else binding.kind == "RoleBinding" and binding.namespace == namespace)
-        if (in_scope and names_identity(binding, identity)
-                and all(refused_only_for_version(item, version) is not None for item in refused)):
+        if in_scope and names_identity(binding, identity) and all(correction(item) is not None for item in refused):
             yield binding, role, refused
 
 
@@ -278,17 +290,23 @@ def _pending_own_binding(authorizer: Authorizer, identity: Identity, namespace: 
 
 
 def _pending_binding_of(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> str:
-    """How a binding of the inputs binds `role` to the identity in the scope, refused by the API server for its
-    apiVersion alone (KS501), in words for _bind_existing: "nothing binds it" would be untrue, the binding is
-    there and binds it once corrected; a new one beside it is the alternative to correcting it. Empty when none."""
-    for binding, bound_role, refused in _refused_for_version_in_scope(authorizer, identity, namespace):
+    """How a binding of the inputs binds `role` to the identity in the scope, refused by the API server for one line
+    (its apiVersion, KS501; a field type such as `subjects:` written as a mapping, KS602: one_line_correction), in
+    words for _bind_existing: "nothing binds it" would be untrue, the binding is there and binds it once corrected;
+    a new one beside it is the alternative to correcting it. Empty when none."""
+    workspace = authorizer.workspace
+    for binding, bound_role, refused in _refused_in_scope(authorizer, identity, namespace,
+                                                          lambda item: one_line_correction(item, workspace)):
         if (bound_role.kind, bound_role.namespace, bound_role.name) != (role.kind, role.namespace, role.name):
             continue
         if binding not in refused:
-            continue  # only the role is refused: its own apiVersion note says so, and no new binding would help
+            continue  # only the role is refused: its own note says so, and no new binding would help
         scope = "" if namespace is None else f" in namespace {namespace}"
+        finding = one_line_correction(binding, workspace)
+        why = ("for its apiVersion alone (KS501)" if refused_only_for_version(binding, workspace.kubernetes_version)
+               else f"for one line ({finding.rule})")
         return (f"and {binding.kind} {binding.name} binds it to {identity}{scope}, but the API server refuses "
-                f"{binding.ref} for its apiVersion alone (KS501); to leave that binding as it is")
+                f"{binding.ref} {why}; to leave that binding as it is")
     return ""
 
 

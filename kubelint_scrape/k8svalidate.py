@@ -152,22 +152,26 @@ def unserved_finding(obj: Any, kubernetes_version: tuple[int, int], loads_config
 
 def source_findings(source: Source) -> list[Finding]:
     """KS602's findings for one file, memoised on its Source (a function of the file alone: the language server
-    re-lints without redoing it), with the positions of the documents they reject in source.memo["KS602 rejected"]
-    (positions, not ids: a parallel run validates in the process that read the file and pickles the memo back).
-    Every KS602 finding is a refusal of the document it is about; those that are more than kubectl's strict
-    field validation (STRICT_ONLY) are the API server's own, kept in source.memo["KS602 refused"]."""
-    if "KS602" not in source.memo or "KS602 rejected" not in source.memo or "KS602 refused" not in source.memo:
+    re-lints without redoing it), with the positions of the documents the API server refuses in
+    source.memo["KS602 refused"] (positions, not ids: a parallel run validates in the process that read the file
+    and pickles the memo back). Every KS602 finding is a refusal by kubectl's strict field validation; those that
+    are more than an unknown field (STRICT_ONLY) are the API server's own, whatever the client."""
+    if "KS602" not in source.memo or "KS602 refused" not in source.memo:
         findings: list[Finding] = []
-        rejected: set = set()
         refused: set = set()
         for _document, doc in iter_documents(source):
             for finding in _validate_document(source, doc):
                 findings.append(finding)
-                rejected.add(doc.pos)
                 if finding.data.get("check") not in STRICT_ONLY:
                     refused.add(doc.pos)
-        source.memo["KS602"], source.memo["KS602 rejected"], source.memo["KS602 refused"] = findings, rejected, refused
+        source.memo["KS602"], source.memo["KS602 refused"] = findings, refused
     return source.memo["KS602"]
+
+
+def document_findings(source: Source, doc: Any) -> list[Finding]:
+    """KS602's findings for one document of the file (validated again: asked only to word the fix of a refused
+    RBAC object, rbacvalidate.one_line_correction)."""
+    return list(_validate_document(source, doc))
 
 
 # KS602 checks that only kubectl's strict field validation enforces: an unknown field. The API server itself
@@ -179,16 +183,11 @@ STRICT_ONLY = frozenset({"schema:additional", "file-field"})
 
 def refused_by_server(source: Source, doc: Any) -> bool:
     """Whether the API server itself refuses this document (a KS602 finding that is not STRICT_ONLY), whatever
-    the client: the object is never created, so an RBAC object grants nothing (build.refused_rbac, as KS501's)."""
+    the client: the object is never created, so an RBAC object grants nothing (build.refused_rbac, as KS501's) and a
+    workload runs no pod (the workload rules KS401–KS405 leave it to KS602). An unknown field alone is not a
+    refusal: the object is created without it, grants and runs."""
     source_findings(source)
     return isinstance(doc, YMap) and doc.pos in source.memo["KS602 refused"]
-
-
-def rejected_document(source: Source, doc: Any) -> bool:
-    """Whether KS602 finds that the API server refuses this document: an object that is never stored runs no pod,
-    so the workload rules (KS401–KS405) have nothing to say about it."""
-    source_findings(source)
-    return isinstance(doc, YMap) and doc.pos in source.memo["KS602 rejected"]
 
 
 def refused_once_served(source: Source, doc: Any) -> bool:
@@ -197,7 +196,7 @@ def refused_once_served(source: Source, doc: Any) -> bool:
     privileged container with escalation off, a mount of no volume). An apps/v1beta2 object is validated as
     `apps` already (source_findings); an extensions/v1beta1 one is judged here as its apps/v1 form. What is not
     refused is a pod the user will run exactly as written: the workload rules judge it now, not after the fix."""
-    if rejected_document(source, doc):
+    if refused_by_server(source, doc):
         return True
     kind, api_version = doc.get("kind"), doc.get("apiVersion")
     if not isinstance(kind, str) or not isinstance(api_version, str) or (_group(api_version), kind) in SCHEMA_FOR:

@@ -822,7 +822,11 @@ def role_from_object(obj: K8sObject) -> RoleDef:
 def binding_from_object(obj: K8sObject) -> BindingDef:
     role_ref = as_map(obj.doc.get("roleRef"))
     subjects = []
-    for index, node in enumerate(as_seq(obj.doc.get("subjects"))):
+    written = obj.doc.get("subjects")
+    # `subjects:` written as one mapping instead of a list of them: the API server refuses the binding (KS602,
+    # cannot unmarshal object), so it never grants (build.refused_rbac), but the subject it was meant for is
+    # plain, and a denial of that identity points at this binding as at any other refused one.
+    for index, node in enumerate([written] if isinstance(written, YMap) else as_seq(written)):
         m = as_map(node)
         kind = as_str(m.get("kind"))
         ns_value = as_str(m.get("namespace"))

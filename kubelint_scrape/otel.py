@@ -22,7 +22,7 @@ from typing import Any
 
 from .load import Limits, parse_text
 from .model import K8sObject
-from .promconfig import SA_CA, SA_TOKEN, PromConfig, build_config, build_job
+from .promconfig import SA_CA, SA_TOKEN, PromConfig, build_config, build_job, keep_written_strings
 from .targets import sample_node_name
 from .yamltree import Pos, YMap, YSeq, as_map, as_seq, as_str
 
@@ -51,8 +51,11 @@ def _receiver_type(name: str) -> str:
     return name.split("/", 1)[0]
 
 
-def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner: K8sObject | None) -> list[PromConfig]:
-    """PromConfigs for one collector config: one per prometheus receiver, one for the kubeletstats receivers."""
+def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner: K8sObject | None,
+                      source: Any = None) -> list[PromConfig]:
+    """PromConfigs for one collector config: one per prometheus receiver, one for the kubeletstats receivers.
+    `source`: the load.Source the config's positions are in, to read back the text of string fields
+    (promconfig.keep_written_strings)."""
     used = _used_receivers(config)
     result: list[PromConfig] = []
     kubelet = PromConfig(path, config, "configmap" if holder is not None else "operator", holder, runner=runner)
@@ -65,10 +68,10 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
         kind = _receiver_type(name)
         receiver = receiver if isinstance(receiver, YMap) else YMap(receivers.key_pos(name))
         if kind == "prometheus" and isinstance(receiver.get("config"), YMap):
-            result.append(_prometheus_receiver(path, receiver["config"], holder, runner))
+            result.append(_prometheus_receiver(path, receiver["config"], holder, runner, source))
         elif kind == "receiver_creator":
             for inner, rule in _templated_prometheus(receiver):
-                prom = _prometheus_receiver(path, inner, holder, runner)
+                prom = _prometheus_receiver(path, inner, holder, runner, source)
                 _resolve_endpoint(prom, rule)
                 result.append(prom)
         elif kind in ("kubeletstats", "kubelet_stats"):
@@ -81,7 +84,10 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
     return result
 
 
-def _prometheus_receiver(path: str, root: YMap, holder: K8sObject | None, runner: K8sObject | None) -> PromConfig:
+def _prometheus_receiver(path: str, root: YMap, holder: K8sObject | None, runner: K8sObject | None,
+                         source: Any = None) -> PromConfig:
+    if source is not None:
+        keep_written_strings(source, as_seq(root.get("scrape_configs")), collector=True)
     prom = build_config(path, root, "configmap" if holder is not None else "config", holder)
     prom.runner = runner
     prom.dollar_escaped = True  # the collector expands ${env:…}; a literal $ is written $$
@@ -248,14 +254,14 @@ def _seq(pos: Pos, items: list) -> YSeq:
     return seq
 
 
-def collector_cr_configs(obj: K8sObject, outer_text: str, limits: Limits) -> tuple[list[PromConfig], list]:
+def collector_cr_configs(obj: K8sObject, source: Any, limits: Limits) -> tuple[list[PromConfig], list]:
     """The config of an OpenTelemetryCollector CR (mapping, or YAML text positioned onto the outer file)."""
     from .build import embedded_position
 
     spec = as_map(obj.doc.get("spec"))
     config = spec.get("config")
     if isinstance(config, str):
-        documents, problems, status = parse_text(obj.path, config, limits, embedded_position(outer_text, spec, "config"))
+        documents, problems, status = parse_text(obj.path, config, limits, embedded_position(source.text, spec, "config"))
         for problem in problems:
             problem.message = f"in {obj.kind} {obj.name} spec.config: {problem.message}"
         if status != "linted" or not documents or not isinstance(documents[0].root, YMap):
@@ -263,7 +269,7 @@ def collector_cr_configs(obj: K8sObject, outer_text: str, limits: Limits) -> tup
         config = documents[0].root
     if not isinstance(config, YMap):
         return [], []
-    return collector_configs(obj.path, config, None, obj), []
+    return collector_configs(obj.path, config, None, obj, source), []
 
 
 def collector_service_account(obj: K8sObject) -> tuple[str, bool]:

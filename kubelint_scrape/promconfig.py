@@ -318,7 +318,7 @@ _JOB_STRINGS = ("job_name", "scheme", "metrics_path")
 _RELABEL_STRINGS = ("separator", "regex", "target_label", "replacement", "action")
 
 
-def keep_written_strings(source: Any, jobs: list) -> None:
+def keep_written_strings(source: Any, jobs: list, collector: bool = False) -> None:
     """Give the string fields of Prometheus scrape jobs the text Prometheus reads. It loads its config with Go
     yaml.v2, which fills a string field with a plain scalar's text even where YAML 1.1 resolves it to another
     type: `job_name: n` is the job "n", not false; `regex: 0123` the regex "0123", not 83. (Kubernetes objects
@@ -326,31 +326,49 @@ def keep_written_strings(source: Any, jobs: list) -> None:
     and no text; the text is read back from the source line at the value's position, only for the rare
     non-string value — a text slot on every parsed mapping cost megabytes at 10,000 objects. In place, before
     the jobs are built, so the job, the relabel simulation and KS601 all see Prometheus' strings. `source`: the
-    load.Source of the file the jobs' positions are in (an embedded config's are the outer file's)."""
+    load.Source of the file the jobs' positions are in (an embedded config's are the outer file's).
+
+    `collector`: the OpenTelemetry collector's prometheus receiver, whose config is first read by confmap with
+    Go yaml.v3 into untyped values, then marshalled again and loaded by Prometheus (prometheusreceiver config.go
+    PromConfig.Unmarshal → reloadPromConfig). yaml.v3 resolves only true/false (True, TRUE…) as booleans, so
+    `job_name: n` or `yes` stays the text; but it still resolves `0123` as the number 83 and `true` as a boolean,
+    which Prometheus then reads as "83" and "true": those keep the resolved value."""
     for job in jobs:
         if not isinstance(job, YMap):
             continue
-        _written(source, job, _JOB_STRINGS)
+        _written(source, job, _JOB_STRINGS, collector)
         for key in ("relabel_configs", "metric_relabel_configs"):
             for rule in as_seq(job.get(key)):
                 if isinstance(rule, YMap):
-                    _written(source, rule, _RELABEL_STRINGS)
+                    _written(source, rule, _RELABEL_STRINGS, collector)
                     labels = rule.get("source_labels")
                     if isinstance(labels, YSeq):
-                        for index, item in enumerate(labels):
-                            if item is not None and not isinstance(item, (str, dict, list)):
-                                text = _written_scalar(source, labels, index)
-                                if text is not None:
-                                    labels[index] = text
+                        for index in range(len(labels)):
+                            text = _string_text(source, labels, index, collector)
+                            if text is not None:
+                                labels[index] = text
 
 
-def _written(source: Any, node: YMap, keys: tuple[str, ...]) -> None:
+def _written(source: Any, node: YMap, keys: tuple[str, ...], collector: bool) -> None:
     for key in keys:
-        value = node.get(key)
-        if value is not None and not isinstance(value, (str, dict, list)):
-            text = _written_scalar(source, node, key)
-            if text is not None:
-                node[key] = text  # an existing key: its positions stay
+        text = _string_text(source, node, key, collector)
+        if text is not None:
+            node[key] = text  # an existing key: its positions stay
+
+
+# The booleans of Go yaml.v3 (resolve.go): every other YAML 1.1 boolean (yes, no, on, off, y, n…) is a string there.
+_YAML_V3_BOOLEANS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+
+
+def _string_text(source: Any, container: Any, key: Any, collector: bool) -> str | None:
+    """The text a string field holds in place of its YAML 1.1 value, or None to keep the value."""
+    value = container.get(key) if isinstance(container, YMap) else container[key]
+    if value is None or isinstance(value, (str, dict, list)) or (collector and not isinstance(value, bool)):
+        return None
+    text = _written_scalar(source, container, key)
+    if text is None or (collector and text in _YAML_V3_BOOLEANS):
+        return None
+    return text
 
 
 def agent_jobs(metrics: YMap) -> list:

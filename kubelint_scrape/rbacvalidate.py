@@ -40,6 +40,29 @@ def refusing_rules(derived: RoleDef | BindingDef, workspace) -> list[str]:
     return rules or ["KS501"]
 
 
+def one_line_correction(derived: RoleDef | BindingDef, workspace) -> Finding | None:
+    """The finding whose fix is all the API server needs changed in a refused object, when there is exactly one
+    and its fix is one line (`verbs: get` → `verbs: ["get"]`, a mapping of `subjects` written as a list, a
+    roleRef.apiGroup to set), else None. Every refusal counts, KS501's and KS602's beyond unknown fields (an
+    unknown field is dropped, not refused). The objects are read as meant (`verbs: get` as [get]), so once
+    corrected they grant what the analysis says they would: correcting them is then the smallest repair."""
+    from .k8svalidate import STRICT_ONLY, document_findings
+
+    if derived.obj is None:
+        return None
+    problems = list(object_problems(derived, workspace.kubernetes_version))
+    source = workspace.source(derived.obj.path)
+    if source is not None:
+        problems += [f for f in document_findings(source, derived.obj.doc) if f.data.get("check") not in STRICT_ONLY]
+    if len(problems) != 1 or not problems[0].fix:
+        return None
+    fix = problems[0].fix.strip()
+    # A rename or a move touches other objects too (the roleRefs, a new ClusterRole); a placeholder is no correction
+    if "\n" in fix or "<" in fix or fix.startswith(("Rename", "Move", "Split")):
+        return None
+    return problems[0]
+
+
 def refused_only_for_version(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> Finding | None:
     """The KS501 finding of an object the API server refuses for its apiVersion alone (v1beta1/v1alpha1 after
     1.22), else None. Those versions are field-for-field v1 (k8s.io/api rbac/v1beta1/types.go), so changing the

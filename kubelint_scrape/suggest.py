@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from .analyse import Analysis
 from .authproxy import declared_targets, reached_proxies, reviews_as
-from .fixes import render_rules, rules_for, scrape_role_name, where_to_add, yaml_scalar
+from .fixes import json_file, render_rules, render_rules_in, rules_for, scrape_role_name, where_to_add_in, yaml_scalar
 from .grants import (
     Requirement,
     describe_permissions,
@@ -34,6 +34,7 @@ from .grants import (
     unmodelled,
     used_permissions,
 )
+from .model import RoleDef
 from .rbac import Authorizer, Identity, Request
 from .records import dataclass, field
 from .report import printable
@@ -197,6 +198,17 @@ def _rules_yaml(needed: dict[Request, list[Requirement]]) -> str:
     return "\n".join(lines)
 
 
+def _rules_json(role: RoleDef, needed: dict[Request, list[Requirement]]) -> list[str]:
+    """_rules_yaml for a role in a .json file: `+` lines to paste into its "rules" array (commas between them),
+    each rule's comments as `#` lines of the diff above it (JSON has no comments)."""
+    rules = rules_for(list(needed))
+    lines = []
+    for index, rule in enumerate(rules):
+        lines.extend(_comments(rule, needed, ""))
+        lines.append("+" + render_rules_in(role, [rule], "  ") + ("," if index < len(rules) - 1 else ""))
+    return lines
+
+
 def _subject(identity: Identity) -> str:
     return (f"subjects:\n  - kind: ServiceAccount\n    name: {yaml_scalar(identity.name)}\n"
             f"    namespace: {yaml_scalar(identity.namespace)}")
@@ -286,8 +298,10 @@ def render_diff(analysis: Analysis, plans_: list[Plan]) -> str:
             if not missing:
                 continue
             changes += 1
-            out.append(printable(f"# add — {where_to_add(authorizer, identity, namespace)}:"))
-            out += ["+" + line for line in _rules_yaml(missing).splitlines()]
+            where, role = where_to_add_in(authorizer, identity, namespace)
+            out.append(printable(f"# add — {where}:"))
+            # a YAML block pasted into a .json file would not parse: JSON objects for its "rules" array there
+            out += _rules_json(role, missing) if json_file(role) else ["+" + l for l in _rules_yaml(missing).splitlines()]
         used = used_permissions(analysis, identity)
         for holding in holdings(analysis, [identity]):
             unused = [p for p in permissions(holding.rule) if (id(holding.rule), p) not in used]

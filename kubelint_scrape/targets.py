@@ -159,10 +159,13 @@ def _service_targets(svc: dict) -> list[Target]:
 
 def _pods(cluster: dict) -> list[tuple[str, dict, list[dict]]]:
     pods = []
+    # A Service's endpoint naming a pod of `pods` (etcd's static pod, kube-proxy's) is that pod: listed once, as
+    # written there (no container ports), not again with the Service's ports.
+    listed = {(pod["namespace"], pod["name"]) for pod in cluster.get("pods", [])}
     for svc in cluster["services"]:
         for endpoint in svc.get("endpoints", []):
             pod = _endpoint_pod(svc, endpoint)
-            if pod:
+            if pod and (svc["namespace"], pod["name"]) not in listed:
                 # kubeadm's static control-plane pods declare no container ports: pod discovery finds them on the
                 # bare pod IP; only a Service someone adds for them has the :10257/:10259 endpoints.
                 ports = [] if svc.get("class") == "control-plane" else [

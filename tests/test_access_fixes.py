@@ -1121,7 +1121,11 @@ def test_access_error_names_the_rules_that_refuse_the_object_it_relied_on(tmp_pa
     text = (case / "prometheus.yaml").read_text()
     (tmp_path / "prometheus.yaml").write_text(text)
     fixes = {f.message.split('"')[1]: f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"}
-    assert fixes["pods"].fix.endswith("as KS602 says there: the API server rejects them; once accepted, this is granted.")
+    # One line of each is all the API server refuses: correcting them is the smaller change, and comes first.
+    assert fixes["pods"].fix.startswith(
+        'In ClusterRoleBinding/prometheus (KS602), write `tier: "1"`; in ClusterRole/prometheus (KS602), write '
+        '`resources: ["pods"]`: the API server refuses them for that alone; once accepted, they grant this.\nOr:\n'
+    ), fixes["pods"].fix
     assert any("rejects ClusterRole/prometheus (KS602): it never exists" in r.message for r in fixes["pods"].related)
     # The same binding also refused by KS501 (a ServiceAccount subject with an apiGroup): both rules are named.
     mixed = text.replace("roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-services}\nsubjects:\n- kind: ServiceAccount\n",
@@ -1148,3 +1152,33 @@ def test_ks101_fix_creating_a_role_says_a_namespacing_kustomization_of_every_fil
     (setup / "apart.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: kube-system}\n")
     [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
     assert "Every input file" not in finding.fix, finding.fix
+
+
+def test_binding_whose_subjects_is_a_mapping_is_the_one_meant_for_the_identity(tmp_path: Path) -> None:
+    """`subjects:` written as one mapping: the API server refuses the binding (KS602), so the job is denied, and
+    the denial points at that binding and puts its one-line correction first, not "nothing binds it"."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS101" / "fail-binding-subjects-is-a-mapping"
+    (finding,) = [f for f in lint_paths([str(case)], Options()).findings if f.rule == "KS101"]
+    assert any(r.message.startswith("ClusterRoleBinding/prometheus would bind ClusterRole/prometheus, which would grant "
+                                    "this, but the API server rejects ClusterRoleBinding/prometheus (KS602)")
+               for r in finding.related), finding.related
+    first, _, rest = finding.fix.partition("\nOr:\n")
+    assert first == ("In ClusterRoleBinding/prometheus (KS602), write `subjects: [{kind: ServiceAccount, name: prometheus, "
+                     "namespace: monitoring}]`: the API server refuses it for that alone; once accepted, it grants this.")
+    assert "nothing binds it" not in rest
+    assert ("and ClusterRoleBinding prometheus binds it to monitoring/prometheus, but the API server refuses "
+            "ClusterRoleBinding/prometheus for one line (KS602)") in rest
+
+
+def test_one_line_type_error_in_a_role_granting_part_of_the_need_is_corrected_first(tmp_path: Path) -> None:
+    """`verbs: list` in the role the identity is bound to: correcting it grants list, not watch; the fix says so
+    and adds watch after it, as for a role refused for its apiVersion alone."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS101" / "fail-binding-subjects-is-a-mapping"
+    text = (case / "prometheus.yaml").read_text()
+    text = text.replace("verbs: [list, watch]", "verbs: list").replace(
+        "subjects:\n  kind: ServiceAccount\n  name: prometheus\n  namespace: monitoring",
+        "subjects:\n  - kind: ServiceAccount\n    name: prometheus\n    namespace: monitoring")
+    (tmp_path / "prometheus.yaml").write_text(text)
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"]
+    assert finding.fix.startswith('In ClusterRole/prometheus (KS602), write `verbs: ["list"]`: the API server refuses '
+                                  "it for that alone; once accepted, it grants list pods. For watch pods as well:\n"), finding.fix

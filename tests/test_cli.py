@@ -49,8 +49,10 @@ def test_a_need_only_rejected_rbac_would_meet_is_denied_and_names_the_rejected_o
     ks101 = next(f for f in report["findings"] if f["rule"] == "KS101" and 'job "services"' in f["message"])
     assert any("the API server rejects RoleBinding/monitoring/prometheus-services (KS501)" in r["message"]
                for r in ks101["related"])
-    assert ks101["fix"].endswith("Or correct RoleBinding/monitoring/prometheus-services as KS501 says there: the API "
-                                 "server rejects it; once accepted, this is granted.")
+    # one line of it is refused: its correction comes first, a new binding second
+    assert ks101["fix"].startswith("In RoleBinding/monitoring/prometheus-services (KS501), delete `apiGroup` from the "
+                                   "ServiceAccount subject (it is only for User and Group subjects): the API server "
+                                   "refuses it for that alone; once accepted, it grants this.\nOr:\n"), ks101["fix"]
 
 
 def test_default_command_is_check() -> None:

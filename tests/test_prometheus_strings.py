@@ -76,3 +76,26 @@ stringData:
 """)
     messages = [f.message for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"]
     assert messages and all('job "off"' in m for m in messages), messages
+
+
+def _indented(text: str, spaces: int) -> str:
+    return "".join(" " * spaces + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def test_otel_prometheus_receiver_reads_its_config_as_yaml_1_2() -> None:
+    """The collector's confmap reads the config with Go yaml.v3 (only true/false are booleans, `0123` is still 83),
+    then the receiver marshals it again for Prometheus (prometheusreceiver config.go reloadPromConfig): `n`, `yes`,
+    `on`, `off` stay their text; `0123` is "83" and `true` is "true", as yaml.v3 resolved them."""
+    collector = "receivers:\n  prometheus:\n    config:\n" + _indented(PLAIN, 6) + (
+        "      - job_name: true\n        static_configs: [{targets: ['10.0.0.1:9100']}]\n"
+        "service:\n  pipelines:\n    metrics: {receivers: [prometheus], exporters: [debug]}\n"
+        "exporters:\n  debug: {}\n")
+    configmap = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: otel, namespace: monitoring}\ndata:\n  relay: |\n"
+                 + _indented(collector, 4))
+    first, second = _jobs("otel.yaml", configmap)
+    assert (first.name, second.name) == ("n", "true")
+    assert first.metrics_path == "83"
+    rule = RelabelRule.from_mapping(first.node["relabel_configs"][0])
+    assert (rule.source_labels, rule.separator, rule.regex, rule.target_label, rule.replacement) == (
+        ("yes", "__address__"), "0", "83", "on", "1000")
+    assert first.node["metric_relabel_configs"][0]["regex"] == "off"

@@ -449,3 +449,19 @@ def test_suggestion_for_a_config_two_serviceaccounts_load_makes_every_job_work_f
     left = [f"{f['rule']} {f['message']}" for f in findings if f["rule"] in ACCESS or f["rule"].startswith("KS2")]
     assert not left, yaml_text + "\n".join(left)
     assert yaml_text.count("kind: ClusterRoleBinding") == 2 and yaml_text.count("kind: RoleBinding") == 4, yaml_text
+
+
+def test_diff_adds_to_a_role_in_a_json_file_as_json(tmp_path: Path) -> None:
+    """A role defined in a .json file: the `+` lines are JSON objects for its "rules" array (a YAML block pasted
+    there would not parse), as the access fixes write them; the comments stay `#` lines of the diff."""
+    from test_access_fixes import DEPLOYMENT, PODS_JOB, _json_rbac
+
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + PODS_JOB)
+    (tmp_path / "rbac.json").write_text(json.dumps(_json_rbac(["services"]), indent=1))
+    result = invoke(tmp_path, "suggest-rbac", "--diff", ".")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    head = next(line for line in lines if line.startswith("# add"))
+    assert head.endswith('in its "rules" array (rbac.json is JSON):'), head
+    added = [line[1:] for line in lines[lines.index(head) + 1:] if line.startswith("+")]
+    assert json.loads("[" + "\n".join(added) + "]") == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]

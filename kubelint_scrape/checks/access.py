@@ -22,7 +22,7 @@ from ..grants import (Permission, alerting_requests, binding_applies, describe_p
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
-from ..rbacvalidate import refused_only_for_version, refusing_rules
+from ..rbacvalidate import one_line_correction, refused_only_for_version, refusing_rules
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
 from ..suppress import line_suppresses
@@ -146,30 +146,44 @@ def _refused_fix(grants: list[Refused], workspace) -> str:
 
 def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused], requests: list[Request] | None = None,
                       rest_fix: Callable[[list[Request]], str] | None = None) -> str:
-    """The fix with the correction of the refused objects that would grant the need. When their apiVersion alone is
-    refused (a tutorial's v1beta1 ClusterRoleBinding for this very identity), changing it is the whole repair and
-    comes first: the binding already says what is meant, and a second binding beside it would only duplicate it.
-    When the corrected objects grant only some of `requests` (a Role for pods, the endpoints role lists endpoints
-    and services too), the correction is said to grant those, and `rest_fix` of the others follows it."""
+    """The fix with the correction of the refused objects that would grant the need. When one line of each is all
+    the API server refuses — their apiVersion (a tutorial's v1beta1 ClusterRoleBinding for this very identity), a
+    field type (`verbs: get`), a KS501 mistake such as a missing roleRef.apiGroup — correcting them is the smaller
+    change and comes first: the objects already say what is meant, and a second binding beside them would only
+    duplicate them. When the corrected objects grant only some of `requests` (a Role for pods, the endpoints role
+    lists endpoints and services too), the correction is said to grant those, and `rest_fix` of the others
+    follows it. A larger correction comes last (_refused_fix)."""
     if not grants:
         return fix
     binding, role, refused = grants[0]
-    version = authorizer.workspace.kubernetes_version
-    if not all(refused_only_for_version(item, version) is not None for item in refused):
-        return fix + _refused_fix(grants, authorizer.workspace)
+    workspace = authorizer.workspace
+    corrections = [one_line_correction(item, workspace) for item in refused]
+    if any(c is None for c in corrections):
+        return fix + _refused_fix(grants, workspace)
     refs = " and ".join(item.ref for item in refused)
     them, grant = ("them", "they grant") if len(refused) > 1 else ("it", "it grants")
+    if all(refused_only_for_version(item, workspace.kubernetes_version) is not None for item in refused):
+        correct = f"Change the apiVersion of {refs} to rbac.authorization.k8s.io/v1 (KS501)"
+    else:
+        correct = _upper_first("; ".join(f"in {item.ref} ({c.rule}), {_lower_first(c.fix.strip().rstrip('.'))}"
+                                         for item, c in zip(refused, corrections)))
     rules = authorizer.effective_rules(role)
     rest = [r for r in requests or [] if not (binding_applies(binding, r) and any(rule_allows(rule, r) for rule in rules))]
     if rest and rest_fix is not None:
         granted = [r for r in requests or [] if r not in rest]
         # (an alternative adding everything to the same role, once corrected, is the same repair: not repeated)
         other = "" if fix.startswith(f"Add to {role.kind} {role.name} (") else f"\nOr:\n{fix}"
-        return (f"Change the apiVersion of {refs} to rbac.authorization.k8s.io/v1 (KS501): the API server refuses {them} "
-                f"for that alone; once accepted, {grant} {_describe_requests(granted)}. For "
-                f"{_describe_requests(rest)} as well:\n{rest_fix(rest)}{other}")
-    return (f"Change the apiVersion of {refs} to rbac.authorization.k8s.io/v1 (KS501): the API server refuses {them} "
-            f"for that alone; once accepted, {grant} this.\nOr:\n{fix}")
+        return (f"{correct}: the API server refuses {them} for that alone; once accepted, {grant} "
+                f"{_describe_requests(granted)}. For {_describe_requests(rest)} as well:\n{rest_fix(rest)}{other}")
+    return f"{correct}: the API server refuses {them} for that alone; once accepted, {grant} this.\nOr:\n{fix}"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _replaced_grants(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> list:
@@ -1045,6 +1059,10 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _scheme_span(job) -> Span | None:

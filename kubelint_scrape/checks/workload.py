@@ -146,13 +146,14 @@ def _noting_unserved(function):
 
 
 def _refused_objects(ctx: Context):
-    """Whether the API server refuses an object (KS602: `hostNetwork: "true"`, an unknown field, a mount of no
-    volume): it is never stored and runs no pod, so the workload rules leave it to KS602 — its fix is the one to
-    make, and a hostPID or token finding on a pod that never starts would be noise."""
-    from ..k8svalidate import rejected_document
+    """Whether the API server refuses an object (KS602: `hostNetwork: "true"`, a mount of no volume): it is never
+    stored and runs no pod, so the workload rules leave it to KS602 — its fix is the one to make, and a hostPID or
+    token finding on a pod that never starts would be noise. An unknown field alone is no refusal (the server
+    drops it for a non-strict client and runs the pod): the same predicate as for RBAC objects."""
+    from ..k8svalidate import refused_by_server
 
     sources = {source.path: source for source in ctx.sources}
-    return lambda obj: (source := sources.get(obj.path)) is not None and rejected_document(source, obj.doc)
+    return lambda obj: (source := sources.get(obj.path)) is not None and refused_by_server(source, obj.doc)
 
 
 # ---------------------------------------------------------------------------------------------- token and grants
