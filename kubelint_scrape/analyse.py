@@ -367,12 +367,20 @@ def _covers(root: str, path: str) -> bool:
 def _image_file(container: Any, path: str, files: set[str]) -> bool:
     """True when the config flag names a file no volume mount of the container covers, so Prometheus reads the
     image's file (prom/prometheus ships /etc/prometheus/prometheus.yml) or fails to start, not the key mounted at
-    `files`. Not when the command line names the key's file too: a script may copy or envsubst it to `path`."""
+    `files`. Not when a shell runs the command line, nor when it names the key's file: a script may copy, sed or
+    envsubst the key to `path` first, naming it through a variable, a glob or a `cd` (`cp /etc/tmpl/* /tmp/`)."""
     mounts = [os.path.normpath(as_str(m.get("mountPath"))) for m in container.mounts if as_str(m.get("mountPath"))]
     if any(_covers(root, path) for root in mounts):
         return False
-    line = " ".join(container.command + container.args)
+    words = container.command + container.args
+    if any(os.path.basename(word) in SHELLS for word in words[:2]):
+        return False
+    line = " ".join(words)
     return not any(file in line for file in files)
+
+
+# Shells a container's command line may start with (`sh -c`, `/bin/bash -ec`, `busybox sh -c`, `tini -- sh`).
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 
 
 def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> tuple[str, str]:
