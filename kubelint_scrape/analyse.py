@@ -374,7 +374,7 @@ def _image_file(container: Any, path: str, files: set[str]) -> bool:
     if any(_covers(root, path) for root in mounts):
         return False
     words = container.command + container.args
-    if any(os.path.basename(word) in SHELLS for word in words[:2]):
+    if any(os.path.basename(word) in SHELLS for word in words[:4]):  # (after tini --, dumb-init)
         return False
     line = " ".join(words)
     return not any(file in line for file in files)
