@@ -26,9 +26,10 @@ from .records import dataclass, field
 from .relabel import (DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, example_match,
                       relabel_tracking)
 from .resources import knowledge
-from .extapi import has_servers, service_dns_labels
+from .extapi import has_servers, service_dns_containers, service_dns_labels
 from .targets import (Endpoint, all_namespaces_proxy, classify, extension_endpoint, kubelet_subresources,
-                      meta_families, representative_targets, shown_services, user_targets, assumed_stand_in)
+                      meta_families, representative_targets, served_by_other_container, shown_services, user_targets,
+                      assumed_stand_in)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver",
@@ -367,12 +368,20 @@ def _covers(root: str, path: str) -> bool:
 def _image_file(container: Any, path: str, files: set[str]) -> bool:
     """True when the config flag names a file no volume mount of the container covers, so Prometheus reads the
     image's file (prom/prometheus ships /etc/prometheus/prometheus.yml) or fails to start, not the key mounted at
-    `files`. Not when the command line names the key's file too: a script may copy or envsubst it to `path`."""
+    `files`. Not when a shell runs the command line, nor when it names the key's file: a script may copy, sed or
+    envsubst the key to `path` first, naming it through a variable, a glob or a `cd` (`cp /etc/tmpl/* /tmp/`)."""
     mounts = [os.path.normpath(as_str(m.get("mountPath"))) for m in container.mounts if as_str(m.get("mountPath"))]
     if any(_covers(root, path) for root in mounts):
         return False
-    line = " ".join(container.command + container.args)
+    words = container.command + container.args
+    if any(os.path.basename(word) in SHELLS for word in words[:4]):  # (after tini --, dumb-init)
+        return False
+    line = " ".join(words)
     return not any(file in line for file in files)
+
+
+# Shells a container's command line may start with (`sh -c`, `/bin/bash -ec`, `busybox sh -c`, `tini -- sh`).
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 
 
 def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> tuple[str, str]:
@@ -1259,9 +1268,17 @@ def _endpoint_key(endpoint: Endpoint) -> tuple:
 
 def _static_extension(endpoint: Endpoint, workspace: Workspace) -> Endpoint:
     """A workload target addressed by a Service's DNS name (a static target; discovery gives pod addresses) that
-    reaches an extension API server of the inputs (extapi.py) as that server. The representative cluster knows no
-    such Service, so this is decided here, where the inputs are, not in the memoised simulation."""
-    if endpoint.klass != "workload" or not has_servers(workspace):
+    reaches an extension API server of the inputs (extapi.py) as that server, or, on a removed insecure
+    control-plane port, a container of another image (the application's own :10251, as targets.classify marks a
+    discovered one: KS308 leaves it alone). The representative cluster knows no such Service, so this is decided
+    here, where the inputs are, not in the memoised simulation."""
+    if endpoint.klass != "workload":
+        return endpoint
+    if str(endpoint.port) in knowledge("ports")["insecure_removed"] and not endpoint.own_port:
+        if any(served_by_other_container(container.image, endpoint.port, knowledge("ports"))
+               for _pod, container, _number in service_dns_containers(workspace, endpoint.host, endpoint.port)):
+            return dataclasses.replace(endpoint, own_port=True)
+    if not has_servers(workspace):
         return endpoint
     marks = service_dns_labels(workspace, endpoint.host, endpoint.port)
     return extension_endpoint(endpoint, marks) if marks else endpoint

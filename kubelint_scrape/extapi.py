@@ -18,7 +18,7 @@ Antrea); `--authorization-always-allow-paths` covering the path lifts the need t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from .model import Container, PodTemplate, Workspace
 from .yamltree import as_map, as_seq, as_str, get_path
@@ -156,12 +156,22 @@ def has_servers(workspace: Workspace) -> bool:
 def service_dns_labels(workspace: Workspace, host: str, port: int) -> dict[str, str]:
     """The marks of the server a static target reaches through a Service's DNS name (`name.namespace`,
     `name.namespace.svc`, `name.namespace.svc.cluster.local`) and port; {} for any other address."""
+    for pod, container, number in service_dns_containers(workspace, host, port):
+        labels = server_labels(workspace, pod, container, number)
+        if labels:
+            return labels
+    return {}
+
+
+def service_dns_containers(workspace: Workspace, host: str, port: int) -> Iterator[tuple[PodTemplate, Container, int]]:
+    """(pod, container, container port) the inputs declare behind a Service DNS name (`name.namespace`,
+    `name.namespace.svc`, `name.namespace.svc.cluster.local`) and Service port: what a static target reaches."""
     parts = host.rstrip(".").split(".")
     if len(parts) < 2 or parts[2:] not in ([], ["svc"], ["svc", "cluster", "local"]):
-        return {}
+        return
     service = workspace.find("Service", parts[1], parts[0])
     if service is None or service.api_version != "v1":
-        return {}
+        return
     for entry in as_seq(get_path(service.doc, "spec", "ports")):
         entry = as_map(entry)
         if entry.get("port") != port:
@@ -170,7 +180,4 @@ def service_dns_labels(workspace: Workspace, host: str, port: int) -> dict[str, 
             if pod.selected_by(service):
                 served = pod.port_serving(entry.get("targetPort", port))
                 if served is not None:
-                    labels = server_labels(workspace, pod, served[0], served[1])
-                    if labels:
-                        return labels
-    return {}
+                    yield pod, served[0], served[1]

@@ -1144,6 +1144,11 @@ def _tagged_scalar(tag: str, text: str) -> Any:
 
 
 def _typed_scalar(kind: str, text: str) -> Any:
+    if kind in ("int", "float") and ":" in text:
+        # YAML 1.1's base-60 numbers (`12:30`, `1:20:30.5`): Go yaml.v2, which kubectl's YAML-to-JSON and
+        # Prometheus use, leaves them out on purpose (resolve.go: "Base 60 floats ... are purposefully
+        # unsupported") and reads a string. As a number, an annotation `window: 12:30` was a false KS602.
+        return text
     if kind == "null":
         return None
     if kind == "bool":
@@ -1176,11 +1181,6 @@ def _int(text: str) -> Any:
             return sign * int(body[2:], 8)
         if len(body) > 1 and body.startswith("0"):
             return sign * int(body, 8)
-        if ":" in body:  # YAML 1.1 sexagesimal, e.g. 1:30
-            total = 0
-            for part in body.split(":"):
-                total = total * 60 + int(part)
-            return sign * total
         return sign * int(body)
     except ValueError:
         return text

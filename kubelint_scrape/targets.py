@@ -495,7 +495,7 @@ def classify(labels: dict[str, str]) -> Endpoint:
             shown = _node_proxy_path_shown(path) or path  # (a legacy namespaces/… path is shown as written)
             return Endpoint(scheme, host, port, shown, "apiserver-proxy", "nodes", legacy_proxy=True)
         return Endpoint(scheme, host, port, path, "apiserver")
-    if not _served_by_other_container(image, port, ports):
+    if not served_by_other_container(image, port, ports):
         if port == ports["kubelet"]:
             shown = _node_proxy_path_shown(path)
             if shown is not None:
@@ -515,7 +515,7 @@ def classify(labels: dict[str, str]) -> Endpoint:
         # it authenticates the token and asks the API server whether the caller may `get` the request's path.
         return Endpoint(scheme, host, port, path, "kube-rbac-proxy", proxy_server=labels.get(PROXY_SERVER_LABEL, ""))
     return Endpoint(scheme, host, port, path, "workload", unseen=not image,
-                    own_port=str(port) in ports["insecure_removed"] and _served_by_other_container(image, port, ports))
+                    own_port=str(port) in ports["insecure_removed"] and served_by_other_container(image, port, ports))
 
 
 def _served_port(labels: dict[str, str], port: int) -> bool:
@@ -566,7 +566,7 @@ def _node_address(labels: dict[str, str]) -> bool:
         labels.get("__meta_kubernetes_endpointslice_address_target_kind"))
 
 
-def _served_by_other_container(image: str, port: int, ports: dict) -> bool:
+def served_by_other_container(image: str, port: int, ports: dict) -> bool:
     """Whether a container the inputs declare serves the well-known kubelet or control-plane port, and is not
     that component: the port is then the pod's own. The kubelet is no container at all, so any image serving
     :10250/:10255 is something else — kube-prometheus-stack runs the operator's web server on :10250

@@ -152,6 +152,8 @@ def test_typed_list_items_take_the_lists_kind_and_api_version() -> None:
     ("yes", True), ("on", True), ("No", False), ("off", False), ("true", True), ("'yes'", "yes"),
     ("010", 8), ("0x1F", 31), ("1_000", 1000), ("~", None), ("", None), ("1.5", 1.5), ("2001-12-14", "2001-12-14"),
     ("!!str 10", "10"), ("!custom x", "x"),
+    # base-60 numbers are YAML 1.1 but not Go yaml.v2's (resolve.go leaves them out on purpose): strings
+    ("12:30", "12:30"), ("-1:30", "-1:30"), ("1:20:30.5", "1:20:30.5"),
 ])
 def test_scalars_resolve_like_go_yaml_v2(text: str, value: object) -> None:
     assert load(f"k: {text}\n").documents[0].root["k"] == value

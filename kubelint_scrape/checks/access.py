@@ -1415,7 +1415,8 @@ def _unmounted_secrets_file(analysis: JobAnalysis) -> Iterator[Finding]:
     off), so the file cannot be there and every scrape fails. Only for a workload's pod, whose mounts are all in the
     inputs (an Operator adds its own)."""
     job, pod = analysis.job, analysis.resolution.pod
-    file = job.credentials.file if job.credentials.kind == "token-file" else ""
+    # as the kernel resolves it: a templated `.../kubernetes.io//serviceaccount/token` is the automounted token
+    file = os.path.normpath(job.credentials.file) if job.credentials.kind == "token-file" else ""
     if pod is None or not file.startswith(SECRETS_ROOT) or file.startswith(SA_DIR + "/"):
         return
     containers = loading_containers(pod, job.config) or pod.containers
