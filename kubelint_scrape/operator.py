@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 from typing import Any
 
 from .authproxy import checks_path, is_rbac_proxy, proxy_labels
@@ -42,8 +43,22 @@ TLS_KEYS = {"caFile": "ca_file", "certFile": "cert_file", "keyFile": "key_file",
 def _operator_objects(workspace: Workspace, kind: str) -> list[K8sObject]:
     """The Operator's objects of `kind` in the inputs. One without metadata.name is left out: kubectl refuses it
     ("resource name may not be empty", KS602), so there is no such Prometheus to run jobs nor monitor to select —
-    a fragment quoted in documentation, not an object."""
-    return [o for o in workspace.kind(kind) if o.api_version.startswith(OPERATOR_GROUP) and o.name]
+    a fragment quoted in documentation, not an object. So is one the API server refuses otherwise (KS602 that is
+    not only strict field validation: a ServiceMonitor without `spec.selector`, a field of the wrong type): it is
+    never stored, so the operator makes no job of it and KS602's fix is the one to make first."""
+    refused = refused_objects(workspace)
+    return [o for o in workspace.kind(kind) if o.api_version.startswith(OPERATOR_GROUP) and o.name and not refused(o)]
+
+
+def refused_objects(workspace: Workspace):
+    """Whether the API server refuses an object (k8svalidate.refused_by_server). A Kustomize patch file is a
+    partial object (KS602 leaves its missing fields alone): not judged here."""
+    from .k8svalidate import refused_by_server
+    from .kustomize import patch_files
+
+    patches = patch_files(workspace)
+    return lambda obj: (not (patches and os.path.abspath(obj.path) in patches) and (source := workspace.source(obj.path)) is not None
+                        and refused_by_server(source, obj.doc))
 
 
 # ---------------------------------------------------------------------------------------------- building YAML

@@ -10,6 +10,8 @@ KS605 — relabel rules reading a `__meta_kubernetes_*` label the job's SD role 
 
 from __future__ import annotations
 
+import os
+
 from typing import Any, Iterator
 
 from ..catalog import check, rule_params
@@ -45,9 +47,13 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
         seen.update(id(job.node) for job in extra)
         if extra and ctx.reports(*{job.path for job in extra}):
             yield from validate_additional(config, extra)
+    from ..operator import refused_objects
+
+    # A monitor the API server refuses (KS602) never reaches the operator, whose rejections these are.
+    refused = refused_objects(ctx.workspace)
     for kind in MONITOR_RELABELINGS:  # each monitor once, however many Prometheus resources select it
         for monitor in ctx.workspace.kind(kind):
-            if _operator_monitor(monitor) and ctx.reports(monitor.path):
+            if _operator_monitor(monitor) and ctx.reports(monitor.path) and not refused(monitor):
                 source = ctx.source(monitor.path)
                 memo = source.memo if source is not None and source.memo else {}
                 key = _monitor_key(monitor)
@@ -318,11 +324,16 @@ def _unserved_loaders(ctx: Context) -> set[int]:
 @check("KS602")
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
     from ..k8svalidate import source_findings, unserved_finding
+    from ..kustomize import patch_files
     from .workload import once_served_objects
 
+    patches = patch_files(ctx.workspace)
     for source in ctx.sources:
         if ctx.reports(source.path):
-            yield from source_findings(source)  # memoised on the Source
+            findings = source_findings(source)  # memoised on the Source
+            # A Kustomize patch is a partial object: the fields it leaves out come from the base it patches.
+            yield from (f for f in findings if f.data.get("check") != "schema:required") if patches and os.path.abspath(source.path) in patches \
+                else findings
     # Unlike the rest, whether an apiVersion is served depends on the cluster version: not memoised on the file.
     loaders = _unserved_loaders(ctx) if ctx.workspace.unserved else set()
     judged = once_served_objects(ctx) if ctx.workspace.unserved else set()
