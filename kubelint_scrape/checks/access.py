@@ -783,7 +783,7 @@ def _bound_spare_accounts(workspace) -> set[tuple[str, str]]:
     return workspace.index("bound-spare-accounts", build)
 
 
-def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, str, list[Related]] | None:
+def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, Identity, list[Related]] | None:
     """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
     Prometheus) names none — or as an account the inputs do not define (KS109) —, and exactly one other
     ServiceAccount of that namespace defined in the inputs is granted everything the jobs running there need: (how to name it, which account, related). The evident intent
@@ -840,9 +840,18 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
                     f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
         related = [Related(_subject_span(b, account), f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
                    for b in bindings[:2]]
-        result = (text, str(account), related)
+        result = (text, account, related)
     memo[id(owner)] = result
     return result
+
+
+def intended_account(analysis: JobAnalysis, ctx: Context) -> Identity | None:
+    """The ServiceAccount the inputs made for a scraper that runs as `default` (or an undefined account) only
+    because it names none (_unnamed_service_account): the account other fixes (KS604's grant) should name too."""
+    if analysis.identity is None:
+        return None
+    named = _unnamed_service_account(analysis, ctx.analysis.authorizer, ctx)
+    return named[1] if named is not None else None
 
 
 def _named_fix(named: tuple[str, str, list[Related]] | None, fix: str) -> str:

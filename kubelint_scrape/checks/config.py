@@ -439,6 +439,7 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     version_text = (f"core v1 Endpoints is deprecated since Kubernetes {since[0]}.{since[1]} (assumed cluster version "
                     f"{assumptions.kubernetes_version}): each list and watch returns a deprecation warning, and the API is being replaced by EndpointSlice")
     from ..rbac import Request
+    from .access import intended_account
 
     authorizer = ctx.analysis.authorizer
     by_span: dict = {}
@@ -459,7 +460,12 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
         identity = analysis.identity
         # Every ServiceAccount that runs the job (a config loaded by two workloads: Resolution.each), each judged
         # on its own grants: naming only the first would say "already holds it" of an account beside one lacking it.
-        identities = list(dict.fromkeys(a.identity for a, _sd in group if a.identity is not None))
+        # A scraper that runs as `default` only because it names no account: the grant goes to the account the
+        # inputs made for it, as the access fixes say (access.intended_account), not to every pod's `default`.
+        intended = {a.identity: named for a, _sd in group if a.identity is not None
+                    and (named := intended_account(a, ctx)) is not None}
+        identities = list(dict.fromkeys(intended.get(a.identity, a.identity) for a, _sd in group
+                                        if a.identity is not None))
         if identities and not sd.off_identity:
             namespaces = sd.namespaces or [None]
             holds = {ident: all(
@@ -470,11 +476,13 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             holding = [str(i) for i in identities if holds[i]]
             parts = ([f"to {' and '.join(lacking)}, which lack{'s' if len(lacking) == 1 else ''} it"] if lacking else [])
             parts += [f"{' and '.join(holding)} already hold{'s' if len(holding) == 1 else ''} it"] if holding else []
-            grant = f" ({'; '.join(parts)})"
+            named = "".join(f"; the ServiceAccount the inputs made for the scraper, which runs as {ident}: set "
+                            f"`serviceAccountName: {account.name}`" for ident, account in intended.items())
+            grant = f" ({'; '.join(parts)}{named})"
             leftover = "".join(dict.fromkeys(_endpoints_leftover(authorizer, ident, namespaces) for ident in identities))
         else:
             granted = None
-            leftover = ""
+            leftover = named = ""
         switch = _switch_text(job)
         names = list(dict.fromkeys(a.job.label for a, _ in group))
         subject = names[0] if len(names) == 1 else f"{names[0]} (and {len(names) - 1} more job{'s' if len(names) > 2 else ''} of the same monitor)"
@@ -500,7 +508,8 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
                   "jobs": [a.job.name for a, _ in group]},
         )
         if runner is not None and too_old is None and _own_endpoints_role(monitor) is None:
-            by_runner.setdefault(id(runner), []).append((finding, runner, monitor, renames, granted, identity, leftover))
+            by_runner.setdefault(id(runner), []).append((finding, runner, monitor, renames, granted,
+                                                         intended.get(identity, identity), leftover, named))
         else:
             yield finding
     for entries in by_runner.values():
@@ -560,7 +569,8 @@ def _one_per_runner(entries: list, version_text: str) -> Finding:
     held = [entry[4] for entry in entries if entry[4] is not None]
     grant = ""
     if held:
-        grant = f" ({identity} already holds it)" if all(held) else f" (to {identity}, which lacks it)"
+        grant = f" ({identity} already holds it" if all(held) else f" (to {identity}, which lacks it"
+        grant += f"{entries[0][7]})"
     jobs = [job for f, *_ in entries for job in f.data["jobs"]]
     return Finding(
         "KS604", runner.key_span("spec"),
