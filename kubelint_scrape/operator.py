@@ -1164,6 +1164,7 @@ class MissingSecretRef:
     error: str
     fix: str
     related: list[K8sObject]
+    optional: bool = False  # `optional: true`: the operator loads nothing, logs at debug level, and syncs on
 
 
 def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -> MissingSecretRef | None:
@@ -1172,11 +1173,13 @@ def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -
     from Secret failed", pkg/prometheus/server/operator.go): no configuration is generated or updated. A Secret
     absent from the inputs may be made out of band (sealed or external secrets), so that is reported only when the
     inputs show what was meant: a Secret of that name in another namespace, or one of the runner's namespace that
-    holds the key (a misspelt name)."""
+    holds the key (a misspelt name). With `optional: true` the same reference is no error: LoadSecretRef returns
+    nothing (a debug log line) and the jobs are silently never generated — `optional` is set on the result."""
     spec = as_map(runner.doc.get("spec"))
     ref = spec.get("additionalScrapeConfigs")
-    if not isinstance(ref, YMap) or ref.get("optional") is True:
+    if not isinstance(ref, YMap):
         return None
+    optional = ref.get("optional") is True
     name, key = as_str(ref.get("name")), as_str(ref.get("key"))
     if not name or not key:
         return None
@@ -1194,7 +1197,12 @@ def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -
             at(runner.path, ref.value_pos("key") if "key" in ref else ref.pos), name, key,
             f"which has no such key ({has})", f"key {key} could not be found in secret {name}",
             (f"Name key {near} (the key {where} defines)" if near else f"Add key {key} to {where}, or name one of its keys")
-            + ", or set `optional: true` if the jobs may be absent.", [secret])
+            + (", or remove the reference if no additional jobs are meant." if optional
+               else ", or set `optional: true` if the jobs may be absent."), [secret], optional)
+    if optional:
+        # An absent optional Secret is the reference's purpose (made out of band, or on some clusters only): a
+        # Secret of the inputs under a near name or in another namespace is as likely another Prometheus's.
+        return None
     elsewhere = [s for s in workspace.kind("Secret") if s.name == name and s.namespace != runner.namespace]
     misspelt = [s for s in workspace.kind("Secret") if s.namespace == runner.namespace and key in _secret_keys(s)]
     if elsewhere:
@@ -1207,7 +1215,7 @@ def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -
     else:
         return None
     return MissingSecretRef(at(runner.path, ref.value_pos("name") if "name" in ref else ref.pos), name, key,
-                            why, f"secrets \"{name}\" not found", fix, elsewhere or misspelt)
+                            why, f"secrets \"{name}\" not found", fix, elsewhere or misspelt, optional)
 
 
 # Where each holder kind keeps a key's text, in the order the API server resolves it: (section, base64-encoded).

@@ -146,14 +146,25 @@ def _additional_scrape_configs_findings(ctx: Context, config: Any) -> Iterator[F
     missing = missing_additional_scrape_configs(ctx.workspace, runner)
     if missing is None:
         return
+    related = tuple(Related(s.span, f"Secret {s.namespace}/{s.name} is defined here") for s in missing.related[:2])
+    if missing.optional:
+        # Not a refusal, so not KS601's error: the operator syncs on without the jobs and says so only at debug
+        # level (k8sutil.LoadSecretRef) — scrape jobs that silently never run.
+        yield Finding(
+            "KS601", missing.span,
+            f"{runner.kind} {runner.namespace}/{runner.name} takes additionalScrapeConfigs from key {missing.key} of "
+            f"Secret {runner.namespace}/{missing.name}, {missing.why}: with `optional: true` the operator loads "
+            f"nothing and logs it only at debug level, so no additional scrape job is generated and none runs",
+            fix=missing.fix, related=related, object=f"{runner.kind} {runner.name}", requested_severity="warning",
+            data={"check": "operator-additional-scrape-configs-optional"})
+        return
     yield Finding(
         "KS601", missing.span,
         f"{runner.kind} {runner.namespace}/{runner.name} takes additionalScrapeConfigs from key {missing.key} of Secret "
         f"{runner.namespace}/{missing.name}, {missing.why}: the operator's sync fails (\"loading additional scrape "
         f"configs from Secret failed: {missing.error}\") before it writes the configuration, so neither these jobs "
         f"nor the monitors it selects take effect",
-        fix=missing.fix,
-        related=tuple(Related(s.span, f"Secret {s.namespace}/{s.name} is defined here") for s in missing.related[:2]),
+        fix=missing.fix, related=related,
         object=f"{runner.kind} {runner.name}", data={"check": "operator-additional-scrape-configs"})
 
 
