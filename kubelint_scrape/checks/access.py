@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import replace
 
 from typing import Callable, Iterator
@@ -1257,6 +1258,31 @@ def _grant_once_authenticated(analysis: JobAnalysis, gap, ctx: Context) -> str:
             + _lower_first(fix_text(authorizer, identity, lacking, ctx.analysis)))
 
 
+# The labels beginning with __ that Prometheus reads from a target after relabeling; every other one is dropped
+# (prometheus scrape/target.go PopulateLabels; `__param_<name>` sets a URL parameter).
+TARGET_SETTINGS = ("__address__", "__scheme__", "__metrics_path__", "__param_<name>", "__scrape_interval__",
+                   "__scrape_timeout__")
+# A hidden target label meant as a credential (`__bearer_token__`, `__basic_auth_password__`, `__authorization__`):
+# a misconception, since credentials come only from the job's authorization/basic_auth/oauth2 settings.
+_CREDENTIAL_LABEL = re.compile(r"__\w*(token|auth|password|credential|secret|header)\w*", re.IGNORECASE)
+
+
+def _target_key(rule: YMap) -> str:
+    return "targetLabel" if "targetLabel" in rule else "target_label"
+
+
+def _credential_labels(job) -> list[tuple[YMap, str]]:
+    """The relabel rules of a job whose target label looks like a credential Prometheus would send, but is not one
+    it reads (TARGET_SETTINGS): it is dropped after relabeling and no credential is sent."""
+    found = []
+    for rule in job.relabel_nodes:
+        name = as_str(rule.get(_target_key(rule)))
+        if (_CREDENTIAL_LABEL.fullmatch(name) and not name.startswith(("__param_", "__tmp"))
+                and name not in TARGET_SETTINGS):
+            found.append((rule, name))
+    return found
+
+
 @check("KS106")
 def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():  # (a job of a monitor the operator refuses makes no request: not among them)
@@ -1318,6 +1344,13 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
             else:
                 message = (f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job "
                            f"sets `authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}")
+                for rule, name in _credential_labels(job):
+                    written = "targetLabel" if job.monitor is not None else "target_label"
+                    message += (f"; its relabel rule's `{written}: {name}` sends no credential (Prometheus reads "
+                                f"only {', '.join(TARGET_SETTINGS)} of the labels beginning with __ and drops the rest "
+                                "after relabeling)")
+                    related = (Related(value_span(job.path, rule, _target_key(rule)),
+                                       f"{written} {name} sets no credential: Prometheus drops it"),) + related
                 fix = (_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert, ctx)
                        + _grant_once_authenticated(analysis, gap, ctx))
                 # On the part that aims the job at the authenticated target (the SD role, the relabel rule), as
