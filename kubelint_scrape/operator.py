@@ -43,11 +43,9 @@ TLS_KEYS = {"caFile": "ca_file", "certFile": "cert_file", "keyFile": "key_file",
 def _operator_objects(workspace: Workspace, kind: str) -> list[K8sObject]:
     """The Operator's objects of `kind` in the inputs. One without metadata.name is left out: kubectl refuses it
     ("resource name may not be empty", KS602), so there is no such Prometheus to run jobs nor monitor to select —
-    a fragment quoted in documentation, not an object. So is one the API server refuses otherwise (KS602 that is
-    not only strict field validation: a ServiceMonitor without `spec.selector`, a field of the wrong type): it is
-    never stored, so the operator makes no job of it and KS602's fix is the one to make first."""
-    refused = refused_objects(workspace)
-    return [o for o in workspace.kind(kind) if o.api_version.startswith(OPERATOR_GROUP) and o.name and not refused(o)]
+    a fragment quoted in documentation, not an object. (A monitor the API server refuses otherwise is kept, its
+    jobs marked rejected: operator_configs.)"""
+    return [o for o in workspace.kind(kind) if o.api_version.startswith(OPERATOR_GROUP) and o.name]
 
 
 def refused_objects(workspace: Workspace):
@@ -868,6 +866,11 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
     ports = PortBook(workspace)
     selected: set[int] = set()
     invalid: dict[int, bool] = {}  # id(monitor) → whether its relabelings or timeouts are refused (once per run)
+    # A monitor the API server refuses (KS602 beyond strict field validation: no `spec.selector`, a field of the
+    # wrong type) is never stored, so no job of it runs and its access is not judged; its jobs stay in the analysis,
+    # marked rejected like those the operator skips, so what they will need once fixed is no unused grant (KS203).
+    refused = refused_objects(workspace)
+    server_refusal = "the API server refuses it (KS602)"
     for runner_kind in RUNNER_KINDS:
         for runner_obj in _operator_objects(workspace, runner_kind):
             runner = RunnerView.of(runner_obj)
@@ -885,7 +888,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                     if runner.daemonset and kind != "PodMonitor":
                         continue  # GenerateAgentConfiguration: a DaemonSet agent generates PodMonitor jobs only
                     jobs = BUILDERS[kind](monitor, runner, config, ports)
-                    rejection = _rejection(spec, runner, monitor, config, invalid)
+                    rejection = server_refusal if refused(monitor) else _rejection(spec, runner, monitor, config, invalid)
                     for job in jobs:
                         job.rejected = rejection
                     config.jobs.extend(jobs)
@@ -901,7 +904,11 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                                         _namespace_excludes(workspace, kind, monitor)) if w)
             config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor,
                                 unselected_why=why, unread_runner=unread_runner(workspace, monitor))
-            config.jobs.extend(BUILDERS[kind](monitor, None, config, ports))
+            jobs = BUILDERS[kind](monitor, None, config, ports)
+            if refused(monitor):
+                for job in jobs:
+                    job.rejected = server_refusal
+            config.jobs.extend(jobs)
             configs.append(config)
     return configs, findings
 

@@ -1034,6 +1034,8 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
         jobs = [j for j in ctx.analysis.jobs if j.job.config is config]
         if not any(j.needs or j.credential_gaps for j in jobs) and not any(j.job.sd_configs for j in jobs):
             continue
+        if all(j.job.rejected for j in jobs):
+            continue  # a monitor the API server refuses (KS602): no job of it runs, whoever would load it
         if config.holder is not None:
             span = config.holder.key_span(holder_section(config.holder, config.key), config.key)
         else:
