@@ -927,8 +927,8 @@ def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_
 
 CODE['def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):\n def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:\n  self.obj=obj\n  self.service_account=service_account\n  self.discovery_role=discovery_role\n  self.ignore_namespace_selectors=ignore_namespace_selectors\n  self.apiserver=apiserver\n  self.endpointslice_supported=endpointslice_supported\n  self.daemonset=daemonset\n  self.scrape_classes=scrape_classes\n  self.default_scrape_class=default_scrape_class\n  self.version=version\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_span, _type_name, _type_key, _type_why, _type_error, _type_fix, _type_related, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,span:_type_span,name:_type_name,key:_type_key,why:_type_why,error:_type_error,fix:_type_fix,related:_type_related)->_return_type:
+def __create_fn__(_type_span, _type_name, _type_key, _type_why, _type_error, _type_fix, _type_related, _type_optional, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_optional, _return_type):
+ def __init__(self,span:_type_span,name:_type_name,key:_type_key,why:_type_why,error:_type_error,fix:_type_fix,related:_type_related,optional:_type_optional=_dflt_optional)->_return_type:
   self.span=span
   self.name=name
   self.key=key
@@ -936,10 +936,11 @@ def __create_fn__(_type_span, _type_name, _type_key, _type_why, _type_error, _ty
   self.error=error
   self.fix=fix
   self.related=related
+  self.optional=optional
  return __init__
 
 
-CODE['def __create_fn__(_type_span, _type_name, _type_key, _type_why, _type_error, _type_fix, _type_related, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,span:_type_span,name:_type_name,key:_type_key,why:_type_why,error:_type_error,fix:_type_fix,related:_type_related)->_return_type:\n  self.span=span\n  self.name=name\n  self.key=key\n  self.why=why\n  self.error=error\n  self.fix=fix\n  self.related=related\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_span, _type_name, _type_key, _type_why, _type_error, _type_fix, _type_related, _type_optional, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_optional, _return_type):\n def __init__(self,span:_type_span,name:_type_name,key:_type_key,why:_type_why,error:_type_error,fix:_type_fix,related:_type_related,optional:_type_optional=_dflt_optional)->_return_type:\n  self.span=span\n  self.name=name\n  self.key=key\n  self.why=why\n  self.error=error\n  self.fix=fix\n  self.related=related\n  self.optional=optional\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_source_labels, _type_separator, _type_regex, _type_target_label, _type_replacement, _type_modulus, _type_action, _type_name_validation, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_source_labels, _dflt_separator, _dflt_regex, _dflt_target_label, _dflt_replacement, _dflt_modulus, _dflt_action, _dflt_name_validation, _return_type):
  def __init__(self,source_labels:_type_source_labels=_dflt_source_labels,separator:_type_separator=_dflt_separator,regex:_type_regex=_dflt_regex,target_label:_type_target_label=_dflt_target_label,replacement:_type_replacement=_dflt_replacement,modulus:_type_modulus=_dflt_modulus,action:_type_action=_dflt_action,name_validation:_type_name_validation=_dflt_name_validation)->_return_type:

@@ -563,6 +563,8 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
         return Finding(RULE, span, f'{label}: unknown field "{name}" in {parent}{hint}; kubectl apply refuses it '
                        f"(strict decoding error: unknown field), other clients drop it silently", fix=fix, object=label,
                        data={**data, "suggestion": match} if match else data)
+    if error.kind == "required":
+        return _required_finding(path, doc, label, error, validator, data)
     container, key = error.container, error.key
     if isinstance(container, YMap):
         span = at(path, container.value_pos(key))
@@ -616,6 +618,31 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
     else:
         fix = f"Write `{fieldname}: {better if better is not None else example}`."
     return Finding(RULE, span, message, fix=fix, object=label, data=data)
+
+
+# Fixes for required fields whose schema example would mislead (labelSelector's is a Prometheus pod's labels).
+REQUIRED_FIXES = {
+    "selector": "Add `selector:` to spec with the labels of the objects to scrape, e.g. `selector: {matchLabels: "
+                "{app: web}}` (`selector: {}` selects every one in the namespaces the monitor watches).",
+}
+
+
+def _required_finding(path: str, doc: YMap, label: str, error: SchemaError, validator: Any, data: dict) -> Finding:
+    """A field a custom resource's CRD lists under `required:` is missing (the ServiceMonitor of a guide's snippet
+    without `selector`): the API server's OpenAPI validation refuses the object (`spec.selector: Required value`),
+    so the operator never sees it. The schema lists only what every operator release's CRD requires."""
+    name = error.allowed[0]
+    field = _where(error.path + (name,))
+    container, key = error.container, error.key
+    span = at(path, container.key_pos(key)) if isinstance(container, YMap) else \
+        at(path, container.item_pos(key)) if isinstance(container, YSeq) and isinstance(key, int) else at(path, doc.pos)
+    where = _where(error.path) or "the object"
+    fix = REQUIRED_FIXES.get(name)
+    if fix is None:
+        example = validator._compiled(error.schema.get("properties", {}).get(name, {})).example
+        fix = f"Add `{name}:` to {where}" + (f", e.g. `{name}: {example}`." if example else ".")
+    return Finding(RULE, span, f"{label}: {field} is missing; the API server rejects the object ({field}: Required value)",
+                   fix=fix, object=label, data={**data, "path": field})
 
 
 def _wants_string(error: SchemaError) -> bool:

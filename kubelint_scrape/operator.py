@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 from typing import Any
 
 from .authproxy import checks_path, is_rbac_proxy, proxy_labels
@@ -42,8 +43,20 @@ TLS_KEYS = {"caFile": "ca_file", "certFile": "cert_file", "keyFile": "key_file",
 def _operator_objects(workspace: Workspace, kind: str) -> list[K8sObject]:
     """The Operator's objects of `kind` in the inputs. One without metadata.name is left out: kubectl refuses it
     ("resource name may not be empty", KS602), so there is no such Prometheus to run jobs nor monitor to select —
-    a fragment quoted in documentation, not an object."""
+    a fragment quoted in documentation, not an object. (A monitor the API server refuses otherwise is kept, its
+    jobs marked rejected: operator_configs.)"""
     return [o for o in workspace.kind(kind) if o.api_version.startswith(OPERATOR_GROUP) and o.name]
+
+
+def refused_objects(workspace: Workspace):
+    """Whether the API server refuses an object (k8svalidate.refused_by_server). A Kustomize patch file is a
+    partial object (KS602 leaves its missing fields alone): not judged here."""
+    from .k8svalidate import refused_by_server
+    from .kustomize import patch_files
+
+    patches = patch_files(workspace)
+    return lambda obj: (not (patches and os.path.abspath(obj.path) in patches) and (source := workspace.source(obj.path)) is not None
+                        and refused_by_server(source, obj.doc))
 
 
 # ---------------------------------------------------------------------------------------------- building YAML
@@ -853,6 +866,11 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
     ports = PortBook(workspace)
     selected: set[int] = set()
     invalid: dict[int, bool] = {}  # id(monitor) → whether its relabelings or timeouts are refused (once per run)
+    # A monitor the API server refuses (KS602 beyond strict field validation: no `spec.selector`, a field of the
+    # wrong type) is never stored, so no job of it runs and its access is not judged; its jobs stay in the analysis,
+    # marked rejected like those the operator skips, so what they will need once fixed is no unused grant (KS203).
+    refused = refused_objects(workspace)
+    server_refusal = "the API server refuses it (KS602)"
     for runner_kind in RUNNER_KINDS:
         for runner_obj in _operator_objects(workspace, runner_kind):
             runner = RunnerView.of(runner_obj)
@@ -870,7 +888,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                     if runner.daemonset and kind != "PodMonitor":
                         continue  # GenerateAgentConfiguration: a DaemonSet agent generates PodMonitor jobs only
                     jobs = BUILDERS[kind](monitor, runner, config, ports)
-                    rejection = _rejection(spec, runner, monitor, config, invalid)
+                    rejection = server_refusal if refused(monitor) else _rejection(spec, runner, monitor, config, invalid)
                     for job in jobs:
                         job.rejected = rejection
                     config.jobs.extend(jobs)
@@ -886,7 +904,11 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                                         _namespace_excludes(workspace, kind, monitor)) if w)
             config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor,
                                 unselected_why=why, unread_runner=unread_runner(workspace, monitor))
-            config.jobs.extend(BUILDERS[kind](monitor, None, config, ports))
+            jobs = BUILDERS[kind](monitor, None, config, ports)
+            if refused(monitor):
+                for job in jobs:
+                    job.rejected = server_refusal
+            config.jobs.extend(jobs)
             configs.append(config)
     return configs, findings
 
@@ -1149,6 +1171,7 @@ class MissingSecretRef:
     error: str
     fix: str
     related: list[K8sObject]
+    optional: bool = False  # `optional: true`: the operator loads nothing, logs at debug level, and syncs on
 
 
 def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -> MissingSecretRef | None:
@@ -1157,11 +1180,13 @@ def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -
     from Secret failed", pkg/prometheus/server/operator.go): no configuration is generated or updated. A Secret
     absent from the inputs may be made out of band (sealed or external secrets), so that is reported only when the
     inputs show what was meant: a Secret of that name in another namespace, or one of the runner's namespace that
-    holds the key (a misspelt name)."""
+    holds the key (a misspelt name). With `optional: true` the same reference is no error: LoadSecretRef returns
+    nothing (a debug log line) and the jobs are silently never generated — `optional` is set on the result."""
     spec = as_map(runner.doc.get("spec"))
     ref = spec.get("additionalScrapeConfigs")
-    if not isinstance(ref, YMap) or ref.get("optional") is True:
+    if not isinstance(ref, YMap):
         return None
+    optional = ref.get("optional") is True
     name, key = as_str(ref.get("name")), as_str(ref.get("key"))
     if not name or not key:
         return None
@@ -1179,7 +1204,12 @@ def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -
             at(runner.path, ref.value_pos("key") if "key" in ref else ref.pos), name, key,
             f"which has no such key ({has})", f"key {key} could not be found in secret {name}",
             (f"Name key {near} (the key {where} defines)" if near else f"Add key {key} to {where}, or name one of its keys")
-            + ", or set `optional: true` if the jobs may be absent.", [secret])
+            + (", or remove the reference if no additional jobs are meant." if optional
+               else ", or set `optional: true` if the jobs may be absent."), [secret], optional)
+    if optional:
+        # An absent optional Secret is the reference's purpose (made out of band, or on some clusters only): a
+        # Secret of the inputs under a near name or in another namespace is as likely another Prometheus's.
+        return None
     elsewhere = [s for s in workspace.kind("Secret") if s.name == name and s.namespace != runner.namespace]
     misspelt = [s for s in workspace.kind("Secret") if s.namespace == runner.namespace and key in _secret_keys(s)]
     if elsewhere:
@@ -1192,7 +1222,7 @@ def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -
     else:
         return None
     return MissingSecretRef(at(runner.path, ref.value_pos("name") if "name" in ref else ref.pos), name, key,
-                            why, f"secrets \"{name}\" not found", fix, elsewhere or misspelt)
+                            why, f"secrets \"{name}\" not found", fix, elsewhere or misspelt, optional)
 
 
 # Where each holder kind keeps a key's text, in the order the API server resolves it: (section, base64-encoded).

@@ -1182,3 +1182,24 @@ def test_one_line_type_error_in_a_role_granting_part_of_the_need_is_corrected_fi
     (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS101"]
     assert finding.fix.startswith('In ClusterRole/prometheus (KS602), write `verbs: ["list"]`: the API server refuses '
                                   "it for that alone; once accepted, it grants list pods. For watch pods as well:\n"), finding.fix
+
+
+def test_credential_like_target_labels_are_those_prometheus_drops() -> None:
+    # scrape/target.go PopulateLabels: of the labels beginning with __ only __address__, __scheme__,
+    # __metrics_path__, __param_<name>, __scrape_interval__ and __scrape_timeout__ are read; the rest are dropped,
+    # so `__bearer_token__` sends nothing, while `__param_token` is a real URL parameter and `__tmp_*` a scratch label.
+    from types import SimpleNamespace
+
+    from kubelint_scrape.checks.access import _credential_labels
+    from kubelint_scrape.yamltree import YMap
+
+    def rule(key: str, name: str) -> YMap:
+        node = YMap((0, 0))
+        node.put(key, name, (0, 0))
+        return node
+
+    names = ["__bearer_token__", "__basic_auth_password__", "__authorization__", "__param_token", "__tmp_token",
+             "__address__", "token", "__scheme__"]
+    job = SimpleNamespace(relabel_nodes=[rule("target_label", n) for n in names[:-1]] + [rule("targetLabel", names[-1])])
+    assert [name for _rule, name in _credential_labels(job)] == ["__bearer_token__", "__basic_auth_password__",
+                                                                 "__authorization__"]

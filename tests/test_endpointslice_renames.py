@@ -63,3 +63,16 @@ def test_ks604_fix_judges_each_account_that_loads_the_config() -> None:
     (finding,) = [f for f in lint_paths([str(case)], Options(select={"KS604"})).findings]
     assert ("grant list and watch on endpointslices (to monitoring/beta, which lacks it; monitoring/alpha already "
             "holds it)") in finding.fix, finding.fix
+
+
+def test_grant_names_the_account_made_for_a_prometheus_without_service_account_name() -> None:
+    # The Prometheus names no serviceAccountName, so it runs as monitoring/default; the inputs bind their
+    # ClusterRole to monitoring/prometheus. The access fix says to name that account (checks/access.py
+    # _unnamed_service_account); KS604's grant must go to it too, not to the namespace's default account
+    # (which every pod there that names none runs as).
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--fail-on", "never",
+                                       str(FIXTURES / "fail-prometheus-without-service-account-name")])
+    (finding,) = [f for f in json.loads(result.output)["findings"] if f["rule"] == "KS604"]
+    assert "(to monitoring/prometheus, which lacks it;" in finding["fix"]
+    assert "`serviceAccountName: prometheus`" in finding["fix"]
+    assert "to monitoring/default" not in finding["fix"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import replace
 
 from typing import Callable, Iterator
@@ -797,7 +798,7 @@ def _bound_spare_accounts(workspace) -> set[tuple[str, str]]:
     return workspace.index("bound-spare-accounts", build)
 
 
-def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, str, list[Related]] | None:
+def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, Identity, list[Related]] | None:
     """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
     Prometheus) names none — or as an account the inputs do not define (KS109) —, and exactly one other
     ServiceAccount of that namespace defined in the inputs is granted everything the jobs running there need: (how to name it, which account, related). The evident intent
@@ -854,9 +855,18 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
                     f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
         related = [Related(_subject_span(b, account), f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
                    for b in bindings[:2]]
-        result = (text, str(account), related)
+        result = (text, account, related)
     memo[id(owner)] = result
     return result
+
+
+def intended_account(analysis: JobAnalysis, ctx: Context) -> Identity | None:
+    """The ServiceAccount the inputs made for a scraper that runs as `default` (or an undefined account) only
+    because it names none (_unnamed_service_account): the account other fixes (KS604's grant) should name too."""
+    if analysis.identity is None:
+        return None
+    named = _unnamed_service_account(analysis, ctx.analysis.authorizer, ctx)
+    return named[1] if named is not None else None
 
 
 def _named_fix(named: tuple[str, str, list[Related]] | None, fix: str) -> str:
@@ -1038,6 +1048,8 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
         jobs = [j for j in ctx.analysis.jobs if j.job.config is config]
         if not any(j.needs or j.credential_gaps for j in jobs) and not any(j.job.sd_configs for j in jobs):
             continue
+        if all(j.job.rejected for j in jobs):
+            continue  # a monitor the API server refuses (KS602): no job of it runs, whoever would load it
         if config.holder is not None:
             span = config.holder.key_span(holder_section(config.holder, config.key), config.key)
         else:
@@ -1266,6 +1278,31 @@ def _grant_once_authenticated(analysis: JobAnalysis, gap, ctx: Context) -> str:
             + _lower_first(fix_text(authorizer, identity, lacking, ctx.analysis)))
 
 
+# The labels beginning with __ that Prometheus reads from a target after relabeling; every other one is dropped
+# (prometheus scrape/target.go PopulateLabels; `__param_<name>` sets a URL parameter).
+TARGET_SETTINGS = ("__address__", "__scheme__", "__metrics_path__", "__param_<name>", "__scrape_interval__",
+                   "__scrape_timeout__")
+# A hidden target label meant as a credential (`__bearer_token__`, `__basic_auth_password__`, `__authorization__`):
+# a misconception, since credentials come only from the job's authorization/basic_auth/oauth2 settings.
+_CREDENTIAL_LABEL = re.compile(r"__\w*(token|auth|password|credential|secret|header)\w*", re.IGNORECASE)
+
+
+def _target_key(rule: YMap) -> str:
+    return "targetLabel" if "targetLabel" in rule else "target_label"
+
+
+def _credential_labels(job) -> list[tuple[YMap, str]]:
+    """The relabel rules of a job whose target label looks like a credential Prometheus would send, but is not one
+    it reads (TARGET_SETTINGS): it is dropped after relabeling and no credential is sent."""
+    found = []
+    for rule in job.relabel_nodes:
+        name = as_str(rule.get(_target_key(rule)))
+        if (_CREDENTIAL_LABEL.fullmatch(name) and not name.startswith(("__param_", "__tmp"))
+                and name not in TARGET_SETTINGS):
+            found.append((rule, name))
+    return found
+
+
 @check("KS106")
 def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():  # (a job of a monitor the operator refuses makes no request: not among them)
@@ -1327,6 +1364,13 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
             else:
                 message = (f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job "
                            f"sets `authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}")
+                for rule, name in _credential_labels(job):
+                    written = "targetLabel" if job.monitor is not None else "target_label"
+                    message += (f"; its relabel rule's `{written}: {name}` sends no credential (Prometheus reads "
+                                f"only {', '.join(TARGET_SETTINGS)} of the labels beginning with __ and drops the rest "
+                                "after relabeling)")
+                    related = (Related(value_span(job.path, rule, _target_key(rule)),
+                                       f"{written} {name} sets no credential: Prometheus drops it"),) + related
                 fix = (_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert, ctx)
                        + _grant_once_authenticated(analysis, gap, ctx))
                 # On the part that aims the job at the authenticated target (the SD role, the relabel rule), as

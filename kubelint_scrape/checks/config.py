@@ -10,6 +10,8 @@ KS605 — relabel rules reading a `__meta_kubernetes_*` label the job's SD role 
 
 from __future__ import annotations
 
+import os
+
 from typing import Any, Iterator
 
 from ..catalog import check, rule_params
@@ -45,9 +47,13 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
         seen.update(id(job.node) for job in extra)
         if extra and ctx.reports(*{job.path for job in extra}):
             yield from validate_additional(config, extra)
+    from ..operator import refused_objects
+
+    # A monitor the API server refuses (KS602) never reaches the operator, whose rejections these are.
+    refused = refused_objects(ctx.workspace)
     for kind in MONITOR_RELABELINGS:  # each monitor once, however many Prometheus resources select it
         for monitor in ctx.workspace.kind(kind):
-            if _operator_monitor(monitor) and ctx.reports(monitor.path):
+            if _operator_monitor(monitor) and ctx.reports(monitor.path) and not refused(monitor):
                 source = ctx.source(monitor.path)
                 memo = source.memo if source is not None and source.memo else {}
                 key = _monitor_key(monitor)
@@ -140,14 +146,25 @@ def _additional_scrape_configs_findings(ctx: Context, config: Any) -> Iterator[F
     missing = missing_additional_scrape_configs(ctx.workspace, runner)
     if missing is None:
         return
+    related = tuple(Related(s.span, f"Secret {s.namespace}/{s.name} is defined here") for s in missing.related[:2])
+    if missing.optional:
+        # Not a refusal, so not KS601's error: the operator syncs on without the jobs and says so only at debug
+        # level (k8sutil.LoadSecretRef) — scrape jobs that silently never run.
+        yield Finding(
+            "KS601", missing.span,
+            f"{runner.kind} {runner.namespace}/{runner.name} takes additionalScrapeConfigs from key {missing.key} of "
+            f"Secret {runner.namespace}/{missing.name}, {missing.why}: with `optional: true` the operator loads "
+            f"nothing and logs it only at debug level, so no additional scrape job is generated and none runs",
+            fix=missing.fix, related=related, object=f"{runner.kind} {runner.name}", requested_severity="warning",
+            data={"check": "operator-additional-scrape-configs-optional"})
+        return
     yield Finding(
         "KS601", missing.span,
         f"{runner.kind} {runner.namespace}/{runner.name} takes additionalScrapeConfigs from key {missing.key} of Secret "
         f"{runner.namespace}/{missing.name}, {missing.why}: the operator's sync fails (\"loading additional scrape "
         f"configs from Secret failed: {missing.error}\") before it writes the configuration, so neither these jobs "
         f"nor the monitors it selects take effect",
-        fix=missing.fix,
-        related=tuple(Related(s.span, f"Secret {s.namespace}/{s.name} is defined here") for s in missing.related[:2]),
+        fix=missing.fix, related=related,
         object=f"{runner.kind} {runner.name}", data={"check": "operator-additional-scrape-configs"})
 
 
@@ -318,11 +335,16 @@ def _unserved_loaders(ctx: Context) -> set[int]:
 @check("KS602")
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
     from ..k8svalidate import source_findings, unserved_finding
+    from ..kustomize import patch_files
     from .workload import once_served_objects
 
+    patches = patch_files(ctx.workspace)
     for source in ctx.sources:
         if ctx.reports(source.path):
-            yield from source_findings(source)  # memoised on the Source
+            findings = source_findings(source)  # memoised on the Source
+            # A Kustomize patch is a partial object: the fields it leaves out come from the base it patches.
+            yield from (f for f in findings if f.data.get("check") != "schema:required") if patches and os.path.abspath(source.path) in patches \
+                else findings
     # Unlike the rest, whether an apiVersion is served depends on the cluster version: not memoised on the file.
     loaders = _unserved_loaders(ctx) if ctx.workspace.unserved else set()
     judged = once_served_objects(ctx) if ctx.workspace.unserved else set()
@@ -428,6 +450,7 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     version_text = (f"core v1 Endpoints is deprecated since Kubernetes {since[0]}.{since[1]} (assumed cluster version "
                     f"{assumptions.kubernetes_version}): each list and watch returns a deprecation warning, and the API is being replaced by EndpointSlice")
     from ..rbac import Request
+    from .access import intended_account
 
     authorizer = ctx.analysis.authorizer
     by_span: dict = {}
@@ -448,7 +471,12 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
         identity = analysis.identity
         # Every ServiceAccount that runs the job (a config loaded by two workloads: Resolution.each), each judged
         # on its own grants: naming only the first would say "already holds it" of an account beside one lacking it.
-        identities = list(dict.fromkeys(a.identity for a, _sd in group if a.identity is not None))
+        # A scraper that runs as `default` only because it names no account: the grant goes to the account the
+        # inputs made for it, as the access fixes say (access.intended_account), not to every pod's `default`.
+        intended = {a.identity: named for a, _sd in group if a.identity is not None
+                    and (named := intended_account(a, ctx)) is not None}
+        identities = list(dict.fromkeys(intended.get(a.identity, a.identity) for a, _sd in group
+                                        if a.identity is not None))
         if identities and not sd.off_identity:
             namespaces = sd.namespaces or [None]
             holds = {ident: all(
@@ -459,11 +487,13 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             holding = [str(i) for i in identities if holds[i]]
             parts = ([f"to {' and '.join(lacking)}, which lack{'s' if len(lacking) == 1 else ''} it"] if lacking else [])
             parts += [f"{' and '.join(holding)} already hold{'s' if len(holding) == 1 else ''} it"] if holding else []
-            grant = f" ({'; '.join(parts)})"
+            named = "".join(f"; the ServiceAccount the inputs made for the scraper, which runs as {ident}: set "
+                            f"`serviceAccountName: {account.name}`" for ident, account in intended.items())
+            grant = f" ({'; '.join(parts)}{named})"
             leftover = "".join(dict.fromkeys(_endpoints_leftover(authorizer, ident, namespaces) for ident in identities))
         else:
             granted = None
-            leftover = ""
+            leftover = named = ""
         switch = _switch_text(job)
         names = list(dict.fromkeys(a.job.label for a, _ in group))
         subject = names[0] if len(names) == 1 else f"{names[0]} (and {len(names) - 1} more job{'s' if len(names) > 2 else ''} of the same monitor)"
@@ -489,7 +519,8 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
                   "jobs": [a.job.name for a, _ in group]},
         )
         if runner is not None and too_old is None and _own_endpoints_role(monitor) is None:
-            by_runner.setdefault(id(runner), []).append((finding, runner, monitor, renames, granted, identity, leftover))
+            by_runner.setdefault(id(runner), []).append((finding, runner, monitor, renames, granted,
+                                                         intended.get(identity, identity), leftover, named))
         else:
             yield finding
     for entries in by_runner.values():
@@ -549,7 +580,8 @@ def _one_per_runner(entries: list, version_text: str) -> Finding:
     held = [entry[4] for entry in entries if entry[4] is not None]
     grant = ""
     if held:
-        grant = f" ({identity} already holds it)" if all(held) else f" (to {identity}, which lacks it)"
+        grant = f" ({identity} already holds it" if all(held) else f" (to {identity}, which lacks it"
+        grant += f"{entries[0][7]})"
     jobs = [job for f, *_ in entries for job in f.data["jobs"]]
     return Finding(
         "KS604", runner.key_span("spec"),
