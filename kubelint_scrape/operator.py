@@ -361,6 +361,8 @@ def _http_fields(endpoint: YMap, root: YMap) -> None:
         root.put("basic_auth", _node(endpoint["basicAuth"].pos, username=FROM_SECRET), endpoint.key_pos("basicAuth"))
     elif isinstance(endpoint.get("oauth2"), YMap):
         root.put("oauth2", _node(endpoint["oauth2"].pos, client_id=FROM_SECRET), endpoint.key_pos("oauth2"))
+    if as_str(endpoint.get("proxyUrl")):  # promcfg.go addProxyConfigtoYaml: proxy_url (a PushProx job's route)
+        root.put("proxy_url", endpoint["proxyUrl"], endpoint.key_pos("proxyUrl"), endpoint.value_pos("proxyUrl"))
     tls = endpoint.get("tlsConfig")
     if isinstance(tls, YMap):
         converted = YMap(tls.pos)
