@@ -699,7 +699,7 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
 def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, _ports: "PortBook") -> list[ScrapeJob]:
     spec = as_map(monitor.doc.get("spec"))
     endpoint = YMap(getattr(spec, "pos", monitor.doc.pos))  # the job sits on its spec, not on the file's first line
-    for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig"):
+    for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig", "proxyUrl"):
         if key in spec:
             endpoint.put(key, spec[key], spec.key_pos(key), spec.value_pos(key))
     endpoint = with_scrape_class(without_file_fields(endpoint), runner.scrape_class(monitor) if runner is not None else None, endpoint.pos)

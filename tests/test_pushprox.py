@@ -58,3 +58,31 @@ def test_use_localhost_is_read_from_the_client() -> None:
 def test_an_ordinary_proxy_is_a_direct_scrape() -> None:
     jobs = _jobs(LOCALHOST, lambda text: text.replace("proxyUrl: http://pushprox-kube-etcd-proxy", "proxyUrl: http://squid"))
     assert jobs["rancher-monitoring-kube-etcd"].pushprox is None
+
+
+SCRAPE_CONFIG = """
+apiVersion: monitoring.coreos.com/v1alpha1
+kind: ScrapeConfig
+metadata:
+  name: etcd-via-pushprox
+  namespace: cattle-monitoring-system
+  labels: {release: rancher-monitoring}
+spec:
+  proxyUrl: http://pushprox-kube-etcd-proxy.cattle-monitoring-system.svc:8080
+  staticConfigs:
+  - targets: ["10.0.0.5:2381"]
+"""
+
+
+def test_a_scrape_config_resource_keeps_its_proxy() -> None:
+    """ScrapeConfig's proxyUrl (ProxyConfig inline in its spec) routes its job like a monitor endpoint's."""
+    texts = {str(p): p.read_text() for p in sorted(LOCALHOST.glob("*.yaml"))}
+    texts["prometheus.yaml"] = texts[str(LOCALHOST / "prometheus.yaml")].replace(
+        "  serviceMonitorNamespaceSelector: {}", "  serviceMonitorNamespaceSelector: {}\n"
+        "  scrapeConfigSelector:\n    matchLabels: {release: rancher-monitoring}\n  scrapeConfigNamespaceSelector: {}")
+    del texts[str(LOCALHOST / "prometheus.yaml")]
+    texts["scrapeconfig.yaml"] = SCRAPE_CONFIG
+    result = lint_sources([parse_source(p, t) for p, t in sorted(texts.items())], Options())
+    [job] = [j for j in result.analysis.jobs if j.job.name.startswith("scrapeConfig/")]
+    assert job.pushprox is not None and job.pushprox.use_localhost
+    assert job.pushprox.client.obj.name == "pushprox-kube-etcd-client"
