@@ -1600,9 +1600,6 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             analysis.proxies.append((server, endpoint.path, span))
     catch_all = any(endpoint.klass == "workload" for endpoint, _ in seen)
     analysis.pushprox = via = pushprox_route(job, authorizer.workspace)
-    if via is not None and via.https:
-        # The client speaks https to the target whatever the job's scheme (the proxy itself is plain HTTP).
-        seen = [(dataclasses.replace(endpoint, scheme="https"), span) for endpoint, span in seen]
     if via is not None and via.client_identity is not None:
         analysis.makers[via.client_identity] = Resolution(
             via.client_identity, f"{via.client_name} makes the job's requests with its own ServiceAccount token "
@@ -1629,7 +1626,9 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                     need.unchecked = f"{via.client_name} makes the request through proxy_url {via.proxy}"
                 analysis.needs.append(need)
             continue
-        if endpoint.scheme == "http" and endpoint.klass in TLS_ONLY_CLASSES:
+        # Through PushProx the job's http is its connection to the proxy; the client may speak https to the target
+        # (endpoints keep the job's scheme: the transport rules judge Prometheus's own connection).
+        if endpoint.scheme == "http" and endpoint.klass in TLS_ONLY_CLASSES and not (via is not None and via.https):
             _plain_http_to_tls(analysis, endpoint, span, assumptions)
             continue
         if _rejects_audience(endpoint, foreign, assumptions):
