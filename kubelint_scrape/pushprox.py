@@ -10,7 +10,8 @@ hands each scrape to the `pushprox-client` that polls it from the target's node,
 - `--token-path FILE` sets `Authorization: Bearer <FILE>` and forces https: the component authenticates the
   client's ServiceAccount, so the grant it checks must be on that account, not on Prometheus's
   (rancher/charts rancher-pushprox pushprox-clients.yaml binds `get /metrics` to the client's account).
-Without `--token-path` the request the proxy hands over keeps Prometheus's own headers (its token, if any).
+Without `--token-path` the request keeps Prometheus's own headers, its token if any (the proxy hands the client the
+whole request: cmd/proxy/main.go handlePoll `request.WriteProxy`).
 A PushProx proxy whose client the inputs do not show leaves all of that unknown: the target-side rules stay
 silent rather than judge the request from Prometheus's position.
 """

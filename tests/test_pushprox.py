@@ -86,3 +86,13 @@ def test_a_scrape_config_resource_keeps_its_proxy() -> None:
     [job] = [j for j in result.analysis.jobs if j.job.name.startswith("scrapeConfig/")]
     assert job.pushprox is not None and job.pushprox.use_localhost
     assert job.pushprox.client.obj.name == "pushprox-kube-etcd-client"
+
+
+def test_plain_http_from_the_client_names_the_client() -> None:
+    """No --token-path and no ?_scheme=https: the client fetches the TLS-only port over http (400)."""
+    case = ROOT / "fixtures" / "KS106" / "fail-pushprox-client-without-token-path"
+    sources = [parse_source(str(p), p.read_text().replace("      _scheme: [https]\n", "      _scheme: [http]\n"))
+               for p in sorted(case.glob("*.yaml"))]
+    [finding] = [f for f in lint_sources(sources, Options()).findings if f.rule == "KS106"]
+    assert "PushProx client DaemonSet" in finding.message and "400 Bad Request" in finding.message
+    assert "--token-path=" in finding.fix
