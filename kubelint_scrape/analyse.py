@@ -1799,6 +1799,8 @@ def analyse(
                 old = reusable.get((id(job), each.identity)) if same and not _token_may_be_secret(job) else None
                 if old is not None and old[1].asks_as_anonymous:
                     old = None  # decided for system:anonymous, whose grants `same_inputs` does not compare
+                if old is not None and job.node.get("proxy_url"):
+                    old = None  # a PushProx client elsewhere may make its requests, with its own grants (pushprox.py)
                 if old is not None and old[0] is job:
                     jobs.append(old[1])
                 else:
