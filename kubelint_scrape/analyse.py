@@ -21,6 +21,7 @@ from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, pod_templa
 from .operator import label_selection_fix, unresolved_scrape_class
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
+from .pushprox import Route, route as pushprox_route
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
 from .records import dataclass, field
 from .relabel import (DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, example_match,
@@ -169,6 +170,8 @@ class JobAnalysis:
     # review its token and its request (KS112). Indexes, not the containers: a reused analysis (the language
     # server) must not hold the pod templates of an earlier version of the workload's file.
     proxies: list[tuple[int, str, Span]] = field(default_factory=list)
+    # The job's proxy_url names a PushProx proxy: its client, not Prometheus, makes the requests (pushprox.py).
+    pushprox: Route | None = None
 
     @property
     def identity(self) -> Identity | None:
@@ -1613,6 +1616,11 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         if server >= 0:
             analysis.proxies.append((server, endpoint.path, span))
     catch_all = any(endpoint.klass == "workload" for endpoint, _ in seen)
+    analysis.pushprox = via = pushprox_route(job, authorizer.workspace)
+    if via is not None and via.client_identity is not None:
+        analysis.makers[via.client_identity] = Resolution(
+            via.client_identity, f"{via.client_name} makes the job's requests with its own ServiceAccount token "
+            f"({via.token_path})", via.span, pod=via.client)
     foreign = foreign_audience(job.credentials, resolution.pod)
     expects_auth = job.credentials.authenticates or job.scheme == "https"
     for endpoint, span in seen:
@@ -1625,7 +1633,19 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         analysis.endpoints.append(endpoint)
         if endpoint.klass not in AUTHENTICATED_CLASSES:
             continue
-        if endpoint.scheme == "http" and endpoint.klass in TLS_ONLY_CLASSES:
+        if via is not None and (via.client is None or via.token_path):
+            # The PushProx client authenticates (its own token) or is not in view: not Prometheus's credentials.
+            for need in scrape_needs(job, endpoint, span, assumptions, authorizer.workspace):
+                if via.client_identity is not None:
+                    need.identity = via.client_identity
+                    need.why += f" (through {via.client_name})"
+                else:
+                    need.unchecked = f"{via.client_name} makes the request through proxy_url {via.proxy}"
+                analysis.needs.append(need)
+            continue
+        # Through PushProx the job's http is its connection to the proxy; the client may speak https to the target
+        # (endpoints keep the job's scheme: the transport rules judge Prometheus's own connection).
+        if endpoint.scheme == "http" and endpoint.klass in TLS_ONLY_CLASSES and not (via is not None and via.https):
             _plain_http_to_tls(analysis, endpoint, span, assumptions)
             continue
         if _rejects_audience(endpoint, foreign, assumptions):
@@ -1796,6 +1816,8 @@ def analyse(
                 old = reusable.get((id(job), each.identity)) if same and not _token_may_be_secret(job) else None
                 if old is not None and old[1].asks_as_anonymous:
                     old = None  # decided for system:anonymous, whose grants `same_inputs` does not compare
+                if old is not None and job.node.get("proxy_url"):
+                    old = None  # a PushProx client elsewhere may make its requests, with its own grants (pushprox.py)
                 if old is not None and old[0] is job:
                     jobs.append(old[1])
                 else:

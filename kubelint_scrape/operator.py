@@ -374,6 +374,8 @@ def _http_fields(endpoint: YMap, root: YMap) -> None:
         root.put("basic_auth", _node(endpoint["basicAuth"].pos, username=FROM_SECRET), endpoint.key_pos("basicAuth"))
     elif isinstance(endpoint.get("oauth2"), YMap):
         root.put("oauth2", _node(endpoint["oauth2"].pos, client_id=FROM_SECRET), endpoint.key_pos("oauth2"))
+    if as_str(endpoint.get("proxyUrl")):  # promcfg.go addProxyConfigtoYaml: proxy_url (a PushProx job's route)
+        root.put("proxy_url", endpoint["proxyUrl"], endpoint.key_pos("proxyUrl"), endpoint.value_pos("proxyUrl"))
     tls = endpoint.get("tlsConfig")
     if isinstance(tls, YMap):
         converted = YMap(tls.pos)
@@ -710,7 +712,7 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
 def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, _ports: "PortBook") -> list[ScrapeJob]:
     spec = as_map(monitor.doc.get("spec"))
     endpoint = YMap(getattr(spec, "pos", monitor.doc.pos))  # the job sits on its spec, not on the file's first line
-    for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig"):
+    for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig", "proxyUrl"):
         if key in spec:
             endpoint.put(key, spec[key], spec.key_pos(key), spec.value_pos(key))
     endpoint = with_scrape_class(without_file_fields(endpoint), runner.scrape_class(monitor) if runner is not None else None, endpoint.pos)

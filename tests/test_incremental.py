@@ -168,3 +168,52 @@ def test_an_edited_kube_rbac_proxy_config_reaches_the_jobs_that_scrape_it(tmp_pa
     session.file_changed(str(config))
     [finding] = [f for f in session.lint()[prometheus] if f.rule == "KS104"]
     assert "services/metrics" in finding.message
+
+
+
+PUSHPROX_JOB = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: prometheus}}
+  template:
+    metadata: {labels: {app: prometheus}}
+    spec:
+      containers:
+      - name: prometheus
+        image: quay.io/prometheus/prometheus:v3.5.0
+        args: [--config.file=/etc/prometheus/prometheus.yml]
+        volumeMounts: [{name: config, mountPath: /etc/prometheus}]
+      volumes: [{name: config, configMap: {name: prometheus-config}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus-config, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: kcm
+        proxy_url: http://pushprox-kube-controller-manager-proxy.cattle-monitoring-system.svc:8080
+        params: {_scheme: [https]}
+        static_configs: [{targets: ["10.0.0.5:10257"]}]
+"""
+
+
+@pytest.mark.parametrize(("edit", "rule"), [
+    (lambda t: t.replace('["/metrics"]', '["/metrics/slis"]', 1), "KS104"),  # the client's own grant
+    (lambda t: t.replace("        - --token-path=", "        - --token-pathx=", 1), "KS106"),  # its token
+])
+def test_an_edited_pushprox_client_reaches_the_job_it_serves(tmp_path: Path, edit, rule) -> None:
+    """A job through PushProx is judged from the client polling its proxy (pushprox.py), a workload with its own
+    ServiceAccount in another file: an edit there must reach the job's file on a re-lint."""
+    case = ROOT / "fixtures" / "KS106" / "pass-pushprox-client-sends-its-token"
+    client = tmp_path / "client.yaml"
+    client.write_text((case / "kube-controller-manager.yaml").read_text())
+    config = tmp_path / "prometheus.yaml"
+    config.write_text((case / "prometheus.yaml").read_text() + "---\n" + PUSHPROX_JOB)
+    session = Session([str(tmp_path)])
+    session.update(str(config), config.read_text(), 1)
+    assert rule not in [f.rule for f in session.lint()[str(config)]]
+    client.write_text(edit(client.read_text()))
+    session.file_changed(str(client))
+    assert rule in [f.rule for f in session.lint()[str(config)]]

@@ -1353,6 +1353,18 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 fix = ("Enable token authentication on the kubelets (authentication.webhook.enabled: true, or "
                        "--authentication-token-webhook), or correct --kubelet-authn if your kubelets already have it.")
                 span = job.credentials.span
+            elif analysis.pushprox is not None and analysis.pushprox.client is not None and job.credentials.kind == "none":
+                via = analysis.pushprox
+                how = ("over plain HTTP, but it serves only TLS there: Go's HTTPS server answers" if gap.plain_http
+                       else "without a token (the client adds none without --token-path), so the request is anonymous →")
+                message = (f"{job.label} scrapes {where} through PushProx: {via.client_name}, which makes the request, "
+                           f"fetches it {how} {gap.outcome}")
+                # A token set on the job would reach the proxy in clear text (KS303): the client's own is the fix.
+                fix = (f"Run the client with `--token-path={SA_TOKEN}` (rancher-pushprox: `clients.https.enabled` and "
+                       f"`useServiceAccountCredentials: true`), which also makes it use https, and grant its "
+                       f"ServiceAccount `get` on {gap.endpoint.path}.")
+                span = analysis.origins.get(gap.endpoint, job.span)
+                related = (Related(via.span, f"{via.client_name} makes the requests sent to {via.proxy}"),) + related
             elif gap.plain_http:
                 message = (f"{job.label} scrapes {where} over plain HTTP without credentials, but it serves only TLS "
                            f"there: Go's HTTPS server answers {gap.outcome} before any authentication, so every "

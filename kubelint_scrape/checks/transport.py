@@ -640,6 +640,9 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
     exposed: set[str] | None = None  # scans every workload: only once a job scrapes a loopback port
     for analysis in ctx.reported_jobs():
         job = analysis.job
+        via = analysis.pushprox
+        if via is not None and (via.client is None or via.use_localhost):
+            continue  # a PushProx client connects, from its node (to localhost with --use-localhost), not Prometheus
         swept = _swept_targets(analysis)
         for endpoint in analysis.endpoints:
             component = components.get(endpoint.port)
