@@ -361,7 +361,7 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
             continue
         rules = authorizer.effective_rules(role)
         if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
-            moved = _moved_by_kustomize(namespace, binding, role)
+            moved = _moved_by_kustomize(authorizer, namespace, binding, role)
             if moved is not None:
                 return moved
             if role.kind == "Role":
@@ -377,54 +377,63 @@ def _written_namespace(obj) -> str:
     return as_str(as_map(obj.doc.get("metadata")).get("namespace")) if obj is not None else ""
 
 
-def _moved_by_kustomize(namespace: str, binding: BindingDef, role: RoleDef) -> str | None:
+def _moved_by_kustomize(authorizer: Authorizer, namespace: str, binding: BindingDef, role: RoleDef) -> str | None:
     """The RoleBinding was written for `namespace`, but a Kustomization's `namespace:` moved it (kustomize's
     namespace transformer sets every namespaced object it builds, whatever the object names): a copy written
-    for `namespace` beside it would be moved the same way, so the fix is to build them without that field."""
+    for `namespace` beside it would be moved the same way, so the fix is to build them without that field. The
+    Kustomization named is the one that sets it: an overlay building the base that lists the file, say."""
     if binding.obj is None or _written_namespace(binding.obj) != namespace or binding.namespace == namespace:
         return None
+    builds = workspace_builds(authorizer.workspace)
+    setter = builds.namespace_setters().get(os.path.abspath(binding.obj.path)) if builds is not None else None
+    if setter is None:
+        return None  # (moved by something else: not a Kustomization's to undo)
     objects = f"RoleBinding {binding.name}"
     if role.kind == "Role" and _written_namespace(role.obj) == namespace:
         objects = f"Role {role.name} and {objects}"
-    return (f"{objects} {'are' if ' and ' in objects else 'is'} written for namespace {namespace}, but the "
-            f"Kustomization listing {binding.obj.path} sets `namespace: {binding.namespace}`, "
-            + _build_apart(' and ' in objects, namespace))
+    return (f"{objects} {'are' if ' and ' in objects else 'is'} written for namespace {namespace}, but "
+            f"{setter[1]} sets `namespace: {setter[0]}` for the build that includes {binding.obj.path}, "
+            + _build_apart(' and ' in objects, namespace, setter[1]))
 
 
-def _build_apart(plural: bool, namespace: str) -> str:
-    """Why objects meant for `namespace` must not be built by a Kustomization that sets another, and what to do."""
+def _build_apart(plural: bool, namespace: str, setters: str) -> str:
+    """Why objects meant for `namespace` must not be built by a Kustomization that sets another, and what to do:
+    a Kustomization of their own, outside `setters` (a base without `namespace:` that an overlay setting one
+    builds would still move them)."""
     them = "them" if plural else "it"
     return (f"which moves every namespaced object it builds there: build {them} from a Kustomization without "
-            f"`namespace:` (or apply {them} apart), so that {'they stay' if plural else 'it stays'} in {namespace}")
+            f"`namespace:` that {setters} does not include (or apply {them} apart), so that "
+            f"{'they stay' if plural else 'it stays'} in {namespace}")
 
 
 def _kustomize_would_move(authorizer: Authorizer, namespace: str) -> str:
     """A note for a fix that creates objects in `namespace` when every file of the inputs is built by a
     Kustomization (or GitOps object) setting another namespace: written into any of them, they would be moved."""
-    moving = authorizer.workspace.index("kustomize-moving", lambda: _every_file_moved_to(authorizer.workspace))
+    moving, setters = authorizer.workspace.index("kustomize-moving", lambda: _every_file_moved_to(authorizer.workspace))
     if not moving or namespace in moving:
         return ""
     sets = (f"sets `namespace: {next(iter(moving))}`" if len(moving) == 1
             else f"sets a namespace ({', '.join(sorted(moving))})")
-    return f". Every input file is built by a Kustomization that {sets}, " + _build_apart(True, namespace)
+    return f". Every input file is built by a Kustomization that {sets}, " + _build_apart(True, namespace, setters)
 
 
-def _every_file_moved_to(workspace) -> frozenset[str]:
-    """The namespaces the inputs' builds set, when every file but the kustomization files is in such a build (once
-    per workspace); else none."""
+def _every_file_moved_to(workspace) -> tuple[frozenset[str], str]:
+    """The namespaces the inputs' builds set, when every file but the kustomization files is in such a build, and
+    the files setting them (once per workspace); else none."""
     builds = workspace_builds(workspace)
-    moved = builds.namespaces() if builds is not None else {}
+    moved = builds.namespace_setters() if builds is not None else {}
     if not moved:
-        return frozenset()
-    found = set()
+        return frozenset(), ""
+    found, setters = set(), set()
     for source in workspace.sources:
         path = os.path.abspath(source.path)
         if path not in moved:
             if not is_kustomization_file(path):
-                return frozenset()
+                return frozenset(), ""
         else:
-            found.add(moved[path])
-    return frozenset(found)
+            found.add(moved[path][0])
+            setters.add(moved[path][1])
+    return frozenset(found), (next(iter(setters)) if len(setters) == 1 else "any of " + ", ".join(sorted(setters)))
 
 
 def _copy_without(analysis, identity: Identity, role: RoleDef) -> str:

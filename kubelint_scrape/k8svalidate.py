@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from .findings import Finding
 from .load import Source, plain_scalar
-from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents
+from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents, rule_field_items
 from .resources import knowledge
 from .schema_check import SchemaError, load
 from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, get_path, value_span
@@ -599,6 +599,10 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
     message = f"{label}: {field} must be {expected}, not {shown}; the API server rejects the object ({upstream})"
     # A string field holding what YAML 1.1 decoded as a bool or number: quote the text as written.
     better = f'"{written}"' if written is not None and _wants_string(error) else corrected(error.value, error)
+    if (isinstance(error.value, str) and "," in error.value and len(error.path) == 3 and error.path[0] == "rules"
+            and fieldname in _RULE_LIST_FIELDS):
+        # `verbs: list, watch` means two verbs: ["list, watch"] would be one verb Kubernetes does not know (KS504)
+        better = "[" + ", ".join(f'"{item}"' for item in rule_field_items(error.value)) + "]"
     # An enum value off by case or a letter (`role: node` where the CRD wants Node): the allowed value it is
     # closest to, not the schema's example, which may be another value entirely.
     match = did_you_mean(as_str(error.value), [o for o in error.allowed if o]) if error.kind == "enum" else None
@@ -643,6 +647,10 @@ def _required_finding(path: str, doc: YMap, label: str, error: SchemaError, vali
         fix = f"Add `{name}:` to {where}" + (f", e.g. `{name}: {example}`." if example else ".")
     return Finding(RULE, span, f"{label}: {field} is missing; the API server rejects the object ({field}: Required value)",
                    fix=fix, object=label, data={**data, "path": field})
+
+
+# The string lists of a policy rule (rbac/v1 PolicyRule): names and URLs, none of which holds a comma.
+_RULE_LIST_FIELDS = frozenset({"verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs"})
 
 
 def _wants_string(error: SchemaError) -> bool:

@@ -160,6 +160,7 @@ class KustomizeBuilds:
         self._members: dict[str, frozenset[str]] = {}
         self._built_by_others: frozenset[str] | None = None  # kustomization files another one builds (lazy)
         self._targets: list[tuple[GitOpsTarget, frozenset[str]]] | None = None  # _target_members (lazy)
+        self._setters: dict[str, tuple[str, str]] | None = None  # namespace_setters (lazy)
 
     def members(self, kustomization: Kustomization) -> frozenset[str]:
         """The files its build includes, the kustomization files of the roots it builds through among them (their
@@ -200,16 +201,23 @@ class KustomizeBuilds:
         overlay's, and an overlay's by the GitOps object that deploys it (Flux's targetNamespace). A file two
         outermost builds give different namespaces (sibling overlays) takes the first's, by path; KS006 tells the
         user the overlays are linted together."""
-        result: dict[str, str] = {}
-        for target, members in self._target_members():
-            if target.overrides:
-                for path in members:
-                    result.setdefault(path, target.namespace)
-        for kustomization in self._outermost_first():
-            if kustomization.namespace is not None:
-                for path in self.members(kustomization):
-                    result.setdefault(path, kustomization.namespace)
-        return result
+        return {path: namespace for path, (namespace, _setter) in self.namespace_setters().items()}
+
+    def namespace_setters(self) -> dict[str, tuple[str, str]]:
+        """File → (the namespace its build gives it, as namespaces(); the file setting it, as the inputs name it: the
+        overlay or GitOps object, which need not be the kustomization listing the file). Made once."""
+        if self._setters is None:
+            result: dict[str, tuple[str, str]] = {}
+            for target, members in self._target_members():
+                if target.overrides:
+                    for path in members:
+                        result.setdefault(path, (target.namespace, target.shown))
+            for kustomization in self._outermost_first():
+                if kustomization.namespace is not None:
+                    for path in self.members(kustomization):
+                        result.setdefault(path, (kustomization.namespace, kustomization.shown))
+            self._setters = result
+        return self._setters
 
     def fallbacks(self) -> dict[str, str]:
         """File → the namespace an Argo CD Application gives its objects that name none (and that no `namespace:`

@@ -131,8 +131,14 @@ def _strs(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(as_str(v) for v in value if v is not None)
     if isinstance(value, str):
-        return (value,)
+        return rule_field_items(value)
     return ()
+
+
+def rule_field_items(text: str) -> tuple[str, ...]:
+    """A policy-rule field written as one string (`verbs: list, watch`, refused: KS602) read as the list it means:
+    verbs, groups, resources and names never hold a comma, so a comma can only separate items."""
+    return tuple(item.strip() for item in text.split(",") if item.strip()) if "," in text else (text,)
 
 
 @dataclass

@@ -1070,14 +1070,46 @@ def test_ks105_for_a_role_kustomize_moved_says_so_and_its_fix_works(tmp_path: Pa
     assert ("\nOr:\nCreate Role prometheus-scrape in namespace kube-system" in finding.fix
             and "Every input file is built by a Kustomization that sets `namespace: monitoring`" in finding.fix), finding.fix
     assert finding.fix.startswith(
-        "Role discovery and RoleBinding prometheus are written for namespace kube-system, but the Kustomization "
-        f"listing {setup / 'rbac.yaml'} sets `namespace: monitoring`, which moves every namespaced object it builds "
-        "there: build them from a Kustomization without `namespace:`"), finding.fix
+        "Role discovery and RoleBinding prometheus are written for namespace kube-system, but "
+        f"{setup / 'kustomization.yaml'} sets `namespace: monitoring` for the build that includes {setup / 'rbac.yaml'}, "
+        "which moves every namespaced object it builds there: build them from a Kustomization without `namespace:` "
+        f"that {setup / 'kustomization.yaml'} does not include"), finding.fix
     (setup / "kustomization.yaml").write_text("namespace: monitoring\nresources: [prometheus.yaml]\n")
     (setup / "rbac").mkdir()
     (setup / "rbac.yaml").rename(setup / "rbac" / "rbac.yaml")
     (setup / "rbac" / "kustomization.yaml").write_text("resources: [rbac.yaml]\n")
     assert not [f for f in _lint(setup) if f.rule in ACCESS]
+
+
+def test_ks105_for_a_base_an_overlay_moves_names_the_overlay_and_its_fix_works(tmp_path: Path) -> None:
+    """Base and overlay: base/kustomization.yaml lists the Role and RoleBinding written for kube-system and has no
+    `namespace:`; overlays/prod sets `namespace: monitoring` and builds the base, moving them. The fix names the
+    overlay (the base already is "a Kustomization without `namespace:`"), and a Kustomization of their own that
+    the overlay does not include leaves them in kube-system."""
+    rbac = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: discovery, namespace: kube-system}\n"
+            'rules:\n  - apiGroups: [""]\n    resources: [endpoints, services, pods]\n    verbs: [list, watch]\n---\n'
+            + _binding("RoleBinding", "Role", "discovery", "kube-system"))
+    jobs = ("      - job_name: coredns\n        kubernetes_sd_configs:\n          - role: endpoints\n"
+            "            namespaces: {names: [kube-system]}\n")
+    base = tmp_path / "base"
+    base.mkdir()
+    _setup(base, jobs, rbac)
+    (base / "kustomization.yaml").write_text("resources: [prometheus.yaml, rbac.yaml]\n")
+    overlay = tmp_path / "overlays" / "prod"
+    overlay.mkdir(parents=True)
+    (overlay / "kustomization.yaml").write_text("namespace: monitoring\nresources: [../../base]\n")
+    [finding] = [f for f in _lint(tmp_path) if f.rule in ACCESS]
+    assert finding.rule == "KS105"
+    assert finding.fix.startswith(
+        f"Role discovery and RoleBinding prometheus are written for namespace kube-system, but {overlay / 'kustomization.yaml'} "
+        f"sets `namespace: monitoring` for the build that includes {base / 'rbac.yaml'}, which moves every namespaced "
+        "object it builds there: build them from a Kustomization without `namespace:` that "
+        f"{overlay / 'kustomization.yaml'} does not include"), finding.fix
+    (base / "kustomization.yaml").write_text("resources: [prometheus.yaml]\n")
+    (tmp_path / "rbac").mkdir()
+    (base / "rbac.yaml").rename(tmp_path / "rbac" / "rbac.yaml")
+    (tmp_path / "rbac" / "kustomization.yaml").write_text("resources: [rbac.yaml]\n")
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS]
 
 
 def _json_rbac(resources: list[str]) -> dict:
@@ -1147,8 +1179,9 @@ def test_ks101_fix_creating_a_role_says_a_namespacing_kustomization_of_every_fil
     [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
     assert finding.rule == "KS101"
     assert ("). Every input file is built by a Kustomization that sets `namespace: monitoring`, which moves every "
-            "namespaced object it builds there: build them from a Kustomization without `namespace:` (or apply them "
-            "apart), so that they stay in kube-system:\n") in finding.fix, finding.fix
+            "namespaced object it builds there: build them from a Kustomization without `namespace:` that "
+            f"{setup / 'kustomization.yaml'} does not include (or apply them apart), so that they stay in "
+            "kube-system:\n") in finding.fix, finding.fix
     (setup / "apart.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: kube-system}\n")
     [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
     assert "Every input file" not in finding.fix, finding.fix

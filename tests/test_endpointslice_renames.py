@@ -76,3 +76,25 @@ def test_grant_names_the_account_made_for_a_prometheus_without_service_account_n
     assert "(to monitoring/prometheus, which lacks it;" in finding["fix"]
     assert "`serviceAccountName: prometheus`" in finding["fix"]
     assert "to monitoring/default" not in finding["fix"]
+
+
+def test_ks604_fix_on_a_release_before_endpointslice_upgrades_it_and_applied_leaves_nothing(tmp_path: Path) -> None:
+    """KS601's second way out for `role: endpointslice` on Prometheus 2.20 is `role: endpoints`; KS604 then asks for
+    endpointslice again, which that release refuses (KS601): its fix must say to run 2.21.0 or later first. Applied
+    whole (image, role, grant, endpoints dropped), nothing is left."""
+    from manifests import cluster_scraper
+
+    rules = ENDPOINTS_SCRAPER_RULES.replace("RESOURCES", "endpoints, services, pods").replace("EXTRA\n", "")
+    text = cluster_scraper(rules, SERVICES_JOB.replace("ROLE", "endpoints")).replace("prometheus:v3.7.3", "prometheus:v2.20.1")
+    (tmp_path / "all.yaml").write_text(text)
+    [finding] = lint_paths([str(tmp_path)], Options()).findings
+    assert finding.rule == "KS604"
+    assert finding.fix.startswith("Run Prometheus 2.21.0 or later instead of quay.io/prometheus/prometheus:v2.20.1 "
+                                  "(container prometheus of Deployment monitoring/prometheus: before 2.21.0 Prometheus "
+                                  "does not know role endpointslice), and write `role: endpointslice`; "), finding.fix
+    fixed = (text.replace("prometheus:v2.20.1", "prometheus:v2.21.0").replace("role: endpoints\n", "role: endpointslice\n")
+             .replace("resources: [endpoints, services, pods], verbs: [list, watch]}",
+                      'resources: [services, pods], verbs: [list, watch]}\n- {apiGroups: ["discovery.k8s.io"], '
+                      'resources: ["endpointslices"], verbs: ["list", "watch"]}'))
+    (tmp_path / "all.yaml").write_text(fixed)
+    assert lint_paths([str(tmp_path)], Options()).findings == []

@@ -622,3 +622,19 @@ def test_ks207_fix_naming_vmagent_applied_leaves_its_discovery_granted(tmp_path:
     assert finding.fix == 'Remove "update" from the verbs of this rule, leaving ["list", "watch"].', finding.fix
     (tmp_path / "a.yaml").write_text(VMAGENT_WRITING.replace("verbs: [list, watch, update]", "verbs: [list, watch]"))
     assert not lint_paths([str(tmp_path)], Options()).findings
+
+
+def test_ks602_fix_of_a_comma_separated_rule_field_writes_each_item_and_applied_leaves_nothing(tmp_path: Path) -> None:
+    # `verbs: list, watch` is one string: refused (KS602). ["list, watch"] would be accepted as one verb Kubernetes
+    # does not know (KS504, whose "did you mean watch" drops list); the user meant two verbs.
+    text = SCRAPER.replace("ROLE", "pod").replace("  verbs: [get, list, watch]\n- apiGroups: [extensions]",
+                                                  "  verbs: list, watch\n- apiGroups: [extensions]")
+    (tmp_path / "all.yaml").write_text(text)
+    found = lint_paths([str(tmp_path)], Options()).findings
+    assert [f.rule for f in found if f.rule in ("KS504", "KS602", "KS101")] == ["KS602", "KS101"]
+    assert found[[f.rule for f in found].index("KS602")].fix == 'Write `verbs: ["list", "watch"]`.'
+    assert next(f for f in found if f.rule == "KS101").fix.startswith(
+        'In ClusterRole/prometheus (KS602), write `verbs: ["list", "watch"]`')
+    (tmp_path / "all.yaml").write_text(text.replace("verbs: list, watch", 'verbs: ["list", "watch"]'))
+    after = {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
+    assert not after & {"KS504", "KS602", "KS101"}, after

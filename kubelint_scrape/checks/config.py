@@ -507,6 +507,10 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
                                "the operator writes role: endpoints whatever serviceDiscoveryRole says"),)
         elif _own_endpoints_role(monitor) is not None:
             span, switch, related = _own_role_override(monitor, runner)
+        elif (release := _loader_without_endpointslice(ctx, job)) is not None:
+            # `role: endpointslice` alone would make this release refuse the whole config (KS601)
+            switch = (f"Run Prometheus 2.21.0 or later instead of {release.image} ({release.loader}: before 2.21.0 "
+                      f"Prometheus does not know role endpointslice), and {_lower_first(switch)}")
         elif runner is not None:
             related = (Related(runner.key_span("spec"), f"{runner.kind} {runner.namespace}/{runner.name} has no "
                                "serviceDiscoveryRole: EndpointSlice, so its ServiceMonitors get role: endpoints"),)
@@ -608,6 +612,22 @@ def _version_without_endpointslice(runner: Any) -> str | None:
     from ..operator import RunnerView
 
     return None if RunnerView.of(runner).endpointslice_supported else as_str(get_path(runner.doc, "spec", "version"))
+
+
+def _loader_without_endpointslice(ctx: Context, job: Any) -> Any:
+    """The PromRelease of a pod loading the plain config of `job` that does not know role endpointslice yet (its
+    image's tag before 2.21.0), or None."""
+    if job.source_kind not in ("config", "configmap"):
+        return None
+    from ..promvalidate import ROLES_ADDED_IN_2
+
+    added = ROLES_ADDED_IN_2["endpointslice"]
+    return next((release for pod in _loading_pods(ctx, job.config)
+                 if (release := _pod_release(pod)) is not None and release.version < added), None)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _upgrade_text(runner: Any, version: str, monitor: Any) -> str:

@@ -16,7 +16,7 @@ from ..authproxy import reviewed_resources, unknown_review
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches
-from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Subject, Workspace, role_from_object
+from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Subject, Workspace, role_from_object, rule_field_items
 from ..rbac import Request, non_resource_url_matches, rule_allows
 from ..rbacvalidate import (RBAC_PREFIX, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
                             served_version_problems)
@@ -98,8 +98,9 @@ def _items(rule: PolicyRule, key: str) -> list[tuple[str, Pos]]:
         positions = value.ipos
         return [(item, positions[i] if i < len(positions) else value.pos) for i, item in enumerate(value)
                 if isinstance(item, str)]
-    if isinstance(value, str):
-        return [(value, node.value_pos(key))]
+    if isinstance(value, str):  # (refused, KS602; read as the model reads it: `list, watch` as two items)
+        pos = node.value_pos(key)
+        return [(item, pos) for item in rule_field_items(value)]
     return []
 
 
