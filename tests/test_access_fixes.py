@@ -328,6 +328,23 @@ def test_fix_names_the_definition_that_stands(tmp_path: Path) -> None:
     assert not [f for f in _lint(tmp_path) if f.rule in ACCESS]
 
 
+def test_fix_names_the_definition_that_stands_when_it_is_copied_again(tmp_path: Path) -> None:
+    """As above, but the replacing ClusterRole is written more than once, identically (a user's kube-prometheus
+    `prometheus-roleSpecificNamespaces.yaml` turned into one ClusterRole per namespace, all named
+    prometheus-k8s — Kong/se-kube-prometheus): the cluster keeps the last copy, which still replaces the
+    definition that granted the rule, so the finding must still say so and the fix still name that file."""
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "KS006" / "fail-clusterrole-defined-twice"
+    for source in fixture.glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text())
+    later = tmp_path / "team-b-rbac.yaml"
+    copy = later.read_text()
+    later.write_text(copy + "---\n" + copy)
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS102"]
+    assert f"to its definition in {tmp_path}/team-b-rbac.yaml, which replaces the one in {tmp_path}/prometheus-rbac.yaml" in finding.fix
+    assert any("which would grant this, but a later definition of the same name" in r.message
+               and r.span.path.endswith("prometheus-rbac.yaml") for r in finding.related), finding.related
+
+
 COLLECTOR = """\
 apiVersion: v1
 kind: ServiceAccount
