@@ -68,6 +68,7 @@ def build_workspace(
         configs.extend(model.configs)
         findings.extend(model.findings)
         workspace.unread_configs.extend(model.unread_configs)
+    _replacements_kept_by_copies(workspace)
     operator, problems = operator_configs(workspace, limits)
     configs.extend(operator)
     findings.extend(problems)
@@ -229,6 +230,22 @@ def _derive(obj: K8sObject) -> Any:
     if kind in WORKLOAD_KINDS:
         return pod_template(obj)
     return None
+
+
+def _replacements_kept_by_copies(workspace: Workspace) -> None:
+    """A role that replaced another (KS006) and is then written again, identically, is still what replaced it:
+    the cluster keeps that last copy, and it is the one the bindings resolve to. Point the replacement at it, or
+    a denial no longer finds the earlier definition that granted the rule (nor the fix the copy that stands) — a
+    user's kube-prometheus `prometheus-roleSpecificNamespaces.yaml` turned into three identical ClusterRoles
+    prometheus-k8s replacing the upstream one (Kong/se-kube-prometheus). One pass over the replacements."""
+    if not workspace.replaced_roles:
+        return
+    def standing(role: RoleDef) -> RoleDef:
+        kept = (workspace.cluster_roles.get(role.name) if role.kind == "ClusterRole"
+                else workspace.roles.get((role.namespace, role.name)))
+        same = kept is not None and kept.obj is not None and role.obj is not None and kept.obj.doc == role.obj.doc
+        return kept if same else role
+    workspace.replaced_roles = [(old, standing(winner)) for old, winner in workspace.replaced_roles]
 
 
 def _index(workspace: Workspace, obj: K8sObject, derived: Any, user_binding_names: set[str], refused: bool) -> None:

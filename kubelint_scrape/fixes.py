@@ -340,10 +340,39 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
         if existing is not None:
             return (_bind_existing(authorizer, identity, namespace, existing)
                     + _beyond_the_needs(authorizer, identity, namespace, requests, existing, analysis))
+    written = _role_written_for_namespace(authorizer, identity, namespace, requests)
+    if written is not None:
+        return (_bind_existing(authorizer, identity, namespace, written)
+                + _beyond_the_needs(authorizer, identity, namespace, requests, written, analysis))
     text = add_rules_fix(authorizer, identity, namespace, requests)
     first = (_unselected_component(authorizer, identity, namespace, requests)
              or _granted_in_other_namespace(authorizer, identity, namespace, requests, analysis))
     return text if first is None else f"{first}\nOr:\n{text}"
+
+
+def _role_written_for_namespace(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                                requests: list[Request]) -> RoleDef | None:
+    """A Role in the need's namespace, named like a Role the identity holds through a RoleBinding elsewhere (or
+    like the identity), that already grants the need while no RoleBinding there binds the identity: the Role was
+    written for the scraper and only its binding is missing (kube-prometheus: a namespace added to
+    prometheus-roleSpecificNamespaces.yaml but not to prometheus-roleBindingSpecificNamespaces.yaml). Binding it is
+    the whole fix; a copy of the other namespace's Role would replace it under the same name. Only that evident
+    Role: the identity's ClusterRoleBinding otherwise names where to add (an unrelated Role is no one's intent)."""
+    if namespace is None or not all(r.is_resource and r.namespace == namespace for r in requests):
+        return None
+    bindings = authorizer.bindings(identity)
+    if any(b.kind == "RoleBinding" and b.namespace == namespace for b, _r in bindings):
+        return None  # bound there: where_to_add names that role
+    names = [identity.name, *sorted({role.name for b, role in bindings
+                                     if b.kind == "RoleBinding" and role.kind == "Role" and not b.builtin})]
+    for name in names:
+        role = authorizer.workspace.roles.get((namespace, name))
+        if role is None or role.builtin:
+            continue
+        rules = authorizer.effective_rules(role)
+        if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
+            return role
+    return None
 
 
 def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, namespace: str | None,

@@ -328,6 +328,23 @@ def test_fix_names_the_definition_that_stands(tmp_path: Path) -> None:
     assert not [f for f in _lint(tmp_path) if f.rule in ACCESS]
 
 
+def test_fix_names_the_definition_that_stands_when_it_is_copied_again(tmp_path: Path) -> None:
+    """As above, but the replacing ClusterRole is written more than once, identically (a user's kube-prometheus
+    `prometheus-roleSpecificNamespaces.yaml` turned into one ClusterRole per namespace, all named
+    prometheus-k8s — Kong/se-kube-prometheus): the cluster keeps the last copy, which still replaces the
+    definition that granted the rule, so the finding must still say so and the fix still name that file."""
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "KS006" / "fail-clusterrole-defined-twice"
+    for source in fixture.glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text())
+    later = tmp_path / "team-b-rbac.yaml"
+    copy = later.read_text()
+    later.write_text(copy + "---\n" + copy)
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS102"]
+    assert f"to its definition in {tmp_path}/team-b-rbac.yaml, which replaces the one in {tmp_path}/prometheus-rbac.yaml" in finding.fix
+    assert any("which would grant this, but a later definition of the same name" in r.message
+               and r.span.path.endswith("prometheus-rbac.yaml") for r in finding.related), finding.related
+
+
 COLLECTOR = """\
 apiVersion: v1
 kind: ServiceAccount
@@ -1236,3 +1253,84 @@ def test_credential_like_target_labels_are_those_prometheus_drops() -> None:
     job = SimpleNamespace(relabel_nodes=[rule("target_label", n) for n in names[:-1]] + [rule("targetLabel", names[-1])])
     assert [name for _rule, name in _credential_labels(job)] == ["__bearer_token__", "__basic_auth_password__",
                                                                  "__authorization__"]
+
+
+KUBE_PROMETHEUS_NAMESPACES = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus-k8s
+  serviceMonitorSelector: {}
+  serviceMonitorNamespaceSelector: {}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus-k8s, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus-k8s}
+rules:
+  - apiGroups: [""]
+    resources: ["nodes/metrics"]
+    verbs: ["get"]
+  - nonResourceURLs: ["/metrics"]
+    verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus-k8s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-k8s}
+subjects: [{kind: ServiceAccount, name: prometheus-k8s, namespace: monitoring}]
+"""
+
+ROLE_IN = """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: prometheus-k8s, namespace: {namespace}}}
+rules:
+  - apiGroups: [""]
+    resources: ["services", "endpoints", "pods"]
+    verbs: ["get", "list", "watch"]
+"""
+
+ROLE_BINDING_IN = """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: prometheus-k8s, namespace: {namespace}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus-k8s}}
+subjects: [{{kind: ServiceAccount, name: prometheus-k8s, namespace: monitoring}}]
+"""
+
+MONITOR_OF_MONGODB = """\
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: mongodb-exporter, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: mongodb-exporter}}
+  namespaceSelector: {matchNames: [mongodb]}
+  endpoints: [{port: metrics}]
+"""
+
+
+def test_fix_binds_the_role_already_written_for_the_namespace(tmp_path: Path) -> None:
+    """kube-prometheus with the monitored namespace added to prometheus-roleSpecificNamespaces.yaml but not to
+    prometheus-roleBindingSpecificNamespaces.yaml (nickzas/do-kubernetes-challenge-2021: Role prometheus-k8s in
+    mongodb, no RoleBinding): the Role is there, only its binding is missing — the fix is that RoleBinding, not a
+    second copy of the Role of another namespace (same name: it would replace the one written). Applied, the
+    denial is gone."""
+    rbac = (KUBE_PROMETHEUS_NAMESPACES + ROLE_IN.format(namespace="monitoring")
+            + ROLE_BINDING_IN.format(namespace="monitoring") + ROLE_IN.format(namespace="mongodb"))
+    (tmp_path / "kube-prometheus.yaml").write_text(rbac)
+    (tmp_path / "mongodb-servicemonitor.yaml").write_text(MONITOR_OF_MONGODB)
+    [finding] = [f for f in _lint(tmp_path) if f.rule in ACCESS]
+    assert finding.fix.startswith("Role mongodb/prometheus-k8s in the inputs already grants this, but nothing binds "
+                                  "it to monitoring/prometheus-k8s in namespace mongodb: bind it with a RoleBinding "
+                                  "there:\n"), finding.fix
+    assert "a copy of Role" not in finding.fix
+    binding = finding.fix.split("there:\n", 1)[1].split("\nOr", 1)[0]
+    (tmp_path / "fix.yaml").write_text(binding + "\n")
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS]
