@@ -595,6 +595,24 @@ def _other_namespace_fix(kind: str, namespace: str, name: str) -> str:
             f"the {kind} in the workload's namespace; then lint again.")
 
 
+def _from_holder(workspace: Workspace, kind: str, namespace: str, name: str, key: str, how: str, made: str,
+                 includes: Includes | None) -> Resolution:
+    """The identity of the pods loading `key` (none: the whole object) of the ConfigMap/Secret holding a config;
+    unresolved where no workload mounts it. `made` says where a generated holder comes from."""
+    mounting = workloads_loading(workspace, kind, namespace, name)
+    if not mounting:
+        unserved = _unserved_workloads_loading(workspace, kind, namespace, name)
+        if not unserved:
+            note = _other_namespace_note(workspace, kind, namespace, name)
+            return Resolution(None, f"no workload in namespace {namespace} mounts {kind} {name}{made}" + note,
+                              fix=_other_namespace_fix(kind, namespace, name) if note else "")
+        return _once_served(_from_loaders(unserved, kind, name, key, how, includes)
+                            if key else _from_pod(unserved[0], how))
+    if not key:
+        return _from_pod(mounting[0], how)
+    return _from_loaders(mounting, kind, name, key, how, includes)
+
+
 def _once_served(resolution: Resolution) -> Resolution:
     """A config loaded only by a workload of an apiVersion the cluster does not serve: KS602 says the workload
     never exists as written, and its fix changes the apiVersion (and adds a selector), not the pod template, so
@@ -710,27 +728,19 @@ def resolve_identity(
                           fix=label_selection_fix(workspace, config.monitor) if config.monitor is not None else "")
     holder = config.holder
     if holder is not None:
-        mounting = workloads_loading(workspace, holder.kind, holder.namespace, holder.name)
-        if not mounting:
-            unserved = _unserved_workloads_loading(workspace, holder.kind, holder.namespace, holder.name)
-            if not unserved:
-                note = _other_namespace_note(workspace, holder.kind, holder.namespace, holder.name)
-                return Resolution(None, f"no workload in namespace {holder.namespace} mounts {holder.kind} {holder.name}"
-                                  + note, fix=_other_namespace_fix(holder.kind, holder.namespace, holder.name) if note else "")
-            how = f"{holder.kind} {holder.namespace}/{holder.name} is mounted by"
-            return _once_served(_from_loaders(unserved, holder.kind, holder.name, config.key, how, includes)
-                                if config.key else _from_pod(unserved[0], how))
-        if not config.key:
-            return _from_pod(mounting[0], f"{holder.kind} {holder.namespace}/{holder.name} is mounted by")
-        return _from_loaders(mounting, holder.kind, holder.name, config.key,
-                             f"{holder.kind} {holder.namespace}/{holder.name} is mounted by", includes)
+        return _from_holder(workspace, holder.kind, holder.namespace, holder.name, config.key,
+                            f"{holder.kind} {holder.namespace}/{holder.name} is mounted by", "", includes)
     generated = _kustomize_generated(config, workspace)
     if generated is not None:
+        # The generator's ConfigMap holds the file as surely as a ConfigMap written out would: where no workload
+        # mounts it (a volume naming another ConfigMap), nothing loads the file, and guessing from a ServiceAccount
+        # beside it would hide that (SPEC §3). A main config's scrape_config_files taking the file in still decides.
         namespace, name, key = generated
-        mounting = workloads_loading(workspace, "ConfigMap", namespace, name)
-        if mounting:
-            return _from_loaders(mounting, "ConfigMap", name, key,
-                                 f"kustomize configMapGenerator {name} holds this file and is mounted by", includes)
+        resolution = _from_holder(workspace, "ConfigMap", namespace, name, key,
+                                  f"kustomize configMapGenerator {name} holds this file and is mounted by",
+                                  " (made by a kustomize configMapGenerator from this file)", includes)
+        if resolution.identity is not None or includes is None or _including_file(config, includes) is None:
+            return resolution
     including = _including_file(config, includes) if includes is not None else None
     if including is not None:
         parent, glob = including

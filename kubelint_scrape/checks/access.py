@@ -23,6 +23,7 @@ from ..grants import (Permission, alerting_requests, binding_applies, describe_p
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
+from ..pushprox import TOKEN_FLAG
 from ..rbacvalidate import one_line_correction, refused_only_for_version, refusing_rules
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
 from ..records import dataclass
@@ -1407,6 +1408,7 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
         # a token file beside the ServiceAccount directory is missing whether the admission plugin or the pod's own
         # volume (automountServiceAccountToken: false) fills that directory
         yield from _unmounted_secrets_file(analysis)
+        yield from _pushprox_token_unmounted(analysis, ctx)
         if views[key] is None:
             # the ServiceAccount admission plugin mounts token, ca.crt and namespace at the ServiceAccount path
             yield from _absent_service_account_files(analysis.job)
@@ -1534,21 +1536,7 @@ def _token_view(analysis: JobAnalysis, ctx: Context) -> _TokenView | None:
     resolution = analysis.resolution
     pod = resolution.pod
     if pod is not None:
-        containers = loading_containers(pod, analysis.job.config) or pod.containers
-        mounts = [m for c in containers for m in c.mounts]
-        # the finding's second place is the setting that turns automount off: the pod spec's, else its
-        # ServiceAccount's (the pod spec's takes precedence when set); objects named kind namespace/name throughout
-        where = runs = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
-        if pod.automount is False:
-            return _automount_off(where, "the pod spec", pod.key_span("automountServiceAccountToken"), runs, mounts,
-                                  pod.volumes, f"{runs} sets automountServiceAccountToken: false in its pod spec")
-        sa = ctx.workspace.service_accounts.get((pod.obj.namespace, pod.service_account))
-        if pod.automount is None and sa is not None and sa.automount is False:
-            where = f"ServiceAccount {pod.obj.namespace}/{pod.service_account}"
-            return _automount_off(where, "the pod spec", sa.obj.key_span("automountServiceAccountToken"), runs, mounts,
-                                  pod.volumes, f"{where} sets automountServiceAccountToken: false, and {runs} does "
-                                  "not set it in its pod spec")
-        return _own_token_mount(pod, containers, runs)
+        return _pod_token_view(pod, loading_containers(pod, analysis.job.config) or pod.containers, ctx)
     runner = resolution.runner
     if runner is None or runner.kind not in ("Prometheus", "PrometheusAgent"):
         return None
@@ -1565,6 +1553,64 @@ def _token_view(analysis: JobAnalysis, ctx: Context) -> _TokenView | None:
     return _automount_off(ref, ref, runner.key_span("spec", "automountServiceAccountToken"),
                           ref, mounts, [as_map(v) for v in as_seq(spec.get("volumes"))],
                           f"{ref} sets automountServiceAccountToken: false")
+
+
+def _pod_token_view(pod, containers: list, ctx: Context) -> _TokenView | None:
+    """_token_view of a workload's pod, for the containers that read the files."""
+    mounts = [m for c in containers for m in c.mounts]
+    # the finding's second place is the setting that turns automount off: the pod spec's, else its
+    # ServiceAccount's (the pod spec's takes precedence when set); objects named kind namespace/name throughout
+    where = runs = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+    if pod.automount is False:
+        return _automount_off(where, "the pod spec", pod.key_span("automountServiceAccountToken"), runs, mounts,
+                              pod.volumes, f"{runs} sets automountServiceAccountToken: false in its pod spec")
+    sa = ctx.workspace.service_accounts.get((pod.obj.namespace, pod.service_account))
+    if pod.automount is None and sa is not None and sa.automount is False:
+        where = f"ServiceAccount {pod.obj.namespace}/{pod.service_account}"
+        return _automount_off(where, "the pod spec", sa.obj.key_span("automountServiceAccountToken"), runs, mounts,
+                              pod.volumes, f"{where} sets automountServiceAccountToken: false, and {runs} does "
+                              "not set it in its pod spec")
+    return _own_token_mount(pod, containers, runs)
+
+
+def _pushprox_token_unmounted(analysis: JobAnalysis, ctx: Context) -> Iterator[Finding]:
+    """A PushProx client's --token-path that its pod does not hold: the client, not Prometheus, reads the token for
+    the job's requests (pushprox.py), so a token the client's pod lacks fails every scrape just as one Prometheus's
+    pod lacks does. Judged like Prometheus's own token file: under the ServiceAccount directory, against the files
+    the automounted or the pod's own volumes put there; beside it, against the pod's mounts."""
+    via = analysis.pushprox
+    if via is None or via.client is None or not via.token_path:
+        return
+    pod, path = via.client, os.path.normpath(via.token_path)
+    if not path.startswith(SECRETS_ROOT):
+        return  # a file of the client's own (a Secret volume): not the ServiceAccount token
+    containers = [c for c in pod.app_containers if via.token_path in c.flag_values(TOKEN_FLAG)] or pod.containers
+    runs = f"{via.client_name} (it makes {analysis.job.label}'s requests with --token-path={via.token_path})"
+    view = _pod_token_view(pod, containers, ctx)
+    if path.startswith(SA_DIR + "/"):
+        file = path[len(SA_DIR) + 1:]
+        provided = set(SA_FILE_SOURCES) if view is None else _files_provided(view.mounts, view.volumes)
+        if file in provided:
+            return
+        cause = "the ServiceAccount volume holds only ca.crt, namespace and token" if view is None else view.cause
+    else:
+        roots = [os.path.normpath(as_str(m.get("mountPath"))) for c in containers for m in c.mounts if as_str(m.get("mountPath"))]
+        if any(path.startswith(root.rstrip("/") + "/") for root in roots):
+            return
+        under = sorted({root for root in roots if root.startswith(SECRETS_ROOT)})
+        there = (f"the volume{'s' if len(under) > 1 else ''} mounted at {', '.join(under)}" if under
+                 else f"the ServiceAccount volume at {SA_DIR}")
+        cause = f"no volume of the client's pod provides it: under {SECRETS_ROOT.rstrip('/')} it has only {there}"
+    # the token missing from the client's pod: mount it; any other file: name the token
+    fix = view.fix(["token"]) if view is not None and path == SA_TOKEN else f"Run the client with --token-path={SA_TOKEN}."
+    yield Finding(
+        "KS107", via.span,
+        f"{runs} reads {path}, but {cause}: the client cannot read the token, so every scrape through it fails",
+        fix=fix,
+        related=(Related(view.related_span if view is not None else pod.obj.span,
+                         view.related_text if view is not None else f"{via.client_name} is defined here"),),
+        object=analysis.job.label, data={"files": [path]},
+    )
 
 
 def _own_token_mount(pod, containers: list, runs: str) -> _TokenView | None:
@@ -1673,9 +1719,20 @@ def _token_secret_account_not_found(ctx: Context, seen: set[tuple[str, str]]) ->
     for analysis in ctx.reported_jobs():
         for identity, maker in analysis.makers.items():
             key = (identity.namespace, identity.name)
-            if key in seen or key in ctx.workspace.service_accounts:
-                continue
+            if key in seen or key in ctx.workspace.service_accounts or identity.name == "default":
+                continue  # every namespace has a `default` ServiceAccount (a PushProx client naming none runs as it)
             seen.add(key)
+            if maker.pod is not None:  # a PushProx client's own account: a pod, not a token Secret, needs it
+                yield Finding(
+                    "KS109", maker.span,
+                    f"ServiceAccount {identity} ({maker.reason}) is not defined in the inputs: the API server refuses "
+                    f"to create the client's pods until it exists (error looking up service account {identity}), so "
+                    f"{analysis.job.label} has no one to make its requests",
+                    fix=(f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests (or "
+                         f"lint them together with the file that defines it)."),
+                    object=f"ServiceAccount/{identity.namespace}/{identity.name}",
+                )
+                continue
             yield Finding(
                 "KS109", maker.span,
                 f"ServiceAccount {identity} ({maker.reason}) is not defined in the inputs: the token controller "

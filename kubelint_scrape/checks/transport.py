@@ -642,7 +642,10 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
         job = analysis.job
         via = analysis.pushprox
         if via is not None and (via.client is None or via.use_localhost):
-            continue  # a PushProx client connects, from its node (to localhost with --use-localhost), not Prometheus
+            # a PushProx client connects, from its node (to localhost with --use-localhost), not Prometheus: its
+            # localhost is the node's only in the host network
+            yield from _client_own_loopback(analysis, components)
+            continue
         swept = _swept_targets(analysis)
         for endpoint in analysis.endpoints:
             component = components.get(endpoint.port)
@@ -714,6 +717,26 @@ def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str) -> 
         object=job.label, requested_severity="warning",
         data={"component": component, "port": endpoint.port, "host": endpoint.host},
     )
+
+
+def _client_own_loopback(analysis: JobAnalysis, components: dict[int, str]) -> Iterator[Finding]:
+    """_own_loopback for a PushProx client with --use-localhost: outside the host network, localhost is the client
+    pod's own loopback (cmd/client/main.go doScrape rewrites the host to localhost), where no component listens."""
+    via = analysis.pushprox
+    if via is None or via.client is None or via.client.spec.get("hostNetwork") is True:
+        return
+    client, job = via.client.obj, analysis.job
+    for component in dict.fromkeys(components[e.port] for e in analysis.endpoints if e.port in components):
+        yield Finding(
+            "KS305", via.span,
+            f"{job.label} reaches {component} through {via.client_name}, which runs with --use-localhost but is not "
+            f"in the host network: localhost there is the client pod's own loopback, where nothing listens, so every "
+            f"target is down with connection refused",
+            fix=f"Run the client with `hostNetwork: true` (and `dnsPolicy: ClusterFirstWithHostNet`) on the nodes that "
+                f"run {component}.",
+            related=(Related(client.span, f"{client.kind} {client.namespace}/{client.name} runs the client"),),
+            object=job.label, requested_severity="warning", data={"component": component, "host": "localhost"},
+        )
 
 
 _LOOPBACK_VALUE = re.compile(r"^(?:[a-z]+://)?(?:127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)(?::\d+)?/?$")
