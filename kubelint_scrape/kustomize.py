@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import bisect
 import os
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .load import Source
-from .model import is_kustomization_file, iter_documents
+from .model import KUSTOMIZATION_FILES, is_kustomization_file, iter_documents
 from .records import dataclass
 from .yamltree import YMap, as_map, as_seq, as_str
 
@@ -144,6 +144,64 @@ def _resolved(base: str, entries: Iterable[str], allow_remote: bool) -> Iterable
     for entry in entries:
         if entry and "\n" not in entry and (allow_remote or "://" not in entry):
             yield os.path.normpath(os.path.join(base, entry))
+
+
+# Where a Kustomization names local files, with what kustomize requires there (api/krusty, api/internal/target).
+_FILE, _FILE_OR_ROOT = "file", "file or kustomization directory"
+
+
+def local_entries(doc: YMap) -> Iterator[tuple[str, str, Any, Any, str]]:
+    """(field, entry as written, its container, its key or index there, what it must be) of each local path a
+    Kustomization or Component names: build entries (a file, or a directory holding a kustomization file), patch
+    files, generator files. Inline patches (text with a newline) and remote entries are left out."""
+    for key in BUILD_KEYS:
+        yield from _entries(key, doc.get(key), _FILE_OR_ROOT)
+    yield from _entries("patchesStrategicMerge", doc.get("patchesStrategicMerge"), _FILE)
+    for key in PATCH_LIST_KEYS:
+        for item in as_seq(doc.get(key)):
+            if isinstance(item, YMap) and isinstance(item.get("path"), str):
+                yield f"{key}[].path", item["path"], item, "path", _FILE
+    for key in ("configMapGenerator", "secretGenerator"):
+        for generator in as_seq(doc.get(key)):
+            if not isinstance(generator, YMap):
+                continue
+            for index, entry in enumerate(as_seq(generator.get("files"))):
+                if isinstance(entry, str):
+                    yield f"{key}[].files", entry.partition("=")[2] or entry, generator["files"], index, _FILE
+            yield from _entries(f"{key}[].envs", generator.get("envs"), _FILE)
+            if isinstance(generator.get("env"), str):
+                yield f"{key}[].env", generator["env"], generator, "env", _FILE
+
+
+def _entries(field: str, values: Any, must_be: str) -> Iterator[tuple[str, str, Any, Any, str]]:
+    for index, entry in enumerate(as_seq(values)):
+        if isinstance(entry, str):
+            yield field, entry, values, index, must_be
+
+
+def is_remote(entry: str) -> bool:
+    """A remote kustomize entry (kustomize api/internal/git: a URL, `git@host:`, or `host.tld/org/repo//path?ref=`)."""
+    first = entry.split("/", 1)[0]
+    return ("://" in entry or entry.startswith("git@") or "?ref=" in entry or "//" in entry
+            or ("." in first and not first.startswith(".") and "/" in entry))
+
+
+def missing_reason(base: str, entry: str, must_be: str) -> str | None:
+    """Why kustomize cannot load `entry` (relative to the Kustomization's directory `base`), or None when it can
+    or cannot be judged here (remote, inline, empty)."""
+    if not entry.strip() or "\n" in entry or is_remote(entry):
+        return None
+    path = os.path.normpath(os.path.join(base, entry))
+    if os.path.isfile(path):
+        return None
+    if os.path.isdir(path):
+        if must_be == _FILE:
+            return f"{path} is a directory, not a file"
+        if any(os.path.isfile(os.path.join(path, name)) for name in KUSTOMIZATION_FILES):
+            return None
+        return (f"directory {path} holds no kustomization.yaml: kustomize builds a directory only as a kustomization "
+                f"root (`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'`)")
+    return f"{path} does not exist (`no such file or directory`)"
 
 
 class KustomizeBuilds:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from kubelint_scrape.kustomize import kustomize_builds, source_kustomizations
 from kubelint_scrape.load import Limits, read_source
 
@@ -183,3 +185,31 @@ def test_gitops_paths_ambiguous_absent_templated_or_helm_are_left_out(tmp_path: 
         "chart2/d.yaml": OBJECT.format(name="d"),
     })
     assert builds.namespaces() == {} and builds.fallbacks() == {}
+
+
+@pytest.mark.parametrize("entry, remote", [
+    ("https://github.com/org/repo//manifests?ref=v1", True), ("github.com/org/repo/base?ref=v2", True),
+    ("git@github.com:org/repo.git//base", True), ("ssh://git@host/org/repo", True),
+    ("../base", False), ("base/", False), ("rbac.yaml", False), ("./overlays/prod", False), ("../../v1.2/base", False),
+])
+def test_remote_entries_are_not_judged(entry: str, remote: bool) -> None:
+    from kubelint_scrape.kustomize import is_remote
+
+    assert is_remote(entry) is remote
+
+
+def test_missing_reason(tmp_path: Path) -> None:
+    from kubelint_scrape.kustomize import missing_reason
+
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "kustomization.yml").write_text("resources: []\n")
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "a.yaml").write_text("{}\n")
+    base, either, file = str(tmp_path), "file or kustomization directory", "file"
+    assert missing_reason(base, "a.yaml", file) is None
+    assert missing_reason(base, "root", either) is None
+    assert "holds no kustomization.yaml" in missing_reason(base, "plain", either)
+    assert "is a directory, not a file" in missing_reason(base, "root", file)
+    assert "does not exist" in missing_reason(base, "b.yaml", file)
+    assert missing_reason(base, "kind: X\nmetadata: {}", file) is None  # an inline patch
+    assert missing_reason(base, "a\x00b", file) is not None  # never an exception

@@ -9,10 +9,11 @@ from typing import Iterator
 
 from ..catalog import check
 from ..findings import Finding, Related
+from ..yamltree import YSeq, at
 from ..model import K8sObject
 from ..rbacvalidate import refusing_rules
 from ..helmvalues import helm_values_findings
-from ..kustomize import patch_files, workspace_builds
+from ..kustomize import is_kustomization, local_entries, missing_reason, patch_files, workspace_builds
 from ..unreadcrds import unread_crd_findings
 from .context import Context
 
@@ -126,3 +127,46 @@ def _without_namespace(doc: dict) -> dict:
     if not isinstance(metadata, dict) or "namespace" not in metadata:
         return doc
     return {**doc, "metadata": {k: v for k, v in metadata.items() if k != "namespace"}}
+
+
+@check("KS008")
+def kustomize_entry_missing(ctx: Context) -> Iterator[Finding]:
+    """A local path a Kustomization names that kustomize cannot load: `kustomize build` stops there, and nothing of
+    the build is applied. Judged against the file system beside the Kustomization (the inputs may be a subset of
+    the repository: a pre-commit run of the staged files)."""
+    for kind in ("Kustomization", "Component"):
+        for obj in ctx.workspace.kind(kind):
+            base = os.path.dirname(obj.path)
+            if not ctx.reports(obj.path) or not is_kustomization(obj.path, obj.doc) or not os.path.isdir(base or "."):
+                continue  # (a Kustomization read from standard input has no directory to look in)
+            for field, entry, container, key, must_be in local_entries(obj.doc):
+                reason = missing_reason(base, entry, must_be)
+                if reason is None:
+                    continue
+                span = at(obj.path, container.item_pos(key) if isinstance(container, YSeq) else container.value_pos(key))
+                near = _nearest_entry(base, entry)
+                yield Finding(
+                    "KS008", span,
+                    f"{kind} {obj.path} lists `{entry}` in {field}, but {reason}: `kustomize build` (and `kubectl "
+                    f"apply -k`, Flux, Argo CD) stops there, so nothing of this build is applied",
+                    fix=(f"Write `{near[1]}` (the nearest name there: {near[0]})" if near else "Correct the path")
+                        + ", or remove the entry.",
+                    object=f"{kind} {obj.path}", data={"entry": entry, "field": field},
+                )
+
+
+def _nearest_entry(base: str, entry: str) -> tuple[str, str] | None:
+    """(the nearest existing path, the entry to write for it) for an entry whose last segment is misspelt; None
+    when its directory does not exist or nothing there is close."""
+    import difflib
+
+    head, name = os.path.split(entry.rstrip("/"))
+    directory = os.path.normpath(os.path.join(base, head))
+    try:
+        names = sorted(os.listdir(directory))
+    except (OSError, ValueError):  # (ValueError: a NUL in the entry)
+        return None
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    if not close or close[0] == name:
+        return None
+    return os.path.join(directory, close[0]), (f"{head}/{close[0]}" if head else close[0])

@@ -115,10 +115,13 @@ MUTATIONS = [
     # ---- b24: Kustomize base, component, overlay, separate kube-system root
     ("b24 overlay drops namespace:", B24, [(OV24, NS24, "")], ["KS108", "KS501"]),  # subjects stay without namespace
     ("b24 overlay namespace typo", B24, [(OV24, NS24, "namespace: monitorng\n")], ["KS108"]),  # kube-system's subject
-    ("b24 bases: path typo", B24, [(OV24, BASES24, "bases:\n  - ../../bsae\n")], ["KS108", "KS501"]),
+    # KS008 names the cause: `kustomize build` stops at the missing entry; the analysis, reading every file, still
+    # takes the base as a build of its own and reports what that build would do (KS108, KS501).
+    ("b24 bases: path typo", B24, [(OV24, BASES24, "bases:\n  - ../../bsae\n")], ["KS008", "KS108", "KS501"]),
     ("b24 bases: written as resources:", B24, [(OV24, BASES24, "resources:\n  - ../../base\n")], []),
     ("b24 component dropped from the base", B24, [(BK24, COMP24, "")], ["KS108", "KS501"]),
-    ("b24 component path typo", B24, [(BK24, COMP24, "components:\n  - ../component/kubelet\n")], ["KS108", "KS501"]),
+    ("b24 component path typo", B24, [(BK24, COMP24, "components:\n  - ../component/kubelet\n")],
+     ["KS008", "KS108", "KS501"]),
     ("b24 rbac.yaml out of the base's resources", B24, [(BK24, BASERES24, BASERES24.replace("  - rbac.yaml\n", ""))],
      ["KS108", "KS501"]),
     ("b24 serviceaccount.yaml out of the base's resources", B24,
