@@ -281,7 +281,10 @@ class KustomizeBuilds:
         index = bisect.bisect_left(paths, entry)
         found = [entry] if paths[index:index + 1] == [entry] else []  # (a file; sorted before its directory's files: "-" < "/")
         prefix = entry + os.sep
-        for path in paths[bisect.bisect_left(paths, prefix):]:
+        # By index, not over a slice: a slice copies every path after the prefix, input-sized per entry
+        # (quadratic over a monorepo's thousands of `resources:` entries).
+        for index in range(bisect.bisect_left(paths, prefix), len(paths)):
+            path = paths[index]
             if not path.startswith(prefix):
                 break
             found.append(path)

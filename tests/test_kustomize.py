@@ -183,3 +183,32 @@ def test_gitops_paths_ambiguous_absent_templated_or_helm_are_left_out(tmp_path: 
         "chart2/d.yaml": OBJECT.format(name="d"),
     })
     assert builds.namespaces() == {} and builds.fallbacks() == {}
+
+
+class _CountingPaths(list):
+    """A sorted path list that counts the paths read from it, by index or by slice."""
+
+    read = 0
+
+    def __getitem__(self, key):  # type: ignore[override]
+        found = super().__getitem__(key)
+        _CountingPaths.read += len(found) if isinstance(key, slice) else 1
+        return found
+
+
+def test_entries_of_a_monorepo_read_their_own_paths_not_the_rest_of_the_inputs() -> None:
+    """Each `resources:` entry looks up its own file or directory among the sorted input paths: the paths read
+    per entry are its own plus a binary search, whatever the input's size (a slice of the tail copied every path
+    after the entry: quadratic over a GitOps monorepo's thousands of entries)."""
+    from kubelint_scrape.kustomize import Kustomization, KustomizeBuilds
+
+    count = 2000
+    paths = [f"/repo/apps/app{i:04d}/{name}" for i in range(count) for name in ("deploy.yaml", "sa.yaml")]
+    kustomizations = [Kustomization(f"/repo/overlays/o{i:04d}/kustomization.yaml", f"o{i}", "ns", (
+        f"/repo/apps/app{i:04d}/deploy.yaml", f"/repo/apps/app{i:04d}"), ()) for i in range(count)]
+    builds = KustomizeBuilds(kustomizations, paths)
+    builds._paths = _CountingPaths(builds._paths)
+    _CountingPaths.read = 0
+    namespaces = builds.namespaces()
+    assert len(namespaces) == len(paths)
+    assert _CountingPaths.read < 100 * count  # ≈ 54 per kustomization (four binary searches); a tail slice: ≈ count²
