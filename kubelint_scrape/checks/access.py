@@ -19,7 +19,7 @@ from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches, fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
-                      permissions_beyond, pods_running_as)
+                      job_identities, permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
@@ -798,6 +798,21 @@ def _bound_spare_accounts(workspace) -> set[tuple[str, str]]:
     return workspace.index("bound-spare-accounts", build)
 
 
+def _named_accounts_by_namespace(workspace) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(namespace → the names, other than `default`, of the ServiceAccounts the inputs define there; namespace →
+    those of _bound_spare_accounts), each sorted. Built once per workspace: every unnamed pod asks for its own
+    namespace's, and a pass over every account per pod was quadratic in a repository of many teams."""
+    def build() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        grouped: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})
+        for index, accounts in enumerate((workspace.service_accounts, _bound_spare_accounts(workspace))):
+            for namespace, name in sorted(accounts):
+                if name != "default":
+                    grouped[index].setdefault(namespace, []).append(name)
+        return grouped
+
+    return workspace.index("named-accounts-by-namespace", build)
+
+
 def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, Identity, list[Related]] | None:
     """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
     Prometheus) names none — or as an account the inputs do not define (KS109) —, and exactly one other
@@ -828,14 +843,16 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
     if id(owner) in memo:
         return memo[id(owner)]
     # Every decided need of every job this pod runs: the account named instead must serve them all.
-    wanted = [(n.request, *n.alternatives) for j in ctx.analysis.jobs
+    wanted = [(n.request, *n.alternatives) for j in job_identities(ctx.analysis).get(identity, ())
               if j.identity == identity and (j.resolution.pod is owner or j.resolution.runner is owner)
               for n in j.needs if n.decision is not None and n.identity in (None, identity)]
     # An account the inputs only bind (defined elsewhere, or not yet) counts for an unnamed one alone: one that
     # names an undefined account is as likely to miss its ServiceAccount file as to name the wrong account.
-    spare = set() if undefined else _bound_spare_accounts(ctx.workspace)
-    fitting = [Identity(ns, name) for (ns, name) in sorted({*ctx.workspace.service_accounts, *spare})
-               if ns == identity.namespace and name != "default"]
+    defined, spare = _named_accounts_by_namespace(ctx.workspace)
+    names = defined.get(identity.namespace, [])
+    if not undefined and identity.namespace in spare:
+        names = sorted({*names, *spare[identity.namespace]})
+    fitting = [Identity(identity.namespace, name) for name in names]
     fitting = [sa for sa in fitting
                if all(any(authorizer.authorize(sa, r).allowed for r in requests) for requests in wanted)]
     result = None
