@@ -160,6 +160,8 @@ class KustomizeBuilds:
         self._members: dict[str, frozenset[str]] = {}
         self._built_by_others: frozenset[str] | None = None  # kustomization files another one builds (lazy)
         self._targets: list[tuple[GitOpsTarget, frozenset[str]]] | None = None  # _target_members (lazy)
+        self._namespaces: dict[str, str] | None = None  # namespaces() (lazy: asked by the model and by fixes)
+        self._fallbacks: dict[str, str] | None = None  # fallbacks() (lazy)
 
     def members(self, kustomization: Kustomization) -> frozenset[str]:
         """The files its build includes, the kustomization files of the roots it builds through among them (their
@@ -199,28 +201,33 @@ class KustomizeBuilds:
         those of the roots it includes, so the outermost `namespace:` wins: a base's own is overridden by the
         overlay's, and an overlay's by the GitOps object that deploys it (Flux's targetNamespace). A file two
         outermost builds give different namespaces (sibling overlays) takes the first's, by path; KS006 tells the
-        user the overlays are linted together."""
-        result: dict[str, str] = {}
-        for target, members in self._target_members():
-            if target.overrides:
-                for path in members:
-                    result.setdefault(path, target.namespace)
-        for kustomization in self._outermost_first():
-            if kustomization.namespace is not None:
-                for path in self.members(kustomization):
-                    result.setdefault(path, kustomization.namespace)
-        return result
+        user the overlays are linted together. Made once (callers must not modify it)."""
+        if self._namespaces is None:
+            result: dict[str, str] = {}
+            for target, members in self._target_members():
+                if target.overrides:
+                    for path in members:
+                        result.setdefault(path, target.namespace)
+            for kustomization in self._outermost_first():
+                if kustomization.namespace is not None:
+                    for path in self.members(kustomization):
+                        result.setdefault(path, kustomization.namespace)
+            self._namespaces = result
+        return self._namespaces
 
     def fallbacks(self) -> dict[str, str]:
         """File → the namespace an Argo CD Application gives its objects that name none (and that no `namespace:`
-        of a build sets: kustomize renders first). Kustomization files are left out: they are not deployed."""
-        result: dict[str, str] = {}
-        for target, members in self._target_members():
-            if not target.overrides:
-                for path in members:
-                    if not is_kustomization_file(path):
-                        result.setdefault(path, target.namespace)
-        return result
+        of a build sets: kustomize renders first). Kustomization files are left out: they are not deployed. Made
+        once (callers must not modify it)."""
+        if self._fallbacks is None:
+            result: dict[str, str] = {}
+            for target, members in self._target_members():
+                if not target.overrides:
+                    for path in members:
+                        if not is_kustomization_file(path):
+                            result.setdefault(path, target.namespace)
+            self._fallbacks = result
+        return self._fallbacks
 
     def _target_members(self) -> list[tuple[GitOpsTarget, frozenset[str]]]:
         """Each GitOps target whose directory the inputs hold, with the files it deploys: a kustomization root's
@@ -291,13 +298,34 @@ class KustomizeBuilds:
         return found
 
 
+def source_abspath(source: Source) -> str:
+    """The file's absolute path, the key of the builds' maps; memoised on the file (asked of every file at every
+    lint: thousands of os.path.abspath calls were a sixth of the language server's re-lint of a monorepo)."""
+    found = source.memo.get("abspath")
+    if found is None:
+        found = source.memo["abspath"] = os.path.abspath(source.path)
+    return found
+
+
+# The last run's builds and what they were made from. The language server lints again after each edit: an edit
+# that changes no Kustomization, no GitOps target and no file name keeps the builds (and their memoised maps)
+# instead of walking every build of a monorepo again. Every field compared is a function of the inputs.
+_last: tuple[tuple, KustomizeBuilds] | None = None
+
+
 def kustomize_builds(sources: list[Source]) -> KustomizeBuilds | None:
     """The builds of the sources' Kustomizations and GitOps targets; None where there are none (most runs)."""
-    kustomizations = [k for source in sources for k in source_kustomizations(source)]
-    targets = [t for source in sources for t in source_gitops_targets(source)]
+    global _last
+    kustomizations = tuple(k for source in sources for k in source_kustomizations(source))
+    targets = tuple(t for source in sources for t in source_gitops_targets(source))
     if not kustomizations and not targets:
         return None
-    return KustomizeBuilds(kustomizations, (os.path.abspath(source.path) for source in sources), targets)
+    key = (kustomizations, targets, tuple(source_abspath(source) for source in sources))
+    if _last is not None and _last[0] == key:
+        return _last[1]
+    builds = KustomizeBuilds(list(kustomizations), key[2], list(targets))
+    _last = (key, builds)
+    return builds
 
 
 def workspace_builds(workspace: Any) -> KustomizeBuilds | None:

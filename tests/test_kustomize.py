@@ -212,3 +212,30 @@ def test_entries_of_a_monorepo_read_their_own_paths_not_the_rest_of_the_inputs()
     namespaces = builds.namespaces()
     assert len(namespaces) == len(paths)
     assert _CountingPaths.read < 100 * count  # ≈ 54 per kustomization (four binary searches); a tail slice: ≈ count²
+
+
+def test_a_lint_again_over_the_same_builds_keeps_them_and_an_edited_kustomization_makes_new_ones(tmp_path: Path) -> None:
+    """The language server lints again after every edit: an edit that changes no Kustomization, GitOps target or
+    file name keeps the builds and their memoised maps (walking every build of a monorepo again was a third of a
+    re-lint); an edited Kustomization, a new file or a new target makes them again."""
+    from kubelint_scrape.load import parse_source
+
+    files = {
+        "base/kustomization.yaml": "resources: [sa.yaml]\n",
+        "base/sa.yaml": OBJECT.format(name="a"),
+        "overlay/kustomization.yaml": "namespace: one\nresources: [../base]\n",
+    }
+    builds = _builds(tmp_path, files)
+    sources = [read_source(str(tmp_path / name), Limits()) for name in sorted(files)]
+    namespaces = builds.namespaces()
+    assert builds.namespaces() is namespaces and _relative(tmp_path, namespaces)["base/sa.yaml"] == "one"
+    edited = [parse_source(s.path, s.text.replace("name: a", "name: b")) if s.path.endswith("sa.yaml") else s
+              for s in sources]
+    assert kustomize_builds(edited) is builds  # an object edited, the builds the same
+    overlay = str(tmp_path / "overlay/kustomization.yaml")
+    moved = [parse_source(s.path, s.text.replace("one", "two")) if s.path == overlay else s for s in edited]
+    assert _relative(tmp_path, kustomize_builds(moved).namespaces())["base/sa.yaml"] == "two"
+    (tmp_path / "base/more.yaml").write_text(OBJECT.format(name="c"))
+    grown = kustomize_builds(moved + [read_source(str(tmp_path / "base/more.yaml"), Limits())])
+    assert _relative(tmp_path, grown.namespaces()).get("base/more.yaml") is None  # not listed by base's resources
+    assert kustomize_builds(moved) is not grown
