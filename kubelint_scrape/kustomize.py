@@ -188,13 +188,13 @@ class KustomizeBuilds:
     def builds(self) -> dict[str, frozenset[str]]:
         """File → the kustomization files (as the inputs name them) whose build includes it: the outermost ones (the
         overlays a user builds), or, for a file only roots in a cycle include, each of those."""
-        result: dict[str, frozenset[str]] = {}
-        for kustomization in self._outermost_first():
+        found: dict[str, set[str]] = {}  # (sets grown in place: a frozenset copied per overlay was quadratic in
+        for kustomization in self._outermost_first():  # the overlays sharing a base or component)
             is_outermost = kustomization.path not in self._inner()
             for path in self.members(kustomization):
-                if is_outermost or path not in result:
-                    result[path] = result.get(path, frozenset()) | {kustomization.shown}
-        return result
+                if is_outermost or path not in found:
+                    found.setdefault(path, set()).add(kustomization.shown)
+        return {path: frozenset(shown) for path, shown in found.items()}
 
     def namespaces(self) -> dict[str, str]:
         """File → the namespace its build gives it (`kubectl apply -k`). Kustomize runs a root's transformers after

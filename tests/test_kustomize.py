@@ -239,3 +239,17 @@ def test_a_lint_again_over_the_same_builds_keeps_them_and_an_edited_kustomizatio
     grown = kustomize_builds(moved + [read_source(str(tmp_path / "base/more.yaml"), Limits())])
     assert _relative(tmp_path, grown.namespaces()).get("base/more.yaml") is None  # not listed by base's resources
     assert kustomize_builds(moved) is not grown
+
+
+def test_a_component_many_overlays_share_is_in_each_of_their_builds() -> None:
+    """builds() of a component shared by many overlays names every overlay (grown as sets: the frozenset copied per
+    overlay made it quadratic in the overlays, 0.13 s for 4,000)."""
+    from kubelint_scrape.kustomize import Kustomization, KustomizeBuilds
+
+    common = Kustomization("/r/common/kustomization.yaml", "common/kustomization.yaml", None, ("/r/common/sa.yaml",), ())
+    overlays = [Kustomization(f"/r/o{i}/kustomization.yaml", f"o{i}/kustomization.yaml", None, ("/r/common",), ())
+                for i in range(300)]
+    paths = ["/r/common/sa.yaml", common.path] + [o.path for o in overlays]
+    builds = KustomizeBuilds([common, *overlays], paths).builds()
+    assert builds["/r/common/sa.yaml"] == builds[common.path] == frozenset(o.shown for o in overlays)
+    assert all(isinstance(shown, frozenset) for shown in builds.values())
