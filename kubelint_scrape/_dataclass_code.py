@@ -1501,7 +1501,7 @@ def __create_fn__():
 
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.verb,self.api_group,self.resource,self.url,self.names,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_role, _type_rule, _type_via, _type_refused, _type__identities, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_via, _dflt_refused, _return_type):
+def __create_fn__(_type_role, _type_rule, _type_via, _type_refused, _type__identities, _type__by_identity, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_via, _dflt_refused, _return_type):
  def __init__(self,role:_type_role,rule:_type_rule,via:_type_via=_HAS_DEFAULT_FACTORY,refused:_type_refused=_dflt_refused)->_return_type:
   self.role=role
   self.rule=rule
@@ -1510,7 +1510,7 @@ def __create_fn__(_type_role, _type_rule, _type_via, _type_refused, _type__ident
  return __init__
 
 
-CODE['def __create_fn__(_type_role, _type_rule, _type_via, _type_refused, _type__identities, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_via, _dflt_refused, _return_type):\n def __init__(self,role:_type_role,rule:_type_rule,via:_type_via=_HAS_DEFAULT_FACTORY,refused:_type_refused=_dflt_refused)->_return_type:\n  self.role=role\n  self.rule=rule\n  self.via=_dflt_via() if via is _HAS_DEFAULT_FACTORY else via\n  self.refused=refused\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_role, _type_rule, _type_via, _type_refused, _type__identities, _type__by_identity, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_via, _dflt_refused, _return_type):\n def __init__(self,role:_type_role,rule:_type_rule,via:_type_via=_HAS_DEFAULT_FACTORY,refused:_type_refused=_dflt_refused)->_return_type:\n  self.role=role\n  self.rule=rule\n  self.via=_dflt_via() if via is _HAS_DEFAULT_FACTORY else via\n  self.refused=refused\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_who, _type_request, _type_why, _type_span, _type_decision, _type_job, _type_need, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_decision, _dflt_job, _dflt_need, _return_type):
  def __init__(self,who:_type_who,request:_type_request,why:_type_why,span:_type_span=_dflt_span,decision:_type_decision=_dflt_decision,job:_type_job=_dflt_job,need:_type_need=_dflt_need)->_return_type:

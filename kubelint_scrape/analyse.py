@@ -762,11 +762,16 @@ def resolve_identity(
 
 
 def _service_accounts_beside(path: str, workspace: Workspace):
-    directory = os.path.dirname(os.path.abspath(path))
     # Only a ServiceAccount named like a scraper's: an exporter's (cadvisor, node-exporter) beside a stray config
-    # does not load it, and a wrong guess would report its RBAC (SPEC §3: never guess silently).
-    return [sa for sa in workspace.service_account_definitions
-            if os.path.dirname(os.path.abspath(sa.obj.path)) == directory and _scraper_name(sa.name)]
+    # does not load it, and a wrong guess would report its RBAC (SPEC §3: never guess silently). Grouped by
+    # directory once: asked per config no workload loads, a pass over every account each was quadratic.
+    def build() -> dict[str, list]:
+        found: dict[str, list] = {}
+        for sa in workspace.service_account_definitions:
+            if _scraper_name(sa.name):
+                found.setdefault(os.path.dirname(os.path.abspath(sa.obj.path)), []).append(sa)
+        return found
+    return workspace.index("scraper-accounts-by-directory", build).get(os.path.dirname(os.path.abspath(path)), [])
 
 
 # Names of ServiceAccounts that run scrapers, as setups name them (prometheus, prometheus-k8s, vmagent,

@@ -13,7 +13,7 @@ from typing import Any
 
 from .findings import Finding
 from .k8svalidate import refused_by_server, unserved
-from .kustomize import kustomize_builds, source_gitops_targets, source_kustomizations
+from .kustomize import kustomize_builds, source_abspath, source_gitops_targets, source_kustomizations
 from .load import Limits, Source, gc_paused, parse_text
 from .model import (
     RBAC_KINDS,
@@ -59,8 +59,8 @@ def build_workspace(
     fallbacks = builds.fallbacks() if builds is not None else {}
     accounts = kustomized_accounts(sources, kustomized) if kustomized else {}
     for source in sources:
-        override = kustomized.get(os.path.abspath(source.path)) if kustomized else None
-        fallback = fallbacks.get(os.path.abspath(source.path)) if fallbacks else None
+        override = kustomized.get(source_abspath(source)) if kustomized else None
+        fallback = fallbacks.get(source_abspath(source)) if fallbacks else None
         model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()), fallback)
         refused = refused_rbac(source, model, kubernetes_version)
         for (obj, derived), is_refused in zip(model.objects, refused):
@@ -187,15 +187,24 @@ def kustomized_accounts(sources: list[Source], kustomized: dict[str, str]) -> di
     build: two builds that set the same namespace move their accounts to the same place."""
     found: dict[str, set[tuple[str, str]]] = {}
     for source in sources:
-        namespace = kustomized.get(os.path.abspath(source.path))
-        if namespace is None:
-            continue
+        namespace = kustomized.get(source_abspath(source))
+        if namespace is not None:
+            found.setdefault(namespace, set()).update(_written_accounts(source))
+    return {namespace: frozenset(names) for namespace, names in found.items() if names}
+
+
+def _written_accounts(source: Source) -> list[tuple[str, str]]:
+    """(namespace as written, name) of the file's ServiceAccounts; memoised on the file (every kustomized file is
+    asked at every lint: the language server's re-lint of a monorepo read them all again)."""
+    found = source.memo.get("written accounts")
+    if found is None:
+        found = source.memo["written accounts"] = []
         for _document, doc in iter_documents(source):
             if isinstance(doc, YMap) and doc.get("kind") == "ServiceAccount" and doc.get("apiVersion") == "v1":
                 metadata = as_map(doc.get("metadata"))
                 if as_str(metadata.get("name")):
-                    found.setdefault(namespace, set()).add((as_str(metadata.get("namespace")), as_str(metadata.get("name"))))
-    return {namespace: frozenset(names) for namespace, names in found.items()}
+                    found.append((as_str(metadata.get("namespace")), as_str(metadata.get("name"))))
+    return found
 
 
 def kustomized_subjects(binding: BindingDef, namespace: str, accounts: frozenset[tuple[str, str]]) -> BindingDef:

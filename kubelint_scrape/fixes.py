@@ -158,8 +158,7 @@ def scrape_role_name(authorizer: Authorizer, identity: Identity) -> str:
     has — one the API server refuses included (a v1beta1 `prometheus-scrape` whose apiVersion KS501 corrects) —
     gets a number: created beside it, the new object would replace it or be replaced (KS006). The identity's own
     roles and bindings of that name do not count: a fix adds to them where they apply (where_to_add)."""
-    accounts = authorizer.workspace.service_accounts
-    same_name = any(name == identity.name and ns != identity.namespace for ns, name in accounts)
+    same_name = bool(_account_namespaces(authorizer.workspace).get(identity.name, set()) - {identity.namespace})
     base = f"{identity.namespace}-{identity.name}-scrape" if same_name else f"{identity.name}-scrape"
     taken = _rbac_names(authorizer.workspace)
     if base not in taken:
@@ -172,6 +171,17 @@ def scrape_role_name(authorizer: Authorizer, identity: Identity) -> str:
     while f"{base}-{number}" in taken:
         number += 1
     return f"{base}-{number}"
+
+
+def _account_namespaces(workspace) -> dict[str, set[str]]:
+    """ServiceAccount name → the namespaces the inputs define it in; built once (asked per fix: a pass over every
+    account per fix was quadratic in a repository of many teams)."""
+    def build() -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for namespace, name in workspace.service_accounts:
+            found.setdefault(name, set()).add(namespace)
+        return found
+    return workspace.index("account-namespaces", build)
 
 
 def _rbac_key(kind: str, namespace: str, name: str) -> tuple[str, str, str]:
@@ -287,6 +297,18 @@ def _pending_own_binding(authorizer: Authorizer, identity: Identity, namespace: 
         return (f"Add to {role.kind} {role.name} (bound {where} by {binding.kind} {binding.name} once {refs} "
                 f"{'are' if len(refused) > 1 else 'is'} changed to apiVersion rbac.authorization.k8s.io/v1, as KS501 says)"), role
     return "", None
+
+
+def _binding_names(workspace) -> dict[tuple[str, str | None], set[str]]:
+    """(ClusterRoleBinding, None) or (RoleBinding, its namespace) → the names of the bindings of the inputs, those
+    refused included; built once (asked per fix)."""
+    def build() -> dict[tuple[str, str | None], set[str]]:
+        found: dict[tuple[str, str | None], set[str]] = {}
+        for binding in [*workspace.bindings, *workspace.rejected_bindings]:
+            key = (binding.kind, None if binding.kind == "ClusterRoleBinding" else binding.namespace)
+            found.setdefault(key, set()).add(binding.name)
+        return found
+    return workspace.index("binding-names", build)
 
 
 def _pending_binding_of(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> str:
@@ -518,9 +540,7 @@ def _existing_role_holding(authorizer: Authorizer, namespace: str | None, reques
     The narrowest such role, and never one with wildcards, write verbs or Secrets: binding it would hand the
     scraper far more than the need (KS202, KS204, KS207) — the rule alone is the fix then."""
     best: tuple[bool, int, str, RoleDef] | None = None
-    for role, rules, size in _read_only_roles(authorizer):
-        if role.kind == "Role" and role.namespace != namespace:
-            continue
+    for role, rules, size in _read_only_roles_for(authorizer, namespace):
         if not all(any(rule_allows(rule, request) for rule in rules) for request in requests):
             continue
         key = (_refused_for_version(authorizer, role), size, role.ref)  # an accepted role first
@@ -568,6 +588,26 @@ def _read_only_roles(authorizer: Authorizer) -> list[tuple[RoleDef, list, int]]:
 
     owner, found = authorizer.workspace.index("read-only-roles", build)
     return found if owner is authorizer else build()[1]
+
+
+def _read_only_roles_for(authorizer: Authorizer, namespace: str | None) -> list[tuple[RoleDef, list, int]]:
+    """_read_only_roles that can serve a need in `namespace` (None: cluster-wide): the ClusterRoles, and the Roles
+    of that namespace, each in _read_only_roles' order. Grouped once: a fix per denied need walked every Role of
+    every namespace, quadratic in a repository of many teams."""
+    def build() -> tuple[Authorizer, list, dict[str, list]]:
+        cluster: list = []
+        by_namespace: dict[str, list] = {}
+        for entry in _read_only_roles(authorizer):
+            if entry[0].kind == "Role":
+                by_namespace.setdefault(entry[0].namespace, []).append(entry)
+            else:
+                cluster.append(entry)
+        return authorizer, cluster, by_namespace
+
+    owner, cluster, by_namespace = authorizer.workspace.index("read-only-roles-by-namespace", build)
+    if owner is not authorizer:
+        owner, cluster, by_namespace = build()
+    return cluster if namespace is None else [*cluster, *by_namespace.get(namespace, ())]
 
 
 def _dangling_binding(authorizer: Authorizer, identity: Identity, namespace: str | None) -> BindingDef | None:
@@ -625,10 +665,8 @@ def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | 
     needs (a RoleBinding cannot grant them), else a RoleBinding in the need's namespace. Its name avoids every
     binding of the inputs, those refused for their apiVersion too: once KS501's fix makes them exist, a second
     `prometheus` would replace the subjects of the tutorial's own (v1beta1) ClusterRoleBinding `prometheus`."""
-    workspace = authorizer.workspace
-    names = {b.name for b in [*workspace.bindings, *workspace.rejected_bindings]
-             if b.kind == ("ClusterRoleBinding" if namespace is None else "RoleBinding")
-             and (namespace is None or b.namespace == namespace)}
+    names = _binding_names(authorizer.workspace).get(("ClusterRoleBinding", None) if namespace is None
+                                                     else ("RoleBinding", namespace), set())
     name = role.name if role.name not in names else f"{role.name}-{identity.name}"
     where = f"{role.kind} {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
     note = _version_note(authorizer, role)

@@ -219,6 +219,8 @@ class KustomizeBuilds:
         self._built_by_others: frozenset[str] | None = None  # kustomization files another one builds (lazy)
         self._targets: list[tuple[GitOpsTarget, frozenset[str]]] | None = None  # _target_members (lazy)
         self._setters: dict[str, tuple[str, str]] | None = None  # namespace_setters (lazy)
+        self._namespaces: dict[str, str] | None = None  # namespaces() (lazy: asked by the model and by fixes)
+        self._fallbacks: dict[str, str] | None = None  # fallbacks() (lazy)
 
     def members(self, kustomization: Kustomization) -> frozenset[str]:
         """The files its build includes, the kustomization files of the roots it builds through among them (their
@@ -245,21 +247,23 @@ class KustomizeBuilds:
     def builds(self) -> dict[str, frozenset[str]]:
         """File → the kustomization files (as the inputs name them) whose build includes it: the outermost ones (the
         overlays a user builds), or, for a file only roots in a cycle include, each of those."""
-        result: dict[str, frozenset[str]] = {}
-        for kustomization in self._outermost_first():
+        found: dict[str, set[str]] = {}  # (sets grown in place: a frozenset copied per overlay was quadratic in
+        for kustomization in self._outermost_first():  # the overlays sharing a base or component)
             is_outermost = kustomization.path not in self._inner()
             for path in self.members(kustomization):
-                if is_outermost or path not in result:
-                    result[path] = result.get(path, frozenset()) | {kustomization.shown}
-        return result
+                if is_outermost or path not in found:
+                    found.setdefault(path, set()).add(kustomization.shown)
+        return {path: frozenset(shown) for path, shown in found.items()}
 
     def namespaces(self) -> dict[str, str]:
         """File → the namespace its build gives it (`kubectl apply -k`). Kustomize runs a root's transformers after
         those of the roots it includes, so the outermost `namespace:` wins: a base's own is overridden by the
         overlay's, and an overlay's by the GitOps object that deploys it (Flux's targetNamespace). A file two
         outermost builds give different namespaces (sibling overlays) takes the first's, by path; KS006 tells the
-        user the overlays are linted together."""
-        return {path: namespace for path, (namespace, _setter) in self.namespace_setters().items()}
+        user the overlays are linted together. Made once (callers must not modify it)."""
+        if self._namespaces is None:
+            self._namespaces = {path: namespace for path, (namespace, _setter) in self.namespace_setters().items()}
+        return self._namespaces
 
     def namespace_setters(self) -> dict[str, tuple[str, str]]:
         """File → (the namespace its build gives it, as namespaces(); the file setting it, as the inputs name it: the
@@ -279,14 +283,17 @@ class KustomizeBuilds:
 
     def fallbacks(self) -> dict[str, str]:
         """File → the namespace an Argo CD Application gives its objects that name none (and that no `namespace:`
-        of a build sets: kustomize renders first). Kustomization files are left out: they are not deployed."""
-        result: dict[str, str] = {}
-        for target, members in self._target_members():
-            if not target.overrides:
-                for path in members:
-                    if not is_kustomization_file(path):
-                        result.setdefault(path, target.namespace)
-        return result
+        of a build sets: kustomize renders first). Kustomization files are left out: they are not deployed. Made
+        once (callers must not modify it)."""
+        if self._fallbacks is None:
+            result: dict[str, str] = {}
+            for target, members in self._target_members():
+                if not target.overrides:
+                    for path in members:
+                        if not is_kustomization_file(path):
+                            result.setdefault(path, target.namespace)
+            self._fallbacks = result
+        return self._fallbacks
 
     def _target_members(self) -> list[tuple[GitOpsTarget, frozenset[str]]]:
         """Each GitOps target whose directory the inputs hold, with the files it deploys: a kustomization root's
@@ -347,20 +354,44 @@ class KustomizeBuilds:
         index = bisect.bisect_left(paths, entry)
         found = [entry] if paths[index:index + 1] == [entry] else []  # (a file; sorted before its directory's files: "-" < "/")
         prefix = entry + os.sep
-        for path in paths[bisect.bisect_left(paths, prefix):]:
+        # By index, not over a slice: a slice copies every path after the prefix, input-sized per entry
+        # (quadratic over a monorepo's thousands of `resources:` entries).
+        for index in range(bisect.bisect_left(paths, prefix), len(paths)):
+            path = paths[index]
             if not path.startswith(prefix):
                 break
             found.append(path)
         return found
 
 
+def source_abspath(source: Source) -> str:
+    """The file's absolute path, the key of the builds' maps; memoised on the file (asked of every file at every
+    lint: thousands of os.path.abspath calls were a sixth of the language server's re-lint of a monorepo)."""
+    found = source.memo.get("abspath")
+    if found is None:
+        found = source.memo["abspath"] = os.path.abspath(source.path)
+    return found
+
+
+# The last run's builds and what they were made from. The language server lints again after each edit: an edit
+# that changes no Kustomization, no GitOps target and no file name keeps the builds (and their memoised maps)
+# instead of walking every build of a monorepo again. Every field compared is a function of the inputs.
+_last: tuple[tuple, KustomizeBuilds] | None = None
+
+
 def kustomize_builds(sources: list[Source]) -> KustomizeBuilds | None:
     """The builds of the sources' Kustomizations and GitOps targets; None where there are none (most runs)."""
-    kustomizations = [k for source in sources for k in source_kustomizations(source)]
-    targets = [t for source in sources for t in source_gitops_targets(source)]
+    global _last
+    kustomizations = tuple(k for source in sources for k in source_kustomizations(source))
+    targets = tuple(t for source in sources for t in source_gitops_targets(source))
     if not kustomizations and not targets:
         return None
-    return KustomizeBuilds(kustomizations, (os.path.abspath(source.path) for source in sources), targets)
+    key = (kustomizations, targets, tuple(source_abspath(source) for source in sources))
+    if _last is not None and _last[0] == key:
+        return _last[1]
+    builds = KustomizeBuilds(list(kustomizations), key[2], list(targets))
+    _last = (key, builds)
+    return builds
 
 
 def workspace_builds(workspace: Any) -> KustomizeBuilds | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
 
 from kubelint_scrape.engine import Options, lint_paths
@@ -1334,3 +1335,130 @@ def test_fix_binds_the_role_already_written_for_the_namespace(tmp_path: Path) ->
     binding = finding.fix.split("there:\n", 1)[1].split("\nOr", 1)[0]
     (tmp_path / "fix.yaml").write_text(binding + "\n")
     assert not [f for f in _lint(tmp_path) if f.rule in ACCESS]
+
+
+TEAM = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {{name: prometheus, namespace: {ns}}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: prom, namespace: {ns}}}
+rules:
+- {{apiGroups: [""], resources: [pods], verbs: [get, list, watch]}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: prom, namespace: {ns}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: prom}}
+subjects: [{{kind: ServiceAccount, name: prometheus, namespace: {ns}}}, {{kind: ServiceAccount, name: spare, namespace: {ns}}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: prometheus, namespace: {ns}}}
+spec:
+  selector: {{matchLabels: {{app: p}}}}
+  template:
+    metadata: {{labels: {{app: p}}}}
+    spec:
+      containers:
+      - name: prometheus
+        image: prom/prometheus:v2.53.0
+        args: [--config.file=/etc/prometheus/prometheus.yml]
+        volumeMounts: [{{name: cfg, mountPath: /etc/prometheus}}]
+      volumes: [{{name: cfg, configMap: {{name: prom}}}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: prom, namespace: {ns}}}
+data:
+  prometheus.yml: |
+    scrape_configs:
+    - job_name: pods
+      kubernetes_sd_configs: [{{role: pod, namespaces: {{own_namespace: true}}}}]
+"""
+
+
+# A team whose Prometheus runs as an account made elsewhere (a chart's: KS109), bound to the built-in `view`
+# (KS203 per binding), beside a stand-alone config that no workload loads (KS100, its account guessed from the
+# directory).
+UNDEFINED_TEAM = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: prom, namespace: {ns}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}}
+subjects: [{{kind: ServiceAccount, name: prom-sa, namespace: {ns}}}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {{name: other, namespace: {ns}}}
+---
+""" + TEAM.split("---\n", 3)[3].replace("    spec:\n      containers:", "    spec:\n      serviceAccountName: prom-sa\n      containers:")
+
+
+def _passes_over_the_workspace(tmp_path: Path, teams: int, template: str = TEAM) -> dict[str, int]:
+    """Lint `teams` namespaces of `template` (TEAM: a Prometheus without serviceAccountName whose Role is bound to
+    two other accounts, KS101 with a fix binding the existing Role), each with a stand-alone config beside; count
+    the passes over every ServiceAccount, binding, read-only role and job of the run."""
+    import kubelint_scrape.engine as engine
+    import kubelint_scrape.fixes as fixes
+
+    passes = {"accounts": 0, "account definitions": 0, "bindings": 0, "roles": 0, "jobs": 0}
+
+    def counted(what: str, kind: type):
+        class Counted(kind):  # type: ignore[valid-type, misc]
+            def __iter__(self):
+                passes[what] += 1
+                return super().__iter__()
+        return Counted
+
+    build, analyse, read_only_roles = engine.build_workspace, engine.analyse, fixes._read_only_roles
+
+    def build_workspace(*args, **kwargs):
+        workspace, configs, findings = build(*args, **kwargs)
+        workspace.service_accounts = counted("accounts", dict)(workspace.service_accounts)
+        workspace.service_account_definitions = counted("account definitions", list)(workspace.service_account_definitions)
+        workspace.bindings = counted("bindings", list)(workspace.bindings)
+        return workspace, configs, findings
+
+    def analysed(*args, **kwargs):
+        analysis = analyse(*args, **kwargs)
+        analysis.jobs = counted("jobs", list)(analysis.jobs)
+        return analysis
+
+    root = tmp_path / str(teams)
+    root.mkdir(parents=True)
+    for team in range(teams):
+        (root / f"team{team}.yaml").write_text(template.format(ns=f"team{team}"))
+        (root / f"configs{team}").mkdir()
+        (root / f"configs{team}" / "prometheus.yml").write_text("scrape_configs:\n- {job_name: nodes, kubernetes_sd_configs: [{role: node}]}\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "build_workspace", build_workspace)
+        patch.setattr(engine, "analyse", analysed)
+        patch.setattr(fixes, "_read_only_roles", lambda authorizer: counted("roles", list)(read_only_roles(authorizer)))
+        findings = lint_paths([str(root)], Options()).findings
+    rules = [f.rule for f in findings]
+    if template is TEAM:
+        fixed = [f for f in findings if f.rule == "KS101" and "Role team0/prom in the inputs already grants this" in (f.fix or "")]
+        assert rules.count("KS101") == teams and fixed, [(f.rule, f.message) for f in findings]
+    else:
+        assert rules.count("KS109") == rules.count("KS203") == rules.count("KS100") == teams, rules
+    return passes
+
+
+def test_fixes_of_many_teams_look_up_their_namespace_instead_of_passing_over_the_workspace(tmp_path: Path) -> None:
+    """The fix of each denied need (and the search for the account an unnamed pod meant) looks up its namespace's
+    accounts, Roles and bindings and its identity's jobs in indexes built once: a pass over every one of them per
+    fix was quadratic — 3,000 teams took 75 s, 300 took 1.6 s. Counted, not timed: four teams or sixteen, the same
+    number of passes."""
+    few = _passes_over_the_workspace(tmp_path, 4)
+    assert few == _passes_over_the_workspace(tmp_path, 16), few
+
+
+def test_many_teams_with_accounts_made_elsewhere_are_reported_without_passing_over_the_workspace(tmp_path: Path) -> None:
+    """KS109 per undefined account (its near misses, the same name elsewhere, the accounts other configs run as),
+    KS100 per stand-alone config (its jobs, the scraper account beside it): each looked up in an index built once.
+    A pass over every account, account definition and job each made 3,000 teams take 208 s (300: 11.6 s)."""
+    few = _passes_over_the_workspace(tmp_path / "few", 4, UNDEFINED_TEAM)
+    assert few == _passes_over_the_workspace(tmp_path / "many", 16, UNDEFINED_TEAM), few

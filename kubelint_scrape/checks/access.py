@@ -19,7 +19,7 @@ from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches, fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
-                      permissions_beyond, pods_running_as)
+                      job_identities, permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_DIR, SA_TOKEN
@@ -799,6 +799,21 @@ def _bound_spare_accounts(workspace) -> set[tuple[str, str]]:
     return workspace.index("bound-spare-accounts", build)
 
 
+def _named_accounts_by_namespace(workspace) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(namespace → the names, other than `default`, of the ServiceAccounts the inputs define there; namespace →
+    those of _bound_spare_accounts), each sorted. Built once per workspace: every unnamed pod asks for its own
+    namespace's, and a pass over every account per pod was quadratic in a repository of many teams."""
+    def build() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        grouped: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})
+        for index, accounts in enumerate((workspace.service_accounts, _bound_spare_accounts(workspace))):
+            for namespace, name in sorted(accounts):
+                if name != "default":
+                    grouped[index].setdefault(namespace, []).append(name)
+        return grouped
+
+    return workspace.index("named-accounts-by-namespace", build)
+
+
 def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, Identity, list[Related]] | None:
     """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
     Prometheus) names none — or as an account the inputs do not define (KS109) —, and exactly one other
@@ -829,14 +844,16 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
     if id(owner) in memo:
         return memo[id(owner)]
     # Every decided need of every job this pod runs: the account named instead must serve them all.
-    wanted = [(n.request, *n.alternatives) for j in ctx.analysis.jobs
+    wanted = [(n.request, *n.alternatives) for j in job_identities(ctx.analysis).get(identity, ())
               if j.identity == identity and (j.resolution.pod is owner or j.resolution.runner is owner)
               for n in j.needs if n.decision is not None and n.identity in (None, identity)]
     # An account the inputs only bind (defined elsewhere, or not yet) counts for an unnamed one alone: one that
     # names an undefined account is as likely to miss its ServiceAccount file as to name the wrong account.
-    spare = set() if undefined else _bound_spare_accounts(ctx.workspace)
-    fitting = [Identity(ns, name) for (ns, name) in sorted({*ctx.workspace.service_accounts, *spare})
-               if ns == identity.namespace and name != "default"]
+    defined, spare = _named_accounts_by_namespace(ctx.workspace)
+    names = defined.get(identity.namespace, [])
+    if not undefined and identity.namespace in spare:
+        names = sorted({*names, *spare[identity.namespace]})
+    fitting = [Identity(identity.namespace, name) for name in names]
     fitting = [sa for sa in fitting
                if all(any(authorizer.authorize(sa, r).allowed for r in requests) for requests in wanted)]
     result = None
@@ -1038,6 +1055,17 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
 # ---------------------------------------------------------------------------------------------- KS100, KS106, KS107, KS109
 
 
+def _jobs_by_config(ctx: Context) -> dict[int, list[JobAnalysis]]:
+    """id(config) → its analysed jobs, in order; built once (a pass over every job per unresolved config was
+    quadratic in a directory of stand-alone configs)."""
+    def build() -> dict[int, list[JobAnalysis]]:
+        found: dict[int, list[JobAnalysis]] = {}
+        for job in ctx.analysis.jobs:
+            found.setdefault(id(job.job.config), []).append(job)
+        return found
+    return ctx.once("jobs by config", build)
+
+
 @check("KS100")
 def identity_unresolved(ctx: Context) -> Iterator[Finding]:
     for config in ctx.analysis.configs:
@@ -1046,7 +1074,7 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
             continue
         if config.unread_runner is not None:
             continue  # a Grafana Agent or an OpenTelemetry target allocator runs it: KS007 says so, once
-        jobs = [j for j in ctx.analysis.jobs if j.job.config is config]
+        jobs = _jobs_by_config(ctx).get(id(config), [])
         if not any(j.needs or j.credential_gaps for j in jobs) and not any(j.job.sd_configs for j in jobs):
             continue
         if all(j.job.rejected for j in jobs):
@@ -1656,6 +1684,8 @@ def _files_provided(mounts: list[YMap], volumes: list[YMap]) -> set[str]:
 def service_account_not_found(ctx: Context) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     every = [(config, each) for config in ctx.analysis.configs for each in ctx.analysis.resolutions[id(config)].each]
+    running = {r.identity for _config, r in every if r.identity is not None}  # what some config runs as
+    by_namespace, by_name = _accounts_by_namespace_and_name(ctx.workspace)
     for config, resolution in every:
         identity = resolution.identity
         if identity is None or resolution.explicit or resolution.managed or identity.name == "default":
@@ -1670,9 +1700,9 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
 
         # Not one that another Prometheus config runs as: that account is in use as meant (`prometheus` beside a
         # missing `prometheus-agent`), and sharing it would merge two scrapers' grants.
-        others = {r.identity for _config, r in every if r.identity is not None and r.identity != identity}
-        near = did_you_mean(identity.name, [n for ns, n in ctx.workspace.service_accounts
-                                            if ns == identity.namespace and Identity(ns, n) not in others])
+        near = did_you_mean(identity.name, [n for n in by_namespace.get(identity.namespace, ())
+                                            if Identity(identity.namespace, n) == identity
+                                            or Identity(identity.namespace, n) not in running])
         hint = f" (did you mean ServiceAccount {identity.namespace}/{near}?)" if near else ""
         fix = (f"Name the existing ServiceAccount {near} instead of {identity.name}, or add a ServiceAccount "
                f"{identity.name} in namespace {identity.namespace}." if near else
@@ -1682,7 +1712,7 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
         if near:
             existing = ctx.workspace.service_accounts[(identity.namespace, near)]
             related = (Related(existing.obj.span, f"ServiceAccount {identity.namespace}/{near} is defined here"),)
-        elsewhere = sorted(ns for ns, n in ctx.workspace.service_accounts if n == identity.name and ns != identity.namespace)
+        elsewhere = sorted(ns for ns in by_name.get(identity.name, ()) if ns != identity.namespace)
         if resolution.namespace_assumed and elsewhere and not near:
             # The workload names no namespace (placed in the default one) and the account exists elsewhere: most
             # likely the manifests are applied with `-n`, which --default-namespace says.
@@ -1709,6 +1739,20 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
             fix=fix, related=related, object=f"ServiceAccount/{identity.namespace}/{identity.name}",
         )
     yield from _token_secret_account_not_found(ctx, seen)
+
+
+def _accounts_by_namespace_and_name(workspace) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(namespace → names, name → namespaces) of the ServiceAccounts the inputs define, in their order; built once
+    (KS109 asks per undefined account: a pass over every account each was quadratic in a repository whose
+    accounts are made elsewhere, by a chart or an operator)."""
+    def build() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        by_namespace: dict[str, list[str]] = {}
+        by_name: dict[str, list[str]] = {}
+        for namespace, name in workspace.service_accounts:
+            by_namespace.setdefault(namespace, []).append(name)
+            by_name.setdefault(name, []).append(namespace)
+        return by_namespace, by_name
+    return workspace.index("accounts-by-namespace-and-name", build)
 
 
 def _token_secret_account_not_found(ctx: Context, seen: set[tuple[str, str]]) -> Iterator[Finding]:

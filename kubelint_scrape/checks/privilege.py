@@ -184,10 +184,11 @@ def _binding_related(holding: Holding, identity: Identity | None = None) -> list
     """The first three distinct bindings of the holding (to `identity`), then the refused objects. Stops at three:
     a rule bound by thousands of bindings would otherwise build (and compare) an entry for each, per finding."""
     related: list[Related] = []
-    for binding, role, ident in holding.via:
+    entries = holding.via if identity is None else [(b, r, identity) for b, r in holding.via_of(identity)]
+    for binding, role, ident in entries:
         if len(related) == 3:
             break
-        if binding.obj is None or (identity is not None and ident != identity):
+        if binding.obj is None:
             continue
         refused = any(item is binding for item, _f in holding.refused)
         text = f"{binding.ref} {'would bind' if refused else 'binds'} {binding.role_ref} to {ident}"
