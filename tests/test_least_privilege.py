@@ -290,6 +290,22 @@ def test_ks208_relates_each_job_once_with_every_namespace() -> None:
         'job "team-pods" needs list/watch pods in namespaces team-a, team-b']
 
 
+def test_ks208_fix_drops_a_cluster_binding_a_rolebinding_already_covers() -> None:
+    # The proposed RoleBinding metrics/prometheus would be a second copy of the existing one's grant, under its
+    # name with another roleRef (immutable: apply fails); the ClusterRoleBinding, naming another account, loses
+    # only the scraper's subject.
+    (finding,) = fixture_findings("KS208/fail-cluster-binding-beside-rolebinding", "KS208")
+    assert finding["fix"] == ("Remove monitoring/prometheus from the subjects of ClusterRoleBinding prometheus; "
+                              "the RoleBindings keep granting everything the jobs use.")
+    assert finding["data"]["already_granted"] == ["metrics"]
+
+
+def test_ks208_fix_adds_rolebindings_only_where_none_grants_yet() -> None:
+    (finding,) = fixture_findings("KS208/fail-cluster-binding-partly-beside-rolebinding", "KS208")
+    assert "where none grants it yet (web):" in finding["fix"]
+    assert "namespace: web" in finding["fix"] and "namespace: metrics" not in finding["fix"]
+
+
 def test_ks203_rewrite_does_not_write_back_the_wildcard_ks202_reports() -> None:
     (finding,) = fixture_findings("KS203/fail-wildcard-group-rule-rewritten-concretely", "KS203")
     assert finding["fix"] == ('Replace this rule of ClusterRole service-reader with:\n'

@@ -54,7 +54,7 @@ from ..grants import (
     version_refused_holdings,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
-from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows, url_pattern_matches
+from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows, subject_applies, url_pattern_matches
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, YSeq, as_str, at, get_path
@@ -1692,17 +1692,49 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
         elsewhere = "every other namespace" + ("" if "kube-system" in namespaces else ", kube-system included,")
         identities = list(dict.fromkeys(i for i, _r in uses))
         who = ", ".join(dict.fromkeys(r.who for _i, r in uses))
-        bindings_yaml = "\n".join(_role_binding_yaml(binding, ns, identities) for ns in namespaces)
+        # A use that a RoleBinding in its namespace grants as well needs no new RoleBinding there: the existing
+        # one already serves it (and one proposed under this binding's name would collide with it).
+        covered = {r.request.namespace: _role_binding_grants(r) for _i, r in uses}
+        for _i, r in uses:
+            if not _role_binding_grants(r):
+                covered[r.request.namespace] = []
+        missing = [ns for ns in namespaces if not covered[ns]]
+        granted = list(dict.fromkeys(b for ns in namespaces for b in covered[ns]))
+        already = (f"; {' and '.join(_binding_name(b) for b in granted)} already grant{'s' if len(granted) == 1 else ''} "
+                   f"it {'there' if not missing else 'in ' + ', '.join(ns for ns in namespaces if covered[ns])}"
+                   if granted else "")
+        message = (f"ClusterRoleBinding {binding.name} gives {', '.join(map(str, identities))} ClusterRole "
+                   f"{binding.role_name} in every namespace, but everything it is used for ({who}) is in "
+                   f"namespace{'s' if len(namespaces) > 1 else ''} {', '.join(namespaces)}{already}: ")
+        if missing:
+            message += (f"RoleBindings {'there' if not granted else 'in ' + ', '.join(missing)} grant the same without granting it in {elsewhere} and in namespaces "
+                        f"created later")
+            bindings_yaml = "\n".join(_role_binding_yaml(binding, ns, identities) for ns in missing)
+            fix = ("Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole)"
+                   + (f" where none grants it yet ({', '.join(missing)})" if granted else "") + ":\n" + bindings_yaml)
+        else:
+            message += (f"the ClusterRoleBinding adds nothing the jobs use, only the grant in {elsewhere} and in "
+                        f"namespaces created later")
+            fix = _drop_cluster_binding(binding, identities)
         yield Finding(
-            "KS208", binding.obj.key_span("kind"),
-            f"ClusterRoleBinding {binding.name} gives {', '.join(map(str, identities))} ClusterRole {binding.role_name} in "
-            f"every namespace, but everything it is used for ({who}) is in namespace{'s' if len(namespaces) > 1 else ''} "
-            f"{', '.join(namespaces)}: RoleBindings there grant the same without granting it in {elsewhere} and in "
-            f"namespaces created later",
-            fix="Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole):\n" + bindings_yaml,
+            "KS208", binding.obj.key_span("kind"), message, fix=fix,
             related=_namespaced_needs_related(uses),
-            object=binding.ref, data={"namespaces": namespaces},
+            object=binding.ref, data={"namespaces": namespaces, "already_granted": [ns for ns in namespaces if covered[ns]]},
         )
+
+
+def _role_binding_grants(requirement: Requirement) -> list[BindingDef]:
+    """The RoleBindings that grant the requirement too (a decision lists every grant that allows it)."""
+    return [g.binding for g in requirement.decision.grants if g.binding.kind == "RoleBinding"]
+
+
+def _drop_cluster_binding(binding: BindingDef, identities: list[Identity]) -> str:
+    """Delete the ClusterRoleBinding, or only the scrapers' subjects when it names anyone else too."""
+    others = [s for s in binding.subjects if not any(s.kind != "Group" and subject_applies(s, i) for i in identities)]
+    if others:
+        return (f"Remove {', '.join(map(str, identities))} from the subjects of ClusterRoleBinding {binding.name}; "
+                f"the RoleBindings keep granting everything the jobs use.")
+    return f"Delete ClusterRoleBinding {binding.name}; the RoleBindings keep granting everything the jobs use."
 
 
 def _namespaced_needs_related(uses: list[tuple[Identity, Requirement]]) -> tuple[Related, ...]:
