@@ -410,3 +410,14 @@ def test_unread_config_form_reads_binary_data_like_the_embedded_configs() -> Non
             f"  config.alloy: {base64.b64encode(river.encode()).decode()}\n")
     (doc,) = [doc for _, doc in iter_documents(parse_source("cm.yaml", text))]
     assert unread_config_form(k8s_object("cm.yaml", doc, "default")) == RIVER_FORM
+
+
+def test_ks203_keeps_endpoints_only_while_ks601_offers_role_endpoints(tmp_path) -> None:
+    # On Prometheus 2.21.0 role endpointslice loads: no KS601, nothing asks for role endpoints, so the Endpoints
+    # grant is unused again (the fixture's pass is not a blanket exemption).
+    case = FIXTURES / "KS203" / "pass-endpoints-kept-for-role-endpoints-on-old-prometheus" / "prometheus.yaml"
+    (tmp_path / "prometheus.yaml").write_text(case.read_text().replace("prom/prometheus:v2.20.1", "prom/prometheus:v2.21.0"))
+    result = CliRunner().invoke(main, [str(tmp_path), "--format", "json", "--fail-on", "never"])
+    found = json.loads(result.output)["findings"]
+    assert [f["rule"] for f in found] == ["KS203"], found
+    assert "list/watch endpoints" in found[0]["message"]

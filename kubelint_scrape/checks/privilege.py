@@ -60,7 +60,7 @@ from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresource
 from ..yamltree import Span, YMap, YSeq, as_str, at, get_path
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
 from .transport import direct_setting
-from .config import endpointslice_successors
+from .config import endpoints_fallback_successors, endpointslice_successors
 from .context import Context
 from .rbac_objects import grants_nothing, namespaced_verbs
 
@@ -719,10 +719,12 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         reviewed = list(dict.fromkeys(_unseen_reviews(jobs)))
         pushes = _pushed_paths(jobs)
         # What the other rules' fixes move these jobs to is kept, not called unused: the EndpointSlice grants of
-        # KS604's switch from deprecated endpoints discovery, the kubelet subresource of KS209's direct scrape.
+        # KS604's switch from deprecated endpoints discovery, the Endpoints grants of KS601's `role: endpoints` for a
+        # Prometheus older than role endpointslice, the kubelet subresource of KS209's direct scrape.
         # And the per-namespace lists of KS105's other fix for a cluster-wide discovery that Roles grant namespace by
         # namespace (limit the job to those namespaces): the Roles it keeps are not unused.
         successors = list(dict.fromkeys([r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
+                                        + [r for j in jobs for r in endpoints_fallback_successors(ctx, j)]
                                         + _direct_kubelet_successors(jobs, analysis.assumptions)
                                         + _namespaced_discovery_successors(jobs, analysis.authorizer, identity)))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
