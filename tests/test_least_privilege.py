@@ -421,3 +421,26 @@ def test_ks203_keeps_endpoints_only_while_ks601_offers_role_endpoints(tmp_path) 
     found = json.loads(result.output)["findings"]
     assert [f["rule"] for f in found] == ["KS203"], found
     assert "list/watch endpoints" in found[0]["message"]
+
+
+def test_ks208_fix_names_its_rolebinding_apart_from_one_already_there(tmp_path) -> None:
+    # RoleBinding web/prometheus binds another Role: applying a RoleBinding web/prometheus referencing the ClusterRole
+    # over it is refused (roleRef is immutable), so the proposed one gets a name of its own.
+    case = FIXTURES / "KS208" / "fail-cluster-binding-partly-beside-rolebinding" / "all.yaml"
+    (tmp_path / "all.yaml").write_text(case.read_text() + """---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: config-reader, namespace: web}
+rules:
+- {apiGroups: [""], resources: ["configmaps"], verbs: ["get"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: prometheus, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: config-reader}
+subjects:
+- {kind: ServiceAccount, name: prometheus, namespace: monitoring}
+""")
+    result = CliRunner().invoke(main, [str(tmp_path), "--format", "json", "--fail-on", "never", "--select", "KS208"])
+    (finding,) = json.loads(result.output)["findings"]
+    assert "  name: prometheus-prometheus\n  namespace: web\n" in finding["fix"], finding["fix"]

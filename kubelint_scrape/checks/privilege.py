@@ -1687,6 +1687,8 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
         # ClusterRoleBinding: RoleBindings cannot grant non-resource URLs.
         if any(ctx.analysis.authorizer.authorize(identity, r).allowed for r in _unseen_reviews(jobs)):
             cluster_scoped.add(identity)
+    taken = {(b.namespace, b.name) for b in [*ctx.workspace.bindings, *ctx.workspace.rejected_bindings]
+             if b.kind == "RoleBinding"}
     for binding, uses in served.values():
         if binding.obj is None or any(i in cluster_scoped or _cluster_wide(r.request) for i, r in uses):
             continue  # (a cluster-wide need met through another ClusterRoleBinding does not keep this one)
@@ -1711,7 +1713,8 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
         if missing:
             message += (f"RoleBindings {'there' if not granted else 'in ' + ', '.join(missing)} grant the same without granting it in {elsewhere} and in namespaces "
                         f"created later")
-            bindings_yaml = "\n".join(_role_binding_yaml(binding, ns, identities) for ns in missing)
+            bindings_yaml = "\n".join(_role_binding_yaml(binding, ns, identities, _free_name(taken, ns, binding))
+                                      for ns in missing)
             fix = ("Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole)"
                    + (f" where none grants it yet ({', '.join(missing)})" if granted else "") + ":\n" + bindings_yaml)
         else:
@@ -1765,10 +1768,21 @@ def _cluster_wide(request: Request) -> bool:
     return not request.is_resource or request.namespace is None
 
 
-def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Identity]) -> str:
+def _free_name(taken: set[tuple[str, str]], namespace: str, binding: BindingDef) -> str:
+    """The ClusterRoleBinding's name for its replacing RoleBinding, unless a RoleBinding of that name is already in
+    the namespace (one binding another role: applied over it, the new roleRef is refused as immutable); then the
+    name with the ClusterRole's appended, as the access fixes do (fixes._bind_existing)."""
+    name, n = binding.name, 1
+    while (namespace, name) in taken:
+        name = f"{binding.name}-{binding.role_name}" + (f"-{n}" if n > 1 else "")
+        n += 1
+    return name
+
+
+def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Identity], name: str) -> str:
     subjects = "\n".join(f"  - kind: ServiceAccount\n    name: {yaml_scalar(i.name)}\n    namespace: {yaml_scalar(i.namespace)}"
                          for i in identities)
-    return (f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {yaml_scalar(binding.name)}\n"
+    return (f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {yaml_scalar(name)}\n"
             f"  namespace: {yaml_scalar(namespace)}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n"
             f"  name: {yaml_scalar(binding.role_name)}\nsubjects:\n{subjects}")
 
