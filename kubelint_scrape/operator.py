@@ -871,6 +871,8 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
     # A monitor the API server refuses (KS602 beyond strict field validation: no `spec.selector`, a field of the
     # wrong type) is never stored, so no job of it runs and its access is not judged; its jobs stay in the analysis,
     # marked rejected like those the operator skips, so what they will need once fixed is no unused grant (KS203).
+    # A Prometheus/PrometheusAgent the API server refuses is never created: the operator generates no config for
+    # it, so every job it would run (monitors' and additionalScrapeConfigs') is marked the same way.
     refused = refused_objects(workspace)
     server_refusal = "the API server refuses it (KS602)"
     for runner_kind in RUNNER_KINDS:
@@ -878,6 +880,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             runner = RunnerView.of(runner_obj)
             spec = as_map(runner_obj.doc.get("spec"))
             config = PromConfig(runner_obj.path, runner_obj.doc, "operator", runner=runner_obj)
+            runner_refusal = f"the API server refuses {config.describe} (KS602)" if refused(runner_obj) else ""
             for kind, (selector_key, ns_selector_key, _source) in MONITOR_KINDS.items():
                 if runner_kind == "PrometheusAgent" and kind == "Probe" and "probeSelector" not in spec:
                     continue
@@ -890,11 +893,14 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                     if runner.daemonset and kind != "PodMonitor":
                         continue  # GenerateAgentConfiguration: a DaemonSet agent generates PodMonitor jobs only
                     jobs = BUILDERS[kind](monitor, runner, config, ports)
-                    rejection = server_refusal if refused(monitor) else _rejection(spec, runner, monitor, config, invalid)
+                    rejection = runner_refusal or (server_refusal if refused(monitor) else _operator_skips(
+                        _rejection(spec, runner, monitor, config, invalid)))
                     for job in jobs:
                         job.rejected = rejection
                     config.jobs.extend(jobs)
             extra, problems = additional_scrape_configs(workspace, runner_obj, config, limits)
+            for job in extra:
+                job.rejected = runner_refusal
             config.jobs.extend(extra)
             findings.extend(problems)
             configs.append(config)
@@ -1073,6 +1079,11 @@ def _namespace_excludes(workspace: Workspace, kind: str, monitor: K8sObject) -> 
                                    f"{monitor.namespace} manifest in the inputs shows its labels")
     shown = "; ".join(reasons[:3]) + (f" and {len(reasons) - 3} more" if len(reasons) > 3 else "")  # a message, not a list
     return shown
+
+
+def _operator_skips(why: str) -> str:
+    """A job's `rejected` says who leaves it out (the report prints it as is): here the operator."""
+    return f"the operator leaves it out: {why}" if why else ""
 
 
 def _rejection(runner_spec: YMap, runner: RunnerView, monitor: K8sObject, config: PromConfig,

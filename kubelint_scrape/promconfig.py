@@ -183,7 +183,8 @@ class ScrapeJob:
     # filter) before the endpoint's own relabelings — rules the user did not write, so never the smallest node
     # that causes a finding when the endpoint's `path` is written (analyse._scrape_place).
     generated_relabels: int = 0
-    # Operator jobs of a monitor the operator refuses for their Prometheus (KS601, KS603), and why: the job is not
+    # Operator jobs of a monitor the operator refuses for their Prometheus (KS601, KS603), of a monitor or a
+    # Prometheus the API server refuses (KS602), and why, naming who (printed as is): the job is not
     # in the generated config, so nothing is scraped and no request is made (no access or transport findings),
     # but what it needs still tells what the identity's grants are for once the monitor is fixed (KS203, KS208).
     rejected: str = ""

@@ -552,3 +552,11 @@ def test_a_denial_names_the_replaced_definition_that_would_grant_it() -> None:
     assert any("replaces it (KS006)" in r["message"] and r["path"].endswith("prometheus-rbac.yaml")
                for r in finding["related"]), finding["related"]
     assert "give one of the two definitions of ClusterRole/prometheus another name" in finding["fix"]
+
+
+def test_show_assumptions_says_who_leaves_a_job_out() -> None:
+    """A job not run is labelled with who refuses it: the API server for a refused Prometheus (KS602), not "the
+    operator", which never sees that Prometheus."""
+    output = run(str(ROOT / "fixtures" / "KS602" / "fail-refused-prometheus-runs-no-job"), "--show-assumptions").output
+    (line,) = [line for line in output.splitlines() if "serviceMonitor/metrics/web/0" in line and " as " in line]
+    assert line.endswith("; not run: the API server refuses Prometheus monitoring/k8s (KS602)"), line

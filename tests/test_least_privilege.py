@@ -290,6 +290,22 @@ def test_ks208_relates_each_job_once_with_every_namespace() -> None:
         'job "team-pods" needs list/watch pods in namespaces team-a, team-b']
 
 
+def test_ks208_fix_drops_a_cluster_binding_a_rolebinding_already_covers() -> None:
+    # The proposed RoleBinding metrics/prometheus would be a second copy of the existing one's grant, under its
+    # name with another roleRef (immutable: apply fails); the ClusterRoleBinding, naming another account, loses
+    # only the scraper's subject.
+    (finding,) = fixture_findings("KS208/fail-cluster-binding-beside-rolebinding", "KS208")
+    assert finding["fix"] == ("Remove monitoring/prometheus from the subjects of ClusterRoleBinding prometheus; "
+                              "the RoleBindings keep granting everything the jobs use.")
+    assert finding["data"]["already_granted"] == ["metrics"]
+
+
+def test_ks208_fix_adds_rolebindings_only_where_none_grants_yet() -> None:
+    (finding,) = fixture_findings("KS208/fail-cluster-binding-partly-beside-rolebinding", "KS208")
+    assert "where none grants it yet (web):" in finding["fix"]
+    assert "namespace: web" in finding["fix"] and "namespace: metrics" not in finding["fix"]
+
+
 def test_ks203_rewrite_does_not_write_back_the_wildcard_ks202_reports() -> None:
     (finding,) = fixture_findings("KS203/fail-wildcard-group-rule-rewritten-concretely", "KS203")
     assert finding["fix"] == ('Replace this rule of ClusterRole service-reader with:\n'
@@ -420,3 +436,37 @@ def test_a_rule_bound_to_thousands_of_scrapers_is_looked_up_by_identity() -> Non
     assert Counted.passes == 1
     holding.via.append((bindings[5], "role", identities[0]))
     assert holding.bindings_of(identities[0]) == [bindings[0], bindings[5]] and Counted.passes == 2
+
+
+def test_ks203_keeps_endpoints_only_while_ks601_offers_role_endpoints(tmp_path) -> None:
+    # On Prometheus 2.21.0 role endpointslice loads: no KS601, nothing asks for role endpoints, so the Endpoints
+    # grant is unused again (the fixture's pass is not a blanket exemption).
+    case = FIXTURES / "KS203" / "pass-endpoints-kept-for-role-endpoints-on-old-prometheus" / "prometheus.yaml"
+    (tmp_path / "prometheus.yaml").write_text(case.read_text().replace("prom/prometheus:v2.20.1", "prom/prometheus:v2.21.0"))
+    result = CliRunner().invoke(main, [str(tmp_path), "--format", "json", "--fail-on", "never"])
+    found = json.loads(result.output)["findings"]
+    assert [f["rule"] for f in found] == ["KS203"], found
+    assert "list/watch endpoints" in found[0]["message"]
+
+
+def test_ks208_fix_names_its_rolebinding_apart_from_one_already_there(tmp_path) -> None:
+    # RoleBinding web/prometheus binds another Role: applying a RoleBinding web/prometheus referencing the ClusterRole
+    # over it is refused (roleRef is immutable), so the proposed one gets a name of its own.
+    case = FIXTURES / "KS208" / "fail-cluster-binding-partly-beside-rolebinding" / "all.yaml"
+    (tmp_path / "all.yaml").write_text(case.read_text() + """---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: config-reader, namespace: web}
+rules:
+- {apiGroups: [""], resources: ["configmaps"], verbs: ["get"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: prometheus, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: config-reader}
+subjects:
+- {kind: ServiceAccount, name: prometheus, namespace: monitoring}
+""")
+    result = CliRunner().invoke(main, [str(tmp_path), "--format", "json", "--fail-on", "never", "--select", "KS208"])
+    (finding,) = json.loads(result.output)["findings"]
+    assert "  name: prometheus-prometheus\n  namespace: web\n" in finding["fix"], finding["fix"]

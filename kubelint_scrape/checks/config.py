@@ -433,6 +433,19 @@ def endpointslice_successors(analysis: Any, version: tuple[int, int]) -> list:
             for ns in (sd.namespaces or [None]) for verb in ("list", "watch")]
 
 
+def endpoints_fallback_successors(ctx: Context, analysis: Any) -> list:
+    """The list and watch on Endpoints that KS601's other fix moves a job to when the Prometheus loading its plain
+    config predates role endpointslice (2.21.0: the config does not load; "or use `role: endpoints`"), in the
+    namespaces it discovers: KS203 must not advise removing a grant that fix needs."""
+    from ..rbac import Request
+
+    roles = [sd for sd in analysis.job.sd_configs if as_str(sd.node.get("role")) == "endpointslice" and not sd.off_identity]
+    if not roles or _loader_without_endpointslice(ctx, analysis.job) is None:
+        return []
+    return [Request(verb, "", "endpoints", namespace=ns) for sd in roles for ns in (sd.namespaces or [None])
+            for verb in ("list", "watch")]
+
+
 @check("KS604")
 def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     assumptions = ctx.analysis.assumptions

@@ -54,13 +54,13 @@ from ..grants import (
     version_refused_holdings,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
-from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows, url_pattern_matches
+from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows, subject_applies, url_pattern_matches
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, YSeq, as_str, at, get_path
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
 from .transport import direct_setting
-from .config import endpointslice_successors
+from .config import endpoints_fallback_successors, endpointslice_successors
 from .context import Context
 from .rbac_objects import grants_nothing, namespaced_verbs
 
@@ -720,10 +720,12 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         reviewed = list(dict.fromkeys(_unseen_reviews(jobs)))
         pushes = _pushed_paths(jobs)
         # What the other rules' fixes move these jobs to is kept, not called unused: the EndpointSlice grants of
-        # KS604's switch from deprecated endpoints discovery, the kubelet subresource of KS209's direct scrape.
+        # KS604's switch from deprecated endpoints discovery, the Endpoints grants of KS601's `role: endpoints` for a
+        # Prometheus older than role endpointslice, the kubelet subresource of KS209's direct scrape.
         # And the per-namespace lists of KS105's other fix for a cluster-wide discovery that Roles grant namespace by
         # namespace (limit the job to those namespaces): the Roles it keeps are not unused.
         successors = list(dict.fromkeys([r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
+                                        + [r for j in jobs for r in endpoints_fallback_successors(ctx, j)]
                                         + _direct_kubelet_successors(jobs, analysis.assumptions)
                                         + _namespaced_discovery_successors(jobs, analysis.authorizer, identity)))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
@@ -1686,6 +1688,8 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
         # ClusterRoleBinding: RoleBindings cannot grant non-resource URLs.
         if any(ctx.analysis.authorizer.authorize(identity, r).allowed for r in _unseen_reviews(jobs)):
             cluster_scoped.add(identity)
+    taken = {(b.namespace, b.name) for b in [*ctx.workspace.bindings, *ctx.workspace.rejected_bindings]
+             if b.kind == "RoleBinding"}
     for binding, uses in served.values():
         if binding.obj is None or any(i in cluster_scoped or _cluster_wide(r.request) for i, r in uses):
             continue  # (a cluster-wide need met through another ClusterRoleBinding does not keep this one)
@@ -1693,17 +1697,50 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
         elsewhere = "every other namespace" + ("" if "kube-system" in namespaces else ", kube-system included,")
         identities = list(dict.fromkeys(i for i, _r in uses))
         who = ", ".join(dict.fromkeys(r.who for _i, r in uses))
-        bindings_yaml = "\n".join(_role_binding_yaml(binding, ns, identities) for ns in namespaces)
+        # A use that a RoleBinding in its namespace grants as well needs no new RoleBinding there: the existing
+        # one already serves it (and one proposed under this binding's name would collide with it).
+        covered = {r.request.namespace: _role_binding_grants(r) for _i, r in uses}
+        for _i, r in uses:
+            if not _role_binding_grants(r):
+                covered[r.request.namespace] = []
+        missing = [ns for ns in namespaces if not covered[ns]]
+        granted = list(dict.fromkeys(b for ns in namespaces for b in covered[ns]))
+        already = (f"; {' and '.join(_binding_name(b) for b in granted)} already grant{'s' if len(granted) == 1 else ''} "
+                   f"it {'there' if not missing else 'in ' + ', '.join(ns for ns in namespaces if covered[ns])}"
+                   if granted else "")
+        message = (f"ClusterRoleBinding {binding.name} gives {', '.join(map(str, identities))} ClusterRole "
+                   f"{binding.role_name} in every namespace, but everything it is used for ({who}) is in "
+                   f"namespace{'s' if len(namespaces) > 1 else ''} {', '.join(namespaces)}{already}: ")
+        if missing:
+            message += (f"RoleBindings {'there' if not granted else 'in ' + ', '.join(missing)} grant the same without granting it in {elsewhere} and in namespaces "
+                        f"created later")
+            bindings_yaml = "\n".join(_role_binding_yaml(binding, ns, identities, _free_name(taken, ns, binding))
+                                      for ns in missing)
+            fix = ("Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole)"
+                   + (f" where none grants it yet ({', '.join(missing)})" if granted else "") + ":\n" + bindings_yaml)
+        else:
+            message += (f"the ClusterRoleBinding adds nothing the jobs use, only the grant in {elsewhere} and in "
+                        f"namespaces created later")
+            fix = _drop_cluster_binding(binding, identities)
         yield Finding(
-            "KS208", binding.obj.key_span("kind"),
-            f"ClusterRoleBinding {binding.name} gives {', '.join(map(str, identities))} ClusterRole {binding.role_name} in "
-            f"every namespace, but everything it is used for ({who}) is in namespace{'s' if len(namespaces) > 1 else ''} "
-            f"{', '.join(namespaces)}: RoleBindings there grant the same without granting it in {elsewhere} and in "
-            f"namespaces created later",
-            fix="Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole):\n" + bindings_yaml,
+            "KS208", binding.obj.key_span("kind"), message, fix=fix,
             related=_namespaced_needs_related(uses),
-            object=binding.ref, data={"namespaces": namespaces},
+            object=binding.ref, data={"namespaces": namespaces, "already_granted": [ns for ns in namespaces if covered[ns]]},
         )
+
+
+def _role_binding_grants(requirement: Requirement) -> list[BindingDef]:
+    """The RoleBindings that grant the requirement too (a decision lists every grant that allows it)."""
+    return [g.binding for g in requirement.decision.grants if g.binding.kind == "RoleBinding"]
+
+
+def _drop_cluster_binding(binding: BindingDef, identities: list[Identity]) -> str:
+    """Delete the ClusterRoleBinding, or only the scrapers' subjects when it names anyone else too."""
+    others = [s for s in binding.subjects if not any(s.kind != "Group" and subject_applies(s, i) for i in identities)]
+    if others:
+        return (f"Remove {', '.join(map(str, identities))} from the subjects of ClusterRoleBinding {binding.name}; "
+                f"the RoleBindings keep granting everything the jobs use.")
+    return f"Delete ClusterRoleBinding {binding.name}; the RoleBindings keep granting everything the jobs use."
 
 
 def _namespaced_needs_related(uses: list[tuple[Identity, Requirement]]) -> tuple[Related, ...]:
@@ -1732,10 +1769,21 @@ def _cluster_wide(request: Request) -> bool:
     return not request.is_resource or request.namespace is None
 
 
-def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Identity]) -> str:
+def _free_name(taken: set[tuple[str, str]], namespace: str, binding: BindingDef) -> str:
+    """The ClusterRoleBinding's name for its replacing RoleBinding, unless a RoleBinding of that name is already in
+    the namespace (one binding another role: applied over it, the new roleRef is refused as immutable); then the
+    name with the ClusterRole's appended, as the access fixes do (fixes._bind_existing)."""
+    name, n = binding.name, 1
+    while (namespace, name) in taken:
+        name = f"{binding.name}-{binding.role_name}" + (f"-{n}" if n > 1 else "")
+        n += 1
+    return name
+
+
+def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Identity], name: str) -> str:
     subjects = "\n".join(f"  - kind: ServiceAccount\n    name: {yaml_scalar(i.name)}\n    namespace: {yaml_scalar(i.namespace)}"
                          for i in identities)
-    return (f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {yaml_scalar(binding.name)}\n"
+    return (f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {yaml_scalar(name)}\n"
             f"  namespace: {yaml_scalar(namespace)}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n"
             f"  name: {yaml_scalar(binding.role_name)}\nsubjects:\n{subjects}")
 

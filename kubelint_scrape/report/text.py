@@ -95,6 +95,6 @@ def assumptions_text(result: Any, positions: Lines | None = None) -> str:
         lines.append("Scrape jobs:")
         for job in result.analysis.jobs:
             identity = job.identity or "unresolved"
-            rejected = f"; left out by the operator: {job.job.rejected}" if job.job.rejected else ""
+            rejected = f"; not run: {job.job.rejected}" if job.job.rejected else ""
             lines.append(printable(f"  {position(positions, job.job.span)}: {job.job.label} as {identity} ({job.resolution.reason}); targets: {', '.join(job.target_classes) or 'none'}{rejected}"))
     return "\n".join(lines) + "\n"
