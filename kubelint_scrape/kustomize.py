@@ -245,6 +245,8 @@ def named_paths(source: Source) -> frozenset[str]:
     the file system, so a file created or deleted there — a generator's `.env`, a file no walk reads — changes its
     findings (the language server re-lints on such a change: Session.file_changed). Memoised on the Source."""
     found = source.memo.get("kustomize-named")
+    if found is None and not source_kustomizations(source):  # (memoised by every lint: most files are none)
+        found = source.memo["kustomize-named"] = frozenset()
     if found is None:
         base = os.path.dirname(os.path.abspath(source.path))
         found = source.memo["kustomize-named"] = frozenset(
