@@ -552,3 +552,13 @@ def test_a_denial_names_the_replaced_definition_that_would_grant_it() -> None:
     assert any("replaces it (KS006)" in r["message"] and r["path"].endswith("prometheus-rbac.yaml")
                for r in finding["related"]), finding["related"]
     assert "give one of the two definitions of ClusterRole/prometheus another name" in finding["fix"]
+
+
+def test_a_kustomization_on_unnamed_stdin_is_not_judged_against_the_current_directory(tmp_path, monkeypatch) -> None:
+    """KS008 (rule doc): Kustomizations read from standard input are not judged — without --stdin-filename the
+    buffer has no directory, and the current one is not where its entries are; with it, its entries are judged
+    beside the file it names."""
+    monkeypatch.chdir(tmp_path)
+    text = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [missing.yaml]\n"
+    assert "KS008" not in run("-", "--format", "concise", stdin=text).output
+    assert "KS008" in run("-", "--stdin-filename", "kustomization.yaml", "--format", "concise", stdin=text).output

@@ -13,6 +13,7 @@ from ..yamltree import YSeq, at
 from ..model import K8sObject
 from ..rbacvalidate import refusing_rules
 from ..helmvalues import helm_values_findings
+from ..load import UNNAMED_STDIN
 from ..kustomize import InputTree, is_kustomization, local_entries, missing_reason, patch_files, workspace_builds
 from ..unreadcrds import unread_crd_findings
 from .context import Context
@@ -139,8 +140,9 @@ def kustomize_entry_missing(ctx: Context) -> Iterator[Finding]:
     for kind in ("Kustomization", "Component"):
         for obj in ctx.workspace.kind(kind):
             base = os.path.dirname(obj.path)
-            if not ctx.reports(obj.path) or not is_kustomization(obj.path, obj.doc) or not os.path.isdir(base or "."):
-                continue  # (a Kustomization read from standard input has no directory to look in)
+            if (not ctx.reports(obj.path) or not is_kustomization(obj.path, obj.doc) or obj.path == UNNAMED_STDIN
+                    or not os.path.isdir(base or ".")):
+                continue  # (standard input without --stdin-filename has no directory to look in: not the current one)
             for field, entry, container, key, must_be in local_entries(obj.doc):
                 reason = missing_reason(base, entry, must_be, tree)
                 if reason is None:
