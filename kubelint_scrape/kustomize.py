@@ -186,22 +186,84 @@ def is_remote(entry: str) -> bool:
             or ("." in first and not first.startswith(".") and "/" in entry))
 
 
-def missing_reason(base: str, entry: str, must_be: str) -> str | None:
+class InputTree:
+    """The file system `kustomize build` of the saved inputs reads: the disk, and the inputs' own files. An input
+    not on disk is a buffer saving writes there — an editor's unsaved buffer, one deleted on disk while open (the
+    language server lints open buffers as the files they will be), a buffer piped with --stdin-filename — so a
+    Kustomization naming it is not missing an entry. A one-shot run of files read from disk sees the disk alone."""
+
+    def __init__(self, paths: Iterable[str] = ()) -> None:
+        self._paths = paths
+        # made when the disk first lacks a path (rarely: each re-lint of the language server asks)
+        self._files: frozenset[str] | None = None
+        self._directories: set[str] | None = None  # ancestors of the inputs
+
+    def isfile(self, path: str) -> bool:
+        return os.path.isfile(path) or os.path.abspath(path) in self._inputs()
+
+    def isdir(self, path: str) -> bool:
+        if os.path.isdir(path):
+            return True
+        if self._directories is None:
+            self._directories = set()
+            for file in self._inputs():
+                directory = os.path.dirname(file)
+                while directory not in self._directories and os.path.dirname(directory) != directory:
+                    self._directories.add(directory)
+                    directory = os.path.dirname(directory)
+        return os.path.abspath(path) in self._directories
+
+    def _inputs(self) -> frozenset[str]:
+        if self._files is None:
+            self._files = frozenset(os.path.abspath(path) for path in self._paths)
+        return self._files
+
+
+DISK = InputTree()
+
+
+def missing_reason(base: str, entry: str, must_be: str, tree: InputTree = DISK) -> str | None:
     """Why kustomize cannot load `entry` (relative to the Kustomization's directory `base`), or None when it can
-    or cannot be judged here (remote, inline, empty)."""
+    or cannot be judged here (remote, inline, empty). `tree`: the disk and the inputs not on it (InputTree)."""
     if not entry.strip() or "\n" in entry or is_remote(entry):
         return None
     path = os.path.normpath(os.path.join(base, entry))
-    if os.path.isfile(path):
+    if tree.isfile(path):
         return None
-    if os.path.isdir(path):
+    if tree.isdir(path):
         if must_be == _FILE:
             return f"{path} is a directory, not a file"
-        if any(os.path.isfile(os.path.join(path, name)) for name in KUSTOMIZATION_FILES):
+        if any(tree.isfile(os.path.join(path, name)) for name in KUSTOMIZATION_FILES):
             return None
         return (f"directory {path} holds no kustomization.yaml: kustomize builds a directory only as a kustomization "
                 f"root (`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'`)")
     return f"{path} does not exist (`no such file or directory`)"
+
+
+def named_paths(source: Source) -> frozenset[str]:
+    """The local paths (absolute, normalised) the file's Kustomizations name (local_entries): KS008 judges them on
+    the file system, so a file created or deleted there — a generator's `.env`, a file no walk reads — changes its
+    findings (the language server re-lints on such a change: Session.file_changed). Memoised on the Source."""
+    found = source.memo.get("kustomize-named")
+    if found is None and not source_kustomizations(source):  # (memoised by every lint: most files are none)
+        found = source.memo["kustomize-named"] = frozenset()
+    if found is None:
+        base = os.path.dirname(os.path.abspath(source.path))
+        found = source.memo["kustomize-named"] = frozenset(
+            os.path.normpath(os.path.join(base, entry))
+            for _document, doc in iter_documents(source) if is_kustomization(source.path, doc)
+            for _field, entry, _container, _key, _must_be in local_entries(doc)
+            if entry.strip() and "\n" not in entry and "\x00" not in entry and not is_remote(entry))
+    return found
+
+
+def names_path(named: Iterable[str], path: str) -> bool:
+    """Whether creating or deleting `path` can change what KS008 says of entries naming `named`: the entry itself, a
+    directory holding it, a file in the directory it names (its kustomization file), or a file beside it (the
+    nearest name its fix offers)."""
+    below = path.rstrip(os.sep) + os.sep
+    directory = os.path.dirname(path)
+    return any(name == path or name.startswith(below) or directory in (name, os.path.dirname(name)) for name in named)
 
 
 class KustomizeBuilds:

@@ -275,7 +275,10 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
 
 
-def read_source(path: str, limits: Limits, stdin_name: str = "<stdin>", stdin: Any = None) -> Source:
+UNNAMED_STDIN = "<stdin>"  # the name of standard input read without --stdin-filename
+
+
+def read_source(path: str, limits: Limits, stdin_name: str = UNNAMED_STDIN, stdin: Any = None) -> Source:
     display = stdin_name if path == "-" else path
     try:
         if path == "-":

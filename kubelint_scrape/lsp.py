@@ -246,6 +246,9 @@ class Session:
         for folder in self.folders:
             if folder.context_only or not folder.owns(path):
                 continue
+            # KS008 judges a Kustomization's entries on the file system, where this file may be one (a generator's
+            # .env, a file no walk reads or `exclude` leaves out): its findings change though no Source does
+            changed = changed or _named_by_kustomization(folder, path)
             if deleted or not os.path.exists(path):
                 below = path.rstrip(os.sep) + os.sep
                 for gone in [p for p in folder.sources if (p == path or p.startswith(below)) and p not in self.open]:
@@ -327,6 +330,12 @@ def _put(folder: Folder, path: str, source: Source) -> None:
     folder.sources[path] = source
     if not known:
         folder.sources = dict(sorted(folder.sources.items(), key=lambda item: walk_order(item[0])))
+
+
+def _named_by_kustomization(folder: Folder, path: str) -> bool:
+    from .kustomize import named_paths, names_path
+
+    return any(names_path(named, path) for source in folder.sources.values() if (named := named_paths(source)))
 
 
 def _tree_settings(config: Config) -> tuple:

@@ -560,3 +560,13 @@ def test_show_assumptions_says_who_leaves_a_job_out() -> None:
     output = run(str(ROOT / "fixtures" / "KS602" / "fail-refused-prometheus-runs-no-job"), "--show-assumptions").output
     (line,) = [line for line in output.splitlines() if "serviceMonitor/metrics/web/0" in line and " as " in line]
     assert line.endswith("; not run: the API server refuses Prometheus monitoring/k8s (KS602)"), line
+
+
+def test_a_kustomization_on_unnamed_stdin_is_not_judged_against_the_current_directory(tmp_path, monkeypatch) -> None:
+    """KS008 (rule doc): Kustomizations read from standard input are not judged — without --stdin-filename the
+    buffer has no directory, and the current one is not where its entries are; with it, its entries are judged
+    beside the file it names."""
+    monkeypatch.chdir(tmp_path)
+    text = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [missing.yaml]\n"
+    assert "KS008" not in run("-", "--format", "concise", stdin=text).output
+    assert "KS008" in run("-", "--stdin-filename", "kustomization.yaml", "--format", "concise", stdin=text).output

@@ -8,6 +8,7 @@ configs and workloads, and after each step compare the Session's findings with a
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -217,3 +218,44 @@ def test_an_edited_pushprox_client_reaches_the_job_it_serves(tmp_path: Path, edi
     client.write_text(edit(client.read_text()))
     session.file_changed(str(client))
     assert rule in [f.rule for f in session.lint()[str(config)]]
+
+
+# Fixtures where one file decides other files' namespaces: a Kustomization's `namespace:`/`resources:`/`bases:`, a
+# Flux Kustomization's targetNamespace, an Argo CD Application's destination (kustomize.py).
+BUILD_FIXTURES = sorted({p.relative_to(ROOT / "fixtures").parts[:2] for p in (ROOT / "fixtures").rglob("*.yaml")
+                         if p.name.startswith("kustomization.") or "targetNamespace:" in p.read_text(errors="replace")
+                         or "argoproj.io/" in p.read_text(errors="replace")})
+NAMESPACE_EDITS = [
+    ("rename the build's namespace", lambda t: re.sub(r"(?m)^namespace: (\S+)", r"namespace: \1x", t, 1)),
+    ("drop the build's namespace", lambda t: re.sub(r"(?m)^namespace: \S+\n", "", t, 1)),
+    ("drop the first resource", lambda t: re.sub(r"(?m)^(resources|bases):\n(\s*- \S+\n)", r"\1:\n", t, 1)),
+    ("resources as bases", lambda t: t.replace("\nresources:", "\nbases:", 1)),
+    ("another targetNamespace", lambda t: re.sub(r"targetNamespace: (\S+)", r"targetNamespace: \1x", t, 1)),
+    ("another destination", lambda t: re.sub(r"(destination:\s*\n(?:\s+\S.*\n)*?\s+namespace: )(\S+)", r"\1\2x", t, 1)),
+    ("a role's verbs half typed", lambda t: re.sub(r"verbs: \[[^\]]*\]", "verbs:", t, 1)),
+    ("a role's kind half typed", lambda t: t.replace("kind: ClusterRole\n", "kind: ClusterRol\n", 1)),
+]
+
+
+@pytest.mark.parametrize("fixture", BUILD_FIXTURES, ids="/".join)
+def test_an_edit_that_moves_other_files_namespaces_reaches_every_open_document(fixture: tuple, tmp_path: Path) -> None:
+    """Every file of the fixture open at once, each edited in the buffer (the disk keeps the original): the
+    namespaces the edit gives the OTHER files' objects (their models are memoised by namespace, build.source_model)
+    must show in their diagnostics as a fresh lint of the edited texts shows them, and nothing stale must remain
+    once the edit is undone."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(ROOT / "fixtures" / Path(*fixture), workspace, ignore=shutil.ignore_patterns("expected*"))
+    files = sorted(str(p) for p in workspace.rglob("*") if p.suffix in (".yaml", ".yml"))
+    texts = {path: Path(path).read_text() for path in files}
+    session = Session([str(workspace)])
+    for version, path in enumerate(files, start=1):
+        session.update(path, texts[path], version)
+    assert _session(session) == _fresh(texts, set(files))
+    for path in files:
+        original = texts[path]
+        for what, edit in NAMESPACE_EDITS:
+            if edit(original) == original:
+                continue
+            for texts[path] in (edit(original), original):
+                session.update(path, texts[path], None)
+                assert _session(session) == _fresh(texts, set(files)), f"'{what}' in {Path(path).relative_to(workspace)}"

@@ -283,3 +283,37 @@ def test_a_component_many_overlays_share_is_in_each_of_their_builds() -> None:
     builds = KustomizeBuilds([common, *overlays], paths).builds()
     assert builds["/r/common/sa.yaml"] == builds[common.path] == frozenset(o.shown for o in overlays)
     assert all(isinstance(shown, frozenset) for shown in builds.values())
+
+
+def test_missing_reason_counts_the_inputs_not_on_disk_as_written(tmp_path: Path) -> None:
+    """An input not on disk (the language server's unsaved buffer, one deleted on disk while open) is a file saving
+    writes: a Kustomization naming it, or the directory holding its kustomization file, is not missing an entry."""
+    from kubelint_scrape.kustomize import InputTree, missing_reason
+
+    base, either, file = str(tmp_path), "file or kustomization directory", "file"
+    tree = InputTree([str(tmp_path / "new.yaml"), str(tmp_path / "overlay" / "kustomization.yaml"),
+                      str(tmp_path / "plain" / "deploy.yaml")])
+    assert missing_reason(base, "new.yaml", file, tree) is None
+    assert missing_reason(base, "overlay", either, tree) is None
+    assert "holds no kustomization.yaml" in missing_reason(base, "plain", either, tree)
+    assert "is a directory, not a file" in missing_reason(base, "overlay", file, tree)
+    assert "does not exist" in missing_reason(base, "new.yaml", file)  # the disk alone
+    assert "does not exist" in missing_reason(base, "other.yaml", file, tree)
+
+
+def test_the_paths_a_kustomization_names_and_the_changes_that_reach_them(tmp_path: Path) -> None:
+    from kubelint_scrape.kustomize import named_paths, names_path
+    from kubelint_scrape.load import parse_source
+
+    path = str(tmp_path / "k" / "kustomization.yaml")
+    source = parse_source(path, "resources: [../base, \"https://github.com/o/r//d?ref=v1\", rbac.yaml]\n"
+                                "configMapGenerator:\n- name: x\n  envs: [app.env]\n  files: [k=conf/a.json]\n")
+    named = named_paths(source)
+    assert named == {str(tmp_path / "base"), str(tmp_path / "k" / "rbac.yaml"), str(tmp_path / "k" / "app.env"),
+                     str(tmp_path / "k" / "conf" / "a.json")}
+    assert names_path(named, str(tmp_path / "k" / "app.env"))  # the entry
+    assert names_path(named, str(tmp_path / "k" / "conf"))  # a directory holding one
+    assert names_path(named, str(tmp_path / "base" / "kustomization.yaml"))  # the root a directory entry needs
+    assert names_path(named, str(tmp_path / "k" / "app.envx"))  # beside one: the nearest name offered
+    assert not names_path(named, str(tmp_path / "elsewhere" / "app.env"))
+    assert not names_path(frozenset(), str(tmp_path / "k" / "app.env"))

@@ -269,6 +269,42 @@ async def test_a_workspace_folder_added_later_is_loaded(client: Client, workspac
     await client.wait_for(config.as_uri(), lambda d: "KS102" in codes(d))
 
 
+def missing_entries(diagnostics: list[types.Diagnostic]) -> set[str]:
+    """The entries KS008 reports missing: `entry` as its message quotes it."""
+    return {d.message.split("`")[1] for d in diagnostics if d.code == "KS008"}
+
+
+@session_test
+async def test_kustomize_entries_exist_as_the_saved_tree_would_hold_them(client: Client, workspace: Path) -> None:
+    """KS008 judges a Kustomization's entries on the file system, as `kustomize build` reads it — of the saved tree:
+    an open buffer is the file saving writes (the README: unsaved buffers count), even before it is on disk or after
+    it was deleted there; and a file no walk reads (a generator's .env) created or deleted on disk is re-judged at
+    once (watched files), though no linted Source changed."""
+    directory = workspace / "k"
+    directory.mkdir()
+    kustomization = directory / "kustomization.yaml"
+    kustomization.write_text("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: monitoring\n"
+                             "resources:\n  - extra.yaml\nconfigMapGenerator:\n  - name: settings\n    envs: [app.env]\n")
+    client.open(kustomization)
+    await client.wait_for(kustomization.as_uri(), lambda d: missing_entries(d) == {"extra.yaml", "app.env"})
+    extra = directory / "extra.yaml"
+    client.open(extra, "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: prometheus\n")  # not on disk
+    await client.wait_for(kustomization.as_uri(), lambda d: missing_entries(d) == {"app.env"})
+
+    def watched(path: Path, change: types.FileChangeType) -> None:
+        client.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([types.FileEvent(path.as_uri(), change)]))
+
+    env = directory / "app.env"
+    env.write_text("LEVEL=debug\n")
+    watched(env, types.FileChangeType.Created)
+    await client.wait_for(kustomization.as_uri(), lambda d: missing_entries(d) == set())
+    env.unlink()
+    watched(env, types.FileChangeType.Deleted)
+    await client.wait_for(kustomization.as_uri(), lambda d: missing_entries(d) == {"app.env"})
+    client.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(extra.as_uri())))
+    await client.wait_for(kustomization.as_uri(), lambda d: missing_entries(d) == {"extra.yaml", "app.env"})
+
+
 @session_test
 async def test_saving_an_exclude_clears_the_open_documents_it_matches(client: Client, workspace: Path) -> None:
     config = workspace / "quickstart" / "prometheus-config.yaml"

@@ -13,7 +13,8 @@ from ..yamltree import YSeq, at
 from ..model import K8sObject
 from ..rbacvalidate import refusing_rules
 from ..helmvalues import helm_values_findings
-from ..kustomize import is_kustomization, local_entries, missing_reason, patch_files, workspace_builds
+from ..load import UNNAMED_STDIN
+from ..kustomize import InputTree, is_kustomization, local_entries, missing_reason, patch_files, workspace_builds
 from ..unreadcrds import unread_crd_findings
 from .context import Context
 
@@ -133,14 +134,17 @@ def _without_namespace(doc: dict) -> dict:
 def kustomize_entry_missing(ctx: Context) -> Iterator[Finding]:
     """A local path a Kustomization names that kustomize cannot load: `kustomize build` stops there, and nothing of
     the build is applied. Judged against the file system beside the Kustomization (the inputs may be a subset of
-    the repository: a pre-commit run of the staged files)."""
+    the repository: a pre-commit run of the staged files), where an input not on disk counts as written there
+    (kustomize.InputTree: the language server's unsaved buffers)."""
+    tree = InputTree([source.path for source in ctx.sources])
     for kind in ("Kustomization", "Component"):
         for obj in ctx.workspace.kind(kind):
             base = os.path.dirname(obj.path)
-            if not ctx.reports(obj.path) or not is_kustomization(obj.path, obj.doc) or not os.path.isdir(base or "."):
-                continue  # (a Kustomization read from standard input has no directory to look in)
+            if (not ctx.reports(obj.path) or not is_kustomization(obj.path, obj.doc) or obj.path == UNNAMED_STDIN
+                    or not os.path.isdir(base or ".")):
+                continue  # (standard input without --stdin-filename has no directory to look in: not the current one)
             for field, entry, container, key, must_be in local_entries(obj.doc):
-                reason = missing_reason(base, entry, must_be)
+                reason = missing_reason(base, entry, must_be, tree)
                 if reason is None:
                     continue
                 span = at(obj.path, container.item_pos(key) if isinstance(container, YSeq) else container.value_pos(key))
