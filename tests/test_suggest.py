@@ -402,7 +402,7 @@ def test_binding_yaml_in_fixes_quotes_names_yaml_would_read_as_numbers() -> None
     document = YAML(typ="safe").load(textwrap.dedent(delegator[delegator.index("\n") + 1:]))
     assert document["subjects"][0]["name"] == "123" and document["metadata"]["name"] == "123-auth-delegator"
     binding = BindingDef("ClusterRoleBinding", "007", "", "ClusterRole", "true", [])
-    document = YAML(typ="safe").load(_role_binding_yaml(binding, "2024", [identity]).removeprefix("---\n"))
+    document = YAML(typ="safe").load(_role_binding_yaml(binding, "2024", [identity], binding.name).removeprefix("---\n"))
     assert (document["metadata"], document["roleRef"]["name"], document["subjects"][0]["name"]) == \
         ({"name": "007", "namespace": "2024"}, "true", "123")
 
