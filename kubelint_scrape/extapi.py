@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from .model import Container, PodTemplate, Workspace
+from .model import Container, PodTemplate, Workspace, service_dns_name
 from .yamltree import as_map, as_seq, as_str, get_path
 
 # Images of aggregated API servers whose /metrics is behind the delegating authorizer (see the module doc).
@@ -166,10 +166,10 @@ def service_dns_labels(workspace: Workspace, host: str, port: int) -> dict[str, 
 def service_dns_containers(workspace: Workspace, host: str, port: int) -> Iterator[tuple[PodTemplate, Container, int]]:
     """(pod, container, container port) the inputs declare behind a Service DNS name (`name.namespace`,
     `name.namespace.svc`, `name.namespace.svc.cluster.local`) and Service port: what a static target reaches."""
-    parts = host.rstrip(".").split(".")
-    if len(parts) < 2 or parts[2:] not in ([], ["svc"], ["svc", "cluster", "local"]):
+    named = service_dns_name(host)
+    if named is None:
         return
-    service = workspace.find("Service", parts[1], parts[0])
+    service = workspace.find("Service", *named)
     if service is None or service.api_version != "v1":
         return
     for entry in as_seq(get_path(service.doc, "spec", "ports")):

@@ -9,7 +9,7 @@ import re
 from typing import Iterable
 
 from .grants import describe_permissions, permissions_beyond
-from .kustomize import workspace_builds
+from .kustomize import source_abspath, workspace_builds
 from .model import BindingDef, RoleDef, is_kustomization_file
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
 from .rbacvalidate import one_line_correction, refused_only_for_version
@@ -477,7 +477,7 @@ def _every_file_moved_to(workspace) -> tuple[frozenset[str], str]:
         return frozenset(), ""
     found, setters = set(), set()
     for source in workspace.sources:
-        path = os.path.abspath(source.path)
+        path = source_abspath(source)
         if path not in moved:
             if not is_kustomization_file(path):
                 return frozenset(), ""

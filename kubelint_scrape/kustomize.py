@@ -186,6 +186,11 @@ def is_remote(entry: str) -> bool:
             or ("." in first and not first.startswith(".") and "/" in entry))
 
 
+def judged(entry: str) -> bool:
+    """Whether KS008 judges an entry: a local path, not an inline patch, a remote entry or an empty one."""
+    return bool(entry.strip()) and "\n" not in entry and not is_remote(entry)
+
+
 class InputTree:
     """The file system `kustomize build` of the saved inputs reads: the disk, and the inputs' own files. An input
     not on disk is a buffer saving writes there — an editor's unsaved buffer, one deleted on disk while open (the
@@ -225,7 +230,7 @@ DISK = InputTree()
 def missing_reason(base: str, entry: str, must_be: str, tree: InputTree = DISK) -> str | None:
     """Why kustomize cannot load `entry` (relative to the Kustomization's directory `base`), or None when it can
     or cannot be judged here (remote, inline, empty). `tree`: the disk and the inputs not on it (InputTree)."""
-    if not entry.strip() or "\n" in entry or is_remote(entry):
+    if not judged(entry):
         return None
     path = os.path.normpath(os.path.join(base, entry))
     if tree.isfile(path):
@@ -252,8 +257,7 @@ def named_paths(source: Source) -> frozenset[str]:
         found = source.memo["kustomize-named"] = frozenset(
             os.path.normpath(os.path.join(base, entry))
             for _document, doc in iter_documents(source) if is_kustomization(source.path, doc)
-            for _field, entry, _container, _key, _must_be in local_entries(doc)
-            if entry.strip() and "\n" not in entry and "\x00" not in entry and not is_remote(entry))
+            for _field, entry, _container, _key, _must_be in local_entries(doc) if judged(entry))
     return found
 
 

@@ -636,6 +636,18 @@ CLUSTER_SCOPED_KINDS = {
 }
 
 
+def service_dns_name(host: str, own_namespace: str | None = None) -> tuple[str, str] | None:
+    """(namespace, Service name) a cluster DNS name names — `name.namespace`, `name.namespace.svc`,
+    `name.namespace.svc.<cluster domain>` — and, resolved through a pod's DNS search path in `own_namespace` when
+    one is given, a bare `name`; None for any other host."""
+    parts = host.lower().rstrip(".").split(".")
+    if len(parts) == 1:
+        return (own_namespace, parts[0]) if own_namespace is not None and parts[0] else None
+    if len(parts) == 2 or parts[2] == "svc":
+        return parts[1], parts[0]
+    return None
+
+
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .model import PodTemplate, Workspace
+from .model import PodTemplate, Workspace, service_dns_name
 from .promconfig import ScrapeJob
 from .rbac import Identity
 from .records import dataclass
@@ -54,17 +54,9 @@ class Route:
         return f"PushProx client {self.client.obj.kind} {self.client.obj.namespace}/{self.client.obj.name}"
 
 
-def _service_host(url: str, namespace: str) -> tuple[str, str] | None:
-    """(namespace, Service name) a proxy URL's host names: `name`, `name.ns`, `name.ns.svc[.cluster.local]`."""
-    host = (urlsplit(url if "://" in url else "http://" + url).hostname or "").lower()
-    if not host:
-        return None
-    parts = host.split(".")
-    if len(parts) == 1:
-        return namespace, parts[0]
-    if len(parts) == 2 or parts[2] == "svc":
-        return parts[1], parts[0]
-    return None
+def _proxy_service(url: str, namespace: str) -> tuple[str, str] | None:
+    """(namespace, Service name) of a proxy URL's host, a bare name resolved in `namespace`."""
+    return service_dns_name(urlsplit(url if "://" in url else "http://" + url).hostname or "", namespace)
 
 
 def _is_client(pod: PodTemplate) -> list:
@@ -79,7 +71,7 @@ def _clients(workspace: Workspace) -> dict[tuple[str, str], list[tuple[PodTempla
         for pod in workspace.workloads:
             for container in _is_client(pod):
                 for url in container.flag_values(CLIENT_FLAG):
-                    key = _service_host(url, pod.obj.namespace)
+                    key = _proxy_service(url, pod.obj.namespace)
                     if key is not None:
                         index.setdefault(key, []).append((pod, container))
         return index
@@ -96,7 +88,7 @@ def route(job: ScrapeJob, workspace: Workspace) -> Route | None:
     scheme_param = [as_str(v).lower() for v in as_seq(as_map(job.node.get("params")).get("_scheme"))]
     own_namespace = job.monitor.namespace if job.monitor is not None else (
         job.config.holder.namespace if job.config.holder is not None else "")
-    key = _service_host(url, own_namespace)
+    key = _proxy_service(url, own_namespace)
     clients = _clients(workspace).get(key, []) if key is not None else []
     if not clients:
         # No client polls it in the inputs: a PushProx proxy by its name (Rancher's pushprox-<component>-proxy),

@@ -8,7 +8,7 @@ import pytest
 
 from kubelint_scrape.engine import Options, lint_sources
 from kubelint_scrape.load import parse_source
-from kubelint_scrape.pushprox import _service_host
+from kubelint_scrape.pushprox import _proxy_service
 from kubelint_scrape.rbac import Identity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ def _jobs(case: Path, edit=lambda text: text):
     ("http://proxy.example.com:3128", None),
 ])
 def test_the_proxy_service_a_url_names(url, expected) -> None:
-    assert _service_host(url, "own") == expected
+    assert _proxy_service(url, "own") == expected
 
 
 def test_the_client_token_makes_the_request() -> None:

@@ -335,7 +335,7 @@ def _unserved_loaders(ctx: Context) -> set[int]:
 @check("KS602")
 def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
     from ..k8svalidate import source_findings, unserved_finding
-    from ..kustomize import patch_files
+    from ..kustomize import patch_files, source_abspath
     from .workload import once_served_objects
 
     patches = patch_files(ctx.workspace)
@@ -343,8 +343,9 @@ def invalid_kubernetes_object(ctx: Context) -> Iterator[Finding]:
         if ctx.reports(source.path):
             findings = source_findings(source)  # memoised on the Source
             # A Kustomize patch is a partial object: the fields it leaves out come from the base it patches.
-            yield from (f for f in findings if f.data.get("check") != "schema:required") if patches and os.path.abspath(source.path) in patches \
-                else findings
+            if patches and source_abspath(source) in patches:
+                findings = [f for f in findings if f.data.get("check") != "schema:required"]
+            yield from findings
     # Unlike the rest, whether an apiVersion is served depends on the cluster version: not memoised on the file.
     loaders = _unserved_loaders(ctx) if ctx.workspace.unserved else set()
     judged = once_served_objects(ctx) if ctx.workspace.unserved else set()
