@@ -6,6 +6,7 @@ derived from a Prometheus Operator monitor all become the same type, so every ru
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from .model import K8sObject
@@ -255,20 +256,25 @@ class PromConfig:
         return self.path
 
 
+def _is_sa_token_path(file: str) -> bool:
+    """The automounted token's path as the kernel resolves it (a templated `kubernetes.io//serviceaccount/token`)."""
+    return file == SA_TOKEN or (file.startswith("/") and os.path.normpath(file) == SA_TOKEN)
+
+
 def _credentials(path: str, job: YMap) -> Credentials:
     auth = job.get("authorization")
     if isinstance(auth, YMap):
         auth_type = as_str(auth.get("type")).strip() or "Bearer"  # (prometheus/common trims it, defaults to Bearer)
         file = as_str(auth.get("credentials_file"))
         if file:
-            kind = "sa-token" if file == SA_TOKEN else "token-file"
+            kind = "sa-token" if _is_sa_token_path(file) else "token-file"
             return Credentials(kind, file, value_span(path, auth, "credentials_file"), auth_type=auth_type)
         if auth.get("credentials") is not None:
             return Credentials("inline-token", "", key_span(path, auth, "credentials"),
                                from_secret=auth.get("credentials") == FROM_SECRET, auth_type=auth_type)
     if as_str(job.get("bearer_token_file")):  # prometheus/common reads the file only when the name is non-empty
         file = as_str(job.get("bearer_token_file"))
-        return Credentials("sa-token" if file == SA_TOKEN else "token-file", file, value_span(path, job, "bearer_token_file"))
+        return Credentials("sa-token" if _is_sa_token_path(file) else "token-file", file, value_span(path, job, "bearer_token_file"))
     if job.get("bearer_token") is not None:
         return Credentials("inline-token", "", key_span(path, job, "bearer_token"), from_secret=job.get("bearer_token") == FROM_SECRET)
     if isinstance(job.get("basic_auth"), YMap):
