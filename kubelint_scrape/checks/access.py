@@ -23,7 +23,7 @@ from ..grants import (Permission, alerting_requests, binding_applies, describe_p
                       job_identities, permissions_beyond, pods_running_as)
 from ..model import BindingDef, RoleDef, Subject, projected_files
 from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
-from ..promconfig import SA_DIR, SA_TOKEN
+from ..promconfig import SA_CA, SA_DIR, SA_TOKEN
 from ..pushprox import TOKEN_FLAG
 from ..rbacvalidate import one_line_correction, refused_only_for_version, refusing_rules
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
@@ -1493,54 +1493,65 @@ def _absent_service_account_files(job) -> Iterator[Finding]:
 
 
 SECRETS_ROOT = SA_DIR.rsplit("/", 1)[0] + "/"  # /var/run/secrets/kubernetes.io/
-# How close a path outside that tree must be to the token's path to be read as a misspelling of it
-# (`/var/run/secret/kubernetes.io/serviceaccount/token`, `/var/run/secrets/kubernetes/serviceaccount/token`).
-TOKEN_TYPO_RATIO = 0.9
+# How close a path outside that tree must be to one of the ServiceAccount files' paths to be read as a misspelling
+# of it (`/var/run/secret/kubernetes.io/serviceaccount/token`, `/var/run/secrets/kubernetes/serviceaccount/ca.crt`).
+TYPO_RATIO = 0.9
 
 
-def _misspelt_token_path(file: str) -> bool:
-    """A path outside /var/run/secrets/kubernetes.io that is evidently the ServiceAccount token's path misspelt.
+def _misspelt_path(file: str, meant: str) -> bool:
+    """A path outside /var/run/secrets/kubernetes.io that is evidently `meant` (a ServiceAccount file) misspelt.
     Other paths may be files of the image itself, which the inputs cannot show, so only a near miss of the one
-    well-known path is judged. /run is where most images link /var/run, so the token is found there too."""
+    well-known path is judged. /run is where most images link /var/run, so the file may be found there too."""
     if file.startswith("/run/") and ("/var" + file).startswith(SECRETS_ROOT):
         return False
-    return difflib.SequenceMatcher(None, file, SA_TOKEN).ratio() >= TOKEN_TYPO_RATIO
+    return difflib.SequenceMatcher(None, file, meant).ratio() >= TYPO_RATIO
 
 
 def _unmounted_secrets_file(analysis: JobAnalysis) -> Iterator[Finding]:
-    """A token file that no volume mount of the pod's loading containers covers, where the file cannot be in the
-    image: under /var/run/secrets/kubernetes.io/ beside the ServiceAccount directory (`serviceacount/token`) — that
-    tree exists in a container only as the mount points of volumes (the automounted one, or the pod's own at the
-    ServiceAccount path when it turns automounting off) —, or the token's well-known path misspelt outside it
-    (`/var/run/secret/…`). The file is not there and every scrape fails. Only for a workload's pod, whose mounts
-    are all in the inputs (an Operator adds its own)."""
+    """A token or CA file that no volume mount of the pod's loading containers covers, where the file cannot be in
+    the image: under /var/run/secrets/kubernetes.io/ beside the ServiceAccount directory (`serviceacount/token`) —
+    that tree exists in a container only as the mount points of volumes (the automounted one, or the pod's own at
+    the ServiceAccount path when it turns automounting off) —, or the ServiceAccount file's well-known path misspelt
+    outside it (`/var/run/secret/…`). The file is not there: a token Prometheus cannot read fails every scrape, a CA
+    it cannot load keeps the job's HTTP client from being made. Only for a workload's pod, whose mounts are all in
+    the inputs (an Operator adds its own)."""
     job, pod = analysis.job, analysis.resolution.pod
-    # as the kernel resolves it: a templated `.../kubernetes.io//serviceaccount/token` is the automounted token
-    file = os.path.normpath(job.credentials.file) if job.credentials.kind == "token-file" else ""
-    if pod is None or not file.startswith("/") or file.startswith(SA_DIR + "/"):
+    if pod is None:
         return
-    in_tree = file.startswith(SECRETS_ROOT)
-    if not in_tree and not _misspelt_token_path(file):
-        return
-    containers = loading_containers(pod, job.config) or pod.containers
-    roots = [os.path.normpath(as_str(m.get("mountPath"))) for c in containers for m in c.mounts if as_str(m.get("mountPath"))]
-    if any(file == root or file.startswith(root.rstrip("/") + "/") for root in roots):
-        return
-    if in_tree:
-        # what is there instead: the pod's own mounts under the tree, else the automounted ServiceAccount volume
-        under = sorted({root for root in roots if root.startswith(SECRETS_ROOT)})
-        there = (f"the volume{'s' if len(under) > 1 else ''} mounted at {', '.join(under)}" if under
-                 else f"the ServiceAccount volume at {SA_DIR}")
-        where = f"under {SECRETS_ROOT.rstrip('/')} the pod has only {there}"
-    else:
-        where = (f"no volume is mounted over {os.path.dirname(file)} in the containers that load the config, and the "
-                 f"ServiceAccount token is at {SA_TOKEN}")
-    yield Finding(
-        "KS107", job.credentials.span,
-        f"{job.label} reads {file} (scrape credentials), which no volume provides: {where}, so every scrape fails "
-        "(the file cannot be read)",
-        fix=f"Write {SA_TOKEN}.", object=job.label, data={"files": [file]},
-    )
+    reads = []
+    if job.credentials.kind == "token-file":
+        reads.append((job.credentials.file, job.credentials.span, "scrape credentials", SA_TOKEN))
+    if as_str(job.tls.get("ca_file")):
+        reads.append((as_str(job.tls.get("ca_file")), value_span(job.path, job.tls, "ca_file"), _use_shown(job, "tls_config.ca_file"), SA_CA))
+    roots = None
+    for written, span, use, meant in reads:
+        # as the kernel resolves it: a templated `.../kubernetes.io//serviceaccount/token` is the automounted token
+        file = os.path.normpath(written)
+        if not file.startswith("/") or file.startswith(SA_DIR + "/"):
+            continue
+        in_tree = file.startswith(SECRETS_ROOT)
+        if not in_tree and not _misspelt_path(file, meant):
+            continue
+        if roots is None:
+            containers = loading_containers(pod, job.config) or pod.containers
+            roots = [os.path.normpath(as_str(m.get("mountPath"))) for c in containers for m in c.mounts if as_str(m.get("mountPath"))]
+        if any(file == root or file.startswith(root.rstrip("/") + "/") for root in roots):
+            continue
+        if in_tree:
+            # what is there instead: the pod's own mounts under the tree, else the automounted ServiceAccount volume
+            under = sorted({root for root in roots if root.startswith(SECRETS_ROOT)})
+            there = (f"the volume{'s' if len(under) > 1 else ''} mounted at {', '.join(under)}" if under
+                     else f"the ServiceAccount volume at {SA_DIR}")
+            where = f"under {SECRETS_ROOT.rstrip('/')} the pod has only {there}"
+        else:
+            where = (f"no volume is mounted over {os.path.dirname(file)} in the containers that load the config, and "
+                     f"the ServiceAccount's {os.path.basename(meant)} is at {meant}")
+        consequence = ("every scrape fails (the file cannot be read)" if meant == SA_TOKEN else
+                       "Prometheus cannot load the CA and makes no HTTP client for the job: it scrapes nothing")
+        yield Finding(
+            "KS107", span, f"{job.label} reads {file} ({use}), which no volume provides: {where}, so {consequence}",
+            fix=f"Write {meant}.", object=job.label, data={"files": [file]},
+        )
 
 
 def _use_shown(job, use: str) -> str:
