@@ -1173,10 +1173,9 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
     if target in ("apiserver", "apiserver-proxy"):
         # Discovery already authenticates to this API server with a token file of its own (Prometheus outside the
         # cluster): the scrape needs the same, as discovery's credentials are not sent to targets (FACTS §4).
-        sd = next((sd for sd in job.sd_configs if sd.api_server and sd.credentials.kind == "token-file"), None)
-        if sd is not None:
-            token_file = sd.credentials.file
-            ca_file = as_str(as_map(sd.node.get("tls_config")).get("ca_file")) or ca_file
+        discovery = job.discovery_token()
+        if discovery is not None:
+            token_file, ca_file = discovery[0], discovery[1] or ca_file
             note = " (the credentials its kubernetes_sd_configs uses for the API server)"
     token = f"authorization:\n    credentials_file: {token_file}"
     if tls_given:
