@@ -540,8 +540,8 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
             nearest = [r for _r, d in denied for r in _nearest(d)]
             yield Finding(
                 "KS101", span,
-                f"{who} discovers the Alertmanagers {where} as {identity}, which lacks {', '.join(verbs)} on "
-                f"{', '.join(resources)} {where}: {outcome}",
+                f"{who} discovers the Alertmanagers {where} as {identity}, which lacks {_lacking(requests)} {where}: "
+                f"{outcome}",
                 fix=_with_refused_fix(authorizer, fix_text(authorizer, identity, requests, ctx.analysis),
                                       _refused_grants(authorizer, identity, requests))
                     + _replaced_fix(_replaced_grants(authorizer, identity, requests)),
@@ -705,8 +705,6 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             discovery.setdefault((need.span, need.request.namespace), []).append(need)
     for (span, namespace), needs in discovery.items():
         requests = [n.request for n in needs]
-        resources = sorted({r.resource if not r.api_group else f"{r.api_group}/{r.resource}" for r in requests})
-        verbs = sorted({r.verb for r in requests})
         where = "cluster-wide" if namespace is None else f"in namespace {namespace}"
         nearest = [r for n in needs for r in _nearest(n.decision)]
         restricted = _name_restriction([n.decision for n in needs])
@@ -717,8 +715,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         ignored, elsewhere, ignored_related = _ignored_selector(job, needs)
         yield Finding(
             "KS101", span,
-            f"{job.label} {doing} as {identity}, which lacks {', '.join(verbs)} on "
-            f"{', '.join(resources)} {where}{f' ({restricted})' if restricted else ''}: the API server answers 403 Forbidden and "
+            f"{job.label} {doing} as {identity}, which lacks {_lacking(requests)} "
+            f"{where}{f' ({restricted})' if restricted else ''}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}")
             + ignored,
@@ -1142,6 +1140,21 @@ def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) 
               "kube-rbac-proxy": "kube-rbac-proxy self-signs its serving certificate"}.get(target, "<reason>")
     return (f"\nKS301 then reports the token sent with `{key}: true`: give the targets a certificate Prometheus can "
             f"verify, or record the decision beside it: `# kubelint-scrape: ignore[KS301] {reason}`.")
+
+
+def _lacking(requests: list[Request]) -> str:
+    """`list, watch on endpoints, pods, services` — or, when the identity lacks different verbs on different
+    resources (a role granting `list pods` but not `watch`), each verb set on its own resources
+    (`list, watch on endpoints, services and watch on pods`): the message names only what is missing."""
+    verbs_of: dict[str, set[str]] = {}
+    for request in requests:
+        resource = request.resource if not request.api_group else f"{request.api_group}/{request.resource}"
+        verbs_of.setdefault(resource, set()).add(request.verb)
+    resources_of: dict[tuple[str, ...], list[str]] = {}
+    for resource in sorted(verbs_of):
+        resources_of.setdefault(tuple(sorted(verbs_of[resource])), []).append(resource)
+    return " and ".join(f"{', '.join(verbs)} on {', '.join(resources)}"
+                        for verbs, resources in sorted(resources_of.items(), key=lambda item: (-len(item[0]), item[0])))
 
 
 def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = None) -> str:
