@@ -212,6 +212,15 @@ class ScrapeJob:
     def label(self) -> str:
         return f'job "{self.name}"'
 
+    def discovery_token(self) -> tuple[str, str] | None:
+        """(token file, CA file or "") of a kubernetes_sd_configs that reaches its api_server with a token file of
+        its own — a Prometheus outside the cluster, where the ServiceAccount directory does not exist. Discovery's
+        credentials are never sent to targets (FACTS §4), so a fix that gives the scrapes a token names this one."""
+        sd = next((sd for sd in self.sd_configs if sd.api_server and sd.credentials.kind == "token-file"), None)
+        if sd is None:
+            return None
+        return sd.credentials.file, as_str(as_map(sd.node.get("tls_config")).get("ca_file"))
+
 
 @dataclass(eq=False)
 class PromConfig:

@@ -1462,3 +1462,47 @@ def test_many_teams_with_accounts_made_elsewhere_are_reported_without_passing_ov
     A pass over every account, account definition and job each made 3,000 teams take 208 s (300: 11.6 s)."""
     few = _passes_over_the_workspace(tmp_path / "few", 4, UNDEFINED_TEAM)
     assert few == _passes_over_the_workspace(tmp_path / "many", 16, UNDEFINED_TEAM), few
+
+
+# prometheus/prometheus#4379: a Prometheus outside the cluster discovers through api_server with a token file of its
+# own. KS209's fix moves the job to :10250; it must keep the token the job already sends (an `authorization` beside
+# `bearer_token_file` is refused, KS601) and, for a job that sends none, name discovery's token file: the
+# ServiceAccount directory exists only inside a pod.
+EXTERNAL_PROXY_CASE = Path(__file__).resolve().parent.parent / "fixtures" / "KS209" / "fail-external-prometheus-own-token-file"
+
+
+def _ks209_direct_fix_applied(tmp_path: Path, config: str) -> list:
+    (tmp_path / "rbac.yaml").write_text((EXTERNAL_PROXY_CASE / "rbac.yaml").read_text().replace(
+        '"nodes", "nodes/proxy"', '"nodes", "nodes/metrics"'))
+    (tmp_path / "prometheus.yml").write_text(config)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options(select={"KS209"})).findings]
+    fix = finding.fix
+    # Apply it as written: drop the proxy relabel rules, then put the fix's keys in the job in place of its own.
+    yaml = YAML()
+    doc = yaml.load(config)
+    job = doc["scrape_configs"][0]
+    job["relabel_configs"] = job["relabel_configs"][:1]
+    block = fix.split(":\n", 1)[1].split("\nthen ", 1)[0]
+    for key, value in yaml.load(block).items():
+        job[key] = value
+    out = tmp_path / "applied"
+    out.mkdir()
+    (out / "rbac.yaml").write_text((tmp_path / "rbac.yaml").read_text())
+    with (out / "prometheus.yml").open("w") as stream:
+        yaml.dump(doc, stream)
+    return fix, lint_paths([str(out)], Options()).findings
+
+
+def test_ks209_fix_keeps_the_token_file_an_external_job_sends(tmp_path: Path) -> None:
+    config = (EXTERNAL_PROXY_CASE / "prometheus.yml").read_text()
+    fix, after = _ks209_direct_fix_applied(tmp_path, config)
+    assert "authorization:" not in fix and "keep its setting that sends the token in /opt/prometheus/kubernetes/token" in fix, fix
+    assert not {f.rule for f in after} & (ACCESS | {"KS106", "KS601", "KS209"}), [(f.rule, f.message) for f in after]
+
+
+def test_ks209_fix_for_an_external_job_without_token_names_discoverys_token_file(tmp_path: Path) -> None:
+    config = (EXTERNAL_PROXY_CASE / "prometheus.yml").read_text().replace(
+        "    bearer_token_file: /opt/prometheus/kubernetes/token\n    kubernetes_sd_configs:", "    kubernetes_sd_configs:")
+    fix, after = _ks209_direct_fix_applied(tmp_path, config)
+    assert "credentials_file: /opt/prometheus/kubernetes/token" in fix and "serviceaccount/token" not in fix, fix
+    assert not {f.rule for f in after} & (ACCESS | {"KS106", "KS601", "KS209"}), [(f.rule, f.message) for f in after]

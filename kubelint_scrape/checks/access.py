@@ -541,8 +541,8 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
             nearest = [r for _r, d in denied for r in _nearest(d)]
             yield Finding(
                 "KS101", span,
-                f"{who} discovers the Alertmanagers {where} as {identity}, which lacks {', '.join(verbs)} on "
-                f"{', '.join(resources)} {where}: {outcome}",
+                f"{who} discovers the Alertmanagers {where} as {identity}, which lacks {_lacking(requests)} {where}: "
+                f"{outcome}",
                 fix=_with_refused_fix(authorizer, fix_text(authorizer, identity, requests, ctx.analysis),
                                       _refused_grants(authorizer, identity, requests))
                     + _replaced_fix(_replaced_grants(authorizer, identity, requests)),
@@ -706,8 +706,6 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             discovery.setdefault((need.span, need.request.namespace), []).append(need)
     for (span, namespace), needs in discovery.items():
         requests = [n.request for n in needs]
-        resources = sorted({r.resource if not r.api_group else f"{r.api_group}/{r.resource}" for r in requests})
-        verbs = sorted({r.verb for r in requests})
         where = "cluster-wide" if namespace is None else f"in namespace {namespace}"
         nearest = [r for n in needs for r in _nearest(n.decision)]
         restricted = _name_restriction([n.decision for n in needs])
@@ -718,8 +716,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         ignored, elsewhere, ignored_related = _ignored_selector(job, needs)
         yield Finding(
             "KS101", span,
-            f"{job.label} {doing} as {identity}, which lacks {', '.join(verbs)} on "
-            f"{', '.join(resources)} {where}{f' ({restricted})' if restricted else ''}: the API server answers 403 Forbidden and "
+            f"{job.label} {doing} as {identity}, which lacks {_lacking(requests)} "
+            f"{where}{f' ({restricted})' if restricted else ''}: the API server answers 403 Forbidden and "
             # Prometheus watches each listed namespace on its own: a denied one yields nothing, the others still work.
             + ("the SD config finds zero targets" if namespace is None else f"discovery finds no targets in {namespace}")
             + ignored,
@@ -1145,6 +1143,21 @@ def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) 
             f"verify, or record the decision beside it: `# kubelint-scrape: ignore[KS301] {reason}`.")
 
 
+def _lacking(requests: list[Request]) -> str:
+    """`list, watch on endpoints, pods, services` — or, when the identity lacks different verbs on different
+    resources (a role granting `list pods` but not `watch`), each verb set on its own resources
+    (`list, watch on endpoints, services and watch on pods`): the message names only what is missing."""
+    verbs_of: dict[str, set[str]] = {}
+    for request in requests:
+        resource = request.resource if not request.api_group else f"{request.api_group}/{request.resource}"
+        verbs_of.setdefault(resource, set()).add(request.verb)
+    resources_of: dict[tuple[str, ...], list[str]] = {}
+    for resource in sorted(verbs_of):
+        resources_of.setdefault(tuple(sorted(verbs_of[resource])), []).append(resource)
+    return " and ".join(f"{', '.join(verbs)} on {', '.join(resources)}"
+                        for verbs, resources in sorted(resources_of.items(), key=lambda item: (-len(item[0]), item[0])))
+
+
 def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = None) -> str:
     """How to send the ServiceAccount token, in the syntax of the resource the job comes from.
 
@@ -1174,10 +1187,9 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
     if target in ("apiserver", "apiserver-proxy"):
         # Discovery already authenticates to this API server with a token file of its own (Prometheus outside the
         # cluster): the scrape needs the same, as discovery's credentials are not sent to targets (FACTS §4).
-        sd = next((sd for sd in job.sd_configs if sd.api_server and sd.credentials.kind == "token-file"), None)
-        if sd is not None:
-            token_file = sd.credentials.file
-            ca_file = as_str(as_map(sd.node.get("tls_config")).get("ca_file")) or ca_file
+        discovery = job.discovery_token()
+        if discovery is not None:
+            token_file, ca_file = discovery[0], discovery[1] or ca_file
             note = " (the credentials its kubernetes_sd_configs uses for the API server)"
     token = f"authorization:\n    credentials_file: {token_file}"
     if tls_given:

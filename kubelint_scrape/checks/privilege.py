@@ -55,6 +55,7 @@ from ..grants import (
 )
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows, subject_applies, url_pattern_matches
+from ..promconfig import SA_TOKEN
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, YSeq, as_str, at, get_path
@@ -1880,10 +1881,20 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
         return f"{how[0].upper()}{how[1:]}; then {grant}"
     lines = ["  scheme: https", f"  metrics_path: {kubelet_path}"]
     keep = ""
-    if job.job.credentials.kind == "sa-token":
+    credentials = job.job.credentials
+    if credentials.kind == "sa-token":
         keep = " (keep its ServiceAccount token setting)"
+    elif credentials.kubernetes_authenticates:
+        # The token or certificate the API server accepted for the proxy: the kubelet reviews the same one (webhook
+        # TokenReview, its client CA), and `authorization` beside `bearer_token_file` or another one is a KS601.
+        keep = f" (keep its setting that sends {credentials.describe()}: the kubelet authenticates it as the API server did)"
     else:
-        lines += ["  authorization:", "    credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token"]
+        # No token, or one a Kubernetes component reads as anonymous (basic auth): the token discovery uses when
+        # the config runs outside the cluster (the ServiceAccount directory exists only in a pod), else the pod's.
+        token_file = (job.job.discovery_token() or (SA_TOKEN, ""))[0]
+        lines += ["  authorization:", f"    credentials_file: {token_file}"]
+        if credentials.kind != "none":
+            keep = f" (in place of its {credentials.describe()}, which the kubelet does not authenticate)"
     if serving_cert == "cluster-ca":
         lines += ["  tls_config:", "    ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt"]
         tls = ""
