@@ -58,10 +58,16 @@ def build_workspace(
     kustomized = builds.namespaces() if builds is not None else {}
     fallbacks = builds.fallbacks() if builds is not None else {}
     accounts = kustomized_accounts(sources, kustomized) if kustomized else {}
+    chains = builds.patch_chains() if builds is not None else {}
+    patches, patch_files = _build_patches(sources, builds, chains) if chains else ({}, frozenset())
     for source in sources:
+        if patch_files and source_abspath(source) in patch_files:
+            continue  # a patch is part of the objects it patches, not an object of its own
         override = kustomized.get(source_abspath(source)) if kustomized else None
         fallback = fallbacks.get(source_abspath(source)) if fallbacks else None
-        model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()), fallback)
+        applied = tuple(p for k in chains.get(source_abspath(source), ()) for p in patches.get(k, ())) if chains else ()
+        model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()), fallback,
+                             applied)
         refused = refused_rbac(source, model, kubernetes_version)
         for (obj, derived), is_refused in zip(model.objects, refused):
             _index(workspace, obj, derived, user_binding_names, is_refused)
@@ -97,18 +103,38 @@ class SourceModel:
     unread_configs: list[K8sObject] = field(default_factory=list)  # ConfigMaps/Secrets holding one (KS007)
 
 
+def _build_patches(sources: list[Source], builds: Any, chains: dict[str, tuple[str, ...]]) -> tuple[dict[str, list], frozenset[str]]:
+    """The patches of each patching Kustomization (by its absolute path; kpatch.py, imported only here), and the
+    patch files not also a resource of some build, which are then no objects of their own."""
+    from .kpatch import kustomization_patches
+    from .kustomize import is_kustomization
+
+    wanted = {path for chain in chains.values() for path in chain}
+    files = {source_abspath(source): source for source in sources}
+    patches: dict[str, list] = {}
+    for path in wanted:
+        source = files.get(path)
+        if source is not None:
+            patches[path] = [patch for _document, doc in iter_documents(source) if is_kustomization(source.path, doc)
+                             for patch in kustomization_patches(source, doc, files)]
+    members = builds.builds()
+    return patches, frozenset(path for path in builds.patch_files() if path in files and path not in members)
+
+
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                 accounts: frozenset[tuple[str, str]] = frozenset(), namespace_fallback: str | None = None) -> SourceModel:
+                 accounts: frozenset[tuple[str, str]] = frozenset(), namespace_fallback: str | None = None,
+                 patches: tuple = ()) -> SourceModel:
     """A function of the file and four settings, so memoised on its Source: the language server re-lints an
     edit without re-reading the other files' objects or re-parsing their embedded configs. Nothing downstream
     mutates these objects (the analysis builds its own). `accounts`: the ServiceAccounts of the Kustomization
     that sets `namespace_override` (kustomized_accounts), which its bindings' subjects are rewritten to name.
-    `namespace_fallback`: an Argo CD Application's destination namespace (kustomize.KustomizeBuilds.fallbacks)."""
-    key = ("model", default_namespace, namespace_override, limits, accounts, namespace_fallback)
+    `namespace_fallback`: an Argo CD Application's destination namespace (kustomize.KustomizeBuilds.fallbacks).
+    `patches`: the kpatch.Patch objects its builds apply to its objects, in order (equal when read from the same text)."""
+    key = ("model", default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
     model = source.memo.get(key)
     if model is None:
         model = source.memo[key] = _build_source_model(
-            source, default_namespace, namespace_override, limits, accounts, namespace_fallback)
+            source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
     return model
 
 
@@ -139,9 +165,9 @@ def refused_rbac(source: Source, model: SourceModel, kubernetes_version: tuple[i
 
 
 def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                        accounts: frozenset[tuple[str, str]], namespace_fallback: str | None) -> SourceModel:
+                        accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple) -> SourceModel:
     try:
-        return _source_model(source, default_namespace, namespace_override, limits, accounts, namespace_fallback)
+        return _source_model(source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
     finally:
         # The file's lines, split for its embedded configs' positions, are not needed once its model is built: a
         # cache kept across files held a 20 MB file's million lines (~60 MB) to the end of the run.
@@ -149,7 +175,7 @@ def _build_source_model(source: Source, default_namespace: str, namespace_overri
 
 
 def _source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                  accounts: frozenset[tuple[str, str]], namespace_fallback: str | None) -> SourceModel:
+                  accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple = ()) -> SourceModel:
     model = SourceModel()
     for _document, doc in iter_documents(source):
         if is_prometheus_config(doc):
@@ -164,6 +190,14 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
         obj = k8s_object(source.path, doc, default_namespace, namespace_override, namespace_fallback)
         if obj is None:
             continue
+        if patches:
+            from .kpatch import apply_patches
+
+            patched = apply_patches(doc, patches, obj.namespace)
+            if patched is None:
+                continue  # `$patch: delete`: the build leaves the object out
+            if patched is not doc:
+                obj = k8s_object(source.path, patched, default_namespace, namespace_override, namespace_fallback)
         derived = _derive(obj)
         if namespace_override and isinstance(derived, BindingDef):
             derived = kustomized_subjects(derived, namespace_override, accounts)
