@@ -47,6 +47,7 @@ class Kustomization:
     entries: tuple[str, ...]  # absolute, normalised paths of its resources/components/bases
     patches: tuple[str, ...]  # absolute, normalised paths of the files it applies as patches
     patched: bool = False  # it has patches (files or inline): kpatch.py applies them to its build
+    components: tuple[str, ...] = ()  # absolute, normalised paths of its `components:` entries (also in `entries`)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def _kustomization(shown: str, doc: YMap) -> Kustomization:
             patched = patched or isinstance(as_map(item).get("patch"), str) or bool(patches[-1])
     return Kustomization(
         path, shown, namespace if isinstance(namespace, str) and namespace else None,
-        tuple(_resolved(base, entries, allow_remote=False)), tuple(_resolved(base, patches, allow_remote=True)), patched)
+        tuple(_resolved(base, entries, allow_remote=False)), tuple(_resolved(base, patches, allow_remote=True)), patched,
+        tuple(_resolved(base, [as_str(e) for e in as_seq(doc.get("components"))], allow_remote=False)))
 
 
 def source_gitops_targets(source: Source) -> list[GitOpsTarget]:
@@ -419,13 +421,21 @@ class KustomizeBuilds:
     def patch_chains(self) -> dict[str, tuple[str, ...]]:
         """File → the kustomization files (absolute) whose patches apply to its objects, innermost first (kustomize
         builds a base, patches included, before the overlay's patches run on the result): along the first outermost
-        build that includes it, by path, as namespaces() chooses. Only files some patch can reach. Made once."""
+        build that includes it, by path, as namespaces() chooses. A Component's patches apply to the build of the
+        kustomization listing it (kustomize runs them on that build's resources, before the kustomization's own
+        patches). Only files some patch can reach. Made once."""
         if self._chains is None:
             self._chains = {}
             patched = {k.path for k in self.kustomizations if k.patched}
+
+            def own(kustomization: Kustomization) -> tuple[str, ...]:
+                components = tuple(c.path for entry in kustomization.components
+                                   for c in self._by_dir.get(entry, ()) if c.path in patched)
+                return components + ((kustomization.path,) if kustomization.path in patched else ())
+
             for outer in self._outermost_first() if patched else ():
                 seen = {outer.path}
-                todo = [(outer, (outer.path,) if outer.path in patched else ())]
+                todo = [(outer, own(outer))]
                 while todo:  # iterative, like members()
                     kustomization, chain = todo.pop()
                     for entry in kustomization.entries:
@@ -438,7 +448,7 @@ class KustomizeBuilds:
                         for inner in nested:
                             if inner.path not in seen:
                                 seen.add(inner.path)
-                                todo.append((inner, ((inner.path,) if inner.path in patched else ()) + chain))
+                                todo.append((inner, tuple(p for p in own(inner) if p not in chain) + chain))
         return self._chains
 
     def patch_files(self) -> set[str]:

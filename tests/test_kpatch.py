@@ -201,3 +201,41 @@ def test_patch_chains_innermost_first_and_only_below_the_patching_kustomization(
     chains = kustomize_builds(sources).patch_chains()
     assert {os.path.relpath(k, tmp_path): [os.path.relpath(p, tmp_path) for p in v] for k, v in chains.items()} == {
         "base/role.yaml": ["base/kustomization.yaml", "overlay/kustomization.yaml"]}
+
+
+def test_a_components_patches_apply_to_the_build_listing_it(tmp_path: Path) -> None:
+    # kustomize runs a Component's patches on the resources of the kustomization that lists it, before that
+    # kustomization's own patches.
+    sources = _write(tmp_path, {
+        "overlay/kustomization.yaml": "resources: [../base]\ncomponents: [../grant]\npatches: [{path: p.yaml}]\n",
+        "overlay/p.yaml": "kind: ClusterRole\n",
+        "base/kustomization.yaml": "resources: [role.yaml]\n",
+        "base/role.yaml": ROLE,
+        "grant/kustomization.yaml": ("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+                                     "patches: [{path: q.yaml}]\n"),
+        "grant/q.yaml": "kind: ClusterRole\n",
+    })
+    chains = kustomize_builds(sources).patch_chains()
+    assert {os.path.relpath(k, tmp_path): [os.path.relpath(p, tmp_path) for p in v] for k, v in chains.items()} == {
+        "base/role.yaml": ["grant/kustomization.yaml", "overlay/kustomization.yaml"]}
+
+
+def test_a_components_inline_patch_grants_in_the_built_workspace(tmp_path: Path) -> None:
+    from kubelint_scrape.build import build_workspace
+
+    sources = _write(tmp_path, {
+        "overlay/kustomization.yaml": "resources: [../base]\ncomponents: [../grant]\n",
+        "base/kustomization.yaml": "resources: [role.yaml]\n",
+        "base/role.yaml": ROLE,
+        "grant/kustomization.yaml": (
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n"
+            "- target: {kind: ClusterRole}\n  patch: |\n    - op: replace\n      path: /rules/0/verbs\n"
+            "      value: [list, watch]\n"),
+    })
+    workspace, _configs, _findings = build_workspace(sources)
+    rule = workspace.cluster_roles["prom"].rules[0]
+    assert list(rule.verbs) == ["list", "watch"]
+    # the replaced value, and its key, point at the operation in the component's inline block
+    assert str(at(rule.path, rule.node.value_pos("verbs"))).endswith("grant/kustomization.yaml:8:14")
+    assert str(rule.span("verbs")).endswith("grant/kustomization.yaml:7:13")
+    assert str(rule.span("resources")).endswith("base/role.yaml:5:21")
