@@ -34,6 +34,15 @@ MERGE_KEYS = {
 }
 
 
+# Path (as the inputs name it) → the Source of each file a patch of the last build was read from: a patched
+# ConfigMap value's embedded config is parsed against its own file's text (build.embedded_configs).
+_ORIGINS: dict[str, Source] = {}
+
+
+def origin_source(path: str) -> Source | None:
+    return _ORIGINS.get(path)
+
+
 class PatchError(ValueError):
     """What makes `kustomize build` refuse the patch (a missing path, a failing test, a malformed operation)."""
 
@@ -117,17 +126,22 @@ def kustomization_patches(source: Source, doc: YMap, files: dict[str, Source]) -
             continue
         if container is not None and "\n" in text:  # inline: its lines are the kustomization file's
             shown, parsed = source.path, _inline(source, container, key, text)
+            _ORIGINS[shown] = source
+            # where it stands is part of what it is: moved by an edit, its values' positions move (a memo key)
+            text = (text, container.item_pos(key) if isinstance(container, YSeq) else container.value_pos(key))
         else:
             patch_file = files.get(os.path.normpath(os.path.join(base, text)))
             if patch_file is None:
                 continue
-            shown, parsed = patch_file.path, _reparsed(patch_file)
+            shown, parsed, text = patch_file.path, _reparsed(patch_file), patch_file.text
+            _ORIGINS[shown] = patch_file
         if not parsed:
             continue
+        key = (source.path, number, text, shown, tuple((str(k), str(v)) for k, v in target.items()) if target else None)
         if field != "patchesStrategicMerge" and len(parsed) == 1 and isinstance(parsed[0], list):
-            found.append(Patch("json6902", parsed[0], target, (source.path, number, text, shown)))
+            found.append(Patch("json6902", parsed[0], target, key))
         elif field != "patchesJson6902":
-            found.append(Patch("smp", [d for d in parsed if isinstance(d, YMap)], target, (source.path, number, text, shown)))
+            found.append(Patch("smp", [d for d in parsed if isinstance(d, YMap)], target, key))
     return found
 
 
