@@ -19,6 +19,7 @@ patch's line in the kustomization file), so a finding on a patched role's rule p
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Callable, Iterable
 
@@ -379,11 +380,16 @@ def _merge_list(base: YSeq, patch: YSeq, merge_key: str, merge_lists: bool) -> Y
 # --- JSON 6902 ----------------------------------------------------------------------------------------------------
 
 
-def pointer(text: Any) -> list[str]:
+def pointer(text: Any) -> tuple[str, ...]:
     """A JSON pointer's reference tokens (`~1` is `/`, `~0` is `~`, in that order: RFC 6901 §4)."""
     if not isinstance(text, str) or (text and not text.startswith("/")):
         raise PatchError(f"not a JSON pointer: {text!r}")
-    return [token.replace("~1", "/").replace("~0", "~") for token in text.split("/")[1:]]
+    return _tokens(text)
+
+
+@functools.lru_cache(maxsize=1024)  # (one patch applies to every object its target selects)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(token.replace("~1", "/").replace("~0", "~") for token in text.split("/")[1:])
 
 
 def _index(node: YSeq, token: str, appending: bool) -> int:
@@ -397,7 +403,7 @@ def _index(node: YSeq, token: str, appending: bool) -> int:
     return index
 
 
-def _get(node: Any, tokens: list[str]) -> Any:
+def _get(node: Any, tokens: tuple[str, ...]) -> Any:
     for token in tokens:
         if isinstance(node, YMap):
             if token not in node:
@@ -410,7 +416,7 @@ def _get(node: Any, tokens: list[str]) -> Any:
     return node
 
 
-def _changed(node: Any, tokens: list[str], change: Callable[[Any, str], Any]) -> Any:
+def _changed(node: Any, tokens: tuple[str, ...], change: Callable[[Any, str], Any]) -> Any:
     """A copy of `node` along `tokens` with `change(parent, last token)` giving the new parent (copy on write)."""
     if len(tokens) == 1:
         return change(node, tokens[0])

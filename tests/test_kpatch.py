@@ -50,8 +50,8 @@ rules:
 
 
 def test_pointer_unescapes_tilde_one_then_tilde_zero() -> None:
-    assert pointer("/metadata/annotations/a~1b~0c~01") == ["metadata", "annotations", "a/b~c~1"]
-    assert pointer("") == []
+    assert pointer("/metadata/annotations/a~1b~0c~01") == ("metadata", "annotations", "a/b~c~1")
+    assert pointer("") == ()
     with pytest.raises(PatchError):
         pointer("metadata/name")
 
