@@ -125,7 +125,7 @@ def kustomization_patches(source: Source, doc: YMap, files: dict[str, Source]) -
     for number, (field, target, container, key, text) in enumerate(entries):
         if not isinstance(text, str) or not text.strip():
             continue
-        if container is not None and "\n" in text:  # inline: its lines are the kustomization file's
+        if container is not None and (key == "patch" or "\n" in text):  # inline: lines of the kustomization file
             shown, parsed = source.path, _inline(source, container, key, text)
             _ORIGINS[shown] = source
             # where it stands is part of what it is: moved by an edit, its values' positions move (a memo key)

@@ -239,3 +239,68 @@ def test_a_components_inline_patch_grants_in_the_built_workspace(tmp_path: Path)
     assert str(at(rule.path, rule.node.value_pos("verbs"))).endswith("grant/kustomization.yaml:8:14")
     assert str(rule.span("verbs")).endswith("grant/kustomization.yaml:7:13")
     assert str(rule.span("resources")).endswith("base/role.yaml:5:21")
+
+
+BINDING = """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prom}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prom}
+subjects: [{kind: ServiceAccount, name: prom, namespace: mon}]
+"""
+
+
+def test_inline_strategic_merge_patches_delete_and_merge_several_objects(tmp_path: Path) -> None:
+    from kubelint_scrape.build import build_workspace
+
+    sources = _write(tmp_path, {
+        "overlay/kustomization.yaml": (
+            "resources: [../base]\npatchesStrategicMerge:\n- |-\n  apiVersion: rbac.authorization.k8s.io/v1\n"
+            "  kind: ClusterRoleBinding\n  metadata: {name: prom}\n  $patch: delete\n"
+            "patches:\n- path: two.yaml\n"),
+        "overlay/two.yaml": (
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: prom}\n"
+            "aggregationRule: {clusterRoleSelectors: [{matchLabels: {a: b}}]}\n---\n"
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prom, namespace: mon}\n"
+            "automountServiceAccountToken: false\n"),
+        "base/kustomization.yaml": "resources: [role.yaml]\n",
+        "base/role.yaml": ROLE + BINDING + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prom, namespace: mon}\n",
+    })
+    workspace, _configs, _findings = build_workspace(sources)
+    assert [b.name for b in workspace.bindings if not b.builtin] == []
+    role = workspace.cluster_roles["prom"]
+    assert role.aggregation is not None and len(role.rules) == 2
+    assert [o.name for o in workspace.objects if o.kind == "ClusterRole"] == ["prom"]  # the patch is no role of its own
+    account = next(o for o in workspace.objects if o.kind == "ServiceAccount")
+    assert account.doc["automountServiceAccountToken"] is False
+
+
+def test_a_patch_that_targets_nothing_or_fails_leaves_the_objects_as_written(tmp_path: Path) -> None:
+    from kubelint_scrape.build import build_workspace
+
+    sources = _write(tmp_path, {
+        "overlay/kustomization.yaml": (
+            "resources: [../base]\npatches:\n- target: {kind: ClusterRole, name: other}\n"
+            "  patch: '[{op: remove, path: /rules/0}]'\n- target: {kind: ClusterRole, name: prom}\n"
+            "  patch: '[{op: add, path: /metadata/labels, value: {team: obs}}]'\n"
+            "- target: {kind: ClusterRole, name: prom}\n  patch: |-\n    - {op: remove, path: /rules/0}\n"
+            "    - {op: remove, path: /rules/9}\n"),
+        "base/kustomization.yaml": "resources: [role.yaml]\n",
+        "base/role.yaml": ROLE,
+    })
+    workspace, _configs, _findings = build_workspace(sources)
+    assert len(workspace.cluster_roles["prom"].rules) == 2
+    assert workspace.cluster_roles["prom"].labels == {"team": "obs"}  # a one-line `patch:` is inline too
+
+
+def test_one_smp_patch_file_of_several_documents_patches_each_its_object() -> None:
+    role, binding = tree(ROLE), tree(BINDING)
+    patch = Patch("smp", [tree("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+                               "metadata: {name: prom}\nsubjects: [{kind: Group, name: g}]\n"),
+                          tree("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+                               "metadata: {name: prom}\nrules: []\n")], None, ("k", 0, "", "k"))
+    assert list(patch.apply(role, "")["rules"]) == []
+    assert [s["kind"] for s in patch.apply(binding, "")["subjects"]] == ["Group"]  # replaced, not merged by name
+    other = tree(ROLE.replace("name: prom", "name: other"))
+    assert patch.apply(other, "") is other
