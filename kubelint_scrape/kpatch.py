@@ -102,9 +102,9 @@ def apply_patches(doc: Any, patches: Iterable[Patch], namespace: str) -> Any:
 
 
 def kustomization_patches(source: Source, doc: YMap, files: dict[str, Source]) -> list[Patch]:
-    """The patches of one Kustomization document, in the order kustomize applies them (patchesStrategicMerge,
-    patchesJson6902, then patches: api/krusty, its FixKustomization moves the deprecated fields into `patches` in
-    that order). `files`: the input Sources by absolute path (a patch file the inputs do not hold is left out: KS008
+    """The patches of one Kustomization document, in the order kustomize applies them: patchesStrategicMerge, then
+    patches, then (after the namespace, prefix and label transformers) patchesJson6902 (api/internal/target
+    kusttarget_configplugin.go configureBuiltinTransformers). `files`: the input Sources by absolute path (a patch file the inputs do not hold is left out: KS008
     reports a missing one)."""
     import os
 
@@ -113,7 +113,7 @@ def kustomization_patches(source: Source, doc: YMap, files: dict[str, Source]) -
     entries: list[tuple[str, Any, Any, Any, Any]] = []  # (field, target, container, key, text)
     smp = as_seq(doc.get("patchesStrategicMerge"))
     entries += [("patchesStrategicMerge", None, smp, index, value) for index, value in enumerate(smp)]
-    for key in ("patchesJson6902", "patches"):
+    for key in ("patches", "patchesJson6902"):
         for item in as_seq(doc.get(key)):
             if not isinstance(item, YMap):
                 continue

@@ -304,3 +304,20 @@ def test_one_smp_patch_file_of_several_documents_patches_each_its_object() -> No
     assert [s["kind"] for s in patch.apply(binding, "")["subjects"]] == ["Group"]  # replaced, not merged by name
     other = tree(ROLE.replace("name: prom", "name: other"))
     assert patch.apply(other, "") is other
+
+
+def test_patches_run_in_kustomizes_order_smp_then_patches_then_json6902(tmp_path: Path) -> None:
+    from kubelint_scrape.build import build_workspace
+
+    sources = _write(tmp_path, {
+        "overlay/kustomization.yaml": (
+            "resources: [../base]\n"
+            "patchesJson6902:\n- target: {kind: ClusterRole, name: prom}\n"
+            "  patch: '[{op: add, path: /rules/-, value: {apiGroups: [\"\"], resources: [secrets], verbs: [get]}}]'\n"
+            "patches:\n- patch: |\n    apiVersion: rbac.authorization.k8s.io/v1\n    kind: ClusterRole\n"
+            "    metadata: {name: prom}\n    rules: [{apiGroups: [\"\"], resources: [pods], verbs: [get]}]\n"),
+        "base/kustomization.yaml": "resources: [role.yaml]\n",
+        "base/role.yaml": ROLE,
+    })
+    workspace, _configs, _findings = build_workspace(sources)
+    assert [r.resources for r in workspace.cluster_roles["prom"].rules] == [("pods",), ("secrets",)]
