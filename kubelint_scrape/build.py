@@ -180,6 +180,8 @@ def _build_source_model(source: Source, default_namespace: str, namespace_overri
 def _source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
                   accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple = ()) -> SourceModel:
     model = SourceModel()
+    if patches:
+        from .kpatch import apply_patches  # (only for the files a Kustomize patch reaches)
     for _document, doc in iter_documents(source):
         if is_prometheus_config(doc):
             keep_written_strings(source, as_seq(doc.get("scrape_configs")))
@@ -194,8 +196,6 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
         if obj is None:
             continue
         if patches:
-            from .kpatch import apply_patches
-
             patched = apply_patches(doc, patches, obj.namespace)
             if patched is None:
                 continue  # `$patch: delete`: the build leaves the object out
