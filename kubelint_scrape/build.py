@@ -40,7 +40,7 @@ from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
 from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM, form_of_text, looks_like_unread_yaml, unread_yaml_jobs
-from .yamltree import YMap, as_map, as_seq, as_str, key_span
+from .yamltree import FilePos, YMap, as_map, as_seq, as_str, key_span
 
 
 @gc_paused
@@ -58,10 +58,19 @@ def build_workspace(
     kustomized = builds.namespaces() if builds is not None else {}
     fallbacks = builds.fallbacks() if builds is not None else {}
     accounts = kustomized_accounts(sources, kustomized) if kustomized else {}
+    chains = builds.patch_chains() if builds is not None else {}
+    patches, patch_files = _build_patches(sources, builds, chains) if chains else ({}, frozenset())
     for source in sources:
+        if patch_files and source_abspath(source) in patch_files:
+            continue  # a patch is part of the objects it patches, not an object of its own
         override = kustomized.get(source_abspath(source)) if kustomized else None
         fallback = fallbacks.get(source_abspath(source)) if fallbacks else None
-        model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()), fallback)
+        applied = tuple(p for k in chains.get(source_abspath(source), ()) for p in patches.get(k, ())) if chains else ()
+        model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()), fallback,
+                             applied)
+        if applied:  # (the language server's report_paths: findings on these objects may sit in the patches)
+            workspace.indexes.setdefault("patch origins", {})[source.path] = frozenset(
+                path for patch in applied for path in (patch.key[0], patch.key[3]))
         refused = refused_rbac(source, model, kubernetes_version)
         for (obj, derived), is_refused in zip(model.objects, refused):
             _index(workspace, obj, derived, user_binding_names, is_refused)
@@ -97,18 +106,38 @@ class SourceModel:
     unread_configs: list[K8sObject] = field(default_factory=list)  # ConfigMaps/Secrets holding one (KS007)
 
 
+def _build_patches(sources: list[Source], builds: Any, chains: dict[str, tuple[str, ...]]) -> tuple[dict[str, list], frozenset[str]]:
+    """The patches of each patching Kustomization (by its absolute path; kpatch.py, imported only here), and the
+    patch files not also a resource of some build, which are then no objects of their own."""
+    from .kpatch import kustomization_patches
+    from .kustomize import is_kustomization
+
+    wanted = {path for chain in chains.values() for path in chain}
+    files = {source_abspath(source): source for source in sources}
+    patches: dict[str, list] = {}
+    for path in wanted:
+        source = files.get(path)
+        if source is not None:
+            patches[path] = [patch for _document, doc in iter_documents(source) if is_kustomization(source.path, doc)
+                             for patch in kustomization_patches(source, doc, files)]
+    members = builds.builds()
+    return patches, frozenset(path for path in builds.patch_files() if path in files and path not in members)
+
+
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                 accounts: frozenset[tuple[str, str]] = frozenset(), namespace_fallback: str | None = None) -> SourceModel:
+                 accounts: frozenset[tuple[str, str]] = frozenset(), namespace_fallback: str | None = None,
+                 patches: tuple = ()) -> SourceModel:
     """A function of the file and four settings, so memoised on its Source: the language server re-lints an
     edit without re-reading the other files' objects or re-parsing their embedded configs. Nothing downstream
     mutates these objects (the analysis builds its own). `accounts`: the ServiceAccounts of the Kustomization
     that sets `namespace_override` (kustomized_accounts), which its bindings' subjects are rewritten to name.
-    `namespace_fallback`: an Argo CD Application's destination namespace (kustomize.KustomizeBuilds.fallbacks)."""
-    key = ("model", default_namespace, namespace_override, limits, accounts, namespace_fallback)
+    `namespace_fallback`: an Argo CD Application's destination namespace (kustomize.KustomizeBuilds.fallbacks).
+    `patches`: the kpatch.Patch objects its builds apply to its objects, in order (equal when read from the same text)."""
+    key = ("model", default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
     model = source.memo.get(key)
     if model is None:
         model = source.memo[key] = _build_source_model(
-            source, default_namespace, namespace_override, limits, accounts, namespace_fallback)
+            source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
     return model
 
 
@@ -139,9 +168,9 @@ def refused_rbac(source: Source, model: SourceModel, kubernetes_version: tuple[i
 
 
 def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                        accounts: frozenset[tuple[str, str]], namespace_fallback: str | None) -> SourceModel:
+                        accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple) -> SourceModel:
     try:
-        return _source_model(source, default_namespace, namespace_override, limits, accounts, namespace_fallback)
+        return _source_model(source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
     finally:
         # The file's lines, split for its embedded configs' positions, are not needed once its model is built: a
         # cache kept across files held a 20 MB file's million lines (~60 MB) to the end of the run.
@@ -149,8 +178,10 @@ def _build_source_model(source: Source, default_namespace: str, namespace_overri
 
 
 def _source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                  accounts: frozenset[tuple[str, str]], namespace_fallback: str | None) -> SourceModel:
+                  accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple = ()) -> SourceModel:
     model = SourceModel()
+    if patches:
+        from .kpatch import apply_patches  # (only for the files a Kustomize patch reaches)
     for _document, doc in iter_documents(source):
         if is_prometheus_config(doc):
             keep_written_strings(source, as_seq(doc.get("scrape_configs")))
@@ -164,6 +195,12 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
         obj = k8s_object(source.path, doc, default_namespace, namespace_override, namespace_fallback)
         if obj is None:
             continue
+        if patches:
+            patched = apply_patches(doc, patches, obj.namespace)
+            if patched is None:
+                continue  # `$patch: delete`: the build leaves the object out
+            if patched is not doc:
+                obj = k8s_object(source.path, patched, default_namespace, namespace_override, namespace_fallback)
         derived = _derive(obj)
         if namespace_override and isinstance(derived, BindingDef):
             derived = kustomized_subjects(derived, namespace_override, accounts)
@@ -302,14 +339,15 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
     """Prometheus and OpenTelemetry Collector configs held as text in a ConfigMap or Secret."""
     configs: list[PromConfig] = []
     findings: list[Finding] = []
-    for key, text, position in _embedded_texts(obj, source.text):
+    for key, text, position in _embedded_texts(obj, source.text, source):
+        holder = _value_source(obj, key, source)  # (the patch's file, for a value a Kustomize patch wrote)
         prometheus = _looks_like_prometheus(text)
         if not prometheus and not looks_like_collector(text) and not looks_like_unread_yaml(text):
             unread = river_scrape_components(text)
             if unread:
-                findings.append(_unread_config(obj, source, key, RIVER_FORM, unread))
+                findings.append(_unread_config(obj, holder, key, RIVER_FORM, unread))
             continue
-        documents, problems, status = parse_text(source.path, text, limits, position)
+        documents, problems, status = parse_text(holder.path, text, limits, position)
         for problem in problems:
             problem.message = f"in {obj.kind} {obj.name} key {key}: {problem.message}"
         findings.extend(problems)
@@ -319,30 +357,45 @@ def embedded_configs(obj: K8sObject, source: Source, limits: Limits) -> tuple[li
             origin = "configmap" if obj.kind == "ConfigMap" else "secret"
             agent_metrics = agent_metrics_section(document.root)
             if is_prometheus_config(document.root):
-                keep_written_strings(source, as_seq(document.root.get("scrape_configs")))
-                configs.append(build_config(source.path, document.root, origin, obj, as_str(key)))
+                keep_written_strings(holder, as_seq(document.root.get("scrape_configs")))
+                configs.append(build_config(holder.path, document.root, origin, obj, as_str(key)))
             elif agent_metrics is not None:
-                keep_written_strings(source, agent_jobs(agent_metrics))
-                configs.extend(agent_configs(source.path, document.root, agent_metrics, origin, obj, as_str(key)))
+                keep_written_strings(holder, agent_jobs(agent_metrics))
+                configs.extend(agent_configs(holder.path, document.root, agent_metrics, origin, obj, as_str(key)))
             elif is_collector_config(document.root):
-                for collector in collector_configs(source.path, document.root, obj, None, source):
+                for collector in collector_configs(holder.path, document.root, obj, None, holder):
                     collector.key = as_str(key)  # which key a pod loads decides its identity (analyse.py)
                     configs.append(collector)
             else:
                 unread = unread_yaml_jobs(document.root)  # jobs of a program the analysis does not model (unreadyaml.py)
                 if unread:
-                    findings.append(_unread_config(obj, source, key, *unread))
+                    findings.append(_unread_config(obj, holder, key, *unread))
     return configs, findings
 
 
-def _embedded_texts(obj: K8sObject, outer_text: str):
+def _value_source(obj: K8sObject, key: Any, source: Source) -> Source:
+    """The file a ConfigMap/Secret value was written in: the object's, or a Kustomize patch's (kpatch.py), whose
+    text the value's positions are lines of."""
+    for section, _encoded in HOLDER_SECTIONS.get(obj.kind, ()):
+        values = obj.doc.get(section)
+        if isinstance(values, YMap) and isinstance(values.get(key), str):
+            pos = values.value_pos(key)
+            if pos.__class__ is FilePos:
+                from .kpatch import origin_source
+
+                return origin_source(pos.path) or source
+            return source
+    return source
+
+
+def _embedded_texts(obj: K8sObject, outer_text: str, source: Source | None = None):
     """(key, text, position function) for every text value its volume would write: ConfigMap data and binaryData;
     Secret stringData and base64 data (holder_value reads each key where the API server keeps it). Without the
     outer file's text ("") every position is pinned to its value."""
     keys = dict.fromkeys(key for section, _ in HOLDER_SECTIONS.get(obj.kind, ())
                          for key, value in as_map(obj.doc.get(section)).items() if isinstance(value, str))
     for key in keys:
-        text, position = holder_value(obj, key, outer_text)
+        text, position = holder_value(obj, key, _value_source(obj, key, source).text if source is not None else outer_text)
         if text is not None:
             yield key, text, position
 

@@ -97,6 +97,16 @@ def file_preparer(options: Options) -> Callable[[Source], None]:
     return prepare
 
 
+def _reported(options: Options, workspace: Any) -> set[str] | None:
+    """The files whose objects' findings the checks must work out: the reported ones, and every file a reported
+    Kustomize patch changes (a finding on the patched object may sit in the patch: kpatch.py)."""
+    reported = options.report_paths
+    origins = workspace.indexes.get("patch origins")
+    if reported is None or not origins:
+        return reported
+    return reported | {patched for patched, patches in origins.items() if not reported.isdisjoint(patches)}
+
+
 @gc_paused  # checks build many small objects too; a full collection over a large workspace costs ~0.1 s each
 def lint_sources(sources: list[Source], options: Options, extra: list[Finding] | None = None,
                  previous: Analysis | None = None, shared_simulations: dict | None = None,
@@ -117,7 +127,7 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
     progress.stage("analysing scrape jobs", sum(len(config.jobs) for config in configs))
     analysis = analyse(workspace, configs, assumptions, options.identity, identities, previous, shared_simulations,
                        on_job=progress.advance)
-    context = Context(sources, analysis, list(extra or []) + build_findings, report_paths=options.report_paths)
+    context = Context(sources, analysis, list(extra or []) + build_findings, report_paths=_reported(options, workspace))
     findings: list[Finding] = []
     registry = checks()
     done: set[int] = set()

@@ -46,6 +46,8 @@ class Kustomization:
     namespace: str | None  # its `namespace:`, which kustomize's namespace transformer writes into every resource
     entries: tuple[str, ...]  # absolute, normalised paths of its resources/components/bases
     patches: tuple[str, ...]  # absolute, normalised paths of the files it applies as patches
+    patched: bool = False  # it has patches (files or inline): kpatch.py applies them to its build
+    components: tuple[str, ...] = ()  # absolute, normalised paths of its `components:` entries (also in `entries`)
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,15 @@ def _kustomization(shown: str, doc: YMap) -> Kustomization:
     namespace = doc.get("namespace")
     entries = [as_str(e) for key in BUILD_KEYS for e in as_seq(doc.get(key))]
     patches = [as_str(p) for p in as_seq(doc.get("patchesStrategicMerge"))]
-    patches += [as_str(as_map(p).get("path")) for key in PATCH_LIST_KEYS for p in as_seq(doc.get(key))]
+    patched = bool(patches)
+    for key in PATCH_LIST_KEYS:
+        for item in as_seq(doc.get(key)):
+            patches.append(as_str(as_map(item).get("path")))
+            patched = patched or isinstance(as_map(item).get("patch"), str) or bool(patches[-1])
     return Kustomization(
         path, shown, namespace if isinstance(namespace, str) and namespace else None,
-        tuple(_resolved(base, entries, allow_remote=False)), tuple(_resolved(base, patches, allow_remote=True)))
+        tuple(_resolved(base, entries, allow_remote=False)), tuple(_resolved(base, patches, allow_remote=True)), patched,
+        tuple(_resolved(base, [as_str(e) for e in as_seq(doc.get("components"))], allow_remote=False)))
 
 
 def source_gitops_targets(source: Source) -> list[GitOpsTarget]:
@@ -287,6 +294,7 @@ class KustomizeBuilds:
         self._setters: dict[str, tuple[str, str]] | None = None  # namespace_setters (lazy)
         self._namespaces: dict[str, str] | None = None  # namespaces() (lazy: asked by the model and by fixes)
         self._fallbacks: dict[str, str] | None = None  # fallbacks() (lazy)
+        self._chains: dict[str, tuple[str, ...]] | None = None  # patch_chains() (lazy)
 
     def members(self, kustomization: Kustomization) -> frozenset[str]:
         """The files its build includes, the kustomization files of the roots it builds through among them (their
@@ -409,6 +417,39 @@ class KustomizeBuilds:
         """The kustomizations no other one builds (the overlays a user builds), then the others; each in path order."""
         inner = self._inner()
         return sorted(self.kustomizations, key=lambda k: k.path in inner)  # (stable: path order within each)
+
+    def patch_chains(self) -> dict[str, tuple[str, ...]]:
+        """File → the kustomization files (absolute) whose patches apply to its objects, innermost first (kustomize
+        builds a base, patches included, before the overlay's patches run on the result): along the first outermost
+        build that includes it, by path, as namespaces() chooses. A Component's patches apply to the build of the
+        kustomization listing it (kustomize runs them on that build's resources, before the kustomization's own
+        patches). Only files some patch can reach. Made once."""
+        if self._chains is None:
+            self._chains = {}
+            patched = {k.path for k in self.kustomizations if k.patched}
+
+            def own(kustomization: Kustomization) -> tuple[str, ...]:
+                components = tuple(c.path for entry in kustomization.components
+                                   for c in self._by_dir.get(entry, ()) if c.path in patched)
+                return components + ((kustomization.path,) if kustomization.path in patched else ())
+
+            for outer in self._outermost_first() if patched else ():
+                seen = {outer.path}
+                todo = [(outer, own(outer))]
+                while todo:  # iterative, like members()
+                    kustomization, chain = todo.pop()
+                    for entry in kustomization.entries:
+                        nested = self._by_dir.get(entry)
+                        if nested is None:
+                            if chain:
+                                for path in self._under(entry):
+                                    self._chains.setdefault(path, chain)
+                            continue
+                        for inner in nested:
+                            if inner.path not in seen:
+                                seen.add(inner.path)
+                                todo.append((inner, tuple(p for p in own(inner) if p not in chain) + chain))
+        return self._chains
 
     def patch_files(self) -> set[str]:
         """Files a Kustomization or Component applies as patches: partial objects, not objects of their own."""

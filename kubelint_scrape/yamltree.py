@@ -130,7 +130,23 @@ class Span:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+class FilePos(tuple):
+    """A position in another file than the object holding it: a Kustomize patch's value inside the patched object
+    (kpatch.py), which must point where the user wrote it — the patch file, or the kustomization's inline patch —
+    while the object's other values point into its own file. Only patched trees hold these (each has a __dict__)."""
+
+    def __new__(cls, line: int, column: int, path: str) -> "FilePos":
+        self = tuple.__new__(cls, (line, column))
+        self.path = path
+        return self
+
+    def __reduce__(self) -> tuple:
+        return (FilePos, (self[0], self[1], self.path))
+
+
 def at(path: str, pos: Pos) -> Span:
+    if pos.__class__ is FilePos:
+        return Span(pos.path, pos[0], pos[1])  # type: ignore[attr-defined]
     return Span(path, pos[0], pos[1])
 
 
