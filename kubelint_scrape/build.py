@@ -108,7 +108,8 @@ class SourceModel:
 
 def _build_patches(sources: list[Source], builds: Any, chains: dict[str, tuple[str, ...]]) -> tuple[dict[str, list], frozenset[str]]:
     """The patches of each patching Kustomization (by its absolute path; kpatch.py, imported only here), and the
-    patch files not also a resource of some build, which are then no objects of their own."""
+    patch files of builds wholly in the inputs (closed_patch_files) not also a resource of some build, which are
+    then no objects of their own."""
     from .kpatch import kustomization_patches
     from .kustomize import is_kustomization
 
@@ -121,7 +122,7 @@ def _build_patches(sources: list[Source], builds: Any, chains: dict[str, tuple[s
             patches[path] = [patch for _document, doc in iter_documents(source) if is_kustomization(source.path, doc)
                              for patch in kustomization_patches(source, doc, files)]
     members = builds.builds()
-    return patches, frozenset(path for path in builds.patch_files() if path in files and path not in members)
+    return patches, frozenset(path for path in builds.closed_patch_files() if path in files and path not in members)
 
 
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,

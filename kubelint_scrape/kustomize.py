@@ -48,6 +48,7 @@ class Kustomization:
     patches: tuple[str, ...]  # absolute, normalised paths of the files it applies as patches
     patched: bool = False  # it has patches (files or inline): kpatch.py applies them to its build
     components: tuple[str, ...] = ()  # absolute, normalised paths of its `components:` entries (also in `entries`)
+    remote: bool = False  # a resources/bases/components entry is remote (a URL, `github.com/org/repo?ref=`)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ def _kustomization(shown: str, doc: YMap) -> Kustomization:
     return Kustomization(
         path, shown, namespace if isinstance(namespace, str) and namespace else None,
         tuple(_resolved(base, entries, allow_remote=False)), tuple(_resolved(base, patches, allow_remote=True)), patched,
-        tuple(_resolved(base, [as_str(e) for e in as_seq(doc.get("components"))], allow_remote=False)))
+        tuple(_resolved(base, [as_str(e) for e in as_seq(doc.get("components"))], allow_remote=False)),
+        any(is_remote(entry) for entry in entries if entry))
 
 
 def source_gitops_targets(source: Source) -> list[GitOpsTarget]:
@@ -454,6 +456,21 @@ class KustomizeBuilds:
     def patch_files(self) -> set[str]:
         """Files a Kustomization or Component applies as patches: partial objects, not objects of their own."""
         return {path for kustomization in self.kustomizations for path in kustomization.patches}
+
+    def closed_patch_files(self) -> set[str]:
+        """The patch files of the Kustomizations whose whole build is in the inputs: their patches reach only objects
+        the model holds (kpatch.py applies them there). A build reaching further — a remote base
+        (`github.com/org/repo?ref=`), a directory the inputs do not hold — may hold the patched object elsewhere; its
+        patch file then stays the nearest thing to that object the inputs show (a strategic merge patch replacing a
+        role's rules is those rules), so it is still modelled."""
+        def open_entries(kustomization: Kustomization) -> bool:
+            return kustomization.remote or any(
+                entry not in self._by_dir and not self._under(entry) for entry in kustomization.entries)
+
+        open_roots = {k.path for k in self.kustomizations if open_entries(k)}
+        return {path for kustomization in self.kustomizations if kustomization.patches
+                and kustomization.path not in open_roots and open_roots.isdisjoint(self.members(kustomization))
+                for path in kustomization.patches}
 
     def _under(self, entry: str) -> list[str]:
         """The input files equal to `entry` or inside the directory `entry`."""

@@ -321,3 +321,41 @@ def test_patches_run_in_kustomizes_order_smp_then_patches_then_json6902(tmp_path
     })
     workspace, _configs, _findings = build_workspace(sources)
     assert [r.resources for r in workspace.cluster_roles["prom"].rules] == [("pods",), ("secrets",)]
+
+
+PATCH_ROLE = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prom}
+rules:
+- {apiGroups: [""], resources: [nodes/metrics], verbs: [get]}
+"""
+
+
+@pytest.mark.parametrize("base", ["github.com/example/monitoring//base?ref=v1", "https://example.com/base.yaml", "../base"])
+def test_a_patch_file_of_a_build_reaching_beyond_the_inputs_stays_an_object(tmp_path: Path, base: str) -> None:
+    # The patched ClusterRole comes from a remote base, or from a directory the inputs do not hold: the patch file is
+    # the nearest thing to it the inputs show (a strategic merge patch replacing `rules` IS the role's rules), so
+    # it is modelled — before, the binding beside it got a false KS502 (the role "exists nowhere").
+    from kubelint_scrape.build import build_workspace
+
+    sources = _write(tmp_path, {
+        "overlay/kustomization.yaml": f"resources:\n- {base}\n- binding.yaml\npatchesStrategicMerge: [role-patch.yaml]\n",
+        "overlay/role-patch.yaml": PATCH_ROLE,
+        "overlay/binding.yaml": BINDING,
+    })
+    workspace, _configs, _findings = build_workspace(sources)
+    assert [list(rule.resources) for rule in workspace.cluster_roles["prom"].rules] == [["nodes/metrics"]]
+
+
+def test_a_patch_file_of_a_build_wholly_in_the_inputs_is_no_object_of_its_own(tmp_path: Path) -> None:
+    from kubelint_scrape.build import build_workspace
+
+    sources = _write(tmp_path, {
+        "overlay/kustomization.yaml": "resources: [../base]\npatchesStrategicMerge: [role-patch.yaml]\n",
+        "overlay/role-patch.yaml": PATCH_ROLE.replace("prom}", "other}"),
+        "base/kustomization.yaml": "resources: [role.yaml]\n",
+        "base/role.yaml": ROLE,
+    })
+    workspace, _configs, _findings = build_workspace(sources)
+    assert "other" not in workspace.cluster_roles and "prom" in workspace.cluster_roles
