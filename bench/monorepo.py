@@ -7,8 +7,8 @@ scale with the edit, not with the workspace (SPEC §5/§6).
 
 Each team has its own directory: a Namespace, a Prometheus Deployment (or every fourth team an Operator
 Prometheus with ServiceMonitors/PodMonitors), its scrape ConfigMap with 10–20 jobs, a Role and RoleBinding per
-namespace; every tenth team also a ClusterRole and ClusterRoleBinding. Every third team's ServiceAccount is
-written in the previous team's directory (accounts "made elsewhere"). With --kustomize, each team's directory is
+namespace; every tenth team also a ClusterRole and ClusterRoleBinding. Accounts: every third team's is written in
+the previous team's directory ("made elsewhere"), every third in its Prometheus file, the rest beside it. With --kustomize, each team's directory is
 a base with a kustomization.yaml and `overlays/<team>/kustomization.yaml` sets its namespace.
 """
 
@@ -78,16 +78,17 @@ def monorepo(directory: str, teams: int, kustomize: bool = False, seed: int = 3)
         # Every third team's account is written by the previous team (a shared "accounts" file there).
         if t % 3 == 2:
             write("accounts.yaml", _account(team, namespace) + "---\n" + _account(f"team{t + 1:04d}", f"team{t + 1:04d}"))
-        elif t % 3 != 0 or t == 0:
+        elif t == 0:
             write("account.yaml", _account(team, namespace))
+        own_account = _account(team, namespace) + "---\n" if t % 3 == 1 else ""  # in the Prometheus' own file
         if t % 4 == 3:
-            write("prometheus.yaml", _operator(rng, team, namespace))
+            write("prometheus.yaml", own_account + _operator(rng, team, namespace))
         else:
             name = f"prometheus-{team}"
             text = (generate.workload(rng, name, namespace, True)
                     .replace(f"serviceAccountName: {name}\n", f"serviceAccountName: prometheus-{team}\n")
                     + "---\n" + generate.prometheus_configmap(rng, name, namespace, rng.randint(10, 20)))
-            write("prometheus.yaml", text)
+            write("prometheus.yaml", own_account + text)
         write("rbac.yaml", _rbac(rng, team, namespace, cluster=False))
         if t % 10 == 0:
             write("cluster-rbac.yaml", _rbac(rng, team + "-cluster", namespace, cluster=True)
@@ -103,9 +104,10 @@ def monorepo(directory: str, teams: int, kustomize: bool = False, seed: int = 3)
 
 
 def _edited(workspace: Path) -> Path:
-    """The file the LSP measurement edits: the middle team's account file (bench._edit doubles its `kind:`)."""
-    accounts = sorted(workspace.glob("teams/*/account.yaml"))
-    return accounts[len(accounts) // 2]
+    """The file the LSP measurement edits: the middle one of the Prometheus files that also hold their account
+    (bench._edit doubles its `kind: ServiceAccount`, a KS005 finding every other edit)."""
+    files = [p for p in sorted(workspace.glob("teams/*/prometheus.yaml")) if "kind: ServiceAccount\n" in p.read_text()]
+    return files[len(files) // 2]
 
 
 def main() -> int:
