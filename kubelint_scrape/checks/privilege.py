@@ -702,11 +702,13 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
     analysis = ctx.analysis
     scrapers = scrape_pods(analysis)
     for identity, jobs in sorted(state.jobs.items(), key=lambda kv: str(kv[0])):
-        if any(j.relabel_errors for j in jobs) or state.unmodelled(identity):
-            continue  # needs we cannot know (a relabelling we cannot simulate, a collector's other components)
+        # (Whether anything could be reported first: the language server reports the edited file only, and working
+        # out every other identity's unmodelled needs at each re-lint scaled with the workspace: probe scale3.)
         reported = [h for h in state.holdings_of.get(identity, ()) if _reported(ctx, h)]  # admin-role bindings are KS206's
         if not reported:
             continue
+        if any(j.relabel_errors for j in jobs) or state.unmodelled(identity):
+            continue  # needs we cannot know (a relabelling we cannot simulate, a collector's other components)
         used = state.used(identity)
         version = ctx.workspace.kubernetes_version
         # Needs made with a token we cannot attribute (a token file or Secret): the identity's grant may serve them.
