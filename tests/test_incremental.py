@@ -263,7 +263,8 @@ def test_an_edit_that_moves_other_files_namespaces_reaches_every_open_document(f
 
 def _team_files(workspace: Path, teams: int) -> None:
     """probe scale3's monorepo: per team a namespace with an Operator Prometheus and its monitors, and the RBAC of
-    its account in a file of its own (the account of every third team written in the previous team's file)."""
+    its account in a file of its own (the account of every third team written in the previous team's file), the
+    built-in `view` bound there too."""
     for i in range(teams):
         team = workspace / f"team{i}"
         team.mkdir(parents=True)
@@ -298,6 +299,13 @@ apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {{name: prometheus, namespace: team{i}}}
 roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus}}
+subjects:
+  - {{kind: ServiceAccount, name: prometheus, namespace: team{i}}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: prometheus-view, namespace: team{i}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}}
 subjects:
   - {{kind: ServiceAccount, name: prometheus, namespace: team{i}}}
 """)
