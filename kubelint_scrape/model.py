@@ -581,7 +581,10 @@ class Workspace:
         return source.text if source is not None else ""
 
     def source(self, path: str) -> Source | None:
-        return next((source for source in self.sources if source.path == path), None)
+        """The first Source read from `path`. By an index: the Operator's refusal check asks it of every monitor, and
+        a scan of the sources each time was quadratic in a monorepo's re-lint (probe scale3)."""
+        by_path = self.index("sources by path", lambda: _first_by_path(self.sources))
+        return by_path.get(path)
 
     def kind(self, kind: str) -> list[K8sObject]:
         return self.by_kind.get(kind, [])
@@ -901,3 +904,10 @@ def _builtin_rbac_objects(data_id: int, data: dict, version: tuple[int, int]) ->
         bindings.append(BindingDef("ClusterRoleBinding", entry["name"], "", "ClusterRole", entry["roleRef"], subjects))
     _BUILTIN_OBJECTS[(data_id, version)] = (data, roles, bindings)
     return roles, bindings
+
+
+def _first_by_path(sources: list[Source]) -> dict[str, Source]:
+    found: dict[str, Source] = {}
+    for source in sources:
+        found.setdefault(source.path, source)
+    return found

@@ -259,3 +259,90 @@ def test_an_edit_that_moves_other_files_namespaces_reaches_every_open_document(f
             for texts[path] in (edit(original), original):
                 session.update(path, texts[path], None)
                 assert _session(session) == _fresh(texts, set(files)), f"'{what}' in {Path(path).relative_to(workspace)}"
+
+
+def _team_files(workspace: Path, teams: int) -> None:
+    """probe scale3's monorepo: per team a namespace with an Operator Prometheus and its monitors, and the RBAC of
+    its account in a file of its own (the account of every third team written in the previous team's file), the
+    built-in `view` bound there too."""
+    for i in range(teams):
+        team = workspace / f"team{i}"
+        team.mkdir(parents=True)
+        (team / "prometheus.yaml").write_text(f"""apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {{name: prom, namespace: team{i}}}
+spec:
+  serviceAccountName: prometheus
+  serviceMonitorSelector: {{}}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {{name: app, namespace: team{i}}}
+spec:
+  selector: {{matchLabels: {{app: app}}}}
+  endpoints: [{{port: http}}]
+""")
+        accounts = "".join(f"""apiVersion: v1
+kind: ServiceAccount
+metadata: {{name: prometheus, namespace: team{j}}}
+---
+""" for j in ([i, i + 1] if i % 3 == 1 else [] if i % 3 == 2 else [i]) if j < teams)
+        (team / "rbac.yaml").write_text(accounts + f"""apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: prometheus, namespace: team{i}}}
+rules:
+  - apiGroups: [""]
+    resources: ["services", "endpoints", "pods", "secrets"]
+    verbs: ["get", "list", "watch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: prometheus, namespace: team{i}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus}}
+subjects:
+  - {{kind: ServiceAccount, name: prometheus, namespace: team{i}}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: prometheus-view, namespace: team{i}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}}
+subjects:
+  - {{kind: ServiceAccount, name: prometheus, namespace: team{i}}}
+""")
+
+
+def test_a_monorepo_relint_reports_what_a_fresh_lint_does_and_judges_only_the_edited_teams_grants(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A team's edit in a monorepo of teams, each with its Prometheus and RBAC: the re-lint reports what the CLI
+    reports for the same texts, and KS203 works out the unmodelled needs of the identities whose grants it could
+    report only (every identity's at each re-lint scaled with the workspace: probe scale3)."""
+    from kubelint_scrape.checks import privilege
+
+    calls = {"n": 0}
+    unmodelled = privilege.unmodelled
+
+    def counting(analysis, identity):
+        calls["n"] += 1
+        return unmodelled(analysis, identity)
+
+    monkeypatch.setattr(privilege, "unmodelled", counting)
+    workspace = tmp_path / "ws"
+    _team_files(workspace, 12)
+    texts = {str(p): p.read_text() for p in sorted(workspace.rglob("*.yaml"))}
+    session = Session([str(workspace)])
+    for opened in (str(workspace / "team4" / "prometheus.yaml"), str(workspace / "team4" / "rbac.yaml")):
+        original = texts[opened]
+        session.update(opened, original, 1)
+        assert _session(session) == _fresh(texts, {opened})
+        for version, edit in enumerate((lambda t: t.replace('"secrets"', '"nodes"'), lambda t: "# moved\n" + t), 2):
+            texts[opened] = edit(texts[opened])
+            session.update(opened, texts[opened], version)
+            calls["n"] = 0
+            found, judged = _session(session), calls["n"]
+            assert found == _fresh(texts, {opened}), opened
+            # the Prometheus file holds no RBAC: no grant of it is reported; the RBAC file's: its team's
+            assert judged <= (0 if opened.endswith("prometheus.yaml") else 1), judged
+        texts[opened] = original
+        session.update(opened, original, 9)
+        session.close(opened)
+    assert any(rule == "KS203" for rule, *_ in _fresh(texts, {str(workspace / "team4" / "rbac.yaml")}))

@@ -299,3 +299,80 @@ def test_monitors_services_and_pods_of_one_namespace_stay_linear(tmp_path: Path,
         found.append(len(result.findings))
     assert work[1] <= 2.5 * work[0], work
     assert found[1] == 2 * found[0] > 0  # each app's job: discovery the prometheus account lacks (KS101)
+
+
+def _teams_with_operator_prometheus(count: int) -> str:
+    """A monorepo's shape: a Prometheus per team namespace (null monitor namespace selector: its own namespace) and
+    three monitors per team."""
+    return "---\n".join(f"""apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {{name: prom, namespace: team{i}}}
+spec:
+  serviceAccountName: prometheus
+  serviceMonitorSelector: {{}}
+  podMonitorSelector: {{}}
+""" + "".join(f"""---
+apiVersion: monitoring.coreos.com/v1
+kind: {kind}
+metadata: {{name: m{j}, namespace: team{i}}}
+spec:
+  selector: {{matchLabels: {{app: a{j}}}}}
+  {"endpoints" if kind == "ServiceMonitor" else "podMetricsEndpoints"}: [{{port: http}}]
+""" for j, kind in enumerate(("ServiceMonitor", "PodMonitor", "ServiceMonitor"))) for i in range(count))
+
+
+def test_prometheus_per_team_tests_only_its_own_namespace_monitors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """operator_configs tested every monitor of the inputs against every Prometheus' selector (and parsed the
+    selector again for each): teams² label selector tests, a third of a 300-team monorepo's re-lint in the language
+    server (probe scale3). A runner whose monitor namespace selector is null looks at its own namespace's monitors
+    only. Counts selector tests and parses, not time: doubling the teams about doubles them."""
+    from kubelint_scrape.engine import Options, lint_paths
+    from kubelint_scrape.model import LabelSelector
+
+    calls = {"n": 0}
+    matches, from_node = LabelSelector.matches, LabelSelector.from_node.__func__
+
+    def counting(self, labels):
+        calls["n"] += 1
+        return matches(self, labels)
+
+    def parsing(cls, node):
+        calls["n"] += 1
+        return from_node(cls, node)
+
+    monkeypatch.setattr(LabelSelector, "matches", counting)
+    monkeypatch.setattr(LabelSelector, "from_node", classmethod(parsing))
+    work, jobs = [], []
+    for count in (20, 40):
+        path = write(tmp_path, f"teams-{count}.yaml", _teams_with_operator_prometheus(count))
+        calls["n"] = 0
+        result = lint_paths([path], Options(select={"KS101"}))
+        work.append(calls["n"])
+        jobs.append(sum(len(c.jobs) for c in result.analysis.configs if c.runner is not None))
+    assert jobs == [60, 120]  # each Prometheus runs its own three monitors' jobs, no other team's
+    assert work[1] <= 2.3 * work[0], work
+
+
+def test_a_workspace_finds_a_source_by_path_without_scanning_them_all() -> None:
+    """Workspace.source is asked for each monitor (the Operator's refusal check): a scan of every source per call was
+    quadratic in a monorepo. The first source read from a path is the one found, as before."""
+    from kubelint_scrape.load import parse_source
+    from kubelint_scrape.model import Workspace
+
+    class CountingPath(str):
+        compared = 0
+
+        def __eq__(self, other):
+            CountingPath.compared += 1
+            return str.__eq__(self, other)
+
+        __hash__ = str.__hash__
+
+    sources = [parse_source(f"/r/f{i}.yaml", "a: 1\n") for i in range(2000)]
+    for source in sources:
+        source.path = CountingPath(source.path)
+    first, second = parse_source("/r/same.yaml", "a: 1\n"), parse_source("/r/same.yaml", "a: 2\n")
+    workspace = Workspace(default_namespace="default", kubernetes_version=(1, 34), sources=[*sources, first, second])
+    assert all(workspace.source(f"/r/f{i}.yaml") is sources[i] for i in range(2000))
+    assert workspace.source("/r/same.yaml") is first and workspace.source("/r/none.yaml") is None
+    assert CountingPath.compared < 10 * 2000  # a scan per call: ≈ 2,000² / 2

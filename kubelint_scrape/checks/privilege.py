@@ -245,6 +245,19 @@ def _reported(ctx: Context, holding: Holding) -> bool:
     return reported
 
 
+def _reported_for(ctx: Context, holding: Holding, identity: Identity) -> bool:
+    """Whether KS203 could report a finding about the holding for `identity`. A rule of the inputs: as _reported (the
+    finding sits at the rule and names every identity). A built-in role's rule is not in the inputs: its findings
+    sit at the identity's own bindings (_unused_builtin_finding), so another identity's binding in a reported file
+    does not count — the built-in `view` bound once per team made every team's identity judged at each re-lint of
+    one team's RBAC (probe scale3). (The idle-binding findings are at bindings of the identity to roles of the
+    inputs, whose holdings name those bindings.)"""
+    if ctx.report_paths is None or not holding.role.builtin:
+        return _reported(ctx, holding)
+    return any(ctx.reports(binding.obj.path if binding.obj is not None else holding.rule.path)
+               for binding, _role in holding.bound_by(identity))
+
+
 def _role_ref_span(binding: BindingDef) -> Span:
     """The roleRef's name value (where KS502 points too): the smallest node naming the role."""
     span = binding.role_ref_span()
@@ -703,11 +716,13 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
     analysis = ctx.analysis
     scrapers = scrape_pods(analysis)
     for identity, jobs in sorted(state.jobs.items(), key=lambda kv: str(kv[0])):
-        if any(j.relabel_errors for j in jobs) or state.unmodelled(identity):
-            continue  # needs we cannot know (a relabelling we cannot simulate, a collector's other components)
-        reported = [h for h in state.holdings_of.get(identity, ()) if _reported(ctx, h)]  # admin-role bindings are KS206's
+        # (Whether anything could be reported first: the language server reports the edited file only, and working
+        # out every other identity's unmodelled needs at each re-lint scaled with the workspace: probe scale3.)
+        reported = [h for h in state.holdings_of.get(identity, ()) if _reported_for(ctx, h, identity)]  # admin-role bindings are KS206's
         if not reported:
             continue
+        if any(j.relabel_errors for j in jobs) or state.unmodelled(identity):
+            continue  # needs we cannot know (a relabelling we cannot simulate, a collector's other components)
         used = state.used(identity)
         version = ctx.workspace.kubernetes_version
         # Needs made with a token we cannot attribute (a token file or Secret): the identity's grant may serve them.
@@ -1559,18 +1574,20 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
     elsewhere = _writes_reported_elsewhere()
     version = ctx.workspace.kubernetes_version
     for holding in _shown(ctx, state.hazard_holdings):
-        via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
-        if not via:
-            continue
-        holding = Holding(holding.role, holding.rule, via, holding.refused)
         # An entry that matches no request (`pods/*` is no wildcard, a typo'd resource, a cluster-scoped resource in
         # a Role) writes nothing: the RBAC-object rules report it with the reason, as KS203 leaves it to them.
+        # (The writes first, a function of the rule: the built-in `view` bound by every team of a monorepo is shown
+        # at one team's edit, and its holders' unmodelled needs were worked out for a rule that writes nothing.)
         perms = [p for p in permissions(holding.rule)
                  if (p.verb in write_verbs or p.verb == "*") and not p.url and not _virtual(p)
                  and (p.api_group, p.resource) not in exempt and not _reported_elsewhere(p, *elsewhere)
                  and not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)]
         if not perms:
             continue
+        via = [v for v in holding.via if not state.unmodelled(v[2])]  # a collector's leader election writes leases
+        if not via:
+            continue
+        holding = Holding(holding.role, holding.rule, via, holding.refused)
         scopes = ", ".join(dict.fromkeys(f"{i} {_scope(b)}" for b, _r, i in holding.via))
         verbs = tuple(dict.fromkeys(p.verb for p in perms))
         # "write" verb: the escalate, bind or impersonate a `*` also grants is KS205's, not repeated here
