@@ -1555,3 +1555,37 @@ def test_ks209_fix_for_an_external_prometheus_verifies_kubelets_with_discoverys_
     config = (EXTERNAL_PROXY_CASE / "prometheus.yml").read_text()
     fix, _after = _ks209_direct_fix_applied_literally(tmp_path, config)
     assert "verify them with ca_file: /opt/prometheus/kubernetes/ca.crt" in fix and "serviceaccount/ca.crt" not in fix, fix
+
+
+@pytest.mark.parametrize("kind, name", [
+    ("User", "system:serviceaccount:monitoring/prometheus"),
+    ("User", "system:serviceaccounts:monitoring:prometheus"),
+    ("Group", "system:serviceaccounts:monitoring:prometheus"),
+    ("Group", "system:serviceaccount:monitoring/prometheus"),
+    ("Group", "system:serviceaccount:monitoring:prometheus"),
+])
+def test_ks108_user_or_group_spelt_like_the_serviceaccounts_user_name(tmp_path: Path, kind: str, name: str) -> None:
+    """A User subject with the scraper's user name misspelt matches no user (names compare exactly: kubernetes
+    pkg/registry/rbac/validation appliesToUser), and no token is in a group named so: the binding is evidently
+    meant for the scraper and grants nothing (SPEC KS108), not a missing binding (KS101/KS102). Named with
+    neither the binding's nor the role's name (`scraper-binding`, `scraper`), so only the subject pairs them."""
+    subject = f"{{kind: {kind}, apiGroup: rbac.authorization.k8s.io, name: '{name}'}}"
+    binding = _binding("ClusterRoleBinding", "ClusterRole", "scraper", subject=subject).replace(
+        "{name: prometheus}", "{name: scraper-binding}")
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("scraper", NODES_RULES) + "---\n" + binding)
+    denials = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert [f.rule for f in denials] == ["KS108"], [(f.rule, f.message) for f in denials]
+    assert denials[0].fix.startswith("Change the subject in ClusterRoleBinding/scraper-binding to kind ServiceAccount, "
+                                      "name prometheus, namespace monitoring, and delete its `apiGroup"), denials[0].fix
+    (setup / "rbac.yaml").write_text(_cluster_role("scraper", NODES_RULES) + "---\n" + binding.replace(
+        subject, "{kind: ServiceAccount, name: prometheus, namespace: monitoring}"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]
+
+
+def test_user_subject_with_the_serviceaccounts_exact_user_name_grants(tmp_path: Path) -> None:
+    """`kind: User, name: system:serviceaccount:monitoring:prometheus` is the ServiceAccount (rbac appliesToUser
+    compares the user name; serviceaccount.MakeUsername): no KS108, no denial."""
+    subject = "{kind: User, apiGroup: rbac.authorization.k8s.io, name: 'system:serviceaccount:monitoring:prometheus'}"
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("scraper", NODES_RULES) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "scraper", subject=subject))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]
