@@ -1717,8 +1717,15 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
                         f"created later")
             bindings_yaml = "\n".join(_role_binding_yaml(binding, ns, identities, _free_name(taken, ns, binding))
                                       for ns in missing)
-            fix = ("Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole)"
-                   + (f" where none grants it yet ({', '.join(missing)})" if granted else "") + ":\n" + bindings_yaml)
+            where = f" where none grants it yet ({', '.join(missing)})" if granted else ""
+            others = _other_subjects(binding, identities)
+            # Its other subjects are not the scrapers: deleting the binding would silently unbind them.
+            fix = (f"Remove {', '.join(map(str, identities))} from the subjects of ClusterRoleBinding {binding.name} "
+                   f"(it stays for {', '.join(s.describe() for s in others)}) and bind "
+                   f"{'it' if len(identities) == 1 else 'them'} with one RoleBinding per namespace{where} instead"
+                   if others else
+                   f"Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole){where}")
+            fix += ":\n" + bindings_yaml
         else:
             message += (f"the ClusterRoleBinding adds nothing the jobs use, only the grant in {elsewhere} and in "
                         f"namespaces created later")
@@ -1737,11 +1744,16 @@ def _role_binding_grants(requirement: Requirement) -> list[BindingDef]:
 
 def _drop_cluster_binding(binding: BindingDef, identities: list[Identity]) -> str:
     """Delete the ClusterRoleBinding, or only the scrapers' subjects when it names anyone else too."""
-    others = [s for s in binding.subjects if not any(s.kind != "Group" and subject_applies(s, i) for i in identities)]
-    if others:
+    if _other_subjects(binding, identities):
         return (f"Remove {', '.join(map(str, identities))} from the subjects of ClusterRoleBinding {binding.name}; "
                 f"the RoleBindings keep granting everything the jobs use.")
     return f"Delete ClusterRoleBinding {binding.name}; the RoleBindings keep granting everything the jobs use."
+
+
+def _other_subjects(binding: BindingDef, identities: list[Identity]) -> list:
+    """The binding's subjects other than the scrapers' own ServiceAccount/User subjects (a Group is someone else's
+    too, so it stays)."""
+    return [s for s in binding.subjects if not any(s.kind != "Group" and subject_applies(s, i) for i in identities)]
 
 
 def _namespaced_needs_related(uses: list[tuple[Identity, Requirement]]) -> tuple[Related, ...]:
