@@ -256,12 +256,20 @@ CUSTOM_RESOURCES = frozenset({"ServiceMonitor", "PodMonitor", "MonitoringObject"
 def _required_but_null(doc: YMap, validator: Any, definition: str) -> list[SchemaError]:
     """The `required` errors of the document as the API server validates it, nulls pruned, that the document as
     written does not give (the key is there, holding null). Only documents with a null pay for the copy."""
+    if not _has_null(doc):
+        return []
     nulled: set = set()
     pruned = _without_nulls(doc, (), nulled)
-    if not nulled:
-        return []
     return [error for error in validator.errors(pruned, validator.definition(definition))
             if error.kind == "required" and error.path + (error.allowed[0],) in nulled]
+
+
+def _has_null(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(item is None or _has_null(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_null(item) for item in value)
+    return False
 
 
 def _without_nulls(value: Any, path: tuple, nulled: set) -> Any:
