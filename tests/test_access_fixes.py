@@ -1512,6 +1512,7 @@ def test_ks209_fix_for_an_external_job_without_token_names_discoverys_token_file
 def _ks209_direct_fix_applied_literally(tmp_path: Path, config: str) -> tuple[str, list]:
     """KS209's direct-scrape fix applied as a user reads it: delete the proxy relabel rules and the keys the fix
     says it replaces, then paste its block at the end of the job as it stands — no merging by a YAML library."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "rbac.yaml").write_text((EXTERNAL_PROXY_CASE / "rbac.yaml").read_text().replace(
         '"nodes", "nodes/proxy"', '"nodes", "nodes/metrics"'))
     (tmp_path / "prometheus.yml").write_text(config)
@@ -1555,6 +1556,12 @@ def test_ks209_fix_for_an_external_prometheus_verifies_kubelets_with_discoverys_
     config = (EXTERNAL_PROXY_CASE / "prometheus.yml").read_text()
     fix, _after = _ks209_direct_fix_applied_literally(tmp_path, config)
     assert "verify them with ca_file: /opt/prometheus/kubernetes/ca.crt" in fix and "serviceaccount/ca.crt" not in fix, fix
+    # Discovery naming no CA file: the one the job verified the API server (the proxy) with.
+    config = config.replace("      tls_config:\n        ca_file: /opt/prometheus/kubernetes/ca.crt\n", "").replace(
+        "    tls_config:\n      ca_file: /opt/prometheus/kubernetes/ca.crt\n", "    tls_config:\n      ca_file: /opt/k8s/ca.pem\n")
+    assert "/opt/prometheus/kubernetes/ca.crt" not in config and "/opt/k8s/ca.pem" in config
+    fix, _after = _ks209_direct_fix_applied_literally(tmp_path / "job-ca", config)
+    assert "verify them with ca_file: /opt/k8s/ca.pem" in fix and "serviceaccount/ca.crt" not in fix, fix
 
 
 @pytest.mark.parametrize("kind, name", [

@@ -1945,10 +1945,11 @@ def _tls_lines(node: YMap, setting: str) -> list[str]:
 
 def _cluster_ca_file(job) -> str:
     """The cluster CA's file as the job's Prometheus sees it: the pod's ServiceAccount CA, or, for a Prometheus
-    outside the cluster (discovery through api_server with a token file of its own), the CA file discovery trusts
-    ("" when it names none: the in-pod path does not exist there)."""
+    outside the cluster (discovery through api_server with a token file of its own), the CA file discovery trusts,
+    else the one the job verified the API server with (the proxy's certificate: the cluster CA's too); "" when
+    neither names one (the in-pod path does not exist there)."""
     external = job.discovery_token()
-    return external[1] if external is not None else SA_CA
+    return SA_CA if external is None else external[1] or as_str(job.tls.get("ca_file"))
 
 
 _LEGACY_NODE = re.compile(r"(/api/v1/proxy/nodes/)[^/]+")
