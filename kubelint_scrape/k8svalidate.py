@@ -232,6 +232,8 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
     validator = _validator()
     label = _label(doc, kind, source)
     errors = validator.errors(doc, validator.definition(definition))
+    if definition in CUSTOM_RESOURCES:
+        errors += _required_but_null(doc, validator, definition)
     for error in errors:
         yield _type_finding(source, doc, label, error, validator)
     if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
@@ -241,6 +243,52 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
     if definition in ("Pod", "Workload", "CronJob", "ReplicationController") and not errors:
         yield from _security_context_rules(source.path, doc, kind, label)
         yield from _volume_mount_rules(source.path, doc, kind, label)
+
+
+# The schema definitions of custom resources (the Prometheus Operator's CRDs): the API server prunes a null it does
+# not allow before validating them (apiextensions-apiserver schema/defaulting/prunenulls.go
+# PruneNonNullableNullsWithoutDefaults; no field of these CRDs is nullable or defaults a required one), so a
+# required field written `null` is missing. A built-in kind decodes null as the zero value instead: `rules: null`
+# is a Role without rules, not a refused one.
+CUSTOM_RESOURCES = frozenset({"ServiceMonitor", "PodMonitor", "MonitoringObject", "PrometheusServer"})
+
+
+def _required_but_null(doc: YMap, validator: Any, definition: str) -> list[SchemaError]:
+    """The `required` errors of the document as the API server validates it, nulls pruned, that the document as
+    written does not give (the key is there, holding null). Only documents with a null pay for the copy."""
+    if not _has_null(doc):
+        return []
+    nulled: set = set()
+    pruned = _without_nulls(doc, (), nulled)
+    return [error for error in validator.errors(pruned, validator.definition(definition))
+            if error.kind == "required" and error.path + (error.allowed[0],) in nulled]
+
+
+def _has_null(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(item is None or _has_null(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_null(item) for item in value)
+    return False
+
+
+def _without_nulls(value: Any, path: tuple, nulled: set) -> Any:
+    """A copy of the tree without the null values of its mappings (paths recorded in `nulled`), with the same
+    positions; list items stay, as the API server's pruning leaves them."""
+    if isinstance(value, YMap):
+        copy = YMap(value.pos)
+        for key, item in value.items():
+            if item is None:
+                nulled.add(path + (key,))
+                continue
+            copy.put(key, _without_nulls(item, path + (key,), nulled), value.key_pos(key), value.value_pos(key))
+        return copy
+    if isinstance(value, YSeq):
+        copy = YSeq(value.pos)
+        copy.extend(_without_nulls(item, path + (index,), nulled) for index, item in enumerate(value))
+        copy.ipos = value.ipos
+        return copy
+    return value
 
 
 # PrometheusAgentSpec x-kubernetes-validations (prometheus-operator pkg/apis/monitoring/v1alpha1
@@ -645,6 +693,14 @@ def _required_finding(path: str, doc: YMap, label: str, error: SchemaError, vali
     if fix is None:
         example = validator._compiled(error.schema.get("properties", {}).get(name, {})).example
         fix = f"Add `{name}:` to {where}" + (f", e.g. `{name}: {example}`." if example else ".")
+    written = doc
+    for part in error.path:  # the document as written (a null-pruned copy's error: _required_but_null)
+        written = written[part] if isinstance(written, (dict, list)) else None
+    if isinstance(written, YMap) and name in written:
+        fix = f"Replace the null with a value (the API server drops it, as if `{name}:` were not written). " + fix
+        return Finding(RULE, at(path, written.key_pos(name)), f"{label}: {field} is null, which the API server drops from a custom resource "
+                       f"before validating it, so it is missing: the object is rejected ({field}: Required value)",
+                       fix=fix, object=label, data={**data, "path": field, "null": True})
     return Finding(RULE, span, f"{label}: {field} is missing; the API server rejects the object ({field}: Required value)",
                    fix=fix, object=label, data={**data, "path": field})
 

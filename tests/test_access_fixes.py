@@ -4,6 +4,7 @@ no access error appears, and what the fix writes grants no more than the jobs ne
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -1506,3 +1507,92 @@ def test_ks209_fix_for_an_external_job_without_token_names_discoverys_token_file
     fix, after = _ks209_direct_fix_applied(tmp_path, config)
     assert "credentials_file: /opt/prometheus/kubernetes/token" in fix and "serviceaccount/token" not in fix, fix
     assert not {f.rule for f in after} & (ACCESS | {"KS106", "KS601", "KS209"}), [(f.rule, f.message) for f in after]
+
+
+def _ks209_direct_fix_applied_literally(tmp_path: Path, config: str) -> tuple[str, list]:
+    """KS209's direct-scrape fix applied as a user reads it: delete the proxy relabel rules and the keys the fix
+    says it replaces, then paste its block at the end of the job as it stands — no merging by a YAML library."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "rbac.yaml").write_text((EXTERNAL_PROXY_CASE / "rbac.yaml").read_text().replace(
+        '"nodes", "nodes/proxy"', '"nodes", "nodes/metrics"'))
+    (tmp_path / "prometheus.yml").write_text(config)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options(select={"KS209"})).findings]
+    fix = finding.fix
+    header, rest = fix.split(":\n", 1)
+    block = rest.split("\nthen ", 1)[0]
+    replaced = re.findall(r"`([a-z_]+)`", header.split("replacing its own", 1)[1]) if "replacing its own" in header else []
+    yaml = YAML()
+    doc = yaml.load(config)
+    job = doc["scrape_configs"][0]
+    job["relabel_configs"] = [rule for rule in job["relabel_configs"]
+                              if rule.get("target_label") not in ("__address__", "__metrics_path__")]
+    for key in replaced:
+        del job[key]
+    out = tmp_path / "applied"
+    out.mkdir()
+    (out / "rbac.yaml").write_text((tmp_path / "rbac.yaml").read_text())
+    with (out / "prometheus.yml").open("w") as stream:
+        yaml.dump(doc, stream)
+    with (out / "prometheus.yml").open("a") as stream:
+        stream.write(block + "\n")  # the block's keys are indented two spaces: the job's own keys' level
+    return fix, lint_paths([str(out)], Options()).findings
+
+
+@pytest.mark.parametrize("config", [
+    (EXTERNAL_PROXY_CASE / "prometheus.yml").read_text(),
+    "scrape_configs:\n" + PROXY_JOB.replace("      ", "", 1).replace("\n      ", "\n"),
+], ids=["external-own-token", "in-cluster-ca-file"])
+def test_ks209_fix_replaces_the_jobs_own_tls_config_instead_of_adding_a_second(tmp_path: Path, config: str) -> None:
+    """The job already has a tls_config (and scheme: https): the fix said "give the job tls_config: …", which,
+    pasted, is a duplicate key (KS005). It names the keys it replaces and gives the merged block."""
+    fix, after = _ks209_direct_fix_applied_literally(tmp_path, config)
+    assert "replacing its own `tls_config`" in fix and "  scheme: https" not in fix, fix
+    assert not {f.rule for f in after} & (ACCESS | {"KS005", "KS106", "KS601", "KS209"}), [(f.rule, f.message) for f in after]
+
+
+def test_ks209_fix_for_an_external_prometheus_verifies_kubelets_with_discoverys_ca(tmp_path: Path) -> None:
+    """Outside the cluster the in-pod ServiceAccount CA path does not exist: the serverTLSBootstrap alternative
+    names the CA file discovery trusts for the API server (the cluster CA that signs bootstrapped certificates)."""
+    config = (EXTERNAL_PROXY_CASE / "prometheus.yml").read_text()
+    fix, _after = _ks209_direct_fix_applied_literally(tmp_path, config)
+    assert "verify them with ca_file: /opt/prometheus/kubernetes/ca.crt" in fix and "serviceaccount/ca.crt" not in fix, fix
+    # Discovery naming no CA file: the one the job verified the API server (the proxy) with.
+    config = config.replace("      tls_config:\n        ca_file: /opt/prometheus/kubernetes/ca.crt\n", "").replace(
+        "    tls_config:\n      ca_file: /opt/prometheus/kubernetes/ca.crt\n", "    tls_config:\n      ca_file: /opt/k8s/ca.pem\n")
+    assert "/opt/prometheus/kubernetes/ca.crt" not in config and "/opt/k8s/ca.pem" in config
+    fix, _after = _ks209_direct_fix_applied_literally(tmp_path / "job-ca", config)
+    assert "verify them with ca_file: /opt/k8s/ca.pem" in fix and "serviceaccount/ca.crt" not in fix, fix
+
+
+@pytest.mark.parametrize("kind, name", [
+    ("User", "system:serviceaccount:monitoring/prometheus"),
+    ("User", "system:serviceaccounts:monitoring:prometheus"),
+    ("Group", "system:serviceaccounts:monitoring:prometheus"),
+    ("Group", "system:serviceaccount:monitoring/prometheus"),
+    ("Group", "system:serviceaccount:monitoring:prometheus"),
+])
+def test_ks108_user_or_group_spelt_like_the_serviceaccounts_user_name(tmp_path: Path, kind: str, name: str) -> None:
+    """A User subject with the scraper's user name misspelt matches no user (names compare exactly: kubernetes
+    pkg/registry/rbac/validation appliesToUser), and no token is in a group named so: the binding is evidently
+    meant for the scraper and grants nothing (SPEC KS108), not a missing binding (KS101/KS102). Named with
+    neither the binding's nor the role's name (`scraper-binding`, `scraper`), so only the subject pairs them."""
+    subject = f"{{kind: {kind}, apiGroup: rbac.authorization.k8s.io, name: '{name}'}}"
+    binding = _binding("ClusterRoleBinding", "ClusterRole", "scraper", subject=subject).replace(
+        "{name: prometheus}", "{name: scraper-binding}")
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("scraper", NODES_RULES) + "---\n" + binding)
+    denials = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert [f.rule for f in denials] == ["KS108"], [(f.rule, f.message) for f in denials]
+    assert denials[0].fix.startswith("Change the subject in ClusterRoleBinding/scraper-binding to kind ServiceAccount, "
+                                      "name prometheus, namespace monitoring, and delete its `apiGroup"), denials[0].fix
+    (setup / "rbac.yaml").write_text(_cluster_role("scraper", NODES_RULES) + "---\n" + binding.replace(
+        subject, "{kind: ServiceAccount, name: prometheus, namespace: monitoring}"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]
+
+
+def test_user_subject_with_the_serviceaccounts_exact_user_name_grants(tmp_path: Path) -> None:
+    """`kind: User, name: system:serviceaccount:monitoring:prometheus` is the ServiceAccount (rbac appliesToUser
+    compares the user name; serviceaccount.MakeUsername): no KS108, no denial."""
+    subject = "{kind: User, apiGroup: rbac.authorization.k8s.io, name: 'system:serviceaccount:monitoring:prometheus'}"
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("scraper", NODES_RULES) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "scraper", subject=subject))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]

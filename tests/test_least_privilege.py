@@ -306,6 +306,27 @@ def test_ks208_fix_adds_rolebindings_only_where_none_grants_yet() -> None:
     assert "namespace: web" in finding["fix"] and "namespace: metrics" not in finding["fix"]
 
 
+def test_ks208_fix_keeps_the_cluster_binding_for_its_other_subjects(tmp_path: Path) -> None:
+    # The ClusterRoleBinding also binds ops/kube-state-reader: "replace it with RoleBindings" unbound that account
+    # silently. The fix removes only the scraper's subject and adds its RoleBindings; applied, KS208 goes and the
+    # scraper keeps every grant it uses.
+    case = FIXTURES / "KS208" / "fail-cluster-binding-shared-with-another-account"
+    (finding,) = fixture_findings("KS208/fail-cluster-binding-shared-with-another-account", "KS208")
+    assert finding["fix"].startswith(
+        "Remove monitoring/prometheus from the subjects of ClusterRoleBinding prometheus (it stays for ServiceAccount "
+        "ops/kube-state-reader) and bind it with one RoleBinding per namespace instead:\n---\n"), finding["fix"]
+    for file in case.glob("*.yaml"):
+        (tmp_path / file.name).write_text(file.read_text())
+    rbac = (tmp_path / "prometheus-rbac.yaml").read_text()
+    scraper = "  - kind: ServiceAccount\n    name: prometheus\n    namespace: monitoring\n  # Another"
+    assert rbac.count(scraper) == 1
+    (tmp_path / "prometheus-rbac.yaml").write_text(rbac.replace(scraper, "  # Another") + finding["fix"].split(":\n", 1)[1] + "\n")
+    after = lint_paths([str(tmp_path)], Options()).findings
+    assert not [f for f in after if f.rule in {"KS101", "KS102", "KS105", "KS208", "KS006"} or f.severity == "error"], [
+        (f.rule, f.message) for f in after]
+    assert "name: kube-state-reader" in (tmp_path / "prometheus-rbac.yaml").read_text()
+
+
 def test_ks203_rewrite_does_not_write_back_the_wildcard_ks202_reports() -> None:
     (finding,) = fixture_findings("KS203/fail-wildcard-group-rule-rewritten-concretely", "KS203")
     assert finding["fix"] == ('Replace this rule of ClusterRole service-reader with:\n'

@@ -489,3 +489,27 @@ spec:
 """)
     found = [f for f in lint_paths([str(tmp_path)], Options(select={"KS308"})).findings]
     assert bool(found) == fires
+
+
+KUBELET_CA_CASE = Path(__file__).resolve().parent.parent / "fixtures" / "KS304" / "fail-kubelet-verified-with-cluster-ca"
+
+
+@pytest.mark.parametrize("relabel, server_name, error", [
+    ("", "", "`x509: cannot validate certificate for <node IP> because it doesn't contain any IP SANs`"),
+    ("          - source_labels: [__meta_kubernetes_node_name]\n            target_label: __address__\n"
+     "            replacement: ${1}:10250\n", "", "`x509: certificate signed by unknown authority`"),
+    ("", "          server_name: node-1\n", "`x509: certificate signed by unknown authority`"),
+], ids=["by-ip", "by-node-name", "server-name"])
+def test_ks304_names_the_error_the_self_signed_kubelet_certificate_gives(tmp_path: Path, relabel: str,
+                                                                        server_name: str, error: str) -> None:
+    """The kubelet self-signs for its hostname only (cmd/kubelet/app/server.go GenerateSelfSignedCertKey(hostName,
+    nil, nil)) and Go checks the name before the chain (crypto/x509 Certificate.Verify): scraped at node discovery's
+    InternalIP the error users see is the missing IP SAN, not `signed by unknown authority`."""
+    text = (KUBELET_CA_CASE / "prometheus-config.yaml").read_text()
+    text = text.replace("          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n",
+                        "          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n" + server_name)
+    if relabel:
+        text += "        relabel_configs:\n" + relabel
+    (tmp_path / "prometheus-config.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options(select={"KS304"})).findings]
+    assert finding.message.endswith(f"every node target fails with {error}"), finding.message

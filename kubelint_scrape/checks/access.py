@@ -460,13 +460,13 @@ def _subject_fix(binding: BindingDef, identity: Identity, rejected: str, resolut
     scraper's namespace, the one name to correct. When the scraper's own manifest names no namespace its namespace
     is only the assumed default, and the mismatch is as likely the user's `kubectl apply -n`: say so (scrape jobs
     and Alertmanager discovery alike)."""
-    if subject_text.startswith(f"Group {SA_GROUP_PREFIX}"):
+    subject = next((s for s in binding.subjects if s.describe() == subject_text), None)
+    if subject is not None and _group_namespace(subject):
         change = (f"Change the Group subject in {binding.ref} to name {SA_GROUP_PREFIX}{identity.namespace} (or, to "
                   f"grant the scraper alone, to kind ServiceAccount, name {identity.name}, namespace {identity.namespace})")
     else:
         change = (f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace "
                   f"{identity.namespace}")
-        subject = next((s for s in binding.subjects if s.describe() == subject_text), None)
         if subject is not None and subject.kind != "ServiceAccount" and subject.api_group:
             # A User/Group subject carries `apiGroup: rbac.authorization.k8s.io`; kept on a ServiceAccount subject
             # the API server rejects the binding (FACTS §8 [RV]; KS501), so the fix must say to drop it.
@@ -926,7 +926,8 @@ def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subjec
             if binding.builtin:
                 continue
             for subject in binding.subjects:
-                name = subject.name.rsplit(":", 1)[-1] if subject.name.startswith("system:serviceaccount:") else subject.name
+                account = _user_name_account(subject)
+                name = account[1] if account is not None else subject.name
                 cached.setdefault(name, []).append((binding, subject))
                 if subject.kind == "ServiceAccount" or _group_namespace(subject):
                     # Named after the ServiceAccount it is for (SPEC KS108: "same SA name or role name"): a binding
@@ -945,19 +946,28 @@ SA_GROUP_PREFIX = "system:serviceaccounts:"
 def _group_namespace(subject: Subject) -> str:
     """The namespace of a `system:serviceaccounts:<namespace>` Group subject (every ServiceAccount token of that
     namespace carries it: k8s.io/apiserver pkg/authentication/serviceaccount util.go MakeNamespaceGroupName), or ""."""
-    if subject.kind == "Group" and subject.name.startswith(SA_GROUP_PREFIX):
+    if subject.kind == "Group" and subject.name.startswith(SA_GROUP_PREFIX) and not _misspelt_user_name(subject):
         return subject.name[len(SA_GROUP_PREFIX):]
     return ""
 
 
+# A ServiceAccount's user name, `system:serviceaccount:<namespace>:<name>` (k8s.io/apiserver serviceaccount
+# util.go MakeUsername), and its usual misspellings: the group's plural prefix, a `/` between namespace and name
+# (kubectl's namespace/name). Namespaces and names are DNS labels/subdomains, so neither holds `:` or `/`.
+_USER_NAME = re.compile(r"system:serviceaccount(s?)([:/])([^:/]+)([:/])([^:/]+)")
+
+
 def _user_name_account(subject: Subject) -> tuple[str, str] | None:
-    """(namespace, name) of a User or Group subject named like a ServiceAccount's user name,
-    `system:serviceaccount:<namespace>:<name>` (k8s.io/apiserver serviceaccount util.go MakeUsername), or None."""
-    prefix = "system:serviceaccount:"
-    if subject.kind not in ("User", "Group") or not subject.name.startswith(prefix):
-        return None
-    namespace, sep, name = subject.name[len(prefix):].partition(":")
-    return (namespace, name) if sep and namespace and name and ":" not in name else None
+    """(namespace, name) of a User or Group subject named like a ServiceAccount's user name, misspelt or not."""
+    match = _USER_NAME.fullmatch(subject.name) if subject.kind in ("User", "Group") else None
+    return (match[3], match[5]) if match else None
+
+
+def _misspelt_user_name(subject: Subject) -> bool:
+    """A User or Group subject whose name is a misspelt ServiceAccount user name: it matches no user (the API
+    server compares user names exactly, rbac appliesToUser) and no group any token carries."""
+    match = _USER_NAME.fullmatch(subject.name) if subject.kind in ("User", "Group") else None
+    return match is not None and (match[1], match[2], match[4]) != ("", ":", ":")
 
 
 def _known_identities(ctx: Context) -> set[tuple[str, str]]:
@@ -987,7 +997,8 @@ def _mismatch_related(binding: BindingDef, subject_text: str, identity: Identity
     subject = next((s for s in binding.subjects if s.describe() == subject_text), None)
     span = binding.subject_span(subject) if subject is not None else None
     if subject is not None and isinstance(subject.node, YMap):
-        key = "namespace" if subject.kind == "ServiceAccount" else "name" if _group_namespace(subject) else "kind"
+        key = ("namespace" if subject.kind == "ServiceAccount" else
+               "name" if _group_namespace(subject) or _misspelt_user_name(subject) else "kind")
         if subject.kind == "ServiceAccount" and subject.name != identity.name:
             key = "name"  # paired with the identity by the role's or binding's name: the name is what differs
         if key in subject.node:
@@ -1026,6 +1037,8 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
             # appliesToUser), not for the scraper.
             if _is_real_identity(ctx, *account):
                 continue
+        elif _misspelt_user_name(subject):
+            pass  # the identity's own user name misspelt (the other namespace's case is above): evidently meant for it
         elif subject.kind == "User":
             if subject.name == identity.user:
                 continue

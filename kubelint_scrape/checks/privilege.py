@@ -55,10 +55,10 @@ from ..grants import (
 )
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows, subject_applies, url_pattern_matches
-from ..promconfig import SA_TOKEN
+from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
-from ..yamltree import Span, YMap, YSeq, as_str, at, get_path
+from ..yamltree import Span, YMap, YSeq, as_map, as_str, at, get_path
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
 from .transport import direct_setting
 from .config import endpoints_fallback_successors, endpointslice_successors
@@ -1734,8 +1734,15 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
                         f"created later")
             bindings_yaml = "\n".join(_role_binding_yaml(binding, ns, identities, _free_name(taken, ns, binding))
                                       for ns in missing)
-            fix = ("Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole)"
-                   + (f" where none grants it yet ({', '.join(missing)})" if granted else "") + ":\n" + bindings_yaml)
+            where = f" where none grants it yet ({', '.join(missing)})" if granted else ""
+            others = _other_subjects(binding, identities)
+            # Its other subjects are not the scrapers: deleting the binding would silently unbind them.
+            fix = (f"Remove {', '.join(map(str, identities))} from the subjects of ClusterRoleBinding {binding.name} "
+                   f"(it stays for {', '.join(s.describe() for s in others)}) and bind "
+                   f"{'it' if len(identities) == 1 else 'them'} with one RoleBinding per namespace{where} instead"
+                   if others else
+                   f"Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole){where}")
+            fix += ":\n" + bindings_yaml
         else:
             message += (f"the ClusterRoleBinding adds nothing the jobs use, only the grant in {elsewhere} and in "
                         f"namespaces created later")
@@ -1754,11 +1761,16 @@ def _role_binding_grants(requirement: Requirement) -> list[BindingDef]:
 
 def _drop_cluster_binding(binding: BindingDef, identities: list[Identity]) -> str:
     """Delete the ClusterRoleBinding, or only the scrapers' subjects when it names anyone else too."""
-    others = [s for s in binding.subjects if not any(s.kind != "Group" and subject_applies(s, i) for i in identities)]
-    if others:
+    if _other_subjects(binding, identities):
         return (f"Remove {', '.join(map(str, identities))} from the subjects of ClusterRoleBinding {binding.name}; "
                 f"the RoleBindings keep granting everything the jobs use.")
     return f"Delete ClusterRoleBinding {binding.name}; the RoleBindings keep granting everything the jobs use."
+
+
+def _other_subjects(binding: BindingDef, identities: list[Identity]) -> list:
+    """The binding's subjects other than the scrapers' own ServiceAccount/User subjects (a Group is someone else's
+    too, so it stays)."""
+    return [s for s in binding.subjects if not any(s.kind != "Group" and subject_applies(s, i) for i in identities)]
 
 
 def _namespaced_needs_related(uses: list[tuple[Identity, Requirement]]) -> tuple[Related, ...]:
@@ -1896,7 +1908,9 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
     if job.job.direct_setting:
         how = direct_setting(job.job, serving_cert)
         return f"{how[0].upper()}{how[1:]}; then {grant}"
-    lines = ["  scheme: https", f"  metrics_path: {kubelet_path}"]
+    node = job.job.node
+    lines = [] if as_str(node.get("scheme")).lower() == "https" else ["  scheme: https"]
+    lines.append(f"  metrics_path: {kubelet_path}")
     keep = ""
     credentials = job.job.credentials
     if credentials.kind == "sa-token":
@@ -1912,18 +1926,47 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
         lines += ["  authorization:", f"    credentials_file: {token_file}"]
         if credentials.kind != "none":
             keep = f" (in place of its {credentials.describe()}, which the kubelet does not authenticate)"
-    if serving_cert == "cluster-ca":
-        lines += ["  tls_config:", "    ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt"]
+    ca_file = _cluster_ca_file(job.job)
+    verify = f"ca_file: {ca_file}" if ca_file else "the cluster CA's certificate as ca_file"
+    if serving_cert == "cluster-ca" and ca_file:
+        lines += _tls_lines(node, f"ca_file: {ca_file}")
         tls = ""
     else:
         # Kubelets self-sign their serving certificates unless serverTLSBootstrap is on: the cluster CA fails
         # them (KS304), so the usual setting skips verification and records the decision (KS301's suppression).
-        lines += ["  tls_config:", f"    insecure_skip_verify: true  # {KUBELET_SKIP_VERIFY_NOTE}"]
+        lines += _tls_lines(node, f"insecure_skip_verify: true  # {KUBELET_SKIP_VERIFY_NOTE}")
         tls = (" With `serverTLSBootstrap: true` on the kubelets (assumption kubelet-serving-cert: cluster-ca), verify "
-               "them with ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt instead.")
+               f"them with {verify} instead.")
+    # Keys the job already has are replaced, not added beside its own: a second `tls_config` is a duplicate key
+    # (KS005), and `authorization` beside another credential setting is refused (KS601).
+    given = [line.strip().split(":", 1)[0] for line in lines if not line.startswith("    ")]
+    replaced = [key for key in given if key in node]
+    edit = (f", replacing its own {', '.join(f'`{key}`' for key in replaced)}" if replaced else "")
     return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
-            f"path, and give the job{keep}:\n" + "\n".join(lines) + "\n"
+            f"path, and set in the job{keep}{edit}:\n" + "\n".join(lines) + "\n"
             + f"then {grant}{tls}")
+
+
+# tls_config keys about the API server's certificate: the kubelet's is another one, so the fix's setting replaces
+# them; the rest (a client certificate the kubelet authenticates, TLS versions) stay in the merged block.
+_SERVER_VERIFY_KEYS = {"ca_file", "ca", "ca_ref", "insecure_skip_verify", "server_name"}
+
+
+def _tls_lines(node: YMap, setting: str) -> list[str]:
+    """The job's tls_config as the fix leaves it: its own keys that still hold, plus `setting`."""
+    own = as_map(node.get("tls_config"))
+    kept = [f"    {key}: {str(value).lower() if isinstance(value, bool) else yaml_scalar(as_str(value))}"
+            for key, value in own.items() if key not in _SERVER_VERIFY_KEYS and isinstance(value, (str, int, float, bool))]
+    return ["  tls_config:", f"    {setting}", *kept]
+
+
+def _cluster_ca_file(job) -> str:
+    """The cluster CA's file as the job's Prometheus sees it: the pod's ServiceAccount CA, or, for a Prometheus
+    outside the cluster (discovery through api_server with a token file of its own), the CA file discovery trusts,
+    else the one the job verified the API server with (the proxy's certificate: the cluster CA's too); "" when
+    neither names one (the in-pod path does not exist there)."""
+    external = job.discovery_token()
+    return SA_CA if external is None else external[1] or as_str(job.tls.get("ca_file"))
 
 
 _LEGACY_NODE = re.compile(r"(/api/v1/proxy/nodes/)[^/]+")

@@ -8,6 +8,7 @@ catch-all job only happens to discover are in `incidental` and are not judged he
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
 import re
 from typing import Any, Iterator
@@ -621,7 +622,7 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             "KS304", span,
             f"{job.label} verifies the kubelets' serving certificates (:{kubelets[0].port}) against {with_what}, but "
             f"kubelets self-sign them unless `serverTLSBootstrap: true` is set (assumption kubelet-serving-cert: "
-            f"self-signed): every node target fails with `x509: certificate signed by unknown authority`",
+            f"self-signed): every node target fails with {_self_signed_error(job, kubelets[0])}",
             fix="If the kubelets run with `serverTLSBootstrap: true` (serving certificates from the cluster CA), declare "
                 "the assumption `kubelet-serving-cert: cluster-ca`; otherwise enable `serverTLSBootstrap` and approve "
                 "the kubelets' serving CSRs rather than skipping verification (KS301).",
@@ -629,6 +630,23 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             object=job.label, data={"ca": ca_file or ("kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE
                                                       else "system")},
         )
+
+
+def _self_signed_error(job: ScrapeJob, kubelet: Endpoint) -> str:
+    """The error a kubelet's self-signed certificate gives, as Prometheus logs it. The kubelet signs it for its
+    hostname alone (kubernetes cmd/kubelet/app/server.go: GenerateSelfSignedCertKey(hostName, nil, nil)), and Go
+    checks the name before the chain (crypto/x509 Certificate.Verify): scraped by IP, as node discovery's InternalIP
+    address is, the missing IP SAN is what fails first."""
+    by_ip = "`x509: cannot validate certificate for <node IP> because it doesn't contain any IP SANs`"
+    by_name = "`x509: certificate signed by unknown authority`"
+    name = as_str(job.tls.get("server_name") or job.tls.get("serverName")) or kubelet.host  # (a monitor's tlsConfig)
+    if "${" in name:  # a collector's endpoint from its pod's environment (K8S_NODE_IP or K8S_NODE_NAME): either
+        return f"{by_ip} (by IP) or {by_name} (by hostname)"
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return by_name
+    return by_ip
 
 
 # ---------------------------------------------------------------------------------------------- KS305
