@@ -59,7 +59,10 @@ def build_workspace(
     fallbacks = builds.fallbacks() if builds is not None else {}
     accounts = kustomized_accounts(sources, kustomized) if kustomized else {}
     chains = builds.patch_chains() if builds is not None else {}
-    patches, patch_files = _build_patches(sources, builds, chains) if chains else ({}, frozenset())
+    patches = _build_patches(sources, chains) if chains else {}
+    # Not only the patches some build reaches: a patch file of a Component or overlay no build includes (dropped
+    # from the overlay, or its directory misspelt there, KS008) is still a partial object, never one of its own.
+    patch_files = _patch_files(sources, builds) if builds is not None else frozenset()
     for source in sources:
         if patch_files and source_abspath(source) in patch_files:
             continue  # a patch is part of the objects it patches, not an object of its own
@@ -106,9 +109,18 @@ class SourceModel:
     unread_configs: list[K8sObject] = field(default_factory=list)  # ConfigMaps/Secrets holding one (KS007)
 
 
-def _build_patches(sources: list[Source], builds: Any, chains: dict[str, tuple[str, ...]]) -> tuple[dict[str, list], frozenset[str]]:
-    """The patches of each patching Kustomization (by its absolute path; kpatch.py, imported only here), and the
-    patch files not also a resource of some build, which are then no objects of their own."""
+def _patch_files(sources: list[Source], builds: Any) -> frozenset[str]:
+    """The files some Kustomization or Component of the inputs applies as patches and no build lists as a resource:
+    no objects of their own."""
+    wanted = builds.patch_files()
+    if not wanted:
+        return frozenset()
+    members = builds.builds()
+    return frozenset(path for path in (source_abspath(s) for s in sources) if path in wanted and path not in members)
+
+
+def _build_patches(sources: list[Source], chains: dict[str, tuple[str, ...]]) -> dict[str, list]:
+    """The patches of each patching Kustomization (by its absolute path; kpatch.py, imported only here)."""
     from .kpatch import kustomization_patches
     from .kustomize import is_kustomization
 
@@ -120,8 +132,7 @@ def _build_patches(sources: list[Source], builds: Any, chains: dict[str, tuple[s
         if source is not None:
             patches[path] = [patch for _document, doc in iter_documents(source) if is_kustomization(source.path, doc)
                              for patch in kustomization_patches(source, doc, files)]
-    members = builds.builds()
-    return patches, frozenset(path for path in builds.patch_files() if path in files and path not in members)
+    return patches
 
 
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,

@@ -276,6 +276,26 @@ def test_inline_strategic_merge_patches_delete_and_merge_several_objects(tmp_pat
     assert account.doc["automountServiceAccountToken"] is False
 
 
+def test_the_patch_file_of_a_component_no_build_lists_is_no_object_of_its_own(tmp_path: Path) -> None:
+    """A Component dropped from the overlay (or its path misspelt there): no build reaches it, yet its patch file is
+    still a partial object (mutation round 10, "b28 component dropped from the overlay": the file was read as a
+    Prometheus default/k8s, and KS109 named its account)."""
+    from kubelint_scrape.build import build_workspace
+
+    sources = _write(tmp_path, {
+        "overlay/kustomization.yaml": "namespace: mon\nresources: [../base]\n",
+        "base/kustomization.yaml": "resources: [role.yaml]\n",
+        "base/role.yaml": ROLE,
+        "grant/kustomization.yaml": ("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+                                     "patches:\n- path: more.yaml\n"),
+        "grant/more.yaml": ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: extra}\n"
+                            "rules: [{apiGroups: [''], resources: [nodes/metrics], verbs: [get]}]\n"),
+    })
+    workspace, _configs, _findings = build_workspace(sources)
+    assert "extra" not in workspace.cluster_roles
+    assert [o.name for o in workspace.objects if o.kind == "ClusterRole"] == ["prom"]
+
+
 def test_a_patch_that_targets_nothing_or_fails_leaves_the_objects_as_written(tmp_path: Path) -> None:
     from kubelint_scrape.build import build_workspace
 
