@@ -20,6 +20,7 @@ ROUNDS = {
     "mutations7": ("b18-microk8s", "b19-vmagent", "b20-legacy"),
     "mutations8": ("b21-linkerd", "b22-rook", "b23-istio"),
     "mutations9": ("b24-kustomize", "b25-flux", "b26-pushprox"),
+    "mutations10": ("b27-kustomize-patches", "b28-components-operator"),
 }
 MUTATIONS = [(round_name, mutation) for round_name in ROUNDS for mutation in load_mutations(round_name)]
 
