@@ -68,12 +68,12 @@ def build_workspace(
             continue  # a patch is part of the objects it patches, not an object of its own
         override = kustomized.get(source_abspath(source)) if kustomized else None
         fallback = fallbacks.get(source_abspath(source)) if fallbacks else None
-        applied = tuple(p for k in chains.get(source_abspath(source), ()) for p in patches.get(k, ())) if chains else ()
+        applied = _applied(source_abspath(source), chains.get(source_abspath(source), ()), patches, builds) if chains else ()
         model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()), fallback,
                              applied)
         if applied:  # (the language server's report_paths: findings on these objects may sit in the patches)
             workspace.indexes.setdefault("patch origins", {})[source.path] = frozenset(
-                path for patch in applied for path in (patch.key[0], patch.key[3]))
+                path for patch in applied[0] for path in (patch.key[0], patch.key[3]))
         refused = refused_rbac(source, model, kubernetes_version)
         for (obj, derived), is_refused in zip(model.objects, refused):
             _index(workspace, obj, derived, user_binding_names, is_refused)
@@ -107,6 +107,19 @@ class SourceModel:
     findings: list[Finding] = field(default_factory=list)
     refused: dict[tuple[int, int], list[bool]] = field(default_factory=dict)  # refused_rbac() by version
     unread_configs: list[K8sObject] = field(default_factory=list)  # ConfigMaps/Secrets holding one (KS007)
+
+
+def _applied(path: str, chain: tuple[str, ...], patches: dict[str, list], builds: Any) -> tuple:
+    """(the patches applied to a file's objects in order, the namespace each finds them in: "" for the one they are
+    written with). Each kustomization of the chain, innermost first, runs its patchesStrategicMerge and patches
+    before its own namespace transformer, its patchesJson6902 after it (kusttarget_configplugin.go)."""
+    found: list = []
+    namespaces: list[str] = []
+    for kustomization, given in zip(chain, builds.patch_givens(path)):
+        for patch in patches.get(kustomization, ()):
+            found.append(patch)
+            namespaces.append((builds.kustomization_namespace(kustomization) or given) if patch.late else given)
+    return (tuple(found), tuple(namespaces)) if found else ()
 
 
 def _patch_files(sources: list[Source], builds: Any) -> frozenset[str]:
@@ -143,7 +156,8 @@ def source_model(source: Source, default_namespace: str, namespace_override: str
     mutates these objects (the analysis builds its own). `accounts`: the ServiceAccounts of the Kustomization
     that sets `namespace_override` (kustomized_accounts), which its bindings' subjects are rewritten to name.
     `namespace_fallback`: an Argo CD Application's destination namespace (kustomize.KustomizeBuilds.fallbacks).
-    `patches`: the kpatch.Patch objects its builds apply to its objects, in order (equal when read from the same text)."""
+    `patches`: (the kpatch.Patch objects its builds apply to its objects, in order (equal when read from the same
+    text), the namespace each finds them in) as _applied makes them, or ()."""
     key = ("model", default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
     model = source.memo.get(key)
     if model is None:
@@ -207,7 +221,7 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
         if obj is None:
             continue
         if patches:
-            patched = apply_patches(doc, patches, obj.namespace)
+            patched = apply_patches(doc, patches[0], patches[1])
             if patched is None:
                 continue  # `$patch: delete`: the build leaves the object out
             if patched is not doc:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kubelint_scrape.kpatch import (
-    Patch, PatchError, apply_patches, json6902, label_selector_matches, pointer, selected, strategic_merge)
+    Patch, PatchError, apply_patches, json6902, label_selector_matches, pointer, same_object, selected, strategic_merge)
 from kubelint_scrape.kustomize import kustomize_builds
 from kubelint_scrape.load import Limits, parse_text, read_source
 from kubelint_scrape.yamltree import FilePos, YMap, at
@@ -341,3 +341,37 @@ def test_patches_run_in_kustomizes_order_smp_then_patches_then_json6902(tmp_path
     })
     workspace, _configs, _findings = build_workspace(sources)
     assert [r.resources for r in workspace.cluster_roles["prom"].rules] == [("pods",), ("secrets",)]
+
+
+def test_a_patch_naming_a_namespace_finds_the_object_in_the_one_it_has_when_the_patch_runs(tmp_path: Path) -> None:
+    """kustomize runs a kustomization's patchesStrategicMerge and patches before its namespace transformer and its
+    patchesJson6902 after it (kubernetes/kubernetes#101199: an SMP naming the overlay's own namespace finds no
+    object); a namespace a base gives is there before the overlay's patches run (mutation round 10)."""
+    from kubelint_scrape.build import build_workspace
+
+    account = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prom}\n"
+    smp = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prom, namespace: mon}\nautomountServiceAccountToken: false\n"
+    json = ("- target: {kind: ServiceAccount, name: prom, namespace: mon}\n  patch: |-\n"
+            "    - {op: add, path: /automountServiceAccountToken, value: false}\n")
+
+    def automount(files: dict[str, str]) -> object:
+        workspace, _configs, _findings = build_workspace(_write(tmp_path / str(len(list(tmp_path.iterdir()))), files))
+        return next(o for o in workspace.objects if o.kind == "ServiceAccount").doc.get("automountServiceAccountToken")
+
+    base = {"base/kustomization.yaml": "resources: [sa.yaml]\n", "base/sa.yaml": account}
+    assert automount({**base, "overlay/p.yaml": smp,
+                      "overlay/kustomization.yaml": "namespace: mon\nresources: [../base]\npatchesStrategicMerge: [p.yaml]\n"}) is None
+    assert automount({**base, "overlay/kustomization.yaml": "namespace: mon\nresources: [../base]\npatches:\n" + json}) is None
+    assert automount({**base, "overlay/kustomization.yaml": "namespace: mon\nresources: [../base]\npatchesJson6902:\n" + json}) is False
+    assert automount({"base/kustomization.yaml": "namespace: mon\nresources: [sa.yaml]\n", "base/sa.yaml": account,
+                      "overlay/p.yaml": smp,
+                      "overlay/kustomization.yaml": "namespace: mon\nresources: [../base]\npatchesStrategicMerge: [p.yaml]\n"}) is False
+
+
+def test_a_strategic_merge_patch_naming_a_namespace_still_finds_a_cluster_scoped_object() -> None:
+    """A cluster-scoped kind's id has no namespace (kustomize's EffectiveNamespace), so the patch's is ignored; a
+    target's namespace selects no cluster-scoped object."""
+    role = tree(ROLE)
+    patch = tree("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: prom, namespace: mon}\n")
+    assert same_object(patch, role, "mon")
+    assert not selected(tree("{kind: ClusterRole, namespace: mon}"), role, "mon")
