@@ -43,6 +43,9 @@ CADTLS27 = "        metrics_path: /metrics/cadvisor\n        tls_config:\n"
 SHOPJOB27 = "      - job_name: shop-pods\n        kubernetes_sd_configs:\n"
 CRBDEL27 = ("  - patch: |-\n      $patch: delete\n      apiVersion: rbac.authorization.k8s.io/v1\n"
             "      kind: ClusterRoleBinding\n      metadata:\n        name: prometheus\n")
+JSON27 = ("patchesJson6902:\n  - target:\n      group: apps\n      version: v1\n      kind: Deployment\n"
+          "      name: prometheus\n      namespace: monitoring\n    patch: |-\n      - op: add\n"
+          "        path: /spec/template/spec/serviceAccountName\n        value: prometheus\n")
 ARGS27 = ("      containers:\n        - name: prometheus\n          args:\n"
           "            - --config.file=/etc/prometheus/prometheus.yaml\n            - --storage.tsdb.path=/prometheus\n")
 
@@ -115,6 +118,21 @@ MUTATIONS = [
      ["KS303", "KS306"]),
     ("b27 patched config duplicate key", B27, [(SK27, "      scrape_interval: 30s\n", "      scrape_interval: 30s\n      scrape_interval: 1m\n")],
      ["KS005"]),
+    # kustomize runs patchesStrategicMerge and patches BEFORE its kustomization's namespace transformer and
+    # patchesJson6902 after it; a patch naming a namespace matches the object's original or current one, `default`
+    # when it has none, and never a cluster-scoped object's (kubernetes/kubernetes#101199, fluxcd/kustomize-controller#702)
+    ("b27 SMP names the overlay's namespace", B27, [(SAP27, "  name: prometheus\n", "  name: prometheus\n  namespace: monitoring\n")],
+     ["KS101", "KS102"]),  # no match (the Deployment is still namespace-less then): kustomize refuses; it runs as default
+    ("b27 SMP names the namespace the base sets", B27,
+     [(SAP27, "  name: prometheus\n", "  name: prometheus\n  namespace: monitoring\n"),
+      ("base/kustomization.yaml", "resources:\n", "namespace: monitoring\nresources:\n")], []),
+    ("b27 JSON 6902 target names a namespace on the ClusterRole", B27, [(OV27, TGT27, TGT27 + "      namespace: monitoring\n")],
+     ["KS102"]),  # a cluster-scoped object is in no namespace
+    ("b27 serviceAccountName by patchesJson6902 targeting namespace monitoring", B27,
+     [(OV27, SMP27, JSON27), (SAP27, None, "")], []),  # runs after the namespace transformer: matches
+    ("b27 serviceAccountName by patches: targeting namespace monitoring", B27,
+     [(OV27, SMP27, ""), (OV27, "patches:\n", JSON27.replace("patchesJson6902:", "patches:")), (SAP27, None, "")],
+     ["KS101", "KS102"]),  # runs before it: the Deployment is in no namespace yet (`default`), no match
     ("b27 overlay drops namespace:", B27, [(OV27, "namespace: monitoring\n", "")], ["KS108", "KS501"]),
     ("b27 shop Role without watch", B27, [(SHOP27, '    verbs: ["list", "watch"]\n', '    verbs: ["list"]\n')], ["KS101"]),
     # ---- b28: a Component patching the Prometheus CR and the ClusterRole
@@ -135,6 +153,10 @@ MUTATIONS = [
     ("b28 SMP patch path missing", B28, [(CK28, PATHP28, "  - path: prometheus-patch.yaml\n")],
      ["KS008", "KS100", "KS101", "KS102", "KS109"]),  # prometheus.yaml, named by no kustomization now, is read as
     # the object it looks like: a Prometheus default/k8s running as default/prometheus-k8s (KS109)
+    ("b28 component's ClusterRole target names namespace monitoring", B28, [(CK28, TGT28, TGT28 + "      namespace: monitoring\n")],
+     ["KS102"]),  # cluster-scoped: no namespace to match
+    ("b28 component SMP names namespace monitoring", B28, [(CP28, "  name: k8s\n", "  name: k8s\n  namespace: monitoring\n")],
+     ["KS100", "KS101", "KS102"]),  # the component runs before the overlay's namespace transformer: no match
     ("b28 json6902 target name typo", B28, [(CK28, TGT28, "      kind: ClusterRole\n      name: prometheus-k8\n")], ["KS102"]),
     ("b28 json6902 replace at /rules/0 (add meant)", B28, [(CK28, OP28, "      - op: replace\n        path: /rules/0\n")],
      ["KS101"]),
