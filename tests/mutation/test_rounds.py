@@ -1,10 +1,10 @@
-"""Rounds 5–9 of single-fault mutations (mutations5.py … mutations9.py), each on three working baselines: the findings
+"""Rounds 5–10 of single-fault mutations (mutations5.py … mutations10.py), each on three working baselines: the findings
 of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
 servers (prometheus-adapter, metrics-server) scraped by a ServiceMonitor, a static Service DNS target, Operator
 ScrapeConfigs and the Operator's credential rules; 6: kube-prometheus-stack 47, the prometheus chart 22, the
 splunk-otel-collector agent; 7: microk8s' kube-prometheus copy, a vmagent bootstrap script, a 2018 plain-Prometheus
 tutorial; 8: Linkerd viz, Rook-Ceph, Istio's Prometheus addon (from ../shared/corpus); 9: repository layouts: a Kustomize base/component/overlay, a Flux Kustomization
-deploying a plain directory, Rancher monitoring's PushProx. Real-world renders repaired
+deploying a plain directory, Rancher monitoring's PushProx; 10: Kustomize patches (overlay patches, a Component patching an Operator setup). Real-world renders repaired
 into working baselines, each mutated by one realistic mistake."""
 
 from __future__ import annotations
