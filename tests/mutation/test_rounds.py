@@ -1,4 +1,4 @@
-"""Rounds 5–10 of single-fault mutations (mutations5.py … mutations10.py), each on three working baselines: the findings
+"""Rounds 5–10 of single-fault mutations (mutations5.py … mutations10.py), each on working baselines (three a round; two in round 10): the findings
 of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
 servers (prometheus-adapter, metrics-server) scraped by a ServiceMonitor, a static Service DNS target, Operator
 ScrapeConfigs and the Operator's credential rules; 6: kube-prometheus-stack 47, the prometheus chart 22, the
