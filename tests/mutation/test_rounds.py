@@ -1,5 +1,5 @@
-"""Rounds 5–10 of single-fault mutations (mutations5.py … mutations10.py), each on working baselines (three a round; two in round 10): the findings
-of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
+"""Rounds 5–10 of single-fault mutations (mutations5.py … mutations10.py), each on working baselines (three a round,
+two in round 10): the findings of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
 servers (prometheus-adapter, metrics-server) scraped by a ServiceMonitor, a static Service DNS target, Operator
 ScrapeConfigs and the Operator's credential rules; 6: kube-prometheus-stack 47, the prometheus chart 22, the
 splunk-otel-collector agent; 7: microk8s' kube-prometheus copy, a vmagent bootstrap script, a 2018 plain-Prometheus
