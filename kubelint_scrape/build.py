@@ -59,18 +59,21 @@ def build_workspace(
     fallbacks = builds.fallbacks() if builds is not None else {}
     accounts = kustomized_accounts(sources, kustomized) if kustomized else {}
     chains = builds.patch_chains() if builds is not None else {}
-    patches, patch_files = _build_patches(sources, builds, chains) if chains else ({}, frozenset())
+    patches = _build_patches(sources, chains) if chains else {}
+    # Not only the patches some build reaches: a patch file of a Component or overlay no build includes (dropped
+    # from the overlay, or its directory misspelt there, KS008) is still a partial object, never one of its own.
+    patch_files = _patch_files(sources, builds) if builds is not None else frozenset()
     for source in sources:
         if patch_files and source_abspath(source) in patch_files:
             continue  # a patch is part of the objects it patches, not an object of its own
         override = kustomized.get(source_abspath(source)) if kustomized else None
         fallback = fallbacks.get(source_abspath(source)) if fallbacks else None
-        applied = tuple(p for k in chains.get(source_abspath(source), ()) for p in patches.get(k, ())) if chains else ()
+        applied = _applied(source_abspath(source), chains.get(source_abspath(source), ()), patches, builds) if chains else ()
         model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()), fallback,
                              applied)
         if applied:  # (the language server's report_paths: findings on these objects may sit in the patches)
             workspace.indexes.setdefault("patch origins", {})[source.path] = frozenset(
-                path for patch in applied for path in (patch.key[0], patch.key[3]))
+                path for patch in applied[0] for path in (patch.key[0], patch.key[3]))
         refused = refused_rbac(source, model, kubernetes_version)
         for (obj, derived), is_refused in zip(model.objects, refused):
             _index(workspace, obj, derived, user_binding_names, is_refused)
@@ -106,10 +109,32 @@ class SourceModel:
     unread_configs: list[K8sObject] = field(default_factory=list)  # ConfigMaps/Secrets holding one (KS007)
 
 
-def _build_patches(sources: list[Source], builds: Any, chains: dict[str, tuple[str, ...]]) -> tuple[dict[str, list], frozenset[str]]:
-    """The patches of each patching Kustomization (by its absolute path; kpatch.py, imported only here), and the
-    patch files of builds wholly in the inputs (closed_patch_files) not also a resource of some build, which are
-    then no objects of their own."""
+def _applied(path: str, chain: tuple[str, ...], patches: dict[str, list], builds: Any) -> tuple:
+    """(the patches applied to a file's objects in order, the namespace each finds them in: "" for the one they are
+    written with). Each kustomization of the chain, innermost first, runs its patchesStrategicMerge and patches
+    before its own namespace transformer, its patchesJson6902 after it (kusttarget_configplugin.go)."""
+    found: list = []
+    namespaces: list[str] = []
+    for kustomization, given in zip(chain, builds.patch_givens(path)):
+        for patch in patches.get(kustomization, ()):
+            found.append(patch)
+            namespaces.append((builds.kustomization_namespace(kustomization) or given) if patch.late else given)
+    return (tuple(found), tuple(namespaces)) if found else ()
+
+
+def _patch_files(sources: list[Source], builds: Any) -> frozenset[str]:
+    """The files some Kustomization or Component of the inputs applies as patches and no build lists as a resource:
+    no objects of their own — when the builds they patch are wholly in the inputs (closed_patch_files: a build
+    reaching a remote base keeps its patch files as the nearest thing to the objects they patch)."""
+    wanted = builds.closed_patch_files()
+    if not wanted:
+        return frozenset()
+    members = builds.builds()
+    return frozenset(path for path in (source_abspath(s) for s in sources) if path in wanted and path not in members)
+
+
+def _build_patches(sources: list[Source], chains: dict[str, tuple[str, ...]]) -> dict[str, list]:
+    """The patches of each patching Kustomization (by its absolute path; kpatch.py, imported only here)."""
     from .kpatch import kustomization_patches
     from .kustomize import is_kustomization
 
@@ -121,8 +146,7 @@ def _build_patches(sources: list[Source], builds: Any, chains: dict[str, tuple[s
         if source is not None:
             patches[path] = [patch for _document, doc in iter_documents(source) if is_kustomization(source.path, doc)
                              for patch in kustomization_patches(source, doc, files)]
-    members = builds.builds()
-    return patches, frozenset(path for path in builds.closed_patch_files() if path in files and path not in members)
+    return patches
 
 
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
@@ -133,7 +157,8 @@ def source_model(source: Source, default_namespace: str, namespace_override: str
     mutates these objects (the analysis builds its own). `accounts`: the ServiceAccounts of the Kustomization
     that sets `namespace_override` (kustomized_accounts), which its bindings' subjects are rewritten to name.
     `namespace_fallback`: an Argo CD Application's destination namespace (kustomize.KustomizeBuilds.fallbacks).
-    `patches`: the kpatch.Patch objects its builds apply to its objects, in order (equal when read from the same text)."""
+    `patches`: (the kpatch.Patch objects its builds apply to its objects, in order (equal when read from the same
+    text), the namespace each finds them in) as _applied makes them, or ()."""
     key = ("model", default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
     model = source.memo.get(key)
     if model is None:
@@ -197,7 +222,7 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
         if obj is None:
             continue
         if patches:
-            patched = apply_patches(doc, patches, obj.namespace)
+            patched = apply_patches(doc, patches[0], patches[1])
             if patched is None:
                 continue  # `$patch: delete`: the build leaves the object out
             if patched is not doc:

@@ -24,6 +24,7 @@ import re
 from typing import Any, Callable, Iterable
 
 from .load import Source, parse_text
+from .model import CLUSTER_SCOPED_KINDS
 from .yamltree import FilePos, YMap, YSeq, as_map, as_seq, as_str
 
 # Lists of objects a strategic merge patch merges element by element, by this key (the k8s API types'
@@ -49,12 +50,14 @@ class PatchError(ValueError):
 
 
 class Patch:
-    """One patch of a Kustomization: `json6902` ops or `smp` documents, with its target selector (or None)."""
+    """One patch of a Kustomization: `json6902` ops or `smp` documents, with its target selector (or None). `late`:
+    a patchesJson6902 entry, which kustomize runs after its kustomization's namespace transformer (the others run
+    before it, so they find the objects in the namespace the builds inside gave them)."""
 
-    __slots__ = ("form", "body", "target", "key")
+    __slots__ = ("form", "body", "target", "key", "late")
 
-    def __init__(self, form: str, body: list, target: YMap | None, key: tuple) -> None:
-        self.form, self.body, self.target, self.key = form, body, target, key
+    def __init__(self, form: str, body: list, target: YMap | None, key: tuple, late: bool = False) -> None:
+        self.form, self.body, self.target, self.key, self.late = form, body, target, key, late
 
     def __eq__(self, other: object) -> bool:  # by what it was read from: a memo key of the patched files' models
         return isinstance(other, Patch) and self.key == other.key
@@ -63,7 +66,8 @@ class Patch:
         return hash(self.key)
 
     def apply(self, doc: YMap, namespace: str) -> YMap | None:
-        """The object patched (None: `$patch: delete` removed it); `namespace`: the one the build gives it."""
+        """The object patched (None: `$patch: delete` removed it); `namespace`: the one the build has given it when
+        the patch runs ("": none yet, it has the one it is written with)."""
         if self.form == "json6902":
             if self.target is None or not selected(self.target, doc, namespace):
                 return doc
@@ -83,13 +87,14 @@ class Patch:
         return doc
 
 
-def apply_patches(doc: Any, patches: Iterable[Patch], namespace: str) -> Any:
-    """`doc` after each patch in order; a patch kustomize would refuse leaves it as it was (see the docstring)."""
+def apply_patches(doc: Any, patches: Iterable[Patch], namespace: str | tuple[str, ...]) -> Any:
+    """`doc` after each patch in order; a patch kustomize would refuse leaves it as it was (see the docstring).
+    `namespace`: as Patch.apply's, one for all patches or one per patch."""
     if not isinstance(doc, YMap):
         return doc
-    for patch in patches:
+    for index, patch in enumerate(patches):
         try:
-            patched = patch.apply(doc, namespace)
+            patched = patch.apply(doc, namespace if isinstance(namespace, str) else namespace[index])
         except PatchError:
             continue
         if patched is None:
@@ -140,7 +145,7 @@ def kustomization_patches(source: Source, doc: YMap, files: dict[str, Source]) -
             continue
         key = (source.path, number, text, shown, tuple((str(k), str(v)) for k, v in target.items()) if target else None)
         if field != "patchesStrategicMerge" and len(parsed) == 1 and isinstance(parsed[0], list):
-            found.append(Patch("json6902", parsed[0], target, key))
+            found.append(Patch("json6902", parsed[0], target, key, field == "patchesJson6902"))
         elif field != "patchesJson6902":
             found.append(Patch("smp", [d for d in parsed if isinstance(d, YMap)], target, key))
     return found
@@ -198,19 +203,31 @@ def _gvk(doc: YMap) -> tuple[str, str, str]:
     return group, version, as_str(doc.get("kind"))
 
 
+# kustomize's ResId.EffectiveNamespace (api/resid/resid.go) of a cluster-scoped object, which a selector's
+# namespace never names.
+NOT_A_NAMESPACE = "_non_namespaceable_"
+
+
 def _namespaces(doc: YMap, namespace: str) -> set[str]:
-    """The namespaces a patch may name the object by: as written, or as the build gives it."""
-    written = as_str(as_map(doc.get("metadata")).get("namespace"))
-    return {written, namespace} - {""}
+    """The namespaces a patch may name the object by (kustomize's Select and GetMatchingResourcesByAnyId try the
+    original id, then the current one): as written, or as a build has given it by the time the patch runs — not
+    the namespace the patch's own kustomization gives it afterwards (kubernetes/kubernetes#101199) — an empty one
+    being `default`."""
+    if as_str(doc.get("kind")) in CLUSTER_SCOPED_KINDS:
+        return {NOT_A_NAMESPACE}
+    written = as_str(as_map(doc.get("metadata")).get("namespace")) or "default"
+    return {written, namespace or written}
 
 
 def same_object(patch: YMap, doc: YMap, namespace: str) -> bool:
-    """A target-less strategic merge patch's object: same group, kind and name; same namespace where it names one."""
+    """A target-less strategic merge patch's object: same group, kind and name; same namespace where it names one
+    (on a cluster-scoped kind the patch's namespace is no part of its id, as the object's is not)."""
     metadata = as_map(patch.get("metadata"))
     if _gvk(patch)[::2] != _gvk(doc)[::2] or as_str(metadata.get("name")) != as_str(as_map(doc.get("metadata")).get("name")):
         return False
     wanted = as_str(metadata.get("namespace"))
-    return not wanted or wanted in _namespaces(doc, namespace)
+    found = _namespaces(doc, namespace)
+    return not wanted or NOT_A_NAMESPACE in found or wanted in found
 
 
 def selected(target: YMap, doc: YMap, namespace: str) -> bool:
@@ -222,7 +239,7 @@ def selected(target: YMap, doc: YMap, namespace: str) -> bool:
         if not _matches(target.get(field), actual):
             return False
     wanted = target.get("namespace")
-    if isinstance(wanted, str) and wanted and not any(_matches(wanted, n) for n in _namespaces(doc, namespace) or {""}):
+    if isinstance(wanted, str) and wanted and not any(_matches(wanted, n) for n in _namespaces(doc, namespace)):
         return False
     return (label_selector_matches(as_str(target.get("labelSelector")), as_map(metadata.get("labels")))
             and label_selector_matches(as_str(target.get("annotationSelector")), as_map(metadata.get("annotations"))))

@@ -297,6 +297,8 @@ class KustomizeBuilds:
         self._namespaces: dict[str, str] | None = None  # namespaces() (lazy: asked by the model and by fixes)
         self._fallbacks: dict[str, str] | None = None  # fallbacks() (lazy)
         self._chains: dict[str, tuple[str, ...]] | None = None  # patch_chains() (lazy)
+        self._givens: dict[str, tuple[str, ...]] = {}  # patch_givens(), made with the chains
+        self._own_namespaces: dict[str, str | None] | None = None  # kustomization_namespace() (lazy)
 
     def members(self, kustomization: Kustomization) -> frozenset[str]:
         """The files its build includes, the kustomization files of the roots it builds through among them (their
@@ -427,31 +429,58 @@ class KustomizeBuilds:
         kustomization listing it (kustomize runs them on that build's resources, before the kustomization's own
         patches). Only files some patch can reach. Made once."""
         if self._chains is None:
-            self._chains = {}
+            self._chains, self._givens = {}, {}
             patched = {k.path for k in self.kustomizations if k.patched}
 
-            def own(kustomization: Kustomization) -> tuple[str, ...]:
-                components = tuple(c.path for entry in kustomization.components
+            def own(kustomization: Kustomization) -> tuple[tuple[str, str], ...]:
+                """(patching kustomization, the kustomization whose build it patches) pairs."""
+                components = tuple((c.path, kustomization.path) for entry in kustomization.components
                                    for c in self._by_dir.get(entry, ()) if c.path in patched)
-                return components + ((kustomization.path,) if kustomization.path in patched else ())
+                return components + (((kustomization.path, kustomization.path),) if kustomization.path in patched else ())
+
+            def givens(chain: tuple[tuple[str, str], ...], trail: tuple[tuple[str, str | None], ...]) -> tuple[str, ...]:
+                """For each patching kustomization, the namespace the builds inside the one it patches have given the
+                objects by then (the nearest `namespace:` inside it along the trail, outermost first), or ""."""
+                found = []
+                for _path, owner in chain:
+                    index = next(i for i, (k, _ns) in enumerate(trail) if k == owner)
+                    found.append(next((ns for _k, ns in trail[index + 1:] if ns), ""))
+                return tuple(found)
 
             for outer in self._outermost_first() if patched else ():
                 seen = {outer.path}
-                todo = [(outer, own(outer))]
+                todo = [(outer, own(outer), ((outer.path, outer.namespace),))]
                 while todo:  # iterative, like members()
-                    kustomization, chain = todo.pop()
+                    kustomization, chain, trail = todo.pop()
                     for entry in kustomization.entries:
                         nested = self._by_dir.get(entry)
                         if nested is None:
                             if chain:
+                                paths = tuple(p for p, _owner in chain)
                                 for path in self._under(entry):
-                                    self._chains.setdefault(path, chain)
+                                    if path not in self._chains:
+                                        self._chains[path] = paths
+                                        self._givens[path] = givens(chain, trail)
                             continue
                         for inner in nested:
                             if inner.path not in seen:
                                 seen.add(inner.path)
-                                todo.append((inner, tuple(p for p in own(inner) if p not in chain) + chain))
+                                inner_chain = tuple(p for p in own(inner) if p[0] not in {c for c, _o in chain}) + chain
+                                todo.append((inner, inner_chain, trail + ((inner.path, inner.namespace),)))
         return self._chains
+
+    def patch_givens(self, path: str) -> tuple[str, ...]:
+        """For each kustomization of patch_chains()[path], the namespace its patches find the file's objects in: the
+        one the builds inside the build it patches gave them ("": none, as written). Its own `namespace:` runs after
+        its patchesStrategicMerge and patches (kubernetes/kubernetes#101199), before its patchesJson6902."""
+        self.patch_chains()
+        return self._givens.get(path, ())
+
+    def kustomization_namespace(self, path: str) -> str | None:
+        """The `namespace:` of the kustomization file `path` (absolute)."""
+        if self._own_namespaces is None:
+            self._own_namespaces = {k.path: k.namespace for k in self.kustomizations}
+        return self._own_namespaces.get(path)
 
     def patch_files(self) -> set[str]:
         """Files a Kustomization or Component applies as patches: partial objects, not objects of their own."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kubelint_scrape.kpatch import (
-    Patch, PatchError, apply_patches, json6902, label_selector_matches, pointer, selected, strategic_merge)
+    Patch, PatchError, apply_patches, json6902, label_selector_matches, pointer, same_object, selected, strategic_merge)
 from kubelint_scrape.kustomize import kustomize_builds
 from kubelint_scrape.load import Limits, parse_text, read_source
 from kubelint_scrape.yamltree import FilePos, YMap, at
@@ -276,6 +276,26 @@ def test_inline_strategic_merge_patches_delete_and_merge_several_objects(tmp_pat
     assert account.doc["automountServiceAccountToken"] is False
 
 
+def test_the_patch_file_of_a_component_no_build_lists_is_no_object_of_its_own(tmp_path: Path) -> None:
+    """A Component dropped from the overlay (or its path misspelt there): no build reaches it, yet its patch file is
+    still a partial object (mutation round 10, "b28 component dropped from the overlay": the file was read as a
+    Prometheus default/k8s, and KS109 named its account)."""
+    from kubelint_scrape.build import build_workspace
+
+    sources = _write(tmp_path, {
+        "overlay/kustomization.yaml": "namespace: mon\nresources: [../base]\n",
+        "base/kustomization.yaml": "resources: [role.yaml]\n",
+        "base/role.yaml": ROLE,
+        "grant/kustomization.yaml": ("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+                                     "patches:\n- path: more.yaml\n"),
+        "grant/more.yaml": ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: extra}\n"
+                            "rules: [{apiGroups: [''], resources: [nodes/metrics], verbs: [get]}]\n"),
+    })
+    workspace, _configs, _findings = build_workspace(sources)
+    assert "extra" not in workspace.cluster_roles
+    assert [o.name for o in workspace.objects if o.kind == "ClusterRole"] == ["prom"]
+
+
 def test_a_patch_that_targets_nothing_or_fails_leaves_the_objects_as_written(tmp_path: Path) -> None:
     from kubelint_scrape.build import build_workspace
 
@@ -359,3 +379,37 @@ def test_a_patch_file_of_a_build_wholly_in_the_inputs_is_no_object_of_its_own(tm
     })
     workspace, _configs, _findings = build_workspace(sources)
     assert "other" not in workspace.cluster_roles and "prom" in workspace.cluster_roles
+
+
+def test_a_patch_naming_a_namespace_finds_the_object_in_the_one_it_has_when_the_patch_runs(tmp_path: Path) -> None:
+    """kustomize runs a kustomization's patchesStrategicMerge and patches before its namespace transformer and its
+    patchesJson6902 after it (kubernetes/kubernetes#101199: an SMP naming the overlay's own namespace finds no
+    object); a namespace a base gives is there before the overlay's patches run (mutation round 10)."""
+    from kubelint_scrape.build import build_workspace
+
+    account = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prom}\n"
+    smp = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prom, namespace: mon}\nautomountServiceAccountToken: false\n"
+    json = ("- target: {kind: ServiceAccount, name: prom, namespace: mon}\n  patch: |-\n"
+            "    - {op: add, path: /automountServiceAccountToken, value: false}\n")
+
+    def automount(files: dict[str, str]) -> object:
+        workspace, _configs, _findings = build_workspace(_write(tmp_path / str(len(list(tmp_path.iterdir()))), files))
+        return next(o for o in workspace.objects if o.kind == "ServiceAccount").doc.get("automountServiceAccountToken")
+
+    base = {"base/kustomization.yaml": "resources: [sa.yaml]\n", "base/sa.yaml": account}
+    assert automount({**base, "overlay/p.yaml": smp,
+                      "overlay/kustomization.yaml": "namespace: mon\nresources: [../base]\npatchesStrategicMerge: [p.yaml]\n"}) is None
+    assert automount({**base, "overlay/kustomization.yaml": "namespace: mon\nresources: [../base]\npatches:\n" + json}) is None
+    assert automount({**base, "overlay/kustomization.yaml": "namespace: mon\nresources: [../base]\npatchesJson6902:\n" + json}) is False
+    assert automount({"base/kustomization.yaml": "namespace: mon\nresources: [sa.yaml]\n", "base/sa.yaml": account,
+                      "overlay/p.yaml": smp,
+                      "overlay/kustomization.yaml": "namespace: mon\nresources: [../base]\npatchesStrategicMerge: [p.yaml]\n"}) is False
+
+
+def test_a_strategic_merge_patch_naming_a_namespace_still_finds_a_cluster_scoped_object() -> None:
+    """A cluster-scoped kind's id has no namespace (kustomize's EffectiveNamespace), so the patch's is ignored; a
+    target's namespace selects no cluster-scoped object."""
+    role = tree(ROLE)
+    patch = tree("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: prom, namespace: mon}\n")
+    assert same_object(patch, role, "mon")
+    assert not selected(tree("{kind: ClusterRole, namespace: mon}"), role, "mon")
