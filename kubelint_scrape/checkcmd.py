@@ -246,7 +246,8 @@ def warn_if_no_input_files(result: Any, quiet: bool = False) -> None:
     summary line still says 0 files."""
     if not result.sources and not quiet:
         sys.stderr.write("kubelint-scrape: warning: no YAML files found under the given paths "
-                         "(directories are searched for *.yaml, *.yml, *.json and prometheus*.yml)\n")
+                         "(directories are searched for *.yaml, *.yml, *.json, prometheus*.yml and *.golden files holding a "
+                         "manifest)\n")
 
 
 def wants_colour(stream: Any, no_color: bool) -> bool:

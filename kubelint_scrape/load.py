@@ -187,6 +187,28 @@ def walked_name(name: str) -> bool:
     return name.endswith(YAML_SUFFIXES) or re.match(r"prometheus.*\.ya?ml", name) is not None
 
 
+# Go projects keep rendered manifests as test golden files (linkerd's `viz/cmd/testdata/install_default.golden`, the
+# output of `linkerd viz install`): a directory walk reads a `.golden` file whose opening shows a Kubernetes
+# manifest (a line beginning `apiVersion:` or `kind:`), and leaves the others (JSON, text, images) alone.
+GOLDEN_SUFFIX = ".golden"
+_MANIFEST_LINE = re.compile(rb"^(?:apiVersion|kind):", re.M)
+_GOLDEN_HEAD = 8192
+
+
+def walked_file(path: str) -> bool:
+    """Whether a directory walk reads this file: by its name, or a golden file holding a manifest."""
+    name = os.path.basename(path)
+    if walked_name(name):
+        return True
+    if not name.endswith(GOLDEN_SUFFIX):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return _MANIFEST_LINE.search(handle.read(_GOLDEN_HEAD)) is not None
+    except OSError:
+        return False
+
+
 def walk_order(path: str) -> tuple:
     """stdin first, then files by their absolute path's components, as `kubectl apply -R` walks them (Go's
     filepath.Walk: name order within each directory, so `prom/` before `prom-extra/`)."""
@@ -238,7 +260,8 @@ def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], excl
                     if (target + os.sep).startswith(inside):
                         continue  # an alias (`current -> v2`) of a directory walked under its own name
                 subdirs.append(path)
-            elif walked_name(entry.name):
+            elif walked_name(entry.name) or (entry.name.endswith(GOLDEN_SUFFIX) and _entry_is(entry.is_file)
+                                             and walked_file(path)):
                 found.append(path)
                 if not _entry_is(entry.is_file):  # a FIFO would block the run forever; devices and sockets are not files either
                     rejected[path] = Finding("KS004", Span(path, 1, 1), _not_a_file(path))

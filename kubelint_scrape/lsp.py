@@ -31,7 +31,7 @@ from typing import Any, Iterable
 from .config import Config, ConfigError, build_options, discover_and_load
 from .findings import Finding
 from .load import (SKIPPED_DIRS, YAML_SUFFIXES, Source, buffer_source, find_inputs, gc_paused, read_source, walk_order,
-                   walked_name)
+                   walked_file)
 from .records import dataclass, field
 from .positions import Lines, Region, region_at
 from .yamltree import Span
@@ -273,7 +273,7 @@ class Session:
     def _in_tree(self, folder: Folder, path: str) -> bool:
         """Whether loading the folder would have read this file: a name the walk reads, under a context root and
         no directory the walk skips (a virtualenv's or node_modules' YAML created later is no context either)."""
-        if not walked_name(os.path.basename(path)):
+        if not walked_file(path):
             return False
         root = next((root for root in _context_roots(folder)
                      if path == root or path.startswith(root.rstrip(os.sep) + os.sep)), None)

@@ -680,3 +680,20 @@ def test_a_bom_opening_a_later_document_is_skipped_as_kubectl_does(newline: str)
 
 def test_a_bom_inside_a_document_is_still_an_error() -> None:
     assert parse_source("s.yaml", "kind: A\n\ufeffname: x\nv: 1\n").status == "failed"
+
+
+def test_a_directory_walk_reads_golden_files_holding_a_manifest_and_no_others(tmp_path) -> None:
+    # Go projects keep rendered manifests as golden files (linkerd's testdata/install_default.golden); other golden
+    # files (JSON, text, binary) are not YAML inputs, and a name the walk always reads is read whatever it holds.
+    from kubelint_scrape.load import discover
+
+    testdata = tmp_path / "testdata"
+    testdata.mkdir()
+    (testdata / "install_default.golden").write_text("---\n###\n### Namespace\n###\nkind: Namespace\napiVersion: v1\n"
+                                                    "metadata: {name: viz}\n")
+    (testdata / "output.golden").write_text('{"status": "ok"}\n')
+    (testdata / "help.golden").write_text("Usage: linkerd viz install [flags]\n  kind: not at a line start\n")
+    (testdata / "image.golden").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (testdata / "notes.txt").write_text("apiVersion: v1\nkind: ConfigMap\n")
+    found, problems = discover([str(tmp_path)])
+    assert [p.split("testdata/")[1] for p in found] == ["install_default.golden"] and problems == []
