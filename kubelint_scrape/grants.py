@@ -231,8 +231,13 @@ def _unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
 def _known_loaders(workspace: Workspace, identity: Identity) -> list[str]:
     """Programs running as the identity that use its token beyond the configs in the inputs (knowledge
     loaders.yaml: e.g. a collector with default scrape targets built into its image)."""
+    return known_api_clients(container.image for pod in pods_running_as(workspace, identity)
+                             for container in pod.containers)
+
+
+def known_api_clients(images) -> list[str]:
+    """What each known program among these container images uses its pod's token for (knowledge loaders.yaml)."""
     table = knowledge("loaders")["images"]
-    images = {container.image for pod in pods_running_as(workspace, identity) for container in pod.containers}
     # (several entries may name one program under each registry path it ships from: each named once)
     repositories = {_repository(image) for image in images}
     return list(dict.fromkeys(entry["what"] for entry in table
