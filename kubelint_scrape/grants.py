@@ -231,8 +231,13 @@ def _unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
 def _known_loaders(workspace: Workspace, identity: Identity) -> list[str]:
     """Programs running as the identity that use its token beyond the configs in the inputs (knowledge
     loaders.yaml: e.g. a collector with default scrape targets built into its image)."""
+    return known_api_clients(container.image for pod in pods_running_as(workspace, identity)
+                             for container in pod.containers)
+
+
+def known_api_clients(images) -> list[str]:
+    """What each known program among these container images uses its pod's token for (knowledge loaders.yaml)."""
     table = knowledge("loaders")["images"]
-    images = {container.image for pod in pods_running_as(workspace, identity) for container in pod.containers}
     # (several entries may name one program under each registry path it ships from: each named once)
     repositories = {_repository(image) for image in images}
     return list(dict.fromkeys(entry["what"] for entry in table
@@ -273,11 +278,13 @@ def scraper_identities(analysis: Analysis) -> list[Identity]:
 # Prometheus, vmagent, Grafana Agent/Alloy, the OpenTelemetry Collector distributions, and New Relic's
 # nri-prometheus, whose own discovery scrapes every node labelled prometheus.io/scrape through the API-server proxy
 # (/api/v1/nodes/NAME/proxy/metrics[/cadvisor]) with its token (newrelic/nri-prometheus
-# internal/pkg/endpoints/kubernetes.go nodeTargets). By the whole name, not a substring: prometheus-operator,
+# internal/pkg/endpoints/kubernetes.go nodeTargets), and the Amazon CloudWatch agent, whose Container Insights mode
+# reads every kubelet on :10250 (HOST_IP) with its token and whose Prometheus mode loads a Prometheus config
+# (aws-samples/amazon-cloudwatch-container-insights cwagent-daemonset.yaml, prometheus-eks.yaml). By the whole name, not a substring: prometheus-operator,
 # prometheus-config-reloader, node-exporter (quay.io/prometheus/…) load none.
 _SCRAPER_REPOSITORIES = {"prometheus", "vmagent", "alloy", "otelcol", "otelcol-contrib", "otelcol-k8s",
                          "opentelemetry-collector", "opentelemetry-collector-contrib", "opentelemetry-collector-k8s",
-                         "nri-prometheus"}
+                         "nri-prometheus", "cloudwatch-agent"}
 
 
 def scraper_programs(workspace: Workspace) -> dict[Identity, list[PodTemplate]]:

@@ -20,8 +20,8 @@ from typing import Iterator
 from ..catalog import check, rule_params
 from ..extapi import reads_pod_token
 from ..findings import Finding, Related
-from ..grants import (auth_proxy_containers, holds_real_grants, operator_runners, runner_identity, scrape_pods,
-                      unread_config_runners, user_grants, version_refused_bindings)
+from ..grants import (auth_proxy_containers, holds_real_grants, known_api_clients, operator_runners, runner_identity,
+                      scrape_pods, unread_config_runners, user_grants, version_refused_bindings)
 from ..k8svalidate import rejected_security_context
 from ..kustomize import patch_files
 from ..model import K8sObject, PodTemplate, named
@@ -595,6 +595,8 @@ def token_automount_unused(ctx: Context) -> Iterator[Finding]:
             # kube-rbac-proxy / oauth-proxy call the API server with the pod's token (in-cluster config) to review
             # their clients: without it they cannot start. A missing review grant is KS112's, not this.
             continue
+        if known_api_clients(container.image for container in pod.template.containers):
+            continue  # kube-state-metrics, the Prometheus Operator… list and watch with the pod's token (loaders.yaml)
         if reads_pod_token(ctx.workspace, pod.template):
             continue  # an extension API server reviews its clients with the pod's token (TokenReview, SubjectAccessReview)
         if not pod.obj.namespace_explicit and _bound_elsewhere(ctx, pod.identity):
