@@ -54,6 +54,7 @@ from ..grants import (
     version_refused_holdings,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
+from ..patchfix import delete_rule, replace_rule
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows, subject_applies, url_pattern_matches
 from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
@@ -464,9 +465,9 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
     instead = (f"{' and '.join(f'nodes/{sub}' for sub in subresources)} in place of nodes/proxy" if subresources
                else "without nodes/proxy")
     if not keep:
-        return f"delete this rule of {role}{via}: its scrapers use nothing through it."
-    return (f"replace this rule of {role}{via} with what its scrapers use through it, {instead}:\n"
-            + render_rules_in(holding.role, rules_for(keep)))
+        return delete_rule(rule, f"delete this rule of {role}{via}: its scrapers use nothing through it.")
+    return replace_rule(rule, f"replace this rule of {role}{via} with what its scrapers use through it, {instead}",
+                        holding.role, rules_for(keep))
 
 
 def _granted_elsewhere(state: _State, holding: Holding, subresources: list[str]) -> dict[str, Grant]:
@@ -492,10 +493,10 @@ def _drop_proxy(state: _State, holding: Holding, item: str, role: str, elsewhere
         return f"remove \"{item}\" from this rule of {role}: {granted}."
     keep = [r for r in _used_requests(state, holding) if not (r.resource == "nodes" and r.subresource == "proxy")]
     if not keep:
-        return f"delete this rule of {role}: {granted}, and its scrapers use nothing through it."
+        return delete_rule(rule, f"delete this rule of {role}: {granted}, and its scrapers use nothing through it.")
     via = f" (\"{item}\" grants nodes/proxy)" if item != "nodes/proxy" else ""
-    return (f"replace this rule of {role}{via} with what its scrapers use through it ({granted}):\n"
-            + render_rules_in(holding.role, rules_for(keep)))
+    return replace_rule(rule, f"replace this rule of {role}{via} with what its scrapers use through it ({granted})",
+                        holding.role, rules_for(keep))
 
 
 def _remove_proxy_only(holding: Holding, role: str, subresources: list[str], others: list[str]) -> str:
@@ -576,7 +577,7 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     means = _every_verb(rule)
                 other = _every_use_granted_elsewhere(state, holding) if used else None
                 if other is not None:
-                    fix = (f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
+                    fix = delete_rule(rule, f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
                            f"({describe_permissions([Permission(r.verb, r.api_group, r.resource_path, r.url) for r in used])}) is granted by {_role_name(other.role)} (rule "
                            f"{rule_index(other.rule)}) too.")
                 elif used:
@@ -1135,9 +1136,10 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
     elif holders:
         fix = _own_role_fix(identity, holding, kept, holders)
     elif all_unused:
-        fix = f"Delete this rule from {_role_name(holding.role)}."
+        fix = delete_rule(holding.rule, f"Delete this rule from {_role_name(holding.role)}.")
     else:
-        fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules_in(holding.role, rules_for(_concrete(state, holding, kept)))
+        fix = replace_rule(holding.rule, f"Replace this rule of {_role_name(holding.role)} with", holding.role,
+                           rules_for(_concrete(state, holding, kept)))
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
         related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
@@ -1614,7 +1616,7 @@ def _write_fix(state: _State, holding: Holding, write_verbs: set[str]) -> str:
         left += [v for v in dict.fromkeys(r.verb for r in _used_requests(state, holding)) if v not in left]
     quoted = ", ".join(f'"{v}"' for v in left)
     if not left:
-        return f"Delete this rule of {_role_name(holding.role)}: it grants nothing but writes, which a scraper never makes."
+        return delete_rule(rule, f"Delete this rule of {_role_name(holding.role)}: it grants nothing but writes, which a scraper never makes.")
     if "*" in rule.verbs:
         return f"Replace \"*\" in the verbs of this rule with what its scrapers use through it: [{quoted}]."
     written = ", ".join(f'"{v}"' for v in rule.verbs if v in write_verbs)
