@@ -21,11 +21,15 @@ patchesStrategicMerge:
 """
 
 
-def _setup(tmp_path: Path, kustomization: str) -> Path:
+def _setup(tmp_path: Path, kustomization: str | None, apps: bool = False) -> Path:
+    """The baseline, its prod overlay's patches (after its strategic merge service-account.yaml) being
+    `kustomization` (None: the baseline's own)."""
     root = tmp_path / "setup"
     shutil.copytree(BASELINE, root)
-    shutil.rmtree(root / "apps")
-    (root / "overlays" / "prod" / "kustomization.yaml").write_text(KUSTOMIZATION_HEAD + kustomization)
+    if not apps:  # (its Role grants the shop-pods job; without it the fix of KS101 there is to create one)
+        shutil.rmtree(root / "apps")
+    if kustomization is not None:
+        (root / "overlays" / "prod" / "kustomization.yaml").write_text(KUSTOMIZATION_HEAD + kustomization)
     return root
 
 
@@ -94,4 +98,30 @@ def test_delete_and_replace_a_rule_a_json6902_add_wrote_name_the_operation(tmp_p
     lines = kustomization.read_text().splitlines()
     start = lines.index("      - op: add")  # every operation goes: the first replaced, the others deleted
     kustomization.write_text("\n".join(lines[:start] + ["    " + line for line in operations.splitlines()]) + "\n")
+    assert _lint(root) == []
+
+
+def test_automount_off_in_a_patch_names_the_patch(tmp_path: Path) -> None:
+    """KS107 when the overlay's strategic merge patch sets automountServiceAccountToken: false: set true in the base
+    Deployment, it stays overridden by the patch; the fix names the patch's line, and set true there the token is
+    mounted again."""
+    root = _setup(tmp_path, "patches:\n  - path: scrape-kubelet.yaml\n")
+    patch = root / "overlays" / "prod" / "service-account.yaml"
+    patch.write_text(patch.read_text() + "      automountServiceAccountToken: false\n")
+    found = [f for f in _lint(root) if f.rule == "KS107"]
+    assert found and all(f"in the Kustomize patch at {patch}:9, which sets it and overrides" in f.fix for f in found), found
+    patch.write_text(patch.read_text().replace("automountServiceAccountToken: false", "automountServiceAccountToken: true"))
+    assert [f for f in _lint(root) if f.rule == "KS107"] == []
+
+
+def test_service_account_name_a_patch_sets_is_corrected_in_the_patch(tmp_path: Path) -> None:
+    """KS101/KS102 when the overlay's patch names an undefined ServiceAccount while `prometheus` holds the grants:
+    `serviceAccountName: prometheus` added to the base Deployment stays overridden; the fix names the patch's line."""
+    root = _setup(tmp_path, None, apps=True)
+    patch = root / "overlays" / "prod" / "service-account.yaml"
+    patch.write_text(patch.read_text().replace("serviceAccountName: prometheus", "serviceAccountName: prometheus-prod"))
+    found = [f for f in _lint(root) if f.rule in ("KS101", "KS102")]
+    assert found and all(f.fix.startswith("Set `serviceAccountName: prometheus` in the pod template of Deployment "
+                                          f"monitoring/prometheus — in the Kustomize patch at {patch}:8,") for f in found), found
+    patch.write_text(patch.read_text().replace("prometheus-prod", "prometheus"))
     assert _lint(root) == []
