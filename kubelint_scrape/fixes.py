@@ -469,6 +469,18 @@ def _build_apart(plural: bool, namespace: str, setters: str) -> str:
             f"{'they stay' if plural else 'it stays'} in {namespace}")
 
 
+def moved_beside(workspace, path: str, namespaces: list[str]) -> str:
+    """A note for a fix that writes objects for `namespaces` beside an object of `path` (a ClusterRoleBinding's
+    RoleBindings) when a Kustomization sets another namespace for the build that includes that file: written there,
+    kustomize's namespace transformer would move them all into its namespace (where they also collide by name)."""
+    builds = workspace_builds(workspace)
+    setter = builds.namespace_setters().get(os.path.abspath(path)) if builds is not None else None
+    if setter is None or all(namespace == setter[0] for namespace in namespaces):
+        return ""
+    return (f" (not in {path}: {setter[1]} sets `namespace: {setter[0]}` for the build that includes it, "
+            + _build_apart(True, ", ".join(namespaces), setter[1]) + ")")
+
+
 def _kustomize_would_move(authorizer: Authorizer, namespace: str) -> str:
     """A note for a fix that creates objects in `namespace` when every file of the inputs is built by a
     Kustomization (or GitOps object) setting another namespace: written into any of them, they would be moved."""

@@ -125,3 +125,73 @@ def test_service_account_name_a_patch_sets_is_corrected_in_the_patch(tmp_path: P
                                           f"monitoring/prometheus — in the Kustomize patch at {patch}:8,") for f in found), found
     patch.write_text(patch.read_text().replace("prometheus-prod", "prometheus"))
     assert _lint(root) == []
+
+
+SHARED_CLUSTER_BINDING = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: agent, namespace: other}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules: [{apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects:
+  - {kind: ServiceAccount, name: prometheus, namespace: monitoring}
+  - {kind: ServiceAccount, name: agent, namespace: other}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: prometheus}}
+  template:
+    metadata: {labels: {app: prometheus}}
+    spec:
+      serviceAccountName: prometheus
+      containers:
+        - name: prometheus
+          image: quay.io/prometheus/prometheus:v3.5.0
+          args: [--config.file=/etc/prometheus/prometheus.yml]
+          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
+      volumes: [{name: config, configMap: {name: prometheus-config}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus-config, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: pods
+        kubernetes_sd_configs:
+          - role: pod
+            namespaces:
+              names: [shop, web]
+"""
+
+
+def test_ks208_rolebindings_for_a_namespacing_build_are_written_outside_it(tmp_path: Path) -> None:
+    """KS208 on a ClusterRoleBinding shared with another account, in a build whose kustomization sets `namespace:`:
+    RoleBindings for shop and web pasted beside it would all be moved into monitoring (and collide by name). The fix
+    says to build them apart; done so, nothing is left."""
+    (tmp_path / "all.yaml").write_text(SHARED_CLUSTER_BINDING)
+    (tmp_path / "kustomization.yaml").write_text("namespace: monitoring\nresources: [all.yaml]\n")
+    [finding] = lint_paths([str(tmp_path)], Options()).findings
+    assert finding.rule == "KS208"
+    assert (f"(not in {tmp_path / 'all.yaml'}: {tmp_path / 'kustomization.yaml'} sets `namespace: monitoring` for "
+            "the build that includes it, which moves every namespaced object it builds there") in finding.fix, finding.fix
+    (tmp_path / "all.yaml").write_text(
+        SHARED_CLUSTER_BINDING.replace("  - {kind: ServiceAccount, name: prometheus, namespace: monitoring}\n", ""))
+    (tmp_path / "rbac").mkdir()
+    (tmp_path / "rbac" / "bindings.yaml").write_text(finding.fix.split(":\n", 1)[1])
+    (tmp_path / "rbac" / "kustomization.yaml").write_text("resources: [bindings.yaml]\n")
+    assert lint_paths([str(tmp_path)], Options()).findings == []

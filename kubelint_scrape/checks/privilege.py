@@ -29,7 +29,7 @@ from typing import Iterator
 from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rbac
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import render_rules_in, rules_for, yaml_scalar
+from ..fixes import moved_beside, render_rules_in, rules_for, yaml_scalar
 from ..grants import (
     Holding,
     Permission,
@@ -1744,7 +1744,7 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
                    f"{'it' if len(identities) == 1 else 'them'} with one RoleBinding per namespace{where} instead"
                    if others else
                    f"Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole){where}")
-            fix += ":\n" + bindings_yaml
+            fix += moved_beside(ctx.workspace, binding.obj.path, missing) + ":\n" + bindings_yaml
         else:
             message += (f"the ClusterRoleBinding adds nothing the jobs use, only the grant in {elsewhere} and in "
                         f"namespaces created later")
