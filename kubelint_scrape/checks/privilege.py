@@ -59,9 +59,10 @@ from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule
 from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
-from ..yamltree import Span, YMap, YSeq, as_map, as_str, at, get_path
+from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
-from .transport import direct_setting
+from .transport import direct_setting, monitor_token
+from ..operator import names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
 from .context import Context
 from .rbac_objects import grants_nothing, namespaced_verbs
@@ -1910,6 +1911,9 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
     if job.job.direct_setting:
         how = direct_setting(job.job, serving_cert)
         return f"{how[0].upper()}{how[1:]}; then {grant}"
+    endpoint = _monitor_endpoint(job.job)
+    if endpoint is not None:
+        return _monitor_direct_scrape_fix(job.job, endpoint, kubelet_path, serving_cert, grant)
     node = job.job.node
     lines = [] if as_str(node.get("scheme")).lower() == "https" else ["  scheme: https"]
     lines.append(f"  metrics_path: {kubelet_path}")
@@ -1947,6 +1951,58 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
     return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
             f"path, and set in the job{keep}{edit}:\n" + "\n".join(lines) + "\n"
             + f"then {grant}{tls}")
+
+
+def _monitor_endpoint(job) -> YMap | None:
+    """The Operator monitor endpoint a job is generated from (operator._job_root gives the job the endpoint's
+    position), None for a job of a plain config."""
+    monitor = getattr(job, "monitor", None)
+    if monitor is None:
+        return None
+    spec = as_map(monitor.doc.get("spec"))
+    for key in ("endpoints", "podMetricsEndpoints"):
+        for endpoint in as_seq(spec.get(key)):
+            if isinstance(endpoint, YMap) and endpoint.pos == job.node.pos:
+                return endpoint
+    return None
+
+
+# A monitor's tlsConfig keys about the server's certificate (operator.TLS_KEYS' spelling, and `ca` from a
+# Secret or ConfigMap): the kubelet's is another one, so the fix's setting replaces them.
+_MONITOR_SERVER_VERIFY_KEYS = {"caFile", "ca", "insecureSkipVerify", "serverName"}
+
+
+def _monitor_direct_scrape_fix(job, endpoint: YMap, kubelet_path: str, serving_cert: str, grant: str) -> str:
+    """_direct_scrape_fix for a monitor endpoint, in the Operator's spelling (`path`, `tlsConfig.insecureSkipVerify`,
+    `relabelings`): Prometheus keys written into a ServiceMonitor are unknown fields the API server drops."""
+    lines = [] if as_str(endpoint.get("scheme")).lower() == "https" else ["  scheme: https"]
+    path_key = "metricsPath" if "metricsPath" in endpoint and "path" not in endpoint else "path"
+    lines.append(f"  {path_key}: {kubelet_path}")
+    credentials = job.credentials
+    keep = (" (keep its ServiceAccount token setting)" if credentials.kind == "sa-token" else
+            f" (keep its setting that sends {credentials.describe()}: the kubelet authenticates it as the API server did)"
+            if credentials.kubernetes_authenticates else
+            f" (send the Prometheus ServiceAccount's token with {monitor_token(job)}"
+            + (f", in place of its {credentials.describe()}, which the kubelet does not authenticate)"
+               if credentials.kind != "none" else ")"))
+    own = as_map(endpoint.get("tlsConfig"))
+    kept = [f"    {key}: {str(value).lower() if isinstance(value, bool) else yaml_scalar(as_str(value))}"
+            for key, value in own.items() if key not in _MONITOR_SERVER_VERIFY_KEYS and isinstance(value, (str, int, float, bool))]
+    structured = [key for key, value in own.items() if key not in _MONITOR_SERVER_VERIFY_KEYS and isinstance(value, (YMap, YSeq))]
+    also = f" (keep its {', '.join(f'`{key}`' for key in structured)} there too)" if structured else ""
+    tls = ""
+    if serving_cert == "cluster-ca" and not names_no_files(job):
+        lines += ["  tlsConfig:", f"    caFile: {SA_CA}", *kept]
+    else:
+        lines += ["  tlsConfig:", f"    insecureSkipVerify: true  # {KUBELET_SKIP_VERIFY_NOTE}", *kept]
+        tls = (" With `serverTLSBootstrap: true` on the kubelets (assumption kubelet-serving-cert: cluster-ca), verify "
+               f"them with `tlsConfig.caFile: {SA_CA}` instead." if not names_no_files(job) else "")
+    replaced = [key for key in ("scheme", path_key, "tlsConfig") if key in endpoint and
+                any(line.startswith(f"  {key}:") for line in lines)]
+    edit = f", replacing its own {', '.join(f'`{key}`' for key in replaced)}{also}" if replaced else also
+    return (f"Delete the relabelings that set __address__ to the API server and __metrics_path__ to the proxy path, "
+            f"and set in the endpoint of {job.monitor.kind} {job.monitor.namespace}/{job.monitor.name}{keep}{edit}:\n"
+            + "\n".join(lines) + f"\nthen {grant}{tls}")
 
 
 # tls_config keys about the API server's certificate: the kubelet's is another one, so the fix's setting replaces
