@@ -14,7 +14,7 @@ from .model import BindingDef, RoleDef, is_kustomization_file
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
 from .rbacvalidate import one_line_correction, refused_only_for_version
 from .resources import knowledge
-from .yamltree import as_map, as_str
+from .yamltree import FilePos, YMap, as_map, as_str
 
 
 def _quote(values: list[str]) -> str:
@@ -338,7 +338,19 @@ def _standing(authorizer: Authorizer, role: RoleDef) -> str:
     for old, winner in authorizer.workspace.replaced_roles:
         if winner is role and role.obj is not None and old.obj is not None:
             return f"; to its definition in {role.obj.path}, which replaces the one in {old.obj.path} (KS006)"
-    return ""
+    return _patched_rules(role)
+
+
+def _patched_rules(role: RoleDef) -> str:
+    """Where the role's `rules` list is written when a Kustomize patch replaced it whole (a strategic merge patch
+    replaces a Role's rules, a JSON 6902 `replace`/`add` of /rules writes a new list): a rule added to the base
+    file is lost in the build. (Rules a patch appends leave the base's list in place: added there, they work.)"""
+    doc = role.obj.doc if role.obj is not None else None
+    pos = doc.value_pos("rules") if isinstance(doc, YMap) and "rules" in doc else None
+    if pos.__class__ is not FilePos or pos.path == role.obj.path:
+        return ""
+    return (f"; to its `rules` list in the Kustomize patch at {pos.path}:{pos[0]}, which replaces the rules "
+            f"{role.obj.path} writes (a rule added in that file is lost in the build)")
 
 
 def _add_to_aggregated(role: RoleDef, bound: str) -> str:
@@ -455,6 +467,18 @@ def _build_apart(plural: bool, namespace: str, setters: str) -> str:
     return (f"which moves every namespaced object it builds there: build {them} from a Kustomization without "
             f"`namespace:` that {setters} does not include (or apply {them} apart), so that "
             f"{'they stay' if plural else 'it stays'} in {namespace}")
+
+
+def moved_beside(workspace, path: str, namespaces: list[str]) -> str:
+    """A note for a fix that writes objects for `namespaces` beside an object of `path` (a ClusterRoleBinding's
+    RoleBindings) when a Kustomization sets another namespace for the build that includes that file: written there,
+    kustomize's namespace transformer would move them all into its namespace (where they also collide by name)."""
+    builds = workspace_builds(workspace)
+    setter = builds.namespace_setters().get(os.path.abspath(path)) if builds is not None else None
+    if setter is None or all(namespace == setter[0] for namespace in namespaces):
+        return ""
+    return (f" (not in {path}: {setter[1]} sets `namespace: {setter[0]}` for the build that includes it, "
+            + _build_apart(True, ", ".join(namespaces), setter[1]) + ")")
 
 
 def _kustomize_would_move(authorizer: Authorizer, namespace: str) -> str:

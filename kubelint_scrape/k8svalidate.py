@@ -672,10 +672,11 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
     return Finding(RULE, span, message, fix=fix, object=label, data=data)
 
 
-# Fixes for required fields whose schema example would mislead (labelSelector's is a Prometheus pod's labels).
-REQUIRED_FIXES = {
-    "selector": "Add `selector:` to spec with the labels of the objects to scrape, e.g. `selector: {matchLabels: "
-                "{app: web}}` (`selector: {}` selects every one in the namespaces the monitor watches).",
+# Required fields whose schema example would mislead (labelSelector's is a Prometheus pod's labels): (what the
+# value holds, an example, a note after it).
+REQUIRED_EXAMPLES = {
+    "selector": ("the labels of the objects to scrape", "{matchLabels: {app: web}}",
+                 " (`selector: {}` selects every one in the namespaces the monitor watches)"),
 }
 
 
@@ -689,15 +690,17 @@ def _required_finding(path: str, doc: YMap, label: str, error: SchemaError, vali
     span = at(path, container.key_pos(key)) if isinstance(container, YMap) else \
         at(path, container.item_pos(key)) if isinstance(container, YSeq) and isinstance(key, int) else at(path, doc.pos)
     where = _where(error.path) or "the object"
-    fix = REQUIRED_FIXES.get(name)
-    if fix is None:
-        example = validator._compiled(error.schema.get("properties", {}).get(name, {})).example
-        fix = f"Add `{name}:` to {where}" + (f", e.g. `{name}: {example}`." if example else ".")
+    how, example, note = REQUIRED_EXAMPLES.get(name) or (
+        "", validator._compiled(error.schema.get("properties", {}).get(name, {})).example, "")
+    value = f", e.g. `{name}: {example}`{note}" if example else note
+    fix = f"Add `{name}:` to {where}{' with ' + how if how else ''}{value}."
     written = doc
     for part in error.path:  # the document as written (a null-pruned copy's error: _required_but_null)
         written = written[part] if isinstance(written, (dict, list)) else None
     if isinstance(written, YMap) and name in written:
-        fix = f"Replace the null with a value (the API server drops it, as if `{name}:` were not written). " + fix
+        # (not "add" it: written beside the null, a second `name:` is a duplicate key, KS005)
+        fix = (f"Replace the null of `{name}:` with {how or 'a value'}{value}; the API server drops a null, as if `{name}:` "
+               f"were not written.")
         return Finding(RULE, at(path, written.key_pos(name)), f"{label}: {field} is null, which the API server drops from a custom resource "
                        f"before validating it, so it is missing: the object is rejected ({field}: Required value)",
                        fix=fix, object=label, data={**data, "path": field, "null": True})

@@ -452,7 +452,7 @@ def _changed(node: Any, tokens: tuple[str, ...], change: Callable[[Any, str], An
     raise PatchError("path through a scalar")
 
 
-def _adder(value: Any, key_pos: Any, value_pos: Any, replace: bool) -> Callable[[Any, str], Any]:
+def _adder(value: Any, key_pos: Any, value_pos: Any, replace: bool, operation: YMap | None = None) -> Callable[[Any, str], Any]:
     def add(parent: Any, token: str) -> Any:
         if isinstance(parent, YMap):
             if replace and token not in parent:
@@ -462,6 +462,8 @@ def _adder(value: Any, key_pos: Any, value_pos: Any, replace: bool) -> Callable[
             return copy
         if isinstance(parent, YSeq):
             index = _index(parent, token, not replace)
+            if operation is not None:
+                _mark_operation(value, operation)
             items = [(item, parent.item_pos(i)) for i, item in enumerate(parent)]
             if replace:
                 items[index] = (value, value_pos)
@@ -516,5 +518,18 @@ def json6902(doc: YMap, operations: list) -> YMap:
             continue
         else:
             raise PatchError(f"unknown op {op!r}")
-        doc = _changed(doc, tokens, _adder(value, where, value_pos, op == "replace"))
+        doc = _changed(doc, tokens, _adder(value, where, value_pos, op == "replace",
+                                           operation if op in ("add", "replace") else None))
     return doc
+
+
+def _mark_operation(value: Any, operation: YMap) -> None:
+    """Record on a mapping an `add`/`replace` operation writes as one list item (a Role's rule) which operation that
+    is (`value.pos.operation`: op, the operation's position, its path): a fix that deletes or replaces the item
+    must name the operation — its `value` deleted alone would write a null rule, a list pasted there one rule that
+    is a list (patchfix.py). Set on the patch tree's own value, which only this operation ever writes."""
+    pos = getattr(value, "pos", None)
+    if isinstance(value, YMap) and pos.__class__ is FilePos and "operation" not in pos.__dict__:
+        marked = FilePos(pos[0], pos[1], pos.path)
+        marked.operation = (as_str(operation.get("op")), operation.pos, as_str(operation.get("path")))
+        value.pos = marked

@@ -141,7 +141,7 @@ class FilePos(tuple):
         return self
 
     def __reduce__(self) -> tuple:
-        return (FilePos, (self[0], self[1], self.path))
+        return (FilePos, (self[0], self[1], self.path), self.__dict__)  # the state: kpatch's `operation` mark too
 
 
 def at(path: str, pos: Pos) -> Span:

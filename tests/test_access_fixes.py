@@ -1564,6 +1564,81 @@ def test_ks209_fix_for_an_external_prometheus_verifies_kubelets_with_discoverys_
     assert "verify them with ca_file: /opt/k8s/ca.pem" in fix and "serviceaccount/ca.crt" not in fix, fix
 
 
+KUBELET_PROXY_MONITOR = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus-k8s, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus-k8s}
+rules:
+  - apiGroups: [""]
+    resources: ["nodes", "services", "endpoints", "pods"]
+    verbs: ["get", "list", "watch"]
+  - apiGroups: ["discovery.k8s.io"]
+    resources: ["endpointslices"]
+    verbs: ["list", "watch"]
+  - apiGroups: [""]
+    resources: ["nodes/proxy"]
+    verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus-k8s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus-k8s}
+subjects: [{kind: ServiceAccount, name: prometheus-k8s, namespace: monitoring}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus-k8s
+  serviceMonitorSelector: {}
+  serviceMonitorNamespaceSelector: {}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  selector:
+    matchLabels: {k8s-app: kubelet}
+  namespaceSelector:
+    matchNames: [kube-system]
+  endpoints:
+    - port: https-metrics
+      scheme: https
+      tlsConfig:
+        caFile: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+      bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+      relabelings:
+        - targetLabel: __address__
+          replacement: kubernetes.default.svc:443
+        - sourceLabels: [__meta_kubernetes_endpoint_address_target_name]
+          regex: (.+)
+          targetLabel: __metrics_path__
+          replacement: /api/v1/nodes/${1}/proxy/metrics
+"""
+
+
+def test_ks209_fix_for_a_servicemonitor_is_written_in_the_operators_fields(tmp_path: Path) -> None:
+    """A ServiceMonitor whose kubelet endpoint goes through the API-server proxy: the direct-scrape fix said to set
+    `metrics_path` and `tls_config.insecure_skip_verify` (Prometheus keys, unknown fields of a ServiceMonitor that
+    the API server drops or refuses). It names `path` and `tlsConfig.insecureSkipVerify`, replacing the endpoint's
+    own tlsConfig; applied so (the proxy relabelings deleted, nodes/metrics granted), nothing is left of it."""
+    (tmp_path / "all.yaml").write_text(KUBELET_PROXY_MONITOR)
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS209"})).findings
+    block = finding.fix.split(":\n", 1)[1].split("\nthen ", 1)[0]
+    assert "replacing its own `tlsConfig`" in finding.fix and "metrics_path:" not in finding.fix, finding.fix
+    assert block.splitlines()[:2] == ["  path: /metrics", "  tlsConfig:"], block
+    text = KUBELET_PROXY_MONITOR[:KUBELET_PROXY_MONITOR.index("      relabelings:")]
+    text = text.replace("      tlsConfig:\n        caFile: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n",
+                        "\n".join("    " + line for line in block.splitlines()) + "\n")
+    (tmp_path / "all.yaml").write_text(text.replace('resources: ["nodes/proxy"]', 'resources: ["nodes/metrics"]'))
+    after = lint_paths([str(tmp_path)], Options()).findings
+    assert not {f.rule for f in after} & (ACCESS | {"KS005", "KS201", "KS209", "KS301", "KS602"}), [(f.rule, f.message) for f in after]
+
+
 @pytest.mark.parametrize("kind, name", [
     ("User", "system:serviceaccount:monitoring/prometheus"),
     ("User", "system:serviceaccounts:monitoring:prometheus"),

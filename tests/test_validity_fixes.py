@@ -289,3 +289,22 @@ def test_ks601_agent_mode_fix_keeps_the_other_features_in_either_flag_spelling(t
     (finding,) = _lint(tmp_path, {"agent.yaml": AGENT.replace("FLAG", '"--enable-feature", "agent"')})
     assert finding.fix.endswith("or drop --enable-feature agent (both items)."), finding.fix
     assert not _lint(tmp_path, {"agent.yaml": AGENT.replace(', FLAG', "")})
+
+
+def test_ks602_null_required_field_fix_replaces_the_null_and_adds_no_second_key(tmp_path: Path) -> None:
+    """`selector: ~` and `spec: null` on monitors: the fix said "Replace the null with a value … Add `selector:` to
+    spec …", which, followed, writes a second `selector:` beside the null one (a duplicate key, KS005). It says to
+    replace the null with its example; the example written there, the monitors are valid."""
+    monitors = ("apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: app, namespace: monitoring}\n"
+                "spec:\n  selector: ~\n  endpoints:\n    - port: web\n---\n"
+                "apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: {name: app2, namespace: monitoring}\n"
+                "spec: null\n")
+    found = _only(_lint(tmp_path, {"monitors.yaml": monitors}), "KS602")
+    assert [f.span.line for f in found] == [5, 12], found
+    for finding in found:
+        assert finding.fix.startswith("Replace the null of `") and "Add `" not in finding.fix, finding.fix
+    fixed = monitors
+    for finding, key in zip(found, ("  selector: ~", "spec: null")):
+        fixed = fixed.replace(key, key.split(":")[0] + ": " + re.search(r"e\.g\. `[a-zA-Z]+: (.+?)`", finding.fix).group(1))
+    after = _lint(tmp_path, {"monitors.yaml": fixed})
+    assert not [f for f in after if f.rule in (*VALIDITY, "KS005")], [(f.rule, f.message) for f in after]

@@ -813,6 +813,14 @@ def _named_accounts_by_namespace(workspace) -> tuple[dict[str, list[str]], dict[
     return workspace.index("named-accounts-by-namespace", build)
 
 
+def patched_note(span: Span, own_path: str) -> str:
+    """Where to edit a value a Kustomize patch wrote (its span is in the patch file or the kustomization's inline
+    patch, not in the object's own file): a value written in the object's file stays overridden by the patch."""
+    if span.path == own_path:
+        return ""
+    return f" — in the Kustomize patch at {span.path}:{span.line}, which sets it and overrides {own_path}"
+
+
 def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, Identity, list[Related]] | None:
     """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
     Prometheus) names none — or as an account the inputs do not define (KS109) —, and exactly one other
@@ -833,10 +841,14 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
         if pod.service_account_explicit and not undefined:
             return None
         owner, where = pod, f"the pod template of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+        if undefined:
+            where += patched_note(pod.key_span("serviceAccountName"), pod.obj.path)
     elif runner is not None and runner.kind in ("Prometheus", "PrometheusAgent"):
         if as_str(as_map(runner.doc.get("spec")).get("serviceAccountName")) and not undefined:
             return None
         owner, where = runner, f"the spec of {runner.kind} {runner.namespace}/{runner.name}"
+        if undefined:
+            where += patched_note(runner.key_span("spec", "serviceAccountName"), runner.path)
     else:
         return None
     memo = ctx.analysis.__dict__.setdefault("_unnamed_service_accounts", {})
@@ -1648,7 +1660,10 @@ def _pod_token_view(pod, containers: list, ctx: Context) -> _TokenView | None:
     # ServiceAccount's (the pod spec's takes precedence when set); objects named kind namespace/name throughout
     where = runs = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
     if pod.automount is False:
-        return _automount_off(where, "the pod spec", pod.key_span("automountServiceAccountToken"), runs, mounts,
+        span = pod.key_span("automountServiceAccountToken")
+        target = "the pod spec"
+        target += patched_note(span, pod.obj.path)
+        return _automount_off(where, target, span, runs, mounts,
                               pod.volumes, f"{runs} sets automountServiceAccountToken: false in its pod spec")
     sa = ctx.workspace.service_accounts.get((pod.obj.namespace, pod.service_account))
     if pod.automount is None and sa is not None and sa.automount is False:

@@ -29,7 +29,7 @@ from typing import Iterator
 from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rbac
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import render_rules_in, rules_for, yaml_scalar
+from ..fixes import moved_beside, render_rules_in, rules_for, yaml_scalar
 from ..grants import (
     Holding,
     Permission,
@@ -54,13 +54,15 @@ from ..grants import (
     version_refused_holdings,
 )
 from ..model import BindingDef, PolicyRule, RoleDef
+from ..patchfix import delete_rule, replace_rule
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows, subject_applies, url_pattern_matches
 from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
-from ..yamltree import Span, YMap, YSeq, as_map, as_str, at, get_path
+from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
-from .transport import direct_setting
+from .transport import direct_setting, monitor_token
+from ..operator import names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
 from .context import Context
 from .rbac_objects import grants_nothing, namespaced_verbs
@@ -464,9 +466,9 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
     instead = (f"{' and '.join(f'nodes/{sub}' for sub in subresources)} in place of nodes/proxy" if subresources
                else "without nodes/proxy")
     if not keep:
-        return f"delete this rule of {role}{via}: its scrapers use nothing through it."
-    return (f"replace this rule of {role}{via} with what its scrapers use through it, {instead}:\n"
-            + render_rules_in(holding.role, rules_for(keep)))
+        return delete_rule(rule, f"delete this rule of {role}{via}: its scrapers use nothing through it.")
+    return replace_rule(rule, f"replace this rule of {role}{via} with what its scrapers use through it, {instead}",
+                        holding.role, rules_for(keep))
 
 
 def _granted_elsewhere(state: _State, holding: Holding, subresources: list[str]) -> dict[str, Grant]:
@@ -492,10 +494,10 @@ def _drop_proxy(state: _State, holding: Holding, item: str, role: str, elsewhere
         return f"remove \"{item}\" from this rule of {role}: {granted}."
     keep = [r for r in _used_requests(state, holding) if not (r.resource == "nodes" and r.subresource == "proxy")]
     if not keep:
-        return f"delete this rule of {role}: {granted}, and its scrapers use nothing through it."
+        return delete_rule(rule, f"delete this rule of {role}: {granted}, and its scrapers use nothing through it.")
     via = f" (\"{item}\" grants nodes/proxy)" if item != "nodes/proxy" else ""
-    return (f"replace this rule of {role}{via} with what its scrapers use through it ({granted}):\n"
-            + render_rules_in(holding.role, rules_for(keep)))
+    return replace_rule(rule, f"replace this rule of {role}{via} with what its scrapers use through it ({granted})",
+                        holding.role, rules_for(keep))
 
 
 def _remove_proxy_only(holding: Holding, role: str, subresources: list[str], others: list[str]) -> str:
@@ -576,7 +578,7 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     means = _every_verb(rule)
                 other = _every_use_granted_elsewhere(state, holding) if used else None
                 if other is not None:
-                    fix = (f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
+                    fix = delete_rule(rule, f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
                            f"({describe_permissions([Permission(r.verb, r.api_group, r.resource_path, r.url) for r in used])}) is granted by {_role_name(other.role)} (rule "
                            f"{rule_index(other.rule)}) too.")
                 elif used:
@@ -1135,9 +1137,10 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
     elif holders:
         fix = _own_role_fix(identity, holding, kept, holders)
     elif all_unused:
-        fix = f"Delete this rule from {_role_name(holding.role)}."
+        fix = delete_rule(holding.rule, f"Delete this rule from {_role_name(holding.role)}.")
     else:
-        fix = f"Replace this rule of {_role_name(holding.role)} with:\n" + render_rules_in(holding.role, rules_for(_concrete(state, holding, kept)))
+        fix = replace_rule(holding.rule, f"Replace this rule of {_role_name(holding.role)} with", holding.role,
+                           rules_for(_concrete(state, holding, kept)))
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
         related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
@@ -1614,7 +1617,7 @@ def _write_fix(state: _State, holding: Holding, write_verbs: set[str]) -> str:
         left += [v for v in dict.fromkeys(r.verb for r in _used_requests(state, holding)) if v not in left]
     quoted = ", ".join(f'"{v}"' for v in left)
     if not left:
-        return f"Delete this rule of {_role_name(holding.role)}: it grants nothing but writes, which a scraper never makes."
+        return delete_rule(rule, f"Delete this rule of {_role_name(holding.role)}: it grants nothing but writes, which a scraper never makes.")
     if "*" in rule.verbs:
         return f"Replace \"*\" in the verbs of this rule with what its scrapers use through it: [{quoted}]."
     written = ", ".join(f'"{v}"' for v in rule.verbs if v in write_verbs)
@@ -1742,7 +1745,7 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
                    f"{'it' if len(identities) == 1 else 'them'} with one RoleBinding per namespace{where} instead"
                    if others else
                    f"Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole){where}")
-            fix += ":\n" + bindings_yaml
+            fix += moved_beside(ctx.workspace, binding.obj.path, missing) + ":\n" + bindings_yaml
         else:
             message += (f"the ClusterRoleBinding adds nothing the jobs use, only the grant in {elsewhere} and in "
                         f"namespaces created later")
@@ -1908,6 +1911,9 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
     if job.job.direct_setting:
         how = direct_setting(job.job, serving_cert)
         return f"{how[0].upper()}{how[1:]}; then {grant}"
+    endpoint = _monitor_endpoint(job.job)
+    if endpoint is not None:
+        return _monitor_direct_scrape_fix(job.job, endpoint, kubelet_path, serving_cert, grant)
     node = job.job.node
     lines = [] if as_str(node.get("scheme")).lower() == "https" else ["  scheme: https"]
     lines.append(f"  metrics_path: {kubelet_path}")
@@ -1945,6 +1951,58 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
     return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
             f"path, and set in the job{keep}{edit}:\n" + "\n".join(lines) + "\n"
             + f"then {grant}{tls}")
+
+
+def _monitor_endpoint(job) -> YMap | None:
+    """The Operator monitor endpoint a job is generated from (operator._job_root gives the job the endpoint's
+    position), None for a job of a plain config."""
+    monitor = getattr(job, "monitor", None)
+    if monitor is None:
+        return None
+    spec = as_map(monitor.doc.get("spec"))
+    for key in ("endpoints", "podMetricsEndpoints"):
+        for endpoint in as_seq(spec.get(key)):
+            if isinstance(endpoint, YMap) and endpoint.pos == job.node.pos:
+                return endpoint
+    return None
+
+
+# A monitor's tlsConfig keys about the server's certificate (operator.TLS_KEYS' spelling, and `ca` from a
+# Secret or ConfigMap): the kubelet's is another one, so the fix's setting replaces them.
+_MONITOR_SERVER_VERIFY_KEYS = {"caFile", "ca", "insecureSkipVerify", "serverName"}
+
+
+def _monitor_direct_scrape_fix(job, endpoint: YMap, kubelet_path: str, serving_cert: str, grant: str) -> str:
+    """_direct_scrape_fix for a monitor endpoint, in the Operator's spelling (`path`, `tlsConfig.insecureSkipVerify`,
+    `relabelings`): Prometheus keys written into a ServiceMonitor are unknown fields the API server drops."""
+    lines = [] if as_str(endpoint.get("scheme")).lower() == "https" else ["  scheme: https"]
+    path_key = "metricsPath" if "metricsPath" in endpoint and "path" not in endpoint else "path"
+    lines.append(f"  {path_key}: {kubelet_path}")
+    credentials = job.credentials
+    keep = (" (keep its ServiceAccount token setting)" if credentials.kind == "sa-token" else
+            f" (keep its setting that sends {credentials.describe()}: the kubelet authenticates it as the API server did)"
+            if credentials.kubernetes_authenticates else
+            f" (send the Prometheus ServiceAccount's token with {monitor_token(job)}"
+            + (f", in place of its {credentials.describe()}, which the kubelet does not authenticate)"
+               if credentials.kind != "none" else ")"))
+    own = as_map(endpoint.get("tlsConfig"))
+    kept = [f"    {key}: {str(value).lower() if isinstance(value, bool) else yaml_scalar(as_str(value))}"
+            for key, value in own.items() if key not in _MONITOR_SERVER_VERIFY_KEYS and isinstance(value, (str, int, float, bool))]
+    structured = [key for key, value in own.items() if key not in _MONITOR_SERVER_VERIFY_KEYS and isinstance(value, (YMap, YSeq))]
+    also = f" (keep its {', '.join(f'`{key}`' for key in structured)} there too)" if structured else ""
+    tls = ""
+    if serving_cert == "cluster-ca" and not names_no_files(job):
+        lines += ["  tlsConfig:", f"    caFile: {SA_CA}", *kept]
+    else:
+        lines += ["  tlsConfig:", f"    insecureSkipVerify: true  # {KUBELET_SKIP_VERIFY_NOTE}", *kept]
+        tls = (" With `serverTLSBootstrap: true` on the kubelets (assumption kubelet-serving-cert: cluster-ca), verify "
+               f"them with `tlsConfig.caFile: {SA_CA}` instead." if not names_no_files(job) else "")
+    replaced = [key for key in ("scheme", path_key, "tlsConfig") if key in endpoint and
+                any(line.startswith(f"  {key}:") for line in lines)]
+    edit = f", replacing its own {', '.join(f'`{key}`' for key in replaced)}{also}" if replaced else also
+    return (f"Delete the relabelings that set __address__ to the API server and __metrics_path__ to the proxy path, "
+            f"and set in the endpoint of {job.monitor.kind} {job.monitor.namespace}/{job.monitor.name}{keep}{edit}:\n"
+            + "\n".join(lines) + f"\nthen {grant}{tls}")
 
 
 # tls_config keys about the API server's certificate: the kubelet's is another one, so the fix's setting replaces

@@ -431,10 +431,10 @@ def _monitor_token_and_ca(job: ScrapeJob, serving_cert: str) -> str:
               f"unless `serverTLSBootstrap: true`, KS304)")
     else:
         ca = f"`{CLUSTER_CA_CONFIGMAP}`" if denied else f"`tlsConfig.caFile: {SA_CA}`"
-    return f"{_monitor_token(job)} and {ca}"
+    return f"{monitor_token(job)} and {ca}"
 
 
-def _monitor_token(job: ScrapeJob) -> str:
+def monitor_token(job: ScrapeJob) -> str:
     """The monitor setting that sends the Prometheus ServiceAccount's token: the pod's token file, or a token
     Secret where the monitor cannot name files (operator.names_no_files)."""
     if names_no_files(job):
@@ -862,7 +862,7 @@ def _insecure_port_fix(job: ScrapeJob, component: dict) -> str:
         else:
             port = f"scrape the container port {secure}"
         tls = f"`tlsConfig: {{insecureSkipVerify: true}}  # {skip}`"
-        credentials = _monitor_token(job)
+        credentials = monitor_token(job)
         return (f"Scrape {name}'s secure port instead: {port}, with {_https(job)}, {credentials}, {tls} "
                 f"(or give {name} a `--tls-cert-file` signed by a CA you can name in `tlsConfig`), and {grant}.")
     static = any(target.endswith(f":{component['port']}") for target, _l, _s in job.static_targets)
