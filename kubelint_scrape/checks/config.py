@@ -539,9 +539,9 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             data={"role": "endpoints", "kubernetes_version": assumptions.kubernetes_version, "renames": renames,
                   "jobs": [a.job.name for a, _ in group]},
         )
-        if runner is not None and too_old is None and _own_endpoints_role(monitor) is None:
+        if runner is not None and _own_endpoints_role(monitor) is None:
             by_runner.setdefault(_runner_key(runner), []).append((finding, runner, monitor, renames, granted,
-                                                         intended.get(identity, identity), leftover, named))
+                                                         intended.get(identity, identity), leftover, named, too_old))
         else:
             yield finding
     # A monitor that several resources run would get the same finding text once per resource at the same place
@@ -616,11 +616,19 @@ def _one_per_runner(entries: list, version_text: str) -> Finding:
         grant = f" ({identity} already holds it" if all(held) else f" (to {identity}, which lacks it"
         grant += f"{entries[0][7]})"
     jobs = [job for f, *_ in entries for job in f.data["jobs"]]
+    # A Prometheus too old for EndpointSlice discovery: its version is the one cause, and the fix starts there.
+    too_old = entries[0][8]
+    switch = (_upgrade_text(runner, too_old, None) if too_old is not None
+              else f"Add `serviceDiscoveryRole: EndpointSlice` to the spec of the {where}")
+    cause = (f"runs Prometheus {too_old}, for which the operator writes role: endpoints" if too_old is not None
+             else "has no serviceDiscoveryRole: EndpointSlice")
+    span = (at(runner.path, as_map(runner.doc.get("spec")).value_pos("version")) if too_old is not None
+            else runner.key_span("spec"))
     return Finding(
-        "KS604", runner.key_span("spec"),
-        f"{where} has no serviceDiscoveryRole: EndpointSlice, so {_monitors_count(len(distinct))} it selects "
+        "KS604", span,
+        f"{where} {cause}, so {_monitors_count(len(distinct))} it selects "
         f"({shown}) discover{'s' if len(distinct) == 1 else ''} targets with role: endpoints; {version_text}",
-        fix=(f"Add `serviceDiscoveryRole: EndpointSlice` to the spec of the {where}{rename_text}; and grant list and "
+        fix=(f"{switch}{rename_text}; and grant list and "
              f"watch on endpointslices{grant}: {ENDPOINTSLICE_RULE}.{next((e[6] for e in entries if e[6]), '')}"),
         # (Each job once: the definitions of one Prometheus (KS006) each run the monitor's job under the same name.)
         related=tuple(Related(f.span, f"{name} discovers with role: endpoints ({', '.join(dict.fromkeys(f.data['jobs']))})")
