@@ -456,6 +456,18 @@ def test_ks507_nodes_fix_moves_what_a_job_needs(tmp_path: Path) -> None:
     assert fixes and all(fix.startswith("Move ") for fix in fixes), fixes
 
 
+def test_bind_existing_role_note_leaves_out_entries_that_grant_nothing(tmp_path: Path) -> None:
+    """prometheus-2020-apiproxy's ClusterRole lists ingresses only under `extensions`, which no longer serves them:
+    binding the role hands out nothing for that entry, so KS101's least-privilege note must not name it as an
+    unused grant KS203 would report (KS203 never does; KS503 reports the entry)."""
+    rules = ('  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["get", "list", "watch"]\n'
+             '  - apiGroups: ["extensions"]\n    resources: ["ingresses"]\n    verbs: ["get", "list", "watch"]\n')
+    path = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rules))
+    fixes = [f.fix for f in _lint(path) if f.rule == "KS101"]
+    assert fixes and all("for least privilege" in fix for fix in fixes), fixes
+    assert not [fix for fix in fixes if "ingresses" in fix], fixes
+
+
 # strimzi's prometheus-install: the manifests name no namespace (the user applies them with `-n myproject`),
 # the ClusterRoleBinding names myproject.
 STRIMZI_STYLE = """\
