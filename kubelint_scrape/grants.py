@@ -694,14 +694,21 @@ def permissions_beyond(analysis: Analysis, identity: Identity, role: RoleDef) ->
     """The permissions of `role` that no requirement of `identity` uses, scope aside: what binding the whole role
     where the identity needs part of it would hand out for nothing (KS105's and KS203's fixes ask before proposing
     it). A wildcard grants more than any list of needs, so it always counts."""
+    # An entry that grants nothing (extensions/ingresses on a cluster that no longer serves it, a kubelet path as a
+    # URL) is handed out by no binding: the RBAC-object rules report it, and naming it here as "also granted, unused
+    # (KS203)" promised a KS203 that never comes (prometheus-2020-apiproxy's KS101 fixes).
     authorizer = analysis.authorizer
     key = ("beyond", identity, id(role))
     if key not in authorizer.memo:
+        from .checks.rbac_objects import grants_nothing  # (the checks build on this module)
+
         wanted = [request for requirement in requirements(analysis, identity)
                   for request in (requirement.request, *(requirement.need.alternatives if requirement.need else ()))]
+        version = analysis.assumptions.version
         authorizer.memo[key] = [perm for rule in authorizer.effective_rules(role) for perm in permissions(rule)
-                                if "*" in perm.verb + perm.api_group + perm.resource + perm.url
-                                or not any(perm.allows(request) for request in wanted)]
+                                if ("*" in perm.verb + perm.api_group + perm.resource + perm.url
+                                    or not any(perm.allows(request) for request in wanted))
+                                and not grants_nothing(role, perm.api_group, perm.resource, perm.url, version, perm.verb)]
     return authorizer.memo[key]
 
 

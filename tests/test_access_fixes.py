@@ -414,17 +414,59 @@ def test_ks201_keeps_what_unmodelled_components_may_use(tmp_path: Path) -> None:
     assert not [f for f in after if f.rule in ACCESS | {"KS201"}], [f.message for f in after]
 
 
-def test_ks507_namespaces_fix_moves_the_rule_out_of_the_role(tmp_path: Path) -> None:
+def test_ks507_namespaces_fix_drops_what_no_job_needs(tmp_path: Path) -> None:
     """Granting list/watch namespaces in a ClusterRole beside the Role leaves the Role's dead rule and the finding:
-    the fix must say to take it out of the Role (dropping it is the fix when nothing needs it)."""
+    the fix must take it out of the Role, and since the scraper's only job (pod discovery) never lists namespaces,
+    dropping it is the fix: moved into a ClusterRole it would be an unused grant (KS203)."""
     role = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: shop}\n"
             "rules:\n  - apiGroups: [\"\"]\n    resources: [pods, namespaces]\n    verbs: [list, watch]\n")
     path = _setup(tmp_path, PODS_JOB, role + "---\n" + _binding("RoleBinding", "Role", "prometheus", "shop"))
     (finding,) = [f for f in _lint(path) if f.rule == "KS507"]
-    assert finding.fix.startswith('Move {apiGroups: [""], resources: ["namespaces"], verbs: ["list", "watch"]} out of this Role')
+    assert finding.fix.startswith("Remove `namespaces` from this rule of Role shop/prometheus: no job of "
+                                  "monitoring/prometheus needs namespaces"), finding.fix
     text = (tmp_path / "rbac.yaml").read_text().replace("resources: [pods, namespaces]", "resources: [pods]")
     (tmp_path / "rbac.yaml").write_text(text)
     assert not [f for f in _lint(path) if f.rule == "KS507"]
+
+
+def test_ks507_nodes_fix_drops_the_resource_no_job_needs(tmp_path: Path) -> None:
+    """kube-prometheus examples/example-app: Role prometheus-frontend lists nodes for a Prometheus whose only job is
+    an endpoints ServiceMonitor. The fix used to move nodes into a ClusterRole, after which KS203 called that
+    ClusterRole unused; it now removes nodes, and the fixed Role leaves no KS507 and no new finding."""
+    role = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: monitoring}\n"
+            "rules:\n  - apiGroups: [\"\"]\n    resources: [nodes, services, endpoints, pods]\n    verbs: [list, watch]\n")
+    job = PODS_JOB.replace("role: pod", "role: endpoints\n            namespaces: {names: [monitoring]}")
+    path = _setup(tmp_path, job, role + "---\n" + _binding("RoleBinding", "Role", "prometheus", "monitoring"))
+    before = _lint(path)
+    (finding,) = [f for f in before if f.rule == "KS507"]
+    assert finding.fix.startswith("Remove `nodes` from this rule of Role monitoring/prometheus: no job of "
+                                  "monitoring/prometheus needs nodes"), finding.fix
+    text = (tmp_path / "rbac.yaml").read_text().replace("[nodes, services", "[services")
+    (tmp_path / "rbac.yaml").write_text(text)
+    after = _lint(path)
+    assert not [f for f in after if f.rule == "KS507"]
+    assert {(f.rule, f.message) for f in after} <= {(f.rule, f.message) for f in before}, [f.message for f in after]
+
+
+def test_ks507_nodes_fix_moves_what_a_job_needs(tmp_path: Path) -> None:
+    """Node discovery needs list/watch nodes cluster-wide: a Role listing nodes for it must be moved, not dropped."""
+    role = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: monitoring}\n"
+            "rules:\n  - apiGroups: [\"\"]\n    resources: [nodes, nodes/metrics]\n    verbs: [get, list, watch]\n")
+    path = _setup(tmp_path, NODES_JOB, role + "---\n" + _binding("RoleBinding", "Role", "prometheus", "monitoring"))
+    fixes = [f.fix for f in _lint(path) if f.rule == "KS507"]
+    assert fixes and all(fix.startswith("Move ") for fix in fixes), fixes
+
+
+def test_bind_existing_role_note_leaves_out_entries_that_grant_nothing(tmp_path: Path) -> None:
+    """prometheus-2020-apiproxy's ClusterRole lists ingresses only under `extensions`, which no longer serves them:
+    binding the role hands out nothing for that entry, so KS101's least-privilege note must not name it as an
+    unused grant KS203 would report (KS203 never does; KS503 reports the entry)."""
+    rules = ('  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["get", "list", "watch"]\n'
+             '  - apiGroups: ["extensions"]\n    resources: ["ingresses"]\n    verbs: ["get", "list", "watch"]\n')
+    path = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rules))
+    fixes = [f.fix for f in _lint(path) if f.rule == "KS101"]
+    assert fixes and all("for least privilege" in fix for fix in fixes), fixes
+    assert not [fix for fix in fixes if "ingresses" in fix], fixes
 
 
 # strimzi's prometheus-install: the manifests name no namespace (the user applies them with `-n myproject`),

@@ -467,11 +467,14 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     from .access import intended_account
 
     authorizer = ctx.analysis.authorizer
+    # One group per monitor endpoint and per resource running it: a ServiceMonitor selected by a Prometheus and a
+    # PrometheusAgent gets role endpoints from each one's missing serviceDiscoveryRole, two causes with two fixes
+    # (before, the agent's jobs hid in the Prometheus' finding and its KS604 showed only after that fix).
     by_span: dict = {}
     for analysis, sd in candidates:
-        by_span.setdefault(sd.role_span, []).append((analysis, sd))
+        by_span.setdefault((sd.role_span, _runner_key(_monitor_runner(analysis))), []).append((analysis, sd))
     by_runner: dict = {}  # runner → [(finding, monitor, renames, granted)] of monitors whose role is the runner's
-    for span, group in by_span.items():
+    for (span, _runner), group in by_span.items():
         analysis, sd = group[0]
         job = analysis.job
         monitor = getattr(job, "monitor", None)
@@ -536,13 +539,19 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             data={"role": "endpoints", "kubernetes_version": assumptions.kubernetes_version, "renames": renames,
                   "jobs": [a.job.name for a, _ in group]},
         )
-        if runner is not None and too_old is None and _own_endpoints_role(monitor) is None:
-            by_runner.setdefault(id(runner), []).append((finding, runner, monitor, renames, granted,
-                                                         intended.get(identity, identity), leftover, named))
+        if runner is not None and _own_endpoints_role(monitor) is None:
+            by_runner.setdefault(_runner_key(runner), []).append((finding, runner, monitor, renames, granted,
+                                                         intended.get(identity, identity), leftover, named, too_old))
         else:
             yield finding
+    # A monitor that several resources run would get the same finding text once per resource at the same place
+    # (one kept, the others' fixes lost): each resource's finding then sits on that resource, as for many monitors.
+    runners_of: dict = {}
+    for span, runner in by_span:
+        runners_of.setdefault(span, set()).add(runner)
     for entries in by_runner.values():
-        yield entries[0][0] if len(entries) == 1 else _one_per_runner(entries, version_text)
+        shared = any(len(runners_of[f.span]) > 1 for f, *_ in entries)
+        yield entries[0][0] if len(entries) == 1 and not shared else _one_per_runner(entries, version_text)
 
 
 def _endpoints_leftover(authorizer: Any, identity: Any, namespaces: list) -> str:
@@ -580,6 +589,12 @@ def _monitor_runner(analysis: Any) -> Any:
     return job.config.runner if job.source_kind == "servicemonitor" else None
 
 
+def _runner_key(runner: Any) -> tuple | None:
+    """A Prometheus/PrometheusAgent by kind and name: two definitions of one (KS006, files applied in turn) are one
+    resource in the cluster, so their monitors are reported together."""
+    return None if runner is None else (runner.kind, runner.namespace, runner.name)
+
+
 def _one_per_runner(entries: list, version_text: str) -> Finding:
     """One KS604 for the ServiceMonitors that get role: endpoints only because the Prometheus/PrometheusAgent
     selecting them has no serviceDiscoveryRole: EndpointSlice (promcfg.go: the monitor's own role, else the
@@ -601,13 +616,22 @@ def _one_per_runner(entries: list, version_text: str) -> Finding:
         grant = f" ({identity} already holds it" if all(held) else f" (to {identity}, which lacks it"
         grant += f"{entries[0][7]})"
     jobs = [job for f, *_ in entries for job in f.data["jobs"]]
+    # A Prometheus too old for EndpointSlice discovery: its version is the one cause, and the fix starts there.
+    too_old = entries[0][8]
+    switch = (_upgrade_text(runner, too_old, None) if too_old is not None
+              else f"Add `serviceDiscoveryRole: EndpointSlice` to the spec of the {where}")
+    cause = (f"runs Prometheus {too_old}, for which the operator writes role: endpoints" if too_old is not None
+             else "has no serviceDiscoveryRole: EndpointSlice")
+    span = (at(runner.path, as_map(runner.doc.get("spec")).value_pos("version")) if too_old is not None
+            else runner.key_span("spec"))
     return Finding(
-        "KS604", runner.key_span("spec"),
-        f"{where} has no serviceDiscoveryRole: EndpointSlice, so {_monitors_count(len(distinct))} it selects "
+        "KS604", span,
+        f"{where} {cause}, so {_monitors_count(len(distinct))} it selects "
         f"({shown}) discover{'s' if len(distinct) == 1 else ''} targets with role: endpoints; {version_text}",
-        fix=(f"Add `serviceDiscoveryRole: EndpointSlice` to the spec of the {where}{rename_text}; and grant list and "
+        fix=(f"{switch}{rename_text}; and grant list and "
              f"watch on endpointslices{grant}: {ENDPOINTSLICE_RULE}.{next((e[6] for e in entries if e[6]), '')}"),
-        related=tuple(Related(f.span, f"{name} discovers with role: endpoints ({', '.join(f.data['jobs'])})")
+        # (Each job once: the definitions of one Prometheus (KS006) each run the monitor's job under the same name.)
+        related=tuple(Related(f.span, f"{name} discovers with role: endpoints ({', '.join(dict.fromkeys(f.data['jobs']))})")
                       for (f, *_), name in zip(entries, monitors)),
         object=first.object,
         data={**first.data, "jobs": jobs, "renames": {old: new for entry in entries for old, new in entry[3].items()}},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from dataclasses import replace
 from typing import Iterable, Iterator
 
 from ..authproxy import reviewed_resources, unknown_review
@@ -907,7 +908,52 @@ def role_grants_cluster_resource(ctx: Context) -> Iterator[Finding]:
                 alive = {v for g in groups for v in namespaced_verbs(g, resource)}
                 if alive and set(rule.verbs) <= alive:
                     continue  # e.g. bind on clusterroles: checked in the RoleBinding's namespace, so this Role grants it
-                yield from _cluster_resource_in_role(role, rule, resource, groups, at(rule.path, pos), alive)
+                for finding in _cluster_resource_in_role(role, rule, resource, groups, at(rule.path, pos), alive):
+                    yield _drop_if_unneeded(ctx, finding, role, rule, resource, groups)
+
+
+def _drop_if_unneeded(ctx: Context, finding: Finding, role: RoleDef, rule: PolicyRule, resource: str,
+                      groups: list[str]) -> Finding:
+    """KS507 with the fix "remove it" instead of "move it into a ClusterRole" when the only holders of the rule are
+    scrapers whose needs are all known and none of them needs the resource: moved, it would be an unused
+    cluster-wide grant (KS203 on the next run). kube-prometheus' example-app Role prometheus-frontend lists nodes
+    for a Prometheus whose only job is an endpoints ServiceMonitor."""
+    holders = _holders_needing_none(ctx, rule, resource, groups)
+    if not holders:
+        return finding
+    names = " and ".join(str(identity) for identity in holders)
+    if len(rule.resources) == 1:
+        fix = f"Delete this rule from {_label(role)}"
+    else:
+        fix = f"Remove `{resource}` from this rule of {_label(role)}"
+    fix += (f": no job of {names} needs {resource}, so a ClusterRole granting it would only be an unused grant "
+            f"(KS203); if something else running as {names} does need it, move it into a ClusterRole bound with a "
+            f"ClusterRoleBinding instead.")
+    return replace(finding, fix=fix)
+
+
+def _holders_needing_none(ctx: Context, rule: PolicyRule, resource: str, groups: list[str]) -> list:
+    """The scrapers bound to `rule` when they are its only holders, every need of theirs is known and none asks for
+    `resource` in `groups`; empty otherwise (an unbound Role, a workload, user or group bound beside them, a
+    relabelling that cannot be simulated, a collector with needs not modelled, another pod running as one)."""
+    from ..grants import pods_running_as, scrape_pods
+    from .privilege import privilege_state
+
+    state = privilege_state(ctx)
+    held = [h for h in state.all_holdings if h.rule is rule]
+    if not held or any(state.co_holders(h) for h in held):
+        return []
+    identities = list(dict.fromkeys(identity for h in held for identity in h.identities))
+    scrapers = scrape_pods(ctx.analysis)
+    for identity in identities:
+        jobs = state.jobs.get(identity)
+        if (not jobs or any(j.relabel_errors for j in jobs) or state.unmodelled(identity)
+                or any(id(p) not in scrapers for p in pods_running_as(ctx.workspace, identity))):
+            return []
+        if any(n.request.is_resource and n.request.resource_path == resource and n.request.api_group in groups
+               for j in jobs for n in j.needs):
+            return []
+    return identities
 
 
 def _cluster_resource_in_role(role: RoleDef, rule: PolicyRule, resource: str, groups: list[str],
