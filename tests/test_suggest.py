@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from kubelint_scrape.cli import main
+from kubelint_scrape.load import walked_file
 from manifests import prometheus_deployment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,11 @@ FIXTURES = ROOT / "fixtures"
 CORPUS = ROOT.parent / "shared" / "corpus"
 RBAC_KINDS = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
 ACCESS = {"KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110", "KS112"}  # KS112: the proxies jobs reach
-SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def walked(path: Path) -> bool:
+    """A file a directory walk reads (by name, or a golden file holding a manifest): the inputs named explicitly."""
+    return path.is_file() and walked_file(str(path))
 
 
 def access_fixtures() -> list[Path]:
@@ -57,7 +62,7 @@ def copy_without_rbac(source: Path, target: Path) -> list[str]:
     """Copy the YAML inputs of `source` to `target` with their RBAC removed; the relative paths."""
     inputs = []
     for path in sorted(source.rglob("*")):
-        if not path.is_file() or path.suffix not in SUFFIXES:
+        if not walked(path):
             continue
         relative = path.relative_to(source)
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +85,7 @@ def close_the_loop(source: Path, tmp_path: Path, extra: list[str]) -> tuple[str,
     work.mkdir()
     inputs = copy_without_rbac(source, work)
     suggested = invoke(source, "suggest-rbac", *[str(p.relative_to(source)) for p in sorted(source.rglob("*"))
-                                                  if p.is_file() and p.suffix in SUFFIXES], *extra)
+                                                  if walked(p)], *extra)
     assert suggested.exit_code == 0, suggested.output + repr(suggested.exception)
     yaml_text = suggested.stdout
     list(YAML(typ="safe").load_all(yaml_text))  # valid YAML

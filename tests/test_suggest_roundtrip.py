@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from test_suggest import CORPUS, FIXTURES, SUFFIXES, _case_args, invoke
+from test_suggest import CORPUS, FIXTURES, _case_args, invoke, walked
 
 ACCESS_ERRORS = {"KS101", "KS102", "KS103", "KS104", "KS105", "KS108"}
 INTRODUCED = {"KS006", "KS201", "KS202", "KS204", "KS205", "KS207", "KS208",
@@ -26,7 +26,7 @@ SUGGESTED = "zz-suggested-rbac.yaml"
 
 
 def _inputs(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if walked(p))
 
 
 def _findings(root: Path, args: list[str]) -> list[dict]:
