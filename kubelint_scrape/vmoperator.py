@@ -94,23 +94,35 @@ def operator_rbac(workspace: Workspace) -> tuple[list, list]:
 # ---------------------------------------------------------------------------------------------- selection
 
 
-def _selects(workspace: Workspace, agent: K8sObject, kind: str, obj: K8sObject) -> bool:
-    """k8stools.VisitObjectsForSelectorsAtNs (operator watching every namespace): both selectors absent select
-    nothing, unless spec.selectAllByDefault (then everything, cluster-wide); an object selector alone looks in the
-    VMAgent's own namespace; a namespace selector picks the namespaces, an absent object selector then matching
-    every object there. In DaemonSet mode only VMPodScrapes are selected (collect_scrapes.go)."""
+def _selector(workspace: Workspace, agent: K8sObject, kind: str):
+    """Whether `agent` selects an object of `kind`, as k8stools.VisitObjectsForSelectorsAtNs does (the operator
+    watching every namespace): both selectors absent select nothing, unless spec.selectAllByDefault (then
+    everything, cluster-wide); an object selector alone looks in the VMAgent's own namespace; a namespace selector
+    picks the namespaces, an absent object selector then matching every object there. In DaemonSet mode only
+    VMPodScrapes are selected (collect_scrapes.go). Selectors are parsed once per VMAgent and kind, and each
+    namespace is decided once (a monorepo's hundreds of scrape objects share a few namespaces)."""
     spec = as_map(agent.doc.get("spec"))
-    if kind != "VMPodScrape" and spec.get("daemonSetMode") is True:
-        return False
     selector_key, ns_key = SCRAPE_KINDS[kind]
-    selector, ns_selector = spec.get(selector_key), spec.get(ns_key)
-    if selector is None and ns_selector is None:
-        return spec.get("selectAllByDefault") is True
-    if selector is not None and not LabelSelector.from_node(selector).matches(obj.labels):
-        return False
-    if ns_selector is None:
-        return obj.namespace == agent.namespace
-    return _namespace_selects(workspace, agent, ns_selector, obj.namespace)
+    selector_node, ns_selector = spec.get(selector_key), spec.get(ns_key)
+    if (kind != "VMPodScrape" and spec.get("daemonSetMode") is True) or ingest_only(agent):
+        return lambda obj: False
+    if selector_node is None and ns_selector is None:
+        every = spec.get("selectAllByDefault") is True
+        return lambda obj: every
+    selector = LabelSelector.from_node(selector_node) if selector_node is not None else None
+    namespaces: dict[str, bool] = {}
+
+    def selects(obj: K8sObject) -> bool:
+        if selector is not None and not selector.matches(obj.labels):
+            return False
+        if ns_selector is None:
+            return obj.namespace == agent.namespace
+        chosen = namespaces.get(obj.namespace)
+        if chosen is None:
+            chosen = namespaces[obj.namespace] = _namespace_selects(workspace, agent, ns_selector, obj.namespace)
+        return chosen
+
+    return selects
 
 
 def unselected_why(workspace: Workspace, agents: list[K8sObject], kind: str, obj: K8sObject) -> str:
@@ -222,12 +234,11 @@ def vm_configs(workspace: Workspace) -> list[PromConfig]:
     for agent in agents:
         config = PromConfig(agent.path, agent.doc, "operator", runner=agent)
         configs.append(config)
-        if ingest_only(agent):
-            continue
         runner = _runner_view(agent)
         for kind, found in objects.items():
+            selects = _selector(workspace, agent, kind)
             for obj in found:
-                if _selects(workspace, agent, kind, obj):
+                if selects(obj):
                     selected.add(id(obj))
                     config.jobs.extend(BUILDERS[kind](obj, runner, config, ports))
     for kind, found in objects.items():

@@ -685,8 +685,11 @@ def _switch_text(job: Any) -> str:
     kind = job.source_kind
     monitor = getattr(job, "monitor", None)
     if monitor is not None and monitor.kind == "VMServiceScrape":
+        # (the operator's VM_VMSERVICESCRAPEDEFAULT_ENFORCEENDPOINTSLICES defaults every VMServiceScrape that names
+        # no discoveryRole to endpointslice: config.go addVMServiceScrapeDefaults — one switch for all of them)
         return (f"Add `discoveryRole: endpointslices` to the spec of VMServiceScrape {monitor.namespace}/"
-                f"{monitor.name}")
+                f"{monitor.name} (or set VM_VMSERVICESCRAPEDEFAULT_ENFORCEENDPOINTSLICES=true in the VictoriaMetrics "
+                f"operator's environment, which does so for every VMServiceScrape naming no discoveryRole)")
     if kind == "servicemonitor":
         runner = job.config.runner
         where = f"the {runner.kind} {runner.namespace}/{runner.name}" if runner is not None else "the Prometheus resource"
