@@ -11,7 +11,6 @@ translated here: unreadcrds.py reports them (KS007).
 
 from __future__ import annotations
 
-from typing import Any
 
 from .model import K8sObject, LabelSelector, Workspace
 from .operator import (PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects, _sd, _seq,
@@ -29,7 +28,7 @@ SCRAPE_KINDS = {
 }
 # Scrape kinds the operator renders that this module does not translate (KS007, unreadcrds.py).
 UNTRANSLATED_KINDS = ("VMStaticScrape", "VMProbe", "VMScrapeConfig")
-ALL_KINDS = (RUNNER_KIND, *SCRAPE_KINDS, *UNTRANSLATED_KINDS)
+ALL_KINDS = (RUNNER_KIND, *SCRAPE_KINDS, *UNTRANSLATED_KINDS)  # build.VM_KINDS spells them out (a test keeps them equal)
 
 # The ClusterRole the operator makes for a VMAgent without spec.serviceAccountName (factory/vmagent/rbac.go
 # clusterWidePolicyRules, bound to the ServiceAccount vmagent-<name> it also makes): what that account is granted
@@ -43,11 +42,6 @@ OPERATOR_ROLE_RULES = (
     {"apiGroups": ["route.openshift.io", "image.openshift.io"], "resources": ["routers/metrics", "registry/metrics"],
      "verbs": ["get"]},
 )
-
-
-def in_inputs(workspace: Workspace) -> bool:
-    """Whether the inputs hold any VictoriaMetrics operator kind (the only case this module is imported for)."""
-    return any(vm_objects(workspace, kind) for kind in ALL_KINDS)
 
 
 def vm_objects(workspace: Workspace, kind: str) -> list[K8sObject]:
@@ -250,22 +244,3 @@ def vm_configs(workspace: Workspace) -> list[PromConfig]:
             config.jobs.extend(BUILDERS[kind](obj, None, config, ports))
             configs.append(config)
     return configs
-
-
-def selected_untranslated(workspace: Workspace) -> list[K8sObject]:
-    """The scrape objects of the inputs this module leaves to KS007 (VMStaticScrape, VMProbe, VMScrapeConfig)."""
-    return [o for kind in UNTRANSLATED_KINDS for o in vm_objects(workspace, kind)]
-
-
-def untranslated_parts(agent: K8sObject) -> list[str]:
-    """The parts of a VMAgent's own spec that add scrape jobs this tool does not read."""
-    spec = as_map(agent.doc.get("spec"))
-    return [f"spec.{key}" for key in ("inlineScrapeConfig", "additionalScrapeConfigs") if spec.get(key)]
-
-
-def describe_unselected(config: PromConfig) -> str:
-    return f"no VMAgent in the inputs selects {config.describe}"
-
-
-def is_vm_object(obj: Any) -> bool:
-    return obj is not None and obj.api_version.startswith(VM_GROUP)
