@@ -694,6 +694,14 @@ def resolve_identity(
             sa, managed = collector_service_account(runner)
             key = "serviceAccount"
             default = " (no serviceAccount: the OpenTelemetry Operator creates and uses this one)" if managed else ""
+        elif runner.kind == "VMAgent" and runner.api_version.startswith("operator.victoriametrics.com/"):
+            from .vmoperator import agent_identity, operator_role_name
+
+            sa, managed = agent_identity(runner)
+            key = "serviceAccountName"
+            default = (f" (no serviceAccountName: the VictoriaMetrics operator creates this one and binds it to the "
+                       f"ClusterRole {operator_role_name(runner)} it makes, as when it runs cluster-wide, its "
+                       f"default)") if managed else ""
         else:
             sa, managed, key = as_str(spec.get("serviceAccountName")), False, "serviceAccountName"
             default = "" if sa else " (no serviceAccountName: the namespace's `default` ServiceAccount)"
@@ -722,6 +730,10 @@ def resolve_identity(
                 if by.kind == COLLECTOR_KIND else "a GrafanaAgent runs it, and this tool does not model the Grafana "
                 "Agent operator")
         return Resolution(None, f"{how}{by.kind} {by.namespace}/{by.name} selects {config.describe}: {runs}")
+    if config.origin == "operator" and config.monitor is not None and config.monitor.api_version.startswith(
+            "operator.victoriametrics.com/"):
+        return Resolution(None, f"no VMAgent in the inputs selects {config.describe}"
+                          + (f" ({config.unselected_why})" if config.unselected_why else ""))
     if config.origin == "operator":
         return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}"
                           + (f" ({config.unselected_why})" if config.unselected_why else ""),

@@ -39,6 +39,9 @@ from .promconfig import PromConfig, agent_configs, agent_jobs, build_config, kee
 from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
+
+# The VictoriaMetrics operator's kinds (vmoperator.ALL_KINDS, spelt out so that module loads only when needed)
+VM_KINDS = ("VMAgent", "VMServiceScrape", "VMPodScrape", "VMNodeScrape", "VMStaticScrape", "VMProbe", "VMScrapeConfig")
 from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM, form_of_text, looks_like_unread_yaml, unread_yaml_jobs
 from .yamltree import FilePos, YMap, as_map, as_seq, as_str, key_span
 
@@ -87,6 +90,14 @@ def build_workspace(
     builtin = builtin_rbac()
     # A ClusterRoleBinding in the inputs replaces the built-in one of the same name (as `kubectl apply` would).
     load_builtin_rbac(workspace, builtin)
+    if any(workspace.kind(kind) for kind in VM_KINDS):  # the module only when a VictoriaMetrics kind is there
+        from .vmoperator import operator_rbac, vm_configs
+
+        configs.extend(vm_configs(workspace))
+        roles, bindings = operator_rbac(workspace)  # what the operator makes for a VMAgent naming no account
+        for role in roles:
+            workspace.cluster_roles.setdefault(role.name, role)
+        workspace.bindings.extend(bindings)
     workspace.bindings = [b for b in workspace.bindings if not (b.builtin and b.name in user_binding_names)]
     # A binding defined twice under one name exists once, as the definition read last (KS006), like a role.
     last = {(b.kind, b.namespace, b.name): b for b in workspace.bindings}

@@ -307,8 +307,8 @@ def scrape_class_setting(job: Any, *keys: str) -> tuple[str, Span] | None:
     with_scrape_class merges the class in at the endpoint's position, so without this a finding about the setting
     would point at an endpoint that does not write it. None when the endpoint writes the setting itself."""
     monitor, runner = getattr(job, "monitor", None), getattr(job.config, "runner", None)
-    if monitor is None or runner is None:
-        return None
+    if monitor is None or runner is None or not runner.api_version.startswith(OPERATOR_GROUP):
+        return None  # (a VMAgent's scrape classes are not modelled: vmoperator.py builds its jobs without them)
     view = RunnerView.of(runner)
     scrape_class = view.scrape_class(monitor)
     index = job.name.rpartition("/")[2]  # jobs are named <kind>/<namespace>/<name>/<endpoint index>
@@ -617,8 +617,11 @@ def _port_filter(endpoint: YMap, port_name_label: str) -> tuple[YMap | None, int
 
 def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, ports: "PortBook",
                   endpoints_key: str, label_prefix: str, role: str, port_name_label: str, job_prefix: str,
-                  source: str) -> list[ScrapeJob]:
-    """ServiceMonitor and PodMonitor endpoints: selector keep rules, port filter, user relabelings."""
+                  source: str, like: str = "", adapt: Any = None) -> list[ScrapeJob]:
+    """ServiceMonitor and PodMonitor endpoints: selector keep rules, port filter, user relabelings. `like`: the
+    Prometheus Operator kind a VictoriaMetrics scrape object mirrors (how its stand-in targets are looked up),
+    `adapt`: how its endpoint's field names become a monitor endpoint's (vmoperator.py)."""
+    like = like or monitor.kind
     spec = as_map(monitor.doc.get("spec"))
     selector_pos = _at(spec, "selector", monitor.doc.pos)
     namespaces = _namespaces(monitor, spec, runner)
@@ -629,6 +632,8 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
     for index, endpoint in enumerate(as_seq(spec.get(endpoints_key))):
         if not isinstance(endpoint, YMap):
             continue
+        if adapt is not None:
+            endpoint = adapt(endpoint)
         if monitor.kind in KINDS_WITHOUT_FILES:
             endpoint = without_file_fields(endpoint)
         endpoint = with_scrape_class(endpoint, scrape_class, endpoint.pos)
@@ -644,9 +649,9 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
         for sd in job.sd_configs:
             sd.scope_spans = scope_spans
         port_name = as_str(endpoint.get("port"))
-        declared = (ports.numbers(monitor.kind, spec.get("selector"), namespaces, port_name, job.metrics_path or "/metrics")
+        declared = (ports.numbers(like, spec.get("selector"), namespaces, port_name, job.metrics_path or "/metrics")
                     if "port" in endpoint else [])
-        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), port_name, number, monitor.kind, image, marks)
+        job.fallback_targets = [_fallback_target(ns, spec.get("selector"), port_name, number, like, image, marks)
                                 for ns, number, image, marks in declared
                                 or [(ns, port_number, "", ()) for ns in (namespaces or [monitor.namespace])]]
         job.monitor = monitor
@@ -1060,6 +1065,8 @@ def label_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
     """KS100's fix for a monitor that one Prometheus/PrometheusAgent would select but for matchLabels it lacks
     (and whose namespace it does select): the labels to add, written out. "" when the selectors leave it out for
     another reason, or several runners would each want other labels."""
+    if monitor.kind not in MONITOR_KINDS:
+        return ""  # a VictoriaMetrics scrape object: vmoperator.unselected_why says what leaves it out
     selector_key = MONITOR_KINDS[monitor.kind][0]
     wanted = [(runner, lacking) for runner, selector, lacking, in_namespace in _label_misses(workspace, monitor.kind, monitor)
               if lacking and in_namespace and selector.matches({**monitor.labels, **lacking})]

@@ -417,7 +417,7 @@ def _role_unknown(job: Any) -> bool:
     this tool's stand-in and no deprecation can be claimed (KS100 says why the monitor is left out)."""
     monitor = getattr(job, "monitor", None)
     return (job.source_kind == "servicemonitor" and job.config.runner is None and monitor is not None
-            and get_path(monitor.doc, "spec", "serviceDiscoveryRole") is None)
+            and monitor.kind == "ServiceMonitor" and get_path(monitor.doc, "spec", "serviceDiscoveryRole") is None)
 
 
 def endpointslice_successors(analysis: Any, version: tuple[int, int]) -> list:
@@ -515,7 +515,7 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
         names = list(dict.fromkeys(a.job.label for a, _ in group))
         subject = names[0] if len(names) == 1 else f"{names[0]} (and {len(names) - 1} more job{'s' if len(names) > 2 else ''} of the same monitor)"
         related = ()
-        runner = job.config.runner if job.source_kind == "servicemonitor" else None
+        runner = _monitor_runner(analysis)
         too_old = _version_without_endpointslice(runner)
         if too_old is not None:
             switch = _upgrade_text(runner, too_old, monitor)
@@ -585,8 +585,13 @@ def _endpoints_role_jobs(ctx: Context) -> list:
 
 
 def _monitor_runner(analysis: Any) -> Any:
+    """The Prometheus/PrometheusAgent whose serviceDiscoveryRole a ServiceMonitor job follows. A VMServiceScrape's
+    role is its own spec.discoveryRole alone (VictoriaMetrics servicescrape.go), whatever its VMAgent says."""
     job = analysis.job
-    return job.config.runner if job.source_kind == "servicemonitor" else None
+    monitor = getattr(job, "monitor", None)
+    if job.source_kind != "servicemonitor" or (monitor is not None and monitor.kind != "ServiceMonitor"):
+        return None
+    return job.config.runner
 
 
 def _runner_key(runner: Any) -> tuple | None:
@@ -702,6 +707,13 @@ def _own_role_override(monitor: Any, runner: Any) -> tuple[Any, str, tuple]:
 
 def _switch_text(job: Any) -> str:
     kind = job.source_kind
+    monitor = getattr(job, "monitor", None)
+    if monitor is not None and monitor.kind == "VMServiceScrape":
+        # (the operator's VM_VMSERVICESCRAPEDEFAULT_ENFORCEENDPOINTSLICES defaults every VMServiceScrape that names
+        # no discoveryRole to endpointslice: config.go addVMServiceScrapeDefaults — one switch for all of them)
+        return (f"Add `discoveryRole: endpointslices` to the spec of VMServiceScrape {monitor.namespace}/"
+                f"{monitor.name} (or set VM_VMSERVICESCRAPEDEFAULT_ENFORCEENDPOINTSLICES=true in the VictoriaMetrics "
+                f"operator's environment, which does so for every VMServiceScrape naming no discoveryRole)")
     if kind == "servicemonitor":
         runner = job.config.runner
         where = f"the {runner.kind} {runner.namespace}/{runner.name}" if runner is not None else "the Prometheus resource"

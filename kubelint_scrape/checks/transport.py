@@ -963,8 +963,10 @@ def query_in_metrics_path(ctx: Context) -> Iterator[Finding]:
     from ..analyse import loaded_by_vmagent
 
     for analysis in ctx.reported_jobs():
-        if loaded_by_vmagent(analysis.resolution.pod):
-            continue
+        monitor = getattr(analysis.job, "monitor", None)
+        if loaded_by_vmagent(analysis.resolution.pod) or (
+                monitor is not None and monitor.api_version.startswith("operator.victoriametrics.com/")):
+            continue  # (a VictoriaMetrics scrape object's job runs in vmagent, whoever selects it)
         endpoint = next((e for e in analysis.endpoints + analysis.incidental if "?" in e.path), None)
         if endpoint is None:
             continue

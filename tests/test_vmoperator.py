@@ -1,0 +1,176 @@
+"""VictoriaMetrics operator resources become scrape jobs run by their VMAgent's ServiceAccount (vmoperator.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kubelint_scrape.cli import main
+
+
+def report(*paths: str) -> dict:
+    result = CliRunner().invoke(main, [*paths, "--format", "json", "--fail-on", "never"])
+    assert result.exit_code == 0, (result.output[-2000:], result.exception)
+    return json.loads(result.output)
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+AGENT = """\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMAgent
+metadata: {{name: cluster, namespace: monitoring}}
+spec:
+  serviceAccountName: vmagent
+{selectors}
+"""
+
+SCRAPE = """\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMServiceScrape
+metadata:
+  name: api
+  namespace: {namespace}
+  labels: {{team: shop}}
+spec:
+  selector: {{matchLabels: {{app: api}}}}
+  endpoints:
+  - port: http-metrics
+    relabelConfigs:
+    - source_labels: [__meta_kubernetes_service_name]
+      target_label: service
+"""
+
+
+@pytest.mark.parametrize("selectors, namespace, selected", [
+    ("", "monitoring", False),  # neither selector nor selectAllByDefault: nothing
+    ("  selectAllByDefault: true", "shop", True),  # both selectors absent + selectAllByDefault: every namespace
+    ("  serviceScrapeSelector: {}", "monitoring", True),  # object selector alone: the VMAgent's own namespace
+    ("  serviceScrapeSelector: {}", "shop", False),
+    ("  serviceScrapeNamespaceSelector: {}", "shop", True),  # namespace selector alone: every object there
+    ("  serviceScrapeSelector: {matchLabels: {team: other}}\n  serviceScrapeNamespaceSelector: {}", "shop", False),
+    ("  serviceScrapeSelector: {matchLabels: {team: shop}}\n  serviceScrapeNamespaceSelector: {}", "shop", True),
+    ("  selectAllByDefault: true\n  daemonSetMode: true", "shop", False),  # DaemonSet mode: VMPodScrapes only
+    ("  selectAllByDefault: true\n  ingestOnlyMode: true", "shop", False),  # no scraping at all
+])
+def test_vmagent_selection(tmp_path, selectors: str, namespace: str, selected: bool) -> None:
+    """k8stools.VisitObjectsForSelectorsAtNs, which differs from the Prometheus Operator's: a null selector there
+    matches everything when the other one is set, and selectAllByDefault selects all when both are absent."""
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=selectors)),
+             write(tmp_path, "scrape.yaml", SCRAPE.format(namespace=namespace))]
+    result = report(*paths)
+    job = next(j for j in result["jobs"] if j["name"] == f"serviceScrape/{namespace}/api/0")
+    assert (job["identity"] == "monitoring/vmagent") is selected
+    ks100 = [f for f in result["findings"] if f["rule"] == "KS100"]
+    assert bool(ks100) is not selected
+    if ks100:
+        assert "no VMAgent in the inputs selects VMServiceScrape" in ks100[0]["message"]
+
+
+def test_service_scrape_relabel_configs_are_applied_with_snake_case_keys(tmp_path) -> None:
+    """vmextra_types.go RelabelConfig takes source_labels/target_label as written: the user's rules follow the
+    generated keep rules as in the Prometheus Operator's jobs."""
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors="  selectAllByDefault: true")),
+             write(tmp_path, "scrape.yaml", SCRAPE.format(namespace="shop"))]
+    job = next(j for j in report(*paths)["jobs"] if j["name"] == "serviceScrape/shop/api/0")
+    assert job["source"] == "servicemonitor"
+    needs = {(r.get("resource"), r["verb"], r.get("namespace")) for r in job["requirements"]}
+    assert ("endpoints", "list", "shop") in needs  # discovery in the scrape object's own namespace
+
+
+def test_operator_made_account_holds_the_operators_cluster_role(tmp_path) -> None:
+    """No serviceAccountName: the operator makes vmagent-<name> and ClusterRole monitoring:<ns>:vmagent-<name>
+    (factory/vmagent/rbac.go), so a kubelet VMNodeScrape is allowed, and no KS109 for the account."""
+    agent = write(tmp_path, "agent.yaml", """\
+        apiVersion: operator.victoriametrics.com/v1beta1
+        kind: VMAgent
+        metadata: {name: cluster, namespace: monitoring}
+        spec: {selectAllByDefault: true}
+        ---
+        apiVersion: operator.victoriametrics.com/v1beta1
+        kind: VMNodeScrape
+        metadata: {name: kubelet, namespace: monitoring}
+        spec:
+          scheme: https
+          port: "10250"
+          path: /metrics/resource
+          bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+        """)
+    result = report(agent)
+    job = next(j for j in result["jobs"] if j["name"] == "nodeScrape/monitoring/kubelet")
+    assert job["identity"] == "monitoring/vmagent-cluster" and job["targets"] == ["kubelet"]
+    assert not [f for f in result["findings"] if f["rule"] in ("KS101", "KS102", "KS109", "KS007")]
+
+
+def test_ingest_only_agent_gets_no_operator_role(tmp_path) -> None:
+    """ingestOnlyMode: the operator makes the ServiceAccount but no RBAC (vmagent.go CreateOrUpdate)."""
+    from kubelint_scrape.build import build_workspace
+    from kubelint_scrape.engine import Options, load_sources
+    from kubelint_scrape.vmoperator import operator_rbac
+
+    path = write(tmp_path, "agent.yaml", AGENT.format(selectors="  ingestOnlyMode: true").replace(
+        "  serviceAccountName: vmagent\n", ""))
+    workspace = build_workspace(load_sources([path], Options())[0])[0]
+    assert operator_rbac(workspace) == ([], [])
+    made = build_workspace(load_sources([write(tmp_path, "agent.yaml", AGENT.format(selectors="").replace(
+        "  serviceAccountName: vmagent\n", ""))], Options())[0])[0]
+    roles, bindings = operator_rbac(made)
+    assert [r.name for r in roles] == ["monitoring:monitoring:vmagent-cluster"]
+    assert [(s.namespace, s.name) for s in bindings[0].subjects] == [("monitoring", "vmagent-cluster")]
+
+
+def test_vm_module_is_imported_only_for_victoriametrics_inputs(tmp_path) -> None:
+    """Lint-on-save of a file without VictoriaMetrics kinds must not load vmoperator.py."""
+    path = write(tmp_path, "cm.yaml", """\
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: prometheus, namespace: monitoring}
+        """)
+    code = ("import sys; from click.testing import CliRunner; from kubelint_scrape.cli import main; "
+            f"CliRunner().invoke(main, [{path!r}, '--format', 'concise']); "
+            "print('kubelint_scrape.vmoperator' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip().endswith("False")
+
+
+def test_query_in_a_vm_scrape_path_is_not_reported(tmp_path) -> None:
+    """vmagent appends the path as written (lib/promscrape config.go getScrapeURL): KS307 is Prometheus' problem."""
+    scrape = SCRAPE.format(namespace="monitoring").replace("  - port: http-metrics\n",
+                                                            "  - port: http-metrics\n    path: /metrics?format=prometheus\n")
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors="  selectAllByDefault: true")),
+             write(tmp_path, "scrape.yaml", scrape)]
+    result = report(*paths)
+    assert any(j["name"] == "serviceScrape/monitoring/api/0" for j in result["jobs"])
+    assert not [f for f in result["findings"] if f["rule"] == "KS307"]
+
+
+def test_endpoints_role_of_a_vm_service_scrape_names_its_own_discovery_role(tmp_path) -> None:
+    """KS604 on a VMServiceScrape: its role is its own spec.discoveryRole (servicescrape.go), never the VMAgent's, so
+    the fix names the object's field (or the operator's switch), not a Prometheus' serviceDiscoveryRole."""
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors="  selectAllByDefault: true")),
+             write(tmp_path, "scrape.yaml", SCRAPE.format(namespace="shop"))]
+    ks604 = [f for f in report(*paths)["findings"] if f["rule"] == "KS604"]
+    assert len(ks604) == 1 and "`discoveryRole: endpointslices` to the spec of VMServiceScrape shop/api" in ks604[0]["fix"]
+    assert "serviceDiscoveryRole" not in ks604[0]["fix"]
+    sliced = SCRAPE.format(namespace="shop").replace("spec:\n", "spec:\n  discoveryRole: endpointslices\n")
+    paths[1] = write(tmp_path, "scrape.yaml", sliced)
+    assert not [f for f in report(*paths)["findings"] if f["rule"] == "KS604"]
+
+
+def test_build_names_every_victoriametrics_kind() -> None:
+    """build.py spells the kinds out so as not to import vmoperator.py for other inputs: the two lists agree."""
+    from kubelint_scrape.build import VM_KINDS
+    from kubelint_scrape.vmoperator import ALL_KINDS
+
+    assert VM_KINDS == ALL_KINDS
