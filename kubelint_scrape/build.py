@@ -39,11 +39,11 @@ from .promconfig import PromConfig, agent_configs, agent_jobs, build_config, kee
 from .rbacvalidate import rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
+from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM, form_of_text, looks_like_unread_yaml, unread_yaml_jobs
+from .yamltree import FilePos, YMap, as_map, as_seq, as_str, key_span
 
 # The VictoriaMetrics operator's kinds (vmoperator.ALL_KINDS, spelt out so that module loads only when needed)
 VM_KINDS = ("VMAgent", "VMServiceScrape", "VMPodScrape", "VMNodeScrape", "VMStaticScrape", "VMProbe", "VMScrapeConfig")
-from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM, form_of_text, looks_like_unread_yaml, unread_yaml_jobs
-from .yamltree import FilePos, YMap, as_map, as_seq, as_str, key_span
 
 
 @gc_paused
