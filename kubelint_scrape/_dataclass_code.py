@@ -198,15 +198,16 @@ def __create_fn__(_type_path, _type_text, _type_documents, _type_status, _type_f
 
 CODE['def __create_fn__(_type_path, _type_text, _type_documents, _type_status, _type_findings, _type__lines, _type_memo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_documents, _dflt_status, _dflt_findings, _dflt_memo, _return_type):\n def __init__(self,path:_type_path,text:_type_text=_dflt_text,documents:_type_documents=_HAS_DEFAULT_FACTORY,status:_type_status=_dflt_status,findings:_type_findings=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.path=path\n  self.text=text\n  self.documents=_dflt_documents() if documents is _HAS_DEFAULT_FACTORY else documents\n  self.status=status\n  self.findings=_dflt_findings() if findings is _HAS_DEFAULT_FACTORY else findings\n  self.memo=_dflt_memo()\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_files, _type_rejected, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,files:_type_files,rejected:_type_rejected,problems:_type_problems)->_return_type:
+def __create_fn__(_type_files, _type_rejected, _type_problems, _type_tentative, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_tentative, _return_type):
+ def __init__(self,files:_type_files,rejected:_type_rejected,problems:_type_problems,tentative:_type_tentative=_HAS_DEFAULT_FACTORY)->_return_type:
   self.files=files
   self.rejected=rejected
   self.problems=problems
+  self.tentative=_dflt_tentative() if tentative is _HAS_DEFAULT_FACTORY else tentative
  return __init__
 
 
-CODE['def __create_fn__(_type_files, _type_rejected, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,files:_type_files,rejected:_type_rejected,problems:_type_problems)->_return_type:\n  self.files=files\n  self.rejected=rejected\n  self.problems=problems\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_files, _type_rejected, _type_problems, _type_tentative, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_tentative, _return_type):\n def __init__(self,files:_type_files,rejected:_type_rejected,problems:_type_problems,tentative:_type_tentative=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.files=files\n  self.rejected=rejected\n  self.problems=problems\n  self.tentative=_dflt_tentative() if tentative is _HAS_DEFAULT_FACTORY else tentative\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_path, _type_doc, _type_api_version, _type_kind, _type_name, _type_namespace, _type_namespace_explicit, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,path:_type_path,doc:_type_doc,api_version:_type_api_version,kind:_type_kind,name:_type_name,namespace:_type_namespace,namespace_explicit:_type_namespace_explicit)->_return_type:

@@ -12,7 +12,7 @@ from .build import build_workspace
 from .catalog import ALWAYS_REPORTED, checks, index
 from .checks.context import Context
 from .findings import SEVERITY_RANK, Finding
-from .load import Limits, Source, find_inputs, gc_paused, read_source, rejected_source
+from .load import Limits, Source, find_inputs, gc_paused, read_source, rejected_source, tentative_failure
 from .progress import SILENT
 from .rbac import Identity
 from .records import dataclass, field
@@ -75,6 +75,8 @@ def load_sources(paths: Iterable[str], options: Options, stdin: Any = None, para
     # report lists every input file exactly once).
     in_order = iter(read)
     sources = [rejected_source(f, inputs.rejected[f]) if f in inputs.rejected else next(in_order) for f in files]
+    if inputs.tentative:
+        sources = [s for s in sources if not (s.path in inputs.tentative and tentative_failure(s))]
     return sources, inputs.problems
 
 

@@ -230,9 +230,65 @@ def _unread_config_runners(workspace: Workspace) -> dict[Identity, list[str]]:
 
 def _known_loaders(workspace: Workspace, identity: Identity) -> list[str]:
     """Programs running as the identity that use its token beyond the configs in the inputs (knowledge
-    loaders.yaml: e.g. a collector with default scrape targets built into its image)."""
-    return known_api_clients(container.image for pod in pods_running_as(workspace, identity)
-                             for container in pod.containers)
+    loaders.yaml: e.g. a collector with default scrape targets built into its image; the CloudWatch agent unless its
+    configuration says it only scrapes)."""
+    pods = pods_running_as(workspace, identity)
+    found = known_api_clients(container.image for pod in pods for container in pod.containers)
+    if any(_cloudwatch_api_client(workspace, pod) for pod in pods):
+        found.append(CLOUDWATCH_API_USE)
+    return found
+
+
+# The Amazon CloudWatch agent's Container Insights collection (`logs.metrics_collected.kubernetes` in its JSON
+# configuration) lists and watches pods, nodes, endpoints, services and workloads, reads the kubelets' stats, and
+# writes events and its leader-election ConfigMap (aws-samples/amazon-cloudwatch-container-insights
+# cwagent-serviceaccount.yaml: "ConfigMap write operations used in leader election"); Application Signals
+# (`traces`, `logs.metrics_collected.application_signals`) watch pods and services too. Only its Prometheus mode
+# (metrics_collected: prometheus, emf; prometheus-eks.yaml) uses the token for the Prometheus config alone. Not a
+# loaders.yaml entry: which it is depends on that configuration, and unless one it mounts is among the inputs and
+# says Prometheus only, what the token is used for is unknown.
+CLOUDWATCH_API_USE = ("the Amazon CloudWatch agent (its Container Insights collection lists pods, nodes, endpoints "
+                      "and workloads, reads kubelet stats, and writes events and its leader-election ConfigMap)")
+_CLOUDWATCH_SCRAPE_ONLY = {"prometheus", "emf"}
+
+
+def _cloudwatch_api_client(workspace: Workspace, pod: PodTemplate) -> bool:
+    if not any(_scraper_repository(c.image) == "cloudwatch-agent" for c in pod.containers):
+        return False
+    configs = [config for name in _mounted_config_maps(pod)
+               if (obj := workspace.find("ConfigMap", pod.obj.namespace, name)) is not None
+               for config in _cloudwatch_configs(obj)]
+    return not configs or any(_collects_beyond_prometheus(config) for config in configs)
+
+
+def _mounted_config_maps(pod: PodTemplate) -> list[str]:
+    names = []
+    for volume in pod.volumes:
+        sources = [volume, *(as_seq(get_path(volume, "projected", "sources")) or [])]
+        names.extend(as_str(get_path(s, "configMap", "name")) for s in sources if get_path(s, "configMap", "name"))
+    return names
+
+
+def _cloudwatch_configs(obj) -> list[dict]:
+    """The agent's JSON configurations among a ConfigMap's values (`cwagentconfig.json`: an object with `logs`,
+    `metrics` or `traces`)."""
+    import json
+
+    found = []
+    for value in (as_map(get_path(obj.doc, "data")) or {}).values():
+        try:
+            config = json.loads(as_str(value))
+        except ValueError:
+            continue
+        if isinstance(config, dict) and {"logs", "metrics", "traces"} & config.keys():
+            found.append(config)
+    return found
+
+
+def _collects_beyond_prometheus(config: dict) -> bool:
+    logs = config.get("logs")
+    collected = logs.get("metrics_collected") if isinstance(logs, dict) else None
+    return "traces" in config or (isinstance(collected, dict) and not collected.keys() <= _CLOUDWATCH_SCRAPE_ONLY)
 
 
 def known_api_clients(images) -> list[str]:
@@ -329,7 +385,8 @@ def scraper_program_names(workspace: Workspace, identities) -> list[str]:
     return names or ["Prometheus"]
 
 
-_PROGRAM_NAMES = {"prometheus": "Prometheus", "vmagent": "vmagent", "alloy": "Grafana Alloy", "agent": "Grafana Agent"}
+_PROGRAM_NAMES = {"prometheus": "Prometheus", "vmagent": "vmagent", "alloy": "Grafana Alloy", "agent": "Grafana Agent",
+                  "nri-prometheus": "nri-prometheus", "cloudwatch-agent": "the CloudWatch agent"}
 
 
 # ---------------------------------------------------------------------------------------------- the user's grants

@@ -354,10 +354,20 @@ def strategic_merge(base: Any, patch: YMap, merge_lists: bool) -> YMap | None:
             else:
                 result.put(key, merged, result.key_pos(key), result.value_pos(key))
         elif isinstance(value, YSeq) and isinstance(old, YSeq) and merge_lists and key in MERGE_KEYS:
-            result.put(key, _merge_list(old, value, MERGE_KEYS[key], merge_lists), result.key_pos(key), result.value_pos(key))
+            result.put(key, _merge_list(old, value, _merge_key(key, old, value), merge_lists), result.key_pos(key),
+                       result.value_pos(key))
         else:
             result.put(key, _clean(value), patch.key_pos(key), patch.value_pos(key))
     return result
+
+
+def _merge_key(key: str, base: YSeq, patch: YSeq) -> str:
+    """The merge key of the list under `key`. `ports` is a container's (ContainerPort, merged by containerPort, which
+    each must have) or a Service's (ServicePort: patchMergeKey `port`): merged by containerPort, a port a patch adds
+    to a Service took the place of one of its own (both have none)."""
+    if key == "ports" and not any(isinstance(item, YMap) and "containerPort" in item for item in (*base, *patch)):
+        return "port"
+    return MERGE_KEYS[key]
 
 
 def _clean(value: Any) -> Any:

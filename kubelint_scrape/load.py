@@ -123,6 +123,9 @@ class Inputs:
     # while walking a directory. They are inputs all the same, so each ends as a failed Source (rejected_source).
     rejected: dict[str, Finding]
     problems: list[Finding]  # paths that are no files: missing, unreadable directories, directory symlink loops
+    # Files a walk took for their content alone (golden files whose opening shows a manifest): read as inputs only
+    # if they read as YAML (tentative_failure).
+    tentative: set[str] = field(default_factory=set)
 
     def readable(self) -> list[str]:
         return [path for path in self.files if path not in self.rejected]
@@ -137,19 +140,27 @@ def find_inputs(paths: Iterable[str], exclude: Any = None) -> Inputs:
     files: list[str] = []
     rejected: dict[str, Finding] = {}
     problems: list[Finding] = []
+    tentative: set[str] = set()
+    named: set[str] = set()
     for path in map(clean_path, paths):
         if path == "-":
             files.append("-")
         elif os.path.isdir(path):
-            files.extend(_walk(path, problems, rejected, exclude))
+            walked = _walk(path, problems, rejected, exclude)
+            files.extend(walked)
+            tentative.update(f for f in walked if not walked_name(os.path.basename(f)))
         elif os.path.exists(path):
             files.append(path)
+            named.add(os.path.realpath(path))
         elif os.path.islink(path):  # named, but a broken link or a link loop: say so rather than "no such file"
             files.append(path)
             rejected[path] = Finding("KS004", Span(path, 1, 1), _not_a_file(path))
         else:
             problems.append(Finding("KS004", Span(path, 1, 1), f"{path}: no such file or directory"))
-    return Inputs(_in_walk_order(files), rejected, problems)
+    files = _in_walk_order(files)
+    # a file named explicitly is an input whatever it holds, also when a walk met it too
+    tentative = {f for f in files if f in tentative and os.path.realpath(f) not in named} if tentative else tentative
+    return Inputs(files, rejected, problems, tentative)
 
 
 def clean_path(path: str) -> str:
@@ -188,15 +199,17 @@ def walked_name(name: str) -> bool:
 
 
 # Go projects keep rendered manifests as test golden files (linkerd's `viz/cmd/testdata/install_default.golden`, the
-# output of `linkerd viz install`): a directory walk reads a `.golden` file whose opening shows a Kubernetes
-# manifest (a line beginning `apiVersion:` or `kind:`), and leaves the others (JSON, text, images) alone.
+# output of `linkerd viz install`): a directory walk reads a `.golden` file that opens as a Kubernetes manifest (its
+# first line other than a comment, a blank or `---` begins `apiVersion:` or `kind:`), and leaves the others alone:
+# JSON, images, and text that merely quotes a manifest (`helm install --dry-run`'s NAME:/STATUS: header and NOTES, a
+# tool's error output). One that opens so but is no YAML after all is left out when read (tentative_failure).
 GOLDEN_SUFFIX = ".golden"
-_MANIFEST_LINE = re.compile(rb"^(?:apiVersion|kind):", re.M)
+_MANIFEST_OPENING = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\r?\n|---[ \t]*(?:#[^\n]*)?\r?\n)*(?:apiVersion|kind):")
 _GOLDEN_HEAD = 8192
 
 
 def walked_file(path: str) -> bool:
-    """Whether a directory walk reads this file: by its name, or a golden file holding a manifest."""
+    """Whether a directory walk reads this file: by its name, or a golden file opening as a manifest."""
     name = os.path.basename(path)
     if walked_name(name):
         return True
@@ -204,9 +217,17 @@ def walked_file(path: str) -> bool:
         return False
     try:
         with open(path, "rb") as handle:
-            return _MANIFEST_LINE.search(handle.read(_GOLDEN_HEAD)) is not None
+            return _MANIFEST_OPENING.match(handle.read(_GOLDEN_HEAD).removeprefix(b"\xef\xbb\xbf")) is not None
     except OSError:
         return False
+
+
+def tentative_failure(source: Source) -> bool:
+    """A golden file taken by its opening that does not read as YAML as a whole: a manifest head before text or
+    binary data, or one over --max-file-size. It is no YAML input but the test data of some program, so it is left
+    out silently, as golden files that open otherwise are (its KS001/KS004 would be noise the user can do nothing
+    about)."""
+    return source.status == "failed" and source.path.endswith(GOLDEN_SUFFIX)
 
 
 def walk_order(path: str) -> tuple:

@@ -30,8 +30,8 @@ from typing import Any, Iterable
 
 from .config import Config, ConfigError, build_options, discover_and_load
 from .findings import Finding
-from .load import (SKIPPED_DIRS, YAML_SUFFIXES, Source, buffer_source, find_inputs, gc_paused, read_source, walk_order,
-                   walked_file)
+from .load import (SKIPPED_DIRS, YAML_SUFFIXES, Source, buffer_source, find_inputs, gc_paused, read_source,
+                   tentative_failure, walk_order, walked_file)
 from .records import dataclass, field
 from .positions import Lines, Region, region_at
 from .yamltree import Span
@@ -215,10 +215,12 @@ class Session:
         for folder in self.folders:
             if path not in folder.sources:
                 continue
-            if folder.context_only or not os.path.isfile(path) or not self._in_tree(folder, path):
+            source = (None if folder.context_only or not os.path.isfile(path) or not self._in_tree(folder, path)
+                      else _read_walked(folder, path))
+            if source is None:
                 del folder.sources[path]
             else:
-                folder.sources[path] = read_source(path, folder.options.limits)
+                folder.sources[path] = source
         self._prune_context_folders()
 
     def reconsider(self, documents: Iterable[tuple[str, str, int | None, str]]) -> list[str]:
@@ -258,7 +260,11 @@ class Session:
             files = find_inputs([path]).files if os.path.isdir(path) else [path]
             for file in files:
                 if file not in self.open and self._in_tree(folder, file):
-                    _put(folder, file, read_source(file, folder.options.limits))
+                    source = _read_walked(folder, file)
+                    if source is not None:
+                        _put(folder, file, source)
+                    elif folder.sources.pop(file, None) is None:
+                        continue
                     changed = True
         return changed
 
@@ -320,6 +326,15 @@ def _context_roots(folder: Folder) -> list[str]:
     config = folder.config
     roots = [os.path.join(config.root, p) for p in config.paths] if config.path and config.paths else [folder.root]
     return [os.path.abspath(root) for root in roots if os.path.exists(root)]
+
+
+def _read_walked(folder: Folder, path: str) -> Source | None:
+    """The Source of a file the folder's walk reads, or None for a golden file that does not read as YAML (as
+    load_sources leaves it out: load.tentative_failure), unless the configured paths name it."""
+    source = read_source(path, folder.options.limits)
+    if tentative_failure(source) and path not in _context_roots(folder):
+        return None
+    return source
 
 
 def _put(folder: Folder, path: str, source: Source) -> None:

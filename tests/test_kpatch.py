@@ -413,3 +413,21 @@ def test_a_strategic_merge_patch_naming_a_namespace_still_finds_a_cluster_scoped
     patch = tree("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: prom, namespace: mon}\n")
     assert same_object(patch, role, "mon")
     assert not selected(tree("{kind: ClusterRole, namespace: mon}"), role, "mon")
+
+
+def test_strategic_merge_merges_service_ports_by_port_and_container_ports_by_container_port() -> None:
+    # ServicePort's patchMergeKey is `port` (ContainerPort's is containerPort): an overlay adding a metrics port to
+    # a Service keeps its own ports (merged by containerPort, which neither has, it replaced the last one).
+    service = tree("apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  ports:\n"
+                   "  - {name: http, port: 80, targetPort: 8080}\n  - {name: grpc, port: 81}\n")
+    patch = tree("spec:\n  ports:\n  - {name: metrics, port: 9090}\n  - {port: 81, targetPort: 8181}\n", "patch.yaml")
+    ports = strategic_merge(service, patch, True)["spec"]["ports"]
+    assert [(p["name"], p["port"], p.get("targetPort")) for p in ports] == [
+        ("http", 80, 8080), ("grpc", 81, 8181), ("metrics", 9090, None)]
+    patched = strategic_merge(tree(DEPLOYMENT), tree(
+        "spec:\n  template:\n    spec:\n      containers:\n      - name: p\n        ports: [{containerPort: 9090, name: m}]\n"),
+        True)
+    base_ports = strategic_merge(patched, tree(
+        "spec:\n  template:\n    spec:\n      containers:\n      - name: p\n        ports: [{containerPort: 8080}]\n"),
+        True)["spec"]["template"]["spec"]["containers"][0]["ports"]
+    assert [p["containerPort"] for p in base_ports] == [9090, 8080]

@@ -697,3 +697,43 @@ def test_a_directory_walk_reads_golden_files_holding_a_manifest_and_no_others(tm
     (testdata / "notes.txt").write_text("apiVersion: v1\nkind: ConfigMap\n")
     found, problems = discover([str(tmp_path)])
     assert [p.split("testdata/")[1] for p in found] == ["install_default.golden"] and problems == []
+
+
+HELM_DRY_RUN = """NAME: prometheus
+LAST DEPLOYED: Fri Sep  2 22:04:05 1977
+NAMESPACE: monitoring
+STATUS: pending-install
+MANIFEST:
+---
+# Source: prometheus/templates/serviceaccount.yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+
+NOTES:
+Get the Prometheus server URL by running these commands in the same shell:
+  export POD_NAME=$(kubectl get pods --namespace monitoring -l "app=prometheus" -o jsonpath="{.items[0].metadata.name}")
+"""
+
+
+def test_a_walked_golden_file_that_is_not_yaml_is_left_out_silently(tmp_path) -> None:
+    # A golden file's opening may show `apiVersion:` though the file is no manifest: `helm install --dry-run` output
+    # with its NOTES, a tool's text output quoting `kind:`, a manifest head before binary data, one over the size
+    # limit. They are some program's test data, not YAML inputs: no KS001/KS004 (they drew them). Named
+    # explicitly, a golden file is an input whatever it holds.
+    from kubelint_scrape.engine import Options, load_sources
+
+    testdata = tmp_path / "testdata"
+    testdata.mkdir()
+    (testdata / "install-dry-run.golden").write_text(HELM_DRY_RUN)
+    (testdata / "check.golden").write_text("× can query the Kubernetes API\nkind: Pod is invalid: spec: Required\n")
+    (testdata / "head.golden").write_bytes(b"apiVersion: v1\nkind: ServiceAccount\n\x00\x01 binary\n")
+    (testdata / "huge.golden").write_text("apiVersion: v1\nkind: List\nitems: []\n" + "#\n" * 1000)
+    (testdata / "install_default.golden").write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: viz}\n")
+    options = Options()
+    options.limits = Limits(max_file_bytes=1000)
+    sources, problems = load_sources([str(tmp_path)], options)
+    assert [s.path.split("testdata/")[1] for s in sources] == ["install_default.golden"] and problems == []
+    named = str(testdata / "check.golden")
+    sources, _problems = load_sources([str(tmp_path), named], options)
+    assert [f.rule for s in sources if s.path == named for f in s.findings] == ["KS001"]

@@ -642,3 +642,18 @@ def test_fixes_that_offer_an_existing_role_judge_each_role_of_the_inputs_once_pe
     denied = [f for f in session.lint()[str(config)] if f.rule in ("KS101", "KS102", "KS103")]
     assert len(denied) >= 2
     assert sorted(judged) == sorted(set(judged)) and "reader-0" in judged
+
+
+def test_a_golden_file_created_later_that_is_not_yaml_is_no_source(tmp_path: Path) -> None:
+    # As a fresh lint leaves it out (load.tentative_failure): a golden file opening as a manifest but binary after
+    # it drew a KS004 when created while the editor ran; one that reads as YAML is context like any walked file.
+    session = Session([str(tmp_path)])
+    golden = tmp_path / "testdata" / "out.golden"
+    golden.parent.mkdir()
+    golden.write_bytes(b"apiVersion: v1\nkind: ServiceAccount\n\x00\x01 binary\n")
+    assert not session.file_changed(str(golden))
+    assert str(golden) not in session.folders[0].sources
+    golden.write_text("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: p, namespace: m}\n")
+    assert session.file_changed(str(golden)) and str(golden) in session.folders[0].sources
+    golden.write_bytes(b"apiVersion: v1\nkind: ServiceAccount\n\x00\x01 binary\n")
+    assert session.file_changed(str(golden)) and str(golden) not in session.folders[0].sources

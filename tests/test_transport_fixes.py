@@ -498,8 +498,12 @@ KUBELET_CA_CASE = Path(__file__).resolve().parent.parent / "fixtures" / "KS304" 
     ("", "", "`x509: cannot validate certificate for <node IP> because it doesn't contain any IP SANs`"),
     ("          - source_labels: [__meta_kubernetes_node_name]\n            target_label: __address__\n"
      "            replacement: ${1}:10250\n", "", "`x509: certificate signed by unknown authority`"),
-    ("", "          server_name: node-1\n", "`x509: certificate signed by unknown authority`"),
-], ids=["by-ip", "by-node-name", "server-name"])
+    # one server_name for every node is at most one node's hostname: the others fail on the name, checked first
+    ("", "          server_name: node-1\n", "`x509: certificate is valid for <node hostname>, not node-1` "
+     "(`x509: certificate signed by unknown authority` on a node whose hostname it is)"),
+    ("", "          server_name: 10.0.0.7\n",
+     "`x509: cannot validate certificate for <node IP> because it doesn't contain any IP SANs`"),
+], ids=["by-ip", "by-node-name", "server-name", "server-name-ip"])
 def test_ks304_names_the_error_the_self_signed_kubelet_certificate_gives(tmp_path: Path, relabel: str,
                                                                         server_name: str, error: str) -> None:
     """The kubelet self-signs for its hostname only (cmd/kubelet/app/server.go GenerateSelfSignedCertKey(hostName,

@@ -402,8 +402,8 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         elif "get" in verbs and unread_only:
             # A pod loading a config this tool cannot read (KS007): whether it goes through the API-server proxy
             # is unknown, but the hazard is the grant itself.
-            purpose = (f"{' and '.join(unread_only)} use{'s' if len(unread_only) == 1 else ''} this token, and is not "
-                       f"read here; a kubelet scraped on :10250 needs only nodes/metrics, nodes/proxy only through "
+            purpose = (f"{' and '.join(unread_only)} use{'s' if len(unread_only) == 1 else ''} this token, and "
+                       f"{'is' if len(unread_only) == 1 else 'are'} not read here; a kubelet scraped on :10250 needs only nodes/metrics, nodes/proxy only through "
                        f"the API-server proxy")
             fix = _replace_proxy(state, holding, item, role, subresources, "(verbs [\"get\"]).")
             fix = fix[0].upper() + fix[1:]

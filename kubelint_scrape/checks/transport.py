@@ -639,13 +639,17 @@ def _self_signed_error(job: ScrapeJob, kubelet: Endpoint) -> str:
     address is, the missing IP SAN is what fails first."""
     by_ip = "`x509: cannot validate certificate for <node IP> because it doesn't contain any IP SANs`"
     by_name = "`x509: certificate signed by unknown authority`"
-    name = as_str(job.tls.get("server_name") or job.tls.get("serverName")) or kubelet.host  # (a monitor's tlsConfig)
+    server_name = as_str(job.tls.get("server_name") or job.tls.get("serverName"))  # (a monitor's tlsConfig)
+    name = server_name or kubelet.host
     if "${" in name:  # a collector's endpoint from its pod's environment (K8S_NODE_IP or K8S_NODE_NAME): either
         return f"{by_ip} (by IP) or {by_name} (by hostname)"
     try:
         ipaddress.ip_address(name.strip("[]"))
     except ValueError:
-        return by_name
+        # One server_name for every node is the hostname of one node at most, and the name is checked first
+        # (crypto/x509 HostnameError): the others fail with `certificate is valid for <node hostname>, not …`.
+        return (f"`x509: certificate is valid for <node hostname>, not {server_name}` ({by_name} on a node whose "
+                f"hostname it is)" if server_name else by_name)
     return by_ip
 
 
