@@ -416,7 +416,7 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
             files, roots = _key_files(pod, container, kind, name, key)
             for flag, value, path in _config_flag_files(container):
                 # A relative value: say that the working directory puts it there.
-                named = path if value == path else f"{path} ({value} in workingDir {container.node.get('workingDir')})"
+                named = path if value.startswith("/") else f"{path} ({value} in workingDir {container.node.get('workingDir')})"
                 if files and _image_file(container, path, files):
                     return (f"{flag} names {named}, which no volume of container {container.name} is mounted over "
                             f"(the image's file, or none), not key {key} (it is at {', '.join(sorted(files))})",
