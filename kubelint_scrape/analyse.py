@@ -246,10 +246,29 @@ def looks_like_prometheus(pod: PodTemplate) -> bool:
     return cached
 
 
+URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def config_file_paths(container: Any) -> list[str]:
     """The files a container's command line names as its config (`--config.file=F`, `--config.file F`,
     vmagent's `-promscrape.config`, the collector's `--config`), also inside an `sh -c` script."""
-    return [os.path.normpath(value) for value in _config_flag_values(container) if value.startswith("/")]
+    return [path for _flag, _value, path in _config_flag_files(container)]
+
+
+def _config_flag_files(container: Any) -> list[tuple[str, str, str]]:
+    """(flag as written, value as written, absolute file) of each config flag naming a file whose place is known.
+    A relative value is opened from the process's working directory: the container's `workingDir` when it sets one
+    (`--config.file=prometheus.yml` with `workingDir: /etc/prometheus` reads /etc/prometheus/prometheus.yml, not
+    whatever else the pod mounts); without it the image's WORKDIR, which the inputs do not show, so such a value
+    names no known file. A URI (the collector's `env:VAR`, `yaml:…`, an http URL) is no file."""
+    workdir = as_str(container.node.get("workingDir"))
+    found = []
+    for flag, value in config_flags(container):
+        if value.startswith("/"):
+            found.append((flag, value, os.path.normpath(value)))
+        elif workdir.startswith("/") and "$(" not in value and not URI_SCHEME.match(value):
+            found.append((flag, value, os.path.normpath(os.path.join(workdir, value))))
+    return found
 
 
 def config_flag_urls(container: Any) -> list[str]:
@@ -395,12 +414,11 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
     for pod in pods:
         for container in pod.containers:
             files, roots = _key_files(pod, container, kind, name, key)
-            for flag, value in config_flags(container):
-                path = os.path.normpath(value)
-                if not value.startswith("/"):
-                    continue
+            for flag, value, path in _config_flag_files(container):
+                # A relative value: say that the working directory puts it there.
+                named = path if value.startswith("/") else f"{path} ({value} in workingDir {container.node.get('workingDir')})"
                 if files and _image_file(container, path, files):
-                    return (f"{flag} names {path}, which no volume of container {container.name} is mounted over "
+                    return (f"{flag} names {named}, which no volume of container {container.name} is mounted over "
                             f"(the image's file, or none), not key {key} (it is at {', '.join(sorted(files))})",
                             f"If key {key} is the config container {container.name} of {pod.obj.kind} "
                             f"{pod.obj.namespace}/{pod.obj.name} should run, make its {flag} name {sorted(files)[0]}.")
@@ -412,7 +430,7 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
                        f"{sorted(files)[0]} instead of {path}; otherwise lint the config together with the workload "
                        f"that loads it, or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or "
                        f"`identities` in the configuration).") if files else ""
-                return f"{flag} names {path}, not key {key} ({where})", fix
+                return f"{flag} names {named}, not key {key} ({where})", fix
     return f"the config flag names another of its files, not key {key}", ""
 
 

@@ -29,6 +29,24 @@ def test_config_file_paths(command: list[str], args: list[str], expected: list[s
     assert config_file_paths(_container(command, args)) == expected
 
 
+@pytest.mark.parametrize("workdir,args,expected", [
+    # A relative config file is opened from the container's workingDir (Prometheus reads it from its CWD).
+    ("/etc/prometheus", ["--config.file=prometheus.yml"], ["/etc/prometheus/prometheus.yml"]),
+    ("/etc/prometheus", ["--config.file", "./conf/../prometheus.yml"], ["/etc/prometheus/prometheus.yml"]),
+    ("/etc/prometheus", ["--config.file=/etc/other/p.yml"], ["/etc/other/p.yml"]),
+    # Without workingDir the image's WORKDIR decides, which the inputs do not show; a URI is no file.
+    ("", ["--config.file=prometheus.yml"], []),
+    ("/conf", ["--config=env:COLLECTOR_CONFIG"], []),
+    ("/conf", ["--config=$(CONFIG_FILE)"], []),
+])
+def test_config_file_paths_relative_to_working_dir(workdir: str, args: list[str], expected: list[str]) -> None:
+    node = YMap()
+    if workdir:
+        node["workingDir"] = workdir
+    container = Container(name="c", image="i", command=[], args=args, mounts=[], node=node)
+    assert config_file_paths(container) == expected
+
+
 @pytest.mark.parametrize("args,urls,paths", [
     # vmagent loads -promscrape.config from a URL too (lib/promscrape/config.go → fscore.ReadFileOrHTTP)
     (["-promscrape.config=https://cfg.example.com/scrape.yml", "-remoteWrite.url=http://vm:8428"],
