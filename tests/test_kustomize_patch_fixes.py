@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
+from manifests import prometheus_deployment
 
 BASELINE = Path(__file__).resolve().parent / "mutation" / "baselines" / "b27-kustomize-patches"
 
@@ -149,21 +150,7 @@ subjects:
   - {kind: ServiceAccount, name: prometheus, namespace: monitoring}
   - {kind: ServiceAccount, name: agent, namespace: other}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: prometheus, namespace: monitoring}
-spec:
-  selector: {matchLabels: {app: prometheus}}
-  template:
-    metadata: {labels: {app: prometheus}}
-    spec:
-      serviceAccountName: prometheus
-      containers:
-        - name: prometheus
-          image: quay.io/prometheus/prometheus:v3.5.0
-          args: [--config.file=/etc/prometheus/prometheus.yml]
-          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
-      volumes: [{name: config, configMap: {name: prometheus-config}}]
+""" + prometheus_deployment("prometheus-config", "v3.5.0") + """\
 ---
 apiVersion: v1
 kind: ConfigMap
