@@ -1513,7 +1513,7 @@ def _absent_service_account_files(job) -> Iterator[Finding]:
         reads.append((job.credentials.file[len(SA_DIR) + 1:], job.credentials.span, "scrape credentials"))
     seen: set[str] = set()
     for file, span, use in reads:
-        if file in SA_FILE_SOURCES or file in seen:
+        if file in SA_FILE_SOURCES or file in OPENSHIFT_SA_FILES or file in seen:
             continue
         seen.add(file)
         meant = _close_matches(file, list(SA_FILE_SOURCES))
@@ -1611,6 +1611,9 @@ class _TokenView:
     volumes: list[YMap]
 
 
+# OpenShift's admission adds the service CA bundle to the automounted volume (the openshift-service-ca.crt ConfigMap,
+# key service-ca.crt): a config naming that file is written for OpenShift, where it is there.
+OPENSHIFT_SA_FILES = ("service-ca.crt",)
 # The projection source of each file the automounted kube-api-access volume holds (admission.go TokenVolumeSource).
 SA_FILE_SOURCES = {
     "token": "a serviceAccountToken source with `path: token`",
