@@ -95,8 +95,15 @@ def _lex(text: str) -> list[tuple[str, str]]:
 
 def check_label_selector(text: str) -> None:
     """Raise SelectorError unless labels.Parse(text) succeeds."""
+    parse_label_selector(text)
+
+
+def parse_label_selector(text: str) -> list[tuple[str, str, set[str]]]:
+    """(key, operator, values) of each requirement labels.Parse(text) reads — operator one of `exists`, `!`, `in`,
+    `notin`, `equals`, `double-equals`, `not-equals`, `greater-than`, `less-than`; SelectorError when it fails."""
     tokens = _lex(text)
     pos = 0
+    requirements: list[tuple[str, str, set[str]]] = []
 
     def peek(values: bool = False) -> tuple[str, str]:
         kind, literal = tokens[min(pos, len(tokens) - 1)]
@@ -146,7 +153,7 @@ def check_label_selector(text: str) -> None:
             raise SelectorError(f"found '{literal}', expected: ')'")
         return found
 
-    def requirement() -> None:
+    def requirement() -> tuple[str, str, set[str]]:
         operator = None
         kind, literal = take(True)  # the key is read in the lexer's Values mode: `in` and `notin` are names here
         if kind == "does-not-exist":
@@ -160,7 +167,7 @@ def check_label_selector(text: str) -> None:
             raise SelectorError(f"key: Invalid value: \"{key}\": {problem}")
         nxt, _ = peek(True)
         if nxt in ("end", "comma") or operator == "!":
-            return
+            return key, operator or "exists", set()
         kind, literal = take()
         if kind not in ("in", "notin", "equals", "double-equals", "not-equals", "greater-than", "less-than"):
             raise SelectorError(f"found '{literal}', expected: in, notin, =, ==, !=, gt, lt")
@@ -179,29 +186,30 @@ def check_label_selector(text: str) -> None:
             for value in found:
                 if not re.fullmatch(r"[+-]?[0-9]+", value):
                     raise SelectorError(f"values[0]: Invalid value: \"{value}\": for 'Gt', 'Lt' operators, the value must be an integer")
-            return
+            return key, kind, found
         for value in sorted(found):
             problem = label_value_problem(value)
             if problem:
                 raise SelectorError(f"values[0][{key}]: Invalid value: \"{value}\": {problem}")
+        return key, kind, found
 
     while True:
         kind, literal = peek(True)
         if kind == "error":
             raise SelectorError(literal)
         if kind == "end":
-            return
+            return requirements
         if kind not in ("identifier", "does-not-exist"):
             raise SelectorError(f"found '{literal}', expected: !, identifier, or 'end of string'")
         try:
-            requirement()
+            requirements.append(requirement())
         except SelectorError as exc:
             raise SelectorError(f"unable to parse requirement: {exc}") from None
         kind, literal = take(True)
         if kind == "error":
             raise SelectorError(literal)
         if kind == "end":
-            return
+            return requirements
         if kind != "comma":
             raise SelectorError(f"found '{literal}', expected: ',' or 'end of string'")
         if peek(True)[0] not in ("identifier", "does-not-exist"):
@@ -209,6 +217,33 @@ def check_label_selector(text: str) -> None:
             if kind == "error":
                 raise SelectorError(literal)
             raise SelectorError(f"found '{literal}', expected: identifier after ','")
+
+
+def label_selector_matches(text: str, labels: dict) -> bool:
+    """A label selector string (`a=b,c!=d,e in (x,y),!f`) against labels, as labels.Selector.Matches; a selector
+    Kubernetes cannot parse matches nothing."""
+    try:
+        requirements = parse_label_selector(text)
+    except SelectorError:
+        return False
+    for key, operator, values in requirements:
+        present = key in labels
+        actual = str(labels.get(key)) if present else None
+        if operator == "exists":
+            ok = present
+        elif operator == "!":
+            ok = not present
+        elif operator in ("in", "equals", "double-equals"):
+            ok = present and actual in values
+        elif operator in ("notin", "not-equals"):
+            ok = not present or actual not in values
+        else:  # greater-than, less-than: an integer label value compared with the one integer given
+            number = next(iter(values))
+            ok = (present and re.fullmatch(r"[+-]?[0-9]+", actual or "") is not None
+                  and (int(actual) > int(number) if operator == "greater-than" else int(actual) < int(number)))
+        if not ok:
+            return False
+    return True
 
 
 def check_field_selector(text: str) -> None:

@@ -23,6 +23,7 @@ import functools
 import re
 from typing import Any, Callable, Iterable
 
+from .k8sselector import label_selector_matches
 from .load import Source, parse_text
 from .model import CLUSTER_SCOPED_KINDS
 from .yamltree import FilePos, YMap, YSeq, as_map, as_seq, as_str
@@ -252,34 +253,6 @@ def _matches(pattern: Any, actual: str) -> bool:
         return re.fullmatch(pattern, actual) is not None
     except re.error:
         return pattern == actual
-
-
-_REQUIREMENT = re.compile(r"\s*(!?)\s*([^\s!=,()]+)\s*(?:(==|=|!=)\s*([^\s,()]*)|\s+(in|notin)\s*\(([^)]*)\))?\s*(?:,|$)")
-
-
-def label_selector_matches(text: str, labels: dict) -> bool:
-    """A label selector string (`a=b,c!=d,e in (x,y),!f`) against labels; an unreadable one matches nothing."""
-    if not text.strip():
-        return True
-    position = 0
-    while position < len(text):
-        match = _REQUIREMENT.match(text, position)
-        if match is None or match.end() == position:
-            return False
-        position = match.end()
-        negated, key, operator, value, set_operator, values = match.groups()
-        present = key in labels
-        actual = as_str(labels.get(key)) if present else None
-        if set_operator:
-            options = {v.strip() for v in values.split(",")}
-            ok = (present and actual in options) if set_operator == "in" else (not present or actual not in options)
-        elif operator:
-            ok = (present and actual == value) if operator != "!=" else (not present or actual != value)
-        else:
-            ok = present
-        if ok == bool(negated and not operator and not set_operator):
-            return False
-    return True
 
 
 def _builtin(doc: YMap) -> bool:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kubelint_scrape.kpatch import (
-    Patch, PatchError, apply_patches, json6902, label_selector_matches, pointer, same_object, selected, strategic_merge)
+    Patch, PatchError, apply_patches, json6902, pointer, same_object, selected, strategic_merge)
+from kubelint_scrape.k8sselector import label_selector_matches
 from kubelint_scrape.kustomize import kustomize_builds
 from kubelint_scrape.load import Limits, parse_text, read_source
 from kubelint_scrape.yamltree import FilePos, YMap, at

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kubelint_scrape.cli import main
-
-
-def report(*paths: str) -> dict:
-    result = CliRunner().invoke(main, [*paths, "--format", "json", "--fail-on", "never"])
-    assert result.exit_code == 0, (result.output[-2000:], result.exception)
-    return json.loads(result.output)
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text))
-    return str(path)
+from test_operator import report, write
 
 
 AGENT = """\
