@@ -513,6 +513,11 @@ def test_colon_inside_a_flow_plain_scalar_is_not_a_syntax_error() -> None:
     assert list(targets) == ["localhost:9090", "b:1"]
     assert targets.item_pos(0) == (4, 19)
     assert list(root["args"]) == ["--web.listen-address=127.0.0.1:9101"]
+    # go-yaml v2's yaml_parser_scan_plain_scalar ends a plain scalar at ':' only before a blank, in flow
+    # mappings too: `{name: system:monitoring}` is one subject named system:monitoring, not a syntax error.
+    subjects = parse_source("b.yaml", "subjects: [{kind: Group, name: system:monitoring}]\n")
+    assert subjects.status == "linted" and not subjects.findings
+    assert dict(subjects.documents[0].root["subjects"][0]) == {"kind": "Group", "name": "system:monitoring"}
     broken = parse_source("p.yml", "a: [b: c: d]\n")  # still an error in every parser
     assert broken.status == "failed" and broken.findings[0].rule == "KS001"
 
