@@ -93,7 +93,9 @@ def build_workspace(
     if any(workspace.kind(kind) for kind in VM_KINDS):  # the module only when a VictoriaMetrics kind is there
         from .vmoperator import operator_rbac, vm_configs
 
-        configs.extend(vm_configs(workspace))
+        vm, problems = vm_configs(workspace, limits)
+        configs.extend(vm)
+        findings.extend(problems)
         roles, bindings = operator_rbac(workspace)  # what the operator makes for a VMAgent naming no account
         for role in roles:
             workspace.cluster_roles.setdefault(role.name, role)

@@ -1178,18 +1178,25 @@ def additional_scrape_configs(workspace: Workspace, runner: K8sObject, config: P
     text, position = holder_value(secret, key, workspace.source_text(secret.path))
     if text is None:
         return [], []
-    documents, problems, status = parse_text(secret.path, text, limits, position)
+    return scrape_config_list(workspace, secret.path, text, position, config, limits, f"in Secret {name} key {key}")
+
+
+def scrape_config_list(workspace: Workspace, path: str, text: str, position: Any, config: PromConfig, limits: Limits,
+                       where: str) -> tuple[list[ScrapeJob], list]:
+    """The jobs of a YAML list of scrape configs written as a string in `path` (an additionalScrapeConfigs Secret
+    key, a VMAgent's inlineScrapeConfig), positioned in that file by `position`; its parse problems say `where`."""
+    documents, problems, status = parse_text(path, text, limits, position)
     for problem in problems:
-        problem.message = f"in Secret {name} key {key}: {problem.message}"
+        problem.message = f"{where}: {problem.message}"
     jobs = []
     if status == "linted":
-        source = workspace.source(secret.path)
+        source = workspace.source(path)
         for document in documents:
             if source is not None:
                 keep_written_strings(source, as_seq(document.root))
             for node in as_seq(document.root):
                 if isinstance(node, YMap):
-                    jobs.append(build_job(secret.path, node, config, "config"))
+                    jobs.append(build_job(path, node, config, "config"))
     return jobs, problems
 
 

@@ -26,8 +26,8 @@ class Family:
 
 FAMILIES = (
     # VictoriaMetrics/operator api/operator/v1beta1: a VMAgent selects the scrape objects and runs vmagent.
-    # VMServiceScrape, VMPodScrape and VMNodeScrape are translated (vmoperator.py); these kinds, and a VMAgent's
-    # own inlineScrapeConfig/additionalScrapeConfigs, are not.
+    # VMServiceScrape, VMPodScrape and VMNodeScrape, and a VMAgent's own inlineScrapeConfig/additionalScrapeConfigs,
+    # are read (vmoperator.py); these kinds are not.
     Family("VictoriaMetrics operator", "operator.victoriametrics.com",
            ("VMStaticScrape", "VMProbe", "VMScrapeConfig"), "VMAgent"),
     # GoogleCloudPlatform/prometheus-engine: the operator renders them for its collector DaemonSet (no runner CR).
@@ -55,14 +55,13 @@ VM_FAMILY = "VictoriaMetrics operator"
 
 def _untranslated(workspace: Workspace, family: Family, runner: K8sObject, scrapes: list[K8sObject]) -> list[str]:
     """What of a runner's scrape jobs this tool does not read: everything, but for a VMAgent only the untranslated
-    scrape objects of the inputs and its own inline/additional scrape configs (vmoperator.py reads the rest)."""
+    scrape objects of the inputs (vmoperator.py reads the rest)."""
     if family.name != VM_FAMILY:
         return ["all"]
     spec = as_map(runner.doc.get("spec"))
     if spec.get("ingestOnlyMode") is True:
         return []
-    return ([_counts(scrapes)] if scrapes else []) + [
-        f"spec.{key}" for key in ("inlineScrapeConfig", "additionalScrapeConfigs") if spec.get(key)]
+    return [_counts(scrapes)] if scrapes else []
 
 
 def _runner_identity(obj: K8sObject) -> Identity:
@@ -182,8 +181,8 @@ def unread_crd_findings(workspace: Workspace) -> list[Finding]:
             if family.name == VM_FAMILY:
                 findings.append(_finding(
                     obj, f"{named(obj)} also runs scrape jobs the {family.name} renders from what this tool does "
-                    f"not translate — VMStaticScrape, VMProbe and VMScrapeConfig objects it selects, and its "
-                    f"inlineScrapeConfig and additionalScrapeConfigs (in the inputs: {', '.join(parts)}) — as "
+                    f"not translate — the VMStaticScrape, VMProbe and VMScrapeConfig objects it selects (in the "
+                    f"inputs: {', '.join(parts)}) — as "
                     f"ServiceAccount {identity}", identity, family, "those jobs"))
                 continue
             findings.append(_finding(

@@ -5,16 +5,19 @@ The operator (VictoriaMetrics/operator internal/controller/operator/factory/vmag
 and VMPodScrape endpoint and each VMNodeScrape that a VMAgent selects into a scrape job of that VMAgent's config
 (servicescrape.go generateServiceScrapeConfig, podscrape.go, nodescrape.go generateNodeScrapeConfig), with the
 Prometheus Operator's job shape: selector keep rules, the endpoint's port filter, then the user's relabelConfigs.
-VMStaticScrape, VMProbe, VMScrapeConfig and a VMAgent's inlineScrapeConfig/additionalScrapeConfigs are not
-translated here: unreadcrds.py reports them (KS007).
+A VMAgent's own scrape configs (spec.additionalScrapeConfigs, a Secret key, then spec.inlineScrapeConfig) are plain
+vmagent scrape configs appended after them (vmagent_scrapeconfig.go generateConfig) and read as written.
+VMStaticScrape, VMProbe and VMScrapeConfig are not translated here: unreadcrds.py reports them (KS007).
 """
 
 from __future__ import annotations
 
 
+from .load import Limits
 from .model import K8sObject, LabelSelector, Workspace
 from .operator import (PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects, _sd, _seq,
-                       _selector_relabels, _node, _user_relabels, _token_from_secret)
+                       _selector_relabels, _node, _user_relabels, _token_from_secret, additional_scrape_configs,
+                       scrape_config_list)
 from .promconfig import PromConfig, ScrapeJob, build_job
 from .yamltree import YMap, as_map, as_str
 
@@ -215,14 +218,37 @@ def _runner_view(agent: K8sObject) -> RunnerView:
                       apiserver if isinstance(apiserver, YMap) and as_str(apiserver.get("host")) else None)
 
 
-def vm_configs(workspace: Workspace) -> list[PromConfig]:
-    """One PromConfig per VMAgent (the jobs of the scrape objects it selects), and one runner-less PromConfig per
-    scrape object no VMAgent of the inputs selects (its access checks are skipped: KS100)."""
+def agent_scrape_configs(workspace: Workspace, agent: K8sObject, config: PromConfig,
+                         limits: Limits) -> tuple[list[ScrapeJob], list]:
+    """A VMAgent's own scrape jobs, which the operator appends to those of its scrape objects: the Secret key of
+    spec.additionalScrapeConfigs (in the VMAgent's namespace, as for a Prometheus), then spec.inlineScrapeConfig,
+    a YAML list written in the VMAgent itself (vmagent_scrapeconfig.go generateConfig). None in ingestOnlyMode."""
+    if ingest_only(agent):
+        return [], []
+    jobs, problems = additional_scrape_configs(workspace, agent, config, limits)
+    spec = as_map(agent.doc.get("spec"))
+    inline = spec.get("inlineScrapeConfig")
+    if isinstance(inline, str) and inline.strip():
+        from .build import embedded_position
+
+        position = embedded_position(workspace.source_text(agent.path), spec, "inlineScrapeConfig")
+        found, trouble = scrape_config_list(workspace, agent.path, inline, position, config, limits,
+                                            f"in VMAgent {agent.namespace}/{agent.name} spec.inlineScrapeConfig")
+        jobs += found
+        problems += trouble
+    return jobs, problems
+
+
+def vm_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromConfig], list]:
+    """One PromConfig per VMAgent (the jobs of the scrape objects it selects, then its own scrape configs), and one
+    runner-less PromConfig per scrape object no VMAgent of the inputs selects (its access checks are skipped:
+    KS100); with the parse problems of the VMAgents' own scrape configs."""
     configs: list[PromConfig] = []
+    problems: list = []
     agents = vm_objects(workspace, RUNNER_KIND)
     objects = {kind: vm_objects(workspace, kind) for kind in SCRAPE_KINDS}
     if not agents and not any(objects.values()):
-        return configs
+        return configs, problems
     ports = PortBook(workspace)
     selected: set[int] = set()
     for agent in agents:
@@ -235,6 +261,9 @@ def vm_configs(workspace: Workspace) -> list[PromConfig]:
                 if selects(obj):
                     selected.add(id(obj))
                     config.jobs.extend(BUILDERS[kind](obj, runner, config, ports))
+        own, trouble = agent_scrape_configs(workspace, agent, config, limits)
+        config.jobs.extend(own)
+        problems.extend(trouble)
     for kind, found in objects.items():
         for obj in found:
             if id(obj) in selected:
@@ -243,4 +272,4 @@ def vm_configs(workspace: Workspace) -> list[PromConfig]:
                                 unselected_why=unselected_why(workspace, agents, kind, obj))
             config.jobs.extend(BUILDERS[kind](obj, None, config, ports))
             configs.append(config)
-    return configs
+    return configs, problems

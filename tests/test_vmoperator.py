@@ -159,3 +159,27 @@ def test_build_names_every_victoriametrics_kind() -> None:
     from kubelint_scrape.vmoperator import ALL_KINDS
 
     assert VM_KINDS == ALL_KINDS
+
+
+def test_agent_scrape_configs_follow_its_scrape_objects_in_the_operators_order(tmp_path) -> None:
+    """generateConfig: the selected objects' jobs, then the additionalScrapeConfigs Secret key, then
+    inlineScrapeConfig — all run as the VMAgent's account; none of it in ingestOnlyMode."""
+    spec = ("  selectAllByDefault: true\n  additionalScrapeConfigs: {name: extra, key: jobs.yaml}\n"
+            "  inlineScrapeConfig: |\n    - job_name: inline\n      static_configs: [{targets: ['a:1']}]\n")
+    secret = ("apiVersion: v1\nkind: Secret\nmetadata: {name: extra, namespace: monitoring}\n"
+              "stringData:\n  jobs.yaml: |\n    - job_name: from-secret\n      static_configs: [{targets: ['b:1']}]\n")
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)), write(tmp_path, "secret.yaml", secret),
+             write(tmp_path, "scrape.yaml", SCRAPE.format(namespace="shop"))]
+    jobs = report(*paths)["jobs"]
+    assert [j["name"] for j in jobs if j["identity"] == "monitoring/vmagent"] == [
+        "serviceScrape/shop/api/0", "from-secret", "inline"]
+    paths[0] = write(tmp_path, "agent.yaml", AGENT.format(selectors=spec + "  ingestOnlyMode: true"))
+    assert {j["name"] for j in report(*paths)["jobs"]} <= {"serviceScrape/shop/api/0"}
+
+
+def test_broken_inline_scrape_config_is_ks001_at_its_line_in_the_vmagent(tmp_path) -> None:
+    spec = "  inlineScrapeConfig: |\n    - job_name: a\n      static_configs: [targets: [\n"
+    result = report(write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)))
+    ks001 = [f for f in result["findings"] if f["rule"] == "KS001"]
+    assert len(ks001) == 1 and "in VMAgent monitoring/cluster spec.inlineScrapeConfig" in ks001[0]["message"]
+    assert ks001[0]["path"].endswith("agent.yaml") and ks001[0]["line"] >= 8  # inside the block, not on the key

@@ -38,6 +38,8 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
                 yield from _config_findings(ctx, config, validate)
                 yield from _agent_mode_findings(ctx, config)
             continue
+        if config.runner is not None and config.runner.kind == "VMAgent":
+            continue  # its own scrape configs are vmagent's superset of Prometheus' (as above), its objects CRs
         # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
         # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
         yield from _scrape_class_findings(ctx, config, seen)
