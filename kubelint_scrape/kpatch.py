@@ -13,6 +13,11 @@ objects of its own build — its resources and the builds below them — not the
   `$patch: delete` removes the object (or a list element), `$patch: replace` replaces the mapping. Without a target
   a patch applies to the object of its group, kind, name (and namespace, where it names one); with one, to every
   object the selector picks.
+A Kustomization's `images:` (api/builtins ImageTagTransformer, api/filters/imagetag) is applied the same way, after
+every patch (kusttarget_configplugin.go runs it after PatchJson6902): each entry, in order, rewrites the `image` of
+every item of a `containers`/`initContainers` list anywhere in an object (LegacyFilter; not in a CRD) whose name is
+the entry's `name` — the Prometheus release a config is checked against is the image's tag (promvalidate.py), and
+a base that pins an old tag its overlay replaces is common.
 Patched values keep the position where the user wrote them (yamltree.FilePos: the patch file, or the inline
 patch's line in the kustomization file), so a finding on a patched role's rule points into the patch.
 """
@@ -69,6 +74,8 @@ class Patch:
     def apply(self, doc: YMap, namespace: str) -> YMap | None:
         """The object patched (None: `$patch: delete` removed it); `namespace`: the one the build has given it when
         the patch runs ("": none yet, it has the one it is written with)."""
+        if self.form == "images":
+            return _retagged(doc, self.body) if as_str(doc.get("kind")) != "CustomResourceDefinition" else doc
         if self.form == "json6902":
             if self.target is None or not selected(self.target, doc, namespace):
                 return doc
@@ -149,7 +156,96 @@ def kustomization_patches(source: Source, doc: YMap, files: dict[str, Source]) -
             found.append(Patch("json6902", parsed[0], target, key, field == "patchesJson6902"))
         elif field != "patchesJson6902":
             found.append(Patch("smp", [d for d in parsed if isinstance(d, YMap)], target, key))
+    images = [image for image in (_image_entry(item) for item in as_seq(doc.get("images"))) if image is not None]
+    if images:
+        found.append(Patch("images", images, None, (source.path, "images", tuple(images), source.path), late=True))
     return found
+
+
+# --- images: kustomize's ImageTagTransformer ----------------------------------------------------------------------
+
+
+def _image_entry(item: Any) -> tuple[str, str, str, str] | None:
+    """(name, newName, newTag, digest) of an `images:` entry (types.Image; its fields are strings: a number is not
+    one, and kustomize refuses to read it), or None where it changes nothing."""
+    if not isinstance(item, YMap) or not isinstance(item.get("name"), str) or not item["name"]:
+        return None
+    fields = tuple(item.get(field) if isinstance(item.get(field), str) else "" for field in ("newName", "newTag", "digest"))
+    return (item["name"], *fields) if any(fields) else None
+
+
+def _image_matched(image: str, name: str) -> bool:
+    """kustomize's image.IsImageMatched: `name` is a regular expression (written unescaped into the pattern), then an
+    optional tag and digest."""
+    try:
+        return re.fullmatch(name + r"(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z][a-zA-Z0-9]*:[a-zA-Z0-9_.{}-]*)?", image) is not None
+    except re.error:
+        return False
+
+
+def _split_image(image: str) -> tuple[str, str, str]:
+    """kustomize's image.Split: (name, tag, digest), looking for `:`/`@` only after the first `/` (a registry's port
+    is no tag)."""
+    slash = max(image.find("/"), 0)
+    rest = image[slash:]
+    at, colon = rest.find("@"), rest.find(":")
+    if at < 0 and colon < 0:
+        return image, "", ""
+    if at >= 0 and (colon < 0 or at < colon):
+        return image[:slash + at], "", image[slash + at + 1:]
+    if at >= 0:
+        return image[:slash + colon], image[slash + colon + 1:slash + at], image[slash + at + 1:]
+    return image[:slash + colon], image[slash + colon + 1:], ""
+
+
+def retag_image(image: str, entry: tuple[str, str, str, str]) -> str:
+    """`image` as one `images:` entry leaves it (imagetag/updater.go SetImageValue): a new tag or digest replaces both
+    the tag and the digest written."""
+    name, new_name, new_tag, digest = entry
+    if not _image_matched(image, name):
+        return image
+    base, tag, old_digest = _split_image(image)
+    base = new_name or base
+    if new_tag or digest:
+        tag, old_digest = new_tag, digest
+    return base + (":" + tag if tag else "") + ("@" + old_digest if old_digest else "")
+
+
+def _retagged(node: Any, entries: list) -> Any:
+    """`node` with the images of its containers rewritten by `entries` in order (a new tree where one changes, the
+    same node where none does; positions kept: the value stays where its object writes the image)."""
+    if isinstance(node, YSeq):
+        items = [_retagged(item, entries) for item in node]
+        if all(new is old for new, old in zip(items, node)):
+            return node
+        return _seq(node.pos, [(item, node.item_pos(i)) for i, item in enumerate(items)])
+    if not isinstance(node, YMap):
+        return node
+    copy = None
+    for key, value in node.items():
+        new = _retagged(value, entries)
+        if key in ("containers", "initContainers") and isinstance(new, YSeq):
+            items = [_container_retagged(item, entries) for item in new]
+            if any(item is not old for item, old in zip(items, new)):
+                new = _seq(new.pos, [(item, new.item_pos(i)) for i, item in enumerate(items)])
+        if new is not value:
+            if copy is None:
+                copy = _copy_map(node)
+            copy.put(key, new, node.key_pos(key), node.value_pos(key))
+    return node if copy is None else copy
+
+
+def _container_retagged(container: Any, entries: list) -> Any:
+    if not isinstance(container, YMap) or not isinstance(container.get("image"), str):
+        return container
+    image = container["image"]
+    for entry in entries:
+        image = retag_image(image, entry)
+    if image == container["image"]:
+        return container
+    copy = _copy_map(container)
+    copy.put("image", image, container.key_pos("image"), container.value_pos("image"))
+    return copy
 
 
 def _reparsed(source: Source) -> list[Any]:

@@ -46,7 +46,7 @@ class Kustomization:
     namespace: str | None  # its `namespace:`, which kustomize's namespace transformer writes into every resource
     entries: tuple[str, ...]  # absolute, normalised paths of its resources/components/bases
     patches: tuple[str, ...]  # absolute, normalised paths of the files it applies as patches
-    patched: bool = False  # it has patches (files or inline): kpatch.py applies them to its build
+    patched: bool = False  # it has patches (files or inline) or `images:`: kpatch.py applies them to its build
     components: tuple[str, ...] = ()  # absolute, normalised paths of its `components:` entries (also in `entries`)
     remote: bool = False  # a resources/bases/components entry is remote (a URL, `github.com/org/repo?ref=`)
 
@@ -94,6 +94,7 @@ def _kustomization(shown: str, doc: YMap) -> Kustomization:
         for item in as_seq(doc.get(key)):
             patches.append(as_str(as_map(item).get("path")))
             patched = patched or isinstance(as_map(item).get("patch"), str) or bool(patches[-1])
+    patched = patched or bool(as_seq(doc.get("images")))  # kpatch.py applies its image transformer too
     return Kustomization(
         path, shown, namespace if isinstance(namespace, str) and namespace else None,
         tuple(_resolved(base, entries, allow_remote=False)), tuple(_resolved(base, patches, allow_remote=True)), patched,

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kubelint_scrape.kpatch import (
-    Patch, PatchError, apply_patches, json6902, pointer, same_object, selected, strategic_merge)
+    Patch, PatchError, apply_patches, json6902, kustomization_patches, pointer, retag_image, same_object, selected,
+    strategic_merge)
 from kubelint_scrape.k8sselector import label_selector_matches
 from kubelint_scrape.kustomize import kustomize_builds
 from kubelint_scrape.load import Limits, parse_text, read_source
@@ -432,3 +433,36 @@ def test_strategic_merge_merges_service_ports_by_port_and_container_ports_by_con
         "spec:\n  template:\n    spec:\n      containers:\n      - name: p\n        ports: [{containerPort: 8080}]\n"),
         True)["spec"]["template"]["spec"]["containers"][0]["ports"]
     assert [p["containerPort"] for p in base_ports] == [9090, 8080]
+
+
+@pytest.mark.parametrize("image, entry, expected", [
+    # kustomize api/filters/imagetag/updater.go + api/internal/image Split/IsImageMatched (imagetag_test.go cases)
+    ("nginx:1.7.9", ("nginx", "", "1.8.0", ""), "nginx:1.8.0"),
+    ("nginx", ("nginx", "my-nginx", "", ""), "my-nginx"),
+    ("nginx:1.7.9", ("nginx", "", "", "sha256:24a0c4b4"), "nginx@sha256:24a0c4b4"),
+    ("nginx:1.7.9@sha256:111", ("nginx", "", "1.8.0", ""), "nginx:1.8.0"),  # a new tag drops the old digest
+    ("nginx@sha256:111", ("nginx", "reg/nginx", "", ""), "reg/nginx@sha256:111"),
+    ("localhost:5000/prom/prometheus:v2.12.0", ("localhost:5000/prom/prometheus", "", "v2.15.2", ""),
+     "localhost:5000/prom/prometheus:v2.15.2"),  # the registry's port is no tag
+    ("prom/prometheus-operator:v1", ("prom/prometheus", "", "v2", ""), "prom/prometheus-operator:v1"),  # whole name
+    ("quay.io/prom/prometheus:v1", ("prom/prometheus", "", "v2", ""), "quay.io/prom/prometheus:v1"),  # anchored
+])
+def test_images_entry_rewrites_the_matching_image_as_kustomize_does(image, entry, expected) -> None:
+    assert retag_image(image, entry) == expected
+
+
+def test_kustomization_images_retag_containers_and_init_containers_in_order(tmp_path: Path) -> None:
+    kustomization = tmp_path / "kustomization.yaml"
+    kustomization.write_text("resources: [deploy.yaml]\nimages:\n- {name: prom, newTag: \"2\"}\n"
+                             "- {name: prom, newName: mirror/prom}\n- {name: side, newTag: 7}\n")
+    source = read_source(str(kustomization), Limits())
+    patches = kustomization_patches(source, source.documents[0].root, {})
+    assert [(p.form, p.late) for p in patches] == [("images", True)]  # after every patch (kusttarget_configplugin)
+    base = tree(DEPLOYMENT.replace("      containers:", "      initContainers: [{name: i, image: prom}]\n      containers:"))
+    spec = apply_patches(base, patches, "")["spec"]["template"]["spec"]
+    # each entry runs on what the one before left; `newTag: 7` is a number, which types.Image does not read
+    assert [c["image"] for c in spec["containers"]] == ["mirror/prom:2", "side:1"]
+    assert spec["initContainers"][0]["image"] == "mirror/prom:2"
+    assert base["spec"]["template"]["spec"]["containers"][0]["image"] == "prom:1"  # the base tree is not changed
+    crd = tree("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  containers: [{image: prom}]\n")
+    assert apply_patches(crd, patches, "") is crd

@@ -158,3 +158,38 @@ def test_ks404_fix_for_a_read_only_mount_recorded_as_it_says_leaves_nothing(tmp_
     lines[finding.span.line - 1] = lines[finding.span.line - 1].rstrip("\n") + f"  {comment} cAdvisor reads the host's /var/lib\n"
     (tmp_path / "ds.yaml").write_text("".join(lines))
     assert not {f.rule for f in lint_paths([str(tmp_path)], Options()).findings} & {"KS404", "KS002", "KS602"}
+
+
+def test_ks404_fix_keeps_the_files_the_scrape_config_reads_through_the_mount(tmp_path: Path) -> None:
+    """kwok's kind Prometheus mounts the node's /etc/kubernetes/pki for etcd's client certificate: "remove the mount"
+    broke job etcd, and a narrower hostPath is still below /etc/kubernetes. The fix moves just those files into a
+    Secret mounted at the same path (items for the one below etcd/): applied, KS404 is gone and the config unchanged."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS404" / "fail-scrape-credentials-read-through-pki-mount"
+    text = (case / "prometheus.yaml").read_text()
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    assert finding.fix.startswith('Job "etcd" of the config this pod loads reads /etc/kubernetes/pki/apiserver-etcd-client.crt, '
+                                  '/etc/kubernetes/pki/apiserver-etcd-client.key, /etc/kubernetes/pki/etcd/ca.crt through '
+                                  'this mount, so it cannot simply go')
+    assert "--from-file=etcd-ca.crt=/etc/kubernetes/pki/etcd/ca.crt" in finding.fix
+    assert ("with items {key: apiserver-etcd-client.crt, path: apiserver-etcd-client.crt}, {key: apiserver-etcd-client.key, "
+            "path: apiserver-etcd-client.key}, {key: etcd-ca.crt, path: etcd/ca.crt}") in finding.fix
+    fixed = text.replace("""    - hostPath:
+        path: /etc/kubernetes/pki
+        type: DirectoryOrCreate
+      name: k8s-certs
+""", """    - name: k8s-certs
+      secret:
+        secretName: etcd-client
+        items:
+          - {key: apiserver-etcd-client.crt, path: apiserver-etcd-client.crt}
+          - {key: apiserver-etcd-client.key, path: apiserver-etcd-client.key}
+          - {key: etcd-ca.crt, path: etcd/ca.crt}
+""")
+    assert fixed != text
+    (tmp_path / "prometheus.yaml").write_text(fixed)
+    assert not lint_paths([str(tmp_path)], Options()).findings
+    # a pod that reads nothing through its host mount keeps the plain fix
+    (tmp_path / "prometheus.yaml").write_text(text.replace("/etc/kubernetes/pki/", "/etc/prometheus/certs/"))
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    assert finding.fix.startswith("Remove the hostPath volume k8s-certs and its volumeMount (prometheus:/etc/kubernetes/pki)")

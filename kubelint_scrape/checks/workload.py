@@ -520,21 +520,74 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
                 exposure = f" (it contains {match})"
             else:
                 exposure = f" (it lies below {match})"
-            yield Finding(
-                "KS404", value_span(pod.obj.path, host_path, "path"),
-                f"{pod.name} mounts host path {path}{exposure} into {where}: {_why_path(match)}{_aggravated(pod, ctx)}",
+            read = _files_read_below(pod, ctx, [m.split(":", 1)[1] for m, _ro in mounts])
+            if read:
+                # The scrape config reads credentials through this mount (a control-plane etcd job's client
+                # certificate under /etc/kubernetes/pki): removing it breaks that job, and a narrower hostPath is
+                # still below the sensitive path. A Secret holding just those files keeps the job and drops the host.
+                files = sorted({(file, relative) for _job, file, relative in read})
+                jobs = ", ".join(f'"{job}"' for job in sorted({job for job, _file, _rel in read}))
+                # A Secret key is a file name: one below a sub-directory of the mount gets its path back by `items`,
+                # which then lists every key (a Secret volume with items projects only those).
+                keys = [(relative.replace("/", "-"), file, relative) for file, relative in files]
+                nested = ([f"{{key: {key}, path: {relative}}}" for key, _file, relative in keys]
+                          if any("/" in relative for _key, _file, relative in keys) else [])
+                fix = (f"Job{'s' if ',' in jobs else ''} {jobs} of the config this pod loads read{'' if ',' in jobs else 's'} "
+                       f"{', '.join(f for f, _r in files)} through this mount, so it cannot simply go: put "
+                       f"th{'ose files' if len(files) > 1 else 'at file'} in a Secret (`kubectl create secret generic <name> "
+                       f"{' '.join(f'--from-file={key}={file}' for key, file, _r in keys)}`), mount it readOnly at the same "
+                       f"path in place of the hostPath volume {name}"
+                       f"{' with items ' + ', '.join(nested) + ' (each file where the config reads it)' if nested else ''}, "
+                       f"and remove {name}; the rest of {path} (private keys of the node or the cluster) then stays on "
+                       f"the host. Re-create the Secret when those files are rotated.")
+            else:
                 # Agents mount the host for different reasons (cAdvisor-style container metrics, node-exporter's
                 # filesystems, a log shipper's /var/log/pods): the kubelet alternative only replaces the first.
                 # with its mounts: a volumeMount naming a volume the pod no longer defines is refused (KS602)
-                fix=(f"Remove the hostPath volume {name} and its volumeMount{'s' if len(mounts) > 1 else ''} "
-                     f"({', '.join(m for m, _ro in mounts)}) if the pod can do without it (container metrics come from the "
-                     f"kubelet's /metrics/cadvisor without mounting the host); if it cannot (a node exporter's "
-                     f"filesystems, a log shipper's /var/log/pods), mount the narrowest path "
-                     f"{'readOnly' if writable else '(readOnly, as it already is)'} and record it "
-                     f"with `# kubelint-scrape: ignore[KS404] <reason>`."),
+                fix = (f"Remove the hostPath volume {name} and its volumeMount{'s' if len(mounts) > 1 else ''} "
+                       f"({', '.join(m for m, _ro in mounts)}) if the pod can do without it (container metrics come from the "
+                       f"kubelet's /metrics/cadvisor without mounting the host); if it cannot (a node exporter's "
+                       f"filesystems, a log shipper's /var/log/pods), mount the narrowest path "
+                       f"{'readOnly' if writable else '(readOnly, as it already is)'} and record it "
+                       f"with `# kubelint-scrape: ignore[KS404] <reason>`.")
+            yield Finding(
+                "KS404", value_span(pod.obj.path, host_path, "path"),
+                f"{pod.name} mounts host path {path}{exposure} into {where}: {_why_path(match)}{_aggravated(pod, ctx)}",
+                fix=fix,
                 related=_mount_places(pod, name) + _related_identity(pod), object=pod.obj.ref,
                 data={"path": path, "matches": match},
             )
+
+
+def _files_read_below(pod: PodView, ctx: Context, mount_paths: list[str]) -> list[tuple[str, str, str]]:
+    """(job, file, path below the mount) for each file a scrape job of a config this pod loads reads (credentials,
+    TLS files) below one of `mount_paths`."""
+    if not pod.runs_prometheus or pod.template is None:
+        return []
+    read = ctx.once("files read by scrape pods", lambda: _files_read_by_pods(ctx))
+    found = []
+    for job, file in read.get(id(pod.template), ()):
+        below = next((_normal(file)[len(m) + 1:] for m in (_normal(p).rstrip("/") for p in mount_paths)
+                      if _normal(file).startswith(m + "/")), None)
+        if below:
+            found.append((job, file, below))
+    return found
+
+
+def _files_read_by_pods(ctx: Context) -> dict[int, list[tuple[str, str]]]:
+    """id() of a pod template → (job, file) for each absolute file path its jobs read."""
+    read: dict[int, list[tuple[str, str]]] = {}
+    for analysed in ctx.analysis.jobs:
+        resolution, job = analysed.resolution, analysed.job
+        pods = [r.pod for r in (resolution, *resolution.also) if r.pod is not None] if resolution is not None else []
+        if not pods:
+            continue
+        files = [job.credentials.file] + [as_str(job.tls.get(key)) for key in ("ca_file", "cert_file", "key_file")]
+        for file in files:
+            if file.startswith("/"):
+                for template in pods:
+                    read.setdefault(id(template), []).append((job.name, file))
+    return read
 
 
 def _mounts(pod: PodView, volume: str) -> list[tuple[str, bool]]:
