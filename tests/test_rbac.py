@@ -271,6 +271,47 @@ def test_aggregated_clusterrole_collects_selected_rules() -> None:
     assert not auth.authorize(PROM, Request("get", "", "secrets", namespace="monitoring")).allowed
 
 
+AGGREGATION_CYCLE = """
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: team-a, labels: {team: b}}
+    aggregationRule: {clusterRoleSelectors: [{matchLabels: {team: a}}]}
+    rules: []
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: team-b, labels: {team: a}}
+    aggregationRule: {clusterRoleSelectors: [{matchLabels: {team: b}}]}
+    rules: []
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: kubelet-metrics, labels: {team: b}}
+    rules: [{apiGroups: [""], resources: [nodes/metrics], verbs: [get]}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: team-a}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: team-a}
+    subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: team-b}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: team-b}
+    subjects: [{kind: ServiceAccount, name: prometheus, namespace: other}]
+    """
+
+
+@pytest.mark.parametrize("first", ["monitoring", "other"])
+def test_a_cycle_of_aggregated_roles_holds_every_role_it_reaches_whichever_is_asked_first(first: str) -> None:
+    """team-a aggregates team-b, which aggregates team-a and kubelet-metrics: the controller copies kubelet-metrics'
+    rule into both. Resolving one role of the cycle must not leave the other cached empty (it once did)."""
+    auth = authorizer(AGGREGATION_CYCLE)
+    order = [Identity(first, "prometheus"), Identity("other" if first == "monitoring" else "monitoring", "prometheus")]
+    assert [auth.authorize(identity, NODES_METRICS).allowed for identity in order] == [True, True]
+
+
 def _bound_to_builtin(role: str) -> str:
     return f"""
     apiVersion: rbac.authorization.k8s.io/v1
