@@ -126,9 +126,9 @@ def resource_matches(rule: PolicyRule, resource: str, subresource: str) -> bool:
 
 
 def resource_name_matches(rule: PolicyRule, name: str | None) -> bool:
-    if not rule.resource_names:
-        return True
-    return name is not None and name in rule.resource_names
+    # EH ResourceNameMatches compares the request's name, "" when it has none (a list, a create): a rule naming
+    # `""` allows exactly those requests (the API server accepts the name; nothing validates resourceNames).
+    return not rule.resource_names or (name or "") in rule.resource_names
 
 
 def non_resource_url_matches(rule: PolicyRule, url: str) -> bool:
@@ -170,7 +170,7 @@ def names_allowed(rule: PolicyRule, request: Request) -> tuple[str, ...] | None:
     if not rule.resource_names:
         return ()
     if request.is_resource and request.verb in UNNAMED_VERBS and not request.subresource:
-        return None
+        return () if "" in rule.resource_names else None  # (the request's name is "": see resource_name_matches)
     return rule.resource_names
 
 

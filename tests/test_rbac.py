@@ -65,6 +65,11 @@ RULE_CASES = [
     ("resourceNames on list break discovery (no name)", '[{apiGroups: [""], resources: [pods], resourceNames: [a], verbs: [list]}]',
      LIST_PODS_ALL, False),
     ("empty resourceNames means all", '[{apiGroups: [""], resources: [pods], resourceNames: [], verbs: [list]}]', LIST_PODS_ALL, True),
+    # EH ResourceNameMatches compares the request's name, "" for a list: the name "" allows exactly the unnamed requests.
+    ("resourceNames [\"\"] allows the list (its name is \"\")",
+     '[{apiGroups: [""], resources: [pods], resourceNames: [""], verbs: [list]}]', LIST_PODS_ALL, True),
+    ("resourceNames [\"\"] allows no named get", '[{apiGroups: [""], resources: [pods], resourceNames: [""], verbs: [get]}]',
+     Request("get", "", "pods", namespace="app", name="a"), False),
     ("URL exact", "[{nonResourceURLs: [/metrics], verbs: [get]}]", Request("get", url="/metrics"), True),
     ("URL /metrics/* does not match /metrics", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics"), False),
     ("URL /metrics/* matches /metrics/slis", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics/slis"), True),
@@ -90,6 +95,7 @@ NAMES_CASES = [
     ("subresource create names its parent", ("serviceaccounts/token",), ("bot",), Request("create", "", "serviceaccounts", "token"), ("bot",)),
     ("create of a new object carries no name", ("configmaps",), ("a",), Request("create", "", "configmaps"), None),
     ("deletecollection carries no name", ("configmaps",), ("a",), Request("deletecollection", "", "configmaps"), None),
+    ("create of a new object under the name \"\"", ("configmaps",), ("a", ""), Request("create", "", "configmaps"), ()),
     ("another resource: for none", ("secrets",), (), Request("get", "", "configmaps"), None),
 ]
 

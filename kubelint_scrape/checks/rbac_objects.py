@@ -860,7 +860,8 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
         if not ctx.reports(role.obj.path):
             continue
         for rule in role.rules:
-            if not rule.resource_names or rule.non_resource_urls:
+            # `""` is the name an unnamed list carries (rbac.resource_name_matches): such a rule does allow discovery
+            if not rule.resource_names or rule.non_resource_urls or "" in rule.resource_names:
                 continue
             verbs = [v for v in ("list", "watch") if v in rule.verbs or "*" in rule.verbs]  # `*` holds both
             resources = [r for r in rule.resources if (r in discovered or r == "*")
