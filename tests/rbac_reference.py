@@ -250,8 +250,9 @@ class Cluster:
     def __init__(self, docs: list[dict]) -> None:
         self.cluster_roles: dict[str, dict] = {}
         self.roles: dict[tuple[str, str], dict] = {}
-        self.cluster_role_bindings: list[dict] = []
-        self.role_bindings: list[dict] = []
+        bindings: dict[tuple[str, str, str], dict] = {}
+        # Applied in order (kubectl apply of the files in path order): a valid object is created, or replaces the
+        # one of its name; a refused one changes nothing.
         for doc in docs:
             kind = doc["kind"]
             if kind in ("Role", "ClusterRole"):
@@ -265,7 +266,13 @@ class Cluster:
                 binding = _default_binding(doc)
                 if not validate_binding(binding):
                     continue
-                (self.role_bindings if kind == "RoleBinding" else self.cluster_role_bindings).append(binding)
+                key = (kind, binding["metadata"].get("namespace", ""), binding["metadata"]["name"])
+                old = bindings.get(key)
+                if old is not None and old["roleRef"] != binding["roleRef"]:
+                    continue  # ValidateRoleBindingUpdate: "cannot change roleRef"
+                bindings[key] = binding
+        self.cluster_role_bindings = [b for (kind, _, _), b in bindings.items() if kind == "ClusterRoleBinding"]
+        self.role_bindings = [b for (kind, _, _), b in bindings.items() if kind == "RoleBinding"]
         self.aggregated_rules = self._aggregate()
 
     def _aggregate(self) -> dict[str, list[dict]]:

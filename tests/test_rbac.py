@@ -318,6 +318,25 @@ def test_a_cycle_of_aggregated_roles_holds_every_role_it_reaches_whichever_is_as
     assert [auth.authorize(identity, NODES_METRICS).allowed for identity in order] == [True, True]
 
 
+@pytest.mark.parametrize("second_ref", ["view", "scraper"])
+def test_a_binding_defined_again_with_another_role_is_refused(second_ref: str) -> None:
+    """roleRef is immutable (validation.go ValidateRoleBindingUpdate: `cannot change roleRef`): applying the second
+    definition fails and the first stands, subjects included; with the same roleRef the second replaces the first."""
+    text = cluster_role('[{apiGroups: [""], resources: [nodes/metrics], verbs: [get]}]') + f"""
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {{name: scraper}}
+    roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: {second_ref}}}
+    subjects: [{{kind: ServiceAccount, name: other, namespace: monitoring}}]
+    """
+    auth = authorizer(text)
+    changed = second_ref != "scraper"
+    assert auth.authorize(PROM, NODES_METRICS).allowed is changed  # the first definition stands only when refused
+    assert auth.authorize(Identity("monitoring", "other"), NODES_METRICS).allowed is not changed
+    assert [b.role_name for b in auth.workspace.rejected_bindings] == (["view"] if changed else [])
+
+
 def _bound_to_builtin(role: str) -> str:
     return f"""
     apiVersion: rbac.authorization.k8s.io/v1

@@ -91,7 +91,7 @@ def _role(kind: str, name: str, namespace: str, role_rules: list, labels: dict, 
 # so that another aggregated role selects it (chains).
 roles = st.lists(st.builds(_role, st.sampled_from(["Role", "ClusterRole", "ClusterRole"]), st.sampled_from(["r0", "r1", "r2", "r3"]),
                            st.sampled_from(NAMESPACES), rules, LABELS, aggregation_rules),
-                 max_size=4, unique_by=lambda d: (d["kind"], d["metadata"].get("namespace"), d["metadata"]["name"]))
+                 max_size=4)  # (names repeat: a later definition replaces the earlier one, unless it is refused)
 
 # ---------------------------------------------------------------------------------------------- bindings
 
@@ -145,11 +145,6 @@ any_bindings = st.lists(
     min_size=1, max_size=4)
 
 
-def _unique(docs: list[dict]) -> list[dict]:
-    """One object per kind, namespace and name (a later one replaces an earlier one: KS006's business, not this test's)."""
-    return list({(d["kind"], d["metadata"].get("namespace"), d["metadata"]["name"]): d for d in docs}.values())
-
-
 @st.composite
 def bindings_of(draw, role_docs: list[dict]) -> list[dict]:
     """Bindings, most of them to one of the generated roles (as a RoleBinding in its namespace, or either binding
@@ -161,7 +156,7 @@ def bindings_of(draw, role_docs: list[dict]) -> list[dict]:
         bound.append(_binding(kind, draw(st.sampled_from(["b0", "b1", "b2", "b3"])), namespace, role["kind"],
                               role["metadata"]["name"], draw(st.sampled_from([ABSENT, "rbac.authorization.k8s.io"])),
                               draw(st.lists(subjects, min_size=1, max_size=2))))
-    return _unique(bound + draw(any_bindings))
+    return bound + draw(any_bindings)  # names repeat: a later definition replaces the earlier, or is refused
 
 
 # ---------------------------------------------------------------------------------------------- requests
@@ -316,6 +311,17 @@ LIST_PODS_A = Request("list", "", "pods", namespace="ns-a")
           _rb("ClusterRoleBinding", "ClusterRole", "r1", {"kind": "User", "name": "system:serviceaccount:ns-a:sa1", "apiGroup": "wrong"}, name="b3"),
           _rb("RoleBinding", "ClusterRole", "r1", {"kind": "serviceaccount", "name": "sa1"}, name="b4")],
          [LIST_PODS_A, NODES_METRICS, Request("get", "", "nodes", "metrics", namespace="ns-a"), Request("get", url="/metrics")])
+# A binding defined again: the later definition replaces the earlier when it keeps the roleRef (here: other subjects),
+# and is refused when it changes it (roleRef is immutable), so the earlier stands, subjects included; a refused
+# definition of a role replaces nothing either.
+@ex([_role("ClusterRole", "r0", "", [{"apiGroups": [""], "resources": ["nodes/metrics"], "verbs": ["get"]}], {}, None),
+     _role("ClusterRole", "r1", "", [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}], {}, None),
+     _role("ClusterRole", "r1", "", [{"apiGroups": [""], "resources": ["pods"], "verbs": []}], {}, None)],
+    [_rb("ClusterRoleBinding", "ClusterRole", "r0", SA1, name="b0"),
+     _rb("ClusterRoleBinding", "ClusterRole", "r1", SA1, {"kind": "ServiceAccount", "name": "sa1", "namespace": "ns-b"}, name="b0"),
+     _rb("RoleBinding", "ClusterRole", "r1", SA1, name="b1"),
+     _rb("RoleBinding", "ClusterRole", "r1", {"kind": "ServiceAccount", "name": "sa2"}, name="b1")],
+    [NODES_METRICS, Request("get", "", "pods"), Request("get", "", "pods", namespace="ns-a")])
 # Aggregation: the selected roles' rules replace the aggregated role's own; chains of aggregated roles.
 @ex([_role("ClusterRole", "r0", "", [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]}], {},
                 {"clusterRoleSelectors": [{"matchLabels": {"agg": "a"}}]}),
