@@ -36,7 +36,7 @@ from .model import (
 from .operator import HOLDER_SECTIONS, holder_section, holder_value, operator_configs
 from .otel import COLLECTOR_KIND, collector_configs, collector_cr_configs, is_collector_config, looks_like_collector
 from .promconfig import PromConfig, agent_configs, agent_jobs, build_config, keep_written_strings
-from .rbacvalidate import rejected
+from .rbacvalidate import ROLE_REF_CHANGES, rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
 from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM, form_of_text, looks_like_unread_yaml, unread_yaml_jobs
@@ -104,10 +104,41 @@ def build_workspace(
     # A binding defined twice under one name exists once, as the definition read last (KS006), like a role.
     last = {(b.kind, b.namespace, b.name): b for b in workspace.bindings}
     if len(last) < len(workspace.bindings):
+        _refuse_role_ref_changes(workspace, builds)
+        last = {(b.kind, b.namespace, b.name): b for b in workspace.bindings}
         workspace.replaced_bindings = [(b, last[(b.kind, b.namespace, b.name)]) for b in workspace.bindings
                                        if last[(b.kind, b.namespace, b.name)] is not b]
         workspace.bindings = [b for b in workspace.bindings if last[(b.kind, b.namespace, b.name)] is b]
     return workspace, configs, findings
+
+
+def _refuse_role_ref_changes(workspace: Workspace, builds: Any) -> None:
+    """A later definition of a binding that names another role than the one before it is refused: roleRef is
+    immutable (rbac validation.go ValidateRoleBindingUpdate, `roleRef: Invalid value: …: cannot change roleRef`),
+    so `kubectl apply` of it fails and the earlier definition — its roleRef and its subjects — stands (KS501). Not
+    between definitions no Kustomize build applies together: variants for different clusters (KS006)."""
+    standing: dict[tuple[str, str, str], BindingDef] = {}
+    member_of = builds.builds() if builds is not None else {}
+    refused: dict[int, BindingDef] = {}
+    for binding in workspace.bindings:  # in read order
+        key = (binding.kind, binding.namespace, binding.name)
+        earlier = standing.get(key)
+        if (earlier is not None and binding.obj is not None and earlier.obj is not None
+                and (earlier.role_kind, earlier.role_name) != (binding.role_kind, binding.role_name)
+                and not _apart(member_of, earlier.obj.path, binding.obj.path)):
+            refused[id(binding)] = earlier
+            workspace.rejected_bindings.append(binding)
+            continue
+        standing[key] = binding
+    if refused:
+        workspace.indexes[ROLE_REF_CHANGES] = refused
+        workspace.bindings = [b for b in workspace.bindings if id(b) not in refused]
+
+
+def _apart(member_of: dict[str, frozenset[str]], first: str, again: str) -> bool:
+    """Both files are in Kustomize builds and no build holds both (as checks.inputs._separate_builds)."""
+    a, b = member_of.get(os.path.abspath(first)), member_of.get(os.path.abspath(again))
+    return bool(a and b and not a & b)
 
 
 @dataclass(eq=False)

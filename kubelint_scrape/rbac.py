@@ -126,9 +126,9 @@ def resource_matches(rule: PolicyRule, resource: str, subresource: str) -> bool:
 
 
 def resource_name_matches(rule: PolicyRule, name: str | None) -> bool:
-    if not rule.resource_names:
-        return True
-    return name is not None and name in rule.resource_names
+    # EH ResourceNameMatches compares the request's name, "" when it has none (a list, a create): a rule naming
+    # `""` allows exactly those requests (the API server accepts the name; nothing validates resourceNames).
+    return not rule.resource_names or (name or "") in rule.resource_names
 
 
 def non_resource_url_matches(rule: PolicyRule, url: str) -> bool:
@@ -170,7 +170,7 @@ def names_allowed(rule: PolicyRule, request: Request) -> tuple[str, ...] | None:
     if not rule.resource_names:
         return ()
     if request.is_resource and request.verb in UNNAMED_VERBS and not request.subresource:
-        return None
+        return () if "" in rule.resource_names else None  # (the request's name is "": see resource_name_matches)
     return rule.resource_names
 
 
@@ -242,6 +242,7 @@ class Authorizer:
             previous._previous = None  # keep one run back, not a chain of every run
         self._bindings: dict[Identity, list[tuple[BindingDef, RoleDef]]] = {}
         self._rules: dict[str, list[PolicyRule]] = {}
+        self._selections: dict[str, list[RoleDef]] = {}
         # Jobs of one config ask the same questions (list nodes, get nodes/metrics…): answer each once. Decisions
         # are shared, so callers must treat them as read-only (none writes to one).
         self._decisions: dict[tuple[Identity, Request], Decision] = {}
@@ -328,20 +329,38 @@ class Authorizer:
         As the aggregation controller computes them (pkg/controller/clusterroleaggregation): the union of the
         selected roles' rules *replaces* the role's own — rules written into an aggregated ClusterRole are
         overwritten (KS509) — the role never selects itself, and an empty selector selects every ClusterRole
-        (metav1.LabelSelectorAsSelector of `{}` is labels.Everything())."""
+        (metav1.LabelSelectorAsSelector of `{}` is labels.Everything()). A selected aggregated role contributes
+        its own aggregated rules, so the result is the rules of every plain ClusterRole reachable through chains
+        of selections. That holds for cycles of aggregated roles too: the controller copies rules round a cycle
+        until every role in it holds all that the cycle reaches, whichever role is asked about first."""
         if role.aggregation is None:
             return role.rules
-        if role.name in self._rules:
-            return self._rules[role.name]
-        self._rules[role.name] = []  # cycle guard while resolving
-        rules: list[PolicyRule] = []
-        for other in self.workspace.cluster_roles.values():
-            if other is role or other.name == role.name:
-                continue
-            if any(sel.matches(other.labels) for sel in role.aggregation):
-                rules.extend(self.effective_rules(other))
-        self._rules[role.name] = rules
+        rules = self._rules.get(role.name)
+        if rules is None:
+            rules = self._rules[role.name] = []
+            seen = {role.name}
+            pending = [iter(self._selected(role))]  # depth first, in workspace order: no recursion limit to hit
+            while pending:
+                other = next(pending[-1], None)
+                if other is None:
+                    pending.pop()
+                elif other.name not in seen:
+                    seen.add(other.name)
+                    if other.aggregation is None:
+                        rules.extend(other.rules)
+                    else:
+                        pending.append(iter(self._selected(other)))
         return rules
+
+    def _selected(self, role: RoleDef) -> list[RoleDef]:
+        """The other ClusterRoles an aggregated role's selectors match, in workspace order (matched once per run)."""
+        selected = self._selections.get(role.name)
+        if selected is None:
+            aggregation = role.aggregation or []
+            selected = self._selections[role.name] = [
+                other for other in self.workspace.cluster_roles.values()
+                if other is not role and other.name != role.name and any(sel.matches(other.labels) for sel in aggregation)]
+        return selected
 
     def same_inputs(self, other: "Authorizer", identity: Identity) -> bool:
         """Whether `other` (an earlier run's authorizer) decides for `identity` from the very same objects: the

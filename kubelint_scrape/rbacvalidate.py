@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from .findings import Finding
+from .findings import Finding, Related
 from .k8sselector import label_value_problem, qualified_name_problem
 from .model import RBAC_GROUP, BindingDef, K8sObject, RoleDef, Subject
 from .resources import knowledge
 from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, key_span, value_span
 
 RBAC_PREFIX = RBAC_GROUP + "/"
+# Workspace index (build._refuse_role_ref_changes): id(a later binding definition that changes the roleRef, which
+# the API server refuses) → the earlier definition that stands.
+ROLE_REF_CHANGES = "roleRef changes"
 
 
 def rejected(derived: RoleDef | BindingDef, kubernetes_version: tuple[int, int]) -> bool:
@@ -454,3 +457,22 @@ def _invalid_service_account_name(binding: BindingDef, subject: Subject, where: 
                else "Set `name` to the ServiceAccount's metadata.name (lowercase letters, digits, '-' and '.').")
     return Finding("KS501", value_span(obj.path, subject.node, "name"), message, fix=fix, object=obj.ref,
                    data={"subject": name})
+
+
+def role_ref_change(binding: BindingDef, earlier: BindingDef) -> Finding:
+    """KS501 for a binding defined again with another roleRef (build._refuse_role_ref_changes)."""
+    obj, first = binding.obj, earlier.obj
+    assert obj is not None and first is not None
+    role_ref = obj.doc.get("roleRef")
+    span = value_span(obj.path, role_ref, "name") if isinstance(role_ref, YMap) and "name" in role_ref else obj.name_span()
+    label = binding_label(binding)
+    return Finding(
+        "KS501", span,
+        f"{label} is defined before (at {first.name_span()}) with roleRef {earlier.role_kind} {earlier.role_name}, and "
+        f"roleRef is immutable: the API server rejects this definition as an update (`roleRef: Invalid value: ...: "
+        f"cannot change roleRef`), so the binding keeps the earlier roleRef and subjects and this one grants nothing",
+        fix=f"Give this binding its own name (a binding of another role is another binding), or delete the earlier "
+            f"definition: changing the role of {label} takes `kubectl delete` and a new create.",
+        related=(Related(first.name_span(), f"{label} is first defined here, bound to {earlier.role_kind} {earlier.role_name}"),),
+        object=obj.ref, data={"check": "role-ref-change"},
+    )

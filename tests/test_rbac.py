@@ -65,6 +65,11 @@ RULE_CASES = [
     ("resourceNames on list break discovery (no name)", '[{apiGroups: [""], resources: [pods], resourceNames: [a], verbs: [list]}]',
      LIST_PODS_ALL, False),
     ("empty resourceNames means all", '[{apiGroups: [""], resources: [pods], resourceNames: [], verbs: [list]}]', LIST_PODS_ALL, True),
+    # EH ResourceNameMatches compares the request's name, "" for a list: the name "" allows exactly the unnamed requests.
+    ("resourceNames [\"\"] allows the list (its name is \"\")",
+     '[{apiGroups: [""], resources: [pods], resourceNames: [""], verbs: [list]}]', LIST_PODS_ALL, True),
+    ("resourceNames [\"\"] allows no named get", '[{apiGroups: [""], resources: [pods], resourceNames: [""], verbs: [get]}]',
+     Request("get", "", "pods", namespace="app", name="a"), False),
     ("URL exact", "[{nonResourceURLs: [/metrics], verbs: [get]}]", Request("get", url="/metrics"), True),
     ("URL /metrics/* does not match /metrics", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics"), False),
     ("URL /metrics/* matches /metrics/slis", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics/slis"), True),
@@ -90,6 +95,7 @@ NAMES_CASES = [
     ("subresource create names its parent", ("serviceaccounts/token",), ("bot",), Request("create", "", "serviceaccounts", "token"), ("bot",)),
     ("create of a new object carries no name", ("configmaps",), ("a",), Request("create", "", "configmaps"), None),
     ("deletecollection carries no name", ("configmaps",), ("a",), Request("deletecollection", "", "configmaps"), None),
+    ("create of a new object under the name \"\"", ("configmaps",), ("a", ""), Request("create", "", "configmaps"), ()),
     ("another resource: for none", ("secrets",), (), Request("get", "", "configmaps"), None),
 ]
 
@@ -269,6 +275,66 @@ def test_aggregated_clusterrole_collects_selected_rules() -> None:
     assert decision.allowed
     assert decision.grants[0].describe() == "ClusterRoleBinding/monitoring -> ClusterRole/monitoring"
     assert not auth.authorize(PROM, Request("get", "", "secrets", namespace="monitoring")).allowed
+
+
+AGGREGATION_CYCLE = """
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: team-a, labels: {team: b}}
+    aggregationRule: {clusterRoleSelectors: [{matchLabels: {team: a}}]}
+    rules: []
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: team-b, labels: {team: a}}
+    aggregationRule: {clusterRoleSelectors: [{matchLabels: {team: b}}]}
+    rules: []
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: kubelet-metrics, labels: {team: b}}
+    rules: [{apiGroups: [""], resources: [nodes/metrics], verbs: [get]}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: team-a}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: team-a}
+    subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: team-b}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: team-b}
+    subjects: [{kind: ServiceAccount, name: prometheus, namespace: other}]
+    """
+
+
+@pytest.mark.parametrize("first", ["monitoring", "other"])
+def test_a_cycle_of_aggregated_roles_holds_every_role_it_reaches_whichever_is_asked_first(first: str) -> None:
+    """team-a aggregates team-b, which aggregates team-a and kubelet-metrics: the controller copies kubelet-metrics'
+    rule into both. Resolving one role of the cycle must not leave the other cached empty (it once did)."""
+    auth = authorizer(AGGREGATION_CYCLE)
+    order = [Identity(first, "prometheus"), Identity("other" if first == "monitoring" else "monitoring", "prometheus")]
+    assert [auth.authorize(identity, NODES_METRICS).allowed for identity in order] == [True, True]
+
+
+@pytest.mark.parametrize("second_ref", ["view", "scraper"])
+def test_a_binding_defined_again_with_another_role_is_refused(second_ref: str) -> None:
+    """roleRef is immutable (validation.go ValidateRoleBindingUpdate: `cannot change roleRef`): applying the second
+    definition fails and the first stands, subjects included; with the same roleRef the second replaces the first."""
+    text = cluster_role('[{apiGroups: [""], resources: [nodes/metrics], verbs: [get]}]') + f"""
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {{name: scraper}}
+    roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: {second_ref}}}
+    subjects: [{{kind: ServiceAccount, name: other, namespace: monitoring}}]
+    """
+    auth = authorizer(text)
+    changed = second_ref != "scraper"
+    assert auth.authorize(PROM, NODES_METRICS).allowed is changed  # the first definition stands only when refused
+    assert auth.authorize(Identity("monitoring", "other"), NODES_METRICS).allowed is not changed
+    assert [b.role_name for b in auth.workspace.rejected_bindings] == (["view"] if changed else [])
 
 
 def _bound_to_builtin(role: str) -> str:

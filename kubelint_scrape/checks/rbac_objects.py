@@ -19,7 +19,7 @@ from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches
 from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Subject, Workspace, role_from_object, rule_field_items
 from ..rbac import Request, non_resource_url_matches, rule_allows
-from ..rbacvalidate import (RBAC_PREFIX, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
+from ..rbacvalidate import (RBAC_PREFIX, ROLE_REF_CHANGES, role_ref_change, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
                             served_version_problems)
 from ..rbacvalidate import binding_label as _binding_label
 from ..rbacvalidate import quoted as _quote
@@ -210,6 +210,11 @@ def invalid_rbac_object(ctx: Context) -> Iterator[Finding]:
                     index = index or _RoleRefs(ws)
                     finding.fix = _role_to_cluster_role_fix(ws, binding, index, finding.fix)
                 yield finding
+    changes = ws.indexes.get(ROLE_REF_CHANGES)
+    for binding in ws.rejected_bindings if changes else ():
+        earlier = changes.get(id(binding))
+        if earlier is not None and ctx.reports(binding.obj.path):
+            yield role_ref_change(binding, earlier)
 
 
 class _RoleRefs:
@@ -860,7 +865,8 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
         if not ctx.reports(role.obj.path):
             continue
         for rule in role.rules:
-            if not rule.resource_names or rule.non_resource_urls:
+            # `""` is the name an unnamed list carries (rbac.resource_name_matches): such a rule does allow discovery
+            if not rule.resource_names or rule.non_resource_urls or "" in rule.resource_names:
                 continue
             verbs = [v for v in ("list", "watch") if v in rule.verbs or "*" in rule.verbs]  # `*` holds both
             resources = [r for r in rule.resources if (r in discovered or r == "*")

@@ -32,8 +32,11 @@ The first guess was wrong, not the tool, for the rest (kept as the tool has them
   `namespaceSelector.matchNames`, uses the per-namespace Roles, so they are not unused (probe-unused; first guess
   KS203 too).
 - b18's "RoleBinding instead of ClusterRoleBinding" keeps the name prometheus-k8s, which the monitoring RoleBinding of
-  the RoleBindingList already has: KS006, the later definition wins (kubectl apply order), and the ClusterRole is
-  bound by nothing: KS102/KS104, not KS105.
+  the RoleBindingList already has. First judged "KS006, the later definition wins (kubectl apply order), KS102/KS104";
+  but the two name different roles and roleRef is immutable (FACTS §8, validation.go ValidateRoleBindingUpdate:
+  `cannot change roleRef`), so applying the later one fails (KS501) and the earlier, the mutated binding to the
+  ClusterRole, stands: its nodes/metrics and /metrics rules cannot apply through a RoleBinding (KS105, KS203), and
+  Alertmanager discovery in monitoring is left with the RoleBindings of other namespaces (KS105).
 - A Prometheus that selects no monitor of the inputs has no job; its identity then gets no KS203 (the grants may serve
   monitors outside the inputs): KS100 alone (first guess KS100 + KS203; b15 had KS203 because of its additional jobs).
 - `*` in verbs is KS202's (and KS207's), not also KS203's; `/metrics/*` grants real paths below /metrics that no job
@@ -129,7 +132,8 @@ MUTATIONS = [
      [(R, binding18("kube-system"), binding18("kube-system").replace("kind: ServiceAccount", "kind: User"))], ["KS108"]),
     ("b18 binding subject namespace default", B18, [(R, CRB18_SUBJ, CRB18_SUBJ.replace("namespace: monitoring", "namespace: default"))], ["KS108"]),
     ("b18 RoleBinding instead of ClusterRoleBinding", B18,
-     [(R, CRB18, "kind: RoleBinding\nmetadata:\n  name: prometheus-k8s\n  namespace: monitoring\n")], ["KS006", "KS102", "KS104"]),
+     [(R, CRB18, "kind: RoleBinding\nmetadata:\n  name: prometheus-k8s\n  namespace: monitoring\n")],
+     ["KS006", "KS105", "KS203", "KS501"]),
     ("b18 binding v1beta1", B18, [(R, "apiVersion: rbac.authorization.k8s.io/v1\n" + CRB18, "apiVersion: rbac.authorization.k8s.io/v1beta1\n" + CRB18)],
      ["KS102", "KS104", "KS501"]),
     ("b18 roleRef name typo", B18, [(R, "  kind: ClusterRole\n  name: prometheus-k8s\nsubjects", "  kind: ClusterRole\n  name: prometheus-k8\nsubjects")],
