@@ -126,9 +126,21 @@ def resource_matches(rule: PolicyRule, resource: str, subresource: str) -> bool:
 
 
 def resource_name_matches(rule: PolicyRule, name: str | None) -> bool:
+    """`name`: the request's name as request_name gives it (None: every object, e.g. get nodes/metrics on each node)."""
     # EH ResourceNameMatches compares the request's name, "" when it has none (a list, a create): a rule naming
     # `""` allows exactly those requests (the API server accepts the name; nothing validates resourceNames).
-    return not rule.resource_names or (name or "") in rule.resource_names
+    return not rule.resource_names or (name is not None and name in rule.resource_names)
+
+
+def request_name(request: "Request") -> str | None:
+    """The name RequestInfo gives a request written without one: "" for a request that carries none (list or watch
+    of a collection, create of a new object, deletecollection), None for one made for every object by name (a get
+    on each node's nodes/metrics: the kubelet's SubjectAccessReview names the node, never "")."""
+    if request.name is not None:
+        return request.name
+    if request.verb in ("list", "watch") or (request.verb in UNNAMED_VERBS and not request.subresource):
+        return ""
+    return None
 
 
 def non_resource_url_matches(rule: PolicyRule, url: str) -> bool:
@@ -149,7 +161,7 @@ def rule_allows(rule: PolicyRule, request: Request, ignore_names: bool = False) 
     return (
         api_group_matches(rule, request.api_group)
         and resource_matches(rule, request.resource, request.subresource)
-        and (ignore_names or resource_name_matches(rule, request.name))
+        and (ignore_names or resource_name_matches(rule, request_name(request)))
     )
 
 

@@ -70,6 +70,12 @@ RULE_CASES = [
      '[{apiGroups: [""], resources: [pods], resourceNames: [""], verbs: [list]}]', LIST_PODS_ALL, True),
     ("resourceNames [\"\"] allows no named get", '[{apiGroups: [""], resources: [pods], resourceNames: [""], verbs: [get]}]',
      Request("get", "", "pods", namespace="app", name="a"), False),
+    # …but a kubelet scrape's SubjectAccessReview names the node: "" is no node's name (probe rbacdiff's change
+    # first let `resourceNames: [""]` allow get nodes/metrics on every node, a missed KS102).
+    ("resourceNames [\"\"] allows no kubelet scrape (the request names the node)",
+     '[{apiGroups: [""], resources: [nodes/metrics], resourceNames: [""], verbs: [get]}]', NODES_METRICS, False),
+    ("resourceNames [\"\"] allows the watch (its name is \"\")",
+     '[{apiGroups: [""], resources: [pods], resourceNames: [""], verbs: [watch]}]', Request("watch", "", "pods"), True),
     ("URL exact", "[{nonResourceURLs: [/metrics], verbs: [get]}]", Request("get", url="/metrics"), True),
     ("URL /metrics/* does not match /metrics", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics"), False),
     ("URL /metrics/* matches /metrics/slis", '[{nonResourceURLs: ["/metrics/*"], verbs: [get]}]', Request("get", url="/metrics/slis"), True),

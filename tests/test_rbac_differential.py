@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from kubelint_scrape.build import build_workspace
 from kubelint_scrape.load import parse_source
-from kubelint_scrape.rbac import ANONYMOUS, Authorizer, Identity, Request
+from kubelint_scrape.rbac import ANONYMOUS, Authorizer, Identity, Request, request_name
 
 import rbac_reference as ref
 
@@ -218,11 +218,17 @@ def cases(draw) -> tuple[list[dict], list[dict], list[Request]]:
 # ---------------------------------------------------------------------------------------------- comparison
 
 
+ANY_OBJECT = "object-no-rule-names"  # a name no generated resourceNames holds
+
+
 def _attributes(request: Request) -> ref.Attributes:
     if not request.is_resource:
         return ref.Attributes(request.verb, False, path=request.url)
+    # The tool's name None is "" for a request that carries no name (a list, a create) and "every object" for one
+    # made by name (a kubelet's get on each node): the latter is allowed when an arbitrary name is.
+    name = request_name(request)
     return ref.Attributes(request.verb, True, request.api_group, request.resource, request.subresource,
-                          request.namespace or "", request.name or "")
+                          request.namespace or "", ANY_OBJECT if name is None else name)
 
 
 def _user(identity: Identity) -> ref.User:

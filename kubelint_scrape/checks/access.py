@@ -218,7 +218,7 @@ def _replaced_fix(grants: list) -> str:
 def _nearest(decision: Decision) -> list[Related]:
     related = []
     for grant in decision.name_restricted[:1]:
-        item = grant_related(grant, f"{role_label(grant.role)} grants it only for resourceNames {', '.join(grant.rule.resource_names)}")
+        item = grant_related(grant, f"{role_label(grant.role)} grants it only for resourceNames {_names(grant.rule.resource_names)}")
         if item:
             related.append(item)
     if not related:
@@ -256,12 +256,16 @@ def _unrestrict_fix(decisions: list[Decision], add_fix: str) -> str:
             f"separate `get` rule if something needs them).\nOr:\n{add_fix}")
 
 
+def _names(names) -> str:
+    return ", ".join(name or '""' for name in names)  # `""` (an empty Helm value) shown, not left blank
+
+
 def _name_restriction(decisions: list[Decision]) -> str:
     """"ClusterRole/x grants it only for resourceNames …; why" when a rule would allow the request but for its
     resourceNames, else "" (the caller puts it in the parenthesis of its message)."""
     for decision in decisions:
         for grant in decision.name_restricted:
-            names = ", ".join(grant.rule.resource_names)
+            names = _names(grant.rule.resource_names)
             request = decision.request
             if request.name is not None:
                 why = f"the request is for {request.name}"
