@@ -371,7 +371,6 @@ def _build(workspace: Workspace) -> DeclaredTargets:
                 if entry:
                     labels.update(server_labels(workspace, pod, container, entry["port"]))
                 labels["__address__"] = f"{ip}:{entry['port']}" if entry else ip
-                labels.update(_owner_labels(sample))
                 by_role["pod"].append((_target(pod.obj.namespace, labels), index))
         for service in services.selecting(pod):
             for role in ("endpoints", "endpointslice"):
@@ -412,11 +411,6 @@ def _sample_pod(pod: PodTemplate, ip: str) -> dict[str, Any]:
     return {"name": pod.obj.name if pod.obj.kind == "Pod" else f"{owner or pod.obj.name}-abcde", "ip": ip,
             "node": "node-1", "host_ip": "10.0.0.11", "labels": pod.labels, "annotations": annotations,
             "controller": (kind, owner)}
-
-
-def _owner_labels(sample: dict) -> dict[str, str]:
-    kind, name = sample["controller"]
-    return {"__meta_kubernetes_pod_controller_kind": kind, "__meta_kubernetes_pod_controller_name": name} if kind else {}
 
 
 def _extension_ports(workspace: Workspace, pod: PodTemplate, container: Container) -> bool:
@@ -462,10 +456,10 @@ def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_
     svc = {"namespace": service.namespace, "name": service.name, "labels": service.labels,
            "annotations": service.annotations, "ports": ports,
            "endpoints": [{"ip": sample["ip"], "node": sample["node"], "pod": sample["name"], "pod_labels": sample["labels"],
-                          "pod_annotations": sample["annotations"]}]}
+                          "pod_annotations": sample["annotations"], "controller": sample["controller"]}]}
     result = []
     for target in _service_endpoint_targets(svc, slice_role):
-        labels = {**target.as_dict(), **_owner_labels(sample)}
+        labels = target.as_dict()
         number = int(labels["__address__"].rsplit(":", 1)[1])
         index = -1
         for container in pod.app_containers:

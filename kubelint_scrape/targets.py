@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 import re
+import uuid
 from typing import Any
 
 from .records import dataclass, field
@@ -51,7 +52,17 @@ def _service_labels(svc: dict) -> dict[str, str]:
     }
 
 
-def _pod_labels(namespace: str, pod: dict, port: dict | None) -> dict[str, str]:
+def _pod_uid(namespace: str, name: str) -> str:
+    """A UID of the pod's shape (metadata.uid, a UUID), the same for the same pod in every run."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"pod/{namespace}/{name}"))
+
+
+def _pod_labels(namespace: str, pod: dict, port: dict | None, pod_role: bool = True) -> dict[str, str]:
+    """A pod's labels as discovery/kubernetes/pod.go podLabels sets them (every pod: its uid, its controller when
+    an ownerReference is one), with the container labels. `pod_role`: a pod-role target, one per container
+    (port), which also says whether the container is an init one; endpoints.go and endpointslice.go merge
+    podLabels and set only the name, image and port labels of the container whose port is the endpoint's — no
+    `__meta_kubernetes_pod_container_init` — and none when no container declares that port (`port` None)."""
     labels = {
         "__meta_kubernetes_namespace": namespace,
         "__meta_kubernetes_pod_name": pod["name"],
@@ -60,11 +71,18 @@ def _pod_labels(namespace: str, pod: dict, port: dict | None) -> dict[str, str]:
         "__meta_kubernetes_pod_host_ip": pod.get("host_ip", pod["ip"]),
         "__meta_kubernetes_pod_ready": "true",
         "__meta_kubernetes_pod_phase": "Running",
-        "__meta_kubernetes_pod_container_name": pod.get("container", pod["name"].split("-")[0]),
-        "__meta_kubernetes_pod_container_init": "false",
+        "__meta_kubernetes_pod_uid": _pod_uid(namespace, pod["name"]),
         **_meta("__meta_kubernetes_pod", pod.get("labels"), "label"),
         **_meta("__meta_kubernetes_pod", pod.get("annotations"), "annotation"),
     }
+    kind, owner = pod.get("controller") or ("", "")
+    if kind:
+        labels["__meta_kubernetes_pod_controller_kind"] = kind
+        labels["__meta_kubernetes_pod_controller_name"] = owner
+    if pod_role or port is not None:
+        labels["__meta_kubernetes_pod_container_name"] = pod.get("container", pod["name"].split("-")[0])
+    if pod_role:
+        labels["__meta_kubernetes_pod_container_init"] = "false"
     if port is not None:
         labels["__meta_kubernetes_pod_container_port_name"] = port.get("name", "")
         labels["__meta_kubernetes_pod_container_port_number"] = str(port["port"])
@@ -91,6 +109,7 @@ def _endpoint_pod(svc: dict, endpoint: dict) -> dict | None:
     return {
         "name": endpoint["pod"], "ip": endpoint["ip"], "node": endpoint.get("node", ""),
         "labels": endpoint.get("pod_labels") or svc.get("labels"), "annotations": endpoint.get("pod_annotations"),
+        "controller": endpoint.get("controller"),
     }
 
 
@@ -117,7 +136,11 @@ def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
                     "__meta_kubernetes_endpointslice_port_name": port.get("name", ""),
                     "__meta_kubernetes_endpointslice_port": str(target_port),
                     "__meta_kubernetes_endpointslice_port_protocol": port.get("protocol", "TCP"),
+                    # the EndpointSlice controller sets all three conditions on every endpoint (serving and
+                    # terminating since Kubernetes 1.22), and endpointslice.go labels each one that is set
                     "__meta_kubernetes_endpointslice_endpoint_conditions_ready": "true",
+                    "__meta_kubernetes_endpointslice_endpoint_conditions_serving": "true",
+                    "__meta_kubernetes_endpointslice_endpoint_conditions_terminating": "false",
                     "__meta_kubernetes_endpointslice_endpoint_node_name": endpoint.get("node", ""),
                 })
                 prefix = "__meta_kubernetes_endpointslice"
@@ -136,7 +159,8 @@ def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
                 labels[f"{prefix}_address_target_kind"] = kind
                 labels[f"{prefix}_address_target_name"] = endpoint.get("target_name") or endpoint.get("pod", "")
             if pod:
-                labels.update(_pod_labels(svc["namespace"], pod, {"name": port.get("name", ""), "port": target_port}))
+                container_port = None if endpoint.get("pod_ports") is False else {"name": port.get("name", ""), "port": target_port}
+                labels.update(_pod_labels(svc["namespace"], pod, container_port, pod_role=False))
             result.append(_target(svc["namespace"], labels))
     return result
 
@@ -168,7 +192,7 @@ def _pods(cluster: dict) -> list[tuple[str, dict, list[dict]]]:
             if pod and (svc["namespace"], pod["name"]) not in listed:
                 # kubeadm's static control-plane pods declare no container ports: pod discovery finds them on the
                 # bare pod IP; only a Service someone adds for them has the :10257/:10259 endpoints.
-                ports = [] if svc.get("class") == "control-plane" else [
+                ports = [] if endpoint.get("pod_ports") is False else [
                     {"name": p.get("name", ""), "port": p.get("target_port", p["port"]), "protocol": p.get("protocol", "TCP")}
                     for p in _ports(svc)]
                 pods.append((svc["namespace"], pod, ports))
