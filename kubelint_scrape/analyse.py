@@ -917,12 +917,23 @@ def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, int]]) -> t
             current, changed, kept = relabel_tracking(labels, plain, _WHERE_LABELS, residue)
         except Exception:
             return None, None
-        if current is not None and current.get("__address__"):
+        if _scraped(current):
             break
-    if current is None or not current.get("__address__"):
+    if not _scraped(current):
         return None, None
     decisive = changed if changed is not None else kept
     return current, (rules[decisive][1] if decisive is not None else None)
+
+
+def _scraped(labels: dict[str, str] | None) -> bool:
+    """Whether Prometheus makes a target of relabelled labels (scrape/target.go PopulateLabels): not when a rule
+    dropped it, nor without an `__address__` ("no address"), nor when the address holds a `/`
+    (config.CheckTargetAddress: "is not a valid hostname" — a proxy path written into `__address__` is never
+    requested, so it needs no permission)."""
+    if labels is None:
+        return False
+    address = labels.get("__address__", "")
+    return bool(address) and "/" not in address
 
 
 _WHERE_LABELS = ("__address__", "__metrics_path__", "__scheme__")
