@@ -121,18 +121,33 @@ def _ports(svc: dict) -> list[dict]:
     return sorted(svc.get("ports", []), key=lambda port: str(port.get("target_port", port["port"])) != advertised)
 
 
+def _endpoints_object_labels(svc: dict, slice_role: bool) -> dict[str, str]:
+    """The labels every target of a Service's Endpoints or EndpointSlice object carries (the target group's:
+    the object's metadata and its Service's)."""
+    labels = _service_labels(svc)
+    if slice_role:
+        labels.update({
+            "__meta_kubernetes_endpointslice_name": f"{svc['name']}-abcde",
+            **_meta("__meta_kubernetes_endpointslice", {**(svc.get("labels") or {}), "kubernetes.io/service-name": svc["name"]}, "label"),
+            "__meta_kubernetes_endpointslice_address_type": "IPv4",
+        })
+    else:
+        labels.update({
+            "__meta_kubernetes_endpoints_name": svc["name"],
+            **_meta("__meta_kubernetes_endpoints", svc.get("labels"), "label"),
+        })
+    return labels
+
+
 def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
     result = []
     for port in _ports(svc):
         target_port = port.get("target_port", port["port"])
         for endpoint in svc.get("endpoints", []):
-            labels = {"__address__": f"{endpoint['ip']}:{target_port}", **_service_labels(svc)}
+            labels = {"__address__": f"{endpoint['ip']}:{target_port}", **_endpoints_object_labels(svc, slice_role)}
             pod = _endpoint_pod(svc, endpoint)
             if slice_role:
                 labels.update({
-                    "__meta_kubernetes_endpointslice_name": f"{svc['name']}-abcde",
-                    **_meta("__meta_kubernetes_endpointslice", {**(svc.get("labels") or {}), "kubernetes.io/service-name": svc["name"]}, "label"),
-                    "__meta_kubernetes_endpointslice_address_type": "IPv4",
                     "__meta_kubernetes_endpointslice_port_name": port.get("name", ""),
                     "__meta_kubernetes_endpointslice_port": str(target_port),
                     "__meta_kubernetes_endpointslice_port_protocol": port.get("protocol", "TCP"),
@@ -146,8 +161,6 @@ def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
                 prefix = "__meta_kubernetes_endpointslice"
             else:
                 labels.update({
-                    "__meta_kubernetes_endpoints_name": svc["name"],
-                    **_meta("__meta_kubernetes_endpoints", svc.get("labels"), "label"),
                     "__meta_kubernetes_endpoint_port_name": port.get("name", ""),
                     "__meta_kubernetes_endpoint_port_protocol": port.get("protocol", "TCP"),
                     "__meta_kubernetes_endpoint_ready": "true",
@@ -163,6 +176,15 @@ def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
                 labels.update(_pod_labels(svc["namespace"], pod, container_port, pod_role=False))
             result.append(_target(svc["namespace"], labels))
     return result
+
+
+def uncovered_port_labels(svc: dict, slice_role: bool, pod: dict, port: dict) -> dict[str, str]:
+    """The target endpoints.go and endpointslice.go add for a container port of an endpoint's pod that none of
+    the object's ports covers: the object's and the pod's labels with the container's, but no endpoint or port
+    labels of the object (a job keeping `__meta_kubernetes_pod_container_port_name: metrics` scrapes it even
+    when the Service exposes only another port)."""
+    return {"__address__": f"{pod['ip']}:{port['port']}", **_endpoints_object_labels(svc, slice_role),
+            **_pod_labels(svc["namespace"], pod, port, pod_role=False)}
 
 
 def _service_targets(svc: dict) -> list[Target]:
