@@ -52,6 +52,13 @@ def _service_labels(svc: dict) -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _node_ips() -> dict[str, str]:
+    """The representative nodes' addresses by name: a pod's status.hostIP is its node's address (pod.go
+    __meta_kubernetes_pod_host_ip), not its own pod-network IP — only a hostNetwork pod has the two equal."""
+    return {node["name"]: node["ip"] for node in knowledge("cluster")["nodes"]}
+
+
 def _pod_uid(namespace: str, name: str) -> str:
     """A UID of the pod's shape (metadata.uid, a UUID), the same for the same pod in every run."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"pod/{namespace}/{name}"))
@@ -68,7 +75,7 @@ def _pod_labels(namespace: str, pod: dict, port: dict | None, pod_role: bool = T
         "__meta_kubernetes_pod_name": pod["name"],
         "__meta_kubernetes_pod_ip": pod["ip"],
         "__meta_kubernetes_pod_node_name": pod.get("node", ""),
-        "__meta_kubernetes_pod_host_ip": pod.get("host_ip", pod["ip"]),
+        "__meta_kubernetes_pod_host_ip": pod.get("host_ip") or _node_ips().get(pod.get("node", ""), pod["ip"]),
         "__meta_kubernetes_pod_ready": "true",
         "__meta_kubernetes_pod_phase": "Running",
         "__meta_kubernetes_pod_uid": _pod_uid(namespace, pod["name"]),
@@ -110,6 +117,7 @@ def _endpoint_pod(svc: dict, endpoint: dict) -> dict | None:
         "name": endpoint["pod"], "ip": endpoint["ip"], "node": endpoint.get("node", ""),
         "labels": endpoint.get("pod_labels") or svc.get("labels"), "annotations": endpoint.get("pod_annotations"),
         "controller": endpoint.get("controller"),
+        **({"container": endpoint["container"]} if endpoint.get("container") else {}),
     }
 
 

@@ -192,3 +192,27 @@ def test_ingress_targets() -> None:
                                  "__meta_kubernetes_ingress_annotation_*",
                                  "__meta_kubernetes_ingress_annotationpresent_*"})
         assert target["__address__"] == target["__meta_kubernetes_ingress_host"]
+
+
+def test_pod_host_ip_is_the_nodes_address() -> None:
+    """pod.go sets __meta_kubernetes_pod_host_ip from status.hostIP, the node's address: a pod-network pod's host
+    IP differs from its own (a `dropequal` of the two keeps it), a hostNetwork pod's is the same."""
+    nodes = {t["__meta_kubernetes_node_name"]: t["__meta_kubernetes_node_address_InternalIP"]
+             for t in representative_targets("node", None)}
+    for role in ("pod", "endpoints", "endpointslice"):
+        for target in representative_targets(role, None):
+            if "__meta_kubernetes_pod_name" in target:
+                assert target["__meta_kubernetes_pod_host_ip"] == nodes[target["__meta_kubernetes_pod_node_name"]]
+    pod_network = [t for t in representative_targets("pod", None) if t["__meta_kubernetes_pod_ip"].startswith("10.244.")]
+    assert pod_network and all(t["__meta_kubernetes_pod_host_ip"] != t["__meta_kubernetes_pod_ip"] for t in pod_network)
+
+
+def test_container_names_are_the_workloads() -> None:
+    """__meta_kubernetes_pod_container_name is the container's name in the pod spec: kubeadm names each static
+    pod's container after its component (a job keeping `kube-scheduler` keeps the scheduler's pod)."""
+    names = {t["__meta_kubernetes_pod_name"]: t["__meta_kubernetes_pod_container_name"]
+             for t in representative_targets("pod", None)}
+    assert names["kube-scheduler-control-plane-1"] == "kube-scheduler"
+    assert names["kube-controller-manager-control-plane-1"] == "kube-controller-manager"
+    assert names["kube-proxy-abcde"] == "kube-proxy"
+    assert names["example-app-7c9d8-xyz12"] == "example-app"
