@@ -29,7 +29,7 @@ from .relabel import (DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelErro
 from .resources import knowledge
 from .extapi import has_servers, service_dns_containers, service_dns_labels
 from .targets import (Endpoint, all_namespaces_proxy, classify, extension_endpoint, kubelet_subresources,
-                      meta_families, representative_targets, served_by_other_container, shown_services, user_targets,
+                      label_family, meta_families, representative_targets, served_by_other_container, shown_services, user_targets,
                       assumed_stand_in)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
@@ -1308,7 +1308,7 @@ def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
     components are left out: an unknown Service-label filter does not pick the API server or the kubelet."""
     retried = []
     for index, sd in enumerate(job.sd_configs):
-        families = meta_families(sd.role, sd.attach_node) or frozenset()
+        families = meta_families(sd.role, sd.attach_node, sd.attach_namespace) or frozenset()
         kept_rules = [(rule, place) for rule, place in rules if not _filters_on_user_metadata(rule, families)]
         if len(kept_rules) == len(rules):
             continue
@@ -1323,7 +1323,7 @@ def _filters_on_user_metadata(rule: RelabelRule, families: frozenset[str]) -> bo
     One on another role's labels (`__meta_kubernetes_service_annotation_*` under role pod, KS605) is no choice of
     the user's: the label is empty on every target, so the filter stays."""
     return rule.action in (KEEP, DROP) and any(
-        (match := _USER_METADATA.match(name)) and match.group(1) in families
+        _USER_METADATA.match(name) and label_family(name) in families
         or rule.action == KEEP and _NODE_NAMES.get(name) in families for name in rule.source_labels)
 
 

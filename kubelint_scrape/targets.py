@@ -395,16 +395,34 @@ def representative_targets(role: str, namespaces: list[str] | None, unnamed: boo
     return [t.as_dict() for t in chosen]
 
 
-def meta_families(role: str, attach_node: bool = False) -> frozenset[str] | None:
-    """The `__meta_kubernetes_<family>_*` families a role's discoverer sets (`endpoint` for
-    __meta_kubernetes_endpoint_port_name, `namespace` for __meta_kubernetes_namespace), with the node's when
-    attach_metadata asks for it; None for a role whose labels are not in the table."""
+# The namespace's own labels and annotations (`__meta_kubernetes_namespace_label_team`): set only with
+# attach_metadata: {namespace: true} (discovery/kubernetes addNamespaceLabels, every role's build* under
+# withNamespaceMetadata), unlike `__meta_kubernetes_namespace` itself, which every role sets.
+NAMESPACE_METADATA = "namespace_metadata"
+_NAMESPACE_METADATA_LABEL = re.compile(r"^__meta_kubernetes_namespace_(?:label|labelpresent|annotation|annotationpresent)_")
+
+
+def label_family(label: str) -> str | None:
+    """The `__meta_kubernetes_<family>_…` family of a label as meta_families names them (`endpoint` for
+    __meta_kubernetes_endpoint_port_name, `namespace` for __meta_kubernetes_namespace, NAMESPACE_METADATA for a
+    namespace's labels); None for a label outside `__meta_kubernetes_`."""
+    if not label.startswith("__meta_kubernetes_"):
+        return None
+    if _NAMESPACE_METADATA_LABEL.match(label):
+        return NAMESPACE_METADATA
+    return label[len("__meta_kubernetes_"):].split("_", 1)[0]
+
+
+def meta_families(role: str, attach_node: bool = False, attach_namespace: bool = False) -> frozenset[str] | None:
+    """The label families (label_family) a role's discoverer sets, with the node's and the namespace's when
+    attach_metadata asks for them; None for a role whose labels are not in the table."""
     table = knowledge("sd-roles")
     if role not in table["meta_families"]:
         return None
     families = set(table["meta_families"][role])
-    if attach_node and role in ("pod", "endpoints", "endpointslice"):
-        families.update(table["attached_meta_families"]["node"])
+    for kind, wanted in (("node", attach_node), ("namespace", attach_namespace)):
+        if wanted and role in table["attach_metadata"][kind]["roles"]:
+            families.update(table["attached_meta_families"][kind])
     return frozenset(families)
 
 

@@ -216,3 +216,18 @@ def test_container_names_are_the_workloads() -> None:
     assert names["kube-controller-manager-control-plane-1"] == "kube-controller-manager"
     assert names["kube-proxy-abcde"] == "kube-proxy"
     assert names["example-app-7c9d8-xyz12"] == "example-app"
+
+
+def test_namespace_labels_need_attach_metadata() -> None:
+    """Every role sets __meta_kubernetes_namespace; the namespace's own labels and annotations only with
+    attach_metadata: {namespace: true} (addNamespaceLabels under withNamespaceMetadata; service.go buildService)."""
+    from kubelint_scrape.targets import NAMESPACE_METADATA, label_family, meta_families
+
+    assert label_family("__meta_kubernetes_namespace") == "namespace"
+    assert label_family("__meta_kubernetes_namespace_label_team") == NAMESPACE_METADATA
+    assert label_family("__meta_kubernetes_namespace_annotationpresent_owner") == NAMESPACE_METADATA
+    assert label_family("__meta_kubernetes_endpoint_port_name") == "endpoint"
+    for role in ("pod", "service", "endpoints", "endpointslice", "ingress"):
+        assert NAMESPACE_METADATA not in meta_families(role)
+        assert NAMESPACE_METADATA in meta_families(role, attach_namespace=True)
+    assert NAMESPACE_METADATA not in meta_families("node", attach_namespace=True)
