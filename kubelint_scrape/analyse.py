@@ -29,7 +29,7 @@ from .relabel import (DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelErro
 from .resources import knowledge
 from .extapi import has_servers, service_dns_containers, service_dns_labels
 from .targets import (Endpoint, all_namespaces_proxy, classify, extension_endpoint, kubelet_subresources,
-                      meta_families, representative_targets, served_by_other_container, shown_services, user_targets,
+                      label_family, meta_families, representative_targets, served_by_other_container, shown_services, user_targets,
                       assumed_stand_in)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
@@ -917,12 +917,23 @@ def _simulate(labels: dict[str, str], rules: list[tuple[RelabelRule, int]]) -> t
             current, changed, kept = relabel_tracking(labels, plain, _WHERE_LABELS, residue)
         except Exception:
             return None, None
-        if current is not None and current.get("__address__"):
+        if _scraped(current):
             break
-    if current is None or not current.get("__address__"):
+    if not _scraped(current):
         return None, None
     decisive = changed if changed is not None else kept
     return current, (rules[decisive][1] if decisive is not None else None)
+
+
+def _scraped(labels: dict[str, str] | None) -> bool:
+    """Whether Prometheus makes a target of relabelled labels (scrape/target.go PopulateLabels): not when a rule
+    dropped it, nor without an `__address__` ("no address"), nor when the address holds a `/`
+    (config.CheckTargetAddress: "is not a valid hostname" — a proxy path written into `__address__` is never
+    requested, so it needs no permission)."""
+    if labels is None:
+        return False
+    address = labels.get("__address__", "")
+    return bool(address) and "/" not in address
 
 
 _WHERE_LABELS = ("__address__", "__metrics_path__", "__scheme__")
@@ -1278,19 +1289,26 @@ def _proxied_namespaces(job: ScrapeJob, kept: list[tuple[Endpoint, tuple, tuple]
 
 # Labels and annotations of discovered objects: the user's own, which the sample cluster cannot know.
 _USER_METADATA = re.compile(r"^__meta_kubernetes_([a-z]+)_(label|labelpresent|annotation|annotationpresent)_")
+# The names of the nodes (node.go, pod.go, endpoints.go, endpointslice.go), the `__meta_kubernetes_<family>_…` that
+# carries one: the user's too. A job keeping one node by name keeps a kubelet of the user's cluster, whatever the
+# sample's node names are. Only a keep: every node has a name, so a drop matching all of the sample's
+# (`regex: .+`) drops every node of any cluster.
+_NODE_NAMES = {"__meta_kubernetes_node_name": "node", "__meta_kubernetes_pod_node_name": "pod",
+               "__meta_kubernetes_endpoint_node_name": "endpoint",
+               "__meta_kubernetes_endpointslice_endpoint_node_name": "endpointslice"}
 
 
 def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
                            rules: list[tuple[RelabelRule, int]]) -> list[tuple[dict[str, str], tuple, list]]:
     """For a job that keeps none of the sample targets: the nodes and generic applications again, without the
-    keep/drop filters on labels or annotations (a `keep` on `__meta_kubernetes_node_label_nvidia_com_gpu_present`,
-    or on the pod label `app: prometheus` of the inputs' own workload). The sample cluster cannot say which of the
+    keep/drop filters on labels, annotations or node names (a `keep` on `__meta_kubernetes_node_label_nvidia_com_gpu_present`,
+    on the pod label `app: prometheus` of the inputs' own workload, on `__meta_kubernetes_node_name: worker-7`). The sample cluster cannot say which of the
     user's objects carry them, and what such a filter picks is still a kubelet (every node) or an application,
     scraped where the job's relabelling sends it (a pod's host IP on :10250 is its kubelet). The named system
     components are left out: an unknown Service-label filter does not pick the API server or the kubelet."""
     retried = []
     for index, sd in enumerate(job.sd_configs):
-        families = meta_families(sd.role, sd.attach_node) or frozenset()
+        families = meta_families(sd.role, sd.attach_node, sd.attach_namespace) or frozenset()
         kept_rules = [(rule, place) for rule, place in rules if not _filters_on_user_metadata(rule, families)]
         if len(kept_rules) == len(rules):
             continue
@@ -1300,11 +1318,13 @@ def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
 
 
 def _filters_on_user_metadata(rule: RelabelRule, families: frozenset[str]) -> bool:
-    """A keep/drop on labels or annotations of an object the role describes (`families`, targets.meta_families).
+    """A keep/drop on labels or annotations of an object the role describes, or a keep on a node name it sets (`families`,
+    targets.meta_families).
     One on another role's labels (`__meta_kubernetes_service_annotation_*` under role pod, KS605) is no choice of
     the user's: the label is empty on every target, so the filter stays."""
     return rule.action in (KEEP, DROP) and any(
-        (match := _USER_METADATA.match(name)) and match.group(1) in families for name in rule.source_labels)
+        _USER_METADATA.match(name) and label_family(name) in families
+        or rule.action == KEEP and _NODE_NAMES.get(name) in families for name in rule.source_labels)
 
 
 def _endpoint_key(endpoint: Endpoint) -> tuple:

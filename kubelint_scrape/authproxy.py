@@ -30,7 +30,8 @@ from .load import Limits, parse_text
 from .model import Container, K8sObject, PodTemplate, Workspace
 from .rbac import Identity, Request
 from .records import dataclass, field
-from .targets import PROXY_SERVER_LABEL, RBAC_PROXY_LABEL, RBAC_PROXY_PORT_LABEL, Endpoint, Target, _pod_labels, _service_endpoint_targets, _target
+from .targets import (PROXY_SERVER_LABEL, RBAC_PROXY_LABEL, RBAC_PROXY_PORT_LABEL, Endpoint, Target, _pod_labels,
+                      _service_endpoint_targets, _target, uncovered_port_labels)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span
 
 if TYPE_CHECKING:  # analyse.py imports this module
@@ -359,19 +360,10 @@ def _build(workspace: Workspace) -> DeclaredTargets:
                 index = len(servers)
                 servers.append(Server(pod, container))
                 server_index[(id(pod), id(container))] = index
-            ports = [as_map(p) for p in as_seq(container.node.get("ports"))
-                     if isinstance(as_map(p).get("containerPort"), int)]
-            for port in ports or [None]:
-                entry = None if port is None else {"name": as_str(port.get("name")), "port": port["containerPort"],
-                                                   "protocol": as_str(port.get("protocol")) or "TCP"}
+            for entry in _port_entries(container) or [None]:
                 labels = _pod_labels(pod.obj.namespace, {**sample, "container": container.name}, entry)
-                labels["__meta_kubernetes_pod_container_image"] = container.image
-                if index >= 0:
-                    labels.update(proxy_labels(pod, container, entry["port"] if entry else None))
-                if entry:
-                    labels.update(server_labels(workspace, pod, container, entry["port"]))
+                labels.update(_container_marks(workspace, pod, container, entry["port"] if entry else None, index))
                 labels["__address__"] = f"{ip}:{entry['port']}" if entry else ip
-                labels.update(_owner_labels(sample))
                 by_role["pod"].append((_target(pod.obj.namespace, labels), index))
         for service in services.selecting(pod):
             for role in ("endpoints", "endpointslice"):
@@ -414,11 +406,6 @@ def _sample_pod(pod: PodTemplate, ip: str) -> dict[str, Any]:
             "controller": (kind, owner)}
 
 
-def _owner_labels(sample: dict) -> dict[str, str]:
-    kind, name = sample["controller"]
-    return {"__meta_kubernetes_pod_controller_kind": kind, "__meta_kubernetes_pod_controller_name": name} if kind else {}
-
-
 def _extension_ports(workspace: Workspace, pod: PodTemplate, container: Container) -> bool:
     """Whether any declared port of the container is an extension API server's (extapi.server_labels)."""
     return any(server_labels(workspace, pod, container, as_map(p).get("containerPort"))
@@ -447,11 +434,29 @@ class _ServicesBySelector:
         return [service for _order, service in sorted(found, key=lambda entry: entry[0])]
 
 
+def _port_entries(container: Container) -> list[dict]:
+    """The container's declared ports, as targets._pod_labels takes them."""
+    return [{"name": as_str(port.get("name")), "port": port["containerPort"], "protocol": as_str(port.get("protocol")) or "TCP"}
+            for port in map(as_map, as_seq(container.node.get("ports"))) if isinstance(port.get("containerPort"), int)]
+
+
+def _container_marks(workspace: Workspace, pod: PodTemplate, container: Container, number: int | None,
+                     index: int) -> dict[str, str]:
+    """What a target of `container` (on its port `number`) carries beyond discovery's labels: its image (which
+    discovery sets too), and the kube-rbac-proxy (`index` ≥ 0: its server) and extension API server marks."""
+    labels = {"__meta_kubernetes_pod_container_image": container.image}
+    if index >= 0:
+        labels.update(proxy_labels(pod, container, number))
+    if number is not None:
+        labels.update(server_labels(workspace, pod, container, number))
+    return labels
+
+
 def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_role: bool,
                       server_index: dict[tuple[int, int], int], workspace: Workspace) -> list[tuple[Target, int]]:
-    """The endpoints/endpointslice targets of `service` on `pod`: one per Service port whose targetPort the pod
-    serves, labelled with the container that serves it (endpoints.go: container labels for the port whose
-    number is the endpoint's)."""
+    """The endpoints/endpointslice targets of `service` on `pod` (endpoints.go, endpointslice.go): one per Service
+    port whose targetPort the pod serves, with the labels of the container declaring that port number (none when
+    no container does), then one per declared container port no Service port covers."""
     ports = []
     for port in as_seq(get_path(service.doc, "spec", "ports")):
         port = as_map(port)
@@ -459,25 +464,33 @@ def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_
         if number is not None:
             ports.append({"name": as_str(port.get("name")), "port": port.get("port"), "target_port": number,
                           "protocol": as_str(port.get("protocol")) or "TCP"})
+    endpoint = {"ip": sample["ip"], "node": sample["node"], "pod": sample["name"], "pod_labels": sample["labels"],
+                "pod_annotations": sample["annotations"], "controller": sample["controller"]}
     svc = {"namespace": service.namespace, "name": service.name, "labels": service.labels,
-           "annotations": service.annotations, "ports": ports,
-           "endpoints": [{"ip": sample["ip"], "node": sample["node"], "pod": sample["name"], "pod_labels": sample["labels"],
-                          "pod_annotations": sample["annotations"]}]}
+           "annotations": service.annotations, "ports": ports, "endpoints": [endpoint]}
     result = []
     for target in _service_endpoint_targets(svc, slice_role):
-        labels = {**target.as_dict(), **_owner_labels(sample)}
+        labels = target.as_dict()
         number = int(labels["__address__"].rsplit(":", 1)[1])
+        container = next((c for c in pod.app_containers if any(entry["port"] == number for entry in _port_entries(c))), None)
         index = -1
-        for container in pod.app_containers:
-            if any(as_map(p).get("containerPort") == number for p in as_seq(container.node.get("ports"))):
-                labels["__meta_kubernetes_pod_container_name"] = container.name
-                labels["__meta_kubernetes_pod_container_image"] = container.image
-                index = server_index.get((id(pod), id(container)), -1)
-                if index >= 0:
-                    labels.update(proxy_labels(pod, container, number))
-                labels.update(server_labels(workspace, pod, container, number))
-                break
+        if container is None:
+            labels = {name: value for name, value in labels.items() if not name.startswith("__meta_kubernetes_pod_container_")}
+        else:
+            labels["__meta_kubernetes_pod_container_name"] = container.name
+            index = server_index.get((id(pod), id(container)), -1)
+            labels.update(_container_marks(workspace, pod, container, number, index))
         result.append((_target(service.namespace, labels), index))
+    covered = {port["target_port"] for port in ports}
+    pod_entry = {"name": sample["name"], "ip": sample["ip"], "node": sample["node"], "labels": sample["labels"],
+                 "annotations": sample["annotations"], "controller": sample["controller"]}
+    for container in pod.app_containers:
+        index = server_index.get((id(pod), id(container)), -1)
+        for entry in _port_entries(container):
+            if entry["port"] not in covered:
+                labels = uncovered_port_labels(svc, slice_role, {**pod_entry, "container": container.name}, entry)
+                labels.update(_container_marks(workspace, pod, container, entry["port"], index))
+                result.append((_target(service.namespace, labels), index))
     return result
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 import re
+import uuid
 from typing import Any
 
 from .records import dataclass, field
@@ -51,20 +52,44 @@ def _service_labels(svc: dict) -> dict[str, str]:
     }
 
 
-def _pod_labels(namespace: str, pod: dict, port: dict | None) -> dict[str, str]:
+@functools.lru_cache(maxsize=1)
+def _node_ips() -> dict[str, str]:
+    """The representative nodes' addresses by name: a pod's status.hostIP is its node's address (pod.go
+    __meta_kubernetes_pod_host_ip), not its own pod-network IP — only a hostNetwork pod has the two equal."""
+    return {node["name"]: node["ip"] for node in knowledge("cluster")["nodes"]}
+
+
+def _pod_uid(namespace: str, name: str) -> str:
+    """A UID of the pod's shape (metadata.uid, a UUID), the same for the same pod in every run."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"pod/{namespace}/{name}"))
+
+
+def _pod_labels(namespace: str, pod: dict, port: dict | None, pod_role: bool = True) -> dict[str, str]:
+    """A pod's labels as discovery/kubernetes/pod.go podLabels sets them (every pod: its uid, its controller when
+    an ownerReference is one), with the container labels. `pod_role`: a pod-role target, one per container
+    (port), which also says whether the container is an init one; endpoints.go and endpointslice.go merge
+    podLabels and set only the name, image and port labels of the container whose port is the endpoint's — no
+    `__meta_kubernetes_pod_container_init` — and none when no container declares that port (`port` None)."""
     labels = {
         "__meta_kubernetes_namespace": namespace,
         "__meta_kubernetes_pod_name": pod["name"],
         "__meta_kubernetes_pod_ip": pod["ip"],
         "__meta_kubernetes_pod_node_name": pod.get("node", ""),
-        "__meta_kubernetes_pod_host_ip": pod.get("host_ip", pod["ip"]),
+        "__meta_kubernetes_pod_host_ip": pod.get("host_ip") or _node_ips().get(pod.get("node", ""), pod["ip"]),
         "__meta_kubernetes_pod_ready": "true",
         "__meta_kubernetes_pod_phase": "Running",
-        "__meta_kubernetes_pod_container_name": pod.get("container", pod["name"].split("-")[0]),
-        "__meta_kubernetes_pod_container_init": "false",
+        "__meta_kubernetes_pod_uid": _pod_uid(namespace, pod["name"]),
         **_meta("__meta_kubernetes_pod", pod.get("labels"), "label"),
         **_meta("__meta_kubernetes_pod", pod.get("annotations"), "annotation"),
     }
+    kind, owner = pod.get("controller") or ("", "")
+    if kind:
+        labels["__meta_kubernetes_pod_controller_kind"] = kind
+        labels["__meta_kubernetes_pod_controller_name"] = owner
+    if pod_role or port is not None:
+        labels["__meta_kubernetes_pod_container_name"] = pod.get("container", pod["name"].split("-")[0])
+    if pod_role:
+        labels["__meta_kubernetes_pod_container_init"] = "false"
     if port is not None:
         labels["__meta_kubernetes_pod_container_port_name"] = port.get("name", "")
         labels["__meta_kubernetes_pod_container_port_number"] = str(port["port"])
@@ -91,6 +116,8 @@ def _endpoint_pod(svc: dict, endpoint: dict) -> dict | None:
     return {
         "name": endpoint["pod"], "ip": endpoint["ip"], "node": endpoint.get("node", ""),
         "labels": endpoint.get("pod_labels") or svc.get("labels"), "annotations": endpoint.get("pod_annotations"),
+        "controller": endpoint.get("controller"),
+        **({"container": endpoint["container"]} if endpoint.get("container") else {}),
     }
 
 
@@ -102,29 +129,46 @@ def _ports(svc: dict) -> list[dict]:
     return sorted(svc.get("ports", []), key=lambda port: str(port.get("target_port", port["port"])) != advertised)
 
 
+def _endpoints_object_labels(svc: dict, slice_role: bool) -> dict[str, str]:
+    """The labels every target of a Service's Endpoints or EndpointSlice object carries (the target group's:
+    the object's metadata and its Service's)."""
+    labels = _service_labels(svc)
+    if slice_role:
+        labels.update({
+            "__meta_kubernetes_endpointslice_name": f"{svc['name']}-abcde",
+            **_meta("__meta_kubernetes_endpointslice", {**(svc.get("labels") or {}), "kubernetes.io/service-name": svc["name"]}, "label"),
+            "__meta_kubernetes_endpointslice_address_type": "IPv4",
+        })
+    else:
+        labels.update({
+            "__meta_kubernetes_endpoints_name": svc["name"],
+            **_meta("__meta_kubernetes_endpoints", svc.get("labels"), "label"),
+        })
+    return labels
+
+
 def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
     result = []
     for port in _ports(svc):
         target_port = port.get("target_port", port["port"])
         for endpoint in svc.get("endpoints", []):
-            labels = {"__address__": f"{endpoint['ip']}:{target_port}", **_service_labels(svc)}
+            labels = {"__address__": f"{endpoint['ip']}:{target_port}", **_endpoints_object_labels(svc, slice_role)}
             pod = _endpoint_pod(svc, endpoint)
             if slice_role:
                 labels.update({
-                    "__meta_kubernetes_endpointslice_name": f"{svc['name']}-abcde",
-                    **_meta("__meta_kubernetes_endpointslice", {**(svc.get("labels") or {}), "kubernetes.io/service-name": svc["name"]}, "label"),
-                    "__meta_kubernetes_endpointslice_address_type": "IPv4",
                     "__meta_kubernetes_endpointslice_port_name": port.get("name", ""),
                     "__meta_kubernetes_endpointslice_port": str(target_port),
                     "__meta_kubernetes_endpointslice_port_protocol": port.get("protocol", "TCP"),
+                    # the EndpointSlice controller sets all three conditions on every endpoint (serving and
+                    # terminating since Kubernetes 1.22), and endpointslice.go labels each one that is set
                     "__meta_kubernetes_endpointslice_endpoint_conditions_ready": "true",
+                    "__meta_kubernetes_endpointslice_endpoint_conditions_serving": "true",
+                    "__meta_kubernetes_endpointslice_endpoint_conditions_terminating": "false",
                     "__meta_kubernetes_endpointslice_endpoint_node_name": endpoint.get("node", ""),
                 })
                 prefix = "__meta_kubernetes_endpointslice"
             else:
                 labels.update({
-                    "__meta_kubernetes_endpoints_name": svc["name"],
-                    **_meta("__meta_kubernetes_endpoints", svc.get("labels"), "label"),
                     "__meta_kubernetes_endpoint_port_name": port.get("name", ""),
                     "__meta_kubernetes_endpoint_port_protocol": port.get("protocol", "TCP"),
                     "__meta_kubernetes_endpoint_ready": "true",
@@ -136,9 +180,19 @@ def _service_endpoint_targets(svc: dict, slice_role: bool) -> list[Target]:
                 labels[f"{prefix}_address_target_kind"] = kind
                 labels[f"{prefix}_address_target_name"] = endpoint.get("target_name") or endpoint.get("pod", "")
             if pod:
-                labels.update(_pod_labels(svc["namespace"], pod, {"name": port.get("name", ""), "port": target_port}))
+                container_port = None if endpoint.get("pod_ports") is False else {"name": port.get("name", ""), "port": target_port}
+                labels.update(_pod_labels(svc["namespace"], pod, container_port, pod_role=False))
             result.append(_target(svc["namespace"], labels))
     return result
+
+
+def uncovered_port_labels(svc: dict, slice_role: bool, pod: dict, port: dict) -> dict[str, str]:
+    """The target endpoints.go and endpointslice.go add for a container port of an endpoint's pod that none of
+    the object's ports covers: the object's and the pod's labels with the container's, but no endpoint or port
+    labels of the object (a job keeping `__meta_kubernetes_pod_container_port_name: metrics` scrapes it even
+    when the Service exposes only another port)."""
+    return {"__address__": f"{pod['ip']}:{port['port']}", **_endpoints_object_labels(svc, slice_role),
+            **_pod_labels(svc["namespace"], pod, port, pod_role=False)}
 
 
 def _service_targets(svc: dict) -> list[Target]:
@@ -168,7 +222,7 @@ def _pods(cluster: dict) -> list[tuple[str, dict, list[dict]]]:
             if pod and (svc["namespace"], pod["name"]) not in listed:
                 # kubeadm's static control-plane pods declare no container ports: pod discovery finds them on the
                 # bare pod IP; only a Service someone adds for them has the :10257/:10259 endpoints.
-                ports = [] if svc.get("class") == "control-plane" else [
+                ports = [] if endpoint.get("pod_ports") is False else [
                     {"name": p.get("name", ""), "port": p.get("target_port", p["port"]), "protocol": p.get("protocol", "TCP")}
                     for p in _ports(svc)]
                 pods.append((svc["namespace"], pod, ports))
@@ -341,16 +395,34 @@ def representative_targets(role: str, namespaces: list[str] | None, unnamed: boo
     return [t.as_dict() for t in chosen]
 
 
-def meta_families(role: str, attach_node: bool = False) -> frozenset[str] | None:
-    """The `__meta_kubernetes_<family>_*` families a role's discoverer sets (`endpoint` for
-    __meta_kubernetes_endpoint_port_name, `namespace` for __meta_kubernetes_namespace), with the node's when
-    attach_metadata asks for it; None for a role whose labels are not in the table."""
+# The namespace's own labels and annotations (`__meta_kubernetes_namespace_label_team`): set only with
+# attach_metadata: {namespace: true} (discovery/kubernetes addNamespaceLabels, every role's build* under
+# withNamespaceMetadata), unlike `__meta_kubernetes_namespace` itself, which every role sets.
+NAMESPACE_METADATA = "namespace_metadata"
+_NAMESPACE_METADATA_LABEL = re.compile(r"^__meta_kubernetes_namespace_(?:label|labelpresent|annotation|annotationpresent)_")
+
+
+def label_family(label: str) -> str | None:
+    """The `__meta_kubernetes_<family>_…` family of a label as meta_families names them (`endpoint` for
+    __meta_kubernetes_endpoint_port_name, `namespace` for __meta_kubernetes_namespace, NAMESPACE_METADATA for a
+    namespace's labels); None for a label outside `__meta_kubernetes_`."""
+    if not label.startswith("__meta_kubernetes_"):
+        return None
+    if _NAMESPACE_METADATA_LABEL.match(label):
+        return NAMESPACE_METADATA
+    return label[len("__meta_kubernetes_"):].split("_", 1)[0]
+
+
+def meta_families(role: str, attach_node: bool = False, attach_namespace: bool = False) -> frozenset[str] | None:
+    """The label families (label_family) a role's discoverer sets, with the node's and the namespace's when
+    attach_metadata asks for them; None for a role whose labels are not in the table."""
     table = knowledge("sd-roles")
     if role not in table["meta_families"]:
         return None
     families = set(table["meta_families"][role])
-    if attach_node and role in ("pod", "endpoints", "endpointslice"):
-        families.update(table["attached_meta_families"]["node"])
+    for kind, wanted in (("node", attach_node), ("namespace", attach_namespace)):
+        if wanted and role in table["attach_metadata"][kind]["roles"]:
+            families.update(table["attached_meta_families"][kind])
     return frozenset(families)
 
 

@@ -221,3 +221,52 @@ def test_a_target_relabelled_to_the_apps_port_does_not_reach_the_proxy() -> None
     assert job.proxies == []
     assert "kube-rbac-proxy" not in {e.klass for e in job.endpoints}
     assert not [f for f in result.findings if f.rule in ("KS104", "KS112")]
+
+
+UNCOVERED = """
+apiVersion: v1
+kind: Service
+metadata: {name: app, namespace: shop}
+spec:
+  selector: {app: shop}
+  ports:
+  - {name: http, port: 80, targetPort: http}
+  - {name: debug, port: 9999, targetPort: 9999}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: shop}
+spec:
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      containers:
+      - name: app
+        image: example.com/shop:1.0
+        ports: [{containerPort: 8080, name: http}]
+      - name: kube-rbac-proxy
+        image: quay.io/brancz/kube-rbac-proxy:v0.19.1
+        args: [--secure-listen-address=0.0.0.0:8443, --upstream=http://127.0.0.1:8081/]
+        ports: [{containerPort: 8443, name: https-metrics}]
+"""
+
+
+def test_endpoint_targets_follow_endpoints_go_for_ports() -> None:
+    """endpoints.go/endpointslice.go: a container port no Service port covers gets its own target (the object's
+    and the pod's labels, the container's, no port labels of the object); a Service port no container declares
+    gets no container labels."""
+    declared = declared_targets(_lint({"app.yaml": UNCOVERED}).analysis.workspace)
+    for role, port_label in (("endpoints", "__meta_kubernetes_endpoint_port_name"),
+                             ("endpointslice", "__meta_kubernetes_endpointslice_port_name")):
+        by_address = {labels["__address__"].rsplit(":", 1)[1]: (labels, index) for labels, index in declared.for_role(role, None)}
+        assert sorted(by_address) == ["8080", "8443", "9999"]
+        proxy, index = by_address["8443"]
+        assert index == 0 and port_label not in proxy
+        assert proxy["__meta_kubernetes_pod_container_port_name"] == "https-metrics"
+        assert proxy["__meta_kubernetes_pod_container_name"] == "kube-rbac-proxy"
+        assert proxy["__meta_kubernetes_service_name"] == "app"
+        undeclared, index = by_address["9999"]
+        assert index == -1 and undeclared[port_label] == "debug"
+        assert not [name for name in undeclared if name.startswith("__meta_kubernetes_pod_container_")]
+        assert by_address["8080"][0]["__meta_kubernetes_pod_container_name"] == "app"

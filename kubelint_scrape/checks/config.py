@@ -730,15 +730,25 @@ def _switch_text(job: Any) -> str:
 _META_PREFIX = "__meta_kubernetes_"
 # Families whose labels no role sets without being asked: a token outside every role's list (a newer role's
 # gateway_*, a typo) is not judged, only the names of another role's labels are.
-_KNOWN_FAMILIES = frozenset({"node", "pod", "service", "endpoints", "endpoint", "endpointslice", "ingress", "namespace"})
+_KNOWN_FAMILIES = frozenset({"node", "pod", "service", "endpoints", "endpoint", "endpointslice", "ingress", "namespace",
+                             "namespace_metadata"})
 
 
 def _meta_family(label: str) -> str | None:
-    """`endpoint` for __meta_kubernetes_endpoint_port_name, `namespace` for __meta_kubernetes_namespace."""
-    if not label.startswith(_META_PREFIX):
-        return None
-    family = label[len(_META_PREFIX):].split("_", 1)[0]
+    """targets.label_family, for the families judged here."""
+    from ..targets import label_family
+
+    family = label_family(label)
     return family if family in _KNOWN_FAMILIES else None
+
+
+def _offered(family: str) -> str:
+    """How a fix names a family's labels."""
+    if family == "namespace":
+        return _META_PREFIX + family
+    if family == "namespace_metadata":
+        return f"{_META_PREFIX}namespace_label_*"
+    return f"{_META_PREFIX}{family}_*"
 
 
 def _families_set(job: Any) -> tuple[set[str], list[str]] | None:
@@ -749,7 +759,7 @@ def _families_set(job: Any) -> tuple[set[str], list[str]] | None:
     families: set[str] = set()
     roles: list[str] = []
     for sd in job.sd_configs:
-        own = meta_families(sd.role, sd.attach_node)
+        own = meta_families(sd.role, sd.attach_node, sd.attach_namespace)
         if own is None:
             return None
         families.update(own)
@@ -814,11 +824,14 @@ def meta_label_not_set_by_role(ctx: Context) -> Iterator[Finding]:
                 role_text = " and ".join(f"role {role}" for role in roles)
                 same = _same_value_under(label, roles)
                 hint = f" (it sets {same})" if same else ""
-                offered = ", ".join(_META_PREFIX + f if f == "namespace" else f"{_META_PREFIX}{f}_*" for f in sorted(families))
+                offered = ", ".join(_offered(f) for f in sorted(families))
                 fix = (f"Read {same} instead of {label}." if same else
                        f"Read a label {role_text} sets ({offered}), or discover with the role whose label this is.")
                 if family == "node" and any(role in ("pod", "endpoints", "endpointslice") for role in roles) and not same:
                     fix = "Add `attach_metadata: {node: true}` to the SD config (and grant list, watch on nodes), or " + fix[0].lower() + fix[1:]
+                if family == "namespace_metadata" and any(role != "node" for role in roles):
+                    fix = ("Add `attach_metadata: {namespace: true}` to the SD config (and grant list, watch on "
+                           "namespaces), or " + fix[0].lower() + fix[1:])
                 yield Finding(
                     "KS605", at(job.path, sources.item_pos(position) if isinstance(sources, YSeq) else rule_node.pos),
                     f"{job.label} relabel_configs[{index}] reads {label}, which {role_text} never sets{hint}: "
