@@ -244,6 +244,7 @@ def test_vmagent_selects_static_scrapes_probes_and_scrape_configs(tmp_path, kind
     assert bool(ks100) is not selected
     if ks100:
         assert f"no VMAgent in the inputs selects {kind}" in ks100[0]["message"]
+        assert "together with the VMAgent" in ks100[0]["fix"] and "Prometheus" not in ks100[0]["fix"]
 
 
 def _requirements(job: dict) -> set[tuple[str, str, str | None]]:
