@@ -310,3 +310,31 @@ spec:
              write(tmp_path, "probe.yaml", probe)]
     job = next(j for j in report(*paths)["jobs"] if j["name"] == "probe/monitoring/sites")
     assert {("list", "ingresses", "web"), ("watch", "ingresses", "web"), ("list", "services", None)} <= _requirements(job)
+
+
+def test_kubelet_fixes_name_the_fields_of_the_vm_kind(tmp_path) -> None:
+    """A VMScrapeConfig discovering nodes and a VMNodeScrape have no kubelet Service to point at (a fix naming its
+    `https-metrics` port cannot be followed), and a VMScrapeConfig's path is `path` (EndpointScrapeParams), not
+    the Prometheus Operator ScrapeConfig's metricsPath."""
+    scrapes = """\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMScrapeConfig
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  kubernetesSDConfigs: [{role: node}]
+  relabelConfigs:
+  - {source_labels: [__address__], regex: "(.*):10250", replacement: "${1}:4194", target_label: __address__}
+---
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMNodeScrape
+metadata: {name: ro, namespace: monitoring}
+spec:
+  port: "10255"
+"""
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors="  selectAllByDefault: true")),
+             write(tmp_path, "scrapes.yaml", scrapes)]
+    fixes = {f["message"].split('"')[1]: f["fix"] for f in report(*paths)["findings"] if f["rule"] == "KS302"}
+    assert "`path: /metrics/cadvisor`" in fixes["scrapeConfig/monitoring/kubelet"]
+    assert "drop the rewrite to :4194" in fixes["scrapeConfig/monitoring/kubelet"]
+    assert "`port: \"10250\"`" in fixes["nodeScrape/monitoring/ro"]
+    assert not any("Service" in fix for fix in fixes.values())
