@@ -17,10 +17,11 @@ from __future__ import annotations
 from .load import Limits
 from .model import K8sObject, LabelSelector, Workspace
 from .operator import (SCRAPE_CONFIG_KEYS, PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects,
-                       _namespace_spans, _namespaces, _sd, _seq, _selector_relabels, _node, _user_relabels,
-                       _token_from_secret, additional_scrape_configs, scrape_config_jobs, scrape_config_list)
+                       _namespace_spans, _namespaces, _operator_skips, _sd, _seq, _selector_relabels, _node,
+                       _user_relabels, _token_from_secret, additional_scrape_configs, file_fields, scrape_config_jobs,
+                       scrape_config_list)
 from .promconfig import PromConfig, ScrapeJob, build_job
-from .yamltree import YMap, YSeq, as_map, as_seq, as_str
+from .yamltree import YMap, YSeq, as_map, as_seq, as_str, get_path, key_span
 
 VM_GROUP = "operator.victoriametrics.com/"
 RUNNER_KIND = "VMAgent"
@@ -322,6 +323,28 @@ BUILDERS = {"VMServiceScrape": _service_scrape_jobs, "VMPodScrape": _pod_scrape_
             "VMStaticScrape": _static_scrape_jobs, "VMProbe": _probe_jobs, "VMScrapeConfig": _scrape_config_jobs}
 
 
+# Where each kind keeps its EndpointAuth: a list of endpoints, or (absent here) the spec itself
+ENDPOINT_LISTS = {"VMServiceScrape": "endpoints", "VMPodScrape": "podMetricsEndpoints", "VMStaticScrape": "targetEndpoints"}
+FILE_ACCESS_REFUSED = _operator_skips("arbitraryFSAccessThroughSMs.deny refuses its file access (KS603)")
+
+
+def _file_access_refused(agent: K8sObject, obj: K8sObject) -> list:
+    """vmagent.go mustValidateObjects → testForArbitraryFSAccess: with the VMAgent's arbitraryFSAccessThroughSMs.deny,
+    an object whose EndpointAuth (any endpoint's, or the spec's for VMNodeScrape, VMProbe, VMScrapeConfig) reads a
+    file — bearerTokenFile, tlsConfig caFile/certFile/keyFile — is marked broken and left out of the config.
+    (monitor, span, field) per file field, as operator.py records them for KS603."""
+    if get_path(agent.doc, "spec", "arbitraryFSAccessThroughSMs", "deny") is not True:
+        return []
+    spec = as_map(obj.doc.get("spec"))
+    holders = as_seq(spec.get(ENDPOINT_LISTS[obj.kind])) if obj.kind in ENDPOINT_LISTS else [spec]
+    refused = []
+    for holder in holders:
+        for owner, key in file_fields(holder) if isinstance(holder, YMap) else ():
+            if as_str(owner.get(key)):
+                refused.append((obj, key_span(obj.path, owner, key), key if owner is holder else f"tlsConfig.{key}"))
+    return refused
+
+
 def _runner_view(agent: K8sObject) -> RunnerView:
     """What operator.py's builders read of the runner: the ServiceAccount, ignoreNamespaceSelectors, and
     spec.apiServerConfig (discovery through another API server). Scrape classes are not modelled."""
@@ -373,7 +396,13 @@ def vm_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromConfig], 
             for obj in found:
                 if selects(obj):
                     selected.add(id(obj))
-                    config.jobs.extend(BUILDERS[kind](obj, runner, config, ports))
+                    jobs = BUILDERS[kind](obj, runner, config, ports)
+                    refused = _file_access_refused(agent, obj)
+                    if refused:
+                        config.rejected.extend(refused)
+                        for job in jobs:
+                            job.rejected = FILE_ACCESS_REFUSED
+                    config.jobs.extend(jobs)
         own, trouble = agent_scrape_configs(workspace, agent, config, limits)
         config.jobs.extend(own)
         problems.extend(trouble)

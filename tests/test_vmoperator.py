@@ -338,3 +338,19 @@ spec:
     assert "drop the rewrite to :4194" in fixes["scrapeConfig/monitoring/kubelet"]
     assert "`port: \"10250\"`" in fixes["nodeScrape/monitoring/ro"]
     assert not any("Service" in fix for fix in fixes.values())
+
+
+@pytest.mark.parametrize("deny, rejected", [("true", True), ("false", False)])
+def test_agent_denying_file_access_leaves_out_a_scrape_object_reading_files(tmp_path, deny: str, rejected: bool) -> None:
+    """vmagent.go mustValidateObjects → testForArbitraryFSAccess: the VMServiceScrape whose endpoint reads a
+    bearerTokenFile is marked broken and not rendered (KS603), so its job's access is not what fails."""
+    spec = f"  selectAllByDefault: true\n  arbitraryFSAccessThroughSMs: {{deny: {deny}}}"
+    scrape = SCRAPE.format(namespace="shop").replace(
+        "  - port: http-metrics\n", "  - port: http-metrics\n    bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n")
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)), write(tmp_path, "scrape.yaml", scrape)]
+    ks603 = [f for f in report(*paths)["findings"] if f["rule"] == "KS603"]
+    assert bool(ks603) is rejected
+    if ks603:
+        assert ks603[0]["message"].startswith("VMServiceScrape shop/api reads a file through bearerTokenFile")
+        assert "VMServiceScrapes" in ks603[0]["fix"]
+    assert _job(paths, "serviceScrape/shop/api/0").rejected.startswith("the operator leaves it out") is rejected
