@@ -750,8 +750,13 @@ def resolve_identity(
         return Resolution(None, f"{how}{by.kind} {by.namespace}/{by.name} selects {config.describe}: {runs}")
     if config.origin == "operator" and config.monitor is not None and config.monitor.api_version.startswith(
             "operator.victoriametrics.com/"):
+        # (the fix names the VMAgent: the generic one asks for a Prometheus, which never runs a VM scrape object)
         return Resolution(None, f"no VMAgent in the inputs selects {config.describe}"
-                          + (f" ({config.unselected_why})" if config.unselected_why else ""))
+                          + (f" ({config.unselected_why})" if config.unselected_why else ""),
+                          fix="Lint the scrape object together with the VMAgent meant to select it"
+                              + (" (with the selectors named above changed to take it in)" if config.unselected_why else "")
+                              + ", or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or `identities` in "
+                                "the configuration).")
     if config.origin == "operator":
         return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}"
                           + (f" ({config.unselected_why})" if config.unselected_why else ""),

@@ -714,16 +714,29 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
     return [job]
 
 
-def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, _ports: "PortBook") -> list[ScrapeJob]:
-    spec = as_map(monitor.doc.get("spec"))
+# The HTTP settings of a v1alpha1 ScrapeConfigSpec (SafeAuthorization, SafeTLSConfig: no files, no bearerTokenSecret)
+SCRAPE_CONFIG_KEYS = ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig", "proxyUrl")
+
+
+def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig, _ports: "PortBook",
+                       spec: YMap | None = None, keys: tuple[str, ...] = SCRAPE_CONFIG_KEYS,
+                       sd_adapt: Any = None) -> list[ScrapeJob]:
+    """A ScrapeConfig's one job. vmoperator.py reuses it for a VMScrapeConfig: `spec` its spec with field names
+    adapted, `keys` its HTTP settings (which include files), `sd_adapt` how a kubernetesSDConfigs entry's names
+    become a ScrapeConfig's."""
+    spec = as_map(monitor.doc.get("spec")) if spec is None else spec
     endpoint = YMap(getattr(spec, "pos", monitor.doc.pos))  # the job sits on its spec, not on the file's first line
-    for key in ("scheme", "metricsPath", "params", "authorization", "basicAuth", "oauth2", "tlsConfig", "proxyUrl"):
+    for key in keys:
         if key in spec:
             endpoint.put(key, spec[key], spec.key_pos(key), spec.value_pos(key))
-    endpoint = with_scrape_class(without_file_fields(endpoint), runner.scrape_class(monitor) if runner is not None else None, endpoint.pos)
+    if monitor.kind in KINDS_WITHOUT_FILES:
+        endpoint = without_file_fields(endpoint)
+    endpoint = with_scrape_class(endpoint, runner.scrape_class(monitor) if runner is not None else None, endpoint.pos)
     sds = []
     for sd_node in as_seq(spec.get("kubernetesSDConfigs")):
         sd_node = as_map(sd_node)
+        if sd_adapt is not None:
+            sd_node = sd_adapt(sd_node)
         pos = getattr(sd_node, "pos", monitor.doc.pos)
         namespaces_node = as_map(sd_node.get("namespaces"))
         names = [as_str(n) for n in as_seq(namespaces_node.get("names")) if as_str(n)]

@@ -1,5 +1,5 @@
-"""Scrape definitions in the CRDs of scrapers this tool does not model (KS007): the VictoriaMetrics operator, Google
-Cloud Managed Service for Prometheus (GMP) and the Grafana Agent operator. Their operators turn these objects into
+"""Scrape definitions in the CRDs of scrapers this tool does not model (KS007): Google Cloud Managed Service for
+Prometheus (GMP) and the Grafana Agent operator (the VictoriaMetrics operator's are translated: vmoperator.py). Their operators turn these objects into
 a scrape configuration at run time, so what the jobs need is not checked; but the ServiceAccount that runs them is
 a scraper all the same (grants.unread_config_runners), and the user is told once per runner, not once per object."""
 
@@ -13,7 +13,7 @@ from .operator import (GRAFANA_AGENT_MONITOR_KINDS, MONITOR_KINDS, grafana_agent
                        otel_prometheus_cr)
 from .otel import collector_service_account, target_allocator_service_account
 from .rbac import Identity
-from .yamltree import YMap, as_map, as_str, get_path, value_span
+from .yamltree import YMap, as_str, get_path, value_span
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,6 @@ class Family:
 
 
 FAMILIES = (
-    # VictoriaMetrics/operator api/operator/v1beta1: a VMAgent selects the scrape objects and runs vmagent.
-    # VMServiceScrape, VMPodScrape and VMNodeScrape, and a VMAgent's own inlineScrapeConfig/additionalScrapeConfigs,
-    # are read (vmoperator.py); these kinds are not.
-    Family("VictoriaMetrics operator", "operator.victoriametrics.com",
-           ("VMStaticScrape", "VMProbe", "VMScrapeConfig"), "VMAgent"),
     # GoogleCloudPlatform/prometheus-engine: the operator renders them for its collector DaemonSet (no runner CR).
     # An OperatorConfig defines scrapes only with `collection.kubeletScraping` (the kubelets' metrics endpoints:
     # operator_types.go CollectionSpec.KubeletScraping); the collector then needs get nodes/metrics.
@@ -50,27 +45,11 @@ def _objects(workspace: Workspace, family: Family, kinds: tuple[str, ...]) -> li
     return sorted(found, key=lambda o: (o.span.path, o.span.line))
 
 
-VM_FAMILY = "VictoriaMetrics operator"
-
-
-def _untranslated(workspace: Workspace, family: Family, runner: K8sObject, scrapes: list[K8sObject]) -> list[str]:
-    """What of a runner's scrape jobs this tool does not read: everything, but for a VMAgent only the untranslated
-    scrape objects of the inputs (vmoperator.py reads the rest)."""
-    if family.name != VM_FAMILY:
-        return ["all"]
-    spec = as_map(runner.doc.get("spec"))
-    if spec.get("ingestOnlyMode") is True:
-        return []
-    return [_counts(scrapes)] if scrapes else []
-
-
 def _runner_identity(obj: K8sObject) -> Identity:
     """The ServiceAccount the pods of a runner CR run as."""
     named = as_str(get_path(obj.doc, "spec", "serviceAccountName"))
     if named:
         return Identity(obj.namespace, named)
-    if obj.kind == "VMAgent":
-        return Identity(obj.namespace, f"vmagent-{obj.name}")  # VMAgent.GetServiceAccountName: PrefixedName()
     return Identity(obj.namespace, "default")  # GrafanaAgent: the pod template copies it, empty = the default
 
 
@@ -85,11 +64,9 @@ def unread_crd_runners(workspace: Workspace) -> dict[Identity, list[str]]:
     result: dict[Identity, list[str]] = {}
     for family in FAMILIES:
         if family.runner_kind:
-            scrapes = _objects(workspace, family, family.scrape_kinds)
             for obj in _objects(workspace, family, (family.runner_kind,)):
-                if _untranslated(workspace, family, obj, scrapes):
-                    result.setdefault(_runner_identity(obj), []).append(
-                        f"the {family.name}'s configuration for {named(obj)}")
+                result.setdefault(_runner_identity(obj), []).append(
+                    f"the {family.name}'s configuration for {named(obj)}")
         elif _objects(workspace, family, family.scrape_kinds):
             result.setdefault(_gmp_collector(workspace), []).append(f"the {family.name} collector's configuration")
     for collector, _prometheus_cr in _otel_allocators(workspace):
@@ -175,16 +152,6 @@ def unread_crd_findings(workspace: Workspace) -> list[Finding]:
         held = f" (in the inputs: {_counts(scrapes)})" if scrapes else ""
         for obj in runners:
             identity = _runner_identity(obj)
-            parts = _untranslated(workspace, family, obj, scrapes)
-            if not parts:
-                continue
-            if family.name == VM_FAMILY:
-                findings.append(_finding(
-                    obj, f"{named(obj)} also runs scrape jobs the {family.name} renders from what this tool does "
-                    f"not translate — the VMStaticScrape, VMProbe and VMScrapeConfig objects it selects (in the "
-                    f"inputs: {', '.join(parts)}) — as "
-                    f"ServiceAccount {identity}", identity, family, "those jobs"))
-                continue
             findings.append(_finding(
                 obj, f"{named(obj)} runs the scrape jobs the {family.name} renders from the objects it selects{held}, "
                 f"as ServiceAccount {identity}", identity, family))
@@ -212,13 +179,13 @@ def _agent_monitors(workspace: Workspace) -> list[K8sObject]:
     return sorted(found, key=lambda o: (o.span.path, o.span.line))
 
 
-def _finding(obj: K8sObject, what: str, identity: Identity | None, family: Family, objects: str = "") -> Finding:
+def _finding(obj: K8sObject, what: str, identity: Identity | None, family: Family) -> Finding:
     account = "that ServiceAccount" if identity else "the ServiceAccount that runs them"
     hazards = ("; it still counts as a scraper for the grant hazards (KS201, KS202, KS204, KS205, KS206), and none of "
                "its grants is called unused (KS203)" if identity else "")
     return Finding(
         "KS007", obj.name_span(),
-        f"{what}; this tool does not read {objects or f'{family.name} objects'}, so what these jobs need from the API server and the "
+        f"{what}; this tool does not read {family.name} objects, so what these jobs need from the API server and the "
         f"kubelets — and whether {account} holds it — is not checked{hazards}",
         fix=FIX, object=obj.ref,
         data={"family": family.name, "identity": str(identity) if identity else None},

@@ -7,7 +7,8 @@ and VMPodScrape endpoint and each VMNodeScrape that a VMAgent selects into a scr
 Prometheus Operator's job shape: selector keep rules, the endpoint's port filter, then the user's relabelConfigs.
 A VMAgent's own scrape configs (spec.additionalScrapeConfigs, a Secret key, then spec.inlineScrapeConfig) are plain
 vmagent scrape configs appended after them (vmagent_scrapeconfig.go generateConfig) and read as written.
-VMStaticScrape, VMProbe and VMScrapeConfig are not translated here: unreadcrds.py reports them (KS007).
+VMScrapeConfig (scrapeconfig.go generateScrapeConfig), VMStaticScrape (staticscrape.go generateStaticScrapeConfig)
+and VMProbe (probe.go generateProbeConfig) become the jobs those functions render.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 from .load import Limits
 from .model import K8sObject, LabelSelector, Workspace
-from .operator import (PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects, _sd, _seq,
-                       _selector_relabels, _node, _user_relabels, _token_from_secret, additional_scrape_configs,
+from .operator import (SCRAPE_CONFIG_KEYS, PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects,
+                       _namespace_spans, _namespaces, _operator_skips, _sd, _seq, _selector_relabels, _node,
+                       _user_relabels, _token_from_secret, additional_scrape_configs, file_fields, scrape_config_jobs,
                        scrape_config_list)
 from .promconfig import PromConfig, ScrapeJob, build_job
-from .yamltree import YMap, as_map, as_str
+from .yamltree import YMap, YSeq, as_map, as_seq, as_str, get_path, key_span
 
 VM_GROUP = "operator.victoriametrics.com/"
 RUNNER_KIND = "VMAgent"
@@ -28,10 +30,11 @@ SCRAPE_KINDS = {
     "VMServiceScrape": ("serviceScrapeSelector", "serviceScrapeNamespaceSelector"),
     "VMPodScrape": ("podScrapeSelector", "podScrapeNamespaceSelector"),
     "VMNodeScrape": ("nodeScrapeSelector", "nodeScrapeNamespaceSelector"),
+    "VMStaticScrape": ("staticScrapeSelector", "staticScrapeNamespaceSelector"),
+    "VMProbe": ("probeSelector", "probeNamespaceSelector"),
+    "VMScrapeConfig": ("scrapeConfigSelector", "scrapeConfigNamespaceSelector"),
 }
-# Scrape kinds the operator renders that this module does not translate (KS007, unreadcrds.py).
-UNTRANSLATED_KINDS = ("VMStaticScrape", "VMProbe", "VMScrapeConfig")
-ALL_KINDS = (RUNNER_KIND, *SCRAPE_KINDS, *UNTRANSLATED_KINDS)  # build.VM_KINDS spells them out (a test keeps them equal)
+ALL_KINDS = (RUNNER_KIND, *SCRAPE_KINDS)  # build.VM_KINDS spells them out (a test keeps them equal)
 
 # The ClusterRole the operator makes for a VMAgent without spec.serviceAccountName (factory/vmagent/rbac.go
 # clusterWidePolicyRules, bound to the ServiceAccount vmagent-<name> it also makes): what that account is granted
@@ -156,12 +159,17 @@ def unselected_why(workspace: Workspace, agents: list[K8sObject], kind: str, obj
 ENDPOINT_KEYS = {"relabelConfigs": "relabelings", "proxyURL": "proxyUrl"}
 
 
-def _adapt(endpoint: YMap) -> YMap:
-    if not any(key in endpoint for key in ENDPOINT_KEYS):
+def _adapt(endpoint: YMap, keys: dict[str, str] = ENDPOINT_KEYS) -> YMap:
+    """`endpoint` with its VictoriaMetrics field names as operator.py reads them (`keys`); a name already there
+    is not overwritten (a field written both ways keeps the Prometheus Operator spelling)."""
+    if not any(key in endpoint for key in keys):
         return endpoint
     adapted = YMap(endpoint.pos)
     for key, value in endpoint.items():
-        adapted.put(ENDPOINT_KEYS.get(key, key), value, endpoint.key_pos(key), endpoint.value_pos(key))
+        target = keys.get(key, key)
+        if target != key and target in endpoint:
+            continue
+        adapted.put(target, value, endpoint.key_pos(key), endpoint.value_pos(key))
     return adapted
 
 
@@ -206,7 +214,135 @@ def _node_scrape_jobs(obj: K8sObject, runner: RunnerView | None, config: PromCon
     return [job]
 
 
-BUILDERS = {"VMServiceScrape": _service_scrape_jobs, "VMPodScrape": _pod_scrape_jobs, "VMNodeScrape": _node_scrape_jobs}
+# A VMScrapeConfig spec inlines EndpointScrapeParams, EndpointRelabelings and EndpointAuth (vmscrapeconfig_types.go):
+# `path` (older CRDs: metricsPath), `relabelConfigs`, `proxyURL`, and the endpoint credentials, files included
+# (addEndpointAuthTo writes bearer_token_file as given); its kubernetesSDConfigs entries spell attach_metadata so.
+SCRAPE_CONFIG_SPEC_KEYS = {**ENDPOINT_KEYS, "path": "metricsPath"}
+SCRAPE_CONFIG_HTTP_KEYS = (*SCRAPE_CONFIG_KEYS, "bearerTokenFile", "bearerTokenSecret")
+SD_KEYS = {"attach_metadata": "attachMetadata"}
+
+
+def _scrape_config_jobs(obj: K8sObject, runner: RunnerView | None, config: PromConfig, ports: PortBook) -> list[ScrapeJob]:
+    """scrapeconfig.go generateScrapeConfig: the job scrapeConfig/<namespace>/<name>, its kubernetesSDConfigs and
+    staticConfigs passed through (role, namespaces.names/ownNamespace, apiServer and its credentials, selectors,
+    attach_metadata for pod/endpoints/endpointslice), the user's relabelConfigs alone: a ScrapeConfig's shape."""
+    spec = as_map(obj.doc.get("spec"))
+    adapted = _adapt(spec, SCRAPE_CONFIG_SPEC_KEYS) if isinstance(spec, YMap) else spec
+    return scrape_config_jobs(obj, runner, config, ports, spec=adapted, keys=SCRAPE_CONFIG_HTTP_KEYS,
+                              sd_adapt=lambda sd: _adapt(sd, SD_KEYS))
+
+
+def _static_scrape_jobs(obj: K8sObject, runner: RunnerView | None, config: PromConfig, _ports: PortBook) -> list[ScrapeJob]:
+    """staticscrape.go generateStaticScrapeConfig: one job staticScrape/<namespace>/<name>/<index> per
+    targetEndpoints entry, its targets and labels a static config, spec.jobName a `job` label, then the entry's
+    relabelConfigs; path, scheme, params and credentials are the entry's (EndpointScrapeParams, EndpointAuth)."""
+    spec = as_map(obj.doc.get("spec"))
+    jobs = []
+    for index, endpoint in enumerate(as_seq(spec.get("targetEndpoints"))):
+        if not isinstance(endpoint, YMap):
+            continue
+        endpoint = _adapt(endpoint)
+        relabels = _job_label(spec)
+        generated = len(relabels)
+        relabels += _user_relabels(endpoint.get("relabelings"))
+        root = _job_root(endpoint, f"staticScrape/{obj.namespace}/{obj.name}/{index}", None, relabels)
+        root["static_configs"] = _seq(endpoint.pos, [_static_config(endpoint)])
+        # the fixes word its fields (path, scheme, tlsConfig, bearerTokenFile) as for a PodMonitor endpoint's
+        jobs.append(_finish(build_job(obj.path, root, config, "podmonitor"), obj, endpoint, generated))
+    return jobs
+
+
+def _probe_jobs(obj: K8sObject, runner: RunnerView | None, config: PromConfig, _ports: PortBook) -> list[ScrapeJob]:
+    """probe.go generateProbeConfig: one job probe/<namespace>/<name> sent to vmProberSpec.url (path default /probe,
+    vmProberSpec.scheme over spec.scheme), with the spec's own credentials (EndpointAuth, files included). Unlike
+    a Prometheus Operator Probe, static targets (targets.static, or the deprecated targets.staticConfig) and
+    discovered ones (targets.ingress, role ingress, and each targets.kubernetes entry, its role) are all kept, in
+    one job: each discovery entry on its role in the namespaces its namespaceSelector names (getNamespacesFrom-
+    NamespaceSelector), its selector as keep rules, then its relabelingConfigs."""
+    spec = as_map(obj.doc.get("spec"))
+    pos = getattr(spec, "pos", obj.doc.pos)
+    prober = as_map(spec.get("vmProberSpec"))
+    endpoint, own = YMap(pos), _adapt(spec) if isinstance(spec, YMap) else YMap(pos)
+    for key, value in own.items():  # spec.path is always replaced by the prober's (default /probe)
+        if key != "path" and (key != "scheme" or not as_str(prober.get("scheme"))):
+            endpoint.put(key, value, own.key_pos(key), own.value_pos(key))
+    for key in ("path", "scheme"):
+        if as_str(prober.get(key)):
+            endpoint.put(key, prober[key], prober.key_pos(key), prober.value_pos(key))
+    targets = as_map(spec.get("targets"))
+    relabels: list[YMap] = []
+    static = targets.get("static") if isinstance(targets.get("static"), YMap) else targets.get("staticConfig")
+    if isinstance(static, YMap):
+        relabels += _user_relabels(static.get("relabelingConfigs"))
+    discovered = [(targets.get("ingress"), "ingress", _at(targets, "ingress", pos))]
+    kubernetes = targets.get("kubernetes")
+    discovered += [(item, as_str(as_map(item).get("role")).lower(), kubernetes.item_pos(index))
+                   for index, item in enumerate(kubernetes)] if isinstance(kubernetes, YSeq) else []
+    sds, scopes = YSeq(_at(targets, "kubernetes", pos)), []
+    for target, role, where in discovered:
+        if not isinstance(target, YMap) or not role:
+            continue
+        role_pos = _at(target, "role", where)
+        namespaces = None if role == "node" else _namespaces(obj, target, runner)
+        sds += _sd(role_pos, role, namespaces, False, runner)
+        sds.ipos.append(role_pos)
+        scopes.append(_namespace_spans(obj, target, runner) if namespaces is not None else {})
+        relabels += _selector_relabels(target.get("selector"), f"__meta_kubernetes_{role}", _at(target, "selector", where))
+        relabels += _user_relabels(target.get("relabelingConfigs"))
+    relabels += _job_label(spec)
+    relabels.append(_node(_at(spec, "vmProberSpec", pos), target_label="__address__",
+                          replacement=as_str(prober.get("url")) or "blackbox-exporter:9115"))
+    root = _job_root(endpoint, f"probe/{obj.namespace}/{obj.name}", sds if sds else None, relabels, "/probe")
+    if isinstance(static, YMap):
+        root["static_configs"] = _seq(static.pos, [_static_config(static)])
+    job = _finish(build_job(obj.path, root, config, "probe"), obj, endpoint, 0)
+    for sd, scope in zip(job.sd_configs, scopes):
+        sd.scope_spans = scope
+    return [job]
+
+
+def _job_label(spec: YMap) -> list[YMap]:
+    """spec.jobName: a relabel rule setting `job` (generateStaticScrapeConfig, generateProbeConfig)."""
+    if not as_str(spec.get("jobName")):
+        return []
+    return [_node(spec.key_pos("jobName"), target_label="job", replacement=as_str(spec.get("jobName")))]
+
+
+def _static_config(holder: YMap) -> YMap:
+    return _node(holder.pos, targets=as_seq(holder.get("targets")), labels=as_map(holder.get("labels")))
+
+
+def _finish(job: ScrapeJob, obj: K8sObject, endpoint: YMap, generated: int) -> ScrapeJob:
+    job.monitor = obj
+    job.generated_relabels = generated
+    _token_from_secret(job, endpoint)
+    return job
+
+
+BUILDERS = {"VMServiceScrape": _service_scrape_jobs, "VMPodScrape": _pod_scrape_jobs, "VMNodeScrape": _node_scrape_jobs,
+            "VMStaticScrape": _static_scrape_jobs, "VMProbe": _probe_jobs, "VMScrapeConfig": _scrape_config_jobs}
+
+
+# Where each kind keeps its EndpointAuth: a list of endpoints, or (absent here) the spec itself
+ENDPOINT_LISTS = {"VMServiceScrape": "endpoints", "VMPodScrape": "podMetricsEndpoints", "VMStaticScrape": "targetEndpoints"}
+FILE_ACCESS_REFUSED = _operator_skips("arbitraryFSAccessThroughSMs.deny refuses its file access (KS603)")
+
+
+def _file_access_refused(agent: K8sObject, obj: K8sObject) -> list:
+    """vmagent.go mustValidateObjects → testForArbitraryFSAccess: with the VMAgent's arbitraryFSAccessThroughSMs.deny,
+    an object whose EndpointAuth (any endpoint's, or the spec's for VMNodeScrape, VMProbe, VMScrapeConfig) reads a
+    file — bearerTokenFile, tlsConfig caFile/certFile/keyFile — is marked broken and left out of the config.
+    (monitor, span, field) per file field, as operator.py records them for KS603."""
+    if get_path(agent.doc, "spec", "arbitraryFSAccessThroughSMs", "deny") is not True:
+        return []
+    spec = as_map(obj.doc.get("spec"))
+    holders = as_seq(spec.get(ENDPOINT_LISTS[obj.kind])) if obj.kind in ENDPOINT_LISTS else [spec]
+    refused = []
+    for holder in holders:
+        for owner, key in file_fields(holder) if isinstance(holder, YMap) else ():
+            if as_str(owner.get(key)):
+                refused.append((obj, key_span(obj.path, owner, key), key if owner is holder else f"tlsConfig.{key}"))
+    return refused
 
 
 def _runner_view(agent: K8sObject) -> RunnerView:
@@ -260,7 +396,13 @@ def vm_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromConfig], 
             for obj in found:
                 if selects(obj):
                     selected.add(id(obj))
-                    config.jobs.extend(BUILDERS[kind](obj, runner, config, ports))
+                    jobs = BUILDERS[kind](obj, runner, config, ports)
+                    refused = _file_access_refused(agent, obj)
+                    if refused:
+                        config.rejected.extend(refused)
+                        for job in jobs:
+                            job.rejected = FILE_ACCESS_REFUSED
+                    config.jobs.extend(jobs)
         own, trouble = agent_scrape_configs(workspace, agent, config, limits)
         config.jobs.extend(own)
         problems.extend(trouble)

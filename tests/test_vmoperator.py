@@ -183,3 +183,174 @@ def test_broken_inline_scrape_config_is_ks001_at_its_line_in_the_vmagent(tmp_pat
     ks001 = [f for f in result["findings"] if f["rule"] == "KS001"]
     assert len(ks001) == 1 and "in VMAgent monitoring/cluster spec.inlineScrapeConfig" in ks001[0]["message"]
     assert ks001[0]["path"].endswith("agent.yaml") and ks001[0]["line"] >= 8  # inside the block, not on the key
+
+
+OTHER_SCRAPES = {
+    # kind → (its YAML in namespace {namespace}, the job it renders, the VMAgent selector fields); each job needs
+    # something of the API server, so that an unselected one is a KS100
+    "VMScrapeConfig": ("""\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMScrapeConfig
+metadata: {{name: nodes, namespace: {namespace}, labels: {{team: shop}}}}
+spec:
+  kubernetesSDConfigs: [{{role: node}}]
+""", "scrapeConfig/{namespace}/nodes", "scrapeConfigSelector", "scrapeConfigNamespaceSelector"),
+    "VMStaticScrape": ("""\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMStaticScrape
+metadata: {{name: edge, namespace: {namespace}, labels: {{team: shop}}}}
+spec:
+  targetEndpoints:
+  - targets: ["kubernetes.default.svc:443"]
+    scheme: https
+    bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+""", "staticScrape/{namespace}/edge/0", "staticScrapeSelector", "staticScrapeNamespaceSelector"),
+    "VMProbe": ("""\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMProbe
+metadata: {{name: sites, namespace: {namespace}, labels: {{team: shop}}}}
+spec:
+  vmProberSpec: {{url: "blackbox:9115"}}
+  targets:
+    ingress: {{selector: {{matchLabels: {{probe: "yes"}}}}}}
+""", "probe/{namespace}/sites", "probeSelector", "probeNamespaceSelector"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OTHER_SCRAPES))
+@pytest.mark.parametrize("selectors, namespace, selected", [
+    ("", "monitoring", False),
+    ("  selectAllByDefault: true", "shop", True),
+    ("  {selector}: {{}}", "monitoring", True),
+    ("  {selector}: {{}}", "shop", False),
+    ("  {ns_selector}: {{}}", "shop", True),
+    ("  {selector}: {{matchLabels: {{team: other}}}}\n  {ns_selector}: {{}}", "shop", False),
+    ("  {selector}: {{matchLabels: {{team: shop}}}}\n  {ns_selector}: {{}}", "shop", True),
+    ("  serviceScrapeSelector: {{}}\n  serviceScrapeNamespaceSelector: {{}}", "shop", False),  # another kind's
+])
+def test_vmagent_selects_static_scrapes_probes_and_scrape_configs(tmp_path, kind: str, selectors: str, namespace: str,
+                                                                    selected: bool) -> None:
+    """collect_scrapes.go selectStaticScrapes, selectVMProbes, selectScrapeConfig: the same
+    VisitObjectsForSelectorsAtNs as for VMServiceScrapes, on the kind's own selector fields (vmagent_types.go)."""
+    text, job_name, selector, ns_selector = OTHER_SCRAPES[kind]
+    spec = selectors.format(selector=selector, ns_selector=ns_selector)
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)),
+             write(tmp_path, "scrape.yaml", text.format(namespace=namespace))]
+    result = report(*paths)
+    job = next(j for j in result["jobs"] if j["name"] == job_name.format(namespace=namespace))
+    assert (job["identity"] == "monitoring/vmagent") is selected
+    assert not [f for f in result["findings"] if f["rule"] == "KS007"]  # translated, no longer "not read"
+    ks100 = [f for f in result["findings"] if f["rule"] == "KS100"]
+    assert bool(ks100) is not selected
+    if ks100:
+        assert f"no VMAgent in the inputs selects {kind}" in ks100[0]["message"]
+        assert "together with the VMAgent" in ks100[0]["fix"] and "Prometheus" not in ks100[0]["fix"]
+
+
+def _requirements(job: dict) -> set[tuple[str, str, str | None]]:
+    return {(r["verb"], r["resource"], r["namespace"]) for r in job["requirements"]}
+
+
+def test_vm_scrape_config_passes_its_discovery_through_with_vm_field_names(tmp_path) -> None:
+    """scrapeconfig.go: namespaces.names/ownNamespace as written, `attach_metadata` (snake_case in
+    KubernetesSDConfig) for a pod role (list/watch nodes), `path` and `relabelConfigs` of the inlined
+    EndpointScrapeParams/EndpointRelabelings, and bearerTokenSecret of EndpointAuth."""
+    scrape = """\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMScrapeConfig
+metadata: {name: pods, namespace: monitoring}
+spec:
+  path: /stats
+  bearerTokenSecret: {name: token, key: t}
+  kubernetesSDConfigs:
+  - role: pod
+    namespaces: {names: [shop]}
+    attach_metadata: {node: true}
+  relabelConfigs:
+  - source_labels: [__meta_kubernetes_pod_label_app]
+    regex: api
+    action: keep
+"""
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors="  selectAllByDefault: true")),
+             write(tmp_path, "scrape.yaml", scrape)]
+    job = next(j for j in report(*paths)["jobs"] if j["name"] == "scrapeConfig/monitoring/pods")
+    assert {("list", "pods", "shop"), ("watch", "pods", "shop"), ("list", "nodes", None)} <= _requirements(job)
+    built = _job(paths, "scrapeConfig/monitoring/pods")
+    assert built.metrics_path == "/stats" and built.credentials.secret == ("token", "t")
+    assert [rule.get("action") for rule in built.relabel_nodes] == ["keep"]
+
+
+def _job(paths: list[str], name: str):
+    """The ScrapeJob vmoperator.py builds (what the JSON report does not show: its path, credentials, relabels)."""
+    from kubelint_scrape.build import build_workspace
+    from kubelint_scrape.engine import Options, load_sources
+
+    sources, _ = load_sources(paths, Options())
+    _, configs, _ = build_workspace(sources)
+    return next(job for config in configs for job in config.jobs if job.name == name)
+
+
+def test_vm_probe_keeps_static_and_discovered_targets_in_one_job(tmp_path) -> None:
+    """probe.go generateProbeConfig keeps targets.static and every discovery entry (targets.ingress and each
+    targets.kubernetes role) in one job, unlike a Prometheus Operator Probe whose staticConfig wins over ingress."""
+    probe = """\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMProbe
+metadata: {name: sites, namespace: monitoring}
+spec:
+  vmProberSpec: {url: "blackbox:9115"}
+  targets:
+    staticConfig: {targets: ["https://example.com"]}
+    ingress: {namespaceSelector: {matchNames: [web]}}
+    kubernetes:
+    - role: service
+      namespaceSelector: {any: true}
+"""
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors="  selectAllByDefault: true")),
+             write(tmp_path, "probe.yaml", probe)]
+    job = next(j for j in report(*paths)["jobs"] if j["name"] == "probe/monitoring/sites")
+    assert {("list", "ingresses", "web"), ("watch", "ingresses", "web"), ("list", "services", None)} <= _requirements(job)
+
+
+def test_kubelet_fixes_name_the_fields_of_the_vm_kind(tmp_path) -> None:
+    """A VMScrapeConfig discovering nodes and a VMNodeScrape have no kubelet Service to point at (a fix naming its
+    `https-metrics` port cannot be followed), and a VMScrapeConfig's path is `path` (EndpointScrapeParams), not
+    the Prometheus Operator ScrapeConfig's metricsPath."""
+    scrapes = """\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMScrapeConfig
+metadata: {name: kubelet, namespace: monitoring}
+spec:
+  kubernetesSDConfigs: [{role: node}]
+  relabelConfigs:
+  - {source_labels: [__address__], regex: "(.*):10250", replacement: "${1}:4194", target_label: __address__}
+---
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMNodeScrape
+metadata: {name: ro, namespace: monitoring}
+spec:
+  port: "10255"
+"""
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors="  selectAllByDefault: true")),
+             write(tmp_path, "scrapes.yaml", scrapes)]
+    fixes = {f["message"].split('"')[1]: f["fix"] for f in report(*paths)["findings"] if f["rule"] == "KS302"}
+    assert "`path: /metrics/cadvisor`" in fixes["scrapeConfig/monitoring/kubelet"]
+    assert "drop the rewrite to :4194" in fixes["scrapeConfig/monitoring/kubelet"]
+    assert "`port: \"10250\"`" in fixes["nodeScrape/monitoring/ro"]
+    assert not any("Service" in fix for fix in fixes.values())
+
+
+@pytest.mark.parametrize("deny, rejected", [("true", True), ("false", False)])
+def test_agent_denying_file_access_leaves_out_a_scrape_object_reading_files(tmp_path, deny: str, rejected: bool) -> None:
+    """vmagent.go mustValidateObjects → testForArbitraryFSAccess: the VMServiceScrape whose endpoint reads a
+    bearerTokenFile is marked broken and not rendered (KS603), so its job's access is not what fails."""
+    spec = f"  selectAllByDefault: true\n  arbitraryFSAccessThroughSMs: {{deny: {deny}}}"
+    scrape = SCRAPE.format(namespace="shop").replace(
+        "  - port: http-metrics\n", "  - port: http-metrics\n    bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n")
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)), write(tmp_path, "scrape.yaml", scrape)]
+    ks603 = [f for f in report(*paths)["findings"] if f["rule"] == "KS603"]
+    assert bool(ks603) is rejected
+    if ks603:
+        assert ks603[0]["message"].startswith("VMServiceScrape shop/api reads a file through bearerTokenFile")
+        assert "VMServiceScrapes" in ks603[0]["fix"]
+    assert _job(paths, "serviceScrape/shop/api/0").rejected.startswith("the operator leaves it out") is rejected

@@ -25,19 +25,19 @@ def operator_file_access_denied(ctx: Context) -> Iterator[Finding]:
             noun = "a file through" if len(reads) == 1 else "files through"
             yield Finding(
                 "KS603", span,
-                f"ServiceMonitor {monitor.namespace}/{monitor.name} reads {noun} {fields}, but "
+                f"{monitor.kind} {monitor.namespace}/{monitor.name} reads {noun} {fields}, but "
                 f"{runner.kind} {runner.namespace}/{runner.name} sets arbitraryFSAccessThroughSMs.deny: true, so the "
-                f"operator rejects the whole ServiceMonitor and none of its targets is scraped",
-                fix=_instead_of_files([name for _, name in reads]),
+                f"operator rejects the whole {monitor.kind} and none of its targets is scraped",
+                fix=_instead_of_files([name for _, name in reads], monitor.kind),
                 related=(Related(key_span(runner.path, deny, "deny"), f"{runner.kind} {runner.namespace}/{runner.name} denies file access"),
                          *(Related(other, f"also reads a file through {name}") for other, name in reads[1:])),
-                object=f"ServiceMonitor/{monitor.namespace}/{monitor.name}",
+                object=f"{monitor.kind}/{monitor.namespace}/{monitor.name}",
                 data={"field": field_name, "fields": [name for _, name in reads],
                       "runner": f"{runner.kind}/{runner.namespace}/{runner.name}"},
             )
 
 
-def _instead_of_files(fields: list[str]) -> str:
+def _instead_of_files(fields: list[str], kind: str = "ServiceMonitor") -> str:
     """Each file field the monitor reads, with the Secret or ConfigMap reference that replaces it: a generic
     example (a token and a CA) left a client certificate and key read from files, still rejected."""
     from ..k8svalidate import FILE_FIELD_INSTEAD
@@ -49,11 +49,12 @@ def _instead_of_files(fields: list[str]) -> str:
             replacements.append(f"`{name}` with {instead}")
     listed = "; ".join(replacements) if replacements else "each file with a Secret or ConfigMap reference"
     return (f"Replace {listed}; or drop arbitraryFSAccessThroughSMs.deny if only trusted teams create "
-            "ServiceMonitors.")
+            f"{kind}s.")
 
 
 def _reads_by_monitor(rejected: list) -> list[tuple]:
-    """(monitor, [(span, field), …]) per rejected ServiceMonitor, in the order the file fields were found."""
+    """(monitor, [(span, field), …]) per rejected ServiceMonitor (or VictoriaMetrics scrape object, vmoperator.py),
+    in the order the file fields were found."""
     grouped: dict[int, tuple] = {}
     for monitor, span, field_name in rejected:
         grouped.setdefault(id(monitor), (monitor, []))[1].append((span, field_name))

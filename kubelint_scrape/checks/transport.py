@@ -371,24 +371,37 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
             )
 
 
+# The VictoriaMetrics operator's scrape kinds that name no Service, and how a VMProbe names its prober
+# (vmprobe_types.go VMProberSpec: vmProberSpec.url/scheme/path; the other kinds' EndpointScrapeParams take `path`)
+VM_WITHOUT_SERVICE = ("VMPodScrape", "VMStaticScrape", "VMScrapeConfig")
+VM_PROBER = "vmProberSpec"
+
+
 def _kubelet_service_port(job: ScrapeJob, port: int = 0) -> str:
     """How the fix names the authenticated kubelet endpoint for an Operator job: the kubelet Service's port for a
     ServiceMonitor; for a PodMonitor, Probe or ScrapeConfig (no Service port to name) the kubelet's port itself,
     which a Probe writes as its `prober.url` (the only address it scrapes, v1 probe_types.go ProberSpec).
     Those kinds send the token from a Secret (_monitor_token_and_ca), so they are kept, not replaced."""
+    kind = job.monitor.kind
     if job.source_kind == "probe":
-        return "Scrape the kubelet's authenticated port 10250 (`prober.url: <node>:10250`)"
-    if job.monitor.kind in KINDS_WITHOUT_FILES:
+        return f"Scrape the kubelet's authenticated port 10250 (`{VM_PROBER if kind == 'VMProbe' else 'prober'}.url: <node>:10250`)"
+    if kind == "VMNodeScrape":  # nodescrape.go: `port` replaces the node address' port, :10250 without it
+        return "Scrape the kubelet's authenticated port 10250 (`port: \"10250\"`, or no `port`: the node address' default)"
+    if kind in KINDS_WITHOUT_FILES or kind in VM_WITHOUT_SERVICE:
         node_role = any(sd.role == "node" for sd in job.sd_configs)
         return ("Scrape the kubelet's authenticated port 10250 (`<node>:10250`"
-                + (f", the `role: Node` default: drop the rewrite to :{port})" if node_role and port else ")"))
+                + (f", the `role: {'node' if kind in VM_WITHOUT_SERVICE else 'Node'}` default: drop the rewrite to "
+                   f":{port})" if node_role and port else ")"))
     return "Scrape the kubelet Service's `https-metrics` port (10250)"
+
 
 
 def _https(job: ScrapeJob) -> str:
     """The scheme setting as the monitor kind spells it: a ScrapeConfig's enum is HTTP/HTTPS (v1alpha1
     scrapeconfig_types.go), a Probe's is its prober's (`prober.scheme`: ProbeSpec has no `scheme`, so a top-level
     one is dropped and the prober is still scraped over HTTP, KS303), the monitors' endpoints take http/https."""
+    if getattr(job.monitor, "kind", "") == "VMProbe":
+        return f"`{VM_PROBER}.scheme: https`"
     return {"scrapeconfig": "`scheme: HTTPS`", "probe": "`prober.scheme: https`"}.get(job.source_kind, "`scheme: https`")
 
 
@@ -397,6 +410,8 @@ def _path_key(job: ScrapeJob) -> str:
     a Probe's prober.path, a monitor endpoint's path."""
     if not _operator(job):
         return "metrics_path"
+    if job.monitor.kind.startswith("VM"):  # EndpointScrapeParams `path` (a VMScrapeConfig's too), vmProberSpec.path
+        return f"{VM_PROBER}.path" if job.monitor.kind == "VMProbe" else "path"
     return {"scrapeconfig": "metricsPath", "probe": "prober.path"}.get(job.source_kind, "path")
 
 
