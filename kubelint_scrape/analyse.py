@@ -22,7 +22,7 @@ from .operator import label_selection_fix, unresolved_scrape_class
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
 from .pushprox import Route, route as pushprox_route
-from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request
+from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request, api_server_request
 from .records import dataclass, field
 from .relabel import (DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelError, RelabelRule, example_match,
                       relabel_tracking)
@@ -1147,6 +1147,11 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         review = review_config(workspace, endpoint.proxy_server)
         if review is not None:
             return [_proxy_review_need(endpoint, span, review)]
+    if klass == "apiserver":
+        request = api_server_request(endpoint.path)
+        if request is not None:  # a path of an API group's objects: a resource, not a non-resource URL
+            return [Need("scrape", request, f"scrapes the API server at {endpoint.path}", span, klass,
+                         path=endpoint.path)]
     if klass in ("apiserver", "control-plane", "extension-apiserver", "kube-rbac-proxy"):
         path = endpoint.path.split("?", 1)[0]
         what = {"apiserver": "the API server", "control-plane": f"the control-plane component on :{endpoint.port}",

@@ -83,6 +83,49 @@ class Request:
         return f"{self.verb} {group}{self.resource_path}{named}{where}"
 
 
+# k8s.io/apiserver pkg/endpoints/request/requestinfo.go (FACTS §2 [RI]): the API prefixes whose paths are resource
+# requests, the one of them without an API group, the verbs a path can carry, and the namespace subresources.
+_API_PREFIXES = ("api", "apis")
+_SPECIAL_VERBS = ("proxy", "watch")
+_NAMESPACE_SUBRESOURCES = ("status", "finalize")
+
+
+def api_server_request(path: str) -> Request | None:
+    """The resource request the API server makes of a GET of `path` (RequestInfoFactory.NewRequestInfo), or None
+    when it is a non-resource URL (`/metrics`, `/apis`, `/apis/GROUP/VERSION`). A path of an API group's objects is
+    authorized as a resource even where an aggregated API server serves it: EKS serves its control plane's metrics as
+    `/apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics`, which needs `get kcm/metrics` in that group, and
+    no nonResourceURLs rule (system:discovery's `/apis/*` included) allows it. (The node, service and pod proxy
+    paths are told apart before, by targets.classify.)"""
+    parts = [part for part in path.split("?", 1)[0].strip("/").split("/") if part]
+    if len(parts) < 3 or parts[0] not in _API_PREFIXES:
+        return None
+    group = ""
+    rest = parts[1:]
+    if parts[0] == "apis":
+        if len(rest) < 3:
+            return None
+        group, rest = rest[0], rest[1:]
+    rest = rest[1:]  # the version
+    verb = "get"
+    if rest and rest[0] in _SPECIAL_VERBS:
+        if len(rest) < 2:
+            return None  # the Go code refuses it ("unable to determine kind and namespace"): an error, not a URL
+        verb, rest = rest[0], rest[1:]
+    namespace = None
+    if rest and rest[0] == "namespaces":
+        if len(rest) > 1:
+            namespace = rest[1]
+            if len(rest) > 2 and rest[2] not in _NAMESPACE_SUBRESOURCES:
+                rest = rest[2:]
+    resource = rest[0] if rest else ""
+    name = rest[1] if len(rest) >= 2 else None
+    subresource = rest[2] if len(rest) >= 3 and verb != "proxy" else ""
+    if name is None and verb == "get":
+        verb = "list"  # no name: a GET lists
+    return Request(verb, group, resource, subresource, namespace, name)
+
+
 @dataclass(frozen=True, slots=True)
 class Grant:
     binding: BindingDef

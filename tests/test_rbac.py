@@ -9,7 +9,7 @@ import pytest
 from kubelint_scrape.build import build_workspace
 from kubelint_scrape.load import Limits, parse_source
 from kubelint_scrape.model import PolicyRule
-from kubelint_scrape.rbac import Authorizer, Identity, Request, names_allowed
+from kubelint_scrape.rbac import Authorizer, Identity, Request, api_server_request, names_allowed
 
 PROM = Identity("monitoring", "prometheus")
 
@@ -476,3 +476,22 @@ def test_permissions_say_a_group_wildcard_in_words() -> None:
     assert [p.target for p in perms] == ["nodes (any API group)", "nodes/metrics (any API group)", "*",
                                          "pods (any API group; names web-0)", "*/proxy", "apps/deployments"]
     assert describe_permissions(perms[:2]) == "get nodes (any API group), nodes/metrics (any API group)"
+
+
+@pytest.mark.parametrize("path, expected", [
+    # non-resource URLs: too short, or not under /api or /apis
+    ("/metrics", None),
+    ("/metrics/slis", None),
+    ("/apis", None),
+    ("/apis/metrics.eks.amazonaws.com/v1", None),
+    ("/api/v1", None),
+    # EKS control-plane metrics (view-raw-metrics): group, resource, name, subresource (requestinfo.go)
+    ("/apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics",
+     Request("get", "metrics.eks.amazonaws.com", "kcm", "metrics", None, "container")),
+    ("/api/v1/namespaces/ns/pods/p/log", Request("get", "", "pods", "log", "ns", "p")),
+    ("/api/v1/nodes", Request("list", "", "nodes")),  # no name: a GET lists
+    ("/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods", Request("list", "metrics.k8s.io", "pods", "", "ns")),
+    ("/api/v1/watch/nodes/n", Request("watch", "", "nodes", "", None, "n")),
+])
+def test_api_server_request_parses_paths_as_the_api_server(path: str, expected: Request | None) -> None:
+    assert api_server_request(path) == expected

@@ -808,6 +808,7 @@ def _exposed_components(ctx: Context) -> set[str]:
                 as_str(as_map(item).get("value")) for item in as_seq(extra) if as_map(item).get("name") == arg]
             if any(_non_loopback(v) for v in values):
                 exposed.add(component)
+    exposed |= _installer_exposed(ctx)
     texts = [as_str(o.doc.get("metricsBindAddress")) for o in ctx.workspace.kind("KubeProxyConfiguration")]
     for obj in ctx.workspace.kind("ConfigMap"):
         for value in as_map(obj.doc.get("data")).values():
@@ -816,6 +817,55 @@ def _exposed_components(ctx: Context) -> set[str]:
                 texts.append(match.group(1) if match else "")
     if any(text and (text.startswith(":") or _non_loopback(text)) for text in texts):
         exposed.add("kube-proxy")
+    return exposed
+
+
+# Cluster installers' own configuration, which a repository holding the cluster's monitoring often holds too: where
+# each sets the listen address of a component kubeadm binds to loopback (documents without a `kind`).
+# - Talos machine config or patch: cluster.<key>.extraArgs.<flag> (Talos docs, kube-prometheus on Talos);
+# - k3s / RKE2 config.yaml: `<component>-arg` items `flag=value`; `etcd-expose-metrics: true` serves etcd's metrics
+#   on the node address too (k3s/RKE2 server flags);
+# - kubespray inventory variables (roles/kubernetes/control-plane defaults; its own default for the first two is
+#   0.0.0.0, but only a value the inputs show counts).
+_TALOS_ARGS = {"kube-controller-manager": ("controllerManager", "bind-address"),
+               "kube-scheduler": ("scheduler", "bind-address"), "etcd": ("etcd", "listen-metrics-urls"),
+               "kube-proxy": ("proxy", "metrics-bind-address")}
+_K3S_ARGS = {"kube-controller-manager": ("kube-controller-manager-arg", "bind-address"),
+             "kube-scheduler": ("kube-scheduler-arg", "bind-address"), "etcd": ("etcd-arg", "listen-metrics-urls"),
+             "kube-proxy": ("kube-proxy-arg", "metrics-bind-address")}
+_KUBESPRAY_VARS = {"kube-controller-manager": "kube_controller_manager_bind_address",
+                   "kube-scheduler": "kube_scheduler_bind_address", "etcd": "etcd_listen_metrics_urls",
+                   "kube-proxy": "kube_proxy_metrics_bind_address"}
+
+
+def _listens_beyond_loopback(value: str) -> bool:
+    value = value.strip()
+    return bool(value) and (value.startswith(":") or _non_loopback(value))  # `:10249`: every address
+
+
+def _installer_exposed(ctx: Context) -> set[str]:
+    """Components an installer's configuration in the inputs (see above) makes listen beyond loopback."""
+    exposed: set[str] = set()
+    for source in ctx.workspace.sources:
+        for document in source.documents:
+            root = as_map(document.root)
+            if not root or "kind" in root:
+                continue
+            cluster = as_map(root.get("cluster"))
+            for component, (key, flag) in _TALOS_ARGS.items():
+                if _listens_beyond_loopback(as_str(as_map(as_map(cluster.get(key)).get("extraArgs")).get(flag))):
+                    exposed.add(component)
+            for component, (key, flag) in _K3S_ARGS.items():
+                items = root.get(key)
+                for item in as_seq(items) or [items]:
+                    name, _, value = as_str(item).lstrip("-").partition("=")
+                    if name == flag and _listens_beyond_loopback(value):
+                        exposed.add(component)
+            if root.get("etcd-expose-metrics") is True:
+                exposed.add("etcd")
+            for component, variable in _KUBESPRAY_VARS.items():
+                if _listens_beyond_loopback(as_str(root.get(variable))):
+                    exposed.add(component)
     return exposed
 
 
