@@ -226,3 +226,15 @@ def test_ks404_secret_command_reads_the_host_files_into_the_pods_namespace(tmp_p
 """)
     (tmp_path / "prometheus.yaml").write_text(fixed)
     assert not lint_paths([str(tmp_path)], Options()).findings
+
+
+def test_ks404_secret_items_resolve_dot_dot_in_the_files_read(tmp_path: Path) -> None:
+    """A ca_file written /etc/kubernetes/pki/../pki/etcd/ca.crt is etcd/ca.crt below the mount: the Secret's key and
+    item path were `..-pki-etcd-ca.crt` and `../pki/etcd/ca.crt`, both refused by the API server (no `..`)."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS404" / "fail-scrape-credentials-read-through-pki-mount"
+    text = (case / "prometheus.yaml").read_text().replace(
+        "ca_file: /etc/kubernetes/pki/etcd/ca.crt", "ca_file: /etc/kubernetes/pki/../pki/etcd/ca.crt")
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    assert "--from-file=etcd-ca.crt=/etc/kubernetes/pki/etcd/ca.crt" in finding.fix
+    assert "{key: etcd-ca.crt, path: etcd/ca.crt}" in finding.fix and ".." not in finding.fix.split("through this mount")[1]

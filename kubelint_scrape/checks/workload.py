@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 from typing import Iterator
 
 from ..catalog import check, rule_params
@@ -575,7 +576,9 @@ def _files_read_below(pod: PodView, ctx: Context, volume: str, host_path: str) -
               for _container, m in pod.volume_mounts() if as_str(m.get("name")) == volume]
     found = []
     for job, file in read.get(id(pod.template), ()):
-        below = next(((_normal(file)[len(m) + 1:], host) for m, host in mounts if _normal(file).startswith(m + "/")), None)
+        # `..` resolved as the container's filesystem does (a Secret item path or key may not hold it)
+        where = posixpath.normpath(_normal(file))
+        below = next(((where[len(m) + 1:], host) for m, host in mounts if where.startswith(m + "/")), None)
         if below:
             relative, host = below
             found.append((job, file, relative, f"{host.rstrip('/')}/{relative}"))
