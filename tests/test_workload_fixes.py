@@ -238,3 +238,26 @@ def test_ks404_secret_items_resolve_dot_dot_in_the_files_read(tmp_path: Path) ->
     [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
     assert "--from-file=etcd-ca.crt=/etc/kubernetes/pki/etcd/ca.crt" in finding.fix
     assert "{key: etcd-ca.crt, path: etcd/ca.crt}" in finding.fix and ".." not in finding.fix.split("through this mount")[1]
+
+
+def test_ks404_secret_fix_for_a_host_file_mounted_by_itself(tmp_path: Path) -> None:
+    """A hostPath of type File (the etcd CA alone, mounted at /etc/etcd/ca.crt) read as ca_file: the fix said to
+    remove the mount "if the pod can do without it" (job etcd cannot). It copies that file into a Secret mounted at
+    the same path with a subPath; applied, KS404 is gone."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS404" / "fail-scrape-credentials-read-through-pki-mount"
+    text = (case / "prometheus.yaml").read_text().replace(
+        "          cert_file: /etc/kubernetes/pki/apiserver-etcd-client.crt\n"
+        "          key_file: /etc/kubernetes/pki/apiserver-etcd-client.key\n", "").replace(
+        "ca_file: /etc/kubernetes/pki/etcd/ca.crt", "ca_file: /etc/etcd/ca.crt").replace(
+        "        - mountPath: /etc/kubernetes/pki\n", "        - mountPath: /etc/etcd/ca.crt\n").replace(
+        "        path: /etc/kubernetes/pki\n        type: DirectoryOrCreate\n",
+        "        path: /etc/kubernetes/pki/etcd/ca.crt\n        type: File\n")
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    assert "`kubectl create secret generic <name> -n kube-system --from-file=ca.crt=/etc/kubernetes/pki/etcd/ca.crt`" in finding.fix
+    assert "mount it readOnly at the same path with `subPath: ca.crt`" in finding.fix
+    fixed = text.replace("        - mountPath: /etc/etcd/ca.crt\n", "        - mountPath: /etc/etcd/ca.crt\n          subPath: ca.crt\n").replace(
+        "    - hostPath:\n        path: /etc/kubernetes/pki/etcd/ca.crt\n        type: File\n      name: k8s-certs\n",
+        "    - name: k8s-certs\n      secret:\n        secretName: etcd-ca\n")
+    (tmp_path / "prometheus.yaml").write_text(fixed)
+    assert not lint_paths([str(tmp_path)], Options()).findings

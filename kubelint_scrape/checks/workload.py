@@ -532,20 +532,22 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
                 # which then lists every key (a Secret volume with items projects only those). kubectl reads the
                 # files where they are, on the node: at their host path, which the container's path is only when
                 # the mount repeats it; and the Secret must be in the pod's namespace for the pod to mount it.
-                keys = [(relative.replace("/", "-"), host, relative) for _file, relative, host in files]
+                keys = [(relative.replace("/", "-") or posixpath.basename(host), host, relative) for _file, relative, host in files]
+                whole = next((key for key, _host, relative in keys if not relative), None)  # a file mounted by itself
                 subpath = any(as_str(m.get("subPath")) for _c, m in pod.volume_mounts() if as_str(m.get("name")) == name)
                 nested = ([f"{{key: {key}, path: {relative}}}" for key, _host, relative in keys]
-                          if any("/" in relative for _key, _host, relative in keys) else [])
+                          if any("/" in relative for _key, _host, relative in keys) and not whole else [])
                 fix = (f"Job{'s' if ',' in jobs else ''} {jobs} of the config this pod loads read{'' if ',' in jobs else 's'} "
                        f"{', '.join(f for f, _r, _h in files)} through this mount, so it cannot simply go: put "
-                       f"th{'ose files' if len(files) > 1 else 'at file'} in a Secret (on the node that holds them: "
+                       f"th{'ose files' if len(files) > 1 else 'at file'} in a Secret (on the node that holds th{'em' if len(files) > 1 else 'at file'}: "
                        f"`kubectl create secret generic <name> -n {pod.obj.namespace} "
                        f"{' '.join(f'--from-file={key}={host}' for key, host, _r in keys)}`), mount it readOnly at the same "
-                       f"path{' without the subPath (the Secret holds just those files)' if subpath else ''} in place "
+                       f"path{f' with `subPath: {whole}`' if whole else ' without the subPath (the Secret holds just those files)' if subpath else ''} in place "
                        f"of the hostPath volume {name}"
                        f"{' with items ' + ', '.join(nested) + ' (each file where the config reads it)' if nested else ''}, "
-                       f"and remove {name}; the rest of {path} (private keys of the node or the cluster) then stays on "
-                       f"the host. Re-create the Secret when those files are rotated.")
+                       f"and remove {name}; "
+                       f"{'the pod then reads a copy, not the host' if whole else f'the rest of {path} (private keys of the node or the cluster) then stays on the host'}. "
+                       f"Re-create the Secret when th{'ose files are' if len(files) > 1 else 'at file is'} rotated.")
             else:
                 # Agents mount the host for different reasons (cAdvisor-style container metrics, node-exporter's
                 # filesystems, a log shipper's /var/log/pods): the kubelet alternative only replaces the first.
@@ -578,10 +580,10 @@ def _files_read_below(pod: PodView, ctx: Context, volume: str, host_path: str) -
     for job, file in read.get(id(pod.template), ()):
         # `..` resolved as the container's filesystem does (a Secret item path or key may not hold it)
         where = posixpath.normpath(_normal(file))
-        below = next(((where[len(m) + 1:], host) for m, host in mounts if where.startswith(m + "/")), None)
-        if below:
+        below = next(((where[len(m) + 1:], host) for m, host in mounts if where.startswith(m + "/") or where == m), None)
+        if below:  # relative "": the mount is that very file (a hostPath of type File)
             relative, host = below
-            found.append((job, file, relative, f"{host.rstrip('/')}/{relative}"))
+            found.append((job, file, relative, f"{host.rstrip('/')}/{relative}" if relative else host))
     return found
 
 
