@@ -576,6 +576,7 @@ def _files_read_below(pod: PodView, ctx: Context, volume: str, host_path: str) -
     read = ctx.once("files read by scrape pods", lambda: _files_read_by_pods(ctx))
     mounts = [(_normal(as_str(m.get("mountPath"))).rstrip("/"), _normal(f"{host_path}/{as_str(m.get('subPath'))}"))
               for _container, m in pod.volume_mounts() if as_str(m.get("name")) == volume]
+    mounts = [(m, host) for m, host in mounts if m]  # no mountPath (refused) or `/`: nothing is read "below" it
     found = []
     for job, file in read.get(id(pod.template), ()):
         # `..` resolved as the container's filesystem does (a Secret item path or key may not hold it)
