@@ -23,7 +23,7 @@ from .findings import Finding
 from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Subject, Workspace
 from .promconfig import PromConfig
 from .promconfig import _sd_config as sd_config  # (a private helper: the one SD parser)
-from .rbac import Authorizer, Decision, Grant, Identity, Request, names_allowed, rule_allows, subject_applies
+from .rbac import Authorizer, Decision, Grant, Identity, Request, names_allowed, names_text, rule_allows, subject_applies
 from .rbacvalidate import refused_only_for_version
 from .records import dataclass, field
 from .resources import knowledge
@@ -93,7 +93,7 @@ class Permission:
         # A group wildcard said in words: `*/nodes` reads as a resource wildcard, and `*/*/metrics` as nothing.
         notes = ["any API group"] if self.api_group == "*" and self.resource != "*" else []
         if self.names:
-            notes.append(f"names {', '.join(self.names)}")
+            notes.append(f"names {names_text(self.names)}")
         return text + (f" ({'; '.join(notes)})" if notes else "")
 
     def describe(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .authproxy import checks_path, is_rbac_proxy, proxy_labels
 from .extapi import server_labels
+from .findings import Finding
 from .load import Limits, parse_text
 from .model import K8sObject, LabelSelector, PodTemplate, Workspace
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job, keep_written_strings
@@ -1195,7 +1196,7 @@ def additional_scrape_configs(workspace: Workspace, runner: K8sObject, config: P
 
 
 def scrape_config_list(workspace: Workspace, path: str, text: str, position: Any, config: PromConfig, limits: Limits,
-                       where: str) -> tuple[list[ScrapeJob], list]:
+                       where: str, inline: bool = False) -> tuple[list[ScrapeJob], list]:
     """The jobs of a YAML list of scrape configs written as a string in `path` (an additionalScrapeConfigs Secret
     key, a VMAgent's inlineScrapeConfig), positioned in that file by `position`; its parse problems say `where`."""
     documents, problems, status = parse_text(path, text, limits, position)
@@ -1210,7 +1211,38 @@ def scrape_config_list(workspace: Workspace, path: str, text: str, position: Any
             for node in as_seq(document.root):
                 if isinstance(node, YMap):
                     jobs.append(build_job(path, node, config, "config"))
+        problems += _not_a_list(path, documents[:1], where, "inline additional" if inline else "additional")
     return jobs, problems
+
+
+def _not_a_list(path: str, documents: list, where: str, which: str) -> list[Finding]:
+    """The operators read the text as a list of scrape configs (yaml.Unmarshal into []yaml.MapSlice, first document
+    only): anything else — a whole Prometheus config with `scrape_configs:`, a list item that is no mapping — fails
+    ("unmarshalling additional scrape configs failed"), and their sync stops before a configuration is written."""
+    for document in documents:
+        root = document.root
+        if root is None:  # an empty text: no jobs, no error
+            continue
+        if isinstance(root, YSeq):
+            found = next(((item, root.item_pos(i)) for i, item in enumerate(root)
+                          if item is not None and not isinstance(item, YMap)), None)
+            if found is None:
+                continue
+            bad, pos = found
+        else:
+            bad, pos = root, getattr(root, "pos", document.pos)
+        what = ("a mapping" + (" (a whole Prometheus config?)" if isinstance(root, YMap) and "scrape_configs" in root else "")
+                if isinstance(bad, YMap) else "a list" if isinstance(bad, YSeq) else "a boolean" if isinstance(bad, bool)
+                else "a number" if isinstance(bad, (int, float)) else "a string")
+        return [Finding(
+            "KS601", at(path, pos),
+            f"{where}: the operator reads a YAML list of scrape configs here, and "
+            f"{'this is ' + what if bad is root else 'an item of the list is ' + what + ', not a scrape config'}: "
+            f"its sync fails (\"unmarshalling {which} scrape configs failed\") before it writes the "
+            f"configuration, so neither these jobs nor those of the objects it selects take effect",
+            fix="Write the scrape configs as a list of mappings (`- job_name: …`), without a `scrape_configs:` key "
+                "above them.")]
+    return []
 
 
 def _secret_keys(secret: K8sObject) -> list[str]:

@@ -214,6 +214,11 @@ def rule_allows(rule: PolicyRule, request: Request, ignore_names: bool = False) 
 UNNAMED_VERBS = ("create", "deletecollection")
 
 
+def names_text(names: tuple[str, ...] | list[str]) -> str:
+    """resourceNames as messages write them: `""` (what an empty Helm value renders) shown, not left blank."""
+    return ", ".join(name or '""' for name in names)
+
+
 def names_allowed(rule: PolicyRule, request: Request) -> tuple[str, ...] | None:
     """For which object names the rule allows `request`, whatever name the request itself carries: () for every
     name, the rule's resourceNames when it is restricted to them, None for none.
@@ -224,9 +229,15 @@ def names_allowed(rule: PolicyRule, request: Request) -> tuple[str, ...] | None:
         return None
     if not rule.resource_names:
         return ()
-    if request.is_resource and request.verb in UNNAMED_VERBS and not request.subresource:
-        return () if "" in rule.resource_names else None  # (the request's name is "": see resource_name_matches)
-    return rule.resource_names
+    if request.is_resource and request_name(request) == "":
+        # A request without a name (see resource_name_matches) is allowed whole by `""`; a list or watch is also
+        # allowed by a named one for that object (a metadata.name field selector gives the request its name).
+        if "" in rule.resource_names:
+            return ()
+        return rule.resource_names if request.verb in ("list", "watch") else None
+    # A request that names an object never names "" (object names are not empty; a kubelet or proxy request names
+    # its node): `""` allows it for no object, and a rule naming nothing else allows it for none.
+    return tuple(name for name in rule.resource_names if name) or None
 
 
 def nearness(rule: PolicyRule, request: Request) -> int:

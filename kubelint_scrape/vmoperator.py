@@ -369,7 +369,7 @@ def agent_scrape_configs(workspace: Workspace, agent: K8sObject, config: PromCon
 
         position = embedded_position(workspace.source_text(agent.path), spec, "inlineScrapeConfig")
         found, trouble = scrape_config_list(workspace, agent.path, inline, position, config, limits,
-                                            f"in VMAgent {agent.namespace}/{agent.name} spec.inlineScrapeConfig")
+                                            f"in VMAgent {agent.namespace}/{agent.name} spec.inlineScrapeConfig", inline=True)
         jobs += found
         problems += trouble
     return jobs, problems

@@ -103,6 +103,14 @@ NAMES_CASES = [
     ("deletecollection carries no name", ("configmaps",), ("a",), Request("deletecollection", "", "configmaps"), None),
     ("create of a new object under the name \"\"", ("configmaps",), ("a", ""), Request("create", "", "configmaps"), ()),
     ("another resource: for none", ("secrets",), (), Request("get", "", "configmaps"), None),
+    # `""` is no object's name: a request that names one (a get, a subresource, a kubelet or proxy request naming
+    # its node) is allowed by it for no object, so KS201/KS204/KS205 have nothing to report for it; a request
+    # without a name (a watch of the collection) is allowed whole by it.
+    ("named get under \"\" only: for none", ("secrets",), ("",), Request("get", "", "secrets"), None),
+    ("named get under \"\" and a name: for the name", ("secrets",), ("", "a"), Request("get", "", "secrets"), ("a",)),
+    ("nodes/proxy under \"\": for no node", ("nodes/proxy",), ("",), Request("get", "", "nodes", "proxy"), None),
+    ("subresource create under \"\": for none", ("pods/exec",), ("",), Request("create", "", "pods", "exec"), None),
+    ("watch under \"\": every object", ("secrets",), ("", "a"), Request("watch", "", "secrets"), ()),
 ]
 
 

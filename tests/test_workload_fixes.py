@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
@@ -147,7 +148,6 @@ def test_ks501_fix_next_to_a_pod_whose_token_it_grants_leaves_no_ks405(tmp_path:
 def test_ks404_fix_for_a_read_only_mount_recorded_as_it_says_leaves_nothing(tmp_path: Path) -> None:
     """The mount already readOnly: the fix keeps it and records it with the suppression it quotes, on the finding's
     line; applied, no KS404 and no stale-suppression KS002."""
-    import re
     text = HOST_MOUNT.replace("MOUNTS", "[{name: lib, mountPath: /var/lib, readOnly: true}]").replace(
         "      volumes: VOLUMES\n", "      volumes:\n      - name: lib\n        hostPath: {path: /var/lib}\n")
     (tmp_path / "ds.yaml").write_text(text)
@@ -193,3 +193,71 @@ def test_ks404_fix_keeps_the_files_the_scrape_config_reads_through_the_mount(tmp
     (tmp_path / "prometheus.yaml").write_text(text.replace("/etc/kubernetes/pki/", "/etc/prometheus/certs/"))
     [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
     assert finding.fix.startswith("Remove the hostPath volume k8s-certs and its volumeMount (prometheus:/etc/kubernetes/pki)")
+
+
+def test_ks404_secret_command_reads_the_host_files_into_the_pods_namespace(tmp_path: Path) -> None:
+    """The command of that fix runs on the node, where the files are at their host path: with the host's
+    /etc/kubernetes mounted at /certs through subPath pki, --from-file named /certs/… (no such file on the node) and
+    the Secret landed in kubectl's current namespace, not the pod's. It names /etc/kubernetes/pki/… and -n
+    kube-system, and says the Secret mount drops the subPath (the Secret has no pki/ in it)."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS404" / "fail-scrape-credentials-read-through-pki-mount"
+    text = (case / "prometheus.yaml").read_text().replace("_file: /etc/kubernetes/pki/", "_file: /certs/").replace(
+        "        - mountPath: /etc/kubernetes/pki\n", "        - mountPath: /certs\n          subPath: pki\n").replace(
+        "        path: /etc/kubernetes/pki\n", "        path: /etc/kubernetes\n")
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    command = re.search(r"`(kubectl create secret [^`]*)`", finding.fix).group(1)
+    assert command == ("kubectl create secret generic <name> -n kube-system "
+                       "--from-file=apiserver-etcd-client.crt=/etc/kubernetes/pki/apiserver-etcd-client.crt "
+                       "--from-file=apiserver-etcd-client.key=/etc/kubernetes/pki/apiserver-etcd-client.key "
+                       "--from-file=etcd-ca.crt=/etc/kubernetes/pki/etcd/ca.crt")
+    assert "at the same path without the subPath" in finding.fix
+    fixed = text.replace("          subPath: pki\n", "").replace("""    - hostPath:
+        path: /etc/kubernetes
+        type: DirectoryOrCreate
+      name: k8s-certs
+""", """    - name: k8s-certs
+      secret:
+        secretName: etcd-client
+        items:
+          - {key: apiserver-etcd-client.crt, path: apiserver-etcd-client.crt}
+          - {key: apiserver-etcd-client.key, path: apiserver-etcd-client.key}
+          - {key: etcd-ca.crt, path: etcd/ca.crt}
+""")
+    (tmp_path / "prometheus.yaml").write_text(fixed)
+    assert not lint_paths([str(tmp_path)], Options()).findings
+
+
+def test_ks404_secret_items_resolve_dot_dot_in_the_files_read(tmp_path: Path) -> None:
+    """A ca_file written /etc/kubernetes/pki/../pki/etcd/ca.crt is etcd/ca.crt below the mount: the Secret's key and
+    item path were `..-pki-etcd-ca.crt` and `../pki/etcd/ca.crt`, both refused by the API server (no `..`)."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS404" / "fail-scrape-credentials-read-through-pki-mount"
+    text = (case / "prometheus.yaml").read_text().replace(
+        "ca_file: /etc/kubernetes/pki/etcd/ca.crt", "ca_file: /etc/kubernetes/pki/../pki/etcd/ca.crt")
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    assert "--from-file=etcd-ca.crt=/etc/kubernetes/pki/etcd/ca.crt" in finding.fix
+    assert "{key: etcd-ca.crt, path: etcd/ca.crt}" in finding.fix and ".." not in finding.fix.split("through this mount")[1]
+
+
+def test_ks404_secret_fix_for_a_host_file_mounted_by_itself(tmp_path: Path) -> None:
+    """A hostPath of type File (the etcd CA alone, mounted at /etc/etcd/ca.crt) read as ca_file: the fix said to
+    remove the mount "if the pod can do without it" (job etcd cannot). It copies that file into a Secret mounted at
+    the same path with a subPath; applied, KS404 is gone."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS404" / "fail-scrape-credentials-read-through-pki-mount"
+    text = (case / "prometheus.yaml").read_text().replace(
+        "          cert_file: /etc/kubernetes/pki/apiserver-etcd-client.crt\n"
+        "          key_file: /etc/kubernetes/pki/apiserver-etcd-client.key\n", "").replace(
+        "ca_file: /etc/kubernetes/pki/etcd/ca.crt", "ca_file: /etc/etcd/ca.crt").replace(
+        "        - mountPath: /etc/kubernetes/pki\n", "        - mountPath: /etc/etcd/ca.crt\n").replace(
+        "        path: /etc/kubernetes/pki\n        type: DirectoryOrCreate\n",
+        "        path: /etc/kubernetes/pki/etcd/ca.crt\n        type: File\n")
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    assert "`kubectl create secret generic <name> -n kube-system --from-file=ca.crt=/etc/kubernetes/pki/etcd/ca.crt`" in finding.fix
+    assert "mount it readOnly at the same path with `subPath: ca.crt`" in finding.fix
+    fixed = text.replace("        - mountPath: /etc/etcd/ca.crt\n", "        - mountPath: /etc/etcd/ca.crt\n          subPath: ca.crt\n").replace(
+        "    - hostPath:\n        path: /etc/kubernetes/pki/etcd/ca.crt\n        type: File\n      name: k8s-certs\n",
+        "    - name: k8s-certs\n      secret:\n        secretName: etcd-ca\n")
+    (tmp_path / "prometheus.yaml").write_text(fixed)
+    assert not lint_paths([str(tmp_path)], Options()).findings

@@ -26,7 +26,7 @@ from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_se
 from ..promconfig import SA_CA, SA_DIR, SA_TOKEN
 from ..pushprox import TOKEN_FLAG
 from ..rbacvalidate import one_line_correction, refused_only_for_version, refusing_rules
-from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, rule_allows, subject_applies
+from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, names_text, rule_allows, subject_applies
 from ..records import dataclass
 from ..suppress import line_suppresses
 from ..targets import kubelet_checks, kubelet_path_of_proxy
@@ -218,7 +218,7 @@ def _replaced_fix(grants: list) -> str:
 def _nearest(decision: Decision) -> list[Related]:
     related = []
     for grant in decision.name_restricted[:1]:
-        item = grant_related(grant, f"{role_label(grant.role)} grants it only for resourceNames {_names(grant.rule.resource_names)}")
+        item = grant_related(grant, f"{role_label(grant.role)} grants it only for resourceNames {names_text(grant.rule.resource_names)}")
         if item:
             related.append(item)
     if not related:
@@ -256,16 +256,12 @@ def _unrestrict_fix(decisions: list[Decision], add_fix: str) -> str:
             f"separate `get` rule if something needs them).\nOr:\n{add_fix}")
 
 
-def _names(names) -> str:
-    return ", ".join(name or '""' for name in names)  # `""` (an empty Helm value) shown, not left blank
-
-
 def _name_restriction(decisions: list[Decision]) -> str:
     """"ClusterRole/x grants it only for resourceNames …; why" when a rule would allow the request but for its
     resourceNames, else "" (the caller puts it in the parenthesis of its message)."""
     for decision in decisions:
         for grant in decision.name_restricted:
-            names = _names(grant.rule.resource_names)
+            names = names_text(grant.rule.resource_names)
             request = decision.request
             if request.name is not None:
                 why = f"the request is for {request.name}"

@@ -55,7 +55,7 @@ from ..grants import (
 )
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..patchfix import delete_rule, replace_rule
-from ..rbac import Grant, Identity, Request, names_allowed, names_identity, rule_allows, subject_applies, url_pattern_matches
+from ..rbac import Grant, Identity, Request, names_allowed, names_identity, names_text, rule_allows, subject_applies, url_pattern_matches
 from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
@@ -302,7 +302,7 @@ def _names_data(names: tuple[str, ...]) -> dict:
 
 def _only_for(names: tuple[str, ...]) -> str:
     """How a finding names a grant's resourceNames: ` (only for names a, b)`, or nothing when it is for every name."""
-    return f" (only for names {', '.join(names)})" if names else ""
+    return f" (only for names {names_text(names)})" if names else ""
 
 
 # ---------------------------------------------------------------------------------------------- KS201

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 from typing import Iterator
 
 from ..catalog import check, rule_params
@@ -520,26 +521,33 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
                 exposure = f" (it contains {match})"
             else:
                 exposure = f" (it lies below {match})"
-            read = _files_read_below(pod, ctx, [m.split(":", 1)[1] for m, _ro in mounts])
+            read = _files_read_below(pod, ctx, name, path)
             if read:
                 # The scrape config reads credentials through this mount (a control-plane etcd job's client
                 # certificate under /etc/kubernetes/pki): removing it breaks that job, and a narrower hostPath is
                 # still below the sensitive path. A Secret holding just those files keeps the job and drops the host.
-                files = sorted({(file, relative) for _job, file, relative in read})
-                jobs = ", ".join(f'"{job}"' for job in sorted({job for job, _file, _rel in read}))
+                files = sorted({(file, relative, host) for _job, file, relative, host in read})
+                jobs = ", ".join(f'"{job}"' for job in sorted({job for job, _file, _rel, _host in read}))
                 # A Secret key is a file name: one below a sub-directory of the mount gets its path back by `items`,
-                # which then lists every key (a Secret volume with items projects only those).
-                keys = [(relative.replace("/", "-"), file, relative) for file, relative in files]
-                nested = ([f"{{key: {key}, path: {relative}}}" for key, _file, relative in keys]
-                          if any("/" in relative for _key, _file, relative in keys) else [])
+                # which then lists every key (a Secret volume with items projects only those). kubectl reads the
+                # files where they are, on the node: at their host path, which the container's path is only when
+                # the mount repeats it; and the Secret must be in the pod's namespace for the pod to mount it.
+                keys = [(relative.replace("/", "-") or posixpath.basename(host), host, relative) for _file, relative, host in files]
+                whole = next((key for key, _host, relative in keys if not relative), None)  # a file mounted by itself
+                subpath = any(as_str(m.get("subPath")) for _c, m in pod.volume_mounts() if as_str(m.get("name")) == name)
+                nested = ([f"{{key: {key}, path: {relative}}}" for key, _host, relative in keys]
+                          if any("/" in relative for _key, _host, relative in keys) and not whole else [])
                 fix = (f"Job{'s' if ',' in jobs else ''} {jobs} of the config this pod loads read{'' if ',' in jobs else 's'} "
-                       f"{', '.join(f for f, _r in files)} through this mount, so it cannot simply go: put "
-                       f"th{'ose files' if len(files) > 1 else 'at file'} in a Secret (`kubectl create secret generic <name> "
-                       f"{' '.join(f'--from-file={key}={file}' for key, file, _r in keys)}`), mount it readOnly at the same "
-                       f"path in place of the hostPath volume {name}"
+                       f"{', '.join(f for f, _r, _h in files)} through this mount, so it cannot simply go: put "
+                       f"th{'ose files' if len(files) > 1 else 'at file'} in a Secret (on the node that holds th{'em' if len(files) > 1 else 'at file'}: "
+                       f"`kubectl create secret generic <name> -n {pod.obj.namespace} "
+                       f"{' '.join(f'--from-file={key}={host}' for key, host, _r in keys)}`), mount it readOnly at the same "
+                       f"path{f' with `subPath: {whole}`' if whole else ' without the subPath (the Secret holds just those files)' if subpath else ''} in place "
+                       f"of the hostPath volume {name}"
                        f"{' with items ' + ', '.join(nested) + ' (each file where the config reads it)' if nested else ''}, "
-                       f"and remove {name}; the rest of {path} (private keys of the node or the cluster) then stays on "
-                       f"the host. Re-create the Secret when those files are rotated.")
+                       f"and remove {name}; "
+                       f"{'the pod then reads a copy, not the host' if whole else f'the rest of {path} (private keys of the node or the cluster) then stays on the host'}. "
+                       f"Re-create the Secret when th{'ose files are' if len(files) > 1 else 'at file is'} rotated.")
             else:
                 # Agents mount the host for different reasons (cAdvisor-style container metrics, node-exporter's
                 # filesystems, a log shipper's /var/log/pods): the kubelet alternative only replaces the first.
@@ -559,18 +567,24 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _files_read_below(pod: PodView, ctx: Context, mount_paths: list[str]) -> list[tuple[str, str, str]]:
-    """(job, file, path below the mount) for each file a scrape job of a config this pod loads reads (credentials,
-    TLS files) below one of `mount_paths`."""
+def _files_read_below(pod: PodView, ctx: Context, volume: str, host_path: str) -> list[tuple[str, str, str, str]]:
+    """(job, file, path below the mount, path on the host) for each file a scrape job of a config this pod loads
+    reads (credentials, TLS files) through a mount of the hostPath `volume` of `host_path` (a subPath mount shows
+    that directory below it)."""
     if not pod.runs_prometheus or pod.template is None:
         return []
     read = ctx.once("files read by scrape pods", lambda: _files_read_by_pods(ctx))
+    mounts = [(_normal(as_str(m.get("mountPath"))).rstrip("/"), _normal(f"{host_path}/{as_str(m.get('subPath'))}"))
+              for _container, m in pod.volume_mounts() if as_str(m.get("name")) == volume]
+    mounts = [(m, host) for m, host in mounts if m]  # no mountPath (refused) or `/`: nothing is read "below" it
     found = []
     for job, file in read.get(id(pod.template), ()):
-        below = next((_normal(file)[len(m) + 1:] for m in (_normal(p).rstrip("/") for p in mount_paths)
-                      if _normal(file).startswith(m + "/")), None)
-        if below:
-            found.append((job, file, below))
+        # `..` resolved as the container's filesystem does (a Secret item path or key may not hold it)
+        where = posixpath.normpath(_normal(file))
+        below = next(((where[len(m) + 1:], host) for m, host in mounts if where.startswith(m + "/") or where == m), None)
+        if below:  # relative "": the mount is that very file (a hostPath of type File)
+            relative, host = below
+            found.append((job, file, relative, f"{host.rstrip('/')}/{relative}" if relative else host))
     return found
 
 
