@@ -122,7 +122,8 @@ class PolicyRule:
         parts = [f"apiGroups: [{groups}]",
                  f"resources: [{', '.join(self.resources)}]"]
         if self.resource_names:
-            parts.append(f"resourceNames: [{', '.join(self.resource_names)}]")
+            names = ", ".join(name or '""' for name in self.resource_names)  # `""` shown, not left blank
+            parts.append(f"resourceNames: [{names}]")
         parts.append(f"verbs: [{', '.join(self.verbs)}]")
         return "{" + ", ".join(parts) + "}"
 
