@@ -346,3 +346,27 @@ def test_a_monorepo_relint_reports_what_a_fresh_lint_does_and_judges_only_the_ed
         session.update(opened, original, 9)
         session.close(opened)
     assert any(rule == "KS203" for rule, *_ in _fresh(texts, {str(workspace / "team4" / "rbac.yaml")}))
+
+
+@pytest.mark.parametrize("edit", [
+    lambda t: t.replace("interval: 15s", "interval: 15s\n      scrapeTimeout: 1m"),  # longer than its interval
+    lambda t: t.replace("interval: 15s", "interval: 15s\n      relabelings:\n        - action: hashmod\n"
+                                         "          sourceLabels: [pod]\n          targetLabel: shard"),  # no modulus
+])
+def test_an_edited_kustomize_patch_reaches_the_operator_monitor_it_patches(tmp_path: Path, edit) -> None:
+    """The operator's refusal of a monitor (KS601) is memoised on the monitor's file; a Kustomize patch in another
+    file makes the monitor a new tree at the same position: the memo key must change with the patch."""
+    shutil.copytree(ROOT / "fixtures" / "KS602" / "pass-monitor-patch-without-selector", tmp_path / "ws",
+                    ignore=shutil.ignore_patterns("expected*"))
+    files = sorted(str(p) for p in (tmp_path / "ws").glob("*.yaml"))
+    texts = {path: Path(path).read_text() for path in files}
+    session = Session([str(tmp_path / "ws")])
+    for path in files:
+        session.update(path, texts[path], 1)
+    assert _session(session) == _fresh(texts, set(files))
+    patch = str(tmp_path / "ws" / "patch-interval.yaml")
+    original = texts[patch]
+    for version, texts[patch] in enumerate((edit(original), original), start=2):
+        session.update(patch, texts[patch], version)
+        assert _session(session) == _fresh(texts, set(files))
+    assert "KS601" in [rule for rule, *_ in _fresh({**texts, patch: edit(original)}, set(files))]
