@@ -370,3 +370,53 @@ def test_an_edited_kustomize_patch_reaches_the_operator_monitor_it_patches(tmp_p
         session.update(patch, texts[patch], version)
         assert _session(session) == _fresh(texts, set(files))
     assert "KS601" in [rule for rule, *_ in _fresh({**texts, patch: edit(original)}, set(files))]
+
+
+KUBELET_SERVICE = ("apiVersion: v1\nkind: Service\nmetadata: {name: kubelet, namespace: kube-system}\n"
+                   "spec:\n  ports: [{name: https-metrics, port: 10250}]\n")
+
+
+def test_a_service_elsewhere_that_shows_an_assumed_one_reaches_the_jobs_it_changes(tmp_path: Path) -> None:
+    """The kubelet Service is assumed absent unless the inputs show it (targets.shown_services): a job keeping
+    `.*-metrics` ports keeps its https-metrics port only when it exists. Adding it in another file must re-analyse
+    the job, whose config, identity and RBAC are all unchanged."""
+    case = ROOT / "fixtures" / "KS302" / "fail-port-name-pattern-with-operator-kubelet-service"
+    job = (case / "prometheus.yaml").read_text().split("scrape_configs:\n", 1)[1]
+    (tmp_path / "prometheus.yaml").write_text(PUSHPROX_JOB.split("data:\n")[0] + "data:\n  prometheus.yml: |\n"
+                                              "    scrape_configs:\n" + "".join(f"    {line}\n" for line in job.splitlines()))
+    other = tmp_path / "services.yaml"
+    other.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unrelated, namespace: kube-system}\n")
+    texts = {str(p): p.read_text() for p in sorted(tmp_path.glob("*.yaml"))}
+    config = str(tmp_path / "prometheus.yaml")
+    session = Session([str(tmp_path)])
+    session.update(config, texts[config], 1)
+    assert _session(session) == _fresh(texts, {config})
+    for texts[str(other)] in (KUBELET_SERVICE, texts[str(other)]):
+        other.write_text(texts[str(other)])
+        session.file_changed(str(other))
+        assert _session(session) == _fresh(texts, {config})
+    assert "KS302" in [rule for rule, *_ in _fresh({**texts, str(other): KUBELET_SERVICE}, {config})]
+
+
+def test_a_renamed_service_elsewhere_reaches_a_static_target_addressed_by_its_name(tmp_path: Path) -> None:
+    """A static target `myapp.apps.svc:10251` is an application's own port while the inputs' Service of that name
+    selects a pod of another image (analyse._static_extension), else kube-scheduler's removed port (KS308): the
+    Service renamed in another file must reach the job."""
+    text = (ROOT / "fixtures" / "KS308" / "pass-static-service-of-an-app-on-10251" / "prometheus.yaml").read_text()
+    head, _, app = text.partition("---\napiVersion: v1\nkind: Service\n")
+    (tmp_path / "prometheus.yaml").write_text(head)
+    service = tmp_path / "app.yaml"
+    service.write_text("apiVersion: v1\nkind: Service\n" + app)
+    texts = {str(p): p.read_text() for p in sorted(tmp_path.glob("*.yaml"))}
+    config = str(tmp_path / "prometheus.yaml")
+    session = Session([str(tmp_path)])
+    session.update(config, texts[config], 1)
+    assert _session(session) == _fresh(texts, {config})
+    original = texts[str(service)]
+    renamed = original.replace("metadata: {name: myapp, namespace: apps}", "metadata: {name: myapp2, namespace: apps}", 1)
+    assert renamed != original
+    for texts[str(service)] in (renamed, original):
+        service.write_text(texts[str(service)])
+        session.file_changed(str(service))
+        assert _session(session) == _fresh(texts, {config})
+    assert "KS308" in [rule for rule, *_ in _fresh({**texts, str(service): renamed}, {config})]
