@@ -420,3 +420,84 @@ def test_a_renamed_service_elsewhere_reaches_a_static_target_addressed_by_its_na
         session.file_changed(str(service))
         assert _session(session) == _fresh(texts, {config})
     assert "KS308" in [rule for rule, *_ in _fresh({**texts, str(service): renamed}, {config})]
+
+
+# Fixtures whose findings depend on the readers added after the Session's caches were designed: Kustomize patches
+# and `images:` (kpatch.py), VictoriaMetrics objects (vmoperator.py), additionalScrapeConfigs Secrets, scrape classes,
+# PrometheusAgent DaemonSet mode, aggregated ClusterRoles, `resourceNames: [""]`, kube-rbac-proxy (authproxy.py).
+READERS = re.compile(r'^(images|patches|patchesStrategicMerge|patchesJson6902):|operator\.victoriametrics\.com/|'
+                     r'additionalScrapeConfigs|scrapeClasses:|mode: DaemonSet|aggregationRule:|resourceNames: \[""\]|'
+                     r'brancz/kube-rbac-proxy|kube-rbac-proxy:', re.M)
+READER_FIXTURES = sorted(p for p in (ROOT / "fixtures").glob("KS*/*") if p.is_dir() and READERS.search(
+    "".join(f.read_text(errors="replace") for f in p.rglob("*") if f.suffix in (".yaml", ".yml"))))
+
+
+def _sub(pattern: str, replacement: str):
+    return lambda t: re.sub(pattern, replacement, t, count=1, flags=re.M)
+
+
+def _last_role_ref(text: str) -> str:
+    found = list(re.finditer(r"(roleRef:\s*\n(?:\s+\S.*\n)*?\s+name: )(\S+)", text))
+    return text if not found else text[:found[-1].end(2)] + "x" + text[found[-1].end(2):]
+
+
+# Each a plain text substitution on one file; one that does not apply to a file leaves it as it is (not linted).
+READER_EDITS = [
+    ("shift every line down", lambda t: "# a comment\n" + t),
+    ("another images: tag", _sub(r"newTag: v?(\d+)\.\d+\.\d+", r"newTag: v\g<1>.10.0")),
+    ("another images: name", _sub(r"newName: (\S+)", r"newName: \1x")),
+    ("an older image", _sub(r"(image: \S*prometheus\S*:v)\d+\.\d+", r"\g<1>2.30")),
+    ("a verb fewer", _sub(r"verbs: \[([^\],]+),", "verbs: [")),
+    ("pod discovery as node", _sub(r"role: pod\b", "role: node")),
+    ("node discovery as pod", _sub(r"role: node\b", "role: pod")),
+    ("another namespace to discover", _sub(r"names: \[(\w+)\]", r"names: [\1x]")),
+    ("another Secret key", _sub(r"^(\s+key: )(\S+)", r"\1\2x")),
+    ("another first roleRef", _sub(r"(roleRef:\s*\n(?:\s+\S.*\n)*?\s+name: )(\S+)", r"\1\2x")),
+    ("another last roleRef", _last_role_ref),
+    ("an aggregation label", lambda t: t.replace("/aggregate-to-", "/aggregate-tox-", 1)),
+    ("a named resource", lambda t: t.replace('resourceNames: [""]', 'resourceNames: ["x"]', 1)),
+    ("another namespace", _sub(r"^(\s+namespace: )(\S+)", r"\1\2x")),
+    ("a StatefulSet agent", lambda t: t.replace("mode: DaemonSet", "mode: StatefulSet", 1)),
+    ("no default scrape class", lambda t: t.replace("default: true", "default: false", 1)),
+    ("another label", _sub(r"(labels:\s*\n\s+[\w./-]+: )(\S+)", r"\1\2x")),
+    ("another patch target", _sub(r"(target:\s*\n(?:\s+\S.*\n)*?\s+name: )(\S+)", r"\1\2x")),
+    ("patches misspelt", _sub(r"^(patches|patchesStrategicMerge|patchesJson6902):", r"\1x:")),
+    ("another build namespace", _sub(r"^namespace: (\S+)", r"namespace: \1x")),
+]
+
+
+@pytest.mark.parametrize("fixture", READER_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_an_edit_to_what_the_new_readers_read_reaches_the_open_document(fixture: Path, tmp_path: Path) -> None:
+    """Each file of the fixture open in turn; each edit applied to it in the buffer and, separately, to every other
+    file of the fixture on disk (the edit elsewhere must reach the open document): the Session reports what a fresh
+    lint of the same texts reports, and nothing stale once the edit is undone."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(fixture, workspace, ignore=shutil.ignore_patterns("expected*"))
+    files = sorted(str(p) for p in workspace.rglob("*") if p.suffix in (".yaml", ".yml"))
+    texts = {path: Path(path).read_text() for path in files}
+    fresh: dict[tuple, list] = {}  # an undone edit lints the original texts again: a fresh lint of them once
+
+    def expected(opened: str) -> list[tuple]:
+        key = (opened, *texts.values())
+        if key not in fresh:
+            fresh[key] = _fresh(texts, {opened})
+        return fresh[key]
+
+    session = Session([str(workspace)])
+    for opened in files:
+        session.update(opened, texts[opened], 1)
+        assert _session(session) == expected(opened), f"opening {opened}"
+        for edited in files:
+            original = texts[edited]
+            for what, edit in READER_EDITS:
+                if edit(original) == original:
+                    continue
+                for texts[edited] in (edit(original), original):
+                    if edited == opened:
+                        session.update(opened, texts[edited], None)
+                    else:
+                        Path(edited).write_text(texts[edited])
+                        session.file_changed(edited)
+                    assert _session(session) == expected(opened), \
+                        f"'{what}' in {Path(edited).name} with {Path(opened).name} open"
+        session.close(opened)
