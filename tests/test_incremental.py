@@ -39,14 +39,19 @@ EDITS = [
 ]
 
 
+def _seen(findings) -> list[tuple]:
+    """What a report shows of each finding: its text and place, and the object and related places the JSON, SARIF
+    and the editor's diagnostics carry too."""
+    return sorted((f.rule, str(f.span), f.message, f.fix, f.object or "", f.severity, repr(f.related)) for f in findings)
+
+
 def _fresh(texts: dict[str, str], report: set[str]) -> list[tuple]:
     sources = [parse_source(path, text) for path, text in sorted(texts.items())]
-    options = Options(report_paths=report)
-    return sorted((f.rule, str(f.span), f.message, f.fix) for f in lint_sources(sources, options).findings)
+    return _seen(lint_sources(sources, Options(report_paths=report)).findings)
 
 
 def _session(session: Session) -> list[tuple]:
-    return sorted((f.rule, str(f.span), f.message, f.fix) for findings in session.lint().values() for f in findings)
+    return _seen(f for findings in session.lint().values() for f in findings)
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -501,3 +506,26 @@ def test_an_edit_to_what_the_new_readers_read_reaches_the_open_document(fixture:
                     assert _session(session) == expected(opened), \
                         f"'{what}' in {Path(edited).name} with {Path(opened).name} open"
         session.close(opened)
+
+
+def test_a_kustomization_namespace_edited_renames_the_config_holder_its_ks601_findings_name(tmp_path: Path) -> None:
+    """KS601's findings on an embedded config are memoised on its file; they name the ConfigMap holding it
+    (Finding.object, shown by JSON, SARIF and the editor's diagnostic data), whose namespace the Kustomization beside
+    it sets: editing that namespace must not leave the findings naming the old one."""
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prometheus-config\ndata:\n"
+                                      "  prometheus.yml: |\n    global:\n      scrape_intervall: 30s\n    scrape_configs:\n"
+                                      "      - job_name: app\n        static_configs: [{targets: [app:8080]}]\n")
+    kustomization = tmp_path / "kustomization.yaml"
+    kustomization.write_text("resources:\n  - cm.yaml\nnamespace: team-a\n")
+    texts = {str(p): p.read_text() for p in sorted(tmp_path.glob("*.yaml"))}
+    config = str(tmp_path / "cm.yaml")
+    session = Session([str(tmp_path)])
+    session.update(config, texts[config], 1)
+    assert _session(session) == _fresh(texts, {config})
+    for namespace in ("team-b", "team-a"):
+        texts[str(kustomization)] = f"resources:\n  - cm.yaml\nnamespace: {namespace}\n"
+        kustomization.write_text(texts[str(kustomization)])
+        session.file_changed(str(kustomization))
+        [finding] = session.lint()[config]
+        assert finding.object == f"ConfigMap {namespace}/prometheus-config key prometheus.yml"
+        assert _session(session) == _fresh(texts, {config})

@@ -302,8 +302,10 @@ def _pod_release(pod: Any) -> Any:
 
 
 def _ks601_key(config: Any) -> tuple:
-    # by position, not id(): the key must survive the Source's trip back from a parallel worker (pickled)
-    return ("KS601", config.path, config.root.pos, config.key)
+    # by position, not id(): the key must survive the Source's trip back from a parallel worker (pickled). The
+    # findings name the config's holder (Finding.object: "ConfigMap team-a/… key …"), whose namespace a
+    # Kustomization may set: part of the key, like the monitor's namespace in _monitor_key.
+    return ("KS601", config.path, config.root.pos, config.key, config.describe)
 
 
 def precheck(source: Any, configs: list, objects: list, wanted: set[str]) -> None:
