@@ -479,6 +479,12 @@ def test_an_edit_to_what_the_new_readers_read_reaches_the_open_document(fixture:
     workspace = tmp_path / "ws"
     shutil.copytree(fixture, workspace, ignore=shutil.ignore_patterns("expected*"))
     files = sorted(str(p) for p in workspace.rglob("*") if p.suffix in (".yaml", ".yml"))
+    _each_edit_everywhere_reaches(workspace, files, files, READER_EDITS)
+
+
+def _each_edit_everywhere_reaches(workspace: Path, files: list[str], opened_files: list[str], edits: list) -> None:
+    """Each of `opened_files` open in turn; each edit applied to it in the buffer and, separately, to every other
+    file on disk: after each step, and once it is undone, the Session reports what a fresh lint does."""
     texts = {path: Path(path).read_text() for path in files}
     fresh: dict[tuple, list] = {}  # an undone edit lints the original texts again: a fresh lint of them once
 
@@ -489,12 +495,12 @@ def test_an_edit_to_what_the_new_readers_read_reaches_the_open_document(fixture:
         return fresh[key]
 
     session = Session([str(workspace)])
-    for opened in files:
+    for opened in opened_files:
         session.update(opened, texts[opened], 1)
         assert _session(session) == expected(opened), f"opening {opened}"
         for edited in files:
             original = texts[edited]
-            for what, edit in READER_EDITS:
+            for what, edit in edits:
                 if edit(original) == original:
                     continue
                 for texts[edited] in (edit(original), original):
@@ -508,24 +514,37 @@ def test_an_edit_to_what_the_new_readers_read_reaches_the_open_document(fixture:
         session.close(opened)
 
 
-def test_a_kustomization_namespace_edited_renames_the_config_holder_its_ks601_findings_name(tmp_path: Path) -> None:
-    """KS601's findings on an embedded config are memoised on its file; they name the ConfigMap holding it
-    (Finding.object, shown by JSON, SARIF and the editor's diagnostic data), whose namespace the Kustomization beside
-    it sets: editing that namespace must not leave the findings naming the old one."""
-    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prometheus-config\ndata:\n"
-                                      "  prometheus.yml: |\n    global:\n      scrape_intervall: 30s\n    scrape_configs:\n"
-                                      "      - job_name: app\n        static_configs: [{targets: [app:8080]}]\n")
-    kustomization = tmp_path / "kustomization.yaml"
-    kustomization.write_text("resources:\n  - cm.yaml\nnamespace: team-a\n")
-    texts = {str(p): p.read_text() for p in sorted(tmp_path.glob("*.yaml"))}
-    config = str(tmp_path / "cm.yaml")
-    session = Session([str(tmp_path)])
-    session.update(config, texts[config], 1)
-    assert _session(session) == _fresh(texts, {config})
-    for namespace in ("team-b", "team-a"):
-        texts[str(kustomization)] = f"resources:\n  - cm.yaml\nnamespace: {namespace}\n"
-        kustomization.write_text(texts[str(kustomization)])
-        session.file_changed(str(kustomization))
-        [finding] = session.lint()[config]
-        assert finding.object == f"ConfigMap {namespace}/prometheus-config key prometheus.yml"
-        assert _session(session) == _fresh(texts, {config})
+# Fixtures holding Services, each multi-document file split one document a file (no Kustomization, whose entries
+# name the files): the Services and workloads a job's targets are judged by then sit in files of their own.
+SERVICES = re.compile(r"^kind: Service$|--kubelet-service", re.M)
+SPLIT_FIXTURES = sorted(p for p in (ROOT / "fixtures").glob("KS*/*") if p.is_dir() and not any(p.rglob("kustomization.y*ml"))
+                        and SERVICES.search("".join(f.read_text(errors="replace") for f in p.rglob("*.y*ml"))))
+SCRAPES = re.compile(r"job_name|^kind: (Prometheus|PrometheusAgent|VMAgent|ServiceMonitor|PodMonitor|ScrapeConfig)$", re.M)
+SERVICE_EDITS = [
+    ("shift every line down", lambda t: "# a comment\n" + t),
+    ("rename a Service", _sub(r"(kind: Service\nmetadata:\s*\n?\s*(?:\{\s*)?name: )([\w-]+)", r"\g<1>\2x")),
+    ("another target port", _sub(r"(targetPort: )(\S+)", r"\g<1>9999")),
+    ("another container port", _sub(r"(containerPort: )(\d+)", r"\g<1>9998")),
+    ("another image", _sub(r"(image: \S+):([\w.-]+)", r"\1:v0.0.1")),
+    ("no --kubelet-service", lambda t: re.sub(r"--kubelet-service=\S+", "--log-level=info", t, count=1)),
+    ("another selector", _sub(r"(selector:\s*\n\s+matchLabels:\s*\n\s+\S+: )(\S+)", r"\1\2x")),
+]
+
+
+@pytest.mark.parametrize("fixture", SPLIT_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_an_edit_to_a_service_in_a_file_of_its_own_reaches_the_open_scrape_config(fixture: Path, tmp_path: Path) -> None:
+    """A Service (or the workload it selects, or an operator's --kubelet-service) decides how a job's targets are
+    judged (targets.shown_services, analyse._static_extension) though it changes no RBAC and no job: edited in its
+    own file, it must reach the open scrape config (a reused job analysis was stale: KS302, KS305, KS308)."""
+    workspace = tmp_path / "ws"
+    for path in sorted(fixture.rglob("*.y*ml")):
+        if path.name.startswith("expected"):
+            continue
+        documents = [d for d in re.split(r"(?m)^---[ \t]*\n", path.read_text(errors="replace")) if d.strip()]
+        target = workspace / path.relative_to(fixture)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for index, document in enumerate(documents):
+            target.with_name(f"{path.stem}-{index}{path.suffix}").write_text(document)
+    files = sorted(str(p) for p in workspace.rglob("*.y*ml"))
+    _each_edit_everywhere_reaches(workspace, files, [path for path in files if SCRAPES.search(Path(path).read_text())],
+                                  SERVICE_EDITS)
