@@ -210,7 +210,9 @@ class Analysis:
     authorizer: Authorizer
     jobs: list[JobAnalysis]
     resolutions: dict[int, Resolution]  # id(config) → resolution
-    declared_key: str = ""  # fingerprint of the inputs' kube-rbac-proxy targets the jobs were simulated on
+    # What the jobs' analyses read of the inputs besides their config, identity and RBAC (_inputs_key): the
+    # kube-rbac-proxy targets they were simulated on and the assumed Services the inputs show
+    declared_key: Any = ""
 
 
 # ---------------------------------------------------------------------------------------------- identity
@@ -1871,9 +1873,13 @@ def analyse(
     authorizer = Authorizer(workspace, previous.authorizer if previous is not None else None)
     jobs = []
     resolutions: dict[int, Resolution] = {}
-    declared_key = declared_targets(workspace).key
-    # A job simulated on other kube-rbac-proxy targets of the inputs (a workload edited) is analysed anew.
+    declared_key = _inputs_key(workspace)
+    # A job simulated on other kube-rbac-proxy targets of the inputs (a workload edited), or with other assumed
+    # Services shown (a Service named after one added elsewhere: targets.shown_services), is analysed anew.
     reusable = _reusable_jobs(previous, assumptions) if previous is None or previous.declared_key == declared_key else {}
+    # A static target addressed by a Service's DNS name is judged by the Service and the pods it selects
+    # (_static_extension): a job with static targets is reused only while those objects are the same ones.
+    same_services = previous is not None and _same_objects(previous.workspace, workspace)
     includes = scrape_config_includes(configs, workspace)
     for config in configs:
         resolution = resolve_identity(config, workspace, identity_override, identity_globs or {}, includes)
@@ -1893,6 +1899,8 @@ def analyse(
                     old = None  # decided for system:anonymous, whose grants `same_inputs` does not compare
                 if old is not None and job.node.get("proxy_url"):
                     old = None  # a PushProx client elsewhere may make its requests, with its own grants (pushprox.py)
+                if old is not None and job.static_targets and not same_services:
+                    old = None
                 if old is not None and old[0] is job:
                     jobs.append(old[1])
                 else:
@@ -1900,6 +1908,17 @@ def analyse(
                 if on_job is not None:
                     on_job()
     return Analysis(workspace, configs, assumptions, authorizer, jobs, resolutions, declared_key)
+
+
+def _inputs_key(workspace: Workspace) -> tuple:
+    return declared_targets(workspace).key, shown_services(workspace)
+
+
+def _same_objects(old: Workspace, new: Workspace) -> bool:
+    """Whether both runs hold the very same Services and workloads (unchanged files keep their model's objects)."""
+    return (len(old.workloads) == len(new.workloads) and all(a is b for a, b in zip(old.workloads, new.workloads))
+            and len(old.kind("Service")) == len(new.kind("Service"))
+            and all(a is b for a, b in zip(old.kind("Service"), new.kind("Service"))))
 
 
 def _same_grants(authorizer: Authorizer, previous: Analysis | None, resolution: Resolution) -> bool:

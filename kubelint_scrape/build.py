@@ -77,6 +77,8 @@ def build_workspace(
         if applied:  # (the language server's report_paths: findings on these objects may sit in the patches)
             workspace.indexes.setdefault("patch origins", {})[source.path] = frozenset(
                 path for patch in applied[0] for path in (patch.key[0], patch.key[3]))
+            # what a memo of findings on these objects must be keyed by besides the file (checks/config.py KS601)
+            workspace.indexes.setdefault("patches applied", {})[source.path] = applied
         refused = refused_rbac(source, model, kubernetes_version)
         for (obj, derived), is_refused in zip(model.objects, refused):
             _index(workspace, obj, derived, user_binding_names, is_refused)

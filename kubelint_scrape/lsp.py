@@ -10,10 +10,13 @@ The re-run is incremental, so a save in a large workspace costs about what the e
 - each unchanged file keeps its model (objects, RBAC views, embedded configs) and single-file findings on its
   Source (build.source_model, KS601/KS602), and each job its relabel simulation (analyse.simulate_job);
 - a job keeps its whole analysis from the previous run when the job object, its identity resolution and the
-  exact RBAC objects deciding for its identity are unchanged (Folder.previous, rbac.Authorizer.same_inputs);
+  exact RBAC objects deciding for its identity are unchanged (Folder.previous, rbac.Authorizer.same_inputs), and
+  so are the kube-rbac-proxy targets and assumed Services of the inputs (and, for static targets, their Services
+  and workloads: analyse._inputs_key, _same_objects);
 - checks skip the jobs, roles and workloads whose findings could only land in files that are not open
   (checks.context.Context.report_paths).
-tests/test_incremental.py holds this to "the same findings as a fresh lint" over every KS1xx/KS2xx fixture.
+tests/test_incremental.py holds this to "the same findings as a fresh lint" over every KS1xx/KS2xx fixture and
+every fixture of the readers added since (Kustomize patches and images, VictoriaMetrics, …), edits elsewhere too.
 
 `Session` holds that state and knows nothing of the protocol (tests and the latency measurement drive it
 directly); `serve()` binds it to pygls, which is imported only here, only for this command.

@@ -39,14 +39,19 @@ EDITS = [
 ]
 
 
+def _seen(findings) -> list[tuple]:
+    """What a report shows of each finding: its text and place, and the object and related places the JSON, SARIF
+    and the editor's diagnostics carry too."""
+    return sorted((f.rule, str(f.span), f.message, f.fix, f.object or "", f.severity, repr(f.related)) for f in findings)
+
+
 def _fresh(texts: dict[str, str], report: set[str]) -> list[tuple]:
     sources = [parse_source(path, text) for path, text in sorted(texts.items())]
-    options = Options(report_paths=report)
-    return sorted((f.rule, str(f.span), f.message, f.fix) for f in lint_sources(sources, options).findings)
+    return _seen(lint_sources(sources, Options(report_paths=report)).findings)
 
 
 def _session(session: Session) -> list[tuple]:
-    return sorted((f.rule, str(f.span), f.message, f.fix) for findings in session.lint().values() for f in findings)
+    return _seen(f for findings in session.lint().values() for f in findings)
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -346,3 +351,200 @@ def test_a_monorepo_relint_reports_what_a_fresh_lint_does_and_judges_only_the_ed
         session.update(opened, original, 9)
         session.close(opened)
     assert any(rule == "KS203" for rule, *_ in _fresh(texts, {str(workspace / "team4" / "rbac.yaml")}))
+
+
+@pytest.mark.parametrize("edit", [
+    lambda t: t.replace("interval: 15s", "interval: 15s\n      scrapeTimeout: 1m"),  # longer than its interval
+    lambda t: t.replace("interval: 15s", "interval: 15s\n      relabelings:\n        - action: hashmod\n"
+                                         "          sourceLabels: [pod]\n          targetLabel: shard"),  # no modulus
+])
+def test_an_edited_kustomize_patch_reaches_the_operator_monitor_it_patches(tmp_path: Path, edit) -> None:
+    """The operator's refusal of a monitor (KS601) is memoised on the monitor's file; a Kustomize patch in another
+    file makes the monitor a new tree at the same position: the memo key must change with the patch."""
+    shutil.copytree(ROOT / "fixtures" / "KS602" / "pass-monitor-patch-without-selector", tmp_path / "ws",
+                    ignore=shutil.ignore_patterns("expected*"))
+    files = sorted(str(p) for p in (tmp_path / "ws").glob("*.yaml"))
+    texts = {path: Path(path).read_text() for path in files}
+    session = Session([str(tmp_path / "ws")])
+    for path in files:
+        session.update(path, texts[path], 1)
+    assert _session(session) == _fresh(texts, set(files))
+    patch = str(tmp_path / "ws" / "patch-interval.yaml")
+    original = texts[patch]
+    for version, texts[patch] in enumerate((edit(original), original), start=2):
+        session.update(patch, texts[patch], version)
+        assert _session(session) == _fresh(texts, set(files))
+    assert "KS601" in [rule for rule, *_ in _fresh({**texts, patch: edit(original)}, set(files))]
+
+
+KUBELET_SERVICE = ("apiVersion: v1\nkind: Service\nmetadata: {name: kubelet, namespace: kube-system}\n"
+                   "spec:\n  ports: [{name: https-metrics, port: 10250}]\n")
+
+
+def test_a_service_elsewhere_that_shows_an_assumed_one_reaches_the_jobs_it_changes(tmp_path: Path) -> None:
+    """The kubelet Service is assumed absent unless the inputs show it (targets.shown_services): a job keeping
+    `.*-metrics` ports keeps its https-metrics port only when it exists. Adding it in another file must re-analyse
+    the job, whose config, identity and RBAC are all unchanged."""
+    case = ROOT / "fixtures" / "KS302" / "fail-port-name-pattern-with-operator-kubelet-service"
+    job = (case / "prometheus.yaml").read_text().split("scrape_configs:\n", 1)[1]
+    (tmp_path / "prometheus.yaml").write_text(PUSHPROX_JOB.split("data:\n")[0] + "data:\n  prometheus.yml: |\n"
+                                              "    scrape_configs:\n" + "".join(f"    {line}\n" for line in job.splitlines()))
+    other = tmp_path / "services.yaml"
+    other.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unrelated, namespace: kube-system}\n")
+    texts = {str(p): p.read_text() for p in sorted(tmp_path.glob("*.yaml"))}
+    config = str(tmp_path / "prometheus.yaml")
+    session = Session([str(tmp_path)])
+    session.update(config, texts[config], 1)
+    assert _session(session) == _fresh(texts, {config})
+    for texts[str(other)] in (KUBELET_SERVICE, texts[str(other)]):
+        other.write_text(texts[str(other)])
+        session.file_changed(str(other))
+        assert _session(session) == _fresh(texts, {config})
+    assert "KS302" in [rule for rule, *_ in _fresh({**texts, str(other): KUBELET_SERVICE}, {config})]
+
+
+def test_a_renamed_service_elsewhere_reaches_a_static_target_addressed_by_its_name(tmp_path: Path) -> None:
+    """A static target `myapp.apps.svc:10251` is an application's own port while the inputs' Service of that name
+    selects a pod of another image (analyse._static_extension), else kube-scheduler's removed port (KS308): the
+    Service renamed in another file must reach the job."""
+    text = (ROOT / "fixtures" / "KS308" / "pass-static-service-of-an-app-on-10251" / "prometheus.yaml").read_text()
+    head, _, app = text.partition("---\napiVersion: v1\nkind: Service\n")
+    (tmp_path / "prometheus.yaml").write_text(head)
+    service = tmp_path / "app.yaml"
+    service.write_text("apiVersion: v1\nkind: Service\n" + app)
+    texts = {str(p): p.read_text() for p in sorted(tmp_path.glob("*.yaml"))}
+    config = str(tmp_path / "prometheus.yaml")
+    session = Session([str(tmp_path)])
+    session.update(config, texts[config], 1)
+    assert _session(session) == _fresh(texts, {config})
+    original = texts[str(service)]
+    renamed = original.replace("metadata: {name: myapp, namespace: apps}", "metadata: {name: myapp2, namespace: apps}", 1)
+    assert renamed != original
+    for texts[str(service)] in (renamed, original):
+        service.write_text(texts[str(service)])
+        session.file_changed(str(service))
+        assert _session(session) == _fresh(texts, {config})
+    assert "KS308" in [rule for rule, *_ in _fresh({**texts, str(service): renamed}, {config})]
+
+
+# Fixtures whose findings depend on the readers added after the Session's caches were designed: Kustomize patches
+# and `images:` (kpatch.py), VictoriaMetrics objects (vmoperator.py), additionalScrapeConfigs Secrets, scrape classes,
+# PrometheusAgent DaemonSet mode, aggregated ClusterRoles, `resourceNames: [""]`, kube-rbac-proxy (authproxy.py).
+READERS = re.compile(r'^(images|patches|patchesStrategicMerge|patchesJson6902):|operator\.victoriametrics\.com/|'
+                     r'additionalScrapeConfigs|scrapeClasses:|mode: DaemonSet|aggregationRule:|resourceNames: \[""\]|'
+                     r'brancz/kube-rbac-proxy|kube-rbac-proxy:', re.M)
+READER_FIXTURES = sorted(p for p in (ROOT / "fixtures").glob("KS*/*") if p.is_dir() and READERS.search(
+    "".join(f.read_text(errors="replace") for f in p.rglob("*") if f.suffix in (".yaml", ".yml"))))
+
+
+def _sub(pattern: str, replacement: str):
+    return lambda t: re.sub(pattern, replacement, t, count=1, flags=re.M)
+
+
+def _last_role_ref(text: str) -> str:
+    found = list(re.finditer(r"(roleRef:\s*\n(?:\s+\S.*\n)*?\s+name: )(\S+)", text))
+    return text if not found else text[:found[-1].end(2)] + "x" + text[found[-1].end(2):]
+
+
+# Each a plain text substitution on one file; one that does not apply to a file leaves it as it is (not linted).
+READER_EDITS = [
+    ("shift every line down", lambda t: "# a comment\n" + t),
+    ("another images: tag", _sub(r"newTag: v?(\d+)\.\d+\.\d+", r"newTag: v\g<1>.10.0")),
+    ("another images: name", _sub(r"newName: (\S+)", r"newName: \1x")),
+    ("an older image", _sub(r"(image: \S*prometheus\S*:v)\d+\.\d+", r"\g<1>2.30")),
+    ("a verb fewer", _sub(r"verbs: \[([^\],]+),", "verbs: [")),
+    ("pod discovery as node", _sub(r"role: pod\b", "role: node")),
+    ("node discovery as pod", _sub(r"role: node\b", "role: pod")),
+    ("another namespace to discover", _sub(r"names: \[(\w+)\]", r"names: [\1x]")),
+    ("another Secret key", _sub(r"^(\s+key: )(\S+)", r"\1\2x")),
+    ("another first roleRef", _sub(r"(roleRef:\s*\n(?:\s+\S.*\n)*?\s+name: )(\S+)", r"\1\2x")),
+    ("another last roleRef", _last_role_ref),
+    ("an aggregation label", lambda t: t.replace("/aggregate-to-", "/aggregate-tox-", 1)),
+    ("a named resource", lambda t: t.replace('resourceNames: [""]', 'resourceNames: ["x"]', 1)),
+    ("another namespace", _sub(r"^(\s+namespace: )(\S+)", r"\1\2x")),
+    ("a StatefulSet agent", lambda t: t.replace("mode: DaemonSet", "mode: StatefulSet", 1)),
+    ("no default scrape class", lambda t: t.replace("default: true", "default: false", 1)),
+    ("another label", _sub(r"(labels:\s*\n\s+[\w./-]+: )(\S+)", r"\1\2x")),
+    ("another patch target", _sub(r"(target:\s*\n(?:\s+\S.*\n)*?\s+name: )(\S+)", r"\1\2x")),
+    ("patches misspelt", _sub(r"^(patches|patchesStrategicMerge|patchesJson6902):", r"\1x:")),
+    ("another build namespace", _sub(r"^namespace: (\S+)", r"namespace: \1x")),
+]
+
+
+@pytest.mark.parametrize("fixture", READER_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_an_edit_to_what_the_new_readers_read_reaches_the_open_document(fixture: Path, tmp_path: Path) -> None:
+    """Each file of the fixture open in turn; each edit applied to it in the buffer and, separately, to every other
+    file of the fixture on disk (the edit elsewhere must reach the open document): the Session reports what a fresh
+    lint of the same texts reports, and nothing stale once the edit is undone."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(fixture, workspace, ignore=shutil.ignore_patterns("expected*"))
+    files = sorted(str(p) for p in workspace.rglob("*") if p.suffix in (".yaml", ".yml"))
+    _each_edit_everywhere_reaches(workspace, files, files, READER_EDITS)
+
+
+def _each_edit_everywhere_reaches(workspace: Path, files: list[str], opened_files: list[str], edits: list) -> None:
+    """Each of `opened_files` open in turn; each edit applied to it in the buffer and, separately, to every other
+    file on disk: after each step, and once it is undone, the Session reports what a fresh lint does."""
+    texts = {path: Path(path).read_text() for path in files}
+    fresh: dict[tuple, list] = {}  # an undone edit lints the original texts again: a fresh lint of them once
+
+    def expected(opened: str) -> list[tuple]:
+        key = (opened, *texts.values())
+        if key not in fresh:
+            fresh[key] = _fresh(texts, {opened})
+        return fresh[key]
+
+    session = Session([str(workspace)])
+    for opened in opened_files:
+        session.update(opened, texts[opened], 1)
+        assert _session(session) == expected(opened), f"opening {opened}"
+        for edited in files:
+            original = texts[edited]
+            for what, edit in edits:
+                if edit(original) == original:
+                    continue
+                for texts[edited] in (edit(original), original):
+                    if edited == opened:
+                        session.update(opened, texts[edited], None)
+                    else:
+                        Path(edited).write_text(texts[edited])
+                        session.file_changed(edited)
+                    assert _session(session) == expected(opened), \
+                        f"'{what}' in {Path(edited).name} with {Path(opened).name} open"
+        session.close(opened)
+
+
+# Fixtures holding Services, each multi-document file split one document a file (no Kustomization, whose entries
+# name the files): the Services and workloads a job's targets are judged by then sit in files of their own.
+SERVICES = re.compile(r"^kind: Service$|--kubelet-service", re.M)
+SPLIT_FIXTURES = sorted(p for p in (ROOT / "fixtures").glob("KS*/*") if p.is_dir() and not any(p.rglob("kustomization.y*ml"))
+                        and SERVICES.search("".join(f.read_text(errors="replace") for f in p.rglob("*.y*ml"))))
+SCRAPES = re.compile(r"job_name|^kind: (Prometheus|PrometheusAgent|VMAgent|ServiceMonitor|PodMonitor|ScrapeConfig)$", re.M)
+SERVICE_EDITS = [
+    ("shift every line down", lambda t: "# a comment\n" + t),
+    ("rename a Service", _sub(r"(kind: Service\nmetadata:\s*\n?\s*(?:\{\s*)?name: )([\w-]+)", r"\g<1>\2x")),
+    ("another target port", _sub(r"(targetPort: )(\S+)", r"\g<1>9999")),
+    ("another container port", _sub(r"(containerPort: )(\d+)", r"\g<1>9998")),
+    ("another image", _sub(r"(image: \S+):([\w.-]+)", r"\1:v0.0.1")),
+    ("no --kubelet-service", lambda t: re.sub(r"--kubelet-service=\S+", "--log-level=info", t, count=1)),
+    ("another selector", _sub(r"(selector:\s*\n\s+matchLabels:\s*\n\s+\S+: )(\S+)", r"\1\2x")),
+]
+
+
+@pytest.mark.parametrize("fixture", SPLIT_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_an_edit_to_a_service_in_a_file_of_its_own_reaches_the_open_scrape_config(fixture: Path, tmp_path: Path) -> None:
+    """A Service (or the workload it selects, or an operator's --kubelet-service) decides how a job's targets are
+    judged (targets.shown_services, analyse._static_extension) though it changes no RBAC and no job: edited in its
+    own file, it must reach the open scrape config (a reused job analysis was stale: KS302, KS305, KS308)."""
+    workspace = tmp_path / "ws"
+    for path in sorted(fixture.rglob("*.y*ml")):
+        if path.name.startswith("expected"):
+            continue
+        documents = [d for d in re.split(r"(?m)^---[ \t]*\n", path.read_text(errors="replace")) if d.strip()]
+        target = workspace / path.relative_to(fixture)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for index, document in enumerate(documents):
+            target.with_name(f"{path.stem}-{index}{path.suffix}").write_text(document)
+    files = sorted(str(p) for p in workspace.rglob("*.y*ml"))
+    _each_edit_everywhere_reaches(workspace, files, [path for path in files if SCRAPES.search(Path(path).read_text())],
+                                  SERVICE_EDITS)

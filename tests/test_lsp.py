@@ -657,3 +657,49 @@ def test_a_golden_file_created_later_that_is_not_yaml_is_no_source(tmp_path: Pat
     assert session.file_changed(str(golden)) and str(golden) in session.folders[0].sources
     golden.write_bytes(b"apiVersion: v1\nkind: ServiceAccount\n\x00\x01 binary\n")
     assert session.file_changed(str(golden)) and str(golden) not in session.folders[0].sources
+
+
+def test_an_overlay_images_tag_edited_reaches_the_base_file_it_retags(tmp_path: Path) -> None:
+    """A Kustomize overlay's `images:` retags the base's Prometheus (kpatch.py): the release KS601 checks the base's
+    config against. Open the base file; change the overlay's tag in the editor, then on disk (watched files): the
+    diagnostics published for the base follow each, as a fresh lint of the same files reports them."""
+    case = ROOT / "fixtures" / "KS601" / "fail-kustomize-images-old-tag"
+    base, overlay = tmp_path / "workspace" / "base", tmp_path / "workspace" / "overlay"
+    base.mkdir(parents=True)
+    overlay.mkdir()
+    deployment = "".join(line for line in (case / "deploy.yaml").read_text().splitlines(True) if not line.startswith("#"))
+    prometheus = base / "prometheus.yaml"
+    prometheus.write_text((case / "cm.yaml").read_text() + "---\n" + deployment)
+    shutil.copy(case / "rbac.yaml", base / "rbac.yaml")
+    (base / "kustomization.yaml").write_text("resources:\n  - prometheus.yaml\n  - rbac.yaml\n")
+    kustomization = overlay / "kustomization.yaml"
+    old = ("resources:\n  - ../base\nimages:\n  - name: docker.io/prom/prometheus\n"
+           "    newName: quay.io/prometheus/prometheus\n    newTag: v2.45.0\n")
+    new = old.replace("v2.45.0", "v2.55.0")  # knows every field of the config
+    kustomization.write_text(old)
+
+    def refused(diagnostics: list[types.Diagnostic]) -> int:
+        return sum(d.code == "KS601" and "Prometheus 2.45.0" in d.message for d in diagnostics)
+
+    async def run() -> None:
+        client = Client()
+        await client.start(tmp_path / "workspace")
+        try:
+            client.open(prometheus)
+            await client.wait_for(prometheus.as_uri(), lambda d: refused(d) == 3)
+            client.open(kustomization)
+            await client.wait_for(kustomization.as_uri(), lambda d: True)
+            client.change(kustomization, new, 2)  # unsaved
+            await client.wait_for(prometheus.as_uri(), lambda d: refused(d) == 0 and "KS601" not in codes(d))
+            client.change(kustomization, old, 3)
+            await client.wait_for(prometheus.as_uri(), lambda d: refused(d) == 3)
+            client.client.text_document_did_close(types.DidCloseTextDocumentParams(
+                types.TextDocumentIdentifier(uri=kustomization.as_uri())))
+            kustomization.write_text(new)  # on disk, outside the editor
+            client.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+                [types.FileEvent(uri=kustomization.as_uri(), type=types.FileChangeType.Changed)]))
+            await client.wait_for(prometheus.as_uri(), lambda d: "KS601" not in codes(d))
+        finally:
+            await client.stop()
+
+    asyncio.run(run())

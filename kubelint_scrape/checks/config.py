@@ -58,7 +58,7 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
             if _operator_monitor(monitor) and ctx.reports(monitor.path) and not refused(monitor):
                 source = ctx.source(monitor.path)
                 memo = source.memo if source is not None and source.memo else {}
-                key = _monitor_key(monitor)
+                key = _monitor_key(monitor, ctx.workspace.indexes.get("patches applied", {}).get(monitor.path, ()))
                 if key not in memo:
                     memo[key] = validate_monitor(monitor)
                 yield from memo[key]
@@ -70,9 +70,11 @@ def _operator_monitor(obj: Any) -> bool:
     return obj.kind in MONITOR_RELABELINGS and obj.api_version.startswith("monitoring.coreos.com/")
 
 
-def _monitor_key(monitor: Any) -> tuple:
-    # The findings name the monitor by namespace, which a Kustomization may set: part of the key.
-    return ("KS601-monitor", monitor.path, monitor.doc.pos, monitor.namespace)
+def _monitor_key(monitor: Any, patches: tuple = ()) -> tuple:
+    # The findings name the monitor by namespace, which a Kustomization may set: part of the key. So are the
+    # Kustomize patches applied to its file's objects (build.py "patches applied", equal when read from the same
+    # text): a patched monitor is a new tree at the base's position, and an edit of the patch alone changes it.
+    return ("KS601-monitor", monitor.path, monitor.doc.pos, monitor.namespace) + ((patches,) if patches else ())
 
 
 def _scrape_class_findings(ctx: Context, config: Any, seen: set) -> Iterator[Finding]:
@@ -300,8 +302,10 @@ def _pod_release(pod: Any) -> Any:
 
 
 def _ks601_key(config: Any) -> tuple:
-    # by position, not id(): the key must survive the Source's trip back from a parallel worker (pickled)
-    return ("KS601", config.path, config.root.pos, config.key)
+    # by position, not id(): the key must survive the Source's trip back from a parallel worker (pickled). The
+    # findings name the config's holder (Finding.object: "ConfigMap team-a/… key …"), whose namespace a
+    # Kustomization may set: part of the key, like the monitor's namespace in _monitor_key.
+    return ("KS601", config.path, config.root.pos, config.key, config.describe)
 
 
 def precheck(source: Any, configs: list, objects: list, wanted: set[str]) -> None:
