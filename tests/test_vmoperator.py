@@ -185,6 +185,26 @@ def test_broken_inline_scrape_config_is_ks001_at_its_line_in_the_vmagent(tmp_pat
     assert ks001[0]["path"].endswith("agent.yaml") and ks001[0]["line"] >= 8  # inside the block, not on the key
 
 
+def test_scrape_configs_the_operator_cannot_unmarshal_are_kept_rejected_as_meant(tmp_path) -> None:
+    """A Secret key or inlineScrapeConfig that is no list (one job written as a mapping, a whole config with
+    `scrape_configs:`) fails the sync (KS601): the jobs it means are read, marked rejected, so their needs stay
+    needs (no KS203 on the grants the fix needs) and no access finding is reported for a job that does not run."""
+    from kubelint_scrape.engine import Options, lint_paths
+
+    spec = ("  additionalScrapeConfigs: {name: extra, key: jobs.yaml}\n"
+            "  inlineScrapeConfig: |\n    job_name: inline\n    kubernetes_sd_configs: [{role: node}]\n")
+    secret = ("apiVersion: v1\nkind: Secret\nmetadata: {name: extra, namespace: monitoring}\nstringData:\n"
+              "  jobs.yaml: |\n    scrape_configs:\n    - job_name: from-secret\n      kubernetes_sd_configs: [{role: pod}]\n")
+    write(tmp_path, "agent.yaml", AGENT.format(selectors=spec))
+    write(tmp_path, "secret.yaml", secret)
+    result = lint_paths([str(tmp_path)], Options())
+    config = next(c for c in result.analysis.configs if c.runner is not None)
+    assert [(j.name, bool(j.rejected)) for j in config.jobs] == [("from-secret", True), ("inline", True)]
+    # the account is missing and grants nothing, yet neither job's discovery is reported: they do not run (the
+    # Secret, which holds a whole config, is also read as a plain config no workload mounts: KS100)
+    assert sorted(f.rule for f in result.findings) == ["KS100", "KS109", "KS601", "KS601"]
+
+
 OTHER_SCRAPES = {
     # kind → (its YAML in namespace {namespace}, the job it renders, the VMAgent selector fields); each job needs
     # something of the API server, so that an unselected one is a KS100
