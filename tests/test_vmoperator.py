@@ -360,6 +360,27 @@ spec:
     assert not any("Service" in fix for fix in fixes.values())
 
 
+@pytest.mark.parametrize("auth, field", [
+    ("    basicAuth:\n      username: {name: shop-scrape, key: user}\n      passwordFile: /etc/vmagent/shop/password\n",
+     "basicAuth.passwordFile"),
+    ("    oauth2:\n      client_id: {secret: {name: shop-scrape, key: id}}\n      clientSecretFile: /etc/vmagent/shop/secret\n"
+     "      token_url: https://sso.example.com/token\n", "oauth2.clientSecretFile"),
+])
+def test_agent_denying_file_access_refuses_vm_basic_auth_and_oauth2_files(tmp_path, auth: str, field: str) -> None:
+    """testForArbitraryFSAccess (collect_scrapes.go) also refuses a VictoriaMetrics EndpointAuth's basicAuth
+    passwordFile and oauth2 clientSecretFile, which a Prometheus Operator endpoint cannot hold (probe mutations11:
+    the VMServiceScrape was taken as rendered)."""
+    spec = "  selectAllByDefault: true\n  arbitraryFSAccessThroughSMs: {deny: true}"
+    scrape = SCRAPE.format(namespace="shop").replace("  - port: http-metrics\n", "  - port: http-metrics\n" + auth)
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)), write(tmp_path, "scrape.yaml", scrape)]
+    ks603 = [f for f in report(*paths)["findings"] if f["rule"] == "KS603"]
+    assert len(ks603) == 1 and f"reads a file through {field}" in ks603[0]["message"]
+    assert ks603[0]["line"] == scrape.splitlines().index(next(
+        line for line in scrape.splitlines() if field.split(".")[1] + ":" in line)) + 1
+    assert field.split(".")[1] + "` with `" in ks603[0]["fix"]
+    assert _job(paths, "serviceScrape/shop/api/0").rejected.startswith("the operator leaves it out")
+
+
 @pytest.mark.parametrize("deny, rejected", [("true", True), ("false", False)])
 def test_agent_denying_file_access_leaves_out_a_scrape_object_reading_files(tmp_path, deny: str, rejected: bool) -> None:
     """vmagent.go mustValidateObjects → testForArbitraryFSAccess: the VMServiceScrape whose endpoint reads a
