@@ -326,6 +326,9 @@ FILE_FIELD_INSTEAD = {
     "caFile": "`ca: {configMap: {name: <ConfigMap>, key: ca.crt}}` (or `secret:`)",
     "certFile": "`cert: {secret: {name: <Secret>, key: tls.crt}}`",
     "keyFile": "`keySecret: {name: <Secret>, key: tls.key}`",
+    # a VictoriaMetrics EndpointAuth's other file fields (vmoperator.VM_AUTH_FILE_FIELDS)
+    "passwordFile": "`password: {name: <Secret>, key: password}` (the password in a Secret)",
+    "clientSecretFile": "`clientSecret: {name: <Secret>, key: client-secret}`",
 }
 
 

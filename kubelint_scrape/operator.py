@@ -937,7 +937,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                     config.jobs.extend(jobs)
             extra, problems = additional_scrape_configs(workspace, runner_obj, config, limits)
             for job in extra:
-                job.rejected = runner_refusal
+                job.rejected = runner_refusal or job.rejected  # (or the text's own refusal: scrape_config_list)
             config.jobs.extend(extra)
             findings.extend(problems)
             configs.append(config)
@@ -1205,14 +1205,31 @@ def scrape_config_list(workspace: Workspace, path: str, text: str, position: Any
     jobs = []
     if status == "linted":
         source = workspace.source(path)
+        refused = _not_a_list(path, documents[:1], where, "inline additional" if inline else "additional")
         for document in documents:
             if source is not None:
-                keep_written_strings(source, as_seq(document.root))
-            for node in as_seq(document.root):
+                keep_written_strings(source, _meant_jobs(document.root))
+            for node in _meant_jobs(document.root):
                 if isinstance(node, YMap):
                     jobs.append(build_job(path, node, config, "config"))
-        problems += _not_a_list(path, documents[:1], where, "inline additional" if inline else "additional")
+        if refused:
+            # The operator's sync fails (KS601), so these jobs do not run; they are kept as the user meant them,
+            # rejected, as a monitor refused for KS603 is: their needs stay needs (KS203 does not tell to delete
+            # the grants the fix needs again) and their access findings wait for the fix.
+            for job in jobs:
+                job.rejected = _operator_skips("its scrape configs are not a YAML list of mappings (KS601)")
+        problems += refused
     return jobs, problems
+
+
+def _meant_jobs(root: Any) -> YSeq | list:
+    """The scrape configs a text meant to list: the list itself; a whole Prometheus config's `scrape_configs`; one
+    scrape config written as a mapping (a `job_name` without the `- `). The last two fail to load (_not_a_list)."""
+    if isinstance(root, YMap):
+        if "scrape_configs" in root:
+            return as_seq(root.get("scrape_configs"))
+        return [root] if "job_name" in root else []
+    return as_seq(root)
 
 
 def _not_a_list(path: str, documents: list, where: str, which: str) -> list[Finding]:

@@ -328,20 +328,37 @@ ENDPOINT_LISTS = {"VMServiceScrape": "endpoints", "VMPodScrape": "podMetricsEndp
 FILE_ACCESS_REFUSED = _operator_skips("arbitraryFSAccessThroughSMs.deny refuses its file access (KS603)")
 
 
+# EndpointAuth's file fields beyond the Prometheus Operator's (operator.file_fields): a VictoriaMetrics endpoint
+# may also read its basic-auth password and its OAuth2 client secret from files, and testForArbitraryFSAccess
+# refuses those too (section → key).
+VM_AUTH_FILE_FIELDS = (("basicAuth", "passwordFile"), ("oauth2", "clientSecretFile"))
+
+
+def _vm_file_fields(holder: YMap) -> list[tuple[YMap, str, str]]:
+    """(mapping, key, the field as the operator's error names it) for each file an EndpointAuth reads."""
+    found = [(owner, key, key if owner is holder else f"tlsConfig.{key}") for owner, key in file_fields(holder)]
+    for section, key in VM_AUTH_FILE_FIELDS:
+        owner = holder.get(section)
+        if isinstance(owner, YMap) and key in owner:
+            found.append((owner, key, f"{section}.{key}"))
+    return found
+
+
 def _file_access_refused(agent: K8sObject, obj: K8sObject) -> list:
     """vmagent.go mustValidateObjects → testForArbitraryFSAccess: with the VMAgent's arbitraryFSAccessThroughSMs.deny,
     an object whose EndpointAuth (any endpoint's, or the spec's for VMNodeScrape, VMProbe, VMScrapeConfig) reads a
-    file — bearerTokenFile, tlsConfig caFile/certFile/keyFile — is marked broken and left out of the config.
-    (monitor, span, field) per file field, as operator.py records them for KS603."""
+    file — bearerTokenFile, basicAuth.passwordFile, oauth2.clientSecretFile, tlsConfig caFile/certFile/keyFile — is
+    marked broken and left out of the config. (monitor, span, field) per file field, as operator.py records them
+    for KS603."""
     if get_path(agent.doc, "spec", "arbitraryFSAccessThroughSMs", "deny") is not True:
         return []
     spec = as_map(obj.doc.get("spec"))
     holders = as_seq(spec.get(ENDPOINT_LISTS[obj.kind])) if obj.kind in ENDPOINT_LISTS else [spec]
     refused = []
     for holder in holders:
-        for owner, key in file_fields(holder) if isinstance(holder, YMap) else ():
+        for owner, key, field in _vm_file_fields(holder) if isinstance(holder, YMap) else ():
             if as_str(owner.get(key)):
-                refused.append((obj, key_span(obj.path, owner, key), key if owner is holder else f"tlsConfig.{key}"))
+                refused.append((obj, key_span(obj.path, owner, key), field))
     return refused
 
 

@@ -517,3 +517,24 @@ def test_ks304_names_the_error_the_self_signed_kubelet_certificate_gives(tmp_pat
     (tmp_path / "prometheus-config.yaml").write_text(text)
     [finding] = [f for f in lint_paths([str(tmp_path)], Options(select={"KS304"})).findings]
     assert finding.message.endswith(f"every node target fails with {error}"), finding.message
+
+
+@pytest.mark.parametrize("installer, written, fix", [
+    ("kube_controller_manager_bind_address: 127.0.0.1\n", "kube_controller_manager_bind_address: 127.0.0.1",
+     "change `kube_controller_manager_bind_address: 127.0.0.1` to listen on 0.0.0.0"),
+    ("cluster:\n  controllerManager:\n    extraArgs:\n      bind-address: 127.0.0.1\n",
+     "cluster.controllerManager.extraArgs.bind-address: 127.0.0.1", "to listen on 0.0.0.0"),
+])
+def test_ks305_names_the_installer_setting_that_binds_the_component_to_loopback(tmp_path: Path, installer: str,
+                                                                                  written: str, fix: str) -> None:
+    """An installer config in the inputs (kubespray vars, a Talos patch) that binds the component to loopback is the
+    cause to show and the line to change — not kubeadm's default nor kubeadm's flags (probe mutations11)."""
+    (tmp_path / "prometheus.yaml").write_text(CONTROLLER_MANAGER_JOB.replace(
+        "        tls_config:\n          insecure_skip_verify: true\n", ""))
+    (tmp_path / "installer.yaml").write_text(installer)
+    found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"]
+    assert len(found) == 1
+    assert f"binds it to loopback (`{written}`)" in found[0].message and "kubeadm" not in found[0].message
+    assert fix in found[0].fix and "kubeadm" not in found[0].fix
+    assert [(Path(r.span.path).name, r.span.line) for r in found[0].related] == [
+        ("installer.yaml", installer.count("\n"))]

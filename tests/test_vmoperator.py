@@ -185,6 +185,26 @@ def test_broken_inline_scrape_config_is_ks001_at_its_line_in_the_vmagent(tmp_pat
     assert ks001[0]["path"].endswith("agent.yaml") and ks001[0]["line"] >= 8  # inside the block, not on the key
 
 
+def test_scrape_configs_the_operator_cannot_unmarshal_are_kept_rejected_as_meant(tmp_path) -> None:
+    """A Secret key or inlineScrapeConfig that is no list (one job written as a mapping, a whole config with
+    `scrape_configs:`) fails the sync (KS601): the jobs it means are read, marked rejected, so their needs stay
+    needs (no KS203 on the grants the fix needs) and no access finding is reported for a job that does not run."""
+    from kubelint_scrape.engine import Options, lint_paths
+
+    spec = ("  additionalScrapeConfigs: {name: extra, key: jobs.yaml}\n"
+            "  inlineScrapeConfig: |\n    job_name: inline\n    kubernetes_sd_configs: [{role: node}]\n")
+    secret = ("apiVersion: v1\nkind: Secret\nmetadata: {name: extra, namespace: monitoring}\nstringData:\n"
+              "  jobs.yaml: |\n    scrape_configs:\n    - job_name: from-secret\n      kubernetes_sd_configs: [{role: pod}]\n")
+    write(tmp_path, "agent.yaml", AGENT.format(selectors=spec))
+    write(tmp_path, "secret.yaml", secret)
+    result = lint_paths([str(tmp_path)], Options())
+    config = next(c for c in result.analysis.configs if c.runner is not None)
+    assert [(j.name, bool(j.rejected)) for j in config.jobs] == [("from-secret", True), ("inline", True)]
+    # the account is missing and grants nothing, yet neither job's discovery is reported: they do not run (the
+    # Secret, which holds a whole config, is also read as a plain config no workload mounts: KS100)
+    assert sorted(f.rule for f in result.findings) == ["KS100", "KS109", "KS601", "KS601"]
+
+
 OTHER_SCRAPES = {
     # kind → (its YAML in namespace {namespace}, the job it renders, the VMAgent selector fields); each job needs
     # something of the API server, so that an unselected one is a KS100
@@ -338,6 +358,27 @@ spec:
     assert "drop the rewrite to :4194" in fixes["scrapeConfig/monitoring/kubelet"]
     assert "`port: \"10250\"`" in fixes["nodeScrape/monitoring/ro"]
     assert not any("Service" in fix for fix in fixes.values())
+
+
+@pytest.mark.parametrize("auth, field", [
+    ("    basicAuth:\n      username: {name: shop-scrape, key: user}\n      passwordFile: /etc/vmagent/shop/password\n",
+     "basicAuth.passwordFile"),
+    ("    oauth2:\n      client_id: {secret: {name: shop-scrape, key: id}}\n      clientSecretFile: /etc/vmagent/shop/secret\n"
+     "      token_url: https://sso.example.com/token\n", "oauth2.clientSecretFile"),
+])
+def test_agent_denying_file_access_refuses_vm_basic_auth_and_oauth2_files(tmp_path, auth: str, field: str) -> None:
+    """testForArbitraryFSAccess (collect_scrapes.go) also refuses a VictoriaMetrics EndpointAuth's basicAuth
+    passwordFile and oauth2 clientSecretFile, which a Prometheus Operator endpoint cannot hold (probe mutations11:
+    the VMServiceScrape was taken as rendered)."""
+    spec = "  selectAllByDefault: true\n  arbitraryFSAccessThroughSMs: {deny: true}"
+    scrape = SCRAPE.format(namespace="shop").replace("  - port: http-metrics\n", "  - port: http-metrics\n" + auth)
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)), write(tmp_path, "scrape.yaml", scrape)]
+    ks603 = [f for f in report(*paths)["findings"] if f["rule"] == "KS603"]
+    assert len(ks603) == 1 and f"reads a file through {field}" in ks603[0]["message"]
+    assert ks603[0]["line"] == scrape.splitlines().index(next(
+        line for line in scrape.splitlines() if field.split(".")[1] + ":" in line)) + 1
+    assert field.split(".")[1] + "` with `" in ks603[0]["fix"]
+    assert _job(paths, "serviceScrape/shop/api/0").rejected.startswith("the operator leaves it out")
 
 
 @pytest.mark.parametrize("deny, rejected", [("true", True), ("false", False)])

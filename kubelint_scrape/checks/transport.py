@@ -675,6 +675,7 @@ def _self_signed_error(job: ScrapeJob, kubelet: Endpoint) -> str:
 def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
     components = {int(port): name.split(" ")[0] for port, name in knowledge("ports")["loopback_by_default"].items()}
     exposed: set[str] | None = None  # scans every workload: only once a job scrapes a loopback port
+    kept_local: dict[str, tuple[Span, str, str, str]] = {}
     for analysis in ctx.reported_jobs():
         job = analysis.job
         via = analysis.pushprox
@@ -694,18 +695,26 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                     yield finding
                 continue
             if exposed is None:
-                exposed = _exposed_components(ctx)
+                exposed, kept_local = _exposed_components(ctx)
             if component in exposed:
                 continue
             if endpoint in swept:
                 continue
+            setting = kept_local.get(component)
+            if setting is not None:
+                # the inputs' own installer config binds it to loopback: name that line, not kubeadm's default
+                span, installer, written, how = setting
+                cause = f"{installer} binds it to loopback (`{written}`)"
+                related: tuple = (Related(span, f"{installer} binds {component} to loopback"),)
+            else:
+                cause, how, related = "kubeadm binds it to 127.0.0.1", COMPONENT_FIX[component], ()
             yield Finding(
                 "KS305", _address_origin(analysis, endpoint),
-                f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but kubeadm binds it to "
-                f"127.0.0.1: nothing listens on that address, so every target is down with connection refused",
-                fix=f"Either {COMPONENT_FIX[component]} and restrict who can reach the port, or drop this job on "
+                f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but {cause}: nothing listens "
+                f"on that address, so every target is down with connection refused",
+                fix=f"Either {how} and restrict who can reach the port, or drop this job on "
                     f"clusters whose control plane is not reachable (managed clusters).",
-                object=job.label, data={"component": component, "port": endpoint.port},
+                related=related, object=job.label, data={"component": component, "port": endpoint.port},
             )
 
 
@@ -783,8 +792,9 @@ def _non_loopback(value: str) -> bool:
     return any(part.strip() and not _LOOPBACK_VALUE.match(part.strip()) for part in value.split(","))
 
 
-def _exposed_components(ctx: Context) -> set[str]:
-    """Components the inputs configure to listen beyond loopback (kubeadm static pods, kubeadm or kube-proxy config)."""
+def _exposed_components(ctx: Context) -> tuple[set[str], dict[str, tuple[Span, str, str, str]]]:
+    """Components the inputs configure to listen beyond loopback (kubeadm static pods, kubeadm or kube-proxy config,
+    installers' configs); and those an installer's config binds to loopback explicitly (_installer_settings)."""
     exposed: set[str] = set()
     flags = {"kube-controller-manager": "--bind-address", "kube-scheduler": "--bind-address",
              "etcd": "--listen-metrics-urls", "kube-proxy": "--metrics-bind-address"}
@@ -808,7 +818,8 @@ def _exposed_components(ctx: Context) -> set[str]:
                 as_str(as_map(item).get("value")) for item in as_seq(extra) if as_map(item).get("name") == arg]
             if any(_non_loopback(v) for v in values):
                 exposed.add(component)
-    exposed |= _installer_exposed(ctx)
+    installed, kept_local = _installer_settings(ctx)
+    exposed |= installed
     texts = [as_str(o.doc.get("metricsBindAddress")) for o in ctx.workspace.kind("KubeProxyConfiguration")]
     for obj in ctx.workspace.kind("ConfigMap"):
         for value in as_map(obj.doc.get("data")).values():
@@ -817,7 +828,7 @@ def _exposed_components(ctx: Context) -> set[str]:
                 texts.append(match.group(1) if match else "")
     if any(text and (text.startswith(":") or _non_loopback(text)) for text in texts):
         exposed.add("kube-proxy")
-    return exposed
+    return exposed, kept_local
 
 
 # Cluster installers' own configuration, which a repository holding the cluster's monitoring often holds too: where
@@ -843,9 +854,19 @@ def _listens_beyond_loopback(value: str) -> bool:
     return bool(value) and (value.startswith(":") or _non_loopback(value))  # `:10249`: every address
 
 
-def _installer_exposed(ctx: Context) -> set[str]:
-    """Components an installer's configuration in the inputs (see above) makes listen beyond loopback."""
+def _installer_settings(ctx: Context) -> tuple[set[str], dict[str, tuple[Span, str, str, str]]]:
+    """Components an installer's configuration in the inputs (see above) makes listen beyond loopback; and, for
+    KS305's message and fix, where one binds a component to loopback explicitly: component → (span, installer,
+    the setting as written, the change that exposes it)."""
     exposed: set[str] = set()
+    local: dict[str, tuple[Span, str, str, str]] = {}
+
+    def setting(component: str, value: str, span: Span, installer: str, written: str) -> None:
+        if _listens_beyond_loopback(value):
+            exposed.add(component)
+        elif value.strip():
+            local.setdefault(component, (span, installer, written, f"change `{written}` to listen on 0.0.0.0"))
+
     for source in ctx.workspace.sources:
         for document in source.documents:
             root = as_map(document.root)
@@ -853,20 +874,30 @@ def _installer_exposed(ctx: Context) -> set[str]:
                 continue
             cluster = as_map(root.get("cluster"))
             for component, (key, flag) in _TALOS_ARGS.items():
-                if _listens_beyond_loopback(as_str(as_map(as_map(cluster.get(key)).get("extraArgs")).get(flag))):
-                    exposed.add(component)
+                extra = as_map(as_map(cluster.get(key)).get("extraArgs"))
+                if flag in extra:
+                    value = as_str(extra.get(flag))
+                    setting(component, value, value_span(source.path, extra, flag), "the Talos machine config",
+                            f"cluster.{key}.extraArgs.{flag}: {value}")
             for component, (key, flag) in _K3S_ARGS.items():
                 items = root.get(key)
-                for item in as_seq(items) or [items]:
+                spans = ([at(source.path, items.item_pos(i)) for i in range(len(items))] if isinstance(items, list)
+                         else [value_span(source.path, root, key)])
+                for item, span in zip(as_seq(items) or [items], spans):
                     name, _, value = as_str(item).lstrip("-").partition("=")
-                    if name == flag and _listens_beyond_loopback(value):
-                        exposed.add(component)
+                    if name == flag:
+                        setting(component, value, span, "the k3s/RKE2 config", f"{key}: {as_str(item)}")
             if root.get("etcd-expose-metrics") is True:
                 exposed.add("etcd")
+            elif root.get("etcd-expose-metrics") is False:
+                local.setdefault("etcd", (value_span(source.path, root, "etcd-expose-metrics"), "the k3s/RKE2 config",
+                                          "etcd-expose-metrics: false", "set `etcd-expose-metrics: true`"))
             for component, variable in _KUBESPRAY_VARS.items():
-                if _listens_beyond_loopback(as_str(root.get(variable))):
-                    exposed.add(component)
-    return exposed
+                if variable in root:
+                    value = as_str(root.get(variable))
+                    setting(component, value, value_span(source.path, root, variable), "the kubespray variables",
+                            f"{variable}: {value}")
+    return exposed, local
 
 
 # ---------------------------------------------------------------------------------------------- KS308

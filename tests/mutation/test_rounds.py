@@ -1,10 +1,12 @@
-"""Rounds 5–10 of single-fault mutations (mutations5.py … mutations10.py), each on working baselines (three a round,
-two in round 10): the findings of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
+"""Rounds 5–11 of single-fault mutations (mutations5.py … mutations11.py), each on working baselines (three a round,
+two in rounds 10 and 11): the findings of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
 servers (prometheus-adapter, metrics-server) scraped by a ServiceMonitor, a static Service DNS target, Operator
 ScrapeConfigs and the Operator's credential rules; 6: kube-prometheus-stack 47, the prometheus chart 22, the
 splunk-otel-collector agent; 7: microk8s' kube-prometheus copy, a vmagent bootstrap script, a 2018 plain-Prometheus
 tutorial; 8: Linkerd viz, Rook-Ceph, Istio's Prometheus addon (from ../shared/corpus); 9: repository layouts: a Kustomize base/component/overlay, a Flux Kustomization
-deploying a plain directory, Rancher monitoring's PushProx; 10: Kustomize patches (overlay patches, a Component patching an Operator setup). Real-world renders repaired
+deploying a plain directory, Rancher monitoring's PushProx; 10: Kustomize patches (overlay patches, a Component patching an Operator setup); 11: a VictoriaMetrics operator setup
+(VMAgent, VMNodeScrape, VMServiceScrape, VMScrapeConfig, VMProbe, inlineScrapeConfig) and platform control planes (k3s
+config.yaml, EKS control-plane metrics). Real-world renders repaired
 into working baselines, each mutated by one realistic mistake."""
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ ROUNDS = {
     "mutations8": ("b21-linkerd", "b22-rook", "b23-istio"),
     "mutations9": ("b24-kustomize", "b25-flux", "b26-pushprox"),
     "mutations10": ("b27-kustomize-patches", "b28-components-operator"),
+    "mutations11": ("b29-vm-operator", "b30-platform-control-plane"),
 }
 MUTATIONS = [(round_name, mutation) for round_name in ROUNDS for mutation in load_mutations(round_name)]
 
