@@ -257,7 +257,7 @@ def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
     # any of them refuses is reported, once.
     by_version: dict[Any, Any] = {}
     for pod in _loading_pods(ctx, config):
-        release = _pod_release(pod)
+        release = _pod_release(ctx, pod)
         by_version.setdefault(release.version if release is not None else None, release)  # one per release
     releases = list(by_version.values()) or [None]
     findings: list[Finding] = []
@@ -280,7 +280,7 @@ def _release_findings(ctx: Context, config: Any, validate: Any, release: Any) ->
     return source.memo[key]
 
 
-def _pod_release(pod: Any) -> Any:
+def _pod_release(ctx: Context, pod: Any) -> Any:
     """The Prometheus release whose image loads the config in this pod, when the tag of the pod's Prometheus
     container says (prom/prometheus:v2.45.0); None when it does not (latest, a digest, no Prometheus image) or when
     the pod's Prometheus containers name different releases: then the current 3.x is assumed, as without a workload."""
@@ -296,7 +296,38 @@ def _pod_release(pod: Any) -> Any:
         # result the parallel precheck already made) stays the same.
         return None
     obj = pod.obj
-    return PromRelease(version, image, f"container {name} of {obj.kind} {obj.namespace}/{obj.name}", utf8_names)
+    container = next(c for c in pod.containers if c.name == name and c.image == image)
+    return PromRelease(version, image, f"container {name} of {obj.kind} {obj.namespace}/{obj.name}", utf8_names,
+                       _image_set_by(ctx, obj, container))
+
+
+def _image_set_by(ctx: Context, obj: Any, container: Any) -> str:
+    """Where a Kustomization's `images:` sets the container's image, when the image differs from what its `image:`
+    writes ("" when not): kpatch keeps the rewritten value at the written one's place, so the written text is read
+    there. Only then are the kustomizations of the inputs looked through, for the entries that retag it."""
+    from ..kpatch import _image_entry, retag_image
+    from ..kustomize import is_kustomization
+
+    pos = container.node.value_pos("image")
+    source = ctx.source(at(obj.path, pos).path)
+    written = source.line(pos[0])[pos[1] - 1:].split(" #", 1)[0].strip().strip("'\"") if source is not None else ""
+    if not written or written == container.image:
+        return ""
+    places = []
+    for kustomization in ctx.sources:
+        for document in kustomization.documents:
+            doc = document.root
+            if not is_kustomization(kustomization.path, doc):
+                continue
+            images = as_seq(doc.get("images"))
+            for index, item in enumerate(images):
+                entry = _image_entry(item)
+                if entry is not None and retag_image(written, entry) != written:
+                    where = at(kustomization.path, images.item_pos(index))
+                    places.append(f"{where.path}:{where.line}")
+    entries = ", ".join(places) if places else "a kustomization's `images:`"
+    return (f"set by the `images:` entry at {entries} over the image {written} that {obj.kind} {obj.name} writes: "
+            f"change that entry's newName/newTag/digest, not the container's image")
 
 
 def _ks601_key(config: Any) -> tuple:
@@ -528,7 +559,7 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             span, switch, related = _own_role_override(monitor, runner)
         elif (release := _loader_without_endpointslice(ctx, job)) is not None:
             # `role: endpointslice` alone would make this release refuse the whole config (KS601)
-            switch = (f"Run Prometheus 2.21.0 or later instead of {release.image} ({release.loader}: before 2.21.0 "
+            switch = (f"Run Prometheus 2.21.0 or later instead of {release.image_text} ({release.loader}: before 2.21.0 "
                       f"Prometheus does not know role endpointslice), and {_lower_first(switch)}")
         elif runner is not None:
             related = (Related(runner.key_span("spec"), f"{runner.kind} {runner.namespace}/{runner.name} has no "
@@ -668,7 +699,7 @@ def _loader_without_endpointslice(ctx: Context, job: Any) -> Any:
 
     added = ROLES_ADDED_IN_2["endpointslice"]
     return next((release for pod in _loading_pods(ctx, job.config)
-                 if (release := _pod_release(pod)) is not None and release.version < added), None)
+                 if (release := _pod_release(ctx, pod)) is not None and release.version < added), None)
 
 
 def _lower_first(text: str) -> str:
