@@ -1713,3 +1713,68 @@ def test_user_subject_with_the_serviceaccounts_exact_user_name_grants(tmp_path: 
     setup = _setup(tmp_path, NODES_JOB, _cluster_role("scraper", NODES_RULES) + "---\n"
                    + _binding("ClusterRoleBinding", "ClusterRole", "scraper", subject=subject))
     assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]
+
+
+VM_APISERVER = """\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMAgent
+metadata: {name: cluster, namespace: monitoring}
+spec:
+  serviceAccountName: vmagent
+  selectAllByDefault: true
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: vmagent, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: vmagent}
+rules:
+  - nonResourceURLs: [/metrics]
+    verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: vmagent}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: vmagent}
+subjects: [{kind: ServiceAccount, name: vmagent, namespace: monitoring}]
+---
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMScrapeConfig
+metadata: {name: apiserver, namespace: monitoring}
+spec:
+  scheme: https
+  path: /metrics
+  staticConfigs:
+    - targets: ["kubernetes.default.svc:443"]
+  tlsConfig:
+    caFile: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+---
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMStaticScrape
+metadata: {name: apiserver-static, namespace: monitoring}
+spec:
+  targetEndpoints:
+    - targets: ["kubernetes.default.svc:443"]
+      scheme: https
+      path: /metrics
+      tlsConfig:
+        caFile: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+"""
+
+
+def test_ks106_fix_for_vm_kinds_says_where_their_credentials_go(tmp_path: Path) -> None:
+    # A VMScrapeConfig has no endpoints (its credentials are spec fields), a VMStaticScrape's sit in each
+    # targetEndpoints item: "Add to the endpoint" named a place neither has. Applied where the fix now says, the
+    # requests carry the token and KS106 goes.
+    (tmp_path / "vm.yaml").write_text(VM_APISERVER)
+    fixes = {f.object: f.fix for f in _lint(tmp_path) if f.rule == "KS106"}
+    token = "bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token"
+    assert fixes == {'job "scrapeConfig/monitoring/apiserver"': f"Add to the spec (its tlsConfig stays):\n  {token}",
+                     'job "staticScrape/monitoring/apiserver-static/0"':
+                         f"Add to the targetEndpoints item (its tlsConfig stays):\n  {token}"}, fixes
+    fixed = VM_APISERVER.replace("  tlsConfig:\n    caFile", f"  {token}\n  tlsConfig:\n    caFile", 1)
+    fixed = fixed.replace("      tlsConfig:\n", f"      {token}\n      tlsConfig:\n", 1)
+    (tmp_path / "vm.yaml").write_text(fixed)
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS | {"KS106"}]

@@ -1204,10 +1204,11 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
         return _secret_credentials_fix(job, tls_given, self_signed, target, serving_cert, ctx)
     if job.monitor is not None:  # a ServiceMonitor endpoint, which may name files of the Prometheus pod
         token = f"bearerTokenFile: {SA_TOKEN}"
+        where = _auth_place(job.monitor.kind)
         if tls_given:
-            return f"Add to the endpoint (its tlsConfig stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
+            return f"Add to {where} (its tlsConfig stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
         tls = f"insecureSkipVerify: true  # {self_signed}" if self_signed else f"caFile: {SA_DIR}/ca.crt"
-        return f"Add to the endpoint:\n  {token}\n  tlsConfig:\n    {tls}"
+        return f"Add to {where}:\n  {token}\n  tlsConfig:\n    {tls}"
     token_file, ca_file, note = SA_TOKEN, f"{SA_DIR}/ca.crt", ""
     if target in ("apiserver", "apiserver-proxy"):
         # Discovery already authenticates to this API server with a token file of its own (Prometheus outside the
@@ -1223,6 +1224,19 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
     return f"Add to the job{note}:\n  {token}\n  tls_config:\n    {tls}"
 
 
+# Kinds whose credentials and tlsConfig sit in the spec itself (no endpoints list): the Prometheus Operator's
+# Probe/ScrapeConfig and the VM operator's VMScrapeConfig, VMNodeScrape and VMProbe (their spec inlines
+# EndpointAuth); a VMStaticScrape's sit in each targetEndpoints item.
+_SPEC_AUTH_KINDS = frozenset({"Probe", "ScrapeConfig", "VMScrapeConfig", "VMNodeScrape", "VMProbe"})
+
+
+def _auth_place(kind: str) -> str:
+    """Where a fix adds a monitor's credentials, in the words of its kind."""
+    if kind in _SPEC_AUTH_KINDS:
+        return "the spec"
+    return "the targetEndpoints item" if kind == "VMStaticScrape" else "the endpoint"
+
+
 def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str, serving_cert: str,
                             ctx: Context | None) -> str:
     """_credentials_fix for an Operator job that cannot name the token file (operator.names_no_files): the token
@@ -1235,7 +1249,7 @@ def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str,
     else:
         why = (f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny: true, so the operator rejects a "
                f"ServiceMonitor with bearerTokenFile or tlsConfig.caFile (KS603)")
-    where = "the spec" if monitor.kind in ("Probe", "ScrapeConfig") else "the endpoint"
+    where = _auth_place(monitor.kind)
     secret = f"<Secret> is {token_secret_text(job)}. Not the token file: {why}."
     token = "authorization:\n    credentials: {name: <Secret>, key: token}"
     if tls_given:
