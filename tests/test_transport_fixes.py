@@ -517,3 +517,28 @@ def test_ks304_names_the_error_the_self_signed_kubelet_certificate_gives(tmp_pat
     (tmp_path / "prometheus-config.yaml").write_text(text)
     [finding] = [f for f in lint_paths([str(tmp_path)], Options(select={"KS304"})).findings]
     assert finding.message.endswith(f"every node target fails with {error}"), finding.message
+
+
+@pytest.mark.parametrize("installer, written, fixed", [
+    ("k3s", "kube-controller-manager-arg: [bind-address=127.0.0.1]\n", "kube-controller-manager-arg: [bind-address=0.0.0.0]\n"),
+    ("Talos", "cluster:\n  controllerManager:\n    extraArgs:\n      bind-address: 127.0.0.1\n",
+     "cluster:\n  controllerManager:\n    extraArgs:\n      bind-address: 0.0.0.0\n"),
+    ("kubespray", "kube_controller_manager_bind_address: 127.0.0.1\n", "kube_controller_manager_bind_address: 0.0.0.0\n"),
+])
+def test_ks305_fix_changes_the_installer_setting_that_binds_to_loopback(tmp_path: Path, installer: str, written: str,
+                                                                        fixed: str) -> None:
+    # An installer's config in the inputs binds the controller-manager to loopback: the message said "kubeadm binds
+    # it" and the fix gave kubeadm's controllerManager.extraArgs, which does nothing on k3s, Talos or kubespray (a
+    # ClusterConfiguration added to the inputs beside them is not what the cluster runs). The fix names that
+    # setting and its place; changed there as written, KS305 goes.
+    (tmp_path / "prometheus.yaml").write_text(CONTROLLER_MANAGER_JOB)
+    (tmp_path / "config.yaml").write_text(written)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"]
+    assert "kubeadm" not in finding.message + finding.fix
+    assert f"config.yaml:{written.count(chr(10))}" in finding.fix
+    setting = fixed.splitlines()[-1].strip() if installer != "k3s" else fixed.strip().replace("[", "").replace("]", "")
+    if installer == "Talos":
+        setting = "cluster.controllerManager.extraArgs.bind-address: 0.0.0.0"
+    assert f"set `{setting}` in the " in finding.fix, finding.fix
+    (tmp_path / "config.yaml").write_text(fixed)
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"]

@@ -21,6 +21,7 @@ from ..model import flag_values
 from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, discovers_by_own_namespace,
                         names_no_files, scrape_class_setting)
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
+from ..records import dataclass
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
 from ..yamltree import Span, as_map, as_seq, as_str, at, get_path, key_span, value_span
@@ -699,13 +700,20 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                 continue
             if endpoint in swept:
                 continue
+            setting = _installer_loopback(ctx).get(component)
+            if setting is not None:  # the cluster's installer binds it so: kubeadm's settings would change nothing
+                where = f"the {setting.installer} at {setting.span.path}:{setting.span.line}"
+                binder, change = f"{where} binds it to {setting.value}", f"set {setting.change} in {where}"
+                related: tuple = (Related(setting.span, f"the {setting.installer} binds {component} to loopback"),)
+            else:
+                binder, change, related = "kubeadm binds it to 127.0.0.1", COMPONENT_FIX[component], ()
             yield Finding(
                 "KS305", _address_origin(analysis, endpoint),
-                f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but kubeadm binds it to "
-                f"127.0.0.1: nothing listens on that address, so every target is down with connection refused",
-                fix=f"Either {COMPONENT_FIX[component]} and restrict who can reach the port, or drop this job on "
+                f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but {binder}: nothing "
+                f"listens on that address, so every target is down with connection refused",
+                fix=f"Either {change} and restrict who can reach the port, or drop this job on "
                     f"clusters whose control plane is not reachable (managed clusters).",
-                object=job.label, data={"component": component, "port": endpoint.port},
+                related=related, object=job.label, data={"component": component, "port": endpoint.port},
             )
 
 
@@ -843,30 +851,72 @@ def _listens_beyond_loopback(value: str) -> bool:
     return bool(value) and (value.startswith(":") or _non_loopback(value))  # `:10249`: every address
 
 
+# What each flag is set to for the component to listen on every address, as a fix writes it.
+_EXPOSED_VALUE = {"bind-address": "0.0.0.0", "listen-metrics-urls": "http://0.0.0.0:2381",
+                  "metrics-bind-address": "0.0.0.0:10249"}
+_KUBESPRAY_FLAG = {"kube-controller-manager": "bind-address", "kube-scheduler": "bind-address",
+                   "etcd": "listen-metrics-urls", "kube-proxy": "metrics-bind-address"}
+
+
+@dataclass(frozen=True, slots=True)
+class InstallerSetting:
+    """A component's listen address as an installer's configuration in the inputs sets it."""
+    component: str
+    value: str
+    span: Span
+    installer: str  # "k3s/RKE2 config.yaml"
+    change: str  # what the fix writes in its place
+
+
 def _installer_exposed(ctx: Context) -> set[str]:
     """Components an installer's configuration in the inputs (see above) makes listen beyond loopback."""
-    exposed: set[str] = set()
+    return {s.component for s in _installer_settings(ctx) if s.value == "true" or _listens_beyond_loopback(s.value)}
+
+
+def _installer_loopback(ctx: Context) -> dict[str, InstallerSetting]:
+    """component → where an installer's configuration in the inputs binds it to loopback explicitly (the first):
+    KS305 names that place, and its fix changes the value there — the kubeadm settings do nothing on k3s or Talos."""
+    found: dict[str, InstallerSetting] = {}
+    for setting in _installer_settings(ctx):
+        if setting.value != "true" and not _listens_beyond_loopback(setting.value):
+            found.setdefault(setting.component, setting)
+    return found
+
+
+def _installer_settings(ctx: Context) -> list[InstallerSetting]:
+    return ctx.once("installer listen settings", lambda: list(_scan_installers(ctx)))
+
+
+def _scan_installers(ctx: Context) -> Iterator[InstallerSetting]:
     for source in ctx.workspace.sources:
         for document in source.documents:
             root = as_map(document.root)
             if not root or "kind" in root:
                 continue
+            path = source.path
             cluster = as_map(root.get("cluster"))
             for component, (key, flag) in _TALOS_ARGS.items():
-                if _listens_beyond_loopback(as_str(as_map(as_map(cluster.get(key)).get("extraArgs")).get(flag))):
-                    exposed.add(component)
+                extra = as_map(as_map(cluster.get(key)).get("extraArgs"))
+                if flag in extra:
+                    yield InstallerSetting(component, as_str(extra.get(flag)), at(path, extra.value_pos(flag)),
+                                           "Talos machine config", f"`cluster.{key}.extraArgs.{flag}: {_EXPOSED_VALUE[flag]}`")
             for component, (key, flag) in _K3S_ARGS.items():
                 items = root.get(key)
-                for item in as_seq(items) or [items]:
+                seq = as_seq(items)
+                for index, item in enumerate(seq or [items]):
                     name, _, value = as_str(item).lstrip("-").partition("=")
-                    if name == flag and _listens_beyond_loopback(value):
-                        exposed.add(component)
+                    if name == flag:
+                        pos = seq.item_pos(index) if seq else root.value_pos(key)
+                        yield InstallerSetting(component, value, at(path, pos), "k3s/RKE2 config.yaml",
+                                               f"`{key}: {flag}={_EXPOSED_VALUE[flag]}`")
             if root.get("etcd-expose-metrics") is True:
-                exposed.add("etcd")
+                yield InstallerSetting("etcd", "true", at(path, root.value_pos("etcd-expose-metrics")),
+                                       "k3s/RKE2 config.yaml", "`etcd-expose-metrics: true`")
             for component, variable in _KUBESPRAY_VARS.items():
-                if _listens_beyond_loopback(as_str(root.get(variable))):
-                    exposed.add(component)
-    return exposed
+                if variable in root:
+                    yield InstallerSetting(component, as_str(root.get(variable)), at(path, root.value_pos(variable)),
+                                           "kubespray inventory",
+                                           f"`{variable}: {_EXPOSED_VALUE[_KUBESPRAY_FLAG[component]]}`")
 
 
 # ---------------------------------------------------------------------------------------------- KS308
