@@ -834,6 +834,29 @@ def _effect(rule_node: YMap, label: str, job_label: str, kept_any: bool) -> str:
     return "this keep rule compares an empty value in its place"
 
 
+def _attach_fix(ctx: Context, job: Any, field: str, resource: str, otherwise: str) -> str:
+    add = (f"add `attach_metadata: {{{field}: true}}` to the SD config (and grant list, watch on {resource}), or "
+           f"{otherwise[0].lower()}{otherwise[1:]}")
+    upgrade = _attach_upgrade(ctx, job, field)
+    return upgrade + add if upgrade else add[0].upper() + add[1:]
+
+
+def _attach_upgrade(ctx: Context, job: Any, field: str) -> str:
+    """What must come before adding attach_metadata.<field>: a newer Prometheus, when a pod loading the config runs
+    a release that does not know the field yet (`namespace` from 3.6.0, the mapping itself with `node` from 2.35.0)
+    and would refuse the config the fix writes (KS601); else ""."""
+    from ..promvalidate import ADDED_IN_2, ADDED_IN_3
+
+    added = ADDED_IN_3["attachMetadata"].get(field) or ADDED_IN_2["kubernetesSDConfig"]["attach_metadata"]
+    for pod in _loading_pods(ctx, job.config):
+        release = _pod_release(ctx, pod)
+        if release is not None and release.version < added:
+            since = ".".join(str(part) for part in added)
+            return (f"Run Prometheus {since} or later instead of {release.image_text} ({release.loader}: Prometheus "
+                    f"{release.text} does not know attach_metadata.{field} and refuses a config with it, KS601), then ")
+    return ""
+
+
 @check("KS605")
 def meta_label_not_set_by_role(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():
@@ -859,10 +882,9 @@ def meta_label_not_set_by_role(ctx: Context) -> Iterator[Finding]:
                 fix = (f"Read {same} instead of {label}." if same else
                        f"Read a label {role_text} sets ({offered}), or discover with the role whose label this is.")
                 if family == "node" and any(role in ("pod", "endpoints", "endpointslice") for role in roles) and not same:
-                    fix = "Add `attach_metadata: {node: true}` to the SD config (and grant list, watch on nodes), or " + fix[0].lower() + fix[1:]
+                    fix = _attach_fix(ctx, job, "node", "nodes", fix)
                 if family == "namespace_metadata" and any(role != "node" for role in roles):
-                    fix = ("Add `attach_metadata: {namespace: true}` to the SD config (and grant list, watch on "
-                           "namespaces), or " + fix[0].lower() + fix[1:])
+                    fix = _attach_fix(ctx, job, "namespace", "namespaces", fix)
                 yield Finding(
                     "KS605", at(job.path, sources.item_pos(position) if isinstance(sources, YSeq) else rule_node.pos),
                     f"{job.label} relabel_configs[{index}] reads {label}, which {role_text} never sets{hint}: "
