@@ -542,3 +542,43 @@ def test_ks305_fix_changes_the_installer_setting_that_binds_to_loopback(tmp_path
     assert f"set `{setting}` in the " in finding.fix, finding.fix
     (tmp_path / "config.yaml").write_text(fixed)
     assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"]
+
+
+PROBE_WITH_TOKEN = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  probeSelector: {}
+  probeNamespaceSelector: {}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: Probe
+metadata: {name: blackbox, namespace: monitoring}
+spec:
+  prober:
+    url: blackbox-exporter.monitoring.svc:9115
+  module: http_2xx
+  bearerTokenSecret: {name: probe-token, key: token}
+  targets:
+    staticConfig:
+      static: ["https://example.com"]
+"""
+
+
+def test_ks303_fix_for_a_probe_names_the_probers_scheme(tmp_path: Path) -> None:
+    # "scrape it with `scheme: https`": a ProbeSpec has no `scheme` (the prober's is prober.scheme), so applied as
+    # written the prober was still scraped over http with the token (KS303 stayed). The kind's own field is named.
+    (tmp_path / "probe.yaml").write_text(PROBE_WITH_TOKEN)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS303"]
+    assert "scrape it with `prober.scheme: https` and a verified `tlsConfig`" in finding.fix, finding.fix
+    tls = "  tlsConfig: {ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}}\n"
+    (tmp_path / "probe.yaml").write_text(PROBE_WITH_TOKEN.replace(
+        "    url: blackbox-exporter.monitoring.svc:9115\n",
+        "    url: blackbox-exporter.monitoring.svc:9115\n    scheme: https\n").replace("  module: http_2xx\n", "  module: http_2xx\n" + tls))
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS303"]

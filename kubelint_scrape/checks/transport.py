@@ -550,7 +550,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             ports = sorted({e.port for e in tls_only})
             consequence = (f"; {' and '.join(f':{p}' for p in ports)} serve{'s' if len(ports) == 1 else ''} only TLS, "
                            f"so Go's HTTPS server answers {PLAIN_HTTP_TO_TLS} and every scrape fails")
-            fix = (f"Set `scheme: https` with a verified `{_key(job, 'tls_config')}` (`{_key(job, 'ca_file')}: "
+            fix = (f"Set {_https(job)} with a verified `{_key(job, 'tls_config')}` (`{_key(job, 'ca_file')}: "
                    f"{SA_CA}` for the API server, or the CA that signs the targets' serving certificates); keep "
                    f"`{key}`: the target authenticates it over TLS.")
         else:
@@ -560,7 +560,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                       f"target: drop the relabel rule that writes `__scheme__`, or narrow its regex so that it never "
                       f"yields http (`(https)`), and verify the targets with `{_key(job, 'tls_config')}`."
                       if scheme_rule is not None else
-                      f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
+                      f"; if a target does authenticate callers, scrape it with {_https(job)} and a verified "
                       f"`{_key(job, 'tls_config')}`."))
             from_class = scrape_class_setting(job, "authorization") if _operator(job) else None
             if from_class is not None:
@@ -569,7 +569,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                 fix = (f"The `authorization` comes from {from_class[0]}: give this monitor a `scrapeClass` without "
                        f"credentials (or remove them from that class if no monitor using it needs them)"
                        + (", as these targets need none" if needs_none else "")
-                       + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
+                       + f"; if a target does authenticate callers, scrape it with {_https(job)} and a verified "
                          f"`tlsConfig`.")
         yield Finding(
             "KS303", job.credentials.span,
