@@ -125,10 +125,18 @@ class PromRelease:
     image: str
     loader: str  # "container prometheus of Deployment monitoring/prometheus"
     utf8_names: bool = False  # 2.x started with --enable-feature=utf8-names (UTF-8 names were opt-in before 3.0)
+    # Where the image is set when not where the container writes it: a Kustomization's `images:` rewrote it, so a
+    # fix that changes the container's own image changes nothing (the entry retags it again).
+    set_by: str = ""
 
     @property
     def text(self) -> str:
         return ".".join(str(part) for part in self.version)
+
+    @property
+    def image_text(self) -> str:
+        """The image as a fix names it: with the place that sets it when that is not the container's `image:`."""
+        return f"{self.image} ({self.set_by})" if self.set_by else self.image
 
 
 def image_release(image: str) -> tuple[int, int, int] | None:
@@ -901,7 +909,7 @@ class _ConfigCheck:
         one, else removing the field or moving the image to Prometheus 3."""
         release = self.release
         message = f"unknown field {label} {where} (a Prometheus 3 field, unknown to Prometheus {release.text})"
-        upgrade = f"or run a Prometheus 3 image instead of {release.image}"
+        upgrade = f"or run a Prometheus 3 image instead of {release.image_text}"
         if name == "always_scrape_classic_histograms" and release.version >= (2, 45, 0):
             fix = f'Rename "{name}" to "scrape_classic_histograms" (its name before 3.0), {upgrade}.'
             data = {**data, "suggestion": "scrape_classic_histograms"}
@@ -918,7 +926,7 @@ class _ConfigCheck:
         since = ".".join(str(part) for part in added)
         message = f"unknown field {label} {where} (added in Prometheus {since}, unknown to Prometheus {release.text})"
         also = f" (and the `list`/`watch` {grant} granted for it, unless another job uses them: KS203)" if grant else ""
-        fix = f'Remove "{name}"{also}, or run Prometheus {since} or later instead of {release.image}.'
+        fix = f'Remove "{name}"{also}, or run Prometheus {since} or later instead of {release.image_text}.'
         return self._finding(span, message, fix, {**data, "prometheus_version": release.text})
 
     def _belongs_under(self, schema: dict, name: Any) -> tuple[str, bool] | None:
@@ -1436,7 +1444,7 @@ class _ConfigCheck:
         self.add(self.span(sd, "role"),
                  f'{label}: unknown Kubernetes SD role "{role}" (added in Prometheus {since}, unknown to Prometheus '
                  f"{self.release.text}); the config does not load",
-                 f"Run Prometheus {since} or later instead of {self.release.image}, or use `role: endpoints`.",
+                 f"Run Prometheus {since} or later instead of {self.release.image_text}, or use `role: endpoints`.",
                  data={"check": "sd-role", "prometheus_version": self.release.text})
         return True
 
@@ -1478,7 +1486,7 @@ class _ConfigCheck:
         self.add(self.span(node, "action"),
                  f'{kind}[{index}] of {label}: unknown relabel action "{node.get("action")}" (added in Prometheus '
                  f"{since}, unknown to Prometheus {self.release.text})",
-                 f"Run Prometheus {since} or later instead of {self.release.image}, or express the rule with the "
+                 f"Run Prometheus {since} or later instead of {self.release.image_text}, or express the rule with the "
                  "actions it knows.", data={"check": "relabel", "prometheus_version": self.release.text})
         return True
 

@@ -1713,3 +1713,112 @@ def test_user_subject_with_the_serviceaccounts_exact_user_name_grants(tmp_path: 
     setup = _setup(tmp_path, NODES_JOB, _cluster_role("scraper", NODES_RULES) + "---\n"
                    + _binding("ClusterRoleBinding", "ClusterRole", "scraper", subject=subject))
     assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]
+
+
+VM_APISERVER = """\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMAgent
+metadata: {name: cluster, namespace: monitoring}
+spec:
+  serviceAccountName: vmagent
+  selectAllByDefault: true
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: vmagent, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: vmagent}
+rules:
+  - nonResourceURLs: [/metrics]
+    verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: vmagent}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: vmagent}
+subjects: [{kind: ServiceAccount, name: vmagent, namespace: monitoring}]
+---
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMScrapeConfig
+metadata: {name: apiserver, namespace: monitoring}
+spec:
+  scheme: https
+  path: /metrics
+  staticConfigs:
+    - targets: ["kubernetes.default.svc:443"]
+  tlsConfig:
+    caFile: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+---
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMStaticScrape
+metadata: {name: apiserver-static, namespace: monitoring}
+spec:
+  targetEndpoints:
+    - targets: ["kubernetes.default.svc:443"]
+      scheme: https
+      path: /metrics
+      tlsConfig:
+        caFile: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+"""
+
+
+def test_ks106_fix_for_vm_kinds_says_where_their_credentials_go(tmp_path: Path) -> None:
+    # A VMScrapeConfig has no endpoints (its credentials are spec fields), a VMStaticScrape's sit in each
+    # targetEndpoints item: "Add to the endpoint" named a place neither has. Applied where the fix now says, the
+    # requests carry the token and KS106 goes.
+    (tmp_path / "vm.yaml").write_text(VM_APISERVER)
+    fixes = {f.object: f.fix for f in _lint(tmp_path) if f.rule == "KS106"}
+    token = "bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token"
+    assert fixes == {'job "scrapeConfig/monitoring/apiserver"': f"Add to the spec (its tlsConfig stays):\n  {token}",
+                     'job "staticScrape/monitoring/apiserver-static/0"':
+                         f"Add to the targetEndpoints item (its tlsConfig stays):\n  {token}"}, fixes
+    fixed = VM_APISERVER.replace("  tlsConfig:\n    caFile", f"  {token}\n  tlsConfig:\n    caFile", 1)
+    fixed = fixed.replace("      tlsConfig:\n", f"      {token}\n      tlsConfig:\n", 1)
+    (tmp_path / "vm.yaml").write_text(fixed)
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS | {"KS106"}]
+
+
+RN_JOBS = PODS_JOB + NODES_JOB
+
+
+@pytest.mark.parametrize("rules, rule, wider", [
+    # get nodes/metrics for the name "" only (allows no node) in one rule with nodes/proxy and secrets
+    ('  - {apiGroups: [""], resources: [nodes, pods], verbs: [list, watch]}\n'
+     '  - {apiGroups: [""], resources: [nodes/metrics, nodes/proxy, secrets], verbs: [get], resourceNames: [""]}\n',
+     "KS102", {"KS201", "KS204"}),
+    # list/watch pods for one name (denies the unnamed list) in one rule with secrets
+    ('  - {apiGroups: [""], resources: [nodes], verbs: [list, watch]}\n'
+     '  - {apiGroups: [""], resources: [nodes/metrics], verbs: [get]}\n'
+     '  - {apiGroups: [""], resources: [pods, secrets], verbs: [list, watch], resourceNames: [app]}\n',
+     "KS101", {"KS204"}),
+])
+def test_name_restricted_rule_is_not_unrestricted_when_it_grants_more(tmp_path: Path, rules: str, rule: str,
+                                                                      wider: set) -> None:
+    # "Or remove resourceNames from the rule that grants it" (KS102) and "Remove `resourceNames` from the rule …: it
+    # then grants this" (KS101), applied to a rule naming other resources too, opened those for every object:
+    # exec on every node (KS201), every Secret (KS204). The added rule is the fix; the removal is said not to be.
+    _setup(tmp_path, RN_JOBS, _cluster_role("prometheus", rules) + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    before = {f.rule for f in _lint(tmp_path)}
+    [finding] = [f for f in _lint(tmp_path) if f.rule == rule]
+    assert finding.fix.startswith("Add to ClusterRole prometheus"), finding.fix
+    assert "(Not by removing resourceNames from the rule of ClusterRole/prometheus" in finding.fix
+    # as the old fix said: resourceNames removed, the rule opens more
+    text = (tmp_path / "rbac.yaml").read_text()
+    (tmp_path / "rbac.yaml").write_text(re.sub(r", resourceNames: \[[^]]*\]", "", text))
+    found = {f.rule for f in _lint(tmp_path)}
+    assert rule not in found and wider <= found
+    # as the fix says: its rule added beside
+    added = "\n".join(finding.fix.splitlines()[1:4])
+    (tmp_path / "rbac.yaml").write_text(text.replace("rules:\n", f"rules:\n{added}\n", 1))
+    found = {f.rule for f in _lint(tmp_path)}
+    assert rule not in found and found <= before | {"KS203"}, (found, before)
+
+
+def test_name_restricted_rule_of_just_the_request_is_still_unrestricted(tmp_path: Path) -> None:
+    rules = ('  - {apiGroups: [""], resources: [nodes, pods], verbs: [list, watch]}\n'
+             '  - {apiGroups: [""], resources: [nodes/metrics], verbs: [get], resourceNames: [""]}\n')
+    _setup(tmp_path, RN_JOBS, _cluster_role("prometheus", rules) + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS102"]
+    assert finding.fix.endswith("\nOr remove resourceNames from the rule that grants it: every node is scraped.")

@@ -519,22 +519,70 @@ def test_ks304_names_the_error_the_self_signed_kubelet_certificate_gives(tmp_pat
     assert finding.message.endswith(f"every node target fails with {error}"), finding.message
 
 
-@pytest.mark.parametrize("installer, written, fix", [
-    ("kube_controller_manager_bind_address: 127.0.0.1\n", "kube_controller_manager_bind_address: 127.0.0.1",
-     "change `kube_controller_manager_bind_address: 127.0.0.1` to listen on 0.0.0.0"),
-    ("cluster:\n  controllerManager:\n    extraArgs:\n      bind-address: 127.0.0.1\n",
-     "cluster.controllerManager.extraArgs.bind-address: 127.0.0.1", "to listen on 0.0.0.0"),
+@pytest.mark.parametrize("installer, written, fixed", [
+    ("k3s", "kube-controller-manager-arg: [bind-address=127.0.0.1]\n", "kube-controller-manager-arg: [bind-address=0.0.0.0]\n"),
+    ("Talos", "cluster:\n  controllerManager:\n    extraArgs:\n      bind-address: 127.0.0.1\n",
+     "cluster:\n  controllerManager:\n    extraArgs:\n      bind-address: 0.0.0.0\n"),
+    ("kubespray", "kube_controller_manager_bind_address: 127.0.0.1\n", "kube_controller_manager_bind_address: 0.0.0.0\n"),
+    # k3s serves etcd's metrics on 127.0.0.1:2381 unless etcd-expose-metrics is true (probe mutations11)
+    ("k3s-etcd", "etcd-expose-metrics: false\n", "etcd-expose-metrics: true\n"),
 ])
-def test_ks305_names_the_installer_setting_that_binds_the_component_to_loopback(tmp_path: Path, installer: str,
-                                                                                  written: str, fix: str) -> None:
-    """An installer config in the inputs (kubespray vars, a Talos patch) that binds the component to loopback is the
-    cause to show and the line to change — not kubeadm's default nor kubeadm's flags (probe mutations11)."""
-    (tmp_path / "prometheus.yaml").write_text(CONTROLLER_MANAGER_JOB.replace(
-        "        tls_config:\n          insecure_skip_verify: true\n", ""))
-    (tmp_path / "installer.yaml").write_text(installer)
-    found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"]
-    assert len(found) == 1
-    assert f"binds it to loopback (`{written}`)" in found[0].message and "kubeadm" not in found[0].message
-    assert fix in found[0].fix and "kubeadm" not in found[0].fix
-    assert [(Path(r.span.path).name, r.span.line) for r in found[0].related] == [
-        ("installer.yaml", installer.count("\n"))]
+def test_ks305_fix_changes_the_installer_setting_that_binds_to_loopback(tmp_path: Path, installer: str, written: str,
+                                                                        fixed: str) -> None:
+    # An installer's config in the inputs binds the controller-manager to loopback: the message said "kubeadm binds
+    # it" and the fix gave kubeadm's controllerManager.extraArgs, which does nothing on k3s, Talos or kubespray (a
+    # ClusterConfiguration added to the inputs beside them is not what the cluster runs). The fix names that
+    # setting and its place; changed there as written, KS305 goes.
+    job = (CONTROLLER_MANAGER_JOB if installer != "k3s-etcd" else CONTROLLER_MANAGER_JOB.replace(
+        "10.0.0.10:10257", "10.0.0.10:2381").replace("job_name: kube-controller-manager", "job_name: etcd"))
+    (tmp_path / "prometheus.yaml").write_text(job)
+    (tmp_path / "config.yaml").write_text(written)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"]
+    assert "kubeadm" not in finding.message + finding.fix
+    assert f"config.yaml:{written.count(chr(10))}" in finding.fix
+    setting = fixed.splitlines()[-1].strip() if installer != "k3s" else fixed.strip().replace("[", "").replace("]", "")
+    if installer == "Talos":
+        setting = "cluster.controllerManager.extraArgs.bind-address: 0.0.0.0"
+    assert f"set `{setting}` in the " in finding.fix, finding.fix
+    (tmp_path / "config.yaml").write_text(fixed)
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"]
+
+
+PROBE_WITH_TOKEN = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  probeSelector: {}
+  probeNamespaceSelector: {}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: Probe
+metadata: {name: blackbox, namespace: monitoring}
+spec:
+  prober:
+    url: blackbox-exporter.monitoring.svc:9115
+  module: http_2xx
+  bearerTokenSecret: {name: probe-token, key: token}
+  targets:
+    staticConfig:
+      static: ["https://example.com"]
+"""
+
+
+def test_ks303_fix_for_a_probe_names_the_probers_scheme(tmp_path: Path) -> None:
+    # "scrape it with `scheme: https`": a ProbeSpec has no `scheme` (the prober's is prober.scheme), so applied as
+    # written the prober was still scraped over http with the token (KS303 stayed). The kind's own field is named.
+    (tmp_path / "probe.yaml").write_text(PROBE_WITH_TOKEN)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS303"]
+    assert "scrape it with `prober.scheme: https` and a verified `tlsConfig`" in finding.fix, finding.fix
+    tls = "  tlsConfig: {ca: {configMap: {name: kube-root-ca.crt, key: ca.crt}}}\n"
+    (tmp_path / "probe.yaml").write_text(PROBE_WITH_TOKEN.replace(
+        "    url: blackbox-exporter.monitoring.svc:9115\n",
+        "    url: blackbox-exporter.monitoring.svc:9115\n    scheme: https\n").replace("  module: http_2xx\n", "  module: http_2xx\n" + tls))
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS303"]

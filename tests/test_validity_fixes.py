@@ -308,3 +308,49 @@ def test_ks602_null_required_field_fix_replaces_the_null_and_adds_no_second_key(
         fixed = fixed.replace(key, key.split(":")[0] + ": " + re.search(r"e\.g\. `[a-zA-Z]+: (.+?)`", finding.fix).group(1))
     after = _lint(tmp_path, {"monitors.yaml": fixed})
     assert not [f for f in after if f.rule in (*VALIDITY, "KS005")], [(f.rule, f.message) for f in after]
+
+
+def test_ks601_release_fix_names_the_kustomize_images_entry_that_sets_it(tmp_path: Path) -> None:
+    # The Deployment writes …prometheus:v2.53.0 and the kustomization's `images:` retags it v2.45.0: the fix said
+    # "run 2.49.0 or later instead of quay.io/prometheus/prometheus:v2.45.0", and changing the Deployment's image as it says left
+    # every finding (the entry retags it again). It names the entry; changing its newTag removes them.
+    config = CONFIGMAP.replace("PROTOCOLS", "enable_compression: false").replace("TARGET", "instance")
+    deploy = prometheus_deployment("prometheus-config", tag="v2.53.0")
+    assert "image: quay.io/prometheus/prometheus:v2.53.0" in deploy
+    kustomization = "resources: [cm.yaml, deploy.yaml]\nimages:\n  - name: quay.io/prometheus/prometheus\n    newTag: v2.45.0\n"
+    files = {"deploy.yaml": deploy, "cm.yaml": config, "kustomization.yaml": kustomization}
+    [finding] = _only(_lint(tmp_path, files), "KS601")
+    assert "instead of quay.io/prometheus/prometheus:v2.45.0 (set by the `images:` entry at " in finding.fix
+    assert "kustomization.yaml:3 over the image quay.io/prometheus/prometheus:v2.53.0 that Deployment prometheus writes" in finding.fix
+    # as the old text read: the Deployment's image changed, the entry retags it again
+    files["deploy.yaml"] = deploy.replace("v2.53.0", "v2.49.0")
+    assert _only(_lint(tmp_path, files), "KS601")
+    files["kustomization.yaml"] = kustomization.replace("v2.45.0", "v2.49.0")
+    assert not [f for f in _lint(tmp_path, files) if f.rule in VALIDITY]
+    # without a kustomization the fix names the image alone
+    del files["kustomization.yaml"]
+    (tmp_path / "kustomization.yaml").unlink()
+    files["deploy.yaml"] = deploy.replace("v2.53.0", "v2.45.0")
+    [finding] = _only(_lint(tmp_path, files), "KS601")
+    assert finding.fix.endswith("or run Prometheus 2.49.0 or later instead of quay.io/prometheus/prometheus:v2.45.0.")
+
+
+def test_ks605_attach_namespace_fix_on_an_image_before_3_6_upgrades_first(tmp_path: Path) -> None:
+    # A namespace label read under role pod, loaded by a 3.5 image: "Add `attach_metadata: {namespace: true}`",
+    # applied, made the config one 3.5 refuses (KS601: namespace added in 3.6.0). The fix says to run 3.6 first.
+    config = CONFIGMAP.replace("PROTOCOLS", "kubernetes_sd_configs: [{role: pod}]").replace(
+        "static_configs: [{targets: [\"app.shop.svc:8080\"]}]", "").replace(
+        "[__address__], target_label: TARGET", "[__meta_kubernetes_namespace_label_team], target_label: team")
+    files = {"deploy.yaml": prometheus_deployment("prometheus-config", tag="v3.5.0"), "cm.yaml": config}
+    [finding] = _only(_lint(tmp_path, files), "KS605")
+    assert finding.fix.startswith("Run Prometheus 3.6.0 or later instead of quay.io/prometheus/prometheus:v3.5.0 ("), finding.fix
+    assert "then add `attach_metadata: {namespace: true}` to the SD config" in finding.fix
+    attached = config.replace("kubernetes_sd_configs: [{role: pod}]",
+                              "kubernetes_sd_configs: [{role: pod, attach_metadata: {namespace: true}}]")
+    # the old fix alone: refused by 3.5
+    assert _only(_lint(tmp_path, {**files, "cm.yaml": attached}), "KS601")
+    files = {"deploy.yaml": files["deploy.yaml"].replace("v3.5.0", "v3.6.0"), "cm.yaml": attached}
+    assert not [f for f in _lint(tmp_path, files) if f.rule in VALIDITY + ("KS605",)]
+    # a 3.6 image: the fix is the attach alone
+    [finding] = _only(_lint(tmp_path, {**files, "cm.yaml": config}), "KS605")
+    assert finding.fix.startswith("Add `attach_metadata: {namespace: true}` to the SD config")

@@ -261,3 +261,38 @@ def test_ks404_secret_fix_for_a_host_file_mounted_by_itself(tmp_path: Path) -> N
         "    - name: k8s-certs\n      secret:\n        secretName: etcd-ca\n")
     (tmp_path / "prometheus.yaml").write_text(fixed)
     assert not lint_paths([str(tmp_path)], Options()).findings
+
+
+def test_ks404_secret_fix_holds_every_file_the_jobs_read_through_the_mount(tmp_path: Path) -> None:
+    """The Secret fix listed only the scrape's own token and TLS files: a job's basic_auth.password_file and the
+    tls_config of its kubernetes_sd_configs (what discovery sends to api_server), read through the same host mount,
+    were left out, so applying it (the hostPath volume removed) left those files missing and broke the job. Every
+    `*_file` the config names below the mount is now in the command and the items."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS404" / "fail-scrape-credentials-read-through-pki-mount"
+    text = (case / "prometheus.yaml").read_text().replace('''              - "localhost:2379"
+''', '''              - "localhost:2379"
+      - job_name: "apiserver"
+        scheme: https
+        kubernetes_sd_configs:
+          - role: endpointslice
+            api_server: https://localhost:6443
+            tls_config:
+              ca_file: /etc/kubernetes/pki/ca.crt
+              cert_file: /etc/kubernetes/pki/sd-client.crt
+              key_file: /etc/kubernetes/pki/sd-client.key
+        tls_config:
+          insecure_skip_verify: true
+        basic_auth:
+          username: prom
+          password_file: /etc/kubernetes/pki/basic-pw
+''')
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    read = set(re.findall(r"_file: (/etc/kubernetes/pki/\S+)", text))
+    assert len(read) == 7
+    items = re.findall(r"\{key: ([^,]+), path: ([^}]+)\}", finding.fix)
+    commands = dict(re.findall(r"--from-file=([^=]+)=(\S+?)`?(?= |$|`)", finding.fix))
+    # each item's key is in the Secret and, mounted at /etc/kubernetes/pki, lands where the config reads it
+    assert {key for key, _path in items} == set(commands)
+    assert {f"/etc/kubernetes/pki/{path}" for _key, path in items} == read
+    assert {commands[key] for key, _path in items} == read  # the host file copied is the one read there

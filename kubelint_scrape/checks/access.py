@@ -21,7 +21,7 @@ from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches, fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       job_identities, permissions_beyond, pods_running_as)
-from ..model import BindingDef, RoleDef, Subject, projected_files
+from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
 from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_CA, SA_DIR, SA_TOKEN
 from ..pushprox import TOKEN_FLAG
@@ -252,8 +252,21 @@ def _unrestrict_fix(decisions: list[Decision], add_fix: str) -> str:
         return add_fix + "\nRemove resourceNames from list/watch rules."
     places = list(dict.fromkeys(f"{role_label(d.name_restricted[0].role)} ({d.name_restricted[0].rule.describe()})"
                                 for d in decisions))
+    requests = [d.request for d in decisions]
+    others = list(dict.fromkeys(o for d in decisions for o in _beyond(d.name_restricted[0].rule, requests)))
+    if others:  # unrestricted, those rules would open the rest for every object too (list secrets: KS204)
+        return (f"{add_fix}\n(Not by removing resourceNames from the rule of {'; of '.join(places)}: it also grants "
+                f"{', '.join(others)}, which would then hold for every object.)")
     return (f"Remove `resourceNames` from the rule of {'; of '.join(places)}: it then grants this (keep the names on a "
             f"separate `get` rule if something needs them).\nOr:\n{add_fix}")
+
+
+def _beyond(rule: PolicyRule, requests: list[Request]) -> list[str]:
+    """The resources and verbs of a name-restricted rule that none of `requests` asks for: what removing its
+    resourceNames would open for every object besides them."""
+    asked = {f"{r.resource}/{r.subresource}" if r.subresource else r.resource for r in requests}
+    verbs = {r.verb for r in requests}
+    return [r for r in rule.resources if r not in asked] + [v for v in rule.verbs if v not in verbs]
 
 
 def _name_restriction(decisions: list[Decision]) -> str:
@@ -271,6 +284,22 @@ def _name_restriction(decisions: list[Decision]) -> str:
                 why = "every other object is denied"
             return f"{grant.role.ref} grants it only for resourceNames {names}; {why}"
     return ""
+
+
+def _unnamed_alternative(decisions: list[Decision]) -> str:
+    """KS102's second way, removing resourceNames from the rule that allows the scrape only for names — offered when
+    that rule grants nothing but what was asked: otherwise its other resources and verbs would then hold for every
+    object too (a rule `get nodes/metrics, nodes/proxy, secrets` with resourceNames [""] opened exec on every node,
+    KS201, and every Secret, KS204)."""
+    grant = next((g for d in decisions for g in d.name_restricted), None)
+    if grant is None:
+        return ""
+    request = next(d.request for d in decisions if grant in d.name_restricted)
+    others = _beyond(grant.rule, [request])
+    if not others:
+        return "\nOr remove resourceNames from the rule that grants it: every node is scraped."
+    return (f"\n(Not by removing resourceNames from the rule of {grant.role.ref} that names it: that rule also grants "
+            f"{', '.join(others)}, which would then hold for every object.)")
 
 
 @check("KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110")
@@ -747,7 +776,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             fix = (f"Better (KS209): {_direct_kubelet_scrape(job, need, identity, authorizer, ctx)}. Or, keeping the proxy (get "
                    f"nodes/proxy also allows exec in every pod on every node, KS201):\n" + fix)
         if restricted:
-            fix += "\nOr remove resourceNames from the rule that grants it: every node is scraped."
+            fix += _unnamed_alternative([need.decision, *need.alternative_decisions])
         if need.review is not None and request.is_resource and request.name:
             # The proxy reviews that one object: the rule need not open the subresource (services/proxy reaches
             # any Service through the API server) for every other name.
@@ -1204,10 +1233,11 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
         return _secret_credentials_fix(job, tls_given, self_signed, target, serving_cert, ctx)
     if job.monitor is not None:  # a ServiceMonitor endpoint, which may name files of the Prometheus pod
         token = f"bearerTokenFile: {SA_TOKEN}"
+        where = _auth_place(job.monitor.kind)
         if tls_given:
-            return f"Add to the endpoint (its tlsConfig stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
+            return f"Add to {where} (its tlsConfig stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
         tls = f"insecureSkipVerify: true  # {self_signed}" if self_signed else f"caFile: {SA_DIR}/ca.crt"
-        return f"Add to the endpoint:\n  {token}\n  tlsConfig:\n    {tls}"
+        return f"Add to {where}:\n  {token}\n  tlsConfig:\n    {tls}"
     token_file, ca_file, note = SA_TOKEN, f"{SA_DIR}/ca.crt", ""
     if target in ("apiserver", "apiserver-proxy"):
         # Discovery already authenticates to this API server with a token file of its own (Prometheus outside the
@@ -1223,6 +1253,19 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
     return f"Add to the job{note}:\n  {token}\n  tls_config:\n    {tls}"
 
 
+# Kinds whose credentials and tlsConfig sit in the spec itself (no endpoints list): the Prometheus Operator's
+# Probe/ScrapeConfig and the VM operator's VMScrapeConfig, VMNodeScrape and VMProbe (their spec inlines
+# EndpointAuth); a VMStaticScrape's sit in each targetEndpoints item.
+_SPEC_AUTH_KINDS = frozenset({"Probe", "ScrapeConfig", "VMScrapeConfig", "VMNodeScrape", "VMProbe"})
+
+
+def _auth_place(kind: str) -> str:
+    """Where a fix adds a monitor's credentials, in the words of its kind."""
+    if kind in _SPEC_AUTH_KINDS:
+        return "the spec"
+    return "the targetEndpoints item" if kind == "VMStaticScrape" else "the endpoint"
+
+
 def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str, serving_cert: str,
                             ctx: Context | None) -> str:
     """_credentials_fix for an Operator job that cannot name the token file (operator.names_no_files): the token
@@ -1235,7 +1278,7 @@ def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str,
     else:
         why = (f"{job.config.describe} sets arbitraryFSAccessThroughSMs.deny: true, so the operator rejects a "
                f"ServiceMonitor with bearerTokenFile or tlsConfig.caFile (KS603)")
-    where = "the spec" if monitor.kind in ("Probe", "ScrapeConfig") else "the endpoint"
+    where = _auth_place(monitor.kind)
     secret = f"<Secret> is {token_secret_text(job)}. Not the token file: {why}."
     token = "authorization:\n    credentials: {name: <Secret>, key: token}"
     if tls_given:

@@ -259,7 +259,7 @@ def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:
     # any of them refuses is reported, once.
     by_version: dict[Any, Any] = {}
     for pod in _loading_pods(ctx, config):
-        release = _pod_release(pod)
+        release = _pod_release(ctx, pod)
         by_version.setdefault(release.version if release is not None else None, release)  # one per release
     releases = list(by_version.values()) or [None]
     findings: list[Finding] = []
@@ -282,7 +282,7 @@ def _release_findings(ctx: Context, config: Any, validate: Any, release: Any) ->
     return source.memo[key]
 
 
-def _pod_release(pod: Any) -> Any:
+def _pod_release(ctx: Context, pod: Any) -> Any:
     """The Prometheus release whose image loads the config in this pod, when the tag of the pod's Prometheus
     container says (prom/prometheus:v2.45.0); None when it does not (latest, a digest, no Prometheus image) or when
     the pod's Prometheus containers name different releases: then the current 3.x is assumed, as without a workload."""
@@ -298,7 +298,38 @@ def _pod_release(pod: Any) -> Any:
         # result the parallel precheck already made) stays the same.
         return None
     obj = pod.obj
-    return PromRelease(version, image, f"container {name} of {obj.kind} {obj.namespace}/{obj.name}", utf8_names)
+    container = next(c for c in pod.containers if c.name == name and c.image == image)
+    return PromRelease(version, image, f"container {name} of {obj.kind} {obj.namespace}/{obj.name}", utf8_names,
+                       _image_set_by(ctx, obj, container))
+
+
+def _image_set_by(ctx: Context, obj: Any, container: Any) -> str:
+    """Where a Kustomization's `images:` sets the container's image, when the image differs from what its `image:`
+    writes ("" when not): kpatch keeps the rewritten value at the written one's place, so the written text is read
+    there. Only then are the kustomizations of the inputs looked through, for the entries that retag it."""
+    from ..kpatch import _image_entry, retag_image
+    from ..kustomize import is_kustomization
+
+    pos = container.node.value_pos("image")
+    source = ctx.source(at(obj.path, pos).path)
+    written = source.line(pos[0])[pos[1] - 1:].split(" #", 1)[0].strip().strip("'\"") if source is not None else ""
+    if not written or written == container.image:
+        return ""
+    places = []
+    for kustomization in ctx.sources:
+        for document in kustomization.documents:
+            doc = document.root
+            if not is_kustomization(kustomization.path, doc):
+                continue
+            images = as_seq(doc.get("images"))
+            for index, item in enumerate(images):
+                entry = _image_entry(item)
+                if entry is not None and retag_image(written, entry) != written:
+                    where = at(kustomization.path, images.item_pos(index))
+                    places.append(f"{where.path}:{where.line}")
+    entries = ", ".join(places) if places else "a kustomization's `images:`"
+    return (f"set by the `images:` entry at {entries} over the image {written} that {obj.kind} {obj.name} writes: "
+            f"change that entry's newName/newTag/digest, not the container's image")
 
 
 def _ks601_key(config: Any) -> tuple:
@@ -532,7 +563,7 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             span, switch, related = _own_role_override(monitor, runner)
         elif (release := _loader_without_endpointslice(ctx, job)) is not None:
             # `role: endpointslice` alone would make this release refuse the whole config (KS601)
-            switch = (f"Run Prometheus 2.21.0 or later instead of {release.image} ({release.loader}: before 2.21.0 "
+            switch = (f"Run Prometheus 2.21.0 or later instead of {release.image_text} ({release.loader}: before 2.21.0 "
                       f"Prometheus does not know role endpointslice), and {_lower_first(switch)}")
         elif runner is not None:
             related = (Related(runner.key_span("spec"), f"{runner.kind} {runner.namespace}/{runner.name} has no "
@@ -672,7 +703,7 @@ def _loader_without_endpointslice(ctx: Context, job: Any) -> Any:
 
     added = ROLES_ADDED_IN_2["endpointslice"]
     return next((release for pod in _loading_pods(ctx, job.config)
-                 if (release := _pod_release(pod)) is not None and release.version < added), None)
+                 if (release := _pod_release(ctx, pod)) is not None and release.version < added), None)
 
 
 def _lower_first(text: str) -> str:
@@ -807,6 +838,29 @@ def _effect(rule_node: YMap, label: str, job_label: str, kept_any: bool) -> str:
     return "this keep rule compares an empty value in its place"
 
 
+def _attach_fix(ctx: Context, job: Any, field: str, resource: str, otherwise: str) -> str:
+    add = (f"add `attach_metadata: {{{field}: true}}` to the SD config (and grant list, watch on {resource}), or "
+           f"{otherwise[0].lower()}{otherwise[1:]}")
+    upgrade = _attach_upgrade(ctx, job, field)
+    return upgrade + add if upgrade else add[0].upper() + add[1:]
+
+
+def _attach_upgrade(ctx: Context, job: Any, field: str) -> str:
+    """What must come before adding attach_metadata.<field>: a newer Prometheus, when a pod loading the config runs
+    a release that does not know the field yet (`namespace` from 3.6.0, the mapping itself with `node` from 2.35.0)
+    and would refuse the config the fix writes (KS601); else ""."""
+    from ..promvalidate import ADDED_IN_2, ADDED_IN_3
+
+    added = ADDED_IN_3["attachMetadata"].get(field) or ADDED_IN_2["kubernetesSDConfig"]["attach_metadata"]
+    for pod in _loading_pods(ctx, job.config):
+        release = _pod_release(ctx, pod)
+        if release is not None and release.version < added:
+            since = ".".join(str(part) for part in added)
+            return (f"Run Prometheus {since} or later instead of {release.image_text} ({release.loader}: Prometheus "
+                    f"{release.text} does not know attach_metadata.{field} and refuses a config with it, KS601), then ")
+    return ""
+
+
 @check("KS605")
 def meta_label_not_set_by_role(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():
@@ -832,10 +886,9 @@ def meta_label_not_set_by_role(ctx: Context) -> Iterator[Finding]:
                 fix = (f"Read {same} instead of {label}." if same else
                        f"Read a label {role_text} sets ({offered}), or discover with the role whose label this is.")
                 if family == "node" and any(role in ("pod", "endpoints", "endpointslice") for role in roles) and not same:
-                    fix = "Add `attach_metadata: {node: true}` to the SD config (and grant list, watch on nodes), or " + fix[0].lower() + fix[1:]
+                    fix = _attach_fix(ctx, job, "node", "nodes", fix)
                 if family == "namespace_metadata" and any(role != "node" for role in roles):
-                    fix = ("Add `attach_metadata: {namespace: true}` to the SD config (and grant list, watch on "
-                           "namespaces), or " + fix[0].lower() + fix[1:])
+                    fix = _attach_fix(ctx, job, "namespace", "namespaces", fix)
                 yield Finding(
                     "KS605", at(job.path, sources.item_pos(position) if isinstance(sources, YSeq) else rule_node.pos),
                     f"{job.label} relabel_configs[{index}] reads {label}, which {role_text} never sets{hint}: "

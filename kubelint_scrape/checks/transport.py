@@ -21,6 +21,7 @@ from ..model import flag_values
 from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, discovers_by_own_namespace,
                         names_no_files, scrape_class_setting)
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
+from ..records import dataclass
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
 from ..yamltree import Span, as_map, as_seq, as_str, at, get_path, key_span, value_span
@@ -549,7 +550,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             ports = sorted({e.port for e in tls_only})
             consequence = (f"; {' and '.join(f':{p}' for p in ports)} serve{'s' if len(ports) == 1 else ''} only TLS, "
                            f"so Go's HTTPS server answers {PLAIN_HTTP_TO_TLS} and every scrape fails")
-            fix = (f"Set `scheme: https` with a verified `{_key(job, 'tls_config')}` (`{_key(job, 'ca_file')}: "
+            fix = (f"Set {_https(job)} with a verified `{_key(job, 'tls_config')}` (`{_key(job, 'ca_file')}: "
                    f"{SA_CA}` for the API server, or the CA that signs the targets' serving certificates); keep "
                    f"`{key}`: the target authenticates it over TLS.")
         else:
@@ -559,7 +560,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                       f"target: drop the relabel rule that writes `__scheme__`, or narrow its regex so that it never "
                       f"yields http (`(https)`), and verify the targets with `{_key(job, 'tls_config')}`."
                       if scheme_rule is not None else
-                      f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
+                      f"; if a target does authenticate callers, scrape it with {_https(job)} and a verified "
                       f"`{_key(job, 'tls_config')}`."))
             from_class = scrape_class_setting(job, "authorization") if _operator(job) else None
             if from_class is not None:
@@ -568,7 +569,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                 fix = (f"The `authorization` comes from {from_class[0]}: give this monitor a `scrapeClass` without "
                        f"credentials (or remove them from that class if no monitor using it needs them)"
                        + (", as these targets need none" if needs_none else "")
-                       + f"; if a target does authenticate callers, scrape it with `scheme: https` and a verified "
+                       + f"; if a target does authenticate callers, scrape it with {_https(job)} and a verified "
                          f"`tlsConfig`.")
         yield Finding(
             "KS303", job.credentials.span,
@@ -675,7 +676,6 @@ def _self_signed_error(job: ScrapeJob, kubelet: Endpoint) -> str:
 def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
     components = {int(port): name.split(" ")[0] for port, name in knowledge("ports")["loopback_by_default"].items()}
     exposed: set[str] | None = None  # scans every workload: only once a job scrapes a loopback port
-    kept_local: dict[str, tuple[Span, str, str, str]] = {}
     for analysis in ctx.reported_jobs():
         job = analysis.job
         via = analysis.pushprox
@@ -695,24 +695,23 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                     yield finding
                 continue
             if exposed is None:
-                exposed, kept_local = _exposed_components(ctx)
+                exposed = _exposed_components(ctx)
             if component in exposed:
                 continue
             if endpoint in swept:
                 continue
-            setting = kept_local.get(component)
-            if setting is not None:
-                # the inputs' own installer config binds it to loopback: name that line, not kubeadm's default
-                span, installer, written, how = setting
-                cause = f"{installer} binds it to loopback (`{written}`)"
-                related: tuple = (Related(span, f"{installer} binds {component} to loopback"),)
+            setting = _installer_loopback(ctx).get(component)
+            if setting is not None:  # the cluster's installer binds it so: kubeadm's settings would change nothing
+                where = f"the {setting.installer} at {setting.span.path}:{setting.span.line}"
+                binder, change = f"{where} binds it to {setting.value}", f"set {setting.change} in {where}"
+                related: tuple = (Related(setting.span, f"the {setting.installer} binds {component} to loopback"),)
             else:
-                cause, how, related = "kubeadm binds it to 127.0.0.1", COMPONENT_FIX[component], ()
+                binder, change, related = "kubeadm binds it to 127.0.0.1", COMPONENT_FIX[component], ()
             yield Finding(
                 "KS305", _address_origin(analysis, endpoint),
-                f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but {cause}: nothing listens "
-                f"on that address, so every target is down with connection refused",
-                fix=f"Either {how} and restrict who can reach the port, or drop this job on "
+                f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but {binder}: nothing "
+                f"listens on that address, so every target is down with connection refused",
+                fix=f"Either {change} and restrict who can reach the port, or drop this job on "
                     f"clusters whose control plane is not reachable (managed clusters).",
                 related=related, object=job.label, data={"component": component, "port": endpoint.port},
             )
@@ -792,9 +791,8 @@ def _non_loopback(value: str) -> bool:
     return any(part.strip() and not _LOOPBACK_VALUE.match(part.strip()) for part in value.split(","))
 
 
-def _exposed_components(ctx: Context) -> tuple[set[str], dict[str, tuple[Span, str, str, str]]]:
-    """Components the inputs configure to listen beyond loopback (kubeadm static pods, kubeadm or kube-proxy config,
-    installers' configs); and those an installer's config binds to loopback explicitly (_installer_settings)."""
+def _exposed_components(ctx: Context) -> set[str]:
+    """Components the inputs configure to listen beyond loopback (kubeadm static pods, kubeadm or kube-proxy config)."""
     exposed: set[str] = set()
     flags = {"kube-controller-manager": "--bind-address", "kube-scheduler": "--bind-address",
              "etcd": "--listen-metrics-urls", "kube-proxy": "--metrics-bind-address"}
@@ -818,8 +816,7 @@ def _exposed_components(ctx: Context) -> tuple[set[str], dict[str, tuple[Span, s
                 as_str(as_map(item).get("value")) for item in as_seq(extra) if as_map(item).get("name") == arg]
             if any(_non_loopback(v) for v in values):
                 exposed.add(component)
-    installed, kept_local = _installer_settings(ctx)
-    exposed |= installed
+    exposed |= _installer_exposed(ctx)
     texts = [as_str(o.doc.get("metricsBindAddress")) for o in ctx.workspace.kind("KubeProxyConfiguration")]
     for obj in ctx.workspace.kind("ConfigMap"):
         for value in as_map(obj.doc.get("data")).values():
@@ -828,7 +825,7 @@ def _exposed_components(ctx: Context) -> tuple[set[str], dict[str, tuple[Span, s
                 texts.append(match.group(1) if match else "")
     if any(text and (text.startswith(":") or _non_loopback(text)) for text in texts):
         exposed.add("kube-proxy")
-    return exposed, kept_local
+    return exposed
 
 
 # Cluster installers' own configuration, which a repository holding the cluster's monitoring often holds too: where
@@ -854,50 +851,73 @@ def _listens_beyond_loopback(value: str) -> bool:
     return bool(value) and (value.startswith(":") or _non_loopback(value))  # `:10249`: every address
 
 
-def _installer_settings(ctx: Context) -> tuple[set[str], dict[str, tuple[Span, str, str, str]]]:
-    """Components an installer's configuration in the inputs (see above) makes listen beyond loopback; and, for
-    KS305's message and fix, where one binds a component to loopback explicitly: component → (span, installer,
-    the setting as written, the change that exposes it)."""
-    exposed: set[str] = set()
-    local: dict[str, tuple[Span, str, str, str]] = {}
+# What each flag is set to for the component to listen on every address, as a fix writes it.
+_EXPOSED_VALUE = {"bind-address": "0.0.0.0", "listen-metrics-urls": "http://0.0.0.0:2381",
+                  "metrics-bind-address": "0.0.0.0:10249"}
+_KUBESPRAY_FLAG = {"kube-controller-manager": "bind-address", "kube-scheduler": "bind-address",
+                   "etcd": "listen-metrics-urls", "kube-proxy": "metrics-bind-address"}
 
-    def setting(component: str, value: str, span: Span, installer: str, written: str) -> None:
-        if _listens_beyond_loopback(value):
-            exposed.add(component)
-        elif value.strip():
-            local.setdefault(component, (span, installer, written, f"change `{written}` to listen on 0.0.0.0"))
 
+@dataclass(frozen=True, slots=True)
+class InstallerSetting:
+    """A component's listen address as an installer's configuration in the inputs sets it."""
+    component: str
+    value: str
+    span: Span
+    installer: str  # "k3s/RKE2 config.yaml"
+    change: str  # what the fix writes in its place
+
+
+def _installer_exposed(ctx: Context) -> set[str]:
+    """Components an installer's configuration in the inputs (see above) makes listen beyond loopback."""
+    return {s.component for s in _installer_settings(ctx) if s.value == "true" or _listens_beyond_loopback(s.value)}
+
+
+def _installer_loopback(ctx: Context) -> dict[str, InstallerSetting]:
+    """component → where an installer's configuration in the inputs binds it to loopback explicitly (the first):
+    KS305 names that place, and its fix changes the value there — the kubeadm settings do nothing on k3s or Talos."""
+    found: dict[str, InstallerSetting] = {}
+    for setting in _installer_settings(ctx):
+        if setting.value != "true" and not _listens_beyond_loopback(setting.value):
+            found.setdefault(setting.component, setting)
+    return found
+
+
+def _installer_settings(ctx: Context) -> list[InstallerSetting]:
+    return ctx.once("installer listen settings", lambda: list(_scan_installers(ctx)))
+
+
+def _scan_installers(ctx: Context) -> Iterator[InstallerSetting]:
     for source in ctx.workspace.sources:
         for document in source.documents:
             root = as_map(document.root)
             if not root or "kind" in root:
                 continue
+            path = source.path
             cluster = as_map(root.get("cluster"))
             for component, (key, flag) in _TALOS_ARGS.items():
                 extra = as_map(as_map(cluster.get(key)).get("extraArgs"))
                 if flag in extra:
-                    value = as_str(extra.get(flag))
-                    setting(component, value, value_span(source.path, extra, flag), "the Talos machine config",
-                            f"cluster.{key}.extraArgs.{flag}: {value}")
+                    yield InstallerSetting(component, as_str(extra.get(flag)), at(path, extra.value_pos(flag)),
+                                           "Talos machine config", f"`cluster.{key}.extraArgs.{flag}: {_EXPOSED_VALUE[flag]}`")
             for component, (key, flag) in _K3S_ARGS.items():
                 items = root.get(key)
-                spans = ([at(source.path, items.item_pos(i)) for i in range(len(items))] if isinstance(items, list)
-                         else [value_span(source.path, root, key)])
-                for item, span in zip(as_seq(items) or [items], spans):
+                seq = as_seq(items)
+                for index, item in enumerate(seq or [items]):
                     name, _, value = as_str(item).lstrip("-").partition("=")
                     if name == flag:
-                        setting(component, value, span, "the k3s/RKE2 config", f"{key}: {as_str(item)}")
-            if root.get("etcd-expose-metrics") is True:
-                exposed.add("etcd")
-            elif root.get("etcd-expose-metrics") is False:
-                local.setdefault("etcd", (value_span(source.path, root, "etcd-expose-metrics"), "the k3s/RKE2 config",
-                                          "etcd-expose-metrics: false", "set `etcd-expose-metrics: true`"))
+                        pos = seq.item_pos(index) if seq else root.value_pos(key)
+                        yield InstallerSetting(component, value, at(path, pos), "k3s/RKE2 config.yaml",
+                                               f"`{key}: {flag}={_EXPOSED_VALUE[flag]}`")
+            if isinstance(root.get("etcd-expose-metrics"), bool):  # false: k3s serves them on 127.0.0.1:2381
+                yield InstallerSetting("etcd", "true" if root["etcd-expose-metrics"] else "127.0.0.1",
+                                       at(path, root.value_pos("etcd-expose-metrics")), "k3s/RKE2 config.yaml",
+                                       "`etcd-expose-metrics: true`")
             for component, variable in _KUBESPRAY_VARS.items():
                 if variable in root:
-                    value = as_str(root.get(variable))
-                    setting(component, value, value_span(source.path, root, variable), "the kubespray variables",
-                            f"{variable}: {value}")
-    return exposed, local
+                    yield InstallerSetting(component, as_str(root.get(variable)), at(path, root.value_pos(variable)),
+                                           "kubespray inventory",
+                                           f"`{variable}: {_EXPOSED_VALUE[_KUBESPRAY_FLAG[component]]}`")
 
 
 # ---------------------------------------------------------------------------------------------- KS308

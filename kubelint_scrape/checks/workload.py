@@ -596,12 +596,33 @@ def _files_read_by_pods(ctx: Context) -> dict[int, list[tuple[str, str]]]:
         pods = [r.pod for r in (resolution, *resolution.also) if r.pod is not None] if resolution is not None else []
         if not pods:
             continue
-        files = [job.credentials.file] + [as_str(job.tls.get(key)) for key in ("ca_file", "cert_file", "key_file")]
+        files = dict.fromkeys([job.credentials.file, *(as_str(job.tls.get(key)) for key in ("ca_file", "cert_file", "key_file")),
+                               *_named_files(job.node)])
         for file in files:
             if file.startswith("/"):
                 for template in pods:
                     read.setdefault(id(template), []).append((job.name, file))
     return read
+
+
+def _named_files(node: object) -> Iterator[str]:
+    """Every file a job's config names by a `*_file` key (`*File` in an operator resource) at any depth: besides
+    the scrape's own credentials and TLS files, basic_auth.password_file, oauth2.client_secret_file and the files
+    of its kubernetes_sd_configs' own tls_config/authorization (what discovery sends to api_server). A Secret made
+    of fewer of those files than the job reads leaves the others missing once the host mount goes (iterative:
+    trees may be deep)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            for key, value in current.items():
+                if isinstance(value, str):
+                    if isinstance(key, str) and key.endswith(("_file", "File")):  # an operator endpoint: caFile
+                        yield value
+                else:
+                    stack.append(value)
+        elif isinstance(current, list):
+            stack.extend(current)
 
 
 def _mounts(pod: PodView, volume: str) -> list[tuple[str, bool]]:
