@@ -115,10 +115,11 @@ def _would_grant(authorizer: Authorizer, kind: str, identity: Identity, entries:
         key = (kind, identity, request)
         found = memo.get(key)
         if found is None:
-            found = memo[key] = frozenset(
+            # a tuple, mostly the empty one (a shared singleton): a frozenset each was 5 MB at 10,000 objects
+            found = memo[key] = tuple(
                 index for index, (binding, role, *_rest) in enumerate(entries)
                 if binding_applies(binding, request) and any(rule_allows(rule, request) for rule in authorizer.effective_rules(role)))
-        granting |= found
+        granting.update(found)
     return [entry for index, entry in enumerate(entries) if index in granting]
 
 
