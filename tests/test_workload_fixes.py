@@ -160,6 +160,18 @@ def test_ks404_fix_for_a_read_only_mount_recorded_as_it_says_leaves_nothing(tmp_
     assert not {f.rule for f in lint_paths([str(tmp_path)], Options()).findings} & {"KS404", "KS002", "KS602"}
 
 
+# What the KS404 "put those files in a Secret" fix asks for, in place of the pki hostPath volume: the etcd client's
+# files by the keys the fix names, each at the path below the mount the scrape config reads it from.
+ETCD_CLIENT_SECRET_VOLUME = """    - name: k8s-certs
+      secret:
+        secretName: etcd-client
+        items:
+          - {key: apiserver-etcd-client.crt, path: apiserver-etcd-client.crt}
+          - {key: apiserver-etcd-client.key, path: apiserver-etcd-client.key}
+          - {key: etcd-ca.crt, path: etcd/ca.crt}
+"""
+
+
 def test_ks404_fix_keeps_the_files_the_scrape_config_reads_through_the_mount(tmp_path: Path) -> None:
     """kwok's kind Prometheus mounts the node's /etc/kubernetes/pki for etcd's client certificate: "remove the mount"
     broke job etcd, and a narrower hostPath is still below /etc/kubernetes. The fix moves just those files into a
@@ -178,14 +190,7 @@ def test_ks404_fix_keeps_the_files_the_scrape_config_reads_through_the_mount(tmp
         path: /etc/kubernetes/pki
         type: DirectoryOrCreate
       name: k8s-certs
-""", """    - name: k8s-certs
-      secret:
-        secretName: etcd-client
-        items:
-          - {key: apiserver-etcd-client.crt, path: apiserver-etcd-client.crt}
-          - {key: apiserver-etcd-client.key, path: apiserver-etcd-client.key}
-          - {key: etcd-ca.crt, path: etcd/ca.crt}
-""")
+""", ETCD_CLIENT_SECRET_VOLUME)
     assert fixed != text
     (tmp_path / "prometheus.yaml").write_text(fixed)
     assert not lint_paths([str(tmp_path)], Options()).findings
@@ -216,14 +221,7 @@ def test_ks404_secret_command_reads_the_host_files_into_the_pods_namespace(tmp_p
         path: /etc/kubernetes
         type: DirectoryOrCreate
       name: k8s-certs
-""", """    - name: k8s-certs
-      secret:
-        secretName: etcd-client
-        items:
-          - {key: apiserver-etcd-client.crt, path: apiserver-etcd-client.crt}
-          - {key: apiserver-etcd-client.key, path: apiserver-etcd-client.key}
-          - {key: etcd-ca.crt, path: etcd/ca.crt}
-""")
+""", ETCD_CLIENT_SECRET_VOLUME)
     (tmp_path / "prometheus.yaml").write_text(fixed)
     assert not lint_paths([str(tmp_path)], Options()).findings
 
