@@ -901,16 +901,19 @@ def role_grants_cluster_resource(ctx: Context) -> Iterator[Finding]:
         if role.kind != "Role":
             continue
         for rule in role.rules:
-            if rule.non_resource_urls or "*" in rule.api_groups:
+            if rule.non_resource_urls:
                 continue
             for resource, pos in _items(rule, "resources"):
                 if "*" in resource:
                     continue
                 base = resource.split("/", 1)[0]
-                scopes = {table[g][base]["scope"] for g in rule.api_groups if _serves(g, resource, version)}
+                # apiGroups ["*"]: the groups that serve the resource (`nodes` is cluster-scoped in "" and in
+                # metrics.k8s.io alike, so the rule is dead for it however the group is spelt).
+                candidates = table if "*" in rule.api_groups else rule.api_groups
+                groups = [g for g in candidates if _serves(g, resource, version)]
+                scopes = {table[g][base]["scope"] for g in groups}
                 if not scopes or "namespaced" in scopes:
                     continue
-                groups = [g for g in rule.api_groups if _serves(g, resource, version)]
                 alive = {v for g in groups for v in namespaced_verbs(g, resource)}
                 if alive and set(rule.verbs) <= alive:
                     continue  # e.g. bind on clusterroles: checked in the RoleBinding's namespace, so this Role grants it
