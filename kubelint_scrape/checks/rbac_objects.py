@@ -874,11 +874,15 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
             if not verbs or not resources:
                 continue  # named list/watch of e.g. one ConfigMap works with a metadata.name field selector
             where = f"{_label(role)} rules[{rule.index}]"
+            # A job that does select by metadata.name, for another name: say which it sends, not "none".
+            sent = sorted({name for res, name in named if res in resources})
+            sends = (f"Prometheus discovery sends metadata.name={', '.join(sent)}, which the rule does not name"
+                     if sent else "Prometheus discovery sends none")
             yield Finding(
                 "KS506", rule.span("resourceNames"),
                 f"{where} restricts {'/'.join(verbs)} on {', '.join(resources)} to resourceNames "
                 f"{_quote(rule.resource_names)}: a {verbs[0]} without a metadata.name field selector matches no name, "
-                f"and Prometheus discovery sends none, so its {verbs[0]} is denied and the SD config finds zero targets"
+                f"and {sends}, so its {verbs[0]} is denied and the SD config finds zero targets"
                 + (f" (nothing in the inputs binds {_label(role)}: this is what a scraper bound to it would meet)"
                    if id(role) in unbound else ""),
                 fix=f"Remove `resourceNames` from this rule (keep them on a separate `get` rule if needed): "
