@@ -630,21 +630,35 @@ def _every_resource(holding: Holding, rule: PolicyRule) -> str:
     grants only namespaced resources of its namespace (no nodes/proxy), read verbs no pods/exec (FACTS §3, §8)."""
     cluster_wide = any(b.kind == "ClusterRoleBinding" for b, _r, _i in holding.via)
     verbs = set(rule.verbs)
-    examples = ["secrets"] if verbs & {"*", "get", "list", "watch"} else []
-    if cluster_wide and verbs & {"*", "get", "create"}:
-        examples.append("nodes/proxy")
-    if verbs & {"*", "create", "get"}:
-        examples.append("pods/exec")
+    examples = []
+    if _in_group(rule, ""):  # (secrets, nodes/proxy and pods/exec are all core resources)
+        examples = ["secrets"] if verbs & {"*", "get", "list", "watch"} else []
+        if cluster_wide and verbs & {"*", "get", "create"}:
+            examples.append("nodes/proxy")
+        if verbs & {"*", "create", "get"}:
+            examples.append("pods/exec")
     scope = "" if cluster_wide else " of the namespace"
+    if "*" not in rule.api_groups and rule.api_groups:  # (a `*` resource reaches only the listed groups)
+        groups = ", ".join(g or '"" (core)' for g in rule.api_groups)
+        scope += f" in API group{'s' if len(rule.api_groups) > 1 else ''} {groups}"
     including = f", including {', '.join(examples[:-1]) + ' and ' + examples[-1] if len(examples) > 1 else examples[0]}" \
         if examples else ""
     return f"every resource and subresource{scope}{including}"
 
 
-# The special verbs and the resources they act on (Kubernetes RBAC documentation, "Privilege escalation
-# prevention"; authorization attributes): escalate/bind on roles, impersonate on users/groups/serviceaccounts.
-_SPECIAL_VERBS = {"escalate": ("roles", "clusterroles"), "bind": ("roles", "clusterroles"),
-                  "impersonate": ("users", "groups", "serviceaccounts", "uids", "userextras")}
+# The special verbs and the (API group, resource) pairs they act on (Kubernetes RBAC documentation, "Privilege
+# escalation prevention"; authorization attributes): escalate/bind on rbac roles, impersonate on core
+# users/groups/serviceaccounts and authentication.k8s.io uids/userextras.
+_RBAC = "rbac.authorization.k8s.io"
+_SPECIAL_VERBS = {"escalate": ((_RBAC, "roles"), (_RBAC, "clusterroles")),
+                  "bind": ((_RBAC, "roles"), (_RBAC, "clusterroles")),
+                  "impersonate": (("", "users"), ("", "groups"), ("", "serviceaccounts"),
+                                  ("authentication.k8s.io", "uids"), ("authentication.k8s.io", "userextras"))}
+
+
+def _in_group(rule: PolicyRule, group: str) -> bool:
+    """Whether the rule's apiGroups reach `group` (a `*` in resources reaches only the listed groups)."""
+    return "*" in rule.api_groups or group in rule.api_groups
 
 
 def _every_verb(rule: PolicyRule) -> str:
@@ -653,7 +667,8 @@ def _every_verb(rule: PolicyRule) -> str:
     if rule.non_resource_urls and not rule.resources:
         return "every verb on these URLs, including post, put and delete"
     resources = {r.split("/", 1)[0] for r in rule.resources}
-    special = [v for v, on in _SPECIAL_VERBS.items() if "*" in resources or resources & set(on)]
+    special = [v for v, on in _SPECIAL_VERBS.items()
+               if any(_in_group(rule, g) and ("*" in resources or r in resources) for g, r in on)]
     # resourceNames cannot restrict create or deletecollection (no name in the request): the rule grants neither
     verbs = ["update", "patch", "delete"] if rule.resource_names else ["create", "delete", "deletecollection"]
     verbs = verbs[:2] + special if special else verbs

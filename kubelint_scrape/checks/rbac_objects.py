@@ -874,11 +874,15 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
             if not verbs or not resources:
                 continue  # named list/watch of e.g. one ConfigMap works with a metadata.name field selector
             where = f"{_label(role)} rules[{rule.index}]"
+            # A job that does select by metadata.name, for another name: say which it sends, not "none".
+            sent = sorted({name for res, name in named if res in resources})
+            sends = (f"Prometheus discovery sends metadata.name={', '.join(sent)}, which the rule does not name"
+                     if sent else "Prometheus discovery sends none")
             yield Finding(
                 "KS506", rule.span("resourceNames"),
                 f"{where} restricts {'/'.join(verbs)} on {', '.join(resources)} to resourceNames "
                 f"{_quote(rule.resource_names)}: a {verbs[0]} without a metadata.name field selector matches no name, "
-                f"and Prometheus discovery sends none, so its {verbs[0]} is denied and the SD config finds zero targets"
+                f"and {sends}, so its {verbs[0]} is denied and the SD config finds zero targets"
                 + (f" (nothing in the inputs binds {_label(role)}: this is what a scraper bound to it would meet)"
                    if id(role) in unbound else ""),
                 fix=f"Remove `resourceNames` from this rule (keep them on a separate `get` rule if needed): "
@@ -901,16 +905,19 @@ def role_grants_cluster_resource(ctx: Context) -> Iterator[Finding]:
         if role.kind != "Role":
             continue
         for rule in role.rules:
-            if rule.non_resource_urls or "*" in rule.api_groups:
+            if rule.non_resource_urls:
                 continue
             for resource, pos in _items(rule, "resources"):
                 if "*" in resource:
                     continue
                 base = resource.split("/", 1)[0]
-                scopes = {table[g][base]["scope"] for g in rule.api_groups if _serves(g, resource, version)}
+                # apiGroups ["*"]: the groups that serve the resource (`nodes` is cluster-scoped in "" and in
+                # metrics.k8s.io alike, so the rule is dead for it however the group is spelt).
+                candidates = table if "*" in rule.api_groups else rule.api_groups
+                groups = [g for g in candidates if _serves(g, resource, version)]
+                scopes = {table[g][base]["scope"] for g in groups}
                 if not scopes or "namespaced" in scopes:
                     continue
-                groups = [g for g in rule.api_groups if _serves(g, resource, version)]
                 alive = {v for g in groups for v in namespaced_verbs(g, resource)}
                 if alive and set(rule.verbs) <= alive:
                     continue  # e.g. bind on clusterroles: checked in the RoleBinding's namespace, so this Role grants it
