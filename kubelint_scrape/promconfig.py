@@ -297,6 +297,10 @@ def _credentials(path: str, job: YMap) -> Credentials:
     return Credentials("none", "", value_span(path, job, "job_name"))
 
 
+# What any http_config block sends (an `alerting.alertmanagers` entry too: checks/transport.py KS303).
+http_credentials = _credentials
+
+
 # vmagent (VictoriaMetrics) reads Prometheus configs with a few names of its own; the analysis takes them for the
 # Prometheus ones they mean (KS601 judges a vmagent's config by vmagent's rules, see checks/config.py). Its own
 # relabel actions (keep_if_equal, drop_if_equal) mean nothing Prometheus has: relabel.py simulates them.

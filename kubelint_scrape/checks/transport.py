@@ -20,11 +20,11 @@ from ..findings import Finding, Related
 from ..model import flag_values
 from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, discovers_by_own_namespace,
                         names_no_files, scrape_class_setting)
-from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob
+from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, http_credentials
 from ..records import dataclass
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
-from ..yamltree import Span, as_map, as_seq, as_str, at, get_path, key_span, value_span
+from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
 
 # Credentials a man-in-the-middle or a target can read and replay (a TLS client certificate proves possession
@@ -594,6 +594,100 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             related=(Related(value_span(sd.path, sd.node, "api_server"), f"api_server: {sd.api_server}"),),
             object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
         )
+    yield from _alerting_over_http(ctx)
+
+
+# Alertmanager notifications are sent with the alerting entry's own http_config (prometheus notifier/manager.go
+# builds each client from AlertmanagerConfig.HTTPClientConfig) over its `scheme`, `http` unless set
+# (config.go DefaultAlertmanagerConfig; the operator's AlertmanagerEndpoints.scheme defaults to http too). The
+# prometheus-community `prometheus` chart renders such an entry whenever its Alertmanager is enabled: pod discovery,
+# `tls_config` and `bearer_token_file`, no scheme — the ServiceAccount token goes in clear text with every alert.
+OPERATOR_ALERTING_CREDENTIALS = (("bearerTokenFile", "sa-token"), ("authorization", "inline-token"),
+                                 ("basicAuth", "basic"))
+
+
+def _alerting_over_http(ctx: Context) -> Iterator[Finding]:
+    seen: set[int] = set()
+    for config in ctx.analysis.configs:
+        runner = config.runner
+        if runner is not None:
+            if id(runner) in seen or runner.kind != "Prometheus" or not ctx.reports(runner.path):
+                continue
+            seen.add(id(runner))
+            managers = as_seq(as_map(get_path(runner.doc, "spec", "alerting")).get("alertmanagers"))
+            for index, manager in enumerate(managers):
+                found = _operator_alerting_credentials(runner.path, manager)
+                if found is not None and (as_str(manager.get("scheme")) or "http").lower() == "http":
+                    where = (f"{runner.kind} {runner.namespace}/{runner.name} spec.alerting.alertmanagers[{index}] "
+                             f"(Alertmanager {as_str(manager.get('namespace')) or runner.namespace}/"
+                             f"{as_str(manager.get('name'))})")
+                    yield _alerting_finding(where, found[0], found[1], manager, runner.path, "scheme", "tlsConfig")
+            continue
+        if config.monitor is not None or config.flavor != "prometheus" or id(config.root) in seen:
+            continue
+        seen.add(id(config.root))
+        if not ctx.reports(config.path):
+            continue
+        managers = as_seq(as_map(config.root.get("alerting")).get("alertmanagers"))
+        for index, manager in enumerate(managers):
+            if not isinstance(manager, YMap) or (as_str(manager.get("scheme")) or "http").lower() != "http":
+                continue
+            credentials = http_credentials(config.path, manager)
+            if credentials.kind not in SECRET_CREDENTIALS or _loopback_only(manager):
+                continue
+            where = f"alerting.alertmanagers[{index}] of {config.describe}"
+            yield _alerting_finding(where, credentials.describe(), credentials, manager, config.path, "scheme", "tls_config")
+
+
+def _operator_alerting_credentials(path: str, manager: Any) -> tuple[str, Any] | None:
+    """(what is sent, a span-bearing stand-in) for an operator AlertmanagerEndpoints entry's credentials."""
+    if not isinstance(manager, YMap):
+        return None
+    for key, kind in OPERATOR_ALERTING_CREDENTIALS:
+        value = manager.get(key)
+        if value is None or (key == "bearerTokenFile" and not as_str(value)):
+            continue
+        if key == "bearerTokenFile":
+            text = "the ServiceAccount token" if as_str(value) == SA_TOKEN else f"the token in {as_str(value)}"
+            return text, value_span(path, manager, key)
+        text = "basic auth from a Secret" if kind == "basic" else "a bearer token from a Secret"
+        return text, key_span(path, manager, key)
+    return None
+
+
+def _loopback_only(manager: YMap) -> bool:
+    """Alertmanagers only at static loopback addresses (a sidecar in the same pod): nothing crosses the network."""
+    if any(key.endswith("_sd_configs") and key != "static_configs" for key in manager):
+        return False
+    targets = [as_str(t) for group in as_seq(manager.get("static_configs")) for t in as_seq(as_map(group).get("targets"))]
+    return bool(targets) and all(t.rsplit(":", 1)[0] in LOOPBACK_HOSTS for t in targets)
+
+
+def _alerting_finding(where: str, sent: str, credentials: Any, manager: YMap, path: str, scheme_key: str,
+                      tls_key: str) -> Finding:
+    span = credentials.span if hasattr(credentials, "span") else credentials
+    related = ()
+    if scheme_key in manager:
+        related = (Related(value_span(path, manager, scheme_key), f"{scheme_key}: {as_str(manager.get(scheme_key))}"),)
+    basic = getattr(credentials, "kind", "") == "basic" or sent.startswith("basic")
+    how = f"`{scheme_key}: {as_str(manager.get(scheme_key))}`" if scheme_key in manager else f"no `{scheme_key}`: http"
+    tls_note = f"; its `{tls_key}` applies only to https" if tls_key in manager else ""
+    return Finding(
+        "KS303", span,
+        f"{where} sends {sent} over plain HTTP with every alert it delivers ({how}{tls_note}): anyone on the "
+        f"network path can read it and replay it, and the Alertmanager is not authenticated either",
+        # Alertmanager's own --web.config.file knows basic-auth users only: a bearer token is checked, if at all, by
+        # a proxy in front of it.
+        fix=(f"Set `{scheme_key}: https` on this entry with a verified `{tls_key}` (the CA that signs the "
+             f"Alertmanagers' serving certificates, e.g. from their --web.config.file), keeping basic auth: it then "
+             f"travels encrypted." if basic else
+             f"If a proxy in front of the Alertmanagers checks this credential, set `{scheme_key}: https` on this "
+             f"entry with a verified `{tls_key}` (the CA that signs their serving certificates); otherwise remove the "
+             f"credential from the entry: Alertmanager itself checks no bearer token."),
+        related=related, object=where,
+        data={"credentials": getattr(credentials, "kind", "sa-token" if "ServiceAccount" in sent else "secret"),
+              "targets": ["alertmanager"]},
+    )
 
 
 def _scheme_rule(job: ScrapeJob) -> Span | None:
