@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 from .authproxy import POD_ROLES, DeclaredTargets, ReviewConfig, declared_targets, review_config, served_endpoint
 from .gopath import go_path_match
 from .load import gc_paused
-from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, pod_template, service_dns_name
+from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victoriametrics, pod_template, service_dns_name
 from .operator import label_selection_fix, unresolved_scrape_class
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
@@ -725,7 +725,7 @@ def resolve_identity(
             sa, managed = collector_service_account(runner)
             key = "serviceAccount"
             default = " (no serviceAccount: the OpenTelemetry Operator creates and uses this one)" if managed else ""
-        elif runner.kind == "VMAgent" and runner.api_version.startswith("operator.victoriametrics.com/"):
+        elif runner.kind == "VMAgent" and is_victoriametrics(runner):
             from .vmoperator import agent_identity, operator_role_name
 
             sa, managed = agent_identity(runner)
@@ -761,19 +761,18 @@ def resolve_identity(
                 if by.kind == COLLECTOR_KIND else "a GrafanaAgent runs it, and this tool does not model the Grafana "
                 "Agent operator")
         return Resolution(None, f"{how}{by.kind} {by.namespace}/{by.name} selects {config.describe}: {runs}")
-    if config.origin == "operator" and config.monitor is not None and config.monitor.api_version.startswith(
-            "operator.victoriametrics.com/"):
-        # (the fix names the VMAgent: the generic one asks for a Prometheus, which never runs a VM scrape object)
-        return Resolution(None, f"no VMAgent in the inputs selects {config.describe}"
-                          + (f" ({config.unselected_why})" if config.unselected_why else ""),
-                          fix="Lint the scrape object together with the VMAgent meant to select it"
-                              + (" (with the selectors named above changed to take it in)" if config.unselected_why else "")
-                              + ", or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or `identities` in "
-                                "the configuration).")
     if config.origin == "operator":
-        return Resolution(None, f"no Prometheus or PrometheusAgent in the inputs selects {config.describe}"
-                          + (f" ({config.unselected_why})" if config.unselected_why else ""),
-                          fix=label_selection_fix(workspace, config.monitor) if config.monitor is not None else "")
+        why = f" ({config.unselected_why})" if config.unselected_why else ""
+        if is_victoriametrics(config.monitor):  # a VMAgent runs it, never a Prometheus: the fix names the VMAgent
+            runners = "VMAgent"
+            fix = ("Lint the scrape object together with the VMAgent meant to select it"
+                   + (" (with the selectors named above changed to take it in)" if why else "")
+                   + ", or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or `identities` in the "
+                     "configuration).")
+        else:
+            runners = "Prometheus or PrometheusAgent"
+            fix = label_selection_fix(workspace, config.monitor) if config.monitor is not None else ""
+        return Resolution(None, f"no {runners} in the inputs selects {config.describe}{why}", fix=fix)
     holder = config.holder
     if holder is not None:
         return _from_holder(workspace, holder.kind, holder.namespace, holder.name, config.key,

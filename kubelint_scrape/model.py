@@ -15,6 +15,8 @@ from .records import dataclass, field
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span, value_span
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
+# The VictoriaMetrics operator's API group (vmoperator.py reads its kinds; a few checks word their findings for them)
+VM_GROUP = "operator.victoriametrics.com/"
 WORKLOAD_KINDS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
 RBAC_KINDS = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
 
@@ -638,6 +640,10 @@ CLUSTER_SCOPED_KINDS = {
     "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "CertificateSigningRequest",
     "ClusterNodeMonitoring", "ClusterPodMonitoring", "ClusterRules", "GlobalRules", "PodSecurityPolicy",
 }
+
+
+def is_victoriametrics(obj: Any) -> bool:
+    return obj is not None and obj.api_version.startswith(VM_GROUP)
 
 
 def service_dns_name(host: str, own_namespace: str | None = None) -> tuple[str, str] | None:

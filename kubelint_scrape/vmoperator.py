@@ -15,7 +15,7 @@ from __future__ import annotations
 
 
 from .load import Limits
-from .model import K8sObject, LabelSelector, Workspace
+from .model import K8sObject, LabelSelector, Workspace, is_victoriametrics
 from .operator import (SCRAPE_CONFIG_KEYS, PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects,
                        _namespace_spans, _namespaces, _operator_skips, _sd, _seq, _selector_relabels, _node,
                        _user_relabels, _token_from_secret, additional_scrape_configs, file_fields, scrape_config_jobs,
@@ -23,7 +23,6 @@ from .operator import (SCRAPE_CONFIG_KEYS, PortBook, RunnerView, _at, _job_root,
 from .promconfig import PromConfig, ScrapeJob, build_job
 from .yamltree import YMap, YSeq, as_map, as_seq, as_str, get_path, key_span
 
-VM_GROUP = "operator.victoriametrics.com/"
 RUNNER_KIND = "VMAgent"
 # scrape kind → (VMAgent selector field, namespace selector field) (vmagent_types.go VMAgentSpec)
 SCRAPE_KINDS = {
@@ -52,7 +51,7 @@ OPERATOR_ROLE_RULES = (
 
 def vm_objects(workspace: Workspace, kind: str) -> list[K8sObject]:
     """The operator's objects of `kind`; one without metadata.name is a fragment, not an object (as operator.py)."""
-    return [o for o in workspace.kind(kind) if o.api_version.startswith(VM_GROUP) and o.name]
+    return [o for o in workspace.kind(kind) if is_victoriametrics(o) and o.name]
 
 
 def agent_identity(agent: K8sObject) -> tuple[str, bool]:

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, quote
 from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedWorkloads, unnamed_workloads
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..model import flag_values
+from ..model import flag_values, is_victoriametrics
 from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, discovers_by_own_namespace,
                         names_no_files, scrape_class_setting)
 from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, http_credentials
@@ -1177,9 +1177,7 @@ def query_in_metrics_path(ctx: Context) -> Iterator[Finding]:
     from ..analyse import loaded_by_vmagent
 
     for analysis in ctx.reported_jobs():
-        monitor = getattr(analysis.job, "monitor", None)
-        if loaded_by_vmagent(analysis.resolution.pod) or (
-                monitor is not None and monitor.api_version.startswith("operator.victoriametrics.com/")):
+        if loaded_by_vmagent(analysis.resolution.pod) or is_victoriametrics(getattr(analysis.job, "monitor", None)):
             continue  # (a VictoriaMetrics scrape object's job runs in vmagent, whoever selects it)
         endpoint = next((e for e in analysis.endpoints + analysis.incidental if "?" in e.path), None)
         if endpoint is None:
