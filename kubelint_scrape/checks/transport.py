@@ -396,7 +396,6 @@ def _kubelet_service_port(job: ScrapeJob, port: int = 0) -> str:
     return "Scrape the kubelet Service's `https-metrics` port (10250)"
 
 
-
 def _https(job: ScrapeJob) -> str:
     """The scheme setting as the monitor kind spells it: a ScrapeConfig's enum is HTTP/HTTPS (v1alpha1
     scrapeconfig_types.go), a Probe's is its prober's (`prober.scheme`: ProbeSpec has no `scheme`, so a top-level
@@ -621,7 +620,7 @@ def _alerting_over_http(ctx: Context) -> Iterator[Finding]:
                     where = (f"{runner.kind} {runner.namespace}/{runner.name} spec.alerting.alertmanagers[{index}] "
                              f"(Alertmanager {as_str(manager.get('namespace')) or runner.namespace}/"
                              f"{as_str(manager.get('name'))})")
-                    yield _alerting_finding(where, found[0], found[1], manager, runner.path, "scheme", "tlsConfig")
+                    yield _alerting_finding(where, *found, manager, runner.path, "scheme", "tlsConfig")
             continue
         if config.monitor is not None or config.flavor != "prometheus" or id(config.root) in seen:
             continue
@@ -636,11 +635,12 @@ def _alerting_over_http(ctx: Context) -> Iterator[Finding]:
             if credentials.kind not in SECRET_CREDENTIALS or _loopback_only(manager):
                 continue
             where = f"alerting.alertmanagers[{index}] of {config.describe}"
-            yield _alerting_finding(where, credentials.describe(), credentials, manager, config.path, "scheme", "tls_config")
+            yield _alerting_finding(where, credentials.describe(), credentials.kind, credentials.span, manager,
+                                    config.path, "scheme", "tls_config")
 
 
-def _operator_alerting_credentials(path: str, manager: Any) -> tuple[str, Any] | None:
-    """(what is sent, a span-bearing stand-in) for an operator AlertmanagerEndpoints entry's credentials."""
+def _operator_alerting_credentials(path: str, manager: Any) -> tuple[str, str, Span] | None:
+    """(what is sent, its credentials kind, where) for an operator AlertmanagerEndpoints entry's credentials."""
     if not isinstance(manager, YMap):
         return None
     for key, kind in OPERATOR_ALERTING_CREDENTIALS:
@@ -649,9 +649,9 @@ def _operator_alerting_credentials(path: str, manager: Any) -> tuple[str, Any] |
             continue
         if key == "bearerTokenFile":
             text = "the ServiceAccount token" if as_str(value) == SA_TOKEN else f"the token in {as_str(value)}"
-            return text, value_span(path, manager, key)
+            return text, kind if as_str(value) == SA_TOKEN else "token-file", value_span(path, manager, key)
         text = "basic auth from a Secret" if kind == "basic" else "a bearer token from a Secret"
-        return text, key_span(path, manager, key)
+        return text, kind, key_span(path, manager, key)
     return None
 
 
@@ -663,13 +663,12 @@ def _loopback_only(manager: YMap) -> bool:
     return bool(targets) and all(t.rsplit(":", 1)[0] in LOOPBACK_HOSTS for t in targets)
 
 
-def _alerting_finding(where: str, sent: str, credentials: Any, manager: YMap, path: str, scheme_key: str,
+def _alerting_finding(where: str, sent: str, kind: str, span: Span, manager: YMap, path: str, scheme_key: str,
                       tls_key: str) -> Finding:
-    span = credentials.span if hasattr(credentials, "span") else credentials
     related = ()
     if scheme_key in manager:
         related = (Related(value_span(path, manager, scheme_key), f"{scheme_key}: {as_str(manager.get(scheme_key))}"),)
-    basic = getattr(credentials, "kind", "") == "basic" or sent.startswith("basic")
+    basic = kind == "basic"
     how = f"`{scheme_key}: {as_str(manager.get(scheme_key))}`" if scheme_key in manager else f"no `{scheme_key}`: http"
     tls_note = f"; its `{tls_key}` applies only to https" if tls_key in manager else ""
     return Finding(
@@ -685,8 +684,7 @@ def _alerting_finding(where: str, sent: str, credentials: Any, manager: YMap, pa
              f"entry with a verified `{tls_key}` (the CA that signs their serving certificates); otherwise remove the "
              f"credential from the entry: Alertmanager itself checks no bearer token."),
         related=related, object=where,
-        data={"credentials": getattr(credentials, "kind", "sa-token" if "ServiceAccount" in sent else "secret"),
-              "targets": ["alertmanager"]},
+        data={"credentials": kind, "targets": ["alertmanager"]},
     )
 
 
@@ -948,8 +946,6 @@ def _listens_beyond_loopback(value: str) -> bool:
 # What each flag is set to for the component to listen on every address, as a fix writes it.
 _EXPOSED_VALUE = {"bind-address": "0.0.0.0", "listen-metrics-urls": "http://0.0.0.0:2381",
                   "metrics-bind-address": "0.0.0.0:10249"}
-_KUBESPRAY_FLAG = {"kube-controller-manager": "bind-address", "kube-scheduler": "bind-address",
-                   "etcd": "listen-metrics-urls", "kube-proxy": "metrics-bind-address"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -1011,7 +1007,7 @@ def _scan_installers(ctx: Context) -> Iterator[InstallerSetting]:
                 if variable in root:
                     yield InstallerSetting(component, as_str(root.get(variable)), at(path, root.value_pos(variable)),
                                            "kubespray inventory",
-                                           f"`{variable}: {_EXPOSED_VALUE[_KUBESPRAY_FLAG[component]]}`")
+                                           f"`{variable}: {_EXPOSED_VALUE[_K3S_ARGS[component][1]]}`")
 
 
 # ---------------------------------------------------------------------------------------------- KS308
