@@ -206,11 +206,7 @@ def _node_scrape_jobs(obj: K8sObject, runner: RunnerView | None, config: PromCon
                      relabels)
     # the report schema's `source` has no VictoriaMetrics kinds: a VMNodeScrape names its fields as a PodMonitor
     # endpoint does (path, scheme, tlsConfig, bearerTokenFile), so the fixes word them as for one
-    job = build_job(obj.path, root, config, "podmonitor")
-    job.monitor = obj
-    job.generated_relabels = generated
-    _token_from_secret(job, endpoint)
-    return [job]
+    return [_finish(build_job(obj.path, root, config, "podmonitor"), obj, endpoint, generated)]
 
 
 # A VMScrapeConfig spec inlines EndpointScrapeParams, EndpointRelabelings and EndpointAuth (vmscrapeconfig_types.go):
