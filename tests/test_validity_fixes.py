@@ -4,6 +4,8 @@ finding must go and no other validity finding may take its place."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
@@ -337,6 +339,10 @@ def test_ks601_release_fix_names_the_kustomize_images_entry_that_sets_it(tmp_pat
     # pod's file into lines, for every pod of an older release (+30 MB of lines at 10,000 objects)
     result = lint_paths([str(tmp_path)], Options())
     assert _only(result.findings, "KS601") and all(source._lines is None for source in result.sources)
+    # nor is kpatch.py imported for that lookup (a lint without Kustomize patches or images never loads it)
+    code = ("import sys\nfrom kubelint_scrape.engine import Options, lint_paths\n"
+            f"lint_paths([{str(tmp_path)!r}], Options())\nprint('kubelint_scrape.kpatch' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 
 def test_ks605_attach_namespace_fix_on_an_image_before_3_6_upgrades_first(tmp_path: Path) -> None:

@@ -325,17 +325,17 @@ def _image_set_by(ctx: Context, obj: Any, container: Any) -> str:
 
 
 def _kustomize_image_entries(ctx: Context) -> list[tuple[str, Any]]:
-    """("path:line", entry) of every `images:` entry of the inputs' kustomizations (kpatch._image_entry), once."""
-    from ..kpatch import _image_entry
+    """("path:line", entry) of every `images:` entry of the inputs' kustomizations (kpatch._image_entry), once;
+    kpatch.py is imported only when there is one (a lint without Kustomize images never loads it)."""
     from ..kustomize import is_kustomization
 
     found = []
     for kustomization in ctx.sources:
         for document in kustomization.documents:
             doc = document.root
-            if not is_kustomization(kustomization.path, doc):
-                continue
-            images = as_seq(doc.get("images"))
+            images = as_seq(doc.get("images")) if is_kustomization(kustomization.path, doc) else ()
+            if images:
+                from ..kpatch import _image_entry
             for index, item in enumerate(images):
                 entry = _image_entry(item)
                 if entry is not None:
