@@ -132,7 +132,10 @@ class PolicyRule:
 
 def _strs(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
-        return tuple(as_str(v) for v in value if v is not None)
+        # A null item (`verbs: [~]`, what an empty Helm value renders) is the empty string to the API server:
+        # encoding/json leaves a []string element it decodes null into at its zero value. So `apiGroups: [~]`
+        # is the core group and `verbs: [~]` a verb that matches no request — not a missing field.
+        return tuple(as_str(v) for v in value)
     if isinstance(value, str):
         return rule_field_items(value)
     return ()

@@ -503,3 +503,15 @@ def test_permissions_say_a_group_wildcard_in_words() -> None:
 ])
 def test_api_server_request_parses_paths_as_the_api_server(path: str, expected: Request | None) -> None:
     assert api_server_request(path) == expected
+
+
+@pytest.mark.parametrize("rules, allowed", [
+    ("[{apiGroups: [~], resources: [pods], verbs: [list]}]", True),  # null group: the core group ""
+    ("[{apiGroups: [''], resources: [pods, null], verbs: [list]}]", True),
+    ("[{apiGroups: [''], resources: [pods], verbs: [~]}]", False),  # the verb "": no request has it
+    ("[{apiGroups: [''], resources: [~], verbs: [list]}]", False),
+])
+def test_a_null_list_item_is_the_empty_string_as_the_api_server_decodes_it(rules: str, allowed: bool) -> None:
+    # sigs.k8s.io/yaml turns `~` into JSON null, and encoding/json leaves a []string element it decodes null into
+    # at "" — the object is accepted (not "no verbs"/"no apiGroups", which the model used to say by dropping it).
+    assert authorizer(cluster_role(rules)).authorize(PROM, LIST_PODS_ALL).allowed is allowed

@@ -97,8 +97,9 @@ def _items(rule: PolicyRule, key: str) -> list[tuple[str, Pos]]:
     value = node.get(key)
     if isinstance(value, YSeq):
         positions = value.ipos
-        return [(item, positions[i] if i < len(positions) else value.pos) for i, item in enumerate(value)
-                if isinstance(item, str)]
+        # a null item is "" to the API server, as the model reads it (model._strs)
+        return [("" if item is None else item, positions[i] if i < len(positions) else value.pos)
+                for i, item in enumerate(value) if item is None or isinstance(item, str)]
     if isinstance(value, str):  # (refused, KS602; read as the model reads it: `list, watch` as two items)
         pos = node.value_pos(key)
         return [(item, pos) for item in rule_field_items(value)]
@@ -160,15 +161,18 @@ def _all_known_groups(groups: Iterable[str]) -> bool:
 
 
 def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, version: tuple[int, int],
-                   verb: str = "") -> bool:
+                   verb: str | None = None) -> bool:
     """A rule entry that never matches a real request, which the RBAC-object rules report with the reason: a
     kubelet path as nonResourceURL (KS508), a star that is not a wildcard (KS505), a resource the API group does
     not serve or a group written with its version (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507), a verb
-    Kubernetes does not know (KS504). Not held, so not an unused grant (KS203) either."""
+    Kubernetes does not know (KS504), an empty item (`verbs: [~]`: the verb ""). Not held, so not an unused grant
+    (KS203) either. `verb` None: the entry's verbs are not judged."""
     verbs = _table()["verbs"]
     if url:
-        return _kubelet_path(url) or _star_inside(url) or bool(verb and verb not in verbs["non_resource"])
-    if verb and verb not in verbs["resource"] and _all_known_groups((api_group,)):
+        return _kubelet_path(url) or _star_inside(url) or (verb is not None and verb not in verbs["non_resource"])
+    if verb == "" or not resource:
+        return True  # an empty or null item (KS503/KS504): no request has an empty verb or resource
+    if verb is not None and verb not in verbs["resource"] and _all_known_groups((api_group,)):
         return True  # (a CRD or aggregated API may define verbs of its own: only built-in groups are judged)
     if "*" in resource and resource != "*" and not (resource.startswith("*/") and "*" not in resource[2:]):
         return True
@@ -179,7 +183,7 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
     if not _serves(api_group, resource, version):
         return True
     base = resource.split("/", 1)[0]
-    if verb and verb in namespaced_verbs(api_group, resource):
+    if verb is not None and verb in namespaced_verbs(api_group, resource):
         return False
     return role.kind == "Role" and base != "namespaces" and _table()["groups"][api_group][base]["scope"] == "cluster"
 
@@ -562,6 +566,9 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
     """`unneeded`: the scrapers that hold the rule and read nothing of the resource (_scrapers_not_needing): the fix
     then deletes the entry, the repair becoming the alternative. `reviewed`: the (group, resource/subresource) a
     kube-rbac-proxy of the inputs reviews (authproxy.reviewed_resources), which a misspelt `services/<name>` meant."""
+    if not resource:
+        return _empty_item("KS503", role, rule, "resources", span, {"resource": resource, "apiGroups": list(rule.api_groups),
+                                                                     "served_by": []})
     table = _table()["groups"]
     base, _, sub = resource.partition("/")
     groups = rule.api_groups
@@ -667,6 +674,25 @@ def unknown_verb(ctx: Context) -> Iterator[Finding]:
                 yield finding
 
 
+def _empty_item(rule_id: str, role: RoleDef, rule: PolicyRule, key: str, span: Span, data: dict) -> Finding:
+    """An empty or null item in `verbs`/`resources` (`[~]`, `[get, ""]`: what an unset Helm value renders). The API
+    server decodes null into a []string element as "" (encoding/json), accepts it, and no request has an empty verb
+    or resource, so the item grants nothing."""
+    items = rule.verbs if key == "verbs" else rule.resources
+    if any(items):
+        fix = f"Delete the empty item from `{key}`; the rule's other {key} are unchanged."
+    else:
+        fix = f"Write the {key[:-1]} you meant in `{key}` (or delete the rule: as written it grants nothing)."
+    noun = "verb" if key == "verbs" else "resource"
+    return Finding(
+        rule_id, span,
+        f"{_label(role)} rules[{rule.index}]: an empty or null item in `{key}` (`~`, what an unset value renders) is "
+        f"the {noun} \"\" to the API server, which no request has. The API server accepts the rule, but the item "
+        f"grants nothing",
+        fix=fix, object=role.obj.ref if role.obj else role.ref, data=data,
+    )
+
+
 # The HTTP verb a resource verb written on a URL rule stands for (requestinfo.go: GET/HEAD→get, DELETE→delete).
 # (Not `create`/`update`: kube-rbac-proxy checks a POST/PUT to a URL as those, so they are URL verbs already.)
 URL_VERB_FOR = {"list": "get", "watch": "get", "deletecollection": "delete"}
@@ -674,6 +700,8 @@ URL_VERB_FOR = {"list": "get", "watch": "get", "deletecollection": "delete"}
 
 def _unknown_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, url_rule: bool, allowed: list[str]) -> Finding:
     where = f"{_label(role)} rules[{rule.index}]"
+    if not verb:
+        return _empty_item("KS504", role, rule, "verbs", span, {"verb": verb, "suggestion": ""})
     if url_rule and verb in URL_VERB_FOR:
         # a resource verb on a URL rule with no HTTP verb beside it (unknown_verb)
         meant = URL_VERB_FOR[verb]
