@@ -195,6 +195,9 @@ def _build_patches(sources: list[Source], chains: dict[str, tuple[str, ...]]) ->
     return patches
 
 
+MODELS_KEPT_PER_SOURCE = 8
+
+
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
                  accounts: frozenset[tuple[str, str]] = frozenset(), namespace_fallback: str | None = None,
                  patches: tuple = ()) -> SourceModel:
@@ -208,8 +211,16 @@ def source_model(source: Source, default_namespace: str, namespace_override: str
     key = ("model", default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
     model = source.memo.get(key)
     if model is None:
+        models = [k for k in source.memo if isinstance(k, tuple) and k[:1] == ("model",)]
+        # The language server keeps a Source for hours, and each version of a patch that applies to it (or each
+        # namespace an edited Kustomization sets) is a new key: keep the most recent few, which covers every
+        # build of one run (a base in several overlays), not one model per edit ever made.
+        for stale in models[:max(0, len(models) + 1 - MODELS_KEPT_PER_SOURCE)]:
+            del source.memo[stale]
         model = source.memo[key] = _build_source_model(
             source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
+    else:  # most recently used last, so the eviction above drops the least recently used
+        source.memo[key] = source.memo.pop(key)
     return model
 
 

@@ -377,6 +377,28 @@ def test_an_edited_kustomize_patch_reaches_the_operator_monitor_it_patches(tmp_p
     assert "KS601" in [rule for rule, *_ in _fresh({**texts, patch: edit(original)}, set(files))]
 
 
+def test_a_long_session_of_patch_edits_keeps_a_bounded_number_of_models_per_file(tmp_path: Path) -> None:
+    """Each version of a Kustomize patch is a new model key on the patched file's Source, which the language
+    server keeps for hours: without a bound, one model per edit ever made stays in memory."""
+    from kubelint_scrape.build import MODELS_KEPT_PER_SOURCE
+
+    shutil.copytree(ROOT / "fixtures" / "KS602" / "pass-monitor-patch-without-selector", tmp_path / "ws",
+                    ignore=shutil.ignore_patterns("expected*"))
+    files = sorted(str(p) for p in (tmp_path / "ws").glob("*.yaml"))
+    texts = {path: Path(path).read_text() for path in files}
+    session = Session([str(tmp_path / "ws")])
+    patch = str(tmp_path / "ws" / "patch-interval.yaml")
+    session.update(patch, texts[patch], 1)
+    for version in range(2, 3 * MODELS_KEPT_PER_SOURCE):
+        texts[patch] = texts[patch].replace("interval:", f"# edit {version}\n      interval:", 1)
+        session.update(patch, texts[patch], version)
+        _session(session)
+    assert _session(session) == _fresh(texts, {patch})
+    kept = [sum(1 for key in source.memo if isinstance(key, tuple) and key[:1] == ("model",))
+            for folder in session.folders for source in folder.sources.values()]
+    assert kept and max(kept) <= MODELS_KEPT_PER_SOURCE, kept
+
+
 KUBELET_SERVICE = ("apiVersion: v1\nkind: Service\nmetadata: {name: kubelet, namespace: kube-system}\n"
                    "spec:\n  ports: [{name: https-metrics, port: 10250}]\n")
 
