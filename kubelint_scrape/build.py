@@ -195,7 +195,7 @@ def _build_patches(sources: list[Source], chains: dict[str, tuple[str, ...]]) ->
     return patches
 
 
-MODELS_KEPT_PER_SOURCE = 8
+MODELS_KEPT_PER_SOURCE = 8  # the variants of one file a run models (a base in several overlays), kept between runs
 
 
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
@@ -209,19 +209,9 @@ def source_model(source: Source, default_namespace: str, namespace_override: str
     `patches`: (the kpatch.Patch objects its builds apply to its objects, in order (equal when read from the same
     text), the namespace each finds them in) as _applied makes them, or ()."""
     key = ("model", default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
-    model = source.memo.get(key)
-    if model is None:
-        models = [k for k in source.memo if isinstance(k, tuple) and k[:1] == ("model",)]
-        # The language server keeps a Source for hours, and each version of a patch that applies to it (or each
-        # namespace an edited Kustomization sets) is a new key: keep the most recent few, which covers every
-        # build of one run (a base in several overlays), not one model per edit ever made.
-        for stale in models[:max(0, len(models) + 1 - MODELS_KEPT_PER_SOURCE)]:
-            del source.memo[stale]
-        model = source.memo[key] = _build_source_model(
-            source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
-    else:  # most recently used last, so the eviction above drops the least recently used
-        source.memo[key] = source.memo.pop(key)
-    return model
+    return source.remember(key, lambda: _build_source_model(
+        source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches),
+        keep=MODELS_KEPT_PER_SOURCE)
 
 
 def prepare_model(source: Source, default_namespace: str, limits: Limits, kubernetes_version: tuple[int, int]) -> SourceModel:

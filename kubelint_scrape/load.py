@@ -64,6 +64,24 @@ class Source:
         lines = self.lines
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
+    def remember(self, key: tuple, make: Callable[[], Any], keep: int = 8, family: int = 1) -> Any:
+        """make()'s result for `key`, made on first use and kept in memo[key[:family]] — a dict of the family's
+        variants (the keys with the same first `family` items), of which the `keep` most recently used stay.
+        The language server keeps a Source for hours, and a result that depends on other files too (the
+        Kustomize patches applied to it, the namespace a Kustomization sets) gets a new key at each of their
+        edits: without the bound, one result per edit ever made stays in memory. `keep` covers every variant one
+        run asks for (a base built by several overlays)."""
+        variants = self.memo.get(key[:family])
+        if variants is None:
+            variants = self.memo[key[:family]] = {}
+        elif key in variants:
+            value = variants[key] = variants.pop(key)  # most recently used last: the eviction below drops the oldest
+            return value
+        while len(variants) >= keep:
+            del variants[next(iter(variants))]
+        value = variants[key] = make()
+        return value
+
 
 def gc_paused(function: Callable) -> Callable:
     """Run `function` with the cyclic garbage collector paused: building many small, acyclic objects (trees,

@@ -394,9 +394,11 @@ def test_a_long_session_of_patch_edits_keeps_a_bounded_number_of_models_per_file
         session.update(patch, texts[patch], version)
         _session(session)
     assert _session(session) == _fresh(texts, {patch})
-    kept = [sum(1 for key in source.memo if isinstance(key, tuple) and key[:1] == ("model",))
-            for folder in session.folders for source in folder.sources.values()]
+    kept = [len(source.memo.get(("model",), {})) for folder in session.folders for source in folder.sources.values()]
     assert kept and max(kept) <= MODELS_KEPT_PER_SOURCE, kept
+    monitors = [len(variants) for folder in session.folders for source in folder.sources.values()
+                for family, variants in source.memo.items() if isinstance(family, tuple) and family[0] == "KS601-monitor"]
+    assert monitors and max(monitors) <= 8, monitors  # the operator's refusals of the patched monitor, likewise
 
 
 KUBELET_SERVICE = ("apiVersion: v1\nkind: Service\nmetadata: {name: kubelet, namespace: kube-system}\n"

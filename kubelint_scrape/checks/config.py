@@ -57,11 +57,12 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
         for monitor in ctx.workspace.kind(kind):
             if _operator_monitor(monitor) and ctx.reports(monitor.path) and not refused(monitor):
                 source = ctx.source(monitor.path)
-                memo = source.memo if source is not None and source.memo else {}
+                if source is None or not source.memo:
+                    yield from validate_monitor(monitor)
+                    continue
                 key = _monitor_key(monitor, ctx.workspace.indexes.get("patches applied", {}).get(monitor.path, ()))
-                if key not in memo:
-                    memo[key] = validate_monitor(monitor)
-                yield from memo[key]
+                # (a family per monitor: its variants by namespace and patches, see _monitor_key)
+                yield from source.remember(key, lambda: validate_monitor(monitor), family=3)
 
 
 def _operator_monitor(obj: Any) -> bool:
@@ -74,6 +75,7 @@ def _monitor_key(monitor: Any, patches: tuple = ()) -> tuple:
     # The findings name the monitor by namespace, which a Kustomization may set: part of the key. So are the
     # Kustomize patches applied to its file's objects (build.py "patches applied", equal when read from the same
     # text): a patched monitor is a new tree at the base's position, and an edit of the patch alone changes it.
+    # The first three items name the monitor: Source.remember keeps a few variants of each (family=3).
     return ("KS601-monitor", monitor.path, monitor.doc.pos, monitor.namespace) + ((patches,) if patches else ())
 
 
