@@ -279,9 +279,8 @@ def _release_findings(ctx: Context, config: Any, validate: Any, release: Any) ->
     if source is None or not source.memo:
         return list(validate(config, release))
     key = _ks601_key(config) + ((release,) if release is not None else ())
-    if key not in source.memo:
-        source.memo[key] = list(validate(config, release))
-    return source.memo[key]
+    # a family per config (its first four items): its variants by holder namespace and release
+    return source.remember(key, lambda: list(validate(config, release)), family=4)
 
 
 def _pod_release(ctx: Context, pod: Any) -> Any:
@@ -364,12 +363,10 @@ def precheck(source: Any, configs: list, objects: list, wanted: set[str]) -> Non
 
         for config in configs:
             if config.origin != "operator" and not is_collector_config(config.root):
-                key = _ks601_key(config)
-                if key not in source.memo:
-                    source.memo[key] = list(validate(config))
+                source.remember(_ks601_key(config), lambda: list(validate(config)), family=4)  # as _release_findings
         for obj in objects:
-            if _operator_monitor(obj) and _monitor_key(obj) not in source.memo:
-                source.memo[_monitor_key(obj)] = validate_monitor(obj)
+            if _operator_monitor(obj):
+                source.remember(_monitor_key(obj), lambda: validate_monitor(obj), family=3)  # as the check asks
     if "KS602" in wanted:
         from ..k8svalidate import source_findings
 
