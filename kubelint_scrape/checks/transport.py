@@ -593,7 +593,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             related=(Related(value_span(sd.path, sd.node, "api_server"), f"api_server: {sd.api_server}"),),
             object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
         )
-    yield from _alerting_over_http(ctx)
+    yield from _senders_over_http(ctx)
 
 
 # Alertmanager notifications are sent with the alerting entry's own http_config (prometheus notifier/manager.go
@@ -619,7 +619,7 @@ REMOTE_SECTIONS = (("remote_write", "remoteWrite", ("Prometheus", "PrometheusAge
 RAW_REMOTE_FLAVORS = {"prometheus": ("remote_write", "remote_read"), "grafana-agent": ("remote_write",)}
 
 
-def _alerting_over_http(ctx: Context) -> Iterator[Finding]:
+def _senders_over_http(ctx: Context) -> Iterator[Finding]:
     seen: set[int] = set()
     for config in ctx.analysis.configs:
         runner = config.runner
