@@ -800,7 +800,7 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
         elif job.tls.get("ca") is not None:
             continue  # an inline CA, or a Secret/ConfigMap other than the cluster CA's: we cannot tell which one
         else:
-            span = key_span(job.path, job.node, "tls_config") if "tls_config" in job.node else _origin(analysis, kubelets[0])
+            span = _system_roots_place(analysis, kubelets[0])
             with_what = f"the system's root CAs (no {_key(job, 'ca_file')})"  # a monitor's field: tlsConfig.caFile
         yield Finding(
             "KS304", span,
@@ -810,10 +810,26 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             fix="If the kubelets run with `serverTLSBootstrap: true` (serving certificates from the cluster CA), declare "
                 "the assumption `kubelet-serving-cert: cluster-ca`; otherwise enable `serverTLSBootstrap` and approve "
                 "the kubelets' serving CSRs rather than skipping verification (KS301).",
-            related=(Related(_origin(analysis, kubelets[0]), "selects the kubelets"),),
+            related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelets[0])]
+                          if origin != span),
             object=job.label, data={"ca": ca_file or ("kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE
                                                       else "system")},
         )
+
+
+def _system_roots_place(analysis: JobAnalysis, kubelet: Endpoint) -> Span:
+    """Where a job verifying the kubelets against the system roots says so (SPEC §5, the smallest node): its TLS
+    block without a CA; without one, what makes the request https — the written `scheme: https`, else the relabel
+    rule that writes `__scheme__`; the target's origin only when neither is written. (prometheus/common
+    NewTLSConfig leaves RootCAs nil without a CA, so Go verifies against the system pool: the kubelets' self-signed
+    certificates fail there as against the cluster CA.)"""
+    job = analysis.job
+    for tls_key in ("tls_config", "tlsConfig"):  # (a ScrapeConfig's spec is adapted to Prometheus' keys)
+        if tls_key in job.node:
+            return key_span(job.path, job.node, tls_key)
+    if as_str(job.node.get("scheme")).lower() == "https":
+        return value_span(job.path, job.node, "scheme")
+    return _scheme_rule(job) or _origin(analysis, kubelet)
 
 
 def _self_signed_error(job: ScrapeJob, kubelet: Endpoint) -> str:
