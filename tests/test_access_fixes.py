@@ -824,7 +824,11 @@ def test_proxied_kubeletstats_is_fixed_by_its_auth_type_not_by_relabel_rules() -
     assert "which needs only get nodes/stats (already granted)" in ks103.fix
     ks209 = next(f for f in findings if f.rule == "KS209")
     assert ks209.fix.startswith("Set `auth_type: serviceAccount` on receiver kubeletstats"), ks209.fix
-    assert "relabel" not in ks209.fix and 'resources: ["nodes/stats"]' in ks209.fix
+    # The identity already holds get nodes/stats (as KS103 says): KS209 asks for no grant of it.
+    assert "relabel" not in ks209.fix and 'resources: ["nodes/stats"]' not in ks209.fix
+    assert ks209.fix.endswith("then nothing more needs granting: observability/otel-collector already holds get "
+                              "nodes/stats (ClusterRoleBinding/otel-collector-kubelet -> "
+                              "ClusterRole/otel-collector-kubelet)."), ks209.fix
 
 
 CROSS_NAMESPACE_PODMONITOR = operator_prometheus(pod_monitors=True, deny_file_access=False) + """---

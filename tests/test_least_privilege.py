@@ -491,3 +491,21 @@ subjects:
     result = CliRunner().invoke(main, [str(tmp_path), "--format", "json", "--fail-on", "never", "--select", "KS208"])
     (finding,) = json.loads(result.output)["findings"]
     assert "  name: prometheus-prometheus\n  namespace: web\n" in finding["fix"], finding["fix"]
+
+
+@pytest.mark.parametrize("case, grant", [
+    # holds get nodes/metrics, not nodes/proxy: nothing to grant (the old fix asked to grant nodes/metrics "instead of
+    # nodes/proxy", neither of which applied)
+    ("KS209/fail-cadvisor-through-proxy-with-nodes-metrics",
+     "then nothing more needs granting: monitoring/prometheus already holds get nodes/metrics "
+     "(ClusterRoleBinding/prometheus -> ClusterRole/prometheus). "),
+    # holds neither: grant nodes/metrics, with no nodes/proxy to replace
+    ("KS103/fail-apiserver-proxy-cadvisor-nodes-only",
+     'then grant {apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"]}. '),
+    # holds nodes/proxy only: nodes/metrics replaces it
+    ("KS201/fail-proxy-scrape-needs-it",
+     'then grant {apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"]} instead of nodes/proxy. '),
+])
+def test_ks209_fix_asks_only_for_what_the_identity_lacks(case: str, grant: str) -> None:
+    (finding, *_rest) = fixture_findings(case, "KS209")
+    assert grant in finding["fix"], finding["fix"]

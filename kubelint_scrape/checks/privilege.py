@@ -1867,7 +1867,8 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
                       f"scraped directly on :10250 the kubelet authorizes {kubelet_path} only as nodes/proxy too on "
                       f"Kubernetes {assumptions.kubernetes_version}, so a direct scrape spares the API server but not "
                       f"the grant")
-            fix = _direct_scrape_fix(job, kubelet_path, assumptions.kubelet_serving_cert, subresource)
+            fix = _direct_scrape_fix(job, kubelet_path, assumptions.kubelet_serving_cert, subresource,
+                                     _held(ctx, job.identity, subresource))
             data = {"proxy_path": path, "direct_path": kubelet_path}
             gone = legacy and assumptions.version >= ROOT_PROXY_REMOVED
             if gone:
@@ -1914,15 +1915,42 @@ def _proxy_path_at_kubelet(job, assumptions) -> Iterator[Finding]:
             requested_severity="error")
 
 
-def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: str | None = "metrics") -> str:
+def _held(ctx: Context, identity: Identity | None, subresource: str | None) -> dict[str, Grant | None]:
+    """What the job's identity already holds of `get nodes/proxy` and `get nodes/<subresource>`: the grant that
+    allows each, None when denied; {} when the identity is unknown (the fix then states the role's whole change)."""
+    if identity is None:
+        return {}
+    authorizer = ctx.analysis.authorizer
+    held = {}
+    for sub in {"proxy", subresource} - {None}:
+        decision = authorizer.authorize(identity, Request("get", "", "nodes", sub))
+        held[sub] = decision.grants[0] if decision.allowed and decision.grants else None
+    return held
+
+
+def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: str | None = "metrics",
+                       held: dict[str, Grant | None] | None = None) -> str:
     """The job rewritten to scrape the kubelets directly, consistent with the other rules: its own token setting
     kept (adding `authorization` next to `bearer_token_file` is a KS601), and TLS as the kubelets serve it.
-    `subresource`: what the kubelet checks for the path; None when it asks RBAC nothing (always-allow)."""
-    grant = (f"remove nodes/proxy from the scraper's role: the kubelets authorize every request (assumption "
-             f"kubelet-authz: always-allow)." if subresource is None else
-             f"grant {{apiGroups: [\"\"], resources: [\"nodes/{subresource}\"], verbs: [\"get\"]}} instead of nodes/proxy."
-             if subresource != "proxy" else
-             "the kubelet checks nodes/proxy for this path itself, so keep get nodes/proxy (or stop scraping it).")
+    `subresource`: what the kubelet checks for the path; None when it asks RBAC nothing (always-allow).
+    `held`: what the identity already holds (_held); the grant sentence asks only for what it lacks."""
+    held = held or {}
+    has_proxy = held.get("proxy") is not None or "proxy" not in held  # unknown identity: as the role's change
+    if subresource is not None and subresource != "proxy" and held.get(subresource) is not None:
+        grant = (f"nothing more needs granting: {job.identity} already holds get nodes/{subresource} "
+                 f"({held[subresource].describe()})" + ("; nodes/proxy is then no longer needed for this job." if has_proxy
+                                                        else "."))
+    elif subresource is None:
+        grant = ((f"remove nodes/proxy from the scraper's role: " if has_proxy else "no grant is needed: ")
+                 + "the kubelets authorize every request (assumption kubelet-authz: always-allow).")
+    elif subresource != "proxy":
+        grant = (f"grant {{apiGroups: [\"\"], resources: [\"nodes/{subresource}\"], verbs: [\"get\"]}}"
+                 + (" instead of nodes/proxy." if has_proxy else "."))
+    else:
+        grant = ("the kubelet checks nodes/proxy for this path itself, so keep get nodes/proxy (or stop scraping it)."
+                 if has_proxy else
+                 "the kubelet checks nodes/proxy for this path itself, so it still needs get nodes/proxy (or stop "
+                 "scraping it).")
     if job.job.direct_setting:
         how = direct_setting(job.job, serving_cert)
         return f"{how[0].upper()}{how[1:]}; then {grant}"

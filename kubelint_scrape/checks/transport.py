@@ -12,7 +12,7 @@ import ipaddress
 import json
 import re
 from typing import Any, Iterator
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedWorkloads, unnamed_workloads
 from ..catalog import check, rule_params
@@ -593,7 +593,7 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             related=(Related(value_span(sd.path, sd.node, "api_server"), f"api_server: {sd.api_server}"),),
             object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
         )
-    yield from _alerting_over_http(ctx)
+    yield from _senders_over_http(ctx)
 
 
 # Alertmanager notifications are sent with the alerting entry's own http_config (prometheus notifier/manager.go
@@ -601,58 +601,105 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
 # (config.go DefaultAlertmanagerConfig; the operator's AlertmanagerEndpoints.scheme defaults to http too). The
 # prometheus-community `prometheus` chart renders such an entry whenever its Alertmanager is enabled: pod discovery,
 # `tls_config` and `bearer_token_file`, no scheme — the ServiceAccount token goes in clear text with every alert.
-OPERATOR_ALERTING_CREDENTIALS = (("bearerTokenFile", "sa-token"), ("authorization", "inline-token"),
-                                 ("basicAuth", "basic"))
+# remote_write / remote_read entries do the same with the scheme of their `url` (config.go RemoteWriteConfig,
+# RemoteReadConfig: a url plus an inline HTTPClientConfig; storage/remote builds the client from it). `sigv4` is not
+# a leak: it sends an HMAC signature of that one request (timestamped, payload hashed), never the AWS secret key;
+# `azuread` and `google_iam` fetch an access token and send it as `Authorization: Bearer`, which is one.
+# Operator fields (key, credentials kind, what is sent): AlertmanagerEndpoints, RemoteWriteSpec/RemoteReadSpec
+# (bearerToken: a deprecated inline string) and VictoriaMetrics' VMAgentRemoteWriteSpec (bearerTokenSecret).
+OPERATOR_CREDENTIALS = (("bearerTokenFile", "sa-token", ""), ("authorization", "inline-token", "a bearer token from a Secret"),
+                        ("basicAuth", "basic", "basic auth from a Secret"), ("bearerToken", "inline-token", "a bearer token"),
+                        ("bearerTokenSecret", "inline-token", "a bearer token from a Secret"),
+                        ("oauth2", "oauth2", "an OAuth2 access token"), ("azureAd", "azuread", "an Azure AD access token"))
+TOKEN_SOURCES = (("azuread", "azuread", "an Azure AD access token"), ("google_iam", "google-iam", "a Google access token"))
+# (raw config section, operator field, the runner kinds that have it, when it is sent, what receives it)
+REMOTE_SECTIONS = (("remote_write", "remoteWrite", ("Prometheus", "PrometheusAgent", "VMAgent"),
+                    "with every batch of samples it sends", "remote-write endpoint"),
+                   ("remote_read", "remoteRead", ("Prometheus",), "with every remote-read query", "remote-read endpoint"))
+RAW_REMOTE_FLAVORS = {"prometheus": ("remote_write", "remote_read"), "grafana-agent": ("remote_write",)}
 
 
-def _alerting_over_http(ctx: Context) -> Iterator[Finding]:
+def _senders_over_http(ctx: Context) -> Iterator[Finding]:
     seen: set[int] = set()
     for config in ctx.analysis.configs:
         runner = config.runner
         if runner is not None:
-            if id(runner) in seen or runner.kind != "Prometheus" or not ctx.reports(runner.path):
+            if id(runner) in seen or not ctx.reports(runner.path):
                 continue
             seen.add(id(runner))
-            managers = as_seq(as_map(get_path(runner.doc, "spec", "alerting")).get("alertmanagers"))
-            for index, manager in enumerate(managers):
-                found = _operator_alerting_credentials(runner.path, manager)
-                if found is not None and (as_str(manager.get("scheme")) or "http").lower() == "http":
-                    where = (f"{runner.kind} {runner.namespace}/{runner.name} spec.alerting.alertmanagers[{index}] "
-                             f"(Alertmanager {as_str(manager.get('namespace')) or runner.namespace}/"
-                             f"{as_str(manager.get('name'))})")
-                    yield _alerting_finding(where, *found, manager, runner.path, "scheme", "tlsConfig")
+            spec = as_map(get_path(runner.doc, "spec"))
+            label = f"{runner.kind} {runner.namespace}/{runner.name}"
+            if runner.kind == "Prometheus":
+                for index, manager in enumerate(as_seq(as_map(spec.get("alerting")).get("alertmanagers"))):
+                    found = _operator_credentials(runner.path, manager)
+                    if found is not None and (as_str(manager.get("scheme")) or "http").lower() == "http":
+                        where = (f"{label} spec.alerting.alertmanagers[{index}] (Alertmanager "
+                                 f"{as_str(manager.get('namespace')) or runner.namespace}/{as_str(manager.get('name'))})")
+                        yield _alerting_finding(where, *found, manager, runner.path, "scheme", "tlsConfig")
+            for _section, field, kinds, when, receiver in REMOTE_SECTIONS:
+                if runner.kind not in kinds:
+                    continue
+                for index, entry in enumerate(as_seq(spec.get(field))):
+                    found = _operator_credentials(runner.path, entry)
+                    if found is not None and _plain_remote_url(entry):
+                        yield _remote_finding(f"{label} spec.{field}[{index}]", *found, entry, runner.path, when,
+                                              receiver, "tlsConfig")
             continue
-        if config.monitor is not None or config.flavor != "prometheus" or id(config.root) in seen:
+        if config.monitor is not None or config.flavor not in RAW_REMOTE_FLAVORS or id(config.root) in seen:
             continue
         seen.add(id(config.root))
         if not ctx.reports(config.path):
             continue
-        managers = as_seq(as_map(config.root.get("alerting")).get("alertmanagers"))
-        for index, manager in enumerate(managers):
-            if not isinstance(manager, YMap) or (as_str(manager.get("scheme")) or "http").lower() != "http":
+        if config.flavor == "prometheus":
+            managers = as_seq(as_map(config.root.get("alerting")).get("alertmanagers"))
+            for index, manager in enumerate(managers):
+                if not isinstance(manager, YMap) or (as_str(manager.get("scheme")) or "http").lower() != "http":
+                    continue
+                found = _raw_credentials(config.path, manager, ())
+                if found is None or _loopback_only(manager):
+                    continue
+                where = f"alerting.alertmanagers[{index}] of {config.describe}"
+                yield _alerting_finding(where, *found, manager, config.path, "scheme", "tls_config")
+        for section, _field, _kinds, when, receiver in REMOTE_SECTIONS:
+            if section not in RAW_REMOTE_FLAVORS[config.flavor]:
                 continue
-            credentials = http_credentials(config.path, manager)
-            if credentials.kind not in SECRET_CREDENTIALS or _loopback_only(manager):
-                continue
-            where = f"alerting.alertmanagers[{index}] of {config.describe}"
-            yield _alerting_finding(where, credentials.describe(), credentials.kind, credentials.span, manager,
-                                    config.path, "scheme", "tls_config")
+            for index, entry in enumerate(as_seq(config.root.get(section))):
+                found = _raw_credentials(config.path, entry, TOKEN_SOURCES) if _plain_remote_url(entry) else None
+                if found is not None:
+                    yield _remote_finding(f"{section}[{index}] of {config.describe}", *found, entry, config.path, when,
+                                          receiver, "tls_config")
 
 
-def _operator_alerting_credentials(path: str, manager: Any) -> tuple[str, str, Span] | None:
-    """(what is sent, its credentials kind, where) for an operator AlertmanagerEndpoints entry's credentials."""
-    if not isinstance(manager, YMap):
+def _raw_credentials(path: str, entry: Any, token_sources: tuple) -> tuple[str, str, Span, str] | None:
+    """(what is sent, its credentials kind, where, its key) for a Prometheus http_config block's secret credentials."""
+    credentials = http_credentials(path, entry)
+    if credentials.kind in SECRET_CREDENTIALS:
+        key = next((k for k in CREDENTIAL_KEYS if k in entry), "")  # (promconfig._credentials' order)
+        return credentials.describe(), credentials.kind, credentials.span, key
+    for key, kind, text in token_sources:
+        if isinstance(entry.get(key), YMap):
+            return text, kind, key_span(path, entry, key), key
+    return None
+
+
+def _operator_credentials(path: str, entry: Any) -> tuple[str, str, Span, str] | None:
+    """(what is sent, its credentials kind, where, its key) for an operator endpoint's credentials (OPERATOR_CREDENTIALS)."""
+    if not isinstance(entry, YMap):
         return None
-    for key, kind in OPERATOR_ALERTING_CREDENTIALS:
-        value = manager.get(key)
-        if value is None or (key == "bearerTokenFile" and not as_str(value)):
+    for key, kind, text in OPERATOR_CREDENTIALS:
+        value = entry.get(key)
+        if value is None or (key in ("bearerTokenFile", "bearerToken") and not as_str(value)):
             continue
         if key == "bearerTokenFile":
             text = "the ServiceAccount token" if as_str(value) == SA_TOKEN else f"the token in {as_str(value)}"
-            return text, kind if as_str(value) == SA_TOKEN else "token-file", value_span(path, manager, key)
-        text = "basic auth from a Secret" if kind == "basic" else "a bearer token from a Secret"
-        return text, kind, key_span(path, manager, key)
+            return text, kind if as_str(value) == SA_TOKEN else "token-file", value_span(path, entry, key), key
+        return text, kind, key_span(path, entry, key), key
     return None
+
+
+def _loopback_host(host: str) -> bool:
+    """An address of the pod's own loopback (127.0.0.0/8, ::1): a sidecar in the same pod; nothing crosses the network."""
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
 
 
 def _loopback_only(manager: YMap) -> bool:
@@ -660,31 +707,60 @@ def _loopback_only(manager: YMap) -> bool:
     if any(key.endswith("_sd_configs") and key != "static_configs" for key in manager):
         return False
     targets = [as_str(t) for group in as_seq(manager.get("static_configs")) for t in as_seq(as_map(group).get("targets"))]
-    return bool(targets) and all(t.rsplit(":", 1)[0] in LOOPBACK_HOSTS for t in targets)
+    return bool(targets) and all(_loopback_host(t.rsplit(":", 1)[0]) for t in targets)
 
 
-def _alerting_finding(where: str, sent: str, kind: str, span: Span, manager: YMap, path: str, scheme_key: str,
-                      tls_key: str) -> Finding:
+def _plain_remote_url(entry: Any) -> bool:
+    """A remote_write/remote_read entry whose url is http:// to another host than the pod's loopback (a storage
+    adapter sidecar)."""
+    url = as_str(as_map(entry).get("url")).strip()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    return parts.scheme == "http" and bool(host) and not _loopback_host(host)
+
+
+def _alerting_finding(where: str, sent: str, kind: str, span: Span, _key: str, manager: YMap, path: str,
+                      scheme_key: str, tls_key: str) -> Finding:
     related = ()
     if scheme_key in manager:
         related = (Related(value_span(path, manager, scheme_key), f"{scheme_key}: {as_str(manager.get(scheme_key))}"),)
     basic = kind == "basic"
     how = f"`{scheme_key}: {as_str(manager.get(scheme_key))}`" if scheme_key in manager else f"no `{scheme_key}`: http"
     tls_note = f"; its `{tls_key}` applies only to https" if tls_key in manager else ""
+    # Alertmanager's own --web.config.file knows basic-auth users only: a bearer token is checked, if at all, by
+    # a proxy in front of it.
+    fix = (f"Set `{scheme_key}: https` on this entry with a verified `{tls_key}` (the CA that signs the "
+           f"Alertmanagers' serving certificates, e.g. from their --web.config.file), keeping basic auth: it then "
+           f"travels encrypted." if basic else
+           f"If a proxy in front of the Alertmanagers checks this credential, set `{scheme_key}: https` on this "
+           f"entry with a verified `{tls_key}` (the CA that signs their serving certificates); otherwise remove the "
+           f"credential from the entry: Alertmanager itself checks no bearer token.")
+    return _sender_finding(where, sent, kind, span, f"with every alert it delivers ({how}{tls_note})", "Alertmanager",
+                           fix, related, "alertmanager")
+
+
+def _remote_finding(where: str, sent: str, kind: str, span: Span, key: str, entry: YMap, path: str, when: str,
+                    receiver: str, tls_key: str) -> Finding:
+    """Sits on the `url` value (its http:// is what puts the credential on the wire in clear text)."""
+    fix = (f"Use an `https://` url with a verified `{tls_key}` (the CA that signs the {receiver}'s serving "
+           f"certificate), keeping `{key}`: it then travels encrypted; if the {receiver} checks no credential, remove "
+           f"`{key}` from the entry.")
+    return _sender_finding(where, sent, kind, value_span(path, entry, "url"),
+                           f"{when} (`url: {as_str(entry.get('url')).strip()}`)", receiver, fix,
+                           (Related(span, f"the credential it sends ({key})"),), receiver.split(" ")[0])
+
+
+def _sender_finding(where: str, sent: str, kind: str, span: Span, when: str, receiver: str, fix: str,
+                    related: tuple, target: str) -> Finding:
+    """KS303 for what Prometheus sends besides scrapes: alerts, remote writes and reads."""
     return Finding(
         "KS303", span,
-        f"{where} sends {sent} over plain HTTP with every alert it delivers ({how}{tls_note}): anyone on the "
-        f"network path can read it and replay it, and the Alertmanager is not authenticated either",
-        # Alertmanager's own --web.config.file knows basic-auth users only: a bearer token is checked, if at all, by
-        # a proxy in front of it.
-        fix=(f"Set `{scheme_key}: https` on this entry with a verified `{tls_key}` (the CA that signs the "
-             f"Alertmanagers' serving certificates, e.g. from their --web.config.file), keeping basic auth: it then "
-             f"travels encrypted." if basic else
-             f"If a proxy in front of the Alertmanagers checks this credential, set `{scheme_key}: https` on this "
-             f"entry with a verified `{tls_key}` (the CA that signs their serving certificates); otherwise remove the "
-             f"credential from the entry: Alertmanager itself checks no bearer token."),
-        related=related, object=where,
-        data={"credentials": kind, "targets": ["alertmanager"]},
+        f"{where} sends {sent} over plain HTTP {when}: anyone on the network path can read it and replay it, and "
+        f"the {receiver} is not authenticated either",
+        fix=fix, related=related, object=where, data={"credentials": kind, "targets": [target]},
     )
 
 
@@ -724,7 +800,7 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
         elif job.tls.get("ca") is not None:
             continue  # an inline CA, or a Secret/ConfigMap other than the cluster CA's: we cannot tell which one
         else:
-            span = key_span(job.path, job.node, "tls_config") if "tls_config" in job.node else _origin(analysis, kubelets[0])
+            span = _system_roots_place(analysis, kubelets[0])
             with_what = f"the system's root CAs (no {_key(job, 'ca_file')})"  # a monitor's field: tlsConfig.caFile
         yield Finding(
             "KS304", span,
@@ -734,10 +810,26 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             fix="If the kubelets run with `serverTLSBootstrap: true` (serving certificates from the cluster CA), declare "
                 "the assumption `kubelet-serving-cert: cluster-ca`; otherwise enable `serverTLSBootstrap` and approve "
                 "the kubelets' serving CSRs rather than skipping verification (KS301).",
-            related=(Related(_origin(analysis, kubelets[0]), "selects the kubelets"),),
+            related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelets[0])]
+                          if origin != span),
             object=job.label, data={"ca": ca_file or ("kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE
                                                       else "system")},
         )
+
+
+def _system_roots_place(analysis: JobAnalysis, kubelet: Endpoint) -> Span:
+    """Where a job verifying the kubelets against the system roots says so (SPEC §5, the smallest node): its TLS
+    block without a CA; without one, what makes the request https — the written `scheme: https`, else the relabel
+    rule that writes `__scheme__`; the target's origin only when neither is written. (prometheus/common
+    NewTLSConfig leaves RootCAs nil without a CA, so Go verifies against the system pool: the kubelets' self-signed
+    certificates fail there as against the cluster CA.)"""
+    job = analysis.job
+    for tls_key in ("tls_config", "tlsConfig"):  # (a ScrapeConfig's spec is adapted to Prometheus' keys)
+        if tls_key in job.node:
+            return key_span(job.path, job.node, tls_key)
+    if as_str(job.node.get("scheme")).lower() == "https":
+        return value_span(job.path, job.node, "scheme")
+    return _scheme_rule(job) or _origin(analysis, kubelet)
 
 
 def _self_signed_error(job: ScrapeJob, kubelet: Endpoint) -> str:
