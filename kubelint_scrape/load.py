@@ -368,7 +368,10 @@ def read_source(path: str, limits: Limits, stdin_name: str = UNNAMED_STDIN, stdi
 
 def decode(data: bytes) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputRejected("UTF-16 text (byte-order mark): save the file as UTF-8")
+        # kubectl transcodes it (cli-runtime FileVisitor, BOMOverride), but the YAML readers of Argo CD, Flux and
+        # apimachinery split it at single-byte newlines and fail (fluxcd/flux2#1126, kubernetes#140531)
+        raise InputRejected("UTF-16 text (byte-order mark, as Windows PowerShell's `>` writes): kubectl transcodes "
+                            "it, but Argo CD, Flux and most YAML tools read UTF-8 only; save the file as UTF-8")
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputRejected("binary content (NUL byte): not a YAML text file", _pos_of_offset(data, nul))
