@@ -366,7 +366,9 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
                 f"{job.label} scrapes the kubelet read-only port :{endpoint.port}{endpoint.path} (plain HTTP, no "
                 f"authentication or authorization): it is off by default (`readOnlyPort: 0` in the kubelet "
                 f"configuration, kubeadm and managed clusters), so targets fail with connection refused, and where it is "
-                f"on it exposes the kubelet API (pod specs on /pods) to anyone who can reach the node",
+                f"on it exposes the kubelet API (pod specs on /pods) to anyone who can reach the node"
+                + (" — and with `scheme: https` every scrape fails even there: the port serves plain HTTP (\"http: server "
+                   "gave HTTP response to HTTPS client\")" if endpoint.scheme == "https" else ""),
                 fix=fix,
                 object=job.label, data={"port": endpoint.port, "path": endpoint.path},
             )
