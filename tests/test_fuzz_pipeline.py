@@ -272,3 +272,21 @@ def test_hard_limit_catches_a_hang() -> None:
         with hard_limit(1):
             while True:
                 pass
+
+
+def test_the_atheris_harness_splits_named_files_into_a_kustomize_layout() -> None:
+    """tests/fuzz/fuzz_pipeline.py seeds Kustomize fixtures whole, each file under its path, so the long run
+    reaches kustomize.py and kpatch.py; an unsafe or missing name falls back to the file's index."""
+    from fuzz_pipeline import named_mark, split_workspace
+
+    data = (named_mark("base/kustomization.yaml") + b"resources: [sa.yaml]\n" + named_mark("base/sa.yaml") + b"a: 1\n"
+            + named_mark("../escape.yaml") + b"b: 2\n" + b"\n#~~~ kubelint-fuzz file ~~~\n" + b"c: 3\n")
+    assert split_workspace(data) == [("ws/base/kustomization.yaml", b"resources: [sa.yaml]\n"), ("ws/base/sa.yaml", b"a: 1\n"),
+                                     ("ws/2-deployment.yaml", b"b: 2\n"), ("ws/3-monitor.yaml", b"c: 3\n")]
+    case = Path(__file__).resolve().parents[1] / "fixtures" / "KS006" / "fail-overlays-built-together"
+    if not case.is_dir():
+        pytest.skip("fixture moved")
+    files = sorted(p for p in case.rglob("*.yaml") if not p.name.startswith("expected"))
+    result = check_pipeline(split_workspace(b"".join(named_mark(str(p.relative_to(case))) + p.read_bytes() for p in files)),
+                            formats=())
+    assert "KS006" in {finding.rule for finding in result.findings}  # the overlays were built: Kustomize was read
