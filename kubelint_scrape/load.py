@@ -435,7 +435,7 @@ def _pos_of_offset(data: bytes | str, offset: int) -> Pos:
 
 def parse_source(path: str, text: str, limits: Limits = Limits()) -> Source:
     source = Source(path, text)
-    documents, findings, status = parse_text(path, _without_document_boms(text), limits)
+    documents, findings, status = parse_text(path, _without_document_boms(text), limits, keep_parsed=True)
     source.documents = documents
     source.findings = findings
     source.status = status
@@ -458,21 +458,33 @@ def parse_text(
     text: str,
     limits: Limits = Limits(),
     position: Callable[[int, int], Pos] | None = None,
+    keep_parsed: bool = False,
 ) -> tuple[list[Document], list[Finding], str]:
-    """Parse a YAML stream. `position(line0, col0)` maps parser marks to file positions (embedded configs)."""
+    """Parse a YAML stream. `position(line0, col0)` maps parser marks to file positions (embedded configs).
+
+    With `keep_parsed` (a linted input file), a document that does not decode ends the stream as kubectl's does:
+    the documents before it are returned with its KS001 (kubectl apply applies them — its stream visitor stops at
+    the first document that fails, apply.go Run applies the objects decoded before it), the rest is not read.
+    Without it (embedded configs, patches, the configuration file) one error fails the whole text, as it does
+    for Prometheus and kustomize."""
     shared_positions = position is None
     syntax_fix = _SYNTAX_FIX if shared_positions else _EMBEDDED_SYNTAX_FIX
     if position is None:
         position = _file_position()
     else:
         position = _interning(position)
+    # filled as documents complete, so they survive an error in a later one
+    kept: tuple[list[Document], list[Finding]] = ([], [])
     try:
         try:
-            documents, findings, _next = _documents(path, text, limits, position, shared_positions)
+            documents, findings, _next = _documents(path, text, limits, position, shared_positions,
+                                                    documents=kept[0], findings=kept[1])
         except Exception as exc:  # the parser's own errors (several types); not ours, which say more than it
             values = None if isinstance(exc, _OWN_ERRORS) or not shared_positions else _json_values(text)
             if values is None:
                 raise
+            kept[0].clear()  # read again as a JSON stream: what the YAML attempt kept is not the file's documents
+            kept[1].clear()
             documents, findings = _json_stream(path, text, values, limits, position)
     except _Templated as exc:
         return [], [_templated_finding(path, exc.pos)], "skipped"
@@ -481,12 +493,12 @@ def parse_text(
         if template is not None:  # `name: {{ .Values.x }}` parses as a flow mapping used as a key
             return [], [_templated_finding(path, position(*template))], "skipped"
         message = "YAML syntax error: a mapping or sequence used as a mapping key; neither Kubernetes nor Prometheus accepts it"
-        return [], [Finding("KS001", Span(path, *exc.pos), message, fix=syntax_fix)], "failed"
+        return _syntax_failure(path, exc.pos, message, syntax_fix, kept if keep_parsed else None)
     except InputRejected as exc:
         return [], [Finding("KS004", Span(path, *exc.pos), str(exc))], "failed"
     except _BadMerge as exc:  # Go yaml's failWantMap: the document does not decode, for kubectl nor Prometheus
         message = "YAML error: map merge requires map or sequence of maps as the value (of this `<<` merge key)"
-        return [], [Finding("KS001", Span(path, *exc.pos), message, fix=syntax_fix)], "failed"
+        return _syntax_failure(path, exc.pos, message, syntax_fix, kept if keep_parsed else None)
     except RecursionError:
         return [], [Finding("KS004", Span(path, 1, 1), f"nesting deeper than {limits.max_depth} levels: input rejected")], "failed"
     except Exception as exc:  # ruamel raises several unrelated types for malformed input
@@ -500,8 +512,18 @@ def parse_text(
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         context = getattr(exc, "context", None)
         message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-        return [], [Finding("KS001", Span(path, *pos), message, fix=syntax_fix)], "failed"
+        return _syntax_failure(path, pos, message, syntax_fix, kept if keep_parsed else None)
     return documents, findings, "linted"
+
+
+def _syntax_failure(path: str, pos: Pos, message: str, fix: str,
+                    kept: tuple[list[Document], list[Finding]] | None) -> tuple[list[Document], list[Finding], str]:
+    """The KS001 of a text that does not parse, after the documents (and their KS005s) read before the error when
+    they are kept. The file stays "failed": the language server keeps its last complete version as context."""
+    documents, findings = kept if kept is not None and kept[0] else ([], [])
+    if documents:
+        fix = _SYNTAX_FIX_AFTER_DOCUMENTS
+    return documents, findings + [Finding("KS001", Span(path, *pos), message, fix=fix)], "failed"
 
 
 _OWN_ERRORS = (_Templated, _ComplexKey, InputRejected, _BadMerge, RecursionError)
@@ -566,6 +588,8 @@ def _json_stream(path: str, text: str, values: list[tuple[int, int]], limits: Li
 
 
 _SYNTAX_FIX = "Fix the YAML at this position; the file was not analysed."
+_SYNTAX_FIX_AFTER_DOCUMENTS = ("Fix the YAML at this position; the documents before it were analysed, this one and the"
+                               " rest of the file were not (kubectl apply likewise applies only the ones before it).")
 # An embedded config (a ConfigMap or Secret value): only that config goes unread, the file around it is linted.
 _EMBEDDED_SYNTAX_FIX = "Fix the YAML at this position; this embedded config was not analysed (the rest of the file was)."
 
@@ -599,16 +623,18 @@ def _error_mark(text: str, problem: Any, context: Any) -> Any:
     return context if at_end else problem
 
 def _documents(path: str, text: str, limits: Limits, position: Callable[[int, int], Pos], shared_positions: bool,
-               pure: bool = False, first_index: int = 0) -> tuple[list[Document], list[Finding], int]:
+               pure: bool = False, first_index: int = 0, documents: list[Document] | None = None,
+               findings: list[Finding] | None = None) -> tuple[list[Document], list[Finding], int]:
     """The documents of a YAML stream, the KS005 findings of their duplicate keys, and the index the next document
     would have.
 
     libyaml (ruamel's C parser) refuses a colon inside a flow plain scalar (`targets: [localhost:9090]`), which
     YAML 1.2, Go's yaml (Prometheus, kubectl) and ruamel's own Python parser accept: the document where it stops
     is parsed again with the Python parser (several times slower, so only that document), and the C parser goes
-    on from the next `---` line."""
-    findings: list[Finding] = []
-    documents: list[Document] = []
+    on from the next `---` line. `documents` and `findings`, when given, are filled in place (what was read
+    before an error stays in the caller's hands)."""
+    findings = [] if findings is None else findings
+    documents = [] if documents is None else documents
     builder = _Builder(limits, position, _SHARED_POSITIONS if shared_positions else {})
     duplicate_count = 0
     unlisted: list[Pos] = []
@@ -649,13 +675,12 @@ def _parse_on(path: str, text: str, limits: Limits, position: Callable[[int, int
         if not part:
             continue
         try:
-            part_documents, part_findings, index = _documents(
-                path, part, limits, lambda l, c, at=part_line: position(l + at, c), False, pure=pure, first_index=index)
+            *_, index = _documents(
+                path, part, limits, lambda l, c, at=part_line: position(l + at, c), False, pure=pure, first_index=index,
+                documents=documents, findings=findings)
         except Exception as exc:
             _move_marks(exc, part_line, start if pure else end)
             raise
-        documents += part_documents
-        findings += part_findings
     return index
 
 

@@ -47,7 +47,12 @@ def _seen(findings) -> list[tuple]:
 
 def _fresh(texts: dict[str, str], report: set[str]) -> list[tuple]:
     sources = [parse_source(path, text) for path, text in sorted(texts.items())]
-    return _seen(lint_sources(sources, Options(report_paths=report)).findings)
+    findings = lint_sources(sources, Options(report_paths=report)).findings
+    # An open buffer that does not parse shows its own load findings alone, its last parsed version staying the
+    # context (lsp.Snapshot.run): `check` also lints the documents a broken file holds before its error, the editor
+    # does not while the buffer is mid-edit.
+    broken = {s.path: {(f.rule, f.span) for f in s.findings} for s in sources if s.status == "failed" and s.path in report}
+    return _seen(f for f in findings if f.span.path not in broken or (f.rule, f.span) in broken[f.span.path])
 
 
 def _session(session: Session) -> list[tuple]:

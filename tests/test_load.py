@@ -216,6 +216,28 @@ def test_syntax_error_is_ks001_with_parser_position() -> None:
     assert finding.rule == "KS001" and finding.span.line == 2
 
 
+@pytest.mark.parametrize("middle", ["", "args: [--addr=127.0.0.1:9101]\n"])  # the second: libyaml's flow-colon retry
+def test_documents_before_a_broken_one_are_kept_with_its_ks001(middle: str) -> None:
+    """kubectl apply applies the documents decoded before the one that fails (its stream visitor stops there,
+    apply.go Run applies what it got): they are linted, with the KS001 of the broken one and a duplicate key found
+    in them; nothing after it is read."""
+    text = ("kind: ServiceAccount\nmetadata: {name: a, name: b}\n---\nkind: Pod\n" + middle
+            + "---\nkind: Role\nrules: [\n---\nkind: ConfigMap\n")
+    source = parse_source("f.yaml", text)
+    assert source.status == "failed"
+    assert [d.root["kind"] for d in source.documents] == ["ServiceAccount", "Pod"]
+    assert [f.rule for f in source.findings] == ["KS005", "KS001"]
+    assert "documents before it were analysed" in source.findings[-1].fix
+
+
+def test_an_embedded_config_that_does_not_parse_keeps_no_document() -> None:
+    """Prometheus refuses the whole config text: no document of it is used, even those before the error."""
+    from kubelint_scrape.load import parse_text
+
+    documents, findings, status = parse_text("x.yaml", "a: 1\n---\nb: [\n", position=lambda line, column: (line + 1, column + 1))
+    assert (documents, [f.rule for f in findings], status) == ([], ["KS001"], "failed")
+
+
 @pytest.mark.parametrize("text", [
     "metadata:\n  name: {{ .Values.name }}\n",
     "{{- if .Values.rbac.create }}\napiVersion: v1\nkind: ServiceAccount\n{{- end }}\n",
