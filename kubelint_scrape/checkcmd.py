@@ -135,6 +135,21 @@ def _minor_hint(value: str) -> str:
     return f" (for {value} write {match[1]})" if match else ""
 
 
+def _config_start(paths, stdin_filename) -> str | None:
+    """Where the configuration is looked for: the nearest one to what is linted (the deepest directory holding
+    every path; stdin counts as --stdin-filename), as ruff finds a file's — so `kubelint-scrape case/` reads
+    case/.kubelint-scrape.yaml from anywhere; above that directory the search reaches the current directory's
+    configuration whenever the paths are under it. None (the current directory) without paths."""
+    named = [stdin_filename if p == "-" else p for p in paths if p != "-" or stdin_filename]
+    if not named:
+        return None
+    directories = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in named]
+    try:
+        return os.path.commonpath(directories)
+    except ValueError:  # different drives (Windows)
+        return None
+
+
 def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_version, kubelet_authn, kubelet_authz,
                      kubelet_serving_cert, default_namespace, max_file_size, force_exclude=False, output=None, select=(),
                      ignore=()) -> tuple[Any, Any, list[str]]:
@@ -146,7 +161,7 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
     from .config import ConfigError, build_options, discover_and_load, flag_value_problem
 
     try:
-        config = discover_and_load(config_file)
+        config = discover_and_load(config_file, start=_config_start(paths, stdin_filename), cwd_fallback=True)
     except ConfigError as exc:
         raise UsageProblem(str(exc), "configuration") from None
     # lexists: a named broken link or link loop is an input, and gets a KS004 that says which (load.find_inputs)

@@ -104,14 +104,19 @@ def _has_section(path: str) -> bool:
         return True  # ours but broken: load_config reports the syntax error
 
 
-def discover_and_load(explicit: str | None = None, start: str | None = None) -> Config:
-    """The configuration named with --config, else the nearest one, else the defaults."""
+def discover_and_load(explicit: str | None = None, start: str | None = None, cwd_fallback: bool = False) -> Config:
+    """The configuration named with --config, else the nearest one at or above `start` (default: the current
+    directory), else the defaults rooted there. `cwd_fallback` (the CLI, whose `start` is where the linted paths
+    are): failing that, the nearest one at or above the current directory — paths outside its tree still get the
+    project's configuration — and the defaults are rooted at the current directory."""
     if explicit is not None:
         if not os.path.isfile(explicit):
             raise ConfigError(f"{explicit}: configuration file not found")
         return load_config(explicit)
-    found = find_config(start)
-    return load_config(found) if found else Config(root=os.path.abspath(start or os.getcwd()))
+    found = find_config(start) or (find_config() if cwd_fallback and start is not None else None)
+    if found:
+        return load_config(found)
+    return Config(root=os.path.abspath(os.getcwd() if cwd_fallback or start is None else start))
 
 
 # ---------------------------------------------------------------------------------------------- reading

@@ -49,6 +49,29 @@ def test_nearest_file_wins_and_yaml_beats_pyproject(tmp_path) -> None:
     assert find_config(str(tmp_path / "a")) == str(tmp_path / "a" / ".kubelint-scrape.yaml")
 
 
+def test_the_linted_paths_own_configuration_is_found_from_anywhere(tmp_path, monkeypatch) -> None:
+    """`kubelint-scrape case/` reads case/.kubelint-scrape.yaml whatever the current directory, as ruff finds a
+    file's nearest configuration; a path with none in its tree still gets the current directory's (the project's),
+    and stdin is placed by --stdin-filename."""
+    case, elsewhere = tmp_path / "case", tmp_path / "elsewhere"
+    shutil.copytree(QUICKSTART, case)
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert "KS102" in rules_in(run(str(case), "--format", "concise").output)
+    (case / ".kubelint-scrape.yaml").write_text("ignore: [KS102]\n")
+    assert "KS102" not in rules_in(run(str(case), "--format", "concise").output)
+    assert "KS102" not in rules_in(run(str(case / "prometheus-config.yaml"), str(case / "prometheus-rbac.yaml"),
+                                       "--format", "concise").output)
+    text = (case / "prometheus-config.yaml").read_text()
+    stdin = ("-", "--stdin-filename", str(case / "prometheus-config.yaml"), "--format", "concise")
+    assert "KS100" in rules_in(run(*stdin, stdin=text).output)  # alone, the config's runner is unknown
+    (case / ".kubelint-scrape.yaml").write_text("ignore: [KS102, KS100]\n")
+    assert "KS100" not in rules_in(run(*stdin, stdin=text).output)
+    (case / ".kubelint-scrape.yaml").unlink()
+    (elsewhere / ".kubelint-scrape.yaml").write_text("ignore: [KS102]\n")  # the current directory's, as before
+    assert "KS102" not in rules_in(run(str(case), "--format", "concise").output)
+
+
 def test_pyproject_without_our_table_is_skipped(tmp_path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.kubelint-scrape]\nfail-on = "error"\n')
     (tmp_path / "pkg").mkdir()
