@@ -325,8 +325,11 @@ FILE_ACCESS_REFUSED = _operator_skips("arbitraryFSAccessThroughSMs.deny refuses 
 
 # EndpointAuth's file fields beyond the Prometheus Operator's (operator.file_fields): a VictoriaMetrics endpoint
 # may also read its basic-auth password and its OAuth2 client secret from files, and testForArbitraryFSAccess
-# refuses those too (section → key).
-VM_AUTH_FILE_FIELDS = (("basicAuth", "passwordFile"), ("oauth2", "clientSecretFile"))
+# refuses those too (section → key). Both keys are snake_case in the CRD (vmextra_types.go BasicAuth.PasswordFile
+# `json:"password_file"`, OAuth2.ClientSecretFile `json:"client_secret_file"`); a camelCase spelling is an unknown
+# field the API server drops, so it reads no file. authorization.credentialsFile is not refused (the operator's
+# check does not look at it).
+VM_AUTH_FILE_FIELDS = (("basicAuth", "password_file"), ("oauth2", "client_secret_file"))
 
 
 def _vm_file_fields(holder: YMap) -> list[tuple[YMap, str, str]]:
@@ -342,7 +345,7 @@ def _vm_file_fields(holder: YMap) -> list[tuple[YMap, str, str]]:
 def _file_access_refused(agent: K8sObject, obj: K8sObject) -> list:
     """vmagent.go mustValidateObjects → testForArbitraryFSAccess: with the VMAgent's arbitraryFSAccessThroughSMs.deny,
     an object whose EndpointAuth (any endpoint's, or the spec's for VMNodeScrape, VMProbe, VMScrapeConfig) reads a
-    file — bearerTokenFile, basicAuth.passwordFile, oauth2.clientSecretFile, tlsConfig caFile/certFile/keyFile — is
+    file — bearerTokenFile, basicAuth.password_file, oauth2.client_secret_file, tlsConfig caFile/certFile/keyFile — is
     marked broken and left out of the config. (monitor, span, field) per file field, as operator.py records them
     for KS603."""
     if get_path(agent.doc, "spec", "arbitraryFSAccessThroughSMs", "deny") is not True:

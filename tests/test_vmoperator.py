@@ -361,15 +361,16 @@ spec:
 
 
 @pytest.mark.parametrize("auth, field", [
-    ("    basicAuth:\n      username: {name: shop-scrape, key: user}\n      passwordFile: /etc/vmagent/shop/password\n",
-     "basicAuth.passwordFile"),
-    ("    oauth2:\n      client_id: {secret: {name: shop-scrape, key: id}}\n      clientSecretFile: /etc/vmagent/shop/secret\n"
-     "      token_url: https://sso.example.com/token\n", "oauth2.clientSecretFile"),
+    ("    basicAuth:\n      username: {name: shop-scrape, key: user}\n      password_file: /etc/vmagent/shop/password\n",
+     "basicAuth.password_file"),
+    ("    oauth2:\n      client_id: {secret: {name: shop-scrape, key: id}}\n      client_secret_file: /etc/vmagent/shop/secret\n"
+     "      token_url: https://sso.example.com/token\n", "oauth2.client_secret_file"),
 ])
 def test_agent_denying_file_access_refuses_vm_basic_auth_and_oauth2_files(tmp_path, auth: str, field: str) -> None:
     """testForArbitraryFSAccess (collect_scrapes.go) also refuses a VictoriaMetrics EndpointAuth's basicAuth
-    passwordFile and oauth2 clientSecretFile, which a Prometheus Operator endpoint cannot hold (probe mutations11:
-    the VMServiceScrape was taken as rendered)."""
+    password_file and oauth2 client_secret_file, which a Prometheus Operator endpoint cannot hold (probe mutations11:
+    the VMServiceScrape was taken as rendered). Both are snake_case in the CRD (probe vmoperator3: the camelCase
+    spellings tested before are fields the API server drops)."""
     spec = "  selectAllByDefault: true\n  arbitraryFSAccessThroughSMs: {deny: true}"
     scrape = SCRAPE.format(namespace="shop").replace("  - port: http-metrics\n", "  - port: http-metrics\n" + auth)
     paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)), write(tmp_path, "scrape.yaml", scrape)]
@@ -395,3 +396,18 @@ def test_agent_denying_file_access_leaves_out_a_scrape_object_reading_files(tmp_
         assert ks603[0]["message"].startswith("VMServiceScrape shop/api reads a file through bearerTokenFile")
         assert "VMServiceScrapes" in ks603[0]["fix"]
     assert _job(paths, "serviceScrape/shop/api/0").rejected.startswith("the operator leaves it out") is rejected
+
+
+@pytest.mark.parametrize("auth", [
+    "    basicAuth:\n      username: {name: shop-scrape, key: user}\n      passwordFile: /etc/vmagent/shop/password\n",
+    "    authorization:\n      type: Bearer\n      credentialsFile: /etc/vmagent/shop/token\n",
+])
+def test_agent_denying_file_access_keeps_what_the_operator_does_not_refuse(tmp_path, auth: str) -> None:
+    """testForArbitraryFSAccess (vmagent_scrapeconfig.go) looks at bearerTokenFile, basicAuth.password_file,
+    oauth2.client_secret_file and tlsConfig's files only: an authorization.credentialsFile passes, and a camelCase
+    `passwordFile` is no field of the CRD (BasicAuth `json:"password_file"`), so nothing reads a file (probe vmoperator3)."""
+    spec = "  selectAllByDefault: true\n  arbitraryFSAccessThroughSMs: {deny: true}"
+    scrape = SCRAPE.format(namespace="shop").replace("  - port: http-metrics\n", "  - port: http-metrics\n" + auth)
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)), write(tmp_path, "scrape.yaml", scrape)]
+    assert not [f for f in report(*paths)["findings"] if f["rule"] == "KS603"]
+    assert not _job(paths, "serviceScrape/shop/api/0").rejected

@@ -24,8 +24,8 @@ Judged after running. The tool was wrong twice, and is fixed:
   KS603-rejected monitor does (operator.scrape_config_list; fixture KS601/fail-vmagent-inline-scrape-config-one-
   mapping, test_vmoperator test_scrape_configs_the_operator_cannot_unmarshal_are_kept_rejected_as_meant).
 - "b29 deny: true while the shop endpoint reads its basic-auth password from a file": silent about the VMServiceScrape
-  (its job reported, KS303). The VM operator's testForArbitraryFSAccess also refuses basicAuth.passwordFile and
-  oauth2.clientSecretFile (collect_scrapes.go); only the Prometheus Operator's file fields were checked
+  (its job reported, KS303). The VM operator's testForArbitraryFSAccess also refuses basicAuth.password_file and
+  oauth2.client_secret_file (collect_scrapes.go); only the Prometheus Operator's file fields were checked
   (vmoperator._vm_file_fields; test_vmoperator test_agent_denying_file_access_refuses_vm_basic_auth_and_oauth2_files).
 The first guess was wrong, not the tool, for the rest (corrected, the reason beside each): KS108 replaces the access
 errors it explains; a grant that exists in another namespace is KS105, not KS101; a rejected or token-less job keeps
@@ -171,8 +171,8 @@ MUTATIONS = [
     ("b29 deny: true while the shop endpoint reads its basic-auth password from a file", B29,
      [(AG, DENY, "    deny: true\n"),
       (SH, ENDPOINT, ENDPOINT + "      basicAuth:\n        username: {name: shop-scrape, key: user}\n"
-                               "        passwordFile: /etc/vmagent/shop/password\n")],
-     ["KS603"]),  # fixed: testForArbitraryFSAccess refuses basicAuth.passwordFile too (was silent); the refused
+                               "        password_file: /etc/vmagent/shop/password\n")],
+     ["KS603"]),  # fixed: testForArbitraryFSAccess refuses basicAuth.password_file too (was silent); the refused
     # object's job is not reported (no KS303 for the password sent over http)
     # ---- b29: the VMAgent's own scrape config, the probe, app endpoints
     ("b29 inlineScrapeConfig written as a mapping", B29,
