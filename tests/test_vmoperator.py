@@ -411,3 +411,34 @@ def test_agent_denying_file_access_keeps_what_the_operator_does_not_refuse(tmp_p
     paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)), write(tmp_path, "scrape.yaml", scrape)]
     assert not [f for f in report(*paths)["findings"] if f["rule"] == "KS603"]
     assert not _job(paths, "serviceScrape/shop/api/0").rejected
+
+
+def test_credential_findings_name_vmagent_for_its_jobs(tmp_path) -> None:
+    """KS106 and KS111 say which program sends no token: vmagent for a VMAgent's jobs (its scrape objects', its
+    inlineScrapeConfig's), whose kubernetes discovery also sends none to an api_server it is given (lib/promscrape/
+    discovery/kubernetes api_config.go: the pod's token only without one). They said Prometheus (probe vmoperator3)."""
+    agent = AGENT.format(selectors="  selectAllByDefault: true\n  inlineScrapeConfig: |\n    - job_name: remote-pods\n"
+                                   "      kubernetes_sd_configs:\n        - role: pod\n"
+                                   "          api_server: https://other-cluster:6443\n")
+    scrapes = """\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMNodeScrape
+metadata: {name: nodes, namespace: monitoring}
+spec:
+  scheme: https
+  tlsConfig: {insecureSkipVerify: true}
+---
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMScrapeConfig
+metadata: {name: remote, namespace: monitoring}
+spec:
+  kubernetesSDConfigs:
+  - {role: pod, apiServer: "https://other-cluster:6443"}
+"""
+    findings = report(write(tmp_path, "agent.yaml", agent), write(tmp_path, "scrapes.yaml", scrapes))["findings"]
+    found = {(f["rule"], f["object"]): f for f in findings if f["rule"] in ("KS106", "KS111")}
+    assert set(found) == {("KS106", 'job "nodeScrape/monitoring/nodes"'), ("KS111", 'job "remote-pods"'),
+                          ("KS111", 'job "scrapeConfig/monitoring/remote"')}
+    for finding in found.values():
+        assert "vmagent sends no token" in finding["message"] and "Prometheus" not in finding["message"]
+        assert "Prometheus" not in finding["fix"]
