@@ -217,12 +217,65 @@ SCRAPE_CONFIG_HTTP_KEYS = (*SCRAPE_CONFIG_KEYS, "bearerTokenFile", "bearerTokenS
 SD_KEYS = {"attach_metadata": "attachMetadata"}
 
 
+# The roles vmagent's kubernetes discovery knows, as written: it compares them case-sensitively (lib/promscrape/
+# discovery/kubernetes api_config.go newAPIConfig, `endpointslices` its alias of endpointslice), and the operator
+# passes a VMScrapeConfig's or VMProbe's role through unchanged (scrapeconfig.go, probe.go). Any other spelling
+# (`Pod`, `Endpoints`: the Prometheus Operator's) fails that entry's start ("unexpected `role`"): it discovers nothing.
+VMAGENT_SD_ROLES = frozenset(("node", "pod", "service", "endpoints", "endpointslice", "endpointslices", "ingress"))
+
+
+def _role_entries(obj: K8sObject) -> list[tuple[YMap, str]]:
+    """(entry, its field path) of each kubernetes discovery entry of a VMScrapeConfig or VMProbe that names a role."""
+    spec = as_map(obj.doc.get("spec"))
+    holder, field = ((spec, "kubernetesSDConfigs") if obj.kind == "VMScrapeConfig"
+                     else (as_map(spec.get("targets")), "targets.kubernetes"))
+    return [(entry, f"{field}[{index}]") for index, entry in enumerate(as_seq(holder.get(field.rsplit(".", 1)[-1])))
+            if isinstance(entry, YMap) and as_str(entry.get("role"))]
+
+
+def unknown_roles(obj: K8sObject) -> list:
+    """KS601 for each discovery entry whose role vmagent does not know as written (VMAGENT_SD_ROLES): vmagent logs
+    the error and that entry finds no targets, so it asks the API server for nothing (its builder skips it)."""
+    from .findings import Finding
+
+    found = []
+    for entry, field in _role_entries(obj) if obj.kind in ("VMScrapeConfig", "VMProbe") else ():
+        role = as_str(entry.get("role"))
+        if role in VMAGENT_SD_ROLES:
+            continue
+        meant = role.lower() if role.lower() in VMAGENT_SD_ROLES else ""
+        found.append(Finding(
+            "KS601", key_span(obj.path, entry, "role"),
+            f"{obj.kind} {obj.namespace}/{obj.name} {field} has role: {role}, which vmagent does not know (it compares "
+            f"roles case-sensitively): it logs 'unexpected `role`: \"{role}\"' and this entry discovers "
+            f"no targets",
+            fix=f"Write `role: {meant}`." if meant else f"Write one of {', '.join(sorted(VMAGENT_SD_ROLES - {'endpointslices'}))}.",
+            object=f"{obj.kind} {obj.name}", data={"check": "vmagent-sd-role", "role": role}))
+    return found
+
+
+def _known_role(entry: object) -> bool:
+    return as_str(as_map(entry).get("role")) in VMAGENT_SD_ROLES
+
+
 def _scrape_config_jobs(obj: K8sObject, runner: RunnerView | None, config: PromConfig, ports: PortBook) -> list[ScrapeJob]:
     """scrapeconfig.go generateScrapeConfig: the job scrapeConfig/<namespace>/<name>, its kubernetesSDConfigs and
     staticConfigs passed through (role, namespaces.names/ownNamespace, apiServer and its credentials, selectors,
-    attach_metadata for pod/endpoints/endpointslice), the user's relabelConfigs alone: a ScrapeConfig's shape."""
+    attach_metadata for pod/endpoints/endpointslice), the user's relabelConfigs alone: a ScrapeConfig's shape. An
+    entry whose role vmagent does not know discovers nothing and is left out (unknown_roles)."""
     spec = as_map(obj.doc.get("spec"))
     adapted = _adapt(spec, SCRAPE_CONFIG_SPEC_KEYS) if isinstance(spec, YMap) else spec
+    entries = adapted.get("kubernetesSDConfigs") if isinstance(adapted, YMap) else None
+    if isinstance(entries, YSeq) and not all(_known_role(entry) for entry in entries if isinstance(entry, YMap)):
+        kept = YSeq(entries.pos)
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, YMap) or _known_role(entry):
+                kept.append(entry)
+                kept.ipos.append(entries.item_pos(index))
+        copy = YMap(adapted.pos)  # (the object's own spec stays as written)
+        for key, value in adapted.items():
+            copy.put(key, kept if key == "kubernetesSDConfigs" else value, adapted.key_pos(key), adapted.value_pos(key))
+        adapted = copy
     return scrape_config_jobs(obj, runner, config, ports, spec=adapted, keys=SCRAPE_CONFIG_HTTP_KEYS,
                               sd_adapt=lambda sd: _adapt(sd, SD_KEYS))
 
@@ -271,8 +324,9 @@ def _probe_jobs(obj: K8sObject, runner: RunnerView | None, config: PromConfig, _
         relabels += _user_relabels(static.get("relabelingConfigs"))
     discovered = [(targets.get("ingress"), "ingress", _at(targets, "ingress", pos))]
     kubernetes = targets.get("kubernetes")
-    discovered += [(item, as_str(as_map(item).get("role")).lower(), kubernetes.item_pos(index))
-                   for index, item in enumerate(kubernetes)] if isinstance(kubernetes, YSeq) else []
+    # each role as written: vmagent knows lower-case roles only, another spelling discovers nothing (unknown_roles)
+    discovered += [(item, as_str(as_map(item).get("role")), kubernetes.item_pos(index))
+                   for index, item in enumerate(kubernetes) if _known_role(item)] if isinstance(kubernetes, YSeq) else []
     sds, scopes = YSeq(_at(targets, "kubernetes", pos)), []
     for target, role, where in discovered:
         if not isinstance(target, YMap) or not role:
@@ -421,6 +475,9 @@ def vm_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromConfig], 
         own, trouble = agent_scrape_configs(workspace, agent, config, limits)
         config.jobs.extend(own)
         problems.extend(trouble)
+    for kind in ("VMScrapeConfig", "VMProbe"):
+        for obj in objects[kind]:
+            problems.extend(unknown_roles(obj))  # once per object, whichever VMAgents select it
     for kind, found in objects.items():
         for obj in found:
             if id(obj) in selected:
