@@ -67,6 +67,21 @@ def ingest_only(agent: K8sObject) -> bool:
     return as_map(agent.doc.get("spec")).get("ingestOnlyMode") is True
 
 
+def idle_reason(agent: K8sObject) -> str:
+    """Why a VMAgent certainly scrapes nothing, or "": spec.ingestOnlyMode, or no selector of any kind, no
+    selectAllByDefault and no scrape configs of its own (CommonScrapeParams.isUnmanaged: it then selects no object,
+    wherever objects live)."""
+    spec = as_map(agent.doc.get("spec"))
+    if ingest_only(agent):
+        return f"VMAgent {agent.namespace}/{agent.name} sets ingestOnlyMode: true and scrapes nothing"
+    if (spec.get("selectAllByDefault") is True or any(spec.get(key) is not None for pair in SCRAPE_KINDS.values()
+                                                        for key in pair)
+            or spec.get("additionalScrapeConfigs") is not None or as_str(spec.get("inlineScrapeConfig")).strip()):
+        return ""
+    return (f"VMAgent {agent.namespace}/{agent.name} has no scrape selector, no selectAllByDefault: true and no "
+            f"scrape configs of its own, so it scrapes nothing")
+
+
 def operator_role_name(agent: K8sObject) -> str:
     return f"monitoring:{agent.namespace}:vmagent-{agent.name}"  # VMAgent.GetClusterRoleName
 

@@ -135,7 +135,8 @@ MUTATIONS = [
     # KS108); KS109 names the cause (a pod runs only as an account of its own namespace) and the denials follow
     ("b29 ingestOnlyMode: true", B29, [(AG, ALL, ALL + "  ingestOnlyMode: true\n")],
      ["KS100"]),  # scrapes nothing: its objects are selected by no VMAgent (KS100). Its account keeps every
-    # grant, unused, but KS203 judges only identities that run jobs (noted in the report, not changed here)
+    # grant, unused; KS203 reports an idle VMAgent's grants only when no scrape object of the inputs is left
+    # unselected (vmoperator3: the grants are then likely the objects', and the fix here needs them again)
     ("b29 namespace selector by a label no Namespace manifest shows", B29,
      [(AG, NSSEL, "  serviceScrapeNamespaceSelector:\n    matchLabels:\n      monitoring: enabled\n")],
      ["KS100", "KS203"]),
