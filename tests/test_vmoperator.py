@@ -442,3 +442,38 @@ spec:
     for finding in found.values():
         assert "vmagent sends no token" in finding["message"] and "Prometheus" not in finding["message"]
         assert "Prometheus" not in finding["fix"]
+
+
+@pytest.mark.parametrize("env, watched", [
+    ("            - {name: WATCH_NAMESPACE, value: \"monitoring, team-a\"}\n", ("monitoring", "team-a")),
+    ("            - {name: WATCH_NAMESPACE, value: \"\"}\n", None),
+    ("            - {name: OTHER, value: x}\n", None),
+])
+def test_operator_watch_namespace_limits_selection_and_rbac(tmp_path, env: str, watched) -> None:
+    """WATCH_NAMESPACE on the operator's Deployment (config.WatchNamespaces): objects are listed in the watched
+    namespaces only, namespace selectors aside (k8stools discoverNamespaces); a VMAgent outside them is not
+    reconciled (no RBAC made), one inside gets a Role of its namespace, not a ClusterRole (probe vmoperator3)."""
+    from kubelint_scrape.build import build_workspace
+    from kubelint_scrape.engine import Options, load_sources
+    from kubelint_scrape.vmoperator import operator_rbac, watched_namespaces
+
+    operator = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: vm-operator, namespace: monitoring}\nspec:\n"
+                "  template:\n    spec:\n      containers:\n        - name: manager\n"
+                "          image: quay.io/victoriametrics/operator:v0.56.0\n          env:\n" + env)
+    agents = "".join(f"---\napiVersion: operator.victoriametrics.com/v1beta1\nkind: VMAgent\n"
+                     f"metadata: {{name: a, namespace: {ns}}}\nspec: {{selectAllByDefault: true}}\n"
+                     for ns in ("monitoring", "elsewhere"))
+    scrapes = "".join(SCRAPE.format(namespace=ns) + "---\n" for ns in ("team-a", "team-b"))
+    paths = [write(tmp_path, "operator.yaml", operator + agents), write(tmp_path, "scrapes.yaml", scrapes)]
+    sources, _ = load_sources(paths, Options())
+    workspace, configs, _ = build_workspace(sources)
+    assert watched_namespaces(workspace) == watched
+    roles, _bindings = operator_rbac(workspace)
+    if watched is None:
+        assert {(r.kind, r.namespace) for r in roles} == {("ClusterRole", "")}
+    else:
+        assert {(r.kind, r.namespace) for r in roles} == {("Role", "monitoring")}
+    selected = {(c.runner.namespace, job.monitor.namespace) for c in configs if c.runner is not None for job in c.jobs}
+    expected = ({("monitoring", "team-a")} if watched else
+                {(a, s) for a in ("monitoring", "elsewhere") for s in ("team-a", "team-b")})
+    assert selected == expected
