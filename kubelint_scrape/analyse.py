@@ -1804,6 +1804,18 @@ def loaded_by_vmagent(pod: PodTemplate | None) -> bool:
                                    for c in pod.containers)
 
 
+def scraper_program(analysis: JobAnalysis) -> str:
+    """The program that makes a job's requests, as findings name it: vmagent for a VictoriaMetrics scrape object's
+    job (whoever selects it), a VMAgent's own scrape configs and a plain config a vmagent container loads;
+    Prometheus otherwise."""
+    job = analysis.job
+    runner = getattr(job.config, "runner", None)
+    if (is_victoriametrics(job.monitor) or (runner is not None and runner.kind == "VMAgent")
+            or loaded_by_vmagent(analysis.resolution.pod)):
+        return "vmagent"
+    return "Prometheus"
+
+
 def _plain_http_to_tls(analysis: JobAnalysis, endpoint: Endpoint, span: Span, assumptions: Assumptions) -> None:
     """A TLS-only target scraped over http answers 400 before authentication: no RBAC question is asked. Without
     credentials that is KS106's gap (it needs https and a token); with them KS303 reports the clear-text token.

@@ -99,8 +99,11 @@ def build_workspace(
         configs.extend(vm)
         findings.extend(problems)
         roles, bindings = operator_rbac(workspace)  # what the operator makes for a VMAgent naming no account
-        for role in roles:
-            workspace.cluster_roles.setdefault(role.name, role)
+        for role in roles:  # (a Role when the operator watches some namespaces only)
+            if role.namespace:
+                workspace.roles.setdefault((role.namespace, role.name), role)
+            else:
+                workspace.cluster_roles.setdefault(role.name, role)
         workspace.bindings.extend(bindings)
     workspace.bindings = [b for b in workspace.bindings if not (b.builtin and b.name in user_binding_names)]
     # A binding defined twice under one name exists once, as the definition read last (KS006), like a role.

@@ -20,7 +20,7 @@ from .authproxy import is_rbac_proxy
 from .build import RIVER_FORM, unread_config_form
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, looks_like_prometheus, workloads_loading
 from .findings import Finding
-from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Subject, Workspace
+from .model import BindingDef, PodTemplate, PolicyRule, RoleDef, Subject, Workspace, is_victoriametrics
 from .promconfig import PromConfig
 from .promconfig import _sd_config as sd_config  # (a private helper: the one SD parser)
 from .rbac import Authorizer, Decision, Grant, Identity, Request, names_allowed, names_text, rule_allows, subject_applies
@@ -313,6 +313,26 @@ def operator_runners(workspace: Workspace) -> list:
     return [o for kind in OPERATOR_RUNNERS for o in workspace.kind(kind) if o.api_version.startswith("monitoring.coreos.com/")]
 
 
+def idle_vmagents(analysis: Analysis) -> dict[Identity, str]:
+    """The ServiceAccount of each VMAgent that certainly scrapes nothing → why (vmoperator.idle_reason): what it is
+    granted no job needs (KS203), wherever its scrape objects live. None while the inputs hold VictoriaMetrics
+    scrape objects that no VMAgent selects (KS100): the grants are likely theirs and the idleness the fault
+    (ingestOnlyMode set by mistake), and KS203 must not tell to delete what that fix needs. Built once per analysis."""
+    result = analysis.__dict__.get("_idle_vmagents")
+    if result is None:
+        result = analysis.__dict__["_idle_vmagents"] = {}
+        workspace = analysis.workspace
+        unselected = any(c.runner is None and is_victoriametrics(c.monitor) for c in analysis.configs)
+        if workspace.kind("VMAgent") and not unselected:  # (vmoperator.py is imported only for VictoriaMetrics inputs)
+            from .vmoperator import RUNNER_KIND, agent_identity, idle_reason, vm_objects
+
+            for agent in vm_objects(workspace, RUNNER_KIND):
+                why = idle_reason(agent)
+                if why:
+                    result.setdefault(Identity(agent.namespace, agent_identity(agent)[0]), why)
+    return result
+
+
 def scraper_identities(analysis: Analysis) -> list[Identity]:
     """Every scraper identity: those scrape jobs run as, then the target allocators that run their discovery, then
     the ServiceAccounts of Prometheus Operator runners,
@@ -323,6 +343,8 @@ def scraper_identities(analysis: Analysis) -> list[Identity]:
         result.setdefault(identity)
     for obj in operator_runners(analysis.workspace):
         result.setdefault(runner_identity(obj))
+    for identity in idle_vmagents(analysis):  # (the others run jobs: they are there already)
+        result.setdefault(identity)
     for identity in unread_config_runners(analysis.workspace):
         result.setdefault(identity)
     for identity in scraper_programs(analysis.workspace):

@@ -327,8 +327,8 @@ FILE_FIELD_INSTEAD = {
     "certFile": "`cert: {secret: {name: <Secret>, key: tls.crt}}`",
     "keyFile": "`keySecret: {name: <Secret>, key: tls.key}`",
     # a VictoriaMetrics EndpointAuth's other file fields (vmoperator.VM_AUTH_FILE_FIELDS)
-    "passwordFile": "`password: {name: <Secret>, key: password}` (the password in a Secret)",
-    "clientSecretFile": "`clientSecret: {name: <Secret>, key: client-secret}`",
+    "password_file": "`password: {name: <Secret>, key: password}` (the password in a Secret)",
+    "client_secret_file": "`client_secret: {name: <Secret>, key: client-secret}`",
 }
 
 

@@ -1281,6 +1281,18 @@ class MissingSecretRef:
     optional: bool = False  # `optional: true`: the operator loads nothing, logs at debug level, and syncs on
 
 
+# Each operator's words when an additionalScrapeConfigs Secret (name, namespace) or its key is missing, and whether
+# it honours `optional: true`. The VictoriaMetrics operator's build.AssetsCache.LoadKeyFromSecret never reads
+# `optional`: a missing Secret or key fails its vmagent config generation all the same ("generating config for
+# vmagent failed: loading additional scrape configs from Secret failed", vmagent/objects.go generateConfig).
+SECRET_ERRORS = {
+    "Prometheus": (True, lambda name, ns: f"secrets \"{name}\" not found",
+                   lambda name, ns, key: f"key {key} could not be found in secret {name}"),
+    "VMAgent": (False, lambda name, ns: f"unable to fetch secret=\"{name}\", ns=\"{ns}\": secrets \"{name}\" not found",
+                lambda name, ns, key: f"expected key=\"{key}\" was not found at object=\"secret/{ns}/{name}\""),
+}
+
+
 def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -> MissingSecretRef | None:
     """pkg/k8sutil/secrets.go LoadSecretRef: unless `optional: true`, a Secret (of the runner's own namespace) or
     key that does not exist is an error, and the operator's sync stops there ("loading additional scrape configs
@@ -1288,12 +1300,17 @@ def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -
     absent from the inputs may be made out of band (sealed or external secrets), so that is reported only when the
     inputs show what was meant: a Secret of that name in another namespace, or one of the runner's namespace that
     holds the key (a misspelt name). With `optional: true` the same reference is no error: LoadSecretRef returns
-    nothing (a debug log line) and the jobs are silently never generated — `optional` is set on the result."""
+    nothing (a debug log line) and the jobs are silently never generated — `optional` is set on the result.
+    A VMAgent's reference is read the same way, except that its operator ignores `optional` (SECRET_ERRORS)."""
     spec = as_map(runner.doc.get("spec"))
     ref = spec.get("additionalScrapeConfigs")
     if not isinstance(ref, YMap):
         return None
-    optional = ref.get("optional") is True
+    honours_optional, secret_error, key_error = SECRET_ERRORS.get(runner.kind, SECRET_ERRORS["Prometheus"])
+    optional = ref.get("optional") is True and honours_optional
+    # the fix may offer `optional: true` only where the operator honours it
+    tolerate = ", or set `optional: true` if the jobs may be absent." if honours_optional else (
+        " (the VictoriaMetrics operator ignores `optional: true`)." if ref.get("optional") is True else ".")
     name, key = as_str(ref.get("name")), as_str(ref.get("key"))
     if not name or not key:
         return None
@@ -1309,10 +1326,9 @@ def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -
         has = f"it has {', '.join(keys)}" if keys else "it has no keys"
         return MissingSecretRef(
             at(runner.path, ref.value_pos("key") if "key" in ref else ref.pos), name, key,
-            f"which has no such key ({has})", f"key {key} could not be found in secret {name}",
+            f"which has no such key ({has})", key_error(name, runner.namespace, key),
             (f"Name key {near} (the key {where} defines)" if near else f"Add key {key} to {where}, or name one of its keys")
-            + (", or remove the reference if no additional jobs are meant." if optional
-               else ", or set `optional: true` if the jobs may be absent."), [secret], optional)
+            + (", or remove the reference if no additional jobs are meant." if optional else tolerate), [secret], optional)
     if optional:
         # An absent optional Secret is the reference's purpose (made out of band, or on some clusters only): a
         # Secret of the inputs under a near name or in another namespace is as likely another Prometheus's.
@@ -1329,7 +1345,7 @@ def missing_additional_scrape_configs(workspace: Workspace, runner: K8sObject) -
     else:
         return None
     return MissingSecretRef(at(runner.path, ref.value_pos("name") if "name" in ref else ref.pos), name, key,
-                            why, f"secrets \"{name}\" not found", fix, elsewhere or misspelt, optional)
+                            why, secret_error(name, runner.namespace), fix, elsewhere or misspelt, optional)
 
 
 # Where each holder kind keeps a key's text, in the order the API server resolves it: (section, base64-encoded).

@@ -13,9 +13,10 @@ and VMProbe (probe.go generateProbeConfig) become the jobs those functions rende
 
 from __future__ import annotations
 
+import re
 
 from .load import Limits
-from .model import K8sObject, LabelSelector, Workspace, is_victoriametrics
+from .model import K8sObject, LabelSelector, Workspace, is_victoriametrics, pod_template
 from .operator import (SCRAPE_CONFIG_KEYS, PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects,
                        _namespace_spans, _namespaces, _operator_skips, _sd, _seq, _selector_relabels, _node,
                        _user_relabels, _token_from_secret, additional_scrape_configs, file_fields, scrape_config_jobs,
@@ -48,10 +49,48 @@ OPERATOR_ROLE_RULES = (
      "verbs": ["get"]},
 )
 
+# The Role it makes instead, in the VMAgent's namespace, when it watches some namespaces only (rbac.go
+# getSingleNamespaceRules: the config Secret for the reloader, then the discovery rules).
+SINGLE_NAMESPACE_RULES = (
+    {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "watch"], "resourceNames": []},  # vmagent-<name>
+    {"apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": ["get", "list", "watch"]},
+    {"apiGroups": [""], "resources": ["services", "endpoints", "pods"], "verbs": ["get", "list", "watch"]},
+    {"apiGroups": ["networking.k8s.io", "extensions"], "resources": ["ingresses"], "verbs": ["get", "list", "watch"]},
+)
+
 
 def vm_objects(workspace: Workspace, kind: str) -> list[K8sObject]:
     """The operator's objects of `kind`; one without metadata.name is a fragment, not an object (as operator.py)."""
     return [o for o in workspace.kind(kind) if is_victoriametrics(o) and o.name]
+
+
+# The operator's image (docker.io or quay.io victoriametrics/operator), whose WATCH_NAMESPACE env limits it.
+OPERATOR_IMAGE = re.compile(r"(^|/)victoriametrics/operator([:@]|$)")
+
+
+def watched_namespaces(workspace: Workspace) -> tuple[str, ...] | None:
+    """The namespaces the VictoriaMetrics operator watches when its Deployment is in the inputs and sets
+    WATCH_NAMESPACE (a comma-separated list, or the pod's own namespace through a metadata.namespace fieldRef):
+    config.MustGetBaseConfig().WatchNamespaces. None when it watches every namespace (its default), when no
+    operator Deployment is in the inputs, or when several disagree. Computed once per workspace."""
+    cached = workspace.__dict__.get("_vm_watched")
+    if cached is None:
+        found = set()
+        for obj in workspace.kind("Deployment"):
+            template = pod_template(obj)
+            for container in template.containers if template is not None else ():
+                if not OPERATOR_IMAGE.search(container.image):
+                    continue
+                value = ""
+                for entry in as_seq(container.node.get("env")):
+                    entry = as_map(entry)
+                    if as_str(entry.get("name")) != "WATCH_NAMESPACE":
+                        continue
+                    field_path = get_path(entry, "valueFrom", "fieldRef", "fieldPath")
+                    value = obj.namespace if as_str(field_path) == "metadata.namespace" else as_str(entry.get("value"))
+                found.add(tuple(sorted({name.strip() for name in value.split(",") if name.strip()})))
+        cached = workspace.__dict__["_vm_watched"] = (found.pop() if len(found) == 1 else (),)
+    return cached[0] or None
 
 
 def agent_identity(agent: K8sObject) -> tuple[str, bool]:
@@ -67,6 +106,21 @@ def ingest_only(agent: K8sObject) -> bool:
     return as_map(agent.doc.get("spec")).get("ingestOnlyMode") is True
 
 
+def idle_reason(agent: K8sObject) -> str:
+    """Why a VMAgent certainly scrapes nothing, or "": spec.ingestOnlyMode, or no selector of any kind, no
+    selectAllByDefault and no scrape configs of its own (CommonScrapeParams.isUnmanaged: it then selects no object,
+    wherever objects live)."""
+    spec = as_map(agent.doc.get("spec"))
+    if ingest_only(agent):
+        return f"VMAgent {agent.namespace}/{agent.name} sets ingestOnlyMode: true and scrapes nothing"
+    if (spec.get("selectAllByDefault") is True or any(spec.get(key) is not None for pair in SCRAPE_KINDS.values()
+                                                        for key in pair)
+            or spec.get("additionalScrapeConfigs") is not None or as_str(spec.get("inlineScrapeConfig")).strip()):
+        return ""
+    return (f"VMAgent {agent.namespace}/{agent.name} has no scrape selector, no selectAllByDefault: true and no "
+            f"scrape configs of its own, so it scrapes nothing")
+
+
 def operator_role_name(agent: K8sObject) -> str:
     return f"monitoring:{agent.namespace}:vmagent-{agent.name}"  # VMAgent.GetClusterRoleName
 
@@ -78,15 +132,22 @@ def operator_rbac(workspace: Workspace) -> tuple[list, list]:
     from .model import BindingDef, PolicyRule, RoleDef, Subject
 
     roles, bindings = [], []
+    watched = watched_namespaces(workspace)
     for agent in vm_objects(workspace, RUNNER_KIND):
         sa, made = agent_identity(agent)
-        if not made or ingest_only(agent):
-            continue
+        if not made or ingest_only(agent) or (watched is not None and agent.namespace not in watched):
+            continue  # (a VMAgent outside the watched namespaces is not reconciled at all)
         name = operator_role_name(agent)
-        rules = [PolicyRule.from_node(rule, index, "") for index, rule in enumerate(OPERATOR_ROLE_RULES)]
-        roles.append(RoleDef("ClusterRole", name, "", rules, {}))
-        bindings.append(BindingDef("ClusterRoleBinding", name, "", "ClusterRole", name,
-                                   [Subject("ServiceAccount", sa, agent.namespace, True, "", 0, None)]))
+        subjects = [Subject("ServiceAccount", sa, agent.namespace, True, "", 0, None)]
+        if watched is None:
+            rules = [PolicyRule.from_node(rule, index, "") for index, rule in enumerate(OPERATOR_ROLE_RULES)]
+            roles.append(RoleDef("ClusterRole", name, "", rules, {}))
+            bindings.append(BindingDef("ClusterRoleBinding", name, "", "ClusterRole", name, subjects))
+            continue
+        written = [{**rule, "resourceNames": [sa]} if "resourceNames" in rule else rule for rule in SINGLE_NAMESPACE_RULES]
+        rules = [PolicyRule.from_node(rule, index, "") for index, rule in enumerate(written)]
+        roles.append(RoleDef("Role", name, agent.namespace, rules, {}))
+        bindings.append(BindingDef("RoleBinding", name, agent.namespace, "Role", name, subjects))
     return roles, bindings
 
 
@@ -105,9 +166,20 @@ def _selector(workspace: Workspace, agent: K8sObject, kind: str):
     selector_node, ns_selector = spec.get(selector_key), spec.get(ns_key)
     if (kind != "VMPodScrape" and spec.get("daemonSetMode") is True) or ingest_only(agent):
         return lambda obj: False
-    if selector_node is None and ns_selector is None:
-        every = spec.get("selectAllByDefault") is True
-        return lambda obj: every
+    unmanaged = selector_node is None and ns_selector is None
+    if unmanaged and spec.get("selectAllByDefault") is not True:
+        return lambda obj: False
+    watched = watched_namespaces(workspace)
+    if watched is not None:
+        # k8stools discoverNamespaces: the watched namespaces, whatever the namespace selector says; a VMAgent
+        # outside them is not reconciled, and one whose account the operator makes selects no VMNodeScrape
+        # (objects.go selectNodeScrapes: no cluster-wide access)
+        if agent.namespace not in watched or (kind == "VMNodeScrape" and agent_identity(agent)[1]):
+            return lambda obj: False
+        only = LabelSelector.from_node(selector_node) if selector_node is not None else None
+        return lambda obj: obj.namespace in watched and (only is None or only.matches(obj.labels))
+    if unmanaged:
+        return lambda obj: True
     selector = LabelSelector.from_node(selector_node) if selector_node is not None else None
     namespaces: dict[str, bool] = {}
 
@@ -128,10 +200,19 @@ def unselected_why(workspace: Workspace, agents: list[K8sObject], kind: str, obj
     """Why no VMAgent of the inputs selects `obj`, one clause per VMAgent (for KS100)."""
     selector_key, ns_key = SCRAPE_KINDS[kind]
     reasons = []
+    watched = watched_namespaces(workspace)
+    scope = f"the operator watches only namespace(s) {', '.join(watched)} (WATCH_NAMESPACE)" if watched else ""
     for agent in agents:
         spec = as_map(agent.doc.get("spec"))
         name = f"VMAgent {agent.namespace}/{agent.name}"
-        if ingest_only(agent):
+        if watched and agent.namespace not in watched:
+            reasons.append(f"{scope}, so it does not reconcile {name}")
+        elif watched and obj.namespace not in watched and not ingest_only(agent):
+            reasons.append(f"{scope}, so {name} selects nothing in namespace {obj.namespace}")
+        elif watched and kind == "VMNodeScrape" and agent_identity(agent)[1]:
+            reasons.append(f"{scope}, and in that mode it skips VMNodeScrapes for {name}, whose ServiceAccount it "
+                           f"makes (set spec.serviceAccountName to an account granted nodes cluster-wide)")
+        elif ingest_only(agent):
             reasons.append(f"{name} sets ingestOnlyMode: true and scrapes nothing")
         elif kind != "VMPodScrape" and spec.get("daemonSetMode") is True:
             reasons.append(f"{name} sets daemonSetMode: true, which selects VMPodScrapes only")
@@ -217,12 +298,65 @@ SCRAPE_CONFIG_HTTP_KEYS = (*SCRAPE_CONFIG_KEYS, "bearerTokenFile", "bearerTokenS
 SD_KEYS = {"attach_metadata": "attachMetadata"}
 
 
+# The roles vmagent's kubernetes discovery knows, as written: it compares them case-sensitively (lib/promscrape/
+# discovery/kubernetes api_config.go newAPIConfig, `endpointslices` its alias of endpointslice), and the operator
+# passes a VMScrapeConfig's or VMProbe's role through unchanged (scrapeconfig.go, probe.go). Any other spelling
+# (`Pod`, `Endpoints`: the Prometheus Operator's) fails that entry's start ("unexpected `role`"): it discovers nothing.
+VMAGENT_SD_ROLES = frozenset(("node", "pod", "service", "endpoints", "endpointslice", "endpointslices", "ingress"))
+
+
+def _role_entries(obj: K8sObject) -> list[tuple[YMap, str]]:
+    """(entry, its field path) of each kubernetes discovery entry of a VMScrapeConfig or VMProbe that names a role."""
+    spec = as_map(obj.doc.get("spec"))
+    holder, field = ((spec, "kubernetesSDConfigs") if obj.kind == "VMScrapeConfig"
+                     else (as_map(spec.get("targets")), "targets.kubernetes"))
+    return [(entry, f"{field}[{index}]") for index, entry in enumerate(as_seq(holder.get(field.rsplit(".", 1)[-1])))
+            if isinstance(entry, YMap) and as_str(entry.get("role"))]
+
+
+def unknown_roles(obj: K8sObject) -> list:
+    """KS601 for each discovery entry whose role vmagent does not know as written (VMAGENT_SD_ROLES): vmagent logs
+    the error and that entry finds no targets, so it asks the API server for nothing (its builder skips it)."""
+    from .findings import Finding
+
+    found = []
+    for entry, field in _role_entries(obj) if obj.kind in ("VMScrapeConfig", "VMProbe") else ():
+        role = as_str(entry.get("role"))
+        if role in VMAGENT_SD_ROLES:
+            continue
+        meant = role.lower() if role.lower() in VMAGENT_SD_ROLES else ""
+        found.append(Finding(
+            "KS601", key_span(obj.path, entry, "role"),
+            f"{obj.kind} {obj.namespace}/{obj.name} {field} has role: {role}, which vmagent does not know (it compares "
+            f"roles case-sensitively): it logs 'unexpected `role`: \"{role}\"' and this entry discovers "
+            f"no targets",
+            fix=f"Write `role: {meant}`." if meant else f"Write one of {', '.join(sorted(VMAGENT_SD_ROLES - {'endpointslices'}))}.",
+            object=f"{obj.kind} {obj.name}", data={"check": "vmagent-sd-role", "role": role}))
+    return found
+
+
+def _known_role(entry: object) -> bool:
+    return as_str(as_map(entry).get("role")) in VMAGENT_SD_ROLES
+
+
 def _scrape_config_jobs(obj: K8sObject, runner: RunnerView | None, config: PromConfig, ports: PortBook) -> list[ScrapeJob]:
     """scrapeconfig.go generateScrapeConfig: the job scrapeConfig/<namespace>/<name>, its kubernetesSDConfigs and
     staticConfigs passed through (role, namespaces.names/ownNamespace, apiServer and its credentials, selectors,
-    attach_metadata for pod/endpoints/endpointslice), the user's relabelConfigs alone: a ScrapeConfig's shape."""
+    attach_metadata for pod/endpoints/endpointslice), the user's relabelConfigs alone: a ScrapeConfig's shape. An
+    entry whose role vmagent does not know discovers nothing and is left out (unknown_roles)."""
     spec = as_map(obj.doc.get("spec"))
     adapted = _adapt(spec, SCRAPE_CONFIG_SPEC_KEYS) if isinstance(spec, YMap) else spec
+    entries = adapted.get("kubernetesSDConfigs") if isinstance(adapted, YMap) else None
+    if isinstance(entries, YSeq) and not all(_known_role(entry) for entry in entries if isinstance(entry, YMap)):
+        kept = YSeq(entries.pos)
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, YMap) or _known_role(entry):
+                kept.append(entry)
+                kept.ipos.append(entries.item_pos(index))
+        copy = YMap(adapted.pos)  # (the object's own spec stays as written)
+        for key, value in adapted.items():
+            copy.put(key, kept if key == "kubernetesSDConfigs" else value, adapted.key_pos(key), adapted.value_pos(key))
+        adapted = copy
     return scrape_config_jobs(obj, runner, config, ports, spec=adapted, keys=SCRAPE_CONFIG_HTTP_KEYS,
                               sd_adapt=lambda sd: _adapt(sd, SD_KEYS))
 
@@ -271,8 +405,9 @@ def _probe_jobs(obj: K8sObject, runner: RunnerView | None, config: PromConfig, _
         relabels += _user_relabels(static.get("relabelingConfigs"))
     discovered = [(targets.get("ingress"), "ingress", _at(targets, "ingress", pos))]
     kubernetes = targets.get("kubernetes")
-    discovered += [(item, as_str(as_map(item).get("role")).lower(), kubernetes.item_pos(index))
-                   for index, item in enumerate(kubernetes)] if isinstance(kubernetes, YSeq) else []
+    # each role as written: vmagent knows lower-case roles only, another spelling discovers nothing (unknown_roles)
+    discovered += [(item, as_str(as_map(item).get("role")), kubernetes.item_pos(index))
+                   for index, item in enumerate(kubernetes) if _known_role(item)] if isinstance(kubernetes, YSeq) else []
     sds, scopes = YSeq(_at(targets, "kubernetes", pos)), []
     for target, role, where in discovered:
         if not isinstance(target, YMap) or not role:
@@ -325,8 +460,11 @@ FILE_ACCESS_REFUSED = _operator_skips("arbitraryFSAccessThroughSMs.deny refuses 
 
 # EndpointAuth's file fields beyond the Prometheus Operator's (operator.file_fields): a VictoriaMetrics endpoint
 # may also read its basic-auth password and its OAuth2 client secret from files, and testForArbitraryFSAccess
-# refuses those too (section → key).
-VM_AUTH_FILE_FIELDS = (("basicAuth", "passwordFile"), ("oauth2", "clientSecretFile"))
+# refuses those too (section → key). Both keys are snake_case in the CRD (vmextra_types.go BasicAuth.PasswordFile
+# `json:"password_file"`, OAuth2.ClientSecretFile `json:"client_secret_file"`); a camelCase spelling is an unknown
+# field the API server drops, so it reads no file. authorization.credentialsFile is not refused (the operator's
+# check does not look at it).
+VM_AUTH_FILE_FIELDS = (("basicAuth", "password_file"), ("oauth2", "client_secret_file"))
 
 
 def _vm_file_fields(holder: YMap) -> list[tuple[YMap, str, str]]:
@@ -342,7 +480,7 @@ def _vm_file_fields(holder: YMap) -> list[tuple[YMap, str, str]]:
 def _file_access_refused(agent: K8sObject, obj: K8sObject) -> list:
     """vmagent.go mustValidateObjects → testForArbitraryFSAccess: with the VMAgent's arbitraryFSAccessThroughSMs.deny,
     an object whose EndpointAuth (any endpoint's, or the spec's for VMNodeScrape, VMProbe, VMScrapeConfig) reads a
-    file — bearerTokenFile, basicAuth.passwordFile, oauth2.clientSecretFile, tlsConfig caFile/certFile/keyFile — is
+    file — bearerTokenFile, basicAuth.password_file, oauth2.client_secret_file, tlsConfig caFile/certFile/keyFile — is
     marked broken and left out of the config. (monitor, span, field) per file field, as operator.py records them
     for KS603."""
     if get_path(agent.doc, "spec", "arbitraryFSAccessThroughSMs", "deny") is not True:
@@ -357,12 +495,15 @@ def _file_access_refused(agent: K8sObject, obj: K8sObject) -> list:
     return refused
 
 
-def _runner_view(agent: K8sObject) -> RunnerView:
-    """What operator.py's builders read of the runner: the ServiceAccount, ignoreNamespaceSelectors, and
-    spec.apiServerConfig (discovery through another API server). Scrape classes are not modelled."""
+def _runner_view(agent: K8sObject, watched: tuple[str, ...] | None) -> RunnerView:
+    """What operator.py's builders read of the runner: the ServiceAccount, ignoreNamespaceSelectors (forced when
+    the operator watches some namespaces only and makes the account: vmagent_scrapeconfig.go, no cluster-wide
+    access), and spec.apiServerConfig (discovery through another API server). Scrape classes are not modelled."""
     spec = as_map(agent.doc.get("spec"))
     apiserver = spec.get("apiServerConfig")
-    return RunnerView(agent, agent_identity(agent)[0], "endpoints", spec.get("ignoreNamespaceSelectors") is True,
+    sa, made = agent_identity(agent)
+    ignore = spec.get("ignoreNamespaceSelectors") is True or (watched is not None and made)
+    return RunnerView(agent, sa, "endpoints", ignore,
                       apiserver if isinstance(apiserver, YMap) and as_str(apiserver.get("host")) else None)
 
 
@@ -402,7 +543,7 @@ def vm_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromConfig], 
     for agent in agents:
         config = PromConfig(agent.path, agent.doc, "operator", runner=agent)
         configs.append(config)
-        runner = _runner_view(agent)
+        runner = _runner_view(agent, watched_namespaces(workspace))
         for kind, found in objects.items():
             selects = _selector(workspace, agent, kind)
             for obj in found:
@@ -418,6 +559,9 @@ def vm_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromConfig], 
         own, trouble = agent_scrape_configs(workspace, agent, config, limits)
         config.jobs.extend(own)
         problems.extend(trouble)
+    for kind in ("VMScrapeConfig", "VMProbe"):
+        for obj in objects[kind]:
+            problems.extend(unknown_roles(obj))  # once per object, whichever VMAgents select it
     for kind, found in objects.items():
         for obj in found:
             if id(obj) in selected:

@@ -361,15 +361,16 @@ spec:
 
 
 @pytest.mark.parametrize("auth, field", [
-    ("    basicAuth:\n      username: {name: shop-scrape, key: user}\n      passwordFile: /etc/vmagent/shop/password\n",
-     "basicAuth.passwordFile"),
-    ("    oauth2:\n      client_id: {secret: {name: shop-scrape, key: id}}\n      clientSecretFile: /etc/vmagent/shop/secret\n"
-     "      token_url: https://sso.example.com/token\n", "oauth2.clientSecretFile"),
+    ("    basicAuth:\n      username: {name: shop-scrape, key: user}\n      password_file: /etc/vmagent/shop/password\n",
+     "basicAuth.password_file"),
+    ("    oauth2:\n      client_id: {secret: {name: shop-scrape, key: id}}\n      client_secret_file: /etc/vmagent/shop/secret\n"
+     "      token_url: https://sso.example.com/token\n", "oauth2.client_secret_file"),
 ])
 def test_agent_denying_file_access_refuses_vm_basic_auth_and_oauth2_files(tmp_path, auth: str, field: str) -> None:
     """testForArbitraryFSAccess (collect_scrapes.go) also refuses a VictoriaMetrics EndpointAuth's basicAuth
-    passwordFile and oauth2 clientSecretFile, which a Prometheus Operator endpoint cannot hold (probe mutations11:
-    the VMServiceScrape was taken as rendered)."""
+    password_file and oauth2 client_secret_file, which a Prometheus Operator endpoint cannot hold (probe mutations11:
+    the VMServiceScrape was taken as rendered). Both are snake_case in the CRD (probe vmoperator3: the camelCase
+    spellings tested before are fields the API server drops)."""
     spec = "  selectAllByDefault: true\n  arbitraryFSAccessThroughSMs: {deny: true}"
     scrape = SCRAPE.format(namespace="shop").replace("  - port: http-metrics\n", "  - port: http-metrics\n" + auth)
     paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)), write(tmp_path, "scrape.yaml", scrape)]
@@ -395,3 +396,84 @@ def test_agent_denying_file_access_leaves_out_a_scrape_object_reading_files(tmp_
         assert ks603[0]["message"].startswith("VMServiceScrape shop/api reads a file through bearerTokenFile")
         assert "VMServiceScrapes" in ks603[0]["fix"]
     assert _job(paths, "serviceScrape/shop/api/0").rejected.startswith("the operator leaves it out") is rejected
+
+
+@pytest.mark.parametrize("auth", [
+    "    basicAuth:\n      username: {name: shop-scrape, key: user}\n      passwordFile: /etc/vmagent/shop/password\n",
+    "    authorization:\n      type: Bearer\n      credentialsFile: /etc/vmagent/shop/token\n",
+])
+def test_agent_denying_file_access_keeps_what_the_operator_does_not_refuse(tmp_path, auth: str) -> None:
+    """testForArbitraryFSAccess (vmagent_scrapeconfig.go) looks at bearerTokenFile, basicAuth.password_file,
+    oauth2.client_secret_file and tlsConfig's files only: an authorization.credentialsFile passes, and a camelCase
+    `passwordFile` is no field of the CRD (BasicAuth `json:"password_file"`), so nothing reads a file (probe vmoperator3)."""
+    spec = "  selectAllByDefault: true\n  arbitraryFSAccessThroughSMs: {deny: true}"
+    scrape = SCRAPE.format(namespace="shop").replace("  - port: http-metrics\n", "  - port: http-metrics\n" + auth)
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors=spec)), write(tmp_path, "scrape.yaml", scrape)]
+    assert not [f for f in report(*paths)["findings"] if f["rule"] == "KS603"]
+    assert not _job(paths, "serviceScrape/shop/api/0").rejected
+
+
+def test_credential_findings_name_vmagent_for_its_jobs(tmp_path) -> None:
+    """KS106 and KS111 say which program sends no token: vmagent for a VMAgent's jobs (its scrape objects', its
+    inlineScrapeConfig's), whose kubernetes discovery also sends none to an api_server it is given (lib/promscrape/
+    discovery/kubernetes api_config.go: the pod's token only without one). They said Prometheus (probe vmoperator3)."""
+    agent = AGENT.format(selectors="  selectAllByDefault: true\n  inlineScrapeConfig: |\n    - job_name: remote-pods\n"
+                                   "      kubernetes_sd_configs:\n        - role: pod\n"
+                                   "          api_server: https://other-cluster:6443\n")
+    scrapes = """\
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMNodeScrape
+metadata: {name: nodes, namespace: monitoring}
+spec:
+  scheme: https
+  tlsConfig: {insecureSkipVerify: true}
+---
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMScrapeConfig
+metadata: {name: remote, namespace: monitoring}
+spec:
+  kubernetesSDConfigs:
+  - {role: pod, apiServer: "https://other-cluster:6443"}
+"""
+    findings = report(write(tmp_path, "agent.yaml", agent), write(tmp_path, "scrapes.yaml", scrapes))["findings"]
+    found = {(f["rule"], f["object"]): f for f in findings if f["rule"] in ("KS106", "KS111")}
+    assert set(found) == {("KS106", 'job "nodeScrape/monitoring/nodes"'), ("KS111", 'job "remote-pods"'),
+                          ("KS111", 'job "scrapeConfig/monitoring/remote"')}
+    for finding in found.values():
+        assert "vmagent sends no token" in finding["message"] and "Prometheus" not in finding["message"]
+        assert "Prometheus" not in finding["fix"]
+
+
+@pytest.mark.parametrize("env, watched", [
+    ("            - {name: WATCH_NAMESPACE, value: \"monitoring, team-a\"}\n", ("monitoring", "team-a")),
+    ("            - {name: WATCH_NAMESPACE, value: \"\"}\n", None),
+    ("            - {name: OTHER, value: x}\n", None),
+])
+def test_operator_watch_namespace_limits_selection_and_rbac(tmp_path, env: str, watched) -> None:
+    """WATCH_NAMESPACE on the operator's Deployment (config.WatchNamespaces): objects are listed in the watched
+    namespaces only, namespace selectors aside (k8stools discoverNamespaces); a VMAgent outside them is not
+    reconciled (no RBAC made), one inside gets a Role of its namespace, not a ClusterRole (probe vmoperator3)."""
+    from kubelint_scrape.build import build_workspace
+    from kubelint_scrape.engine import Options, load_sources
+    from kubelint_scrape.vmoperator import operator_rbac, watched_namespaces
+
+    operator = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: vm-operator, namespace: monitoring}\nspec:\n"
+                "  template:\n    spec:\n      containers:\n        - name: manager\n"
+                "          image: quay.io/victoriametrics/operator:v0.56.0\n          env:\n" + env)
+    agents = "".join(f"---\napiVersion: operator.victoriametrics.com/v1beta1\nkind: VMAgent\n"
+                     f"metadata: {{name: a, namespace: {ns}}}\nspec: {{selectAllByDefault: true}}\n"
+                     for ns in ("monitoring", "elsewhere"))
+    scrapes = "".join(SCRAPE.format(namespace=ns) + "---\n" for ns in ("team-a", "team-b"))
+    paths = [write(tmp_path, "operator.yaml", operator + agents), write(tmp_path, "scrapes.yaml", scrapes)]
+    sources, _ = load_sources(paths, Options())
+    workspace, configs, _ = build_workspace(sources)
+    assert watched_namespaces(workspace) == watched
+    roles, _bindings = operator_rbac(workspace)
+    if watched is None:
+        assert {(r.kind, r.namespace) for r in roles} == {("ClusterRole", "")}
+    else:
+        assert {(r.kind, r.namespace) for r in roles} == {("Role", "monitoring")}
+    selected = {(c.runner.namespace, job.monitor.namespace) for c in configs if c.runner is not None for job in c.jobs}
+    expected = ({("monitoring", "team-a")} if watched else
+                {(a, s) for a in ("monitoring", "elsewhere") for s in ("team-a", "team-b")})
+    assert selected == expected

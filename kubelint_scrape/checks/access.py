@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Callable, Iterator
 
 from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, discovery_foreign_audience,
-                       discovery_requests, loading_containers, reads_service_account_files)
+                       discovery_requests, loading_containers, reads_service_account_files, scraper_program)
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches, fix_text
@@ -1194,7 +1194,7 @@ def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) 
               "control-plane": "kube-controller-manager and kube-scheduler self-sign their serving certificates",
               "extension-apiserver": "extension API servers self-sign their serving certificates",
               "kube-rbac-proxy": "kube-rbac-proxy self-signs its serving certificate"}.get(target, "<reason>")
-    return (f"\nKS301 then reports the token sent with `{key}: true`: give the targets a certificate Prometheus can "
+    return (f"\nKS301 then reports the token sent with `{key}: true`: give the targets a certificate the scraper can "
             f"verify, or record the decision beside it: `# kubelint-scrape: ignore[KS301] {reason}`.")
 
 
@@ -1315,16 +1315,17 @@ def discovery_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 continue  # the inputs grant system:anonymous or system:unauthenticated what discovery lists
             seen.add(span)
             resources = ", ".join(dict.fromkeys(r.resource for r in denied))
+            program = scraper_program(analysis)  # vmagent treats api_server alike (discovery/kubernetes api_config.go)
             operator = job.source_kind == "scrapeconfig"
             field = "apiServer" if operator else "api_server"
             fix = ("Set `authorization` (type Bearer, credentials from a Secret with a ServiceAccount token) on "
-                   "this kubernetesSDConfigs entry, or remove apiServer: without it the operator's Prometheus "
-                   "uses its pod's ServiceAccount." if operator else
+                   "this kubernetesSDConfigs entry, or remove apiServer: without it the operator's "
+                   f"{program} uses its pod's ServiceAccount." if operator else
                    "Remove api_server (in-cluster discovery uses the pod's ServiceAccount token and CA), or give "
                    f"this kubernetes_sd_configs entry credentials:\n  bearer_token_file: {SA_TOKEN}"
                    + ("" if "tls_config" in sd.node else f"\n  tls_config:\n    ca_file: {SA_DIR}/ca.crt"))
             if sd.credentials.kind == "none":
-                sent = ("without credentials: Prometheus sends no token to an api_server it is given (the pod's "
+                sent = (f"without credentials: {program} sends no token to an api_server it is given (the pod's "
                         "ServiceAccount token is used only without one)")
             else:  # basic auth, or an authorization scheme other than Bearer
                 scheme = "basic auth" if sd.credentials.kind == "basic" else f"authorization type {sd.credentials.auth_type}"
@@ -1485,15 +1486,18 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                        + _grant_once_authenticated(analysis, gap, ctx))
                 span = _scheme_span(job) or analysis.origins.get(gap.endpoint, job.span)
             else:
-                message = (f"{job.label} scrapes {where} without credentials: Prometheus sends no token unless the job "
+                program = scraper_program(analysis)
+                message = (f"{job.label} scrapes {where} without credentials: {program} sends no token unless the job "
                            f"sets `authorization`/`bearer_token_file`, so the request is anonymous → {gap.outcome}")
                 for rule, name in _credential_labels(job):
                     written = "targetLabel" if job.monitor is not None else "target_label"
-                    message += (f"; its relabel rule's `{written}: {name}` sends no credential (Prometheus reads "
-                                f"only {', '.join(TARGET_SETTINGS)} of the labels beginning with __ and drops the rest "
-                                "after relabeling)")
+                    # vmagent reads more settings from __ labels (its own __series_limit__ and others), none a credential
+                    reads = (f"Prometheus reads only {', '.join(TARGET_SETTINGS)} of the labels beginning with __ and "
+                             "drops the rest after relabeling" if program == "Prometheus" else
+                             "vmagent takes no credential from a target's labels")
+                    message += f"; its relabel rule's `{written}: {name}` sends no credential ({reads})"
                     related = (Related(value_span(job.path, rule, _target_key(rule)),
-                                       f"{written} {name} sets no credential: Prometheus drops it"),) + related
+                                       f"{written} {name} sets no credential: {program} drops it"),) + related
                 fix = (_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert, ctx)
                        + _grant_once_authenticated(analysis, gap, ctx))
                 # On the part that aims the job at the authenticated target (the SD role, the relabel rule), as

@@ -39,7 +39,10 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
                 yield from _agent_mode_findings(ctx, config)
             continue
         if config.runner is not None and config.runner.kind == "VMAgent":
-            continue  # its own scrape configs are vmagent's superset of Prometheus' (as above), its objects CRs
+            # its own scrape configs are vmagent's superset of Prometheus' (as above), its objects CRs; only a
+            # reference its operator cannot load is reported, as for a Prometheus
+            yield from _additional_scrape_configs_findings(ctx, config)
+            continue
         # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
         # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
         yield from _scrape_class_findings(ctx, config, seen)
@@ -141,7 +144,7 @@ def _too_new_action_findings(ctx: Context, config: Any, seen: set) -> Iterator[F
 
 
 def _additional_scrape_configs_findings(ctx: Context, config: Any) -> Iterator[Finding]:
-    """A Prometheus/PrometheusAgent whose additionalScrapeConfigs names a Secret or key that does not exist: the
+    """A Prometheus/PrometheusAgent/VMAgent whose additionalScrapeConfigs names a Secret or key that does not exist: the
     operator's sync fails before it writes the configuration (operator.missing_additional_scrape_configs), so the
     additional jobs are not the only thing lost: no monitor it selects takes effect either."""
     from ..operator import missing_additional_scrape_configs
@@ -169,7 +172,7 @@ def _additional_scrape_configs_findings(ctx: Context, config: Any) -> Iterator[F
         f"{runner.kind} {runner.namespace}/{runner.name} takes additionalScrapeConfigs from key {missing.key} of Secret "
         f"{runner.namespace}/{missing.name}, {missing.why}: the operator's sync fails (\"loading additional scrape "
         f"configs from Secret failed: {missing.error}\") before it writes the configuration, so neither these jobs "
-        f"nor the monitors it selects take effect",
+        f"nor the {'scrape objects' if runner.kind == 'VMAgent' else 'monitors'} it selects take effect",
         fix=missing.fix, related=related,
         object=f"{runner.kind} {runner.name}", data={"check": "operator-additional-scrape-configs"})
 

@@ -32,6 +32,7 @@ from ..findings import Finding, Related
 from ..fixes import moved_beside, render_rules_in, rules_for, yaml_scalar
 from ..grants import (
     Holding,
+    idle_vmagents,
     Permission,
     Requirement,
     binding_applies,
@@ -732,7 +733,11 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
     state = privilege_state(ctx)
     analysis = ctx.analysis
     scrapers = scrape_pods(analysis)
-    for identity, jobs in sorted(state.jobs.items(), key=lambda kv: str(kv[0])):
+    # A VMAgent that certainly scrapes nothing (ingestOnlyMode, no selector at all) runs no job: all it is granted
+    # is unused, wherever its scrape objects would live.
+    idle = idle_vmagents(analysis)
+    items = [*state.jobs.items(), *((identity, []) for identity in idle if identity not in state.jobs)]
+    for identity, jobs in sorted(items, key=lambda kv: str(kv[0])):
         # (Whether anything could be reported first: the language server reports the edited file only, and working
         # out every other identity's unmodelled needs at each re-lint scaled with the workspace: probe scale3.)
         reported = [h for h in state.holdings_of.get(identity, ()) if _reported_for(ctx, h, identity)]  # admin-role bindings are KS206's
@@ -784,7 +789,10 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                 continue
             # The fix keeps every live permission not reported: the used ones and those spared above.
             kept = [p for p in live if p not in perms]
-            yield _unused_finding(analysis, state, identity, holding, perms, kept, others)
+            finding = _unused_finding(analysis, state, identity, holding, perms, kept, others)
+            if not jobs and identity in idle:
+                finding.message += f" ({idle[identity]})"
+            yield finding
         for binding, bound, entries in builtin.values():
             yield _unused_builtin_finding(identity, binding, bound, entries, used, analysis.authorizer)
         if not maybe and not unseen and not others:

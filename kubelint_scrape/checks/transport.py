@@ -1264,11 +1264,11 @@ def query_in_metrics_path(ctx: Context) -> Iterator[Finding]:
     """A `?` in `__metrics_path__`: Prometheus puts the label in url.URL.Path (scrape/target.go `URL()`), which Go
     escapes, so the query becomes part of the path the target looks up. vmagent appends the path as written
     (lib/promscrape config.go getScrapeURL): its jobs are not reported."""
-    from ..analyse import loaded_by_vmagent
+    from ..analyse import scraper_program
 
     for analysis in ctx.reported_jobs():
-        if loaded_by_vmagent(analysis.resolution.pod) or is_victoriametrics(getattr(analysis.job, "monitor", None)):
-            continue  # (a VictoriaMetrics scrape object's job runs in vmagent, whoever selects it)
+        if scraper_program(analysis) == "vmagent":
+            continue  # (a VictoriaMetrics scrape object's job runs in vmagent, whoever selects it; so do a VMAgent's own)
         endpoint = next((e for e in analysis.endpoints + analysis.incidental if "?" in e.path), None)
         if endpoint is None:
             continue

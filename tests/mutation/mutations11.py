@@ -24,8 +24,8 @@ Judged after running. The tool was wrong twice, and is fixed:
   KS603-rejected monitor does (operator.scrape_config_list; fixture KS601/fail-vmagent-inline-scrape-config-one-
   mapping, test_vmoperator test_scrape_configs_the_operator_cannot_unmarshal_are_kept_rejected_as_meant).
 - "b29 deny: true while the shop endpoint reads its basic-auth password from a file": silent about the VMServiceScrape
-  (its job reported, KS303). The VM operator's testForArbitraryFSAccess also refuses basicAuth.passwordFile and
-  oauth2.clientSecretFile (collect_scrapes.go); only the Prometheus Operator's file fields were checked
+  (its job reported, KS303). The VM operator's testForArbitraryFSAccess also refuses basicAuth.password_file and
+  oauth2.client_secret_file (collect_scrapes.go); only the Prometheus Operator's file fields were checked
   (vmoperator._vm_file_fields; test_vmoperator test_agent_denying_file_access_refuses_vm_basic_auth_and_oauth2_files).
 The first guess was wrong, not the tool, for the rest (corrected, the reason beside each): KS108 replaces the access
 errors it explains; a grant that exists in another namespace is KS105, not KS101; a rejected or token-less job keeps
@@ -135,7 +135,8 @@ MUTATIONS = [
     # KS108); KS109 names the cause (a pod runs only as an account of its own namespace) and the denials follow
     ("b29 ingestOnlyMode: true", B29, [(AG, ALL, ALL + "  ingestOnlyMode: true\n")],
      ["KS100"]),  # scrapes nothing: its objects are selected by no VMAgent (KS100). Its account keeps every
-    # grant, unused, but KS203 judges only identities that run jobs (noted in the report, not changed here)
+    # grant, unused; KS203 reports an idle VMAgent's grants only when no scrape object of the inputs is left
+    # unselected (vmoperator3: the grants are then likely the objects', and the fix here needs them again)
     ("b29 namespace selector by a label no Namespace manifest shows", B29,
      [(AG, NSSEL, "  serviceScrapeNamespaceSelector:\n    matchLabels:\n      monitoring: enabled\n")],
      ["KS100", "KS203"]),
@@ -171,8 +172,8 @@ MUTATIONS = [
     ("b29 deny: true while the shop endpoint reads its basic-auth password from a file", B29,
      [(AG, DENY, "    deny: true\n"),
       (SH, ENDPOINT, ENDPOINT + "      basicAuth:\n        username: {name: shop-scrape, key: user}\n"
-                               "        passwordFile: /etc/vmagent/shop/password\n")],
-     ["KS603"]),  # fixed: testForArbitraryFSAccess refuses basicAuth.passwordFile too (was silent); the refused
+                               "        password_file: /etc/vmagent/shop/password\n")],
+     ["KS603"]),  # fixed: testForArbitraryFSAccess refuses basicAuth.password_file too (was silent); the refused
     # object's job is not reported (no KS303 for the password sent over http)
     # ---- b29: the VMAgent's own scrape config, the probe, app endpoints
     ("b29 inlineScrapeConfig written as a mapping", B29,
