@@ -61,18 +61,24 @@ def unused_suppression(ctx: Context) -> Iterator[Finding]:
         if unused:
             names = ", ".join(c.text for c in unused)
             scope = suppression.target
+            # with another code of it in use, say which part is stale (the suppression as a whole does something)
+            partly = len(unused) < len([c for c in suppression.codes if c.rules])
+            what = f"{where}: {names} suppresses nothing" if partly else f"{where} suppresses nothing"
+            # A finding counts as being where it is reported, not at the related places it lists: a user who
+            # put it on the ClusterRole or Deployment a KS102 finding names needs to be told (stated here, not
+            # looked up in the findings, so a lint of this one file says the same as a lint of the tree).
+            if suppression.kind != "line":
+                fix = (f"Remove {names} from it (delete it if nothing remains); a finding is suppressed only in the "
+                       "object it is reported in, not in those its related locations name.")
+            else:
+                fix = ((f"Remove {names} from it, or move a suppression of {names}" if partly else "Delete it, or move it")
+                       + " onto (or directly above) the line of the finding, or above the object's first line or the "
+                       "job's `- job_name:` line to cover the whole object or job. A finding is suppressed only where "
+                       "it is reported (its path:line:col), not at its related locations.")
             yield Finding(
                 "KS002", unused[0].span,
-                f"{where} suppresses nothing: no {names} finding {scope}; a stale suppression would hide the next "
-                f"real finding there",
-                # A finding counts as being where it is reported, not at the related places it lists: a user who
-                # put it on the ClusterRole or Deployment a KS102 finding names needs to be told (stated here, not
-                # looked up in the findings, so a lint of this one file says the same as a lint of the tree).
-                fix=("Delete it, or move it onto (or directly above) the line of the finding, or above the object's "
-                     "first line or the job's `- job_name:` line to cover the whole object or job. A finding is "
-                     "suppressed only where it is reported (its path:line:col), not at its related locations.")
-                if suppression.kind == "line" else f"Remove {names} from it (delete it if nothing remains); a finding "
-                "is suppressed only in the object it is reported in, not in those its related locations name.",
+                f"{what}: no {names} finding {scope}; a stale suppression would hide the next real finding there",
+                fix=fix,
                 data={"unused": [c.text for c in unused]},
             )
         if suppression.kind == "line" and not suppression.reason:
