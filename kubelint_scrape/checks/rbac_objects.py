@@ -662,12 +662,19 @@ def unknown_verb(ctx: Context) -> Iterator[Finding]:
             # and harmless; as the rule's only verbs the rule grants nothing, which is this rule's case.
             habit_ok = not url_rule or any(verb in allowed for verb, _pos in items)
             replaced: set[str] = set()  # HTTP verbs an earlier finding's fix already writes into this rule
+            # Verbs the rule already grants: Kiali's `[create, post]` would become `[create, create]` by a
+            # "replace" fix; `*` already grants whatever verb was meant.
+            present = {verb for verb, _pos in items if verb in allowed}
             for verb, pos in items:
                 if verb in allowed or (url_rule and verb in resource_verbs and habit_ok):
                     continue
                 finding = _unknown_verb(role, rule, verb, at(rule.path, pos), url_rule, allowed)
                 meant = finding.data["suggestion"]
-                if meant and meant in replaced:
+                if meant and "*" in present:
+                    finding.fix = f"Delete {verb!r}: the rule's `*` verb already grants {meant}."
+                elif meant and meant in present:
+                    finding.fix = f"Delete {verb!r}: the rule already grants {meant}."
+                elif meant and meant in replaced:
                     # `[list, watch]` on a URL rule: replacing both with `get` would write it twice
                     finding.fix = f"Delete {verb!r}: the {meant} that replaces an earlier verb of this rule covers it."
                 replaced.add(meant)
