@@ -626,6 +626,13 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
         gone = "this rule" if only else f"{resource!r} from this rule"
         fix = f"Delete {gone}: it grants nothing" + (f"; the subresources of {base} are {choices}." if choices else
                                                        f"; {base} has no subresources.")
+    elif replacement == resource and not serving:
+        # No built-in group serves the name and none is close (KEDA's generated `external` in the core group): an
+        # example rule would only repeat the entry that grants nothing.
+        gone = "this rule" if only else f"{resource!r} from this rule"
+        fix = (f"Delete {gone}: no built-in API group serves a resource named {resource!r}; if a CRD or aggregated "
+               f"API defines it, write that API's group in `apiGroups` instead.")
+        unneeded = None  # (already a deletion: "should a job need it" would offer the same)
     else:
         fix = (f"Use the plural, lowercase resource name and the API group that serves it (see `kubectl "
                f"api-resources`), e.g. {_rule_yaml(fix_groups or groups, [replacement], verbs, rule.resource_names)}.")
