@@ -509,6 +509,9 @@ def parse_text(
         template = _template_line(text)
         if template is not None:
             return [], [_templated_finding(path, position(template[0], template[1]))], "skipped"
+        directive = _template_line(text, _DIRECTIVE, _directive_at)
+        if directive is not None:
+            return [], [_directive_finding(path, position(*directive))], "skipped"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         context = getattr(exc, "context", None)
         message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
@@ -758,7 +761,28 @@ _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
 _BLOCK_HEADER = re.compile(r"(?:^|[\s:])[|>](?:[1-9][+-]?|[+-][1-9]?)?$")
 
 
-def _template_line(text: str) -> tuple[int, int] | None:
+def _directive_finding(path: str, pos: Pos) -> Finding:
+    return Finding(
+        "KS003",
+        Span(path, *pos),
+        "template directive (Terraform `%{ … }`, Jinja `{% … %}`) outside a quoted string: this is a template, not "
+        "YAML, and was not linted",
+        fix="Lint the file the template renders to (Terraform templatefile(), an Ansible/Jinja template) instead.",
+    )
+
+
+# A Terraform templatefile() directive (`%{ if … }`, `%{~ endfor ~}`) or a Jinja/Ansible statement (`{% if … %}`):
+# neither is YAML (`%` opens a directive, `{%` a broken flow mapping), so a file holding one fails to parse where
+# it stands. Only asked once the parse has failed; `${…}` interpolations alone are valid plain scalars.
+_DIRECTIVE = re.compile(r"%\{|\{%")
+
+
+def _directive_at(line: str, start: int) -> bool:
+    """Whether the `%{`/`{%` at `start` opens a template directive: it closes on the same line (`}` / `%}`)."""
+    return ("}" if line[start] == "%" else "%}") in line[start + 2:]
+
+
+def _template_line(text: str, pattern: re.Pattern = None, accept=None) -> tuple[int, int] | None:
     """Where a `{{` stands outside quotes, comments and block scalars (0-based line, col), if anywhere. A block
     scalar's lines are text to YAML (an Alertmanager template, a Prometheus config in a ConfigMap), so a `{{` there
     is not what broke the parse; a `{{` less indented than its key ends the scalar (`{{ .Files.Get … | indent 4 }}`)."""
@@ -773,7 +797,8 @@ def _template_line(text: str) -> tuple[int, int] | None:
         comment = re.search(r"(^|\s)#", stripped)
         if comment:
             stripped = stripped[: comment.start()]
-        match = next((m for m in _TEMPLATE.finditer(stripped) if _helm_action_at(line, m.start())), None)
+        match = next((m for m in (pattern or _TEMPLATE).finditer(stripped)
+                      if (accept or _helm_action_at)(line, m.start())), None)
         if match:
             return number, match.start()
         if _BLOCK_HEADER.search(stripped.rstrip()):

@@ -638,3 +638,20 @@ def test_ks602_fix_of_a_comma_separated_rule_field_writes_each_item_and_applied_
     (tmp_path / "all.yaml").write_text(text.replace("verbs: list, watch", 'verbs: ["list", "watch"]'))
     after = {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
     assert not after & {"KS504", "KS602", "KS101"}, after
+
+
+def test_ks504_fix_deletes_an_invented_verb_whose_meaning_the_rule_already_grants() -> None:
+    # Kiali's `verbs: [create, post]`: "replace 'post' with create" would write create twice; `*` covers `Get`
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS504" / "fail-invented-verb-beside-the-verb-it-means"
+    fixes = [f.fix for f in lint_paths([str(fixture)], Options(select={"KS504"})).findings]
+    assert fixes == ["Delete 'post': the rule already grants create.",
+                     "Delete 'Get': the rule's `*` verb already grants get."], fixes
+
+
+def test_ks503_fix_deletes_a_resource_no_group_serves_instead_of_repeating_it() -> None:
+    # KEDA's `external` in the core group: the old fix's "e.g." rule was the entry itself
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS503" / "fail-core-resource-no-group-serves"
+    fixes = [f.fix for f in lint_paths([str(fixture)], Options(select={"KS503"})).findings]
+    assert fixes[0].startswith("Delete 'external' from this rule: no built-in API group serves"), fixes
+    assert fixes[1].startswith("Delete this rule: no built-in API group serves"), fixes
+    assert not any('resources: ["external"]' in fix for fix in fixes), fixes

@@ -626,6 +626,13 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
         gone = "this rule" if only else f"{resource!r} from this rule"
         fix = f"Delete {gone}: it grants nothing" + (f"; the subresources of {base} are {choices}." if choices else
                                                        f"; {base} has no subresources.")
+    elif replacement == resource and not serving:
+        # No built-in group serves the name and none is close (KEDA's generated `external` in the core group): an
+        # example rule would only repeat the entry that grants nothing.
+        gone = "this rule" if only else f"{resource!r} from this rule"
+        fix = (f"Delete {gone}: no built-in API group serves a resource named {resource!r}; if a CRD or aggregated "
+               f"API defines it, write that API's group in `apiGroups` instead.")
+        unneeded = None  # (already a deletion: "should a job need it" would offer the same)
     else:
         fix = (f"Use the plural, lowercase resource name and the API group that serves it (see `kubectl "
                f"api-resources`), e.g. {_rule_yaml(fix_groups or groups, [replacement], verbs, rule.resource_names)}.")
@@ -662,12 +669,19 @@ def unknown_verb(ctx: Context) -> Iterator[Finding]:
             # and harmless; as the rule's only verbs the rule grants nothing, which is this rule's case.
             habit_ok = not url_rule or any(verb in allowed for verb, _pos in items)
             replaced: set[str] = set()  # HTTP verbs an earlier finding's fix already writes into this rule
+            # Verbs the rule already grants: Kiali's `[create, post]` would become `[create, create]` by a
+            # "replace" fix; `*` already grants whatever verb was meant.
+            present = {verb for verb, _pos in items if verb in allowed}
             for verb, pos in items:
                 if verb in allowed or (url_rule and verb in resource_verbs and habit_ok):
                     continue
                 finding = _unknown_verb(role, rule, verb, at(rule.path, pos), url_rule, allowed)
                 meant = finding.data["suggestion"]
-                if meant and meant in replaced:
+                if meant and "*" in present:
+                    finding.fix = f"Delete {verb!r}: the rule's `*` verb already grants {meant}."
+                elif meant and meant in present:
+                    finding.fix = f"Delete {verb!r}: the rule already grants {meant}."
+                elif meant and meant in replaced:
                     # `[list, watch]` on a URL rule: replacing both with `get` would write it twice
                     finding.fix = f"Delete {verb!r}: the {meant} that replaces an earlier verb of this rule covers it."
                 replaced.add(meant)
