@@ -655,3 +655,11 @@ def test_ks503_fix_deletes_a_resource_no_group_serves_instead_of_repeating_it() 
     assert fixes[0].startswith("Delete 'external' from this rule: no built-in API group serves"), fixes
     assert fixes[1].startswith("Delete this rule: no built-in API group serves"), fixes
     assert not any('resources: ["external"]' in fix for fix in fixes), fixes
+
+
+def test_ks503_fix_extends_the_rule_that_already_grants_the_resource_in_its_group() -> None:
+    # OpenCost's core `deployments` beside an apps rule for deployments: a third rule would repeat rules[1]
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS503" / "fail-core-deployments-beside-an-apps-rule"
+    fixes = [f.fix for f in lint_paths([str(fixture)], Options(select={"KS503"})).findings]
+    assert fixes == ["Delete 'deployments' from this rule: rules[1] already grants list/watch on deployments in apps; "
+                     "add get to its verbs."], fixes

@@ -561,6 +561,17 @@ def _typo_of_subresource(rule: PolicyRule, resource: str, version: tuple[int, in
     return bool(_close_matches(sub, _known_subresources(served, base)))
 
 
+def _sibling_rule(role: RoleDef, rule: PolicyRule, group: str, resource: str) -> tuple[PolicyRule, list[str]] | None:
+    """Another rule of the role for `resource` in `group` with the same resourceNames (the place a misplaced entry
+    belongs), and the verbs of `rule` it lacks; None when there is none."""
+    for other in role.rules:
+        if (other is not rule and group in other.api_groups and resource in other.resources
+                and not other.non_resource_urls and set(other.resource_names) == set(rule.resource_names)):
+            missing = [] if "*" in other.verbs else [v for v in rule.verbs if v and v not in other.verbs]
+            return other, missing
+    return None
+
+
 def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span, version: tuple[int, int],
                       unneeded: list | None = None, reviewed: frozenset[tuple[str, str]] = frozenset()) -> Finding:
     """`unneeded`: the scrapers that hold the rule and read nothing of the resource (_scrapers_not_needing): the fix
@@ -618,6 +629,12 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
     elif fix_groups and fix_groups != list(groups) and only:
         renamed = f" and `resources: {_quote([replacement])}`" if replacement != resource else ""
         fix = f"Write `apiGroups: {_quote(fix_groups)}`{renamed} in this rule, the group that serves {replacement}."
+    elif fix_groups and fix_groups != list(groups) and (sibling := _sibling_rule(role, rule, fix_groups[0], replacement)):
+        # the role already has a rule for that group and resource: extend it rather than add a second one
+        other, missing = sibling
+        gone = "this rule" if only else f"{resource!r} from this rule"
+        fix = (f"Delete {gone}: rules[{other.index}] already grants {'/'.join(other.verbs)} on {replacement} in "
+               f"{_group_text(fix_groups[0])}" + (f"; add {', '.join(missing)} to its verbs." if missing else "."))
     elif fix_groups and fix_groups != list(groups):
         fix = (f"Move {resource!r} out of this rule into one for the group that serves it: "
                f"{_rule_yaml(fix_groups, [replacement], verbs, rule.resource_names)}.")
