@@ -765,7 +765,8 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         successors = list(dict.fromkeys([r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
                                         + [r for j in jobs for r in endpoints_fallback_successors(ctx, j)]
                                         + _direct_kubelet_successors(jobs, analysis.assumptions)
-                                        + _namespaced_discovery_successors(jobs, analysis.authorizer, identity)))
+                                        + _namespaced_discovery_successors(jobs, analysis.authorizer, identity)
+                                        + _config_reloader_requests(jobs)))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         restricted = _name_restricted_requests(jobs)
         # Per binding of a built-in role: the binding, the role it binds and each (holding, unused permissions).
@@ -1069,6 +1070,17 @@ def _wanting(analysis, identity: Identity, holding: Holding, perm: Permission) -
     return None
 
 
+def _config_reloader_requests(jobs: list) -> list[Request]:
+    """What the VictoriaMetrics operator's config-reloader beside each VMAgent of these jobs reads with the same
+    token: the generated configuration, Secret vmagent-<name> of the VMAgent's namespace, fetched and watched
+    through the API (`--config-secret-name=<ns>/vmagent-<name>`; the operator's own Role for it grants
+    `get, watch` on secrets, factory/vmagent/rbac.go). A grant of it is used, not unused (KS203)."""
+    agents = {id(r): r for j in jobs for r in [getattr(j.job.config, "runner", None)]
+              if r is not None and r.kind == "VMAgent"}
+    return [Request(verb, "", "secrets", namespace=agent.namespace, name=f"vmagent-{agent.name}")
+            for agent in agents.values() for verb in ("get", "watch")]
+
+
 def _direct_kubelet_successors(jobs: list, assumptions) -> list[Request]:
     """`get nodes/<sub>` that the kubelet checks for each path these jobs scrape through the API-server proxy: what
     KS209's fix (scrape directly on :10250) needs in place of nodes/proxy. None where the kubelet authorizes the
@@ -1251,6 +1263,13 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
                 names = allowed[verbs[0]] or ()  # the rule's resourceNames: the same for every verb
         if not grants:
             continue
+        # The VictoriaMetrics config-reloader's own Secret (_config_reloader_requests): a grant of get/watch on
+        # that name alone, in its namespace, is what the operator itself grants — needed, and as narrow as it gets.
+        reloaded = [(i, r) for i in holding.identities for r in _config_reloader_requests(state.jobs.get(i, ()))]
+        if names and reloaded and all(any(r.verb == v and r.name == n and rule_allows(holding.rule, r)
+                                          and _applies_to(holding, r, i) for i, r in reloaded)
+                                      for verbs in grants.values() for v in verbs for n in names):
+            continue
         item = next((r for r in holding.rule.resources if r in ("secrets", "*")), "secrets")
         reading = "; ".join(f"{'/'.join(v)} secrets{_only_for(names)} to {who}" for who, v in grants.items())
         harm = _secrets_harm(list(dict.fromkeys(v for verbs in grants.values() for v in verbs)), names)
@@ -1259,6 +1278,10 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
         others = list(dict.fromkeys(c for i in holding.identities for c in state.unmodelled(i)))
         purpose = "no scrape or service discovery reads Secrets"
         keep = ""
+        if reloaded:
+            secrets = ", ".join(dict.fromkeys(f"{r.namespace}/{r.name}" for _i, r in reloaded))
+            purpose += f"; only vmagent's config-reloader reads one, {secrets}, with get and watch"
+            keep = f" (keep get, watch on resourceNames of {secrets} in a Role of its namespace)"
         if others:
             one = len(others) == 1
             purpose += (f", but {', '.join(others[:3])} also use{'s' if one else ''} this token, and what "
