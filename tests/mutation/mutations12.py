@@ -154,6 +154,24 @@ MUTATIONS = [
      ["KS303"]),  # http is the default: the token goes in clear
     ("b31 duplicate metrics_path", B31, [(CFG, CADVISOR, CADVISOR + "        metrics_path: /metrics\n")], ["KS005"]),
     ("b31 invalid regex in relabel", B31, [(CFG, SCHEME_RE, SCHEME_RE.replace("(https?)", "(https?"))], ["KS601"]),
+    ("b31 ClusterRoleBinding subject namespace omitted", B31,
+     [(RB, SUBJECT, SUBJECT.replace("    namespace: monitoring\n", ""))],
+     ["KS501", "KS108"]),  # a ClusterRoleBinding's ServiceAccount subject needs a namespace (FACTS §8): refused, and
+    # still the binding written for the scraper (KS108 names it instead of KS101/KS102/KS104)
+    ("b31 ServiceAccount subject with apiGroup", B31,
+     [(RB, SUBJECT, SUBJECT + "    apiGroup: rbac.authorization.k8s.io\n")],
+     ["KS501", "KS101", "KS102", "KS104"]),  # refused (FACTS §8); the subject itself is right, so no KS108
+    ("b31 nonResourceURLs folded into the nodes/metrics rule", B31,
+     [(RB, NODES_METRICS + '    verbs: ["get"]\n' + URL,
+       NODES_METRICS + '    nonResourceURLs: ["/metrics"]\n    verbs: ["get"]\n')],
+     ["KS501", "KS101", "KS102", "KS104"]),  # a mixed rule rejects the whole ClusterRole (FACTS §8)
+    ("b31 resourceNames on discovery", B31, [(RB, DISC, DISC + '    resourceNames: ["kubernetes"]\n')],
+     ["KS506", "KS101"]),
+    ("b31 nodes/* for nodes/metrics", B31, [(RB, NODES_METRICS, '    resources: ["nodes/*"]\n')],
+     ["KS505", "KS102"]),
+    ("b31 ConfigMap key prometheus.yaml, args read prometheus.yml", B31,
+     [(CFG, "  prometheus.yml: |\n", "  prometheus.yaml: |\n")],
+     ["KS100"]),  # the pod reads a file the volume does not hold: no pod loads this config (Prometheus exits)
     ("b31 attach_metadata node on the pod job", B31,
      [(CFG, POD_ROLE, POD_ROLE + "            attach_metadata:\n              node: true\n")],
      []),  # nodes list/watch is granted cluster-wide already
@@ -198,6 +216,14 @@ MUTATIONS += [
      [(RC, "kind: ClusterRoleBinding\nmetadata:\n  name: prometheus-kubelet\n",
        "kind: RoleBinding\nmetadata:\n  name: prometheus-kubelet\n  namespace: monitoring\n")],
      ["KS105", "KS203", "KS002"]),  # the RoleBinding grants neither nodes nor nodes/proxy: no KS201 to suppress
+    ("b32 own_namespace added to the pod job", B32,
+     [(P, POD_NS, POD_NS + "              own_namespace: true\n")],
+     ["KS105"]),  # pods in monitoring too; granted in frontend and backend only
+    ("b32 frontend Role without namespace", B32, [(RF, FE_META + "rules", "  name: prometheus\nrules")],
+     ["KS502", "KS105"]),  # the Role lands in default; the RoleBinding finds no Role prometheus in frontend
+    ("b32 nodes/proxy verb list", B32, [(RC, NODES_PROXY + '    verbs: ["get"]', NODES_PROXY + '    verbs: ["list"]')],
+     ["KS103", "KS203", "KS002"]),  # list grants nothing on the proxy path; KS201 counts get (and `*`) only. First
+    # guess had no KS203: list nodes/proxy is a grant no job uses, and the tool says so
     # ---- b32: RBAC content
     ("b32 nodes/proxy replaced by nodes/metrics", B32, [(RC, NODES_PROXY, NODES_PROXY.replace("proxy", "metrics"))],
      ["KS103", "KS002"]),  # the proxy path is checked as nodes/proxy only; the KS201 note suppresses nothing. First
