@@ -365,3 +365,16 @@ def test_line_suppresses_reads_a_directive_as_a_suppression_would() -> None:
     assert not line_suppresses("# kubelint-scrape: ignore[KS302] other rule", "KS301")
     assert not line_suppresses("# kubelint-scrape: ignore-file[KS301]", "KS301")  # not this line's
     assert not line_suppresses('    help: "write # kubelint-scrape: ignore[KS301] here"', "KS301")  # quoted text
+
+
+def test_a_job_whose_targets_a_refused_relabel_rule_hides_keeps_its_suppression() -> None:
+    # The keep rule's regex does not compile (KS601): which kubelets the job scrapes is unknown, so no KS102 is
+    # reported, but the suppression is not stale — fixing the regex brings the finding back (mutation round 12).
+    relabel = "        relabel_configs:\n          - action: labelmap\n"
+    files = quickstart(prometheus_config=(
+        JOB + "\n", "      # kubelint-scrape: ignore[KS102] granted by the platform team\n" + JOB + "\n"))
+    files["prometheus-config.yaml"] = files["prometheus-config.yaml"].replace(
+        relabel, "        relabel_configs:\n          - source_labels: [__meta_kubernetes_node_name]\n"
+                 "            action: keep\n            regex: (worker-.+\n          - action: labelmap\n", 1)
+    assert lint(files) == []
+    assert [f.split(" ")[1] for f in lint(files, select=SELECT | {"KS601"})] == ["KS601"]

@@ -982,6 +982,34 @@ def _lookalike_subjects(ctx: Context) -> dict[str, list[tuple[BindingDef, Subjec
     return cached
 
 
+def _misspelt_subjects(ctx: Context, identity: Identity) -> list[tuple[BindingDef, Subject]]:
+    """ServiceAccount subjects of the identity's namespace whose name is a typo of its name (one or two letters
+    added, dropped, changed or swapped: `promethues`), for bindings not named after it (a ClusterRoleBinding
+    `prometheus-kubelet` to `promethues`); _mismatched_binding keeps those the inputs do not define, in a namespace
+    whose accounts they do. Built once per identity from the subjects indexed by namespace (no pass over every
+    binding per denied request)."""
+    by_namespace = ctx.once("service-account subjects by namespace", lambda: _subjects_by_namespace(ctx))
+    cache = ctx.once("misspelt subjects by identity", dict)
+    if identity not in cache:
+        from ..promvalidate import _edit_distance
+
+        cache[identity] = [(binding, subject) for binding, subject in by_namespace.get(identity.namespace, ())
+                           if subject.name != identity.name and len(identity.name) >= 4
+                           and _edit_distance(subject.name, identity.name) <= 2]
+    return cache[identity]
+
+
+def _subjects_by_namespace(ctx: Context) -> dict[str, list[tuple[BindingDef, Subject]]]:
+    found: dict[str, list[tuple[BindingDef, Subject]]] = {}
+    for binding in [*ctx.workspace.bindings, *ctx.workspace.rejected_bindings]:
+        if binding.builtin:
+            continue
+        for subject in binding.subjects:
+            if subject.kind == "ServiceAccount":
+                found.setdefault(subject.namespace, []).append((binding, subject))
+    return found
+
+
 SA_GROUP_PREFIX = "system:serviceaccounts:"
 
 
@@ -1058,7 +1086,7 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
     if _replaced_grants(authorizer, identity, [request]):
         return None  # the identity's own binding would grant it, but a same-name definition replaced it
     replacing = {id(winner) for _b, _r, _old, winner in authorizer.replaced(identity)}
-    for binding, subject in _lookalike_subjects(ctx).get(identity.name, ()):
+    for binding, subject in [*_lookalike_subjects(ctx).get(identity.name, ()), *_misspelt_subjects(ctx, identity)]:
         if id(binding) in replacing:
             continue
         if subject.kind == "ServiceAccount":

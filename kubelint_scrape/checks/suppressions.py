@@ -12,9 +12,27 @@ from typing import Iterator
 from ..catalog import ALWAYS_REPORTED, check
 from ..findings import Finding
 from ..suppress import ANNOTATION
+from ..yamltree import at
 from .context import Context
 
 EXAMPLE = "# kubelint-scrape: ignore[KS102] <why this is acceptable here>"
+
+
+def _covers_undecided_job(ctx: Context, suppression) -> bool:
+    """Whether a line suppression covers the start of a job whose targets the analysis could not decide (a
+    target-deciding relabel rule failed to compile: analyse._plan_simulation leaves it without endpoints)."""
+    starts = ctx.once("undecided job starts", lambda: _undecided_job_starts(ctx))
+    first, last = suppression.lines or (0, -1)
+    return any(first <= line <= last for line in starts.get(suppression.span.path, ()))
+
+
+def _undecided_job_starts(ctx: Context) -> dict[str, list[int]]:
+    starts: dict[str, list[int]] = {}
+    for job in ctx.analysis.jobs:
+        if job.relabel_errors and not job.endpoints:
+            span = at(job.job.config.path, job.job.node.pos)
+            starts.setdefault(span.path, []).append(span.line)
+    return starts
 
 
 @check("KS002", after_suppressions=True)  # the engine runs it last
@@ -58,6 +76,10 @@ def unused_suppression(ctx: Context) -> Iterator[Finding]:
             )
         unused = [c for c in suppression.codes
                   if c.rules and c not in unsuppressible and not c.used and (c.rules - ALWAYS_REPORTED) & state.ran]
+        if unused and suppression.kind == "line" and _covers_undecided_job(ctx, suppression):
+            # A relabel rule Prometheus refuses (KS601) hides which targets the job scrapes, so its target findings
+            # are unknown, not absent: "delete it" would be undone as soon as the regex is fixed.
+            unused = []
         if unused:
             names = ", ".join(c.text for c in unused)
             scope = suppression.target
