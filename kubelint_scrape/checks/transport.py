@@ -889,8 +889,11 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
             setting = _installer_loopback(ctx).get(component)
             if setting is not None:  # the cluster's installer binds it so: kubeadm's settings would change nothing
                 where = f"the {setting.installer} at {setting.span.path}:{setting.span.line}"
-                binder, change = f"{where} binds it to {setting.value}", f"set {setting.change} in {where}"
-                related: tuple = (Related(setting.span, f"the {setting.installer} binds {component} to loopback"),)
+                binder = (f"{where} binds it to {setting.value}" if not setting.unset else
+                          f"{where} {setting.unset}, so it stays bound to {setting.value}")
+                change = f"set {setting.change} in {where}"
+                related: tuple = (Related(setting.span, f"the {setting.installer} "
+                                          f"{setting.unset or 'binds ' + component + ' to loopback'}"),)
             else:
                 binder, change, related = "kubeadm binds it to 127.0.0.1", COMPONENT_FIX[component], ()
             yield Finding(
@@ -1032,6 +1035,23 @@ _KUBESPRAY_VARS = {"kube-controller-manager": "kube_controller_manager_bind_addr
                    "kube-proxy": "kube_proxy_metrics_bind_address"}
 
 
+# What shows a kind-less document is a Talos machine config (or patch) or a k3s/RKE2 config.yaml even where it sets
+# none of the listen addresses above: Talos's `machine:` or its cluster sections; k3s server options only it has.
+_TALOS_KEYS = ("controlPlane", "controllerManager", "scheduler", "etcd", "proxy", "apiServer")
+_K3S_KEYS = frozenset({"write-kubeconfig-mode", "tls-san", "cluster-init", "flannel-backend", "disable-network-policy",
+                       "disable-kube-proxy", "kube-apiserver-arg", "kubelet-arg", "etcd-snapshot-schedule-cron",
+                       *(key for key, _flag in _K3S_ARGS.values())})
+# Where each component listens when the installer's configuration does not say (kubeadm's choice, which Talos
+# (siderolabs/talos#3765) and k3s (its etcd: `etcd-expose-metrics`) share).
+_LOOPBACK_DEFAULT = {"kube-controller-manager": "127.0.0.1", "kube-scheduler": "127.0.0.1", "etcd": "127.0.0.1:2381",
+                     "kube-proxy": "127.0.0.1:10249"}
+
+
+def _document_span(path: str, root: YMap, key: str = "") -> Span:
+    """Where a setting the document leaves out would go: its `key` section when it has one, else its start."""
+    return at(path, root.key_pos(key) if key and key in root else root.pos)
+
+
 def _listens_beyond_loopback(value: str) -> bool:
     value = value.strip()
     return bool(value) and (value.startswith(":") or _non_loopback(value))  # `:10249`: every address
@@ -1050,6 +1070,8 @@ class InstallerSetting:
     span: Span
     installer: str  # "k3s/RKE2 config.yaml"
     change: str  # what the fix writes in its place
+    unset: str = ""  # the installer's configuration is in view but leaves the component at its loopback default:
+    # what it does not set ("sets no `cluster.scheduler.extraArgs.bind-address`"); span is then the document
 
 
 def _installer_exposed(ctx: Context) -> set[str]:
@@ -1058,10 +1080,11 @@ def _installer_exposed(ctx: Context) -> set[str]:
 
 
 def _installer_loopback(ctx: Context) -> dict[str, InstallerSetting]:
-    """component → where an installer's configuration in the inputs binds it to loopback explicitly (the first):
-    KS305 names that place, and its fix changes the value there — the kubeadm settings do nothing on k3s or Talos."""
+    """component → where an installer's configuration in the inputs binds it to loopback explicitly (the first),
+    else a Talos or k3s configuration in view that leaves it at that installer's loopback default: KS305 names that
+    place, and its fix changes the value there — the kubeadm settings do nothing on k3s or Talos."""
     found: dict[str, InstallerSetting] = {}
-    for setting in _installer_settings(ctx):
+    for setting in sorted(_installer_settings(ctx), key=lambda s: bool(s.unset)):  # (stable: written ones first)
         if setting.value != "true" and not _listens_beyond_loopback(setting.value):
             found.setdefault(setting.component, setting)
     return found
@@ -1079,24 +1102,42 @@ def _scan_installers(ctx: Context) -> Iterator[InstallerSetting]:
                 continue
             path = source.path
             cluster = as_map(root.get("cluster"))
+            talos = isinstance(root.get("machine"), dict) or any(isinstance(cluster.get(k), dict) for k in _TALOS_KEYS)
+            k3s = any(key in root for key in _K3S_KEYS)
+            written: set[str] = set()
             for component, (key, flag) in _TALOS_ARGS.items():
                 extra = as_map(as_map(cluster.get(key)).get("extraArgs"))
+                change = f"`cluster.{key}.extraArgs.{flag}: {_EXPOSED_VALUE[flag]}`"
                 if flag in extra:
+                    written.add(component)
                     yield InstallerSetting(component, as_str(extra.get(flag)), at(path, extra.value_pos(flag)),
-                                           "Talos machine config", f"`cluster.{key}.extraArgs.{flag}: {_EXPOSED_VALUE[flag]}`")
+                                           "Talos machine config", change)
+                elif talos:
+                    yield InstallerSetting(component, _LOOPBACK_DEFAULT[component], _document_span(path, root, "cluster"),
+                                           "Talos machine config", change, f"sets no `cluster.{key}.extraArgs.{flag}`")
             for component, (key, flag) in _K3S_ARGS.items():
                 items = root.get(key)
                 seq = as_seq(items)
                 for index, item in enumerate(seq or [items]):
                     name, _, value = as_str(item).lstrip("-").partition("=")
                     if name == flag:
+                        written.add(component)
                         pos = seq.item_pos(index) if seq else root.value_pos(key)
                         yield InstallerSetting(component, value, at(path, pos), "k3s/RKE2 config.yaml",
                                                f"`{key}: {flag}={_EXPOSED_VALUE[flag]}`")
             if isinstance(root.get("etcd-expose-metrics"), bool):  # false: k3s serves them on 127.0.0.1:2381
+                written.add("etcd")
                 yield InstallerSetting("etcd", "true" if root["etcd-expose-metrics"] else "127.0.0.1",
                                        at(path, root.value_pos("etcd-expose-metrics")), "k3s/RKE2 config.yaml",
                                        "`etcd-expose-metrics: true`")
+            if k3s:
+                for component, (key, flag) in _K3S_ARGS.items():
+                    if component not in written:
+                        etcd = component == "etcd"  # k3s exposes etcd's metrics by its own setting
+                        yield InstallerSetting(component, _LOOPBACK_DEFAULT[component], _document_span(path, root),
+                                               "k3s/RKE2 config.yaml",
+                                               "`etcd-expose-metrics: true`" if etcd else f"`{key}: {flag}={_EXPOSED_VALUE[flag]}`",
+                                               "sets no `etcd-expose-metrics: true`" if etcd else f"sets no `{flag}=` in `{key}`")
             for component, variable in _KUBESPRAY_VARS.items():
                 if variable in root:
                     yield InstallerSetting(component, as_str(root.get(variable)), at(path, root.value_pos(variable)),
