@@ -876,7 +876,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
             if component is None:
                 continue
             if endpoint.host in LOOPBACK_HOSTS:
-                finding = _own_loopback(analysis, endpoint, component)
+                finding = _own_loopback(analysis, endpoint, component, _listen_change(ctx, component))
                 if finding is not None:
                     yield finding
                 continue
@@ -891,11 +891,11 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                 where = f"the {setting.installer} at {setting.span.path}:{setting.span.line}"
                 binder = (f"{where} binds it to {setting.value}" if not setting.unset else
                           f"{where} {setting.unset}, so it stays bound to {setting.value}")
-                change = f"set {setting.change} in {where}"
                 related: tuple = (Related(setting.span, f"the {setting.installer} "
                                           f"{setting.unset or 'binds ' + component + ' to loopback'}"),)
             else:
-                binder, change, related = "kubeadm binds it to 127.0.0.1", COMPONENT_FIX[component], ()
+                binder, related = "kubeadm binds it to 127.0.0.1", ()
+            change = _listen_change(ctx, component)
             yield Finding(
                 "KS305", _address_origin(analysis, endpoint),
                 f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but {binder}: nothing "
@@ -925,7 +925,16 @@ def _control_plane_ports() -> frozenset[int]:
     return frozenset(loopback | {int(c["port"]) for c in rule_params("KS308")["components"]})
 
 
-def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str) -> Finding | None:
+def _listen_change(ctx: Context, component: str) -> str:
+    """What makes `component` listen beyond loopback: the setting of the installer whose configuration the inputs
+    show (Talos, k3s/RKE2, kubespray: _installer_loopback), at its place; else kubeadm's."""
+    setting = _installer_loopback(ctx).get(component)
+    if setting is None:
+        return COMPONENT_FIX[component]
+    return f"set {setting.change} in the {setting.installer} at {setting.span.path}:{setting.span.line}"
+
+
+def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str, listen: str) -> Finding | None:
     """A loopback target scraped from a pod outside the host network: 127.0.0.1 there is the pod's own loopback,
     where no control-plane component listens (they run in the host network namespace of their node)."""
     resolution = analysis.resolution
@@ -941,7 +950,7 @@ def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str) -> 
         f"{job.label} scrapes {component} at {endpoint.host}:{endpoint.port}, but {holder.kind} "
         f"{holder.namespace}/{holder.name}, which runs it, is not in the host network: {endpoint.host} is the pod's "
         f"own loopback, where nothing listens, so every target is down with connection refused",
-        fix=(f"Scrape {component} at the node address after letting it listen there ({COMPONENT_FIX[component]}), "
+        fix=(f"Scrape {component} at the node address after letting it listen there ({listen}), "
              f"or run this scraper with `hostNetwork: true` on the nodes that run {component} (a DaemonSet with the "
              f"control-plane nodeSelector and tolerations)."),
         related=((Related(resolution.span, f"{holder.kind} {holder.namespace}/{holder.name} runs {job.label}"),)
