@@ -1122,8 +1122,9 @@ def _scan_installers(ctx: Context) -> Iterator[InstallerSetting]:
                     yield InstallerSetting(component, as_str(extra.get(flag)), at(path, extra.value_pos(flag)),
                                            "Talos machine config", change)
                 elif talos:
-                    yield InstallerSetting(component, _LOOPBACK_DEFAULT[component], _document_span(path, root, "cluster"),
-                                           "Talos machine config", change, f"sets no `cluster.{key}.extraArgs.{flag}`")
+                    yield InstallerSetting(component, _LOOPBACK_DEFAULT[component],
+                                           _document_span(path, root, "cluster"), "Talos machine config", change,
+                                           f"sets no `cluster.{key}.extraArgs.{flag}`")
             for component, (key, flag) in _K3S_ARGS.items():
                 items = root.get(key)
                 seq = as_seq(items)
@@ -1143,10 +1144,10 @@ def _scan_installers(ctx: Context) -> Iterator[InstallerSetting]:
                 for component, (key, flag) in _K3S_ARGS.items():
                     if component not in written:
                         etcd = component == "etcd"  # k3s exposes etcd's metrics by its own setting
+                        change = "`etcd-expose-metrics: true`" if etcd else f"`{key}: {flag}={_EXPOSED_VALUE[flag]}`"
+                        unset = "sets no `etcd-expose-metrics: true`" if etcd else f"sets no `{flag}=` in `{key}`"
                         yield InstallerSetting(component, _LOOPBACK_DEFAULT[component], _document_span(path, root),
-                                               "k3s/RKE2 config.yaml",
-                                               "`etcd-expose-metrics: true`" if etcd else f"`{key}: {flag}={_EXPOSED_VALUE[flag]}`",
-                                               "sets no `etcd-expose-metrics: true`" if etcd else f"sets no `{flag}=` in `{key}`")
+                                               "k3s/RKE2 config.yaml", change, unset)
             for component, variable in _KUBESPRAY_VARS.items():
                 if variable in root:
                     yield InstallerSetting(component, as_str(root.get(variable)), at(path, root.value_pos(variable)),
