@@ -1597,55 +1597,56 @@ def __create_fn__(_type_sources, _type_analysis, _type_load_findings, _type_supp
 
 CODE['def __create_fn__(_type_sources, _type_analysis, _type_load_findings, _type_suppressions, _type_report_paths, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_load_findings, _dflt_suppressions, _dflt_report_paths, _return_type):\n def __init__(self,sources:_type_sources,analysis:_type_analysis,load_findings:_type_load_findings=_HAS_DEFAULT_FACTORY,suppressions:_type_suppressions=_dflt_suppressions,report_paths:_type_report_paths=_dflt_report_paths)->_return_type:\n  self.sources=sources\n  self.analysis=analysis\n  self.load_findings=_dflt_load_findings() if load_findings is _HAS_DEFAULT_FACTORY else load_findings\n  self.suppressions=suppressions\n  self.report_paths=report_paths\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_component, _type_value, _type_span, _type_installer, _type_change, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,component:_type_component,value:_type_value,span:_type_span,installer:_type_installer,change:_type_change)->_return_type:
+def __create_fn__(_type_component, _type_value, _type_span, _type_installer, _type_change, _type_unset, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_unset, _return_type):
+ def __init__(self,component:_type_component,value:_type_value,span:_type_span,installer:_type_installer,change:_type_change,unset:_type_unset=_dflt_unset)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'component',component)
   __dataclass_builtins_object__.__setattr__(self,'value',value)
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'installer',installer)
   __dataclass_builtins_object__.__setattr__(self,'change',change)
+  __dataclass_builtins_object__.__setattr__(self,'unset',unset)
  return __init__
 
 
-CODE["def __create_fn__(_type_component, _type_value, _type_span, _type_installer, _type_change, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,component:_type_component,value:_type_value,span:_type_span,installer:_type_installer,change:_type_change)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'component',component)\n  __dataclass_builtins_object__.__setattr__(self,'value',value)\n  __dataclass_builtins_object__.__setattr__(self,'span',span)\n  __dataclass_builtins_object__.__setattr__(self,'installer',installer)\n  __dataclass_builtins_object__.__setattr__(self,'change',change)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_component, _type_value, _type_span, _type_installer, _type_change, _type_unset, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_unset, _return_type):\n def __init__(self,component:_type_component,value:_type_value,span:_type_span,installer:_type_installer,change:_type_change,unset:_type_unset=_dflt_unset)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'component',component)\n  __dataclass_builtins_object__.__setattr__(self,'value',value)\n  __dataclass_builtins_object__.__setattr__(self,'span',span)\n  __dataclass_builtins_object__.__setattr__(self,'installer',installer)\n  __dataclass_builtins_object__.__setattr__(self,'change',change)\n  __dataclass_builtins_object__.__setattr__(self,'unset',unset)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.component,self.value,self.span,self.installer,self.change,)==(other.component,other.value,other.span,other.installer,other.change,)
+   return (self.component,self.value,self.span,self.installer,self.change,self.unset,)==(other.component,other.value,other.span,other.installer,other.change,other.unset,)
   return NotImplemented
  return __eq__
 
 
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.component,self.value,self.span,self.installer,self.change,)==(other.component,other.value,other.span,other.installer,other.change,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.component,self.value,self.span,self.installer,self.change,self.unset,)==(other.component,other.value,other.span,other.installer,other.change,other.unset,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('component','value','span','installer','change',):
+  if type(self) is cls or name in ('component','value','span','installer','change','unset',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'component\',\'value\',\'span\',\'installer\',\'change\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'component\',\'value\',\'span\',\'installer\',\'change\',\'unset\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('component','value','span','installer','change',):
+  if type(self) is cls or name in ('component','value','span','installer','change','unset',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'component\',\'value\',\'span\',\'installer\',\'change\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'component\',\'value\',\'span\',\'installer\',\'change\',\'unset\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.component,self.value,self.span,self.installer,self.change,))
+  return hash((self.component,self.value,self.span,self.installer,self.change,self.unset,))
  return __hash__
 
 
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.component,self.value,self.span,self.installer,self.change,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.component,self.value,self.span,self.installer,self.change,self.unset,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_cause, _type_fix, _type_related_span, _type_related_text, _type_mounts, _type_volumes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,cause:_type_cause,fix:_type_fix,related_span:_type_related_span,related_text:_type_related_text,mounts:_type_mounts,volumes:_type_volumes)->_return_type:

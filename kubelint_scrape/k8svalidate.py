@@ -208,8 +208,7 @@ def refused_once_served(source: Source, doc: Any) -> bool:
     if validator.errors(doc, validator.definition(definition)):
         return True
     label = _label(doc, kind, source)
-    return (next(_security_context_rules(source.path, doc, kind, label), None) is not None
-            or next(_volume_mount_rules(source.path, doc, kind, label), None) is not None)
+    return any(next(rules(source.path, doc, kind, label), None) is not None for rules in _POD_RULES)
 
 
 @functools.lru_cache(maxsize=1)
@@ -241,8 +240,8 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
     if definition in ("PodMonitor", "MonitoringObject"):
         yield from _file_field_rules(source.path, doc, kind, label)
     if definition in ("Pod", "Workload", "CronJob", "ReplicationController") and not errors:
-        yield from _security_context_rules(source.path, doc, kind, label)
-        yield from _volume_mount_rules(source.path, doc, kind, label)
+        for rules in _POD_RULES:
+            yield from rules(source.path, doc, kind, label)
 
 
 # The schema definitions of custom resources (the Prometheus Operator's CRDs): the API server prunes a null it does
@@ -437,6 +436,37 @@ def _volume_mount_rules(path: str, doc: YMap, kind: str, label: str) -> Iterator
                         f"{'.'.join(keys)}.volumes.",
                     object=label, data={"check": "volume-mount", "container": name, "volume": volume},
                 )
+
+
+def _ephemeral_container_rules(path: str, doc: YMap, kind: str, label: str) -> Iterator[Finding]:
+    """Ephemeral containers are added to a running pod through its `ephemeralcontainers` subresource (kubectl
+    debug), never written: k/k pkg/apis/core/validation ValidatePodCreate refuses them on create ("cannot be set on
+    create") and ValidatePodTemplateSpec in a template ("ephemeral containers not allowed in pod template"). A
+    StatefulSet's template is not validated as a pod (ValidatePodTemplateSpecForStatefulSet), so the StatefulSet is
+    stored and every pod its controller creates from it is refused on create."""
+    spec, keys = _pod_spec(doc, kind)
+    if not as_seq(spec.get("ephemeralContainers")):
+        return
+    where = f"{'.'.join(keys)}.ephemeralContainers"
+    if kind == "Pod":
+        refusal = f"the API server rejects the object ({where}: Forbidden: cannot be set on create)"
+    elif kind == "StatefulSet":
+        refusal = ("the API server accepts the StatefulSet but refuses every pod its controller creates from it "
+                   "(spec.ephemeralContainers: Forbidden: cannot be set on create)")
+    else:
+        refusal = f"the API server rejects the object ({where}: Forbidden: ephemeral containers not allowed in pod template)"
+    yield Finding(
+        RULE, at(path, spec.key_pos("ephemeralContainers")),
+        f"{label} writes ephemeralContainers, which only a running pod gets (through its ephemeralcontainers "
+        f"subresource, as `kubectl debug` adds them); {refusal}",
+        fix=f"Remove `ephemeralContainers` from {'.'.join(keys)}; to debug a running pod, add one with "
+            f"`kubectl debug -it <pod> --image=<image> --target=<container>`.",
+        object=label, data={"check": "ephemeral-containers"},
+    )
+
+
+# KS602's checks of a pod spec beyond its schema, each refusing the object (or, for a StatefulSet, its pods).
+_POD_RULES = (_security_context_rules, _volume_mount_rules, _ephemeral_container_rules)
 
 
 def _label(doc: YMap, kind: str, source: Source | None = None) -> str:

@@ -1109,15 +1109,22 @@ def _namespace_excludes(workspace: Workspace, kind: str, monitor: K8sObject) -> 
                 reasons.append(f"{name} has no spec.{ns_key}, which selects {kind}s only in its own namespace "
                                f"{runner.namespace}; `{ns_key}: {{}}` selects every namespace")
             elif not _namespace_selects(workspace, runner, spec.get(ns_key), monitor.namespace):
-                selector = LabelSelector.from_node(spec.get(ns_key))
-                keys = set(selector.match_labels) | {as_str(e.get("key")) for e in selector.match_expressions}
-                if workspace.find("Namespace", "", monitor.namespace) or keys <= {"kubernetes.io/metadata.name"}:
-                    reasons.append(f"{name}'s spec.{ns_key} does not select namespace {monitor.namespace}")
-                else:  # undecidable offline: _namespace_selects counts it as not selected, say so
-                    reasons.append(f"{name}'s spec.{ns_key} selects namespaces by labels, and no Namespace "
-                                   f"{monitor.namespace} manifest in the inputs shows its labels")
+                reasons.append(namespace_selector_miss(workspace, name, ns_key, spec.get(ns_key), monitor.namespace))
     shown = "; ".join(reasons[:3]) + (f" and {len(reasons) - 3} more" if len(reasons) > 3 else "")  # a message, not a list
     return shown
+
+
+def namespace_selector_miss(workspace: Workspace, runner: str, ns_key: str, selector_node: Any, namespace: str) -> str:
+    """Why `runner`'s namespace selector (not null, not selecting `namespace`: _namespace_selects) leaves the
+    namespace out, as far as the inputs tell: it does not select it when the Namespace manifest is in view or the
+    selector reads only the automatic name label; otherwise its labels are unknown, which _namespace_selects counts
+    as not selected — the clause says that, not that the selector excludes it."""
+    selector = LabelSelector.from_node(selector_node)
+    keys = set(selector.match_labels) | {as_str(e.get("key")) for e in selector.match_expressions}
+    if workspace.find("Namespace", "", namespace) or keys <= {"kubernetes.io/metadata.name"}:
+        return f"{runner}'s spec.{ns_key} does not select namespace {namespace}"
+    return (f"{runner}'s spec.{ns_key} selects namespaces by labels, and no Namespace {namespace} manifest in the "
+            f"inputs shows its labels")
 
 
 def _operator_skips(why: str) -> str:

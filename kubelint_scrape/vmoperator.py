@@ -19,8 +19,8 @@ from .load import Limits
 from .model import K8sObject, LabelSelector, Workspace, is_victoriametrics, pod_template
 from .operator import (SCRAPE_CONFIG_KEYS, PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects,
                        _namespace_spans, _namespaces, _operator_skips, _sd, _seq, _selector_relabels, _node,
-                       _user_relabels, _token_from_secret, additional_scrape_configs, file_fields, scrape_config_jobs,
-                       scrape_config_list)
+                       _user_relabels, _token_from_secret, additional_scrape_configs, file_fields, namespace_selector_miss,
+                       scrape_config_jobs, scrape_config_list)
 from .promconfig import PromConfig, ScrapeJob, build_job
 from .yamltree import YMap, YSeq, as_map, as_seq, as_str, get_path, key_span
 
@@ -225,8 +225,7 @@ def unselected_why(workspace: Workspace, agents: list[K8sObject], kind: str, obj
             reasons.append(f"{name} has no spec.{ns_key}, which selects {kind}s only in its own namespace "
                            f"{agent.namespace}; `{ns_key}: {{}}` selects every namespace")
         else:
-            reasons.append(f"{name}'s spec.{ns_key} does not select namespace {obj.namespace} (or the inputs hold "
-                           f"no Namespace manifest showing its labels)")
+            reasons.append(namespace_selector_miss(workspace, name, ns_key, spec.get(ns_key), obj.namespace))
     shown = "; ".join(reasons[:3]) + (f" and {len(reasons) - 3} more" if len(reasons) > 3 else "")
     return shown
 

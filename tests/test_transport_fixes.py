@@ -586,3 +586,22 @@ def test_ks303_fix_for_a_probe_names_the_probers_scheme(tmp_path: Path) -> None:
         "    url: blackbox-exporter.monitoring.svc:9115\n",
         "    url: blackbox-exporter.monitoring.svc:9115\n    scheme: https\n").replace("  module: http_2xx\n", "  module: http_2xx\n" + tls))
     assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS303"]
+
+
+def test_ks305_own_loopback_fix_names_the_installer_setting_in_view(tmp_path: Path) -> None:
+    """A scraper outside the host network scraping 127.0.0.1: the fix said to let the component listen on the node
+    address by kubeadm's setting, with the cluster's k3s config.yaml or Talos machine config in the inputs. It names
+    that installer's setting and file (probe smallfixes, beside the pod/node-IP finding that already did)."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS305" / "fail-loopback-from-pod-network"
+    (tmp_path / "prometheus.yaml").write_text((case / "prometheus.yaml").read_text())
+    (tmp_path / "config.yaml").write_text('write-kubeconfig-mode: "0644"\n')
+    fixes = {f.data["component"]: f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"}
+    assert ("after letting it listen there (set `kube-scheduler-arg: bind-address=0.0.0.0` in the k3s/RKE2 "
+            f"config.yaml at {tmp_path / 'config.yaml'}:1)") in fixes["kube-scheduler"], fixes
+    assert "kubeadm" not in fixes["kube-scheduler"] and "kubeadm" not in fixes["kube-proxy"]
+    (tmp_path / "config.yaml").write_text("machine: {type: controlplane}\n")
+    fixes = {f.data["component"]: f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"}
+    assert "set `cluster.proxy.extraArgs.metrics-bind-address: 0.0.0.0:10249` in the Talos machine config" in fixes["kube-proxy"]
+    (tmp_path / "config.yaml").unlink()
+    fixes = {f.data["component"]: f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"}
+    assert "(kubeadm `scheduler.extraArgs: {bind-address: 0.0.0.0}`)" in fixes["kube-scheduler"]

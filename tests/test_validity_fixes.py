@@ -345,6 +345,23 @@ def test_ks601_release_fix_names_the_kustomize_images_entry_that_sets_it(tmp_pat
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 
+def test_ks601_images_entry_names_a_written_image_broken_over_lines(tmp_path: Path) -> None:
+    # The Deployment's image written as a folded block or a quoted scalar continued with an escaped line break:
+    # the fix read the text of its first line and named the image ">-" or "…prometheus:\" (and no entry, as none
+    # retags such a name). It names the parsed value and the entry.
+    config = CONFIGMAP.replace("PROTOCOLS", "enable_compression: false").replace("TARGET", "instance")
+    deploy = prometheus_deployment("prometheus-config", tag="v2.53.0")
+    line = "image: quay.io/prometheus/prometheus:v2.53.0"
+    indent = next(text for text in deploy.splitlines() if line in text).split("image")[0]
+    kustomization = "resources: [cm.yaml, deploy.yaml]\nimages:\n  - name: quay.io/prometheus/prometheus\n    newTag: v2.45.0\n"
+    for written in (f"image: >-\n{indent}  quay.io/prometheus/prometheus:v2.53.0",
+                    f'image: "quay.io/prometheus/prometheus:\\\n{indent}  v2.53.0"'):
+        files = {"deploy.yaml": deploy.replace(line, written), "cm.yaml": config, "kustomization.yaml": kustomization}
+        [finding] = _only(_lint(tmp_path, files), "KS601")
+        assert ("kustomization.yaml:3 over the image quay.io/prometheus/prometheus:v2.53.0 that Deployment prometheus "
+                "writes") in finding.fix, finding.fix
+
+
 def test_ks605_attach_namespace_fix_on_an_image_before_3_6_upgrades_first(tmp_path: Path) -> None:
     # A namespace label read under role pod, loaded by a 3.5 image: "Add `attach_metadata: {namespace: true}`",
     # applied, made the config one 3.5 refuses (KS601: namespace added in 3.6.0). The fix says to run 3.6 first.

@@ -238,6 +238,30 @@ def test_ks404_secret_items_resolve_dot_dot_in_the_files_read(tmp_path: Path) ->
     assert "{key: etcd-ca.crt, path: etcd/ca.crt}" in finding.fix and ".." not in finding.fix.split("through this mount")[1]
 
 
+def test_ks404_secret_keys_of_files_whose_names_meet_stay_apart(tmp_path: Path) -> None:
+    """etcd/ca.crt below the mount and a top-level etcd-ca.crt both became the key etcd-ca.crt: the command had two
+    --from-file with one key (kubectl refuses it) and the items two entries of one key. The top-level file keeps its
+    name, the one below etcd/ gets etcd-ca-2.crt, the same on every run."""
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS404" / "fail-scrape-credentials-read-through-pki-mount"
+    text = (case / "prometheus.yaml").read_text().replace('              - "localhost:2379"\n', (
+        '              - "localhost:2379"\n'
+        '      - job_name: "etcd2"\n'
+        '        scheme: https\n'
+        '        tls_config:\n'
+        '          ca_file: /etc/kubernetes/pki/etcd-ca.crt\n'
+        '        static_configs:\n'
+        '          - targets: ["localhost:2381"]\n'))
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"]
+    command = re.search(r"`(kubectl create secret [^`]*)`", finding.fix).group(1)
+    keys = re.findall(r"--from-file=([^=]+)=", command)
+    assert len(keys) == len(set(keys)) == 4
+    assert ("--from-file=etcd-ca.crt=/etc/kubernetes/pki/etcd-ca.crt "
+            "--from-file=etcd-ca-2.crt=/etc/kubernetes/pki/etcd/ca.crt") in command
+    assert "{key: etcd-ca.crt, path: etcd-ca.crt}, {key: etcd-ca-2.crt, path: etcd/ca.crt}" in finding.fix
+    assert [f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS404"] == [finding.fix]
+
+
 def test_ks404_secret_fix_for_a_host_file_mounted_by_itself(tmp_path: Path) -> None:
     """A hostPath of type File (the etcd CA alone, mounted at /etc/etcd/ca.crt) read as ca_file: the fix said to
     remove the mount "if the pod can do without it" (job etcd cannot). It copies that file into a Secret mounted at

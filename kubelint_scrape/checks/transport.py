@@ -876,7 +876,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
             if component is None:
                 continue
             if endpoint.host in LOOPBACK_HOSTS:
-                finding = _own_loopback(analysis, endpoint, component)
+                finding = _own_loopback(analysis, endpoint, component, _listen_change(ctx, component))
                 if finding is not None:
                     yield finding
                 continue
@@ -889,10 +889,13 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
             setting = _installer_loopback(ctx).get(component)
             if setting is not None:  # the cluster's installer binds it so: kubeadm's settings would change nothing
                 where = f"the {setting.installer} at {setting.span.path}:{setting.span.line}"
-                binder, change = f"{where} binds it to {setting.value}", f"set {setting.change} in {where}"
-                related: tuple = (Related(setting.span, f"the {setting.installer} binds {component} to loopback"),)
+                binder = (f"{where} binds it to {setting.value}" if not setting.unset else
+                          f"{where} {setting.unset}, so it stays bound to {setting.value}")
+                related: tuple = (Related(setting.span, f"the {setting.installer} "
+                                          f"{setting.unset or 'binds ' + component + ' to loopback'}"),)
             else:
-                binder, change, related = "kubeadm binds it to 127.0.0.1", COMPONENT_FIX[component], ()
+                binder, related = "kubeadm binds it to 127.0.0.1", ()
+            change = _listen_change(ctx, component)
             yield Finding(
                 "KS305", _address_origin(analysis, endpoint),
                 f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but {binder}: nothing "
@@ -922,7 +925,16 @@ def _control_plane_ports() -> frozenset[int]:
     return frozenset(loopback | {int(c["port"]) for c in rule_params("KS308")["components"]})
 
 
-def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str) -> Finding | None:
+def _listen_change(ctx: Context, component: str) -> str:
+    """What makes `component` listen beyond loopback: the setting of the installer whose configuration the inputs
+    show (Talos, k3s/RKE2, kubespray: _installer_loopback), at its place; else kubeadm's."""
+    setting = _installer_loopback(ctx).get(component)
+    if setting is None:
+        return COMPONENT_FIX[component]
+    return f"set {setting.change} in the {setting.installer} at {setting.span.path}:{setting.span.line}"
+
+
+def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str, listen: str) -> Finding | None:
     """A loopback target scraped from a pod outside the host network: 127.0.0.1 there is the pod's own loopback,
     where no control-plane component listens (they run in the host network namespace of their node)."""
     resolution = analysis.resolution
@@ -938,7 +950,7 @@ def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str) -> 
         f"{job.label} scrapes {component} at {endpoint.host}:{endpoint.port}, but {holder.kind} "
         f"{holder.namespace}/{holder.name}, which runs it, is not in the host network: {endpoint.host} is the pod's "
         f"own loopback, where nothing listens, so every target is down with connection refused",
-        fix=(f"Scrape {component} at the node address after letting it listen there ({COMPONENT_FIX[component]}), "
+        fix=(f"Scrape {component} at the node address after letting it listen there ({listen}), "
              f"or run this scraper with `hostNetwork: true` on the nodes that run {component} (a DaemonSet with the "
              f"control-plane nodeSelector and tolerations)."),
         related=((Related(resolution.span, f"{holder.kind} {holder.namespace}/{holder.name} runs {job.label}"),)
@@ -1032,6 +1044,23 @@ _KUBESPRAY_VARS = {"kube-controller-manager": "kube_controller_manager_bind_addr
                    "kube-proxy": "kube_proxy_metrics_bind_address"}
 
 
+# What shows a kind-less document is a Talos machine config (or patch) or a k3s/RKE2 config.yaml even where it sets
+# none of the listen addresses above: Talos's `machine:` or its cluster sections; k3s server options only it has.
+_TALOS_KEYS = ("controlPlane", "controllerManager", "scheduler", "etcd", "proxy", "apiServer")
+_K3S_KEYS = frozenset({"write-kubeconfig-mode", "tls-san", "cluster-init", "flannel-backend", "disable-network-policy",
+                       "disable-kube-proxy", "kube-apiserver-arg", "kubelet-arg", "etcd-snapshot-schedule-cron",
+                       *(key for key, _flag in _K3S_ARGS.values())})
+# Where each component listens when the installer's configuration does not say (kubeadm's choice, which Talos
+# (siderolabs/talos#3765) and k3s (its etcd: `etcd-expose-metrics`) share).
+_LOOPBACK_DEFAULT = {"kube-controller-manager": "127.0.0.1", "kube-scheduler": "127.0.0.1", "etcd": "127.0.0.1:2381",
+                     "kube-proxy": "127.0.0.1:10249"}
+
+
+def _document_span(path: str, root: YMap, key: str = "") -> Span:
+    """Where a setting the document leaves out would go: its `key` section when it has one, else its start."""
+    return at(path, root.key_pos(key) if key and key in root else root.pos)
+
+
 def _listens_beyond_loopback(value: str) -> bool:
     value = value.strip()
     return bool(value) and (value.startswith(":") or _non_loopback(value))  # `:10249`: every address
@@ -1050,6 +1079,8 @@ class InstallerSetting:
     span: Span
     installer: str  # "k3s/RKE2 config.yaml"
     change: str  # what the fix writes in its place
+    unset: str = ""  # the installer's configuration is in view but leaves the component at its loopback default:
+    # what it does not set ("sets no `cluster.scheduler.extraArgs.bind-address`"); span is then the document
 
 
 def _installer_exposed(ctx: Context) -> set[str]:
@@ -1058,10 +1089,11 @@ def _installer_exposed(ctx: Context) -> set[str]:
 
 
 def _installer_loopback(ctx: Context) -> dict[str, InstallerSetting]:
-    """component → where an installer's configuration in the inputs binds it to loopback explicitly (the first):
-    KS305 names that place, and its fix changes the value there — the kubeadm settings do nothing on k3s or Talos."""
+    """component → where an installer's configuration in the inputs binds it to loopback explicitly (the first),
+    else a Talos or k3s configuration in view that leaves it at that installer's loopback default: KS305 names that
+    place, and its fix changes the value there — the kubeadm settings do nothing on k3s or Talos."""
     found: dict[str, InstallerSetting] = {}
-    for setting in _installer_settings(ctx):
+    for setting in sorted(_installer_settings(ctx), key=lambda s: bool(s.unset)):  # (stable: written ones first)
         if setting.value != "true" and not _listens_beyond_loopback(setting.value):
             found.setdefault(setting.component, setting)
     return found
@@ -1079,24 +1111,43 @@ def _scan_installers(ctx: Context) -> Iterator[InstallerSetting]:
                 continue
             path = source.path
             cluster = as_map(root.get("cluster"))
+            talos = isinstance(root.get("machine"), dict) or any(isinstance(cluster.get(k), dict) for k in _TALOS_KEYS)
+            k3s = any(key in root for key in _K3S_KEYS)
+            written: set[str] = set()
             for component, (key, flag) in _TALOS_ARGS.items():
                 extra = as_map(as_map(cluster.get(key)).get("extraArgs"))
+                change = f"`cluster.{key}.extraArgs.{flag}: {_EXPOSED_VALUE[flag]}`"
                 if flag in extra:
+                    written.add(component)
                     yield InstallerSetting(component, as_str(extra.get(flag)), at(path, extra.value_pos(flag)),
-                                           "Talos machine config", f"`cluster.{key}.extraArgs.{flag}: {_EXPOSED_VALUE[flag]}`")
+                                           "Talos machine config", change)
+                elif talos:
+                    yield InstallerSetting(component, _LOOPBACK_DEFAULT[component],
+                                           _document_span(path, root, "cluster"), "Talos machine config", change,
+                                           f"sets no `cluster.{key}.extraArgs.{flag}`")
             for component, (key, flag) in _K3S_ARGS.items():
                 items = root.get(key)
                 seq = as_seq(items)
                 for index, item in enumerate(seq or [items]):
                     name, _, value = as_str(item).lstrip("-").partition("=")
                     if name == flag:
+                        written.add(component)
                         pos = seq.item_pos(index) if seq else root.value_pos(key)
                         yield InstallerSetting(component, value, at(path, pos), "k3s/RKE2 config.yaml",
                                                f"`{key}: {flag}={_EXPOSED_VALUE[flag]}`")
             if isinstance(root.get("etcd-expose-metrics"), bool):  # false: k3s serves them on 127.0.0.1:2381
+                written.add("etcd")
                 yield InstallerSetting("etcd", "true" if root["etcd-expose-metrics"] else "127.0.0.1",
                                        at(path, root.value_pos("etcd-expose-metrics")), "k3s/RKE2 config.yaml",
                                        "`etcd-expose-metrics: true`")
+            if k3s:
+                for component, (key, flag) in _K3S_ARGS.items():
+                    if component not in written:
+                        etcd = component == "etcd"  # k3s exposes etcd's metrics by its own setting
+                        change = "`etcd-expose-metrics: true`" if etcd else f"`{key}: {flag}={_EXPOSED_VALUE[flag]}`"
+                        unset = "sets no `etcd-expose-metrics: true`" if etcd else f"sets no `{flag}=` in `{key}`"
+                        yield InstallerSetting(component, _LOOPBACK_DEFAULT[component], _document_span(path, root),
+                                               "k3s/RKE2 config.yaml", change, unset)
             for component, variable in _KUBESPRAY_VARS.items():
                 if variable in root:
                     yield InstallerSetting(component, as_str(root.get(variable)), at(path, root.value_pos(variable)),

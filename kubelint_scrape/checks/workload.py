@@ -532,7 +532,7 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
                 # which then lists every key (a Secret volume with items projects only those). kubectl reads the
                 # files where they are, on the node: at their host path, which the container's path is only when
                 # the mount repeats it; and the Secret must be in the pod's namespace for the pod to mount it.
-                keys = [(relative.replace("/", "-") or posixpath.basename(host), host, relative) for _file, relative, host in files]
+                keys = _secret_keys([(relative, host) for _file, relative, host in files])
                 whole = next((key for key, _host, relative in keys if not relative), None)  # a file mounted by itself
                 subpath = any(as_str(m.get("subPath")) for _c, m in pod.volume_mounts() if as_str(m.get("name")) == name)
                 nested = ([f"{{key: {key}, path: {relative}}}" for key, _host, relative in keys]
@@ -565,6 +565,27 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
                 related=_mount_places(pod, name) + _related_identity(pod), object=pod.obj.ref,
                 data={"path": path, "matches": match},
             )
+
+
+def _secret_keys(files: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(key, host path, path below the mount) of the Secret holding `files` ((path below the mount, host path);
+    "" below: the mount is the file): a key is a file name, so a sub-directory's / becomes -, and the names that
+    then meet (etcd/ca.crt and a top-level etcd-ca.crt) are told apart by a number before the extension, given in
+    the sorted order of the files below the mount, the one already named so first — one key per file, the same
+    on every run. A file read through two mounts of one host file is one key."""
+    ordered = sorted(dict.fromkeys(files), key=lambda f: ("/" in f[0], f))
+    taken: set[str] = set()
+    keys = []
+    for relative, host in ordered:
+        key = relative.replace("/", "-") or posixpath.basename(host)
+        stem, dot, extension = key.partition(".") if not key.startswith(".") else (key, "", "")
+        number = 2
+        while key in taken:
+            key = f"{stem}-{number}{dot}{extension}"
+            number += 1
+        taken.add(key)
+        keys.append((key, host, relative))
+    return sorted(keys, key=lambda k: (k[2], k[1]))
 
 
 def _files_read_below(pod: PodView, ctx: Context, volume: str, host_path: str) -> list[tuple[str, str, str, str]]:
