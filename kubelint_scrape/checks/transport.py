@@ -1225,7 +1225,8 @@ def _insecure_port_fix(job: ScrapeJob, component: dict) -> str:
     return (f"Scrape {name}'s secure port instead: {address}, `scheme: https`, `authorization: {{credentials_file: "
             f"{SA_TOKEN}}}`, `tls_config: {{insecure_skip_verify: true}}  # {skip}` (kubeadm's {name} self-signs its "
             f"serving certificate; give it a `--tls-cert-file` signed by the cluster CA to verify it with `ca_file`), "
-            f"and {grant}. kubeadm binds {name} to 127.0.0.1 (KS305).")
+            f"and {grant}. kubeadm, Talos and k3s bind {name} to 127.0.0.1 unless told otherwise (KS305 names the "
+            f"setting).")
 
 
 _CHART_KEY = {"kube-controller-manager": "kubeControllerManager", "kube-scheduler": "kubeScheduler"}
