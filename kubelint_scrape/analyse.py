@@ -2001,6 +2001,13 @@ def reads_service_account_files(job: ScrapeJob) -> list[tuple[str, Span, str]]:
             reads.append(("token", sd.role_span, "discovery"))
             reads.append(("ca.crt", sd.role_span, "discovery CA"))
             break
+    for sd in job.sd_configs:
+        if sd.in_cluster and sd.own_namespace:
+            # in-cluster discovery reads the pod's namespace from this file for `own_namespace` and does not
+            # start without it ("could not determine the pod's namespace", discovery/kubernetes/kubernetes.go)
+            reads.append(("namespace", value_span(sd.path, as_map(sd.node.get("namespaces")), "own_namespace"),
+                          "discovery own_namespace"))
+            break
     for sd in job.sd_configs:  # an api_server's own http_config (in-cluster discovery spelled out)
         if sd.api_server and sd.credentials.kind == "sa-token":
             reads.append(("token", sd.credentials.span, "discovery credentials"))

@@ -1826,3 +1826,23 @@ def test_name_restricted_rule_of_just_the_request_is_still_unrestricted(tmp_path
     _setup(tmp_path, RN_JOBS, _cluster_role("prometheus", rules) + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
     [finding] = [f for f in _lint(tmp_path) if f.rule == "KS102"]
     assert finding.fix.endswith("\nOr remove resourceNames from the rule that grants it: every node is scraped.")
+
+
+def test_ks107_own_namespace_needs_the_namespace_file_and_the_fix_projects_it(tmp_path: Path) -> None:
+    """`own_namespace` makes in-cluster discovery read the pod's namespace file (Prometheus
+    discovery/kubernetes/kubernetes.go: "could not determine the pod's namespace"). A hand-made projection with the
+    token and the CA only lacks it: KS107 names the file, and its fix — a downwardAPI item at `namespace` —
+    applied as written makes the finding go (probe handwritten6)."""
+    src = Path(__file__).parent.parent / "fixtures/KS107/fail-own-namespace-projection-without-namespace"
+    for name in ("prometheus.yaml", "rbac.yaml"):
+        (tmp_path / name).write_text((src / name).read_text())
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS107"]
+    assert "serviceaccount/namespace (discovery own_namespace)" in finding.message
+    assert "downwardAPI item (path: namespace, fieldRef metadata.namespace)" in finding.fix
+    manifest = tmp_path / "prometheus.yaml"
+    text = manifest.read_text()
+    anchor = "              - configMap: {name: kube-root-ca.crt, items: [{key: ca.crt, path: ca.crt}]}\n"
+    assert anchor in text
+    manifest.write_text(text.replace(anchor, anchor + "              - downwardAPI: {items: [{path: namespace, "
+                                     "fieldRef: {fieldPath: metadata.namespace}}]}\n"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ("KS107", *ACCESS)]

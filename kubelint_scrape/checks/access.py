@@ -1563,6 +1563,9 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
         consequence = ("service discovery cannot start (in-cluster config needs the token)"
                        if any(use == "discovery" for _, _, use in missing)
                        and all(use.startswith("discovery") for _, _, use in missing)
+                       else "service discovery cannot start (own_namespace reads the pod's namespace from that file)"
+                       if any(use == "discovery own_namespace" for _, _, use in missing)
+                       and all(use.startswith("discovery") for _, _, use in missing)
                        else "service discovery fails: without the CA file the in-cluster client checks the API server's "
                        "certificate against the system roots (x509: certificate signed by unknown authority)"
                        if all(use == "discovery CA" for _, _, use in missing)
@@ -1701,10 +1704,19 @@ AUTOMOUNT_OFF_FIX = (f"Set automountServiceAccountToken: true on {{target}} (it 
                      "kube-root-ca.crt ConfigMap (key ca.crt).")
 
 
+def _automount_off_fix(target: str, files: list[str]) -> str:
+    fix = AUTOMOUNT_OFF_FIX.format(target=target)
+    if "namespace" in files:  # own_namespace discovery reads it: the projection needs the downward API item too
+        fix = fix.replace(" and the kube-root-ca.crt ConfigMap (key ca.crt).",
+                          ", the kube-root-ca.crt ConfigMap (key ca.crt) and a downwardAPI item (path: namespace, "
+                          "fieldRef metadata.namespace).")
+    return fix
+
+
 def _automount_off(where: str, fix_target: str, related_span: Span, runs: str, mounts: list[YMap],
                    volumes: list[YMap], related_text: str = "") -> _TokenView:
     return _TokenView(f"{where} sets automountServiceAccountToken: false and no projected volume mounted at {SA_DIR} "
-                      "provides it", lambda _files: AUTOMOUNT_OFF_FIX.format(target=fix_target), related_span,
+                      "provides it", lambda files: _automount_off_fix(fix_target, files), related_span,
                       related_text or f"{runs} runs the config", mounts, volumes)
 
 

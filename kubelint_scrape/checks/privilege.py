@@ -1692,6 +1692,8 @@ def _reported_elsewhere(perm: Permission, verbs: set[tuple[str, str, str]], acti
     """Whether KS201 or KS205 reports this write (see _writes_reported_elsewhere); apiGroups "*" includes theirs."""
     if any(perm.resource == resource and perm.api_group in (group, "*") for group, resource in actions):
         return True
+    if perm.resource.startswith("*/") and _only_actions(perm.api_group, perm.resource[2:], actions):
+        return True
     return any(perm.verb == verb and perm.resource == resource and perm.api_group in (group, "*")
                for verb, group, resource in verbs)
 
@@ -1713,6 +1715,20 @@ def _virtual(perm) -> bool:
     if _names_no_object(perm.api_group, resource):
         return True
     return bool(sub) and resource != "*" and perm.api_group not in BUILTIN_GROUPS and sub not in ("status", "scale")
+
+
+def _only_actions(group: str, sub: str, actions: set[tuple[str, str]]) -> bool:
+    """Whether `*/<sub>` reaches only KS201's and KS205's action subresources among the resources the API groups
+    of knowledge/api-resources serve (`*/exec` is pods/exec alone, `*/proxy` also services/proxy): a write on it
+    is theirs, as one on `pods/exec` written out is (probe handwritten6). A group the table does not list
+    (a CRD or aggregated API) may serve anything, so it stays KS207's."""
+    table = knowledge("api-resources")["groups"]
+    if group != "*" and group not in table:
+        return False
+    reached = [(g, f"{resource}/{sub}") for g in (table if group == "*" else (group,))
+               for resource, spec in table[g].items()
+               if (subs := (spec or {}).get("sub", ())) == "any" or sub in subs]
+    return bool(reached) and all(r in actions for r in reached)
 
 
 def _names_no_object(group: str, resource: str) -> bool:

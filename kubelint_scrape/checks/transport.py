@@ -946,7 +946,7 @@ def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str, lis
         return None
     job = analysis.job
     return Finding(
-        "KS305", _origin(analysis, endpoint),
+        "KS305", _address_origin(analysis, endpoint),  # the loopback address, not a written metrics_path
         f"{job.label} scrapes {component} at {endpoint.host}:{endpoint.port}, but {holder.kind} "
         f"{holder.namespace}/{holder.name}, which runs it, is not in the host network: {endpoint.host} is the pod's "
         f"own loopback, where nothing listens, so every target is down with connection refused",
