@@ -665,11 +665,19 @@ def _senders_over_http(ctx: Context) -> Iterator[Finding]:
         for section, _field, _kinds, when, receiver in REMOTE_SECTIONS:
             if section not in RAW_REMOTE_FLAVORS[config.flavor]:
                 continue
-            for index, entry in enumerate(as_seq(config.root.get(section))):
+            owner, prefix = config.root, ""
+            # A Grafana Agent instance without remote_write of its own sends with `metrics.global.remote_write`
+            # (agent pkg/metrics/instance ApplyDefaults): reported once, at the global entry.
+            if config.flavor == "grafana-agent" and not as_seq(owner.get(section)) and config.agent_global is not None:
+                if id(config.agent_global) in seen:
+                    continue
+                seen.add(id(config.agent_global))
+                owner, prefix = config.agent_global, "metrics.global."
+            for index, entry in enumerate(as_seq(owner.get(section))):
                 found = _raw_credentials(config.path, entry, TOKEN_SOURCES) if _plain_remote_url(entry) else None
                 if found is not None:
-                    yield _remote_finding(f"{section}[{index}] of {config.describe}", *found, entry, config.path, when,
-                                          receiver, "tls_config")
+                    yield _remote_finding(f"{prefix}{section}[{index}] of {config.describe}", *found, entry,
+                                          config.path, when, receiver, "tls_config")
 
 
 def _raw_credentials(path: str, entry: Any, token_sources: tuple) -> tuple[str, str, Span, str] | None:
