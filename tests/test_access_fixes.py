@@ -1826,3 +1826,18 @@ def test_name_restricted_rule_of_just_the_request_is_still_unrestricted(tmp_path
     _setup(tmp_path, RN_JOBS, _cluster_role("prometheus", rules) + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
     [finding] = [f for f in _lint(tmp_path) if f.rule == "KS102"]
     assert finding.fix.endswith("\nOr remove resourceNames from the rule that grants it: every node is scraped.")
+
+
+def test_ks108_fix_names_the_misspelt_subject_of_a_binding_with_several(tmp_path: Path) -> None:
+    # A RoleBinding for grafana and a misspelt prometheus: "change the subject" must say which of the two.
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS108" / "fail-subject-name-misspelt-binding-named-otherwise"
+    text = (case / "all.yaml").read_text().replace(
+        "  - {kind: ServiceAccount, name: promethues, namespace: monitoring}\n",
+        "  - {kind: ServiceAccount, name: grafana, namespace: monitoring}\n"
+        "  - {kind: ServiceAccount, name: promethues, namespace: monitoring}\n")
+    (tmp_path / "all.yaml").write_text(text)
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS108"]
+    assert finding.fix == ("Change the subject ServiceAccount monitoring/promethues in ClusterRoleBinding/prometheus-kubelet "
+                           "to kind ServiceAccount, name prometheus, namespace monitoring."), finding.fix
+    (tmp_path / "all.yaml").write_text(text.replace("name: promethues,", "name: prometheus,"))
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == ["KS304"]
