@@ -81,11 +81,12 @@ def _proxied_names(requests: list[Request]) -> dict[tuple[str, str], tuple[str, 
     """The objects a proxy subresource is needed on, per (group, resource/proxy), when every request names one:
     the API server checks `get services/proxy` (pods/, nodes/) with the object as the proxy path writes it
     (`[https:]NAME[:port]`, FACTS §2 [RI]), so resourceNames hold the grant to it. A request without a name (a
-    path built from discovered targets) needs every name, and the rule stays unrestricted."""
+    path built from discovered targets) needs every name, and the rule stays unrestricted. Secrets likewise: the
+    one a VMAgent's config-reloader reads is named, and an unnamed grant of Secrets is KS204."""
     named: dict[tuple[str, str], set[str]] = {}
     unnamed: set[tuple[str, str]] = set()
     for request in requests:
-        if request.url or request.subresource != "proxy":
+        if request.url or (request.subresource != "proxy" and request.resource != "secrets"):
             continue
         key = (request.api_group, request.resource_path)
         if request.name:

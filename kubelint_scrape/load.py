@@ -765,21 +765,24 @@ def _directive_finding(path: str, pos: Pos) -> Finding:
     return Finding(
         "KS003",
         Span(path, *pos),
-        "template directive (Terraform `%{ … }`, Jinja `{% … %}`) outside a quoted string: this is a template, not "
-        "YAML, and was not linted",
+        "template directive (Terraform `%{ … }`, Jinja `{% … %}` or `{# … #}`) outside a quoted string: this is a "
+        "template, not YAML, and was not linted",
         fix="Lint the file the template renders to (Terraform templatefile(), an Ansible/Jinja template) instead.",
     )
 
 
 # A Terraform templatefile() directive (`%{ if … }`, `%{~ endfor ~}`) or a Jinja/Ansible statement (`{% if … %}`):
 # neither is YAML (`%` opens a directive, `{%` a broken flow mapping), so a file holding one fails to parse where
-# it stands. Only asked once the parse has failed; `${…}` interpolations alone are valid plain scalars.
-_DIRECTIVE = re.compile(r"%\{|\{%")
+# it stands. A Jinja comment (`{# … #}`) breaks it the same way: `{` opens a flow mapping and the `#` after it
+# starts a YAML comment, so the mapping never closes. Only asked once the parse has failed; `${…}` interpolations
+# alone are valid plain scalars.
+_DIRECTIVE = re.compile(r"%\{|\{%|\{#")
+_DIRECTIVE_CLOSE = {"%{": "}", "{%": "%}", "{#": "#}"}
 
 
 def _directive_at(line: str, start: int) -> bool:
-    """Whether the `%{`/`{%` at `start` opens a template directive: it closes on the same line (`}` / `%}`)."""
-    return ("}" if line[start] == "%" else "%}") in line[start + 2:]
+    """Whether the `%{`/`{%`/`{#` at `start` opens a template directive: it closes on the same line."""
+    return _DIRECTIVE_CLOSE[line[start:start + 2]] in line[start + 2:]
 
 
 def _template_line(text: str, pattern: re.Pattern = None, accept=None) -> tuple[int, int] | None:

@@ -302,6 +302,11 @@ SD_KEYS = {"attach_metadata": "attachMetadata"}
 # passes a VMScrapeConfig's or VMProbe's role through unchanged (scrapeconfig.go, probe.go). Any other spelling
 # (`Pod`, `Endpoints`: the Prometheus Operator's) fails that entry's start ("unexpected `role`"): it discovers nothing.
 VMAGENT_SD_ROLES = frozenset(("node", "pod", "service", "endpoints", "endpointslice", "endpointslices", "ingress"))
+# What each role lists and watches once the entry works (vmagent's kubernetes discovery objects per role): the
+# corrected role asks the API server for these, so the fix says so — KS101 reports them if they are not granted.
+VMAGENT_SD_READS = {"node": "nodes", "pod": "pods", "service": "services", "endpoints": "endpoints, pods and services",
+                    "endpointslice": "endpointslices, pods and services",
+                    "endpointslices": "endpointslices, pods and services", "ingress": "ingresses"}
 
 
 def _role_entries(obj: K8sObject) -> list[tuple[YMap, str]]:
@@ -329,7 +334,9 @@ def unknown_roles(obj: K8sObject) -> list:
             f"{obj.kind} {obj.namespace}/{obj.name} {field} has role: {role}, which vmagent does not know (it compares "
             f"roles case-sensitively): it logs 'unexpected `role`: \"{role}\"' and this entry discovers "
             f"no targets",
-            fix=f"Write `role: {meant}`." if meant else f"Write one of {', '.join(sorted(VMAGENT_SD_ROLES - {'endpointslices'}))}.",
+            fix=(f"Write `role: {meant}`: the entry then lists and watches {VMAGENT_SD_READS[meant]} "
+                 f"with the VMAgent's ServiceAccount, which needs them granted (KS101 otherwise)." if meant else
+                 f"Write one of {', '.join(sorted(VMAGENT_SD_ROLES - {'endpointslices'}))}."),
             object=f"{obj.kind} {obj.name}", data={"check": "vmagent-sd-role", "role": role}))
     return found
 

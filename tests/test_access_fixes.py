@@ -1846,3 +1846,18 @@ def test_ks107_own_namespace_needs_the_namespace_file_and_the_fix_projects_it(tm
     manifest.write_text(text.replace(anchor, anchor + "              - downwardAPI: {items: [{path: namespace, "
                                      "fieldRef: {fieldPath: metadata.namespace}}]}\n"))
     assert not [f for f in _lint(tmp_path) if f.rule in ("KS107", *ACCESS)]
+
+
+def test_ks108_fix_names_the_misspelt_subject_of_a_binding_with_several(tmp_path: Path) -> None:
+    # A RoleBinding for grafana and a misspelt prometheus: "change the subject" must say which of the two.
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS108" / "fail-subject-name-misspelt-binding-named-otherwise"
+    text = (case / "all.yaml").read_text().replace(
+        "  - {kind: ServiceAccount, name: promethues, namespace: monitoring}\n",
+        "  - {kind: ServiceAccount, name: grafana, namespace: monitoring}\n"
+        "  - {kind: ServiceAccount, name: promethues, namespace: monitoring}\n")
+    (tmp_path / "all.yaml").write_text(text)
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS108"]
+    assert finding.fix == ("Change the subject ServiceAccount monitoring/promethues in ClusterRoleBinding/prometheus-kubelet "
+                           "to kind ServiceAccount, name prometheus, namespace monitoring."), finding.fix
+    (tmp_path / "all.yaml").write_text(text.replace("name: promethues,", "name: prometheus,"))
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == ["KS304"]

@@ -509,3 +509,20 @@ subjects:
 def test_ks209_fix_asks_only_for_what_the_identity_lacks(case: str, grant: str) -> None:
     (finding, *_rest) = fixture_findings(case, "KS209")
     assert grant in finding["fix"], finding["fix"]
+
+
+def test_vmagent_reloader_secret_fixes_agree_and_keep_the_name(tmp_path: Path) -> None:
+    # A Role granting get/list/watch on every Secret to a VMAgent whose config-reloader reads Secret vmagent-cluster:
+    # KS204 said "remove secrets from this rule" (leaving `resources: []`), KS203 replaced it with get/watch on every
+    # Secret (KS204 again). Both now write the reloader's named grant, and applied, it leaves neither.
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS203" / "pass-vmagent-config-reloader-reads-its-secret"
+    named = (fixture / "vmagent.yaml").read_text()
+    broad = named.replace("    resourceNames: [vmagent-cluster]\n    verbs: [get, watch]\n", "    verbs: [get, list, watch]\n")
+    assert broad != named
+    (tmp_path / "vmagent.yaml").write_text(broad)
+    found = {f.rule: f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule in ("KS203", "KS204")}
+    wanted = ('  - apiGroups: [""]\n    resources: ["secrets"]\n    resourceNames: ["vmagent-cluster"]\n'
+              '    verbs: ["get", "watch"]')
+    assert set(found) == {"KS203", "KS204"} and all(wanted in fix for fix in found.values()), found
+    (tmp_path / "vmagent.yaml").write_text(named)
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == ["KS304"]

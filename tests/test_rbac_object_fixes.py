@@ -661,5 +661,17 @@ def test_ks503_fix_extends_the_rule_that_already_grants_the_resource_in_its_grou
     # OpenCost's core `deployments` beside an apps rule for deployments: a third rule would repeat rules[1]
     fixture = Path(__file__).parent.parent / "fixtures" / "KS503" / "fail-core-deployments-beside-an-apps-rule"
     fixes = [f.fix for f in lint_paths([str(fixture)], Options(select={"KS503"})).findings]
+    # rules[1] also grants statefulsets: `get` added to its verbs would grant get statefulsets, which nothing asked
+    # for, so the missing verb gets a rule of its own for deployments alone
+    assert fixes == ["Delete 'deployments' from this rule: rules[1] already grants list/watch on deployments in apps; "
+                     "add {apiGroups: [\"apps\"], resources: [\"deployments\"], verbs: [\"get\"]} for get (added to "
+                     "rules[1]'s verbs, get would also be granted on statefulsets)."], fixes
+
+
+def test_ks503_fix_adds_the_verb_to_a_sibling_rule_for_that_resource_alone(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS503" / "fail-core-deployments-beside-an-apps-rule"
+    text = (fixture / "rbac.yaml").read_text().replace("resources: [deployments, statefulsets]", "resources: [deployments]")
+    (tmp_path / "rbac.yaml").write_text(text)
+    fixes = [f.fix for f in lint_paths([str(tmp_path)], Options(select={"KS503"})).findings]
     assert fixes == ["Delete 'deployments' from this rule: rules[1] already grants list/watch on deployments in apps; "
                      "add get to its verbs."], fixes

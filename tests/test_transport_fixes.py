@@ -605,3 +605,22 @@ def test_ks305_own_loopback_fix_names_the_installer_setting_in_view(tmp_path: Pa
     (tmp_path / "config.yaml").unlink()
     fixes = {f.data["component"]: f.fix for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS305"}
     assert "(kubeadm `scheduler.extraArgs: {bind-address: 0.0.0.0}`)" in fixes["kube-scheduler"]
+
+
+@pytest.mark.parametrize("case", ["fail-kubelet-no-tls-config-sits-on-scheme", "fail-kubelet-verified-with-system-roots"])
+def test_ks304_fix_for_system_roots_names_the_ca_the_declaration_needs(tmp_path: Path, case: str) -> None:
+    """Declaring `kubelet-serving-cert: cluster-ca` silences KS304, but a job still verifying against the system
+    roots fails against cluster-signed kubelets too: the fix names the CA, and the job it describes is clean."""
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "KS304" / case
+    (finding,) = [f for f in lint_paths([str(source)], Options()).findings if f.rule == "KS304"]
+    assert "`ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt` in its `tls_config`" in finding.fix, finding.fix
+    for f in source.glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text())
+    config = tmp_path / "prometheus-config.yaml"
+    config.write_text(config.read_text().replace(
+        "        kubernetes_sd_configs:\n",
+        "        tls_config:\n          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n"
+        "        kubernetes_sd_configs:\n", 1))
+    cluster_ca = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
+    assert lint_paths([str(tmp_path)], cluster_ca).findings == []
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == ["KS304"]  # now the cluster-CA case

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kubelint_scrape.engine import Options, lint_paths
 from test_operator import report, write
 
 
@@ -477,3 +478,36 @@ def test_operator_watch_namespace_limits_selection_and_rbac(tmp_path, env: str, 
     expected = ({("monitoring", "team-a")} if watched else
                 {(a, s) for a in ("monitoring", "elsewhere") for s in ("team-a", "team-b")})
     assert selected == expected
+
+
+VM_POD_ROLE_CASE = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: vmagent, namespace: monitoring}
+---
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMAgent
+metadata: {name: main, namespace: monitoring}
+spec:
+  serviceAccountName: vmagent
+  selectAllByDefault: true
+---
+apiVersion: operator.victoriametrics.com/v1beta1
+kind: VMScrapeConfig
+metadata: {name: pods, namespace: monitoring}
+spec:
+  kubernetesSDConfigs:
+    - role: Pod
+"""
+
+
+def test_vm_sd_role_case_fix_announces_the_discovery_it_turns_on(tmp_path: Path) -> None:
+    # `role: Pod` discovers nothing, so it needs nothing; the corrected entry lists and watches pods, which this
+    # ServiceAccount lacks: the KS101 that follows the fix is one the fix announces.
+    (tmp_path / "vm.yaml").write_text(VM_POD_ROLE_CASE)
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings]
+    assert (finding.rule, finding.fix) == ("KS601", "Write `role: pod`: the entry then lists and watches pods with the "
+                                           "VMAgent's ServiceAccount, which needs them granted (KS101 otherwise)."), finding.fix
+    (tmp_path / "vm.yaml").write_text(VM_POD_ROLE_CASE.replace("role: Pod", "role: pod"))
+    after = lint_paths([str(tmp_path)], Options()).findings
+    assert [(f.rule, "lacks list, watch on pods" in f.message) for f in after] == [("KS101", True)]

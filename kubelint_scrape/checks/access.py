@@ -495,7 +495,9 @@ def _subject_fix(binding: BindingDef, identity: Identity, rejected: str, resolut
         change = (f"Change the Group subject in {binding.ref} to name {SA_GROUP_PREFIX}{identity.namespace} (or, to "
                   f"grant the scraper alone, to kind ServiceAccount, name {identity.name}, namespace {identity.namespace})")
     else:
-        change = (f"Change the subject in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace "
+        # a binding of several subjects: say which one, the others belong to other accounts
+        which = f" {subject_text}" if subject is not None and len(binding.subjects) > 1 else ""
+        change = (f"Change the subject{which} in {binding.ref} to kind ServiceAccount, name {identity.name}, namespace "
                   f"{identity.namespace}")
         if subject is not None and subject.kind != "ServiceAccount" and subject.api_group:
             # A User/Group subject carries `apiGroup: rbac.authorization.k8s.io`; kept on a ServiceAccount subject

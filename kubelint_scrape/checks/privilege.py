@@ -1110,7 +1110,11 @@ def _concrete(state: _State, holding: Holding, kept: list[Permission]) -> list[R
     for perm in kept:
         request = perm.request()
         wildcard = "*" in (request.verb, request.api_group, request.resource, request.subresource, request.url)
-        for made in ([u for u in used if perm.allows(u)] or [request]) if wildcard else [request]:
+        # Secrets are read by name only (vmagent's config-reloader, _config_reloader_requests): the rewrite keeps
+        # the names, as KS204 asks; get/watch on every Secret would leave KS204 firing after this fix.
+        secrets = request.resource == "secrets"
+        uses = used + [r for i in holding.identities for r in _config_reloader_requests(state.jobs.get(i, ()))] if secrets else used
+        for made in ([u for u in uses if perm.allows(u)] or [request]) if wildcard or secrets else [request]:
             if made not in out:
                 out.append(made)
     return out
@@ -1287,12 +1291,17 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             purpose += (f", but {', '.join(others[:3])} also use{'s' if one else ''} this token, and what "
                         f"{'it reads' if one else 'they read'} is not modelled")
             keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
+        edit = (f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
+                + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")
+        if reloaded and not others and list(holding.rule.resources) == ["secrets"]:
+            # Removing its only resource would leave `resources: []`, which the API server refuses (KS501): the
+            # rule becomes the config-reloader's named grant, which this check accepts.
+            edit = replace_rule(holding.rule, f"Replace this rule of {_role_name(holding.role)} with what vmagent's "
+                                f"config-reloader reads", holding.role, rules_for([r for _i, r in reloaded]))
         yield Finding(
             "KS204", _rule_span(holding, "resources", (item,)),
             f"{_where(holding)} grants {reading}: {harm}; {purpose}{_holding_notes(state, holding)}",
-            fix=_shared_fix(state, holding, "secrets", (
-                f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
-                + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")),
+            fix=_shared_fix(state, holding, "secrets", edit),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": {who: verbs for who, verbs in grants.items()}},
         )

@@ -634,7 +634,17 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
         other, missing = sibling
         gone = "this rule" if only else f"{resource!r} from this rule"
         fix = (f"Delete {gone}: rules[{other.index}] already grants {'/'.join(other.verbs)} on {replacement} in "
-               f"{_group_text(fix_groups[0])}" + (f"; add {', '.join(missing)} to its verbs." if missing else "."))
+               f"{_group_text(fix_groups[0])}")
+        beyond = [r for r in other.resources if r != replacement] + [
+            f"{r} in {_group_text(g)}" for g in other.api_groups if g != fix_groups[0] for r in other.resources]
+        if missing and beyond:
+            # its verbs apply to each of its resources and groups: adding one there would grant it beyond this entry
+            verbs_text = ", ".join(missing)
+            fix += (f"; add {_rule_yaml(fix_groups[:1], [replacement], missing, rule.resource_names)} for "
+                    f"{verbs_text} (added to rules[{other.index}]'s verbs, {verbs_text} would also be granted on "
+                    f"{', '.join(beyond)}).")
+        else:
+            fix += f"; add {', '.join(missing)} to its verbs." if missing else "."
     elif fix_groups and fix_groups != list(groups):
         fix = (f"Move {resource!r} out of this rule into one for the group that serves it: "
                f"{_rule_yaml(fix_groups, [replacement], verbs, rule.resource_names)}.")

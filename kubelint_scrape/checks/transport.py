@@ -665,11 +665,19 @@ def _senders_over_http(ctx: Context) -> Iterator[Finding]:
         for section, _field, _kinds, when, receiver in REMOTE_SECTIONS:
             if section not in RAW_REMOTE_FLAVORS[config.flavor]:
                 continue
-            for index, entry in enumerate(as_seq(config.root.get(section))):
+            owner, prefix = config.root, ""
+            # A Grafana Agent instance without remote_write of its own sends with `metrics.global.remote_write`
+            # (agent pkg/metrics/instance ApplyDefaults): reported once, at the global entry.
+            if config.flavor == "grafana-agent" and not as_seq(owner.get(section)) and config.agent_global is not None:
+                if id(config.agent_global) in seen:
+                    continue
+                seen.add(id(config.agent_global))
+                owner, prefix = config.agent_global, "metrics.global."
+            for index, entry in enumerate(as_seq(owner.get(section))):
                 found = _raw_credentials(config.path, entry, TOKEN_SOURCES) if _plain_remote_url(entry) else None
                 if found is not None:
-                    yield _remote_finding(f"{section}[{index}] of {config.describe}", *found, entry, config.path, when,
-                                          receiver, "tls_config")
+                    yield _remote_finding(f"{prefix}{section}[{index}] of {config.describe}", *found, entry,
+                                          config.path, when, receiver, "tls_config")
 
 
 def _raw_credentials(path: str, entry: Any, token_sources: tuple) -> tuple[str, str, Span, str] | None:
@@ -809,14 +817,26 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             f"{job.label} verifies the kubelets' serving certificates (:{kubelets[0].port}) against {with_what}, but "
             f"kubelets self-sign them unless `serverTLSBootstrap: true` is set (assumption kubelet-serving-cert: "
             f"self-signed): every node target fails with {_self_signed_error(job, kubelets[0])}",
-            fix="If the kubelets run with `serverTLSBootstrap: true` (serving certificates from the cluster CA), declare "
-                "the assumption `kubelet-serving-cert: cluster-ca`; otherwise enable `serverTLSBootstrap` and approve "
-                "the kubelets' serving CSRs rather than skipping verification (KS301).",
+            fix=_ca_mismatch_fix(job, system_roots=not ca_file and job.tls.get("ca") is None),
             related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelets[0])]
                           if origin != span),
             object=job.label, data={"ca": ca_file or ("kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE
                                                       else "system")},
         )
+
+
+def _ca_mismatch_fix(job: ScrapeJob, system_roots: bool) -> str:
+    """KS304's fix. Declaring `kubelet-serving-cert: cluster-ca` silences the finding, so for a job verifying against
+    the system roots it also names the CA to set: the system pool holds no cluster CA, so cluster-signed kubelets
+    fail there too (`x509: certificate signed by unknown authority`) and the bare declaration hid a broken job."""
+    verify = ""
+    if system_roots:
+        where = "" if _operator(job) else f" in its `{_key(job, 'tls_config')}`"
+        verify = (f"verify them against that CA with `{cluster_ca_field(job)}`{where} (the system roots do not hold "
+                  f"it) and ")
+    return (f"If the kubelets run with `serverTLSBootstrap: true` (serving certificates from the cluster CA), {verify}"
+            f"declare the assumption `kubelet-serving-cert: cluster-ca`; otherwise enable `serverTLSBootstrap` and "
+            f"approve the kubelets' serving CSRs rather than skipping verification (KS301).")
 
 
 def _system_roots_place(analysis: JobAnalysis, kubelet: Endpoint) -> Span:
