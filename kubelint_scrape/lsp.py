@@ -308,9 +308,12 @@ class Session:
         for folder in self.folders:
             wanted = {path for path in self.open if self._owner(path) is folder}
             if wanted:
-                # open buffers that did not parse: the folder lints their last parsed version as context
+                # open buffers that did not parse: the folder lints their last parsed version as context, or the
+                # buffer itself when it never parsed (opened broken), whose documents before the error are context
+                # then but report nothing: what the buffer shows must not depend on whether an earlier version parsed
                 broken = {path: self.buffers[path] for path in wanted
-                          if path in self.buffers and folder.sources.get(path) is not self.buffers[path]}
+                          if path in self.buffers and (self.buffers[path].status == "failed"
+                                                       or folder.sources.get(path) is not self.buffers[path])}
                 work.append((folder, list(folder.sources.values()), replace(folder.options, report_paths=wanted), broken))
         return Snapshot(work, dict(self.open), dict(self.buffers), dict(self.uris))
 
@@ -363,7 +366,7 @@ def _tree_settings(config: Config) -> tuple:
 @dataclass(eq=False)
 class Snapshot:
     # per folder: its Sources, Options (report_paths = the open documents it reports) and the buffers among those
-    # that did not parse (path → that failed Source; the folder's Sources hold their last parsed version)
+    # that did not parse (path → that failed Source; the folder's Sources hold their last parsed version, else it)
     work: list[tuple[Folder, list[Source], Any, dict[str, Source]]]
     open: dict[str, int | None]
     buffers: dict[str, Source] = field(default_factory=dict)  # open path → its buffer, parsed
@@ -374,10 +377,12 @@ class Snapshot:
 
         results: dict[str, list[Finding]] = {path: [] for path in self.open}
         for folder, sources, options, broken in self.work:
-            problems = [finding for source in broken.values() for finding in source.findings]
+            # a broken buffer among the Sources reports its load findings itself (checks.inputs), the others here
+            linted = {id(source) for source in sources}
+            problems = [finding for source in broken.values() if id(source) not in linted for finding in source.findings]
             result = lint_sources(sources, options, problems, previous=folder.previous, shared_simulations=folder.simulations)
             folder.previous = result.analysis
-            own = {id(finding) for finding in problems}
+            own = {id(finding) for source in broken.values() for finding in source.findings}
             for finding in result.findings:
                 if finding.span.path in broken and id(finding) not in own:
                     continue  # found in the last version that parsed, at its positions: the buffer's error stands alone

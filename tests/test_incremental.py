@@ -577,3 +577,46 @@ def test_an_edit_to_a_service_in_a_file_of_its_own_reaches_the_open_scrape_confi
     files = sorted(str(p) for p in workspace.rglob("*.y*ml"))
     _each_edit_everywhere_reaches(workspace, files, [path for path in files if SCRAPES.search(Path(path).read_text())],
                                   SERVICE_EDITS)
+
+
+def test_a_multi_document_file_broken_in_its_second_document_and_repaired(tmp_path: Path) -> None:
+    """A file whose 2nd document stops parsing: the CLI lints the documents before the error (load.py), the open
+    buffer shows its own load findings alone and its last parsed version stays the others' context; a buffer that
+    never parsed (opened broken) is its own context, and still shows its load findings alone — it showed the
+    findings of the documents before its error then, and not once a version had parsed: the same text, two
+    answers. Edited in the open buffer, and on disk while another file is open."""
+    shutil.copytree(ROOT / "examples" / "quickstart", tmp_path / "q")
+    rbac, config = str(tmp_path / "q" / "prometheus-rbac.yaml"), str(tmp_path / "q" / "prometheus-config.yaml")
+    good = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: extra, namespace: monitoring}\n"
+            "rules:\n  - apiGroups: [\"\"]\n    resources: [\"pods\"]\n    verbs: [\"lst\"]\n---\n") + Path(rbac).read_text()
+    broken = good.replace('resources: ["nodes", "pods"]\n', 'resources: ["nodes", "pods"\n', 1)
+    assert broken != good and parse_source(rbac, broken).status == "failed"
+    Path(rbac).write_text(good)
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "q").glob("*.yaml"))}
+    cli = lint_sources([parse_source(path, text) for path, text in {**texts, rbac: broken}.items()], Options())
+    assert "KS504" in [f.rule for f in cli.findings]  # the CLI lints the Role before the error
+
+    def seen(buffer: str, context: str) -> list[tuple]:
+        """What the Session must show with both files open: the buffer's own problems, the config as linted with
+        `context` (the rbac file's last parsed version, else the buffer) beside it."""
+        return sorted(_fresh({**texts, rbac: buffer}, {rbac}) + _fresh({**texts, rbac: context}, {config}))
+
+    session = Session([str(tmp_path / "q")])
+    for path in (rbac, config):
+        session.update(path, texts[path], 1)
+    assert _session(session) == _fresh(texts, {rbac, config})
+    session.update(rbac, broken, 2)
+    assert _session(session) == seen(broken, good), "2nd document broken in the buffer"
+    session.update(rbac, good, 3)
+    assert _session(session) == _fresh(texts, {rbac, config}), "repaired in the buffer"
+    session.close(rbac)
+    for text in (broken, good, broken):
+        Path(rbac).write_text(text)
+        session.file_changed(rbac)
+        assert _session(session) == _fresh({**texts, rbac: text}, {config}), "edited on disk"
+    session.update(rbac, broken, 1)
+    assert _session(session) == seen(broken, broken), "opened broken: no version of it parsed"
+    session.update(rbac, good, 2)
+    assert _session(session) == _fresh(texts, {rbac, config}), "repaired in the buffer"
+    session.update(rbac, broken, 3)
+    assert _session(session) == seen(broken, good), "broken again"
