@@ -620,3 +620,58 @@ def test_a_multi_document_file_broken_in_its_second_document_and_repaired(tmp_pa
     assert _session(session) == _fresh(texts, {rbac, config}), "repaired in the buffer"
     session.update(rbac, broken, 3)
     assert _session(session) == seen(broken, good), "broken again"
+
+
+def _second_document_broken(text: str) -> str:
+    """The text with an unclosed flow sequence ending its second document (of three or more), else unchanged."""
+    parts = re.split(r"(?m)^---[ \t]*\n", text)
+    written = [index for index, part in enumerate(parts) if part.strip()]
+    if len(written) < 3:
+        return text
+    parts[written[1]] = parts[written[1]].rstrip("\n") + "\nbroken: [unclosed\n"
+    return "---\n".join(parts)
+
+
+def _fixture_texts(fixture: Path) -> dict[str, str]:
+    return {str(p): p.read_bytes().decode("utf-8", "replace") for p in sorted(fixture.rglob("*.y*ml"))
+            if not p.name.startswith("expected")}
+
+
+MULTI_DOCUMENT_FIXTURES = sorted(p for p in (ROOT / "fixtures").glob("KS*/*") if p.is_dir() and any(
+    _second_document_broken(text) != text for text in _fixture_texts(p).values()))
+
+
+@pytest.mark.parametrize("fixture", MULTI_DOCUMENT_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_second_document_broken_in_any_fixture_file(fixture: Path, tmp_path: Path) -> None:
+    """Every file of the fixture open; each multi-document file's 2nd document broken in its buffer, then repaired:
+    the broken buffer shows its own load findings, the other files what a fresh lint with its last parsed version
+    shows. Then the same file broken on disk too and opened so (no version of it parsed): the others are linted
+    with the documents before its error, as the CLI lints them, and the buffer still shows its load findings alone."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(fixture, workspace, ignore=shutil.ignore_patterns("expected*", "args"))
+    texts = _fixture_texts(workspace)
+    if any(parse_source(path, text).status != "linted" for path, text in texts.items()):
+        pytest.skip("a file of the fixture does not parse as it is")
+    files = set(texts)
+
+    def seen(path: str, buffer: str, context: str) -> list[tuple]:
+        others = files - {path}
+        return sorted(_fresh({**texts, path: buffer}, {path}) + (_fresh({**texts, path: context}, others) if others else []))
+
+    for path, original in texts.items():
+        broken = _second_document_broken(original)
+        if broken == original or parse_source(path, broken).status != "failed":
+            continue
+        session = Session([str(workspace)])
+        for each in sorted(files):
+            session.update(each, texts[each], 1)
+        for version, (text, expected) in enumerate([(broken, seen(path, broken, original)),
+                                                    (original, _fresh(texts, files))], start=2):
+            session.update(path, text, version)
+            assert _session(session) == expected, f"{Path(path).name} {'repaired' if text == original else 'broken'}"
+        session.close(path)
+        Path(path).write_text(broken)
+        session.file_changed(path)
+        session.update(path, broken, 1)
+        assert _session(session) == seen(path, broken, broken), f"{Path(path).name} opened broken"
+        Path(path).write_text(original)
