@@ -675,3 +675,93 @@ def test_a_second_document_broken_in_any_fixture_file(fixture: Path, tmp_path: P
         session.update(path, broken, 1)
         assert _session(session) == seen(path, broken, broken), f"{Path(path).name} opened broken"
         Path(path).write_text(original)
+
+
+def _split_documents(fixture: Path, workspace: Path) -> None:
+    """Each document of each file of the fixture in a file of its own (what one file decides reaches another)."""
+    workspace.mkdir(parents=True)
+    for path, text in _fixture_texts(fixture).items():
+        documents = [d for d in re.split(r"(?m)^---[ \t]*\n", text) if d.strip()]
+        for index, document in enumerate(documents):
+            (workspace / f"{Path(path).stem}-{index}{Path(path).suffix}").write_text(document)
+
+
+_HTTP_EDITS = [("to http", lambda t: t.replace("url: https://", "url: http://", 1)),
+               ("to https", lambda t: t.replace("url: http://", "url: https://", 1)),
+               ("every url https", lambda t: t.replace("url: http://", "url: https://")),
+               ("to loopback", lambda t: t.replace("url: http://", "url: http://127.0.0.1/", 1))]
+# Inputs read since the last round, each with the edits that change what it decides (KS305's installer settings,
+# the VictoriaMetrics operator's WATCH_NAMESPACE, the VMAgent config-reloader's Secret, remote_write over http, a
+# misspelt RoleBinding subject), applied in the open buffer and on disk in the other files.
+TODAY_CASES = [
+    ("KS305/fail-talos-config-without-bind-address", [
+        ("bind the controller-manager", _sub(r"^cluster:\n", "cluster:\n  controllerManager:\n    extraArgs:\n"
+                                                           "      bind-address: 0.0.0.0\n")),
+        ("no scheduler bind", lambda t: t.replace("bind-address: 0.0.0.0", "bind-addressx: 0.0.0.0", 1))]),
+    ("KS305/fail-k3s-config-without-bind-address", [
+        ("bind the controller-manager", lambda t: t.replace(
+            "tls-san:", "kube-controller-manager-arg: [bind-address=0.0.0.0]\ntls-san:", 1))]),
+    ("KS305/pass-k3s-config-file", [("no bind", lambda t: t.replace("bind-address", "bind-addressx"))]),
+    ("KS100/fail-vm-operator-watch-namespace", [
+        ("WATCH_NAMESPACE misspelt", lambda t: t.replace("name: WATCH_NAMESPACE", "name: WATCH_NAMESPACEX", 1)),
+        ("another watched namespace", lambda t: t.replace("valueFrom: {fieldRef: {fieldPath: metadata.namespace}}",
+                                                          "value: shop", 1)),
+        ("every namespace", lambda t: t.replace("valueFrom: {fieldRef: {fieldPath: metadata.namespace}}", 'value: ""', 1)),
+        ("the VMAgent elsewhere", lambda t: t.replace("{name: main, namespace: monitoring}", "{name: main, namespace: shop}", 1)),
+        ("the VMAgent's own account", lambda t: t.replace("  serviceScrapeSelector: {}",
+                                                           "  serviceAccountName: agent\n  serviceScrapeSelector: {}", 1))]),
+    ("KS203/pass-vmagent-config-reloader-reads-its-secret", [
+        ("rename the VMAgent", lambda t: t.replace("  name: cluster\n", "  name: cluster2\n", 1)),
+        ("another Secret", lambda t: t.replace("resourceNames: [vmagent-cluster]", "resourceNames: [vmagent-cluster2]", 1)),
+        ("list too", lambda t: t.replace("verbs: [get, watch]", "verbs: [get, watch, list]", 1))]),
+    *((f"KS303/{name}", _HTTP_EDITS) for name in (
+        "fail-remote-write-credentials-over-http", "pass-remote-write-https-loopback-or-no-credentials",
+        "fail-operator-remote-write-credentials-over-http", "fail-grafana-agent-remote-write-over-http")),
+    *((f"KS108/{name}", [("misspell a subject", lambda t: t.replace("name: prometheus\n", "name: promethues\n", 1)),
+                         ("correct it", lambda t: t.replace("promethues", "prometheus").replace("prometheuss", "prometheus"))])
+      for name in ("fail-subject-name-misspelt-binding-named-otherwise", "pass-subject-name-far-from-scraper",
+                   "pass-binding-named-after-scraper-for-a-defined-account")),
+]
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["as-written", "one-document-a-file"])
+@pytest.mark.parametrize(("fixture", "edits"), TODAY_CASES, ids=[case for case, _ in TODAY_CASES])
+def test_todays_readers_edited_in_the_buffer_and_elsewhere(fixture: str, edits: list, split: bool, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    if split:
+        _split_documents(ROOT / "fixtures" / fixture, workspace)
+    else:
+        shutil.copytree(ROOT / "fixtures" / fixture, workspace, ignore=shutil.ignore_patterns("expected*", "args"))
+    files = sorted(str(p) for p in workspace.rglob("*.y*ml"))
+    assert any(edit(Path(p).read_text()) != Path(p).read_text() for p in files for _, edit in edits)
+    _each_edit_everywhere_reaches(workspace, files, files,
+                                  [("shift every line down", lambda t: "# a comment\n" + t), *edits])
+
+
+def test_a_long_session_of_kustomization_namespace_edits_keeps_memory_bounded(tmp_path: Path) -> None:
+    """200 edits of a Kustomization's `namespace:` (each a new namespace for every object it builds): the memoised
+    variants of each file (Source.remember) and the shared relabel simulations stay as many after edit 200 as
+    after edit 50, and the findings are a fresh lint's."""
+    shutil.copytree(ROOT / "fixtures" / "KS102" / "fail-scrape-config-files-kustomize-generator", tmp_path / "ws",
+                    ignore=shutil.ignore_patterns("expected*"))
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.y*ml"))}  # (the generator's .yml too)
+    kustomization = str(tmp_path / "ws" / "kustomization.yaml")
+    original = texts[kustomization]
+    assert re.search(r"(?m)^namespace: ", original)
+    session = Session([str(tmp_path / "ws")])
+    for path, text in texts.items():
+        session.update(path, text, 1)
+
+    def kept() -> tuple[int, int]:
+        memo = sum(len(v) if isinstance(v, dict) else 1 for folder in session.folders
+                   for source in folder.sources.values() for v in source.memo.values())
+        return memo, sum(len(folder.simulations) for folder in session.folders)
+
+    for edit in range(1, 201):
+        texts[kustomization] = re.sub(r"(?m)^namespace: \S+", f"namespace: team{edit}", original, count=1)
+        session.update(kustomization, texts[kustomization], edit + 1)
+        session.lint()
+        if edit == 50:
+            at_50 = kept()
+    assert kept() == at_50
+    assert _session(session) == _fresh(texts, set(texts))
