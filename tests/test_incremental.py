@@ -765,3 +765,31 @@ def test_a_long_session_of_kustomization_namespace_edits_keeps_memory_bounded(tm
             at_50 = kept()
     assert kept() == at_50
     assert _session(session) == _fresh(texts, set(texts))
+
+
+def test_a_folder_added_while_a_buffer_is_broken_takes_its_last_parsed_version(tmp_path: Path) -> None:
+    """Documents opened before their workspace folder is added (or moved to another folder when theirs is removed):
+    the new folder's tree holds the files on disk, and a buffer that does not parse then must bring its last parsed
+    version as context, as it does in the folders that held it — the file on disk stayed there instead (the open
+    config lost the grant typed in the RBAC buffer: KS102 back)."""
+    shutil.copytree(ROOT / "examples" / "quickstart", tmp_path / "q")
+    rbac, config = str(tmp_path / "q" / "prometheus-rbac.yaml"), str(tmp_path / "q" / "prometheus-config.yaml")
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "q").glob("*.yaml"))}
+    granted = texts[rbac].replace('resources: ["nodes", "pods"]\n    verbs: ["list", "watch"]',
+                                  'resources: ["nodes", "pods", "nodes/metrics"]\n    verbs: ["get", "list", "watch"]', 1)
+    broken = granted.replace('verbs: ["get", "list", "watch"]\n', 'verbs: ["get", "list", "watch"\n', 1)
+    assert broken != granted != texts[rbac] and parse_source(rbac, broken).status == "failed"
+    expected = sorted(_fresh({**texts, rbac: broken}, {rbac}) + _fresh({**texts, rbac: granted}, {config}))
+    assert "KS102" in [rule for rule, *_ in _fresh(texts, {config})]
+    assert "KS102" not in [rule for rule, *_ in expected]
+    session = Session([])
+    session.update(config, texts[config], 1)
+    session.update(rbac, granted, 1)
+    session.lint()
+    session.update(rbac, broken, 2)
+    session.lint()
+    session.add_folder(str(tmp_path / "q"))
+    assert _session(session) == expected, "folder added"
+    session.add_folder(str(tmp_path))
+    session.remove_folder(str(tmp_path / "q"))  # the documents move to the enclosing folder
+    assert _session(session) == expected, "moved to the enclosing folder"
