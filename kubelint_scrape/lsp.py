@@ -75,6 +75,7 @@ class Session:
         self.folders: list[Folder] = []
         self.open: dict[str, int | None] = {}  # absolute path → document version
         self.buffers: dict[str, Source] = {}  # absolute path → its open buffer as last parsed (also when that failed)
+        self.parsed: dict[str, Source] = {}  # absolute path → the last version of its open buffer that parsed
         self.unparsed: dict[str, str] = {}  # absolute path → its buffer's latest text, parsed when next needed
         self.uris: dict[str, str] = {}  # absolute path → the URI the client names the open document by
         self.messages: list[str] = []  # problems to show the user (configuration errors)
@@ -161,12 +162,18 @@ class Session:
                           and folder.owns(path) and (path in folder.sources or self._in_tree(folder, path))]
 
     def _place(self, folder: Folder, path: str) -> None:
-        """The open buffer of `path` as `folder`'s Source — unless it does not parse and the folder holds a version
-        that did, which then stays its context (the buffer's own problem is reported all the same, Snapshot.run)."""
+        """The open buffer of `path` as `folder`'s Source — unless it does not parse: then the buffer's last version
+        that did, else the version the folder holds if that parsed, stays its context (the buffer's own problem is
+        reported all the same, Snapshot.run). Not the folder's version alone: a folder added (or one the document
+        moved to) while the buffer is broken holds the file on disk, not what the buffer last was."""
         buffer = self.buffers[path]
-        previous = folder.sources.get(path)
-        if buffer.status == "failed" and previous is not None and previous.status == "linted":
-            return
+        if buffer.status == "failed":
+            parsed = self.parsed.get(path)
+            previous = folder.sources.get(path)
+            if parsed is not None:
+                buffer = parsed
+            elif previous is not None and previous.status == "linted":
+                return
         _put(folder, path, buffer)
 
     def reload_config(self, path: str) -> bool:
@@ -205,7 +212,9 @@ class Session:
         """Parse the buffers changed since they were last parsed, each in every folder whose tree holds it."""
         while self.unparsed:
             path, text = self.unparsed.popitem()
-            self.buffers[path] = buffer_source(path, text, self.folder_for(path).options.limits)
+            self.buffers[path] = buffer = buffer_source(path, text, self.folder_for(path).options.limits)
+            if buffer.status == "linted":
+                self.parsed[path] = buffer
             for holder in self._holders(path):
                 self._place(holder, path)
 
@@ -214,6 +223,7 @@ class Session:
         self.open.pop(path, None)
         self.unparsed.pop(path, None)
         self.buffers.pop(path, None)
+        self.parsed.pop(path, None)
         self.uris.pop(path, None)
         for folder in self.folders:
             if path not in folder.sources:
@@ -308,9 +318,12 @@ class Session:
         for folder in self.folders:
             wanted = {path for path in self.open if self._owner(path) is folder}
             if wanted:
-                # open buffers that did not parse: the folder lints their last parsed version as context
+                # open buffers that did not parse: the folder lints their last parsed version as context, or the
+                # buffer itself when it never parsed (opened broken), whose documents before the error are context
+                # then but report nothing: what the buffer shows must not depend on whether an earlier version parsed
                 broken = {path: self.buffers[path] for path in wanted
-                          if path in self.buffers and folder.sources.get(path) is not self.buffers[path]}
+                          if path in self.buffers and (self.buffers[path].status == "failed"
+                                                       or folder.sources.get(path) is not self.buffers[path])}
                 work.append((folder, list(folder.sources.values()), replace(folder.options, report_paths=wanted), broken))
         return Snapshot(work, dict(self.open), dict(self.buffers), dict(self.uris))
 
@@ -363,7 +376,7 @@ def _tree_settings(config: Config) -> tuple:
 @dataclass(eq=False)
 class Snapshot:
     # per folder: its Sources, Options (report_paths = the open documents it reports) and the buffers among those
-    # that did not parse (path → that failed Source; the folder's Sources hold their last parsed version)
+    # that did not parse (path → that failed Source; the folder's Sources hold their last parsed version, else it)
     work: list[tuple[Folder, list[Source], Any, dict[str, Source]]]
     open: dict[str, int | None]
     buffers: dict[str, Source] = field(default_factory=dict)  # open path → its buffer, parsed
@@ -374,10 +387,12 @@ class Snapshot:
 
         results: dict[str, list[Finding]] = {path: [] for path in self.open}
         for folder, sources, options, broken in self.work:
-            problems = [finding for source in broken.values() for finding in source.findings]
+            # a broken buffer among the Sources reports its load findings itself (checks.inputs), the others here
+            linted = {id(source) for source in sources}
+            problems = [finding for source in broken.values() if id(source) not in linted for finding in source.findings]
             result = lint_sources(sources, options, problems, previous=folder.previous, shared_simulations=folder.simulations)
             folder.previous = result.analysis
-            own = {id(finding) for finding in problems}
+            own = {id(finding) for source in broken.values() for finding in source.findings}
             for finding in result.findings:
                 if finding.span.path in broken and id(finding) not in own:
                     continue  # found in the last version that parsed, at its positions: the buffer's error stands alone

@@ -577,3 +577,219 @@ def test_an_edit_to_a_service_in_a_file_of_its_own_reaches_the_open_scrape_confi
     files = sorted(str(p) for p in workspace.rglob("*.y*ml"))
     _each_edit_everywhere_reaches(workspace, files, [path for path in files if SCRAPES.search(Path(path).read_text())],
                                   SERVICE_EDITS)
+
+
+def test_a_multi_document_file_broken_in_its_second_document_and_repaired(tmp_path: Path) -> None:
+    """A file whose 2nd document stops parsing: the CLI lints the documents before the error (load.py), the open
+    buffer shows its own load findings alone and its last parsed version stays the others' context; a buffer that
+    never parsed (opened broken) is its own context, and still shows its load findings alone — it showed the
+    findings of the documents before its error then, and not once a version had parsed: the same text, two
+    answers. Edited in the open buffer, and on disk while another file is open."""
+    shutil.copytree(ROOT / "examples" / "quickstart", tmp_path / "q")
+    rbac, config = str(tmp_path / "q" / "prometheus-rbac.yaml"), str(tmp_path / "q" / "prometheus-config.yaml")
+    good = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: extra, namespace: monitoring}\n"
+            "rules:\n  - apiGroups: [\"\"]\n    resources: [\"pods\"]\n    verbs: [\"lst\"]\n---\n") + Path(rbac).read_text()
+    broken = good.replace('resources: ["nodes", "pods"]\n', 'resources: ["nodes", "pods"\n', 1)
+    assert broken != good and parse_source(rbac, broken).status == "failed"
+    Path(rbac).write_text(good)
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "q").glob("*.yaml"))}
+    cli = lint_sources([parse_source(path, text) for path, text in {**texts, rbac: broken}.items()], Options())
+    assert "KS504" in [f.rule for f in cli.findings]  # the CLI lints the Role before the error
+
+    def seen(buffer: str, context: str) -> list[tuple]:
+        """What the Session must show with both files open: the buffer's own problems, the config as linted with
+        `context` (the rbac file's last parsed version, else the buffer) beside it."""
+        return sorted(_fresh({**texts, rbac: buffer}, {rbac}) + _fresh({**texts, rbac: context}, {config}))
+
+    session = Session([str(tmp_path / "q")])
+    for path in (rbac, config):
+        session.update(path, texts[path], 1)
+    assert _session(session) == _fresh(texts, {rbac, config})
+    session.update(rbac, broken, 2)
+    assert _session(session) == seen(broken, good), "2nd document broken in the buffer"
+    session.update(rbac, good, 3)
+    assert _session(session) == _fresh(texts, {rbac, config}), "repaired in the buffer"
+    session.close(rbac)
+    for text in (broken, good, broken):
+        Path(rbac).write_text(text)
+        session.file_changed(rbac)
+        assert _session(session) == _fresh({**texts, rbac: text}, {config}), "edited on disk"
+    session.update(rbac, broken, 1)
+    assert _session(session) == seen(broken, broken), "opened broken: no version of it parsed"
+    session.update(rbac, good, 2)
+    assert _session(session) == _fresh(texts, {rbac, config}), "repaired in the buffer"
+    session.update(rbac, broken, 3)
+    assert _session(session) == seen(broken, good), "broken again"
+
+
+def _second_document_broken(text: str) -> str:
+    """The text with an unclosed flow sequence ending its second document (of three or more), else unchanged."""
+    parts = re.split(r"(?m)^---[ \t]*\n", text)
+    written = [index for index, part in enumerate(parts) if part.strip()]
+    if len(written) < 3:
+        return text
+    parts[written[1]] = parts[written[1]].rstrip("\n") + "\nbroken: [unclosed\n"
+    return "---\n".join(parts)
+
+
+def _fixture_texts(fixture: Path) -> dict[str, str]:
+    return {str(p): p.read_bytes().decode("utf-8", "replace") for p in sorted(fixture.rglob("*.y*ml"))
+            if not p.name.startswith("expected")}
+
+
+MULTI_DOCUMENT_FIXTURES = sorted(p for p in (ROOT / "fixtures").glob("KS*/*") if p.is_dir() and any(
+    _second_document_broken(text) != text for text in _fixture_texts(p).values()))
+
+
+@pytest.mark.parametrize("fixture", MULTI_DOCUMENT_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_second_document_broken_in_any_fixture_file(fixture: Path, tmp_path: Path) -> None:
+    """Every file of the fixture open; each multi-document file's 2nd document broken in its buffer, then repaired:
+    the broken buffer shows its own load findings, the other files what a fresh lint with its last parsed version
+    shows. Then the same file broken on disk too and opened so (no version of it parsed): the others are linted
+    with the documents before its error, as the CLI lints them, and the buffer still shows its load findings alone."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(fixture, workspace, ignore=shutil.ignore_patterns("expected*", "args"))
+    texts = _fixture_texts(workspace)
+    if any(parse_source(path, text).status != "linted" for path, text in texts.items()):
+        pytest.skip("a file of the fixture does not parse as it is")
+    files = set(texts)
+
+    def seen(path: str, buffer: str, context: str) -> list[tuple]:
+        others = files - {path}
+        return sorted(_fresh({**texts, path: buffer}, {path}) + (_fresh({**texts, path: context}, others) if others else []))
+
+    for path, original in texts.items():
+        broken = _second_document_broken(original)
+        if broken == original or parse_source(path, broken).status != "failed":
+            continue
+        session = Session([str(workspace)])
+        for each in sorted(files):
+            session.update(each, texts[each], 1)
+        for version, (text, expected) in enumerate([(broken, seen(path, broken, original)),
+                                                    (original, _fresh(texts, files))], start=2):
+            session.update(path, text, version)
+            assert _session(session) == expected, f"{Path(path).name} {'repaired' if text == original else 'broken'}"
+        session.close(path)
+        Path(path).write_text(broken)
+        session.file_changed(path)
+        session.update(path, broken, 1)
+        assert _session(session) == seen(path, broken, broken), f"{Path(path).name} opened broken"
+        Path(path).write_text(original)
+
+
+def _split_documents(fixture: Path, workspace: Path) -> None:
+    """Each document of each file of the fixture in a file of its own (what one file decides reaches another)."""
+    workspace.mkdir(parents=True)
+    for path, text in _fixture_texts(fixture).items():
+        documents = [d for d in re.split(r"(?m)^---[ \t]*\n", text) if d.strip()]
+        for index, document in enumerate(documents):
+            (workspace / f"{Path(path).stem}-{index}{Path(path).suffix}").write_text(document)
+
+
+_HTTP_EDITS = [("to http", lambda t: t.replace("url: https://", "url: http://", 1)),
+               ("to https", lambda t: t.replace("url: http://", "url: https://", 1)),
+               ("every url https", lambda t: t.replace("url: http://", "url: https://")),
+               ("to loopback", lambda t: t.replace("url: http://", "url: http://127.0.0.1/", 1))]
+# Inputs read since the last round, each with the edits that change what it decides (KS305's installer settings,
+# the VictoriaMetrics operator's WATCH_NAMESPACE, the VMAgent config-reloader's Secret, remote_write over http, a
+# misspelt RoleBinding subject), applied in the open buffer and on disk in the other files.
+TODAY_CASES = [
+    ("KS305/fail-talos-config-without-bind-address", [
+        ("bind the controller-manager", _sub(r"^cluster:\n", "cluster:\n  controllerManager:\n    extraArgs:\n"
+                                                           "      bind-address: 0.0.0.0\n")),
+        ("no scheduler bind", lambda t: t.replace("bind-address: 0.0.0.0", "bind-addressx: 0.0.0.0", 1))]),
+    ("KS305/fail-k3s-config-without-bind-address", [
+        ("bind the controller-manager", lambda t: t.replace(
+            "tls-san:", "kube-controller-manager-arg: [bind-address=0.0.0.0]\ntls-san:", 1))]),
+    ("KS305/pass-k3s-config-file", [("no bind", lambda t: t.replace("bind-address", "bind-addressx"))]),
+    ("KS100/fail-vm-operator-watch-namespace", [
+        ("WATCH_NAMESPACE misspelt", lambda t: t.replace("name: WATCH_NAMESPACE", "name: WATCH_NAMESPACEX", 1)),
+        ("another watched namespace", lambda t: t.replace("valueFrom: {fieldRef: {fieldPath: metadata.namespace}}",
+                                                          "value: shop", 1)),
+        ("every namespace", lambda t: t.replace("valueFrom: {fieldRef: {fieldPath: metadata.namespace}}", 'value: ""', 1)),
+        ("the VMAgent elsewhere", lambda t: t.replace("{name: main, namespace: monitoring}", "{name: main, namespace: shop}", 1)),
+        ("the VMAgent's own account", lambda t: t.replace("  serviceScrapeSelector: {}",
+                                                           "  serviceAccountName: agent\n  serviceScrapeSelector: {}", 1))]),
+    ("KS203/pass-vmagent-config-reloader-reads-its-secret", [
+        ("rename the VMAgent", lambda t: t.replace("  name: cluster\n", "  name: cluster2\n", 1)),
+        ("another Secret", lambda t: t.replace("resourceNames: [vmagent-cluster]", "resourceNames: [vmagent-cluster2]", 1)),
+        ("list too", lambda t: t.replace("verbs: [get, watch]", "verbs: [get, watch, list]", 1))]),
+    *((f"KS303/{name}", _HTTP_EDITS) for name in (
+        "fail-remote-write-credentials-over-http", "pass-remote-write-https-loopback-or-no-credentials",
+        "fail-operator-remote-write-credentials-over-http", "fail-grafana-agent-remote-write-over-http")),
+    *((f"KS108/{name}", [("misspell a subject", lambda t: t.replace("name: prometheus\n", "name: promethues\n", 1)),
+                         ("correct it", lambda t: t.replace("promethues", "prometheus").replace("prometheuss", "prometheus"))])
+      for name in ("fail-subject-name-misspelt-binding-named-otherwise", "pass-subject-name-far-from-scraper",
+                   "pass-binding-named-after-scraper-for-a-defined-account")),
+]
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["as-written", "one-document-a-file"])
+@pytest.mark.parametrize(("fixture", "edits"), TODAY_CASES, ids=[case for case, _ in TODAY_CASES])
+def test_todays_readers_edited_in_the_buffer_and_elsewhere(fixture: str, edits: list, split: bool, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    if split:
+        _split_documents(ROOT / "fixtures" / fixture, workspace)
+    else:
+        shutil.copytree(ROOT / "fixtures" / fixture, workspace, ignore=shutil.ignore_patterns("expected*", "args"))
+    files = sorted(str(p) for p in workspace.rglob("*.y*ml"))
+    assert any(edit(Path(p).read_text()) != Path(p).read_text() for p in files for _, edit in edits)
+    _each_edit_everywhere_reaches(workspace, files, files,
+                                  [("shift every line down", lambda t: "# a comment\n" + t), *edits])
+
+
+def test_a_long_session_of_kustomization_namespace_edits_keeps_memory_bounded(tmp_path: Path) -> None:
+    """200 edits of a Kustomization's `namespace:` (each a new namespace for every object it builds): the memoised
+    variants of each file (Source.remember) and the shared relabel simulations stay as many after edit 200 as
+    after edit 50, and the findings are a fresh lint's."""
+    shutil.copytree(ROOT / "fixtures" / "KS102" / "fail-scrape-config-files-kustomize-generator", tmp_path / "ws",
+                    ignore=shutil.ignore_patterns("expected*"))
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.y*ml"))}  # (the generator's .yml too)
+    kustomization = str(tmp_path / "ws" / "kustomization.yaml")
+    original = texts[kustomization]
+    assert re.search(r"(?m)^namespace: ", original)
+    session = Session([str(tmp_path / "ws")])
+    for path, text in texts.items():
+        session.update(path, text, 1)
+
+    def kept() -> tuple[int, int]:
+        memo = sum(len(v) if isinstance(v, dict) else 1 for folder in session.folders
+                   for source in folder.sources.values() for v in source.memo.values())
+        return memo, sum(len(folder.simulations) for folder in session.folders)
+
+    for edit in range(1, 201):
+        texts[kustomization] = re.sub(r"(?m)^namespace: \S+", f"namespace: team{edit}", original, count=1)
+        session.update(kustomization, texts[kustomization], edit + 1)
+        session.lint()
+        if edit == 50:
+            at_50 = kept()
+    assert kept() == at_50
+    assert _session(session) == _fresh(texts, set(texts))
+
+
+def test_a_folder_added_while_a_buffer_is_broken_takes_its_last_parsed_version(tmp_path: Path) -> None:
+    """Documents opened before their workspace folder is added (or moved to another folder when theirs is removed):
+    the new folder's tree holds the files on disk, and a buffer that does not parse then must bring its last parsed
+    version as context, as it does in the folders that held it — the file on disk stayed there instead (the open
+    config lost the grant typed in the RBAC buffer: KS102 back)."""
+    shutil.copytree(ROOT / "examples" / "quickstart", tmp_path / "q")
+    rbac, config = str(tmp_path / "q" / "prometheus-rbac.yaml"), str(tmp_path / "q" / "prometheus-config.yaml")
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "q").glob("*.yaml"))}
+    granted = texts[rbac].replace('resources: ["nodes", "pods"]\n    verbs: ["list", "watch"]',
+                                  'resources: ["nodes", "pods", "nodes/metrics"]\n    verbs: ["get", "list", "watch"]', 1)
+    broken = granted.replace('verbs: ["get", "list", "watch"]\n', 'verbs: ["get", "list", "watch"\n', 1)
+    assert broken != granted != texts[rbac] and parse_source(rbac, broken).status == "failed"
+    expected = sorted(_fresh({**texts, rbac: broken}, {rbac}) + _fresh({**texts, rbac: granted}, {config}))
+    assert "KS102" in [rule for rule, *_ in _fresh(texts, {config})]
+    assert "KS102" not in [rule for rule, *_ in expected]
+    session = Session([])
+    session.update(config, texts[config], 1)
+    session.update(rbac, granted, 1)
+    session.lint()
+    session.update(rbac, broken, 2)
+    session.lint()
+    session.add_folder(str(tmp_path / "q"))
+    assert _session(session) == expected, "folder added"
+    session.add_folder(str(tmp_path))
+    session.remove_folder(str(tmp_path / "q"))  # the documents move to the enclosing folder
+    assert _session(session) == expected, "moved to the enclosing folder"
