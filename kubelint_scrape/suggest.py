@@ -315,7 +315,7 @@ def render_diff(analysis: Analysis, plans_: list[Plan]) -> str:
                 out.append(printable(f"# remove — built-in {where} (bound by {bindings}); no requirement uses:"))
             else:
                 span = holding.rule.span()
-                out.append(printable(f"# remove from {where}, rule #{holding.rule.index + 1} ({span.path}:{span.line}); "
+                out.append(printable(f"# remove from {where} rules[{holding.rule.index}] ({span.path}:{span.line}); "
                                      "no requirement uses:"))
             out.append(printable(f"- {describe_permissions(unused)}"))
         if not changes:

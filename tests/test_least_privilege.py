@@ -123,7 +123,7 @@ def test_ks201_fix_adds_no_nodes_metrics_another_rule_already_grants(case: str) 
     # (nor "drop the resourceNames") is written in its place.
     (finding,) = fixture_findings(f"KS201/{case}", "KS201")
     assert finding["fix"] == ("Delete this rule of ClusterRole prometheus: nodes/metrics is already granted by "
-                              "ClusterRole prometheus (rule #2), and its scrapers use nothing through it.")
+                              "ClusterRole prometheus rules[1], and its scrapers use nothing through it.")
 
 
 def test_ks207_fix_leaves_the_rules_real_verbs() -> None:
@@ -277,7 +277,7 @@ def test_rule_partly_needed_cluster_wide_through_a_rolebinding_is_kept_for_ks105
     rule the jobs need cluster-wide (its `pods` half is used through the RoleBinding in its namespace)."""
     fixture = FIXTURES / "KS203" / "fail-clusterrole-bound-by-rolebinding-rule-needed-cluster-wide"
     result = lint_paths([str(fixture)], Options(select={"KS203"}))
-    first = next(f for f in result.findings if "(rule #1)" in f.message)
+    first = next(f for f in result.findings if "rules[0]" in f.message)
     assert first.fix.startswith("Keep this rule: job \"nodes\" needs it cluster-wide."), first.fix
     assert "ClusterRoleBinding (KS105)" in first.fix and "can go" in first.fix
 
@@ -336,7 +336,7 @@ def test_ks203_rewrite_does_not_write_back_the_wildcard_ks202_reports() -> None:
 def test_ks202_fix_deletes_a_wildcard_rule_whose_uses_another_rule_grants() -> None:
     (finding,) = fixture_findings("KS202/fail-redundant-wildcard-rule-shared-by-two-scrapers", "KS202")
     assert finding["fix"] == ("Delete this rule of ClusterRole prometheus: what the scraper's jobs use through it "
-                              "(list/watch pods) is granted by ClusterRole prometheus (rule #1) too.")
+                              "(list/watch pods) is granted by ClusterRole prometheus rules[0] too.")
 
 
 WRITE_BESIDE_UNUSED_GET_RULES = """\

@@ -203,7 +203,7 @@ def test_diff_names_additions_and_removals() -> None:
 def test_diff_lists_unused_grants_to_remove() -> None:
     result = invoke(CORPUS, "suggest-rbac", "--diff", "prometheus")
     text = result.stdout
-    assert "# remove from ClusterRole prometheus, rule #3" in text
+    assert "# remove from ClusterRole prometheus rules[2]" in text
     assert "- get /metrics/cadvisor" in text
 
 

@@ -290,11 +290,12 @@ def _where(holding: Holding) -> str:
     role = holding.role
     if role.builtin:
         return _role_name(role)
-    return f"{_role_name(role)} (rule {rule_index(holding.rule)})"
+    return f"{_role_name(role)} {rule_index(holding.rule)}"
 
 
 def rule_index(rule: PolicyRule) -> str:
-    return f"#{rule.index + 1}"
+    """A rule as the API server's validation messages and the RBAC-object findings name it: `rules[0]`."""
+    return f"rules[{rule.index}]"
 
 
 def _names_data(names: tuple[str, ...]) -> dict:
@@ -489,7 +490,7 @@ def _drop_proxy(state: _State, holding: Holding, item: str, role: str, elsewhere
     nodes/proxy (the item, or the whole rule when nothing else in it is used) and gains nothing."""
     grant = next(iter(elsewhere.values()))
     granted = (f"{', '.join(f'nodes/{sub}' for sub in elsewhere)} {'is' if len(elsewhere) == 1 else 'are'} already "
-               f"granted by {_role_name(grant.role)} (rule {rule_index(grant.rule)})")
+               f"granted by {_role_name(grant.role)} {rule_index(grant.rule)}")
     rule = holding.rule
     if item == "nodes/proxy" and len(rule.resources) > 1 and set(rule.verbs) <= {"get"}:
         return f"remove \"{item}\" from this rule of {role}: {granted}."
@@ -580,8 +581,8 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                 other = _every_use_granted_elsewhere(state, holding) if used else None
                 if other is not None:
                     fix = delete_rule(rule, f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
-                           f"({describe_permissions([Permission(r.verb, r.api_group, r.resource_path, r.url) for r in used])}) is granted by {_role_name(other.role)} (rule "
-                           f"{rule_index(other.rule)}) too.")
+                           f"({describe_permissions([Permission(r.verb, r.api_group, r.resource_path, r.url) for r in used])}) is granted by {_role_name(other.role)} "
+                           f"{rule_index(other.rule)} too.")
                 elif used:
                     fix = (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
                            + render_rules_in(holding.role, rules_for(used)))
