@@ -41,12 +41,18 @@ REVIEW_REQUESTS = (
 )
 # Grants that give a stolen token no power of its own: the review APIs, and `use` of a pod security policy or
 # OpenShift SecurityContextConstraints (consulted when *the pod itself* is admitted; creating pods needs more).
-POWERLESS = {
-    ("create", "authentication.k8s.io", "tokenreviews"),
-    ("create", "authorization.k8s.io", "subjectaccessreviews"),
+# `use` of an admission policy is what admits the pod that runs as the ServiceAccount (OpenShift checks the SCCs the
+# pod's ServiceAccount may use; a Prometheus CR asking runAsUser: 1000 needs anyuid or nonroot): consumed by the
+# scraper's own pod, never by a job, so KS203 does not call it unused.
+ADMISSION_USES = {
     ("use", "security.openshift.io", "securitycontextconstraints"),
     ("use", "policy", "podsecuritypolicies"),
     ("use", "extensions", "podsecuritypolicies"),
+}
+POWERLESS = {
+    ("create", "authentication.k8s.io", "tokenreviews"),
+    ("create", "authorization.k8s.io", "subjectaccessreviews"),
+    *ADMISSION_USES,
 }
 AUTH_PROXY_IMAGES = ("kube-rbac-proxy", "oauth-proxy", "oauth2-proxy")
 
