@@ -1846,3 +1846,18 @@ def test_ks107_own_namespace_needs_the_namespace_file_and_the_fix_projects_it(tm
     manifest.write_text(text.replace(anchor, anchor + "              - downwardAPI: {items: [{path: namespace, "
                                      "fieldRef: {fieldPath: metadata.namespace}}]}\n"))
     assert not [f for f in _lint(tmp_path) if f.rule in ("KS107", *ACCESS)]
+
+
+def test_ks105_role_binding_fix_does_not_count_what_a_role_binding_cannot_grant(tmp_path: Path) -> None:
+    """Probe realworld18 (Grafana Agent with its ClusterRole bound per team namespace): a RoleBinding of the
+    ClusterRole in the namespace the job lacks grants its pods there and none of its nodes or URLs, so those are not
+    "also granted" — the fix is that RoleBinding, with no least-privilege detour around grants it does not make."""
+    rules = ('  - apiGroups: [""]\n    resources: ["nodes", "pods"]\n    verbs: ["list", "watch"]\n'
+             '  - nonResourceURLs: ["/metrics"]\n    verbs: ["get"]\n')
+    job = PODS_JOB + "            namespaces:\n              names: [monitoring, shop]\n"
+    setup = _setup(tmp_path, job, _cluster_role("agent", rules) + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "agent", "monitoring"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert "namespace shop" in finding.message
+    assert "also grant" not in finding.fix, finding.fix
+    assert "RoleBinding in namespace shop" in finding.fix or "namespace: shop" in finding.fix, finding.fix
