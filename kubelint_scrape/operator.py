@@ -106,6 +106,17 @@ def _unwatched(scope: OperatorScope | None, monitor: K8sObject) -> str:
     return f"the {scope.flags} {shown}, so it never sees {monitor.kind} {monitor.namespace}/{monitor.name}"
 
 
+def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
+    """KS100's fix for a monitor no operator watches (_unwatched): widen the operator's scope, or move the monitor."""
+    scope = operator_scope(workspace)
+    if scope is None or scope.watches(monitor.namespace):
+        return ""
+    change = (f"add {monitor.namespace} to the {scope.flags}" if scope.allow is not None and monitor.namespace not in scope.allow
+              else f"remove {monitor.namespace} from the {scope.flags}")
+    return (f"To have {monitor.kind} {monitor.namespace}/{monitor.name} scraped, {change} (kube-prometheus-stack: "
+            f"prometheusOperator.namespaces / denyNamespaces), or move it to a namespace the operator watches.")
+
+
 def _operator_objects(workspace: Workspace, kind: str) -> list[K8sObject]:
     """The Operator's objects of `kind` in the inputs. One without metadata.name is left out: kubectl refuses it
     ("resource name may not be empty", KS602), so there is no such Prometheus to run jobs nor monitor to select —

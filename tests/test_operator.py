@@ -431,3 +431,14 @@ def test_operator_namespaces_flags_scope_the_monitors_it_sees(tmp_path: Path, op
     path = write(tmp_path, "stack.yaml", "---\n".join([*docs, SCOPED_TENANTS]))
     seen = {j["name"].split("/")[1] for j in report(path)["jobs"] if j.get("identity")}
     assert seen == jobs
+
+
+def test_monitor_the_operator_does_not_watch_gets_ks100_naming_the_flag(tmp_path: Path) -> None:
+    docs = [OPERATOR_DEPLOYMENT.format(name="operator", args=json.dumps(["--namespaces=monitoring,team-a"])),
+            SCOPED_TENANTS]
+    path = write(tmp_path, "stack.yaml", "---\n".join(docs))
+    [finding] = [f for f in report(path)["findings"] if f["rule"] == "KS100"]
+    assert "watches only namespaces monitoring, team-a" in finding["message"]
+    assert "add team-b to the --namespaces of the Prometheus Operator Deployment monitoring/operator" in finding["fix"]
+    # (the team-a monitor, which the operator sees, lacks its RBAC here: KS101 about it alone)
+    assert not [f for f in report(path)["findings"] if f["rule"] in ("KS101", "KS105") and "team-b" in f["message"]]
