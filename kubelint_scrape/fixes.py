@@ -678,7 +678,8 @@ def _beyond_the_needs(authorizer: Authorizer, identity: Identity, namespace: str
     """Binding an existing role is the smallest edit, but when the role also grants what no need of the identity
     uses, that binding is what KS203 then reports: name the excess and give the least-privilege rule beside it,
     so that the fix applied as written does not trade one finding for another."""
-    extra = permissions_beyond(analysis, identity, role) if analysis is not None else []
+    by_role_binding = namespace is not None and role.kind == "ClusterRole"
+    extra = permissions_beyond(analysis, identity, role, by_role_binding) if analysis is not None else []
     if not extra:
         return ""
     return (f"\nOr, for least privilege (binding it also grants {describe_permissions(extra)}, which no job of "

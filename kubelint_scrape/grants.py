@@ -41,12 +41,18 @@ REVIEW_REQUESTS = (
 )
 # Grants that give a stolen token no power of its own: the review APIs, and `use` of a pod security policy or
 # OpenShift SecurityContextConstraints (consulted when *the pod itself* is admitted; creating pods needs more).
-POWERLESS = {
-    ("create", "authentication.k8s.io", "tokenreviews"),
-    ("create", "authorization.k8s.io", "subjectaccessreviews"),
+# `use` of an admission policy is what admits the pod that runs as the ServiceAccount (OpenShift checks the SCCs the
+# pod's ServiceAccount may use; a Prometheus CR asking runAsUser: 1000 needs anyuid or nonroot): consumed by the
+# scraper's own pod, never by a job, so KS203 does not call it unused.
+ADMISSION_USES = {
     ("use", "security.openshift.io", "securitycontextconstraints"),
     ("use", "policy", "podsecuritypolicies"),
     ("use", "extensions", "podsecuritypolicies"),
+}
+POWERLESS = {
+    ("create", "authentication.k8s.io", "tokenreviews"),
+    ("create", "authorization.k8s.io", "subjectaccessreviews"),
+    *ADMISSION_USES,
 }
 AUTH_PROXY_IMAGES = ("kube-rbac-proxy", "oauth-proxy", "oauth2-proxy")
 
@@ -769,25 +775,32 @@ def fine_grained_held(need: Need, authorizer: Authorizer, identity: Identity) ->
     return (newest[0], decision) if decision.allowed else None
 
 
-def permissions_beyond(analysis: Analysis, identity: Identity, role: RoleDef) -> list[Permission]:
+def permissions_beyond(analysis: Analysis, identity: Identity, role: RoleDef,
+                       by_role_binding: bool = False) -> list[Permission]:
     """The permissions of `role` that no requirement of `identity` uses, scope aside: what binding the whole role
     where the identity needs part of it would hand out for nothing (KS105's and KS203's fixes ask before proposing
-    it). A wildcard grants more than any list of needs, so it always counts."""
+    it). A wildcard grants more than any list of needs, so it always counts. `by_role_binding`: the binding proposed
+    is a RoleBinding, which hands out none of the role's cluster-scoped resources or URLs (FACTS §8 Scope): only
+    what it does hand out is "also granted" (a ClusterRole with nodes and pods bound in a team namespace grants pods
+    there, nothing of nodes — probe realworld18)."""
     # An entry that grants nothing (extensions/ingresses on a cluster that no longer serves it, a kubelet path as a
     # URL) is handed out by no binding: the RBAC-object rules report it, and naming it here as "also granted, unused
     # (KS203)" promised a KS203 that never comes (prometheus-2020-apiproxy's KS101 fixes).
     authorizer = analysis.authorizer
-    key = ("beyond", identity, id(role))
+    key = ("beyond", identity, id(role), by_role_binding)
     if key not in authorizer.memo:
         from .checks.rbac_objects import grants_nothing  # (the checks build on this module)
 
         wanted = [request for requirement in requirements(analysis, identity)
                   for request in (requirement.request, *(requirement.need.alternatives if requirement.need else ()))]
         version = analysis.assumptions.version
+        # (grants_nothing judges by the role's kind: asked of a Role, it drops the cluster-scoped entries)
+        as_bound = RoleDef("Role", role.name, "", [], {}) if by_role_binding else role
         authorizer.memo[key] = [perm for rule in authorizer.effective_rules(role) for perm in permissions(rule)
                                 if ("*" in perm.verb + perm.api_group + perm.resource + perm.url
                                     or not any(perm.allows(request) for request in wanted))
-                                and not grants_nothing(role, perm.api_group, perm.resource, perm.url, version, perm.verb)]
+                                and not (by_role_binding and perm.url)
+                                and not grants_nothing(as_bound, perm.api_group, perm.resource, perm.url, version, perm.verb)]
     return authorizer.memo[key]
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 from typing import Any
 
 from .authproxy import checks_path, is_rbac_proxy, proxy_labels
 from .extapi import server_labels
 from .findings import Finding
 from .load import Limits, parse_text
-from .model import K8sObject, LabelSelector, PodTemplate, Workspace
+from .model import K8sObject, LabelSelector, PodTemplate, Workspace, flag_values
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job, keep_written_strings
 from .records import dataclass
 from .targets import sanitize
@@ -39,6 +40,81 @@ RELABEL_KEYS = {
 }
 TLS_KEYS = {"caFile": "ca_file", "certFile": "cert_file", "keyFile": "key_file", "serverName": "server_name",
             "insecureSkipVerify": "insecure_skip_verify"}
+
+
+# The Prometheus Operator's image. Its --namespaces (allow list) and --deny-namespaces flags scope the informers
+# of ServiceMonitors, PodMonitors, Probes and ScrapeConfigs (cmd/operator/main.go; pkg/prometheus/server/operator.go
+# builds them on config.Namespaces.AllowList/DenyList): a monitor elsewhere is never seen, so no job of it runs —
+# the namespaced installs of kube-prometheus-stack (prometheusOperator.namespaces) rely on that.
+PROMETHEUS_OPERATOR_IMAGE = re.compile(r"(^|/)(prometheus-operator|coreos|bitnami)/prometheus-operator([:@]|$)")
+
+
+def _flag_list(words: list[str], flag: str) -> set[str]:
+    """A Go flag (`-flag` or `--flag`, `=value` or next word) holding comma-separated names, over all its uses."""
+    values = [*flag_values(words, "--" + flag), *flag_values(words, "-" + flag)]
+    return {name.strip() for value in values for name in value.split(",") if name.strip()}
+
+
+@dataclass(frozen=True)
+class OperatorScope:
+    """Where the Prometheus Operator(s) of the inputs watch monitors: `allow` (None: every namespace) minus `deny`;
+    `flags` names the setting for messages."""
+
+    allow: frozenset[str] | None
+    deny: frozenset[str]
+    flags: str
+
+    def watches(self, namespace: str) -> bool:
+        return (self.allow is None or namespace in self.allow) and namespace not in self.deny
+
+
+def operator_scope(workspace: Workspace) -> OperatorScope | None:
+    """The namespaces the Prometheus Operator watches monitors in, when every operator Deployment of the inputs is
+    limited by --namespaces (their union) or the one operator by --deny-namespaces. None (no limit known) when no
+    operator is in the inputs — it may run anywhere, watching everything — or one of them watches every namespace.
+    Computed once per workspace."""
+    def build() -> tuple[OperatorScope | None]:
+        scopes = []
+        for template in workspace.workloads:
+            for container in template.containers:
+                if PROMETHEUS_OPERATOR_IMAGE.search(container.image):
+                    words = container.command + container.args
+                    scopes.append((_flag_list(words, "namespaces"), _flag_list(words, "deny-namespaces"),
+                                   f"{template.obj.kind} {template.obj.namespace}/{template.obj.name}"))
+        if not scopes or any(not allow and not deny for allow, deny, _where in scopes):
+            return (None,)
+        if len(scopes) == 1:
+            allow, deny, where = scopes[0]
+            flag = "--namespaces" if allow else "--deny-namespaces"
+            return (OperatorScope(frozenset(allow) or None, frozenset(deny), f"{flag} of the Prometheus Operator {where}"),)
+        if any(deny for _allow, deny, _where in scopes):
+            return (None,)  # operators that disagree on what they leave out: not decided here
+        allow = frozenset().union(*(a for a, _d, _w in scopes))
+        return (OperatorScope(allow, frozenset(), "--namespaces of the Prometheus Operators "
+                              + ", ".join(w for _a, _d, w in scopes)),)
+
+    return workspace.index("prometheus-operator-scope", build)[0]
+
+
+def _unwatched(scope: OperatorScope | None, monitor: K8sObject) -> str:
+    """Why no operator sees the monitor, or "" when one may."""
+    if scope is None or scope.watches(monitor.namespace):
+        return ""
+    shown = (f"watches only namespace{'s' if len(scope.allow) > 1 else ''} {', '.join(sorted(scope.allow))}"
+             if scope.allow is not None and monitor.namespace not in scope.allow
+             else f"does not watch namespace {monitor.namespace}")
+    return f"the {scope.flags} {shown}, so it never sees {monitor.kind} {monitor.namespace}/{monitor.name}"
+
+
+def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
+    """KS100's fix for a monitor no operator watches (_unwatched): widen the operator's scope, or move the monitor."""
+    scope = operator_scope(workspace)
+    if scope is None or scope.watches(monitor.namespace):
+        return ""
+    change = (f"add {monitor.namespace} to the {scope.flags}" if scope.allow is not None and monitor.namespace not in scope.allow
+              else f"remove {monitor.namespace} from the {scope.flags}")
+    return (f"To have {monitor.kind} {monitor.namespace}/{monitor.name} scraped, {change} (kube-prometheus-stack: "
+            f"prometheusOperator.namespaces / denyNamespaces), or move it to a namespace the operator watches.")
 
 
 def _operator_objects(workspace: Workspace, kind: str) -> list[K8sObject]:
@@ -901,6 +977,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
     for kind, objects in monitors.items():
         for monitor in objects:
             by_namespace[kind].setdefault(monitor.namespace, []).append(monitor)
+    scope = operator_scope(workspace)
     for runner_kind in RUNNER_KINDS:
         for runner_obj in _operator_objects(workspace, runner_kind):
             runner = RunnerView.of(runner_obj)
@@ -918,7 +995,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                 candidates = (monitors[kind] if ns_selector_node is not None
                               else by_namespace[kind].get(runner_obj.namespace, []))
                 for monitor in candidates:
-                    if not selector.matches(monitor.labels):
+                    if not selector.matches(monitor.labels) or (scope is not None and not scope.watches(monitor.namespace)):
                         continue
                     chosen = in_namespace.get(monitor.namespace)
                     if chosen is None:
@@ -945,8 +1022,9 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
         for monitor in objects:
             if id(monitor) in selected:
                 continue
-            why = "; ".join(w for w in (_null_selectors(workspace, kind), _label_excludes(workspace, kind, monitor),
-                                        _namespace_excludes(workspace, kind, monitor)) if w)
+            why = _unwatched(scope, monitor) or "; ".join(
+                w for w in (_null_selectors(workspace, kind), _label_excludes(workspace, kind, monitor),
+                            _namespace_excludes(workspace, kind, monitor)) if w)
             config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor,
                                 unselected_why=why, unread_runner=unread_runner(workspace, monitor))
             jobs = BUILDERS[kind](monitor, None, config, ports)

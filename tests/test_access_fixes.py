@@ -1861,3 +1861,18 @@ def test_ks108_fix_names_the_misspelt_subject_of_a_binding_with_several(tmp_path
                            "to kind ServiceAccount, name prometheus, namespace monitoring."), finding.fix
     (tmp_path / "all.yaml").write_text(text.replace("name: promethues,", "name: prometheus,"))
     assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == ["KS304"]
+
+
+def test_ks105_role_binding_fix_does_not_count_what_a_role_binding_cannot_grant(tmp_path: Path) -> None:
+    """Probe realworld18 (Grafana Agent with its ClusterRole bound per team namespace): a RoleBinding of the
+    ClusterRole in the namespace the job lacks grants its pods there and none of its nodes or URLs, so those are not
+    "also granted" — the fix is that RoleBinding, with no least-privilege detour around grants it does not make."""
+    rules = ('  - apiGroups: [""]\n    resources: ["nodes", "pods"]\n    verbs: ["list", "watch"]\n'
+             '  - nonResourceURLs: ["/metrics"]\n    verbs: ["get"]\n')
+    job = PODS_JOB + "            namespaces:\n              names: [monitoring, shop]\n"
+    setup = _setup(tmp_path, job, _cluster_role("agent", rules) + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "agent", "monitoring"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert "namespace shop" in finding.message
+    assert "also grant" not in finding.fix, finding.fix
+    assert "RoleBinding in namespace shop" in finding.fix or "namespace: shop" in finding.fix, finding.fix

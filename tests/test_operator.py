@@ -376,3 +376,69 @@ def test_a_workspace_finds_a_source_by_path_without_scanning_them_all() -> None:
     assert all(workspace.source(f"/r/f{i}.yaml") is sources[i] for i in range(2000))
     assert workspace.source("/r/same.yaml") is first and workspace.source("/r/none.yaml") is None
     assert CountingPath.compared < 10 * 2000  # a scan per call: ≈ 2,000² / 2
+
+
+OPERATOR_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: monitoring}}
+spec:
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+      - name: operator
+        image: quay.io/prometheus-operator/prometheus-operator:v0.75.0
+        args: {args}
+"""
+
+SCOPED_TENANTS = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAccountName: prometheus
+  serviceMonitorNamespaceSelector: {}
+  serviceMonitorSelector: {}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: app, namespace: team-a}
+spec:
+  selector: {matchLabels: {app: app}}
+  endpoints: [{port: web}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: app, namespace: team-b}
+spec:
+  selector: {matchLabels: {app: app}}
+  endpoints: [{port: web}]
+"""
+
+
+@pytest.mark.parametrize(("operators", "jobs"), [
+    # Go's flag package takes -flag and --flag, `=value` or the next word (probe realworld18)
+    ([["-namespaces", "monitoring,team-a"]], {"team-a"}),
+    ([["--deny-namespaces=team-a"]], {"team-b"}),
+    ([["--namespaces=team-a"], ["--namespaces=team-b"]], {"team-a", "team-b"}),
+    ([["--namespaces=team-a"], ["--kubelet-service=kube-system/kubelet"]], {"team-a", "team-b"}),  # one watches all
+    ([], {"team-a", "team-b"}),  # no operator in the inputs: where it watches is not known
+])
+def test_operator_namespaces_flags_scope_the_monitors_it_sees(tmp_path: Path, operators, jobs) -> None:
+    docs = [OPERATOR_DEPLOYMENT.format(name=f"operator-{i}", args=json.dumps(args)) for i, args in enumerate(operators)]
+    path = write(tmp_path, "stack.yaml", "---\n".join([*docs, SCOPED_TENANTS]))
+    seen = {j["name"].split("/")[1] for j in report(path)["jobs"] if j.get("identity")}
+    assert seen == jobs
+
+
+def test_monitor_the_operator_does_not_watch_gets_ks100_naming_the_flag(tmp_path: Path) -> None:
+    docs = [OPERATOR_DEPLOYMENT.format(name="operator", args=json.dumps(["--namespaces=monitoring,team-a"])),
+            SCOPED_TENANTS]
+    path = write(tmp_path, "stack.yaml", "---\n".join(docs))
+    [finding] = [f for f in report(path)["findings"] if f["rule"] == "KS100"]
+    assert "watches only namespaces monitoring, team-a" in finding["message"]
+    assert "add team-b to the --namespaces of the Prometheus Operator Deployment monitoring/operator" in finding["fix"]
+    # (the team-a monitor, which the operator sees, lacks its RBAC here: KS101 about it alone)
+    assert not [f for f in report(path)["findings"] if f["rule"] in ("KS101", "KS105") and "team-b" in f["message"]]

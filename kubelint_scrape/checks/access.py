@@ -398,7 +398,8 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
     namespace than the RoleBinding's), a ClusterRoleBinding (`kind`: what no RoleBinding grants); a Role's rule
     must be written anew. Binding the whole ClusterRole there hands out all of its rules there: when it holds more
     than the identity's jobs use (a built-in `edit`, a role with write verbs), the fix is the needed rule alone."""
-    extra = permissions_beyond(analysis, identity, grant.role) if grant.role.kind == "ClusterRole" else []
+    extra = (permissions_beyond(analysis, identity, grant.role, by_role_binding=namespace is not None)
+             if grant.role.kind == "ClusterRole" else [])
     if extra:
         where = f"in namespace {namespace}" if namespace is not None else "in every namespace"
         return (fix_text(authorizer, identity, requests, analysis) + f"\n(Binding ClusterRole {grant.role.name} {where} instead "

@@ -31,6 +31,7 @@ from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import moved_beside, render_rules_in, rules_for, yaml_scalar
 from ..grants import (
+    ADMISSION_USES,
     Holding,
     idle_vmagents,
     Permission,
@@ -779,6 +780,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             live = [p for p in permissions(holding.rule)
                     if not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)]
             perms = [p for p in live if (id(holding.rule), p) not in used
+                     and (p.verb, p.api_group, p.resource) not in ADMISSION_USES  # the scraper's pod uses it
                      and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))
                      and not any(p.allows(r) for r in reviewed) and not _pushed_to(p, pushes)
                      and not any(p.allows(r) and _applies_to(holding, r, identity) for r in successors)
