@@ -182,7 +182,12 @@ def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool, p
             progress.advance()
         return [finding for found in results for finding in (found or ())]
     worker_only = [position for position, function in enumerate(planned) if function.in_worker]
-    collect = fork_call(lambda: {position: run(position) for position in chain(worker_only, claims)})
+    def work() -> dict[int, list[Finding]]:  # (the worker's share)
+        done = {position: run(position) for position in chain(worker_only, claims)}
+        context.forget_shared()
+        return done
+
+    collect = fork_call(work)
     for position in claims:
         results[position] = run(position)
         progress.advance()

@@ -24,6 +24,7 @@ from .findings import Finding, Related
 from .k8sselector import SelectorError, check_field_selector, check_label_selector
 from .promconfig import PromConfig
 from .schema_check import SchemaError, Validator, load
+from .spelling import edit_distance
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
 
 RULE = "KS601"
@@ -1136,7 +1137,7 @@ class _ConfigCheck:
             kind = key[: -len("_sd_configs")]
             for candidate in known:
                 other = candidate[: -len("_sd_configs")]
-                if len(other) >= 4 and _edit_distance(kind, other) == 1:
+                if len(other) >= 4 and edit_distance(kind, other) == 1:
                     self.add(self.span(job, key, of_key=True), f'unknown field "{key}" in {label} (did you mean "{candidate}"?)',
                              f'Rename "{key}" to "{candidate}".', data={"check": "sd-kind", "suggestion": candidate})
                     break
@@ -1502,21 +1503,6 @@ class _ConfigCheck:
                              f"Write the target as host:port and put the scheme and path in `scheme:` and `{path_key}:` "
                              "(or rewrite __address__ with relabel_configs).", data={"check": "static-target"})
                     return
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance with adjacent transpositions (a swapped pair of letters is one typo)."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, previous2[j - 2] + 1)
-            current.append(cost)
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 def _drop_misspelt_required(errors: list[SchemaError]) -> list[SchemaError]:

@@ -994,11 +994,11 @@ def _misspelt_subjects(ctx: Context, identity: Identity) -> list[tuple[BindingDe
     by_namespace = ctx.once("service-account subjects by namespace", lambda: _subjects_by_namespace(ctx))
     cache = ctx.once("misspelt subjects by identity", dict)
     if identity not in cache:
-        from ..promvalidate import _edit_distance
+        from ..spelling import edit_distance
 
         cache[identity] = [(binding, subject) for binding, subject in by_namespace.get(identity.namespace, ())
                            if subject.name != identity.name and len(identity.name) >= 4
-                           and _edit_distance(subject.name, identity.name) <= 2]
+                           and edit_distance(subject.name, identity.name) <= 2]
     return cache[identity]
 
 
