@@ -658,9 +658,24 @@ def requirements(analysis: Analysis, identity: Identity, jobs: list[JobAnalysis]
             decision = need.granting or need.decision
             result.append(Requirement(job.job.label, need.request, need.why, need.span, decision, job, need))
     authorizer = analysis.authorizer
-    for who, request, why, span in alerting_requests(analysis, identity) + sidecar_requests(analysis.workspace, identity):
+    for who, request, why, span in (alerting_requests(analysis, identity) + sidecar_requests(analysis.workspace, identity)
+                                    + config_reloader_requests(analysis, identity)):
         result.append(Requirement(who, request, why, span, authorizer.authorize(identity, request)))
     return result
+
+
+def config_reloader_requests(analysis: Analysis, identity: Identity) -> list[tuple[str, Request, str, Span | None]]:
+    """What the VictoriaMetrics operator's config-reloader beside each VMAgent running as `identity` reads with the
+    same token: the generated configuration, Secret vmagent-<name> of the VMAgent's namespace, fetched and watched
+    through the API (`--config-secret-name=<ns>/vmagent-<name>`; the operator's own Role grants `get, watch` on
+    secrets, factory/vmagent/rbac.go). A requirement like a sidecar's: its grant is used (KS203), suggest-rbac
+    writes it."""
+    agents = {id(c.runner): c.runner for c in configs_of(analysis, identity)
+              if getattr(c, "runner", None) is not None and c.runner.kind == "VMAgent"}
+    return [(f"the config-reloader of VMAgent {agent.namespace}/{agent.name}",
+             Request(verb, "", "secrets", namespace=agent.namespace, name=f"vmagent-{agent.name}"),
+             "it reads the configuration the operator generates", agent.span)
+            for agent in agents.values() for verb in ("get", "watch")]
 
 
 def configs_of(analysis: Analysis, identity: Identity) -> list[PromConfig]:

@@ -62,8 +62,9 @@ class Plan:
 
 def _plain(request: Request, namespace: str | None) -> Request:
     """The request as a rule grants it, without its namespace; a proxy subresource keeps the object its path names
-    (fixes.rules_for narrows the rule to it when every requirement names one), other names go."""
-    name = request.name if request.subresource == "proxy" else None
+    (fixes.rules_for narrows the rule to it when every requirement names one), and so does a Secret (read by name
+    only: vmagent's config-reloader; a grant of every Secret is KS204); other names go."""
+    name = request.name if request.subresource == "proxy" or request.resource == "secrets" else None
     return Request(request.verb, request.api_group, request.resource, request.subresource, namespace, name, request.url)
 
 

@@ -38,6 +38,7 @@ from ..grants import (
     Requirement,
     binding_applies,
     co_holders,
+    config_reloader_requests,
     describe_permissions,
     holdings,
     job_identities,
@@ -767,8 +768,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         successors = list(dict.fromkeys([r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
                                         + [r for j in jobs for r in endpoints_fallback_successors(ctx, j)]
                                         + _direct_kubelet_successors(jobs, analysis.assumptions)
-                                        + _namespaced_discovery_successors(jobs, analysis.authorizer, identity)
-                                        + _config_reloader_requests(jobs)))
+                                        + _namespaced_discovery_successors(jobs, analysis.authorizer, identity)))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         restricted = _name_restricted_requests(jobs)
         # Per binding of a built-in role: the binding, the role it binds and each (holding, unused permissions).
@@ -1073,15 +1073,11 @@ def _wanting(analysis, identity: Identity, holding: Holding, perm: Permission) -
     return None
 
 
-def _config_reloader_requests(jobs: list) -> list[Request]:
-    """What the VictoriaMetrics operator's config-reloader beside each VMAgent of these jobs reads with the same
-    token: the generated configuration, Secret vmagent-<name> of the VMAgent's namespace, fetched and watched
-    through the API (`--config-secret-name=<ns>/vmagent-<name>`; the operator's own Role for it grants
-    `get, watch` on secrets, factory/vmagent/rbac.go). A grant of it is used, not unused (KS203)."""
-    agents = {id(r): r for j in jobs for r in [getattr(j.job.config, "runner", None)]
-              if r is not None and r.kind == "VMAgent"}
-    return [Request(verb, "", "secrets", namespace=agent.namespace, name=f"vmagent-{agent.name}")
-            for agent in agents.values() for verb in ("get", "watch")]
+def _reloaded(state: _State, holding: Holding) -> list[tuple[Identity, Request]]:
+    """(identity, request) for what the VMAgent config-reloaders of the holding's identities read (a named Secret):
+    requirements already, but the rewrites keep their names, which a rule's use lists drop."""
+    return [(i, request) for i in holding.identities
+            for _who, request, _why, _span in config_reloader_requests(state.ctx.analysis, i)]
 
 
 def _direct_kubelet_successors(jobs: list, assumptions) -> list[Request]:
@@ -1113,10 +1109,10 @@ def _concrete(state: _State, holding: Holding, kept: list[Permission]) -> list[R
     for perm in kept:
         request = perm.request()
         wildcard = "*" in (request.verb, request.api_group, request.resource, request.subresource, request.url)
-        # Secrets are read by name only (vmagent's config-reloader, _config_reloader_requests): the rewrite keeps
-        # the names, as KS204 asks; get/watch on every Secret would leave KS204 firing after this fix.
+        # Secrets are read by name only (vmagent's config-reloader, grants.config_reloader_requests): the rewrite keeps
+        # the names, which the use lists drop, as KS204 asks; get/watch on every Secret would leave KS204 firing.
         secrets = request.resource == "secrets"
-        uses = used + [r for i in holding.identities for r in _config_reloader_requests(state.jobs.get(i, ()))] if secrets else used
+        uses = [r for _i, r in _reloaded(state, holding)] if secrets else used
         for made in ([u for u in uses if perm.allows(u)] or [request]) if wildcard or secrets else [request]:
             if made not in out:
                 out.append(made)
@@ -1270,9 +1266,9 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
                 names = allowed[verbs[0]] or ()  # the rule's resourceNames: the same for every verb
         if not grants:
             continue
-        # The VictoriaMetrics config-reloader's own Secret (_config_reloader_requests): a grant of get/watch on
+        # The VictoriaMetrics config-reloader's own Secret (grants.config_reloader_requests): a grant of get/watch on
         # that name alone, in its namespace, is what the operator itself grants — needed, and as narrow as it gets.
-        reloaded = [(i, r) for i in holding.identities for r in _config_reloader_requests(state.jobs.get(i, ()))]
+        reloaded = _reloaded(state, holding)
         if names and reloaded and all(any(r.verb == v and r.name == n and rule_allows(holding.rule, r)
                                           and _applies_to(holding, r, i) for i, r in reloaded)
                                       for verbs in grants.values() for v in verbs for n in names):
