@@ -17,6 +17,13 @@ SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 SA_TOKEN = SA_DIR + "/token"
 SA_CA = SA_DIR + "/ca.crt"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def is_loopback_host(host: str) -> bool:
+    """An address of the pod's own loopback (127.0.0.0/8, ::1): a sidecar in the same pod; nothing crosses the network."""
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
 FROM_SECRET = "<from Secret>"  # what operator.py writes for a value an operator resource takes from a Secret key
 
 
@@ -54,8 +61,7 @@ class SDConfig:
     def api_server_is_local(self) -> bool:
         """api_server on the pod's own loopback: a `kubectl proxy` sidecar, which authenticates to the API server
         with its own credentials; nothing crosses the network."""
-        host = self.api_server_address[1]
-        return host in LOOPBACK_HOSTS or host.startswith("127.")
+        return is_loopback_host(self.api_server_address[1])
 
     @property
     def other_cluster(self) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .load import Limits
-from .model import K8sObject, LabelSelector, Workspace, is_victoriametrics, pod_template
+from .model import K8sObject, LabelSelector, Workspace, is_victoriametrics
 from .operator import (SCRAPE_CONFIG_KEYS, PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects,
                        _namespace_spans, _namespaces, _operator_skips, _sd, _seq, _selector_relabels, _node,
                        _user_relabels, _token_from_secret, additional_scrape_configs, file_fields, namespace_selector_miss,
@@ -69,16 +69,14 @@ OPERATOR_IMAGE = re.compile(r"(^|/)victoriametrics/operator([:@]|$)")
 
 
 def watched_namespaces(workspace: Workspace) -> tuple[str, ...] | None:
-    """The namespaces the VictoriaMetrics operator watches when its Deployment is in the inputs and sets
+    """The namespaces the VictoriaMetrics operator watches when its workload is in the inputs and sets
     WATCH_NAMESPACE (a comma-separated list, or the pod's own namespace through a metadata.namespace fieldRef):
     config.MustGetBaseConfig().WatchNamespaces. None when it watches every namespace (its default), when no
-    operator Deployment is in the inputs, or when several disagree. Computed once per workspace."""
-    cached = workspace.__dict__.get("_vm_watched")
-    if cached is None:
+    operator workload is in the inputs, or when several disagree. Computed once per workspace."""
+    def build() -> tuple[str, ...]:
         found = set()
-        for obj in workspace.kind("Deployment"):
-            template = pod_template(obj)
-            for container in template.containers if template is not None else ():
+        for template in workspace.workloads:
+            for container in template.containers:
                 if not OPERATOR_IMAGE.search(container.image):
                     continue
                 value = ""
@@ -87,10 +85,12 @@ def watched_namespaces(workspace: Workspace) -> tuple[str, ...] | None:
                     if as_str(entry.get("name")) != "WATCH_NAMESPACE":
                         continue
                     field_path = get_path(entry, "valueFrom", "fieldRef", "fieldPath")
-                    value = obj.namespace if as_str(field_path) == "metadata.namespace" else as_str(entry.get("value"))
+                    value = (template.obj.namespace if as_str(field_path) == "metadata.namespace"
+                             else as_str(entry.get("value")))
                 found.add(tuple(sorted({name.strip() for name in value.split(",") if name.strip()})))
-        cached = workspace.__dict__["_vm_watched"] = (found.pop() if len(found) == 1 else (),)
-    return cached[0] or None
+        return found.pop() if len(found) == 1 else ()
+
+    return workspace.index("vm-operator-watched-namespaces", build) or None
 
 
 def agent_identity(agent: K8sObject) -> tuple[str, bool]:

@@ -20,7 +20,7 @@ from ..findings import Finding, Related
 from ..model import flag_values, is_victoriametrics
 from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, discovers_by_own_namespace,
                         names_no_files, scrape_class_setting)
-from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, http_credentials
+from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, http_credentials, is_loopback_host
 from ..records import dataclass
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
@@ -707,17 +707,12 @@ def _operator_credentials(path: str, entry: Any) -> tuple[str, str, Span, str] |
     return None
 
 
-def _loopback_host(host: str) -> bool:
-    """An address of the pod's own loopback (127.0.0.0/8, ::1): a sidecar in the same pod; nothing crosses the network."""
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
-
-
 def _loopback_only(manager: YMap) -> bool:
     """Alertmanagers only at static loopback addresses (a sidecar in the same pod): nothing crosses the network."""
     if any(key.endswith("_sd_configs") and key != "static_configs" for key in manager):
         return False
     targets = [as_str(t) for group in as_seq(manager.get("static_configs")) for t in as_seq(as_map(group).get("targets"))]
-    return bool(targets) and all(_loopback_host(t.rsplit(":", 1)[0]) for t in targets)
+    return bool(targets) and all(is_loopback_host(t.rsplit(":", 1)[0]) for t in targets)
 
 
 def _plain_remote_url(entry: Any) -> bool:
@@ -729,7 +724,7 @@ def _plain_remote_url(entry: Any) -> bool:
         host = parts.hostname or ""
     except ValueError:
         return False
-    return parts.scheme == "http" and bool(host) and not _loopback_host(host)
+    return parts.scheme == "http" and bool(host) and not is_loopback_host(host)
 
 
 def _alerting_finding(where: str, sent: str, kind: str, span: Span, _key: str, manager: YMap, path: str,
