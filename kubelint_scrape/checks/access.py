@@ -1702,18 +1702,14 @@ SA_FILE_SOURCES = {
     "ca.crt": "a configMap source for kube-root-ca.crt with `items: [{key: ca.crt, path: ca.crt}]`",
     "namespace": "a downwardAPI source with `items: [{path: namespace, fieldRef: {fieldPath: metadata.namespace}}]`",
 }
-AUTOMOUNT_OFF_FIX = (f"Set automountServiceAccountToken: true on {{target}} (it takes precedence over the ServiceAccount), "
-                     f"or mount a projected volume at {SA_DIR} with a serviceAccountToken source (path: token) and the "
-                     "kube-root-ca.crt ConfigMap (key ca.crt).")
-
-
 def _automount_off_fix(target: str, files: list[str]) -> str:
-    fix = AUTOMOUNT_OFF_FIX.format(target=target)
-    if "namespace" in files:  # own_namespace discovery reads it: the projection needs the downward API item too
-        fix = fix.replace(" and the kube-root-ca.crt ConfigMap (key ca.crt).",
-                          ", the kube-root-ca.crt ConfigMap (key ca.crt) and a downwardAPI item (path: namespace, "
-                          "fieldRef metadata.namespace).")
-    return fix
+    """Mount the token again, or project what the scraper reads; own_namespace discovery also reads `namespace`,
+    which a projection gets from the downward API."""
+    sources = ["a serviceAccountToken source (path: token)", "the kube-root-ca.crt ConfigMap (key ca.crt)"]
+    if "namespace" in files:
+        sources.append("a downwardAPI item (path: namespace, fieldRef metadata.namespace)")
+    return (f"Set automountServiceAccountToken: true on {target} (it takes precedence over the ServiceAccount), "
+            f"or mount a projected volume at {SA_DIR} with {', '.join(sources[:-1])} and {sources[-1]}.")
 
 
 def _automount_off(where: str, fix_target: str, related_span: Span, runs: str, mounts: list[YMap],
