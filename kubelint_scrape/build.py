@@ -211,8 +211,8 @@ def source_model(source: Source, default_namespace: str, namespace_override: str
     `namespace_fallback`: an Argo CD Application's destination namespace (kustomize.KustomizeBuilds.fallbacks).
     `patches`: (the kpatch.Patch objects its builds apply to its objects, in order (equal when read from the same
     text), the namespace each finds them in) as _applied makes them, or ()."""
-    key = ("model", default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
-    return source.remember(key, lambda: _build_source_model(
+    variant = (default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
+    return source.remember(("model",), variant, lambda: _build_source_model(
         source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches),
         keep=MODELS_KEPT_PER_SOURCE)
 

@@ -64,22 +64,22 @@ class Source:
         lines = self.lines
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
-    def remember(self, key: tuple, make: Callable[[], Any], keep: int = 8, family: int = 1) -> Any:
-        """make()'s result for `key`, made on first use and kept in memo[key[:family]] — a dict of the family's
-        variants (the keys with the same first `family` items), of which the `keep` most recently used stay.
-        The language server keeps a Source for hours, and a result that depends on other files too (the
-        Kustomize patches applied to it, the namespace a Kustomization sets) gets a new key at each of their
-        edits: without the bound, one result per edit ever made stays in memory. `keep` covers every variant one
-        run asks for (a base built by several overlays)."""
-        variants = self.memo.get(key[:family])
+    def remember(self, family: tuple, variant: Any, make: Callable[[], Any], keep: int = 8) -> Any:
+        """make()'s result for `variant` of `family` (what is computed: a model, one config's or monitor's KS601),
+        made on first use and kept in memo[family], of which the `keep` most recently used variants stay. The
+        language server keeps a Source for hours, and a result that depends on other files too (the Kustomize
+        patches applied to it, the namespace a Kustomization sets) is a new variant at each of their edits: without
+        the bound, one result per edit ever made stays in memory. `keep` covers every variant one run asks for (a
+        base built by several overlays)."""
+        variants = self.memo.get(family)
         if variants is None:
-            variants = self.memo[key[:family]] = {}
-        elif key in variants:
-            value = variants[key] = variants.pop(key)  # most recently used last: the eviction below drops the oldest
+            variants = self.memo[family] = {}
+        elif variant in variants:
+            value = variants[variant] = variants.pop(variant)  # most recently used last: the eviction drops the oldest
             return value
         while len(variants) >= keep:
             del variants[next(iter(variants))]
-        value = variants[key] = make()
+        value = variants[variant] = make()
         return value
 
 

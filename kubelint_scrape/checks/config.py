@@ -63,9 +63,8 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
                 if source is None or not source.memo:
                     yield from validate_monitor(monitor)
                     continue
-                key = _monitor_key(monitor, ctx.workspace.indexes.get("patches applied", {}).get(monitor.path, ()))
-                # (a family per monitor: its variants by namespace and patches, see _monitor_key)
-                yield from source.remember(key, lambda: validate_monitor(monitor), family=3)
+                patches = ctx.workspace.indexes.get("patches applied", {}).get(monitor.path, ())
+                yield from source.remember(*_monitor_key(monitor, patches), lambda: validate_monitor(monitor))
 
 
 def _operator_monitor(obj: Any) -> bool:
@@ -74,12 +73,12 @@ def _operator_monitor(obj: Any) -> bool:
     return obj.kind in MONITOR_RELABELINGS and obj.api_version.startswith("monitoring.coreos.com/")
 
 
-def _monitor_key(monitor: Any, patches: tuple = ()) -> tuple:
-    # The findings name the monitor by namespace, which a Kustomization may set: part of the key. So are the
-    # Kustomize patches applied to its file's objects (build.py "patches applied", equal when read from the same
-    # text): a patched monitor is a new tree at the base's position, and an edit of the patch alone changes it.
-    # The first three items name the monitor: Source.remember keeps a few variants of each (family=3).
-    return ("KS601-monitor", monitor.path, monitor.doc.pos, monitor.namespace) + ((patches,) if patches else ())
+def _monitor_key(monitor: Any, patches: tuple = ()) -> tuple[tuple, tuple]:
+    """(family, variant) of a monitor's operator refusals on its Source (Source.remember): the monitor by its place;
+    the variants by namespace, which a Kustomization may set and the findings name, and by the Kustomize patches
+    applied to its file's objects (build.py "patches applied", equal when read from the same text): a patched
+    monitor is a new tree at the base's position, and an edit of the patch alone changes it."""
+    return ("KS601-monitor", monitor.path, monitor.doc.pos), (monitor.namespace, patches)
 
 
 def _scrape_class_findings(ctx: Context, config: Any, seen: set) -> Iterator[Finding]:
@@ -281,9 +280,8 @@ def _release_findings(ctx: Context, config: Any, validate: Any, release: Any) ->
     source = ctx.source(config.path)
     if source is None or not source.memo:
         return list(validate(config, release))
-    key = _ks601_key(config) + ((release,) if release is not None else ())
-    # a family per config (its first four items): its variants by holder namespace and release
-    return source.remember(key, lambda: list(validate(config, release)), family=4)
+    family, variant = _ks601_key(config)
+    return source.remember(family, (variant, release), lambda: list(validate(config, release)))
 
 
 def _pod_release(ctx: Context, pod: Any) -> Any:
@@ -365,11 +363,12 @@ def _kustomize_image_entries(ctx: Context) -> list[tuple[str, Any]]:
     return found
 
 
-def _ks601_key(config: Any) -> tuple:
-    # by position, not id(): the key must survive the Source's trip back from a parallel worker (pickled). The
-    # findings name the config's holder (Finding.object: "ConfigMap team-a/… key …"), whose namespace a
-    # Kustomization may set: part of the key, like the monitor's namespace in _monitor_key.
-    return ("KS601", config.path, config.root.pos, config.key, config.describe)
+def _ks601_key(config: Any) -> tuple[tuple, str]:
+    """(family, variant) of a config's KS601 on its Source (Source.remember; _release_findings adds the release).
+    By position, not id(): the key must survive the Source's trip back from a parallel worker (pickled). The
+    findings name the config's holder (Finding.object: "ConfigMap team-a/… key …"), whose namespace a
+    Kustomization may set: the variant, like the monitor's namespace in _monitor_key."""
+    return ("KS601", config.path, config.root.pos, config.key), config.describe
 
 
 def precheck(source: Any, configs: list, objects: list, wanted: set[str]) -> None:
@@ -383,10 +382,11 @@ def precheck(source: Any, configs: list, objects: list, wanted: set[str]) -> Non
 
         for config in configs:
             if config.origin != "operator" and not is_collector_config(config.root):
-                source.remember(_ks601_key(config), lambda: list(validate(config)), family=4)  # as _release_findings
+                family, variant = _ks601_key(config)
+                source.remember(family, (variant, None), lambda: list(validate(config)))  # as _release_findings asks
         for obj in objects:
             if _operator_monitor(obj):
-                source.remember(_monitor_key(obj), lambda: validate_monitor(obj), family=3)  # as the check asks
+                source.remember(*_monitor_key(obj), lambda: validate_monitor(obj))  # as the check asks (unpatched)
     if "KS602" in wanted:
         from ..k8svalidate import source_findings
 
