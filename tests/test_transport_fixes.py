@@ -624,3 +624,10 @@ def test_ks304_fix_for_system_roots_names_the_ca_the_declaration_needs(tmp_path:
     cluster_ca = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
     assert lint_paths([str(tmp_path)], cluster_ca).findings == []
     assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == ["KS304"]  # now the cluster-CA case
+
+
+def test_ks303_fix_for_an_alertmanager_token_names_the_key_to_remove() -> None:
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS303" / "fail-alertmanagers-token-over-http"
+    fixes = [f.fix for f in lint_paths([str(fixture)], Options()).findings if f.rule == "KS303"]
+    token_fix = next(fix for fix in fixes if "checks no bearer token" in fix)
+    assert "otherwise remove `bearer_token_file` from the entry" in token_fix

@@ -727,7 +727,7 @@ def _plain_remote_url(entry: Any) -> bool:
     return parts.scheme == "http" and bool(host) and not is_loopback_host(host)
 
 
-def _alerting_finding(where: str, sent: str, kind: str, span: Span, _key: str, manager: YMap, path: str,
+def _alerting_finding(where: str, sent: str, kind: str, span: Span, key: str, manager: YMap, path: str,
                       scheme_key: str, tls_key: str) -> Finding:
     related = ()
     if scheme_key in manager:
@@ -741,8 +741,8 @@ def _alerting_finding(where: str, sent: str, kind: str, span: Span, _key: str, m
            f"Alertmanagers' serving certificates, e.g. from their --web.config.file), keeping basic auth: it then "
            f"travels encrypted." if basic else
            f"If a proxy in front of the Alertmanagers checks this credential, set `{scheme_key}: https` on this "
-           f"entry with a verified `{tls_key}` (the CA that signs their serving certificates); otherwise remove the "
-           f"credential from the entry: Alertmanager itself checks no bearer token.")
+           f"entry with a verified `{tls_key}` (the CA that signs their serving certificates); otherwise remove "
+           f"`{key}` from the entry: Alertmanager itself checks no bearer token.")
     return _sender_finding(where, sent, kind, span, f"with every alert it delivers ({how}{tls_note})", "Alertmanager",
                            fix, related, "alertmanager")
 
