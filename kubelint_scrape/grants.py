@@ -98,6 +98,8 @@ class Permission:
         text = f"{self.api_group}/{self.resource}" if self.api_group not in ("", "*") else self.resource
         # A group wildcard said in words: `*/nodes` reads as a resource wildcard, and `*/*/metrics` as nothing.
         notes = ["any API group"] if self.api_group == "*" and self.resource != "*" else []
+        if self.resource == "*" and self.api_group in ("", "*"):  # a bare `*` names nothing by itself
+            notes.append("every resource in every API group" if self.api_group == "*" else "every core resource")
         if self.names:
             notes.append(f"names {names_text(self.names)}")
         return text + (f" ({'; '.join(notes)})" if notes else "")
@@ -123,8 +125,9 @@ def permissions(rule: PolicyRule) -> list[Permission]:
     return result
 
 
-def describe_permissions(perms: list[Permission]) -> str:
-    """`get nodes, pods; get/list/watch nodes/proxy` — verbs grouped per target, targets grouped per verb set."""
+def describe_permissions(perms: list[Permission], every_verb: str = "") -> str:
+    """`get nodes, pods; get/list/watch nodes/proxy` — verbs grouped per target, targets grouped per verb set. With
+    `every_verb`, a target granted `*` is described by that text (`*` covers the other verbs listed beside it)."""
     verbs_of: dict[str, list[str]] = {}
     for perm in perms:
         verbs_of.setdefault(perm.target, [])
@@ -132,7 +135,8 @@ def describe_permissions(perms: list[Permission]) -> str:
             verbs_of[perm.target].append(perm.verb)
     targets_of: dict[str, list[str]] = {}
     for target, verbs in verbs_of.items():
-        targets_of.setdefault("/".join(verbs), []).append(target)
+        text = every_verb if every_verb and "*" in verbs else "/".join(verbs)
+        targets_of.setdefault(text, []).append(target)
     return "; ".join(f"{verbs} {', '.join(targets)}" for verbs, targets in targets_of.items())
 
 

@@ -481,9 +481,23 @@ def test_permissions_say_a_group_wildcard_in_words() -> None:
     perms = [Permission("get", "*", "nodes"), Permission("get", "*", "nodes/metrics"), Permission("delete", "*", "*"),
              Permission("get", "*", "pods", names=("web-0",)), Permission("get", "", "*/proxy"),
              Permission("list", "apps", "deployments")]
-    assert [p.target for p in perms] == ["nodes (any API group)", "nodes/metrics (any API group)", "*",
-                                         "pods (any API group; names web-0)", "*/proxy", "apps/deployments"]
+    assert [p.target for p in perms] == ["nodes (any API group)", "nodes/metrics (any API group)",
+                                         "* (every resource in every API group)", "pods (any API group; names web-0)",
+                                         "*/proxy", "apps/deployments"]
     assert describe_permissions(perms[:2]) == "get nodes (any API group), nodes/metrics (any API group)"
+    assert Permission("get", "", "*").target == "* (every core resource)"
+    assert Permission("get", "apps", "*").target == "apps/*"
+
+
+def test_permissions_described_with_every_verb_text_say_it_once_per_target() -> None:
+    """KS207 says `*` in words; a rule listing `create` beside `*` read "create/every write verb" when the words
+    were str.replace-d into the described text."""
+    from kubelint_scrape.grants import Permission, describe_permissions
+
+    perms = [Permission("create", "", "pods"), Permission("*", "", "pods"), Permission("patch", "apps", "deployments")]
+    assert (describe_permissions(perms, every_verb='every write verb ("*") on')
+            == 'every write verb ("*") on pods; patch apps/deployments')
+    assert describe_permissions(perms) == "create/* pods; patch apps/deployments"
 
 
 @pytest.mark.parametrize("path, expected", [

@@ -1648,7 +1648,7 @@ def write_verbs_granted(ctx: Context) -> Iterator[Finding]:
         scopes = ", ".join(dict.fromkeys(f"{i} {_scope(b)}" for b, _r, i in holding.via))
         verbs = tuple(dict.fromkeys(p.verb for p in perms))
         # "write" verb: the escalate, bind or impersonate a `*` also grants is KS205's, not repeated here
-        what = describe_permissions(perms).replace("* ", "every write verb (\"*\") on ")
+        what = describe_permissions(perms, every_verb='every write verb ("*") on')
         programs = scraper_program_names(ctx.workspace, holding.identities)
         yield Finding(
             "KS207", _rule_span(holding, "verbs", verbs),
