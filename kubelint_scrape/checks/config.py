@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..yamltree import YMap, YSeq, as_map, as_seq, as_str, at, get_path, walk_strings
+from ..yamltree import YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span, walk_strings
 from .context import Context
 
 
@@ -46,6 +46,7 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
         # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
         # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
         yield from _scrape_class_findings(ctx, config, seen)
+        yield from _class_authorization_findings(ctx, config, seen)
         yield from _too_new_action_findings(ctx, config, seen)
         yield from _additional_scrape_configs_findings(ctx, config)
         extra = [job for job in config.jobs if job.source_kind == "config" and id(job.node) not in seen]
@@ -108,6 +109,95 @@ def _scrape_class_findings(ctx: Context, config: Any, seen: set) -> Iterator[Fin
             fix=f'Name one of the scrape classes of {runner.kind} {runner.namespace}/{runner.name}, or add `- name: {name}` to its spec.scrapeClasses.',
             related=(Related(at(runner.path, where), f"scrape classes of {runner.kind} {runner.namespace}/{runner.name}"),),
             object=f"{monitor.kind} {monitor.name}", data={"check": "operator-scrape-class", "scrapeClass": name})
+
+
+# A monitor's own way of sending credentials → what prometheus/common HTTPClientConfig.Validate says when the
+# operator writes a scrape class's `authorization` beside it.
+_BESIDE_CLASS_AUTHORIZATION = {
+    "bearerTokenFile": "authorization is not compatible with bearer_token & bearer_token_file",
+    "bearerTokenSecret": "authorization is not compatible with bearer_token & bearer_token_file",
+    "basicAuth": "at most one of basic_auth, oauth2 & authorization must be configured",
+    "oauth2": "at most one of basic_auth, oauth2 & authorization must be configured",
+}
+
+
+def _own_credential(monitor: Any, holder: YMap) -> str:
+    """The one way other than `authorization` in which a monitor endpoint (or Probe/ScrapeConfig spec) sends
+    credentials, or "" (none, or several: that conflict is the monitor's own, reported by validate_monitor)."""
+    found = [key for key in ("basicAuth", "oauth2") if isinstance(holder.get(key), YMap) and holder.get(key)]
+    if as_str(as_map(holder.get("bearerTokenSecret")).get("name")):
+        found.append("bearerTokenSecret")
+    if monitor.kind == "ServiceMonitor" and as_str(holder.get("bearerTokenFile")):
+        found.append("bearerTokenFile")  # only a ServiceMonitor endpoint still writes it (promcfg.go)
+    return found[0] if len(found) == 1 else ""
+
+
+def _class_authorization_fix(monitor: Any, holder: YMap, key: str, named: bool) -> str:
+    """The smallest change that leaves one credential in the job: a token Secret moves into `authorization` (which
+    the class then leaves alone); a token file can go when the class sends the same one; basic auth and OAuth 2.0
+    need a class without authorization."""
+    other_class = (f"give this {monitor.kind} `spec.scrapeClass:` naming a class without authorization" if not named
+                   else "name a scrape class without authorization in spec.scrapeClass")
+    if key == "bearerTokenSecret":
+        ref = as_map(holder.get(key))
+        return (f"Replace bearerTokenSecret with `authorization: {{credentials: {{name: {as_str(ref.get('name'))}, "
+                f"key: {as_str(ref.get('key')) or 'KEY'}}}}}`, which the class's authorization then leaves alone.")
+    if key == "bearerTokenFile":
+        return (f"Remove bearerTokenFile when the class's authorization sends the same token; otherwise {other_class}.")
+    return other_class[0].upper() + other_class[1:] + f", which leaves {key} the job's only credential."
+
+
+def _class_authorization_findings(ctx: Context, config: Any, seen: set) -> Iterator[Finding]:
+    """A monitor that sends credentials its own way (basicAuth, oauth2, bearerTokenSecret, a ServiceMonitor's
+    bearerTokenFile) and sets no `authorization`, under a scrape class (named or default) that has one: promcfg.go
+    writes the class's authorization whenever the monitor's own is unset (mergeSafeAuthorizationWithScrapeClass),
+    beside the monitor's credentials, and Prometheus refuses the generated configuration (prometheus/common
+    HTTPClientConfig.Validate) — the whole configuration, so every job of that Prometheus keeps the old one or,
+    on a start, none. The operator does not check the pair, so the monitor is not rejected (FACTS §4, §6)."""
+    from ..operator import OPERATOR_GROUP, RunnerView
+    from ..promvalidate import MONITOR_RELABELINGS
+
+    runner = config.runner
+    if runner is None or not runner.api_version.startswith(OPERATOR_GROUP):
+        return
+    view = RunnerView.of(runner)
+    if not view.scrape_classes:
+        return
+    monitors = {id(job.monitor): job.monitor for job in config.jobs if job.monitor is not None and not job.rejected}
+    for monitor in monitors.values():
+        if monitor.kind not in MONITOR_RELABELINGS or ("class-authorization", id(monitor), id(runner)) in seen:
+            continue
+        seen.add(("class-authorization", id(monitor), id(runner)))
+        scrape_class = view.scrape_class(monitor)
+        class_auth = scrape_class.get("authorization") if isinstance(scrape_class, YMap) else None
+        if not isinstance(class_auth, YMap) or not class_auth or not ctx.reports(monitor.path):
+            continue
+        holders_path = MONITOR_RELABELINGS[monitor.kind][0]
+        holders = get_path(monitor.doc, *holders_path)
+        holders = list(enumerate(as_seq(holders))) if isinstance(holders, YSeq) else [(None, holders)]
+        class_name = as_str(scrape_class.get("name"))
+        named = bool(as_str(get_path(monitor.doc, "spec", "scrapeClass")))
+        for position, holder in holders:
+            if not isinstance(holder, YMap) or as_map(holder.get("authorization")):
+                continue  # its own authorization: the class only fills in missing credentials
+            key = _own_credential(monitor, holder)
+            if not key:
+                continue
+            where = ".".join(str(p) for p in holders_path[1:]) + (f"[{position}]" if position is not None else "")
+            subject = f"{where} sends" if where else "sends"
+            how = "names" if named else "gets by default"
+            upstream = _BESIDE_CLASS_AUTHORIZATION[key]
+            yield Finding(
+                "KS601", key_span(monitor.path, holder, key),
+                f"{monitor.kind} {monitor.namespace}/{monitor.name} {subject} credentials with {key} and sets no "
+                f"authorization, and the scrapeClass {class_name} it {how} from {runner.kind} {runner.namespace}/"
+                f"{runner.name} has one: the operator writes both into the job (\"{upstream}\"), so Prometheus "
+                "refuses the whole generated configuration — a running server keeps its previous configuration, a "
+                "starting one exits",
+                fix=_class_authorization_fix(monitor, holder, key, named),
+                related=(Related(key_span(runner.path, scrape_class, "authorization"),
+                                 f"authorization of scrapeClass {class_name}"),),
+                object=f"{monitor.kind} {monitor.name}", data={"check": "scrape-class-auth-conflict"})
 
 
 def _too_new_action_findings(ctx: Context, config: Any, seen: set) -> Iterator[Finding]:
