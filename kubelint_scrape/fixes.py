@@ -245,6 +245,8 @@ def _where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | N
                 f"{'; ' + note if note else ''})"), None
     for binding, role in own:
         if binding.kind == "RoleBinding" and binding.namespace == namespace:
+            if any(role is bound for _b, bound in cluster_bound):
+                continue  # a rule added to it would also hold cluster-wide: the ClusterRoleBinding's wording below
             if role.aggregation is not None:
                 return _add_to_aggregated(role, f"bound in namespace {namespace} by RoleBinding {binding.name}"), None
             return (f"Add to {role.kind} {role.name} (bound in namespace {namespace} by RoleBinding {binding.name}"
@@ -375,6 +377,9 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
         if existing is not None:
             return (_bind_existing(authorizer, identity, namespace, existing)
                     + _beyond_the_needs(authorizer, identity, namespace, requests, existing, analysis))
+    swapped = _role_ref_kind_swapped(authorizer, identity, namespace, requests)
+    if swapped is not None:
+        return swapped
     written = _role_written_for_namespace(authorizer, identity, namespace, requests)
     if written is not None:
         return (_bind_existing(authorizer, identity, namespace, written)
@@ -383,6 +388,28 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
     first = (_unselected_component(authorizer, identity, namespace, requests)
              or _granted_in_other_namespace(authorizer, identity, namespace, requests, analysis))
     return text if first is None else f"{first}\nOr:\n{text}"
+
+
+def _role_ref_kind_swapped(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                           requests: list[Request]) -> str | None:
+    """The identity's RoleBinding in the need's namespace refers to a ClusterRole that lacks the need while the Role
+    of the same name there grants it (kube-prometheus names its ClusterRole and its per-namespace Roles alike, so
+    `kind: ClusterRole` is an easy slip): the roleRef kind is the fix. Adding the rules to the ClusterRole instead
+    would also grant them cluster-wide wherever a ClusterRoleBinding binds it."""
+    if namespace is None or not all(r.is_resource and r.namespace == namespace for r in requests):
+        return None
+    for binding, role in authorizer.bindings(identity):
+        if binding.kind != "RoleBinding" or binding.namespace != namespace or role.kind != "ClusterRole":
+            continue
+        meant = authorizer.workspace.roles.get((namespace, binding.role_name))
+        if meant is None or meant.builtin:
+            continue
+        rules = authorizer.effective_rules(meant)
+        if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
+            return (f"Set `roleRef.kind: Role` in RoleBinding {namespace}/{binding.name}: it refers to ClusterRole "
+                    f"{role.name}, which lacks this, while Role {namespace}/{meant.name} of the same name grants it "
+                    f"(roleRef is immutable: delete and re-create the binding).")
+    return None
 
 
 def _role_written_for_namespace(authorizer: Authorizer, identity: Identity, namespace: str | None,

@@ -1876,3 +1876,48 @@ def test_ks105_role_binding_fix_does_not_count_what_a_role_binding_cannot_grant(
     assert "namespace shop" in finding.message
     assert "also grant" not in finding.fix, finding.fix
     assert "RoleBinding in namespace shop" in finding.fix or "namespace: shop" in finding.fix, finding.fix
+
+
+def _kube_prometheus_rbac(monitoring_role_ref: str, monitoring_role: bool = True) -> str:
+    """kube-prometheus' naming: ClusterRole prometheus (nodes/metrics, /metrics) bound cluster-wide, and a Role
+    prometheus in monitoring for discovery, bound by RoleBinding monitoring/prometheus with `monitoring_role_ref`."""
+    role = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: monitoring}\n"
+            'rules:\n  - apiGroups: [""]\n    resources: ["services", "endpoints", "pods"]\n    verbs: ["list", "watch"]\n')
+    cluster_role = _cluster_role("prometheus", '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n'
+                                               '  - nonResourceURLs: ["/metrics"]\n    verbs: ["get"]\n')
+    parts = [cluster_role, _binding("ClusterRoleBinding", "ClusterRole", "prometheus"),
+             _binding("RoleBinding", monitoring_role_ref, "prometheus", "monitoring")]
+    return "---\n".join(parts + ([role] if monitoring_role else []))
+
+
+MONITORING_MONITOR = ("apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: app, namespace: monitoring}\n"
+                      "spec:\n  selector: {matchLabels: {app: web}}\n  endpoints: [{port: web}]\n")
+
+
+def test_ks105_role_ref_kind_cluster_role_beside_the_same_name_role(tmp_path: Path) -> None:
+    """RoleBinding monitoring/prometheus refers to ClusterRole prometheus (kube-prometheus names it like the Roles)
+    instead of Role monitoring/prometheus. The fix was "Add to ClusterRole prometheus (bound in namespace monitoring
+    by RoleBinding prometheus)", which the ClusterRoleBinding would have granted cluster-wide; it is the roleRef
+    kind, and applied, nothing is denied."""
+    (tmp_path / "prometheus.yaml").write_text(operator_prometheus(deny_file_access=False))
+    (tmp_path / "monitor.yaml").write_text(MONITORING_MONITOR)
+    rbac = tmp_path / "rbac.yaml"
+    rbac.write_text(_kube_prometheus_rbac("ClusterRole"))
+    [finding] = [f for f in _lint(tmp_path) if f.rule in ACCESS]
+    assert finding.fix == ("Set `roleRef.kind: Role` in RoleBinding monitoring/prometheus: it refers to ClusterRole "
+                           "prometheus, which lacks this, while Role monitoring/prometheus of the same name grants it "
+                           "(roleRef is immutable: delete and re-create the binding)."), finding.fix
+    rbac.write_text(_kube_prometheus_rbac("Role"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS]
+
+
+def test_ks105_fix_does_not_add_to_a_cluster_bound_cluster_role_as_if_namespaced(tmp_path: Path) -> None:
+    """Without that Role, the ClusterRole the RoleBinding refers to is also the identity's cluster-wide role: a rule
+    added to it holds cluster-wide, and the fix says so (with the least-privilege Role as the alternative) instead
+    of calling it "bound in namespace monitoring"."""
+    (tmp_path / "prometheus.yaml").write_text(operator_prometheus(deny_file_access=False))
+    (tmp_path / "monitor.yaml").write_text(MONITORING_MONITOR)
+    (tmp_path / "rbac.yaml").write_text(_kube_prometheus_rbac("ClusterRole", monitoring_role=False))
+    [finding] = [f for f in _lint(tmp_path) if f.rule in ACCESS]
+    assert finding.fix.startswith("Add to ClusterRole prometheus (bound by ClusterRoleBinding prometheus), or for least "
+                                  "privilege create a Role in namespace monitoring"), finding.fix

@@ -675,3 +675,38 @@ def test_ks503_fix_adds_the_verb_to_a_sibling_rule_for_that_resource_alone(tmp_p
     fixes = [f.fix for f in lint_paths([str(tmp_path)], Options(select={"KS503"})).findings]
     assert fixes == ["Delete 'deployments' from this rule: rules[1] already grants list/watch on deployments in apps; "
                      "add get to its verbs."], fixes
+
+
+KUBE_PROMETHEUS_NAMES = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus-k8s}
+rules:
+- {apiGroups: [''], resources: [nodes/metrics], verbs: [get]}
+- {nonResourceURLs: [/metrics, /metrics/slis], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: prometheus-k8s, namespace: monitoring}
+rules: [{apiGroups: [''], resources: [services, endpoints, pods], verbs: [list, watch]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: prometheus-k8s, namespace: kube-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus-k8s}
+subjects: [{kind: ServiceAccount, name: prometheus-k8s, namespace: monitoring}]
+"""
+
+
+def test_ks502_no_cluster_role_fix_when_the_namesake_grants_nothing_through_a_role_binding(tmp_path: Path) -> None:
+    """kube-prometheus names its ClusterRole (nodes/metrics, URLs) like its per-namespace Roles. With the Role of
+    kube-system missing, "did you mean `kind: ClusterRole`?" pointed the RoleBinding at a role it gets nothing
+    from in kube-system (cluster-scoped resources and URLs only), and discovery stayed denied; the fix is the Role."""
+    (tmp_path / "rbac.yaml").write_text(KUBE_PROMETHEUS_NAMES)
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
+    assert "did you mean `kind: ClusterRole`" not in finding.message, finding.message
+    assert finding.fix == ("Create Role prometheus-k8s in namespace kube-system (a copy of Role "
+                           "monitoring/prometheus-k8s)."), finding.fix
+    role = KUBE_PROMETHEUS_NAMES.split("---\n")[1]
+    (tmp_path / "rbac.yaml").write_text(KUBE_PROMETHEUS_NAMES + "---\n" + role.replace("namespace: monitoring", "namespace: kube-system"))
+    assert not lint_paths([str(tmp_path)], Options(select={"KS502"})).findings

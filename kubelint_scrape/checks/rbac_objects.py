@@ -368,13 +368,18 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], el
                    f"record that with `# kubelint-scrape: ignore[KS502] <who creates it>`.")
     if binding.role_kind == "Role":
         cluster_role = ws.cluster_roles.get(name)
-        if cluster_role is not None:
+        if cluster_role is not None and _grants_through_role_binding(cluster_role, _version(ws)):
             related = [Related(cluster_role.span, f"ClusterRole {name}")] if cluster_role.span else []
             return (f" (a ClusterRole {name} exists: did you mean `kind: ClusterRole`?)", related,
                     "Set `roleRef.kind: ClusterRole` (delete and re-create the binding: roleRef is immutable).")
         if elsewhere:
             namespaces = sorted({r.namespace for r in elsewhere})
             related = [Related(r.span, f"Role {r.namespace}/{r.name}") for r in elsewhere[:2] if r.span]
+            if cluster_role is not None:  # the name is taken by a ClusterRole a RoleBinding gets nothing from
+                return (f" (Role {name} exists in namespace {', '.join(namespaces)}, and a RoleBinding can only use a "
+                        f"Role of its own namespace; ClusterRole {name} holds only cluster-scoped resources or "
+                        f"non-resource URLs, which a RoleBinding never grants)", related,
+                        f"Create Role {name} in namespace {binding.namespace} (a copy of Role {namespaces[0]}/{name}).")
             if users:  # the Role stays for them: a ClusterRole beside it, with its rules
                 kept = " and ".join(f"RoleBinding {user.namespace}/{user.name}" for user in users[:3])
                 cluster = (f"add a ClusterRole {name} with the rules of Role {namespaces[0]}/{name} (keep that Role: "
@@ -969,7 +974,6 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
 def role_grants_cluster_resource(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     version = _version(ws)
-    table = _table()["groups"]
     for role in _roles(ctx):
         if role.kind != "Role":
             continue
@@ -977,21 +981,45 @@ def role_grants_cluster_resource(ctx: Context) -> Iterator[Finding]:
             if rule.non_resource_urls:
                 continue
             for resource, pos in _items(rule, "resources"):
-                if "*" in resource:
-                    continue
-                base = resource.split("/", 1)[0]
-                # apiGroups ["*"]: the groups that serve the resource (`nodes` is cluster-scoped in "" and in
-                # metrics.k8s.io alike, so the rule is dead for it however the group is spelt).
-                candidates = table if "*" in rule.api_groups else rule.api_groups
-                groups = [g for g in candidates if _serves(g, resource, version)]
-                scopes = {table[g][base]["scope"] for g in groups}
-                if not scopes or "namespaced" in scopes:
+                groups = _cluster_scoped_groups(rule, resource, version)
+                if groups is None:
                     continue
                 alive = {v for g in groups for v in namespaced_verbs(g, resource)}
-                if alive and set(rule.verbs) <= alive:
-                    continue  # e.g. bind on clusterroles: checked in the RoleBinding's namespace, so this Role grants it
                 for finding in _cluster_resource_in_role(role, rule, resource, groups, at(rule.path, pos), alive):
                     yield _drop_if_unneeded(ctx, finding, role, rule, resource, groups)
+
+
+def _cluster_scoped_groups(rule: PolicyRule, resource: str, version: tuple[int, int]) -> list[str] | None:
+    """The API groups serving `resource` when it is cluster-scoped in each of them and the rule's verbs are not
+    ones checked in a namespace, so a RoleBinding can never grant it; None when it can (namespaced, a wildcard,
+    `bind` on clusterroles) or the group is unknown (a CRD: never judged)."""
+    if "*" in resource:
+        return None
+    table = _table()["groups"]
+    base = resource.split("/", 1)[0]
+    # apiGroups ["*"]: the groups that serve the resource (`nodes` is cluster-scoped in "" and in
+    # metrics.k8s.io alike, so the rule is dead for it however the group is spelt).
+    candidates = table if "*" in rule.api_groups else rule.api_groups
+    groups = [g for g in candidates if _serves(g, resource, version)]
+    scopes = {table[g][base]["scope"] for g in groups}
+    if not scopes or "namespaced" in scopes:
+        return None
+    alive = {v for g in groups for v in namespaced_verbs(g, resource)}
+    if alive and set(rule.verbs) <= alive:
+        return None  # e.g. bind on clusterroles: checked in the RoleBinding's namespace, so a Role grants it
+    return groups
+
+
+def _grants_through_role_binding(role: RoleDef, version: tuple[int, int]) -> bool:
+    """Whether a RoleBinding to this ClusterRole can grant anything: a rule on a resource of the namespace.
+    kube-prometheus names its ClusterRole (nodes/metrics and URLs only) like its per-namespace Roles, so a
+    RoleBinding whose Role is missing is not fixed by pointing it at that ClusterRole. An aggregated role may
+    gain any rule."""
+    if role.aggregation:
+        return True
+    return any(not rule.non_resource_urls and any(_cluster_scoped_groups(rule, resource, version) is None
+                                                  for resource in rule.resources)
+               for rule in role.rules)
 
 
 def _drop_if_unneeded(ctx: Context, finding: Finding, role: RoleDef, rule: PolicyRule, resource: str,
