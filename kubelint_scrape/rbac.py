@@ -363,6 +363,10 @@ class Authorizer:
             if not any(meant_for(s, identity) for s in binding.subjects):
                 continue
             role = ws.role_for(binding)
+            if role is None and binding.kind == "ClusterRoleBinding" and binding.role_kind == "Role":
+                # roleRef.kind Role is the one line KS501 refuses it for, when a ClusterRole of that name exists:
+                # that ClusterRole is the grant meant (a ClusterRoleBinding can refer to nothing else).
+                role = ws.cluster_roles.get(binding.role_name)
             refused_role = ws.rejected_role_for(binding) if role is None else None
             if role is not None or refused_role is not None:
                 result.append((binding, role or refused_role, (binding, refused_role) if refused_role else (binding,)))

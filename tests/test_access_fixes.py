@@ -1921,3 +1921,22 @@ def test_ks105_fix_does_not_add_to_a_cluster_bound_cluster_role_as_if_namespaced
     [finding] = [f for f in _lint(tmp_path) if f.rule in ACCESS]
     assert finding.fix.startswith("Add to ClusterRole prometheus (bound by ClusterRoleBinding prometheus), or for least "
                                   "privilege create a Role in namespace monitoring"), finding.fix
+
+
+def test_a_cluster_role_binding_to_a_role_of_the_cluster_role_s_name_is_corrected_not_duplicated(tmp_path: Path) -> None:
+    """A ClusterRoleBinding with `roleRef.kind: Role` (KS501) beside the ClusterRole of that name: the access
+    findings said "nothing binds it" and offered a second ClusterRoleBinding. The refused binding is the grant
+    meant; its roleRef.kind is the fix, and applied it leaves no access error."""
+    rules = ('  - apiGroups: [""]\n    resources: [nodes]\n    verbs: [list, watch]\n'
+             '  - apiGroups: [""]\n    resources: [nodes/metrics]\n    verbs: [get]\n')
+    path = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
+                  + _binding("ClusterRoleBinding", "Role", "prometheus"))
+    access = [f for f in _lint(path) if f.rule in ACCESS]
+    assert {f.rule for f in access} == {"KS101", "KS102"}
+    for finding in access:
+        assert finding.fix.startswith("In ClusterRoleBinding/prometheus (KS501), set `roleRef.kind: ClusterRole`"), finding.fix
+        assert "nothing binds it" not in finding.fix
+        assert any("if its roleRef.kind said ClusterRole" in r.message for r in finding.related)
+    rbac = path / "rbac.yaml"
+    rbac.write_text(rbac.read_text().replace("kind: Role, name: prometheus", "kind: ClusterRole, name: prometheus"))
+    assert not [f for f in _lint(path) if f.rule in ACCESS or f.rule == "KS501"]

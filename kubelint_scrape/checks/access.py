@@ -129,8 +129,12 @@ def _refused_related(grants: list[Refused], workspace) -> list[Related]:
         for item in refused:
             if item.obj is None:
                 continue
-            what = (f"{binding.ref} would bind {binding.role_ref}" if item is binding
-                    else f"{binding.ref} binds {role.ref}")
+            if item is not binding:
+                what = f"{binding.ref} binds {role.ref}"
+            elif binding.role_kind != role.kind:  # a ClusterRoleBinding's roleRef.kind Role (rbac.refused)
+                what = f"{binding.ref} would bind {role.ref} if its roleRef.kind said {role.kind}"
+            else:
+                what = f"{binding.ref} would bind {binding.role_ref}"
             related.append(Related(item.obj.span, f"{what}, which would grant this, but the API server rejects "
                                    f"{item.ref} ({' and '.join(refusing_rules(item, workspace))}): it never exists"))
     return related
@@ -169,7 +173,7 @@ def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused], r
     if all(refused_only_for_version(item, workspace.kubernetes_version) is not None for item in refused):
         correct = f"Change the apiVersion of {refs} to rbac.authorization.k8s.io/v1 (KS501)"
     else:
-        correct = _upper_first("; ".join(f"in {item.ref} ({c.rule}), {_lower_first(c.fix.strip().rstrip('.'))}"
+        correct = _upper_first("; ".join(f"in {item.ref} ({c.rule}), {_lower_first(_correction(item, c, role))}"
                                          for item, c in zip(refused, corrections)))
     rules = authorizer.effective_rules(role)
     rest = [r for r in requests or [] if not (binding_applies(binding, r) and any(rule_allows(rule, r) for rule in rules))]
@@ -180,6 +184,15 @@ def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused], r
         return (f"{correct}: the API server refuses {them} for that alone; once accepted, {grant} "
                 f"{_describe_requests(granted)}. For {_describe_requests(rest)} as well:\n{rest_fix(rest)}{other}")
     return f"{correct}: the API server refuses {them} for that alone; once accepted, {grant} this.\nOr:\n{fix}"
+
+
+def _correction(item: BindingDef | RoleDef, finding: Finding, role: RoleDef) -> str:
+    """The one-line correction of a refused object, for the role it was found to grant through: KS501's own fix of
+    a ClusterRoleBinding to a Role offers a RoleBinding too, but here the ClusterRole of that name is the grant."""
+    if finding.data.get("check") == "clusterrolebinding-to-role" and role.kind == "ClusterRole":
+        return (f"Set `roleRef.kind: ClusterRole` (ClusterRole {role.name} exists; roleRef is immutable: delete and "
+                f"re-create the binding)")
+    return finding.fix.strip().rstrip(".")
 
 
 def _lower_first(text: str) -> str:
