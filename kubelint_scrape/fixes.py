@@ -455,6 +455,12 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
             moved = _moved_by_kustomize(authorizer, namespace, binding, role)
             if moved is not None:
                 return moved
+            dangling = _dangling_binding(authorizer, identity, namespace)
+            if role.kind == "Role" and dangling is not None and (dangling.role_kind, dangling.role_name) == ("Role", role.name):
+                # the binding of the pair is there already: only its Role is missing (KS502)
+                return (f"Create in namespace {namespace} a copy of Role {role.namespace}/{role.name}"
+                        f"{_copy_without(analysis, identity, role)}: RoleBinding {namespace}/{dangling.name} already "
+                        f"binds it to {identity} and grants nothing until it exists (KS502)")
             if role.kind == "Role":
                 return (f"Create in namespace {namespace} what grants it in namespace {binding.namespace}: a copy of "
                         f"Role {role.namespace}/{role.name}{_copy_without(analysis, identity, role)} and of RoleBinding "

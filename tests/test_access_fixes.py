@@ -1940,3 +1940,23 @@ def test_a_cluster_role_binding_to_a_role_of_the_cluster_role_s_name_is_correcte
     rbac = path / "rbac.yaml"
     rbac.write_text(rbac.read_text().replace("kind: Role, name: prometheus", "kind: ClusterRole, name: prometheus"))
     assert not [f for f in _lint(path) if f.rule in ACCESS or f.rule == "KS501"]
+
+
+def test_ks105_fix_where_the_namespace_s_role_binding_is_there_and_only_its_role_is_missing(tmp_path: Path) -> None:
+    """kube-prometheus with Role kube-system/prometheus-k8s deleted and its RoleBinding kept (KS502): the fix copied
+    "Role and RoleBinding" although the RoleBinding is there. The copy of the Role alone, applied, leaves no error."""
+    import shutil
+
+    base = Path(__file__).parent / "mutation" / "baselines" / "b33-kube-prometheus-operator"
+    shutil.copytree(base, tmp_path / "setup")
+    roles = tmp_path / "setup" / "role-kube-system.yaml"
+    role_text, _sep, binding_text = roles.read_text().partition("---\n")
+    roles.write_text(binding_text)
+    fixes = {f.fix for f in _lint(tmp_path / "setup") if f.rule == "KS105"}
+    assert fixes == {"Create in namespace kube-system a copy of Role default/prometheus-k8s: RoleBinding "
+                     "kube-system/prometheus-k8s already binds it to monitoring/prometheus-k8s and grants nothing "
+                     "until it exists (KS502)\nOr:\n" + fix.partition("\nOr:\n")[2] for fix in fixes}
+    copy = (tmp_path / "setup" / "role-default.yaml").read_text().partition("---\n")[0]
+    assert "kind: Role\n" in copy
+    (tmp_path / "setup" / "copy.yaml").write_text(copy.replace("namespace: default", "namespace: kube-system"))
+    assert not [f for f in _lint(tmp_path / "setup") if f.severity in ("error", "warning")]
