@@ -78,6 +78,23 @@ def test_ks503_fix_moves_the_entry_when_another_subject_holds_the_rule(tmp_path:
     assert fix.startswith('Write `apiGroups: ["networking.k8s.io"]` in this rule')
 
 
+def test_ks503_fix_repairs_a_misspelt_resource_a_job_needs(tmp_path: Path) -> None:
+    """`Nodes` / `node` / `endpoint` beside a job that lists nodes or endpoints: the fix said "Delete this rule: no
+    scrape job reads Nodes" (it looked for the misspelt name among the jobs' needs), which deletes the very grant
+    the node job lacks; the entry is to be repaired. Applied, the config is clean."""
+    scraper = SCRAPER.replace("[extensions]", '["networking.k8s.io"]')  # (one KS503 per config)
+    node_job = scraper.replace("ROLE", "node")
+    fix = _ks503_fix(tmp_path, node_job.replace("[nodes, services", "[Nodes, services"))
+    assert fix == "Replace 'Nodes' with 'nodes' in `resources`."
+    fix = _ks503_fix(tmp_path, node_job.replace("[nodes, services", "[node, services"))
+    assert fix == "Replace 'node' with 'nodes' in `resources`."
+    fix = _ks503_fix(tmp_path, scraper.replace("ROLE", "endpoints").replace(", endpoints, pods]", ", endpoint, pods]"))
+    assert fix == "Replace 'endpoint' with 'endpoints' in `resources`."
+    # a job that reads none of it still gets the deletion, naming the resource meant
+    fix = _ks503_fix(tmp_path, scraper.replace("ROLE", "pod").replace("[nodes, services", "[Nodes, services"))
+    assert fix.startswith("Delete 'Nodes' from this rule: no scrape job of monitoring/prometheus reads nodes,")
+
+
 AGGREGATED = """\
 apiVersion: v1
 kind: ServiceAccount

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import replace
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..authproxy import reviewed_resources, unknown_review
 from ..catalog import check
@@ -434,7 +434,9 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                 if "/" in resource and (any((g, resource) in reviewed_resources(ws) for g in rule.api_groups)
                                         or (unknown_review(ws) and not _typo_of_subresource(rule, resource, version))):
                     continue  # a made-up subresource a kube-rbac-proxy of the inputs reviews (or may): used, not dead
-                yield _unknown_resource(role, rule, resource, at(rule.path, pos), version, _scrapers_not_needing(ctx, rule, resource),
+                # (lazy, with the resource the entry was meant to be: `Nodes` for a node job is a repair, not dead)
+                yield _unknown_resource(role, rule, resource, at(rule.path, pos), version,
+                                        lambda meant, rule=rule: _scrapers_not_needing(ctx, rule, meant),
                                         reviewed_resources(ws))
 
 
@@ -573,9 +575,12 @@ def _sibling_rule(role: RoleDef, rule: PolicyRule, group: str, resource: str) ->
 
 
 def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span, version: tuple[int, int],
-                      unneeded: list | None = None, reviewed: frozenset[tuple[str, str]] = frozenset()) -> Finding:
-    """`unneeded`: the scrapers that hold the rule and read nothing of the resource (_scrapers_not_needing): the fix
-    then deletes the entry, the repair becoming the alternative. `reviewed`: the (group, resource/subresource) a
+                      unneeded: Callable[[str], list] | None = None,
+                      reviewed: frozenset[tuple[str, str]] = frozenset()) -> Finding:
+    """`unneeded(meant)`: the scrapers that hold the rule and read nothing of `meant` (_scrapers_not_needing), asked
+    with the resource the entry was meant to be (the suggested replacement: a job listing nodes needs `Nodes`
+    repaired, not deleted); when there are such scrapers the fix deletes the entry, the repair becoming the
+    alternative. `reviewed`: the (group, resource/subresource) a
     kube-rbac-proxy of the inputs reviews (authproxy.reviewed_resources), which a misspelt `services/<name>` meant."""
     if not resource:
         return _empty_item("KS503", role, rule, "resources", span, {"resource": resource, "apiGroups": list(rule.api_groups),
@@ -663,9 +668,10 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
     else:
         fix = (f"Use the plural, lowercase resource name and the API group that serves it (see `kubectl "
                f"api-resources`), e.g. {_rule_yaml(fix_groups or groups, [replacement], verbs, rule.resource_names)}.")
-    if unneeded:
+    unneeded_by = unneeded(replacement) if unneeded else []
+    if unneeded_by:
         fix = (f"Delete {'this rule' if only else repr(resource) + ' from this rule'}: no scrape job of "
-               f"{', '.join(map(str, unneeded))} reads {base}, so "
+               f"{', '.join(map(str, unneeded_by))} reads {replacement.partition('/')[0]}, so "
                f"granting it in the group that serves it would only add an unused grant (KS203). Should a job come to "
                f"need it: {fix[:1].lower()}{fix[1:]}")
     return Finding(
