@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
-from manifests import prometheus_deployment
+from manifests import prometheus_deployment, scraper_rbac
 
 SCRAPER = """\
 apiVersion: v1
@@ -692,3 +692,60 @@ def test_ks503_fix_adds_the_verb_to_a_sibling_rule_for_that_resource_alone(tmp_p
     fixes = [f.fix for f in lint_paths([str(tmp_path)], Options(select={"KS503"})).findings]
     assert fixes == ["Delete 'deployments' from this rule: rules[1] already grants list/watch on deployments in apps; "
                      "add get to its verbs."], fixes
+
+
+APISERVER_JOB = scraper_rbac("""\
+- apiGroups: [""]
+  resources: [services, pods]
+  verbs: [list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [list, watch]
+- nonResourceURLs: ["/metrics/*"]
+  verbs: [get]
+""") + prometheus_deployment() + """---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+    - job_name: apiserver
+      scheme: https
+      metrics_path: PATH
+      tls_config: {ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt}
+      bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+      kubernetes_sd_configs:
+      - role: endpointslice
+        namespaces: {names: [default]}
+      relabel_configs:
+      - source_labels: [__meta_kubernetes_namespace, __meta_kubernetes_service_name, __meta_kubernetes_endpointslice_port_name]
+        action: keep
+        regex: default;kubernetes;https
+"""
+
+
+def test_ks505_metrics_slash_star_fix_replaces_it_when_no_job_reads_below(tmp_path: Path) -> None:
+    """`/metrics/*` for an API server job scraping /metrics: the fix said "Add '/metrics' next to it", which, applied,
+    left `/metrics/*` as a grant no job uses (KS203). With nothing below /metrics/ read, it is replaced; applied, the
+    config is clean. A job that also reads /metrics/slis keeps the entry."""
+    [finding] = [f for f in _lint_text(tmp_path, APISERVER_JOB.replace("PATH", "/metrics")) if f.rule == "KS505"]
+    assert finding.fix == ("Replace '/metrics/*' with '/metrics': no scrape job of monitoring/prometheus reads a path "
+                           "below /metrics/.")
+    assert not _serious(_lint_text(tmp_path, APISERVER_JOB.replace("PATH", "/metrics").replace('["/metrics/*"]',
+                                                                                               '["/metrics"]')))
+    both = APISERVER_JOB.replace("PATH", "/metrics/slis").replace("- job_name: apiserver", """- job_name: apiserver-metrics
+      scheme: https
+      tls_config: {ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt}
+      bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+      kubernetes_sd_configs:
+      - role: endpointslice
+        namespaces: {names: [default]}
+      relabel_configs:
+      - source_labels: [__meta_kubernetes_namespace, __meta_kubernetes_service_name, __meta_kubernetes_endpointslice_port_name]
+        action: keep
+        regex: default;kubernetes;https
+    - job_name: apiserver""")
+    [finding] = [f for f in _lint_text(tmp_path, both) if f.rule == "KS505"]
+    assert finding.fix.startswith("Add '/metrics' next to it")
+    assert not _serious(_lint_text(tmp_path, both.replace('["/metrics/*"]', '["/metrics", "/metrics/*"]')))
