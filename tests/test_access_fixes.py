@@ -1876,3 +1876,26 @@ def test_ks105_role_binding_fix_does_not_count_what_a_role_binding_cannot_grant(
     assert "namespace shop" in finding.message
     assert "also grant" not in finding.fix, finding.fix
     assert "RoleBinding in namespace shop" in finding.fix or "namespace: shop" in finding.fix, finding.fix
+
+
+def test_ks105_rebinding_in_the_needed_namespace_deletes_the_idle_rolebinding(tmp_path: Path) -> None:
+    """A RoleBinding in monitoring holds the pod rule a job needs in apps: the fix said only "bind it with a
+    RoleBinding in namespace apps", and applied, KS203 fired on the RoleBinding left in monitoring, which granted
+    nothing any job uses. The fix now deletes it too; applied literally, nothing is left to report. A RoleBinding
+    also used for a need in its own namespace is kept."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    job = PODS_JOB + "            namespaces: {names: [apps]}\n"
+    role = _cluster_role("prometheus", rules) + "---\n"
+    setup = _setup(tmp_path, job, role + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert finding.fix == (
+        "Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a RoleBinding in namespace apps (the "
+        "RoleBinding prometheus grants only inside namespace monitoring). Then delete RoleBinding "
+        "monitoring/prometheus: no job of monitoring/prometheus uses what it grants there.")
+    (tmp_path / "rbac.yaml").write_text(role + _binding("RoleBinding", "ClusterRole", "prometheus", "apps"))
+    assert [f"{f.rule} {f.message}" for f in _lint(setup) if f.severity in ("error", "warning")] == []
+    own = job + "      - job_name: own-pods\n        kubernetes_sd_configs:\n          - role: pod\n" \
+        "            namespaces: {names: [monitoring]}\n"
+    setup = _setup(tmp_path, own, role + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert "Then delete" not in finding.fix

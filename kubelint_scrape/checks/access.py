@@ -409,11 +409,41 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
         namespaces = sorted({g.binding.namespace or "" for g in scoped or [grant]})
         return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a RoleBinding in namespace "
                 f"{namespace} ({held} grant{'' if several else 's'} only inside namespace{'s' if len(namespaces) > 1 else ''} "
-                f"{_and_list(namespaces)}).")
+                f"{_and_list(namespaces)}).") + _idle_after_rebinding(scoped or [grant], identity, requests, analysis)
     if grant.role.kind == "ClusterRole":
         return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
                 f"({held} cannot grant {kind}).")
     return fix_text(authorizer, identity, requests, analysis)
+
+
+def _idle_after_rebinding(grants: list[Grant], identity: Identity, requests: list[Request], analysis) -> str:
+    """The rest of KS105's fix when the RoleBindings that hold the need in the wrong namespace grant the identity
+    nothing it uses there: bound again where the need is, they are left granting for nothing (KS203 on each once
+    the fix is applied), so the fix deletes them too. Only bindings that name the identity itself (a Group
+    binding serves other accounts), that no requirement of the identity is granted through and no other denied one
+    holds out of scope (`requests`: this finding's); none when the identity's token serves more than the modelled
+    jobs (what it uses there is not known)."""
+    from ..grants import requirements, unmodelled
+
+    if unmodelled(analysis, identity):
+        return ""
+    used: set[int] = set()
+    for requirement in requirements(analysis, identity):
+        decision = requirement.decision
+        if decision.allowed:
+            used.update(id(g.binding) for g in decision.grants)
+        elif requirement.request not in requests:
+            # another denied need the binding holds out of scope: its own fix may keep the binding (limiting a
+            # cluster-wide discovery to the binding's namespaces)
+            used.update(id(g.binding) for g in decision.out_of_scope)
+    idle = list({id(g.binding): g.binding for g in grants
+                 if not g.binding.builtin and g.binding.obj is not None and id(g.binding) not in used
+                 and names_identity(g.binding, identity)}.values())
+    if not idle:
+        return ""
+    names = _and_list([f"RoleBinding {b.namespace}/{b.name}" for b in idle])
+    return (f" Then delete {names}: no job of {identity} uses what {'it grants' if len(idle) == 1 else 'they grant'} "
+            f"there.")
 
 
 # The resources Kubernetes discovery lists per namespace (an SD config's `namespaces` limits these, and a Role can
