@@ -1825,7 +1825,14 @@ def test_name_restricted_rule_of_just_the_request_is_still_unrestricted(tmp_path
              '  - {apiGroups: [""], resources: [nodes/metrics], verbs: [get], resourceNames: [""]}\n')
     _setup(tmp_path, RN_JOBS, _cluster_role("prometheus", rules) + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
     [finding] = [f for f in _lint(tmp_path) if f.rule == "KS102"]
-    assert finding.fix.endswith("\nOr remove resourceNames from the rule that grants it: every node is scraped.")
+    # Removing the names comes first, as for KS101: the rule then serves the scrape. Added beside it, the rule the
+    # fix used to put first left the named one granting nothing used (KS203) — probe handwritten7.
+    assert finding.fix.startswith('Remove `resourceNames` from the rule of ClusterRole/prometheus ({apiGroups: [""], '
+                                  'resources: [nodes/metrics], resourceNames: [""], verbs: [get]}): it then grants '
+                                  'this for every target.\nOr:\nAdd to ClusterRole prometheus'), finding.fix
+    text = (tmp_path / "rbac.yaml").read_text()
+    (tmp_path / "rbac.yaml").write_text(text.replace(', resourceNames: [""]', ""))
+    assert not {f.rule for f in _lint(tmp_path)} & {"KS102", "KS203"}
 
 
 def test_ks107_own_namespace_needs_the_namespace_file_and_the_fix_projects_it(tmp_path: Path) -> None:

@@ -287,20 +287,24 @@ def _name_restriction(decisions: list[Decision]) -> str:
     return ""
 
 
-def _unnamed_alternative(decisions: list[Decision]) -> str:
-    """KS102's second way, removing resourceNames from the rule that allows the scrape only for names — offered when
-    that rule grants nothing but what was asked: otherwise its other resources and verbs would then hold for every
-    object too (a rule `get nodes/metrics, nodes/proxy, secrets` with resourceNames [""] opened exec on every node,
-    KS201, and every Secret, KS204)."""
+def _unnamed_fix(decisions: list[Decision], add_fix: str, first: bool = True) -> str:
+    """KS102's fix when a rule allows the scrape only for names: removing its resourceNames, first (`first`), as
+    for KS101 — adding the rule beside it, the alternative, leaves the named rule granting nothing used (KS203) —
+    when that rule grants nothing but what was asked; otherwise its other resources and verbs would then hold for
+    every object too (a rule `get nodes/metrics, nodes/proxy, secrets` with resourceNames [""] opened exec on every
+    node, KS201, and every Secret, KS204), and the rule is added."""
     grant = next((g for d in decisions for g in d.name_restricted), None)
     if grant is None:
-        return ""
+        return add_fix
     request = next(d.request for d in decisions if grant in d.name_restricted)
     others = _beyond(grant.rule, [request])
-    if not others:
-        return "\nOr remove resourceNames from the rule that grants it: every node is scraped."
-    return (f"\n(Not by removing resourceNames from the rule of {grant.role.ref} that names it: that rule also grants "
-            f"{', '.join(others)}, which would then hold for every object.)")
+    if others:
+        return add_fix + (f"\n(Not by removing resourceNames from the rule of {grant.role.ref} that names it: that rule "
+                          f"also grants {', '.join(others)}, which would then hold for every object.)")
+    if not first:
+        return add_fix + "\nOr remove resourceNames from the rule that grants it: every node is scraped."
+    return (f"Remove `resourceNames` from the rule of {role_label(grant.role)} ({grant.rule.describe()}): it then "
+            f"grants this for every target.\nOr:\n{add_fix}")
 
 
 @check("KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110")
@@ -810,7 +814,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             fix = (f"Better (KS209): {_direct_kubelet_scrape(job, need, identity, authorizer, ctx)}. Or, keeping the proxy (get "
                    f"nodes/proxy also allows exec in every pod on every node, KS201):\n" + fix)
         if restricted:
-            fix += _unnamed_alternative([need.decision, *need.alternative_decisions])
+            # (the proxied node scrape keeps its better way first: direct, with nodes/metrics)
+            fix = _unnamed_fix([need.decision, *need.alternative_decisions], fix, first=not proxied_nodes)
         if need.review is not None and request.is_resource and request.name:
             # The proxy reviews that one object: the rule need not open the subresource (services/proxy reaches
             # any Service through the API server) for every other name.
