@@ -1825,7 +1825,14 @@ def test_name_restricted_rule_of_just_the_request_is_still_unrestricted(tmp_path
              '  - {apiGroups: [""], resources: [nodes/metrics], verbs: [get], resourceNames: [""]}\n')
     _setup(tmp_path, RN_JOBS, _cluster_role("prometheus", rules) + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
     [finding] = [f for f in _lint(tmp_path) if f.rule == "KS102"]
-    assert finding.fix.endswith("\nOr remove resourceNames from the rule that grants it: every node is scraped.")
+    # Removing the names comes first, as for KS101: the rule then serves the scrape. Added beside it, the rule the
+    # fix used to put first left the named one granting nothing used (KS203) — probe handwritten7.
+    assert finding.fix.startswith('Remove `resourceNames` from the rule of ClusterRole/prometheus ({apiGroups: [""], '
+                                  'resources: [nodes/metrics], resourceNames: [""], verbs: [get]}): it then grants '
+                                  'this for every target.\nOr:\nAdd to ClusterRole prometheus'), finding.fix
+    text = (tmp_path / "rbac.yaml").read_text()
+    (tmp_path / "rbac.yaml").write_text(text.replace(', resourceNames: [""]', ""))
+    assert not {f.rule for f in _lint(tmp_path)} & {"KS102", "KS203"}
 
 
 def test_ks107_own_namespace_needs_the_namespace_file_and_the_fix_projects_it(tmp_path: Path) -> None:
@@ -1960,3 +1967,26 @@ def test_ks105_fix_where_the_namespace_s_role_binding_is_there_and_only_its_role
     assert "kind: Role\n" in copy
     (tmp_path / "setup" / "copy.yaml").write_text(copy.replace("namespace: default", "namespace: kube-system"))
     assert not [f for f in _lint(tmp_path / "setup") if f.severity in ("error", "warning")]
+
+
+def test_ks105_rebinding_in_the_needed_namespace_deletes_the_idle_rolebinding(tmp_path: Path) -> None:
+    """A RoleBinding in monitoring holds the pod rule a job needs in apps: the fix said only "bind it with a
+    RoleBinding in namespace apps", and applied, KS203 fired on the RoleBinding left in monitoring, which granted
+    nothing any job uses. The fix now deletes it too; applied literally, nothing is left to report. A RoleBinding
+    also used for a need in its own namespace is kept."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    job = PODS_JOB + "            namespaces: {names: [apps]}\n"
+    role = _cluster_role("prometheus", rules) + "---\n"
+    setup = _setup(tmp_path, job, role + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert finding.fix == (
+        "Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a RoleBinding in namespace apps (the "
+        "RoleBinding prometheus grants only inside namespace monitoring). Then delete RoleBinding "
+        "monitoring/prometheus: no job of monitoring/prometheus uses what it grants there.")
+    (tmp_path / "rbac.yaml").write_text(role + _binding("RoleBinding", "ClusterRole", "prometheus", "apps"))
+    assert [f"{f.rule} {f.message}" for f in _lint(setup) if f.severity in ("error", "warning")] == []
+    own = job + "      - job_name: own-pods\n        kubernetes_sd_configs:\n          - role: pod\n" \
+        "            namespaces: {names: [monitoring]}\n"
+    setup = _setup(tmp_path, own, role + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert "Then delete" not in finding.fix

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
-from manifests import prometheus_deployment
+from manifests import prometheus_deployment, scraper_rbac
 
 SCRAPER = """\
 apiVersion: v1
@@ -76,6 +76,23 @@ def test_ks503_fix_moves_the_entry_when_another_subject_holds_the_rule(tmp_path:
     # what Grafana's token needs is not modelled: deleting the entry could take away what it uses
     fix = _ks503_fix(tmp_path, SCRAPER.replace("ROLE", "pod") + GRAFANA)
     assert fix.startswith('Write `apiGroups: ["networking.k8s.io"]` in this rule')
+
+
+def test_ks503_fix_repairs_a_misspelt_resource_a_job_needs(tmp_path: Path) -> None:
+    """`Nodes` / `node` / `endpoint` beside a job that lists nodes or endpoints: the fix said "Delete this rule: no
+    scrape job reads Nodes" (it looked for the misspelt name among the jobs' needs), which deletes the very grant
+    the node job lacks; the entry is to be repaired. Applied, the config is clean."""
+    scraper = SCRAPER.replace("[extensions]", '["networking.k8s.io"]')  # (one KS503 per config)
+    node_job = scraper.replace("ROLE", "node")
+    fix = _ks503_fix(tmp_path, node_job.replace("[nodes, services", "[Nodes, services"))
+    assert fix == "Replace 'Nodes' with 'nodes' in `resources`."
+    fix = _ks503_fix(tmp_path, node_job.replace("[nodes, services", "[node, services"))
+    assert fix == "Replace 'node' with 'nodes' in `resources`."
+    fix = _ks503_fix(tmp_path, scraper.replace("ROLE", "endpoints").replace(", endpoints, pods]", ", endpoint, pods]"))
+    assert fix == "Replace 'endpoint' with 'endpoints' in `resources`."
+    # a job that reads none of it still gets the deletion, naming the resource meant
+    fix = _ks503_fix(tmp_path, scraper.replace("ROLE", "pod").replace("[nodes, services", "[Nodes, services"))
+    assert fix.startswith("Delete 'Nodes' from this rule: no scrape job of monitoring/prometheus reads nodes,")
 
 
 AGGREGATED = """\
@@ -710,3 +727,60 @@ def test_ks502_no_cluster_role_fix_when_the_namesake_grants_nothing_through_a_ro
     role = KUBE_PROMETHEUS_NAMES.split("---\n")[1]
     (tmp_path / "rbac.yaml").write_text(KUBE_PROMETHEUS_NAMES + "---\n" + role.replace("namespace: monitoring", "namespace: kube-system"))
     assert not lint_paths([str(tmp_path)], Options(select={"KS502"})).findings
+
+
+APISERVER_JOB = scraper_rbac("""\
+- apiGroups: [""]
+  resources: [services, pods]
+  verbs: [list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [list, watch]
+- nonResourceURLs: ["/metrics/*"]
+  verbs: [get]
+""") + prometheus_deployment() + """---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+    - job_name: apiserver
+      scheme: https
+      metrics_path: PATH
+      tls_config: {ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt}
+      bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+      kubernetes_sd_configs:
+      - role: endpointslice
+        namespaces: {names: [default]}
+      relabel_configs:
+      - source_labels: [__meta_kubernetes_namespace, __meta_kubernetes_service_name, __meta_kubernetes_endpointslice_port_name]
+        action: keep
+        regex: default;kubernetes;https
+"""
+
+
+def test_ks505_metrics_slash_star_fix_replaces_it_when_no_job_reads_below(tmp_path: Path) -> None:
+    """`/metrics/*` for an API server job scraping /metrics: the fix said "Add '/metrics' next to it", which, applied,
+    left `/metrics/*` as a grant no job uses (KS203). With nothing below /metrics/ read, it is replaced; applied, the
+    config is clean. A job that also reads /metrics/slis keeps the entry."""
+    [finding] = [f for f in _lint_text(tmp_path, APISERVER_JOB.replace("PATH", "/metrics")) if f.rule == "KS505"]
+    assert finding.fix == ("Replace '/metrics/*' with '/metrics': no scrape job of monitoring/prometheus reads a path "
+                           "below /metrics/.")
+    assert not _serious(_lint_text(tmp_path, APISERVER_JOB.replace("PATH", "/metrics").replace('["/metrics/*"]',
+                                                                                               '["/metrics"]')))
+    both = APISERVER_JOB.replace("PATH", "/metrics/slis").replace("- job_name: apiserver", """- job_name: apiserver-metrics
+      scheme: https
+      tls_config: {ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt}
+      bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+      kubernetes_sd_configs:
+      - role: endpointslice
+        namespaces: {names: [default]}
+      relabel_configs:
+      - source_labels: [__meta_kubernetes_namespace, __meta_kubernetes_service_name, __meta_kubernetes_endpointslice_port_name]
+        action: keep
+        regex: default;kubernetes;https
+    - job_name: apiserver""")
+    [finding] = [f for f in _lint_text(tmp_path, both) if f.rule == "KS505"]
+    assert finding.fix.startswith("Add '/metrics' next to it")
+    assert not _serious(_lint_text(tmp_path, both.replace('["/metrics/*"]', '["/metrics", "/metrics/*"]')))

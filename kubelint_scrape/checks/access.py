@@ -300,20 +300,24 @@ def _name_restriction(decisions: list[Decision]) -> str:
     return ""
 
 
-def _unnamed_alternative(decisions: list[Decision]) -> str:
-    """KS102's second way, removing resourceNames from the rule that allows the scrape only for names — offered when
-    that rule grants nothing but what was asked: otherwise its other resources and verbs would then hold for every
-    object too (a rule `get nodes/metrics, nodes/proxy, secrets` with resourceNames [""] opened exec on every node,
-    KS201, and every Secret, KS204)."""
+def _unnamed_fix(decisions: list[Decision], add_fix: str, first: bool = True) -> str:
+    """KS102's fix when a rule allows the scrape only for names: removing its resourceNames, first (`first`), as
+    for KS101 — adding the rule beside it, the alternative, leaves the named rule granting nothing used (KS203) —
+    when that rule grants nothing but what was asked; otherwise its other resources and verbs would then hold for
+    every object too (a rule `get nodes/metrics, nodes/proxy, secrets` with resourceNames [""] opened exec on every
+    node, KS201, and every Secret, KS204), and the rule is added."""
     grant = next((g for d in decisions for g in d.name_restricted), None)
     if grant is None:
-        return ""
+        return add_fix
     request = next(d.request for d in decisions if grant in d.name_restricted)
     others = _beyond(grant.rule, [request])
-    if not others:
-        return "\nOr remove resourceNames from the rule that grants it: every node is scraped."
-    return (f"\n(Not by removing resourceNames from the rule of {grant.role.ref} that names it: that rule also grants "
-            f"{', '.join(others)}, which would then hold for every object.)")
+    if others:
+        return add_fix + (f"\n(Not by removing resourceNames from the rule of {grant.role.ref} that names it: that rule "
+                          f"also grants {', '.join(others)}, which would then hold for every object.)")
+    if not first:
+        return add_fix + "\nOr remove resourceNames from the rule that grants it: every node is scraped."
+    return (f"Remove `resourceNames` from the rule of {role_label(grant.role)} ({grant.rule.describe()}): it then "
+            f"grants this for every target.\nOr:\n{add_fix}")
 
 
 @check("KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110")
@@ -422,11 +426,41 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
         namespaces = sorted({g.binding.namespace or "" for g in scoped or [grant]})
         return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a RoleBinding in namespace "
                 f"{namespace} ({held} grant{'' if several else 's'} only inside namespace{'s' if len(namespaces) > 1 else ''} "
-                f"{_and_list(namespaces)}).")
+                f"{_and_list(namespaces)}).") + _idle_after_rebinding(scoped or [grant], identity, requests, analysis)
     if grant.role.kind == "ClusterRole":
         return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
                 f"({held} cannot grant {kind}).")
     return fix_text(authorizer, identity, requests, analysis)
+
+
+def _idle_after_rebinding(grants: list[Grant], identity: Identity, requests: list[Request], analysis) -> str:
+    """The rest of KS105's fix when the RoleBindings that hold the need in the wrong namespace grant the identity
+    nothing it uses there: bound again where the need is, they are left granting for nothing (KS203 on each once
+    the fix is applied), so the fix deletes them too. Only bindings that name the identity itself (a Group
+    binding serves other accounts), that no requirement of the identity is granted through and no other denied one
+    holds out of scope (`requests`: this finding's); none when the identity's token serves more than the modelled
+    jobs (what it uses there is not known)."""
+    from ..grants import requirements, unmodelled
+
+    if unmodelled(analysis, identity):
+        return ""
+    used: set[int] = set()
+    for requirement in requirements(analysis, identity):
+        decision = requirement.decision
+        if decision.allowed:
+            used.update(id(g.binding) for g in decision.grants)
+        elif requirement.request not in requests:
+            # another denied need the binding holds out of scope: its own fix may keep the binding (limiting a
+            # cluster-wide discovery to the binding's namespaces)
+            used.update(id(g.binding) for g in decision.out_of_scope)
+    idle = list({id(g.binding): g.binding for g in grants
+                 if not g.binding.builtin and g.binding.obj is not None and id(g.binding) not in used
+                 and names_identity(g.binding, identity)}.values())
+    if not idle:
+        return ""
+    names = _and_list([f"RoleBinding {b.namespace}/{b.name}" for b in idle])
+    return (f" Then delete {names}: no job of {identity} uses what {'it grants' if len(idle) == 1 else 'they grant'} "
+            f"there.")
 
 
 # The resources Kubernetes discovery lists per namespace (an SD config's `namespaces` limits these, and a Role can
@@ -793,7 +827,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             fix = (f"Better (KS209): {_direct_kubelet_scrape(job, need, identity, authorizer, ctx)}. Or, keeping the proxy (get "
                    f"nodes/proxy also allows exec in every pod on every node, KS201):\n" + fix)
         if restricted:
-            fix += _unnamed_alternative([need.decision, *need.alternative_decisions])
+            # (the proxied node scrape keeps its better way first: direct, with nodes/metrics)
+            fix = _unnamed_fix([need.decision, *need.alternative_decisions], fix, first=not proxied_nodes)
         if need.review is not None and request.is_resource and request.name:
             # The proxy reviews that one object: the rule need not open the subresource (services/proxy reaches
             # any Service through the API server) for every other name.

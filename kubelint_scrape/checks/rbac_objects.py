@@ -11,14 +11,14 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import replace
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..authproxy import reviewed_resources, unknown_review
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches
 from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Subject, Workspace, role_from_object, rule_field_items
-from ..rbac import Request, non_resource_url_matches, rule_allows
+from ..rbac import Request, non_resource_url_matches, rule_allows, url_pattern_matches
 from ..rbacvalidate import (RBAC_PREFIX, ROLE_REF_CHANGES, role_ref_change, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
                             served_version_problems)
 from ..rbacvalidate import binding_label as _binding_label
@@ -439,7 +439,9 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                 if "/" in resource and (any((g, resource) in reviewed_resources(ws) for g in rule.api_groups)
                                         or (unknown_review(ws) and not _typo_of_subresource(rule, resource, version))):
                     continue  # a made-up subresource a kube-rbac-proxy of the inputs reviews (or may): used, not dead
-                yield _unknown_resource(role, rule, resource, at(rule.path, pos), version, _scrapers_not_needing(ctx, rule, resource),
+                # (lazy, with the resource the entry was meant to be: `Nodes` for a node job is a repair, not dead)
+                yield _unknown_resource(role, rule, resource, at(rule.path, pos), version,
+                                        lambda meant, rule=rule: _scrapers_not_needing(ctx, rule, meant),
                                         reviewed_resources(ws))
 
 
@@ -578,9 +580,12 @@ def _sibling_rule(role: RoleDef, rule: PolicyRule, group: str, resource: str) ->
 
 
 def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span, version: tuple[int, int],
-                      unneeded: list | None = None, reviewed: frozenset[tuple[str, str]] = frozenset()) -> Finding:
-    """`unneeded`: the scrapers that hold the rule and read nothing of the resource (_scrapers_not_needing): the fix
-    then deletes the entry, the repair becoming the alternative. `reviewed`: the (group, resource/subresource) a
+                      unneeded: Callable[[str], list] | None = None,
+                      reviewed: frozenset[tuple[str, str]] = frozenset()) -> Finding:
+    """`unneeded(meant)`: the scrapers that hold the rule and read nothing of `meant` (_scrapers_not_needing), asked
+    with the resource the entry was meant to be (the suggested replacement: a job listing nodes needs `Nodes`
+    repaired, not deleted); when there are such scrapers the fix deletes the entry, the repair becoming the
+    alternative. `reviewed`: the (group, resource/subresource) a
     kube-rbac-proxy of the inputs reviews (authproxy.reviewed_resources), which a misspelt `services/<name>` meant."""
     if not resource:
         return _empty_item("KS503", role, rule, "resources", span, {"resource": resource, "apiGroups": list(rule.api_groups),
@@ -668,9 +673,10 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
     else:
         fix = (f"Use the plural, lowercase resource name and the API group that serves it (see `kubectl "
                f"api-resources`), e.g. {_rule_yaml(fix_groups or groups, [replacement], verbs, rule.resource_names)}.")
-    if unneeded:
+    unneeded_by = unneeded(replacement) if unneeded else []
+    if unneeded_by:
         fix = (f"Delete {'this rule' if only else repr(resource) + ' from this rule'}: no scrape job of "
-               f"{', '.join(map(str, unneeded))} reads {base}, so "
+               f"{', '.join(map(str, unneeded_by))} reads {replacement.partition('/')[0]}, so "
                f"granting it in the group that serves it would only add an unused grant (KS203). Should a job come to "
                f"need it: {fix[:1].lower()}{fix[1:]}")
     return Finding(
@@ -782,7 +788,7 @@ def _unknown_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, url_ru
 def ineffective_wildcard(ctx: Context) -> Iterator[Finding]:
     for role in _roles(ctx):
         for rule in role.rules:
-            yield from _ineffective_in_rule(role, rule)
+            yield from _ineffective_in_rule(role, rule, lambda rule=rule: _urls_needed(ctx, rule))
 
 
 def _group_pattern_fix(pattern: str) -> str:
@@ -797,7 +803,30 @@ def _group_pattern_fix(pattern: str) -> str:
     return "List the API groups the subjects need explicitly (e.g. `apiGroups: [\"apps\", \"batch\"]`); a `*` would add every group."
 
 
-def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
+def _urls_needed(ctx: Context, rule: PolicyRule) -> tuple[list, set[str]] | None:
+    """The scrapers holding `rule` and the non-resource URLs they request (every job need, Alertmanager discovery and
+    sidecars), or None when that is not known: as _scrapers_not_needing, a rule no scraper holds, one another
+    subject holds too, or a holder whose token serves more than the modelled jobs."""
+    from ..grants import requirements
+    from .privilege import privilege_state  # privilege.py imports this module
+
+    state = privilege_state(ctx)
+    holding = ctx.once("holding by rule", lambda: {id(h.rule): h for h in state.all_holdings}).get(id(rule))
+    if holding is None or state.co_holders(holding):
+        return None
+    urls: set[str] = set()
+    for identity in holding.identities:
+        jobs = state.jobs.get(identity)
+        if not jobs or state.unmodelled(identity):
+            return None
+        urls.update(need.request.url for job in jobs for need in job.needs if need.request.url)
+        urls.update(r.request.url for r in requirements(ctx.analysis, identity, jobs) if r.request.url)
+    return list(holding.identities), urls
+
+
+def _ineffective_in_rule(role: RoleDef, rule: PolicyRule,
+                         urls_needed: Callable[[], tuple[list, set[str]] | None] = lambda: None) -> Iterator[Finding]:
+    """`urls_needed()`: the scrapers holding the rule and the URLs they request (_urls_needed), None when not known."""
     where = f"{_label(role)} rules[{rule.index}]"
     ref = role.obj.ref if role.obj else role.ref
     for resource, pos in _items(rule, "resources"):
@@ -858,12 +887,19 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule) -> Iterator[Finding]:
                 for other in role.rules if other.non_resource_urls
             )
             if not covered:
+                fix = (f"Add {bare!r} next to it (`nonResourceURLs: {_quote([bare, url])}`), or write {bare + '*'!r}, "
+                       f"which matches both.")
+                needed = urls_needed()
+                if needed is not None and not any(url_pattern_matches(url, u) for u in needed[1]):
+                    # its scrapers read nothing below bare/ (the API server's /metrics job): kept beside bare, the
+                    # entry would be a grant no job uses (KS203), and `bare*` grants the paths below too
+                    fix = (f"Replace {url!r} with {bare!r}: no scrape job of {', '.join(map(str, needed[0]))} reads a "
+                           f"path below {bare}/.")
                 yield Finding(
                     "KS505", at(rule.path, pos),
                     f"{where}: nonResourceURL {url!r} matches paths below {bare}/ but not {bare} itself, and nothing in "
                     f"{_label(role)} grants {bare}: a request for {bare} is denied",
-                    fix=f"Add {bare!r} next to it (`nonResourceURLs: {_quote([bare, url])}`), or write {bare + '*'!r}, "
-                        f"which matches both.",
+                    fix=fix,
                     object=ref, data={"nonResourceURL": url, "uncovered": bare},
                 )
 
