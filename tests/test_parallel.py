@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the parallel read needs fork()")
 
 
-@pytest.fixture
-def tree(tmp_path: Path) -> list[str]:
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Built once for the module (no test writes to it): a lint of the whole tree is the suite's costliest step."""
+    tmp_path = tmp_path_factory.mktemp("tree")
     shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures")
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     broken = tmp_path / "broken"
@@ -42,6 +44,12 @@ def tree(tmp_path: Path) -> list[str]:
     (kustomized / "sa.yaml").write_text("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: kustomized-only\n")
     files, _problems = discover([str(tmp_path)])
     return files
+
+
+@pytest.fixture(scope="module")
+def serial_report(tree: list[str]) -> str:
+    """The whole tree linted serially with the default limits, the report every forked way must print."""
+    return _report([read_source(path, Limits()) for path in tree])
 
 
 def _report(sources, limits: Limits | None = None) -> str:
@@ -72,7 +80,7 @@ def test_the_forked_read_equals_the_serial_read(tree: list[str], monkeypatch: py
     assert ("monitoring", "kustomized-only") in workspace.service_accounts
 
 
-def test_a_failing_worker_costs_only_time(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_worker_costs_only_time(tree: list[str], serial_report: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
     def broken_pickle(*_args, **_kwargs):
@@ -84,10 +92,10 @@ def test_a_failing_worker_costs_only_time(tree: list[str], monkeypatch: pytest.M
     limits = Limits()
     forked = parallel.read_sources(tree, limits, min_files=1, min_bytes=0)
     assert [s.path for s in forked] == tree
-    assert _report(forked) == _report([read_source(path, limits) for path in tree])
+    assert _report(forked) == serial_report
 
 
-def test_a_refused_fork_costs_only_time(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_fork_costs_only_time(tree: list[str], serial_report: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
     def refused():
@@ -96,7 +104,7 @@ def test_a_refused_fork_costs_only_time(tree: list[str], monkeypatch: pytest.Mon
     monkeypatch.setattr(os, "fork", refused)
     limits = Limits()
     read = parallel.read_sources(tree, limits, min_files=1, min_bytes=0)
-    assert _report(read) == _report([read_source(path, limits) for path in tree])
+    assert _report(read) == serial_report
 
 
 def test_small_inputs_and_stdin_are_read_in_this_process(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -114,7 +122,8 @@ def test_small_inputs_and_stdin_are_read_in_this_process(tree: list[str], monkey
     parallel.read_sources(tree, Limits(), min_files=1, min_bytes=0)
 
 
-def test_config_checks_in_a_worker_give_the_serial_findings(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_checks_in_a_worker_give_the_serial_findings(tree: list[str], serial_report: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """lint_sources(parallel=True) hands KS601/KS602/KS604 to a forked worker: same report, worker or not."""
     from kubelint_scrape import engine
 
@@ -128,11 +137,9 @@ def test_config_checks_in_a_worker_give_the_serial_findings(tree: list[str], mon
         return real_fork()
 
     monkeypatch.setattr(os, "fork", counting_fork)
-    sources = [read_source(path, Limits()) for path in tree]
-    serial = render("json", lint_sources(sources, Options()), color=False, show_assumptions=False, quiet=False)
     fresh = [read_source(path, Limits()) for path in tree]
     forked = render("json", lint_sources(fresh, Options(), parallel=True), color=False, show_assumptions=False, quiet=False)
-    assert forks and forked == serial
+    assert forks and forked == serial_report
 
 
 def test_progress_counts_every_file_once_the_workers_share_when_it_arrives(tree: list[str],
