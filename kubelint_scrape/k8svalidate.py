@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from .findings import Finding
 from .load import Source, plain_scalar
 from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents, rule_field_items
+from .operatorfields import CONSEQUENCES, misspelt_fields
 from .resources import knowledge
 from .schema_check import SchemaError, load
 from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, get_path, value_span
@@ -235,6 +236,8 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
         errors += _required_but_null(doc, validator, definition)
     for error in errors:
         yield _type_finding(source, doc, label, error, validator)
+    if definition in CUSTOM_RESOURCES:
+        yield from _misspelt_field_findings(source.path, doc, kind, label)
     if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
         yield from _agent_daemonset_rules(source.path, doc, label)
     if definition in ("PodMonitor", "MonitoringObject"):
@@ -288,6 +291,14 @@ def _without_nulls(value: Any, path: tuple, nulled: set) -> Any:
         copy.ipos = value.ipos
         return copy
     return value
+
+
+def _misspelt_field_findings(path: str, doc: YMap, kind: str, label: str) -> Iterator[Finding]:
+    """A misspelt key of an operator object's spec or endpoints (operatorfields.py): a strict-validation-only
+    refusal like every unknown field (STRICT_ONLY), the object is created without it."""
+    for error, match in misspelt_fields(doc, kind):
+        consequence = CONSEQUENCES.get((kind, match), "") if len(error.path) == 2 else ""
+        yield unknown_field_finding(path, doc, label, error, match, consequence)
 
 
 # PrometheusAgentSpec x-kubernetes-validations (prometheus-operator pkg/apis/monitoring/v1alpha1
@@ -634,16 +645,7 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
 
     data = {"check": f"schema:{error.kind}", "path": _where(error.path)}
     if error.kind == "additional":
-        name = error.key
-        container = error.container
-        span = at(path, container.key_pos(name)) if isinstance(container, YMap) else at(path, doc.pos)
-        parent = _where(error.path[:-1]) or "the top level"
-        match = did_you_mean(name, error.allowed)
-        hint = f' (did you mean "{match}"?)' if match else ""
-        fix = f'Rename "{name}" to "{match}".' if match else f'Remove "{name}"; {parent} takes: {", ".join(sorted(a for a in error.allowed if isinstance(a, str)))}.'
-        return Finding(RULE, span, f'{label}: unknown field "{name}" in {parent}{hint}; kubectl apply refuses it '
-                       f"(strict decoding error: unknown field), other clients drop it silently", fix=fix, object=label,
-                       data={**data, "suggestion": match} if match else data)
+        return unknown_field_finding(path, doc, label, error, did_you_mean(error.key, error.allowed))
     if error.kind == "required":
         return _required_finding(path, doc, label, error, validator, data)
     container, key = error.container, error.key
@@ -703,6 +705,23 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
     else:
         fix = f"Write `{fieldname}: {better if better is not None else example}`."
     return Finding(RULE, span, message, fix=fix, object=label, data=data)
+
+
+def unknown_field_finding(path: str, doc: YMap, label: str, error: SchemaError, match: str | None,
+                          consequence: str = "") -> Finding:
+    """KS602 at an unknown key (an "additional" SchemaError), with "did you mean `match`" when there is one: the
+    schema's closed mappings and the misspelt keys of an operator object's spec (operatorfields.py). `consequence`:
+    what the object loses with the dropped field, when that is more than the field (a monitor without endpoints)."""
+    name, container = error.key, error.container
+    data = {"check": "schema:additional", "path": _where(error.path)}
+    span = at(path, container.key_pos(name)) if isinstance(container, YMap) else at(path, doc.pos)
+    parent = _where(error.path[:-1]) or "the top level"
+    hint = f' (did you mean "{match}"?)' if match else ""
+    fix = f'Rename "{name}" to "{match}".' if match else f'Remove "{name}"; {parent} takes: {", ".join(sorted(a for a in error.allowed if isinstance(a, str)))}.'
+    return Finding(RULE, span, f'{label}: unknown field "{name}" in {parent}{hint}; kubectl apply refuses it '
+                   f"(strict decoding error: unknown field), other clients drop it silently"
+                   + (f": {consequence}" if consequence else ""), fix=fix, object=label,
+                   data={**data, "suggestion": match} if match else data)
 
 
 # Required fields whose schema example would mislead (labelSelector's is a Prometheus pod's labels): (what the
