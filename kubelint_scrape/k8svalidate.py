@@ -234,10 +234,18 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
     errors = validator.errors(doc, validator.definition(definition))
     if definition in CUSTOM_RESOURCES:
         errors += _required_but_null(doc, validator, definition)
+    typos = list(misspelt_fields(doc, kind)) if definition in CUSTOM_RESOURCES else []
     for error in errors:
-        yield _type_finding(source, doc, label, error, validator)
-    if definition in CUSTOM_RESOURCES:
-        yield from _misspelt_field_findings(source.path, doc, kind, label)
+        finding = _type_finding(source, doc, label, error, validator)
+        typo = next(((t, m) for t, m in typos if error.kind == "required" and t.path[:-1] == error.path
+                     and m == error.allowed[0]), None)
+        if typo is not None:  # `selecter:` for the required `selector:`: one finding, the rename
+            typos.remove(typo)
+            finding = _misspelt_required(source.path, finding, *typo)
+        yield finding
+    for typo, match in typos:
+        consequence = CONSEQUENCES.get((kind, match), "") if len(typo.path) == 2 else ""
+        yield unknown_field_finding(source.path, doc, label, typo, match, consequence)
     if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
         yield from _agent_daemonset_rules(source.path, doc, label)
     if definition in ("PodMonitor", "MonitoringObject"):
@@ -293,12 +301,16 @@ def _without_nulls(value: Any, path: tuple, nulled: set) -> Any:
     return value
 
 
-def _misspelt_field_findings(path: str, doc: YMap, kind: str, label: str) -> Iterator[Finding]:
-    """A misspelt key of an operator object's spec or endpoints (operatorfields.py): a strict-validation-only
-    refusal like every unknown field (STRICT_ONLY), the object is created without it."""
-    for error, match in misspelt_fields(doc, kind):
-        consequence = CONSEQUENCES.get((kind, match), "") if len(error.path) == 2 else ""
-        yield unknown_field_finding(path, doc, label, error, match, consequence)
+def _misspelt_required(path: str, finding: Finding, typo: SchemaError, match: str) -> Finding:
+    """The Required-value refusal of a field written misspelt (operatorfields.py): at the misspelt key, fixed by the
+    rename (adding the field beside it would leave an unknown field). A misspelt optional key is an unknown field
+    only (STRICT_ONLY: the object is created without it); this one refuses the object, whatever the client."""
+    field = _where(typo.path[:-1] + (match,))
+    return Finding(RULE, at(path, typo.container.key_pos(typo.key)),
+                   f'{finding.object}: {field} is missing — written "{typo.key}", a field the CRD does not define, '
+                   f"which the API server drops — so the object is rejected ({field}: Required value)",
+                   fix=f'Rename "{typo.key}" to "{match}".', object=finding.object,
+                   data={**finding.data, "suggestion": match})
 
 
 # PrometheusAgentSpec x-kubernetes-validations (prometheus-operator pkg/apis/monitoring/v1alpha1

@@ -98,3 +98,17 @@ def test_a_misspelt_key_does_not_refuse_the_object(tmp_path):
     assert findings[0].fix == 'Rename "prot" to "port".'
     doc = next(doc for _document, doc in iter_documents(source))
     assert not refused_by_server(source, doc)
+
+
+def test_a_misspelt_required_field_is_one_refusal_at_the_key(tmp_path):
+    """`selecter:` leaves spec.selector missing: the API server refuses the object (not STRICT_ONLY), reported once,
+    at the misspelt key, fixed by the rename rather than by adding a second key."""
+    path = tmp_path / "monitor.yaml"
+    path.write_text("apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\n"
+                    "spec:\n  selecter: {}\n  endpoints:\n    - port: web\n")
+    source = load_source(str(path))
+    findings = source_findings(source)
+    assert [(f.data["check"], f.span.line, f.span.column, f.fix) for f in findings] == [
+        ("schema:required", 5, 3, 'Rename "selecter" to "selector".')]
+    doc = next(doc for _document, doc in iter_documents(source))
+    assert refused_by_server(source, doc)
