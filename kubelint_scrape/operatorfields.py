@@ -47,8 +47,8 @@ def typo_of(key: Any, fields: tuple[str, ...], present: Any = ()) -> str | None:
     lowered = key.lower()
     best, best_distance = None, 3
     for field in fields:
-        if field in present:
-            continue
+        if field in present or abs(len(field) - len(key)) > allowed_distance(field):
+            continue  # (more letters apart than edits allowed: not worth the distance)
         distance = edit_distance(lowered, field.lower())
         if distance <= allowed_distance(field) and distance < best_distance:
             best, best_distance = field, distance
