@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from .findings import Finding
 from .load import Source, plain_scalar
 from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents, rule_field_items
+from .operatorfields import CONSEQUENCES, misspelt_fields
 from .resources import knowledge
 from .schema_check import SchemaError, load
 from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, get_path, value_span
@@ -233,8 +234,18 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
     errors = validator.errors(doc, validator.definition(definition))
     if definition in CUSTOM_RESOURCES:
         errors += _required_but_null(doc, validator, definition)
+    typos = list(misspelt_fields(doc, kind)) if definition in CUSTOM_RESOURCES else []
     for error in errors:
-        yield _type_finding(source, doc, label, error, validator)
+        finding = _type_finding(source, doc, label, error, validator)
+        typo = next(((t, m) for t, m in typos if error.kind == "required" and t.path[:-1] == error.path
+                     and m == error.allowed[0]), None)
+        if typo is not None:  # `selecter:` for the required `selector:`: one finding, the rename
+            typos.remove(typo)
+            finding = _misspelt_required(source.path, finding, *typo)
+        yield finding
+    for typo, match in typos:
+        consequence = CONSEQUENCES.get((kind, match), "") if len(typo.path) == 2 else ""
+        yield unknown_field_finding(source.path, doc, label, typo, match, consequence)
     if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
         yield from _agent_daemonset_rules(source.path, doc, label)
     if definition in ("PodMonitor", "MonitoringObject"):
@@ -288,6 +299,18 @@ def _without_nulls(value: Any, path: tuple, nulled: set) -> Any:
         copy.ipos = value.ipos
         return copy
     return value
+
+
+def _misspelt_required(path: str, finding: Finding, typo: SchemaError, match: str) -> Finding:
+    """The Required-value refusal of a field written misspelt (operatorfields.py): at the misspelt key, fixed by the
+    rename (adding the field beside it would leave an unknown field). A misspelt optional key is an unknown field
+    only (STRICT_ONLY: the object is created without it); this one refuses the object, whatever the client."""
+    field = _where(typo.path[:-1] + (match,))
+    return Finding(RULE, at(path, typo.container.key_pos(typo.key)),
+                   f'{finding.object}: {field} is missing — written "{typo.key}", a field the CRD does not define, '
+                   f"which the API server drops — so the object is rejected ({field}: Required value)",
+                   fix=f'Rename "{typo.key}" to "{match}".', object=finding.object,
+                   data={**finding.data, "suggestion": match})
 
 
 # PrometheusAgentSpec x-kubernetes-validations (prometheus-operator pkg/apis/monitoring/v1alpha1
@@ -634,16 +657,7 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
 
     data = {"check": f"schema:{error.kind}", "path": _where(error.path)}
     if error.kind == "additional":
-        name = error.key
-        container = error.container
-        span = at(path, container.key_pos(name)) if isinstance(container, YMap) else at(path, doc.pos)
-        parent = _where(error.path[:-1]) or "the top level"
-        match = did_you_mean(name, error.allowed)
-        hint = f' (did you mean "{match}"?)' if match else ""
-        fix = f'Rename "{name}" to "{match}".' if match else f'Remove "{name}"; {parent} takes: {", ".join(sorted(a for a in error.allowed if isinstance(a, str)))}.'
-        return Finding(RULE, span, f'{label}: unknown field "{name}" in {parent}{hint}; kubectl apply refuses it '
-                       f"(strict decoding error: unknown field), other clients drop it silently", fix=fix, object=label,
-                       data={**data, "suggestion": match} if match else data)
+        return unknown_field_finding(path, doc, label, error, did_you_mean(error.key, error.allowed))
     if error.kind == "required":
         return _required_finding(path, doc, label, error, validator, data)
     container, key = error.container, error.key
@@ -703,6 +717,23 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
     else:
         fix = f"Write `{fieldname}: {better if better is not None else example}`."
     return Finding(RULE, span, message, fix=fix, object=label, data=data)
+
+
+def unknown_field_finding(path: str, doc: YMap, label: str, error: SchemaError, match: str | None,
+                          consequence: str = "") -> Finding:
+    """KS602 at an unknown key (an "additional" SchemaError), with "did you mean `match`" when there is one: the
+    schema's closed mappings and the misspelt keys of an operator object's spec (operatorfields.py). `consequence`:
+    what the object loses with the dropped field, when that is more than the field (a monitor without endpoints)."""
+    name, container = error.key, error.container
+    data = {"check": "schema:additional", "path": _where(error.path)}
+    span = at(path, container.key_pos(name)) if isinstance(container, YMap) else at(path, doc.pos)
+    parent = _where(error.path[:-1]) or "the top level"
+    hint = f' (did you mean "{match}"?)' if match else ""
+    fix = f'Rename "{name}" to "{match}".' if match else f'Remove "{name}"; {parent} takes: {", ".join(sorted(a for a in error.allowed if isinstance(a, str)))}.'
+    return Finding(RULE, span, f'{label}: unknown field "{name}" in {parent}{hint}; kubectl apply refuses it '
+                   f"(strict decoding error: unknown field), other clients drop it silently"
+                   + (f": {consequence}" if consequence else ""), fix=fix, object=label,
+                   data={**data, "suggestion": match} if match else data)
 
 
 # Required fields whose schema example would mislead (labelSelector's is a Prometheus pod's labels): (what the

@@ -19,8 +19,8 @@ the reason is beside the mutation. The tool was wrong three times, and is fixed:
   "set roleRef.kind: Role" where the like-named Role grants the need.
 - `tlsConfig.insecureSkipVerify: "true"` (a string) was read as unset; the CRD refuses it (KS602). tlsConfig is
   now typed and closed as the CRD's TLSConfig (a misspelt key is KS602 with a suggestion).
-Not caught (by design so far): a misspelt key of an Operator spec or endpoint (`endpoint:`, `prot:`,
-`podMetricEndpoints:`) leaves the monitor without jobs, silently.
+A misspelt key of an Operator spec or endpoint (`endpoint:`, `prot:`, `podMetricEndpoints:`), first noted as not
+caught (the monitor lost its jobs silently), is now KS602 with "did you mean" (operatorfields.py, probe-crdtypos).
 """
 
 from __future__ import annotations
@@ -270,12 +270,12 @@ MUTATIONS = [
                   "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: prometheus-k8s\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: prometheus-k8s\nsubjects:\n- kind: ServiceAccount\n  name: prometheus-k8s\n  namespace: monitoring\n",
                   "")],
      ["KS102", "KS104"]),
-    # not caught: unknown fields of an Operator spec/endpoint are not checked (only field types); the monitor makes no
-    # job
+    # KS602: `endpoint` misspells `endpoints`, which the API server drops, so the monitor makes no job (was not
+    # caught: unknown fields of an Operator spec/endpoint were not checked, only field types)
     ("b33 sm-endpoints-typo", B33, [("sm-coredns.yaml",
                   "  endpoints:\n  - port: metrics\n",
                   "  endpoint:\n  - port: metrics\n")],
-     []),
+     ["KS602"]),
     ("b33 role-ns-typo", B33, [("role-kube-system.yaml",
                   "  name: prometheus-k8s\n  namespace: kube-system\nrules",
                   "  name: prometheus-k8s\n  namespace: kube-sytem\nrules")],
@@ -284,11 +284,11 @@ MUTATIONS = [
                   "    port: https\n    scheme: https\n",
                   "    port: https\n    scheme: http\n")],
      ["KS303"]),
-    # not caught, as above
+    # KS602 ("did you mean port"), as above
     ("b33 port-typo", B33, [("sm-ksm.yaml",
                   "  - port: telemetry\n",
                   "  - prot: telemetry\n")],
-     []),
+     ["KS602"]),
     # the operator accepts HTTPS (lower-cased)
     ("b33 scheme-upper", B33, [("sm-kubelet.yaml",
                   "    path: /metrics/probes\n    port: https-metrics\n    scheme: https\n",
@@ -314,11 +314,11 @@ MUTATIONS = [
                   "  jobLabel",
                   "  serviceDiscoveryRole: EndpointSlice\n  jobLabel")],
      ["KS101"]),
-    # not caught, as above
+    # KS602 ("did you mean podMetricsEndpoints"), as above
     ("b33 podmonitor-typo", B33, [("podmonitor.yaml",
                   "  podMetricsEndpoints:\n",
                   "  podMetricEndpoints:\n")],
-     []),
+     ["KS602"]),
     # the operator sets the pod field true, which wins over the ServiceAccount (FACTS §6)
     ("b33 sa-automount-false", B33, [("prometheus.yaml",
                   "automountServiceAccountToken: true\n",
