@@ -173,13 +173,13 @@ def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused], r
                                          for item, c in zip(refused, corrections)))
     rules = authorizer.effective_rules(role)
     rest = [r for r in requests or [] if not (binding_applies(binding, r) and any(rule_allows(rule, r) for rule in rules))]
+    # (an alternative adding the need to the same role, once corrected, is the same repair: not repeated)
+    other = "" if fix.startswith(f"Add to {role.kind} {role.name} (") else f"\nOr:\n{fix}"
     if rest and rest_fix is not None:
         granted = [r for r in requests or [] if r not in rest]
-        # (an alternative adding everything to the same role, once corrected, is the same repair: not repeated)
-        other = "" if fix.startswith(f"Add to {role.kind} {role.name} (") else f"\nOr:\n{fix}"
         return (f"{correct}: the API server refuses {them} for that alone; once accepted, {grant} "
                 f"{_describe_requests(granted)}. For {_describe_requests(rest)} as well:\n{rest_fix(rest)}{other}")
-    return f"{correct}: the API server refuses {them} for that alone; once accepted, {grant} this.\nOr:\n{fix}"
+    return f"{correct}: the API server refuses {them} for that alone; once accepted, {grant} this.{other}"
 
 
 def _lower_first(text: str) -> str:
