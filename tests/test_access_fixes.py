@@ -1935,3 +1935,19 @@ def test_ks105_fix_does_not_add_to_a_cluster_bound_cluster_role_as_if_namespaced
     [finding] = [f for f in _lint(tmp_path) if f.rule in ACCESS]
     assert finding.fix.startswith("Add to ClusterRole prometheus (bound by ClusterRoleBinding prometheus), or for least "
                                   "privilege create a Role in namespace monitoring"), finding.fix
+
+
+@pytest.mark.parametrize("version, gate", [("1.31", False), ("1.32", True)])
+def test_ks110_fix_offers_the_feature_gate_only_where_it_exists(version: str, gate: bool) -> None:
+    """KubeletFineGrainedAuthz arrived as alpha in 1.32 (FACTS §1): on 1.31 a kubelet or API server started with
+    `--feature-gates=KubeletFineGrainedAuthz=true` refuses the unknown gate and does not start, so the fix may offer
+    the gate on 1.32 only; upgrading to 1.33 (on by default) is the way on older versions."""
+    from kubelint_scrape.analyse import Assumptions
+
+    case = Path(__file__).parent.parent / "fixtures" / "KS110" / "fail-kubelet-healthz-subpath-on-1.31"
+    found = lint_paths([str(case)], Options(assumptions=Assumptions(kubernetes_version=version))).findings
+    [finding] = [f for f in found if f.rule == "KS110"]
+    assert finding.fix.startswith("Upgrade the cluster to 1.33+ ("), finding.fix
+    assert ("enable the KubeletFineGrainedAuthz gate, alpha in 1.32" in finding.fix) is gate, finding.fix
+    if not gate:
+        assert f"Kubernetes {version} has no KubeletFineGrainedAuthz gate to enable" in finding.fix, finding.fix
