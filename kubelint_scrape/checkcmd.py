@@ -131,8 +131,8 @@ def _minor_hint(value: str) -> str:
     what the `kubernetes-version` key of the configuration means."""
     import re
 
-    match = re.fullmatch(r"v?(1\.\d+)(?:\.\d+)?(?:[-+][\w.+-]*)?", value.strip())
-    return f" (for {value} write {match[1]})" if match else ""
+    match = re.fullmatch(r"v?1\.(\d+)(?:\.\d+)?(?:[-+][\w.+-]*)?", value.strip())
+    return f" (for {value} write 1.{int(match[1])})" if match else ""
 
 
 def _config_start(paths, stdin_filename) -> str | None:
@@ -172,7 +172,7 @@ def prepare_analysis(paths, config_file, identity, stdin_filename, kubernetes_ve
         problem = _unwritable(output)
         if problem:
             raise UsageProblem(f"{output}: {problem}", "bad-parameter", "'--output' / '-o'")
-    if kubernetes_version is not None and not re.fullmatch(r"1\.\d+", kubernetes_version):
+    if kubernetes_version is not None and not re.fullmatch(r"1\.(0|[1-9]\d*)", kubernetes_version):  # no "1.034"
         raise UsageProblem(f"expected 1.N, e.g. 1.34{_minor_hint(kubernetes_version)}", "bad-parameter", "--kubernetes-version")
     for flag, value in (("--identity", identity), ("--default-namespace", default_namespace)):
         problem = flag_value_problem(flag, value) if value is not None else None

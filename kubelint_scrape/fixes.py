@@ -314,6 +314,14 @@ def _binding_names(workspace) -> dict[tuple[str, str | None], set[str]]:
     return workspace.index("binding-names", build)
 
 
+def _already_bound(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> bool:
+    """Whether an accepted binding of the inputs already binds the refused `role` to the identity in the scope (a
+    v1 ClusterRoleBinding naming a tutorial's v1beta1 ClusterRole on 1.22+): only correcting the role helps then,
+    and _bind_existing's "nothing binds it" and its second binding beside the first would both be untrue/useless."""
+    return any(binding not in refused and (bound.kind, bound.namespace, bound.name) == (role.kind, role.namespace, role.name)
+               for binding, bound, refused in _refused_in_scope(authorizer, identity, namespace, lambda item: item))
+
+
 def _pending_binding_of(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> str:
     """How a binding of the inputs binds `role` to the identity in the scope, refused by the API server for one line
     (its apiVersion, KS501; a field type such as `subjects:` written as a mapping, KS602: one_line_correction), in
@@ -374,7 +382,7 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
         if dangling is not None:
             return _repair_dangling(authorizer, namespace, requests, dangling)
         existing = _existing_role_holding(authorizer, namespace, requests)
-        if existing is not None:
+        if existing is not None and not _already_bound(authorizer, identity, namespace, existing):
             return (_bind_existing(authorizer, identity, namespace, existing)
                     + _beyond_the_needs(authorizer, identity, namespace, requests, existing, analysis))
     swapped = _role_ref_kind_swapped(authorizer, identity, namespace, requests)

@@ -791,6 +791,20 @@ def test_binding_refused_for_its_apiversion_alone_is_corrected_first(tmp_path: P
     assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS501"]
 
 
+def test_role_refused_for_its_apiversion_under_an_accepted_binding_gets_no_second_binding(tmp_path: Path) -> None:
+    """A v1 ClusterRoleBinding naming a tutorial's v1beta1 ClusterRole `prometheus` (refused from 1.22): the repair is
+    the role's apiVersion, and that alone. The fix said besides "nothing binds it to monitoring/prometheus: bind it
+    with a ClusterRoleBinding" — untrue (the v1 binding does) and useless (a new binding of a refused role grants
+    nothing); nor is "Add to ClusterRole prometheus" an alternative, the role already holds the rule."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    role = _cluster_role("prometheus", rules)
+    setup = _setup(tmp_path, PODS_JOB, role.replace("rbac.authorization.k8s.io/v1\n", "rbac.authorization.k8s.io/v1beta1\n")
+                   + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS101"]
+    assert finding.fix == ("Change the apiVersion of ClusterRole/prometheus to rbac.authorization.k8s.io/v1 (KS501): the "
+                           "API server refuses it for that alone; once accepted, it grants this."), finding.fix
+
+
 def test_bind_existing_alternative_names_the_binding_refused_for_its_apiversion(tmp_path: Path) -> None:
     """The "Or:" beside the apiVersion correction must not say that nothing binds the role: the v1beta1
     ClusterRoleBinding does, once corrected. It says so, and offers a new binding as the way that leaves it as is."""
@@ -1990,3 +2004,19 @@ def test_ks105_rebinding_in_the_needed_namespace_deletes_the_idle_rolebinding(tm
     setup = _setup(tmp_path, own, role + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring"))
     [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
     assert "Then delete" not in finding.fix
+
+
+@pytest.mark.parametrize("version, gate", [("1.31", False), ("1.32", True)])
+def test_ks110_fix_offers_the_feature_gate_only_where_it_exists(version: str, gate: bool) -> None:
+    """KubeletFineGrainedAuthz arrived as alpha in 1.32 (FACTS §1): on 1.31 a kubelet or API server started with
+    `--feature-gates=KubeletFineGrainedAuthz=true` refuses the unknown gate and does not start, so the fix may offer
+    the gate on 1.32 only; upgrading to 1.33 (on by default) is the way on older versions."""
+    from kubelint_scrape.analyse import Assumptions
+
+    case = Path(__file__).parent.parent / "fixtures" / "KS110" / "fail-kubelet-healthz-subpath-on-1.31"
+    found = lint_paths([str(case)], Options(assumptions=Assumptions(kubernetes_version=version))).findings
+    [finding] = [f for f in found if f.rule == "KS110"]
+    assert finding.fix.startswith("Upgrade the cluster to 1.33+ ("), finding.fix
+    assert ("enable the KubeletFineGrainedAuthz gate, alpha in 1.32" in finding.fix) is gate, finding.fix
+    if not gate:
+        assert f"Kubernetes {version} has no KubeletFineGrainedAuthz gate to enable" in finding.fix, finding.fix

@@ -220,6 +220,8 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 @pytest.mark.parametrize("value, hint", [
     ("v1.30.2", "(for v1.30.2 write 1.30)"), ("1.30.0-eks-1552ad0", "(for 1.30.0-eks-1552ad0 write 1.30)"),
     ("v1.31.4+k3s1", "(for v1.31.4+k3s1 write 1.31)"), ("2.0", "expected 1.N, e.g. 1.34"),
+    # a leading zero was read as 1.34 but echoed as "Kubernetes 1.034" in every message
+    ("1.034", "(for 1.034 write 1.34)"), ("v1.034.2", "(for v1.034.2 write 1.34)"),
 ])
 def test_kubernetes_version_as_kubectl_prints_it_is_refused_with_the_minor_to_write(value, hint) -> None:
     result = run("check", str(QUICKSTART), "--kubernetes-version", value)

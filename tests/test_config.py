@@ -134,6 +134,8 @@ max-file-size: 5
     ("selct: [KS1]\n", ".kubelint-scrape.yaml:1:1: selct: unknown key 'selct' (did you mean 'select'?)"),
     ("fail-on: warning\nseverity:\n  KS102: fatal\n", ".kubelint-scrape.yaml:3:10: severity.KS102: 'fatal' is not one of error, warning, info"),
     ("kubernetes-version: 1.30\n", "kubernetes-version: expected a string, got number 1.3 (write it as a quoted string"),
+    # a leading zero was read as 1.34 but echoed as "Kubernetes 1.034" in every message
+    ("kubernetes-version: '1.034'\n", "kubernetes-version: '1.034' is not a Kubernetes minor version"),
     ("select: KS1\n", "select: expected a list, got string 'KS1'"),
     ("ignore: [KS1O2]\n", ".kubelint-scrape.yaml:1:10: ignore[0]: 'KS1O2' is not a rule id (KS102), an id prefix (KS1)"),
     ("ignore: [KS1, KS999]\n", ".kubelint-scrape.yaml:1:15: ignore[1]: unknown rule or prefix 'KS999'"),

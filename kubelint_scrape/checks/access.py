@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, discovery_foreign_audience,
                        discovery_requests, loading_containers, reads_service_account_files, scraper_program)
-from ..catalog import check
+from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches, fix_text
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
@@ -177,13 +177,13 @@ def _with_refused_fix(authorizer: Authorizer, fix: str, grants: list[Refused], r
                                          for item, c in zip(refused, corrections)))
     rules = authorizer.effective_rules(role)
     rest = [r for r in requests or [] if not (binding_applies(binding, r) and any(rule_allows(rule, r) for rule in rules))]
+    # (an alternative adding the need to the same role, once corrected, is the same repair: not repeated)
+    other = "" if fix.startswith(f"Add to {role.kind} {role.name} (") else f"\nOr:\n{fix}"
     if rest and rest_fix is not None:
         granted = [r for r in requests or [] if r not in rest]
-        # (an alternative adding everything to the same role, once corrected, is the same repair: not repeated)
-        other = "" if fix.startswith(f"Add to {role.kind} {role.name} (") else f"\nOr:\n{fix}"
         return (f"{correct}: the API server refuses {them} for that alone; once accepted, {grant} "
                 f"{_describe_requests(granted)}. For {_describe_requests(rest)} as well:\n{rest_fix(rest)}{other}")
-    return f"{correct}: the API server refuses {them} for that alone; once accepted, {grant} this.\nOr:\n{fix}"
+    return f"{correct}: the API server refuses {them} for that alone; once accepted, {grant} this.{other}"
 
 
 def _correction(item: BindingDef | RoleDef, finding: Finding, role: RoleDef) -> str:
@@ -681,6 +681,15 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
 
     # KS110: a fine-grained kubelet subresource held, on a version where the kubelet still checks nodes/proxy.
     remaining = []
+    params = rule_params("KS110")
+    on_since, gate_since = params["fine_grained_default_on_since"], params["fine_grained_gate_since"]
+    # Before the gate's alpha a kubelet or API server started with it refuses the unknown gate: only upgrading helps.
+    gate = (f" (or enable the KubeletFineGrainedAuthz gate, alpha in {gate_since}, on kubelets and API server)"
+            if ctx.analysis.assumptions.version >= tuple(int(p) for p in gate_since.split(".")) else
+            f" (Kubernetes {ctx.analysis.assumptions.kubernetes_version} has no KubeletFineGrainedAuthz gate to enable: it "
+            f"arrived as alpha in {gate_since})")
+    fix = (f"Upgrade the cluster to {on_since}+{gate}, or scrape a path authorized by nodes/metrics or nodes/stats "
+           f"instead; avoid granting nodes/proxy.")
     for need in denied:
         held = fine_grained_held(need, authorizer, identity)
         if held is None:
@@ -692,9 +701,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             "KS110", need.span,
             f"{job.label} {need.why} as {identity}, which holds get nodes/{fine} but the kubelet on Kubernetes "
             f"{ctx.analysis.assumptions.kubernetes_version} checks nodes/proxy for this path (KubeletFineGrainedAuthz is "
-            f"on by default from 1.33): 403 Forbidden",
-            fix="Upgrade the cluster to 1.33+ (or enable the KubeletFineGrainedAuthz gate on kubelets and API server), "
-                "or scrape a path authorized by nodes/metrics or nodes/stats instead; avoid granting nodes/proxy.",
+            f"on by default from {on_since}): 403 Forbidden",
+            fix=fix,
             related=_merge([r for r in [grant_related(grant, f"{role_label(grant.role)} grants nodes/{fine}")] if r], related_of([need])),
             object=job.label, data={"identity": str(identity), "held": f"nodes/{fine}", "checked": "nodes/proxy"},
         )

@@ -24,7 +24,7 @@ from ..rbacvalidate import (RBAC_PREFIX, ROLE_REF_CHANGES, role_ref_change, bind
 from ..rbacvalidate import binding_label as _binding_label
 from ..rbacvalidate import quoted as _quote
 from ..rbacvalidate import role_label as _label
-from ..resources import knowledge
+from ..resources import builtin_rbac, knowledge
 from ..targets import kubelet_subresources
 from ..yamltree import Pos, Span, YSeq, as_map, at, value_span
 from .context import Context
@@ -322,11 +322,15 @@ def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
         name = binding.role_name
         if not name or rbac_name_problems(name) or ws.rejected_role_for(binding) is not None:
             continue  # (a name no role can have, or a role the inputs define but the API server refuses: KS501's)
+        since = None
         if binding.role_kind == "ClusterRole":
             if name in ws.cluster_roles or name.startswith(prefixes):
                 continue
             candidates = cluster_role_names
-            what = f"ClusterRole {name}, which is neither in the inputs nor a Kubernetes default ClusterRole"
+            since = _later_builtin_roles().get(name)
+            what = (f"ClusterRole {name}, which is not in the inputs, and which Kubernetes creates as a default "
+                    f"ClusterRole only from {since} (assumed cluster version {_version_text(ws)})" if since else
+                    f"ClusterRole {name}, which is neither in the inputs nor a Kubernetes default ClusterRole")
         elif binding.role_kind == "Role" and binding.kind == "RoleBinding":
             if (binding.namespace, name) in ws.roles or name in builtin_roles.get(binding.namespace, []):
                 continue
@@ -341,12 +345,27 @@ def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
         elsewhere = roles_by_name.get(name, [])
         users = [user for role in elsewhere for user in role_refs.bindings_of(role.namespace, name)]
         hint, related, fix = _dangling_hint(binding, ws, candidates, elsewhere, users)
+        if binding.role_kind == "ClusterRole" and since:
+            fix = (f"Set `kubernetes-version` to the cluster's real version if it is {since} or later (Kubernetes "
+                   f"creates ClusterRole {name} there); otherwise: {fix[:1].lower()}{fix[1:]}")
         yield Finding(
             "KS502", span,
             f"{_binding_label(binding)} refers to {what}: the binding grants nothing until it exists{hint}",
             fix=fix, related=tuple(related), object=obj.ref,
             data={"roleRef": {"kind": binding.role_kind, "name": name}},
         )
+
+
+@functools.cache
+def _later_builtin_roles() -> dict[str, str]:
+    """Default ClusterRoles a later Kubernetes version creates → that version (system:monitoring: 1.20): on an older
+    assumed version a binding to one is dangling, and saying "not a Kubernetes default" would hide that the role
+    comes with an upgrade (or that `kubernetes-version` is set lower than the cluster's)."""
+    return {entry["name"]: entry["since"] for entry in builtin_rbac().get("cluster_roles", []) if entry.get("since")}
+
+
+def _version_text(ws: Workspace) -> str:
+    return ".".join(str(part) for part in ws.kubernetes_version)
 
 
 def _neighbours(name: str, candidates: list[str], width: int = 10) -> list[str]:
