@@ -526,7 +526,11 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
         if job.credentials.kind not in SECRET_CREDENTIALS:
             continue
         dead = {e.port for e in dead_insecure_endpoints(analysis, removed)}  # nothing answers there (KS308): nothing is sent
-        plain = [e for e in analysis.endpoints if e.scheme == "http" and e.port not in dead]
+        # A loopback target (Prometheus scraping itself behind --web.config.file basic auth, a sidecar in its pod)
+        # puts nothing on the network, as for the loopback Alertmanagers and remote writes below; one that serves
+        # only TLS is kept: the scrape fails with 400 there all the same.
+        plain = [e for e in analysis.endpoints if e.scheme == "http" and e.port not in dead
+                 and (e.klass in TLS_ONLY_CLASSES or not is_loopback_host(e.host))]
         if not plain and not (not analysis.endpoints and job.scheme == "http"):
             continue
         related = []
