@@ -21,7 +21,7 @@ from .load import gc_paused
 from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victoriametrics, pod_template, service_dns_name
 from .operator import label_selection_fix, operator_scope_fix, unresolved_scrape_class
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
-from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig
+from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig, is_loopback_host
 from .pushprox import Route, route as pushprox_route
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request, api_server_request
 from .records import dataclass, field
@@ -1355,9 +1355,11 @@ def _filters_on_user_metadata(rule: RelabelRule, families: frozenset[str]) -> bo
 
 def _endpoint_key(endpoint: Endpoint) -> tuple:
     """What makes two kept targets one entry of a job: workloads collapse into one, except on ports kubeadm binds
-    to loopback (KS305 names them)."""
+    to loopback (KS305 names them); a static loopback target stays apart from the others (what it is sent never
+    crosses the network, KS303), so one entry never stands for both."""
     return (endpoint.klass, endpoint.port if endpoint.klass != "workload" or endpoint.port in LOOPBACK_PORTS else 0,
-            endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource, endpoint.proxy_server)
+            endpoint.path if endpoint.klass != "workload" else "", endpoint.proxy_resource, endpoint.proxy_server,
+            is_loopback_host(endpoint.host))
 
 
 def _static_extension(endpoint: Endpoint, workspace: Workspace) -> Endpoint:

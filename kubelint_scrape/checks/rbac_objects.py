@@ -822,6 +822,20 @@ def _group_pattern_fix(pattern: str) -> str:
     return "List the API groups the subjects need explicitly (e.g. `apiGroups: [\"apps\", \"batch\"]`); a `*` would add every group."
 
 
+# The `signers` resource is synthetic: the API server's CSR approval and signing checks authorize the signer name
+# and then `<domain>/*` (`IsAuthorizedForSignerName`, k/k pkg/certauthorization/certauthorization.go), and
+# cert-manager's approval webhook does the same for its `cert-manager.io` signers (`issuers.cert-manager.io/*`).
+# So in those rules `example.com/*` is a documented wildcard, not a literal name.
+_SIGNER_GROUPS = ("certificates.k8s.io", "cert-manager.io", "*")
+
+
+def _signer_domain_wildcard(rule: PolicyRule, name: str) -> bool:
+    domain, sep, rest = name.partition("/")
+    return (sep == "/" and rest == "*" and bool(domain) and "*" not in domain
+            and any(r in ("signers", "*") for r in rule.resources)
+            and any(g in _SIGNER_GROUPS for g in rule.api_groups))
+
+
 def _urls_needed(ctx: Context, rule: PolicyRule) -> tuple[list, set[str]] | None:
     """The scrapers holding `rule` and the non-resource URLs they request (every job need, Alertmanager discovery and
     sidecars), or None when that is not known: as _scrapers_not_needing, a rule no scraper holds, one another
@@ -875,7 +889,7 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule,
                 object=ref, data={"apiGroup": group},
             )
     for name, pos in _items(rule, "resourceNames"):
-        if "*" in name:
+        if "*" in name and not _signer_domain_wildcard(rule, name):
             yield Finding(
                 "KS505", at(rule.path, pos),
                 f"{where}: resourceNames entry {name!r} is not a wildcard: names match exactly, so the rule grants only "

@@ -192,6 +192,12 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
         if "https" not in _schemes(analysis):
             continue  # no TLS at all: KS303 reports the clear-text credentials
         https = [e for e in analysis.endpoints if e.scheme == "https"]
+        if https and _own_network(analysis):
+            # Only the pod's own containers answer on its loopback, and they mount the same token: nobody else can
+            # stand in for a self-scrape behind --web.config.file TLS or a sidecar.
+            https = [e for e in https if not is_loopback_host(e.host)]
+            if not https:
+                continue
         classes = {e.klass for e in https}
         skip_key = _key(job, "insecure_skip_verify")
         ca = cluster_ca_field(job)
@@ -526,7 +532,13 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
         if job.credentials.kind not in SECRET_CREDENTIALS:
             continue
         dead = {e.port for e in dead_insecure_endpoints(analysis, removed)}  # nothing answers there (KS308): nothing is sent
-        plain = [e for e in analysis.endpoints if e.scheme == "http" and e.port not in dead]
+        # A loopback target (Prometheus scraping itself behind --web.config.file basic auth, a sidecar in its pod)
+        # puts nothing on the network, as for the loopback Alertmanagers and remote writes below. One on a port that
+        # serves only TLS is kept where the node's loopback is reached (hostNetwork, or the pod not in view): the
+        # component answers 400 there; on the pod's own loopback nothing listens (KS305).
+        own = _own_network(analysis)
+        plain = [e for e in analysis.endpoints if e.scheme == "http" and e.port not in dead
+                 and not (is_loopback_host(e.host) and (own or e.klass not in TLS_ONLY_CLASSES))]
         if not plain and not (not analysis.endpoints and job.scheme == "http"):
             continue
         related = []
@@ -949,16 +961,24 @@ def _listen_change(ctx: Context, component: str) -> str:
     return f"set {setting.change} in the {setting.installer} at {setting.span.path}:{setting.span.line}"
 
 
-def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str, listen: str) -> Finding | None:
-    """A loopback target scraped from a pod outside the host network: 127.0.0.1 there is the pod's own loopback,
-    where no control-plane component listens (they run in the host network namespace of their node)."""
+def _own_network(analysis: JobAnalysis) -> bool:
+    """Whether the pod that runs the job is in view and outside the host network: 127.0.0.1 is then its own
+    loopback, which only its containers reach."""
     resolution = analysis.resolution
     holder = resolution.pod.obj if resolution.pod is not None else resolution.runner
     if holder is None:
-        return None  # the pod is not in view (--identity, or resolved otherwise): its network is unknown
+        return False  # the pod is not in view (--identity, or resolved otherwise): its network is unknown
     spec = resolution.pod.spec if resolution.pod is not None else as_map(holder.doc.get("spec"))
-    if spec.get("hostNetwork") is True:
+    return spec.get("hostNetwork") is not True
+
+
+def _own_loopback(analysis: JobAnalysis, endpoint: Endpoint, component: str, listen: str) -> Finding | None:
+    """A loopback target scraped from a pod outside the host network: 127.0.0.1 there is the pod's own loopback,
+    where no control-plane component listens (they run in the host network namespace of their node)."""
+    if not _own_network(analysis):
         return None
+    resolution = analysis.resolution
+    holder = resolution.pod.obj if resolution.pod is not None else resolution.runner
     job = analysis.job
     return Finding(
         "KS305", _address_origin(analysis, endpoint),  # the loopback address, not a written metrics_path

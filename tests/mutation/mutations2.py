@@ -149,7 +149,9 @@ MUTATIONS = [
   ("b1 controller-manager on pod IP", "b1-plain", [b1_job(KCM_JOB)], ["KS301", "KS305:info"]),
   ("b1 etcd on pod IP", "b1-plain", [b1_job(ETCD_JOB)], ["KS305:info"]),
   ("b1 kube-proxy on node IP", "b1-plain", [b1_job(KPROXY_JOB)], ["KS305:info"]),
-  ("b1 scheduler on pod loopback", "b1-plain", [b1_job(SCHED_LOCAL)], ["KS301", "KS305:warning"]),
+  # its insecure_skip_verify sends the token to the pod's own loopback, where only its containers could answer:
+  # no KS301 until KS305's fix points the job at the node
+  ("b1 scheduler on pod loopback", "b1-plain", [b1_job(SCHED_LOCAL)], ["KS305:warning"]),
   ("b1 pods sd api_server no creds", "b1-plain", [(C, B1_PODS, B1_PODS + "            api_server: https://kubernetes.default.svc\n")], ["KS111"]),
   ("b1 pods sd api_server with token", "b1-plain", [(C, B1_PODS, B1_PODS + f"            api_server: https://kubernetes.default.svc\n            bearer_token_file: /var/run/secrets/{SEC}/token\n            tls_config:\n              ca_file: /var/run/secrets/{SEC}/ca.crt\n")], []),
   ("b1 pods sd kubectl proxy", "b1-plain", [(C, B1_PODS, B1_PODS + "            api_server: http://localhost:8001\n")], []),
