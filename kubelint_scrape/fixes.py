@@ -225,6 +225,42 @@ def where_to_add_in(authorizer: Authorizer, identity: Identity, namespace: str |
 
 
 def _where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
+    """(where_to_add's words, the existing role they add the rules to, None for a new one). When that role is also
+    bound to other subjects, the words say so: the rules added would be theirs too."""
+    where, role = _where_to_add_role(authorizer, identity, namespace)
+    return where + _co_holders_note(authorizer, identity, role), role
+
+
+def _role_subjects(workspace) -> dict[int, list[tuple[BindingDef, object]]]:
+    """id(role) → the (binding, subject) pairs of the inputs that bind it; built once (asked per fix)."""
+    def build() -> dict[int, list[tuple[BindingDef, object]]]:
+        found: dict[int, list[tuple[BindingDef, object]]] = {}
+        for binding in workspace.bindings:
+            role = workspace.role_for(binding)
+            if role is not None:
+                found.setdefault(id(role), []).extend((binding, s) for s in binding.subjects)
+        return found
+    return workspace.index("role-subjects", build)
+
+
+def _co_holders_note(authorizer: Authorizer, identity: Identity, role: RoleDef | None) -> str:
+    """`; …also bound to …` when the role a fix adds rules to is bound to subjects besides the identity (another
+    workload's ServiceAccount, a user, a group): editing it widens them too, which the fix must not do silently."""
+    if role is None:
+        return ""
+    others = list(dict.fromkeys(
+        f"{subject.describe()} ({binding.kind} {binding.name if binding.kind == 'ClusterRoleBinding' else binding.namespace + '/' + binding.name})"
+        for binding, subject in _role_subjects(authorizer.workspace).get(id(role), ())
+        if subject.kind == "Group" or not subject_applies(subject, identity)))
+    if not others:
+        return ""
+    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    return (f"; note that {role.kind} {role.name} is also bound to {shown}, which would get these rules too (to "
+            f"leave {'it' if len(others) == 1 else 'them'} as {'it is' if len(others) == 1 else 'they are'}, bind {identity} to a role of its own instead: "
+            f"`kubelint-scrape suggest-rbac` prints it)")
+
+
+def _where_to_add_role(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
     """(where_to_add's words, the existing role they add the rules to, None for a new one)."""
     own = _own_bindings(authorizer, identity)
     cluster_bound = [(binding, role) for binding, role in own if binding.kind == "ClusterRoleBinding"]

@@ -236,6 +236,32 @@ def test_fix_does_not_extend_a_role_bound_through_a_group(tmp_path: Path) -> Non
     assert not [f for f in _lint(setup) if f.rule in ACCESS]
 
 
+def test_fix_that_extends_a_shared_role_says_who_else_gets_the_rules(tmp_path: Path) -> None:
+    """ClusterRole prometheus is bound to the scraper and, by a second binding, to another workload's account: the
+    rule "Add to ClusterRole prometheus" puts there is that account's too. The fix says so (and how to avoid it)."""
+    rules = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+    other = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: billing}\n"
+             "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}\n"
+             "subjects: [{kind: ServiceAccount, name: billing, namespace: apps}]\n")
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus") + "---\n" + other)
+    [finding] = [f for f in _lint(setup) if f.rule == "KS102"]
+    assert finding.fix.startswith("Add to ClusterRole prometheus (bound to monitoring/prometheus by ClusterRoleBinding "
+                                  "prometheus); note that ClusterRole prometheus is also bound to ServiceAccount "
+                                  "apps/billing (ClusterRoleBinding billing), which would get these rules too")
+    # The role of its own the note points to (suggest-rbac's) works, and leaves apps/billing as it was.
+    _apply_new_cluster_role(setup, _snippet(finding.fix))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS]
+
+
+def test_fix_that_extends_an_unshared_role_has_no_note(tmp_path: Path) -> None:
+    rules = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS102"]
+    assert "also bound" not in finding.fix
+
+
 def test_denials_of_one_identity_converge_on_one_new_role(tmp_path: Path) -> None:
     """KS101 (list/watch nodes) and KS102 (get nodes/metrics) of one identity with no role of its own: followed
     literally, both fixes create the same ClusterRole and binding — the one suggest-rbac prints — not two pairs."""
