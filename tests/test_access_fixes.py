@@ -310,6 +310,31 @@ def test_ks105_copy_of_a_role_leaves_out_what_no_need_uses(tmp_path: Path) -> No
     assert [(f.rule, f.object) for f in left] == [("KS203", "Role/payments/prometheus")], left
 
 
+def test_ks105_copy_of_a_binding_shared_with_another_account_binds_the_scraper_alone(tmp_path: Path) -> None:
+    """RoleBinding payments/prometheus also binds the app's own account: a literal copy in checkout would give
+    payments/app pods there too. The fix says to copy it with the scraper as its only subject; done so, nothing is
+    denied."""
+    app = "{kind: ServiceAccount, name: prometheus, namespace: monitoring}, {kind: ServiceAccount, name: app, namespace: payments}"
+    pair = _role_pair("payments", '["list", "watch"]').replace(
+        "subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]", f"subjects: [{app}]")
+    assert "name: app" in pair
+    setup = _setup(tmp_path, TWO_NAMESPACES_JOB, pair)
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert finding.fix.startswith("Create in namespace checkout what grants it in namespace payments: a copy of Role "
+                                  "payments/prometheus and of RoleBinding payments/prometheus (one pair per monitored "
+                                  "namespace); give the copied RoleBinding ServiceAccount monitoring/prometheus as its "
+                                  "only subject: RoleBinding payments/prometheus also binds ServiceAccount payments/app, "
+                                  "which a literal copy would bind in namespace checkout too"), finding.fix
+    (setup / "fix.yaml").write_text(_role_pair("checkout", '["list", "watch"]'))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS]
+
+
+def test_ks105_copy_of_a_binding_of_the_scraper_alone_has_no_note(tmp_path: Path) -> None:
+    setup = _setup(tmp_path, TWO_NAMESPACES_JOB, _role_pair("payments", '["list", "watch"]'))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert "only subject" not in finding.fix
+
+
 def test_ks201_on_a_wildcard_gives_the_rule_as_it_should_read(tmp_path: Path) -> None:
     """`resources: ["*"]` holds nodes/proxy; replacing "*" with "nodes/metrics" alone would drop the nodes and
     pods the jobs discover. The fix is the whole rule: what the jobs use through it, nodes/metrics for nodes/proxy."""
