@@ -638,6 +638,36 @@ KUBELET_NO_TOKEN_JOB = """\
 """
 
 
+def test_ks106_on_a_misspelt_token_key_is_the_rename_ks601_gives(tmp_path: Path) -> None:
+    """`bearer_token_fiel:` holds the token path under a misspelt key (KS601: did you mean "bearer_token_file"?), so
+    no token is sent (KS106). Adding `authorization` as well would clash with KS601's rename (Prometheus refuses
+    both at once): KS106's fix is the same rename; applied, neither finding is left and no new one appears."""
+    nodes = '  - apiGroups: [""]\n    resources: ["nodes", "nodes/metrics"]\n    verbs: ["get", "list", "watch"]\n'
+    typo = KUBELET_NO_TOKEN_JOB.replace("        kubernetes_sd_configs:", "        bearer_token_fiel: "
+                                        "/var/run/secrets/kubernetes.io/serviceaccount/token\n        kubernetes_sd_configs:")
+    setup = _setup(tmp_path, typo, _cluster_role("prometheus", nodes) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    found = _lint(setup)
+    [ks106] = [f for f in found if f.rule == "KS106"]
+    [ks601] = [f for f in found if f.rule == "KS601"]
+    assert ks601.fix == 'Rename "bearer_token_fiel" to "bearer_token_file".'
+    assert ks106.fix.startswith('Rename "bearer_token_fiel" to "bearer_token_file" (the misspelt key KS601 reports'), ks106.fix
+    assert "authorization" not in ks106.fix
+    (setup / "prometheus.yaml").write_text(DEPLOYMENT + typo.replace("bearer_token_fiel:", "bearer_token_file:"))
+    assert not [f for f in _lint(setup) if f.severity == "error"]
+
+
+def test_ks106_on_a_misspelt_token_key_without_tls_adds_the_tls_only(tmp_path: Path) -> None:
+    job = ("      - job_name: apiserver\n        scheme: https\n        authorizaton:\n          credentials_file: "
+           "/var/run/secrets/kubernetes.io/serviceaccount/token\n        static_configs:\n"
+           "          - targets: [kubernetes.default.svc:443]\n")
+    setup = _setup(tmp_path, job, _cluster_role("prometheus", "  - nonResourceURLs: [/metrics]\n    verbs: [get]\n")
+                   + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [ks106] = [f for f in _lint(setup) if f.rule == "KS106"]
+    assert ks106.fix.startswith('Rename "authorizaton" to "authorization" (the misspelt key KS601 reports: Prometheus '
+                                'sends no token from it), and add to the job:\n  tls_config:\n    ca_file: '), ks106.fix
+
+
 def test_ks106_fix_names_the_grant_the_token_then_needs(tmp_path: Path) -> None:
     """Sending the token turns 401 as anonymous into a request authorized as the ServiceAccount: when that lacks
     get nodes/metrics, adding the token alone leaves a 403 (KS102 on the next run). KS106's fix says so and gives
