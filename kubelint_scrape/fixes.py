@@ -218,16 +218,15 @@ def add_rules_fix(authorizer: Authorizer, identity: Identity, namespace: str | N
 def where_to_add_in(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
     """where_to_add's words, saying so when the role is in a .json file (its rules are then written as JSON:
     render_rules_in), and that role (None for a new one). The access fixes and `suggest-rbac --diff` both."""
-    where, role = _where_to_add(authorizer, identity, namespace)
-    if json_file(role):
-        where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
-    return where, role
+    return _where_to_add(authorizer, identity, namespace)
 
 
 def _where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
-    """(where_to_add's words, the existing role they add the rules to, None for a new one). When that role is also
-    bound to other subjects, the words say so: the rules added would be theirs too."""
+    """(where_to_add's words, the existing role they add the rules to, None for a new one), with where in a .json
+    file the rules go and, when that role is also bound to other subjects, that the rules would be theirs too."""
     where, role = _where_to_add_role(authorizer, identity, namespace)
+    if json_file(role):
+        where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
     return where + _co_holders_note(authorizer, identity, role), role
 
 
