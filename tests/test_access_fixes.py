@@ -335,6 +335,29 @@ def test_ks105_copy_of_a_binding_of_the_scraper_alone_has_no_note(tmp_path: Path
     assert "only subject" not in finding.fix
 
 
+def test_ks203_delete_of_a_rule_ks105_rebinds_says_it_goes_with_the_own_role_only(tmp_path: Path) -> None:
+    """ClusterRole prometheus (nodes, nodes/metrics and configmaps) is bound only by a RoleBinding: KS105 offers
+    binding it with a ClusterRoleBinding, or (it also holds configmaps) a role of the scraper's own. KS203 said
+    "Delete this rule" of the nodes rules with no condition: applied with KS105's first fix, the nodes are denied
+    again. It now says the delete goes with the own role only, and to keep the rule when rebinding."""
+    rules = ('  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+             '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n'
+             '  - apiGroups: [""]\n    resources: ["configmaps"]\n    verbs: ["get"]\n')
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring"))
+    found = _lint(setup)
+    assert {f.rule for f in found if f.severity == "error"} == {"KS105"}
+    unused = {f.span.line: f.fix for f in found if f.rule == "KS203"}
+    nodes_fixes = [fix for fix in unused.values() if "KS105" in fix]
+    assert len(nodes_fixes) == 2, unused
+    for fix in nodes_fixes:
+        assert fix.startswith("Delete this rule from ClusterRole prometheus.\nOnly together with KS105's least-privilege "
+                              "fix (a role of monitoring/prometheus's own granting it cluster-wide"), fix
+        assert "if you follow KS105 by binding ClusterRole prometheus there instead, keep this rule" in fix
+    [configmaps] = [fix for fix in unused.values() if "KS105" not in fix]
+    assert configmaps == "Delete this rule from ClusterRole prometheus."
+
+
 def test_ks201_on_a_wildcard_gives_the_rule_as_it_should_read(tmp_path: Path) -> None:
     """`resources: ["*"]` holds nodes/proxy; replacing "*" with "nodes/metrics" alone would drop the nodes and
     pods the jobs discover. The fix is the whole rule: what the jobs use through it, nodes/metrics for nodes/proxy."""
