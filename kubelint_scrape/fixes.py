@@ -218,13 +218,48 @@ def add_rules_fix(authorizer: Authorizer, identity: Identity, namespace: str | N
 def where_to_add_in(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
     """where_to_add's words, saying so when the role is in a .json file (its rules are then written as JSON:
     render_rules_in), and that role (None for a new one). The access fixes and `suggest-rbac --diff` both."""
-    where, role = _where_to_add(authorizer, identity, namespace)
-    if json_file(role):
-        where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
-    return where, role
+    return _where_to_add(authorizer, identity, namespace)
 
 
 def _where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
+    """(where_to_add's words, the existing role they add the rules to, None for a new one), with where in a .json
+    file the rules go and, when that role is also bound to other subjects, that the rules would be theirs too."""
+    where, role = _where_to_add_role(authorizer, identity, namespace)
+    if json_file(role):
+        where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
+    return where + _co_holders_note(authorizer, identity, role), role
+
+
+def _role_subjects(workspace) -> dict[int, list[tuple[BindingDef, list]]]:
+    """id(role) → the (binding, its subjects) of the inputs that bind it; built once (asked per fix)."""
+    def build() -> dict[int, list[tuple[BindingDef, list]]]:
+        found: dict[int, list[tuple[BindingDef, list]]] = {}
+        for binding in workspace.bindings:
+            role = workspace.role_for(binding)
+            if role is not None:
+                found.setdefault(id(role), []).append((binding, binding.subjects))
+        return found
+    return workspace.index("role-subjects", build)
+
+
+def _co_holders_note(authorizer: Authorizer, identity: Identity, role: RoleDef | None) -> str:
+    """`; …also bound to …` when the role a fix adds rules to is bound to subjects besides the identity (another
+    workload's ServiceAccount, a user, a group): editing it widens them too, which the fix must not do silently."""
+    if role is None:
+        return ""
+    others: list[str] = []
+    for binding, subjects in _role_subjects(authorizer.workspace).get(id(role), ()):
+        where = binding.name if binding.kind == "ClusterRoleBinding" else f"{binding.namespace}/{binding.name}"
+        others += (f"{other} ({binding.kind} {where})" for other in _other_subjects(subjects, identity))
+    if not others:
+        return ""
+    one = len(others) == 1
+    return (f"; note that {role.kind} {role.name} is also bound to {_some(others)}, which would get these rules too "
+            f"(to leave {'it as it is' if one else 'them as they are'}, bind {identity} to a role of its own instead: "
+            f"`kubelint-scrape suggest-rbac` prints it)")
+
+
+def _where_to_add_role(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
     """(where_to_add's words, the existing role they add the rules to, None for a new one)."""
     own = _own_bindings(authorizer, identity)
     cluster_bound = [(binding, role) for binding, role in own if binding.kind == "ClusterRoleBinding"]
@@ -469,13 +504,33 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
                 return (f"Create in namespace {namespace} a copy of Role {role.namespace}/{role.name}"
                         f"{_copy_without(analysis, identity, role)}: RoleBinding {namespace}/{dangling.name} already "
                         f"binds it to {identity} and grants nothing until it exists (KS502)")
+            alone = _only_subject(binding, identity, namespace)
             if role.kind == "Role":
                 return (f"Create in namespace {namespace} what grants it in namespace {binding.namespace}: a copy of "
                         f"Role {role.namespace}/{role.name}{_copy_without(analysis, identity, role)} and of RoleBinding "
-                        f"{binding.namespace}/{binding.name} (one pair per monitored namespace)")
+                        f"{binding.namespace}/{binding.name} (one pair per monitored namespace){alone}")
             return (f"Create in namespace {namespace} a RoleBinding to ClusterRole {role.name} like RoleBinding "
-                    f"{binding.namespace}/{binding.name}")
+                    f"{binding.namespace}/{binding.name}{alone}")
     return None
+
+
+def _only_subject(binding: BindingDef, identity: Identity, namespace: str) -> str:
+    """How the copy of a binding that also names others is written: with the identity alone, or a literal copy
+    would grant them the namespace too, which the need of the identity does not ask for."""
+    others = _other_subjects(binding.subjects, identity)
+    if not others:
+        return ""
+    return (f"; give the copied RoleBinding ServiceAccount {identity} as its only subject: RoleBinding {binding.namespace}/"
+            f"{binding.name} also binds {_some(others)}, which a literal copy would bind in namespace {namespace} too")
+
+
+def _other_subjects(subjects, identity: Identity) -> list[str]:
+    """The subjects besides the identity itself, described; a group counts (it reaches others too)."""
+    return list(dict.fromkeys(s.describe() for s in subjects if s.kind == "Group" or not subject_applies(s, identity)))
+
+
+def _some(described: list[str]) -> str:
+    return ", ".join(described[:3]) + (f" and {len(described) - 3} more" if len(described) > 3 else "")
 
 
 def _written_namespace(obj) -> str:

@@ -14,6 +14,7 @@ configs such as KubeletConfiguration) are left alone.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any, Iterator
 
@@ -693,7 +694,10 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
         shown = f"{written} (YAML 1.1 reads it as the {kind} {shown})"
     message = f"{label}: {field} must be {expected}, not {shown}; the API server rejects the object ({upstream})"
     # A string field holding what YAML 1.1 decoded as a bool or number: quote the text as written.
-    better = f'"{written}"' if written is not None and _wants_string(error) else corrected(error.value, error)
+    # A duration written without its unit (`interval: 30`) stays invalid quoted ("30"): the unit completes it.
+    duration = "duration" in expected and corrected(error.value, error)
+    better = duration or (f'"{written}"' if written is not None and _wants_string(error)
+                          else corrected(error.value, error))
     if (isinstance(error.value, str) and "," in error.value and len(error.path) == 3 and error.path[0] == "rules"
             and fieldname in _RULE_LIST_FIELDS):
         # `verbs: list, watch` means two verbs: ["list, watch"] would be one verb Kubernetes does not know (KS504)
@@ -706,7 +710,7 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
     elif error.kind == "enum" and isinstance(key, int):
         fix = list_item_fix(error, match, expected)
     elif match:
-        fix = f"Write `{fieldname}: {match}`."
+        fix = f"Write `{_written(path, fieldname, match, json.dumps(match))}`."
     elif error.kind == "minimum":
         fix = f"Write `{fieldname}: {example}` (the least the API server accepts is {error.schema.get('minimum')})."
     elif fieldname == "it":
@@ -715,7 +719,8 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
         number = "portNumber" if label.startswith("PodMonitor") else "targetPort"
         fix = f"`port:` names the port; for the number write `{number}: {error.value}` instead."
     else:
-        fix = f"Write `{fieldname}: {better if better is not None else example}`."
+        fix = (f"Write `{_written(path, fieldname, better)}`." if better is not None
+               else f"Write `{fieldname}: {example}`.")
     return Finding(RULE, span, message, fix=fix, object=label, data=data)
 
 
@@ -734,6 +739,21 @@ def unknown_field_finding(path: str, doc: YMap, label: str, error: SchemaError, 
                    f"(strict decoding error: unknown field), other clients drop it silently"
                    + (f": {consequence}" if consequence else ""), fix=fix, object=label,
                    data={**data, "suggestion": match} if match else data)
+
+
+def _written(path: str, fieldname: str, value: object, json_value: object = None) -> str:
+    """`field: value` as the file writes it: in a .json file the key quoted and the value JSON (`verbs: ["get"]`
+    pasted into JSON would not parse). `value` (a corrected value: a quoted string, a flow list of quoted strings,
+    a number or boolean) is JSON as it is, unless `json_value` gives its JSON."""
+    if path.lower().endswith(".json"):
+        if json_value is None:
+            try:
+                json.loads(str(value))
+                json_value = value
+            except ValueError:  # a bare word such as a duration (30s): a JSON string
+                json_value = json.dumps(str(value))
+        return f'"{fieldname}": {json_value}'
+    return f"{fieldname}: {value}"
 
 
 # Required fields whose schema example would mislead (labelSelector's is a Prometheus pod's labels): (what the

@@ -692,6 +692,23 @@ def did_you_mean(word: Any, options: Any) -> str | None:
     return lowered.get(str(word).lower())
 
 
+# The scrape config keys that send a bearer token: a misspelling of one is why a job sends none (KS106).
+_TOKEN_KEYS = frozenset({"authorization", "bearer_token_file", "bearer_token"})
+
+
+def misspelt_token_key(job_node: Any) -> tuple[str, str] | None:
+    """(key, the token key it misspells) when a scrape config holds an unknown key KS601 reads as a misspelling of
+    `authorization`/`bearer_token_file`/`bearer_token` (the same did_you_mean over the same fields): renaming it is
+    what sends the token, and a fix adding `authorization` beside it would conflict with KS601's rename."""
+    fields = load("prometheus-config").schema["$defs"]["scrapeConfig"]["properties"]
+    for key in job_node if hasattr(job_node, "keys") else ():
+        if isinstance(key, str) and key not in fields and key not in RENAMED:
+            match = did_you_mean(key, fields)
+            if match in _TOKEN_KEYS and match not in job_node:
+                return key, match
+    return None
+
+
 def _section(path: tuple) -> str:
     """The $defs name of the mapping an unknown key at `path` sits in, for those NEW_IN_3 and ADDED_IN_2 know."""
     if len(path) == 2 and path[0] == "global":

@@ -25,12 +25,14 @@ from .authproxy import declared_targets, reached_proxies, reviews_as
 from .fixes import json_file, render_rules, render_rules_in, rules_for, scrape_role_name, where_to_add_in, yaml_scalar
 from .grants import (
     Requirement,
+    co_holders,
     describe_permissions,
     holdings,
     job_identities,
     permissions,
     requirements,
     allocator_identities,
+    scraper_identities,
     unmodelled,
     used_permissions,
 )
@@ -280,10 +282,22 @@ def render(analysis: Analysis, plans_: list[Plan]) -> str:
 # ---------------------------------------------------------------------------------------------- --diff
 
 
+def _kept_for(holders: list | None, identity: Identity) -> str:
+    """Why a rule other subjects hold too is not the scraper's to edit (as KS203 says): removing from it takes their
+    permissions away; the scraper leaves it for a role of its own instead."""
+    if not holders:
+        return ""
+    names = list(dict.fromkeys(f"{subject.describe()} ({binding.kind} {binding.name if binding.kind == 'ClusterRoleBinding' else f'{binding.namespace}/{binding.name}'})"
+                               for binding, subject in holders))
+    return (f" — but it is also bound to {_some(names, 3)}, whose permissions are not this scraper's to drop: rather "
+            f"than remove them here, bind {identity} to a role of its own (`kubelint-scrape suggest-rbac` prints it)")
+
+
 def render_diff(analysis: Analysis, plans_: list[Plan]) -> str:
     """`+` lines: rules to add (and where); `-` lines: granted permissions nothing uses (KS203)."""
     authorizer = analysis.authorizer
     out = ["# RBAC changes that make every scrape job work with least privilege (`kubelint-scrape suggest-rbac --diff`)."]
+    shared: dict | None = None  # id(rule) → the non-scraper subjects bound to it (grants.co_holders), built when asked
     for plan in plans_:
         identity = plan.identity
         out.append(f"# ServiceAccount {identity}")
@@ -316,8 +330,10 @@ def render_diff(analysis: Analysis, plans_: list[Plan]) -> str:
                 out.append(printable(f"# remove — built-in {where} (bound by {bindings}); no requirement uses:"))
             else:
                 span = holding.rule.span()
+                if shared is None:
+                    shared = co_holders(analysis, scraper_identities(analysis))
                 out.append(printable(f"# remove from {where} rules[{holding.rule.index}] ({span.path}:{span.line}); "
-                                     "no requirement uses:"))
+                                     f"no requirement uses{_kept_for(shared.get(id(holding.rule)), identity)}:"))
             out.append(printable(f"- {describe_permissions(unused)}"))
         if not changes:
             out.append("# nothing to change: the current grants are exactly what the jobs need")

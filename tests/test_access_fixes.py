@@ -236,6 +236,32 @@ def test_fix_does_not_extend_a_role_bound_through_a_group(tmp_path: Path) -> Non
     assert not [f for f in _lint(setup) if f.rule in ACCESS]
 
 
+def test_fix_that_extends_a_shared_role_says_who_else_gets_the_rules(tmp_path: Path) -> None:
+    """ClusterRole prometheus is bound to the scraper and, by a second binding, to another workload's account: the
+    rule "Add to ClusterRole prometheus" puts there is that account's too. The fix says so (and how to avoid it)."""
+    rules = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+    other = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: billing}\n"
+             "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}\n"
+             "subjects: [{kind: ServiceAccount, name: billing, namespace: apps}]\n")
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus") + "---\n" + other)
+    [finding] = [f for f in _lint(setup) if f.rule == "KS102"]
+    assert finding.fix.startswith("Add to ClusterRole prometheus (bound to monitoring/prometheus by ClusterRoleBinding "
+                                  "prometheus); note that ClusterRole prometheus is also bound to ServiceAccount "
+                                  "apps/billing (ClusterRoleBinding billing), which would get these rules too")
+    # The role of its own the note points to (suggest-rbac's) works, and leaves apps/billing as it was.
+    _apply_new_cluster_role(setup, _snippet(finding.fix))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS]
+
+
+def test_fix_that_extends_an_unshared_role_has_no_note(tmp_path: Path) -> None:
+    rules = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS102"]
+    assert "also bound" not in finding.fix
+
+
 def test_denials_of_one_identity_converge_on_one_new_role(tmp_path: Path) -> None:
     """KS101 (list/watch nodes) and KS102 (get nodes/metrics) of one identity with no role of its own: followed
     literally, both fixes create the same ClusterRole and binding — the one suggest-rbac prints — not two pairs."""
@@ -282,6 +308,54 @@ def test_ks105_copy_of_a_role_leaves_out_what_no_need_uses(tmp_path: Path) -> No
     (setup / "fix.yaml").write_text(_role_pair("checkout", '["list", "watch"]'))
     left = [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS203"]
     assert [(f.rule, f.object) for f in left] == [("KS203", "Role/payments/prometheus")], left
+
+
+def test_ks105_copy_of_a_binding_shared_with_another_account_binds_the_scraper_alone(tmp_path: Path) -> None:
+    """RoleBinding payments/prometheus also binds the app's own account: a literal copy in checkout would give
+    payments/app pods there too. The fix says to copy it with the scraper as its only subject; done so, nothing is
+    denied."""
+    app = "{kind: ServiceAccount, name: prometheus, namespace: monitoring}, {kind: ServiceAccount, name: app, namespace: payments}"
+    pair = _role_pair("payments", '["list", "watch"]').replace(
+        "subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]", f"subjects: [{app}]")
+    assert "name: app" in pair
+    setup = _setup(tmp_path, TWO_NAMESPACES_JOB, pair)
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert finding.fix.startswith("Create in namespace checkout what grants it in namespace payments: a copy of Role "
+                                  "payments/prometheus and of RoleBinding payments/prometheus (one pair per monitored "
+                                  "namespace); give the copied RoleBinding ServiceAccount monitoring/prometheus as its "
+                                  "only subject: RoleBinding payments/prometheus also binds ServiceAccount payments/app, "
+                                  "which a literal copy would bind in namespace checkout too"), finding.fix
+    (setup / "fix.yaml").write_text(_role_pair("checkout", '["list", "watch"]'))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS]
+
+
+def test_ks105_copy_of_a_binding_of_the_scraper_alone_has_no_note(tmp_path: Path) -> None:
+    setup = _setup(tmp_path, TWO_NAMESPACES_JOB, _role_pair("payments", '["list", "watch"]'))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert "only subject" not in finding.fix
+
+
+def test_ks203_delete_of_a_rule_ks105_rebinds_says_it_goes_with_the_own_role_only(tmp_path: Path) -> None:
+    """ClusterRole prometheus (nodes, nodes/metrics and configmaps) is bound only by a RoleBinding: KS105 offers
+    binding it with a ClusterRoleBinding, or (it also holds configmaps) a role of the scraper's own. KS203 said
+    "Delete this rule" of the nodes rules with no condition: applied with KS105's first fix, the nodes are denied
+    again. It now says the delete goes with the own role only, and to keep the rule when rebinding."""
+    rules = ('  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+             '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n'
+             '  - apiGroups: [""]\n    resources: ["configmaps"]\n    verbs: ["get"]\n')
+    setup = _setup(tmp_path, NODES_JOB, _cluster_role("prometheus", rules) + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "prometheus", "monitoring"))
+    found = _lint(setup)
+    assert {f.rule for f in found if f.severity == "error"} == {"KS105"}
+    unused = {f.span.line: f.fix for f in found if f.rule == "KS203"}
+    nodes_fixes = [fix for fix in unused.values() if "KS105" in fix]
+    assert len(nodes_fixes) == 2, unused
+    for fix in nodes_fixes:
+        assert fix.startswith("Delete this rule from ClusterRole prometheus.\nOnly together with KS105's least-privilege "
+                              "fix (a role of monitoring/prometheus's own granting it cluster-wide"), fix
+        assert "if you follow KS105 by binding ClusterRole prometheus there instead, keep this rule" in fix
+    [configmaps] = [fix for fix in unused.values() if "KS105" not in fix]
+    assert configmaps == "Delete this rule from ClusterRole prometheus."
 
 
 def test_ks201_on_a_wildcard_gives_the_rule_as_it_should_read(tmp_path: Path) -> None:
@@ -585,6 +659,36 @@ KUBELET_NO_TOKEN_JOB = """\
         kubernetes_sd_configs:
           - role: node
 """
+
+
+def test_ks106_on_a_misspelt_token_key_is_the_rename_ks601_gives(tmp_path: Path) -> None:
+    """`bearer_token_fiel:` holds the token path under a misspelt key (KS601: did you mean "bearer_token_file"?), so
+    no token is sent (KS106). Adding `authorization` as well would clash with KS601's rename (Prometheus refuses
+    both at once): KS106's fix is the same rename; applied, neither finding is left and no new one appears."""
+    nodes = '  - apiGroups: [""]\n    resources: ["nodes", "nodes/metrics"]\n    verbs: ["get", "list", "watch"]\n'
+    typo = KUBELET_NO_TOKEN_JOB.replace("        kubernetes_sd_configs:", "        bearer_token_fiel: "
+                                        "/var/run/secrets/kubernetes.io/serviceaccount/token\n        kubernetes_sd_configs:")
+    setup = _setup(tmp_path, typo, _cluster_role("prometheus", nodes) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    found = _lint(setup)
+    [ks106] = [f for f in found if f.rule == "KS106"]
+    [ks601] = [f for f in found if f.rule == "KS601"]
+    assert ks601.fix == 'Rename "bearer_token_fiel" to "bearer_token_file".'
+    assert ks106.fix.startswith('Rename "bearer_token_fiel" to "bearer_token_file" (the misspelt key KS601 reports'), ks106.fix
+    assert "authorization" not in ks106.fix
+    (setup / "prometheus.yaml").write_text(DEPLOYMENT + typo.replace("bearer_token_fiel:", "bearer_token_file:"))
+    assert not [f for f in _lint(setup) if f.severity == "error"]
+
+
+def test_ks106_on_a_misspelt_token_key_without_tls_adds_the_tls_only(tmp_path: Path) -> None:
+    job = ("      - job_name: apiserver\n        scheme: https\n        authorizaton:\n          credentials_file: "
+           "/var/run/secrets/kubernetes.io/serviceaccount/token\n        static_configs:\n"
+           "          - targets: [kubernetes.default.svc:443]\n")
+    setup = _setup(tmp_path, job, _cluster_role("prometheus", "  - nonResourceURLs: [/metrics]\n    verbs: [get]\n")
+                   + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    [ks106] = [f for f in _lint(setup) if f.rule == "KS106"]
+    assert ks106.fix.startswith('Rename "authorizaton" to "authorization" (the misspelt key KS601 reports: Prometheus '
+                                'sends no token from it), and add to the job:\n  tls_config:\n    ca_file: '), ks106.fix
 
 
 def test_ks106_fix_names_the_grant_the_token_then_needs(tmp_path: Path) -> None:

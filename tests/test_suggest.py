@@ -470,3 +470,27 @@ def test_diff_adds_to_a_role_in_a_json_file_as_json(tmp_path: Path) -> None:
     assert head.endswith('in its "rules" array (rbac.json is JSON):'), head
     added = [line[1:] for line in lines[lines.index(head) + 1:] if line.startswith("+")]
     assert json.loads("[" + "\n".join(added) + "]") == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
+
+
+def test_diff_keeps_the_rules_of_a_role_shared_with_another_account(tmp_path: Path) -> None:
+    """ClusterRole prometheus also grants what no job uses, and is bound to payments/app too: the `remove from`
+    lines would take app's permissions away, so they say so and point to a role of the scraper's own (as KS203's
+    fix does); a role only the scraper holds keeps the plain `remove from` line."""
+    from test_access_fixes import DEPLOYMENT, PODS_JOB, _binding, _cluster_role
+
+    rules = '  - apiGroups: [""]\n    resources: ["pods", "secrets"]\n    verbs: ["get", "list", "watch"]\n'
+    other = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: app, namespace: payments}\n"
+             "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}\n"
+             "subjects: [{kind: ServiceAccount, name: app, namespace: payments}]\n")
+    rbac = _cluster_role("prometheus", rules) + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus")
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + PODS_JOB)
+    (tmp_path / "rbac.yaml").write_text(rbac)
+    alone = [line for line in invoke(tmp_path, "suggest-rbac", "--diff", ".").stdout.splitlines()
+             if line.startswith("# remove")]
+    assert alone and all(line.endswith("no requirement uses:") for line in alone), alone
+    (tmp_path / "rbac.yaml").write_text(rbac + "---\n" + other)
+    result = invoke(tmp_path, "suggest-rbac", "--diff", ".")
+    assert result.exit_code == 0, result.output
+    shared = [line for line in result.stdout.splitlines() if line.startswith("# remove")]
+    assert shared and all("no requirement uses — but it is also bound to ServiceAccount payments/app (RoleBinding "
+                          "payments/app), whose permissions are not this scraper's to drop" in line for line in shared), shared

@@ -124,6 +124,28 @@ def test_ks602_enum_and_duration_fixes(tmp_path: Path) -> None:
     assert not _only(_lint(tmp_path, {"m.yaml": after}), "KS602")
 
 
+def test_ks602_unitless_integer_duration_fix_adds_the_unit(tmp_path: Path) -> None:
+    """`interval: 30` (a number) got `Write interval: "30"`: quoted it is a string but still no duration, and the
+    CRD's pattern refuses it on the next run. The fix completes the unit, as for `1h30`."""
+    findings = _only(_lint(tmp_path, {"m.yaml": MONITORS.replace("ROLE", "Node").replace("INTERVAL", "30")}), "KS602")
+    assert [_written(f.fix) for f in findings] == ["interval: 30s"]
+    after = MONITORS.replace("ROLE", "Node").replace("INTERVAL", "30s")
+    assert not _only(_lint(tmp_path, {"m.yaml": after}), "KS602")
+
+
+def test_ks602_fixes_in_a_json_file_are_json(tmp_path: Path) -> None:
+    """In a .json manifest `Write verbs: ["get"]` pasted as written does not parse: the key is quoted and the value
+    JSON; applied literally, the findings go."""
+    role = ('{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "p", '
+            '"annotations": {"prometheus.io/scrape": true}}, "rules": [{"apiGroups": [""], "resources": ["nodes"], '
+            '"verbs": "get"}]}\n')
+    findings = _only(_lint(tmp_path, {"role.json": role}), "KS602")
+    assert sorted(_written(f.fix) for f in findings) == ['"prometheus.io/scrape": "true"', '"verbs": ["get"]']
+    fixed = role.replace('"prometheus.io/scrape": true', '"prometheus.io/scrape": "true"').replace(
+        '"verbs": "get"', '"verbs": ["get"]')
+    assert not _only(_lint(tmp_path, {"role.json": fixed}), "KS602")
+
+
 def test_ks602_name_fix_suggests_a_name_the_api_server_takes(tmp_path: Path) -> None:
     # '9prom' (a Service must start with a letter) and 'team.a' (a Namespace takes no dots) were offered unchanged
     objects = ("apiVersion: v1\nkind: Service\nmetadata: {name: SERVICE, namespace: monitoring}\nspec: {ports: [{port: 80}]}\n"

@@ -24,6 +24,7 @@ from ..grants import (Permission, alerting_requests, binding_applies, describe_p
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
 from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_CA, SA_DIR, SA_TOKEN
+from ..promvalidate import misspelt_token_key
 from ..pushprox import TOKEN_FLAG
 from ..rbacvalidate import one_line_correction, refused_only_for_version, refusing_rules
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, names_text, rule_allows, subject_applies
@@ -1335,6 +1336,13 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
             token_file, ca_file = discovery[0], discovery[1] or ca_file
             note = " (the credentials its kubernetes_sd_configs uses for the API server)"
     token = f"authorization:\n    credentials_file: {token_file}"
+    typo = misspelt_token_key(job.node)
+    if typo is not None:  # the token is there under a misspelt key: KS601's rename sends it, an addition would clash
+        rename = f'Rename "{typo[0]}" to "{typo[1]}" (the misspelt key KS601 reports: Prometheus sends no token from it)'
+        if tls_given:
+            return rename + "." + _skip_verify_note(ctx, job, target, serving_cert)
+        tls = f"insecure_skip_verify: true  # {self_signed}" if self_signed else f"ca_file: {ca_file}"
+        return f"{rename}, and add to the job:\n  tls_config:\n    {tls}"
     if tls_given:
         return f"Add to the job{note} (its tls_config stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
     tls = f"insecure_skip_verify: true  # {self_signed}" if self_signed else f"ca_file: {ca_file}"

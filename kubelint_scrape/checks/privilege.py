@@ -1052,6 +1052,19 @@ def _rebind_fix(analysis, identity: Identity, holding: Holding, perms: list[Perm
             f"can go.")
 
 
+def _after_own_role(identity: Identity, holding: Holding, elsewhere: dict[str | None, list[str]]) -> str:
+    """When the identity's own jobs need the rule where its binding cannot grant it (KS105) and the ClusterRole holds
+    more than they use (so no _rebind_fix): KS105 offers binding this ClusterRole where they need it, which relies
+    on the rule, or a role of the identity's own. Deleting the rule goes with the second only; said so, the two
+    fixes applied together cannot leave the need denied again."""
+    if holding.role.kind != "ClusterRole" or not elsewhere:
+        return ""
+    scopes = ", ".join("cluster-wide" if scope is None else f"in namespace {scope}" for scope in elsewhere)
+    return (f"\nOnly together with KS105's least-privilege fix (a role of {identity}'s own granting it {scopes}; "
+            f"`kubelint-scrape suggest-rbac` prints it): if you follow KS105 by binding {_role_name(holding.role)} "
+            f"there instead, keep this rule, which that binding relies on.")
+
+
 def _wanting(analysis, identity: Identity, holding: Holding, perm: Permission) -> tuple[str, str | None, Identity | None] | None:
     """Who would need an unused permission, as (label, namespace of the need, the other identity or None): a
     denied need of this identity where the binding cannot grant it (another scope) — a job's, or Alertmanager
@@ -1175,10 +1188,11 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
     elif holders:
         fix = _own_role_fix(identity, holding, kept, holders)
     elif all_unused:
-        fix = delete_rule(holding.rule, f"Delete this rule from {_role_name(holding.role)}.")
+        fix = delete_rule(holding.rule, f"Delete this rule from {_role_name(holding.role)}.") + _after_own_role(
+            identity, holding, elsewhere)
     else:
         fix = replace_rule(holding.rule, f"Replace this rule of {_role_name(holding.role)} with", holding.role,
-                           rules_for(_concrete(state, holding, kept)))
+                           rules_for(_concrete(state, holding, kept))) + _after_own_role(identity, holding, elsewhere)
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
         related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
