@@ -158,7 +158,7 @@ def scrape_role_name(authorizer: Authorizer, identity: Identity) -> str:
     role and one binding rather than one pair per finding. A name another role or binding of the inputs already
     has — one the API server refuses included (a v1beta1 `prometheus-scrape` whose apiVersion KS501 corrects) —
     gets a number: created beside it, the new object would replace it or be replaced (KS006). The identity's own
-    roles and bindings of that name do not count: a fix adds to them where they apply (where_to_add)."""
+    roles and bindings of that name do not count: a fix adds to them where they apply (where_to_add_in)."""
     same_name = bool(_account_namespaces(authorizer.workspace).get(identity.name, set()) - {identity.namespace})
     base = f"{identity.namespace}-{identity.name}-scrape" if same_name else f"{identity.name}-scrape"
     taken = _rbac_names(authorizer.workspace)
@@ -204,26 +204,17 @@ def _rbac_names(workspace) -> dict[str, set[tuple[str, str, str]]]:
 _ONE_ROLE = "every rule {who} lacks goes into this one role; `kubelint-scrape suggest-rbac` prints it whole"
 
 
-def where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> str:
-    """Name the role a person would edit: one of theirs already bound to the identity in the right scope."""
-    return _where_to_add(authorizer, identity, namespace)[0]
-
-
 def add_rules_fix(authorizer: Authorizer, identity: Identity, namespace: str | None, requests: list[Request]) -> str:
-    """where_to_add and the rules to add, written in the language of the file that holds the role they go into."""
+    """where_to_add_in and the rules to add, written in the language of the file that holds the role they go into."""
     where, role = where_to_add_in(authorizer, identity, namespace)
     return f"{where}:\n{render_rules_in(role, rules_for(requests))}"
 
 
 def where_to_add_in(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
-    """where_to_add's words, saying so when the role is in a .json file (its rules are then written as JSON:
-    render_rules_in), and that role (None for a new one). The access fixes and `suggest-rbac --diff` both."""
-    return _where_to_add(authorizer, identity, namespace)
-
-
-def _where_to_add(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
-    """(where_to_add's words, the existing role they add the rules to, None for a new one), with where in a .json
-    file the rules go and, when that role is also bound to other subjects, that the rules would be theirs too."""
+    """Where a person would add the rules — a role of theirs already bound to the identity in the right scope, or a
+    new one — in words, and that role (None for a new one): saying so when the role is in a .json file (its rules
+    are then written as JSON: render_rules_in), and when it is also bound to other subjects, who would get the
+    rules too. The access fixes and `suggest-rbac --diff` both."""
     where, role = _where_to_add_role(authorizer, identity, namespace)
     if json_file(role):
         where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
@@ -260,7 +251,7 @@ def _co_holders_note(authorizer: Authorizer, identity: Identity, role: RoleDef |
 
 
 def _where_to_add_role(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
-    """(where_to_add's words, the existing role they add the rules to, None for a new one)."""
+    """(where_to_add_in's words before its notes, the existing role they add the rules to, None for a new one)."""
     own = _own_bindings(authorizer, identity)
     cluster_bound = [(binding, role) for binding, role in own if binding.kind == "ClusterRoleBinding"]
     if namespace is None:
@@ -467,7 +458,7 @@ def _role_written_for_namespace(authorizer: Authorizer, identity: Identity, name
         return None
     bindings = authorizer.bindings(identity)
     if any(b.kind == "RoleBinding" and b.namespace == namespace for b, _r in bindings):
-        return None  # bound there: where_to_add names that role
+        return None  # bound there: where_to_add_in names that role
     names = [identity.name, *sorted({role.name for b, role in bindings
                                      if b.kind == "RoleBinding" and role.kind == "Role" and not b.builtin})]
     for name in names:
@@ -489,7 +480,7 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
         return None
     bindings = authorizer.bindings(identity)
     if any(b.kind == "RoleBinding" and b.namespace == namespace for b, _r in bindings):
-        return None  # one exists there: where_to_add names its role
+        return None  # one exists there: where_to_add_in names its role
     for binding, role in bindings:
         if binding.kind != "RoleBinding" or binding.builtin or role.builtin:
             continue
@@ -643,7 +634,7 @@ def _unselected_component(authorizer: Authorizer, identity: Identity, namespace:
 
 
 def _bound_in_scope(authorizer: Authorizer, identity: Identity, namespace: str | None) -> bool:
-    """Whether the identity has a role of the user's to extend where the need is (what where_to_add names)."""
+    """Whether the identity has a role of the user's to extend where the need is (what where_to_add_in names)."""
     for binding, role in authorizer.bindings(identity):
         if role.builtin or binding.builtin:
             continue

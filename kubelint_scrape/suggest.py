@@ -12,7 +12,7 @@ Alertmanager discovery, delegated-auth sidecars):
   through it fails).
 Rules are grouped by fixes.rules_for and written by fixes.render_rules, with comments naming who needs each one.
 
-`--diff` compares with the current grants: what to add (and where, fixes.where_to_add) and which granted
+`--diff` compares with the current grants: what to add (and where, fixes.where_to_add_in) and which granted
 permissions no requirement uses (the same computation as KS203).
 """
 
