@@ -1578,6 +1578,56 @@ def __create_fn__(_type_who, _type_request, _type_why, _type_span, _type_decisio
 
 CODE['def __create_fn__(_type_who, _type_request, _type_why, _type_span, _type_decision, _type_job, _type_need, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_decision, _dflt_job, _dflt_need, _return_type):\n def __init__(self,who:_type_who,request:_type_request,why:_type_why,span:_type_span=_dflt_span,decision:_type_decision=_dflt_decision,job:_type_job=_dflt_job,need:_type_need=_dflt_need)->_return_type:\n  self.who=who\n  self.request=request\n  self.why=why\n  self.span=span\n  self.decision=decision\n  self.job=job\n  self.need=need\n return __init__'] = __create_fn__.__code__
 
+def __create_fn__(_type_version, _type_image, _type_loader, _type_utf8_names, _type_set_by, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_utf8_names, _dflt_set_by, _return_type):
+ def __init__(self,version:_type_version,image:_type_image,loader:_type_loader,utf8_names:_type_utf8_names=_dflt_utf8_names,set_by:_type_set_by=_dflt_set_by)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'version',version)
+  __dataclass_builtins_object__.__setattr__(self,'image',image)
+  __dataclass_builtins_object__.__setattr__(self,'loader',loader)
+  __dataclass_builtins_object__.__setattr__(self,'utf8_names',utf8_names)
+  __dataclass_builtins_object__.__setattr__(self,'set_by',set_by)
+ return __init__
+
+
+CODE["def __create_fn__(_type_version, _type_image, _type_loader, _type_utf8_names, _type_set_by, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_utf8_names, _dflt_set_by, _return_type):\n def __init__(self,version:_type_version,image:_type_image,loader:_type_loader,utf8_names:_type_utf8_names=_dflt_utf8_names,set_by:_type_set_by=_dflt_set_by)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'version',version)\n  __dataclass_builtins_object__.__setattr__(self,'image',image)\n  __dataclass_builtins_object__.__setattr__(self,'loader',loader)\n  __dataclass_builtins_object__.__setattr__(self,'utf8_names',utf8_names)\n  __dataclass_builtins_object__.__setattr__(self,'set_by',set_by)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.version,self.image,self.loader,self.utf8_names,self.set_by,)==(other.version,other.image,other.loader,other.utf8_names,other.set_by,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.version,self.image,self.loader,self.utf8_names,self.set_by,)==(other.version,other.image,other.loader,other.utf8_names,other.set_by,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('version','image','loader','utf8_names','set_by',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'version\',\'image\',\'loader\',\'utf8_names\',\'set_by\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('version','image','loader','utf8_names','set_by',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'version\',\'image\',\'loader\',\'utf8_names\',\'set_by\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.version,self.image,self.loader,self.utf8_names,self.set_by,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.version,self.image,self.loader,self.utf8_names,self.set_by,))\n return __hash__'] = __create_fn__.__code__
+
 def __create_fn__(_type_text, _type_span, _type_rules, _type_used, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_used, _return_type):
  def __init__(self,text:_type_text,span:_type_span,rules:_type_rules,used:_type_used=_dflt_used)->_return_type:
   self.text=text
@@ -1868,56 +1918,6 @@ def __create_fn__(_type_work, _type_open, _type_buffers, _type_uris, MISSING, _H
 
 
 CODE['def __create_fn__(_type_work, _type_open, _type_buffers, _type_uris, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_buffers, _dflt_uris, _return_type):\n def __init__(self,work:_type_work,open:_type_open,buffers:_type_buffers=_HAS_DEFAULT_FACTORY,uris:_type_uris=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.work=work\n  self.open=open\n  self.buffers=_dflt_buffers() if buffers is _HAS_DEFAULT_FACTORY else buffers\n  self.uris=_dflt_uris() if uris is _HAS_DEFAULT_FACTORY else uris\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_version, _type_image, _type_loader, _type_utf8_names, _type_set_by, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_utf8_names, _dflt_set_by, _return_type):
- def __init__(self,version:_type_version,image:_type_image,loader:_type_loader,utf8_names:_type_utf8_names=_dflt_utf8_names,set_by:_type_set_by=_dflt_set_by)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'version',version)
-  __dataclass_builtins_object__.__setattr__(self,'image',image)
-  __dataclass_builtins_object__.__setattr__(self,'loader',loader)
-  __dataclass_builtins_object__.__setattr__(self,'utf8_names',utf8_names)
-  __dataclass_builtins_object__.__setattr__(self,'set_by',set_by)
- return __init__
-
-
-CODE["def __create_fn__(_type_version, _type_image, _type_loader, _type_utf8_names, _type_set_by, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_utf8_names, _dflt_set_by, _return_type):\n def __init__(self,version:_type_version,image:_type_image,loader:_type_loader,utf8_names:_type_utf8_names=_dflt_utf8_names,set_by:_type_set_by=_dflt_set_by)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'version',version)\n  __dataclass_builtins_object__.__setattr__(self,'image',image)\n  __dataclass_builtins_object__.__setattr__(self,'loader',loader)\n  __dataclass_builtins_object__.__setattr__(self,'utf8_names',utf8_names)\n  __dataclass_builtins_object__.__setattr__(self,'set_by',set_by)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.version,self.image,self.loader,self.utf8_names,self.set_by,)==(other.version,other.image,other.loader,other.utf8_names,other.set_by,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.version,self.image,self.loader,self.utf8_names,self.set_by,)==(other.version,other.image,other.loader,other.utf8_names,other.set_by,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('version','image','loader','utf8_names','set_by',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'version\',\'image\',\'loader\',\'utf8_names\',\'set_by\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('version','image','loader','utf8_names','set_by',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'version\',\'image\',\'loader\',\'utf8_names\',\'set_by\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.version,self.image,self.loader,self.utf8_names,self.set_by,))
- return __hash__
-
-
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.version,self.image,self.loader,self.utf8_names,self.set_by,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_identity, _type_cluster, _type_namespaced, _type_skipped, _type_unmodelled, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_cluster, _dflt_namespaced, _dflt_skipped, _dflt_unmodelled, _return_type):
  def __init__(self,identity:_type_identity,cluster:_type_cluster=_HAS_DEFAULT_FACTORY,namespaced:_type_namespaced=_HAS_DEFAULT_FACTORY,skipped:_type_skipped=_HAS_DEFAULT_FACTORY,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY)->_return_type:

@@ -1007,7 +1007,8 @@ def _span_of(job: ScrapeJob, place: tuple) -> Span:
     return job.span
 
 
-def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod: PodTemplate | None = None) -> list[Need]:
+def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod: PodTemplate | None = None,
+                    version: tuple[int, int] | None = None) -> list[Need]:
     # Discovery with other credentials (a kubeconfig, a token file not the pod's): its needs are not decided
     # against the identity, but a grant of the identity may be what serves them (an external Prometheus using an
     # exported token of the ServiceAccount), so they are kept, unchecked, as scrapes with such tokens are.
@@ -1017,7 +1018,7 @@ def discovery_needs(job: ScrapeJob, sd: SDConfig, identity: Identity | None, pod
     if foreign is not None:
         unchecked = (f"discovery sends a token minted for audience {foreign.audience!r}, which the API server rejects: "
                      f"401 Unauthorized (KS111)")
-    return discovery_requests(sd, identity, unchecked)
+    return discovery_requests(sd, identity, unchecked, version)
 
 
 def discovery_foreign_audience(sd: SDConfig, pod: PodTemplate | None) -> "ForeignAudience | None":
@@ -1039,10 +1040,12 @@ def anonymous_discovery(sd: SDConfig) -> bool:
     return sd.api_server_address[0] == "https" and not sd.api_server_is_local
 
 
-def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str = "") -> list[Need]:
-    """The list and watch requests of one kubernetes_sd_configs entry (FACTS §4 role table), as needs."""
+def discovery_requests(sd: SDConfig, identity: Identity | None, unchecked: str = "",
+                       version: tuple[int, int] | None = None) -> list[Need]:
+    """The list and watch requests of one kubernetes_sd_configs entry (FACTS §4 role table), as needs; `version`:
+    the cluster's, for a resource an older cluster serves from another group (None: a current cluster)."""
     table = knowledge("sd-roles")
-    resources = list(table["roles"].get(sd.role, []))
+    resources = [_as_served(resource, version) for resource in table["roles"].get(sd.role, [])]
     spans = [sd.role_span] * len(resources)
     own = len(spans)  # the role's own resources, before attach_metadata's
     attached = [""] * own
@@ -1115,6 +1118,16 @@ def _discovery_credentials(sd: SDConfig) -> str:
     if sd.kubeconfig_file:
         return f"the credentials in kubeconfig_file {sd.kubeconfig_file}"
     return sd.credentials.describe()
+
+
+def _as_served(resource: dict, version: tuple[int, int] | None) -> dict:
+    """The sd-roles entry as a cluster of `version` serves it: `before: {"1.NN": {group: …}}` names the group its
+    discovery lists on clusters older than 1.NN (Ingress in extensions before networking.k8s.io existed)."""
+    for until, changes in (resource.get("before") or {}).items():
+        major, minor = until.split(".")[:2]
+        if version is not None and version < (int(major), int(minor)):
+            return {**resource, **changes}
+    return resource
 
 
 # The `selectors[].role` that filters the list/watch of each resource discovery reads.
@@ -1689,12 +1702,12 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
     discoverer = resolution.discovery
     for sd in job.sd_configs:
         if discoverer is not None and discoverer.identity is not None:
-            for need in discovery_needs(job, sd, discoverer.identity, discoverer.pod):
+            for need in discovery_needs(job, sd, discoverer.identity, discoverer.pod, assumptions.version):
                 need.identity = discoverer.identity
                 need.why += f" (in the target allocator, as {discoverer.identity})"
                 analysis.needs.append(need)
             continue
-        analysis.needs.extend(discovery_needs(job, sd, identity, resolution.pod))
+        analysis.needs.extend(discovery_needs(job, sd, identity, resolution.pod, assumptions.version))
     simulation = simulate_job(job, identity, shared_simulations, shown_services(authorizer.workspace))
     analysis.relabel_errors = list(simulation.relabel_errors)
     analysis.survivors = simulation.survivors

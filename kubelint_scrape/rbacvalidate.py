@@ -142,13 +142,17 @@ def _table() -> dict:
 
 
 def served_version_problems(obj: K8sObject, kubernetes_version: tuple[int, int]) -> Iterator[Finding]:
-    """rbac.authorization.k8s.io/v1beta1 and v1alpha1 stopped being served in Kubernetes 1.22."""
+    """rbac.authorization.k8s.io/v1beta1 and v1alpha1 stopped being served in Kubernetes 1.22; v1alpha1, an alpha
+    version, was never served by default before either."""
     version = obj.api_version[len(RBAC_PREFIX):]
     entry = _table()["rbac_versions"].get(version)
     removed = entry.get("removed") if entry is not None else None
-    if entry is not None and (not removed or kubernetes_version < parse_version(removed)):
+    gone = bool(removed) and kubernetes_version >= parse_version(removed)
+    if entry is not None and not gone and not entry.get("alpha"):
         return
-    why = (f"which Kubernetes stopped serving in {removed}" if removed
+    why = (f"which Kubernetes stopped serving in {removed}" if gone
+           else f"an alpha version the API server serves only when `--runtime-config={obj.api_version}=true` enables "
+                f"it (off by default)" if entry is not None
            else "which the API server does not serve")
     kubectl = f'no matches for kind "{obj.kind}" in version "{obj.api_version}"'
     yield Finding(
@@ -157,7 +161,7 @@ def served_version_problems(obj: K8sObject, kubernetes_version: tuple[int, int])
         f"uses apiVersion {obj.api_version}, {why}: `kubectl apply` fails with `{kubectl}` on Kubernetes "
         f"{kubernetes_version[0]}.{kubernetes_version[1]}, so the object (and every permission it carries) never exists",
         fix=f"Change `apiVersion: {obj.api_version}` to `apiVersion: {RBAC_PREFIX}v1` (the fields are the same).",
-        object=obj.ref, data={"apiVersion": obj.api_version, "removed_in": removed or ""},
+        object=obj.ref, data={"apiVersion": obj.api_version, "removed_in": removed if gone else ""},
     )
 
 

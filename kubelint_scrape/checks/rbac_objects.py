@@ -123,11 +123,12 @@ def _rule_yaml(groups: Iterable[str], resources: Iterable[str], verbs: Iterable[
 
 
 def _served(group: str, resource: str, version: tuple[int, int]) -> dict | None:
-    """The table entry when `group` serves `resource` (base name) on this cluster version."""
+    """The table entry when `group` serves `resource` (base name) on this cluster version, or when the API server
+    still asks RBAC about it there (`checked_until`: a rule for it keeps its effect, which is what RBAC cares for)."""
     entry = _table()["groups"].get(group, {}).get(resource)
     if entry is None:
         return None
-    removed = entry.get("removed")
+    removed = entry.get("checked_until") or entry.get("removed")
     if removed and version >= parse_version(removed):
         return None
     return entry
@@ -578,6 +579,16 @@ def _granted_elsewhere(role: RoleDef, rule: PolicyRule, resource: str, version: 
     return True
 
 
+def _gone_everywhere(base: str) -> str:
+    """The version Kubernetes removed a built-in resource in, when every group of the table that had it stopped
+    serving it (PodSecurityPolicy, gone with its admission plugin in 1.25), else "". Asked only of a resource no
+    group serves on the cluster version, so the last removal is behind it."""
+    entries = [e for g in _table()["groups"].values() for r, e in g.items() if r == base]
+    if entries and all(e.get("removed") for e in entries):
+        return max((e.get("checked_until") or e["removed"] for e in entries), key=parse_version)
+    return ""
+
+
 def _typo_of_subresource(rule: PolicyRule, resource: str, version: tuple[int, int]) -> bool:
     """Whether an unknown `resource/subresource` is close to a real subresource of that resource (`nodes/metric`):
     a typo, dead whatever a kube-rbac-proxy whose review cannot be read may ask about (it asks about names such as
@@ -626,6 +637,13 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
     elif removed and any(_serves(g, resource, (0, 0)) for g in removed):
         group = removed[0]
         reason = f"API group {_group_text(group)} stopped serving {base} in Kubernetes {table[group][base]['removed']}"
+        gone = _gone_everywhere(base)
+        if gone:
+            reason = f"{base} were removed from Kubernetes in {gone}" + (
+                "" if table[group][base]["removed"] == gone else
+                f" (API group {_group_text(group)} had stopped serving them in {table[group][base]['removed']})")
+        elif table[group][base].get("checked_until"):
+            reason += f", and the API server stopped asking RBAC for it there in {table[group][base]['checked_until']}"
         fix_groups = [g for g in table if _serves(g, resource, version)][:1]
     elif in_listed and sub:
         entry = table[in_listed[0]][base]
@@ -682,6 +700,11 @@ def _unknown_resource(role: RoleDef, rule: PolicyRule, resource: str, span: Span
         gone = "this rule" if only else f"{resource!r} from this rule"
         fix = f"Delete {gone}: it grants nothing" + (f"; the subresources of {base} are {choices}." if choices else
                                                        f"; {base} has no subresources.")
+    elif replacement == resource and not serving and _gone_everywhere(base):
+        # a built-in resource Kubernetes removed (PodSecurityPolicy): no group to move it to, and no CRD to blame
+        gone = "this rule" if only else f"{resource!r} from this rule"
+        fix = f"Delete {gone}: Kubernetes {version[0]}.{version[1]} has no {base} in any API group."
+        unneeded = None
     elif replacement == resource and not serving:
         # No built-in group serves the name and none is close (KEDA's generated `external` in the core group): an
         # example rule would only repeat the entry that grants nothing.
