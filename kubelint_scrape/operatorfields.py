@@ -1,4 +1,6 @@
-"""Misspelt keys in the specs and endpoints of Prometheus Operator objects (KS602).
+"""Misspelt keys in the specs and endpoints of Prometheus Operator objects (KS602): the monitors, and the spec of a
+Prometheus or PrometheusAgent (`serviceMonitorSelecter:` leaves the selector null, selecting no ServiceMonitor; KS100's
+reason for a monitor left out names the typo too: misspelling_of).
 
 The API server drops a field a CRD does not define (kubectl's default strict field validation refuses it: "strict
 decoding error: unknown field"), so `endpoint:` for `endpoints:` leaves a ServiceMonitor without endpoints and nothing
@@ -34,7 +36,12 @@ def allowed_distance(field: str) -> int:
 def known_fields() -> dict[str, dict[str, tuple[str, ...]]]:
     with open(rules_path("schemas", "operator-fields.json"), encoding="utf-8") as handle:
         data = json.load(handle)
-    return {kind: {where: tuple(fields) for where, fields in maps.items()}
+    inline = data.get("_inline", {})
+
+    def expand(fields: list[str]) -> tuple[str, ...]:  # "...CommonPrometheusFields": a struct embedded inline
+        return tuple(name for field in fields
+                     for name in (inline[field[3:]] if field.startswith("...") else (field,)))
+    return {kind: {where: expand(fields) for where, fields in maps.items()}
             for kind, maps in data.items() if not kind.startswith("_")}
 
 
@@ -90,7 +97,7 @@ def misspelt_fields(doc: YMap, kind: str) -> Iterator[tuple[SchemaError, str]]:
                                       allowed=tuple(fields)), match
 
 
-KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig"})
+KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig", "Prometheus", "PrometheusAgent"})
 
 # What the object loses with the field, when that is more than the field itself: the list of what to scrape.
 CONSEQUENCES = {
@@ -98,4 +105,17 @@ CONSEQUENCES = {
     ("PodMonitor", "podMetricsEndpoints"): "the PodMonitor has no podMetricsEndpoints, so the operator generates no "
                                            "scrape job for it",
     ("Probe", "targets"): "the Probe has no targets, so the operator generates no scrape job for it",
+    **{(runner, selector): f"the {runner} has no {selector}, which selects no {monitor}"
+       for runner in ("Prometheus", "PrometheusAgent")
+       for selector, monitor in (("serviceMonitorSelector", "ServiceMonitor"), ("podMonitorSelector", "PodMonitor"),
+                                 ("probeSelector", "Probe"), ("scrapeConfigSelector", "ScrapeConfig"))},
 }
+
+
+def misspelling_of(spec: object, kind: str, field: str) -> str | None:
+    """The key of `spec` (an object's spec of `kind`) that misspells `field`, or None: KS100's reason for a monitor
+    no runner selects names the typo KS602 reports (`serviceMonitorSelecter:` leaves the selector null)."""
+    if not isinstance(spec, YMap) or kind not in KINDS or field in spec:
+        return None
+    fields = known_fields()[kind]["spec"]
+    return next((key for key in spec if typo_of(key, fields, spec) == field), None)

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 
 from kubelint_scrape import operatorfields
-from kubelint_scrape.load import parse_source
+from kubelint_scrape.load import parse_source, parse_text
 from kubelint_scrape.k8svalidate import refused_by_server, source_findings
 from kubelint_scrape.model import iter_documents
 from kubelint_scrape.operatorfields import allowed_distance, known_fields, typo_of
 from kubelint_scrape.spelling import edit_distance
 
 ROOT = Path(__file__).resolve().parent.parent
-PASS = ROOT / "fixtures" / "KS602" / "pass-monitor-fields-new-and-unusual" / "monitors.yaml"
+PASS = (ROOT / "fixtures" / "KS602" / "pass-monitor-fields-new-and-unusual" / "monitors.yaml",
+        ROOT / "fixtures" / "KS602" / "pass-prometheus-fields-all-and-future" / "prometheus.yaml")
 
 
 def load_source(path: str):
@@ -35,8 +36,8 @@ def test_no_real_field_is_a_typo_of_another(kind, where, fields):
         assert edit_distance(a.lower(), b.lower()) > min(allowed_distance(a), allowed_distance(b)), (a, b)
 
 
-def test_lists_have_no_duplicates_and_cover_the_four_kinds():
-    assert set(known_fields()) == {"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig"}
+def test_lists_have_no_duplicates_and_cover_the_kinds_checked():
+    assert set(known_fields()) == operatorfields.KINDS
     for _kind, _where, fields in LISTS:
         assert len(set(fields)) == len(fields)
 
@@ -74,10 +75,10 @@ def test_lists_are_read_only_for_operator_objects(tmp_path):
 
 
 def test_pass_fixture_writes_every_known_field():
-    """The pass fixture (no KS602) holds every field of every list at its place, so a real field reported as a
+    """The pass fixtures (no KS602) hold every field of every list at its place, so a real field reported as a
     typo would show there."""
     seen: dict[tuple[str, str], set] = {}
-    for _document, doc in iter_documents(load_source(str(PASS))):
+    for _document, doc in (item for path in PASS for item in iter_documents(load_source(str(path)))):
         kind = doc.get("kind")
         for where in known_fields()[kind]:
             for mapping, _path in operatorfields._mappings(doc["spec"], where):
@@ -112,3 +113,25 @@ def test_a_misspelt_required_field_is_one_refusal_at_the_key(tmp_path):
         ("schema:required", 5, 3, 'Rename "selecter" to "selector".')]
     doc = next(doc for _document, doc in iter_documents(source))
     assert refused_by_server(source, doc)
+
+
+def test_inline_fields_are_expanded_into_each_list():
+    """Prometheus and PrometheusAgent share CommonPrometheusFields (json:",inline"): both lists hold them, each its
+    own fields too (the agent's mode, the server's rules and retention), and no "..." entry is left."""
+    prometheus, agent = known_fields()["Prometheus"]["spec"], known_fields()["PrometheusAgent"]["spec"]
+    assert {"serviceMonitorSelector", "shards", "scrapeClasses"} <= set(prometheus) & set(agent)
+    assert "mode" in agent and "mode" not in prometheus
+    assert {"retention", "ruleSelector", "evaluationInterval"} <= set(prometheus) - set(agent)
+    assert not any(field.startswith("...") for _kind, _where, fields in LISTS for field in fields)
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ("{serviceMonitorSelecter: {}}", "serviceMonitorSelecter"),
+    ("{servicemonitorselector: {}}", "servicemonitorselector"),  # case aside
+    ("{serviceMonitorSelector: null, serviceMonitorSelecter: {}}", None),  # written: a null selector, not a typo
+    ("{podMonitorSelector: {}}", None),
+    ("{serviceMonitorNamespaceSelector: {}}", None),  # a real field, far from the selector
+])
+def test_misspelling_of_a_runner_selector(spec, expected):
+    doc = parse_text("x.yaml", f"spec: {spec}\n")[0][0].root
+    assert operatorfields.misspelling_of(doc["spec"], "Prometheus", "serviceMonitorSelector") == expected
