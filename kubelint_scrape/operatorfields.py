@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .resources import rules_path
 from .schema_check import SchemaError
@@ -39,24 +39,38 @@ def known_fields() -> dict[str, dict[str, tuple[str, ...]]]:
     inline = data.get("_inline", {})
 
     def expand(fields: list[str]) -> tuple[str, ...]:  # "...CommonPrometheusFields": a struct embedded inline
-        return tuple(name for field in fields
-                     for name in (inline[field[3:]] if field.startswith("...") else (field,)))
+        return tuple(dict.fromkeys(name for field in fields
+                                   for name in (inline[field[3:]] if field.startswith("...") else (field,))))
     return {kind: {where: expand(fields) for where, fields in maps.items()}
             for kind, maps in data.items() if not kind.startswith("_")}
 
 
-def typo_of(key: Any, fields: tuple[str, ...], present: Any = ()) -> str | None:
+def fold_case(name: str) -> str:
+    return name.lower()
+
+
+def fold_vm(name: str) -> str:
+    """How the VictoriaMetrics operator matches a spec's keys to its fields (json case:ignore): without regard to
+    case, '_' or '-', so `scrapeInterval` is `scrape_interval` and `attachMetadata` is `attach_metadata`."""
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def typo_of(key: Any, fields: tuple[str, ...], present: Any = (), fold: Callable[[str], str] = fold_case) -> str | None:
     """The field `key` misspells, or None: the nearest field within allowed_distance (case aside: `bearerTokenfile`,
     `enableHttp2` in a ScrapeConfig, which spells it `enableHTTP2`), not already a key of the mapping (`present`:
-    renaming would give it twice). Ties go to the first field in list order."""
+    renaming would give it twice). Ties go to the first field in list order. `fold`: the spellings the decoder takes
+    as one (fold_vm: a key equal to a field once folded is that field, not a typo)."""
     if not isinstance(key, str) or key in fields or len(key) < 3:
         return None
-    lowered = key.lower()
+    folded = fold(key)
+    if fold is not fold_case and any(fold(field) == folded for field in fields):
+        return None  # the operator reads it as that field
     best, best_distance = None, 3
     for field in fields:
-        if field in present or abs(len(field) - len(key)) > allowed_distance(field):
+        folded_field = fold(field)
+        if field in present or abs(len(folded_field) - len(folded)) > allowed_distance(field):
             continue  # (more letters apart than edits allowed: not worth the distance)
-        distance = edit_distance(lowered, field.lower())
+        distance = edit_distance(folded, folded_field)
         if distance <= allowed_distance(field) and distance < best_distance:
             best, best_distance = field, distance
     return best
@@ -88,16 +102,20 @@ def misspelt_fields(doc: YMap, kind: str) -> Iterator[tuple[SchemaError, str]]:
     spec = doc.get("spec")
     if not isinstance(spec, YMap) or kind not in KINDS:
         return  # (the lists are read on the first object of these kinds only)
+    fold = fold_vm if kind in VM_KINDS else fold_case
     for where, fields in known_fields()[kind].items():
         for mapping, path in _mappings(spec, where):
             for key in mapping:
-                match = typo_of(key, fields, mapping)
+                match = typo_of(key, fields, mapping, fold)
                 if match is not None:
                     yield SchemaError("additional", path + (key,), mapping, key, mapping[key], "",
                                       allowed=tuple(fields)), match
 
 
-KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig", "Prometheus", "PrometheusAgent"})
+# The VictoriaMetrics operator's scrape objects (operator.victoriametrics.com): no schema definition of their own
+# (k8svalidate reads them for misspelt keys only), keys matched as fold_vm does.
+VM_KINDS = frozenset({"VMServiceScrape", "VMPodScrape", "VMNodeScrape", "VMStaticScrape", "VMProbe"})
+KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig", "Prometheus", "PrometheusAgent"}) | VM_KINDS
 
 # What the object loses with the field, when that is more than the field itself: the list of what to scrape.
 CONSEQUENCES = {
@@ -105,6 +123,12 @@ CONSEQUENCES = {
     ("PodMonitor", "podMetricsEndpoints"): "the PodMonitor has no podMetricsEndpoints, so the operator generates no "
                                            "scrape job for it",
     ("Probe", "targets"): "the Probe has no targets, so the operator generates no scrape job for it",
+    ("VMServiceScrape", "endpoints"): "the VMServiceScrape has no endpoints, so the operator generates no scrape job "
+                                      "for it",
+    ("VMPodScrape", "podMetricsEndpoints"): "the VMPodScrape has no podMetricsEndpoints, so the operator generates no "
+                                            "scrape job for it",
+    ("VMStaticScrape", "targetEndpoints"): "the VMStaticScrape has no targetEndpoints, so the operator generates no "
+                                           "scrape job for it",
     **{(runner, selector): f"the {runner} has no {selector}, which selects no {monitor}"
        for runner in ("Prometheus", "PrometheusAgent")
        for selector, monitor in (("serviceMonitorSelector", "ServiceMonitor"), ("podMonitorSelector", "PodMonitor"),

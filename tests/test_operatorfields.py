@@ -16,7 +16,8 @@ from kubelint_scrape.spelling import edit_distance
 
 ROOT = Path(__file__).resolve().parent.parent
 PASS = (ROOT / "fixtures" / "KS602" / "pass-monitor-fields-new-and-unusual" / "monitors.yaml",
-        ROOT / "fixtures" / "KS602" / "pass-prometheus-fields-all-and-future" / "prometheus.yaml")
+        ROOT / "fixtures" / "KS602" / "pass-prometheus-fields-all-and-future" / "prometheus.yaml",
+        ROOT / "fixtures" / "KS602" / "pass-vm-scrape-fields-all-and-future" / "scrapes.yaml")
 
 
 def load_source(path: str):
@@ -30,10 +31,11 @@ LISTS = [(kind, where, fields) for kind, maps in known_fields().items() for wher
 def test_no_real_field_is_a_typo_of_another(kind, where, fields):
     """Were any field of a list missing (a release newer than the list), it would still not be reported as a typo
     of another real field: the distance the check allows stays below the distance between real fields."""
+    fold = operatorfields.fold_vm if kind in operatorfields.VM_KINDS else operatorfields.fold_case
     for field in fields:
-        assert typo_of(field, tuple(f for f in fields if f != field)) is None, field
+        assert typo_of(field, tuple(f for f in fields if f != field), (), fold) is None, field
     for a, b in combinations(fields, 2):
-        assert edit_distance(a.lower(), b.lower()) > min(allowed_distance(a), allowed_distance(b)), (a, b)
+        assert edit_distance(fold(a), fold(b)) > min(allowed_distance(a), allowed_distance(b)), (a, b)
 
 
 def test_lists_have_no_duplicates_and_cover_the_kinds_checked():
@@ -135,3 +137,32 @@ def test_inline_fields_are_expanded_into_each_list():
 def test_misspelling_of_a_runner_selector(spec, expected):
     doc = parse_text("x.yaml", f"spec: {spec}\n")[0][0].root
     assert operatorfields.misspelling_of(doc["spec"], "Prometheus", "serviceMonitorSelector") == expected
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("scrapeInterval", None),  # the VictoriaMetrics operator's case:ignore: scrape_interval itself
+    ("attachMetadata", None),
+    ("Scrape-Interval", None),
+    ("scrapeIntervall", "scrape_interval"),
+    ("vmScrapeParam", "vm_scrape_params"),  # two edits once folded, a long name
+    ("relabelConfig", "relabelConfigs"),
+    ("prot", "port"),
+])
+def test_typo_of_with_the_victoriametrics_folding(key, expected):
+    fields = known_fields()["VMServiceScrape"]["spec.endpoints[]"] + ("attach_metadata",)
+    assert typo_of(key, fields, (), operatorfields.fold_vm) == expected
+
+
+def test_vm_lists_are_read_for_vm_scrape_objects_only(tmp_path):
+    """A VMAgent (no list yet) or a VMRule reads no list; a VMServiceScrape does."""
+    operatorfields.known_fields.cache_clear()
+    path = tmp_path / "vm.yaml"
+    path.write_text("apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMAgent\nmetadata: {name: a}\n"
+                    "spec: {serviceScrapeSelecter: {}}\n")
+    assert source_findings(load_source(str(path))) == []
+    assert operatorfields.known_fields.cache_info().currsize == 0
+    path.write_text("apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMServiceScrape\nmetadata: {name: a}\n"
+                    "spec: {endpoint: []}\n")
+    findings = source_findings(load_source(str(path)))
+    assert [(f.data["path"], f.data["suggestion"]) for f in findings] == [("spec.endpoint", "endpoints")]
+    assert "the operator does not read it" in findings[0].message
