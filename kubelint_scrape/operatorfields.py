@@ -29,13 +29,23 @@ LONG_NAME = 13
 
 
 def allowed_distance(field: str) -> int:
-    return 2 if len(field) >= LONG_NAME else 1
+    """One edit for a long name that another real field of its list is two edits from (the VMAgent's
+    podScrapeSelector and nodeScrapeSelector: the lists' `_one_edit`, kept exact by the test of the lists), so
+    neither is ever taken for the other's typo."""
+    return 2 if len(field) >= LONG_NAME and field not in _lists()["_one_edit"] else 1
+
+
+@functools.lru_cache(maxsize=1)
+def _lists() -> dict[str, Any]:
+    with open(rules_path("schemas", "operator-fields.json"), encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["_one_edit"] = frozenset(data.get("_one_edit", ()))
+    return data
 
 
 @functools.lru_cache(maxsize=1)
 def known_fields() -> dict[str, dict[str, tuple[str, ...]]]:
-    with open(rules_path("schemas", "operator-fields.json"), encoding="utf-8") as handle:
-        data = json.load(handle)
+    data = _lists()
     inline = data.get("_inline", {})
 
     def expand(fields: list[str]) -> tuple[str, ...]:  # "...CommonPrometheusFields": a struct embedded inline
@@ -112,9 +122,9 @@ def misspelt_fields(doc: YMap, kind: str) -> Iterator[tuple[SchemaError, str]]:
                                       allowed=tuple(fields)), match
 
 
-# The VictoriaMetrics operator's scrape objects (operator.victoriametrics.com): no schema definition of their own
-# (k8svalidate reads them for misspelt keys only), keys matched as fold_vm does.
-VM_KINDS = frozenset({"VMServiceScrape", "VMPodScrape", "VMNodeScrape", "VMStaticScrape", "VMProbe"})
+# The VictoriaMetrics operator's VMAgent and scrape objects (operator.victoriametrics.com): no schema definition of
+# their own (k8svalidate reads them for misspelt keys only), keys matched as fold_vm does.
+VM_KINDS = frozenset({"VMAgent", "VMServiceScrape", "VMPodScrape", "VMNodeScrape", "VMStaticScrape", "VMProbe"})
 KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig", "Prometheus", "PrometheusAgent"}) | VM_KINDS
 
 # What the object loses with the field, when that is more than the field itself: the list of what to scrape.
@@ -141,5 +151,5 @@ def misspelling_of(spec: object, kind: str, field: str) -> str | None:
     no runner selects names the typo KS602 reports (`serviceMonitorSelecter:` leaves the selector null)."""
     if not isinstance(spec, YMap) or kind not in KINDS or field in spec:
         return None
-    fields = known_fields()[kind]["spec"]
-    return next((key for key in spec if typo_of(key, fields, spec) == field), None)
+    fields, fold = known_fields()[kind]["spec"], fold_vm if kind in VM_KINDS else fold_case
+    return next((key for key in spec if typo_of(key, fields, spec, fold) == field), None)

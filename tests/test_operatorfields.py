@@ -36,6 +36,29 @@ def test_no_real_field_is_a_typo_of_another(kind, where, fields):
         assert typo_of(field, tuple(f for f in fields if f != field), (), fold) is None, field
     for a, b in combinations(fields, 2):
         assert edit_distance(fold(a), fold(b)) > min(allowed_distance(a), allowed_distance(b)), (a, b)
+        assert fold(a) != fold(b), (a, b)  # one field, listed twice
+
+
+def test_one_edit_names_are_exactly_the_long_ones_two_edits_from_another():
+    """`_one_edit` (read at lint time, not computed: the pairs cost a fifth of a second per long list) holds
+    exactly the long names another real field of their list is two edits from."""
+    needed = set()
+    for kind, _where, fields in LISTS:
+        fold = operatorfields.fold_vm if kind in operatorfields.VM_KINDS else operatorfields.fold_case
+        for a, b in combinations(fields, 2):
+            if abs(len(a) - len(b)) <= 2 and edit_distance(fold(a), fold(b)) == 2:
+                needed.update(f for f in (a, b) if len(f) >= operatorfields.LONG_NAME)
+    assert operatorfields._lists()["_one_edit"] == needed
+
+
+def test_close_real_fields_take_one_edit():
+    """podScrapeSelector and nodeScrapeSelector (a VMAgent's) are two apart: one edit each, so a key one edit from
+    either is that one, and neither is the other's typo."""
+    fields = ("podScrapeSelector", "nodeScrapeSelector", "serviceScrapeSelector")
+    assert [allowed_distance(f) for f in fields] == [1, 1, 2]
+    assert typo_of("podScrapeSelecter", fields, (), operatorfields.fold_vm) == "podScrapeSelector"
+    assert typo_of("nodeScrapeSelector", fields[:1], (), operatorfields.fold_vm) is None
+    assert typo_of("serviceScrapeSelecter", fields, (), operatorfields.fold_vm) == "serviceScrapeSelector"
 
 
 def test_lists_have_no_duplicates_and_cover_the_kinds_checked():
@@ -153,16 +176,20 @@ def test_typo_of_with_the_victoriametrics_folding(key, expected):
     assert typo_of(key, fields, (), operatorfields.fold_vm) == expected
 
 
-def test_vm_lists_are_read_for_vm_scrape_objects_only(tmp_path):
-    """A VMAgent (no list yet) or a VMRule reads no list; a VMServiceScrape does."""
+def test_vm_lists_are_read_for_vmagents_and_scrape_objects_only(tmp_path):
+    """A VMRule or a VMScrapeConfig (no list) reads no list; a VMAgent and a VMServiceScrape do."""
     operatorfields.known_fields.cache_clear()
     path = tmp_path / "vm.yaml"
-    path.write_text("apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMAgent\nmetadata: {name: a}\n"
-                    "spec: {serviceScrapeSelecter: {}}\n")
+    path.write_text("apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMRule\nmetadata: {name: a}\n"
+                    "spec: {grups: []}\n---\napiVersion: operator.victoriametrics.com/v1beta1\nkind: VMScrapeConfig\n"
+                    "metadata: {name: b}\nspec: {staticConfig: []}\n")
     assert source_findings(load_source(str(path))) == []
     assert operatorfields.known_fields.cache_info().currsize == 0
     path.write_text("apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMServiceScrape\nmetadata: {name: a}\n"
-                    "spec: {endpoint: []}\n")
+                    "spec: {endpoint: []}\n---\napiVersion: operator.victoriametrics.com/v1beta1\nkind: VMAgent\n"
+                    "metadata: {name: a}\nspec: {serviceScrapeSelecter: {}, nodeScrapeSelecter: {}}\n")
     findings = source_findings(load_source(str(path)))
-    assert [(f.data["path"], f.data["suggestion"]) for f in findings] == [("spec.endpoint", "endpoints")]
+    assert [(f.data["path"], f.data["suggestion"]) for f in findings] == [
+        ("spec.endpoint", "endpoints"), ("spec.serviceScrapeSelecter", "serviceScrapeSelector"),
+        ("spec.nodeScrapeSelecter", "nodeScrapeSelector")]
     assert "the operator does not read it" in findings[0].message
