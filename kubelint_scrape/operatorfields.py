@@ -8,7 +8,11 @@ says so. The schema (rules/schemas/kubernetes-objects.schema.json) leaves these 
 the field list of every operator release users run, and a real field newer than the list would be a false error. So
 only a key that is a typo's distance from a field the CRD defines (and the mapping does not already hold) is reported;
 a key far from every known field is left alone. The field lists are rules/schemas/operator-fields.json, read on the
-first such object only (lint-on-save pays nothing for files without one)."""
+first such object only (lint-on-save pays nothing for files without one).
+
+The VictoriaMetrics operator's VMAgent and scrape objects get the same check, with two differences: the operator
+matches a key to a field without regard to case, '_' or '-' (fold_vm), and whether the API server refuses an unknown
+key depends on which of its CRDs is installed (k8svalidate.VM_DROPPED)."""
 
 from __future__ import annotations
 
@@ -73,12 +77,15 @@ def typo_of(key: Any, fields: tuple[str, ...], present: Any = (), fold: Callable
     if not isinstance(key, str) or key in fields or len(key) < 3:
         return None
     folded = fold(key)
-    if fold is not fold_case and any(fold(field) == folded for field in fields):
-        return None  # the operator reads it as that field
+    if fold is not fold_case:
+        if any(fold(field) == folded for field in fields):
+            return None  # the operator reads it as that field
+        present = {fold(other) for other in present if isinstance(other, str)}  # held in another spelling
     best, best_distance = None, 3
     for field in fields:
         folded_field = fold(field)
-        if field in present or abs(len(folded_field) - len(folded)) > allowed_distance(field):
+        if (folded_field if fold is not fold_case else field) in present or \
+                abs(len(folded_field) - len(folded)) > allowed_distance(field):
             continue  # (more letters apart than edits allowed: not worth the distance)
         distance = edit_distance(folded, folded_field)
         if distance <= allowed_distance(field) and distance < best_distance:

@@ -176,6 +176,12 @@ def test_typo_of_with_the_victoriametrics_folding(key, expected):
     assert typo_of(key, fields, (), operatorfields.fold_vm) == expected
 
 
+def test_a_field_held_in_another_spelling_is_not_suggested_to_the_victoriametrics_operator():
+    fields = ("scrape_interval", "interval")
+    assert typo_of("scrapeIntervall", fields, {"scrapeInterval": "30s"}, operatorfields.fold_vm) is None
+    assert typo_of("scrapeIntervall", fields, {"port": "web"}, operatorfields.fold_vm) == "scrape_interval"
+
+
 def test_vm_lists_are_read_for_vmagents_and_scrape_objects_only(tmp_path):
     """A VMRule or a VMScrapeConfig (no list) reads no list; a VMAgent and a VMServiceScrape do."""
     operatorfields.known_fields.cache_clear()
