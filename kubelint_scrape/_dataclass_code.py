@@ -806,6 +806,22 @@ def __create_fn__(_type_by_role, _type_servers, _type_key, _type_reviews, MISSIN
 
 CODE['def __create_fn__(_type_by_role, _type_servers, _type_key, _type_reviews, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reviews, _return_type):\n def __init__(self,by_role:_type_by_role,servers:_type_servers,key:_type_key,reviews:_type_reviews=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.by_role=by_role\n  self.servers=servers\n  self.key=key\n  self.reviews=_dflt_reviews() if reviews is _HAS_DEFAULT_FACTORY else reviews\n return __init__'] = __create_fn__.__code__
 
+def __create_fn__(_type_kind, _type_path, _type_container, _type_key, _type_value, _type_expected, _type_example, _type_schema, _type_allowed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_example, _dflt_schema, _dflt_allowed, _return_type):
+ def __init__(self,kind:_type_kind,path:_type_path,container:_type_container,key:_type_key,value:_type_value,expected:_type_expected,example:_type_example=_dflt_example,schema:_type_schema=_HAS_DEFAULT_FACTORY,allowed:_type_allowed=_dflt_allowed)->_return_type:
+  self.kind=kind
+  self.path=path
+  self.container=container
+  self.key=key
+  self.value=value
+  self.expected=expected
+  self.example=example
+  self.schema=_dflt_schema() if schema is _HAS_DEFAULT_FACTORY else schema
+  self.allowed=allowed
+ return __init__
+
+
+CODE['def __create_fn__(_type_kind, _type_path, _type_container, _type_key, _type_value, _type_expected, _type_example, _type_schema, _type_allowed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_example, _dflt_schema, _dflt_allowed, _return_type):\n def __init__(self,kind:_type_kind,path:_type_path,container:_type_container,key:_type_key,value:_type_value,expected:_type_expected,example:_type_example=_dflt_example,schema:_type_schema=_HAS_DEFAULT_FACTORY,allowed:_type_allowed=_dflt_allowed)->_return_type:\n  self.kind=kind\n  self.path=path\n  self.container=container\n  self.key=key\n  self.value=value\n  self.expected=expected\n  self.example=example\n  self.schema=_dflt_schema() if schema is _HAS_DEFAULT_FACTORY else schema\n  self.allowed=allowed\n return __init__'] = __create_fn__.__code__
+
 def __create_fn__(_type_role, _type_namespaces, _type_own_namespace, _type_api_server, _type_kubeconfig_file, _type_credentials, _type_attach_node, _type_attach_namespace, _type_attach_deployment, _type_attach_job, _type_attach_cronjob, _type_node, _type_path, _type_scope_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope_spans, _return_type):
  def __init__(self,role:_type_role,namespaces:_type_namespaces,own_namespace:_type_own_namespace,api_server:_type_api_server,kubeconfig_file:_type_kubeconfig_file,credentials:_type_credentials,attach_node:_type_attach_node,attach_namespace:_type_attach_namespace,attach_deployment:_type_attach_deployment,attach_job:_type_attach_job,attach_cronjob:_type_attach_cronjob,node:_type_node,path:_type_path,scope_spans:_type_scope_spans=_HAS_DEFAULT_FACTORY)->_return_type:
   self.role=role
@@ -1271,22 +1287,6 @@ def __create_fn__(_type_audience, _type_file, _type_span, MISSING, _HAS_DEFAULT_
 
 
 CODE['def __create_fn__(_type_audience, _type_file, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,audience:_type_audience,file:_type_file,span:_type_span)->_return_type:\n  self.audience=audience\n  self.file=file\n  self.span=span\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_kind, _type_path, _type_container, _type_key, _type_value, _type_expected, _type_example, _type_schema, _type_allowed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_example, _dflt_schema, _dflt_allowed, _return_type):
- def __init__(self,kind:_type_kind,path:_type_path,container:_type_container,key:_type_key,value:_type_value,expected:_type_expected,example:_type_example=_dflt_example,schema:_type_schema=_HAS_DEFAULT_FACTORY,allowed:_type_allowed=_dflt_allowed)->_return_type:
-  self.kind=kind
-  self.path=path
-  self.container=container
-  self.key=key
-  self.value=value
-  self.expected=expected
-  self.example=example
-  self.schema=_dflt_schema() if schema is _HAS_DEFAULT_FACTORY else schema
-  self.allowed=allowed
- return __init__
-
-
-CODE['def __create_fn__(_type_kind, _type_path, _type_container, _type_key, _type_value, _type_expected, _type_example, _type_schema, _type_allowed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_example, _dflt_schema, _dflt_allowed, _return_type):\n def __init__(self,kind:_type_kind,path:_type_path,container:_type_container,key:_type_key,value:_type_value,expected:_type_expected,example:_type_example=_dflt_example,schema:_type_schema=_HAS_DEFAULT_FACTORY,allowed:_type_allowed=_dflt_allowed)->_return_type:\n  self.kind=kind\n  self.path=path\n  self.container=container\n  self.key=key\n  self.value=value\n  self.expected=expected\n  self.example=example\n  self.schema=_dflt_schema() if schema is _HAS_DEFAULT_FACTORY else schema\n  self.allowed=allowed\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_path, _type_shown, _type_namespace, _type_entries, _type_patches, _type_patched, _type_components, _type_remote, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_patched, _dflt_components, _dflt_remote, _return_type):
  def __init__(self,path:_type_path,shown:_type_shown,namespace:_type_namespace,entries:_type_entries,patches:_type_patches,patched:_type_patched=_dflt_patched,components:_type_components=_dflt_components,remote:_type_remote=_dflt_remote)->_return_type:

@@ -20,8 +20,8 @@ from typing import Any, Iterator
 
 from .findings import Finding
 from .load import Source, plain_scalar
-from .model import POD_SPEC_PATHS, is_prometheus_config, iter_documents, rule_field_items
-from .operatorfields import CONSEQUENCES, misspelt_fields
+from .model import POD_SPEC_PATHS, VM_GROUP, is_prometheus_config, iter_documents, rule_field_items
+from .operatorfields import CONSEQUENCES, VM_KINDS, misspelt_fields
 from .resources import knowledge
 from .schema_check import SchemaError, load
 from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, get_path, value_span
@@ -229,6 +229,11 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
         return
     definition = SCHEMA_FOR.get((_group(api_version), kind))
     if definition is None:
+        if api_version.startswith(VM_GROUP) and kind in VM_KINDS:  # no schema here: misspelt keys only
+            label = _label(doc, kind, source)
+            for typo, match in misspelt_fields(doc, kind):
+                consequence = CONSEQUENCES.get((kind, match), "") if len(typo.path) == 2 else ""
+                yield unknown_field_finding(source.path, doc, label, typo, match, consequence, VM_DROPPED)
         return
     validator = _validator()
     label = _label(doc, kind, source)
@@ -724,8 +729,18 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
     return Finding(RULE, span, message, fix=fix, object=label, data=data)
 
 
+# What becomes of an unknown key of a VictoriaMetrics operator object: its full CRDs (install-with-webhook.yaml) make
+# the API server refuse it as for the Prometheus Operator's; the Helm chart's schema-less ones (spec:
+# x-kubernetes-preserve-unknown-fields) store it, and the operator, which decodes the spec into its Go types
+# (RejectUnknownMembers: a ParsingSpecError in the status), reads no field of that name (VictoriaMetrics/helm-charts
+# issue 2882).
+VM_DROPPED = ("with the operator's full CRDs kubectl apply refuses it (strict decoding error: unknown field); with "
+              "the Helm chart's schema-less CRDs it is stored and the operator does not read it")
+KUBECTL_DROPPED = "kubectl apply refuses it (strict decoding error: unknown field), other clients drop it silently"
+
+
 def unknown_field_finding(path: str, doc: YMap, label: str, error: SchemaError, match: str | None,
-                          consequence: str = "") -> Finding:
+                          consequence: str = "", dropped: str = KUBECTL_DROPPED) -> Finding:
     """KS602 at an unknown key (an "additional" SchemaError), with "did you mean `match`" when there is one: the
     schema's closed mappings and the misspelt keys of an operator object's spec (operatorfields.py). `consequence`:
     what the object loses with the dropped field, when that is more than the field (a monitor without endpoints)."""
@@ -735,8 +750,7 @@ def unknown_field_finding(path: str, doc: YMap, label: str, error: SchemaError, 
     parent = _where(error.path[:-1]) or "the top level"
     hint = f' (did you mean "{match}"?)' if match else ""
     fix = f'Rename "{name}" to "{match}".' if match else f'Remove "{name}"; {parent} takes: {", ".join(sorted(a for a in error.allowed if isinstance(a, str)))}.'
-    return Finding(RULE, span, f'{label}: unknown field "{name}" in {parent}{hint}; kubectl apply refuses it '
-                   f"(strict decoding error: unknown field), other clients drop it silently"
+    return Finding(RULE, span, f'{label}: unknown field "{name}" in {parent}{hint}; {dropped}'
                    + (f": {consequence}" if consequence else ""), fix=fix, object=label,
                    data={**data, "suggestion": match} if match else data)
 

@@ -19,6 +19,7 @@ from .extapi import server_labels
 from .findings import Finding
 from .load import Limits, parse_text
 from .model import K8sObject, LabelSelector, PodTemplate, Workspace, flag_values
+from .operatorfields import misspelling_of
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job, keep_written_strings
 from .records import dataclass
 from .targets import sanitize
@@ -1104,13 +1105,18 @@ def _null_selectors(workspace: Workspace, kind: str) -> str:
     """The runners whose selector for `kind` is absent or null: the operator then selects no monitor of that kind
     (a null LabelSelector matches nothing; `{}` matches all), the usual reason a monitor is left out."""
     selector_key = MONITOR_KINDS[kind][0]
-    runners = list(dict.fromkeys(f"{o.kind} {o.namespace}/{o.name}" for runner_kind in RUNNER_KINDS
-                                 for o in _operator_objects(workspace, runner_kind)
-                                 if as_map(o.doc.get("spec")).get(selector_key) is None))
-    if not runners:
+    found = {f"{o.kind} {o.namespace}/{o.name}": misspelling_of(o.doc.get("spec"), o.kind, selector_key)
+             for runner_kind in RUNNER_KINDS for o in _operator_objects(workspace, runner_kind)
+             if as_map(o.doc.get("spec")).get(selector_key) is None}
+    if not found:
         return ""
+    runners = list(found)
     shown = ", ".join(runners[:3]) + (f" and {len(runners) - 3} more" if len(runners) > 3 else "")  # a message, not a list
-    return (f"{shown} {'has' if len(runners) == 1 else 'have'} no spec.{selector_key}, which selects no "
+    # A misspelt selector (KS602 at the key) is why it is missing: say so here too, so the two findings agree.
+    typos = [f'{runner + " writes it" if len(found) > 1 else "written"} "{typo}", a field the CRD does not define'
+             for runner, typo in found.items() if typo][:3]
+    written = f" ({'; '.join(typos)})" if typos else ""
+    return (f"{shown} {'has' if len(runners) == 1 else 'have'} no spec.{selector_key}{written}, which selects no "
             f"{kind}; `{selector_key}: {{}}` selects them all")
 
 

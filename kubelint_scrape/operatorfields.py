@@ -1,4 +1,6 @@
-"""Misspelt keys in the specs and endpoints of Prometheus Operator objects (KS602).
+"""Misspelt keys in the specs and endpoints of Prometheus Operator objects (KS602): the monitors, and the spec of a
+Prometheus or PrometheusAgent (`serviceMonitorSelecter:` leaves the selector null, selecting no ServiceMonitor; KS100's
+reason for a monitor left out names the typo too: misspelling_of).
 
 The API server drops a field a CRD does not define (kubectl's default strict field validation refuses it: "strict
 decoding error: unknown field"), so `endpoint:` for `endpoints:` leaves a ServiceMonitor without endpoints and nothing
@@ -6,13 +8,17 @@ says so. The schema (rules/schemas/kubernetes-objects.schema.json) leaves these 
 the field list of every operator release users run, and a real field newer than the list would be a false error. So
 only a key that is a typo's distance from a field the CRD defines (and the mapping does not already hold) is reported;
 a key far from every known field is left alone. The field lists are rules/schemas/operator-fields.json, read on the
-first such object only (lint-on-save pays nothing for files without one)."""
+first such object only (lint-on-save pays nothing for files without one).
+
+The VictoriaMetrics operator's VMAgent and scrape objects get the same check, with two differences: the operator
+matches a key to a field without regard to case, '_' or '-' (fold_vm), and whether the API server refuses an unknown
+key depends on which of its CRDs is installed (k8svalidate.VM_DROPPED)."""
 
 from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .resources import rules_path
 from .schema_check import SchemaError
@@ -27,29 +33,61 @@ LONG_NAME = 13
 
 
 def allowed_distance(field: str) -> int:
-    return 2 if len(field) >= LONG_NAME else 1
+    """One edit for a long name that another real field of its list is two edits from (the VMAgent's
+    podScrapeSelector and nodeScrapeSelector: the lists' `_one_edit`, kept exact by the test of the lists), so
+    neither is ever taken for the other's typo."""
+    return 2 if len(field) >= LONG_NAME and field not in _lists()["_one_edit"] else 1
+
+
+@functools.lru_cache(maxsize=1)
+def _lists() -> dict[str, Any]:
+    with open(rules_path("schemas", "operator-fields.json"), encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["_one_edit"] = frozenset(data.get("_one_edit", ()))
+    return data
 
 
 @functools.lru_cache(maxsize=1)
 def known_fields() -> dict[str, dict[str, tuple[str, ...]]]:
-    with open(rules_path("schemas", "operator-fields.json"), encoding="utf-8") as handle:
-        data = json.load(handle)
-    return {kind: {where: tuple(fields) for where, fields in maps.items()}
+    data = _lists()
+    inline = data.get("_inline", {})
+
+    def expand(fields: list[str]) -> tuple[str, ...]:  # "...CommonPrometheusFields": a struct embedded inline
+        return tuple(dict.fromkeys(name for field in fields
+                                   for name in (inline[field[3:]] if field.startswith("...") else (field,))))
+    return {kind: {where: expand(fields) for where, fields in maps.items()}
             for kind, maps in data.items() if not kind.startswith("_")}
 
 
-def typo_of(key: Any, fields: tuple[str, ...], present: Any = ()) -> str | None:
+def fold_case(name: str) -> str:
+    return name.lower()
+
+
+def fold_vm(name: str) -> str:
+    """How the VictoriaMetrics operator matches a spec's keys to its fields (json case:ignore): without regard to
+    case, '_' or '-', so `scrapeInterval` is `scrape_interval` and `attachMetadata` is `attach_metadata`."""
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def typo_of(key: Any, fields: tuple[str, ...], present: Any = (), fold: Callable[[str], str] = fold_case) -> str | None:
     """The field `key` misspells, or None: the nearest field within allowed_distance (case aside: `bearerTokenfile`,
     `enableHttp2` in a ScrapeConfig, which spells it `enableHTTP2`), not already a key of the mapping (`present`:
-    renaming would give it twice). Ties go to the first field in list order."""
+    renaming would give it twice). Ties go to the first field in list order. `fold`: the spellings the decoder takes
+    as one (fold_vm: a key equal to a field once folded is that field, not a typo)."""
     if not isinstance(key, str) or key in fields or len(key) < 3:
         return None
-    lowered = key.lower()
+    folded = fold(key)
+    if fold is not fold_case:
+        if any(fold(field) == folded for field in fields):
+            return None  # the operator reads it as that field
+        present = {fold(other) for other in present if isinstance(other, str)}  # held in another spelling
     best, best_distance = None, 3
     for field in fields:
-        if field in present or abs(len(field) - len(key)) > allowed_distance(field):
+        folded_field = fold(field)
+        if (folded_field if fold is not fold_case else field) in present or \
+                abs(len(folded_field) - len(folded)) > allowed_distance(field):
             continue  # (more letters apart than edits allowed: not worth the distance)
-        distance = edit_distance(lowered, field.lower())
+        distance = edit_distance(folded, folded_field)
         if distance <= allowed_distance(field) and distance < best_distance:
             best, best_distance = field, distance
     return best
@@ -81,16 +119,20 @@ def misspelt_fields(doc: YMap, kind: str) -> Iterator[tuple[SchemaError, str]]:
     spec = doc.get("spec")
     if not isinstance(spec, YMap) or kind not in KINDS:
         return  # (the lists are read on the first object of these kinds only)
+    fold = fold_vm if kind in VM_KINDS else fold_case
     for where, fields in known_fields()[kind].items():
         for mapping, path in _mappings(spec, where):
             for key in mapping:
-                match = typo_of(key, fields, mapping)
+                match = typo_of(key, fields, mapping, fold)
                 if match is not None:
                     yield SchemaError("additional", path + (key,), mapping, key, mapping[key], "",
                                       allowed=tuple(fields)), match
 
 
-KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig"})
+# The VictoriaMetrics operator's VMAgent and scrape objects (operator.victoriametrics.com): no schema definition of
+# their own (k8svalidate reads them for misspelt keys only), keys matched as fold_vm does.
+VM_KINDS = frozenset({"VMAgent", "VMServiceScrape", "VMPodScrape", "VMNodeScrape", "VMStaticScrape", "VMProbe"})
+KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig", "Prometheus", "PrometheusAgent"}) | VM_KINDS
 
 # What the object loses with the field, when that is more than the field itself: the list of what to scrape.
 CONSEQUENCES = {
@@ -98,4 +140,23 @@ CONSEQUENCES = {
     ("PodMonitor", "podMetricsEndpoints"): "the PodMonitor has no podMetricsEndpoints, so the operator generates no "
                                            "scrape job for it",
     ("Probe", "targets"): "the Probe has no targets, so the operator generates no scrape job for it",
+    ("VMServiceScrape", "endpoints"): "the VMServiceScrape has no endpoints, so the operator generates no scrape job "
+                                      "for it",
+    ("VMPodScrape", "podMetricsEndpoints"): "the VMPodScrape has no podMetricsEndpoints, so the operator generates no "
+                                            "scrape job for it",
+    ("VMStaticScrape", "targetEndpoints"): "the VMStaticScrape has no targetEndpoints, so the operator generates no "
+                                           "scrape job for it",
+    **{(runner, selector): f"the {runner} has no {selector}, which selects no {monitor}"
+       for runner in ("Prometheus", "PrometheusAgent")
+       for selector, monitor in (("serviceMonitorSelector", "ServiceMonitor"), ("podMonitorSelector", "PodMonitor"),
+                                 ("probeSelector", "Probe"), ("scrapeConfigSelector", "ScrapeConfig"))},
 }
+
+
+def misspelling_of(spec: object, kind: str, field: str) -> str | None:
+    """The key of `spec` (an object's spec of `kind`) that misspells `field`, or None: KS100's reason for a monitor
+    no runner selects names the typo KS602 reports (`serviceMonitorSelecter:` leaves the selector null)."""
+    if not isinstance(spec, YMap) or kind not in KINDS or field in spec:
+        return None
+    fields, fold = known_fields()[kind]["spec"], fold_vm if kind in VM_KINDS else fold_case
+    return next((key for key in spec if typo_of(key, fields, spec, fold) == field), None)

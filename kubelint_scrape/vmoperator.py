@@ -17,6 +17,7 @@ import re
 
 from .load import Limits
 from .model import K8sObject, LabelSelector, Workspace, is_victoriametrics
+from .operatorfields import misspelling_of
 from .operator import (SCRAPE_CONFIG_KEYS, PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects,
                        _namespace_spans, _namespaces, _operator_skips, _sd, _seq, _selector_relabels, _node,
                        _user_relabels, _token_from_secret, additional_scrape_configs, file_fields, namespace_selector_miss,
@@ -196,6 +197,13 @@ def _selector(workspace: Workspace, agent: K8sObject, kind: str):
     return selects
 
 
+def _written(spec: YMap, field: str) -> str:
+    """' (written "<typo>", …)' when the VMAgent's spec misspells `field` (KS602 reports the key), so KS100's reason
+    names the typo too; '' otherwise."""
+    typo = misspelling_of(spec, RUNNER_KIND, field)
+    return f' (written "{typo}", a field the operator does not read)' if typo else ""
+
+
 def unselected_why(workspace: Workspace, agents: list[K8sObject], kind: str, obj: K8sObject) -> str:
     """Why no VMAgent of the inputs selects `obj`, one clause per VMAgent (for KS100)."""
     selector_key, ns_key = SCRAPE_KINDS[kind]
@@ -217,13 +225,14 @@ def unselected_why(workspace: Workspace, agents: list[K8sObject], kind: str, obj
         elif kind != "VMPodScrape" and spec.get("daemonSetMode") is True:
             reasons.append(f"{name} sets daemonSetMode: true, which selects VMPodScrapes only")
         elif spec.get(selector_key) is None and spec.get(ns_key) is None:
-            reasons.append(f"{name} has neither spec.{selector_key} nor spec.{ns_key} and no "
-                           f"selectAllByDefault: true, so it selects no {kind}")
+            reasons.append(f"{name} has neither spec.{selector_key}{_written(spec, selector_key)} nor "
+                           f"spec.{ns_key}{_written(spec, ns_key)} and no selectAllByDefault: true"
+                           f"{_written(spec, 'selectAllByDefault')}, so it selects no {kind}")
         elif spec.get(selector_key) is not None and not LabelSelector.from_node(spec[selector_key]).matches(obj.labels):
             reasons.append(f"{name}'s spec.{selector_key} does not match the labels of {kind} {obj.namespace}/{obj.name}")
         elif spec.get(ns_key) is None:
-            reasons.append(f"{name} has no spec.{ns_key}, which selects {kind}s only in its own namespace "
-                           f"{agent.namespace}; `{ns_key}: {{}}` selects every namespace")
+            reasons.append(f"{name} has no spec.{ns_key}{_written(spec, ns_key)}, which selects {kind}s only in its "
+                           f"own namespace {agent.namespace}; `{ns_key}: {{}}` selects every namespace")
         else:
             reasons.append(namespace_selector_miss(workspace, name, ns_key, spec.get(ns_key), obj.namespace))
     shown = "; ".join(reasons[:3]) + (f" and {len(reasons) - 3} more" if len(reasons) > 3 else "")

@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 
 from kubelint_scrape import operatorfields
-from kubelint_scrape.load import parse_source
+from kubelint_scrape.load import parse_source, parse_text
 from kubelint_scrape.k8svalidate import refused_by_server, source_findings
 from kubelint_scrape.model import iter_documents
 from kubelint_scrape.operatorfields import allowed_distance, known_fields, typo_of
 from kubelint_scrape.spelling import edit_distance
 
 ROOT = Path(__file__).resolve().parent.parent
-PASS = ROOT / "fixtures" / "KS602" / "pass-monitor-fields-new-and-unusual" / "monitors.yaml"
+PASS = (ROOT / "fixtures" / "KS602" / "pass-monitor-fields-new-and-unusual" / "monitors.yaml",
+        ROOT / "fixtures" / "KS602" / "pass-prometheus-fields-all-and-future" / "prometheus.yaml",
+        ROOT / "fixtures" / "KS602" / "pass-vm-scrape-fields-all-and-future" / "scrapes.yaml")
 
 
 def load_source(path: str):
@@ -29,14 +31,38 @@ LISTS = [(kind, where, fields) for kind, maps in known_fields().items() for wher
 def test_no_real_field_is_a_typo_of_another(kind, where, fields):
     """Were any field of a list missing (a release newer than the list), it would still not be reported as a typo
     of another real field: the distance the check allows stays below the distance between real fields."""
+    fold = operatorfields.fold_vm if kind in operatorfields.VM_KINDS else operatorfields.fold_case
     for field in fields:
-        assert typo_of(field, tuple(f for f in fields if f != field)) is None, field
+        assert typo_of(field, tuple(f for f in fields if f != field), (), fold) is None, field
     for a, b in combinations(fields, 2):
-        assert edit_distance(a.lower(), b.lower()) > min(allowed_distance(a), allowed_distance(b)), (a, b)
+        assert edit_distance(fold(a), fold(b)) > min(allowed_distance(a), allowed_distance(b)), (a, b)
+        assert fold(a) != fold(b), (a, b)  # one field, listed twice
 
 
-def test_lists_have_no_duplicates_and_cover_the_four_kinds():
-    assert set(known_fields()) == {"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig"}
+def test_one_edit_names_are_exactly_the_long_ones_two_edits_from_another():
+    """`_one_edit` (read at lint time, not computed: the pairs cost a fifth of a second per long list) holds
+    exactly the long names another real field of their list is two edits from."""
+    needed = set()
+    for kind, _where, fields in LISTS:
+        fold = operatorfields.fold_vm if kind in operatorfields.VM_KINDS else operatorfields.fold_case
+        for a, b in combinations(fields, 2):
+            if abs(len(a) - len(b)) <= 2 and edit_distance(fold(a), fold(b)) == 2:
+                needed.update(f for f in (a, b) if len(f) >= operatorfields.LONG_NAME)
+    assert operatorfields._lists()["_one_edit"] == needed
+
+
+def test_close_real_fields_take_one_edit():
+    """podScrapeSelector and nodeScrapeSelector (a VMAgent's) are two apart: one edit each, so a key one edit from
+    either is that one, and neither is the other's typo."""
+    fields = ("podScrapeSelector", "nodeScrapeSelector", "serviceScrapeSelector")
+    assert [allowed_distance(f) for f in fields] == [1, 1, 2]
+    assert typo_of("podScrapeSelecter", fields, (), operatorfields.fold_vm) == "podScrapeSelector"
+    assert typo_of("nodeScrapeSelector", fields[:1], (), operatorfields.fold_vm) is None
+    assert typo_of("serviceScrapeSelecter", fields, (), operatorfields.fold_vm) == "serviceScrapeSelector"
+
+
+def test_lists_have_no_duplicates_and_cover_the_kinds_checked():
+    assert set(known_fields()) == operatorfields.KINDS
     for _kind, _where, fields in LISTS:
         assert len(set(fields)) == len(fields)
 
@@ -74,10 +100,10 @@ def test_lists_are_read_only_for_operator_objects(tmp_path):
 
 
 def test_pass_fixture_writes_every_known_field():
-    """The pass fixture (no KS602) holds every field of every list at its place, so a real field reported as a
+    """The pass fixtures (no KS602) hold every field of every list at its place, so a real field reported as a
     typo would show there."""
     seen: dict[tuple[str, str], set] = {}
-    for _document, doc in iter_documents(load_source(str(PASS))):
+    for _document, doc in (item for path in PASS for item in iter_documents(load_source(str(path)))):
         kind = doc.get("kind")
         for where in known_fields()[kind]:
             for mapping, _path in operatorfields._mappings(doc["spec"], where):
@@ -112,3 +138,64 @@ def test_a_misspelt_required_field_is_one_refusal_at_the_key(tmp_path):
         ("schema:required", 5, 3, 'Rename "selecter" to "selector".')]
     doc = next(doc for _document, doc in iter_documents(source))
     assert refused_by_server(source, doc)
+
+
+def test_inline_fields_are_expanded_into_each_list():
+    """Prometheus and PrometheusAgent share CommonPrometheusFields (json:",inline"): both lists hold them, each its
+    own fields too (the agent's mode, the server's rules and retention), and no "..." entry is left."""
+    prometheus, agent = known_fields()["Prometheus"]["spec"], known_fields()["PrometheusAgent"]["spec"]
+    assert {"serviceMonitorSelector", "shards", "scrapeClasses"} <= set(prometheus) & set(agent)
+    assert "mode" in agent and "mode" not in prometheus
+    assert {"retention", "ruleSelector", "evaluationInterval"} <= set(prometheus) - set(agent)
+    assert not any(field.startswith("...") for _kind, _where, fields in LISTS for field in fields)
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ("{serviceMonitorSelecter: {}}", "serviceMonitorSelecter"),
+    ("{servicemonitorselector: {}}", "servicemonitorselector"),  # case aside
+    ("{serviceMonitorSelector: null, serviceMonitorSelecter: {}}", None),  # written: a null selector, not a typo
+    ("{podMonitorSelector: {}}", None),
+    ("{serviceMonitorNamespaceSelector: {}}", None),  # a real field, far from the selector
+])
+def test_misspelling_of_a_runner_selector(spec, expected):
+    doc = parse_text("x.yaml", f"spec: {spec}\n")[0][0].root
+    assert operatorfields.misspelling_of(doc["spec"], "Prometheus", "serviceMonitorSelector") == expected
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("scrapeInterval", None),  # the VictoriaMetrics operator's case:ignore: scrape_interval itself
+    ("attachMetadata", None),
+    ("Scrape-Interval", None),
+    ("scrapeIntervall", "scrape_interval"),
+    ("vmScrapeParam", "vm_scrape_params"),  # two edits once folded, a long name
+    ("relabelConfig", "relabelConfigs"),
+    ("prot", "port"),
+])
+def test_typo_of_with_the_victoriametrics_folding(key, expected):
+    fields = known_fields()["VMServiceScrape"]["spec.endpoints[]"] + ("attach_metadata",)
+    assert typo_of(key, fields, (), operatorfields.fold_vm) == expected
+
+
+def test_a_field_held_in_another_spelling_is_not_suggested_to_the_victoriametrics_operator():
+    fields = ("scrape_interval", "interval")
+    assert typo_of("scrapeIntervall", fields, {"scrapeInterval": "30s"}, operatorfields.fold_vm) is None
+    assert typo_of("scrapeIntervall", fields, {"port": "web"}, operatorfields.fold_vm) == "scrape_interval"
+
+
+def test_vm_lists_are_read_for_vmagents_and_scrape_objects_only(tmp_path):
+    """A VMRule or a VMScrapeConfig (no list) reads no list; a VMAgent and a VMServiceScrape do."""
+    operatorfields.known_fields.cache_clear()
+    path = tmp_path / "vm.yaml"
+    path.write_text("apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMRule\nmetadata: {name: a}\n"
+                    "spec: {grups: []}\n---\napiVersion: operator.victoriametrics.com/v1beta1\nkind: VMScrapeConfig\n"
+                    "metadata: {name: b}\nspec: {staticConfig: []}\n")
+    assert source_findings(load_source(str(path))) == []
+    assert operatorfields.known_fields.cache_info().currsize == 0
+    path.write_text("apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMServiceScrape\nmetadata: {name: a}\n"
+                    "spec: {endpoint: []}\n---\napiVersion: operator.victoriametrics.com/v1beta1\nkind: VMAgent\n"
+                    "metadata: {name: a}\nspec: {serviceScrapeSelecter: {}, nodeScrapeSelecter: {}}\n")
+    findings = source_findings(load_source(str(path)))
+    assert [(f.data["path"], f.data["suggestion"]) for f in findings] == [
+        ("spec.endpoint", "endpoints"), ("spec.serviceScrapeSelecter", "serviceScrapeSelector"),
+        ("spec.nodeScrapeSelecter", "nodeScrapeSelector")]
+    assert "the operator does not read it" in findings[0].message
