@@ -90,7 +90,7 @@ def misspelt_fields(doc: YMap, kind: str) -> Iterator[tuple[SchemaError, str]]:
                                       allowed=tuple(fields)), match
 
 
-KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig"})
+KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig", "Prometheus", "PrometheusAgent"})
 
 # What the object loses with the field, when that is more than the field itself: the list of what to scrape.
 CONSEQUENCES = {
