@@ -45,6 +45,7 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
             continue
         # An Operator config is synthesised from CRs (their own schema applies); only additionalScrapeConfigs
         # jobs are Prometheus YAML as written, validated once even when several Prometheus resources use them.
+        yield from _runner_scrape_classes_findings(ctx, config, seen)
         yield from _scrape_class_findings(ctx, config, seen)
         yield from _class_authorization_findings(ctx, config, seen)
         yield from _too_new_action_findings(ctx, config, seen)
@@ -109,6 +110,56 @@ def _scrape_class_findings(ctx: Context, config: Any, seen: set) -> Iterator[Fin
             fix=f'Name one of the scrape classes of {runner.kind} {runner.namespace}/{runner.name}, or add `- name: {name}` to its spec.scrapeClasses.',
             related=(Related(at(runner.path, where), f"scrape classes of {runner.kind} {runner.namespace}/{runner.name}"),),
             object=f"{monitor.kind} {monitor.name}", data={"check": "operator-scrape-class", "scrapeClass": name})
+
+
+def _runner_scrape_classes_findings(ctx: Context, config: Any, seen: set) -> Iterator[Finding]:
+    """The scrape classes of a Prometheus/PrometheusAgent that the operator or Prometheus refuses, once a runner: a
+    second `default: true` (the operator fails every reconciliation of the resource: "failed to parse scrape
+    classes: multiple default scrape classes defined", Documentation/developer/scrapeclass.md), and a class
+    authorization Prometheus does not load (monitoringv1.Authorization.Validate / prometheus/common
+    HTTPClientConfig.Validate: type Basic, or both credentials and credentialsFile) — written into every job of the
+    class, so Prometheus refuses the whole generated configuration."""
+    runner = config.runner
+    if runner is None or ("runner-classes", id(runner)) in seen or not ctx.reports(runner.path):
+        return
+    seen.add(("runner-classes", id(runner)))
+    label = f"{runner.kind} {runner.namespace}/{runner.name}"
+    first_default = None
+    for item in as_seq(as_map(runner.doc.get("spec")).get("scrapeClasses")):
+        if not isinstance(item, YMap):
+            continue
+        name = as_str(item.get("name"))
+        if item.get("default") is True:
+            if first_default is None:
+                first_default = item
+            else:
+                yield Finding(
+                    "KS601", key_span(runner.path, item, "default"),
+                    f"{label} marks scrapeClass {name} `default: true`, and scrapeClass "
+                    f"{as_str(first_default.get('name'))} already is its default: the operator refuses the resource "
+                    "(\"failed to parse scrape classes: multiple default scrape classes defined\") and generates no "
+                    "configuration for it, so none of its monitors is scraped",
+                    fix=f"Keep `default: true` on one scrape class only: remove it from scrapeClass {name}.",
+                    related=(Related(key_span(runner.path, first_default, "default"),
+                                     f"the default scrapeClass {as_str(first_default.get('name'))}"),),
+                    object=label, data={"check": "scrape-class-default-twice", "scrapeClass": name})
+        auth = item.get("authorization")
+        if not isinstance(auth, YMap):
+            continue
+        if as_str(auth.get("type")).strip().lower() == "basic":
+            problem, key = 'Authorization type cannot be set to \"basic\", use \"basic_auth\" instead', "type"
+            fix = "Remove `type: Basic` (the default type Bearer sends the credentials as a token)."
+        elif as_map(auth.get("credentials")) and as_str(auth.get("credentialsFile")):
+            problem, key = "Authorization can not specify both Credentials and CredentialsFile", "credentials"
+            fix = "Keep one of credentials and credentialsFile."
+        else:
+            continue
+        yield Finding(
+            "KS601", key_span(runner.path, auth, key),
+            f"scrapeClass {name} of {label} has an authorization Prometheus does not load (\"{problem}\"): the "
+            "operator writes it into every job of the class, so Prometheus refuses the whole generated configuration "
+            "— a running server keeps its previous configuration, a starting one exits",
+            fix=fix, object=label, data={"check": "scrape-class-authorization"})
 
 
 # A monitor's own way of sending credentials → what prometheus/common HTTPClientConfig.Validate says when the

@@ -1,5 +1,5 @@
-"""Rounds 5–13 of single-fault mutations (mutations5.py … mutations13.py), each on working baselines (three a round,
-two in rounds 10 to 12, one in 13): the findings of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
+"""Rounds 5–14 of single-fault mutations (mutations5.py … mutations14.py), each on working baselines (three a round,
+two in rounds 10 to 12, one in 13 and 14): the findings of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
 servers (prometheus-adapter, metrics-server) scraped by a ServiceMonitor, a static Service DNS target, Operator
 ScrapeConfigs and the Operator's credential rules; 6: kube-prometheus-stack 47, the prometheus chart 22, the
 splunk-otel-collector agent; 7: microk8s' kube-prometheus copy, a vmagent bootstrap script, a 2018 plain-Prometheus
@@ -8,7 +8,8 @@ deploying a plain directory, Rancher monitoring's PushProx; 10: Kustomize patche
 (VMAgent, VMNodeScrape, VMServiceScrape, VMScrapeConfig, VMProbe, inlineScrapeConfig) and platform control planes (k3s
 config.yaml, EKS control-plane metrics); 12: the classic setups copied from docs and blog posts (the five-job ConfigMap, a
 Prometheus limited to two namespaces by Roles with an API-server-proxy kubelet job); 13: a kube-prometheus shaped
-Prometheus Operator setup (per-namespace Roles named like the ClusterRole, kubelet/API-server/kube-rbac-proxy monitors). Real-world renders repaired
+Prometheus Operator setup (per-namespace Roles named like the ClusterRole, kubelet/API-server/kube-rbac-proxy monitors); 14: the
+newest Operator shapes (a PrometheusAgent with scrape classes and EndpointSlice discovery, ScrapeConfig CRs). Real-world renders repaired
 into working baselines, each mutated by one realistic mistake."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ ROUNDS = {
     "mutations11": ("b29-vm-operator", "b30-platform-control-plane"),
     "mutations12": ("b31-classic-configmap", "b32-two-namespaces-roles"),
     "mutations13": ("b33-kube-prometheus-operator",),
+    "mutations14": ("b34-agent-scrape-classes",),
 }
 MUTATIONS = [(round_name, mutation) for round_name in ROUNDS for mutation in load_mutations(round_name)]
 
