@@ -1116,8 +1116,22 @@ def _null_selectors(workspace: Workspace, kind: str) -> str:
     typos = [f'{runner + " writes it" if len(found) > 1 else "written"} "{typo}", a field the CRD does not define'
              for runner, typo in found.items() if typo][:3]
     written = f" ({'; '.join(typos)})" if typos else ""
+    # The operator's deprecated mode: no monitor selector at all leaves the whole configuration to the user.
+    unmanaged = [f"{o.kind} {o.namespace}/{o.name} (Secret {o.namespace}/prometheus-{o.name}, key prometheus.yaml.gz)"
+                 for o in _operator_objects(workspace, "Prometheus")
+                 if f"{o.kind} {o.namespace}/{o.name}" in found and _unmanaged(o)][:3]
+    mode = (f"; with no monitor selector at all the operator leaves the configuration of {', '.join(unmanaged)} to "
+            f"the user: it never writes that Secret, and additionalScrapeConfigs is ignored" if unmanaged else "")
     return (f"{shown} {'has' if len(runners) == 1 else 'have'} no spec.{selector_key}{written}, which selects no "
-            f"{kind}; `{selector_key}: {{}}` selects them all")
+            f"{kind}; `{selector_key}: {{}}` selects them all{mode}")
+
+
+def _unmanaged(runner: K8sObject) -> bool:
+    """A Prometheus with none of the four monitor selectors (null or absent): the operator then generates no
+    configuration and only makes sure its Secret exists (pkg/prometheus/server/operator.go
+    createOrUpdateConfigurationSecret: "leaving configuration unmanaged")."""
+    spec = as_map(runner.doc.get("spec"))
+    return all(spec.get(selector) is None for selector, _ns, _source in MONITOR_KINDS.values())
 
 
 def _label_misses(workspace: Workspace, kind: str, monitor: K8sObject) -> list[tuple[K8sObject, LabelSelector, dict, bool]]:
