@@ -8,7 +8,7 @@ import os
 import re
 from typing import Iterable
 
-from .grants import describe_permissions, permissions_beyond
+from .grants import binding_label, describe_permissions, first_few, permissions_beyond
 from .kustomize import source_abspath, workspace_builds
 from .model import BindingDef, RoleDef, is_kustomization_file
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
@@ -240,12 +240,11 @@ def _co_holders_note(authorizer: Authorizer, identity: Identity, role: RoleDef |
         return ""
     others: list[str] = []
     for binding, subjects in _role_subjects(authorizer.workspace).get(id(role), ()):
-        where = binding.name if binding.kind == "ClusterRoleBinding" else f"{binding.namespace}/{binding.name}"
-        others += (f"{other} ({binding.kind} {where})" for other in _other_subjects(subjects, identity))
+        others += (f"{other} ({binding_label(binding)})" for other in _other_subjects(subjects, identity))
     if not others:
         return ""
     one = len(others) == 1
-    return (f"; note that {role.kind} {role.name} is also bound to {_some(others)}, which would get these rules too "
+    return (f"; note that {role.kind} {role.name} is also bound to {first_few(others)}, which would get these rules too "
             f"(to leave {'it as it is' if one else 'them as they are'}, bind {identity} to a role of its own instead: "
             f"`kubelint-scrape suggest-rbac` prints it)")
 
@@ -512,16 +511,12 @@ def _only_subject(binding: BindingDef, identity: Identity, namespace: str) -> st
     if not others:
         return ""
     return (f"; give the copied RoleBinding ServiceAccount {identity} as its only subject: RoleBinding {binding.namespace}/"
-            f"{binding.name} also binds {_some(others)}, which a literal copy would bind in namespace {namespace} too")
+            f"{binding.name} also binds {first_few(others)}, which a literal copy would bind in namespace {namespace} too")
 
 
 def _other_subjects(subjects, identity: Identity) -> list[str]:
     """The subjects besides the identity itself, described; a group counts (it reaches others too)."""
     return list(dict.fromkeys(s.describe() for s in subjects if s.kind == "Group" or not subject_applies(s, identity)))
-
-
-def _some(described: list[str]) -> str:
-    return ", ".join(described[:3]) + (f" and {len(described) - 3} more" if len(described) > 3 else "")
 
 
 def _written_namespace(obj) -> str:

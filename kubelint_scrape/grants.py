@@ -560,6 +560,21 @@ def version_refused_bindings(analysis: Analysis, identity: Identity,
     return result
 
 
+def first_few(items: list[str], limit: int = 3) -> str:
+    """A message-sized list: the first `limit` items and how many more."""
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def binding_label(binding: BindingDef) -> str:
+    return (f"ClusterRoleBinding {binding.name}" if binding.kind == "ClusterRoleBinding"
+            else f"RoleBinding {binding.namespace}/{binding.name}")
+
+
+def describe_holders(holders: list[tuple[BindingDef, Subject]]) -> str:
+    """co_holders' (binding, subject) pairs as messages name them: `ServiceAccount apps/app (RoleBinding apps/x)`."""
+    return first_few(list(dict.fromkeys(f"{subject.describe()} ({binding_label(binding)})" for binding, subject in holders)))
+
+
 def co_holders(analysis: Analysis, scrapers) -> dict[int, list[tuple[BindingDef, Subject]]]:
     """id(rule) → the (binding, subject) pairs in the inputs that hold the rule besides the scraper identities: a
     ServiceAccount of another workload, a User, a Group. The rule is theirs too, so a least-privilege fix for the

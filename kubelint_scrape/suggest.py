@@ -26,7 +26,9 @@ from .fixes import json_file, render_rules, render_rules_in, rules_for, scrape_r
 from .grants import (
     Requirement,
     co_holders,
+    describe_holders,
     describe_permissions,
+    first_few,
     holdings,
     job_identities,
     permissions,
@@ -150,8 +152,7 @@ def _names(authorizer: Authorizer, plans_: list[Plan]) -> dict[Identity, str]:
 
 def _some(names: list[str], limit: int = 6) -> str:
     """A comment-sized list: the first `limit` names and how many more."""
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    return first_few(names, limit)
 
 
 def _target(request: Request) -> str:
@@ -287,9 +288,7 @@ def _kept_for(holders: list | None, identity: Identity) -> str:
     permissions away; the scraper leaves it for a role of its own instead."""
     if not holders:
         return ""
-    names = list(dict.fromkeys(f"{subject.describe()} ({binding.kind} {binding.name if binding.kind == 'ClusterRoleBinding' else f'{binding.namespace}/{binding.name}'})"
-                               for binding, subject in holders))
-    return (f" — but it is also bound to {_some(names, 3)}, whose permissions are not this scraper's to drop: rather "
+    return (f" — but it is also bound to {describe_holders(holders)}, whose permissions are not this scraper's to drop: rather "
             f"than remove them here, bind {identity} to a role of its own (`kubelint-scrape suggest-rbac` prints it)")
 
 

@@ -33,6 +33,8 @@ from ..fixes import moved_beside, render_rules_in, rules_for, yaml_scalar
 from ..grants import (
     ADMISSION_USES,
     Holding,
+    binding_label,
+    describe_holders,
     idle_vmagents,
     Permission,
     Requirement,
@@ -177,7 +179,7 @@ def _bound(holding: Holding, identity: Identity | None = None) -> str:
     """`scraper monitoring/prometheus (ClusterRoleBinding prometheus)`."""
     parts = []
     for ident in holding.identities if identity is None else [identity]:
-        names = list(dict.fromkeys(_binding_name(b) for b in holding.bindings_of(ident)))
+        names = list(dict.fromkeys(binding_label(b) for b in holding.bindings_of(ident)))
         # a role bound thousands of times (one RoleBinding per namespace) would make a message of thousands of names
         bindings = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         parts.append(f"{ident} ({bindings})")
@@ -225,7 +227,7 @@ def _refused_note(refused: tuple) -> str:
 
 
 def _object_label(item: BindingDef | RoleDef) -> str:
-    return _binding_name(item) if isinstance(item, BindingDef) else _role_name(item)
+    return binding_label(item) if isinstance(item, BindingDef) else _role_name(item)
 
 
 def _shown(ctx: Context, holdings: list[Holding]) -> list[Holding]:
@@ -854,13 +856,13 @@ def _idle_role_bindings(ctx: Context, state: _State, identity: Identity, jobs: l
                  if not grants_nothing(role, p.api_group, p.resource, p.url, version, p.verb)]
         if not perms:
             continue
-        used_by = ", ".join(_binding_name(b) for b in users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+        used_by = ", ".join(binding_label(b) for b in users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
         yield Finding(
             "KS203", _role_ref_span(binding),
-            f"{_binding_name(binding)} binds {_role_name(role)} to scraper {identity} in namespace {binding.namespace}, "
+            f"{binding_label(binding)} binds {_role_name(role)} to scraper {identity} in namespace {binding.namespace}, "
             f"where no job running as {identity} uses it: {describe_permissions(perms)} granted there for nothing "
             f"(the role is used through {used_by})",
-            fix=f"Delete {_binding_name(binding)}; keep {_role_name(role)}, which {used_by} still use{'s' if len(users) == 1 else ''}.",
+            fix=f"Delete {binding_label(binding)}; keep {_role_name(role)}, which {used_by} still use{'s' if len(users) == 1 else ''}.",
             object=binding.ref, data={"identity": str(identity), "unused": [p.describe() for p in perms]},
         )
 
@@ -981,8 +983,8 @@ def _unused_builtin_finding(identity: Identity, binding: BindingDef, role: RoleD
     unused = elsewhere + [p for _h, perms in entries for p in perms]
     shown = describe_permissions(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
     uses = f"only {describe_permissions(kept)} of it" if kept else "none of it"
-    message = f"{_binding_name(binding)} binds {_role_name(role)} to scraper {identity}, whose jobs use {uses}; unused: {shown}"
-    fix = (f"Replace {_binding_name(binding)} with a binding to a role of its own holding only what the jobs use "
+    message = f"{binding_label(binding)} binds {_role_name(role)} to scraper {identity}, whose jobs use {uses}; unused: {shown}"
+    fix = (f"Replace {binding_label(binding)} with a binding to a role of its own holding only what the jobs use "
            + (f"({describe_permissions(kept)}); `kubelint-scrape suggest-rbac` prints it." if kept else
               "(nothing: delete the binding)."))
     severity = ""
@@ -1025,10 +1027,6 @@ def _unused_span(holding: Holding, unused: list[Permission], kept: list[Permissi
     return _rule_span(holding)
 
 
-def _binding_name(binding: BindingDef) -> str:
-    return f"ClusterRoleBinding {binding.name}" if binding.kind == "ClusterRoleBinding" else f"RoleBinding {binding.namespace}/{binding.name}"
-
-
 def _rebind_fix(analysis, identity: Identity, holding: Holding, perms: list[Permission], wanted: dict,
                 elsewhere: dict[str | None, list[str]], all_unused: bool) -> str | None:
     """A ClusterRole whose rule the identity's own jobs need, but where its binding cannot grant it (a RoleBinding
@@ -1044,7 +1042,7 @@ def _rebind_fix(analysis, identity: Identity, holding: Holding, perms: list[Perm
     (scope, labels), = elsewhere.items()
     binding = "a ClusterRoleBinding" if scope is None else f"a RoleBinding in namespace {scope}"
     held = holding.bindings_of(identity)
-    bindings = " and ".join(_binding_name(b) for b in held)
+    bindings = " and ".join(binding_label(b) for b in held)
     where = "it where no job needs it" if all_unused else f"nothing {binding} would not"
     return (f"Keep this rule: {', '.join(labels)} need{'s' if len(labels) == 1 else ''} it "
             f"{'cluster-wide' if scope is None else 'in namespace ' + scope}. Bind {_role_name(holding.role)} to "
@@ -1145,7 +1143,7 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
         label, scope, sharer = wanting
         if sharer is None:
             where = "cluster-wide" if scope is None else f"in namespace {scope}"
-            key = (label, f"{where}, which {' or '.join(_binding_name(b) for b in bindings)} cannot grant")
+            key = (label, f"{where}, which {' or '.join(binding_label(b) for b in bindings)} cannot grant")
             elsewhere.setdefault(scope, [])
             if label not in elsewhere[scope]:
                 elsewhere[scope].append(label)
@@ -1161,7 +1159,7 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
         message = f"{_where(holding)} grants {bound} nothing its jobs use: {describe_permissions(perms)}"
     if bindings and all(b.kind == "RoleBinding" for b in bindings) and all(map(_never_namespaced, perms)):
         # What a RoleBinding cannot grant at all (FACTS §8 Scope): say so, not that the scraper holds it.
-        names = " and ".join(_binding_name(b) for b in bindings)
+        names = " and ".join(binding_label(b) for b in bindings)
         message = (f"{_where(holding)} is bound to scraper {identity} only by {names}, which cannot grant "
                    f"{describe_permissions(perms)} (cluster-scoped): "
                    + ("the rule gives it nothing" if all_unused else "that part of the rule gives it nothing"))
@@ -1177,7 +1175,7 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
                                 for job_identity in [text[3:]]})
     holders = state.co_holders(holding)
     if holders:
-        message += "; the role is also bound to " + _holders(holders)
+        message += "; the role is also bound to " + describe_holders(holders)
     if needed_by_sharers:
         # Editing the shared rule would break the other scrapers: the least-privilege fix is a role per scraper.
         fix = (f"{_role_name(holding.role)} is shared with {', '.join(needed_by_sharers)}, whose jobs use what this "
@@ -1205,15 +1203,10 @@ def _never_namespaced(permission: Permission) -> bool:
     return bool(permission.url) or _beyond_rolebindings(permission.request())
 
 
-def _holders(holders: list) -> str:
-    names = list(dict.fromkeys(f"{subject.describe()} ({_binding_name(binding)})" for binding, subject in holders))
-    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-
-
 def _own_role_fix(identity: Identity, holding: Holding, kept: list[Permission], holders: list) -> str:
     """The fix when the rule is also another subject's (a workload that is no scraper, a user, a group): editing
     it would take their permissions away, so the scraper leaves the shared binding for a role of its own."""
-    return (f"Keep this rule of {_role_name(holding.role)}: it is also bound to {_holders(holders)}, whose "
+    return (f"Keep this rule of {_role_name(holding.role)}: it is also bound to {describe_holders(holders)}, whose "
             f"permissions are not this scraper's to drop. Bind {identity} to a role of its own holding only what its "
             f"jobs use" + (f" ({describe_permissions(kept)} here)" if kept else "")
             + f" and {_leave_bindings(holding, [identity], holders)}; `kubelint-scrape suggest-rbac` prints the role.")
@@ -1227,10 +1220,10 @@ def _leave_bindings(holding: Holding, identities: list[Identity], holders: list)
     steps: list[str] = []
     for binding in dict.fromkeys(b for i in identities for b in holding.bindings_of(i)):
         if id(binding) not in shared:
-            steps.append(f"delete {_binding_name(binding)}")
+            steps.append(f"delete {binding_label(binding)}")
             continue
         mine = [str(i) for i in identities if id(binding) in held[i]]
-        steps.append(f"remove {', '.join(mine)} from the subjects of {_binding_name(binding)}")
+        steps.append(f"remove {', '.join(mine)} from the subjects of {binding_label(binding)}")
     return " and ".join(steps)
 
 
@@ -1243,7 +1236,7 @@ def _holding_notes(state: _State, holding: Holding) -> str:
 def _shared_note(state: _State, holding: Holding) -> str:
     """`; the role is also bound to …` when subjects that are no scraper hold the rule too (grants.co_holders)."""
     holders = state.co_holders(holding)
-    return f"; the role is also bound to {_holders(holders)}" if holders else ""
+    return f"; the role is also bound to {describe_holders(holders)}" if holders else ""
 
 
 def _shared_fix(state: _State, holding: Holding, what: str, fix: str) -> str:
@@ -1255,7 +1248,7 @@ def _shared_fix(state: _State, holding: Holding, what: str, fix: str) -> str:
     if not holders:
         return fix
     scrapers = ", ".join(map(str, holding.identities))
-    return (f"Keep this rule of {_role_name(holding.role)} for {_holders(holders)}: their permissions are not the "
+    return (f"Keep this rule of {_role_name(holding.role)} for {describe_holders(holders)}: their permissions are not the "
             f"scraper's to drop. Bind {scrapers} to a role of its own without {what}, holding only what its jobs use, "
             f"and {_leave_bindings(holding, holding.identities, holders)}; `kubelint-scrape suggest-rbac` prints the "
             f"role. If none of them needs {what} either: {fix[0].lower()}{fix[1:]}")
@@ -1592,7 +1585,7 @@ def admin_role_bound(ctx: Context) -> Iterator[Finding]:
         controls = "the whole cluster" if total and binding.kind == "ClusterRoleBinding" else "everything in that scope"
         yield Finding(
             "KS206", _role_ref_span(binding),
-            f"{_binding_name(binding)} {'would bind' if refused else 'binds'} {_referenced_role(binding)} to "
+            f"{binding_label(binding)} {'would bind' if refused else 'binds'} {_referenced_role(binding)} to "
             f"scraper{'s' if len(identities) > 1 else ''} {', '.join(map(str, identities))}{_through_groups(binding, identities)} {scope}: {why}, so a leaked scraper token controls {controls}{helps}"
             f"{_refused_note(refused)}",
             fix=_admin_unbind_fix(binding, identities), related=tuple(_refused_related(refused)),
@@ -1621,9 +1614,9 @@ def _admin_unbind_fix(binding: BindingDef, identities: list[Identity]) -> str:
              if s.kind == "ServiceAccount" and Identity(s.namespace, s.name) in identities]
     others = [s for s in binding.subjects if not any(s is n for n in named)]
     if not named or not others:
-        return f"Delete {_binding_name(binding)} and {dedicated}"
+        return f"Delete {binding_label(binding)} and {dedicated}"
     kept = ", ".join(s.describe() for s in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-    return (f"Remove {scrapers} from the subjects of {_binding_name(binding)}, keeping {kept}, whose access is not "
+    return (f"Remove {scrapers} from the subjects of {binding_label(binding)}, keeping {kept}, whose access is not "
             f"the scraper's to drop, and {dedicated}")
 
 
@@ -1810,7 +1803,7 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
                 covered[r.request.namespace] = []
         missing = [ns for ns in namespaces if not covered[ns]]
         granted = list(dict.fromkeys(b for ns in namespaces for b in covered[ns]))
-        already = (f"; {' and '.join(_binding_name(b) for b in granted)} already grant{'s' if len(granted) == 1 else ''} "
+        already = (f"; {' and '.join(binding_label(b) for b in granted)} already grant{'s' if len(granted) == 1 else ''} "
                    f"it {'there' if not missing else 'in ' + ', '.join(ns for ns in namespaces if covered[ns])}"
                    if granted else "")
         message = (f"ClusterRoleBinding {binding.name} gives {', '.join(map(str, identities))} ClusterRole "
