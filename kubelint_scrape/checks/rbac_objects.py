@@ -465,29 +465,38 @@ def unknown_resource_or_group(ctx: Context) -> Iterator[Finding]:
                                         reviewed_resources(ws))
 
 
-def _scrapers_not_needing(ctx: Context, rule: PolicyRule, resource: str) -> list:
-    """The scraper identities that hold `rule` when none of their jobs reads `resource` (in any group) and nobody
-    else holds the rule: then the dead entry should go, not move to the group that serves it (which would grant
-    what no job uses). Empty when that is not known: a rule no scraper holds (a controller's role: what it needs is
-    not modelled), one another subject holds too, or a holder whose token serves more than the modelled jobs."""
+def _holders_requests(ctx: Context, rule: PolicyRule) -> tuple[list, list] | None:
+    """The scraper identities that hold `rule` and every request they make (each job need, checked or not,
+    Alertmanager discovery and sidecars: grants.requirements), or None when what they need is not known: a rule no
+    scraper holds (a controller's role), one another subject holds too, or a holder whose token serves more than the
+    modelled jobs. Whether a dead or literal entry of the rule was meant for one of those requests decides whether
+    its fix repairs it or deletes it."""
     from ..grants import requirements
     from .privilege import privilege_state  # privilege.py imports this module
 
     state = privilege_state(ctx)
     holding = ctx.once("holding by rule", lambda: {id(h.rule): h for h in state.all_holdings}).get(id(rule))
     if holding is None or state.co_holders(holding):
-        return []
-    base = resource.partition("/")[0]
+        return None
+    requests = []
     for identity in holding.identities:
         jobs = state.jobs.get(identity)
         if not jobs or state.unmodelled(identity):
-            return []
-        # every job need (checked or not), Alertmanager discovery and sidecars (grants.requirements)
-        needed = {need.request.resource for job in jobs for need in job.needs}
-        needed.update(r.request.resource for r in requirements(ctx.analysis, identity, jobs))
-        if base in needed:
-            return []
-    return list(holding.identities)
+            return None
+        requests += [need.request for job in jobs for need in job.needs]
+        requests += [r.request for r in requirements(ctx.analysis, identity, jobs)]
+    return list(holding.identities), requests
+
+
+def _scrapers_not_needing(ctx: Context, rule: PolicyRule, resource: str) -> list:
+    """The scraper identities that hold `rule` when none of their requests reads `resource` (in any group): then the
+    dead entry should go, not move to the group that serves it (which would grant what no job uses). Empty when
+    that is not known (_holders_requests)."""
+    known = _holders_requests(ctx, rule)
+    base = resource.partition("/")[0]
+    if known is None or any(request.resource == base for request in known[1]):
+        return []
+    return known[0]
 
 
 def _url_as_resource(role: RoleDef, rule: PolicyRule, url: str, span: Span) -> Finding:
@@ -860,24 +869,10 @@ def _signer_domain_wildcard(rule: PolicyRule, name: str) -> bool:
 
 
 def _urls_needed(ctx: Context, rule: PolicyRule) -> tuple[list, set[str]] | None:
-    """The scrapers holding `rule` and the non-resource URLs they request (every job need, Alertmanager discovery and
-    sidecars), or None when that is not known: as _scrapers_not_needing, a rule no scraper holds, one another
-    subject holds too, or a holder whose token serves more than the modelled jobs."""
-    from ..grants import requirements
-    from .privilege import privilege_state  # privilege.py imports this module
-
-    state = privilege_state(ctx)
-    holding = ctx.once("holding by rule", lambda: {id(h.rule): h for h in state.all_holdings}).get(id(rule))
-    if holding is None or state.co_holders(holding):
-        return None
-    urls: set[str] = set()
-    for identity in holding.identities:
-        jobs = state.jobs.get(identity)
-        if not jobs or state.unmodelled(identity):
-            return None
-        urls.update(need.request.url for job in jobs for need in job.needs if need.request.url)
-        urls.update(r.request.url for r in requirements(ctx.analysis, identity, jobs) if r.request.url)
-    return list(holding.identities), urls
+    """The scrapers holding `rule` and the non-resource URLs they request, or None when that is not known
+    (_holders_requests)."""
+    known = _holders_requests(ctx, rule)
+    return None if known is None else (known[0], {request.url for request in known[1] if request.url})
 
 
 def _ineffective_in_rule(role: RoleDef, rule: PolicyRule,
