@@ -18,8 +18,8 @@ def operator_file_access_denied(ctx: Context) -> Iterator[Finding]:
             continue
         deny = get_path(runner.doc, "spec", "arbitraryFSAccessThroughSMs")
         for monitor, reads in _reads_by_monitor(config.rejected):
-            # the operator rejects the ServiceMonitor once, at its first file field (testForArbitraryFSAccess
-            # returns on the first): one finding there, the other file fields as related locations
+            # the operator rejects the ServiceMonitor for that runner (resource_selector.go) once, at its first file
+            # field (testForArbitraryFSAccess returns on the first): one finding there, the other fields as related
             span, field_name = reads[0]
             fields = ", ".join(dict.fromkeys(name for _, name in reads))
             noun = "a file through" if len(reads) == 1 else "files through"
@@ -27,7 +27,8 @@ def operator_file_access_denied(ctx: Context) -> Iterator[Finding]:
                 "KS603", span,
                 f"{monitor.kind} {monitor.namespace}/{monitor.name} reads {noun} {fields}, but "
                 f"{runner.kind} {runner.namespace}/{runner.name} sets arbitraryFSAccessThroughSMs.deny: true, so the "
-                f"operator rejects the whole {monitor.kind} and none of its targets is scraped",
+                f"operator leaves the whole {monitor.kind} out of that {runner.kind}'s configuration: it scrapes none of its "
+                f"targets",
                 fix=_instead_of_files([name for _, name in reads], monitor.kind),
                 related=(Related(key_span(runner.path, deny, "deny"), f"{runner.kind} {runner.namespace}/{runner.name} denies file access"),
                          *(Related(other, f"also reads a file through {name}") for other, name in reads[1:])),
