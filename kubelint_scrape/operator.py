@@ -1117,23 +1117,50 @@ def _null_selectors(workspace: Workspace, kind: str) -> str:
              for runner, typo in found.items() if typo][:3]
     written = f" ({'; '.join(typos)})" if typos else ""
     # The operator's deprecated mode: no monitor selector at all leaves the whole configuration to the user.
-    unmanaged = [f"{o.kind} {o.namespace}/{o.name} (Secret {o.namespace}/prometheus-{o.name}, key prometheus.yaml.gz)"
+    left_to_user = [f"{o.kind} {o.namespace}/{o.name} (Secret {o.namespace}/prometheus-{o.name}, key prometheus.yaml.gz)"
                  for o in _operator_objects(workspace, "Prometheus")
-                 if f"{o.kind} {o.namespace}/{o.name}" in found and _unmanaged(o)][:3]
-    mode = (f"; with no monitor selector at all the operator leaves the configuration of {', '.join(unmanaged)} to "
-            f"the user: it never writes that Secret" if unmanaged else "")
+                 if f"{o.kind} {o.namespace}/{o.name}" in found and unmanaged(workspace, o)][:3]
+    mode = (f"; with no monitor selector at all the operator leaves the configuration of {', '.join(left_to_user)} to "
+            f"the user: it never writes that Secret" if left_to_user else "")
     return (f"{shown} {'has' if len(runners) == 1 else 'have'} no spec.{selector_key}{written}, which selects no "
             f"{kind}; `{selector_key}: {{}}` selects them all{mode}")
 
 
-def _unmanaged(runner: K8sObject) -> bool:
-    """A Prometheus with none of the four monitor selectors (null or absent): the operator then generates no
-    configuration and only makes sure its Secret exists (pkg/prometheus/server/operator.go
-    createOrUpdateConfigurationSecret: "leaving configuration unmanaged"). Its additionalScrapeConfigs are then not
-    loaded either; their jobs are still analysed here (FACTS is silent on the mode, and setups written by hand
-    commonly leave the selectors out while meaning those jobs to run): a decision for the roadmap."""
+def unmanaged(workspace: Workspace, runner: K8sObject) -> bool:
+    """A Prometheus whose configuration the operator leaves to the user: none of the four monitor selectors is set
+    (null or absent), and the operator runs without --disable-unmanaged-prometheus-configuration. It then generates
+    no configuration at all and only makes sure the Secret prometheus-<name> exists, empty
+    (pkg/prometheus/server/operator.go createOrUpdateConfigurationSecret: "leaving configuration unmanaged") — its
+    additionalScrapeConfigs are never loaded either (prometheus-operator#2452, #2840). A PrometheusAgent has no
+    such mode. The flag (default false) counts only when every operator Deployment of the inputs sets it: one
+    that may run elsewhere, or another that does not, keeps the deprecated mode."""
+    if runner.kind != "Prometheus":
+        return False
     spec = as_map(runner.doc.get("spec"))
-    return all(spec.get(selector) is None for selector, _ns, _source in MONITOR_KINDS.values())
+    return (all(spec.get(selector) is None for selector, _ns, _source in MONITOR_KINDS.values())
+            and not _unmanaged_mode_disabled(workspace))
+
+
+def _unmanaged_mode_disabled(workspace: Workspace) -> bool:
+    def build() -> bool:
+        settings = [_go_bool_flag(container.command + container.args, "disable-unmanaged-prometheus-configuration")
+                    for template in workspace.workloads for container in template.containers
+                    if PROMETHEUS_OPERATOR_IMAGE.search(container.image)]
+        return bool(settings) and all(settings)
+
+    return workspace.index("prometheus-operator-unmanaged-disabled", build)
+
+
+def _go_bool_flag(words: list[str], flag: str) -> bool:
+    """A Go boolean flag as the flag package reads it: `-flag`/`--flag` alone is true (the next word is never its
+    value), `--flag=value` takes strconv.ParseBool's spellings; the last use wins; absent is false."""
+    value = False
+    for word in words:
+        name, equals, text = word.lstrip("-").partition("=")
+        if not word.startswith("-") or name != flag:
+            continue
+        value = (text in ("1", "t", "T", "true", "TRUE", "True")) if equals else True
+    return value
 
 
 def _label_misses(workspace: Workspace, kind: str, monitor: K8sObject) -> list[tuple[K8sObject, LabelSelector, dict, bool]]:

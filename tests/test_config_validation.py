@@ -541,6 +541,7 @@ kind: Prometheus
 metadata: {name: main, namespace: monitoring}
 spec:
   serviceAccountName: prometheus
+  serviceMonitorSelector: {}
   additionalScrapeConfigs: {name: extra, key: extra.yaml}
 ---
 apiVersion: v1
@@ -557,7 +558,7 @@ stringData:
     assert [f.message.split(";")[0] for f in findings] == [
         'scrape_timeout 45s of scrape config "extra" is longer than the global scrape_interval 30s'
     ]
-    assert findings[0].span.line == 14
+    assert findings[0].span.line == 15
 
 
 def test_collector_prometheus_receiver_dollar_escapes() -> None:

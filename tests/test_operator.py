@@ -442,3 +442,47 @@ def test_monitor_the_operator_does_not_watch_gets_ks100_naming_the_flag(tmp_path
     assert "add team-b to the --namespaces of the Prometheus Operator Deployment monitoring/operator" in finding["fix"]
     # (the team-a monitor, which the operator sees, lacks its RBAC here: KS101 about it alone)
     assert not [f for f in report(path)["findings"] if f["rule"] in ("KS101", "KS105") and "team-b" in f["message"]]
+
+
+@pytest.mark.parametrize(("args", "unmanaged"), [
+    ([], True),
+    (["--disable-unmanaged-prometheus-configuration"], False),
+    (["-disable-unmanaged-prometheus-configuration=true"], False),
+    (["--disable-unmanaged-prometheus-configuration=false"], True),
+    # a Go bool flag never takes the next word as its value: "false" is a positional argument
+    (["--disable-unmanaged-prometheus-configuration", "false"], False),
+    (["--disable-unmanaged-prometheus-configuration=true", "--disable-unmanaged-prometheus-configuration=0"], True),
+])
+def test_unmanaged_prometheus_ignores_additional_scrape_configs_unless_the_operator_disables_the_mode(tmp_path, args, unmanaged) -> None:
+    # pkg/prometheus/server/operator.go createOrUpdateConfigurationSecret: no monitor selector and the flag unset →
+    # an empty configuration Secret, additionalScrapeConfigs never loaded (prometheus-operator#2452).
+    secret = """\
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: extra, namespace: monitoring}
+    stringData:
+      extra.yaml: |
+        - job_name: blackbox
+          static_configs: [{targets: ['blackbox:9115']}]
+    """
+    operator = textwrap.dedent("""\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: prometheus-operator, namespace: monitoring}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: prometheus-operator
+              image: quay.io/prometheus-operator/prometheus-operator:v0.86.0
+              args: %s
+    """) % json.dumps(args)
+    prometheus = PROMETHEUS.format(selectors="  additionalScrapeConfigs: {name: extra, key: extra.yaml}")
+    result = report(write(tmp_path, "prometheus.yaml", prometheus), write(tmp_path, "secret.yaml", secret),
+                    write(tmp_path, "operator.yaml", operator))
+    fired = [f for f in result["findings"] if f.get("data", {}).get("check") == "operator-additional-scrape-configs-unmanaged"]
+    assert bool(fired) is unmanaged
+    assert any(j["name"] == "blackbox" for j in result["jobs"])  # analysed either way: it runs once a selector is set
+    if fired:
+        assert fired[0]["severity"] == "warning" and "(blackbox)" in fired[0]["message"]
+        assert "--disable-unmanaged-prometheus-configuration" in fired[0]["fix"]

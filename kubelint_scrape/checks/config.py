@@ -289,9 +289,14 @@ def _additional_scrape_configs_findings(ctx: Context, config: Any) -> Iterator[F
     additional jobs are not the only thing lost: no monitor it selects takes effect either."""
     from ..operator import missing_additional_scrape_configs
 
+    from ..operator import unmanaged
+
     runner = config.runner
     if runner is None or not ctx.reports(runner.path):
         return
+    if unmanaged(ctx.workspace, runner):
+        yield from _unmanaged_additional_findings(ctx, config)
+        return  # the operator returns before it reads the Secret: a missing one fails nothing
     missing = missing_additional_scrape_configs(ctx.workspace, runner)
     if missing is None:
         return
@@ -315,6 +320,36 @@ def _additional_scrape_configs_findings(ctx: Context, config: Any) -> Iterator[F
         f"nor the {'scrape objects' if runner.kind == 'VMAgent' else 'monitors'} it selects take effect",
         fix=missing.fix, related=related,
         object=f"{runner.kind} {runner.name}", data={"check": "operator-additional-scrape-configs"})
+
+
+def _unmanaged_additional_findings(ctx: Context, config: Any) -> Iterator[Finding]:
+    """A Prometheus with additionalScrapeConfigs and no monitor selector: the operator leaves its configuration
+    unmanaged (operator.unmanaged) and writes an empty Secret, so the additional jobs — meant to run, or they would
+    not be written — never do, and the Prometheus scrapes nothing. Not a refusal (KS601's error): the operator
+    syncs on and says so only at debug level, the way a missing `optional: true` Secret is reported. The jobs are
+    still analysed, as they will run once a selector is set."""
+    runner = config.runner
+    spec = as_map(runner.doc.get("spec"))
+    ref = spec.get("additionalScrapeConfigs")
+    if not isinstance(ref, YMap) or not as_str(ref.get("name")):
+        return
+    jobs = [job.name for job in config.jobs if job.source_kind == "config"]
+    from ..grants import first_few
+
+    named = f" ({first_few(jobs)})" if jobs else ""
+    who = f"{runner.kind} {runner.namespace}/{runner.name}"
+    yield Finding(
+        "KS601", key_span(runner.path, spec, "additionalScrapeConfigs"),
+        f"{who} sets none of serviceMonitorSelector, podMonitorSelector, probeSelector and scrapeConfigSelector, "
+        f"so the operator leaves its configuration unmanaged: it keeps Secret {runner.namespace}/prometheus-"
+        f"{runner.name} empty and never loads additionalScrapeConfigs from Secret {runner.namespace}/"
+        f"{as_str(ref.get('name'))}: none of its additional scrape jobs{named} runs",
+        fix=(f"Set one monitor selector in {who} so that the operator generates the configuration: "
+             f"`serviceMonitorSelector: {{}}` also selects the ServiceMonitors of namespace {runner.namespace}, a "
+             f"`matchLabels` selector no monitor carries selects none; or run the operator with "
+             f"--disable-unmanaged-prometheus-configuration."),
+        object=f"{runner.kind} {runner.name}", requested_severity="warning",
+        data={"check": "operator-additional-scrape-configs-unmanaged"})
 
 
 def _loaded_by_vmagent(ctx: Context, config: Any) -> bool:
