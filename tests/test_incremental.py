@@ -721,6 +721,15 @@ TODAY_CASES = [
                          ("correct it", lambda t: t.replace("promethues", "prometheus").replace("prometheuss", "prometheus"))])
       for name in ("fail-subject-name-misspelt-binding-named-otherwise", "pass-subject-name-far-from-scraper",
                    "pass-binding-named-after-scraper-for-a-defined-account")),
+    # an unmanaged Prometheus (KS601): its selectors, and the operator's flag in another document
+    ("KS601/fail-operator-unmanaged-additional-scrape-configs", [
+        ("set a selector", lambda t: t.replace("podMonitorSelector: ~", "podMonitorSelector: {}", 1)),
+        ("drop the Secret", lambda t: t.replace("{name: additional-scrape-configs, namespace: monitoring}",
+                                                "{name: additional-scrape-configs2, namespace: monitoring}", 1))]),
+    ("KS601/pass-operator-unmanaged-mode-disabled", [
+        ("flag off", lambda t: t.replace("- --disable-unmanaged-prometheus-configuration",
+                                         "- --disable-unmanaged-prometheus-configuration=false", 1)),
+        ("another image", lambda t: t.replace("quay.io/prometheus-operator/prometheus-operator:", "quay.io/acme/operator:", 1))]),
 ]
 
 
