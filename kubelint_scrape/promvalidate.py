@@ -45,6 +45,10 @@ NEW_IN_3 = {
                "always_scrape_classic_histograms", "extra_scrape_metrics"),
 }
 NEW_PROTOCOLS_IN_3 = ("PrometheusText1.0.0",)
+# What every Prometheus 2 accepts that 3.0 refuses: Alertmanager API v1. A 2.x config.go has
+# SupportedAlertmanagerAPIVersions = {v1, v2}; 3.0 keeps v2 only (prometheus/prometheus config/config.go at 0008cbee:
+# "'v1' is no longer supported"), which is what the schema's api_version enum says.
+ALERTMANAGER_API_VERSIONS_IN_2 = ("v1", "v2")
 # Fields added during 2.x, with the first release that knows them: an older 2.x refuses them like any unknown field
 # (yaml.UnmarshalStrict). Scrape config fields: the releases of the prometheus-operator, which emits each field only
 # from then on (pkg/prometheus/promcfg.go: limitKey.minVersion, WithMinimumVersion for track_timestamps_staleness,
@@ -237,6 +241,9 @@ def _release_validator(version: tuple[int, int, int]) -> Validator:
             protocol = defs["scrapeProtocol"]
             protocol["enum"] = [p for p in protocol["enum"] if p not in NEW_PROTOCOLS_IN_3]
             protocol["description"] = f"one of {', '.join(protocol['enum'])} (case-sensitive; Prometheus 2)"
+            api_version = defs["alertmanagerConfig"]["properties"]["api_version"]
+            api_version["enum"] = [*ALERTMANAGER_API_VERSIONS_IN_2, None]
+            api_version["description"] = "v1 or v2 (Prometheus 2)"
         _RELEASE_VALIDATORS[key] = Validator(schema, check_keywords=False)
     return _RELEASE_VALIDATORS[key]
 

@@ -370,15 +370,23 @@ AGENT_FORBIDDEN = {
 def _agent_flag(pod: Any) -> Any:
     """(container, key, index in its args or command, the flag as written) of the flag that starts Prometheus in
     agent mode, or None: `--agent` in 3.x, `--enable-feature=agent` (a comma list) in 2.x, where LoadFile refuses the
-    same sections; kingpin also takes the list as the next item (`--enable-feature`, `agent`), model.flag_values."""
+    same sections; kingpin also takes the list as the next item (`--enable-feature`, `agent`), model.flag_values.
+    Prometheus 3.0 removed the `agent` feature flag (CHANGELOG 3.0.0, #14747): a 3.x only warns about an unknown
+    feature and runs as a server, which loads alerting and rule_files; so the feature counts only in a container
+    whose image names a 2.x release (an image naming none is the current 3.x, as everywhere in KS601)."""
+    from ..promvalidate import image_release
+
     for container in pod.containers:
+        release = image_release(container.image)
+        feature_flag = release is not None and release[0] == 2
         for key, values in (("args", container.args), ("command", container.command)):
             for index, value in enumerate(values):
-                if value in ("--agent", "--agent=true") or (
-                        value.startswith("--enable-feature=") and "agent" in value.split("=", 1)[1].split(",")):
+                if value in ("--agent", "--agent=true") or (feature_flag and (
+                        value.startswith("--enable-feature=") and "agent" in value.split("=", 1)[1].split(","))):
                     return container, key, index, value
                 following = values[index + 1] if index + 1 < len(values) else "-"
-                if value == "--enable-feature" and not following.startswith("-") and "agent" in following.split(","):
+                if (feature_flag and value == "--enable-feature" and not following.startswith("-")
+                        and "agent" in following.split(",")):
                     return container, key, index, f"{value} {following}"
     return None
 
