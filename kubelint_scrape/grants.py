@@ -368,10 +368,16 @@ def scraper_identities(analysis: Analysis) -> list[Identity]:
 # (/api/v1/nodes/NAME/proxy/metrics[/cadvisor]) with its token (newrelic/nri-prometheus
 # internal/pkg/endpoints/kubernetes.go nodeTargets), and the Amazon CloudWatch agent, whose Container Insights mode
 # reads every kubelet on :10250 (HOST_IP) with its token and whose Prometheus mode loads a Prometheus config
-# (aws-samples/amazon-cloudwatch-container-insights cwagent-daemonset.yaml, prometheus-eks.yaml). By the whole name, not a substring: prometheus-operator,
+# (aws-samples/amazon-cloudwatch-container-insights cwagent-daemonset.yaml, prometheus-eks.yaml). The vendor
+# distributions of the Collector count as the Collector: AWS's ADOT (amazon/aws-otel-collector,
+# public.ecr.aws/aws-observability/aws-otel-collector; aws-otel-collector deployment-template/eks/
+# otel-container-insights-prometheus.yaml runs it with a Prometheus config baked into the image and grants it
+# nodes/proxy), Splunk's (quay.io/signalfx/splunk-otel-collector) and Sumo Logic's
+# (public.ecr.aws/sumologic/sumologic-otel-collector). By the whole name, not a substring: prometheus-operator,
 # prometheus-config-reloader, node-exporter (quay.io/prometheus/…) load none.
 _SCRAPER_REPOSITORIES = {"prometheus", "vmagent", "alloy", "otelcol", "otelcol-contrib", "otelcol-k8s",
                          "opentelemetry-collector", "opentelemetry-collector-contrib", "opentelemetry-collector-k8s",
+                         "aws-otel-collector", "splunk-otel-collector", "sumologic-otel-collector",
                          "nri-prometheus", "cloudwatch-agent"}
 
 
