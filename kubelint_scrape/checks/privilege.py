@@ -110,6 +110,7 @@ class _State:
         self._used: dict[Identity, dict] = {}
         self._used_by_rule: dict[Identity, dict[int, list[list]]] = {}
         self._unmodelled: dict[Identity, list[str]] = {}
+        self.used_requests: dict[int, tuple[Holding, int, list[Request]]] = {}  # _used_requests per holding
         self.ctx = ctx
         # holdings per identity, so per-identity checks do not scan every holding of every identity
         self.holdings_of: dict[Identity, list[Holding]] = {}
@@ -701,15 +702,19 @@ def _used_requests(state: _State, holding: Holding) -> list[Request]:
     """Concrete requests the identities' jobs make through this rule."""
     if holding.refused:
         return _would_use(state, holding)
-    requests: list[Request] = []
-    for identity in holding.identities:
-        for uses in state.used_by_rule(identity).get(id(holding.rule), ()):
-            for use in uses:
-                made = use.decision.request
-                request = Request(made.verb, made.api_group, made.resource, made.subresource, url=made.url)
-                if request not in requests:
-                    requests.append(request)
-    return requests
+    # Once per holding: KS203 asks for each identity of a shared rule, and each answer goes over every identity's
+    # uses — quadratic in the Prometheus objects sharing one ClusterRole (probe scale4). The holding is kept with
+    # its answer so its id is not reused (and the count of its bindings, should any be added after).
+    cached = state.used_requests.get(id(holding))
+    if cached is None or cached[1] != len(holding.via):
+        requests: dict[Request, None] = {}  # (ordered set: a list's membership test was quadratic in the uses)
+        for identity in holding.identities:
+            for uses in state.used_by_rule(identity).get(id(holding.rule), ()):
+                for use in uses:
+                    made = use.decision.request
+                    requests[Request(made.verb, made.api_group, made.resource, made.subresource, url=made.url)] = None
+        cached = state.used_requests[id(holding)] = (holding, len(holding.via), list(requests))
+    return list(cached[2])
 
 
 def _would_use(state: _State, holding: Holding) -> list[Request]:
