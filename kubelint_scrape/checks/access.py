@@ -10,7 +10,6 @@ import difflib
 import functools
 import os
 import re
-from dataclasses import replace
 
 from typing import Callable, Iterator
 
@@ -481,10 +480,12 @@ def namespaced_discovery_route(job, need: Need, authorizer: Authorizer, identity
             or request.resource not in NAMESPACED_DISCOVERY
             or need.decision is None or need.decision.allowed or not need.decision.out_of_scope):
         return None
+    # Each of these namespaces grants the request there: an out-of-scope grant is a RoleBinding whose rule allows
+    # the request (rule_allows does not look at the namespace), and in the RoleBinding's own namespace it applies.
+    # Authorizing the request again per namespace scanned every binding per namespace: quadratic in 5,000
+    # RoleBindings of one ClusterRole across 1,000 namespaces (probe scale4).
     namespaces = sorted({g.binding.namespace for g in need.decision.out_of_scope if g.binding.namespace})
-    if not namespaces or not all(authorizer.authorize(identity, replace(request, namespace=ns)).allowed for ns in namespaces):
-        return None
-    return namespaces
+    return namespaces or None
 
 
 def _namespaces_alternative(job, needs: list[Need], authorizer: Authorizer, identity: Identity) -> str:

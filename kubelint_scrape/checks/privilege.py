@@ -110,6 +110,7 @@ class _State:
         self._used: dict[Identity, dict] = {}
         self._used_by_rule: dict[Identity, dict[int, list[list]]] = {}
         self._unmodelled: dict[Identity, list[str]] = {}
+        self.used_requests: dict[int, tuple[Holding, int, list[Request]]] = {}  # _used_requests per holding
         self.ctx = ctx
         # holdings per identity, so per-identity checks do not scan every holding of every identity
         self.holdings_of: dict[Identity, list[Holding]] = {}
@@ -701,15 +702,19 @@ def _used_requests(state: _State, holding: Holding) -> list[Request]:
     """Concrete requests the identities' jobs make through this rule."""
     if holding.refused:
         return _would_use(state, holding)
-    requests: list[Request] = []
-    for identity in holding.identities:
-        for uses in state.used_by_rule(identity).get(id(holding.rule), ()):
-            for use in uses:
-                made = use.decision.request
-                request = Request(made.verb, made.api_group, made.resource, made.subresource, url=made.url)
-                if request not in requests:
-                    requests.append(request)
-    return requests
+    # Once per holding: KS203 asks for each identity of a shared rule, and each answer goes over every identity's
+    # uses — quadratic in the Prometheus objects sharing one ClusterRole (probe scale4). The holding is kept with
+    # its answer so its id is not reused (and the count of its bindings, should any be added after).
+    cached = state.used_requests.get(id(holding))
+    if cached is None or cached[1] != len(holding.via):
+        requests: dict[Request, None] = {}  # (ordered set: a list's membership test was quadratic in the uses)
+        for identity in holding.identities:
+            for uses in state.used_by_rule(identity).get(id(holding.rule), ()):
+                for use in uses:
+                    made = use.decision.request
+                    requests[Request(made.verb, made.api_group, made.resource, made.subresource, url=made.url)] = None
+        cached = state.used_requests[id(holding)] = (holding, len(holding.via), list(requests))
+    return list(cached[2])
 
 
 def _would_use(state: _State, holding: Holding) -> list[Request]:
@@ -844,12 +849,18 @@ def _idle_role_bindings(ctx: Context, state: _State, identity: Identity, jobs: l
             for grant in requirement.decision.grants:
                 through.setdefault(id(grant.binding), []).append(requirement.request.describe())
     version = ctx.workspace.kubernetes_version
+    # The used bindings per role, once: looking them up among all bindings for each binding was quadratic in
+    # thousands of RoleBindings of one role (probe scale4).
+    used_by_role: dict[int, list] = {}
+    for b, r in authorizer.bindings(identity):
+        if id(b) in through:
+            used_by_role.setdefault(id(r), []).append(b)
     for binding, role in authorizer.bindings(identity):
         if (binding.kind != "RoleBinding" or binding.builtin or role.builtin or id(binding) in admin
                 or id(binding) in through or not names_identity(binding, identity) or binding.obj is None
                 or (ctx.report_paths is not None and not ctx.reports(binding.obj.path))):
             continue
-        users = [b for b, r in authorizer.bindings(identity) if r is role and b is not binding and id(b) in through]
+        users = [b for b in used_by_role.get(id(role), ()) if b is not binding]
         if not users:
             continue  # nothing of the role is used anywhere: the per-rule findings name each rule
         perms = [p for rule in authorizer.effective_rules(role) for p in permissions(rule)
