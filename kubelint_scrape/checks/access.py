@@ -468,13 +468,13 @@ def _idle_after_rebinding(grants: list[Grant], identity: Identity, requests: lis
 NAMESPACED_DISCOVERY = {"pods", "services", "endpoints", "endpointslices", "ingresses"}
 
 
-def namespaced_discovery_route(job, need: Need, authorizer: Authorizer, identity: Identity) -> list[str] | None:
+def namespaced_discovery_route(need: Need) -> list[str] | None:
     """The namespaces a cluster-wide discovery list/watch would be granted in, when the identity's RoleBindings grant
     it in each of them: limiting the job's discovery there (`namespaces: {names: [...]}`) is the least-privilege
     alternative to a ClusterRoleBinding, keeping the per-namespace Roles the user wrote. An Operator monitor has the
     same alternative in its own field (`namespaceSelector.matchNames` in place of `any: true`; the operator writes
-    it as `namespaces.names`, FACTS §6). None when it is no alternative: a namespaced or attached need, or a
-    namespace that lacks the grant."""
+    it as `namespaces.names`, FACTS §6). None when it is no alternative: a namespaced or attached need, or no
+    RoleBinding that grants it."""
     request = need.request
     if (need.kind != "discovery" or need.attached or request.namespace is not None or not request.is_resource
             or request.resource not in NAMESPACED_DISCOVERY
@@ -488,9 +488,9 @@ def namespaced_discovery_route(job, need: Need, authorizer: Authorizer, identity
     return namespaces or None
 
 
-def _namespaces_alternative(job, needs: list[Need], authorizer: Authorizer, identity: Identity) -> str:
+def _namespaces_alternative(job, needs: list[Need]) -> str:
     """KS105's second fix for a cluster-wide discovery the identity's Roles grant namespace by namespace."""
-    routes = [namespaced_discovery_route(job, need, authorizer, identity) for need in needs]
+    routes = [namespaced_discovery_route(need) for need in needs]
     if not routes or routes[0] is None or any(route != routes[0] for route in routes):
         return ""
     names = ", ".join(routes[0])
@@ -747,7 +747,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
                                 authorizer, ctx.analysis, scoped)
-        fix = _named_fix(named, fix) + _namespaces_alternative(job, needs, authorizer, identity)
+        fix = _named_fix(named, fix) + _namespaces_alternative(job, needs)
         ignored, elsewhere, ignored_related = _ignored_selector(job, needs)
         yield Finding(
             "KS105", needs[0].span,

@@ -775,7 +775,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         successors = list(dict.fromkeys([r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
                                         + [r for j in jobs for r in endpoints_fallback_successors(ctx, j)]
                                         + _direct_kubelet_successors(jobs, analysis.assumptions)
-                                        + _namespaced_discovery_successors(jobs, analysis.authorizer, identity)))
+                                        + _namespaced_discovery_successors(jobs)))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         restricted = _name_restricted_requests(jobs)
         # Per binding of a built-in role: the binding, the role it binds and each (holding, unused permissions).
@@ -810,11 +810,11 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             yield from _idle_role_bindings(ctx, state, identity, jobs)
 
 
-def _namespaced_discovery_successors(jobs: list, authorizer, identity: Identity) -> list[Request]:
+def _namespaced_discovery_successors(jobs: list) -> list[Request]:
     requests = []
     for job in jobs:
         for need in job.needs:
-            for namespace in namespaced_discovery_route(job.job, need, authorizer, identity) or ():
+            for namespace in namespaced_discovery_route(need) or ():
                 requests.append(replace(need.request, namespace=namespace))
     return requests
 
