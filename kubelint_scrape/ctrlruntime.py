@@ -18,7 +18,13 @@ Recognised, without a false positive on the older layouts, when a container (not
   `authorization.k8s.io/subjectaccessreviews` in the inputs (the scaffold's metrics_auth_role and its binding).
   That is what tells the delegating server from a plain `--metrics-bind-address=:8080` of an operator that
   serves metrics over HTTP to anyone (kubebuilder v3, or v4 with the filter removed): without those grants the
-  filter could not review any request, so an operator shipping it grants them.
+  filter could not review any request, so an operator shipping it grants them. Only a rule that names both
+  resources counts (the scaffold's metrics_auth_role, system:auth-delegator): a wildcard role (cluster-admin, an
+  operator granted `*`) says nothing about its metrics server.
+
+`--metrics-secure` left unwritten is true only in kubebuilder v4's main.go: v3's has no such flag and serves
+plain HTTP. A job that scrapes such a server over plain HTTP is taken to know better (targets.extension_endpoint
+leaves it a workload): only a written `--metrics-secure` makes that a 400 from the TLS server.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ GO_FALSE = ("0", "f", "F", "false", "FALSE", "False")
 # The EXTAPI_LABEL value of such a server begins so (targets.extension_endpoint tells the class by it).
 WHAT = "controller-runtime metrics server of "
 REVIEW_GRANTS = (("authentication.k8s.io", "tokenreviews"), ("authorization.k8s.io", "subjectaccessreviews"))
+# Set ("true") beside the extension API server marks of such a server whose --metrics-secure is not written.
+IMPLICIT_LABEL = "__kubelint_controller_runtime_implicit"
 
 
 def _last_flag(words: list[str], flags: tuple[str, ...], boolean: bool = False) -> str | None:
@@ -81,9 +89,17 @@ def servers(workspace: Workspace) -> Iterator[tuple[PodTemplate, Container, int]
                 continue
             authorizer = authorizer or Authorizer(workspace)
             identity = Identity(pod.obj.namespace, pod.service_account)
-            if all(authorizer.authorize(identity, Request("create", group, resource)).allowed
+            if all(_named_grant(authorizer.authorize(identity, Request("create", group, resource)), resource)
                    for group, resource in REVIEW_GRANTS):
                 yield pod, container, port
+
+
+def _named_grant(decision, resource: str) -> bool:
+    return decision.allowed and any(resource in grant.rule.resources for grant in decision.grants)
+
+
+def secure_written(container: Container) -> bool:
+    return _last_flag(container.command + container.args, SECURE_FLAGS, boolean=True) is not None
 
 
 def describe(pod: PodTemplate) -> str:

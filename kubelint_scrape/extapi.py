@@ -141,8 +141,11 @@ def server_labels(workspace: Workspace, pod: PodTemplate, container: Container, 
     what, allowed = found
     from .targets import EXTAPI_ALLOW_LABEL, EXTAPI_LABEL, EXTAPI_PORT_LABEL  # imported by this module's users first
     # (a controller-runtime server allows no path unreviewed: its class, told by `what`, says so)
-    shown = allowed != DEFAULT_ALWAYS_ALLOW and not what.startswith(ctrlruntime.WHAT)
-    return {EXTAPI_LABEL: what, EXTAPI_PORT_LABEL: str(port), **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if shown else {})}
+    controller = what.startswith(ctrlruntime.WHAT)
+    shown = allowed != DEFAULT_ALWAYS_ALLOW and not controller
+    implicit = controller and not ctrlruntime.secure_written(container)
+    return {EXTAPI_LABEL: what, EXTAPI_PORT_LABEL: str(port), **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if shown else {}),
+            **({ctrlruntime.IMPLICIT_LABEL: "true"} if implicit else {})}
 
 
 def reads_pod_token(workspace: Workspace, pod: PodTemplate) -> bool:

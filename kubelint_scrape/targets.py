@@ -612,11 +612,13 @@ def _served_port(labels: dict[str, str], port: int) -> bool:
 def extension_endpoint(endpoint: Endpoint, marks: dict[str, str]) -> Endpoint:
     """A target on an extension API server's port (extapi.py): it asks the API server whether the caller may `get`
     the path, unless the path is one it always allows — then whatever answers is not an RBAC question."""
-    from .ctrlruntime import WHAT
+    from .ctrlruntime import IMPLICIT_LABEL, WHAT
     from .extapi import DEFAULT_ALWAYS_ALLOW, always_allowed
 
     what = marks.get(EXTAPI_LABEL, "")
     if what.startswith(WHAT):  # controller-runtime's filter reviews every path (ctrlruntime.py)
+        if endpoint.scheme == "http" and marks.get(IMPLICIT_LABEL):
+            return replace(endpoint, unseen=False)  # maybe a v3 manager's plain HTTP: the job is taken to know
         return replace(endpoint, klass="controller-runtime", server=what, unseen=False)
     allow = marks.get(EXTAPI_ALLOW_LABEL)
     allowed = tuple(allow.split(",")) if allow is not None else DEFAULT_ALWAYS_ALLOW
