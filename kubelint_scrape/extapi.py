@@ -211,6 +211,9 @@ def service_dns_containers(workspace: Workspace, host: str, port: int) -> Iterat
             continue
         for pod in workspace.workloads:
             if pod.selected_by(service):
-                served = pod.port_serving(entry.get("targetPort", port))
+                target = entry.get("targetPort", port)
+                served = pod.port_serving(target)
                 if served is not None:
                     yield pod, served[0], served[1]
+                elif (server := undeclared_server(workspace, pod, target)) is not None:
+                    yield pod, server, target  # a numeric targetPort no container declares (undeclared_server)
