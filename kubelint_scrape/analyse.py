@@ -35,11 +35,12 @@ from .targets import (Endpoint, all_namespaces_proxy, classify, extension_endpoi
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver",
-                         "kube-rbac-proxy")
+                         "controller-runtime", "kube-rbac-proxy")
 # Targets that serve only TLS on the port classified (kubelet :10250, API server, kube-controller-manager :10257,
-# kube-scheduler :10259, an extension API server's secure port). kube-rbac-proxy is not among them: it serves plain
-# HTTP on --insecure-listen-address.
-TLS_ONLY_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver")
+# kube-scheduler :10259, an extension API server's secure port, a controller-runtime metrics server with
+# SecureServing). kube-rbac-proxy is not among them: it serves plain HTTP on --insecure-listen-address.
+TLS_ONLY_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver",
+                    "controller-runtime")
 # Go's net/http TLS server answers a handshake whose first bytes look like HTTP ("GET /") with this and closes
 # ((*conn).serve, tlsRecordHeaderLooksLikeHTTP): before authentication, whatever credentials the request carries.
 PLAIN_HTTP_TO_TLS = '400 Bad Request ("Client sent an HTTP request to an HTTPS server")'
@@ -1181,10 +1182,11 @@ def scrape_needs(job: ScrapeJob, endpoint: Endpoint, span: Span, assumptions: As
         if request is not None:  # a path of an API group's objects: a resource, not a non-resource URL
             return [Need("scrape", request, f"scrapes the API server at {endpoint.path}", span, klass,
                          path=endpoint.path)]
-    if klass in ("apiserver", "control-plane", "extension-apiserver", "kube-rbac-proxy"):
+    if klass in ("apiserver", "control-plane", "extension-apiserver", "controller-runtime", "kube-rbac-proxy"):
         path = endpoint.path.split("?", 1)[0]
         what = {"apiserver": "the API server", "control-plane": f"the control-plane component on :{endpoint.port}",
                 "extension-apiserver": f"the extension API server on :{endpoint.port}",
+                "controller-runtime": f"the {endpoint.server} on :{endpoint.port}",
                 "kube-rbac-proxy": f"kube-rbac-proxy on :{endpoint.port}"}[klass]
         return [Need("scrape", Request("get", url=path), f"scrapes {what} at {path}", span, klass)]
     return []
@@ -1624,9 +1626,11 @@ class ForeignAudience:
 
 # Targets that authenticate a bearer token with a TokenReview carrying no audiences of their own, so the API server
 # checks it against its own audiences (--api-audiences): the kubelet (cmd/kubelet/app/auth.go sets no APIAudiences),
-# the API server itself and the controller-manager, scheduler and extension API servers (delegated authentication).
+# the API server itself and the controller-manager, scheduler and extension API servers (delegated authentication),
+# and controller-runtime's filter (its DelegatingAuthenticatorConfig sets no APIAudiences).
 # kube-rbac-proxy is left out: its --auth-token-audiences may name the token's audience.
-API_AUDIENCE_TARGETS = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver")
+API_AUDIENCE_TARGETS = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver",
+                        "controller-runtime")
 
 
 def foreign_audience(credentials: Credentials, pod: PodTemplate | None) -> ForeignAudience | None:
@@ -1884,6 +1888,9 @@ def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumpti
         # kube-rbac-proxy builds its authenticator with anonymous authentication off ("always require
         # authentication", brancz/kube-rbac-proxy pkg/authn/delegating.go): no token is a 401, not an RBAC question.
         return "401 Unauthorized (kube-rbac-proxy does not allow anonymous requests)"
+    if endpoint.klass == "controller-runtime":
+        # Its filter's DelegatingAuthenticatorConfig has `Anonymous: false` (controller-runtime pkg/metrics/filters).
+        return "401 Unauthorized (controller-runtime's metrics filter does not allow anonymous requests)"
     # The API server, and kube-controller-manager/kube-scheduler (delegated authentication, anonymous on by
     # default), take the request for system:anonymous and ask RBAC.
     return "403 Forbidden as system:anonymous"

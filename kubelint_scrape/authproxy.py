@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .extapi import has_servers, server_labels
+from .extapi import has_servers, server_labels, serves, undeclared_server
 from .gopath import go_path_match
 from .load import Limits, parse_text
 from .model import Container, K8sObject, PodTemplate, Workspace
@@ -407,9 +407,9 @@ def _sample_pod(pod: PodTemplate, ip: str) -> dict[str, Any]:
 
 
 def _extension_ports(workspace: Workspace, pod: PodTemplate, container: Container) -> bool:
-    """Whether any declared port of the container is an extension API server's (extapi.server_labels)."""
-    return any(server_labels(workspace, pod, container, as_map(p).get("containerPort"))
-               for p in as_seq(container.node.get("ports")))
+    """Whether any declared port of the container is an extension API server's (extapi.server_labels), or the
+    container serves one on a port it does not declare (a Service's numeric targetPort reaches it all the same)."""
+    return serves(workspace, pod, container)
 
 
 class _ServicesBySelector:
@@ -476,6 +476,9 @@ def _endpoint_targets(service: K8sObject, pod: PodTemplate, sample: dict, slice_
         index = -1
         if container is None:
             labels = {name: value for name, value in labels.items() if not name.startswith("__meta_kubernetes_pod_container_")}
+            server = undeclared_server(workspace, pod, number)
+            if server is not None:  # discovery shows no container for it; the marks say which server answers
+                labels.update(server_labels(workspace, pod, server, number))
         else:
             labels["__meta_kubernetes_pod_container_name"] = container.name
             index = server_index.get((id(pod), id(container)), -1)

@@ -86,18 +86,12 @@ def build_workspace(
         findings.extend(model.findings)
         workspace.unread_configs.extend(model.unread_configs)
     _replacements_kept_by_copies(workspace)
-    operator, problems = operator_configs(workspace, limits)
-    configs.extend(operator)
-    findings.extend(problems)
     builtin = builtin_rbac()
     # A ClusterRoleBinding in the inputs replaces the built-in one of the same name (as `kubectl apply` would).
     load_builtin_rbac(workspace, builtin)
     if any(workspace.kind(kind) for kind in VM_KINDS):  # the module only when a VictoriaMetrics kind is there
-        from .vmoperator import operator_rbac, vm_configs
+        from .vmoperator import operator_rbac
 
-        vm, problems = vm_configs(workspace, limits)
-        configs.extend(vm)
-        findings.extend(problems)
         roles, bindings = operator_rbac(workspace)  # what the operator makes for a VMAgent naming no account
         for role in roles:  # (a Role when the operator watches some namespaces only)
             if role.namespace:
@@ -114,6 +108,17 @@ def build_workspace(
         workspace.replaced_bindings = [(b, last[(b.kind, b.namespace, b.name)]) for b in workspace.bindings
                                        if last[(b.kind, b.namespace, b.name)] is not b]
         workspace.bindings = [b for b in workspace.bindings if last[(b.kind, b.namespace, b.name)] is b]
+    # The Operator's jobs last, over the final RBAC: a target's marks may depend on grants (ctrlruntime.py: the
+    # manager's review grants, built-in system:auth-delegator among them). Reported in the same order as before.
+    operator, problems = operator_configs(workspace, limits)
+    configs.extend(operator)
+    findings.extend(problems)
+    if any(workspace.kind(kind) for kind in VM_KINDS):
+        from .vmoperator import vm_configs
+
+        vm, problems = vm_configs(workspace, limits)
+        configs.extend(vm)
+        findings.extend(problems)
     return workspace, configs, findings
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from . import ctrlruntime
 from .model import Container, PodTemplate, Workspace, service_dns_name
 from .yamltree import as_map, as_seq, as_str, get_path
 
@@ -119,6 +120,10 @@ def _build(workspace: Workspace) -> dict[tuple[int, str, int], tuple[str, tuple[
                 if served is not None:
                     container, number = served
                     servers[(id(pod), container.name, number)] = (f"APIService {apiservice}", allowed_paths(container))
+    # controller-runtime secure metrics servers review every path the same way, anonymous refused (ctrlruntime.py):
+    # marked here so every way a job reaches a port (monitors, discovery, Service DNS names) finds them.
+    for pod, container, number in ctrlruntime.servers(workspace):
+        servers.setdefault((id(pod), container.name, number), (ctrlruntime.describe(pod), ()))
     return servers
 
 
@@ -135,8 +140,12 @@ def server_labels(workspace: Workspace, pod: PodTemplate, container: Container, 
         return {}
     what, allowed = found
     from .targets import EXTAPI_ALLOW_LABEL, EXTAPI_LABEL, EXTAPI_PORT_LABEL  # imported by this module's users first
-    return {EXTAPI_LABEL: what, EXTAPI_PORT_LABEL: str(port),
-            **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if allowed != DEFAULT_ALWAYS_ALLOW else {})}
+    # (a controller-runtime server allows no path unreviewed: its class, told by `what`, says so)
+    controller = what.startswith(ctrlruntime.WHAT)
+    shown = allowed != DEFAULT_ALWAYS_ALLOW and not controller
+    implicit = controller and not ctrlruntime.secure_written(container)
+    return {EXTAPI_LABEL: what, EXTAPI_PORT_LABEL: str(port), **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if shown else {}),
+            **({ctrlruntime.IMPLICIT_LABEL: "true"} if implicit else {})}
 
 
 def reads_pod_token(workspace: Workspace, pod: PodTemplate) -> bool:
@@ -147,6 +156,30 @@ def reads_pod_token(workspace: Workspace, pod: PodTemplate) -> bool:
     --kubeconfig, prometheus-adapter's --lister-kubeconfig). A server given every one of those kubeconfigs would
     not need the token; which flags a server has is its own, so any server counts as reading it."""
     return any(pod_id == id(pod) for (pod_id, _name, _port) in _servers(workspace))
+
+
+def undeclared_server(workspace: Workspace, pod: PodTemplate, port: Any) -> Container | None:
+    """The container of `pod` whose server listens on `port` without declaring it in `ports` — kubebuilder's
+    manager takes `--metrics-bind-address=:8443` from a patch and declares no container port, while its Service's
+    numeric targetPort still reaches it — or None."""
+    if not isinstance(port, int) or isinstance(port, bool):
+        return None
+    name = _by_pod(workspace)[0].get((id(pod), port))
+    return next((c for c in pod.app_containers if c.name == name), None) if name is not None else None
+
+
+def serves(workspace: Workspace, pod: PodTemplate, container: Container) -> bool:
+    """Whether the container serves an extension API server (or controller-runtime metrics) port, declared or not."""
+    return (id(pod), container.name) in _by_pod(workspace)[1]
+
+
+def _by_pod(workspace: Workspace) -> tuple[dict[tuple[int, int], str], set[tuple[int, str]]]:
+    """({(id of the pod template, port): container name}, {(id of the pod template, container name)}) of the
+    servers, built once: asked per discovered target, a scan of every server would be pods × servers."""
+    def build() -> tuple[dict[tuple[int, int], str], set[tuple[int, str]]]:
+        keys = _servers(workspace)
+        return {(pod_id, number): name for (pod_id, name, number) in keys}, {(pod_id, name) for (pod_id, name, _n) in keys}
+    return workspace.index("extension-apiservers-by-pod", build)
 
 
 def has_servers(workspace: Workspace) -> bool:
@@ -178,6 +211,9 @@ def service_dns_containers(workspace: Workspace, host: str, port: int) -> Iterat
             continue
         for pod in workspace.workloads:
             if pod.selected_by(service):
-                served = pod.port_serving(entry.get("targetPort", port))
+                target = entry.get("targetPort", port)
+                served = pod.port_serving(target)
                 if served is not None:
                     yield pod, served[0], served[1]
+                elif (server := undeclared_server(workspace, pod, target)) is not None:
+                    yield pod, server, target  # a numeric targetPort no container declares (undeclared_server)

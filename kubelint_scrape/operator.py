@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from .authproxy import checks_path, is_rbac_proxy, proxy_labels
-from .extapi import server_labels
+from .extapi import server_labels, undeclared_server
 from .findings import Finding
 from .load import Limits, parse_text
 from .model import K8sObject, LabelSelector, PodTemplate, Workspace, flag_values
@@ -946,6 +946,9 @@ def _container_ports(pod: PodTemplate, port: Any, path: str,
                 marks = tuple(sorted(proxy_labels(pod, container, number).items())) if proxy and image else ()
                 served = tuple(sorted(server_labels(workspace, pod, container, number).items()))
                 found.append((number, image, marks + served))
+    server = undeclared_server(workspace, pod, port) if not found else None
+    if server is not None:  # a server's port no container declares (kubebuilder's manager: extapi.undeclared_server)
+        found.append((port, server.image, tuple(sorted(server_labels(workspace, pod, server, port).items()))))
     return found
 
 

@@ -457,7 +457,7 @@ class Endpoint:
     host: str
     port: int
     path: str
-    klass: str  # kubelet | kubelet-readonly (:10255, or the cAdvisor :4194) | apiserver-proxy | apiserver | control-plane | extension-apiserver | kube-rbac-proxy | workload
+    klass: str  # kubelet | kubelet-readonly (:10255, or the cAdvisor :4194) | apiserver-proxy | apiserver | control-plane | extension-apiserver | controller-runtime | kube-rbac-proxy | workload
     proxy_resource: str = ""  # nodes | services | pods (apiserver-proxy)
     proxy_namespace: str = ""
     legacy_proxy: bool = False
@@ -477,6 +477,8 @@ class Endpoint:
     # declare serves, and that container is not the component: the port is the pod's own (KS308 leaves it out).
     # Not part of equality either.
     own_port: bool = field(default=False, compare=False)
+    # controller-runtime: which server it is (ctrlruntime.describe), named in messages.
+    server: str = ""
 
 
 # Set on the targets of the inputs' kube-rbac-proxy containers that read a --config-file (authproxy.server_id):
@@ -610,8 +612,14 @@ def _served_port(labels: dict[str, str], port: int) -> bool:
 def extension_endpoint(endpoint: Endpoint, marks: dict[str, str]) -> Endpoint:
     """A target on an extension API server's port (extapi.py): it asks the API server whether the caller may `get`
     the path, unless the path is one it always allows — then whatever answers is not an RBAC question."""
+    from .ctrlruntime import IMPLICIT_LABEL, WHAT
     from .extapi import DEFAULT_ALWAYS_ALLOW, always_allowed
 
+    what = marks.get(EXTAPI_LABEL, "")
+    if what.startswith(WHAT):  # controller-runtime's filter reviews every path (ctrlruntime.py)
+        if endpoint.scheme == "http" and marks.get(IMPLICIT_LABEL):
+            return replace(endpoint, unseen=False)  # maybe a v3 manager's plain HTTP: the job is taken to know
+        return replace(endpoint, klass="controller-runtime", server=what, unseen=False)
     allow = marks.get(EXTAPI_ALLOW_LABEL)
     allowed = tuple(allow.split(",")) if allow is not None else DEFAULT_ALWAYS_ALLOW
     if always_allowed(allowed, endpoint.path):

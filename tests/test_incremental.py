@@ -730,6 +730,15 @@ TODAY_CASES = [
         ("flag off", lambda t: t.replace("- --disable-unmanaged-prometheus-configuration",
                                          "- --disable-unmanaged-prometheus-configuration=false", 1)),
         ("another image", lambda t: t.replace("quay.io/prometheus-operator/prometheus-operator:", "quay.io/acme/operator:", 1))]),
+    # a controller-runtime secure metrics server: its flag, and the review grants and reader binding in other files
+    ("KS104/fail-controller-runtime-secure-metrics", [
+        ("metrics over plain HTTP", lambda t: t.replace("- --metrics-bind-address=:8443\n",
+                                                        "- --metrics-bind-address=:8443\n            - --metrics-secure=false\n", 1)),
+        ("no review grants", lambda t: t.replace("name: project-metrics-auth-role\nsubjects", "name: project-metrics-auth-rol\nsubjects", 1)),
+        ("grant the scraper", lambda t: t.replace("    verbs: [list, watch]\n", "    verbs: [list, watch]\n  - nonResourceURLs: [/metrics]\n    verbs: [get]\n", 1))]),
+    ("KS104/pass-controller-runtime-metrics-reader-bound", [
+        ("unbind the reader", lambda t: t.replace("  name: project-metrics-reader\nsubjects", "  name: project-metrics-readers\nsubjects", 1)),
+        ("loopback bind", lambda t: t.replace("--metrics-bind-address=:8443", "--metrics-bind-address=127.0.0.1:8443", 1))]),
 ]
 
 

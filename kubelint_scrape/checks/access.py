@@ -17,7 +17,7 @@ from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, disco
                        discovery_requests, loading_containers, reads_service_account_files, scraper_program)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import close_matches as _close_matches, fix_text
+from ..fixes import close_matches as _close_matches, fix_text, yaml_scalar
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       job_identities, permissions_beyond, pods_running_as)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
@@ -36,13 +36,14 @@ from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster
                         token_secret_text)
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
-                "extension-apiserver": "KS104", "kube-rbac-proxy": "KS104"}
+                "extension-apiserver": "KS104", "controller-runtime": "KS104", "kube-rbac-proxy": "KS104"}
 OUTCOME = {
     "kubelet": "the kubelet answers 403 Forbidden",
     "apiserver-proxy": "the API server answers 403 Forbidden",
     "apiserver": "the API server answers 403 Forbidden",
     "control-plane": "the component answers 403 Forbidden",
     "extension-apiserver": "the extension API server answers 403 Forbidden",
+    "controller-runtime": "it authorizes each scrape with a SubjectAccessReview, which is denied: 403 Forbidden",
     "kube-rbac-proxy": "kube-rbac-proxy answers 403 Forbidden",
 }
 
@@ -831,6 +832,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         outcome = f"{restricted}; {OUTCOME[need.target]}" if restricted else OUTCOME[need.target]
         message = f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives} ({outcome})"
         fix = fix_text(authorizer, identity, [request], ctx.analysis)
+        if need.target == "controller-runtime":
+            fix = _reader_role_fix(authorizer.workspace, identity, request, fix)
         proxied_nodes = need.target == "apiserver-proxy" and request.resource == "nodes"
         if proxied_nodes:
             # Granting nodes/proxy would make it work, and hand out exec on every node (KS201): say the better way first.
@@ -857,6 +860,33 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             related=_merge(_review_related(need) + _nearest(need.decision), related_of([need])), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
+
+
+def _reader_role_fix(workspace, identity: Identity, request: Request, fix: str) -> str:
+    """A kubebuilder operator ships a `<prefix>-metrics-reader` ClusterRole granting `get /metrics` for its scraper,
+    and binds it to nothing (config/rbac/metrics_reader_role.yaml): binding that role is the fix the operator meant.
+    Offered before adding the rule when the inputs define such a role and it grants the request."""
+    readers = sorted(name for name, role in workspace.cluster_roles.items()
+                     if not role.builtin and name.endswith("metrics-reader")
+                     and any(rule_allows(rule, request) for rule in role.rules))
+    if not readers:
+        return fix
+    name = readers[0]
+    return (f"Bind the operator's ClusterRole {name} (it grants {request.describe()}; nothing binds it to the scraper "
+            f"yet) to ServiceAccount {identity}:\n"
+            f"  apiVersion: rbac.authorization.k8s.io/v1\n"
+            f"  kind: ClusterRoleBinding\n"
+            f"  metadata:\n"
+            f"    name: {yaml_scalar(name + '-' + identity.name)}\n"
+            f"  roleRef:\n"
+            f"    apiGroup: rbac.authorization.k8s.io\n"
+            f"    kind: ClusterRole\n"
+            f"    name: {yaml_scalar(name)}\n"
+            f"  subjects:\n"
+            f"  - kind: ServiceAccount\n"
+            f"    name: {yaml_scalar(identity.name)}\n"
+            f"    namespace: {yaml_scalar(identity.namespace)}\n"
+            f"Or:\n{fix}")
 
 
 def _review_related(need: Need) -> list[Related]:
@@ -1282,6 +1312,7 @@ def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) 
     reason = {"kubelet": "kubelets self-sign their serving certificates",
               "control-plane": "kube-controller-manager and kube-scheduler self-sign their serving certificates",
               "extension-apiserver": "extension API servers self-sign their serving certificates",
+              "controller-runtime": "controller-runtime's metrics server self-signs its serving certificate",
               "kube-rbac-proxy": "kube-rbac-proxy self-signs its serving certificate"}.get(target, "<reason>")
     return (f"\nKS301 then reports the token sent with `{key}: true`: give the targets a certificate the scraper can "
             f"verify, or record the decision beside it: `# kubelint-scrape: ignore[KS301] {reason}`.")
@@ -1316,6 +1347,7 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
     self_signed = {"kubelet": KUBELET_SKIP_VERIFY_NOTE if serving_cert != "cluster-ca" else "",
                    "control-plane": "kube-controller-manager and kube-scheduler self-sign unless given --tls-cert-file",
                    "extension-apiserver": "extension API servers self-sign unless given --tls-cert-file",
+                   "controller-runtime": "controller-runtime's metrics server self-signs unless given a CertDir",
                    "kube-rbac-proxy": "kube-rbac-proxy self-signs unless given --tls-cert-file"}.get(target, "")
     if self_signed and target != "kubelet":
         self_signed = f"kubelint-scrape: ignore[KS301] {self_signed}"
@@ -1523,6 +1555,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                      "apiserver-proxy": f"the API-server proxy at {gap.endpoint.path}",
                      "control-plane": f"the control-plane component on :{gap.endpoint.port}{gap.endpoint.path}",
                      "extension-apiserver": f"the extension API server on :{gap.endpoint.port}{gap.endpoint.path}",
+                     "controller-runtime": f"the {gap.endpoint.server} on :{gap.endpoint.port}{gap.endpoint.path}",
                      "kube-rbac-proxy": f"kube-rbac-proxy on :{gap.endpoint.port}{gap.endpoint.path}"}[gap.target]
             related = tuple(_identity_related(analysis.resolution, ctx.analysis.authorizer, 1))
             if gap.foreign_audience is not None:

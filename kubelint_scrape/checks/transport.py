@@ -169,6 +169,7 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None, arbitrary
             "apiserver-proxy": "the API server's proxy",
             "control-plane": f"the control-plane component on :{endpoint.port}",
             "extension-apiserver": f"the extension API server on :{endpoint.port}",
+            "controller-runtime": f"the {endpoint.server} on :{endpoint.port}",
             "kube-rbac-proxy": f"kube-rbac-proxy on :{endpoint.port}",
         }.get(endpoint.klass) or (APPLICATIONS if _generic(endpoint)
                                   else _known_name(endpoint)
@@ -222,7 +223,10 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
             if "extension-apiserver" in classes:  # k8s.io/apiserver self-signs into --cert-dir when given none
                 hints.append("extension API servers (metrics-server, prometheus-adapter): "
                              "`--tls-cert-file`/`--tls-private-key-file`, e.g. issued by cert-manager")
-            if "kube-rbac-proxy" in classes or not classes & {"control-plane", "extension-apiserver"}:
+            if "controller-runtime" in classes:  # it self-signs when its metrics server is given no CertDir
+                hints.append("controller-runtime metrics servers: a certificate in `--metrics-cert-path` "
+                             "(kubebuilder's cert-manager patch)")
+            if "kube-rbac-proxy" in classes or not classes & {"control-plane", "extension-apiserver", "controller-runtime"}:
                 hints.append("kube-rbac-proxy: `--tls-cert-file`/`--tls-private-key-file`, e.g. issued by cert-manager")
             fix = (f"Give the targets serving certificates from a CA Prometheus can verify ({'; '.join(hints)}), then "
                    f"replace `{skip_key}: true` with that CA (`ca_file`) and `server_name`; if that is not possible yet, "

@@ -71,7 +71,7 @@ def job_json(analysis: Any, lines: Lines) -> dict:
         "identity_reason": analysis.resolution.reason,
         # The report schema's classes: an exporter behind kube-rbac-proxy, or an extension API server (metrics-server,
         # prometheus-adapter), is a workload (its `get` on the path shows in the requirements).
-        "targets": sorted({"workload" if c in ("kube-rbac-proxy", "extension-apiserver") else c
+        "targets": sorted({"workload" if c in ("kube-rbac-proxy", "extension-apiserver", "controller-runtime") else c
                            for c in analysis.target_classes}),
         "requirements": [requirement_json(n, lines) for n in analysis.needs],
         **({"rejected": job.rejected} if job.rejected else {}),

@@ -1,0 +1,106 @@
+"""controller-runtime secure metrics servers: operators scaffolded by kubebuilder ≥ 4.1.
+
+Such a manager serves its metrics with `metricsserver.Options{SecureServing: true, FilterProvider:
+filters.WithAuthenticationAndAuthorization}` (sigs.k8s.io/controller-runtime pkg/metrics/filters/filters.go): every
+request's bearer token is authenticated with a TokenReview — `Anonymous: false`, so no token is 401 — and then
+authorized with a SubjectAccessReview of `<lowercased method> <request path>` as a non-resource URL, with no path
+let through unreviewed. A scrape of `/metrics` therefore needs `get` on the nonResourceURL `/metrics`, which the
+scaffold's `*-metrics-reader` ClusterRole grants and nothing binds (kubebuilder testdata/project-v4
+config/rbac/metrics_reader_role.yaml; the user binds it to the scraper).
+
+Recognised, without a false positive on the older layouts, when a container (not kube-rbac-proxy) has all of:
+- `--metrics-bind-address` (or `-metrics-bind-address`: Go's flag package takes one dash or two; the last occurrence
+  wins) on a port with a host that is not loopback: `:8443`, `0.0.0.0:8443`. The v3 scaffold binds
+  `127.0.0.1:8080` behind a kube-rbac-proxy sidecar (that proxy is what scrapers reach); `0` disables the server,
+  which is also the v4 main.go default when the flag is absent;
+- `--metrics-secure` not false (a Go bool flag: alone it is true, `=false`/`=0`/`=f` false; the v4 default is true);
+- a ServiceAccount holding cluster-wide `create` on `authentication.k8s.io/tokenreviews` and
+  `authorization.k8s.io/subjectaccessreviews` in the inputs (the scaffold's metrics_auth_role and its binding).
+  That is what tells the delegating server from a plain `--metrics-bind-address=:8080` of an operator that
+  serves metrics over HTTP to anyone (kubebuilder v3, or v4 with the filter removed): without those grants the
+  filter could not review any request, so an operator shipping it grants them. Only a rule that names both
+  resources counts (the scaffold's metrics_auth_role, system:auth-delegator): a wildcard role (cluster-admin, an
+  operator granted `*`) says nothing about its metrics server.
+
+`--metrics-secure` left unwritten is true only in kubebuilder v4's main.go: v3's has no such flag and serves
+plain HTTP. A job that scrapes such a server over plain HTTP is taken to know better (targets.extension_endpoint
+leaves it a workload): only a written `--metrics-secure` makes that a 400 from the TLS server.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .model import Container, PodTemplate, Workspace
+
+BIND_FLAGS = ("--metrics-bind-address", "-metrics-bind-address")
+SECURE_FLAGS = ("--metrics-secure", "-metrics-secure")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+# strconv.ParseBool, which Go's flag package uses for a bool flag's `=value`.
+GO_FALSE = ("0", "f", "F", "false", "FALSE", "False")
+# The EXTAPI_LABEL value of such a server begins so (targets.extension_endpoint tells the class by it).
+WHAT = "controller-runtime metrics server of "
+REVIEW_GRANTS = (("authentication.k8s.io", "tokenreviews"), ("authorization.k8s.io", "subjectaccessreviews"))
+# Set ("true") beside the extension API server marks of such a server whose --metrics-secure is not written.
+IMPLICIT_LABEL = "__kubelint_controller_runtime_implicit"
+
+
+def _last_flag(words: list[str], flags: tuple[str, ...], boolean: bool = False) -> str | None:
+    """The value Go's flag package ends with for `flags` (any spelling; the last occurrence wins): `--f=v`, or for
+    a non-bool flag `--f v`; a bool flag alone is "true". None when absent."""
+    found = None
+    for index, word in enumerate(words):
+        name, eq, value = word.partition("=")
+        if name not in flags:
+            continue
+        if eq:
+            found = value
+        elif boolean:
+            found = "true"
+        elif index + 1 < len(words):
+            found = words[index + 1]
+    return found
+
+
+def bind_port(container: Container) -> int | None:
+    """The port the container's secure metrics server listens on beyond its own pod, or None (see module doc)."""
+    words = container.command + container.args
+    address = _last_flag(words, BIND_FLAGS)
+    if address is None or ":" not in address:
+        return None  # absent or "0": the metrics server is off
+    host, _, port = address.rpartition(":")
+    if host in LOOPBACK_HOSTS or not port.isdigit() or not 0 < int(port) < 65536:
+        return None
+    if _last_flag(words, SECURE_FLAGS, boolean=True) in GO_FALSE:
+        return None
+    return int(port)
+
+
+def servers(workspace: Workspace) -> Iterator[tuple[PodTemplate, Container, int]]:
+    """(pod, container, port) of each controller-runtime secure metrics server of the inputs."""
+    from .authproxy import is_rbac_proxy  # authproxy imports extapi, which imports this module
+    from .rbac import Authorizer, Identity, Request
+
+    authorizer = None
+    for pod in workspace.workloads:
+        for container in pod.app_containers:
+            port = bind_port(container)
+            if port is None or is_rbac_proxy(container):
+                continue
+            authorizer = authorizer or Authorizer(workspace)
+            identity = Identity(pod.obj.namespace, pod.service_account)
+            if all(_named_grant(authorizer.authorize(identity, Request("create", group, resource)), resource)
+                   for group, resource in REVIEW_GRANTS):
+                yield pod, container, port
+
+
+def _named_grant(decision, resource: str) -> bool:
+    return decision.allowed and any(resource in grant.rule.resources for grant in decision.grants)
+
+
+def secure_written(container: Container) -> bool:
+    return _last_flag(container.command + container.args, SECURE_FLAGS, boolean=True) is not None
+
+
+def describe(pod: PodTemplate) -> str:
+    return f"{WHAT}{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
