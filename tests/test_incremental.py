@@ -802,3 +802,38 @@ def test_a_folder_added_while_a_buffer_is_broken_takes_its_last_parsed_version(t
     session.add_folder(str(tmp_path))
     session.remove_folder(str(tmp_path / "q"))  # the documents move to the enclosing folder
     assert _session(session) == expected, "moved to the enclosing folder"
+
+
+def test_a_relint_of_rbac_without_a_named_list_rule_skips_the_ks506_work_over_every_job(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KS506 judges the name-restricted list/watch rules of the reported files' roles: when they hold none, working
+    out every job's named discovery and every scraper's roles finds nothing, and a re-lint (the language server)
+    must not pay for it. With such a rule in the edited file it is judged, and found, as in a fresh lint."""
+    from kubelint_scrape.checks import rbac_objects
+
+    calls = {"n": 0}
+    scraper_roles = rbac_objects._scraper_roles
+
+    def counting(ctx):
+        calls["n"] += 1
+        return scraper_roles(ctx)
+
+    monkeypatch.setattr(rbac_objects, "_scraper_roles", counting)
+    workspace = tmp_path / "ws"
+    _team_files(workspace, 6)
+    texts = {str(p): p.read_text() for p in sorted(workspace.rglob("*.yaml"))}
+    opened = str(workspace / "team2" / "rbac.yaml")
+    session = Session([str(workspace)])
+    session.update(opened, texts[opened], 1)
+    assert _session(session) == _fresh(texts, {opened})
+    calls["n"] = 0
+    texts[opened] = "# moved\n" + texts[opened]
+    session.update(opened, texts[opened], 2)
+    assert _session(session) == _fresh(texts, {opened})
+    assert calls["n"] == 0
+    texts[opened] = texts[opened].replace('verbs: ["get", "list", "watch"]', 'verbs: ["get", "list", "watch"]\n'
+                                          '    resourceNames: ["app"]', 1)
+    session.update(opened, texts[opened], 3)
+    found = _session(session)
+    assert found == _fresh(texts, {opened}) and any(rule == "KS506" for rule, *_ in found)
+    assert calls["n"] >= 1
