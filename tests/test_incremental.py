@@ -837,3 +837,37 @@ def test_a_relint_of_rbac_without_a_named_list_rule_skips_the_ks506_work_over_ev
     found = _session(session)
     assert found == _fresh(texts, {opened}) and any(rule == "KS506" for rule, *_ in found)
     assert calls["n"] >= 1
+
+
+def test_a_relint_asks_how_unchanged_pods_load_their_configs_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """How a pod loads a ConfigMap key (analyse._loads_key) reads the pod alone while no scrape_config_files glob is
+    keyed to a ConfigMap key: remembered on the template, an edit of one file asks it again for that file's pods only,
+    and the findings are a fresh lint's."""
+    import sys
+
+    from kubelint_scrape import analyse
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    generate.generate(str(tmp_path / "ws"), 100)
+    calls = {"n": 0}
+    key_files = analyse._key_files
+
+    def counting(*args):
+        calls["n"] += 1
+        return key_files(*args)
+
+    monkeypatch.setattr(analyse, "_key_files", counting)
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.yaml"))}
+    opened = next(path for path, text in texts.items() if "prometheus-" in text[:4000])
+    session = Session([str(tmp_path / "ws")])
+    session.update(opened, texts[opened], 1)
+    _session(session)
+    first = calls["n"]
+    calls["n"] = 0
+    texts[opened] = "# moved\n" + texts[opened]
+    session.update(opened, texts[opened], 2)
+    found, asked = _session(session), calls["n"]
+    assert found == _fresh(texts, {opened})
+    assert 2 * asked <= first, (first, asked)  # (the edited file's pods only: the other files' are known)
