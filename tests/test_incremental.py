@@ -871,3 +871,38 @@ def test_a_relint_asks_how_unchanged_pods_load_their_configs_once(tmp_path: Path
     found, asked = _session(session), calls["n"]
     assert found == _fresh(texts, {opened})
     assert 2 * asked <= first, (first, asked)  # (the edited file's pods only: the other files' are known)
+
+
+def test_a_relint_reads_only_the_edited_files_documents_for_kustomizations(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a document is a Kustomization is a function of its file, memoised on the Source
+    (kustomize.source_kustomizations): a re-lint asks it of the edited file's documents, not of every document of
+    the workspace again (KS601's Kustomize `images:` lookup did), and reports what a fresh lint does."""
+    import sys
+
+    from kubelint_scrape import kustomize
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    generate.generate(str(tmp_path / "ws"), 100)
+    calls = {"n": 0}
+    is_kustomization = kustomize.is_kustomization
+
+    def counting(*args):
+        calls["n"] += 1
+        return is_kustomization(*args)
+
+    monkeypatch.setattr(kustomize, "is_kustomization", counting)
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.yaml"))}
+    opened = next(path for path, text in texts.items() if "prometheus-" in text[:4000])
+    session = Session([str(tmp_path / "ws")])
+    session.update(opened, texts[opened], 1)
+    _session(session)
+    texts[opened] = "# moved\n" + texts[opened]
+    session.update(opened, texts[opened], 2)
+    calls["n"] = 0
+    found, asked = _session(session), calls["n"]
+    assert found == _fresh(texts, {opened})
+    documents = texts[opened].count("\nkind: ")
+    assert asked <= 2 * documents, (asked, documents)
