@@ -906,3 +906,38 @@ def test_a_relint_reads_only_the_edited_files_documents_for_kustomizations(
     assert found == _fresh(texts, {opened})
     documents = texts[opened].count("\nkind: ")
     assert asked <= 2 * documents, (asked, documents)
+
+
+def test_a_relint_of_a_file_without_a_token_reviewing_proxy_skips_ks112s_walk_over_every_job(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KS112's findings sit at a kube-rbac-proxy's container: a lint that reports only files without one need not
+    find which jobs reach each proxy (every job of the workspace), and reports what a fresh lint does; with the
+    proxy's file reported it does, and KS112 is found."""
+    from kubelint_scrape.checks import authproxy
+
+    calls = {"n": 0}
+    reached = authproxy.reached_proxies
+
+    def counting(*args):
+        calls["n"] += 1
+        return reached(*args)
+
+    monkeypatch.setattr(authproxy, "reached_proxies", counting)
+    case = ROOT / "fixtures" / "KS112"
+    fixture = next(p for p in sorted(case.glob("fail-*")) if p.is_dir())
+    shutil.copytree(fixture, tmp_path / "ws", ignore=shutil.ignore_patterns("expected*"))
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.yaml"))}
+    with_proxy = [path for path, text in texts.items() if "kube-rbac-proxy" in text]
+    (tmp_path / "ws" / "other.yaml").write_text("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other, namespace: x}\n")
+    texts[str(tmp_path / "ws" / "other.yaml")] = (tmp_path / "ws" / "other.yaml").read_text()
+    session = Session([str(tmp_path / "ws")])
+    other = str(tmp_path / "ws" / "other.yaml")
+    session.update(other, texts[other], 1)
+    found, asked = _session(session), calls["n"]
+    assert found == _fresh(texts, {other}) and asked == 0
+    session.close(other)
+    calls["n"] = 0
+    for path in with_proxy:
+        session.update(path, texts[path], 1)
+    found = _session(session)
+    assert found == _fresh(texts, set(with_proxy)) and any(rule == "KS112" for rule, *_ in found)
