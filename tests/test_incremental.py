@@ -843,11 +843,9 @@ def test_a_relint_asks_how_unchanged_pods_load_their_configs_once(tmp_path: Path
     """How a pod loads a ConfigMap key (analyse._loads_key) reads the pod alone while no scrape_config_files glob is
     keyed to a ConfigMap key: remembered on the template, an edit of one file asks it again for that file's pods only,
     and the findings are a fresh lint's."""
-    import sys
-
     from kubelint_scrape import analyse
 
-    sys.path.insert(0, str(ROOT / "bench"))
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
     import generate
 
     generate.generate(str(tmp_path / "ws"), 100)
@@ -878,11 +876,9 @@ def test_a_relint_reads_only_the_edited_files_documents_for_kustomizations(
     """Whether a document is a Kustomization is a function of its file, memoised on the Source
     (kustomize.source_kustomizations): a re-lint asks it of the edited file's documents, not of every document of
     the workspace again (KS601's Kustomize `images:` lookup did), and reports what a fresh lint does."""
-    import sys
-
     from kubelint_scrape import kustomize
 
-    sys.path.insert(0, str(ROOT / "bench"))
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
     import generate
 
     generate.generate(str(tmp_path / "ws"), 100)
