@@ -367,6 +367,19 @@ def mounted_key(pod: PodTemplate, container: Any, path: str, workspace: Workspac
 
 
 def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: Includes | None = None) -> str | None:
+    """_how_loaded, remembered on the template (which lives as long as its file's Source) while no config's
+    `scrape_config_files` is keyed to a ConfigMap/Secret key: then the answer reads the pod alone, and the identity
+    resolution asks it for every mounting pod of every config at each re-lint of the language server."""
+    if includes is not None and includes.keyed:
+        return _how_loaded(pod, holder_kind, name, key, includes)  # other configs' globs decide too
+    memo = pod.__dict__.setdefault("_loads_key", {})
+    found = memo.get((holder_kind, name, key))
+    if found is None:
+        found = memo[(holder_kind, name, key)] = _how_loaded(pod, holder_kind, name, key, None)
+    return found
+
+
+def _how_loaded(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: Includes | None) -> str:
     """How the pod comes to load `key` of a ConfigMap/Secret it mounts: "flag" when a container's config flag
     names the file the key is mounted at; "include" when the config a flag names lists that file in its
     `scrape_config_files`; "image" when the key is mounted, no config flag names a file of this ConfigMap/Secret

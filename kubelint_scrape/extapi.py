@@ -18,6 +18,7 @@ Antrea); `--authorization-always-allow-paths` covering the path lifts the need t
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Iterator
 
 from . import ctrlruntime
@@ -39,6 +40,9 @@ ALLOW_FLAG = "--authorization-always-allow-paths"
 APISERVICE_GROUP = "apiregistration.k8s.io/"
 
 
+# A function of the image text alone, asked of every container of the workspace at each lint (the language server's
+# re-lint too): remembered by that text, which cannot go stale; bounded, as a session may see many images.
+@functools.lru_cache(maxsize=4096)
 def known_image(image: str) -> str:
     """Which of KNOWN_IMAGES the image runs, judged by its repository's last path segment (no registry, tag or
     digest, nor an architecture suffix): the name itself or a vendor's prefixed copy of it

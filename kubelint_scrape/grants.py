@@ -16,6 +16,8 @@ One definition, shared by the least-privilege rules (checks/privilege.py), the w
 
 from __future__ import annotations
 
+import functools
+
 from .authproxy import is_rbac_proxy
 from .build import RIVER_FORM, unread_config_form
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, looks_like_prometheus, workloads_loading
@@ -400,6 +402,7 @@ def _scraper_image(image: str) -> bool:
     return _scraper_repository(image) is not None
 
 
+@functools.lru_cache(maxsize=4096)  # by the image text alone: asked of every container at each (re-)lint
 def _scraper_repository(image: str) -> str | None:
     """The scraper program an image runs (its repository name; `agent` for grafana/agent), else None."""
     head, _slash, name = _repository(image).rpartition("/")

@@ -25,6 +25,7 @@ directly); `serve()` binds it to pygls, which is imported only here, only for th
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import os
 import sys
@@ -461,6 +462,7 @@ def diagnostic(finding: Finding, lines: Lines, encoding: str = "utf-16", uris: d
     )
 
 
+@functools.lru_cache(maxsize=4096)  # of the path text alone: a re-lint names the same related files again
 def path_uri(path: str) -> str:
     from pathlib import Path
 

@@ -122,7 +122,8 @@ def collect(sources: Iterable[Any], analysis: Any, paths: set[str] | None = None
     workspace = analysis.workspace
     texts = {}
     for source in sources:
-        if "kubelint-scrape" in source.text and (paths is None or source.path in paths):
+        # (the path first: a re-lint reports one file, and searching every other file's text was ~1 ms of it)
+        if (paths is None or source.path in paths) and "kubelint-scrape" in source.text:
             texts[source.path] = source
     starts = _node_starts(texts, analysis) if texts else {}
     labels = _labels(texts, analysis) if texts else {}

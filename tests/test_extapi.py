@@ -51,3 +51,16 @@ def test_known_images_by_repository_name_not_substring():
     for image in ("olxbr/metrics-server-exporter:v0.0.7", "vexxhost/metrics-server-operator:v1",
                   "metrics-server.registry.example/team/app:1"):
         assert known_image(image) == "", image
+
+
+def test_image_judgements_are_remembered_by_the_image_text():
+    """known_image and the scraper-program test read the image text alone and are asked of every container at each
+    re-lint of the language server: a second ask of the same text is a cache hit (which cannot go stale)."""
+    from kubelint_scrape.grants import _scraper_repository
+
+    for judge, image, expected in ((known_image, "example.org/remembered/metrics-server:v9", "metrics-server"),
+                                   (_scraper_repository, "example.org/remembered/prometheus:v9", "prometheus")):
+        assert judge(image) == expected
+        hits = judge.cache_info().hits
+        assert judge(image) == expected
+        assert judge.cache_info().hits == hits + 1

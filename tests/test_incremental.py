@@ -811,3 +811,138 @@ def test_a_folder_added_while_a_buffer_is_broken_takes_its_last_parsed_version(t
     session.add_folder(str(tmp_path))
     session.remove_folder(str(tmp_path / "q"))  # the documents move to the enclosing folder
     assert _session(session) == expected, "moved to the enclosing folder"
+
+
+def test_a_relint_of_rbac_without_a_named_list_rule_skips_the_ks506_work_over_every_job(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KS506 judges the name-restricted list/watch rules of the reported files' roles: when they hold none, working
+    out every job's named discovery and every scraper's roles finds nothing, and a re-lint (the language server)
+    must not pay for it. With such a rule in the edited file it is judged, and found, as in a fresh lint."""
+    from kubelint_scrape.checks import rbac_objects
+
+    calls = {"n": 0}
+    scraper_roles = rbac_objects._scraper_roles
+
+    def counting(ctx):
+        calls["n"] += 1
+        return scraper_roles(ctx)
+
+    monkeypatch.setattr(rbac_objects, "_scraper_roles", counting)
+    workspace = tmp_path / "ws"
+    _team_files(workspace, 6)
+    texts = {str(p): p.read_text() for p in sorted(workspace.rglob("*.yaml"))}
+    opened = str(workspace / "team2" / "rbac.yaml")
+    session = Session([str(workspace)])
+    session.update(opened, texts[opened], 1)
+    assert _session(session) == _fresh(texts, {opened})
+    calls["n"] = 0
+    texts[opened] = "# moved\n" + texts[opened]
+    session.update(opened, texts[opened], 2)
+    assert _session(session) == _fresh(texts, {opened})
+    assert calls["n"] == 0
+    texts[opened] = texts[opened].replace('verbs: ["get", "list", "watch"]', 'verbs: ["get", "list", "watch"]\n'
+                                          '    resourceNames: ["app"]', 1)
+    session.update(opened, texts[opened], 3)
+    found = _session(session)
+    assert found == _fresh(texts, {opened}) and any(rule == "KS506" for rule, *_ in found)
+    assert calls["n"] >= 1
+
+
+def test_a_relint_asks_how_unchanged_pods_load_their_configs_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """How a pod loads a ConfigMap key (analyse._loads_key) reads the pod alone while no scrape_config_files glob is
+    keyed to a ConfigMap key: remembered on the template, an edit of one file asks it again for that file's pods only,
+    and the findings are a fresh lint's."""
+    from kubelint_scrape import analyse
+
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import generate
+
+    generate.generate(str(tmp_path / "ws"), 100)
+    calls = {"n": 0}
+    key_files = analyse._key_files
+
+    def counting(*args):
+        calls["n"] += 1
+        return key_files(*args)
+
+    monkeypatch.setattr(analyse, "_key_files", counting)
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.yaml"))}
+    opened = next(path for path, text in texts.items() if "prometheus-" in text[:4000])
+    session = Session([str(tmp_path / "ws")])
+    session.update(opened, texts[opened], 1)
+    _session(session)
+    first = calls["n"]
+    calls["n"] = 0
+    texts[opened] = "# moved\n" + texts[opened]
+    session.update(opened, texts[opened], 2)
+    found, asked = _session(session), calls["n"]
+    assert found == _fresh(texts, {opened})
+    assert 2 * asked <= first, (first, asked)  # (the edited file's pods only: the other files' are known)
+
+
+def test_a_relint_reads_only_the_edited_files_documents_for_kustomizations(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a document is a Kustomization is a function of its file, memoised on the Source
+    (kustomize.source_kustomizations): a re-lint asks it of the edited file's documents, not of every document of
+    the workspace again (KS601's Kustomize `images:` lookup did), and reports what a fresh lint does."""
+    from kubelint_scrape import kustomize
+
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import generate
+
+    generate.generate(str(tmp_path / "ws"), 100)
+    calls = {"n": 0}
+    is_kustomization = kustomize.is_kustomization
+
+    def counting(*args):
+        calls["n"] += 1
+        return is_kustomization(*args)
+
+    monkeypatch.setattr(kustomize, "is_kustomization", counting)
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.yaml"))}
+    opened = next(path for path, text in texts.items() if "prometheus-" in text[:4000])
+    session = Session([str(tmp_path / "ws")])
+    session.update(opened, texts[opened], 1)
+    _session(session)
+    texts[opened] = "# moved\n" + texts[opened]
+    session.update(opened, texts[opened], 2)
+    calls["n"] = 0
+    found, asked = _session(session), calls["n"]
+    assert found == _fresh(texts, {opened})
+    documents = texts[opened].count("\nkind: ")
+    assert asked <= 2 * documents, (asked, documents)
+
+
+def test_a_relint_of_a_file_without_a_token_reviewing_proxy_skips_ks112s_walk_over_every_job(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KS112's findings sit at a kube-rbac-proxy's container: a lint that reports only files without one need not
+    find which jobs reach each proxy (every job of the workspace), and reports what a fresh lint does; with the
+    proxy's file reported it does, and KS112 is found."""
+    from kubelint_scrape.checks import authproxy
+
+    calls = {"n": 0}
+    reached = authproxy.reached_proxies
+
+    def counting(*args):
+        calls["n"] += 1
+        return reached(*args)
+
+    monkeypatch.setattr(authproxy, "reached_proxies", counting)
+    case = ROOT / "fixtures" / "KS112"
+    fixture = next(p for p in sorted(case.glob("fail-*")) if p.is_dir())
+    shutil.copytree(fixture, tmp_path / "ws", ignore=shutil.ignore_patterns("expected*"))
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.yaml"))}
+    with_proxy = [path for path, text in texts.items() if "kube-rbac-proxy" in text]
+    (tmp_path / "ws" / "other.yaml").write_text("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other, namespace: x}\n")
+    texts[str(tmp_path / "ws" / "other.yaml")] = (tmp_path / "ws" / "other.yaml").read_text()
+    session = Session([str(tmp_path / "ws")])
+    other = str(tmp_path / "ws" / "other.yaml")
+    session.update(other, texts[other], 1)
+    found, asked = _session(session), calls["n"]
+    assert found == _fresh(texts, {other}) and asked == 0
+    session.close(other)
+    calls["n"] = 0
+    for path in with_proxy:
+        session.update(path, texts[path], 1)
+    found = _session(session)
+    assert found == _fresh(texts, set(with_proxy)) and any(rule == "KS112" for rule, *_ in found)

@@ -703,3 +703,15 @@ def test_an_overlay_images_tag_edited_reaches_the_base_file_it_retags(tmp_path: 
             await client.stop()
 
     asyncio.run(run())
+
+
+def test_related_locations_name_a_file_by_a_uri_remembered_by_its_path() -> None:
+    """Every diagnostic's related locations name other files by URI at each re-lint (most are the same files):
+    the URI is a function of the path text alone, remembered by it, and the same as pathlib makes."""
+    from kubelint_scrape.lsp import path_uri
+
+    path = "/work/some team/a+b.yaml"
+    assert path_uri(path) == Path(path).as_uri() == "file:///work/some%20team/a%2Bb.yaml"
+    hits = path_uri.cache_info().hits
+    assert path_uri(path) == Path(path).as_uri()
+    assert path_uri.cache_info().hits == hits + 1

@@ -378,3 +378,22 @@ def test_a_job_whose_targets_a_refused_relabel_rule_hides_keeps_its_suppression(
                  "            action: keep\n            regex: (worker-.+\n          - action: labelmap\n", 1)
     assert lint(files) == []
     assert [f.split(" ")[1] for f in lint(files, select=SELECT | {"KS601"})] == ["KS601"]
+
+
+def test_suppressions_are_looked_for_in_the_reported_files_texts_only() -> None:
+    """A suppression silences findings in its own file only: a lint reporting some files (the language server's
+    re-lint of the open ones) searches only their texts for the tool's name, not every file of the workspace."""
+    from types import SimpleNamespace
+
+    from kubelint_scrape.suppress import collect
+
+    searched: list[str] = []
+
+    class Text(str):
+        def __contains__(self, part: object) -> bool:
+            searched.append(str(self))
+            return str.__contains__(self, part)
+
+    sources = [SimpleNamespace(path=f"/ws/{n}.yaml", text=Text(f"kind: ConfigMap # {n}\n")) for n in range(5)]
+    state = collect(sources, SimpleNamespace(workspace=None), paths={"/ws/3.yaml"})
+    assert state.suppressions == [] and searched == ["kind: ConfigMap # 3\n"]

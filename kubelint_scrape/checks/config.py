@@ -530,10 +530,12 @@ def _written_images(source: Any) -> dict[tuple[int, int], str]:
 def _kustomize_image_entries(ctx: Context) -> list[tuple[str, Any]]:
     """("path:line", entry) of every `images:` entry of the inputs' kustomizations (kpatch._image_entry), once;
     kpatch.py is imported only when there is one (a lint without Kustomize images never loads it)."""
-    from ..kustomize import is_kustomization
+    from ..kustomize import is_kustomization, source_kustomizations
 
     found = []
     for kustomization in ctx.sources:
+        if not source_kustomizations(kustomization):  # (memoised on the file: no document of it is one)
+            continue
         for document in kustomization.documents:
             doc = document.root
             images = as_seq(doc.get("images")) if is_kustomization(kustomization.path, doc) else ()

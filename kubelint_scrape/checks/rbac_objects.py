@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import replace
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..authproxy import reviewed_resources, unknown_review
 from ..catalog import check
@@ -1010,6 +1010,18 @@ def _unbound_roles(ctx: Context) -> list[RoleDef]:
             and not (role.kind == "ClusterRole" and any(s.matches(role.labels) for s in selectors))]
 
 
+def _listing_verbs(rule: Any) -> list[str]:
+    return [v for v in ("list", "watch") if v in rule.verbs or "*" in rule.verbs]  # `*` holds both
+
+
+def _lists_by_name(rule: Any, discovered: set[str]) -> bool:
+    """Whether the rule restricts a list or watch of a resource discovery reads to names (KS506 may report it)."""
+    # `""` is the name an unnamed list carries (rbac.resource_name_matches): such a rule does allow discovery
+    if not rule.resource_names or rule.non_resource_urls or "" in rule.resource_names:
+        return False
+    return bool(_listing_verbs(rule)) and any(r in discovered or r == "*" for r in rule.resources)
+
+
 @check("KS506")
 def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
     # Only roles a scraper holds, or that nothing binds: a controller that watches one named object (with a
@@ -1017,6 +1029,13 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
     if not _roles(ctx):
         return  # no role object in a reported file: the findings would sit in one
     discovered = _discovery_resources()
+    ws = ctx.workspace
+    # Every role judged below is one of these (a scraper's is the role its binding names: Workspace.role_for; an
+    # unbound one is one of them by definition): without a rule that could be reported, the work over every job's
+    # needs and every scraper's bindings finds nothing (the language server asked it of each re-lint).
+    if not any(role.obj is not None and ctx.reports(role.obj.path) and any(_lists_by_name(rule, discovered) for rule in role.rules)
+               for role in [*ws.cluster_roles.values(), *ws.roles.values()]):
+        return
     # Discovery that selects one object with a `metadata.name` field selector sends it: a rule for that name works.
     named = {(n.request.resource, n.request.name) for j in ctx.analysis.jobs for n in j.needs
              if n.kind == "discovery" and n.request.name}
@@ -1026,10 +1045,9 @@ def resource_names_on_list(ctx: Context) -> Iterator[Finding]:
         if not ctx.reports(role.obj.path):
             continue
         for rule in role.rules:
-            # `""` is the name an unnamed list carries (rbac.resource_name_matches): such a rule does allow discovery
-            if not rule.resource_names or rule.non_resource_urls or "" in rule.resource_names:
+            if not _lists_by_name(rule, discovered):
                 continue
-            verbs = [v for v in ("list", "watch") if v in rule.verbs or "*" in rule.verbs]  # `*` holds both
+            verbs = _listing_verbs(rule)
             resources = [r for r in rule.resources if (r in discovered or r == "*")
                          and not any((r, name) in named for name in rule.resource_names)]
             if not verbs or not resources:
