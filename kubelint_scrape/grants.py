@@ -494,11 +494,16 @@ class Holding:
 
 
 def rule_owners(workspace: Workspace) -> dict[int, RoleDef]:
-    owners: dict[int, RoleDef] = {}
-    for role in list(workspace.cluster_roles.values()) + list(workspace.roles.values()):
-        for rule in role.rules:
-            owners[id(rule)] = role
-    return owners
+    """The role that writes each rule (by the rule's id): once per workspace, as the holdings of the grant rules,
+    the refused ones and KS509 each ask it."""
+    def build() -> dict[int, RoleDef]:
+        owners: dict[int, RoleDef] = {}
+        for role in list(workspace.cluster_roles.values()) + list(workspace.roles.values()):
+            for rule in role.rules:
+                owners[id(rule)] = role
+        return owners
+
+    return workspace.index("rule owners", build)
 
 
 def user_grants(authorizer: Authorizer, identity: Identity) -> list[Grant]:
