@@ -60,16 +60,14 @@ def build_workspace(
         workspace.indexes["kustomize"] = builds  # the checks' view of the same builds (KS006, patch files)
     kustomized = builds.namespaces() if builds is not None else {}
     fallbacks = builds.fallbacks() if builds is not None else {}
-    accounts = kustomized_accounts(sources, kustomized) if kustomized else {}
+    renamed = builds.renamings()[0] if builds is not None else {}  # namePrefix/nameSuffix (kname.py)
+    names = _build_names(sources, builds) if renamed else {}
+    accounts = kustomized_accounts(sources, kustomized, renamed) if kustomized else {}
     chains = builds.patch_chains() if builds is not None else {}
     patches = _build_patches(sources, chains) if chains else {}
     # Not only the patches some build reaches: a patch file of a Component or overlay no build includes (dropped
     # from the overlay, or its directory misspelt there, KS008) is still a partial object, never one of its own.
     patch_files = _patch_files(sources, builds) if builds is not None else frozenset()
-    renamed = builds.renamings()[0] if builds is not None else {}
-    names = _build_names(sources, builds) if renamed else {}
-    if renamed:
-        accounts = kustomized_accounts(sources, kustomized, renamed) if kustomized else {}
     for source in sources:
         if patch_files and source_abspath(source) in patch_files:
             continue  # a patch is part of the objects it patches, not an object of its own
