@@ -136,3 +136,24 @@ def test_the_scraper_is_named_as_the_build_names_it(tmp_path: Path) -> None:
     root = tmp_path / "kz"
     shutil.copytree(FIXTURES / "KS102" / "pass-kustomize-name-prefix-overlay-grants", root)
     assert [f.rule for f in lint_paths([str(root)], Options()).findings] == ["KS304"]
+
+
+def test_a_reference_an_overlay_patch_writes_follows_the_rename_too(tmp_path: Path) -> None:
+    """kustomize renames after a kustomization's patches: a patch setting serviceAccountName to the base's `other`
+    makes the Deployment run as a-other, whose grant is then found (no KS102)."""
+    root = tmp_path / "kz"
+    shutil.copytree(FIXTURES / "KS102" / "fail-kustomize-name-prefix-built-account-lacks-grant", root)
+    with open(root / "base" / "prometheus.yaml", "a") as f:
+        f.write("---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other}\n---\n"
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: other}\nrules:\n"
+                "  - {apiGroups: [\"\"], resources: [nodes, nodes/metrics], verbs: [get, list, watch]}\n---\n"
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: other}\n"
+                "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: other}\n"
+                "subjects: [{kind: ServiceAccount, name: other, namespace: default}]\n")
+    (root / "overlay" / "kustomization.yaml").write_text(
+        "resources: [../base]\nnamespace: team-a\nnamePrefix: a-\npatches:\n  - patch: |\n"
+        "      apiVersion: apps/v1\n      kind: Deployment\n      metadata: {name: prometheus}\n"
+        "      spec: {template: {spec: {serviceAccountName: other}}}\n")
+    found = lint_paths([str(root)], Options()).findings
+    assert not [f for f in found if f.rule in ("KS102", "KS108", "KS109")]
+    assert any("team-a/a-other" in f.message for f in found if f.rule == "KS203")
