@@ -11,7 +11,7 @@ What kustomize does (kubernetes-sigs/kustomize, api/internal/builtins/PrefixTran
   namereference.go, and only to objects of the same build. A reference naming an object outside the build (a
   built-in ClusterRole such as `view`, another build's account) or already naming the built name is left as
   written. Fields read here: RoleBinding/ClusterRoleBinding `roleRef.name` (Role, ClusterRole) and ServiceAccount
-  `subjects[].name`; pod templates' `serviceAccountName` (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob,
+  `subjects[].name`; Role/ClusterRole `rules[].resourceNames` (ConfigMap, Secret); pod templates' `serviceAccountName` (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob,
   ReplicationController — not ReplicaSet), and their ConfigMap/Secret references: volumes, projected sources,
   `env[].valueFrom`, `envFrom` (not ReplicationController). Custom resources (a Prometheus Operator Prometheus's
   `serviceAccountName`) have no nameReference entry: kustomize leaves them as written.
@@ -71,6 +71,9 @@ def renamed(doc: Any, affixes: Affixes, names: Names, namespace: str | None) -> 
         return doc
     if kind in ("RoleBinding", "ClusterRoleBinding") and str(doc.get("apiVersion", "")).startswith(_RBAC_GROUP):
         return _binding_renamed(doc, names, namespace)
+    if kind in ("Role", "ClusterRole") and str(doc.get("apiVersion", "")).startswith(_RBAC_GROUP):
+        return _in(doc, "rules", lambda rules: _seq_map(rules, lambda rule: _in(
+            rule, "resourceNames", lambda items: _seq_map(items, _resource_name(names)))))
     if kind in _SA_REFERRERS or kind in _CONFIG_REFERRERS:
         path = ("spec",) if kind == "Pod" else (
             ("spec", "jobTemplate", "spec", "template", "spec") if kind == "CronJob" else ("spec", "template", "spec"))
@@ -96,6 +99,17 @@ def _binding_renamed(doc: YMap, names: Names, namespace: str | None) -> YMap:
             return _put(subject, "name", found[0])
         doc = _put(doc, "subjects", _seq_map(subjects, subject_renamed))
     return doc
+
+
+def _resource_name(names: Names) -> Any:
+    """A rule's resourceNames entry naming a ConfigMap, else a Secret, of the build (namereference.go lists
+    `rules/resourceNames` for both, whatever the rule's `resources`; the ConfigMap's entry runs first)."""
+    def renamed_name(item: Any) -> Any:
+        if not isinstance(item, str):
+            return item
+        found = names.get(("ConfigMap", item)) or names.get(("Secret", item))
+        return item if found is None else found[0]
+    return renamed_name
 
 
 def _pod_spec_renamed(spec: Any, kind: str, names: Names) -> Any:

@@ -157,3 +157,16 @@ def test_a_reference_an_overlay_patch_writes_follows_the_rename_too(tmp_path: Pa
     found = lint_paths([str(root)], Options()).findings
     assert not [f for f in found if f.rule in ("KS102", "KS108", "KS109")]
     assert any("team-a/a-other" in f.message for f in found if f.rule == "KS203")
+
+
+def test_role_resource_names_naming_a_config_map_or_secret_of_the_build_follow_it() -> None:
+    """namereference.go lists `rules/resourceNames` of Role and ClusterRole for ConfigMaps and Secrets (whatever the
+    rule's resources): a reloader's `get secrets` on its Secret by name still names it once the build renames it."""
+    role = _doc("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules:\n"
+                "  - {apiGroups: [\"\"], resources: [secrets], resourceNames: [tls, other], verbs: [get]}\n"
+                "  - {apiGroups: [\"\"], resources: [configmaps], resourceNames: [config], verbs: [get]}\n")
+    built = renamed(role, (("a-", ""),), NAMES, "team-a")
+    assert built["metadata"]["name"] == "a-r"
+    assert list(built["rules"][0]["resourceNames"]) == ["a-tls", "other"]
+    assert list(built["rules"][1]["resourceNames"]) == ["a-config"]
+    assert ("Secret", "other") in referenced([role])
