@@ -1289,8 +1289,8 @@ def __create_fn__(_type_audience, _type_file, _type_span, MISSING, _HAS_DEFAULT_
 
 CODE['def __create_fn__(_type_audience, _type_file, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,audience:_type_audience,file:_type_file,span:_type_span)->_return_type:\n  self.audience=audience\n  self.file=file\n  self.span=span\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_path, _type_shown, _type_namespace, _type_entries, _type_patches, _type_patched, _type_components, _type_remote, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_patched, _dflt_components, _dflt_remote, _return_type):
- def __init__(self,path:_type_path,shown:_type_shown,namespace:_type_namespace,entries:_type_entries,patches:_type_patches,patched:_type_patched=_dflt_patched,components:_type_components=_dflt_components,remote:_type_remote=_dflt_remote)->_return_type:
+def __create_fn__(_type_path, _type_shown, _type_namespace, _type_entries, _type_patches, _type_patched, _type_components, _type_remote, _type_name_prefix, _type_name_suffix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_patched, _dflt_components, _dflt_remote, _dflt_name_prefix, _dflt_name_suffix, _return_type):
+ def __init__(self,path:_type_path,shown:_type_shown,namespace:_type_namespace,entries:_type_entries,patches:_type_patches,patched:_type_patched=_dflt_patched,components:_type_components=_dflt_components,remote:_type_remote=_dflt_remote,name_prefix:_type_name_prefix=_dflt_name_prefix,name_suffix:_type_name_suffix=_dflt_name_suffix)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'path',path)
   __dataclass_builtins_object__.__setattr__(self,'shown',shown)
   __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
@@ -1299,48 +1299,50 @@ def __create_fn__(_type_path, _type_shown, _type_namespace, _type_entries, _type
   __dataclass_builtins_object__.__setattr__(self,'patched',patched)
   __dataclass_builtins_object__.__setattr__(self,'components',components)
   __dataclass_builtins_object__.__setattr__(self,'remote',remote)
+  __dataclass_builtins_object__.__setattr__(self,'name_prefix',name_prefix)
+  __dataclass_builtins_object__.__setattr__(self,'name_suffix',name_suffix)
  return __init__
 
 
-CODE["def __create_fn__(_type_path, _type_shown, _type_namespace, _type_entries, _type_patches, _type_patched, _type_components, _type_remote, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_patched, _dflt_components, _dflt_remote, _return_type):\n def __init__(self,path:_type_path,shown:_type_shown,namespace:_type_namespace,entries:_type_entries,patches:_type_patches,patched:_type_patched=_dflt_patched,components:_type_components=_dflt_components,remote:_type_remote=_dflt_remote)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'shown',shown)\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'entries',entries)\n  __dataclass_builtins_object__.__setattr__(self,'patches',patches)\n  __dataclass_builtins_object__.__setattr__(self,'patched',patched)\n  __dataclass_builtins_object__.__setattr__(self,'components',components)\n  __dataclass_builtins_object__.__setattr__(self,'remote',remote)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_path, _type_shown, _type_namespace, _type_entries, _type_patches, _type_patched, _type_components, _type_remote, _type_name_prefix, _type_name_suffix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_patched, _dflt_components, _dflt_remote, _dflt_name_prefix, _dflt_name_suffix, _return_type):\n def __init__(self,path:_type_path,shown:_type_shown,namespace:_type_namespace,entries:_type_entries,patches:_type_patches,patched:_type_patched=_dflt_patched,components:_type_components=_dflt_components,remote:_type_remote=_dflt_remote,name_prefix:_type_name_prefix=_dflt_name_prefix,name_suffix:_type_name_suffix=_dflt_name_suffix)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'shown',shown)\n  __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)\n  __dataclass_builtins_object__.__setattr__(self,'entries',entries)\n  __dataclass_builtins_object__.__setattr__(self,'patches',patches)\n  __dataclass_builtins_object__.__setattr__(self,'patched',patched)\n  __dataclass_builtins_object__.__setattr__(self,'components',components)\n  __dataclass_builtins_object__.__setattr__(self,'remote',remote)\n  __dataclass_builtins_object__.__setattr__(self,'name_prefix',name_prefix)\n  __dataclass_builtins_object__.__setattr__(self,'name_suffix',name_suffix)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.path,self.shown,self.namespace,self.entries,self.patches,self.patched,self.components,self.remote,)==(other.path,other.shown,other.namespace,other.entries,other.patches,other.patched,other.components,other.remote,)
+   return (self.path,self.shown,self.namespace,self.entries,self.patches,self.patched,self.components,self.remote,self.name_prefix,self.name_suffix,)==(other.path,other.shown,other.namespace,other.entries,other.patches,other.patched,other.components,other.remote,other.name_prefix,other.name_suffix,)
   return NotImplemented
  return __eq__
 
 
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.path,self.shown,self.namespace,self.entries,self.patches,self.patched,self.components,self.remote,)==(other.path,other.shown,other.namespace,other.entries,other.patches,other.patched,other.components,other.remote,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.path,self.shown,self.namespace,self.entries,self.patches,self.patched,self.components,self.remote,self.name_prefix,self.name_suffix,)==(other.path,other.shown,other.namespace,other.entries,other.patches,other.patched,other.components,other.remote,other.name_prefix,other.name_suffix,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('path','shown','namespace','entries','patches','patched','components','remote',):
+  if type(self) is cls or name in ('path','shown','namespace','entries','patches','patched','components','remote','name_prefix','name_suffix',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'path\',\'shown\',\'namespace\',\'entries\',\'patches\',\'patched\',\'components\',\'remote\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'path\',\'shown\',\'namespace\',\'entries\',\'patches\',\'patched\',\'components\',\'remote\',\'name_prefix\',\'name_suffix\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('path','shown','namespace','entries','patches','patched','components','remote',):
+  if type(self) is cls or name in ('path','shown','namespace','entries','patches','patched','components','remote','name_prefix','name_suffix',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'path\',\'shown\',\'namespace\',\'entries\',\'patches\',\'patched\',\'components\',\'remote\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'path\',\'shown\',\'namespace\',\'entries\',\'patches\',\'patched\',\'components\',\'remote\',\'name_prefix\',\'name_suffix\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.path,self.shown,self.namespace,self.entries,self.patches,self.patched,self.components,self.remote,))
+  return hash((self.path,self.shown,self.namespace,self.entries,self.patches,self.patched,self.components,self.remote,self.name_prefix,self.name_suffix,))
  return __hash__
 
 
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.path,self.shown,self.namespace,self.entries,self.patches,self.patched,self.components,self.remote,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.path,self.shown,self.namespace,self.entries,self.patches,self.patched,self.components,self.remote,self.name_prefix,self.name_suffix,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_shown, _type_index, _type_path, _type_namespace, _type_overrides, _type_recurse, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,shown:_type_shown,index:_type_index,path:_type_path,namespace:_type_namespace,overrides:_type_overrides,recurse:_type_recurse)->_return_type:

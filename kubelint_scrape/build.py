@@ -60,7 +60,9 @@ def build_workspace(
         workspace.indexes["kustomize"] = builds  # the checks' view of the same builds (KS006, patch files)
     kustomized = builds.namespaces() if builds is not None else {}
     fallbacks = builds.fallbacks() if builds is not None else {}
-    accounts = kustomized_accounts(sources, kustomized) if kustomized else {}
+    renamed = builds.renamings()[0] if builds is not None else {}  # namePrefix/nameSuffix (kname.py)
+    names = _build_names(sources, builds) if renamed else {}
+    accounts = kustomized_accounts(sources, kustomized, renamed) if kustomized else {}
     chains = builds.patch_chains() if builds is not None else {}
     patches = _build_patches(sources, chains) if chains else {}
     # Not only the patches some build reaches: a patch file of a Component or overlay no build includes (dropped
@@ -72,8 +74,9 @@ def build_workspace(
         override = kustomized.get(source_abspath(source)) if kustomized else None
         fallback = fallbacks.get(source_abspath(source)) if fallbacks else None
         applied = _applied(source_abspath(source), chains.get(source_abspath(source), ()), patches, builds) if chains else ()
+        renaming = _renaming(source, renamed, names, applied) if renamed else ()
         model = source_model(source, default_namespace, override, limits, accounts.get(override, frozenset()), fallback,
-                             applied)
+                             applied, renaming)
         if applied:  # (the language server's report_paths: findings on these objects may sit in the patches)
             workspace.indexes.setdefault("patch origins", {})[source.path] = frozenset(
                 path for patch in applied[0] for path in (patch.key[0], patch.key[3]))
@@ -176,6 +179,53 @@ def _applied(path: str, chain: tuple[str, ...], patches: dict[str, list], builds
     return (tuple(found), tuple(namespaces)) if found else ()
 
 
+def _build_names(sources: list[Source], builds: Any) -> dict[str, dict]:
+    """Outermost build renaming some file → kname.Names of its objects (by every earlier name)."""
+    from .kname import build_names
+
+    assigned, per_build = builds.renamings()
+    files = {source_abspath(source): source for source in sources}
+    return {outer: build_names([(kind, name, namespace, affixes) for path, affixes in per_build[outer].items()
+                                if path in files for kind, name, namespace in _written_names(files[path])])
+            for outer in {outer for outer, _affixes in assigned.values()}}
+
+
+def _renaming(source: Source, renamed: dict, names: dict[str, dict], applied: tuple) -> tuple:
+    """(the affixes renaming the file's objects, the (kind, earlier name) → (built name, namespace) pairs of its
+    build its references may name, sorted) — or (): what kname.renamed needs, small and comparable (a memo key)."""
+    found = renamed.get(source_abspath(source))
+    if found is None:
+        return ()
+    from .kname import REFERRED_KINDS, referenced, strings
+
+    build = names[found[0]]
+    wanted = source.memo.get("kustomize references")
+    if wanted is None:
+        wanted = source.memo["kustomize references"] = referenced([doc for _document, doc in iter_documents(source)])
+    if applied:  # a patch may write a reference the file does not
+        written: set[str] = set()
+        for patch in applied[0]:
+            strings(patch.body, written)
+        wanted = wanted | {(kind, text) for text in written for kind in REFERRED_KINDS}
+    return found[1], tuple(sorted((key, build[key]) for key in wanted if key in build))
+
+
+def _written_names(source: Source) -> list[tuple[str, str, str]]:
+    """(kind, name, namespace as written) of the file's objects a reference can name (kname.REFERRED_KINDS);
+    memoised on the file."""
+    found = source.memo.get("written names")
+    if found is None:
+        from .kname import REFERRED_KINDS
+
+        found = source.memo["written names"] = []
+        for _document, doc in iter_documents(source):
+            if isinstance(doc, YMap) and doc.get("kind") in REFERRED_KINDS:
+                metadata = as_map(doc.get("metadata"))
+                if as_str(metadata.get("name")):
+                    found.append((doc["kind"], as_str(metadata.get("name")), as_str(metadata.get("namespace"))))
+    return found
+
+
 def _patch_files(sources: list[Source], builds: Any) -> frozenset[str]:
     """The files some Kustomization or Component of the inputs applies as patches and no build lists as a resource:
     no objects of their own — when the builds they patch are wholly in the inputs (closed_patch_files: a build
@@ -208,17 +258,18 @@ MODELS_KEPT_PER_SOURCE = 8  # the variants of one file a run models (a base in s
 
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
                  accounts: frozenset[tuple[str, str]] = frozenset(), namespace_fallback: str | None = None,
-                 patches: tuple = ()) -> SourceModel:
+                 patches: tuple = (), renaming: tuple = ()) -> SourceModel:
     """A function of the file and four settings, so memoised on its Source: the language server re-lints an
     edit without re-reading the other files' objects or re-parsing their embedded configs. Nothing downstream
     mutates these objects (the analysis builds its own). `accounts`: the ServiceAccounts of the Kustomization
     that sets `namespace_override` (kustomized_accounts), which its bindings' subjects are rewritten to name.
     `namespace_fallback`: an Argo CD Application's destination namespace (kustomize.KustomizeBuilds.fallbacks).
     `patches`: (the kpatch.Patch objects its builds apply to its objects, in order (equal when read from the same
-    text), the namespace each finds them in) as _applied makes them, or ()."""
-    variant = (default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
+    text), the namespace each finds them in) as _applied makes them, or (). `renaming`: the `namePrefix:`/`nameSuffix:`
+    of its build as _renaming makes it, or ()."""
+    variant = (default_namespace, namespace_override, limits, accounts, namespace_fallback, patches, renaming)
     return source.remember(("model",), variant, lambda: _build_source_model(
-        source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches),
+        source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches, renaming),
         keep=MODELS_KEPT_PER_SOURCE)
 
 
@@ -249,9 +300,11 @@ def refused_rbac(source: Source, model: SourceModel, kubernetes_version: tuple[i
 
 
 def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                        accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple) -> SourceModel:
+                        accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple,
+                        renaming: tuple = ()) -> SourceModel:
     try:
-        return _source_model(source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches)
+        return _source_model(source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches,
+                             renaming)
     finally:
         # The file's lines, split for its embedded configs' positions, are not needed once its model is built: a
         # cache kept across files held a 20 MB file's million lines (~60 MB) to the end of the run.
@@ -259,10 +312,14 @@ def _build_source_model(source: Source, default_namespace: str, namespace_overri
 
 
 def _source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                  accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple = ()) -> SourceModel:
+                  accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple = (),
+                  renaming: tuple = ()) -> SourceModel:
     model = SourceModel()
     if patches:
         from .kpatch import apply_patches  # (only for the files a Kustomize patch reaches)
+    if renaming:
+        from .kname import renamed  # (only for the files a Kustomize namePrefix/nameSuffix reaches)
+        names = dict(renaming[1])
     for _document, doc in iter_documents(source):
         if is_prometheus_config(doc):
             keep_written_strings(source, as_seq(doc.get("scrape_configs")))
@@ -276,12 +333,15 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
         obj = k8s_object(source.path, doc, default_namespace, namespace_override, namespace_fallback)
         if obj is None:
             continue
+        built = doc
         if patches:
-            patched = apply_patches(doc, patches[0], patches[1])
-            if patched is None:
+            built = apply_patches(doc, patches[0], patches[1])
+            if built is None:
                 continue  # `$patch: delete`: the build leaves the object out
-            if patched is not doc:
-                obj = k8s_object(source.path, patched, default_namespace, namespace_override, namespace_fallback)
+        if renaming:  # kustomize renames after a kustomization's patches (kusttarget_configplugin.go)
+            built = renamed(built, renaming[0], names, namespace_override)
+        if built is not doc:
+            obj = k8s_object(source.path, built, default_namespace, namespace_override, namespace_fallback)
         derived = _derive(obj)
         if namespace_override and isinstance(derived, BindingDef):
             derived = kustomized_subjects(derived, namespace_override, accounts)
@@ -299,15 +359,24 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
     return model
 
 
-def kustomized_accounts(sources: list[Source], kustomized: dict[str, str]) -> dict[str, frozenset[tuple[str, str]]]:
+def kustomized_accounts(sources: list[Source], kustomized: dict[str, str],
+                        renamed: dict[str, tuple] | None = None) -> dict[str, frozenset[tuple[str, str]]]:
     """Namespace a Kustomization sets → (namespace as written, name) of the ServiceAccounts in the files it covers:
     the accounts its bindings' subjects can name (kustomized_subjects). Grouped by that namespace rather than by
-    build: two builds that set the same namespace move their accounts to the same place."""
+    build: two builds that set the same namespace move their accounts to the same place. `renamed`: file → (its
+    build, the affixes renaming it) (KustomizeBuilds.renamings): the names are the built ones, as its subjects are."""
     found: dict[str, set[tuple[str, str]]] = {}
     for source in sources:
         namespace = kustomized.get(source_abspath(source))
         if namespace is not None:
-            found.setdefault(namespace, set()).update(_written_accounts(source))
+            affixes = renamed.get(source_abspath(source)) if renamed else None
+            if affixes is None:
+                found.setdefault(namespace, set()).update(_written_accounts(source))
+                continue
+            from .kname import names_along
+
+            found.setdefault(namespace, set()).update(
+                (written, names_along(name, affixes[1])[-1]) for written, name in _written_accounts(source))
     return {namespace: frozenset(names) for namespace, names in found.items() if names}
 
 

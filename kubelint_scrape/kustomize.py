@@ -49,6 +49,8 @@ class Kustomization:
     patched: bool = False  # it has patches (files or inline) or `images:`: kpatch.py applies them to its build
     components: tuple[str, ...] = ()  # absolute, normalised paths of its `components:` entries (also in `entries`)
     remote: bool = False  # a resources/bases/components entry is remote (a URL, `github.com/org/repo?ref=`)
+    name_prefix: str = ""  # its `namePrefix:` / `nameSuffix:`, which rename every object of its build (kname.py)
+    name_suffix: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,13 @@ def _kustomization(shown: str, doc: YMap) -> Kustomization:
             patches.append(as_str(as_map(item).get("path")))
             patched = patched or isinstance(as_map(item).get("patch"), str) or bool(patches[-1])
     patched = patched or bool(as_seq(doc.get("images")))  # kpatch.py applies its image transformer too
+    prefix, suffix = doc.get("namePrefix"), doc.get("nameSuffix")
     return Kustomization(
         path, shown, namespace if isinstance(namespace, str) and namespace else None,
         tuple(_resolved(base, entries, allow_remote=False)), tuple(_resolved(base, patches, allow_remote=True)), patched,
         tuple(_resolved(base, [as_str(e) for e in as_seq(doc.get("components"))], allow_remote=False)),
-        any(is_remote(entry) for entry in entries if entry))
+        any(is_remote(entry) for entry in entries if entry),
+        prefix if isinstance(prefix, str) else "", suffix if isinstance(suffix, str) else "")
 
 
 def source_gitops_targets(source: Source) -> list[GitOpsTarget]:
@@ -300,6 +304,7 @@ class KustomizeBuilds:
         self._chains: dict[str, tuple[str, ...]] | None = None  # patch_chains() (lazy)
         self._givens: dict[str, tuple[str, ...]] = {}  # patch_givens(), made with the chains
         self._own_namespaces: dict[str, str | None] | None = None  # kustomization_namespace() (lazy)
+        self._renamings: tuple[dict, dict] | None = None  # renamings() (lazy)
 
     def members(self, kustomization: Kustomization) -> frozenset[str]:
         """The files its build includes, the kustomization files of the roots it builds through among them (their
@@ -469,6 +474,46 @@ class KustomizeBuilds:
                                 inner_chain = tuple(p for p in own(inner) if p[0] not in {c for c, _o in chain}) + chain
                                 todo.append((inner, inner_chain, trail + ((inner.path, inner.namespace),)))
         return self._chains
+
+    def renamings(self) -> tuple[dict[str, tuple[str, tuple[tuple[str, str], ...]]],
+                                 dict[str, dict[str, tuple[tuple[str, str], ...]]]]:
+        """The `namePrefix:`/`nameSuffix:` of the builds (kname.py): (file → (the outermost build renaming it, first by
+        path as namespaces() chooses; the (prefix, suffix) of each kustomization renaming it there, innermost
+        first)), and (outermost build → each file of it → its affixes there: the objects that build's references
+        may name). Only the builds some kustomization along renames. Made once; empty where no kustomization
+        renames (most runs: nothing is walked)."""
+        if self._renamings is None:
+            assigned: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+            per_build: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}
+            renaming = any(k.name_prefix or k.name_suffix for k in self.kustomizations)
+
+            def own(kustomization: Kustomization) -> tuple[tuple[str, str], ...]:
+                return ((kustomization.name_prefix, kustomization.name_suffix),) \
+                    if kustomization.name_prefix or kustomization.name_suffix else ()
+
+            for outer in self._outermost_first() if renaming else ():
+                files: dict[str, tuple[tuple[str, str], ...]] = {}
+                seen = {outer.path}
+                todo = [(outer, own(outer))]
+                while todo:  # iterative, like members()
+                    kustomization, affixes = todo.pop()
+                    for entry in kustomization.entries:
+                        nested = self._by_dir.get(entry)
+                        if nested is None:
+                            if affixes:
+                                for path in self._under(entry):
+                                    files.setdefault(path, affixes)
+                            continue
+                        for inner in nested:
+                            if inner.path not in seen:
+                                seen.add(inner.path)
+                                todo.append((inner, own(inner) + affixes))
+                if files:
+                    per_build[outer.path] = files
+                    for path, affixes in files.items():
+                        assigned.setdefault(path, (outer.path, affixes))
+            self._renamings = (assigned, per_build)
+        return self._renamings
 
     def patch_givens(self, path: str) -> tuple[str, ...]:
         """For each kustomization of patch_chains()[path], the namespace its patches find the file's objects in: the

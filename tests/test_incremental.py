@@ -726,6 +726,11 @@ TODAY_CASES = [
         ("set a selector", lambda t: t.replace("podMonitorSelector: ~", "podMonitorSelector: {}", 1)),
         ("drop the Secret", lambda t: t.replace("{name: additional-scrape-configs, namespace: monitoring}",
                                                 "{name: additional-scrape-configs2, namespace: monitoring}", 1))]),
+    # a Kustomization's namePrefix renames its build's objects and the references to them (kname.py)
+    ("KS102/pass-kustomize-name-prefix-overlay-grants", [
+        ("another prefix", lambda t: t.replace("namePrefix: a-", "namePrefix: c-", 1)),
+        ("no prefix", lambda t: t.replace("namePrefix: b-\n", "", 1)),
+        ("a suffix too", lambda t: t.replace("namePrefix: a-", "namePrefix: a-\nnameSuffix: -z", 1))]),
     ("KS601/pass-operator-unmanaged-mode-disabled", [
         ("flag off", lambda t: t.replace("- --disable-unmanaged-prometheus-configuration",
                                          "- --disable-unmanaged-prometheus-configuration=false", 1)),
