@@ -853,35 +853,43 @@ def test_a_relint_of_rbac_without_a_named_list_rule_skips_the_ks506_work_over_ev
     assert calls["n"] >= 1
 
 
+def _bench_relint_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module, name: str) -> tuple[int, int, str]:
+    """In a 100-object benchmark workspace, open its first Prometheus file, lint, move its lines and lint again,
+    counting calls of `module.name`: (calls of the first lint, calls of the re-lint, the edited text). The re-lint
+    must report what a fresh lint does."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import generate
+
+    generate.generate(str(tmp_path / "ws"), 100)
+    calls = [0]
+    original = getattr(module, name)
+
+    def counting(*args):
+        calls[0] += 1
+        return original(*args)
+
+    monkeypatch.setattr(module, name, counting)
+    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.yaml"))}
+    opened = next(path for path, text in texts.items() if "prometheus-" in text[:4000])
+    session = Session([str(tmp_path / "ws")])
+    session.update(opened, texts[opened], 1)
+    _session(session)
+    first = calls[0]
+    texts[opened] = "# moved\n" + texts[opened]
+    session.update(opened, texts[opened], 2)
+    calls[0] = 0
+    found, asked = _session(session), calls[0]
+    assert found == _fresh(texts, {opened})
+    return first, asked, texts[opened]
+
+
 def test_a_relint_asks_how_unchanged_pods_load_their_configs_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """How a pod loads a ConfigMap key (analyse._loads_key) reads the pod alone while no scrape_config_files glob is
     keyed to a ConfigMap key: remembered on the template, an edit of one file asks it again for that file's pods only,
     and the findings are a fresh lint's."""
     from kubelint_scrape import analyse
 
-    monkeypatch.syspath_prepend(str(ROOT / "bench"))
-    import generate
-
-    generate.generate(str(tmp_path / "ws"), 100)
-    calls = {"n": 0}
-    key_files = analyse._key_files
-
-    def counting(*args):
-        calls["n"] += 1
-        return key_files(*args)
-
-    monkeypatch.setattr(analyse, "_key_files", counting)
-    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.yaml"))}
-    opened = next(path for path, text in texts.items() if "prometheus-" in text[:4000])
-    session = Session([str(tmp_path / "ws")])
-    session.update(opened, texts[opened], 1)
-    _session(session)
-    first = calls["n"]
-    calls["n"] = 0
-    texts[opened] = "# moved\n" + texts[opened]
-    session.update(opened, texts[opened], 2)
-    found, asked = _session(session), calls["n"]
-    assert found == _fresh(texts, {opened})
+    first, asked, _text = _bench_relint_calls(tmp_path, monkeypatch, analyse, "_key_files")
     assert 2 * asked <= first, (first, asked)  # (the edited file's pods only: the other files' are known)
 
 
@@ -892,29 +900,8 @@ def test_a_relint_reads_only_the_edited_files_documents_for_kustomizations(
     the workspace again (KS601's Kustomize `images:` lookup did), and reports what a fresh lint does."""
     from kubelint_scrape import kustomize
 
-    monkeypatch.syspath_prepend(str(ROOT / "bench"))
-    import generate
-
-    generate.generate(str(tmp_path / "ws"), 100)
-    calls = {"n": 0}
-    is_kustomization = kustomize.is_kustomization
-
-    def counting(*args):
-        calls["n"] += 1
-        return is_kustomization(*args)
-
-    monkeypatch.setattr(kustomize, "is_kustomization", counting)
-    texts = {str(p): p.read_text() for p in sorted((tmp_path / "ws").rglob("*.yaml"))}
-    opened = next(path for path, text in texts.items() if "prometheus-" in text[:4000])
-    session = Session([str(tmp_path / "ws")])
-    session.update(opened, texts[opened], 1)
-    _session(session)
-    texts[opened] = "# moved\n" + texts[opened]
-    session.update(opened, texts[opened], 2)
-    calls["n"] = 0
-    found, asked = _session(session), calls["n"]
-    assert found == _fresh(texts, {opened})
-    documents = texts[opened].count("\nkind: ")
+    _first, asked, text = _bench_relint_calls(tmp_path, monkeypatch, kustomize, "is_kustomization")
+    documents = text.count("\nkind: ")
     assert asked <= 2 * documents, (asked, documents)
 
 
