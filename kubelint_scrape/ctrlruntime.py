@@ -43,6 +43,14 @@ WHAT = "controller-runtime metrics server of "
 REVIEW_GRANTS = (("authentication.k8s.io", "tokenreviews"), ("authorization.k8s.io", "subjectaccessreviews"))
 # Set ("true") beside the extension API server marks of such a server whose --metrics-secure is not written.
 IMPLICIT_LABEL = "__kubelint_controller_runtime_implicit"
+# kubebuilder ≥ 4.3's main.go: a non-empty --metrics-cert-path makes the server load that directory's certificate
+# (certwatcher) instead of self-signing one; config/default/cert_metrics_manager_patch.yaml mounts cert-manager's
+# Secret `metrics-server-cert` there and config/prometheus/monitor_tls_patch.yaml verifies it with that Secret's
+# ca.crt and serverName `<service>.<namespace>.svc`. Set beside the marks to "/" and the Secret mounted at the path
+# (the "/" alone when none is: a label with an empty value is no label): a fix must then verify the certificate, not
+# skip verification of a "self-signed" one.
+CERT_PATH_FLAGS = ("--metrics-cert-path", "-metrics-cert-path")
+CERT_LABEL = "__kubelint_controller_runtime_cert"
 
 
 def _last_flag(words: list[str], flags: tuple[str, ...], boolean: bool = False) -> str | None:
@@ -100,6 +108,21 @@ def _named_grant(decision, resource: str) -> bool:
 
 def secure_written(container: Container) -> bool:
     return _last_flag(container.command + container.args, SECURE_FLAGS, boolean=True) is not None
+
+
+def cert_secret(pod: PodTemplate, container: Container) -> str | None:
+    """The Secret mounted at the server's --metrics-cert-path ("" when no Secret volume is), or None when it is given
+    no certificate (the flag absent or empty) and self-signs one."""
+    path = _last_flag(container.command + container.args, CERT_PATH_FLAGS)
+    if not path:
+        return None
+    volumes = {str(v.get("name")): v for v in pod.volumes}
+    for mount in container.mounts:
+        if str(mount.get("mountPath", "")).rstrip("/") == path.rstrip("/"):
+            secret = volumes.get(str(mount.get("name")), {}).get("secret")
+            if hasattr(secret, "get") and isinstance(secret.get("secretName"), str):
+                return secret.get("secretName")
+    return ""
 
 
 def describe(pod: PodTemplate) -> str:
