@@ -14,6 +14,11 @@ Recognised, without a false positive on the older layouts, when a container (not
   `127.0.0.1:8080` behind a kube-rbac-proxy sidecar (that proxy is what scrapers reach); `0` disables the server,
   which is also the v4 main.go default when the flag is absent;
 - `--metrics-secure` not false (a Go bool flag: alone it is true, `=false`/`=0`/`=f` false; the v4 default is true);
+- `--metrics-require-rbac` not written false: the operator-sdk Helm and Ansible operators
+  (operator-framework/helm-operator-plugins pkg/internal/flags, ansible-operator-plugins) serve metrics over HTTPS
+  with `--metrics-secure` and add the filter only with `--metrics-require-rbac` (default false there; operator-sdk's
+  scaffold writes it), and Go managers that copy the flag read it the same way. Written false, every scrape is let
+  through unreviewed; absent, the Go scaffold's filter is taken to be on (its main.go has no such flag);
 - a ServiceAccount holding cluster-wide `create` on `authentication.k8s.io/tokenreviews` and
   `authorization.k8s.io/subjectaccessreviews` in the inputs (the scaffold's metrics_auth_role and its binding).
   That is what tells the delegating server from a plain `--metrics-bind-address=:8080` of an operator that
@@ -35,6 +40,7 @@ from .model import Container, PodTemplate, Workspace
 
 BIND_FLAGS = ("--metrics-bind-address", "-metrics-bind-address")
 SECURE_FLAGS = ("--metrics-secure", "-metrics-secure")
+REQUIRE_RBAC_FLAGS = ("--metrics-require-rbac", "-metrics-require-rbac")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 # strconv.ParseBool, which Go's flag package uses for a bool flag's `=value`.
 GO_FALSE = ("0", "f", "F", "false", "FALSE", "False")
@@ -79,8 +85,9 @@ def bind_port(container: Container) -> int | None:
     host, _, port = address.rpartition(":")
     if host in LOOPBACK_HOSTS or not port.isdigit() or not 0 < int(port) < 65536:
         return None
-    if _last_flag(words, SECURE_FLAGS, boolean=True) in GO_FALSE:
-        return None
+    if (_last_flag(words, SECURE_FLAGS, boolean=True) in GO_FALSE
+            or _last_flag(words, REQUIRE_RBAC_FLAGS, boolean=True) in GO_FALSE):
+        return None  # plain HTTP, or HTTPS that reviews nothing
     return int(port)
 
 

@@ -21,6 +21,8 @@ def manager(*args: str) -> Container:
     (["--metrics-bind-address=:8443", "--metrics-secure=true"], 8443),
     (["--metrics-bind-address=:8443", "--metrics-secure=false", "--metrics-secure=true"], 8443),  # the last wins
     (["--metrics-bind-address=127.0.0.1:8080", "--metrics-bind-address=:8443"], 8443),
+    # operator-sdk's Helm/Ansible scaffold: the filter on by --metrics-require-rbac
+    (["--metrics-require-rbac", "--metrics-secure", "--metrics-bind-address=:8443"], 8443),
 ])
 def test_secure_non_loopback_servers(args, port):
     assert bind_port(manager(*args)) == port
@@ -35,6 +37,9 @@ def test_secure_non_loopback_servers(args, port):
     ["--metrics-bind-address=:8443", "--metrics-secure=false"],
     ["--metrics-bind-address=:8443", "-metrics-secure=0"],  # strconv.ParseBool
     ["--metrics-bind-address=:8443", "--metrics-secure=F"],
+    # HTTPS without the authentication/authorization filter (helm-operator-plugins: --metrics-require-rbac=false)
+    ["--metrics-bind-address=:8443", "--metrics-secure", "--metrics-require-rbac=false"],
+    ["--metrics-bind-address=:8443", "--metrics-require-rbac", "--metrics-require-rbac=0"],
 ])
 def test_not_secure_servers(args):
     assert bind_port(manager(*args)) is None
