@@ -14,6 +14,11 @@ Recognised, without a false positive on the older layouts, when a container (not
   `127.0.0.1:8080` behind a kube-rbac-proxy sidecar (that proxy is what scrapers reach); `0` disables the server,
   which is also the v4 main.go default when the flag is absent;
 - `--metrics-secure` not false (a Go bool flag: alone it is true, `=false`/`=0`/`=f` false; the v4 default is true);
+- `--metrics-require-rbac` not written false: the operator-sdk Helm and Ansible operators
+  (operator-framework/helm-operator-plugins pkg/internal/flags, ansible-operator-plugins) serve metrics over HTTPS
+  with `--metrics-secure` and add the filter only with `--metrics-require-rbac` (default false there; operator-sdk's
+  scaffold writes it), and Go managers that copy the flag read it the same way. Written false, every scrape is let
+  through unreviewed; absent, the Go scaffold's filter is taken to be on (its main.go has no such flag);
 - a ServiceAccount holding cluster-wide `create` on `authentication.k8s.io/tokenreviews` and
   `authorization.k8s.io/subjectaccessreviews` in the inputs (the scaffold's metrics_auth_role and its binding).
   That is what tells the delegating server from a plain `--metrics-bind-address=:8080` of an operator that
@@ -35,6 +40,7 @@ from .model import Container, PodTemplate, Workspace
 
 BIND_FLAGS = ("--metrics-bind-address", "-metrics-bind-address")
 SECURE_FLAGS = ("--metrics-secure", "-metrics-secure")
+REQUIRE_RBAC_FLAGS = ("--metrics-require-rbac", "-metrics-require-rbac")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 # strconv.ParseBool, which Go's flag package uses for a bool flag's `=value`.
 GO_FALSE = ("0", "f", "F", "false", "FALSE", "False")
@@ -43,6 +49,14 @@ WHAT = "controller-runtime metrics server of "
 REVIEW_GRANTS = (("authentication.k8s.io", "tokenreviews"), ("authorization.k8s.io", "subjectaccessreviews"))
 # Set ("true") beside the extension API server marks of such a server whose --metrics-secure is not written.
 IMPLICIT_LABEL = "__kubelint_controller_runtime_implicit"
+# kubebuilder ≥ 4.3's main.go: a non-empty --metrics-cert-path makes the server load that directory's certificate
+# (certwatcher) instead of self-signing one; config/default/cert_metrics_manager_patch.yaml mounts cert-manager's
+# Secret `metrics-server-cert` there and config/prometheus/monitor_tls_patch.yaml verifies it with that Secret's
+# ca.crt and serverName `<service>.<namespace>.svc`. Set beside the marks to "/" and the Secret mounted at the path
+# (the "/" alone when none is: a label with an empty value is no label): a fix must then verify the certificate, not
+# skip verification of a "self-signed" one.
+CERT_PATH_FLAGS = ("--metrics-cert-path", "-metrics-cert-path")
+CERT_LABEL = "__kubelint_controller_runtime_cert"
 
 
 def _last_flag(words: list[str], flags: tuple[str, ...], boolean: bool = False) -> str | None:
@@ -71,8 +85,9 @@ def bind_port(container: Container) -> int | None:
     host, _, port = address.rpartition(":")
     if host in LOOPBACK_HOSTS or not port.isdigit() or not 0 < int(port) < 65536:
         return None
-    if _last_flag(words, SECURE_FLAGS, boolean=True) in GO_FALSE:
-        return None
+    if (_last_flag(words, SECURE_FLAGS, boolean=True) in GO_FALSE
+            or _last_flag(words, REQUIRE_RBAC_FLAGS, boolean=True) in GO_FALSE):
+        return None  # plain HTTP, or HTTPS that reviews nothing
     return int(port)
 
 
@@ -100,6 +115,21 @@ def _named_grant(decision, resource: str) -> bool:
 
 def secure_written(container: Container) -> bool:
     return _last_flag(container.command + container.args, SECURE_FLAGS, boolean=True) is not None
+
+
+def cert_secret(pod: PodTemplate, container: Container) -> str | None:
+    """The Secret mounted at the server's --metrics-cert-path ("" when no Secret volume is), or None when it is given
+    no certificate (the flag absent or empty) and self-signs one."""
+    path = _last_flag(container.command + container.args, CERT_PATH_FLAGS)
+    if not path:
+        return None
+    volumes = {str(v.get("name")): v for v in pod.volumes}
+    for mount in container.mounts:
+        if str(mount.get("mountPath", "")).rstrip("/") == path.rstrip("/"):
+            secret = volumes.get(str(mount.get("name")), {}).get("secret")
+            if hasattr(secret, "get") and isinstance(secret.get("secretName"), str):
+                return secret.get("secretName")
+    return ""
 
 
 def describe(pod: PodTemplate) -> str:

@@ -148,8 +148,10 @@ def server_labels(workspace: Workspace, pod: PodTemplate, container: Container, 
     controller = what.startswith(ctrlruntime.WHAT)
     shown = allowed != DEFAULT_ALWAYS_ALLOW and not controller
     implicit = controller and not ctrlruntime.secure_written(container)
+    cert = ctrlruntime.cert_secret(pod, container) if controller else None
     return {EXTAPI_LABEL: what, EXTAPI_PORT_LABEL: str(port), **({EXTAPI_ALLOW_LABEL: ",".join(allowed)} if shown else {}),
-            **({ctrlruntime.IMPLICIT_LABEL: "true"} if implicit else {})}
+            **({ctrlruntime.IMPLICIT_LABEL: "true"} if implicit else {}),
+            **({ctrlruntime.CERT_LABEL: "/" + cert} if cert is not None else {})}  # (never empty: see CERT_LABEL)
 
 
 def reads_pod_token(workspace: Workspace, pod: PodTemplate) -> bool:

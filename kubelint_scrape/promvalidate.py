@@ -144,12 +144,18 @@ class PromRelease:
         return f"{self.image} ({self.set_by})" if self.set_by else self.image
 
 
+# The repository names of Prometheus images whose tag is the upstream release: prom/prometheus,
+# quay.io/prometheus/prometheus, bitnami/prometheus; and Rancher's mirror (rancher/mirrored-prometheus-prometheus:
+# v2.x, the image of rancher-monitoring and RKE2/k3s monitoring), which keeps the upstream tag.
+PROMETHEUS_REPOSITORIES = ("prometheus", "mirrored-prometheus-prometheus")
+
+
 def image_release(image: str) -> tuple[int, int, int] | None:
     """The release a Prometheus image reference names, or None when it does not say: not a Prometheus image, no tag
     or `latest`/`main`, a digest alone (`@sha256:…` names content, not a version)."""
     reference = image.strip().split("@", 1)[0]
     name, _, tag = reference.rsplit("/", 1)[-1].partition(":")
-    if name != "prometheus" or not tag:
+    if name not in PROMETHEUS_REPOSITORIES or not tag:
         return None
     match = _RELEASE_TAG.fullmatch(tag)
     return (int(match[1]), int(match[2]), int(match[3] or 0)) if match else None

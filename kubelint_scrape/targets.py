@@ -479,6 +479,9 @@ class Endpoint:
     own_port: bool = field(default=False, compare=False)
     # controller-runtime: which server it is (ctrlruntime.describe), named in messages.
     server: str = ""
+    # controller-runtime given a certificate (--metrics-cert-path): the Secret mounted there, "" when none is, None
+    # when it self-signs. Fixes verify such a certificate instead of skipping verification (ctrlruntime.CERT_LABEL).
+    cert_secret: str | None = field(default=None, compare=False)
 
 
 # Set on the targets of the inputs' kube-rbac-proxy containers that read a --config-file (authproxy.server_id):
@@ -612,14 +615,14 @@ def _served_port(labels: dict[str, str], port: int) -> bool:
 def extension_endpoint(endpoint: Endpoint, marks: dict[str, str]) -> Endpoint:
     """A target on an extension API server's port (extapi.py): it asks the API server whether the caller may `get`
     the path, unless the path is one it always allows — then whatever answers is not an RBAC question."""
-    from .ctrlruntime import IMPLICIT_LABEL, WHAT
+    from .ctrlruntime import CERT_LABEL, IMPLICIT_LABEL, WHAT
     from .extapi import DEFAULT_ALWAYS_ALLOW, always_allowed
 
     what = marks.get(EXTAPI_LABEL, "")
     if what.startswith(WHAT):  # controller-runtime's filter reviews every path (ctrlruntime.py)
         if endpoint.scheme == "http" and marks.get(IMPLICIT_LABEL):
             return replace(endpoint, unseen=False)  # maybe a v3 manager's plain HTTP: the job is taken to know
-        return replace(endpoint, klass="controller-runtime", server=what, unseen=False)
+        return replace(endpoint, klass="controller-runtime", server=what, unseen=False, cert_secret=marks[CERT_LABEL][1:] if CERT_LABEL in marks else None)
     allow = marks.get(EXTAPI_ALLOW_LABEL)
     allowed = tuple(allow.split(",")) if allow is not None else DEFAULT_ALWAYS_ALLOW
     if always_allowed(allowed, endpoint.path):

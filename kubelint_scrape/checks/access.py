@@ -1289,6 +1289,30 @@ def _scheme_span(job) -> Span | None:
 KUBELET_SKIP_VERIFY_NOTE = KUBELET_SELF_SIGNED  # (privilege.py imports it from here)
 
 
+# _credentials_fix's serving_cert for a controller-runtime metrics server given a certificate (--metrics-cert-path),
+# followed by the Secret mounted there (ctrlruntime.cert_secret; "" when none is).
+OWN_CERT = "own-cert:"
+
+
+def _serving_cert(ctx: Context, gap) -> str:
+    """What signs the certificate of the gap's target, as _credentials_fix reads it: the kubelet assumption
+    (self-signed | cluster-ca), or OWN_CERT + Secret for a controller-runtime server that loads its own certificate
+    and does not self-sign (kubebuilder's cert-manager layout)."""
+    secret = gap.endpoint.cert_secret if gap.target == "controller-runtime" else None
+    return ctx.analysis.assumptions.kubelet_serving_cert if secret is None else OWN_CERT + secret
+
+
+def _own_cert_tls(job, serving_cert: str) -> str:
+    """The TLS settings that verify a controller-runtime server's own certificate: the CA of the Secret mounted at its
+    --metrics-cert-path (cert-manager writes ca.crt) and a name the certificate holds, the way kubebuilder's
+    config/prometheus/monitor_tls_patch.yaml verifies it. One line per setting, without indentation."""
+    secret = serving_cert[len(OWN_CERT):] or "<the Secret mounted at --metrics-cert-path>"
+    if job.monitor is not None:
+        return f"ca: {{secret: {{name: {secret}, key: ca.crt}}}}\nserverName: <service>.<namespace>.svc"
+    return (f"ca_file: <ca.crt of Secret {secret}, mounted into the Prometheus pod>\n"
+            f"server_name: <service>.<namespace>.svc")
+
+
 def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) -> str:
     """What else a fix that adds the token to a job with `insecure_skip_verify: true` must say: once the job sends a
     credential, KS301 reports the unchecked certificate, so applying the fix alone would raise a new warning.
@@ -1306,6 +1330,10 @@ def _skip_verify_note(ctx: Context | None, job, target: str, serving_cert: str) 
            for n in {span.line, span.line - 1, job_line, job_line - 1} if 0 < n <= len(lines)):
         return ""
     key = _key(job, "insecure_skip_verify")
+    if serving_cert.startswith(OWN_CERT):
+        settings = " and ".join(f"`{line}`" for line in _own_cert_tls(job, serving_cert).splitlines())
+        return (f" Then replace its `{key}: true` with {settings}: the server loads the certificate in its "
+                f"--metrics-cert-path, it does not self-sign; or KS301 reports the token sent to an unverified server.")
     if target in ("apiserver", "apiserver-proxy") or (target == "kubelet" and serving_cert == "cluster-ca"):
         return (f" Then replace its `{key}: true` with `{cluster_ca_field(job)}` (the cluster CA signs "
                 f"that certificate), or KS301 reports the token sent to an unverified server.")
@@ -1351,6 +1379,9 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
                    "kube-rbac-proxy": "kube-rbac-proxy self-signs unless given --tls-cert-file"}.get(target, "")
     if self_signed and target != "kubelet":
         self_signed = f"kubelint-scrape: ignore[KS301] {self_signed}"
+    own_cert = serving_cert.startswith(OWN_CERT)
+    if own_cert:
+        self_signed = ""  # it serves the certificate given in --metrics-cert-path: verify that one
     if job.monitor is not None and names_no_files(job):
         return _secret_credentials_fix(job, tls_given, self_signed, target, serving_cert, ctx)
     if job.monitor is not None:  # a ServiceMonitor endpoint, which may name files of the Prometheus pod
@@ -1359,6 +1390,8 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
         if tls_given:
             return f"Add to {where} (its tlsConfig stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
         tls = f"insecureSkipVerify: true  # {self_signed}" if self_signed else f"caFile: {SA_DIR}/ca.crt"
+        if own_cert:
+            tls = _own_cert_tls(job, serving_cert).replace("\n", "\n    ")
         return f"Add to {where}:\n  {token}\n  tlsConfig:\n    {tls}"
     token_file, ca_file, note = SA_TOKEN, f"{SA_DIR}/ca.crt", ""
     if target in ("apiserver", "apiserver-proxy"):
@@ -1375,10 +1408,14 @@ def _credentials_fix(job, target: str, serving_cert: str, ctx: Context | None = 
         if tls_given:
             return rename + "." + _skip_verify_note(ctx, job, target, serving_cert)
         tls = f"insecure_skip_verify: true  # {self_signed}" if self_signed else f"ca_file: {ca_file}"
+        if own_cert:
+            tls = _own_cert_tls(job, serving_cert).replace("\n", "\n    ")
         return f"{rename}, and add to the job:\n  tls_config:\n    {tls}"
     if tls_given:
         return f"Add to the job{note} (its tls_config stays):\n  {token}" + _skip_verify_note(ctx, job, target, serving_cert)
     tls = f"insecure_skip_verify: true  # {self_signed}" if self_signed else f"ca_file: {ca_file}"
+    if own_cert:
+        tls = _own_cert_tls(job, serving_cert).replace("\n", "\n    ")
     return f"Add to the job{note}:\n  {token}\n  tls_config:\n    {tls}"
 
 
@@ -1415,6 +1452,8 @@ def _secret_credentials_fix(job, tls_given: bool, self_signed: str, target: str,
                 + _skip_verify_note(ctx, job, target, serving_cert))
     tls = (f"insecureSkipVerify: true  # {self_signed}" if self_signed
            else CLUSTER_CA_CONFIGMAP.split(".", 1)[1])
+    if serving_cert.startswith(OWN_CERT):
+        tls = _own_cert_tls(job, serving_cert).replace("\n", "\n    ")
     return f"Add to {where}:\n  {token}\n  tlsConfig:\n    {tls}\n{secret}"
 
 
@@ -1581,7 +1620,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 if job.credentials.kind == "basic":
                     key = "basicAuth" if job.monitor is not None else "basic_auth"
                     fix = (f"Replace `{key}` with a bearer token. "
-                           + _credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert, ctx)
+                           + _credentials_fix(job, gap.target, _serving_cert(ctx, gap), ctx)
                            + _grant_once_authenticated(analysis, gap, ctx))
                 else:
                     fix = (f"Remove `type: {job.credentials.auth_type}` from the authorization (its default, Bearer, is "
@@ -1611,7 +1650,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                            f"there: Go's HTTPS server answers {gap.outcome} before any authentication, so every "
                            f"scrape fails (and over https without a token the request would be anonymous)")
                 fix = (f"Set `{'scheme: HTTPS' if job.source_kind == 'scrapeconfig' else 'scheme: https'}`, and "
-                       + _lower_first(_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert, ctx))
+                       + _lower_first(_credentials_fix(job, gap.target, _serving_cert(ctx, gap), ctx))
                        + _grant_once_authenticated(analysis, gap, ctx))
                 span = _scheme_span(job) or analysis.origins.get(gap.endpoint, job.span)
             else:
@@ -1627,7 +1666,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                     message += f"; its relabel rule's `{written}: {name}` sends no credential ({reads})"
                     related = (Related(value_span(job.path, rule, _target_key(rule)),
                                        f"{written} {name} sets no credential: {program} drops it"),) + related
-                fix = (_credentials_fix(job, gap.target, ctx.analysis.assumptions.kubelet_serving_cert, ctx)
+                fix = (_credentials_fix(job, gap.target, _serving_cert(ctx, gap), ctx)
                        + _grant_once_authenticated(analysis, gap, ctx))
                 # On the part that aims the job at the authenticated target (the SD role, the relabel rule), as
                 # KS102–KS104 would be for the same job (SPEC §5).
