@@ -380,7 +380,9 @@ def scraper_identities(analysis: Analysis) -> list[Identity]:
 _SCRAPER_REPOSITORIES = {"prometheus", "vmagent", "alloy", "otelcol", "otelcol-contrib", "otelcol-k8s",
                          "opentelemetry-collector", "opentelemetry-collector-contrib", "opentelemetry-collector-k8s",
                          "aws-otel-collector", "splunk-otel-collector", "sumologic-otel-collector",
-                         "nri-prometheus", "cloudwatch-agent"}
+                         "nri-prometheus", "cloudwatch-agent",
+                         # Rancher's mirror of Prometheus (rancher-monitoring, RKE2), as promvalidate reads its release
+                         "mirrored-prometheus-prometheus"}
 
 
 def scraper_programs(workspace: Workspace) -> dict[Identity, list[PodTemplate]]:
@@ -426,7 +428,7 @@ def scraper_program_names(workspace: Workspace, identities) -> list[str]:
     return names or ["Prometheus"]
 
 
-_PROGRAM_NAMES = {"prometheus": "Prometheus", "vmagent": "vmagent", "alloy": "Grafana Alloy", "agent": "Grafana Agent",
+_PROGRAM_NAMES = {"prometheus": "Prometheus", "mirrored-prometheus-prometheus": "Prometheus", "vmagent": "vmagent", "alloy": "Grafana Alloy", "agent": "Grafana Agent",
                   "nri-prometheus": "nri-prometheus", "cloudwatch-agent": "the CloudWatch agent"}
 
 

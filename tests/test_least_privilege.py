@@ -670,3 +670,13 @@ def test_prometheuses_sharing_one_role_stay_linear(tmp_path: Path, monkeypatch: 
         unused.append(sorted(f.data["identity"] for f in result.findings if f.rule == "KS203"))
     assert counts[1] <= 2.5 * counts[0], counts
     assert unused[1] == sorted(f"mon{p}/p{p}" for p in range(12)), unused[1]
+
+
+def test_rancher_mirrored_prometheus_image_runs_a_scraper() -> None:
+    # rancher-monitoring / RKE2 run rancher/mirrored-prometheus-prometheus (the upstream tag kept): a pod running it
+    # is a scraper for the grant hazards as quay.io/prometheus/prometheus is, and messages call it Prometheus.
+    from kubelint_scrape.grants import _PROGRAM_NAMES, _scraper_repository
+
+    repository = _scraper_repository("docker.io/rancher/mirrored-prometheus-prometheus:v2.42.0")
+    assert repository == "mirrored-prometheus-prometheus" and _PROGRAM_NAMES[repository] == "Prometheus"
+    assert _scraper_repository("rancher/mirrored-prometheus-node-exporter:v1.3.1") is None
