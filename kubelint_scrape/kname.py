@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .yamltree import YMap, YSeq
+from .yamltree import YMap, YSeq, as_str
 
 Affixes = tuple[tuple[str, str], ...]  # (prefix, suffix) of each kustomization renaming a file, innermost first
 # (kind, an earlier name) → (built name, the namespace its file writes): the objects a build renames
@@ -229,3 +229,43 @@ def strings(node: Any, found: set[str]) -> set[str]:
         elif isinstance(node, (list, tuple)):
             todo.extend(node)
     return found
+
+
+# --- what a fix writes ---------------------------------------------------------------------------------------------
+
+
+def account_reference(workspace: Any, pod: Any, account: Any) -> tuple[str, bool]:
+    """(the name a fix writes in the pod template `pod` to make it run as ServiceAccount `account` (a
+    ServiceAccountDef), whether the pod writes the deprecated `serviceAccount:` instead of `serviceAccountName:`).
+
+    In a renaming build the file a user edits holds the names as written: a pod template's serviceAccountName naming
+    the account's written name is rewritten to its built name by the build (the base stays right for every overlay),
+    where the built name written into a base would name `team-a-prometheus` in every other overlay too. The
+    deprecated `serviceAccount:` is no nameReference field (namereference.go lists serviceAccountName only): the
+    build leaves it as written, so the fix moves it to serviceAccountName. A Prometheus's serviceAccountName (a
+    custom resource) is never rewritten: its fix names the built account (pod None here)."""
+    deprecated = pod is not None and not as_str(pod.spec.get("serviceAccountName")) \
+        and bool(as_str(pod.spec.get("serviceAccount")))
+    builds = workspace.indexes.get("kustomize") if pod is not None and pod.obj.kind in _SA_REFERRERS else None
+    if builds is None:
+        return account.name, deprecated
+    assigned = builds.renamings()[0]
+    if not assigned:
+        return account.name, deprecated
+    import os
+
+    referrer = assigned.get(os.path.abspath(pod.obj.path))
+    found = assigned.get(os.path.abspath(account.obj.path))
+    if referrer is None or found is None or referrer[0] != found[0]:
+        return account.name, deprecated
+    return written_name(account.name, found[1]), deprecated
+
+
+def written_name(built: str, affixes: Affixes) -> str:
+    """The name as written of an object built `built` with `affixes` (innermost first): names_along undone."""
+    name = built
+    for prefix, suffix in reversed(affixes):
+        if not (name.startswith(prefix) and name.endswith(suffix)) or len(name) <= len(prefix) + len(suffix):
+            return built
+        name = name[len(prefix):len(name) - len(suffix)]
+    return name
