@@ -495,7 +495,7 @@ class KustomizeBuilds:
             unrenamed: list[tuple[str, str]] = []  # (file, its build) of the files of a renaming build none renames
             for outer in self._outermost_first() if renaming else ():
                 files: dict[str, tuple[tuple[str, str], ...]] = {}
-                plain: list[str] = []
+                plain: list[str] = []  # the entries no kustomization along renames (expanded only for a renaming build)
                 seen = {outer.path}
                 todo = [(outer, own(outer))]
                 while todo:  # iterative, like members()
@@ -507,7 +507,7 @@ class KustomizeBuilds:
                                 for path in self._under(entry):
                                     files.setdefault(path, affixes)
                             else:
-                                plain.extend(self._under(entry))
+                                plain.append(entry)
                             continue
                         for inner in nested:
                             if inner.path not in seen:
@@ -522,7 +522,8 @@ class KustomizeBuilds:
                     # FixBackReferences matches a reference against the candidates' previous names (api/filters/
                     # nameref previousNameMatches), so `serviceAccountName: prometheus` in an overlay names the
                     # base's `team-prometheus`. Assigned after every renamed file (a renaming build comes first).
-                    unrenamed.extend((path, outer.path) for path in plain if path not in files)
+                    unrenamed.extend((path, outer.path) for entry in plain for path in self._under(entry)
+                                     if path not in files)
             for path, outer_path in unrenamed:
                 assigned.setdefault(path, (outer_path, ()))
             self._renamings = (assigned, per_build)
