@@ -44,16 +44,39 @@ def names_along(name: str, affixes: Affixes) -> list[str]:
     return names
 
 
+# (kind, an earlier name) → ((built name, namespace as written, its affixes), …) of every renamed object of a build
+# having that earlier name, in input order
+Candidates = dict[tuple[str, str], tuple[tuple[str, str, Affixes], ...]]
+
+
 def build_names(objects: list[tuple[str, str, str, Affixes]]) -> Names:
     """The renamed objects of one build ((kind, written name, written namespace, its affixes in the build)), by every
-    earlier name: what its references may name."""
-    found: Names = {}
+    earlier name: what its references may name (the first object having that name; pick() chooses for a file)."""
+    return {key: found[0][:2] for key, found in build_candidates(objects).items()}
+
+
+def build_candidates(objects: list[tuple[str, str, str, Affixes]]) -> Candidates:
+    """build_names keeping every object of an earlier name: two bases of one overlay, each renaming its own
+    `prometheus` account (`a-`, `b-`), both answer to `prometheus`."""
+    found: dict[tuple[str, str], list[tuple[str, str, Affixes]]] = {}
     for kind, name, namespace, affixes in objects:
         if kind in REFERRED_KINDS and name and affixes:
             along = names_along(name, affixes)
             for earlier in along[:-1]:
-                found.setdefault((kind, earlier), (along[-1], namespace))
-    return found
+                found.setdefault((kind, earlier), []).append((along[-1], namespace, affixes))
+    return {key: tuple(dict.fromkeys(values)) for key, values in found.items()}
+
+
+def pick(candidates: tuple[tuple[str, str, Affixes], ...], affixes: Affixes) -> tuple[str, str]:
+    """The object a reference in a file renamed with `affixes` names among the build's objects of its name: one renamed
+    as the file is. kustomize rewrites a reference at the innermost kustomization holding both it and an object of
+    that name — each base's nameReference pass sees its own objects only, and the outer passes no longer find the
+    rewritten name among the previous names — which for sibling bases is the object renamed along the same path
+    (selectReferral's prefixSuffixEquals settles the rest the same way). Otherwise the first."""
+    for built, namespace, their in candidates:
+        if their == affixes:
+            return built, namespace
+    return candidates[0][:2]
 
 
 def renamed(doc: Any, affixes: Affixes, names: Names, namespace: str | None) -> Any:

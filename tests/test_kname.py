@@ -269,3 +269,16 @@ def test_written_name_undoes_the_affixes() -> None:
     affixes = (("in-", "-x"), ("out-", ""))
     assert written_name(names_along("prometheus", affixes)[-1], affixes) == "prometheus"
     assert written_name("other", affixes) == "other"  # not a name the build made
+
+
+def test_sibling_bases_each_name_their_own_renamed_object() -> None:
+    """Two bases of one overlay each rename their own `prometheus` (a-, b-): a reference follows the one renamed as
+    its own file is (kustomize rewrote it in that base's pass); a file of neither takes the first."""
+    from kubelint_scrape.kname import build_candidates, pick
+
+    candidates = build_candidates([("ServiceAccount", "prometheus", "team-a", (("a-", ""),)),
+                                   ("ServiceAccount", "prometheus", "team-b", (("b-", ""),))])
+    found = candidates[("ServiceAccount", "prometheus")]
+    assert pick(found, (("b-", ""),)) == ("b-prometheus", "team-b")
+    assert pick(found, (("a-", ""),)) == ("a-prometheus", "team-a")
+    assert pick(found, ()) == ("a-prometheus", "team-a")
