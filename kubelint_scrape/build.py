@@ -180,12 +180,12 @@ def _applied(path: str, chain: tuple[str, ...], patches: dict[str, list], builds
 
 
 def _build_names(sources: list[Source], builds: Any) -> dict[str, dict]:
-    """Outermost build renaming some file → kname.Names of its objects (by every earlier name)."""
-    from .kname import build_names
+    """Outermost build renaming some file → kname.Candidates of its objects (by every earlier name)."""
+    from .kname import build_candidates
 
     assigned, per_build = builds.renamings()
     files = {source_abspath(source): source for source in sources}
-    return {outer: build_names([(kind, name, namespace, affixes) for path, affixes in per_build[outer].items()
+    return {outer: build_candidates([(kind, name, namespace, affixes) for path, affixes in per_build[outer].items()
                                 if path in files for kind, name, namespace in _written_names(files[path])])
             for outer in {outer for outer, _affixes in assigned.values()}}
 
@@ -196,7 +196,7 @@ def _renaming(source: Source, renamed: dict, names: dict[str, dict], applied: tu
     found = renamed.get(source_abspath(source))
     if found is None:
         return ()
-    from .kname import REFERRED_KINDS, referenced, strings
+    from .kname import REFERRED_KINDS, pick, referenced, strings
 
     build = names[found[0]]
     wanted = source.memo.get("kustomize references")
@@ -207,7 +207,7 @@ def _renaming(source: Source, renamed: dict, names: dict[str, dict], applied: tu
         for patch in applied[0]:
             strings(patch.body, written)
         wanted = wanted | {(kind, text) for text in written for kind in REFERRED_KINDS}
-    return found[1], tuple(sorted((key, build[key]) for key in wanted if key in build))
+    return found[1], tuple(sorted((key, pick(build[key], found[1])) for key in wanted if key in build))
 
 
 def _written_names(source: Source) -> list[tuple[str, str, str]]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .yamltree import YMap, YSeq
+from .yamltree import YMap, YSeq, as_str
 
 Affixes = tuple[tuple[str, str], ...]  # (prefix, suffix) of each kustomization renaming a file, innermost first
 # (kind, an earlier name) → (built name, the namespace its file writes): the objects a build renames
@@ -44,16 +44,39 @@ def names_along(name: str, affixes: Affixes) -> list[str]:
     return names
 
 
+# (kind, an earlier name) → ((built name, namespace as written, its affixes), …) of every renamed object of a build
+# having that earlier name, in input order
+Candidates = dict[tuple[str, str], tuple[tuple[str, str, Affixes], ...]]
+
+
 def build_names(objects: list[tuple[str, str, str, Affixes]]) -> Names:
     """The renamed objects of one build ((kind, written name, written namespace, its affixes in the build)), by every
-    earlier name: what its references may name."""
-    found: Names = {}
+    earlier name: what its references may name (the first object having that name; pick() chooses for a file)."""
+    return {key: found[0][:2] for key, found in build_candidates(objects).items()}
+
+
+def build_candidates(objects: list[tuple[str, str, str, Affixes]]) -> Candidates:
+    """build_names keeping every object of an earlier name: two bases of one overlay, each renaming its own
+    `prometheus` account (`a-`, `b-`), both answer to `prometheus`."""
+    found: dict[tuple[str, str], list[tuple[str, str, Affixes]]] = {}
     for kind, name, namespace, affixes in objects:
         if kind in REFERRED_KINDS and name and affixes:
             along = names_along(name, affixes)
             for earlier in along[:-1]:
-                found.setdefault((kind, earlier), (along[-1], namespace))
-    return found
+                found.setdefault((kind, earlier), []).append((along[-1], namespace, affixes))
+    return {key: tuple(dict.fromkeys(values)) for key, values in found.items()}
+
+
+def pick(candidates: tuple[tuple[str, str, Affixes], ...], affixes: Affixes) -> tuple[str, str]:
+    """The object a reference in a file renamed with `affixes` names among the build's objects of its name: one renamed
+    as the file is. kustomize rewrites a reference at the innermost kustomization holding both it and an object of
+    that name — each base's nameReference pass sees its own objects only, and the outer passes no longer find the
+    rewritten name among the previous names — which for sibling bases is the object renamed along the same path
+    (selectReferral's prefixSuffixEquals settles the rest the same way). Otherwise the first."""
+    for built, namespace, their in candidates:
+        if their == affixes:
+            return built, namespace
+    return candidates[0][:2]
 
 
 def renamed(doc: Any, affixes: Affixes, names: Names, namespace: str | None) -> Any:
@@ -229,3 +252,43 @@ def strings(node: Any, found: set[str]) -> set[str]:
         elif isinstance(node, (list, tuple)):
             todo.extend(node)
     return found
+
+
+# --- what a fix writes ---------------------------------------------------------------------------------------------
+
+
+def account_reference(workspace: Any, pod: Any, account: Any) -> tuple[str, bool]:
+    """(the name a fix writes in the pod template `pod` to make it run as ServiceAccount `account` (a
+    ServiceAccountDef), whether the pod writes the deprecated `serviceAccount:` instead of `serviceAccountName:`).
+
+    In a renaming build the file a user edits holds the names as written: a pod template's serviceAccountName naming
+    the account's written name is rewritten to its built name by the build (the base stays right for every overlay),
+    where the built name written into a base would name `team-a-prometheus` in every other overlay too. The
+    deprecated `serviceAccount:` is no nameReference field (namereference.go lists serviceAccountName only): the
+    build leaves it as written, so the fix moves it to serviceAccountName. A Prometheus's serviceAccountName (a
+    custom resource) is never rewritten: its fix names the built account (pod None here)."""
+    deprecated = pod is not None and not as_str(pod.spec.get("serviceAccountName")) \
+        and bool(as_str(pod.spec.get("serviceAccount")))
+    builds = workspace.indexes.get("kustomize") if pod is not None and pod.obj.kind in _SA_REFERRERS else None
+    if builds is None:
+        return account.name, deprecated
+    assigned = builds.renamings()[0]
+    if not assigned:
+        return account.name, deprecated
+    import os
+
+    referrer = assigned.get(os.path.abspath(pod.obj.path))
+    found = assigned.get(os.path.abspath(account.obj.path))
+    if referrer is None or found is None or referrer[0] != found[0]:
+        return account.name, deprecated
+    return written_name(account.name, found[1]), deprecated
+
+
+def written_name(built: str, affixes: Affixes) -> str:
+    """The name as written of an object built `built` with `affixes` (innermost first): names_along undone."""
+    name = built
+    for prefix, suffix in reversed(affixes):
+        if not (name.startswith(prefix) and name.endswith(suffix)) or len(name) <= len(prefix) + len(suffix):
+            return built
+        name = name[len(prefix):len(name) - len(suffix)]
+    return name

@@ -480,7 +480,8 @@ class KustomizeBuilds:
         """The `namePrefix:`/`nameSuffix:` of the builds (kname.py): (file → (the outermost build renaming it, first by
         path as namespaces() chooses; the (prefix, suffix) of each kustomization renaming it there, innermost
         first)), and (outermost build → each file of it → its affixes there: the objects that build's references
-        may name). Only the builds some kustomization along renames. Made once; empty where no kustomization
+        may name). Only the builds some kustomization along renames; their files no kustomization renames are
+        assigned with no affixes (their references still follow the renames). Made once; empty where no kustomization
         renames (most runs: nothing is walked)."""
         if self._renamings is None:
             assigned: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
@@ -491,8 +492,10 @@ class KustomizeBuilds:
                 return ((kustomization.name_prefix, kustomization.name_suffix),) \
                     if kustomization.name_prefix or kustomization.name_suffix else ()
 
+            unrenamed: list[tuple[str, str]] = []  # (file, its build) of the files of a renaming build none renames
             for outer in self._outermost_first() if renaming else ():
                 files: dict[str, tuple[tuple[str, str], ...]] = {}
+                plain: list[str] = []  # the entries no kustomization along renames (expanded only for a renaming build)
                 seen = {outer.path}
                 todo = [(outer, own(outer))]
                 while todo:  # iterative, like members()
@@ -503,6 +506,8 @@ class KustomizeBuilds:
                             if affixes:
                                 for path in self._under(entry):
                                     files.setdefault(path, affixes)
+                            else:
+                                plain.append(entry)
                             continue
                         for inner in nested:
                             if inner.path not in seen:
@@ -512,6 +517,15 @@ class KustomizeBuilds:
                     per_build[outer.path] = files
                     for path, affixes in files.items():
                         assigned.setdefault(path, (outer.path, affixes))
+                    # An overlay's own files (or another base's) keep their names, but its nameReference transformer
+                    # still rewrites their references to the objects an inner kustomization renamed: each level's
+                    # FixBackReferences matches a reference against the candidates' previous names (api/filters/
+                    # nameref previousNameMatches), so `serviceAccountName: prometheus` in an overlay names the
+                    # base's `team-prometheus`. Assigned after every renamed file (a renaming build comes first).
+                    unrenamed.extend((path, outer.path) for entry in plain for path in self._under(entry)
+                                     if path not in files)
+            for path, outer_path in unrenamed:
+                assigned.setdefault(path, (outer_path, ()))
             self._renamings = (assigned, per_build)
         return self._renamings
 

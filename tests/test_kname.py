@@ -170,3 +170,115 @@ def test_role_resource_names_naming_a_config_map_or_secret_of_the_build_follow_i
     assert list(built["rules"][0]["resourceNames"]) == ["a-tls", "other"]
     assert list(built["rules"][1]["resourceNames"]) == ["a-config"]
     assert ("Secret", "other") in referenced([role])
+
+
+# A per-team overlay renaming a shared base whose Deployment names its account with the deprecated `serviceAccount:`
+# (reduced from dashpole/dashpole_demos prometheus/base, probe realworld22): kustomize renames the ServiceAccount
+# but never that field, so the pods name an account the build no longer has (KS109).
+_TEAM_BASE = {
+    "base/kustomization.yaml": "namespace: mon\nresources: [deploy.yaml, rbac.yaml]\n",
+    "base/deploy.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus}
+spec:
+  selector: {matchLabels: {app: prometheus}}
+  template:
+    metadata: {labels: {app: prometheus}}
+    spec:
+      serviceAccount: prometheus
+      containers:
+        - name: prometheus
+          image: prom/prometheus
+          args: [--config.file=/etc/prometheus/prometheus.yml]
+          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
+      volumes:
+        - {name: config, configMap: {name: prometheus-config}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus-config}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: kubelet
+        scheme: https
+        bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+        tls_config: {insecure_skip_verify: true}
+        kubernetes_sd_configs: [{role: node}]
+""",
+    "base/rbac.yaml": """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+  - {apiGroups: [""], resources: [nodes], verbs: [list, watch]}
+  - {apiGroups: [""], resources: [nodes/metrics], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects: [{kind: ServiceAccount, name: prometheus}]
+""",
+    "team-a/kustomization.yaml": "resources: [../base]\nnamePrefix: team-a-\n",
+}
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def test_a_fix_naming_a_renamed_account_writes_its_name_as_written(tmp_path: Path) -> None:
+    """The fix of the base's pod template names the account as the base writes it, in serviceAccountName (which the
+    build renames for every overlay), not the one overlay's built name; applied literally, the pods run as it."""
+    _write(tmp_path, _TEAM_BASE)
+    found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule in ("KS109", "KS101", "KS102")]
+    ks109 = [f for f in found if f.rule == "KS109"]
+    assert len(ks109) == 1 and "did you mean ServiceAccount mon/team-a-prometheus?" in ks109[0].message
+    assert ks109[0].fix.startswith("Name the existing ServiceAccount team-a-prometheus instead of prometheus: write "
+                                   "`serviceAccountName: prometheus` (its name as written")
+    assert "deprecated `serviceAccount:`" in ks109[0].fix and "Or add" not in ks109[0].fix
+    access = [f for f in found if f.rule != "KS109"]
+    assert access and all(f.fix.startswith("Set `serviceAccountName: prometheus` (its name as written: the kustomize "
+                                           "build renames it to team-a-prometheus") for f in access)
+    deploy = tmp_path / "base" / "deploy.yaml"
+    deploy.write_text(deploy.read_text().replace("serviceAccount: prometheus", "serviceAccountName: prometheus"))
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule in ("KS109", "KS101", "KS102")]
+
+
+def test_a_fix_outside_a_renaming_build_names_the_account(tmp_path: Path) -> None:
+    """No build renames: the account's own name, and the deprecated field left alone (the API server takes it)."""
+    files = {**_TEAM_BASE, "team-a/kustomization.yaml": "resources: [../base]\n"}
+    files["base/deploy.yaml"] = files["base/deploy.yaml"].replace("serviceAccount: prometheus", "serviceAccount: prometheus-sa")
+    _write(tmp_path, files)
+    ks109 = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS109"]
+    assert len(ks109) == 1 and ks109[0].fix == ("Name the existing ServiceAccount prometheus instead of prometheus-sa, or add a "
+                                                "ServiceAccount prometheus-sa in namespace mon.")
+
+
+def test_written_name_undoes_the_affixes() -> None:
+    from kubelint_scrape.kname import names_along, written_name
+
+    affixes = (("in-", "-x"), ("out-", ""))
+    assert written_name(names_along("prometheus", affixes)[-1], affixes) == "prometheus"
+    assert written_name("other", affixes) == "other"  # not a name the build made
+
+
+def test_sibling_bases_each_name_their_own_renamed_object() -> None:
+    """Two bases of one overlay each rename their own `prometheus` (a-, b-): a reference follows the one renamed as
+    its own file is (kustomize rewrote it in that base's pass); a file of neither takes the first."""
+    from kubelint_scrape.kname import build_candidates, pick
+
+    candidates = build_candidates([("ServiceAccount", "prometheus", "team-a", (("a-", ""),)),
+                                   ("ServiceAccount", "prometheus", "team-b", (("b-", ""),))])
+    found = candidates[("ServiceAccount", "prometheus")]
+    assert pick(found, (("b-", ""),)) == ("b-prometheus", "team-b")
+    assert pick(found, (("a-", ""),)) == ("a-prometheus", "team-a")
+    assert pick(found, ()) == ("a-prometheus", "team-a")

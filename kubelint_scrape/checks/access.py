@@ -11,7 +11,7 @@ import functools
 import os
 import re
 
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, discovery_foreign_audience,
                        discovery_requests, loading_containers, reads_service_account_files, scraper_program)
@@ -942,6 +942,22 @@ def patched_note(span: Span, own_path: str) -> str:
     return f" — in the Kustomize patch at {span.path}:{span.line}, which sets it and overrides {own_path}"
 
 
+def _account_reference(ctx: Context, pod: Any, account: Identity) -> tuple[str, str, bool]:
+    """(the name a pod template writes to run as `account`, a note saying why it is not the account's name or not
+    the field the template writes now, or "", whether the build leaves the template's account as written): in a
+    renaming kustomize build the account's name as written, as `serviceAccountName` (kname.account_reference)."""
+    defined = ctx.workspace.service_accounts.get((account.namespace, account.name))
+    if pod is None or defined is None:
+        return account.name, "", False
+    from ..kname import account_reference
+
+    name, deprecated = account_reference(ctx.workspace, pod, defined)
+    notes = ([f"its name as written: the kustomize build renames it to {account.name}"] if name != account.name else []) \
+        + (["in place of the deprecated `serviceAccount:`, which kustomize's nameReference does not rewrite"]
+           if deprecated and name != account.name else [])
+    return name, f" ({'; '.join(notes)})" if notes else "", deprecated and name != account.name
+
+
 def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx: Context) -> tuple[str, Identity, list[Related]] | None:
     """When the scraper runs as its namespace's `default` ServiceAccount only because its pod template (or its
     Prometheus) names none — or as an account the inputs do not define (KS109) —, and exactly one other
@@ -996,11 +1012,12 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
         create = ("" if (account.namespace, account.name) in ctx.workspace.service_accounts
                   else "; the inputs do not define that ServiceAccount: create it too")
         granted_by = f" ({', '.join(b.ref for b in bindings[:2])}{create})" if bindings else create
+        written, why, _kept = _account_reference(ctx, pod, account)
         if undefined:
-            text = (f"Set `serviceAccountName: {account.name}` in {where}: it names {identity.name}, which the inputs do "
+            text = (f"Set `serviceAccountName: {written}`{why} in {where}: it names {identity.name}, which the inputs do "
                     f"not define (KS109), while ServiceAccount {account} is granted everything its jobs need{granted_by}.")
         else:
-            text = (f"Set `serviceAccountName: {account.name}` in {where}: it names none, so it runs as the namespace's "
+            text = (f"Set `serviceAccountName: {written}`{why} in {where}: it names none, so it runs as the namespace's "
                     f"`default` ServiceAccount, while ServiceAccount {account} is granted everything its jobs need{granted_by}. "
                     f"(Granting it to {identity} instead would grant every pod in {identity.namespace} that names no account.)")
         related = [Related(_subject_span(b, account), f"{b.ref} binds {b.role_ref} to {account}, which the scraper does not run as")
@@ -2004,7 +2021,13 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
                                             if Identity(identity.namespace, n) == identity
                                             or Identity(identity.namespace, n) not in running])
         hint = f" (did you mean ServiceAccount {identity.namespace}/{near}?)" if near else ""
-        fix = (f"Name the existing ServiceAccount {near} instead of {identity.name}, or add a ServiceAccount "
+        written, why, kept = (_account_reference(ctx, resolution.pod, Identity(identity.namespace, near)) if near
+                              else ("", "", False))
+        # (an account added under the name the pod writes would be renamed by the build the reference escapes)
+        fix = (f"Name the existing ServiceAccount {near} instead of {identity.name}: write `serviceAccountName: "
+               f"{written}`{why}." + ("" if kept else f" Or add a ServiceAccount {identity.name} in namespace "
+                                                     f"{identity.namespace}.") if why else
+               f"Name the existing ServiceAccount {near} instead of {identity.name}, or add a ServiceAccount "
                f"{identity.name} in namespace {identity.namespace}." if near else
                f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests "
                "(or lint them together with the file that defines it).")
