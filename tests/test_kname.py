@@ -170,3 +170,23 @@ def test_role_resource_names_naming_a_config_map_or_secret_of_the_build_follow_i
     assert list(built["rules"][0]["resourceNames"]) == ["a-tls", "other"]
     assert list(built["rules"][1]["resourceNames"]) == ["a-config"]
     assert ("Secret", "other") in referenced([role])
+
+
+def test_an_access_fix_names_the_role_as_its_file_writes_it(tmp_path: Path) -> None:
+    """The fix said "Add to ClusterRole a-prometheus": no file of the inputs writes that name (the base writes
+    `prometheus`, the overlay's namePrefix builds a-prometheus), and a role written `a-prometheus` into the base
+    would be built a-a-prometheus. It now names the role as written, in its file, the built name beside; nested
+    overlays (prefix and suffix) compose. Applied there literally, the KS102 is gone."""
+    root = tmp_path / "kz"
+    shutil.copytree(FIXTURES / "KS102" / "fail-kustomize-name-prefix-built-account-lacks-grant", root)
+    (root / "outer").mkdir()
+    (root / "outer" / "kustomization.yaml").write_text("resources: [../overlay]\nnamePrefix: x-\nnameSuffix: -prod\n")
+    [finding] = [f for f in lint_paths([str(root)], Options()).findings if f.rule == "KS102"]
+    base = root / "base" / "prometheus.yaml"
+    assert finding.fix.startswith(
+        f"Add to ClusterRole prometheus in {base}, which the kustomize build names x-a-prometheus-prod, (bound to "
+        f"team-a/x-a-prometheus-prod by ClusterRoleBinding x-a-prometheus-prod):\n"), finding.fix
+    rules = "\n".join(finding.fix.splitlines()[1:]) + "\n"  # indented for a `rules:` list at column 0
+    text = base.read_text()
+    base.write_text(text.replace('    verbs: ["list", "watch"]\n', '    verbs: ["list", "watch"]\n' + rules, 1))
+    assert [f.rule for f in lint_paths([str(root)], Options()).findings] == ["KS304"]
