@@ -249,6 +249,23 @@ def _co_holders_note(authorizer: Authorizer, identity: Identity, role: RoleDef |
             f"`kubelint-scrape suggest-rbac` prints it)")
 
 
+def role_to_edit(workspace, role: RoleDef) -> str:
+    """`ClusterRole prometheus` — the role a fix edits, named as its file writes it. A role a Kustomize namePrefix/
+    nameSuffix renames (kname.py) has its built name (`a-prometheus`) nowhere in the inputs: the fix names the file
+    and the name written there, with the built one beside, so that the edit lands in the base it is built from."""
+    label = f"{role.kind} {role.name}"
+    builds = workspace_builds(workspace) if role.obj is not None else None
+    found = builds.renamings()[0].get(os.path.abspath(role.obj.path)) if builds is not None else None
+    if not found:
+        return label
+    written = role.name
+    for prefix, suffix in reversed(found[1]):  # outermost first: undo what each kustomization added
+        if not (written.startswith(prefix) and written.endswith(suffix)) or len(written) <= len(prefix) + len(suffix):
+            return label  # (not the name its build made: renamed by something else)
+        written = written[len(prefix):len(written) - len(suffix)]
+    return f"{role.kind} {written} in {role.obj.path}, which the kustomize build names {role.name}"
+
+
 def _where_to_add_role(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
     """(where_to_add_in's words before its notes, the existing role they add the rules to, None for a new one)."""
     own = _own_bindings(authorizer, identity)
@@ -258,7 +275,7 @@ def _where_to_add_role(authorizer: Authorizer, identity: Identity, namespace: st
             binding, role = cluster_bound[0]
             if role.aggregation is not None:
                 return _add_to_aggregated(role, f"bound to {identity} by ClusterRoleBinding {binding.name}"), None
-            return (f"Add to ClusterRole {role.name} (bound to {identity} by ClusterRoleBinding {binding.name}"
+            return (f"Add to {role_to_edit(authorizer.workspace, role)} (bound to {identity} by ClusterRoleBinding {binding.name}"
                     f"{_standing(authorizer, role)})"), role
         pending = _pending_own_binding(authorizer, identity, None)
         if pending[0]:
@@ -274,14 +291,14 @@ def _where_to_add_role(authorizer: Authorizer, identity: Identity, namespace: st
                 continue  # a rule added to it would also hold cluster-wide: the ClusterRoleBinding's wording below
             if role.aggregation is not None:
                 return _add_to_aggregated(role, f"bound in namespace {namespace} by RoleBinding {binding.name}"), None
-            return (f"Add to {role.kind} {role.name} (bound in namespace {namespace} by RoleBinding {binding.name}"
+            return (f"Add to {role_to_edit(authorizer.workspace, role)} (bound in namespace {namespace} by RoleBinding {binding.name}"
                     f"{_standing(authorizer, role)})"), role
     if cluster_bound:
         binding, role = cluster_bound[0]
         if role.aggregation is not None:
             return (_add_to_aggregated(role, f"bound by ClusterRoleBinding {binding.name}") + ", or for least "
                     f"privilege create a Role in namespace {namespace} bound to {identity} by a RoleBinding"), None
-        return (f"Add to ClusterRole {role.name} (bound by ClusterRoleBinding {binding.name}{_standing(authorizer, role)}), or for least privilege "
+        return (f"Add to {role_to_edit(authorizer.workspace, role)} (bound by ClusterRoleBinding {binding.name}{_standing(authorizer, role)}), or for least privilege "
                 f"create a Role in namespace {namespace} bound to {identity} by a RoleBinding"
                 + _kustomize_would_move(authorizer, namespace)), role
     pending = _pending_own_binding(authorizer, identity, namespace)

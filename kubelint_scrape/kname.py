@@ -31,7 +31,7 @@ Names = dict[tuple[str, str], tuple[str, str]]
 
 NOT_RENAMED = frozenset({"CustomResourceDefinition", "APIService", "Namespace"})
 REFERRED_KINDS = frozenset({"ServiceAccount", "Role", "ClusterRole", "ConfigMap", "Secret"})
-_SA_REFERRERS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"}
+SA_REFERRERS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"}
 _CONFIG_REFERRERS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"}
 _RBAC_GROUP = "rbac.authorization.k8s.io"
 
@@ -97,7 +97,7 @@ def renamed(doc: Any, affixes: Affixes, names: Names, namespace: str | None) -> 
     if kind in ("Role", "ClusterRole") and str(doc.get("apiVersion", "")).startswith(_RBAC_GROUP):
         return _in(doc, "rules", lambda rules: _seq_map(rules, lambda rule: _in(
             rule, "resourceNames", lambda items: _seq_map(items, _resource_name(names)))))
-    if kind in _SA_REFERRERS or kind in _CONFIG_REFERRERS:
+    if kind in SA_REFERRERS or kind in _CONFIG_REFERRERS:
         path = ("spec",) if kind == "Pod" else (
             ("spec", "jobTemplate", "spec", "template", "spec") if kind == "CronJob" else ("spec", "template", "spec"))
         return _along(doc, path, lambda spec: _pod_spec_renamed(spec, kind, names))
@@ -138,7 +138,7 @@ def _resource_name(names: Names) -> Any:
 def _pod_spec_renamed(spec: Any, kind: str, names: Names) -> Any:
     if not isinstance(spec, YMap):
         return spec
-    if kind in _SA_REFERRERS:
+    if kind in SA_REFERRERS:
         spec = _ref_renamed(spec, "serviceAccountName", "ServiceAccount", names)
     if kind not in _CONFIG_REFERRERS:
         return spec
@@ -269,7 +269,7 @@ def account_reference(workspace: Any, pod: Any, account: Any) -> tuple[str, bool
     custom resource) is never rewritten: its fix names the built account (pod None here)."""
     deprecated = pod is not None and not as_str(pod.spec.get("serviceAccountName")) \
         and bool(as_str(pod.spec.get("serviceAccount")))
-    builds = workspace.indexes.get("kustomize") if pod is not None and pod.obj.kind in _SA_REFERRERS else None
+    builds = workspace.indexes.get("kustomize") if pod is not None and pod.obj.kind in SA_REFERRERS else None
     if builds is None:
         return account.name, deprecated
     assigned = builds.renamings()[0]

@@ -282,3 +282,48 @@ def test_sibling_bases_each_name_their_own_renamed_object() -> None:
     assert pick(found, (("b-", ""),)) == ("b-prometheus", "team-b")
     assert pick(found, (("a-", ""),)) == ("a-prometheus", "team-a")
     assert pick(found, ()) == ("a-prometheus", "team-a")
+
+
+def test_an_access_fix_names_the_role_as_its_file_writes_it(tmp_path: Path) -> None:
+    """The fix said "Add to ClusterRole a-prometheus": no file of the inputs writes that name (the base writes
+    `prometheus`, the overlay's namePrefix builds a-prometheus), and a role written `a-prometheus` into the base
+    would be built a-a-prometheus. It now names the role as written, in its file, the built name beside; nested
+    overlays (prefix and suffix) compose. Applied there literally, the KS102 is gone."""
+    root = tmp_path / "kz"
+    shutil.copytree(FIXTURES / "KS102" / "fail-kustomize-name-prefix-built-account-lacks-grant", root)
+    (root / "outer").mkdir()
+    (root / "outer" / "kustomization.yaml").write_text("resources: [../overlay]\nnamePrefix: x-\nnameSuffix: -prod\n")
+    [finding] = [f for f in lint_paths([str(root)], Options()).findings if f.rule == "KS102"]
+    base = root / "base" / "prometheus.yaml"
+    assert finding.fix.startswith(
+        f"Add to ClusterRole prometheus in {base}, which the kustomize build names x-a-prometheus-prod (bound to "
+        f"team-a/x-a-prometheus-prod by ClusterRoleBinding x-a-prometheus-prod):\n"), finding.fix
+    rules = "\n".join(finding.fix.splitlines()[1:]) + "\n"  # indented for a `rules:` list at column 0
+    text = base.read_text()
+    base.write_text(text.replace('    verbs: ["list", "watch"]\n', '    verbs: ["list", "watch"]\n' + rules, 1))
+    assert [f.rule for f in lint_paths([str(root)], Options()).findings] == ["KS304"]
+
+
+def test_ks109_fix_adds_the_operator_account_outside_the_renaming_build(tmp_path: Path) -> None:
+    """A Prometheus's serviceAccountName is not rewritten by kustomize: the fix's second way, "add a ServiceAccount
+    prometheus in namespace mon", written beside the Prometheus in the base, is built a-prometheus and the KS109
+    stayed. The fix now says to add it outside the build; applied so, and the first way too, the KS109 is gone."""
+    root = tmp_path / "kz"
+    shutil.copytree(FIXTURES / "KS109" / "fail-kustomize-name-prefix-operator-account-not-rewritten", root)
+    (root / "expected.txt").unlink()
+    base = root / "base" / "p.yaml"
+    [finding] = [f for f in lint_paths([str(root)], Options()).findings if f.rule == "KS109"]
+    assert finding.fix == (
+        f"Name the existing ServiceAccount a-prometheus instead of prometheus, or add a ServiceAccount prometheus in "
+        f"namespace mon, outside the kustomize build that includes {base} (written in it, its namePrefix/nameSuffix "
+        f"would name the account a-prometheus, which the Prometheus's serviceAccountName, not rewritten by kustomize, "
+        f"would still miss).")
+    text = base.read_text()
+    base.write_text(text + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prometheus}\n")
+    assert [f.rule for f in lint_paths([str(root)], Options()).findings] == ["KS109"]  # why: built a-prometheus
+    base.write_text(text)
+    (root / "sa.yaml").write_text("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prometheus, namespace: mon}\n")
+    assert not lint_paths([str(root)], Options()).findings
+    (root / "sa.yaml").unlink()
+    base.write_text(text.replace("serviceAccountName: prometheus", "serviceAccountName: a-prometheus"))
+    assert not lint_paths([str(root)], Options()).findings

@@ -403,3 +403,28 @@ def test_ks605_attach_namespace_fix_on_an_image_before_3_6_upgrades_first(tmp_pa
     # a 3.6 image: the fix is the attach alone
     [finding] = _only(_lint(tmp_path, {**files, "cm.yaml": config}), "KS605")
     assert finding.fix.startswith("Add `attach_metadata: {namespace: true}` to the SD config")
+
+
+def test_ks601_unmanaged_fix_applied_announces_the_missing_secret(tmp_path: Path) -> None:
+    """An unmanaged Prometheus whose additionalScrapeConfigs names a Secret the inputs misspell: setting a selector, as
+    the fix says, makes the operator read the Secret, and KS601's sync-failure error took the warning's place
+    unannounced. The fix now says so and how to name it; both parts applied leave no KS601."""
+    case = FIXTURES / "KS601" / "fail-operator-unmanaged-additional-scrape-configs"
+    files = {p.name: p.read_text() for p in case.glob("*.yaml")}
+    fixes = {f.message.split()[1]: f.fix for f in _only(_lint(tmp_path, files), "KS601")}
+    assert "Once managed" not in fixes["monitoring/k8s"]  # its Secret exists: nothing to announce
+    assert fixes["monitoring/missing-secret"].endswith(
+        "Once managed, the operator reads Secret monitoring/no-such-secret, which the inputs do not define (Secret "
+        "monitoring/additional-scrape-configs holds key prometheus-additional.yaml), and its sync fails without it: "
+        "Name Secret additional-scrape-configs, or create Secret no-such-secret in namespace monitoring."), fixes
+    text = files["monitoring.yaml"]
+    selected = text.replace("  podMonitorSelector: ~\n", "  podMonitorSelector: ~\n  serviceMonitorSelector: {}\n").replace(
+        "  additionalScrapeConfigs: {name: no-such-secret", "  serviceMonitorSelector: {}\n"
+        "  additionalScrapeConfigs: {name: no-such-secret")
+    assert selected.count("serviceMonitorSelector: {}") == 2
+    # the selectors alone: the announced error is the only KS601 left
+    [left] = _only(_lint(tmp_path, {**files, "monitoring.yaml": selected}), "KS601")
+    assert left.severity == "error" and "Secret monitoring/no-such-secret" in left.message, left.message
+    named = selected.replace("{name: no-such-secret,", "{name: additional-scrape-configs,")
+    assert not [(f.rule, f.message) for f in _lint(tmp_path, {**files, "monitoring.yaml": named})
+                if f.severity in ("error", "warning")]

@@ -1997,6 +1997,26 @@ def _files_provided(mounts: list[YMap], volumes: list[YMap]) -> set[str]:
     return files
 
 
+def _outside_renaming_build(ctx: Context, resolution: Resolution, identity: Identity) -> str:
+    """`, outside the kustomize build …` when an operator resource (whose serviceAccountName kustomize's nameReference
+    never rewrites, kname.py) is in a build that renames objects: a ServiceAccount added beside it would be built
+    under another name (`prometheus` → a-prometheus) and the reference would still miss it. A workload's
+    serviceAccountName follows the rename, so there an account added in the build is found."""
+    runner = resolution.runner
+    if runner is None or resolution.span is None:
+        return ""
+    from ..kname import SA_REFERRERS, names_along
+    from ..kustomize import workspace_builds
+
+    builds = workspace_builds(ctx.workspace)
+    found = builds.renamings()[0].get(os.path.abspath(resolution.span.path)) if builds is not None else None
+    if not found or runner.kind in SA_REFERRERS:
+        return ""
+    return (f", outside the kustomize build that includes {resolution.span.path} (written in it, its namePrefix/"
+            f"nameSuffix would name the account {names_along(identity.name, found[1])[-1]}, which the {runner.kind}'s "
+            f"serviceAccountName, not rewritten by kustomize, would still miss)")
+
+
 @check("KS109")
 def service_account_not_found(ctx: Context) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
@@ -2028,7 +2048,8 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
                f"{written}`{why}." + ("" if kept else f" Or add a ServiceAccount {identity.name} in namespace "
                                                      f"{identity.namespace}.") if why else
                f"Name the existing ServiceAccount {near} instead of {identity.name}, or add a ServiceAccount "
-               f"{identity.name} in namespace {identity.namespace}." if near else
+               f"{identity.name} in namespace {identity.namespace}{_outside_renaming_build(ctx, resolution, identity)}."
+               if near else
                f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests "
                "(or lint them together with the file that defines it).")
         related: tuple[Related, ...] = ()

@@ -338,6 +338,13 @@ def _unmanaged_additional_findings(ctx: Context, config: Any) -> Iterator[Findin
 
     named = f" ({first_few(jobs)})" if jobs else ""
     who = f"{runner.kind} {runner.namespace}/{runner.name}"
+    # Managed, the operator reads the Secret, and a broken reference then stops its sync (KS601's error): a fix
+    # that only sets a selector would trade this warning for that error, so it says so and how to repair both.
+    from ..operator import missing_additional_scrape_configs
+
+    missing = missing_additional_scrape_configs(ctx.workspace, runner)
+    then = (f" Once managed, the operator reads Secret {runner.namespace}/{missing.name}, {missing.why}, and its "
+            f"sync fails without it: {missing.fix}" if missing is not None and not missing.optional else "")
     yield Finding(
         "KS601", key_span(runner.path, spec, "additionalScrapeConfigs"),
         f"{who} sets none of serviceMonitorSelector, podMonitorSelector, probeSelector and scrapeConfigSelector, "
@@ -347,7 +354,7 @@ def _unmanaged_additional_findings(ctx: Context, config: Any) -> Iterator[Findin
         fix=(f"Set one monitor selector in {who} so that the operator generates the configuration: "
              f"`serviceMonitorSelector: {{}}` also selects the ServiceMonitors of namespace {runner.namespace}, a "
              f"`matchLabels` selector no monitor carries selects none; or run the operator with "
-             f"--disable-unmanaged-prometheus-configuration."),
+             f"--disable-unmanaged-prometheus-configuration.{then}"),
         object=f"{runner.kind} {runner.name}", requested_severity="warning",
         data={"check": "operator-additional-scrape-configs-unmanaged"})
 
