@@ -56,8 +56,8 @@ def build_workspace(
     findings: list[Finding] = []
     user_binding_names: set[str] = set()
     builds = kustomize_builds(sources)
-    if builds is not None:
-        workspace.indexes["kustomize"] = builds  # the checks' view of the same builds (KS006, patch files)
+    # the checks' view of the same builds (KS006, patch files; None, remembered too, when there is none)
+    workspace.indexes["kustomize"] = builds
     kustomized = builds.namespaces() if builds is not None else {}
     fallbacks = builds.fallbacks() if builds is not None else {}
     renamed = builds.renamings()[0] if builds is not None else {}  # namePrefix/nameSuffix (kname.py)

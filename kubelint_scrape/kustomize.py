@@ -608,7 +608,7 @@ def kustomize_builds(sources: list[Source]) -> KustomizeBuilds | None:
 
 
 def workspace_builds(workspace: Any) -> KustomizeBuilds | None:
-    """The workspace's builds (build_workspace made them from its sources)."""
+    """The workspace's builds (build_workspace made them from its sources), or None without a Kustomization."""
     return workspace.index("kustomize", lambda: kustomize_builds(workspace.sources))
 
 

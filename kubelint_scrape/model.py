@@ -576,10 +576,12 @@ class Workspace:
     indexes: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def index(self, name: str, build: Callable[[], Any]) -> Any:
-        """The derived index `name`, built by `build` on first use (the workspace is complete by then)."""
-        found = self.indexes.get(name)
-        if found is None:
-            found = self.indexes[name] = build()
+        """The derived index `name`, built by `build` on first use (the workspace is complete by then). A None
+        built is remembered too: taken for "not built yet", it was rebuilt at every ask (kustomize.workspace_builds
+        without a Kustomization, asked per fix: 8.7 s → 15.8 s on 10,000 objects)."""
+        if name in self.indexes:
+            return self.indexes[name]
+        found = self.indexes[name] = build()
         return found
 
     def source_text(self, path: str) -> str:
