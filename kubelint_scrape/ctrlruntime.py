@@ -36,14 +36,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .model import Container, PodTemplate, Workspace
+from .model import GO_FALSE, Container, PodTemplate, Workspace, go_flag
 
-BIND_FLAGS = ("--metrics-bind-address", "-metrics-bind-address")
-SECURE_FLAGS = ("--metrics-secure", "-metrics-secure")
-REQUIRE_RBAC_FLAGS = ("--metrics-require-rbac", "-metrics-require-rbac")
+BIND_FLAG = "metrics-bind-address"
+SECURE_FLAG = "metrics-secure"
+REQUIRE_RBAC_FLAG = "metrics-require-rbac"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-# strconv.ParseBool, which Go's flag package uses for a bool flag's `=value`.
-GO_FALSE = ("0", "f", "F", "false", "FALSE", "False")
 # The EXTAPI_LABEL value of such a server begins so (targets.extension_endpoint tells the class by it).
 WHAT = "controller-runtime metrics server of "
 REVIEW_GRANTS = (("authentication.k8s.io", "tokenreviews"), ("authorization.k8s.io", "subjectaccessreviews"))
@@ -55,38 +53,21 @@ IMPLICIT_LABEL = "__kubelint_controller_runtime_implicit"
 # ca.crt and serverName `<service>.<namespace>.svc`. Set beside the marks to "/" and the Secret mounted at the path
 # (the "/" alone when none is: a label with an empty value is no label): a fix must then verify the certificate, not
 # skip verification of a "self-signed" one.
-CERT_PATH_FLAGS = ("--metrics-cert-path", "-metrics-cert-path")
+CERT_PATH_FLAG = "metrics-cert-path"
 CERT_LABEL = "__kubelint_controller_runtime_cert"
-
-
-def _last_flag(words: list[str], flags: tuple[str, ...], boolean: bool = False) -> str | None:
-    """The value Go's flag package ends with for `flags` (any spelling; the last occurrence wins): `--f=v`, or for
-    a non-bool flag `--f v`; a bool flag alone is "true". None when absent."""
-    found = None
-    for index, word in enumerate(words):
-        name, eq, value = word.partition("=")
-        if name not in flags:
-            continue
-        if eq:
-            found = value
-        elif boolean:
-            found = "true"
-        elif index + 1 < len(words):
-            found = words[index + 1]
-    return found
 
 
 def bind_port(container: Container) -> int | None:
     """The port the container's secure metrics server listens on beyond its own pod, or None (see module doc)."""
     words = container.command + container.args
-    address = _last_flag(words, BIND_FLAGS)
+    address = go_flag(words, BIND_FLAG)
     if address is None or ":" not in address:
         return None  # absent or "0": the metrics server is off
     host, _, port = address.rpartition(":")
     if host in LOOPBACK_HOSTS or not port.isdigit() or not 0 < int(port) < 65536:
         return None
-    if (_last_flag(words, SECURE_FLAGS, boolean=True) in GO_FALSE
-            or _last_flag(words, REQUIRE_RBAC_FLAGS, boolean=True) in GO_FALSE):
+    if (go_flag(words, SECURE_FLAG, boolean=True) in GO_FALSE
+            or go_flag(words, REQUIRE_RBAC_FLAG, boolean=True) in GO_FALSE):
         return None  # plain HTTP, or HTTPS that reviews nothing
     return int(port)
 
@@ -114,13 +95,13 @@ def _named_grant(decision, resource: str) -> bool:
 
 
 def secure_written(container: Container) -> bool:
-    return _last_flag(container.command + container.args, SECURE_FLAGS, boolean=True) is not None
+    return go_flag(container.command + container.args, SECURE_FLAG, boolean=True) is not None
 
 
 def cert_secret(pod: PodTemplate, container: Container) -> str | None:
     """The Secret mounted at the server's --metrics-cert-path ("" when no Secret volume is), or None when it is given
     no certificate (the flag absent or empty) and self-signs one."""
-    path = _last_flag(container.command + container.args, CERT_PATH_FLAGS)
+    path = go_flag(container.command + container.args, CERT_PATH_FLAG)
     if not path:
         return None
     volumes = {str(v.get("name")): v for v in pod.volumes}

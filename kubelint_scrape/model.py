@@ -317,6 +317,29 @@ def flag_values(words: list[str], flag: str) -> Iterator[str]:
             yield words[index + 1]
 
 
+def go_flag(words: list[str], name: str, boolean: bool = False) -> str | None:
+    """The value Go's flag package ends with for flag `name` (written `-name` or `--name`; the last use wins):
+    `--name=value`, or for a non-bool flag `--name value`; a bool flag alone is "true" (its next word is never its
+    value). None when absent. go_true() reads a bool flag's value as strconv.ParseBool does."""
+    found = None
+    for index, word in enumerate(words):
+        flag, equals, value = word.partition("=")
+        if flag not in ("-" + name, "--" + name):
+            continue
+        if equals:
+            found = value
+        elif boolean:
+            found = "true"
+        elif index + 1 < len(words):
+            found = words[index + 1]
+    return found
+
+
+# strconv.ParseBool's spellings, which Go's flag package takes for a bool flag's `=value`
+GO_TRUE = ("1", "t", "T", "true", "TRUE", "True")
+GO_FALSE = ("0", "f", "F", "false", "FALSE", "False")
+
+
 @dataclass(eq=False)
 class PodTemplate:
     """The pod spec of a workload (or of a Pod), with the path of keys that leads to it."""

@@ -18,7 +18,7 @@ from .authproxy import checks_path, is_rbac_proxy, proxy_labels
 from .extapi import server_labels, undeclared_server
 from .findings import Finding
 from .load import Limits, parse_text
-from .model import K8sObject, LabelSelector, PodTemplate, Workspace, flag_values
+from .model import GO_TRUE, K8sObject, LabelSelector, PodTemplate, Workspace, flag_values, go_flag
 from .operatorfields import misspelling_of
 from .promconfig import FROM_SECRET, PromConfig, ScrapeJob, build_job, keep_written_strings
 from .records import dataclass
@@ -1146,24 +1146,13 @@ def unmanaged(workspace: Workspace, runner: K8sObject) -> bool:
 
 def _unmanaged_mode_disabled(workspace: Workspace) -> bool:
     def build() -> bool:
-        settings = [_go_bool_flag(container.command + container.args, "disable-unmanaged-prometheus-configuration")
+        settings = [go_flag(container.command + container.args, "disable-unmanaged-prometheus-configuration",
+                            boolean=True) in GO_TRUE
                     for template in workspace.workloads for container in template.containers
                     if PROMETHEUS_OPERATOR_IMAGE.search(container.image)]
         return bool(settings) and all(settings)
 
     return workspace.index("prometheus-operator-unmanaged-disabled", build)
-
-
-def _go_bool_flag(words: list[str], flag: str) -> bool:
-    """A Go boolean flag as the flag package reads it: `-flag`/`--flag` alone is true (the next word is never its
-    value), `--flag=value` takes strconv.ParseBool's spellings; the last use wins; absent is false."""
-    value = False
-    for word in words:
-        name, equals, text = word.lstrip("-").partition("=")
-        if not word.startswith("-") or name != flag:
-            continue
-        value = (text in ("1", "t", "T", "true", "TRUE", "True")) if equals else True
-    return value
 
 
 def _label_misses(workspace: Workspace, kind: str, monitor: K8sObject) -> list[tuple[K8sObject, LabelSelector, dict, bool]]:
