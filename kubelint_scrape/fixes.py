@@ -258,11 +258,11 @@ def role_to_edit(workspace, role: RoleDef) -> str:
     found = builds.renamings()[0].get(os.path.abspath(role.obj.path)) if builds is not None else None
     if not found:
         return label
-    written = role.name
-    for prefix, suffix in reversed(found[1]):  # outermost first: undo what each kustomization added
-        if not (written.startswith(prefix) and written.endswith(suffix)) or len(written) <= len(prefix) + len(suffix):
-            return label  # (not the name its build made: renamed by something else)
-        written = written[len(prefix):len(written) - len(suffix)]
+    from .kname import written_name
+
+    written = written_name(role.name, found[1])
+    if written == role.name:
+        return label  # (not the name its build made: renamed by something else)
     return f"{role.kind} {written} in {role.obj.path}, which the kustomize build names {role.name}"
 
 
