@@ -218,7 +218,7 @@ def test_a_target_relabelled_to_the_apps_port_does_not_reach_the_proxy() -> None
     case = ROOT / "fixtures" / "KS104" / "pass-annotation-port-of-app-beside-kube-rbac-proxy"
     result = _lint({str(p): p.read_text() for p in case.glob("*.yaml")})
     [job] = result.analysis.jobs
-    assert job.proxies == []
+    assert not job.proxies
     assert "kube-rbac-proxy" not in {e.klass for e in job.endpoints}
     assert not [f for f in result.findings if f.rule in ("KS104", "KS112")]
 
