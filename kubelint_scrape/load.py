@@ -33,7 +33,7 @@ class Limits:
     max_duplicate_findings: int = 100
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Document:
     index: int
     root: Any

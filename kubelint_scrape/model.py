@@ -32,7 +32,7 @@ def named(obj: Any) -> str:
     return f"{obj.kind} {obj.namespace}/{obj.name}" if obj.namespace else f"{obj.kind} {obj.name}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class K8sObject:
     path: str
     doc: YMap

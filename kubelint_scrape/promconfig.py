@@ -167,7 +167,7 @@ class Credentials:
         }[self.kind]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ScrapeJob:
     name: str
     node: YMap
