@@ -208,7 +208,7 @@ def _run_checks(planned: list, context: Context, wanted: set[str], fork: bool, p
 def _worth_forking(sources: list[Source]) -> bool:
     from .parallel import worth_forking
 
-    return worth_forking(sum(len(source.text) for source in sources))
+    return worth_forking(sum(source.size for source in sources))
 
 
 def _identities_by_path(sources: list[Source], options: Options) -> dict[str, tuple[str, str]]:

@@ -98,9 +98,16 @@ class LineIndex:
     of a 10,000-object run held ~40 MB of strings at the report's peak. The starts are found on the first
     locate(): a report that needs only positions (concise, Lines.point) never scans the text for them."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: str, source: Source | None = None) -> None:
+        # A packed Source's index holds the Source, not an unpacked copy of its text (Source.pack): positioning
+        # every finding of a large run would unpack all the texts again for the report.
+        self._text = None if source is not None else text
+        self._source = source
         self._starts: Any = None
+
+    @property
+    def text(self) -> str:
+        return self._text if self._source is None else self._source.text
 
     @property
     def starts(self) -> Any:
@@ -164,7 +171,9 @@ class Lines:
         lines = self.cache.get(path)
         if lines is None:
             source = self.sources.get(path)
-            if source is not None:
+            if source is not None and source.packed:
+                lines = _index(source.text, source)  # (a one-shot run: nothing outlives it)
+            elif source is not None:
                 lines = source.memo.get("editor lines")  # made once per Source, which outlives this run
                 if lines is None:
                     lines = source.memo["editor lines"] = _index(source.text)
@@ -200,8 +209,9 @@ class Lines:
         return region_at(*self.locate(span.path, span.line, span.column))
 
 
-def _index(text: str) -> LineIndex | LineMap:
-    return LineMap(text) if _has_unusual_break(text) else LineIndex(text)
+def _index(text: str, source: Source | None = None) -> LineIndex | LineMap:
+    """The index of `text`; of a packed `source`'s text, reading it from the Source when it needs it."""
+    return LineMap(text) if _has_unusual_break(text) else LineIndex(text, source)
 
 
 def _has_unusual_break(text: str) -> bool:

@@ -151,7 +151,7 @@ def test_progress_counts_every_file_once_the_workers_share_when_it_arrives(tree:
     steps: list[int] = []
     parallel.read_sources(tree, Limits(), min_files=1, min_bytes=0, on_read=steps.append)
     assert sum(steps) == len(tree)
-    mine, theirs = parallel._split(tree, 1, 0)
+    mine, theirs = parallel._split(parallel._sizes(tree), 1, 0)
     assert steps == [1] * len(mine) + [len(theirs)]
 
 
@@ -250,3 +250,62 @@ def test_checks_of_a_failing_worker_run_here(checked_tree: list[str], monkeypatc
 
     monkeypatch.setattr(pickle, "dumps", broken_pickle)  # only the worker pickles
     assert _lint_json(checked_tree, True) == serial
+
+
+# ------------------------------------------------------------------- packed texts (Source.pack)
+
+
+def test_a_packed_source_gives_back_its_text_as_read(tmp_path: Path) -> None:
+    import pickle
+
+    from kubelint_scrape.load import Source, parse_source
+
+    text = "# kubelint-scrape: ignore[KS301]\nkind: ConfigMap\ndata:\n  a: \"\u00e9\u2028x\"\n"
+    source = parse_source("cm.yaml", text)
+    lines = source.lines
+    source.pack()
+    assert source.packed and source.size == len(text)
+    assert source.text == text and source.lines == lines and source.line(2) == "kind: ConfigMap"
+    other = parse_source("other.yaml", "b: 2\n")
+    other.pack()
+    assert other.text == "b: 2\n" and source.text == text  # the last unpacked text is never another Source's
+    sent = pickle.loads(pickle.dumps(source))  # as the forked reader sends it: still packed
+    assert sent.packed and sent.text == text
+    source.text = "c: 3\n"  # a new text replaces the packed one
+    assert not source.packed and source.text == "c: 3\n" and source.lines == ["c: 3"]
+    assert Source("empty.yaml").size == 0
+
+
+@pytest.mark.parametrize("format_name", ["json", "sarif", "text", "github", "concise"])
+def test_packed_texts_give_the_reports_of_unpacked_ones(checked_tree: list[str], format_name: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large one-shot run packs every text once read (parallel.PACK_FROM_BYTES): what reads a text later — the
+    embedded configs' positions, suppression comments, a fix that reads a line, every report's positions and
+    lines, a file whose lines editors count otherwise (U+2028) — must see the same text, so the report is the same."""
+    from kubelint_scrape.engine import lint_paths
+    from kubelint_scrape.load import Source
+
+    unusual = tmp_path / "unusual-breaks.yaml"
+    unusual.write_text("# a comment with a LINE SEPARATOR \u2028 in it\n"
+                       "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: nodes-proxy\n"
+                       "rules:\n  - apiGroups: [\"\"]\n    resources: [nodes/proxy]\n    verbs: [get]\n", encoding="utf-8")
+    paths = [*checked_tree, str(unusual)]
+    packed: list[str] = []
+    real_pack = Source.pack
+
+    def counted_pack(source: Source) -> None:
+        packed.append(source.path)
+        real_pack(source)
+
+    monkeypatch.setattr(Source, "pack", counted_pack)
+
+    def report(pack_from: int) -> str:
+        monkeypatch.setattr(parallel, "PACK_FROM_BYTES", pack_from)
+        result = lint_paths(paths, Options(), parallel=True)
+        return render(format_name, result, color=False, show_assumptions=False, quiet=False)
+
+    unpacked = report(1 << 40)
+    assert not packed
+    assert report(0) == unpacked
+    assert sorted(packed) == sorted(paths)
+    assert "kubelint-scrape" in unpacked or format_name == "concise"
