@@ -85,6 +85,21 @@ def test_put_keeps_positions_aligned_with_the_key_order() -> None:
     assert copy == node and all(copy.key_pos(k) == node.key_pos(k) for k in node)
 
 
+def test_equal_layouts_near_the_top_of_files_share_one_tuple_which_put_never_changes() -> None:
+    """Files of a repository repeat their layout: the position tuples of a completed mapping or sequence are shared
+    with every equal one (load._shared_layout), so a later put() on one tree must leave the other's alone."""
+    manifest = "kind: ServiceAccount\nmetadata:\n  name: {}\n  labels: [a, b]\n"
+    first = parse_source("a.yaml", manifest.format("one")).documents[0].root
+    second = parse_source("b.yaml", manifest.format("other")).documents[0].root
+    assert first["metadata"].places is second["metadata"].places
+    assert first["metadata"]["labels"].ipos is second["metadata"]["labels"].ipos
+    first["metadata"].put("namespace", "x", (9, 3), (9, 14))
+    assert second["metadata"].places == ((3, 3), (3, 9), (4, 3), (4, 11))
+    assert first["metadata"].key_pos("namespace") == (9, 3) and "namespace" not in second["metadata"]
+    far = parse_source("far.yaml", "\n" * 3000 + manifest.format("one")).documents[0].root  # not near the top
+    assert far["metadata"].key_pos("labels") == (3004, 3)
+
+
 def test_multi_document_and_list_kinds() -> None:
     source = load("""\
         apiVersion: v1
