@@ -1180,7 +1180,8 @@ _MAPPED_POSITIONS: dict[Pos, Pos] = {}  # embedded configs' file positions, inte
 # The position tuples of completed mappings and sequences, interned: files of a repository repeat their layout (a
 # manifest's `metadata:` holds `name` and `namespace` on the same lines and columns as the next file's), and
 # 10,000 objects' ~240,000 mappings and ~160,000 sequences have ~27,000 distinct ones (25 MB of 26 MB saved).
-# Only near the top of a file, as _SHARED_POSITIONS; bounded like it (a language server parses every version typed).
+# Only near the top of a file, as _SHARED_POSITIONS. Bounded: a language server parses every version typed, each
+# edit shifting the layouts below it; at 100,000 entries (~15 MB) the table starts again.
 _SHARED_LAYOUTS: dict[tuple[Pos, ...], tuple[Pos, ...]] = {}
 
 
@@ -1189,7 +1190,7 @@ def _shared_layout(places: tuple[Pos, ...], pos: Pos) -> tuple[Pos, ...]:
         return places
     shared = _SHARED_LAYOUTS.get(places)
     if shared is None:
-        if len(_SHARED_LAYOUTS) >= 200_000:
+        if len(_SHARED_LAYOUTS) >= 100_000:
             _SHARED_LAYOUTS.clear()
         shared = _SHARED_LAYOUTS[places] = places
     return shared
