@@ -20,3 +20,20 @@ def edit_distance(a: str, b: str) -> int:
             current.append(cost)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def within_edits(a: str, b: str, limit: int) -> bool:
+    """Whether edit_distance(a, b) <= limit, without the full table for names that differ in length by more, or
+    that share a prefix and a suffix (the distance of what is left is the same; `prometheus-12` and
+    `prometheus-120` compare `` with `0`): asked for every ServiceAccount subject of a namespace per identity
+    (access.py), ~22,000 pairs over 10,000 objects, the full table was ~5% of a run."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    shorter = min(len(a), len(b))
+    start = 0
+    while start < shorter and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < shorter - start and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
+        end += 1
+    return edit_distance(a[start:len(a) - end], b[start:len(b) - end]) <= limit

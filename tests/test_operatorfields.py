@@ -6,6 +6,8 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubelint_scrape import operatorfields
 from kubelint_scrape.load import parse_source, parse_text
@@ -203,3 +205,13 @@ def test_vm_lists_are_read_for_vmagents_and_scrape_objects_only(tmp_path):
         ("spec.endpoint", "endpoints"), ("spec.serviceScrapeSelecter", "serviceScrapeSelector"),
         ("spec.nodeScrapeSelecter", "nodeScrapeSelector")]
     assert "the operator does not read it" in findings[0].message
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("abc-1", max_size=9), st.text("abc-1", max_size=9), st.integers(0, 3))
+def test_within_edits_answers_as_the_full_distance(a: str, b: str, limit: int) -> None:
+    """The shortcut (lengths, then only what differs between the shared prefix and suffix) never changes the answer."""
+    from kubelint_scrape.spelling import within_edits
+
+    assert within_edits(a, b, limit) == (edit_distance(a, b) <= limit)
+    assert within_edits(f"prometheus-{a}", f"prometheus-{b}", limit) == (edit_distance(a, b) <= limit)

@@ -1099,11 +1099,11 @@ def _misspelt_subjects(ctx: Context, identity: Identity) -> list[tuple[BindingDe
     by_namespace = ctx.once("service-account subjects by namespace", lambda: _subjects_by_namespace(ctx))
     cache = ctx.once("misspelt subjects by identity", dict)
     if identity not in cache:
-        from ..spelling import edit_distance
+        from ..spelling import within_edits
 
         cache[identity] = [(binding, subject) for binding, subject in by_namespace.get(identity.namespace, ())
                            if subject.name != identity.name and len(identity.name) >= 4
-                           and edit_distance(subject.name, identity.name) <= 2]
+                           and within_edits(subject.name, identity.name, 2)]
     return cache[identity]
 
 
