@@ -203,3 +203,16 @@ def test_vm_lists_are_read_for_vmagents_and_scrape_objects_only(tmp_path):
         ("spec.endpoint", "endpoints"), ("spec.serviceScrapeSelecter", "serviceScrapeSelector"),
         ("spec.nodeScrapeSelecter", "nodeScrapeSelector")]
     assert "the operator does not read it" in findings[0].message
+
+
+def test_a_misspelling_beside_its_field_is_a_leftover_warning(tmp_path):
+    """`shedulerName:` beside `schedulerName:` was not reported (typo_of skips a field the mapping holds): the API
+    server drops the key (kubectl apply refuses the object until it goes), the object keeps the field as correctly
+    spelt. A warning whose fix removes the key, not a rename that would write the field twice."""
+    path = tmp_path / "prometheus.yaml"
+    path.write_text("apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\n"
+                    "spec:\n  schedulerName: default-scheduler\n  shedulerName: other\n  serviceMonitorSelector: {}\n")
+    [finding] = [f for f in source_findings(load_source(str(path))) if f.rule == "KS602"]
+    assert finding.requested_severity == "warning" and finding.span.line == 6, finding
+    assert 'unknown field "shedulerName" in spec, a misspelling of "schedulerName", which spec also sets' in finding.message
+    assert finding.fix.startswith('Remove "shedulerName"'), finding.fix
