@@ -1136,12 +1136,43 @@ def unmanaged(workspace: Workspace, runner: K8sObject) -> bool:
     (pkg/prometheus/server/operator.go createOrUpdateConfigurationSecret: "leaving configuration unmanaged") — its
     additionalScrapeConfigs are never loaded either (prometheus-operator#2452, #2840). A PrometheusAgent has no
     such mode. The flag (default false) counts only when every operator Deployment of the inputs sets it: one
-    that may run elsewhere, or another that does not, keeps the deprecated mode."""
+    that may run elsewhere, or another that does not, keeps the deprecated mode. scrapeConfigSelector counts from
+    operator v0.69.0 only (scrape_config_selector_ignored)."""
     if runner.kind != "Prometheus":
         return False
     spec = as_map(runner.doc.get("spec"))
-    return (all(spec.get(selector) is None for selector, _ns, _source in MONITOR_KINDS.values())
+    ignored = ("scrapeConfigSelector",) if scrape_config_selector_ignored(workspace) else ()
+    return (all(spec.get(selector) is None for selector, _ns, _source in MONITOR_KINDS.values() if selector not in ignored)
             and not _unmanaged_mode_disabled(workspace))
+
+
+# The first operator release whose unmanaged-mode test counts spec.scrapeConfigSelector: before it (the selector
+# came with the ScrapeConfig CRD in v0.65.0), createOrUpdateConfigurationSecret tested the ServiceMonitor, PodMonitor
+# and Probe selectors only, so a Prometheus selecting ScrapeConfigs alone was left unmanaged and ran none of them
+# (prometheus-operator#5928; CHANGELOG 0.69.0: "Don't enable Prometheus unmanaged mode when only
+# `.spec.scrapeConfigSelector` is defined. #5941").
+SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE = (0, 69, 0)
+
+
+def scrape_config_selector_ignored(workspace: Workspace) -> str:
+    """The operator image(s) of the inputs when every Prometheus Operator container there runs a release older than
+    SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE (its tag says so), else "": with no operator in the inputs, or one whose tag
+    tells no version (`latest`, a digest), the current behaviour is assumed, as everywhere else."""
+    def build() -> str:
+        images = [container.image for template in workspace.workloads for container in template.containers
+                  if PROMETHEUS_OPERATOR_IMAGE.search(container.image)]
+        versions = [_image_version(image) for image in images]
+        old = bool(versions) and all(v is not None and v < SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE for v in versions)
+        return ", ".join(dict.fromkeys(images)) if old else ""
+
+    return workspace.index("prometheus-operator-scrape-config-selector-ignored", build)
+
+
+def _image_version(image: str) -> tuple[int, int, int] | None:
+    """The release an image's tag names (`…/prometheus-operator:v0.68.0`, Bitnami's `0.68.0-debian-11-r0`), or None."""
+    tag = image.split("@")[0].rsplit("/", 1)[-1].partition(":")[2]
+    match = re.match(r"v?(\d+)\.(\d+)\.(\d+)(?:$|[-+])", tag)
+    return (int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
 def _unmanaged_mode_disabled(workspace: Workspace) -> bool:
