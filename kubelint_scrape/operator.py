@@ -1349,20 +1349,24 @@ def additional_scrape_configs(workspace: Workspace, runner: K8sObject, config: P
     text, position = holder_value(secret, key, workspace.source_text(secret.path))
     if text is None:
         return [], []
-    return scrape_config_list(workspace, secret.path, text, position, config, limits, f"in Secret {name} key {key}")
+    left = f"{runner.kind} {runner.namespace}/{runner.name}" if unmanaged(workspace, runner) else ""
+    return scrape_config_list(workspace, secret.path, text, position, config, limits, f"in Secret {name} key {key}",
+                              unmanaged_by=left)
 
 
 def scrape_config_list(workspace: Workspace, path: str, text: str, position: Any, config: PromConfig, limits: Limits,
-                       where: str, inline: bool = False) -> tuple[list[ScrapeJob], list]:
+                       where: str, inline: bool = False, unmanaged_by: str = "") -> tuple[list[ScrapeJob], list]:
     """The jobs of a YAML list of scrape configs written as a string in `path` (an additionalScrapeConfigs Secret
-    key, a VMAgent's inlineScrapeConfig), positioned in that file by `position`; its parse problems say `where`."""
+    key, a VMAgent's inlineScrapeConfig), positioned in that file by `position`; its parse problems say `where`.
+    `unmanaged_by`: the Prometheus whose configuration is left to the user (unmanaged), which the operator does not
+    read this text for yet."""
     documents, problems, status = parse_text(path, text, limits, position)
     for problem in problems:
         problem.message = f"{where}: {problem.message}"
     jobs = []
     if status == "linted":
         source = workspace.source(path)
-        refused = _not_a_list(path, documents[:1], where, "inline additional" if inline else "additional")
+        refused = _not_a_list(path, documents[:1], where, "inline additional" if inline else "additional", unmanaged_by)
         for document in documents:
             if source is not None:
                 keep_written_strings(source, _meant_jobs(document.root))
@@ -1389,10 +1393,12 @@ def _meant_jobs(root: Any) -> YSeq | list:
     return as_seq(root)
 
 
-def _not_a_list(path: str, documents: list, where: str, which: str) -> list[Finding]:
+def _not_a_list(path: str, documents: list, where: str, which: str, unmanaged_by: str = "") -> list[Finding]:
     """The operators read the text as a list of scrape configs (yaml.Unmarshal into []yaml.MapSlice, first document
     only): anything else — a whole Prometheus config with `scrape_configs:`, a list item that is no mapping — fails
-    ("unmarshalling additional scrape configs failed"), and their sync stops before a configuration is written."""
+    ("unmarshalling additional scrape configs failed"), and their sync stops before a configuration is written.
+    Not yet for an unmanaged Prometheus (`unmanaged_by`): the operator returns before it reads the Secret, and the
+    failure comes with the monitor selector that makes the configuration managed."""
     for document in documents:
         root = document.root
         if root is None:  # an empty text: no jobs, no error
@@ -1412,8 +1418,12 @@ def _not_a_list(path: str, documents: list, where: str, which: str) -> list[Find
             "KS601", at(path, pos),
             f"{where}: the operator reads a YAML list of scrape configs here, and "
             f"{'this is ' + what if bad is root else 'an item of the list is ' + what + ', not a scrape config'}: "
-            f"its sync fails (\"unmarshalling {which} scrape configs failed\") before it writes the "
-            f"configuration, so neither these jobs nor those of the objects it selects take effect",
+            + (f"{unmanaged_by} leaves its configuration unmanaged (KS601), so the operator does not read this yet, "
+               f"but once a monitor selector is set its sync fails (\"unmarshalling {which} scrape configs failed\") "
+               f"before it writes the configuration, and neither these jobs nor those of the monitors it selects take "
+               f"effect" if unmanaged_by else
+               f"its sync fails (\"unmarshalling {which} scrape configs failed\") before it writes the "
+               f"configuration, so neither these jobs nor those of the objects it selects take effect"),
             fix="Write the scrape configs as a list of mappings (`- job_name: …`), without a `scrape_configs:` key "
                 "above them.")]
     return []

@@ -53,7 +53,9 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
         extra = [job for job in config.jobs if job.source_kind == "config" and id(job.node) not in seen]
         seen.update(id(job.node) for job in extra)
         if extra and ctx.reports(*{job.path for job in extra}):
-            yield from validate_additional(config, extra)
+            from ..operator import unmanaged
+
+            yield from validate_additional(config, extra, unmanaged(ctx.workspace, config.runner))
     from ..operator import refused_objects
 
     # A monitor the API server refuses (KS602) never reaches the operator, whose rejections these are.
