@@ -774,7 +774,8 @@ def leftover_field_finding(path: str, doc: YMap, label: str, error: SchemaError,
                    f'without "{name}" (the API server warns: unknown field) and "{field}" as written is what counts',
                    fix=f'Remove "{name}" (its value is not read); if that value is the one meant, write it in "{field}".',
                    object=label, requested_severity="warning",
-                   data={"check": "schema:additional", "path": _where(error.path), "suggestion": field,
+                   # ("misspells", not "suggestion": a rename would write the field twice)
+                   data={"check": "schema:additional", "path": _where(error.path), "misspells": field,
                          "leftover": True})
 
 
