@@ -231,7 +231,7 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
     if definition is None:
         if api_version.startswith(VM_GROUP) and kind in VM_KINDS:  # no schema here: misspelt keys only
             label = _label(doc, kind, source)
-            for typo, match in misspelt_fields(doc, kind):
+            for typo, match, _leftover in misspelt_fields(doc, kind):  # (never a leftover: see misspelt_fields)
                 consequence = CONSEQUENCES.get((kind, match), "") if len(typo.path) == 2 else ""
                 yield unknown_field_finding(source.path, doc, label, typo, match, consequence, VM_DROPPED)
         return
@@ -243,13 +243,16 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
     typos = list(misspelt_fields(doc, kind)) if definition in CUSTOM_RESOURCES else []
     for error in errors:
         finding = _type_finding(source, doc, label, error, validator)
-        typo = next(((t, m) for t, m in typos if error.kind == "required" and t.path[:-1] == error.path
+        typo = next(((t, m, left) for t, m, left in typos if error.kind == "required" and t.path[:-1] == error.path
                      and m == error.allowed[0]), None)
         if typo is not None:  # `selecter:` for the required `selector:`: one finding, the rename
             typos.remove(typo)
-            finding = _misspelt_required(source.path, finding, *typo)
+            finding = _misspelt_required(source.path, finding, *typo[:2])
         yield finding
-    for typo, match in typos:
+    for typo, match, leftover in typos:
+        if leftover:
+            yield leftover_field_finding(source.path, doc, label, typo, match)
+            continue
         consequence = CONSEQUENCES.get((kind, match), "") if len(typo.path) == 2 else ""
         yield unknown_field_finding(source.path, doc, label, typo, match, consequence)
     if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
@@ -753,6 +756,27 @@ def unknown_field_finding(path: str, doc: YMap, label: str, error: SchemaError, 
     return Finding(RULE, span, f'{label}: unknown field "{name}" in {parent}{hint}; {dropped}'
                    + (f": {consequence}" if consequence else ""), fix=fix, object=label,
                    data={**data, "suggestion": match} if match else data)
+
+
+def leftover_field_finding(path: str, doc: YMap, label: str, error: SchemaError, field: str) -> Finding:
+    """KS602, a warning, at a key that misspells a field its mapping also holds (`scrapeIntervall:` beside
+    `scrapeInterval:`): a leftover, not a lost field. The API server drops the unknown key — kubectl apply, which
+    asks for strict field validation by default, refuses the object until it goes; other clients have it stored
+    without the key, with a warning (`unknown field`) — and the object keeps the field as its correct spelling
+    writes it, so nothing the analysis reads changes. What to do is remove the line, or move its value when that
+    was the one meant."""
+    name, container = error.key, error.container
+    span = at(path, container.key_pos(name)) if isinstance(container, YMap) else at(path, doc.pos)
+    parent = _where(error.path[:-1]) or "the top level"
+    return Finding(RULE, span,
+                   f'{label}: unknown field "{name}" in {parent}, a misspelling of "{field}", which {parent} also sets: '
+                   f"kubectl apply refuses the object (strict decoding error: unknown field); other clients store it "
+                   f'without "{name}" (the API server warns: unknown field) and "{field}" as written is what counts',
+                   fix=f'Remove "{name}" (its value is not read); if that value is the one meant, write it in "{field}".',
+                   object=label, requested_severity="warning",
+                   # ("misspells", not "suggestion": a rename would write the field twice)
+                   data={"check": "schema:additional", "path": _where(error.path), "misspells": field,
+                         "leftover": True})
 
 
 def _written(path: str, fieldname: str, value: object, json_value: object = None) -> str:

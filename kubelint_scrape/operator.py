@@ -1136,12 +1136,43 @@ def unmanaged(workspace: Workspace, runner: K8sObject) -> bool:
     (pkg/prometheus/server/operator.go createOrUpdateConfigurationSecret: "leaving configuration unmanaged") — its
     additionalScrapeConfigs are never loaded either (prometheus-operator#2452, #2840). A PrometheusAgent has no
     such mode. The flag (default false) counts only when every operator Deployment of the inputs sets it: one
-    that may run elsewhere, or another that does not, keeps the deprecated mode."""
+    that may run elsewhere, or another that does not, keeps the deprecated mode. scrapeConfigSelector counts from
+    operator v0.69.0 only (scrape_config_selector_ignored)."""
     if runner.kind != "Prometheus":
         return False
     spec = as_map(runner.doc.get("spec"))
-    return (all(spec.get(selector) is None for selector, _ns, _source in MONITOR_KINDS.values())
+    ignored = ("scrapeConfigSelector",) if scrape_config_selector_ignored(workspace) else ()
+    return (all(spec.get(selector) is None for selector, _ns, _source in MONITOR_KINDS.values() if selector not in ignored)
             and not _unmanaged_mode_disabled(workspace))
+
+
+# The first operator release whose unmanaged-mode test counts spec.scrapeConfigSelector: before it (the selector
+# came with the ScrapeConfig CRD in v0.65.0), createOrUpdateConfigurationSecret tested the ServiceMonitor, PodMonitor
+# and Probe selectors only, so a Prometheus selecting ScrapeConfigs alone was left unmanaged and ran none of them
+# (prometheus-operator#5928; CHANGELOG 0.69.0: "Don't enable Prometheus unmanaged mode when only
+# `.spec.scrapeConfigSelector` is defined. #5941").
+SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE = (0, 69, 0)
+
+
+def scrape_config_selector_ignored(workspace: Workspace) -> str:
+    """The operator image(s) of the inputs when every Prometheus Operator container there runs a release older than
+    SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE (its tag says so), else "": with no operator in the inputs, or one whose tag
+    tells no version (`latest`, a digest), the current behaviour is assumed, as everywhere else."""
+    def build() -> str:
+        images = [container.image for template in workspace.workloads for container in template.containers
+                  if PROMETHEUS_OPERATOR_IMAGE.search(container.image)]
+        versions = [_image_version(image) for image in images]
+        old = bool(versions) and all(v is not None and v < SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE for v in versions)
+        return ", ".join(dict.fromkeys(images)) if old else ""
+
+    return workspace.index("prometheus-operator-scrape-config-selector-ignored", build)
+
+
+def _image_version(image: str) -> tuple[int, int, int] | None:
+    """The release an image's tag names (`…/prometheus-operator:v0.68.0`, Bitnami's `0.68.0-debian-11-r0`), or None."""
+    tag = image.split("@")[0].rsplit("/", 1)[-1].partition(":")[2]
+    match = re.match(r"v?(\d+)\.(\d+)\.(\d+)(?:$|[-+])", tag)
+    return (int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
 def _unmanaged_mode_disabled(workspace: Workspace) -> bool:
@@ -1318,20 +1349,24 @@ def additional_scrape_configs(workspace: Workspace, runner: K8sObject, config: P
     text, position = holder_value(secret, key, workspace.source_text(secret.path))
     if text is None:
         return [], []
-    return scrape_config_list(workspace, secret.path, text, position, config, limits, f"in Secret {name} key {key}")
+    left = f"{runner.kind} {runner.namespace}/{runner.name}" if unmanaged(workspace, runner) else ""
+    return scrape_config_list(workspace, secret.path, text, position, config, limits, f"in Secret {name} key {key}",
+                              unmanaged_by=left)
 
 
 def scrape_config_list(workspace: Workspace, path: str, text: str, position: Any, config: PromConfig, limits: Limits,
-                       where: str, inline: bool = False) -> tuple[list[ScrapeJob], list]:
+                       where: str, inline: bool = False, unmanaged_by: str = "") -> tuple[list[ScrapeJob], list]:
     """The jobs of a YAML list of scrape configs written as a string in `path` (an additionalScrapeConfigs Secret
-    key, a VMAgent's inlineScrapeConfig), positioned in that file by `position`; its parse problems say `where`."""
+    key, a VMAgent's inlineScrapeConfig), positioned in that file by `position`; its parse problems say `where`.
+    `unmanaged_by`: the Prometheus whose configuration is left to the user (unmanaged), which the operator does not
+    read this text for yet."""
     documents, problems, status = parse_text(path, text, limits, position)
     for problem in problems:
         problem.message = f"{where}: {problem.message}"
     jobs = []
     if status == "linted":
         source = workspace.source(path)
-        refused = _not_a_list(path, documents[:1], where, "inline additional" if inline else "additional")
+        refused = _not_a_list(path, documents[:1], where, "inline additional" if inline else "additional", unmanaged_by)
         for document in documents:
             if source is not None:
                 keep_written_strings(source, _meant_jobs(document.root))
@@ -1358,10 +1393,12 @@ def _meant_jobs(root: Any) -> YSeq | list:
     return as_seq(root)
 
 
-def _not_a_list(path: str, documents: list, where: str, which: str) -> list[Finding]:
+def _not_a_list(path: str, documents: list, where: str, which: str, unmanaged_by: str = "") -> list[Finding]:
     """The operators read the text as a list of scrape configs (yaml.Unmarshal into []yaml.MapSlice, first document
     only): anything else — a whole Prometheus config with `scrape_configs:`, a list item that is no mapping — fails
-    ("unmarshalling additional scrape configs failed"), and their sync stops before a configuration is written."""
+    ("unmarshalling additional scrape configs failed"), and their sync stops before a configuration is written.
+    Not yet for an unmanaged Prometheus (`unmanaged_by`): the operator returns before it reads the Secret, and the
+    failure comes with the monitor selector that makes the configuration managed."""
     for document in documents:
         root = document.root
         if root is None:  # an empty text: no jobs, no error
@@ -1381,8 +1418,12 @@ def _not_a_list(path: str, documents: list, where: str, which: str) -> list[Find
             "KS601", at(path, pos),
             f"{where}: the operator reads a YAML list of scrape configs here, and "
             f"{'this is ' + what if bad is root else 'an item of the list is ' + what + ', not a scrape config'}: "
-            f"its sync fails (\"unmarshalling {which} scrape configs failed\") before it writes the "
-            f"configuration, so neither these jobs nor those of the objects it selects take effect",
+            + (f"{unmanaged_by} leaves its configuration unmanaged (KS601), so the operator does not read this yet, "
+               f"but once a monitor selector is set its sync fails (\"unmarshalling {which} scrape configs failed\") "
+               f"before it writes the configuration, and neither these jobs nor those of the monitors it selects take "
+               f"effect" if unmanaged_by else
+               f"its sync fails (\"unmarshalling {which} scrape configs failed\") before it writes the "
+               f"configuration, so neither these jobs nor those of the objects it selects take effect"),
             fix="Write the scrape configs as a list of mappings (`- job_name: …`), without a `scrape_configs:` key "
                 "above them.")]
     return []

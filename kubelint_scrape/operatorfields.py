@@ -6,8 +6,8 @@ The API server drops a field a CRD does not define (kubectl's default strict fie
 decoding error: unknown field"), so `endpoint:` for `endpoints:` leaves a ServiceMonitor without endpoints and nothing
 says so. The schema (rules/schemas/kubernetes-objects.schema.json) leaves these mappings open: closing them would need
 the field list of every operator release users run, and a real field newer than the list would be a false error. So
-only a key that is a typo's distance from a field the CRD defines (and the mapping does not already hold) is reported;
-a key far from every known field is left alone. The field lists are rules/schemas/operator-fields.json, read on the
+only a key that is a typo's distance from a field the CRD defines is reported (a warning, a leftover to remove, when
+the mapping also holds that field: misspelt_fields); a key far from every known field is left alone. The field lists are rules/schemas/operator-fields.json, read on the
 first such object only (lint-on-save pays nothing for files without one).
 
 The VictoriaMetrics operator's VMAgent and scrape objects get the same check, with two differences: the operator
@@ -113,9 +113,15 @@ def _mappings(spec: YMap, where: str) -> Iterator[tuple[YMap, tuple]]:
             yield mapping, path
 
 
-def misspelt_fields(doc: YMap, kind: str) -> Iterator[tuple[SchemaError, str]]:
-    """(an "additional" SchemaError at the key, the field it misspells) for each misspelt key of the object's spec
-    and endpoints; nothing for a kind without lists or an object without a spec mapping."""
+def misspelt_fields(doc: YMap, kind: str) -> Iterator[tuple[SchemaError, str, bool]]:
+    """(an "additional" SchemaError at the key, the field it misspells, whether the mapping also holds that field)
+    for each misspelt key of the object's spec and endpoints; nothing for a kind without lists or an object without
+    a spec mapping.
+
+    The third is a leftover (`scrapeIntervall:` beside `scrapeInterval:`, a rename that kept the old line): the
+    object keeps the field, so only the typo goes. Told for the Prometheus Operator's kinds only: a VictoriaMetrics
+    object's schema-less CRD stores the key and its operator's strict decoding of the spec is another matter
+    (k8svalidate.VM_DROPPED)."""
     spec = doc.get("spec")
     if not isinstance(spec, YMap) or kind not in KINDS:
         return  # (the lists are read on the first object of these kinds only)
@@ -124,9 +130,13 @@ def misspelt_fields(doc: YMap, kind: str) -> Iterator[tuple[SchemaError, str]]:
         for mapping, path in _mappings(spec, where):
             for key in mapping:
                 match = typo_of(key, fields, mapping, fold)
+                leftover = False
+                if match is None and fold is fold_case and isinstance(key, str) and key not in fields:
+                    match = typo_of(key, fields, (), fold)
+                    leftover = match is not None  # (None before with the mapping: so the mapping holds it)
                 if match is not None:
                     yield SchemaError("additional", path + (key,), mapping, key, mapping[key], "",
-                                      allowed=tuple(fields)), match
+                                      allowed=tuple(fields)), match, leftover
 
 
 # The VictoriaMetrics operator's VMAgent and scrape objects (operator.victoriametrics.com): no schema definition of

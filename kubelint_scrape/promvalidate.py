@@ -180,7 +180,14 @@ def _as_loaded_by(checker: "_ConfigCheck", release: PromRelease | None) -> None:
     checker.release = release
     if release.version[0] == 2:
         # A 3.x differs from the current one only by a few fields, whose findings name the release themselves.
-        checker.consequence = f"Prometheus {release.text} ({release.loader}, image {release.image}) will refuse to load this config"
+        checker.consequence = f"{_loader(release)} will refuse to load this config"
+
+
+def _loader(release: PromRelease | None) -> str:
+    """Who refuses a config: a Prometheus 2 by its release (_as_loaded_by), any other as the current one."""
+    if release is None or checked_as_current(release.version) or release.version[0] != 2:
+        return "Prometheus"
+    return f"Prometheus {release.text} ({release.loader}, image {release.image})"
 
 
 def runner_release(runner: Any) -> PromRelease | None:
@@ -269,9 +276,11 @@ def validate_agent_instance(config: PromConfig) -> list[Finding]:
     return _check_jobs(config.jobs, global_, config.describe, "Grafana Agent will refuse to load this config")
 
 
-def validate_additional(config: PromConfig, jobs: list) -> list[Finding]:
+def validate_additional(config: PromConfig, jobs: list, unmanaged: bool = False) -> list[Finding]:
     """Jobs of an Operator `additionalScrapeConfigs` Secret: a bare list of scrape configs, checked as the
-    scrape_configs of a config whose global settings are the Prometheus resource's (operator defaults: 30s)."""
+    scrape_configs of a config whose global settings are the Prometheus resource's (operator defaults: 30s).
+    `unmanaged`: the Prometheus' configuration is left to the user (operator.unmanaged), so the operator never reads
+    the Secret and nothing loads these jobs yet; they fail once a monitor selector makes it managed."""
     runner = config.runner
     spec = as_map(runner.doc.get("spec")) if runner is not None else YMap()
     global_ = YMap(getattr(spec, "pos", jobs[0].node.pos))
@@ -280,7 +289,15 @@ def validate_additional(config: PromConfig, jobs: list) -> list[Finding]:
         if value is not None:
             global_.put(ours, value, spec.key_pos(theirs) if theirs in spec else global_.pos,
                         spec.value_pos(theirs) if theirs in spec else global_.pos)
-    return _check_jobs(jobs, global_, f"additionalScrapeConfigs of {config.describe}", release=runner_release(runner))
+    release = runner_release(runner)
+    consequence = CONSEQUENCE
+    if unmanaged and runner is not None:
+        secret = as_str(as_map(spec.get("additionalScrapeConfigs")).get("name"))
+        consequence = (f"nothing loads it yet: {runner.kind} {runner.namespace}/{runner.name} leaves its configuration "
+                       f"unmanaged (KS601), so the operator never reads Secret {runner.namespace}/{secret}, but once a "
+                       f"monitor selector is set {_loader(release)} will refuse to load the configuration the operator "
+                       f"generates with it")
+    return _check_jobs(jobs, global_, f"additionalScrapeConfigs of {config.describe}", consequence, release)
 
 
 def _check_jobs(jobs: list, global_: YMap, where: str, consequence: str = CONSEQUENCE,
@@ -298,6 +315,8 @@ def _check_jobs(jobs: list, global_: YMap, where: str, consequence: str = CONSEQ
     checker.validator_root = "scrape_configs"
     checker.consequence = consequence
     _as_loaded_by(checker, release)
+    if consequence is not CONSEQUENCE:
+        checker.consequence = consequence  # the caller's own words (they name the release themselves)
     return checker.run()
 
 

@@ -270,3 +270,55 @@ def test_endpoint_targets_follow_endpoints_go_for_ports() -> None:
         assert index == -1 and undeclared[port_label] == "debug"
         assert not [name for name in undeclared if name.startswith("__meta_kubernetes_pod_container_")]
         assert by_address["8080"][0]["__meta_kubernetes_pod_container_name"] == "app"
+
+
+def _ks104_fix(tmp_path, fixture: str, drop: str) -> str:
+    """The KS104 fix of a fixture copied with `drop` (the scraper's binding of the reader role) cut out."""
+    import shutil
+    from pathlib import Path
+
+    from kubelint_scrape.engine import Options, lint_paths
+
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "KS104" / fixture
+    for file in source.glob("*.yaml"):
+        shutil.copy(file, tmp_path / file.name)
+    prometheus = tmp_path / "prometheus.yaml"
+    text = prometheus.read_text()
+    assert drop in text
+    prometheus.write_text(text.replace(drop, ""))
+    found = lint_paths([str(tmp_path)], Options()).findings
+    [ks104] = [f for f in found if f.rule == "KS104"]
+    return ks104.fix
+
+
+READER_BINDING_V3 = """---
+# The scaffold's reader role bound to the scraper, as kubebuilder's docs ask.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: project-metrics-reader-prometheus-k8s
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: project-metrics-reader
+subjects:
+  - kind: ServiceAccount
+    name: prometheus-k8s
+    namespace: monitoring
+"""
+
+
+def test_ks104_fix_of_kube_rbac_proxy_binds_the_scaffold_reader_role(tmp_path):
+    """kubebuilder v3's scaffold ships an unbound `metrics-reader` ClusterRole granting `get /metrics`
+    (config/rbac/auth_proxy_client_clusterrole.yaml) beside the kube-rbac-proxy sidecar: the KS104 fix binds it to
+    the scraper, as for a controller-runtime secure server, before offering a new rule."""
+    fix = _ks104_fix(tmp_path, "pass-kubebuilder-v3-kube-rbac-proxy", READER_BINDING_V3)
+    assert fix.startswith("Bind the operator's ClusterRole project-metrics-reader (it grants get /metrics;"), fix
+    assert "    name: project-metrics-reader\n" in fix and "\nOr:\n" in fix, fix
+
+
+def test_ks104_fix_of_controller_runtime_binds_the_same_reader_role(tmp_path):
+    """The same helper serves kubebuilder v4's controller-runtime secure server (config/rbac/metrics_reader_role.yaml):
+    both fixes read alike."""
+    fix = _ks104_fix(tmp_path, "pass-controller-runtime-metrics-reader-bound", READER_BINDING_V3)
+    assert fix.startswith("Bind the operator's ClusterRole project-metrics-reader (it grants get /metrics;"), fix

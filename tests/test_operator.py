@@ -486,3 +486,19 @@ def test_unmanaged_prometheus_ignores_additional_scrape_configs_unless_the_opera
     if fired:
         assert fired[0]["severity"] == "warning" and "(blackbox)" in fired[0]["message"]
         assert "--disable-unmanaged-prometheus-configuration" in fired[0]["fix"]
+
+
+@pytest.mark.parametrize("image, version", [
+    ("quay.io/prometheus-operator/prometheus-operator:v0.68.0", (0, 68, 0)),
+    ("docker.io/bitnami/prometheus-operator:0.65.1-debian-11-r0", (0, 65, 1)),
+    ("registry.local:5000/prometheus-operator/prometheus-operator:v0.69.1@sha256:abc", (0, 69, 1)),
+    ("quay.io/prometheus-operator/prometheus-operator:latest", None),
+    ("quay.io/prometheus-operator/prometheus-operator@sha256:abc", None),
+    ("registry.local:5000/prometheus-operator/prometheus-operator", None),
+])
+def test_operator_image_version(image, version):
+    """The release an operator image's tag names: what tells whether scrapeConfigSelector alone keeps a Prometheus
+    managed (v0.69.0, prometheus-operator#5941); a registry port is no tag."""
+    from kubelint_scrape.operator import _image_version
+
+    assert _image_version(image) == version

@@ -37,6 +37,8 @@ from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
                 "extension-apiserver": "KS104", "controller-runtime": "KS104", "kube-rbac-proxy": "KS104"}
+# The servers kubebuilder scaffolds with an unbound `*-metrics-reader` ClusterRole for the scraper (_reader_role_fix).
+READER_ROLE_TARGETS = frozenset({"controller-runtime", "kube-rbac-proxy"})
 OUTCOME = {
     "kubelet": "the kubelet answers 403 Forbidden",
     "apiserver-proxy": "the API server answers 403 Forbidden",
@@ -832,7 +834,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         outcome = f"{restricted}; {OUTCOME[need.target]}" if restricted else OUTCOME[need.target]
         message = f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives} ({outcome})"
         fix = fix_text(authorizer, identity, [request], ctx.analysis)
-        if need.target == "controller-runtime":
+        if need.target in READER_ROLE_TARGETS:
             fix = _reader_role_fix(authorizer.workspace, identity, request, fix)
         proxied_nodes = need.target == "apiserver-proxy" and request.resource == "nodes"
         if proxied_nodes:
@@ -864,8 +866,10 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
 
 def _reader_role_fix(workspace, identity: Identity, request: Request, fix: str) -> str:
     """A kubebuilder operator ships a `<prefix>-metrics-reader` ClusterRole granting `get /metrics` for its scraper,
-    and binds it to nothing (config/rbac/metrics_reader_role.yaml): binding that role is the fix the operator meant.
-    Offered before adding the rule when the inputs define such a role and it grants the request."""
+    and binds it to nothing: v4 beside its controller-runtime secure server (config/rbac/metrics_reader_role.yaml),
+    v3 beside its kube-rbac-proxy sidecar (config/rbac/auth_proxy_client_clusterrole.yaml). Binding that role is the
+    fix the operator meant. Offered before adding the rule when the inputs define such a role and it grants the
+    request (a kube-rbac-proxy reviewing resourceAttributes asks for something else, which the role does not grant)."""
     readers = sorted(name for name, role in workspace.cluster_roles.items()
                      if not role.builtin and name.endswith("metrics-reader")
                      and any(rule_allows(rule, request) for rule in role.rules))

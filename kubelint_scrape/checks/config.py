@@ -53,7 +53,9 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
         extra = [job for job in config.jobs if job.source_kind == "config" and id(job.node) not in seen]
         seen.update(id(job.node) for job in extra)
         if extra and ctx.reports(*{job.path for job in extra}):
-            yield from validate_additional(config, extra)
+            from ..operator import unmanaged
+
+            yield from validate_additional(config, extra, unmanaged(ctx.workspace, config.runner))
     from ..operator import refused_objects
 
     # A monitor the API server refuses (KS602) never reaches the operator, whose rejections these are.
@@ -330,14 +332,35 @@ def _unmanaged_additional_findings(ctx: Context, config: Any) -> Iterator[Findin
     still analysed, as they will run once a selector is set."""
     runner = config.runner
     spec = as_map(runner.doc.get("spec"))
+    from ..grants import first_few
+    from ..operator import SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE, scrape_config_selector_ignored
+
+    who = f"{runner.kind} {runner.namespace}/{runner.name}"
+    none_of = "serviceMonitorSelector, podMonitorSelector, probeSelector and scrapeConfigSelector"
+    upgrade = ""
+    if spec.get("scrapeConfigSelector") is not None:
+        # Only an operator older than v0.69.0 leaves this one unmanaged (operator.scrape_config_selector_ignored).
+        since = "v" + ".".join(map(str, SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE))
+        images = scrape_config_selector_ignored(ctx.workspace)
+        none_of = (f"serviceMonitorSelector, podMonitorSelector and probeSelector (its scrapeConfigSelector counts "
+                   f"from prometheus-operator {since} only, and the inputs run {images})")
+        upgrade = f"Run prometheus-operator {since} or later, or set"
+        scrape_configs = [job.name for job in config.jobs if job.source_kind == "scrapeconfig"]
+        yield Finding(
+            "KS601", key_span(runner.path, spec, "scrapeConfigSelector"),
+            f"{who} sets none of {none_of}, so the operator leaves its configuration unmanaged: it keeps Secret "
+            f"{runner.namespace}/prometheus-{runner.name} empty and none of the ScrapeConfigs it selects"
+            f"{f' ({first_few(scrape_configs)})' if scrape_configs else ''} runs (prometheus-operator#5928)",
+            fix=(f"{upgrade} another monitor selector in {who} (`serviceMonitorSelector: {{matchLabels: "
+                 f"{{prometheus: {runner.name}}}}}` selects only the ServiceMonitors labelled so), so that the "
+                 f"operator generates the configuration."),
+            object=f"{runner.kind} {runner.name}", requested_severity="warning",
+            data={"check": "operator-scrape-config-selector-unmanaged"})
     ref = spec.get("additionalScrapeConfigs")
     if not isinstance(ref, YMap) or not as_str(ref.get("name")):
         return
     jobs = [job.name for job in config.jobs if job.source_kind == "config"]
-    from ..grants import first_few
-
     named = f" ({first_few(jobs)})" if jobs else ""
-    who = f"{runner.kind} {runner.namespace}/{runner.name}"
     # Managed, the operator reads the Secret, and a broken reference then stops its sync (KS601's error): a fix
     # that only sets a selector would trade this warning for that error, so it says so and how to repair both.
     from ..operator import missing_additional_scrape_configs
@@ -347,11 +370,11 @@ def _unmanaged_additional_findings(ctx: Context, config: Any) -> Iterator[Findin
             f"sync fails without it: {missing.fix}" if missing is not None and not missing.optional else "")
     yield Finding(
         "KS601", key_span(runner.path, spec, "additionalScrapeConfigs"),
-        f"{who} sets none of serviceMonitorSelector, podMonitorSelector, probeSelector and scrapeConfigSelector, "
+        f"{who} sets none of {none_of}, "
         f"so the operator leaves its configuration unmanaged: it keeps Secret {runner.namespace}/prometheus-"
         f"{runner.name} empty and never loads additionalScrapeConfigs from Secret {runner.namespace}/"
         f"{as_str(ref.get('name'))}: none of its additional scrape jobs{named} runs",
-        fix=(f"Set one monitor selector in {who} so that the operator generates the configuration: "
+        fix=(f"{upgrade + ' one' if upgrade else 'Set one'} monitor selector in {who} so that the operator generates the configuration: "
              f"`serviceMonitorSelector: {{}}` also selects the ServiceMonitors of namespace {runner.namespace}, a "
              f"`matchLabels` selector no monitor carries selects none; or run the operator with "
              f"--disable-unmanaged-prometheus-configuration.{then}"),
