@@ -619,12 +619,16 @@ def _namespace_spans(monitor: K8sObject, spec: YMap, runner: RunnerView | None,
     return spans
 
 
-def _sd(pos: Pos, role: str, namespaces: list[str] | None, attach_node: bool, runner: RunnerView | None = None) -> YSeq:
+def _sd(pos: Pos, role: str, namespaces: list[str] | None, attach_node: bool, runner: RunnerView | None = None,
+        attach_pos: Pos | None = None) -> YSeq:
+    """`attach_pos`: where `attachMetadata.node` is written, so the nodes list/watch it needs is reported there
+    rather than on the selector."""
     sd = _node(pos, role=role)
     if namespaces is not None:
         sd.put("namespaces", _node(pos, names=_seq(pos, list(namespaces))), pos)
     if attach_node:
-        sd.put("attach_metadata", _node(pos, node=True), pos)
+        at_pos = attach_pos or pos
+        sd.put("attach_metadata", _node(at_pos, node=True), at_pos)
     if runner is not None and runner.apiserver is not None:
         apiserver_sd_keys(runner.apiserver, sd)
     if runner is not None and runner.daemonset:
@@ -706,6 +710,9 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
     scope_spans = _namespace_spans(monitor, spec, runner)
     scrape_class = runner.scrape_class(monitor) if runner is not None else None
     attach_node = _attach_node(spec, scrape_class, role, runner)
+    # the monitor's own attachMetadata.node (a scrape class's lives in the runner's file: keep the selector)
+    own_attach = spec.get("attachMetadata")
+    attach_pos = own_attach.value_pos("node") if isinstance(own_attach, YMap) and own_attach.get("node") is True else None
     jobs = []
     for index, endpoint in enumerate(as_seq(spec.get(endpoints_key))):
         if not isinstance(endpoint, YMap):
@@ -722,7 +729,8 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
         generated = len(relabels)
         relabels += _user_relabels(endpoint.get("relabelings"))
         name = f"{job_prefix}/{monitor.namespace}/{monitor.name}/{index}"
-        root = _job_root(endpoint, name, _sd(selector_pos, role, namespaces, attach_node, runner), relabels)
+        root = _job_root(endpoint, name, _sd(selector_pos, role, namespaces, attach_node, runner, attach_pos),
+                         relabels)
         job = build_job(monitor.path, root, config, source)
         for sd in job.sd_configs:
             sd.scope_spans = scope_spans
