@@ -40,7 +40,7 @@ from .rbacvalidate import ROLE_REF_CHANGES, rejected
 from .records import dataclass, field
 from .resources import builtin_rbac
 from .unreadyaml import NEWRELIC_FORM, TARGET_ALLOCATOR_FORM, form_of_text, looks_like_unread_yaml, unread_yaml_jobs
-from .yamltree import FilePos, YMap, as_map, as_seq, as_str, key_span
+from .yamltree import FilePos, YMap, YSeq, as_map, as_seq, as_str, key_span
 
 # The VictoriaMetrics operator's kinds (vmoperator.ALL_KINDS, spelt out so that module loads only when needed)
 VM_KINDS = ("VMAgent", "VMServiceScrape", "VMPodScrape", "VMNodeScrape", "VMStaticScrape", "VMProbe", "VMScrapeConfig")
@@ -257,7 +257,7 @@ MODELS_KEPT_PER_SOURCE = 8  # the variants of one file a run models (a base in s
 
 
 def source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                 accounts: frozenset[tuple[str, str]] = frozenset(), namespace_fallback: str | None = None,
+                 accounts: frozenset[tuple[str, str, str]] = frozenset(), namespace_fallback: str | None = None,
                  patches: tuple = (), renaming: tuple = ()) -> SourceModel:
     """A function of the file and four settings, so memoised on its Source: the language server re-lints an
     edit without re-reading the other files' objects or re-parsing their embedded configs. Nothing downstream
@@ -300,7 +300,7 @@ def refused_rbac(source: Source, model: SourceModel, kubernetes_version: tuple[i
 
 
 def _build_source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                        accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple,
+                        accounts: frozenset[tuple[str, str, str]], namespace_fallback: str | None, patches: tuple,
                         renaming: tuple = ()) -> SourceModel:
     try:
         return _source_model(source, default_namespace, namespace_override, limits, accounts, namespace_fallback, patches,
@@ -312,7 +312,7 @@ def _build_source_model(source: Source, default_namespace: str, namespace_overri
 
 
 def _source_model(source: Source, default_namespace: str, namespace_override: str | None, limits: Limits,
-                  accounts: frozenset[tuple[str, str]], namespace_fallback: str | None, patches: tuple = (),
+                  accounts: frozenset[tuple[str, str, str]], namespace_fallback: str | None, patches: tuple = (),
                   renaming: tuple = ()) -> SourceModel:
     model = SourceModel()
     if patches:
@@ -338,13 +338,15 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
             built = apply_patches(doc, patches[0], patches[1])
             if built is None:
                 continue  # `$patch: delete`: the build leaves the object out
+        patched = built
         if renaming:  # kustomize renames after a kustomization's patches (kusttarget_configplugin.go)
             built = renamed(built, renaming[0], names, namespace_override)
         if built is not doc:
             obj = k8s_object(source.path, built, default_namespace, namespace_override, namespace_fallback)
         derived = _derive(obj)
         if namespace_override and isinstance(derived, BindingDef):
-            derived = kustomized_subjects(derived, namespace_override, accounts)
+            derived = kustomized_subjects(derived, namespace_override, accounts,
+                                          _subject_names(patched) if renaming else None)
         model.objects.append((obj, derived))
         if obj.kind in ("ConfigMap", "Secret"):
             config_list, problems = embedded_configs(obj, source, limits)
@@ -360,24 +362,34 @@ def _source_model(source: Source, default_namespace: str, namespace_override: st
 
 
 def kustomized_accounts(sources: list[Source], kustomized: dict[str, str],
-                        renamed: dict[str, tuple] | None = None) -> dict[str, frozenset[tuple[str, str]]]:
-    """Namespace a Kustomization sets → (namespace as written, name) of the ServiceAccounts in the files it covers:
-    the accounts its bindings' subjects can name (kustomized_subjects). Grouped by that namespace rather than by
+                        renamed: dict[str, tuple] | None = None) -> dict[str, frozenset[tuple[str, str, str]]]:
+    """Namespace a Kustomization sets → (namespace as written, built name, name as written) of the ServiceAccounts in
+    the files it covers: the accounts its bindings' subjects can name (kustomized_subjects). Grouped by that namespace rather than by
     build: two builds that set the same namespace move their accounts to the same place. `renamed`: file → (its
     build, the affixes renaming it) (KustomizeBuilds.renamings): the names are the built ones, as its subjects are."""
-    found: dict[str, set[tuple[str, str]]] = {}
+    found: dict[str, set[tuple[str, str, str]]] = {}
     for source in sources:
         namespace = kustomized.get(source_abspath(source))
         if namespace is not None:
             affixes = renamed.get(source_abspath(source)) if renamed else None
             if affixes is None:
-                found.setdefault(namespace, set()).update(_written_accounts(source))
+                found.setdefault(namespace, set()).update(
+                    (written, name, name) for written, name in _written_accounts(source))
                 continue
             from .kname import names_along
 
             found.setdefault(namespace, set()).update(
-                (written, names_along(name, affixes[1])[-1]) for written, name in _written_accounts(source))
+                (written, names_along(name, affixes[1])[-1], name) for written, name in _written_accounts(source))
     return {namespace: frozenset(names) for namespace, names in found.items() if names}
+
+
+def _subject_names(doc: Any) -> dict[int, str]:
+    """The names a binding document's subjects write, by index (what kustomized_subjects compares in a renaming
+    build)."""
+    subjects = doc.get("subjects") if isinstance(doc, YMap) else None
+    if not isinstance(subjects, YSeq):
+        return {}
+    return {i: s["name"] for i, s in enumerate(subjects) if isinstance(s, YMap) and isinstance(s.get("name"), str)}
 
 
 def _written_accounts(source: Source) -> list[tuple[str, str]]:
@@ -394,21 +406,30 @@ def _written_accounts(source: Source) -> list[tuple[str, str]]:
     return found
 
 
-def kustomized_subjects(binding: BindingDef, namespace: str, accounts: frozenset[tuple[str, str]]) -> BindingDef:
+def kustomized_subjects(binding: BindingDef, namespace: str, accounts: frozenset[tuple[str, str, str]],
+                        written_names: dict[int, str] | None = None) -> BindingDef:
     """The binding as `kustomize build` writes it under a Kustomization that sets `namespace:`. A ServiceAccount
     subject naming an account of the same build — without a namespace, or with the account's namespace before or
     after the move — gets the account's new namespace (the nameReference transformer: kustomize
     api/filters/nameref setMapping writes the referral's namespace into the subject); a subject named `default`
     gets it whatever it names (api/filters/namespace roleBindingHack). A base's ClusterRoleBinding without subject
     namespaces is therefore valid once built, and a subject left naming the base's namespace follows its account.
-    A subject naming an account outside the build is left as written, as kustomize leaves it."""
+    A subject naming an account outside the build is left as written, as kustomize leaves it.
+
+    In a renaming build (`written_names`: the subjects' names before kname.renamed, by index) a subject follows
+    only when it wrote one of the account's EARLIER names: nameref's selectReferral keeps the candidates whose
+    PrevIds name it (previousNameMatches), and PrevIds excludes the current id, so a subject that already writes
+    the built name `project-controller-manager` beside the base's `namespace: system` is left naming
+    system/project-controller-manager, an account that does not exist."""
     subjects = list(binding.subjects)
     for i, subject in enumerate(subjects):
         if subject.kind != "ServiceAccount" or (subject.namespace_explicit and subject.namespace == namespace):
             continue
         written = subject.namespace if subject.namespace_explicit else ""
+        before = subject.name if written_names is None else written_names.get(subject.index, subject.name)
         if subject.name == "default" or any(
-                name == subject.name and written in ("", original or "default", namespace) for original, name in accounts):
+                name == subject.name and (before != name or before == as_written)
+                and written in ("", original or "default", namespace) for original, name, as_written in accounts):
             subjects[i] = Subject(subject.kind, subject.name, namespace, True, subject.api_group, subject.index, subject.node)
     if all(new is old for new, old in zip(subjects, binding.subjects)):
         return binding

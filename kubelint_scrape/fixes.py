@@ -759,8 +759,13 @@ def _repair_dangling(authorizer: Authorizer, namespace: str | None, requests: li
             f"grants nothing")
     existing = _existing_role_holding(authorizer, namespace, requests)
     if existing is not None and (existing.kind == "ClusterRole" or binding.kind == "RoleBinding"):
+        name = existing.name
+        if "kustomize" in authorizer.workspace.indexes and binding.obj is not None and existing.obj is not None:
+            from .kname import reference_name  # in a renaming build: the name the role's file writes
+
+            name = reference_name(authorizer.workspace, binding.obj, existing.obj, existing.name)
         changes = [f"`roleRef.{key}: {value}`" for key, value, now in
-                   (("kind", existing.kind, binding.role_kind), ("name", existing.name, binding.role_name)) if value != now]
+                   (("kind", existing.kind, binding.role_kind), ("name", name, binding.role_name)) if value != now]
         return (f"{head}: {_role_where(existing)} in the inputs grants this{_version_note(authorizer, existing)}; "
                 f"set its {' and '.join(changes)} (roleRef is immutable: delete and re-create the binding).")
     where = (f"ClusterRole {binding.role_name}" if binding.role_kind == "ClusterRole"

@@ -269,19 +269,26 @@ def account_reference(workspace: Any, pod: Any, account: Any) -> tuple[str, bool
     custom resource) is never rewritten: its fix names the built account (pod None here)."""
     deprecated = pod is not None and not as_str(pod.spec.get("serviceAccountName")) \
         and bool(as_str(pod.spec.get("serviceAccount")))
-    builds = workspace.indexes.get("kustomize") if pod is not None and pod.obj.kind in SA_REFERRERS else None
-    if builds is None:
+    if pod is None or pod.obj.kind not in SA_REFERRERS:
         return account.name, deprecated
-    assigned = builds.renamings()[0]
+    return reference_name(workspace, pod.obj, account.obj, account.name), deprecated
+
+
+def reference_name(workspace: Any, referrer: Any, referred: Any, built: str) -> str:
+    """The name a fix writes in object `referrer` (a file's object) to name object `referred`, built `built`: in the
+    same renaming build, the name `referred`'s file writes (the nameReference transformer rewrites it to the built
+    name, in this build and in every other built from those files); otherwise the built name."""
+    builds = workspace.indexes.get("kustomize") if referrer is not None and referred is not None else None
+    assigned = builds.renamings()[0] if builds is not None else None
     if not assigned:
-        return account.name, deprecated
+        return built
     import os
 
-    referrer = assigned.get(os.path.abspath(pod.obj.path))
-    found = assigned.get(os.path.abspath(account.obj.path))
-    if referrer is None or found is None or referrer[0] != found[0]:
-        return account.name, deprecated
-    return written_name(account.name, found[1]), deprecated
+    where = assigned.get(os.path.abspath(referrer.path))
+    found = assigned.get(os.path.abspath(referred.path))
+    if where is None or found is None or where[0] != found[0]:
+        return built
+    return written_name(built, found[1])
 
 
 def written_name(built: str, affixes: Affixes) -> str:

@@ -253,6 +253,24 @@ def test_kustomized_subjects(written: str | None, name: str, expected: tuple[str
 
     subject = Subject("ServiceAccount", name, written or "", written is not None, "", 0, None)
     binding = BindingDef("ClusterRoleBinding", "b", "", "ClusterRole", "r", [subject])
-    accounts = frozenset({("metrics", "prometheus"), ("", "scraper")})
+    accounts = frozenset({("metrics", "prometheus", "prometheus"), ("", "scraper", "scraper")})
     result = kustomized_subjects(binding, "monitoring", accounts).subjects[0]
+    assert (result.namespace, result.namespace_explicit) == expected
+
+
+@pytest.mark.parametrize("before,expected", [
+    ("controller-manager", ("project-system", True)),  # wrote the account's name before the prefix: follows it
+    ("project-controller-manager", ("system", True)),  # wrote the built name: no PrevId matches, left as written
+])
+def test_kustomized_subjects_in_a_renaming_build(before: str, expected: tuple[str, bool]) -> None:
+    """Under `namespace: project-system` + `namePrefix: project-` a subject moves with the account only when it wrote
+    one of the account's earlier names: kustomize api/filters/nameref selectReferral (previousNameMatches reads
+    PrevIds, which exclude the current id); the namespace transformer sets subjects named `default` only."""
+    from kubelint_scrape.build import kustomized_subjects
+    from kubelint_scrape.model import BindingDef, Subject
+
+    subject = Subject("ServiceAccount", "project-controller-manager", "system", True, "", 0, None)
+    binding = BindingDef("ClusterRoleBinding", "b", "", "ClusterRole", "r", [subject])
+    accounts = frozenset({("system", "project-controller-manager", "controller-manager")})
+    result = kustomized_subjects(binding, "project-system", accounts, {0: before}).subjects[0]
     assert (result.namespace, result.namespace_explicit) == expected

@@ -784,3 +784,51 @@ def test_ks505_metrics_slash_star_fix_replaces_it_when_no_job_reads_below(tmp_pa
     [finding] = [f for f in _lint_text(tmp_path, both) if f.rule == "KS505"]
     assert finding.fix.startswith("Add '/metrics' next to it")
     assert not _serious(_lint_text(tmp_path, both.replace('["/metrics/*"]', '["/metrics", "/metrics/*"]')))
+
+
+def test_dangling_role_ref_fix_in_a_renaming_build_writes_the_name_as_written(tmp_path: Path) -> None:
+    """A binding of a namePrefix build misspells its ClusterRole: KS502's fix and the access error's fix write the
+    name the role's file gives it (`prometheus`), which kustomize's nameReference rewrites to the built
+    `a-prometheus` (kname.py), not the built name, which the base would then hold for every overlay."""
+    (tmp_path / "base").mkdir()
+    (tmp_path / "overlay").mkdir()
+    (tmp_path / "base/kustomization.yaml").write_text("resources: [prometheus.yaml]\n")
+    (tmp_path / "overlay/kustomization.yaml").write_text("resources: [../base]\nnamespace: team-a\nnamePrefix: a-\n")
+    (tmp_path / "base/prometheus.yaml").write_text("""\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus}
+data:
+  prometheus.yml: |
+    scrape_configs:
+      - job_name: pods
+        kubernetes_sd_configs:
+          - role: pod
+---
+""" + prometheus_deployment().replace("{name: prometheus, namespace: monitoring}", "{name: prometheus}") + """\
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+  - {apiGroups: [""], resources: [pods], verbs: [list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheu}
+subjects:
+  - {kind: ServiceAccount, name: prometheus, namespace: default}
+""")
+    findings = lint_paths([str(tmp_path)], Options()).findings
+    fixes = {f.rule: f.fix for f in findings if f.rule in ("KS101", "KS502")}
+    assert set(fixes) == {"KS101", "KS502"}, [(f.rule, f.message) for f in findings]
+    assert fixes["KS502"].startswith("Set `roleRef.name: prometheus` (the kustomize build names it a-prometheus;"), fixes
+    assert "set its `roleRef.name: prometheus` (" in fixes["KS101"], fixes["KS101"]
+    text = (tmp_path / "base/prometheus.yaml").read_text().replace("name: prometheu}", "name: prometheus}")
+    (tmp_path / "base/prometheus.yaml").write_text(text)
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule in ("KS101", "KS502")]

@@ -378,6 +378,14 @@ def _neighbours(name: str, candidates: list[str], width: int = 10) -> list[str]:
     return candidates[max(0, at_index - width): at_index + width]
 
 
+def _reference_name(ws: Workspace, binding: BindingDef, role: RoleDef, built: str) -> str:
+    if binding.obj is None or role.obj is None or "kustomize" not in ws.indexes:
+        return built
+    from ..kname import reference_name  # (a renaming build only)
+
+    return reference_name(ws, binding.obj, role.obj, built)
+
+
 def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], elsewhere: list[RoleDef],
                    users: list[BindingDef]) -> tuple[str, list[Related], str]:
     """Why the role is missing and the fix. `elsewhere`: Roles of that name in other namespaces; `users`: the
@@ -420,8 +428,12 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], el
     if close:
         role = ws.cluster_roles.get(close[0]) if binding.role_kind == "ClusterRole" else ws.roles.get((binding.namespace, close[0]))
         related = [Related(role.span, f"{binding.role_kind} {close[0]}")] if role is not None and role.span else []
+        # in the role's renaming build the binding's file writes the role's name as written (kustomize's
+        # nameReference makes it the built one, in every build of those files), not the built name
+        write = close[0] if role is None else _reference_name(ws, binding, role, close[0])
+        built = f"the kustomize build names it {close[0]}; " if write != close[0] else ""
         return (f" (did you mean {close[0]}?)", related,
-                f"Set `roleRef.name: {close[0]}` (delete and re-create the binding: roleRef is immutable).")
+                f"Set `roleRef.name: {write}` ({built}delete and re-create the binding: roleRef is immutable).")
     return "", [], default_fix
 
 
