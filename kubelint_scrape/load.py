@@ -1000,6 +1000,7 @@ class _Builder:
         budget = self.limits.max_alias_expansion
         resolve = plain_scalar
         cached = _PLAIN_CACHE.get
+        quoted = _QUOTED_CACHE.get
         shared_layout = _shared_layout
         no_key = _NO_KEY
         # Per document: containers being built, as [container, is_map, key, key_pos, merges, anchor, size_before].
@@ -1028,7 +1029,11 @@ class _Builder:
                 style = event.style
                 tag = event.tag
                 if style:  # quoted or block: always the text (Go yaml.v2 too)
-                    value = text
+                    value = quoted(text) if len(text) <= 64 else None
+                    if value is None:
+                        value = text
+                        if len(text) <= 64 and len(_QUOTED_CACHE) < 100_000:
+                            _QUOTED_CACHE[text] = text
                 elif tag is None:
                     value = cached(text, no_key)
                     if value is no_key:
@@ -1313,6 +1318,9 @@ def plain_scalar(text: str) -> Any:
 
 
 _PLAIN_CACHE: dict[str, Any] = {}
+# Quoted and block scalars up to 64 characters, one string object per text (as _PLAIN_CACHE gives plain ones): a
+# repository quotes the same labels, regexes and replacements in every file. Bounded as it is.
+_QUOTED_CACHE: dict[str, str] = {}
 _BOOL_WORDS = ("y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
                "FALSE", "on", "On", "ON", "off", "Off", "OFF")
 _WORDS: dict[str, Any] = {**{word: word in _BOOL_TRUE for word in _BOOL_WORDS}, "null": None, "Null": None, "NULL": None}

@@ -100,6 +100,14 @@ def test_equal_layouts_near_the_top_of_files_share_one_tuple_which_put_never_cha
     assert far["metadata"].key_pos("labels") == (3004, 3)
 
 
+def test_a_quoted_text_repeated_across_files_is_one_string_and_stays_a_string() -> None:
+    first = parse_source("a.yaml", 'regex: "(.+)"\nflag: "true"\nblock: |\n  line\n').documents[0].root
+    second = parse_source("b.yaml", "regex: '(.+)'\nflag: 'true'\n").documents[0].root
+    assert first["regex"] is second["regex"] == "(.+)"
+    assert first["flag"] == "true" and second["flag"] == "true"  # quoted: never the boolean a plain `true` is
+    assert first["block"] == "line\n"
+
+
 def test_multi_document_and_list_kinds() -> None:
     source = load("""\
         apiVersion: v1
