@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 
-from .authproxy import is_rbac_proxy
+from .authproxy import is_rbac_proxy, reviewed_resources
 from .build import RIVER_FORM, unread_config_form
 from .analyse import Analysis, JobAnalysis, Need, discovery_needs, looks_like_prometheus, workloads_loading
 from .findings import Finding
@@ -850,7 +850,8 @@ def permissions_beyond(analysis: Analysis, identity: Identity, role: RoleDef,
                                 if ("*" in perm.verb + perm.api_group + perm.resource + perm.url
                                     or not any(perm.allows(request) for request in wanted))
                                 and not (by_role_binding and perm.url)
-                                and not grants_nothing(as_bound, perm.api_group, perm.resource, perm.url, version, perm.verb)]
+                                and not grants_nothing(as_bound, perm.api_group, perm.resource, perm.url, version, perm.verb,
+                                                       reviewed_resources(analysis.workspace))]
     return authorizer.memo[key]
 
 

@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rbac
+from ..authproxy import reviewed_resources
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import moved_beside, render_rules_in, rules_for, yaml_scalar
@@ -757,6 +758,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             continue  # needs we cannot know (a relabelling we cannot simulate, a collector's other components)
         used = state.used(identity)
         version = ctx.workspace.kubernetes_version
+        reviewed_by_proxies = reviewed_resources(ctx.workspace)
         # Needs made with a token we cannot attribute (a token file or Secret): the identity's grant may serve them.
         # (Not a kubelet that asks RBAC nothing: no grant serves those.)
         # (Each list without repeats: the jobs of one config mostly ask the same, and every permission of every
@@ -785,7 +787,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             if not direct:
                 continue  # granted only through a group every ServiceAccount is in: cluster policy, not the scraper's
             live = [p for p in permissions(holding.rule)
-                    if not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb)]
+                    if not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb, reviewed_by_proxies)]
             perms = [p for p in live if (id(holding.rule), p) not in used
                      and (p.verb, p.api_group, p.resource) not in ADMISSION_USES  # the scraper's pod uses it
                      and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))
@@ -864,7 +866,8 @@ def _idle_role_bindings(ctx: Context, state: _State, identity: Identity, jobs: l
         if not users:
             continue  # nothing of the role is used anywhere: the per-rule findings name each rule
         perms = [p for rule in authorizer.effective_rules(role) for p in permissions(rule)
-                 if not grants_nothing(role, p.api_group, p.resource, p.url, version, p.verb)]
+                 if not grants_nothing(role, p.api_group, p.resource, p.url, version, p.verb,
+                                       reviewed_resources(ctx.workspace))]
         if not perms:
             continue
         used_by = ", ".join(binding_label(b) for b in users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")

@@ -162,12 +162,18 @@ def _all_known_groups(groups: Iterable[str]) -> bool:
 
 
 def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, version: tuple[int, int],
-                   verb: str | None = None) -> bool:
+                   verb: str | None = None, reviewed: frozenset[tuple[str, str]] = frozenset()) -> bool:
     """A rule entry that never matches a real request, which the RBAC-object rules report with the reason: a
     kubelet path as nonResourceURL (KS508), a star that is not a wildcard (KS505), a resource the API group does
     not serve or a group written with its version (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507), a verb
     Kubernetes does not know (KS504), an empty item (`verbs: [~]`: the verb ""). Not held, so not an unused grant
-    (KS203) either. `verb` None: the entry's verbs are not judged."""
+    (KS203) either. `verb` None: the entry's verbs are not judged.
+    `reviewed`: the made-up subresources a kube-rbac-proxy of the inputs reviews (authproxy.reviewed_resources,
+    the node-exporter chart's `services/<fullname>`). No API request names them, but the proxy's review does, so
+    they are held like any served resource, and a verb of theirs no job uses is an unused grant (KS203), not a dead
+    entry that KS503 (which spares them) would report."""
+    if reviewed and not url and (api_group, resource) in reviewed:
+        return False
     verbs = _table()["verbs"]
     if url:
         return _kubelet_path(url) or _star_inside(url) or (verb is not None and verb not in verbs["non_resource"])
