@@ -322,3 +322,25 @@ def test_ks104_fix_of_controller_runtime_binds_the_same_reader_role(tmp_path):
     both fixes read alike."""
     fix = _ks104_fix(tmp_path, "pass-controller-runtime-metrics-reader-bound", READER_BINDING_V3)
     assert fix.startswith("Bind the operator's ClusterRole project-metrics-reader (it grants get /metrics;"), fix
+
+
+def test_ks104_fix_repairs_the_scrapers_binding_of_a_reader_role_that_does_not_exist(tmp_path):
+    """The scraper's ClusterRoleBinding names `project-metrics-reader` while the inputs define the reader role under
+    another prefix (`team-metrics-reader`: the kustomize prefix changed): the fix repairs that binding's roleRef
+    (KS502 reports it) instead of proposing a second binding beside it (probe mutations15, prefix-changed)."""
+    import shutil
+    from pathlib import Path
+
+    from kubelint_scrape.engine import Options, lint_paths
+
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "KS104" / "pass-kubebuilder-v3-kube-rbac-proxy"
+    for file in source.glob("*.yaml"):
+        shutil.copy(file, tmp_path / file.name)
+    operator = tmp_path / "operator.yaml"
+    operator.write_text(operator.read_text().replace("  name: project-metrics-reader\n", "  name: team-metrics-reader\n"))
+    found = lint_paths([str(tmp_path)], Options()).findings
+    [ks104] = [f for f in found if f.rule == "KS104"]
+    assert ks104.fix.startswith(
+        "ClusterRoleBinding/project-metrics-reader-prometheus-k8s binds ClusterRole project-metrics-reader, which does "
+        "not exist (KS502): set its `roleRef.name: team-metrics-reader`"), ks104.fix
+    assert [f.rule for f in found if f.rule == "KS502"] == ["KS502"]

@@ -835,7 +835,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         message = f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives} ({outcome})"
         fix = fix_text(authorizer, identity, [request], ctx.analysis)
         if need.target in READER_ROLE_TARGETS:
-            fix = _reader_role_fix(authorizer.workspace, identity, request, fix)
+            fix = _reader_role_fix(authorizer, identity, request, fix)
         proxied_nodes = need.target == "apiserver-proxy" and request.resource == "nodes"
         if proxied_nodes:
             # Granting nodes/proxy would make it work, and hand out exec on every node (KS201): say the better way first.
@@ -864,18 +864,33 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         )
 
 
-def _reader_role_fix(workspace, identity: Identity, request: Request, fix: str) -> str:
+def _reader_role_fix(authorizer: Authorizer, identity: Identity, request: Request, fix: str) -> str:
     """A kubebuilder operator ships a `<prefix>-metrics-reader` ClusterRole granting `get /metrics` for its scraper,
     and binds it to nothing: v4 beside its controller-runtime secure server (config/rbac/metrics_reader_role.yaml),
     v3 beside its kube-rbac-proxy sidecar (config/rbac/auth_proxy_client_clusterrole.yaml). Binding that role is the
     fix the operator meant. Offered before adding the rule when the inputs define such a role and it grants the
     request (a kube-rbac-proxy reviewing resourceAttributes asks for something else, which the role does not grant)."""
+    workspace = authorizer.workspace
     readers = sorted(name for name, role in workspace.cluster_roles.items()
                      if not role.builtin and name.endswith("metrics-reader")
                      and any(rule_allows(rule, request) for rule in role.rules))
     if not readers:
         return fix
     name = readers[0]
+    # The scraper's own ClusterRoleBinding of a reader role that does not exist (KS502: a prefix changed, a typo):
+    # repairing its roleRef is what was meant, not a second binding beside it.
+    dangling = next((binding for binding in authorizer.unresolved(identity)
+                     if binding.kind == "ClusterRoleBinding" and binding.role_kind == "ClusterRole"
+                     and binding.role_name.endswith("metrics-reader") and names_identity(binding, identity)), None)
+    if dangling is not None:
+        written = name
+        if "kustomize" in workspace.indexes and dangling.obj is not None:
+            from ..kname import reference_name  # in the role's renaming build: the name its file writes
+
+            written = reference_name(workspace, dangling.obj, workspace.cluster_roles[name].obj, name)
+        return (f"{dangling.ref} binds ClusterRole {dangling.role_name}, which does not exist (KS502): set its "
+                f"`roleRef.name: {written}`, the operator's ClusterRole that grants {request.describe()} (roleRef is "
+                f"immutable: delete and re-create the binding).\nOr:\n{fix}")
     return (f"Bind the operator's ClusterRole {name} (it grants {request.describe()}; nothing binds it to the scraper "
             f"yet) to ServiceAccount {identity}:\n"
             f"  apiVersion: rbac.authorization.k8s.io/v1\n"
