@@ -744,6 +744,21 @@ TODAY_CASES = [
     ("KS104/pass-controller-runtime-metrics-reader-bound", [
         ("unbind the reader", lambda t: t.replace("  name: project-metrics-reader\nsubjects", "  name: project-metrics-readers\nsubjects", 1)),
         ("loopback bind", lambda t: t.replace("--metrics-bind-address=:8443", "--metrics-bind-address=127.0.0.1:8443", 1))]),
+    # the operator's release, read from its image tag in another document, decides whether scrapeConfigSelector counts
+    ("KS601/fail-operator-scrape-config-selector-only-before-0.69", [
+        ("a release that counts it", lambda t: t.replace("prometheus-operator:v0.68.0", "prometheus-operator:v0.69.0", 1)),
+        ("a release candidate before it", lambda t: t.replace("prometheus-operator:v0.69.0", "prometheus-operator:v0.68.0-rc.1", 1)),
+        ("a monitor selector too", lambda t: t.replace("  scrapeConfigSelector:", "  serviceMonitorSelector: {}\n  scrapeConfigSelector:", 1))]),
+    ("KS601/fail-operator-unmanaged-additional-scrape-configs-content", [
+        ("set a selector", lambda t: t.replace("  additionalScrapeConfigs: {name: extra,",
+                                               "  podMonitorSelector: {}\n  additionalScrapeConfigs: {name: extra,", 1))]),
+    ("KS602/fail-prometheus-spec-leftover-typos", [
+        ("drop the field a leftover misspells", lambda t: t.replace("  scrapeInterval: 30s\n", "", 1)),
+        ("drop the endpoint's interval", lambda t: t.replace("    interval: 30s\n", "", 1))]),
+    ("KS101/fail-servicemonitor-attach-metadata-node-without-nodes", [
+        ("no node metadata", lambda t: t.replace("    node: true", "    node: false", 1)),
+        ("node metadata again", lambda t: t.replace("    node: false", "    node: true", 1)),
+        ("grant the nodes", lambda t: t.replace("  resources: [nodes/metrics]", "  resources: [nodes/metrics, nodes]\n  verbs: [list, watch]\n- apiGroups: [\"\"]\n  resources: [nodes/metrics]", 1))]),
 ]
 
 
