@@ -356,6 +356,21 @@ def _binding_names(workspace) -> dict[tuple[str, str | None], set[str]]:
     return workspace.index("binding-names", build)
 
 
+def free_binding_name(workspace, kind: str, namespace: str | None, base: str) -> str:
+    """`base`, or `base-2`, `base-3`… when a binding of that kind (in that namespace) already has it: a new binding
+    applied under a taken name replaces that binding's subjects (kubectl apply) or is refused for its immutable
+    roleRef, and whoever the old one bound loses access."""
+    names = _binding_names(workspace).get((kind, None if kind == "ClusterRoleBinding" else namespace), set())
+    name, number = base, 2
+    while name in names:
+        name, number = f"{base}-{number}", number + 1
+    return name
+
+
+def kind_of(namespace: str | None) -> str:
+    return "ClusterRoleBinding" if namespace is None else "RoleBinding"
+
+
 def _already_bound(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> bool:
     """Whether an accepted binding of the inputs already binds the refused `role` to the identity in the scope (a
     v1 ClusterRoleBinding naming a tutorial's v1beta1 ClusterRole on 1.22+): only correcting the role helps then,
@@ -797,7 +812,8 @@ def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | 
     `prometheus` would replace the subjects of the tutorial's own (v1beta1) ClusterRoleBinding `prometheus`."""
     names = _binding_names(authorizer.workspace).get(("ClusterRoleBinding", None) if namespace is None
                                                      else ("RoleBinding", namespace), set())
-    name = role.name if role.name not in names else f"{role.name}-{identity.name}"
+    name = role.name if role.name not in names else free_binding_name(authorizer.workspace, kind_of(namespace), namespace,
+                                                                     f"{role.name}-{identity.name}")
     where = f"{role.kind} {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
     note = _version_note(authorizer, role)
     pending = _pending_binding_of(authorizer, identity, namespace, role)

@@ -878,6 +878,25 @@ def test_bind_existing_role_avoids_the_name_of_a_binding_refused_for_its_apivers
     assert not [f for f in found if f.rule in ACCESS or f.rule == "KS006"], [f.message for f in found]
 
 
+def test_bind_existing_role_second_name_avoids_a_binding_that_has_it_too(tmp_path: Path) -> None:
+    """As above, with a ClusterRoleBinding `scraper-prometheus` already in the inputs (binding the role to another
+    account): the fix's second choice of name is taken too, and applied it would replace that binding's subjects;
+    it gets a number instead."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    binding = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: scraper}\n"
+               "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scraper}\n"
+               "subjects: [{kind: ServiceAccount, name: default, namespace: monitoring}]\n")
+    other = binding.replace("{name: scraper}", "{name: scraper-prometheus}").replace("name: default,", "name: other,")
+    v1 = _cluster_role("scraper", rules) + "---\n" + binding + "---\n" + other
+    setup = _setup(tmp_path, PODS_JOB, v1)
+    [finding] = [f for f in _lint(setup) if f.rule == "KS101"]
+    fix = finding.fix.split(":\n", 1)[1]
+    assert "  name: scraper-prometheus-2\n" in fix, finding.fix
+    (setup / "fix.yaml").write_text(fix + "\n")
+    found = _lint(setup)
+    assert not [f for f in found if f.rule in ACCESS or f.rule == "KS006"], [f.message for f in found]
+
+
 def test_binding_refused_for_its_apiversion_alone_is_corrected_first(tmp_path: Path) -> None:
     """linuxacademy/content-kubernetes-prometheus-env: a v1 ClusterRole `prometheus` and a v1beta1 ClusterRoleBinding
     binding it to the very ServiceAccount the pod runs as. The repair is that binding's apiVersion; a second binding

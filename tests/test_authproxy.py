@@ -344,3 +344,35 @@ def test_ks104_fix_repairs_the_scrapers_binding_of_a_reader_role_that_does_not_e
         "ClusterRoleBinding/project-metrics-reader-prometheus-k8s binds ClusterRole project-metrics-reader, which does "
         "not exist (KS502): set its `roleRef.name: team-metrics-reader`"), ks104.fix
     assert [f.rule for f in found if f.rule == "KS502"] == ["KS502"]
+
+
+OTHER_PROMETHEUS = """apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata:
+  name: k8s
+  namespace: monitoring
+spec:
+  serviceAccountName: prometheus-k8s
+  serviceMonitorSelector: {}
+  serviceMonitorNamespaceSelector: {}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: prometheus-k8s
+  namespace: monitoring
+"""
+
+
+def test_ks104_reader_role_fix_names_a_binding_no_other_binding_has(tmp_path):
+    """The reader role already bound to another scraper by a ClusterRoleBinding of the name the fix would give its
+    new one (`<role>-<sa>`: the other Prometheus's ServiceAccount has the same name in another namespace): applied,
+    a binding of that name replaces the other's subjects and takes get /metrics from it; the fix names a free one."""
+    other = (OTHER_PROMETHEUS + READER_BINDING_V3).replace("namespace: monitoring\n", "namespace: monitoring-b\n")
+    fix = _ks104_fix(tmp_path, "pass-kubebuilder-v3-kube-rbac-proxy", READER_BINDING_V3)
+    assert "    name: project-metrics-reader-prometheus-k8s\n" in fix, fix
+    (tmp_path / "other.yaml").write_text(other)
+    from kubelint_scrape.engine import Options, lint_paths
+
+    [ks104] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS104"]
+    assert "    name: project-metrics-reader-prometheus-k8s-2\n" in ks104.fix, ks104.fix

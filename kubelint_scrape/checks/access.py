@@ -17,7 +17,7 @@ from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, disco
                        discovery_requests, loading_containers, reads_service_account_files, scraper_program)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import close_matches as _close_matches, fix_text, yaml_scalar
+from ..fixes import close_matches as _close_matches, fix_text, free_binding_name, yaml_scalar
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       job_identities, permissions_beyond, pods_running_as)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
@@ -891,12 +891,13 @@ def _reader_role_fix(authorizer: Authorizer, identity: Identity, request: Reques
         return (f"{dangling.ref} binds ClusterRole {dangling.role_name}, which does not exist (KS502): set its "
                 f"`roleRef.name: {written}`, the operator's ClusterRole that grants {request.describe()} (roleRef is "
                 f"immutable: delete and re-create the binding).\nOr:\n{fix}")
+    binding = free_binding_name(workspace, "ClusterRoleBinding", None, f"{name}-{identity.name}")
     return (f"Bind the operator's ClusterRole {name} (it grants {request.describe()}; nothing binds it to the scraper "
             f"yet) to ServiceAccount {identity}:\n"
             f"  apiVersion: rbac.authorization.k8s.io/v1\n"
             f"  kind: ClusterRoleBinding\n"
             f"  metadata:\n"
-            f"    name: {yaml_scalar(name + '-' + identity.name)}\n"
+            f"    name: {yaml_scalar(binding)}\n"
             f"  roleRef:\n"
             f"    apiGroup: rbac.authorization.k8s.io\n"
             f"    kind: ClusterRole\n"
