@@ -46,8 +46,12 @@ TLS_KEYS = {"caFile": "ca_file", "certFile": "cert_file", "keyFile": "key_file",
 # The Prometheus Operator's image. Its --namespaces (allow list) and --deny-namespaces flags scope the informers
 # of ServiceMonitors, PodMonitors, Probes and ScrapeConfigs (cmd/operator/main.go; pkg/prometheus/server/operator.go
 # builds them on config.Namespaces.AllowList/DenyList): a monitor elsewhere is never seen, so no job of it runs —
-# the namespaced installs of kube-prometheus-stack (prometheusOperator.namespaces) rely on that.
-PROMETHEUS_OPERATOR_IMAGE = re.compile(r"(^|/)(prometheus-operator|coreos|bitnami)/prometheus-operator([:@]|$)")
+# the namespaced installs of kube-prometheus-stack (prometheusOperator.namespaces) rely on that. Rancher monitoring
+# runs the same binary from its mirror, rancher/mirrored-prometheus-operator-prometheus-operator (its chart's
+# prometheusOperator.image), whose tag is the upstream release.
+PROMETHEUS_OPERATOR_IMAGE = re.compile(
+    r"(^|/)((prometheus-operator|coreos|bitnami)/prometheus-operator|mirrored-prometheus-operator-prometheus-operator)"
+    r"([:@]|$)")
 
 
 def _flag_list(words: list[str], flag: str) -> set[str]:

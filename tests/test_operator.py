@@ -502,3 +502,19 @@ def test_operator_image_version(image, version):
     from kubelint_scrape.operator import _image_version
 
     assert _image_version(image) == version
+
+
+@pytest.mark.parametrize("image, operator", [
+    ("quay.io/prometheus-operator/prometheus-operator:v0.68.0", True),
+    ("rancher/mirrored-prometheus-operator-prometheus-operator:v0.65.1", True),
+    ("docker.io/rancher/mirrored-prometheus-operator-prometheus-operator@sha256:abc", True),
+    ("rancher/mirrored-prometheus-operator-prometheus-config-reloader:v0.65.1", False),
+    ("quay.io/prometheus-operator/prometheus-config-reloader:v0.68.0", False),
+    ("example.com/my-prometheus-operator:v1", False),
+])
+def test_the_operator_is_known_by_its_image_and_rancher_s_mirror_of_it(image, operator):
+    """Rancher monitoring runs the operator from rancher/mirrored-prometheus-operator-prometheus-operator: its flags
+    (--namespaces, --disable-unmanaged-prometheus-configuration) and its release count as the upstream image's."""
+    from kubelint_scrape.operator import PROMETHEUS_OPERATOR_IMAGE
+
+    assert bool(PROMETHEUS_OPERATOR_IMAGE.search(image)) is operator
