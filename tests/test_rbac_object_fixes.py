@@ -828,6 +828,8 @@ subjects:
     fixes = {f.rule: f.fix for f in findings if f.rule in ("KS101", "KS502")}
     assert set(fixes) == {"KS101", "KS502"}, [(f.rule, f.message) for f in findings]
     assert fixes["KS502"].startswith("Set `roleRef.name: prometheus` (the kustomize build names it a-prometheus;"), fixes
+    [ks502] = [f for f in findings if f.rule == "KS502"]
+    assert "(did you mean prometheus, which the kustomize build names a-prometheus?)" in ks502.message, ks502.message
     assert "set its `roleRef.name: prometheus` (" in fixes["KS101"], fixes["KS101"]
     text = (tmp_path / "base/prometheus.yaml").read_text().replace("name: prometheu}", "name: prometheus}")
     (tmp_path / "base/prometheus.yaml").write_text(text)

@@ -438,7 +438,8 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], el
         # nameReference makes it the built one, in every build of those files), not the built name
         write = close[0] if role is None else _reference_name(ws, binding, role, close[0])
         built = f"the kustomize build names it {close[0]}; " if write != close[0] else ""
-        return (f" (did you mean {close[0]}?)", related,
+        meant = close[0] if write == close[0] else f"{write}, which the kustomize build names {close[0]}"
+        return (f" (did you mean {meant}?)", related,
                 f"Set `roleRef.name: {write}` ({built}delete and re-create the binding: roleRef is immutable).")
     return "", [], default_fix
 
