@@ -367,10 +367,6 @@ def free_binding_name(workspace, kind: str, namespace: str | None, base: str) ->
     return name
 
 
-def kind_of(namespace: str | None) -> str:
-    return "ClusterRoleBinding" if namespace is None else "RoleBinding"
-
-
 def _already_bound(authorizer: Authorizer, identity: Identity, namespace: str | None, role: RoleDef) -> bool:
     """Whether an accepted binding of the inputs already binds the refused `role` to the identity in the scope (a
     v1 ClusterRoleBinding naming a tutorial's v1beta1 ClusterRole on 1.22+): only correcting the role helps then,
@@ -774,11 +770,7 @@ def _repair_dangling(authorizer: Authorizer, namespace: str | None, requests: li
             f"grants nothing")
     existing = _existing_role_holding(authorizer, namespace, requests)
     if existing is not None and (existing.kind == "ClusterRole" or binding.kind == "RoleBinding"):
-        name = existing.name
-        if "kustomize" in authorizer.workspace.indexes and binding.obj is not None and existing.obj is not None:
-            from .kname import reference_name  # in a renaming build: the name the role's file writes
-
-            name = reference_name(authorizer.workspace, binding.obj, existing.obj, existing.name)
+        name = role_reference_name(authorizer.workspace, binding, existing)
         changes = [f"`roleRef.{key}: {value}`" for key, value, now in
                    (("kind", existing.kind, binding.role_kind), ("name", name, binding.role_name)) if value != now]
         return (f"{head}: {_role_where(existing)} in the inputs grants this{_version_note(authorizer, existing)}; "
@@ -786,6 +778,17 @@ def _repair_dangling(authorizer: Authorizer, namespace: str | None, requests: li
     where = (f"ClusterRole {binding.role_name}" if binding.role_kind == "ClusterRole"
              else f"Role {binding.role_name} in namespace {binding.namespace}")
     return f"{head}: create {where} with this rule:\n{render_rules(rules_for(requests))}"
+
+
+def role_reference_name(workspace, binding: BindingDef, role: RoleDef) -> str:
+    """The name a fix writes in `binding`'s roleRef to name `role`: in the role's renaming Kustomize build, the name
+    the role's file writes (kustomize's nameReference makes it the built one, in every build of those files);
+    otherwise the role's (built) name."""
+    if binding.obj is None or role.obj is None or "kustomize" not in workspace.indexes:
+        return role.name
+    from .kname import reference_name  # (a renaming build only: lint-on-save of other inputs never imports it)
+
+    return reference_name(workspace, binding.obj, role.obj, role.name)
 
 
 def _role_where(role: RoleDef) -> str:
@@ -810,10 +813,10 @@ def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | 
     needs (a RoleBinding cannot grant them), else a RoleBinding in the need's namespace. Its name avoids every
     binding of the inputs, those refused for their apiVersion too: once KS501's fix makes them exist, a second
     `prometheus` would replace the subjects of the tutorial's own (v1beta1) ClusterRoleBinding `prometheus`."""
-    names = _binding_names(authorizer.workspace).get(("ClusterRoleBinding", None) if namespace is None
-                                                     else ("RoleBinding", namespace), set())
-    name = role.name if role.name not in names else free_binding_name(authorizer.workspace, kind_of(namespace), namespace,
-                                                                     f"{role.name}-{identity.name}")
+    binding_kind = "ClusterRoleBinding" if namespace is None else "RoleBinding"
+    name = free_binding_name(authorizer.workspace, binding_kind, namespace, role.name)
+    if name != role.name:  # the role's name is taken: the account's beside it (numbered if that is taken too)
+        name = free_binding_name(authorizer.workspace, binding_kind, namespace, f"{role.name}-{identity.name}")
     where = f"{role.kind} {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
     note = _version_note(authorizer, role)
     pending = _pending_binding_of(authorizer, identity, namespace, role)
