@@ -17,7 +17,7 @@ from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, disco
                        discovery_requests, loading_containers, reads_service_account_files, scraper_program)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import close_matches as _close_matches, fix_text, free_binding_name, yaml_scalar
+from ..fixes import close_matches as _close_matches, fix_text, free_binding_name, role_reference_name, yaml_scalar
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       job_identities, permissions_beyond, pods_running_as)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
@@ -883,11 +883,7 @@ def _reader_role_fix(authorizer: Authorizer, identity: Identity, request: Reques
                      if binding.kind == "ClusterRoleBinding" and binding.role_kind == "ClusterRole"
                      and binding.role_name.endswith("metrics-reader") and names_identity(binding, identity)), None)
     if dangling is not None:
-        written = name
-        if "kustomize" in workspace.indexes and dangling.obj is not None:
-            from ..kname import reference_name  # in the role's renaming build: the name its file writes
-
-            written = reference_name(workspace, dangling.obj, workspace.cluster_roles[name].obj, name)
+        written = role_reference_name(workspace, dangling, workspace.cluster_roles[name])
         return (f"{dangling.ref} binds ClusterRole {dangling.role_name}, which does not exist (KS502): set its "
                 f"`roleRef.name: {written}`, the operator's ClusterRole that grants {request.describe()} (roleRef is "
                 f"immutable: delete and re-create the binding).\nOr:\n{fix}")

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..authproxy import reviewed_resources, unknown_review
 from ..catalog import check
 from ..findings import Finding, Related
-from ..fixes import close_matches as _close_matches
+from ..fixes import close_matches as _close_matches, role_reference_name
 from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Subject, Workspace, role_from_object, rule_field_items
 from ..rbac import Request, non_resource_url_matches, rule_allows, url_pattern_matches
 from ..rbacvalidate import (RBAC_PREFIX, ROLE_REF_CHANGES, role_ref_change, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
@@ -384,14 +384,6 @@ def _neighbours(name: str, candidates: list[str], width: int = 10) -> list[str]:
     return candidates[max(0, at_index - width): at_index + width]
 
 
-def _reference_name(ws: Workspace, binding: BindingDef, role: RoleDef, built: str) -> str:
-    if binding.obj is None or role.obj is None or "kustomize" not in ws.indexes:
-        return built
-    from ..kname import reference_name  # (a renaming build only)
-
-    return reference_name(ws, binding.obj, role.obj, built)
-
-
 def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], elsewhere: list[RoleDef],
                    users: list[BindingDef]) -> tuple[str, list[Related], str]:
     """Why the role is missing and the fix. `elsewhere`: Roles of that name in other namespaces; `users`: the
@@ -436,7 +428,7 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], el
         related = [Related(role.span, f"{binding.role_kind} {close[0]}")] if role is not None and role.span else []
         # in the role's renaming build the binding's file writes the role's name as written (kustomize's
         # nameReference makes it the built one, in every build of those files), not the built name
-        write = close[0] if role is None else _reference_name(ws, binding, role, close[0])
+        write = close[0] if role is None else role_reference_name(ws, binding, role)
         built = f"the kustomize build names it {close[0]}; " if write != close[0] else ""
         meant = close[0] if write == close[0] else f"{write}, which the kustomize build names {close[0]}"
         return (f" (did you mean {meant}?)", related,
