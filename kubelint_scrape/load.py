@@ -978,6 +978,8 @@ class _Builder:
         self.positions = positions
         if len(positions) > 1_000_000:
             positions.clear()
+        if len(_QUOTED_CACHE) > 100_000:
+            _QUOTED_CACHE.clear()
         self.document_line = 0  # 0-based line where the document being built starts
 
     def documents(self, events: Iterable[Any]) -> Iterator[tuple[Any, Pos, list[tuple[Pos, Any, Pos]]]]:
@@ -1000,7 +1002,7 @@ class _Builder:
         budget = self.limits.max_alias_expansion
         resolve = plain_scalar
         cached = _PLAIN_CACHE.get
-        quoted = _QUOTED_CACHE.get
+        quoted = _QUOTED_CACHE.setdefault
         shared_layout = _shared_layout
         no_key = _NO_KEY
         # Per document: containers being built, as [container, is_map, key, key_pos, merges, anchor, size_before].
@@ -1028,12 +1030,8 @@ class _Builder:
                 text = event.value
                 style = event.style
                 tag = event.tag
-                if style:  # quoted or block: always the text (Go yaml.v2 too)
-                    value = quoted(text) if len(text) <= 64 else None
-                    if value is None:
-                        value = text
-                        if len(text) <= 64 and len(_QUOTED_CACHE) < 100_000:
-                            _QUOTED_CACHE[text] = text
+                if style:  # quoted or block: always the text (Go yaml.v2 too), one object per short text
+                    value = quoted(text, text) if len(text) <= 64 else text
                 elif tag is None:
                     value = cached(text, no_key)
                     if value is no_key:
@@ -1319,7 +1317,8 @@ def plain_scalar(text: str) -> Any:
 
 _PLAIN_CACHE: dict[str, Any] = {}
 # Quoted and block scalars up to 64 characters, one string object per text (as _PLAIN_CACHE gives plain ones): a
-# repository quotes the same labels, regexes and replacements in every file. Bounded as it is.
+# repository quotes the same labels, regexes and replacements in every file. Bounded: a builder starts it again
+# past 100,000 texts (~10 MB).
 _QUOTED_CACHE: dict[str, str] = {}
 _BOOL_WORDS = ("y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
                "FALSE", "on", "On", "ON", "off", "Off", "OFF")
