@@ -33,7 +33,7 @@ from .model import (
     pod_template,
     role_from_object,
 )
-from .operator import HOLDER_SECTIONS, holder_section, holder_value, operator_configs
+from .operator import HOLDER_SECTIONS, additional_config_keys, holder_section, holder_value, operator_configs
 from .otel import COLLECTOR_KIND, collector_configs, collector_cr_configs, is_collector_config, looks_like_collector
 from .promconfig import PromConfig, agent_configs, agent_jobs, build_config, keep_written_strings
 from .rbacvalidate import ROLE_REF_CHANGES, rejected
@@ -122,7 +122,22 @@ def build_workspace(
         vm, problems = vm_configs(workspace, limits)
         configs.extend(vm)
         findings.extend(problems)
-    return workspace, configs, findings
+    return workspace, _without_operator_texts(workspace, configs), findings
+
+
+def _without_operator_texts(workspace: Workspace, configs: list[PromConfig]) -> list[PromConfig]:
+    """Without the plain configs read from a Secret key an operator reads as additional scrape configs: a whole
+    Prometheus config written there (`scrape_configs:` under `global:`) looks like one a pod mounts, but it is the
+    operator's text, which operator_configs has read — its jobs as the runner's, refused (KS601: not a list).
+    Read twice, its jobs would also be reported as a config no workload mounts (KS100), with their findings twice."""
+    if not any(config.origin == "secret" for config in configs):
+        return configs
+    read_by_operators = additional_config_keys(workspace)
+    if not read_by_operators:
+        return configs
+    return [config for config in configs if not (
+        config.origin == "secret" and config.holder is not None
+        and (config.holder.namespace, config.holder.name, config.key) in read_by_operators)]
 
 
 def _refuse_role_ref_changes(workspace: Workspace, builds: Any) -> None:

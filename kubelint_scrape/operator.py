@@ -1366,6 +1366,19 @@ def additional_scrape_configs(workspace: Workspace, runner: K8sObject, config: P
                               unmanaged_by=left)
 
 
+def additional_config_keys(workspace: Workspace) -> set[tuple[str, str, str]]:
+    """(namespace, Secret name, key) of every Secret key an operator reads as additional scrape configs: each
+    Prometheus's, PrometheusAgent's and VMAgent's `spec.additionalScrapeConfigs`, a Secret of its namespace."""
+    keys = set()
+    for kind in (*RUNNER_KINDS, "VMAgent"):
+        for runner in workspace.kind(kind):
+            ref = as_map(get_path(runner.doc, "spec", "additionalScrapeConfigs"))
+            name, key = as_str(ref.get("name")), as_str(ref.get("key"))
+            if name and key:
+                keys.add((runner.namespace, name, key))
+    return keys
+
+
 def scrape_config_list(workspace: Workspace, path: str, text: str, position: Any, config: PromConfig, limits: Limits,
                        where: str, inline: bool = False, unmanaged_by: str = "") -> tuple[list[ScrapeJob], list]:
     """The jobs of a YAML list of scrape configs written as a string in `path` (an additionalScrapeConfigs Secret
