@@ -138,6 +138,12 @@ def _templated_prometheus(creator: YMap) -> list[tuple[YMap, str]]:
 
 
 MODELLED = {"prometheus", "kubeletstats", "kubelet_stats"}
+# The resourcedetection processor's detectors that ask the Kubernetes API with the collector's identity: k8s_api
+# (k8snode is its deprecated alias) gets the collector's node and openshift the cluster's infrastructures — the
+# OpenTelemetry operator generates nodes get/list and infrastructures get/list/watch for them
+# (internal/components/processors resourcedetection) —; kubeadm and eks read ConfigMaps of kube-system
+# (kubeadm-config, aws-auth). Counted as unmodelled, so the grants they use are never called unused.
+API_DETECTORS = frozenset({"k8s_api", "k8snode", "openshift", "kubeadm", "eks"})
 
 
 def _unmodelled_components(config: YMap, used: set[str] | None) -> list[str]:
@@ -160,6 +166,10 @@ def _unmodelled_components(config: YMap, used: set[str] | None) -> list[str]:
                 found.append(f"{section}.{name}")
             elif kind.startswith("k8s") or "kube" in kind:
                 found.append(f"{section}.{name}")
+            elif kind == "resourcedetection" and section == "processors":
+                detectors = as_seq(as_map(as_map(config.get(section)).get(name)).get("detectors"))
+                if any(as_str(detector) in API_DETECTORS for detector in detectors):
+                    found.append(f"{section}.{name}")
     return found
 
 
