@@ -201,9 +201,10 @@ def test_scrape_configs_the_operator_cannot_unmarshal_are_kept_rejected_as_meant
     result = lint_paths([str(tmp_path)], Options())
     config = next(c for c in result.analysis.configs if c.runner is not None)
     assert [(j.name, bool(j.rejected)) for j in config.jobs] == [("from-secret", True), ("inline", True)]
-    # the account is missing and grants nothing, yet neither job's discovery is reported: they do not run (the
-    # Secret, which holds a whole config, is also read as a plain config no workload mounts: KS100)
-    assert sorted(f.rule for f in result.findings) == ["KS100", "KS109", "KS601", "KS601"]
+    # the account is missing and grants nothing, yet neither job's discovery is reported: they do not run (and the
+    # Secret, which holds a whole config, is read once, as the operator's text: not also as a plain config no
+    # workload mounts, KS100)
+    assert sorted(f.rule for f in result.findings) == ["KS109", "KS601", "KS601"]
 
 
 OTHER_SCRAPES = {
