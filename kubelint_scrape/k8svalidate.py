@@ -47,8 +47,8 @@ SCHEMA_FOR = {
     ("batch", "CronJob"): "CronJob",
     ("monitoring.coreos.com", "ServiceMonitor"): "ServiceMonitor",
     ("monitoring.coreos.com", "PodMonitor"): "PodMonitor",
-    ("monitoring.coreos.com", "Probe"): "MonitoringObject",
-    ("monitoring.coreos.com", "ScrapeConfig"): "MonitoringObject",
+    ("monitoring.coreos.com", "Probe"): "Probe",
+    ("monitoring.coreos.com", "ScrapeConfig"): "ScrapeConfig",
     ("monitoring.coreos.com", "Prometheus"): "PrometheusServer",
     ("monitoring.coreos.com", "PrometheusAgent"): "PrometheusServer",
 }
@@ -242,7 +242,7 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
         errors += _required_but_null(doc, validator, definition)
     typos = list(misspelt_fields(doc, kind)) if definition in CUSTOM_RESOURCES else []
     for error in errors:
-        finding = _type_finding(source, doc, label, error, validator)
+        finding = _type_finding(source, doc, label, error, validator, definition in CUSTOM_RESOURCES)
         typo = next(((t, m, left) for t, m, left in typos if error.kind == "required" and t.path[:-1] == error.path
                      and m == error.allowed[0]), None)
         if typo is not None:  # `selecter:` for the required `selector:`: one finding, the rename
@@ -257,7 +257,7 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
         yield unknown_field_finding(source.path, doc, label, typo, match, consequence)
     if kind == "PrometheusAgent" and not any(error.path[:2] == ("spec", "mode") for error in errors):
         yield from _agent_daemonset_rules(source.path, doc, label)
-    if definition in ("PodMonitor", "MonitoringObject"):
+    if definition in ("PodMonitor", "Probe", "ScrapeConfig"):
         yield from _file_field_rules(source.path, doc, kind, label)
     if definition in ("Pod", "Workload", "CronJob", "ReplicationController") and not errors:
         for rules in _POD_RULES:
@@ -269,7 +269,7 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
 # PruneNonNullableNullsWithoutDefaults; no field of these CRDs is nullable or defaults a required one), so a
 # required field written `null` is missing. A built-in kind decodes null as the zero value instead: `rules: null`
 # is a Role without rules, not a refused one.
-CUSTOM_RESOURCES = frozenset({"ServiceMonitor", "PodMonitor", "MonitoringObject", "PrometheusServer"})
+CUSTOM_RESOURCES = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig", "PrometheusServer"})
 
 
 def _required_but_null(doc: YMap, validator: Any, definition: str) -> list[SchemaError]:
@@ -659,7 +659,10 @@ def _where(path: tuple) -> str:
     return text
 
 
-def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, validator: Any) -> Finding:
+def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, validator: Any,
+                  custom: bool = False) -> Finding:
+    """`custom`: a custom resource, whose fields the API server checks against the CRD's OpenAPI schema (its
+    errors read so), not by decoding into Go types."""
     from .promvalidate import corrected, did_you_mean, list_item_fix, render
 
     path = source.path
@@ -691,6 +694,11 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
         upstream = f"{field}: Unsupported value: {render(error.value)}"
     elif error.kind == "minimum":  # a range the API server's validation enforces
         upstream = f"{field}: Invalid value: {render(error.value)}"
+    elif wanted and custom and error.path[:1] != ("metadata",):
+        # apiextensions' validation against the CRD's structural schema (kube-openapi validate InvalidTypeCode);
+        # metadata is ObjectMeta, decoded into Go types as a built-in kind's is
+        found = _openapi_kind(error.value)
+        upstream = f'{field}: Invalid value: "{found}": {field} in body must be of type {wanted[0]}: "{found}"'
     elif wanted:
         upstream = f"cannot unmarshal {got} into Go value of type {go_type.get(wanted[0], wanted[0])}"
     else:
@@ -837,6 +845,16 @@ _RULE_LIST_FIELDS = frozenset({"verbs", "apiGroups", "resources", "resourceNames
 def _wants_string(error: SchemaError) -> bool:
     types = error.schema.get("type")
     return "string" in (types if isinstance(types, list) else [types])
+
+
+def _openapi_kind(value: Any) -> str:
+    """The type name kube-openapi's validator gives a decoded JSON value (validate/type.go schemaInfoForType): the
+    API server decodes a whole number as int64, "integer"."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    return "number" if isinstance(value, float) else _json_kind(value)
 
 
 def _json_kind(value: Any) -> str:

@@ -667,6 +667,8 @@ def corrected(value: Any, error: SchemaError) -> str | None:
         return f"{value:g}s"
     if "duration" in error.expected and isinstance(value, str):
         return _unit_completed(value)
+    if isinstance(value, dict) and "array" in types and _name_and_values_items(error.schema):
+        return _as_named_values(value)
     if isinstance(value, (dict, list)) or value is None:
         return None
     text = as_str(value)
@@ -679,6 +681,27 @@ def corrected(value: Any, error: SchemaError) -> str | None:
     if types & {"integer", "number"} and isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text.strip()):
         return text.strip()
     return None
+
+
+def _name_and_values_items(schema: dict) -> bool:
+    items = schema.get("items")
+    return isinstance(items, dict) and {"name", "values"} <= set(items.get("properties", ()))
+
+
+def _as_named_values(mapping: dict) -> str | None:
+    """`{module: [http_2xx]}` written as the list of {name, values} a Probe's params are."""
+    import json  # (here: a rare fix, and most runs never import json)
+
+    entries = []
+    for name, values in mapping.items():
+        if not isinstance(name, str) or isinstance(values, dict):
+            return None
+        listed = values if isinstance(values, list) else [values]
+        if any(isinstance(item, (dict, list)) for item in listed):
+            return None
+        shown = name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name) else json.dumps(name)
+        entries.append(f"{{name: {shown}, values: {json.dumps([as_str(item) for item in listed])}}}")
+    return "[" + ", ".join(entries) + "]" if entries else None
 
 
 def list_item_fix(error: SchemaError, match: str | None, expected: str) -> str:

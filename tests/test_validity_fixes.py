@@ -133,6 +133,29 @@ def test_ks602_unitless_integer_duration_fix_adds_the_unit(tmp_path: Path) -> No
     assert not _only(_lint(tmp_path, {"m.yaml": after}), "KS602")
 
 
+PROBE = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Probe
+metadata: {name: web, namespace: monitoring}
+spec:
+  prober: {url: blackbox-exporter.monitoring.svc:19115}
+  module: http_2xx
+  params: PARAMS
+  targets: {staticConfig: {static: [https://example.com]}}
+"""
+
+
+def test_ks602_probe_params_mapping_fix_writes_the_list_it_means(tmp_path: Path) -> None:
+    # A Probe's params are a list of {name, values}; written as a ServiceMonitor's mapping the API server refuses
+    # the object with the CRD schema's type error, and the fix rewrites the user's own parameters as that list
+    # (not the schema's example, which named another parameter).
+    [finding] = _only(_lint(tmp_path, {"p.yaml": PROBE.replace("PARAMS", '{debug: ["true"], "x-y z": v}')}), "KS602")
+    assert 'spec.params in body must be of type array: "object"' in finding.message
+    written = _written(finding.fix)
+    assert written == 'params: [{name: debug, values: ["true"]}, {name: "x-y z", values: ["v"]}]'
+    assert not _only(_lint(tmp_path, {"p.yaml": PROBE.replace("params: PARAMS", written)}), "KS602")
+
+
 def test_ks602_fixes_in_a_json_file_are_json(tmp_path: Path) -> None:
     """In a .json manifest `Write verbs: ["get"]` pasted as written does not parse: the key is quoted and the value
     JSON; applied literally, the findings go."""
