@@ -217,11 +217,12 @@ def find_inputs(paths: Iterable[str], exclude: Any = None) -> Inputs:
     problems: list[Finding] = []
     tentative: set[str] = set()
     named: set[str] = set()
+    reals: dict[str, str] = {}  # the real path of each walked file, as the walk knows it (_in_walk_order)
     for path in map(clean_path, paths):
         if path == "-":
             files.append("-")
         elif os.path.isdir(path):
-            walked = _walk(path, problems, rejected, exclude)
+            walked = _walk(path, problems, rejected, exclude, reals)
             files.extend(walked)
             tentative.update(f for f in walked if not walked_name(os.path.basename(f)))
         elif os.path.exists(path):
@@ -232,7 +233,7 @@ def find_inputs(paths: Iterable[str], exclude: Any = None) -> Inputs:
             rejected[path] = Finding("KS004", Span(path, 1, 1), _not_a_file(path))
         else:
             problems.append(Finding("KS004", Span(path, 1, 1), f"{path}: no such file or directory"))
-    files = _in_walk_order(files)
+    files = _in_walk_order(files, reals)
     # a file named explicitly is an input whatever it holds, also when a walk met it too
     tentative = {f for f in files if f in tentative and os.path.realpath(f) not in named} if tentative else tentative
     return Inputs(files, rejected, problems, tentative)
@@ -254,14 +255,16 @@ def _child(directory: str, name: str) -> str:
     return name if directory == "." else os.path.join(directory, name)
 
 
-def _in_walk_order(files: list[str]) -> list[str]:
+def _in_walk_order(files: list[str], reals: dict[str, str] | None = None) -> list[str]:
     """One entry per file however it was named (`q/a.yaml`, `./q/a.yaml`, an absolute path, a symlink), and in
     path order whatever the order of the arguments: where two files define the same object, the one read last
-    replaces the other (as `kubectl apply` of both would), and that must not depend on how the command was typed."""
+    replaces the other (as `kubectl apply` of both would), and that must not depend on how the command was typed.
+    `reals`: real paths already known (a walk's files), which spares realpath's lstat of every path component."""
     seen: set[str] = set()
     unique = []
+    known = reals or {}
     for f in sorted(files, key=walk_order):
-        real = f if f == "-" else os.path.realpath(f)
+        real = f if f == "-" else known.get(f) or os.path.realpath(f)
         if real not in seen:
             seen.add(real)
             unique.append(f)
@@ -321,7 +324,10 @@ def rejected_source(path: str, finding: Finding) -> Source:
     return Source(path, "", [], "failed", [finding])
 
 
-def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], exclude: Any = None) -> list[str]:
+def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], exclude: Any = None,
+          reals: dict[str, str] | None = None) -> list[str]:
+    """The files a walk of `root` reads, in walk order; `reals` gets the real path of each that is no symlink (its
+    directory's real path, which the walk resolves anyway, and its name)."""
     found: list[str] = []
     visited: set[str] = set()
     inside = os.path.realpath(root) + os.sep
@@ -359,6 +365,8 @@ def _walk(root: str, problems: list[Finding], rejected: dict[str, Finding], excl
             elif walked_name(entry.name) or (entry.name.endswith(GOLDEN_SUFFIX) and _entry_is(entry.is_file)
                                              and walked_file(path)):
                 found.append(path)
+                if reals is not None and not entry.is_symlink():
+                    reals[path] = os.path.join(real, entry.name)
                 if not _entry_is(entry.is_file):  # a FIFO would block the run forever; devices and sockets are not files either
                     rejected[path] = Finding("KS004", Span(path, 1, 1), _not_a_file(path))
         stack.extend(reversed(subdirs))
