@@ -21,8 +21,12 @@ from .yamltree import YMap, as_map, as_seq, as_str, get_path, key_span
 SCRAPE_KEYS = ("additionalScrapeConfigs", "extraScrapeConfigs", "scrape_configs")
 _JOB_NAME = re.compile(r"""job_name:\s*["']?([^\s"'#]+)""")
 # Log shippers' charts use the same keys for log scrape jobs (promtail `config.snippets.extraScrapeConfigs`), which
-# the tool does not read in a config file either (model.is_log_agent_config).
+# the tool does not read in a config file either (model.is_log_agent_config). Charts bundle each other, so whose
+# jobs a key holds is told by the nearest name on its way down: the chart's, then each subchart key — loki-stack's
+# `promtail` holds log jobs, its `prometheus` (prometheus-community/prometheus) metric ones, as does an umbrella
+# chart's `kube-prometheus-stack` beside a `promtail`.
 LOG_AGENT_CHARTS = ("promtail", "loki", "fluent", "vector")
+METRICS_CHARTS = ("prometheus",)
 _MAX_DEPTH = 12  # values trees are shallow; a bound keeps a pathological one from costing anything
 
 FIX = ("Lint what the chart renders — `helm template` with these values (`flux build`/`flux-local`, `argocd app "
@@ -37,10 +41,9 @@ def helm_values_findings(workspace: Workspace, sources: list[Source]) -> list[Fi
     by_path = {source.path: source for source in sources}
     findings = []
     for obj in objects:
-        if any(word in _chart(obj) for word in LOG_AGENT_CHARTS):
-            continue
         # (file, mapping holding the key, key, job names), in the order the values are read
-        found = [(path, *hit) for values, path in _values_of(obj, workspace, by_path) for hit in _scrape_keys(values)]
+        found = [(path, *hit) for values, path, chart in _values_of(obj, workspace, by_path)
+                 for hit in _scrape_keys(values, _log_agent(chart, False))]
         if not found:
             continue
         path, holder, key, _jobs = found[0]
@@ -66,22 +69,34 @@ def _gitops_objects(workspace: Workspace) -> list[K8sObject]:
     return sorted(found, key=lambda o: (o.span.path, o.span.line))
 
 
-def _chart(obj: K8sObject) -> str:
-    """The chart's name as the object gives it (Flux chart template or chartRef, Argo source chart or path)."""
-    spec = as_map(obj.doc.get("spec"))
-    if obj.kind == "ApplicationSet":
-        spec = as_map(get_path(spec, "template", "spec"))
+def _chart(spec: YMap, obj: K8sObject) -> str:
+    """The chart's name as a Flux HelmRelease or a k3s HelmChart(Config) gives it (chart template or chartRef)."""
     names = [as_str(get_path(spec, "chart", "spec", "chart")), as_str(get_path(spec, "chartRef", "name")),
              as_str(spec.get("chart")), obj.name if obj.kind == "HelmChartConfig" else ""]
-    for source in [spec.get("source"), *as_seq(spec.get("sources"))]:
-        names += [as_str(as_map(source).get("chart")), as_str(as_map(source).get("path"))]
-    return " ".join(names).lower()
+    return " ".join(names)
 
 
-def _values_of(obj: K8sObject, workspace: Workspace, by_path: dict[str, Source]) -> Iterator[tuple[Any, str]]:
-    """(values tree, file it lies in) of every values source of the object: inline, or text parsed in place."""
+def _source_chart(source: Any) -> str:
+    """The chart an Argo CD source installs (its `chart`, or the `path` of a chart in a Git repository)."""
+    return f"{as_str(as_map(source).get('chart'))} {as_str(as_map(source).get('path'))}"
+
+
+def _log_agent(name: Any, inherited: bool) -> bool:
+    """Whether jobs below this chart or subchart key are a log shipper's: a log agent's name says yes, a
+    Prometheus chart's no, any other name leaves what the level above said."""
+    name = str(name).lower()
+    if any(word in name for word in METRICS_CHARTS):
+        return False
+    return inherited or any(word in name for word in LOG_AGENT_CHARTS)
+
+
+def _values_of(obj: K8sObject, workspace: Workspace, by_path: dict[str, Source]
+               ) -> Iterator[tuple[Any, str, str]]:
+    """(values tree, file it lies in, chart they are for) of every values source of the object: inline, or text
+    parsed in place. An Argo CD Application's sources each name their own chart."""
     spec = as_map(obj.doc.get("spec"))
     if obj.kind == "HelmRelease":
+        chart = _chart(spec, obj)
         # Flux merges valuesFrom in order, then spec.values on top (helm-controller docs, "Values references").
         for ref in as_seq(spec.get("valuesFrom")):
             ref = as_map(ref)
@@ -90,18 +105,18 @@ def _values_of(obj: K8sObject, workspace: Workspace, by_path: dict[str, Source])
             if holder is not None:
                 key = as_str(ref.get("valuesKey")) or "values.yaml"  # Flux's default valuesKey
                 data = as_map(get_path(holder.doc, "stringData" if kind == "Secret" else "data"))
-                yield _parsed(by_path.get(holder.path), data, key), holder.path
-        yield spec.get("values"), obj.path
+                yield _parsed(by_path.get(holder.path), data, key), holder.path, chart
+        yield spec.get("values"), obj.path, chart
         return
     if obj.kind in ("HelmChart", "HelmChartConfig"):  # k3s helm-controller: the values as one YAML string
-        yield _parsed(by_path.get(obj.path), spec, "valuesContent"), obj.path
+        yield _parsed(by_path.get(obj.path), spec, "valuesContent"), obj.path, _chart(spec, obj)
         return
     if obj.kind == "ApplicationSet":
         spec = as_map(get_path(spec, "template", "spec"))
     for source in [spec.get("source"), *as_seq(spec.get("sources"))]:
         helm = as_map(as_map(source).get("helm"))
-        yield helm.get("valuesObject"), obj.path
-        yield _parsed(by_path.get(obj.path), helm, "values"), obj.path
+        yield helm.get("valuesObject"), obj.path, _source_chart(source)
+        yield _parsed(by_path.get(obj.path), helm, "values"), obj.path, _source_chart(source)
 
 
 def _parsed(source: Source | None, mapping: YMap, key: str) -> YMap | None:
@@ -116,19 +131,20 @@ def _parsed(source: Source | None, mapping: YMap, key: str) -> YMap | None:
     return root if isinstance(root, YMap) else None
 
 
-def _scrape_keys(values: Any, depth: int = 0) -> Iterator[tuple[YMap, str, list[str]]]:
-    """(mapping, key, job names) of every non-empty scrape-job key in a values tree."""
+def _scrape_keys(values: Any, log_agent: bool, depth: int = 0) -> Iterator[tuple[YMap, str, list[str]]]:
+    """(mapping, key, job names) of every non-empty scrape-job key in a values tree that is not a log shipper's."""
     if depth > _MAX_DEPTH:
         return
     if isinstance(values, YMap):
         for key, value in values.items():
             if key in SCRAPE_KEYS and value:
-                yield values, key, _job_names(value)
+                if not log_agent:
+                    yield values, key, _job_names(value)
             else:
-                yield from _scrape_keys(value, depth + 1)
+                yield from _scrape_keys(value, _log_agent(key, log_agent), depth + 1)
     elif isinstance(values, list):
         for item in values:
-            yield from _scrape_keys(item, depth + 1)
+            yield from _scrape_keys(item, log_agent, depth + 1)
 
 
 def _job_names(value: Any) -> list[str]:
