@@ -224,8 +224,10 @@ class ScrapeJob:
 
     def discovery_elsewhere(self) -> SDConfig | None:
         """The first SD config when every target source of the job is discovery that may list another cluster
-        (SDConfig.other_cluster); None when any SD config, static target or other SD may be of this one."""
-        if not self.sd_configs or not all(sd.other_cluster for sd in self.sd_configs):
+        (SDConfig.other_cluster) at a host it names; None when any SD config, static target or other SD may be of
+        this one. An api_server with no host (not a URL) names no cluster: the pod's own stays the one judged."""
+        if not self.sd_configs or not all(sd.other_cluster and (sd.kubeconfig_file or sd.api_server_address[1])
+                                          for sd in self.sd_configs):
             return None
         return None if self.static_targets or self.other_sd else self.sd_configs[0]
 
