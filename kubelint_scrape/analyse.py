@@ -21,7 +21,7 @@ from .load import gc_paused
 from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victoriametrics, pod_template, service_dns_name
 from .operator import label_selection_fix, operator_scope_fix, unresolved_scrape_class
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
-from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig, is_loopback_host
+from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig, is_in_cluster_api_host, is_loopback_host
 from .pushprox import Route, route as pushprox_route
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request, api_server_request
 from .records import dataclass, field
@@ -1747,6 +1747,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             via.client_identity, f"{via.client_name} makes the job's requests with its own ServiceAccount token "
             f"({via.token_path})", via.span, pod=via.client)
     foreign = foreign_audience(job.credentials, resolution.pod)
+    elsewhere = job.discovery_elsewhere()
     expects_auth = job.credentials.authenticates or job.scheme == "https"
     for endpoint, span in seen:
         analysis.origins[endpoint] = span
@@ -1816,6 +1817,11 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         for need in scrape_needs(job, endpoint, span, assumptions, authorizer.workspace):
             if not analysis.sends_identity_token and token_identity is None:
                 need.unchecked = f"sends {job.credentials.describe()}, not the ServiceAccount token: its RBAC is not in view"
+            elif elsewhere is not None and not is_in_cluster_api_host(endpoint.host):
+                # A target discovered in another cluster is that cluster's kubelet or API server: it authenticates
+                # and authorizes against that cluster's API server, whose RBAC the inputs do not hold (FACTS §4).
+                need.unchecked = (f"its targets are discovered through {_elsewhere(elsewhere)}, which may be another "
+                                  "cluster: that cluster's RBAC decides, not the inputs'")
             elif endpoint.klass == "kubelet" and assumptions.kubelet_authz == "always-allow":
                 need.unchecked = "kubelet-authz: always-allow (assumption): the kubelet does not ask RBAC"
             elif token_identity is not None:
@@ -1888,6 +1894,10 @@ def _plain_http_to_tls(analysis: JobAnalysis, endpoint: Endpoint, span: Span, as
     for need in needs:
         need.unchecked = f"scheme http to a TLS-only port: {PLAIN_HTTP_TO_TLS} before authentication"
         analysis.needs.append(need)
+
+
+def _elsewhere(sd: SDConfig) -> str:
+    return f"kubeconfig_file {sd.kubeconfig_file}" if sd.kubeconfig_file else f"api_server {sd.api_server}"
 
 
 def _rejects_audience(endpoint: Endpoint, foreign: ForeignAudience | None, assumptions: Assumptions) -> bool:

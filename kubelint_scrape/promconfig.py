@@ -24,6 +24,11 @@ def is_loopback_host(host: str) -> bool:
     return host in LOOPBACK_HOSTS or host.startswith("127.")
 
 
+def is_in_cluster_api_host(host: str) -> bool:
+    """The in-cluster API server Service's DNS name (kubernetes, kubernetes.default, kubernetes.default.svc…)."""
+    return host == "kubernetes" or host.startswith("kubernetes.default")
+
+
 FROM_SECRET = "<from Secret>"  # what operator.py writes for a value an operator resource takes from a Secret key
 
 
@@ -73,8 +78,7 @@ class SDConfig:
             return True
         if not self.api_server or self.api_server_is_local:
             return False
-        host = self.api_server_address[1]
-        return not (host == "kubernetes" or host.startswith("kubernetes.default"))
+        return not is_in_cluster_api_host(self.api_server_address[1])
 
     @property
     def in_cluster(self) -> bool:
@@ -217,6 +221,15 @@ class ScrapeJob:
     @property
     def label(self) -> str:
         return f'job "{self.name}"'
+
+    def discovery_elsewhere(self) -> SDConfig | None:
+        """The first SD config when every target source of the job is discovery that may list another cluster
+        (SDConfig.other_cluster) at a host it names; None when any SD config, static target or other SD may be of
+        this one. An api_server with no host (not a URL) names no cluster: the pod's own stays the one judged."""
+        if not self.sd_configs or not all(sd.other_cluster and (sd.kubeconfig_file or sd.api_server_address[1])
+                                          for sd in self.sd_configs):
+            return None
+        return None if self.static_targets or self.other_sd else self.sd_configs[0]
 
     def discovery_token(self) -> tuple[str, str] | None:
         """(token file, CA file or "") of a kubernetes_sd_configs that reaches its api_server with a token file of
