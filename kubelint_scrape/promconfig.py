@@ -224,9 +224,12 @@ class ScrapeJob:
 
     def discovery_elsewhere(self) -> SDConfig | None:
         """The first SD config when every target source of the job is discovery that may list another cluster
-        (SDConfig.other_cluster) at a host it names; None when any SD config, static target or other SD may be of
-        this one. An api_server with no host (not a URL) names no cluster: the pod's own stays the one judged."""
-        if not self.sd_configs or not all(sd.other_cluster and (sd.kubeconfig_file or sd.api_server_address[1])
+        (SDConfig.other_cluster) at a host it names, with credentials of its own; None when any SD config, static
+        target or other SD may be of this one. An api_server with no host (not a URL) names no cluster, and one
+        reached with the pod's ServiceAccount token is the pod's own cluster's (`https://10.96.0.1`, its API
+        server's address written out): that token authenticates to no other cluster's API server."""
+        if not self.sd_configs or not all(sd.other_cluster and sd.off_identity
+                                          and (sd.kubeconfig_file or sd.api_server_address[1])
                                           for sd in self.sd_configs):
             return None
         return None if self.static_targets or self.other_sd else self.sd_configs[0]
