@@ -341,7 +341,7 @@ def _unmanaged_additional_findings(ctx: Context, config: Any) -> Iterator[Findin
     if spec.get("scrapeConfigSelector") is not None:
         # Only an operator older than v0.69.0 leaves this one unmanaged (operator.scrape_config_selector_ignored).
         since = "v" + ".".join(map(str, SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE))
-        images = scrape_config_selector_ignored(ctx.workspace)
+        images = scrape_config_selector_ignored(ctx.workspace, runner)
         none_of = (f"serviceMonitorSelector, podMonitorSelector and probeSelector (its scrapeConfigSelector counts "
                    f"from prometheus-operator {since} only, and the inputs run {images})")
         upgrade = f"Run prometheus-operator {since} or later, or set"
