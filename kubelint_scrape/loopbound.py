@@ -44,6 +44,48 @@ def loopback_bound(workspace: Workspace, job: ScrapeJob) -> Iterator[tuple[PodTe
                 break
 
 
+def plain_http_served(workspace: Workspace, job: ScrapeJob) -> Iterator[tuple[PodTemplate, Container, int]]:
+    """(pod, container, port) of each controller-runtime metrics server the monitor job scrapes with `scheme:
+    https` while `--metrics-secure` is written false: the server speaks plain HTTP (KS309)."""
+    if job.scheme != "https":
+        return
+    plain = workspace.index("plain-metrics-servers", lambda: _plain_pods(workspace))
+    endpoint = _monitor_endpoint(job) if plain else None
+    if endpoint is None:
+        return
+    seen: set[tuple[int, int]] = set()
+    for pod, container, number in _served(workspace, plain, job, endpoint):
+        for candidate in ([container] if container is not None else pod.app_containers):
+            if _plain_port(candidate) == number and (id(pod), number) not in seen:
+                seen.add((id(pod), number))
+                yield pod, candidate, number
+                break
+
+
+def _plain_port(container: Container) -> int | None:
+    """The port of a controller-runtime metrics server that serves plain HTTP beyond its pod: `--metrics-secure`
+    written false (kubebuilder v4 main.go then sets no SecureServing) and a non-loopback --metrics-bind-address."""
+    from .ctrlruntime import BIND_FLAG, SECURE_FLAG
+    from .model import GO_FALSE
+
+    words = container.command + container.args
+    address = go_flag(words, BIND_FLAG)
+    if go_flag(words, SECURE_FLAG, boolean=True) not in GO_FALSE or address is None or ":" not in address:
+        return None
+    host, _, port = address.rpartition(":")
+    if is_loopback_host(host.strip("[]")) or not port.isdigit():
+        return None
+    return int(port)
+
+
+def _plain_pods(workspace: Workspace) -> dict[str, list[PodTemplate]]:
+    found: dict[str, list[PodTemplate]] = {}
+    for pod in workspace.workloads:
+        if any(_plain_port(container) is not None for container in pod.app_containers):
+            found.setdefault(pod.obj.namespace, []).append(pod)
+    return found
+
+
 def _monitor_endpoint(job: ScrapeJob) -> YMap | None:
     monitor = job.monitor
     if monitor is None or monitor.kind not in ("ServiceMonitor", "PodMonitor"):
@@ -71,7 +113,7 @@ def _listening_pods(workspace: Workspace) -> dict[str, list[PodTemplate]]:
 def _served(workspace: Workspace, listening: dict[str, list[PodTemplate]], job: ScrapeJob,
             endpoint: YMap) -> Iterator[tuple[PodTemplate, Container | None, int]]:
     """(pod, the container declaring the port or None when none does, port number) the endpoint reaches, among the
-    pods that bind a port to loopback."""
+    pods of `listening` (by namespace: the only ones that can be reported)."""
     monitor = job.monitor
     spec = as_map(monitor.doc.get("spec"))
     chosen = LabelSelector.from_node(spec.get("selector"))

@@ -968,6 +968,31 @@ def _loopback_bound_workloads(ctx: Context, analysis: JobAnalysis) -> Iterator[F
         )
 
 
+@check("KS309")
+def https_to_plain_http_server(ctx: Context) -> Iterator[Finding]:
+    """A monitor scrapes with `scheme: https` a controller-runtime metrics server started with `--metrics-secure=false`
+    (loopbound.plain_http_served): it answers the TLS handshake in plain HTTP."""
+    from ..loopbound import plain_http_served
+
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        for pod, container, number in plain_http_served(ctx.workspace, job):
+            workload = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+            yield Finding(
+                "KS309", job.span,
+                f"{job.label} scrapes port {number} of {workload} with scheme https, but its container "
+                f"{container.name} runs controller-runtime's metrics server with --metrics-secure=false, which serves "
+                f"plain HTTP: every scrape fails (\"http: server gave HTTP response to HTTPS client\")",
+                fix=(f"Drop `--metrics-secure=false` from container {container.name} of {workload} (kubebuilder's "
+                     f"default serves HTTPS and reviews each scrape's token), or scrape it with `scheme: http` and "
+                     f"without a bearer token."),
+                related=(Related(_container_span(pod, container),
+                                 f"container {container.name} of {workload} serves plain HTTP on :{number}"),),
+                object=job.label,
+                data={"port": number, "workload": f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}"},
+            )
+
+
 def _container_span(pod, container) -> Span:
     for index, node in enumerate(as_seq(pod.spec.get("containers"))):
         if node is container.node:
