@@ -23,9 +23,10 @@ Recognised, without a false positive on the older layouts, when a container (not
   `authorization.k8s.io/subjectaccessreviews` in the inputs (the scaffold's metrics_auth_role and its binding).
   That is what tells the delegating server from a plain `--metrics-bind-address=:8080` of an operator that
   serves metrics over HTTP to anyone (kubebuilder v3, or v4 with the filter removed): without those grants the
-  filter could not review any request, so an operator shipping it grants them. Only a rule that names both
-  resources counts (the scaffold's metrics_auth_role, system:auth-delegator): a wildcard role (cluster-admin, an
-  operator granted `*`) says nothing about its metrics server.
+  filter could not review any request, so an operator shipping it grants them. Only a rule that names a review
+  resource counts (the scaffold's metrics_auth_role, system:auth-delegator): a wildcard role (cluster-admin, an
+  operator granted `*`) says nothing about its metrics server. One of the two named is enough: that role was
+  written for the filter, and the review it lacks fails every scrape (KS112; `missing_reviews`).
 
 `--metrics-secure` left unwritten is true only in kubebuilder v4's main.go: v3's has no such flag and serves
 plain HTTP. A job that scrapes such a server over plain HTTP is taken to know better (targets.extension_endpoint
@@ -85,13 +86,19 @@ def servers(workspace: Workspace) -> Iterator[tuple[PodTemplate, Container, int]
                 continue
             authorizer = authorizer or Authorizer(workspace)
             identity = Identity(pod.obj.namespace, pod.service_account)
-            if all(_named_grant(authorizer.authorize(identity, Request("create", group, resource)), resource)
+            if any(_named_grant(authorizer.authorize(identity, Request("create", group, resource)), resource)
                    for group, resource in REVIEW_GRANTS):
                 yield pod, container, port
 
 
 def _named_grant(decision, resource: str) -> bool:
     return decision.allowed and any(resource in grant.rule.resources for grant in decision.grants)
+
+
+def by_server(workspace: Workspace) -> dict[str, tuple[PodTemplate, Container]]:
+    """{describe(pod): (pod, container)} of the servers, built once: what a job's Endpoint.server names."""
+    return workspace.index("controller-runtime-servers",
+                           lambda: {describe(pod): (pod, container) for pod, container, _port in servers(workspace)})
 
 
 def secure_written(container: Container) -> bool:

@@ -1153,7 +1153,7 @@ def unmanaged(workspace: Workspace, runner: K8sObject) -> bool:
     if runner.kind != "Prometheus":
         return False
     spec = as_map(runner.doc.get("spec"))
-    ignored = ("scrapeConfigSelector",) if scrape_config_selector_ignored(workspace) else ()
+    ignored = ("scrapeConfigSelector",) if scrape_config_selector_ignored(workspace, runner) else ()
     return (all(spec.get(selector) is None for selector, _ns, _source in MONITOR_KINDS.values() if selector not in ignored)
             and not _unmanaged_mode_disabled(workspace))
 
@@ -1166,18 +1166,38 @@ def unmanaged(workspace: Workspace, runner: K8sObject) -> bool:
 SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE = (0, 69, 0)
 
 
-def scrape_config_selector_ignored(workspace: Workspace) -> str:
-    """The operator image(s) of the inputs when every Prometheus Operator container there runs a release older than
-    SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE (its tag says so), else "": with no operator in the inputs, or one whose tag
-    tells no version (`latest`, a digest), the current behaviour is assumed, as everywhere else."""
-    def build() -> str:
-        images = [container.image for template in workspace.workloads for container in template.containers
-                  if PROMETHEUS_OPERATOR_IMAGE.search(container.image)]
-        versions = [_image_version(image) for image in images]
-        old = bool(versions) and all(v is not None and v < SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE for v in versions)
-        return ", ".join(dict.fromkeys(images)) if old else ""
+def scrape_config_selector_ignored(workspace: Workspace, runner: K8sObject) -> str:
+    """The operator image(s) of the inputs that reconcile `runner` when every one of them runs a release older than
+    SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE (its tag says so), else "": with no operator in the inputs that reconciles it,
+    or one whose tag tells no version (`latest`, a digest), the current behaviour is assumed, as everywhere else.
+    Only the operators that reconcile this Prometheus decide (_reconciles): a newer one scoped to other namespaces
+    or instances leaves it to the old one."""
+    def build() -> list[tuple[list[str], str, tuple[int, int, int] | None]]:
+        return [(container.command + container.args, container.image, _image_version(container.image))
+                for template in workspace.workloads for container in template.containers
+                if PROMETHEUS_OPERATOR_IMAGE.search(container.image)]
 
-    return workspace.index("prometheus-operator-scrape-config-selector-ignored", build)
+    operators = [(image, version) for words, image, version in workspace.index("prometheus-operator-versions", build)
+                 if _reconciles(words, runner)]
+    old = bool(operators) and all(v is not None and v < SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE for _i, v in operators)
+    return ", ".join(dict.fromkeys(image for image, _v in operators)) if old else ""
+
+
+def _reconciles(words: list[str], runner: K8sObject) -> bool:
+    """Whether a prometheus-operator started with `words` reconciles the Prometheus `runner` (cmd/operator/main.go):
+    its namespace is in --prometheus-instance-namespaces, which takes precedence over --namespaces (else in that
+    allow list, else not in --deny-namespaces), and its labels match --prometheus-instance-selector. --controller-id (an
+    annotation match of newer releases) is not read: an operator it excludes still counts, which can only keep
+    scrape_config_selector_ignored quiet."""
+    from .k8sselector import label_selector_matches
+
+    allowed = _flag_list(words, "prometheus-instance-namespaces") or _flag_list(words, "namespaces")
+    if allowed and runner.namespace not in allowed:
+        return False
+    if not allowed and runner.namespace in _flag_list(words, "deny-namespaces"):
+        return False
+    selector = go_flag(words, "prometheus-instance-selector")
+    return not selector or label_selector_matches(selector, runner.labels)
 
 
 def _image_version(image: str) -> tuple[int, int, int] | None:

@@ -114,3 +114,51 @@ def test_ks106_fix_still_skips_verification_of_a_self_signed_server(tmp_path):
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / "KS106" / "fail-controller-runtime-metrics-without-token"
     ks106 = _ks106(fixture)
     assert "controller-runtime's metrics server self-signs its serving certificate" in ks106.fix, ks106.fix
+
+
+KS112_CASE = "fail-controller-runtime-missing-subjectaccessreviews"
+
+
+def _ks112(tmp_path, keep: str):
+    """The KS112 fixture with its metrics auth role's one rule granting create on `keep`'s review resource."""
+    from pathlib import Path
+
+    from kubelint_scrape.engine import Options, lint_paths
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "KS112" / KS112_CASE
+    for name in ("operator.yaml", "prometheus.yaml"):
+        (tmp_path / name).write_text((fixture / name).read_text())
+    text = (tmp_path / "operator.yaml").read_text()
+    assert "resources: [tokenreviews]" in text
+    (tmp_path / "operator.yaml").write_text(text.replace(
+        "  - apiGroups: [authentication.k8s.io]\n    resources: [tokenreviews]\n",
+        f"  - apiGroups: [{keep}]\n    resources: [{_resource(keep)}]\n"))
+    return [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS112"]
+
+
+def _resource(group: str) -> str:
+    return {"authentication.k8s.io": "tokenreviews", "authorization.k8s.io": "subjectaccessreviews"}[group]
+
+
+def test_ks112_manager_without_tokenreviews(tmp_path):
+    """A manager granted only subjectaccessreviews: the filter's TokenReview is refused, its delegating authenticator
+    returns the error and the filter answers 500 "Authentication failed" (pkg/metrics/filters/filters.go)."""
+    [ks112] = _ks112(tmp_path, "authorization.k8s.io")
+    assert "cannot create authentication.k8s.io/tokenreviews:" in ks112.message, ks112.message
+    assert '"Authentication failed"' in ks112.message and "controller-runtime metrics server" in ks112.message
+
+
+def test_ks112_manager_with_both_reviews(tmp_path):
+    """Both review grants (the scaffold's metrics_auth_role): nothing to say."""
+    from pathlib import Path
+
+    from kubelint_scrape.engine import Options, lint_paths
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "KS112" / KS112_CASE
+    (tmp_path / "prometheus.yaml").write_text((fixture / "prometheus.yaml").read_text())
+    (tmp_path / "operator.yaml").write_text((fixture / "operator.yaml").read_text().replace(
+        "    resources: [tokenreviews]\n    verbs: [create]\n",
+        "    resources: [tokenreviews]\n    verbs: [create]\n  - apiGroups: [authorization.k8s.io]\n"
+        "    resources: [subjectaccessreviews]\n    verbs: [create]\n"))
+    found = lint_paths([str(tmp_path)], Options()).findings
+    assert not [f for f in found if f.rule in ("KS112", "KS104")], found

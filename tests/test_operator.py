@@ -518,3 +518,31 @@ def test_the_operator_is_known_by_its_image_and_rancher_s_mirror_of_it(image, op
     from kubelint_scrape.operator import PROMETHEUS_OPERATOR_IMAGE
 
     assert bool(PROMETHEUS_OPERATOR_IMAGE.search(image)) is operator
+
+
+@pytest.mark.parametrize(("args", "labels", "reconciles"), [
+    ([], {}, True),
+    (["--namespaces=monitoring,apps"], {}, True),
+    (["--namespaces=apps"], {}, False),
+    # --prometheus-instance-namespaces takes precedence over --namespaces for Prometheus objects (cmd/operator/main.go)
+    (["--namespaces=apps", "--prometheus-instance-namespaces=monitoring"], {}, True),
+    (["--namespaces", "monitoring", "--prometheus-instance-namespaces=apps"], {}, False),
+    (["--deny-namespaces=monitoring"], {}, False),
+    (["--deny-namespaces=kube-system"], {}, True),
+    (["--prometheus-instance-selector=team=a"], {"team": "a"}, True),
+    (["--prometheus-instance-selector=team=a"], {"team": "b"}, False),
+    (["--prometheus-instance-selector", "team notin (b)"], {}, True),
+])
+def test_operator_reconciles_prometheus(args, labels, reconciles):
+    """Which prometheus-operator decides the version-dependent unmanaged mode of a Prometheus: one that reconciles it."""
+    from kubelint_scrape.model import K8sObject
+    from kubelint_scrape.operator import _reconciles
+    from kubelint_scrape.yamltree import YMap
+
+    doc, metadata, written = YMap(), YMap(), YMap()
+    written.update(labels)
+    metadata.update(name="federate", namespace="monitoring", labels=written)
+    doc["metadata"] = metadata
+    runner = K8sObject(path="p.yaml", doc=doc, api_version="monitoring.coreos.com/v1", kind="Prometheus",
+                       name="federate", namespace="monitoring", namespace_explicit=True)
+    assert _reconciles(args, runner) is reconciles

@@ -6,6 +6,12 @@ pkg/authn/delegating.go, pkg/authz/auth.go). Without `create` on them the review
 k8s.io/apiserver's webhook authenticator returns the error, and pkg/filters/auth.go WithAuthentication answers
 401 Unauthorized; a refused SubjectAccessReview makes WithAuthorization answer 500 ("Authorization error").
 Either way every scrape fails, whatever the scraper itself is granted.
+
+A controller-runtime secure metrics server (ctrlruntime.py) reviews the same way with the manager's token, and its
+filter (sigs.k8s.io/controller-runtime pkg/metrics/filters/filters.go) answers 500 to an error of either review:
+"Authentication failed" when the TokenReview is refused, "Authorization for user … failed" when the
+SubjectAccessReview is. It is recognised only by holding one of the two grants by name, so the case here is the
+manager that holds the other one only.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..analyse import JobAnalysis
+from .. import ctrlruntime
 from ..authproxy import Server, declared_targets, reached_proxies, reviews_as
 from ..catalog import check
 from ..findings import Finding, Related
@@ -30,10 +37,20 @@ OUTCOME = {
     "subjectaccessreviews": "its SubjectAccessReview of every scrape is refused, so it answers 500 Internal Server "
                             "Error (\"Authorization error\", pkg/filters/auth.go)",
 }
+# controller-runtime's filter answers 500 to an error of either review (pkg/metrics/filters/filters.go).
+CONTROLLER_OUTCOME = {
+    "tokenreviews": "its TokenReview of every scraper's token is refused, so its metrics filter answers 500 Internal "
+                    "Server Error (\"Authentication failed\", controller-runtime pkg/metrics/filters/filters.go) to "
+                    "every scrape",
+    "subjectaccessreviews": "its SubjectAccessReview of every scrape is refused, so its metrics filter answers 500 "
+                            "Internal Server Error (\"Authorization for user … failed\", controller-runtime "
+                            "pkg/metrics/filters/filters.go)",
+}
 
 
 @check("KS112")
 def auth_proxy_review_permission_missing(ctx: Context) -> Iterator[Finding]:
+    yield from _controller_runtime(ctx)
     authorizer = ctx.analysis.authorizer
     servers = declared_targets(ctx.workspace).servers
     if not any(ctx.reports(server.pod.obj.path) for server in servers):
@@ -51,17 +68,50 @@ def auth_proxy_review_permission_missing(ctx: Context) -> Iterator[Finding]:
         if not missing:
             continue
         job, path, span = reaching[0]
-        names = " and ".join(f"create {d.request.api_group}/{d.request.resource}" for d in missing)
-        others = f" (and {len(reaching) - 1} more job(s))" if len(reaching) > 1 else ""
-        yield Finding(
-            "KS112", _container_span(server),
-            f"kube-rbac-proxy (container {server.container.name} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}) "
-            f"serves the targets job \"{job.job.name}\"{others} scrapes at {path}, but its ServiceAccount {identity} "
-            f"cannot {names}{_scope_note(missing)}: {OUTCOME[missing[0].request.resource]}",
-            fix=_fix(identity, pod.service_account_explicit, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"),
-            related=tuple(_related(server, identity, authorizer, ctx.workspace, reaching)),
-            object=f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}",
-        )
+        yield _finding(ctx, server, identity, missing, reaching, "kube-rbac-proxy", OUTCOME)
+
+
+def _controller_runtime(ctx: Context) -> Iterator[Finding]:
+    """The controller-runtime secure metrics servers that jobs reach with a token and whose manager lacks a review."""
+    servers = ctrlruntime.by_server(ctx.workspace)
+    if not any(ctx.reports(pod.obj.path) for pod, _container in servers.values()):
+        return
+    reached: dict[str, list[tuple[JobAnalysis, str, Span]]] = {}
+    for analysis in ctx.analysis.jobs:
+        credentials = analysis.job.credentials
+        if credentials.kind == "client-cert" or not credentials.kubernetes_authenticates:
+            continue  # no token: a 401 before any review (KS106)
+        for endpoint in analysis.endpoints:
+            if endpoint.klass == "controller-runtime" and endpoint.server in servers:
+                reached.setdefault(endpoint.server, []).append((analysis, endpoint.path, analysis.origins[endpoint]))
+    for name, reaching in reached.items():
+        pod, container = servers[name]
+        server = Server(pod, container)
+        identity = Identity(pod.obj.namespace, pod.service_account)
+        if not ctx.reports(pod.obj.path) or not reviews_as(server, identity, ctx.workspace):
+            continue
+        missing = [d for d in (ctx.analysis.authorizer.authorize(identity, r) for r in REVIEW_REQUESTS) if not d.allowed]
+        if missing:
+            yield _finding(ctx, server, identity, missing, reaching, "the controller-runtime metrics server",
+                           CONTROLLER_OUTCOME)
+
+
+def _finding(ctx: Context, server: Server, identity: Identity, missing: list[Decision],
+             reaching: list[tuple[JobAnalysis, str, Span]], what: str, outcome: dict[str, str]) -> Finding:
+    pod = server.pod
+    job, path, _span = reaching[0]
+    names = " and ".join(f"create {d.request.api_group}/{d.request.resource}" for d in missing)
+    others = f" (and {len(reaching) - 1} more job(s))" if len(reaching) > 1 else ""
+    return Finding(
+        "KS112", _container_span(server),
+        f"{what} (container {server.container.name} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}) "
+        f"serves the targets job \"{job.job.name}\"{others} scrapes at {path}, but its ServiceAccount {identity} "
+        f"cannot {names}{_scope_note(missing)}: {outcome[missing[0].request.resource]}",
+        fix=_fix(identity, pod.service_account_explicit, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"),
+        related=tuple(_related(server, identity, ctx.analysis.authorizer, ctx.workspace, reaching,
+                               "proxy" if outcome is OUTCOME else "server")),
+        object=f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}",
+    )
 
 
 def _container_span(server: Server) -> Span:
@@ -85,7 +135,7 @@ def _scope_note(missing: list[Decision]) -> str:
 
 
 def _related(server: Server, identity: Identity, authorizer: Authorizer, workspace: Workspace,
-             reaching: list[tuple[JobAnalysis, str, Span]]) -> list[Related]:
+             reaching: list[tuple[JobAnalysis, str, Span]], noun: str) -> list[Related]:
     related = []
     account = workspace.service_accounts.get((identity.namespace, identity.name))
     if account is not None:
@@ -96,7 +146,7 @@ def _related(server: Server, identity: Identity, authorizer: Authorizer, workspa
             related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {identity}"))
             shown += 1
     job, path, span = reaching[0]
-    related.append(Related(span, f"job \"{job.job.name}\" keeps this proxy's port here and scrapes it at {path} "
+    related.append(Related(span, f"job \"{job.job.name}\" keeps this {noun}'s port here and scrapes it at {path} "
                                  f"with a token"))
     return related
 

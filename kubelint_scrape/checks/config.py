@@ -341,16 +341,20 @@ def _unmanaged_additional_findings(ctx: Context, config: Any) -> Iterator[Findin
     if spec.get("scrapeConfigSelector") is not None:
         # Only an operator older than v0.69.0 leaves this one unmanaged (operator.scrape_config_selector_ignored).
         since = "v" + ".".join(map(str, SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE))
-        images = scrape_config_selector_ignored(ctx.workspace)
+        images = scrape_config_selector_ignored(ctx.workspace, runner)
         none_of = (f"serviceMonitorSelector, podMonitorSelector and probeSelector (its scrapeConfigSelector counts "
                    f"from prometheus-operator {since} only, and the inputs run {images})")
         upgrade = f"Run prometheus-operator {since} or later, or set"
         scrape_configs = [job.name for job in config.jobs if job.source_kind == "scrapeconfig"]
+        # Selecting none of the inputs' ScrapeConfigs, there are none to speak of: the Prometheus scrapes nothing,
+        # and one labelled for it later would not run either.
+        lost = (f" and none of the ScrapeConfigs it selects ({first_few(scrape_configs)}) runs" if scrape_configs
+                else ": it scrapes nothing, and no ScrapeConfig of the inputs matches its scrapeConfigSelector (one "
+                     "that did would not run either)")
         yield Finding(
             "KS601", key_span(runner.path, spec, "scrapeConfigSelector"),
             f"{who} sets none of {none_of}, so the operator leaves its configuration unmanaged: it keeps Secret "
-            f"{runner.namespace}/prometheus-{runner.name} empty and none of the ScrapeConfigs it selects"
-            f"{f' ({first_few(scrape_configs)})' if scrape_configs else ''} runs (prometheus-operator#5928)",
+            f"{runner.namespace}/prometheus-{runner.name} empty{lost} (prometheus-operator#5928)",
             fix=(f"{upgrade} another monitor selector in {who} (`serviceMonitorSelector: {{matchLabels: "
                  f"{{prometheus: {runner.name}}}}}` selects only the ServiceMonitors labelled so), so that the "
                  f"operator generates the configuration."),

@@ -901,6 +901,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
             # localhost is the node's only in the host network
             yield from _client_own_loopback(analysis, components)
             continue
+        yield from _loopback_bound_workloads(ctx, analysis)
         swept = _swept_targets(analysis)
         for endpoint in analysis.endpoints:
             component = components.get(endpoint.port)
@@ -935,6 +936,68 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                     f"clusters whose control plane is not reachable (managed clusters).",
                 related=related, object=job.label, data={"component": component, "port": endpoint.port},
             )
+
+
+# What each listen flag of loopbound.LISTEN_FLAGS belongs to, for messages.
+LISTEN_FLAG_OWNER = {"metrics-bind-address": "controller-runtime's metrics server",
+                     "secure-listen-address": "kube-rbac-proxy", "web.listen-address": "the exporter"}
+
+
+def _loopback_bound_workloads(ctx: Context, analysis: JobAnalysis) -> Iterator[Finding]:
+    """A monitor's port served by a container of the inputs that binds it to loopback (loopbound.py): only its own
+    pod reaches it, whatever the cluster, so a warning like _own_loopback's."""
+    from ..loopbound import loopback_bound
+
+    job = analysis.job
+    for pod, container, number, flag, address in loopback_bound(ctx.workspace, job):
+        workload = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+        port = address.rpartition(":")[2]
+        yield Finding(
+            "KS305", job.span,
+            f"{job.label} scrapes port {number} of {workload}, but its container {container.name} "
+            f"({LISTEN_FLAG_OWNER[flag]}) listens on {address} (--{flag}): only the pod's own containers reach that "
+            f"address, so every target is down with connection refused",
+            fix=(f"Make container {container.name} of {workload} listen beyond loopback (`--{flag}=:{port}`, or "
+                 f"`0.0.0.0:{port}`) and restrict who can reach the port (a NetworkPolicy, or authentication: "
+                 f"controller-runtime's --metrics-secure, a kube-rbac-proxy in front), or scrape the port of the "
+                 f"sidecar that serves it to other pods."),
+            related=(Related(_container_span(pod, container),
+                             f"container {container.name} of {workload} listens on {address}"),),
+            object=job.label, requested_severity="warning",
+            data={"port": number, "workload": f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}", "flag": flag},
+        )
+
+
+@check("KS309")
+def https_to_plain_http_server(ctx: Context) -> Iterator[Finding]:
+    """A monitor scrapes with `scheme: https` a controller-runtime metrics server started with `--metrics-secure=false`
+    (loopbound.plain_http_served): it answers the TLS handshake in plain HTTP."""
+    from ..loopbound import plain_http_served
+
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        for pod, container, number in plain_http_served(ctx.workspace, job):
+            workload = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+            yield Finding(
+                "KS309", job.span,
+                f"{job.label} scrapes port {number} of {workload} with scheme https, but its container "
+                f"{container.name} runs controller-runtime's metrics server with --metrics-secure=false, which serves "
+                f"plain HTTP: every scrape fails (\"http: server gave HTTP response to HTTPS client\")",
+                fix=(f"Drop `--metrics-secure=false` from container {container.name} of {workload} (kubebuilder's "
+                     f"default serves HTTPS and reviews each scrape's token), or scrape it with `scheme: http` and "
+                     f"without a bearer token."),
+                related=(Related(_container_span(pod, container),
+                                 f"container {container.name} of {workload} serves plain HTTP on :{number}"),),
+                object=job.label,
+                data={"port": number, "workload": f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}"},
+            )
+
+
+def _container_span(pod, container) -> Span:
+    for index, node in enumerate(as_seq(pod.spec.get("containers"))):
+        if node is container.node:
+            return pod.key_span("containers", index)
+    return pod.obj.span
 
 
 def _swept_targets(analysis: JobAnalysis) -> set[Endpoint]:

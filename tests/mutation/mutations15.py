@@ -110,15 +110,16 @@ MUTATIONS = [
     # the CR still grants /metrics: only the dangling reader binding (and renamed messages)
     ("cr-also-grants-prefix-removed", B35, [(K, "namePrefix: project-\n", "")], ["KS301", "KS502"]),
     # ---- the manager's review grants
-    # GAP: every scrape 401s (filters.go: TokenReview refused); the server is no longer recognised (ctrlruntime needs both review grants) and no rule covers a controller-runtime server's own review grants (KS112 is kube-rbac-proxy only); only KS301's wording changes
-    ("auth-role-no-tokenreviews", B35, [(AUTH, "- apiGroups:\n  - authentication.k8s.io\n  resources:\n  - tokenreviews\n  verbs:\n  - create\n", "")], ["KS301"]),
-    # GAP, as above (SubjectAccessReview refused: every scrape 403/500)
-    ("auth-role-no-sar", B35, [(AUTH, "- apiGroups:\n  - authorization.k8s.io\n  resources:\n  - subjectaccessreviews\n  verbs:\n  - create\n", "")], ["KS301"]),
+    # KS112 right: the TokenReview is refused, so filters.go answers 500 "Authentication failed" to every scrape (one
+    # named review grant left still recognises the server)
+    ("auth-role-no-tokenreviews", B35, [(AUTH, "- apiGroups:\n  - authentication.k8s.io\n  resources:\n  - tokenreviews\n  verbs:\n  - create\n", "")], ["KS112"]),
+    # KS112 right, as above (SubjectAccessReview refused: 500 "Authorization for user … failed")
+    ("auth-role-no-sar", B35, [(AUTH, "- apiGroups:\n  - authorization.k8s.io\n  resources:\n  - subjectaccessreviews\n  verbs:\n  - create\n", "")], ["KS112"]),
     # no fault (`*` grants both); not recognised by design (a wildcard says nothing about the server); KS202 is for scrapers only
     ("auth-role-resources-star", B35, [(AUTH, "  - tokenreviews\n", '  - "*"\n'), (AUTH, "  - subjectaccessreviews\n", '  - "*"\n')], ["KS301"]),
-    # GAP, as auth-role-no-tokenreviews
-    ("auth-role-verb-get", B35, [(AUTH, "  - tokenreviews\n  verbs:\n  - create\n", "  - tokenreviews\n  verbs:\n  - get\n")], ["KS301"]),
-    # GAP, as auth-role-no-tokenreviews (KS109 covers scrapers' accounts only)
+    # KS112 right, as auth-role-no-tokenreviews
+    ("auth-role-verb-get", B35, [(AUTH, "  - tokenreviews\n  verbs:\n  - create\n", "  - tokenreviews\n  verbs:\n  - get\n")], ["KS112"]),
+    # GAP: neither review grant left, so the server is not recognised (KS109 covers scrapers' accounts only)
     ("auth-binding-subject-renamed", B35, [(AUTHB, "  name: controller-manager\n", "  name: manager\n")], ["KS301"]),
     # KS502 right; the broken server itself: GAP as above
     ("auth-binding-roleref-typo", B35, [(AUTHB, "  name: metrics-auth-role\n", "  name: metrics-auth-rol\n")], ["KS301", "KS502"]),
@@ -129,10 +130,10 @@ MUTATIONS = [
     # GAP, as above
     ("manager-sa-default", B35, [(MGR, "      serviceAccountName: controller-manager\n", "      serviceAccountName: default\n")], ["KS301"]),
     # ---- the manager's flags
-    # GAP: an https scrape of a plain-HTTP server fails the handshake; nothing reports it (the module doc covers only the reverse)
-    ("secure-false-monitor-https", B35, [patch("--metrics-bind-address=:8443", "--metrics-secure=false")], ["KS301"]),
-    # GAP: nothing listens beyond loopback; KS305 is scoped to control-plane components
-    ("bind-loopback", B35, [(PATCH, ARG, "  value: --metrics-bind-address=127.0.0.1:8443\n")], ["KS301"]),
+    # KS309 right: an https scrape of a plain-HTTP server fails the handshake
+    ("secure-false-monitor-https", B35, [patch("--metrics-bind-address=:8443", "--metrics-secure=false")], ["KS301", "KS309"]),
+    # KS305 right: nothing listens beyond loopback
+    ("bind-loopback", B35, [(PATCH, ARG, "  value: --metrics-bind-address=127.0.0.1:8443\n")], ["KS301", "KS305"]),
     # KS303 right (the token over HTTP); the /metrics grants are now unused (KS203); KS306 not: the monitor selects the operator's own Service by label
     ("http-8080-monitor-http", B35, [patch("--metrics-bind-address=:8080", "--metrics-secure=false"), (MON, "      scheme: https\n", "      scheme: http\n"), (SVC, "    port: 8443\n    protocol: TCP\n    targetPort: 8443\n", "    port: 8080\n    protocol: TCP\n    targetPort: 8080\n")], ["KS203", "KS208", "KS303"]),
     ("bind-single-dash", B35, [(PATCH, ARG, "  value: -metrics-bind-address=:8443\n")], []),
@@ -147,8 +148,8 @@ MUTATIONS = [
     ("monitor-no-bearer", B35, [(MON, "      bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n", "")], ["KS106"]),
     # first guess KS100; the token of a Secret is not the scraper's identity and the tool rightly judges nothing it cannot know; KS301 now names the Secret
     ("monitor-authorization", B35, [(MON, "      bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n", "      authorization:\n        type: Bearer\n        credentials:\n          name: metrics-token\n          key: token\n")], ["KS301"]),
-    # GAP: the endpoint selects no port, so no target; no rule reports a ServiceMonitor port no Service has
-    ("monitor-port-typo", B35, [(MON, "      port: https #", "      port: htps #")], ["KS301"]),
+    # KS606 right (did you mean "https"): the endpoint selects no port, so no target
+    ("monitor-port-typo", B35, [(MON, "      port: https #", "      port: htps #")], ["KS301", "KS606"]),
     # KS303 right; the job no longer counts as needing /metrics (plain HTTP to a server taken to be TLS): KS203/KS208
     ("monitor-scheme-http", B35, [(MON, "      scheme: https\n", "      scheme: http\n")], ["KS203", "KS208", "KS303"]),
     # KS104 right (get /metric is reviewed and denied); the CR's /metrics grant is unused: KS203
@@ -160,8 +161,8 @@ MUTATIONS = [
     ("service-port-changed", B35, [(SVC, "    port: 8443\n", "    port: 9443\n")], []),
     # GAP: nothing listens on 9443 (not detected); only wording
     ("service-targetport-changed", B35, [(SVC, "    targetPort: 8443\n", "    targetPort: 9443\n")], ["KS301"]),
-    # GAP, as monitor-port-typo
-    ("service-port-renamed", B35, [(SVC, "  - name: https\n", "  - name: metrics\n")], ["KS301"]),
+    # KS606 right, as monitor-port-typo
+    ("service-port-renamed", B35, [(SVC, "  - name: https\n", "  - name: metrics\n")], ["KS301", "KS606"]),
     # ---- the Prometheus's own ClusterRole (b35)
     ("cr-no-endpoints", B35, [(P, "  resources: [services, endpoints, pods]\n", "  resources: [services, pods]\n")], ["KS101"]),
     # KS109 plus the consequences for the account it names: right

@@ -1,0 +1,132 @@
+"""KS606: a ServiceMonitor endpoint keeps a port that none of the Services it selects defines.
+
+prometheus-operator turns an endpoint's `port` into a keep relabeling on the endpoint's port name (the Service
+port's name: `__meta_kubernetes_endpoint_port_name`, or `…endpointslice_port_name`), and a named `targetPort` into
+one on `__meta_kubernetes_pod_container_port_name` (pkg/prometheus/promcfg.go generateServiceMonitorConfig). A name
+that no selected Service port (or no container port of their pods) carries drops every target: the job loads,
+discovery succeeds, and nothing is scraped, with no error anywhere. Judged only when the inputs hold a Service the
+monitor selects (for `targetPort`, a pod one of them selects): a Service elsewhere may define the port.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..catalog import check
+from ..findings import Finding, Related
+from ..model import K8sObject, LabelSelector, Workspace
+from ..operator import OPERATOR_GROUP
+from ..promvalidate import did_you_mean
+from ..yamltree import YMap, as_map, as_seq, as_str, at, get_path
+from .context import Context
+
+
+@check("KS606")
+def monitor_port_not_found(ctx: Context) -> Iterator[Finding]:
+    monitors = [m for m in ctx.workspace.kind("ServiceMonitor")
+                if m.api_version.startswith(OPERATOR_GROUP) and m.name and ctx.reports(m.path)]
+    if not monitors:
+        return
+    services = _services_by_namespace(ctx.workspace)
+    for monitor in monitors:
+        spec = as_map(monitor.doc.get("spec"))
+        endpoints = spec.get("endpoints")
+        if not isinstance(endpoints, list) or not isinstance(spec.get("selector"), YMap):
+            continue
+        selected = _selected(monitor, spec, services)
+        if not selected:
+            continue
+        for index, endpoint in enumerate(as_seq(endpoints)):
+            if not isinstance(endpoint, YMap):
+                continue
+            if isinstance(endpoint.get("port"), str) and endpoint.get("port"):
+                yield from _port(monitor, index, endpoint, selected)
+            elif "port" not in endpoint and isinstance(endpoint.get("targetPort"), str) and endpoint.get("targetPort"):
+                yield from _target_port(ctx.workspace, monitor, index, endpoint, selected)
+
+
+def _services_by_namespace(workspace: Workspace) -> dict[str, list[K8sObject]]:
+    def build() -> dict[str, list[K8sObject]]:
+        found: dict[str, list[K8sObject]] = {}
+        for service in workspace.kind("Service"):
+            if service.api_version == "v1":
+                found.setdefault(service.namespace, []).append(service)
+        return found
+    return workspace.index("services-by-namespace", build)
+
+
+def _by_namespace(workspace: Workspace) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for pod in workspace.workloads:
+        found.setdefault(pod.obj.namespace, []).append(pod)
+    return found
+
+
+def _selected(monitor: K8sObject, spec: YMap, services: dict[str, list[K8sObject]]) -> list[K8sObject]:
+    """The Services of the inputs the monitor selects (its namespaceSelector; `any: true` every namespace)."""
+    chosen = LabelSelector.from_node(spec.get("selector"))
+    scope = as_map(spec.get("namespaceSelector"))
+    if scope.get("any") is True:
+        candidates = [s for group in services.values() for s in group]
+    else:
+        names = [as_str(n) for n in as_seq(scope.get("matchNames")) if as_str(n)] or [monitor.namespace]
+        candidates = [s for name in dict.fromkeys(names) for s in services.get(name, ())]
+    return [s for s in candidates if chosen.matches(s.labels)]
+
+
+def _matches(regex: str, value: str) -> bool:
+    """The operator writes the name as the keep rule's regex, which Prometheus anchors."""
+    try:
+        return re.fullmatch(regex, value) is not None
+    except re.error:
+        return regex == value
+
+
+def _port(monitor: K8sObject, index: int, endpoint: YMap, selected: list[K8sObject]) -> Iterator[Finding]:
+    wanted = as_str(endpoint.get("port"))
+    named = {f"Service {s.namespace}/{s.name}": [as_str(as_map(p).get("name")) for p in as_seq(get_path(s.doc, "spec", "ports"))]
+             for s in selected}
+    if any(_matches(wanted, name) for names in named.values() for name in names if name):
+        return
+    options = [name for names in named.values() for name in names if name]
+    yield _finding(monitor, index, endpoint, "port", wanted, "port of the Services it selects", named, options,
+                   "endpoint port name (the Service port's `name`)", selected)
+
+
+def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
+                 selected: list[K8sObject]) -> Iterator[Finding]:
+    wanted = as_str(endpoint.get("targetPort"))
+    named: dict[str, list[str]] = {}
+    by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
+    for service in selected:
+        for pod in by_namespace.get(service.namespace, ()):
+            if pod.selected_by(service):
+                named[f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"] = [
+                    as_str(as_map(p).get("name")) for c in pod.containers for p in as_seq(c.node.get("ports"))]
+    if not named or any(_matches(wanted, name) for names in named.values() for name in names if name):
+        return  # no pod of theirs in the inputs: it may declare the port
+    options = [name for names in named.values() for name in names if name]
+    yield _finding(monitor, index, endpoint, "targetPort", wanted, "container port of the pods its Services select",
+                   named, options, "pod container port name", selected)
+
+
+def _finding(monitor: K8sObject, index: int, endpoint: YMap, key: str, wanted: str, what: str,
+             named: dict[str, list[str]], options: list[str], label: str, selected: list[K8sObject]) -> Finding:
+    shown = "; ".join(f"{owner}: {', '.join(n for n in names if n) or 'no named port'}"
+                      for owner, names in list(named.items())[:3])
+    more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+    near = did_you_mean(wanted, options)
+    hint = f" (did you mean \"{near}\"?)" if near else ""
+    return Finding(
+        "KS606", at(monitor.path, endpoint.value_pos(key)),
+        f"{monitor.kind} {monitor.namespace}/{monitor.name} endpoints[{index}] keeps {key} \"{wanted}\"{hint}, but no "
+        f"{what} is named so ({shown}{more}): the operator keeps only targets whose {label} is "
+        f"\"{wanted}\", so this endpoint scrapes nothing, with no error anywhere",
+        fix=(f"Set `{key}: {near}`" if near else f"Set `{key}:` to one of the names above")
+            + f" in endpoints[{index}] of {monitor.kind} {monitor.namespace}/{monitor.name}"
+            + (", or name the Service port so." if key == "port" else ", or name the container port so."),
+        related=tuple(Related(s.span, f"Service {s.namespace}/{s.name} is selected here") for s in selected[:3]),
+        object=f"{monitor.kind}/{monitor.namespace}/{monitor.name}",
+        data={"field": key, "name": wanted, **({"suggestion": near} if near else {})},
+    )
