@@ -318,3 +318,51 @@ def test_ks404_secret_fix_holds_every_file_the_jobs_read_through_the_mount(tmp_p
     assert {key for key, _path in items} == set(commands)
     assert {f"/etc/kubernetes/pki/{path}" for _key, path in items} == read
     assert {commands[key] for key, _path in items} == read  # the host file copied is the one read there
+
+
+AGENT = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: agent, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: agent}
+rules:
+- {apiGroups: [""], resources: [pods, nodes], verbs: [get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: agent}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agent}
+subjects: [{kind: ServiceAccount, name: agent, namespace: monitoring}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      serviceAccountName: agent
+SUPPRESSION      hostPID: true
+      containers:
+      - {name: agent, image: example.com/process-agent:1.0}
+"""
+
+
+def test_ks402_fix_removes_host_pid_or_keeps_it_knowingly_for_a_node_agent(tmp_path: Path) -> None:
+    # A process agent needs the node's PID namespace (Datadog's node agent): "Remove hostPID" alone would break
+    # it. The fix's second way, the suppression with a reason above the key, clears the finding too, and the
+    # suppression is used (no KS002).
+    def lint(text: str) -> list:
+        (tmp_path / "agent.yaml").write_text(text)
+        return [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule in ("KS402", "KS002")]
+
+    [finding] = lint(AGENT.replace("SUPPRESSION", ""))
+    assert finding.fix.startswith("Remove `hostPID: true` from DaemonSet monitoring/agent; if it is a node agent")
+    comment = re.search(r"`(# kubelint-scrape: ignore\[KS402\]) <reason>` above `hostPID:`", finding.fix)
+    assert comment
+    assert not lint(AGENT.replace("SUPPRESSION", f"      {comment.group(1)} process monitoring needs the node's PIDs\n"))
+    assert not lint(AGENT.replace("SUPPRESSION", "").replace("      hostPID: true\n", ""))

@@ -272,6 +272,13 @@ def host_namespaces(ctx: Context) -> Iterator[Finding]:
             if severity == "info":
                 fix = (f"If the exporter needs {key}, keep it with `# kubelint-scrape: ignore[{rule}] <reason>` and run it "
                        f"without a token that holds grants; otherwise remove `{key}: true`.")
+            elif rule == "KS402":
+                # Node agents that watch processes (APM, process and security agents) need the node's PID
+                # namespace: removing it breaks them, so the fix also says how to keep it knowingly.
+                fix = (f"Remove `{key}: true` from {pod.name}; if it is a node agent that needs the node's "
+                       f"{'processes' if key == 'hostPID' else 'IPC'}, keep it with "
+                       f"`# kubelint-scrape: ignore[{rule}] <reason>` above `{key}:` and give its ServiceAccount no "
+                       f"grant it does not use.")
             else:
                 fix = (f"Remove `{key}: true` from {pod.name}"
                        + ("; scrape node-level targets by node IP instead." if key == "hostNetwork" else "."))
