@@ -929,53 +929,55 @@ def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key,
 
 CODE['def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key, _type_jobs, _type_runner, _type_monitor, _type_unselected_why, _type_unread_runner, _type_dollar_escaped, _type_flavor, _type_agent_global, _type_unmodelled, _type_rejected, _type_unknown_scrape_class, _type_actions_too_new, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_holder, _dflt_key, _dflt_jobs, _dflt_runner, _dflt_monitor, _dflt_unselected_why, _dflt_unread_runner, _dflt_dollar_escaped, _dflt_flavor, _dflt_agent_global, _dflt_unmodelled, _dflt_rejected, _dflt_unknown_scrape_class, _dflt_actions_too_new, _return_type):\n def __init__(self,path:_type_path,root:_type_root,origin:_type_origin,holder:_type_holder=_dflt_holder,key:_type_key=_dflt_key,jobs:_type_jobs=_HAS_DEFAULT_FACTORY,runner:_type_runner=_dflt_runner,monitor:_type_monitor=_dflt_monitor,unselected_why:_type_unselected_why=_dflt_unselected_why,unread_runner:_type_unread_runner=_dflt_unread_runner,dollar_escaped:_type_dollar_escaped=_dflt_dollar_escaped,flavor:_type_flavor=_dflt_flavor,agent_global:_type_agent_global=_dflt_agent_global,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_HAS_DEFAULT_FACTORY,unknown_scrape_class:_type_unknown_scrape_class=_HAS_DEFAULT_FACTORY,actions_too_new:_type_actions_too_new=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.path=path\n  self.root=root\n  self.origin=origin\n  self.holder=holder\n  self.key=key\n  self.jobs=_dflt_jobs() if jobs is _HAS_DEFAULT_FACTORY else jobs\n  self.runner=runner\n  self.monitor=monitor\n  self.unselected_why=unselected_why\n  self.unread_runner=unread_runner\n  self.dollar_escaped=dollar_escaped\n  self.flavor=flavor\n  self.agent_global=agent_global\n  self.unmodelled=_dflt_unmodelled() if unmodelled is _HAS_DEFAULT_FACTORY else unmodelled\n  self.rejected=_dflt_rejected() if rejected is _HAS_DEFAULT_FACTORY else rejected\n  self.unknown_scrape_class=_dflt_unknown_scrape_class() if unknown_scrape_class is _HAS_DEFAULT_FACTORY else unknown_scrape_class\n  self.actions_too_new=_dflt_actions_too_new() if actions_too_new is _HAS_DEFAULT_FACTORY else actions_too_new\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_allow, _type_deny, _type_flags, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,allow:_type_allow,deny:_type_deny,flags:_type_flags)->_return_type:
+def __create_fn__(_type_allow, _type_deny, _type_flags, _type_runners, _type_runner_flags, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_runners, _dflt_runner_flags, _return_type):
+ def __init__(self,allow:_type_allow,deny:_type_deny,flags:_type_flags,runners:_type_runners=_dflt_runners,runner_flags:_type_runner_flags=_dflt_runner_flags)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'allow',allow)
   __dataclass_builtins_object__.__setattr__(self,'deny',deny)
   __dataclass_builtins_object__.__setattr__(self,'flags',flags)
+  __dataclass_builtins_object__.__setattr__(self,'runners',runners)
+  __dataclass_builtins_object__.__setattr__(self,'runner_flags',runner_flags)
  return __init__
 
 
-CODE["def __create_fn__(_type_allow, _type_deny, _type_flags, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,allow:_type_allow,deny:_type_deny,flags:_type_flags)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'allow',allow)\n  __dataclass_builtins_object__.__setattr__(self,'deny',deny)\n  __dataclass_builtins_object__.__setattr__(self,'flags',flags)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_allow, _type_deny, _type_flags, _type_runners, _type_runner_flags, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_runners, _dflt_runner_flags, _return_type):\n def __init__(self,allow:_type_allow,deny:_type_deny,flags:_type_flags,runners:_type_runners=_dflt_runners,runner_flags:_type_runner_flags=_dflt_runner_flags)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'allow',allow)\n  __dataclass_builtins_object__.__setattr__(self,'deny',deny)\n  __dataclass_builtins_object__.__setattr__(self,'flags',flags)\n  __dataclass_builtins_object__.__setattr__(self,'runners',runners)\n  __dataclass_builtins_object__.__setattr__(self,'runner_flags',runner_flags)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.allow,self.deny,self.flags,)==(other.allow,other.deny,other.flags,)
+   return (self.allow,self.deny,self.flags,self.runners,self.runner_flags,)==(other.allow,other.deny,other.flags,other.runners,other.runner_flags,)
   return NotImplemented
  return __eq__
 
 
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.allow,self.deny,self.flags,)==(other.allow,other.deny,other.flags,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.allow,self.deny,self.flags,self.runners,self.runner_flags,)==(other.allow,other.deny,other.flags,other.runners,other.runner_flags,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('allow','deny','flags',):
+  if type(self) is cls or name in ('allow','deny','flags','runners','runner_flags',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'allow\',\'deny\',\'flags\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'allow\',\'deny\',\'flags\',\'runners\',\'runner_flags\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('allow','deny','flags',):
+  if type(self) is cls or name in ('allow','deny','flags','runners','runner_flags',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
 
 
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'allow\',\'deny\',\'flags\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'allow\',\'deny\',\'flags\',\'runners\',\'runner_flags\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.allow,self.deny,self.flags,))
+  return hash((self.allow,self.deny,self.flags,self.runners,self.runner_flags,))
  return __hash__
 
 
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.allow,self.deny,self.flags,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.allow,self.deny,self.flags,self.runners,self.runner_flags,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_obj, _type_service_account, _type_discovery_role, _type_ignore_namespace_selectors, _type_apiserver, _type_endpointslice_supported, _type_daemonset, _type_scrape_classes, _type_default_scrape_class, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_apiserver, _dflt_endpointslice_supported, _dflt_daemonset, _dflt_scrape_classes, _dflt_default_scrape_class, _dflt_version, _return_type):
  def __init__(self,obj:_type_obj,service_account:_type_service_account,discovery_role:_type_discovery_role,ignore_namespace_selectors:_type_ignore_namespace_selectors,apiserver:_type_apiserver=_dflt_apiserver,endpointslice_supported:_type_endpointslice_supported=_dflt_endpointslice_supported,daemonset:_type_daemonset=_dflt_daemonset,scrape_classes:_type_scrape_classes=_dflt_scrape_classes,default_scrape_class:_type_default_scrape_class=_dflt_default_scrape_class,version:_type_version=_dflt_version)->_return_type:

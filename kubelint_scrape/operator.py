@@ -63,40 +63,62 @@ def _flag_list(words: list[str], flag: str) -> set[str]:
 @dataclass(frozen=True)
 class OperatorScope:
     """Where the Prometheus Operator(s) of the inputs watch monitors: `allow` (None: every namespace) minus `deny`;
-    `flags` names the setting for messages."""
+    `flags` names the setting for messages. `runners` is where they watch Prometheus and PrometheusAgent objects
+    (None: every namespace but `deny`): --prometheus-instance-namespaces, else the --namespaces allow list
+    (cmd/operator/main.go: PrometheusAllowList defaults to AllowList; the Prometheus informers take it with the
+    DenyList, pkg/prometheus/server/operator.go). A runner elsewhere is never reconciled: no pod, no job."""
 
     allow: frozenset[str] | None
     deny: frozenset[str]
     flags: str
+    runners: frozenset[str] | None = None
+    runner_flags: str = ""
 
     def watches(self, namespace: str) -> bool:
         return (self.allow is None or namespace in self.allow) and namespace not in self.deny
 
+    def reconciles(self, namespace: str) -> bool:
+        return namespace in self.runners if self.runners is not None else namespace not in self.deny
+
 
 def operator_scope(workspace: Workspace) -> OperatorScope | None:
-    """The namespaces the Prometheus Operator watches monitors in, when every operator Deployment of the inputs is
-    limited by --namespaces (their union) or the one operator by --deny-namespaces. None (no limit known) when no
-    operator is in the inputs — it may run anywhere, watching everything — or one of them watches every namespace.
-    Computed once per workspace."""
+    """The namespaces the Prometheus Operator watches monitors (and Prometheus objects) in, when every operator
+    Deployment of the inputs is limited by --namespaces (their union), --prometheus-instance-namespaces or the one
+    operator by --deny-namespaces. None (no limit known) when no operator is in the inputs — it may run anywhere,
+    watching everything — or one of them watches every namespace. Computed once per workspace."""
     def build() -> tuple[OperatorScope | None]:
         scopes = []
         for template in workspace.workloads:
             for container in template.containers:
                 if PROMETHEUS_OPERATOR_IMAGE.search(container.image):
                     words = container.command + container.args
-                    scopes.append((_flag_list(words, "namespaces"), _flag_list(words, "deny-namespaces"),
+                    allow = _flag_list(words, "namespaces")
+                    instances = _flag_list(words, "prometheus-instance-namespaces")
+                    scopes.append((allow, _flag_list(words, "deny-namespaces"), instances or allow,
+                                   "--prometheus-instance-namespaces" if instances else "--namespaces",
                                    f"{template.obj.kind} {template.obj.namespace}/{template.obj.name}"))
-        if not scopes or any(not allow and not deny for allow, deny, _where in scopes):
+        if not scopes:
             return (None,)
-        if len(scopes) == 1:
-            allow, deny, where = scopes[0]
+        # Where Prometheus objects are reconciled: the union over the operators, unlimited if one watches all.
+        runners = (None if any(not r for _a, _d, r, _f, _w in scopes)
+                   else frozenset().union(*(r for _a, _d, r, _f, _w in scopes)))
+        runner_flags = " and ".join(sorted({f"{f} of the Prometheus Operator {w}" for _a, _d, r, f, w in scopes if r}))
+        if any(not allow and not deny for allow, deny, _r, _f, _where in scopes):
+            scope = None
+        elif len(scopes) == 1:
+            allow, deny, _r, _f, where = scopes[0]
             flag = "--namespaces" if allow else "--deny-namespaces"
-            return (OperatorScope(frozenset(allow) or None, frozenset(deny), f"{flag} of the Prometheus Operator {where}"),)
-        if any(deny for _allow, deny, _where in scopes):
+            scope = OperatorScope(frozenset(allow) or None, frozenset(deny), f"{flag} of the Prometheus Operator {where}")
+        elif any(deny for _allow, deny, _r, _f, _where in scopes):
             return (None,)  # operators that disagree on what they leave out: not decided here
-        allow = frozenset().union(*(a for a, _d, _w in scopes))
-        return (OperatorScope(allow, frozenset(), "--namespaces of the Prometheus Operators "
-                              + ", ".join(w for _a, _d, w in scopes)),)
+        else:
+            allow = frozenset().union(*(a for a, _d, _r, _f, _w in scopes))
+            scope = OperatorScope(allow, frozenset(), "--namespaces of the Prometheus Operators "
+                                  + ", ".join(w for _a, _d, _r, _f, w in scopes))
+        if runners is None and scope is None:
+            return (None,)
+        scope = scope or OperatorScope(None, frozenset(), "")
+        return (OperatorScope(scope.allow, scope.deny, scope.flags, runners, runner_flags),)
 
     return workspace.index("prometheus-operator-scope", build)[0]
 
@@ -111,15 +133,49 @@ def _unwatched(scope: OperatorScope | None, monitor: K8sObject) -> str:
     return f"the {scope.flags} {shown}, so it never sees {monitor.kind} {monitor.namespace}/{monitor.name}"
 
 
-def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
-    """KS100's fix for a monitor no operator watches (_unwatched): widen the operator's scope, or move the monitor."""
-    scope = operator_scope(workspace)
-    if scope is None or scope.watches(monitor.namespace):
+def _unreconciled(workspace: Workspace, scope: OperatorScope | None) -> list[K8sObject]:
+    """The Prometheus and PrometheusAgent objects of the inputs that no operator reconciles (OperatorScope.runners)."""
+    if scope is None:
+        return []
+    return [o for kind in RUNNER_KINDS for o in _operator_objects(workspace, kind) if not scope.reconciles(o.namespace)]
+
+
+def _unreconciled_why(workspace: Workspace, scope: OperatorScope | None) -> str:
+    """KS100's reason naming the runners no operator reconciles: a monitor they would select is never scraped."""
+    runners = _unreconciled(workspace, scope)
+    if not runners:
         return ""
-    change = (f"add {monitor.namespace} to the {scope.flags}" if scope.allow is not None and monitor.namespace not in scope.allow
-              else f"remove {monitor.namespace} from the {scope.flags}")
-    return (f"To have {monitor.kind} {monitor.namespace}/{monitor.name} scraped, {change} (kube-prometheus-stack: "
-            f"prometheusOperator.namespaces / denyNamespaces), or move it to a namespace the operator watches.")
+    shown = ", ".join(f"{o.kind} {o.namespace}/{o.name}" for o in runners[:3]) + (
+        f" and {len(runners) - 3} more" if len(runners) > 3 else "")
+    where = (f"only in namespace{'s' if len(scope.runners) > 1 else ''} {', '.join(sorted(scope.runners))}"
+             if scope.runners is not None else f"in no namespace of {', '.join(sorted(scope.deny))}")
+    flags = scope.runner_flags or scope.flags
+    return f"the {flags} reconciles Prometheus and PrometheusAgent objects {where}, so it never runs {shown}"
+
+
+def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
+    """KS100's fix for a monitor no operator watches (_unwatched): widen the operator's scope, or move the monitor;
+    for a runner no operator reconciles (_unreconciled): add its namespace to the instance namespaces."""
+    scope = operator_scope(workspace)
+    if scope is None:
+        return ""
+    if not scope.watches(monitor.namespace):
+        change = (f"add {monitor.namespace} to the {scope.flags}" if scope.allow is not None and monitor.namespace not in scope.allow
+                  else f"remove {monitor.namespace} from the {scope.flags}")
+        return (f"To have {monitor.kind} {monitor.namespace}/{monitor.name} scraped, {change} (kube-prometheus-stack: "
+                f"prometheusOperator.namespaces / denyNamespaces), or move it to a namespace the operator watches.")
+    runners = _unreconciled(workspace, scope)
+    if not runners:
+        return ""
+    namespaces = ",".join(sorted({o.namespace for o in runners}))
+    flags = scope.runner_flags or scope.flags
+    # --namespaces also scopes the monitors; --prometheus-instance-namespaces adds runner namespaces alone.
+    instead = ("" if flags.startswith("--prometheus-instance-namespaces") else
+               f" (or set --prometheus-instance-namespaces to every namespace holding a Prometheus it runs, "
+               f"{namespaces} included)")
+    return (f"To have {runners[0].kind} {runners[0].namespace}/{runners[0].name} run, add {namespaces} to the "
+            f"{flags}{instead} (kube-prometheus-stack: prometheusOperator.namespaces / "
+            f"prometheusOperator.prometheusInstanceNamespaces).")
 
 
 def _operator_objects(workspace: Workspace, kind: str) -> list[K8sObject]:
@@ -996,6 +1052,8 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
     scope = operator_scope(workspace)
     for runner_kind in RUNNER_KINDS:
         for runner_obj in _operator_objects(workspace, runner_kind):
+            if scope is not None and not scope.reconciles(runner_obj.namespace):
+                continue  # no operator reconciles it: no StatefulSet, no job (its monitors' KS100 says so)
             runner = RunnerView.of(runner_obj)
             spec = as_map(runner_obj.doc.get("spec"))
             config = PromConfig(runner_obj.path, runner_obj.doc, "operator", runner=runner_obj)
@@ -1039,7 +1097,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             if id(monitor) in selected:
                 continue
             why = _unwatched(scope, monitor) or "; ".join(
-                w for w in (_null_selectors(workspace, kind), _label_excludes(workspace, kind, monitor),
+                w for w in (_unreconciled_why(workspace, scope), _null_selectors(workspace, kind), _label_excludes(workspace, kind, monitor),
                             _namespace_excludes(workspace, kind, monitor)) if w)
             config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor,
                                 unselected_why=why, unread_runner=unread_runner(workspace, monitor))

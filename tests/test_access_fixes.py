@@ -190,6 +190,25 @@ def test_ks105_namespaces_alternative_works_and_keeps_the_roles(tmp_path: Path) 
     assert not [f for f in _lint(setup) if f.rule in ACCESS | {"KS203"}]
 
 
+@pytest.mark.parametrize("written", ["{names: []}", "{}"])
+def test_ks105_namespaces_alternative_sets_names_of_a_written_namespaces(tmp_path: Path, written: str) -> None:
+    """`namespaces: {names: []}` and `namespaces: {}` list every namespace (kubernetes.go: no names, no
+    own_namespace → NamespaceAll): the alternative sets their `names` — adding a second `namespaces` key is a
+    duplicate key Prometheus refuses (KS005). Applied, nothing is denied (probe hw10)."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {{name: prometheus, namespace: {ns}}}\nrules:\n"
+    rbac = "---\n".join(role.format(ns=ns) + rules + "---\n" + _binding("RoleBinding", "Role", "prometheus", ns)
+                        for ns in ("monitoring", "shop"))
+    job = PODS_JOB.replace("          - role: pod\n", f"          - role: pod\n            namespaces: {written}\n")
+    setup = _setup(tmp_path, job, rbac)
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert ("set `namespaces.names` of this kubernetes_sd_configs entry to `[monitoring, shop]` (empty, it means every "
+            "namespace)") in finding.fix, finding.fix
+    config = setup / "prometheus.yaml"
+    config.write_text(config.read_text().replace(f"namespaces: {written}", "namespaces: {names: [monitoring, shop]}"))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS | {"KS005", "KS203"}]
+
+
 def test_ks105_namespaces_alternative_for_a_monitor_keeps_the_roles(tmp_path: Path) -> None:
     """The same for a PodMonitor on `namespaceSelector: {any: true}`: the alternative is its matchNames (the operator
     writes them as namespaces.names); applied, nothing is denied, and KS203 never called the Roles unused."""

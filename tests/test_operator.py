@@ -422,7 +422,13 @@ spec:
     # Go's flag package takes -flag and --flag, `=value` or the next word (probe realworld18)
     ([["-namespaces", "monitoring,team-a"]], {"team-a"}),
     ([["--deny-namespaces=team-a"]], {"team-b"}),
-    ([["--namespaces=team-a"], ["--namespaces=team-b"]], {"team-a", "team-b"}),
+    # --namespaces also limits where an operator runs Prometheus objects (PrometheusAllowList defaults to the allow
+    # list, cmd/operator/main.go): neither operator runs Prometheus monitoring/k8s, so no job runs (probe hw10)
+    ([["--namespaces=team-a"], ["--namespaces=team-b"]], set()),
+    ([["--namespaces=monitoring,team-a"], ["--namespaces=monitoring,team-b"]], {"team-a", "team-b"}),
+    ([["--namespaces=team-a,team-b", "--prometheus-instance-namespaces=monitoring"]], {"team-a", "team-b"}),
+    ([["--prometheus-instance-namespaces=team-a"]], set()),
+    ([["--deny-namespaces=monitoring"]], set()),
     ([["--namespaces=team-a"], ["--kubelet-service=kube-system/kubelet"]], {"team-a", "team-b"}),  # one watches all
     ([], {"team-a", "team-b"}),  # no operator in the inputs: where it watches is not known
 ])

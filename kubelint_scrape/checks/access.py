@@ -497,19 +497,31 @@ def _namespaces_alternative(job, needs: list[Need]) -> str:
     if not routes or routes[0] is None or any(route != routes[0] for route in routes):
         return ""
     names = ", ".join(routes[0])
+    # An entry that already writes `namespaces` (`{}` or `names: []`, both every namespace in kubernetes.go) gets
+    # its `names` set: adding a second `namespaces` key is a duplicate key Prometheus refuses (KS005).
+    monitor = getattr(job, "monitor", None)
+    if monitor is not None and monitor.kind == "ScrapeConfig":  # its generated entries drop an empty `namespaces`
+        written = any("namespaces" in as_map(entry) and not as_seq(as_map(as_map(entry).get("namespaces")).get("names"))
+                      for entry in as_seq(as_map(monitor.doc.get("spec")).get("kubernetesSDConfigs")))
+    else:
+        written = any(sd.namespaces is None and "namespaces" in sd.node for sd in getattr(job, "sd_configs", ()))
     return (f"\nOr keep the per-namespace grants and limit the discovery to where they apply: "
-            f"{_limit_discovery(getattr(job, 'monitor', None), names)} (it then lists and watches only in "
+            f"{_limit_discovery(monitor, names, written)} (it then lists and watches only in "
             f"{_and_list(routes[0])}).")
 
 
-def _limit_discovery(monitor, names: str) -> str:
+def _limit_discovery(monitor, names: str, written: bool = False) -> str:
     """Where a job's discovery namespaces are written: the kubernetes_sd_configs entry of a plain job or a
     ScrapeConfig, a monitor's namespaceSelector (prometheus-operator promcfg.go turns `matchNames` into
-    `namespaces.names`; a Probe's is under `targets.ingress`)."""
-    if monitor is None:
-        return f"add `namespaces: {{names: [{names}]}}` to this kubernetes_sd_configs entry"
-    if monitor.kind == "ScrapeConfig":
-        return f"add `namespaces: {{names: [{names}]}}` to this kubernetesSDConfigs entry of ScrapeConfig {monitor.namespace}/{monitor.name}"
+    `namespaces.names`; a Probe's is under `targets.ingress`). `written`: the entry has a `namespaces` that lists
+    every namespace, whose `names` is set instead."""
+    entry = ("this kubernetes_sd_configs entry" if monitor is None
+             else f"this kubernetesSDConfigs entry of ScrapeConfig {monitor.namespace}/{monitor.name}"
+             if monitor.kind == "ScrapeConfig" else "")
+    if entry and written:
+        return f"set `namespaces.names` of {entry} to `[{names}]` (empty, it means every namespace)"
+    if entry:
+        return f"add `namespaces: {{names: [{names}]}}` to {entry}"
     field = "spec.targets.ingress.namespaceSelector" if monitor.kind == "Probe" else "spec.namespaceSelector"
     return (f"set `{field}` of {monitor.kind} {monitor.namespace}/{monitor.name} to `{{matchNames: [{names}]}}` "
             f"in place of `any: true`")
