@@ -133,24 +133,35 @@ def _unwatched(scope: OperatorScope | None, monitor: K8sObject) -> str:
     return f"the {scope.flags} {shown}, so it never sees {monitor.kind} {monitor.namespace}/{monitor.name}"
 
 
-def _unreconciled(workspace: Workspace, scope: OperatorScope | None) -> list[K8sObject]:
-    """The Prometheus and PrometheusAgent objects of the inputs that no operator reconciles (OperatorScope.runners)."""
-    if scope is None:
-        return []
-    return [o for kind in RUNNER_KINDS for o in _operator_objects(workspace, kind) if not scope.reconciles(o.namespace)]
+def _unreconciled(workspace: Workspace) -> list[K8sObject]:
+    """The Prometheus and PrometheusAgent objects of the inputs that no operator of the inputs reconciles (found once:
+    every monitor no runner selects asks, for KS100)."""
+    return workspace.index("unreconciled runners", lambda: [
+        o for kind in RUNNER_KINDS for o in _operator_objects(workspace, kind) if not reconciled(workspace, o)])
 
 
 def _unreconciled_why(workspace: Workspace, scope: OperatorScope | None) -> str:
     """KS100's reason naming the runners no operator reconciles: a monitor they would select is never scraped."""
-    runners = _unreconciled(workspace, scope)
+    runners = _unreconciled(workspace)
     if not runners:
         return ""
-    shown = ", ".join(f"{o.kind} {o.namespace}/{o.name}" for o in runners[:3]) + (
-        f" and {len(runners) - 3} more" if len(runners) > 3 else "")
-    where = (f"only in namespace{'s' if len(scope.runners) > 1 else ''} {', '.join(sorted(scope.runners))}"
-             if scope.runners is not None else f"in no namespace of {', '.join(sorted(scope.deny))}")
-    flags = scope.runner_flags or scope.flags
-    return f"the {flags} reconciles Prometheus and PrometheusAgent objects {where}, so it never runs {shown}"
+
+    def shown(objects: list[K8sObject]) -> str:
+        return ", ".join(f"{o.kind} {o.namespace}/{o.name}" for o in objects[:3]) + (
+            f" and {len(objects) - 3} more" if len(objects) > 3 else "")
+
+    elsewhere = [o for o in runners if scope is not None and not scope.reconciles(o.namespace)]
+    unselected = [o for o in runners if o not in elsewhere]
+    reasons = []
+    if elsewhere:
+        where = (f"only in namespace{'s' if len(scope.runners) > 1 else ''} {', '.join(sorted(scope.runners))}"
+                 if scope.runners is not None else f"in no namespace of {', '.join(sorted(scope.deny))}")
+        reasons.append(f"the {scope.runner_flags or scope.flags} reconciles Prometheus and PrometheusAgent objects "
+                       f"{where}, so it never runs {shown(elsewhere)}")
+    if unselected:
+        reasons.append(f"the labels of {shown(unselected)} match the --prometheus-instance-selector of no "
+                       f"prometheus-operator that watches its namespace, so none runs it")
+    return "; ".join(reasons)
 
 
 def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
@@ -164,7 +175,7 @@ def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
                   else f"remove {monitor.namespace} from the {scope.flags}")
         return (f"To have {monitor.kind} {monitor.namespace}/{monitor.name} scraped, {change} (kube-prometheus-stack: "
                 f"prometheusOperator.namespaces / denyNamespaces), or move it to a namespace the operator watches.")
-    runners = _unreconciled(workspace, scope)
+    runners = [o for o in _unreconciled(workspace) if not scope.reconciles(o.namespace)]
     if not runners:
         return ""
     namespaces = ",".join(sorted({o.namespace for o in runners}))
@@ -1052,7 +1063,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
     scope = operator_scope(workspace)
     for runner_kind in RUNNER_KINDS:
         for runner_obj in _operator_objects(workspace, runner_kind):
-            if scope is not None and not scope.reconciles(runner_obj.namespace):
+            if not reconciled(workspace, runner_obj):
                 continue  # no operator reconciles it: no StatefulSet, no job (its monitors' KS100 says so)
             runner = RunnerView.of(runner_obj)
             spec = as_map(runner_obj.doc.get("spec"))
@@ -1230,15 +1241,26 @@ def scrape_config_selector_ignored(workspace: Workspace, runner: K8sObject) -> s
     or one whose tag tells no version (`latest`, a digest), the current behaviour is assumed, as everywhere else.
     Only the operators that reconcile this Prometheus decide (_reconciles): a newer one scoped to other namespaces
     or instances leaves it to the old one."""
+    operators = [(image, version) for words, image, version in _operators(workspace) if _reconciles(words, runner)]
+    old = bool(operators) and all(v is not None and v < SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE for _i, v in operators)
+    return ", ".join(dict.fromkeys(image for image, _v in operators)) if old else ""
+
+
+def _operators(workspace: Workspace) -> list[tuple[list[str], str, tuple[int, int, int] | None]]:
+    """(command line, image, release) of every prometheus-operator container of the inputs, found once."""
     def build() -> list[tuple[list[str], str, tuple[int, int, int] | None]]:
         return [(container.command + container.args, container.image, _image_version(container.image))
                 for template in workspace.workloads for container in template.containers
                 if PROMETHEUS_OPERATOR_IMAGE.search(container.image)]
 
-    operators = [(image, version) for words, image, version in workspace.index("prometheus-operator-versions", build)
-                 if _reconciles(words, runner)]
-    old = bool(operators) and all(v is not None and v < SCRAPE_CONFIG_SELECTOR_COUNTS_SINCE for _i, v in operators)
-    return ", ".join(dict.fromkeys(image for image, _v in operators)) if old else ""
+    return workspace.index("prometheus-operator-versions", build)
+
+
+def reconciled(workspace: Workspace, runner: K8sObject) -> bool:
+    """Whether a prometheus-operator of the inputs reconciles the Prometheus or PrometheusAgent `runner` (_reconciles);
+    with none in the inputs it may run anywhere, and is taken to run."""
+    operators = _operators(workspace)
+    return not operators or any(_reconciles(words, runner) for words, _image, _version in operators)
 
 
 def _reconciles(words: list[str], runner: K8sObject) -> bool:

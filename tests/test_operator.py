@@ -431,12 +431,24 @@ spec:
     ([["--deny-namespaces=monitoring"]], set()),
     ([["--namespaces=team-a"], ["--kubelet-service=kube-system/kubelet"]], {"team-a", "team-b"}),  # one watches all
     ([], {"team-a", "team-b"}),  # no operator in the inputs: where it watches is not known
+    # --prometheus-instance-selector: the one operator runs only Prometheus objects whose labels match it
+    ([["--prometheus-instance-selector=shard=blue"]], set()),
 ])
 def test_operator_namespaces_flags_scope_the_monitors_it_sees(tmp_path: Path, operators, jobs) -> None:
     docs = [OPERATOR_DEPLOYMENT.format(name=f"operator-{i}", args=json.dumps(args)) for i, args in enumerate(operators)]
     path = write(tmp_path, "stack.yaml", "---\n".join([*docs, SCOPED_TENANTS]))
     seen = {j["name"].split("/")[1] for j in report(path)["jobs"] if j.get("identity")}
     assert seen == jobs
+
+
+def test_prometheus_no_operator_selects_gets_ks100_on_its_monitors_naming_the_selector(tmp_path: Path) -> None:
+    docs = [OPERATOR_DEPLOYMENT.format(name="operator", args=json.dumps(["--prometheus-instance-selector=shard=blue"])),
+            SCOPED_TENANTS]
+    findings = report(write(tmp_path, "stack.yaml", "---\n".join(docs)))["findings"]
+    ks100 = [f for f in findings if f["rule"] == "KS100"]
+    assert len(ks100) == 2 and all("match the --prometheus-instance-selector of no prometheus-operator" in f["message"]
+                                   for f in ks100)
+    assert not [f for f in findings if f["rule"] in ("KS101", "KS105")]
 
 
 def test_monitor_the_operator_does_not_watch_gets_ks100_naming_the_flag(tmp_path: Path) -> None:
