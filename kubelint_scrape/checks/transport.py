@@ -972,25 +972,63 @@ def _loopback_bound_workloads(ctx: Context, analysis: JobAnalysis) -> Iterator[F
 def https_to_plain_http_server(ctx: Context) -> Iterator[Finding]:
     """A monitor scrapes with `scheme: https` a controller-runtime metrics server started with `--metrics-secure=false`
     (loopbound.plain_http_served): it answers the TLS handshake in plain HTTP."""
-    from ..loopbound import plain_http_served
+    from ..loopbound import monitor_endpoint, plain_http_served
 
     for analysis in ctx.reported_jobs():
         job = analysis.job
         for pod, container, number in plain_http_served(ctx.workspace, job):
             workload = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+            # the written `scheme: https` is what the plain server cannot answer (SPEC §5: the smallest node)
+            endpoint = monitor_endpoint(job) or {}
+            span = value_span(job.path, endpoint, "scheme") if "scheme" in endpoint else job.span
             yield Finding(
-                "KS309", job.span,
+                "KS309", span,
                 f"{job.label} scrapes port {number} of {workload} with scheme https, but its container "
                 f"{container.name} runs controller-runtime's metrics server with --metrics-secure=false, which serves "
                 f"plain HTTP: every scrape fails (\"http: server gave HTTP response to HTTPS client\")",
-                fix=(f"Drop `--metrics-secure=false` from container {container.name} of {workload} (kubebuilder's "
-                     f"default serves HTTPS and reviews each scrape's token), or scrape it with `scheme: http` and "
-                     f"without a bearer token."),
+                fix=_plain_server_fix(ctx, analysis, pod, container, workload),
                 related=(Related(_container_span(pod, container),
                                  f"container {container.name} of {workload} serves plain HTTP on :{number}"),),
                 object=job.label,
                 data={"port": number, "workload": f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}"},
             )
+
+
+# What an endpoint may carry that only an HTTPS scrape uses: its credentials (sent in clear over HTTP, KS303) and
+# its TLS settings (unused: a suppression written beside them, e.g. of KS301, would then suppress nothing, KS002).
+_HTTPS_ONLY_KEYS = tuple(key for key, _kind, _text in OPERATOR_CREDENTIALS) + ("tlsConfig",)
+
+
+def _plain_server_fix(ctx: Context, analysis: JobAnalysis, pod, container, workload: str) -> str:
+    """Both ways out, each complete as written: the secure server authorizes each scrape (the scraper then needs get on
+    the path, the manager the two review grants) and the plain scrape drops what only HTTPS uses."""
+    from ..grants import REVIEW_REQUESTS
+    from ..loopbound import monitor_endpoint
+    from ..rbac import Identity, Request
+    from .access import _reader_role_fix
+
+    job = analysis.job
+    authorizer = ctx.analysis.authorizer
+    secure = (f"Drop `--metrics-secure=false` from container {container.name} of {workload} (kubebuilder's default "
+              f"serves HTTPS and reviews each scrape's token)")
+    manager = Identity(pod.obj.namespace, pod.service_account)
+    reviews = [r for r in REVIEW_REQUESTS if not authorizer.authorize(manager, r).allowed]
+    if reviews:
+        secure += (f"; grant its ServiceAccount {manager} " + " and ".join(r.describe() for r in reviews)
+                   + " (KS112), which it reviews each scrape with")
+    request = Request("get", url=job.metrics_path or "/metrics")
+    if analysis.identity is not None and not authorizer.authorize(analysis.identity, request).allowed:
+        grant = (f"Add to a ClusterRole bound to {analysis.identity} by a ClusterRoleBinding:\n"
+                 f"  - nonResourceURLs: [\"{request.url}\"]\n    verbs: [\"get\"]")
+        secure += (f"; and, since the server then authorizes each scrape as {analysis.identity}, which lacks "
+                   f"{request.describe()} (KS104):\n" + _reader_role_fix(authorizer, analysis.identity, request, grant))
+    else:
+        secure += "."
+    endpoint = monitor_endpoint(job) or {}
+    written = [f"`{key}`" for key in _HTTPS_ONLY_KEYS if key in endpoint]
+    plain = "Or, keeping the server as it is, scrape it with `scheme: http`" + (f" and delete {' and '.join(written)} from the endpoint"
+                                                   if written else "") + "."
+    return secure + "\n" + plain
 
 
 def _container_span(pod, container) -> Span:
