@@ -684,3 +684,32 @@ def test_ks309_fix_names_the_review_grants_the_manager_lacks(tmp_path: Path) -> 
     [finding] = [f for f in _warnings(tmp_path) if f.rule == "KS309"]
     assert ("grant its ServiceAccount project-system/project-controller-manager create "
             "authentication.k8s.io/tokenreviews and create authorization.k8s.io/subjectaccessreviews") in finding.fix
+
+
+KS305_CONTROLLER_RUNTIME = Path(__file__).parent.parent / "fixtures/KS305/fail-controller-runtime-metrics-bound-to-loopback"
+READER_BINDING = (
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+    "metadata: {name: project-metrics-reader-prometheus-k8s}\n"
+    "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: project-metrics-reader}\n"
+    "subjects: [{kind: ServiceAccount, name: prometheus-k8s, namespace: monitoring}]\n")
+
+
+def test_ks305_loopback_metrics_server_fix_grants_what_the_reachable_server_reviews(tmp_path: Path) -> None:
+    """Reachable, kubebuilder's secure server reviews each scrape: binding it wider without the scraper's get /metrics
+    traded the warning for a KS104 error."""
+    for name in ("operator.yaml", "prometheus.yaml"):
+        (tmp_path / name).write_text((KS305_CONTROLLER_RUNTIME / name).read_text())
+    [finding] = [f for f in _warnings(tmp_path) if f.rule == "KS305"]
+    assert (finding.span.line, finding.span.column) == (63, 13)  # the endpoint's `port: https`
+    assert "Bind the operator's ClusterRole project-metrics-reader" in finding.fix
+    operator = tmp_path / "operator.yaml"
+    operator.write_text(operator.read_text().replace("--metrics-bind-address=127.0.0.1:8443", "--metrics-bind-address=:8443"))
+    (tmp_path / "bind.yaml").write_text(READER_BINDING)
+    assert _warnings(tmp_path) == []
+
+
+def test_ks305_fix_of_a_proxy_or_exporter_adds_no_review_grants(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent.parent / "fixtures/KS305/fail-exporter-web-listen-address-loopback"
+    (tmp_path / "exporter.yaml").write_text((fixture / "exporter.yaml").read_text())
+    [finding] = [f for f in _warnings(tmp_path) if f.rule == "KS305"]
+    assert "get /metrics" not in finding.fix and "KS112" not in finding.fix

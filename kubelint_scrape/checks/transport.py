@@ -953,19 +953,41 @@ def _loopback_bound_workloads(ctx: Context, analysis: JobAnalysis) -> Iterator[F
         workload = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
         port = address.rpartition(":")[2]
         yield Finding(
-            "KS305", job.span,
+            "KS305", _monitor_port_span(job),
             f"{job.label} scrapes port {number} of {workload}, but its container {container.name} "
             f"({LISTEN_FLAG_OWNER[flag]}) listens on {address} (--{flag}): only the pod's own containers reach that "
             f"address, so every target is down with connection refused",
             fix=(f"Make container {container.name} of {workload} listen beyond loopback (`--{flag}=:{port}`, or "
                  f"`0.0.0.0:{port}`) and restrict who can reach the port (a NetworkPolicy, or authentication: "
-                 f"controller-runtime's --metrics-secure, a kube-rbac-proxy in front), or scrape the port of the "
-                 f"sidecar that serves it to other pods."),
+                 f"controller-runtime's --metrics-secure, a kube-rbac-proxy in front)"
+                 + (_review_needs(ctx, analysis, pod) if _reviews_scrapes(container, flag) else ".")
+                 + "\nOr scrape the port of the sidecar that serves it to other pods."),
             related=(Related(_container_span(pod, container),
                              f"container {container.name} of {workload} listens on {address}"),),
             object=job.label, requested_severity="warning",
             data={"port": number, "workload": f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}", "flag": flag},
         )
+
+
+def _monitor_port_span(job: ScrapeJob) -> Span:
+    """The monitor endpoint's written port (`port`, else `targetPort`, else the deprecated PodMonitor one): what
+    picks the loopback-bound port (SPEC §5: the smallest node); the endpoint when none is written."""
+    from ..loopbound import monitor_endpoint
+
+    endpoint = monitor_endpoint(job) or {}
+    key = next((k for k in ("port", "targetPort") if k in endpoint), None)
+    return value_span(job.path, endpoint, key) if key else job.span
+
+
+def _reviews_scrapes(container, flag: str) -> bool:
+    """A controller-runtime metrics server that, once reachable, reviews each scrape: --metrics-secure and
+    --metrics-require-rbac not written false (kubebuilder v4's defaults, ctrlruntime.bind_port)."""
+    from ..ctrlruntime import REQUIRE_RBAC_FLAG, SECURE_FLAG
+    from ..model import GO_FALSE, go_flag
+
+    words = container.command + container.args
+    return flag == "metrics-bind-address" and all(go_flag(words, name, boolean=True) not in GO_FALSE
+                                                  for name in (SECURE_FLAG, REQUIRE_RBAC_FLAG))
 
 
 @check("KS309")
@@ -1000,35 +1022,43 @@ _HTTPS_ONLY_KEYS = tuple(key for key, _kind, _text in OPERATOR_CREDENTIALS) + ("
 
 
 def _plain_server_fix(ctx: Context, analysis: JobAnalysis, pod, container, workload: str) -> str:
-    """Both ways out, each complete as written: the secure server authorizes each scrape (the scraper then needs get on
-    the path, the manager the two review grants) and the plain scrape drops what only HTTPS uses."""
-    from ..grants import REVIEW_REQUESTS
+    """Both ways out, each complete as written: the secure server authorizes each scrape (_review_needs) and the plain
+    scrape drops what only HTTPS uses."""
     from ..loopbound import monitor_endpoint
-    from ..rbac import Identity, Request
-    from .access import _reader_role_fix
 
     job = analysis.job
-    authorizer = ctx.analysis.authorizer
     secure = (f"Drop `--metrics-secure=false` from container {container.name} of {workload} (kubebuilder's default "
-              f"serves HTTPS and reviews each scrape's token)")
-    manager = Identity(pod.obj.namespace, pod.service_account)
-    reviews = [r for r in REVIEW_REQUESTS if not authorizer.authorize(manager, r).allowed]
-    if reviews:
-        secure += (f"; grant its ServiceAccount {manager} " + " and ".join(r.describe() for r in reviews)
-                   + " (KS112), which it reviews each scrape with")
-    request = Request("get", url=job.metrics_path or "/metrics")
-    if analysis.identity is not None and not authorizer.authorize(analysis.identity, request).allowed:
-        grant = (f"Add to a ClusterRole bound to {analysis.identity} by a ClusterRoleBinding:\n"
-                 f"  - nonResourceURLs: [\"{request.url}\"]\n    verbs: [\"get\"]")
-        secure += (f"; and, since the server then authorizes each scrape as {analysis.identity}, which lacks "
-                   f"{request.describe()} (KS104):\n" + _reader_role_fix(authorizer, analysis.identity, request, grant))
-    else:
-        secure += "."
+              f"serves HTTPS and reviews each scrape's token)" + _review_needs(ctx, analysis, pod))
     endpoint = monitor_endpoint(job) or {}
     written = [f"`{key}`" for key in _HTTPS_ONLY_KEYS if key in endpoint]
     plain = "Or, keeping the server as it is, scrape it with `scheme: http`" + (f" and delete {' and '.join(written)} from the endpoint"
                                                    if written else "") + "."
     return secure + "\n" + plain
+
+
+def _review_needs(ctx: Context, analysis: JobAnalysis, pod) -> str:
+    """The end of a fix that makes a controller-runtime metrics server secure or reachable: it then authenticates and
+    authorizes each scrape, so the manager needs the two review grants (else KS112) and the scraper get on the path
+    (else KS104, an error). "." when both are held; otherwise what to grant, written out."""
+    from ..grants import REVIEW_REQUESTS
+    from ..rbac import Identity, Request
+    from .access import _reader_role_fix
+
+    authorizer = ctx.analysis.authorizer
+    text = ""
+    manager = Identity(pod.obj.namespace, pod.service_account)
+    reviews = [r for r in REVIEW_REQUESTS if not authorizer.authorize(manager, r).allowed]
+    if reviews:
+        text += (f"; grant its ServiceAccount {manager} " + " and ".join(r.describe() for r in reviews)
+                 + " (KS112), which it reviews each scrape with")
+    request = Request("get", url=analysis.job.metrics_path or "/metrics")
+    identity = analysis.identity
+    if identity is None or authorizer.authorize(identity, request).allowed:
+        return text + "."
+    grant = (f"Add to a ClusterRole bound to {identity} by a ClusterRoleBinding:\n"
+             f"  - nonResourceURLs: [\"{request.url}\"]\n    verbs: [\"get\"]")
+    return (text + f"; and, since the server then authorizes each scrape as {identity}, which lacks "
+            f"{request.describe()} (KS104):\n" + _reader_role_fix(authorizer, identity, request, grant))
 
 
 def _container_span(pod, container) -> Span:
