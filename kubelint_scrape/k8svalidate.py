@@ -663,7 +663,7 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
                   custom: bool = False) -> Finding:
     """`custom`: a custom resource, whose fields the API server checks against the CRD's OpenAPI schema (its
     errors read so), not by decoding into Go types."""
-    from .promvalidate import corrected, did_you_mean, list_item_fix, render
+    from .promvalidate import corrected, did_you_mean, list_item_fix, name_and_values_items, named_values, render
 
     path = source.path
 
@@ -734,9 +734,16 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
     elif fieldname == "port" and isinstance(error.value, int) and not isinstance(error.value, bool) and label.startswith(("PodMonitor", "ServiceMonitor")):
         number = "portNumber" if label.startswith("PodMonitor") else "targetPort"
         fix = f"`port:` names the port; for the number write `{number}: {error.value}` instead."
+    elif better is None and isinstance(error.value, dict) and name_and_values_items(error.schema):
+        # a key YAML 1.1 read as a boolean or number (named_values): the schema's example would replace the user's
+        # parameters with others, so say how to write them instead
+        fix = (f"Write `{fieldname}` as a list of {{name, values}}, one `{{name: KEY, values: [VALUE, …]}}` per key of "
+               f"the mapping, a key such as `n`, `on` or `1` double-quoted (\"n\"): YAML 1.1 reads it as a boolean or "
+               f"a number.")
     else:
-        fix = (f"Write `{_written(path, fieldname, better)}`." if better is not None
-               else f"Write `{fieldname}: {example}`.")
+        entries = named_values(error.value, error) if better is not None else None
+        fix = (f"Write `{_written(path, fieldname, better, json.dumps(entries) if entries else None)}`."
+               if better is not None else f"Write `{fieldname}: {example}`.")
     return Finding(RULE, span, message, fix=fix, object=label, data=data)
 
 

@@ -28,7 +28,7 @@ def loopback_bound(workspace: Workspace, job: ScrapeJob) -> Iterator[tuple[PodTe
     """(pod, container, port, flag, address) of each container the monitor job scrapes on a port it binds to
     loopback only."""
     listening = workspace.index("loopback-listeners", lambda: _listening_pods(workspace))
-    endpoint = _monitor_endpoint(job) if listening else None
+    endpoint = monitor_endpoint(job) if listening else None
     if endpoint is None:
         return
     seen: set[tuple[int, str, int]] = set()
@@ -50,7 +50,7 @@ def plain_http_served(workspace: Workspace, job: ScrapeJob) -> Iterator[tuple[Po
     if job.scheme != "https":
         return
     plain = workspace.index("plain-metrics-servers", lambda: _plain_pods(workspace))
-    endpoint = _monitor_endpoint(job) if plain else None
+    endpoint = monitor_endpoint(job) if plain else None
     if endpoint is None:
         return
     seen: set[tuple[int, int]] = set()
@@ -86,7 +86,7 @@ def _plain_pods(workspace: Workspace) -> dict[str, list[PodTemplate]]:
     return found
 
 
-def _monitor_endpoint(job: ScrapeJob) -> YMap | None:
+def monitor_endpoint(job: ScrapeJob) -> YMap | None:
     monitor = job.monitor
     if monitor is None or monitor.kind not in ("ServiceMonitor", "PodMonitor"):
         return None

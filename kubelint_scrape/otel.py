@@ -149,11 +149,22 @@ API_DETECTORS = frozenset({"k8s_api", "k8snode", "openshift", "kubeadm", "eks"})
 def _unmodelled_components(config: YMap, used: set[str] | None) -> list[str]:
     """Components that may call the Kubernetes API with the collector's identity (k8s_cluster, k8sattributes…)."""
     found = []
+    # The collector builds only the components its service names (a processor in no pipeline, an extension not
+    # in service.extensions, is configured and never started), as with receivers; no service section in view:
+    # every one counts.
+    service = as_map(config.get("service"))
+    pipelines = as_map(service.get("pipelines"))
+    started = None if not pipelines else {
+        "receivers": used if used is not None else _used_receivers(config),
+        "processors": {as_str(p) for pipeline in pipelines.values()
+                       for p in as_seq(as_map(pipeline).get("processors"))},
+        "extensions": {as_str(e) for e in as_seq(service.get("extensions"))}}
     for section in ("receivers", "processors", "extensions"):
         for name in as_map(config.get(section)):
             name = as_str(name)
             kind = _receiver_type(name)
-            if kind in MODELLED or (section == "receivers" and used is not None and name not in used):
+            if kind in MODELLED or (section == "receivers" and used is not None and name not in used) or (
+                    started is not None and name not in started[section]):
                 continue
             if kind == "receiver_creator":
                 # Its prometheus templates are analysed (_templated_prometheus); any other template it starts

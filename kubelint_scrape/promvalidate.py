@@ -667,8 +667,9 @@ def corrected(value: Any, error: SchemaError) -> str | None:
         return f"{value:g}s"
     if "duration" in error.expected and isinstance(value, str):
         return _unit_completed(value)
-    if isinstance(value, dict) and "array" in types and _name_and_values_items(error.schema):
-        return _as_named_values(value)
+    entries = named_values(value, error)
+    if entries is not None:
+        return _as_named_values(entries)
     if isinstance(value, (dict, list)) or value is None:
         return None
     text = as_str(value)
@@ -683,25 +684,38 @@ def corrected(value: Any, error: SchemaError) -> str | None:
     return None
 
 
-def _name_and_values_items(schema: dict) -> bool:
+def name_and_values_items(schema: dict) -> bool:
     items = schema.get("items")
     return isinstance(items, dict) and {"name", "values"} <= set(items.get("properties", ()))
 
 
-def _as_named_values(mapping: dict) -> str | None:
-    """`{module: [http_2xx]}` written as the list of {name, values} a Probe's params are."""
-    import json  # (here: a rare fix, and most runs never import json)
-
+def named_values(value: Any, error: SchemaError) -> list[dict] | None:
+    """`{module: [http_2xx]}` as the list of {name, values} a Probe's params are (ProbeSpec.Params []ProbeParam), or
+    None when the value is no such mapping or a key is not text: YAML 1.1 reads a plain `n`, `on` or `1` as a
+    boolean or number, and what the user wrote is no longer known."""
+    types = error.schema.get("type")
+    types = set(types if isinstance(types, list) else [types] if types else [])
+    if not (isinstance(value, dict) and "array" in types and name_and_values_items(error.schema)):
+        return None
     entries = []
-    for name, values in mapping.items():
+    for name, values in value.items():
         if not isinstance(name, str) or isinstance(values, dict):
             return None
         listed = values if isinstance(values, list) else [values]
         if any(isinstance(item, (dict, list)) for item in listed):
             return None
-        shown = name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name) else json.dumps(name)
-        entries.append(f"{{name: {shown}, values: {json.dumps([as_str(item) for item in listed])}}}")
-    return "[" + ", ".join(entries) + "]" if entries else None
+        entries.append({"name": name, "values": [as_str(item) for item in listed]})
+    return entries or None
+
+
+def _as_named_values(entries: list[dict]) -> str:
+    """The list written as YAML flow: a name YAML 1.1 would read as another type (`yes`, `1`) double-quoted, or
+    the API server refuses the entry in turn (spec.params[0].name must be of type string)."""
+    import json  # (here: a rare fix, and most runs never import json)
+    from .fixes import yaml_scalar
+
+    return "[" + ", ".join(f"{{name: {yaml_scalar(entry['name'])}, values: {json.dumps(entry['values'])}}}"
+                           for entry in entries) + "]"
 
 
 def list_item_fix(error: SchemaError, match: str | None, expected: str) -> str:

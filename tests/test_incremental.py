@@ -759,6 +759,32 @@ TODAY_CASES = [
         ("no node metadata", lambda t: t.replace("    node: true", "    node: false", 1)),
         ("node metadata again", lambda t: t.replace("    node: false", "    node: true", 1)),
         ("grant the nodes", lambda t: t.replace("  resources: [nodes/metrics]", "  resources: [nodes/metrics, nodes]\n  verbs: [list, watch]\n- apiGroups: [\"\"]\n  resources: [nodes/metrics]", 1))]),
+    # this session's rules, each decided by a document other than the one it sits on: KS606 by the Service's or the
+    # pod's port names, KS309/KS305 by the workload's flags, KS112 by the manager's grants, KS601 by the other
+    # operator's namespaces, KS203 by the collector's pipelines
+    ("KS606/fail-port-name-not-defined", [
+        ("rename the Service port", lambda t: t.replace("ports: [{name: http-metrics, port: 8080", "ports: [{name: metrics, port: 8080", 1)),
+        ("and back", lambda t: t.replace("ports: [{name: metrics, port: 8080", "ports: [{name: http-metrics, port: 8080", 1)),
+        ("select no Service", lambda t: t.replace("  selector: {matchLabels: {app: web}}\n  endpoints:", "  selector: {matchLabels: {app: webx}}\n  endpoints:", 1))]),
+    ("KS606/fail-target-port-name-not-defined", [
+        ("rename the container port", lambda t: t.replace("ports: [{name: http-metrics, containerPort: 8080", "ports: [{name: metric, containerPort: 8080", 1))]),
+    ("KS309/fail-servicemonitor-https-to-metrics-secure-false", [
+        ("secure again", lambda t: t.replace("            - --metrics-secure=false\n", "", 1)),
+        ("scrape over http", lambda t: t.replace("      scheme: https\n", "      scheme: http\n", 1)),
+        ("bind the reader", lambda t: t + "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+         "metadata: {name: reader}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: project-metrics-reader}\n"
+         "subjects: [{kind: ServiceAccount, name: prometheus-k8s, namespace: monitoring}]\n" if "project-metrics-reader" in t else t)]),
+    ("KS305/fail-controller-runtime-metrics-bound-to-loopback", [
+        ("bind every address", lambda t: t.replace("--metrics-bind-address=127.0.0.1:8443", "--metrics-bind-address=:8443", 1))]),
+    ("KS112/fail-controller-runtime-missing-subjectaccessreviews", [
+        ("grant the reviews", lambda t: t.replace("    resources: [tokenreviews]\n    verbs: [create]\n",
+                                                  "    resources: [tokenreviews]\n    verbs: [create]\n  - apiGroups: [authorization.k8s.io]\n"
+                                                  "    resources: [subjectaccessreviews]\n    verbs: [create]\n", 1))]),
+    ("KS601/fail-operator-scrape-config-selector-only-before-0.69-second-operator-elsewhere", [
+        ("the current operator reconciles it", lambda t: t.replace("--prometheus-instance-namespaces=apps", "--prometheus-instance-namespaces=monitoring", 1)),
+        ("the old one upgraded", lambda t: t.replace("prometheus-operator:v0.68.0", "prometheus-operator:v0.69.0", 1))]),
+    ("KS203/fail-otel-resourcedetection-processor-in-no-pipeline", [
+        ("into the pipeline", lambda t: t.replace("          receivers: [prometheus]\n", "          receivers: [prometheus]\n          processors: [resourcedetection]\n", 1))]),
 ]
 
 

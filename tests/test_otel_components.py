@@ -27,3 +27,16 @@ def test_resourcedetection_detectors_that_ask_the_api_server(detectors: str) -> 
 def test_resourcedetection_detectors_that_read_the_host_or_the_cloud(detectors: str) -> None:
     config = _config(f"  resourcedetection:\n    detectors: {detectors}\n  batch: {{}}\n")
     assert _unmodelled_components(config, {"prometheus"}) == []
+
+
+def test_components_the_service_does_not_start_call_nothing() -> None:
+    # The collector builds only the processors its pipelines name and the extensions service.extensions lists: a
+    # configured resourcedetection in no pipeline gets no node, so KS203 may call the grant it would use unused.
+    text = ("receivers:\n  prometheus: {config: {scrape_configs: []}}\n"
+            "processors:\n  resourcedetection: {detectors: [k8snode]}\n  k8sattributes: {}\n"
+            "extensions:\n  k8s_observer: {}\n  k8s_leader_elector: {}\n"
+            "service:\n  extensions: [k8s_observer]\n"
+            "  pipelines:\n    metrics: {receivers: [prometheus], processors: [k8sattributes], exporters: [debug]}\n")
+    docs, findings, _text = parse_text("collector.yaml", text)
+    assert not findings
+    assert _unmodelled_components(docs[0].root, {"prometheus"}) == ["processors.k8sattributes", "extensions.k8s_observer"]

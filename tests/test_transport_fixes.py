@@ -631,3 +631,85 @@ def test_ks303_fix_for_an_alertmanager_token_names_the_key_to_remove() -> None:
     fixes = [f.fix for f in lint_paths([str(fixture)], Options()).findings if f.rule == "KS303"]
     token_fix = next(fix for fix in fixes if "checks no bearer token" in fix)
     assert "otherwise remove `bearer_token_file` from the entry" in token_fix
+
+
+KS309_FIXTURE = Path(__file__).parent.parent / "fixtures/KS309/fail-servicemonitor-https-to-metrics-secure-false"
+
+
+def _ks309_case(tmp_path: Path) -> tuple[Path, Path]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    for name in ("operator.yaml", "prometheus.yaml"):
+        (tmp_path / name).write_text((KS309_FIXTURE / name).read_text())
+    return tmp_path / "operator.yaml", tmp_path / "prometheus.yaml"
+
+
+def _warnings(tmp_path: Path) -> list:
+    return [f for f in lint_paths([str(tmp_path)], Options()).findings if f.severity in ("warning", "error")]
+
+
+def test_ks309_sits_on_the_scheme_and_names_what_each_way_out_needs(tmp_path: Path) -> None:
+    _ks309_case(tmp_path)
+    [finding] = [f for f in _warnings(tmp_path) if f.rule == "KS309"]
+    assert (finding.span.line, finding.span.column) == (64, 15)  # `scheme: https`, not the endpoint item
+    # the secure server reviews each scrape: the scraper's missing get /metrics is part of that way out
+    assert "Bind the operator's ClusterRole project-metrics-reader" in finding.fix
+    assert "delete `bearerTokenFile` and `tlsConfig` from the endpoint" in finding.fix
+
+
+def test_ks309_fix_applied_literally_clears_it_with_nothing_new(tmp_path: Path) -> None:
+    # Drop the flag and bind the reader role as written: without the binding KS104 (error) followed.
+    operator, _ = _ks309_case(tmp_path / "secure")
+    operator.write_text(operator.read_text().replace("            - --metrics-secure=false\n", ""))
+    (tmp_path / "secure" / "bind.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+        "metadata: {name: project-metrics-reader-prometheus-k8s}\n"
+        "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: project-metrics-reader}\n"
+        "subjects: [{kind: ServiceAccount, name: prometheus-k8s, namespace: monitoring}]\n")
+    assert _warnings(tmp_path / "secure") == []
+    # Plain HTTP, deleting the keys it names: the tlsConfig kept, its KS301 suppression became KS002.
+    operator, _ = _ks309_case(tmp_path / "plain")
+    text = operator.read_text().replace("      scheme: https\n", "      scheme: http\n")
+    lines = [line for line in text.splitlines(keepends=True)
+             if "bearerTokenFile:" not in line and "tlsConfig:" not in line and "insecureSkipVerify" not in line]
+    operator.write_text("".join(lines))
+    assert _warnings(tmp_path / "plain") == []
+
+
+def test_ks309_fix_names_the_review_grants_the_manager_lacks(tmp_path: Path) -> None:
+    operator, _ = _ks309_case(tmp_path)
+    text = operator.read_text()
+    operator.write_text(text.replace("  name: project-metrics-auth-rolebinding", "  name: project-metrics-auth-rolebinding\n"
+                                     "  namespace: elsewhere", 1).replace("kind: ClusterRoleBinding\nmetadata:\n  name: project-metrics-auth",
+                                                                         "kind: RoleBinding\nmetadata:\n  name: project-metrics-auth", 1))
+    [finding] = [f for f in _warnings(tmp_path) if f.rule == "KS309"]
+    assert ("grant its ServiceAccount project-system/project-controller-manager create "
+            "authentication.k8s.io/tokenreviews and create authorization.k8s.io/subjectaccessreviews") in finding.fix
+
+
+KS305_CONTROLLER_RUNTIME = Path(__file__).parent.parent / "fixtures/KS305/fail-controller-runtime-metrics-bound-to-loopback"
+READER_BINDING = (
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+    "metadata: {name: project-metrics-reader-prometheus-k8s}\n"
+    "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: project-metrics-reader}\n"
+    "subjects: [{kind: ServiceAccount, name: prometheus-k8s, namespace: monitoring}]\n")
+
+
+def test_ks305_loopback_metrics_server_fix_grants_what_the_reachable_server_reviews(tmp_path: Path) -> None:
+    """Reachable, kubebuilder's secure server reviews each scrape: binding it wider without the scraper's get /metrics
+    traded the warning for a KS104 error."""
+    for name in ("operator.yaml", "prometheus.yaml"):
+        (tmp_path / name).write_text((KS305_CONTROLLER_RUNTIME / name).read_text())
+    [finding] = [f for f in _warnings(tmp_path) if f.rule == "KS305"]
+    assert (finding.span.line, finding.span.column) == (63, 13)  # the endpoint's `port: https`
+    assert "Bind the operator's ClusterRole project-metrics-reader" in finding.fix
+    operator = tmp_path / "operator.yaml"
+    operator.write_text(operator.read_text().replace("--metrics-bind-address=127.0.0.1:8443", "--metrics-bind-address=:8443"))
+    (tmp_path / "bind.yaml").write_text(READER_BINDING)
+    assert _warnings(tmp_path) == []
+
+
+def test_ks305_fix_of_a_proxy_or_exporter_adds_no_review_grants(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent.parent / "fixtures/KS305/fail-exporter-web-listen-address-loopback"
+    (tmp_path / "exporter.yaml").write_text((fixture / "exporter.yaml").read_text())
+    [finding] = [f for f in _warnings(tmp_path) if f.rule == "KS305"]
+    assert "get /metrics" not in finding.fix and "KS112" not in finding.fix

@@ -156,6 +156,35 @@ def test_ks602_probe_params_mapping_fix_writes_the_list_it_means(tmp_path: Path)
     assert not _only(_lint(tmp_path, {"p.yaml": PROBE.replace("params: PARAMS", written)}), "KS602")
 
 
+def test_ks602_probe_params_fix_quotes_names_yaml_would_read_as_booleans(tmp_path: Path) -> None:
+    # `{name: yes, ...}` written plain is the boolean true: the API server refused the fixed object in turn.
+    [finding] = _only(_lint(tmp_path, {"p.yaml": PROBE.replace("PARAMS", '{"yes": [1], "on": [x]}')}), "KS602")
+    written = _written(finding.fix)
+    assert written == 'params: [{name: "yes", values: ["1"]}, {name: "on", values: ["x"]}]'
+    assert not _only(_lint(tmp_path, {"p.yaml": PROBE.replace("params: PARAMS", written)}), "KS602")
+
+
+def test_ks602_probe_params_with_a_key_yaml_read_as_a_boolean_keeps_the_users_parameters(tmp_path: Path) -> None:
+    # `n: [1]`: YAML 1.1's key is the boolean false, the name the user wrote is unknown; the schema's example
+    # (`module: http_2xx`) replaced the user's parameters with another one.
+    [finding] = _only(_lint(tmp_path, {"p.yaml": PROBE.replace("PARAMS", '{debug: ["true"], n: [1]}')}), "KS602")
+    assert "http_2xx" not in finding.fix and "one `{name: KEY, values: [VALUE, …]}` per key" in finding.fix
+
+
+def test_ks602_probe_params_fix_in_json_is_a_json_list(tmp_path: Path) -> None:
+    import json
+
+    probe = {"apiVersion": "monitoring.coreos.com/v1", "kind": "Probe", "metadata": {"name": "web", "namespace": "monitoring"},
+             "spec": {"prober": {"url": "blackbox-exporter.monitoring.svc:19115"}, "module": "http_2xx",
+                      "params": {"debug": ["true"], "x-y": ["a", "b c"]},
+                      "targets": {"staticConfig": {"static": ["https://example.com"]}}}}
+    [finding] = _only(_lint(tmp_path, {"p.json": json.dumps(probe, indent=2)}), "KS602")
+    key, _, value = _written(finding.fix).partition(": ")
+    assert key == '"params"'
+    probe["spec"]["params"] = json.loads(value)  # was a JSON string holding YAML flow text: a second KS602
+    assert not _only(_lint(tmp_path, {"p.json": json.dumps(probe, indent=2)}), "KS602")
+
+
 def test_ks602_fixes_in_a_json_file_are_json(tmp_path: Path) -> None:
     """In a .json manifest `Write verbs: ["get"]` pasted as written does not parse: the key is quoted and the value
     JSON; applied literally, the findings go."""

@@ -11,10 +11,11 @@ monitor selects (for `targetPort`, a pod one of them selects): a Service elsewhe
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..catalog import check
 from ..findings import Finding, Related
+from ..fixes import yaml_scalar
 from ..model import K8sObject, LabelSelector, Workspace
 from ..operator import OPERATOR_GROUP
 from ..promvalidate import did_you_mean
@@ -98,21 +99,26 @@ def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint:
                  selected: list[K8sObject]) -> Iterator[Finding]:
     wanted = as_str(endpoint.get("targetPort"))
     named: dict[str, list[str]] = {}
+    pods: dict[str, Any] = {}
     by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
     for service in selected:
         for pod in by_namespace.get(service.namespace, ()):
             if pod.selected_by(service):
+                pods[f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"] = pod.obj
                 named[f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"] = [
                     as_str(as_map(p).get("name")) for c in pod.containers for p in as_seq(c.node.get("ports"))]
     if not named or any(_matches(wanted, name) for names in named.values() for name in names if name):
         return  # no pod of theirs in the inputs: it may declare the port
     options = [name for names in named.values() for name in names if name]
     yield _finding(monitor, index, endpoint, "targetPort", wanted, "container port of the pods its Services select",
-                   named, options, "pod container port name", selected)
+                   named, options, "pod container port name", selected,
+                   tuple(Related(obj.span, f"{owner} declares its container ports here")
+                         for owner, obj in list(pods.items())[:3]))
 
 
 def _finding(monitor: K8sObject, index: int, endpoint: YMap, key: str, wanted: str, what: str,
-             named: dict[str, list[str]], options: list[str], label: str, selected: list[K8sObject]) -> Finding:
+             named: dict[str, list[str]], options: list[str], label: str, selected: list[K8sObject],
+             declaring: tuple = ()) -> Finding:
     shown = "; ".join(f"{owner}: {', '.join(n for n in names if n) or 'no named port'}"
                       for owner, names in list(named.items())[:3])
     more = f" and {len(named) - 3} more" if len(named) > 3 else ""
@@ -123,10 +129,20 @@ def _finding(monitor: K8sObject, index: int, endpoint: YMap, key: str, wanted: s
         f"{monitor.kind} {monitor.namespace}/{monitor.name} endpoints[{index}] keeps {key} \"{wanted}\"{hint}, but no "
         f"{what} is named so ({shown}{more}): the operator keeps only targets whose {label} is "
         f"\"{wanted}\", so this endpoint scrapes nothing, with no error anywhere",
-        fix=(f"Set `{key}: {near}`" if near else f"Set `{key}:` to one of the names above")
-            + f" in endpoints[{index}] of {monitor.kind} {monitor.namespace}/{monitor.name}"
-            + (", or name the Service port so." if key == "port" else ", or name the container port so."),
-        related=tuple(Related(s.span, f"Service {s.namespace}/{s.name} is selected here") for s in selected[:3]),
+        fix=_fix(monitor, index, key, wanted, near, options),
+        related=tuple(Related(s.span, f"Service {s.namespace}/{s.name} is selected here") for s in selected[:3])
+        + declaring,
         object=f"{monitor.kind}/{monitor.namespace}/{monitor.name}",
         data={"field": key, "name": wanted, **({"suggestion": near} if near else {})},
     )
+
+
+def _fix(monitor: K8sObject, index: int, key: str, wanted: str, near: str | None, options: list[str]) -> str:
+    """Keep a name that exists, or name the port so; with no named port at all there is no name to keep: only the
+    second way is written out."""
+    port = "Service port" if key == "port" else "container port"
+    where = f"endpoints[{index}] of {monitor.kind} {monitor.namespace}/{monitor.name}"
+    if not options:
+        return f"Name the {port} \"{wanted}\" (`name: {yaml_scalar(wanted)}` in its `ports` entry): no {port} has a name {where} could keep."
+    return ((f"Set `{key}: {near}`" if near else f"Set `{key}:` to one of the names above") + f" in {where}, or name "
+            f"the {port} so.")

@@ -953,14 +953,15 @@ def _loopback_bound_workloads(ctx: Context, analysis: JobAnalysis) -> Iterator[F
         workload = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
         port = address.rpartition(":")[2]
         yield Finding(
-            "KS305", job.span,
+            "KS305", _monitor_port_span(job),
             f"{job.label} scrapes port {number} of {workload}, but its container {container.name} "
             f"({LISTEN_FLAG_OWNER[flag]}) listens on {address} (--{flag}): only the pod's own containers reach that "
             f"address, so every target is down with connection refused",
             fix=(f"Make container {container.name} of {workload} listen beyond loopback (`--{flag}=:{port}`, or "
                  f"`0.0.0.0:{port}`) and restrict who can reach the port (a NetworkPolicy, or authentication: "
-                 f"controller-runtime's --metrics-secure, a kube-rbac-proxy in front), or scrape the port of the "
-                 f"sidecar that serves it to other pods."),
+                 f"controller-runtime's --metrics-secure, a kube-rbac-proxy in front)"
+                 + (_review_needs(ctx, analysis, pod) if _reviews_scrapes(container, flag) else ".")
+                 + "\nOr scrape the port of the sidecar that serves it to other pods."),
             related=(Related(_container_span(pod, container),
                              f"container {container.name} of {workload} listens on {address}"),),
             object=job.label, requested_severity="warning",
@@ -968,29 +969,96 @@ def _loopback_bound_workloads(ctx: Context, analysis: JobAnalysis) -> Iterator[F
         )
 
 
+def _monitor_port_span(job: ScrapeJob) -> Span:
+    """The monitor endpoint's written port (`port`, else `targetPort`, else the deprecated PodMonitor one): what
+    picks the loopback-bound port (SPEC §5: the smallest node); the endpoint when none is written."""
+    from ..loopbound import monitor_endpoint
+
+    endpoint = monitor_endpoint(job) or {}
+    key = next((k for k in ("port", "targetPort") if k in endpoint), None)
+    return value_span(job.path, endpoint, key) if key else job.span
+
+
+def _reviews_scrapes(container, flag: str) -> bool:
+    """A controller-runtime metrics server that, once reachable, reviews each scrape: --metrics-secure and
+    --metrics-require-rbac not written false (kubebuilder v4's defaults, ctrlruntime.bind_port)."""
+    from ..ctrlruntime import REQUIRE_RBAC_FLAG, SECURE_FLAG
+    from ..model import GO_FALSE, go_flag
+
+    words = container.command + container.args
+    return flag == "metrics-bind-address" and all(go_flag(words, name, boolean=True) not in GO_FALSE
+                                                  for name in (SECURE_FLAG, REQUIRE_RBAC_FLAG))
+
+
 @check("KS309")
 def https_to_plain_http_server(ctx: Context) -> Iterator[Finding]:
     """A monitor scrapes with `scheme: https` a controller-runtime metrics server started with `--metrics-secure=false`
     (loopbound.plain_http_served): it answers the TLS handshake in plain HTTP."""
-    from ..loopbound import plain_http_served
+    from ..loopbound import monitor_endpoint, plain_http_served
 
     for analysis in ctx.reported_jobs():
         job = analysis.job
         for pod, container, number in plain_http_served(ctx.workspace, job):
             workload = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+            # the written `scheme: https` is what the plain server cannot answer (SPEC §5: the smallest node)
+            endpoint = monitor_endpoint(job) or {}
+            span = value_span(job.path, endpoint, "scheme") if "scheme" in endpoint else job.span
             yield Finding(
-                "KS309", job.span,
+                "KS309", span,
                 f"{job.label} scrapes port {number} of {workload} with scheme https, but its container "
                 f"{container.name} runs controller-runtime's metrics server with --metrics-secure=false, which serves "
                 f"plain HTTP: every scrape fails (\"http: server gave HTTP response to HTTPS client\")",
-                fix=(f"Drop `--metrics-secure=false` from container {container.name} of {workload} (kubebuilder's "
-                     f"default serves HTTPS and reviews each scrape's token), or scrape it with `scheme: http` and "
-                     f"without a bearer token."),
+                fix=_plain_server_fix(ctx, analysis, pod, container, workload),
                 related=(Related(_container_span(pod, container),
                                  f"container {container.name} of {workload} serves plain HTTP on :{number}"),),
                 object=job.label,
                 data={"port": number, "workload": f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}"},
             )
+
+
+# What an endpoint may carry that only an HTTPS scrape uses: its credentials (sent in clear over HTTP, KS303) and
+# its TLS settings (unused: a suppression written beside them, e.g. of KS301, would then suppress nothing, KS002).
+_HTTPS_ONLY_KEYS = tuple(key for key, _kind, _text in OPERATOR_CREDENTIALS) + ("tlsConfig",)
+
+
+def _plain_server_fix(ctx: Context, analysis: JobAnalysis, pod, container, workload: str) -> str:
+    """Both ways out, each complete as written: the secure server authorizes each scrape (_review_needs) and the plain
+    scrape drops what only HTTPS uses."""
+    from ..loopbound import monitor_endpoint
+
+    job = analysis.job
+    secure = (f"Drop `--metrics-secure=false` from container {container.name} of {workload} (kubebuilder's default "
+              f"serves HTTPS and reviews each scrape's token)" + _review_needs(ctx, analysis, pod))
+    endpoint = monitor_endpoint(job) or {}
+    written = [f"`{key}`" for key in _HTTPS_ONLY_KEYS if key in endpoint]
+    plain = "Or, keeping the server as it is, scrape it with `scheme: http`" + (f" and delete {' and '.join(written)} from the endpoint"
+                                                   if written else "") + "."
+    return secure + "\n" + plain
+
+
+def _review_needs(ctx: Context, analysis: JobAnalysis, pod) -> str:
+    """The end of a fix that makes a controller-runtime metrics server secure or reachable: it then authenticates and
+    authorizes each scrape, so the manager needs the two review grants (else KS112) and the scraper get on the path
+    (else KS104, an error). "." when both are held; otherwise what to grant, written out."""
+    from ..grants import REVIEW_REQUESTS
+    from ..rbac import Identity, Request
+    from .access import _reader_role_fix
+
+    authorizer = ctx.analysis.authorizer
+    text = ""
+    manager = Identity(pod.obj.namespace, pod.service_account)
+    reviews = [r for r in REVIEW_REQUESTS if not authorizer.authorize(manager, r).allowed]
+    if reviews:
+        text += (f"; grant its ServiceAccount {manager} " + " and ".join(r.describe() for r in reviews)
+                 + " (KS112), which it reviews each scrape with")
+    request = Request("get", url=analysis.job.metrics_path or "/metrics")
+    identity = analysis.identity
+    if identity is None or authorizer.authorize(identity, request).allowed:
+        return text + "."
+    grant = (f"Add to a ClusterRole bound to {identity} by a ClusterRoleBinding:\n"
+             f"  - nonResourceURLs: [\"{request.url}\"]\n    verbs: [\"get\"]")
+    return (text + f"; and, since the server then authorizes each scrape as {identity}, which lacks "
+            f"{request.describe()} (KS104):\n" + _reader_role_fix(authorizer, identity, request, grant))
 
 
 def _container_span(pod, container) -> Span:

@@ -1,0 +1,32 @@
+"""KS606 monitor-port-not-found (checks/monitorports.py): its fix applied as written clears it, and it relates every
+object it names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kubelint_scrape.engine import Options, lint_paths
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "KS606"
+
+
+def _ks606(tmp_path: Path, text: str) -> list:
+    (tmp_path / "monitoring.yaml").write_text(text)
+    return [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS606"]
+
+
+def test_unnamed_service_port_fix_names_it_instead_of_pointing_at_no_names(tmp_path: Path) -> None:
+    # "Set `port:` to one of the names above" with none above: the only way is to name the port.
+    text = (FIXTURES / "fail-port-name-not-defined" / "monitoring.yaml").read_text().replace(
+        "ports: [{name: http-metrics, port: 8080, targetPort: 8080}]", "ports: [{port: 8080, targetPort: 8080}]")
+    [finding] = _ks606(tmp_path, text)
+    assert finding.fix.startswith('Name the Service port "metrics" (`name: metrics` in its `ports` entry)')
+    fixed = text.replace("ports: [{port: 8080, targetPort: 8080}]", "ports: [{name: metrics, port: 8080, targetPort: 8080}]")
+    assert _ks606(tmp_path, fixed) == []
+
+
+def test_target_port_finding_relates_the_workload_whose_ports_it_names(tmp_path: Path) -> None:
+    [finding] = _ks606(tmp_path, (FIXTURES / "fail-target-port-name-not-defined" / "monitoring.yaml").read_text())
+    assert "Deployment shop/web: http-metrics" in finding.message
+    assert [r.message for r in finding.related] == ["Service shop/web is selected here",
+                                                     "Deployment shop/web declares its container ports here"]
