@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .model import Container, LabelSelector, PodTemplate, Workspace, flag_values, go_flag
+from .operator import OPERATOR_GROUP, monitor_endpoint as operator_monitor_endpoint
 from .promconfig import ScrapeJob, is_loopback_host
 from .yamltree import YMap, as_map, as_seq, as_str, get_path
 
@@ -87,17 +88,11 @@ def _plain_pods(workspace: Workspace) -> dict[str, list[PodTemplate]]:
 
 
 def monitor_endpoint(job: ScrapeJob) -> YMap | None:
+    """The endpoint of the Prometheus Operator ServiceMonitor or PodMonitor a job is generated from, or None."""
     monitor = job.monitor
     if monitor is None or monitor.kind not in ("ServiceMonitor", "PodMonitor"):
         return None
-    if not monitor.api_version.startswith("monitoring.coreos.com/"):
-        return None
-    index = job.name.rsplit("/", 1)[-1]
-    key = "endpoints" if monitor.kind == "ServiceMonitor" else "podMetricsEndpoints"
-    entries = as_seq(get_path(monitor.doc, "spec", key))
-    if not index.isdigit() or int(index) >= len(entries) or not isinstance(entries[int(index)], YMap):
-        return None
-    return entries[int(index)]
+    return operator_monitor_endpoint(job) if monitor.api_version.startswith(OPERATOR_GROUP) else None
 
 
 def _listening_pods(workspace: Workspace) -> dict[str, list[PodTemplate]]:

@@ -708,6 +708,21 @@ def _sd(pos: Pos, role: str, namespaces: list[str] | None, attach_node: bool, ru
     return _seq(pos, [sd])
 
 
+def monitor_endpoint(job: Any) -> YMap | None:
+    """The monitor endpoint (ServiceMonitor or VMServiceScrape `endpoints`, PodMonitor or VMPodScrape
+    `podMetricsEndpoints` item) a job is generated from — _job_root gives the job the endpoint's position —, None for
+    a job of a plain config."""
+    monitor = getattr(job, "monitor", None)
+    if monitor is None:
+        return None
+    spec = as_map(monitor.doc.get("spec"))
+    for key in ("endpoints", "podMetricsEndpoints"):
+        for endpoint in as_seq(spec.get(key)):
+            if isinstance(endpoint, YMap) and endpoint.pos == job.node.pos:
+                return endpoint
+    return None
+
+
 def _job_root(endpoint: YMap, name: str, sd: YSeq | None, relabels: list[YMap], default_path: str = "/metrics") -> YMap:
     pos = endpoint.pos
     root = _node(pos, job_name=name)

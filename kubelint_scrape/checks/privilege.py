@@ -68,7 +68,7 @@ from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresource
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
 from .transport import direct_setting, monitor_token
-from ..operator import names_no_files
+from ..operator import monitor_endpoint, names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
 from .context import Context
 from .rbac_objects import grants_nothing, namespaced_verbs
@@ -2030,7 +2030,7 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
     if job.job.direct_setting:
         how = direct_setting(job.job, serving_cert)
         return f"{how[0].upper()}{how[1:]}; then {grant}"
-    endpoint = _monitor_endpoint(job.job)
+    endpoint = monitor_endpoint(job.job)
     if endpoint is not None:
         return _monitor_direct_scrape_fix(job.job, endpoint, kubelet_path, serving_cert, grant)
     node = job.job.node
@@ -2070,20 +2070,6 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
     return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
             f"path, and set in the job{keep}{edit}:\n" + "\n".join(lines) + "\n"
             + f"then {grant}{tls}")
-
-
-def _monitor_endpoint(job) -> YMap | None:
-    """The Operator monitor endpoint a job is generated from (operator._job_root gives the job the endpoint's
-    position), None for a job of a plain config."""
-    monitor = getattr(job, "monitor", None)
-    if monitor is None:
-        return None
-    spec = as_map(monitor.doc.get("spec"))
-    for key in ("endpoints", "podMetricsEndpoints"):
-        for endpoint in as_seq(spec.get(key)):
-            if isinstance(endpoint, YMap) and endpoint.pos == job.node.pos:
-                return endpoint
-    return None
 
 
 # A monitor's tlsConfig keys about the server's certificate (operator.TLS_KEYS' spelling, and `ca` from a
