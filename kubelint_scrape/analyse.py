@@ -1292,6 +1292,7 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None, shown: frozenset
     survivors = 0
     seen: dict[tuple, tuple[Endpoint, tuple]] = {}
     target_sets = _target_sets(job, identity)
+    remote = {index for index, sd in enumerate(job.sd_configs) if sd.elsewhere}
     attempts = (
         lambda: [(labels, origin, rules) for labels, origin in target_sets],
         lambda: [(labels, ("job",), rules) for labels in job.fallback_targets],
@@ -1305,7 +1306,7 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None, shown: frozenset
                 continue
             survivors += 1
             endpoint = classify(final)
-            if origin[0] == "sd" and job.sd_configs[origin[1]].elsewhere:
+            if origin[0] == "sd" and origin[1] in remote:
                 endpoint = dataclasses.replace(endpoint, elsewhere=True)
             kept.append((endpoint, _scrape_place(job, cause, origin), origin))
         spread = _proxied_namespaces(job, kept)
