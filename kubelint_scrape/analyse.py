@@ -1292,6 +1292,7 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None, shown: frozenset
     survivors = 0
     seen: dict[tuple, tuple[Endpoint, tuple]] = {}
     target_sets = _target_sets(job, identity)
+    remote = {index for index, sd in enumerate(job.sd_configs) if sd.elsewhere}
     attempts = (
         lambda: [(labels, origin, rules) for labels, origin in target_sets],
         lambda: [(labels, ("job",), rules) for labels in job.fallback_targets],
@@ -1304,12 +1305,17 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None, shown: frozenset
             if final is None or _unnamed_assumed_service(job, labels, origin, target_rules, shown):
                 continue
             survivors += 1
-            kept.append((classify(final), _scrape_place(job, cause, origin), origin))
+            endpoint = classify(final)
+            if origin[0] == "sd" and origin[1] in remote:
+                endpoint = dataclasses.replace(endpoint, elsewhere=True)
+            kept.append((endpoint, _scrape_place(job, cause, origin), origin))
         spread = _proxied_namespaces(job, kept)
         for endpoint, place, origin in kept:
             if _cluster_wide_sd(job, origin) and endpoint.proxy_namespace in spread.get(origin, ()):
                 endpoint = all_namespaces_proxy(endpoint)
-            seen.setdefault(_endpoint_key(endpoint), (endpoint, place))
+            key = _endpoint_key(endpoint)
+            if key not in seen or seen[key][0].elsewhere and not endpoint.elsewhere:
+                seen[key] = (endpoint, place)  # one kept from this cluster too is this cluster's: checked
         if seen:
             break  # the later attempts only stand in when no representative target survives
     return list(seen.values()), survivors, errors
@@ -1817,7 +1823,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
         for need in scrape_needs(job, endpoint, span, assumptions, authorizer.workspace):
             if not analysis.sends_identity_token and token_identity is None:
                 need.unchecked = f"sends {job.credentials.describe()}, not the ServiceAccount token: its RBAC is not in view"
-            elif elsewhere is not None and not is_in_cluster_api_host(endpoint.host):
+            elif endpoint.elsewhere and elsewhere is not None and not is_in_cluster_api_host(endpoint.host):
                 # A target discovered in another cluster is that cluster's kubelet or API server: it authenticates
                 # and authorizes against that cluster's API server, whose RBAC the inputs do not hold (FACTS §4).
                 need.unchecked = (f"its targets are discovered through {_elsewhere(elsewhere)}, which may be another "

@@ -38,6 +38,8 @@ def loopback_bound(workspace: Workspace, job: ScrapeJob) -> Iterator[tuple[PodTe
         if key in seen:
             continue
         seen.add(key)
+        if _listens_beyond_loopback(pod, number):
+            continue
         for candidate in ([container] if container is not None else pod.app_containers):
             found = _loopback_listener(candidate, number)
             if found is not None:
@@ -160,16 +162,30 @@ def _namespaces(monitor, spec: YMap) -> list[str] | None:
     return [as_str(n) for n in as_seq(scope.get("matchNames")) if as_str(n)] or [monitor.namespace]
 
 
+def _addresses(container: Container, flag: str, go: bool) -> list[str]:
+    """The addresses the container's `flag` ends with: a Go flag's last use, else every use."""
+    words = container.command + container.args
+    if go:
+        value = go_flag(words, flag)
+        return [value] if value is not None else []
+    return [*flag_values(words, "--" + flag), *flag_values(words, "-" + flag)]
+
+
+def _listens_beyond_loopback(pod: PodTemplate, number: int) -> bool:
+    """Whether some app container of the pod binds `number` on an address other than loopback: kube-prometheus's
+    node-exporter listens on 127.0.0.1:9100 and its kube-rbac-proxy sidecar on [$(IP)]:9100, so the pod IP's
+    port 9100 that the monitor scrapes is the proxy's, whichever container declares the port."""
+    port = str(number)
+    return any(host_port[2] == port and not is_loopback_host(host_port[0].strip("[]"))
+               for container in pod.app_containers for flag, go in LISTEN_FLAGS
+               for host_port in (value.rpartition(":") for value in _addresses(container, flag, go)))
+
+
 def _loopback_listener(container: Container, number: int | None) -> tuple[str, str] | None:
     """(flag, address) when the container's listen flags bind `number` (None: any port) to loopback and nothing
     else."""
-    words = container.command + container.args
     for flag, go in LISTEN_FLAGS:
-        if go:
-            value = go_flag(words, flag)
-            values = [value] if value is not None else []
-        else:
-            values = [*flag_values(words, "--" + flag), *flag_values(words, "-" + flag)]
+        values = _addresses(container, flag, go)
         for port in ([str(number)] if number is not None else dict.fromkeys(v.rpartition(":")[2] for v in values)):
             on_port = [v for v in values if v.rpartition(":")[2] == port]
             if on_port and all(is_loopback_host(v.rpartition(":")[0].strip("[]")) for v in on_port):

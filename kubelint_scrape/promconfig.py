@@ -81,6 +81,14 @@ class SDConfig:
         return not is_in_cluster_api_host(self.api_server_address[1])
 
     @property
+    def elsewhere(self) -> bool:
+        """Discovery that may list another cluster (other_cluster) at a host it names, with credentials of its own. An
+        api_server with no host (not a URL) names no cluster, and one reached with the pod's ServiceAccount token is
+        the pod's own cluster's (`https://10.96.0.1`, its API server's address written out): that token
+        authenticates to no other cluster's API server."""
+        return self.other_cluster and self.off_identity and bool(self.kubeconfig_file or self.api_server_address[1])
+
+    @property
     def in_cluster(self) -> bool:
         """rest.InClusterConfig(): the pod's ServiceAccount token and CA (FACTS §4 Discovery identity)."""
         return not (self.api_server or self.kubeconfig_file)
@@ -223,16 +231,10 @@ class ScrapeJob:
         return f'job "{self.name}"'
 
     def discovery_elsewhere(self) -> SDConfig | None:
-        """The first SD config when every target source of the job is discovery that may list another cluster
-        (SDConfig.other_cluster) at a host it names, with credentials of its own; None when any SD config, static
-        target or other SD may be of this one. An api_server with no host (not a URL) names no cluster, and one
-        reached with the pod's ServiceAccount token is the pod's own cluster's (`https://10.96.0.1`, its API
-        server's address written out): that token authenticates to no other cluster's API server."""
-        if not self.sd_configs or not all(sd.other_cluster and sd.off_identity
-                                          and (sd.kubeconfig_file or sd.api_server_address[1])
-                                          for sd in self.sd_configs):
-            return None
-        return None if self.static_targets or self.other_sd else self.sd_configs[0]
+        """The first SD config of the job that may list another cluster (SDConfig.elsewhere); None when none may.
+        Only the targets it discovers are that cluster's (targets.Endpoint.elsewhere): a static target or an
+        in-cluster SD config beside it stays this cluster's."""
+        return next((sd for sd in self.sd_configs if sd.elsewhere), None)
 
     def discovery_token(self) -> tuple[str, str] | None:
         """(token file, CA file or "") of a kubernetes_sd_configs that reaches its api_server with a token file of

@@ -473,6 +473,9 @@ class Endpoint:
     # secure metrics server, which review `get` on the path it is sent (KS203 keeps that grant). Not part of
     # equality: the same target either way.
     unseen: bool = field(default=False, compare=False)
+    # Kept only from SD configs that may list another cluster (SDConfig.elsewhere): that cluster's kubelet or API
+    # server, which its own RBAC authorizes. Not part of equality: the same target either way.
+    elsewhere: bool = field(default=False, compare=False)
     # A workload on a control-plane component's old insecure port (:10251/:10252) that a container the inputs
     # declare serves, and that container is not the component: the port is the pod's own (KS308 leaves it out).
     # Not part of equality either.

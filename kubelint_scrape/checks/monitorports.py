@@ -76,6 +76,12 @@ def _selected(monitor: K8sObject, spec: YMap, services: dict[str, list[K8sObject
     return [s for s in candidates if chosen.matches(s.labels)]
 
 
+def _unknown(wanted: str, named: dict[str, list[str]]) -> bool:
+    """Whether a name is a placeholder filled in later (a quoted Helm `{{ .Values.… }}`, a Flux postBuild or
+    envsubst `${…}`): what it becomes, and so whether the names agree, the inputs do not say."""
+    return any("{{" in name or "${" in name for name in [wanted, *(n for names in named.values() for n in names)])
+
+
 def _matches(regex: str, value: str) -> bool:
     """The operator writes the name as the keep rule's regex, which Prometheus anchors."""
     try:
@@ -88,7 +94,7 @@ def _port(monitor: K8sObject, index: int, endpoint: YMap, selected: list[K8sObje
     wanted = as_str(endpoint.get("port"))
     named = {f"Service {s.namespace}/{s.name}": [as_str(as_map(p).get("name")) for p in as_seq(get_path(s.doc, "spec", "ports"))]
              for s in selected}
-    if any(_matches(wanted, name) for names in named.values() for name in names if name):
+    if _unknown(wanted, named) or any(_matches(wanted, name) for names in named.values() for name in names if name):
         return
     options = [name for names in named.values() for name in names if name]
     yield _finding(monitor, index, endpoint, "port", wanted, "port of the Services it selects", named, options,
@@ -107,7 +113,8 @@ def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint:
                 pods[f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"] = pod.obj
                 named[f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"] = [
                     as_str(as_map(p).get("name")) for c in pod.containers for p in as_seq(c.node.get("ports"))]
-    if not named or any(_matches(wanted, name) for names in named.values() for name in names if name):
+    if not named or _unknown(wanted, named) or any(_matches(wanted, name) for names in named.values()
+                                                   for name in names if name):
         return  # no pod of theirs in the inputs: it may declare the port
     options = [name for names in named.values() for name in names if name]
     yield _finding(monitor, index, endpoint, "targetPort", wanted, "container port of the pods its Services select",
