@@ -169,7 +169,7 @@ def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
     for a runner no operator reconciles (_unreconciled): add its namespace to the instance namespaces."""
     scope = operator_scope(workspace)
     if scope is None:
-        return ""
+        return _instance_selector_fix(workspace, None, monitor)
     if not scope.watches(monitor.namespace):
         change = (f"add {monitor.namespace} to the {scope.flags}" if scope.allow is not None and monitor.namespace not in scope.allow
                   else f"remove {monitor.namespace} from the {scope.flags}")
@@ -177,7 +177,7 @@ def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
                 f"prometheusOperator.namespaces / denyNamespaces), or move it to a namespace the operator watches.")
     runners = [o for o in _unreconciled(workspace) if not scope.reconciles(o.namespace)]
     if not runners:
-        return ""
+        return _instance_selector_fix(workspace, scope, monitor)
     namespaces = ",".join(sorted({o.namespace for o in runners}))
     flags = scope.runner_flags or scope.flags
     # --namespaces also scopes the monitors; --prometheus-instance-namespaces adds runner namespaces alone.
@@ -187,6 +187,36 @@ def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
     return (f"To have {runners[0].kind} {runners[0].namespace}/{runners[0].name} run, add {namespaces} to the "
             f"{flags}{instead} (kube-prometheus-stack: prometheusOperator.namespaces / "
             f"prometheusOperator.prometheusInstanceNamespaces).")
+
+
+def _instance_selector_fix(workspace: Workspace, scope: OperatorScope | None, monitor: K8sObject) -> str:
+    """KS100's fix for runners an operator would reconcile by namespace but whose labels its
+    --prometheus-instance-selector does not match (_unreconciled_why's second reason): label the runner — one that
+    selects the monitor first — or change the selector. The labels are written out when the selector is equalities
+    only (`tier=gold`, its usual form)."""
+    from .k8sselector import SelectorError, parse_label_selector
+
+    runners = [o for o in _unreconciled(workspace) if scope is None or scope.reconciles(o.namespace)]
+    for words, _image, _version in _operators(workspace):
+        selector = go_flag(words, "prometheus-instance-selector")
+        missed = [o for o in runners if selector and _reconciles([*words, "--prometheus-instance-selector="], o)]
+        if not missed:
+            continue
+        try:
+            requirements = parse_label_selector(selector)
+        except SelectorError:
+            requirements = []
+        keys = MONITOR_KINDS.get(monitor.kind)
+        runner = next((o for o in missed if keys and _selects(as_map(o.doc.get("spec")).get(keys[0]), monitor.labels)
+                       and _namespace_selects(workspace, o, as_map(o.doc.get("spec")).get(keys[1]), monitor.namespace)),
+                      missed[0])
+        equalities = all(op in ("equals", "double-equals", "in") and len(values) == 1 for _k, op, values in requirements)
+        labels = (f"add `{', '.join(f'{key}: {next(iter(values))}' for key, _op, values in requirements)}` to its "
+                  f"metadata.labels" if requirements and equalities else "give it metadata.labels that match it")
+        return (f"To have {runner.kind} {runner.namespace}/{runner.name} run, {labels}: the Prometheus Operator "
+                f"reconciles only Prometheus and PrometheusAgent objects its --prometheus-instance-selector {selector} "
+                f"selects (kube-prometheus-stack: prometheusOperator.prometheusInstanceSelector); or change that selector.")
+    return ""
 
 
 def _operator_objects(workspace: Workspace, kind: str) -> list[K8sObject]:

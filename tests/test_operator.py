@@ -451,6 +451,24 @@ def test_prometheus_no_operator_selects_gets_ks100_on_its_monitors_naming_the_se
     assert not [f for f in findings if f["rule"] in ("KS101", "KS105")]
 
 
+@pytest.mark.parametrize(("args", "fix"), [
+    # the usual equality selector: the labels to add, written out (probe mutations16: the fix used to be the generic
+    # "lint the monitor together with the Prometheus meant to select it", though that Prometheus is in the inputs)
+    (["--prometheus-instance-selector=shard=blue"], "add `shard: blue` to its metadata.labels"),
+    # the same with the operator's scope limited by --namespaces (OperatorScope known)
+    (["--namespaces=monitoring,team-a,team-b", "--prometheus-instance-selector=shard=blue"],
+     "add `shard: blue` to its metadata.labels"),
+    (["--prometheus-instance-selector=shard in (blue,green)"], "give it metadata.labels that match it"),
+])
+def test_prometheus_no_operator_selects_gets_ks100_fix_labelling_it(tmp_path: Path, args, fix) -> None:
+    docs = [OPERATOR_DEPLOYMENT.format(name="operator", args=json.dumps(args)), SCOPED_TENANTS]
+    ks100 = [f for f in report(write(tmp_path, "stack.yaml", "---\n".join(docs)))["findings"] if f["rule"] == "KS100"]
+    assert len(ks100) == 2
+    for finding in ks100:
+        assert finding["fix"].startswith(f"To have Prometheus monitoring/k8s run, {fix}: ")
+        assert "prometheusOperator.prometheusInstanceSelector" in finding["fix"]
+
+
 def test_monitor_the_operator_does_not_watch_gets_ks100_naming_the_flag(tmp_path: Path) -> None:
     docs = [OPERATOR_DEPLOYMENT.format(name="operator", args=json.dumps(["--namespaces=monitoring,team-a"])),
             SCOPED_TENANTS]
