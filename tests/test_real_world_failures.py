@@ -32,6 +32,26 @@ def test_credentials_fix_reuses_the_discovery_credentials_of_an_external_prometh
     assert "/var/run/secrets" not in finding.fix
 
 
+def test_kubelet_without_token_webhook_and_anonymous_off_answers_401() -> None:
+    # prometheus-operator#976/#926: the token is sent, the kubelets have no token webhook and anonymous off → 401,
+    # which the maintainers tell apart from an authorization 403.
+    findings = _findings("KS106", "fail-token-unauthenticated-kubelet-x509-only",
+                         assumptions=_assumptions(kubelet_authn="x509"))
+    assert findings and all("401 Unauthorized" in f.message and "kubelet-authn: x509" in f.message for f in findings)
+    assert all("--authentication-token-webhook" in f.fix for f in findings)
+
+
+def test_adding_a_token_is_not_the_whole_fix_when_the_kubelets_ignore_tokens() -> None:
+    # prometheus-operator#6517 shape: no token on a kubelet job; with kubelet-authn none or x509 a token alone would
+    # only turn this KS106 into the token-ignored one, so the fix also says to enable the kubelets' token webhook.
+    for authn in ("none", "x509"):
+        findings = _findings("KS106", "fail-kubelet-https-without-token", assumptions=_assumptions(kubelet_authn=authn))
+        assert len(findings) == 2
+        assert all(f"With kubelet-authn: {authn} (assumption)" in f.fix and "--authentication-token-webhook" in f.fix
+                   for f in findings)
+    assert not any("--authentication-token-webhook" in f.fix for f in _findings("KS106", "fail-kubelet-https-without-token"))
+
+
 def test_grants_a_failed_authentication_will_need_are_not_unused() -> None:
     # KS106 says: send the token (or enable the kubelet's token webhook). What the target checks then is the
     # identity's grant for it, not an unused grant to delete, nor a nodes/proxy "no job needs".
