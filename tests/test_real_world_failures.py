@@ -52,6 +52,18 @@ def test_adding_a_token_is_not_the_whole_fix_when_the_kubelets_ignore_tokens() -
     assert not any("--authentication-token-webhook" in f.fix for f in _findings("KS106", "fail-kubelet-https-without-token"))
 
 
+def test_token_fix_for_kube_rbac_proxy_includes_the_proxy_review_grant() -> None:
+    # kube-green#427: sending the token alone would trade KS106's 401 for KS112's 401 (the proxy cannot review it).
+    [finding] = _findings("KS106", "fail-kube-rbac-proxy-without-token-proxy-cannot-review")
+    assert "401 Unauthorized" in finding.message
+    fix = finding.fix
+    assert "bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token" in fix
+    assert "ServiceAccount kube-green/default, which cannot create authentication.k8s.io/tokenreviews" in fix
+    assert "name: system:auth-delegator" in fix and '- nonResourceURLs: ["/metrics"]' in fix
+    # the proxy reviews the token before RBAC decides: its binding comes first
+    assert fix.index("system:auth-delegator") < fix.index("nonResourceURLs")
+
+
 def test_grants_a_failed_authentication_will_need_are_not_unused() -> None:
     # KS106 says: send the token (or enable the kubelet's token webhook). What the target checks then is the
     # identity's grant for it, not an unused grant to delete, nor a nodes/proxy "no job needs".

@@ -32,6 +32,7 @@ from ..records import dataclass
 from ..suppress import line_suppresses
 from ..targets import kubelet_checks, kubelet_path_of_proxy
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
+from .authproxy import review_fix_after_token
 from .context import Context
 from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster_ca_field, direct_setting,
                         token_secret_text)
@@ -1719,7 +1720,9 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                     message += f"; its relabel rule's `{written}: {name}` sends no credential ({reads})"
                     related = (Related(value_span(job.path, rule, _target_key(rule)),
                                        f"{written} {name} sets no credential: {program} drops it"),) + related
+                # In the order the target checks them: the proxy reviews the token, then RBAC decides.
                 fix = (_credentials_fix(job, gap.target, _serving_cert(ctx, gap), ctx)
+                       + (review_fix_after_token(analysis, ctx) if gap.target == "kube-rbac-proxy" else "")
                        + _grant_once_authenticated(analysis, gap, ctx))
                 authn = ctx.analysis.assumptions.kubelet_authn
                 if gap.target == "kubelet" and authn in KUBELET_IGNORES_TOKENS:
