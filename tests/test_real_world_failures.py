@@ -64,6 +64,16 @@ def test_token_fix_for_kube_rbac_proxy_includes_the_proxy_review_grant() -> None
     assert fix.index("system:auth-delegator") < fix.index("nonResourceURLs")
 
 
+def test_cluster_wide_fix_names_the_role_binding_that_binds_the_role_in_one_namespace() -> None:
+    # prometheus-operator#3543: a RoleBinding binds the ClusterRole; "nothing binds it" was untrue.
+    [finding] = _findings("KS105", "fail-rolebinding-for-any-namespace-servicemonitor")
+    assert "lists and watches endpoints cluster-wide" in finding.message
+    assert finding.fix.startswith("ClusterRole prometheus in the inputs already grants this, but only "
+                                  "RoleBinding/brcm-prometheus1/prometheus binds it to brcm-prometheus1/prometheus, "
+                                  "inside namespace brcm-prometheus1: bind it with a ClusterRoleBinding"), finding.fix
+    assert "nothing binds it" not in finding.fix
+
+
 def test_grants_a_failed_authentication_will_need_are_not_unused() -> None:
     # KS106 says: send the token (or enable the kubelet's token webhook). What the target checks then is the
     # identity's grant for it, not an unused grant to delete, nor a nodes/proxy "no job needs".
