@@ -50,7 +50,7 @@ LOOPBACK_PORTS = frozenset(int(p) for p in knowledge("ports")["loopback_by_defau
 @dataclass(frozen=True)
 class Assumptions:
     kubernetes_version: str = "1.34"
-    kubelet_authn: str = "webhook"  # webhook | anonymous | none
+    kubelet_authn: str = "webhook"  # webhook | anonymous | none | x509
     kubelet_authz: str = "webhook"  # webhook | always-allow
     kubelet_serving_cert: str = "self-signed"  # self-signed | cluster-ca
     default_namespace: str = "default"
@@ -1810,7 +1810,7 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
                 continue
             if outcome:
                 # Credentials sent but not authenticated: basic auth or a non-Bearer scheme (any target), or a
-                # token the kubelet does not check (kubelet-authn: none).
+                # token the kubelet does not check (kubelet-authn: none or x509).
                 ignored = job.credentials.kind != "none"
                 gap = CredentialGap(endpoint.klass, endpoint, outcome, ignored, needs=anonymous_needs)
                 analysis.credential_gaps.append(gap)
@@ -1906,12 +1906,16 @@ def _elsewhere(sd: SDConfig) -> str:
     return f"kubeconfig_file {sd.kubeconfig_file}" if sd.kubeconfig_file else f"api_server {sd.api_server}"
 
 
+# kubelet-authn values where the kubelet has no token webhook: a bearer token is not authenticated (FACTS §1).
+KUBELET_IGNORES_TOKENS = ("none", "x509")
+
+
 def _rejects_audience(endpoint: Endpoint, foreign: ForeignAudience | None, assumptions: Assumptions) -> bool:
     """Whether the target authenticates the job's foreign-audience token and so rejects it (a kubelet without the
     token webhook ignores any token: the request is anonymous, which _anonymous_outcome judges)."""
     if foreign is None or endpoint.klass not in API_AUDIENCE_TARGETS:
         return False
-    return not (endpoint.klass == "kubelet" and assumptions.kubelet_authn == "none")
+    return not (endpoint.klass == "kubelet" and assumptions.kubelet_authn in KUBELET_IGNORES_TOKENS)
 
 
 def target_asks_rbac(need: Need, assumptions: Assumptions) -> bool:
@@ -1927,13 +1931,15 @@ def _anonymous_outcome(endpoint: Endpoint, job: ScrapeJob, assumptions: Assumpti
 
     kubelet-authn (FACTS §1): `webhook` = bearer tokens checked by TokenReview, anonymous off (config-file
     defaults); `anonymous` = tokens checked and anonymous on; `none` = no token webhook, anonymous on (the CLI
-    flag defaults) — a token is then not authenticated and the request falls to system:anonymous. x509 client
-    certificates are always authenticated."""
+    flag defaults) — a token is then not authenticated and the request falls to system:anonymous; `x509` = no token
+    webhook and anonymous off (kubespray, early GKE: prometheus-operator#926, #976, prometheus#2606) — only client
+    certificates authenticate, a token or none gets 401. x509 client certificates are always authenticated."""
     credentials = job.credentials
     if endpoint.klass == "kubelet":
-        if credentials.kind == "client-cert" or (credentials.kubernetes_authenticates and assumptions.kubelet_authn != "none"):
+        if credentials.kind == "client-cert" or (credentials.kubernetes_authenticates
+                                                 and assumptions.kubelet_authn not in KUBELET_IGNORES_TOKENS):
             return None
-        if assumptions.kubelet_authn == "webhook":
+        if assumptions.kubelet_authn in ("webhook", "x509"):
             return "401 Unauthorized (the kubelet does not allow anonymous requests)"
         if assumptions.kubelet_authz == "always-allow":
             return ""

@@ -39,7 +39,7 @@ _ANALYSIS_OPTIONS = (
                  help="Name `-` (stdin) with this path. With `paths` configured and only `-` given, the rest of the "
                       "tree is read as context (and `check` reports this file's findings only)."),
     click.option("--kubernetes-version", default=None, metavar="1.N", help="[default: 1.34]"),
-    click.option("--kubelet-authn", type=click.Choice(["webhook", "anonymous", "none"]), default=None, help="[default: webhook]"),
+    click.option("--kubelet-authn", type=click.Choice(["webhook", "anonymous", "none", "x509"]), default=None, help="[default: webhook]"),
     click.option("--kubelet-authz", type=click.Choice(["webhook", "always-allow"]), default=None, help="[default: webhook]"),
     click.option("--kubelet-serving-cert", type=click.Choice(["self-signed", "cluster-ca"]), default=None,
                  help="[default: self-signed]"),

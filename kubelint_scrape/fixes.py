@@ -821,7 +821,10 @@ def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | 
     note = _version_note(authorizer, role)
     pending = _pending_binding_of(authorizer, identity, namespace, role)
     if namespace is None:
-        bound = pending or f"but nothing binds it to {identity}"
+        # A RoleBinding of it to the identity is there (the KS105 case): "nothing binds it" would be untrue.
+        scoped = next((b for b, r in authorizer.bindings(identity) if r is role and b.kind == "RoleBinding"), None)
+        bound = pending or (f"but only {scoped.ref} binds it to {identity}, inside namespace {scoped.namespace}"
+                            if scoped is not None else f"but nothing binds it to {identity}")
         head = (f"{where} in the inputs already grants this{note}, {bound}{', ' if pending else ': '}bind it "
                 f"with {'a new' if pending else 'a'} ClusterRoleBinding (a RoleBinding cannot grant it):\n")
         meta = f"  name: {yaml_scalar(name)}\n"

@@ -32,6 +32,48 @@ def test_credentials_fix_reuses_the_discovery_credentials_of_an_external_prometh
     assert "/var/run/secrets" not in finding.fix
 
 
+def test_kubelet_without_token_webhook_and_anonymous_off_answers_401() -> None:
+    # prometheus-operator#976/#926: the token is sent, the kubelets have no token webhook and anonymous off → 401,
+    # which the maintainers tell apart from an authorization 403.
+    findings = _findings("KS106", "fail-token-unauthenticated-kubelet-x509-only",
+                         assumptions=_assumptions(kubelet_authn="x509"))
+    assert findings and all("401 Unauthorized" in f.message and "kubelet-authn: x509" in f.message for f in findings)
+    assert all("--authentication-token-webhook" in f.fix for f in findings)
+
+
+def test_adding_a_token_is_not_the_whole_fix_when_the_kubelets_ignore_tokens() -> None:
+    # prometheus-operator#6517 shape: no token on a kubelet job; with kubelet-authn none or x509 a token alone would
+    # only turn this KS106 into the token-ignored one, so the fix also says to enable the kubelets' token webhook.
+    for authn in ("none", "x509"):
+        findings = _findings("KS106", "fail-kubelet-https-without-token", assumptions=_assumptions(kubelet_authn=authn))
+        assert len(findings) == 2
+        assert all(f"With kubelet-authn: {authn} (assumption)" in f.fix and "--authentication-token-webhook" in f.fix
+                   for f in findings)
+    assert not any("--authentication-token-webhook" in f.fix for f in _findings("KS106", "fail-kubelet-https-without-token"))
+
+
+def test_token_fix_for_kube_rbac_proxy_includes_the_proxy_review_grant() -> None:
+    # kube-green#427: sending the token alone would trade KS106's 401 for KS112's 401 (the proxy cannot review it).
+    [finding] = _findings("KS106", "fail-kube-rbac-proxy-without-token-proxy-cannot-review")
+    assert "401 Unauthorized" in finding.message
+    fix = finding.fix
+    assert "bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token" in fix
+    assert "ServiceAccount kube-green/default, which cannot create authentication.k8s.io/tokenreviews" in fix
+    assert "name: system:auth-delegator" in fix and '- nonResourceURLs: ["/metrics"]' in fix
+    # the proxy reviews the token before RBAC decides: its binding comes first
+    assert fix.index("system:auth-delegator") < fix.index("nonResourceURLs")
+
+
+def test_cluster_wide_fix_names_the_role_binding_that_binds_the_role_in_one_namespace() -> None:
+    # prometheus-operator#3543: a RoleBinding binds the ClusterRole; "nothing binds it" was untrue.
+    [finding] = _findings("KS105", "fail-rolebinding-for-any-namespace-servicemonitor")
+    assert "lists and watches endpoints cluster-wide" in finding.message
+    assert finding.fix.startswith("ClusterRole prometheus in the inputs already grants this, but only "
+                                  "RoleBinding/brcm-prometheus1/prometheus binds it to brcm-prometheus1/prometheus, "
+                                  "inside namespace brcm-prometheus1: bind it with a ClusterRoleBinding"), finding.fix
+    assert "nothing binds it" not in finding.fix
+
+
 def test_grants_a_failed_authentication_will_need_are_not_unused() -> None:
     # KS106 says: send the token (or enable the kubelet's token webhook). What the target checks then is the
     # identity's grant for it, not an unused grant to delete, nor a nodes/proxy "no job needs".

@@ -13,8 +13,9 @@ import re
 
 from typing import Any, Callable, Iterator
 
-from ..analyse import (JobAnalysis, Need, Resolution, anonymous_discovery, discovery_foreign_audience,
-                       discovery_requests, loading_containers, reads_service_account_files, scraper_program)
+from ..analyse import (KUBELET_IGNORES_TOKENS, JobAnalysis, Need, Resolution, anonymous_discovery,
+                       discovery_foreign_audience, discovery_requests, loading_containers, reads_service_account_files,
+                       scraper_program)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches, fix_text, free_binding_name, role_reference_name, yaml_scalar
@@ -31,6 +32,7 @@ from ..records import dataclass
 from ..suppress import line_suppresses
 from ..targets import kubelet_checks, kubelet_path_of_proxy
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
+from .authproxy import review_fix_after_token
 from .context import Context
 from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster_ca_field, direct_setting,
                         token_secret_text)
@@ -1627,6 +1629,11 @@ def _credential_labels(job) -> list[tuple[YMap, str]]:
     return found
 
 
+ENABLE_KUBELET_TOKEN_AUTHN = ("Enable token authentication on the kubelets (authentication.webhook.enabled: true, or "
+                             "--authentication-token-webhook), or correct --kubelet-authn if your kubelets already have "
+                             "it.")
+
+
 @check("KS106")
 def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
     for analysis in ctx.reported_jobs():  # (a job of a monitor the operator refuses makes no request: not among them)
@@ -1672,11 +1679,13 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                            f"the scheme Kubernetes authenticates).")
                 span = job.credentials.span
             elif gap.token_ignored:
-                message = (f"{job.label} scrapes {where} with {job.credentials.describe()}, but with kubelet-authn: none "
-                           f"(assumption) the kubelet does not authenticate bearer tokens, so the request is anonymous "
-                           f"→ {gap.outcome}")
-                fix = ("Enable token authentication on the kubelets (authentication.webhook.enabled: true, or "
-                       "--authentication-token-webhook), or correct --kubelet-authn if your kubelets already have it.")
+                authn = ctx.analysis.assumptions.kubelet_authn
+                # x509: anonymous is off too, so the request is not taken for system:anonymous but refused.
+                state = "unauthenticated" if authn == "x509" else "anonymous"
+                message = (f"{job.label} scrapes {where} with {job.credentials.describe()}, but with kubelet-authn: "
+                           f"{authn} (assumption) the kubelet does not authenticate bearer tokens, so the request is "
+                           f"{state} → {gap.outcome}")
+                fix = ENABLE_KUBELET_TOKEN_AUTHN
                 span = job.credentials.span
             elif analysis.pushprox is not None and analysis.pushprox.client is not None and job.credentials.kind == "none":
                 via = analysis.pushprox
@@ -1711,8 +1720,15 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                     message += f"; its relabel rule's `{written}: {name}` sends no credential ({reads})"
                     related = (Related(value_span(job.path, rule, _target_key(rule)),
                                        f"{written} {name} sets no credential: {program} drops it"),) + related
+                # In the order the target checks them: the proxy reviews the token, then RBAC decides.
                 fix = (_credentials_fix(job, gap.target, _serving_cert(ctx, gap), ctx)
+                       + (review_fix_after_token(analysis, ctx) if gap.target == "kube-rbac-proxy" else "")
                        + _grant_once_authenticated(analysis, gap, ctx))
+                authn = ctx.analysis.assumptions.kubelet_authn
+                if gap.target == "kubelet" and authn in KUBELET_IGNORES_TOKENS:
+                    # A token alone would only turn this into the token-ignored KS106: the kubelet must check it.
+                    fix += (f"\nWith kubelet-authn: {authn} (assumption) the kubelets do not authenticate a token "
+                            f"either: {_lower_first(ENABLE_KUBELET_TOKEN_AUTHN)}")
                 # On the part that aims the job at the authenticated target (the SD role, the relabel rule), as
                 # KS102–KS104 would be for the same job (SPEC §5).
                 span = analysis.origins.get(gap.endpoint, job.span)

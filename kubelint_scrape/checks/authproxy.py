@@ -20,7 +20,7 @@ from typing import Iterator
 
 from ..analyse import JobAnalysis
 from .. import ctrlruntime
-from ..authproxy import Server, declared_targets, reached_proxies, reviews_as
+from ..authproxy import Server, authenticates_path, declared_targets, reached_proxies, reviews_as
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import yaml_scalar
@@ -57,18 +57,42 @@ def auth_proxy_review_permission_missing(ctx: Context) -> Iterator[Finding]:
         return  # every finding sits at a proxy's container: no need to find which jobs reach each (every job's)
     for index, reaching in reached_proxies(ctx.analysis.jobs, ctx.workspace).items():
         server = servers[index]
+        if not ctx.reports(server.pod.obj.path):
+            continue
+        refused = _refused_reviews(server, authorizer, ctx.workspace)
+        if refused is not None:
+            yield _finding(ctx, server, *refused, reaching, "kube-rbac-proxy", OUTCOME)
+
+
+def _refused_reviews(server: Server, authorizer: Authorizer,
+                     workspace: Workspace) -> tuple[Identity, list[Decision]] | None:
+    """The proxy's review identity and the review grants it lacks, or None when it can review (or is out of view)."""
+    identity = Identity(server.pod.obj.namespace, server.pod.service_account)
+    if not reviews_as(server, identity, workspace):
+        return None
+    missing = [d for d in (authorizer.authorize(identity, request) for request in REVIEW_REQUESTS) if not d.allowed]
+    return (identity, missing) if missing else None
+
+
+def review_fix_after_token(analysis: JobAnalysis, ctx: Context) -> str:
+    """The rest of KS106's fix for a token-less job that reaches kube-rbac-proxy: once the token is sent, a proxy
+    that cannot review it answers 401 all the same (KS112 then), so the fix says so now rather than after."""
+    servers = declared_targets(ctx.workspace).servers
+    text = ""
+    for index in sorted({index for index, path, _span in analysis.proxies
+                         if authenticates_path(servers[index].container, path.split("?", 1)[0])}):
+        server = servers[index]
+        refused = _refused_reviews(server, ctx.analysis.authorizer, ctx.workspace)
+        if refused is None:
+            continue
+        identity, missing = refused
         pod = server.pod
-        if not ctx.reports(pod.obj.path):
-            continue
-        identity = Identity(pod.obj.namespace, pod.service_account)
-        if not reviews_as(server, identity, ctx.workspace):
-            continue
-        decisions = [authorizer.authorize(identity, request) for request in REVIEW_REQUESTS]
-        missing = [d for d in decisions if not d.allowed]
-        if not missing:
-            continue
-        job, path, span = reaching[0]
-        yield _finding(ctx, server, identity, missing, reaching, "kube-rbac-proxy", OUTCOME)
+        names = " and ".join(f"create {d.request.api_group}/{d.request.resource}" for d in missing)
+        text += (f"\nThen kube-rbac-proxy (container {server.container.name} of {pod.obj.kind} {pod.obj.namespace}/"
+                 f"{pod.obj.name}) reviews the token as its ServiceAccount {identity}, which cannot {names}"
+                 f"{_scope_note(missing)}: {OUTCOME[missing[0].request.resource]} (KS112). "
+                 + _fix(identity, pod.service_account_explicit, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"))
+    return text
 
 
 def _controller_runtime(ctx: Context) -> Iterator[Finding]:
