@@ -713,3 +713,32 @@ def test_ks305_fix_of_a_proxy_or_exporter_adds_no_review_grants(tmp_path: Path) 
     (tmp_path / "exporter.yaml").write_text((fixture / "exporter.yaml").read_text())
     [finding] = [f for f in _warnings(tmp_path) if f.rule == "KS305"]
     assert "get /metrics" not in finding.fix and "KS112" not in finding.fix
+
+
+def test_ks309_relates_the_metrics_secure_flag_that_makes_the_server_plain(tmp_path: Path) -> None:
+    # The second place of the finding is the argv item to drop (the fix names it), not the container's `- name:`.
+    operator, _ = _ks309_case(tmp_path)
+    [finding] = [f for f in _warnings(tmp_path) if f.rule == "KS309"]
+    [related] = finding.related
+    assert (related.span.path, related.span.line, related.span.column) == (str(operator), 33, 15)
+    assert operator.read_text().splitlines()[32].strip() == "- --metrics-secure=false"
+    # Go's flag package keeps the last use: a second, later item is the one that decides and the one related.
+    operator.write_text(operator.read_text().replace(
+        "            - --health-probe-bind-address=:8081\n",
+        "            - --health-probe-bind-address=:8081\n            - -metrics-secure=0\n", 1))
+    [finding] = [f for f in _warnings(tmp_path) if f.rule == "KS309"]
+    assert (finding.related[0].span.line, finding.related[0].span.column) == (36, 15)
+
+
+@pytest.mark.parametrize("case, line, column", [
+    ("fail-controller-runtime-metrics-bound-to-loopback", 33, 15),  # - --metrics-bind-address=127.0.0.1:8443
+    ("fail-kube-rbac-proxy-secure-listen-loopback", 28, 15),  # - --secure-listen-address=127.0.0.1:8443
+    ("fail-exporter-web-listen-address-loopback", 16, 18),  # args: [--web.listen-address=127.0.0.1:9100]
+])
+def test_ks305_monitor_port_relates_the_listen_flag_that_binds_loopback(case: str, line: int, column: int) -> None:
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "KS305" / case
+    [finding] = [f for f in lint_paths([str(fixture)], Options(select={"KS305"})).findings if "port" in f.data]
+    [related] = finding.related
+    assert (related.span.line, related.span.column) == (line, column)
+    text = Path(related.span.path).read_text().splitlines()[line - 1]
+    assert text[column - 1:].lstrip("[").startswith("--" + finding.data["flag"])

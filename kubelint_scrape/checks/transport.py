@@ -24,7 +24,7 @@ from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, htt
 from ..records import dataclass
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
-from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
+from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .context import Context
 
 # Credentials a man-in-the-middle or a target can read and replay (a TLS client certificate proves possession
@@ -962,7 +962,7 @@ def _loopback_bound_workloads(ctx: Context, analysis: JobAnalysis) -> Iterator[F
                  f"controller-runtime's --metrics-secure, a kube-rbac-proxy in front)"
                  + (_review_needs(ctx, analysis, pod) if _reviews_scrapes(container, flag) else ".")
                  + "\nOr scrape the port of the sidecar that serves it to other pods."),
-            related=(Related(_container_span(pod, container),
+            related=(Related(_flag_span(pod, container, flag),
                              f"container {container.name} of {workload} listens on {address}"),),
             object=job.label, requested_severity="warning",
             data={"port": number, "workload": f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}", "flag": flag},
@@ -994,6 +994,7 @@ def _reviews_scrapes(container, flag: str) -> bool:
 def https_to_plain_http_server(ctx: Context) -> Iterator[Finding]:
     """A monitor scrapes with `scheme: https` a controller-runtime metrics server started with `--metrics-secure=false`
     (loopbound.plain_http_served): it answers the TLS handshake in plain HTTP."""
+    from ..ctrlruntime import SECURE_FLAG
     from ..loopbound import monitor_endpoint, plain_http_served
 
     for analysis in ctx.reported_jobs():
@@ -1009,7 +1010,7 @@ def https_to_plain_http_server(ctx: Context) -> Iterator[Finding]:
                 f"{container.name} runs controller-runtime's metrics server with --metrics-secure=false, which serves "
                 f"plain HTTP: every scrape fails (\"http: server gave HTTP response to HTTPS client\")",
                 fix=_plain_server_fix(ctx, analysis, pod, container, workload),
-                related=(Related(_container_span(pod, container),
+                related=(Related(_flag_span(pod, container, SECURE_FLAG),
                                  f"container {container.name} of {workload} serves plain HTTP on :{number}"),),
                 object=job.label,
                 data={"port": number, "workload": f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}"},
@@ -1066,6 +1067,22 @@ def _container_span(pod, container) -> Span:
         if node is container.node:
             return pod.key_span("containers", index)
     return pod.obj.span
+
+
+def _flag_span(pod, container, flag: str) -> Span:
+    """The argv item that writes `flag` last (`--flag=value`, `-flag=value`, or `--flag` before its value): the word
+    that decides the value (Go's flag package keeps the last use) and the one to change, so a related location
+    points at it rather than at the container (SPEC §5: the smallest node); the container when the item is not
+    written as a list entry of its own (a flag inside a `sh -c` string)."""
+    names = ("-" + flag, "--" + flag)
+    for key in ("args", "command"):  # argv is command + args: a use in args comes after every use in command
+        items = container.node.get(key)
+        if not isinstance(items, YSeq):
+            continue
+        for index in range(len(items) - 1, -1, -1):
+            if as_str(items[index]).partition("=")[0] in names:
+                return at(pod.obj.path, items.item_pos(index))
+    return _container_span(pod, container)
 
 
 def _swept_targets(analysis: JobAnalysis) -> set[Endpoint]:
