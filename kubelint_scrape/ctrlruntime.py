@@ -38,11 +38,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from .model import GO_FALSE, Container, PodTemplate, Workspace, go_flag
+from .promconfig import is_loopback_host
 
 BIND_FLAG = "metrics-bind-address"
 SECURE_FLAG = "metrics-secure"
 REQUIRE_RBAC_FLAG = "metrics-require-rbac"
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 # The EXTAPI_LABEL value of such a server begins so (targets.extension_endpoint tells the class by it).
 WHAT = "controller-runtime metrics server of "
 REVIEW_GRANTS = (("authentication.k8s.io", "tokenreviews"), ("authorization.k8s.io", "subjectaccessreviews"))
@@ -65,7 +65,8 @@ def bind_port(container: Container) -> int | None:
     if address is None or ":" not in address:
         return None  # absent or "0": the metrics server is off
     host, _, port = address.rpartition(":")
-    if host in LOOPBACK_HOSTS or not port.isdigit() or not 0 < int(port) < 65536:
+    # the one loopback test KS305 uses (127.0.0.0/8 too): a server it calls loopback-only is no reachable server
+    if is_loopback_host(host.strip("[]")) or not port.isdigit() or not 0 < int(port) < 65536:
         return None
     if (go_flag(words, SECURE_FLAG, boolean=True) in GO_FALSE
             or go_flag(words, REQUIRE_RBAC_FLAG, boolean=True) in GO_FALSE):

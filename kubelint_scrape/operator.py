@@ -140,6 +140,31 @@ def _unreconciled(workspace: Workspace) -> list[K8sObject]:
         o for kind in RUNNER_KINDS for o in _operator_objects(workspace, kind) if not reconciled(workspace, o)])
 
 
+def _runners_not_watching(workspace: Workspace, kind: str, monitor: K8sObject) -> list[K8sObject]:
+    """The reconciled runners that select the monitor by its labels and namespace but whose own operators do not
+    watch its namespace (another operator of the inputs does, or _unwatched would have said so)."""
+    selector_key, ns_key, _source = MONITOR_KINDS[kind]
+    found = []
+    for runner_kind in RUNNER_KINDS:
+        for runner in _operator_objects(workspace, runner_kind):
+            spec = as_map(runner.doc.get("spec"))
+            if (reconciled(workspace, runner) and _selects(spec.get(selector_key), monitor.labels)
+                    and _namespace_selects(workspace, runner, spec.get(ns_key), monitor.namespace)
+                    and not watched_by(runner_watches(workspace, runner), monitor.namespace)):
+                found.append(runner)
+    return found
+
+
+def _unseen_by_runner(workspace: Workspace, kind: str, monitor: K8sObject) -> str:
+    runners = _runners_not_watching(workspace, kind, monitor)
+    if not runners:
+        return ""
+    shown = ", ".join(f"{o.kind} {o.namespace}/{o.name}" for o in runners[:3])
+    return (f"the prometheus-operator that runs {shown} does not watch namespace {monitor.namespace}, which its "
+            f"--namespaces or --deny-namespaces leave out, so it never sees {kind} {monitor.namespace}/{monitor.name}: "
+            f"an operator that watches {monitor.namespace} runs no Prometheus or PrometheusAgent that selects it")
+
+
 def _unreconciled_why(workspace: Workspace, scope: OperatorScope | None) -> str:
     """KS100's reason naming the runners no operator reconciles: a monitor they would select is never scraped."""
     runners = _unreconciled(workspace)
@@ -175,6 +200,12 @@ def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
                   else f"remove {monitor.namespace} from the {scope.flags}")
         return (f"To have {monitor.kind} {monitor.namespace}/{monitor.name} scraped, {change} (kube-prometheus-stack: "
                 f"prometheusOperator.namespaces / denyNamespaces), or move it to a namespace the operator watches.")
+    unseen = _runners_not_watching(workspace, monitor.kind, monitor) if monitor.kind in MONITOR_KINDS else []
+    if unseen:
+        return (f"To have {monitor.kind} {monitor.namespace}/{monitor.name} scraped by {unseen[0].kind} "
+                f"{unseen[0].namespace}/{unseen[0].name}, add {monitor.namespace} to the --namespaces of the "
+                f"prometheus-operator that runs it (kube-prometheus-stack: prometheusOperator.namespaces), or move "
+                f"the monitor to a namespace that operator watches.")
     runners = [o for o in _unreconciled(workspace) if not scope.reconciles(o.namespace)]
     if not runners:
         return _instance_selector_fix(workspace, scope, monitor)
@@ -1111,6 +1142,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             if not reconciled(workspace, runner_obj):
                 continue  # no operator reconciles it: no StatefulSet, no job (its monitors' KS100 says so)
             runner = RunnerView.of(runner_obj)
+            watches = runner_watches(workspace, runner_obj)  # once per runner: its operators' monitor namespaces
             spec = as_map(runner_obj.doc.get("spec"))
             config = PromConfig(runner_obj.path, runner_obj.doc, "operator", runner=runner_obj)
             runner_refusal = f"the API server refuses {config.describe} (KS602)" if refused(runner_obj) else ""
@@ -1125,7 +1157,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
                 candidates = (monitors[kind] if ns_selector_node is not None
                               else by_namespace[kind].get(runner_obj.namespace, []))
                 for monitor in candidates:
-                    if not selector.matches(monitor.labels) or (scope is not None and not scope.watches(monitor.namespace)):
+                    if not selector.matches(monitor.labels) or not watched_by(watches, monitor.namespace):
                         continue
                     chosen = in_namespace.get(monitor.namespace)
                     if chosen is None:
@@ -1153,7 +1185,7 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             if id(monitor) in selected:
                 continue
             why = _unwatched(scope, monitor) or "; ".join(
-                w for w in (_unreconciled_why(workspace, scope), _null_selectors(workspace, kind), _label_excludes(workspace, kind, monitor),
+                w for w in (_unseen_by_runner(workspace, kind, monitor), _unreconciled_why(workspace, scope), _null_selectors(workspace, kind), _label_excludes(workspace, kind, monitor),
                             _namespace_excludes(workspace, kind, monitor)) if w)
             config = PromConfig(monitor.path, monitor.doc, "operator", holder=None, runner=None, monitor=monitor,
                                 unselected_why=why, unread_runner=unread_runner(workspace, monitor))
@@ -1306,6 +1338,27 @@ def reconciled(workspace: Workspace, runner: K8sObject) -> bool:
     with none in the inputs it may run anywhere, and is taken to run."""
     operators = _operators(workspace)
     return not operators or any(_reconciles(words, runner) for words, _image, _version in operators)
+
+
+def runner_watches(workspace: Workspace, runner: K8sObject) -> list[tuple[frozenset[str], frozenset[str]]] | None:
+    """Where the prometheus-operators that reconcile `runner` watch monitors: one (--namespaces, --deny-namespaces)
+    pair per operator, or None when one of them (or, with no operator in the inputs, any) watches every namespace.
+    Each operator picks monitors from its own informers (pkg/prometheus/server/operator.go: the ServiceMonitor,
+    PodMonitor, Probe and ScrapeConfig informers take its AllowList/DenyList), so a monitor only another operator
+    watches is never in this runner's config, whatever the union of the operators' namespaces says."""
+    pairs = []
+    for words, _image, _version in _operators(workspace):
+        if not _reconciles(words, runner):
+            continue
+        allow, deny = frozenset(_flag_list(words, "namespaces")), frozenset(_flag_list(words, "deny-namespaces"))
+        if not allow and not deny:
+            return None
+        pairs.append((allow, deny))
+    return pairs or None
+
+
+def watched_by(pairs: list[tuple[frozenset[str], frozenset[str]]] | None, namespace: str) -> bool:
+    return pairs is None or any((not allow or namespace in allow) and namespace not in deny for allow, deny in pairs)
 
 
 def _reconciles(words: list[str], runner: K8sObject) -> bool:

@@ -16,7 +16,9 @@ from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, key_span, va
 SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 SA_TOKEN = SA_DIR + "/token"
 SA_CA = SA_DIR + "/ca.crt"
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+# ip6-localhost/ip6-loopback: the kubelet-managed /etc/hosts of every pod maps them to ::1 (kubernetes.io docs,
+# "Adding entries to Pod /etc/hosts with HostAliases": "::1 localhost ip6-localhost ip6-loopback")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost", "ip6-loopback")
 
 
 def is_loopback_host(host: str) -> bool:

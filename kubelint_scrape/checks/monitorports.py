@@ -36,7 +36,7 @@ def monitor_port_not_found(ctx: Context) -> Iterator[Finding]:
         if not isinstance(endpoints, list) or not isinstance(spec.get("selector"), YMap):
             continue
         selected = _selected(monitor, spec, services)
-        if not selected:
+        if not selected or _uncovered_namespace(monitor, spec, services):
             continue
         for index, endpoint in enumerate(as_seq(endpoints)):
             if not isinstance(endpoint, YMap):
@@ -74,6 +74,15 @@ def _selected(monitor: K8sObject, spec: YMap, services: dict[str, list[K8sObject
         names = [as_str(n) for n in as_seq(scope.get("matchNames")) if as_str(n)] or [monitor.namespace]
         candidates = [s for name in dict.fromkeys(names) for s in services.get(name, ())]
     return [s for s in candidates if chosen.matches(s.labels)]
+
+
+def _uncovered_namespace(monitor: K8sObject, spec: YMap, services: dict[str, list[K8sObject]]) -> bool:
+    """Whether the monitor's namespaceSelector.matchNames names a namespace of which the inputs hold no Service: the
+    Services it selects there are unknown and may define the port, so "scrapes nothing" is not shown (as for a
+    selector the inputs match nothing of)."""
+    scope = as_map(spec.get("namespaceSelector"))
+    return scope.get("any") is not True and any(
+        as_str(n) and as_str(n) not in services for n in as_seq(scope.get("matchNames")))
 
 
 def _unknown(wanted: str, named: dict[str, list[str]]) -> bool:
