@@ -382,6 +382,111 @@ def __create_fn__(_type_default_namespace, _type_kubernetes_version, _type_sourc
 
 CODE['def __create_fn__(_type_default_namespace, _type_kubernetes_version, _type_sources, _type_objects, _type_cluster_roles, _type_roles, _type_bindings, _type_rejected_cluster_roles, _type_rejected_roles, _type_rejected_bindings, _type_unserved, _type_replaced_bindings, _type_replaced_roles, _type_service_accounts, _type_service_account_definitions, _type_workloads, _type_by_kind, _type_plain_configs, _type_unread_configs, _type__bindings_by_subject, _type_indexes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sources, _dflt_objects, _dflt_cluster_roles, _dflt_roles, _dflt_bindings, _dflt_rejected_cluster_roles, _dflt_rejected_roles, _dflt_rejected_bindings, _dflt_unserved, _dflt_replaced_bindings, _dflt_replaced_roles, _dflt_service_accounts, _dflt_service_account_definitions, _dflt_workloads, _dflt_by_kind, _dflt_plain_configs, _dflt_unread_configs, _dflt__bindings_by_subject, _dflt_indexes, _return_type):\n def __init__(self,default_namespace:_type_default_namespace,kubernetes_version:_type_kubernetes_version,sources:_type_sources=_HAS_DEFAULT_FACTORY,objects:_type_objects=_HAS_DEFAULT_FACTORY,cluster_roles:_type_cluster_roles=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,bindings:_type_bindings=_HAS_DEFAULT_FACTORY,rejected_cluster_roles:_type_rejected_cluster_roles=_HAS_DEFAULT_FACTORY,rejected_roles:_type_rejected_roles=_HAS_DEFAULT_FACTORY,rejected_bindings:_type_rejected_bindings=_HAS_DEFAULT_FACTORY,unserved:_type_unserved=_HAS_DEFAULT_FACTORY,replaced_bindings:_type_replaced_bindings=_HAS_DEFAULT_FACTORY,replaced_roles:_type_replaced_roles=_HAS_DEFAULT_FACTORY,service_accounts:_type_service_accounts=_HAS_DEFAULT_FACTORY,service_account_definitions:_type_service_account_definitions=_HAS_DEFAULT_FACTORY,workloads:_type_workloads=_HAS_DEFAULT_FACTORY,by_kind:_type_by_kind=_HAS_DEFAULT_FACTORY,plain_configs:_type_plain_configs=_HAS_DEFAULT_FACTORY,unread_configs:_type_unread_configs=_HAS_DEFAULT_FACTORY,_bindings_by_subject:_type__bindings_by_subject=_dflt__bindings_by_subject,indexes:_type_indexes=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.default_namespace=default_namespace\n  self.kubernetes_version=kubernetes_version\n  self.sources=_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources\n  self.objects=_dflt_objects() if objects is _HAS_DEFAULT_FACTORY else objects\n  self.cluster_roles=_dflt_cluster_roles() if cluster_roles is _HAS_DEFAULT_FACTORY else cluster_roles\n  self.roles=_dflt_roles() if roles is _HAS_DEFAULT_FACTORY else roles\n  self.bindings=_dflt_bindings() if bindings is _HAS_DEFAULT_FACTORY else bindings\n  self.rejected_cluster_roles=_dflt_rejected_cluster_roles() if rejected_cluster_roles is _HAS_DEFAULT_FACTORY else rejected_cluster_roles\n  self.rejected_roles=_dflt_rejected_roles() if rejected_roles is _HAS_DEFAULT_FACTORY else rejected_roles\n  self.rejected_bindings=_dflt_rejected_bindings() if rejected_bindings is _HAS_DEFAULT_FACTORY else rejected_bindings\n  self.unserved=_dflt_unserved() if unserved is _HAS_DEFAULT_FACTORY else unserved\n  self.replaced_bindings=_dflt_replaced_bindings() if replaced_bindings is _HAS_DEFAULT_FACTORY else replaced_bindings\n  self.replaced_roles=_dflt_replaced_roles() if replaced_roles is _HAS_DEFAULT_FACTORY else replaced_roles\n  self.service_accounts=_dflt_service_accounts() if service_accounts is _HAS_DEFAULT_FACTORY else service_accounts\n  self.service_account_definitions=_dflt_service_account_definitions() if service_account_definitions is _HAS_DEFAULT_FACTORY else service_account_definitions\n  self.workloads=_dflt_workloads() if workloads is _HAS_DEFAULT_FACTORY else workloads\n  self.by_kind=_dflt_by_kind() if by_kind is _HAS_DEFAULT_FACTORY else by_kind\n  self.plain_configs=_dflt_plain_configs() if plain_configs is _HAS_DEFAULT_FACTORY else plain_configs\n  self.unread_configs=_dflt_unread_configs() if unread_configs is _HAS_DEFAULT_FACTORY else unread_configs\n  self._bindings_by_subject=_bindings_by_subject\n  self.indexes=_dflt_indexes() if indexes is _HAS_DEFAULT_FACTORY else indexes\n return __init__'] = __create_fn__.__code__
 
+def __create_fn__(_type_role, _type_namespaces, _type_own_namespace, _type_api_server, _type_kubeconfig_file, _type_credentials, _type_attach_node, _type_attach_namespace, _type_attach_deployment, _type_attach_job, _type_attach_cronjob, _type_node, _type_path, _type_scope_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope_spans, _return_type):
+ def __init__(self,role:_type_role,namespaces:_type_namespaces,own_namespace:_type_own_namespace,api_server:_type_api_server,kubeconfig_file:_type_kubeconfig_file,credentials:_type_credentials,attach_node:_type_attach_node,attach_namespace:_type_attach_namespace,attach_deployment:_type_attach_deployment,attach_job:_type_attach_job,attach_cronjob:_type_attach_cronjob,node:_type_node,path:_type_path,scope_spans:_type_scope_spans=_HAS_DEFAULT_FACTORY)->_return_type:
+  self.role=role
+  self.namespaces=namespaces
+  self.own_namespace=own_namespace
+  self.api_server=api_server
+  self.kubeconfig_file=kubeconfig_file
+  self.credentials=credentials
+  self.attach_node=attach_node
+  self.attach_namespace=attach_namespace
+  self.attach_deployment=attach_deployment
+  self.attach_job=attach_job
+  self.attach_cronjob=attach_cronjob
+  self.node=node
+  self.path=path
+  self.scope_spans=_dflt_scope_spans() if scope_spans is _HAS_DEFAULT_FACTORY else scope_spans
+ return __init__
+
+
+CODE['def __create_fn__(_type_role, _type_namespaces, _type_own_namespace, _type_api_server, _type_kubeconfig_file, _type_credentials, _type_attach_node, _type_attach_namespace, _type_attach_deployment, _type_attach_job, _type_attach_cronjob, _type_node, _type_path, _type_scope_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope_spans, _return_type):\n def __init__(self,role:_type_role,namespaces:_type_namespaces,own_namespace:_type_own_namespace,api_server:_type_api_server,kubeconfig_file:_type_kubeconfig_file,credentials:_type_credentials,attach_node:_type_attach_node,attach_namespace:_type_attach_namespace,attach_deployment:_type_attach_deployment,attach_job:_type_attach_job,attach_cronjob:_type_attach_cronjob,node:_type_node,path:_type_path,scope_spans:_type_scope_spans=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.role=role\n  self.namespaces=namespaces\n  self.own_namespace=own_namespace\n  self.api_server=api_server\n  self.kubeconfig_file=kubeconfig_file\n  self.credentials=credentials\n  self.attach_node=attach_node\n  self.attach_namespace=attach_namespace\n  self.attach_deployment=attach_deployment\n  self.attach_job=attach_job\n  self.attach_cronjob=attach_cronjob\n  self.node=node\n  self.path=path\n  self.scope_spans=_dflt_scope_spans() if scope_spans is _HAS_DEFAULT_FACTORY else scope_spans\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.role,self.namespaces,self.own_namespace,self.api_server,self.kubeconfig_file,self.credentials,self.attach_node,self.attach_namespace,self.attach_deployment,self.attach_job,self.attach_cronjob,self.node,self.path,self.scope_spans,)==(other.role,other.namespaces,other.own_namespace,other.api_server,other.kubeconfig_file,other.credentials,other.attach_node,other.attach_namespace,other.attach_deployment,other.attach_job,other.attach_cronjob,other.node,other.path,other.scope_spans,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.role,self.namespaces,self.own_namespace,self.api_server,self.kubeconfig_file,self.credentials,self.attach_node,self.attach_namespace,self.attach_deployment,self.attach_job,self.attach_cronjob,self.node,self.path,self.scope_spans,)==(other.role,other.namespaces,other.own_namespace,other.api_server,other.kubeconfig_file,other.credentials,other.attach_node,other.attach_namespace,other.attach_deployment,other.attach_job,other.attach_cronjob,other.node,other.path,other.scope_spans,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(_type_kind, _type_file, _type_span, _type_secret, _type_from_secret, _type_auth_type, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_secret, _dflt_from_secret, _dflt_auth_type, _return_type):
+ def __init__(self,kind:_type_kind,file:_type_file,span:_type_span,secret:_type_secret=_dflt_secret,from_secret:_type_from_secret=_dflt_from_secret,auth_type:_type_auth_type=_dflt_auth_type)->_return_type:
+  self.kind=kind
+  self.file=file
+  self.span=span
+  self.secret=secret
+  self.from_secret=from_secret
+  self.auth_type=auth_type
+ return __init__
+
+
+CODE['def __create_fn__(_type_kind, _type_file, _type_span, _type_secret, _type_from_secret, _type_auth_type, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_secret, _dflt_from_secret, _dflt_auth_type, _return_type):\n def __init__(self,kind:_type_kind,file:_type_file,span:_type_span,secret:_type_secret=_dflt_secret,from_secret:_type_from_secret=_dflt_from_secret,auth_type:_type_auth_type=_dflt_auth_type)->_return_type:\n  self.kind=kind\n  self.file=file\n  self.span=span\n  self.secret=secret\n  self.from_secret=from_secret\n  self.auth_type=auth_type\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.kind,self.file,self.span,self.secret,self.from_secret,self.auth_type,)==(other.kind,other.file,other.span,other.secret,other.from_secret,other.auth_type,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.file,self.span,self.secret,self.from_secret,self.auth_type,)==(other.kind,other.file,other.span,other.secret,other.from_secret,other.auth_type,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(_type_name, _type_node, _type_path, _type_config, _type_scheme, _type_metrics_path, _type_credentials, _type_tls, _type_sd_configs, _type_static_targets, _type_relabel_nodes, _type_other_sd, _type_source_kind, _type_monitor, _type_fallback_targets, _type_generated_relabels, _type_rejected, _type_transport_of, _type_direct_setting, _type_memo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sd_configs, _dflt_static_targets, _dflt_relabel_nodes, _dflt_other_sd, _dflt_source_kind, _dflt_monitor, _dflt_fallback_targets, _dflt_generated_relabels, _dflt_rejected, _dflt_transport_of, _dflt_direct_setting, _dflt_memo, _return_type):
+ def __init__(self,name:_type_name,node:_type_node,path:_type_path,config:_type_config,scheme:_type_scheme,metrics_path:_type_metrics_path,credentials:_type_credentials,tls:_type_tls,sd_configs:_type_sd_configs=_HAS_DEFAULT_FACTORY,static_targets:_type_static_targets=_HAS_DEFAULT_FACTORY,relabel_nodes:_type_relabel_nodes=_HAS_DEFAULT_FACTORY,other_sd:_type_other_sd=_HAS_DEFAULT_FACTORY,source_kind:_type_source_kind=_dflt_source_kind,monitor:_type_monitor=_dflt_monitor,fallback_targets:_type_fallback_targets=_HAS_DEFAULT_FACTORY,generated_relabels:_type_generated_relabels=_dflt_generated_relabels,rejected:_type_rejected=_dflt_rejected,transport_of:_type_transport_of=_dflt_transport_of,direct_setting:_type_direct_setting=_dflt_direct_setting,memo:_type_memo=_HAS_DEFAULT_FACTORY)->_return_type:
+  self.name=name
+  self.node=node
+  self.path=path
+  self.config=config
+  self.scheme=scheme
+  self.metrics_path=metrics_path
+  self.credentials=credentials
+  self.tls=tls
+  self.sd_configs=_dflt_sd_configs() if sd_configs is _HAS_DEFAULT_FACTORY else sd_configs
+  self.static_targets=_dflt_static_targets() if static_targets is _HAS_DEFAULT_FACTORY else static_targets
+  self.relabel_nodes=_dflt_relabel_nodes() if relabel_nodes is _HAS_DEFAULT_FACTORY else relabel_nodes
+  self.other_sd=_dflt_other_sd() if other_sd is _HAS_DEFAULT_FACTORY else other_sd
+  self.source_kind=source_kind
+  self.monitor=monitor
+  self.fallback_targets=_dflt_fallback_targets() if fallback_targets is _HAS_DEFAULT_FACTORY else fallback_targets
+  self.generated_relabels=generated_relabels
+  self.rejected=rejected
+  self.transport_of=transport_of
+  self.direct_setting=direct_setting
+  self.memo=_dflt_memo() if memo is _HAS_DEFAULT_FACTORY else memo
+ return __init__
+
+
+CODE['def __create_fn__(_type_name, _type_node, _type_path, _type_config, _type_scheme, _type_metrics_path, _type_credentials, _type_tls, _type_sd_configs, _type_static_targets, _type_relabel_nodes, _type_other_sd, _type_source_kind, _type_monitor, _type_fallback_targets, _type_generated_relabels, _type_rejected, _type_transport_of, _type_direct_setting, _type_memo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sd_configs, _dflt_static_targets, _dflt_relabel_nodes, _dflt_other_sd, _dflt_source_kind, _dflt_monitor, _dflt_fallback_targets, _dflt_generated_relabels, _dflt_rejected, _dflt_transport_of, _dflt_direct_setting, _dflt_memo, _return_type):\n def __init__(self,name:_type_name,node:_type_node,path:_type_path,config:_type_config,scheme:_type_scheme,metrics_path:_type_metrics_path,credentials:_type_credentials,tls:_type_tls,sd_configs:_type_sd_configs=_HAS_DEFAULT_FACTORY,static_targets:_type_static_targets=_HAS_DEFAULT_FACTORY,relabel_nodes:_type_relabel_nodes=_HAS_DEFAULT_FACTORY,other_sd:_type_other_sd=_HAS_DEFAULT_FACTORY,source_kind:_type_source_kind=_dflt_source_kind,monitor:_type_monitor=_dflt_monitor,fallback_targets:_type_fallback_targets=_HAS_DEFAULT_FACTORY,generated_relabels:_type_generated_relabels=_dflt_generated_relabels,rejected:_type_rejected=_dflt_rejected,transport_of:_type_transport_of=_dflt_transport_of,direct_setting:_type_direct_setting=_dflt_direct_setting,memo:_type_memo=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.name=name\n  self.node=node\n  self.path=path\n  self.config=config\n  self.scheme=scheme\n  self.metrics_path=metrics_path\n  self.credentials=credentials\n  self.tls=tls\n  self.sd_configs=_dflt_sd_configs() if sd_configs is _HAS_DEFAULT_FACTORY else sd_configs\n  self.static_targets=_dflt_static_targets() if static_targets is _HAS_DEFAULT_FACTORY else static_targets\n  self.relabel_nodes=_dflt_relabel_nodes() if relabel_nodes is _HAS_DEFAULT_FACTORY else relabel_nodes\n  self.other_sd=_dflt_other_sd() if other_sd is _HAS_DEFAULT_FACTORY else other_sd\n  self.source_kind=source_kind\n  self.monitor=monitor\n  self.fallback_targets=_dflt_fallback_targets() if fallback_targets is _HAS_DEFAULT_FACTORY else fallback_targets\n  self.generated_relabels=generated_relabels\n  self.rejected=rejected\n  self.transport_of=transport_of\n  self.direct_setting=direct_setting\n  self.memo=_dflt_memo() if memo is _HAS_DEFAULT_FACTORY else memo\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key, _type_jobs, _type_runner, _type_monitor, _type_unselected_why, _type_unread_runner, _type_dollar_escaped, _type_flavor, _type_agent_global, _type_unmodelled, _type_rejected, _type_unknown_scrape_class, _type_actions_too_new, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_holder, _dflt_key, _dflt_jobs, _dflt_runner, _dflt_monitor, _dflt_unselected_why, _dflt_unread_runner, _dflt_dollar_escaped, _dflt_flavor, _dflt_agent_global, _dflt_unmodelled, _dflt_rejected, _dflt_unknown_scrape_class, _dflt_actions_too_new, _return_type):
+ def __init__(self,path:_type_path,root:_type_root,origin:_type_origin,holder:_type_holder=_dflt_holder,key:_type_key=_dflt_key,jobs:_type_jobs=_HAS_DEFAULT_FACTORY,runner:_type_runner=_dflt_runner,monitor:_type_monitor=_dflt_monitor,unselected_why:_type_unselected_why=_dflt_unselected_why,unread_runner:_type_unread_runner=_dflt_unread_runner,dollar_escaped:_type_dollar_escaped=_dflt_dollar_escaped,flavor:_type_flavor=_dflt_flavor,agent_global:_type_agent_global=_dflt_agent_global,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_HAS_DEFAULT_FACTORY,unknown_scrape_class:_type_unknown_scrape_class=_HAS_DEFAULT_FACTORY,actions_too_new:_type_actions_too_new=_HAS_DEFAULT_FACTORY)->_return_type:
+  self.path=path
+  self.root=root
+  self.origin=origin
+  self.holder=holder
+  self.key=key
+  self.jobs=_dflt_jobs() if jobs is _HAS_DEFAULT_FACTORY else jobs
+  self.runner=runner
+  self.monitor=monitor
+  self.unselected_why=unselected_why
+  self.unread_runner=unread_runner
+  self.dollar_escaped=dollar_escaped
+  self.flavor=flavor
+  self.agent_global=agent_global
+  self.unmodelled=_dflt_unmodelled() if unmodelled is _HAS_DEFAULT_FACTORY else unmodelled
+  self.rejected=_dflt_rejected() if rejected is _HAS_DEFAULT_FACTORY else rejected
+  self.unknown_scrape_class=_dflt_unknown_scrape_class() if unknown_scrape_class is _HAS_DEFAULT_FACTORY else unknown_scrape_class
+  self.actions_too_new=_dflt_actions_too_new() if actions_too_new is _HAS_DEFAULT_FACTORY else actions_too_new
+ return __init__
+
+
+CODE['def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key, _type_jobs, _type_runner, _type_monitor, _type_unselected_why, _type_unread_runner, _type_dollar_escaped, _type_flavor, _type_agent_global, _type_unmodelled, _type_rejected, _type_unknown_scrape_class, _type_actions_too_new, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_holder, _dflt_key, _dflt_jobs, _dflt_runner, _dflt_monitor, _dflt_unselected_why, _dflt_unread_runner, _dflt_dollar_escaped, _dflt_flavor, _dflt_agent_global, _dflt_unmodelled, _dflt_rejected, _dflt_unknown_scrape_class, _dflt_actions_too_new, _return_type):\n def __init__(self,path:_type_path,root:_type_root,origin:_type_origin,holder:_type_holder=_dflt_holder,key:_type_key=_dflt_key,jobs:_type_jobs=_HAS_DEFAULT_FACTORY,runner:_type_runner=_dflt_runner,monitor:_type_monitor=_dflt_monitor,unselected_why:_type_unselected_why=_dflt_unselected_why,unread_runner:_type_unread_runner=_dflt_unread_runner,dollar_escaped:_type_dollar_escaped=_dflt_dollar_escaped,flavor:_type_flavor=_dflt_flavor,agent_global:_type_agent_global=_dflt_agent_global,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_HAS_DEFAULT_FACTORY,unknown_scrape_class:_type_unknown_scrape_class=_HAS_DEFAULT_FACTORY,actions_too_new:_type_actions_too_new=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.path=path\n  self.root=root\n  self.origin=origin\n  self.holder=holder\n  self.key=key\n  self.jobs=_dflt_jobs() if jobs is _HAS_DEFAULT_FACTORY else jobs\n  self.runner=runner\n  self.monitor=monitor\n  self.unselected_why=unselected_why\n  self.unread_runner=unread_runner\n  self.dollar_escaped=dollar_escaped\n  self.flavor=flavor\n  self.agent_global=agent_global\n  self.unmodelled=_dflt_unmodelled() if unmodelled is _HAS_DEFAULT_FACTORY else unmodelled\n  self.rejected=_dflt_rejected() if rejected is _HAS_DEFAULT_FACTORY else rejected\n  self.unknown_scrape_class=_dflt_unknown_scrape_class() if unknown_scrape_class is _HAS_DEFAULT_FACTORY else unknown_scrape_class\n  self.actions_too_new=_dflt_actions_too_new() if actions_too_new is _HAS_DEFAULT_FACTORY else actions_too_new\n return __init__'] = __create_fn__.__code__
+
 def __create_fn__(_type_namespace, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,namespace:_type_namespace,name:_type_name)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'namespace',namespace)
@@ -824,111 +929,6 @@ def __create_fn__(_type_kind, _type_path, _type_container, _type_key, _type_valu
 
 
 CODE['def __create_fn__(_type_kind, _type_path, _type_container, _type_key, _type_value, _type_expected, _type_example, _type_schema, _type_allowed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_example, _dflt_schema, _dflt_allowed, _return_type):\n def __init__(self,kind:_type_kind,path:_type_path,container:_type_container,key:_type_key,value:_type_value,expected:_type_expected,example:_type_example=_dflt_example,schema:_type_schema=_HAS_DEFAULT_FACTORY,allowed:_type_allowed=_dflt_allowed)->_return_type:\n  self.kind=kind\n  self.path=path\n  self.container=container\n  self.key=key\n  self.value=value\n  self.expected=expected\n  self.example=example\n  self.schema=_dflt_schema() if schema is _HAS_DEFAULT_FACTORY else schema\n  self.allowed=allowed\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_role, _type_namespaces, _type_own_namespace, _type_api_server, _type_kubeconfig_file, _type_credentials, _type_attach_node, _type_attach_namespace, _type_attach_deployment, _type_attach_job, _type_attach_cronjob, _type_node, _type_path, _type_scope_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope_spans, _return_type):
- def __init__(self,role:_type_role,namespaces:_type_namespaces,own_namespace:_type_own_namespace,api_server:_type_api_server,kubeconfig_file:_type_kubeconfig_file,credentials:_type_credentials,attach_node:_type_attach_node,attach_namespace:_type_attach_namespace,attach_deployment:_type_attach_deployment,attach_job:_type_attach_job,attach_cronjob:_type_attach_cronjob,node:_type_node,path:_type_path,scope_spans:_type_scope_spans=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.role=role
-  self.namespaces=namespaces
-  self.own_namespace=own_namespace
-  self.api_server=api_server
-  self.kubeconfig_file=kubeconfig_file
-  self.credentials=credentials
-  self.attach_node=attach_node
-  self.attach_namespace=attach_namespace
-  self.attach_deployment=attach_deployment
-  self.attach_job=attach_job
-  self.attach_cronjob=attach_cronjob
-  self.node=node
-  self.path=path
-  self.scope_spans=_dflt_scope_spans() if scope_spans is _HAS_DEFAULT_FACTORY else scope_spans
- return __init__
-
-
-CODE['def __create_fn__(_type_role, _type_namespaces, _type_own_namespace, _type_api_server, _type_kubeconfig_file, _type_credentials, _type_attach_node, _type_attach_namespace, _type_attach_deployment, _type_attach_job, _type_attach_cronjob, _type_node, _type_path, _type_scope_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope_spans, _return_type):\n def __init__(self,role:_type_role,namespaces:_type_namespaces,own_namespace:_type_own_namespace,api_server:_type_api_server,kubeconfig_file:_type_kubeconfig_file,credentials:_type_credentials,attach_node:_type_attach_node,attach_namespace:_type_attach_namespace,attach_deployment:_type_attach_deployment,attach_job:_type_attach_job,attach_cronjob:_type_attach_cronjob,node:_type_node,path:_type_path,scope_spans:_type_scope_spans=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.role=role\n  self.namespaces=namespaces\n  self.own_namespace=own_namespace\n  self.api_server=api_server\n  self.kubeconfig_file=kubeconfig_file\n  self.credentials=credentials\n  self.attach_node=attach_node\n  self.attach_namespace=attach_namespace\n  self.attach_deployment=attach_deployment\n  self.attach_job=attach_job\n  self.attach_cronjob=attach_cronjob\n  self.node=node\n  self.path=path\n  self.scope_spans=_dflt_scope_spans() if scope_spans is _HAS_DEFAULT_FACTORY else scope_spans\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.role,self.namespaces,self.own_namespace,self.api_server,self.kubeconfig_file,self.credentials,self.attach_node,self.attach_namespace,self.attach_deployment,self.attach_job,self.attach_cronjob,self.node,self.path,self.scope_spans,)==(other.role,other.namespaces,other.own_namespace,other.api_server,other.kubeconfig_file,other.credentials,other.attach_node,other.attach_namespace,other.attach_deployment,other.attach_job,other.attach_cronjob,other.node,other.path,other.scope_spans,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.role,self.namespaces,self.own_namespace,self.api_server,self.kubeconfig_file,self.credentials,self.attach_node,self.attach_namespace,self.attach_deployment,self.attach_job,self.attach_cronjob,self.node,self.path,self.scope_spans,)==(other.role,other.namespaces,other.own_namespace,other.api_server,other.kubeconfig_file,other.credentials,other.attach_node,other.attach_namespace,other.attach_deployment,other.attach_job,other.attach_cronjob,other.node,other.path,other.scope_spans,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(_type_kind, _type_file, _type_span, _type_secret, _type_from_secret, _type_auth_type, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_secret, _dflt_from_secret, _dflt_auth_type, _return_type):
- def __init__(self,kind:_type_kind,file:_type_file,span:_type_span,secret:_type_secret=_dflt_secret,from_secret:_type_from_secret=_dflt_from_secret,auth_type:_type_auth_type=_dflt_auth_type)->_return_type:
-  self.kind=kind
-  self.file=file
-  self.span=span
-  self.secret=secret
-  self.from_secret=from_secret
-  self.auth_type=auth_type
- return __init__
-
-
-CODE['def __create_fn__(_type_kind, _type_file, _type_span, _type_secret, _type_from_secret, _type_auth_type, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_secret, _dflt_from_secret, _dflt_auth_type, _return_type):\n def __init__(self,kind:_type_kind,file:_type_file,span:_type_span,secret:_type_secret=_dflt_secret,from_secret:_type_from_secret=_dflt_from_secret,auth_type:_type_auth_type=_dflt_auth_type)->_return_type:\n  self.kind=kind\n  self.file=file\n  self.span=span\n  self.secret=secret\n  self.from_secret=from_secret\n  self.auth_type=auth_type\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.kind,self.file,self.span,self.secret,self.from_secret,self.auth_type,)==(other.kind,other.file,other.span,other.secret,other.from_secret,other.auth_type,)
-  return NotImplemented
- return __eq__
-
-
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.file,self.span,self.secret,self.from_secret,self.auth_type,)==(other.kind,other.file,other.span,other.secret,other.from_secret,other.auth_type,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(_type_name, _type_node, _type_path, _type_config, _type_scheme, _type_metrics_path, _type_credentials, _type_tls, _type_sd_configs, _type_static_targets, _type_relabel_nodes, _type_other_sd, _type_source_kind, _type_monitor, _type_fallback_targets, _type_generated_relabels, _type_rejected, _type_transport_of, _type_direct_setting, _type_memo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sd_configs, _dflt_static_targets, _dflt_relabel_nodes, _dflt_other_sd, _dflt_source_kind, _dflt_monitor, _dflt_fallback_targets, _dflt_generated_relabels, _dflt_rejected, _dflt_transport_of, _dflt_direct_setting, _dflt_memo, _return_type):
- def __init__(self,name:_type_name,node:_type_node,path:_type_path,config:_type_config,scheme:_type_scheme,metrics_path:_type_metrics_path,credentials:_type_credentials,tls:_type_tls,sd_configs:_type_sd_configs=_HAS_DEFAULT_FACTORY,static_targets:_type_static_targets=_HAS_DEFAULT_FACTORY,relabel_nodes:_type_relabel_nodes=_HAS_DEFAULT_FACTORY,other_sd:_type_other_sd=_HAS_DEFAULT_FACTORY,source_kind:_type_source_kind=_dflt_source_kind,monitor:_type_monitor=_dflt_monitor,fallback_targets:_type_fallback_targets=_HAS_DEFAULT_FACTORY,generated_relabels:_type_generated_relabels=_dflt_generated_relabels,rejected:_type_rejected=_dflt_rejected,transport_of:_type_transport_of=_dflt_transport_of,direct_setting:_type_direct_setting=_dflt_direct_setting,memo:_type_memo=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.name=name
-  self.node=node
-  self.path=path
-  self.config=config
-  self.scheme=scheme
-  self.metrics_path=metrics_path
-  self.credentials=credentials
-  self.tls=tls
-  self.sd_configs=_dflt_sd_configs() if sd_configs is _HAS_DEFAULT_FACTORY else sd_configs
-  self.static_targets=_dflt_static_targets() if static_targets is _HAS_DEFAULT_FACTORY else static_targets
-  self.relabel_nodes=_dflt_relabel_nodes() if relabel_nodes is _HAS_DEFAULT_FACTORY else relabel_nodes
-  self.other_sd=_dflt_other_sd() if other_sd is _HAS_DEFAULT_FACTORY else other_sd
-  self.source_kind=source_kind
-  self.monitor=monitor
-  self.fallback_targets=_dflt_fallback_targets() if fallback_targets is _HAS_DEFAULT_FACTORY else fallback_targets
-  self.generated_relabels=generated_relabels
-  self.rejected=rejected
-  self.transport_of=transport_of
-  self.direct_setting=direct_setting
-  self.memo=_dflt_memo() if memo is _HAS_DEFAULT_FACTORY else memo
- return __init__
-
-
-CODE['def __create_fn__(_type_name, _type_node, _type_path, _type_config, _type_scheme, _type_metrics_path, _type_credentials, _type_tls, _type_sd_configs, _type_static_targets, _type_relabel_nodes, _type_other_sd, _type_source_kind, _type_monitor, _type_fallback_targets, _type_generated_relabels, _type_rejected, _type_transport_of, _type_direct_setting, _type_memo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sd_configs, _dflt_static_targets, _dflt_relabel_nodes, _dflt_other_sd, _dflt_source_kind, _dflt_monitor, _dflt_fallback_targets, _dflt_generated_relabels, _dflt_rejected, _dflt_transport_of, _dflt_direct_setting, _dflt_memo, _return_type):\n def __init__(self,name:_type_name,node:_type_node,path:_type_path,config:_type_config,scheme:_type_scheme,metrics_path:_type_metrics_path,credentials:_type_credentials,tls:_type_tls,sd_configs:_type_sd_configs=_HAS_DEFAULT_FACTORY,static_targets:_type_static_targets=_HAS_DEFAULT_FACTORY,relabel_nodes:_type_relabel_nodes=_HAS_DEFAULT_FACTORY,other_sd:_type_other_sd=_HAS_DEFAULT_FACTORY,source_kind:_type_source_kind=_dflt_source_kind,monitor:_type_monitor=_dflt_monitor,fallback_targets:_type_fallback_targets=_HAS_DEFAULT_FACTORY,generated_relabels:_type_generated_relabels=_dflt_generated_relabels,rejected:_type_rejected=_dflt_rejected,transport_of:_type_transport_of=_dflt_transport_of,direct_setting:_type_direct_setting=_dflt_direct_setting,memo:_type_memo=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.name=name\n  self.node=node\n  self.path=path\n  self.config=config\n  self.scheme=scheme\n  self.metrics_path=metrics_path\n  self.credentials=credentials\n  self.tls=tls\n  self.sd_configs=_dflt_sd_configs() if sd_configs is _HAS_DEFAULT_FACTORY else sd_configs\n  self.static_targets=_dflt_static_targets() if static_targets is _HAS_DEFAULT_FACTORY else static_targets\n  self.relabel_nodes=_dflt_relabel_nodes() if relabel_nodes is _HAS_DEFAULT_FACTORY else relabel_nodes\n  self.other_sd=_dflt_other_sd() if other_sd is _HAS_DEFAULT_FACTORY else other_sd\n  self.source_kind=source_kind\n  self.monitor=monitor\n  self.fallback_targets=_dflt_fallback_targets() if fallback_targets is _HAS_DEFAULT_FACTORY else fallback_targets\n  self.generated_relabels=generated_relabels\n  self.rejected=rejected\n  self.transport_of=transport_of\n  self.direct_setting=direct_setting\n  self.memo=_dflt_memo() if memo is _HAS_DEFAULT_FACTORY else memo\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key, _type_jobs, _type_runner, _type_monitor, _type_unselected_why, _type_unread_runner, _type_dollar_escaped, _type_flavor, _type_agent_global, _type_unmodelled, _type_rejected, _type_unknown_scrape_class, _type_actions_too_new, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_holder, _dflt_key, _dflt_jobs, _dflt_runner, _dflt_monitor, _dflt_unselected_why, _dflt_unread_runner, _dflt_dollar_escaped, _dflt_flavor, _dflt_agent_global, _dflt_unmodelled, _dflt_rejected, _dflt_unknown_scrape_class, _dflt_actions_too_new, _return_type):
- def __init__(self,path:_type_path,root:_type_root,origin:_type_origin,holder:_type_holder=_dflt_holder,key:_type_key=_dflt_key,jobs:_type_jobs=_HAS_DEFAULT_FACTORY,runner:_type_runner=_dflt_runner,monitor:_type_monitor=_dflt_monitor,unselected_why:_type_unselected_why=_dflt_unselected_why,unread_runner:_type_unread_runner=_dflt_unread_runner,dollar_escaped:_type_dollar_escaped=_dflt_dollar_escaped,flavor:_type_flavor=_dflt_flavor,agent_global:_type_agent_global=_dflt_agent_global,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_HAS_DEFAULT_FACTORY,unknown_scrape_class:_type_unknown_scrape_class=_HAS_DEFAULT_FACTORY,actions_too_new:_type_actions_too_new=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.path=path
-  self.root=root
-  self.origin=origin
-  self.holder=holder
-  self.key=key
-  self.jobs=_dflt_jobs() if jobs is _HAS_DEFAULT_FACTORY else jobs
-  self.runner=runner
-  self.monitor=monitor
-  self.unselected_why=unselected_why
-  self.unread_runner=unread_runner
-  self.dollar_escaped=dollar_escaped
-  self.flavor=flavor
-  self.agent_global=agent_global
-  self.unmodelled=_dflt_unmodelled() if unmodelled is _HAS_DEFAULT_FACTORY else unmodelled
-  self.rejected=_dflt_rejected() if rejected is _HAS_DEFAULT_FACTORY else rejected
-  self.unknown_scrape_class=_dflt_unknown_scrape_class() if unknown_scrape_class is _HAS_DEFAULT_FACTORY else unknown_scrape_class
-  self.actions_too_new=_dflt_actions_too_new() if actions_too_new is _HAS_DEFAULT_FACTORY else actions_too_new
- return __init__
-
-
-CODE['def __create_fn__(_type_path, _type_root, _type_origin, _type_holder, _type_key, _type_jobs, _type_runner, _type_monitor, _type_unselected_why, _type_unread_runner, _type_dollar_escaped, _type_flavor, _type_agent_global, _type_unmodelled, _type_rejected, _type_unknown_scrape_class, _type_actions_too_new, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_holder, _dflt_key, _dflt_jobs, _dflt_runner, _dflt_monitor, _dflt_unselected_why, _dflt_unread_runner, _dflt_dollar_escaped, _dflt_flavor, _dflt_agent_global, _dflt_unmodelled, _dflt_rejected, _dflt_unknown_scrape_class, _dflt_actions_too_new, _return_type):\n def __init__(self,path:_type_path,root:_type_root,origin:_type_origin,holder:_type_holder=_dflt_holder,key:_type_key=_dflt_key,jobs:_type_jobs=_HAS_DEFAULT_FACTORY,runner:_type_runner=_dflt_runner,monitor:_type_monitor=_dflt_monitor,unselected_why:_type_unselected_why=_dflt_unselected_why,unread_runner:_type_unread_runner=_dflt_unread_runner,dollar_escaped:_type_dollar_escaped=_dflt_dollar_escaped,flavor:_type_flavor=_dflt_flavor,agent_global:_type_agent_global=_dflt_agent_global,unmodelled:_type_unmodelled=_HAS_DEFAULT_FACTORY,rejected:_type_rejected=_HAS_DEFAULT_FACTORY,unknown_scrape_class:_type_unknown_scrape_class=_HAS_DEFAULT_FACTORY,actions_too_new:_type_actions_too_new=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.path=path\n  self.root=root\n  self.origin=origin\n  self.holder=holder\n  self.key=key\n  self.jobs=_dflt_jobs() if jobs is _HAS_DEFAULT_FACTORY else jobs\n  self.runner=runner\n  self.monitor=monitor\n  self.unselected_why=unselected_why\n  self.unread_runner=unread_runner\n  self.dollar_escaped=dollar_escaped\n  self.flavor=flavor\n  self.agent_global=agent_global\n  self.unmodelled=_dflt_unmodelled() if unmodelled is _HAS_DEFAULT_FACTORY else unmodelled\n  self.rejected=_dflt_rejected() if rejected is _HAS_DEFAULT_FACTORY else rejected\n  self.unknown_scrape_class=_dflt_unknown_scrape_class() if unknown_scrape_class is _HAS_DEFAULT_FACTORY else unknown_scrape_class\n  self.actions_too_new=_dflt_actions_too_new() if actions_too_new is _HAS_DEFAULT_FACTORY else actions_too_new\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_allow, _type_deny, _type_flags, _type_runners, _type_runner_flags, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_runners, _dflt_runner_flags, _return_type):
  def __init__(self,allow:_type_allow,deny:_type_deny,flags:_type_flags,runners:_type_runners=_dflt_runners,runner_flags:_type_runner_flags=_dflt_runner_flags)->_return_type:
