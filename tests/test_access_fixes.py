@@ -2162,3 +2162,35 @@ def test_ks110_fix_offers_the_feature_gate_only_where_it_exists(version: str, ga
     assert ("enable the KubeletFineGrainedAuthz gate, alpha in 1.32" in finding.fix) is gate, finding.fix
     if not gate:
         assert f"Kubernetes {version} has no KubeletFineGrainedAuthz gate to enable" in finding.fix, finding.fix
+
+
+@pytest.mark.parametrize("file, binding, subject, meant", [
+    ("team-a.yaml", "RoleBinding/team-a/prometheus",
+     "subjects:\n- kind: ServiceAccount\n  name: prometheus\n  namespace: team-a\n", "team-a"),
+    ("team-b.yaml", "ClusterRoleBinding/payments-metrics-reader",
+     "  name: payments-metrics-reader\nsubjects:\n- kind: ServiceAccount\n  name: prometheus\n  namespace: team-b\n",
+     "team-b"),
+])
+def test_subject_of_another_team_s_scraper_gets_one_fix_that_applies(tmp_path: Path, file: str, binding: str,
+                                                                      subject: str, meant: str) -> None:
+    """The multi-tenant baseline (b37) with a binding's subject namespace copied from the other team: the subject is
+    that team's real Prometheus, which uses nothing the binding grants, while this team's Prometheus is denied exactly
+    that. The run said KS101/KS104 (bind the role again, to the right account) and KS203 (delete the rule): applied
+    together in order, the rule the new binding relies on was gone, and the old binding still granted a stranger.
+    Now one KS108 says to correct the subject's namespace; applied, nothing is left to report."""
+    import shutil
+
+    setup = tmp_path / "setup"
+    shutil.copytree(Path(__file__).parent / "mutation" / "baselines" / "b37-multi-tenant-operator", setup)
+    path = setup / file
+    text = path.read_text()
+    assert text.count(subject) == 1
+    other = "team-b" if meant == "team-a" else "team-a"
+    path.write_text(text.replace(subject, subject.replace(f"namespace: {meant}", f"namespace: {other}")))
+    found = [f for f in _lint(setup) if f.severity in ("error", "warning")]
+    assert [f.rule for f in found] == ["KS108"], [f"{f.rule} {f.message}" for f in found]
+    assert found[0].fix == (f"Change the subject in {binding} to kind ServiceAccount, name prometheus, "
+                            f"namespace {meant}.")
+    path.write_text(text)  # the fix, applied: the subject's namespace back to the scraper's
+    assert [f"{f.rule} {f.message}" for f in _lint(setup) if f.severity in ("error", "warning")] == []
+

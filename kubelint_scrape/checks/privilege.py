@@ -66,7 +66,7 @@ from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
-from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
+from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, misdirected_from, namespaced_discovery_route, role_label
 from .transport import direct_setting, monitor_token
 from ..operator import monitor_endpoint, names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
@@ -786,6 +786,11 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             direct = [(b, r) for b, r in holding.bound_by(identity) if names_identity(b, identity)]
             if not direct:
                 continue  # granted only through a group every ServiceAccount is in: cluster policy, not the scraper's
+            # A binding meant for the same-named scraper of its namespace (KS108 corrects its subject): the rule is
+            # what that fix relies on, not this identity's to delete.
+            direct = [(b, r) for b, r in direct if not misdirected_from(ctx, b, identity)]
+            if not direct:
+                continue
             live = [p for p in permissions(holding.rule)
                     if not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb, reviewed_by_proxies)]
             perms = [p for p in live if (id(holding.rule), p) not in used
