@@ -1073,13 +1073,20 @@ def _after_own_role(identity: Identity, holding: Holding, elsewhere: dict[str | 
     """When the identity's own jobs need the rule where its binding cannot grant it (KS105) and the ClusterRole holds
     more than they use (so no _rebind_fix): KS105 offers binding this ClusterRole where they need it, which relies
     on the rule, or a role of the identity's own. Deleting the rule goes with the second only; said so, the two
-    fixes applied together cannot leave the need denied again."""
-    if holding.role.kind != "ClusterRole" or not elsewhere:
+    fixes applied together cannot leave the need denied again. A Role's twin: KS105 offers a copy of the Role in the
+    namespace that needs it, which a deletion made first would leave without the rule."""
+    if not elsewhere:
         return ""
     scopes = ", ".join("cluster-wide" if scope is None else f"in namespace {scope}" for scope in elsewhere)
+    if holding.role.kind == "ClusterRole":
+        instead = (f"binding {_role_name(holding.role)} there instead, keep this rule, which that binding relies on")
+    elif None not in elsewhere:
+        instead = (f"copying {_role_name(holding.role)} there instead, make the copy first (with this rule, which it "
+                   f"relies on), then delete the rule here")
+    else:
+        return ""
     return (f"\nOnly together with KS105's least-privilege fix (a role of {identity}'s own granting it {scopes}; "
-            f"`kubelint-scrape suggest-rbac` prints it): if you follow KS105 by binding {_role_name(holding.role)} "
-            f"there instead, keep this rule, which that binding relies on.")
+            f"`kubelint-scrape suggest-rbac` prints it): if you follow KS105 by {instead}.")
 
 
 def _wanting(analysis, identity: Identity, holding: Holding, perm: Permission) -> tuple[str, str | None, Identity | None] | None:
