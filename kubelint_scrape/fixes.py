@@ -526,10 +526,29 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
             if role.kind == "Role":
                 return (f"Create in namespace {namespace} what grants it in namespace {binding.namespace}: a copy of "
                         f"Role {role.namespace}/{role.name}{_copy_without(analysis, identity, role)} and of RoleBinding "
-                        f"{binding.namespace}/{binding.name} (one pair per monitored namespace){alone}")
+                        f"{binding.namespace}/{binding.name} (one pair per monitored namespace){alone}"
+                        f"{_copy_names(authorizer, identity, namespace, role, binding)}")
             return (f"Create in namespace {namespace} a RoleBinding to ClusterRole {role.name} like RoleBinding "
                     f"{binding.namespace}/{binding.name}{alone}")
     return None
+
+
+def _copy_names(authorizer: Authorizer, identity: Identity, namespace: str, role: RoleDef, binding: BindingDef) -> str:
+    """How the copies are named when `namespace` already has a Role or RoleBinding of the originals' names (another
+    team's `prometheus` pair): copied under the same name, applied, they would replace that team's objects (KS006) and
+    its scraper would lose its grants. Named like a new role of the identity's (`<namespace>-<name>`), numbered when
+    taken too."""
+    taken = _rbac_names(authorizer.workspace)
+    clash = [f"{kind} {name}" for kind, name in (("Role", role.name), ("RoleBinding", binding.name))
+             if _rbac_key(kind, namespace, name) in taken.get(name, ())]
+    if not clash:
+        return ""
+    base, number = f"{identity.namespace}-{role.name}", 2
+    name = base
+    while any(_rbac_key(kind, namespace, name) in taken.get(name, ()) for kind in ("Role", "RoleBinding")):
+        name, number = f"{base}-{number}", number + 1
+    return (f"; name both copies {name} (and the copied RoleBinding's roleRef.name): namespace {namespace} already "
+            f"has {' and '.join(clash)}, which a copy under the same name would replace")
 
 
 def _only_subject(binding: BindingDef, identity: Identity, namespace: str) -> str:

@@ -2162,3 +2162,66 @@ def test_ks110_fix_offers_the_feature_gate_only_where_it_exists(version: str, ga
     assert ("enable the KubeletFineGrainedAuthz gate, alpha in 1.32" in finding.fix) is gate, finding.fix
     if not gate:
         assert f"Kubernetes {version} has no KubeletFineGrainedAuthz gate to enable" in finding.fix, finding.fix
+
+
+@pytest.mark.parametrize("file, binding, subject, meant", [
+    ("team-a.yaml", "RoleBinding/team-a/prometheus",
+     "subjects:\n- kind: ServiceAccount\n  name: prometheus\n  namespace: team-a\n", "team-a"),
+    ("team-b.yaml", "ClusterRoleBinding/payments-metrics-reader",
+     "  name: payments-metrics-reader\nsubjects:\n- kind: ServiceAccount\n  name: prometheus\n  namespace: team-b\n",
+     "team-b"),
+])
+def test_subject_of_another_team_s_scraper_gets_one_fix_that_applies(tmp_path: Path, file: str, binding: str,
+                                                                      subject: str, meant: str) -> None:
+    """The multi-tenant baseline (b37) with a binding's subject namespace copied from the other team: the subject is
+    that team's real Prometheus, which uses nothing the binding grants, while this team's Prometheus is denied exactly
+    that. The run said KS101/KS104 (bind the role again, to the right account) and KS203 (delete the rule): applied
+    together in order, the rule the new binding relies on was gone, and the old binding still granted a stranger.
+    Now one KS108 says to correct the subject's namespace; applied, nothing is left to report."""
+    import shutil
+
+    setup = tmp_path / "setup"
+    shutil.copytree(Path(__file__).parent / "mutation" / "baselines" / "b37-multi-tenant-operator", setup)
+    path = setup / file
+    text = path.read_text()
+    assert text.count(subject) == 1
+    other = "team-b" if meant == "team-a" else "team-a"
+    path.write_text(text.replace(subject, subject.replace(f"namespace: {meant}", f"namespace: {other}")))
+    found = [f for f in _lint(setup) if f.severity in ("error", "warning")]
+    assert [f.rule for f in found] == ["KS108"], [f"{f.rule} {f.message}" for f in found]
+    assert found[0].fix == (f"Change the subject in {binding} to kind ServiceAccount, name prometheus, "
+                            f"namespace {meant}.")
+    path.write_text(text)  # the fix, applied: the subject's namespace back to the scraper's
+    assert [f"{f.rule} {f.message}" for f in _lint(setup) if f.severity in ("error", "warning")] == []
+
+
+def test_ks203_delete_of_a_role_s_rule_ks105_copies_says_to_copy_first(tmp_path: Path) -> None:
+    """b37 with team-a's monitor pointed at namespace team-b: KS105 offers a copy of Role team-a/prometheus in team-b,
+    and KS203 (reported first, on the Role) said only "Delete this rule": applied in that order, the copy had no rule
+    and the job was still denied. The deletion now says it goes after the copy (the ClusterRole case's twin); copy
+    first, then delete, and nothing is left to report."""
+    import shutil
+
+    setup = tmp_path / "setup"
+    shutil.copytree(Path(__file__).parent / "mutation" / "baselines" / "b37-multi-tenant-operator", setup)
+    path = setup / "team-a.yaml"
+    text = path.read_text()
+    endpoint = "  - port: http-metrics\n    path: /metrics\n"
+    path.write_text(text.replace(endpoint, endpoint + "  namespaceSelector:\n    matchNames: [team-b]\n", 1))
+    found = {f.rule: f for f in _lint(setup) if f.severity in ("error", "warning")}
+    assert set(found) == {"KS105", "KS203"}
+    # team-b has its own `prometheus` pair: a copy under that name would replace it (team-b's scraper losing its grants)
+    assert found["KS105"].fix.partition("\nOr:\n")[0].endswith(
+        "a copy of Role team-a/prometheus and of RoleBinding team-a/prometheus (one pair per monitored namespace); "
+        "name both copies team-a-prometheus (and the copied RoleBinding's roleRef.name): namespace team-b already has "
+        "Role prometheus and RoleBinding prometheus, which a copy under the same name would replace")
+    assert found["KS203"].fix.endswith("if you follow KS105 by copying Role team-a/prometheus there instead, make the "
+                                       "copy first (with this rule, which it relies on), then delete the rule here.")
+    role_and_binding = text[text.index("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n"):text.index("---\napiVersion: apps/v1")]
+    (setup / "copy.yaml").write_text(
+        role_and_binding.replace("metadata:\n  name: prometheus\n  namespace: team-a\n",
+                                 "metadata:\n  name: team-a-prometheus\n  namespace: team-b\n")
+        .replace("  kind: Role\n  name: prometheus\n", "  kind: Role\n  name: team-a-prometheus\n"))
+    rule = '- apiGroups: [""]\n  resources: [services, endpoints, pods]\n  verbs: [list, watch]\n'
+    path.write_text(path.read_text().replace(rule, "", 1).replace("  namespace: team-a\nrules:\n", "  namespace: team-a\nrules: []\n", 1))
+    assert [f"{f.rule} {f.message}" for f in _lint(setup) if f.severity in ("error", "warning")] == []

@@ -20,7 +20,7 @@ from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches, fix_text, free_binding_name, role_reference_name, yaml_scalar
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
-                      job_identities, permissions_beyond, pods_running_as)
+                      job_identities, permissions_beyond, pods_running_as, requirements)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
 from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
 from ..promconfig import SA_CA, SA_DIR, SA_TOKEN
@@ -1195,6 +1195,57 @@ def _is_real_identity(ctx: Context, namespace: str, name: str) -> bool:
     return (namespace, name) in _known_identities(ctx) or bool(pods_running_as(ctx.workspace, Identity(namespace, name)))
 
 
+def misdirected(ctx: Context, binding: BindingDef, subject: Subject) -> Identity | None:
+    """The scraper a binding was evidently meant for when its ServiceAccount subject is a real scraper of another
+    namespace: the same-named scraper (of the binding's namespace, for a RoleBinding; the only one, for a
+    ClusterRoleBinding) whose jobs are denied what the binding's role grants, while the subject's jobs use none of
+    what the binding grants (a subject namespace copied from another team's binding). Else None. KS108 then names the
+    subject's namespace, and KS203 does not tell to delete the rule that fix relies on (applied together, "delete the
+    rule" and "bind the role to the other account" undid each other, and a second binding left the first one granting
+    a stranger)."""
+    if subject.kind != "ServiceAccount" or binding.namespace == subject.namespace:
+        return None
+    cache = ctx.once("misdirected bindings", dict)
+    key = (id(binding), subject.namespace, subject.name)
+    if key not in cache:
+        cache[key] = _misdirected(ctx, binding, subject)
+    return cache[key]
+
+
+def _scrapers_by_name(ctx: Context) -> dict[str, list[Identity]]:
+    def build() -> dict[str, list[Identity]]:
+        found: dict[str, list[Identity]] = {}
+        for identity in job_identities(ctx.analysis):
+            found.setdefault(identity.name, []).append(identity)
+        return found
+    return ctx.once("scrapers by name", build)
+
+
+def _misdirected(ctx: Context, binding: BindingDef, subject: Subject) -> Identity | None:
+    holder = Identity(subject.namespace, subject.name)
+    role = ctx.workspace.role_for(binding) or ctx.workspace.rejected_role_for(binding)
+    same_name = _scrapers_by_name(ctx).get(subject.name, [])
+    if role is None or holder not in same_name:
+        return None
+    rules = ctx.analysis.authorizer.effective_rules(role)
+
+    def grants(identity: Identity, denied_only: bool) -> bool:
+        return any(binding_applies(binding, r.request) and any(rule_allows(rule, r.request) for rule in rules)
+                   for r in requirements(ctx.analysis, identity) if not (denied_only and r.allowed))
+
+    if grants(holder, False):
+        return None
+    meant = [i for i in same_name if i != holder and (binding.kind == "ClusterRoleBinding" or i.namespace == binding.namespace)]
+    meant = [i for i in meant if grants(i, True)]
+    return meant[0] if len(meant) == 1 else None
+
+
+def misdirected_from(ctx: Context, binding: BindingDef, identity: Identity) -> bool:
+    """Whether `binding` names `identity` only through a subject it was not meant for (misdirected)."""
+    return any(misdirected(ctx, binding, s) is not None for s in binding.subjects
+               if s.kind == "ServiceAccount" and (s.namespace, s.name) == (identity.namespace, identity.name))
+
+
 def _mismatch_related(binding: BindingDef, subject_text: str, identity: Identity) -> list[Related]:
     """KS108's related location: the part of the subject to correct (SPEC §5, the smallest node that causes the
     finding). _lookalike_subjects pairs a subject with the identity by name, so what differs is the ServiceAccount's
@@ -1230,7 +1281,7 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
         if subject.kind == "ServiceAccount":
             if (subject.namespace, subject.name) == (identity.namespace, identity.name):
                 continue  # it applies
-            if _is_real_identity(ctx, subject.namespace, subject.name):
+            if _is_real_identity(ctx, subject.namespace, subject.name) and misdirected(ctx, binding, subject) != identity:
                 continue  # meant for another ServiceAccount that exists: not a mistake
             if subject.name != identity.name and not (
                     subject.namespace == identity.namespace

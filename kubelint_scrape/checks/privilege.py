@@ -66,7 +66,7 @@ from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
-from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, namespaced_discovery_route, role_label
+from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, misdirected_from, namespaced_discovery_route, role_label
 from .transport import direct_setting, monitor_token
 from ..operator import monitor_endpoint, names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
@@ -786,6 +786,11 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             direct = [(b, r) for b, r in holding.bound_by(identity) if names_identity(b, identity)]
             if not direct:
                 continue  # granted only through a group every ServiceAccount is in: cluster policy, not the scraper's
+            # A binding meant for the same-named scraper of its namespace (KS108 corrects its subject): the rule is
+            # what that fix relies on, not this identity's to delete.
+            direct = [(b, r) for b, r in direct if not misdirected_from(ctx, b, identity)]
+            if not direct:
+                continue
             live = [p for p in permissions(holding.rule)
                     if not grants_nothing(holding.role, p.api_group, p.resource, p.url, version, p.verb, reviewed_by_proxies)]
             perms = [p for p in live if (id(holding.rule), p) not in used
@@ -1068,13 +1073,20 @@ def _after_own_role(identity: Identity, holding: Holding, elsewhere: dict[str | 
     """When the identity's own jobs need the rule where its binding cannot grant it (KS105) and the ClusterRole holds
     more than they use (so no _rebind_fix): KS105 offers binding this ClusterRole where they need it, which relies
     on the rule, or a role of the identity's own. Deleting the rule goes with the second only; said so, the two
-    fixes applied together cannot leave the need denied again."""
-    if holding.role.kind != "ClusterRole" or not elsewhere:
+    fixes applied together cannot leave the need denied again. A Role's twin: KS105 offers a copy of the Role in the
+    namespace that needs it, which a deletion made first would leave without the rule."""
+    if not elsewhere:
         return ""
     scopes = ", ".join("cluster-wide" if scope is None else f"in namespace {scope}" for scope in elsewhere)
+    if holding.role.kind == "ClusterRole":
+        instead = (f"binding {_role_name(holding.role)} there instead, keep this rule, which that binding relies on")
+    elif None not in elsewhere:
+        instead = (f"copying {_role_name(holding.role)} there instead, make the copy first (with this rule, which it "
+                   f"relies on), then delete the rule here")
+    else:
+        return ""
     return (f"\nOnly together with KS105's least-privilege fix (a role of {identity}'s own granting it {scopes}; "
-            f"`kubelint-scrape suggest-rbac` prints it): if you follow KS105 by binding {_role_name(holding.role)} "
-            f"there instead, keep this rule, which that binding relies on.")
+            f"`kubelint-scrape suggest-rbac` prints it): if you follow KS105 by {instead}.")
 
 
 def _wanting(analysis, identity: Identity, holding: Holding, perm: Permission) -> tuple[str, str | None, Identity | None] | None:

@@ -113,10 +113,10 @@ MUTATIONS = [
     ("rolebinding-wrong-namespace", B, [(A, RB_A, RB_A.replace("namespace: team-a", "namespace: monitoring"))], ["KS101", "KS502"]),
     ("rolebinding-roleref-clusterrole", B, [(A, "  kind: Role\n  name: prometheus\nsubjects", "  kind: ClusterRole\n  name: prometheus\nsubjects")], ["KS101", "KS502"]),
     ("reader-roleref-role", B, [(TB, "  kind: ClusterRole\n  name: payments-metrics-reader\n", "  kind: Role\n  name: payments-metrics-reader\n")], ["KS104", "KS501"]),
-    # first guess KS108; team-b/prometheus is a real scraper, so the binding is taken as deliberate (access.py
-    # _is_real_identity): KS101 (its fix binds the Role to team-a/prometheus) and KS203 (team-b uses none of it). See
-    # the report: KS203's fix ("Delete this rule") applied before KS101's would remove the rule KS101 relies on.
-    ("subject-namespace-wrong", B, [(A, SUBJ_A, SUBJ_A.replace("namespace: team-a", "namespace: team-b"))], ["KS101", "KS203"]),
+    # KS108: team-b/prometheus is a real scraper, but it uses nothing the binding grants while team-a/prometheus is
+    # denied exactly that (access.py misdirected). Was KS101 (bind the Role to team-a/prometheus) + KS203 (delete the
+    # rule): applied together those undid each other (fixes round 16).
+    ("subject-namespace-wrong", B, [(A, SUBJ_A, SUBJ_A.replace("namespace: team-a", "namespace: team-b"))], ["KS108"]),
     ("subject-name-typo", B, [(A, SUBJ_A, SUBJ_A.replace("name: prometheus", "name: prometheus-a"))], ["KS108"]),
     ("role-no-pods", B, [(A, ROLE_A, "  resources: [services, endpoints]\n  verbs: [list, watch]\n")], ["KS101"]),
     ("role-no-endpoints", B, [(A, ROLE_A, "  resources: [services, pods]\n  verbs: [list, watch]\n")], ["KS101"]),
@@ -144,7 +144,10 @@ MUTATIONS = [
     ("proxy-binding-dropped", B, [(TB, PROXY_CRB, "")], ["KS112"]),
     ("reader-binding-dropped", B, [(TB, READER_CRB, "")], ["KS104"]),
     ("reader-url-typo", B, [(TB, "- nonResourceURLs: [/metrics]\n", "- nonResourceURLs: [/metric]\n")], ["KS104", "KS203"]),
-    ("reader-subject-namespace-wrong", B, [(TB, READER_CRB, READER_CRB.replace("namespace: team-b", "namespace: team-a"))], ["KS104", "KS203"]),
+    # KS108, as subject-namespace-wrong: the ClusterRoleBinding's subject team-a/prometheus uses nothing it grants and
+    # the only other scraper named prometheus is denied it. Was KS104 (a second binding) + KS203 (delete the rule the
+    # second binding relies on)
+    ("reader-subject-namespace-wrong", B, [(TB, READER_CRB, READER_CRB.replace("namespace: team-b", "namespace: team-a"))], ["KS108"]),
     ("monitor-no-bearer", B, [(TB, EP_B, EP_B.replace("    bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n", ""))], ["KS106"]),
     # first guess KS203 too; the job still counts as scraping kube-rbac-proxy (reviewed: get /metrics used) and KS303
     # names the one fault: right (round 15's controller-runtime server differs: there the token is not reviewed)
