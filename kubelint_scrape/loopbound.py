@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .model import Container, LabelSelector, PodTemplate, Workspace, flag_values, go_flag
-from .operator import OPERATOR_GROUP, monitor_endpoint as operator_monitor_endpoint
+from .operator import OPERATOR_GROUP, monitor_endpoint as operator_monitor_endpoint, monitor_namespaces, port_name_matches
 from .promconfig import ScrapeJob, is_loopback_host
 from .yamltree import YMap, as_map, as_seq, as_str, get_path
 
@@ -114,7 +114,7 @@ def _served(workspace: Workspace, listening: dict[str, list[PodTemplate]], job: 
     monitor = job.monitor
     spec = as_map(monitor.doc.get("spec"))
     chosen = LabelSelector.from_node(spec.get("selector"))
-    namespaces = _namespaces(monitor, spec)
+    namespaces = monitor_namespaces(monitor, spec)
     pods = [p for ns, group in listening.items() if namespaces is None or ns in namespaces for p in group]
     if not pods:
         return
@@ -135,7 +135,7 @@ def _served(workspace: Workspace, listening: dict[str, list[PodTemplate]], job: 
         for port in as_seq(get_path(service.doc, "spec", "ports")):
             port = as_map(port)
             if isinstance(endpoint.get("port"), str):
-                if as_str(port.get("name")) != endpoint.get("port"):
+                if not port_name_matches(endpoint.get("port"), as_str(port.get("name"))):
                     continue
                 target = port.get("targetPort", port.get("port"))
             elif "targetPort" in endpoint:
@@ -153,13 +153,6 @@ def _port_of(pod: PodTemplate, target) -> Iterator[tuple[PodTemplate, Container 
         yield pod, served[0], served[1]
     elif isinstance(target, int) and not isinstance(target, bool):
         yield pod, None, target  # undeclared: the container whose listen flag names the port
-
-
-def _namespaces(monitor, spec: YMap) -> list[str] | None:
-    scope = as_map(spec.get("namespaceSelector"))
-    if scope.get("any") is True:
-        return None
-    return [as_str(n) for n in as_seq(scope.get("matchNames")) if as_str(n)] or [monitor.namespace]
 
 
 def _addresses(container: Container, flag: str, go: bool) -> list[str]:

@@ -696,7 +696,10 @@ def apiserver_sd_keys(apiserver: YMap, sd: YMap) -> None:
 # ---------------------------------------------------------------------------------------------- monitors → jobs
 
 
-def _namespaces(monitor: K8sObject, spec: YMap, runner: RunnerView | None, key: str = "namespaceSelector") -> list[str] | None:
+def monitor_namespaces(monitor: K8sObject, spec: YMap, runner: RunnerView | None = None,
+                       key: str = "namespaceSelector") -> list[str] | None:
+    """The namespaces a monitor's namespaceSelector picks (None: `any: true`, every namespace); its own namespace
+    when it names none, or when the runner sets ignoreNamespaceSelectors (promcfg.go getNamespacesFromNamespaceSelector)."""
     if runner is not None and runner.ignore_namespace_selectors:
         return [monitor.namespace]
     selector = as_map(spec.get(key))
@@ -704,6 +707,15 @@ def _namespaces(monitor: K8sObject, spec: YMap, runner: RunnerView | None, key: 
         return None
     names = [as_str(n) for n in as_seq(selector.get("matchNames")) if as_str(n)]
     return names or [monitor.namespace]
+
+
+def port_name_matches(wanted: str, name: str) -> bool:
+    """Whether an endpoint's `port` keeps a port named `name`: the operator writes it as a keep rule's regex, which
+    Prometheus anchors (a name that is no valid regex is compared as text)."""
+    try:
+        return re.fullmatch(wanted, name) is not None
+    except re.error:
+        return wanted == name
 
 
 def ignored_namespace_selector(job: ScrapeJob) -> tuple[Span, Span, str, list[str] | None] | None:
@@ -733,7 +745,7 @@ def ignored_namespace_selector(job: ScrapeJob) -> tuple[Span, Span, str, list[st
 
 def _namespace_spans(monitor: K8sObject, spec: YMap, runner: RunnerView | None,
                      key: str = "namespaceSelector") -> dict[str | None, Span]:
-    """Where _namespaces() took each namespace from, when the namespace selector decided it: the `matchNames` item
+    """Where monitor_namespaces() took each namespace from, when the namespace selector decided it: the `matchNames` item
     that names it, or `any: true` (cluster-wide). A namespace the monitor's own namespace supplies has none."""
     if runner is not None and runner.ignore_namespace_selectors:
         return {}
@@ -853,7 +865,7 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
     like = like or monitor.kind
     spec = as_map(monitor.doc.get("spec"))
     selector_pos = _at(spec, "selector", monitor.doc.pos)
-    namespaces = _namespaces(monitor, spec, runner)
+    namespaces = monitor_namespaces(monitor, spec, runner)
     scope_spans = _namespace_spans(monitor, spec, runner)
     scrape_class = runner.scrape_class(monitor) if runner is not None else None
     attach_node = _attach_node(spec, scrape_class, role, runner)
@@ -931,7 +943,7 @@ def probe_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromConfig
     sd = None
     if isinstance(ingress, YMap):
         ingress_pos = _at(targets, "ingress", monitor.doc.pos)
-        namespaces = _namespaces(monitor, ingress, runner)
+        namespaces = monitor_namespaces(monitor, ingress, runner)
         sd = _sd(ingress_pos, "ingress", namespaces, False, runner)
         relabels = _selector_relabels(ingress.get("selector"), "__meta_kubernetes_ingress", ingress_pos) + relabels
     root = _job_root(endpoint, name, sd, relabels, "/probe")

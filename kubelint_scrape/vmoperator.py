@@ -19,7 +19,7 @@ from .load import Limits
 from .model import K8sObject, LabelSelector, Workspace, is_victoriametrics
 from .operatorfields import misspelling_of
 from .operator import (SCRAPE_CONFIG_KEYS, PortBook, RunnerView, _at, _job_root, _monitor_jobs, _namespace_selects,
-                       _namespace_spans, _namespaces, _operator_skips, _sd, _seq, _selector_relabels, _node,
+                       _namespace_spans, monitor_namespaces, _operator_skips, _sd, _seq, _selector_relabels, _node,
                        _user_relabels, _token_from_secret, additional_scrape_configs, file_fields, namespace_selector_miss,
                        scrape_config_jobs, scrape_config_list)
 from .promconfig import PromConfig, ScrapeJob, build_job
@@ -428,7 +428,7 @@ def _probe_jobs(obj: K8sObject, runner: RunnerView | None, config: PromConfig, _
         if not isinstance(target, YMap) or not role:
             continue
         role_pos = _at(target, "role", where)
-        namespaces = None if role == "node" else _namespaces(obj, target, runner)
+        namespaces = None if role == "node" else monitor_namespaces(obj, target, runner)
         sds += _sd(role_pos, role, namespaces, False, runner)
         sds.ipos.append(role_pos)
         scopes.append(_namespace_spans(obj, target, runner) if namespaces is not None else {})

@@ -10,14 +10,13 @@ monitor selects (for `targetPort`, a pod one of them selects): a Service elsewhe
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator
 
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import yaml_scalar
 from ..model import K8sObject, LabelSelector, Workspace
-from ..operator import OPERATOR_GROUP
+from ..operator import OPERATOR_GROUP, monitor_namespaces, port_name_matches
 from ..promvalidate import did_you_mean
 from ..yamltree import YMap, as_map, as_seq, as_str, at, get_path
 from .context import Context
@@ -67,11 +66,10 @@ def _by_namespace(workspace: Workspace) -> dict[str, list]:
 def _selected(monitor: K8sObject, spec: YMap, services: dict[str, list[K8sObject]]) -> list[K8sObject]:
     """The Services of the inputs the monitor selects (its namespaceSelector; `any: true` every namespace)."""
     chosen = LabelSelector.from_node(spec.get("selector"))
-    scope = as_map(spec.get("namespaceSelector"))
-    if scope.get("any") is True:
+    names = monitor_namespaces(monitor, spec)
+    if names is None:
         candidates = [s for group in services.values() for s in group]
     else:
-        names = [as_str(n) for n in as_seq(scope.get("matchNames")) if as_str(n)] or [monitor.namespace]
         candidates = [s for name in dict.fromkeys(names) for s in services.get(name, ())]
     return [s for s in candidates if chosen.matches(s.labels)]
 
@@ -91,19 +89,11 @@ def _unknown(wanted: str, named: dict[str, list[str]]) -> bool:
     return any("{{" in name or "${" in name for name in [wanted, *(n for names in named.values() for n in names)])
 
 
-def _matches(regex: str, value: str) -> bool:
-    """The operator writes the name as the keep rule's regex, which Prometheus anchors."""
-    try:
-        return re.fullmatch(regex, value) is not None
-    except re.error:
-        return regex == value
-
-
 def _port(monitor: K8sObject, index: int, endpoint: YMap, selected: list[K8sObject]) -> Iterator[Finding]:
     wanted = as_str(endpoint.get("port"))
     named = {f"Service {s.namespace}/{s.name}": [as_str(as_map(p).get("name")) for p in as_seq(get_path(s.doc, "spec", "ports"))]
              for s in selected}
-    if _unknown(wanted, named) or any(_matches(wanted, name) for names in named.values() for name in names if name):
+    if _unknown(wanted, named) or any(port_name_matches(wanted, name) for names in named.values() for name in names if name):
         return
     options = [name for names in named.values() for name in names if name]
     yield _finding(monitor, index, endpoint, "port", wanted, "port of the Services it selects", named, options,
@@ -122,7 +112,7 @@ def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint:
                 pods[f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"] = pod.obj
                 named[f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"] = [
                     as_str(as_map(p).get("name")) for c in pod.containers for p in as_seq(c.node.get("ports"))]
-    if not named or _unknown(wanted, named) or any(_matches(wanted, name) for names in named.values()
+    if not named or _unknown(wanted, named) or any(port_name_matches(wanted, name) for names in named.values()
                                                    for name in names if name):
         return  # no pod of theirs in the inputs: it may declare the port
     options = [name for names in named.values() for name in names if name]

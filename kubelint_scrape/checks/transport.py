@@ -20,7 +20,7 @@ from ..findings import Finding, Related
 from ..model import flag_values, is_victoriametrics
 from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, discovers_by_own_namespace,
                         names_no_files, scrape_class_setting)
-from ..promconfig import LOOPBACK_HOSTS, SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, http_credentials, is_loopback_host
+from ..promconfig import SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, http_credentials, is_loopback_host
 from ..records import dataclass
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
@@ -907,7 +907,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
             component = components.get(endpoint.port)
             if component is None:
                 continue
-            if endpoint.host in LOOPBACK_HOSTS:
+            if is_loopback_host(endpoint.host):
                 finding = _own_loopback(analysis, endpoint, component, _listen_change(ctx, component))
                 if finding is not None:
                     yield finding
