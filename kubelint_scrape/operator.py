@@ -230,7 +230,7 @@ def _instance_selector_fix(workspace: Workspace, scope: OperatorScope | None, mo
     runners = [o for o in _unreconciled(workspace) if scope is None or scope.reconciles(o.namespace)]
     for words, _image, _version in _operators(workspace):
         selector = go_flag(words, "prometheus-instance-selector")
-        missed = [o for o in runners if selector and _reconciles([*words, "--prometheus-instance-selector="], o)]
+        missed = [o for o in runners if selector and _reconciles(words, o, by_labels=False)]
         if not missed:
             continue
         try:
@@ -1373,12 +1373,12 @@ def watched_by(pairs: list[tuple[frozenset[str], frozenset[str]]] | None, namesp
     return pairs is None or any((not allow or namespace in allow) and namespace not in deny for allow, deny in pairs)
 
 
-def _reconciles(words: list[str], runner: K8sObject) -> bool:
+def _reconciles(words: list[str], runner: K8sObject, by_labels: bool = True) -> bool:
     """Whether a prometheus-operator started with `words` reconciles the Prometheus `runner` (cmd/operator/main.go):
     its namespace is in --prometheus-instance-namespaces, which takes precedence over --namespaces (else in that
     allow list, else not in --deny-namespaces), and its labels match --prometheus-instance-selector. --controller-id (an
     annotation match of newer releases) is not read: an operator it excludes still counts, which can only keep
-    scrape_config_selector_ignored quiet."""
+    scrape_config_selector_ignored quiet. `by_labels=False`: by namespace alone (which runners the selector is why)."""
     from .k8sselector import label_selector_matches
 
     allowed = _flag_list(words, "prometheus-instance-namespaces") or _flag_list(words, "namespaces")
@@ -1386,7 +1386,7 @@ def _reconciles(words: list[str], runner: K8sObject) -> bool:
         return False
     if not allowed and runner.namespace in _flag_list(words, "deny-namespaces"):
         return False
-    selector = go_flag(words, "prometheus-instance-selector")
+    selector = go_flag(words, "prometheus-instance-selector") if by_labels else None
     return not selector or label_selector_matches(selector, runner.labels)
 
 
