@@ -30,3 +30,33 @@ def test_target_port_finding_relates_the_workload_whose_ports_it_names(tmp_path:
     assert "Deployment shop/web: http-metrics" in finding.message
     assert [r.message for r in finding.related] == ["Service shop/web is selected here",
                                                      "Deployment shop/web declares its container ports here"]
+
+
+def test_port_finding_relates_the_ports_of_each_selected_service(tmp_path: Path) -> None:
+    # The names to compare are in the Service's `ports:`, not at its `apiVersion`.
+    text = (FIXTURES / "fail-port-name-not-defined" / "monitoring.yaml").read_text()
+    [finding] = _ks606(tmp_path, text)
+    ports_line = text.splitlines().index("  ports: [{name: http-metrics, port: 8080, targetPort: 8080}]") + 1
+    assert [(r.span.line, r.message) for r in finding.related] == [
+        (ports_line, "Service shop/web is selected; its ports are here")]
+
+
+def test_podmonitor_fix_applied_as_written_clears_it(tmp_path: Path) -> None:
+    text = (FIXTURES / "fail-podmonitor-port-name-not-defined" / "monitoring.yaml").read_text()
+    port, target_port = _ks606(tmp_path, text)
+    assert port.fix == "Set `port: http-metrics` in podMetricsEndpoints[0] of PodMonitor shop/worker, or name the container port so."
+    assert target_port.message.startswith('PodMonitor shop/worker podMetricsEndpoints[1] keeps targetPort "metric"')
+    containers_line = text.splitlines().index("      containers:") + 1
+    assert [(r.span.line, r.message) for r in port.related] == [
+        (containers_line, "Deployment shop/worker declares its container ports here")]
+    fixed = text.replace("  - port: metrics\n", "  - port: http-metrics\n").replace("targetPort: metric\n", "targetPort: http-metrics\n")
+    assert _ks606(tmp_path, fixed) == []
+
+
+def test_podmonitor_pod_of_another_namespace_is_not_selected(tmp_path: Path) -> None:
+    # Its own namespace by default: a same-labelled pod elsewhere is not what it scrapes, so it is not judged.
+    text = (FIXTURES / "fail-podmonitor-port-name-not-defined" / "monitoring.yaml").read_text()
+    moved = text.replace("metadata: {name: worker, namespace: shop}\nspec:\n  selector: {matchLabels: {app: worker}}\n  template",
+                         "metadata: {name: worker, namespace: other}\nspec:\n  selector: {matchLabels: {app: worker}}\n  template")
+    assert moved != text
+    assert _ks606(tmp_path, moved) == []
