@@ -60,3 +60,17 @@ def test_podmonitor_pod_of_another_namespace_is_not_selected(tmp_path: Path) -> 
                          "metadata: {name: worker, namespace: other}\nspec:\n  selector: {matchLabels: {app: worker}}\n  template")
     assert moved != text
     assert _ks606(tmp_path, moved) == []
+
+
+def test_service_target_port_nothing_declares_sits_on_the_service_and_either_fix_clears_it(tmp_path: Path) -> None:
+    text = (FIXTURES / "fail-service-target-port-name-not-declared" / "monitoring.yaml").read_text()
+    [finding] = _ks606(tmp_path, text)
+    assert (finding.span.line, finding.object) == (text.splitlines().index(
+        "  ports: [{name: http-metrics, port: 8080, targetPort: metrics}]") + 1, "Service/shop/web")
+    assert finding.fix == ('Set `targetPort:` to one of the names above (or the container port\'s number) in Service '
+                           'shop/web, or name the container port "metrics".')
+    assert [r.message for r in finding.related] == ["ServiceMonitor shop/web keeps this Service port here",
+                                                    "Deployment shop/web declares its container ports here"]
+    assert _ks606(tmp_path, text.replace("targetPort: metrics}", "targetPort: http}")) == []
+    assert _ks606(tmp_path, text.replace("targetPort: metrics}", "targetPort: 8080}")) == []
+    assert _ks606(tmp_path, text.replace("{name: http, containerPort: 8080}", "{name: metrics, containerPort: 8080}")) == []

@@ -53,7 +53,7 @@ def _service_monitor(workspace: Workspace, monitor: K8sObject) -> Iterator[Findi
         return
     for index, endpoint, key in _endpoints(spec, "endpoints"):
         if key == "port":
-            yield from _port(monitor, index, endpoint, selected)
+            yield from _port(workspace, monitor, index, endpoint, selected)
         else:
             yield from _target_port(workspace, monitor, index, endpoint, selected)
 
@@ -134,16 +134,61 @@ def _declaring(pods: list) -> tuple[Related, ...]:
                          "its container ports here") for pod in pods[:3])
 
 
-def _port(monitor: K8sObject, index: int, endpoint: YMap, selected: list[K8sObject]) -> Iterator[Finding]:
+def _port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
+          selected: list[K8sObject]) -> Iterator[Finding]:
     wanted = as_str(endpoint.get("port"))
     named = {f"Service {s.namespace}/{s.name}": [as_str(as_map(p).get("name")) for p in as_seq(get_path(s.doc, "spec", "ports"))]
              for s in selected}
-    if _unknown(wanted, named) or _kept(wanted, named):
+    if _unknown(wanted, named):
+        return
+    if _kept(wanted, named):
+        yield from _unresolved_target_ports(workspace, monitor, index, endpoint, wanted, selected)
         return
     yield _finding(monitor, "endpoints", index, endpoint, "port", wanted, "port of the Services it selects", named,
                    "endpoint port name (the Service port's `name`)",
                    tuple(Related(s.key_span("spec", "ports"), f"Service {s.namespace}/{s.name} is selected; its "
                                  "ports are here") for s in selected[:3]))
+
+
+def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap, wanted: str,
+                             selected: list[K8sObject]) -> Iterator[Finding]:
+    """The Service port the monitor keeps names a `targetPort` no container of the Service's pods declares: the
+    Endpoints (EndpointSlice) controller finds no port for those pods (podutil.FindPort) and leaves them out, so the
+    kept port has no address and the endpoint scrapes nothing. Judged only when the inputs hold pods it selects."""
+    by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
+    for service in selected:
+        pods = [pod for pod in by_namespace.get(service.namespace, ()) if pod.selected_by(service)]
+        for port in as_seq(get_path(service.doc, "spec", "ports")):
+            port = as_map(port)
+            target = port.get("targetPort")
+            if (not pods or not isinstance(target, str) or not target or _unknown(target, {})
+                    or not port_name_matches(wanted, as_str(port.get("name")))):
+                continue
+            # every container counts: FindPort also reads a sidecar (an init container with restartPolicy: Always)
+            named = _container_port_names(pods)
+            if any(target in names for names in named.values()):
+                continue
+            options = [name for names in named.values() for name in names if name]
+            near = did_you_mean(target, options)
+            hint = f" (did you mean \"{near}\"?)" if near else ""
+            shown = "; ".join(f"{owner}: {', '.join(n for n in names if n) or 'no named port'}"
+                              for owner, names in list(named.items())[:3])
+            yield Finding(
+                "KS606", at(service.path, port.value_pos("targetPort")),
+                f"Service {service.namespace}/{service.name} port \"{as_str(port.get('name'))}\", which "
+                f"{monitor.kind} {monitor.namespace}/{monitor.name} endpoints[{index}] keeps, targets container port "
+                f"\"{target}\"{hint}, but no container of the pods it selects "
+                f"declares a port so named ({shown}): the Endpoints controller leaves those pods out, so the port has no "
+                "address and the endpoint scrapes nothing, with no error anywhere",
+                fix=(f"Set `targetPort: {yaml_scalar(near)}`" if near else "Set `targetPort:` to one of the names above "
+                     "(or the container port's number)") + f" in Service {service.namespace}/{service.name}, or name "
+                f"the container port \"{target}\".",
+                related=(Related(at(monitor.path, endpoint.value_pos("port")),
+                                 f"{monitor.kind} {monitor.namespace}/{monitor.name} keeps this Service port here"),)
+                + _declaring(pods),
+                object=f"Service/{service.namespace}/{service.name}",
+                data={"field": "targetPort", "name": target, **({"suggestion": near} if near else {})},
+            )
 
 
 def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
