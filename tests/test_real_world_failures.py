@@ -254,5 +254,11 @@ def test_fix_does_not_name_a_bound_account_another_pod_runs_as(tmp_path: Path) -
         "  selector: {matchLabels: {app: other}}\n  template:\n    metadata: {labels: {app: other}}\n"
         "    spec:\n      serviceAccountName: prometheus-payments\n      containers: [{name: other, image: busybox}]\n")
     [finding] = lint_paths([str(tmp_path)], Options(select={"KS101"})).findings
-    assert "serviceAccountName" not in finding.fix
-    assert finding.fix.startswith("ClusterRole prometheus-payments in the inputs already grants this")
+    assert "prometheus-payments`" not in finding.fix
+    # It runs as `default` because it names no account: an account of its own comes first, then the grant to
+    # `default` (which every pod there that names none would share).
+    advice, _, grant = finding.fix.partition(" Or, granting `default`:\n")
+    assert advice == ("Better: give Prometheus payments-monitoring/payments-prometheus a ServiceAccount of its own "
+                      "(`serviceAccountName`) and grant that: it names none, so it runs as its namespace's `default` "
+                      "ServiceAccount, and a grant to `default` reaches every pod there that names no account.")
+    assert grant.startswith("ClusterRole prometheus-payments in the inputs already grants this")

@@ -686,6 +686,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
     assert identity is not None
     base_related = _identity_related(resolution, authorizer)
     named = _unnamed_service_account(analysis, authorizer, ctx) if resolution is analysis.resolution else None
+    implicit = _implicit_default(resolution, identity)
     if named is not None:
         base_related = list(_merge(named[2], base_related))
 
@@ -764,7 +765,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
                                 authorizer, ctx.analysis, scoped)
-        fix = _named_fix(named, fix) + _namespaces_alternative(job, needs)
+        fix = _named_fix(named, fix, implicit) + _namespaces_alternative(job, needs)
         ignored, elsewhere, ignored_related = _ignored_selector(job, needs)
         yield Finding(
             "KS105", needs[0].span,
@@ -831,7 +832,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             fix=_named_fix(named, _with_refused_fix(authorizer, _unrestrict_fix([n.decision for n in needs], fix_text(
                                authorizer, identity, requests, ctx.analysis)), _refused_grants(authorizer, identity, requests),
                                requests, lambda rest: fix_text(authorizer, identity, rest, ctx.analysis))
-                           + _replaced_fix(_replaced_grants(authorizer, identity, requests))) + elsewhere,
+                           + _replaced_fix(_replaced_grants(authorizer, identity, requests)), implicit) + elsewhere,
             related=_merge(ignored_related, nearest, related_of(needs)), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
@@ -870,7 +871,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         # (For the node proxy the direct scrape stays first: the refused role would grant nodes/proxy, KS201.)
         fix = fix + _refused_fix(refused, authorizer.workspace) if proxied_nodes else _with_refused_fix(authorizer, fix, refused)
         fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
-        fix = _named_fix(named, fix)
+        fix = _named_fix(named, fix, implicit)
         yield Finding(
             rule, need.span, message, fix=fix,
             related=_merge(_review_related(need) + _nearest(need.decision), related_of([need])), object=job.label,
@@ -1066,8 +1067,31 @@ def intended_account(analysis: JobAnalysis, ctx: Context) -> Identity | None:
     return named[1] if named is not None else None
 
 
-def _named_fix(named: tuple[str, str, list[Related]] | None, fix: str) -> str:
-    return fix if named is None else f"{named[0]}\nOr:\n{fix}"
+def _named_fix(named: tuple[str, str, list[Related]] | None, fix: str, implicit: str = "") -> str:
+    """The fix, after the account the scraper evidently meant to name (_unnamed_service_account); or, when it runs
+    as its namespace's `default` only because it names none (`implicit`: the object that names none), after the
+    advice to give it an account of its own — a grant to `default` reaches every pod there that names none."""
+    if named is not None:
+        return f"{named[0]}\nOr:\n{fix}"
+    if implicit:
+        return (f"Better: give {implicit} a ServiceAccount of its own (`serviceAccountName`) and grant that: it names "
+                f"none, so it runs as its namespace's `default` ServiceAccount, and a grant to `default` reaches every "
+                f"pod there that names no account. Or, granting `default`:\n{fix}")
+    return fix
+
+
+def _implicit_default(resolution: Resolution, identity: Identity) -> str:
+    """The workload (or operator resource) that runs as its namespace's `default` ServiceAccount because it names
+    none; "" when it names one, or the user named the identity."""
+    if identity.name != "default" or resolution.explicit:
+        return ""
+    pod, runner = resolution.pod, resolution.runner
+    if pod is not None:
+        return "" if pod.service_account_explicit else f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+    if runner is not None and runner.kind in ("Prometheus", "PrometheusAgent"):
+        return "" if as_str(as_map(runner.doc.get("spec")).get("serviceAccountName")) else \
+            f"{runner.kind} {runner.namespace}/{runner.name}"
+    return ""
 
 
 CLUSTER_SCOPED = {"nodes", "namespaces", "persistentvolumes", "storageclasses", "clusterroles", "clusterrolebindings"}
