@@ -189,17 +189,16 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
     endpoint = as_str(receiver.get("endpoint")) or "${env:HOSTNAME}:10250"
     if auth == "kubeConfig":
         return _kubeconfig_jobs(path, name, receiver, pos, config, endpoint)
-    scheme, _, address = endpoint.rpartition("://")
-    scheme = scheme or ("http" if auth == "none" else "https")
-    if ":" not in address.rsplit("]", 1)[-1]:
-        address += ":10255" if auth == "none" else ":10250"
+    scheme, address, prefix = _endpoint_url(endpoint, auth, "endpoint" in receiver)
     endpoint_pos = receiver.value_pos("endpoint") if "endpoint" in receiver else pos
     jobs = []
-    for metrics_path in _kubelet_paths(receiver):
+    for kubelet_path in _kubelet_paths(receiver):
         root = YMap(pos)
-        root.put("job_name", f"{name} {metrics_path}", pos)
+        root.put("job_name", f"{name} {kubelet_path}", pos)
         root.put("scheme", scheme, endpoint_pos)
-        root.put("metrics_path", metrics_path, receiver.key_pos("extra_metadata_labels") if metrics_path == "/pods" and "extra_metadata_labels" in receiver else pos)
+        path_pos = (receiver.key_pos("extra_metadata_labels") if kubelet_path == "/pods" and "extra_metadata_labels" in receiver
+                    else endpoint_pos if prefix else pos)
+        root.put("metrics_path", prefix + kubelet_path, path_pos)
         if auth == "serviceAccount":
             # The receiver sends the pod's token and, unless ca_file says otherwise, verifies with the SA ca.crt.
             root.put("authorization", _map(receiver.key_pos("auth_type"), credentials_file=SA_TOKEN), receiver.key_pos("auth_type"))
@@ -217,8 +216,31 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
         root.put("static_configs", _seq(endpoint_pos, [_map(endpoint_pos, targets=targets)]), endpoint_pos)
         job = build_job(path, root, config, "config")
         job.transport_of = jobs[0] if jobs else None  # one receiver, one connection: its settings judged once
+        if prefix:  # a path in the endpoint: the proxy's fix is the endpoint itself, not a Prometheus relabel rule
+            job.direct_setting = (f"set `endpoint: ${{env:K8S_NODE_IP}}:10250` (the node's IP from the downward "
+                                  f"API's status.hostIP) on receiver {name}: it then reads the kubelet on :10250 "
+                                  f"itself with the pod's token ({{kubelet_tls}})")
         jobs.append(job)
     return jobs
+
+
+def _endpoint_url(endpoint: str, auth: str, given: bool) -> tuple[str, str, str]:
+    """The receiver's base URL split as the client builds it (internal/kubelet/client.go buildEndpoint and
+    clientImpl.buildReq, @d6d7081): `https://` (`http://` for auth_type none) is put before an endpoint without a
+    scheme, and each kubelet path is joined onto the whole URL — so an endpoint with a path, such as
+    `https://kubernetes.default.svc/api/v1/nodes/${env:K8S_NODE_NAME}/proxy` (the EKS Fargate form: no kubelet
+    reachable from the pod), reads through the API server's node proxy. No port is added to a given endpoint (the
+    URL's own default applies); only the hostname default, used when `endpoint` is unset, carries :10250/:10255.
+    Returns (scheme, host[:port], path prefix without its trailing slash)."""
+    scheme, _, rest = endpoint.rpartition("://")
+    scheme = scheme or ("http" if auth == "none" else "https")
+    address, slash, prefix = rest.partition("/")
+    prefix = (slash + prefix).rstrip("/")
+    if "${" in prefix:  # the collector's own node in a proxy path: on a DaemonSet, every node in turn
+        prefix = re.sub(r"\$\{[^}]*\}", sample_node_name(), prefix)
+    if not given and ":" not in address.rsplit("]", 1)[-1]:
+        address += ":10255" if auth == "none" else ":10250"
+    return scheme, address, prefix
 
 
 def _kubelet_paths(receiver: YMap) -> list[str]:
