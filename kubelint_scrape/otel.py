@@ -23,7 +23,7 @@ from typing import Any
 from .load import Limits, parse_text
 from .model import K8sObject
 from .promconfig import SA_CA, SA_TOKEN, PromConfig, build_config, build_job, keep_written_strings
-from .targets import sample_node_name
+from .targets import sample_node_ip, sample_node_name
 from .yamltree import Pos, YMap, YSeq, as_map, as_seq, as_str
 
 COLLECTOR_KIND = "OpenTelemetryCollector"
@@ -74,6 +74,8 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
                 prom = _prometheus_receiver(path, inner, holder, runner, source)
                 _resolve_endpoint(prom, rule)
                 result.append(prom)
+            for template, started, template_pos in _templated_kubeletstats(receiver):
+                kubelet.jobs.extend(_kubeletstats_jobs(path, template, started, template_pos, kubelet))
         elif kind in ("kubeletstats", "kubelet_stats"):
             kubelet.jobs.extend(_kubeletstats_jobs(path, name, receiver, receivers.key_pos(name), kubelet))
     if kubelet.jobs:
@@ -137,6 +139,39 @@ def _templated_prometheus(creator: YMap) -> list[tuple[YMap, str]]:
     return found
 
 
+# A receiver_creator rule that starts its template once per node the k8s_observer reports (observe_nodes).
+_RULE_NODE = re.compile(r'\btype\s*==\s*"k8s\.node"')
+
+
+def _templated_kubeletstats(creator: YMap) -> list[tuple[str, YMap, Pos]]:
+    """The kubeletstats receivers a receiver_creator starts per node: (template name, its config with the node
+    endpoint's backtick expressions filled in, the template's position).
+
+    The k8s_observer's node endpoint carries the node's address as `endpoint` and its kubelet's port
+    (status.daemonEndpoints.kubeletEndpoint) as `kubelet_endpoint_port` — the Splunk OTel chart's EKS Fargate cluster
+    receiver (signalfx/splunk-otel-collector-chart) and Splunk's receiver_creator docs write
+    '`endpoint`:`kubelet_endpoint_port`' with rule type == "k8s.node" —, so each started receiver reads that node's
+    kubelet on :10250 with the collector's credentials. A template without an `endpoint` stays unmodelled (what receiver_creator then fills in
+    is not read here)."""
+    found = []
+    templates = as_map(creator.get("receivers"))
+    for name, template in templates.items():
+        name = as_str(name)
+        template = as_map(template)
+        config = template.get("config")
+        if (_receiver_type(name) not in ("kubeletstats", "kubelet_stats") or not isinstance(config, YMap)
+                or "endpoint" not in config or not _RULE_NODE.search(as_str(template.get("rule")))):
+            continue
+        resolved = YMap(config.pos)
+        for key, value in config.items():
+            if key == "endpoint":
+                value = (as_str(value).replace("`kubelet_endpoint_port`", "10250")
+                         .replace(_ENDPOINT, sample_node_ip()))
+            resolved.put(key, value, config.key_pos(key), config.value_pos(key))
+        found.append((name, resolved, templates.key_pos(name)))
+    return found
+
+
 MODELLED = {"prometheus", "kubeletstats", "kubelet_stats"}
 # The resourcedetection processor's detectors that ask the Kubernetes API with the collector's identity: k8s_api
 # (k8snode is its deprecated alias) gets the collector's node and openshift the cluster's infrastructures — the
@@ -167,11 +202,14 @@ def _unmodelled_components(config: YMap, used: set[str] | None) -> list[str]:
                     started is not None and name not in started[section]):
                 continue
             if kind == "receiver_creator":
-                # Its prometheus templates are analysed (_templated_prometheus); any other template it starts
-                # (kubeletstats, a k8s_* receiver…) is not, nor what `discovery` creates from pod annotations.
+                # Its prometheus templates and per-node kubeletstats templates are analysed (_templated_prometheus,
+                # _templated_kubeletstats); any other template it starts (a k8s_* receiver…) is not, nor what
+                # `discovery` creates from pod annotations.
                 creator = as_map(as_map(config.get(section)).get(name))
                 templates = as_map(creator.get("receivers"))
-                if (templates and all(_receiver_type(as_str(t)) == "prometheus" for t in templates)
+                node_kubeletstats = {template for template, _c, _p in _templated_kubeletstats(creator)}
+                if (templates and all(_receiver_type(as_str(t)) == "prometheus" or as_str(t) in node_kubeletstats
+                                      for t in templates)
                         and as_map(creator.get("discovery")).get("enabled") is not True):
                     continue
                 found.append(f"{section}.{name}")

@@ -79,3 +79,21 @@ def test_endpoint_expression_is_the_endpoint_the_rule_picks() -> None:
     assert target.endswith(":2381") and target.count(":") == 1
     [(target, _labels, _span)] = scheduler.jobs[0].static_targets
     assert target.endswith(":10259") and "`" not in target
+
+
+def test_per_node_kubeletstats_template_reads_each_nodes_kubelet() -> None:
+    # receiver_creator README / Splunk OTel chart (EKS Fargate): a kubeletstats template started per k8s.node reads
+    # that node's kubelet at `endpoint`:`kubelet_endpoint_port` (:10250) with the collector's token.
+    config = _config("""\
+      kubeletstats:
+        rule: type == "k8s.node" && name contains "fargate"
+        config:
+          auth_type: serviceAccount
+          endpoint: "`endpoint`:`kubelet_endpoint_port`"
+          extra_metadata_labels: [container.id]
+""")
+    kubelet = next(p for p in collector_configs("relay.yaml", config, None, None) if p.jobs[0].name.startswith("kubeletstats"))
+    assert [job.name for job in kubelet.jobs] == ["kubeletstats /stats/summary", "kubeletstats /pods"]
+    [(target, _labels, _span)] = kubelet.jobs[0].static_targets
+    assert target.endswith(":10250") and "`" not in target
+    assert _unmodelled_components(config, {"receiver_creator"}) == []
