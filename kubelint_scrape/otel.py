@@ -93,7 +93,26 @@ def _prometheus_receiver(path: str, root: YMap, holder: K8sObject | None, runner
     prom = build_config(path, root, "configmap" if holder is not None else "config", holder)
     prom.runner = runner
     prom.dollar_escaped = True  # the collector expands ${env:…}; a literal $ is written $$
+    for job in prom.jobs:
+        job.static_targets = [(api_server_env(target), labels, span) for target, labels, span in job.static_targets]
     return prom
+
+
+# The variables of the default/kubernetes Service, which the kubelet sets in every container even with
+# enableServiceLinks: false (pkg/kubelet/kubelet_pods.go getServiceEnvVarMap: "We always want to add environment
+# variables for master services"); the collector expands ${env:NAME} (and the older ${NAME}) before a receiver
+# reads its config, so `${KUBERNETES_SERVICE_HOST}:443` is the API server. A `$${…}` is a literal `$`: not expanded.
+_API_SERVER_ENV = re.compile(r"(?<!\$)\$\{(?:env:)?(KUBERNETES_SERVICE_HOST|KUBERNETES_PORT_443_TCP_ADDR"
+                             r"|KUBERNETES_SERVICE_PORT|KUBERNETES_SERVICE_PORT_HTTPS|KUBERNETES_PORT_443_TCP_PORT)\}")
+_API_SERVER_HOST_VARS = frozenset({"KUBERNETES_SERVICE_HOST", "KUBERNETES_PORT_443_TCP_ADDR"})
+
+
+def api_server_env(text: str) -> str:
+    """`text` with the in-cluster API server variables expanded as the collector would (host → the Service's name)."""
+    if "KUBERNETES_" not in text:
+        return text
+    return _API_SERVER_ENV.sub(lambda m: "kubernetes.default.svc" if m.group(1) in _API_SERVER_HOST_VARS else "443",
+                               text)
 
 
 # The receiver_creator `rule` expression (expr-lang over the observed endpoint) of a template: which component it
@@ -270,7 +289,7 @@ def _endpoint_url(endpoint: str, auth: str, given: bool) -> tuple[str, str, str]
     reachable from the pod), reads through the API server's node proxy. No port is added to a given endpoint (the
     URL's own default applies); only the hostname default, used when `endpoint` is unset, carries :10250/:10255.
     Returns (scheme, host[:port], path prefix without its trailing slash)."""
-    scheme, _, rest = endpoint.rpartition("://")
+    scheme, _, rest = api_server_env(endpoint).rpartition("://")
     scheme = scheme or ("http" if auth == "none" else "https")
     address, slash, prefix = rest.partition("/")
     prefix = (slash + prefix).rstrip("/")
