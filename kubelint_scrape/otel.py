@@ -23,7 +23,7 @@ from typing import Any
 from .load import Limits, parse_text
 from .model import K8sObject
 from .promconfig import SA_CA, SA_TOKEN, PromConfig, build_config, build_job, keep_written_strings
-from .targets import sample_node_name
+from .targets import sample_node_ip, sample_node_name
 from .yamltree import Pos, YMap, YSeq, as_map, as_seq, as_str
 
 COLLECTOR_KIND = "OpenTelemetryCollector"
@@ -74,6 +74,8 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
                 prom = _prometheus_receiver(path, inner, holder, runner, source)
                 _resolve_endpoint(prom, rule)
                 result.append(prom)
+            for template, started, template_pos in _templated_kubeletstats(receiver):
+                kubelet.jobs.extend(_kubeletstats_jobs(path, template, started, template_pos, kubelet))
         elif kind in ("kubeletstats", "kubelet_stats"):
             kubelet.jobs.extend(_kubeletstats_jobs(path, name, receiver, receivers.key_pos(name), kubelet))
     if kubelet.jobs:
@@ -91,7 +93,26 @@ def _prometheus_receiver(path: str, root: YMap, holder: K8sObject | None, runner
     prom = build_config(path, root, "configmap" if holder is not None else "config", holder)
     prom.runner = runner
     prom.dollar_escaped = True  # the collector expands ${env:…}; a literal $ is written $$
+    for job in prom.jobs:
+        job.static_targets = [(api_server_env(target), labels, span) for target, labels, span in job.static_targets]
     return prom
+
+
+# The variables of the default/kubernetes Service, which the kubelet sets in every container even with
+# enableServiceLinks: false (pkg/kubelet/kubelet_pods.go getServiceEnvVarMap: "We always want to add environment
+# variables for master services"); the collector expands ${env:NAME} (and the older ${NAME}) before a receiver
+# reads its config, so `${KUBERNETES_SERVICE_HOST}:443` is the API server. A `$${…}` is a literal `$`: not expanded.
+_API_SERVER_ENV = re.compile(r"(?<!\$)\$\{(?:env:)?(KUBERNETES_SERVICE_HOST|KUBERNETES_PORT_443_TCP_ADDR"
+                             r"|KUBERNETES_SERVICE_PORT|KUBERNETES_SERVICE_PORT_HTTPS|KUBERNETES_PORT_443_TCP_PORT)\}")
+_API_SERVER_HOST_VARS = frozenset({"KUBERNETES_SERVICE_HOST", "KUBERNETES_PORT_443_TCP_ADDR"})
+
+
+def api_server_env(text: str) -> str:
+    """`text` with the in-cluster API server variables expanded as the collector would (host → the Service's name)."""
+    if "KUBERNETES_" not in text:
+        return text
+    return _API_SERVER_ENV.sub(lambda m: "kubernetes.default.svc" if m.group(1) in _API_SERVER_HOST_VARS else "443",
+                               text)
 
 
 # The receiver_creator `rule` expression (expr-lang over the observed endpoint) of a template: which component it
@@ -137,6 +158,39 @@ def _templated_prometheus(creator: YMap) -> list[tuple[YMap, str]]:
     return found
 
 
+# A receiver_creator rule that starts its template once per node the k8s_observer reports (observe_nodes).
+_RULE_NODE = re.compile(r'\btype\s*==\s*"k8s\.node"')
+
+
+def _templated_kubeletstats(creator: YMap) -> list[tuple[str, YMap, Pos]]:
+    """The kubeletstats receivers a receiver_creator starts per node: (template name, its config with the node
+    endpoint's backtick expressions filled in, the template's position).
+
+    The k8s_observer's node endpoint carries the node's address as `endpoint` and its kubelet's port
+    (status.daemonEndpoints.kubeletEndpoint) as `kubelet_endpoint_port` — the Splunk OTel chart's EKS Fargate cluster
+    receiver (signalfx/splunk-otel-collector-chart) and Splunk's receiver_creator docs write
+    '`endpoint`:`kubelet_endpoint_port`' with rule type == "k8s.node" —, so each started receiver reads that node's
+    kubelet on :10250 with the collector's credentials. A template without an `endpoint` stays unmodelled (what receiver_creator then fills in
+    is not read here)."""
+    found = []
+    templates = as_map(creator.get("receivers"))
+    for name, template in templates.items():
+        name = as_str(name)
+        template = as_map(template)
+        config = template.get("config")
+        if (_receiver_type(name) not in ("kubeletstats", "kubelet_stats") or not isinstance(config, YMap)
+                or "endpoint" not in config or not _RULE_NODE.search(as_str(template.get("rule")))):
+            continue
+        resolved = YMap(config.pos)
+        for key, value in config.items():
+            if key == "endpoint":
+                value = (as_str(value).replace("`kubelet_endpoint_port`", "10250")
+                         .replace(_ENDPOINT, sample_node_ip()))
+            resolved.put(key, value, config.key_pos(key), config.value_pos(key))
+        found.append((name, resolved, templates.key_pos(name)))
+    return found
+
+
 MODELLED = {"prometheus", "kubeletstats", "kubelet_stats"}
 # The resourcedetection processor's detectors that ask the Kubernetes API with the collector's identity: k8s_api
 # (k8snode is its deprecated alias) gets the collector's node and openshift the cluster's infrastructures — the
@@ -167,11 +221,14 @@ def _unmodelled_components(config: YMap, used: set[str] | None) -> list[str]:
                     started is not None and name not in started[section]):
                 continue
             if kind == "receiver_creator":
-                # Its prometheus templates are analysed (_templated_prometheus); any other template it starts
-                # (kubeletstats, a k8s_* receiver…) is not, nor what `discovery` creates from pod annotations.
+                # Its prometheus templates and per-node kubeletstats templates are analysed (_templated_prometheus,
+                # _templated_kubeletstats); any other template it starts (a k8s_* receiver…) is not, nor what
+                # `discovery` creates from pod annotations.
                 creator = as_map(as_map(config.get(section)).get(name))
                 templates = as_map(creator.get("receivers"))
-                if (templates and all(_receiver_type(as_str(t)) == "prometheus" for t in templates)
+                node_kubeletstats = {template for template, _c, _p in _templated_kubeletstats(creator)}
+                if (templates and all(_receiver_type(as_str(t)) == "prometheus" or as_str(t) in node_kubeletstats
+                                      for t in templates)
                         and as_map(creator.get("discovery")).get("enabled") is not True):
                     continue
                 found.append(f"{section}.{name}")
@@ -189,17 +246,16 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
     endpoint = as_str(receiver.get("endpoint")) or "${env:HOSTNAME}:10250"
     if auth == "kubeConfig":
         return _kubeconfig_jobs(path, name, receiver, pos, config, endpoint)
-    scheme, _, address = endpoint.rpartition("://")
-    scheme = scheme or ("http" if auth == "none" else "https")
-    if ":" not in address.rsplit("]", 1)[-1]:
-        address += ":10255" if auth == "none" else ":10250"
+    scheme, address, prefix = _endpoint_url(endpoint, auth, "endpoint" in receiver)
     endpoint_pos = receiver.value_pos("endpoint") if "endpoint" in receiver else pos
     jobs = []
-    for metrics_path in _kubelet_paths(receiver):
+    for kubelet_path in _kubelet_paths(receiver):
         root = YMap(pos)
-        root.put("job_name", f"{name} {metrics_path}", pos)
+        root.put("job_name", f"{name} {kubelet_path}", pos)
         root.put("scheme", scheme, endpoint_pos)
-        root.put("metrics_path", metrics_path, receiver.key_pos("extra_metadata_labels") if metrics_path == "/pods" and "extra_metadata_labels" in receiver else pos)
+        path_pos = (receiver.key_pos("extra_metadata_labels") if kubelet_path == "/pods" and "extra_metadata_labels" in receiver
+                    else endpoint_pos if prefix else pos)
+        root.put("metrics_path", prefix + kubelet_path, path_pos)
         if auth == "serviceAccount":
             # The receiver sends the pod's token and, unless ca_file says otherwise, verifies with the SA ca.crt.
             root.put("authorization", _map(receiver.key_pos("auth_type"), credentials_file=SA_TOKEN), receiver.key_pos("auth_type"))
@@ -217,8 +273,31 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
         root.put("static_configs", _seq(endpoint_pos, [_map(endpoint_pos, targets=targets)]), endpoint_pos)
         job = build_job(path, root, config, "config")
         job.transport_of = jobs[0] if jobs else None  # one receiver, one connection: its settings judged once
+        if prefix:  # a path in the endpoint: the proxy's fix is the endpoint itself, not a Prometheus relabel rule
+            job.direct_setting = (f"set `endpoint: ${{env:K8S_NODE_IP}}:10250` (the node's IP from the downward "
+                                  f"API's status.hostIP) on receiver {name}: it then reads the kubelet on :10250 "
+                                  f"itself with the pod's token ({{kubelet_tls}})")
         jobs.append(job)
     return jobs
+
+
+def _endpoint_url(endpoint: str, auth: str, given: bool) -> tuple[str, str, str]:
+    """The receiver's base URL split as the client builds it (internal/kubelet/client.go buildEndpoint and
+    clientImpl.buildReq, @d6d7081): `https://` (`http://` for auth_type none) is put before an endpoint without a
+    scheme, and each kubelet path is joined onto the whole URL — so an endpoint with a path, such as
+    `https://kubernetes.default.svc/api/v1/nodes/${env:K8S_NODE_NAME}/proxy` (the EKS Fargate form: no kubelet
+    reachable from the pod), reads through the API server's node proxy. No port is added to a given endpoint (the
+    URL's own default applies); only the hostname default, used when `endpoint` is unset, carries :10250/:10255.
+    Returns (scheme, host[:port], path prefix without its trailing slash)."""
+    scheme, _, rest = api_server_env(endpoint).rpartition("://")
+    scheme = scheme or ("http" if auth == "none" else "https")
+    address, slash, prefix = rest.partition("/")
+    prefix = (slash + prefix).rstrip("/")
+    if "${" in prefix:  # the collector's own node in a proxy path: on a DaemonSet, every node in turn
+        prefix = re.sub(r"\$\{[^}]*\}", sample_node_name(), prefix)
+    if not given and ":" not in address.rsplit("]", 1)[-1]:
+        address += ":10255" if auth == "none" else ":10250"
+    return scheme, address, prefix
 
 
 def _kubelet_paths(receiver: YMap) -> list[str]:

@@ -545,6 +545,11 @@ def sample_node_name() -> str:
     return knowledge("cluster")["nodes"][0]["name"]
 
 
+def sample_node_ip() -> str:
+    """The address of the node sample_node_name() names (an observer's node endpoint, filled in the same way)."""
+    return knowledge("cluster")["nodes"][0]["ip"]
+
+
 def split_address(address: str, scheme: str) -> tuple[str, int]:
     host, port = address, 0
     if address.startswith("["):  # [v6]:port

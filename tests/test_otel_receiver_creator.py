@@ -79,3 +79,44 @@ def test_endpoint_expression_is_the_endpoint_the_rule_picks() -> None:
     assert target.endswith(":2381") and target.count(":") == 1
     [(target, _labels, _span)] = scheduler.jobs[0].static_targets
     assert target.endswith(":10259") and "`" not in target
+
+
+def test_per_node_kubeletstats_template_reads_each_nodes_kubelet() -> None:
+    # receiver_creator README / Splunk OTel chart (EKS Fargate): a kubeletstats template started per k8s.node reads
+    # that node's kubelet at `endpoint`:`kubelet_endpoint_port` (:10250) with the collector's token.
+    config = _config("""\
+      kubeletstats:
+        rule: type == "k8s.node" && name contains "fargate"
+        config:
+          auth_type: serviceAccount
+          endpoint: "`endpoint`:`kubelet_endpoint_port`"
+          extra_metadata_labels: [container.id]
+""")
+    kubelet = next(p for p in collector_configs("relay.yaml", config, None, None) if p.jobs[0].name.startswith("kubeletstats"))
+    assert [job.name for job in kubelet.jobs] == ["kubeletstats /stats/summary", "kubeletstats /pods"]
+    [(target, _labels, _span)] = kubelet.jobs[0].static_targets
+    assert target.endswith(":10250") and "`" not in target
+    assert _unmodelled_components(config, {"receiver_creator"}) == []
+
+
+def test_in_cluster_api_server_variables_are_expanded_as_the_collector_does() -> None:
+    # The kubelet sets the default/kubernetes Service's variables in every container (getServiceEnvVarMap); the
+    # collector expands ${env:NAME} and ${NAME}; `$${…}` is a literal `$` and stays as written.
+    from kubelint_scrape.otel import api_server_env
+
+    assert api_server_env("${KUBERNETES_SERVICE_HOST}:443") == "kubernetes.default.svc:443"
+    assert (api_server_env("${env:KUBERNETES_PORT_443_TCP_ADDR}:${env:KUBERNETES_SERVICE_PORT}/api")
+            == "kubernetes.default.svc:443/api")
+    assert api_server_env("$${KUBERNETES_SERVICE_HOST}:443") == "$${KUBERNETES_SERVICE_HOST}:443"
+    assert api_server_env("${env:K8S_NODE_IP}:10250") == "${env:K8S_NODE_IP}:10250"
+    config = _config("""\
+      kubeletstats/proxy:
+        rule: type == "k8s.node"
+        config:
+          auth_type: serviceAccount
+          endpoint: "${KUBERNETES_PORT_443_TCP_ADDR}/api/v1/nodes/${env:K8S_NODE_NAME}/proxy"
+""")
+    kubelet = next(p for p in collector_configs("relay.yaml", config, None, None) if p.jobs[0].name.startswith("kubeletstats"))
+    [(target, _labels, _span)] = kubelet.jobs[0].static_targets
+    assert target == "kubernetes.default.svc"
+    assert kubelet.jobs[0].metrics_path.startswith("/api/v1/nodes/") and kubelet.jobs[0].metrics_path.endswith("/proxy/stats/summary")

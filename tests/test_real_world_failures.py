@@ -262,3 +262,11 @@ def test_fix_does_not_name_a_bound_account_another_pod_runs_as(tmp_path: Path) -
                       "(`serviceAccountName`) and grant that: it names none, so it runs as its namespace's `default` "
                       "ServiceAccount, and a grant to `default` reaches every pod there that names no account.")
     assert grant.startswith("ClusterRole prometheus-payments in the inputs already grants this")
+
+
+def test_kubeletstats_endpoint_through_the_proxy_is_fixed_in_the_endpoint() -> None:
+    # observeinc/helm-charts' Fargate sidecar: the receiver's endpoint is a URL through the API server's node proxy;
+    # the way back to a direct read is the receiver's endpoint, not a Prometheus relabel rule it does not have.
+    [finding] = _findings("KS209", "../KS103/fail-kubeletstats-endpoint-url-through-apiserver-proxy")
+    assert "`endpoint: ${env:K8S_NODE_IP}:10250` (the node's IP" in finding.fix
+    assert "relabel" not in finding.fix and "metrics_path" not in finding.fix
