@@ -76,7 +76,9 @@ def rule_markdown(e: dict, heading: str = "##") -> str:
     """One rule's documentation in Markdown: a section of docs/rules.md and the SARIF `help.markdown`."""
     sub = heading + "#"
     parts = [
-        f"{heading} {e['id']} {e['name']}", "", f"**Severity:** {e['severity']} · **Family:** {e['family']}", "",
+        f"{heading} {e['id']} {e['name']}", "", f"**Severity:** {e['severity']} · **Family:** {e['family']}"
+        + (f" · **Security severity:** {float(e['security_severity']):.1f} (GitHub code scanning)"
+           if "security_severity" in e else ""), "",
         e["summary"] + ".", "", f"{sub} What it finds", "", e["what"].rstrip(), "", f"{sub} Why it matters", "",
         e["why"].rstrip(),
     ]

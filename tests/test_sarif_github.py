@@ -89,6 +89,22 @@ def test_quickstart_sarif_validates_and_carries_rule_metadata(monkeypatch) -> No
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
 
 
+def test_security_weaknesses_carry_security_severity_and_breakage_does_not(monkeypatch) -> None:
+    # GitHub files a rule tagged `security` under security alerts, ranked by `security-severity`: a grant that
+    # hands out exec on every node is one; a CA mismatch or a loopback-bound target (the scrape fails) is breakage.
+    monkeypatch.chdir(ROOT)
+    log = json.loads(CliRunner().invoke(main, ["examples/quickstart", "--format", "sarif"]).output)
+    rules = {r["id"]: r["properties"] for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["KS201"] == {"tags": ["kubernetes", "prometheus", "privilege", "security"], "security-severity": "8.8"}
+    assert rules["KS403"]["security-severity"] == "8.2" and "security" in rules["KS403"]["tags"]
+    for breakage in ("KS102", "KS304", "KS305", "KS307", "KS309", "KS501", "KS601"):
+        assert "security" not in rules[breakage]["tags"] and "security-severity" not in rules[breakage], breakage
+    for rule_id, properties in rules.items():
+        assert ("security" in properties["tags"]) == ("security-severity" in properties), rule_id
+        if "security-severity" in properties:
+            assert 0.1 <= float(properties["security-severity"]) <= 10.0
+
+
 def _binding(related: list[dict]) -> dict:
     """The related location of the quickstart's ClusterRoleBinding."""
     return next(r for r in related if r["message"]["text"].startswith("ClusterRoleBinding/prometheus binds"))

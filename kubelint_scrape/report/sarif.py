@@ -30,8 +30,6 @@ INFORMATION_URI = "https://github.com/kubelint-scrape/kubelint-scrape"
 FINGERPRINT_KEY = "kubelintScrape/v1"  # our own key: GitHub reserves primaryLocationLineHash and recomputes it
 SRCROOT = "%SRCROOT%"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-# families whose findings are security weaknesses rather than breakage (GitHub files them under "security")
-SECURITY_FAMILIES = {"privilege", "transport", "workload"}
 
 # `path:12:3`, `line 12`, `lines 3-5`: positions a message may quote; they move when lines are inserted above.
 # Two patterns that start with a literal, so the regex engine can skip to candidates (one pattern starting with
@@ -86,8 +84,12 @@ def rule_descriptor(rule_id: str) -> dict:
 
     e = entry(rule_id)
     tags = ["kubernetes", "prometheus", e["family"]]
-    if e["family"] in SECURITY_FAMILIES:
+    properties: dict[str, Any] = {"tags": tags}
+    # A security weakness rather than breakage (the entry's security_severity): GitHub files a rule tagged
+    # `security` under security alerts and ranks it by `security-severity` (a string, 0.1–10.0).
+    if "security_severity" in e:
         tags.append("security")
+        properties["security-severity"] = f"{float(e['security_severity']):.1f}"
     return {
         "id": rule_id,
         "name": e["name"],
@@ -96,7 +98,7 @@ def rule_descriptor(rule_id: str) -> dict:
         "help": {"text": rule_text(rule_id), "markdown": rule_markdown(e, heading="#")},
         "helpUri": help_uri(rule_id),
         "defaultConfiguration": {"level": LEVEL[e["severity"]]},
-        "properties": {"tags": tags},
+        "properties": properties,
     }
 
 
