@@ -10,6 +10,7 @@ import difflib
 import functools
 import os
 import re
+from dataclasses import replace
 
 from typing import Any, Callable, Iterator
 
@@ -29,12 +30,13 @@ from ..pushprox import TOKEN_FLAG
 from ..rbacvalidate import one_line_correction, refused_only_for_version, refusing_rules
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, names_text, rule_allows, subject_applies
 from ..records import dataclass
+from ..spelling import within_edits
 from ..suppress import line_suppresses
 from ..targets import kubelet_checks, kubelet_path_of_proxy
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .authproxy import review_fix_after_token
 from .context import Context
-from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster_ca_field, direct_setting,
+from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, _path_key, cluster_ca_field, direct_setting,
                         token_secret_text)
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
@@ -871,11 +873,58 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         fix = fix + _refused_fix(refused, authorizer.workspace) if proxied_nodes else _with_refused_fix(authorizer, fix, refused)
         fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
         fix = _named_fix(named, fix)
+        twin = path_twin(authorizer, identity, need)
+        if twin is not None:
+            granted = authorizer.authorize(identity, replace(request, url=twin)).allowed
+            if twin in SERVED_PATHS.get(need.target, ()):
+                # Not a 403: the server's mux answers 404 before its filter reviews anything.
+                message = (f"{job.label} {need.why} as {identity}, a path the {need.target} server does not serve "
+                           f"(it serves {twin} only: 404 Not Found, whatever {identity} is granted)")
+            message += f"; {request.url} looks like a typo of {twin}" + (f", which {identity} is granted" if granted else "")
+            twin_grant = None if granted else fix_text(authorizer, identity, [replace(request, url=twin)], ctx.analysis)
+            fix = _path_twin_fix(job, need, identity, twin, twin_grant, fix)
         yield Finding(
             rule, need.span, message, fix=fix,
             related=_merge(_review_related(need) + _nearest(need.decision), related_of([need])), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
+
+
+# controller-runtime's metrics server registers its handler at /metrics alone (pkg/metrics/server/server.go
+# defaultServer.Start: mux.Handle(defaultMetricsEndpoint, filtered handler), plus ExtraHandlers the code adds): any
+# other path is the ServeMux's 404, answered before the filter reviews anything.
+SERVED_PATHS = {"controller-runtime": ("/metrics",)}
+DEFAULT_PATH = "/metrics"
+
+
+def path_twin(authorizer: Authorizer, identity: Identity, need: Need) -> str | None:
+    """The path a denied scrape path is evidently a misspelling of (`/metric`, `/metrcs` for `/metrics`): one edit
+    away from the path the target is known to serve (SERVED_PATHS), or else from `/metrics`, Prometheus' default
+    metrics_path and what metrics servers serve. Then the job's path is what to fix, not the grant: adding
+    `get /metric` beside the `get /metrics` the scraper holds leaves that rule unused (KS203 telling to delete it),
+    and a controller-runtime server answers 404 at any other path whatever the grant. Only ever towards the known
+    path: a job asking for `/metrics` where the role grants `/metric` has the role's URL misspelt (KS104 grants it,
+    KS203 names the misspelt rule). None when the path is not that close."""
+    request = need.request
+    if need.kind != "scrape" or not request.url or "*" in request.url:
+        return None
+    path = request.url
+    near = [u for u in SERVED_PATHS.get(need.target, (DEFAULT_PATH,)) if u != path and within_edits(u, path, 1)]
+    return near[0] if near else None
+
+
+def _path_twin_fix(job, need: Need, identity: Identity, twin: str, twin_grant: str | None, grant_fix: str) -> str:
+    """The path corrected first; the grant of the written path only as the alternative where the target may
+    serve it (not a controller-runtime server, SERVED_PATHS)."""
+    setting = f"`{_path_key(job)}: {twin}`"
+    fix = f"Set {setting} (the job asks for {need.request.url}, one typo from {twin}"
+    if twin_grant is None:
+        fix += f", which {identity} is already granted)."
+    else:
+        fix += f"), and grant it:\n{twin_grant}"
+    if need.target in SERVED_PATHS:
+        return fix
+    return fix + f"\nOnly if the target really serves {need.request.url}:\n{grant_fix}"
 
 
 def _reader_role_fix(authorizer: Authorizer, identity: Identity, request: Request, fix: str) -> str:
