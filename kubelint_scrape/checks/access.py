@@ -19,7 +19,8 @@ from ..analyse import (KUBELET_IGNORES_TOKENS, JobAnalysis, Need, Resolution, an
                        scraper_program)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import close_matches as _close_matches, fix_text, free_binding_name, role_reference_name, yaml_scalar
+from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, role_fix_binds, role_reference_name,
+                     yaml_scalar)
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       job_identities, permissions_beyond, pods_running_as, requirements)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
@@ -951,6 +952,8 @@ def _reader_role_fix(authorizer: Authorizer, identity: Identity, request: Reques
                 f"`roleRef.name: {written}`, the operator's ClusterRole that grants {request.describe()} (roleRef is "
                 f"immutable: delete and re-create the binding).\nOr:\n{fix}")
     binding = free_binding_name(workspace, "ClusterRoleBinding", None, f"{name}-{identity.name}")
+    # fix_text binding that very role would be this ClusterRoleBinding again under another name: offered once.
+    same = role_fix_binds(authorizer, identity, [request]) is workspace.cluster_roles[name]
     return (f"Bind the operator's ClusterRole {name} (it grants {request.describe()}; nothing binds it to the scraper "
             f"yet) to ServiceAccount {identity}:\n"
             f"  apiVersion: rbac.authorization.k8s.io/v1\n"
@@ -964,8 +967,8 @@ def _reader_role_fix(authorizer: Authorizer, identity: Identity, request: Reques
             f"  subjects:\n"
             f"  - kind: ServiceAccount\n"
             f"    name: {yaml_scalar(identity.name)}\n"
-            f"    namespace: {yaml_scalar(identity.namespace)}\n"
-            f"Or:\n{fix}")
+            f"    namespace: {yaml_scalar(identity.namespace)}"
+            + ("" if same else f"\nOr:\n{fix}"))
 
 
 def _review_related(need: Need) -> list[Related]:

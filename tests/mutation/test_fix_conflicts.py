@@ -1,0 +1,81 @@
+"""The fixes of one run must agree: a user applies them all together. Each case is a single-fault mutation of a
+round's baseline (mutations15/16) whose findings used to prescribe conflicting repairs; the test reads the fix texts
+and, where the fix is one edit, applies it literally and checks that the baseline's findings are all that is left."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness import added_findings, baseline_findings, load_mutations, mutated_copy
+
+from kubelint_scrape.engine import Options, lint_paths
+
+
+def _mutation(module: str, name: str) -> tuple:
+    return next(m for m in load_mutations(module) if m[0] == name)
+
+
+def _findings(module: str, name: str, tmp_path: Path) -> tuple[Path, list]:
+    _name, baseline, edits, _expected = _mutation(module, name)
+    root = mutated_copy(tmp_path, baseline, edits, name)
+    return root, lint_paths([str(root)], Options()).findings
+
+
+def _undo(module: str, name: str, root: Path) -> None:
+    """Apply the one-edit fix the findings prescribe: it is the mutation reversed."""
+    for file, old, new in _mutation(module, name)[2]:
+        path = root / file
+        path.write_text(path.read_text().replace(new, old, 1))
+
+
+def test_monitor_path_typo_is_fixed_at_the_path(tmp_path):
+    """/metric against a controller-runtime server whose scraper is granted /metrics: KS104 says the path (the
+    server serves /metrics alone: 404 elsewhere), and no KS203 tells to delete the /metrics grant the fix needs."""
+    root, found = _findings("mutations15", "monitor-path-typo", tmp_path)
+    [ks104] = [f for f in found if f.rule == "KS104"]
+    assert "does not serve" in ks104.message and "typo of /metrics" in ks104.message, ks104.message
+    assert ks104.fix.startswith("Set `path: /metrics`"), ks104.fix
+    assert "nonResourceURLs" not in ks104.fix, ks104.fix  # no grant of /metric: the server would still 404
+    assert not [f for f in found if f.rule == "KS203"]
+    _undo("mutations15", "monitor-path-typo", root)
+    assert added_findings(root) == baseline_findings("b35-kubebuilder-name-prefix")
+
+
+def test_role_url_typo_still_grants(tmp_path):
+    """The other way round (the role grants /metric, the job asks /metrics, the served path): the job is right."""
+    _root, found = _findings("mutations15", "reader-role-url-typo", tmp_path)
+    [ks104] = [f for f in found if f.rule == "KS104"]
+    assert "typo" not in ks104.message and "Set `path" not in ks104.fix, ks104
+
+
+def test_rolebinding_in_wrong_namespace_is_moved_by_both_findings(tmp_path):
+    """KS502 used to say "create the Role in monitoring" and KS101 "add a RoleBinding in team-a": together, an unused
+    Role and a second binding. Both now move the binding; moved, the baseline's findings are all that is left."""
+    root, found = _findings("mutations16", "rolebinding-wrong-namespace", tmp_path)
+    [ks502] = [f for f in found if f.rule == "KS502"]
+    [ks101] = [f for f in found if f.rule == "KS101"]
+    move = "move RoleBinding/monitoring/prometheus to namespace team-a"
+    assert ks502.fix.startswith("M" + move[1:]) and move in ks101.fix, (ks502.fix, ks101.fix)
+    assert "Create Role" not in ks502.fix and "kind: RoleBinding" not in ks101.fix
+    _undo("mutations16", "rolebinding-wrong-namespace", root)
+    assert added_findings(root) == baseline_findings("b37-multi-tenant-operator")
+
+
+def test_ks502_offers_kind_role_for_the_namespace_role(tmp_path):
+    """roleRef kind ClusterRole where only a Role of that name exists in the binding's namespace: KS502 says
+    `roleRef.kind: Role`, as KS101 does, not "create ClusterRole prometheus"."""
+    root, found = _findings("mutations16", "rolebinding-roleref-clusterrole", tmp_path)
+    [ks502] = [f for f in found if f.rule == "KS502"]
+    [ks101] = [f for f in found if f.rule == "KS101"]
+    assert ks502.fix.startswith("Set `roleRef.kind: Role`"), ks502.fix
+    assert "`roleRef.kind: Role`" in ks101.fix, ks101.fix
+    _undo("mutations16", "rolebinding-roleref-clusterrole", root)
+    assert added_findings(root) == baseline_findings("b37-multi-tenant-operator")
+
+
+def test_ks104_binds_the_reader_role_once(tmp_path):
+    """The operator's reader ClusterRole, and no role of the scraper's to extend: the reader-role alternative and
+    fix_text's "bind the existing role" were one ClusterRoleBinding under two names."""
+    _root, found = _findings("mutations16", "reader-binding-dropped", tmp_path)
+    [ks104] = [f for f in found if f.rule == "KS104"]
+    assert ks104.fix.count("kind: ClusterRoleBinding") == 1 and "\nOr:\n" not in ks104.fix, ks104.fix
