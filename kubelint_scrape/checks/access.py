@@ -874,6 +874,15 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         fix = fix + _refused_fix(refused, authorizer.workspace) if proxied_nodes else _with_refused_fix(authorizer, fix, refused)
         fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
         fix = _named_fix(named, fix)
+        if json_summary_scrape(job, need):
+            metrics = replace(request, subresource="metrics")
+            granted = authorizer.authorize(identity, metrics).allowed
+            message += (f"; and the kubelet answers JSON at {need.path or '/stats'} (the Summary API), not Prometheus "
+                        f"metrics: even granted, every scrape fails to parse")
+            fix = (f"Scrape {KUBELET_METRICS_PATH} instead of {need.path or '/stats'} (set where this finding points; "
+                   f"the kubelet's container metrics in the Prometheus format), which needs get nodes/metrics"
+                   + (f": {identity} is granted it." if granted else
+                      f":\n{fix_text(authorizer, identity, [metrics], ctx.analysis)}"))
         twin = path_twin(authorizer, identity, need)
         if twin is not None:
             granted = authorizer.authorize(identity, replace(request, url=twin)).allowed
@@ -896,6 +905,22 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
 # other path is the ServeMux's 404, answered before the filter reviews anything.
 SERVED_PATHS = {"controller-runtime": ("/metrics",)}
 DEFAULT_PATH = "/metrics"
+
+
+# The kubelet's /stats paths answer JSON (the Summary API: k8s.io/kubelet pkg/apis/stats/v1alpha1, what the
+# OpenTelemetry kubeletstats receiver unmarshals), never the Prometheus text format; its container metrics in that
+# format are at /metrics/cadvisor.
+KUBELET_JSON_SUBRESOURCE = "stats"
+KUBELET_METRICS_PATH = "/metrics/cadvisor"
+
+
+def json_summary_scrape(job, need: Need) -> bool:
+    """A Prometheus-format scrape of the kubelet's /stats (JSON): granting nodes/stats only trades the 403 for a
+    parse error on every scrape; the path is what to fix. Not an OpenTelemetry kubeletstats receiver, which reads
+    that JSON as meant."""
+    return (need.kind == "scrape" and need.target == "kubelet" and need.request.resource == "nodes"
+            and need.request.subresource == KUBELET_JSON_SUBRESOURCE
+            and getattr(getattr(job, "config", None), "flavor", "") != "kubeletstats")
 
 
 def path_twin(authorizer: Authorizer, identity: Identity, need: Need) -> str | None:

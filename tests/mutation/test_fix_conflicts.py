@@ -79,3 +79,16 @@ def test_ks104_binds_the_reader_role_once(tmp_path):
     _root, found = _findings("mutations16", "reader-binding-dropped", tmp_path)
     [ks104] = [f for f in found if f.rule == "KS104"]
     assert ks104.fix.count("kind: ClusterRoleBinding") == 1 and "\nOr:\n" not in ks104.fix, ks104.fix
+
+
+def test_prometheus_scrape_of_kubelet_json_is_fixed_at_the_path(tmp_path):
+    """A scrape class path set to the kubelet's /stats/summary (JSON): KS102 used to grant nodes/stats and KS203 to
+    delete the nodes/metrics rule; together, a 200 no Prometheus parses and nothing scraped. The path is the fix
+    and the nodes/metrics grant stays. (An OpenTelemetry kubeletstats receiver reads that JSON as meant: fixture
+    KS102/fail-kubeletstats-receiver-without-nodes-stats keeps its plain KS102.)"""
+    root, found = _findings("mutations14", "b34 sc-path-stats", tmp_path)
+    [ks102] = [f for f in found if f.rule == "KS102"]
+    assert "answers JSON" in ks102.message and ks102.fix.startswith("Scrape /metrics/cadvisor instead"), ks102
+    assert not [f for f in found if f.rule == "KS203"]
+    _undo("mutations14", "b34 sc-path-stats", root)
+    assert added_findings(root) == baseline_findings("b34-agent-scrape-classes")
