@@ -430,7 +430,7 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
     what none of the identity's needs use."""
     namespaces = {r.namespace if r.is_resource else None for r in requests}
     namespace = namespaces.pop() if len(namespaces) == 1 else None
-    moved = _moved_binding_fix(authorizer, identity, namespace, requests, analysis)
+    moved = moved_binding_fix(authorizer, identity, namespace, requests, analysis)
     if moved is not None:
         return moved
     if not _bound_in_scope(authorizer, identity, namespace):
@@ -800,35 +800,37 @@ def _dangling_binding(authorizer: Authorizer, identity: Identity, namespace: str
 
 def misplaced_role(analysis, binding: BindingDef) -> RoleDef | None:
     """The Role a RoleBinding refers to from the wrong namespace (a binding moved or copied there, its roleRef and
-    subjects kept): roleRef kind Role and a name no Role of its own namespace has, while the Role of that name lives
-    in the namespace of the ServiceAccounts it binds — scrapers whose jobs are all known, need nothing in the
-    binding's namespace (nor cluster-wide), and are denied there what that Role grants. Moving the binding is then
-    the one repair: creating the Role where the binding is grants them a namespace they never use (KS203), beside
-    the second binding KS101's fix would add. Without that evidence a binding of another namespace's scraper is
-    the usual way to let it discover this namespace (kube-prometheus' per-namespace RoleBindings): not misplaced."""
+    subjects kept): roleRef kind Role and a name no Role of its own namespace has, while a Role of that name in
+    another namespace grants what its ServiceAccount subjects are denied there — scrapers whose jobs are all known
+    and need nothing in the binding's namespace (a cluster-wide list no RoleBinding serves either way). Moving the binding is then the one repair:
+    creating the Role where the binding is grants them a namespace they never use (KS203), beside the second
+    binding KS101's or KS105's fix would add. Without that evidence a binding of another namespace's scraper is the
+    usual way to let it discover this namespace (kube-prometheus' per-namespace RoleBindings): not misplaced."""
     workspace = analysis.workspace
     if binding.kind != "RoleBinding" or binding.role_kind != "Role" or (binding.namespace, binding.role_name) in workspace.roles:
         return None
     accounts = [s for s in binding.subjects if s.kind == "ServiceAccount"]
-    homes = {s.namespace for s in accounts}
-    if not accounts or len(homes) != 1 or len(accounts) != len(binding.subjects) or binding.namespace in homes:
+    if not accounts or len(accounts) != len(binding.subjects):
         return None
-    role = workspace.roles.get((homes.pop(), binding.role_name))
-    if role is None or role.builtin:
-        return None
-    rules = analysis.authorizer.effective_rules(role)
+    meant: set[str] | None = None  # the namespaces whose Role of that name each subject is denied
     for subject in accounts:
         identity = Identity(subject.namespace, subject.name)
         jobs = job_identities(analysis).get(identity)
         if not jobs or unmodelled(analysis, identity) or any(j.relabel_errors for j in jobs):
             return None
-        requests = [n.request for j in jobs for n in j.needs if n.request.is_resource]
-        if any(r.namespace in (binding.namespace, None, "") for r in requests):
+        needs = [n for j in jobs for n in j.needs if n.request.is_resource]
+        if any(n.request.namespace == binding.namespace for n in needs):
             return None
-        if not any(not n.satisfied and n.request.namespace == role.namespace
-                   and any(rule_allows(rule, n.request) for rule in rules) for j in jobs for n in j.needs):
-            return None
-    return role
+        denied = set()
+        for need in needs:
+            role = workspace.roles.get((need.request.namespace, binding.role_name))
+            if (not need.satisfied and role is not None and not role.builtin
+                    and any(rule_allows(rule, need.request) for rule in analysis.authorizer.effective_rules(role))):
+                denied.add(need.request.namespace)
+        meant = denied if meant is None else meant & denied
+    if not meant or len(meant) != 1:
+        return None
+    return workspace.roles[(meant.pop(), binding.role_name)]
 
 
 def move_binding_fix(workspace, binding: BindingDef, role: RoleDef) -> str:
@@ -840,10 +842,10 @@ def move_binding_fix(workspace, binding: BindingDef, role: RoleDef) -> str:
             f"binding and delete the one in {binding.namespace}).")
 
 
-def _moved_binding_fix(authorizer: Authorizer, identity: Identity, namespace: str | None,
+def moved_binding_fix(authorizer: Authorizer, identity: Identity, namespace: str | None,
                        requests: list[Request], analysis) -> str | None:
-    """KS101's side of misplaced_role: the identity's RoleBinding in another namespace means the Role of the need's
-    namespace that grants the requests; the same move as KS502's fix, not a second binding beside it."""
+    """KS101's and KS105's side of misplaced_role: the identity's RoleBinding in another namespace means the Role of
+    the need's namespace that grants the requests; the same move as KS502's fix, not a second binding beside it."""
     if namespace is None or analysis is None:
         return None
     for binding in authorizer.unresolved(identity):

@@ -19,8 +19,8 @@ from ..analyse import (KUBELET_IGNORES_TOKENS, JobAnalysis, Need, Resolution, an
                        scraper_program)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, role_fix_binds, role_reference_name,
-                     yaml_scalar)
+from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
+                     role_reference_name, yaml_scalar)
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       job_identities, permissions_beyond, pods_running_as, requirements)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
@@ -423,6 +423,9 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
     namespace than the RoleBinding's), a ClusterRoleBinding (`kind`: what no RoleBinding grants); a Role's rule
     must be written anew. Binding the whole ClusterRole there hands out all of its rules there: when it holds more
     than the identity's jobs use (a built-in `edit`, a role with write verbs), the fix is the needed rule alone."""
+    moved = moved_binding_fix(authorizer, identity, namespace, requests, analysis)
+    if moved is not None:  # a RoleBinding of the Role there sits in the wrong namespace: KS502 moves it too
+        return moved
     extra = (permissions_beyond(analysis, identity, grant.role, by_role_binding=namespace is not None)
              if grant.role.kind == "ClusterRole" else [])
     if extra:

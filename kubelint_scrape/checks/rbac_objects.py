@@ -401,8 +401,9 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], el
         misplaced = misplaced_role(analysis, binding) if analysis is not None and elsewhere else None
         if misplaced is not None:  # before the copies below: KS101's fix for the subject moves it too
             related = [Related(misplaced.span, f"Role {misplaced.namespace}/{name}")] if misplaced.span else []
-            return (f" (Role {name} exists in namespace {misplaced.namespace}, the namespace of the ServiceAccount it "
-                    f"binds; a RoleBinding can only use a Role of its own namespace)", related,
+            return (f" (Role {name} exists in namespace {misplaced.namespace}, where the scraper it binds is denied "
+                    f"what that Role grants, and it needs nothing in {binding.namespace}; a RoleBinding can only use a "
+                    f"Role of its own namespace)", related,
                     move_binding_fix(ws, binding, misplaced))
         if elsewhere:
             namespaces = sorted({r.namespace for r in elsewhere})

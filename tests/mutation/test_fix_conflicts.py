@@ -92,3 +92,26 @@ def test_prometheus_scrape_of_kubelet_json_is_fixed_at_the_path(tmp_path):
     assert not [f for f in found if f.rule == "KS203"]
     _undo("mutations14", "b34 sc-path-stats", root)
     assert added_findings(root) == baseline_findings("b34-agent-scrape-classes")
+
+
+def test_rolebinding_of_another_namespaces_scraper_moved_back(tmp_path):
+    """The same move for a scraper of another namespace (monitoring/prometheus discovering frontend, its RoleBinding
+    of Role frontend/prometheus moved to default): KS105's fix was a second binding in frontend, KS502's a Role in
+    default. Both now move the binding back."""
+    name = "b32 frontend RoleBinding in default"
+    root, found = _findings("mutations12", name, tmp_path)
+    move = "move RoleBinding/default/prometheus to namespace frontend"
+    assert [f for f in found if f.rule == "KS105"]
+    assert all(move in f.fix for f in found if f.rule == "KS105"), [f.fix for f in found if f.rule == "KS105"]
+    [ks502] = [f for f in found if f.rule == "KS502"]
+    assert ks502.fix.startswith("M" + move[1:]), ks502.fix
+    _undo("mutations12", name, root)
+    assert added_findings(root) == baseline_findings("b32-two-namespaces-roles")
+
+
+def test_binding_for_the_namespace_it_is_in_is_not_moved(tmp_path):
+    """kube-prometheus' RoleBinding kube-system/prometheus-k8s whose Role is missing there: the scraper discovers
+    kube-system, so the binding is where it belongs and the Role is what to create (not a move)."""
+    _root, found = _findings("mutations13", "b33 no-role-kube-system", tmp_path)
+    [ks502] = [f for f in found if f.rule == "KS502"]
+    assert ks502.fix.startswith("Create Role prometheus-k8s in namespace kube-system"), ks502.fix
