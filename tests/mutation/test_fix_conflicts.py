@@ -4,6 +4,7 @@ and, where the fix is one edit, applies it literally and checks that the baselin
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from harness import added_findings, baseline_findings, load_mutations, mutated_copy
@@ -76,9 +77,12 @@ def test_ks502_offers_kind_role_for_the_namespace_role(tmp_path):
 def test_ks104_binds_the_reader_role_once(tmp_path):
     """The operator's reader ClusterRole, and no role of the scraper's to extend: the reader-role alternative and
     fix_text's "bind the existing role" were one ClusterRoleBinding under two names."""
-    _root, found = _findings("mutations16", "reader-binding-dropped", tmp_path)
+    root, found = _findings("mutations16", "reader-binding-dropped", tmp_path)
     [ks104] = [f for f in found if f.rule == "KS104"]
     assert ks104.fix.count("kind: ClusterRoleBinding") == 1 and "\nOr:\n" not in ks104.fix, ks104.fix
+    # applied as printed: the binding's YAML into a file of its own
+    (root / "fix.yaml").write_text(textwrap.dedent(ks104.fix.split(":\n", 1)[1]))
+    assert added_findings(root) == baseline_findings("b37-multi-tenant-operator")
 
 
 def test_prometheus_scrape_of_kubelet_json_is_fixed_at_the_path(tmp_path):
@@ -115,3 +119,15 @@ def test_binding_for_the_namespace_it_is_in_is_not_moved(tmp_path):
     _root, found = _findings("mutations13", "b33 no-role-kube-system", tmp_path)
     [ks502] = [f for f in found if f.rule == "KS502"]
     assert ks502.fix.startswith("Create Role prometheus-k8s in namespace kube-system"), ks502.fix
+
+
+def test_path_one_edit_from_metrics_on_another_server(tmp_path):
+    """An extension API server scraped at /metrics/ by a scraper granted /metrics: the path first, the grant of
+    /metrics/ only as the alternative (its paths are not known as a controller-runtime server's are); no KS203."""
+    name = "b12 monitor path /metrics/"
+    root, found = _findings("mutations5", name, tmp_path)
+    [ks104] = [f for f in found if f.rule == "KS104"]
+    assert ks104.fix.startswith("Set `path: /metrics`") and "Only if the target really serves /metrics/" in ks104.fix
+    assert "does not serve" not in ks104.message and not [f for f in found if f.rule == "KS203"]
+    _undo("mutations5", name, root)
+    assert added_findings(root) == baseline_findings("b12-adapter")
