@@ -8,7 +8,7 @@ import os
 import re
 from typing import Iterable
 
-from .grants import binding_label, describe_permissions, first_few, permissions_beyond
+from .grants import binding_label, describe_permissions, first_few, job_identities, permissions_beyond, unmodelled
 from .kustomize import source_abspath, workspace_builds
 from .model import BindingDef, RoleDef, is_kustomization_file
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
@@ -430,6 +430,9 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
     what none of the identity's needs use."""
     namespaces = {r.namespace if r.is_resource else None for r in requests}
     namespace = namespaces.pop() if len(namespaces) == 1 else None
+    moved = moved_binding_fix(authorizer, identity, namespace, requests, analysis)
+    if moved is not None:
+        return moved
     if not _bound_in_scope(authorizer, identity, namespace):
         dangling = _dangling_binding(authorizer, identity, namespace)
         if dangling is not None:
@@ -449,6 +452,19 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
     first = (_unselected_component(authorizer, identity, namespace, requests)
              or _granted_in_other_namespace(authorizer, identity, namespace, requests, analysis))
     return text if first is None else f"{first}\nOr:\n{text}"
+
+
+def role_fix_binds(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> RoleDef | None:
+    """The existing role fix_text's whole answer is to bind (its first branch), else None: a caller offering a
+    binding of a role of its own choosing (KS104's operator reader role) must not offer the same binding twice."""
+    namespaces = {r.namespace if r.is_resource else None for r in requests}
+    namespace = namespaces.pop() if len(namespaces) == 1 else None
+    if _bound_in_scope(authorizer, identity, namespace) or _dangling_binding(authorizer, identity, namespace) is not None:
+        return None
+    existing = _existing_role_holding(authorizer, namespace, requests)
+    if existing is None or _already_bound(authorizer, identity, namespace, existing):
+        return None
+    return existing
 
 
 def _role_ref_kind_swapped(authorizer: Authorizer, identity: Identity, namespace: str | None,
@@ -779,6 +795,68 @@ def _dangling_binding(authorizer: Authorizer, identity: Identity, namespace: str
         if binding.kind == "RoleBinding" and namespace is not None and binding.namespace == namespace \
                 and binding.role_kind in ("Role", "ClusterRole"):
             return binding
+    return None
+
+
+def misplaced_role(analysis, binding: BindingDef) -> RoleDef | None:
+    """The Role a RoleBinding refers to from the wrong namespace (a binding moved or copied there, its roleRef and
+    subjects kept): roleRef kind Role and a name no Role of its own namespace has, while a Role of that name in
+    another namespace grants what its ServiceAccount subjects are denied there — scrapers whose jobs are all known
+    and need nothing in the binding's namespace (a cluster-wide list no RoleBinding serves either way). Moving the binding is then the one repair:
+    creating the Role where the binding is grants them a namespace they never use (KS203), beside the second
+    binding KS101's or KS105's fix would add. Without that evidence a binding of another namespace's scraper is the
+    usual way to let it discover this namespace (kube-prometheus' per-namespace RoleBindings): not misplaced."""
+    workspace = analysis.workspace
+    if binding.kind != "RoleBinding" or binding.role_kind != "Role" or (binding.namespace, binding.role_name) in workspace.roles:
+        return None
+    accounts = [s for s in binding.subjects if s.kind == "ServiceAccount"]
+    if not accounts or len(accounts) != len(binding.subjects):
+        return None
+    meant: set[str] | None = None  # the namespaces whose Role of that name each subject is denied
+    for subject in accounts:
+        identity = Identity(subject.namespace, subject.name)
+        jobs = job_identities(analysis).get(identity)
+        if not jobs or unmodelled(analysis, identity) or any(j.relabel_errors for j in jobs):
+            return None
+        needs = [n for j in jobs for n in j.needs if n.request.is_resource]
+        if any(n.request.namespace == binding.namespace for n in needs):
+            return None
+        denied = set()
+        for need in needs:
+            role = workspace.roles.get((need.request.namespace, binding.role_name))
+            if (not need.satisfied and role is not None and not role.builtin
+                    and any(rule_allows(rule, need.request) for rule in analysis.authorizer.effective_rules(role))):
+                denied.add(need.request.namespace)
+        meant = denied if meant is None else meant & denied
+    if not meant or len(meant) != 1:
+        return None
+    return workspace.roles[(meant.pop(), binding.role_name)]
+
+
+def move_binding_fix(workspace, binding: BindingDef, role: RoleDef) -> str:
+    """Move `binding` beside the Role it means (misplaced_role), under a free name there."""
+    name = free_binding_name(workspace, "RoleBinding", role.namespace, binding.name)
+    renamed = f" and `metadata.name: {yaml_scalar(name)}` ({binding.name} is taken there)" if name != binding.name else ""
+    return (f"Move {binding.ref} to namespace {role.namespace}, where Role {role.name} is: set its "
+            f"`metadata.namespace: {role.namespace}`{renamed}, keeping its roleRef and subjects (apply the moved "
+            f"binding and delete the one in {binding.namespace}).")
+
+
+def moved_binding_fix(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                       requests: list[Request], analysis) -> str | None:
+    """KS101's and KS105's side of misplaced_role: the identity's RoleBinding in another namespace means the Role of
+    the need's namespace that grants the requests; the same move as KS502's fix, not a second binding beside it."""
+    if namespace is None or analysis is None:
+        return None
+    for binding in authorizer.unresolved(identity):
+        role = misplaced_role(analysis, binding)
+        if role is None or role.namespace != namespace or not names_identity(binding, identity):
+            continue
+        rules = authorizer.effective_rules(role)
+        if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
+            move = move_binding_fix(authorizer.workspace, binding, role)
+            return (f"{binding.ref} refers to Role {role.name}, which is in namespace {namespace}, not "
+                    f"{binding.namespace} (KS502), so it grants nothing: {move[:1].lower()}{move[1:]}")
     return None
 
 

@@ -58,7 +58,10 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
     (promconfig.keep_written_strings)."""
     used = _used_receivers(config)
     result: list[PromConfig] = []
-    kubelet = PromConfig(path, config, "configmap" if holder is not None else "operator", holder, runner=runner)
+    # (flavor: these jobs read the kubelet's JSON Summary API, as the receiver means to; a Prometheus job there is
+    # KS102's summary_path_fix)
+    kubelet = PromConfig(path, config, "configmap" if holder is not None else "operator", holder, runner=runner,
+                         flavor="kubeletstats")
     kubelet.dollar_escaped = False
     receivers = as_map(config.get("receivers"))
     for name, receiver in receivers.items():

@@ -10,6 +10,7 @@ import difflib
 import functools
 import os
 import re
+from dataclasses import replace
 
 from typing import Any, Callable, Iterator
 
@@ -18,7 +19,8 @@ from ..analyse import (KUBELET_IGNORES_TOKENS, JobAnalysis, Need, Resolution, an
                        scraper_program)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import close_matches as _close_matches, fix_text, free_binding_name, role_reference_name, yaml_scalar
+from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
+                     role_reference_name, yaml_scalar)
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       job_identities, permissions_beyond, pods_running_as, requirements)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
@@ -29,12 +31,13 @@ from ..pushprox import TOKEN_FLAG
 from ..rbacvalidate import one_line_correction, refused_only_for_version, refusing_rules
 from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, names_text, rule_allows, subject_applies
 from ..records import dataclass
+from ..spelling import within_edits
 from ..suppress import line_suppresses
 from ..targets import kubelet_checks, kubelet_path_of_proxy
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .authproxy import review_fix_after_token
 from .context import Context
-from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, cluster_ca_field, direct_setting,
+from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, _path_key, cluster_ca_field, direct_setting,
                         token_secret_text)
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
@@ -420,6 +423,9 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
     namespace than the RoleBinding's), a ClusterRoleBinding (`kind`: what no RoleBinding grants); a Role's rule
     must be written anew. Binding the whole ClusterRole there hands out all of its rules there: when it holds more
     than the identity's jobs use (a built-in `edit`, a role with write verbs), the fix is the needed rule alone."""
+    moved = moved_binding_fix(authorizer, identity, namespace, requests, analysis)
+    if moved is not None:  # a RoleBinding of the Role there sits in the wrong namespace: KS502 moves it too
+        return moved
     extra = (permissions_beyond(analysis, identity, grant.role, by_role_binding=namespace is not None)
              if grant.role.kind == "ClusterRole" else [])
     if extra:
@@ -872,11 +878,83 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         fix = fix + _refused_fix(refused, authorizer.workspace) if proxied_nodes else _with_refused_fix(authorizer, fix, refused)
         fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
         fix = _named_fix(named, fix, implicit)
+        if json_summary_scrape(job, need):
+            metrics = replace(request, subresource="metrics")
+            granted = authorizer.authorize(identity, metrics).allowed
+            message += (f"; and the kubelet answers JSON at {need.path or '/stats'} (the Summary API), not Prometheus "
+                        f"metrics: even granted, every scrape fails to parse")
+            fix = (f"Scrape {KUBELET_METRICS_PATH} instead of {need.path or '/stats'} (set where this finding points; "
+                   f"the kubelet's container metrics in the Prometheus format), which needs get nodes/metrics"
+                   + (f": {identity} is granted it." if granted else
+                      f":\n{fix_text(authorizer, identity, [metrics], ctx.analysis)}"))
+        twin = path_twin(authorizer, identity, need)
+        if twin is not None:
+            granted = authorizer.authorize(identity, replace(request, url=twin)).allowed
+            if twin in SERVED_PATHS.get(need.target, ()):
+                # Not a 403: the server's mux answers 404 before its filter reviews anything.
+                message = (f"{job.label} {need.why} as {identity}, a path the {need.target} server does not serve "
+                           f"(it serves {twin} only: 404 Not Found, whatever {identity} is granted)")
+            message += f"; {request.url} looks like a typo of {twin}" + (f", which {identity} is granted" if granted else "")
+            twin_grant = None if granted else fix_text(authorizer, identity, [replace(request, url=twin)], ctx.analysis)
+            fix = _path_twin_fix(job, need, identity, twin, twin_grant, fix)
         yield Finding(
             rule, need.span, message, fix=fix,
             related=_merge(_review_related(need) + _nearest(need.decision), related_of([need])), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
+
+
+# controller-runtime's metrics server registers its handler at /metrics alone (pkg/metrics/server/server.go
+# defaultServer.Start: mux.Handle(defaultMetricsEndpoint, filtered handler), plus ExtraHandlers the code adds): any
+# other path is the ServeMux's 404, answered before the filter reviews anything.
+SERVED_PATHS = {"controller-runtime": ("/metrics",)}
+DEFAULT_PATH = "/metrics"
+
+
+# The kubelet's /stats paths answer JSON (the Summary API: k8s.io/kubelet pkg/apis/stats/v1alpha1, what the
+# OpenTelemetry kubeletstats receiver unmarshals), never the Prometheus text format; its container metrics in that
+# format are at /metrics/cadvisor.
+KUBELET_JSON_SUBRESOURCE = "stats"
+KUBELET_METRICS_PATH = "/metrics/cadvisor"
+
+
+def json_summary_scrape(job, need: Need) -> bool:
+    """A Prometheus-format scrape of the kubelet's /stats (JSON): granting nodes/stats only trades the 403 for a
+    parse error on every scrape; the path is what to fix. Not an OpenTelemetry kubeletstats receiver, which reads
+    that JSON as meant."""
+    return (need.kind == "scrape" and need.target == "kubelet" and need.request.resource == "nodes"
+            and need.request.subresource == KUBELET_JSON_SUBRESOURCE
+            and getattr(getattr(job, "config", None), "flavor", "") != "kubeletstats")
+
+
+def path_twin(authorizer: Authorizer, identity: Identity, need: Need) -> str | None:
+    """The path a denied scrape path is evidently a misspelling of (`/metric`, `/metrcs` for `/metrics`): one edit
+    away from the path the target is known to serve (SERVED_PATHS), or else from `/metrics`, Prometheus' default
+    metrics_path and what metrics servers serve. Then the job's path is what to fix, not the grant: adding
+    `get /metric` beside the `get /metrics` the scraper holds leaves that rule unused (KS203 telling to delete it),
+    and a controller-runtime server answers 404 at any other path whatever the grant. Only ever towards the known
+    path: a job asking for `/metrics` where the role grants `/metric` has the role's URL misspelt (KS104 grants it,
+    KS203 names the misspelt rule). None when the path is not that close."""
+    request = need.request
+    if need.kind != "scrape" or not request.url or "*" in request.url:
+        return None
+    path = request.url
+    near = [u for u in SERVED_PATHS.get(need.target, (DEFAULT_PATH,)) if u != path and within_edits(u, path, 1)]
+    return near[0] if near else None
+
+
+def _path_twin_fix(job, need: Need, identity: Identity, twin: str, twin_grant: str | None, grant_fix: str) -> str:
+    """The path corrected first; the grant of the written path only as the alternative where the target may
+    serve it (not a controller-runtime server, SERVED_PATHS)."""
+    setting = f"`{_path_key(job)}: {twin}`"
+    fix = f"Set {setting} (the job asks for {need.request.url}, one typo from {twin}"
+    if twin_grant is None:
+        fix += f", which {identity} is already granted)."
+    else:
+        fix += f"), and grant it:\n{twin_grant}"
+    if need.target in SERVED_PATHS:
+        return fix
+    return fix + f"\nOnly if the target really serves {need.request.url}:\n{grant_fix}"
 
 
 def _reader_role_fix(authorizer: Authorizer, identity: Identity, request: Request, fix: str) -> str:
@@ -903,6 +981,8 @@ def _reader_role_fix(authorizer: Authorizer, identity: Identity, request: Reques
                 f"`roleRef.name: {written}`, the operator's ClusterRole that grants {request.describe()} (roleRef is "
                 f"immutable: delete and re-create the binding).\nOr:\n{fix}")
     binding = free_binding_name(workspace, "ClusterRoleBinding", None, f"{name}-{identity.name}")
+    # fix_text binding that very role would be this ClusterRoleBinding again under another name: offered once.
+    same = role_fix_binds(authorizer, identity, [request]) is workspace.cluster_roles[name]
     return (f"Bind the operator's ClusterRole {name} (it grants {request.describe()}; nothing binds it to the scraper "
             f"yet) to ServiceAccount {identity}:\n"
             f"  apiVersion: rbac.authorization.k8s.io/v1\n"
@@ -916,8 +996,8 @@ def _reader_role_fix(authorizer: Authorizer, identity: Identity, request: Reques
             f"  subjects:\n"
             f"  - kind: ServiceAccount\n"
             f"    name: {yaml_scalar(identity.name)}\n"
-            f"    namespace: {yaml_scalar(identity.namespace)}\n"
-            f"Or:\n{fix}")
+            f"    namespace: {yaml_scalar(identity.namespace)}"
+            + ("" if same else f"\nOr:\n{fix}"))
 
 
 def _review_related(need: Need) -> list[Related]:

@@ -66,7 +66,8 @@ from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
 from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
-from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, misdirected_from, namespaced_discovery_route, role_label
+from .access import (KUBELET_SKIP_VERIFY_NOTE, grant_related, json_summary_scrape, misdirected_from, namespaced_discovery_route,
+                     path_twin, role_label)
 from .transport import direct_setting, monitor_token
 from ..operator import monitor_endpoint, names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
@@ -777,7 +778,8 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
         successors = list(dict.fromkeys([r for j in jobs for r in endpointslice_successors(j, analysis.assumptions.version)]
                                         + [r for j in jobs for r in endpoints_fallback_successors(ctx, j)]
                                         + _direct_kubelet_successors(jobs, analysis.assumptions)
-                                        + _namespaced_discovery_successors(jobs)))
+                                        + _namespaced_discovery_successors(jobs)
+                                        + _path_twin_successors(analysis.authorizer, identity, jobs)))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         restricted = _name_restricted_requests(jobs)
         # Per binding of a built-in role: the binding, the role it binds and each (holding, unused permissions).
@@ -815,6 +817,17 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
             yield _unused_builtin_finding(identity, binding, bound, entries, used, analysis.authorizer)
         if not maybe and not unseen and not others:
             yield from _idle_role_bindings(ctx, state, identity, jobs)
+
+
+def _path_twin_successors(authorizer, identity: Identity, jobs: list) -> list[Request]:
+    """The path KS104 tells a misspelt scrape path to be corrected to (`/metric` → the granted `/metrics`), and the
+    kubelet metrics KS102 moves a scrape of its JSON /stats to: the grant of it is what that fix relies on."""
+    denied = [(job, need) for job in jobs for need in job.needs
+              if need.kind == "scrape" and need.decision is not None and not need.satisfied]
+    return ([replace(need.request, url=twin) for _job, need in denied
+             if (twin := path_twin(authorizer, identity, need)) is not None]
+            # a Prometheus scrape of the kubelet's JSON /stats: KS102 moves it to /metrics/cadvisor (nodes/metrics)
+            + [replace(need.request, subresource="metrics") for job, need in denied if json_summary_scrape(job.job, need)])
 
 
 def _namespaced_discovery_successors(jobs: list) -> list[Request]:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..authproxy import reviewed_resources, unknown_review
 from ..catalog import check
 from ..findings import Finding, Related
-from ..fixes import close_matches as _close_matches, role_reference_name
+from ..fixes import close_matches as _close_matches, misplaced_role, move_binding_fix, role_reference_name
 from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Subject, Workspace, role_from_object, rule_field_items
 from ..rbac import Request, non_resource_url_matches, rule_allows, url_pattern_matches
 from ..rbacvalidate import (RBAC_PREFIX, ROLE_REF_CHANGES, role_ref_change, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
@@ -351,7 +351,7 @@ def dangling_role_ref(ctx: Context) -> Iterator[Finding]:
             role_refs = _RoleRefs(ws)
         elsewhere = roles_by_name.get(name, [])
         users = [user for role in elsewhere for user in role_refs.bindings_of(role.namespace, name)]
-        hint, related, fix = _dangling_hint(binding, ws, candidates, elsewhere, users)
+        hint, related, fix = _dangling_hint(binding, ws, candidates, elsewhere, users, ctx.analysis)
         if binding.role_kind == "ClusterRole" and since:
             fix = (f"Set `kubernetes-version` to the cluster's real version if it is {since} or later (Kubernetes "
                    f"creates ClusterRole {name} there); otherwise: {fix[:1].lower()}{fix[1:]}")
@@ -385,7 +385,7 @@ def _neighbours(name: str, candidates: list[str], width: int = 10) -> list[str]:
 
 
 def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], elsewhere: list[RoleDef],
-                   users: list[BindingDef]) -> tuple[str, list[Related], str]:
+                   users: list[BindingDef], analysis=None) -> tuple[str, list[Related], str]:
     """Why the role is missing and the fix. `elsewhere`: Roles of that name in other namespaces; `users`: the
     RoleBindings that use them there, which a Role turned into a ClusterRole would leave dangling in turn."""
     name = binding.role_name
@@ -398,6 +398,13 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], el
             related = [Related(cluster_role.span, f"ClusterRole {name}")] if cluster_role.span else []
             return (f" (a ClusterRole {name} exists: did you mean `kind: ClusterRole`?)", related,
                     "Set `roleRef.kind: ClusterRole` (delete and re-create the binding: roleRef is immutable).")
+        misplaced = misplaced_role(analysis, binding) if analysis is not None and elsewhere else None
+        if misplaced is not None:  # before the copies below: KS101's fix for the subject moves it too
+            related = [Related(misplaced.span, f"Role {misplaced.namespace}/{name}")] if misplaced.span else []
+            return (f" (Role {name} exists in namespace {misplaced.namespace}, where the scraper it binds is denied "
+                    f"what that Role grants, and it needs nothing in {binding.namespace}; a RoleBinding can only use a "
+                    f"Role of its own namespace)", related,
+                    move_binding_fix(ws, binding, misplaced))
         if elsewhere:
             namespaces = sorted({r.namespace for r in elsewhere})
             related = [Related(r.span, f"Role {r.namespace}/{r.name}") for r in elsewhere[:2] if r.span]
@@ -422,6 +429,13 @@ def _dangling_hint(binding: BindingDef, ws: Workspace, candidates: list[str], el
                     f"Role of its own namespace)", [],
                     f"Create this RoleBinding in namespace {builtin_in[0]} instead of {binding.namespace}, and give each "
                     f"ServiceAccount subject its `namespace` (without one it would default to {builtin_in[0]}).")
+    own_role = ws.roles.get((binding.namespace, name)) if binding.kind == "RoleBinding" else None
+    if binding.role_kind == "ClusterRole" and own_role is not None:
+        # The kind is what is wrong, as KS101's fix for the scraper it leaves without access says: a ClusterRole
+        # created beside the Role, or a name corrected to another ClusterRole, would leave that Role unused.
+        related = [Related(own_role.span, f"Role {binding.namespace}/{name}")] if own_role.span else []
+        return (f" (a Role {name} exists in namespace {binding.namespace}: did you mean `kind: Role`?)", related,
+                "Set `roleRef.kind: Role` (delete and re-create the binding: roleRef is immutable).")
     close = _close_matches(name, _neighbours(name, candidates), n=1, cutoff=0.75)
     if close:
         role = ws.cluster_roles.get(close[0]) if binding.role_kind == "ClusterRole" else ws.roles.get((binding.namespace, close[0]))

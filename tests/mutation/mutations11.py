@@ -151,7 +151,8 @@ MUTATIONS = [
      ["KS105"]),  # pods cluster-wide; the shop RoleBinding grants them in shop only
     # ---- b29: kubelet VMNodeScrape
     ("b29 VMNodeScrape path /stats/summary", B29, [(KL, KPATH, "  path: /stats/summary\n")],
-     ["KS102", "KS203"]),  # nodes/stats needed, nodes/metrics no longer
+     ["KS102"]),  # KS102 alone since fixconflicts: /stats/summary is JSON, so the path is the fix (not nodes/stats) and
+                  # the nodes/metrics grant it keeps using is no KS203 "delete" (applied together: nothing scraped)
     ("b29 VMNodeScrape path written metricsPath", B29, [(KL, KPATH, "  metricsPath: /metrics/cadvisor\n")],
      []),  # no such field in the VMNodeScrape CRD (EndpointScrapeParams has `path`): the API server prunes it and
     # the job scrapes /metrics, which also needs nodes/metrics; the tool has no VM CRD schemas, so no KS602

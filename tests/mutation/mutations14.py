@@ -124,7 +124,7 @@ MUTATIONS = [
     # first guess KS602; the Scheme enum is http;https;HTTP;HTTPS (v1alpha1 types): right
     ("b34 sc-scheme-lowercase", B34, [("scrapeconfig-cadvisor.yaml", "  scheme: HTTPS\n", "  scheme: https\n")], []),
     ("b34 sc-path-stats", B34, [("scrapeconfig-cadvisor.yaml", "    replacement: /metrics/cadvisor\n",
-                                 "    replacement: /stats/summary\n")], ["KS102", "KS203"]),
+                                 "    replacement: /stats/summary\n")], ["KS102"]),  # as b29's /stats/summary (mutations11)
     ("b34 sc-path-resource", B34, [("scrapeconfig-cadvisor.yaml", "    replacement: /metrics/cadvisor\n",
                                     "    replacement: /metrics/resource\n")], []),
     # KS106/KS304 besides: unselected, the job is judged without the default class that would give it the token and

@@ -153,7 +153,10 @@ MUTATIONS = [
     # KS303 right; the job no longer counts as needing /metrics (plain HTTP to a server taken to be TLS): KS203/KS208
     ("monitor-scheme-http", B35, [(MON, "      scheme: https\n", "      scheme: http\n")], ["KS203", "KS208", "KS303"]),
     # KS104 right (get /metric is reviewed and denied); the CR's /metrics grant is unused: KS203
-    ("monitor-path-typo", B35, [(MON, "    - path: /metrics\n", "    - path: /metric\n")], ["KS104", "KS203"]),
+    # FIXED: was KS104 "grant /metric" plus two KS203 "delete the /metrics grants": applied together, nothing is
+    # scraped. controller-runtime serves /metrics alone (server.go defaultServer.Start), so the path is the fix
+    # and the granted /metrics is what that fix relies on.
+    ("monitor-path-typo", B35, [(MON, "    - path: /metrics\n", "    - path: /metric\n")], ["KS104"]),
     # no target selected (not detected); only wording
     ("monitor-selector-mismatch", B35, [(MON, "      app.kubernetes.io/name: project\n", "      app.kubernetes.io/name: projects\n")], ["KS301"]),
     ("monitor-verify-on", B35, [(MON, "        insecureSkipVerify: true\n", "        insecureSkipVerify: false\n")], []),

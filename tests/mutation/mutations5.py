@@ -152,7 +152,9 @@ MUTATIONS = [
                                                       allow(ARGS12, "--authorization-always-allow-paths=/metrics")], ["KS203"]),
     ("b12 always-allow as separate argument", B12, [(A, ARGS12, ARGS12 + "            - --authorization-always-allow-paths\n            - /metrics\n")], ["KS203"]),
     ("b12 monitor path /healthz", B12, [(A, SM_PORT, SM_PORT + "      path: /healthz\n")], ["KS203"]),
-    ("b12 monitor path /metrics/", B12, [(A, SM_PORT, SM_PORT + "      path: /metrics/\n")], ["KS104", "KS203"]),
+    # KS104 alone since fixconflicts: the path one edit from /metrics is the fix; the KS203 that told to delete the
+    # granted /metrics beside KS104's "grant /metrics/" left, applied together, nothing scraped
+    ("b12 monitor path /metrics/", B12, [(A, SM_PORT, SM_PORT + "      path: /metrics/\n")], ["KS104"]),
     ("b12 adapter moved to custom-metrics", B12,
      [(A, "  name: prometheus-adapter\n  namespace: monitoring\n  labels:\n", "  name: prometheus-adapter\n  namespace: custom-metrics\n  labels:\n"),
       (A, "  name: prometheus-adapter\n  namespace: monitoring\nspec:\n  replicas", "  name: prometheus-adapter\n  namespace: custom-metrics\nspec:\n  replicas")], []),
