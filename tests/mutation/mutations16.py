@@ -131,9 +131,9 @@ MUTATIONS = [
     # ---- ports
     ("monitor-port-typo", B, [(A, EP_A, EP_A.replace("http-metrics", "http-metric"))], ["KS606"]),
     ("service-port-renamed", B, [(A, SVC_A, SVC_A.replace("http-metrics", "metrics"))], ["KS606"]),
-    # GAP: the pods define no port `metric`, so the endpoints controller gives the Service port no address and the
-    # monitor no target (KS606 checks the Service port name only)
-    ("targetport-typo", B, [(A, SVC_A, SVC_A.replace("targetPort: metrics", "targetPort: metric"))], []),
+    # the pods define no port `metric`, so the endpoints controller gives the Service port no address and the
+    # monitor no target: KS606 on the Service's targetPort (was a GAP: KS606 checked the Service port name only)
+    ("targetport-typo", B, [(A, SVC_A, SVC_A.replace("targetPort: metrics", "targetPort: metric"))], ["KS606"]),
     ("app-listens-loopback", B, [(A, "        - --web.listen-address=:9100\n", "        - --web.listen-address=127.0.0.1:9100\n")], ["KS305"]),
     # first guess KS309; KS309 covers controller-runtime's --metrics-secure=false only (rules/KS309): an unknown image
     # with --web.listen-address may serve TLS (exporter-toolkit --web.config.file). GAP, by design
