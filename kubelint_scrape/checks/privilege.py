@@ -64,7 +64,7 @@ from ..patchfix import delete_rule, replace_rule
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, names_text, rule_allows, subject_applies, url_pattern_matches
 from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
-from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
+from ..targets import _proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, misdirected_from, namespaced_discovery_route, role_label
 from .transport import direct_setting, monitor_token
@@ -326,6 +326,13 @@ def _nodes_proxy(verb: str) -> Request:
     return Request(verb, "", "nodes", "proxy")
 
 
+def _names_serve(names: tuple[str, ...], request: Request) -> bool:
+    """Whether a grant for `names` (() = every name) serves a request: one for every node (a discovered one) is
+    served for the names the grant has; one naming its node (a proxy path written out) only if the grant names it —
+    a grant for worker-2 is not what a job scraping worker-1 through the proxy uses (its KS103)."""
+    return not names or request.name is None or request.name in names
+
+
 @check("KS201", in_worker=True)
 def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
     state = privilege_state(ctx)
@@ -342,7 +349,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         # /api/v1/proxy/nodes/… asks for the verb `proxy` on nodes instead (FACTS §2), which this rule does not give.
         proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
                       if n.target == "apiserver-proxy" and n.request.resource == "nodes"
-                      and n.request.subresource == "proxy"] if "get" in verbs else []
+                      and n.request.subresource == "proxy" and _names_serve(names, n.request)] if "get" in verbs else []
         role = _role_name(holding.role)
         assumptions = ctx.analysis.assumptions
         kubelet_rbac = assumptions.kubelet_authz != "always-allow"
@@ -2079,9 +2086,28 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
     given = [line.strip().split(":", 1)[0] for line in lines if not line.startswith("    ")]
     replaced = [key for key in given if key in node]
     edit = (f", replacing its own {', '.join(f'`{key}`' for key in replaced)}" if replaced else "")
-    return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
-            f"path, and set in the job{keep}{edit}:\n" + "\n".join(lines) + "\n"
+    return (f"{_undo_proxy_address(job)}, and set in the job{keep}{edit}:\n" + "\n".join(lines) + "\n"
             + f"then {grant}{tls}")
+
+
+def _undo_proxy_address(job) -> str:
+    """What sends the job to the API server, undone: the relabel rules that set __address__ (and __metrics_path__)
+    for the proxy, or, when no rule sets the address, the API-server target written in static_configs — deleting
+    relabel rules the job does not have would leave that target, and the direct path would then ask the API server
+    for /metrics/… (404)."""
+    targets = {as_str(as_map(rule).get("target_label")) for rule in as_seq(job.job.node.get("relabel_configs"))}
+    if "__address__" in targets or not job.job.static_targets:
+        path = " and __metrics_path__ to the proxy path" if "__metrics_path__" in targets else ""
+        return f"Delete the relabel rules that set __address__ to the API server{path}"
+    # The node a written-out proxy path names (targets.classify): its own address replaces the API server's.
+    names = list(dict.fromkeys(_proxy_name_parts(e.proxy_name)[1] for e in job.endpoints
+                               if e.klass == "apiserver-proxy" and e.proxy_resource == "nodes" and e.proxy_name))
+    servers = ", ".join(dict.fromkeys(f"`{target}`" for target, _labels, _span in job.job.static_targets))
+    whose = f"{names_text(tuple(names))}'s" if len(names) == 1 else "each node's"
+    path = ("; delete the relabel rule that sets __metrics_path__ to the proxy path"
+            if "__metrics_path__" in targets else "")
+    return (f"In static_configs, replace the API server target {servers} with {whose} own address on the kubelet "
+            f"port (`<node IP>:10250`){path}")
 
 
 # A monitor's tlsConfig keys about the server's certificate (operator.TLS_KEYS' spelling, and `ca` from a
