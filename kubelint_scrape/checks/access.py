@@ -325,6 +325,18 @@ def _unnamed_fix(decisions: list[Decision], add_fix: str, first: bool = True) ->
             f"grants this for every target.\nOr:\n{add_fix}")
 
 
+def _proxied_node_scrape(need: Need) -> bool:
+    """A kubelet scraped through the API server's node proxy (get nodes/proxy, KS209)."""
+    return need.kind == "scrape" and need.target == "apiserver-proxy" and need.request.resource == "nodes"
+
+
+def _direct_first(fix: str, job, need: Need, identity, authorizer, ctx) -> str:
+    """The fix of a denied proxied node scrape with the better way first: granting nodes/proxy would make it work,
+    and hand out exec on every node (KS201)."""
+    return (f"Better (KS209): {_direct_kubelet_scrape(job, need, identity, authorizer, ctx)}. Or, keeping the proxy "
+            f"(get nodes/proxy also allows exec in every pod on every node, KS201):\n" + fix)
+
+
 @check("KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110")
 def access_findings(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
@@ -764,6 +776,10 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
                                 authorizer, ctx.analysis, scoped)
+        if len(needs) == 1 and _proxied_node_scrape(needs[0]):
+            # Binding the role cluster-wide makes the proxy scrape work and hands out exec on every node (KS201),
+            # as granting it does for KS103: the direct scrape first.
+            fix = _direct_first(fix, job, needs[0], identity, authorizer, ctx)
         fix = _named_fix(named, fix) + _namespaces_alternative(job, needs)
         ignored, elsewhere, ignored_related = _ignored_selector(job, needs)
         yield Finding(
@@ -850,11 +866,9 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         fix = fix_text(authorizer, identity, [request], ctx.analysis)
         if need.target in READER_ROLE_TARGETS:
             fix = _reader_role_fix(authorizer, identity, request, fix)
-        proxied_nodes = need.target == "apiserver-proxy" and request.resource == "nodes"
+        proxied_nodes = _proxied_node_scrape(need)
         if proxied_nodes:
-            # Granting nodes/proxy would make it work, and hand out exec on every node (KS201): say the better way first.
-            fix = (f"Better (KS209): {_direct_kubelet_scrape(job, need, identity, authorizer, ctx)}. Or, keeping the proxy (get "
-                   f"nodes/proxy also allows exec in every pod on every node, KS201):\n" + fix)
+            fix = _direct_first(fix, job, need, identity, authorizer, ctx)
         if restricted:
             # (the proxied node scrape keeps its better way first: direct, with nodes/metrics)
             fix = _unnamed_fix([need.decision, *need.alternative_decisions], fix, first=not proxied_nodes)
