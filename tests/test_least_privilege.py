@@ -707,3 +707,26 @@ def test_ks209_fix_for_a_static_api_server_target_replaces_the_target(tmp_path: 
 def test_ks201_does_not_credit_a_job_whose_named_proxy_node_the_grant_does_not_name() -> None:
     (finding,) = fixture_findings("KS103/fail-static-proxy-path-grant-names-another-node", "KS201")
     assert "no job needs it" in finding["message"] and "uses it" not in finding["message"], finding["message"]
+
+
+def test_ks209_once_per_job_for_static_node_names_and_its_fix_gives_them_the_kubelet_port(tmp_path: Path) -> None:
+    # Static node names relabelled into the proxy path: one finding (it was one per node, same place and fix), and
+    # the fix, applied as written, leaves targets a kubelet answers on (without :10250 an https target is on 443).
+    case = FIXTURES / "KS209" / "fail-static-node-names-relabelled-to-proxy"
+    (finding,) = fixture_findings("KS209/fail-static-node-names-relabelled-to-proxy", "KS209")
+    assert "(/api/v1/nodes/<node>/proxy/metrics)" in finding["message"], finding["message"]
+    assert finding["fix"].startswith(
+        "Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy path; "
+        "write the static targets with the kubelet's port (`worker-1` → `worker-1:10250`, `worker-2` → "
+        "`worker-2:10250`), and set in the job"), finding["fix"]
+    text = (case / "manifests.yaml").read_text()
+    start = text.index("      relabel_configs:\n")
+    end = text.index("      replacement: kubernetes.default.svc:443\n") + len("      replacement: kubernetes.default.svc:443\n")
+    applied = (text[:start] + text[end:]).replace("[worker-1, worker-2]", "[worker-1:10250, worker-2:10250]")
+    applied = applied.replace(
+        "        ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n",
+        "        insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates\n")
+    applied = applied.replace("      scheme: https\n", "      scheme: https\n      metrics_path: /metrics\n", 1)
+    applied = applied.replace('resources: ["nodes/proxy"]', 'resources: ["nodes/metrics"]')
+    (tmp_path / "manifests.yaml").write_text(applied)
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == []

@@ -64,7 +64,7 @@ from ..patchfix import delete_rule, replace_rule
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, names_text, rule_allows, subject_applies, url_pattern_matches
 from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
-from ..targets import _proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
+from ..targets import _proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, kubelet_subresources, split_address
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import KUBELET_SKIP_VERIFY_NOTE, grant_related, misdirected_from, namespaced_discovery_route, role_label
 from .transport import direct_setting, monitor_token
@@ -438,7 +438,9 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
         fix = _shared_fix(state, holding, "nodes/proxy", fix)
         related = _binding_related(holding)
-        related += [Related(n.span, f"{j.job.label} scrapes through the API-server proxy") for j, n in proxy_jobs[:2]]
+        # One per job and place: a job naming several nodes has one need per node, all on the same relabel rule.
+        places = list(dict.fromkeys((j.job.label, n.span) for j, n in proxy_jobs))
+        related += [Related(span, f"{label} scrapes through the API-server proxy") for label, span in places[:2]]
         through = f" through \"{item}\"" if via_star else ""
         granted = "every verb (\"*\") on" if "*" in holding.rule.verbs else "/".join(verbs)
         yield Finding(
@@ -1937,22 +1939,26 @@ def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Ide
 @check("KS209", in_worker=True)
 def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
     for job in ctx.reported_jobs():  # (a job of a monitor the operator refuses scrapes nothing: not among them)
-        proxied: dict[str, bool] = {}  # path with the node abstracted → legacy path form
+        # path with the node abstracted → (legacy path form, the paths as shown): one finding per path of the job,
+        # however many nodes it names (static targets relabelled into /api/v1/nodes/${1}/proxy/… name each node).
+        proxied: dict[str, tuple[bool, set[str]]] = {}
         for endpoint in job.endpoints:
             if endpoint.klass == "apiserver-proxy" and endpoint.proxy_resource == "nodes":
-                proxied.setdefault(_LEGACY_NODE.sub(r"\1<node>", endpoint.path), endpoint.legacy_proxy)
+                proxied.setdefault(_any_node(endpoint.path), (endpoint.legacy_proxy, set()))[1].add(endpoint.path)
         yield from _proxy_path_at_kubelet(job, ctx.analysis.assumptions)
         if not proxied:
             continue
         needs = [n for n in job.needs if n.target == "apiserver-proxy" and n.request.resource == "nodes"]
         assumptions = ctx.analysis.assumptions
-        for path, legacy in proxied.items():
+        for abstract, (legacy, shown) in proxied.items():
+            # A name the config writes stays in the message when it is the only one (the node it scrapes).
+            path = next(iter(shown)) if len(shown) == 1 else abstract
             kubelet_path = kubelet_path_of_proxy(path)
             # What the kubelet itself checks for the path on this version (FACTS §1): the subresource to grant
             # instead; a path it authorizes only as nodes/proxy keeps needing it when scraped directly.
             # None when the kubelet authorizes every request (kubelet-authz: always-allow): no grant at all.
             subresource = kubelet_checks(kubelet_path, assumptions)
-            need = next((n for n in needs if _LEGACY_NODE.sub(r"\1<node>", n.why).endswith(path)), needs[0] if needs else None)
+            need = next((n for n in needs if _any_node(n.why).endswith(abstract)), needs[0] if needs else None)
             span = need.span if need is not None else job.job.span
             authorized = "the proxy verb on nodes" if legacy else "get nodes/proxy"
             direct = (f"scraped directly on :10250 the kubelet asks RBAC nothing (assumption kubelet-authz: "
@@ -2090,6 +2096,21 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
             + f"then {grant}{tls}")
 
 
+def _kubelet_ports(job) -> str:
+    """Static targets the deleted rules turned into proxy paths (node names, `${1}` of the path) become the scrape
+    addresses themselves: without the kubelet's port an https target is scraped on 443, not :10250."""
+    apiservers = knowledge("ports")["apiserver_hosts"]
+    ported = {}
+    for target, _labels, _span in job.job.static_targets:
+        host, port = split_address(target, "https")
+        if host and host not in apiservers and port != 10250:
+            ported[target] = f"[{host}]:10250" if ":" in host else f"{host}:10250"
+    if not ported:
+        return ""
+    return (f"; write the static targets with the kubelet's port ("
+            + ", ".join(f"`{old}` → `{new}`" for old, new in ported.items()) + ")")
+
+
 def _undo_proxy_address(job) -> str:
     """What sends the job to the API server, undone: the relabel rules that set __address__ (and __metrics_path__)
     for the proxy, or, when no rule sets the address, the API-server target written in static_configs — deleting
@@ -2098,7 +2119,7 @@ def _undo_proxy_address(job) -> str:
     targets = {as_str(as_map(rule).get("target_label")) for rule in as_seq(job.job.node.get("relabel_configs"))}
     if "__address__" in targets or not job.job.static_targets:
         path = " and __metrics_path__ to the proxy path" if "__metrics_path__" in targets else ""
-        return f"Delete the relabel rules that set __address__ to the API server{path}"
+        return f"Delete the relabel rules that set __address__ to the API server{path}{_kubelet_ports(job)}"
     # The node a written-out proxy path names (targets.classify): its own address replaces the API server's.
     names = list(dict.fromkeys(_proxy_name_parts(e.proxy_name)[1] for e in job.endpoints
                                if e.klass == "apiserver-proxy" and e.proxy_resource == "nodes" and e.proxy_name))
@@ -2171,6 +2192,12 @@ def _cluster_ca_file(job) -> str:
 
 
 _LEGACY_NODE = re.compile(r"(/api/v1/proxy/nodes/)[^/]+")
+_NODE_PROXY_NAME = re.compile(r"(/api/v1/nodes/)[^/]+(?=/proxy(?:/|$))")
+
+
+def _any_node(text: str) -> str:
+    """A node proxy path (or a need's reason naming one) with the node, written or discovered, as <node>."""
+    return _NODE_PROXY_NAME.sub(r"\1<node>", _LEGACY_NODE.sub(r"\1<node>", text))
 
 
 def _proxy_grant_related(need) -> list[Related]:
