@@ -325,6 +325,23 @@ def _unnamed_fix(decisions: list[Decision], add_fix: str, first: bool = True) ->
             f"grants this for every target.\nOr:\n{add_fix}")
 
 
+def _by_proxied_object(denied: list[Need]) -> list[tuple[Need, list[Need]]]:
+    """The denied scrape needs, each with the needs it stands for: itself, or, for an API-server proxy path naming
+    its object (`get nodes/proxy` named worker-1), every need on the same place and path that differs only in
+    the object named — one job's static targets relabelled into the path, one finding listing them all."""
+    groups: dict[tuple, list[Need]] = {}
+    for need in denied:
+        if need.kind != "scrape":
+            continue
+        request = need.request
+        key: tuple = (id(need),)
+        if need.target == "apiserver-proxy" and request.name and not need.alternatives and need.review is None:
+            key = (need.span, request.verb, request.api_group, request.resource, request.subresource,
+                   request.namespace, need.why.replace(f"/{request.name}/proxy", "/\0/proxy"))
+        groups.setdefault(key, []).append(need)
+    return [(needs[0], needs) for needs in groups.values()]
+
+
 def _proxied_node_scrape(need: Need) -> bool:
     """A kubelet scraped through the API server's node proxy (get nodes/proxy, KS209)."""
     return need.kind == "scrape" and need.target == "apiserver-proxy" and need.request.resource == "nodes"
@@ -852,18 +869,22 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
 
-    # KS102–KS104: each scrape need on its own (they differ in path and fix).
-    for need in denied:
-        if need.kind != "scrape":
-            continue
+    # KS102–KS104: each scrape need on its own (they differ in path and fix) — but the objects one proxy path names
+    # in turn (static node names relabelled into /api/v1/nodes/${1}/proxy/…) are one finding, with their names.
+    for need, named_alike in _by_proxied_object(denied):
         rule = MISSING_RULE[need.target]
         request = need.request
         alternatives = "".join(f" or {a.describe()}" for a in need.alternatives)
         restricted = _name_restriction([need.decision, *need.alternative_decisions])
         # one parenthesis: the name restriction and the outcome, not two clauses in a row
         outcome = f"{restricted}; {OUTCOME[need.target]}" if restricted else OUTCOME[need.target]
-        message = f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives} ({outcome})"
-        fix = fix_text(authorizer, identity, [request], ctx.analysis)
+        why, lacking = need.why, request.describe()
+        if len(named_alike) > 1:
+            names = names_text([n.request.name or "" for n in named_alike])
+            why = need.why.replace(f"/{request.name}/proxy", f"/<{request.resource.rstrip('s')}>/proxy")
+            lacking = lacking.replace(f" named {request.name}", f" named {names}")
+        message = f"{job.label} {why} as {identity}, which lacks {lacking}{alternatives} ({outcome})"
+        fix = fix_text(authorizer, identity, [n.request for n in named_alike], ctx.analysis)
         if need.target in READER_ROLE_TARGETS:
             fix = _reader_role_fix(authorizer, identity, request, fix)
         proxied_nodes = _proxied_node_scrape(need)
