@@ -402,6 +402,8 @@ def _how_loaded(pod: PodTemplate, holder_kind: str, name: str, key: str, include
                 return "include"
             if any(_covers(root, path) for root in roots) or (files and _image_file(container, path, files)):
                 other = True
+            elif _sibling_mount(pod, container, path, holder_kind, name, key) is not None:
+                other = True
         url = url or bool(files and config_flag_urls(container))
     if not mounted:
         return "absent"
@@ -410,6 +412,30 @@ def _how_loaded(pod: PodTemplate, holder_kind: str, name: str, key: str, include
     if url:
         return "url"
     return "image" if looks_like_prometheus(pod) else "mount"
+
+
+def _sibling_mount(pod: PodTemplate, container: Any, path: str, holder_kind: str, name: str, key: str) -> Any:
+    """The other container of the pod where the key is mounted at `path`, when `container`'s config flag names that
+    path but no volume of its own is mounted over it: volumes are mounted per container (a config-reloader sidecar
+    mounting the ConfigMap does not put it in the Prometheus container), so Prometheus reads the image's file there,
+    or none and fails to start. None otherwise (and when a shell runs the command: a script may fetch the file)."""
+    if any(os.path.basename(word) in SHELLS for word in (container.command + container.args)[:4]):
+        return None
+    if any(_covers(os.path.normpath(as_str(m.get("mountPath"))), path)
+           for m in container.mounts if as_str(m.get("mountPath"))):
+        return None
+    return next((other for other in pod.containers if other is not container
+                 and path in _key_files(pod, other, holder_kind, name, key)[0]), None)
+
+
+def _mount_over(container: Any, path: str) -> str:
+    """The container's volumeMount over `path`, as a flow mapping to copy (`{name: config, mountPath: /etc/config}`)."""
+    for mount in container.mounts:
+        if as_str(mount.get("mountPath")) and _covers(os.path.normpath(as_str(mount.get("mountPath"))), path):
+            keys = ("name", "mountPath", "subPath", "readOnly")
+            return "{" + ", ".join(f"{k}: {str(mount.get(k)).lower() if isinstance(mount.get(k), bool) else as_str(mount.get(k))}"
+                                   for k in keys if k in mount) + "}"
+    return f"the one at {path}"
 
 
 def _covers(root: str, path: str) -> bool:
@@ -446,6 +472,13 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
             for flag, value, path in _config_flag_files(container):
                 # A relative value: say that the working directory puts it there.
                 named = path if value.startswith("/") else f"{path} ({value} in workingDir {container.node.get('workingDir')})"
+                sibling = _sibling_mount(pod, container, path, kind, name, key)
+                if sibling is not None:
+                    return (f"{flag} of container {container.name} names {named}, where key {key} is mounted only in "
+                            f"container {sibling.name}: container {container.name} mounts no volume there, so it reads "
+                            f"the image's file, or none and fails to start",
+                            f"Add to container {container.name} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name} the "
+                            f"volumeMount container {sibling.name} has: {_mount_over(sibling, path)}.")
                 if files and _image_file(container, path, files):
                     return (f"{flag} names {named}, which no volume of container {container.name} is mounted over "
                             f"(the image's file, or none), not key {key} (it is at {', '.join(sorted(files))})",

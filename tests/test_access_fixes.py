@@ -2225,3 +2225,18 @@ def test_ks203_delete_of_a_role_s_rule_ks105_copies_says_to_copy_first(tmp_path:
     rule = '- apiGroups: [""]\n  resources: [services, endpoints, pods]\n  verbs: [list, watch]\n'
     path.write_text(path.read_text().replace(rule, "", 1).replace("  namespace: team-a\nrules:\n", "  namespace: team-a\nrules: []\n", 1))
     assert [f"{f.rule} {f.message}" for f in _lint(setup) if f.severity in ("error", "warning")] == []
+
+
+def test_ks105_fix_for_a_proxied_node_scrape_puts_the_direct_scrape_first(tmp_path: Path) -> None:
+    # nodes/proxy held only through a RoleBinding: binding it cluster-wide makes the proxy scrape work and hands out
+    # exec on every node (KS201), so the fix names the direct scrape first, as KS103's does for the same need.
+    nodes = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+    proxy = '  - apiGroups: [""]\n    resources: ["nodes/proxy"]\n    verbs: ["get"]\n'
+    setup = _setup(tmp_path, PROXY_JOB, _cluster_role("prometheus", nodes) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus") + "---\n"
+                   + _cluster_role("node-proxy", proxy) + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "node-proxy", namespace="monitoring"))
+    [finding] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert finding.fix.startswith("Better (KS209): scrape the kubelets directly on :10250, which needs only get "
+                                  "nodes/metrics. Or, keeping the proxy"), finding.fix
+    assert "with a ClusterRoleBinding" in finding.fix, finding.fix

@@ -680,3 +680,53 @@ def test_rancher_mirrored_prometheus_image_runs_a_scraper() -> None:
     repository = _scraper_repository("docker.io/rancher/mirrored-prometheus-prometheus:v2.42.0")
     assert repository == "mirrored-prometheus-prometheus" and _PROGRAM_NAMES[repository] == "Prometheus"
     assert _scraper_repository("rancher/mirrored-prometheus-node-exporter:v1.3.1") is None
+
+
+def test_ks209_fix_for_a_static_api_server_target_replaces_the_target(tmp_path: Path) -> None:
+    # No relabel rule sets __address__: the API server is the static target. "Delete the relabel rules" left it,
+    # and the direct path then asked the API server for /metrics/cadvisor. Applied as written, the fix lints clean.
+    case = FIXTURES / "KS209" / "fail-static-proxy-target-names-one-node"
+    (finding,) = fixture_findings("KS209/fail-static-proxy-target-names-one-node", "KS209")
+    assert finding["fix"].startswith(
+        "In static_configs, replace the API server target `kubernetes.default.svc:443` with worker-1's own address "
+        "on the kubelet port (`<node IP>:10250`), and set in the job (keep its ServiceAccount token setting), "
+        "replacing its own `metrics_path`, `tls_config`:\n"
+        "  metrics_path: /metrics/cadvisor\n  tls_config:\n"), finding["fix"]
+    text = (case / "manifests.yaml").read_text()
+    applied = (text.replace('"kubernetes.default.svc:443"', '"10.0.0.11:10250"')
+               .replace("/api/v1/nodes/worker-1/proxy/metrics/cadvisor", "/metrics/cadvisor")
+               .replace("        ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n",
+                        "        insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] kubelets self-sign their "
+                        "serving certificates\n")
+               .replace('resources: ["nodes/proxy"]\n    resourceNames: ["worker-1"]', 'resources: ["nodes/metrics"]'))
+    assert applied.count("10.0.0.11:10250") == 1 and 'resources: ["nodes/proxy"]' not in applied
+    (tmp_path / "manifests.yaml").write_text(applied)
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == []
+
+
+def test_ks201_does_not_credit_a_job_whose_named_proxy_node_the_grant_does_not_name() -> None:
+    (finding,) = fixture_findings("KS103/fail-static-proxy-path-grant-names-another-node", "KS201")
+    assert "no job needs it" in finding["message"] and "uses it" not in finding["message"], finding["message"]
+
+
+def test_ks209_once_per_job_for_static_node_names_and_its_fix_gives_them_the_kubelet_port(tmp_path: Path) -> None:
+    # Static node names relabelled into the proxy path: one finding (it was one per node, same place and fix), and
+    # the fix, applied as written, leaves targets a kubelet answers on (without :10250 an https target is on 443).
+    case = FIXTURES / "KS209" / "fail-static-node-names-relabelled-to-proxy"
+    (finding,) = fixture_findings("KS209/fail-static-node-names-relabelled-to-proxy", "KS209")
+    assert "(/api/v1/nodes/<node>/proxy/metrics)" in finding["message"], finding["message"]
+    assert finding["fix"].startswith(
+        "Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy path; "
+        "write the static targets with the kubelet's port (`worker-1` → `worker-1:10250`, `worker-2` → "
+        "`worker-2:10250`), and set in the job"), finding["fix"]
+    text = (case / "manifests.yaml").read_text()
+    start = text.index("      relabel_configs:\n")
+    end = text.index("      replacement: kubernetes.default.svc:443\n") + len("      replacement: kubernetes.default.svc:443\n")
+    applied = (text[:start] + text[end:]).replace("[worker-1, worker-2]", "[worker-1:10250, worker-2:10250]")
+    applied = applied.replace(
+        "        ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n",
+        "        insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates\n")
+    applied = applied.replace("      scheme: https\n", "      scheme: https\n      metrics_path: /metrics\n", 1)
+    applied = applied.replace('resources: ["nodes/proxy"]', 'resources: ["nodes/metrics"]')
+    (tmp_path / "manifests.yaml").write_text(applied)
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == []

@@ -328,6 +328,35 @@ def _unnamed_fix(decisions: list[Decision], add_fix: str, first: bool = True) ->
             f"grants this for every target.\nOr:\n{add_fix}")
 
 
+def _by_proxied_object(denied: list[Need]) -> list[tuple[Need, list[Need]]]:
+    """The denied scrape needs, each with the needs it stands for: itself, or, for an API-server proxy path naming
+    its object (`get nodes/proxy` named worker-1), every need on the same place and path that differs only in
+    the object named — one job's static targets relabelled into the path, one finding listing them all."""
+    groups: dict[tuple, list[Need]] = {}
+    for need in denied:
+        if need.kind != "scrape":
+            continue
+        request = need.request
+        key: tuple = (id(need),)
+        if need.target == "apiserver-proxy" and request.name and not need.alternatives and need.review is None:
+            key = (need.span, request.verb, request.api_group, request.resource, request.subresource,
+                   request.namespace, need.why.replace(f"/{request.name}/proxy", "/\0/proxy"))
+        groups.setdefault(key, []).append(need)
+    return [(needs[0], needs) for needs in groups.values()]
+
+
+def _proxied_node_scrape(need: Need) -> bool:
+    """A kubelet scraped through the API server's node proxy (get nodes/proxy, KS209)."""
+    return need.kind == "scrape" and need.target == "apiserver-proxy" and need.request.resource == "nodes"
+
+
+def _direct_first(fix: str, job, need: Need, identity, authorizer, ctx) -> str:
+    """The fix of a denied proxied node scrape with the better way first: granting nodes/proxy would make it work,
+    and hand out exec on every node (KS201)."""
+    return (f"Better (KS209): {_direct_kubelet_scrape(job, need, identity, authorizer, ctx)}. Or, keeping the proxy "
+            f"(get nodes/proxy also allows exec in every pod on every node, KS201):\n" + fix)
+
+
 @check("KS101", "KS102", "KS103", "KS104", "KS105", "KS108", "KS110")
 def access_findings(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
@@ -771,6 +800,10 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
                                 authorizer, ctx.analysis, scoped)
+        if len(needs) == 1 and _proxied_node_scrape(needs[0]):
+            # Binding the role cluster-wide makes the proxy scrape work and hands out exec on every node (KS201),
+            # as granting it does for KS103: the direct scrape first.
+            fix = _direct_first(fix, job, needs[0], identity, authorizer, ctx)
         fix = _named_fix(named, fix, implicit) + _namespaces_alternative(job, needs)
         ignored, elsewhere, ignored_related = _ignored_selector(job, needs)
         yield Finding(
@@ -843,25 +876,27 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
 
-    # KS102–KS104: each scrape need on its own (they differ in path and fix).
-    for need in denied:
-        if need.kind != "scrape":
-            continue
+    # KS102–KS104: each scrape need on its own (they differ in path and fix) — but the objects one proxy path names
+    # in turn (static node names relabelled into /api/v1/nodes/${1}/proxy/…) are one finding, with their names.
+    for need, named_alike in _by_proxied_object(denied):
         rule = MISSING_RULE[need.target]
         request = need.request
         alternatives = "".join(f" or {a.describe()}" for a in need.alternatives)
         restricted = _name_restriction([need.decision, *need.alternative_decisions])
         # one parenthesis: the name restriction and the outcome, not two clauses in a row
         outcome = f"{restricted}; {OUTCOME[need.target]}" if restricted else OUTCOME[need.target]
-        message = f"{job.label} {need.why} as {identity}, which lacks {request.describe()}{alternatives} ({outcome})"
-        fix = fix_text(authorizer, identity, [request], ctx.analysis)
+        why, lacking = need.why, request.describe()
+        if len(named_alike) > 1:
+            names = names_text([n.request.name or "" for n in named_alike])
+            why = need.why.replace(f"/{request.name}/proxy", f"/<{request.resource.rstrip('s')}>/proxy")
+            lacking = lacking.replace(f" named {request.name}", f" named {names}")
+        message = f"{job.label} {why} as {identity}, which lacks {lacking}{alternatives} ({outcome})"
+        fix = fix_text(authorizer, identity, [n.request for n in named_alike], ctx.analysis)
         if need.target in READER_ROLE_TARGETS:
             fix = _reader_role_fix(authorizer, identity, request, fix)
-        proxied_nodes = need.target == "apiserver-proxy" and request.resource == "nodes"
+        proxied_nodes = _proxied_node_scrape(need)
         if proxied_nodes:
-            # Granting nodes/proxy would make it work, and hand out exec on every node (KS201): say the better way first.
-            fix = (f"Better (KS209): {_direct_kubelet_scrape(job, need, identity, authorizer, ctx)}. Or, keeping the proxy (get "
-                   f"nodes/proxy also allows exec in every pod on every node, KS201):\n" + fix)
+            fix = _direct_first(fix, job, need, identity, authorizer, ctx)
         if restricted:
             # (the proxied node scrape keeps its better way first: direct, with nodes/metrics)
             fix = _unnamed_fix([need.decision, *need.alternative_decisions], fix, first=not proxied_nodes)

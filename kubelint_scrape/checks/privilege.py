@@ -64,7 +64,7 @@ from ..patchfix import delete_rule, replace_rule
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, names_text, rule_allows, subject_applies, url_pattern_matches
 from ..promconfig import SA_CA, SA_TOKEN
 from ..resources import knowledge
-from ..targets import kubelet_checks, kubelet_path_of_proxy, kubelet_subresources
+from ..targets import _proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, kubelet_subresources, split_address
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import (KUBELET_SKIP_VERIFY_NOTE, grant_related, json_summary_scrape, misdirected_from, namespaced_discovery_route,
                      path_twin, role_label)
@@ -327,6 +327,13 @@ def _nodes_proxy(verb: str) -> Request:
     return Request(verb, "", "nodes", "proxy")
 
 
+def _names_serve(names: tuple[str, ...], request: Request) -> bool:
+    """Whether a grant for `names` (() = every name) serves a request: one for every node (a discovered one) is
+    served for the names the grant has; one naming its node (a proxy path written out) only if the grant names it —
+    a grant for worker-2 is not what a job scraping worker-1 through the proxy uses (its KS103)."""
+    return not names or request.name is None or request.name in names
+
+
 @check("KS201", in_worker=True)
 def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
     state = privilege_state(ctx)
@@ -343,7 +350,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         # /api/v1/proxy/nodes/… asks for the verb `proxy` on nodes instead (FACTS §2), which this rule does not give.
         proxy_jobs = [(j, n) for i in identities for j in state.jobs.get(i, []) for n in j.needs
                       if n.target == "apiserver-proxy" and n.request.resource == "nodes"
-                      and n.request.subresource == "proxy"] if "get" in verbs else []
+                      and n.request.subresource == "proxy" and _names_serve(names, n.request)] if "get" in verbs else []
         role = _role_name(holding.role)
         assumptions = ctx.analysis.assumptions
         kubelet_rbac = assumptions.kubelet_authz != "always-allow"
@@ -432,7 +439,9 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             fix += " Drop the resourceNames too: a scraper needs nodes/metrics on every node."
         fix = _shared_fix(state, holding, "nodes/proxy", fix)
         related = _binding_related(holding)
-        related += [Related(n.span, f"{j.job.label} scrapes through the API-server proxy") for j, n in proxy_jobs[:2]]
+        # One per job and place: a job naming several nodes has one need per node, all on the same relabel rule.
+        places = list(dict.fromkeys((j.job.label, n.span) for j, n in proxy_jobs))
+        related += [Related(span, f"{label} scrapes through the API-server proxy") for label, span in places[:2]]
         through = f" through \"{item}\"" if via_star else ""
         granted = "every verb (\"*\") on" if "*" in holding.rule.verbs else "/".join(verbs)
         yield Finding(
@@ -1943,22 +1952,26 @@ def _role_binding_yaml(binding: BindingDef, namespace: str, identities: list[Ide
 @check("KS209", in_worker=True)
 def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
     for job in ctx.reported_jobs():  # (a job of a monitor the operator refuses scrapes nothing: not among them)
-        proxied: dict[str, bool] = {}  # path with the node abstracted → legacy path form
+        # path with the node abstracted → (legacy path form, the paths as shown): one finding per path of the job,
+        # however many nodes it names (static targets relabelled into /api/v1/nodes/${1}/proxy/… name each node).
+        proxied: dict[str, tuple[bool, set[str]]] = {}
         for endpoint in job.endpoints:
             if endpoint.klass == "apiserver-proxy" and endpoint.proxy_resource == "nodes":
-                proxied.setdefault(_LEGACY_NODE.sub(r"\1<node>", endpoint.path), endpoint.legacy_proxy)
+                proxied.setdefault(_any_node(endpoint.path), (endpoint.legacy_proxy, set()))[1].add(endpoint.path)
         yield from _proxy_path_at_kubelet(job, ctx.analysis.assumptions)
         if not proxied:
             continue
         needs = [n for n in job.needs if n.target == "apiserver-proxy" and n.request.resource == "nodes"]
         assumptions = ctx.analysis.assumptions
-        for path, legacy in proxied.items():
+        for abstract, (legacy, shown) in proxied.items():
+            # A name the config writes stays in the message when it is the only one (the node it scrapes).
+            path = next(iter(shown)) if len(shown) == 1 else abstract
             kubelet_path = kubelet_path_of_proxy(path)
             # What the kubelet itself checks for the path on this version (FACTS §1): the subresource to grant
             # instead; a path it authorizes only as nodes/proxy keeps needing it when scraped directly.
             # None when the kubelet authorizes every request (kubelet-authz: always-allow): no grant at all.
             subresource = kubelet_checks(kubelet_path, assumptions)
-            need = next((n for n in needs if _LEGACY_NODE.sub(r"\1<node>", n.why).endswith(path)), needs[0] if needs else None)
+            need = next((n for n in needs if _any_node(n.why).endswith(abstract)), needs[0] if needs else None)
             span = need.span if need is not None else job.job.span
             authorized = "the proxy verb on nodes" if legacy else "get nodes/proxy"
             direct = (f"scraped directly on :10250 the kubelet asks RBAC nothing (assumption kubelet-authz: "
@@ -2092,9 +2105,43 @@ def _direct_scrape_fix(job, kubelet_path: str, serving_cert: str, subresource: s
     given = [line.strip().split(":", 1)[0] for line in lines if not line.startswith("    ")]
     replaced = [key for key in given if key in node]
     edit = (f", replacing its own {', '.join(f'`{key}`' for key in replaced)}" if replaced else "")
-    return (f"Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy "
-            f"path, and set in the job{keep}{edit}:\n" + "\n".join(lines) + "\n"
+    return (f"{_undo_proxy_address(job)}, and set in the job{keep}{edit}:\n" + "\n".join(lines) + "\n"
             + f"then {grant}{tls}")
+
+
+def _kubelet_ports(job) -> str:
+    """Static targets the deleted rules turned into proxy paths (node names, `${1}` of the path) become the scrape
+    addresses themselves: without the kubelet's port an https target is scraped on 443, not :10250."""
+    apiservers = knowledge("ports")["apiserver_hosts"]
+    ported = {}
+    for target, _labels, _span in job.job.static_targets:
+        host, port = split_address(target, "https")
+        if host and host not in apiservers and port != 10250:
+            ported[target] = f"[{host}]:10250" if ":" in host else f"{host}:10250"
+    if not ported:
+        return ""
+    return (f"; write the static targets with the kubelet's port ("
+            + ", ".join(f"`{old}` → `{new}`" for old, new in ported.items()) + ")")
+
+
+def _undo_proxy_address(job) -> str:
+    """What sends the job to the API server, undone: the relabel rules that set __address__ (and __metrics_path__)
+    for the proxy, or, when no rule sets the address, the API-server target written in static_configs — deleting
+    relabel rules the job does not have would leave that target, and the direct path would then ask the API server
+    for /metrics/… (404)."""
+    targets = {as_str(as_map(rule).get("target_label")) for rule in as_seq(job.job.node.get("relabel_configs"))}
+    if "__address__" in targets or not job.job.static_targets:
+        path = " and __metrics_path__ to the proxy path" if "__metrics_path__" in targets else ""
+        return f"Delete the relabel rules that set __address__ to the API server{path}{_kubelet_ports(job)}"
+    # The node a written-out proxy path names (targets.classify): its own address replaces the API server's.
+    names = list(dict.fromkeys(_proxy_name_parts(e.proxy_name)[1] for e in job.endpoints
+                               if e.klass == "apiserver-proxy" and e.proxy_resource == "nodes" and e.proxy_name))
+    servers = ", ".join(dict.fromkeys(f"`{target}`" for target, _labels, _span in job.job.static_targets))
+    whose = f"{names_text(tuple(names))}'s" if len(names) == 1 else "each node's"
+    path = ("; delete the relabel rule that sets __metrics_path__ to the proxy path"
+            if "__metrics_path__" in targets else "")
+    return (f"In static_configs, replace the API server target {servers} with {whose} own address on the kubelet "
+            f"port (`<node IP>:10250`){path}")
 
 
 # A monitor's tlsConfig keys about the server's certificate (operator.TLS_KEYS' spelling, and `ca` from a
@@ -2158,6 +2205,12 @@ def _cluster_ca_file(job) -> str:
 
 
 _LEGACY_NODE = re.compile(r"(/api/v1/proxy/nodes/)[^/]+")
+_NODE_PROXY_NAME = re.compile(r"(/api/v1/nodes/)[^/]+(?=/proxy(?:/|$))")
+
+
+def _any_node(text: str) -> str:
+    """A node proxy path (or a need's reason naming one) with the node, written or discovered, as <node>."""
+    return _NODE_PROXY_NAME.sub(r"\1<node>", _LEGACY_NODE.sub(r"\1<node>", text))
 
 
 def _proxy_grant_related(need) -> list[Related]:

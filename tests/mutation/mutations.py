@@ -238,7 +238,9 @@ MUTATIONS += [
   ("b8 ConfigMap key renamed", "b8-reload", [(C, "  prometheus.yaml: |", "  prometheus.yml: |")], ["KS100"], [], None),
   ("b8 ConfigMap renamed", "b8-reload", [(C, "  name: prometheus-server\n", "  name: prometheus-server-v2\n")], ["KS100"], [], None),
   ("b8 volume renamed in mounts only", "b8-reload", [(ST, "            - name: config-volume\n              mountPath: /etc/config\n              readOnly", "            - name: config\n              mountPath: /etc/config\n              readOnly"), (ST, PROM_MOUNT8, PROM_MOUNT8.replace("config-volume", "config"))], ["KS100", "KS602"], [], None),  # the API server refuses the StatefulSet's pods: a mount of an undefined volume (ValidateVolumeMounts NotFound)
-  ("b8 prometheus container lacks the mount", "b8-reload", [(ST, PROM_MOUNT8, "          volumeMounts:\n            - name: storage-volume")], [], [], PS),
+  # Volumes are mounted per container: the reloader's mount puts nothing at /etc/config in the Prometheus container,
+  # whose --config.file then names a file it does not have (the image's, or none: it fails to start).
+  ("b8 prometheus container lacks the mount", "b8-reload", [(ST, PROM_MOUNT8, "          volumeMounts:\n            - name: storage-volume")], ["KS100"], [], None),
   ("b8 grafana mounts the ConfigMap too", "b8-reload", GRAFANA_AS_PROM[1:], [], [], PS),
   # Loaded as two ServiceAccounts (SPEC §3): checked as each; the grafana account holds none of the grants.
   ("b8 second Prometheus other SA", "b8-reload", GRAFANA_AS_PROM, ALL8, [], frozenset({PS, "monitoring/grafana"})),
