@@ -1601,6 +1601,45 @@ def _namespace_excludes(workspace: Workspace, kind: str, monitor: K8sObject) -> 
     return shown
 
 
+def namespace_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
+    """KS100's fix for a monitor that one Prometheus/PrometheusAgent selects by its labels but whose namespace that
+    runner's (set) namespace selector leaves out for matchLabels the Namespace lacks: the Namespace and the exact
+    labels to give it — or, when its manifest is not in the inputs, the labels it must carry. "" when several
+    runners would want other labels, or adding the labels would not do (a matchExpressions that still excludes)."""
+    if monitor.kind not in MONITOR_KINDS:
+        return ""
+    selector_key, ns_key, _source = MONITOR_KINDS[monitor.kind]
+    namespace = workspace.find("Namespace", "", monitor.namespace)
+    known = {**(namespace.labels if namespace is not None else {}), "kubernetes.io/metadata.name": monitor.namespace}
+    wanted = []
+    for runner_kind in RUNNER_KINDS:
+        for runner in _operator_objects(workspace, runner_kind):
+            spec = as_map(runner.doc.get("spec"))
+            node = spec.get(ns_key)
+            if (node is None or not _selects(spec.get(selector_key), monitor.labels)
+                    or _namespace_selects(workspace, runner, node, monitor.namespace)):
+                continue
+            selector = LabelSelector.from_node(node)
+            lacking = {key: value for key, value in selector.match_labels.items() if as_str(known.get(key), None) != value}
+            if lacking and "kubernetes.io/metadata.name" not in lacking and selector.matches({**known, **lacking}):
+                wanted.append((runner, lacking))
+    if len({tuple(sorted(lacking.items())) for _r, lacking in wanted}) != 1:
+        return ""
+    runner, lacking = wanted[0]
+    labels = ", ".join(f"{key}: {value}" for key, value in lacking.items())
+    command = " ".join(f"{key}={value}" for key, value in lacking.items())
+    why = (f"{runner.kind} {runner.namespace}/{runner.name} selects {monitor.kind}s only in namespaces carrying "
+           f"{'them' if len(lacking) > 1 else 'it'} (spec.{ns_key})")
+    if namespace is None:
+        return (f"Give Namespace {monitor.namespace} the label{'s' if len(lacking) > 1 else ''} `{labels}` "
+                f"(`kubectl label namespace {monitor.namespace} {command}`) and lint its manifest with the rest: "
+                f"{why}; no Namespace {monitor.namespace} manifest in the inputs shows its labels.")
+    now = [f"{key}: {as_str(namespace.labels[key])}" for key in lacking if key in namespace.labels]
+    has = f" (it has {', '.join(now)})" if now else ""
+    return (f"Set `{labels}` in metadata.labels of Namespace {monitor.namespace}{has}: {why}; or change that "
+            f"selector to take the namespace in.")
+
+
 def namespace_selector_miss(workspace: Workspace, runner: str, ns_key: str, selector_node: Any, namespace: str) -> str:
     """Why `runner`'s namespace selector (not null, not selecting `namespace`: _namespace_selects) leaves the
     namespace out, as far as the inputs tell: it does not select it when the Namespace manifest is in view or the
