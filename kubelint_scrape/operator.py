@@ -173,7 +173,8 @@ def _shown(objects: list[K8sObject]) -> str:
 def _unreconciled_why(workspace: Workspace, scope: OperatorScope | None, runners: list[K8sObject] | None = None) -> str:
     """KS100's reason naming the runners no operator reconciles (all of them, or `runners`): a monitor they would
     select is never scraped, and their own jobs never run."""
-    runners = _unreconciled(workspace) if runners is None else runners
+    if runners is None:  # every unselected monitor asks: computed once
+        return workspace.index("unreconciled runners why", lambda: _unreconciled_why(workspace, scope, _unreconciled(workspace)))
     if not runners:
         return ""
     elsewhere = [o for o in runners if scope is not None and not scope.reconciles(o.namespace)]
