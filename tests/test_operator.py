@@ -607,3 +607,12 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 def test_ks100_fix_names_what_to_change(fixture: str, where: str, fix: str) -> None:
     findings = [f for f in report(str(FIXTURES / fixture))["findings"] if f["rule"] == "KS100" and where in f["message"]]
     assert findings and all(f["fix"].startswith(fix) for f in findings), [f["fix"] for f in findings]
+
+
+def test_ks606_under_ignore_namespace_selectors_relates_the_prometheus_setting() -> None:
+    """KS606 judges the Service of the monitor's own namespace, not team-b its namespaceSelector names: the finding
+    says why, at the Prometheus' ignoreNamespaceSelectors."""
+    [finding] = [f for f in report(str(FIXTURES / "KS606/fail-ignore-namespace-selectors-own-namespace-lacks-port"))["findings"]
+                 if f["rule"] == "KS606"]
+    assert "Service monitoring/app: http" in finding["message"] and "team-b" not in finding["message"]
+    assert any("sets ignoreNamespaceSelectors" in r["message"] and r["line"] == 14 for r in finding["related"]), finding["related"]

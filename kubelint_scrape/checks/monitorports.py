@@ -19,7 +19,7 @@ from ..fixes import yaml_scalar
 from ..model import K8sObject, LabelSelector, Workspace
 from ..operator import OPERATOR_GROUP, RunnerView, monitor_namespaces, port_name_matches
 from ..promvalidate import did_you_mean
-from ..yamltree import YMap, as_map, as_seq, as_str, at, get_path
+from ..yamltree import YMap, as_map, as_seq, as_str, at, get_path, key_span
 from .context import Context
 
 
@@ -71,11 +71,12 @@ def _service_monitor(workspace: Workspace, monitor: K8sObject, runners: list[Run
     selected = _selected(names, spec, services, lambda s: s.labels)
     if not selected or _uncovered_namespace(names, services):
         return
+    ignored = _ignoring(monitor, spec, runners)
     for index, endpoint, key in _endpoints(spec, "endpoints"):
         if key == "port":
-            yield from _port(workspace, monitor, index, endpoint, selected)
+            yield from _port(workspace, monitor, index, endpoint, selected, ignored)
         else:
-            yield from _target_port(workspace, monitor, index, endpoint, selected)
+            yield from _target_port(workspace, monitor, index, endpoint, selected, ignored)
 
 
 def _pod_monitor(workspace: Workspace, monitor: K8sObject, runners: list[RunnerView]) -> Iterator[Finding]:
@@ -94,7 +95,7 @@ def _pod_monitor(workspace: Workspace, monitor: K8sObject, runners: list[RunnerV
         if _unknown(wanted, named) or _kept(wanted, named):
             continue
         yield _finding(monitor, "podMetricsEndpoints", index, endpoint, key, wanted, "container port of the pods it "
-                       "selects", named, "pod container port name", _declaring(selected))
+                       "selects", named, "pod container port name", _declaring(selected) + _ignoring(monitor, spec, runners))
 
 
 def _services_by_namespace(workspace: Workspace) -> dict[str, list[K8sObject]]:
@@ -127,6 +128,18 @@ def _namespaces(monitor: K8sObject, spec: YMap, runners: list[RunnerView]) -> li
             return None
         names.extend(picked)
     return list(dict.fromkeys(names))
+
+
+def _ignoring(monitor: K8sObject, spec: YMap, runners: list[RunnerView]) -> tuple[Related, ...]:
+    """Where a runner that selects the monitor sets ignoreNamespaceSelectors: true while the monitor's
+    namespaceSelector asks for other namespaces: why the Services (pods) judged are those of its own namespace."""
+    if monitor_namespaces(monitor, spec) == [monitor.namespace]:
+        return ()
+    return tuple(Related(key_span(r.obj.path, as_map(r.obj.doc.get("spec")), "ignoreNamespaceSelectors"),
+                         f"{r.obj.kind} {r.obj.namespace}/{r.obj.name} sets ignoreNamespaceSelectors: it discovers "
+                         f"the targets of {monitor.kind} {monitor.namespace}/{monitor.name} in namespace "
+                         f"{monitor.namespace} only")
+                 for r in runners[:3] if r.ignore_namespace_selectors)
 
 
 def _selected(names: list[str] | None, spec: YMap, by_namespace: dict[str, list], labels: Callable[[Any], dict]) -> list:
@@ -168,7 +181,7 @@ def _declaring(pods: list) -> tuple[Related, ...]:
 
 
 def _port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
-          selected: list[K8sObject]) -> Iterator[Finding]:
+          selected: list[K8sObject], ignored: tuple[Related, ...] = ()) -> Iterator[Finding]:
     wanted = as_str(endpoint.get("port"))
     named = {f"Service {s.namespace}/{s.name}": [as_str(as_map(p).get("name")) for p in as_seq(get_path(s.doc, "spec", "ports"))]
              for s in selected}
@@ -180,7 +193,7 @@ def _port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
     yield _finding(monitor, "endpoints", index, endpoint, "port", wanted, "port of the Services it selects", named,
                    "endpoint port name (the Service port's `name`)",
                    tuple(Related(s.key_span("spec", "ports"), f"Service {s.namespace}/{s.name} is selected; its "
-                                 "ports are here") for s in selected[:3]))
+                                 "ports are here") for s in selected[:3]) + ignored)
 
 
 def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap, wanted: str,
@@ -225,7 +238,7 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
 
 
 def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
-                 selected: list[K8sObject]) -> Iterator[Finding]:
+                 selected: list[K8sObject], ignored: tuple[Related, ...] = ()) -> Iterator[Finding]:
     wanted = as_str(endpoint.get("targetPort"))
     by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
     pods = list({id(pod): pod for service in selected for pod in by_namespace.get(service.namespace, ())
@@ -236,7 +249,7 @@ def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint:
     yield _finding(monitor, "endpoints", index, endpoint, "targetPort", wanted, "container port of the pods its "
                    "Services select", named, "pod container port name",
                    tuple(Related(s.span, f"Service {s.namespace}/{s.name} is selected here") for s in selected[:3])
-                   + _declaring(pods))
+                   + _declaring(pods) + ignored)
 
 
 def _finding(monitor: K8sObject, endpoints_key: str, index: int, endpoint: YMap, key: str, wanted: str, what: str,
