@@ -224,13 +224,14 @@ def controller_id_fix(workspace: Workspace, runner: K8sObject) -> str:
         return ""
     where, controller_id = found
     name = f"{runner.kind} {runner.namespace}/{runner.name}"
+    annotation = as_str(runner.annotations.get(CONTROLLER_ID_ANNOTATION))
     if controller_id:
+        other = (f", or deploy an operator started with --controller-id={annotation} beside it" if annotation else
+                 ", or deploy an operator without --controller-id beside it")
         return (f"To have {name} run, annotate it `{CONTROLLER_ID_ANNOTATION}: \"{controller_id}\"` (the "
-                f"--controller-id of the Prometheus Operator {where}), or run an operator without --controller-id "
-                f"and remove the annotation.")
+                f"--controller-id of the Prometheus Operator {where}){other}.")
     return (f"To have {name} run, remove its {CONTROLLER_ID_ANNOTATION} annotation (the Prometheus Operator {where} "
-            f"has no --controller-id), or deploy an operator started with --controller-id="
-            f"{as_str(runner.annotations.get(CONTROLLER_ID_ANNOTATION))} beside it.")
+            f"has no --controller-id), or deploy an operator started with --controller-id={annotation} beside it.")
 
 
 def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
