@@ -19,7 +19,8 @@ from .authproxy import POD_ROLES, DeclaredTargets, ReviewConfig, declared_target
 from .gopath import go_path_match
 from .load import gc_paused
 from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victoriametrics, pod_template, service_dns_name
-from .operator import label_selection_fix, operator_scope_fix, unresolved_scrape_class
+from .operator import (label_selection_fix, namespace_selection_fix, operator_scope_fix, unreconciled_fix,
+                       unresolved_scrape_class)
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
 from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig, is_in_cluster_api_host, is_loopback_host
 from .pushprox import Route, route as pushprox_route
@@ -767,6 +768,10 @@ def resolve_identity(
             # engine.py resolves the configured globs to exact paths, with the glob that matched for the reason
             value, pattern = value if isinstance(value, tuple) else (value, pattern)
             return Resolution(Identity.parse(value), f"configured: identities[{pattern!r}]", explicit=True)
+    if config.unrun_why:
+        runner = config.runner
+        return Resolution(None, f"no prometheus-operator in the inputs runs it ({config.unrun_why})",
+                          fix=unreconciled_fix(workspace, runner))
     if config.runner is not None:
         runner = config.runner
         spec = as_map(runner.doc.get("spec"))
@@ -820,8 +825,8 @@ def resolve_identity(
                      "configuration).")
         else:
             runners = "Prometheus or PrometheusAgent"
-            fix = ((operator_scope_fix(workspace, config.monitor) or label_selection_fix(workspace, config.monitor))
-                   if config.monitor is not None else "")
+            fix = ((operator_scope_fix(workspace, config.monitor) or label_selection_fix(workspace, config.monitor)
+                    or namespace_selection_fix(workspace, config.monitor)) if config.monitor is not None else "")
         return Resolution(None, f"no {runners} in the inputs selects {config.describe}{why}", fix=fix)
     holder = config.holder
     if holder is not None:

@@ -165,28 +165,73 @@ def _unseen_by_runner(workspace: Workspace, kind: str, monitor: K8sObject) -> st
             f"an operator that watches {monitor.namespace} runs no Prometheus or PrometheusAgent that selects it")
 
 
-def _unreconciled_why(workspace: Workspace, scope: OperatorScope | None) -> str:
-    """KS100's reason naming the runners no operator reconciles: a monitor they would select is never scraped."""
-    runners = _unreconciled(workspace)
+def _shown(objects: list[K8sObject]) -> str:
+    return ", ".join(f"{o.kind} {o.namespace}/{o.name}" for o in objects[:3]) + (
+        f" and {len(objects) - 3} more" if len(objects) > 3 else "")
+
+
+def _unreconciled_why(workspace: Workspace, scope: OperatorScope | None, runners: list[K8sObject] | None = None) -> str:
+    """KS100's reason naming the runners no operator reconciles (all of them, or `runners`): a monitor they would
+    select is never scraped, and their own jobs never run."""
+    if runners is None:  # every unselected monitor asks: computed once
+        return workspace.index("unreconciled runners why", lambda: _unreconciled_why(workspace, scope, _unreconciled(workspace)))
     if not runners:
         return ""
-
-    def shown(objects: list[K8sObject]) -> str:
-        return ", ".join(f"{o.kind} {o.namespace}/{o.name}" for o in objects[:3]) + (
-            f" and {len(objects) - 3} more" if len(objects) > 3 else "")
-
     elsewhere = [o for o in runners if scope is not None and not scope.reconciles(o.namespace)]
-    unselected = [o for o in runners if o not in elsewhere]
+    by_id = [o for o in runners if o not in elsewhere and _id_mismatch(workspace, o)]
+    unselected = [o for o in runners if o not in elsewhere and o not in by_id]
     reasons = []
     if elsewhere:
         where = (f"only in namespace{'s' if len(scope.runners) > 1 else ''} {', '.join(sorted(scope.runners))}"
                  if scope.runners is not None else f"in no namespace of {', '.join(sorted(scope.deny))}")
         reasons.append(f"the {scope.runner_flags or scope.flags} reconciles Prometheus and PrometheusAgent objects "
-                       f"{where}, so it never runs {shown(elsewhere)}")
+                       f"{where}, so it never runs {_shown(elsewhere)}")
+    reasons.extend(_controller_id_why(runner, *_id_mismatch(workspace, runner)) for runner in by_id[:3])
     if unselected:
-        reasons.append(f"the labels of {shown(unselected)} match the --prometheus-instance-selector of no "
+        reasons.append(f"the labels of {_shown(unselected)} match the --prometheus-instance-selector of no "
                        f"prometheus-operator that watches its namespace, so none runs it")
     return "; ".join(reasons)
+
+
+def _id_mismatch(workspace: Workspace, runner: K8sObject) -> tuple[str, str] | None:
+    """(the operator Deployment, its --controller-id or "") of the first prometheus-operator of the inputs that
+    would reconcile `runner` by namespace and labels but not by its controller-id annotation, else None."""
+    for template in workspace.workloads:
+        for container in template.containers:
+            words = container.command + container.args
+            if (PROMETHEUS_OPERATOR_IMAGE.search(container.image) and _reconciles(words, runner, by_id=False)
+                    and not controller_id_matches(words, runner)):
+                return (f"{template.obj.kind} {template.obj.namespace}/{template.obj.name}",
+                        go_flag(words, "controller-id") or "")
+    return None
+
+
+def _controller_id_why(runner: K8sObject, where: str, controller_id: str) -> str:
+    annotation = as_str(runner.annotations.get(CONTROLLER_ID_ANNOTATION))
+    name = f"{runner.kind} {runner.namespace}/{runner.name}"
+    has = f"{name} is annotated {CONTROLLER_ID_ANNOTATION}: {annotation}" if annotation else f"{name} has no {CONTROLLER_ID_ANNOTATION} annotation"
+    if controller_id:
+        return (f"the Prometheus Operator {where} runs with --controller-id={controller_id}, so it reconciles only "
+                f"objects annotated {CONTROLLER_ID_ANNOTATION}: {controller_id}, and {has}: it never runs it")
+    return (f"{has}, which leaves it to an operator started with --controller-id={annotation}; the Prometheus "
+            f"Operator {where} has no --controller-id, so it never runs it")
+
+
+def controller_id_fix(workspace: Workspace, runner: K8sObject) -> str:
+    """KS100's fix for a runner whose controller-id annotation the operator that would run it does not match."""
+    found = _id_mismatch(workspace, runner)
+    if found is None:
+        return ""
+    where, controller_id = found
+    name = f"{runner.kind} {runner.namespace}/{runner.name}"
+    annotation = as_str(runner.annotations.get(CONTROLLER_ID_ANNOTATION))
+    if controller_id:
+        other = (f", or deploy an operator started with --controller-id={annotation} beside it" if annotation else
+                 ", or deploy an operator without --controller-id beside it")
+        return (f"To have {name} run, annotate it `{CONTROLLER_ID_ANNOTATION}: \"{controller_id}\"` (the "
+                f"--controller-id of the Prometheus Operator {where}){other}.")
+    return (f"To have {name} run, remove its {CONTROLLER_ID_ANNOTATION} annotation (the Prometheus Operator {where} "
+            f"has no --controller-id), or deploy an operator started with --controller-id={annotation} beside it.")
 
 
 def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
@@ -194,7 +239,7 @@ def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
     for a runner no operator reconciles (_unreconciled): add its namespace to the instance namespaces."""
     scope = operator_scope(workspace)
     if scope is None:
-        return _instance_selector_fix(workspace, None, monitor)
+        return _instance_selector_fix(workspace, None, monitor) or _monitor_controller_id_fix(workspace, monitor)
     if not scope.watches(monitor.namespace):
         change = (f"add {monitor.namespace} to the {scope.flags}" if scope.allow is not None and monitor.namespace not in scope.allow
                   else f"remove {monitor.namespace} from the {scope.flags}")
@@ -208,7 +253,12 @@ def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
                 f"the monitor to a namespace that operator watches.")
     runners = [o for o in _unreconciled(workspace) if not scope.reconciles(o.namespace)]
     if not runners:
-        return _instance_selector_fix(workspace, scope, monitor)
+        return _instance_selector_fix(workspace, scope, monitor) or _monitor_controller_id_fix(workspace, monitor)
+    return _instance_namespaces_fix(scope, runners)
+
+
+def _instance_namespaces_fix(scope: OperatorScope, runners: list[K8sObject]) -> str:
+    """KS100's fix for runners in namespaces the operator does not reconcile Prometheus objects in."""
     namespaces = ",".join(sorted({o.namespace for o in runners}))
     flags = scope.runner_flags or scope.flags
     # --namespaces also scopes the monitors; --prometheus-instance-namespaces adds runner namespaces alone.
@@ -220,14 +270,34 @@ def operator_scope_fix(workspace: Workspace, monitor: K8sObject) -> str:
             f"prometheusOperator.prometheusInstanceNamespaces).")
 
 
-def _instance_selector_fix(workspace: Workspace, scope: OperatorScope | None, monitor: K8sObject) -> str:
+def _monitor_controller_id_fix(workspace: Workspace, monitor: K8sObject) -> str:
+    """controller_id_fix for the unreconciled runner that would select `monitor` (else the first one)."""
+    runners = [o for o in _unreconciled(workspace) if _id_mismatch(workspace, o)]
+    keys = MONITOR_KINDS.get(monitor.kind)
+    runner = next((o for o in runners if keys and _selects(as_map(o.doc.get("spec")).get(keys[0]), monitor.labels)
+                   and _namespace_selects(workspace, o, as_map(o.doc.get("spec")).get(keys[1]), monitor.namespace)),
+                  runners[0] if runners else None)
+    return controller_id_fix(workspace, runner) if runner is not None else ""
+
+
+def unreconciled_fix(workspace: Workspace, runner: K8sObject) -> str:
+    """KS100's fix for a Prometheus or PrometheusAgent no operator of the inputs reconciles (_unreconciled_why)."""
+    scope = operator_scope(workspace)
+    if scope is not None and not scope.reconciles(runner.namespace):
+        return _instance_namespaces_fix(scope, [runner])
+    return controller_id_fix(workspace, runner) or _instance_selector_fix(workspace, scope, None, runner)
+
+
+def _instance_selector_fix(workspace: Workspace, scope: OperatorScope | None, monitor: K8sObject | None,
+                           only: K8sObject | None = None) -> str:
     """KS100's fix for runners an operator would reconcile by namespace but whose labels its
     --prometheus-instance-selector does not match (_unreconciled_why's second reason): label the runner — one that
     selects the monitor first — or change the selector. The labels are written out when the selector is equalities
     only (`tier=gold`, its usual form)."""
     from .k8sselector import SelectorError, parse_label_selector
 
-    runners = [o for o in _unreconciled(workspace) if scope is None or scope.reconciles(o.namespace)]
+    runners = [o for o in _unreconciled(workspace) if (scope is None or scope.reconciles(o.namespace))
+               and (only is None or o is only)]
     for words, _image, _version in _operators(workspace):
         selector = go_flag(words, "prometheus-instance-selector")
         missed = [o for o in runners if selector and _reconciles(words, o, by_labels=False)]
@@ -237,7 +307,7 @@ def _instance_selector_fix(workspace: Workspace, scope: OperatorScope | None, mo
             requirements = parse_label_selector(selector)
         except SelectorError:
             requirements = []
-        keys = MONITOR_KINDS.get(monitor.kind)
+        keys = MONITOR_KINDS.get(monitor.kind) if monitor is not None else None
         runner = next((o for o in missed if keys and _selects(as_map(o.doc.get("spec")).get(keys[0]), monitor.labels)
                        and _namespace_selects(workspace, o, as_map(o.doc.get("spec")).get(keys[1]), monitor.namespace)),
                       missed[0])
@@ -1152,7 +1222,11 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
     for runner_kind in RUNNER_KINDS:
         for runner_obj in _operator_objects(workspace, runner_kind):
             if not reconciled(workspace, runner_obj):
-                continue  # no operator reconciles it: no StatefulSet, no job (its monitors' KS100 says so)
+                # No operator reconciles it: no StatefulSet, no job. Its monitors' KS100 says so; its own
+                # additionalScrapeConfigs are kept, unrun, so that KS100 says it for them too (or, when it selects
+                # no monitor either, for the runner itself).
+                configs.append(_unrun_config(workspace, runner_obj, scope, limits, findings))
+                continue
             runner = RunnerView.of(runner_obj)
             watches = runner_watches(workspace, runner_obj)  # once per runner: its operators' monitor namespaces
             spec = as_map(runner_obj.doc.get("spec"))
@@ -1208,6 +1282,32 @@ def operator_configs(workspace: Workspace, limits: Limits) -> tuple[list[PromCon
             config.jobs.extend(jobs)
             configs.append(config)
     return configs, findings
+
+
+def _unrun_config(workspace: Workspace, runner_obj: K8sObject, scope: OperatorScope | None, limits: Limits,
+                  findings: list) -> PromConfig:
+    """The config of a Prometheus/PrometheusAgent no operator of the inputs reconciles: its additionalScrapeConfigs
+    (still validated: they run once the operator is fixed), marked unrun (PromConfig.unrun_why)."""
+    config = PromConfig(runner_obj.path, runner_obj.doc, "operator", runner=runner_obj,
+                        unrun_why=_unreconciled_why(workspace, scope, [runner_obj]))
+    extra, problems = additional_scrape_configs(workspace, runner_obj, config, limits)
+    config.jobs.extend(extra)
+    findings.extend(problems)
+    return config
+
+
+def selects_a_monitor(workspace: Workspace, runner: K8sObject) -> bool:
+    """Whether the runner's selectors take in any monitor of the inputs (by labels and namespace; where its operator
+    watches is not asked): those monitors' KS100 already names a runner no operator reconciles."""
+    spec = as_map(runner.doc.get("spec"))
+    for kind, (selector_key, ns_key, _source) in MONITOR_KINDS.items():
+        node = spec.get(selector_key)
+        if node is None:
+            continue
+        if any(_selects(node, monitor.labels) and _namespace_selects(workspace, runner, spec.get(ns_key), monitor.namespace)
+               for monitor in _operator_objects(workspace, kind)):
+            return True
+    return False
 
 
 # The Grafana Agent operator's MetricsInstance selects the Prometheus Operator's ServiceMonitors, PodMonitors and
@@ -1373,12 +1473,12 @@ def watched_by(pairs: list[tuple[frozenset[str], frozenset[str]]] | None, namesp
     return pairs is None or any((not allow or namespace in allow) and namespace not in deny for allow, deny in pairs)
 
 
-def _reconciles(words: list[str], runner: K8sObject, by_labels: bool = True) -> bool:
+def _reconciles(words: list[str], runner: K8sObject, by_labels: bool = True, by_id: bool = True) -> bool:
     """Whether a prometheus-operator started with `words` reconciles the Prometheus `runner` (cmd/operator/main.go):
     its namespace is in --prometheus-instance-namespaces, which takes precedence over --namespaces (else in that
-    allow list, else not in --deny-namespaces), and its labels match --prometheus-instance-selector. --controller-id (an
-    annotation match of newer releases) is not read: an operator it excludes still counts, which can only keep
-    scrape_config_selector_ignored quiet. `by_labels=False`: by namespace alone (which runners the selector is why)."""
+    allow list, else not in --deny-namespaces), its labels match --prometheus-instance-selector, and its
+    operator.prometheus.io/controller-id annotation equals --controller-id (controller_id_matches).
+    `by_labels=False` / `by_id=False`: without that test (which runners the selector or the id is why)."""
     from .k8sselector import label_selector_matches
 
     allowed = _flag_list(words, "prometheus-instance-namespaces") or _flag_list(words, "namespaces")
@@ -1386,8 +1486,23 @@ def _reconciles(words: list[str], runner: K8sObject, by_labels: bool = True) -> 
         return False
     if not allowed and runner.namespace in _flag_list(words, "deny-namespaces"):
         return False
+    if by_id and not controller_id_matches(words, runner):
+        return False
     selector = go_flag(words, "prometheus-instance-selector") if by_labels else None
     return not selector or label_selector_matches(selector, runner.labels)
+
+
+# The annotation that ties a Prometheus, PrometheusAgent, Alertmanager or ThanosRuler to one operator
+# (Documentation/proposals/implemented/202309-controller-id.md; pkg/operator/resource_reconciler.go).
+CONTROLLER_ID_ANNOTATION = "operator.prometheus.io/controller-id"
+
+
+def controller_id_matches(words: list[str], runner: K8sObject) -> bool:
+    """ResourceReconciler.isManagedByController (pkg/operator/resource_reconciler.go): the object's
+    operator.prometheus.io/controller-id annotation (absent: "") must equal the operator's --controller-id (default
+    ""), exactly — an operator with an id runs only objects annotated with it, one without runs only objects
+    without the annotation (or with it empty)."""
+    return as_str(runner.annotations.get(CONTROLLER_ID_ANNOTATION)) == (go_flag(words, "controller-id") or "")
 
 
 def _image_version(image: str) -> tuple[int, int, int] | None:
@@ -1478,12 +1593,53 @@ def _namespace_excludes(workspace: Workspace, kind: str, monitor: K8sObject) -> 
                 continue
             name = f"{runner.kind} {runner.namespace}/{runner.name}"
             if spec.get(ns_key) is None:
+                if monitor.namespace == runner.namespace:
+                    continue  # its own namespace: selected there (something else leaves the monitor out)
                 reasons.append(f"{name} has no spec.{ns_key}, which selects {kind}s only in its own namespace "
                                f"{runner.namespace}; `{ns_key}: {{}}` selects every namespace")
             elif not _namespace_selects(workspace, runner, spec.get(ns_key), monitor.namespace):
                 reasons.append(namespace_selector_miss(workspace, name, ns_key, spec.get(ns_key), monitor.namespace))
     shown = "; ".join(reasons[:3]) + (f" and {len(reasons) - 3} more" if len(reasons) > 3 else "")  # a message, not a list
     return shown
+
+
+def namespace_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
+    """KS100's fix for a monitor that one Prometheus/PrometheusAgent selects by its labels but whose namespace that
+    runner's (set) namespace selector leaves out for matchLabels the Namespace lacks: the Namespace and the exact
+    labels to give it — or, when its manifest is not in the inputs, the labels it must carry. "" when several
+    runners would want other labels, or adding the labels would not do (a matchExpressions that still excludes)."""
+    if monitor.kind not in MONITOR_KINDS:
+        return ""
+    selector_key, ns_key, _source = MONITOR_KINDS[monitor.kind]
+    namespace = workspace.find("Namespace", "", monitor.namespace)
+    known = {**(namespace.labels if namespace is not None else {}), "kubernetes.io/metadata.name": monitor.namespace}
+    wanted = []
+    for runner_kind in RUNNER_KINDS:
+        for runner in _operator_objects(workspace, runner_kind):
+            spec = as_map(runner.doc.get("spec"))
+            node = spec.get(ns_key)
+            if (node is None or not _selects(spec.get(selector_key), monitor.labels)
+                    or _namespace_selects(workspace, runner, node, monitor.namespace)):
+                continue
+            selector = LabelSelector.from_node(node)
+            lacking = {key: value for key, value in selector.match_labels.items() if as_str(known.get(key), None) != value}
+            if lacking and "kubernetes.io/metadata.name" not in lacking and selector.matches({**known, **lacking}):
+                wanted.append((runner, lacking))
+    if len({tuple(sorted(lacking.items())) for _r, lacking in wanted}) != 1:
+        return ""
+    runner, lacking = wanted[0]
+    labels = ", ".join(f"{key}: {value}" for key, value in lacking.items())
+    command = " ".join(f"{key}={value}" for key, value in lacking.items())
+    why = (f"{runner.kind} {runner.namespace}/{runner.name} selects {monitor.kind}s only in namespaces carrying "
+           f"{'them' if len(lacking) > 1 else 'it'} (spec.{ns_key})")
+    if namespace is None:
+        return (f"Give Namespace {monitor.namespace} the label{'s' if len(lacking) > 1 else ''} `{labels}` "
+                f"(`kubectl label namespace {monitor.namespace} {command}`) and lint its manifest with the rest: "
+                f"{why}; no Namespace {monitor.namespace} manifest in the inputs shows its labels.")
+    now = [f"{key}: {as_str(namespace.labels[key])}" for key in lacking if key in namespace.labels]
+    has = f" (it has {', '.join(now)})" if now else ""
+    return (f"Set `{labels}` in metadata.labels of Namespace {monitor.namespace}{has}: {why}; or change that "
+            f"selector to take the namespace in.")
 
 
 def namespace_selector_miss(workspace: Workspace, runner: str, ns_key: str, selector_node: Any, namespace: str) -> str:

@@ -279,6 +279,9 @@ class PromConfig:
     # Operator: monitors with relabel actions this Prometheus 2.x release does not know, with those rules
     # (promvalidate.monitor_actions_too_new; rejected too: KS601).
     actions_too_new: list[tuple[K8sObject, list]] = field(default_factory=list)
+    # Operator, with `runner`: why no prometheus-operator of the inputs reconciles that runner ("" when one does).
+    # Its jobs (additionalScrapeConfigs) never run: no pod loads them, so no identity is resolved (KS100).
+    unrun_why: str = ""
 
     @property
     def describe(self) -> str:

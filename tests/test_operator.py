@@ -582,3 +582,37 @@ def test_operator_reconciles_prometheus(args, labels, reconciles):
     runner = K8sObject(path="p.yaml", doc=doc, api_version="monitoring.coreos.com/v1", kind="Prometheus",
                        name="federate", namespace="monitoring", namespace_explicit=True)
     assert _reconciles(args, runner) is reconciles
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.mark.parametrize(("fixture", "where", "fix"), [
+    # a Namespace whose labels the namespace selector does not match: the Namespace and the exact label
+    ("KS100/fail-namespace-selector-labels-leave-out-a-namespace", "ServiceMonitor team-b/app",
+     "Set `team: x` in metadata.labels of Namespace team-b (it has team: "),
+    # no Namespace manifest in the inputs: the label it must carry, and how to give it
+    ("KS100/fail-namespace-selector-labels-namespace-not-in-inputs", "ServiceMonitor team-b/app",
+     "Give Namespace team-b the label `team: x` (`kubectl label namespace team-b team=x`)"),
+    # --controller-id: annotate the Prometheus with the operator's id, or drop an annotation no operator matches
+    ("KS100/fail-operator-controller-id-not-on-the-prometheus", "Prometheus monitoring/main",
+     "To have Prometheus monitoring/main run, annotate it `operator.prometheus.io/controller-id: \"platform\"`"),
+    ("KS100/fail-prometheus-controller-id-no-operator-has", "ServiceMonitor monitoring/app",
+     "To have Prometheus monitoring/main run, remove its operator.prometheus.io/controller-id annotation"),
+    # a Prometheus no operator runs, selecting no monitor: the flag to widen, at the Prometheus itself
+    ("KS100/fail-operator-namespaces-leave-out-prometheus-with-additional-configs", "Prometheus monitoring/main",
+     "To have Prometheus monitoring/main run, add monitoring to the --namespaces of the Prometheus Operator "
+     "Deployment operators/prometheus-operator"),
+])
+def test_ks100_fix_names_what_to_change(fixture: str, where: str, fix: str) -> None:
+    findings = [f for f in report(str(FIXTURES / fixture))["findings"] if f["rule"] == "KS100" and where in f["message"]]
+    assert findings and all(f["fix"].startswith(fix) for f in findings), [f["fix"] for f in findings]
+
+
+def test_ks606_under_ignore_namespace_selectors_relates_the_prometheus_setting() -> None:
+    """KS606 judges the Service of the monitor's own namespace, not team-b its namespaceSelector names: the finding
+    says why, at the Prometheus' ignoreNamespaceSelectors."""
+    [finding] = [f for f in report(str(FIXTURES / "KS606/fail-ignore-namespace-selectors-own-namespace-lacks-port"))["findings"]
+                 if f["rule"] == "KS606"]
+    assert "Service monitoring/app: http" in finding["message"] and "team-b" not in finding["message"]
+    assert any("sets ignoreNamespaceSelectors" in r["message"] and r["line"] == 14 for r in finding["related"]), finding["related"]

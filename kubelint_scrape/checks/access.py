@@ -24,7 +24,8 @@ from ..fixes import (close_matches as _close_matches, fix_text, free_binding_nam
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       job_identities, permissions_beyond, pods_running_as, requirements)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
-from ..operator import KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting
+from ..operator import (KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting,
+                        selects_a_monitor)
 from ..promconfig import SA_CA, SA_DIR, SA_TOKEN
 from ..promvalidate import misspelt_token_key
 from ..pushprox import TOKEN_FLAG
@@ -1480,23 +1481,35 @@ def _jobs_by_config(ctx: Context) -> dict[int, list[JobAnalysis]]:
 def identity_unresolved(ctx: Context) -> Iterator[Finding]:
     for config in ctx.analysis.configs:
         resolution = ctx.analysis.resolutions[id(config)]
-        if resolution.identity is not None or not config.jobs:
+        if resolution.identity is not None:
+            continue
+        if config.unrun_why:
+            # A Prometheus/PrometheusAgent no operator runs: said here when it has jobs of its own
+            # (additionalScrapeConfigs) or selects no monitor — else its monitors' KS100 says it.
+            if not config.jobs and selects_a_monitor(ctx.workspace, config.runner):
+                continue
+        elif not config.jobs:
             continue
         if config.unread_runner is not None:
             continue  # a Grafana Agent or an OpenTelemetry target allocator runs it: KS007 says so, once
         jobs = _jobs_by_config(ctx).get(id(config), [])
-        if not any(j.needs or j.credential_gaps for j in jobs) and not any(j.job.sd_configs for j in jobs):
+        if not config.unrun_why and not any(j.needs or j.credential_gaps for j in jobs) and not any(j.job.sd_configs for j in jobs):
             continue
-        if all(j.job.rejected for j in jobs):
+        if jobs and all(j.job.rejected for j in jobs):
             continue  # a monitor the API server refuses (KS602): no job of it runs, whoever would load it
-        if config.holder is not None:
+        if config.unrun_why:
+            span = config.runner.name_span()
+        elif config.holder is not None:
             span = config.holder.key_span(holder_section(config.holder, config.key), config.key)
         else:
             span = at(config.path, config.root.key_pos("scrape_configs") if "scrape_configs" in config.root else config.root.pos)
+        skipped = (f"access checks for its {len(config.jobs)} job(s) were skipped" if config.jobs else
+                   "it selects no monitor of the inputs and has no additionalScrapeConfigs, so no job of it was "
+                   "checked")
         yield Finding(
             "KS100", span,
             f"cannot tell which ServiceAccount loads the Prometheus config {config.describe}: {resolution.reason}; "
-            f"access checks for its {len(config.jobs)} job(s) were skipped",
+            f"{skipped}",
             fix=resolution.fix or (
                 ("Lint the monitor together with the Prometheus or PrometheusAgent meant to select it"
                  + (" (with the selectors named above changed to take it in)" if config.unselected_why else "")

@@ -17,9 +17,9 @@ from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import yaml_scalar
 from ..model import K8sObject, LabelSelector, Workspace
-from ..operator import OPERATOR_GROUP, monitor_namespaces, port_name_matches
+from ..operator import OPERATOR_GROUP, RunnerView, monitor_namespaces, port_name_matches
 from ..promvalidate import did_you_mean
-from ..yamltree import YMap, as_map, as_seq, as_str, at, get_path
+from ..yamltree import YMap, as_map, as_seq, as_str, at, get_path, key_span
 from .context import Context
 
 
@@ -28,7 +28,26 @@ def monitor_port_not_found(ctx: Context) -> Iterator[Finding]:
     for kind in ("ServiceMonitor", "PodMonitor"):
         for monitor in ctx.workspace.kind(kind):
             if monitor.api_version.startswith(OPERATOR_GROUP) and monitor.name and ctx.reports(monitor.path):
-                yield from (_service_monitor if kind == "ServiceMonitor" else _pod_monitor)(ctx.workspace, monitor)
+                runners = _runners(ctx).get(id(monitor), [])
+                yield from (_service_monitor if kind == "ServiceMonitor" else _pod_monitor)(ctx.workspace, monitor, runners)
+
+
+def _runners(ctx: Context) -> dict[int, list[RunnerView]]:
+    """id(monitor) → the Prometheus/PrometheusAgent objects whose generated config holds its jobs (found once): each
+    discovers in the namespaces monitor_namespaces gives for it — its own namespace alone when it sets
+    ignoreNamespaceSelectors, whatever the monitor's namespaceSelector asks."""
+    def build() -> dict[int, list[RunnerView]]:
+        found: dict[int, dict[int, RunnerView]] = {}
+        for config in ctx.analysis.configs:
+            if config.runner is None or config.unrun_why:
+                continue
+            view = None
+            for job in config.jobs:
+                if job.monitor is not None:
+                    view = view or RunnerView.of(config.runner)
+                    found.setdefault(id(job.monitor), {}).setdefault(id(config.runner), view)
+        return {key: list(views.values()) for key, views in found.items()}
+    return ctx.once("KS606 runners by monitor", build)
 
 
 def _endpoints(spec: YMap, key: str) -> Iterator[tuple[int, YMap, str]]:
@@ -43,29 +62,32 @@ def _endpoints(spec: YMap, key: str) -> Iterator[tuple[int, YMap, str]]:
             yield index, endpoint, "targetPort"
 
 
-def _service_monitor(workspace: Workspace, monitor: K8sObject) -> Iterator[Finding]:
+def _service_monitor(workspace: Workspace, monitor: K8sObject, runners: list[RunnerView]) -> Iterator[Finding]:
     spec = as_map(monitor.doc.get("spec"))
     if not isinstance(spec.get("endpoints"), list) or not isinstance(spec.get("selector"), YMap):
         return
     services = _services_by_namespace(workspace)
-    selected = _selected(monitor, spec, services, lambda s: s.labels)
-    if not selected or _uncovered_namespace(spec, services):
+    names = _namespaces(monitor, spec, runners)
+    selected = _selected(names, spec, services, lambda s: s.labels)
+    if not selected or _uncovered_namespace(names, services):
         return
+    ignored = _ignoring(monitor, spec, runners)
     for index, endpoint, key in _endpoints(spec, "endpoints"):
         if key == "port":
-            yield from _port(workspace, monitor, index, endpoint, selected)
+            yield from _port(workspace, monitor, index, endpoint, selected, ignored)
         else:
-            yield from _target_port(workspace, monitor, index, endpoint, selected)
+            yield from _target_port(workspace, monitor, index, endpoint, selected, ignored)
 
 
-def _pod_monitor(workspace: Workspace, monitor: K8sObject) -> Iterator[Finding]:
+def _pod_monitor(workspace: Workspace, monitor: K8sObject, runners: list[RunnerView]) -> Iterator[Finding]:
     """A PodMonitor keeps `port` (and a named `targetPort`) by the pod's container port name."""
     spec = as_map(monitor.doc.get("spec"))
     if not isinstance(spec.get("podMetricsEndpoints"), list) or not isinstance(spec.get("selector"), YMap):
         return
     pods = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
-    selected = _selected(monitor, spec, pods, lambda pod: pod.labels)
-    if not selected or _uncovered_namespace(spec, pods):
+    names = _namespaces(monitor, spec, runners)
+    selected = _selected(names, spec, pods, lambda pod: pod.labels)
+    if not selected or _uncovered_namespace(names, pods):
         return  # no pod of theirs in the inputs: one elsewhere may declare the port
     named = _container_port_names(selected)
     for index, endpoint, key in _endpoints(spec, "podMetricsEndpoints"):
@@ -73,7 +95,7 @@ def _pod_monitor(workspace: Workspace, monitor: K8sObject) -> Iterator[Finding]:
         if _unknown(wanted, named) or _kept(wanted, named):
             continue
         yield _finding(monitor, "podMetricsEndpoints", index, endpoint, key, wanted, "container port of the pods it "
-                       "selects", named, "pod container port name", _declaring(selected))
+                       "selects", named, "pod container port name", _declaring(selected) + _ignoring(monitor, spec, runners))
 
 
 def _services_by_namespace(workspace: Workspace) -> dict[str, list[K8sObject]]:
@@ -93,24 +115,48 @@ def _by_namespace(workspace: Workspace) -> dict[str, list]:
     return found
 
 
-def _selected(monitor: K8sObject, spec: YMap, by_namespace: dict[str, list], labels: Callable[[Any], dict]) -> list:
-    """The Services (pods) of the inputs the monitor selects (its namespaceSelector; `any: true` every namespace)."""
+def _namespaces(monitor: K8sObject, spec: YMap, runners: list[RunnerView]) -> list[str] | None:
+    """Where the monitor's targets are discovered (None: every namespace): the union over the runners that select
+    it (monitor_namespaces per runner: ignoreNamespaceSelectors keeps one to the monitor's own namespace), or what
+    its namespaceSelector asks when no runner of the inputs selects it."""
+    if not runners:
+        return monitor_namespaces(monitor, spec)
+    names: list[str] = []
+    for runner in runners:
+        picked = monitor_namespaces(monitor, spec, runner)
+        if picked is None:
+            return None
+        names.extend(picked)
+    return list(dict.fromkeys(names))
+
+
+def _ignoring(monitor: K8sObject, spec: YMap, runners: list[RunnerView]) -> tuple[Related, ...]:
+    """Where a runner that selects the monitor sets ignoreNamespaceSelectors: true while the monitor's
+    namespaceSelector asks for other namespaces: why the Services (pods) judged are those of its own namespace."""
+    if monitor_namespaces(monitor, spec) == [monitor.namespace]:
+        return ()
+    return tuple(Related(key_span(r.obj.path, as_map(r.obj.doc.get("spec")), "ignoreNamespaceSelectors"),
+                         f"{r.obj.kind} {r.obj.namespace}/{r.obj.name} sets ignoreNamespaceSelectors: it discovers "
+                         f"the targets of {monitor.kind} {monitor.namespace}/{monitor.name} in namespace "
+                         f"{monitor.namespace} only")
+                 for r in runners[:3] if r.ignore_namespace_selectors)
+
+
+def _selected(names: list[str] | None, spec: YMap, by_namespace: dict[str, list], labels: Callable[[Any], dict]) -> list:
+    """The Services (pods) of the inputs in `names` (None: every namespace) the monitor's selector matches."""
     chosen = LabelSelector.from_node(spec.get("selector"))
-    names = monitor_namespaces(monitor, spec)
     if names is None:
         candidates = [s for group in by_namespace.values() for s in group]
     else:
-        candidates = [s for name in dict.fromkeys(names) for s in by_namespace.get(name, ())]
+        candidates = [s for name in names for s in by_namespace.get(name, ())]
     return [s for s in candidates if chosen.matches(labels(s))]
 
 
-def _uncovered_namespace(spec: YMap, by_namespace: dict[str, list]) -> bool:
-    """Whether the monitor's namespaceSelector.matchNames names a namespace of which the inputs hold no Service (no
-    pod): the ones it selects there are unknown and may define the port, so "scrapes nothing" is not shown (as for
-    a selector the inputs match nothing of)."""
-    scope = as_map(spec.get("namespaceSelector"))
-    return scope.get("any") is not True and any(
-        as_str(n) and as_str(n) not in by_namespace for n in as_seq(scope.get("matchNames")))
+def _uncovered_namespace(names: list[str] | None, by_namespace: dict[str, list]) -> bool:
+    """Whether the monitor discovers in a namespace of which the inputs hold no Service (no pod): the ones it
+    selects there are unknown and may define the port, so "scrapes nothing" is not shown (as for a selector the
+    inputs match nothing of)."""
+    return names is not None and any(name not in by_namespace for name in names)
 
 
 def _unknown(wanted: str, named: dict[str, list[str]]) -> bool:
@@ -135,7 +181,7 @@ def _declaring(pods: list) -> tuple[Related, ...]:
 
 
 def _port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
-          selected: list[K8sObject]) -> Iterator[Finding]:
+          selected: list[K8sObject], ignored: tuple[Related, ...] = ()) -> Iterator[Finding]:
     wanted = as_str(endpoint.get("port"))
     named = {f"Service {s.namespace}/{s.name}": [as_str(as_map(p).get("name")) for p in as_seq(get_path(s.doc, "spec", "ports"))]
              for s in selected}
@@ -147,7 +193,7 @@ def _port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
     yield _finding(monitor, "endpoints", index, endpoint, "port", wanted, "port of the Services it selects", named,
                    "endpoint port name (the Service port's `name`)",
                    tuple(Related(s.key_span("spec", "ports"), f"Service {s.namespace}/{s.name} is selected; its "
-                                 "ports are here") for s in selected[:3]))
+                                 "ports are here") for s in selected[:3]) + ignored)
 
 
 def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap, wanted: str,
@@ -192,7 +238,7 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
 
 
 def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
-                 selected: list[K8sObject]) -> Iterator[Finding]:
+                 selected: list[K8sObject], ignored: tuple[Related, ...] = ()) -> Iterator[Finding]:
     wanted = as_str(endpoint.get("targetPort"))
     by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
     pods = list({id(pod): pod for service in selected for pod in by_namespace.get(service.namespace, ())
@@ -203,7 +249,7 @@ def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint:
     yield _finding(monitor, "endpoints", index, endpoint, "targetPort", wanted, "container port of the pods its "
                    "Services select", named, "pod container port name",
                    tuple(Related(s.span, f"Service {s.namespace}/{s.name} is selected here") for s in selected[:3])
-                   + _declaring(pods))
+                   + _declaring(pods) + ignored)
 
 
 def _finding(monitor: K8sObject, endpoints_key: str, index: int, endpoint: YMap, key: str, wanted: str, what: str,
