@@ -164,31 +164,77 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
             if (not pods or not isinstance(target, str) or not target or _unknown(target, {})
                     or not port_name_matches(wanted, as_str(port.get("name")))):
                 continue
-            # every container counts: FindPort also reads a sidecar (an init container with restartPolicy: Always)
-            named = _container_port_names(pods)
+            protocol = as_str(port.get("protocol")) or "TCP"
+            named = _find_port_names(pods, protocol)
             if any(target in names for names in named.values()):
                 continue
             options = [name for names in named.values() for name in names if name]
             near = did_you_mean(target, options)
             hint = f" (did you mean \"{near}\"?)" if near else ""
-            shown = "; ".join(f"{owner}: {', '.join(n for n in names if n) or 'no named port'}"
+            shown = "; ".join(f"{owner}: {', '.join(n for n in names if n) or f'no named {protocol} port'}"
                               for owner, names in list(named.items())[:3])
+            unread = _unread_declaration(pods, target, protocol)
             yield Finding(
                 "KS606", at(service.path, port.value_pos("targetPort")),
                 f"Service {service.namespace}/{service.name} port \"{as_str(port.get('name'))}\", which "
                 f"{monitor.kind} {monitor.namespace}/{monitor.name} endpoints[{index}] keeps, targets container port "
                 f"\"{target}\"{hint}, but no container of the pods it selects "
-                f"declares a port so named ({shown}): the Endpoints controller leaves those pods out, so the port has no "
-                "address and the endpoint scrapes nothing, with no error anywhere",
-                fix=(f"Set `targetPort: {yaml_scalar(near)}`" if near else "Set `targetPort:` to one of the names above "
-                     "(or the container port's number)") + f" in Service {service.namespace}/{service.name}, or name "
-                f"the container port \"{target}\".",
+                f"declares a {protocol} port so named ({shown}){unread[0]}: the Endpoints controller leaves those pods "
+                "out, so the port has no address and the endpoint scrapes nothing, with no error anywhere",
+                fix=unread[1] or ((f"Set `targetPort: {yaml_scalar(near)}`" if near else "Set `targetPort:` to one of the "
+                     "names above (or the container port's number)") + f" in Service {service.namespace}/{service.name}, "
+                     f"or name the container port \"{target}\"."),
                 related=(Related(at(monitor.path, endpoint.value_pos("port")),
                                  f"{monitor.kind} {monitor.namespace}/{monitor.name} keeps this Service port here"),)
                 + _declaring(pods),
                 object=f"Service/{service.namespace}/{service.name}",
                 data={"field": "targetPort", "name": target, **({"suggestion": near} if near else {})},
             )
+
+
+def _find_port_containers(pod) -> Iterator[tuple[YMap, bool]]:
+    """(container, read) for each container of a pod: podutil.FindPort (pkg/api/v1/pod/util.go, also in
+    k8s.io/endpointslice) resolves a named targetPort against the app containers and the sidecars (init containers
+    with restartPolicy: Always) only; a plain init container has exited before the pod serves."""
+    for key in ("containers", "initContainers"):
+        for node in as_seq(pod.spec.get(key)):
+            container = as_map(node)
+            yield container, key == "containers" or as_str(container.get("restartPolicy")) == "Always"
+
+
+def _find_port_names(pods: list, protocol: str) -> dict[str, list[str]]:
+    """The container port names FindPort can resolve for a Service port of `protocol`: it needs the same protocol
+    (a container port's defaults to TCP, as a Service port's does)."""
+    return {f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}": [
+        as_str(as_map(p).get("name")) for container, read in _find_port_containers(pod) if read
+        for p in as_seq(container.get("ports")) if (as_str(as_map(p).get("protocol")) or "TCP") == protocol]
+        for pod in pods}
+
+
+def _unread_declaration(pods: list, target: str, protocol: str) -> tuple[str, str]:
+    """(clause for the message, fix) when a container does declare `target` but FindPort does not read it there:
+    another protocol, or a plain init container; ("", "") when no container declares it at all."""
+    for pod in pods:
+        owner = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+        for container, read in _find_port_containers(pod):
+            for p in as_seq(container.get("ports")):
+                p = as_map(p)
+                if as_str(p.get("name")) != target:
+                    continue
+                name = as_str(container.get("name"))
+                other = as_str(p.get("protocol")) or "TCP"
+                if other != protocol:
+                    return (f"; container {name} of {owner} declares it with protocol {other}, and the controller "
+                            "matches the name and the protocol",
+                            f"Declare the port with the Service port's protocol (`protocol: {protocol}` in the "
+                            f"\"{target}\" entry of container {name}), or point `targetPort:` at a {protocol} port.")
+                if not read:
+                    return (f"; only init container {name} of {owner} declares it, and the controller reads an init "
+                            "container's ports only when it is a sidecar (restartPolicy: Always)",
+                            f"Declare the port \"{target}\" in the container that serves it (under `containers:`, "
+                            f"or make init container {name} a sidecar with `restartPolicy: Always` when it runs for the "
+                            "pod's whole life).")
+    return "", ""
 
 
 def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
