@@ -95,3 +95,24 @@ def test_service_target_port_only_a_plain_init_container_declares_fix_clears_it(
     fixed = text.replace("        image: example/metrics-proxy:1\n",
                          "        image: example/metrics-proxy:1\n        restartPolicy: Always\n")
     assert _ks606(tmp_path, fixed) == []
+
+
+def test_port_the_service_does_not_expose_is_reached_not_renamed(tmp_path: Path) -> None:
+    # Traefik's chart shape: the pods declare container port "metrics", the selected Service exposes only traffic
+    # ports. "Set `port:` to one of the names above" would scrape web; renaming a port would break traffic.
+    text = (FIXTURES / "fail-monitor-port-only-a-container-port" / "monitoring.yaml").read_text()
+    [finding] = _ks606(tmp_path, text)
+    assert 'Deployment traefik/traefik, which Service traefik/traefik selects, declares container port "metrics"' in finding.message
+    # A LoadBalancer Service would publish a port added to it: only the targetPort way is offered.
+    assert finding.fix.startswith("Keep the container port by name: `targetPort: metrics` in place of `port: metrics`")
+    assert "Expose it" not in finding.fix
+    assert finding.related[-1].message == 'Deployment traefik/traefik declares container port "metrics" here'
+    assert _ks606(tmp_path, text.replace("  - port: metrics\n", "  - targetPort: metrics\n")) == []
+    # A ClusterIP Service can carry the port: that way is offered first, and applied as written it clears it.
+    cluster_ip = text.replace("  type: LoadBalancer\n", "")
+    [finding] = _ks606(tmp_path, cluster_ip)
+    added = "- {name: metrics, port: 9100, targetPort: metrics}"
+    assert finding.fix.startswith(f"Expose it in Service traefik/traefik: add `{added}` to its `ports`")
+    exposed = cluster_ip.replace("  - {port: 443, name: websecure, targetPort: websecure, protocol: TCP}\n",
+                                 "  - {port: 443, name: websecure, targetPort: websecure, protocol: TCP}\n  " + added + "\n")
+    assert _ks606(tmp_path, exposed) == []

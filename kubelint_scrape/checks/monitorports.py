@@ -144,10 +144,63 @@ def _port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
     if _kept(wanted, named):
         yield from _unresolved_target_ports(workspace, monitor, index, endpoint, wanted, selected)
         return
-    yield _finding(monitor, "endpoints", index, endpoint, "port", wanted, "port of the Services it selects", named,
-                   "endpoint port name (the Service port's `name`)",
-                   tuple(Related(s.key_span("spec", "ports"), f"Service {s.namespace}/{s.name} is selected; its "
-                                 "ports are here") for s in selected[:3]))
+    related = tuple(Related(s.key_span("spec", "ports"), f"Service {s.namespace}/{s.name} is selected; its ports "
+                            "are here") for s in selected[:3])
+    # The pods may serve a port of that name the Service does not expose (Traefik's chart with a ServiceMonitor
+    # but no metrics Service): "use another Service port" would scrape a traffic port, "rename one" would break it.
+    unexposed = _unexposed_container_port(workspace, selected, wanted)
+    note = ""
+    if unexposed:
+        service, pod, number = unexposed
+        owner = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+        related += (Related(pod.key_span("containers"), f"{owner} declares container port \"{wanted}\" here"),)
+        note = (f"; {owner}, which Service {service.namespace}/{service.name} selects, declares container port "
+                f"\"{wanted}\", but no port of the Service targets it")
+    finding = _finding(monitor, "endpoints", index, endpoint, "port", wanted, "port of the Services it selects", named,
+                       "endpoint port name (the Service port's `name`)", related, note)
+    if unexposed:
+        finding.fix = _expose_fix(monitor, index, wanted, service, number)
+    yield finding
+
+
+def _unexposed_container_port(workspace: Workspace, selected: list[K8sObject],
+                              wanted: str) -> tuple[K8sObject, Any, int | None] | None:
+    """(Service, pod, container port number) when a pod a selected Service selects declares a container port named
+    `wanted` that no port of the Service targets; the number is None when the Service already has a port of that
+    number (a second one is refused)."""
+    by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
+    for service in selected:
+        ports = [as_map(p) for p in as_seq(get_path(service.doc, "spec", "ports"))]
+        used = {p.get("port") for p in ports}
+        targets = {p.get("targetPort", p.get("port")) for p in ports}
+        for pod in by_namespace.get(service.namespace, ()):
+            if not pod.selected_by(service):
+                continue
+            for container in pod.containers:
+                for p in as_seq(container.node.get("ports")):
+                    p = as_map(p)
+                    number = p.get("containerPort")
+                    if (as_str(p.get("name")) == wanted and isinstance(number, int) and not isinstance(number, bool)
+                            and wanted not in targets and number not in targets):
+                        return service, pod, None if number in used else number
+    return None
+
+
+def _expose_fix(monitor: K8sObject, index: int, wanted: str, service: K8sObject, number: int | None) -> str:
+    """Reach the container port: keep it by `targetPort` (Prometheus' endpoints/endpointslice discovery also makes a
+    target of every container port of a pod it sees that no Service port covers, discovery/kubernetes/endpoints.go,
+    and the operator keeps it on __meta_kubernetes_pod_container_port_name), or give the Service a port for it —
+    not on a LoadBalancer or NodePort Service, where that port would be published outside the cluster."""
+    where = f"endpoints[{index}] of {monitor.kind} {monitor.namespace}/{monitor.name}"
+    by_target = f"`targetPort: {yaml_scalar(wanted)}` in place of `port: {yaml_scalar(wanted)}` in {where}"
+    kind = as_str(get_path(service.doc, "spec", "type"))
+    if number is None or kind in ("LoadBalancer", "NodePort"):
+        why = (f" (a port added to {kind} Service {service.namespace}/{service.name} would be published outside the "
+               "cluster)") if kind in ("LoadBalancer", "NodePort") else ""
+        return f"Keep the container port by name: {by_target}{why}."
+    return (f"Expose it in Service {service.namespace}/{service.name}: add `- {{name: {yaml_scalar(wanted)}, port: "
+            f"{number}, targetPort: {yaml_scalar(wanted)}}}` to its `ports`; or keep the container port by name: "
+            f"{by_target}.")
 
 
 def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap, wanted: str,
@@ -253,7 +306,7 @@ def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint:
 
 
 def _finding(monitor: K8sObject, endpoints_key: str, index: int, endpoint: YMap, key: str, wanted: str, what: str,
-             named: dict[str, list[str]], label: str, related: tuple[Related, ...]) -> Finding:
+             named: dict[str, list[str]], label: str, related: tuple[Related, ...], note: str = "") -> Finding:
     options = [name for names in named.values() for name in names if name]
     shown = "; ".join(f"{owner}: {', '.join(n for n in names if n) or 'no named port'}"
                       for owner, names in list(named.items())[:3])
@@ -263,7 +316,7 @@ def _finding(monitor: K8sObject, endpoints_key: str, index: int, endpoint: YMap,
     return Finding(
         "KS606", at(monitor.path, endpoint.value_pos(key)),
         f"{monitor.kind} {monitor.namespace}/{monitor.name} {endpoints_key}[{index}] keeps {key} \"{wanted}\"{hint}, but no "
-        f"{what} is named so ({shown}{more}): the operator keeps only targets whose {label} is "
+        f"{what} is named so ({shown}{more}){note}: the operator keeps only targets whose {label} is "
         f"\"{wanted}\", so this endpoint scrapes nothing, with no error anywhere",
         fix=_fix(monitor, endpoints_key, index, key, wanted, near, options),
         related=related,
