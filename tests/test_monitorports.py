@@ -74,3 +74,45 @@ def test_service_target_port_nothing_declares_sits_on_the_service_and_either_fix
     assert _ks606(tmp_path, text.replace("targetPort: metrics}", "targetPort: http}")) == []
     assert _ks606(tmp_path, text.replace("targetPort: metrics}", "targetPort: 8080}")) == []
     assert _ks606(tmp_path, text.replace("{name: http, containerPort: 8080}", "{name: metrics, containerPort: 8080}")) == []
+
+
+def test_service_target_port_declared_with_another_protocol_fix_clears_it(tmp_path: Path) -> None:
+    # podutil.FindPort matches name and protocol: a UDP "metrics" does not serve the TCP Service port.
+    text = (FIXTURES / "fail-service-target-port-declared-with-another-protocol" / "monitoring.yaml").read_text()
+    [finding] = _ks606(tmp_path, text)
+    assert "declares it with protocol UDP" in finding.message
+    assert finding.fix.startswith("Declare the port with the Service port's protocol (`protocol: TCP`")
+    fixed = text.replace("{name: metrics, containerPort: 9102, protocol: UDP}", "{name: metrics, containerPort: 9102, protocol: TCP}")
+    assert _ks606(tmp_path, fixed) == []
+
+
+def test_service_target_port_only_a_plain_init_container_declares_fix_clears_it(tmp_path: Path) -> None:
+    # FindPort reads an init container's ports only when it is a sidecar (restartPolicy: Always).
+    text = (FIXTURES / "fail-service-target-port-only-in-init-container" / "monitoring.yaml").read_text()
+    [finding] = _ks606(tmp_path, text)
+    assert "only init container metrics-proxy of Deployment shop/web declares it" in finding.message
+    assert "`restartPolicy: Always`" in finding.fix
+    fixed = text.replace("        image: example/metrics-proxy:1\n",
+                         "        image: example/metrics-proxy:1\n        restartPolicy: Always\n")
+    assert _ks606(tmp_path, fixed) == []
+
+
+def test_port_the_service_does_not_expose_is_reached_not_renamed(tmp_path: Path) -> None:
+    # Traefik's chart shape: the pods declare container port "metrics", the selected Service exposes only traffic
+    # ports. "Set `port:` to one of the names above" would scrape web; renaming a port would break traffic.
+    text = (FIXTURES / "fail-monitor-port-only-a-container-port" / "monitoring.yaml").read_text()
+    [finding] = _ks606(tmp_path, text)
+    assert 'Deployment traefik/traefik, which Service traefik/traefik selects, declares container port "metrics"' in finding.message
+    # A LoadBalancer Service would publish a port added to it: only the targetPort way is offered.
+    assert finding.fix.startswith("Keep the container port by name: `targetPort: metrics` in place of `port: metrics`")
+    assert "Expose it" not in finding.fix
+    assert finding.related[-1].message == 'Deployment traefik/traefik declares container port "metrics" here'
+    assert _ks606(tmp_path, text.replace("  - port: metrics\n", "  - targetPort: metrics\n")) == []
+    # A ClusterIP Service can carry the port: that way is offered first, and applied as written it clears it.
+    cluster_ip = text.replace("  type: LoadBalancer\n", "")
+    [finding] = _ks606(tmp_path, cluster_ip)
+    added = "- {name: metrics, port: 9100, targetPort: metrics}"
+    assert finding.fix.startswith(f"Expose it in Service traefik/traefik: add `{added}` to its `ports`")
+    exposed = cluster_ip.replace("  - {port: 443, name: websecure, targetPort: websecure, protocol: TCP}\n",
+                                 "  - {port: 443, name: websecure, targetPort: websecure, protocol: TCP}\n  " + added + "\n")
+    assert _ks606(tmp_path, exposed) == []

@@ -190,10 +190,63 @@ def _port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
     if _kept(wanted, named):
         yield from _unresolved_target_ports(workspace, monitor, index, endpoint, wanted, selected)
         return
-    yield _finding(monitor, "endpoints", index, endpoint, "port", wanted, "port of the Services it selects", named,
-                   "endpoint port name (the Service port's `name`)",
-                   tuple(Related(s.key_span("spec", "ports"), f"Service {s.namespace}/{s.name} is selected; its "
-                                 "ports are here") for s in selected[:3]) + ignored)
+    related = tuple(Related(s.key_span("spec", "ports"), f"Service {s.namespace}/{s.name} is selected; its ports "
+                            "are here") for s in selected[:3]) + ignored
+    # The pods may serve a port of that name the Service does not expose (Traefik's chart with a ServiceMonitor
+    # but no metrics Service): "use another Service port" would scrape a traffic port, "rename one" would break it.
+    unexposed = _unexposed_container_port(workspace, selected, wanted)
+    note = ""
+    if unexposed:
+        service, pod, number = unexposed
+        owner = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+        related += (Related(pod.key_span("containers"), f"{owner} declares container port \"{wanted}\" here"),)
+        note = (f"; {owner}, which Service {service.namespace}/{service.name} selects, declares container port "
+                f"\"{wanted}\", but no port of the Service targets it")
+    finding = _finding(monitor, "endpoints", index, endpoint, "port", wanted, "port of the Services it selects", named,
+                       "endpoint port name (the Service port's `name`)", related, note)
+    if unexposed:
+        finding.fix = _expose_fix(monitor, index, wanted, service, number)
+    yield finding
+
+
+def _unexposed_container_port(workspace: Workspace, selected: list[K8sObject],
+                              wanted: str) -> tuple[K8sObject, Any, int | None] | None:
+    """(Service, pod, container port number) when a pod a selected Service selects declares a container port named
+    `wanted` that no port of the Service targets; the number is None when the Service already has a port of that
+    number (a second one is refused)."""
+    by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
+    for service in selected:
+        ports = [as_map(p) for p in as_seq(get_path(service.doc, "spec", "ports"))]
+        used = {p.get("port") for p in ports}
+        targets = {p.get("targetPort", p.get("port")) for p in ports}
+        for pod in by_namespace.get(service.namespace, ()):
+            if not pod.selected_by(service):
+                continue
+            for container in pod.containers:
+                for p in as_seq(container.node.get("ports")):
+                    p = as_map(p)
+                    number = p.get("containerPort")
+                    if (as_str(p.get("name")) == wanted and isinstance(number, int) and not isinstance(number, bool)
+                            and wanted not in targets and number not in targets):
+                        return service, pod, None if number in used else number
+    return None
+
+
+def _expose_fix(monitor: K8sObject, index: int, wanted: str, service: K8sObject, number: int | None) -> str:
+    """Reach the container port: keep it by `targetPort` (Prometheus' endpoints/endpointslice discovery also makes a
+    target of every container port of a pod it sees that no Service port covers, discovery/kubernetes/endpoints.go,
+    and the operator keeps it on __meta_kubernetes_pod_container_port_name), or give the Service a port for it —
+    not on a LoadBalancer or NodePort Service, where that port would be published outside the cluster."""
+    where = f"endpoints[{index}] of {monitor.kind} {monitor.namespace}/{monitor.name}"
+    by_target = f"`targetPort: {yaml_scalar(wanted)}` in place of `port: {yaml_scalar(wanted)}` in {where}"
+    kind = as_str(get_path(service.doc, "spec", "type"))
+    if number is None or kind in ("LoadBalancer", "NodePort"):
+        why = (f" (a port added to {kind} Service {service.namespace}/{service.name} would be published outside the "
+               "cluster)") if kind in ("LoadBalancer", "NodePort") else ""
+        return f"Keep the container port by name: {by_target}{why}."
+    return (f"Expose it in Service {service.namespace}/{service.name}: add `- {{name: {yaml_scalar(wanted)}, port: "
+            f"{number}, targetPort: {yaml_scalar(wanted)}}}` to its `ports`; or keep the container port by name: "
+            f"{by_target}.")
 
 
 def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap, wanted: str,
@@ -210,31 +263,77 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
             if (not pods or not isinstance(target, str) or not target or _unknown(target, {})
                     or not port_name_matches(wanted, as_str(port.get("name")))):
                 continue
-            # every container counts: FindPort also reads a sidecar (an init container with restartPolicy: Always)
-            named = _container_port_names(pods)
+            protocol = as_str(port.get("protocol")) or "TCP"
+            named = _find_port_names(pods, protocol)
             if any(target in names for names in named.values()):
                 continue
             options = [name for names in named.values() for name in names if name]
             near = did_you_mean(target, options)
             hint = f" (did you mean \"{near}\"?)" if near else ""
-            shown = "; ".join(f"{owner}: {', '.join(n for n in names if n) or 'no named port'}"
+            shown = "; ".join(f"{owner}: {', '.join(n for n in names if n) or f'no named {protocol} port'}"
                               for owner, names in list(named.items())[:3])
+            unread = _unread_declaration(pods, target, protocol)
             yield Finding(
                 "KS606", at(service.path, port.value_pos("targetPort")),
                 f"Service {service.namespace}/{service.name} port \"{as_str(port.get('name'))}\", which "
                 f"{monitor.kind} {monitor.namespace}/{monitor.name} endpoints[{index}] keeps, targets container port "
                 f"\"{target}\"{hint}, but no container of the pods it selects "
-                f"declares a port so named ({shown}): the Endpoints controller leaves those pods out, so the port has no "
-                "address and the endpoint scrapes nothing, with no error anywhere",
-                fix=(f"Set `targetPort: {yaml_scalar(near)}`" if near else "Set `targetPort:` to one of the names above "
-                     "(or the container port's number)") + f" in Service {service.namespace}/{service.name}, or name "
-                f"the container port \"{target}\".",
+                f"declares a {protocol} port so named ({shown}){unread[0]}: the Endpoints controller leaves those pods "
+                "out, so the port has no address and the endpoint scrapes nothing, with no error anywhere",
+                fix=unread[1] or ((f"Set `targetPort: {yaml_scalar(near)}`" if near else "Set `targetPort:` to one of the "
+                     "names above (or the container port's number)") + f" in Service {service.namespace}/{service.name}, "
+                     f"or name the container port \"{target}\"."),
                 related=(Related(at(monitor.path, endpoint.value_pos("port")),
                                  f"{monitor.kind} {monitor.namespace}/{monitor.name} keeps this Service port here"),)
                 + _declaring(pods),
                 object=f"Service/{service.namespace}/{service.name}",
                 data={"field": "targetPort", "name": target, **({"suggestion": near} if near else {})},
             )
+
+
+def _find_port_containers(pod) -> Iterator[tuple[YMap, bool]]:
+    """(container, read) for each container of a pod: podutil.FindPort (pkg/api/v1/pod/util.go, also in
+    k8s.io/endpointslice) resolves a named targetPort against the app containers and the sidecars (init containers
+    with restartPolicy: Always) only; a plain init container has exited before the pod serves."""
+    for key in ("containers", "initContainers"):
+        for node in as_seq(pod.spec.get(key)):
+            container = as_map(node)
+            yield container, key == "containers" or as_str(container.get("restartPolicy")) == "Always"
+
+
+def _find_port_names(pods: list, protocol: str) -> dict[str, list[str]]:
+    """The container port names FindPort can resolve for a Service port of `protocol`: it needs the same protocol
+    (a container port's defaults to TCP, as a Service port's does)."""
+    return {f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}": [
+        as_str(as_map(p).get("name")) for container, read in _find_port_containers(pod) if read
+        for p in as_seq(container.get("ports")) if (as_str(as_map(p).get("protocol")) or "TCP") == protocol]
+        for pod in pods}
+
+
+def _unread_declaration(pods: list, target: str, protocol: str) -> tuple[str, str]:
+    """(clause for the message, fix) when a container does declare `target` but FindPort does not read it there:
+    another protocol, or a plain init container; ("", "") when no container declares it at all."""
+    for pod in pods:
+        owner = f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+        for container, read in _find_port_containers(pod):
+            for p in as_seq(container.get("ports")):
+                p = as_map(p)
+                if as_str(p.get("name")) != target:
+                    continue
+                name = as_str(container.get("name"))
+                other = as_str(p.get("protocol")) or "TCP"
+                if other != protocol:
+                    return (f"; container {name} of {owner} declares it with protocol {other}, and the controller "
+                            "matches the name and the protocol",
+                            f"Declare the port with the Service port's protocol (`protocol: {protocol}` in the "
+                            f"\"{target}\" entry of container {name}), or point `targetPort:` at a {protocol} port.")
+                if not read:
+                    return (f"; only init container {name} of {owner} declares it, and the controller reads an init "
+                            "container's ports only when it is a sidecar (restartPolicy: Always)",
+                            f"Declare the port \"{target}\" in the container that serves it (under `containers:`, "
+                            f"or make init container {name} a sidecar with `restartPolicy: Always` when it runs for the "
+                            "pod's whole life).")
+    return "", ""
 
 
 def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
@@ -253,7 +352,7 @@ def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint:
 
 
 def _finding(monitor: K8sObject, endpoints_key: str, index: int, endpoint: YMap, key: str, wanted: str, what: str,
-             named: dict[str, list[str]], label: str, related: tuple[Related, ...]) -> Finding:
+             named: dict[str, list[str]], label: str, related: tuple[Related, ...], note: str = "") -> Finding:
     options = [name for names in named.values() for name in names if name]
     shown = "; ".join(f"{owner}: {', '.join(n for n in names if n) or 'no named port'}"
                       for owner, names in list(named.items())[:3])
@@ -263,7 +362,7 @@ def _finding(monitor: K8sObject, endpoints_key: str, index: int, endpoint: YMap,
     return Finding(
         "KS606", at(monitor.path, endpoint.value_pos(key)),
         f"{monitor.kind} {monitor.namespace}/{monitor.name} {endpoints_key}[{index}] keeps {key} \"{wanted}\"{hint}, but no "
-        f"{what} is named so ({shown}{more}): the operator keeps only targets whose {label} is "
+        f"{what} is named so ({shown}{more}){note}: the operator keeps only targets whose {label} is "
         f"\"{wanted}\", so this endpoint scrapes nothing, with no error anywhere",
         fix=_fix(monitor, endpoints_key, index, key, wanted, near, options),
         related=related,
