@@ -70,7 +70,7 @@ def _pod_monitor(workspace: Workspace, monitor: K8sObject) -> Iterator[Finding]:
     named = _container_port_names(selected)
     for index, endpoint, key in _endpoints(spec, "podMetricsEndpoints"):
         wanted = as_str(endpoint.get(key))
-        if _unknown(wanted, named) or _kept(wanted, named):
+        if _unknown(wanted, named) or _injected(wanted) or _kept(wanted, named):
             continue
         yield _finding(monitor, "podMetricsEndpoints", index, endpoint, key, wanted, "container port of the pods it "
                        "selects", named, "pod container port name", _declaring(selected))
@@ -119,6 +119,21 @@ def _unknown(wanted: str, named: dict[str, list[str]]) -> bool:
     return any("{{" in name or "${" in name for name in [wanted, *(n for names in named.values() for n in names)])
 
 
+# Container port names a mesh's admission webhook adds with its sidecar when the pod is created, so no manifest in
+# the inputs declares them, yet monitors keep them (Istio's envoy stats, Linkerd's proxy admin, Dapr's metrics):
+# istio-proxy declares `http-envoy-prom` (Istio's sidecar injection template), linkerd-proxy `linkerd-proxy` and
+# `linkerd-admin` (linkerd2's proxy chart partial), daprd `dapr-http`, `dapr-grpc`, `dapr-internal` and
+# `dapr-metrics` (Dapr's sidecar injector).
+INJECTED_PORT_NAMES = frozenset({"http-envoy-prom", "linkerd-proxy", "linkerd-admin", "dapr-http", "dapr-grpc",
+                                 "dapr-internal", "dapr-metrics"})
+
+
+def _injected(wanted: str) -> bool:
+    """Whether a container port name is one a sidecar injector declares: the pods' containers in the inputs cannot
+    show it (a Service port name is still judged: the Service is in the inputs as written)."""
+    return wanted in INJECTED_PORT_NAMES
+
+
 def _kept(wanted: str, named: dict[str, list[str]]) -> bool:
     return any(port_name_matches(wanted, name) for names in named.values() for name in names if name)
 
@@ -161,7 +176,7 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
         for port in as_seq(get_path(service.doc, "spec", "ports")):
             port = as_map(port)
             target = port.get("targetPort")
-            if (not pods or not isinstance(target, str) or not target or _unknown(target, {})
+            if (not pods or not isinstance(target, str) or not target or _unknown(target, {}) or _injected(target)
                     or not port_name_matches(wanted, as_str(port.get("name")))):
                 continue
             # every container counts: FindPort also reads a sidecar (an init container with restartPolicy: Always)
@@ -198,7 +213,7 @@ def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint:
     pods = list({id(pod): pod for service in selected for pod in by_namespace.get(service.namespace, ())
                  if pod.selected_by(service)}.values())
     named = _container_port_names(pods)
-    if not named or _unknown(wanted, named) or _kept(wanted, named):
+    if not named or _unknown(wanted, named) or _injected(wanted) or _kept(wanted, named):
         return  # no pod of theirs in the inputs: it may declare the port
     yield _finding(monitor, "endpoints", index, endpoint, "targetPort", wanted, "container port of the pods its "
                    "Services select", named, "pod container port name",
