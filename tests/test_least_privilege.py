@@ -718,7 +718,8 @@ def test_ks209_once_per_job_for_static_node_names_and_its_fix_gives_them_the_kub
     assert finding["fix"].startswith(
         "Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy path; "
         "write the static targets with the kubelet's port (`worker-1` → `worker-1:10250`, `worker-2` → "
-        "`worker-2:10250`), and set in the job"), finding["fix"]
+        "`worker-2:10250`; a node name works as the address only where the scraper's DNS resolves node names, else "
+        "write the node's InternalIP), and set in the job"), finding["fix"]
     text = (case / "manifests.yaml").read_text()
     start = text.index("      relabel_configs:\n")
     end = text.index("      replacement: kubernetes.default.svc:443\n") + len("      replacement: kubernetes.default.svc:443\n")
