@@ -49,7 +49,7 @@ def _service_monitor(workspace: Workspace, monitor: K8sObject) -> Iterator[Findi
         return
     services = _services_by_namespace(workspace)
     selected = _selected(monitor, spec, services, lambda s: s.labels)
-    if not selected or _uncovered_namespace(spec, services):
+    if not selected or _uncovered_namespace(spec, services) or _cluster_wide_by_presence(spec):
         return
     for index, endpoint, key in _endpoints(spec, "endpoints"):
         if key == "port":
@@ -65,7 +65,7 @@ def _pod_monitor(workspace: Workspace, monitor: K8sObject) -> Iterator[Finding]:
         return
     pods = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
     selected = _selected(monitor, spec, pods, lambda pod: pod.labels)
-    if not selected or _uncovered_namespace(spec, pods):
+    if not selected or _uncovered_namespace(spec, pods) or _cluster_wide_by_presence(spec):
         return  # no pod of theirs in the inputs: one elsewhere may declare the port
     named = _container_port_names(selected)
     for index, endpoint, key in _endpoints(spec, "podMetricsEndpoints"):
@@ -111,6 +111,18 @@ def _uncovered_namespace(spec: YMap, by_namespace: dict[str, list]) -> bool:
     scope = as_map(spec.get("namespaceSelector"))
     return scope.get("any") is not True and any(
         as_str(n) and as_str(n) not in by_namespace for n in as_seq(scope.get("matchNames")))
+
+
+def _cluster_wide_by_presence(spec: YMap) -> bool:
+    """Whether the monitor selects across every namespace (`namespaceSelector.any: true`) by no label value — an
+    empty selector, or only Exists, DoesNotExist and NotIn expressions (Dapr's PodMonitor for every pod with an
+    `app` label): it means whatever carries a label anywhere in the cluster, of which the inputs hold a sample at
+    most. The Services (pods) elsewhere may carry the port, so "scrapes nothing" is not shown; a selector naming a
+    value (matchLabels, In) picks one application, which the inputs can show."""
+    if as_map(spec.get("namespaceSelector")).get("any") is not True:
+        return False
+    chosen = LabelSelector.from_node(spec.get("selector"))
+    return not chosen.match_labels and all(as_str(e.get("operator")) != "In" for e in chosen.match_expressions)
 
 
 def _unknown(wanted: str, named: dict[str, list[str]]) -> bool:
