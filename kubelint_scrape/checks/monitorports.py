@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import yaml_scalar
+from ..k8svalidate import port_name_problems
 from ..model import K8sObject, LabelSelector, Workspace
 from ..operator import OPERATOR_GROUP, monitor_namespaces, port_name_matches
 from ..promvalidate import did_you_mean
@@ -188,7 +189,9 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
         for port in as_seq(get_path(service.doc, "spec", "ports")):
             port = as_map(port)
             target = port.get("targetPort")
+            # (a targetPort no port could be named, a quoted "8080": the API server refuses the Service, KS602)
             if (not pods or not isinstance(target, str) or not target or _unknown(target, {}) or _injected(target)
+                    or port_name_problems(target)
                     or not port_name_matches(wanted, as_str(port.get("name")))):
                 continue
             # every container counts: FindPort also reads a sidecar (an init container with restartPolicy: Always)
@@ -259,6 +262,15 @@ def _fix(monitor: K8sObject, endpoints_key: str, index: int, key: str, wanted: s
     second way is written out."""
     port = "Service port" if key == "port" and monitor.kind == "ServiceMonitor" else "container port"
     where = f"{endpoints_key}[{index}] of {monitor.kind} {monitor.namespace}/{monitor.name}"
+    if wanted.isdigit() and port_name_problems(wanted):
+        # A quoted number is a name to the operator, and no port can be named so (a name needs a letter): naming
+        # the port "8080" would be refused; keep the port by its number instead.
+        if key == "targetPort":
+            return f"Write the number unquoted, `targetPort: {int(wanted)}`, in {where}: quoted it is a port name."
+        if monitor.kind == "PodMonitor":
+            return f"Write `portNumber: {int(wanted)}` instead of `port: \"{wanted}\"` in {where}: `port` is a name."
+        return (f"`port` keeps a Service port by name, and a port name has a letter: in {where} keep the port by "
+                f"its container port number instead, `targetPort: <number>` unquoted, in place of `port`.")
     if not options:
         return f"Name the {port} \"{wanted}\" (`name: {yaml_scalar(wanted)}` in its `ports` entry): no {port} has a name {where} could keep."
     return ((f"Set `{key}: {near}`" if near else f"Set `{key}:` to one of the names above") + f" in {where}, or name "
