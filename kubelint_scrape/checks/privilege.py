@@ -2122,7 +2122,7 @@ def _kubelet_ports(job) -> str:
     if not ported:
         return ""
     # The API server looked the names up as Node objects; the scraper now dials them itself, and cluster DNS does
-    # not serve node names (only where the nodes' own resolver does, as on EKS and GKE).
+    # not serve node names (only where the upstream resolver does: a cloud VPC's DNS often knows instance names).
     named = [target for target in ported if not _is_ip(split_address(target, "https")[0])]
     caveat = (f"; a node name works as the address only where the scraper's DNS resolves node names, else write "
               f"the node's InternalIP" if named else "")
