@@ -227,6 +227,8 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
     api_version, kind = doc.get("apiVersion"), doc.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return
+    if kind == "Service" and api_version == "v1":
+        yield from _service_port_rules(source.path, doc, _label(doc, kind, source))
     definition = SCHEMA_FOR.get((_group(api_version), kind))
     if definition is None:
         if api_version.startswith(VM_GROUP) and kind in VM_KINDS:  # no schema here: misspelt keys only
@@ -468,6 +470,51 @@ def _volume_mount_rules(path: str, doc: YMap, kind: str, label: str) -> Iterator
                         f"{'.'.join(keys)}.volumes.",
                     object=label, data={"check": "volume-mount", "container": name, "volume": volume},
                 )
+
+
+_PORT_NAME_CHARSET = re.compile(r"^[-a-z0-9]+$")
+
+
+def port_name_problems(name: str) -> list[str]:
+    """Why a port name is no IANA_SVC_NAME, as the API server says it (k8s.io/apimachinery pkg/util/validation
+    IsValidPortName): a container port's `name`, and a Service's `targetPort` given as a string."""
+    problems = []
+    if len(name) > 15:
+        problems.append("must be no more than 15 characters")
+    if not _PORT_NAME_CHARSET.match(name):
+        problems.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not re.search(r"[a-z]", name):
+        problems.append("must contain at least one letter (a-z)")
+    if "--" in name:
+        problems.append("must not contain consecutive hyphens")
+    if name.startswith("-") or name.endswith("-"):
+        problems.append("must not begin or end with a hyphen")
+    return problems
+
+
+def _service_port_rules(path: str, doc: YMap, label: str) -> Iterator[Finding]:
+    """A Service's `targetPort` written as a string is a port name (intstr: a quoted "8080" is the string, not the
+    number), validated as one (k/k pkg/apis/core/validation validateServicePort → ValidatePortNumOrName): a quoted
+    number, or a name no container port could carry, makes the API server refuse the Service."""
+    for index, port in enumerate(as_seq(get_path(doc, "spec", "ports"))):
+        port = as_map(port)
+        target = port.get("targetPort")
+        if not isinstance(target, str) or not target or "{{" in target or "${" in target:
+            continue  # (an int is a number; a placeholder is filled in later)
+        problems = port_name_problems(target)
+        if not problems:
+            continue
+        number = target.isdigit() and 1 <= int(target) <= 65535
+        yield Finding(
+            RULE, at(path, port.value_pos("targetPort")),
+            f"{label}: spec.ports[{index}].targetPort \"{target}\" is a string, so a port name, and no valid one; the "
+            f"API server rejects the object (spec.ports[{index}].targetPort: Invalid value: \"{target}\": "
+            f"{'; '.join(problems)})",
+            fix=(f"Write the number unquoted: `targetPort: {int(target)}`." if number else
+                 "Write the container port's number, or a name of at most 15 lowercase letters, digits and single "
+                 "hyphens with at least one letter (the container port's `name`)."),
+            object=label, data={"check": "service-target-port", "targetPort": target},
+        )
 
 
 def _ephemeral_container_rules(path: str, doc: YMap, kind: str, label: str) -> Iterator[Finding]:

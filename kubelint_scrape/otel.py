@@ -277,9 +277,14 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
         job = build_job(path, root, config, "config")
         job.transport_of = jobs[0] if jobs else None  # one receiver, one connection: its settings judged once
         if prefix:  # a path in the endpoint: the proxy's fix is the endpoint itself, not a Prometheus relabel rule
-            job.direct_setting = (f"set `endpoint: ${{env:K8S_NODE_IP}}:10250` (the node's IP from the downward "
-                                  f"API's status.hostIP) on receiver {name}: it then reads the kubelet on :10250 "
-                                  f"itself with the pod's token ({{kubelet_tls}})")
+            # The variable must exist in the collector's container, or ${env:K8S_NODE_IP} expands to nothing and
+            # the receiver dials ":10250"; a proxy endpoint names the node by K8S_NODE_NAME, so it is often absent.
+            job.direct_setting = (f"set `endpoint: ${{env:K8S_NODE_IP}}:10250` on receiver {name} (where the pod can "
+                                  f"reach its node's kubelet: not on EKS Fargate, where the proxy is the way), with "
+                                  f"K8S_NODE_IP the node's IP from the downward API in the collector container's env "
+                                  f"if it is not there yet (`{{name: K8S_NODE_IP, valueFrom: {{fieldRef: {{fieldPath: "
+                                  f"status.hostIP}}}}}}`): it then reads the kubelet on :10250 itself with the pod's "
+                                  f"token ({{kubelet_tls}})")
         jobs.append(job)
     return jobs
 

@@ -718,7 +718,8 @@ def test_ks209_once_per_job_for_static_node_names_and_its_fix_gives_them_the_kub
     assert finding["fix"].startswith(
         "Delete the relabel rules that set __address__ to the API server and __metrics_path__ to the proxy path; "
         "write the static targets with the kubelet's port (`worker-1` → `worker-1:10250`, `worker-2` → "
-        "`worker-2:10250`), and set in the job"), finding["fix"]
+        "`worker-2:10250`; a node name works as the address only where the scraper's DNS resolves node names, else "
+        "write the node's InternalIP), and set in the job"), finding["fix"]
     text = (case / "manifests.yaml").read_text()
     start = text.index("      relabel_configs:\n")
     end = text.index("      replacement: kubernetes.default.svc:443\n") + len("      replacement: kubernetes.default.svc:443\n")
@@ -730,3 +731,12 @@ def test_ks209_once_per_job_for_static_node_names_and_its_fix_gives_them_the_kub
     applied = applied.replace('resources: ["nodes/proxy"]', 'resources: ["nodes/metrics"]')
     (tmp_path / "manifests.yaml").write_text(applied)
     assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings] == []
+
+
+def test_ks209_static_node_ips_get_the_kubelet_port_without_the_node_name_caveat(tmp_path: Path) -> None:
+    # Node IPs as static targets dial as written: only node names need DNS that resolves them.
+    text = (FIXTURES / "KS209" / "fail-static-node-names-relabelled-to-proxy" / "manifests.yaml").read_text()
+    (tmp_path / "manifests.yaml").write_text(text.replace("[worker-1, worker-2]", "[10.0.0.11, 10.0.0.12]"))
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS209"]
+    assert ("write the static targets with the kubelet's port (`10.0.0.11` → `10.0.0.11:10250`, `10.0.0.12` → "
+            "`10.0.0.12:10250`), and set in the job") in finding.fix, finding.fix

@@ -116,3 +116,19 @@ def test_port_the_service_does_not_expose_is_reached_not_renamed(tmp_path: Path)
     exposed = cluster_ip.replace("  - {port: 443, name: websecure, targetPort: websecure, protocol: TCP}\n",
                                  "  - {port: 443, name: websecure, targetPort: websecure, protocol: TCP}\n  " + added + "\n")
     assert _ks606(tmp_path, exposed) == []
+
+
+def test_quoted_number_is_kept_by_number_not_named(tmp_path: Path) -> None:
+    # `targetPort: "8080"` (a quoted number) is a name to the operator, so KS606 is right; but no port can be named
+    # "8080" (a port name needs a letter, IsValidPortName): the fix keeps the port by its number, and clears it.
+    text = (FIXTURES / "pass-podmonitor-port-name-defined" / "monitoring.yaml").read_text()
+    text = text.replace("  - port: http-metrics\n  - targetPort: \"http-.*\"\n", "  - port: \"8080\"\n  - targetPort: \"8080\"\n")
+    findings = _ks606(tmp_path, text)
+    assert [f.fix for f in findings] == [
+        'Write `portNumber: 8080` instead of `port: "8080"` in podMetricsEndpoints[0] of PodMonitor shop/worker: '
+        "`port` is a name.",
+        "Write the number unquoted, `targetPort: 8080`, in podMetricsEndpoints[1] of PodMonitor shop/worker: quoted "
+        "it is a port name."]
+    fixed = text.replace("  - port: \"8080\"\n  - targetPort: \"8080\"\n", "  - portNumber: 8080\n  - targetPort: 8080\n")
+    assert _ks606(tmp_path, fixed) == []
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS602"] == []

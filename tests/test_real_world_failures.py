@@ -268,5 +268,9 @@ def test_kubeletstats_endpoint_through_the_proxy_is_fixed_in_the_endpoint() -> N
     # observeinc/helm-charts' Fargate sidecar: the receiver's endpoint is a URL through the API server's node proxy;
     # the way back to a direct read is the receiver's endpoint, not a Prometheus relabel rule it does not have.
     [finding] = _findings("KS209", "../KS103/fail-kubeletstats-endpoint-url-through-apiserver-proxy")
-    assert "`endpoint: ${env:K8S_NODE_IP}:10250` (the node's IP" in finding.fix
+    assert "`endpoint: ${env:K8S_NODE_IP}:10250` on receiver kubeletstats" in finding.fix
+    # The pod defines K8S_NODE_NAME only (its proxy path names the node): applied as written, ${env:K8S_NODE_IP}
+    # would expand to nothing, so the fix says how to define it; and Fargate, where no kubelet is reachable.
+    assert "`{name: K8S_NODE_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}`" in finding.fix
+    assert "not on EKS Fargate, where the proxy is the way" in finding.fix
     assert "relabel" not in finding.fix and "metrics_path" not in finding.fix

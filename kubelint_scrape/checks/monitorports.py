@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import yaml_scalar
+from ..k8svalidate import port_name_problems
 from ..model import K8sObject, LabelSelector, Workspace
 from ..operator import OPERATOR_GROUP, RunnerView, monitor_namespaces, port_name_matches
 from ..promvalidate import did_you_mean
@@ -69,7 +70,7 @@ def _service_monitor(workspace: Workspace, monitor: K8sObject, runners: list[Run
     services = _services_by_namespace(workspace)
     names = _namespaces(monitor, spec, runners)
     selected = _selected(names, spec, services, lambda s: s.labels)
-    if not selected or _uncovered_namespace(names, services):
+    if not selected or _uncovered_namespace(names, services) or _cluster_wide_by_presence(names, spec):
         return
     ignored = _ignoring(monitor, spec, runners)
     for index, endpoint, key in _endpoints(spec, "endpoints"):
@@ -87,12 +88,12 @@ def _pod_monitor(workspace: Workspace, monitor: K8sObject, runners: list[RunnerV
     pods = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
     names = _namespaces(monitor, spec, runners)
     selected = _selected(names, spec, pods, lambda pod: pod.labels)
-    if not selected or _uncovered_namespace(names, pods):
+    if not selected or _uncovered_namespace(names, pods) or _cluster_wide_by_presence(names, spec):
         return  # no pod of theirs in the inputs: one elsewhere may declare the port
     named = _container_port_names(selected)
     for index, endpoint, key in _endpoints(spec, "podMetricsEndpoints"):
         wanted = as_str(endpoint.get(key))
-        if _unknown(wanted, named) or _kept(wanted, named):
+        if _unknown(wanted, named) or _injected(wanted) or _kept(wanted, named):
             continue
         yield _finding(monitor, "podMetricsEndpoints", index, endpoint, key, wanted, "container port of the pods it "
                        "selects", named, "pod container port name", _declaring(selected) + _ignoring(monitor, spec, runners))
@@ -159,10 +160,38 @@ def _uncovered_namespace(names: list[str] | None, by_namespace: dict[str, list])
     return names is not None and any(name not in by_namespace for name in names)
 
 
+def _cluster_wide_by_presence(names: list[str] | None, spec: YMap) -> bool:
+    """Whether the monitor selects across every namespace (`names` None: `namespaceSelector.any: true`, unless a
+    Prometheus selecting it ignores namespace selectors) by no label value — an
+    empty selector, or only Exists, DoesNotExist and NotIn expressions (Dapr's PodMonitor for every pod with an
+    `app` label): it means whatever carries a label anywhere in the cluster, of which the inputs hold a sample at
+    most. The Services (pods) elsewhere may carry the port, so "scrapes nothing" is not shown; a selector naming a
+    value (matchLabels, In) picks one application, which the inputs can show."""
+    if names is not None:
+        return False
+    chosen = LabelSelector.from_node(spec.get("selector"))
+    return not chosen.match_labels and all(as_str(e.get("operator")) != "In" for e in chosen.match_expressions)
+
+
 def _unknown(wanted: str, named: dict[str, list[str]]) -> bool:
     """Whether a name is a placeholder filled in later (a quoted Helm `{{ .Values.… }}`, a Flux postBuild or
     envsubst `${…}`): what it becomes, and so whether the names agree, the inputs do not say."""
     return any("{{" in name or "${" in name for name in [wanted, *(n for names in named.values() for n in names)])
+
+
+# Container port names a mesh's admission webhook adds with its sidecar when the pod is created, so no manifest in
+# the inputs declares them, yet monitors keep them (Istio's envoy stats, Linkerd's proxy admin, Dapr's metrics):
+# istio-proxy declares `http-envoy-prom` (Istio's sidecar injection template), linkerd-proxy `linkerd-proxy` and
+# `linkerd-admin` (linkerd2's proxy chart partial), daprd `dapr-http`, `dapr-grpc`, `dapr-internal` and
+# `dapr-metrics` (Dapr's sidecar injector).
+INJECTED_PORT_NAMES = frozenset({"http-envoy-prom", "linkerd-proxy", "linkerd-admin", "dapr-http", "dapr-grpc",
+                                 "dapr-internal", "dapr-metrics"})
+
+
+def _injected(wanted: str) -> bool:
+    """Whether a container port name is one a sidecar injector declares: the pods' containers in the inputs cannot
+    show it (a Service port name is still judged: the Service is in the inputs as written)."""
+    return wanted in INJECTED_PORT_NAMES
 
 
 def _kept(wanted: str, named: dict[str, list[str]]) -> bool:
@@ -260,7 +289,9 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
         for port in as_seq(get_path(service.doc, "spec", "ports")):
             port = as_map(port)
             target = port.get("targetPort")
-            if (not pods or not isinstance(target, str) or not target or _unknown(target, {})
+            # (a targetPort no port could be named, a quoted "8080": the API server refuses the Service, KS602)
+            if (not pods or not isinstance(target, str) or not target or _unknown(target, {}) or _injected(target)
+                    or port_name_problems(target)
                     or not port_name_matches(wanted, as_str(port.get("name")))):
                 continue
             protocol = as_str(port.get("protocol")) or "TCP"
@@ -343,7 +374,7 @@ def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint:
     pods = list({id(pod): pod for service in selected for pod in by_namespace.get(service.namespace, ())
                  if pod.selected_by(service)}.values())
     named = _container_port_names(pods)
-    if not named or _unknown(wanted, named) or _kept(wanted, named):
+    if not named or _unknown(wanted, named) or _injected(wanted) or _kept(wanted, named):
         return  # no pod of theirs in the inputs: it may declare the port
     yield _finding(monitor, "endpoints", index, endpoint, "targetPort", wanted, "container port of the pods its "
                    "Services select", named, "pod container port name",
@@ -377,6 +408,15 @@ def _fix(monitor: K8sObject, endpoints_key: str, index: int, key: str, wanted: s
     second way is written out."""
     port = "Service port" if key == "port" and monitor.kind == "ServiceMonitor" else "container port"
     where = f"{endpoints_key}[{index}] of {monitor.kind} {monitor.namespace}/{monitor.name}"
+    if wanted.isdigit() and port_name_problems(wanted):
+        # A quoted number is a name to the operator, and no port can be named so (a name needs a letter): naming
+        # the port "8080" would be refused; keep the port by its number instead.
+        if key == "targetPort":
+            return f"Write the number unquoted, `targetPort: {int(wanted)}`, in {where}: quoted it is a port name."
+        if monitor.kind == "PodMonitor":
+            return f"Write `portNumber: {int(wanted)}` instead of `port: \"{wanted}\"` in {where}: `port` is a name."
+        return (f"`port` keeps a Service port by name, and a port name has a letter: in {where} keep the port by "
+                f"its container port number instead, `targetPort: <number>` unquoted, in place of `port`.")
     if not options:
         return f"Name the {port} \"{wanted}\" (`name: {yaml_scalar(wanted)}` in its `ports` entry): no {port} has a name {where} could keep."
     return ((f"Set `{key}: {near}`" if near else f"Set `{key}:` to one of the names above") + f" in {where}, or name "

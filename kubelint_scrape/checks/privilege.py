@@ -21,6 +21,7 @@ rules of built-in roles have no line in the inputs, so those findings sit on the
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import urlsplit
 from dataclasses import replace
@@ -2120,8 +2121,21 @@ def _kubelet_ports(job) -> str:
             ported[target] = f"[{host}]:10250" if ":" in host else f"{host}:10250"
     if not ported:
         return ""
+    # The API server looked the names up as Node objects; the scraper now dials them itself, and cluster DNS does
+    # not serve node names (only where the upstream resolver does: a cloud VPC's DNS often knows instance names).
+    named = [target for target in ported if not _is_ip(split_address(target, "https")[0])]
+    caveat = (f"; a node name works as the address only where the scraper's DNS resolves node names, else write "
+              f"the node's InternalIP" if named else "")
     return (f"; write the static targets with the kubelet's port ("
-            + ", ".join(f"`{old}` → `{new}`" for old, new in ported.items()) + ")")
+            + ", ".join(f"`{old}` → `{new}`" for old, new in ported.items()) + caveat + ")")
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _undo_proxy_address(job) -> str:
