@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
-from ..catalog import check
+from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import yaml_scalar
 from ..k8svalidate import port_name_problems
@@ -179,19 +179,11 @@ def _unknown(wanted: str, named: dict[str, list[str]]) -> bool:
     return any("{{" in name or "${" in name for name in [wanted, *(n for names in named.values() for n in names)])
 
 
-# Container port names a mesh's admission webhook adds with its sidecar when the pod is created, so no manifest in
-# the inputs declares them, yet monitors keep them (Istio's envoy stats, Linkerd's proxy admin, Dapr's metrics):
-# istio-proxy declares `http-envoy-prom` (Istio's sidecar injection template), linkerd-proxy `linkerd-proxy` and
-# `linkerd-admin` (linkerd2's proxy chart partial), daprd `dapr-http`, `dapr-grpc`, `dapr-internal` and
-# `dapr-metrics` (Dapr's sidecar injector).
-INJECTED_PORT_NAMES = frozenset({"http-envoy-prom", "linkerd-proxy", "linkerd-admin", "dapr-http", "dapr-grpc",
-                                 "dapr-internal", "dapr-metrics"})
-
-
 def _injected(wanted: str) -> bool:
-    """Whether a container port name is one a sidecar injector declares: the pods' containers in the inputs cannot
-    show it (a Service port name is still judged: the Service is in the inputs as written)."""
-    return wanted in INJECTED_PORT_NAMES
+    """Whether a container port name is one a mesh's sidecar injector declares when the pod is created (the rule's
+    `injected_port_names`): the pods' containers in the inputs cannot show it (a Service port name is still judged:
+    the Service is in the inputs as written)."""
+    return wanted in rule_params("KS606")["injected_port_names"]
 
 
 def _kept(wanted: str, named: dict[str, list[str]]) -> bool:
