@@ -68,7 +68,7 @@ def _key(job: ScrapeJob, prometheus_key: str) -> str:
     if not _operator(job):
         return prometheus_key
     return {"insecure_skip_verify": "tlsConfig.insecureSkipVerify", "ca_file": "tlsConfig.caFile",
-            "cert_file": "tlsConfig.certFile", "key_file": "tlsConfig.keyFile",
+            "cert_file": "tlsConfig.certFile", "key_file": "tlsConfig.keyFile", "server_name": "tlsConfig.serverName",
             "scheme": "scheme", "tls_config": "tlsConfig"}.get(prometheus_key, CREDENTIAL_KEYS.get(prometheus_key, prometheus_key))
 
 
@@ -800,14 +800,17 @@ def _scheme_rule(job: ScrapeJob) -> Span | None:
 
 @check("KS304")
 def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
-    if ctx.analysis.assumptions.kubelet_serving_cert != "self-signed":
-        return
+    self_signed = ctx.analysis.assumptions.kubelet_serving_cert == "self-signed"
     for analysis in _connection_jobs(ctx):
         job = analysis.job
         if job.tls.get("insecure_skip_verify") is True:
             continue  # not verified at all (KS301 covers the risk)
         kubelets = [e for e in analysis.endpoints if e.klass == "kubelet" and e.scheme == "https"]
         if not kubelets:
+            continue
+        if not self_signed:
+            if as_str(job.tls.get("server_name")):
+                yield _kubelet_server_name(analysis, kubelets[0])
             continue
         ca_file = as_str(job.tls.get("ca_file"))
         if ca_file:
@@ -828,12 +831,35 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             f"{job.label} verifies the kubelets' serving certificates (:{kubelets[0].port}) against {with_what}, but "
             f"kubelets self-sign them unless `serverTLSBootstrap: true` is set (assumption kubelet-serving-cert: "
             f"self-signed): every node target fails with {_self_signed_error(job, kubelets[0])}",
-            fix=_ca_mismatch_fix(job, system_roots=not ca_file and job.tls.get("ca") is None),
+            fix=_ca_mismatch_fix(job, system_roots=not ca_file and job.tls.get("ca") is None)
+                + (f" Then delete `{_key(job, 'server_name')}`: each kubelet's certificate names its own node."
+                   if as_str(job.tls.get("server_name")) else ""),
             related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelets[0])]
                           if origin != span),
             object=job.label, data={"ca": ca_file or ("kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE
                                                       else "system")},
         )
+
+
+def _kubelet_server_name(analysis: JobAnalysis, kubelet: Endpoint) -> Finding:
+    """A kubelet job verifying cluster-signed serving certificates for one fixed server_name: the kubelet requests
+    its certificate for its own node's addresses (k/k pkg/kubelet/certificate/kubelet.go addressesToHostnamesAndIPs:
+    the Node's hostnames and IPs), so Go's name check (crypto/x509 VerifyHostname) fails on every other node."""
+    job = analysis.job
+    name = as_str(job.tls.get("server_name"))
+    key = _key(job, "server_name")
+    span = value_span(job.path, job.tls, "server_name")
+    return Finding(
+        "KS304", span,
+        f"{job.label} verifies the kubelets' serving certificates (:{kubelet.port}) for `{key}: {name}`, but a "
+        f"kubelet's certificate from the cluster CA (assumption kubelet-serving-cert: cluster-ca) names only its own "
+        f"node's hostname and addresses: every node target not named {name} fails with `x509: certificate is valid "
+        f"for <node>, not {name}`",
+        fix=f"Delete `{key}`: Prometheus then checks each target's own address, which the kubelet's certificate lists.",
+        related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelet)]
+                      if origin != span),
+        object=job.label, data={"server_name": name},
+    )
 
 
 def _ca_mismatch_fix(job: ScrapeJob, system_roots: bool) -> str:
