@@ -1568,15 +1568,22 @@ def _keeps_namespaces(rule: RelabelRule) -> bool:
 
 
 def _kept_namespaces(rules: list[RelabelRule]) -> list[str]:
-    """The namespaces a job keeps by `__meta_kubernetes_namespace` alone, the relabelling twin of
-    `namespaces.names`: each literal of a list of literals, else one value the pattern matches."""
+    """The namespaces a job keeps by `__meta_kubernetes_namespace`, the relabelling twin of `namespaces.names`:
+    each literal of a list of literals, else one value the pattern matches; for a keep on it joined with other
+    labels (`[__meta_kubernetes_namespace, __meta_kubernetes_pod_label_app]`, `team-a;.+`), its part of a value
+    the pattern matches (the other labels stay a filter the unnamed workload must pass)."""
     found: list[str] = []
     for rule in rules:
-        if not _keeps_namespaces(rule):
+        if _keeps_namespaces(rule):
+            match = _LITERALS.fullmatch(rule.regex)
+            values = match.group(1).split("|") if match else [v for v in (example_match(rule.regex),) if v]
+        elif rule.action == KEEP and "__meta_kubernetes_namespace" in rule.source_labels and rule.separator:
+            parts = (example_match(rule.regex) or "").split(rule.separator)
+            values = [parts[rule.source_labels.index("__meta_kubernetes_namespace")]] \
+                if len(parts) == len(rule.source_labels) else []
+        else:
             continue
-        match = _LITERALS.fullmatch(rule.regex)
-        values = match.group(1).split("|") if match else [v for v in (example_match(rule.regex),) if v]
-        found += [value for value in values if value not in found]
+        found += [value for value in values if value and value not in found]
     return found
 
 
