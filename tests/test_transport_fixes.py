@@ -758,3 +758,16 @@ def test_ks304_self_signed_fix_also_deletes_a_fixed_server_name(tmp_path: Path) 
         text = (fixture / name).read_text()
         (tmp_path / name).write_text(text.replace("          server_name: kubernetes\n", ""))
     assert not [f for f in lint_paths([str(tmp_path)], cluster_ca).findings if f.rule == "KS304"]
+
+
+def test_ks303_fix_keeps_a_credential_written_for_the_target(tmp_path: Path) -> None:
+    """An inline token (or password, OAuth2 client) written for an application is that application's credential:
+    the fix led with "Remove `authorization` from the job (these targets need no credentials)", which only holds for
+    the ServiceAccount token. It now says to send it over verified TLS, and doing so leaves no KS303."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS303" / "fail-inline-authorization-credentials-default-scheme"
+    [finding] = [f for f in lint_paths([str(fixture)], Options()).findings if f.rule == "KS303"]
+    assert finding.fix.startswith("Keep `authorization`") and "need no credentials" not in finding.fix, finding.fix
+    for source in fixture.glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text().replace(
+            "      - job_name: billing-api\n", "      - job_name: billing-api\n        scheme: https\n"))
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS303"]

@@ -559,7 +559,11 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                 related.append(Related(origin, f"{_describe([endpoint])}, scraped over http from here"))
         key = _credential_key(job)
         arbitrary = any(e.klass == "workload" for e in plain) and unnamed_workloads(job, analysis.identity) is not None
-        needs_none = all(e.klass in ("workload", "kubelet-readonly") for e in plain) and plain
+        # An application needs no Kubernetes token, but a credential written for it (a password, an OAuth2 client,
+        # a token file or value of its own) says it authenticates callers: only the read-only kubelet needs none.
+        sa_token = job.credentials.kind == "sa-token"
+        needs_none = plain and all(e.klass == "kubelet-readonly" or (e.klass == "workload" and sa_token) for e in plain)
+        dedicated = not sa_token and not needs_none
         tls_only = [e for e in plain if e.klass in TLS_ONLY_CLASSES]
         if tls_only:
             # The request (headers included) is on the wire before Go's TLS server reads its first bytes and
@@ -572,7 +576,11 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                    f"`{key}`: the target authenticates it over TLS.")
         else:
             consequence = ", and the target is not authenticated either"
-            fix = (f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
+            fix = (f"Keep `{key}` (a credential of the targets' own) and send it encrypted: scrape it with "
+                   f"{_https(job)} and a verified `{_key(job, 'tls_config')}`; if the targets do not authenticate "
+                   f"callers, remove `{key}` instead."
+                   if dedicated and scheme_rule is None else
+                   f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
                    + (f"; if a target does authenticate callers, keep the job's `scheme: {job.scheme}` for every "
                       f"target: drop the relabel rule that writes `__scheme__`, or narrow its regex so that it never "
                       f"yields http (`(https)`), and verify the targets with `{_key(job, 'tls_config')}`."
