@@ -259,6 +259,7 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     for findings in by_class.values():
         yield _one_per_scrape_class(findings)
     yield from _discovery_tls_disabled(ctx)
+    yield from _oauth2_tls_disabled(ctx)
 
 
 def cluster_ca_field(job: ScrapeJob) -> str:
@@ -342,6 +343,37 @@ def _discovery_tls_disabled(ctx: Context) -> Iterator[Finding]:
                  f"(its cluster's CA; the one in its kubeconfig), plus `{server}` if the address is not in the certificate."),
             related=(Related(sd.credentials.span, "the credential discovery sends"),),
             object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
+        )
+
+
+def _oauth2_tls_disabled(ctx: Context) -> Iterator[Finding]:
+    """KS301 for the OAuth2 token request: `oauth2.tls_config` (prometheus/common config.OAuth2.TLSConfig, its own
+    client for token_url) skipping verification sends the client id and secret to whoever answers at token_url,
+    who can then mint tokens for every target the client may reach; the job's own tls_config does not apply."""
+    seen = set()  # a config loaded by two workloads is analysed twice: one finding
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        oauth2 = as_map(job.node.get("oauth2"))
+        tls = as_map(oauth2.get("tls_config"))
+        token_url = as_str(oauth2.get("token_url"))
+        if tls.get("insecure_skip_verify") is not True or not token_url.lower().startswith("https://"):
+            continue
+        span = key_span(job.path, tls, "insecure_skip_verify")
+        if span in seen:
+            continue
+        seen.add(span)
+        secret = next((key for key in ("client_secret", "client_secret_file", "client_secret_ref") if oauth2.get(key)), None)
+        if secret is None:
+            continue  # (a client without a secret sends nothing to steal)
+        yield Finding(
+            "KS301", span,
+            f"{job.label} requests its OAuth2 token from {token_url} with oauth2.tls_config insecure_skip_verify: "
+            f"true: the token endpoint's certificate is not checked, so whoever answers there receives the client id "
+            f"and secret ({secret}) and can mint tokens for everything the client may reach",
+            fix=("Replace `insecure_skip_verify: true` in `oauth2.tls_config` with `ca_file:` the CA that signed the "
+                 "token endpoint's certificate (or delete it when a public CA signed it)."),
+            related=(Related(key_span(job.path, oauth2, secret), "the client secret sent"),),
+            object=job.label, data={"credentials": "oauth2", "targets": ["oauth2 token endpoint"]},
         )
 
 
