@@ -362,7 +362,7 @@ def _oauth2_tls_disabled(ctx: Context) -> Iterator[Finding]:
         if span in seen:
             continue
         seen.add(span)
-        secret = next((key for key in ("client_secret", "client_secret_file", "client_secret_ref") if oauth2.get(key)), None)
+        secret = _oauth2_secret(oauth2)
         if secret is None:
             continue  # (a client without a secret sends nothing to steal)
         yield Finding(
@@ -652,6 +652,42 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
         )
     yield from _senders_over_http(ctx)
+    yield from _oauth2_token_over_http(ctx)
+
+
+def _oauth2_secret(oauth2: Any) -> str | None:
+    """The key that holds an OAuth2 client's secret, which the token request sends (client credentials grant)."""
+    return next((key for key in ("client_secret", "client_secret_file", "client_secret_ref") if oauth2.get(key)), None)
+
+
+def _oauth2_token_over_http(ctx: Context) -> Iterator[Finding]:
+    """KS303 for the OAuth2 token request: an http:// token_url gets the client id and secret in clear text
+    whatever the job's scheme (prometheus/common config.OAuth2 posts them to token_url). A loopback token_url is a
+    sidecar in the pod: nothing crosses the network."""
+    seen = set()
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        oauth2 = as_map(job.node.get("oauth2"))
+        token_url = as_str(oauth2.get("token_url"))
+        secret = _oauth2_secret(oauth2)
+        if secret is None or not token_url.lower().startswith("http://"):
+            continue
+        if is_loopback_host(urlsplit(token_url).hostname or ""):
+            continue
+        span = value_span(job.path, oauth2, "token_url")
+        if span in seen:
+            continue
+        seen.add(span)
+        yield Finding(
+            "KS303", span,
+            f"{job.label} requests its OAuth2 token from {token_url} over plain HTTP: the client id and secret "
+            f"({secret}) cross the network in clear text, so anyone on the path can read them and mint tokens, and "
+            f"the token endpoint is not authenticated either",
+            fix="Use the token endpoint's https:// URL in `token_url` (with `oauth2.tls_config` naming its CA if a "
+                "public CA does not sign it).",
+            related=(Related(key_span(job.path, oauth2, secret), "the client secret sent"),),
+            object=job.label, data={"credentials": "oauth2", "targets": ["oauth2 token endpoint"]},
+        )
 
 
 # Alertmanager notifications are sent with the alerting entry's own http_config (prometheus notifier/manager.go
