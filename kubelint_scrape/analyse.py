@@ -31,7 +31,7 @@ from .relabel import (DROP, HASHMOD, KEEP, KEEP_IF_EQUAL, KEEPEQUAL, RelabelErro
 from .resources import knowledge
 from .extapi import has_servers, service_dns_containers, service_dns_labels
 from .targets import (Endpoint, all_namespaces_proxy, classify, extension_endpoint, kubelet_subresources,
-                      label_family, meta_families, representative_targets, served_by_other_container, shown_services, user_targets,
+                      label_family, meta_families, moved_labels, representative_targets, served_by_other_container, shown_services, user_targets,
                       assumed_stand_in)
 from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
 
@@ -1517,13 +1517,18 @@ def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWork
     # A target that survives has passed every keep filter: the first one is where the job could have named it. A
     # drop of the empty value on one label or annotation filters as a keep of its presence does (an owner opts in
     # by setting it to anything).
+    # A keep of namespaces selects as `namespaces.names` does: it names no workload, so it is not where the job
+    # could have named one; the unnamed application is tried deployed in each namespace it keeps.
     filters = [(rule, node) for rule, node in rules
-               if rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL) or _drops_unset_metadata(rule)]
+               if (rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL) or _drops_unset_metadata(rule))
+               and not _keeps_namespaces(rule)]
     ports = _owner_chosen_ports([r for r, _ in rules])
     opt_ins = _owner_chosen_metadata([r for r, _ in rules])
+    namespaces = _kept_namespaces([r for r, _ in rules])
     for index, sd in enumerate(job.sd_configs):
         for base in representative_targets(sd.role, _sd_namespaces(sd, identity), unnamed=True):
-            for labels in (v for opted in _with_metadata(base, opt_ins) for v in _with_ports(opted, ports)):
+            for labels in (v for placed in _in_namespaces(base, namespaces) for opted in _with_metadata(placed, opt_ins)
+                           for v in _with_ports(opted, ports)):
                 try:
                     final = relabel_tracking(_initial_labels(job, labels), [r for r, _ in rules], ())[0]
                 except Exception:
@@ -1594,6 +1599,38 @@ def _owner_chosen_ports(rules: list[RelabelRule]) -> list[tuple[str, str]]:
         values = match.group(1).split("|") if match else [v for v in (example_match(rule.regex),) if v]
         found += [(kind, value) for value in values if (kind, value) not in found]
     return found
+
+
+def _keeps_namespaces(rule: RelabelRule) -> bool:
+    return rule.action == KEEP and rule.source_labels == ("__meta_kubernetes_namespace",)
+
+
+def _kept_namespaces(rules: list[RelabelRule]) -> list[str]:
+    """The namespaces a job keeps by `__meta_kubernetes_namespace`, the relabelling twin of `namespaces.names`:
+    each literal of a list of literals, else one value the pattern matches; for a keep on it joined with other
+    labels (`[__meta_kubernetes_namespace, __meta_kubernetes_pod_label_app]`, `team-a;.+`), its part of a value
+    the pattern matches (the other labels stay a filter the unnamed workload must pass)."""
+    found: list[str] = []
+    for rule in rules:
+        if _keeps_namespaces(rule):
+            match = _LITERALS.fullmatch(rule.regex)
+            values = match.group(1).split("|") if match else [v for v in (example_match(rule.regex),) if v]
+        elif rule.action == KEEP and "__meta_kubernetes_namespace" in rule.source_labels and rule.separator:
+            parts = (example_match(rule.regex) or "").split(rule.separator)
+            values = [parts[rule.source_labels.index("__meta_kubernetes_namespace")]] \
+                if len(parts) == len(rule.source_labels) else []
+        else:
+            continue
+        found += [value for value in values if value and value not in found]
+    return found
+
+
+def _in_namespaces(labels: dict[str, str], namespaces: list[str]) -> Iterator[dict[str, str]]:
+    """The unnamed workload as discovered, then deployed in each namespace the job keeps (see above)."""
+    yield labels
+    for namespace in namespaces:
+        if "__meta_kubernetes_namespace" in labels and labels["__meta_kubernetes_namespace"] != namespace:
+            yield moved_labels(labels, namespace)
 
 
 # Metadata a job keeps by that any workload owner sets in its own spec without naming anything: an annotation

@@ -382,14 +382,20 @@ def shown_services(workspace: Any) -> frozenset[str]:
     return workspace.index("shown-assumed-services", build)
 
 
-def _move(target: Target, namespace: str) -> Target:
-    labels = target.as_dict()
-    for key, value in list(labels.items()):
+def moved_labels(labels: dict[str, str], namespace: str) -> dict[str, str]:
+    """A generic application's target labels as discovered had it been deployed in `namespace` instead."""
+    old = labels.get("__meta_kubernetes_namespace", "")
+    moved = dict(labels)
+    for key, value in labels.items():
         if key == "__meta_kubernetes_namespace":
-            labels[key] = namespace
-        elif key == "__address__" and value.endswith(f".{target.namespace}.svc:{value.rsplit(':', 1)[-1]}"):
-            labels[key] = value.replace(f".{target.namespace}.svc", f".{namespace}.svc")
-    return _target(namespace, labels)
+            moved[key] = namespace
+        elif key == "__address__" and old and value.endswith(f".{old}.svc:{value.rsplit(':', 1)[-1]}"):
+            moved[key] = value.replace(f".{old}.svc", f".{namespace}.svc")
+    return moved
+
+
+def _move(target: Target, namespace: str) -> Target:
+    return _target(namespace, moved_labels(target.as_dict(), namespace))
 
 
 def representative_targets(role: str, namespaces: list[str] | None, unnamed: bool = False) -> list[dict[str, str]]:

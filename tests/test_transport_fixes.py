@@ -742,3 +742,32 @@ def test_ks305_monitor_port_relates_the_listen_flag_that_binds_loopback(case: st
     assert (related.span.line, related.span.column) == (line, column)
     text = Path(related.span.path).read_text().splitlines()[line - 1]
     assert text[column - 1:].lstrip("[").startswith("--" + finding.data["flag"])
+
+
+def test_ks304_self_signed_fix_also_deletes_a_fixed_server_name(tmp_path: Path) -> None:
+    """Following KS304's fix (serverTLSBootstrap + `kubelet-serving-cert: cluster-ca`) must not leave the job failing
+    on `server_name: kubernetes`: the cluster-signed kubelet certificates name their own nodes, so the fix says to
+    delete it, and with the assumption declared KS304 reports the name itself; without it, nothing."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS304" / "fail-kubelet-verified-with-api-server-name"
+    self_signed = [f for f in lint_paths([str(fixture)], Options()).findings if f.rule == "KS304"]
+    assert len(self_signed) == 1 and "delete `server_name`" in self_signed[0].fix
+    cluster_ca = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
+    signed = [f for f in lint_paths([str(fixture)], cluster_ca).findings if f.rule == "KS304"]
+    assert len(signed) == 1 and signed[0].data == {"server_name": "kubernetes"}
+    for name in ("prometheus-config.yaml", "prometheus-rbac.yaml", "prometheus-deployment.yaml"):
+        text = (fixture / name).read_text()
+        (tmp_path / name).write_text(text.replace("          server_name: kubernetes\n", ""))
+    assert not [f for f in lint_paths([str(tmp_path)], cluster_ca).findings if f.rule == "KS304"]
+
+
+def test_ks303_fix_keeps_a_credential_written_for_the_target(tmp_path: Path) -> None:
+    """An inline token (or password, OAuth2 client) written for an application is that application's credential:
+    the fix led with "Remove `authorization` from the job (these targets need no credentials)", which only holds for
+    the ServiceAccount token. It now says to send it over verified TLS, and doing so leaves no KS303."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS303" / "fail-inline-authorization-credentials-default-scheme"
+    [finding] = [f for f in lint_paths([str(fixture)], Options()).findings if f.rule == "KS303"]
+    assert finding.fix.startswith("Keep `authorization`") and "need no credentials" not in finding.fix, finding.fix
+    for source in fixture.glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text().replace(
+            "      - job_name: billing-api\n", "      - job_name: billing-api\n        scheme: https\n"))
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS303"]

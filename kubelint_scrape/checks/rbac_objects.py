@@ -18,7 +18,7 @@ from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches, misplaced_role, move_binding_fix, role_reference_name
 from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Subject, Workspace, role_from_object, rule_field_items
-from ..rbac import Request, non_resource_url_matches, rule_allows, url_pattern_matches
+from ..rbac import UNNAMED_VERBS, Request, non_resource_url_matches, rule_allows, url_pattern_matches
 from ..rbacvalidate import (RBAC_PREFIX, ROLE_REF_CHANGES, role_ref_change, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
                             served_version_problems)
 from ..rbacvalidate import binding_label as _binding_label
@@ -1369,3 +1369,47 @@ def _covered(rule: PolicyRule, rules: list[PolicyRule]) -> bool:
         if not all(any(rule_allows(other, request) for other in rules) for request in requests):
             return False
     return True
+
+
+# ---------------------------------------------------------------------------------------------- KS510
+
+
+@check("KS510")
+def resource_names_on_create(ctx: Context) -> Iterator[Finding]:
+    for role in _roles(ctx):
+        for rule in role.rules:
+            # `""` is the name an unnamed request carries (rbac.resource_name_matches): that rule does allow it
+            if not rule.resource_names or "" in rule.resource_names or rule.non_resource_urls:
+                continue
+            # A subresource create (pods/exec, serviceaccounts/token) names its parent object, so names limit it;
+            # `*` is a wildcard meant for everything, not a create of one resource.
+            resources = [r for r in rule.resources if r and "/" not in r and r != "*"]
+            if not resources:
+                continue
+            verbs = _items(rule, "verbs")
+            unnamed = [(verb, pos) for verb, pos in verbs if verb in UNNAMED_VERBS]
+            others = [verb for verb, _pos in verbs if verb not in UNNAMED_VERBS]
+            whole = not others and len(resources) == len(rule.resources)
+            for verb, pos in unnamed:
+                yield _named_unnamed_verb(role, rule, verb, at(rule.path, pos), resources, whole)
+
+
+def _named_unnamed_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, resources: list[str],
+                        whole: bool) -> Finding:
+    """A create/deletecollection that a resourceNames restriction makes dead (FACTS §8), with the rule to move it to."""
+    request = "a create is a POST to the collection (the new object's name is in the body)" if verb == "create" \
+        else "a deletecollection is a DELETE of the collection"
+    if whole:
+        fix = (f"Delete `resourceNames` from this rule: {_rule_yaml(rule.api_groups, rule.resources, rule.verbs)}; "
+               f"RBAC cannot limit {verb} to names.")
+    else:
+        fix = (f"Delete {verb!r} from this rule's verbs and add it as a rule of its own without resourceNames: "
+               f"{_rule_yaml(rule.api_groups, resources, [verb])} (RBAC cannot limit {verb} to names; the other "
+               f"verbs keep resourceNames {_quote(rule.resource_names)}).")
+    return Finding(
+        "KS510", span,
+        f"{_label(role)} rules[{rule.index}] allows {verb} on {', '.join(resources)} only for resourceNames "
+        f"{_quote(rule.resource_names)}, but {request}: the request names no object, so it matches none of the "
+        f"names and the rule grants no {verb} → 403 Forbidden. The API server accepts the rule",
+        fix=fix, object=role.obj.ref if role.obj else role.ref, data={"verb": verb, "resources": resources},
+    )

@@ -68,7 +68,7 @@ def _key(job: ScrapeJob, prometheus_key: str) -> str:
     if not _operator(job):
         return prometheus_key
     return {"insecure_skip_verify": "tlsConfig.insecureSkipVerify", "ca_file": "tlsConfig.caFile",
-            "cert_file": "tlsConfig.certFile", "key_file": "tlsConfig.keyFile",
+            "cert_file": "tlsConfig.certFile", "key_file": "tlsConfig.keyFile", "server_name": "tlsConfig.serverName",
             "scheme": "scheme", "tls_config": "tlsConfig"}.get(prometheus_key, CREDENTIAL_KEYS.get(prometheus_key, prometheus_key))
 
 
@@ -259,6 +259,7 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     for findings in by_class.values():
         yield _one_per_scrape_class(findings)
     yield from _discovery_tls_disabled(ctx)
+    yield from _oauth2_tls_disabled(ctx)
 
 
 def cluster_ca_field(job: ScrapeJob) -> str:
@@ -342,6 +343,37 @@ def _discovery_tls_disabled(ctx: Context) -> Iterator[Finding]:
                  f"(its cluster's CA; the one in its kubeconfig), plus `{server}` if the address is not in the certificate."),
             related=(Related(sd.credentials.span, "the credential discovery sends"),),
             object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
+        )
+
+
+def _oauth2_tls_disabled(ctx: Context) -> Iterator[Finding]:
+    """KS301 for the OAuth2 token request: `oauth2.tls_config` (prometheus/common config.OAuth2.TLSConfig, its own
+    client for token_url) skipping verification sends the client id and secret to whoever answers at token_url,
+    who can then mint tokens for every target the client may reach; the job's own tls_config does not apply."""
+    seen = set()  # a config loaded by two workloads is analysed twice: one finding
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        oauth2 = as_map(job.node.get("oauth2"))
+        tls = as_map(oauth2.get("tls_config"))
+        token_url = as_str(oauth2.get("token_url"))
+        if tls.get("insecure_skip_verify") is not True or not token_url.lower().startswith("https://"):
+            continue
+        span = key_span(job.path, tls, "insecure_skip_verify")
+        if span in seen:
+            continue
+        seen.add(span)
+        secret = _oauth2_secret(oauth2)
+        if secret is None:
+            continue  # (a client without a secret sends nothing to steal)
+        yield Finding(
+            "KS301", span,
+            f"{job.label} requests its OAuth2 token from {token_url} with oauth2.tls_config insecure_skip_verify: "
+            f"true: the token endpoint's certificate is not checked, so whoever answers there receives the client id "
+            f"and secret ({secret}) and can mint tokens for everything the client may reach",
+            fix=("Replace `insecure_skip_verify: true` in `oauth2.tls_config` with `ca_file:` the CA that signed the "
+                 "token endpoint's certificate (or delete it when a public CA signed it)."),
+            related=(Related(key_span(job.path, oauth2, secret), "the client secret sent"),),
+            object=job.label, data={"credentials": "oauth2", "targets": ["oauth2 token endpoint"]},
         )
 
 
@@ -559,7 +591,11 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                 related.append(Related(origin, f"{_describe([endpoint])}, scraped over http from here"))
         key = _credential_key(job)
         arbitrary = any(e.klass == "workload" for e in plain) and unnamed_workloads(job, analysis.identity) is not None
-        needs_none = all(e.klass in ("workload", "kubelet-readonly") for e in plain) and plain
+        # An application needs no Kubernetes token, but a credential written for it (a password, an OAuth2 client,
+        # a token file or value of its own) says it authenticates callers: only the read-only kubelet needs none.
+        sa_token = job.credentials.kind == "sa-token"
+        needs_none = plain and all(e.klass == "kubelet-readonly" or (e.klass == "workload" and sa_token) for e in plain)
+        dedicated = not sa_token and not needs_none
         tls_only = [e for e in plain if e.klass in TLS_ONLY_CLASSES]
         if tls_only:
             # The request (headers included) is on the wire before Go's TLS server reads its first bytes and
@@ -572,7 +608,11 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
                    f"`{key}`: the target authenticates it over TLS.")
         else:
             consequence = ", and the target is not authenticated either"
-            fix = (f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
+            fix = (f"Keep `{key}` (a credential of the targets' own) and send it encrypted: scrape it with "
+                   f"{_https(job)} and a verified `{_key(job, 'tls_config')}`; if the targets do not authenticate "
+                   f"callers, remove `{key}` instead."
+                   if dedicated and scheme_rule is None else
+                   f"Remove `{key}` from the job" + (" (these targets need no credentials)" if needs_none else "")
                    + (f"; if a target does authenticate callers, keep the job's `scheme: {job.scheme}` for every "
                       f"target: drop the relabel rule that writes `__scheme__`, or narrow its regex so that it never "
                       f"yields http (`(https)`), and verify the targets with `{_key(job, 'tls_config')}`."
@@ -612,6 +652,42 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             object=job.label, data={"credentials": sd.credentials.kind, "targets": ["api-server (discovery)"]},
         )
     yield from _senders_over_http(ctx)
+    yield from _oauth2_token_over_http(ctx)
+
+
+def _oauth2_secret(oauth2: Any) -> str | None:
+    """The key that holds an OAuth2 client's secret, which the token request sends (client credentials grant)."""
+    return next((key for key in ("client_secret", "client_secret_file", "client_secret_ref") if oauth2.get(key)), None)
+
+
+def _oauth2_token_over_http(ctx: Context) -> Iterator[Finding]:
+    """KS303 for the OAuth2 token request: an http:// token_url gets the client id and secret in clear text
+    whatever the job's scheme (prometheus/common config.OAuth2 posts them to token_url). A loopback token_url is a
+    sidecar in the pod: nothing crosses the network."""
+    seen = set()
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        oauth2 = as_map(job.node.get("oauth2"))
+        token_url = as_str(oauth2.get("token_url"))
+        secret = _oauth2_secret(oauth2)
+        if secret is None or not token_url.lower().startswith("http://"):
+            continue
+        if is_loopback_host(urlsplit(token_url).hostname or ""):
+            continue
+        span = value_span(job.path, oauth2, "token_url")
+        if span in seen:
+            continue
+        seen.add(span)
+        yield Finding(
+            "KS303", span,
+            f"{job.label} requests its OAuth2 token from {token_url} over plain HTTP: the client id and secret "
+            f"({secret}) cross the network in clear text, so anyone on the path can read them and mint tokens, and "
+            f"the token endpoint is not authenticated either",
+            fix="Use the token endpoint's https:// URL in `token_url` (with `oauth2.tls_config` naming its CA if a "
+                "public CA does not sign it).",
+            related=(Related(key_span(job.path, oauth2, secret), "the client secret sent"),),
+            object=job.label, data={"credentials": "oauth2", "targets": ["oauth2 token endpoint"]},
+        )
 
 
 # Alertmanager notifications are sent with the alerting entry's own http_config (prometheus notifier/manager.go
@@ -800,14 +876,17 @@ def _scheme_rule(job: ScrapeJob) -> Span | None:
 
 @check("KS304")
 def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
-    if ctx.analysis.assumptions.kubelet_serving_cert != "self-signed":
-        return
+    self_signed = ctx.analysis.assumptions.kubelet_serving_cert == "self-signed"
     for analysis in _connection_jobs(ctx):
         job = analysis.job
         if job.tls.get("insecure_skip_verify") is True:
             continue  # not verified at all (KS301 covers the risk)
         kubelets = [e for e in analysis.endpoints if e.klass == "kubelet" and e.scheme == "https"]
         if not kubelets:
+            continue
+        if not self_signed:
+            if as_str(job.tls.get("server_name")):
+                yield _kubelet_server_name(analysis, kubelets[0])
             continue
         ca_file = as_str(job.tls.get("ca_file"))
         if ca_file:
@@ -828,12 +907,35 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             f"{job.label} verifies the kubelets' serving certificates (:{kubelets[0].port}) against {with_what}, but "
             f"kubelets self-sign them unless `serverTLSBootstrap: true` is set (assumption kubelet-serving-cert: "
             f"self-signed): every node target fails with {_self_signed_error(job, kubelets[0])}",
-            fix=_ca_mismatch_fix(job, system_roots=not ca_file and job.tls.get("ca") is None),
+            fix=_ca_mismatch_fix(job, system_roots=not ca_file and job.tls.get("ca") is None)
+                + (f" Then delete `{_key(job, 'server_name')}`: each kubelet's certificate names its own node."
+                   if as_str(job.tls.get("server_name")) else ""),
             related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelets[0])]
                           if origin != span),
             object=job.label, data={"ca": ca_file or ("kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE
                                                       else "system")},
         )
+
+
+def _kubelet_server_name(analysis: JobAnalysis, kubelet: Endpoint) -> Finding:
+    """A kubelet job verifying cluster-signed serving certificates for one fixed server_name: the kubelet requests
+    its certificate for its own node's addresses (k/k pkg/kubelet/certificate/kubelet.go addressesToHostnamesAndIPs:
+    the Node's hostnames and IPs), so Go's name check (crypto/x509 VerifyHostname) fails on every other node."""
+    job = analysis.job
+    name = as_str(job.tls.get("server_name"))
+    key = _key(job, "server_name")
+    span = value_span(job.path, job.tls, "server_name")
+    return Finding(
+        "KS304", span,
+        f"{job.label} verifies the kubelets' serving certificates (:{kubelet.port}) for `{key}: {name}`, but a "
+        f"kubelet's certificate from the cluster CA (assumption kubelet-serving-cert: cluster-ca) names only its own "
+        f"node's hostname and addresses: every node target not named {name} fails with `x509: certificate is valid "
+        f"for <node>, not {name}`",
+        fix=f"Delete `{key}`: Prometheus then checks each target's own address, which the kubelet's certificate lists.",
+        related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelet)]
+                      if origin != span),
+        object=job.label, data={"server_name": name},
+    )
 
 
 def _ca_mismatch_fix(job: ScrapeJob, system_roots: bool) -> str:
