@@ -177,6 +177,14 @@ _REQUIRED_RESOURCE_FIELDS = (
 )
 
 
+def _read_verbs(rule) -> str:
+    """The read verbs a rule's targets take: a URL or a subresource (nodes/metrics, pods/log) is only ever read with
+    `get` (list and watch on it grant nothing a scraper uses, KS203), a resource with get, list and watch."""
+    if rule.non_resource_urls or (rule.resources and all("/" in r for r in rule.resources)):
+        return '["get"]'
+    return '["get", "list", "watch"]'
+
+
 def role_problems(role: RoleDef) -> Iterator[Finding]:
     obj = role.obj
     assert obj is not None
@@ -191,7 +199,7 @@ def role_problems(role: RoleDef) -> Iterator[Finding]:
                 "KS501", rule.span("verbs") if "verbs" in node else rule.span(),
                 f"{where} has no verbs: the API server rejects the {role.kind} "
                 f"(`rules[{rule.index}].verbs: Required value: verbs must contain at least one value`)",
-                fix="Add the verbs the rule is for, e.g. `verbs: [\"get\", \"list\", \"watch\"]`.",
+                fix=f"Add the verbs the rule is for, e.g. `verbs: {_read_verbs(rule)}`.",
                 object=obj.ref,
             )
         if rule.non_resource_urls:

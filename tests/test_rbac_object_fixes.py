@@ -834,3 +834,19 @@ subjects:
     text = (tmp_path / "base/prometheus.yaml").read_text().replace("name: prometheu}", "name: prometheus}")
     (tmp_path / "base/prometheus.yaml").write_text(text)
     assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule in ("KS101", "KS502")]
+
+
+def test_ks501_empty_verbs_fix_offers_get_alone_for_a_subresource_and_read_verbs_for_a_resource() -> None:
+    # nodes/metrics (like a nonResourceURL) is only ever read with get: list and watch on it would be unused grants.
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "KS501" / "fail-rule-without-api-groups-and-empty-verbs"
+    [empty] = [f for f in lint_paths([str(case)], Options(select={"KS501"})).findings if "has no verbs" in f.message]
+    assert empty.fix == 'Add the verbs the rule is for, e.g. `verbs: ["get"]`.'
+    from kubelint_scrape.model import PolicyRule
+    from kubelint_scrape.rbacvalidate import _read_verbs
+
+    def rule(resources: tuple = (), urls: tuple = ()) -> PolicyRule:
+        return PolicyRule(verbs=(), api_groups=("",) if resources else (), resources=resources, resource_names=(),
+                          non_resource_urls=urls, index=0)
+
+    assert _read_verbs(rule(resources=("pods", "nodes/metrics"))) == '["get", "list", "watch"]'
+    assert _read_verbs(rule(urls=("/metrics",))) == '["get"]'
