@@ -21,6 +21,17 @@ SA_CA = SA_DIR + "/ca.crt"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost", "ip6-loopback")
 
 
+def split_url(url: str):
+    """urllib's urlsplit, or None for text it refuses (`http://[name]`: a bracketed host that is no IP address, an
+    unbalanced bracket): a URL the user wrote that Go's net/url would refuse too."""
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def is_loopback_host(host: str) -> bool:
     """An address of the pod's own loopback (127.0.0.0/8, ::1): a sidecar in the same pod; nothing crosses the network."""
     return host in LOOPBACK_HOSTS or host.startswith("127.")
@@ -56,13 +67,8 @@ class SDConfig:
     @property
     def api_server_address(self) -> tuple[str, str]:
         """(scheme, host) of api_server; ("", "") when unset or not a URL."""
-        from urllib.parse import urlsplit
-
-        try:
-            parts = urlsplit(self.api_server)
-            return parts.scheme, parts.hostname or ""
-        except ValueError:
-            return "", ""
+        parts = split_url(self.api_server)
+        return (parts.scheme, parts.hostname or "") if parts is not None else ("", "")
 
     @property
     def api_server_is_local(self) -> bool:

@@ -18,10 +18,9 @@ silent rather than judge the request from Prometheus's position.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 from .model import PodTemplate, Workspace, service_dns_name
-from .promconfig import ScrapeJob
+from .promconfig import ScrapeJob, split_url
 from .rbac import Identity
 from .records import dataclass
 from .yamltree import Span, as_map, as_seq, as_str
@@ -56,7 +55,8 @@ class Route:
 
 def _proxy_service(url: str, namespace: str) -> tuple[str, str] | None:
     """(namespace, Service name) of a proxy URL's host, a bare name resolved in `namespace`."""
-    return service_dns_name(urlsplit(url if "://" in url else "http://" + url).hostname or "", namespace)
+    parts = split_url(url if "://" in url else "http://" + url)
+    return service_dns_name((parts.hostname if parts is not None else None) or "", namespace)
 
 
 def _is_client(pod: PodTemplate) -> list:

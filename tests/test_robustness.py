@@ -459,3 +459,26 @@ def test_block_indent_reads_only_up_to_the_first_content_line() -> None:
     lines = Counted(["data:", "  prometheus.yml: |", "", "    scrape_configs: []"] + ["x: 1"] * 10_000)
     assert _block_indent(lines, 2, 2, None) == 4
     assert Counted.read <= 3, Counted.read
+
+
+def test_urls_urllib_refuses_are_no_crash(tmp_path: Path) -> None:
+    # `http://["name"]` (found by the atheris run): a bracketed host that is no IP address makes urllib's urlsplit
+    # raise ValueError; a proxy_url, an oauth2 token_url or a remote_write url written so is judged as unknown.
+    from kubelint_scrape.promconfig import split_url
+    from kubelint_scrape.pushprox import _proxy_service
+
+    assert split_url('http://["pushprox-proxy"]:8080') is None
+    assert _proxy_service('http://["pushprox-proxy"]:8080', "own") is None
+    (tmp_path / "prometheus.yml").write_text(
+        "scrape_configs:\n"
+        "- job_name: through-proxy\n"
+        "  proxy_url: 'http://[\"pushprox-proxy\"]:8080'\n"
+        "  static_configs: [{targets: ['10.0.0.1:9100']}]\n"
+        "- job_name: oauth\n"
+        "  oauth2: {client_id: a, client_secret: b, token_url: 'http://[\"idp\"]/token'}\n"
+        "  static_configs: [{targets: ['10.0.0.2:9100']}]\n"
+        "remote_write:\n"
+        "- url: 'http://[\"store\"]/api/v1/write'\n")
+    result = CliRunner().invoke(main, [str(tmp_path), "--format", "json", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    json.loads(result.output)

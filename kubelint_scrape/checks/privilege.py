@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import urlsplit
 from dataclasses import replace
 from typing import Iterator
 
@@ -63,7 +62,7 @@ from ..grants import (
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..patchfix import delete_rule, replace_rule
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, names_text, rule_allows, subject_applies, url_pattern_matches
-from ..promconfig import SA_CA, SA_TOKEN
+from ..promconfig import SA_CA, SA_TOKEN, split_url
 from ..resources import knowledge
 from ..targets import _proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, kubelet_subresources, split_address
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
@@ -968,7 +967,10 @@ def _pushed_paths(jobs: list) -> tuple[str, ...] | None:
                 url = as_str(endpoint.get("url")) if isinstance(endpoint, YMap) else ""
                 if not url.startswith(("http://", "https://")):
                     return None  # (a templated or missing URL: where it posts is unknown)
-                paths.append(urlsplit(url).path or "/")
+                parts = split_url(url)
+                if parts is None:
+                    return None  # (a URL Prometheus refuses to load: where it posts is unknown)
+                paths.append(parts.path or "/")
             alert = holder.get(alerting)
             for manager in _seq(alert.get(managers)) if isinstance(alert, YMap) else ():
                 if not isinstance(manager, YMap):

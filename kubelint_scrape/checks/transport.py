@@ -12,7 +12,7 @@ import ipaddress
 import json
 import re
 from typing import Any, Iterator
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote
 
 from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedWorkloads, unnamed_workloads
 from ..catalog import check, rule_params
@@ -20,7 +20,7 @@ from ..findings import Finding, Related
 from ..model import flag_values, is_victoriametrics
 from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, discovers_by_own_namespace,
                         names_no_files, scrape_class_setting)
-from ..promconfig import SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, http_credentials, is_loopback_host
+from ..promconfig import SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, http_credentials, is_loopback_host, split_url
 from ..records import dataclass
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
@@ -672,7 +672,8 @@ def _oauth2_token_over_http(ctx: Context) -> Iterator[Finding]:
         secret = _oauth2_secret(oauth2)
         if secret is None or not token_url.lower().startswith("http://"):
             continue
-        if is_loopback_host(urlsplit(token_url).hostname or ""):
+        parts = split_url(token_url)
+        if parts is None or is_loopback_host(parts.hostname or ""):
             continue
         span = value_span(job.path, oauth2, "token_url")
         if span in seen:
@@ -811,12 +812,9 @@ def _plain_remote_url(entry: Any) -> bool:
     """A remote_write/remote_read entry whose url is http:// to another host than the pod's loopback (a storage
     adapter sidecar)."""
     url = as_str(as_map(entry).get("url")).strip()
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-    except ValueError:
-        return False
-    return parts.scheme == "http" and bool(host) and not is_loopback_host(host)
+    parts = split_url(url)
+    host = (parts.hostname if parts is not None else None) or ""
+    return parts is not None and parts.scheme == "http" and bool(host) and not is_loopback_host(host)
 
 
 def _alerting_finding(where: str, sent: str, kind: str, span: Span, key: str, manager: YMap, path: str,
