@@ -142,7 +142,7 @@ MUTATIONS = [
      ["KS100", "KS203"]),
     ("b29 nodes/metrics dropped", B29, [(RB, NODES_METRICS, "")], ["KS102"]),
     ("b29 /metrics URL as /metrics/*", B29, [(RB, METRICS_URL, METRICS_URL.replace('"/metrics"', '"/metrics/*"'))],
-     ["KS104", "KS203", "KS505"]),  # /metrics/* grants real paths below /metrics no job reads (round 7)
+     ["KS104", "KS505"]),  # round 17: no KS203 — KS505's fix rewrites /metrics/* to /metrics in place; deleting the entry (KS203's fix) contradicted it
     ("b29 VMServiceScrape discoveryRole endpointslices", B29,
      [(SH, "  endpoints:\n    - port", "  discoveryRole: endpointslices\n  endpoints:\n    - port")],
      ["KS105", "KS203"]),  # endpointslices are granted, but only in default (the API-server Role): KS105, not
