@@ -70,7 +70,7 @@ from ..targets import _proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, 
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import (KUBELET_SKIP_VERIFY_NOTE, grant_related, json_summary_scrape, misdirected_from, namespaced_discovery_route,
                      path_twin, role_label)
-from .transport import direct_setting, monitor_token
+from .transport import direct_setting, monitor_token, readonly_successors
 from ..operator import monitor_endpoint, names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
 from .context import Context
@@ -792,7 +792,9 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                                         + _namespaced_discovery_successors(jobs)
                                         + _path_twin_successors(analysis.authorizer, identity, jobs)
                                         + _selection_fix_successors(analysis, identity)
-                                        + _secure_server_successors(ctx, jobs)))
+                                        + _secure_server_successors(ctx, jobs)
+                                        # KS302's move from the kubelet's read-only port to :10250
+                                        + [r for j in jobs for r in readonly_successors(j, analysis.assumptions)]))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         restricted = _name_restricted_requests(jobs)
         below = _urls_below_denied(jobs)
