@@ -265,7 +265,11 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
             ca_file = as_str(receiver.get("ca_file")) or SA_CA
             root.put("tls_config", _map(receiver.key_pos("ca_file") if "ca_file" in receiver else receiver.key_pos("auth_type"), ca_file=ca_file), pos)
         elif auth == "tls":
-            root.put("tls_config", _map(pos, cert_file=as_str(receiver.get("cert_file")) or "<tls>"), pos)
+            # (tlsClientProvider.BuildClient: the client certificate, and the roots plus ca_file to verify with)
+            tls = _map(pos, cert_file=as_str(receiver.get("cert_file")) or "<tls>")
+            if as_str(receiver.get("ca_file")):
+                tls.put("ca_file", as_str(receiver.get("ca_file")), receiver.key_pos("ca_file"))
+            root.put("tls_config", tls, pos)
         if receiver.get("insecure_skip_verify") is True:
             tls = root.get("tls_config") if isinstance(root.get("tls_config"), YMap) else _map(pos)
             tls.put("insecure_skip_verify", True, receiver.key_pos("insecure_skip_verify"))
