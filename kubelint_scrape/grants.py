@@ -190,6 +190,38 @@ def runner_identity(obj) -> Identity:
     return Identity(obj.namespace, sa)
 
 
+def selection_fix_jobs(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
+    """Identity → the jobs of monitors no Prometheus selects that will run as it once KS100's fix is applied: that
+    fix adds a label to the monitor or its Namespace so one runner (or every runner wanting the same Namespace
+    label) selects it (operator.selection_fix_runners), and the jobs then run as that runner's ServiceAccount. The
+    grant rules keep what their needs ask: a KS203 "delete this rule" or a KS208 "RoleBindings will do" beside KS100's fix
+    would, applied together, leave the monitor denied. Built once per analysis."""
+    result = analysis.__dict__.get("_selection_fix_jobs")
+    if result is None:
+        from .operator import selection_fix_runners  # (operator inputs only)
+
+        result = analysis.__dict__["_selection_fix_jobs"] = {}
+        runners: dict[int, list] = {}  # id(monitor) → its runners, once per monitor (a monitor has many jobs)
+        for job in analysis.jobs:
+            config = job.job.config
+            monitor = job.job.monitor
+            if (job.identity is not None or job.job.rejected or monitor is None or config.origin != "operator"
+                    or config.runner is not None or config.unread_runner is not None):
+                continue
+            if id(monitor) not in runners:
+                runners[id(monitor)] = selection_fix_runners(analysis.workspace, monitor)
+            for runner in runners[id(monitor)]:
+                result.setdefault(runner_identity(runner), []).append(job)
+    return result
+
+
+def selection_fix_needs(analysis: Analysis, identity: Identity) -> list[tuple[JobAnalysis, Need]]:
+    """The needs of selection_fix_jobs that `identity` itself will make: not those another pod makes with its own
+    token (a PushProx client, a target allocator: Need.identity), nor those sent with other credentials."""
+    return [(job, need) for job in selection_fix_jobs(analysis).get(identity, ()) for need in job.needs
+            if not need.unchecked and need.identity in (None, identity)]
+
+
 def unmodelled(analysis: Analysis, identity: Identity) -> list[str]:
     """Components beside the scrape jobs that use the identity's token for API calls we do not model (an
     OpenTelemetry Collector's k8s_cluster receiver, k8sattributes processor, leader election…): what they need is

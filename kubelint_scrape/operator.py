@@ -1569,11 +1569,10 @@ def label_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
     if monitor.kind not in MONITOR_KINDS:
         return ""  # a VictoriaMetrics scrape object: vmoperator.unselected_why says what leaves it out
     selector_key = MONITOR_KINDS[monitor.kind][0]
-    wanted = [(runner, lacking) for runner, selector, lacking, in_namespace in _label_misses(workspace, monitor.kind, monitor)
-              if lacking and in_namespace and selector.matches({**monitor.labels, **lacking})]
-    if len(wanted) != 1:
+    wanted = _label_fix(workspace, monitor)
+    if wanted is None:
         return ""
-    runner, lacking = wanted[0]
+    runner, lacking = wanted
     labels = ", ".join(f"{key}: {value}" for key, value in lacking.items())
     return (f"Add `{labels}` to metadata.labels of {monitor.kind} {monitor.namespace}/{monitor.name}: "
             f"{runner.kind} {runner.namespace}/{runner.name} selects {monitor.kind}s by "
@@ -1610,6 +1609,38 @@ def namespace_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
     runners would want other labels, or adding the labels would not do (a matchExpressions that still excludes)."""
     if monitor.kind not in MONITOR_KINDS:
         return ""
+    ns_key = MONITOR_KINDS[monitor.kind][1]
+    namespace = workspace.find("Namespace", "", monitor.namespace)
+    wanted = _namespace_fix(workspace, monitor)
+    if not wanted:
+        return ""
+    runner, lacking = wanted[0]
+    labels = ", ".join(f"{key}: {value}" for key, value in lacking.items())
+    command = " ".join(f"{key}={value}" for key, value in lacking.items())
+    why = (f"{runner.kind} {runner.namespace}/{runner.name} selects {monitor.kind}s only in namespaces carrying "
+           f"{'them' if len(lacking) > 1 else 'it'} (spec.{ns_key})")
+    if namespace is None:
+        return (f"Give Namespace {monitor.namespace} the label{'s' if len(lacking) > 1 else ''} `{labels}` "
+                f"(`kubectl label namespace {monitor.namespace} {command}`) and lint its manifest with the rest: "
+                f"{why}; no Namespace {monitor.namespace} manifest in the inputs shows its labels.")
+    now = [f"{key}: {as_str(namespace.labels[key])}" for key in lacking if key in namespace.labels]
+    has = f" (it has {', '.join(now)})" if now else ""
+    return (f"Set `{labels}` in metadata.labels of Namespace {monitor.namespace}{has}: {why}; or change that "
+            f"selector to take the namespace in.")
+
+
+def _label_fix(workspace: Workspace, monitor: K8sObject) -> tuple[K8sObject, dict] | None:
+    """The one runner that looks in the monitor's namespace and would select it with the matchLabels it lacks,
+    and those labels (label_selection_fix); None when no runner, or several, would."""
+    wanted = [(runner, lacking) for runner, selector, lacking, in_namespace in _label_misses(workspace, monitor.kind, monitor)
+              if lacking and in_namespace and selector.matches({**monitor.labels, **lacking})]
+    return wanted[0] if len(wanted) == 1 else None
+
+
+def _namespace_fix(workspace: Workspace, monitor: K8sObject) -> list[tuple[K8sObject, dict]]:
+    """The runners that select the monitor by its labels but whose set namespace selector leaves its namespace out
+    for matchLabels the Namespace lacks, with those labels (namespace_selection_fix): empty unless every such
+    runner wants the same labels (one label edit then brings the monitor to all of them)."""
     selector_key, ns_key, _source = MONITOR_KINDS[monitor.kind]
     namespace = workspace.find("Namespace", "", monitor.namespace)
     known = {**(namespace.labels if namespace is not None else {}), "kubernetes.io/metadata.name": monitor.namespace}
@@ -1625,21 +1656,19 @@ def namespace_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
             lacking = {key: value for key, value in selector.match_labels.items() if as_str(known.get(key), None) != value}
             if lacking and "kubernetes.io/metadata.name" not in lacking and selector.matches({**known, **lacking}):
                 wanted.append((runner, lacking))
-    if len({tuple(sorted(lacking.items())) for _r, lacking in wanted}) != 1:
-        return ""
-    runner, lacking = wanted[0]
-    labels = ", ".join(f"{key}: {value}" for key, value in lacking.items())
-    command = " ".join(f"{key}={value}" for key, value in lacking.items())
-    why = (f"{runner.kind} {runner.namespace}/{runner.name} selects {monitor.kind}s only in namespaces carrying "
-           f"{'them' if len(lacking) > 1 else 'it'} (spec.{ns_key})")
-    if namespace is None:
-        return (f"Give Namespace {monitor.namespace} the label{'s' if len(lacking) > 1 else ''} `{labels}` "
-                f"(`kubectl label namespace {monitor.namespace} {command}`) and lint its manifest with the rest: "
-                f"{why}; no Namespace {monitor.namespace} manifest in the inputs shows its labels.")
-    now = [f"{key}: {as_str(namespace.labels[key])}" for key in lacking if key in namespace.labels]
-    has = f" (it has {', '.join(now)})" if now else ""
-    return (f"Set `{labels}` in metadata.labels of Namespace {monitor.namespace}{has}: {why}; or change that "
-            f"selector to take the namespace in.")
+    return wanted if len({tuple(sorted(lacking.items())) for _r, lacking in wanted}) == 1 else []
+
+
+def selection_fix_runners(workspace: Workspace, monitor: K8sObject) -> list[K8sObject]:
+    """The Prometheus/PrometheusAgent objects that KS100's label or namespace-label fix for an unselected monitor
+    brings it to: what that monitor's jobs need is what those runners' ServiceAccounts are about to use, so the
+    grant rules must not advise it away (KS203, KS208). Empty when KS100 prescribes no such edit."""
+    if monitor.kind not in MONITOR_KINDS:
+        return []
+    label = _label_fix(workspace, monitor)
+    if label is not None:
+        return [label[0]]
+    return [runner for runner, _lacking in _namespace_fix(workspace, monitor)]
 
 
 def namespace_selector_miss(workspace: Workspace, runner: str, ns_key: str, selector_node: Any, namespace: str) -> str:

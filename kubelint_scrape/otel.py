@@ -265,7 +265,11 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
             ca_file = as_str(receiver.get("ca_file")) or SA_CA
             root.put("tls_config", _map(receiver.key_pos("ca_file") if "ca_file" in receiver else receiver.key_pos("auth_type"), ca_file=ca_file), pos)
         elif auth == "tls":
-            root.put("tls_config", _map(pos, cert_file=as_str(receiver.get("cert_file")) or "<tls>"), pos)
+            # (tlsClientProvider.BuildClient: the client certificate, and the roots plus ca_file to verify with)
+            tls = _map(pos, cert_file=as_str(receiver.get("cert_file")) or "<tls>")
+            if as_str(receiver.get("ca_file")):
+                tls.put("ca_file", as_str(receiver.get("ca_file")), receiver.key_pos("ca_file"))
+            root.put("tls_config", tls, pos)
         if receiver.get("insecure_skip_verify") is True:
             tls = root.get("tls_config") if isinstance(root.get("tls_config"), YMap) else _map(pos)
             tls.put("insecure_skip_verify", True, receiver.key_pos("insecure_skip_verify"))
@@ -276,6 +280,9 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
         root.put("static_configs", _seq(endpoint_pos, [_map(endpoint_pos, targets=targets)]), endpoint_pos)
         job = build_job(path, root, config, "config")
         job.transport_of = jobs[0] if jobs else None  # one receiver, one connection: its settings judged once
+        if scheme == "http" and not prefix:  # the kubelet's read-only port (KS302): the receiver's own way off it
+            job.direct_setting = _secure_port_setting(name, auth, endpoint if "endpoint" in receiver else "",
+                                                      as_str(receiver.get("ca_file")))
         if prefix:  # a path in the endpoint: the proxy's fix is the endpoint itself, not a Prometheus relabel rule
             # The variable must exist in the collector's container, or ${env:K8S_NODE_IP} expands to nothing and
             # the receiver dials ":10250"; a proxy endpoint names the node by K8S_NODE_NAME, so it is often absent.
@@ -288,6 +295,21 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
         jobs.append(job)
     return jobs
 
+
+def _secure_port_setting(name: str, auth: str, endpoint: str, ca_file: str) -> str:
+    """How receiver `name`, reading a kubelet's read-only port over plain HTTP, reads its authenticated port instead:
+    the endpoint's host on https :10250 and, unless it already sends it, the pod's token (auth_type serviceAccount;
+    internal/kubelet/client.go saClientProvider). The kubelets are verified against the receiver's ca_file when it
+    has one; else `{kubelet_tls}`, filled in by the checks (the assumptions)."""
+    host = endpoint.rpartition("://")[2].partition("/")[0] or "${env:K8S_NODE_IP}"
+    if ":" in host.rsplit("}", 1)[-1]:
+        host = host.rsplit(":", 1)[0]
+    token = "" if auth == "serviceAccount" else " and `auth_type: serviceAccount`"
+    env = ("" if endpoint else " (K8S_NODE_IP the node's IP from the downward API: `{name: K8S_NODE_IP, valueFrom: "
+           "{fieldRef: {fieldPath: status.hostIP}}}` in the collector container's env)")
+    tls = f"verifying the kubelets against its ca_file {ca_file}" if ca_file else "{kubelet_tls}"
+    return (f"set `endpoint: https://{host}:10250`{token} on receiver {name}{env}: it then reads the kubelet on "
+            f":10250 itself with the pod's token ({tls})")
 
 def _endpoint_url(endpoint: str, auth: str, given: bool) -> tuple[str, str, str]:
     """The receiver's base URL split as the client builds it (internal/kubelet/client.go buildEndpoint and

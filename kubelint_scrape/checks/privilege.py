@@ -54,6 +54,7 @@ from ..grants import (
     scrape_pods,
     scraper_identities,
     scraper_program_names,
+    selection_fix_needs,
     unmodelled,
     used_permissions,
     version_refused_bindings,
@@ -68,7 +69,7 @@ from ..targets import _proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, 
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import (KUBELET_SKIP_VERIFY_NOTE, grant_related, json_summary_scrape, misdirected_from, namespaced_discovery_route,
                      path_twin, role_label)
-from .transport import direct_setting, monitor_token
+from .transport import direct_setting, monitor_token, readonly_successors
 from ..operator import monitor_endpoint, names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
 from .context import Context
@@ -788,9 +789,14 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                                         + [r for j in jobs for r in endpoints_fallback_successors(ctx, j)]
                                         + _direct_kubelet_successors(jobs, analysis.assumptions)
                                         + _namespaced_discovery_successors(jobs)
-                                        + _path_twin_successors(analysis.authorizer, identity, jobs)))
+                                        + _path_twin_successors(analysis.authorizer, identity, jobs)
+                                        + _selection_fix_successors(analysis, identity)
+                                        + _secure_server_successors(ctx, jobs)
+                                        # KS302's move from the kubelet's read-only port to :10250
+                                        + [r for j in jobs for r in readonly_successors(j, analysis.assumptions)]))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
         restricted = _name_restricted_requests(jobs)
+        below = _urls_below_denied(jobs)
         # Per binding of a built-in role: the binding, the role it binds and each (holding, unused permissions).
         builtin: dict[int, tuple[BindingDef, RoleDef, list[tuple[Holding, list]]]] = {}
         for holding in reported:
@@ -809,7 +815,8 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                      and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))
                      and not any(p.allows(r) for r in reviewed) and not _pushed_to(p, pushes)
                      and not any(p.allows(r) and _applies_to(holding, r, identity) for r in successors)
-                     and not any(rule_allows(p.rule(), r, ignore_names=True) for r in restricted.get(id(holding.rule), ()))]
+                     and not any(rule_allows(p.rule(), r, ignore_names=True) for r in restricted.get(id(holding.rule), ()))
+                     and p.url not in below]
             if not perms:
                 continue  # (entries that grant nothing are the RBAC-object rules' findings, with the reason)
             if holding.role.builtin:
@@ -838,6 +845,35 @@ def _path_twin_successors(authorizer, identity: Identity, jobs: list) -> list[Re
             # a Prometheus scrape of the kubelet's JSON /stats: KS102 moves it to /metrics/cadvisor (nodes/metrics)
             + [replace(need.request, subresource="metrics") for job, need in denied if json_summary_scrape(job.job, need)])
 
+
+def _selection_fix_successors(analysis, identity: Identity) -> list[Request]:
+    """What the monitors that KS100's label fix brings to this identity's runner will ask of it. Their jobs were
+    built without a runner, so with the operator's default endpoints discovery: the EndpointSlice equivalent of
+    each endpoints list/watch is kept too (the runner may set serviceDiscoveryRole: EndpointSlice)."""
+    requests = []
+    for _job, need in selection_fix_needs(analysis, identity):
+        requests.append(need.request)
+        if need.kind == "discovery" and need.request.api_group == "" and need.request.resource == "endpoints":
+            requests.append(replace(need.request, api_group="discovery.k8s.io", resource="endpointslices"))
+    return requests
+
+
+def _secure_server_successors(ctx: Context, jobs: list) -> list[Request]:
+    """The path a job scrapes with https on a controller-runtime server started with --metrics-secure=false: KS309's
+    first fix drops that flag, and the server then authorizes each scrape with `get` on the path (its second fix,
+    a plain scrape, needs nothing; the grant is kept for the first)."""
+    from ..loopbound import plain_http_served
+
+    return [Request("get", url=j.job.metrics_path or "/metrics") for j in jobs
+            if any(True for _served in plain_http_served(ctx.workspace, j.job))]
+
+def _urls_below_denied(jobs: list) -> set[str]:
+    """`/metrics/*` (and `/metrics/**`) for each non-resource URL such as /metrics that a job is denied:
+    written so, the entry matches only paths below /metrics/, and KS505's fix turns it into /metrics (or adds that
+    beside it). KS203 would otherwise say to delete the very entry KS505 repairs in place."""
+    denied = {need.request.url for job in jobs for need in job.needs
+              if need.kind == "scrape" and need.request.url and need.decision is not None and not need.satisfied}
+    return {url + "/" + "*" * stars for url in denied if url != "/" for stars in (1, 2)}
 
 def _namespaced_discovery_successors(jobs: list) -> list[Request]:
     requests = []
@@ -1833,6 +1869,20 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
         if any(n.unchecked and n.asks_rbac and (not n.request.is_resource or n.request.namespace is None)
                for j in jobs for n in j.needs):
             cluster_scoped.add(identity)
+        # The monitors KS100's label fix brings to this identity's runner: what they will ask counts as a use, or the
+        # RoleBindings advised without it would leave them denied once selected (a cluster-wide need keeps the
+        # ClusterRoleBinding; a namespaced one adds its namespace to the RoleBindings).
+        for job, need in selection_fix_needs(ctx.analysis, identity):
+            if not need.asks_rbac:
+                continue
+            if _cluster_wide(need.request):
+                cluster_scoped.add(identity)
+                continue
+            decision = ctx.analysis.authorizer.authorize(identity, need.request)
+            requirement = Requirement(job.job.label, need.request, need.why, need.span, decision, job, need)
+            for grant in decision.grants if decision.allowed else ():
+                if grant.binding.kind == "ClusterRoleBinding" and not grant.binding.builtin:
+                    served.setdefault(id(grant.binding), (grant.binding, []))[1].append((identity, requirement))
         # A URL granted for targets the inputs do not show (KS203 keeps it: _unseen_reviews) needs a
         # ClusterRoleBinding: RoleBindings cannot grant non-resource URLs.
         if any(ctx.analysis.authorizer.authorize(identity, r).allowed for r in _unseen_reviews(jobs)):

@@ -392,7 +392,11 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
                 if ctx.workspace.kubernetes_version >= (1, 12):  # the port was still served before
                     yield _kubelet_cadvisor_port(analysis, endpoint, serving)
                 continue
-            if _operator(job):
+            if job.direct_setting:  # an OpenTelemetry kubeletstats receiver: its own settings, its paths' grants
+                how = direct_setting(job, serving)
+                fix = (f"Read the authenticated port instead: {how[0].lower()}{how[1:]}"
+                       f"{_readonly_successor_grants(ctx, analysis)}; then set `readOnlyPort: 0` on the kubelets.")
+            elif _operator(job):
                 fix = (f"{_kubelet_service_port(job, endpoint.port)} instead, with {_https(job)}, {_monitor_token_and_ca(job, serving)}, "
                        f"and grant `get nodes/metrics`; then set `readOnlyPort: 0` on the kubelets.")
             else:
@@ -415,6 +419,32 @@ def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
                 object=job.label, data={"port": endpoint.port, "path": endpoint.path},
             )
 
+
+def readonly_successors(analysis: JobAnalysis, assumptions) -> list:
+    """`get nodes/<sub>` the kubelet checks for each path a job reads on the read-only port: what KS302's fix (the
+    authenticated port, with the identity's token) needs. Empty where the kubelet authorizes nothing."""
+    from ..rbac import Request
+    from ..targets import kubelet_checks
+
+    subresources = {kubelet_checks(e.path, assumptions) for e in analysis.endpoints
+                    if e.klass == "kubelet-readonly" and e.port != knowledge("ports")["kubelet_cadvisor"]}
+    return [Request("get", "", "nodes", sub) for sub in sorted(s for s in subresources if s)]
+
+
+def _readonly_successor_grants(ctx: Context, analysis: JobAnalysis) -> str:
+    """The end of KS302's fix for a receiver: for every job of the receiver (its jobs share one connection, reported
+    once), what the kubelet checks for the path on :10250 — to grant where the identity lacks it."""
+    jobs = [a for a in ctx.analysis.jobs if a is analysis or a.job.transport_of is analysis.job]
+    requests = list(dict.fromkeys(r for a in jobs for r in readonly_successors(a, ctx.analysis.assumptions)))
+    identity = analysis.identity
+    held = [r for r in requests if identity is not None and ctx.analysis.authorizer.authorize(identity, r).allowed]
+    text = ", and grant " + " and ".join(f"`get {r.resource}/{r.subresource}`" for r in requests if r not in held)
+    if len(held) == len(requests):
+        text = ""  # nothing to grant: the kubelets allow every request, or the identity holds what it needs
+    if held:
+        text += (f" ({identity} already holds {' and '.join(f'`get {r.resource}/{r.subresource}`' for r in held)}, "
+                 f"which the kubelet checks there)")
+    return text
 
 # The VictoriaMetrics operator's scrape kinds that name no Service, and how a VMProbe names its prober
 # (vmprobe_types.go VMProberSpec: vmProberSpec.url/scheme/path; the other kinds' EndpointScrapeParams take `path`)
@@ -606,6 +636,12 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             fix = (f"Set {_https(job)} with a verified `{_key(job, 'tls_config')}` (`{_key(job, 'ca_file')}: "
                    f"{SA_CA}` for the API server, or the CA that signs the targets' serving certificates); keep "
                    f"`{key}`: the target authenticates it over TLS.")
+        elif job.direct_setting and all(e.klass == "kubelet-readonly" for e in plain):
+            # a kubeletstats receiver on the read-only port: it has no `authorization` to remove; its token goes
+            # where it is checked once it reads the authenticated port (KS302's fix)
+            consequence = ", and the target is not authenticated either"
+            how = direct_setting(job, ctx.analysis.assumptions.kubelet_serving_cert)
+            fix = f"Read the kubelet's authenticated port instead (KS302): {how[0].lower()}{how[1:]}."
         else:
             consequence = ", and the target is not authenticated either"
             fix = (f"Keep `{key}` (a credential of the targets' own) and send it encrypted: scrape it with "

@@ -142,7 +142,7 @@ MUTATIONS = [
      ["KS100", "KS203"]),
     ("b29 nodes/metrics dropped", B29, [(RB, NODES_METRICS, "")], ["KS102"]),
     ("b29 /metrics URL as /metrics/*", B29, [(RB, METRICS_URL, METRICS_URL.replace('"/metrics"', '"/metrics/*"'))],
-     ["KS104", "KS203", "KS505"]),  # /metrics/* grants real paths below /metrics no job reads (round 7)
+     ["KS104", "KS505"]),  # round 17: no KS203 — KS505's fix rewrites /metrics/* to /metrics in place; deleting the entry (KS203's fix) contradicted it
     ("b29 VMServiceScrape discoveryRole endpointslices", B29,
      [(SH, "  endpoints:\n    - port", "  discoveryRole: endpointslices\n  endpoints:\n    - port")],
      ["KS105", "KS203"]),  # endpointslices are granted, but only in default (the API-server Role): KS105, not
@@ -167,7 +167,7 @@ MUTATIONS = [
     ("b29 VMNodeScrape bearerTokenFile dropped", B29, [(KL, KTOKEN, "")],
      ["KS106"]),  # the job still needs nodes/metrics once it sends a token: KS203 would tell to delete it (round 10)
     ("b29 VMNodeScrape port 10255", B29, [(KL, KSCHEME, KSCHEME.replace("10250", "10255"))],
-     ["KS302", "KS203"]),
+     ["KS302"]),  # round 17: no KS203 — KS302's fix (the authenticated port) needs the grant KS203 said to delete
     ("b29 arbitraryFSAccessThroughSMs.deny with bearerTokenFile", B29, [(AG, DENY, "    deny: true\n")],
      ["KS603"]),  # a rejected object keeps its needs: KS203 does not tell to delete what the fix needs (round 5)
     ("b29 deny: true while the shop endpoint reads its basic-auth password from a file", B29,

@@ -95,7 +95,7 @@ def adapter_rbac_dropped() -> tuple:
 MUTATIONS = [
     # ---- b12: ServiceMonitor of prometheus-adapter (APIService + known image)
     ("b12 drop the /metrics grant", B12, [(P, URL_RULE, "")], ["KS104"]),
-    ("b12 grant /metrics/* instead", B12, [(P, '["/metrics"]', '["/metrics/*"]')], ["KS104", "KS203", "KS505"]),
+    ("b12 grant /metrics/* instead", B12, [(P, '["/metrics"]', '["/metrics/*"]')], ["KS104", "KS505"]),  # round 17: no KS203 — KS505's fix rewrites /metrics/* to /metrics in place; deleting the entry (KS203's fix) contradicted it
     ("b12 grant /metrics* (prefix covers it)", B12, [(P, '["/metrics"]', '["/metrics*"]')], []),
     ("b12 grant /metrics/ instead", B12, [(P, '["/metrics"]', '["/metrics/"]')], ["KS104", "KS203"]),
     ("b12 grant * URLs", B12, [(P, '["/metrics"]', '["*"]')], ["KS202"]),
@@ -170,7 +170,7 @@ MUTATIONS = [
       (A, APISVC_NAME12, APISVC_NAME12.replace("name: prometheus-adapter", "name: prometheus-adapter-api"))], ["KS203", "KS405"]),
     # ---- b13: plain Prometheus, static Service DNS target of metrics-server
     ("b13 drop the /metrics grant", B13, [(P, URL_RULE, "")], ["KS104"]),
-    ("b13 grant /metrics/* instead", B13, [(P, '["/metrics"]', '["/metrics/*"]')], ["KS104", "KS203", "KS505"]),
+    ("b13 grant /metrics/* instead", B13, [(P, '["/metrics"]', '["/metrics/*"]')], ["KS104", "KS505"]),  # round 17: no KS203 — KS505's fix rewrites /metrics/* to /metrics in place; deleting the entry (KS203's fix) contradicted it
     ("b13 drop the token", B13, [(P, TOKEN13, "")], ["KS106"]),
     ("b13 bearer_token_file instead", B13, [(P, TOKEN13, "        bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n")], []),
     ("b13 authorization and basic_auth", B13, [(P, TOKEN13, TOKEN13 + "        basic_auth:\n          username: prometheus\n          password_file: /etc/prometheus/pw\n")], ["KS601"]),

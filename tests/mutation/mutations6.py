@@ -109,9 +109,9 @@ MUTATIONS = [
     ("b15 no serviceMonitorNamespaceSelector (own namespace)", B15, [(P, "  serviceMonitorNamespaceSelector: {}\n", "")], []),
     ("b15 serviceMonitorSelector release renamed", B15,
      [(P, '  serviceMonitorSelector:\n    matchLabels:\n      release: "kube-prometheus-stack"\n',
-       '  serviceMonitorSelector:\n    matchLabels:\n      release: "kube-prometheus"\n')], ["KS100", "KS203", "KS208"]),
+       '  serviceMonitorSelector:\n    matchLabels:\n      release: "kube-prometheus"\n')], ["KS100"]),  # round 17: no KS203/KS208 — KS100's label fix brings the monitor back, and what it needs is kept (grants.selection_fix_jobs)
     ("b15 kubelet monitor loses its release label", B15,
-     [(M, '    app: kube-prometheus-stack-kubelet    \n    release: "kube-prometheus-stack"\n', '    app: kube-prometheus-stack-kubelet    \n')], ["KS100", "KS203"]),
+     [(M, '    app: kube-prometheus-stack-kubelet    \n    release: "kube-prometheus-stack"\n', '    app: kube-prometheus-stack-kubelet    \n')], ["KS100"]),  # round 17: no KS203/KS208 — KS100's label fix brings the monitor back, and what it needs is kept (grants.selection_fix_jobs)
     ("b15 kubelet endpoint without token", B15, [(M, KUBELET0, KUBELET0.replace("    bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n", ""))],
      ["KS106"]),
     ("b15 kubelet endpoint insecureSkipVerify", B15, [(M, KUBELET0, KUBELET0.replace("ca.crt\n", "ca.crt\n      insecureSkipVerify: true\n"))], ["KS301"]),

@@ -166,7 +166,7 @@ MUTATIONS = [
     ("b19 typo verb wacth", B19, [(R, DISC19, DISC19.replace('"watch"', '"wacth"'))], ["KS101", "KS504"]),
     ("b19 drop the nodes/metrics rule", B19, [(R, '  - apiGroups: [""]\n' + NODES19 + '    verbs: ["get"]\n', "")], ["KS102"]),
     ("b19 drop the /metrics URL grant", B19, [(R, URL19, "")], ["KS104"]),
-    ("b19 URL grant /metrics/*", B19, [(R, URL19, URL19.replace('"/metrics"', '"/metrics/*"'))], ["KS104", "KS203", "KS505"]),
+    ("b19 URL grant /metrics/*", B19, [(R, URL19, URL19.replace('"/metrics"', '"/metrics/*"'))], ["KS104", "KS505"]),  # round 17: no KS203 — KS505's fix rewrites /metrics/* to /metrics in place; deleting the entry (KS203's fix) contradicted it
     ("b19 endpointslices in the core group too", B19, [(R, DISC19, DISC19.replace('"services"]', '"services","endpointslices"]'))], ["KS503"]),
     ("b19 grant secrets too", B19, [(R, DISC19, DISC19.replace('"services"]', '"services","secrets"]'))], ["KS203", "KS204"]),
     ("b19 binding subject namespace default", B19, [(R, SUBJ19, SUBJ19.replace("monitoring", "default"))], ["KS108"]),

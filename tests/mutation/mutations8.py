@@ -146,7 +146,7 @@ MUTATIONS = [
     ("b21 cadvisor reads /metrics/resource", B21, [(P, CADPATH21, CADPATH21.replace("/metrics/cadvisor", "/metrics/resource"))], []),
     ("b21 cadvisor on the read-only port", B21,
      [(P, CADPATH21, CADPATH21 + "      - source_labels: [__address__]\n        regex: (.+):\\d+\n        replacement: $1:10255\n"
-                                 "        target_label: __address__\n")], ["KS203", "KS302"]),
+                                 "        target_label: __address__\n")], ["KS302"]),  # round 17: no KS203 — KS302's fix (the authenticated port) needs the grant KS203 said to delete
     ("b21 proxy job role endpoints", B21, [(P, PROXY21, PROXY21.replace("role: pod", "role: endpoints"))], ["KS101"]),
     ("b21 proxy job role endpointslice", B21, [(P, PROXY21, PROXY21.replace("role: pod", "role: endpointslice"))], ["KS101"]),
     ("b21 proxy job sends the token", B21, [(P, PROXY21, PROXY21.replace("    - job_name: 'linkerd-proxy'\n",

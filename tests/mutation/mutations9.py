@@ -176,7 +176,7 @@ MUTATIONS = [
     ("b25 serviceAccountName typo", B25, [(PR25, SA25, "  serviceAccountName: prometheus-k8s\n")], ["KS101", "KS102", "KS109"]),
     ("b25 ServiceAccount object dropped", B25, [(PR25, SAOBJ25, "")], ["KS109"]),
     ("b25 kubelet monitor label typo", B25, [(KM25, TEAM25, "  labels:\n    team: platfrom\n")],
-     ["KS100", "KS203", "KS208"]),  # the kubelet was the only cluster-wide need
+     ["KS100"]),  # the kubelet was the only cluster-wide need; round 17: no KS203/KS208 — KS100's label fix brings the monitor back, and what it needs is kept (grants.selection_fix_jobs)
     ("b25 kubelet monitor without token", B25, [(KM25, KTOKEN25, "")], ["KS106"]),
     ("b25 kubelet monitor scheme http", B25, [(KM25, KSCHEME25, "      scheme: http\n")], ["KS303"]),
     ("b25 kubelet monitor insecureSkipVerify", B25, [(KM25, KTLS25, "      tlsConfig:\n        insecureSkipVerify: true\n")], ["KS301"]),
@@ -200,7 +200,7 @@ MUTATIONS = [
     ("b26 kcm client without --token-path", B26, [(KCM, TOKENPATH, "")], ["KS106"]),  # Prometheus's request has no token
     ("b26 kcm client role lacks /metrics", B26, [(KCM, URL26, URL26.replace('"/metrics"', '"/healthz"'))],
      ["KS104", "KS203"]),  # the client is a scraper identity too: /healthz is unused
-    ("b26 kcm client role /metrics/*", B26, [(KCM, URL26, URL26.replace('"/metrics"', '"/metrics/*"'))], ["KS104", "KS203", "KS505"]),  # /metrics/* unused
+    ("b26 kcm client role /metrics/*", B26, [(KCM, URL26, URL26.replace('"/metrics"', '"/metrics/*"'))], ["KS104", "KS505"]),  # round 17: no KS203 — KS505's fix rewrites /metrics/* to /metrics in place; deleting the entry (KS203's fix) contradicted it
     ("b26 kcm client binding subject namespace default", B26,
      [(KCM, CSUBJ26, CSUBJ26.replace("cattle-monitoring-system", "default"))], ["KS108"]),
     ("b26 kcm client without serviceAccountName", B26, [(KCM, CSA26, "")], ["KS104"]),  # runs as default: no /metrics

@@ -1,5 +1,5 @@
 """The fixes of one run must agree: a user applies them all together. Each case is a single-fault mutation of a
-round's baseline (mutations15/16) whose findings used to prescribe conflicting repairs; the test reads the fix texts
+round's baseline (mutations14-17) whose findings used to prescribe conflicting repairs; the test reads the fix texts
 and, where the fix is one edit, applies it literally and checks that the baseline's findings are all that is left."""
 
 from __future__ import annotations
@@ -131,3 +131,54 @@ def test_path_one_edit_from_metrics_on_another_server(tmp_path):
     assert "does not serve" not in ks104.message and not [f for f in found if f.rule == "KS203"]
     _undo("mutations5", name, root)
     assert added_findings(root) == baseline_findings("b12-adapter")
+
+
+def test_grants_kept_for_a_monitor_the_namespace_label_brings_in(tmp_path):
+    """The kubelet ServiceMonitor's Namespace lost the label the Prometheus selects monitor namespaces by: KS100 says
+    to add it. KS203 used to say to delete the nodes/metrics rule and KS208 to trade the ClusterRoleBinding for
+    RoleBindings in the remaining namespaces; applied with KS100's fix, the kubelet monitor was denied (KS102)."""
+    root, found = _findings("mutations17", "monitoring-unlabelled", tmp_path)
+    [ks100] = [f for f in found if f.rule == "KS100"]
+    assert ks100.fix.startswith("Set `monitoring: enabled` in metadata.labels of Namespace monitoring"), ks100.fix
+    assert not [f for f in found if f.rule in ("KS203", "KS208")]
+    _undo("mutations17", "monitoring-unlabelled", root)
+    assert added_findings(root) == baseline_findings("b38-platform-mixed")
+
+
+def test_reader_grant_kept_for_dropping_metrics_secure_false(tmp_path):
+    """--metrics-secure=false under an https monitor: KS309's first fix drops the flag, after which the server
+    authorizes each scrape with get /metrics. KS203 used to say to delete that grant."""
+    root, found = _findings("mutations17", "widget-metrics-secure-false", tmp_path)
+    [ks309] = [f for f in found if f.rule == "KS309"]
+    assert ks309.fix.startswith("Drop `--metrics-secure=false`"), ks309.fix
+    assert not [f for f in found if f.rule == "KS203"]
+    _undo("mutations17", "widget-metrics-secure-false", root)
+    assert added_findings(root) == baseline_findings("b38-platform-mixed")
+
+
+def test_url_wildcard_is_rewritten_not_deleted(tmp_path):
+    """A reader role granting /metrics/*: KS505 rewrites the entry to /metrics; KS203 used to say to delete it."""
+    root, found = _findings("mutations17", "reader-url-wildcard", tmp_path)
+    [ks505] = [f for f in found if f.rule == "KS505"]
+    assert ks505.fix.startswith("Replace '/metrics/*' with '/metrics'"), ks505.fix
+    assert not [f for f in found if f.rule == "KS203"]
+    _undo("mutations17", "reader-url-wildcard", root)
+    assert added_findings(root) == baseline_findings("b38-platform-mixed")
+
+
+def test_kubeletstats_read_only_port_fixed_at_the_receiver(tmp_path):
+    """A kubeletstats receiver on http://…:10255 with auth_type serviceAccount: KS302 used to give a Prometheus job's
+    fix (kubernetes_sd_configs, `authorization`, grant nodes/metrics — the receiver reads /stats/summary, which the
+    kubelet checks as nodes/stats), KS303 to remove an `authorization` the receiver does not have, and KS203 to
+    delete the nodes/stats rule the fixed receiver needs. Both now set the receiver's endpoint; applied, nothing is
+    left."""
+    root, found = _findings("mutations17", "otel-read-only-port", tmp_path)
+    [ks302] = [f for f in found if f.rule == "KS302"]
+    [ks303] = [f for f in found if f.rule == "KS303"]
+    endpoint = "set `endpoint: https://${env:K8S_NODE_IP}:10250` on receiver kubeletstats"
+    assert endpoint in ks302.fix and endpoint in ks303.fix, (ks302.fix, ks303.fix)
+    assert "authorization" not in ks302.fix + ks303.fix and "nodes/metrics" not in ks302.fix, (ks302.fix, ks303.fix)
+    assert "against its ca_file /etc/kubelet-ca/ca.crt" in ks302.fix, ks302.fix
+    assert not [f for f in found if f.rule == "KS203"]
+    _undo("mutations17", "otel-read-only-port", root)
+    assert added_findings(root) == baseline_findings("b38-platform-mixed")
