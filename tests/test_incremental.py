@@ -160,6 +160,30 @@ def test_a_lint_that_reports_one_file_finds_what_a_whole_lint_finds_there(fixtur
             (f.rule, str(f.span), f.message, f.fix) for f in whole if f.span.path == path), path
 
 
+# The KS6xx fixtures, whose findings may sit in a document other than the one checked (KS606 at a Service's
+# targetPort for a ServiceMonitor, KS604 at the Prometheus for its monitors)
+CONFIG_RULE_FIXTURES = [p for p in ALL_FIXTURES if p.parent.name.startswith("KS6")]
+
+
+@pytest.mark.parametrize("fixture", CONFIG_RULE_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_lint_that_reports_one_document_of_a_split_fixture_finds_what_a_whole_lint_finds_there(
+        fixture: Path, tmp_path: Path) -> None:
+    """As above with each document in a file of its own: a finding about one object that sits in another's file
+    (the language server with only that file open, `-` with --stdin-filename) is found there too, and a
+    suppression there then suppresses it instead of being reported as suppressing nothing (KS002)."""
+    _split_documents(fixture, tmp_path / "ws")
+    files = sorted(str(p) for p in (tmp_path / "ws").rglob("*.y*ml"))
+    if not files:
+        pytest.skip("no YAML in this fixture")
+    from kubelint_scrape.load import Limits, read_source
+
+    whole = lint_sources([read_source(p, Limits()) for p in files], Options()).findings
+    for path in files:
+        one = lint_sources([read_source(p, Limits()) for p in files], Options(report_paths={path})).findings
+        assert sorted((f.rule, str(f.span), f.message, f.fix) for f in one) == sorted(
+            (f.rule, str(f.span), f.message, f.fix) for f in whole if f.span.path == path), path
+
+
 def test_a_ks606_finding_in_the_open_service_file_follows_edits_of_the_monitor_and_the_pods(tmp_path: Path) -> None:
     """KS606 for a Service targetPort sits in the Service's file while the ServiceMonitor decides it: with only the
     Service's file open, the language server shows it, clears it when the monitor (on disk) stops keeping that port
