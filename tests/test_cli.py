@@ -122,6 +122,24 @@ def test_stdin_filename_without_paths_reads_stdin(tmp_path, monkeypatch) -> None
     assert result.exit_code == 1 and result.output.startswith("rendered.yaml:")
 
 
+def test_stdin_filename_reports_a_finding_another_file_decides(tmp_path, monkeypatch) -> None:
+    """An editor piping the Service's file with the tree configured as context: KS606 for its targetPort is
+    decided by the ServiceMonitor and the Deployment in other files, and sits in this one, so it is reported here;
+    a suppression above it then suppresses it (it was reported as suppressing nothing, KS002)."""
+    text = (ROOT / "fixtures" / "KS606" / "fail-service-target-port-name-not-declared" / "monitoring.yaml").read_text()
+    documents = text.split("\n---\n")
+    assert "kind: Service\n" in documents[0]
+    for index, document in enumerate(documents):
+        (tmp_path / f"doc{index}.yaml").write_text(document + "\n")
+    (tmp_path / ".kubelint-scrape.yaml").write_text('paths: ["."]\n')
+    monkeypatch.chdir(tmp_path)
+    result = run("-", "--stdin-filename", "doc0.yaml", "--format", "concise", stdin=documents[0] + "\n")
+    assert result.exit_code == 1 and result.output.startswith("doc0.yaml:9:56: KS606 [warning] Service shop/web port")
+    suppressed = documents[0].replace("  ports: [", "  # kubelint-scrape: ignore[KS606] the port is added later\n  ports: [", 1)
+    result = run("-", "--stdin-filename", "doc0.yaml", "--format", "concise", stdin=suppressed + "\n")
+    assert result.exit_code == 0 and "KS002" not in result.output, result.output
+
+
 def test_stdin_filename_with_paths_but_no_dash_is_a_usage_error() -> None:
     result = run(str(QUICKSTART), "--stdin-filename", "rendered.yaml")
     assert result.exit_code == 2 and "is read only when `-` is among the paths" in result.output

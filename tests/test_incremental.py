@@ -160,6 +160,55 @@ def test_a_lint_that_reports_one_file_finds_what_a_whole_lint_finds_there(fixtur
             (f.rule, str(f.span), f.message, f.fix) for f in whole if f.span.path == path), path
 
 
+# The KS6xx fixtures, whose findings may sit in a document other than the one checked (KS606 at a Service's
+# targetPort for a ServiceMonitor, KS604 at the Prometheus for its monitors)
+CONFIG_RULE_FIXTURES = [p for p in ALL_FIXTURES if p.parent.name.startswith("KS6")]
+
+
+@pytest.mark.parametrize("fixture", CONFIG_RULE_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_lint_that_reports_one_document_of_a_split_fixture_finds_what_a_whole_lint_finds_there(
+        fixture: Path, tmp_path: Path) -> None:
+    """As above with each document in a file of its own: a finding about one object that sits in another's file
+    (the language server with only that file open, `-` with --stdin-filename) is found there too, and a
+    suppression there then suppresses it instead of being reported as suppressing nothing (KS002)."""
+    _split_documents(fixture, tmp_path / "ws")
+    files = sorted(str(p) for p in (tmp_path / "ws").rglob("*.y*ml"))
+    if not files:
+        pytest.skip("no YAML in this fixture")
+    from kubelint_scrape.load import Limits, read_source
+
+    whole = lint_sources([read_source(p, Limits()) for p in files], Options()).findings
+    for path in files:
+        one = lint_sources([read_source(p, Limits()) for p in files], Options(report_paths={path})).findings
+        assert sorted((f.rule, str(f.span), f.message, f.fix) for f in one) == sorted(
+            (f.rule, str(f.span), f.message, f.fix) for f in whole if f.span.path == path), path
+
+
+def test_a_ks606_finding_in_the_open_service_file_follows_edits_of_the_monitor_and_the_pods(tmp_path: Path) -> None:
+    """KS606 for a Service targetPort sits in the Service's file while the ServiceMonitor decides it: with only the
+    Service's file open, the language server shows it, clears it when the monitor (on disk) stops keeping that port
+    or the pods declare the name, and shows it again when undone."""
+    _split_documents(ROOT / "fixtures" / "KS606" / "fail-service-target-port-name-not-declared", tmp_path / "ws")
+    service, deployment, monitor = (str(tmp_path / "ws" / f"monitoring-{i}.yaml") for i in range(3))
+    assert "kind: Service\n" in Path(service).read_text() and "kind: ServiceMonitor" in Path(monitor).read_text()
+    session = Session([str(tmp_path / "ws")])
+    session.update(service, Path(service).read_text(), 1)
+
+    def shown() -> list[str]:
+        return [f"{f.rule} {f.span.line}:{f.span.column}" for f in session.lint()[service]]
+
+    assert shown() == ["KS606 9:56"]
+    for path, old, new in ((monitor, "  - port: http-metrics", "  - port: web"),
+                           (deployment, "{name: http, containerPort", "{name: metrics, containerPort")):
+        text = Path(path).read_text()
+        Path(path).write_text(text.replace(old, new, 1))
+        session.file_changed(path)
+        assert shown() == [], path
+        Path(path).write_text(text)
+        session.file_changed(path)
+        assert shown() == ["KS606 9:56"], path
+
+
 def test_an_edited_kube_rbac_proxy_config_reaches_the_jobs_that_scrape_it(tmp_path: Path) -> None:
     """The proxy's --config-file (its own file here) decides what a job in another file needs: editing it must
     not leave that job's analysis reused (authproxy.DeclaredTargets.key fingerprints the reviews)."""
@@ -766,6 +815,11 @@ TODAY_CASES = [
         ("rename the Service port", lambda t: t.replace("ports: [{name: http-metrics, port: 8080", "ports: [{name: metrics, port: 8080", 1)),
         ("and back", lambda t: t.replace("ports: [{name: metrics, port: 8080", "ports: [{name: http-metrics, port: 8080", 1)),
         ("select no Service", lambda t: t.replace("  selector: {matchLabels: {app: web}}\n  endpoints:", "  selector: {matchLabels: {app: webx}}\n  endpoints:", 1))]),
+    ("KS606/fail-service-target-port-name-not-declared", [
+        ("declare the port", lambda t: t.replace("ports: [{name: http, containerPort: 8080}]",
+                                                 "ports: [{name: metrics, containerPort: 8080}]", 1)),
+        ("keep another Service port", lambda t: t.replace("  - port: http-metrics", "  - port: web", 1)),
+        ("target the number", lambda t: t.replace("targetPort: metrics}", "targetPort: 8080}", 1))]),
     ("KS606/fail-target-port-name-not-defined", [
         ("rename the container port", lambda t: t.replace("ports: [{name: http-metrics, containerPort: 8080", "ports: [{name: metric, containerPort: 8080", 1))]),
     ("KS309/fail-servicemonitor-https-to-metrics-secure-false", [

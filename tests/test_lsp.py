@@ -715,3 +715,39 @@ def test_related_locations_name_a_file_by_a_uri_remembered_by_its_path() -> None
     hits = path_uri.cache_info().hits
     assert path_uri(path) == Path(path).as_uri()
     assert path_uri.cache_info().hits == hits + 1
+
+
+def test_a_ks606_finding_in_the_service_file_follows_the_monitor_buffer(tmp_path: Path) -> None:
+    """KS606 for a Service's targetPort sits in the Service's file and is decided by the ServiceMonitor's file:
+    shown with only the Service open, cleared when the monitor's buffer stops keeping that port (unsaved), back on
+    undo, and cleared by the Service's own buffer targeting a declared port."""
+    text = (ROOT / "fixtures" / "KS606" / "fail-service-target-port-name-not-declared" / "monitoring.yaml").read_text()
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    service, deployment, monitor, *rest = text.split("\n---\n")
+    assert "kind: ServiceMonitor" in monitor
+    for name, document in (("service", service), ("deployment", deployment), ("monitor", monitor), ("rest", "\n---\n".join(rest))):
+        (workspace / f"{name}.yaml").write_text(document + "\n")
+    service_file, monitor_file = workspace / "service.yaml", workspace / "monitor.yaml"
+
+    async def run() -> None:
+        client = Client()
+        await client.start(workspace)
+        try:
+            client.open(service_file)
+            [finding] = await client.wait_for(service_file.as_uri(), lambda d: "KS606" in codes(d))
+            assert (finding.range.start.line, finding.range.start.character) == (8, 55)
+            assert {r.location.uri for r in finding.related_information} == {
+                monitor_file.as_uri(), (workspace / "deployment.yaml").as_uri()}
+            client.open(monitor_file)
+            await client.wait_for(monitor_file.as_uri(), lambda d: True)
+            client.change(monitor_file, monitor_file.read_text().replace("- port: http-metrics", "- port: web", 1), 2)
+            await client.wait_for(service_file.as_uri(), lambda d: "KS606" not in codes(d))
+            client.change(monitor_file, monitor_file.read_text(), 3)
+            await client.wait_for(service_file.as_uri(), lambda d: "KS606" in codes(d))
+            client.change(service_file, service_file.read_text().replace("targetPort: metrics", "targetPort: http", 1), 2)
+            await client.wait_for(service_file.as_uri(), lambda d: "KS606" not in codes(d))
+        finally:
+            await client.stop()
+
+    asyncio.run(run())

@@ -858,8 +858,9 @@ def _endpoints_leftover(authorizer: Any, identity: Any, namespaces: list) -> str
 def _endpoints_role_jobs(ctx: Context) -> list:
     """The jobs whose KS604 a run reports: those in reported files, and every ServiceMonitor job of a Prometheus
     that one of them runs under or that a reported file defines. The monitors of one Prometheus are reported
-    together on it (_one_per_runner), so a run reporting one file needs its other monitors to say the same; the
-    rest stay out (the language server re-lints a file at a time; computing every job's took 6 ms of a re-lint)."""
+    together on it (_one_per_runner), so a run reporting one file needs its other monitors to say the same, and
+    the jobs other runners make of those monitors (whether a finding moves onto each runner); the rest stay out
+    (the language server re-lints a file at a time; computing every job's took 6 ms of a re-lint)."""
     jobs = ctx.analysis.jobs
     if ctx.report_paths is None:
         return jobs
@@ -868,8 +869,13 @@ def _endpoints_role_jobs(ctx: Context) -> list:
                and ctx.reports(runner.path)}
     runners.update(id(runner) for analysis in reported if (runner := _monitor_runner(analysis)) is not None)
     shown = {id(analysis) for analysis in reported}
-    return [analysis for analysis in jobs
-            if id(analysis) in shown or id(_monitor_runner(analysis)) in runners]
+    chosen = [analysis for analysis in jobs if id(analysis) in shown or id(_monitor_runner(analysis)) in runners]
+    # and the jobs other runners make of the same monitors: whether a monitor's finding moves onto each runner
+    # (several run it) is decided by all of them, also when those runners' files are not reported
+    monitors = {id(monitor) for analysis in chosen if (monitor := getattr(analysis.job, "monitor", None)) is not None}
+    picked = {id(analysis) for analysis in chosen}
+    return [analysis for analysis in jobs if id(analysis) in picked
+            or id(getattr(analysis.job, "monitor", None)) in monitors]
 
 
 def _monitor_runner(analysis: Any) -> Any:
