@@ -35,10 +35,22 @@ def walked(path: Path) -> bool:
     return path.is_file() and walked_file(str(path))
 
 
+# Cases whose RBAC is more than the scrapers' grants, so that stripping all of it changes what the jobs need: the
+# suggestion (the scrapers' grants alone) cannot close the loop there.
+NOT_LOOPED = {
+    # The widget operator's own metrics-auth ClusterRole (create tokenreviews/subjectaccessreviews) is what makes its
+    # controller-runtime server one that reviews each scrape (ctrlruntime.servers); stripped, the server is a plain
+    # one and the `get /metrics` the suggestion grants for it is unused (KS203). Kept, the loop closes.
+    "KS203/pass-url-wildcard-kept-for-ks505-rewrite",
+}
+
+
 def access_fixtures() -> list[Path]:
     cases = []
     for case in sorted(FIXTURES.glob("KS*/*")):
         expected = case / "expected.txt"
+        if f"{case.parent.name}/{case.name}" in NOT_LOOPED:
+            continue
         if expected.exists() and any(f" {rule} [" in expected.read_text() for rule in ACCESS | {"KS203"}):
             cases.append(case)
     return cases
