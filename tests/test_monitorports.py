@@ -118,6 +118,22 @@ def test_port_the_service_does_not_expose_is_reached_not_renamed(tmp_path: Path)
     assert _ks606(tmp_path, exposed) == []
 
 
+def test_port_added_beside_an_unnamed_service_port_is_not_offered(tmp_path: Path) -> None:
+    # A ClusterIP Service whose one port has no name: "add `- {name: metrics, ...}` to its ports" applied as written
+    # makes two ports, one unnamed, and the API server refuses the Service (spec.ports[0].name: Required value).
+    text = (FIXTURES / "fail-monitor-port-only-a-container-port" / "monitoring.yaml").read_text().replace(
+        "  type: LoadBalancer\n", "").replace(
+        "  - {port: 80, name: web, targetPort: web, protocol: TCP}\n"
+        "  - {port: 443, name: websecure, targetPort: websecure, protocol: TCP}\n",
+        "  - {port: 80, targetPort: web, protocol: TCP}\n")
+    [finding] = _ks606(tmp_path, text)
+    assert finding.fix.startswith("Keep the container port by name: `targetPort: metrics` in place of `port: metrics`")
+    assert "Expose it" not in finding.fix, finding.fix
+    fixed = text.replace("  - port: metrics\n", "  - targetPort: metrics\n")
+    (tmp_path / "monitoring.yaml").write_text(fixed)
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings if f.severity != "info"] == []
+
+
 def test_quoted_number_is_kept_by_number_not_named(tmp_path: Path) -> None:
     # `targetPort: "8080"` (a quoted number) is a name to the operator, so KS606 is right; but no port can be named
     # "8080" (a port name needs a letter, IsValidPortName): the fix keeps the port by its number, and clears it.

@@ -241,12 +241,15 @@ def _port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
 def _unexposed_container_port(workspace: Workspace, selected: list[K8sObject],
                               wanted: str) -> tuple[K8sObject, Any, int | None] | None:
     """(Service, pod, container port number) when a pod a selected Service selects declares a container port named
-    `wanted` that no port of the Service targets; the number is None when the Service already has a port of that
-    number (a second one is refused)."""
+    `wanted` that no port of the Service targets; the number is None when no port can simply be added: the Service
+    already has a port of that number (a second one is refused), or a port without a name (once the Service has
+    several ports, each needs one: "spec.ports[0].name: Required value", validation.go validateServicePort)."""
     by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
     for service in selected:
         ports = [as_map(p) for p in as_seq(get_path(service.doc, "spec", "ports"))]
         used = {p.get("port") for p in ports}
+        if any(not as_str(p.get("name")) for p in ports):
+            used = None  # every number is "taken": adding a port would leave the unnamed one invalid
         targets = {p.get("targetPort", p.get("port")) for p in ports}
         for pod in by_namespace.get(service.namespace, ()):
             if not pod.selected_by(service):
@@ -257,7 +260,7 @@ def _unexposed_container_port(workspace: Workspace, selected: list[K8sObject],
                     number = p.get("containerPort")
                     if (as_str(p.get("name")) == wanted and isinstance(number, int) and not isinstance(number, bool)
                             and wanted not in targets and number not in targets):
-                        return service, pod, None if number in used else number
+                        return service, pod, None if used is None or number in used else number
     return None
 
 
