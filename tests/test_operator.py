@@ -609,6 +609,27 @@ def test_ks100_fix_names_what_to_change(fixture: str, where: str, fix: str) -> N
     assert findings and all(f["fix"].startswith(fix) for f in findings), [f["fix"] for f in findings]
 
 
+def test_ks100_fix_for_a_monitor_both_unrun_and_unselected_applied_clears_it(tmp_path: Path) -> None:
+    """ServiceMonitor monitoring/app is left out twice: its Prometheus carries no controller-id annotation the
+    operator wants, and the Prometheus' serviceMonitorSelector wants team=platform. The fix used to name the
+    annotation alone: applied, KS100 stayed (for the label). Both are given, and applied the monitor is selected."""
+    text = (FIXTURES / "KS100/fail-operator-controller-id-not-on-the-prometheus" / "stack.yaml").read_text()
+    [finding] = [f for f in report(_write(tmp_path, text))["findings"]
+                 if f["rule"] == "KS100" and "ServiceMonitor monitoring/app" in f["message"]]
+    assert "annotate it `operator.prometheus.io/controller-id: \"platform\"`" in finding["fix"], finding["fix"]
+    assert " Also add `team: platform` to metadata.labels of ServiceMonitor monitoring/app" in finding["fix"], finding["fix"]
+    fixed = text.replace("metadata: {name: main, namespace: monitoring}\n",
+                         "metadata: {name: main, namespace: monitoring, annotations: "
+                         "{operator.prometheus.io/controller-id: \"platform\"}}\n").replace(
+        "labels: {team: other}", "labels: {team: platform}")
+    assert [f for f in report(_write(tmp_path, fixed))["findings"] if f["rule"] == "KS100"] == []
+
+
+def _write(tmp_path: Path, text: str) -> str:
+    (tmp_path / "stack.yaml").write_text(text)
+    return str(tmp_path)
+
+
 def test_ks606_under_ignore_namespace_selectors_relates_the_prometheus_setting() -> None:
     """KS606 judges the Service of the monitor's own namespace, not team-b its namespaceSelector names: the finding
     says why, at the Prometheus' ignoreNamespaceSelectors."""
