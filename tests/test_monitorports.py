@@ -67,13 +67,29 @@ def test_service_target_port_nothing_declares_sits_on_the_service_and_either_fix
     [finding] = _ks606(tmp_path, text)
     assert (finding.span.line, finding.object) == (text.splitlines().index(
         "  ports: [{name: http-metrics, port: 8080, targetPort: metrics}]") + 1, "Service/shop/web")
-    assert finding.fix == ('Set `targetPort:` to one of the names above (or the container port\'s number) in Service '
-                           'shop/web, or name the container port "metrics".')
+    assert finding.fix == ('Set `targetPort:` to one of the names above (or the container port\'s number) in port '
+                           '"http-metrics" of Service shop/web, or name "metrics" the container port that serves the '
+                           'metrics.')
     assert [r.message for r in finding.related] == ["ServiceMonitor shop/web keeps this Service port here",
                                                     "Deployment shop/web declares its container ports here"]
     assert _ks606(tmp_path, text.replace("targetPort: metrics}", "targetPort: http}")) == []
     assert _ks606(tmp_path, text.replace("targetPort: metrics}", "targetPort: 8080}")) == []
     assert _ks606(tmp_path, text.replace("{name: http, containerPort: 8080}", "{name: metrics, containerPort: 8080}")) == []
+
+
+def test_service_target_port_rename_spares_a_container_port_another_service_port_targets(tmp_path: Path) -> None:
+    # The Service also serves traffic on port "http" → container port "http", beside the metrics port whose
+    # targetPort "metrics" nothing declares. "Name the container port metrics" read as renaming "http" would take
+    # the address from the traffic port: the fix names the Service port it means and the container port to spare.
+    text = (FIXTURES / "fail-service-target-port-name-not-declared" / "monitoring.yaml").read_text().replace(
+        "ports: [{name: http-metrics, port: 8080, targetPort: metrics}]",
+        "ports: [{name: http, port: 80, targetPort: http}, {name: http-metrics, port: 8080, targetPort: metrics}]").replace(
+        "ports: [{name: http, containerPort: 8080}]", "ports: [{name: http, containerPort: 8080}, {name: admin, containerPort: 9090}]")
+    [finding] = _ks606(tmp_path, text)
+    assert 'in port "http-metrics" of Service shop/web' in finding.fix, finding.fix
+    assert finding.fix.endswith('or name "metrics" the container port that serves the metrics (not http: another port '
+                                'of the Service targets it).'), finding.fix
+    assert _ks606(tmp_path, text.replace("{name: admin, containerPort: 9090}", "{name: metrics, containerPort: 9090}")) == []
 
 
 def test_service_target_port_declared_with_another_protocol_fix_clears_it(tmp_path: Path) -> None:

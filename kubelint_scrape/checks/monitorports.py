@@ -314,15 +314,26 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
                 f"\"{target}\"{hint}, but no container of the pods it selects "
                 f"declares a {protocol} port so named ({shown}){unread[0]}: the Endpoints controller leaves those pods "
                 "out, so the port has no address and the endpoint scrapes nothing, with no error anywhere",
-                fix=unread[1] or ((f"Set `targetPort: {yaml_scalar(near)}`" if near else "Set `targetPort:` to one of the "
-                     "names above (or the container port's number)") + f" in Service {service.namespace}/{service.name}, "
-                     f"or name the container port \"{target}\"."),
+                fix=unread[1] or _target_port_fix(service, port, target, near, options),
                 related=(Related(at(monitor.path, endpoint.value_pos("port")),
                                  f"{monitor.kind} {monitor.namespace}/{monitor.name} keeps this Service port here"),)
                 + _declaring(pods),
                 object=f"Service/{service.namespace}/{service.name}",
                 data={"field": "targetPort", "name": target, **({"suggestion": near} if near else {})},
             )
+
+
+def _target_port_fix(service: K8sObject, port: YMap, target: str, near: str | None, options: list[str]) -> str:
+    """Point the Service port at a declared container port, or name the serving one `target` — not a container port
+    another port of the Service targets by name: renamed, that port would lose its address instead."""
+    where = f"port \"{as_str(port.get('name'))}\" of Service {service.namespace}/{service.name}"
+    point = (f"Set `targetPort: {yaml_scalar(near)}`" if near else
+             "Set `targetPort:` to one of the names above (or the container port's number)")
+    taken = sorted({as_str(as_map(p).get("targetPort")) for p in as_seq(get_path(service.doc, "spec", "ports"))
+                    if as_map(p) is not port} & set(options))
+    keep = (f" (not {', '.join(taken)}: another port of the Service targets {'them' if len(taken) > 1 else 'it'})"
+            if taken else "")
+    return f"{point} in {where}, or name \"{target}\" the container port that serves the metrics{keep}."
 
 
 def _find_port_containers(pod) -> Iterator[tuple[YMap, bool]]:
