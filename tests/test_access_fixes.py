@@ -395,6 +395,36 @@ def test_ks201_on_a_wildcard_gives_the_rule_as_it_should_read(tmp_path: Path) ->
     assert not [f for f in after if f.rule in ACCESS | {"KS201", "KS202", "KS203"}], [f.message for f in after]
 
 
+def test_ks203_on_a_proxy_rule_bound_by_a_rolebinding_leads_with_the_direct_scrape(tmp_path: Path) -> None:
+    """nodes/proxy for a proxied kubelet scrape, bound by a RoleBinding (which cannot grant it): KS105 and KS209
+    lead with the direct :10250 scrape; KS203 said only "keep this rule and bind it with a ClusterRoleBinding", so
+    the fixes applied together scraped directly and handed out nodes/proxy cluster-wide for nothing (KS201). KS203
+    now offers the same direct way first; applied, deleting the rule leaves nothing to report."""
+    nodes = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+    proxy = '  - apiGroups: [""]\n    resources: ["nodes/proxy"]\n    verbs: ["get"]\n'
+    rbac = (_cluster_role("prometheus", nodes) + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus")
+            + "---\n" + _cluster_role("node-proxy", proxy)
+            + "---\n" + _binding("RoleBinding", "ClusterRole", "node-proxy", "monitoring"))
+    setup = _setup(tmp_path, PROXY_JOB, rbac)
+    found = _lint(setup)
+    [ks203] = [f for f in found if f.rule == "KS203"]
+    assert ks203.fix.startswith("Better (KS209): scrape the kubelets directly on :10250, then delete this rule from "
+                                "ClusterRole node-proxy. Or, keeping the proxy"), ks203.fix
+    assert [f.fix.startswith("Better (KS209)") for f in found if f.rule == "KS105"] == [True]
+    # The direct way, as KS209 prints it (the relabel rules deleted, the kubelet's own path and TLS), with
+    # nodes/metrics granted, and the proxy rule deleted as KS203 says: nothing is left to report.
+    direct = PROXY_JOB[:PROXY_JOB.index("        relabel_configs:")].replace(
+        "          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n",
+        "          insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates\n"
+    ).replace("        scheme: https\n", "        scheme: https\n        metrics_path: /metrics\n")
+    granted = nodes + '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n'
+    emptied = _cluster_role("node-proxy", "").replace("rules:\n", "rules: []\n")  # the rule deleted, as printed
+    setup = _setup(tmp_path, direct, _cluster_role("prometheus", granted) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus") + "---\n" + emptied + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "node-proxy", "monitoring"))
+    assert [f.rule for f in _lint(setup) if f.severity != "info"] == [], [f.message for f in _lint(setup)]
+
+
 def test_ks201_for_a_proxy_scrape_keeps_the_rules_other_verbs_off_nodes_metrics(tmp_path: Path) -> None:
     """The 2017 example: `resources: [nodes, nodes/proxy]` with get/list/watch. Swapping the item in place would
     grant list/watch nodes/metrics; the fix spells the rule out."""
