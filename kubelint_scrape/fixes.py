@@ -602,7 +602,21 @@ def _moved_by_kustomize(authorizer: Authorizer, namespace: str, binding: Binding
         objects = f"Role {role.name} and {objects}"
     return (f"{objects} {'are' if ' and ' in objects else 'is'} written for namespace {namespace}, but "
             f"{setter[1]} sets `namespace: {setter[0]}` for the build that includes {binding.obj.path}, "
-            + _build_apart(' and ' in objects, namespace, setter[1]))
+            + _build_apart(' and ' in objects, namespace, setter[1]) + _subjects_the_build_placed(binding, namespace))
+
+
+def _subjects_the_build_placed(binding: BindingDef, namespace: str) -> str:
+    """The binding's ServiceAccount subjects written without a namespace that the build gave one (kustomize sets it
+    for an account of the same build): built apart, a RoleBinding's such subject means the account of the binding's
+    own namespace (`namespace`, the RBAC authorizer's default), not the scraper's — KS108 — so the namespace is to be
+    written."""
+    placed = [s for s in binding.subjects if s.kind == "ServiceAccount" and s.namespace and s.node is not None
+              and not as_str(s.node.get("namespace")) and s.namespace != namespace]
+    if not placed:
+        return ""
+    return "; and write `namespace:` in its subjects the build filled in (" + ", ".join(
+        f"`{{kind: ServiceAccount, name: {yaml_scalar(s.name)}, namespace: {yaml_scalar(s.namespace)}}}`"
+        for s in placed) + "), or built apart they name accounts of the binding's own namespace"
 
 
 def _build_apart(plural: bool, namespace: str, setters: str) -> str:

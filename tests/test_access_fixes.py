@@ -1438,6 +1438,41 @@ def test_ks101_fix_creating_a_role_says_a_namespacing_kustomization_of_every_fil
     assert "Every input file" not in finding.fix, finding.fix
 
 
+def test_binding_a_kustomization_moved_built_apart_keeps_the_subject_namespace_the_build_gave(tmp_path: Path) -> None:
+    """A Role and RoleBinding written for team-a in a build with `namespace: monitoring`; the binding's subject names
+    ServiceAccount prometheus without a namespace, which the build sets to monitoring (an account of the same build).
+    KS105 says to build them apart; done as printed without more, the subject means team-a/prometheus (the RBAC
+    authorizer's default for a RoleBinding) and KS108 follows. The fix says to write the namespace; applied, clean."""
+    (tmp_path / "monitoring").mkdir()
+    (tmp_path / "monitoring" / "kustomization.yaml").write_text(
+        "namespace: monitoring\nresources: [prometheus.yaml, team-a-rbac.yaml]\n")
+    (tmp_path / "monitoring" / "prometheus.yaml").write_text(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prometheus}\n---\n"
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s}\nspec:\n"
+        "  serviceAccountName: prometheus\n  serviceDiscoveryRole: EndpointSlice\n  serviceMonitorSelector: {}\n"
+        "  serviceMonitorNamespaceSelector: {matchLabels: {kubernetes.io/metadata.name: team-a}}\n")
+    rbac = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: team-a}\n"
+            "rules:\n- apiGroups: [\"\"]\n  resources: [services, pods]\n  verbs: [list, watch]\n"
+            "- apiGroups: [discovery.k8s.io]\n  resources: [endpointslices]\n  verbs: [list, watch]\n---\n"
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: prometheus, namespace: team-a}\n"
+            "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus}\n"
+            "subjects: [{kind: ServiceAccount, name: prometheus}]\n")
+    (tmp_path / "monitoring" / "team-a-rbac.yaml").write_text(rbac)
+    (tmp_path / "app.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: app, namespace: team-a}\n"
+        "spec:\n  selector: {matchLabels: {app: app}}\n  endpoints: [{port: web}]\n")
+    [ks105] = [f for f in _lint(tmp_path) if f.rule == "KS105"]
+    first = ks105.fix.partition("\nOr:\n")[0]
+    assert "(or apply them apart), so that they stay in team-a; and write `namespace:` in its subjects the build " \
+           "filled in (`{kind: ServiceAccount, name: prometheus, namespace: monitoring}`)" in first, first
+    # Built apart, as printed: the file out of the namespacing build, the subject's namespace written.
+    (tmp_path / "monitoring" / "kustomization.yaml").write_text("namespace: monitoring\nresources: [prometheus.yaml]\n")
+    (tmp_path / "monitoring" / "team-a-rbac.yaml").unlink()
+    (tmp_path / "team-a-rbac.yaml").write_text(rbac.replace(
+        "[{kind: ServiceAccount, name: prometheus}]", "[{kind: ServiceAccount, name: prometheus, namespace: monitoring}]"))
+    assert [f.rule for f in _lint(tmp_path) if f.severity != "info"] == []
+
+
 def test_binding_whose_subjects_is_a_mapping_is_the_one_meant_for_the_identity(tmp_path: Path) -> None:
     """`subjects:` written as one mapping: the API server refuses the binding (KS602), so the job is denied, and
     the denial points at that binding and puts its one-line correction first, not "nothing binds it"."""
