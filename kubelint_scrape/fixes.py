@@ -529,7 +529,7 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
             continue
         rules = authorizer.effective_rules(role)
         if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
-            moved = _moved_by_kustomize(authorizer, namespace, binding, role)
+            moved = moved_by_kustomize(authorizer, namespace, binding, role)
             if moved is not None:
                 return moved
             dangling = _dangling_binding(authorizer, identity, namespace)
@@ -586,7 +586,7 @@ def _written_namespace(obj) -> str:
     return as_str(as_map(obj.doc.get("metadata")).get("namespace")) if obj is not None else ""
 
 
-def _moved_by_kustomize(authorizer: Authorizer, namespace: str, binding: BindingDef, role: RoleDef) -> str | None:
+def moved_by_kustomize(authorizer: Authorizer, namespace: str, binding: BindingDef, role: RoleDef) -> str | None:
     """The RoleBinding was written for `namespace`, but a Kustomization's `namespace:` moved it (kustomize's
     namespace transformer sets every namespaced object it builds, whatever the object names): a copy written
     for `namespace` beside it would be moved the same way, so the fix is to build them without that field. The

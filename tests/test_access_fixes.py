@@ -1465,6 +1465,13 @@ def test_binding_a_kustomization_moved_built_apart_keeps_the_subject_namespace_t
     first = ks105.fix.partition("\nOr:\n")[0]
     assert "(or apply them apart), so that they stay in team-a; and write `namespace:` in its subjects the build " \
            "filled in (`{kind: ServiceAccount, name: prometheus, namespace: monitoring}`)" in first, first
+    # KS203 on the Role's rules (unused where the build put them) keeps them for that fix: deleting them, as it
+    # used to say, would leave the Role built apart with nothing to grant.
+    ks203 = [f for f in _lint(tmp_path) if f.rule == "KS203"]
+    assert len(ks203) == 2 and all(f.fix.startswith('Keep this rule: job "serviceMonitor/team-a/app/0" needs it in '
+                                                    "namespace team-a, as KS105 says. Role prometheus and RoleBinding "
+                                                    "prometheus are written for namespace team-a") for f in ks203), \
+        [f.fix for f in ks203]
     # Built apart, as printed: the file out of the namespacing build, the subject's namespace written.
     (tmp_path / "monitoring" / "kustomization.yaml").write_text("namespace: monitoring\nresources: [prometheus.yaml]\n")
     (tmp_path / "monitoring" / "team-a-rbac.yaml").unlink()

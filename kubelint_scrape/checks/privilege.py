@@ -31,7 +31,7 @@ from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rba
 from ..authproxy import reviewed_resources
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import moved_beside, render_rules_in, rules_for, yaml_scalar
+from ..fixes import moved_beside, moved_by_kustomize, render_rules_in, rules_for, yaml_scalar
 from ..grants import (
     ADMISSION_USES,
     Holding,
@@ -1099,6 +1099,24 @@ def _rebind_fix(analysis, identity: Identity, holding: Holding, perms: list[Perm
     return keep
 
 
+def _built_apart_fix(analysis, identity: Identity, holding: Holding, perms: list[Permission], wanted: dict,
+                     elsewhere: dict[str | None, list[str]]) -> str | None:
+    """A Role written for the namespace its identity's jobs need it in, moved out of it by a Kustomization's
+    `namespace:` (with its RoleBinding): KS105's fix builds them apart, which relies on the rule, so deleting it
+    would undo that fix. The fix is KS105's, said here too."""
+    if holding.role.kind != "Role" or len(elsewhere) != 1 or sum(len(p) for p in wanted.values()) != len(perms):
+        return None
+    (scope, labels), = elsewhere.items()
+    if scope is None:
+        return None
+    for binding in holding.bindings_of(identity):
+        moved = moved_by_kustomize(analysis.authorizer, scope, binding, holding.role)
+        if moved is not None:
+            return (f"Keep this rule: {', '.join(labels)} need{'s' if len(labels) == 1 else ''} it in namespace "
+                    f"{scope}, as KS105 says. {moved}.")
+    return None
+
+
 def _only_for_the_node_proxy(analysis, identity: Identity, holding: Holding, perms: list[Permission]) -> bool:
     """Whether every permission is wanted only by scrapes of kubelets through the API-server node proxy whose path
     the kubelet authorizes with a narrower subresource when scraped directly (FACTS §1): the cases where KS105's
@@ -1257,6 +1275,8 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
                + (f" ({describe_permissions(kept)})" if kept else "") + "; `kubelint-scrape suggest-rbac` prints one.")
     elif (rebind := _rebind_fix(analysis, identity, holding, perms, wanted, elsewhere, all_unused)) is not None:
         fix = rebind
+    elif (apart := _built_apart_fix(analysis, identity, holding, perms, wanted, elsewhere)) is not None:
+        fix = apart
     elif holders:
         fix = _own_role_fix(identity, holding, kept, holders)
     elif all_unused:
