@@ -150,6 +150,22 @@ def test_port_added_beside_an_unnamed_service_port_is_not_offered(tmp_path: Path
     assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings if f.severity != "info"] == []
 
 
+def test_quoted_service_port_number_is_kept_by_that_ports_name_or_target(tmp_path: Path) -> None:
+    # `port: "8080"` on a ServiceMonitor meant Service port 8080: the fix said "`targetPort: <number>`", a
+    # placeholder. It names the port that Service port carries, or (unnamed) the container port number it reaches;
+    # either, applied as printed, clears the finding.
+    text = (FIXTURES / "pass-port-name-defined" / "monitoring.yaml").read_text().replace(
+        "  - port: http-metrics\n", "  - port: \"8080\"\n")
+    [finding] = _ks606(tmp_path, text)
+    assert finding.fix.startswith("Set `port: http-metrics` in endpoints[0] of ServiceMonitor shop/web"), finding.fix
+    assert _ks606(tmp_path, text.replace("  - port: \"8080\"\n", "  - port: http-metrics\n")) == []
+    unnamed = text.replace("ports: [{name: http-metrics, port: 8080, targetPort: 8080}]", "ports: [{port: 8080, targetPort: 9090}]")
+    unnamed = unnamed.replace("ports: [{name: http-metrics, containerPort: 8080}]", "ports: [{name: http-metrics, containerPort: 9090}]")
+    found = _ks606(tmp_path, unnamed)
+    assert found[0].fix.startswith('Write `targetPort: 9090` in place of `port: "8080"` in endpoints[0]'), found[0].fix
+    assert _ks606(tmp_path, unnamed.replace("  - port: \"8080\"\n", "  - targetPort: 9090\n")) == found[1:]
+
+
 def test_quoted_number_is_kept_by_number_not_named(tmp_path: Path) -> None:
     # `targetPort: "8080"` (a quoted number) is a name to the operator, so KS606 is right; but no port can be named
     # "8080" (a port name needs a letter, IsValidPortName): the fix keeps the port by its number, and clears it.

@@ -235,7 +235,33 @@ def _port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
                        "endpoint port name (the Service port's `name`)", related, note)
     if unexposed:
         finding.fix = _expose_fix(monitor, index, wanted, service, number)
+    elif (by_number := _quoted_service_port_fix(monitor, index, wanted, selected)) is not None:
+        finding.fix = by_number
     yield finding
+
+
+def _quoted_service_port_fix(monitor: K8sObject, index: int, wanted: str, selected: list[K8sObject]) -> str | None:
+    """`port: "8080"` meant the Service port numbered 8080 (a quoted number is a name to the operator, and no port
+    can be named so): keep that port by its name, or — unnamed, the Service's only port — by the container port
+    its number `targetPort` reaches. None when no selected Service has one port of that number to go by."""
+    if not (wanted.isdigit() and port_name_problems(wanted)):
+        return None
+    where = f"endpoints[{index}] of {monitor.kind} {monitor.namespace}/{monitor.name}"
+    found = [(service, as_map(p)) for service in selected for p in as_seq(get_path(service.doc, "spec", "ports"))
+             if as_map(p).get("port") == int(wanted)]
+    if len(found) != 1:
+        return None
+    (service, port), = found
+    name = as_str(port.get("name"))
+    if name:
+        return (f"Set `port: {yaml_scalar(name)}` in {where}: `port` keeps a Service port by its name, and Service "
+                f"{service.namespace}/{service.name} names its port {int(wanted)} \"{name}\".")
+    target = port.get("targetPort", port.get("port"))
+    if isinstance(target, int) and not isinstance(target, bool):
+        return (f"Write `targetPort: {target}` in place of `port: \"{wanted}\"` in {where}: `port` keeps a Service "
+                f"port by its name, and port {int(wanted)} of Service {service.namespace}/{service.name} has none; "
+                f"`targetPort` keeps the container port it reaches by number.")
+    return None
 
 
 def _unexposed_container_port(workspace: Workspace, selected: list[K8sObject],
