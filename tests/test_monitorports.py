@@ -166,6 +166,21 @@ def test_quoted_service_port_number_is_kept_by_that_ports_name_or_target(tmp_pat
     assert _ks606(tmp_path, unnamed.replace("  - port: \"8080\"\n", "  - targetPort: 9090\n")) == found[1:]
 
 
+def test_port_regex_keeps_an_unnamed_port_and_a_regex_is_never_the_name_to_give(tmp_path: Path) -> None:
+    # The operator writes `port` as an anchored keep regex: `.*` keeps the Service's one unnamed port (its endpoint
+    # port name is ""), which was reported with the fix 'Name the Service port ".*"' — a name the API server refuses.
+    text = (FIXTURES / "fail-port-name-not-defined" / "monitoring.yaml").read_text().replace(
+        "ports: [{name: http-metrics, port: 8080, targetPort: 8080}]", "ports: [{port: 8080, targetPort: 8080}]")
+    assert _ks606(tmp_path, text.replace("  - port: metrics\n", "  - port: \".*\"\n")) == []
+    # A regex no port name matches: the fix says to give the port a name the pattern matches, not the pattern.
+    [finding] = _ks606(tmp_path, text.replace("  - port: metrics\n", "  - port: \".*-metrics\"\n"))
+    assert finding.fix.startswith("In its `ports` entry, give the Service port a name `.*-metrics` matches"), finding.fix
+    assert "`name: " not in finding.fix
+    named = text.replace("  - port: metrics\n", "  - port: \".*-metrics\"\n").replace(
+        "ports: [{port: 8080, targetPort: 8080}]", "ports: [{name: http-metrics, port: 8080, targetPort: 8080}]")
+    assert _ks606(tmp_path, named) == []
+
+
 def test_quoted_number_is_kept_by_number_not_named(tmp_path: Path) -> None:
     # `targetPort: "8080"` (a quoted number) is a name to the operator, so KS606 is right; but no port can be named
     # "8080" (a port name needs a letter, IsValidPortName): the fix keeps the port by its number, and clears it.

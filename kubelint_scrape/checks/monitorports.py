@@ -11,6 +11,7 @@ the inputs hold a Service (a pod) the monitor selects: one elsewhere may define 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterator
 
 from ..catalog import check
@@ -195,7 +196,9 @@ def _injected(wanted: str) -> bool:
 
 
 def _kept(wanted: str, named: dict[str, list[str]]) -> bool:
-    return any(port_name_matches(wanted, name) for names in named.values() for name in names if name)
+    """Whether the keep rule's regex matches a port's name; an unnamed port's is "" in the discovery label
+    (__meta_kubernetes_endpoint_port_name, ..._pod_container_port_name), which `.*` keeps."""
+    return any(port_name_matches(wanted, name) for names in named.values() for name in names)
 
 
 def _container_port_names(pods: list) -> dict[str, list[str]]:
@@ -335,7 +338,7 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
             unread = _unread_declaration(pods, target, protocol)
             yield Finding(
                 "KS606", at(service.path, port.value_pos("targetPort")),
-                f"Service {service.namespace}/{service.name} port \"{as_str(port.get('name'))}\", which "
+                f"Service {service.namespace}/{service.name} port {_port_label(port)}, which "
                 f"{monitor.kind} {monitor.namespace}/{monitor.name} endpoints[{index}] keeps, targets container port "
                 f"\"{target}\"{hint}, but no container of the pods it selects "
                 f"declares a {protocol} port so named ({shown}){unread[0]}: the Endpoints controller leaves those pods "
@@ -349,10 +352,16 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
             )
 
 
+def _port_label(port: YMap) -> str:
+    """A Service port as a finding names it: by its name, or (unnamed, which a `port: .*` keeps) by its number."""
+    name = as_str(port.get("name"))
+    return f'"{name}"' if name else as_str(port.get("port"))
+
+
 def _target_port_fix(service: K8sObject, port: YMap, target: str, near: str | None, options: list[str]) -> str:
     """Point the Service port at a declared container port, or name the serving one `target` — not a container port
     another port of the Service targets by name: renamed, that port would lose its address instead."""
-    where = f"port \"{as_str(port.get('name'))}\" of Service {service.namespace}/{service.name}"
+    where = f"port {_port_label(port)} of Service {service.namespace}/{service.name}"
     point = (f"Set `targetPort: {yaml_scalar(near)}`" if near else
              "Set `targetPort:` to one of the names above (or the container port's number)")
     taken = sorted({as_str(as_map(p).get("targetPort")) for p in as_seq(get_path(service.doc, "spec", "ports"))
@@ -457,7 +466,19 @@ def _fix(monitor: K8sObject, endpoints_key: str, index: int, key: str, wanted: s
             return f"Write `portNumber: {int(wanted)}` instead of `port: \"{wanted}\"` in {where}: `port` is a name."
         return (f"`port` keeps a Service port by name, and a port name has a letter: in {where} keep the port by "
                 f"its container port number instead, `targetPort: <number>` unquoted, in place of `port`.")
+    if not _PORT_NAME.fullmatch(wanted):
+        # A regex (the operator passes `port` through as one, anchored), or no name a port may carry: "name the
+        # port so" would be refused; name it something the pattern matches.
+        name_it = f"give the {port} a name `{wanted}` matches (a regex, anchored)"
+        if not options:
+            return f"In its `ports` entry, {name_it}: no {port} has a name {where} could keep."
+        return (f"Set `{key}:` to one of the names above in {where}" if not near else
+                f"Set `{key}: {yaml_scalar(near)}` in {where}") + f", or {name_it}."
     if not options:
         return f"Name the {port} \"{wanted}\" (`name: {yaml_scalar(wanted)}` in its `ports` entry): no {port} has a name {where} could keep."
     return ((f"Set `{key}: {near}`" if near else f"Set `{key}:` to one of the names above") + f" in {where}, or name "
             f"the {port} so.")
+
+
+# A name a port can carry: a Service port's is a DNS label, a container port's an IANA service name (also one).
+_PORT_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
