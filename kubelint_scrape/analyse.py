@@ -676,6 +676,15 @@ def _other_namespace_fix(kind: str, namespace: str, name: str) -> str:
             f"the {kind} in the workload's namespace; then lint again.")
 
 
+def _unselected_fix(workspace: Workspace, monitor: K8sObject) -> str:
+    """KS100's fix for a monitor no Prometheus selects. The operator-side change (scope, instance selector,
+    controller-id) and the selector-side one (labels of the monitor or of its Namespace) are independent reasons
+    the message lists together: applying only the first would leave the monitor unselected, so both are given."""
+    fixes = [fix for fix in (operator_scope_fix(workspace, monitor),
+                             label_selection_fix(workspace, monitor) or namespace_selection_fix(workspace, monitor)) if fix]
+    return fixes[0] + "".join(f" Also {fix[0].lower()}{fix[1:]}" for fix in fixes[1:]) if fixes else ""
+
+
 def _from_holder(workspace: Workspace, kind: str, namespace: str, name: str, key: str, how: str, made: str,
                  includes: Includes | None) -> Resolution:
     """The identity of the pods loading `key` (none: the whole object) of the ConfigMap/Secret holding a config;
@@ -825,8 +834,7 @@ def resolve_identity(
                      "configuration).")
         else:
             runners = "Prometheus or PrometheusAgent"
-            fix = ((operator_scope_fix(workspace, config.monitor) or label_selection_fix(workspace, config.monitor)
-                    or namespace_selection_fix(workspace, config.monitor)) if config.monitor is not None else "")
+            fix = _unselected_fix(workspace, config.monitor) if config.monitor is not None else ""
         return Resolution(None, f"no {runners} in the inputs selects {config.describe}{why}", fix=fix)
     holder = config.holder
     if holder is not None:

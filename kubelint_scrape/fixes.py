@@ -529,7 +529,7 @@ def _granted_in_other_namespace(authorizer: Authorizer, identity: Identity, name
             continue
         rules = authorizer.effective_rules(role)
         if all(any(rule_allows(rule, request) for rule in rules) for request in requests):
-            moved = _moved_by_kustomize(authorizer, namespace, binding, role)
+            moved = moved_by_kustomize(authorizer, namespace, binding, role)
             if moved is not None:
                 return moved
             dangling = _dangling_binding(authorizer, identity, namespace)
@@ -586,7 +586,7 @@ def _written_namespace(obj) -> str:
     return as_str(as_map(obj.doc.get("metadata")).get("namespace")) if obj is not None else ""
 
 
-def _moved_by_kustomize(authorizer: Authorizer, namespace: str, binding: BindingDef, role: RoleDef) -> str | None:
+def moved_by_kustomize(authorizer: Authorizer, namespace: str, binding: BindingDef, role: RoleDef) -> str | None:
     """The RoleBinding was written for `namespace`, but a Kustomization's `namespace:` moved it (kustomize's
     namespace transformer sets every namespaced object it builds, whatever the object names): a copy written
     for `namespace` beside it would be moved the same way, so the fix is to build them without that field. The
@@ -602,7 +602,21 @@ def _moved_by_kustomize(authorizer: Authorizer, namespace: str, binding: Binding
         objects = f"Role {role.name} and {objects}"
     return (f"{objects} {'are' if ' and ' in objects else 'is'} written for namespace {namespace}, but "
             f"{setter[1]} sets `namespace: {setter[0]}` for the build that includes {binding.obj.path}, "
-            + _build_apart(' and ' in objects, namespace, setter[1]))
+            + _build_apart(' and ' in objects, namespace, setter[1]) + _subjects_the_build_placed(binding, namespace))
+
+
+def _subjects_the_build_placed(binding: BindingDef, namespace: str) -> str:
+    """The binding's ServiceAccount subjects written without a namespace that the build gave one (kustomize sets it
+    for an account of the same build): built apart, a RoleBinding's such subject means the account of the binding's
+    own namespace (`namespace`, the RBAC authorizer's default), not the scraper's — KS108 — so the namespace is to be
+    written."""
+    placed = [s for s in binding.subjects if s.kind == "ServiceAccount" and s.namespace and s.node is not None
+              and not as_str(s.node.get("namespace")) and s.namespace != namespace]
+    if not placed:
+        return ""
+    return "; and write `namespace:` in its subjects the build filled in (" + ", ".join(
+        f"`{{kind: ServiceAccount, name: {yaml_scalar(s.name)}, namespace: {yaml_scalar(s.namespace)}}}`"
+        for s in placed) + "), or built apart they name accounts of the binding's own namespace"
 
 
 def _build_apart(plural: bool, namespace: str, setters: str) -> str:

@@ -495,9 +495,20 @@ def port_name_problems(name: str) -> list[str]:
 def _service_port_rules(path: str, doc: YMap, label: str) -> Iterator[Finding]:
     """A Service's `targetPort` written as a string is a port name (intstr: a quoted "8080" is the string, not the
     number), validated as one (k/k pkg/apis/core/validation validateServicePort → ValidatePortNumOrName): a quoted
-    number, or a name no container port could carry, makes the API server refuse the Service."""
-    for index, port in enumerate(as_seq(get_path(doc, "spec", "ports"))):
+    number, or a name no container port could carry, makes the API server refuse the Service. So does a port without
+    a `name` among several (validateServicePort's requireName, set when len(spec.ports) > 1)."""
+    ports = as_seq(get_path(doc, "spec", "ports"))
+    for index, port in enumerate(ports):
         port = as_map(port)
+        if len(ports) > 1 and port.get("name") in (None, ""):
+            yield Finding(
+                RULE, at(path, port.key_pos("port")),
+                f"{label}: spec.ports[{index}] has no `name`, and a Service with more than one port must name each; "
+                f"the API server rejects the object (spec.ports[{index}].name: Required value)",
+                fix=(f"Give spec.ports[{index}] (port {as_str(port.get('port'))}) a `name:` of its own, lowercase "
+                     "letters, digits and hyphens (a DNS label)."),
+                object=label, data={"check": "service-port-name", "index": index},
+            )
         target = port.get("targetPort")
         if not isinstance(target, str) or not target or "{{" in target or "${" in target:
             continue  # (an int is a number; a placeholder is filled in later)

@@ -312,12 +312,20 @@ def _instance_selector_fix(workspace: Workspace, scope: OperatorScope | None, mo
                        and _namespace_selects(workspace, o, as_map(o.doc.get("spec")).get(keys[1]), monitor.namespace)),
                       missed[0])
         equalities = all(op in ("equals", "double-equals", "in") and len(values) == 1 for _k, op, values in requirements)
-        labels = (f"add `{', '.join(f'{key}: {next(iter(values))}' for key, _op, values in requirements)}` to its "
+        labels = (f"add `{', '.join(f'{key}: {_label_value(next(iter(values)))}' for key, _op, values in requirements)}` to its "
                   f"metadata.labels" if requirements and equalities else "give it metadata.labels that match it")
         return (f"To have {runner.kind} {runner.namespace}/{runner.name} run, {labels}: the Prometheus Operator "
                 f"reconciles only Prometheus and PrometheusAgent objects its --prometheus-instance-selector {selector} "
                 f"selects (kube-prometheus-stack: prometheusOperator.prometheusInstanceSelector); or change that selector.")
     return ""
+
+
+def _label_value(value: str) -> str:
+    """A label value to write into a manifest: quoted where YAML would read it otherwise (`on` is true, `1` a
+    number: kubectl would set "true" or refuse it, and the selector still would not match)."""
+    from .fixes import yaml_scalar  # (fixes imports this module through grants and build)
+
+    return yaml_scalar(value)
 
 
 def _operator_objects(workspace: Workspace, kind: str) -> list[K8sObject]:
@@ -1573,7 +1581,7 @@ def label_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
     if wanted is None:
         return ""
     runner, lacking = wanted
-    labels = ", ".join(f"{key}: {value}" for key, value in lacking.items())
+    labels = ", ".join(f"{key}: {_label_value(value)}" for key, value in lacking.items())
     return (f"Add `{labels}` to metadata.labels of {monitor.kind} {monitor.namespace}/{monitor.name}: "
             f"{runner.kind} {runner.namespace}/{runner.name} selects {monitor.kind}s by "
             f"{'them' if len(lacking) > 1 else 'it'} (spec.{selector_key}).")
@@ -1615,7 +1623,7 @@ def namespace_selection_fix(workspace: Workspace, monitor: K8sObject) -> str:
     if not wanted:
         return ""
     runner, lacking = wanted[0]
-    labels = ", ".join(f"{key}: {value}" for key, value in lacking.items())
+    labels = ", ".join(f"{key}: {_label_value(value)}" for key, value in lacking.items())
     command = " ".join(f"{key}={value}" for key, value in lacking.items())
     why = (f"{runner.kind} {runner.namespace}/{runner.name} selects {monitor.kind}s only in namespaces carrying "
            f"{'them' if len(lacking) > 1 else 'it'} (spec.{ns_key})")

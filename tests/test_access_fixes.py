@@ -395,6 +395,36 @@ def test_ks201_on_a_wildcard_gives_the_rule_as_it_should_read(tmp_path: Path) ->
     assert not [f for f in after if f.rule in ACCESS | {"KS201", "KS202", "KS203"}], [f.message for f in after]
 
 
+def test_ks203_on_a_proxy_rule_bound_by_a_rolebinding_leads_with_the_direct_scrape(tmp_path: Path) -> None:
+    """nodes/proxy for a proxied kubelet scrape, bound by a RoleBinding (which cannot grant it): KS105 and KS209
+    lead with the direct :10250 scrape; KS203 said only "keep this rule and bind it with a ClusterRoleBinding", so
+    the fixes applied together scraped directly and handed out nodes/proxy cluster-wide for nothing (KS201). KS203
+    now offers the same direct way first; applied, deleting the rule leaves nothing to report."""
+    nodes = '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
+    proxy = '  - apiGroups: [""]\n    resources: ["nodes/proxy"]\n    verbs: ["get"]\n'
+    rbac = (_cluster_role("prometheus", nodes) + "---\n" + _binding("ClusterRoleBinding", "ClusterRole", "prometheus")
+            + "---\n" + _cluster_role("node-proxy", proxy)
+            + "---\n" + _binding("RoleBinding", "ClusterRole", "node-proxy", "monitoring"))
+    setup = _setup(tmp_path, PROXY_JOB, rbac)
+    found = _lint(setup)
+    [ks203] = [f for f in found if f.rule == "KS203"]
+    assert ks203.fix.startswith("Better (KS209): scrape the kubelets directly on :10250, then delete this rule from "
+                                "ClusterRole node-proxy. Or, keeping the proxy"), ks203.fix
+    assert [f.fix.startswith("Better (KS209)") for f in found if f.rule == "KS105"] == [True]
+    # The direct way, as KS209 prints it (the relabel rules deleted, the kubelet's own path and TLS), with
+    # nodes/metrics granted, and the proxy rule deleted as KS203 says: nothing is left to report.
+    direct = PROXY_JOB[:PROXY_JOB.index("        relabel_configs:")].replace(
+        "          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n",
+        "          insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates\n"
+    ).replace("        scheme: https\n", "        scheme: https\n        metrics_path: /metrics\n")
+    granted = nodes + '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n'
+    emptied = _cluster_role("node-proxy", "").replace("rules:\n", "rules: []\n")  # the rule deleted, as printed
+    setup = _setup(tmp_path, direct, _cluster_role("prometheus", granted) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus") + "---\n" + emptied + "---\n"
+                   + _binding("RoleBinding", "ClusterRole", "node-proxy", "monitoring"))
+    assert [f.rule for f in _lint(setup) if f.severity != "info"] == [], [f.message for f in _lint(setup)]
+
+
 def test_ks201_for_a_proxy_scrape_keeps_the_rules_other_verbs_off_nodes_metrics(tmp_path: Path) -> None:
     """The 2017 example: `resources: [nodes, nodes/proxy]` with get/list/watch. Swapping the item in place would
     grant list/watch nodes/metrics; the fix spells the rule out."""
@@ -1406,6 +1436,48 @@ def test_ks101_fix_creating_a_role_says_a_namespacing_kustomization_of_every_fil
     (setup / "apart.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: kube-system}\n")
     [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
     assert "Every input file" not in finding.fix, finding.fix
+
+
+def test_binding_a_kustomization_moved_built_apart_keeps_the_subject_namespace_the_build_gave(tmp_path: Path) -> None:
+    """A Role and RoleBinding written for team-a in a build with `namespace: monitoring`; the binding's subject names
+    ServiceAccount prometheus without a namespace, which the build sets to monitoring (an account of the same build).
+    KS105 says to build them apart; done as printed without more, the subject means team-a/prometheus (the RBAC
+    authorizer's default for a RoleBinding) and KS108 follows. The fix says to write the namespace; applied, clean."""
+    (tmp_path / "monitoring").mkdir()
+    (tmp_path / "monitoring" / "kustomization.yaml").write_text(
+        "namespace: monitoring\nresources: [prometheus.yaml, team-a-rbac.yaml]\n")
+    (tmp_path / "monitoring" / "prometheus.yaml").write_text(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prometheus}\n---\n"
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s}\nspec:\n"
+        "  serviceAccountName: prometheus\n  serviceDiscoveryRole: EndpointSlice\n  serviceMonitorSelector: {}\n"
+        "  serviceMonitorNamespaceSelector: {matchLabels: {kubernetes.io/metadata.name: team-a}}\n")
+    rbac = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: team-a}\n"
+            "rules:\n- apiGroups: [\"\"]\n  resources: [services, pods]\n  verbs: [list, watch]\n"
+            "- apiGroups: [discovery.k8s.io]\n  resources: [endpointslices]\n  verbs: [list, watch]\n---\n"
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: prometheus, namespace: team-a}\n"
+            "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus}\n"
+            "subjects: [{kind: ServiceAccount, name: prometheus}]\n")
+    (tmp_path / "monitoring" / "team-a-rbac.yaml").write_text(rbac)
+    (tmp_path / "app.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: app, namespace: team-a}\n"
+        "spec:\n  selector: {matchLabels: {app: app}}\n  endpoints: [{port: web}]\n")
+    [ks105] = [f for f in _lint(tmp_path) if f.rule == "KS105"]
+    first = ks105.fix.partition("\nOr:\n")[0]
+    assert "(or apply them apart), so that they stay in team-a; and write `namespace:` in its subjects the build " \
+           "filled in (`{kind: ServiceAccount, name: prometheus, namespace: monitoring}`)" in first, first
+    # KS203 on the Role's rules (unused where the build put them) keeps them for that fix: deleting them, as it
+    # used to say, would leave the Role built apart with nothing to grant.
+    ks203 = [f for f in _lint(tmp_path) if f.rule == "KS203"]
+    assert len(ks203) == 2 and all(f.fix.startswith('Keep this rule: job "serviceMonitor/team-a/app/0" needs it in '
+                                                    "namespace team-a, as KS105 says. Role prometheus and RoleBinding "
+                                                    "prometheus are written for namespace team-a") for f in ks203), \
+        [f.fix for f in ks203]
+    # Built apart, as printed: the file out of the namespacing build, the subject's namespace written.
+    (tmp_path / "monitoring" / "kustomization.yaml").write_text("namespace: monitoring\nresources: [prometheus.yaml]\n")
+    (tmp_path / "monitoring" / "team-a-rbac.yaml").unlink()
+    (tmp_path / "team-a-rbac.yaml").write_text(rbac.replace(
+        "[{kind: ServiceAccount, name: prometheus}]", "[{kind: ServiceAccount, name: prometheus, namespace: monitoring}]"))
+    assert [f.rule for f in _lint(tmp_path) if f.severity != "info"] == []
 
 
 def test_binding_whose_subjects_is_a_mapping_is_the_one_meant_for_the_identity(tmp_path: Path) -> None:

@@ -67,13 +67,29 @@ def test_service_target_port_nothing_declares_sits_on_the_service_and_either_fix
     [finding] = _ks606(tmp_path, text)
     assert (finding.span.line, finding.object) == (text.splitlines().index(
         "  ports: [{name: http-metrics, port: 8080, targetPort: metrics}]") + 1, "Service/shop/web")
-    assert finding.fix == ('Set `targetPort:` to one of the names above (or the container port\'s number) in Service '
-                           'shop/web, or name the container port "metrics".')
+    assert finding.fix == ('Set `targetPort:` to one of the names above (or the container port\'s number) in port '
+                           '"http-metrics" of Service shop/web, or name "metrics" the container port that serves the '
+                           'metrics.')
     assert [r.message for r in finding.related] == ["ServiceMonitor shop/web keeps this Service port here",
                                                     "Deployment shop/web declares its container ports here"]
     assert _ks606(tmp_path, text.replace("targetPort: metrics}", "targetPort: http}")) == []
     assert _ks606(tmp_path, text.replace("targetPort: metrics}", "targetPort: 8080}")) == []
     assert _ks606(tmp_path, text.replace("{name: http, containerPort: 8080}", "{name: metrics, containerPort: 8080}")) == []
+
+
+def test_service_target_port_rename_spares_a_container_port_another_service_port_targets(tmp_path: Path) -> None:
+    # The Service also serves traffic on port "http" → container port "http", beside the metrics port whose
+    # targetPort "metrics" nothing declares. "Name the container port metrics" read as renaming "http" would take
+    # the address from the traffic port: the fix names the Service port it means and the container port to spare.
+    text = (FIXTURES / "fail-service-target-port-name-not-declared" / "monitoring.yaml").read_text().replace(
+        "ports: [{name: http-metrics, port: 8080, targetPort: metrics}]",
+        "ports: [{name: http, port: 80, targetPort: http}, {name: http-metrics, port: 8080, targetPort: metrics}]").replace(
+        "ports: [{name: http, containerPort: 8080}]", "ports: [{name: http, containerPort: 8080}, {name: admin, containerPort: 9090}]")
+    [finding] = _ks606(tmp_path, text)
+    assert 'in port "http-metrics" of Service shop/web' in finding.fix, finding.fix
+    assert finding.fix.endswith('or name "metrics" the container port that serves the metrics (not http: another port '
+                                'of the Service targets it).'), finding.fix
+    assert _ks606(tmp_path, text.replace("{name: admin, containerPort: 9090}", "{name: metrics, containerPort: 9090}")) == []
 
 
 def test_service_target_port_declared_with_another_protocol_fix_clears_it(tmp_path: Path) -> None:
@@ -116,6 +132,53 @@ def test_port_the_service_does_not_expose_is_reached_not_renamed(tmp_path: Path)
     exposed = cluster_ip.replace("  - {port: 443, name: websecure, targetPort: websecure, protocol: TCP}\n",
                                  "  - {port: 443, name: websecure, targetPort: websecure, protocol: TCP}\n  " + added + "\n")
     assert _ks606(tmp_path, exposed) == []
+
+
+def test_port_added_beside_an_unnamed_service_port_is_not_offered(tmp_path: Path) -> None:
+    # A ClusterIP Service whose one port has no name: "add `- {name: metrics, ...}` to its ports" applied as written
+    # makes two ports, one unnamed, and the API server refuses the Service (spec.ports[0].name: Required value).
+    text = (FIXTURES / "fail-monitor-port-only-a-container-port" / "monitoring.yaml").read_text().replace(
+        "  type: LoadBalancer\n", "").replace(
+        "  - {port: 80, name: web, targetPort: web, protocol: TCP}\n"
+        "  - {port: 443, name: websecure, targetPort: websecure, protocol: TCP}\n",
+        "  - {port: 80, targetPort: web, protocol: TCP}\n")
+    [finding] = _ks606(tmp_path, text)
+    assert finding.fix.startswith("Keep the container port by name: `targetPort: metrics` in place of `port: metrics`")
+    assert "Expose it" not in finding.fix, finding.fix
+    fixed = text.replace("  - port: metrics\n", "  - targetPort: metrics\n")
+    (tmp_path / "monitoring.yaml").write_text(fixed)
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings if f.severity != "info"] == []
+
+
+def test_quoted_service_port_number_is_kept_by_that_ports_name_or_target(tmp_path: Path) -> None:
+    # `port: "8080"` on a ServiceMonitor meant Service port 8080: the fix said "`targetPort: <number>`", a
+    # placeholder. It names the port that Service port carries, or (unnamed) the container port number it reaches;
+    # either, applied as printed, clears the finding.
+    text = (FIXTURES / "pass-port-name-defined" / "monitoring.yaml").read_text().replace(
+        "  - port: http-metrics\n", "  - port: \"8080\"\n")
+    [finding] = _ks606(tmp_path, text)
+    assert finding.fix.startswith("Set `port: http-metrics` in endpoints[0] of ServiceMonitor shop/web"), finding.fix
+    assert _ks606(tmp_path, text.replace("  - port: \"8080\"\n", "  - port: http-metrics\n")) == []
+    unnamed = text.replace("ports: [{name: http-metrics, port: 8080, targetPort: 8080}]", "ports: [{port: 8080, targetPort: 9090}]")
+    unnamed = unnamed.replace("ports: [{name: http-metrics, containerPort: 8080}]", "ports: [{name: http-metrics, containerPort: 9090}]")
+    found = _ks606(tmp_path, unnamed)
+    assert found[0].fix.startswith('Write `targetPort: 9090` in place of `port: "8080"` in endpoints[0]'), found[0].fix
+    assert _ks606(tmp_path, unnamed.replace("  - port: \"8080\"\n", "  - targetPort: 9090\n")) == found[1:]
+
+
+def test_port_regex_keeps_an_unnamed_port_and_a_regex_is_never_the_name_to_give(tmp_path: Path) -> None:
+    # The operator writes `port` as an anchored keep regex: `.*` keeps the Service's one unnamed port (its endpoint
+    # port name is ""), which was reported with the fix 'Name the Service port ".*"' — a name the API server refuses.
+    text = (FIXTURES / "fail-port-name-not-defined" / "monitoring.yaml").read_text().replace(
+        "ports: [{name: http-metrics, port: 8080, targetPort: 8080}]", "ports: [{port: 8080, targetPort: 8080}]")
+    assert _ks606(tmp_path, text.replace("  - port: metrics\n", "  - port: \".*\"\n")) == []
+    # A regex no port name matches: the fix says to give the port a name the pattern matches, not the pattern.
+    [finding] = _ks606(tmp_path, text.replace("  - port: metrics\n", "  - port: \".*-metrics\"\n"))
+    assert finding.fix.startswith("In its `ports` entry, give the Service port a name `.*-metrics` matches"), finding.fix
+    assert "`name: " not in finding.fix
+    named = text.replace("  - port: metrics\n", "  - port: \".*-metrics\"\n").replace(
+        "ports: [{port: 8080, targetPort: 8080}]", "ports: [{name: http-metrics, port: 8080, targetPort: 8080}]")
+    assert _ks606(tmp_path, named) == []
 
 
 def test_quoted_number_is_kept_by_number_not_named(tmp_path: Path) -> None:

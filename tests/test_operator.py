@@ -609,6 +609,48 @@ def test_ks100_fix_names_what_to_change(fixture: str, where: str, fix: str) -> N
     assert findings and all(f["fix"].startswith(fix) for f in findings), [f["fix"] for f in findings]
 
 
+def test_ks100_fix_for_a_monitor_both_unrun_and_unselected_applied_clears_it(tmp_path: Path) -> None:
+    """ServiceMonitor monitoring/app is left out twice: its Prometheus carries no controller-id annotation the
+    operator wants, and the Prometheus' serviceMonitorSelector wants team=platform. The fix used to name the
+    annotation alone: applied, KS100 stayed (for the label). Both are given, and applied the monitor is selected."""
+    text = (FIXTURES / "KS100/fail-operator-controller-id-not-on-the-prometheus" / "stack.yaml").read_text()
+    [finding] = [f for f in report(_write(tmp_path, text))["findings"]
+                 if f["rule"] == "KS100" and "ServiceMonitor monitoring/app" in f["message"]]
+    assert "annotate it `operator.prometheus.io/controller-id: \"platform\"`" in finding["fix"], finding["fix"]
+    assert " Also add `team: platform` to metadata.labels of ServiceMonitor monitoring/app" in finding["fix"], finding["fix"]
+    fixed = text.replace("metadata: {name: main, namespace: monitoring}\n",
+                         "metadata: {name: main, namespace: monitoring, annotations: "
+                         "{operator.prometheus.io/controller-id: \"platform\"}}\n").replace(
+        "labels: {team: other}", "labels: {team: platform}")
+    assert [f for f in report(_write(tmp_path, fixed))["findings"] if f["rule"] == "KS100"] == []
+
+
+@pytest.mark.parametrize("value", ["on", "1"])
+def test_ks100_label_fixes_quote_a_value_yaml_reads_otherwise(tmp_path: Path, value: str) -> None:
+    """A namespace selector (and a monitor selector) wanting the label value "on" or "1": written plain as printed,
+    `team: on` is the boolean true and `team: 1` a number (kubectl sets "true" or refuses it), and the selector still
+    does not match. The fixes quote the value; applied as printed, KS100 is gone."""
+    text = (FIXTURES / "KS100/fail-namespace-selector-labels-leave-out-a-namespace" / "stack.yaml").read_text()
+    text = text.replace("{matchLabels: {team: x}}", f'{{matchLabels: {{team: "{value}"}}}}').replace(
+        "labels: {team: x}}", f'labels: {{team: "{value}"}}}}').replace(
+        "  serviceMonitorSelector: {}\n", f'  serviceMonitorSelector: {{matchLabels: {{tier: "{value}"}}}}\n').replace(
+        "metadata: {name: app, namespace: team-a}", f'metadata: {{name: app, namespace: team-a, labels: {{tier: "{value}"}}}}')
+    tier_b = f'metadata: {{name: app, namespace: team-b, labels: {{tier: "{value}"}}}}'
+    labelled = text.replace("metadata: {name: app, namespace: team-b}", tier_b)
+    [fix] = [f["fix"] for f in report(_write(tmp_path, labelled))["findings"] if f["rule"] == "KS100"]
+    assert fix.startswith(f'Set `team: "{value}"` in metadata.labels of Namespace team-b'), fix
+    text = text.replace("labels: {team: y}}", f'labels: {{team: "{value}"}}}}')  # the Namespace fix, as printed
+    [fix] = [f["fix"] for f in report(_write(tmp_path, text))["findings"] if f["rule"] == "KS100"]
+    assert fix.startswith(f'Add `tier: "{value}"` to metadata.labels of ServiceMonitor team-b/app'), fix
+    text = text.replace("metadata: {name: app, namespace: team-b}", tier_b)  # the monitor fix, as printed
+    assert [f for f in report(_write(tmp_path, text))["findings"] if f["rule"] == "KS100"] == []
+
+
+def _write(tmp_path: Path, text: str) -> str:
+    (tmp_path / "stack.yaml").write_text(text)
+    return str(tmp_path)
+
+
 def test_ks606_under_ignore_namespace_selectors_relates_the_prometheus_setting() -> None:
     """KS606 judges the Service of the monitor's own namespace, not team-b its namespaceSelector names: the finding
     says why, at the Prometheus' ignoreNamespaceSelectors."""

@@ -11,6 +11,7 @@ the inputs hold a Service (a pod) the monitor selects: one elsewhere may define 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterator
 
 from ..catalog import check, rule_params
@@ -203,7 +204,9 @@ def _injected(wanted: str) -> bool:
 
 
 def _kept(wanted: str, named: dict[str, list[str]]) -> bool:
-    return any(port_name_matches(wanted, name) for names in named.values() for name in names if name)
+    """Whether the keep rule's regex matches a port's name; an unnamed port's is "" in the discovery label
+    (__meta_kubernetes_endpoint_port_name, ..._pod_container_port_name), which `.*` keeps."""
+    return any(port_name_matches(wanted, name) for names in named.values() for name in names)
 
 
 def _container_port_names(pods: list) -> dict[str, list[str]]:
@@ -245,18 +248,47 @@ def _port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
                        "endpoint port name (the Service port's `name`)", related, note)
     if unexposed:
         finding.fix = _expose_fix(monitor, index, wanted, service, number)
+    elif (by_number := _quoted_service_port_fix(monitor, index, wanted, selected)) is not None:
+        finding.fix = by_number
     yield finding
+
+
+def _quoted_service_port_fix(monitor: K8sObject, index: int, wanted: str, selected: list[K8sObject]) -> str | None:
+    """`port: "8080"` meant the Service port numbered 8080 (a quoted number is a name to the operator, and no port
+    can be named so): keep that port by its name, or — unnamed, the Service's only port — by the container port
+    its number `targetPort` reaches. None when no selected Service has one port of that number to go by."""
+    if not (wanted.isdigit() and port_name_problems(wanted)):
+        return None
+    where = f"endpoints[{index}] of {monitor.kind} {monitor.namespace}/{monitor.name}"
+    found = [(service, as_map(p)) for service in selected for p in as_seq(get_path(service.doc, "spec", "ports"))
+             if as_map(p).get("port") == int(wanted)]
+    if len(found) != 1:
+        return None
+    (service, port), = found
+    name = as_str(port.get("name"))
+    if name:
+        return (f"Set `port: {yaml_scalar(name)}` in {where}: `port` keeps a Service port by its name, and Service "
+                f"{service.namespace}/{service.name} names its port {int(wanted)} \"{name}\".")
+    target = port.get("targetPort", port.get("port"))
+    if isinstance(target, int) and not isinstance(target, bool):
+        return (f"Write `targetPort: {target}` in place of `port: \"{wanted}\"` in {where}: `port` keeps a Service "
+                f"port by its name, and port {int(wanted)} of Service {service.namespace}/{service.name} has none; "
+                f"`targetPort` keeps the container port it reaches by number.")
+    return None
 
 
 def _unexposed_container_port(workspace: Workspace, selected: list[K8sObject],
                               wanted: str) -> tuple[K8sObject, Any, int | None] | None:
     """(Service, pod, container port number) when a pod a selected Service selects declares a container port named
-    `wanted` that no port of the Service targets; the number is None when the Service already has a port of that
-    number (a second one is refused)."""
+    `wanted` that no port of the Service targets; the number is None when no port can simply be added: the Service
+    already has a port of that number (a second one is refused), or a port without a name (once the Service has
+    several ports, each needs one: "spec.ports[0].name: Required value", validation.go validateServicePort)."""
     by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
     for service in selected:
         ports = [as_map(p) for p in as_seq(get_path(service.doc, "spec", "ports"))]
         used = {p.get("port") for p in ports}
+        if any(not as_str(p.get("name")) for p in ports):
+            used = None  # every number is "taken": adding a port would leave the unnamed one invalid
         targets = {p.get("targetPort", p.get("port")) for p in ports}
         for pod in by_namespace.get(service.namespace, ()):
             if not pod.selected_by(service):
@@ -267,7 +299,7 @@ def _unexposed_container_port(workspace: Workspace, selected: list[K8sObject],
                     number = p.get("containerPort")
                     if (as_str(p.get("name")) == wanted and isinstance(number, int) and not isinstance(number, bool)
                             and wanted not in targets and number not in targets):
-                        return service, pod, None if number in used else number
+                        return service, pod, None if used is None or number in used else number
     return None
 
 
@@ -316,20 +348,37 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
             unread = _unread_declaration(pods, target, protocol)
             yield Finding(
                 "KS606", at(service.path, port.value_pos("targetPort")),
-                f"Service {service.namespace}/{service.name} port \"{as_str(port.get('name'))}\", which "
+                f"Service {service.namespace}/{service.name} port {_port_label(port)}, which "
                 f"{monitor.kind} {monitor.namespace}/{monitor.name} endpoints[{index}] keeps, targets container port "
                 f"\"{target}\"{hint}, but no container of the pods it selects "
                 f"declares a {protocol} port so named ({shown}){unread[0]}: the Endpoints controller leaves those pods "
                 "out, so the port has no address and the endpoint scrapes nothing, with no error anywhere",
-                fix=unread[1] or ((f"Set `targetPort: {yaml_scalar(near)}`" if near else "Set `targetPort:` to one of the "
-                     "names above (or the container port's number)") + f" in Service {service.namespace}/{service.name}, "
-                     f"or name the container port \"{target}\"."),
+                fix=unread[1] or _target_port_fix(service, port, target, near, options),
                 related=(Related(at(monitor.path, endpoint.value_pos("port")),
                                  f"{monitor.kind} {monitor.namespace}/{monitor.name} keeps this Service port here"),)
                 + _declaring(pods),
                 object=f"Service/{service.namespace}/{service.name}",
                 data={"field": "targetPort", "name": target, **({"suggestion": near} if near else {})},
             )
+
+
+def _port_label(port: YMap) -> str:
+    """A Service port as a finding names it: by its name, or (unnamed, which a `port: .*` keeps) by its number."""
+    name = as_str(port.get("name"))
+    return f'"{name}"' if name else as_str(port.get("port"))
+
+
+def _target_port_fix(service: K8sObject, port: YMap, target: str, near: str | None, options: list[str]) -> str:
+    """Point the Service port at a declared container port, or name the serving one `target` — not a container port
+    another port of the Service targets by name: renamed, that port would lose its address instead."""
+    where = f"port {_port_label(port)} of Service {service.namespace}/{service.name}"
+    point = (f"Set `targetPort: {yaml_scalar(near)}`" if near else
+             "Set `targetPort:` to one of the names above (or the container port's number)")
+    taken = sorted({as_str(as_map(p).get("targetPort")) for p in as_seq(get_path(service.doc, "spec", "ports"))
+                    if as_map(p) is not port} & set(options))
+    keep = (f" (not {', '.join(taken)}: another port of the Service targets {'them' if len(taken) > 1 else 'it'})"
+            if taken else "")
+    return f"{point} in {where}, or name \"{target}\" the container port that serves the metrics{keep}."
 
 
 def _find_port_containers(pod) -> Iterator[tuple[YMap, bool]]:
@@ -427,7 +476,19 @@ def _fix(monitor: K8sObject, endpoints_key: str, index: int, key: str, wanted: s
             return f"Write `portNumber: {int(wanted)}` instead of `port: \"{wanted}\"` in {where}: `port` is a name."
         return (f"`port` keeps a Service port by name, and a port name has a letter: in {where} keep the port by "
                 f"its container port number instead, `targetPort: <number>` unquoted, in place of `port`.")
+    if not _PORT_NAME.fullmatch(wanted):
+        # A regex (the operator passes `port` through as one, anchored), or no name a port may carry: "name the
+        # port so" would be refused; name it something the pattern matches.
+        name_it = f"give the {port} a name `{wanted}` matches (a regex, anchored)"
+        if not options:
+            return f"In its `ports` entry, {name_it}: no {port} has a name {where} could keep."
+        return (f"Set `{key}:` to one of the names above in {where}" if not near else
+                f"Set `{key}: {yaml_scalar(near)}` in {where}") + f", or {name_it}."
     if not options:
         return f"Name the {port} \"{wanted}\" (`name: {yaml_scalar(wanted)}` in its `ports` entry): no {port} has a name {where} could keep."
     return ((f"Set `{key}: {near}`" if near else f"Set `{key}:` to one of the names above") + f" in {where}, or name "
             f"the {port} so.")
+
+
+# A name a port can carry: a Service port's is a DNS label, a container port's an IANA service name (also one).
+_PORT_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")

@@ -30,7 +30,7 @@ from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rba
 from ..authproxy import reviewed_resources
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import moved_beside, render_rules_in, rules_for, yaml_scalar
+from ..fixes import moved_beside, moved_by_kustomize, render_rules_in, rules_for, yaml_scalar
 from ..grants import (
     ADMISSION_USES,
     Holding,
@@ -1124,10 +1124,53 @@ def _rebind_fix(analysis, identity: Identity, holding: Holding, perms: list[Perm
     held = holding.bindings_of(identity)
     bindings = " and ".join(binding_label(b) for b in held)
     where = "it where no job needs it" if all_unused else f"nothing {binding} would not"
-    return (f"Keep this rule: {', '.join(labels)} need{'s' if len(labels) == 1 else ''} it "
+    keep = (f"Keep this rule: {', '.join(labels)} need{'s' if len(labels) == 1 else ''} it "
             f"{'cluster-wide' if scope is None else 'in namespace ' + scope}. Bind {_role_name(holding.role)} to "
             f"{identity} with {binding} (KS105); then {bindings}, which grant{'s' if len(held) == 1 else ''} {where}, "
             f"can go.")
+    if _only_for_the_node_proxy(analysis, identity, holding, perms):
+        # KS105 and KS209 lead with the direct :10250 scrape, which leaves this rule unused: applied together with
+        # "keep it and bind it cluster-wide", that would hand out nodes/proxy (exec on every node, KS201) for nothing.
+        return (f"Better (KS209): scrape the kubelets directly on :10250, then delete this rule from "
+                f"{_role_name(holding.role)}. Or, keeping the proxy (get nodes/proxy also allows exec in every pod on "
+                f"every node, KS201): {keep[:1].lower()}{keep[1:]}")
+    return keep
+
+
+def _built_apart_fix(analysis, identity: Identity, holding: Holding, perms: list[Permission], wanted: dict,
+                     elsewhere: dict[str | None, list[str]]) -> str | None:
+    """A Role written for the namespace its identity's jobs need it in, moved out of it by a Kustomization's
+    `namespace:` (with its RoleBinding): KS105's fix builds them apart, which relies on the rule, so deleting it
+    would undo that fix. The fix is KS105's, said here too."""
+    if holding.role.kind != "Role" or len(elsewhere) != 1 or sum(len(p) for p in wanted.values()) != len(perms):
+        return None
+    (scope, labels), = elsewhere.items()
+    if scope is None:
+        return None
+    for binding in holding.bindings_of(identity):
+        moved = moved_by_kustomize(analysis.authorizer, scope, binding, holding.role)
+        if moved is not None:
+            return (f"Keep this rule: {', '.join(labels)} need{'s' if len(labels) == 1 else ''} it in namespace "
+                    f"{scope}, as KS105 says. {moved}.")
+    return None
+
+
+def _only_for_the_node_proxy(analysis, identity: Identity, holding: Holding, perms: list[Permission]) -> bool:
+    """Whether every permission is wanted only by scrapes of kubelets through the API-server node proxy whose path
+    the kubelet authorizes with a narrower subresource when scraped directly (FACTS §1): the cases where KS105's
+    fix offers the direct scrape first (access._direct_first)."""
+    version = analysis.assumptions.version
+    for perm in perms:
+        hit = need_allowed_by(analysis, perm, [identity, *(i for i in holding.identities if i != identity)],
+                              denied_only=identity)
+        if hit is None:
+            return False
+        _job, need = hit
+        if not (need.target == "apiserver-proxy" and need.request.resource == "nodes"
+                and need.request.subresource == "proxy" and need.path
+                and kubelet_subresources(kubelet_path_of_proxy(need.path), version)[0] != "proxy"):
+            return False
+    return bool(perms)
 
 
 def _after_own_role(identity: Identity, holding: Holding, elsewhere: dict[str | None, list[str]]) -> str:
@@ -1270,6 +1313,8 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
                + (f" ({describe_permissions(kept)})" if kept else "") + "; `kubelint-scrape suggest-rbac` prints one.")
     elif (rebind := _rebind_fix(analysis, identity, holding, perms, wanted, elsewhere, all_unused)) is not None:
         fix = rebind
+    elif (apart := _built_apart_fix(analysis, identity, holding, perms, wanted, elsewhere)) is not None:
+        fix = apart
     elif holders:
         fix = _own_role_fix(identity, holding, kept, holders)
     elif all_unused:
