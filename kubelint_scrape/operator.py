@@ -54,6 +54,19 @@ PROMETHEUS_OPERATOR_IMAGE = re.compile(
     r"([:@]|$)")
 
 
+def is_prometheus_operator(container: Any) -> bool:
+    """A prometheus-operator container: by its image, or — where the manifest leaves the image to be filled in
+    (OpenShift's cluster-monitoring-operator writes `image: ""` and sets it at runtime), so no image can tell — by its
+    name `prometheus-operator` or the --prometheus-config-reloader flag only that operator takes
+    (cmd/operator/main.go)."""
+    if PROMETHEUS_OPERATOR_IMAGE.search(container.image):
+        return True
+    if container.image.strip() and "{{" not in container.image and "${" not in container.image:
+        return False
+    return container.name == "prometheus-operator" or go_flag(container.command + container.args,
+                                                              "prometheus-config-reloader") is not None
+
+
 def _flag_list(words: list[str], flag: str) -> set[str]:
     """A Go flag (`-flag` or `--flag`, `=value` or next word) holding comma-separated names, over all its uses."""
     values = [*flag_values(words, "--" + flag), *flag_values(words, "-" + flag)]
@@ -90,7 +103,7 @@ def operator_scope(workspace: Workspace) -> OperatorScope | None:
         scopes = []
         for template in workspace.workloads:
             for container in template.containers:
-                if PROMETHEUS_OPERATOR_IMAGE.search(container.image):
+                if is_prometheus_operator(container):
                     words = container.command + container.args
                     allow = _flag_list(words, "namespaces")
                     instances = _flag_list(words, "prometheus-instance-namespaces")
@@ -199,7 +212,7 @@ def _id_mismatch(workspace: Workspace, runner: K8sObject) -> tuple[str, str] | N
     for template in workspace.workloads:
         for container in template.containers:
             words = container.command + container.args
-            if (PROMETHEUS_OPERATOR_IMAGE.search(container.image) and _reconciles(words, runner, by_id=False)
+            if (is_prometheus_operator(container) and _reconciles(words, runner, by_id=False)
                     and not controller_id_matches(words, runner)):
                 return (f"{template.obj.kind} {template.obj.namespace}/{template.obj.name}",
                         go_flag(words, "controller-id") or "")
@@ -1448,7 +1461,7 @@ def _operators(workspace: Workspace) -> list[tuple[list[str], str, tuple[int, in
     def build() -> list[tuple[list[str], str, tuple[int, int, int] | None]]:
         return [(container.command + container.args, container.image, _image_version(container.image))
                 for template in workspace.workloads for container in template.containers
-                if PROMETHEUS_OPERATOR_IMAGE.search(container.image)]
+                if is_prometheus_operator(container)]
 
     return workspace.index("prometheus-operator-versions", build)
 
@@ -1525,7 +1538,7 @@ def _unmanaged_mode_disabled(workspace: Workspace) -> bool:
         settings = [go_flag(container.command + container.args, "disable-unmanaged-prometheus-configuration",
                             boolean=True) in GO_TRUE
                     for template in workspace.workloads for container in template.containers
-                    if PROMETHEUS_OPERATOR_IMAGE.search(container.image)]
+                    if is_prometheus_operator(container)]
         return bool(settings) and all(settings)
 
     return workspace.index("prometheus-operator-unmanaged-disabled", build)

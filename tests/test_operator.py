@@ -658,3 +658,36 @@ def test_ks606_under_ignore_namespace_selectors_relates_the_prometheus_setting()
                  if f["rule"] == "KS606"]
     assert "Service monitoring/app: http" in finding["message"] and "team-b" not in finding["message"]
     assert any("sets ignoreNamespaceSelectors" in r["message"] and r["line"] == 14 for r in finding["related"]), finding["related"]
+
+
+@pytest.mark.parametrize("image_line", ['image: ""', "image: '{{ .Values.operator.image }}'"])
+def test_an_operator_whose_image_is_filled_in_later_is_still_the_operator(tmp_path: Path, image_line: str) -> None:
+    """OpenShift's cluster-monitoring-operator writes the prometheus-operator Deployment with `image: ""` (set at
+    runtime): recognised by its name (or --prometheus-config-reloader), its --controller-id decides which Prometheus
+    it runs. Unrecognised, the inputs held no operator at all, and the Prometheus without its annotation was taken to
+    run."""
+    text = (FIXTURES / "KS100/pass-prometheus-annotated-with-the-operator-controller-id" / "stack.yaml").read_text()
+    blank = text.replace("image: quay.io/prometheus-operator/prometheus-operator:v0.80.0", image_line).replace(
+        "- name: operator\n", "- name: prometheus-operator\n")
+    assert "- name: prometheus-operator\n" in blank and image_line in blank
+    assert [f for f in report(_write(tmp_path, blank))["findings"] if f["rule"] == "KS100"] == []
+    unannotated = blank.replace("  annotations: {operator.prometheus.io/controller-id: platform}\n", "")
+    assert unannotated != blank
+    assert [f["message"] for f in report(_write(tmp_path, unannotated))["findings"]
+            if f["rule"] == "KS100" and "--controller-id=platform" in f["message"]]
+
+
+def test_is_prometheus_operator_by_image_name_or_flag() -> None:
+    from types import SimpleNamespace
+
+    from kubelint_scrape.operator import is_prometheus_operator
+
+    def container(image: str, name: str = "x", args: tuple = ()) -> SimpleNamespace:
+        return SimpleNamespace(image=image, name=name, command=[], args=list(args))
+
+    assert is_prometheus_operator(container("quay.io/prometheus-operator/prometheus-operator:v0.80.0"))
+    assert is_prometheus_operator(container("", name="prometheus-operator"))
+    assert is_prometheus_operator(container("", args=("--prometheus-config-reloader=quay.io/x:v1",)))
+    assert not is_prometheus_operator(container("", name="manager"))
+    # a real image of something else keeps its own identity, whatever the container is called
+    assert not is_prometheus_operator(container("example.com/my-operator:v1", name="prometheus-operator"))
