@@ -274,3 +274,23 @@ def test_kubeletstats_endpoint_through_the_proxy_is_fixed_in_the_endpoint() -> N
     assert "`{name: K8S_NODE_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}`" in finding.fix
     assert "not on EKS Fargate, where the proxy is the way" in finding.fix
     assert "relabel" not in finding.fix and "metrics_path" not in finding.fix
+
+
+def test_writable_proc_subpath_is_explained_by_what_it_reaches(tmp_path: Path) -> None:
+    # kubecost network-costs mounts /proc/net and /proc/sys/net/netfilter writable: neither holds
+    # /proc/sys/kernel/core_pattern, so the reason given for a whole /proc (or /proc/sys) must not be theirs.
+    volumes = {"proc": "/proc", "sys": "/proc/sys", "net": "/proc/net", "netfilter": "/proc/sys/net/netfilter"}
+    (tmp_path / "ds.yaml").write_text(
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: monitoring}\nspec:\n"
+        "  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n"
+        "      containers:\n      - name: agent\n        image: busybox\n        volumeMounts:\n"
+        + "".join(f"        - {{name: {name}, mountPath: /host/{name}}}\n" for name in volumes)
+        + "      volumes:\n"
+        + "".join(f"      - {{name: {name}, hostPath: {{path: {path}}}}}\n" for name, path in volumes.items()))
+    findings = {f.data["path"]: f.message for f in lint_paths([str(tmp_path)], Options(select={"KS404"})).findings}
+    assert set(findings) == set(volumes.values())
+    for path in ("/proc", "/proc/sys"):
+        assert "/proc/sys/kernel/core_pattern runs a command on the host" in findings[path], findings[path]
+    for path in ("/proc/net", "/proc/sys/net/netfilter"):
+        assert "core_pattern" not in findings[path] and f"a writable host {path} " in findings[path], findings[path]
+    assert "change the node's kernel settings below it" in findings["/proc/sys/net/netfilter"]

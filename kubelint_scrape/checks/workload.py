@@ -568,7 +568,7 @@ def sensitive_host_path(ctx: Context) -> Iterator[Finding]:
                        f"with `# kubelint-scrape: ignore[KS404] <reason>`.")
             yield Finding(
                 "KS404", value_span(pod.obj.path, host_path, "path"),
-                f"{pod.name} mounts host path {path}{exposure} into {where}: {_why_path(match)}{_aggravated(pod, ctx)}",
+                f"{pod.name} mounts host path {path}{exposure} into {where}: {_why_path(match, path)}{_aggravated(pod, ctx)}",
                 fix=fix,
                 related=_mount_places(pod, name) + _related_identity(pod), object=pod.obj.ref,
                 data={"path": path, "matches": match},
@@ -668,7 +668,7 @@ def _mount_places(pod: PodView, volume: str) -> tuple[Related, ...]:
         for container, mount in pod.volume_mounts() if as_str(mount.get("name")) == volume)
 
 
-def _why_path(match: str) -> str:
+def _why_path(match: str, path: str) -> str:
     if match.endswith(".sock"):
         return "a container runtime socket starts privileged containers on the host"
     if match.startswith("/var/lib/kubelet"):
@@ -682,8 +682,20 @@ def _why_path(match: str) -> str:
     if match == "/sys":
         return "a writable sysfs lets the pod reconfigure the kernel and cgroups of the node"
     if match == "/proc":
-        return "a writable host /proc lets the pod change kernel settings (/proc/sys/kernel/core_pattern runs a command on the host)"
+        return _why_proc(_normal(path))
     return "it hands host state (container data, keys or tokens) to the pod"
+
+
+def _why_proc(path: str) -> str:
+    """Why a writable mount of host `path` (/proc or below it) is dangerous, by what it reaches: core_pattern only
+    through a mount that holds /proc/sys/kernel, not through kubecost network-costs' /proc/net or
+    /proc/sys/net/netfilter."""
+    kernel = "/proc/sys/kernel"
+    if path == kernel or path.startswith(kernel + "/") or kernel.startswith(path + "/"):
+        return "a writable host /proc lets the pod change kernel settings (/proc/sys/kernel/core_pattern runs a command on the host)"
+    if path.startswith("/proc/sys/"):
+        return f"a writable host {path} lets the pod change the node's kernel settings below it, for every pod on the node"
+    return f"a writable host {path} hands the pod the node's own /proc entries there (not its own) to write"
 
 
 # ---------------------------------------------------------------------------------------------- KS405
