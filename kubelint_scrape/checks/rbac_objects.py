@@ -1391,7 +1391,17 @@ def resource_names_on_create(ctx: Context) -> Iterator[Finding]:
             others = [verb for verb, _pos in verbs if verb not in UNNAMED_VERBS]
             whole = not others and len(resources) == len(rule.resources)
             for verb, pos in unnamed:
-                yield _named_unnamed_verb(role, rule, verb, at(rule.path, pos), resources, whole)
+                dead = [r for r in resources if not _granted_unnamed(role, rule, verb, r)]
+                if dead:
+                    yield _named_unnamed_verb(role, rule, verb, at(rule.path, pos), dead, whole)
+
+
+def _granted_unnamed(role: RoleDef, rule: PolicyRule, verb: str, resource: str) -> bool:
+    """Whether another rule of the role allows `verb` on `resource` without a name in every API group `rule`
+    names (the usual leader-election pair: create alone, get/update by name): the named rule's verb is then
+    only redundant, and nothing is refused."""
+    return all(any(rule_allows(other, Request(verb, group, resource)) for other in role.rules if other is not rule)
+               for group in rule.api_groups)
 
 
 def _named_unnamed_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, resources: list[str],
