@@ -1409,7 +1409,15 @@ def _named_unnamed_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, 
     """A create/deletecollection that a resourceNames restriction makes dead (FACTS §8), with the rule to move it to."""
     request = "a create is a POST to the collection (the new object's name is in the body)" if verb == "create" \
         else "a deletecollection is a DELETE of the collection"
-    if whole:
+    by_name = [r for r in rule.resources if r not in resources]
+    if by_name:
+        # The verb also reaches what names do limit (serviceaccounts/token, pods/eviction: the request names the
+        # parent object): deleting it here would refuse those; the added rule alone grants the unnamed request.
+        fix = (f"Add a rule of its own without resourceNames: {_rule_yaml(rule.api_groups, resources, [verb])} "
+               f"(RBAC cannot limit {verb} to names), and keep {verb!r} in this rule for {', '.join(by_name)}, "
+               f"whose request names the object; if no new {', '.join(resources)} must be created, nothing is "
+               f"needed: the {verb} on {', '.join(resources)} here grants nothing.")
+    elif whole:
         fix = (f"Delete `resourceNames` from this rule: {_rule_yaml(rule.api_groups, rule.resources, rule.verbs)}; "
                f"RBAC cannot limit {verb} to names.")
     else:
