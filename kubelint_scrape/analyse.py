@@ -1520,15 +1520,17 @@ def unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkl
     return job.memo[key]
 
 
-def _fixed_address(discovered: dict[str, str], address: str) -> bool:
+def _fixed_address(discovered: dict[str, str], address: str, path: str = "") -> bool:
     """Whether relabelling sent the discovered target to an address it writes out, built from none of the
     target's labels (a blackbox or a probe exporter: `__address__` replaced by `blackbox-exporter:9115`, the
     target moved to `__param_target`): the request, token included, goes there, not to the discovered workload.
     A host holding a discovered value (the pod IP, `$1.$2.svc` from the service name and namespace) is the
-    target's own; short values (a port number, `true`) say nothing either way and are not compared."""
+    target's own; short values (a port number, `true`) say nothing either way and are not compared. A path that
+    names the target (`/proxy/10.0.0.7:8080/metrics` through a gateway) may be forwarded with the token: kept."""
     host = address.rsplit(":", 1)[0] if not address.endswith("]") else address
-    values = [value for value in discovered.values() if value]
-    return bool(host) and not any(host in value or (len(value) > 4 and value in host) for value in values)
+    values = [value for value in discovered.values() if len(value) > 4]
+    return (bool(host) and not any(host in value or value in host for value in values)
+            and not any(value in path for value in values))
 
 
 def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkloads | None:
@@ -1555,7 +1557,7 @@ def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWork
                     continue  # a rule that cannot run on it: the simulation reports it (relabel_errors)
                 if final is None or not final.get("__address__") or classify(final).klass != "workload":
                     continue
-                if _fixed_address(labels, final["__address__"]):
+                if _fixed_address(labels, final["__address__"], final.get("__metrics_path__", "")):
                     continue  # (the token goes to the address the job writes, which names that workload)
                 if filters:
                     keys = tuple(dict.fromkeys(_describe_filter(rule) for rule, _ in filters))
