@@ -1520,6 +1520,19 @@ def unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkl
     return job.memo[key]
 
 
+def _fixed_address(discovered: dict[str, str], address: str, path: str = "") -> bool:
+    """Whether relabelling sent the discovered target to an address it writes out, built from none of the
+    target's labels (a blackbox or a probe exporter: `__address__` replaced by `blackbox-exporter:9115`, the
+    target moved to `__param_target`): the request, token included, goes there, not to the discovered workload.
+    A host holding a discovered value (the pod IP, `$1.$2.svc` from the service name and namespace) is the
+    target's own; short values (a port number, `true`) say nothing either way and are not compared. A path that
+    names the target (`/proxy/10.0.0.7:8080/metrics` through a gateway) may be forwarded with the token: kept."""
+    host = address.rsplit(":", 1)[0] if not address.endswith("]") else address
+    values = [value for value in discovered.values() if len(value) > 4]
+    return (bool(host) and not any(host in value or value in host for value in values)
+            and not any(value in path for value in values))
+
+
 def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWorkloads | None:
     rules = _rules(job, [])
     # A target that survives has passed every keep filter: the first one is where the job could have named it. A
@@ -1537,12 +1550,15 @@ def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWork
         for base in representative_targets(sd.role, _sd_namespaces(sd, identity), unnamed=True):
             for labels in (v for placed in _in_namespaces(base, namespaces) for opted in _with_metadata(placed, opt_ins)
                            for v in _with_ports(opted, ports)):
+                initial = _initial_labels(job, labels)
                 try:
-                    final = relabel_tracking(_initial_labels(job, labels), [r for r, _ in rules], ())[0]
+                    final = relabel_tracking(initial, [r for r, _ in rules], ())[0]
                 except Exception:
                     continue  # a rule that cannot run on it: the simulation reports it (relabel_errors)
                 if final is None or not final.get("__address__") or classify(final).klass != "workload":
                     continue
+                if _fixed_address(labels, final["__address__"], final.get("__metrics_path__", "")):
+                    continue  # (the token goes to the address the job writes, which names that workload)
                 if filters:
                     keys = tuple(dict.fromkeys(_describe_filter(rule) for rule, _ in filters))
                     return UnnamedWorkloads(_span_of(job, ("rule", filters[0][1])), True, keys)

@@ -850,3 +850,36 @@ def test_ks501_empty_verbs_fix_offers_get_alone_for_a_subresource_and_read_verbs
 
     assert _read_verbs(rule(resources=("pods", "nodes/metrics"))) == '["get", "list", "watch"]'
     assert _read_verbs(rule(urls=("/metrics",))) == '["get"]'
+
+
+TOKEN_MINTER = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: token-minter, namespace: monitoring}
+rules:
+- apiGroups: [""]
+  resources: ["serviceaccounts", "serviceaccounts/token"]
+  resourceNames: ["scraper"]
+  verbs: ["get", "create"]
+"""
+
+
+def test_ks510_fix_keeps_create_for_a_subresource_names_limit(tmp_path: Path) -> None:
+    # create on serviceaccounts/token names its ServiceAccount, so resourceNames limit it: the fix must not delete
+    # `create` from the rule (that refuses the TokenRequest for "scraper"); it adds the unnamed create beside it.
+    from kubelint_scrape.model import PolicyRule
+    from kubelint_scrape.rbac import Request, rule_allows
+
+    (tmp_path / "role.yaml").write_text(TOKEN_MINTER)
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS510"]
+    assert "Delete 'create'" not in finding.fix, finding.fix
+    assert 'Add a rule of its own without resourceNames: {apiGroups: [""], resources: ["serviceaccounts"], ' \
+           'verbs: ["create"]}' in finding.fix, finding.fix
+    assert "keep 'create' in this rule for serviceaccounts/token" in finding.fix
+    # Applied: the added rule sits beside the old one; KS510 is gone and the named token create still allowed.
+    applied = TOKEN_MINTER + '- apiGroups: [""]\n  resources: ["serviceaccounts"]\n  verbs: ["create"]\n'
+    (tmp_path / "role.yaml").write_text(applied)
+    assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS510"]
+    old = PolicyRule(verbs=("get", "create"), api_groups=("",), resources=("serviceaccounts", "serviceaccounts/token"),
+                     resource_names=("scraper",), non_resource_urls=(), index=0)
+    assert rule_allows(old, Request("create", "", "serviceaccounts", "token", namespace="monitoring", name="scraper"))

@@ -1391,7 +1391,17 @@ def resource_names_on_create(ctx: Context) -> Iterator[Finding]:
             others = [verb for verb, _pos in verbs if verb not in UNNAMED_VERBS]
             whole = not others and len(resources) == len(rule.resources)
             for verb, pos in unnamed:
-                yield _named_unnamed_verb(role, rule, verb, at(rule.path, pos), resources, whole)
+                dead = [r for r in resources if not _granted_unnamed(role, rule, verb, r)]
+                if dead:
+                    yield _named_unnamed_verb(role, rule, verb, at(rule.path, pos), dead, whole)
+
+
+def _granted_unnamed(role: RoleDef, rule: PolicyRule, verb: str, resource: str) -> bool:
+    """Whether another rule of the role allows `verb` on `resource` without a name in every API group `rule`
+    names (the usual leader-election pair: create alone, get/update by name): the named rule's verb is then
+    only redundant, and nothing is refused."""
+    return all(any(rule_allows(other, Request(verb, group, resource)) for other in role.rules if other is not rule)
+               for group in rule.api_groups)
 
 
 def _named_unnamed_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, resources: list[str],
@@ -1399,7 +1409,15 @@ def _named_unnamed_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, 
     """A create/deletecollection that a resourceNames restriction makes dead (FACTS §8), with the rule to move it to."""
     request = "a create is a POST to the collection (the new object's name is in the body)" if verb == "create" \
         else "a deletecollection is a DELETE of the collection"
-    if whole:
+    by_name = [r for r in rule.resources if r not in resources]
+    if by_name:
+        # The verb also reaches what names do limit (serviceaccounts/token, pods/eviction: the request names the
+        # parent object): deleting it here would refuse those; the added rule alone grants the unnamed request.
+        fix = (f"Add a rule of its own without resourceNames: {_rule_yaml(rule.api_groups, resources, [verb])} "
+               f"(RBAC cannot limit {verb} to names), and keep {verb!r} in this rule for {', '.join(by_name)}, "
+               f"whose request names the object; if no new {', '.join(resources)} must be created, nothing is "
+               f"needed: the {verb} on {', '.join(resources)} here grants nothing.")
+    elif whole:
         fix = (f"Delete `resourceNames` from this rule: {_rule_yaml(rule.api_groups, rule.resources, rule.verbs)}; "
                f"RBAC cannot limit {verb} to names.")
     else:

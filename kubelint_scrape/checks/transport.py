@@ -358,6 +358,9 @@ def _oauth2_tls_disabled(ctx: Context) -> Iterator[Finding]:
         token_url = as_str(oauth2.get("token_url"))
         if tls.get("insecure_skip_verify") is not True or not token_url.lower().startswith("https://"):
             continue
+        parts = split_url(token_url)
+        if parts is None or is_loopback_host(parts.hostname or ""):
+            continue  # a sidecar in the pod, as KS303's token_url check (_oauth2_token_over_http) holds: no network
         span = key_span(job.path, tls, "insecure_skip_verify")
         if span in seen:
             continue
@@ -919,7 +922,7 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
         if not kubelets:
             continue
         if not self_signed:
-            if as_str(job.tls.get("server_name")):
+            if as_str(job.tls.get("server_name")) and not _one_static_kubelet(job):
                 yield _kubelet_server_name(analysis, kubelets[0])
             continue
         ca_file = as_str(job.tls.get("ca_file"))
@@ -949,6 +952,13 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             object=job.label, data={"ca": ca_file or ("kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE
                                                       else "system")},
         )
+
+
+def _one_static_kubelet(job: ScrapeJob) -> bool:
+    """A job that discovers nothing and lists one static target (a job per node, often by IP): its server_name can
+    be that node's name, which the node's certificate lists, so a fixed name is no mismatch there. (The job's
+    endpoints are one per kind of target, not per address: count the written targets.)"""
+    return not job.sd_configs and not job.other_sd and len({target for target, _labels, _span in job.static_targets}) == 1
 
 
 def _kubelet_server_name(analysis: JobAnalysis, kubelet: Endpoint) -> Finding:
