@@ -102,7 +102,7 @@ def _pod_monitor(workspace: Workspace, monitor: K8sObject, runners: list[RunnerV
     spec = as_map(monitor.doc.get("spec"))
     if not isinstance(spec.get("podMetricsEndpoints"), list) or not isinstance(spec.get("selector"), YMap):
         return
-    pods = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
+    pods = _pods_by_namespace(workspace)
     names = _namespaces(monitor, spec, runners)
     selected = _selected(names, spec, pods, lambda pod: pod.labels)
     if not selected or _uncovered_namespace(names, pods) or _cluster_wide_by_presence(names, spec):
@@ -126,11 +126,18 @@ def _services_by_namespace(workspace: Workspace) -> dict[str, list[K8sObject]]:
     return workspace.index("services-by-namespace", build)
 
 
-def _by_namespace(workspace: Workspace) -> dict[str, list]:
-    found: dict[str, list] = {}
-    for pod in workspace.workloads:
-        found.setdefault(pod.obj.namespace, []).append(pod)
-    return found
+def _pods_by_namespace(workspace: Workspace) -> dict[str, list]:
+    def build() -> dict[str, list]:
+        found: dict[str, list] = {}
+        for pod in workspace.workloads:
+            found.setdefault(pod.obj.namespace, []).append(pod)
+        return found
+    return workspace.index("workloads-by-namespace", build)
+
+
+def _pods_behind(workspace: Workspace, service: K8sObject) -> list:
+    """The pod templates of the inputs the Service selects (the pods its Endpoints would list)."""
+    return [pod for pod in _pods_by_namespace(workspace).get(service.namespace, ()) if pod.selected_by(service)]
 
 
 def _namespaces(monitor: K8sObject, spec: YMap, runners: list[RunnerView]) -> list[str] | None:
@@ -283,16 +290,13 @@ def _unexposed_container_port(workspace: Workspace, selected: list[K8sObject],
     `wanted` that no port of the Service targets; the number is None when no port can simply be added: the Service
     already has a port of that number (a second one is refused), or a port without a name (once the Service has
     several ports, each needs one: "spec.ports[0].name: Required value", validation.go validateServicePort)."""
-    by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
     for service in selected:
         ports = [as_map(p) for p in as_seq(get_path(service.doc, "spec", "ports"))]
         used = {p.get("port") for p in ports}
         if any(not as_str(p.get("name")) for p in ports):
             used = None  # every number is "taken": adding a port would leave the unnamed one invalid
         targets = {p.get("targetPort", p.get("port")) for p in ports}
-        for pod in by_namespace.get(service.namespace, ()):
-            if not pod.selected_by(service):
-                continue
+        for pod in _pods_behind(workspace, service):
             for container in pod.containers:
                 for p in as_seq(container.node.get("ports")):
                     p = as_map(p)
@@ -325,9 +329,8 @@ def _unresolved_target_ports(workspace: Workspace, monitor: K8sObject, index: in
     """The Service port the monitor keeps names a `targetPort` no container of the Service's pods declares: the
     Endpoints (EndpointSlice) controller finds no port for those pods (podutil.FindPort) and leaves them out, so the
     kept port has no address and the endpoint scrapes nothing. Judged only when the inputs hold pods it selects."""
-    by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
     for service in selected:
-        pods = [pod for pod in by_namespace.get(service.namespace, ()) if pod.selected_by(service)]
+        pods = _pods_behind(workspace, service)
         for port in as_seq(get_path(service.doc, "spec", "ports")):
             port = as_map(port)
             target = port.get("targetPort")
@@ -429,9 +432,7 @@ def _unread_declaration(pods: list, target: str, protocol: str) -> tuple[str, st
 def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
                  selected: list[K8sObject], ignored: tuple[Related, ...] = ()) -> Iterator[Finding]:
     wanted = as_str(endpoint.get("targetPort"))
-    by_namespace = workspace.index("workloads-by-namespace", lambda: _by_namespace(workspace))
-    pods = list({id(pod): pod for service in selected for pod in by_namespace.get(service.namespace, ())
-                 if pod.selected_by(service)}.values())
+    pods = list({id(pod): pod for service in selected for pod in _pods_behind(workspace, service)}.values())
     named = _container_port_names(pods)
     if not named or _unknown(wanted, named) or _injected(wanted) or _kept(wanted, named):
         return  # no pod of theirs in the inputs: it may declare the port
