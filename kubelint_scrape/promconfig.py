@@ -32,6 +32,17 @@ def split_url(url: str):
         return None
 
 
+def is_ip_address(host: str) -> bool:
+    """Whether a host (`[::1]` bracketed or not) is an IP address rather than a name."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def is_loopback_host(host: str) -> bool:
     """An address of the pod's own loopback (127.0.0.0/8, ::1): a sidecar in the same pod; nothing crosses the network."""
     return host in LOOPBACK_HOSTS or host.startswith("127.")

@@ -520,7 +520,7 @@ _LEGACY_PROXY = re.compile(r"^/api/v1/proxy/(nodes|namespaces)/")
 _LEGACY_NODE_PROXY = re.compile(r"^/api/v1/proxy/nodes/([^/]+)(/.*)?$")
 
 
-def _proxy_name_parts(segment: str) -> tuple[str, str, str]:
+def proxy_name_parts(segment: str) -> tuple[str, str, str]:
     """The name segment of a proxy path, `[scheme:]name[:port]` (FACTS §2), split into the scheme prefix, the
     object's name and the port suffix: `https:node-1:10250` → (`https:`, `node-1`, `:10250`). The API server
     checks the whole segment against resourceNames; whether it came from discovery depends on the name alone."""
@@ -584,7 +584,7 @@ def classify(labels: dict[str, str]) -> Endpoint:
     if apiserver:
         match = _NODE_PROXY.match(path)
         if match:
-            if _proxy_name_parts(match.group(1))[1] not in _sample_names("nodes"):
+            if proxy_name_parts(match.group(1))[1] not in _sample_names("nodes"):
                 # written in the config: the API server checks that name
                 return Endpoint(scheme, host, port, path, "apiserver-proxy", "nodes", proxy_name=match.group(1))
             return Endpoint(scheme, host, port, _node_proxy_path_shown(path), "apiserver-proxy", "nodes")
@@ -650,12 +650,12 @@ def _node_proxy_path_shown(path: str) -> str | None:
     job gets one finding, not one per node; a name the config writes stays. None for any other path."""
     match = _NODE_PROXY.match(path)
     if match:
-        prefix, core, suffix = _proxy_name_parts(match.group(1))
+        prefix, core, suffix = proxy_name_parts(match.group(1))
         name = f"{prefix}<node>{suffix}" if core in _sample_names("nodes") else match.group(1)
         return f"/api/v1/nodes/{name}/proxy{match.group(2) or ''}"
     match = _LEGACY_NODE_PROXY.match(path)
     if match:
-        name = "<node>" if _proxy_name_parts(match.group(1))[1] in _sample_names("nodes") else match.group(1)
+        name = "<node>" if proxy_name_parts(match.group(1))[1] in _sample_names("nodes") else match.group(1)
         return f"/api/v1/proxy/nodes/{name}{match.group(2) or ''}"
     return None
 
@@ -695,7 +695,7 @@ def _namespaced_proxy(scheme: str, host: str, port: int, path: str, match: re.Ma
     it is shown abstracted (as for nodes) and the job gets one finding, not one per sample object; its namespace,
     when also taken from the target, is marked so a job discovering cluster-wide asks in every namespace."""
     namespace, resource, segment, rest = match.group(1), match.group(2), match.group(3), match.group(4) or ""
-    prefix, core, suffix = _proxy_name_parts(segment)
+    prefix, core, suffix = proxy_name_parts(segment)
     if core not in _sample_names(resource):
         return Endpoint(scheme, host, port, path, "apiserver-proxy", resource, namespace, proxy_name=segment)
     placeholder = f"{prefix}<{resource[:-1]}>{':<port>' if suffix else ''}"

@@ -21,7 +21,6 @@ rules of built-in roles have no line in the inputs, so those findings sit on the
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import replace
 from typing import Iterator
@@ -63,9 +62,9 @@ from ..grants import (
 from ..model import BindingDef, PolicyRule, RoleDef
 from ..patchfix import delete_rule, replace_rule
 from ..rbac import Grant, Identity, Request, names_allowed, names_identity, names_text, rule_allows, subject_applies, url_pattern_matches
-from ..promconfig import SA_CA, SA_TOKEN, split_url
+from ..promconfig import SA_CA, SA_TOKEN, is_ip_address, split_url
 from ..resources import knowledge
-from ..targets import _proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, kubelet_subresources, split_address
+from ..targets import proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, kubelet_subresources, split_address
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import (KUBELET_SKIP_VERIFY_NOTE, grant_related, json_summary_scrape, misdirected_from, namespaced_discovery_route,
                      path_twin, role_label)
@@ -2220,19 +2219,11 @@ def _kubelet_ports(job) -> str:
         return ""
     # The API server looked the names up as Node objects; the scraper now dials them itself, and cluster DNS does
     # not serve node names (only where the upstream resolver does: a cloud VPC's DNS often knows instance names).
-    named = [target for target in ported if not _is_ip(split_address(target, "https")[0])]
+    named = [target for target in ported if not is_ip_address(split_address(target, "https")[0])]
     caveat = (f"; a node name works as the address only where the scraper's DNS resolves node names, else write "
               f"the node's InternalIP" if named else "")
     return (f"; write the static targets with the kubelet's port ("
             + ", ".join(f"`{old}` → `{new}`" for old, new in ported.items()) + caveat + ")")
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 def _undo_proxy_address(job) -> str:
@@ -2245,7 +2236,7 @@ def _undo_proxy_address(job) -> str:
         path = " and __metrics_path__ to the proxy path" if "__metrics_path__" in targets else ""
         return f"Delete the relabel rules that set __address__ to the API server{path}{_kubelet_ports(job)}"
     # The node a written-out proxy path names (targets.classify): its own address replaces the API server's.
-    names = list(dict.fromkeys(_proxy_name_parts(e.proxy_name)[1] for e in job.endpoints
+    names = list(dict.fromkeys(proxy_name_parts(e.proxy_name)[1] for e in job.endpoints
                                if e.klass == "apiserver-proxy" and e.proxy_resource == "nodes" and e.proxy_name))
     servers = ", ".join(dict.fromkeys(f"`{target}`" for target, _labels, _span in job.job.static_targets))
     whose = f"{names_text(tuple(names))}'s" if len(names) == 1 else "each node's"

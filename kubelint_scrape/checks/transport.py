@@ -8,7 +8,6 @@ catch-all job only happens to discover are in `incidental` and are not judged he
 from __future__ import annotations
 
 import functools
-import ipaddress
 import json
 import re
 from typing import Any, Iterator
@@ -20,7 +19,7 @@ from ..findings import Finding, Related
 from ..model import flag_values, is_victoriametrics
 from ..operator import (CLUSTER_CA_REFERENCE, KINDS_WITHOUT_FILES, discovers_by_own_namespace,
                         names_no_files, scrape_class_setting)
-from ..promconfig import SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, http_credentials, is_loopback_host, split_url
+from ..promconfig import SA_CA, SA_DIR, SA_TOKEN, ScrapeJob, http_credentials, is_ip_address, is_loopback_host, split_url
 from ..records import dataclass
 from ..resources import knowledge
 from ..targets import Endpoint, kubelet_subresources
@@ -1022,9 +1021,7 @@ def _self_signed_error(job: ScrapeJob, kubelet: Endpoint) -> str:
     name = server_name or kubelet.host
     if "${" in name:  # a collector's endpoint from its pod's environment (K8S_NODE_IP or K8S_NODE_NAME): either
         return f"{by_ip} (by IP) or {by_name} (by hostname)"
-    try:
-        ipaddress.ip_address(name.strip("[]"))
-    except ValueError:
+    if not is_ip_address(name):
         # One server_name for every node is the hostname of one node at most, and the name is checked first
         # (crypto/x509 HostnameError): the others fail with `certificate is valid for <node hostname>, not …`.
         return (f"`x509: certificate is valid for <node hostname>, not {server_name}` ({by_name} on a node whose "
