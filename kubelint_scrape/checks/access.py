@@ -346,7 +346,7 @@ def _by_proxied_object(denied: list[Need]) -> list[tuple[Need, list[Need]]]:
     return [(needs[0], needs) for needs in groups.values()]
 
 
-def _proxied_node_scrape(need: Need) -> bool:
+def proxied_node_scrape(need: Need) -> bool:
     """A kubelet scraped through the API server's node proxy (get nodes/proxy, KS209)."""
     return need.kind == "scrape" and need.target == "apiserver-proxy" and need.request.resource == "nodes"
 
@@ -801,7 +801,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         other_namespace = requests[0].is_resource and requests[0].namespace is not None
         fix = _out_of_scope_fix(grant, identity, requests, requests[0].namespace if other_namespace else None, kind,
                                 authorizer, ctx.analysis, scoped)
-        if len(needs) == 1 and _proxied_node_scrape(needs[0]):
+        if len(needs) == 1 and proxied_node_scrape(needs[0]):
             # Binding the role cluster-wide makes the proxy scrape work and hands out exec on every node (KS201),
             # as granting it does for KS103: the direct scrape first.
             fix = _direct_first(fix, job, needs[0], identity, authorizer, ctx)
@@ -895,7 +895,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         fix = fix_text(authorizer, identity, [n.request for n in named_alike], ctx.analysis)
         if need.target in READER_ROLE_TARGETS:
             fix = _reader_role_fix(authorizer, identity, request, fix)
-        proxied_nodes = _proxied_node_scrape(need)
+        proxied_nodes = proxied_node_scrape(need)
         if proxied_nodes:
             fix = _direct_first(fix, job, need, identity, authorizer, ctx)
         if restricted:

@@ -67,7 +67,7 @@ from ..resources import knowledge
 from ..targets import proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, kubelet_subresources, split_address
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import (KUBELET_SKIP_VERIFY_NOTE, grant_related, json_summary_scrape, misdirected_from, namespaced_discovery_route,
-                     path_twin, role_label)
+                     path_twin, proxied_node_scrape, role_label)
 from .transport import direct_setting, monitor_token, readonly_successors
 from ..operator import monitor_endpoint, names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
@@ -1165,8 +1165,7 @@ def _only_for_the_node_proxy(analysis, identity: Identity, holding: Holding, per
         if hit is None:
             return False
         _job, need = hit
-        if not (need.target == "apiserver-proxy" and need.request.resource == "nodes"
-                and need.request.subresource == "proxy" and need.path
+        if not (proxied_node_scrape(need) and need.request.subresource == "proxy" and need.path
                 and kubelet_subresources(kubelet_path_of_proxy(need.path), version)[0] != "proxy"):
             return False
     return bool(perms)
