@@ -350,23 +350,14 @@ def _oauth2_tls_disabled(ctx: Context) -> Iterator[Finding]:
     client for token_url) skipping verification sends the client id and secret to whoever answers at token_url,
     who can then mint tokens for every target the client may reach; the job's own tls_config does not apply."""
     seen = set()  # a config loaded by two workloads is analysed twice: one finding
-    for analysis in ctx.reported_jobs():
-        job = analysis.job
-        oauth2 = as_map(job.node.get("oauth2"))
+    for job, oauth2, token_url, secret in _remote_oauth2(ctx, "https://"):
         tls = as_map(oauth2.get("tls_config"))
-        token_url = as_str(oauth2.get("token_url"))
-        if tls.get("insecure_skip_verify") is not True or not token_url.lower().startswith("https://"):
+        if tls.get("insecure_skip_verify") is not True:
             continue
-        parts = split_url(token_url)
-        if parts is None or is_loopback_host(parts.hostname or ""):
-            continue  # a sidecar in the pod, as KS303's token_url check (_oauth2_token_over_http) holds: no network
         span = key_span(job.path, tls, "insecure_skip_verify")
         if span in seen:
             continue
         seen.add(span)
-        secret = _oauth2_secret(oauth2)
-        if secret is None:
-            continue  # (a client without a secret sends nothing to steal)
         yield Finding(
             "KS301", span,
             f"{job.label} requests its OAuth2 token from {token_url} with oauth2.tls_config insecure_skip_verify: "
@@ -693,6 +684,22 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
     yield from _oauth2_token_over_http(ctx)
 
 
+def _remote_oauth2(ctx: Context, scheme: str) -> Iterator[tuple[ScrapeJob, YMap, str, str]]:
+    """(job, its oauth2 block, token_url, the key of the client secret) of each reported job whose OAuth2 client
+    sends a secret to a `scheme` token_url off the pod: a loopback token_url is a sidecar (nothing crosses the
+    network), and a client without a secret sends nothing to steal."""
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        oauth2 = as_map(job.node.get("oauth2"))
+        token_url = as_str(oauth2.get("token_url"))
+        secret = _oauth2_secret(oauth2)
+        if secret is None or not token_url.lower().startswith(scheme):
+            continue
+        parts = split_url(token_url)
+        if parts is not None and not is_loopback_host(parts.hostname or ""):
+            yield job, oauth2, token_url, secret
+
+
 def _oauth2_secret(oauth2: Any) -> str | None:
     """The key that holds an OAuth2 client's secret, which the token request sends (client credentials grant)."""
     return next((key for key in ("client_secret", "client_secret_file", "client_secret_ref") if oauth2.get(key)), None)
@@ -703,16 +710,7 @@ def _oauth2_token_over_http(ctx: Context) -> Iterator[Finding]:
     whatever the job's scheme (prometheus/common config.OAuth2 posts them to token_url). A loopback token_url is a
     sidecar in the pod: nothing crosses the network."""
     seen = set()
-    for analysis in ctx.reported_jobs():
-        job = analysis.job
-        oauth2 = as_map(job.node.get("oauth2"))
-        token_url = as_str(oauth2.get("token_url"))
-        secret = _oauth2_secret(oauth2)
-        if secret is None or not token_url.lower().startswith("http://"):
-            continue
-        parts = split_url(token_url)
-        if parts is None or is_loopback_host(parts.hostname or ""):
-            continue
+    for job, oauth2, token_url, secret in _remote_oauth2(ctx, "http://"):
         span = value_span(job.path, oauth2, "token_url")
         if span in seen:
             continue
