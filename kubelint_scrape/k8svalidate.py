@@ -24,7 +24,7 @@ from .model import POD_SPEC_PATHS, VM_GROUP, is_prometheus_config, iter_document
 from .operatorfields import CONSEQUENCES, VM_KINDS, misspelt_fields
 from .resources import knowledge
 from .schema_check import SchemaError, load
-from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, get_path, value_span
+from .yamltree import YMap, YSeq, as_map, as_seq, as_str, at, filled_in_later, get_path, value_span
 
 RULE = "KS602"
 
@@ -510,7 +510,7 @@ def _service_port_rules(path: str, doc: YMap, label: str) -> Iterator[Finding]:
                 object=label, data={"check": "service-port-name", "index": index},
             )
         target = port.get("targetPort")
-        if not isinstance(target, str) or not target or "{{" in target or "${" in target:
+        if not isinstance(target, str) or not target or filled_in_later(target):
             continue  # (an int is a number; a placeholder is filled in later)
         problems = port_name_problems(target)
         if not problems:

@@ -33,7 +33,7 @@ from typing import Any, Iterable, Iterator
 from .load import Source
 from .model import KUSTOMIZATION_FILES, is_kustomization_file, iter_documents
 from .records import dataclass
-from .yamltree import YMap, as_map, as_seq, as_str
+from .yamltree import YMap, as_map, as_seq, as_str, filled_in_later
 
 BUILD_KEYS = ("resources", "bases", "components")  # kustomize appends bases to resources (FixKustomization)
 PATCH_LIST_KEYS = ("patches", "patchesJson6902")  # entries are mappings whose `path` names a file
@@ -114,7 +114,7 @@ def source_gitops_targets(source: Source) -> list[GitOpsTarget]:
         for _document, doc in iter_documents(source):
             for path, namespace, overrides, recurse in _gitops_targets(doc):
                 normalised = os.path.normpath(path.lstrip("/"))
-                if normalised not in (".", "..") and not normalised.startswith("../") and not _templated(namespace):
+                if normalised not in (".", "..") and not normalised.startswith("../") and not filled_in_later(namespace):
                     found.append(GitOpsTarget(source.path, len(found), normalised, namespace, overrides, recurse))
     return found
 
@@ -139,7 +139,7 @@ def _gitops_targets(doc: Any) -> Iterable[tuple[str, str, bool, bool]]:
     for source in [spec.get("source"), *as_seq(spec.get("sources"))]:
         source = as_map(source)
         path = as_str(source.get("path"))
-        if not path or _templated(path) or any(key in source for key in ("chart", "helm", "plugin")):
+        if not path or filled_in_later(path) or any(key in source for key in ("chart", "helm", "plugin")):
             continue
         recurse = as_map(source.get("directory")).get("recurse") is True
         kustomize_namespace = as_str(as_map(source.get("kustomize")).get("namespace"))
@@ -147,11 +147,6 @@ def _gitops_targets(doc: Any) -> Iterable[tuple[str, str, bool, bool]]:
             yield path, kustomize_namespace, True, recurse
         if destination:
             yield path, destination, False, recurse
-
-
-def _templated(text: str) -> bool:
-    """An ApplicationSet's `{{...}}` or Flux's `${...}` post-build substitution: not the value deployed."""
-    return "{{" in text or "${" in text
 
 
 def _resolved(base: str, entries: Iterable[str], allow_remote: bool) -> Iterable[str]:

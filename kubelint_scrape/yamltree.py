@@ -204,6 +204,12 @@ def as_seq(value: Any) -> list:
     return value if isinstance(value, list) else YSeq()
 
 
+def filled_in_later(text: str) -> bool:
+    """A value that is a placeholder filled in before it is applied — a Helm or ApplicationSet `{{ … }}`, a Flux
+    post-build or envsubst `${…}` —: what it becomes, the inputs do not say."""
+    return "{{" in text or "${" in text
+
+
 def as_str(value: Any, default: str = "") -> str:
     if isinstance(value, str):
         return value

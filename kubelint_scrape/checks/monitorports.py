@@ -21,7 +21,7 @@ from ..k8svalidate import port_name_problems
 from ..model import K8sObject, LabelSelector, Workspace
 from ..operator import OPERATOR_GROUP, RunnerView, monitor_namespaces, port_name_matches
 from ..promvalidate import did_you_mean
-from ..yamltree import YMap, as_map, as_seq, as_str, at, get_path, key_span
+from ..yamltree import YMap, as_map, as_seq, as_str, at, filled_in_later, get_path, key_span
 from .context import Context
 
 
@@ -200,7 +200,7 @@ def _cluster_wide_by_presence(names: list[str] | None, spec: YMap) -> bool:
 def _unknown(wanted: str, named: dict[str, list[str]]) -> bool:
     """Whether a name is a placeholder filled in later (a quoted Helm `{{ .Values.… }}`, a Flux postBuild or
     envsubst `${…}`): what it becomes, and so whether the names agree, the inputs do not say."""
-    return any("{{" in name or "${" in name for name in [wanted, *(n for names in named.values() for n in names)])
+    return any(filled_in_later(name) for name in [wanted, *(n for names in named.values() for n in names)])
 
 
 def _injected(wanted: str) -> bool:
