@@ -1808,6 +1808,17 @@ def token_secret_identity(job: ScrapeJob, pod: PodTemplate | None, workspace: Wo
     return (Identity(namespace, account), secret) if account else None
 
 
+def cluster_ca_secret(job: ScrapeJob, workspace: Workspace) -> K8sObject | None:
+    """The Secret whose ca.crt an Operator job verifies its targets with, when that Secret is of type
+    kubernetes.io/service-account-token: the token controller writes the cluster's root CA into its ca.crt
+    (k/k pkg/controller/serviceaccount/tokens_controller.go, v1.ServiceAccountRootCAKey), the same bundle as the
+    ServiceAccount volume's ca.crt and the kube-root-ca.crt ConfigMap. None for any other CA."""
+    if job.ca_secret is None or job.monitor is None or job.ca_secret[1] != "ca.crt":
+        return None
+    secret = workspace.find("Secret", job.monitor.namespace, job.ca_secret[0])
+    return secret if secret is not None and as_str(secret.doc.get("type")) == SA_TOKEN_SECRET else None
+
+
 def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, assumptions: Assumptions,
                 shared_simulations: dict | None = None) -> JobAnalysis:
     analysis = JobAnalysis(job, resolution, sends_identity_token=sends_identity_token(job, resolution.pod))

@@ -452,8 +452,13 @@ def _sd_credentials(sd_node: YMap, sd: YMap) -> None:
 
 
 def _token_from_secret(job: ScrapeJob, endpoint: YMap) -> None:
+    """The Secret keys an Operator job's endpoint (its scrape class merged in) sends as its token and verifies
+    the targets with: analyse.token_secret_identity and analyse.cluster_ca_secret look them up."""
     if job.credentials.kind == "inline-token":
         job.credentials.secret = token_secret(endpoint)
+    ref = as_map(get_path(endpoint, "tlsConfig", "ca", "secret"))
+    if as_str(ref.get("name")) and not as_str(get_path(endpoint, "tlsConfig", "caFile")):
+        job.ca_secret = as_str(ref.get("name")), as_str(ref.get("key"))
 
 
 AUTH_KEYS = ("bearerTokenFile", "authorization", "bearerTokenSecret", "basicAuth", "oauth2")

@@ -221,6 +221,9 @@ class ScrapeJob:
     # filter) before the endpoint's own relabelings — rules the user did not write, so never the smallest node
     # that causes a finding when the endpoint's `path` is written (analyse._scrape_place).
     generated_relabels: int = 0
+    # Operator jobs: the Secret key (name, key) their tlsConfig.ca names, which the operator reads from the
+    # monitor's namespace: a service-account-token Secret's ca.crt is the cluster CA (KS304, KS301's fix).
+    ca_secret: tuple[str, str] | None = None
     # Operator jobs of a monitor the operator refuses for their Prometheus (KS601, KS603), of a monitor or a
     # Prometheus the API server refuses (KS602), and why, naming who (printed as is): the job is not
     # in the generated config, so nothing is scraped and no request is made (no access or transport findings),

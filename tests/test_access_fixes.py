@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from kubelint_scrape.analyse import Assumptions
 from kubelint_scrape.engine import Options, lint_paths
 from manifests import APISERVER_MONITOR, operator_prometheus, prometheus_deployment, scraper_rbac
 
@@ -2312,3 +2313,20 @@ def test_ks105_fix_for_a_proxied_node_scrape_puts_the_direct_scrape_first(tmp_pa
     assert finding.fix.startswith("Better (KS209): scrape the kubelets directly on :10250, which needs only get "
                                   "nodes/metrics. Or, keeping the proxy"), finding.fix
     assert "with a ClusterRoleBinding" in finding.fix, finding.fix
+
+
+def test_ks301_fix_keeps_the_ca_of_a_service_account_token_secret(tmp_path: Path):
+    """A ScrapeConfig verifying kubelets with the ca.crt of a service-account-token Secret (the cluster CA, which
+    the token controller writes there) and skipping verification: KS301's fix deletes the skip rather than adding a
+    second CA; applied on cluster-signed kubelets, neither KS301 nor KS304 remains."""
+    root = Path(__file__).parent.parent / "fixtures" / "KS304" / "fail-scrapeconfig-kubelet-ca-from-token-secret"
+    text = (root / "all.yaml").read_text()
+    skipped = text.replace("        key: ca.crt\n", "        key: ca.crt\n    insecureSkipVerify: true\n", 1)
+    assert skipped != text
+    (tmp_path / "all.yaml").write_text(skipped)
+    options = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
+    ks301 = [f for f in lint_paths([str(tmp_path)], options).findings if f.rule == "KS301"]
+    assert len(ks301) == 1
+    assert "Delete `tlsConfig.insecureSkipVerify: true` (its `tlsConfig.ca` already names the cluster CA)" in ks301[0].fix
+    (tmp_path / "all.yaml").write_text(text)  # the fix applied: the skip deleted, the CA kept
+    assert [f.rule for f in lint_paths([str(tmp_path)], options).findings] == []

@@ -13,7 +13,8 @@ import re
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, quote
 
-from ..analyse import PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedWorkloads, unnamed_workloads
+from ..analyse import (PLAIN_HTTP_TO_TLS, TLS_ONLY_CLASSES, JobAnalysis, UnnamedWorkloads, cluster_ca_secret,
+                       unnamed_workloads)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..model import flag_values, is_victoriametrics
@@ -203,11 +204,11 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
         ca = cluster_ca_field(job)
         if classes == {"kubelet"} and serving == "self-signed":
             fix = (f"Enable `serverTLSBootstrap: true` in the kubelet configuration and approve the kubelets' serving "
-                   f"CSRs, then {_verify_with_cluster_ca(job, skip_key, ca)} and declare the assumption "
+                   f"CSRs, then {_verify_with_cluster_ca(job, skip_key, ca, ctx.workspace)} and declare the assumption "
                    f"`kubelet-serving-cert: cluster-ca`; until then record the decision with "
                    f"`# kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates`.")
         elif classes and classes <= {"kubelet", "apiserver", "apiserver-proxy"}:
-            edit = _verify_with_cluster_ca(job, skip_key, ca)
+            edit = _verify_with_cluster_ca(job, skip_key, ca, ctx.workspace)
             server_name = ""
             if "apiserver" in classes and not job.tls.get("server_name"):
                 # After "delete X", a bare "and `server_name: …`" reads as deleting that too: say it is added.
@@ -270,21 +271,30 @@ def cluster_ca_field(job: ScrapeJob) -> str:
     return f"{_key(job, 'ca_file')}: {SA_CA}"
 
 
-def _verify_with_cluster_ca(job: ScrapeJob, skip_key: str, ca: str) -> str:
+def _cluster_ca_reference(job: ScrapeJob, workspace: Any) -> str:
+    """How an Operator job's `tlsConfig.ca` names the cluster CA, '' when it names another CA or none: the
+    kube-root-ca.crt ConfigMap, or the ca.crt of a service-account-token Secret (analyse.cluster_ca_secret)."""
+    if job.tls.get("ca") == CLUSTER_CA_REFERENCE:
+        return "ConfigMap kube-root-ca.crt"
+    secret = cluster_ca_secret(job, workspace) if _operator(job) else None
+    return f"key ca.crt of service-account-token Secret {secret.name}" if secret is not None else ""
+
+
+def _verify_with_cluster_ca(job: ScrapeJob, skip_key: str, ca: str, workspace: Any) -> str:
     """The edit that turns verification on against the cluster CA. A job that already names that CA (the
     ServiceAccount's ca.crt, or the kubeadm CA file) only needs the skip removed: telling it to add `ca_file`
     again would give the tls_config a duplicate key, which Prometheus refuses to load."""
     ca_file = as_str(job.tls.get("ca_file"))
     if ca_file and (ca_file == SA_CA or ca_file in CLUSTER_CA_FILES):
         return f"delete `{skip_key}: true` (its `{_key(job, 'ca_file')}` already names the cluster CA)"
-    if job.tls.get("ca") == CLUSTER_CA_REFERENCE:
+    if _cluster_ca_reference(job, workspace):
         return f"delete `{skip_key}: true` (its `tlsConfig.ca` already names the cluster CA)"
     return f"replace `{skip_key}: true` with `{ca}`"
 
 
 def _one_per_scrape_class(findings: list[Finding]) -> Finding:
-    """One KS301 for the monitor endpoints that skip verification through the same scrape class: the class's
-    setting is the one thing to change, each endpoint a related location."""
+    """One KS301 (KS304) for the monitor endpoints that skip verification (verify against the cluster CA) through
+    the same scrape class: the class's setting is the one thing to change, each endpoint a related location."""
     first = findings[0]
     if len(findings) == 1:
         return first
@@ -292,8 +302,9 @@ def _one_per_scrape_class(findings: list[Finding]) -> Finding:
     first.message = first.message.replace(
         first.object, f"{first.object} (and {more} more job{'s' if more > 1 else ''} of the scrape class)", 1)
     first.related = tuple(first.related) + tuple(r for f in findings[1:] for r in f.related[-1:])
-    first.data = {**first.data, "jobs": [f.object for f in findings],
-                  "targets": sorted({t for f in findings for t in f.data["targets"]})}
+    first.data = {**first.data, "jobs": [f.object for f in findings]}
+    if "targets" in first.data:
+        first.data["targets"] = sorted({t for f in findings for t in f.data["targets"]})
     return first
 
 
@@ -911,6 +922,7 @@ def _scheme_rule(job: ScrapeJob) -> Span | None:
 @check("KS304")
 def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
     self_signed = ctx.analysis.assumptions.kubelet_serving_cert == "self-signed"
+    by_class: dict[Span, list[Finding]] = {}
     for analysis in _connection_jobs(ctx):
         job = analysis.job
         if job.tls.get("insecure_skip_verify") is True:
@@ -926,17 +938,26 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
         if ca_file:
             if not (ca_file.startswith(SA_DIR + "/") or ca_file in CLUSTER_CA_FILES):
                 continue  # a dedicated CA bundle (e.g. OpenShift's kubelet-serving-ca-bundle): serving certs are signed
-            span = value_span(job.path, job.tls, "ca_file")
+            span, data_ca = value_span(job.path, job.tls, "ca_file"), ca_file
             with_what = f"the cluster CA ({ca_file})"
-        elif job.tls.get("ca") == CLUSTER_CA_REFERENCE:  # a monitor's tlsConfig.ca from ConfigMap kube-root-ca.crt
+        elif cluster_ca := _cluster_ca_reference(job, ctx.workspace):  # a monitor's tlsConfig.ca naming the cluster CA
             span = key_span(job.path, job.tls, "ca")
-            with_what = "the cluster CA (ConfigMap kube-root-ca.crt in tlsConfig.ca)"
+            data_ca = "kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE else cluster_ca
+            with_what = f"the cluster CA ({cluster_ca} in tlsConfig.ca)"
         elif job.tls.get("ca") is not None:
             continue  # an inline CA, or a Secret/ConfigMap other than the cluster CA's: we cannot tell which one
         else:
-            span = _system_roots_place(analysis, kubelets[0])
+            span, data_ca = _system_roots_place(analysis, kubelets[0]), "system"
             with_what = f"the system's root CAs (no {_key(job, 'ca_file')})"  # a monitor's field: tlsConfig.caFile
-        yield Finding(
+        related = [Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelets[0])] if origin != span]
+        # A CA the monitor takes from its scrape class: reported at the class (where the fix goes), once per class.
+        from_class = (scrape_class_setting(job, "tlsConfig", "caFile" if ca_file else "ca")
+                      if _operator(job) and data_ca != "system" else None)
+        if from_class is not None:
+            span, with_what = from_class[1], f"{with_what[:-1]}, of {from_class[0]})"
+            related.append(Related(job.key_span("job_name") if "job_name" in job.node else job.span,
+                                   f"{job.label} gets it from its scrape class"))
+        finding = Finding(
             "KS304", span,
             f"{job.label} verifies the kubelets' serving certificates (:{kubelets[0].port}) against {with_what}, but "
             f"kubelets self-sign them unless `serverTLSBootstrap: true` is set (assumption kubelet-serving-cert: "
@@ -944,11 +965,15 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             fix=_ca_mismatch_fix(job, system_roots=not ca_file and job.tls.get("ca") is None)
                 + (f" Then delete `{_key(job, 'server_name')}`: each kubelet's certificate names its own node."
                    if as_str(job.tls.get("server_name")) else ""),
-            related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelets[0])]
-                          if origin != span),
-            object=job.label, data={"ca": ca_file or ("kube-root-ca.crt" if job.tls.get("ca") == CLUSTER_CA_REFERENCE
-                                                      else "system")},
+            related=tuple(related),
+            object=job.label, data={"ca": data_ca},
         )
+        if from_class is None:
+            yield finding
+        else:
+            by_class.setdefault(span, []).append(finding)
+    for findings in by_class.values():
+        yield _one_per_scrape_class(findings)
 
 
 def _one_static_kubelet(job: ScrapeJob) -> bool:
