@@ -138,9 +138,10 @@ def test_ks105_binds_a_cluster_role_that_holds_exactly_the_need(tmp_path: Path) 
     ks105 = [f for f in found if f.rule == "KS105"]
     assert sorted(f.message.split(": ")[1].split(" only")[0] for f in ks105) == [
         "monitoring/prometheus holds get nodes/metrics", "monitoring/prometheus holds list, watch nodes"]
-    for finding in ks105:
-        assert finding.fix.startswith("Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a "
-                                      "ClusterRoleBinding")
+    for finding in ks105:  # the binding's kind back first (it binds the scraper alone), a new binding beside it
+        assert finding.fix.startswith("Make RoleBinding monitoring/prometheus the ClusterRoleBinding it needs to be")
+        assert ("or bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a new "
+                "ClusterRoleBinding") in finding.fix
     unused = [f for f in found if f.rule == "KS203"]
     assert len(unused) == 2
     for finding in unused:
@@ -2312,3 +2313,44 @@ def test_ks105_fix_for_a_proxied_node_scrape_puts_the_direct_scrape_first(tmp_pa
     assert finding.fix.startswith("Better (KS209): scrape the kubelets directly on :10250, which needs only get "
                                   "nodes/metrics. Or, keeping the proxy"), finding.fix
     assert "with a ClusterRoleBinding" in finding.fix, finding.fix
+
+
+SWITCHED_BINDING = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+  - {apiGroups: [""], resources: [pods], verbs: [list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: prometheus
+  namespace: monitoring
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects: [SUBJECTS]
+"""
+PROMETHEUS_SA = "{kind: ServiceAccount, name: prometheus, namespace: monitoring}"
+
+
+def test_ks105_fix_for_a_cluster_binding_written_as_a_rolebinding_switches_its_kind_first(tmp_path: Path) -> None:
+    """A ClusterRole bound to the scraper alone by a RoleBinding (a ClusterRoleBinding someone turned into one): the
+    one-line fix is its kind back, without metadata.namespace. Applied as written, nothing is left."""
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + PODS_JOB)
+    (tmp_path / "rbac.yaml").write_text(SWITCHED_BINDING.replace("SUBJECTS", PROMETHEUS_SA))
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS105"]
+    assert finding.fix.startswith("Make RoleBinding monitoring/prometheus the ClusterRoleBinding it needs to be: set "
+                                  "`kind: ClusterRoleBinding` and delete its `metadata.namespace`"), finding.fix
+    (tmp_path / "rbac.yaml").write_text(SWITCHED_BINDING.replace("SUBJECTS", PROMETHEUS_SA).replace(
+        "kind: RoleBinding", "kind: ClusterRoleBinding").replace("  namespace: monitoring\n", ""))
+    assert not [f for f in _lint(tmp_path) if f.severity in ("error", "warning")]
+
+
+@pytest.mark.parametrize("extra", [", {kind: Group, name: 'system:serviceaccounts:monitoring'}",
+                                   ", {kind: ServiceAccount, name: grafana, namespace: monitoring}"])
+def test_ks105_fix_switches_no_binding_that_would_widen_another_subject(tmp_path: Path, extra: str) -> None:
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + PODS_JOB)
+    (tmp_path / "rbac.yaml").write_text(SWITCHED_BINDING.replace("SUBJECTS", PROMETHEUS_SA + extra))
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS105"]
+    assert finding.fix.startswith("Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a "
+                                  "ClusterRoleBinding"), finding.fix

@@ -469,9 +469,28 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
                 f"{namespace} ({held} grant{'' if several else 's'} only inside namespace{'s' if len(namespaces) > 1 else ''} "
                 f"{_and_list(namespaces)}).") + _idle_after_rebinding(scoped or [grant], identity, requests, analysis)
     if grant.role.kind == "ClusterRole":
-        return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
+        bind = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
                 f"({held} cannot grant {kind}).")
+        switch = None if several else _switch_to_cluster_binding(grant.binding, identity, authorizer)
+        if switch is None:
+            return bind
+        return (f"{switch} ({held} cannot grant {kind}); or bind ClusterRole {grant.role.name} to ServiceAccount "
+                f"{identity} with a new ClusterRoleBinding.")
     return fix_text(authorizer, identity, requests, analysis)
+
+
+def _switch_to_cluster_binding(binding: BindingDef, identity: Identity, authorizer: Authorizer) -> str | None:
+    """The one-line way out when a ClusterRoleBinding was written as a RoleBinding (a ClusterRole bound to this
+    identity alone by one written RoleBinding): make it the ClusterRoleBinding again. Only when that widens nothing
+    for anyone else (every subject is the identity: a Group or another account would get the role cluster-wide
+    too) and no ClusterRoleBinding of that name exists (applied, it would replace that one's subjects; the roleRef
+    is immutable, so `kubectl apply` refuses it). metadata.namespace goes: a cluster-scoped object has none."""
+    if (binding.builtin or binding.obj is None or binding.kind != "RoleBinding"
+            or not binding.subjects or not all(s.kind != "Group" and subject_applies(s, identity) for s in binding.subjects)
+            or free_binding_name(authorizer.workspace, "ClusterRoleBinding", None, binding.name) != binding.name):
+        return None
+    return (f"Make RoleBinding {binding.namespace}/{binding.name} the ClusterRoleBinding it needs to be: set "
+            f"`kind: ClusterRoleBinding` and delete its `metadata.namespace`")
 
 
 def _idle_after_rebinding(grants: list[Grant], identity: Identity, requests: list[Request], analysis) -> str:
