@@ -942,6 +942,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
                    f"the kubelet's container metrics in the Prometheus format), which needs get nodes/metrics"
                    + (f": {identity} is granted it." if granted else
                       f":\n{fix_text(authorizer, identity, [metrics], ctx.analysis)}"))
+        fix = _slash_star_entry_fix(ctx, need, fix)
         twin = path_twin(authorizer, identity, need)
         if twin is not None:
             granted = authorizer.authorize(identity, replace(request, url=twin)).allowed
@@ -957,6 +958,29 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             related=_merge(_review_related(need) + _nearest(need.decision), related_of([need])), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
+
+
+def _slash_star_entry_fix(ctx: Context, need: Need, fix: str) -> str:
+    """A denied `get /metrics` beside a `/metrics/*` entry of a ClusterRole the identity holds cluster-wide: the entry
+    was meant to cover /metrics, and KS505 on it owns the edit. KS104's fix is that very edit (rbac_objects
+    .slash_star_fix, the same words), not a second `/metrics` rule beside it: applied together, the two fixes left
+    the role with both. Only where the entry's rule has the request's verb, so the edit alone grants it."""
+    from .rbac_objects import slash_star_fix, uncovered_parent, urls_needed
+
+    request = need.request
+    if not request.url:
+        return fix
+    for grant in need.decision.near:
+        rule, role = grant.rule, grant.role
+        if (grant.binding.kind != "ClusterRoleBinding" or role.builtin or rule.node is None
+                or not any(r is rule for r in role.rules) or not (request.verb in rule.verbs or "*" in rule.verbs)):
+            continue
+        for url in rule.non_resource_urls:
+            if uncovered_parent(role, rule, url) == request.url:
+                edit = slash_star_fix(url, request.url, urls_needed(ctx, rule))
+                return (f"In {role_label(role)} rules[{rule.index}] (the same edit as KS505 there): "
+                        f"{edit[0].lower()}{edit[1:]}")
+    return fix
 
 
 # controller-runtime's metrics server registers its handler at /metrics alone (pkg/metrics/server/server.go
