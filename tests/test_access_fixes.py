@@ -2354,3 +2354,45 @@ def test_ks105_fix_switches_no_binding_that_would_widen_another_subject(tmp_path
     [finding] = [f for f in _lint(tmp_path) if f.rule == "KS105"]
     assert finding.fix.startswith("Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a "
                                   "ClusterRoleBinding"), finding.fix
+
+
+TOKEN_SECRET_FIXTURE = Path(__file__).parent.parent / "fixtures" / "KS109" / "fail-token-secret-of-undefined-account"
+PROMETHEUS_READS_METRICS = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+  - {apiGroups: [""], resources: [endpoints, pods, services], verbs: [list, watch]}
+  - {nonResourceURLs: [/metrics], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+"""
+
+
+def test_fixes_for_a_token_secret_of_an_undefined_account_agree_on_both_ways_out(tmp_path: Path) -> None:
+    """The job sends the token of undefined monitoring/scraper; monitoring/prometheus holds get /metrics. KS109 offered
+    "define scraper, or annotate the Secret with an existing account", while KS104 only granted scraper and KS203
+    deleted prometheus's get /metrics — the very grant KS109's other way uses. Each now names that other way, and
+    taking it (the annotation) leaves none of the three."""
+    (tmp_path / "monitoring.yaml").write_text((TOKEN_SECRET_FIXTURE / "monitoring.yaml").read_text())
+    (tmp_path / "rbac.yaml").write_text(PROMETHEUS_READS_METRICS)
+    found = {f.rule: f for f in _lint(tmp_path) if f.rule in ("KS104", "KS109", "KS203")}
+    assert set(found) == {"KS104", "KS109", "KS203"}
+    assert "set the Secret's `kubernetes.io/service-account.name` annotation to prometheus" in found["KS109"].fix
+    assert found["KS104"].fix.endswith("annotate the token Secret with ServiceAccount prometheus instead: "
+                                       "monitoring/prometheus already holds this."), found["KS104"].fix
+    assert "Or keep it if the token Secret of the undefined ServiceAccount monitoring/scraper is annotated with " \
+           "prometheus instead" in found["KS203"].fix
+    monitoring = tmp_path / "monitoring.yaml"
+    monitoring.write_text(monitoring.read_text().replace("service-account.name: scraper", "service-account.name: prometheus"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ("KS104", "KS109", "KS203")]
+
+
+def test_ks109_other_way_without_a_stand_in_moves_the_grants_with_the_account() -> None:
+    [finding] = [f for f in _lint(TOKEN_SECRET_FIXTURE) if f.rule == "KS109"]
+    assert finding.fix.endswith("and give that account, not monitoring/scraper, the grants the access findings of "
+                                "this job name."), finding.fix

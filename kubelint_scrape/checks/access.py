@@ -22,7 +22,8 @@ from ..findings import Finding, Related
 from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
                      role_reference_name, yaml_scalar)
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
-                      job_identities, permissions_beyond, pods_running_as, requirements)
+                      job_identities, permissions_beyond, pods_running_as, requirements,
+                      undefined_token_accounts)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
 from ..operator import (KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting,
                         selects_a_monitor)
@@ -363,9 +364,15 @@ def access_findings(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
     mismatches: dict[tuple, list[Finding]] = {}
     per_monitor: dict[tuple, list[Finding]] = {}
+    stand_ins = {str(k): v for k, v in undefined_token_accounts(ctx.analysis).items() if v is not None}
     for job in ctx.reported_jobs():
         if job.identity is not None:
             for finding in _job_findings(job, authorizer, ctx):
+                stand_in = stand_ins.get(finding.data.get("identity", "")) if finding.rule != "KS108" else None
+                if stand_in is not None:
+                    # KS109's other way for the undefined account: this fix then is not needed at all
+                    finding.fix += (f"\nOr, as KS109 offers, annotate the token Secret with ServiceAccount "
+                                    f"{stand_in.name} instead: {stand_in} already holds this.")
                 if finding.rule == "KS108":
                     data = finding.data
                     mismatches.setdefault((finding.span, data["identity"], data["binding"], data["subject"]), []).append(finding)
@@ -2411,15 +2418,25 @@ def _token_secret_account_not_found(ctx: Context, seen: set[tuple[str, str]]) ->
                     object=f"ServiceAccount/{identity.namespace}/{identity.name}",
                 )
                 continue
+            stand_in = undefined_token_accounts(ctx.analysis).get(identity)
+            if stand_in is not None:
+                # an account there already holds what the job needs: the other way needs no grant at all (KS104's
+                # fix says so too, and KS203 keeps that account's grant for it)
+                other = (f"; or set the Secret's `kubernetes.io/service-account.name` annotation to {stand_in.name}: "
+                         f"ServiceAccount {stand_in} already holds what {analysis.job.label} requests with this token, "
+                         f"so the grants the access findings give {identity} are then not needed")
+            else:
+                other = (f"; or name an existing ServiceAccount of namespace {identity.namespace} in the Secret's "
+                         f"`kubernetes.io/service-account.name` annotation (the token controller looks the account up "
+                         f"in the Secret's own namespace) and give that account, not {identity}, the grants the access "
+                         f"findings of this job name")
             yield Finding(
                 "KS109", maker.span,
                 f"ServiceAccount {identity} ({maker.reason}) is not defined in the inputs: the token controller "
                 f"deletes a service-account-token Secret whose ServiceAccount does not exist, so {analysis.job.label} "
                 f"has no token to send",
                 fix=(f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests (or lint "
-                     f"them together with the file that defines it), or name an existing ServiceAccount of namespace "
-                     f"{identity.namespace} in the Secret's `kubernetes.io/service-account.name` annotation (the token "
-                     f"controller looks the account up in the Secret's own namespace)."),
+                     f"them together with the file that defines it){other}."),
                 object=f"ServiceAccount/{identity.namespace}/{identity.name}",
             )
 
