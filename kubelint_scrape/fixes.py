@@ -629,16 +629,17 @@ def _build_apart(plural: bool, namespace: str, setters: str) -> str:
             f"{'they stay' if plural else 'it stays'} in {namespace}")
 
 
-def moved_beside(workspace, path: str, namespaces: list[str]) -> str:
+def moved_beside(workspace, path: str, namespaces: list[str], plural: bool = True) -> str:
     """A note for a fix that writes objects for `namespaces` beside an object of `path` (a ClusterRoleBinding's
-    RoleBindings) when a Kustomization sets another namespace for the build that includes that file: written there,
-    kustomize's namespace transformer would move them all into its namespace (where they also collide by name)."""
+    RoleBindings, a RoleBinding moved to its Role's namespace) when a Kustomization sets another namespace for the
+    build that includes that file: written there, kustomize's namespace transformer would move them all into its
+    namespace (where they also collide by name). `plural`: whether the fix writes several objects."""
     builds = workspace_builds(workspace)
     setter = builds.namespace_setters().get(os.path.abspath(path)) if builds is not None else None
     if setter is None or all(namespace == setter[0] for namespace in namespaces):
         return ""
     return (f" (not in {path}: {setter[1]} sets `namespace: {setter[0]}` for the build that includes it, "
-            + _build_apart(True, ", ".join(namespaces), setter[1]) + ")")
+            + _build_apart(plural, ", ".join(namespaces), setter[1]) + ")")
 
 
 def _kustomize_would_move(authorizer: Authorizer, namespace: str) -> str:
@@ -851,8 +852,11 @@ def move_binding_fix(workspace, binding: BindingDef, role: RoleDef) -> str:
     """Move `binding` beside the Role it means (misplaced_role), under a free name there."""
     name = free_binding_name(workspace, "RoleBinding", role.namespace, binding.name)
     renamed = f" and `metadata.name: {yaml_scalar(name)}` ({binding.name} is taken there)" if name != binding.name else ""
+    # A Kustomization's `namespace:` that builds the binding's file would overwrite the edited metadata.namespace
+    # (kustomize's namespace transformer): the moved binding goes outside that build.
+    built = moved_beside(workspace, binding.obj.path, [role.namespace], plural=False) if binding.obj is not None else ""
     return (f"Move {binding.ref} to namespace {role.namespace}, where Role {role.name} is: set its "
-            f"`metadata.namespace: {role.namespace}`{renamed}, keeping its roleRef and subjects (apply the moved "
+            f"`metadata.namespace: {role.namespace}`{renamed}{built}, keeping its roleRef and subjects (apply the moved "
             f"binding and delete the one in {binding.namespace}).")
 
 

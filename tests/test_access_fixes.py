@@ -2396,3 +2396,35 @@ def test_ks109_other_way_without_a_stand_in_moves_the_grants_with_the_account() 
     [finding] = [f for f in _lint(TOKEN_SECRET_FIXTURE) if f.rule == "KS109"]
     assert finding.fix.endswith("and give that account, not monitoring/scraper, the grants the access findings of "
                                 "this job name."), finding.fix
+
+
+def test_moving_a_rolebinding_out_of_a_namespace_setting_build_says_to_write_it_outside(tmp_path: Path) -> None:
+    """The RoleBinding of Role shop/pod-reader sits in a build whose kustomization sets `namespace: billing`: "set its
+    metadata.namespace: shop" alone is overwritten by kustomize's namespace transformer. The fix says to write it
+    outside that build; done so, no access or RBAC finding is left."""
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + """\
+      - job_name: shop-pods
+        kubernetes_sd_configs:
+          - role: pod
+            namespaces: {names: [shop]}
+""")
+    (tmp_path / "role.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: pod-reader, namespace: shop}\n"
+        "rules:\n  - {apiGroups: [\"\"], resources: [pods], verbs: [list, watch]}\n")
+    binding = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: prometheus-pods}\n"
+               "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}\n"
+               "subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]\n")
+    (tmp_path / "billing").mkdir()
+    (tmp_path / "billing" / "binding.yaml").write_text(binding)
+    (tmp_path / "billing" / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: billing\nresources: [binding.yaml]\n")
+    found = {f.rule: f for f in _lint(tmp_path) if f.rule in ("KS101", "KS502")}
+    assert set(found) == {"KS101", "KS502"}
+    for finding in found.values():
+        assert "set its `metadata.namespace: shop` (not in " in finding.fix, finding.fix
+        assert "sets `namespace: billing` for the build that includes it" in finding.fix, finding.fix
+    (tmp_path / "billing" / "binding.yaml").unlink()
+    (tmp_path / "billing" / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: billing\nresources: []\n")
+    (tmp_path / "binding.yaml").write_text(binding.replace("{name: prometheus-pods}", "{name: prometheus-pods, namespace: shop}"))
+    assert not [f for f in _lint(tmp_path) if f.severity in ("error", "warning")]
