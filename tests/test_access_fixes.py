@@ -2428,3 +2428,22 @@ def test_moving_a_rolebinding_out_of_a_namespace_setting_build_says_to_write_it_
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: billing\nresources: []\n")
     (tmp_path / "binding.yaml").write_text(binding.replace("{name: prometheus-pods}", "{name: prometheus-pods, namespace: shop}"))
     assert not [f for f in _lint(tmp_path) if f.severity in ("error", "warning")]
+
+
+def test_ks100_fix_for_a_workload_built_into_another_namespace_changes_the_build_s_namespace(tmp_path: Path) -> None:
+    """The Deployment mounting the config is built by a kustomization with `namespace: apps`: "give it
+    metadata.namespace: monitoring" is overwritten by that build. The fix names the build's namespace; changed, the
+    config is loaded (no KS100)."""
+    (tmp_path / "config.yaml").write_text(DEPLOYMENT.split("---\n")[-1] + PODS_JOB)
+    (tmp_path / "app").mkdir()
+    deployment = DEPLOYMENT.split("---\n")[1].replace("{name: prometheus, namespace: monitoring}", "{name: prometheus}")
+    assert "namespace" not in deployment.split("spec:")[0]
+    (tmp_path / "app" / "deployment.yaml").write_text(deployment)
+    kustomization = tmp_path / "app" / "kustomization.yaml"
+    kustomization.write_text("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: apps\n"
+                             "resources: [deployment.yaml]\n")
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS100"]
+    assert "`metadata.namespace: monitoring`" not in finding.fix, finding.fix
+    assert f"{kustomization} sets namespace apps for the build that includes" in finding.fix, finding.fix
+    kustomization.write_text(kustomization.read_text().replace("namespace: apps", "namespace: monitoring"))
+    assert not [f for f in _lint(tmp_path) if f.rule == "KS100"]
