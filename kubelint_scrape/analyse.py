@@ -655,13 +655,8 @@ def _other_namespace_note(workspace: Workspace, kind: str, namespace: str, name:
     pod's own namespace only, so where the inputs hold none there (a Deployment that names no namespace lands in
     the default one, its ConfigMap in `monitoring`), the pod never starts (FailedMount) and nothing loads this
     config. Said in the KS100, which otherwise reads as if no Prometheus had been written at all."""
-    served = [pod for (holder_kind, pod_namespace, holder_name), pods in _pods_by_volume_source(workspace).items()
-              if holder_kind == kind and holder_name == name and pod_namespace != namespace for pod in pods]
-    unserved = [pod for pod in _unserved_workloads_loading(workspace, kind, None, name) if pod.obj.namespace != namespace]
     notes = []
-    for pod in dict.fromkeys(served + unserved):
-        if workspace.find(kind, pod.obj.namespace, name) is not None:
-            continue  # that namespace has its own: a config of its own, resolved on its own
+    for pod in _other_namespace_pods(workspace, kind, namespace, name):
         placed = "" if pod.obj.namespace_explicit else " (it names no namespace: placed in " + pod.obj.namespace + ")"
         notes.append(f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}{placed} mounts {kind} "
                      f"{pod.obj.namespace}/{name}, which the inputs do not define")
@@ -670,10 +665,32 @@ def _other_namespace_note(workspace: Workspace, kind: str, namespace: str, name:
     return f"; {'; '.join(notes)}: a pod mounts {kind}s of its own namespace only"
 
 
-def _other_namespace_fix(kind: str, namespace: str, name: str) -> str:
-    return (f"Run the workload meant to load it in namespace {namespace}, beside {kind} {namespace}/{name}: give it "
-            f"`metadata.namespace: {namespace}` (its ServiceAccount and the bindings' subjects move with it), or put "
-            f"the {kind} in the workload's namespace; then lint again.")
+def _other_namespace_pods(workspace: Workspace, kind: str, namespace: str, name: str) -> list[PodTemplate]:
+    """The workloads of other namespaces that mount a ConfigMap/Secret `name` their own namespace lacks."""
+    served = [pod for (holder_kind, pod_namespace, holder_name), pods in _pods_by_volume_source(workspace).items()
+              if holder_kind == kind and holder_name == name and pod_namespace != namespace for pod in pods]
+    unserved = [pod for pod in _unserved_workloads_loading(workspace, kind, None, name) if pod.obj.namespace != namespace]
+    # (a namespace that has its own: a config of its own, resolved on its own)
+    return [pod for pod in dict.fromkeys(served + unserved) if workspace.find(kind, pod.obj.namespace, name) is None]
+
+
+def _other_namespace_fix(workspace: Workspace, kind: str, namespace: str, name: str) -> str:
+    """KS100's fix beside _other_namespace_note: the workload into the config's namespace, or the config into the
+    workload's. Where a Kustomization's `namespace:` (or a GitOps object's target namespace) builds the workload's
+    file, its metadata.namespace is overwritten by that build (kustomize's namespace transformer): the namespace to
+    change is the build's."""
+    from .kustomize import workspace_builds  # (only for this rare finding: not on every lint's path)
+
+    pods = _other_namespace_pods(workspace, kind, namespace, name)
+    builds = workspace_builds(workspace) if pods else None
+    setter = builds.namespace_setters().get(os.path.abspath(pods[0].obj.path)) if builds is not None else None
+    move = (f"give it `metadata.namespace: {namespace}` (its ServiceAccount and the bindings' subjects move with it)"
+            if setter is None else
+            f"{setter[1]} sets namespace {setter[0]} for the build that includes {pods[0].obj.path}, which overrides "
+            f"its metadata.namespace, so set {namespace} there (it moves every namespaced object of that build; "
+            f"the bindings' subjects of its ServiceAccount must follow)")
+    return (f"Run the workload meant to load it in namespace {namespace}, beside {kind} {namespace}/{name}: {move}, or "
+            f"put the {kind} in the workload's namespace; then lint again.")
 
 
 def _unselected_fix(workspace: Workspace, monitor: K8sObject) -> str:
@@ -695,7 +712,7 @@ def _from_holder(workspace: Workspace, kind: str, namespace: str, name: str, key
         if not unserved:
             note = _other_namespace_note(workspace, kind, namespace, name)
             return Resolution(None, f"no workload in namespace {namespace} mounts {kind} {name}{made}" + note,
-                              fix=_other_namespace_fix(kind, namespace, name) if note else "")
+                              fix=_other_namespace_fix(workspace, kind, namespace, name) if note else "")
         return _once_served(_from_loaders(unserved, kind, name, key, how, includes)
                             if key else _from_pod(unserved[0], how))
     if not key:

@@ -629,16 +629,17 @@ def _build_apart(plural: bool, namespace: str, setters: str) -> str:
             f"{'they stay' if plural else 'it stays'} in {namespace}")
 
 
-def moved_beside(workspace, path: str, namespaces: list[str]) -> str:
+def moved_beside(workspace, path: str, namespaces: list[str], plural: bool = True) -> str:
     """A note for a fix that writes objects for `namespaces` beside an object of `path` (a ClusterRoleBinding's
-    RoleBindings) when a Kustomization sets another namespace for the build that includes that file: written there,
-    kustomize's namespace transformer would move them all into its namespace (where they also collide by name)."""
+    RoleBindings, a RoleBinding moved to its Role's namespace) when a Kustomization sets another namespace for the
+    build that includes that file: written there, kustomize's namespace transformer would move them all into its
+    namespace (where they also collide by name). `plural`: whether the fix writes several objects."""
     builds = workspace_builds(workspace)
     setter = builds.namespace_setters().get(os.path.abspath(path)) if builds is not None else None
     if setter is None or all(namespace == setter[0] for namespace in namespaces):
         return ""
     return (f" (not in {path}: {setter[1]} sets `namespace: {setter[0]}` for the build that includes it, "
-            + _build_apart(True, ", ".join(namespaces), setter[1]) + ")")
+            + _build_apart(plural, ", ".join(namespaces), setter[1]) + ")")
 
 
 def _kustomize_would_move(authorizer: Authorizer, namespace: str) -> str:
@@ -823,6 +824,12 @@ def misplaced_role(analysis, binding: BindingDef) -> RoleDef | None:
     workspace = analysis.workspace
     if binding.kind != "RoleBinding" or binding.role_kind != "Role" or (binding.namespace, binding.role_name) in workspace.roles:
         return None
+    if (binding.name, binding.role_name) in _paired_bindings(workspace):
+        # One of a per-namespace family (kube-prometheus' RoleBinding prometheus-k8s in default, kube-system and
+        # monitoring, each naming its namespace's Role prometheus-k8s): the others each pair with a Role of their own
+        # namespace, so this one means the Role of its own namespace, which the inputs lack — no evidence that it
+        # was meant for another namespace's need; KS101/KS105 add a binding there instead of moving this one.
+        return None
     accounts = [s for s in binding.subjects if s.kind == "ServiceAccount"]
     if not accounts or len(accounts) != len(binding.subjects):
         return None
@@ -847,12 +854,23 @@ def misplaced_role(analysis, binding: BindingDef) -> RoleDef | None:
     return workspace.roles[(meant.pop(), binding.role_name)]
 
 
+def _paired_bindings(workspace) -> frozenset[tuple[str, str]]:
+    """(binding name, Role name) of the RoleBindings of the inputs that refer to a Role of their own namespace, once
+    per workspace (misplaced_role asks per dangling binding; a pass over every binding each was quadratic)."""
+    return workspace.index("paired-rolebindings", lambda: frozenset(
+        (b.name, b.role_name) for b in workspace.bindings
+        if b.kind == "RoleBinding" and b.role_kind == "Role" and (b.namespace, b.role_name) in workspace.roles))
+
+
 def move_binding_fix(workspace, binding: BindingDef, role: RoleDef) -> str:
     """Move `binding` beside the Role it means (misplaced_role), under a free name there."""
     name = free_binding_name(workspace, "RoleBinding", role.namespace, binding.name)
     renamed = f" and `metadata.name: {yaml_scalar(name)}` ({binding.name} is taken there)" if name != binding.name else ""
+    # A Kustomization's `namespace:` that builds the binding's file would overwrite the edited metadata.namespace
+    # (kustomize's namespace transformer): the moved binding goes outside that build.
+    built = moved_beside(workspace, binding.obj.path, [role.namespace], plural=False) if binding.obj is not None else ""
     return (f"Move {binding.ref} to namespace {role.namespace}, where Role {role.name} is: set its "
-            f"`metadata.namespace: {role.namespace}`{renamed}, keeping its roleRef and subjects (apply the moved "
+            f"`metadata.namespace: {role.namespace}`{renamed}{built}, keeping its roleRef and subjects (apply the moved "
             f"binding and delete the one in {binding.namespace}).")
 
 

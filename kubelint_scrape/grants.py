@@ -165,6 +165,37 @@ def job_identities(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
     return result
 
 
+def undefined_token_accounts(analysis: Analysis) -> dict[Identity, Identity | None]:
+    """The ServiceAccounts a job's service-account-token Secret names that the inputs do not define (KS109: the
+    token controller deletes such a Secret), each with its stand-in: an account the inputs define in the Secret's
+    namespace that already holds every request the undefined one's jobs make, or None. KS109's other way out is to
+    annotate the Secret with an existing account; naming that stand-in (and KS104's and KS203's fixes pointing at
+    it) keeps the fixes for one scraper from contradicting each other — KS203 deleting the very grant the other way
+    uses, KS104 adding one the other way does not need. Built once per analysis."""
+    result = analysis.__dict__.get("_undefined_token_accounts")
+    if result is None:
+        result = analysis.__dict__["_undefined_token_accounts"] = {}
+        defined = analysis.workspace.service_accounts
+        for job in analysis.jobs:
+            for identity, maker in job.makers.items():
+                key = (identity.namespace, identity.name)
+                if maker.pod is not None or key in defined or identity.name == "default" or identity in result:
+                    continue
+                result[identity] = _stand_in(analysis, identity)
+    return result
+
+
+def _stand_in(analysis: Analysis, identity: Identity) -> Identity | None:
+    requests = [r.request for r in requirements(analysis, identity)]
+    if not requests:
+        return None
+    for namespace, name in analysis.workspace.service_accounts:
+        other = Identity(namespace, name)
+        if namespace == identity.namespace and all(analysis.authorizer.authorize(other, r).allowed for r in requests):
+            return other
+    return None
+
+
 def allocator_identities(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
     """The ServiceAccount of each OpenTelemetryCollector's target allocator → the jobs whose service discovery it
     runs (Resolution.discovery): it lists and watches with its own token while the collectors scrape with theirs

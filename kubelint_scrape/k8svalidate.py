@@ -228,7 +228,8 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return
     if kind == "Service" and api_version == "v1":
-        yield from _service_port_rules(source.path, doc, _label(doc, kind, source))
+        # (namespaced: a Service is found by namespace and name, and one name is often in several namespaces)
+        yield from _service_port_rules(source.path, doc, _label(doc, kind, source, namespaced=True))
     definition = SCHEMA_FOR.get((_group(api_version), kind))
     if definition is None:
         if api_version.startswith(VM_GROUP) and kind in VM_KINDS:  # no schema here: misspelt keys only
@@ -559,11 +560,16 @@ def _ephemeral_container_rules(path: str, doc: YMap, kind: str, label: str) -> I
 _POD_RULES = (_security_context_rules, _volume_mount_rules, _ephemeral_container_rules)
 
 
-def _label(doc: YMap, kind: str, source: Source | None = None) -> str:
+def _label(doc: YMap, kind: str, source: Source | None = None, namespaced: bool = False) -> str:
+    """`Kind name`; with `namespaced`, `Kind namespace/name` where metadata.namespace is written (as model.named
+    names objects), for findings whose object is looked for among others of its name in other namespaces."""
     metadata = as_map(doc.get("metadata"))
     name = metadata.get("name")
     shown = written_scalar(source, metadata, "name") if source is not None and isinstance(metadata, YMap) else None
     name = shown or as_str(name)
+    namespace = as_str(metadata.get("namespace")) if namespaced else ""
+    if name and namespace:
+        return f"{kind} {namespace}/{name}"
     return f"{kind} {name}" if name else kind
 
 

@@ -139,9 +139,10 @@ def test_ks105_binds_a_cluster_role_that_holds_exactly_the_need(tmp_path: Path) 
     ks105 = [f for f in found if f.rule == "KS105"]
     assert sorted(f.message.split(": ")[1].split(" only")[0] for f in ks105) == [
         "monitoring/prometheus holds get nodes/metrics", "monitoring/prometheus holds list, watch nodes"]
-    for finding in ks105:
-        assert finding.fix.startswith("Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a "
-                                      "ClusterRoleBinding")
+    for finding in ks105:  # the binding's kind back first (it binds the scraper alone), a new binding beside it
+        assert finding.fix.startswith("Make RoleBinding monitoring/prometheus the ClusterRoleBinding it needs to be")
+        assert ("or bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a new "
+                "ClusterRoleBinding") in finding.fix
     unused = [f for f in found if f.rule == "KS203"]
     assert len(unused) == 2
     for finding in unused:
@@ -2330,3 +2331,166 @@ def test_ks301_fix_keeps_the_ca_of_a_service_account_token_secret(tmp_path: Path
     assert "Delete `tlsConfig.insecureSkipVerify: true` (its `tlsConfig.ca` already names the cluster CA)" in ks301[0].fix
     (tmp_path / "all.yaml").write_text(text)  # the fix applied: the skip deleted, the CA kept
     assert [f.rule for f in lint_paths([str(tmp_path)], options).findings] == []
+
+
+SWITCHED_BINDING = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+  - {apiGroups: [""], resources: [pods], verbs: [list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: prometheus
+  namespace: monitoring
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects: [SUBJECTS]
+"""
+PROMETHEUS_SA = "{kind: ServiceAccount, name: prometheus, namespace: monitoring}"
+
+
+def test_ks105_fix_for_a_cluster_binding_written_as_a_rolebinding_switches_its_kind_first(tmp_path: Path) -> None:
+    """A ClusterRole bound to the scraper alone by a RoleBinding (a ClusterRoleBinding someone turned into one): the
+    one-line fix is its kind back, without metadata.namespace. Applied as written, nothing is left."""
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + PODS_JOB)
+    (tmp_path / "rbac.yaml").write_text(SWITCHED_BINDING.replace("SUBJECTS", PROMETHEUS_SA))
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS105"]
+    assert finding.fix.startswith("Make RoleBinding monitoring/prometheus the ClusterRoleBinding it needs to be: set "
+                                  "`kind: ClusterRoleBinding` and delete its `metadata.namespace`"), finding.fix
+    (tmp_path / "rbac.yaml").write_text(SWITCHED_BINDING.replace("SUBJECTS", PROMETHEUS_SA).replace(
+        "kind: RoleBinding", "kind: ClusterRoleBinding").replace("  namespace: monitoring\n", ""))
+    assert not [f for f in _lint(tmp_path) if f.severity in ("error", "warning")]
+
+
+@pytest.mark.parametrize("extra", [", {kind: Group, name: 'system:serviceaccounts:monitoring'}",
+                                   ", {kind: ServiceAccount, name: grafana, namespace: monitoring}"])
+def test_ks105_fix_switches_no_binding_that_would_widen_another_subject(tmp_path: Path, extra: str) -> None:
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + PODS_JOB)
+    (tmp_path / "rbac.yaml").write_text(SWITCHED_BINDING.replace("SUBJECTS", PROMETHEUS_SA + extra))
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS105"]
+    assert finding.fix.startswith("Bind ClusterRole prometheus to ServiceAccount monitoring/prometheus with a "
+                                  "ClusterRoleBinding"), finding.fix
+
+
+TOKEN_SECRET_FIXTURE = Path(__file__).parent.parent / "fixtures" / "KS109" / "fail-token-secret-of-undefined-account"
+PROMETHEUS_READS_METRICS = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+  - {apiGroups: [""], resources: [endpoints, pods, services], verbs: [list, watch]}
+  - {nonResourceURLs: [/metrics], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+"""
+
+
+def test_fixes_for_a_token_secret_of_an_undefined_account_agree_on_both_ways_out(tmp_path: Path) -> None:
+    """The job sends the token of undefined monitoring/scraper; monitoring/prometheus holds get /metrics. KS109 offered
+    "define scraper, or annotate the Secret with an existing account", while KS104 only granted scraper and KS203
+    deleted prometheus's get /metrics — the very grant KS109's other way uses. Each now names that other way, and
+    taking it (the annotation) leaves none of the three."""
+    (tmp_path / "monitoring.yaml").write_text((TOKEN_SECRET_FIXTURE / "monitoring.yaml").read_text())
+    (tmp_path / "rbac.yaml").write_text(PROMETHEUS_READS_METRICS)
+    found = {f.rule: f for f in _lint(tmp_path) if f.rule in ("KS104", "KS109", "KS203")}
+    assert set(found) == {"KS104", "KS109", "KS203"}
+    assert "set the Secret's `kubernetes.io/service-account.name` annotation to prometheus" in found["KS109"].fix
+    assert found["KS104"].fix.endswith("annotate the token Secret with ServiceAccount prometheus instead: "
+                                       "monitoring/prometheus already holds this."), found["KS104"].fix
+    assert "Or keep it if the token Secret of the undefined ServiceAccount monitoring/scraper is annotated with " \
+           "prometheus instead" in found["KS203"].fix
+    monitoring = tmp_path / "monitoring.yaml"
+    monitoring.write_text(monitoring.read_text().replace("service-account.name: scraper", "service-account.name: prometheus"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ("KS104", "KS109", "KS203")]
+
+
+def test_ks109_other_way_without_a_stand_in_moves_the_grants_with_the_account() -> None:
+    [finding] = [f for f in _lint(TOKEN_SECRET_FIXTURE) if f.rule == "KS109"]
+    assert finding.fix.endswith("and give that account, not monitoring/scraper, the grants the access findings of "
+                                "this job name."), finding.fix
+
+
+def test_moving_a_rolebinding_out_of_a_namespace_setting_build_says_to_write_it_outside(tmp_path: Path) -> None:
+    """The RoleBinding of Role shop/pod-reader sits in a build whose kustomization sets `namespace: billing`: "set its
+    metadata.namespace: shop" alone is overwritten by kustomize's namespace transformer. The fix says to write it
+    outside that build; done so, no access or RBAC finding is left."""
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + """\
+      - job_name: shop-pods
+        kubernetes_sd_configs:
+          - role: pod
+            namespaces: {names: [shop]}
+""")
+    (tmp_path / "role.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: pod-reader, namespace: shop}\n"
+        "rules:\n  - {apiGroups: [\"\"], resources: [pods], verbs: [list, watch]}\n")
+    binding = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: prometheus-pods}\n"
+               "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}\n"
+               "subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]\n")
+    (tmp_path / "billing").mkdir()
+    (tmp_path / "billing" / "binding.yaml").write_text(binding)
+    (tmp_path / "billing" / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: billing\nresources: [binding.yaml]\n")
+    found = {f.rule: f for f in _lint(tmp_path) if f.rule in ("KS101", "KS502")}
+    assert set(found) == {"KS101", "KS502"}
+    for finding in found.values():
+        assert "set its `metadata.namespace: shop` (not in " in finding.fix, finding.fix
+        assert "sets `namespace: billing` for the build that includes it" in finding.fix, finding.fix
+    (tmp_path / "billing" / "binding.yaml").unlink()
+    (tmp_path / "billing" / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: billing\nresources: []\n")
+    (tmp_path / "binding.yaml").write_text(binding.replace("{name: prometheus-pods}", "{name: prometheus-pods, namespace: shop}"))
+    assert not [f for f in _lint(tmp_path) if f.severity in ("error", "warning")]
+
+
+def test_ks100_fix_for_a_workload_built_into_another_namespace_changes_the_build_s_namespace(tmp_path: Path) -> None:
+    """The Deployment mounting the config is built by a kustomization with `namespace: apps`: "give it
+    metadata.namespace: monitoring" is overwritten by that build. The fix names the build's namespace; changed, the
+    config is loaded (no KS100)."""
+    (tmp_path / "config.yaml").write_text(DEPLOYMENT.split("---\n")[-1] + PODS_JOB)
+    (tmp_path / "app").mkdir()
+    deployment = DEPLOYMENT.split("---\n")[1].replace("{name: prometheus, namespace: monitoring}", "{name: prometheus}")
+    assert "namespace" not in deployment.split("spec:")[0]
+    (tmp_path / "app" / "deployment.yaml").write_text(deployment)
+    kustomization = tmp_path / "app" / "kustomization.yaml"
+    kustomization.write_text("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: apps\n"
+                             "resources: [deployment.yaml]\n")
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS100"]
+    assert "`metadata.namespace: monitoring`" not in finding.fix, finding.fix
+    assert f"{kustomization} sets namespace apps for the build that includes" in finding.fix, finding.fix
+    kustomization.write_text(kustomization.read_text().replace("namespace: apps", "namespace: monitoring"))
+    assert not [f for f in _lint(tmp_path) if f.rule == "KS100"]
+
+
+def _family_rbac(role_namespaces: list[str], binding_namespaces: list[str]) -> str:
+    docs = [f"apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {{name: prometheus-k8s, namespace: {ns}}}\n"
+            f"rules:\n  - {{apiGroups: [\"\"], resources: [pods], verbs: [list, watch]}}\n" for ns in role_namespaces]
+    docs += [f"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {{name: prometheus-k8s, namespace: {ns}}}\n"
+             f"roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus-k8s}}\n"
+             f"subjects: [{{kind: ServiceAccount, name: prometheus, namespace: monitoring}}]\n" for ns in binding_namespaces]
+    return "---\n".join(docs)
+
+
+def test_a_rolebinding_of_a_per_namespace_family_is_not_moved_to_another_namespace_s_need(tmp_path: Path) -> None:
+    """kube-prometheus' RoleBinding prometheus-k8s in default, monitoring and kube-system, each for the Role
+    prometheus-k8s of its namespace; the inputs lack kube-system's Role, and the scraper now also discovers shop,
+    whose Role is there but not bound. Moving the kube-system member to shop (the old fix of KS105 and KS502) had no
+    evidence it was meant for shop: the fix binds shop's Role there; applied, no access finding is left."""
+    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + """\
+      - job_name: pods
+        kubernetes_sd_configs:
+          - role: pod
+            namespaces: {names: [default, monitoring, shop]}
+""")
+    (tmp_path / "rbac.yaml").write_text(_family_rbac(["default", "monitoring", "shop"], ["default", "monitoring", "kube-system"]))
+    found = [f for f in _lint(tmp_path) if f.rule in ACCESS or f.rule == "KS502"]
+    assert found and not [f for f in found if "move rolebinding/kube-system" in f.fix.lower()], [f.fix for f in found]
+    [ks105] = [f for f in found if f.rule == "KS105"]
+    assert "bind it with a RoleBinding there" in ks105.fix, ks105.fix
+    (tmp_path / "rbac.yaml").write_text(_family_rbac(["default", "monitoring", "shop"], ["default", "monitoring", "shop"]))
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS]

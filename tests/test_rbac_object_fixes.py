@@ -782,7 +782,7 @@ def test_ks505_metrics_slash_star_fix_replaces_it_when_no_job_reads_below(tmp_pa
         regex: default;kubernetes;https
     - job_name: apiserver""")
     [finding] = [f for f in _lint_text(tmp_path, both) if f.rule == "KS505"]
-    assert finding.fix.startswith("Add '/metrics' next to it")
+    assert finding.fix.startswith("Add '/metrics' next to '/metrics/*'")
     assert not _serious(_lint_text(tmp_path, both.replace('["/metrics/*"]', '["/metrics", "/metrics/*"]')))
 
 
@@ -883,3 +883,17 @@ def test_ks510_fix_keeps_create_for_a_subresource_names_limit(tmp_path: Path) ->
     old = PolicyRule(verbs=("get", "create"), api_groups=("",), resources=("serviceaccounts", "serviceaccounts/token"),
                      resource_names=("scraper",), non_resource_urls=(), index=0)
     assert rule_allows(old, Request("create", "", "serviceaccounts", "token", namespace="monitoring", name="scraper"))
+
+
+def test_ks104_fix_for_metrics_beside_an_uncovered_slash_star_is_ks505_s_edit(tmp_path: Path) -> None:
+    """The API server job denied /metrics while its ClusterRole grants `/metrics/*`: KS104 said to add a
+    `/metrics` rule and KS505 to replace the entry; applied together, the role held /metrics twice. KS505 owns the
+    edit and KS104's fix is that same edit; applied, nothing serious is left."""
+    found = _lint_text(tmp_path, APISERVER_JOB.replace("PATH", "/metrics"))
+    [ks104] = [f for f in found if f.rule == "KS104"]
+    [ks505] = [f for f in found if f.rule == "KS505"]
+    assert ks104.fix.startswith("In ClusterRole/prometheus rules[")
+    assert ks104.fix.endswith("(the same edit as KS505 there): " + ks505.fix[0].lower() + ks505.fix[1:]), ks104.fix
+    assert "Add to" not in ks104.fix
+    assert not _serious(_lint_text(tmp_path, APISERVER_JOB.replace("PATH", "/metrics").replace('["/metrics/*"]',
+                                                                                               '["/metrics"]')))

@@ -68,7 +68,8 @@ def test_ks301_fix_only_deletes_the_skip_when_the_job_already_names_the_cluster_
     (tmp_path / "prometheus.yaml").write_text(PROXY_JOB_SKIPPING_BESIDE_THE_CA)
     found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS301"]
     assert len(found) == 1
-    assert found[0].fix.startswith("Delete `insecure_skip_verify: true` (its `ca_file` already names the cluster CA)")
+    assert found[0].fix.startswith("Delete `insecure_skip_verify: true` (the CA it verifies against, "
+                                   "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt, is already the cluster CA)")
     assert "Replace" not in found[0].fix
 
 
@@ -100,7 +101,8 @@ def test_ks301_fix_adds_server_name_after_deleting_the_skip(tmp_path: Path) -> N
     (tmp_path / "prometheus.yaml").write_text(APISERVER_JOB_SKIPPING_BESIDE_THE_CA)
     found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS301"]
     assert len(found) == 1
-    assert found[0].fix.startswith("Delete `insecure_skip_verify: true` (its `ca_file` already names the cluster CA) "
+    assert found[0].fix.startswith("Delete `insecure_skip_verify: true` (the CA it verifies against, "
+                                   "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt, is already the cluster CA) "
                                    "and add `server_name: kubernetes`: "), found[0].fix
     named = APISERVER_JOB_SKIPPING_BESIDE_THE_CA.replace(
         "          insecure_skip_verify: true\n", "          insecure_skip_verify: true\n          server_name: kubernetes\n")
@@ -771,3 +773,33 @@ def test_ks303_fix_keeps_a_credential_written_for_the_target(tmp_path: Path) -> 
         (tmp_path / source.name).write_text(source.read_text().replace(
             "      - job_name: billing-api\n", "      - job_name: billing-api\n        scheme: https\n"))
     assert not [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS303"]
+
+
+KUBELETSTATS = Path(__file__).parent.parent / "fixtures" / "KS301" / "fail-kubeletstats-receiver-reported-once"
+
+
+def test_ks301_fix_for_a_kubeletstats_receiver_claims_no_ca_file_it_lacks() -> None:
+    """With auth_type serviceAccount the receiver verifies against the ServiceAccount's ca.crt without a `ca_file`
+    key (internal/kubelet/client.go saClientProvider): the fix said "its `ca_file` already names the cluster CA"."""
+    [finding] = [f for f in lint_paths([str(KUBELETSTATS)], Options()).findings if f.rule == "KS301"]
+    assert "ca_file" not in (KUBELETSTATS / "otel-agent.yaml").read_text()
+    assert "its `ca_file`" not in finding.fix and "/serviceaccount/ca.crt, is already the cluster CA" in finding.fix
+
+
+def test_ks303_fix_for_a_kubeletstats_receiver_changes_its_endpoint_and_applied_clears_it(tmp_path: Path) -> None:
+    """A receiver has no `scheme`, `tls_config` or `authorization` key: "Set `scheme: https` … keep `authorization`"
+    could not be applied. The fix names its endpoint; written as it says, no KS303 and no new finding remain."""
+    for source in KUBELETSTATS.glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text().replace(
+            "endpoint: ${env:K8S_NODE_IP}:10250", "endpoint: http://${env:K8S_NODE_IP}:10250").replace(
+            "        insecure_skip_verify: true\n", ""))
+    [finding] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS303"]
+    assert "`scheme: https`" not in finding.fix and "keep `authorization`" not in finding.fix, finding.fix
+    setting = "`endpoint: https://${env:K8S_NODE_IP}:10250`"
+    skip = "`insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates`"
+    assert setting in finding.fix and skip in finding.fix, finding.fix
+    agent = tmp_path / "otel-agent.yaml"
+    agent.write_text(agent.read_text().replace(
+        "endpoint: http://${env:K8S_NODE_IP}:10250",
+        f"endpoint: https://${{env:K8S_NODE_IP}}:10250\n        {skip.strip('`')}"))
+    assert not lint_paths([str(tmp_path)], Options()).findings

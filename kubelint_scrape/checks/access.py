@@ -22,7 +22,8 @@ from ..findings import Finding, Related
 from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
                      role_reference_name, yaml_scalar)
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
-                      job_identities, permissions_beyond, pods_running_as, requirements)
+                      job_identities, permissions_beyond, pods_running_as, requirements,
+                      undefined_token_accounts)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
 from ..operator import (KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting,
                         selects_a_monitor)
@@ -363,9 +364,15 @@ def access_findings(ctx: Context) -> Iterator[Finding]:
     authorizer = ctx.analysis.authorizer
     mismatches: dict[tuple, list[Finding]] = {}
     per_monitor: dict[tuple, list[Finding]] = {}
+    stand_ins = {str(k): v for k, v in undefined_token_accounts(ctx.analysis).items() if v is not None}
     for job in ctx.reported_jobs():
         if job.identity is not None:
             for finding in _job_findings(job, authorizer, ctx):
+                stand_in = stand_ins.get(finding.data.get("identity", "")) if finding.rule != "KS108" else None
+                if stand_in is not None:
+                    # KS109's other way for the undefined account: this fix then is not needed at all
+                    finding.fix += (f"\nOr, as KS109 offers, annotate the token Secret with ServiceAccount "
+                                    f"{stand_in.name} instead: {stand_in} already holds this.")
                 if finding.rule == "KS108":
                     data = finding.data
                     mismatches.setdefault((finding.span, data["identity"], data["binding"], data["subject"]), []).append(finding)
@@ -469,9 +476,28 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
                 f"{namespace} ({held} grant{'' if several else 's'} only inside namespace{'s' if len(namespaces) > 1 else ''} "
                 f"{_and_list(namespaces)}).") + _idle_after_rebinding(scoped or [grant], identity, requests, analysis)
     if grant.role.kind == "ClusterRole":
-        return (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
+        bind = (f"Bind ClusterRole {grant.role.name} to ServiceAccount {identity} with a ClusterRoleBinding "
                 f"({held} cannot grant {kind}).")
+        switch = None if several else _switch_to_cluster_binding(grant.binding, identity, authorizer)
+        if switch is None:
+            return bind
+        return (f"{switch} ({held} cannot grant {kind}); or bind ClusterRole {grant.role.name} to ServiceAccount "
+                f"{identity} with a new ClusterRoleBinding.")
     return fix_text(authorizer, identity, requests, analysis)
+
+
+def _switch_to_cluster_binding(binding: BindingDef, identity: Identity, authorizer: Authorizer) -> str | None:
+    """The one-line way out when a ClusterRoleBinding was written as a RoleBinding (a ClusterRole bound to this
+    identity alone by one written RoleBinding): make it the ClusterRoleBinding again. Only when that widens nothing
+    for anyone else (every subject is the identity: a Group or another account would get the role cluster-wide
+    too) and no ClusterRoleBinding of that name exists (applied, it would replace that one's subjects; the roleRef
+    is immutable, so `kubectl apply` refuses it). metadata.namespace goes: a cluster-scoped object has none."""
+    if (binding.builtin or binding.obj is None or binding.kind != "RoleBinding"
+            or not binding.subjects or not all(s.kind != "Group" and subject_applies(s, identity) for s in binding.subjects)
+            or free_binding_name(authorizer.workspace, "ClusterRoleBinding", None, binding.name) != binding.name):
+        return None
+    return (f"Make RoleBinding {binding.namespace}/{binding.name} the ClusterRoleBinding it needs to be: set "
+            f"`kind: ClusterRoleBinding` and delete its `metadata.namespace`")
 
 
 def _idle_after_rebinding(grants: list[Grant], identity: Identity, requests: list[Request], analysis) -> str:
@@ -923,6 +949,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
                    f"the kubelet's container metrics in the Prometheus format), which needs get nodes/metrics"
                    + (f": {identity} is granted it." if granted else
                       f":\n{fix_text(authorizer, identity, [metrics], ctx.analysis)}"))
+        fix = _slash_star_entry_fix(ctx, need, fix)
         twin = path_twin(authorizer, identity, need)
         if twin is not None:
             granted = authorizer.authorize(identity, replace(request, url=twin)).allowed
@@ -938,6 +965,29 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             related=_merge(_review_related(need) + _nearest(need.decision), related_of([need])), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
+
+
+def _slash_star_entry_fix(ctx: Context, need: Need, fix: str) -> str:
+    """A denied `get /metrics` beside a `/metrics/*` entry of a ClusterRole the identity holds cluster-wide: the entry
+    was meant to cover /metrics, and KS505 on it owns the edit. KS104's fix is that very edit (rbac_objects
+    .slash_star_fix, the same words), not a second `/metrics` rule beside it: applied together, the two fixes left
+    the role with both. Only where the entry's rule has the request's verb, so the edit alone grants it."""
+    from .rbac_objects import slash_star_fix, uncovered_parent, urls_needed
+
+    request = need.request
+    if not request.url:
+        return fix
+    for grant in need.decision.near:
+        rule, role = grant.rule, grant.role
+        if (grant.binding.kind != "ClusterRoleBinding" or role.builtin or rule.node is None
+                or not any(r is rule for r in role.rules) or not (request.verb in rule.verbs or "*" in rule.verbs)):
+            continue
+        for url in rule.non_resource_urls:
+            if uncovered_parent(role, rule, url) == request.url:
+                edit = slash_star_fix(url, request.url, urls_needed(ctx, rule))
+                return (f"In {role_label(role)} rules[{rule.index}] (the same edit as KS505 there): "
+                        f"{edit[0].lower()}{edit[1:]}")
+    return fix
 
 
 # controller-runtime's metrics server registers its handler at /metrics alone (pkg/metrics/server/server.go
@@ -2368,15 +2418,25 @@ def _token_secret_account_not_found(ctx: Context, seen: set[tuple[str, str]]) ->
                     object=f"ServiceAccount/{identity.namespace}/{identity.name}",
                 )
                 continue
+            stand_in = undefined_token_accounts(ctx.analysis).get(identity)
+            if stand_in is not None:
+                # an account there already holds what the job needs: the other way needs no grant at all (KS104's
+                # fix says so too, and KS203 keeps that account's grant for it)
+                other = (f"; or set the Secret's `kubernetes.io/service-account.name` annotation to {stand_in.name}: "
+                         f"ServiceAccount {stand_in} already holds what {analysis.job.label} requests with this token, "
+                         f"so the grants the access findings give {identity} are then not needed")
+            else:
+                other = (f"; or name an existing ServiceAccount of namespace {identity.namespace} in the Secret's "
+                         f"`kubernetes.io/service-account.name` annotation (the token controller looks the account up "
+                         f"in the Secret's own namespace) and give that account, not {identity}, the grants the access "
+                         f"findings of this job name")
             yield Finding(
                 "KS109", maker.span,
                 f"ServiceAccount {identity} ({maker.reason}) is not defined in the inputs: the token controller "
                 f"deletes a service-account-token Secret whose ServiceAccount does not exist, so {analysis.job.label} "
                 f"has no token to send",
                 fix=(f"Add a ServiceAccount {identity.name} in namespace {identity.namespace} to the manifests (or lint "
-                     f"them together with the file that defines it), or name an existing ServiceAccount of namespace "
-                     f"{identity.namespace} in the Secret's `kubernetes.io/service-account.name` annotation (the token "
-                     f"controller looks the account up in the Secret's own namespace)."),
+                     f"them together with the file that defines it){other}."),
                 object=f"ServiceAccount/{identity.namespace}/{identity.name}",
             )
 

@@ -54,6 +54,7 @@ from ..grants import (
     scraper_identities,
     scraper_program_names,
     selection_fix_needs,
+    undefined_token_accounts,
     unmodelled,
     used_permissions,
     version_refused_bindings,
@@ -1321,11 +1322,27 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
     else:
         fix = replace_rule(holding.rule, f"Replace this rule of {_role_name(holding.role)} with", holding.role,
                            rules_for(_concrete(state, holding, kept))) + _after_own_role(identity, holding, elsewhere)
+    fix += _stand_in_note(analysis, identity, perms)
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
         related=tuple(_binding_related(holding, identity)), object=holding.role.ref,
         data={"identity": str(identity), "unused": [p.describe() for p in perms]},
     )
+
+
+def _stand_in_note(analysis, identity: Identity, perms: list[Permission]) -> str:
+    """KS109's other way for an undefined account whose token Secret a job sends: annotate the Secret with `identity`,
+    which already holds what that job requests (grants.undefined_token_accounts). Its grant is then used: say so, or
+    this fix deletes what KS109's fix relies on."""
+    for account, stand_in in undefined_token_accounts(analysis).items():
+        if stand_in != identity:
+            continue
+        used = [p for p in perms if any(p.allows(r.request) for r in requirements(analysis, account))]
+        if used:
+            return (f"\nOr keep it if the token Secret of the undefined ServiceAccount {account} is annotated with "
+                    f"{identity.name} instead (KS109's other way): its job then requests {describe_permissions(used)} "
+                    f"as {identity}.")
+    return ""
 
 
 def _never_namespaced(permission: Permission) -> bool:

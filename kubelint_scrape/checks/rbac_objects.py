@@ -864,7 +864,7 @@ def _unknown_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, url_ru
 def ineffective_wildcard(ctx: Context) -> Iterator[Finding]:
     for role in _roles(ctx):
         for rule in role.rules:
-            yield from _ineffective_in_rule(role, rule, lambda rule=rule: _urls_needed(ctx, rule))
+            yield from _ineffective_in_rule(role, rule, lambda rule=rule: urls_needed(ctx, rule))
 
 
 def _group_pattern_fix(pattern: str) -> str:
@@ -893,7 +893,7 @@ def _signer_domain_wildcard(rule: PolicyRule, name: str) -> bool:
             and any(g in _SIGNER_GROUPS for g in rule.api_groups))
 
 
-def _urls_needed(ctx: Context, rule: PolicyRule) -> tuple[list, set[str]] | None:
+def urls_needed(ctx: Context, rule: PolicyRule) -> tuple[list, set[str]] | None:
     """The scrapers holding `rule` and the non-resource URLs they request, or None when that is not known
     (_holders_requests)."""
     known = _holders_requests(ctx, rule)
@@ -901,8 +901,8 @@ def _urls_needed(ctx: Context, rule: PolicyRule) -> tuple[list, set[str]] | None
 
 
 def _ineffective_in_rule(role: RoleDef, rule: PolicyRule,
-                         urls_needed: Callable[[], tuple[list, set[str]] | None] = lambda: None) -> Iterator[Finding]:
-    """`urls_needed()`: the scrapers holding the rule and the URLs they request (_urls_needed), None when not known."""
+                         needed_urls: Callable[[], tuple[list, set[str]] | None] = lambda: None) -> Iterator[Finding]:
+    """`needed_urls()`: the scrapers holding the rule and the URLs they request (urls_needed), None when not known."""
     where = f"{_label(role)} rules[{rule.index}]"
     ref = role.obj.ref if role.obj else role.ref
     for resource, pos in _items(rule, "resources"):
@@ -953,31 +953,43 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule,
                 object=ref, data={"nonResourceURL": url},
             )
             continue
-        if _kubelet_path(url):
-            continue  # KS508's: as a URL a kubelet path grants nothing, so adding its bare parent would not help
-        prefix = url.rstrip("*")
-        if prefix.endswith("/") and len(prefix) > 1:
-            bare = prefix[:-1]
-            covered = any(
-                non_resource_url_matches(other, bare) and (set(other.verbs) & set(rule.verbs) or "*" in other.verbs)
-                for other in role.rules if other.non_resource_urls
+        bare = uncovered_parent(role, rule, url)
+        if bare is not None:
+            yield Finding(
+                "KS505", at(rule.path, pos),
+                f"{where}: nonResourceURL {url!r} matches paths below {bare}/ but not {bare} itself, and nothing in "
+                f"{_label(role)} grants {bare}: a request for {bare} is denied",
+                fix=slash_star_fix(url, bare, needed_urls()),
+                object=ref, data={"nonResourceURL": url, "uncovered": bare},
             )
-            if not covered:
-                fix = (f"Add {bare!r} next to it (`nonResourceURLs: {_quote([bare, url])}`), or write {bare + '*'!r}, "
-                       f"which matches both.")
-                needed = urls_needed()
-                if needed is not None and not any(url_pattern_matches(url, u) for u in needed[1]):
-                    # its scrapers read nothing below bare/ (the API server's /metrics job): kept beside bare, the
-                    # entry would be a grant no job uses (KS203), and `bare*` grants the paths below too
-                    fix = (f"Replace {url!r} with {bare!r}: no scrape job of {', '.join(map(str, needed[0]))} reads a "
-                           f"path below {bare}/.")
-                yield Finding(
-                    "KS505", at(rule.path, pos),
-                    f"{where}: nonResourceURL {url!r} matches paths below {bare}/ but not {bare} itself, and nothing in "
-                    f"{_label(role)} grants {bare}: a request for {bare} is denied",
-                    fix=fix,
-                    object=ref, data={"nonResourceURL": url, "uncovered": bare},
-                )
+
+
+def uncovered_parent(role: RoleDef, rule: PolicyRule, url: str) -> str | None:
+    """`/metrics` for a `/metrics/*` entry of `rule` when nothing in `role` grants /metrics itself with one of the
+    rule's verbs (KS505): the entry was evidently meant to cover it. None for any other entry, and for a kubelet
+    path (KS508's: as a URL it grants nothing, so adding its bare parent would not help)."""
+    if "*" not in url or url == "*" or _star_inside(url) or _kubelet_path(url):
+        return None
+    prefix = url.rstrip("*")
+    if not prefix.endswith("/") or len(prefix) == 1:
+        return None
+    bare = prefix[:-1]
+    covered = any(
+        non_resource_url_matches(other, bare) and (set(other.verbs) & set(rule.verbs) or "*" in other.verbs)
+        for other in role.rules if other.non_resource_urls
+    )
+    return None if covered else bare
+
+
+def slash_star_fix(url: str, bare: str, needed: tuple[list, set[str]] | None) -> str:
+    """KS505's edit of an uncovered `/metrics/*` entry, which KS104's fix for the denied /metrics repeats word for
+    word (one edit, not a second rule beside it). `needed`: the entry's scrapers and the URLs they request
+    (urls_needed), None when not known."""
+    if needed is not None and not any(url_pattern_matches(url, u) for u in needed[1]):
+        # its scrapers read nothing below bare/ (the API server's /metrics job): kept beside bare, the entry would
+        # be a grant no job uses (KS203), and `bare*` grants the paths below too
+        return f"Replace {url!r} with {bare!r}: no scrape job of {', '.join(map(str, needed[0]))} reads a path below {bare}/."
+    return f"Add {bare!r} next to {url!r} (`nonResourceURLs: {_quote([bare, url])}`), or write {bare + '*'!r}, which matches both."
 
 
 def _star_inside(url: str) -> bool:

@@ -286,7 +286,10 @@ def _verify_with_cluster_ca(job: ScrapeJob, skip_key: str, ca: str, workspace: A
     again would give the tls_config a duplicate key, which Prometheus refuses to load."""
     ca_file = as_str(job.tls.get("ca_file"))
     if ca_file and (ca_file == SA_CA or ca_file in CLUSTER_CA_FILES):
-        return f"delete `{skip_key}: true` (its `{_key(job, 'ca_file')}` already names the cluster CA)"
+        # Named by the CA, not by "its ca_file": an OTel kubeletstats receiver with auth_type serviceAccount
+        # verifies against the ServiceAccount's ca.crt without writing ca_file (internal/kubelet/client.go
+        # saClientProvider, otel._kubeletstats_jobs), so there may be no such key to point at.
+        return f"delete `{skip_key}: true` (the CA it verifies against, {ca_file}, is already the cluster CA)"
     if _cluster_ca_reference(job, workspace):
         return f"delete `{skip_key}: true` (its `tlsConfig.ca` already names the cluster CA)"
     return f"replace `{skip_key}: true` with `{ca}`"
@@ -640,6 +643,11 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             fix = (f"Set {_https(job)} with a verified `{_key(job, 'tls_config')}` (`{_key(job, 'ca_file')}: "
                    f"{SA_CA}` for the API server, or the CA that signs the targets' serving certificates); keep "
                    f"`{key}`: the target authenticates it over TLS.")
+            if job.direct_setting:
+                # an OTel kubeletstats receiver with an http:// endpoint: it has no `scheme`, `tls_config` or
+                # `authorization` key; its endpoint is what to change (otel._secure_port_setting)
+                how = direct_setting(job, ctx.analysis.assumptions.kubelet_serving_cert)
+                fix = f"Read the kubelet over HTTPS: {how[0].lower()}{how[1:]}."
         elif job.direct_setting and all(e.klass == "kubelet-readonly" for e in plain):
             # a kubeletstats receiver on the read-only port: it has no `authorization` to remove; its token goes
             # where it is checked once it reads the authenticated port (KS302's fix)
