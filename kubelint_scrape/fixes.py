@@ -824,12 +824,6 @@ def misplaced_role(analysis, binding: BindingDef) -> RoleDef | None:
     workspace = analysis.workspace
     if binding.kind != "RoleBinding" or binding.role_kind != "Role" or (binding.namespace, binding.role_name) in workspace.roles:
         return None
-    if (binding.name, binding.role_name) in _paired_bindings(workspace):
-        # One of a per-namespace family (kube-prometheus' RoleBinding prometheus-k8s in default, kube-system and
-        # monitoring, each naming its namespace's Role prometheus-k8s): the others each pair with a Role of their own
-        # namespace, so this one means the Role of its own namespace, which the inputs lack — no evidence that it
-        # was meant for another namespace's need; KS101/KS105 add a binding there instead of moving this one.
-        return None
     accounts = [s for s in binding.subjects if s.kind == "ServiceAccount"]
     if not accounts or len(accounts) != len(binding.subjects):
         return None
@@ -852,14 +846,6 @@ def misplaced_role(analysis, binding: BindingDef) -> RoleDef | None:
     if not meant or len(meant) != 1:
         return None
     return workspace.roles[(meant.pop(), binding.role_name)]
-
-
-def _paired_bindings(workspace) -> frozenset[tuple[str, str]]:
-    """(binding name, Role name) of the RoleBindings of the inputs that refer to a Role of their own namespace, once
-    per workspace (misplaced_role asks per dangling binding; a pass over every binding each was quadratic)."""
-    return workspace.index("paired-rolebindings", lambda: frozenset(
-        (b.name, b.role_name) for b in workspace.bindings
-        if b.kind == "RoleBinding" and b.role_kind == "Role" and (b.namespace, b.role_name) in workspace.roles))
 
 
 def move_binding_fix(workspace, binding: BindingDef, role: RoleDef) -> str:

@@ -2465,32 +2465,3 @@ def test_ks100_fix_for_a_workload_built_into_another_namespace_changes_the_build
     assert f"{kustomization} sets namespace apps for the build that includes" in finding.fix, finding.fix
     kustomization.write_text(kustomization.read_text().replace("namespace: apps", "namespace: monitoring"))
     assert not [f for f in _lint(tmp_path) if f.rule == "KS100"]
-
-
-def _family_rbac(role_namespaces: list[str], binding_namespaces: list[str]) -> str:
-    docs = [f"apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {{name: prometheus-k8s, namespace: {ns}}}\n"
-            f"rules:\n  - {{apiGroups: [\"\"], resources: [pods], verbs: [list, watch]}}\n" for ns in role_namespaces]
-    docs += [f"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {{name: prometheus-k8s, namespace: {ns}}}\n"
-             f"roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus-k8s}}\n"
-             f"subjects: [{{kind: ServiceAccount, name: prometheus, namespace: monitoring}}]\n" for ns in binding_namespaces]
-    return "---\n".join(docs)
-
-
-def test_a_rolebinding_of_a_per_namespace_family_is_not_moved_to_another_namespace_s_need(tmp_path: Path) -> None:
-    """kube-prometheus' RoleBinding prometheus-k8s in default, monitoring and kube-system, each for the Role
-    prometheus-k8s of its namespace; the inputs lack kube-system's Role, and the scraper now also discovers shop,
-    whose Role is there but not bound. Moving the kube-system member to shop (the old fix of KS105 and KS502) had no
-    evidence it was meant for shop: the fix binds shop's Role there; applied, no access finding is left."""
-    (tmp_path / "prometheus.yaml").write_text(DEPLOYMENT + """\
-      - job_name: pods
-        kubernetes_sd_configs:
-          - role: pod
-            namespaces: {names: [default, monitoring, shop]}
-""")
-    (tmp_path / "rbac.yaml").write_text(_family_rbac(["default", "monitoring", "shop"], ["default", "monitoring", "kube-system"]))
-    found = [f for f in _lint(tmp_path) if f.rule in ACCESS or f.rule == "KS502"]
-    assert found and not [f for f in found if "move rolebinding/kube-system" in f.fix.lower()], [f.fix for f in found]
-    [ks105] = [f for f in found if f.rule == "KS105"]
-    assert "bind it with a RoleBinding there" in ks105.fix, ks105.fix
-    (tmp_path / "rbac.yaml").write_text(_family_rbac(["default", "monitoring", "shop"], ["default", "monitoring", "shop"]))
-    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS]
