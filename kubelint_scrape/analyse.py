@@ -369,6 +369,41 @@ def mounted_key(pod: PodTemplate, container: Any, path: str, workspace: Workspac
     return absent
 
 
+def unheld_mounted_file(pod: PodTemplate, container: Any, path: str, workspace: Workspace) -> tuple[K8sObject, str] | None:
+    """(ConfigMap/Secret, mountPath) when the innermost volumeMount of the container over `path` is a volume of
+    ConfigMaps/Secrets that are all in the inputs and none of them puts a file at `path`: the mount hides the
+    image's directory and the volume is read-only, so the file does not exist. None when the file is there, or
+    may be (another kind of source, a ConfigMap/Secret the inputs lack, no mount over the path)."""
+    path = os.path.normpath(path)
+    covering = [m for m in container.mounts if as_str(m.get("mountPath"))
+                and _covers(os.path.normpath(as_str(m.get("mountPath"))), path)]
+    if not covering:
+        return None
+    mount = max(covering, key=lambda m: len(os.path.normpath(as_str(m.get("mountPath")))))
+    volume = next((v for v in pod.volumes if as_str(v.get("name")) == as_str(mount.get("name"))), None)
+    if volume is None:
+        return None
+    sources = [as_map(volume.get("configMap")), as_map(volume.get("secret"))] if "projected" not in volume else [
+        as_map(s) for s in as_seq(as_map(volume.get("projected")).get("sources"))]
+    holders = []
+    for kind in ("ConfigMap", "Secret"):
+        sections = ("data", "binaryData") if kind == "ConfigMap" else ("stringData", "data")
+        for name in _volume_refs(volume, kind):
+            holder = workspace.find(kind, pod.obj.namespace, name)
+            # its keys are not all in the inputs: the token controller fills a service-account-token Secret,
+            # and an object written without data is a placeholder filled out of band (a sealed/external secret)
+            if (holder is None or as_str(holder.doc.get("type")) == SA_TOKEN_SECRET
+                    or not any(as_map(holder.doc.get(section)) for section in sections)):
+                return None
+            holders.append(holder)
+    # every source must be a ConfigMap/Secret (a projected token or downward API file may be the one read)
+    if not holders or len(holders) != len([s for s in sources if s]):
+        return None
+    if mounted_key(pod, container, path, workspace) is not None:
+        return None
+    return holders[0], os.path.normpath(as_str(mount.get("mountPath")))
+
+
 def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: Includes | None = None) -> str | None:
     """_how_loaded, remembered on the template (which lives as long as its file's Source) while no config's
     `scrape_config_files` is keyed to a ConfigMap/Secret key: then the answer reads the pod alone, and the identity

@@ -15,8 +15,8 @@ from dataclasses import replace
 from typing import Any, Callable, Iterator
 
 from ..analyse import (KUBELET_IGNORES_TOKENS, JobAnalysis, Need, Resolution, anonymous_discovery,
-                       discovery_foreign_audience, discovery_requests, loading_containers, reads_service_account_files,
-                       scraper_program)
+                       discovery_foreign_audience, discovery_requests, loading_containers, mounted_key,
+                       reads_service_account_files, scraper_program, unheld_mounted_file)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
@@ -1954,6 +1954,7 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
         # a token file beside the ServiceAccount directory is missing whether the admission plugin or the pod's own
         # volume (automountServiceAccountToken: false) fills that directory
         yield from _unmounted_secrets_file(analysis)
+        yield from _unheld_volume_file(analysis, ctx)
         yield from _pushprox_token_unmounted(analysis, ctx)
         if views[key] is None:
             # the ServiceAccount admission plugin mounts token, ca.crt and namespace at the ServiceAccount path
@@ -2072,6 +2073,48 @@ def _unmounted_secrets_file(analysis: JobAnalysis) -> Iterator[Finding]:
             "KS107", span, f"{job.label} reads {file} ({use}), which no volume provides: {where}, so {consequence}",
             fix=f"Write {meant}.", object=job.label, data={"files": [file]},
         )
+
+
+def _unheld_volume_file(analysis: JobAnalysis, ctx: Context) -> Iterator[Finding]:
+    """The job's token file under the mount of a ConfigMap/Secret volume (the config's own ConfigMap at
+    /etc/prometheus, a Secret of tokens) that the ConfigMap/Secret does not hold: the mount hides whatever the
+    image has there and the volume is read-only, so the file does not exist, and Prometheus fails every request
+    (prometheus/common http_config.go authorizationCredentialsRoundTripper.RoundTrip: "unable to read
+    authorization credentials"). Only for a workload's pod, whose mounts are all in the inputs, and only when the
+    ConfigMap/Secret is too, with its keys (unheld_mounted_file). CA and client certificate files are TLS
+    settings, left to the transport rules."""
+    job, pod = analysis.job, analysis.resolution.pod
+    if pod is None or job.credentials.kind != "token-file" or job.credentials.refused:
+        return  # (authorization type basic: Prometheus refuses the config, KS601, and reads no file)
+    file = os.path.normpath(job.credentials.file)
+    if not file.startswith("/") or file.startswith(SA_DIR + "/"):
+        return  # a relative path is resolved against the config's directory; the ServiceAccount tree: above
+    containers = loading_containers(pod, job.config) or pod.containers
+    unheld = [unheld_mounted_file(pod, c, file, ctx.workspace) for c in containers]
+    if not unheld or any(u is None for u in unheld):
+        return
+    holder, root = unheld[0]
+    sections = ("data", "binaryData") if holder.kind == "ConfigMap" else ("stringData", "data")
+    keys = sorted({as_str(k) for s in sections for k in as_map(holder.doc.get(s))})
+    # a misspelt key of the same volume, when the file it names is really there
+    meant = next((k for k in _close_matches(os.path.basename(file), keys)
+                  if mounted_key(pod, containers[0], os.path.join(os.path.dirname(file), k), ctx.workspace)), None)
+    if meant:
+        fix = f"Write {os.path.join(os.path.dirname(file), meant)}."
+    elif holder.kind == "Secret":
+        fix = (f"Add key {os.path.basename(file)} to Secret {holder.name}, or write the path of a file a volume of "
+               f"the container provides.")
+    else:
+        fix = ("Put the token in a Secret, mount it in the container (a `secret` volume) and write the path of its "
+               f"file, or write {SA_TOKEN} for the ServiceAccount's own.")
+    yield Finding(
+        "KS107", job.credentials.span,
+        f"{job.label} reads {file} (scrape credentials), which {holder.kind} {holder.namespace}/{holder.name}, "
+        f"mounted at {root}, does not hold (it holds {', '.join(keys)}): the mount hides the image's files there, "
+        f"so every scrape fails (Prometheus cannot read the file: \"unable to read authorization credentials\")",
+        fix=fix, related=(Related(holder.name_span(), f"{holder.kind} {holder.namespace}/{holder.name}"),),
+        object=job.label, data={"files": [file]},
+    )
 
 
 def _use_shown(job, use: str) -> str:
