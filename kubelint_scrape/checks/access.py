@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any, Callable, Iterator
 
 from ..analyse import (KUBELET_IGNORES_TOKENS, JobAnalysis, Need, Resolution, anonymous_discovery,
-                       discovery_foreign_audience, discovery_requests, loading_containers, mounted_key,
+                       discovery_foreign_audience, discovery_requests, holder_keys, loading_containers, mounted_key,
                        reads_service_account_files, scraper_program, unheld_mounted_file)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
@@ -2094,8 +2094,7 @@ def _unheld_volume_file(analysis: JobAnalysis, ctx: Context) -> Iterator[Finding
     if not unheld or any(u is None for u in unheld):
         return
     holder, root = unheld[0]
-    sections = ("data", "binaryData") if holder.kind == "ConfigMap" else ("stringData", "data")
-    keys = sorted({as_str(k) for s in sections for k in as_map(holder.doc.get(s))})
+    keys = sorted(holder_keys(holder))
     # a misspelt key of the same volume, when the file it names is really there
     meant = next((k for k in _close_matches(os.path.basename(file), keys)
                   if mounted_key(pod, containers[0], os.path.join(os.path.dirname(file), k), ctx.workspace)), None)
