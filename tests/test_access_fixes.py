@@ -2373,3 +2373,20 @@ def test_ks100_key_left_out_of_the_mount_fix_puts_it_where_the_flag_looks(tmp_pa
     assert old in manifest.read_text()
     manifest.write_text(manifest.read_text().replace(old, new))
     assert not {f.rule for f in _lint(tmp_path)} & {"KS100", "KS107", *ACCESS}
+
+
+@pytest.mark.parametrize("case", ["fail-user-subject-account-name-misspelt", "fail-user-subject-account-name-in-capitals"])
+def test_ks108_user_subject_with_misspelt_account_name_fix_applied(tmp_path: Path, case: str) -> None:
+    """A User subject spelled as the ServiceAccount's user name with the account name mistyped is evidently meant
+    for the scraper (KS108, not a bare KS101 that adds a second binding); its fix, applied as written, grants the
+    discovery (probe handwritten14)."""
+    _case_copy(tmp_path, "KS108", case)
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS108"]
+    assert finding.fix == ("Change the subject in RoleBinding/apps/p to kind ServiceAccount, name prometheus, namespace "
+                           "monitoring, and delete its `apiGroup: rbac.authorization.k8s.io` (a ServiceAccount subject "
+                           "takes none)."), finding.fix
+    rbac = tmp_path / "rbac.yaml"
+    text = rbac.read_text()
+    subject = next(line for line in text.splitlines() if "kind: User" in line)
+    rbac.write_text(text.replace(subject, "  - {kind: ServiceAccount, name: prometheus, namespace: monitoring}"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS or f.rule == "KS501"]

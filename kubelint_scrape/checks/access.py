@@ -1272,12 +1272,14 @@ def _misspelt_subjects(ctx: Context, identity: Identity) -> list[tuple[BindingDe
         from ..spelling import within_edits
 
         cache[identity] = [(binding, subject) for binding, subject in by_namespace.get(identity.namespace, ())
-                           if subject.name != identity.name and len(identity.name) >= 4
-                           and within_edits(subject.name, identity.name, 2)]
+                           if (name := _subject_account_name(subject)) != identity.name and len(identity.name) >= 4
+                           and within_edits(name, identity.name, 2)]
     return cache[identity]
 
 
 def _subjects_by_namespace(ctx: Context) -> dict[str, list[tuple[BindingDef, Subject]]]:
+    """ServiceAccount subjects, and User subjects written as a ServiceAccount's user name
+    (`system:serviceaccount:<namespace>:<name>`, which rbac appliesToUser matches exactly), by namespace."""
     found: dict[str, list[tuple[BindingDef, Subject]]] = {}
     for binding in [*ctx.workspace.bindings, *ctx.workspace.rejected_bindings]:
         if binding.builtin:
@@ -1285,7 +1287,15 @@ def _subjects_by_namespace(ctx: Context) -> dict[str, list[tuple[BindingDef, Sub
         for subject in binding.subjects:
             if subject.kind == "ServiceAccount":
                 found.setdefault(subject.namespace, []).append((binding, subject))
+            elif subject.kind == "User" and (account := _user_name_account(subject)) is not None:
+                found.setdefault(account[0], []).append((binding, subject))
     return found
+
+
+def _subject_account_name(subject: Subject) -> str:
+    """The ServiceAccount name a subject names: its name, or the last part of a User's ServiceAccount user name."""
+    account = _user_name_account(subject) if subject.kind == "User" else None
+    return account[1] if account is not None else subject.name
 
 
 SA_GROUP_PREFIX = "system:serviceaccounts:"
@@ -1436,6 +1446,9 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
             # appliesToUser), not for the scraper.
             if _is_real_identity(ctx, *account):
                 continue
+            if account[1] != identity.name and not any(ns == identity.namespace
+                                                       for ns, _name in ctx.workspace.service_accounts):
+                continue  # a misspelt account name (_misspelt_subjects): evident only where the inputs define the accounts
         elif _misspelt_user_name(subject):
             pass  # the identity's own user name misspelt (the other namespace's case is above): evidently meant for it
         elif subject.kind == "User":
