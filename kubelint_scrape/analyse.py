@@ -361,12 +361,43 @@ def mounted_key(pod: PodTemplate, container: Any, path: str, workspace: Workspac
                     if absent is None and any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots):
                         absent = (kind, name, "")
                     continue
-                sections = ("data", "binaryData") if kind == "ConfigMap" else ("stringData", "data")
-                keys = dict.fromkeys(as_str(k) for s in sections for k in as_map(holder.doc.get(s)))
-                for key in keys:
+                for key in holder_keys(holder):
                     if path in _key_files(pod, container, kind, name, key)[0]:
                         return kind, name, key
     return absent
+
+
+def unheld_mounted_file(pod: PodTemplate, container: Any, path: str, workspace: Workspace) -> tuple[K8sObject, str] | None:
+    """(ConfigMap/Secret, mountPath) when the innermost volumeMount of the container over `path` is a volume of
+    ConfigMaps/Secrets that are all in the inputs and none of them puts a file at `path`: the mount hides the
+    image's directory and the volume is read-only, so the file does not exist. None when the file is there, or
+    may be (another kind of source, a ConfigMap/Secret the inputs lack, no mount over the path)."""
+    path = os.path.normpath(path)
+    covering = [m for m in container.mounts if as_str(m.get("mountPath"))
+                and _covers(os.path.normpath(as_str(m.get("mountPath"))), path)]
+    if not covering:
+        return None
+    mount = max(covering, key=lambda m: len(os.path.normpath(as_str(m.get("mountPath")))))
+    volume = next((v for v in pod.volumes if as_str(v.get("name")) == as_str(mount.get("name"))), None)
+    if volume is None:
+        return None
+    sources = [as_map(volume.get("configMap")), as_map(volume.get("secret"))] if "projected" not in volume else [
+        as_map(s) for s in as_seq(as_map(volume.get("projected")).get("sources"))]
+    holders = []
+    for kind in ("ConfigMap", "Secret"):
+        for name in _volume_refs(volume, kind):
+            holder = workspace.find(kind, pod.obj.namespace, name)
+            # its keys are not all in the inputs: the token controller fills a service-account-token Secret,
+            # and an object written without data is a placeholder filled out of band (a sealed/external secret)
+            if holder is None or as_str(holder.doc.get("type")) == SA_TOKEN_SECRET or not holder_keys(holder):
+                return None
+            holders.append(holder)
+    # every source must be a ConfigMap/Secret (a projected token or downward API file may be the one read)
+    if not holders or len(holders) != len([s for s in sources if s]):
+        return None
+    if mounted_key(pod, container, path, workspace) is not None:
+        return None
+    return holders[0], os.path.normpath(as_str(mount.get("mountPath")))
 
 
 def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: Includes | None = None) -> str | None:
@@ -460,6 +491,55 @@ def _image_file(container: Any, path: str, files: set[str]) -> bool:
 
 # Shells a container's command line may start with (`sh -c`, `/bin/bash -ec`, `busybox sh -c`, `tini -- sh`).
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
+
+
+def _absent_key_fix(pods: list[PodTemplate], kind: str, name: str, key: str, keys: list[str]) -> str:
+    """The mount change that puts `key` where a container's config flag looks, when the flag names a file inside
+    a mount of the ConfigMap/Secret that no key fills (a subPath or an `items` path naming no key: Prometheus finds
+    no file there and does not start): `subPath: <key>`, or an `items` entry. "" when the flag names another key's
+    file (the pod loads that one on purpose) or no such mount."""
+    field, name_key = ("configMap", "name") if kind == "ConfigMap" else ("secret", "secretName")
+    for pod in pods:
+        volumes = {as_str(v.get("name")): v for v, names in _pod_volume_refs(pod, kind) if name in names}
+        for container in pod.containers:
+            keyed = set().union(*(_key_files(pod, container, kind, name, k)[0] for k in keys))
+            for flag, _value, path in _config_flag_files(container):
+                if path in keyed:
+                    continue
+                for mount in container.mounts:
+                    volume = volumes.get(as_str(mount.get("name")))
+                    root = os.path.normpath(as_str(mount.get("mountPath")) or "/")
+                    source = as_map(volume.get(field)) if volume is not None else None
+                    # a plain configMap/secret volume of this object (projected ones: the fix would name a source)
+                    if not source or as_str(source.get(name_key)) != name or not _covers(root, path):
+                        continue
+                    where = f"the volumeMount {_mount_over(container, path)} of container {container.name} of " \
+                            f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+                    items = source.get("items")
+                    if as_str(mount.get("subPath")) and path == root and not (isinstance(items, list) and items):
+                        return f"Set `subPath: {key}` on {where}, so that {flag} finds key {key} at {path}."
+                    if not as_str(mount.get("subPath")) and isinstance(items, list) and items:
+                        relative = os.path.relpath(path, root)
+                        volume_of = f"volume {as_str(volume.get('name'))} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+                        # an entry already writes that path from a key the object lacks (the kubelet refuses to
+                        # mount it): name the key there, rather than adding a second entry for the same path
+                        entry = next((as_map(i) for i in items
+                                      if os.path.normpath(as_str(as_map(i).get("path"))) == relative), None)
+                        if entry is not None:
+                            return (f"In the items of {volume_of}, make the entry for path {relative} name key {key} "
+                                    f"instead of {as_str(entry.get('key'))}, which {kind} {name} does not hold.")
+                        return (f"Add `{{key: {key}, path: {relative}}}` to the items of {volume_of}, so that {flag} "
+                                f"finds key {key} at {path}.")
+    return ""
+
+
+def holder_keys(holder: K8sObject | None) -> list[str]:
+    """The keys of a ConfigMap (data, binaryData) or Secret (stringData, data) as the inputs write it, each once;
+    none for an object not in the inputs."""
+    if holder is None:
+        return []
+    sections = ("data", "binaryData") if holder.kind == "ConfigMap" else ("stringData", "data")
+    return list(dict.fromkeys(as_str(k) for s in sections for k in as_map(holder.doc.get(s))))
 
 
 def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> tuple[str, str]:
@@ -717,7 +797,7 @@ def _from_holder(workspace: Workspace, kind: str, namespace: str, name: str, key
                             if key else _from_pod(unserved[0], how))
     if not key:
         return _from_pod(mounting[0], how)
-    return _from_loaders(mounting, kind, name, key, how, includes)
+    return _from_loaders(mounting, kind, name, key, how, includes, holder_keys(workspace.find(kind, namespace, name)))
 
 
 def _once_served(resolution: Resolution) -> Resolution:
@@ -746,12 +826,12 @@ def _from_pod(pod: PodTemplate, how: str) -> Resolution:
 
 
 def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, how: str,
-                  includes: Includes | None = None) -> Resolution:
+                  includes: Includes | None = None, keys: list[str] | None = None) -> Resolution:
     """The identity of the pods that load `key` of the ConfigMap/Secret `name`, among those that mount it: those
     whose config flag names the key's file, else those running a scraper image, else those that merely mount it.
     Pods that lack the key (`items`, `subPath`) or whose config flag names another key of it do not load it.
     Loaders with different ServiceAccounts all run it (SPEC §3): the resolution of the first by namespace/name,
-    with the others' in `also`."""
+    with the others' in `also`. `keys`: the object's keys in the inputs, for the fix when none loads it."""
     ways = [(pod, _loads_key(pod, kind, name, key, includes)) for pod in mounting]
     # A file the config flag names and a file its scrape_config_files globs take in are loaded alike.
     tiers = (("flag", "include"), ("image",), ("mount",))
@@ -765,7 +845,7 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
     if not loaders:
         if all(way == "absent" for _, way in ways):
             return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but its `items` or `subPath` "
-                              f"leave out key {key}")
+                              f"leave out key {key}", fix=_absent_key_fix(mounting, kind, name, key, keys or []))
         if any(way == "url" for _, way in ways):
             return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but the config flag names a URL, "
                               f"which is loaded instead of key {key}")

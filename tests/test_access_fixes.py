@@ -2465,3 +2465,81 @@ def test_ks100_fix_for_a_workload_built_into_another_namespace_changes_the_build
     assert f"{kustomization} sets namespace apps for the build that includes" in finding.fix, finding.fix
     kustomization.write_text(kustomization.read_text().replace("namespace: apps", "namespace: monitoring"))
     assert not [f for f in _lint(tmp_path) if f.rule == "KS100"]
+
+
+def _case_copy(tmp_path: Path, rule: str, case: str) -> None:
+    src = Path(__file__).parent.parent / "fixtures" / rule / case
+    for file in src.glob("*.yaml"):
+        (tmp_path / file.name).write_text(file.read_text())
+
+
+def test_ks107_token_file_misspelt_in_a_secret_volume_fix_names_its_key(tmp_path: Path) -> None:
+    """A credentials_file under a Secret volume's mount that the Secret does not hold is not in the container
+    (prometheus/common: "unable to read authorization credentials" on every request). The fix names the key the
+    volume does put beside it; applied, the finding goes and no access error appears (probe handwritten14)."""
+    _case_copy(tmp_path, "KS107", "fail-token-file-misspelt-in-secret-volume")
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS107"]
+    assert "/etc/prometheus/secrets/kubelet/tokne (scrape credentials)" in finding.message
+    assert "Secret monitoring/prometheus-kubelet-token, mounted at /etc/prometheus/secrets/kubelet" in finding.message
+    assert finding.fix == "Write /etc/prometheus/secrets/kubelet/token."
+    manifest = tmp_path / "prometheus.yaml"
+    manifest.write_text(manifest.read_text().replace("kubelet/tokne", "kubelet/token"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ("KS107", *ACCESS)]
+
+
+def test_ks107_token_file_beside_the_config_fix_uses_the_service_account_token(tmp_path: Path) -> None:
+    _case_copy(tmp_path, "KS107", "fail-credentials-file-not-in-mounted-configmap")
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS107"]
+    assert "ConfigMap monitoring/prometheus-config, mounted at /etc/prometheus, does not hold" in finding.message
+    assert "write /var/run/secrets/kubernetes.io/serviceaccount/token" in finding.fix
+    manifest = tmp_path / "prometheus.yaml"
+    manifest.write_text(manifest.read_text().replace("/etc/prometheus/kubelet-token",
+                                                     "/var/run/secrets/kubernetes.io/serviceaccount/token"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ("KS107", *ACCESS)]
+
+
+@pytest.mark.parametrize("case, fix, old, new", [
+    ("fail-subpath-names-another-key",
+     "Set `subPath: prometheus.yml` on the volumeMount {name: config, mountPath: /etc/prometheus/prometheus.yml, "
+     "subPath: prometheus.yaml} of container prometheus of Deployment monitoring/prometheus, so that --config.file "
+     "finds key prometheus.yml at /etc/prometheus/prometheus.yml.",
+     "subPath: prometheus.yaml}", "subPath: prometheus.yml}"),
+    ("fail-items-name-a-key-the-configmap-lacks",
+     "In the items of volume config of Deployment monitoring/prometheus, make the entry for path prometheus.yml name "
+     "key prometheus.yml instead of prometheus.yaml, which ConfigMap prometheus-config does not hold.",
+     "{key: prometheus.yaml, path: prometheus.yml}", "{key: prometheus.yml, path: prometheus.yml}"),
+    ("fail-items-leave-out-the-flagged-file",
+     "Add `{key: prometheus.yml, path: prometheus.yml}` to the items of volume config of Deployment "
+     "monitoring/prometheus, so that --config.file finds key prometheus.yml at /etc/prometheus/prometheus.yml.",
+     "[{key: rules.yml, path: rules.yml}]",
+     "[{key: rules.yml, path: rules.yml}, {key: prometheus.yml, path: prometheus.yml}]"),
+])
+def test_ks100_key_left_out_of_the_mount_fix_puts_it_where_the_flag_looks(tmp_path: Path, case: str, fix: str,
+                                                                          old: str, new: str) -> None:
+    """The config flag names a file inside the ConfigMap's mount that no key fills (a subPath or an items entry
+    naming no key, or items leaving the config out): the fix is that mount change, not "lint it with the workload"
+    (the workload is in the inputs). Applied, the identity resolves (probe handwritten14)."""
+    _case_copy(tmp_path, "KS100", case)
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS100"]
+    assert finding.fix == fix, finding.fix
+    manifest = tmp_path / "prometheus.yaml"
+    assert old in manifest.read_text()
+    manifest.write_text(manifest.read_text().replace(old, new))
+    assert not {f.rule for f in _lint(tmp_path)} & {"KS100", "KS107", *ACCESS}
+
+
+@pytest.mark.parametrize("case", ["fail-user-subject-account-name-misspelt", "fail-user-subject-account-name-in-capitals"])
+def test_ks108_user_subject_with_misspelt_account_name_fix_applied(tmp_path: Path, case: str) -> None:
+    """A User subject spelled as the ServiceAccount's user name with the account name mistyped is evidently meant
+    for the scraper (KS108, not a bare KS101 that adds a second binding); its fix, applied as written, grants the
+    discovery (probe handwritten14)."""
+    _case_copy(tmp_path, "KS108", case)
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS108"]
+    assert finding.fix == ("Change the subject in RoleBinding/apps/p to kind ServiceAccount, name prometheus, namespace "
+                           "monitoring, and delete its `apiGroup: rbac.authorization.k8s.io` (a ServiceAccount subject "
+                           "takes none)."), finding.fix
+    rbac = tmp_path / "rbac.yaml"
+    text = rbac.read_text()
+    subject = next(line for line in text.splitlines() if "kind: User" in line)
+    rbac.write_text(text.replace(subject, "  - {kind: ServiceAccount, name: prometheus, namespace: monitoring}"))
+    assert not [f for f in _lint(tmp_path) if f.rule in ACCESS or f.rule == "KS501"]

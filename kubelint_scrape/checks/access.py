@@ -15,8 +15,8 @@ from dataclasses import replace
 from typing import Any, Callable, Iterator
 
 from ..analyse import (KUBELET_IGNORES_TOKENS, JobAnalysis, Need, Resolution, anonymous_discovery,
-                       discovery_foreign_audience, discovery_requests, loading_containers, reads_service_account_files,
-                       scraper_program)
+                       discovery_foreign_audience, discovery_requests, holder_keys, loading_containers, mounted_key,
+                       reads_service_account_files, scraper_program, unheld_mounted_file)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
@@ -1322,12 +1322,14 @@ def _misspelt_subjects(ctx: Context, identity: Identity) -> list[tuple[BindingDe
         from ..spelling import within_edits
 
         cache[identity] = [(binding, subject) for binding, subject in by_namespace.get(identity.namespace, ())
-                           if subject.name != identity.name and len(identity.name) >= 4
-                           and within_edits(subject.name, identity.name, 2)]
+                           if (name := _subject_account_name(subject)) != identity.name and len(identity.name) >= 4
+                           and within_edits(name, identity.name, 2)]
     return cache[identity]
 
 
 def _subjects_by_namespace(ctx: Context) -> dict[str, list[tuple[BindingDef, Subject]]]:
+    """ServiceAccount subjects, and User subjects written as a ServiceAccount's user name
+    (`system:serviceaccount:<namespace>:<name>`, which rbac appliesToUser matches exactly), by namespace."""
     found: dict[str, list[tuple[BindingDef, Subject]]] = {}
     for binding in [*ctx.workspace.bindings, *ctx.workspace.rejected_bindings]:
         if binding.builtin:
@@ -1335,7 +1337,15 @@ def _subjects_by_namespace(ctx: Context) -> dict[str, list[tuple[BindingDef, Sub
         for subject in binding.subjects:
             if subject.kind == "ServiceAccount":
                 found.setdefault(subject.namespace, []).append((binding, subject))
+            elif subject.kind == "User" and (account := _user_name_account(subject)) is not None:
+                found.setdefault(account[0], []).append((binding, subject))
     return found
+
+
+def _subject_account_name(subject: Subject) -> str:
+    """The ServiceAccount name a subject names: its name, or the last part of a User's ServiceAccount user name."""
+    account = _user_name_account(subject) if subject.kind == "User" else None
+    return account[1] if account is not None else subject.name
 
 
 SA_GROUP_PREFIX = "system:serviceaccounts:"
@@ -1486,6 +1496,9 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
             # appliesToUser), not for the scraper.
             if _is_real_identity(ctx, *account):
                 continue
+            if account[1] != identity.name and not any(ns == identity.namespace
+                                                       for ns, _name in ctx.workspace.service_accounts):
+                continue  # a misspelt account name (_misspelt_subjects): evident only where the inputs define the accounts
         elif _misspelt_user_name(subject):
             pass  # the identity's own user name misspelt (the other namespace's case is above): evidently meant for it
         elif subject.kind == "User":
@@ -2004,6 +2017,7 @@ def service_account_token_not_mounted(ctx: Context) -> Iterator[Finding]:
         # a token file beside the ServiceAccount directory is missing whether the admission plugin or the pod's own
         # volume (automountServiceAccountToken: false) fills that directory
         yield from _unmounted_secrets_file(analysis)
+        yield from _unheld_volume_file(analysis, ctx)
         yield from _pushprox_token_unmounted(analysis, ctx)
         if views[key] is None:
             # the ServiceAccount admission plugin mounts token, ca.crt and namespace at the ServiceAccount path
@@ -2122,6 +2136,47 @@ def _unmounted_secrets_file(analysis: JobAnalysis) -> Iterator[Finding]:
             "KS107", span, f"{job.label} reads {file} ({use}), which no volume provides: {where}, so {consequence}",
             fix=f"Write {meant}.", object=job.label, data={"files": [file]},
         )
+
+
+def _unheld_volume_file(analysis: JobAnalysis, ctx: Context) -> Iterator[Finding]:
+    """The job's token file under the mount of a ConfigMap/Secret volume (the config's own ConfigMap at
+    /etc/prometheus, a Secret of tokens) that the ConfigMap/Secret does not hold: the mount hides whatever the
+    image has there and the volume is read-only, so the file does not exist, and Prometheus fails every request
+    (prometheus/common http_config.go authorizationCredentialsRoundTripper.RoundTrip: "unable to read
+    authorization credentials"). Only for a workload's pod, whose mounts are all in the inputs, and only when the
+    ConfigMap/Secret is too, with its keys (unheld_mounted_file). CA and client certificate files are TLS
+    settings, left to the transport rules."""
+    job, pod = analysis.job, analysis.resolution.pod
+    if pod is None or job.credentials.kind != "token-file" or job.credentials.refused:
+        return  # (authorization type basic: Prometheus refuses the config, KS601, and reads no file)
+    file = os.path.normpath(job.credentials.file)
+    if not file.startswith("/") or file.startswith(SA_DIR + "/"):
+        return  # a relative path is resolved against the config's directory; the ServiceAccount tree: above
+    containers = loading_containers(pod, job.config) or pod.containers
+    unheld = [unheld_mounted_file(pod, c, file, ctx.workspace) for c in containers]
+    if not unheld or any(u is None for u in unheld):
+        return
+    holder, root = unheld[0]
+    keys = sorted(holder_keys(holder))
+    # a misspelt key of the same volume, when the file it names is really there
+    meant = next((k for k in _close_matches(os.path.basename(file), keys)
+                  if mounted_key(pod, containers[0], os.path.join(os.path.dirname(file), k), ctx.workspace)), None)
+    if meant:
+        fix = f"Write {os.path.join(os.path.dirname(file), meant)}."
+    elif holder.kind == "Secret":
+        fix = (f"Add key {os.path.basename(file)} to Secret {holder.name}, or write the path of a file a volume of "
+               f"the container provides.")
+    else:
+        fix = ("Put the token in a Secret, mount it in the container (a `secret` volume) and write the path of its "
+               f"file, or write {SA_TOKEN} for the ServiceAccount's own.")
+    yield Finding(
+        "KS107", job.credentials.span,
+        f"{job.label} reads {file} (scrape credentials), which {holder.kind} {holder.namespace}/{holder.name}, "
+        f"mounted at {root}, does not hold (it holds {', '.join(keys)}): the mount hides the image's files there, "
+        f"so every scrape fails (Prometheus cannot read the file: \"unable to read authorization credentials\")",
+        fix=fix, related=(Related(holder.name_span(), f"{holder.kind} {holder.namespace}/{holder.name}"),),
+        object=job.label, data={"files": [file]},
+    )
 
 
 def _use_shown(job, use: str) -> str:

@@ -704,7 +704,9 @@ def _has_wildcard(rule: PolicyRule) -> bool:
 
 def _is_wildcard(key: str, value: str) -> bool:
     if key == "resources":
-        return value == "*" or value.startswith("*/")
+        # `*/<subresource>` matches that subresource of every resource; `*/*` and `*/` match no request (k8s
+        # evaluation_helpers.go ResourceMatches wants len(rule) == len(subresource)+2): KS505 says so
+        return value == "*" or (value.startswith("*/") and len(value) > 2 and "*" not in value[2:])
     if key == "nonResourceURLs":  # (`**` and `/**` too: the API server trims every trailing `*`)
         return value.endswith("*") and value.rstrip("*") in ("", "/")
     return value == "*"
