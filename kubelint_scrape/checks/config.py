@@ -30,8 +30,12 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
 
     seen: set[int] = set()
     for config in configs:
-        if config.flavor == "kubeletstats" and ctx.reports(config.path):
-            yield from _kubeletstats_refusals(config)
+        if config.flavor == "kubeletstats":
+            # Its jobs are made from the receivers' settings, not Prometheus YAML (an OpenTelemetryCollector CR's
+            # config has origin "operator": validated as additional scrape configs it got Prometheus' refusals).
+            if ctx.reports(config.path):
+                yield from _kubeletstats_refusals(config)
+            continue
         if config.origin != "operator":
             if _loaded_by_vmagent(ctx, config):
                 continue  # vmagent accepts a superset (its roles, actions, `if:` filters): Prometheus' rules do not apply
