@@ -1735,6 +1735,7 @@ def kubelet_non_metrics_path(ctx: Context) -> Iterator[Finding]:
     Prometheus 3 refuses its application/json, Prometheus 2 fails to parse it) or /spec (removed, k/k PR #99236: 404).
     Not an OpenTelemetry kubeletstats receiver, which reads the JSON as meant; not a denied /stats scrape, whose
     KS102 already says it and fixes the path (access.json_summary_scrape)."""
+    from ..analyse import scraper_program
     from .access import KUBELET_METRICS_PATH, json_summary_scrape
 
     for analysis in ctx.reported_jobs():
@@ -1748,10 +1749,13 @@ def kubelet_non_metrics_path(ctx: Context) -> Iterator[Finding]:
             if kubelet_path is None or "?" in kubelet_path:
                 continue  # (a query in the path: KS307)
             if _under(kubelet_path, "/stats"):
+                # (vmagent's text parser, lib/protoparser/prometheus, logs each unparsable line and skips it)
+                refusal = ("vmagent logs each line as `cannot unmarshal Prometheus line` and keeps none of them, so "
+                           "the job collects nothing" if scraper_program(analysis) == "vmagent" else
+                           "Prometheus 3 refuses the response (`received unsupported Content-Type "
+                           "\"application/json\"`) and Prometheus 2 fails to parse it, so every scrape fails")
                 outcome = ("the kubelet answers its Summary API there, JSON (application/json), not Prometheus "
-                           "metrics: Prometheus 3 refuses the response (`received unsupported Content-Type "
-                           "\"application/json\"`) and Prometheus 2 fails to parse it, so every scrape fails even "
-                           "with the grant")
+                           f"metrics: {refusal} even with the grant")
                 written_part = "/stats/summary" if _under(kubelet_path, "/stats/summary") else kubelet_path
                 instead = KUBELET_RESOURCE_METRICS
                 what = ("the same CPU and memory usage of the node, its pods and containers in the Prometheus format; "
