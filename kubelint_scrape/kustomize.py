@@ -556,6 +556,15 @@ class KustomizeBuilds:
                 and kustomization.path not in open_roots and open_roots.isdisjoint(self.members(kustomization))
                 for path in kustomization.patches}
 
+    def holds_inputs(self, path: str) -> bool:
+        """Whether `path` (absolute, normalised) is an input file or a directory holding one."""
+        paths = self._paths
+        index = bisect.bisect_left(paths, path)
+        if paths[index:index + 1] == [path]:
+            return True
+        index = bisect.bisect_left(paths, path + os.sep)
+        return index < len(paths) and paths[index].startswith(path + os.sep)
+
     def _under(self, entry: str) -> list[str]:
         """The input files equal to `entry` or inside the directory `entry`."""
         paths = self._paths

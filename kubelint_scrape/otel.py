@@ -77,16 +77,47 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
                 prom = _prometheus_receiver(path, inner, holder, runner, source)
                 _resolve_endpoint(prom, rule)
                 result.append(prom)
-            for template, started, template_pos in _templated_kubeletstats(receiver):
-                kubelet.jobs.extend(_kubeletstats_jobs(path, template, started, template_pos, kubelet))
-        elif kind in ("kubeletstats", "kubelet_stats"):
-            kubelet.jobs.extend(_kubeletstats_jobs(path, name, receiver, receivers.key_pos(name), kubelet))
+    for name, receiver, pos, _per_node in kubeletstats_receivers(config, used):
+        kubelet.jobs.extend(_kubeletstats_jobs(path, name, receiver, pos, kubelet))
     if kubelet.jobs:
         result.append(kubelet)
     unmodelled = _unmodelled_components(config, used)
     for prom in result:
         prom.unmodelled = unmodelled
     return result
+
+
+def kubeletstats_receivers(config: YMap, used: set[str] | None = None) -> list[tuple[str, YMap, Pos, bool]]:
+    """The kubeletstats receivers the collector starts: (name, config, position of its name, started per node by a
+    receiver_creator), in the order the config writes them. `used`: the receivers the pipelines use
+    (_used_receivers, computed when None)."""
+    if used is None:
+        used = _used_receivers(config)
+    found = []
+    receivers = as_map(config.get("receivers"))
+    for name, receiver in receivers.items():
+        name = as_str(name)
+        if used is not None and name not in used:
+            continue
+        kind = _receiver_type(name)
+        if kind == "receiver_creator" and isinstance(receiver, YMap):
+            found.extend((template, started, template_pos, True)
+                         for template, started, template_pos in _templated_kubeletstats(receiver))
+        elif kind in ("kubeletstats", "kubelet_stats"):
+            receiver = receiver if isinstance(receiver, YMap) else YMap(receivers.key_pos(name))
+            found.append((name, receiver, receivers.key_pos(name), False))
+    return found
+
+
+def missing_client_certificate(receiver: YMap) -> list[str]:
+    """The client-certificate settings a kubeletstats receiver with auth_type tls (the default) lacks, [] for the
+    other auth types. The receiver has no config validation for them: building its client
+    (internal/kubelet/client.go tlsClientProvider.BuildClient, called by the receiver factory's restClient when the
+    collector creates the receiver) runs tls.LoadX509KeyPair(cert_file, key_file), which fails on an empty path
+    (`open : no such file or directory`), so the receiver is never created."""
+    if (as_str(receiver.get("auth_type")) or "tls") != "tls":
+        return []
+    return [key for key in ("cert_file", "key_file") if not as_str(receiver.get(key))]
 
 
 def _prometheus_receiver(path: str, root: YMap, holder: K8sObject | None, runner: K8sObject | None,
@@ -251,6 +282,10 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
         return _kubeconfig_jobs(path, name, receiver, pos, config, endpoint)
     scheme, address, prefix = _endpoint_url(endpoint, auth, "endpoint" in receiver)
     endpoint_pos = receiver.value_pos("endpoint") if "endpoint" in receiver else pos
+    # A tls receiver without its client certificate is never created (KS601 says so): no request is made, but its
+    # paths still tell what the identity's grants are for once it is fixed.
+    refused = (f"the collector cannot create receiver {name} without {' and '.join(missing_client_certificate(receiver))}"
+               if missing_client_certificate(receiver) else "")
     jobs = []
     for kubelet_path in _kubelet_paths(receiver):
         root = YMap(pos)
@@ -280,6 +315,7 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
         root.put("static_configs", _seq(endpoint_pos, [_map(endpoint_pos, targets=targets)]), endpoint_pos)
         job = build_job(path, root, config, "config")
         job.transport_of = jobs[0] if jobs else None  # one receiver, one connection: its settings judged once
+        job.rejected = refused
         if scheme == "http" and not prefix:  # the kubelet's read-only port (KS302): the receiver's own way off it
             job.direct_setting = _secure_port_setting(name, auth, endpoint if "endpoint" in receiver else "",
                                                       as_str(receiver.get("ca_file")))

@@ -337,3 +337,29 @@ def test_inputs_without_a_kustomization_walk_the_sources_for_builds_once(monkeyp
     result = lint_paths([str(Path(__file__).resolve().parent.parent / "examples" / "quickstart")], Options())
     assert any(f.rule == "KS102" and "Add to ClusterRole prometheus" in f.fix for f in result.findings)
     assert calls[0] == 1
+
+
+def _ks008(paths: list[Path]) -> list:
+    from kubelint_scrape.engine import Options, lint_paths
+
+    return [f for f in lint_paths([str(p) for p in paths], Options()).findings if f.rule == "KS008"]
+
+
+def test_overlay_linted_without_its_base_is_said(tmp_path: Path) -> None:
+    """An overlay whose base exists but lies outside the linted paths is analysed alone (the builds are made of the
+    inputs): KS008 says so at the entry, as info, and is silent once the base is linted too."""
+    files = {
+        "overlay/kustomization.yaml": "namespace: prod\nresources:\n  - ../base\n  - extra.yaml\n",
+        "overlay/extra.yaml": OBJECT.format(name="extra"),
+        "base/kustomization.yaml": "resources: [sa.yaml]\n",
+        "base/sa.yaml": OBJECT.format(name="a"),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    alone = _ks008([tmp_path / "overlay"])
+    assert [(f.severity, f.span.line, f.data["entry"]) for f in alone] == [("info", 3, "../base")]
+    assert "not among the linted inputs" in alone[0].message
+    assert f"kubelint-scrape check {tmp_path}" in alone[0].fix  # their common directory: linting it reads both
+    assert _ks008([tmp_path]) == []
+    assert _ks008([tmp_path / "overlay", tmp_path / "base"]) == []

@@ -30,6 +30,12 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
 
     seen: set[int] = set()
     for config in configs:
+        if config.flavor == "kubeletstats":
+            # Its jobs are made from the receivers' settings, not Prometheus YAML (an OpenTelemetryCollector CR's
+            # config has origin "operator": validated as additional scrape configs it got Prometheus' refusals).
+            if ctx.reports(config.path):
+                yield from _kubeletstats_refusals(config)
+            continue
         if config.origin != "operator":
             if _loaded_by_vmagent(ctx, config):
                 continue  # vmagent accepts a superset (its roles, actions, `if:` filters): Prometheus' rules do not apply
@@ -471,6 +477,36 @@ def _leave_agent_mode(flag: str) -> str:
     if name != "--enable-feature" or not others:
         return f"drop {flag}" if separator == "=" else f"drop {flag} (both items)"
     return f"remove `agent` from {flag}, keeping the other features (`{name}{separator}{','.join(others)}`)"
+
+
+def _kubeletstats_refusals(config: Any) -> Iterator[Finding]:
+    """KS601 for an OpenTelemetry Collector kubeletstats receiver with auth_type tls (its default) but no client
+    certificate: the receiver factory builds its kubelet client when the collector creates the receiver, and
+    tlsClientProvider.BuildClient (opentelemetry-collector-contrib internal/kubelet/client.go) fails in
+    tls.LoadX509KeyPair on the empty path. The collector then fails to build its pipelines and exits; a
+    receiver_creator only logs the error and never starts that receiver on any node (receiver/receivercreator
+    observerhandler.go startReceiver)."""
+    from ..otel import kubeletstats_receivers, missing_client_certificate
+
+    for name, receiver, pos, per_node in kubeletstats_receivers(config.root):
+        missing = missing_client_certificate(receiver)
+        if not missing:
+            continue
+        auth = "`auth_type: tls`" if "auth_type" in receiver else "auth_type unset: tls is its default"
+        span = key_span(config.path, receiver, "auth_type") if "auth_type" in receiver else at(config.path, pos)
+        effect = ("receiver_creator fails to start it on every node (it logs `failed to start receiver` and goes on): "
+                  "no kubelet stats are collected" if per_node else
+                  "collector fails to build its pipelines and exits at start-up: it collects nothing at all")
+        lacking = " and ".join(f"`{key}`" for key in missing)
+        message = (f"kubeletstats receiver {name} authenticates with a client certificate ({auth}) but has no "
+                   f"{lacking}: it loads its client certificate with "
+                   f"tls.LoadX509KeyPair(cert_file, key_file) when it is created, which fails with `open : no such "
+                   f"file or directory`, so the {effect}")
+        fix = (f"Set `auth_type: serviceAccount` on receiver {name}: it then sends the pod's ServiceAccount token "
+               f"(keep it mounted; the ServiceAccount needs `get` on nodes/stats, and on nodes/proxy when it reads /pods), "
+               f"or set both `cert_file` and `key_file` to a client certificate and key the kubelets accept (signed "
+               f"by their --client-ca-file CA) and mount them in the collector's container.")
+        yield Finding("KS601", span, message, fix=fix, object=f"receiver {name}", data={"missing": missing})
 
 
 def _config_findings(ctx: Context, config: Any, validate: Any) -> list[Finding]:

@@ -14,7 +14,8 @@ from ..model import K8sObject
 from ..rbacvalidate import refusing_rules
 from ..helmvalues import helm_values_findings
 from ..load import UNNAMED_STDIN
-from ..kustomize import InputTree, is_kustomization, local_entries, missing_reason, patch_files, workspace_builds
+from ..kustomize import (BUILD_KEYS, InputTree, is_kustomization, judged, local_entries, missing_reason, patch_files,
+                         workspace_builds)
 from ..unreadcrds import unread_crd_findings
 from .context import Context
 
@@ -145,9 +146,11 @@ def kustomize_entry_missing(ctx: Context) -> Iterator[Finding]:
                 continue  # (standard input without --stdin-filename has no directory to look in: not the current one)
             for field, entry, container, key, must_be in local_entries(obj.doc):
                 reason = missing_reason(base, entry, must_be, tree)
-                if reason is None:
-                    continue
                 span = at(obj.path, container.item_pos(key) if isinstance(container, YSeq) else container.value_pos(key))
+                if reason is None:
+                    if field in BUILD_KEYS and judged(entry):
+                        yield from _entry_outside_inputs(ctx, obj, kind, field, entry, span)
+                    continue
                 near = _nearest_entry(base, entry)
                 yield Finding(
                     "KS008", span,
@@ -157,6 +160,30 @@ def kustomize_entry_missing(ctx: Context) -> Iterator[Finding]:
                         + ", or remove the entry.",
                     object=f"{kind} {obj.path}", data={"entry": entry, "field": field},
                 )
+
+
+def _entry_outside_inputs(ctx: Context, obj: K8sObject, kind: str, field: str, entry: str, span) -> Iterator[Finding]:
+    """KS008 (info) for a build entry that exists but holds no input: the builds are made of the inputs alone
+    (kustomize.KustomizeBuilds), so this build is analysed without what the entry adds, and the run looks complete
+    while it rests on part of the build (an overlay linted without its base)."""
+    builds = workspace_builds(ctx.workspace)
+    directory = os.path.dirname(os.path.abspath(obj.path))
+    if builds is None or builds.holds_inputs(os.path.normpath(os.path.join(directory, entry))):
+        return
+    # Both paths shown as the inputs name the Kustomization (relative stays relative), as KS008's other messages do.
+    shown_dir = os.path.dirname(obj.path)
+    path = os.path.normpath(os.path.join(shown_dir, entry))
+    common = os.path.commonpath([directory, os.path.normpath(os.path.join(directory, entry))])
+    common = os.path.normpath(os.path.join(shown_dir, os.path.relpath(common, directory)))
+    yield Finding(
+        "KS008", span,
+        f"{kind} {obj.path} lists `{entry}` in {field}, which exists ({path}) but is not among the linted inputs: "
+        f"this build is analysed without it — the objects it adds, and what this {kind}'s namespace, name prefix "
+        f"and patches do to them — so the findings about this build rest on part of it",
+        fix=f"Lint the directory holding both (`kubelint-scrape check {common}`), or add {path} to the paths linted.",
+        object=f"{kind} {obj.path}", data={"entry": entry, "field": field, "outside": path},
+        requested_severity="info",
+    )
 
 
 def _nearest_entry(base: str, entry: str) -> tuple[str, str] | None:

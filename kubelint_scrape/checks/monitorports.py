@@ -110,7 +110,10 @@ def _pod_monitor(workspace: Workspace, monitor: K8sObject, runners: list[RunnerV
     named = _container_port_names(selected)
     for index, endpoint, key in _endpoints(spec, "podMetricsEndpoints"):
         wanted = as_str(endpoint.get(key))
-        if _unknown(wanted, named) or _injected(wanted) or _kept(wanted, named):
+        if _unknown(wanted, named) or _injected(wanted):
+            continue
+        if _kept(wanted, named):
+            yield from _exited_init_port(monitor, index, endpoint, key, wanted, selected)
             continue
         yield _finding(monitor, "podMetricsEndpoints", index, endpoint, key, wanted, "container port of the pods it "
                        "selects", named, "pod container port name", _declaring(selected) + _ignoring(monitor, spec, runners))
@@ -401,6 +404,42 @@ def _find_port_names(pods: list, protocol: str) -> dict[str, list[str]]:
         as_str(as_map(p).get("name")) for container, read in _find_port_containers(pod) if read
         for p in as_seq(container.get("ports")) if (as_str(as_map(p).get("protocol")) or "TCP") == protocol]
         for pod in pods}
+
+
+def _exited_init_port(monitor: K8sObject, index: int, endpoint: YMap, key: str, wanted: str,
+                      pods: list) -> Iterator[Finding]:
+    """A PodMonitor port kept only on plain init containers (no `restartPolicy: Always`): Prometheus' pod discovery
+    lists init containers' ports too (discovery/kubernetes/pod.go buildPod, `__meta_kubernetes_pod_container_init`),
+    so the keep finds its targets, but such a container runs to completion before the pod's containers start
+    (nothing listens there once the pod runs; if it serves forever, the pod never starts). Not when a running container (an app container or a sidecar) of any
+    selected pod declares a port the keep matches."""
+    declaring = None
+    for pod in pods:
+        for container, running in _find_port_containers(pod):
+            for port in as_seq(container.get("ports")):
+                if not port_name_matches(wanted, as_str(as_map(port).get("name"))):
+                    continue
+                if running:
+                    return
+                declaring = declaring or (pod, container)
+    if declaring is None:
+        return
+    pod, container = declaring
+    name, owner = as_str(container.get("name")), f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+    yield Finding(
+        "KS606", at(monitor.path, endpoint.value_pos(key)),
+        f"{monitor.kind} {monitor.namespace}/{monitor.name} podMetricsEndpoints[{index}] keeps {key} \"{wanted}\", "
+        f"which only init container {name} of {owner} declares, without `restartPolicy: Always`: the kubelet runs it "
+        f"to completion before it starts the pod's containers, so either it exits and nothing listens on the port "
+        f"once the pod runs — Prometheus' pod discovery still lists it (__meta_kubernetes_pod_container_init=\"true\") "
+        f"and every scrape is refused — or it keeps serving and the pod never gets past its init phase",
+        fix=(f"Make init container {name} of {owner} a sidecar: add `restartPolicy: Always` to it (Kubernetes 1.29 "
+             f"and later), so it keeps running beside the pod's containers; or move it under `containers:`."),
+        related=(Related(key_span(pod.obj.path, container, "name"), f"init container {name} declares the port "
+                         f"\"{wanted}\" and must exit before the pod's containers start"),),
+        object=f"{monitor.kind}/{monitor.namespace}/{monitor.name}",
+        data={"field": key, "name": wanted, "init_container": name},
+    )
 
 
 def _unread_declaration(pods: list, target: str, protocol: str) -> tuple[str, str]:

@@ -1734,3 +1734,102 @@ def _query_fix(job: ScrapeJob, path: str, query: str, written: bool) -> str:
             + "params:\n" + "\n".join(lines) + "\n"
             + "(Prometheus encodes `params` as the request's query string.)")
 
+
+
+# ---------------------------------------------------------------------------------------------- KS310
+
+# The node proxy path of the API server: /api/v1/nodes/<name>/proxy/<kubelet path> (FACTS §2).
+_NODE_PROXY_PATH = re.compile(r"/api/v1/nodes/[^/]+/proxy(/.*)?$")
+# Where the kubelet serves the same data in the Prometheus format (pkg/kubelet/server/server.go
+# InstallDefaultHandlers: /metrics/resource, the resource-metrics endpoint with the node's, pods' and containers'
+# CPU and memory usage the Summary API reports; /metrics/cadvisor, per-container metrics with cAdvisor's
+# machine_* info), all under nodes/metrics (FACTS §1).
+KUBELET_RESOURCE_METRICS = "/metrics/resource"
+
+
+def _kubelet_path(endpoint: Endpoint) -> str | None:
+    """The path the kubelet is asked for: the scrape path of a kubelet target, or the part after `/proxy` of a node
+    proxy path through the API server. None for any other target."""
+    if endpoint.klass == "kubelet" and not endpoint.proxy_path:
+        return endpoint.path
+    if endpoint.klass == "apiserver-proxy" and endpoint.proxy_resource == "nodes":
+        match = _NODE_PROXY_PATH.match(endpoint.path)
+        return (match.group(1) or "/") if match else None
+    return None
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+@check("KS310")
+def kubelet_non_metrics_path(ctx: Context) -> Iterator[Finding]:
+    """A Prometheus-format scrape of a kubelet path that serves no Prometheus metrics: /stats (the JSON Summary API;
+    Prometheus 3 refuses its application/json, Prometheus 2 fails to parse it) or /spec (removed, k/k PR #99236: 404).
+    Not an OpenTelemetry kubeletstats receiver, which reads the JSON as meant; not a denied /stats scrape, whose
+    KS102 already says it and fixes the path (access.json_summary_scrape)."""
+    from ..analyse import scraper_program
+    from .access import KUBELET_METRICS_PATH, json_summary_scrape
+
+    for analysis in ctx.reported_jobs():
+        job = analysis.job
+        if job.config.flavor == "kubeletstats":
+            continue
+        if any(json_summary_scrape(job, need) and need.satisfied is False for need in analysis.needs):
+            continue
+        for endpoint in analysis.endpoints:
+            kubelet_path = _kubelet_path(endpoint)
+            if kubelet_path is None or "?" in kubelet_path:
+                continue  # (a query in the path: KS307)
+            if _under(kubelet_path, "/stats"):
+                # (vmagent's text parser, lib/protoparser/prometheus, logs each unparsable line and skips it)
+                refusal = ("vmagent logs each line as `cannot unmarshal Prometheus line` and keeps none of them, so "
+                           "the job collects nothing" if scraper_program(analysis) == "vmagent" else
+                           "Prometheus 3 refuses the response (`received unsupported Content-Type "
+                           "\"application/json\"`) and Prometheus 2 fails to parse it, so every scrape fails")
+                outcome = ("the kubelet answers its Summary API there, JSON (application/json), not Prometheus "
+                           f"metrics: {refusal} even with the grant")
+                written_part = "/stats/summary" if _under(kubelet_path, "/stats/summary") else kubelet_path
+                instead = KUBELET_RESOURCE_METRICS
+                what = ("the same CPU and memory usage of the node, its pods and containers in the Prometheus format; "
+                        f"{KUBELET_METRICS_PATH} has cAdvisor's fuller per-container metrics")
+            elif _under(kubelet_path, "/spec"):
+                outcome = ("the kubelet no longer serves /spec (removed with KEP-2129, k/k PR #99236): it answers "
+                           "404 Not Found on every scrape")
+                written_part = kubelet_path
+                instead = KUBELET_METRICS_PATH
+                what = "the node's machine_* metrics (cores, memory) and per-container metrics"
+            else:
+                continue
+            written = "metrics_path" in job.node and job.metrics_path == endpoint.path or (
+                _operator(job) and job.metrics_path == endpoint.path)
+            # (a node proxy prefix stays: only the kubelet's part of the path changes)
+            new_path = endpoint.path[: len(endpoint.path) - len(kubelet_path)] + instead
+            where = (f"set `{_path_key(job)}: {new_path}`" if written
+                     else f"in the relabel rule that sets `__metrics_path__`, replace `{written_part}` with `{instead}`")
+            via = " through the API server's node proxy" if endpoint.klass == "apiserver-proxy" else ""
+            fix = f"Scrape {instead} instead of {written_part}: {where} ({what})."
+            if endpoint.klass == "kubelet":
+                fix += _metrics_grant(analysis, ctx)
+            yield Finding(
+                "KS310", _origin(analysis, endpoint),
+                f"{job.label} scrapes the kubelet's {kubelet_path}{via}, which is not a metrics endpoint: {outcome}",
+                fix=fix, object=job.label, data={"path": kubelet_path, "instead": instead},
+            )
+            break  # one finding per job: the same path for every node
+
+
+def _metrics_grant(analysis: JobAnalysis, ctx: Context) -> str:
+    """The grant the direct kubelet path needs once changed: get nodes/metrics (FACTS §1), or "" when the identity
+    holds it or is unknown."""
+    from ..fixes import fix_text
+    from ..rbac import Request
+
+    identity = analysis.identity
+    if identity is None:
+        return ""
+    request = Request(verb="get", resource="nodes", subresource="metrics")
+    authorizer = ctx.analysis.authorizer
+    if authorizer.authorize(identity, request).allowed:
+        return ""
+    return f" It then needs get nodes/metrics, which {identity} lacks:\n{fix_text(authorizer, identity, [request], ctx.analysis)}"

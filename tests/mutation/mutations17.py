@@ -140,11 +140,11 @@ MUTATIONS = [
     ("prometheus-sa-typo", B, [(P, "  serviceAccountName: prometheus-k8s\n", "  serviceAccountName: prometheus\n")], ["KS101", "KS102", "KS104", "KS109"]),
     # ---- ports: PodMonitor (FindPort over containers and sidecars) and Service targetPort
     ("podmonitor-port-typo", B, [(S, PM_EP, PM_EP.replace("metrics\n", "metric\n", 1))], ["KS606"]),
-    # first guess KS606; Prometheus' pod discovery makes targets of init containers' ports too (discovery/kubernetes
-    # pod.go: `isInit := i >= len(pod.Spec.Containers)`, __meta_kubernetes_pod_container_init), so the PodMonitor
-    # port exists (FindPort's sidecar-only rule is the endpoints controller's, for Service targetPorts). The pod
-    # itself never starts while a never-ending init container runs: GAP (no rule judges pod startup)
-    ("sidecar-not-restartable", B, [(S, SIDECAR, SIDECAR.replace("        restartPolicy: Always\n", ""))], []),
+    # Prometheus' pod discovery makes targets of init containers' ports too (discovery/kubernetes pod.go: `isInit :=
+    # i >= len(pod.Spec.Containers)`, __meta_kubernetes_pod_container_init), so the PodMonitor keep matches; but a
+    # plain init container runs to completion before the pod's containers start (nothing listens once it exits; one
+    # that keeps serving holds the pod in its init phase): KS606 (monitorports._exited_init_port), once a GAP here
+    ("sidecar-not-restartable", B, [(S, SIDECAR, SIDECAR.replace("        restartPolicy: Always\n", ""))], ["KS606"]),
     ("podmonitor-target-port-number", B, [(S, PM_EP, "  - targetPort: 9102\n    path: /metrics\n")], []),
     ("svc-targetport-typo", B, [(Q, SVC_METRICS, SVC_METRICS.replace("targetPort: metrics", "targetPort: metric"))], ["KS606"]),
     ("svc-targetport-quoted-number", B, [(Q, SVC_METRICS, SVC_METRICS.replace("targetPort: metrics", "targetPort: \"9090\""))], ["KS602"]),
@@ -185,9 +185,10 @@ MUTATIONS = [
                                         (T, NODE_IP_ENV, NODE_IP_ENV.replace("K8S_NODE_IP", "K8S_NODE_NAME").replace("status.hostIP", "spec.nodeName"))], ["KS103", "KS209"]),
     # first guess KS106; auth_type defaults to tls (client certificate). The tool said KS304 "no ca_file" although
     # the receiver has one: the tls branch dropped ca_file (fixed in round 17, fixture KS304/pass-kubeletstats-tls-
-    # auth-with-ca-file). GAP: tls without cert_file/key_file fails the receiver's start (client.go
-    # tlsClientProvider.BuildClient: tls.LoadX509KeyPair), which no rule says
-    ("otel-no-auth-type", B, [(T, "        auth_type: serviceAccount\n", "")], []),
+    # auth-with-ca-file). tls without cert_file/key_file fails the receiver's start (client.go
+    # tlsClientProvider.BuildClient: tls.LoadX509KeyPair): KS601 (checks/config._kubeletstats_refusals), once a GAP
+    # here; its jobs make no request, so KS304 is not added either
+    ("otel-no-auth-type", B, [(T, "        auth_type: serviceAccount\n", "")], ["KS601"]),
     # first guess KS302 alone; the receiver still sends the pod's token (saClientProvider's bearer round tripper,
     # whatever the scheme), so KS303 is right. Was KS203 too (delete nodes/stats, which KS302's fix needs) and both
     # fixes were a Prometheus job's (`authorization`, nodes/metrics): fixed in round 17 (test_fix_conflicts)
