@@ -184,7 +184,7 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None, arbitrary
 
 @check("KS301")
 def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
-    serving = ctx.analysis.assumptions.kubelet_serving_cert
+    serving = kubelet_serving_cert(ctx)
     by_class: dict[Span, list[Finding]] = {}
     for analysis in _connection_jobs(ctx):
         job = analysis.job
@@ -389,7 +389,7 @@ def _oauth2_tls_disabled(ctx: Context) -> Iterator[Finding]:
 
 @check("KS302")
 def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
-    serving = ctx.analysis.assumptions.kubelet_serving_cert
+    serving = kubelet_serving_cert(ctx)
     for analysis in _connection_jobs(ctx):
         job = analysis.job
         for endpoint in analysis.endpoints:
@@ -646,13 +646,13 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             if job.direct_setting:
                 # an OTel kubeletstats receiver with an http:// endpoint: it has no `scheme`, `tls_config` or
                 # `authorization` key; its endpoint is what to change (otel._secure_port_setting)
-                how = direct_setting(job, ctx.analysis.assumptions.kubelet_serving_cert)
+                how = direct_setting(job, kubelet_serving_cert(ctx))
                 fix = f"Read the kubelet over HTTPS: {how[0].lower()}{how[1:]}."
         elif job.direct_setting and all(e.klass == "kubelet-readonly" for e in plain):
             # a kubeletstats receiver on the read-only port: it has no `authorization` to remove; its token goes
             # where it is checked once it reads the authenticated port (KS302's fix)
             consequence = ", and the target is not authenticated either"
-            how = direct_setting(job, ctx.analysis.assumptions.kubelet_serving_cert)
+            how = direct_setting(job, kubelet_serving_cert(ctx))
             fix = f"Read the kubelet's authenticated port instead (KS302): {how[0].lower()}{how[1:]}."
         else:
             consequence = ", and the target is not authenticated either"
@@ -929,7 +929,7 @@ def _scheme_rule(job: ScrapeJob) -> Span | None:
 
 @check("KS304")
 def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
-    self_signed = ctx.analysis.assumptions.kubelet_serving_cert == "self-signed"
+    self_signed = kubelet_serving_cert(ctx) == "self-signed"
     by_class: dict[Span, list[Finding]] = {}
     for analysis in _connection_jobs(ctx):
         job = analysis.job
@@ -1462,6 +1462,38 @@ def _installer_loopback(ctx: Context) -> dict[str, InstallerSetting]:
 
 def _installer_settings(ctx: Context) -> list[InstallerSetting]:
     return ctx.once("installer listen settings", lambda: list(_scan_installers(ctx)))
+
+
+def kubelet_serving_cert(ctx: Context) -> str:
+    """What signs the kubelets' serving certificates, as the checks go by it: the assumption kubelet-serving-cert,
+    except that a k3s/RKE2 config.yaml in the inputs (a kind-less document with k3s server options, _K3S_KEYS) shows
+    kubelets whose certificates the cluster CA signs. k3s — and RKE2, built on it — issues each kubelet's serving
+    certificate from its server CA (k3s pkg/server/router.go servingKubeletCert: signed with Runtime.ServerCA /
+    ServerCAKey, SANs the node name, localhost, 127.0.0.1 and the node IP) and gives pods that CA as their ca.crt
+    (pkg/daemons/control/server.go controllerManager: `root-ca-file: Runtime.ServerCA`; the API server verifies the
+    kubelets with it too, `kubelet-certificate-authority`). So the cluster CA verifies them, as with
+    serverTLSBootstrap, and skipping verification is no fix there. Not where a `kubelet-arg` gives the kubelet a
+    certificate of its own (`tls-cert-file=`): that one's signer is unknown, and the assumption stays."""
+    assumed = ctx.analysis.assumptions.kubelet_serving_cert
+    if assumed == "cluster-ca":
+        return assumed
+    return "cluster-ca" if ctx.once("k3s kubelet serving certificates", lambda: _k3s_signs_kubelets(ctx)) else assumed
+
+
+def _k3s_signs_kubelets(ctx: Context) -> bool:
+    """A k3s/RKE2 config.yaml is in the inputs, and none of them gives the kubelet its own serving certificate."""
+    found = False
+    for source in ctx.workspace.sources:
+        for document in source.documents:
+            root = as_map(document.root)
+            if not root or "kind" in root or not any(key in root for key in _K3S_KEYS):
+                continue
+            kubelet_args = root.get("kubelet-arg")
+            if any(as_str(item).lstrip("-").startswith("tls-cert-file=")
+                   for item in (as_seq(kubelet_args) or [kubelet_args])):
+                return False
+            found = True
+    return found
 
 
 def _scan_installers(ctx: Context) -> Iterator[InstallerSetting]:
