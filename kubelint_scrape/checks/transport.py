@@ -941,6 +941,8 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
         if not self_signed:
             if as_str(job.tls.get("server_name")) and not _one_static_kubelet(job):
                 yield _kubelet_server_name(analysis, kubelets[0])
+            elif not as_str(job.tls.get("ca_file")) and job.tls.get("ca") is None:
+                yield _cluster_signed_against_system_roots(analysis, kubelets[0], ctx)
             continue
         ca_file = as_str(job.tls.get("ca_file"))
         if ca_file:
@@ -982,6 +984,32 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             by_class.setdefault(span, []).append(finding)
     for findings in by_class.values():
         yield _one_per_scrape_class(findings)
+
+
+def _cluster_signed_against_system_roots(analysis: JobAnalysis, kubelet: Endpoint, ctx: Context) -> Finding:
+    """A kubelet job without a CA where the cluster CA signs the kubelets' certificates: Go verifies against the
+    system pool (prometheus/common NewTLSConfig leaves RootCAs nil), which holds no cluster CA, so every node
+    target fails. (Where the kubelets self-sign, the self-signed branch reports the same job.)"""
+    job = analysis.job
+    span = _system_roots_place(analysis, kubelet)
+    where = "" if _operator(job) else f" in its `{_key(job, 'tls_config')}`"
+    return Finding(
+        "KS304", span,
+        f"{job.label} verifies the kubelets' serving certificates (:{kubelet.port}) against the system's root CAs "
+        f"(no {_key(job, 'ca_file')}), but {_cluster_signer(ctx)}: every node target fails with "
+        f"`x509: certificate signed by unknown authority`",
+        fix=f"Verify them against the cluster CA: set `{cluster_ca_field(job)}`{where} (the system roots do not hold it).",
+        related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelet)]
+                      if origin != span),
+        object=job.label, data={"ca": "system"},
+    )
+
+
+def _cluster_signer(ctx: Context) -> str:
+    """Why the checks take the kubelets' certificates as signed by the cluster CA (kubelet_serving_cert)."""
+    if ctx.analysis.assumptions.kubelet_serving_cert == "cluster-ca":
+        return "the cluster CA signs them (assumption kubelet-serving-cert: cluster-ca)"
+    return "k3s/RKE2 (its config.yaml is in the inputs) signs them with its server CA, the cluster CA"
 
 
 def _one_static_kubelet(job: ScrapeJob) -> bool:
