@@ -304,3 +304,13 @@ def test_kubelet_skip_verify_fix_on_k3s_verifies_with_the_server_ca() -> None:
     assert finding.fix.startswith("Replace `insecure_skip_verify: true` with "
                                   "`ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt`"), finding.fix
     assert "serverTLSBootstrap" not in finding.fix and "assumption" not in finding.fix
+
+
+def test_show_assumptions_says_k3s_kubelets_are_taken_as_cluster_signed() -> None:
+    # The checks go by the k3s/RKE2 config.yaml, not by the default self-signed: --show-assumptions says so.
+    from kubelint_scrape.report.text import assumptions_text
+
+    k3s = lint_paths([str(FIXTURES / "KS304" / "pass-k3s-kubelets-verified-with-server-ca")], Options())
+    assert "kubelet-serving-cert: self-signed (taken as cluster-ca: a k3s/RKE2 config.yaml" in assumptions_text(k3s)
+    plain = lint_paths([str(FIXTURES / "KS304" / "fail-kubelet-verified-with-cluster-ca")], Options())
+    assert "kubelet-serving-cert: self-signed\n" in assumptions_text(plain)

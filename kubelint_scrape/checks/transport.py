@@ -1505,13 +1505,15 @@ def kubelet_serving_cert(ctx: Context) -> str:
     assumed = ctx.analysis.assumptions.kubelet_serving_cert
     if assumed == "cluster-ca":
         return assumed
-    return "cluster-ca" if ctx.once("k3s kubelet serving certificates", lambda: _k3s_signs_kubelets(ctx)) else assumed
+    return ("cluster-ca" if ctx.once("k3s kubelet serving certificates", lambda: k3s_signs_kubelets(ctx.workspace.sources))
+            else assumed)
 
 
-def _k3s_signs_kubelets(ctx: Context) -> bool:
-    """A k3s/RKE2 config.yaml is in the inputs, and none of them gives the kubelet its own serving certificate."""
+def k3s_signs_kubelets(sources) -> bool:
+    """A k3s/RKE2 config.yaml is in the inputs, and none of them gives the kubelet its own serving certificate.
+    (Also read by --show-assumptions, which says that kubelet-serving-cert is taken as cluster-ca.)"""
     found = False
-    for source in ctx.workspace.sources:
+    for source in sources:
         for document in source.documents:
             root = as_map(document.root)
             if not root or "kind" in root or not any(key in root for key in _K3S_KEYS):
