@@ -294,3 +294,23 @@ def test_writable_proc_subpath_is_explained_by_what_it_reaches(tmp_path: Path) -
     for path in ("/proc/net", "/proc/sys/net/netfilter"):
         assert "core_pattern" not in findings[path] and f"a writable host {path} " in findings[path], findings[path]
     assert "change the node's kernel settings below it" in findings["/proc/sys/net/netfilter"]
+
+
+def test_kubelet_skip_verify_fix_on_k3s_verifies_with_the_server_ca() -> None:
+    # A k3s/RKE2 config.yaml in the inputs: k3s signs the kubelets' serving certificates with its server CA, which
+    # pods get as ca.crt (k3s pkg/server/router.go servingKubeletCert, pkg/daemons/control/server.go root-ca-file).
+    # The fix verifies against it; enabling serverTLSBootstrap or declaring an assumption is no step there.
+    [finding] = _findings("KS301", "fail-k3s-kubelet-skip-verify")
+    assert finding.fix.startswith("Replace `insecure_skip_verify: true` with "
+                                  "`ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt`"), finding.fix
+    assert "serverTLSBootstrap" not in finding.fix and "assumption" not in finding.fix
+
+
+def test_show_assumptions_says_k3s_kubelets_are_taken_as_cluster_signed() -> None:
+    # The checks go by the k3s/RKE2 config.yaml, not by the default self-signed: --show-assumptions says so.
+    from kubelint_scrape.report.text import assumptions_text
+
+    k3s = lint_paths([str(FIXTURES / "KS304" / "pass-k3s-kubelets-verified-with-server-ca")], Options())
+    assert "kubelet-serving-cert: self-signed (taken as cluster-ca: a k3s/RKE2 config.yaml" in assumptions_text(k3s)
+    plain = lint_paths([str(FIXTURES / "KS304" / "fail-kubelet-verified-with-cluster-ca")], Options())
+    assert "kubelet-serving-cert: self-signed\n" in assumptions_text(plain)

@@ -40,7 +40,7 @@ from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_spa
 from .authproxy import review_fix_after_token
 from .context import Context
 from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, _path_key, cluster_ca_field, direct_setting,
-                        token_secret_text)
+                        kubelet_serving_cert, token_secret_text)
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
                 "extension-apiserver": "KS104", "controller-runtime": "KS104", "kube-rbac-proxy": "KS104"}
@@ -407,7 +407,7 @@ def _direct_kubelet_scrape(job, need: Need, identity: Identity, authorizer: Auth
     path (FACTS §1: not always nodes/metrics — /stats/summary is nodes/stats) and how the job is changed when that
     is a setting of its component (ScrapeJob.direct_setting)."""
     assumptions = ctx.analysis.assumptions
-    how = direct_setting(job, assumptions.kubelet_serving_cert) or "scrape the kubelets directly on :10250"
+    how = direct_setting(job, kubelet_serving_cert(ctx)) or "scrape the kubelets directly on :10250"
     kubelet_path = kubelet_path_of_proxy(need.path)
     subresource = kubelet_checks(kubelet_path, assumptions)
     if subresource is None:
@@ -1612,7 +1612,7 @@ def _serving_cert(ctx: Context, gap) -> str:
     (self-signed | cluster-ca), or OWN_CERT + Secret for a controller-runtime server that loads its own certificate
     and does not self-sign (kubebuilder's cert-manager layout)."""
     secret = gap.endpoint.cert_secret if gap.target == "controller-runtime" else None
-    return ctx.analysis.assumptions.kubelet_serving_cert if secret is None else OWN_CERT + secret
+    return kubelet_serving_cert(ctx) if secret is None else OWN_CERT + secret
 
 
 def _own_cert_tls(job, serving_cert: str) -> str:

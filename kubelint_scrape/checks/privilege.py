@@ -69,7 +69,7 @@ from ..targets import proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, k
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import (KUBELET_SKIP_VERIFY_NOTE, grant_related, json_summary_scrape, misdirected_from, namespaced_discovery_route,
                      path_twin, proxied_node_scrape, role_label)
-from .transport import direct_setting, monitor_token, readonly_successors
+from .transport import direct_setting, kubelet_serving_cert, monitor_token, readonly_successors
 from ..operator import monitor_endpoint, names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
 from .context import Context
@@ -2096,7 +2096,7 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
                       f"scraped directly on :10250 the kubelet authorizes {kubelet_path} only as nodes/proxy too on "
                       f"Kubernetes {assumptions.kubernetes_version}, so a direct scrape spares the API server but not "
                       f"the grant")
-            fix = _direct_scrape_fix(job, kubelet_path, assumptions.kubelet_serving_cert, subresource,
+            fix = _direct_scrape_fix(job, kubelet_path, kubelet_serving_cert(ctx), subresource,
                                      _held(ctx, job.identity, subresource))
             data = {"proxy_path": path, "direct_path": kubelet_path}
             gone = legacy and assumptions.version >= ROOT_PROXY_REMOVED

@@ -184,7 +184,7 @@ def _describe(endpoints: list[Endpoint], job: ScrapeJob | None = None, arbitrary
 
 @check("KS301")
 def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
-    serving = ctx.analysis.assumptions.kubelet_serving_cert
+    serving = kubelet_serving_cert(ctx)
     by_class: dict[Span, list[Finding]] = {}
     for analysis in _connection_jobs(ctx):
         job = analysis.job
@@ -389,7 +389,7 @@ def _oauth2_tls_disabled(ctx: Context) -> Iterator[Finding]:
 
 @check("KS302")
 def kubelet_readonly_port(ctx: Context) -> Iterator[Finding]:
-    serving = ctx.analysis.assumptions.kubelet_serving_cert
+    serving = kubelet_serving_cert(ctx)
     for analysis in _connection_jobs(ctx):
         job = analysis.job
         for endpoint in analysis.endpoints:
@@ -646,13 +646,13 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
             if job.direct_setting:
                 # an OTel kubeletstats receiver with an http:// endpoint: it has no `scheme`, `tls_config` or
                 # `authorization` key; its endpoint is what to change (otel._secure_port_setting)
-                how = direct_setting(job, ctx.analysis.assumptions.kubelet_serving_cert)
+                how = direct_setting(job, kubelet_serving_cert(ctx))
                 fix = f"Read the kubelet over HTTPS: {how[0].lower()}{how[1:]}."
         elif job.direct_setting and all(e.klass == "kubelet-readonly" for e in plain):
             # a kubeletstats receiver on the read-only port: it has no `authorization` to remove; its token goes
             # where it is checked once it reads the authenticated port (KS302's fix)
             consequence = ", and the target is not authenticated either"
-            how = direct_setting(job, ctx.analysis.assumptions.kubelet_serving_cert)
+            how = direct_setting(job, kubelet_serving_cert(ctx))
             fix = f"Read the kubelet's authenticated port instead (KS302): {how[0].lower()}{how[1:]}."
         else:
             consequence = ", and the target is not authenticated either"
@@ -929,7 +929,7 @@ def _scheme_rule(job: ScrapeJob) -> Span | None:
 
 @check("KS304")
 def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
-    self_signed = ctx.analysis.assumptions.kubelet_serving_cert == "self-signed"
+    self_signed = kubelet_serving_cert(ctx) == "self-signed"
     by_class: dict[Span, list[Finding]] = {}
     for analysis in _connection_jobs(ctx):
         job = analysis.job
@@ -941,6 +941,8 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
         if not self_signed:
             if as_str(job.tls.get("server_name")) and not _one_static_kubelet(job):
                 yield _kubelet_server_name(analysis, kubelets[0])
+            elif not as_str(job.tls.get("ca_file")) and job.tls.get("ca") is None:
+                yield _cluster_signed_against_system_roots(analysis, kubelets[0], ctx)
             continue
         ca_file = as_str(job.tls.get("ca_file"))
         if ca_file:
@@ -982,6 +984,32 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             by_class.setdefault(span, []).append(finding)
     for findings in by_class.values():
         yield _one_per_scrape_class(findings)
+
+
+def _cluster_signed_against_system_roots(analysis: JobAnalysis, kubelet: Endpoint, ctx: Context) -> Finding:
+    """A kubelet job without a CA where the cluster CA signs the kubelets' certificates: Go verifies against the
+    system pool (prometheus/common NewTLSConfig leaves RootCAs nil), which holds no cluster CA, so every node
+    target fails. (Where the kubelets self-sign, the self-signed branch reports the same job.)"""
+    job = analysis.job
+    span = _system_roots_place(analysis, kubelet)
+    where = "" if _operator(job) else f" in its `{_key(job, 'tls_config')}`"
+    return Finding(
+        "KS304", span,
+        f"{job.label} verifies the kubelets' serving certificates (:{kubelet.port}) against the system's root CAs "
+        f"(no {_key(job, 'ca_file')}), but {_cluster_signer(ctx)}: every node target fails with "
+        f"`x509: certificate signed by unknown authority`",
+        fix=f"Verify them against the cluster CA: set `{cluster_ca_field(job)}`{where} (the system roots do not hold it).",
+        related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelet)]
+                      if origin != span),
+        object=job.label, data={"ca": "system"},
+    )
+
+
+def _cluster_signer(ctx: Context) -> str:
+    """Why the checks take the kubelets' certificates as signed by the cluster CA (kubelet_serving_cert)."""
+    if ctx.analysis.assumptions.kubelet_serving_cert == "cluster-ca":
+        return "the cluster CA signs them (assumption kubelet-serving-cert: cluster-ca)"
+    return "k3s/RKE2 (its config.yaml is in the inputs) signs them with its server CA, the cluster CA"
 
 
 def _one_static_kubelet(job: ScrapeJob) -> bool:
@@ -1462,6 +1490,40 @@ def _installer_loopback(ctx: Context) -> dict[str, InstallerSetting]:
 
 def _installer_settings(ctx: Context) -> list[InstallerSetting]:
     return ctx.once("installer listen settings", lambda: list(_scan_installers(ctx)))
+
+
+def kubelet_serving_cert(ctx: Context) -> str:
+    """What signs the kubelets' serving certificates, as the checks go by it: the assumption kubelet-serving-cert,
+    except that a k3s/RKE2 config.yaml in the inputs (a kind-less document with k3s server options, _K3S_KEYS) shows
+    kubelets whose certificates the cluster CA signs. k3s — and RKE2, built on it — issues each kubelet's serving
+    certificate from its server CA (k3s pkg/server/router.go servingKubeletCert: signed with Runtime.ServerCA /
+    ServerCAKey, SANs the node name, localhost, 127.0.0.1 and the node IP) and gives pods that CA as their ca.crt
+    (pkg/daemons/control/server.go controllerManager: `root-ca-file: Runtime.ServerCA`; the API server verifies the
+    kubelets with it too, `kubelet-certificate-authority`). So the cluster CA verifies them, as with
+    serverTLSBootstrap, and skipping verification is no fix there. Not where a `kubelet-arg` gives the kubelet a
+    certificate of its own (`tls-cert-file=`): that one's signer is unknown, and the assumption stays."""
+    assumed = ctx.analysis.assumptions.kubelet_serving_cert
+    if assumed == "cluster-ca":
+        return assumed
+    return ("cluster-ca" if ctx.once("k3s kubelet serving certificates", lambda: k3s_signs_kubelets(ctx.workspace.sources))
+            else assumed)
+
+
+def k3s_signs_kubelets(sources) -> bool:
+    """A k3s/RKE2 config.yaml is in the inputs, and none of them gives the kubelet its own serving certificate.
+    (Also read by --show-assumptions, which says that kubelet-serving-cert is taken as cluster-ca.)"""
+    found = False
+    for source in sources:
+        for document in source.documents:
+            root = as_map(document.root)
+            if not root or "kind" in root or not any(key in root for key in _K3S_KEYS):
+                continue
+            kubelet_args = root.get("kubelet-arg")
+            if any(as_str(item).lstrip("-").startswith("tls-cert-file=")
+                   for item in (as_seq(kubelet_args) or [kubelet_args])):
+                return False
+            found = True
+    return found
 
 
 def _scan_installers(ctx: Context) -> Iterator[InstallerSetting]:

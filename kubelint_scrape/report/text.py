@@ -85,12 +85,22 @@ def caret_padding(prefix: str) -> str:
     return "".join(blank(char) for char in prefix)
 
 
+def _taken_as(key: str, value: str, result: Any) -> str:
+    """What the checks go by instead of an assumption the inputs contradict (checks.transport.kubelet_serving_cert)."""
+    if key == "kubelet_serving_cert" and value == "self-signed":
+        from ..checks.transport import k3s_signs_kubelets
+
+        if k3s_signs_kubelets(result.analysis.workspace.sources):
+            return " (taken as cluster-ca: a k3s/RKE2 config.yaml in the inputs; k3s signs kubelets with its server CA)"
+    return ""
+
+
 def assumptions_text(result: Any, positions: Lines | None = None) -> str:
     positions = positions or report_lines(result)
     a = result.analysis.assumptions
     lines = ["Assumptions (change with --kubernetes-version, --kubelet-authn, --kubelet-authz, --kubelet-serving-cert, --default-namespace):"]
     for key, value in a.as_json().items():
-        lines.append(f"  {key.replace('_', '-')}: {value}")
+        lines.append(f"  {key.replace('_', '-')}: {value}{_taken_as(key, value, result)}")
     if result.analysis.jobs:
         lines.append("Scrape jobs:")
         for job in result.analysis.jobs:
