@@ -16,8 +16,8 @@ Baseline b39-agent-namespaced, as a platform team writes it:
   discovery bound by RoleBindings in default and kube-system.
 It lints with no finding at all.
 
-First run: 30 of 53 first guesses matched. Of the 23 others: 1 tool defect fixed (KS203 beside KS100 for a runner
-with no namespace selector), 1 doubtful conflict left (agent-sa-typo), 6 GAPs, 15 guesses corrected.
+First run: 30 of 53 first guesses matched. Of the 23 others: 2 tool defects fixed (KS203 beside KS100 for a runner
+with no namespace selector; KS203 beside KS109's rename of a misspelt runner account), 6 GAPs, 15 guesses corrected.
 
 Each expectation was written before running (SPEC §3-§5, FACTS). Where the first guess was wrong the reason is
 beside the mutation: "tool fixed" or "guess corrected". "GAP" marks a broken setup no rule reports.
@@ -154,9 +154,10 @@ MUTATIONS = [
     ("scrape-class-cluster-ca", B, [(AG, CLASS_TLS, CLASS_TLS.replace("/etc/prometheus/configmaps/kubelet-serving-ca/ca.crt", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"))], ["KS304"]),
     ("scrape-class-skip-verify", B, [(AG, CLASS_TLS, "    tlsConfig:\n      insecureSkipVerify: true\n")], ["KS301"]),
     # ---- the PrometheusAgent
-    # first guess without KS203. Doubtful, left: KS109's fix names prometheus-agent back, and KS203 advises deleting
-    # the Roles that fix relies on (the token-Secret stand-in handling does not cover a runner's own account)
-    ("agent-sa-typo", B, [(AG, "  serviceAccountName: prometheus-agent\n", "  serviceAccountName: prometheus-agnet\n")], ["KS101", "KS109", "KS203"]),
+    # KS101 + KS109. Was KS203 too (delete the kube-system and tenant Roles): KS109's fix names prometheus-agent
+    # back, and the jobs then ask those Roles (tool fixed in round 18: grants.misspelt_runner_accounts feeds
+    # selection_fix_jobs; fixture KS203/pass-grants-kept-for-misspelt-runner-account)
+    ("agent-sa-typo", B, [(AG, "  serviceAccountName: prometheus-agent\n", "  serviceAccountName: prometheus-agnet\n")], ["KS101", "KS109"]),
     # first guess KS203 too (endpointslices in the tenant Roles); the kubelet ScrapeConfig still uses endpointslice
     # discovery, and KS101's fix may restore the role, so nothing is advised away (accepted)
     ("agent-sd-role-removed", B, [(AG, "  serviceDiscoveryRole: EndpointSlice\n", "")], ["KS101"]),
