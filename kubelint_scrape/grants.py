@@ -221,17 +221,51 @@ def runner_identity(obj) -> Identity:
     return Identity(obj.namespace, sa)
 
 
+def misspelt_runner_accounts(analysis: Analysis) -> dict[Identity, Identity]:
+    """Each undefined ServiceAccount a config runs as → the defined account of its namespace KS109 tells to name
+    instead (a near miss: a typo of the account that holds the grants). Not an account another config runs as:
+    that one is in use as meant (`prometheus` beside a missing `prometheus-agent`), and sharing it would merge two
+    scrapers' grants. Built once per analysis."""
+    result = analysis.__dict__.get("_misspelt_runner_accounts")
+    if result is None:
+        from .promvalidate import did_you_mean
+
+        result = analysis.__dict__["_misspelt_runner_accounts"] = {}
+        defined = analysis.workspace.service_accounts
+        every = [r for config in analysis.configs for r in analysis.resolutions[id(config)].each]
+        running = {r.identity for r in every if r.identity is not None}
+        by_namespace: dict[str, list[str]] = {}
+        for namespace, name in defined:
+            by_namespace.setdefault(namespace, []).append(name)
+        for resolution in every:
+            identity = resolution.identity
+            if (identity is None or resolution.explicit or resolution.managed or identity.name == "default"
+                    or (identity.namespace, identity.name) in defined or identity in result):
+                continue
+            near = did_you_mean(identity.name, [n for n in by_namespace.get(identity.namespace, ())
+                                                if Identity(identity.namespace, n) not in running])
+            if near:
+                result[identity] = Identity(identity.namespace, near)
+    return result
+
+
 def selection_fix_jobs(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
-    """Identity → the jobs of monitors no Prometheus selects that will run as it once KS100's fix is applied: that
-    fix adds a label to the monitor or its Namespace so one runner (or every runner wanting the same Namespace
-    label) selects it (operator.selection_fix_runners), and the jobs then run as that runner's ServiceAccount. The
-    grant rules keep what their needs ask: a KS203 "delete this rule" or a KS208 "RoleBindings will do" beside KS100's fix
-    would, applied together, leave the monitor denied. Built once per analysis."""
+    """Identity → the jobs that will run as it once another rule's fix is applied, whose needs the grant rules
+    keep: a KS203 "delete this rule" or a KS208 "RoleBindings will do" beside that fix would, applied together,
+    leave the jobs denied. KS100's fix adds a label to a monitor or its Namespace (or sets the one selecting
+    runner's namespace selector) so a runner selects it (operator.selection_fix_runners), and the jobs then run as
+    that runner's ServiceAccount; KS109's names the existing account an undefined one is a typo of
+    (misspelt_runner_accounts), and the jobs then run as that account. Built once per analysis."""
     result = analysis.__dict__.get("_selection_fix_jobs")
     if result is None:
         from .operator import selection_fix_runners  # (operator inputs only)
 
         result = analysis.__dict__["_selection_fix_jobs"] = {}
+        misspelt = misspelt_runner_accounts(analysis)
+        if misspelt:
+            for job in analysis.jobs:
+                if job.identity in misspelt:
+                    result.setdefault(misspelt[job.identity], []).append(job)
         runners: dict[int, list] = {}  # id(monitor) → its runners, once per monitor (a monitor has many jobs)
         for job in analysis.jobs:
             config = job.job.config

@@ -1694,7 +1694,19 @@ def selection_fix_runners(workspace: Workspace, monitor: K8sObject) -> list[K8sO
     label = _label_fix(workspace, monitor)
     if label is not None:
         return [label[0]]
-    return [runner for runner, _lacking in _namespace_fix(workspace, monitor)]
+    wanted = [runner for runner, _lacking in _namespace_fix(workspace, monitor)]
+    return wanted or _unset_namespace_selector_runners(workspace, monitor)
+
+
+def _unset_namespace_selector_runners(workspace: Workspace, monitor: K8sObject) -> list[K8sObject]:
+    """The one runner that selects the monitor by its labels but has no namespace selector, so looks only in its
+    own namespace (_namespace_excludes names it and says `{}` selects every namespace: KS100's edit is on that
+    runner). Empty when several runners would need that edit: which one the user means is a guess."""
+    selector_key, ns_key, _source = MONITOR_KINDS[monitor.kind]
+    found = [runner for runner_kind in RUNNER_KINDS for runner in _operator_objects(workspace, runner_kind)
+             if runner.namespace != monitor.namespace and as_map(runner.doc.get("spec")).get(ns_key) is None
+             and _selects(as_map(runner.doc.get("spec")).get(selector_key), monitor.labels)]
+    return found if len(found) == 1 else []
 
 
 def namespace_selector_miss(workspace: Workspace, runner: str, ns_key: str, selector_node: Any, namespace: str) -> str:

@@ -22,8 +22,8 @@ from ..findings import Finding, Related
 from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
                      role_reference_name, yaml_scalar)
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
-                      job_identities, permissions_beyond, pods_running_as, requirements,
-                      undefined_token_accounts)
+                      job_identities, misspelt_runner_accounts, permissions_beyond, pods_running_as,
+                      requirements, undefined_token_accounts)
 from ..model import BindingDef, PolicyRule, RoleDef, Subject, projected_files
 from ..operator import (KINDS_WITHOUT_FILES, holder_section, ignored_namespace_selector, names_no_files, scrape_class_setting,
                         selects_a_monitor)
@@ -2373,8 +2373,7 @@ def _outside_renaming_build(ctx: Context, resolution: Resolution, identity: Iden
 def service_account_not_found(ctx: Context) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     every = [(config, each) for config in ctx.analysis.configs for each in ctx.analysis.resolutions[id(config)].each]
-    running = {r.identity for _config, r in every if r.identity is not None}  # what some config runs as
-    by_namespace, by_name = _accounts_by_namespace_and_name(ctx.workspace)
+    _by_namespace, by_name = _accounts_by_namespace_and_name(ctx.workspace)
     for config, resolution in every:
         identity = resolution.identity
         if identity is None or resolution.explicit or resolution.managed or identity.name == "default":
@@ -2384,14 +2383,10 @@ def service_account_not_found(ctx: Context) -> Iterator[Finding]:
             continue
         seen.add(key)
         span = resolution.span or (at(config.path, config.jobs[0].node.pos) if config.jobs else at(config.path, config.root.pos))
-        # A near miss in the same namespace is most likely a typo of the ServiceAccount that holds the grants.
-        from ..promvalidate import did_you_mean
-
-        # Not one that another Prometheus config runs as: that account is in use as meant (`prometheus` beside a
-        # missing `prometheus-agent`), and sharing it would merge two scrapers' grants.
-        near = did_you_mean(identity.name, [n for n in by_namespace.get(identity.namespace, ())
-                                            if Identity(identity.namespace, n) == identity
-                                            or Identity(identity.namespace, n) not in running])
+        # A near miss in the same namespace is most likely a typo of the ServiceAccount that holds the grants (the
+        # grant rules keep what the jobs will ask of it once renamed: grants.selection_fix_jobs).
+        near_account = misspelt_runner_accounts(ctx.analysis).get(identity)
+        near = near_account.name if near_account is not None else None
         hint = f" (did you mean ServiceAccount {identity.namespace}/{near}?)" if near else ""
         written, why, kept = (_account_reference(ctx, resolution.pod, Identity(identity.namespace, near)) if near
                               else ("", "", False))

@@ -1,5 +1,5 @@
-"""Rounds 5–17 of single-fault mutations (mutations5.py … mutations17.py), each on working baselines (three a round,
-two in rounds 10 to 12 and 15, one in 13, 14, 16 and 17): the findings of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
+"""Rounds 5–18 of single-fault mutations (mutations5.py … mutations18.py), each on working baselines (three a round,
+two in rounds 10 to 12 and 15, one in 13, 14, 16, 17 and 18): the findings of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
 servers (prometheus-adapter, metrics-server) scraped by a ServiceMonitor, a static Service DNS target, Operator
 ScrapeConfigs and the Operator's credential rules; 6: kube-prometheus-stack 47, the prometheus chart 22, the
 splunk-otel-collector agent; 7: microk8s' kube-prometheus copy, a vmagent bootstrap script, a 2018 plain-Prometheus
@@ -13,7 +13,9 @@ newest Operator shapes (a PrometheusAgent with scrape classes and EndpointSlice 
 operator scaffold (controller-runtime secure metrics) behind a kustomize namePrefix; 16: a multi-tenant Prometheus
 Operator setup (a Prometheus and Roles per team namespace, the operator limited by --namespaces, kube-rbac-proxy); 17: a
 platform cluster (an operator with --controller-id, PodMonitor on a native sidecar, a kubebuilder v4 operator with a
-cert-manager metrics certificate, an OpenTelemetry kubeletstats DaemonSet). Real-world renders repaired
+cert-manager metrics certificate, an OpenTelemetry kubeletstats DaemonSet); 18: a PrometheusAgent with namespaced
+Roles, a service-account-token Secret, a scrape class and a Probe behind kustomize namespace:, beside a plain
+Prometheus scraping the API server, kubelet and CoreDNS. Real-world renders repaired
 into working baselines, each mutated by one realistic mistake."""
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ ROUNDS = {
     "mutations15": ("b35-kubebuilder-name-prefix", "b36-kubebuilder-reader-binding-only"),
     "mutations16": ("b37-multi-tenant-operator",),
     "mutations17": ("b38-platform-mixed",),
+    "mutations18": ("b39-agent-namespaced",),
 }
 # Warnings a baseline keeps on purpose: kubebuilder's monitor.yaml scaffolds `insecureSkipVerify: true` (KS301).
 ACCEPTED = {"b35-kubebuilder-name-prefix": frozenset({"KS301"}), "b36-kubebuilder-reader-binding-only": frozenset({"KS301"})}
