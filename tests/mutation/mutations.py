@@ -61,7 +61,10 @@ MUTATIONS = [
   ("b1 wildcard resources", "b1-plain", [(R, "    resources:\n      - nodes\n      - services\n      - endpoints\n      - pods\n", '    resources: ["*"]\n')], []),
   ("b1 version 1.33", "b1-plain", [], [], ["--kubernetes-version", "1.33"]),
   ("b1 scheme http nodes", "b1-plain", [(C, "      - job_name: kubernetes-nodes\n        scheme: https", "      - job_name: kubernetes-nodes\n        scheme: http")], []),
-  ("b1 token in other file", "b1-plain", [(C, "          credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n        kubernetes_sd_configs:\n          - role: node\n        relabel", "          credentials_file: /etc/prometheus/token\n        kubernetes_sd_configs:\n          - role: node\n        relabel")], []),
+  ("b1 token in other file", "b1-plain", [(C, "          credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n        kubernetes_sd_configs:\n          - role: node\n        relabel", "          credentials_file: /etc/prometheus/token\n        kubernetes_sd_configs:\n          - role: node\n        relabel")],
+   # the config's ConfigMap is mounted at /etc/prometheus and holds no `token` key: the mount hides the image's
+   # files there, so the file does not exist and every scrape fails (KS107 since handwritten14)
+   ["KS107"]),
   # ---- b2 DaemonSet agent
   ("b2 drop nodes/stats", "b2-ds", [(A2, '"nodes/metrics", "nodes/stats"', '"nodes/metrics"')], ["KS102"]),
   ("b2 drop nodes/metrics", "b2-ds", [(A2, '"nodes/metrics", "nodes/stats"', '"nodes/stats"')], ["KS102"]),
