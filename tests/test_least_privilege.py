@@ -740,3 +740,18 @@ def test_ks209_static_node_ips_get_the_kubelet_port_without_the_node_name_caveat
     (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS209"]
     assert ("write the static targets with the kubelet's port (`10.0.0.11` → `10.0.0.11:10250`, `10.0.0.12` → "
             "`10.0.0.12:10250`), and set in the job") in finding.fix, finding.fix
+
+
+def test_hazard_fix_for_a_grant_held_only_through_a_group_replaces_the_group() -> None:
+    # The scraper is no subject of RoleBinding pod-janitor: Group system:serviceaccounts:monitoring brings it in.
+    # "remove monitoring/prometheus from the subjects" would be an edit that changes nothing.
+    [finding] = fixture_findings("KS207/fail-delete-through-namespace-serviceaccounts-group", "KS207")
+    assert "remove monitoring/prometheus from the subjects" not in finding["fix"]
+    assert ("replace Group system:serviceaccounts:monitoring in the subjects of RoleBinding monitoring/pod-janitor "
+            "with the accounts that need it") in finding["fix"]
+
+
+def test_ks208_fix_for_a_cluster_binding_reaching_the_scraper_through_a_group() -> None:
+    [finding] = fixture_findings("KS206/fail-cluster-admin-to-system-authenticated", "KS208")
+    assert finding["fix"].startswith("Replace Group system:authenticated in the subjects of ClusterRoleBinding "
+                                     "everyone-admin with the accounts that need it")

@@ -1371,8 +1371,36 @@ def _leave_bindings(holding: Holding, identities: list[Identity], holders: list)
         if id(binding) not in shared:
             steps.append(f"delete {binding_label(binding)}")
             continue
-        mine = [str(i) for i in identities if id(binding) in held[i]]
-        steps.append(f"remove {', '.join(mine)} from the subjects of {binding_label(binding)}")
+        mine = [i for i in identities if id(binding) in held[i]]
+        steps.append(_leave_subjects(binding, mine))
+    return " and ".join(steps)
+
+
+def _named_by(binding: BindingDef, identities: list[Identity]) -> list[Identity]:
+    """The scrapers a ServiceAccount or User subject of the binding names; the rest hold it only as members of a
+    Group subject (system:serviceaccounts[:NS], system:authenticated), which no edit of their own account leaves."""
+    return [i for i in identities if any(s.kind != "Group" and subject_applies(s, i) for s in binding.subjects)]
+
+
+def _carrying_groups(binding: BindingDef, identities: list[Identity]) -> list[str]:
+    """The binding's Group subjects that the scrapers' tokens carry (FACTS §8)."""
+    carried = {group for identity in identities for group in identity.groups}
+    return [s.name for s in binding.subjects if s.kind == "Group" and s.name in carried]
+
+
+def _leave_subjects(binding: BindingDef, identities: list[Identity]) -> str:
+    """How scrapers leave a binding that others keep: their own subject entries go. One reached only through a
+    Group has no entry to remove (`remove monitoring/prometheus from the subjects` would change nothing): the
+    Group subject has to give way to the accounts that need the binding."""
+    named = _named_by(binding, identities)
+    steps = [f"remove {', '.join(map(str, named))} from the subjects of {binding_label(binding)}"] if named else []
+    grouped = [i for i in identities if i not in named]
+    groups = _carrying_groups(binding, grouped)
+    if grouped and groups:
+        steps.append(f"replace Group {', '.join(groups)} in the subjects of {binding_label(binding)} with the accounts "
+                     f"that need it: {', '.join(map(str, grouped))} "
+                     f"{'holds' if len(grouped) == 1 else 'hold'} it only as a member of that group, which no change "
+                     f"to the account leaves")
     return " and ".join(steps)
 
 
@@ -1747,8 +1775,7 @@ def _through_groups(binding: BindingDef, identities: list[Identity]) -> str:
     binding reaches them as members of a group every ServiceAccount token of that scope carries (FACTS §8)."""
     if any(s.kind == "ServiceAccount" and Identity(s.namespace, s.name) in identities for s in binding.subjects):
         return ""
-    carried = {group for identity in identities for group in identity.groups}
-    groups = [s.name for s in binding.subjects if s.kind == "Group" and s.name in carried]
+    groups = _carrying_groups(binding, identities)
     return f" (through Group {', '.join(groups)})" if groups else ""
 
 
@@ -1980,7 +2007,7 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
             where = f" where none grants it yet ({', '.join(missing)})" if granted else ""
             others = _other_subjects(binding, identities)
             # Its other subjects are not the scrapers: deleting the binding would silently unbind them.
-            fix = (f"Remove {', '.join(map(str, identities))} from the subjects of ClusterRoleBinding {binding.name} "
+            fix = (f"{_cap(_leave_subjects(binding, identities))} "
                    f"(it stays for {', '.join(s.describe() for s in others)}) and bind "
                    f"{'it' if len(identities) == 1 else 'them'} with one RoleBinding per namespace{where} instead"
                    if others else
@@ -2005,9 +2032,12 @@ def _role_binding_grants(requirement: Requirement) -> list[BindingDef]:
 def _drop_cluster_binding(binding: BindingDef, identities: list[Identity]) -> str:
     """Delete the ClusterRoleBinding, or only the scrapers' subjects when it names anyone else too."""
     if _other_subjects(binding, identities):
-        return (f"Remove {', '.join(map(str, identities))} from the subjects of ClusterRoleBinding {binding.name}; "
-                f"the RoleBindings keep granting everything the jobs use.")
+        return f"{_cap(_leave_subjects(binding, identities))}; the RoleBindings keep granting everything the jobs use."
     return f"Delete ClusterRoleBinding {binding.name}; the RoleBindings keep granting everything the jobs use."
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _other_subjects(binding: BindingDef, identities: list[Identity]) -> list:
