@@ -755,3 +755,12 @@ def test_ks208_fix_for_a_cluster_binding_reaching_the_scraper_through_a_group() 
     [finding] = fixture_findings("KS206/fail-cluster-admin-to-system-authenticated", "KS208")
     assert finding["fix"].startswith("Replace Group system:authenticated in the subjects of ClusterRoleBinding "
                                      "everyone-admin with the accounts that need it")
+
+
+def test_ks208_rolebinding_fix_for_a_group_bound_cluster_binding_does_not_keep_the_group() -> None:
+    # The Group is what the fix replaces: saying it "stays" contradicted the first half of the fix.
+    [finding] = fixture_findings("KS208/fail-cluster-binding-to-namespace-serviceaccounts-group", "KS208")
+    assert finding["fix"].startswith("Replace Group system:serviceaccounts:monitoring in the subjects of "
+                                     "ClusterRoleBinding monitoring-pod-reader with the accounts that need it")
+    assert "it stays for" not in finding["fix"]
+    assert "name: prometheus" in finding["fix"] and "namespace: shop" in finding["fix"]

@@ -2012,11 +2012,15 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
             where = f" where none grants it yet ({', '.join(missing)})" if granted else ""
             others = _other_subjects(binding, identities)
             # Its other subjects are not the scrapers: deleting the binding would silently unbind them.
-            fix = (f"{_cap(_leave_subjects(binding, identities))} "
-                   f"(it stays for {', '.join(s.describe() for s in others)}) and bind "
-                   f"{'it' if len(identities) == 1 else 'them'} with one RoleBinding per namespace{where} instead"
-                   if others else
-                   f"Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole){where}")
+            # A Group the scrapers are in only gives way to its accounts (_leave_subjects): it does not stay.
+            replaced = set(_carrying_groups(binding, [i for i in identities if i not in _named_by(binding, identities)]))
+            staying = [s for s in others if not (s.kind == "Group" and s.name in replaced)]
+            if others:
+                stays = f" (it stays for {', '.join(s.describe() for s in staying)}) and" if staying else ";"
+                fix = (f"{_cap(_leave_subjects(binding, identities))}{stays} bind "
+                       f"{'it' if len(identities) == 1 else 'them'} with one RoleBinding per namespace{where} instead")
+            else:
+                fix = f"Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole){where}"
             fix += moved_beside(ctx.workspace, binding.obj.path, missing) + ":\n" + bindings_yaml
         else:
             message += (f"the ClusterRoleBinding adds nothing the jobs use, only the grant in {elsewhere} and in "
