@@ -764,3 +764,12 @@ def test_ks208_rolebinding_fix_for_a_group_bound_cluster_binding_does_not_keep_t
                                      "ClusterRoleBinding monitoring-pod-reader with the accounts that need it")
     assert "it stays for" not in finding["fix"]
     assert "name: prometheus" in finding["fix"] and "namespace: shop" in finding["fix"]
+
+
+@pytest.mark.parametrize("case", ["KS204/fail-watch-secrets-only", "KS204/fail-secrets-through-aggregated-clusterrole"])
+def test_ks204_fix_deletes_a_rule_whose_only_resource_is_secrets(case: str) -> None:
+    # 'Remove "secrets" from this rule' left `resources: []`: the API server refuses the whole role (KS501) and
+    # the discovery it also granted stops (KS101).
+    [finding] = fixture_findings(case, "KS204")
+    assert finding["fix"].startswith("Delete this rule from ClusterRole ")
+    assert 'Remove "secrets"' not in finding["fix"]

@@ -1476,6 +1476,11 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
         edit = (f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
                 + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")
+        if list(holding.rule.resources) == ["secrets"]:
+            # Its only resource removed, the rule would be `resources: []`, which the API server refuses (KS501,
+            # k/k pkg/apis/rbac/validation ValidatePolicyRule: "resource rules must supply at least one resource").
+            edit = delete_rule(holding.rule, f"Delete this rule from {_role_name(holding.role)}" + keep
+                               + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")
         if reloaded and not others and list(holding.rule.resources) == ["secrets"]:
             # Removing its only resource would leave `resources: []`, which the API server refuses (KS501): the
             # rule becomes the config-reloader's named grant, which this check accepts.
