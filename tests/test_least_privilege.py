@@ -773,3 +773,14 @@ def test_ks204_fix_deletes_a_rule_whose_only_resource_is_secrets(case: str) -> N
     [finding] = fixture_findings(case, "KS204")
     assert finding["fix"].startswith("Delete this rule from ClusterRole ")
     assert 'Remove "secrets"' not in finding["fix"]
+
+
+def test_ks205_fix_deletes_a_rule_that_grants_only_the_escalation() -> None:
+    # 'Remove get pods/exec from this rule' on {resources: [pods/exec], verbs: [get]} read literally leaves an empty
+    # list, which the API server refuses (KS501) with the role's discovery rule in it.
+    [finding] = fixture_findings("KS205/fail-get-pods-exec-websocket", "KS205")
+    assert finding["fix"].startswith("Delete this rule from Role monitoring/prometheus: it grants get pods/exec and "
+                                     "nothing else")
+    # A rule that also grants what is no escalation keeps the targeted wording.
+    [finding] = fixture_findings("KS205/fail-bind-clusterroles-in-a-role", "KS205")
+    assert finding["fix"].startswith("Remove bind rbac.authorization.k8s.io/clusterroles from this rule")

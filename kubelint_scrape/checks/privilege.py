@@ -1580,11 +1580,24 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             f"{_where(holding)} grants {what} to {_bound(holding)}: "
             f"{'it turns' if len(found) == 1 else 'each turns'} the scraper's token into more power than its roles "
             f"show ({_escalation_harms(r for r, _b, _i in found)}); a scraper only reads{_holding_notes(state, holding)}",
-            fix=_shared_fix(state, holding, what, f"Remove {what} from this rule; a scraper needs only list/watch on "
-                            f"discovered resources, get nodes/metrics and get on metrics URLs."),
+            fix=_shared_fix(state, holding, what, _escalation_fix(holding, found, what)),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found], **_names_data(names)},
         )
+
+
+def _escalation_fix(holding: Holding, found: list, what: str) -> str:
+    """KS205's edit: a rule that grants nothing but the escalations found goes whole. 'Remove get pods/exec from
+    this rule' on {resources: [pods/exec], verbs: [get]} read literally leaves `verbs: []` or `resources: []`,
+    which the API server refuses (KS501), taking the role's other rules with it."""
+    needs = " a scraper needs only list/watch on discovered resources, get nodes/metrics and get on metrics URLs."
+    rule = holding.rule
+    granted = {(r.verb, r.api_group, r.resource_path) for r, _b, _i in found}
+    if rule.verbs and rule.resources and not any("*" in x for x in (*rule.verbs, *rule.api_groups, *rule.resources)) \
+            and all((v, g, res) in granted for v in rule.verbs for g in rule.api_groups for res in rule.resources):
+        return delete_rule(rule, f"Delete this rule from {_role_name(holding.role)}: it grants {what} and nothing else;"
+                           + needs)
+    return f"Remove {what} from this rule;" + needs
 
 
 def _escalation_harm(request: Request) -> str:
