@@ -784,3 +784,10 @@ def test_ks205_fix_deletes_a_rule_that_grants_only_the_escalation() -> None:
     # A rule that also grants what is no escalation keeps the targeted wording.
     [finding] = fixture_findings("KS205/fail-bind-clusterroles-in-a-role", "KS205")
     assert finding["fix"].startswith("Remove bind rbac.authorization.k8s.io/clusterroles from this rule")
+
+
+def test_ks201_fix_deletes_a_rule_whose_only_resource_is_nodes_proxy() -> None:
+    # {resources: [nodes/proxy], verbs: [create]}: 'Remove "nodes/proxy" from this rule' read literally leaves
+    # `resources: []`, the role is refused (KS501) and the nodes/metrics rule beside it goes too (KS102).
+    [finding] = fixture_findings("KS201/fail-create-nodes-proxy", "KS201")
+    assert finding["fix"].startswith('Delete this rule of ClusterRole prometheus: "nodes/proxy" is all it grants')

@@ -415,7 +415,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         elif "get" in verbs and not kubelet_rbac:
             purpose = ("no job needs it: the kubelets authorize every request without asking RBAC (assumption "
                        "kubelet-authz: always-allow), and no job scrapes them through the API-server proxy")
-            fix = f"Remove \"{item}\" from this rule of {role}."
+            fix = _drop_item(holding.rule, item, role, ".")
         elif "get" in verbs and unread_only:
             # A pod loading a config this tool cannot read (KS007): whether it goes through the API-server proxy
             # is unknown, but the hazard is the grant itself.
@@ -431,9 +431,10 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         else:
             purpose = "no job needs it: scrapes send only GET requests" + (
                 ", and kubelet scrapes on :10250 need only get nodes/metrics" if kubelet_rbac else "")
-            fix = (f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
-                   f"{'s' if len(verbs) > 1 else ''})"
-                   + ("; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."))
+            tail = "; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."
+            fix = (_drop_item(holding.rule, item, role, tail) if list(holding.rule.resources) == [item] else
+                   f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
+                   f"{'s' if len(verbs) > 1 else ''})" + tail)
         # (Not when the fix only drops nodes/proxy because another rule grants the scrapes' subresources.)
         granted_elsewhere = bool(subresources) and len(_granted_elsewhere(state, holding, subresources)) == len(subresources)
         if names and kubelet_rbac and not granted_elsewhere:
@@ -488,6 +489,14 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
         return delete_rule(rule, f"delete this rule of {role}{via}: its scrapers use nothing through it.")
     return replace_rule(rule, f"replace this rule of {role}{via} with what its scrapers use through it, {instead}",
                         holding.role, rules_for(keep))
+
+
+def _drop_item(rule: PolicyRule, item: str, role: str, tail: str) -> str:
+    """Remove `item` from the rule, or delete the rule when it is its only resource: `resources: []` is refused by
+    the API server (KS501, k/k pkg/apis/rbac/validation ValidatePolicyRule), and the role's other rules with it."""
+    if list(rule.resources) == [item]:
+        return delete_rule(rule, f"Delete this rule of {role}: \"{item}\" is all it grants{tail}")
+    return f"Remove \"{item}\" from this rule of {role}{tail}"
 
 
 def _granted_elsewhere(state: _State, holding: Holding, subresources: list[str]) -> dict[str, Grant]:
