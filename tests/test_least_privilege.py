@@ -740,3 +740,54 @@ def test_ks209_static_node_ips_get_the_kubelet_port_without_the_node_name_caveat
     (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS209"]
     assert ("write the static targets with the kubelet's port (`10.0.0.11` → `10.0.0.11:10250`, `10.0.0.12` → "
             "`10.0.0.12:10250`), and set in the job") in finding.fix, finding.fix
+
+
+def test_hazard_fix_for_a_grant_held_only_through_a_group_replaces_the_group() -> None:
+    # The scraper is no subject of RoleBinding pod-janitor: Group system:serviceaccounts:monitoring brings it in.
+    # "remove monitoring/prometheus from the subjects" would be an edit that changes nothing.
+    [finding] = fixture_findings("KS207/fail-delete-through-namespace-serviceaccounts-group", "KS207")
+    assert "remove monitoring/prometheus from the subjects" not in finding["fix"]
+    assert ("replace Group system:serviceaccounts:monitoring in the subjects of RoleBinding monitoring/pod-janitor "
+            "with the accounts that need it") in finding["fix"]
+
+
+def test_ks208_fix_for_a_cluster_binding_reaching_the_scraper_through_a_group() -> None:
+    [finding] = fixture_findings("KS206/fail-cluster-admin-to-system-authenticated", "KS208")
+    assert finding["fix"].startswith("Replace Group system:authenticated in the subjects of ClusterRoleBinding "
+                                     "everyone-admin with the accounts that need it")
+
+
+def test_ks208_rolebinding_fix_for_a_group_bound_cluster_binding_does_not_keep_the_group() -> None:
+    # The Group is what the fix replaces: saying it "stays" contradicted the first half of the fix.
+    [finding] = fixture_findings("KS208/fail-cluster-binding-to-namespace-serviceaccounts-group", "KS208")
+    assert finding["fix"].startswith("Replace Group system:serviceaccounts:monitoring in the subjects of "
+                                     "ClusterRoleBinding monitoring-pod-reader with the accounts that need it")
+    assert "it stays for" not in finding["fix"]
+    assert "name: prometheus" in finding["fix"] and "namespace: shop" in finding["fix"]
+
+
+@pytest.mark.parametrize("case", ["KS204/fail-watch-secrets-only", "KS204/fail-secrets-through-aggregated-clusterrole"])
+def test_ks204_fix_deletes_a_rule_whose_only_resource_is_secrets(case: str) -> None:
+    # 'Remove "secrets" from this rule' left `resources: []`: the API server refuses the whole role (KS501) and
+    # the discovery it also granted stops (KS101).
+    [finding] = fixture_findings(case, "KS204")
+    assert finding["fix"].startswith("Delete this rule from ClusterRole ")
+    assert 'Remove "secrets"' not in finding["fix"]
+
+
+def test_ks205_fix_deletes_a_rule_that_grants_only_the_escalation() -> None:
+    # 'Remove get pods/exec from this rule' on {resources: [pods/exec], verbs: [get]} read literally leaves an empty
+    # list, which the API server refuses (KS501) with the role's discovery rule in it.
+    [finding] = fixture_findings("KS205/fail-get-pods-exec-websocket", "KS205")
+    assert finding["fix"].startswith("Delete this rule from Role monitoring/prometheus: it grants get pods/exec and "
+                                     "nothing else")
+    # A rule that also grants what is no escalation keeps the targeted wording.
+    [finding] = fixture_findings("KS205/fail-bind-clusterroles-in-a-role", "KS205")
+    assert finding["fix"].startswith("Remove bind rbac.authorization.k8s.io/clusterroles from this rule")
+
+
+def test_ks201_fix_deletes_a_rule_whose_only_resource_is_nodes_proxy() -> None:
+    # {resources: [nodes/proxy], verbs: [create]}: 'Remove "nodes/proxy" from this rule' read literally leaves
+    # `resources: []`, the role is refused (KS501) and the nodes/metrics rule beside it goes too (KS102).
+    [finding] = fixture_findings("KS201/fail-create-nodes-proxy", "KS201")
+    assert finding["fix"].startswith('Delete this rule of ClusterRole prometheus: "nodes/proxy" is all it grants')

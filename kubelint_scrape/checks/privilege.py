@@ -415,7 +415,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         elif "get" in verbs and not kubelet_rbac:
             purpose = ("no job needs it: the kubelets authorize every request without asking RBAC (assumption "
                        "kubelet-authz: always-allow), and no job scrapes them through the API-server proxy")
-            fix = f"Remove \"{item}\" from this rule of {role}."
+            fix = _drop_item(holding.rule, item, role, ".")
         elif "get" in verbs and unread_only:
             # A pod loading a config this tool cannot read (KS007): whether it goes through the API-server proxy
             # is unknown, but the hazard is the grant itself.
@@ -431,9 +431,10 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         else:
             purpose = "no job needs it: scrapes send only GET requests" + (
                 ", and kubelet scrapes on :10250 need only get nodes/metrics" if kubelet_rbac else "")
-            fix = (f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
-                   f"{'s' if len(verbs) > 1 else ''})"
-                   + ("; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."))
+            tail = "; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."
+            fix = (_drop_item(holding.rule, item, role, tail) if list(holding.rule.resources) == [item] else
+                   f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
+                   f"{'s' if len(verbs) > 1 else ''})" + tail)
         # (Not when the fix only drops nodes/proxy because another rule grants the scrapes' subresources.)
         granted_elsewhere = bool(subresources) and len(_granted_elsewhere(state, holding, subresources)) == len(subresources)
         if names and kubelet_rbac and not granted_elsewhere:
@@ -488,6 +489,14 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
         return delete_rule(rule, f"delete this rule of {role}{via}: its scrapers use nothing through it.")
     return replace_rule(rule, f"replace this rule of {role}{via} with what its scrapers use through it, {instead}",
                         holding.role, rules_for(keep))
+
+
+def _drop_item(rule: PolicyRule, item: str, role: str, tail: str) -> str:
+    """Remove `item` from the rule, or delete the rule when it is its only resource: `resources: []` is refused by
+    the API server (KS501, k/k pkg/apis/rbac/validation ValidatePolicyRule), and the role's other rules with it."""
+    if list(rule.resources) == [item]:
+        return delete_rule(rule, f"Delete this rule of {role}: \"{item}\" is all it grants{tail}")
+    return f"Remove \"{item}\" from this rule of {role}{tail}"
 
 
 def _granted_elsewhere(state: _State, holding: Holding, subresources: list[str]) -> dict[str, Grant]:
@@ -1371,8 +1380,36 @@ def _leave_bindings(holding: Holding, identities: list[Identity], holders: list)
         if id(binding) not in shared:
             steps.append(f"delete {binding_label(binding)}")
             continue
-        mine = [str(i) for i in identities if id(binding) in held[i]]
-        steps.append(f"remove {', '.join(mine)} from the subjects of {binding_label(binding)}")
+        mine = [i for i in identities if id(binding) in held[i]]
+        steps.append(_leave_subjects(binding, mine))
+    return " and ".join(steps)
+
+
+def _named_by(binding: BindingDef, identities: list[Identity]) -> list[Identity]:
+    """The scrapers a ServiceAccount or User subject of the binding names; the rest hold it only as members of a
+    Group subject (system:serviceaccounts[:NS], system:authenticated), which no edit of their own account leaves."""
+    return [i for i in identities if any(s.kind != "Group" and subject_applies(s, i) for s in binding.subjects)]
+
+
+def _carrying_groups(binding: BindingDef, identities: list[Identity]) -> list[str]:
+    """The binding's Group subjects that the scrapers' tokens carry (FACTS §8)."""
+    carried = {group for identity in identities for group in identity.groups}
+    return [s.name for s in binding.subjects if s.kind == "Group" and s.name in carried]
+
+
+def _leave_subjects(binding: BindingDef, identities: list[Identity]) -> str:
+    """How scrapers leave a binding that others keep: their own subject entries go. One reached only through a
+    Group has no entry to remove (`remove monitoring/prometheus from the subjects` would change nothing): the
+    Group subject has to give way to the accounts that need the binding."""
+    named = _named_by(binding, identities)
+    steps = [f"remove {', '.join(map(str, named))} from the subjects of {binding_label(binding)}"] if named else []
+    grouped = [i for i in identities if i not in named]
+    groups = _carrying_groups(binding, grouped)
+    if grouped and groups:
+        steps.append(f"replace Group {', '.join(groups)} in the subjects of {binding_label(binding)} with the accounts "
+                     f"that need it: {', '.join(map(str, grouped))} "
+                     f"{'holds' if len(grouped) == 1 else 'hold'} it only as a member of that group, which no change "
+                     f"to the account leaves")
     return " and ".join(steps)
 
 
@@ -1448,6 +1485,11 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
         edit = (f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
                 + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")
+        if list(holding.rule.resources) == ["secrets"]:
+            # Its only resource removed, the rule would be `resources: []`, which the API server refuses (KS501,
+            # k/k pkg/apis/rbac/validation ValidatePolicyRule: "resource rules must supply at least one resource").
+            edit = delete_rule(holding.rule, f"Delete this rule from {_role_name(holding.role)}" + keep
+                               + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")
         if reloaded and not others and list(holding.rule.resources) == ["secrets"]:
             # Removing its only resource would leave `resources: []`, which the API server refuses (KS501): the
             # rule becomes the config-reloader's named grant, which this check accepts.
@@ -1474,9 +1516,14 @@ def _secrets_harm(verbs: list[str], names: tuple[str, ...]) -> str:
 # ---------------------------------------------------------------------------------------------- KS205
 
 
-def _escalation_requests() -> list[Request]:
+def _escalation_requests(version: tuple[int, int] | None = None) -> list[Request]:
+    """KS205's grants as requests; on a known cluster `version`, without those an `until` version has made
+    harmless (get pods/exec once WebSocket upgrades are checked as create). None: every grant."""
     requests = []
     for grant in rule_params("KS205").get("grants", []):
+        until = grant.get("until")
+        if version is not None and until and version >= tuple(int(p) for p in until.split(".")):
+            continue
         for group in grant.get("apiGroups", [""]):
             for resource in grant.get("resources", []):
                 base, _, sub = resource.partition("/")
@@ -1508,7 +1555,7 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
     state = privilege_state(ctx)
     if not state.hazard_holdings:
         return
-    requests = _escalation_requests()
+    requests = _escalation_requests(ctx.workspace.kubernetes_version)
     for holding in _shown(ctx, state.hazard_holdings):
         found: list[tuple[Request, BindingDef, Identity]] = []
         names: tuple[str, ...] = ()
@@ -1542,11 +1589,24 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             f"{_where(holding)} grants {what} to {_bound(holding)}: "
             f"{'it turns' if len(found) == 1 else 'each turns'} the scraper's token into more power than its roles "
             f"show ({_escalation_harms(r for r, _b, _i in found)}); a scraper only reads{_holding_notes(state, holding)}",
-            fix=_shared_fix(state, holding, what, f"Remove {what} from this rule; a scraper needs only list/watch on "
-                            f"discovered resources, get nodes/metrics and get on metrics URLs."),
+            fix=_shared_fix(state, holding, what, _escalation_fix(holding, found, what)),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found], **_names_data(names)},
         )
+
+
+def _escalation_fix(holding: Holding, found: list, what: str) -> str:
+    """KS205's edit: a rule that grants nothing but the escalations found goes whole. 'Remove get pods/exec from
+    this rule' on {resources: [pods/exec], verbs: [get]} read literally leaves `verbs: []` or `resources: []`,
+    which the API server refuses (KS501), taking the role's other rules with it."""
+    needs = " a scraper needs only list/watch on discovered resources, get nodes/metrics and get on metrics URLs."
+    rule = holding.rule
+    granted = {(r.verb, r.api_group, r.resource_path) for r, _b, _i in found}
+    if rule.verbs and rule.resources and not any("*" in x for x in (*rule.verbs, *rule.api_groups, *rule.resources)) \
+            and all((v, g, res) in granted for v in rule.verbs for g in rule.api_groups for res in rule.resources):
+        return delete_rule(rule, f"Delete this rule from {_role_name(holding.role)}: it grants {what} and nothing else;"
+                           + needs)
+    return f"Remove {what} from this rule;" + needs
 
 
 def _escalation_harm(request: Request) -> str:
@@ -1747,8 +1807,7 @@ def _through_groups(binding: BindingDef, identities: list[Identity]) -> str:
     binding reaches them as members of a group every ServiceAccount token of that scope carries (FACTS §8)."""
     if any(s.kind == "ServiceAccount" and Identity(s.namespace, s.name) in identities for s in binding.subjects):
         return ""
-    carried = {group for identity in identities for group in identity.groups}
-    groups = [s.name for s in binding.subjects if s.kind == "Group" and s.name in carried]
+    groups = _carrying_groups(binding, identities)
     return f" (through Group {', '.join(groups)})" if groups else ""
 
 
@@ -1980,11 +2039,15 @@ def cluster_wide_grant_not_needed(ctx: Context) -> Iterator[Finding]:
             where = f" where none grants it yet ({', '.join(missing)})" if granted else ""
             others = _other_subjects(binding, identities)
             # Its other subjects are not the scrapers: deleting the binding would silently unbind them.
-            fix = (f"Remove {', '.join(map(str, identities))} from the subjects of ClusterRoleBinding {binding.name} "
-                   f"(it stays for {', '.join(s.describe() for s in others)}) and bind "
-                   f"{'it' if len(identities) == 1 else 'them'} with one RoleBinding per namespace{where} instead"
-                   if others else
-                   f"Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole){where}")
+            # A Group the scrapers are in only gives way to its accounts (_leave_subjects): it does not stay.
+            replaced = set(_carrying_groups(binding, [i for i in identities if i not in _named_by(binding, identities)]))
+            staying = [s for s in others if not (s.kind == "Group" and s.name in replaced)]
+            if others:
+                stays = f" (it stays for {', '.join(s.describe() for s in staying)}) and" if staying else ";"
+                fix = (f"{_cap(_leave_subjects(binding, identities))}{stays} bind "
+                       f"{'it' if len(identities) == 1 else 'them'} with one RoleBinding per namespace{where} instead")
+            else:
+                fix = f"Replace it with one RoleBinding per namespace (each may keep referencing the ClusterRole){where}"
             fix += moved_beside(ctx.workspace, binding.obj.path, missing) + ":\n" + bindings_yaml
         else:
             message += (f"the ClusterRoleBinding adds nothing the jobs use, only the grant in {elsewhere} and in "
@@ -2005,9 +2068,12 @@ def _role_binding_grants(requirement: Requirement) -> list[BindingDef]:
 def _drop_cluster_binding(binding: BindingDef, identities: list[Identity]) -> str:
     """Delete the ClusterRoleBinding, or only the scrapers' subjects when it names anyone else too."""
     if _other_subjects(binding, identities):
-        return (f"Remove {', '.join(map(str, identities))} from the subjects of ClusterRoleBinding {binding.name}; "
-                f"the RoleBindings keep granting everything the jobs use.")
+        return f"{_cap(_leave_subjects(binding, identities))}; the RoleBindings keep granting everything the jobs use."
     return f"Delete ClusterRoleBinding {binding.name}; the RoleBindings keep granting everything the jobs use."
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _other_subjects(binding: BindingDef, identities: list[Identity]) -> list:
