@@ -18,7 +18,7 @@ token against kubernetes.default.svc (client-go clientcmd's deferred loading fal
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from .load import Limits, parse_text
 from .model import K8sObject
@@ -63,13 +63,7 @@ def collector_configs(path: str, config: YMap, holder: K8sObject | None, runner:
     kubelet = PromConfig(path, config, "configmap" if holder is not None else "operator", holder, runner=runner,
                          flavor="kubeletstats")
     kubelet.dollar_escaped = False
-    receivers = as_map(config.get("receivers"))
-    for name, receiver in receivers.items():
-        name = as_str(name)
-        if used is not None and name not in used:
-            continue
-        kind = _receiver_type(name)
-        receiver = receiver if isinstance(receiver, YMap) else YMap(receivers.key_pos(name))
+    for name, kind, receiver, _pos in _receivers_in_use(config, used):
         if kind == "prometheus" and isinstance(receiver.get("config"), YMap):
             result.append(_prometheus_receiver(path, receiver["config"], holder, runner, source))
         elif kind == "receiver_creator":
@@ -91,22 +85,26 @@ def kubeletstats_receivers(config: YMap, used: set[str] | None = None) -> list[t
     """The kubeletstats receivers the collector starts: (name, config, position of its name, started per node by a
     receiver_creator), in the order the config writes them. `used`: the receivers the pipelines use
     (_used_receivers, computed when None)."""
-    if used is None:
-        used = _used_receivers(config)
     found = []
+    for name, kind, receiver, pos in _receivers_in_use(config, _used_receivers(config) if used is None else used):
+        if kind == "receiver_creator":
+            found.extend((template, started, template_pos, True)
+                         for template, started, template_pos in _templated_kubeletstats(receiver))
+        elif kind in ("kubeletstats", "kubelet_stats"):
+            found.append((name, receiver, pos, False))
+    return found
+
+
+def _receivers_in_use(config: YMap, used: set[str] | None) -> Iterator[tuple[str, str, YMap, Pos]]:
+    """(name, type, settings, position of its name) of each receiver the pipelines use (`used`; None: every one),
+    in the order the config writes them; a receiver written without settings (`kubeletstats:`) as an empty map."""
     receivers = as_map(config.get("receivers"))
     for name, receiver in receivers.items():
         name = as_str(name)
         if used is not None and name not in used:
             continue
-        kind = _receiver_type(name)
-        if kind == "receiver_creator" and isinstance(receiver, YMap):
-            found.extend((template, started, template_pos, True)
-                         for template, started, template_pos in _templated_kubeletstats(receiver))
-        elif kind in ("kubeletstats", "kubelet_stats"):
-            receiver = receiver if isinstance(receiver, YMap) else YMap(receivers.key_pos(name))
-            found.append((name, receiver, receivers.key_pos(name), False))
-    return found
+        pos = receivers.key_pos(name)
+        yield name, _receiver_type(name), receiver if isinstance(receiver, YMap) else YMap(pos), pos
 
 
 def missing_client_certificate(receiver: YMap) -> list[str]:

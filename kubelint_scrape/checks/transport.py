@@ -252,12 +252,8 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
             related=tuple(related),
             object=job.label, data={"credentials": job.credentials.kind, "targets": sorted(classes)},
         )
-        if from_class is None:
-            yield finding
-        else:
-            by_class.setdefault(span, []).append(finding)
-    for findings in by_class.values():
-        yield _one_per_scrape_class(findings)
+        yield from _unless_of_scrape_class(finding, from_class is not None, by_class)
+    yield from map(_one_per_scrape_class, by_class.values())
     yield from _discovery_tls_disabled(ctx)
     yield from _oauth2_tls_disabled(ctx)
 
@@ -293,6 +289,15 @@ def _verify_with_cluster_ca(job: ScrapeJob, skip_key: str, ca: str, workspace: A
     if _cluster_ca_reference(job, workspace):
         return f"delete `{skip_key}: true` (its `tlsConfig.ca` already names the cluster CA)"
     return f"replace `{skip_key}: true` with `{ca}`"
+
+
+def _unless_of_scrape_class(finding: Finding, of_class: bool, by_class: dict[Span, list[Finding]]) -> Iterator[Finding]:
+    """The finding now, or, when its setting is a scrape class's, held back with the others at that setting (its
+    span) for _one_per_scrape_class once every job is seen."""
+    if of_class:
+        by_class.setdefault(finding.span, []).append(finding)
+    else:
+        yield finding
 
 
 def _one_per_scrape_class(findings: list[Finding]) -> Finding:
@@ -978,12 +983,8 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             related=tuple(related),
             object=job.label, data={"ca": data_ca},
         )
-        if from_class is None:
-            yield finding
-        else:
-            by_class.setdefault(span, []).append(finding)
-    for findings in by_class.values():
-        yield _one_per_scrape_class(findings)
+        yield from _unless_of_scrape_class(finding, from_class is not None, by_class)
+    yield from map(_one_per_scrape_class, by_class.values())
 
 
 def _cluster_signed_against_system_roots(analysis: JobAnalysis, kubelet: Endpoint, ctx: Context) -> Finding:
