@@ -314,3 +314,16 @@ def test_show_assumptions_says_k3s_kubelets_are_taken_as_cluster_signed() -> Non
     assert "kubelet-serving-cert: self-signed (taken as cluster-ca: a k3s/RKE2 config.yaml" in assumptions_text(k3s)
     plain = lint_paths([str(FIXTURES / "KS304" / "fail-kubelet-verified-with-cluster-ca")], Options())
     assert "kubelet-serving-cert: self-signed\n" in assumptions_text(plain)
+
+
+def test_json_report_gives_the_kubelet_serving_cert_the_checks_went_by() -> None:
+    # The JSON report's assumptions are the ones the analysis used: on k3s, cluster-ca, with the value given and why
+    # under "inferred"; the report still validates (the schema's assumptions allow more keys).
+    from kubelint_scrape.report.json import report
+
+    k3s = report(lint_paths([str(FIXTURES / "KS304" / "pass-k3s-kubelets-verified-with-server-ca")], Options()))
+    assert k3s["assumptions"]["kubelet_serving_cert"] == "cluster-ca"
+    assert k3s["assumptions"]["inferred"]["kubelet_serving_cert"]["given"] == "self-signed"
+    assert "k3s/RKE2 config.yaml" in k3s["assumptions"]["inferred"]["kubelet_serving_cert"]["why"]
+    plain = report(lint_paths([str(FIXTURES / "KS304" / "fail-kubelet-verified-with-cluster-ca")], Options()))
+    assert plain["assumptions"]["kubelet_serving_cert"] == "self-signed" and "inferred" not in plain["assumptions"]

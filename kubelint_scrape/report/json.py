@@ -78,6 +78,19 @@ def job_json(analysis: Any, lines: Lines) -> dict:
     }
 
 
+def _assumptions(result: Any) -> dict:
+    """The assumptions the analysis went by: where the inputs override one (report.text.inferred_assumptions), the
+    value used, and under "inferred" the value given and why it was not used."""
+    assumptions = result.analysis.assumptions.as_json()
+    from .text import inferred_assumptions
+
+    inferred = inferred_assumptions(result)
+    if inferred:
+        assumptions["inferred"] = {key: {"given": assumptions[key], "why": why} for key, (_used, why) in inferred.items()}
+        assumptions.update({key: used for key, (used, _why) in inferred.items()})
+    return assumptions
+
+
 def report(result: Any, lazy: bool = False) -> dict:
     """The report as data; `lazy`: "jobs" and "findings" as generators, made while they are written."""
     counts = result.counts()
@@ -86,7 +99,7 @@ def report(result: Any, lazy: bool = False) -> dict:
     return {
         "version": 1,
         "tool": {"name": "kubelint-scrape", "version": __version__},
-        "assumptions": result.analysis.assumptions.as_json(),
+        "assumptions": _assumptions(result),
         "files": [{"path": s.path, "status": s.status, "documents": len(s.documents)} for s in result.sources],
         "jobs": many(job_json(j, lines) for j in result.analysis.jobs),
         "findings": many(finding_json(f, lines) for f in result.findings),

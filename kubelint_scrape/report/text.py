@@ -85,22 +85,27 @@ def caret_padding(prefix: str) -> str:
     return "".join(blank(char) for char in prefix)
 
 
-def _taken_as(key: str, value: str, result: Any) -> str:
-    """What the checks go by instead of an assumption the inputs contradict (checks.transport.kubelet_serving_cert)."""
-    if key == "kubelet_serving_cert" and value == "self-signed":
-        from ..checks.transport import k3s_signs_kubelets
+def inferred_assumptions(result: Any) -> dict[str, tuple[str, str]]:
+    """Assumptions the checks go by in place of the given value because the inputs contradict it, each as (the
+    value used, why): checks.transport.kubelet_serving_cert. Shown by --show-assumptions and in the JSON report."""
+    if result.analysis.assumptions.kubelet_serving_cert != "self-signed":
+        return {}
+    from ..checks.transport import k3s_signs_kubelets
 
-        if k3s_signs_kubelets(result.analysis.workspace.sources):
-            return " (taken as cluster-ca: a k3s/RKE2 config.yaml in the inputs; k3s signs kubelets with its server CA)"
-    return ""
+    if not k3s_signs_kubelets(result.analysis.workspace.sources):
+        return {}
+    return {"kubelet_serving_cert": ("cluster-ca", "a k3s/RKE2 config.yaml in the inputs; k3s signs kubelets with its "
+                                                   "server CA")}
 
 
 def assumptions_text(result: Any, positions: Lines | None = None) -> str:
     positions = positions or report_lines(result)
     a = result.analysis.assumptions
     lines = ["Assumptions (change with --kubernetes-version, --kubelet-authn, --kubelet-authz, --kubelet-serving-cert, --default-namespace):"]
+    inferred = inferred_assumptions(result)
     for key, value in a.as_json().items():
-        lines.append(f"  {key.replace('_', '-')}: {value}{_taken_as(key, value, result)}")
+        taken = f" (taken as {inferred[key][0]}: {inferred[key][1]})" if key in inferred else ""
+        lines.append(f"  {key.replace('_', '-')}: {value}{taken}")
     if result.analysis.jobs:
         lines.append("Scrape jobs:")
         for job in result.analysis.jobs:
