@@ -1692,17 +1692,18 @@ def __create_fn__(_type_suppressions, _type_ran, _type_by_path, MISSING, _HAS_DE
 
 CODE['def __create_fn__(_type_suppressions, _type_ran, _type_by_path, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_suppressions, _dflt_ran, _dflt_by_path, _return_type):\n def __init__(self,suppressions:_type_suppressions=_HAS_DEFAULT_FACTORY,ran:_type_ran=_HAS_DEFAULT_FACTORY,by_path:_type_by_path=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.suppressions=_dflt_suppressions() if suppressions is _HAS_DEFAULT_FACTORY else suppressions\n  self.ran=_dflt_ran() if ran is _HAS_DEFAULT_FACTORY else ran\n  self.by_path=_dflt_by_path() if by_path is _HAS_DEFAULT_FACTORY else by_path\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_sources, _type_analysis, _type_load_findings, _type_suppressions, _type_report_paths, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_load_findings, _dflt_suppressions, _dflt_report_paths, _return_type):
- def __init__(self,sources:_type_sources,analysis:_type_analysis,load_findings:_type_load_findings=_HAS_DEFAULT_FACTORY,suppressions:_type_suppressions=_dflt_suppressions,report_paths:_type_report_paths=_dflt_report_paths)->_return_type:
+def __create_fn__(_type_sources, _type_analysis, _type_load_findings, _type_suppressions, _type_report_paths, _type_exclude, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_load_findings, _dflt_suppressions, _dflt_report_paths, _dflt_exclude, _return_type):
+ def __init__(self,sources:_type_sources,analysis:_type_analysis,load_findings:_type_load_findings=_HAS_DEFAULT_FACTORY,suppressions:_type_suppressions=_dflt_suppressions,report_paths:_type_report_paths=_dflt_report_paths,exclude:_type_exclude=_dflt_exclude)->_return_type:
   self.sources=sources
   self.analysis=analysis
   self.load_findings=_dflt_load_findings() if load_findings is _HAS_DEFAULT_FACTORY else load_findings
   self.suppressions=suppressions
   self.report_paths=report_paths
+  self.exclude=exclude
  return __init__
 
 
-CODE['def __create_fn__(_type_sources, _type_analysis, _type_load_findings, _type_suppressions, _type_report_paths, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_load_findings, _dflt_suppressions, _dflt_report_paths, _return_type):\n def __init__(self,sources:_type_sources,analysis:_type_analysis,load_findings:_type_load_findings=_HAS_DEFAULT_FACTORY,suppressions:_type_suppressions=_dflt_suppressions,report_paths:_type_report_paths=_dflt_report_paths)->_return_type:\n  self.sources=sources\n  self.analysis=analysis\n  self.load_findings=_dflt_load_findings() if load_findings is _HAS_DEFAULT_FACTORY else load_findings\n  self.suppressions=suppressions\n  self.report_paths=report_paths\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_sources, _type_analysis, _type_load_findings, _type_suppressions, _type_report_paths, _type_exclude, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_load_findings, _dflt_suppressions, _dflt_report_paths, _dflt_exclude, _return_type):\n def __init__(self,sources:_type_sources,analysis:_type_analysis,load_findings:_type_load_findings=_HAS_DEFAULT_FACTORY,suppressions:_type_suppressions=_dflt_suppressions,report_paths:_type_report_paths=_dflt_report_paths,exclude:_type_exclude=_dflt_exclude)->_return_type:\n  self.sources=sources\n  self.analysis=analysis\n  self.load_findings=_dflt_load_findings() if load_findings is _HAS_DEFAULT_FACTORY else load_findings\n  self.suppressions=suppressions\n  self.report_paths=report_paths\n  self.exclude=exclude\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_component, _type_value, _type_span, _type_installer, _type_change, _type_unset, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_unset, _return_type):
  def __init__(self,component:_type_component,value:_type_value,span:_type_span,installer:_type_installer,change:_type_change,unset:_type_unset=_dflt_unset)->_return_type:

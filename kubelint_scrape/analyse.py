@@ -389,7 +389,9 @@ def unheld_mounted_file(pod: PodTemplate, container: Any, path: str, workspace: 
             holder = workspace.find(kind, pod.obj.namespace, name)
             # its keys are not all in the inputs: the token controller fills a service-account-token Secret,
             # and an object written without data is a placeholder filled out of band (a sealed/external secret)
-            if holder is None or as_str(holder.doc.get("type")) == SA_TOKEN_SECRET or not holder_keys(holder):
+            # (and a controller's object — an ExternalSecret merging keys in, a SealedSecret — writes it too)
+            if (holder is None or as_str(holder.doc.get("type")) == SA_TOKEN_SECRET or not holder_keys(holder)
+                    or (kind == "Secret" and (holder.namespace, name) in _secrets_written_by_controllers(workspace))):
                 return None
             holders.append(holder)
     # every source must be a ConfigMap/Secret (a projected token or downward API file may be the one read)
@@ -398,6 +400,28 @@ def unheld_mounted_file(pod: PodTemplate, container: Any, path: str, workspace: 
     if mounted_key(pod, container, path, workspace) is not None:
         return None
     return holders[0], os.path.normpath(as_str(mount.get("mountPath")))
+
+
+# Controllers that write a Secret's keys from an object of their own, the Secret of that name and namespace:
+# External Secrets' ExternalSecret (spec.target.name, else its own name; `creationPolicy: Merge` adds its keys to a
+# Secret written beside it) and Bitnami's SealedSecret (its own name).
+_SECRET_WRITERS = {"ExternalSecret": ("spec", "target", "name"), "SealedSecret": ()}
+
+
+def _secrets_written_by_controllers(workspace: Workspace) -> frozenset[tuple[str, str]]:
+    """(namespace, name) of the Secrets an ExternalSecret or SealedSecret of the inputs writes: their keys are not all
+    in the inputs even where a Secret of that name is. Built once per workspace."""
+    def build() -> frozenset[tuple[str, str]]:
+        found = set()
+        for kind, path in _SECRET_WRITERS.items():
+            for obj in workspace.kind(kind):
+                target: Any = obj.doc
+                for key in path:
+                    target = as_map(target).get(key)
+                found.add((obj.namespace, as_str(target) or obj.name))
+        return frozenset(found)
+
+    return workspace.index("secrets written by controllers", build)
 
 
 def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: Includes | None = None) -> str | None:

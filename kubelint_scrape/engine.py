@@ -129,7 +129,8 @@ def lint_sources(sources: list[Source], options: Options, extra: list[Finding] |
     progress.stage("analysing scrape jobs", sum(len(config.jobs) for config in configs))
     analysis = analyse(workspace, configs, assumptions, options.identity, identities, previous, shared_simulations,
                        on_job=progress.advance)
-    context = Context(sources, analysis, list(extra or []) + build_findings, report_paths=_reported(options, workspace))
+    context = Context(sources, analysis, list(extra or []) + build_findings, report_paths=_reported(options, workspace),
+                      exclude=options.exclude)
     findings: list[Finding] = []
     registry = checks()
     done: set[int] = set()

@@ -23,7 +23,7 @@ from typing import Any, Iterator
 from .load import Limits, parse_text
 from .model import K8sObject
 from .promconfig import SA_CA, SA_TOKEN, PromConfig, build_config, build_job, keep_written_strings
-from .targets import sample_node_ip, sample_node_name
+from .targets import kubelet_subresources, sample_node_ip, sample_node_name
 from .yamltree import Pos, YMap, YSeq, as_map, as_seq, as_str
 
 COLLECTOR_KIND = "OpenTelemetryCollector"
@@ -285,7 +285,7 @@ def _kubeletstats_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: P
     refused = (f"the collector cannot create receiver {name} without {' and '.join(missing_client_certificate(receiver))}"
                if missing_client_certificate(receiver) else "")
     jobs = []
-    for kubelet_path in _kubelet_paths(receiver):
+    for kubelet_path in kubelet_paths(receiver):
         root = YMap(pos)
         root.put("job_name", f"{name} {kubelet_path}", pos)
         root.put("scheme", scheme, endpoint_pos)
@@ -364,7 +364,7 @@ def _endpoint_url(endpoint: str, auth: str, given: bool) -> tuple[str, str, str]
     return scheme, address, prefix
 
 
-def _kubelet_paths(receiver: YMap) -> list[str]:
+def kubelet_paths(receiver: YMap) -> list[str]:
     """The kubelet paths the receiver reads: /stats/summary, and /pods for pod metadata or utilization metrics."""
     paths = ["/stats/summary"]
     metrics = as_map(receiver.get("metrics"))
@@ -375,6 +375,18 @@ def _kubelet_paths(receiver: YMap) -> list[str]:
     return paths
 
 
+def kubelet_grants(receiver: YMap, version: tuple[int, int]) -> list[str]:
+    """The nodes subresources a kubeletstats receiver's token needs `get` on at this Kubernetes version, one per path it
+    reads: the first the kubelet checks (targets.kubelet_subresources, FACTS §1), so /pods asks nodes/pods where the
+    kubelet has fine-grained authorization rather than nodes/proxy, which KS201 reports as a cluster takeover."""
+    grants: list[str] = []
+    for path in kubelet_paths(receiver):
+        grant = f"nodes/{kubelet_subresources(path, version)[0]}"
+        if grant not in grants:
+            grants.append(grant)
+    return grants
+
+
 def _kubeconfig_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: PromConfig, endpoint: str) -> list:
     """auth_type kubeConfig: the same paths, read through the API server's node proxy with the pod's token (the
     in-cluster config); `endpoint` is the node's name in the proxy path."""
@@ -383,7 +395,7 @@ def _kubeconfig_jobs(path: str, name: str, receiver: YMap, pos: Pos, config: Pro
     if "${" in node:  # the collector's own node (${env:K8S_NODE_NAME}): on a DaemonSet, every node in turn
         node = sample_node_name()
     jobs = []
-    for kubelet_path in _kubelet_paths(receiver):
+    for kubelet_path in kubelet_paths(receiver):
         root = YMap(pos)
         root.put("job_name", f"{name} {kubelet_path}", pos)
         root.put("scheme", "https", auth_pos)

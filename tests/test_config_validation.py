@@ -782,3 +782,31 @@ def test_agent_mode_fix_keeps_the_other_enabled_features(tmp_path: Path, flag: s
     fixes = {f.fix for f in lint_paths([str(tmp_path)], Options(select={"KS601"})).findings
              if f.data.get("check") == "agent-mode"}
     assert fixes == {"Remove `rule_files:` from the agent's config, or " + leave + "."}, fixes
+
+
+def test_ks601_kubeletstats_fix_names_the_grants_its_paths_need(tmp_path) -> None:
+    """KS601's fix for a tls kubeletstats receiver without its client certificate said the ServiceAccount needs
+    nodes/proxy when the receiver reads /pods: applied on Kubernetes 1.33+ (KubeletFineGrainedAuthz, FACTS §1) that
+    grant drew KS201 (nodes/proxy reaches exec/attach on every node) while nodes/pods was enough. The fix now names
+    the subresource the kubelet checks first for each path the receiver reads, and applying it is clean."""
+    from pathlib import Path
+
+    from kubelint_scrape.analyse import Assumptions
+    from kubelint_scrape.engine import Options, lint_paths
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "KS601" / "fail-kubeletstats-tls-auth-without-client-certificate"
+    text = (fixture / "collector.yaml").read_text().replace(
+        "        collection_interval: 30s\n", "        collection_interval: 30s\n        extra_metadata_labels: [container.id]\n")
+    (tmp_path / "collector.yaml").write_text(text)
+
+    def fix(version: str) -> str:
+        result = lint_paths([str(tmp_path)], Options(assumptions=Assumptions(kubernetes_version=version)))
+        return next(f.fix for f in result.findings if f.rule == "KS601")
+
+    assert "needs `get` on nodes/stats and nodes/pods)" in fix("1.34")
+    assert "needs `get` on nodes/stats and nodes/proxy)" in fix("1.32")  # no fine-grained kubelet authorization yet
+    applied = text.replace("auth_type: tls", "auth_type: serviceAccount").replace(
+        'resources: ["nodes/stats"]', 'resources: ["nodes/stats", "nodes/pods"]')
+    (tmp_path / "collector.yaml").write_text(applied)
+    rules = {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
+    assert not rules & {"KS601", "KS102", "KS201"}

@@ -363,3 +363,46 @@ def test_overlay_linted_without_its_base_is_said(tmp_path: Path) -> None:
     assert f"kubelint-scrape check {tmp_path}" in alone[0].fix  # their common directory: linting it reads both
     assert _ks008([tmp_path]) == []
     assert _ks008([tmp_path / "overlay", tmp_path / "base"]) == []
+
+
+def _write(tmp_path: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+
+
+def test_build_entry_the_exclude_setting_leaves_out_is_no_oversight(tmp_path: Path) -> None:
+    """A base the configuration's `exclude` leaves out (a vendored kube-prometheus) was reported at every lint of the
+    repository with the fix 'lint the directory holding both' — the directory just linted, which reads it no more.
+    The exclusion is the user's choice: no note. An entry outside the linted paths and not excluded still gets it."""
+    from kubelint_scrape.config import PathMatcher
+    from kubelint_scrape.engine import Options, lint_paths
+
+    _write(tmp_path, {
+        "apps/prod/kustomization.yaml": "resources:\n  - ../../vendor/kube-prometheus\n  - ../../other\n",
+        "vendor/kube-prometheus/kustomization.yaml": "resources: [sa.yaml]\n",
+        "vendor/kube-prometheus/sa.yaml": OBJECT.format(name="a"),
+        "other/kustomization.yaml": "resources: [sa.yaml]\n",
+        "other/sa.yaml": OBJECT.format(name="b"),
+    })
+    options = Options(exclude=PathMatcher(["vendor/", "other/"], str(tmp_path)))
+    assert [f for f in lint_paths([str(tmp_path)], options).findings if f.rule == "KS008"] == []
+    options = Options(exclude=PathMatcher(["vendor/"], str(tmp_path)))
+    found = [f for f in lint_paths([str(tmp_path / "apps")], options).findings if f.rule == "KS008"]
+    assert [f.data["entry"] for f in found] == ["../../other"]
+
+
+def test_kustomization_named_alone_gets_no_note_per_sibling(tmp_path: Path) -> None:
+    """The staged-files pre-commit hook names each changed file: a kustomization.yaml edited alone got one note per
+    unchanged file it lists beside it. Entries inside its own directory are left out by that choice (or, when the
+    directory is walked, by exclude rules); its base outside the directory is still said."""
+    _write(tmp_path, {
+        "overlay/kustomization.yaml": "resources:\n  - ../base\n  - extra.yaml\n  - parts/more.yaml\n",
+        "overlay/extra.yaml": OBJECT.format(name="extra"),
+        "overlay/parts/more.yaml": OBJECT.format(name="more"),
+        "base/kustomization.yaml": "resources: [sa.yaml]\n",
+        "base/sa.yaml": OBJECT.format(name="a"),
+    })
+    found = _ks008([tmp_path / "overlay" / "kustomization.yaml"])
+    assert [f.data["entry"] for f in found] == ["../base"]
+    assert _ks008([tmp_path / "base" / "kustomization.yaml"]) == []

@@ -34,7 +34,7 @@ def invalid_prometheus_config(ctx: Context) -> Iterator[Finding]:
             # Its jobs are made from the receivers' settings, not Prometheus YAML (an OpenTelemetryCollector CR's
             # config has origin "operator": validated as additional scrape configs it got Prometheus' refusals).
             if ctx.reports(config.path):
-                yield from _kubeletstats_refusals(config)
+                yield from _kubeletstats_refusals(config, ctx.analysis.assumptions.version)
             continue
         if config.origin != "operator":
             if _loaded_by_vmagent(ctx, config):
@@ -479,14 +479,14 @@ def _leave_agent_mode(flag: str) -> str:
     return f"remove `agent` from {flag}, keeping the other features (`{name}{separator}{','.join(others)}`)"
 
 
-def _kubeletstats_refusals(config: Any) -> Iterator[Finding]:
+def _kubeletstats_refusals(config: Any, version: tuple[int, int]) -> Iterator[Finding]:
     """KS601 for an OpenTelemetry Collector kubeletstats receiver with auth_type tls (its default) but no client
     certificate: the receiver factory builds its kubelet client when the collector creates the receiver, and
     tlsClientProvider.BuildClient (opentelemetry-collector-contrib internal/kubelet/client.go) fails in
     tls.LoadX509KeyPair on the empty path. The collector then fails to build its pipelines and exits; a
     receiver_creator only logs the error and never starts that receiver on any node (receiver/receivercreator
     observerhandler.go startReceiver)."""
-    from ..otel import kubeletstats_receivers, missing_client_certificate
+    from ..otel import kubelet_grants, kubeletstats_receivers, missing_client_certificate
 
     for name, receiver, pos, per_node in kubeletstats_receivers(config.root):
         missing = missing_client_certificate(receiver)
@@ -503,7 +503,7 @@ def _kubeletstats_refusals(config: Any) -> Iterator[Finding]:
                    f"tls.LoadX509KeyPair(cert_file, key_file) when it is created, which fails with `open : no such "
                    f"file or directory`, so the {effect}")
         fix = (f"Set `auth_type: serviceAccount` on receiver {name}: it then sends the pod's ServiceAccount token "
-               f"(keep it mounted; the ServiceAccount needs `get` on nodes/stats, and on nodes/proxy when it reads /pods), "
+               f"(keep it mounted; the ServiceAccount needs `get` on {' and '.join(kubelet_grants(receiver, version))}), "
                f"or set both `cert_file` and `key_file` to a client certificate and key the kubelets accept (signed "
                f"by their --client-ca-file CA) and mount them in the collector's container.")
         yield Finding("KS601", span, message, fix=fix, object=f"receiver {name}", data={"missing": missing})

@@ -21,6 +21,9 @@ class Context:
     # Checks may skip work whose findings could only land elsewhere — a re-lint on save then costs what the
     # edited file needs, not what the whole workspace does.
     report_paths: set[str] | None = None
+    # The configuration's `exclude` (config.PathMatcher, or None): what the walk of the linted directories left out
+    # on purpose, which KS008's note on a build entry outside the inputs must not count as an oversight.
+    exclude: Any = None
 
     def reports(self, *paths: str) -> bool:
         """Whether a finding at any of `paths` would be reported."""

@@ -168,7 +168,8 @@ def _entry_outside_inputs(ctx: Context, obj: K8sObject, kind: str, field: str, e
     while it rests on part of the build (an overlay linted without its base)."""
     builds = workspace_builds(ctx.workspace)
     directory = os.path.dirname(os.path.abspath(obj.path))
-    if builds is None or builds.holds_inputs(os.path.normpath(os.path.join(directory, entry))):
+    target = os.path.normpath(os.path.join(directory, entry))
+    if builds is None or builds.holds_inputs(target) or _left_out_on_purpose(ctx, directory, target):
         return
     # Both paths shown as the inputs name the Kustomization (relative stays relative), as KS008's other messages do.
     shown_dir = os.path.dirname(obj.path)
@@ -184,6 +185,18 @@ def _entry_outside_inputs(ctx: Context, obj: K8sObject, kind: str, field: str, e
         object=f"{kind} {obj.path}", data={"entry": entry, "field": field, "outside": path},
         requested_severity="info",
     )
+
+
+def _left_out_on_purpose(ctx: Context, directory: str, target: str) -> bool:
+    """Whether the run left a build entry out by choice rather than by linting too little: the configuration's
+    `exclude` matches it (vendored bases, CRD directories: re-linting "the directory holding both" reads it no more
+    than this run did), or it lies inside the Kustomization's own directory. That directory was either walked,
+    so only exclude/skip rules kept the entry out, or the Kustomization was named alone — the staged-files
+    pre-commit hook names each changed file, and a kustomization.yaml edited by itself would get a note per
+    unchanged sibling. An overlay reaching outside its directory for its base is the case this note is for."""
+    if target == directory or target.startswith(directory + os.sep):
+        return True
+    return bool(ctx.exclude) and ctx.exclude.matches(target, os.path.isdir(target))
 
 
 def _nearest_entry(base: str, entry: str) -> tuple[str, str] | None:

@@ -506,7 +506,7 @@ def _holders_requests(ctx: Context, rule: PolicyRule) -> tuple[list, list] | Non
         # quoting KS505's edit of it (access._slash_star_entry_fix). Asked of the state of every identity, made
         # only then, so that a re-lint of one file gives the fix a whole lint gives.
         whole = ctx.once("privilege state of every identity", lambda: Context(
-            ctx.sources, ctx.analysis, ctx.load_findings, ctx.suppressions, None))
+            ctx.sources, ctx.analysis, ctx.load_findings, ctx.suppressions, None, ctx.exclude))
         state = privilege_state(whole)
         holding = whole.once("holding by rule", lambda: {id(h.rule): h for h in state.all_holdings}).get(id(rule))
     if holding is None or state.co_holders(holding):
