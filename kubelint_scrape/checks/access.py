@@ -31,7 +31,8 @@ from ..promconfig import SA_CA, SA_DIR, SA_TOKEN
 from ..promvalidate import misspelt_token_key
 from ..pushprox import TOKEN_FLAG
 from ..rbacvalidate import one_line_correction, refused_only_for_version, refusing_rules
-from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, names_text, rule_allows, subject_applies
+from ..rbac import (ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, names_text, rule_allows, subject_applies,
+                   url_pattern_matches)
 from ..records import dataclass
 from ..spelling import within_edits
 from ..suppress import line_suppresses
@@ -251,6 +252,24 @@ def _nearest(decision: Decision) -> list[Related]:
             if item:
                 related.append(item)
     return related
+
+
+def _url_rules_of_api_path(authorizer: Authorizer, identity: Identity, need: Need) -> list[Related]:
+    """The identity's nonResourceURLs rule whose pattern matches an API server path that is a resource request
+    (`/apis/metrics.eks.amazonaws.com/*` for EKS's control-plane metrics): the rule its author meant to allow the
+    scrape, which RBAC never compares with that path (requestinfo.go makes it a resource request, rbac.go RuleAllows
+    then matches resources only). Shown first, as the nearest rule of the resource would not explain the 403."""
+    if need.target != "apiserver" or not need.request.is_resource or not need.path:
+        return []
+    path = need.path.split("?", 1)[0]
+    for grant in authorizer.all_grants(identity):
+        urls = [u for u in grant.rule.non_resource_urls if url_pattern_matches(u, path)]
+        item = grant_related(grant, f"{role_label(grant.role)} grants nonResourceURLs {names_text(urls)}, which do not "
+                                    f"apply here: the API server authorizes {path} as a resource request "
+                                    f"({need.request.describe()}), never as a URL") if urls else None
+        if item:
+            return [item]
+    return []
 
 
 def _merge(*groups: list[Related]) -> tuple[Related, ...]:
@@ -962,7 +981,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             fix = _path_twin_fix(job, need, identity, twin, twin_grant, fix)
         yield Finding(
             rule, need.span, message, fix=fix,
-            related=_merge(_review_related(need) + _nearest(need.decision), related_of([need])), object=job.label,
+            related=_merge(_review_related(need) + _url_rules_of_api_path(authorizer, identity, need) + _nearest(need.decision),
+                           related_of([need])), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
 
