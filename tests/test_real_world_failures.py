@@ -373,3 +373,13 @@ def test_api_path_prefix_url_is_dead_only_when_the_prefix_names_a_resource(tmp_p
     assert finding.data["nonResourceURL"] == "/apis/metrics.eks.amazonaws.com/v1/kcm*"
     assert "every path it matches as a resource request (API group metrics.eks.amazonaws.com)" in finding.message
     assert finding.fix.startswith("Delete '/apis/metrics.eks.amazonaws.com/v1/kcm*' from nonResourceURLs.")
+
+
+def test_missing_api_group_grant_goes_into_the_role_that_already_grants_in_that_group() -> None:
+    # Two ClusterRoleBindings to the Prometheus of kube-prometheus-stack: the chart's scraper role first, the user's
+    # metrics.eks.amazonaws.com role (kcm/metrics) second. ksh/metrics belongs beside kcm/metrics, not in the role
+    # Helm renders again on upgrade.
+    [finding] = _findings("KS104", "fail-eks-scheduler-metrics-beside-chart-role")
+    assert finding.fix.startswith("Add to ClusterRole eks-control-plane-metrics (bound to "
+                                  "monitoring/kube-prometheus-stack-prometheus by ClusterRoleBinding eks-control-plane-metrics)")
+    assert 'resources: ["ksh/metrics"]' in finding.fix
