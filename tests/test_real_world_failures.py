@@ -383,3 +383,15 @@ def test_missing_api_group_grant_goes_into_the_role_that_already_grants_in_that_
     assert finding.fix.startswith("Add to ClusterRole eks-control-plane-metrics (bound to "
                                   "monitoring/kube-prometheus-stack-prometheus by ClusterRoleBinding eks-control-plane-metrics)")
     assert 'resources: ["ksh/metrics"]' in finding.fix
+
+
+def test_resource_metrics_api_scrape_fixes_the_path_not_the_grant() -> None:
+    # /apis/metrics.k8s.io/v1beta1/nodes is a NodeMetricsList (JSON): a grant of list metrics.k8s.io/nodes would
+    # only trade the 403 for a parse error, so the fix is the kubelets' /metrics/resource.
+    [finding] = _findings("KS104", "fail-resource-metrics-api-scraped-as-prometheus")
+    assert "answers that path with Kubernetes objects as JSON, not Prometheus metrics" in finding.message
+    assert finding.fix.startswith("Scrape the kubelets' /metrics/resource instead of /apis/metrics.k8s.io/v1beta1/nodes")
+    assert "apiGroups" not in finding.fix
+    # EKS's kcm/metrics, ksh/metrics are metrics subresources that serve Prometheus text: only the grant is missing.
+    [eks] = _findings("KS104", "fail-eks-control-plane-metrics-resource")
+    assert "JSON" not in eks.message and 'resources: ["ksh/metrics"]' in eks.fix
