@@ -363,11 +363,11 @@ def test_dead_api_path_url_fix_applied_leaves_no_denial(tmp_path: Path) -> None:
 def test_api_path_prefix_url_is_dead_only_when_the_prefix_names_a_resource(tmp_path: Path) -> None:
     # `/apis/<group>/<version>/kcm*` matches only resource requests; `/apis/<group>/<version>/*` also matches the
     # group-version discovery path `/apis/<group>/<version>/`, and `/api/v1/...` is left to the URL-authorizing
-    # proxies that serve it (Prometheus's HTTP API behind kube-rbac-proxy).
+    # proxies that serve it (Prometheus's HTTP API behind kube-rbac-proxy); a `*` inside an entry is KS505's.
     (tmp_path / "role.yaml").write_text(
         "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n"
         "  - nonResourceURLs: [/apis/metrics.eks.amazonaws.com/v1/kcm*, /apis/metrics.eks.amazonaws.com/v1/*,"
-        " /api/v1/query]\n    verbs: [get]\n")
+        " /api/v1/query, '/apis/*/v1/kcm/container/metrics']\n    verbs: [get]\n")
     result = lint_paths([str(tmp_path)], Options(select={"KS508"}))
     [finding] = result.findings
     assert finding.data["nonResourceURL"] == "/apis/metrics.eks.amazonaws.com/v1/kcm*"
