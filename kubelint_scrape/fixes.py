@@ -206,16 +206,18 @@ _ONE_ROLE = "every rule {who} lacks goes into this one role; `kubelint-scrape su
 
 def add_rules_fix(authorizer: Authorizer, identity: Identity, namespace: str | None, requests: list[Request]) -> str:
     """where_to_add_in and the rules to add, written in the language of the file that holds the role they go into."""
-    where, role = where_to_add_in(authorizer, identity, namespace)
+    where, role = where_to_add_in(authorizer, identity, namespace, requests)
     return f"{where}:\n{render_rules_in(role, rules_for(requests))}"
 
 
-def where_to_add_in(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
+def where_to_add_in(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                    requests: Iterable[Request] = ()) -> tuple[str, RoleDef | None]:
     """Where a person would add the rules — a role of theirs already bound to the identity in the right scope, or a
     new one — in words, and that role (None for a new one): saying so when the role is in a .json file (its rules
     are then written as JSON: render_rules_in), and when it is also bound to other subjects, who would get the
-    rules too. The access fixes and `suggest-rbac --diff` both."""
-    where, role = _where_to_add_role(authorizer, identity, namespace)
+    rules too. The access fixes and `suggest-rbac --diff` both. `requests`: what the rules are for, which picks among
+    several roles bound to the identity cluster-wide (_for_the_groups)."""
+    where, role = _where_to_add_role(authorizer, identity, namespace, requests)
     if json_file(role):
         where += f', in its "rules" array ({os.path.basename(role.obj.path)} is JSON)'
     return where + _co_holders_note(authorizer, identity, role), role
@@ -266,10 +268,22 @@ def role_to_edit(workspace, role: RoleDef) -> str:
     return f"{role.kind} {written} in {role.obj.path}, which the kustomize build names {role.name}"
 
 
-def _where_to_add_role(authorizer: Authorizer, identity: Identity, namespace: str | None) -> tuple[str, RoleDef | None]:
+def _for_the_groups(bound: list[tuple[BindingDef, RoleDef]], requests: Iterable[Request]) -> list[tuple[BindingDef, RoleDef]]:
+    """The identity's cluster-bound roles with those that already grant in a named API group of the requests first:
+    a role written for EKS's metrics.eks.amazonaws.com (kcm/metrics) is where its ksh/metrics goes, not the chart's
+    scraper role bound before it, which Helm would re-render. The core group and `*` tell nothing apart."""
+    groups = {r.api_group for r in requests if r.is_resource and r.api_group}
+    if not groups or len(bound) < 2:
+        return bound
+    return sorted(bound, key=lambda entry: not any(groups & set(rule.api_groups) for rule in entry[1].rules))
+
+
+def _where_to_add_role(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                       requests: Iterable[Request] = ()) -> tuple[str, RoleDef | None]:
     """(where_to_add_in's words before its notes, the existing role they add the rules to, None for a new one)."""
     own = _own_bindings(authorizer, identity)
-    cluster_bound = [(binding, role) for binding, role in own if binding.kind == "ClusterRoleBinding"]
+    cluster_bound = _for_the_groups([(binding, role) for binding, role in own if binding.kind == "ClusterRoleBinding"],
+                                    requests)
     if namespace is None:
         if cluster_bound:
             binding, role = cluster_bound[0]

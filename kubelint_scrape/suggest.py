@@ -312,7 +312,7 @@ def render_diff(analysis: Analysis, plans_: list[Plan]) -> str:
             if not missing:
                 continue
             changes += 1
-            where, role = where_to_add_in(authorizer, identity, namespace)
+            where, role = where_to_add_in(authorizer, identity, namespace, list(missing))
             out.append(printable(f"# add — {where}:"))
             # a YAML block pasted into a .json file would not parse: JSON objects for its "rules" array there
             out += _rules_json(role, missing) if json_file(role) else ["+" + l for l in _rules_yaml(missing).splitlines()]

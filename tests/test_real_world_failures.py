@@ -327,3 +327,71 @@ def test_json_report_gives_the_kubelet_serving_cert_the_checks_went_by() -> None
     assert "k3s/RKE2 config.yaml" in k3s["assumptions"]["inferred"]["kubelet_serving_cert"]["why"]
     plain = report(lint_paths([str(FIXTURES / "KS304" / "fail-kubelet-verified-with-cluster-ca")], Options()))
     assert plain["assumptions"]["kubelet_serving_cert"] == "self-signed" and "inferred" not in plain["assumptions"]
+
+
+def test_eks_metrics_paths_as_nonresource_urls_are_named_where_the_403_is() -> None:
+    # EKS control-plane metrics granted as nonResourceURLs (a natural reading of "the path"): the API server checks
+    # /apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics as get kcm/metrics (requestinfo.go), so the 403's
+    # finding points at the URL rule its author meant, and KS508's fix is the resource rule EKS documents.
+    case = "fail-eks-control-plane-metrics-path-as-url"
+    result = lint_paths([str(FIXTURES / "KS508" / case)], Options(select={"KS104", "KS508"}))
+    denied = [f for f in result.findings if f.rule == "KS104"]
+    assert len(denied) == 2
+    for finding in denied:
+        [note] = [r for r in finding.related if "nonResourceURLs" in r.message]
+        assert "do not apply here: the API server authorizes /apis/metrics.eks.amazonaws.com/v1/" in note.message
+        assert note.span.line == 55  # the rule, not the role
+    dead = [f for f in result.findings if f.rule == "KS508"]
+    assert [f.data["checked_as"] for f in dead] == ["get metrics.eks.amazonaws.com/kcm/metrics named container",
+                                                    "get metrics.eks.amazonaws.com/ksh/metrics named container"]
+    assert 'grant {apiGroups: ["metrics.eks.amazonaws.com"], resources: ["kcm/metrics"], verbs: ["get"]}' in dead[0].fix
+
+
+def test_dead_api_path_url_fix_applied_leaves_no_denial(tmp_path: Path) -> None:
+    # KS508's fix (delete the URL rule, grant the resources) is the EKS-documented ClusterRole: no 403, no KS508.
+    text = (FIXTURES / "KS508" / "fail-eks-control-plane-metrics-path-as-url" / "prometheus.yaml").read_text()
+    old = ("  - nonResourceURLs:\n      - /apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics\n"
+           "      - /apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics\n    verbs: [\"get\"]\n")
+    new = ('  - {apiGroups: ["metrics.eks.amazonaws.com"], resources: ["kcm/metrics"], verbs: ["get"]}\n'
+           '  - {apiGroups: ["metrics.eks.amazonaws.com"], resources: ["ksh/metrics"], verbs: ["get"]}\n')
+    assert old in text
+    (tmp_path / "prometheus.yaml").write_text(text.replace(old, new))
+    result = lint_paths([str(tmp_path)], Options(select={"KS104", "KS508", "KS203"}))
+    assert not result.findings
+
+
+def test_api_path_prefix_url_is_dead_only_when_the_prefix_names_a_resource(tmp_path: Path) -> None:
+    # `/apis/<group>/<version>/kcm*` matches only resource requests; `/apis/<group>/<version>/*` also matches the
+    # group-version discovery path `/apis/<group>/<version>/`, and `/api/v1/...` is left to the URL-authorizing
+    # proxies that serve it (Prometheus's HTTP API behind kube-rbac-proxy); a `*` inside an entry is KS505's.
+    (tmp_path / "role.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n"
+        "  - nonResourceURLs: [/apis/metrics.eks.amazonaws.com/v1/kcm*, /apis/metrics.eks.amazonaws.com/v1/*,"
+        " /api/v1/query, '/apis/*/v1/kcm/container/metrics']\n    verbs: [get]\n")
+    result = lint_paths([str(tmp_path)], Options(select={"KS508"}))
+    [finding] = result.findings
+    assert finding.data["nonResourceURL"] == "/apis/metrics.eks.amazonaws.com/v1/kcm*"
+    assert "every path it matches as a resource request (API group metrics.eks.amazonaws.com)" in finding.message
+    assert finding.fix.startswith("Delete '/apis/metrics.eks.amazonaws.com/v1/kcm*' from nonResourceURLs.")
+
+
+def test_missing_api_group_grant_goes_into_the_role_that_already_grants_in_that_group() -> None:
+    # Two ClusterRoleBindings to the Prometheus of kube-prometheus-stack: the chart's scraper role first, the user's
+    # metrics.eks.amazonaws.com role (kcm/metrics) second. ksh/metrics belongs beside kcm/metrics, not in the role
+    # Helm renders again on upgrade.
+    [finding] = _findings("KS104", "fail-eks-scheduler-metrics-beside-chart-role")
+    assert finding.fix.startswith("Add to ClusterRole eks-control-plane-metrics (bound to "
+                                  "monitoring/kube-prometheus-stack-prometheus by ClusterRoleBinding eks-control-plane-metrics)")
+    assert 'resources: ["ksh/metrics"]' in finding.fix
+
+
+def test_resource_metrics_api_scrape_fixes_the_path_not_the_grant() -> None:
+    # /apis/metrics.k8s.io/v1beta1/nodes is a NodeMetricsList (JSON): a grant of list metrics.k8s.io/nodes would
+    # only trade the 403 for a parse error, so the fix is the kubelets' /metrics/resource.
+    [finding] = _findings("KS104", "fail-resource-metrics-api-scraped-as-prometheus")
+    assert "answers that path with Kubernetes objects as JSON, not Prometheus metrics" in finding.message
+    assert finding.fix.startswith("Scrape the kubelets' /metrics/resource instead of /apis/metrics.k8s.io/v1beta1/nodes")
+    assert "apiGroups" not in finding.fix
+    # EKS's kcm/metrics, ksh/metrics are metrics subresources that serve Prometheus text: only the grant is missing.
+    [eks] = _findings("KS104", "fail-eks-control-plane-metrics-resource")
+    assert "JSON" not in eks.message and 'resources: ["ksh/metrics"]' in eks.fix

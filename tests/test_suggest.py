@@ -506,3 +506,11 @@ def test_diff_keeps_the_rules_of_a_role_shared_with_another_account(tmp_path: Pa
     shared = [line for line in result.stdout.splitlines() if line.startswith("# remove")]
     assert shared and all("no requirement uses — but it is also bound to ServiceAccount payments/app (RoleBinding "
                           "payments/app), whose permissions are not this scraper's to drop" in line for line in shared), shared
+
+
+def test_diff_adds_to_the_role_that_already_grants_in_the_api_group() -> None:
+    # As KS104's fix: ksh/metrics goes beside the user's kcm/metrics, not into the chart's role bound first.
+    result = invoke(ROOT, "suggest-rbac", "--diff", "fixtures/KS104/fail-eks-scheduler-metrics-beside-chart-role")
+    assert result.exit_code == 0, result.output
+    [added] = [line for line in result.stdout.splitlines() if line.startswith("# add")]
+    assert "Add to ClusterRole eks-control-plane-metrics" in added, result.stdout

@@ -31,7 +31,8 @@ from ..promconfig import SA_CA, SA_DIR, SA_TOKEN
 from ..promvalidate import misspelt_token_key
 from ..pushprox import TOKEN_FLAG
 from ..rbacvalidate import one_line_correction, refused_only_for_version, refusing_rules
-from ..rbac import ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, names_text, rule_allows, subject_applies
+from ..rbac import (ANONYMOUS, Authorizer, Decision, Grant, Identity, Request, names_identity, names_text, rule_allows, subject_applies,
+                   url_pattern_matches)
 from ..records import dataclass
 from ..spelling import within_edits
 from ..suppress import line_suppresses
@@ -251,6 +252,24 @@ def _nearest(decision: Decision) -> list[Related]:
             if item:
                 related.append(item)
     return related
+
+
+def _url_rules_of_api_path(authorizer: Authorizer, identity: Identity, need: Need) -> list[Related]:
+    """The identity's nonResourceURLs rule whose pattern matches an API server path that is a resource request
+    (`/apis/metrics.eks.amazonaws.com/*` for EKS's control-plane metrics): the rule its author meant to allow the
+    scrape, which RBAC never compares with that path (requestinfo.go makes it a resource request, rbac.go RuleAllows
+    then matches resources only). Shown first, as the nearest rule of the resource would not explain the 403."""
+    if need.target != "apiserver" or not need.request.is_resource or not need.path:
+        return []
+    path = need.path.split("?", 1)[0]
+    for grant in authorizer.all_grants(identity):
+        urls = [u for u in grant.rule.non_resource_urls if url_pattern_matches(u, path)]
+        item = grant_related(grant, f"{role_label(grant.role)} grants nonResourceURLs {names_text(urls)}, which do not "
+                                    f"apply here: the API server authorizes {path} as a resource request "
+                                    f"({need.request.describe()}), never as a URL") if urls else None
+        if item:
+            return [item]
+    return []
 
 
 def _merge(*groups: list[Related]) -> tuple[Related, ...]:
@@ -949,6 +968,11 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
                    f"the kubelet's container metrics in the Prometheus format), which needs get nodes/metrics"
                    + (f": {identity} is granted it." if granted else
                       f":\n{fix_text(authorizer, identity, [metrics], ctx.analysis)}"))
+        if api_object_scrape(need):
+            message += ("; and the API server answers that path with Kubernetes objects as JSON, not Prometheus metrics: "
+                        "even granted, every scrape fails (Prometheus 3 refuses the Content-Type application/json, "
+                        "Prometheus 2 fails to parse it)")
+            fix = _api_object_fix(need)
         fix = _slash_star_entry_fix(ctx, need, fix)
         twin = path_twin(authorizer, identity, need)
         if twin is not None:
@@ -962,7 +986,8 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             fix = _path_twin_fix(job, need, identity, twin, twin_grant, fix)
         yield Finding(
             rule, need.span, message, fix=fix,
-            related=_merge(_review_related(need) + _nearest(need.decision), related_of([need])), object=job.label,
+            related=_merge(_review_related(need) + _url_rules_of_api_path(authorizer, identity, need) + _nearest(need.decision),
+                           related_of([need])), object=job.label,
             data={"identity": str(identity), "missing": _request_data(request)},
         )
 
@@ -1011,6 +1036,32 @@ def json_summary_scrape(job, need: Need) -> bool:
     return (need.kind == "scrape" and need.target == "kubelet" and need.request.resource == "nodes"
             and need.request.subresource == KUBELET_JSON_SUBRESOURCE
             and getattr(getattr(job, "config", None), "flavor", "") != "kubeletstats")
+
+
+# The resource metrics API (metrics-server, prometheus-adapter): NodeMetrics/PodMetrics objects of the usage the
+# kubelets serve in the Prometheus format at /metrics/resource (pkg/kubelet/server/server.go), under nodes/metrics.
+RESOURCE_METRICS_GROUP = "metrics.k8s.io"
+
+
+def api_object_scrape(need: Need) -> bool:
+    """A Prometheus-format scrape of an API server resource path that is not a `metrics` subresource: the API
+    server answers a resource GET with the object or list, negotiated from Prometheus's Accept header (`*/*` last)
+    to JSON — `/apis/metrics.k8s.io/v1beta1/nodes` is a NodeMetricsList. The `metrics` subresources, which EKS
+    serves as Prometheus text (`kcm/metrics` at /apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics), are not."""
+    request = need.request
+    return (need.kind == "scrape" and need.target == "apiserver" and request.is_resource
+            and request.subresource != "metrics")
+
+
+def _api_object_fix(need: Need) -> str:
+    """Granting the request only trades the 403 for a parse error: the path is what to change."""
+    path = need.path or "this path"
+    if need.request.api_group == RESOURCE_METRICS_GROUP and need.request.resource in ("nodes", "pods"):
+        return (f"Scrape the kubelets' /metrics/resource instead of {path}: the same CPU and memory usage of the nodes, "
+                "pods and containers in the Prometheus format (a job with kubernetes_sd_configs role: node on port "
+                "10250, which needs get nodes/metrics); or metrics-server's own /metrics for the server's health.")
+    return (f"Point the job at a path that serves Prometheus metrics instead of {path} (the API server's own is "
+            "/metrics, which needs nonResourceURL get /metrics); a grant of this resource would not make it parse.")
 
 
 def path_twin(authorizer: Authorizer, identity: Identity, need: Need) -> str | None:

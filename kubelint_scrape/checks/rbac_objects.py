@@ -18,7 +18,7 @@ from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import close_matches as _close_matches, misplaced_role, move_binding_fix, role_reference_name
 from ..model import RBAC_KINDS, BindingDef, K8sObject, PolicyRule, RoleDef, Subject, Workspace, role_from_object, rule_field_items
-from ..rbac import UNNAMED_VERBS, Request, non_resource_url_matches, rule_allows, url_pattern_matches
+from ..rbac import UNNAMED_VERBS, Request, api_server_request, non_resource_url_matches, rule_allows, url_pattern_matches
 from ..rbacvalidate import (RBAC_PREFIX, ROLE_REF_CHANGES, role_ref_change, binding_problems, name_problems, parse_version, rbac_name_problems, role_problems,
                             served_version_problems)
 from ..rbacvalidate import binding_label as _binding_label
@@ -1285,6 +1285,23 @@ def _kubelet_path(url: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in KUBELET_URL_PREFIXES)
 
 
+def _resource_path_request(url: str) -> Request | None:
+    """The resource request of the API server a GET of every path the entry matches is, when there is one: an
+    entry under `/apis/<group>/<version>/<resource>` (`/apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics`,
+    or a `prefix*` whose prefix already names a resource) is never compared as a URL — the API server's
+    RequestInfoFactory makes every such path a resource request (k8s.io/apiserver endpoints/request/requestinfo.go
+    NewRequestInfo) and RBAC matches it against resources only (rbac.go RuleAllows). Only `/apis/` counts: what
+    servers that authorize every path as a URL (kube-rbac-proxy, controller-runtime's filter) serve under `/api/v1/`
+    (Prometheus's own HTTP API) is theirs, and no such server serves Kubernetes API group paths."""
+    prefix = url.rstrip("*")
+    # (a `*` inside the entry is literal, which KS505 says)
+    return api_server_request(prefix) if prefix.startswith("/apis/") and "*" not in prefix else None
+
+
+def _dead_url(url: str) -> bool:
+    return _kubelet_path(url) or _resource_path_request(url) is not None
+
+
 @check("KS508")
 def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
@@ -1292,12 +1309,16 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
         if role.kind != "ClusterRole":
             continue
         for rule in role.rules:
-            # Deleting every URL of a rule whose URLs are all kubelet paths would leave `nonResourceURLs: []`,
-            # which the API server refuses (KS501): then the whole rule goes.
-            only_kubelet_paths = all(_kubelet_path(u) for u in rule.non_resource_urls)
+            # Deleting every URL of a rule whose URLs all grant nothing would leave `nonResourceURLs: []`, which
+            # the API server refuses (KS501): then the whole rule goes.
+            only_dead = all(_dead_url(u) for u in rule.non_resource_urls)
             for url, pos in _items(rule, "nonResourceURLs"):
                 if _relative_url(url):
                     yield _relative_url_finding(role, rule, url, at(rule.path, pos))
+                    continue
+                resource = _resource_path_request(url)
+                if resource is not None:
+                    yield _resource_path_finding(role, rule, url, resource, only_dead, at(rule.path, pos))
                     continue
                 if not _kubelet_path(url):
                     continue
@@ -1311,12 +1332,38 @@ def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
                     "KS508", at(rule.path, pos),
                     f"{_label(role)} rules[{rule.index}]: nonResourceURL {url!r} is a kubelet path; the kubelet "
                     f"authorizes it as get nodes/{sub}, never as a URL, so this entry grants nothing ({status})",
-                    fix=((f"Delete this rule (its nonResourceURLs are all kubelet paths, and {url!r} grants nothing)"
-                          if only_kubelet_paths else f"Delete {url!r} from nonResourceURLs") + ("." if held else
+                    fix=((f"Delete this rule (its nonResourceURLs all grant nothing, {url!r} included)"
+                          if only_dead else f"Delete {url!r} from nonResourceURLs") + ("." if held else
                          f" and grant {_rule_yaml([''], [f'nodes/{sub}'], ['get'])} instead.")),
                     object=role.obj.ref if role.obj else role.ref,
                     data={"nonResourceURL": url, "checked_as": f"nodes/{sub}"},
                 )
+
+
+def _resource_path_finding(role: RoleDef, rule: PolicyRule, url: str, request: Request, only_dead: bool,
+                           span: Span) -> Finding:
+    """KS508 on an entry whose paths are all resource requests (_resource_path_request). An exact path names the
+    request (`get metrics.eks.amazonaws.com/kcm/metrics named container`) and the rule that grants it; a `prefix*`
+    names only its API group, as the resources below the prefix are not known."""
+    group = request.api_group
+    exact = not url.endswith("*")
+    checked = request.describe() if exact else f"a request for resources of API group {group}"
+    held = exact and any(rule_allows(other, request) for other in role.rules)
+    status = (f"{_label(role)} does grant {checked}, which is what applies" if held
+              else f"and {_label(role)} does not grant {checked}" if exact else "")
+    # The grant needs no resourceNames: EKS documents kcm/metrics and ksh/metrics for every name.
+    instead = "." if held or not exact else f" and grant {_rule_yaml([group], [request.resource_path], [request.verb])} instead."
+    return Finding(
+        "KS508", span,
+        f"{_label(role)} rules[{rule.index}]: nonResourceURL {url!r} is an API path; the API server authorizes "
+        + (f"it as {checked}" if exact else f"every path it matches as a resource request (API group {group})")
+        + f", never as a URL, so this entry grants nothing" + (f" ({status})" if status else ""),
+        fix=((f"Delete this rule (its nonResourceURLs all grant nothing, {url!r} included)" if only_dead
+              else f"Delete {url!r} from nonResourceURLs") + instead
+             + ("" if exact else f" Grant the resources of {group} the scrape jobs read with apiGroups/resources/verbs.")),
+        object=role.obj.ref if role.obj else role.ref,
+        data={"nonResourceURL": url, "checked_as": checked if exact else f"{group} resources"},
+    )
 
 
 def _relative_url(url: str) -> bool:
