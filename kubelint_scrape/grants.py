@@ -715,9 +715,15 @@ def co_holders(analysis: Analysis, scrapers) -> dict[int, list[tuple[BindingDef,
 
 def holds_real_grants(authorizer: Authorizer, identity: Identity) -> list[Grant]:
     """The user's grants that give the token some power: everything but the POWERLESS ones (written exactly,
-    not through a wildcard)."""
+    not through a wildcard) and entries that match no real request (a misspelt resource such as `tokenreview`,
+    which the RBAC-object rules report: rbac_objects.grants_nothing) — those give the token no power either."""
+    from .checks.rbac_objects import grants_nothing  # (the one judge of dead entries; checks import this module)
+
+    version = authorizer.workspace.kubernetes_version
     return [g for g in user_grants(authorizer, identity)
-            if any((p.verb, p.api_group, p.resource) not in POWERLESS for p in permissions(g.rule))]
+            if any((p.verb, p.api_group, p.resource) not in POWERLESS
+                   and not grants_nothing(g.role, p.api_group, p.resource, p.url, version, p.verb)
+                   for p in permissions(g.rule))]
 
 
 # ---------------------------------------------------------------------------------------------- pods
