@@ -437,6 +437,75 @@ def _loads_key(pod: PodTemplate, holder_kind: str, name: str, key: str, includes
     return found
 
 
+def _refine_image(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: Includes | None,
+                  found: str | None) -> str | None:
+    """"unincluded" for an "image" answer when the file a config flag names is another config of the inputs (held
+    in a ConfigMap/Secret key mounted there): Prometheus loads that config and, of other files, only those its
+    scrape_config_files take in (config/config.go GetScrapeConfigs), which did not take this key in (else the
+    answer was "include"). Outside the memo: it depends on the other objects of the inputs, not the pod alone."""
+    if found == "image" and includes is not None and _loaded_instead(pod, holder_kind, name, key, includes):
+        return "unincluded"
+    return found
+
+
+def _loaded_instead(pod: PodTemplate, holder_kind: str, name: str, key: str,
+                    includes: Includes) -> tuple[Any, str, tuple[str, str, str], list[str], set[str]] | None:
+    """(container, the path its config flag names, the (kind, name, key) of the config of the inputs mounted at
+    that path, that config's globs, the files `key` is mounted at), for a container that mounts `key` but whose
+    config flag names another config of the inputs. None when none does."""
+    for container in pod.containers:
+        files, _roots = _key_files(pod, container, holder_kind, name, key)
+        if not files:
+            continue
+        for path in config_file_paths(container):
+            for (kind, namespace, other, other_key), globs in includes.held.items():
+                if namespace != pod.obj.namespace or (kind, other, other_key) == (holder_kind, name, key):
+                    continue
+                if path in _key_files(pod, container, kind, other, other_key)[0]:
+                    return container, path, (kind, other, other_key), globs, files
+    return None
+
+
+def unincluded_loaders(analysis: Analysis, config: PromConfig) -> list[Identity]:
+    """The ServiceAccounts of the pods that mount `config` (a ConfigMap/Secret key) beside the config their flag names,
+    whose scrape_config_files leave the key out (KS100 says so): KS100's fix (a glob that reaches the key) runs its
+    jobs as them, so the grant rules keep what those jobs need. Empty for any other config."""
+    holder = config.holder
+    if holder is None or not config.key or analysis.resolutions.get(id(config)) is None:
+        return []
+    if analysis.resolutions[id(config)].identity is not None:
+        return []
+    includes = analysis.__dict__.get("_includes")
+    if includes is None:
+        includes = analysis.__dict__["_includes"] = scrape_config_includes(analysis.configs, analysis.workspace)
+    pods = _pods_by_volume_source(analysis.workspace).get((holder.kind, holder.namespace, holder.name), [])
+    return list(dict.fromkeys(
+        Identity(pod.obj.namespace, pod.service_account) for pod in pods
+        if _refine_image(pod, holder.kind, holder.name, config.key, includes,
+                         _loads_key(pod, holder.kind, holder.name, config.key, includes)) == "unincluded"))
+
+
+def _unincluded_reason(pods: list[PodTemplate], kind: str, name: str, key: str, includes: Includes) -> tuple[str, str]:
+    """Why the config a pod's flag names does not take in `key`, and the fix: a glob that reaches the key's file."""
+    for pod in pods:
+        found = _loaded_instead(pod, kind, name, key, includes)
+        if found is None:
+            continue
+        container, path, (other_kind, other, other_key), globs, files = found
+        at_files = ", ".join(sorted(files))
+        loaded = f"its config flag names {path}, {other_kind} {other} key {other_key} of the inputs"
+        globs_text = (f"whose scrape_config_files ({', '.join(globs)}) take in no file key {key} is mounted at "
+                      f"({at_files})" if globs else f"which has no scrape_config_files, so key {key} (mounted at "
+                      f"{at_files}) is never read")
+        target = sorted(files)[0]
+        fix = (f"If key {key} holds jobs container {container.name} of {pod.obj.kind} {pod.obj.namespace}/"
+               f"{pod.obj.name} should run, list {os.path.dirname(target)}/*{os.path.splitext(target)[1]} (or "
+               f"{target}) under scrape_config_files in {other_kind} {other} key {other_key}, or mount key {key} "
+               f"where an existing glob reaches (Prometheus >= 2.43).")
+        return f"{loaded}, {globs_text}", fix
+    return f"the config flag names another config, not key {key}", ""
+
+
 def _how_loaded(pod: PodTemplate, holder_kind: str, name: str, key: str, includes: Includes | None) -> str:
     """How the pod comes to load `key` of a ConfigMap/Secret it mounts: "flag" when a container's config flag
     names the file the key is mounted at; "include" when the config a flag names lists that file in its
@@ -627,6 +696,9 @@ class Includes:
     # (ConfigMap|Secret, namespace, name, key) of a config held in one (or made of a file by a kustomize
     # configMapGenerator) → its globs: a key mounted where a glob reaches is loaded by the pod loading the config.
     keyed: dict[tuple[str, str, str, str], list[str]] = field(default_factory=dict)
+    # Every config of the inputs held in a ConfigMap/Secret key, with its globs (maybe none): a pod whose config
+    # flag names one of them loads that config, and another key it mounts only where those globs reach.
+    held: dict[tuple[str, str, str, str], list[str]] = field(default_factory=dict)
     # Configs that are files of the inputs, with their globs: another such file that a glob reaches runs as they do.
     files: list[tuple[PromConfig, list[str]]] = field(default_factory=list)
 
@@ -635,6 +707,8 @@ def scrape_config_includes(configs: list[PromConfig], workspace: Workspace) -> I
     includes = Includes()
     for config in configs:
         globs = [as_str(g) for g in as_seq(config.root.get("scrape_config_files")) if as_str(g)]
+        if config.holder is not None and config.key:
+            includes.held[(config.holder.kind, config.holder.namespace, config.holder.name, config.key)] = globs
         if not globs:
             continue
         if config.holder is not None:
@@ -856,7 +930,8 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
     Pods that lack the key (`items`, `subPath`) or whose config flag names another key of it do not load it.
     Loaders with different ServiceAccounts all run it (SPEC §3): the resolution of the first by namespace/name,
     with the others' in `also`. `keys`: the object's keys in the inputs, for the fix when none loads it."""
-    ways = [(pod, _loads_key(pod, kind, name, key, includes)) for pod in mounting]
+    ways = [(pod, _refine_image(pod, kind, name, key, includes, _loads_key(pod, kind, name, key, includes)))
+            for pod in mounting]
     # A file the config flag names and a file its scrape_config_files globs take in are loaded alike.
     tiers = (("flag", "include"), ("image",), ("mount",))
     loaders = next(([pod for pod, way in ways if way in tier] for tier in tiers if any(way in tier for _, way in ways)), [])
@@ -873,6 +948,10 @@ def _from_loaders(mounting: list[PodTemplate], kind: str, name: str, key: str, h
         if any(way == "url" for _, way in ways):
             return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but the config flag names a URL, "
                               f"which is loaded instead of key {key}")
+        if includes is not None and any(way == "unincluded" for _, way in ways):
+            reason, fix = _unincluded_reason([pod for pod, way in ways if way == "unincluded"], kind, name, key,
+                                             includes)
+            return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but {reason}", fix=fix)
         reason, fix = _flag_elsewhere([pod for pod, way in ways if way == "other"], kind, name, key)
         return Resolution(None, f"{kind} {name} is mounted by {names(mounting)}, but {reason}", fix=fix)
     way = dict(ways)

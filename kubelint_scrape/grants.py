@@ -254,10 +254,12 @@ def selection_fix_jobs(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
     keep: a KS203 "delete this rule" or a KS208 "RoleBindings will do" beside that fix would, applied together,
     leave the jobs denied. KS100's fix adds a label to a monitor or its Namespace (or sets the one selecting
     runner's namespace selector) so a runner selects it (operator.selection_fix_runners), and the jobs then run as
-    that runner's ServiceAccount; KS109's names the existing account an undefined one is a typo of
+    that runner's ServiceAccount; KS100's scrape_config_files fix takes a mounted ConfigMap/Secret key of jobs into
+    the config its pod loads (analyse.unincluded_loaders), and they run as that pod's account; KS109's names the existing account an undefined one is a typo of
     (misspelt_runner_accounts), and the jobs then run as that account. Built once per analysis."""
     result = analysis.__dict__.get("_selection_fix_jobs")
     if result is None:
+        from .analyse import unincluded_loaders
         from .operator import selection_fix_runners  # (operator inputs only)
 
         result = analysis.__dict__["_selection_fix_jobs"] = {}
@@ -267,9 +269,15 @@ def selection_fix_jobs(analysis: Analysis) -> dict[Identity, list[JobAnalysis]]:
                 if job.identity in misspelt:
                     result.setdefault(misspelt[job.identity], []).append(job)
         runners: dict[int, list] = {}  # id(monitor) → its runners, once per monitor (a monitor has many jobs)
+        loaders: dict[int, list] = {}  # id(config) → the pods' accounts KS100's scrape_config_files fix runs it as
         for job in analysis.jobs:
             config = job.job.config
             monitor = job.job.monitor
+            if job.identity is None and not job.job.rejected and config.holder is not None and config.key:
+                if id(config) not in loaders:
+                    loaders[id(config)] = unincluded_loaders(analysis, config)
+                for identity in loaders[id(config)]:
+                    result.setdefault(identity, []).append(job)
             if (job.identity is not None or job.job.rejected or monitor is None or config.origin != "operator"
                     or config.runner is not None or config.unread_runner is not None):
                 continue
@@ -707,9 +715,15 @@ def co_holders(analysis: Analysis, scrapers) -> dict[int, list[tuple[BindingDef,
 
 def holds_real_grants(authorizer: Authorizer, identity: Identity) -> list[Grant]:
     """The user's grants that give the token some power: everything but the POWERLESS ones (written exactly,
-    not through a wildcard)."""
+    not through a wildcard) and entries that match no real request (a misspelt resource such as `tokenreview`,
+    which the RBAC-object rules report: rbac_objects.grants_nothing) — those give the token no power either."""
+    from .checks.rbac_objects import grants_nothing  # (the one judge of dead entries; checks import this module)
+
+    version = authorizer.workspace.kubernetes_version
     return [g for g in user_grants(authorizer, identity)
-            if any((p.verb, p.api_group, p.resource) not in POWERLESS for p in permissions(g.rule))]
+            if any((p.verb, p.api_group, p.resource) not in POWERLESS
+                   and not grants_nothing(g.role, p.api_group, p.resource, p.url, version, p.verb)
+                   for p in permissions(g.rule))]
 
 
 # ---------------------------------------------------------------------------------------------- pods

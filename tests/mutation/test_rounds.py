@@ -1,5 +1,5 @@
-"""Rounds 5–18 of single-fault mutations (mutations5.py … mutations18.py), each on working baselines (three a round,
-two in rounds 10 to 12 and 15, one in 13, 14, 16, 17 and 18): the findings of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
+"""Rounds 5–19 of single-fault mutations (mutations5.py … mutations19.py), each on working baselines (three a round,
+two in rounds 10 to 12 and 15, one in 13, 14 and 16 to 19): the findings of exactly the expected rules (every family but KS604) must be added to the baseline's. Round 5: extension API
 servers (prometheus-adapter, metrics-server) scraped by a ServiceMonitor, a static Service DNS target, Operator
 ScrapeConfigs and the Operator's credential rules; 6: kube-prometheus-stack 47, the prometheus chart 22, the
 splunk-otel-collector agent; 7: microk8s' kube-prometheus copy, a vmagent bootstrap script, a 2018 plain-Prometheus
@@ -15,7 +15,9 @@ Operator setup (a Prometheus and Roles per team namespace, the operator limited 
 platform cluster (an operator with --controller-id, PodMonitor on a native sidecar, a kubebuilder v4 operator with a
 cert-manager metrics certificate, an OpenTelemetry kubeletstats DaemonSet); 18: a PrometheusAgent with namespaced
 Roles, a service-account-token Secret, a scrape class and a Probe behind kustomize namespace:, beside a plain
-Prometheus scraping the API server, kubelet and CoreDNS. Real-world renders repaired
+Prometheus scraping the API server, kubelet and CoreDNS; 19: a plain Prometheus StatefulSet whose config is split over
+two ConfigMaps (scrape_config_files), node-exporter behind kube-rbac-proxy --config-file resourceAttributes, annotated
+pods in two namespaces with attach_metadata.node, an OpenTelemetry kubeletstats DaemonSet. Real-world renders repaired
 into working baselines, each mutated by one realistic mistake."""
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ ROUNDS = {
     "mutations16": ("b37-multi-tenant-operator",),
     "mutations17": ("b38-platform-mixed",),
     "mutations18": ("b39-agent-namespaced",),
+    "mutations19": ("b40-statefulset-split-config",),
 }
 # Warnings a baseline keeps on purpose: kubebuilder's monitor.yaml scaffolds `insecureSkipVerify: true` (KS301).
 ACCEPTED = {"b35-kubebuilder-name-prefix": frozenset({"KS301"}), "b36-kubebuilder-reader-binding-only": frozenset({"KS301"})}
