@@ -1218,14 +1218,15 @@ def __create_fn__(_type_workspace, _type_configs, _type_assumptions, _type_autho
 
 CODE['def __create_fn__(_type_workspace, _type_configs, _type_assumptions, _type_authorizer, _type_jobs, _type_resolutions, _type_declared_key, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_declared_key, _return_type):\n def __init__(self,workspace:_type_workspace,configs:_type_configs,assumptions:_type_assumptions,authorizer:_type_authorizer,jobs:_type_jobs,resolutions:_type_resolutions,declared_key:_type_declared_key=_dflt_declared_key)->_return_type:\n  self.workspace=workspace\n  self.configs=configs\n  self.assumptions=assumptions\n  self.authorizer=authorizer\n  self.jobs=jobs\n  self.resolutions=resolutions\n  self.declared_key=declared_key\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_keyed, _type_files, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_keyed, _dflt_files, _return_type):
- def __init__(self,keyed:_type_keyed=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_keyed, _type_held, _type_files, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_keyed, _dflt_held, _dflt_files, _return_type):
+ def __init__(self,keyed:_type_keyed=_HAS_DEFAULT_FACTORY,held:_type_held=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY)->_return_type:
   self.keyed=_dflt_keyed() if keyed is _HAS_DEFAULT_FACTORY else keyed
+  self.held=_dflt_held() if held is _HAS_DEFAULT_FACTORY else held
   self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files
  return __init__
 
 
-CODE['def __create_fn__(_type_keyed, _type_files, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_keyed, _dflt_files, _return_type):\n def __init__(self,keyed:_type_keyed=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.keyed=_dflt_keyed() if keyed is _HAS_DEFAULT_FACTORY else keyed\n  self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_keyed, _type_held, _type_files, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_keyed, _dflt_held, _dflt_files, _return_type):\n def __init__(self,keyed:_type_keyed=_HAS_DEFAULT_FACTORY,held:_type_held=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.keyed=_dflt_keyed() if keyed is _HAS_DEFAULT_FACTORY else keyed\n  self.held=_dflt_held() if held is _HAS_DEFAULT_FACTORY else held\n  self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_seen, _type_survivors, _type_relabel_errors, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,seen:_type_seen,survivors:_type_survivors,relabel_errors:_type_relabel_errors)->_return_type:
