@@ -164,7 +164,7 @@ def _all_known_groups(groups: Iterable[str]) -> bool:
 def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, version: tuple[int, int],
                    verb: str | None = None, reviewed: frozenset[tuple[str, str]] = frozenset()) -> bool:
     """A rule entry that never matches a real request, which the RBAC-object rules report with the reason: a
-    kubelet path as nonResourceURL (KS508), a star that is not a wildcard (KS505), a resource the API group does
+    kubelet path or an /apis/<group>/<version>/<resource> path as nonResourceURL (KS508), a star that is not a wildcard (KS505), a resource the API group does
     not serve or a group written with its version (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507), a verb
     Kubernetes does not know (KS504), an empty item (`verbs: [~]`: the verb ""). Not held, so not an unused grant
     (KS203) either. `verb` None: the entry's verbs are not judged.
@@ -176,7 +176,7 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
         return False
     verbs = _table()["verbs"]
     if url:
-        return _kubelet_path(url) or _star_inside(url) or (verb is not None and verb not in verbs["non_resource"])
+        return _dead_url(url) or _star_inside(url) or (verb is not None and verb not in verbs["non_resource"])
     if verb == "" or not resource:
         return True  # an empty or null item (KS503/KS504): no request has an empty verb or resource
     if verb is not None and verb not in verbs["resource"] and _all_known_groups((api_group,)):
