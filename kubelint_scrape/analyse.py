@@ -753,14 +753,17 @@ def _including_file(config: PromConfig, includes: Includes) -> tuple[PromConfig,
 def _included(pod: PodTemplate, container: Any, config_path: str, files: set[str], includes: Includes) -> bool:
     """Whether the config at `config_path` in the container (a file its config flag names) is one of `includes`
     whose scrape_config_files globs match one of `files`. Relative globs are relative to the config's directory
-    (config.SetDirectory joins them with it)."""
+    (config.SetDirectory joins them with it, and filepath.Join cleans `./`, `../` and `//` away; an absolute glob
+    keeps them, but the OS resolves them when filepath.Glob opens the directory), so the joined glob is compared
+    normalised, as _including_file does."""
     for (kind, namespace, name, key), globs in includes.keyed.items():
         if namespace != pod.obj.namespace:
             continue
         if config_path not in _key_files(pod, container, kind, name, key)[0]:
             continue
         base = os.path.dirname(config_path)
-        if any(go_path_match(os.path.join(base, glob), os.path.normpath(file)) for glob in globs for file in files):
+        if any(go_path_match(os.path.normpath(os.path.join(base, glob)), os.path.normpath(file))
+               for glob in globs for file in files):
             return True
     return False
 

@@ -791,3 +791,17 @@ def test_ks201_fix_deletes_a_rule_whose_only_resource_is_nodes_proxy() -> None:
     # `resources: []`, the role is refused (KS501) and the nodes/metrics rule beside it goes too (KS102).
     [finding] = fixture_findings("KS201/fail-create-nodes-proxy", "KS201")
     assert finding["fix"].startswith('Delete this rule of ClusterRole prometheus: "nodes/proxy" is all it grants')
+
+
+def test_ks201_fix_keeps_what_a_star_rule_grants_the_jobs() -> None:
+    # {resources: ["*"], verbs: [get, list, watch]} with always-allow kubelets: no job needs the nodes/proxy "*"
+    # grants, but the rule also grants the list/watch nodes of discovery. 'Delete this rule: "*" is all it grants'
+    # applied, discovery got 403 (KS102): the fix rewrites the rule as what the jobs use.
+    case = FIXTURES / "KS201/fail-star-resources-always-allow-kubelet"
+    result = CliRunner().invoke(main, [str(case), *(case / "args").read_text().split(), "--format", "json",
+                                       "--fail-on", "never", "--select", "KS201"])
+    assert result.exit_code == 0, result.output
+    [finding] = json.loads(result.output)["findings"]
+    assert not finding["fix"].startswith("Delete this rule")
+    assert 'resources: ["nodes"]' in finding["fix"] and 'verbs: ["list", "watch"]' in finding["fix"]
+    assert "nodes/proxy" not in finding["fix"].split(":\n", 1)[1]

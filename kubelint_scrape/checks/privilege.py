@@ -415,7 +415,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
         elif "get" in verbs and not kubelet_rbac:
             purpose = ("no job needs it: the kubelets authorize every request without asking RBAC (assumption "
                        "kubelet-authz: always-allow), and no job scrapes them through the API-server proxy")
-            fix = _drop_item(holding.rule, item, role, ".")
+            fix = _drop_item(state, holding, item, role, ".")
         elif "get" in verbs and unread_only:
             # A pod loading a config this tool cannot read (KS007): whether it goes through the API-server proxy
             # is unknown, but the hazard is the grant itself.
@@ -432,7 +432,7 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             purpose = "no job needs it: scrapes send only GET requests" + (
                 ", and kubelet scrapes on :10250 need only get nodes/metrics" if kubelet_rbac else "")
             tail = "; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."
-            fix = (_drop_item(holding.rule, item, role, tail) if list(holding.rule.resources) == [item] else
+            fix = (_drop_item(state, holding, item, role, tail) if list(holding.rule.resources) == [item] else
                    f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
                    f"{'s' if len(verbs) > 1 else ''})" + tail)
         # (Not when the fix only drops nodes/proxy because another rule grants the scrapes' subresources.)
@@ -491,9 +491,20 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
                         holding.role, rules_for(keep))
 
 
-def _drop_item(rule: PolicyRule, item: str, role: str, tail: str) -> str:
+def _drop_item(state: _State, holding: Holding, item: str, role: str, tail: str) -> str:
     """Remove `item` from the rule, or delete the rule when it is its only resource: `resources: []` is refused by
-    the API server (KS501, k/k pkg/apis/rbac/validation ValidatePolicyRule), and the role's other rules with it."""
+    the API server (KS501, k/k pkg/apis/rbac/validation ValidatePolicyRule), and the role's other rules with it.
+    A wildcard item (`*`, `*/proxy`) stands for more than nodes/proxy (`*` grants the list/watch nodes of
+    discovery too): deleted, the jobs' own grants would go with it (KS102), so the rule is rewritten as what its
+    scrapers use through it, as _replace_proxy does, and deleted only when they use nothing."""
+    rule = holding.rule
+    if item != "nodes/proxy":
+        keep = [r for r in _used_requests(state, holding) if not (r.resource == "nodes" and r.subresource == "proxy")]
+        via = f" (\"{item}\" grants nodes/proxy)"
+        if not keep:
+            return delete_rule(rule, f"Delete this rule of {role}{via}: its scrapers use nothing through it{tail}")
+        return replace_rule(rule, f"Replace this rule of {role}{via} with what its scrapers use through it, without "
+                                  f"nodes/proxy", holding.role, rules_for(keep))
     if list(rule.resources) == [item]:
         return delete_rule(rule, f"Delete this rule of {role}: \"{item}\" is all it grants{tail}")
     return f"Remove \"{item}\" from this rule of {role}{tail}"

@@ -164,7 +164,7 @@ def _all_known_groups(groups: Iterable[str]) -> bool:
 def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, version: tuple[int, int],
                    verb: str | None = None, reviewed: frozenset[tuple[str, str]] = frozenset()) -> bool:
     """A rule entry that never matches a real request, which the RBAC-object rules report with the reason: a
-    kubelet path as nonResourceURL (KS508), a star that is not a wildcard (KS505), a resource the API group does
+    kubelet path or an /apis/<group>/<version>/<resource> path as nonResourceURL (KS508), a star that is not a wildcard (KS505), a resource the API group does
     not serve or a group written with its version (KS503, incl. legacy duplicates it lets pass), a cluster-scoped resource in a Role (KS507), a verb
     Kubernetes does not know (KS504), an empty item (`verbs: [~]`: the verb ""). Not held, so not an unused grant
     (KS203) either. `verb` None: the entry's verbs are not judged.
@@ -176,7 +176,7 @@ def grants_nothing(role: RoleDef, api_group: str, resource: str, url: str, versi
         return False
     verbs = _table()["verbs"]
     if url:
-        return _kubelet_path(url) or _star_inside(url) or (verb is not None and verb not in verbs["non_resource"])
+        return _dead_url(url) or _star_inside(url) or (verb is not None and verb not in verbs["non_resource"])
     if verb == "" or not resource:
         return True  # an empty or null item (KS503/KS504): no request has an empty verb or resource
     if verb is not None and verb not in verbs["resource"] and _all_known_groups((api_group,)):
@@ -1302,22 +1302,39 @@ def _dead_url(url: str) -> bool:
     return _kubelet_path(url) or _resource_path_request(url) is not None
 
 
+def _proxied(url: str, proxied: frozenset[str]) -> bool:
+    return any(url_pattern_matches(url, path) for path in proxied)
+
+
+def _url_reviewed_paths(ctx: Context) -> frozenset[str]:
+    """The paths scrape jobs of the inputs send to a server that authorizes them as URLs, not through the API
+    server's RequestInfo (kube-rbac-proxy, controller-runtime's filter: a SubjectAccessReview with
+    nonResourceAttributes, which RBAC matches against nonResourceURLs whatever the path looks like). An
+    `/apis/<group>/<version>/<resource>` entry that matches one of them is what lets that scrape in, not dead."""
+    analysis = ctx.analysis
+    if analysis is None:
+        return frozenset()
+    return frozenset(need.request.url for job in analysis.jobs for need in job.needs
+                     if need.kind == "scrape" and need.target != "apiserver" and need.request.url.startswith("/apis/"))
+
+
 @check("KS508")
 def dead_nonresource_url(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
+    proxied = _url_reviewed_paths(ctx)
     for role in _roles(ctx):
         if role.kind != "ClusterRole":
             continue
         for rule in role.rules:
             # Deleting every URL of a rule whose URLs all grant nothing would leave `nonResourceURLs: []`, which
             # the API server refuses (KS501): then the whole rule goes.
-            only_dead = all(_dead_url(u) for u in rule.non_resource_urls)
+            only_dead = all(_dead_url(u) and not _proxied(u, proxied) for u in rule.non_resource_urls)
             for url, pos in _items(rule, "nonResourceURLs"):
                 if _relative_url(url):
                     yield _relative_url_finding(role, rule, url, at(rule.path, pos))
                     continue
                 resource = _resource_path_request(url)
-                if resource is not None:
+                if resource is not None and not _proxied(url, proxied):
                     yield _resource_path_finding(role, rule, url, resource, only_dead, at(rule.path, pos))
                     continue
                 if not _kubelet_path(url):
