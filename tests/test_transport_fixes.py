@@ -803,3 +803,27 @@ def test_ks303_fix_for_a_kubeletstats_receiver_changes_its_endpoint_and_applied_
         "endpoint: http://${env:K8S_NODE_IP}:10250",
         f"endpoint: https://${{env:K8S_NODE_IP}}:10250\n        {skip.strip('`')}"))
     assert not lint_paths([str(tmp_path)], Options()).findings
+
+
+@pytest.mark.parametrize("case, yaml_file", [("fail-stats-summary-direct", "prometheus.yaml"),
+                                             ("fail-servicemonitor-stats-summary", "manifests.yaml")])
+def test_ks310_fix_applied_leaves_no_unused_nodes_stats_grant(tmp_path: Path, case: str, yaml_file: str) -> None:
+    """KS310 moves a /stats/summary scrape to /metrics/resource and grants nodes/metrics; the nodes/stats rule the
+    old path used is then unused. Applied literally without dropping it, the next run reported a new KS203 warning:
+    the fix now names that rule, and applying all of it leaves no KS310 and no new finding."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS310" / case
+    text = (fixture / yaml_file).read_text()
+    options = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
+    (tmp_path / yaml_file).write_text(text)
+    before = lint_paths([str(tmp_path)], options).findings
+    finding, = [f for f in before if f.rule == "KS310"]
+    assert 'resources: ["nodes/metrics"]' in finding.fix
+    assert 'Then delete rules[1] of ClusterRole ' in finding.fix and '(resources: ["nodes/stats"])' in finding.fix
+    # Applied as written: the path, the added rule, and the deleted nodes/stats rule (its only resource).
+    text = text.replace("path: /stats/summary", "path: /metrics/resource")
+    text = text.replace('    resources: ["nodes/stats"]\n', '    resources: ["nodes/metrics"]\n')
+    (tmp_path / yaml_file).write_text(text)
+    after = lint_paths([str(tmp_path)], options).findings
+    assert not [f for f in after if f.rule == "KS310"]
+    old = {(f.rule, f.span.line) for f in before}
+    assert [f for f in after if (f.rule, f.span.line) not in old and f.severity != "info"] == []

@@ -1873,13 +1873,52 @@ def kubelet_non_metrics_path(ctx: Context) -> Iterator[Finding]:
             via = " through the API server's node proxy" if endpoint.klass == "apiserver-proxy" else ""
             fix = f"Scrape {instead} instead of {written_part}: {where} ({what})."
             if endpoint.klass == "kubelet":
-                fix += _metrics_grant(analysis, ctx)
+                fix += _metrics_grant(analysis, ctx) + _stats_leftover(analysis, ctx, kubelet_path)
             yield Finding(
                 "KS310", _origin(analysis, endpoint),
                 f"{job.label} scrapes the kubelet's {kubelet_path}{via}, which is not a metrics endpoint: {outcome}",
                 fix=fix, object=job.label, data={"path": kubelet_path, "instead": instead},
             )
             break  # one finding per job: the same path for every node
+
+
+def _stats_leftover(analysis: JobAnalysis, ctx: Context, kubelet_path: str) -> str:
+    """Once the job scrapes /metrics/resource, the get nodes/stats its /stats path was granted is unused (KS203 on
+    the next run) unless something else running as the identity needs it (a kubeletstats receiver, a sidecar): say
+    which rule to drop it from, so that the fix does not leave it behind (as KS604's _endpoints_leftover does)."""
+    from ..fixes import role_to_edit
+    from ..grants import requirements
+    from .access import json_summary_scrape
+
+    identity = analysis.identity
+    if identity is None or not _under(kubelet_path, "/stats"):
+        return ""
+    moved = [need for need in analysis.needs if json_summary_scrape(analysis.job, need)]
+    if not moved or moved[0].decision is None or not moved[0].decision.allowed:
+        return ""
+    stats = moved[0].request
+    for requirement in requirements(ctx.analysis, identity):
+        if requirement.need is not None and json_summary_scrape(requirement.job.job, requirement.need):
+            continue  # another Prometheus-format /stats scrape: KS310 moves it to /metrics/resource too
+        if requirement.decision is not None and any(
+                grant.rule is rule for grant in requirement.decision.grants for rule in
+                (g.rule for g in moved[0].decision.grants)):
+            return ""  # the same rule grants something else still needed
+    literal = f"{stats.resource}/{stats.subresource}"
+    drops = []
+    for grant in moved[0].decision.grants:
+        rule = grant.rule
+        if literal not in rule.resources:
+            continue  # (a wildcard: dropping it is KS202/KS203's business)
+        # (the rule named by its text too: a KS203 fix beside this one may delete an earlier rule and shift indexes)
+        where = (f"rules[{rule.index}] of {role_to_edit(ctx.analysis.workspace, grant.role)} "
+                 f"(resources: [{', '.join(json.dumps(r) for r in rule.resources)}])")
+        drops.append(f"delete {where}" if rule.resources == (literal,)
+                     else f"drop \"{literal}\" from the resources of {where}")
+    if not drops:
+        return ""
+    return (f"\nThen {' and '.join(dict.fromkeys(drops))}: no Prometheus-format job of {identity} needs get "
+            f"{literal} once it scrapes {KUBELET_RESOURCE_METRICS} (left, KS203 reports it unused).")
 
 
 def _metrics_grant(analysis: JobAnalysis, ctx: Context) -> str:
