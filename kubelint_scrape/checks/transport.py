@@ -1900,10 +1900,8 @@ def _stats_leftover(analysis: JobAnalysis, ctx: Context, kubelet_path: str) -> s
     for requirement in requirements(ctx.analysis, identity):
         if requirement.need is not None and json_summary_scrape(requirement.job.job, requirement.need):
             continue  # another Prometheus-format /stats scrape: KS310 moves it to /metrics/resource too
-        if requirement.decision is not None and any(
-                grant.rule is rule for grant in requirement.decision.grants for rule in
-                (g.rule for g in moved[0].decision.grants)):
-            return ""  # the same rule grants something else still needed
+        if (requirement.request.resource, requirement.request.subresource) == (stats.resource, stats.subresource):
+            return ""  # still needed (a kubeletstats receiver, a sidecar)
     literal = f"{stats.resource}/{stats.subresource}"
     drops = []
     for grant in moved[0].decision.grants:
