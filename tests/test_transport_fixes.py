@@ -615,7 +615,9 @@ def test_ks304_fix_for_system_roots_names_the_ca_the_declaration_needs(tmp_path:
     roots fails against cluster-signed kubelets too: the fix names the CA, and the job it describes is clean."""
     source = Path(__file__).resolve().parent.parent / "fixtures" / "KS304" / case
     (finding,) = [f for f in lint_paths([str(source)], Options()).findings if f.rule == "KS304"]
-    assert "`ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt` in its `tls_config`" in finding.fix, finding.fix
+    # (neither job has a tls_config: the fix says to add one, where it said "in its `tls_config`")
+    assert ("`ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt` under a new `tls_config:` key of the "
+            "job") in finding.fix, finding.fix
     for f in source.glob("*.yaml"):
         (tmp_path / f.name).write_text(f.read_text())
     config = tmp_path / "prometheus-config.yaml"
@@ -827,3 +829,20 @@ def test_ks310_fix_applied_leaves_no_unused_nodes_stats_grant(tmp_path: Path, ca
     assert not [f for f in after if f.rule == "KS310"]
     old = {(f.rule, f.span.line) for f in before}
     assert [f for f in after if (f.rule, f.span.line) not in old and f.severity != "info"] == []
+
+
+def test_ks304_system_roots_fix_says_in_its_tls_config_only_when_the_job_has_one(tmp_path: Path) -> None:
+    """A kubelet job whose tls_config sets only server_name still verifies against the system roots: there the CA
+    goes in its existing `tls_config`, and applied the job is clean (cluster-signed kubelets)."""
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "KS304" / "fail-cluster-signed-kubelets-verified-with-system-roots"
+    text = (source / "prometheus.yaml").read_text().replace(
+        "      - job_name: kubernetes-nodes\n        scheme: https\n",
+        "      - job_name: kubernetes-nodes\n        scheme: https\n        tls_config:\n          min_version: TLS12\n", 1)
+    (tmp_path / "prometheus.yaml").write_text(text)
+    cluster_ca = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
+    (finding,) = [f for f in lint_paths([str(tmp_path)], cluster_ca).findings if f.rule == "KS304"]
+    assert "`ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt` in its `tls_config`" in finding.fix, finding.fix
+    (tmp_path / "prometheus.yaml").write_text(text.replace(
+        "          min_version: TLS12\n",
+        "          min_version: TLS12\n          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n", 1))
+    assert [f for f in lint_paths([str(tmp_path)], cluster_ca).findings if f.severity != "info" or f.rule == "KS304"] == []

@@ -993,7 +993,7 @@ def _cluster_signed_against_system_roots(analysis: JobAnalysis, kubelet: Endpoin
     target fails. (Where the kubelets self-sign, the self-signed branch reports the same job.)"""
     job = analysis.job
     span = _system_roots_place(analysis, kubelet)
-    where = "" if _operator(job) else f" in its `{_key(job, 'tls_config')}`"
+    where = _ca_where(job)
     return Finding(
         "KS304", span,
         f"{job.label} verifies the kubelets' serving certificates (:{kubelet.port}) against the system's root CAs "
@@ -1041,13 +1041,24 @@ def _kubelet_server_name(analysis: JobAnalysis, kubelet: Endpoint) -> Finding:
     )
 
 
+def _ca_where(job: ScrapeJob) -> str:
+    """Where a Prometheus job's CA goes: its `tls_config`, which a job verifying against the system roots often
+    lacks, and "in its tls_config" then sent the reader looking for a key the job does not have. (An Operator
+    field's name, tlsConfig.caFile, says where itself.)"""
+    if _operator(job):
+        return ""
+    if "tls_config" in job.node:
+        return " in its `tls_config`"
+    return " under a new `tls_config:` key of the job"
+
+
 def _ca_mismatch_fix(job: ScrapeJob, system_roots: bool) -> str:
     """KS304's fix. Declaring `kubelet-serving-cert: cluster-ca` silences the finding, so for a job verifying against
     the system roots it also names the CA to set: the system pool holds no cluster CA, so cluster-signed kubelets
     fail there too (`x509: certificate signed by unknown authority`) and the bare declaration hid a broken job."""
     verify = ""
     if system_roots:
-        where = "" if _operator(job) else f" in its `{_key(job, 'tls_config')}`"
+        where = _ca_where(job)
         verify = (f"verify them against that CA with `{cluster_ca_field(job)}`{where} (the system roots do not hold "
                   f"it) and ")
     return (f"If the kubelets run with `serverTLSBootstrap: true` (serving certificates from the cluster CA), {verify}"
