@@ -846,3 +846,28 @@ def test_ks304_system_roots_fix_says_in_its_tls_config_only_when_the_job_has_one
         "          min_version: TLS12\n",
         "          min_version: TLS12\n          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n", 1))
     assert [f for f in lint_paths([str(tmp_path)], cluster_ca).findings if f.severity != "info" or f.rule == "KS304"] == []
+
+
+def test_ks601_kubeletstats_fix_with_skip_verify_leads_with_the_client_certificate(tmp_path: Path) -> None:
+    """A kubeletstats template with `insecure_skip_verify: true` and no client certificate: 'set auth_type:
+    serviceAccount', applied literally, sent the token unverified and the next run reported a new KS301 warning.
+    The fix now leads with the client certificate (nothing an impostor kubelet can replay) and says the token way
+    waits for verified kubelets; applied, the receiver is clean and nothing new appears."""
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "KS601" / "fail-kubeletstats-template-default-auth"
+    text = (source / "otel.yaml").read_text()
+    (tmp_path / "otel.yaml").write_text(text)
+    before = lint_paths([str(tmp_path)], Options()).findings
+    (finding,) = [f for f in before if f.rule == "KS601"]
+    assert finding.fix.startswith("Set both `cert_file` and `key_file`"), finding.fix
+    assert "with `insecure_skip_verify: true` the token goes to whoever answers" in finding.fix
+    applied = text.replace("            config:\n", "            config:\n              cert_file: /etc/kubelet-client/tls.crt\n"
+                           "              key_file: /etc/kubelet-client/tls.key\n", 1)
+    assert applied != text
+    (tmp_path / "otel.yaml").write_text(applied)
+    after = lint_paths([str(tmp_path)], Options()).findings
+    old = {f.rule for f in before}
+    assert [f.rule for f in after if f.rule == "KS601" or (f.rule not in old and f.severity != "info")] == []
+    # The token way, applied while the skip stays, is what the fix warns about: KS301.
+    (tmp_path / "otel.yaml").write_text(text.replace("            config:\n",
+                                                     "            config:\n              auth_type: serviceAccount\n", 1))
+    assert "KS301" in {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
