@@ -871,3 +871,30 @@ def test_ks601_kubeletstats_fix_with_skip_verify_leads_with_the_client_certifica
     (tmp_path / "otel.yaml").write_text(text.replace("            config:\n",
                                                      "            config:\n              auth_type: serviceAccount\n", 1))
     assert "KS301" in {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
+
+
+def test_ks304_for_k3s_kubelets_with_their_own_certificate_names_that_certificate(tmp_path: Path) -> None:
+    """An RKE2 config.yaml whose kubelet-arg gives the kubelets tls-cert-file: serverTLSBootstrap is not how those
+    kubelets get a certificate, so 'enable serverTLSBootstrap' was no fix. KS304 names the certificate and its CA;
+    applied (that CA mounted and set as ca_file), the jobs are clean."""
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "KS304" / "fail-k3s-kubelet-own-serving-cert"
+    for f in source.glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text())
+    found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS304"]
+    assert len(found) == 2
+    for finding in found:
+        assert "the kubelets serve the certificate /etc/kubelet-pki/kubelet.crt" in finding.message
+        assert finding.fix.startswith("Verify them against the CA that issued /etc/kubelet-pki/kubelet.crt: mount its "
+                                      "certificate in the scraper's container and set `ca_file` to it"), finding.fix
+        assert "serverTLSBootstrap" not in finding.fix
+    prometheus = tmp_path / "prometheus.yaml"
+    prometheus.write_text(prometheus.read_text()
+                          .replace("ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+                                   "ca_file: /etc/kubelet-ca/ca.crt")
+                          .replace("          mountPath: /etc/prometheus\n",
+                                   "          mountPath: /etc/prometheus\n        - name: kubelet-ca\n"
+                                   "          mountPath: /etc/kubelet-ca\n")
+                          .replace("      volumes:\n", "      volumes:\n      - name: kubelet-ca\n"
+                                   "        configMap: {name: kubelet-ca}\n"))
+    after = lint_paths([str(tmp_path)], Options()).findings
+    assert [(f.rule, f.message) for f in after if f.severity != "info" or f.rule == "KS304"] == []

@@ -972,12 +972,18 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             span, with_what = from_class[1], f"{with_what[:-1]}, of {from_class[0]})"
             related.append(Related(job.key_span("job_name") if "job_name" in job.node else job.span,
                                    f"{job.label} gets it from its scrape class"))
+        own = ctx.once("k3s kubelet certificate files", lambda: k3s_kubelet_cert_files(ctx.workspace.sources))
+        signer = ("kubelets self-sign them unless `serverTLSBootstrap: true` is set" if not own else
+                  f"the kubelets serve the certificate {own[0][0]} that `kubelet-arg: tls-cert-file` in {own[0][1]} "
+                  f"gives them, whose signer the inputs do not show")
         finding = Finding(
             "KS304", span,
             f"{job.label} verifies the kubelets' serving certificates (:{kubelets[0].port}) against {with_what}, but "
-            f"kubelets self-sign them unless `serverTLSBootstrap: true` is set (assumption kubelet-serving-cert: "
-            f"self-signed): every node target fails with {_self_signed_error(job, kubelets[0])}",
-            fix=_ca_mismatch_fix(job, system_roots=not ca_file and job.tls.get("ca") is None)
+            f"{signer} (assumption kubelet-serving-cert: "
+            f"self-signed): every node target fails with "
+            f"{'`x509: certificate signed by unknown authority`' if own else _self_signed_error(job, kubelets[0])}",
+            fix=(_own_cert_fix(job, own[0][0]) if own else
+                 _ca_mismatch_fix(job, system_roots=not ca_file and job.tls.get("ca") is None))
                 + (f" Then delete `{_key(job, 'server_name')}`: each kubelet's certificate names its own node."
                    if as_str(job.tls.get("server_name")) else ""),
             related=tuple(related),
@@ -1050,6 +1056,15 @@ def _ca_where(job: ScrapeJob) -> str:
     if "tls_config" in job.node:
         return " in its `tls_config`"
     return " under a new `tls_config:` key of the job"
+
+
+def _own_cert_fix(job: ScrapeJob, cert_file: str) -> str:
+    """KS304's fix where a k3s/RKE2 kubelet-arg names the kubelets' serving certificate: serverTLSBootstrap does not
+    make that one, so the fix is the CA that issued it (or the declaration, if the cluster CA did)."""
+    key = _key(job, "ca_file")
+    return (f"Verify them against the CA that issued {cert_file}: mount its certificate in the scraper's container "
+            f"and set `{key}` to it; if the cluster CA issued it (with each node's name and IP as SANs), declare the "
+            f"assumption `kubelet-serving-cert: cluster-ca` instead. Do not skip verification (KS301).")
 
 
 def _ca_mismatch_fix(job: ScrapeJob, system_roots: bool) -> str:
@@ -1530,11 +1545,33 @@ def k3s_signs_kubelets(sources) -> bool:
             root = as_map(document.root)
             if not root or "kind" in root or not any(key in root for key in _K3S_KEYS):
                 continue
-            kubelet_args = root.get("kubelet-arg")
-            if any(as_str(item).lstrip("-").startswith("tls-cert-file=")
-                   for item in (as_seq(kubelet_args) or [kubelet_args])):
+            if _k3s_kubelet_cert_file(root):
                 return False
             found = True
+    return found
+
+
+def _k3s_kubelet_cert_file(root: Any) -> str:
+    """The serving certificate a k3s/RKE2 config.yaml's `kubelet-arg: [tls-cert-file=…]` gives the kubelets, or ""."""
+    kubelet_args = root.get("kubelet-arg")
+    for item in as_seq(kubelet_args) or [kubelet_args]:
+        name, _, value = as_str(item).lstrip("-").partition("=")
+        if name == "tls-cert-file":
+            return value
+    return ""
+
+
+def k3s_kubelet_cert_files(sources) -> list[tuple[str, str]]:
+    """(certificate path, config file) for each k3s/RKE2 config.yaml of the inputs giving the kubelets a serving
+    certificate of their own: KS304 then names that certificate, not serverTLSBootstrap, which is not how those
+    kubelets get theirs."""
+    found = []
+    for source in sources:
+        for document in source.documents:
+            root = as_map(document.root)
+            if root and "kind" not in root and any(key in root for key in _K3S_KEYS):
+                if cert := _k3s_kubelet_cert_file(root):
+                    found.append((cert, source.path))
     return found
 
 
