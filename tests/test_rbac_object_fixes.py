@@ -897,3 +897,25 @@ def test_ks104_fix_for_metrics_beside_an_uncovered_slash_star_is_ks505_s_edit(tm
     assert "Add to" not in ks104.fix
     assert not _serious(_lint_text(tmp_path, APISERVER_JOB.replace("PATH", "/metrics").replace('["/metrics/*"]',
                                                                                                '["/metrics"]')))
+
+
+def test_ks508_fix_for_a_relative_url_with_an_inner_star_names_an_exact_path(tmp_path: Path) -> None:
+    """'*/metrics' lacks its leading '/', but the fix 'replace it with /*/metrics' (applied: fixtures/KS104/
+    fail-star-slash-metrics-url-is-literal) left an entry that still matches only that literal path (KS505 at the
+    same place, the job still denied). The fix now names the exact path; written as told, the role grants it."""
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "KS104" / "fail-star-slash-metrics-url-is-literal"
+    for f in source.glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text())
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS508"]
+    assert "'/*/metrics'" not in finding.fix.split(":")[0] and "(e.g. '/metrics')" in finding.fix, finding.fix
+    rbac = tmp_path / "rbac.yaml"
+    rbac.write_text(rbac.read_text().replace('nonResourceURLs: ["*/metrics"]', 'nonResourceURLs: ["/metrics"]'))
+    assert [f.rule for f in lint_paths([str(tmp_path)], Options()).findings if f.severity != "info"] == []
+
+
+def test_ks508_fix_for_a_plain_relative_url_adds_the_slash(tmp_path: Path) -> None:
+    (tmp_path / "rbac.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
+        "rules:\n  - {nonResourceURLs: [\"metrics\"], verbs: [get]}\n")
+    (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS508"]
+    assert finding.fix == "Replace 'metrics' with '/metrics'."

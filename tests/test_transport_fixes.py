@@ -615,7 +615,9 @@ def test_ks304_fix_for_system_roots_names_the_ca_the_declaration_needs(tmp_path:
     roots fails against cluster-signed kubelets too: the fix names the CA, and the job it describes is clean."""
     source = Path(__file__).resolve().parent.parent / "fixtures" / "KS304" / case
     (finding,) = [f for f in lint_paths([str(source)], Options()).findings if f.rule == "KS304"]
-    assert "`ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt` in its `tls_config`" in finding.fix, finding.fix
+    # (neither job has a tls_config: the fix says to add one, where it said "in its `tls_config`")
+    assert ("`ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt` under a new `tls_config:` key of the "
+            "job") in finding.fix, finding.fix
     for f in source.glob("*.yaml"):
         (tmp_path / f.name).write_text(f.read_text())
     config = tmp_path / "prometheus-config.yaml"
@@ -803,3 +805,96 @@ def test_ks303_fix_for_a_kubeletstats_receiver_changes_its_endpoint_and_applied_
         "endpoint: http://${env:K8S_NODE_IP}:10250",
         f"endpoint: https://${{env:K8S_NODE_IP}}:10250\n        {skip.strip('`')}"))
     assert not lint_paths([str(tmp_path)], Options()).findings
+
+
+@pytest.mark.parametrize("case, yaml_file", [("fail-stats-summary-direct", "prometheus.yaml"),
+                                             ("fail-servicemonitor-stats-summary", "manifests.yaml")])
+def test_ks310_fix_applied_leaves_no_unused_nodes_stats_grant(tmp_path: Path, case: str, yaml_file: str) -> None:
+    """KS310 moves a /stats/summary scrape to /metrics/resource and grants nodes/metrics; the nodes/stats rule the
+    old path used is then unused. Applied literally without dropping it, the next run reported a new KS203 warning:
+    the fix now names that rule, and applying all of it leaves no KS310 and no new finding."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "KS310" / case
+    text = (fixture / yaml_file).read_text()
+    options = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
+    (tmp_path / yaml_file).write_text(text)
+    before = lint_paths([str(tmp_path)], options).findings
+    finding, = [f for f in before if f.rule == "KS310"]
+    assert 'resources: ["nodes/metrics"]' in finding.fix
+    assert 'Then delete rules[1] of ClusterRole ' in finding.fix and '(resources: ["nodes/stats"])' in finding.fix
+    # Applied as written: the path, the added rule, and the deleted nodes/stats rule (its only resource).
+    text = text.replace("path: /stats/summary", "path: /metrics/resource")
+    text = text.replace('    resources: ["nodes/stats"]\n', '    resources: ["nodes/metrics"]\n')
+    (tmp_path / yaml_file).write_text(text)
+    after = lint_paths([str(tmp_path)], options).findings
+    assert not [f for f in after if f.rule == "KS310"]
+    old = {(f.rule, f.span.line) for f in before}
+    assert [f for f in after if (f.rule, f.span.line) not in old and f.severity != "info"] == []
+
+
+def test_ks304_system_roots_fix_says_in_its_tls_config_only_when_the_job_has_one(tmp_path: Path) -> None:
+    """A kubelet job whose tls_config sets only server_name still verifies against the system roots: there the CA
+    goes in its existing `tls_config`, and applied the job is clean (cluster-signed kubelets)."""
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "KS304" / "fail-cluster-signed-kubelets-verified-with-system-roots"
+    text = (source / "prometheus.yaml").read_text().replace(
+        "      - job_name: kubernetes-nodes\n        scheme: https\n",
+        "      - job_name: kubernetes-nodes\n        scheme: https\n        tls_config:\n          min_version: TLS12\n", 1)
+    (tmp_path / "prometheus.yaml").write_text(text)
+    cluster_ca = Options(assumptions=Assumptions(kubelet_serving_cert="cluster-ca"))
+    (finding,) = [f for f in lint_paths([str(tmp_path)], cluster_ca).findings if f.rule == "KS304"]
+    assert "`ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt` in its `tls_config`" in finding.fix, finding.fix
+    (tmp_path / "prometheus.yaml").write_text(text.replace(
+        "          min_version: TLS12\n",
+        "          min_version: TLS12\n          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n", 1))
+    assert [f for f in lint_paths([str(tmp_path)], cluster_ca).findings if f.severity != "info" or f.rule == "KS304"] == []
+
+
+def test_ks601_kubeletstats_fix_with_skip_verify_leads_with_the_client_certificate(tmp_path: Path) -> None:
+    """A kubeletstats template with `insecure_skip_verify: true` and no client certificate: 'set auth_type:
+    serviceAccount', applied literally, sent the token unverified and the next run reported a new KS301 warning.
+    The fix now leads with the client certificate (nothing an impostor kubelet can replay) and says the token way
+    waits for verified kubelets; applied, the receiver is clean and nothing new appears."""
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "KS601" / "fail-kubeletstats-template-default-auth"
+    text = (source / "otel.yaml").read_text()
+    (tmp_path / "otel.yaml").write_text(text)
+    before = lint_paths([str(tmp_path)], Options()).findings
+    (finding,) = [f for f in before if f.rule == "KS601"]
+    assert finding.fix.startswith("Set both `cert_file` and `key_file`"), finding.fix
+    assert "with `insecure_skip_verify: true` the token goes to whoever answers" in finding.fix
+    applied = text.replace("            config:\n", "            config:\n              cert_file: /etc/kubelet-client/tls.crt\n"
+                           "              key_file: /etc/kubelet-client/tls.key\n", 1)
+    assert applied != text
+    (tmp_path / "otel.yaml").write_text(applied)
+    after = lint_paths([str(tmp_path)], Options()).findings
+    old = {f.rule for f in before}
+    assert [f.rule for f in after if f.rule == "KS601" or (f.rule not in old and f.severity != "info")] == []
+    # The token way, applied while the skip stays, is what the fix warns about: KS301.
+    (tmp_path / "otel.yaml").write_text(text.replace("            config:\n",
+                                                     "            config:\n              auth_type: serviceAccount\n", 1))
+    assert "KS301" in {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
+
+
+def test_ks304_for_k3s_kubelets_with_their_own_certificate_names_that_certificate(tmp_path: Path) -> None:
+    """An RKE2 config.yaml whose kubelet-arg gives the kubelets tls-cert-file: serverTLSBootstrap is not how those
+    kubelets get a certificate, so 'enable serverTLSBootstrap' was no fix. KS304 names the certificate and its CA;
+    applied (that CA mounted and set as ca_file), the jobs are clean."""
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "KS304" / "fail-k3s-kubelet-own-serving-cert"
+    for f in source.glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text())
+    found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS304"]
+    assert len(found) == 2
+    for finding in found:
+        assert "the kubelets serve the certificate /etc/kubelet-pki/kubelet.crt" in finding.message
+        assert finding.fix.startswith("Verify them against the CA that issued /etc/kubelet-pki/kubelet.crt: mount its "
+                                      "certificate in the scraper's container and set `ca_file` to it"), finding.fix
+        assert "serverTLSBootstrap" not in finding.fix
+    prometheus = tmp_path / "prometheus.yaml"
+    prometheus.write_text(prometheus.read_text()
+                          .replace("ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+                                   "ca_file: /etc/kubelet-ca/ca.crt")
+                          .replace("          mountPath: /etc/prometheus\n",
+                                   "          mountPath: /etc/prometheus\n        - name: kubelet-ca\n"
+                                   "          mountPath: /etc/kubelet-ca\n")
+                          .replace("      volumes:\n", "      volumes:\n      - name: kubelet-ca\n"
+                                   "        configMap: {name: kubelet-ca}\n"))
+    after = lint_paths([str(tmp_path)], Options()).findings
+    assert [(f.rule, f.message) for f in after if f.severity != "info" or f.rule == "KS304"] == []

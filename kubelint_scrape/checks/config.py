@@ -502,10 +502,19 @@ def _kubeletstats_refusals(config: Any, version: tuple[int, int]) -> Iterator[Fi
                    f"{lacking}: it loads its client certificate with "
                    f"tls.LoadX509KeyPair(cert_file, key_file) when it is created, which fails with `open : no such "
                    f"file or directory`, so the {effect}")
-        fix = (f"Set `auth_type: serviceAccount` on receiver {name}: it then sends the pod's ServiceAccount token "
-               f"(keep it mounted; the ServiceAccount needs `get` on {' and '.join(kubelet_grants(receiver, version))}), "
-               f"or set both `cert_file` and `key_file` to a client certificate and key the kubelets accept (signed "
-               f"by their --client-ca-file CA) and mount them in the collector's container.")
+        token = (f"set `auth_type: serviceAccount` on receiver {name}: it then sends the pod's ServiceAccount token "
+                 f"(keep it mounted; the ServiceAccount needs `get` on "
+                 f"{' and '.join(kubelet_grants(receiver, version))})")
+        certificate = ("set both `cert_file` and `key_file` to a client certificate and key the kubelets accept "
+                       "(signed by their --client-ca-file CA) and mount them in the collector's container")
+        if receiver.get("insecure_skip_verify") is True:
+            # The token sent without verifying the kubelet (otel.py maps the skip the same way) is KS301 on the
+            # next run; a client certificate over the same connection gives an impostor nothing to replay.
+            fix = (f"{certificate[0].upper()}{certificate[1:]}; or {token}, but only once the kubelets' serving "
+                   f"certificates are verified: with `insecure_skip_verify: true` the token goes to whoever answers "
+                   f"at a node's address (KS301).")
+        else:
+            fix = f"{token[0].upper()}{token[1:]}, or {certificate}."
         yield Finding("KS601", span, message, fix=fix, object=f"receiver {name}", data={"missing": missing})
 
 

@@ -1394,11 +1394,20 @@ def _relative_url(url: str) -> bool:
 
 def _relative_url_finding(role: RoleDef, rule: PolicyRule, url: str, span: Span) -> Finding:
     meant = "/" + url
+    fix = f"Replace {url!r} with {meant!r}."
+    inner = url.rstrip("*")
+    if "*" in inner:
+        # '*/metrics' → '/*/metrics' is still one literal path (a `*` is a wildcard only at the end, KS505): the
+        # entry was meant as "any path ending so", which RBAC cannot say; name the exact path after the last `*`.
+        example = inner[inner.rindex("*") + 1:]
+        example_text = f" (e.g. {example!r})" if example.startswith("/") and len(example) > 1 else ""
+        fix = (f"Replace {url!r} with the exact paths it was meant to grant{example_text}, each starting with '/': "
+               f"a `*` matches only at the end of an entry (KS505), so {meant!r} would still grant nothing.")
     return Finding(
         "KS508", span,
         f"{_label(role)} rules[{rule.index}]: nonResourceURL {url!r} has no leading '/': request paths always start "
         f"with one and are compared as written, so this entry grants nothing",
-        fix=f"Replace {url!r} with {meant!r}.",
+        fix=fix,
         object=role.obj.ref if role.obj else role.ref, data={"nonResourceURL": url, "meant": meant},
     )
 

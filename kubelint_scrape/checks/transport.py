@@ -972,12 +972,18 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
             span, with_what = from_class[1], f"{with_what[:-1]}, of {from_class[0]})"
             related.append(Related(job.key_span("job_name") if "job_name" in job.node else job.span,
                                    f"{job.label} gets it from its scrape class"))
+        own = ctx.once("k3s kubelet certificate files", lambda: k3s_kubelet_cert_files(ctx.workspace.sources))
+        signer = ("kubelets self-sign them unless `serverTLSBootstrap: true` is set" if not own else
+                  f"the kubelets serve the certificate {own[0][0]} that `kubelet-arg: tls-cert-file` in {own[0][1]} "
+                  f"gives them, whose signer the inputs do not show")
         finding = Finding(
             "KS304", span,
             f"{job.label} verifies the kubelets' serving certificates (:{kubelets[0].port}) against {with_what}, but "
-            f"kubelets self-sign them unless `serverTLSBootstrap: true` is set (assumption kubelet-serving-cert: "
-            f"self-signed): every node target fails with {_self_signed_error(job, kubelets[0])}",
-            fix=_ca_mismatch_fix(job, system_roots=not ca_file and job.tls.get("ca") is None)
+            f"{signer} (assumption kubelet-serving-cert: "
+            f"self-signed): every node target fails with "
+            f"{'`x509: certificate signed by unknown authority`' if own else _self_signed_error(job, kubelets[0])}",
+            fix=(_own_cert_fix(job, own[0][0]) if own else
+                 _ca_mismatch_fix(job, system_roots=not ca_file and job.tls.get("ca") is None))
                 + (f" Then delete `{_key(job, 'server_name')}`: each kubelet's certificate names its own node."
                    if as_str(job.tls.get("server_name")) else ""),
             related=tuple(related),
@@ -993,7 +999,7 @@ def _cluster_signed_against_system_roots(analysis: JobAnalysis, kubelet: Endpoin
     target fails. (Where the kubelets self-sign, the self-signed branch reports the same job.)"""
     job = analysis.job
     span = _system_roots_place(analysis, kubelet)
-    where = "" if _operator(job) else f" in its `{_key(job, 'tls_config')}`"
+    where = _ca_where(job)
     return Finding(
         "KS304", span,
         f"{job.label} verifies the kubelets' serving certificates (:{kubelet.port}) against the system's root CAs "
@@ -1041,13 +1047,33 @@ def _kubelet_server_name(analysis: JobAnalysis, kubelet: Endpoint) -> Finding:
     )
 
 
+def _ca_where(job: ScrapeJob) -> str:
+    """Where a Prometheus job's CA goes: its `tls_config`, which a job verifying against the system roots often
+    lacks, and "in its tls_config" then sent the reader looking for a key the job does not have. (An Operator
+    field's name, tlsConfig.caFile, says where itself.)"""
+    if _operator(job):
+        return ""
+    if "tls_config" in job.node:
+        return " in its `tls_config`"
+    return " under a new `tls_config:` key of the job"
+
+
+def _own_cert_fix(job: ScrapeJob, cert_file: str) -> str:
+    """KS304's fix where a k3s/RKE2 kubelet-arg names the kubelets' serving certificate: serverTLSBootstrap does not
+    make that one, so the fix is the CA that issued it (or the declaration, if the cluster CA did)."""
+    key = _key(job, "ca_file")
+    return (f"Verify them against the CA that issued {cert_file}: mount its certificate in the scraper's container "
+            f"and set `{key}` to it; if the cluster CA issued it (with each node's name and IP as SANs), declare the "
+            f"assumption `kubelet-serving-cert: cluster-ca` instead. Do not skip verification (KS301).")
+
+
 def _ca_mismatch_fix(job: ScrapeJob, system_roots: bool) -> str:
     """KS304's fix. Declaring `kubelet-serving-cert: cluster-ca` silences the finding, so for a job verifying against
     the system roots it also names the CA to set: the system pool holds no cluster CA, so cluster-signed kubelets
     fail there too (`x509: certificate signed by unknown authority`) and the bare declaration hid a broken job."""
     verify = ""
     if system_roots:
-        where = "" if _operator(job) else f" in its `{_key(job, 'tls_config')}`"
+        where = _ca_where(job)
         verify = (f"verify them against that CA with `{cluster_ca_field(job)}`{where} (the system roots do not hold "
                   f"it) and ")
     return (f"If the kubelets run with `serverTLSBootstrap: true` (serving certificates from the cluster CA), {verify}"
@@ -1519,11 +1545,33 @@ def k3s_signs_kubelets(sources) -> bool:
             root = as_map(document.root)
             if not root or "kind" in root or not any(key in root for key in _K3S_KEYS):
                 continue
-            kubelet_args = root.get("kubelet-arg")
-            if any(as_str(item).lstrip("-").startswith("tls-cert-file=")
-                   for item in (as_seq(kubelet_args) or [kubelet_args])):
+            if _k3s_kubelet_cert_file(root):
                 return False
             found = True
+    return found
+
+
+def _k3s_kubelet_cert_file(root: Any) -> str:
+    """The serving certificate a k3s/RKE2 config.yaml's `kubelet-arg: [tls-cert-file=…]` gives the kubelets, or ""."""
+    kubelet_args = root.get("kubelet-arg")
+    for item in as_seq(kubelet_args) or [kubelet_args]:
+        name, _, value = as_str(item).lstrip("-").partition("=")
+        if name == "tls-cert-file":
+            return value
+    return ""
+
+
+def k3s_kubelet_cert_files(sources) -> list[tuple[str, str]]:
+    """(certificate path, config file) for each k3s/RKE2 config.yaml of the inputs giving the kubelets a serving
+    certificate of their own: KS304 then names that certificate, not serverTLSBootstrap, which is not how those
+    kubelets get theirs."""
+    found = []
+    for source in sources:
+        for document in source.documents:
+            root = as_map(document.root)
+            if root and "kind" not in root and any(key in root for key in _K3S_KEYS):
+                if cert := _k3s_kubelet_cert_file(root):
+                    found.append((cert, source.path))
     return found
 
 
@@ -1873,13 +1921,50 @@ def kubelet_non_metrics_path(ctx: Context) -> Iterator[Finding]:
             via = " through the API server's node proxy" if endpoint.klass == "apiserver-proxy" else ""
             fix = f"Scrape {instead} instead of {written_part}: {where} ({what})."
             if endpoint.klass == "kubelet":
-                fix += _metrics_grant(analysis, ctx)
+                fix += _metrics_grant(analysis, ctx) + _stats_leftover(analysis, ctx, kubelet_path)
             yield Finding(
                 "KS310", _origin(analysis, endpoint),
                 f"{job.label} scrapes the kubelet's {kubelet_path}{via}, which is not a metrics endpoint: {outcome}",
                 fix=fix, object=job.label, data={"path": kubelet_path, "instead": instead},
             )
             break  # one finding per job: the same path for every node
+
+
+def _stats_leftover(analysis: JobAnalysis, ctx: Context, kubelet_path: str) -> str:
+    """Once the job scrapes /metrics/resource, the get nodes/stats its /stats path was granted is unused (KS203 on
+    the next run) unless something else running as the identity needs it (a kubeletstats receiver, a sidecar): say
+    which rule to drop it from, so that the fix does not leave it behind (as KS604's _endpoints_leftover does)."""
+    from ..fixes import role_to_edit
+    from ..grants import requirements
+    from .access import json_summary_scrape
+
+    identity = analysis.identity
+    if identity is None or not _under(kubelet_path, "/stats"):
+        return ""
+    moved = [need for need in analysis.needs if json_summary_scrape(analysis.job, need)]
+    if not moved or moved[0].decision is None or not moved[0].decision.allowed:
+        return ""
+    stats = moved[0].request
+    for requirement in requirements(ctx.analysis, identity):
+        if requirement.need is not None and json_summary_scrape(requirement.job.job, requirement.need):
+            continue  # another Prometheus-format /stats scrape: KS310 moves it to /metrics/resource too
+        if (requirement.request.resource, requirement.request.subresource) == (stats.resource, stats.subresource):
+            return ""  # still needed (a kubeletstats receiver, a sidecar)
+    literal = f"{stats.resource}/{stats.subresource}"
+    drops = []
+    for grant in moved[0].decision.grants:
+        rule = grant.rule
+        if literal not in rule.resources:
+            continue  # (a wildcard: dropping it is KS202/KS203's business)
+        # (the rule named by its text too: a KS203 fix beside this one may delete an earlier rule and shift indexes)
+        where = (f"rules[{rule.index}] of {role_to_edit(ctx.analysis.workspace, grant.role)} "
+                 f"(resources: [{', '.join(json.dumps(r) for r in rule.resources)}])")
+        drops.append(f"delete {where}" if rule.resources == (literal,)
+                     else f"drop \"{literal}\" from the resources of {where}")
+    if not drops:
+        return ""
+    return (f"\nThen {' and '.join(dict.fromkeys(drops))}: no Prometheus-format job of {identity} needs get "
+            f"{literal} once it scrapes {KUBELET_RESOURCE_METRICS} (left, KS203 reports it unused).")
 
 
 def _metrics_grant(analysis: JobAnalysis, ctx: Context) -> str:
