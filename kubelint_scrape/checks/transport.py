@@ -1945,11 +1945,18 @@ def _stats_leftover(analysis: JobAnalysis, ctx: Context, kubelet_path: str) -> s
     if not moved or moved[0].decision is None or not moved[0].decision.allowed:
         return ""
     stats = moved[0].request
-    for requirement in requirements(ctx.analysis, identity):
-        if requirement.need is not None and json_summary_scrape(requirement.job.job, requirement.need):
-            continue  # another Prometheus-format /stats scrape: KS310 moves it to /metrics/resource too
-        if (requirement.request.resource, requirement.request.subresource) == (stats.resource, stats.subresource):
-            return ""  # still needed (a kubeletstats receiver, a sidecar)
+    # Once per identity and run: requirements() walks every job of the identity, and an identity with many /stats
+    # jobs would walk them all again for each one's finding.
+    needed = ctx.once("KS310 stats still needed", dict)
+    key = (identity, stats.resource, stats.subresource)
+    if key not in needed:
+        needed[key] = any(
+            (r.request.resource, r.request.subresource) == (stats.resource, stats.subresource)
+            # (another Prometheus-format /stats scrape is not a need: KS310 moves it to /metrics/resource too)
+            and not (r.need is not None and json_summary_scrape(r.job.job, r.need))
+            for r in requirements(ctx.analysis, identity))
+    if needed[key]:
+        return ""  # still needed (a kubeletstats receiver, a sidecar)
     literal = f"{stats.resource}/{stats.subresource}"
     drops = []
     for grant in moved[0].decision.grants:
