@@ -964,7 +964,7 @@ def kubelet_ca_mismatch(ctx: Context) -> Iterator[Finding]:
         else:
             span, data_ca = _system_roots_place(analysis, kubelets[0]), "system"
             with_what = f"the system's root CAs (no {_key(job, 'ca_file')})"  # a monitor's field: tlsConfig.caFile
-        related = [Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelets[0])] if origin != span]
+        related = list(_kubelets_related(analysis, kubelets[0], span))
         # A CA the monitor takes from its scrape class: reported at the class (where the fix goes), once per class.
         from_class = (scrape_class_setting(job, "tlsConfig", "caFile" if ca_file else "ca")
                       if _operator(job) and data_ca != "system" else None)
@@ -1006,10 +1006,15 @@ def _cluster_signed_against_system_roots(analysis: JobAnalysis, kubelet: Endpoin
         f"(no {_key(job, 'ca_file')}), but {_cluster_signer(ctx)}: every node target fails with "
         f"`x509: certificate signed by unknown authority`",
         fix=f"Verify them against the cluster CA: set `{cluster_ca_field(job)}`{where} (the system roots do not hold it).",
-        related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelet)]
-                      if origin != span),
+        related=_kubelets_related(analysis, kubelet, span),
         object=job.label, data={"ca": "system"},
     )
+
+
+def _kubelets_related(analysis: JobAnalysis, kubelet: Endpoint, span: Span) -> tuple[Related, ...]:
+    """KS304's related location: the place that selects the kubelets, unless the finding already stands there."""
+    origin = _origin(analysis, kubelet)
+    return (Related(origin, "selects the kubelets"),) if origin != span else ()
 
 
 def _cluster_signer(ctx: Context) -> str:
@@ -1041,8 +1046,7 @@ def _kubelet_server_name(analysis: JobAnalysis, kubelet: Endpoint) -> Finding:
         f"node's hostname and addresses: every node target not named {name} fails with `x509: certificate is valid "
         f"for <node>, not {name}`",
         fix=f"Delete `{key}`: Prometheus then checks each target's own address, which the kubelet's certificate lists.",
-        related=tuple(Related(origin, "selects the kubelets") for origin in [_origin(analysis, kubelet)]
-                      if origin != span),
+        related=_kubelets_related(analysis, kubelet, span),
         object=job.label, data={"server_name": name},
     )
 
