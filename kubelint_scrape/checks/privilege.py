@@ -480,13 +480,22 @@ def _replace_proxy(state: _State, holding: Holding, item: str, role: str, subres
     others = list(dict.fromkeys(c for i in holding.identities for c in state.unmodelled(i)))
     if item == "nodes/proxy" and others:
         return _remove_proxy_only(holding, role, subresources, others)
+    return _rewritten_without_proxy(state, holding, item, role, subresources, ".")
+
+
+def _rewritten_without_proxy(state: _State, holding: Holding, item: str, role: str, subresources: list[str],
+                             end: str) -> str:
+    """The rule as it should read: what its scrapers use through it, without nodes/proxy and with `get
+    nodes/<sub>` for `subresources`; deleted when that is nothing (`end` closes that sentence). For an item that
+    stands for more than nodes/proxy (`*`, `*/proxy`), whose other grants the jobs may use."""
+    rule = holding.rule
     keep = [r for r in _used_requests(state, holding) if not (r.resource == "nodes" and r.subresource == "proxy")]
     keep += [r for r in (Request("get", "", "nodes", sub) for sub in subresources) if r not in keep]
     via = f" (\"{item}\" grants nodes/proxy)" if item != "nodes/proxy" else ""
     instead = (f"{' and '.join(f'nodes/{sub}' for sub in subresources)} in place of nodes/proxy" if subresources
                else "without nodes/proxy")
     if not keep:
-        return delete_rule(rule, f"delete this rule of {role}{via}: its scrapers use nothing through it.")
+        return delete_rule(rule, f"delete this rule of {role}{via}: its scrapers use nothing through it{end}")
     return replace_rule(rule, f"replace this rule of {role}{via} with what its scrapers use through it, {instead}",
                         holding.role, rules_for(keep))
 
@@ -499,12 +508,7 @@ def _drop_item(state: _State, holding: Holding, item: str, role: str, tail: str)
     scrapers use through it, as _replace_proxy does, and deleted only when they use nothing."""
     rule = holding.rule
     if item != "nodes/proxy":
-        keep = [r for r in _used_requests(state, holding) if not (r.resource == "nodes" and r.subresource == "proxy")]
-        via = f" (\"{item}\" grants nodes/proxy)"
-        if not keep:
-            return delete_rule(rule, f"Delete this rule of {role}{via}: its scrapers use nothing through it{tail}")
-        return replace_rule(rule, f"Replace this rule of {role}{via} with what its scrapers use through it, without "
-                                  f"nodes/proxy", holding.role, rules_for(keep))
+        return _cap(_rewritten_without_proxy(state, holding, item, role, [], tail))
     if list(rule.resources) == [item]:
         return delete_rule(rule, f"Delete this rule of {role}: \"{item}\" is all it grants{tail}")
     return f"Remove \"{item}\" from this rule of {role}{tail}"
