@@ -904,6 +904,10 @@ def used_permissions(analysis: Analysis, identity: Identity, jobs: list[JobAnaly
     """(id(rule), permission) → the requirements it grants, for the rules in the user's bindings of `identity`."""
     used: dict[tuple[int, Permission], list[Requirement]] = {}
     perms_of: dict[int, list[Permission]] = {}
+    # (id(rule), request) → the rule's permissions allowing it: an identity's jobs repeat a few requests thousands
+    # of times (every pod-discovery job lists pods), and matching each against every permission of every granting
+    # rule again was most of a large workspace's least-privilege time.
+    allowing: dict[tuple[int, Request], list[Permission]] = {}
     for requirement in requirements(analysis, identity, jobs):
         decision = requirement.decision
         if not requirement.allowed:
@@ -916,11 +920,14 @@ def used_permissions(analysis: Analysis, identity: Identity, jobs: list[JobAnaly
         for grant in decision.grants:
             if grant.binding.builtin:
                 continue
-            if id(grant.rule) not in perms_of:
-                perms_of[id(grant.rule)] = permissions(grant.rule)
-            for perm in perms_of[id(grant.rule)]:
-                if perm.allows(decision.request):
-                    used.setdefault((id(grant.rule), perm), []).append(requirement)
+            key = (id(grant.rule), decision.request)
+            perms = allowing.get(key)
+            if perms is None:
+                if id(grant.rule) not in perms_of:
+                    perms_of[id(grant.rule)] = permissions(grant.rule)
+                perms = allowing[key] = [perm for perm in perms_of[id(grant.rule)] if perm.allows(decision.request)]
+            for perm in perms:
+                used.setdefault((id(grant.rule), perm), []).append(requirement)
     return used
 
 
