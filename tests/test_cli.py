@@ -425,9 +425,11 @@ def test_a_plain_lint_does_not_import_click() -> None:
                                      "from kubelint_scrape.cli import main; main()"])
 def test_a_reader_that_goes_away_ends_the_run_quietly(program) -> None:
     """`kubelint-scrape … | head -1`: the report is written while it is made, so the pipe breaks mid-way; both
-    ways exit 1 without a traceback, as click does."""
-    root = Path(__file__).resolve().parent.parent
-    code = f"import sys; sys.argv = ['kubelint-scrape', {str(root / 'fixtures')!r}, {str(root / 'examples')!r}]\n{program}"
+    ways exit 1 without a traceback, as click does. (The sampled fixtures' report is far beyond a pipe's buffer.)"""
+    from trees import EXAMPLES, sampled_cases
+
+    arguments = [str(case) for case in sampled_cases()] + [str(EXAMPLES)]
+    code = f"import sys; sys.argv = ['kubelint-scrape', *{arguments!r}]\n{program}"
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.read(100)

@@ -97,11 +97,12 @@ def test_an_edit_elsewhere_reaches_the_open_document(tmp_path: Path) -> None:
 
 def test_sharing_simulations_by_content_changes_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     """A run shares one relabel simulation among jobs of the same content (analyse._content_key, also across
-    files). Every fixture and example linted as one tree, with that sharing and with every job simulated on its
-    own, gives the same findings; and the sharing is real (some jobs repeat across fixtures)."""
+    files). A sample of the fixtures and every example linted as one tree, with that sharing and with every job
+    simulated on its own, gives the same findings; and the sharing is real (some jobs repeat across fixtures)."""
     from kubelint_scrape import analyse
+    from trees import sampled_yaml_files
 
-    paths = sorted(p for folder in ("fixtures", "examples") for p in (ROOT / folder).rglob("*.yaml"))
+    paths = sampled_yaml_files()
     texts = {str(p): p.read_bytes().decode("utf-8", "replace") for p in paths}  # (a KS004 fixture is binary)
 
     def lint() -> list[tuple]:

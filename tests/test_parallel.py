@@ -1,6 +1,7 @@
 """Parsing a large input in two processes (kubelint_scrape/parallel.py) gives exactly the serial result.
 
-The thresholds are lowered so that small test trees take the forked path: every fixture and example, plus
+The thresholds are lowered so that small test trees take the forked path: a sample of the fixtures (trees.py)
+and every example, plus
 files that are broken in each way the loader reports (syntax, Helm template, binary, too large), must come
 back as the same Sources in the same order, and the whole lint must print the same report. A worker that
 fails must cost nothing but time.
@@ -20,6 +21,8 @@ from kubelint_scrape.engine import Options, file_preparer, lint_sources
 from kubelint_scrape.load import Limits, discover, read_source
 from kubelint_scrape.report import render
 
+from trees import sampled_cases
+
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the parallel read needs fork()")
@@ -29,7 +32,8 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the parallel re
 def tree(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """Built once for the module (no test writes to it): a lint of the whole tree is the suite's costliest step."""
     tmp_path = tmp_path_factory.mktemp("tree")
-    shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures")
+    for case in sampled_cases():
+        shutil.copytree(case, tmp_path / "fixtures" / case.relative_to(ROOT / "fixtures"))
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     broken = tmp_path / "broken"
     broken.mkdir()
