@@ -214,13 +214,13 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _replaced_grants(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> list:
+def replaced_grants(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> list:
     """Grants of the identity (its binding, or the role a binding refers to) that would allow one of `requests`
     but are replaced by a later, different definition of the same name (KS006): a cluster keeps only the later."""
     return _would_grant(authorizer, "replaced", identity, authorizer.replaced(identity), requests)[:2]
 
 
-def _replaced_related(grants: list) -> list[Related]:
+def replaced_related(grants: list) -> list[Related]:
     related = []
     for binding, role, old, winner in grants:
         if old.obj is None or winner.obj is None:
@@ -231,7 +231,7 @@ def _replaced_related(grants: list) -> list[Related]:
     return related
 
 
-def _replaced_fix(grants: list) -> str:
+def replaced_fix(grants: list) -> str:
     if not grants:
         return ""
     _binding, _role, old, winner = grants[0]
@@ -725,7 +725,7 @@ def _alerting_findings(ctx: Context) -> Iterator[Finding]:
                 f"{outcome}",
                 fix=_with_refused_fix(authorizer, fix_text(authorizer, identity, requests, ctx.analysis),
                                       _refused_grants(authorizer, identity, requests))
-                    + _replaced_fix(_replaced_grants(authorizer, identity, requests)),
+                    + replaced_fix(replaced_grants(authorizer, identity, requests)),
                 related=_merge(nearest, base_related), object=who,
                 data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
             )
@@ -778,7 +778,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         requests = [n.request for n in needs]
         return (base_related + _refused_related(_refused_grants(authorizer, identity, requests),
                                                   authorizer.workspace)
-                + _replaced_related(_replaced_grants(authorizer, identity, requests)))
+                + replaced_related(replaced_grants(authorizer, identity, requests)))
 
     # KS110: a fine-grained kubelet subresource held, on a version where the kubelet still checks nodes/proxy.
     remaining = []
@@ -917,7 +917,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             fix=_named_fix(named, _with_refused_fix(authorizer, _unrestrict_fix([n.decision for n in needs], fix_text(
                                authorizer, identity, requests, ctx.analysis)), _refused_grants(authorizer, identity, requests),
                                requests, lambda rest: fix_text(authorizer, identity, rest, ctx.analysis))
-                           + _replaced_fix(_replaced_grants(authorizer, identity, requests)), implicit) + elsewhere,
+                           + replaced_fix(replaced_grants(authorizer, identity, requests)), implicit) + elsewhere,
             related=_merge(ignored_related, nearest, related_of(needs)), object=job.label,
             data={"identity": str(identity), "missing": [_request_data(r) for r in requests]},
         )
@@ -957,7 +957,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
         refused = _refused_grants(authorizer, identity, [request])
         # (For the node proxy the direct scrape stays first: the refused role would grant nodes/proxy, KS201.)
         fix = fix + _refused_fix(refused, authorizer.workspace) if proxied_nodes else _with_refused_fix(authorizer, fix, refused)
-        fix += _replaced_fix(_replaced_grants(authorizer, identity, [request]))
+        fix += replaced_fix(replaced_grants(authorizer, identity, [request]))
         fix = _named_fix(named, fix, implicit)
         if json_summary_scrape(job, need):
             metrics = replace(request, subresource="metrics")
@@ -1522,8 +1522,8 @@ def _mismatched_binding(request: Request, identity: Identity, authorizer: Author
     A RoleBinding never grants a cluster-wide list, a cluster-scoped resource, a URL or another namespace, whoever
     its subject is — correcting the subject would not help, so that denial is not this binding's fault."""
     # A binding that replaced the identity's own one of the same name (KS006) is not a mistyped subject: the
-    # conflict is the cause, and the denial says so (_replaced_fix).
-    if _replaced_grants(authorizer, identity, [request]):
+    # conflict is the cause, and the denial says so (replaced_fix).
+    if replaced_grants(authorizer, identity, [request]):
         return None  # the identity's own binding would grant it, but a same-name definition replaced it
     replacing = {id(winner) for _b, _r, _old, winner in authorizer.replaced(identity)}
     for binding, subject in [*_lookalike_subjects(ctx).get(identity.name, ()), *_misspelt_subjects(ctx, identity)]:

@@ -126,14 +126,21 @@ def _finding(ctx: Context, server: Server, identity: Identity, missing: list[Dec
     job, path, _span = reaching[0]
     names = " and ".join(f"create {d.request.api_group}/{d.request.resource}" for d in missing)
     others = f" (and {len(reaching) - 1} more job(s))" if len(reaching) > 1 else ""
+    from .access import replaced_fix, replaced_grants, replaced_related  # (access imports this module)
+
+    # The inputs may hold the grant in a binding or role that a later definition of the same name replaces
+    # (KS006, kube-prometheus' `kube-state-metrics` ClusterRoleBinding beside another project's): as for a job's
+    # denial, the replaced definition is shown and renaming one of the two is offered.
+    replaced = replaced_grants(ctx.analysis.authorizer, identity, [d.request for d in missing])
     return Finding(
         "KS112", _container_span(server),
         f"{what} (container {server.container.name} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}) "
         f"serves the targets job \"{job.job.name}\"{others} scrapes at {path}, but its ServiceAccount {identity} "
-        f"cannot {names}{_scope_note(missing)}: {outcome[missing[0].request.resource]}",
-        fix=_fix(identity, pod.service_account_explicit, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"),
+        f"cannot {names}{_scope_note(missing)}{_replaced_note(replaced)}: {outcome[missing[0].request.resource]}",
+        fix=_fix(identity, pod.service_account_explicit, f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}")
+            + replaced_fix(replaced),
         related=tuple(_related(server, identity, ctx.analysis.authorizer, ctx.workspace, reaching,
-                               "proxy" if outcome is OUTCOME else "server")),
+                               "proxy" if outcome is OUTCOME else "server") + replaced_related(replaced)),
         object=f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}",
     )
 
@@ -156,6 +163,14 @@ def _scope_note(missing: list[Decision]) -> str:
     binding = scoped[0].binding
     return (f" (RoleBinding {binding.namespace}/{binding.name} grants it only inside namespace {binding.namespace}; "
             f"the review APIs are cluster-scoped and need a ClusterRoleBinding)")
+
+
+def _replaced_note(replaced: list) -> str:
+    if not replaced:
+        return ""
+    _binding, _role, old, winner = replaced[0]
+    return (f" (the inputs grant it through {old.ref}, but a later definition of {old.ref} with other content "
+            f"replaces it: KS006)")
 
 
 def _related(server: Server, identity: Identity, authorizer: Authorizer, workspace: Workspace,
