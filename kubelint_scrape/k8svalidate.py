@@ -733,7 +733,8 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
 
     data = {"check": f"schema:{error.kind}", "path": _where(error.path)}
     if error.kind == "additional":
-        return unknown_field_finding(path, doc, label, error, did_you_mean(error.key, error.allowed))
+        match = did_you_mean(error.key, error.allowed)
+        return unknown_field_finding(path, doc, label, error, match, _relabeling_without(error, match))
     if error.kind == "required":
         return _required_finding(path, doc, label, error, validator, data)
     container, key = error.container, error.key
@@ -819,6 +820,32 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
 VM_DROPPED = ("with the operator's full CRDs kubectl apply refuses it (strict decoding error: unknown field); with "
               "the Helm chart's schema-less CRDs it is stored and the operator does not read it")
 KUBECTL_DROPPED = "kubectl apply refuses it (strict decoding error: unknown field), other clients drop it silently"
+
+
+def _relabeling_without(error: SchemaError, match: str | None) -> str:
+    """What an operator relabeling does once the API server drops its misspelt `sourceLabels` (`source_labels`, as
+    a Prometheus config writes it): Prometheus joins no labels and matches its regex against the empty string, so a
+    keep whose regex needs a value drops everything, as does a drop whose regex matches nothing. (A replace left
+    without its targetLabel is the operator's refusal of the monitor: KS601.)"""
+    relabeling = error.container
+    if match != "sourceLabels" or len(error.path) < 3 or error.path[-3] not in ("relabelings", "metricRelabelings") \
+            or not isinstance(relabeling, YMap):
+        return ""
+    action = (as_str(relabeling.get("action")) or "replace").lower()
+    regex = relabeling.get("regex", "(.*)")
+    if action not in ("keep", "drop") or not isinstance(regex, str):
+        return ""
+    import re
+
+    try:
+        matches_empty = re.fullmatch(regex, "", re.DOTALL) is not None
+    except re.error:
+        return ""  # (not a regex Python reads: say nothing rather than guess)
+    if matches_empty != (action == "drop"):
+        return ""
+    what = "every target" if error.path[-3] == "relabelings" else "every scraped series"
+    return (f"this {action} relabeling is then left without sourceLabels and matches its regex against an empty "
+            f"string, so it drops {what}")
 
 
 def unknown_field_finding(path: str, doc: YMap, label: str, error: SchemaError, match: str | None,

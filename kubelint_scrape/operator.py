@@ -410,15 +410,20 @@ def _selector_relabels(selector: Any, prefix: str, pos: Pos) -> list[YMap]:
     return rules
 
 
-def _user_relabels(node: Any) -> list[YMap]:
+def _user_relabels(node: Any, victoriametrics: bool = False) -> list[YMap]:
+    """A monitor's relabelings as Prometheus config rules. Only the CRD's fields count: the API server drops any
+    other key (`source_labels` written as in a Prometheus config, KS602), so the relabeling runs without it — a
+    keep then matches its regex against "". The VictoriaMetrics operator's RelabelConfig takes both spellings
+    and keys of its own (`if`, `match`): every key is passed on."""
     result = []
     for item in as_seq(node):
         if not isinstance(item, YMap):
             continue
         converted = YMap(item.pos)
         for key, value in item.items():
-            target = RELABEL_KEYS.get(as_str(key), as_str(key))
-            converted.put(target, value, item.key_pos(key), item.value_pos(key))
+            target = RELABEL_KEYS.get(as_str(key), as_str(key) if victoriametrics else None)
+            if target is not None:
+                converted.put(target, value, item.key_pos(key), item.value_pos(key))
         result.append(converted)
     return result
 
@@ -1101,7 +1106,7 @@ def scrape_config_jobs(monitor: K8sObject, runner: RunnerView | None, config: Pr
         if selectors:
             sd.put("selectors", _seq(sd_node.value_pos("selectors"), selectors), sd_node.key_pos("selectors"))
         sds.append(sd)
-    relabels = _user_relabels(spec.get("relabelings"))
+    relabels = _user_relabels(spec.get("relabelings"), victoriametrics=monitor.kind == "VMScrapeConfig")
     root = _job_root(endpoint, f"scrapeConfig/{monitor.namespace}/{monitor.name}", _seq(monitor.doc.pos, sds) if sds else None, relabels)
     statics = []
     for static in as_seq(spec.get("staticConfigs")):

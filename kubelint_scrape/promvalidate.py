@@ -375,6 +375,7 @@ def validate_monitor(monitor: Any) -> list[Finding]:
     checks them as Prometheus does (pkg/prometheus/resource_selector.go validateRelabelConfig) and rejects the
     whole resource, so none of its jobs reaches Prometheus (the API server accepts it: the CRD does not parse
     regexes)."""
+    from .operator import RELABEL_KEYS  # (the CRD's RelabelConfig fields; operator imports this module lazily)
     from .relabel import RelabelError, RelabelRule
 
     holders_path, keys = MONITOR_RELABELINGS[monitor.kind]
@@ -395,7 +396,9 @@ def validate_monitor(monitor: Any) -> list[Finding]:
         if conflict is not None:
             findings.append(conflict)
         for key, index, node in _relabel_nodes(holder, keys):
-            rule = {_OPERATOR_RELABEL_KEYS.get(k, k): v for k, v in node.items()}
+            # (as the API server stores it: a key the CRD lacks is dropped, KS602, so a `target_label:` written as
+            # in a Prometheus config leaves a replace without its target and the operator rejects the monitor)
+            rule = {_OPERATOR_RELABEL_KEYS.get(k, k): v for k, v in node.items() if k in RELABEL_KEYS}
             if isinstance(rule.get("action"), str):
                 rule["action"] = rule["action"].lower()  # the CRD also allows Keep, LabelMap, …
             try:
@@ -408,13 +411,20 @@ def validate_monitor(monitor: Any) -> list[Finding]:
                 field = _relabel_key(message, rule)
                 field = camel.get(field, field) if field else None
                 where = _relabel_where(holders_path, position, key, index)
-                span = key_span(monitor.path, node, field) if field in node else at(monitor.path, node.pos)
+                # the field written in another spelling (`target_label`, as in a Prometheus config), which the API
+                # server dropped: renaming it is the fix, and the message says why the rule lacks it
+                meant = {k: m for k in node if k not in RELABEL_KEYS and (m := did_you_mean(k, RELABEL_KEYS))
+                         and m not in node and RELABEL_KEYS[m] in message}
+                dropped = next(iter(meant), None)
+                span = key_span(monitor.path, node, dropped or field) if (dropped or field) in node else at(monitor.path, node.pos)
+                why = (f" (its `{dropped}` is not a field of the CRD: the API server drops it, KS602)" if dropped else "")
                 findings.append(Finding(
                     "KS601", span,
-                    f"{monitor.kind} {monitor.namespace}/{monitor.name} {where}: {message}; the operator rejects "
+                    f"{monitor.kind} {monitor.namespace}/{monitor.name} {where}: {message}{why}; the operator rejects "
                     f"the {monitor.kind} (it is left out of every Prometheus config) and none of its targets is scraped",
-                    fix=_relabel_fix(message, rule).replace("target_label", "targetLabel"), object=f"{monitor.kind} {monitor.name}",
-                    data={"check": "operator-relabel", "upstream": message}))
+                    fix=(f"Rename `{dropped}` to `{meant[dropped]}`." if dropped
+                         else _relabel_fix(message, rule).replace("target_label", "targetLabel")),
+                    object=f"{monitor.kind} {monitor.name}", data={"check": "operator-relabel", "upstream": message}))
     if monitor.kind == "ScrapeConfig":
         for index, sd in enumerate(as_seq(get_path(monitor.doc, "spec", "kubernetesSDConfigs"))):
             if isinstance(sd, YMap):

@@ -290,7 +290,7 @@ def _node_scrape_jobs(obj: K8sObject, runner: RunnerView | None, config: PromCon
         relabels.append(_node(spec.key_pos("port"), source_labels=_seq(spec.key_pos("port"), ["__address__"]),
                               target_label="__address__", regex="^(.*):(.*)", replacement=f"${{1}}:{port}"))
     generated = len(relabels)
-    relabels += _user_relabels(endpoint.get("relabelings"))
+    relabels += _user_relabels(endpoint.get("relabelings"), victoriametrics=True)
     root = _job_root(endpoint, f"nodeScrape/{obj.namespace}/{obj.name}", _sd(selector_pos, "node", None, False, runner),
                      relabels)
     # the report schema's `source` has no VictoriaMetrics kinds: a VMNodeScrape names its fields as a PodMonitor
@@ -388,7 +388,7 @@ def _static_scrape_jobs(obj: K8sObject, runner: RunnerView | None, config: PromC
         endpoint = _adapt(endpoint)
         relabels = _job_label(spec)
         generated = len(relabels)
-        relabels += _user_relabels(endpoint.get("relabelings"))
+        relabels += _user_relabels(endpoint.get("relabelings"), victoriametrics=True)
         root = _job_root(endpoint, f"staticScrape/{obj.namespace}/{obj.name}/{index}", None, relabels)
         root["static_configs"] = _seq(endpoint.pos, [_static_config(endpoint)])
         # the fixes word its fields (path, scheme, tlsConfig, bearerTokenFile) as for a PodMonitor endpoint's
@@ -417,7 +417,7 @@ def _probe_jobs(obj: K8sObject, runner: RunnerView | None, config: PromConfig, _
     relabels: list[YMap] = []
     static = targets.get("static") if isinstance(targets.get("static"), YMap) else targets.get("staticConfig")
     if isinstance(static, YMap):
-        relabels += _user_relabels(static.get("relabelingConfigs"))
+        relabels += _user_relabels(static.get("relabelingConfigs"), victoriametrics=True)
     discovered = [(targets.get("ingress"), "ingress", _at(targets, "ingress", pos))]
     kubernetes = targets.get("kubernetes")
     # each role as written: vmagent knows lower-case roles only, another spelling discovers nothing (unknown_roles)
@@ -433,7 +433,7 @@ def _probe_jobs(obj: K8sObject, runner: RunnerView | None, config: PromConfig, _
         sds.ipos.append(role_pos)
         scopes.append(_namespace_spans(obj, target, runner) if namespaces is not None else {})
         relabels += _selector_relabels(target.get("selector"), f"__meta_kubernetes_{role}", _at(target, "selector", where))
-        relabels += _user_relabels(target.get("relabelingConfigs"))
+        relabels += _user_relabels(target.get("relabelingConfigs"), victoriametrics=True)
     relabels += _job_label(spec)
     relabels.append(_node(_at(spec, "vmProberSpec", pos), target_label="__address__",
                           replacement=as_str(prober.get("url")) or "blackbox-exporter:9115"))

@@ -691,3 +691,19 @@ def test_is_prometheus_operator_by_image_name_or_flag() -> None:
     assert not is_prometheus_operator(container("", name="manager"))
     # a real image of something else keeps its own identity, whatever the container is called
     assert not is_prometheus_operator(container("example.com/my-operator:v1", name="prometheus-operator"))
+
+
+@pytest.mark.parametrize("victoriametrics, kept", [(False, {"regex", "action", "target_label"}),
+                                                   (True, {"source_labels", "regex", "action", "target_label"})])
+def test_monitor_relabelings_keep_only_the_fields_the_crd_stores(victoriametrics: bool, kept: set[str]) -> None:
+    """A Prometheus Operator relabeling has the CRD's fields only: `source_labels` (a Prometheus config's spelling)
+    is dropped by the API server, so the job runs the keep without it (KS602 reports the key). The VictoriaMetrics
+    operator's RelabelConfig takes either spelling."""
+    from kubelint_scrape import operator
+    from kubelint_scrape.load import parse_text
+
+    documents, _findings, _text = parse_text(
+        "/r/relabel.yaml", "- source_labels: [__meta_kubernetes_pod_name]\n  regex: web-.*\n  action: keep\n"
+                           "  targetLabel: pod\n")
+    (rule,) = operator._user_relabels(documents[0].root, victoriametrics=victoriametrics)
+    assert set(rule) == kept
