@@ -134,9 +134,31 @@ def misspelt_fields(doc: YMap, kind: str) -> Iterator[tuple[SchemaError, str, bo
                 if match is None and fold is fold_case and isinstance(key, str) and key not in fields:
                     match = typo_of(key, fields, (), fold)
                     leftover = match is not None  # (None before with the mapping: so the mapping holds it)
+                    if match is None:
+                        match = prometheus_spelling(key, fields)
+                        leftover = match is not None and match in mapping
                 if match is not None:
                     yield SchemaError("additional", path + (key,), mapping, key, mapping[key], "",
                                       allowed=tuple(fields)), match, leftover
+
+
+# A Prometheus config's key → the operator field it is written for, where the two are more than a typo apart: a job
+# copied into a monitor keeps them (`metrics_path:` is dropped by the API server, so the endpoint is scraped at
+# /metrics). The first of the fields the mapping's CRD defines is the one meant (a ServiceMonitor endpoint's `path`,
+# a ScrapeConfig's `metricsPath`).
+PROMETHEUS_SPELLINGS = {
+    "metrics_path": ("path", "metricsPath"),
+    "scrape_interval": ("interval", "scrapeInterval"),
+    "relabel_configs": ("relabelings",),
+    "metric_relabel_configs": ("metricRelabelings",),
+    "kubernetes_sd_configs": ("kubernetesSDConfigs",),
+    "static_configs": ("staticConfigs",),
+}
+
+
+def prometheus_spelling(key: str, fields: tuple[str, ...]) -> str | None:
+    """The field of `fields` a Prometheus config's `key` stands for (PROMETHEUS_SPELLINGS), or None."""
+    return next((field for field in PROMETHEUS_SPELLINGS.get(key, ()) if field in fields), None)
 
 
 # The VictoriaMetrics operator's VMAgent and scrape objects (operator.victoriametrics.com): no schema definition of
