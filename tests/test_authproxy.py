@@ -376,3 +376,17 @@ def test_ks104_reader_role_fix_names_a_binding_no_other_binding_has(tmp_path):
 
     [ks104] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS104"]
     assert "    name: project-metrics-reader-prometheus-k8s-2\n" in ks104.fix, ks104.fix
+
+
+def test_ks112_relates_the_bindings_that_name_the_proxy_account_not_its_groups() -> None:
+    """KS112's related locations show the bindings of the proxy's ServiceAccount itself; a binding to a group every
+    account is in (a copy of the cluster's bootstrap `system:discovery` for system:authenticated) explains nothing."""
+    case = ROOT / "fixtures" / "KS112" / "fail-servicemonitor-proxy-without-subjectaccessreviews"
+    texts = {str(path): path.read_text() for path in case.glob("*.yaml")}
+    texts[str(case / "bootstrap.yaml")] = (
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: discovery-copy\n"
+        "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:discovery}\n"
+        "subjects:\n- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:authenticated}\n")
+    (finding,) = [f for f in _lint(texts).findings if f.rule == "KS112"]
+    bound = [r.message for r in finding.related if " binds " in r.message]
+    assert bound == ["ClusterRoleBinding/node-exporter binds ClusterRole/node-exporter to monitoring/node-exporter"]

@@ -26,7 +26,7 @@ from ..findings import Finding, Related
 from ..fixes import yaml_scalar
 from ..grants import REVIEW_REQUESTS
 from ..model import Workspace
-from ..rbac import Authorizer, Decision, Identity
+from ..rbac import Authorizer, Decision, Identity, names_identity
 from ..yamltree import Span, as_seq
 from .context import Context
 
@@ -180,7 +180,11 @@ def _related(server: Server, identity: Identity, authorizer: Authorizer, workspa
     if account is not None:
         related.append(Related(account.obj.span, f"ServiceAccount {identity} is defined here"))
     shown = 0
+    # the bindings naming the account: one to a group every ServiceAccount is in (system:authenticated, in a
+    # copy of a cluster's bootstrap policy) says nothing about this account
     for binding, role in authorizer.bindings(identity):
+        if not names_identity(binding, identity):
+            continue
         if binding.obj is not None and shown < 3:
             related.append(Related(binding.obj.span, f"{binding.ref} binds {binding.role_ref} to {identity}"))
             shown += 1
