@@ -395,3 +395,41 @@ def test_resource_metrics_api_scrape_fixes_the_path_not_the_grant() -> None:
     # EKS's kcm/metrics, ksh/metrics are metrics subresources that serve Prometheus text: only the grant is missing.
     [eks] = _findings("KS104", "fail-eks-control-plane-metrics-resource")
     assert "JSON" not in eks.message and 'resources: ["ksh/metrics"]' in eks.fix
+
+
+def _vault_monitor(tmp_path: Path, kind: str) -> list:
+    # hashicorp/vault-helm templates/prometheus-servicemonitor.yaml with TLS on (port and scheme https), the chart's
+    # default `tlsConfig: {insecureSkipVerify: true}` and its values.yaml `authorization` example (a Vault token),
+    # run by a Prometheus that selects every monitor. As a PodMonitor, the same endpoint.
+    endpoints = "endpoints" if kind == "ServiceMonitor" else "podMetricsEndpoints"
+    (tmp_path / "vault.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\n"
+        "spec: {serviceAccountName: prometheus, serviceMonitorSelector: {}, podMonitorSelector: {},\n"
+        "  serviceMonitorNamespaceSelector: {}, podMonitorNamespaceSelector: {}}\n---\n"
+        f"apiVersion: monitoring.coreos.com/v1\nkind: {kind}\nmetadata: {{name: vault, namespace: vault}}\nspec:\n"
+        "  selector: {matchLabels: {app.kubernetes.io/name: vault, vault-active: \"true\"}}\n"
+        f"  {endpoints}:\n  - port: https\n    scheme: https\n    path: /v1/sys/metrics\n"
+        "    params: {format: [prometheus]}\n    tlsConfig:\n      insecureSkipVerify: true\n"
+        "    authorization:\n      credentials: {name: vault-metrics-client, key: token}\n")
+    return [f for f in lint_paths([str(tmp_path)], Options(select={"KS301"})).findings]
+
+
+def test_skip_verify_fix_for_an_application_token_names_the_monitor_keys_not_kube_rbac_proxy(tmp_path: Path) -> None:
+    # Vault checks its own token over its own TLS listener: no kube-rbac-proxy is in front of it, and a monitor has
+    # no `ca_file` key. The fix named both; applied, the CRD refuses `ca_file` (a PodMonitor has no caFile either).
+    [finding] = _vault_monitor(tmp_path, "ServiceMonitor")
+    assert "kube-rbac-proxy" not in finding.fix and "their own TLS settings" in finding.fix, finding.fix
+    assert "`ca_file`" not in finding.fix and "`server_name`" not in finding.fix, finding.fix
+    assert ("with that CA, named by `tlsConfig.ca` (a key of a Secret or ConfigMap) or `tlsConfig.caFile`, and "
+            "`tlsConfig.serverName`") in finding.fix, finding.fix
+    [finding] = _vault_monitor(tmp_path, "PodMonitor")
+    assert "caFile" not in finding.fix and "named by `tlsConfig.ca` (a key of a Secret or ConfigMap), and" in finding.fix
+
+
+def test_skip_verify_fix_for_a_service_account_token_to_workloads_still_names_kube_rbac_proxy() -> None:
+    # The workload that takes the ServiceAccount token reviews it: kube-rbac-proxy in front is what serves TLS there.
+    [finding] = _findings("KS301", "fail-scrape-class-sends-token-without-verification")
+    assert "kube-rbac-proxy: `--tls-cert-file`" in finding.fix and "their own TLS settings" not in finding.fix
+    [finding] = _findings("KS301", "fail-basic-auth-password-with-skip-verify")
+    assert "kube-rbac-proxy" not in finding.fix and "replace `insecure_skip_verify: true` with that CA (`ca_file`) and " \
+        "`server_name`" in finding.fix

@@ -226,10 +226,16 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
             if "controller-runtime" in classes:  # it self-signs when its metrics server is given no CertDir
                 hints.append("controller-runtime metrics servers: a certificate in `--metrics-cert-path` "
                              "(kubebuilder's cert-manager patch)")
-            if "kube-rbac-proxy" in classes or not classes & {"control-plane", "extension-apiserver", "controller-runtime"}:
+            if "kube-rbac-proxy" in classes or (job.credentials.kind == "sa-token" and not classes & {
+                    "control-plane", "extension-apiserver", "controller-runtime"}):
+                # an application that takes the ServiceAccount token reviews it through kube-rbac-proxy in front
                 hints.append("kube-rbac-proxy: `--tls-cert-file`/`--tls-private-key-file`, e.g. issued by cert-manager")
+            if "workload" in classes and job.credentials.kind != "sa-token":
+                # a credential of the targets' own (a Vault token, a password): the application terminates TLS itself
+                hints.append("the applications: a certificate and key in their own TLS settings, e.g. issued by "
+                             "cert-manager")
             fix = (f"Give the targets serving certificates from a CA Prometheus can verify ({'; '.join(hints)}), then "
-                   f"replace `{skip_key}: true` with that CA (`ca_file`) and `server_name`; if that is not possible yet, "
+                   f"replace `{skip_key}: true` with {_verifying_ca_keys(job)}; if that is not possible yet, "
                    f"record the accepted risk with `# kubelint-scrape: ignore[KS301] <reason>`.")
         related = [Related(job.credentials.span, f"the credential it sends ({_credential_key(job)})")]
         credential_class = scrape_class_setting(job, "authorization") if _operator(job) else None
@@ -256,6 +262,17 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     yield from map(_one_per_scrape_class, by_class.values())
     yield from _discovery_tls_disabled(ctx)
     yield from _oauth2_tls_disabled(ctx)
+
+
+def _verifying_ca_keys(job: ScrapeJob) -> str:
+    """The keys that verify a job's targets against a CA of the user's, as the job writes them: an Operator monitor
+    has no `ca_file`; it names the CA by `tlsConfig.ca` (a Secret or ConfigMap key) and, where it may name files of
+    the Prometheus pod, by `tlsConfig.caFile` (a PodMonitor, Probe or ScrapeConfig cannot, nor a ServiceMonitor under
+    arbitraryFSAccessThroughSMs.deny: operator.names_no_files, KS603)."""
+    if not _operator(job):
+        return "that CA (`ca_file`) and `server_name`"
+    files = "" if names_no_files(job) else " or `tlsConfig.caFile`"
+    return f"that CA, named by `tlsConfig.ca` (a key of a Secret or ConfigMap){files}, and `tlsConfig.serverName`"
 
 
 def cluster_ca_field(job: ScrapeJob) -> str:
