@@ -433,3 +433,25 @@ def test_skip_verify_fix_for_a_service_account_token_to_workloads_still_names_ku
     [finding] = _findings("KS301", "fail-basic-auth-password-with-skip-verify")
     assert "kube-rbac-proxy" not in finding.fix and "replace `insecure_skip_verify: true` with that CA (`ca_file`) and " \
         "`server_name`" in finding.fix
+
+
+def test_credentials_over_http_points_at_the_target_not_at_the_metrics_path(tmp_path: Path) -> None:
+    # Vault's documented job (metrics_path /v1/sys/metrics, its own token file) over plain HTTP, and vault-helm's
+    # ServiceMonitor with `path:` (TLS off, the chart's default): the related "targets" place was the path, which
+    # picks no target; it is the static target, and the monitor endpoint's port, as without a path.
+    (tmp_path / "prometheus.yml").write_text(
+        "scrape_configs:\n- job_name: vault\n  metrics_path: /v1/sys/metrics\n  params: {format: [prometheus]}\n"
+        "  scheme: http\n  bearer_token_file: /etc/prometheus/prometheus-token\n  static_configs:\n"
+        "  - targets: ['vault-active.vault.svc:8200']\n")
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS303"})).findings
+    assert [(r.span.line, r.span.column) for r in finding.related] == [(5, 11), (8, 15)], finding.related
+    (tmp_path / "prometheus.yml").unlink()
+    (tmp_path / "vault.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\n"
+        "spec: {serviceAccountName: prometheus, serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {}}\n"
+        "---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: vault, namespace: vault}\n"
+        "spec:\n  selector: {matchLabels: {app.kubernetes.io/name: vault}}\n  endpoints:\n  - port: http\n"
+        "    scheme: http\n    path: /v1/sys/metrics\n"
+        "    authorization:\n      credentials: {name: vault-metrics-client, key: token}\n")
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS303"})).findings
+    assert [(r.span.line, r.span.column) for r in finding.related] == [(13, 13), (12, 5)], finding.related

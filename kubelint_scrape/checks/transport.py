@@ -645,7 +645,8 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
         elif "scheme" in job.node:
             related.append(Related(value_span(job.path, job.node, "scheme"), f"scheme: {as_str(job.node.get('scheme'))}"))
         for endpoint in plain[:1]:
-            origin = analysis.origins.get(endpoint)
+            # where the job picks that target's address, not the metrics_path a path-decided origin points at
+            origin = _address_origin(analysis, endpoint) if endpoint in analysis.origins else None
             if origin is not None and origin not in (job.credentials.span, scheme_rule):
                 related.append(Related(origin, f"{_describe([endpoint])}, scraped over http from here"))
         key = _credential_key(job)
