@@ -455,3 +455,37 @@ def test_credentials_over_http_points_at_the_target_not_at_the_metrics_path(tmp_
         "    authorization:\n      credentials: {name: vault-metrics-client, key: token}\n")
     [finding] = lint_paths([str(tmp_path)], Options(select={"KS303"})).findings
     assert [(r.span.line, r.span.column) for r in finding.related] == [(13, 13), (12, 5)], finding.related
+
+
+_ETCD_MONITOR = (
+    # kube-prometheus-stack's kubeEtcd with its documented TLS values (client certificate from
+    # prometheusSpec.secrets, serverName localhost), on a kubeadm control plane
+    "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\n"
+    "spec: {serviceAccountName: prometheus, serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {},\n"
+    "  secrets: [etcd-client-cert]}\n---\n"
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: kps-kube-etcd\n  namespace: kube-system\n"
+    "  labels: {app: kube-etcd}\nspec:\n  clusterIP: None\n  ports: [{name: http-metrics, port: 2381, targetPort: 2381}]\n"
+    "  selector: {component: etcd}\n---\n"
+    "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: kube-etcd, namespace: monitoring}\n"
+    "spec:\n  selector: {matchLabels: {app: kube-etcd}}\n  namespaceSelector: {matchNames: [kube-system]}\n"
+    "  endpoints:\n  - port: http-metrics\n    scheme: {scheme}\n    tlsConfig:\n"
+    "      caFile: /etc/prometheus/secrets/etcd-client-cert/etcd-ca\n"
+    "      certFile: /etc/prometheus/secrets/etcd-client-cert/etcd-client\n"
+    "      keyFile: /etc/prometheus/secrets/etcd-client-cert/etcd-client-key\n      serverName: localhost\n")
+
+
+def test_loopback_etcd_fix_keeps_the_scheme_the_job_scrapes_with(tmp_path: Path) -> None:
+    # etcd serves an http metrics URL in plain text and an https one with its client TLS certificate (etcd
+    # server/embed/etcd.go createMetricsListener): the fix told this https job to listen on http://0.0.0.0:2381,
+    # and applied, every scrape fails with "server gave HTTP response to HTTPS client".
+    (tmp_path / "etcd.yaml").write_text(_ETCD_MONITOR.replace("{scheme}", "https"))
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS305"})).findings
+    assert "`--listen-metrics-urls=https://0.0.0.0:2381`" in finding.fix and "http://" not in finding.fix, finding.fix
+    (tmp_path / "kubeadm.yaml").write_text(
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\n"
+        "etcd:\n  local:\n    extraArgs: {listen-metrics-urls: 'https://0.0.0.0:2381'}\n")
+    assert not lint_paths([str(tmp_path)], Options(select={"KS305"})).findings  # applied, nothing left
+    (tmp_path / "kubeadm.yaml").unlink()
+    (tmp_path / "etcd.yaml").write_text(_ETCD_MONITOR.replace("{scheme}", "http"))
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS305"})).findings
+    assert "`--listen-metrics-urls=http://0.0.0.0:2381`" in finding.fix, finding.fix

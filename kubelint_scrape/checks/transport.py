@@ -1159,7 +1159,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
             if component is None:
                 continue
             if is_loopback_host(endpoint.host):
-                finding = _own_loopback(analysis, endpoint, component, _listen_change(ctx, component))
+                finding = _own_loopback(analysis, endpoint, component, _listen_change(ctx, component, endpoint.scheme))
                 if finding is not None:
                     yield finding
                 continue
@@ -1178,7 +1178,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                                           f"{setting.unset or 'binds ' + component + ' to loopback'}"),)
             else:
                 binder, related = "kubeadm binds it to 127.0.0.1", ()
-            change = _listen_change(ctx, component)
+            change = _listen_change(ctx, component, endpoint.scheme)
             yield Finding(
                 "KS305", _address_origin(analysis, endpoint),
                 f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but {binder}: nothing "
@@ -1355,13 +1355,19 @@ def _control_plane_ports() -> frozenset[int]:
     return frozenset(loopback | {int(c["port"]) for c in rule_params("KS308")["components"]})
 
 
-def _listen_change(ctx: Context, component: str) -> str:
+def _listen_change(ctx: Context, component: str, scheme: str = "http") -> str:
     """What makes `component` listen beyond loopback: the setting of the installer whose configuration the inputs
-    show (Talos, k3s/RKE2, kubespray: _installer_loopback), at its place; else kubeadm's."""
+    show (Talos, k3s/RKE2, kubespray: _installer_loopback), at its place; else kubeadm's. A job that scrapes etcd
+    with https needs an https metrics URL: etcd serves an http one in plain text and an https one with its client
+    TLS certificate (etcd server/embed/etcd.go serveMetrics/createMetricsListener: tlsInfo nil for http)."""
     setting = _installer_loopback(ctx).get(component)
     if setting is None:
-        return COMPONENT_FIX[component]
-    return f"set {setting.change} in the {setting.installer} at {setting.span.path}:{setting.span.line}"
+        change = COMPONENT_FIX[component]
+    else:
+        change = f"set {setting.change} in the {setting.installer} at {setting.span.path}:{setting.span.line}"
+    if component == "etcd" and scheme == "https":
+        change = change.replace(f"http://{_ETCD_METRICS}", f"https://{_ETCD_METRICS}")
+    return change
 
 
 def _own_network(analysis: JobAnalysis) -> bool:
@@ -1505,7 +1511,8 @@ def _listens_beyond_loopback(value: str) -> bool:
 
 
 # What each flag is set to for the component to listen on every address, as a fix writes it.
-_EXPOSED_VALUE = {"bind-address": "0.0.0.0", "listen-metrics-urls": "http://0.0.0.0:2381",
+_ETCD_METRICS = "0.0.0.0:2381"
+_EXPOSED_VALUE = {"bind-address": "0.0.0.0", "listen-metrics-urls": f"http://{_ETCD_METRICS}",
                   "metrics-bind-address": "0.0.0.0:10249"}
 
 
