@@ -8,12 +8,13 @@ stayed silent would read as "fine": one notice per object, naming the jobs, poin
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Iterator
 
 from .findings import Finding
 from .load import Limits, Source, parse_text
-from .model import K8sObject, Workspace, named
+from .model import LOG_AGENT_JOB_KEYS, K8sObject, Workspace, is_log_agent_config, named
 from .yamltree import YMap, as_map, as_seq, as_str, get_path, key_span
 
 # Values keys that hold Prometheus scrape jobs in the charts that deploy Prometheus or a Prometheus-compatible
@@ -58,6 +59,65 @@ def helm_values_findings(workspace: Workspace, sources: list[Source]) -> list[Fi
             fix=FIX, object=obj.ref, data={"family": "Helm chart values", "identity": None},
         ))
     return findings
+
+
+def values_file_findings(sources: list[Source]) -> list[Finding]:
+    """KS007 for a plain Helm values file (what helmfile, Terraform's helm_release or an Argo CD `valueFiles` entry
+    hands the chart): a document that is no Kubernetes object and no configuration this tool reads, holding scrape
+    jobs under a chart's key. The same jobs in a GitOps object draw KS007 above; in the file they went unreported.
+    A chart's own values.yaml (a Chart.yaml beside it) is left to KS003 on its templates, which says the same."""
+    charts = {os.path.dirname(source.path) for source in sources if os.path.basename(source.path) == "Chart.yaml"}
+    findings = []
+    for source in sources:
+        if os.path.dirname(source.path) in charts:
+            continue
+        for document in source.documents:
+            root = document.root
+            if not isinstance(root, YMap) or "kind" in root or "apiVersion" in root or _read_as_config(root):
+                continue
+            found = [hit for hit in _scrape_keys(root, False) if not _log_jobs(hit[0].get(hit[1]))]
+            if not found:
+                continue
+            holder, key, _jobs = found[0]
+            jobs = ", ".join(dict.fromkeys(job for *_rest, names in found for job in names))
+            keys = ", ".join(dict.fromkeys(f"`{k}`" for _m, k, _j in found))
+            findings.append(Finding(
+                "KS007", key_span(source.path, holder, key),
+                f"{os.path.basename(source.path)} reads as Helm chart values passing scrape jobs{f' ({jobs})' if jobs else ''} to the "
+                f"chart in {keys}: the chart renders them into a Prometheus configuration at install time, run by a "
+                "ServiceAccount with RBAC the chart creates, none of which is in the inputs; this tool does not render "
+                "charts, so what these jobs need from the API server and the kubelets — and whether that "
+                "ServiceAccount holds it — is not checked",
+                fix=FIX, object=source.path, data={"family": "Helm chart values", "identity": None},
+            ))
+    return findings
+
+
+def _read_as_config(root: YMap) -> bool:
+    """A kind-less document that is a configuration of its own (read, or reported as unread, elsewhere): Prometheus
+    or Promtail (top-level `scrape_configs`), Grafana Agent static mode, an OpenTelemetry Collector, a New Relic
+    configurator input or a target allocator config (unreadyaml.py)."""
+    from .model import agent_metrics_section
+    from .otel import is_collector_config
+    from .unreadyaml import unread_yaml_jobs
+
+    return ("scrape_configs" in root or agent_metrics_section(root) is not None or is_collector_config(root)
+            or unread_yaml_jobs(root) is not None)
+
+
+# Promtail's jobs, under the same keys in its chart's values (`config.snippets.extraScrapeConfigs`, often as text)
+_LOG_JOB_TEXT = re.compile(r"^\s*-?\s*(?:%s)\s*:|__path__" % "|".join(LOG_AGENT_JOB_KEYS), re.MULTILINE)
+
+
+def _log_jobs(value: Any) -> bool:
+    """Whether the jobs under a key are a log shipper's (model.is_log_agent_config's test for one job)."""
+    if isinstance(value, str):
+        return _LOG_JOB_TEXT.search(value) is not None
+    if not isinstance(value, list):
+        return False
+    jobs = YMap()
+    jobs["scrape_configs"] = value  # the jobs as Promtail's config holds them (positions unused)
+    return is_log_agent_config(jobs)
 
 
 def _gitops_objects(workspace: Workspace) -> list[K8sObject]:

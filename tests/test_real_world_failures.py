@@ -395,3 +395,97 @@ def test_resource_metrics_api_scrape_fixes_the_path_not_the_grant() -> None:
     # EKS's kcm/metrics, ksh/metrics are metrics subresources that serve Prometheus text: only the grant is missing.
     [eks] = _findings("KS104", "fail-eks-control-plane-metrics-resource")
     assert "JSON" not in eks.message and 'resources: ["ksh/metrics"]' in eks.fix
+
+
+def _vault_monitor(tmp_path: Path, kind: str) -> list:
+    # hashicorp/vault-helm templates/prometheus-servicemonitor.yaml with TLS on (port and scheme https), the chart's
+    # default `tlsConfig: {insecureSkipVerify: true}` and its values.yaml `authorization` example (a Vault token),
+    # run by a Prometheus that selects every monitor. As a PodMonitor, the same endpoint.
+    endpoints = "endpoints" if kind == "ServiceMonitor" else "podMetricsEndpoints"
+    (tmp_path / "vault.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\n"
+        "spec: {serviceAccountName: prometheus, serviceMonitorSelector: {}, podMonitorSelector: {},\n"
+        "  serviceMonitorNamespaceSelector: {}, podMonitorNamespaceSelector: {}}\n---\n"
+        f"apiVersion: monitoring.coreos.com/v1\nkind: {kind}\nmetadata: {{name: vault, namespace: vault}}\nspec:\n"
+        "  selector: {matchLabels: {app.kubernetes.io/name: vault, vault-active: \"true\"}}\n"
+        f"  {endpoints}:\n  - port: https\n    scheme: https\n    path: /v1/sys/metrics\n"
+        "    params: {format: [prometheus]}\n    tlsConfig:\n      insecureSkipVerify: true\n"
+        "    authorization:\n      credentials: {name: vault-metrics-client, key: token}\n")
+    return [f for f in lint_paths([str(tmp_path)], Options(select={"KS301"})).findings]
+
+
+def test_skip_verify_fix_for_an_application_token_names_the_monitor_keys_not_kube_rbac_proxy(tmp_path: Path) -> None:
+    # Vault checks its own token over its own TLS listener: no kube-rbac-proxy is in front of it, and a monitor has
+    # no `ca_file` key. The fix named both; applied, the CRD refuses `ca_file` (a PodMonitor has no caFile either).
+    [finding] = _vault_monitor(tmp_path, "ServiceMonitor")
+    assert "kube-rbac-proxy" not in finding.fix and "their own TLS settings" in finding.fix, finding.fix
+    assert "`ca_file`" not in finding.fix and "`server_name`" not in finding.fix, finding.fix
+    assert ("with that CA, named by `tlsConfig.ca` (a key of a Secret or ConfigMap) or `tlsConfig.caFile`, and "
+            "`tlsConfig.serverName`") in finding.fix, finding.fix
+    [finding] = _vault_monitor(tmp_path, "PodMonitor")
+    assert "caFile" not in finding.fix and "named by `tlsConfig.ca` (a key of a Secret or ConfigMap), and" in finding.fix
+
+
+def test_skip_verify_fix_for_a_service_account_token_to_workloads_still_names_kube_rbac_proxy() -> None:
+    # The workload that takes the ServiceAccount token reviews it: kube-rbac-proxy in front is what serves TLS there.
+    [finding] = _findings("KS301", "fail-scrape-class-sends-token-without-verification")
+    assert "kube-rbac-proxy: `--tls-cert-file`" in finding.fix and "their own TLS settings" not in finding.fix
+    [finding] = _findings("KS301", "fail-basic-auth-password-with-skip-verify")
+    assert "kube-rbac-proxy" not in finding.fix and "replace `insecure_skip_verify: true` with that CA (`ca_file`) and " \
+        "`server_name`" in finding.fix
+
+
+def test_credentials_over_http_points_at_the_target_not_at_the_metrics_path(tmp_path: Path) -> None:
+    # Vault's documented job (metrics_path /v1/sys/metrics, its own token file) over plain HTTP, and vault-helm's
+    # ServiceMonitor with `path:` (TLS off, the chart's default): the related "targets" place was the path, which
+    # picks no target; it is the static target, and the monitor endpoint's port, as without a path.
+    (tmp_path / "prometheus.yml").write_text(
+        "scrape_configs:\n- job_name: vault\n  metrics_path: /v1/sys/metrics\n  params: {format: [prometheus]}\n"
+        "  scheme: http\n  bearer_token_file: /etc/prometheus/prometheus-token\n  static_configs:\n"
+        "  - targets: ['vault-active.vault.svc:8200']\n")
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS303"})).findings
+    assert [(r.span.line, r.span.column) for r in finding.related] == [(5, 11), (8, 15)], finding.related
+    (tmp_path / "prometheus.yml").unlink()
+    (tmp_path / "vault.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\n"
+        "spec: {serviceAccountName: prometheus, serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {}}\n"
+        "---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: vault, namespace: vault}\n"
+        "spec:\n  selector: {matchLabels: {app.kubernetes.io/name: vault}}\n  endpoints:\n  - port: http\n"
+        "    scheme: http\n    path: /v1/sys/metrics\n"
+        "    authorization:\n      credentials: {name: vault-metrics-client, key: token}\n")
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS303"})).findings
+    assert [(r.span.line, r.span.column) for r in finding.related] == [(13, 13), (12, 5)], finding.related
+
+
+_ETCD_MONITOR = (
+    # kube-prometheus-stack's kubeEtcd with its documented TLS values (client certificate from
+    # prometheusSpec.secrets, serverName localhost), on a kubeadm control plane
+    "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\n"
+    "spec: {serviceAccountName: prometheus, serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {},\n"
+    "  secrets: [etcd-client-cert]}\n---\n"
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: kps-kube-etcd\n  namespace: kube-system\n"
+    "  labels: {app: kube-etcd}\nspec:\n  clusterIP: None\n  ports: [{name: http-metrics, port: 2381, targetPort: 2381}]\n"
+    "  selector: {component: etcd}\n---\n"
+    "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: kube-etcd, namespace: monitoring}\n"
+    "spec:\n  selector: {matchLabels: {app: kube-etcd}}\n  namespaceSelector: {matchNames: [kube-system]}\n"
+    "  endpoints:\n  - port: http-metrics\n    scheme: {scheme}\n    tlsConfig:\n"
+    "      caFile: /etc/prometheus/secrets/etcd-client-cert/etcd-ca\n"
+    "      certFile: /etc/prometheus/secrets/etcd-client-cert/etcd-client\n"
+    "      keyFile: /etc/prometheus/secrets/etcd-client-cert/etcd-client-key\n      serverName: localhost\n")
+
+
+def test_loopback_etcd_fix_keeps_the_scheme_the_job_scrapes_with(tmp_path: Path) -> None:
+    # etcd serves an http metrics URL in plain text and an https one with its client TLS certificate (etcd
+    # server/embed/etcd.go createMetricsListener): the fix told this https job to listen on http://0.0.0.0:2381,
+    # and applied, every scrape fails with "server gave HTTP response to HTTPS client".
+    (tmp_path / "etcd.yaml").write_text(_ETCD_MONITOR.replace("{scheme}", "https"))
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS305"})).findings
+    assert "`--listen-metrics-urls=https://0.0.0.0:2381`" in finding.fix and "http://" not in finding.fix, finding.fix
+    (tmp_path / "kubeadm.yaml").write_text(
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\n"
+        "etcd:\n  local:\n    extraArgs: {listen-metrics-urls: 'https://0.0.0.0:2381'}\n")
+    assert not lint_paths([str(tmp_path)], Options(select={"KS305"})).findings  # applied, nothing left
+    (tmp_path / "kubeadm.yaml").unlink()
+    (tmp_path / "etcd.yaml").write_text(_ETCD_MONITOR.replace("{scheme}", "http"))
+    [finding] = lint_paths([str(tmp_path)], Options(select={"KS305"})).findings
+    assert "`--listen-metrics-urls=http://0.0.0.0:2381`" in finding.fix, finding.fix

@@ -226,10 +226,16 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
             if "controller-runtime" in classes:  # it self-signs when its metrics server is given no CertDir
                 hints.append("controller-runtime metrics servers: a certificate in `--metrics-cert-path` "
                              "(kubebuilder's cert-manager patch)")
-            if "kube-rbac-proxy" in classes or not classes & {"control-plane", "extension-apiserver", "controller-runtime"}:
+            if "kube-rbac-proxy" in classes or (job.credentials.kind == "sa-token" and not classes & {
+                    "control-plane", "extension-apiserver", "controller-runtime"}):
+                # an application that takes the ServiceAccount token reviews it through kube-rbac-proxy in front
                 hints.append("kube-rbac-proxy: `--tls-cert-file`/`--tls-private-key-file`, e.g. issued by cert-manager")
+            if "workload" in classes and job.credentials.kind != "sa-token":
+                # a credential of the targets' own (a Vault token, a password): the application terminates TLS itself
+                hints.append("the applications: a certificate and key in their own TLS settings, e.g. issued by "
+                             "cert-manager")
             fix = (f"Give the targets serving certificates from a CA Prometheus can verify ({'; '.join(hints)}), then "
-                   f"replace `{skip_key}: true` with that CA (`ca_file`) and `server_name`; if that is not possible yet, "
+                   f"replace `{skip_key}: true` with {_verifying_ca_keys(job)}; if that is not possible yet, "
                    f"record the accepted risk with `# kubelint-scrape: ignore[KS301] <reason>`.")
         related = [Related(job.credentials.span, f"the credential it sends ({_credential_key(job)})")]
         credential_class = scrape_class_setting(job, "authorization") if _operator(job) else None
@@ -256,6 +262,17 @@ def tls_verification_disabled(ctx: Context) -> Iterator[Finding]:
     yield from map(_one_per_scrape_class, by_class.values())
     yield from _discovery_tls_disabled(ctx)
     yield from _oauth2_tls_disabled(ctx)
+
+
+def _verifying_ca_keys(job: ScrapeJob) -> str:
+    """The keys that verify a job's targets against a CA of the user's, as the job writes them: an Operator monitor
+    has no `ca_file`; it names the CA by `tlsConfig.ca` (a Secret or ConfigMap key) and, where it may name files of
+    the Prometheus pod, by `tlsConfig.caFile` (a PodMonitor, Probe or ScrapeConfig cannot, nor a ServiceMonitor under
+    arbitraryFSAccessThroughSMs.deny: operator.names_no_files, KS603)."""
+    if not _operator(job):
+        return "that CA (`ca_file`) and `server_name`"
+    files = "" if names_no_files(job) else " or `tlsConfig.caFile`"
+    return f"that CA, named by `tlsConfig.ca` (a key of a Secret or ConfigMap){files}, and `tlsConfig.serverName`"
 
 
 def cluster_ca_field(job: ScrapeJob) -> str:
@@ -628,7 +645,8 @@ def credentials_over_http(ctx: Context) -> Iterator[Finding]:
         elif "scheme" in job.node:
             related.append(Related(value_span(job.path, job.node, "scheme"), f"scheme: {as_str(job.node.get('scheme'))}"))
         for endpoint in plain[:1]:
-            origin = analysis.origins.get(endpoint)
+            # where the job picks that target's address, not the metrics_path a path-decided origin points at
+            origin = _address_origin(analysis, endpoint) if endpoint in analysis.origins else None
             if origin is not None and origin not in (job.credentials.span, scheme_rule):
                 related.append(Related(origin, f"{_describe([endpoint])}, scraped over http from here"))
         key = _credential_key(job)
@@ -1141,7 +1159,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
             if component is None:
                 continue
             if is_loopback_host(endpoint.host):
-                finding = _own_loopback(analysis, endpoint, component, _listen_change(ctx, component))
+                finding = _own_loopback(analysis, endpoint, component, _listen_change(ctx, component, endpoint.scheme))
                 if finding is not None:
                     yield finding
                 continue
@@ -1160,7 +1178,7 @@ def loopback_bound_target(ctx: Context) -> Iterator[Finding]:
                                           f"{setting.unset or 'binds ' + component + ' to loopback'}"),)
             else:
                 binder, related = "kubeadm binds it to 127.0.0.1", ()
-            change = _listen_change(ctx, component)
+            change = _listen_change(ctx, component, endpoint.scheme)
             yield Finding(
                 "KS305", _address_origin(analysis, endpoint),
                 f"{job.label} scrapes {component} on :{endpoint.port} at a pod/node IP, but {binder}: nothing "
@@ -1337,13 +1355,19 @@ def _control_plane_ports() -> frozenset[int]:
     return frozenset(loopback | {int(c["port"]) for c in rule_params("KS308")["components"]})
 
 
-def _listen_change(ctx: Context, component: str) -> str:
+def _listen_change(ctx: Context, component: str, scheme: str = "http") -> str:
     """What makes `component` listen beyond loopback: the setting of the installer whose configuration the inputs
-    show (Talos, k3s/RKE2, kubespray: _installer_loopback), at its place; else kubeadm's."""
+    show (Talos, k3s/RKE2, kubespray: _installer_loopback), at its place; else kubeadm's. A job that scrapes etcd
+    with https needs an https metrics URL: etcd serves an http one in plain text and an https one with its client
+    TLS certificate (etcd server/embed/etcd.go serveMetrics/createMetricsListener: tlsInfo nil for http)."""
     setting = _installer_loopback(ctx).get(component)
     if setting is None:
-        return COMPONENT_FIX[component]
-    return f"set {setting.change} in the {setting.installer} at {setting.span.path}:{setting.span.line}"
+        change = COMPONENT_FIX[component]
+    else:
+        change = f"set {setting.change} in the {setting.installer} at {setting.span.path}:{setting.span.line}"
+    if component == "etcd" and scheme == "https":
+        change = change.replace(f"http://{_ETCD_METRICS}", f"https://{_ETCD_METRICS}")
+    return change
 
 
 def _own_network(analysis: JobAnalysis) -> bool:
@@ -1487,7 +1511,8 @@ def _listens_beyond_loopback(value: str) -> bool:
 
 
 # What each flag is set to for the component to listen on every address, as a fix writes it.
-_EXPOSED_VALUE = {"bind-address": "0.0.0.0", "listen-metrics-urls": "http://0.0.0.0:2381",
+_ETCD_METRICS = "0.0.0.0:2381"
+_EXPOSED_VALUE = {"bind-address": "0.0.0.0", "listen-metrics-urls": f"http://{_ETCD_METRICS}",
                   "metrics-bind-address": "0.0.0.0:10249"}
 
 
