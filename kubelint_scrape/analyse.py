@@ -272,6 +272,50 @@ def config_file_paths(container: Any) -> list[str]:
     return [path for _flag, _value, path in _config_flag_files(container)]
 
 
+# The Prometheus project's server images (prom/prometheus, quay.io/prometheus/prometheus; prometheus Dockerfile):
+# WORKDIR /prometheus, ENTRYPOINT /bin/prometheus, CMD [--config.file=/etc/prometheus/prometheus.yml, …]. Without a
+# --config.file the binary opens "prometheus.yml" in its working directory (cmd/prometheus/main.go flag default,
+# docs/command-line/prometheus.md).
+PROMETHEUS_SERVER_IMAGE = re.compile(r"(?:^|/)(?:prom|prometheus)/prometheus(?:[:@]|$)")
+IMAGE_CMD_CONFIG = "/etc/prometheus/prometheus.yml"
+IMAGE_CMD_FLAG = "the image's CMD --config.file"
+
+
+def _implicit_config_file(container: Any) -> tuple[str, str, str] | None:
+    """(what names it, file, file) of the config a Prometheus server image container loads when its command line
+    names none. A pod's `command` replaces the image's ENTRYPOINT and CMD, and `args` its CMD (Kubernetes "Define
+    a Command and Arguments for a Container"): with neither the image's CMD names /etc/prometheus/prometheus.yml;
+    with either, the flag default prometheus.yml is opened in `workingDir`, else the image's WORKDIR /prometheus.
+    None for any other image, a command that runs another program (a shell script may write any flag), or a
+    config flag written on the command line."""
+    if not PROMETHEUS_SERVER_IMAGE.search(container.image) or config_flags(container):
+        return None
+    command, args = container.command, container.args
+    if command and os.path.basename(command[0]) != "prometheus":
+        return None
+    if not command and not args:
+        return IMAGE_CMD_FLAG, IMAGE_CMD_CONFIG, IMAGE_CMD_CONFIG
+    if not command and not args[0].startswith("-"):
+        return None  # not flags for /bin/prometheus: the container does not start as written
+    workdir = as_str(container.node.get("workingDir")) or "/prometheus"
+    if not workdir.startswith("/"):
+        return None
+    path = os.path.normpath(os.path.join(workdir, "prometheus.yml"))
+    replaced = "command replaces the image's ENTRYPOINT and CMD" if command else "args replace the image's CMD"
+    where = f"workingDir {workdir}" if as_str(container.node.get("workingDir")) else "the image's WORKDIR /prometheus"
+    return f"the default --config.file ({replaced}; Prometheus opens prometheus.yml in {where})", path, path
+
+
+def _config_flag_fix(flag: str, file: str) -> str:
+    """How to make a container's config flag name `file`: edit the flag written, or write one where a default was
+    taken. Args replace the image's CMD, which also sets --storage.tsdb.path=/prometheus: keep it too."""
+    if flag.startswith("-"):
+        return f"make its {flag} name {file}"
+    if flag == IMAGE_CMD_FLAG:
+        return f"give it `args: [--config.file={file}, --storage.tsdb.path=/prometheus]` (args replace the image's CMD)"
+    return f"add `--config.file={file}` to its args"
+
+
 def _config_flag_files(container: Any) -> list[tuple[str, str, str]]:
     """(flag as written, value as written, absolute file) of each config flag naming a file whose place is known.
     A relative value is opened from the process's working directory: the container's `workingDir` when it sets one
@@ -285,7 +329,8 @@ def _config_flag_files(container: Any) -> list[tuple[str, str, str]]:
             found.append((flag, value, os.path.normpath(value)))
         elif workdir.startswith("/") and "$(" not in value and not URI_SCHEME.match(value):
             found.append((flag, value, os.path.normpath(os.path.join(workdir, value))))
-    return found
+    implicit = _implicit_config_file(container)
+    return found + [implicit] if implicit is not None else found
 
 
 def config_flag_urls(container: Any) -> list[str]:
@@ -657,13 +702,13 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
                     return (f"{flag} names {named}, which no volume of container {container.name} is mounted over "
                             f"(the image's file, or none), not key {key} (it is at {', '.join(sorted(files))})",
                             f"If key {key} is the config container {container.name} of {pod.obj.kind} "
-                            f"{pod.obj.namespace}/{pod.obj.name} should run, make its {flag} name {sorted(files)[0]}.")
+                            f"{pod.obj.namespace}/{pod.obj.name} should run, {_config_flag_fix(flag, sorted(files)[0])}.")
                 if not any(_covers(root, path) for root in roots):
                     continue
                 where = f"it is at {', '.join(sorted(files))}" if files else "it is not in the mount"
                 fix = (f"If key {key} is the config container {container.name} of {pod.obj.kind} "
-                       f"{pod.obj.namespace}/{pod.obj.name} should run, make its {flag} name "
-                       f"{sorted(files)[0]} instead of {path}; otherwise lint the config together with the workload "
+                       f"{pod.obj.namespace}/{pod.obj.name} should run, {_config_flag_fix(flag, sorted(files)[0])}"
+                       f"{f' instead of {path}' if flag.startswith('-') else ''}; otherwise lint the config together with the workload "
                        f"that loads it, or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or "
                        f"`identities` in the configuration).") if files else ""
                 return f"{flag} names {named}, not key {key} ({where})", fix
