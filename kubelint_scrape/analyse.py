@@ -297,13 +297,18 @@ def _implicit_config_file(container: Any) -> tuple[str, str, str] | None:
         return IMAGE_CMD_FLAG, IMAGE_CMD_CONFIG, IMAGE_CMD_CONFIG
     if not command and not args[0].startswith("-"):
         return None  # not flags for /bin/prometheus: the container does not start as written
-    workdir = as_str(container.node.get("workingDir")) or "/prometheus"
+    workdir = as_str(container.node.get("workingDir")) or _image_workdir(container)
     if not workdir.startswith("/"):
         return None
     path = os.path.normpath(os.path.join(workdir, "prometheus.yml"))
     replaced = "command replaces the image's ENTRYPOINT and CMD" if command else "args replace the image's CMD"
     where = f"workingDir {workdir}" if as_str(container.node.get("workingDir")) else "the image's WORKDIR /prometheus"
     return f"the default --config.file ({replaced}; Prometheus opens prometheus.yml in {where})", path, path
+
+
+def _image_workdir(container: Any) -> str:
+    """The WORKDIR of the container's image where the inputs can know it (the Prometheus server images'), else ""."""
+    return "/prometheus" if PROMETHEUS_SERVER_IMAGE.search(container.image) else ""
 
 
 def _config_flag_fix(flag: str, file: str) -> str:
@@ -320,9 +325,9 @@ def _config_flag_files(container: Any) -> list[tuple[str, str, str]]:
     """(flag as written, value as written, absolute file) of each config flag naming a file whose place is known.
     A relative value is opened from the process's working directory: the container's `workingDir` when it sets one
     (`--config.file=prometheus.yml` with `workingDir: /etc/prometheus` reads /etc/prometheus/prometheus.yml, not
-    whatever else the pod mounts); without it the image's WORKDIR, which the inputs do not show, so such a value
-    names no known file. A URI (the collector's `env:VAR`, `yaml:…`, an http URL) is no file."""
-    workdir = as_str(container.node.get("workingDir"))
+    whatever else the pod mounts); without it the image's WORKDIR, which the inputs do not show (but for the
+    Prometheus server images: /prometheus), so such a value names no known file. A URI (the collector's `env:VAR`, `yaml:…`, an http URL) is no file."""
+    workdir = as_str(container.node.get("workingDir")) or _image_workdir(container)
     found = []
     for flag, value in config_flags(container):
         if value.startswith("/"):
