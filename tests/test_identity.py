@@ -63,6 +63,14 @@ def test_config_file_paths_relative_to_working_dir(workdir: str, args: list[str]
     ("prom/prometheus:v3.5.0", "", [], ["run"], []),
     ("quay.io/prometheus-operator/prometheus-config-reloader:v0.80.0", "", [], [], []),
     ("bitnami/prometheus:3", "", [], [], []),
+    # the collector distributions' CMD is --config /etc/<name>/config.yaml; without it the collector loads nothing
+    ("otel/opentelemetry-collector-contrib:0.110.0", "", [], [], ["/etc/otelcol-contrib/config.yaml"]),
+    ("ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s:0.110.0", "", [], [],
+     ["/etc/otelcol-k8s/config.yaml"]),
+    ("otel/opentelemetry-collector:0.110.0", "", [], ["--feature-gates=+x"], [""]),
+    # vmagent's -promscrape.config has no default: no file, unless its flags come from the environment
+    ("victoriametrics/vmagent:v1.102.0", "", [], ["-remoteWrite.url=http://vm:8428"], [""]),
+    ("victoriametrics/vmagent:v1.102.0", "", [], ["-envflag.enable", "-remoteWrite.url=http://vm:8428"], []),
 ])
 def test_config_file_of_a_prometheus_image_without_the_flag(image: str, workdir: str, command: list[str],
                                                             args: list[str], expected: list[str]) -> None:
