@@ -352,6 +352,14 @@ def _config_flag_fix(container: Any, flag: str, file: str) -> str:
     return f"add `{written}={file}` to its args"
 
 
+def _through_data_dir(path: str) -> str:
+    """The file a path through the kubelet's atomic-writer directory reads: a ConfigMap/Secret/projected volume keeps
+    each key at <mount>/..data/<key> and links <mount>/<key> to it (k/k pkg/volume/util/atomic_writer.go
+    dataDirName), so `--config.file=/etc/prometheus/..data/prometheus.yml` loads the key mounted at /etc/prometheus."""
+    head, sep, tail = path.partition("/..data/")
+    return f"{head}/{tail}" if sep and tail else path
+
+
 def _config_flag_files(container: Any) -> list[tuple[str, str, str]]:
     """(flag as written, value as written, absolute file) of each config flag naming a file whose place is known.
     A relative value is opened from the process's working directory: the container's `workingDir` when it sets one
@@ -362,9 +370,9 @@ def _config_flag_files(container: Any) -> list[tuple[str, str, str]]:
     found = []
     for flag, value in config_flags(container):
         if value.startswith("/"):
-            found.append((flag, value, os.path.normpath(value)))
+            found.append((flag, value, _through_data_dir(os.path.normpath(value))))
         elif workdir.startswith("/") and "$(" not in value and not URI_SCHEME.match(value):
-            found.append((flag, value, os.path.normpath(os.path.join(workdir, value))))
+            found.append((flag, value, _through_data_dir(os.path.normpath(os.path.join(workdir, value)))))
     implicit = _implicit_config_file(container)
     return found + [implicit] if implicit is not None else found
 

@@ -24,6 +24,8 @@ def _container(command: list[str], args: list[str]) -> Container:
     (["sh", "-c", "exec prometheus --config.file='/etc/p/prometheus.yml' --web.enable-lifecycle"], [],
      ["/etc/p/prometheus.yml"]),
     ([], ["--web.config.file=/etc/web/web.yml", "--config=env:COLLECTOR_CONFIG"], []),
+    # through the kubelet's atomic-writer directory: the key the volume holds there
+    ([], ["--config.file=/etc/prometheus/..data/prometheus.yml"], ["/etc/prometheus/prometheus.yml"]),
 ])
 def test_config_file_paths(command: list[str], args: list[str], expected: list[str]) -> None:
     assert config_file_paths(_container(command, args)) == expected
