@@ -272,20 +272,109 @@ def config_file_paths(container: Any) -> list[str]:
     return [path for _flag, _value, path in _config_flag_files(container)]
 
 
+# What the images of the scrapers load when the command line names no config file: the executable the image runs,
+# the file its CMD names ("" when it names none), the file the flag defaults to when a pod's `args` replace the
+# CMD or its `command` replaces ENTRYPOINT and CMD (relative to the working directory; "" when the program then
+# loads no scrape config), the image's WORKDIR, and the flag as users write it.
+# - Prometheus (prom/prometheus, quay.io/prometheus/prometheus; prometheus Dockerfile): WORKDIR /prometheus,
+#   ENTRYPOINT /bin/prometheus, CMD [--config.file=/etc/prometheus/prometheus.yml, --storage.tsdb.path=/prometheus];
+#   the flag defaults to prometheus.yml (docs/command-line/prometheus.md).
+# - The OpenTelemetry Collector distributions (opentelemetry-collector-releases distributions/<name>/Dockerfile):
+#   ENTRYPOINT /<name>, CMD [--config, /etc/<name>/config.yaml]; without --config the collector does not start.
+# - vmagent (victoriametrics/vmagent): -promscrape.config defaults to "" (lib/promscrape/config.go), so without it
+#   vmagent scrapes no file's jobs.
+PROMETHEUS_SERVER_IMAGE = re.compile(r"(?:^|/)(?:prom|prometheus)/prometheus(?:[:@]|$)")
+COLLECTOR_IMAGE = re.compile(r"(?:^|/)opentelemetry-collector(-contrib|-k8s)?(?:[:@]|$)")
+VMAGENT_IMAGE = re.compile(r"(?:^|/)vmagent(?:[:@]|$)")
+
+
+def _image_defaults(image: str) -> tuple[tuple[str, ...], str, str, str, str] | None:
+    """(executables, CMD's file, flag default, WORKDIR, flag) of a scraper image whose layout is known, else None."""
+    if PROMETHEUS_SERVER_IMAGE.search(image):
+        return ("prometheus",), "/etc/prometheus/prometheus.yml", "prometheus.yml", "/prometheus", "--config.file"
+    found = COLLECTOR_IMAGE.search(image)
+    if found:
+        name = "otelcol" + (found.group(1) or "")
+        return (name,), f"/etc/{name}/config.yaml", "", "/", "--config"
+    if VMAGENT_IMAGE.search(image):
+        return ("vmagent", "vmagent-prod"), "", "", "/", "-promscrape.config"
+    return None
+
+
+def _implicit_config_file(container: Any) -> tuple[str, str, str] | None:
+    """(what names it, file, file) of the config a known scraper image's container loads when its command line
+    names none; file "" when it loads none. A pod's `command` replaces the image's ENTRYPOINT and CMD, and `args`
+    its CMD (Kubernetes "Define a Command and Arguments for a Container"). None for an unknown image, a command
+    that runs another program (a shell script may write any flag), a config flag written on the command line, or
+    vmagent reading its flags from the environment (-envflag.enable)."""
+    defaults = _image_defaults(container.image)
+    if defaults is None or config_flags(container):
+        return None
+    executables, cmd_file, default, image_workdir, flag = defaults
+    command, args = container.command, container.args
+    if command and os.path.basename(command[0]) not in executables:
+        return None
+    if any("envflag.enable" in word for word in command + args):
+        return None
+    if not command and args and not args[0].startswith("-"):
+        return None  # not flags for the image's program: the container does not start as written
+    replaced = ("command replaces the image's ENTRYPOINT and CMD" if command else
+                "args replace the image's CMD" if args else "")
+    if not replaced and cmd_file:
+        return f"the image's CMD {flag}", cmd_file, cmd_file
+    if not default:
+        why = f"{replaced}, which named {cmd_file}" if cmd_file else "the flag has no default"
+        return f"no {flag} ({why})", "", ""
+    workdir = as_str(container.node.get("workingDir")) or image_workdir
+    if not workdir.startswith("/"):
+        return None
+    path = os.path.normpath(os.path.join(workdir, default))
+    where = f"workingDir {workdir}" if as_str(container.node.get("workingDir")) else f"the image's WORKDIR {workdir}"
+    return f"the default {flag} ({replaced}; it opens {default} in {where})", path, path
+
+
+def _image_workdir(container: Any) -> str:
+    """The WORKDIR of the container's image where the inputs can know it (the Prometheus server images'), else ""."""
+    defaults = _image_defaults(container.image)
+    return defaults[3] if defaults is not None and defaults[3] != "/" else ""
+
+
+def _config_flag_fix(container: Any, flag: str, file: str) -> str:
+    """How to make a container's config flag name `file`: edit the flag written, or write one where a default was
+    taken. Args replace the image's CMD, which for Prometheus also sets --storage.tsdb.path=/prometheus: keep it."""
+    if flag.startswith("-"):
+        return f"make its {flag} name {file}"
+    defaults = _image_defaults(container.image)
+    written = defaults[4] if defaults is not None else "--config.file"
+    if not container.command and not container.args:
+        kept = ", --storage.tsdb.path=/prometheus" if written == "--config.file" else ""
+        return f"give it `args: [{written}={file}{kept}]` (args replace the image's CMD)"
+    return f"add `{written}={file}` to its args"
+
+
+def _through_data_dir(path: str) -> str:
+    """The file a path through the kubelet's atomic-writer directory reads: a ConfigMap/Secret/projected volume keeps
+    each key at <mount>/..data/<key> and links <mount>/<key> to it (k/k pkg/volume/util/atomic_writer.go
+    dataDirName), so `--config.file=/etc/prometheus/..data/prometheus.yml` loads the key mounted at /etc/prometheus."""
+    head, sep, tail = path.partition("/..data/")
+    return f"{head}/{tail}" if sep and tail else path
+
+
 def _config_flag_files(container: Any) -> list[tuple[str, str, str]]:
     """(flag as written, value as written, absolute file) of each config flag naming a file whose place is known.
     A relative value is opened from the process's working directory: the container's `workingDir` when it sets one
     (`--config.file=prometheus.yml` with `workingDir: /etc/prometheus` reads /etc/prometheus/prometheus.yml, not
-    whatever else the pod mounts); without it the image's WORKDIR, which the inputs do not show, so such a value
-    names no known file. A URI (the collector's `env:VAR`, `yaml:…`, an http URL) is no file."""
-    workdir = as_str(container.node.get("workingDir"))
+    whatever else the pod mounts); without it the image's WORKDIR, which the inputs do not show (but for the
+    Prometheus server images: /prometheus), so such a value names no known file. A URI (the collector's `env:VAR`, `yaml:…`, an http URL) is no file."""
+    workdir = as_str(container.node.get("workingDir")) or _image_workdir(container)
     found = []
     for flag, value in config_flags(container):
         if value.startswith("/"):
-            found.append((flag, value, os.path.normpath(value)))
+            found.append((flag, value, _through_data_dir(os.path.normpath(value))))
         elif workdir.startswith("/") and "$(" not in value and not URI_SCHEME.match(value):
-            found.append((flag, value, os.path.normpath(os.path.join(workdir, value))))
-    return found
+            found.append((flag, value, _through_data_dir(os.path.normpath(os.path.join(workdir, value)))))
+    implicit = _implicit_config_file(container)
+    return found + [implicit] if implicit is not None else found
 
 
 def config_flag_urls(container: Any) -> list[str]:
@@ -521,6 +610,9 @@ def _how_loaded(pod: PodTemplate, holder_kind: str, name: str, key: str, include
         files, roots = _key_files(pod, container, holder_kind, name, key)
         mounted = mounted or bool(files)
         for path in config_file_paths(container):
+            if not path:  # its program loads no config file (vmagent without -promscrape.config)
+                other = other or bool(files)
+                continue
             if path in files:
                 return "flag"
             if includes is not None and includes.keyed and files and _included(pod, container, path, files, includes):
@@ -644,6 +736,13 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
         for container in pod.containers:
             files, roots = _key_files(pod, container, kind, name, key)
             for flag, value, path in _config_flag_files(container):
+                if not path:
+                    if files:
+                        return (f"container {container.name} loads no config file: {flag}",
+                                f"If key {key} is the config container {container.name} of {pod.obj.kind} "
+                                f"{pod.obj.namespace}/{pod.obj.name} should run, "
+                                f"{_config_flag_fix(container, flag, sorted(files)[0])}.")
+                    continue
                 # A relative value: say that the working directory puts it there.
                 named = path if value.startswith("/") else f"{path} ({value} in workingDir {container.node.get('workingDir')})"
                 sibling = _sibling_mount(pod, container, path, kind, name, key)
@@ -657,13 +756,13 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
                     return (f"{flag} names {named}, which no volume of container {container.name} is mounted over "
                             f"(the image's file, or none), not key {key} (it is at {', '.join(sorted(files))})",
                             f"If key {key} is the config container {container.name} of {pod.obj.kind} "
-                            f"{pod.obj.namespace}/{pod.obj.name} should run, make its {flag} name {sorted(files)[0]}.")
+                            f"{pod.obj.namespace}/{pod.obj.name} should run, {_config_flag_fix(container, flag, sorted(files)[0])}.")
                 if not any(_covers(root, path) for root in roots):
                     continue
                 where = f"it is at {', '.join(sorted(files))}" if files else "it is not in the mount"
                 fix = (f"If key {key} is the config container {container.name} of {pod.obj.kind} "
-                       f"{pod.obj.namespace}/{pod.obj.name} should run, make its {flag} name "
-                       f"{sorted(files)[0]} instead of {path}; otherwise lint the config together with the workload "
+                       f"{pod.obj.namespace}/{pod.obj.name} should run, {_config_flag_fix(container, flag, sorted(files)[0])}"
+                       f"{f' instead of {path}' if flag.startswith('-') else ''}; otherwise lint the config together with the workload "
                        f"that loads it, or name the identity with `--identity NAMESPACE/SERVICEACCOUNT` (or "
                        f"`identities` in the configuration).") if files else ""
                 return f"{flag} names {named}, not key {key} ({where})", fix

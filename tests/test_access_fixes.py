@@ -630,7 +630,20 @@ def test_ks108_on_alertmanager_discovery_notes_the_assumed_namespace(tmp_path: P
     (tmp_path / "prometheus.yaml").write_text(STRIMZI_STYLE)
     found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS108"]
     assert len(found) == 1 and "Alertmanager discovery" in found[0].message
-    assert "pass --default-namespace instead" in found[0].fix
+    # the subject names the same account in myproject: the namespace the user most likely applies to
+    assert "if you apply it with `-n myproject`, as the subject suggests, lint with --default-namespace myproject" \
+        in found[0].fix
+
+def test_ks108_assumed_namespace_note_without_a_namespace_to_suggest(tmp_path: Path) -> None:
+    # The subject is a namespace's group, not the scraper's account elsewhere: the note names no namespace.
+    text = STRIMZI_STYLE.replace("subjects: [{kind: ServiceAccount, name: prometheus-server, namespace: myproject}]",
+                                 "subjects: [{kind: Group, name: 'system:serviceaccounts:myproject', "
+                                 "apiGroup: rbac.authorization.k8s.io}]")
+    (tmp_path / "prometheus.yaml").write_text(text)
+    found = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS108"]
+    assert found and all("if you apply it with `-n <namespace>`, pass --default-namespace instead" in f.fix
+                         for f in found)
+
 
 NODES_RULES = ('  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n'
                '  - apiGroups: [""]\n    resources: ["nodes/metrics"]\n    verbs: ["get"]\n')

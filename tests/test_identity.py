@@ -24,6 +24,8 @@ def _container(command: list[str], args: list[str]) -> Container:
     (["sh", "-c", "exec prometheus --config.file='/etc/p/prometheus.yml' --web.enable-lifecycle"], [],
      ["/etc/p/prometheus.yml"]),
     ([], ["--web.config.file=/etc/web/web.yml", "--config=env:COLLECTOR_CONFIG"], []),
+    # through the kubelet's atomic-writer directory: the key the volume holds there
+    ([], ["--config.file=/etc/prometheus/..data/prometheus.yml"], ["/etc/prometheus/prometheus.yml"]),
 ])
 def test_config_file_paths(command: list[str], args: list[str], expected: list[str]) -> None:
     assert config_file_paths(_container(command, args)) == expected
@@ -44,6 +46,40 @@ def test_config_file_paths_relative_to_working_dir(workdir: str, args: list[str]
     if workdir:
         node["workingDir"] = workdir
     container = Container(name="c", image="i", command=[], args=args, mounts=[], node=node)
+    assert config_file_paths(container) == expected
+
+
+@pytest.mark.parametrize("image,workdir,command,args,expected", [
+    # No config flag: the image's CMD names /etc/prometheus/prometheus.yml (prometheus Dockerfile) ...
+    ("prom/prometheus:v3.5.0", "", [], [], ["/etc/prometheus/prometheus.yml"]),
+    ("quay.io/prometheus/prometheus@sha256:0123", "", [], [], ["/etc/prometheus/prometheus.yml"]),
+    # ... unless args replace the CMD, or command replaces ENTRYPOINT and CMD: then the flag default prometheus.yml
+    # is opened in the working directory, workingDir or the image's WORKDIR /prometheus
+    ("prom/prometheus:v3.5.0", "", [], ["--storage.tsdb.retention.time=15d"], ["/prometheus/prometheus.yml"]),
+    ("prom/prometheus:v3.5.0", "", ["/bin/prometheus"], [], ["/prometheus/prometheus.yml"]),
+    ("prom/prometheus:v3.5.0", "/etc/prometheus", [], ["--web.enable-lifecycle"], ["/etc/prometheus/prometheus.yml"]),
+    ("prom/prometheus:v3.5.0", "", [], ["--config.file=prom.yml"], ["/prometheus/prom.yml"]),
+    # a flag written, a shell, a positional word, or another image: nothing implied
+    ("prom/prometheus:v3.5.0", "", [], ["--config.file=/c/p.yml"], ["/c/p.yml"]),
+    ("prom/prometheus:v3.5.0", "", ["sh", "-c", "envsubst < /t/p.yml > /tmp/p.yml; exec prometheus"], [], []),
+    ("prom/prometheus:v3.5.0", "", [], ["run"], []),
+    ("quay.io/prometheus-operator/prometheus-config-reloader:v0.80.0", "", [], [], []),
+    ("bitnami/prometheus:3", "", [], [], []),
+    # the collector distributions' CMD is --config /etc/<name>/config.yaml; without it the collector loads nothing
+    ("otel/opentelemetry-collector-contrib:0.110.0", "", [], [], ["/etc/otelcol-contrib/config.yaml"]),
+    ("ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s:0.110.0", "", [], [],
+     ["/etc/otelcol-k8s/config.yaml"]),
+    ("otel/opentelemetry-collector:0.110.0", "", [], ["--feature-gates=+x"], [""]),
+    # vmagent's -promscrape.config has no default: no file, unless its flags come from the environment
+    ("victoriametrics/vmagent:v1.102.0", "", [], ["-remoteWrite.url=http://vm:8428"], [""]),
+    ("victoriametrics/vmagent:v1.102.0", "", [], ["-envflag.enable", "-remoteWrite.url=http://vm:8428"], []),
+])
+def test_config_file_of_a_prometheus_image_without_the_flag(image: str, workdir: str, command: list[str],
+                                                            args: list[str], expected: list[str]) -> None:
+    node = YMap()
+    if workdir:
+        node["workingDir"] = workdir
+    container = Container(name="c", image=image, command=command, args=args, mounts=[], node=node)
     assert config_file_paths(container) == expected
 
 

@@ -651,10 +651,16 @@ def _subject_fix(binding: BindingDef, identity: Identity, rejected: str, resolut
             # A User/Group subject carries `apiGroup: rbac.authorization.k8s.io`; kept on a ServiceAccount subject
             # the API server rejects the binding (FACTS §8 [RV]; KS501), so the fix must say to drop it.
             change += f", and delete its `apiGroup: {subject.api_group}` (a ServiceAccount subject takes none)"
+    # The subject names the scraper's account in another namespace: most likely the one the manifests are applied
+    # to (`helm template -n monitoring` renders .Release.Namespace into subjects, not into every metadata).
+    applied = (subject.namespace if subject is not None and subject.kind == "ServiceAccount"
+               and subject.name == identity.name and subject.namespace and subject.namespace != identity.namespace
+               else "")
+    flag = (f"if you apply it with `-n {applied}`, as the subject suggests, lint with --default-namespace {applied} "
+            f"instead" if applied else "if you apply it with `-n <namespace>`, pass --default-namespace instead")
     return (change + (f", and correct what {rejected} says there." if rejected else ".")
             + (f" Note: the scraper's manifest names no metadata.namespace, so it is assumed to be applied to "
-               f"`{identity.namespace}`; if you apply it with `-n <namespace>`, pass --default-namespace instead."
-               if resolution.namespace_assumed else ""))
+               f"`{identity.namespace}`; {flag}." if resolution.namespace_assumed else ""))
 
 
 def _alerting_findings(ctx: Context) -> Iterator[Finding]:
