@@ -32,9 +32,7 @@ def main() -> None:
 # The options that decide what the analysis sees. `check` and `suggest-rbac` both take them and hand them to
 # checkcmd.prepare_analysis, which reads the configuration they override: both commands analyse alike.
 _ANALYSIS_OPTIONS = (
-    # --service-account: the name a user reaching for "which ServiceAccount" types first; the same option.
-    click.option("--identity", "--service-account", "identity", metavar="NS/NAME",
-                 help="The ServiceAccount every Prometheus config in the inputs runs as."),
+    click.option("--identity", metavar="NS/NAME", help="The ServiceAccount every Prometheus config in the inputs runs as."),
     click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
                  help="Use this configuration (pyproject.toml or .kubelint-scrape.yaml) instead of the nearest one."),
     click.option("--stdin-filename", default="<stdin>", metavar="NAME",

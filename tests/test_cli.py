@@ -221,9 +221,8 @@ def test_files_under_the_current_directory_are_named_without_dot_slash(args, tmp
     assert [f["path"] for f in report["files"]] == sorted(os.listdir(QUICKSTART))
 
 
-@pytest.mark.parametrize("flag", ["--identity", "--service-account"])
-def test_identity_override(flag: str) -> None:
-    result = run(str(QUICKSTART), flag, "monitoring/other", "--format", "json")
+def test_identity_override() -> None:
+    result = run(str(QUICKSTART), "--identity", "monitoring/other", "--format", "json")
     jobs = json.loads(result.output)["jobs"]
     assert {j["identity"] for j in jobs} == {"monitoring/other"}
 
