@@ -8,12 +8,14 @@ configs and workloads, and after each step compare the Session's findings with a
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from kubelint_scrape.config import build_options, discover_and_load
 from kubelint_scrape.engine import Options, lint_sources
 from kubelint_scrape.load import parse_source
 from kubelint_scrape.lsp import Session
@@ -47,7 +49,10 @@ def _seen(findings) -> list[tuple]:
 
 def _fresh(texts: dict[str, str], report: set[str]) -> list[tuple]:
     sources = [parse_source(path, text) for path, text in sorted(texts.items())]
-    findings = lint_sources(sources, Options(report_paths=report)).findings
+    # with the configuration file the session finds for the workspace (a fixture's .kubelint-scrape.yaml)
+    options = build_options(discover_and_load(start=os.path.commonpath([os.path.dirname(p) for p in texts])))
+    options.report_paths = report
+    findings = lint_sources(sources, options).findings
     # An open buffer that does not parse shows its own load findings alone, its last parsed version staying the
     # context (lsp.Snapshot.run): `check` also lints the documents a broken file holds before its error, the editor
     # does not while the buffer is mid-edit.
