@@ -2543,3 +2543,43 @@ def test_ks108_user_subject_with_misspelt_account_name_fix_applied(tmp_path: Pat
     subject = next(line for line in text.splitlines() if "kind: User" in line)
     rbac.write_text(text.replace(subject, "  - {kind: ServiceAccount, name: prometheus, namespace: monitoring}"))
     assert not [f for f in _lint(tmp_path) if f.rule in ACCESS or f.rule == "KS501"]
+
+
+def test_ks105_for_a_missing_watch_adds_the_verb_and_ks203_keeps_it(tmp_path: Path) -> None:
+    """Pods in payments and checkout: ClusterRole pod-reader (list, watch) is bound only in payments, while the Role
+    bound in checkout grants get and list but not watch. KS105 proposed binding pod-reader in checkout too — a new
+    object beside a Role that lacks one verb. The fix is that verb, in that rule; KS203's rewrite of the same rule
+    (get is unused) keeps it. Both applied literally: nothing is denied, nothing unused is left."""
+    rbac = (_cluster_role("pod-reader", '  - {apiGroups: [""], resources: [pods], verbs: [list, watch]}\n') + "---\n"
+            + _binding("RoleBinding", "ClusterRole", "pod-reader", "payments") + "---\n"
+            + _role_pair("checkout", "[get, list]"))
+    setup = _setup(tmp_path, TWO_NAMESPACES_JOB, rbac)
+    found = _lint(setup)
+    [ks105] = [f for f in found if f.rule == "KS105"]
+    assert ks105.fix == ("Add `watch` to the verbs of rules[0] of Role prometheus (bound in namespace checkout by "
+                         "RoleBinding prometheus), which already grants get, list pods."), ks105.fix
+    [ks203] = [f for f in found if f.rule == "KS203"]
+    assert _snippet(ks203.fix) == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}], ks203.fix
+    text = (setup / "rbac.yaml").read_text()
+    (setup / "rbac.yaml").write_text(text.replace('verbs: [get, list]', 'verbs: [get, list, watch]'))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS]
+    (setup / "rbac.yaml").write_text(text.replace('verbs: [get, list]', 'verbs: ["list", "watch"]'))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS203"]
+
+
+def test_ks105_for_a_watch_held_through_a_rolebinding_adds_it_to_the_cluster_bound_rule(tmp_path: Path) -> None:
+    """Cluster-wide pod discovery: list from a ClusterRoleBinding, watch only from a RoleBinding. The verb added to
+    the cluster-bound rule, and the idle RoleBinding deleted as the fix says, leave nothing denied or unused."""
+    rbac = (_cluster_role("pod-lister", '  - {apiGroups: [""], resources: [pods], verbs: [list]}\n') + "---\n"
+            + _binding("ClusterRoleBinding", "ClusterRole", "pod-lister") + "---\n"
+            + _cluster_role("pod-watcher", '  - {apiGroups: [""], resources: [pods], verbs: [watch]}\n') + "---\n"
+            + _binding("RoleBinding", "ClusterRole", "pod-watcher", "monitoring"))
+    setup = _setup(tmp_path, PODS_JOB, rbac)
+    [ks105] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert ks105.fix.startswith("Add `watch` to the verbs of rules[0] of ClusterRole pod-lister (bound to "
+                                "monitoring/prometheus by ClusterRoleBinding prometheus), which already grants list "
+                                "pods. Then delete RoleBinding monitoring/prometheus: "), ks105.fix
+    docs = rbac.split("---\n")
+    fixed = [docs[0].replace("verbs: [list]", "verbs: [list, watch]"), docs[1], docs[2]]
+    (setup / "rbac.yaml").write_text("---\n".join(fixed))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS203"]

@@ -19,7 +19,7 @@ from ..analyse import (KUBELET_IGNORES_TOKENS, JobAnalysis, Need, Resolution, an
                        reads_service_account_files, scraper_program, unheld_mounted_file)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
+from ..fixes import (add_verbs_fix, close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
                      role_reference_name, yaml_scalar)
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       job_identities, misspelt_runner_accounts, permissions_beyond, pods_running_as,
@@ -482,6 +482,11 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
     moved = moved_binding_fix(authorizer, identity, namespace, requests, analysis)
     if moved is not None:  # a RoleBinding of the Role there sits in the wrong namespace: KS502 moves it too
         return moved
+    # A rule bound where the need is that lacks only the verb (get, list but no watch) is the smallest edit: one
+    # word, where binding the out-of-scope role there too is a new object (and a second grant of what it holds).
+    verbs = add_verbs_fix(authorizer, identity, requests)
+    if verbs is not None:
+        return verbs + "." + _idle_after_rebinding(scoped or [grant], identity, requests, analysis)
     extra = (permissions_beyond(analysis, identity, grant.role, by_role_binding=namespace is not None)
              if grant.role.kind == "ClusterRole" else [])
     if extra:

@@ -29,7 +29,7 @@ from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rba
 from ..authproxy import reviewed_resources
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import moved_beside, moved_by_kustomize, render_rules_in, rules_for, yaml_scalar
+from ..fixes import moved_beside, moved_by_kustomize, render_rules_in, rules_for, verbs_to_add, yaml_scalar
 from ..grants import (
     ADMISSION_USES,
     Holding,
@@ -1265,6 +1265,22 @@ def _applies_to(holding: Holding, request: Request, identity: Identity) -> bool:
     return any(ident == identity for _binding, ident in holding.applies(request))
 
 
+def _verbs_added(analysis, identity: Identity, holding: Holding) -> list[Request]:
+    """The identity's requests held only out of scope whose KS105 fix adds their verb to this very rule
+    (fixes.verbs_to_add: `watch` beside a Role's `get, list`): the rewrite keeps them, or applying it after that fix
+    would take the verb away again and bring KS105 back."""
+    authorizer = analysis.authorizer
+    out: list[Request] = []
+    for requirement in requirements(analysis, identity):
+        decision = requirement.decision
+        if decision.allowed or not decision.out_of_scope or requirement.request in out:
+            continue
+        found = verbs_to_add(authorizer, identity, [requirement.request])
+        if found is not None and found[2] is holding.rule:
+            out.append(requirement.request)
+    return out
+
+
 def _concrete(state: _State, holding: Holding, kept: list[Permission]) -> list[Request]:
     """The kept permissions as the rule's rewrite writes them: one with `*` in its verb, group, resource or URL as
     the concrete requests the scrapers make through it. KS202 reports that `*` on the same rule and its fix lists
@@ -1347,7 +1363,8 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
             identity, holding, elsewhere)
     else:
         fix = replace_rule(holding.rule, f"Replace this rule of {_role_name(holding.role)} with", holding.role,
-                           rules_for(_concrete(state, holding, kept))) + _after_own_role(identity, holding, elsewhere)
+                           rules_for(_concrete(state, holding, kept) + _verbs_added(analysis, identity, holding))
+                           ) + _after_own_role(identity, holding, elsewhere)
     fix += _stand_in_note(analysis, identity, perms)
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
