@@ -2583,3 +2583,26 @@ def test_ks105_for_a_watch_held_through_a_rolebinding_adds_it_to_the_cluster_bou
     fixed = [docs[0].replace("verbs: [list]", "verbs: [list, watch]"), docs[1], docs[2]]
     (setup / "rbac.yaml").write_text("---\n".join(fixed))
     assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS203"]
+
+
+def test_escalation_and_secrets_through_a_star_beside_a_resource_share_ks202s_edit(tmp_path: Path) -> None:
+    """`resources: ["pods", "*"]`: pods/exec and secrets come from the `*`. KS205 said "Remove get pods/exec, get
+    pods/attach from this rule", which names nothing written there, and KS204 "Remove \"*\"" with no values; both
+    now give KS202's edit of the `*` (and KS205 points at the `*`, not at "pods"). Applied, every hazard goes and
+    no access error appears."""
+    rule = '  - apiGroups: [""]\n    resources: ["pods", "*"]\n    verbs: ["get", "list", "watch"]\n'
+    setup = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rule) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    found = {f.rule: f for f in _lint(setup)}
+    assert {"KS201", "KS202", "KS204", "KS205"} <= set(found), found
+    star = 'resources: ["pods", "*"]'.index('"*"') + 5
+    assert (found["KS205"].span.line, found["KS205"].span.column) == (6, star), found["KS205"].span
+    assert found["KS205"].fix == found["KS202"].fix == found["KS204"].fix, (found["KS205"].fix, found["KS204"].fix)
+    rules = _snippet(found["KS202"].fix)
+    assert rules == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
+    assert _snippet(found["KS201"].fix) == rules, found["KS201"].fix
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", '  - apiGroups: [""]\n    resources: ["pods"]\n'
+                                                   '    verbs: ["list", "watch"]\n') + "---\n"
+                                     + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    left = {f.rule for f in _lint(setup)}
+    assert not left & (ACCESS | {"KS201", "KS202", "KS203", "KS204", "KS205"}), left

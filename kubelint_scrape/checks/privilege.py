@@ -432,7 +432,8 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             purpose = "no job needs it: scrapes send only GET requests" + (
                 ", and kubelet scrapes on :10250 need only get nodes/metrics" if kubelet_rbac else "")
             tail = "; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."
-            fix = (_drop_item(state, holding, item, role, tail) if list(holding.rule.resources) == [item] else
+            # (A `*` beside other resources: nothing literal to remove, _drop_item writes the rule as it should read.)
+            fix = (_drop_item(state, holding, item, role, tail) if list(holding.rule.resources) == [item] or item != "nodes/proxy" else
                    f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
                    f"{'s' if len(verbs) > 1 else ''})" + tail)
         # (Not when the fix only drops nodes/proxy because another rule grants the scrapes' subresources.)
@@ -619,16 +620,7 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     means = _every_resource(holding, rule)
                 elif key == "verbs":
                     means = _every_verb(rule)
-                other = _every_use_granted_elsewhere(state, holding) if used else None
-                if other is not None:
-                    fix = delete_rule(rule, f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
-                           f"({describe_permissions([Permission(r.verb, r.api_group, r.resource_path, r.url) for r in used])}) is granted by {_role_name(other.role)} "
-                           f"{rule_index(other.rule)} too.")
-                elif used:
-                    fix = (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
-                           + render_rules_in(holding.role, rules_for(used)))
-                else:
-                    fix = _wildcard_fix_without_uses(state, holding, value)
+                fix = _wildcard_edit(state, holding, value, used)
                 yield Finding(
                     "KS202", at(rule.path, seq.item_pos(index)),
                     f"\"{value}\" in {key} of {_where(holding)} gives {_bound(holding)} {means}, and grows with "
@@ -636,6 +628,24 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     fix=_shared_fix(state, holding, f"the \"{value}\" in {key}", fix), related=tuple(_binding_related(holding)), object=holding.role.ref,
                     data={"key": key, "value": value},
                 )
+
+
+def _wildcard_edit(state: _State, holding: Holding, value: str, used: list[Request] | None = None) -> str:
+    """KS202's edit of a `*` (`value`) in the rule: the explicit values the scraper's jobs use through it, or the
+    rule deleted when other grants hold all of those. KS204 and KS205 give the same edit for what they find only
+    through that `*` (secrets, pods/exec): "remove pods/exec from this rule" names nothing written there, and the
+    three findings on one `*` must read as one edit."""
+    rule = holding.rule
+    used = _used_requests(state, holding) if used is None else used
+    other = _every_use_granted_elsewhere(state, holding) if used else None
+    if other is not None:
+        return delete_rule(rule, f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
+                           f"({describe_permissions([Permission(r.verb, r.api_group, r.resource_path, r.url) for r in used])}) is granted by {_role_name(other.role)} "
+                           f"{rule_index(other.rule)} too.")
+    if used:
+        return (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
+                + render_rules_in(holding.role, rules_for(used)))
+    return _wildcard_fix_without_uses(state, holding, value)
 
 
 def _every_use_granted_elsewhere(state: _State, holding: Holding) -> Grant | None:
@@ -1517,6 +1527,9 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
         edit = (f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
                 + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")
+        if item == "*" and not reloaded and not others:
+            # Secrets come from the `*`: KS202's edit of it, which the three findings on that `*` share.
+            edit = _wildcard_edit(state, holding, item)
         if list(holding.rule.resources) == ["secrets"]:
             # Its only resource removed, the rule would be `resources: []`, which the API server refuses (KS501,
             # k/k pkg/apis/rbac/validation ValidatePolicyRule: "resource rules must supply at least one resource").
@@ -1610,8 +1623,11 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
         # pods/exec counts, get included, so the resource is the cause even under `*` verbs).
         verbs = {r.verb for r, _b, _i in found} & VERB_ESCALATIONS
         verb = next((v for v in holding.rule.verbs if v in verbs or (v == "*" and verbs)), None)
-        resources = {r.resource_path for r, _b, _i in found} | {r.resource for r, _b, _i in found}
-        item = next((r for r in holding.rule.resources if r in resources or r == "*" or r.startswith("*/")), None)
+        # (The subresource itself, else the `*` that grants it: under `resources: [pods, "*"]` pods/exec comes
+        # from the `*`, not from `pods`.)
+        paths = {r.resource_path for r, _b, _i in found}
+        item = next((r for r in holding.rule.resources if r in paths), None) or next(
+            (r for r in holding.rule.resources if r == "*" or r.startswith("*/")), None)
         if verb is not None:
             span = _rule_span(holding, "verbs", (verb,))
         else:
@@ -1621,13 +1637,13 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             f"{_where(holding)} grants {what} to {_bound(holding)}: "
             f"{'it turns' if len(found) == 1 else 'each turns'} the scraper's token into more power than its roles "
             f"show ({_escalation_harms(r for r, _b, _i in found)}); a scraper only reads{_holding_notes(state, holding)}",
-            fix=_shared_fix(state, holding, what, _escalation_fix(holding, found, what)),
+            fix=_shared_fix(state, holding, what, _escalation_fix(state, holding, found, what)),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found], **_names_data(names)},
         )
 
 
-def _escalation_fix(holding: Holding, found: list, what: str) -> str:
+def _escalation_fix(state: _State, holding: Holding, found: list, what: str) -> str:
     """KS205's edit: a rule that grants nothing but the escalations found goes whole. 'Remove get pods/exec from
     this rule' on {resources: [pods/exec], verbs: [get]} read literally leaves `verbs: []` or `resources: []`,
     which the API server refuses (KS501), taking the role's other rules with it."""
@@ -1638,7 +1654,25 @@ def _escalation_fix(holding: Holding, found: list, what: str) -> str:
             and all((v, g, res) in granted for v in rule.verbs for g in rule.api_groups for res in rule.resources):
         return delete_rule(rule, f"Delete this rule from {_role_name(holding.role)}: it grants {what} and nothing else;"
                            + needs)
+    wildcard = _wildcard_behind(rule, [r for r, _b, _i in found])
+    if wildcard is not None:
+        return _wildcard_edit(state, holding, wildcard)
     return f"Remove {what} from this rule;" + needs
+
+
+def _wildcard_behind(rule: PolicyRule, requests: list[Request]) -> str | None:
+    """The `*` of the rule through which it grants one of `requests` not written in it (`pods/exec` under
+    `resources: [pods, "*"]`, `escalate` under `verbs: ["*"]`): there is nothing literal to remove, the `*` is the
+    edit. The resources' wildcard first (the one KS202 names for every resource), then the verbs', then the groups'."""
+    literal = all(r.verb in rule.verbs and r.api_group in rule.api_groups and r.resource_path in rule.resources
+                  for r in requests)
+    if literal:
+        return None
+    for values in (rule.resources, rule.verbs, rule.api_groups):
+        found = next((v for v in values if v == "*" or v.startswith("*/")), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _escalation_harm(request: Request) -> str:
