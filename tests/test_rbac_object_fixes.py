@@ -919,3 +919,40 @@ def test_ks508_fix_for_a_plain_relative_url_adds_the_slash(tmp_path: Path) -> No
         "rules:\n  - {nonResourceURLs: [\"metrics\"], verbs: [get]}\n")
     (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS508"]
     assert finding.fix == "Replace 'metrics' with '/metrics'."
+
+
+def test_escalation_rule_on_roles_and_clusterroles_gets_one_edit_from_ks203_ks205_ks507(tmp_path: Path) -> None:
+    """A Role's [escalate, bind] on [roles, clusterroles] bound to a scraper that needs neither: KS203 deleted the
+    rule, KS507 removed `clusterroles` and KS205 removed its three escalations one by one (escalate on
+    clusterroles, which no RoleBinding grants, left it short of "the whole rule"). All three now delete the rule;
+    deleted, none of them is left and nothing is denied."""
+    from kubelint_scrape.engine import Options, lint_paths
+
+    escalation = ('  - apiGroups: ["rbac.authorization.k8s.io"]\n    resources: ["roles", "clusterroles"]\n'
+                  '    verbs: ["escalate", "bind"]\n')
+    pods = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    rbac = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: apps}\n"
+            "rules:\n" + pods + "{escalation}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n"
+            "metadata: {name: prometheus, namespace: apps}\n"
+            "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus}\n"
+            "subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]\n")
+    (tmp_path / "prometheus.yaml").write_text(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prometheus, namespace: monitoring}\n---\n"
+        + prometheus_deployment("prometheus-config", tag="v3.5.0")
+        + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: prometheus-config, namespace: monitoring}\ndata:\n"
+          "  prometheus.yml: |\n    scrape_configs:\n      - job_name: pods\n        kubernetes_sd_configs:\n"
+          "          - role: pod\n            namespaces: {names: [apps]}\n")
+    (tmp_path / "rbac.yaml").write_text(rbac.replace("{escalation}", escalation))
+    found = {f.rule: f for f in lint_paths([str(tmp_path)], Options()).findings}
+    assert {"KS203", "KS205", "KS507"} <= set(found), found
+    for rule in ("KS203", "KS205", "KS507"):
+        assert found[rule].fix.startswith("Delete this rule from Role apps/prometheus"), (rule, found[rule].fix)
+    (tmp_path / "rbac.yaml").write_text(rbac.replace("{escalation}", ""))
+    left = [f for f in lint_paths([str(tmp_path)], Options()).findings]
+    assert not left, [(f.rule, f.message) for f in left]
+    # A rule that also grants what is no escalation (get roles) keeps the targeted wording: only the verbs go.
+    (tmp_path / "rbac.yaml").write_text(rbac.replace("{escalation}", escalation.replace(
+        '["escalate", "bind"]', '["get", "escalate", "bind"]')))
+    [ks205] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS205"]
+    assert ks205.fix.startswith("Remove escalate rbac.authorization.k8s.io/roles, bind "
+                                "rbac.authorization.k8s.io/roles"), ks205.fix

@@ -1650,8 +1650,19 @@ def _escalation_fix(state: _State, holding: Holding, found: list, what: str) -> 
     needs = " a scraper needs only list/watch on discovered resources, get nodes/metrics and get on metrics URLs."
     rule = holding.rule
     granted = {(r.verb, r.api_group, r.resource_path) for r, _b, _i in found}
+
+    def nothing_else(verb: str, group: str, resource: str) -> bool:
+        """An escalation found, or what none of the holding's bindings can grant (escalate on clusterroles through
+        a RoleBinding: KS507 reports it dead): either way nothing the rule should keep. Without the second, a Role's
+        [escalate, bind] on [roles, clusterroles] got "remove escalate roles, bind roles, bind clusterroles", while
+        KS203 and KS507 delete the rule."""
+        if (verb, group, resource) in granted:
+            return True
+        base, _, sub = resource.partition("/")
+        return all(_in_scope(Request(verb, group, base, sub), b) is None for b, _r, _i in holding.via)
+
     if rule.verbs and rule.resources and not any("*" in x for x in (*rule.verbs, *rule.api_groups, *rule.resources)) \
-            and all((v, g, res) in granted for v in rule.verbs for g in rule.api_groups for res in rule.resources):
+            and all(nothing_else(v, g, res) for v in rule.verbs for g in rule.api_groups for res in rule.resources):
         return delete_rule(rule, f"Delete this rule from {_role_name(holding.role)}: it grants {what} and nothing else;"
                            + needs)
     wildcard = _wildcard_behind(rule, [r for r, _b, _i in found])

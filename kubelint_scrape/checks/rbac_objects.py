@@ -1182,11 +1182,19 @@ def _drop_if_unneeded(ctx: Context, finding: Finding, role: RoleDef, rule: Polic
     if not holders:
         return finding
     names = " and ".join(str(identity) for identity in holders)
-    if len(rule.resources) == 1:
+    # The rule's other resources unneeded by the same holders too (escalate/bind on roles beside clusterroles):
+    # the rule goes whole, as KS203 and KS205 say; removing this resource alone would leave them an edit apart.
+    others_unneeded = "*" not in rule.api_groups and all(
+        "*" not in other and _holders_needing_none(ctx, role, rule, other, list(rule.api_groups)) == holders
+        for other in rule.resources if other != resource)
+    if len(rule.resources) == 1 or others_unneeded:
         fix = f"Delete this rule from {_label(role)}"
     else:
         fix = f"Remove `{resource}` from this rule of {_label(role)}"
-    fix += (f": no job of {names} needs {resource}, so a ClusterRole granting it would only be an unused grant "
+    fix += (f": no job of {names} needs {resource}"
+            + (f" (nor {', '.join(r for r in rule.resources if r != resource)}, the rest of it)"
+               if len(rule.resources) > 1 and others_unneeded else "")
+            + f", so a ClusterRole granting it would only be an unused grant "
             f"(KS203); if something else running as {names} does need it, move it into a ClusterRole bound with a "
             f"ClusterRoleBinding instead.")
     return replace(finding, fix=fix)
