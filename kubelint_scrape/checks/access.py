@@ -40,7 +40,7 @@ from ..targets import kubelet_checks, kubelet_path_of_proxy
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .authproxy import review_fix_after_token
 from .context import Context
-from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, _path_key, cluster_ca_field, direct_setting,
+from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_RESOURCE_METRICS, KUBELET_SELF_SIGNED, _key, _path_key, cluster_ca_field, direct_setting,
                         kubelet_serving_cert, token_secret_text)
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
@@ -969,8 +969,11 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             granted = authorizer.authorize(identity, metrics).allowed
             message += (f"; and the kubelet answers JSON at {need.path or '/stats'} (the Summary API), not Prometheus "
                         f"metrics: even granted, every scrape fails to parse")
-            fix = (f"Scrape {KUBELET_METRICS_PATH} instead of {need.path or '/stats'} (set where this finding points; "
-                   f"the kubelet's container metrics in the Prometheus format), which needs get nodes/metrics"
+            # /metrics/resource, as KS310 says for a granted /stats scrape: the Summary API's CPU and memory usage in
+            # the Prometheus format (the two findings on one job's /stats must name the same path).
+            fix = (f"Scrape {KUBELET_RESOURCE_METRICS} instead of {need.path or '/stats'} (set where this finding points; "
+                   f"the same CPU and memory usage of the node, its pods and containers in the Prometheus format), which "
+                   f"needs get nodes/metrics"
                    + (f": {identity} is granted it." if granted else
                       f":\n{fix_text(authorizer, identity, [metrics], ctx.analysis)}"))
         if api_object_scrape(need):
@@ -1028,8 +1031,8 @@ DEFAULT_PATH = "/metrics"
 
 
 # The kubelet's /stats paths answer JSON (the Summary API: k8s.io/kubelet pkg/apis/stats/v1alpha1, what the
-# OpenTelemetry kubeletstats receiver unmarshals), never the Prometheus text format; its container metrics in that
-# format are at /metrics/cadvisor.
+# OpenTelemetry kubeletstats receiver unmarshals), never the Prometheus text format; the same usage in that format is
+# at /metrics/resource (KUBELET_RESOURCE_METRICS), cAdvisor's per-container metrics at /metrics/cadvisor.
 KUBELET_JSON_SUBRESOURCE = "stats"
 KUBELET_METRICS_PATH = "/metrics/cadvisor"
 

@@ -69,7 +69,7 @@ from ..targets import proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, k
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import (KUBELET_SKIP_VERIFY_NOTE, grant_related, json_summary_scrape, misdirected_from, namespaced_discovery_route,
                      path_twin, proxied_node_scrape, role_label)
-from .transport import direct_setting, kubelet_serving_cert, monitor_token, readonly_successors
+from .transport import direct_setting, kubelet_serving_cert, monitor_token, prometheus_kubelet_path, readonly_successors
 from ..operator import monitor_endpoint, names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
 from .context import Context
@@ -387,8 +387,8 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
             purpose = (f"{', '.join(labels)} use{'s' if len(labels) == 1 else ''} it only because "
                        f"{'it scrapes' if len(labels) == 1 else 'they scrape'} the kubelet through the API-server proxy (KS209)")
-            direct = sorted({kubelet_subresources(kubelet_path_of_proxy(n.path), version)[0]
-                             for _j, n in proxy_jobs if n.path} or {"metrics"})
+            direct = sorted({kubelet_subresources(prometheus_kubelet_path(j.job, kubelet_path_of_proxy(n.path)), version)[0]
+                             for j, n in proxy_jobs if n.path} or {"metrics"})
             fix = (f"Scrape the kubelets directly on :10250 (see KS209), then "
                    + _replace_proxy(state, holding, item, role, direct, "(get)."))
             if not kubelet_rbac:
@@ -1262,7 +1262,8 @@ def _direct_kubelet_successors(jobs: list, assumptions) -> list[Request]:
     path only as nodes/proxy, or authorizes nothing (kubelet-authz: always-allow)."""
     if assumptions.kubelet_authz == "always-allow":
         return []
-    subresources = {kubelet_subresources(kubelet_path_of_proxy(n.path), assumptions.version)[0]
+    subresources = {kubelet_subresources(prometheus_kubelet_path(j.job, kubelet_path_of_proxy(n.path)),
+                                         assumptions.version)[0]
                     for j in jobs for n in j.needs
                     if n.path and ((n.target == "apiserver-proxy" and n.request.resource == "nodes")
                                    or n.unchecked == PROXY_PATH_AT_KUBELET)}
@@ -2229,6 +2230,9 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
             # instead; a path it authorizes only as nodes/proxy keeps needing it when scraped directly.
             # None when the kubelet authorizes every request (kubelet-authz: always-allow): no grant at all.
             subresource = kubelet_checks(kubelet_path, assumptions)
+            # Scraped directly, a /stats (JSON) or /spec path is KS310's to change: the fix writes the path KS310
+            # names, and its grant, so that both findings' edits make one job that works.
+            direct_path = prometheus_kubelet_path(job.job, kubelet_path)
             need = next((n for n in needs if _any_node(n.why).endswith(abstract)), needs[0] if needs else None)
             span = need.span if need is not None else job.job.span
             authorized = "the proxy verb on nodes" if legacy else "get nodes/proxy"
@@ -2239,8 +2243,11 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
                       f"scraped directly on :10250 the kubelet authorizes {kubelet_path} only as nodes/proxy too on "
                       f"Kubernetes {assumptions.kubernetes_version}, so a direct scrape spares the API server but not "
                       f"the grant")
-            fix = _direct_scrape_fix(job, kubelet_path, kubelet_serving_cert(ctx), subresource,
-                                     _held(ctx, job.identity, subresource))
+            direct_sub = kubelet_checks(direct_path, assumptions) if direct_path != kubelet_path else subresource
+            fix = _direct_scrape_fix(job, direct_path, kubelet_serving_cert(ctx), direct_sub,
+                                     _held(ctx, job.identity, direct_sub))
+            if direct_path != kubelet_path:
+                fix += (f"\n({direct_path} in place of {kubelet_path}, which serves no Prometheus metrics: KS310.)")
             data = {"proxy_path": path, "direct_path": kubelet_path}
             gone = legacy and assumptions.version >= ROOT_PROXY_REMOVED
             if gone:
