@@ -941,3 +941,30 @@ def test_ks209_and_ks201_on_a_proxied_stats_scrape_move_it_to_the_path_ks310_nam
     (tmp_path / "prometheus.yaml").write_text(fixed)
     left = {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
     assert not left & {"KS102", "KS201", "KS203", "KS209", "KS310"}, left
+
+
+def test_ks104_resource_metrics_api_fix_writes_a_kubelet_job_that_works(tmp_path: Path) -> None:
+    """/apis/metrics.k8s.io/v1beta1/nodes scraped as Prometheus metrics: KS104 described a node job on :10250 but
+    not its TLS, and a job copied from this one keeps the cluster CA, which self-signed kubelets fail (KS304). The
+    fix now names every setting; written as it says, with the grants it names, nothing about the job is left."""
+    case = _FIXTURES / "KS104/fail-resource-metrics-api-scraped-as-prometheus"
+    [ks104] = [f for f in lint_paths([str(case)], Options()).findings if f.rule == "KS104"]
+    for part in ("`kubernetes_sd_configs: [{role: node}]`", "`scheme: https`", "`metrics_path: /metrics/resource`",
+                 "`tls_config: {insecure_skip_verify: true}  # kubelint-scrape: ignore[KS301] kubelets self-sign",
+                 "list, watch nodes and get nodes/metrics"):
+        assert part in ks104.fix, (part, ks104.fix)
+    text = (case / "prometheus.yaml").read_text()
+    job = text[text.index("      - job_name: node-resource-usage"):text.index("---", text.index("job_name"))]
+    written = ("      - job_name: node-resource-usage\n"
+               "        kubernetes_sd_configs: [{role: node}]\n"
+               "        scheme: https\n"
+               "        metrics_path: /metrics/resource\n"
+               "        bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n"
+               "        tls_config: {insecure_skip_verify: true}  # kubelint-scrape: ignore[KS301] kubelets self-sign "
+               "their serving certificates\n")
+    grants = ('  - apiGroups: [""]\n    resources: [nodes]\n    verbs: [list, watch]\n'
+              '  - apiGroups: [""]\n    resources: [nodes/metrics]\n    verbs: [get]\n')
+    fixed = text.replace(job, written).replace("  - apiGroups: [discovery.k8s.io]", grants + "  - apiGroups: [discovery.k8s.io]")
+    (tmp_path / "prometheus.yaml").write_text(fixed)
+    left = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.severity in ("error", "warning")]
+    assert not [f for f in left if f.rule != "KS203"], [(f.rule, f.message) for f in left]

@@ -40,7 +40,7 @@ from ..targets import kubelet_checks, kubelet_path_of_proxy
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .authproxy import review_fix_after_token
 from .context import Context
-from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_RESOURCE_METRICS, KUBELET_SELF_SIGNED, _key, _path_key, cluster_ca_field, direct_setting,
+from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_RESOURCE_METRICS, KUBELET_SELF_SIGNED, _key, _kubelet_tls_config, _path_key, cluster_ca_field, direct_setting,
                         kubelet_serving_cert, token_secret_text)
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
@@ -980,7 +980,7 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             message += ("; and the API server answers that path with Kubernetes objects as JSON, not Prometheus metrics: "
                         "even granted, every scrape fails (Prometheus 3 refuses the Content-Type application/json, "
                         "Prometheus 2 fails to parse it)")
-            fix = _api_object_fix(need)
+            fix = _api_object_fix(need, kubelet_serving_cert(ctx))
         fix = _slash_star_entry_fix(ctx, need, fix)
         twin = path_twin(authorizer, identity, need)
         if twin is not None:
@@ -1061,13 +1061,18 @@ def api_object_scrape(need: Need) -> bool:
             and request.subresource != "metrics")
 
 
-def _api_object_fix(need: Need) -> str:
-    """Granting the request only trades the 403 for a parse error: the path is what to change."""
+def _api_object_fix(need: Need, serving_cert: str) -> str:
+    """Granting the request only trades the 403 for a parse error: the path is what to change. For the resource
+    metrics API, the kubelet job that serves the same usage, written whole: its TLS too, as the kubelets serve it
+    (a job copied from this one would keep the cluster CA, which self-signed kubelets fail: KS304)."""
     path = need.path or "this path"
     if need.request.api_group == RESOURCE_METRICS_GROUP and need.request.resource in ("nodes", "pods"):
-        return (f"Scrape the kubelets' /metrics/resource instead of {path}: the same CPU and memory usage of the nodes, "
-                "pods and containers in the Prometheus format (a job with kubernetes_sd_configs role: node on port "
-                "10250, which needs get nodes/metrics); or metrics-server's own /metrics for the server's health.")
+        return (f"Scrape the kubelets' {KUBELET_RESOURCE_METRICS} instead of {path}: the same CPU and memory usage of "
+                f"the nodes, pods and containers in the Prometheus format. A job with `kubernetes_sd_configs: "
+                f"[{{role: node}}]` (its targets are the kubelets on :10250), `scheme: https`, `metrics_path: "
+                f"{KUBELET_RESOURCE_METRICS}`, this job's token setting and {_kubelet_tls_config(serving_cert)}; it "
+                f"needs list, watch nodes and get nodes/metrics. Or metrics-server's own /metrics for the server's "
+                f"health.")
     return (f"Point the job at a path that serves Prometheus metrics instead of {path} (the API server's own is "
             "/metrics, which needs nonResourceURL get /metrics); a grant of this resource would not make it parse.")
 
