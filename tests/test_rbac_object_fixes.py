@@ -956,3 +956,32 @@ def test_escalation_rule_on_roles_and_clusterroles_gets_one_edit_from_ks203_ks20
     [ks205] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS205"]
     assert ks205.fix.startswith("Remove escalate rbac.authorization.k8s.io/roles, bind "
                                 "rbac.authorization.k8s.io/roles"), ks205.fix
+
+
+def test_ks505_on_an_api_group_slash_star_says_what_it_matches_and_its_fix_grants_the_resources(tmp_path: Path) -> None:
+    """`nonResourceURLs: ["/apis/metrics.eks.amazonaws.com/*"]` for jobs scraping EKS's control-plane metrics: KS505
+    said it "matches paths below /apis/metrics.eks.amazonaws.com/" and to add the bare group path. Of those paths
+    only the version discovery documents are non-resource requests (requestinfo.go NewRequestInfo: fewer than four
+    parts under /apis); the metrics paths are resource requests, which no URL grants. The fix now deletes the rule
+    (its only URL; KS203 says the same) and grants the resources KS104 asks for; applied, nothing is left."""
+    case = Path(__file__).resolve().parent.parent / "fixtures/KS508/fail-eks-control-plane-metrics-path-as-url"
+    text = (case / "prometheus.yaml").read_text()
+    urls = ("      - /apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics\n"
+            "      - /apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics\n")
+    assert urls in text
+    (tmp_path / "prometheus.yaml").write_text(text.replace(urls, "      - /apis/metrics.eks.amazonaws.com/*\n"))
+    found = lint_paths([str(tmp_path)], Options()).findings
+    [ks505] = [f for f in found if f.rule == "KS505"]
+    assert ("matches, of the API server's paths below /apis/metrics.eks.amazonaws.com/, only the version discovery "
+            "documents") in ks505.message, ks505.message
+    assert ks505.fix.startswith("Delete this rule (no scrape job of monitoring/prometheus reads a discovery document"), ks505.fix
+    grant = '{apiGroups: ["metrics.eks.amazonaws.com"], resources: ["kcm/metrics", "ksh/metrics"], verbs: ["get"]}'
+    assert grant in ks505.fix, ks505.fix
+    assert [f.fix for f in found if f.rule == "KS203"] == ["Delete this rule from ClusterRole prometheus."]
+    start = text.index("  - nonResourceURLs:")
+    end = text.index("---", start)
+    rule = ('  - apiGroups: ["metrics.eks.amazonaws.com"]\n    resources: ["kcm/metrics", "ksh/metrics"]\n'
+            '    verbs: ["get"]\n')
+    (tmp_path / "prometheus.yaml").write_text(text[:start] + rule + text[end:])
+    left = {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
+    assert not left & {"KS104", "KS203", "KS505", "KS508"}, left
