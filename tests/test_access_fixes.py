@@ -2606,3 +2606,16 @@ def test_escalation_and_secrets_through_a_star_beside_a_resource_share_ks202s_ed
                                      + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
     left = {f.rule for f in _lint(setup)}
     assert not left & (ACCESS | {"KS201", "KS202", "KS203", "KS204", "KS205"}), left
+
+
+def test_ks201_without_get_on_a_star_beside_a_resource_rewrites_the_rule_as_ks202_does(tmp_path: Path) -> None:
+    """`resources: ["pods", "*"]` with `create` (no get): KS201 said `Remove "*" from this rule (or its "create"
+    verb)`, which leaves create pods (KS207) or list/watch of every core resource. It now writes the rule as its
+    scrapers use it, the rules KS202's edit of the same `*` gives."""
+    rule = '  - apiGroups: [""]\n    resources: ["pods", "*"]\n    verbs: ["list", "watch", "create"]\n'
+    setup = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rule) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    found = {f.rule: f for f in _lint(setup)}
+    assert not found["KS201"].fix.startswith('Remove "*"'), found["KS201"].fix
+    assert _snippet(found["KS201"].fix) == _snippet(found["KS202"].fix) == [
+        {"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}], found["KS201"].fix
