@@ -485,7 +485,7 @@ def verbs_to_add(authorizer: Authorizer, identity: Identity, requests: list[Requ
     """(binding, role, rule, missing verbs) when a rule of a role bound to the identity where the need is (a
     RoleBinding in the requests' namespace, a ClusterRoleBinding) already names the resource and lacks only verbs
     (`get, list` where discovery also watches): adding them to that rule is the smallest edit, not a new binding of
-    another role or a second rule. Only a rule without resourceNames (they would still deny list/watch: KS506), in a
+    another role or a second rule. Only a rule on nothing but the requests' resources, without resourceNames (they would still deny list/watch: KS506), in a
     role of the user's that no aggregation rewrites. None otherwise. KS203 asks it too: its rewrite of that rule
     keeps the verbs this adds."""
     for binding, role in _own_bindings(authorizer, identity):
@@ -497,6 +497,11 @@ def verbs_to_add(authorizer: Authorizer, identity: Identity, requests: list[Requ
             continue
         for rule in role.rules:
             if rule.resource_names or "*" in rule.verbs:
+                continue
+            # Only a rule on just the requests' resources and groups: on `[pods, secrets]` the added watch would
+            # also watch every Secret (KS204), an edit that brings a finding of its own.
+            if (not set(rule.resources) <= {r.resource_path for r in requests}
+                    or not set(rule.api_groups) <= {r.api_group for r in requests}):
                 continue
             missing = tuple(sorted({r.verb for r in requests} - set(rule.verbs)))
             widened = PolicyRule(tuple(rule.verbs) + missing, rule.api_groups, rule.resources, (), (), rule.index)

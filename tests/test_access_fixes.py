@@ -2619,3 +2619,14 @@ def test_ks201_without_get_on_a_star_beside_a_resource_rewrites_the_rule_as_ks20
     assert not found["KS201"].fix.startswith('Remove "*"'), found["KS201"].fix
     assert _snippet(found["KS201"].fix) == _snippet(found["KS202"].fix) == [
         {"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}], found["KS201"].fix
+
+
+def test_ks105_adds_no_verb_to_a_rule_that_also_names_secrets(tmp_path: Path) -> None:
+    """The Role in checkout grants get, list on [pods, secrets]: `watch` added to that rule would watch every
+    Secret too (KS204). KS105 keeps its other fix there."""
+    rbac = (_cluster_role("pod-reader", '  - {apiGroups: [""], resources: [pods], verbs: [list, watch]}\n') + "---\n"
+            + _binding("RoleBinding", "ClusterRole", "pod-reader", "payments") + "---\n"
+            + _role_pair("checkout", "[get, list]").replace('resources: ["pods"]', 'resources: ["pods", "secrets"]'))
+    setup = _setup(tmp_path, TWO_NAMESPACES_JOB, rbac)
+    [ks105] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert "to the verbs of" not in ks105.fix, ks105.fix
