@@ -10,7 +10,7 @@ from typing import Iterable
 
 from .grants import binding_label, describe_permissions, first_few, job_identities, permissions_beyond, unmodelled
 from .kustomize import source_abspath, workspace_builds
-from .model import BindingDef, RoleDef, is_kustomization_file
+from .model import BindingDef, PolicyRule, RoleDef, is_kustomization_file
 from .rbac import Authorizer, Identity, Request, names_identity, rule_allows, subject_applies
 from .rbacvalidate import one_line_correction, refused_only_for_version
 from .resources import knowledge
@@ -479,6 +479,53 @@ def role_fix_binds(authorizer: Authorizer, identity: Identity, requests: list[Re
     if existing is None or _already_bound(authorizer, identity, namespace, existing):
         return None
     return existing
+
+
+def verbs_to_add(authorizer: Authorizer, identity: Identity, requests: list[Request]):
+    """(binding, role, rule, missing verbs) when a rule of a role bound to the identity where the need is (a
+    RoleBinding in the requests' namespace, a ClusterRoleBinding) already names the resource and lacks only verbs
+    (`get, list` where discovery also watches): adding them to that rule is the smallest edit, not a new binding of
+    another role or a second rule. Only a rule on nothing but the requests' resources, without resourceNames (they would still deny list/watch: KS506), in a
+    role of the user's that no aggregation rewrites. None otherwise. KS203 asks it too: its rewrite of that rule
+    keeps the verbs this adds."""
+    for binding, role in _own_bindings(authorizer, identity):
+        if role.aggregation is not None or binding.builtin:
+            continue
+        if not all(r.is_resource and (binding.kind == "ClusterRoleBinding" or (r.namespace is not None
+                                                                                and r.namespace == binding.namespace))
+                   for r in requests):
+            continue
+        for rule in role.rules:
+            if rule.resource_names or "*" in rule.verbs:
+                continue
+            # Only a rule on just the requests' resources and groups: on `[pods, secrets]` the added watch would
+            # also watch every Secret (KS204), an edit that brings a finding of its own.
+            if (not set(rule.resources) <= {r.resource_path for r in requests}
+                    or not set(rule.api_groups) <= {r.api_group for r in requests}):
+                continue
+            missing = tuple(sorted({r.verb for r in requests} - set(rule.verbs)))
+            widened = PolicyRule(tuple(rule.verbs) + missing, rule.api_groups, rule.resources, (), (), rule.index)
+            if missing and all(rule_allows(widened, r) for r in requests):
+                return binding, role, rule, missing
+    return None
+
+
+def add_verbs_fix(authorizer: Authorizer, identity: Identity, requests: list[Request]) -> str | None:
+    """verbs_to_add in words (no final period), with the role's other holders as where_to_add_in names them."""
+    found = verbs_to_add(authorizer, identity, requests)
+    if found is None:
+        return None
+    binding, role, rule, missing = found
+    bound = (f"bound in namespace {binding.namespace} by RoleBinding {binding.name}" if binding.kind == "RoleBinding"
+             else f"bound to {identity} by ClusterRoleBinding {binding.name}")
+    return (f"Add {', '.join(f'`{v}`' for v in missing)} to the verbs of rules[{rule.index}] of "
+            f"{role_to_edit(authorizer.workspace, role)} ({bound}{_standing(authorizer, role)}), which already grants "
+            f"{', '.join(rule.verbs)} {_and_names(rule.resources)}" + _co_holders_note(authorizer, identity, role))
+
+
+def _and_names(names: Iterable[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _role_ref_kind_swapped(authorizer: Authorizer, identity: Identity, namespace: str | None,

@@ -2556,3 +2556,90 @@ def test_ks108_user_subject_with_misspelt_account_name_fix_applied(tmp_path: Pat
     subject = next(line for line in text.splitlines() if "kind: User" in line)
     rbac.write_text(text.replace(subject, "  - {kind: ServiceAccount, name: prometheus, namespace: monitoring}"))
     assert not [f for f in _lint(tmp_path) if f.rule in ACCESS or f.rule == "KS501"]
+
+
+def test_ks105_for_a_missing_watch_adds_the_verb_and_ks203_keeps_it(tmp_path: Path) -> None:
+    """Pods in payments and checkout: ClusterRole pod-reader (list, watch) is bound only in payments, while the Role
+    bound in checkout grants get and list but not watch. KS105 proposed binding pod-reader in checkout too — a new
+    object beside a Role that lacks one verb. The fix is that verb, in that rule; KS203's rewrite of the same rule
+    (get is unused) keeps it. Both applied literally: nothing is denied, nothing unused is left."""
+    rbac = (_cluster_role("pod-reader", '  - {apiGroups: [""], resources: [pods], verbs: [list, watch]}\n') + "---\n"
+            + _binding("RoleBinding", "ClusterRole", "pod-reader", "payments") + "---\n"
+            + _role_pair("checkout", "[get, list]"))
+    setup = _setup(tmp_path, TWO_NAMESPACES_JOB, rbac)
+    found = _lint(setup)
+    [ks105] = [f for f in found if f.rule == "KS105"]
+    assert ks105.fix == ("Add `watch` to the verbs of rules[0] of Role prometheus (bound in namespace checkout by "
+                         "RoleBinding prometheus), which already grants get, list pods."), ks105.fix
+    [ks203] = [f for f in found if f.rule == "KS203"]
+    assert _snippet(ks203.fix) == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}], ks203.fix
+    text = (setup / "rbac.yaml").read_text()
+    (setup / "rbac.yaml").write_text(text.replace('verbs: [get, list]', 'verbs: [get, list, watch]'))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS]
+    (setup / "rbac.yaml").write_text(text.replace('verbs: [get, list]', 'verbs: ["list", "watch"]'))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS203"]
+
+
+def test_ks105_for_a_watch_held_through_a_rolebinding_adds_it_to_the_cluster_bound_rule(tmp_path: Path) -> None:
+    """Cluster-wide pod discovery: list from a ClusterRoleBinding, watch only from a RoleBinding. The verb added to
+    the cluster-bound rule, and the idle RoleBinding deleted as the fix says, leave nothing denied or unused."""
+    rbac = (_cluster_role("pod-lister", '  - {apiGroups: [""], resources: [pods], verbs: [list]}\n') + "---\n"
+            + _binding("ClusterRoleBinding", "ClusterRole", "pod-lister") + "---\n"
+            + _cluster_role("pod-watcher", '  - {apiGroups: [""], resources: [pods], verbs: [watch]}\n') + "---\n"
+            + _binding("RoleBinding", "ClusterRole", "pod-watcher", "monitoring"))
+    setup = _setup(tmp_path, PODS_JOB, rbac)
+    [ks105] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert ks105.fix.startswith("Add `watch` to the verbs of rules[0] of ClusterRole pod-lister (bound to "
+                                "monitoring/prometheus by ClusterRoleBinding prometheus), which already grants list "
+                                "pods. Then delete RoleBinding monitoring/prometheus: "), ks105.fix
+    docs = rbac.split("---\n")
+    fixed = [docs[0].replace("verbs: [list]", "verbs: [list, watch]"), docs[1], docs[2]]
+    (setup / "rbac.yaml").write_text("---\n".join(fixed))
+    assert not [f for f in _lint(setup) if f.rule in ACCESS or f.rule == "KS203"]
+
+
+def test_escalation_and_secrets_through_a_star_beside_a_resource_share_ks202s_edit(tmp_path: Path) -> None:
+    """`resources: ["pods", "*"]`: pods/exec and secrets come from the `*`. KS205 said "Remove get pods/exec, get
+    pods/attach from this rule", which names nothing written there, and KS204 "Remove \"*\"" with no values; both
+    now give KS202's edit of the `*` (and KS205 points at the `*`, not at "pods"). Applied, every hazard goes and
+    no access error appears."""
+    rule = '  - apiGroups: [""]\n    resources: ["pods", "*"]\n    verbs: ["get", "list", "watch"]\n'
+    setup = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rule) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    found = {f.rule: f for f in _lint(setup)}
+    assert {"KS201", "KS202", "KS204", "KS205"} <= set(found), found
+    star = 'resources: ["pods", "*"]'.index('"*"') + 5
+    assert (found["KS205"].span.line, found["KS205"].span.column) == (6, star), found["KS205"].span
+    assert found["KS205"].fix == found["KS202"].fix == found["KS204"].fix, (found["KS205"].fix, found["KS204"].fix)
+    rules = _snippet(found["KS202"].fix)
+    assert rules == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
+    assert _snippet(found["KS201"].fix) == rules, found["KS201"].fix
+    (setup / "rbac.yaml").write_text(_cluster_role("prometheus", '  - apiGroups: [""]\n    resources: ["pods"]\n'
+                                                   '    verbs: ["list", "watch"]\n') + "---\n"
+                                     + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    left = {f.rule for f in _lint(setup)}
+    assert not left & (ACCESS | {"KS201", "KS202", "KS203", "KS204", "KS205"}), left
+
+
+def test_ks201_without_get_on_a_star_beside_a_resource_rewrites_the_rule_as_ks202_does(tmp_path: Path) -> None:
+    """`resources: ["pods", "*"]` with `create` (no get): KS201 said `Remove "*" from this rule (or its "create"
+    verb)`, which leaves create pods (KS207) or list/watch of every core resource. It now writes the rule as its
+    scrapers use it, the rules KS202's edit of the same `*` gives."""
+    rule = '  - apiGroups: [""]\n    resources: ["pods", "*"]\n    verbs: ["list", "watch", "create"]\n'
+    setup = _setup(tmp_path, PODS_JOB, _cluster_role("prometheus", rule) + "---\n"
+                   + _binding("ClusterRoleBinding", "ClusterRole", "prometheus"))
+    found = {f.rule: f for f in _lint(setup)}
+    assert not found["KS201"].fix.startswith('Remove "*"'), found["KS201"].fix
+    assert _snippet(found["KS201"].fix) == _snippet(found["KS202"].fix) == [
+        {"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}], found["KS201"].fix
+
+
+def test_ks105_adds_no_verb_to_a_rule_that_also_names_secrets(tmp_path: Path) -> None:
+    """The Role in checkout grants get, list on [pods, secrets]: `watch` added to that rule would watch every
+    Secret too (KS204). KS105 keeps its other fix there."""
+    rbac = (_cluster_role("pod-reader", '  - {apiGroups: [""], resources: [pods], verbs: [list, watch]}\n') + "---\n"
+            + _binding("RoleBinding", "ClusterRole", "pod-reader", "payments") + "---\n"
+            + _role_pair("checkout", "[get, list]").replace('resources: ["pods"]', 'resources: ["pods", "secrets"]'))
+    setup = _setup(tmp_path, TWO_NAMESPACES_JOB, rbac)
+    [ks105] = [f for f in _lint(setup) if f.rule == "KS105"]
+    assert "to the verbs of" not in ks105.fix, ks105.fix

@@ -919,3 +919,69 @@ def test_ks508_fix_for_a_plain_relative_url_adds_the_slash(tmp_path: Path) -> No
         "rules:\n  - {nonResourceURLs: [\"metrics\"], verbs: [get]}\n")
     (finding,) = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS508"]
     assert finding.fix == "Replace 'metrics' with '/metrics'."
+
+
+def test_escalation_rule_on_roles_and_clusterroles_gets_one_edit_from_ks203_ks205_ks507(tmp_path: Path) -> None:
+    """A Role's [escalate, bind] on [roles, clusterroles] bound to a scraper that needs neither: KS203 deleted the
+    rule, KS507 removed `clusterroles` and KS205 removed its three escalations one by one (escalate on
+    clusterroles, which no RoleBinding grants, left it short of "the whole rule"). All three now delete the rule;
+    deleted, none of them is left and nothing is denied."""
+    from kubelint_scrape.engine import Options, lint_paths
+
+    escalation = ('  - apiGroups: ["rbac.authorization.k8s.io"]\n    resources: ["roles", "clusterroles"]\n'
+                  '    verbs: ["escalate", "bind"]\n')
+    pods = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    rbac = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: prometheus, namespace: apps}\n"
+            "rules:\n" + pods + "{escalation}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n"
+            "metadata: {name: prometheus, namespace: apps}\n"
+            "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: prometheus}\n"
+            "subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]\n")
+    (tmp_path / "prometheus.yaml").write_text(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prometheus, namespace: monitoring}\n---\n"
+        + prometheus_deployment("prometheus-config", tag="v3.5.0")
+        + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: prometheus-config, namespace: monitoring}\ndata:\n"
+          "  prometheus.yml: |\n    scrape_configs:\n      - job_name: pods\n        kubernetes_sd_configs:\n"
+          "          - role: pod\n            namespaces: {names: [apps]}\n")
+    (tmp_path / "rbac.yaml").write_text(rbac.replace("{escalation}", escalation))
+    found = {f.rule: f for f in lint_paths([str(tmp_path)], Options()).findings}
+    assert {"KS203", "KS205", "KS507"} <= set(found), found
+    for rule in ("KS203", "KS205", "KS507"):
+        assert found[rule].fix.startswith("Delete this rule from Role apps/prometheus"), (rule, found[rule].fix)
+    (tmp_path / "rbac.yaml").write_text(rbac.replace("{escalation}", ""))
+    left = [f for f in lint_paths([str(tmp_path)], Options()).findings]
+    assert not left, [(f.rule, f.message) for f in left]
+    # A rule that also grants what is no escalation (get roles) keeps the targeted wording: only the verbs go.
+    (tmp_path / "rbac.yaml").write_text(rbac.replace("{escalation}", escalation.replace(
+        '["escalate", "bind"]', '["get", "escalate", "bind"]')))
+    [ks205] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS205"]
+    assert ks205.fix.startswith("Remove escalate rbac.authorization.k8s.io/roles, bind "
+                                "rbac.authorization.k8s.io/roles"), ks205.fix
+
+
+def test_ks505_on_an_api_group_slash_star_says_what_it_matches_and_its_fix_grants_the_resources(tmp_path: Path) -> None:
+    """`nonResourceURLs: ["/apis/metrics.eks.amazonaws.com/*"]` for jobs scraping EKS's control-plane metrics: KS505
+    said it "matches paths below /apis/metrics.eks.amazonaws.com/" and to add the bare group path. Of those paths
+    only the version discovery documents are non-resource requests (requestinfo.go NewRequestInfo: fewer than four
+    parts under /apis); the metrics paths are resource requests, which no URL grants. The fix now deletes the rule
+    (its only URL; KS203 says the same) and grants the resources KS104 asks for; applied, nothing is left."""
+    case = Path(__file__).resolve().parent.parent / "fixtures/KS508/fail-eks-control-plane-metrics-path-as-url"
+    text = (case / "prometheus.yaml").read_text()
+    urls = ("      - /apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics\n"
+            "      - /apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics\n")
+    assert urls in text
+    (tmp_path / "prometheus.yaml").write_text(text.replace(urls, "      - /apis/metrics.eks.amazonaws.com/*\n"))
+    found = lint_paths([str(tmp_path)], Options()).findings
+    [ks505] = [f for f in found if f.rule == "KS505"]
+    assert ("matches, of the API server's paths below /apis/metrics.eks.amazonaws.com/, only the version discovery "
+            "documents") in ks505.message, ks505.message
+    assert ks505.fix.startswith("Delete this rule (no scrape job of monitoring/prometheus reads a discovery document"), ks505.fix
+    grant = '{apiGroups: ["metrics.eks.amazonaws.com"], resources: ["kcm/metrics", "ksh/metrics"], verbs: ["get"]}'
+    assert grant in ks505.fix, ks505.fix
+    assert [f.fix for f in found if f.rule == "KS203"] == ["Delete this rule from ClusterRole prometheus."]
+    start = text.index("  - nonResourceURLs:")
+    end = text.index("---", start)
+    rule = ('  - apiGroups: ["metrics.eks.amazonaws.com"]\n    resources: ["kcm/metrics", "ksh/metrics"]\n'
+            '    verbs: ["get"]\n')
+    (tmp_path / "prometheus.yaml").write_text(text[:start] + rule + text[end:])
+    left = {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
+    assert not left & {"KS104", "KS203", "KS505", "KS508"}, left

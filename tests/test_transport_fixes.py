@@ -898,3 +898,73 @@ def test_ks304_for_k3s_kubelets_with_their_own_certificate_names_that_certificat
                                    "        configMap: {name: kubelet-ca}\n"))
     after = lint_paths([str(tmp_path)], Options()).findings
     assert [(f.rule, f.message) for f in after if f.severity != "info" or f.rule == "KS304"] == []
+
+
+_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_ks102_on_a_denied_stats_scrape_names_the_path_ks310_names(tmp_path: Path) -> None:
+    """A direct /stats/summary scrape: denied (no nodes/stats), KS102 said to scrape /metrics/cadvisor; granted,
+    KS310 says /metrics/resource (the Summary API's usage in the Prometheus format). One path for both; applied
+    with the grant KS102 gives, neither is left."""
+    text = (_FIXTURES / "KS310/fail-stats-summary-direct/prometheus.yaml").read_text()
+    assert 'resources: ["nodes/stats"]' in text and "metrics_path: /stats/summary" in text
+    granted = lint_paths([str(_FIXTURES / "KS310/fail-stats-summary-direct")], Options()).findings
+    [ks310] = [f for f in granted if f.rule == "KS310"]
+    assert ks310.fix.startswith("Scrape /metrics/resource instead of /stats/summary"), ks310.fix
+    (tmp_path / "prometheus.yaml").write_text(text.replace('resources: ["nodes/stats"]', 'resources: ["nodes/spec"]'))
+    [ks102] = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.rule == "KS102"]
+    assert ks102.fix.startswith("Scrape /metrics/resource instead of /stats/summary"), ks102.fix
+    assert 'resources: ["nodes/metrics"]' in ks102.fix, ks102.fix
+    (tmp_path / "prometheus.yaml").write_text(text.replace('resources: ["nodes/stats"]', 'resources: ["nodes/metrics"]')
+                                              .replace("metrics_path: /stats/summary", "metrics_path: /metrics/resource"))
+    left = {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
+    assert not left & {"KS102", "KS310", "KS203"}, left
+
+
+def test_ks209_and_ks201_on_a_proxied_stats_scrape_move_it_to_the_path_ks310_names(tmp_path: Path) -> None:
+    """/stats/summary through the node proxy: KS209 moved it to :10250 as /stats/summary with nodes/stats (KS310
+    again: JSON), KS201 traded nodes/proxy for nodes/stats, KS310 said /metrics/resource. Now KS209 and KS201 name
+    /metrics/resource and nodes/metrics: KS209's and KS201's edits applied literally leave none of the three."""
+    case = _FIXTURES / "KS310/fail-stats-summary-through-node-proxy"
+    found = {f.rule: f for f in lint_paths([str(case)], Options()).findings}
+    assert "metrics_path: /metrics/resource" in found["KS209"].fix, found["KS209"].fix
+    assert 'resources: ["nodes/metrics"]' in found["KS209"].fix, found["KS209"].fix
+    assert found["KS201"].fix.endswith('replace "nodes/proxy" in ClusterRole prometheus with "nodes/metrics" (get).')
+    assert "/metrics/resource" in found["KS310"].fix and "KS209" in found["KS310"].fix
+    text = (case / "prometheus.yaml").read_text()
+    relabels = text[text.index("        relabel_configs:"):text.index("---")]
+    fixed = (text.replace(relabels, "        metrics_path: /metrics/resource\n")
+             .replace("          ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+                      "          insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] kubelets self-sign")
+             .replace('resources: ["nodes/proxy"]', 'resources: ["nodes/metrics"]'))
+    (tmp_path / "prometheus.yaml").write_text(fixed)
+    left = {f.rule for f in lint_paths([str(tmp_path)], Options()).findings}
+    assert not left & {"KS102", "KS201", "KS203", "KS209", "KS310"}, left
+
+
+def test_ks104_resource_metrics_api_fix_writes_a_kubelet_job_that_works(tmp_path: Path) -> None:
+    """/apis/metrics.k8s.io/v1beta1/nodes scraped as Prometheus metrics: KS104 described a node job on :10250 but
+    not its TLS, and a job copied from this one keeps the cluster CA, which self-signed kubelets fail (KS304). The
+    fix now names every setting; written as it says, with the grants it names, nothing about the job is left."""
+    case = _FIXTURES / "KS104/fail-resource-metrics-api-scraped-as-prometheus"
+    [ks104] = [f for f in lint_paths([str(case)], Options()).findings if f.rule == "KS104"]
+    for part in ("`kubernetes_sd_configs: [{role: node}]`", "`scheme: https`", "`metrics_path: /metrics/resource`",
+                 "`tls_config: {insecure_skip_verify: true}  # kubelint-scrape: ignore[KS301] kubelets self-sign",
+                 "list, watch nodes and get nodes/metrics"):
+        assert part in ks104.fix, (part, ks104.fix)
+    text = (case / "prometheus.yaml").read_text()
+    job = text[text.index("      - job_name: node-resource-usage"):text.index("---", text.index("job_name"))]
+    written = ("      - job_name: node-resource-usage\n"
+               "        kubernetes_sd_configs: [{role: node}]\n"
+               "        scheme: https\n"
+               "        metrics_path: /metrics/resource\n"
+               "        bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token\n"
+               "        tls_config: {insecure_skip_verify: true}  # kubelint-scrape: ignore[KS301] kubelets self-sign "
+               "their serving certificates\n")
+    grants = ('  - apiGroups: [""]\n    resources: [nodes]\n    verbs: [list, watch]\n'
+              '  - apiGroups: [""]\n    resources: [nodes/metrics]\n    verbs: [get]\n')
+    fixed = text.replace(job, written).replace("  - apiGroups: [discovery.k8s.io]", grants + "  - apiGroups: [discovery.k8s.io]")
+    (tmp_path / "prometheus.yaml").write_text(fixed)
+    left = [f for f in lint_paths([str(tmp_path)], Options()).findings if f.severity in ("error", "warning")]
+    assert not [f for f in left if f.rule != "KS203"], [(f.rule, f.message) for f in left]

@@ -19,7 +19,7 @@ from ..analyse import (KUBELET_IGNORES_TOKENS, JobAnalysis, Need, Resolution, an
                        reads_service_account_files, scraper_program, unheld_mounted_file)
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import (close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
+from ..fixes import (add_verbs_fix, close_matches as _close_matches, fix_text, free_binding_name, moved_binding_fix, role_fix_binds,
                      role_reference_name, yaml_scalar)
 from ..grants import (Permission, alerting_requests, binding_applies, describe_permissions, fine_grained_held,
                       job_identities, misspelt_runner_accounts, permissions_beyond, pods_running_as,
@@ -40,7 +40,7 @@ from ..targets import kubelet_checks, kubelet_path_of_proxy
 from ..yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 from .authproxy import review_fix_after_token
 from .context import Context
-from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_SELF_SIGNED, _key, _path_key, cluster_ca_field, direct_setting,
+from .transport import (CLUSTER_CA_CONFIGMAP, KUBELET_RESOURCE_METRICS, KUBELET_SELF_SIGNED, _key, _kubelet_tls_config, _path_key, cluster_ca_field, direct_setting,
                         kubelet_serving_cert, token_secret_text)
 
 MISSING_RULE = {"kubelet": "KS102", "apiserver-proxy": "KS103", "apiserver": "KS104", "control-plane": "KS104",
@@ -482,6 +482,11 @@ def _out_of_scope_fix(grant: Grant, identity: Identity, requests: list[Request],
     moved = moved_binding_fix(authorizer, identity, namespace, requests, analysis)
     if moved is not None:  # a RoleBinding of the Role there sits in the wrong namespace: KS502 moves it too
         return moved
+    # A rule bound where the need is that lacks only the verb (get, list but no watch) is the smallest edit: one
+    # word, where binding the out-of-scope role there too is a new object (and a second grant of what it holds).
+    verbs = add_verbs_fix(authorizer, identity, requests)
+    if verbs is not None:
+        return verbs + "." + _idle_after_rebinding(scoped or [grant], identity, requests, analysis)
     extra = (permissions_beyond(analysis, identity, grant.role, by_role_binding=namespace is not None)
              if grant.role.kind == "ClusterRole" else [])
     if extra:
@@ -970,15 +975,18 @@ def _identity_findings(analysis: JobAnalysis, authorizer: Authorizer, ctx: Conte
             granted = authorizer.authorize(identity, metrics).allowed
             message += (f"; and the kubelet answers JSON at {need.path or '/stats'} (the Summary API), not Prometheus "
                         f"metrics: even granted, every scrape fails to parse")
-            fix = (f"Scrape {KUBELET_METRICS_PATH} instead of {need.path or '/stats'} (set where this finding points; "
-                   f"the kubelet's container metrics in the Prometheus format), which needs get nodes/metrics"
+            # /metrics/resource, as KS310 says for a granted /stats scrape: the Summary API's CPU and memory usage in
+            # the Prometheus format (the two findings on one job's /stats must name the same path).
+            fix = (f"Scrape {KUBELET_RESOURCE_METRICS} instead of {need.path or '/stats'} (set where this finding points; "
+                   f"the same CPU and memory usage of the node, its pods and containers in the Prometheus format), which "
+                   f"needs get nodes/metrics"
                    + (f": {identity} is granted it." if granted else
                       f":\n{fix_text(authorizer, identity, [metrics], ctx.analysis)}"))
         if api_object_scrape(need):
             message += ("; and the API server answers that path with Kubernetes objects as JSON, not Prometheus metrics: "
                         "even granted, every scrape fails (Prometheus 3 refuses the Content-Type application/json, "
                         "Prometheus 2 fails to parse it)")
-            fix = _api_object_fix(need)
+            fix = _api_object_fix(need, kubelet_serving_cert(ctx))
         fix = _slash_star_entry_fix(ctx, need, fix)
         twin = path_twin(authorizer, identity, need)
         if twin is not None:
@@ -1029,8 +1037,8 @@ DEFAULT_PATH = "/metrics"
 
 
 # The kubelet's /stats paths answer JSON (the Summary API: k8s.io/kubelet pkg/apis/stats/v1alpha1, what the
-# OpenTelemetry kubeletstats receiver unmarshals), never the Prometheus text format; its container metrics in that
-# format are at /metrics/cadvisor.
+# OpenTelemetry kubeletstats receiver unmarshals), never the Prometheus text format; the same usage in that format is
+# at /metrics/resource (KUBELET_RESOURCE_METRICS), cAdvisor's per-container metrics at /metrics/cadvisor.
 KUBELET_JSON_SUBRESOURCE = "stats"
 KUBELET_METRICS_PATH = "/metrics/cadvisor"
 
@@ -1059,13 +1067,18 @@ def api_object_scrape(need: Need) -> bool:
             and request.subresource != "metrics")
 
 
-def _api_object_fix(need: Need) -> str:
-    """Granting the request only trades the 403 for a parse error: the path is what to change."""
+def _api_object_fix(need: Need, serving_cert: str) -> str:
+    """Granting the request only trades the 403 for a parse error: the path is what to change. For the resource
+    metrics API, the kubelet job that serves the same usage, written whole: its TLS too, as the kubelets serve it
+    (a job copied from this one would keep the cluster CA, which self-signed kubelets fail: KS304)."""
     path = need.path or "this path"
     if need.request.api_group == RESOURCE_METRICS_GROUP and need.request.resource in ("nodes", "pods"):
-        return (f"Scrape the kubelets' /metrics/resource instead of {path}: the same CPU and memory usage of the nodes, "
-                "pods and containers in the Prometheus format (a job with kubernetes_sd_configs role: node on port "
-                "10250, which needs get nodes/metrics); or metrics-server's own /metrics for the server's health.")
+        return (f"Scrape the kubelets' {KUBELET_RESOURCE_METRICS} instead of {path}: the same CPU and memory usage of "
+                f"the nodes, pods and containers in the Prometheus format. A job with `kubernetes_sd_configs: "
+                f"[{{role: node}}]` (its targets are the kubelets on :10250), `scheme: https`, `metrics_path: "
+                f"{KUBELET_RESOURCE_METRICS}`, this job's token setting and {_kubelet_tls_config(serving_cert)}; it "
+                f"needs list, watch nodes and get nodes/metrics. Or metrics-server's own /metrics for the server's "
+                f"health.")
     return (f"Point the job at a path that serves Prometheus metrics instead of {path} (the API server's own is "
             "/metrics, which needs nonResourceURL get /metrics); a grant of this resource would not make it parse.")
 

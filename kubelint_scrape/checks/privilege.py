@@ -29,7 +29,7 @@ from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rba
 from ..authproxy import reviewed_resources
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
-from ..fixes import moved_beside, moved_by_kustomize, render_rules_in, rules_for, yaml_scalar
+from ..fixes import moved_beside, moved_by_kustomize, render_rules_in, rules_for, verbs_to_add, yaml_scalar
 from ..grants import (
     ADMISSION_USES,
     Holding,
@@ -69,7 +69,7 @@ from ..targets import proxy_name_parts, kubelet_checks, kubelet_path_of_proxy, k
 from ..yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path
 from .access import (KUBELET_SKIP_VERIFY_NOTE, grant_related, json_summary_scrape, misdirected_from, namespaced_discovery_route,
                      path_twin, proxied_node_scrape, role_label)
-from .transport import direct_setting, kubelet_serving_cert, monitor_token, readonly_successors
+from .transport import direct_setting, kubelet_serving_cert, monitor_token, prometheus_kubelet_path, readonly_successors
 from ..operator import monitor_endpoint, names_no_files
 from .config import endpoints_fallback_successors, endpointslice_successors
 from .context import Context
@@ -387,8 +387,8 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             labels = list(dict.fromkeys(j.job.label for j, _n in proxy_jobs))
             purpose = (f"{', '.join(labels)} use{'s' if len(labels) == 1 else ''} it only because "
                        f"{'it scrapes' if len(labels) == 1 else 'they scrape'} the kubelet through the API-server proxy (KS209)")
-            direct = sorted({kubelet_subresources(kubelet_path_of_proxy(n.path), version)[0]
-                             for _j, n in proxy_jobs if n.path} or {"metrics"})
+            direct = sorted({kubelet_subresources(prometheus_kubelet_path(j.job, kubelet_path_of_proxy(n.path)), version)[0]
+                             for j, n in proxy_jobs if n.path} or {"metrics"})
             fix = (f"Scrape the kubelets directly on :10250 (see KS209), then "
                    + _replace_proxy(state, holding, item, role, direct, "(get)."))
             if not kubelet_rbac:
@@ -432,7 +432,8 @@ def nodes_proxy_granted(ctx: Context) -> Iterator[Finding]:
             purpose = "no job needs it: scrapes send only GET requests" + (
                 ", and kubelet scrapes on :10250 need only get nodes/metrics" if kubelet_rbac else "")
             tail = "; a scraper needs only \"nodes/metrics\" with verbs [\"get\"]." if kubelet_rbac else "."
-            fix = (_drop_item(state, holding, item, role, tail) if list(holding.rule.resources) == [item] else
+            # (A `*` beside other resources: nothing literal to remove, _drop_item writes the rule as it should read.)
+            fix = (_drop_item(state, holding, item, role, tail) if list(holding.rule.resources) == [item] or item != "nodes/proxy" else
                    f"Remove \"{item}\" from this rule of {role} (or its {', '.join(chr(34) + v + chr(34) for v in verbs)} verb"
                    f"{'s' if len(verbs) > 1 else ''})" + tail)
         # (Not when the fix only drops nodes/proxy because another rule grants the scrapes' subresources.)
@@ -619,16 +620,7 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     means = _every_resource(holding, rule)
                 elif key == "verbs":
                     means = _every_verb(rule)
-                other = _every_use_granted_elsewhere(state, holding) if used else None
-                if other is not None:
-                    fix = delete_rule(rule, f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
-                           f"({describe_permissions([Permission(r.verb, r.api_group, r.resource_path, r.url) for r in used])}) is granted by {_role_name(other.role)} "
-                           f"{rule_index(other.rule)} too.")
-                elif used:
-                    fix = (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
-                           + render_rules_in(holding.role, rules_for(used)))
-                else:
-                    fix = _wildcard_fix_without_uses(state, holding, value)
+                fix = _wildcard_edit(state, holding, value, used)
                 yield Finding(
                     "KS202", at(rule.path, seq.item_pos(index)),
                     f"\"{value}\" in {key} of {_where(holding)} gives {_bound(holding)} {means}, and grows with "
@@ -636,6 +628,24 @@ def wildcard_grant(ctx: Context) -> Iterator[Finding]:
                     fix=_shared_fix(state, holding, f"the \"{value}\" in {key}", fix), related=tuple(_binding_related(holding)), object=holding.role.ref,
                     data={"key": key, "value": value},
                 )
+
+
+def _wildcard_edit(state: _State, holding: Holding, value: str, used: list[Request] | None = None) -> str:
+    """KS202's edit of a `*` (`value`) in the rule: the explicit values the scraper's jobs use through it, or the
+    rule deleted when other grants hold all of those. KS204 and KS205 give the same edit for what they find only
+    through that `*` (secrets, pods/exec): "remove pods/exec from this rule" names nothing written there, and the
+    three findings on one `*` must read as one edit."""
+    rule = holding.rule
+    used = _used_requests(state, holding) if used is None else used
+    other = _every_use_granted_elsewhere(state, holding) if used else None
+    if other is not None:
+        return delete_rule(rule, f"Delete this rule of {_role_name(holding.role)}: what the scraper's jobs use through it "
+                           f"({describe_permissions([Permission(r.verb, r.api_group, r.resource_path, r.url) for r in used])}) is granted by {_role_name(other.role)} "
+                           f"{rule_index(other.rule)} too.")
+    if used:
+        return (f"Replace \"{value}\" with explicit values; the scraper's jobs use only:\n"
+                + render_rules_in(holding.role, rules_for(used)))
+    return _wildcard_fix_without_uses(state, holding, value)
 
 
 def _every_use_granted_elsewhere(state: _State, holding: Holding) -> Grant | None:
@@ -1252,7 +1262,8 @@ def _direct_kubelet_successors(jobs: list, assumptions) -> list[Request]:
     path only as nodes/proxy, or authorizes nothing (kubelet-authz: always-allow)."""
     if assumptions.kubelet_authz == "always-allow":
         return []
-    subresources = {kubelet_subresources(kubelet_path_of_proxy(n.path), assumptions.version)[0]
+    subresources = {kubelet_subresources(prometheus_kubelet_path(j.job, kubelet_path_of_proxy(n.path)),
+                                         assumptions.version)[0]
                     for j in jobs for n in j.needs
                     if n.path and ((n.target == "apiserver-proxy" and n.request.resource == "nodes")
                                    or n.unchecked == PROXY_PATH_AT_KUBELET)}
@@ -1263,6 +1274,22 @@ def _applies_to(holding: Holding, request: Request, identity: Identity) -> bool:
     """Whether the holding grants `request` to `identity` in the request's scope (a RoleBinding only in its own
     namespace)."""
     return any(ident == identity for _binding, ident in holding.applies(request))
+
+
+def _verbs_added(analysis, identity: Identity, holding: Holding) -> list[Request]:
+    """The identity's requests held only out of scope whose KS105 fix adds their verb to this very rule
+    (fixes.verbs_to_add: `watch` beside a Role's `get, list`): the rewrite keeps them, or applying it after that fix
+    would take the verb away again and bring KS105 back."""
+    authorizer = analysis.authorizer
+    out: list[Request] = []
+    for requirement in requirements(analysis, identity):
+        decision = requirement.decision
+        if decision.allowed or not decision.out_of_scope or requirement.request in out:
+            continue
+        found = verbs_to_add(authorizer, identity, [requirement.request])
+        if found is not None and found[2] is holding.rule:
+            out.append(requirement.request)
+    return out
 
 
 def _concrete(state: _State, holding: Holding, kept: list[Permission]) -> list[Request]:
@@ -1347,7 +1374,8 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
             identity, holding, elsewhere)
     else:
         fix = replace_rule(holding.rule, f"Replace this rule of {_role_name(holding.role)} with", holding.role,
-                           rules_for(_concrete(state, holding, kept))) + _after_own_role(identity, holding, elsewhere)
+                           rules_for(_concrete(state, holding, kept) + _verbs_added(analysis, identity, holding))
+                           ) + _after_own_role(identity, holding, elsewhere)
     fix += _stand_in_note(analysis, identity, perms)
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
@@ -1500,6 +1528,9 @@ def secrets_access(ctx: Context) -> Iterator[Finding]:
             keep = f" (unless {'that component reads' if len(others) == 1 else 'one of those components reads'} Secrets: then keep only the names or namespace it needs)"
         edit = (f"Remove \"{item}\" from this rule" + (" (replace the wildcard with explicit resources)" if item == "*" else "")
                 + keep + "; mount a Secret the scraper needs as a volume and point credentials_file at it.")
+        if item == "*" and not reloaded and not others:
+            # Secrets come from the `*`: KS202's edit of it, which the three findings on that `*` share.
+            edit = _wildcard_edit(state, holding, item)
         if list(holding.rule.resources) == ["secrets"]:
             # Its only resource removed, the rule would be `resources: []`, which the API server refuses (KS501,
             # k/k pkg/apis/rbac/validation ValidatePolicyRule: "resource rules must supply at least one resource").
@@ -1593,8 +1624,11 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
         # pods/exec counts, get included, so the resource is the cause even under `*` verbs).
         verbs = {r.verb for r, _b, _i in found} & VERB_ESCALATIONS
         verb = next((v for v in holding.rule.verbs if v in verbs or (v == "*" and verbs)), None)
-        resources = {r.resource_path for r, _b, _i in found} | {r.resource for r, _b, _i in found}
-        item = next((r for r in holding.rule.resources if r in resources or r == "*" or r.startswith("*/")), None)
+        # (The subresource itself, else the `*` that grants it: under `resources: [pods, "*"]` pods/exec comes
+        # from the `*`, not from `pods`.)
+        paths = {r.resource_path for r, _b, _i in found}
+        item = next((r for r in holding.rule.resources if r in paths), None) or next(
+            (r for r in holding.rule.resources if r == "*" or r.startswith("*/")), None)
         if verb is not None:
             span = _rule_span(holding, "verbs", (verb,))
         else:
@@ -1604,24 +1638,53 @@ def escalation_permission(ctx: Context) -> Iterator[Finding]:
             f"{_where(holding)} grants {what} to {_bound(holding)}: "
             f"{'it turns' if len(found) == 1 else 'each turns'} the scraper's token into more power than its roles "
             f"show ({_escalation_harms(r for r, _b, _i in found)}); a scraper only reads{_holding_notes(state, holding)}",
-            fix=_shared_fix(state, holding, what, _escalation_fix(holding, found, what)),
+            fix=_shared_fix(state, holding, what, _escalation_fix(state, holding, found, what)),
             related=tuple(_binding_related(holding)), object=holding.role.ref,
             data={"grants": [f"{r.verb} {r.api_group}/{r.resource_path}".lstrip("/") for r, _b, _i in found], **_names_data(names)},
         )
 
 
-def _escalation_fix(holding: Holding, found: list, what: str) -> str:
+def _escalation_fix(state: _State, holding: Holding, found: list, what: str) -> str:
     """KS205's edit: a rule that grants nothing but the escalations found goes whole. 'Remove get pods/exec from
     this rule' on {resources: [pods/exec], verbs: [get]} read literally leaves `verbs: []` or `resources: []`,
     which the API server refuses (KS501), taking the role's other rules with it."""
     needs = " a scraper needs only list/watch on discovered resources, get nodes/metrics and get on metrics URLs."
     rule = holding.rule
     granted = {(r.verb, r.api_group, r.resource_path) for r, _b, _i in found}
+
+    def nothing_else(verb: str, group: str, resource: str) -> bool:
+        """An escalation found, or what none of the holding's bindings can grant (escalate on clusterroles through
+        a RoleBinding: KS507 reports it dead): either way nothing the rule should keep. Without the second, a Role's
+        [escalate, bind] on [roles, clusterroles] got "remove escalate roles, bind roles, bind clusterroles", while
+        KS203 and KS507 delete the rule."""
+        if (verb, group, resource) in granted:
+            return True
+        base, _, sub = resource.partition("/")
+        return all(_in_scope(Request(verb, group, base, sub), b) is None for b, _r, _i in holding.via)
+
     if rule.verbs and rule.resources and not any("*" in x for x in (*rule.verbs, *rule.api_groups, *rule.resources)) \
-            and all((v, g, res) in granted for v in rule.verbs for g in rule.api_groups for res in rule.resources):
+            and all(nothing_else(v, g, res) for v in rule.verbs for g in rule.api_groups for res in rule.resources):
         return delete_rule(rule, f"Delete this rule from {_role_name(holding.role)}: it grants {what} and nothing else;"
                            + needs)
+    wildcard = _wildcard_behind(rule, [r for r, _b, _i in found])
+    if wildcard is not None:
+        return _wildcard_edit(state, holding, wildcard)
     return f"Remove {what} from this rule;" + needs
+
+
+def _wildcard_behind(rule: PolicyRule, requests: list[Request]) -> str | None:
+    """The `*` of the rule through which it grants one of `requests` not written in it (`pods/exec` under
+    `resources: [pods, "*"]`, `escalate` under `verbs: ["*"]`): there is nothing literal to remove, the `*` is the
+    edit. The resources' wildcard first (the one KS202 names for every resource), then the verbs', then the groups'."""
+    literal = all(r.verb in rule.verbs and r.api_group in rule.api_groups and r.resource_path in rule.resources
+                  for r in requests)
+    if literal:
+        return None
+    for values in (rule.resources, rule.verbs, rule.api_groups):
+        found = next((v for v in values if v == "*" or v.startswith("*/")), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _escalation_harm(request: Request) -> str:
@@ -2167,6 +2230,9 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
             # instead; a path it authorizes only as nodes/proxy keeps needing it when scraped directly.
             # None when the kubelet authorizes every request (kubelet-authz: always-allow): no grant at all.
             subresource = kubelet_checks(kubelet_path, assumptions)
+            # Scraped directly, a /stats (JSON) or /spec path is KS310's to change: the fix writes the path KS310
+            # names, and its grant, so that both findings' edits make one job that works.
+            direct_path = prometheus_kubelet_path(job.job, kubelet_path)
             need = next((n for n in needs if _any_node(n.why).endswith(abstract)), needs[0] if needs else None)
             span = need.span if need is not None else job.job.span
             authorized = "the proxy verb on nodes" if legacy else "get nodes/proxy"
@@ -2177,8 +2243,11 @@ def apiserver_proxy_scrape(ctx: Context) -> Iterator[Finding]:
                       f"scraped directly on :10250 the kubelet authorizes {kubelet_path} only as nodes/proxy too on "
                       f"Kubernetes {assumptions.kubernetes_version}, so a direct scrape spares the API server but not "
                       f"the grant")
-            fix = _direct_scrape_fix(job, kubelet_path, kubelet_serving_cert(ctx), subresource,
-                                     _held(ctx, job.identity, subresource))
+            direct_sub = kubelet_checks(direct_path, assumptions) if direct_path != kubelet_path else subresource
+            fix = _direct_scrape_fix(job, direct_path, kubelet_serving_cert(ctx), direct_sub,
+                                     _held(ctx, job.identity, direct_sub))
+            if direct_path != kubelet_path:
+                fix += (f"\n({direct_path} in place of {kubelet_path}, which serves no Prometheus metrics: KS310.)")
             data = {"proxy_path": path, "direct_path": kubelet_path}
             gone = legacy and assumptions.version >= ROOT_PROXY_REMOVED
             if gone:

@@ -872,7 +872,8 @@ def _unknown_verb(role: RoleDef, rule: PolicyRule, verb: str, span: Span, url_ru
 def ineffective_wildcard(ctx: Context) -> Iterator[Finding]:
     for role in _roles(ctx):
         for rule in role.rules:
-            yield from _ineffective_in_rule(role, rule, lambda rule=rule: urls_needed(ctx, rule))
+            yield from _ineffective_in_rule(role, rule, lambda rule=rule: urls_needed(ctx, rule),
+                                            lambda rule=rule: _group_entry_context(ctx, rule))
 
 
 def _group_pattern_fix(pattern: str) -> str:
@@ -908,9 +909,61 @@ def urls_needed(ctx: Context, rule: PolicyRule) -> tuple[list, set[str]] | None:
     return None if known is None else (known[0], {request.url for request in known[1] if request.url})
 
 
+def _group_entry_context(ctx: Context, rule: PolicyRule) -> tuple[frozenset[str], list[Request]]:
+    """For an `/apis/<group>/*` entry (_group_entry_fix): the /apis/ paths scrape jobs send to servers that review
+    them as URLs (_url_reviewed_paths), and the API server resource requests the rule's scrapers make (empty when
+    not known)."""
+    known = _holders_requests(ctx, rule)
+    requests = [r for r in known[1] if r.is_resource] if known is not None else []
+    return _url_reviewed_paths(ctx), requests
+
+
+def _group_entry_fix(url: str, bare: str, context: tuple[frozenset[str], list[Request]],
+                     needed: tuple[list, set[str]] | None, only: bool) -> tuple[str, str] | None:
+    """KS505's (message, fix) for `/apis/<group>/*` on the API server: of the paths below /apis/<group>/, only the
+    version discovery documents /apis/<group>/<version> are non-resource requests; every deeper path is a resource
+    request (k8s.io/apiserver endpoints/request/requestinfo.go NewRequestInfo), which RBAC matches against resources
+    only (rbac.go RuleAllows). "Matches paths below /apis/<group>/" overstated it, and adding /apis/<group> grants no
+    resource the entry was likely meant for (EKS's kcm/metrics). None for another entry, and for one that a server
+    reviewing paths as URLs (kube-rbac-proxy) is sent a path of (the plain wording holds there)."""
+    parts = bare.strip("/").split("/")
+    if len(parts) != 2 or parts[0] != "apis" or url != bare + "/*":
+        return None
+    reviewed, requests = context
+    if any(url_pattern_matches(url, path) for path in reviewed):
+        return None
+    group = parts[1]
+    message = (f"nonResourceURL {url!r} matches, of the API server's paths below {bare}/, only the version discovery "
+               f"documents ({bare}/<version>): every deeper path is a resource request, which RBAC matches against "
+               f"resources, never nonResourceURLs; and not {bare} itself")
+    used = list(dict.fromkeys(r for r in requests if r.api_group == group))
+    by_verb: dict[str, list[str]] = {}
+    for request in used:
+        by_verb.setdefault(request.verb, []).append(request.resource_path)
+    rules = "; ".join(_rule_yaml([group], list(dict.fromkeys(paths)), [verb]) for verb, paths in by_verb.items())
+    if used and needed is not None and not any(url_pattern_matches(url, u) for u in needed[1]):
+        # Its scrapers read no discovery document (KS203 deletes the entry's grant): the resource rule, as KS104 says.
+        # (its only URL: `nonResourceURLs: []` is refused, KS501, so the rule goes whole)
+        what = "this rule" if only else f"{url!r} from nonResourceURLs"
+        return message, (f"Delete {what} (no scrape job of {', '.join(map(str, needed[0]))} reads a discovery "
+                         f"document of {group}) and grant what they read there with a resource rule, {rules}: no "
+                         f"nonResourceURL does.")
+    if used:
+        read = f"grant what the scrape jobs read there with a resource rule, {rules}"
+    else:
+        read = (f"grant them with `apiGroups: {_quote([group])}`, `resources` and `verbs` (for EKS's control-plane "
+                f"metrics, `resources: [\"kcm/metrics\", \"ksh/metrics\"]`, `verbs: [\"get\"]`)")
+    fix = (f"To read resources of {group}, {read}: no nonResourceURL does. For the discovery documents alone, add "
+           f"{bare!r} next to {url!r}, or write {bare + '*'!r}, which matches both.")
+    return message, fix
+
+
 def _ineffective_in_rule(role: RoleDef, rule: PolicyRule,
-                         needed_urls: Callable[[], tuple[list, set[str]] | None] = lambda: None) -> Iterator[Finding]:
-    """`needed_urls()`: the scrapers holding the rule and the URLs they request (urls_needed), None when not known."""
+                         needed_urls: Callable[[], tuple[list, set[str]] | None] = lambda: None,
+                         group_context: Callable[[], tuple[frozenset[str], list[Request]]] = lambda: (frozenset(), [])
+                         ) -> Iterator[Finding]:
+    """`needed_urls()`: the scrapers holding the rule and the URLs they request (urls_needed), None when not known.
+    `group_context()`: what an `/apis/<group>/*` entry's wording depends on (_group_entry_context)."""
     where = f"{_label(role)} rules[{rule.index}]"
     ref = role.obj.ref if role.obj else role.ref
     for resource, pos in _items(rule, "resources"):
@@ -962,7 +1015,12 @@ def _ineffective_in_rule(role: RoleDef, rule: PolicyRule,
             )
             continue
         bare = uncovered_parent(role, rule, url)
-        if bare is not None:
+        group_entry = _group_entry_fix(url, bare, group_context(), needed_urls(),
+                                                      len(rule.non_resource_urls) == 1) if bare is not None else None
+        if group_entry is not None:
+            yield Finding("KS505", at(rule.path, pos), f"{where}: {group_entry[0]}", fix=group_entry[1], object=ref,
+                          data={"nonResourceURL": url, "uncovered": bare})
+        elif bare is not None:
             yield Finding(
                 "KS505", at(rule.path, pos),
                 f"{where}: nonResourceURL {url!r} matches paths below {bare}/ but not {bare} itself, and nothing in "
@@ -1182,11 +1240,19 @@ def _drop_if_unneeded(ctx: Context, finding: Finding, role: RoleDef, rule: Polic
     if not holders:
         return finding
     names = " and ".join(str(identity) for identity in holders)
-    if len(rule.resources) == 1:
+    # The rule's other resources unneeded by the same holders too (escalate/bind on roles beside clusterroles):
+    # the rule goes whole, as KS203 and KS205 say; removing this resource alone would leave them an edit apart.
+    others_unneeded = "*" not in rule.api_groups and all(
+        "*" not in other and _holders_needing_none(ctx, role, rule, other, list(rule.api_groups)) == holders
+        for other in rule.resources if other != resource)
+    if len(rule.resources) == 1 or others_unneeded:
         fix = f"Delete this rule from {_label(role)}"
     else:
         fix = f"Remove `{resource}` from this rule of {_label(role)}"
-    fix += (f": no job of {names} needs {resource}, so a ClusterRole granting it would only be an unused grant "
+    fix += (f": no job of {names} needs {resource}"
+            + (f" (nor {', '.join(r for r in rule.resources if r != resource)}, the rest of it)"
+               if len(rule.resources) > 1 and others_unneeded else "")
+            + f", so a ClusterRole granting it would only be an unused grant "
             f"(KS203); if something else running as {names} does need it, move it into a ClusterRole bound with a "
             f"ClusterRoleBinding instead.")
     return replace(finding, fix=fix)

@@ -1887,6 +1887,21 @@ _NODE_PROXY_PATH = re.compile(r"/api/v1/nodes/[^/]+/proxy(/.*)?$")
 KUBELET_RESOURCE_METRICS = "/metrics/resource"
 
 
+def prometheus_kubelet_path(job, kubelet_path: str) -> str:
+    """The kubelet path a Prometheus-format job should scrape in place of `kubelet_path`, as KS310 says:
+    /metrics/resource for /stats (JSON), /metrics/cadvisor for the removed /spec; the path itself otherwise, and for
+    an OpenTelemetry kubeletstats receiver (`job`: the scrape job), which reads /stats as meant. KS209 and KS201,
+    moving a proxied /stats scrape to :10250, name this path (and its nodes/metrics) so that their edits and
+    KS310's make one job that works."""
+    if getattr(getattr(job, "config", None), "flavor", "") == "kubeletstats":
+        return kubelet_path
+    if _under(kubelet_path, "/stats"):
+        return KUBELET_RESOURCE_METRICS
+    if _under(kubelet_path, "/spec"):
+        return "/metrics/cadvisor"
+    return kubelet_path
+
+
 def _kubelet_path(endpoint: Endpoint) -> str | None:
     """The path the kubelet is asked for: the scrape path of a kubelet target, or the part after `/proxy` of a node
     proxy path through the API server. None for any other target."""
@@ -1949,6 +1964,9 @@ def kubelet_non_metrics_path(ctx: Context) -> Iterator[Finding]:
                      else f"in the relabel rule that sets `__metrics_path__`, replace `{written_part}` with `{instead}`")
             via = " through the API server's node proxy" if endpoint.klass == "apiserver-proxy" else ""
             fix = f"Scrape {instead} instead of {written_part}: {where} ({what})."
+            if endpoint.klass == "apiserver-proxy":
+                # KS209 on the same job moves it to :10250 with this path (prometheus_kubelet_path): either way works.
+                fix += f" Or scrape it directly on :10250 as KS209 says, whose fix writes {instead} too."
             if endpoint.klass == "kubelet":
                 fix += _metrics_grant(analysis, ctx) + _stats_leftover(analysis, ctx, kubelet_path)
             yield Finding(

@@ -92,7 +92,9 @@ def test_prometheus_scrape_of_kubelet_json_is_fixed_at_the_path(tmp_path):
     KS102/fail-kubeletstats-receiver-without-nodes-stats keeps its plain KS102.)"""
     root, found = _findings("mutations14", "b34 sc-path-stats", tmp_path)
     [ks102] = [f for f in found if f.rule == "KS102"]
-    assert "answers JSON" in ks102.message and ks102.fix.startswith("Scrape /metrics/cadvisor instead"), ks102
+    # /metrics/resource, as KS310 names for a granted /stats scrape (the Summary API's usage in the Prometheus
+    # format); mutation "b34 sc-path-resource" shows that path leaves the baseline's findings, as the undo below does.
+    assert "answers JSON" in ks102.message and ks102.fix.startswith("Scrape /metrics/resource instead"), ks102
     assert not [f for f in found if f.rule == "KS203"]
     _undo("mutations14", "b34 sc-path-stats", root)
     assert added_findings(root) == baseline_findings("b34-agent-scrape-classes")
