@@ -395,3 +395,23 @@ def test_resource_metrics_api_scrape_fixes_the_path_not_the_grant() -> None:
     # EKS's kcm/metrics, ksh/metrics are metrics subresources that serve Prometheus text: only the grant is missing.
     [eks] = _findings("KS104", "fail-eks-control-plane-metrics-resource")
     assert "JSON" not in eks.message and 'resources: ["ksh/metrics"]' in eks.fix
+
+
+def test_show_assumptions_says_bootstrapping_kubelets_are_taken_as_cluster_signed(tmp_path) -> None:
+    # A KubeletConfiguration with serverTLSBootstrap: true in the inputs: the kubelets' certificates come from the
+    # cluster's kubelet-serving signer, and --show-assumptions and the JSON report say the checks went by cluster-ca.
+    # Kubelets that disagree (one configuration without it) keep the given assumption.
+    import shutil
+
+    from kubelint_scrape.report.json import report
+    from kubelint_scrape.report.text import assumptions_text
+
+    case = FIXTURES / "KS304" / "pass-kubelet-configuration-server-tls-bootstrap"
+    result = lint_paths([str(case)], Options())
+    assert "kubelet-serving-cert: self-signed (taken as cluster-ca: the KubeletConfiguration in" in assumptions_text(result)
+    assert report(result)["assumptions"]["kubelet_serving_cert"] == "cluster-ca"
+    mixed = tmp_path / "mixed"
+    shutil.copytree(case, mixed)
+    (mixed / "other-kubelets.yaml").write_text("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+                                               "serverTLSBootstrap: false\n")
+    assert "kubelet-serving-cert: self-signed\n" in assumptions_text(lint_paths([str(mixed)], Options()))
