@@ -22,7 +22,8 @@ or header, which no offline reading can know. A config file the inputs do not ho
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import os
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .extapi import has_servers, server_labels, serves, undeclared_server
 from .gopath import go_path_match
@@ -230,6 +231,50 @@ def _read_review_config(workspace: Workspace, server: Server) -> ReviewConfig | 
     if root is None:
         return ReviewConfig(file, where, False)
     return _review_from(holder.path, root, file, where)
+
+
+class MissingConfigFile(NamedTuple):
+    """A proxy's --config-file under the mount of ConfigMaps/Secrets of the inputs that put no file there
+    (analyse.unheld_mounted_file): kube-rbac-proxy reads it at start (cmd/kube-rbac-proxy/app/kube-rbac-proxy.go
+    parseAuthorizationConfigFile: os.ReadFile, "failed to read the config file"), so it exits and serves nothing."""
+
+    file: str  # the --config-file path
+    holder: K8sObject  # the ConfigMap/Secret mounted over it
+    root: str  # its mountPath
+    meant: str  # the key of the same volume the flag most likely means (a close spelling), "" for none
+    review: ReviewConfig | None  # what the proxy reviews once the flag names `meant`'s file
+
+
+def missing_config_files(workspace: Workspace) -> dict[int, MissingConfigFile]:
+    """Index of a proxy in declared_targets().servers → its MissingConfigFile, for the proxies that have one. Built
+    once per workspace."""
+    return workspace.index("rbac-proxy-missing-config", lambda: {
+        index: missing for index, server in enumerate(declared_targets(workspace).servers)
+        if (missing := missing_config_file(workspace, server)) is not None})
+
+
+def missing_config_file(workspace: Workspace, server: Server) -> MissingConfigFile | None:
+    """The proxy's --config-file when the mounted ConfigMap/Secret lacks it (see MissingConfigFile), else None."""
+    from .analyse import holder_keys, mounted_key, unheld_mounted_file  # analyse.py imports this module
+    from .fixes import close_matches
+
+    values = server.container.flag_values("--config-file")
+    if not values or not values[-1].startswith("/"):
+        return None
+    file = os.path.normpath(values[-1])
+    unheld = unheld_mounted_file(server.pod, server.container, file, workspace)
+    if unheld is None:
+        return None
+    holder, root = unheld
+    directory = os.path.dirname(file)
+    meant = next((key for key in close_matches(os.path.basename(file), sorted(holder_keys(holder)))
+                  if mounted_key(server.pod, server.container, os.path.join(directory, key), workspace)), "")
+    review = None
+    if meant:
+        parsed = _parsed(workspace, holder, meant)
+        where = f"{holder.kind} {holder.namespace}/{holder.name} key {meant}"
+        review = _review_from(holder.path, parsed, os.path.join(directory, meant), where) if parsed is not None else None
+    return MissingConfigFile(file, holder, root, meant, review)
 
 
 def _parsed(workspace: Workspace, holder: K8sObject, key: str) -> YMap | None:

@@ -425,6 +425,10 @@ def validate_monitor(monitor: Any) -> list[Finding]:
                     fix=(f"Rename `{dropped}` to `{meant[dropped]}`." if dropped
                          else _relabel_fix(message, rule).replace("target_label", "targetLabel")),
                     object=f"{monitor.kind} {monitor.name}", data={"check": "operator-relabel", "upstream": message}))
+    if monitor.kind == "Probe":
+        prober = _probe_prober_url(monitor)
+        if prober is not None:
+            findings.append(prober)
     if monitor.kind == "ScrapeConfig":
         for index, sd in enumerate(as_seq(get_path(monitor.doc, "spec", "kubernetesSDConfigs"))):
             if isinstance(sd, YMap):
@@ -492,6 +496,78 @@ def _scrape_config_sd(monitor: Any, sd: YMap, index: int) -> Finding | None:
                 "other credentials.",
             object=f"ScrapeConfig {monitor.name}", data={"check": "sd-combination"})
     return None
+
+
+# govalidator's rxDNSName (IsDNSName), which IsHost accepts beside an IP address.
+_GOVALIDATOR_DNS_NAME = re.compile(r"([a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})(\.[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})*[._]?")
+
+
+def _is_host(text: str) -> bool:
+    """govalidator.IsHost: an IP address, or a DNS name (rxDNSName, at most 255 characters without the dots)."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        pass
+    return bool(text) and len(text.replace(".", "")) <= 255 and _GOVALIDATOR_DNS_NAME.fullmatch(text) is not None
+
+
+def _split_host_port(text: str) -> tuple[str, str] | None:
+    """Go's net.SplitHostPort: `host:port` or `[v6]:port`, None where it returns an error (no port, too many
+    colons, a bracket out of place)."""
+    if text.startswith("["):
+        end = text.find("]")
+        if end < 0 or text[end + 1:end + 2] != ":" or "[" in text[1:end] or "]" in text[end + 2:]:
+            return None
+        return text[1:end], text[end + 2:]
+    host, colon, port = text.rpartition(":")
+    if not colon or ":" in host or "[" in text or "]" in text:
+        return None
+    return host, port
+
+
+def _valid_prober_url(text: str) -> bool:
+    """resource_selector.go validateProberURL: a host, or host:port with a numeric port in 1-65535 (govalidator
+    IsHost, IsPort); no scheme, no path."""
+    split = _split_host_port(text)
+    if split is None:
+        return _is_host(text)
+    host, port = split
+    return _is_host(host) and port.isascii() and port.isdigit() and 0 < int(port) < 65536
+
+
+def _probe_prober_url(monitor: Any) -> Finding | None:
+    """A Probe whose spec.prober.url is not `host` or `host:port` (a scheme, a path): the operator rejects the Probe
+    (pkg/prometheus/resource_selector.go checkProbe → validateProberURL, "url specified in proberSpec is invalid, it
+    should be of the format `hostname` or `hostname:port`"), so none of its targets is probed. The fix moves the
+    scheme and path to prober.scheme and prober.path, the fields promcfg.go generateProbeConfig reads for them."""
+    from urllib.parse import urlsplit
+
+    prober = get_path(monitor.doc, "spec", "prober")
+    url = prober.get("url") if isinstance(prober, YMap) else None
+    if not isinstance(url, str) or _valid_prober_url(url):
+        return None
+    fix = "Write `url:` as `host` or `host:port` (the blackbox exporter's Service and port)."
+    try:
+        parts = urlsplit(url if "://" in url else f"//{url}")
+        netloc = parts.netloc
+    except ValueError:
+        netloc = ""
+    if netloc and _valid_prober_url(netloc) and not parts.query and not parts.fragment:
+        moved = [f"`url: {netloc}`"]
+        if parts.scheme and parts.scheme != as_str(prober.get("scheme"), "http"):
+            moved.append(f"`scheme: {parts.scheme}`")
+        if parts.path not in ("", "/") and parts.path != as_str(prober.get("path"), "/probe"):
+            moved.append(f"`path: {parts.path}`")
+        fix = (f"Write {', '.join(moved)} under spec.prober: the url takes `host:port` only, the scheme and "
+               "path have fields of their own.")
+    return Finding(
+        "KS601", at(monitor.path, prober.value_pos("url")),
+        f"Probe {monitor.namespace}/{monitor.name} spec.prober.url {url!r} is not `hostname` or `hostname:port`; the "
+        "operator rejects the Probe (it is left out of every Prometheus config) and none of its targets is probed",
+        fix=fix, object=f"Probe {monitor.name}", data={"check": "operator-prober-url"})
 
 
 def _monitor_authorization(monitor: Any, holder: YMap, position: int | None, holders_path: tuple) -> Finding | None:

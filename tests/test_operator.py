@@ -707,3 +707,16 @@ def test_monitor_relabelings_keep_only_the_fields_the_crd_stores(victoriametrics
                            "  targetLabel: pod\n")
     (rule,) = operator._user_relabels(documents[0].root, victoriametrics=victoriametrics)
     assert set(rule) == kept
+
+
+def test_prober_url_takes_host_or_host_port_only():
+    """resource_selector.go validateProberURL (net.SplitHostPort, govalidator IsHost/IsPort): what the operator
+    accepts as a Probe's spec.prober.url; anything else gets the Probe rejected (KS601)."""
+    from kubelint_scrape.promvalidate import _valid_prober_url
+
+    for accepted in ("blackbox:9115", "blackbox", "10.0.0.1:9115", "[fd00::10]:9115", "fd00::10",
+                     "blackbox-exporter.monitoring.svc.cluster.local:19115"):
+        assert _valid_prober_url(accepted), accepted
+    for refused in ("http://blackbox:9115", "blackbox:9115/probe", "blackbox:0", "blackbox:65536", "", "blackbox:",
+                    "black box:9115", "[fd00::10]"):
+        assert not _valid_prober_url(refused), refused

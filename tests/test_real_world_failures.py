@@ -489,3 +489,23 @@ def test_loopback_etcd_fix_keeps_the_scheme_the_job_scrapes_with(tmp_path: Path)
     (tmp_path / "etcd.yaml").write_text(_ETCD_MONITOR.replace("{scheme}", "http"))
     [finding] = lint_paths([str(tmp_path)], Options(select={"KS305"})).findings
     assert "`--listen-metrics-urls=http://0.0.0.0:2381`" in finding.fix, finding.fix
+
+
+def test_show_assumptions_says_bootstrapping_kubelets_are_taken_as_cluster_signed(tmp_path) -> None:
+    # A KubeletConfiguration with serverTLSBootstrap: true in the inputs: the kubelets' certificates come from the
+    # cluster's kubelet-serving signer, and --show-assumptions and the JSON report say the checks went by cluster-ca.
+    # Kubelets that disagree (one configuration without it) keep the given assumption.
+    import shutil
+
+    from kubelint_scrape.report.json import report
+    from kubelint_scrape.report.text import assumptions_text
+
+    case = FIXTURES / "KS304" / "pass-kubelet-configuration-server-tls-bootstrap"
+    result = lint_paths([str(case)], Options())
+    assert "kubelet-serving-cert: self-signed (taken as cluster-ca: the KubeletConfiguration in" in assumptions_text(result)
+    assert report(result)["assumptions"]["kubelet_serving_cert"] == "cluster-ca"
+    mixed = tmp_path / "mixed"
+    shutil.copytree(case, mixed)
+    (mixed / "other-kubelets.yaml").write_text("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+                                               "serverTLSBootstrap: false\n")
+    assert "kubelet-serving-cert: self-signed\n" in assumptions_text(lint_paths([str(mixed)], Options()))

@@ -1626,7 +1626,10 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
         if config.unread_runner is not None:
             continue  # a Grafana Agent or an OpenTelemetry target allocator runs it: KS007 says so, once
         jobs = _jobs_by_config(ctx).get(id(config), [])
-        if not config.unrun_why and not any(j.needs or j.credential_gaps for j in jobs) and not any(j.job.sd_configs for j in jobs):
+        # Jobs that ask no access (a Probe's or ScrapeConfig's static targets) lose nothing to an unknown identity,
+        # except when runners of the inputs leave their monitor out (unselected_why): then they run nowhere.
+        idle = not any(j.needs or j.credential_gaps for j in jobs) and not any(j.job.sd_configs for j in jobs)
+        if not config.unrun_why and idle and not config.unselected_why:
             continue
         if jobs and all(j.job.rejected for j in jobs):
             continue  # a monitor the API server refuses (KS602): no job of it runs, whoever would load it
@@ -1636,7 +1639,8 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
             span = config.holder.key_span(holder_section(config.holder, config.key), config.key)
         else:
             span = at(config.path, config.root.key_pos("scrape_configs") if "scrape_configs" in config.root else config.root.pos)
-        skipped = (f"access checks for its {len(config.jobs)} job(s) were skipped" if config.jobs else
+        skipped = (f"none of its {len(config.jobs)} job(s) is scraped" if idle and not config.unrun_why else
+                   f"access checks for its {len(config.jobs)} job(s) were skipped" if config.jobs else
                    "it selects no monitor of the inputs and has no additionalScrapeConfigs, so no job of it was "
                    "checked")
         yield Finding(
@@ -1644,6 +1648,9 @@ def identity_unresolved(ctx: Context) -> Iterator[Finding]:
             f"cannot tell which ServiceAccount loads the Prometheus config {config.describe}: {resolution.reason}; "
             f"{skipped}",
             fix=resolution.fix or (
+                # no access of these jobs to check: naming an identity would silence this and scrape nothing more
+                "Change the selectors named above to take it in, or lint the monitor together with the Prometheus "
+                "or PrometheusAgent meant to select it." if idle and not config.unrun_why else
                 ("Lint the monitor together with the Prometheus or PrometheusAgent meant to select it"
                  + (" (with the selectors named above changed to take it in)" if config.unselected_why else "")
                  if config.origin == "operator" else

@@ -16,11 +16,14 @@ manager that holds the other one only.
 
 from __future__ import annotations
 
+import os
 from typing import Iterator
 
 from ..analyse import JobAnalysis
 from .. import ctrlruntime
-from ..authproxy import Server, authenticates_path, declared_targets, reached_proxies, reviews_as
+from ..analyse import holder_keys
+from ..authproxy import (Server, authenticates_path, declared_targets, missing_config_files, reached_proxies,
+                         reviews_as)
 from ..catalog import check
 from ..findings import Finding, Related
 from ..fixes import yaml_scalar
@@ -55,6 +58,7 @@ def auth_proxy_review_permission_missing(ctx: Context) -> Iterator[Finding]:
     servers = declared_targets(ctx.workspace).servers
     if not any(ctx.reports(server.pod.obj.path) for server in servers):
         return  # every finding sits at a proxy's container: no need to find which jobs reach each (every job's)
+    yield from _missing_config_files(ctx, servers)
     for index, reaching in reached_proxies(ctx.analysis.jobs, ctx.workspace).items():
         server = servers[index]
         if not ctx.reports(server.pod.obj.path):
@@ -62,6 +66,45 @@ def auth_proxy_review_permission_missing(ctx: Context) -> Iterator[Finding]:
         refused = _refused_reviews(server, authorizer, ctx.workspace)
         if refused is not None:
             yield _finding(ctx, server, *refused, reaching, "kube-rbac-proxy", OUTCOME)
+
+
+def _missing_config_files(ctx: Context, servers: list[Server]) -> Iterator[Finding]:
+    """A kube-rbac-proxy that jobs reach whose --config-file its mounted ConfigMap/Secret does not hold: it exits at
+    start, so every scrape of it fails (connection refused), whatever is granted. Any job that keeps its port: the
+    token and path do not matter to a proxy that is not running."""
+    reaching: dict[int, list[tuple[JobAnalysis, str, Span]]] = {}
+    for analysis in ctx.analysis.jobs:
+        for index, path, span in analysis.proxies:
+            reaching.setdefault(index, []).append((analysis, path, span))
+    for index, jobs in reaching.items():
+        server = servers[index]
+        if not ctx.reports(server.pod.obj.path):
+            continue
+        missing = missing_config_files(ctx.workspace).get(index)
+        if missing is None:
+            continue
+        from .transport import _flag_span  # (transport imports access, which imports this module)
+
+        pod, holder = server.pod, missing.holder
+        job, path, _span = jobs[0]
+        others = f" (and {len(jobs) - 1} more job(s))" if len(jobs) > 1 else ""
+        keys = sorted(holder_keys(holder))
+        if missing.meant:
+            fix = f"Write `--config-file={os.path.join(os.path.dirname(missing.file), missing.meant)}`."
+        else:
+            fix = (f"Add key {os.path.basename(missing.file)} (the proxy's `authorization:` config) to {holder.kind} "
+                   f"{holder.name}, or drop --config-file to review each request as `get` on its path.")
+        yield Finding(
+            "KS112", _flag_span(pod, server.container, "config-file"),
+            f"kube-rbac-proxy (container {server.container.name} of {pod.obj.kind} {pod.obj.namespace}/"
+            f"{pod.obj.name}) serves the targets job \"{job.job.name}\"{others} scrapes at {path}, but its "
+            f"--config-file {missing.file} is not in {holder.kind} {holder.namespace}/{holder.name} mounted at "
+            f"{missing.root} (it holds {', '.join(keys)}): the proxy cannot read it and exits at start (\"failed to "
+            f"read the config file\"), so every scrape of it fails",
+            fix=fix, related=(Related(holder.name_span(), f"{holder.kind} {holder.namespace}/{holder.name}"),
+                              *(Related(span, f"job \"{a.job.name}\" scrapes the proxy") for a, _p, span in jobs[:3])),
+            object=f"{pod.obj.kind}/{pod.obj.namespace}/{pod.obj.name}",
+        )
 
 
 def _refused_reviews(server: Server, authorizer: Authorizer,

@@ -95,6 +95,10 @@ def _service_monitor(workspace: Workspace, monitor: K8sObject, runners: list[Run
             yield from _port(workspace, monitor, index, endpoint, selected, ignored, reported)
         elif reported:
             yield from _target_port(workspace, monitor, index, endpoint, selected, ignored)
+    if reported:
+        for index, endpoint, key, number in _numbered_endpoints(spec, "endpoints"):
+            yield from _exited_init_port(monitor, index, endpoint, key, number, _pods_behind_all(workspace, selected),
+                                         "endpoints")
 
 
 def _pod_monitor(workspace: Workspace, monitor: K8sObject, runners: list[RunnerView]) -> Iterator[Finding]:
@@ -117,6 +121,8 @@ def _pod_monitor(workspace: Workspace, monitor: K8sObject, runners: list[RunnerV
             continue
         yield _finding(monitor, "podMetricsEndpoints", index, endpoint, key, wanted, "container port of the pods it "
                        "selects", named, "pod container port name", _declaring(selected) + _ignoring(monitor, spec, runners))
+    for index, endpoint, key, number in _numbered_endpoints(spec, "podMetricsEndpoints"):
+        yield from _exited_init_port(monitor, index, endpoint, key, number, selected)
 
 
 def _services_by_namespace(workspace: Workspace) -> dict[str, list[K8sObject]]:
@@ -406,18 +412,38 @@ def _find_port_names(pods: list, protocol: str) -> dict[str, list[str]]:
         for pod in pods}
 
 
-def _exited_init_port(monitor: K8sObject, index: int, endpoint: YMap, key: str, wanted: str,
-                      pods: list) -> Iterator[Finding]:
-    """A PodMonitor port kept only on plain init containers (no `restartPolicy: Always`): Prometheus' pod discovery
-    lists init containers' ports too (discovery/kubernetes/pod.go buildPod, `__meta_kubernetes_pod_container_init`),
-    so the keep finds its targets, but such a container runs to completion before the pod's containers start
-    (nothing listens there once the pod runs; if it serves forever, the pod never starts). Not when a running container (an app container or a sidecar) of any
-    selected pod declares a port the keep matches."""
+def _numbered_endpoints(spec: YMap, key: str) -> Iterator[tuple[int, YMap, str, int]]:
+    """(index, endpoint, field, number) of each endpoint that keeps its port by container port number: a numeric
+    `targetPort`, or a PodMonitor's `portNumber`, when no field before it decides (operator._port_filter's order,
+    promcfg.go: `port`, then `targetPort`, then `portNumber`)."""
+    for index, endpoint in enumerate(as_seq(spec.get(key))):
+        if not isinstance(endpoint, YMap):
+            continue
+        field = next((f for f in ("port", "targetPort", "portNumber") if f in endpoint), None)
+        value = endpoint.get(field) if field else None
+        if field in ("targetPort", "portNumber") and isinstance(value, int) and not isinstance(value, bool) and value:
+            yield index, endpoint, field, value
+
+
+def _exited_init_port(monitor: K8sObject, index: int, endpoint: YMap, key: str, wanted: str | int,
+                      pods: list, endpoints_key: str = "podMetricsEndpoints") -> Iterator[Finding]:
+    """A monitor port kept only on plain init containers (no `restartPolicy: Always`), by name or by number:
+    Prometheus' pod, endpoints and endpointslice discovery list init containers' ports too (discovery/kubernetes
+    pod.go buildPod, endpoints.go/endpointslice.go walk `append(Containers, InitContainers...)`, setting
+    `__meta_kubernetes_pod_container_init`), so the keep finds its targets, but such a container runs to completion
+    before the pod's containers start (nothing listens there once the pod runs; if it serves forever, the pod never
+    starts). Not when a running container (an app container or a sidecar) of any selected pod declares a port the
+    keep matches."""
+    def matches(port: YMap) -> bool:
+        if isinstance(wanted, int):
+            return port.get("containerPort") == wanted
+        return port_name_matches(wanted, as_str(port.get("name")))
+
     declaring = None
     for pod in pods:
         for container, running in _find_port_containers(pod):
             for port in as_seq(container.get("ports")):
-                if not port_name_matches(wanted, as_str(as_map(port).get("name"))):
+                if not matches(as_map(port)):
                     continue
                 if running:
                     return
@@ -426,17 +452,19 @@ def _exited_init_port(monitor: K8sObject, index: int, endpoint: YMap, key: str, 
         return
     pod, container = declaring
     name, owner = as_str(container.get("name")), f"{pod.obj.kind} {pod.obj.namespace}/{pod.obj.name}"
+    shown = wanted if isinstance(wanted, int) else f'"{wanted}"'
+    discovery = "pod" if endpoints_key == "podMetricsEndpoints" else "endpoints"
     yield Finding(
         "KS606", at(monitor.path, endpoint.value_pos(key)),
-        f"{monitor.kind} {monitor.namespace}/{monitor.name} podMetricsEndpoints[{index}] keeps {key} \"{wanted}\", "
+        f"{monitor.kind} {monitor.namespace}/{monitor.name} {endpoints_key}[{index}] keeps {key} {shown}, "
         f"which only init container {name} of {owner} declares, without `restartPolicy: Always`: the kubelet runs it "
         f"to completion before it starts the pod's containers, so either it exits and nothing listens on the port "
-        f"once the pod runs — Prometheus' pod discovery still lists it (__meta_kubernetes_pod_container_init=\"true\") "
+        f"once the pod runs — Prometheus' {discovery} discovery still lists it (__meta_kubernetes_pod_container_init=\"true\") "
         f"and every scrape is refused — or it keeps serving and the pod never gets past its init phase",
         fix=(f"Make init container {name} of {owner} a sidecar: add `restartPolicy: Always` to it (Kubernetes 1.29 "
              f"and later), so it keeps running beside the pod's containers; or move it under `containers:`."),
         related=(Related(key_span(pod.obj.path, container, "name"), f"init container {name} declares the port "
-                         f"\"{wanted}\" and must exit before the pod's containers start"),),
+                         f"{shown} and must exit before the pod's containers start"),),
         object=f"{monitor.kind}/{monitor.namespace}/{monitor.name}",
         data={"field": key, "name": wanted, "init_container": name},
     )
@@ -468,13 +496,21 @@ def _unread_declaration(pods: list, target: str, protocol: str) -> tuple[str, st
     return "", ""
 
 
+def _pods_behind_all(workspace: Workspace, services: list[K8sObject]) -> list:
+    """The pods of the inputs behind any of the Services, each once."""
+    return list({id(pod): pod for service in services for pod in _pods_behind(workspace, service)}.values())
+
+
 def _target_port(workspace: Workspace, monitor: K8sObject, index: int, endpoint: YMap,
                  selected: list[K8sObject], ignored: tuple[Related, ...] = ()) -> Iterator[Finding]:
     wanted = as_str(endpoint.get("targetPort"))
-    pods = list({id(pod): pod for service in selected for pod in _pods_behind(workspace, service)}.values())
+    pods = _pods_behind_all(workspace, selected)
     named = _container_port_names(pods)
-    if not named or _unknown(wanted, named) or _injected(wanted) or _kept(wanted, named):
+    if not named or _unknown(wanted, named) or _injected(wanted):
         return  # no pod of theirs in the inputs: it may declare the port
+    if _kept(wanted, named):
+        yield from _exited_init_port(monitor, index, endpoint, "targetPort", wanted, pods, "endpoints")
+        return
     yield _finding(monitor, "endpoints", index, endpoint, "targetPort", wanted, "container port of the pods its "
                    "Services select", named, "pod container port name",
                    tuple(Related(s.span, f"Service {s.namespace}/{s.name} is selected here") for s in selected[:3])

@@ -26,7 +26,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..analyse import PROXY_PATH_AT_KUBELET, ROOT_PROXY_REMOVED, target_asks_rbac
-from ..authproxy import reviewed_resources
+from ..authproxy import missing_config_files, reviewed_resources
 from ..catalog import check, rule_params
 from ..findings import Finding, Related
 from ..fixes import moved_beside, moved_by_kustomize, render_rules_in, rules_for, verbs_to_add, yaml_scalar
@@ -828,6 +828,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                                         + _path_twin_successors(analysis.authorizer, identity, jobs)
                                         + _selection_fix_successors(analysis, identity)
                                         + _secure_server_successors(ctx, jobs)
+                                        + _proxy_config_file_successors(ctx, jobs)
                                         # KS302's move from the kubelet's read-only port to :10250
                                         + [r for j in jobs for r in readonly_successors(j, analysis.assumptions)]))
         others = [p for p in pods_running_as(ctx.workspace, identity) if id(p) not in scrapers]
@@ -990,6 +991,18 @@ def _unseen_target_jobs(jobs: list) -> list:
     API server or a control-plane component that checks the identity's RBAC, so what such a scrape uses cannot be
     known (KS201, KS203)."""
     return [j for j in jobs if j.job.other_sd and j.job.credentials.authenticates]
+
+
+def _proxy_config_file_successors(ctx: Context, jobs: list) -> list[Request]:
+    """What the kube-rbac-proxies these jobs scrape will review once KS112's fix makes their --config-file name the
+    key of the mounted ConfigMap/Secret it misspells (authproxy.MissingConfigFile): until then the proxy does not
+    start, and the grant written for that review (kube-prometheus' `get services/proxy`) is not unused."""
+    missing = missing_config_files(ctx.workspace)
+    if not missing:
+        return []
+    return [missing[index].review.request_for(path.split("?", 1)[0])
+            for analysis in jobs for index, path, _span in analysis.proxies
+            if index in missing and missing[index].review is not None]
 
 
 def _unseen_reviews(jobs: list) -> list[Request]:

@@ -1039,6 +1039,10 @@ def _cluster_signer(ctx: Context) -> str:
     """Why the checks take the kubelets' certificates as signed by the cluster CA (kubelet_serving_cert)."""
     if ctx.analysis.assumptions.kubelet_serving_cert == "cluster-ca":
         return "the cluster CA signs them (assumption kubelet-serving-cert: cluster-ca)"
+    config = ctx.once("kubelet configurations bootstrap", lambda: bootstrapping_kubelet_config(ctx.workspace.sources))
+    if config:
+        return (f"the KubeletConfiguration in {config} sets `serverTLSBootstrap: true`: the cluster CA signs them "
+                "(signer kubernetes.io/kubelet-serving)")
     return "k3s/RKE2 (its config.yaml is in the inputs) signs them with its server CA, the cluster CA"
 
 
@@ -1561,8 +1565,30 @@ def kubelet_serving_cert(ctx: Context) -> str:
     assumed = ctx.analysis.assumptions.kubelet_serving_cert
     if assumed == "cluster-ca":
         return assumed
+    if ctx.once("kubelet configurations bootstrap", lambda: bootstrapping_kubelet_config(ctx.workspace.sources)):
+        return "cluster-ca"
     return ("cluster-ca" if ctx.once("k3s kubelet serving certificates", lambda: k3s_signs_kubelets(ctx.workspace.sources))
             else assumed)
+
+
+def bootstrapping_kubelet_config(sources) -> str:
+    """The path of a KubeletConfiguration (kubelet.config.k8s.io) of the inputs when every one of them sets
+    `serverTLSBootstrap: true` and none gives the kubelet a certificate of its own (tlsCertFile): the kubelets then
+    request their serving certificates with a CSR of signer kubernetes.io/kubelet-serving, which the
+    controller-manager signs with the cluster CA (k8s.io/kubelet config/v1beta1 types.go ServerTLSBootstrap;
+    FACTS: kubelet-serving-cert cluster-ca), so the cluster CA verifies them. "" when there is none, or when
+    kubelets of the inputs disagree (some self-sign). (Also read by --show-assumptions.)"""
+    found = ""
+    for source in sources:
+        for document in source.documents:
+            root = as_map(document.root)
+            if as_str(root.get("kind")) != "KubeletConfiguration" or not as_str(root.get("apiVersion")).startswith(
+                    "kubelet.config.k8s.io/"):
+                continue
+            if root.get("serverTLSBootstrap") is not True or as_str(root.get("tlsCertFile")):
+                return ""
+            found = found or source.path
+    return found
 
 
 def k3s_signs_kubelets(sources) -> bool:

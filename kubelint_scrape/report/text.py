@@ -90,8 +90,12 @@ def inferred_assumptions(result: Any) -> dict[str, tuple[str, str]]:
     value used, why): checks.transport.kubelet_serving_cert. Shown by --show-assumptions and in the JSON report."""
     if result.analysis.assumptions.kubelet_serving_cert != "self-signed":
         return {}
-    from ..checks.transport import k3s_signs_kubelets
+    from ..checks.transport import bootstrapping_kubelet_config, k3s_signs_kubelets
 
+    config = bootstrapping_kubelet_config(result.analysis.workspace.sources)
+    if config:
+        return {"kubelet_serving_cert": ("cluster-ca", f"the KubeletConfiguration in {config} sets serverTLSBootstrap: "
+                                                       "true; the cluster CA signs the kubelets' serving certificates")}
     if not k3s_signs_kubelets(result.analysis.workspace.sources):
         return {}
     return {"kubelet_serving_cert": ("cluster-ca", "a k3s/RKE2 config.yaml in the inputs; k3s signs kubelets with its "

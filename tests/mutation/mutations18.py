@@ -97,8 +97,9 @@ MUTATIONS = [
     # changing it brings the monitors back to that agent, so their Roles are kept (tool fixed in round 18:
     # operator._unset_namespace_selector_runners; fixture KS203/pass-rolebinding-kept-for-monitor-outside-unset-...)
     ("agent-sm-namespace-selector-removed", B, [(AG, "  serviceMonitorNamespaceSelector:\n    matchLabels:\n      tenant: \"true\"\n", "")], ["KS100"]),
-    # first guess KS100; GAP: an unselected Probe is not reported (a blackbox Probe has no access need to check)
-    ("probe-label-typo", B, [(BB, "    agent: central\n", "    agent: centra\n")], []),
+    # first guess KS100; was a GAP (an unselected Probe with no access need to check was not reported); tool fixed:
+    # KS100 reports a monitor the runners of the inputs leave out even when its jobs need no access
+    ("probe-label-typo", B, [(BB, "    agent: central\n", "    agent: centra\n")], ["KS100"]),
     # ---- tenant Roles and RoleBindings
     # first guess KS101; KS105 is right (SPEC §4: the rule exists through RoleBindings of other namespaces, and KS105
     # replaces KS101 for that need)
@@ -164,8 +165,9 @@ MUTATIONS = [
     ("agent-automount-false", B, [(AG, "  serviceAccountName: prometheus-agent\n", "  serviceAccountName: prometheus-agent\n  automountServiceAccountToken: false\n")], ["KS107"]),
     # first guess KS602; GAP: remoteWrite fields are not spell-checked (remote write is outside the scrape analysis)
     ("remote-write-oauth2-key-typo", B, [(AG, "      tokenUrl:", "      tokenURL:")], []),
-    # first guess KS602; GAP: a prober URL with a scheme is not judged
-    ("probe-prober-url-scheme", B, [(BB, "    url: blackbox-exporter.monitoring.svc:9115\n", "    url: http://blackbox-exporter.monitoring.svc:9115\n")], []),
+    # first guess KS602; was a GAP; tool fixed: KS601, the operator rejects the Probe (resource_selector.go
+    # validateProberURL: `hostname` or `hostname:port`)
+    ("probe-prober-url-scheme", B, [(BB, "    url: blackbox-exporter.monitoring.svc:9115\n", "    url: http://blackbox-exporter.monitoring.svc:9115\n")], ["KS601"]),
     # ---- the operator's kubelet Service
     # first guess KS203; GAP: the kubelet Service in kube-system is assumed (it may come from another operator)
     ("operator-kubelet-service-removed", B, [(OP, "        - --kubelet-service=kube-system/kubelet\n", "")], []),

@@ -179,10 +179,10 @@ MUTATIONS = [
     # KS401 turned from info into a warning ("holds grants") for an entry that grants nothing. Tool fixed:
     # grants.holds_real_grants skips rbac_objects.grants_nothing entries (fixture KS401/fail-exporter-review-role-misspelt-is-info)
     ("proxy-tokenreviews-typo", B, [(NE, "    resources: [tokenreviews]\n", "    resources: [tokenreview]\n")], ["KS112", "KS503"]),
-    # first guess []; GAP: the --config-file names a file the mounted ConfigMap lacks, so kube-rbac-proxy exits at start
-    # and every node-exporter scrape fails; no rule says so. The tool takes the proxy as reviewing the path (get /metrics)
-    # and calls the services/proxy Role unused (KS203), whose fix conflicts with the real one
-    ("proxy-config-file-path-typo", B, [(NE, "            - --config-file=/etc/kube-rbac-proxy/config.yaml\n", "            - --config-file=/etc/kube-rbac-proxy/config.yml\n")], ["KS203"]),
+    # first guess []; was a GAP: the --config-file names a file the mounted ConfigMap lacks, so kube-rbac-proxy exits at
+    # start and every node-exporter scrape fails, and KS203 called the services/proxy Role unused. Tool fixed: KS112 says
+    # so with a fix naming config.yaml, and KS203 keeps what that key reviews (the fix's successor)
+    ("proxy-config-file-path-typo", B, [(NE, "            - --config-file=/etc/kube-rbac-proxy/config.yaml\n", "            - --config-file=/etc/kube-rbac-proxy/config.yml\n")], ["KS112"]),
     ("ne-scheme-http", B, [(PC, "        scheme: https\n        tls_config:\n          ca_file: /etc/prometheus/node-exporter-ca/", "        scheme: http\n        tls_config:\n          ca_file: /etc/prometheus/node-exporter-ca/")], ["KS303"]),
     ("ne-keep-port-typo", B, [(PC, "            regex: node-exporter;https\n", "            regex: node-exporter;http\n")], ["KS203"]),
     ("ne-insecure-skip-verify", B, [(PC, NE_TLS, "        tls_config:\n          insecure_skip_verify: true\n")], ["KS301"]),
