@@ -967,6 +967,28 @@ def role_reference_name(workspace, binding: BindingDef, role: RoleDef) -> str:
     return reference_name(workspace, binding.obj, role.obj, role.name)
 
 
+def _binding_without_identity(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                              role: RoleDef) -> BindingDef | None:
+    """A binding of the inputs that binds `role` in the need's scope (a ClusterRoleBinding for a cluster-wide need,
+    a RoleBinding of the need's namespace) to no subject at all — its only subject dropped, `subjects: []`: adding
+    the identity to its subjects is the smaller edit, and a second binding of the same role beside it would leave
+    the first one binding nothing. A binding of the role to other accounts is theirs: a binding of its own is the
+    fix then (test_bind_existing_role_second_name_avoids_a_binding_that_has_it_too)."""
+    kind = "ClusterRoleBinding" if namespace is None else "RoleBinding"
+    for binding, subjects in _role_subjects(authorizer.workspace).get(id(role), ()):
+        if binding.kind == kind and (namespace is None or binding.namespace == namespace) and not subjects:
+            return binding
+    return None
+
+
+def _add_subject(identity: Identity, namespace: str | None, where: str, binding: BindingDef) -> str:
+    """The fix that adds the identity to the subjects of a binding of the role that grants the need."""
+    scope = "cluster-wide" if namespace is None else f"in namespace {namespace}"
+    return (f"{where} in the inputs already grants this, and {binding.ref} binds it {scope}, but to no subject: "
+            f"add {identity} to its subjects:\n"
+            f"- kind: ServiceAccount\n  name: {yaml_scalar(identity.name)}\n  namespace: {yaml_scalar(identity.namespace)}")
+
+
 def _role_where(role: RoleDef) -> str:
     return f"ClusterRole {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
 
@@ -996,6 +1018,9 @@ def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | 
     where = f"{role.kind} {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
     note = _version_note(authorizer, role)
     pending = _pending_binding_of(authorizer, identity, namespace, role)
+    unnamed = None if pending else _binding_without_identity(authorizer, identity, namespace, role)
+    if unnamed is not None:
+        return _add_subject(identity, namespace, where + note, unnamed)
     if namespace is None:
         # A RoleBinding of it to the identity is there (the KS105 case): "nothing binds it" would be untrue.
         scoped = next((b for b, r in authorizer.bindings(identity) if r is role and b.kind == "RoleBinding"), None)
