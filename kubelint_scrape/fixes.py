@@ -447,7 +447,11 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
     moved = moved_binding_fix(authorizer, identity, namespace, requests, analysis)
     if moved is not None:
         return moved
-    if not _bound_in_scope(authorizer, identity, namespace):
+    if _bound_in_scope(authorizer, identity, namespace):
+        repair = _repair_in_scope(authorizer, identity, namespace, requests)
+        if repair is not None:
+            return repair
+    else:
         dangling = _dangling_binding(authorizer, identity, namespace)
         if dangling is not None:
             return _repair_dangling(authorizer, namespace, requests, dangling)
@@ -937,6 +941,25 @@ def moved_binding_fix(authorizer: Authorizer, identity: Identity, namespace: str
             return (f"{binding.ref} refers to Role {role.name}, which is in namespace {namespace}, not "
                     f"{binding.namespace} (KS502), so it grants nothing: {move[:1].lower()}{move[1:]}")
     return None
+
+
+def _repair_in_scope(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                     requests: list[Request]) -> str | None:
+    """For an identity that holds a role elsewhere (a ClusterRoleBinding of its own): the binding of the need's
+    scope meant for it that binds nothing — its roleRef dangling (KS502: `kind: ClusterRole` for the Role beside it)
+    or its `subjects: []` — while a role of the inputs there grants the need. Repairing that binding is the user's
+    evident intent, and keeps the grant in its namespace, where adding the rule to the identity's ClusterRole would
+    grant it cluster-wide. None when there is no such binding."""
+    existing = _existing_role_holding(authorizer, namespace, requests)
+    if existing is None:
+        return None
+    dangling = _dangling_binding(authorizer, identity, namespace)
+    if dangling is not None and (existing.kind == "ClusterRole" or dangling.kind == "RoleBinding"):
+        return _repair_dangling(authorizer, namespace, requests, dangling)
+    unnamed = _binding_without_identity(authorizer, identity, namespace, existing)
+    if unnamed is None or _pending_binding_of(authorizer, identity, namespace, existing):
+        return None
+    return _add_subject(identity, namespace, _role_where(existing) + _version_note(authorizer, existing), unnamed)
 
 
 def _repair_dangling(authorizer: Authorizer, namespace: str | None, requests: list[Request],
