@@ -447,7 +447,11 @@ def fix_text(authorizer: Authorizer, identity: Identity, requests: list[Request]
     moved = moved_binding_fix(authorizer, identity, namespace, requests, analysis)
     if moved is not None:
         return moved
-    if not _bound_in_scope(authorizer, identity, namespace):
+    if _bound_in_scope(authorizer, identity, namespace):
+        repair = _repair_in_scope(authorizer, identity, namespace, requests)
+        if repair is not None:
+            return repair
+    else:
         dangling = _dangling_binding(authorizer, identity, namespace)
         if dangling is not None:
             return _repair_dangling(authorizer, namespace, requests, dangling)
@@ -939,6 +943,25 @@ def moved_binding_fix(authorizer: Authorizer, identity: Identity, namespace: str
     return None
 
 
+def _repair_in_scope(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                     requests: list[Request]) -> str | None:
+    """For an identity that holds a role elsewhere (a ClusterRoleBinding of its own): the binding of the need's
+    scope meant for it that binds nothing — its roleRef dangling (KS502: `kind: ClusterRole` for the Role beside it)
+    or its `subjects: []` — while a role of the inputs there grants the need. Repairing that binding is the user's
+    evident intent, and keeps the grant in its namespace, where adding the rule to the identity's ClusterRole would
+    grant it cluster-wide. None when there is no such binding."""
+    existing = _existing_role_holding(authorizer, namespace, requests)
+    if existing is None:
+        return None
+    dangling = _dangling_binding(authorizer, identity, namespace)
+    if dangling is not None and (existing.kind == "ClusterRole" or dangling.kind == "RoleBinding"):
+        return _repair_dangling(authorizer, namespace, requests, dangling)
+    unnamed = _binding_without_identity(authorizer, identity, namespace, existing)
+    if unnamed is None or _pending_binding_of(authorizer, identity, namespace, existing):
+        return None
+    return _add_subject(identity, namespace, _role_where(existing) + _version_note(authorizer, existing), unnamed)
+
+
 def _repair_dangling(authorizer: Authorizer, namespace: str | None, requests: list[Request],
                      binding: BindingDef) -> str:
     """Point the dangling binding at a role of the inputs that grants the need, or create the role it names."""
@@ -965,6 +988,28 @@ def role_reference_name(workspace, binding: BindingDef, role: RoleDef) -> str:
     from .kname import reference_name  # (a renaming build only: lint-on-save of other inputs never imports it)
 
     return reference_name(workspace, binding.obj, role.obj, role.name)
+
+
+def _binding_without_identity(authorizer: Authorizer, identity: Identity, namespace: str | None,
+                              role: RoleDef) -> BindingDef | None:
+    """A binding of the inputs that binds `role` in the need's scope (a ClusterRoleBinding for a cluster-wide need,
+    a RoleBinding of the need's namespace) to no subject at all — its only subject dropped, `subjects: []`: adding
+    the identity to its subjects is the smaller edit, and a second binding of the same role beside it would leave
+    the first one binding nothing. A binding of the role to other accounts is theirs: a binding of its own is the
+    fix then (test_bind_existing_role_second_name_avoids_a_binding_that_has_it_too)."""
+    kind = "ClusterRoleBinding" if namespace is None else "RoleBinding"
+    for binding, subjects in _role_subjects(authorizer.workspace).get(id(role), ()):
+        if binding.kind == kind and (namespace is None or binding.namespace == namespace) and not subjects:
+            return binding
+    return None
+
+
+def _add_subject(identity: Identity, namespace: str | None, where: str, binding: BindingDef) -> str:
+    """The fix that adds the identity to the subjects of a binding of the role that grants the need."""
+    scope = "cluster-wide" if namespace is None else f"in namespace {namespace}"
+    return (f"{where} in the inputs already grants this, and {binding.ref} binds it {scope}, but to no subject: "
+            f"add {identity} to its subjects:\n"
+            f"- kind: ServiceAccount\n  name: {yaml_scalar(identity.name)}\n  namespace: {yaml_scalar(identity.namespace)}")
 
 
 def _role_where(role: RoleDef) -> str:
@@ -996,6 +1041,9 @@ def _bind_existing(authorizer: Authorizer, identity: Identity, namespace: str | 
     where = f"{role.kind} {role.name}" if role.kind == "ClusterRole" else f"Role {role.namespace}/{role.name}"
     note = _version_note(authorizer, role)
     pending = _pending_binding_of(authorizer, identity, namespace, role)
+    unnamed = None if pending else _binding_without_identity(authorizer, identity, namespace, role)
+    if unnamed is not None:
+        return _add_subject(identity, namespace, where + note, unnamed)
     if namespace is None:
         # A RoleBinding of it to the identity is there (the KS105 case): "nothing binds it" would be untrue.
         scoped = next((b for b, r in authorizer.bindings(identity) if r is role and b.kind == "RoleBinding"), None)

@@ -961,6 +961,57 @@ def test_bind_existing_role_second_name_avoids_a_binding_that_has_it_too(tmp_pat
     assert not [f for f in found if f.rule in ACCESS or f.rule == "KS006"], [f.message for f in found]
 
 
+@pytest.mark.parametrize("kind", ["ClusterRoleBinding", "RoleBinding"])
+def test_binding_of_the_role_with_no_subjects_gets_the_identity_added(tmp_path: Path, kind: str) -> None:
+    """Round-20 mutant kp-default-subject-removed: the binding of the role that grants the need has `subjects: []`
+    (its only subject dropped). The fix adds the identity to that binding's subjects, not a second binding of the
+    same role beside one that binds nothing; applied, no access finding is left."""
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    where = "{name: scraper}" if kind == "ClusterRoleBinding" else "{name: scraper, namespace: monitoring}"
+    binding = (f"apiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata: {where}\n"
+               "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scraper}\nsubjects: []\n")
+    jobs = PODS_JOB if kind == "ClusterRoleBinding" else PODS_JOB + "            namespaces: {names: [monitoring]}\n"
+    setup = _setup(tmp_path, jobs, _cluster_role("scraper", rules) + "---\n" + binding)
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert f"{kind}/" in finding.fix and "but to no subject: add monitoring/prometheus to its subjects:\n" in finding.fix
+    entry = finding.fix.split("its subjects:\n", 1)[1]
+    assert entry == "- kind: ServiceAccount\n  name: prometheus\n  namespace: monitoring", finding.fix
+    (setup / "rbac.yaml").write_text(_cluster_role("scraper", rules) + "---\n"
+                                     + binding.replace("subjects: []\n", "subjects:\n" + entry + "\n"))
+    found = _lint(setup)
+    assert not [f for f in found if f.rule in ACCESS or f.rule == "KS006"], [f.message for f in found]
+
+
+@pytest.mark.parametrize("mistake", ["subjects-empty", "roleref-kind-clusterrole"])
+def test_broken_binding_of_the_namespace_is_repaired_beside_a_clusterrolebinding(tmp_path: Path, mistake: str) -> None:
+    """Round-20 mutants vm-shop-subject-removed and vm-apiserver-binding-to-clusterrole (b29): the scraper holds a
+    ClusterRole of its own (nodes), and the RoleBinding of namespace shop meant for it binds nothing — `subjects: []`,
+    or `roleRef.kind: ClusterRole` for the Role beside it (KS502). The fix repairs that binding (the Role there grants
+    the need) rather than adding the rule to the ClusterRole, which would grant it in every namespace; applied, no
+    access finding is left."""
+    cluster = _cluster_role("scraper", '  - apiGroups: [""]\n    resources: ["nodes"]\n    verbs: ["list", "watch"]\n')
+    crb = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: scraper}\n"
+           "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scraper}\n"
+           "subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]\n")
+    role = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: pods, namespace: shop}\nrules:\n"
+            '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n')
+    good = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: pods, namespace: shop}\n"
+            "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pods}\n"
+            "subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]\n")
+    broken = (good.replace("subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]", "subjects: []")
+              if mistake == "subjects-empty" else good.replace("kind: Role, name: pods", "kind: ClusterRole, name: pods"))
+    jobs = PODS_JOB + "            namespaces: {names: [shop]}\n"
+    setup = _setup(tmp_path, jobs, "---\n".join([cluster, crb, role, broken]))
+    [finding] = [f for f in _lint(setup) if f.rule in ACCESS]
+    assert "ClusterRole scraper" not in finding.fix, finding.fix
+    expected = ("RoleBinding/shop/pods binds it in namespace shop, but to no subject: add monitoring/prometheus"
+                if mistake == "subjects-empty" else "Role shop/pods in the inputs grants this; set its `roleRef.kind: Role`")
+    assert expected in finding.fix, finding.fix
+    (setup / "rbac.yaml").write_text("---\n".join([cluster, crb, role, good]))
+    found = _lint(setup)
+    assert not [f for f in found if f.rule in ACCESS or f.rule in ("KS006", "KS502")], [f.message for f in found]
+
+
 def test_binding_refused_for_its_apiversion_alone_is_corrected_first(tmp_path: Path) -> None:
     """linuxacademy/content-kubernetes-prometheus-env: a v1 ClusterRole `prometheus` and a v1beta1 ClusterRoleBinding
     binding it to the very ServiceAccount the pod runs as. The repair is that binding's apiVersion; a second binding
