@@ -662,6 +662,8 @@ def _tls_refusal(tls: YMap) -> tuple[str, str, str | None, str] | None:
     SafeTLSConfig.Validate, SecretOrConfigMap.Validate), or None. The API server accepts each: the CRD does not
     relate the fields."""
     ca, cert = tls.get("ca"), tls.get("cert")
+    if any(ref is not None and not isinstance(ref, YMap) for ref in (ca, cert, tls.get("keySecret"))):
+        return None  # a reference of the wrong type: the API server rejects the object first (KS602)
     for name, ref, file_key in (("ca", ca, "caFile"), ("cert", cert, "certFile")):
         if not isinstance(ref, YMap) or not ref:
             continue
