@@ -156,9 +156,27 @@ PROMETHEUS_SPELLINGS = {
 }
 
 
+# A field of one monitor kind → the field the sibling kind calls it, where a monitor copied from the other kind keeps
+# the first: a ServiceMonitor's `podMetricsEndpoints:` (a PodMonitor's list) is dropped by the API server, leaving it
+# no endpoints and no job; a PodMonitor's `endpoints:` likewise; a ServiceMonitor endpoint's `portNumber:` (only a
+# PodMonitor endpoint has it, monitoring/v1 PodMetricsEndpoint.PortNumber) is dropped, so every port of the Service is
+# scraped — the container port number is what a ServiceMonitor endpoint's `targetPort` names; a PodMonitor's
+# `targetLabels:` (ServiceMonitorSpec.TargetLabels copies Service labels; a PodMonitor has no Service) is dropped —
+# `podTargetLabels` is the PodMonitor's. Consulted only for a key the mapping's CRD does not define, so a real field
+# is never renamed.
+KIND_SPELLINGS = {
+    "podMetricsEndpoints": ("endpoints",),
+    "endpoints": ("podMetricsEndpoints",),
+    "portNumber": ("targetPort",),
+    "targetLabels": ("podTargetLabels",),
+}
+
+
 def prometheus_spelling(key: str, fields: tuple[str, ...]) -> str | None:
-    """The field of `fields` a Prometheus config's `key` stands for (PROMETHEUS_SPELLINGS), or None."""
-    return next((field for field in PROMETHEUS_SPELLINGS.get(key, ()) if field in fields), None)
+    """The field of `fields` a Prometheus config's `key` (PROMETHEUS_SPELLINGS) or the sibling monitor kind's field
+    `key` (KIND_SPELLINGS) stands for, or None."""
+    return next((field for table in (PROMETHEUS_SPELLINGS, KIND_SPELLINGS) for field in table.get(key, ())
+                 if field in fields), None)
 
 
 # The VictoriaMetrics operator's VMAgent and scrape objects (operator.victoriametrics.com): no schema definition of

@@ -395,6 +395,9 @@ def validate_monitor(monitor: Any) -> list[Finding]:
         conflict = _monitor_auth_conflict(monitor, holder, position, holders_path)
         if conflict is not None:
             findings.append(conflict)
+        tls = _monitor_tls_refusal(monitor, holder, position, holders_path)
+        if tls is not None:
+            findings.append(tls)
         for key, index, node in _relabel_nodes(holder, keys):
             # (as the API server stores it: a key the CRD lacks is dropped, KS602, so a `target_label:` written as
             # in a Prometheus config leaves a replace without its target and the operator rejects the monitor)
@@ -651,6 +654,65 @@ def _monitor_auth_conflict(monitor: Any, holder: YMap, position: int | None, hol
         fix=f"Keep one of {first} and {second} and remove the other.",
         related=(Related(key_span(monitor.path, holder, first), f"{first} is set here"),),
         object=f"{monitor.kind} {monitor.name}", data={"check": check})
+
+
+def _tls_refusal(tls: YMap) -> tuple[str, str, str | None, str] | None:
+    """(key to point at, the operator's error, key to relate, fix) for the first mistake of a monitor's tlsConfig
+    that the operator refuses, in the order it checks them (pkg/apis/monitoring/v1 TLSConfig.Validate,
+    SafeTLSConfig.Validate, SecretOrConfigMap.Validate), or None. The API server accepts each: the CRD does not
+    relate the fields."""
+    ca, cert = tls.get("ca"), tls.get("cert")
+    if any(ref is not None and not isinstance(ref, YMap) for ref in (ca, cert, tls.get("keySecret"))):
+        return None  # a reference of the wrong type: the API server rejects the object first (KS602)
+    for name, ref, file_key in (("ca", ca, "caFile"), ("cert", cert, "certFile")):
+        if not isinstance(ref, YMap) or not ref:
+            continue
+        if as_str(tls.get(file_key)):
+            return (name, f"cannot specify both '{file_key}' and '{name}'", file_key,
+                    f"Keep one of {file_key} and {name} and remove the other.")
+        if ref.get("secret") is not None and ref.get("configMap") is not None:
+            return (name, f"{name}: cannot specify both Secret and ConfigMap", None,
+                    f"Keep one of {name}.secret and {name}.configMap and remove the other.")
+    has_cert = (isinstance(cert, YMap) and bool(cert)) or bool(as_str(tls.get("certFile")))
+    has_key = tls.get("keySecret") is not None or bool(as_str(tls.get("keyFile")))
+    if has_cert and not has_key:
+        key = "cert" if isinstance(cert, YMap) and cert else "certFile"
+        return (key, "client cert specified without client key", None,
+                "Add `keySecret: {name: SECRET, key: tls.key}` (the client certificate's private key) beside it, or "
+                f"remove {key}.")
+    if has_key and not has_cert:
+        key = "keySecret" if tls.get("keySecret") is not None else "keyFile"
+        return (key, "client key specified without client cert", None,
+                "Add `cert: {secret: {name: SECRET, key: tls.crt}}` (the client certificate) beside it, or remove "
+                f"{key}.")
+    return None
+
+
+def _monitor_tls_refusal(monitor: Any, holder: YMap, position: int | None, holders_path: tuple) -> Finding | None:
+    """An endpoint (or Probe/ScrapeConfig spec) whose tlsConfig the operator refuses: every kind's TLS config goes
+    through the assets store's AddTLSConfig/AddSafeTLSConfig (pkg/assets/store.go), which validates it first and
+    fails the resource, so it is left out of every Prometheus config."""
+    tls = holder.get("tlsConfig")
+    if not isinstance(tls, YMap):
+        return None
+    refusal = _tls_refusal(tls)
+    if refusal is None:
+        return None
+    key, upstream, other, fix = refusal
+    where = ".".join(str(p) for p in holders_path[1:]) + (f"[{position}]" if position is not None else "")
+    prefix = f"{where}.tlsConfig" if where else "tlsConfig"
+    node = tls.get(key)
+    if key in ("ca", "cert") and other is None and isinstance(node, YMap) and "configMap" in node:
+        span, related = key_span(monitor.path, node, "configMap"), (
+            Related(key_span(monitor.path, node, "secret"), f"{prefix}.{key}.secret is set here"),)
+    else:
+        span = key_span(monitor.path, tls, key)
+        related = (Related(key_span(monitor.path, tls, other), f"{prefix}.{other} is set here"),) if other else ()
+    return Finding(
+        "KS601", span,
+        f"{monitor.kind} {monitor.namespace}/{monitor.name} {prefix} is refused by the operator (\"{upstream}\"): it "
+        f"rejects the {monitor.kind} (it is left out of every Prometheus config) and none of its targets is scraped",
+        fix=fix, related=related, object=f"{monitor.kind} {monitor.name}", data={"check": "operator-tls-config"})
 
 
 def _monitor_timing(monitor: Any, holder: YMap, position: int | None, holders_path: tuple, interval_key: str) -> Finding | None:
