@@ -796,6 +796,13 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
         fix = f"Write `{fieldname}: {example}` (the least the API server accepts is {error.schema.get('minimum')})."
     elif fieldname == "it":
         fix = f"Write it as {expected}, e.g. {example}."
+    elif set(error.schema.get("properties", {})) == {"secret", "configMap"} and isinstance(error.value, str):
+        # tlsConfig.ca/cert or oauth2.clientId written as a file path or the value itself: the reference's key is
+        # the one this field's content usually has (the schema's example names ca.crt for every field)
+        key = _reference_key(error.path)
+        fix = (f"Store the content of {render(error.value)} in a Secret (or ConfigMap) under a key (e.g. `{key}`) and "
+               f"reference it: `{fieldname}: {{secret: {{name: <Secret name>, key: {key}}}}}`; the Secret must be in "
+               f"this object's namespace.")
     elif (holder := _key_reference(error.schema)) and isinstance(error.value, (str, int, float)) \
             and not isinstance(error.value, bool):
         # a credential written in place (`username: admin`): the field takes only a reference, so the value has to

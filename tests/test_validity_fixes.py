@@ -525,3 +525,30 @@ def test_ks602_secret_reference_fixes_keep_the_value_and_name_the_fields_key(tmp
     after = lint_paths([str(tmp_path)], Options()).findings
     assert not [f for f in after if f.rule in VALIDITY or f.severity in ("error", "warning")], \
         [f.message for f in after]
+
+
+def test_ks602_tls_file_path_fix_references_the_fields_key(tmp_path: Path) -> None:
+    # `cert: /etc/tls/tls.crt` in a PodMonitor got "Write `cert: {secret: {name: my-secret, key: ca.crt}}`": the
+    # schema's example names the CA's key for a client certificate. Applied with the key the fix now names, no
+    # validity finding is left.
+    monitor = """\
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {name: worker, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: worker}}
+  podMetricsEndpoints:
+    - port: metrics
+      scheme: https
+      tlsConfig:
+        cert: /etc/tls/tls.crt
+        keySecret: {name: worker-client, key: tls.key}
+"""
+    [finding] = _only(_lint(tmp_path, {"m.yaml": monitor}), "KS602")
+    assert "`cert: {secret: {name: <Secret name>, key: tls.crt}}`" in finding.fix and "/etc/tls/tls.crt" in finding.fix, \
+        finding.fix
+    (tmp_path / "m.yaml").write_text(monitor.replace("cert: /etc/tls/tls.crt",
+                                                     "cert: {secret: {name: worker-client, key: tls.crt}}"))
+    after = lint_paths([str(tmp_path)], Options()).findings
+    assert not [f for f in after if f.rule in VALIDITY or f.severity in ("error", "warning")], \
+        [f.message for f in after]
