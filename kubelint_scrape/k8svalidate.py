@@ -796,6 +796,20 @@ def _type_finding(source: Source, doc: YMap, label: str, error: SchemaError, val
         fix = f"Write `{fieldname}: {example}` (the least the API server accepts is {error.schema.get('minimum')})."
     elif fieldname == "it":
         fix = f"Write it as {expected}, e.g. {example}."
+    elif set(error.schema.get("properties", {})) == {"secret", "configMap"} and isinstance(error.value, str):
+        # tlsConfig.ca/cert or oauth2.clientId written as a file path or the value itself: the reference's key is
+        # the one this field's content usually has (the schema's example names ca.crt for every field)
+        key = _reference_key(error.path)
+        fix = (f"Store the content of {render(error.value)} in a Secret (or ConfigMap) under a key (e.g. `{key}`) and "
+               f"reference it: `{fieldname}: {{secret: {{name: <Secret name>, key: {key}}}}}`; the Secret must be in "
+               f"this object's namespace.")
+    elif (holder := _key_reference(error.schema)) and isinstance(error.value, (str, int, float)) \
+            and not isinstance(error.value, bool):
+        # a credential written in place (`username: admin`): the field takes only a reference, so the value has to
+        # move into a Secret (or ConfigMap) first; the schema's example would silently replace it with another name
+        key = _reference_key(error.path)
+        fix = (f"Store {render(error.value)} in a {holder} under a key (e.g. `{key}`) and reference it: "
+               f"`{fieldname}: {{name: <{holder} name>, key: {key}}}`; the {holder} must be in this object's namespace.")
     elif fieldname == "port" and isinstance(error.value, int) and not isinstance(error.value, bool) and label.startswith(("PodMonitor", "ServiceMonitor")):
         number = "portNumber" if label.startswith("PodMonitor") else "targetPort"
         fix = f"`port:` names the port; for the number write `{number}: {error.value}` instead."
@@ -908,6 +922,28 @@ REQUIRED_EXAMPLES = {
 }
 
 
+# The key a monitor's Secret/ConfigMap reference usually names, by the field that holds the reference (the
+# selector itself, or the tlsConfig.ca/cert or oauth2.clientId that holds it under `secret:`/`configMap:`): a fix that
+# writes the reference offers this key, not the schema's generic example, which names a key for another field.
+_REFERENCE_KEYS = {"bearerTokenSecret": "token", "credentials": "token", "username": "username",
+                   "password": "password", "clientSecret": "client-secret", "clientId": "client-id",
+                   "ca": "ca.crt", "cert": "tls.crt", "keySecret": "tls.key"}
+
+
+def _key_reference(schema: dict) -> str | None:
+    """"Secret" or "ConfigMap" when `schema` is a key reference (secretKeySelector/configMapKeySelector: name and
+    key, key required), else None."""
+    if set(schema.get("properties", {})) >= {"name", "key"} and "key" in schema.get("required", ()):
+        return "ConfigMap" if "ConfigMap" in schema.get("description", "") else "Secret"
+    return None
+
+
+def _reference_key(path: tuple) -> str:
+    """The key to offer for the reference at `path` (spec.endpoints[0].tlsConfig.ca.secret -> ca.crt)."""
+    names = [part for part in path if isinstance(part, str) and part not in ("secret", "configMap")]
+    return _REFERENCE_KEYS.get(names[-1], "token") if names else "token"
+
+
 def _required_finding(path: str, doc: YMap, label: str, error: SchemaError, validator: Any, data: dict) -> Finding:
     """A field a custom resource's CRD lists under `required:` is missing (the ServiceMonitor of a guide's snippet
     without `selector`): the API server's OpenAPI validation refuses the object (`spec.selector: Required value`),
@@ -920,11 +956,18 @@ def _required_finding(path: str, doc: YMap, label: str, error: SchemaError, vali
     where = _where(error.path) or "the object"
     how, example, note = REQUIRED_EXAMPLES.get(name) or (
         "", validator._compiled(error.schema.get("properties", {}).get(name, {})).example, "")
-    value = f", e.g. `{name}: {example}`{note}" if example else note
-    fix = f"Add `{name}:` to {where}{' with ' + how if how else ''}{value}."
     written = doc
     for part in error.path:  # the document as written (a null-pruned copy's error: _required_but_null)
         written = written[part] if isinstance(written, (dict, list)) else None
+    holder = _key_reference(error.schema) if name == "key" else None
+    if holder:
+        # the string schema's example ("text") names no key: the key this field's credential usually has, and
+        # which object must hold it
+        example = _reference_key(error.path)
+        named = as_str(written.get("name")) if isinstance(written, YMap) else None
+        how = f"the key of {holder} {named} that holds the value" if named else f"the key of the {holder} that holds the value"
+    value = f", e.g. `{name}: {example}`{note}" if example else note
+    fix = f"Add `{name}:` to {where}{' with ' + how if how else ''}{value}."
     if isinstance(written, YMap) and name in written:
         # (not "add" it: written beside the null, a second `name:` is a duplicate key, KS005)
         fix = (f"Replace the null of `{name}:` with {how or 'a value'}{value}; the API server drops a null, as if `{name}:` "

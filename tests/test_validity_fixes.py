@@ -480,3 +480,75 @@ def test_ks601_unmanaged_fix_applied_announces_the_missing_secret(tmp_path: Path
     named = selected.replace("{name: no-such-secret,", "{name: additional-scrape-configs,")
     assert not [(f.rule, f.message) for f in _lint(tmp_path, {**files, "monitoring.yaml": named})
                 if f.severity in ("error", "warning")]
+
+
+SECRET_REFERENCES = """\
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: app, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: app}}
+  endpoints:
+    - port: web
+      scheme: https
+      basicAuth:
+        username: admin
+        password: {name: app-basic-auth, key: password}
+    - port: admin
+      scheme: https
+      bearerTokenSecret: {name: app-token}
+      tlsConfig:
+        ca: {configMap: {name: app-ca}}
+"""
+
+
+def test_ks602_secret_reference_fixes_keep_the_value_and_name_the_fields_key(tmp_path: Path) -> None:
+    # A string where a Secret key reference belongs (`username: admin`) was given `Write `username: {name:
+    # my-secret, key: token}``: a Secret that does not exist under a key named for a token, and nothing said that
+    # "admin" has to be stored somewhere; a reference without `key:` got `e.g. `key: "text"``, the string schema's
+    # example. The fixes now say to store the value and offer the key the field's credential usually has.
+    findings = _only(_lint(tmp_path, {"m.yaml": SECRET_REFERENCES}), "KS602")
+    fixes = {f.data["path"] if "path" in f.data else f.message: f.fix for f in findings}
+    assert len(findings) == 3, [f.message for f in findings]
+    username = next(f.fix for f in findings if "username" in f.message)
+    assert '"admin"' in username and "`username: {name: <Secret name>, key: username}`" in username, username
+    token = next(f.fix for f in findings if "bearerTokenSecret.key" in f.message)
+    assert "Secret app-token" in token and "`key: token`" in token, token
+    ca = next(f.fix for f in findings if "ca.configMap.key" in f.message)
+    assert "ConfigMap app-ca" in ca and "`key: ca.crt`" in ca, ca
+    assert all("my-secret" not in fix and '"text"' not in fix for fix in fixes.values()), fixes
+    # applied literally (the placeholder filled in with the Secret the user stores "admin" in): no validity finding
+    fixed = (SECRET_REFERENCES.replace("username: admin", "username: {name: app-user, key: username}")
+             .replace("{name: app-token}", "{name: app-token, key: token}")
+             .replace("{name: app-ca}", "{name: app-ca, key: ca.crt}"))
+    (tmp_path / "m.yaml").write_text(fixed)
+    after = lint_paths([str(tmp_path)], Options()).findings
+    assert not [f for f in after if f.rule in VALIDITY or f.severity in ("error", "warning")], \
+        [f.message for f in after]
+
+
+def test_ks602_tls_file_path_fix_references_the_fields_key(tmp_path: Path) -> None:
+    # `cert: /etc/tls/tls.crt` in a PodMonitor got "Write `cert: {secret: {name: my-secret, key: ca.crt}}`": the
+    # schema's example names the CA's key for a client certificate. Applied with the key the fix now names, no
+    # validity finding is left.
+    monitor = """\
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {name: worker, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: worker}}
+  podMetricsEndpoints:
+    - port: metrics
+      scheme: https
+      tlsConfig:
+        cert: /etc/tls/tls.crt
+        keySecret: {name: worker-client, key: tls.key}
+"""
+    [finding] = _only(_lint(tmp_path, {"m.yaml": monitor}), "KS602")
+    assert "`cert: {secret: {name: <Secret name>, key: tls.crt}}`" in finding.fix and "/etc/tls/tls.crt" in finding.fix, \
+        finding.fix
+    (tmp_path / "m.yaml").write_text(monitor.replace("cert: /etc/tls/tls.crt",
+                                                     "cert: {secret: {name: worker-client, key: tls.crt}}"))
+    after = lint_paths([str(tmp_path)], Options()).findings
+    assert not [f for f in after if f.rule in VALIDITY or f.severity in ("error", "warning")], \
+        [f.message for f in after]
