@@ -65,11 +65,12 @@ def values_file_findings(sources: list[Source]) -> list[Finding]:
     """KS007 for a plain Helm values file (what helmfile, Terraform's helm_release or an Argo CD `valueFiles` entry
     hands the chart): a document that is no Kubernetes object and no configuration this tool reads, holding scrape
     jobs under a chart's key. The same jobs in a GitOps object draw KS007 above; in the file they went unreported.
-    A chart's own values.yaml (a Chart.yaml beside it) is left to KS003 on its templates, which says the same."""
+    A chart's own values files — its values.yaml (a Chart.yaml beside it) and those in its tree, such as the
+    ci/*-values.yaml `ct install` runs it with — are left to KS003 on its templates, which says the same."""
     charts = {os.path.dirname(source.path) for source in sources if os.path.basename(source.path) == "Chart.yaml"}
     findings = []
     for source in sources:
-        if os.path.dirname(source.path) in charts:
+        if _in_chart(os.path.dirname(source.path), charts):
             continue
         for document in source.documents:
             root = document.root
@@ -91,6 +92,16 @@ def values_file_findings(sources: list[Source]) -> list[Finding]:
                 fix=FIX, object=source.path, data={"family": "Helm chart values", "identity": None},
             ))
     return findings
+
+
+def _in_chart(directory: str, charts: set[str]) -> bool:
+    """Whether a directory is a chart's (holds its Chart.yaml) or below one."""
+    while directory not in charts:
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False
+        directory = parent
+    return True
 
 
 def _read_as_config(root: YMap) -> bool:
