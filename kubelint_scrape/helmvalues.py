@@ -61,12 +61,14 @@ def helm_values_findings(workspace: Workspace, sources: list[Source]) -> list[Fi
     return findings
 
 
-def values_file_findings(sources: list[Source]) -> list[Finding]:
+def values_file_findings(sources: list[Source], linted_jobs: set[str] = frozenset()) -> list[Finding]:
     """KS007 for a plain Helm values file (what helmfile, Terraform's helm_release or an Argo CD `valueFiles` entry
     hands the chart): a document that is no Kubernetes object and no configuration this tool reads, holding scrape
     jobs under a chart's key. The same jobs in a GitOps object draw KS007 above; in the file they went unreported.
     A chart's own values files — its values.yaml (a Chart.yaml beside it) and those in its tree, such as the
-    ci/*-values.yaml `ct install` runs it with — are left to KS003 on its templates, which says the same."""
+    ci/*-values.yaml `ct install` runs it with — are left to KS003 on its templates, which says the same. Nor when
+    every job the values name is a job of a configuration in the inputs (`linted_jobs`): the chart's rendered
+    output, committed beside its values (`helm template` into the repository), is linted already."""
     charts = {os.path.dirname(source.path) for source in sources if os.path.basename(source.path) == "Chart.yaml"}
     findings = []
     for source in sources:
@@ -80,7 +82,10 @@ def values_file_findings(sources: list[Source]) -> list[Finding]:
             if not found:
                 continue
             holder, key, _jobs = found[0]
-            jobs = ", ".join(dict.fromkeys(job for *_rest, names in found for job in names))
+            names = [job for *_rest, names in found for job in names]
+            if names and set(names) <= linted_jobs and all(names_of for *_rest, names_of in found):
+                continue
+            jobs = ", ".join(dict.fromkeys(names))
             keys = ", ".join(dict.fromkeys(f"`{k}`" for _m, k, _j in found))
             findings.append(Finding(
                 "KS007", key_span(source.path, holder, key),
