@@ -852,7 +852,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                      and (p.verb, p.api_group, p.resource) not in ADMISSION_USES  # the scraper's pod uses it
                      and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))
                      and not any(p.allows(r) for r in reviewed) and not _pushed_to(p, pushes)
-                     and not (not p.url and (p.verb in unread_review_verbs or (p.verb == "*" and unread_review_verbs)))
+                     and not (unread_review_verbs and not p.url and p.verb in unread_review_verbs | {"*"})
                      and not any(p.allows(r) and _applies_to(holding, r, identity) for r in successors)
                      and not any(rule_allows(p.rule(), r, ignore_names=True) for r in restricted.get(id(holding.rule), ()))
                      and p.url not in below]
