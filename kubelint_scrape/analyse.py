@@ -438,8 +438,9 @@ def _key_files(pod: PodTemplate, container: Any, holder_kind: str, name: str, ke
 def mounted_key(pod: PodTemplate, container: Any, path: str, workspace: Workspace) -> tuple[str, str, str] | None:
     """(ConfigMap|Secret, name, key) of the object whose key a volume puts at `path` in the container (a file a
     flag names: kube-rbac-proxy's --config-file); key "" when a volume of a ConfigMap/Secret that the inputs lack
-    is mounted over the path (the file may be any of its keys). None when no such volume covers the path."""
-    path = os.path.normpath(path)
+    is mounted over the path (the file may be any of its keys). None when no such volume covers the path. A path
+    through the volume's atomic-writer directory (<mount>/..data/<key>) is that key's file."""
+    path = _through_data_dir(os.path.normpath(path))
     absent = None
     for kind in ("ConfigMap", "Secret"):
         for _volume, names in _pod_volume_refs(pod, kind):
@@ -460,8 +461,9 @@ def unheld_mounted_file(pod: PodTemplate, container: Any, path: str, workspace: 
     """(ConfigMap/Secret, mountPath) when the innermost volumeMount of the container over `path` is a volume of
     ConfigMaps/Secrets that are all in the inputs and none of them puts a file at `path`: the mount hides the
     image's directory and the volume is read-only, so the file does not exist. None when the file is there, or
-    may be (another kind of source, a ConfigMap/Secret the inputs lack, no mount over the path)."""
-    path = os.path.normpath(path)
+    may be (another kind of source, a ConfigMap/Secret the inputs lack, no mount over the path). <mount>/..data/<key>
+    is the key's file too (_through_data_dir)."""
+    path = _through_data_dir(os.path.normpath(path))
     covering = [m for m in container.mounts if as_str(m.get("mountPath"))
                 and _covers(os.path.normpath(as_str(m.get("mountPath"))), path)]
     if not covering:

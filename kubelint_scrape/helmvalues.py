@@ -61,15 +61,19 @@ def helm_values_findings(workspace: Workspace, sources: list[Source]) -> list[Fi
     return findings
 
 
-def values_file_findings(sources: list[Source]) -> list[Finding]:
+def values_file_findings(sources: list[Source], linted_jobs: frozenset = frozenset()) -> list[Finding]:
     """KS007 for a plain Helm values file (what helmfile, Terraform's helm_release or an Argo CD `valueFiles` entry
     hands the chart): a document that is no Kubernetes object and no configuration this tool reads, holding scrape
     jobs under a chart's key. The same jobs in a GitOps object draw KS007 above; in the file they went unreported.
-    A chart's own values.yaml (a Chart.yaml beside it) is left to KS003 on its templates, which says the same."""
+    A chart's own values files — its values.yaml (a Chart.yaml beside it) and those in its tree, such as the
+    ci/*-values.yaml `ct install` runs it with — are left to KS003 on its templates, which says the same. Nor when
+    every job the values hold is a job of a configuration in the inputs (`linted_jobs`, each job's name and
+    keys): the chart's rendered output, committed beside its values (`helm template` into the repository), is
+    linted already."""
     charts = {os.path.dirname(source.path) for source in sources if os.path.basename(source.path) == "Chart.yaml"}
     findings = []
     for source in sources:
-        if os.path.dirname(source.path) in charts:
+        if _in_chart(os.path.dirname(source.path), charts):
             continue
         for document in source.documents:
             root = document.root
@@ -79,7 +83,10 @@ def values_file_findings(sources: list[Source]) -> list[Finding]:
             if not found:
                 continue
             holder, key, _jobs = found[0]
-            jobs = ", ".join(dict.fromkeys(job for *_rest, names in found for job in names))
+            names = [job for *_rest, names in found for job in names]
+            if linted_jobs and _all_linted(source.path, found, linted_jobs):
+                continue
+            jobs = ", ".join(dict.fromkeys(names))
             keys = ", ".join(dict.fromkeys(f"`{k}`" for _m, k, _j in found))
             findings.append(Finding(
                 "KS007", key_span(source.path, holder, key),
@@ -91,6 +98,37 @@ def values_file_findings(sources: list[Source]) -> list[Finding]:
                 fix=FIX, object=source.path, data={"family": "Helm chart values", "identity": None},
             ))
     return findings
+
+
+def job_shape(job: Any) -> tuple[str, frozenset[str]] | None:
+    """A scrape job's name and top-level keys: what tells the same job rendered from values apart from another
+    config's job that only shares a common name (`kubernetes-pods`)."""
+    if not isinstance(job, YMap) or not as_str(job.get("job_name")):
+        return None
+    return as_str(job.get("job_name")), frozenset(key for key in job if isinstance(key, str))
+
+
+def _all_linted(path: str, found: list[tuple[YMap, str, list[str]]], linted_jobs: frozenset) -> bool:
+    """Whether every job under the values' scrape keys (a list, or the same as YAML text) is a linted job."""
+    for holder, key, _names in found:
+        value = holder.get(key)
+        if isinstance(value, str):
+            documents, _problems, _status = parse_text(path, value, Limits())
+            value = documents[0].root if len(documents) == 1 else None
+        jobs = as_seq(value) if isinstance(value, list) else []
+        if not jobs or any(job_shape(job) not in linted_jobs for job in jobs):
+            return False
+    return True
+
+
+def _in_chart(directory: str, charts: set[str]) -> bool:
+    """Whether a directory is a chart's (holds its Chart.yaml) or below one."""
+    while directory not in charts:
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False
+        directory = parent
+    return True
 
 
 def _read_as_config(root: YMap) -> bool:

@@ -987,7 +987,8 @@ def _monitor_jobs(monitor: K8sObject, runner: RunnerView | None, config: PromCon
         if port_rule is not None:
             relabels.append(port_rule)
         generated = len(relabels)
-        relabels += _user_relabels(endpoint.get("relabelings"))
+        # (a VMServiceScrape/VMPodScrape relabelConfig takes source_labels/target_label too: keep them)
+        relabels += _user_relabels(endpoint.get("relabelings"), victoriametrics=monitor.kind.startswith("VM"))
         name = f"{job_prefix}/{monitor.namespace}/{monitor.name}/{index}"
         root = _job_root(endpoint, name, _sd(selector_pos, role, namespaces, attach_node, runner, attach_pos),
                          relabels)

@@ -74,6 +74,19 @@ def test_service_scrape_relabel_configs_are_applied_with_snake_case_keys(tmp_pat
     assert ("endpoints", "list", "shop") in needs  # discovery in the scrape object's own namespace
 
 
+@pytest.mark.parametrize("kind, endpoints", [("VMServiceScrape", "endpoints"), ("VMPodScrape", "podMetricsEndpoints")])
+def test_service_and_pod_scrape_jobs_run_snake_case_relabel_keys(tmp_path, kind: str, endpoints: str) -> None:
+    """The job runs the relabelConfig with the source_labels/target_label written (VictoriaMetrics RelabelConfig
+    UnderScoreSourceLabels/UnderScoreTargetLabel), not a rule without them: e25bdb8 dropped them as it does for
+    the Prometheus Operator's CRD, whose relabelings have no such fields, so this user rule lost both keys."""
+    scrape = SCRAPE.format(namespace="shop").replace("VMServiceScrape", kind).replace("  endpoints:", f"  {endpoints}:")
+    paths = [write(tmp_path, "agent.yaml", AGENT.format(selectors="  selectAllByDefault: true")),
+             write(tmp_path, "scrape.yaml", scrape)]
+    prefix = "serviceScrape" if kind == "VMServiceScrape" else "podScrape"
+    user = _job(paths, f"{prefix}/shop/api/0").relabel_nodes[-1]
+    assert user.get("source_labels") == ["__meta_kubernetes_service_name"] and user.get("target_label") == "service"
+
+
 def test_operator_made_account_holds_the_operators_cluster_role(tmp_path) -> None:
     """No serviceAccountName: the operator makes vmagent-<name> and ClusterRole monitoring:<ns>:vmagent-<name>
     (factory/vmagent/rbac.go), so a kubelet VMNodeScrape is allowed, and no KS109 for the account."""

@@ -12,7 +12,7 @@ from ..findings import Finding, Related
 from ..yamltree import YSeq, at
 from ..model import K8sObject
 from ..rbacvalidate import refusing_rules
-from ..helmvalues import helm_values_findings, values_file_findings
+from ..helmvalues import helm_values_findings, job_shape, values_file_findings
 from ..load import UNNAMED_STDIN
 from ..kustomize import (BUILD_KEYS, InputTree, is_kustomization, judged, local_entries, missing_reason, patch_files,
                          workspace_builds)
@@ -27,7 +27,8 @@ def input_problems(ctx: Context) -> Iterator[Finding]:
     yield from ctx.load_findings
     yield from unread_crd_findings(ctx.workspace)  # scrape objects of operators not modelled (unreadcrds.py)
     yield from helm_values_findings(ctx.workspace, ctx.sources)  # jobs handed to a Helm chart (helmvalues.py)
-    yield from values_file_findings(ctx.sources)  # the same jobs in a plain values file
+    # the same jobs in a plain values file, unless its chart's rendered output holding them is linted too
+    yield from values_file_findings(ctx.sources, frozenset(job_shape(job.job.node) for job in ctx.analysis.jobs))
 
 
 # Kinds the workspace indexes by name, so the definition read last replaces the others (build.py); workloads,

@@ -815,6 +815,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                                    for r in (n.request, *n.alternatives)))
         unseen = _scrapes_unseen_targets(jobs)
         reviewed = list(dict.fromkeys(_unseen_reviews(jobs)))
+        unread_review_verbs = _unread_review_verbs(jobs)
         pushes = _pushed_paths(jobs)
         # What the other rules' fixes move these jobs to is kept, not called unused: the EndpointSlice grants of
         # KS604's switch from deprecated endpoints discovery, the Endpoints grants of KS601's `role: endpoints` for a
@@ -851,6 +852,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                      and (p.verb, p.api_group, p.resource) not in ADMISSION_USES  # the scraper's pod uses it
                      and not any(p.allows(r) for r in maybe) and not (unseen and _scrape_permission(p))
                      and not any(p.allows(r) for r in reviewed) and not _pushed_to(p, pushes)
+                     and not (unread_review_verbs and not p.url and p.verb in unread_review_verbs | {"*"})
                      and not any(p.allows(r) and _applies_to(holding, r, identity) for r in successors)
                      and not any(rule_allows(p.rule(), r, ignore_names=True) for r in restricted.get(id(holding.rule), ()))
                      and p.url not in below]
@@ -1003,6 +1005,14 @@ def _proxy_config_file_successors(ctx: Context, jobs: list) -> list[Request]:
     return [missing[index].review.request_for(path.split("?", 1)[0])
             for analysis in jobs for index, path, _span in analysis.proxies
             if index in missing and missing[index].review is not None]
+
+
+def _unread_review_verbs(jobs: list) -> set[str]:
+    """The verbs of the scrapes the jobs send to a kube-rbac-proxy whose --config-file is not in the inputs: its
+    resourceAttributes may make the review of any resource (and subresource, and name), so no resource grant of
+    that verb can be called unused (KS203 would delete what the proxy asks for, and the scrape would get 403)."""
+    return {need.request.verb for analysis in jobs for need in analysis.needs
+            if need.review is not None and not need.review.found}
 
 
 def _unseen_reviews(jobs: list) -> list[Request]:
