@@ -535,3 +535,11 @@ def test_kube_rbac_proxy_plain_port_answers_401_and_its_other_ports_no_review(tm
     assert [f.message.split(" without credentials")[0] for f in findings] == [
         'job "kubernetes-service-endpoints" scrapes kube-rbac-proxy on :9100/metrics']
     assert "401 Unauthorized" in findings[0].message and findings[0].fix.startswith("Not in this job")
+
+
+def test_opted_in_fix_names_the_proxy_container_of_the_port() -> None:
+    # kube-state-metrics' chart runs a kube-rbac-proxy per port: each finding names the one listening there.
+    findings = _findings("KS106", "fail-kube-state-metrics-chart-two-proxies-in-annotation-job")
+    assert [(f.message.split(" over plain HTTP")[0].rsplit(" ", 1)[1],
+             f.fix.split("(container ", 1)[1].split(" of ", 1)[0]) for f in findings] == [
+        (":8080/metrics", "kube-rbac-proxy-http"), (":8081/metrics", "kube-rbac-proxy-telemetry")]

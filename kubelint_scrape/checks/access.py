@@ -1926,12 +1926,14 @@ def _opted_in_proxy_fix(analysis: JobAnalysis, gap, ctx: Context) -> str:
     """KS106's fix for a kube-rbac-proxy of the inputs that opts in to a job for every opted-in workload (the
     prometheus chart's annotation jobs, no token, http): https and a token on that job would break its plain-HTTP
     targets and hand the token to each of them (KS306), so the proxy moves to a job of its own."""
-    from ..authproxy import declared_targets
+    from ..authproxy import declared_targets, reviews_on_port
 
     job = analysis.job
     servers = declared_targets(ctx.workspace).servers
-    indexes = {index for index, _path, _span in analysis.proxies}
-    server = next(iter(servers[i] for i in indexes)) if len(indexes) == 1 else None
+    # the proxy container listening on the gap's port (kube-state-metrics' chart runs one per port)
+    serving = {index for index, _path, _span in analysis.proxies
+               if reviews_on_port(servers[index].container, gap.endpoint.port)}
+    server = servers[serving.pop()] if len(serving) == 1 else None
     whose = (f"the Service or pod of kube-rbac-proxy (container {server.container.name} of {server.pod.obj.kind} "
              f"{server.pod.obj.namespace}/{server.pod.obj.name})" if server is not None else
              f"the Service or pod of the kube-rbac-proxy on :{gap.endpoint.port}")
