@@ -2179,7 +2179,8 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
     # node-exporter chart's Service annotation `prometheus.io/scrape: "true"` beside kubeRBACProxy.enabled): the
     # job is aimed at it, and its failure is the job's, not an incidental discovery. Only an unfiltered job
     # keeps it by chance.
-    opted_in = proxied if proxied and _workload_filters(_rules(job, [])) else set()
+    expects_auth = job.credentials.authenticates or job.scheme == "https"
+    opted_in = proxied if proxied and catch_all and not expects_auth and _workload_filters(_rules(job, [])) else set()
     analysis.pushprox = via = pushprox_route(job, authorizer.workspace)
     if via is not None and via.client_identity is not None:
         analysis.makers[via.client_identity] = Resolution(
@@ -2187,7 +2188,6 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             f"({via.token_path})", via.span, pod=via.client)
     foreign = foreign_audience(job.credentials, resolution.pod)
     elsewhere = job.discovery_elsewhere()
-    expects_auth = job.credentials.authenticates or job.scheme == "https"
     for endpoint, span in seen:
         analysis.origins[endpoint] = span
         # A catch-all job (it also keeps ordinary workloads) that neither speaks TLS nor sends credentials did not

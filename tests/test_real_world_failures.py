@@ -543,3 +543,14 @@ def test_opted_in_fix_names_the_proxy_container_of_the_port() -> None:
     assert [(f.message.split(" over plain HTTP")[0].rsplit(" ", 1)[1],
              f.fix.split("(container ", 1)[1].split(" of ", 1)[0]) for f in findings] == [
         (":8080/metrics", "kube-rbac-proxy-http"), (":8081/metrics", "kube-rbac-proxy-telemetry")]
+
+
+def test_monitor_aimed_at_kube_rbac_proxy_over_http_is_fixed_in_the_monitor() -> None:
+    # The node-exporter chart's ServiceMonitor at its defaults (http, no token) with kubeRBACProxy.enabled: the
+    # monitor names the Service, so the fix is its own scheme and token, then the --config-file review's grant
+    # (helm-charts#3338: "Forbidden (... resource=services, subresource=kube-prometheus-stack-prometheus-node-exporter)").
+    [finding] = _findings("KS106", "fail-node-exporter-chart-servicemonitor-http-to-kube-rbac-proxy")
+    assert "400 Bad Request" in finding.message
+    assert finding.fix.startswith("Set `scheme: https`, and add to the endpoint:")
+    assert "bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token" in finding.fix
+    assert 'resources: ["services/kube-prometheus-stack-prometheus-node-exporter"]' in finding.fix

@@ -2072,6 +2072,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                            f"scrape fails (and over https without a token the request would be anonymous)")
                 fix = (f"Set `{'scheme: HTTPS' if job.source_kind == 'scrapeconfig' else 'scheme: https'}`, and "
                        + _lower_first(_credentials_fix(job, gap.target, _serving_cert(ctx, gap), ctx))
+                       + (review_fix_after_token(analysis, ctx) if gap.target == "kube-rbac-proxy" else "")
                        + _grant_once_authenticated(analysis, gap, ctx))
                 span = _scheme_span(job) or analysis.origins.get(gap.endpoint, job.span)
             else:
