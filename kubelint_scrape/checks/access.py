@@ -1939,7 +1939,9 @@ def _opted_in_proxy_fix(analysis: JobAnalysis, gap, ctx: Context) -> str:
              f"the Service or pod of the kube-rbac-proxy on :{gap.endpoint.port}")
     return (f"Not in this job: it scrapes every workload that opts in ({gap.opted_in}) without credentials, and "
             f"https with a token here would break its plain-HTTP targets and send the token to every one of them "
-            f"(KS306). Remove that opt-in from {whose}, and scrape it with a job of its own that keeps only it, "
+            f"(KS306). Remove that opt-in from {whose} — or, where that pod also serves plain metrics this job "
+            f"should keep, select that port instead so the proxy's is left out — and scrape the proxy with a job of "
+            f"its own that keeps only it, "
             f"with `{'scheme: HTTPS' if job.source_kind == 'scrapeconfig' else 'scheme: https'}`, and "
             + _lower_first(_credentials_fix(job, gap.target, _serving_cert(ctx, gap), ctx))
             + review_fix_after_token(analysis, ctx)
