@@ -15,7 +15,8 @@ import re
 import sys
 from typing import Any, Callable, Iterator
 
-from .authproxy import POD_ROLES, DeclaredTargets, ReviewConfig, declared_targets, review_config, served_endpoint
+from .authproxy import (POD_ROLES, DeclaredTargets, ReviewConfig, declared_targets, review_config, served_endpoint,
+                        serves_only_tls)
 from .gopath import go_path_match
 from .load import gc_paused
 from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victoriametrics, pod_template, service_dns_name
@@ -149,6 +150,9 @@ class CredentialGap:
     # What the target authorizes once the request authenticates (left unchecked now): KS106's fix sends the
     # identity's token, which then needs these grants too, or the scrape goes from 401 to 403.
     needs: list[Need] = field(default_factory=list)
+    # A kube-rbac-proxy of the inputs that a job for every opted-in workload keeps: the workload filter it passed
+    # ("the service annotation `prometheus_io_scrape` = `true`"). The job's own fix would break its other targets.
+    opted_in: str = ""
 
 
 @dataclass(eq=False)
@@ -1844,9 +1848,7 @@ def _unnamed_workloads(job: ScrapeJob, identity: Identity | None) -> UnnamedWork
     # by setting it to anything).
     # A keep of namespaces selects as `namespaces.names` does: it names no workload, so it is not where the job
     # could have named one; the unnamed application is tried deployed in each namespace it keeps.
-    filters = [(rule, node) for rule, node in rules
-               if (rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL) or _drops_unset_metadata(rule))
-               and not _keeps_namespaces(rule)]
+    filters = _workload_filters(rules)
     ports = _owner_chosen_ports([r for r, _ in rules])
     opt_ins = _owner_chosen_metadata([r for r, _ in rules])
     namespaces = _kept_namespaces([r for r, _ in rules])
@@ -1893,6 +1895,14 @@ def _describe_filter(rule: RelabelRule) -> str:
     if rule.action in (KEEPEQUAL, KEEP_IF_EQUAL):
         return f"`{';'.join(rule.source_labels)}` equal to `{rule.target_label}`"
     return f"`{';'.join(rule.source_labels)}` matching `{rule.regex}`"
+
+
+def _workload_filters(rules: list[tuple[RelabelRule, int]]) -> list[tuple[RelabelRule, int]]:
+    """The job's keep filters that select workloads (by annotation, label, port, name), not namespaces: a target
+    that survives has passed each of them, so its owner has opted in or been named."""
+    return [(rule, node) for rule, node in rules
+            if (rule.action in (KEEP, KEEPEQUAL, KEEP_IF_EQUAL) or _drops_unset_metadata(rule))
+            and not _keeps_namespaces(rule)]
 
 
 def _drops_unset_metadata(rule: RelabelRule) -> bool:
@@ -2152,15 +2162,27 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
     analysis.survivors = simulation.survivors
     seen = [(_static_extension(endpoint, authorizer.workspace), span) for endpoint, span in simulation.seen]
     keys = {_endpoint_key(endpoint) for endpoint, _span in seen}
-    for endpoint, span, server in simulate_declared(job, identity, declared_targets(authorizer.workspace),
-                                                    shared_simulations):
+    proxied = set()  # keys of the inputs' own kube-rbac-proxy containers that the job keeps
+    tls_only = set()  # those of them on a port the proxy serves only TLS on
+    declared = declared_targets(authorizer.workspace)
+    for endpoint, span, server in simulate_declared(job, identity, declared, shared_simulations):
         analysis.survivors += 1
         if _endpoint_key(endpoint) not in keys:
             keys.add(_endpoint_key(endpoint))
             seen.append((endpoint, span))
         if server >= 0:
             analysis.proxies.append((server, endpoint.path, span))
+            if endpoint.klass == "kube-rbac-proxy":
+                proxied.add(_endpoint_key(endpoint))
+                if serves_only_tls(declared.servers[server].container, endpoint.port):
+                    tls_only.add(_endpoint_key(endpoint))
     catch_all = any(endpoint.klass == "workload" for endpoint, _ in seen)
+    # A kube-rbac-proxy of the inputs that passes the job's workload filters was opted in by its owner (the
+    # node-exporter chart's Service annotation `prometheus.io/scrape: "true"` beside kubeRBACProxy.enabled): the
+    # job is aimed at it, and its failure is the job's, not an incidental discovery. Only an unfiltered job
+    # keeps it by chance.
+    expects_auth = job.credentials.authenticates or job.scheme == "https"
+    opted_in = proxied if proxied and catch_all and not expects_auth and _workload_filters(_rules(job, [])) else set()
     analysis.pushprox = via = pushprox_route(job, authorizer.workspace)
     if via is not None and via.client_identity is not None:
         analysis.makers[via.client_identity] = Resolution(
@@ -2168,12 +2190,12 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             f"({via.token_path})", via.span, pod=via.client)
     foreign = foreign_audience(job.credentials, resolution.pod)
     elsewhere = job.discovery_elsewhere()
-    expects_auth = job.credentials.authenticates or job.scheme == "https"
     for endpoint, span in seen:
         analysis.origins[endpoint] = span
         # A catch-all job (it also keeps ordinary workloads) that neither speaks TLS nor sends credentials did not
         # aim at the kubelet or API server it incidentally discovers: those targets are just down, not a 403 to fix.
-        if endpoint.klass in AUTHENTICATED_CLASSES + ("kubelet-readonly",) and catch_all and not expects_auth:
+        if (endpoint.klass in AUTHENTICATED_CLASSES + ("kubelet-readonly",) and catch_all and not expects_auth
+                and _endpoint_key(endpoint) not in opted_in):
             analysis.incidental.append(endpoint)
             continue
         analysis.endpoints.append(endpoint)
@@ -2191,8 +2213,9 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             continue
         # Through PushProx the job's http is its connection to the proxy; the client may speak https to the target
         # (endpoints keep the job's scheme: the transport rules judge Prometheus's own connection).
-        if endpoint.scheme == "http" and endpoint.klass in TLS_ONLY_CLASSES and not (via is not None and via.https):
-            _plain_http_to_tls(analysis, endpoint, span, assumptions)
+        if (endpoint.scheme == "http" and (endpoint.klass in TLS_ONLY_CLASSES or _endpoint_key(endpoint) in tls_only)
+                and not (via is not None and via.https)):
+            _plain_http_to_tls(analysis, endpoint, span, assumptions, authorizer.workspace)
             continue
         if _rejects_audience(endpoint, foreign, assumptions):
             # An invalid token is an error, not a fallback to anonymous (FACTS §1): 401 whatever RBAC grants.
@@ -2247,6 +2270,11 @@ def analyse_job(job: ScrapeJob, resolution: Resolution, authorizer: Authorizer, 
             elif token_identity is not None:
                 need.identity = token_identity
             analysis.needs.append(need)
+    if opted_in:
+        opt_in = _describe_filter(_workload_filters(_rules(job, []))[0][0])
+        for gap in analysis.credential_gaps:
+            if _endpoint_key(gap.endpoint) in opted_in:
+                gap.opted_in = opt_in
     for need in analysis.needs:
         asker = need.identity or identity
         if not need.unchecked and asker is not None:
@@ -2302,12 +2330,14 @@ def scraper_program(analysis: JobAnalysis) -> str:
     return "Prometheus"
 
 
-def _plain_http_to_tls(analysis: JobAnalysis, endpoint: Endpoint, span: Span, assumptions: Assumptions) -> None:
+def _plain_http_to_tls(analysis: JobAnalysis, endpoint: Endpoint, span: Span, assumptions: Assumptions,
+                       workspace: Workspace) -> None:
     """A TLS-only target scraped over http answers 400 before authentication: no RBAC question is asked. Without
     credentials that is KS106's gap (it needs https and a token); with them KS303 reports the clear-text token.
     The needs are kept, unchecked, as what the job will use once it speaks https (KS203, KS208)."""
     job = analysis.job
-    needs = scrape_needs(job, endpoint, span, assumptions)
+    # the workspace: a kube-rbac-proxy's --config-file decides what it will review once the job speaks https
+    needs = scrape_needs(job, endpoint, span, assumptions, workspace)
     if job.credentials.kind == "none":
         analysis.credential_gaps.append(CredentialGap(endpoint.klass, endpoint, PLAIN_HTTP_TO_TLS, plain_http=True,
                                                       needs=needs))

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .extapi import has_servers, server_labels, serves, undeclared_server
 from .gopath import go_path_match
 from .load import Limits, parse_text
-from .model import Container, K8sObject, PodTemplate, Workspace
+from .model import Container, K8sObject, PodTemplate, Workspace, go_flag
 from .rbac import Identity, Request
 from .records import dataclass, field
 from .targets import (PROXY_SERVER_LABEL, RBAC_PROXY_LABEL, RBAC_PROXY_PORT_LABEL, Endpoint, Target, _pod_labels,
@@ -87,6 +87,46 @@ def checks_path(container: Container, path: str) -> bool:
       to the SubjectAccessReview); every other path is refused whatever RBAC grants (404, or 403 in newer
       versions), which no grant fixes."""
     return authenticates_path(container, path)
+
+
+def _listen_port(address: str | None) -> int | None:
+    """The port of a `host:port` listen address (`:9100`, `[$(IP)]:9100`, `0.0.0.0:8443`)."""
+    port = (address or "").rpartition(":")[2]
+    return int(port) if port.isdigit() else None
+
+
+def _proxy_endpoints_port(container: Container) -> int | None:
+    """kube-rbac-proxy's --proxy-endpoints-port: a second TLS server on the secure listen host that serves only
+    /healthz, with no authentication or authorization (cmd/kube-rbac-proxy/app/kube-rbac-proxy.go Run:
+    proxyEndpointsMux); it is started only beside --secure-listen-address."""
+    words = container.command + container.args
+    value = go_flag(words, "proxy-endpoints-port")
+    if go_flag(words, "secure-listen-address") is None or value is None or not value.isdigit() or value == "0":
+        return None
+    return int(value)
+
+
+def reviews_on_port(container: Container, port: int) -> bool:
+    """Whether kube-rbac-proxy's authenticating server listens on `port`: its --secure-listen-address or
+    --insecure-listen-address (Run). Its other declared ports are its --proxy-endpoints-port (/healthz for anyone,
+    no review) or nothing at all: no RBAC question there. A listen address that names no port (a template) is
+    taken to be any."""
+    words = container.command + container.args
+    addresses = [value for value in (go_flag(words, flag) for flag in ("secure-listen-address", "insecure-listen-address"))
+                 if value is not None]
+    ports = {_listen_port(address) for address in addresses}
+    return not ports or None in ports or port in ports
+
+
+def serves_only_tls(container: Container, port: int) -> bool:
+    """Whether kube-rbac-proxy serves only TLS on `port`: its --secure-listen-address (a tls.NewListener, with a
+    self-signed certificate when none is given) or --proxy-endpoints-port, and not its --insecure-listen-address
+    (plain HTTP and h2c) (cmd/kube-rbac-proxy/app/kube-rbac-proxy.go Run). A plain-HTTP request there is answered
+    400 by Go's TLS server before the proxy authenticates anything."""
+    words = container.command + container.args
+    if _listen_port(go_flag(words, "insecure-listen-address")) == port:
+        return False
+    return _listen_port(go_flag(words, "secure-listen-address")) == port or _proxy_endpoints_port(container) == port
 
 
 def server_id(pod: PodTemplate, container: Container) -> str:
@@ -555,6 +595,8 @@ def served_endpoint(endpoint: Endpoint, server: Server | None) -> Endpoint:
     """A relabelled declared target as what it is: a kube-rbac-proxy target only where the proxy checks the path
     scraped as a non-resource URL (see checks_path); otherwise whatever answers is not an RBAC question."""
     path = endpoint.path.split("?", 1)[0]
+    if endpoint.klass == "kube-rbac-proxy" and server is not None and not reviews_on_port(server.container, endpoint.port):
+        return Endpoint(endpoint.scheme, endpoint.host, endpoint.port, endpoint.path, "workload")
     if endpoint.klass == "kube-rbac-proxy" and (server is None or not checks_path(server.container, path)):
         return Endpoint(endpoint.scheme, endpoint.host, endpoint.port, endpoint.path, "workload")
     return endpoint

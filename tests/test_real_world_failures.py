@@ -509,3 +509,48 @@ def test_show_assumptions_says_bootstrapping_kubelets_are_taken_as_cluster_signe
     (mixed / "other-kubelets.yaml").write_text("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
                                                "serverTLSBootstrap: false\n")
     assert "kubelet-serving-cert: self-signed\n" in assumptions_text(lint_paths([str(mixed)], Options()))
+
+
+def test_opted_in_kube_rbac_proxy_is_moved_to_a_job_of_its_own() -> None:
+    # prometheus-node-exporter with kubeRBACProxy.enabled under the prometheus chart: its Service keeps the
+    # `prometheus.io/scrape` annotation, so the token-less http annotation job scrapes the proxy's TLS port (400).
+    # https and a token on that job would break its plain-HTTP targets and reach all of them (KS306).
+    [finding] = _findings("KS106", "fail-node-exporter-chart-kube-rbac-proxy-in-annotation-job")
+    assert ":9100/metrics over plain HTTP" in finding.message and "400 Bad Request" in finding.message
+    fix = finding.fix
+    assert fix.startswith("Not in this job") and "the service annotation `prometheus_io_scrape`" in fix
+    assert "DaemonSet monitoring/prometheus-prometheus-node-exporter" in fix
+    # what its --config-file makes the proxy review once the token is sent (helm-charts#3338)
+    assert 'resources: ["services/prometheus-prometheus-node-exporter"]' in fix
+
+
+def test_kube_rbac_proxy_plain_port_answers_401_and_its_other_ports_no_review(tmp_path: Path) -> None:
+    # On --insecure-listen-address kube-rbac-proxy speaks plain HTTP: a token-less scrape is a 401, not the TLS 400.
+    # Its other declared port (--proxy-endpoints-port, served only beside a secure listener) asks no RBAC at all.
+    case = FIXTURES / "KS106" / "fail-node-exporter-chart-kube-rbac-proxy-in-annotation-job"
+    (tmp_path / "prometheus.yaml").write_text((case / "prometheus.yaml").read_text())
+    (tmp_path / "node-exporter.yaml").write_text((case / "node-exporter.yaml").read_text().replace(
+        "--secure-listen-address=:9100", "--insecure-listen-address=:9100"))
+    findings = lint_paths([str(tmp_path)], Options(select={"KS106"})).findings
+    assert [f.message.split(" without credentials")[0] for f in findings] == [
+        'job "kubernetes-service-endpoints" scrapes kube-rbac-proxy on :9100/metrics']
+    assert "401 Unauthorized" in findings[0].message and findings[0].fix.startswith("Not in this job")
+
+
+def test_opted_in_fix_names_the_proxy_container_of_the_port() -> None:
+    # kube-state-metrics' chart runs a kube-rbac-proxy per port: each finding names the one listening there.
+    findings = _findings("KS106", "fail-kube-state-metrics-chart-two-proxies-in-annotation-job")
+    assert [(f.message.split(" over plain HTTP")[0].rsplit(" ", 1)[1],
+             f.fix.split("(container ", 1)[1].split(" of ", 1)[0]) for f in findings] == [
+        (":8080/metrics", "kube-rbac-proxy-http"), (":8081/metrics", "kube-rbac-proxy-telemetry")]
+
+
+def test_monitor_aimed_at_kube_rbac_proxy_over_http_is_fixed_in_the_monitor() -> None:
+    # The node-exporter chart's ServiceMonitor at its defaults (http, no token) with kubeRBACProxy.enabled: the
+    # monitor names the Service, so the fix is its own scheme and token, then the --config-file review's grant
+    # (helm-charts#3338: "Forbidden (... resource=services, subresource=kube-prometheus-stack-prometheus-node-exporter)").
+    [finding] = _findings("KS106", "fail-node-exporter-chart-servicemonitor-http-to-kube-rbac-proxy")
+    assert "400 Bad Request" in finding.message
+    assert finding.fix.startswith("Set `scheme: https`, and add to the endpoint:")
+    assert "bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token" in finding.fix
+    assert 'resources: ["services/kube-prometheus-stack-prometheus-node-exporter"]' in finding.fix

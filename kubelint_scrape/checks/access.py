@@ -1922,6 +1922,32 @@ def _foreign_audience_discovery(job, sd, foreign) -> Finding:
     )
 
 
+def _opted_in_proxy_fix(analysis: JobAnalysis, gap, ctx: Context) -> str:
+    """KS106's fix for a kube-rbac-proxy of the inputs that opts in to a job for every opted-in workload (the
+    prometheus chart's annotation jobs, no token, http): https and a token on that job would break its plain-HTTP
+    targets and hand the token to each of them (KS306), so the proxy moves to a job of its own."""
+    from ..authproxy import declared_targets, reviews_on_port
+
+    job = analysis.job
+    servers = declared_targets(ctx.workspace).servers
+    # the proxy container listening on the gap's port (kube-state-metrics' chart runs one per port)
+    serving = {index for index, _path, _span in analysis.proxies
+               if reviews_on_port(servers[index].container, gap.endpoint.port)}
+    server = servers[serving.pop()] if len(serving) == 1 else None
+    whose = (f"the Service or pod of kube-rbac-proxy (container {server.container.name} of {server.pod.obj.kind} "
+             f"{server.pod.obj.namespace}/{server.pod.obj.name})" if server is not None else
+             f"the Service or pod of the kube-rbac-proxy on :{gap.endpoint.port}")
+    return (f"Not in this job: it scrapes every workload that opts in ({gap.opted_in}) without credentials, and "
+            f"https with a token here would break its plain-HTTP targets and send the token to every one of them "
+            f"(KS306). Remove that opt-in from {whose} — or, where that pod also serves plain metrics this job "
+            f"should keep, select that port instead so the proxy's is left out — and scrape the proxy with a job of "
+            f"its own that keeps only it, "
+            f"with `{'scheme: HTTPS' if job.source_kind == 'scrapeconfig' else 'scheme: https'}`, and "
+            + _lower_first(_credentials_fix(job, gap.target, _serving_cert(ctx, gap), ctx))
+            + review_fix_after_token(analysis, ctx)
+            + _grant_once_authenticated(analysis, gap, ctx))
+
+
 def _grant_once_authenticated(analysis: JobAnalysis, gap, ctx: Context) -> str:
     """The rest of KS106's fix when it sends the identity's token: the target then authorizes the request as the
     identity (FACTS §1, §7), so a grant the identity lacks turns the 401/403 as anonymous into a 403 as the
@@ -2048,6 +2074,7 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                            f"scrape fails (and over https without a token the request would be anonymous)")
                 fix = (f"Set `{'scheme: HTTPS' if job.source_kind == 'scrapeconfig' else 'scheme: https'}`, and "
                        + _lower_first(_credentials_fix(job, gap.target, _serving_cert(ctx, gap), ctx))
+                       + (review_fix_after_token(analysis, ctx) if gap.target == "kube-rbac-proxy" else "")
                        + _grant_once_authenticated(analysis, gap, ctx))
                 span = _scheme_span(job) or analysis.origins.get(gap.endpoint, job.span)
             else:
@@ -2075,6 +2102,8 @@ def scrape_credentials_missing(ctx: Context) -> Iterator[Finding]:
                 # On the part that aims the job at the authenticated target (the SD role, the relabel rule), as
                 # KS102–KS104 would be for the same job (SPEC §5).
                 span = analysis.origins.get(gap.endpoint, job.span)
+            if gap.opted_in and gap.target == "kube-rbac-proxy" and gap.foreign_audience is None and not gap.token_ignored:
+                fix = _opted_in_proxy_fix(analysis, gap, ctx)
             yield Finding(
                 "KS106", span, message, fix=fix, related=related,
                 object=job.label, data={"target": gap.target, "outcome": gap.outcome},
