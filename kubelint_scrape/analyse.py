@@ -1657,7 +1657,7 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None, shown: frozenset
             if origin[0] == "sd" and origin[1] in remote:
                 endpoint = dataclasses.replace(endpoint, elsewhere=True)
             kept.append((endpoint, _scrape_place(job, cause, origin), origin))
-        spread = _proxied_namespaces(job, kept)
+        spread = _proxied_namespaces(job, kept, rules)
         for endpoint, place, origin in kept:
             if _cluster_wide_sd(job, origin) and endpoint.proxy_namespace in spread.get(origin, ()):
                 endpoint = all_namespaces_proxy(endpoint)
@@ -1685,16 +1685,36 @@ def _cluster_wide_sd(job: ScrapeJob, origin: tuple) -> bool:
     return origin[0] == "sd" and job.sd_configs[origin[1]].namespaces is None
 
 
-def _proxied_namespaces(job: ScrapeJob, kept: list[tuple[Endpoint, tuple, tuple]]) -> dict[tuple, set[str]]:
+def _proxied_namespaces(job: ScrapeJob, kept: list[tuple[Endpoint, tuple, tuple]],
+                        rules: list[tuple[RelabelRule, int]]) -> dict[tuple, set[str]]:
     """Per cluster-wide SD config, the namespaces its kept targets proxy into when the proxy path takes each
-    target's own namespace and the sample targets it keeps span more than one: the job then proxies into whatever
-    namespace it discovers. One namespace only is a path that writes it out, or a job keeping one namespace's
-    targets, and stays that namespace's need."""
+    target's own namespace and the sample targets it keeps span more than one, or the job's rules never filter on
+    the namespace: the job then proxies into whatever namespace it discovers. (A keep on the user's own annotation
+    keeps the sample's one annotated pod, in one namespace; in the user's cluster such pods may be in any.) One
+    namespace only is a path that writes it out, or a job keeping one namespace's targets, and stays that
+    namespace's need."""
     spread: dict[tuple, set[str]] = {}
     for endpoint, _place, origin in kept:
         if endpoint.proxy_namespace_discovered and _cluster_wide_sd(job, origin):
             spread.setdefault(origin, set()).add(endpoint.proxy_namespace)
-    return {origin: namespaces for origin, namespaces in spread.items() if len(namespaces) > 1}
+    anywhere = not _filters_on_namespace(rules)
+    return {origin: namespaces for origin, namespaces in spread.items() if len(namespaces) > 1 or anywhere}
+
+
+_FILTERS = frozenset({"keep", "drop", "keepequal", "dropequal"})
+
+
+def _filters_on_namespace(rules: list[tuple[RelabelRule, int]]) -> bool:
+    """Whether a keep/drop rule reads the target's namespace, directly or through a label an earlier rule copied
+    it into: only then can the job keep some namespaces' targets and not others."""
+    carriers = {"__meta_kubernetes_namespace"}
+    for rule, _index in rules:
+        if carriers.intersection(rule.source_labels):
+            if rule.action in _FILTERS:
+                return True
+            if rule.target_label:
+                carriers.add(rule.target_label)
+    return False
 
 
 # Labels and annotations of discovered objects: the user's own, which the sample cluster cannot know.
@@ -1717,12 +1737,17 @@ def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
     scraped where the job's relabelling sends it (a pod's host IP on :10250 is its kubelet). The named system
     components are left out: an unknown Service-label filter does not pick the API server or the kubelet."""
     retried = []
+    kept_namespaces = _kept_namespaces([rule for rule, _index in rules])
     for index, sd in enumerate(job.sd_configs):
         families = meta_families(sd.role, sd.attach_node, sd.attach_namespace) or frozenset()
         kept_rules = [(rule, place) for rule, place in rules if not _filters_on_user_metadata(rule, families)]
-        if len(kept_rules) == len(rules):
+        namespaces = _sd_namespaces(sd, identity)
+        # A cluster-wide discovery kept to namespaces the job names (`keep` on __meta_kubernetes_namespace): the
+        # sample cluster has none of the user's namespaces, so its targets are made in those.
+        chosen = kept_namespaces if namespaces is None and kept_namespaces else None
+        if len(kept_rules) == len(rules) and not chosen:
             continue
-        for labels in user_targets(sd.role, _sd_namespaces(sd, identity)):
+        for labels in user_targets(sd.role, chosen or namespaces):
             retried.append((labels, ("sd", index), kept_rules))
     return retried
 

@@ -752,8 +752,11 @@ def _out_of_scope_kind(request: Request) -> str:
         return "non-resource URLs"
     if request.resource in CLUSTER_SCOPED:
         return "a cluster-scoped resource"
-    if request.namespace is None:
+    if request.namespace is None and request.verb in ("list", "watch"):
         return "a list/watch across all namespaces"
+    if request.namespace is None:
+        # a proxy path taking each discovered target's namespace, with discovery cluster-wide
+        return f"{request.verb} {request.resource_path} in every namespace"
     return f"anything in namespace {request.namespace}"
 
 
