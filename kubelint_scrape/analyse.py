@@ -22,7 +22,7 @@ from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victori
 from .operator import (label_selection_fix, namespace_selection_fix, operator_scope_fix, unreconciled_fix,
                        unresolved_scrape_class)
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
-from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig, is_in_cluster_api_host, is_loopback_host
+from .promconfig import SA_DIR, TARGET_URL, Credentials, PromConfig, ScrapeJob, SDConfig, is_in_cluster_api_host, is_loopback_host
 from .pushprox import Route, route as pushprox_route
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request, api_server_request
 from .records import dataclass, field
@@ -1335,8 +1335,24 @@ def _target_sets(job: ScrapeJob, identity: Identity | None) -> list[tuple[dict[s
         for labels in representative_targets(sd.role, _sd_namespaces(sd, identity)):
             sets.append((labels, ("sd", index)))
     for index, (target, labels, _span) in enumerate(job.static_targets):
-        sets.append(({"__address__": target, **labels}, ("static", index)))
+        meant = _meant_target(target) if not job.relabel_nodes else {"__address__": target}
+        sets.append(({**meant, **labels}, ("static", index)))
     return sets
+
+
+def _meant_target(target: str) -> dict[str, str]:
+    """A static target's labels, for a job without relabel_configs. There a target written as a URL
+    (`https://kubernetes.default.svc:443/metrics`) makes Prometheus refuse the config (config.go ScrapeConfig
+    Validate → checkStaticTargets, only when len(RelabelConfigs) == 0: a blackbox job's URL targets are moved to
+    __param_target by its rules), KS601; the job is analysed as what KS601's fix writes — host:port with `scheme:` and `metrics_path:` — so the other rules judge the target
+    the user meant (the API server over https), not a plain-HTTP request to a URL-shaped host."""
+    match = TARGET_URL.match(target)
+    if match is None:
+        return {"__address__": target}
+    meant = {"__address__": match.group("address"), "__scheme__": match.group("scheme").lower()}
+    if match.group("path") and match.group("path") != "/":
+        meant["__metrics_path__"] = match.group("path")
+    return meant
 
 
 def _scrape_place(job: ScrapeJob, cause: int | None, origin: tuple) -> tuple:
