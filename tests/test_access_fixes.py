@@ -2725,3 +2725,19 @@ def test_ks107_ca_file_in_the_config_configmap_mount_fix_applied_clears_it(tmp_p
     config.write_text(config.read_text() + "  kubelet-ca.crt: |\n    -----BEGIN CERTIFICATE-----\n"
                                            "    MIIB\n    -----END CERTIFICATE-----\n")
     assert _lint(tmp_path) == []
+
+
+def test_ks107_key_left_out_of_volume_items_fix_applied_clears_it(tmp_path: Path) -> None:
+    """The ConfigMap holds the CA key, but the volume's `items` project only prometheus.yml: KS107 says the volume
+    leaves it out (not that the ConfigMap lacks it) and its fix — the key added to the items — clears it."""
+    src = Path(__file__).parent.parent / "fixtures/KS107/fail-ca-key-left-out-of-volume-items"
+    for name in ("config.yaml", "deploy.yaml", "rbac.yaml"):
+        (tmp_path / name).write_text((src / name).read_text())
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS107"]
+    assert "holds key kubelet-ca.crt, but volume config" in finding.message, finding.message
+    assert finding.fix.startswith("Add `{key: kubelet-ca.crt, path: kubelet-ca.crt}` to the items of volume config")
+    deploy = tmp_path / "deploy.yaml"
+    deploy.write_text(deploy.read_text().replace(
+        "items: [{key: prometheus.yml, path: prometheus.yml}]",
+        "items: [{key: prometheus.yml, path: prometheus.yml}, {key: kubelet-ca.crt, path: kubelet-ca.crt}]"))
+    assert _lint(tmp_path) == []

@@ -2218,6 +2218,23 @@ def _unmounted_secrets_file(analysis: JobAnalysis) -> Iterator[Finding]:
         )
 
 
+def _left_out_by_items(pod, container, holder, root: str, file: str) -> tuple[str, list[str]] | None:
+    """(volume name, the paths its `items` project) when the ConfigMap/Secret mounted at `root` holds the key the
+    file names, but the volume's `items` list does not project it (a volume with items projects only those)."""
+    key = os.path.relpath(file, root)
+    if key not in holder_keys(holder):
+        return None
+    mount = next((m for m in container.mounts if os.path.normpath(as_str(m.get("mountPath"))) == root), None)
+    volume = mount and next((v for v in pod.volumes if as_str(v.get("name")) == as_str(mount.get("name"))), None)
+    if volume is None:
+        return None
+    source = as_map(volume.get("configMap" if holder.kind == "ConfigMap" else "secret"))
+    items = as_seq(source.get("items"))
+    if not items:
+        return None
+    return as_str(volume.get("name")), [as_str(as_map(item).get("path")) for item in items]
+
+
 # The key a kubernetes.io/tls Secret (and cert-manager's Certificate Secret) holds for each TLS file of a job.
 _TLS_SECRET_KEYS = {"tls_config.ca_file": ("ca.crt",), "tls_config.cert_file": ("tls.crt",),
                     "tls_config.key_file": ("tls.key",)}
@@ -2257,6 +2274,19 @@ def _unheld_volume_file(analysis: JobAnalysis, ctx: Context) -> Iterator[Finding
             continue
         holder, root = unheld[0]
         keys = sorted(holder_keys(holder))
+        left_out = _left_out_by_items(pod, containers[0], holder, root, file)
+        if left_out is not None:
+            yield Finding(
+                "KS107", span,
+                f"{job.label} reads {file} ({use}): {holder.kind} {holder.namespace}/{holder.name} holds key "
+                f"{os.path.relpath(file, root)}, but volume {left_out[0]}, mounted at {root}, projects only "
+                f"{', '.join(left_out[1]) or 'no key'} (its `items`), so the file does not exist and {consequence}",
+                fix=f"Add `{{key: {os.path.relpath(file, root)}, path: {os.path.relpath(file, root)}}}` to the items "
+                    f"of volume {left_out[0]} (or remove its `items` to project every key).",
+                related=(Related(holder.name_span(), f"{holder.kind} {holder.namespace}/{holder.name}"),),
+                object=job.label, data={"files": [file]},
+            )
+            continue
         # a misspelt key of the same volume, when the file it names is really there: not one the job reads for
         # another purpose (the CA is no client certificate), and first the key a kubernetes.io/tls Secret (or
         # cert-manager's) has for this purpose, whatever its spelling
