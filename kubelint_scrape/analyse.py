@@ -23,7 +23,7 @@ from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victori
 from .operator import (label_selection_fix, namespace_selection_fix, operator_scope_fix, unreconciled_fix,
                        unresolved_scrape_class)
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
-from .promconfig import SA_DIR, Credentials, PromConfig, ScrapeJob, SDConfig, is_in_cluster_api_host, is_loopback_host
+from .promconfig import SA_DIR, TARGET_URL, Credentials, PromConfig, ScrapeJob, SDConfig, is_in_cluster_api_host, is_loopback_host
 from .pushprox import Route, route as pushprox_route
 from .rbac import ANONYMOUS, Authorizer, Decision, Identity, Request, api_server_request
 from .records import dataclass, field
@@ -1341,8 +1341,24 @@ def _target_sets(job: ScrapeJob, identity: Identity | None) -> list[tuple[dict[s
         for labels in representative_targets(sd.role, _sd_namespaces(sd, identity)):
             sets.append((labels, ("sd", index)))
     for index, (target, labels, _span) in enumerate(job.static_targets):
-        sets.append(({"__address__": target, **labels}, ("static", index)))
+        meant = _meant_target(target) if not job.relabel_nodes else {"__address__": target}
+        sets.append(({**meant, **labels}, ("static", index)))
     return sets
+
+
+def _meant_target(target: str) -> dict[str, str]:
+    """A static target's labels, for a job without relabel_configs. There a target written as a URL
+    (`https://kubernetes.default.svc:443/metrics`) makes Prometheus refuse the config (config.go ScrapeConfig
+    Validate → checkStaticTargets, only when len(RelabelConfigs) == 0: a blackbox job's URL targets are moved to
+    __param_target by its rules), KS601; the job is analysed as what KS601's fix writes — host:port with `scheme:` and `metrics_path:` — so the other rules judge the target
+    the user meant (the API server over https), not a plain-HTTP request to a URL-shaped host."""
+    match = TARGET_URL.match(target)
+    if match is None:
+        return {"__address__": target}
+    meant = {"__address__": match.group("address"), "__scheme__": match.group("scheme").lower()}
+    if match.group("path") and match.group("path") != "/":
+        meant["__metrics_path__"] = match.group("path")
+    return meant
 
 
 def _scrape_place(job: ScrapeJob, cause: int | None, origin: tuple) -> tuple:
@@ -1663,7 +1679,7 @@ def _plan_simulation(job: ScrapeJob, identity: Identity | None, shown: frozenset
             if origin[0] == "sd" and origin[1] in remote:
                 endpoint = dataclasses.replace(endpoint, elsewhere=True)
             kept.append((endpoint, _scrape_place(job, cause, origin), origin))
-        spread = _proxied_namespaces(job, kept)
+        spread = _proxied_namespaces(job, kept, rules)
         for endpoint, place, origin in kept:
             if _cluster_wide_sd(job, origin) and endpoint.proxy_namespace in spread.get(origin, ()):
                 endpoint = all_namespaces_proxy(endpoint)
@@ -1691,16 +1707,36 @@ def _cluster_wide_sd(job: ScrapeJob, origin: tuple) -> bool:
     return origin[0] == "sd" and job.sd_configs[origin[1]].namespaces is None
 
 
-def _proxied_namespaces(job: ScrapeJob, kept: list[tuple[Endpoint, tuple, tuple]]) -> dict[tuple, set[str]]:
+def _proxied_namespaces(job: ScrapeJob, kept: list[tuple[Endpoint, tuple, tuple]],
+                        rules: list[tuple[RelabelRule, int]]) -> dict[tuple, set[str]]:
     """Per cluster-wide SD config, the namespaces its kept targets proxy into when the proxy path takes each
-    target's own namespace and the sample targets it keeps span more than one: the job then proxies into whatever
-    namespace it discovers. One namespace only is a path that writes it out, or a job keeping one namespace's
-    targets, and stays that namespace's need."""
+    target's own namespace and the sample targets it keeps span more than one, or the job's rules never filter on
+    the namespace: the job then proxies into whatever namespace it discovers. (A keep on the user's own annotation
+    keeps the sample's one annotated pod, in one namespace; in the user's cluster such pods may be in any.) One
+    namespace only is a path that writes it out, or a job keeping one namespace's targets, and stays that
+    namespace's need."""
     spread: dict[tuple, set[str]] = {}
     for endpoint, _place, origin in kept:
         if endpoint.proxy_namespace_discovered and _cluster_wide_sd(job, origin):
             spread.setdefault(origin, set()).add(endpoint.proxy_namespace)
-    return {origin: namespaces for origin, namespaces in spread.items() if len(namespaces) > 1}
+    anywhere = not _filters_on_namespace(rules)
+    return {origin: namespaces for origin, namespaces in spread.items() if len(namespaces) > 1 or anywhere}
+
+
+_FILTERS = frozenset({"keep", "drop", "keepequal", "dropequal"})
+
+
+def _filters_on_namespace(rules: list[tuple[RelabelRule, int]]) -> bool:
+    """Whether a keep/drop rule reads the target's namespace, directly or through a label an earlier rule copied
+    it into: only then can the job keep some namespaces' targets and not others."""
+    carriers = {"__meta_kubernetes_namespace"}
+    for rule, _index in rules:
+        if carriers.intersection(rule.source_labels):
+            if rule.action in _FILTERS:
+                return True
+            if rule.target_label:
+                carriers.add(rule.target_label)
+    return False
 
 
 # Labels and annotations of discovered objects: the user's own, which the sample cluster cannot know.
@@ -1723,12 +1759,17 @@ def _user_filtered_targets(job: ScrapeJob, identity: Identity | None,
     scraped where the job's relabelling sends it (a pod's host IP on :10250 is its kubelet). The named system
     components are left out: an unknown Service-label filter does not pick the API server or the kubelet."""
     retried = []
+    kept_namespaces = _kept_namespaces([rule for rule, _index in rules])
     for index, sd in enumerate(job.sd_configs):
         families = meta_families(sd.role, sd.attach_node, sd.attach_namespace) or frozenset()
         kept_rules = [(rule, place) for rule, place in rules if not _filters_on_user_metadata(rule, families)]
-        if len(kept_rules) == len(rules):
+        namespaces = _sd_namespaces(sd, identity)
+        # A cluster-wide discovery kept to namespaces the job names (`keep` on __meta_kubernetes_namespace): the
+        # sample cluster has none of the user's namespaces, so its targets are made in those.
+        chosen = kept_namespaces if namespaces is None and kept_namespaces else None
+        if len(kept_rules) == len(rules) and not chosen:
             continue
-        for labels in user_targets(sd.role, _sd_namespaces(sd, identity)):
+        for labels in user_targets(sd.role, chosen or namespaces):
             retried.append((labels, ("sd", index), kept_rules))
     return retried
 

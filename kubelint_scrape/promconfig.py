@@ -7,6 +7,7 @@ derived from a Prometheus Operator monitor all become the same type, so every ru
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from .model import K8sObject
@@ -16,6 +17,8 @@ from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, key_span, va
 SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 SA_TOKEN = SA_DIR + "/token"
 SA_CA = SA_DIR + "/ca.crt"
+# A static target written as a URL (Prometheus refuses it: config.go CheckTargetAddress "is not a valid hostname").
+TARGET_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<address>[^/?#]+)(?P<path>/[^?#]*)?$")
 # ip6-localhost/ip6-loopback: the kubelet-managed /etc/hosts of every pod maps them to ::1 (kubernetes.io docs,
 # "Adding entries to Pod /etc/hosts with HostAliases": "::1 localhost ip6-localhost ip6-loopback")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost", "ip6-loopback")

@@ -22,7 +22,7 @@ from typing import Any, Iterator
 
 from .findings import Finding, Related
 from .k8sselector import SelectorError, check_field_selector, check_label_selector
-from .promconfig import PromConfig
+from .promconfig import TARGET_URL, PromConfig
 from .schema_check import SchemaError, Validator, load
 from .spelling import edit_distance
 from .yamltree import Span, YMap, YSeq, as_map, as_seq, as_str, at, get_path, key_span
@@ -1734,9 +1734,20 @@ class _ConfigCheck:
                     span = at(self.path, targets.item_pos(index)) if isinstance(targets, YSeq) else at(self.path, job.pos)
                     path_key = "path_prefix" if label.startswith("alerting") else "metrics_path"
                     self.add(span, f'static target "{text}" of {label} is a URL, not host:port ("\\"{text}\\" is not a valid hostname")',
-                             f"Write the target as host:port and put the scheme and path in `scheme:` and `{path_key}:` "
-                             "(or rewrite __address__ with relabel_configs).", data={"check": "static-target"})
+                             _url_target_fix(text, path_key), data={"check": "static-target"})
                     return
+
+
+def _url_target_fix(text: str, path_key: str) -> str:
+    """KS601's fix for a static target written as a URL: the host:port, scheme and path it names, spelled out."""
+    match = TARGET_URL.match(text)
+    if match is None:
+        return (f"Write the target as host:port and put the scheme and path in `scheme:` and `{path_key}:` "
+                "(or rewrite __address__ with relabel_configs).")
+    path = match.group("path") or ""
+    settings = [f"`scheme: {match.group('scheme').lower()}`"] + ([f"`{path_key}: {path}`"] if path not in ("", "/") else [])
+    return (f"Write the target as {match.group('address')} and set {' and '.join(settings)} beside its static_configs "
+            "(or rewrite __address__ with relabel_configs).")
 
 
 def _drop_misspelt_required(errors: list[SchemaError]) -> list[SchemaError]:

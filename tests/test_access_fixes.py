@@ -2694,3 +2694,50 @@ def test_ks105_adds_no_verb_to_a_rule_that_also_names_secrets(tmp_path: Path) ->
     setup = _setup(tmp_path, TWO_NAMESPACES_JOB, rbac)
     [ks105] = [f for f in _lint(setup) if f.rule == "KS105"]
     assert "to the verbs of" not in ks105.fix, ks105.fix
+
+
+def test_ks107_client_cert_fix_names_the_tls_secret_key_not_the_ca_and_applied_clears_it(tmp_path: Path) -> None:
+    """A `tls_config.cert_file` under a kubernetes.io/tls Secret's mount that names a key the Secret lacks: Prometheus
+    cannot make the job's HTTP client (prometheus/common NewTLSRoundTripperWithContext → getTLSDataWithHash:
+    "unable to read client cert"). The nearest spelling is the CA (`client.crt` ~ `ca.crt`), which the job already
+    reads as its CA: the fix names `tls.crt`, the Secret's key for a certificate, and applied as written the
+    finding goes with nothing new (probe handwritten19)."""
+    src = Path(__file__).parent.parent / "fixtures/KS107/fail-client-cert-not-in-mounted-secret/prometheus.yaml"
+    text = src.read_text()
+    (tmp_path / "prometheus.yaml").write_text(text)
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS107"]
+    assert "(tls_config.cert_file)" in finding.message and "unable to read client cert" in finding.message
+    assert finding.fix == "Write /etc/prometheus/secrets/client/tls.crt.", finding.fix
+    (tmp_path / "prometheus.yaml").write_text(text.replace("client/client.crt", "client/tls.crt"))
+    assert _lint(tmp_path) == []
+
+
+def test_ks107_ca_file_in_the_config_configmap_mount_fix_applied_clears_it(tmp_path: Path) -> None:
+    """`tls_config.ca_file` under /etc/prometheus, the mount of the config's own ConfigMap, which lacks that key:
+    the file does not exist and the job scrapes nothing ("unable to read CA cert"). The fix adds the key to the
+    ConfigMap; applied, the finding goes (the job keeps verifying with its own CA: no KS304)."""
+    src = Path(__file__).parent.parent / "fixtures/KS107/fail-ca-file-not-in-mounted-configmap"
+    for name in ("config.yaml", "deploy.yaml", "rbac.yaml"):
+        (tmp_path / name).write_text((src / name).read_text())
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS107"]
+    assert finding.fix.startswith("Add key kubelet-ca.crt to ConfigMap prometheus-config"), finding.fix
+    config = tmp_path / "config.yaml"
+    config.write_text(config.read_text() + "  kubelet-ca.crt: |\n    -----BEGIN CERTIFICATE-----\n"
+                                           "    MIIB\n    -----END CERTIFICATE-----\n")
+    assert _lint(tmp_path) == []
+
+
+def test_ks107_key_left_out_of_volume_items_fix_applied_clears_it(tmp_path: Path) -> None:
+    """The ConfigMap holds the CA key, but the volume's `items` project only prometheus.yml: KS107 says the volume
+    leaves it out (not that the ConfigMap lacks it) and its fix — the key added to the items — clears it."""
+    src = Path(__file__).parent.parent / "fixtures/KS107/fail-ca-key-left-out-of-volume-items"
+    for name in ("config.yaml", "deploy.yaml", "rbac.yaml"):
+        (tmp_path / name).write_text((src / name).read_text())
+    [finding] = [f for f in _lint(tmp_path) if f.rule == "KS107"]
+    assert "holds key kubelet-ca.crt, but volume config" in finding.message, finding.message
+    assert finding.fix.startswith("Add `{key: kubelet-ca.crt, path: kubelet-ca.crt}` to the items of volume config")
+    deploy = tmp_path / "deploy.yaml"
+    deploy.write_text(deploy.read_text().replace(
+        "items: [{key: prometheus.yml, path: prometheus.yml}]",
+        "items: [{key: prometheus.yml, path: prometheus.yml}, {key: kubelet-ca.crt, path: kubelet-ca.crt}]"))
+    assert _lint(tmp_path) == []

@@ -752,8 +752,11 @@ def _out_of_scope_kind(request: Request) -> str:
         return "non-resource URLs"
     if request.resource in CLUSTER_SCOPED:
         return "a cluster-scoped resource"
-    if request.namespace is None:
+    if request.namespace is None and request.verb in ("list", "watch"):
         return "a list/watch across all namespaces"
+    if request.namespace is None:
+        # a proxy path taking each discovered target's namespace, with discovery cluster-wide
+        return f"{request.verb} {request.resource_path} in every namespace"
     return f"anything in namespace {request.namespace}"
 
 
@@ -2244,45 +2247,103 @@ def _unmounted_secrets_file(analysis: JobAnalysis) -> Iterator[Finding]:
         )
 
 
+def _left_out_by_items(pod, container, holder, root: str, file: str) -> tuple[str, list[str]] | None:
+    """(volume name, the paths its `items` project) when the ConfigMap/Secret mounted at `root` holds the key the
+    file names, but the volume's `items` list does not project it (a volume with items projects only those)."""
+    key = os.path.relpath(file, root)
+    if key not in holder_keys(holder):
+        return None
+    mount = next((m for m in container.mounts if os.path.normpath(as_str(m.get("mountPath"))) == root), None)
+    volume = mount and next((v for v in pod.volumes if as_str(v.get("name")) == as_str(mount.get("name"))), None)
+    if volume is None:
+        return None
+    source = as_map(volume.get("configMap" if holder.kind == "ConfigMap" else "secret"))
+    items = as_seq(source.get("items"))
+    if not items:
+        return None
+    return as_str(volume.get("name")), [as_str(as_map(item).get("path")) for item in items]
+
+
+# The key a kubernetes.io/tls Secret (and cert-manager's Certificate Secret) holds for each TLS file of a job.
+_TLS_SECRET_KEYS = {"tls_config.ca_file": ("ca.crt",), "tls_config.cert_file": ("tls.crt",),
+                    "tls_config.key_file": ("tls.key",)}
+
+
 def _unheld_volume_file(analysis: JobAnalysis, ctx: Context) -> Iterator[Finding]:
-    """The job's token file under the mount of a ConfigMap/Secret volume (the config's own ConfigMap at
-    /etc/prometheus, a Secret of tokens) that the ConfigMap/Secret does not hold: the mount hides whatever the
-    image has there and the volume is read-only, so the file does not exist, and Prometheus fails every request
-    (prometheus/common http_config.go authorizationCredentialsRoundTripper.RoundTrip: "unable to read
-    authorization credentials"). Only for a workload's pod, whose mounts are all in the inputs, and only when the
-    ConfigMap/Secret is too, with its keys (unheld_mounted_file). CA and client certificate files are TLS
-    settings, left to the transport rules."""
+    """A file the job reads — its token file, its tls_config CA, client certificate or key — under the mount of a
+    ConfigMap/Secret volume (the config's own ConfigMap at /etc/prometheus, a Secret of tokens) that the
+    ConfigMap/Secret does not hold: the mount hides whatever the image has there and the volume is read-only, so
+    the file does not exist. A token file fails every request (prometheus/common http_config.go
+    authorizationCredentialsRoundTripper.RoundTrip: "unable to read authorization credentials"); a TLS file keeps
+    the job's HTTP client from being made (NewTLSRoundTripperWithContext → getTLSDataWithHash: "unable to read CA
+    cert"), so the scrape pool is not created and the job scrapes nothing. Only for a workload's pod, whose mounts
+    are all in the inputs, and only when the ConfigMap/Secret is too, with its keys (unheld_mounted_file)."""
     job, pod = analysis.job, analysis.resolution.pod
-    if pod is None or job.credentials.kind != "token-file" or job.credentials.refused:
-        return  # (authorization type basic: Prometheus refuses the config, KS601, and reads no file)
-    file = os.path.normpath(job.credentials.file)
-    if not file.startswith("/") or file.startswith(SA_DIR + "/"):
-        return  # a relative path is resolved against the config's directory; the ServiceAccount tree: above
-    containers = loading_containers(pod, job.config) or pod.containers
-    unheld = [unheld_mounted_file(pod, c, file, ctx.workspace) for c in containers]
-    if not unheld or any(u is None for u in unheld):
+    if pod is None:
         return
-    holder, root = unheld[0]
-    keys = sorted(holder_keys(holder))
-    # a misspelt key of the same volume, when the file it names is really there
-    meant = next((k for k in _close_matches(os.path.basename(file), keys)
-                  if mounted_key(pod, containers[0], os.path.join(os.path.dirname(file), k), ctx.workspace)), None)
-    if meant:
-        fix = f"Write {os.path.join(os.path.dirname(file), meant)}."
-    elif holder.kind == "Secret":
-        fix = (f"Add key {os.path.basename(file)} to Secret {holder.name}, or write the path of a file a volume of "
-               f"the container provides.")
-    else:
-        fix = ("Put the token in a Secret, mount it in the container (a `secret` volume) and write the path of its "
-               f"file, or write {SA_TOKEN} for the ServiceAccount's own.")
-    yield Finding(
-        "KS107", job.credentials.span,
-        f"{job.label} reads {file} (scrape credentials), which {holder.kind} {holder.namespace}/{holder.name}, "
-        f"mounted at {root}, does not hold (it holds {', '.join(keys)}): the mount hides the image's files there, "
-        f"so every scrape fails (Prometheus cannot read the file: \"unable to read authorization credentials\")",
-        fix=fix, related=(Related(holder.name_span(), f"{holder.kind} {holder.namespace}/{holder.name}"),),
-        object=job.label, data={"files": [file]},
-    )
+    reads = []
+    if job.credentials.kind == "token-file" and not job.credentials.refused:
+        # (authorization type basic: Prometheus refuses the config, KS601, and reads no file)
+        reads.append((job.credentials.file, job.credentials.span, "scrape credentials",
+                      "every scrape fails (Prometheus cannot read the file: \"unable to read authorization credentials\")"))
+    for key, what, error in (("ca_file", "CA", "unable to read CA cert"), ("cert_file", "client certificate",
+                              "unable to read client cert"), ("key_file", "client key", "unable to read client key")):
+        if as_str(job.tls.get(key)):
+            reads.append((as_str(job.tls.get(key)), value_span(job.path, job.tls, key), f"tls_config.{key}",
+                          f"Prometheus cannot load the {what} (\"{error}\") and makes no HTTP client for the job: "
+                          f"it scrapes nothing"))
+    containers = None
+    for written, span, use, consequence in reads:
+        file = os.path.normpath(written)
+        if not file.startswith("/") or file.startswith(SA_DIR + "/"):
+            continue  # a relative path is resolved against the config's directory; the ServiceAccount tree: above
+        containers = containers or loading_containers(pod, job.config) or pod.containers
+        unheld = [unheld_mounted_file(pod, c, file, ctx.workspace) for c in containers]
+        if not unheld or any(u is None for u in unheld):
+            continue
+        holder, root = unheld[0]
+        keys = sorted(holder_keys(holder))
+        left_out = _left_out_by_items(pod, containers[0], holder, root, file)
+        if left_out is not None:
+            yield Finding(
+                "KS107", span,
+                f"{job.label} reads {file} ({use}): {holder.kind} {holder.namespace}/{holder.name} holds key "
+                f"{os.path.relpath(file, root)}, but volume {left_out[0]}, mounted at {root}, projects only "
+                f"{', '.join(left_out[1]) or 'no key'} (its `items`), so the file does not exist and {consequence}",
+                fix=f"Add `{{key: {os.path.relpath(file, root)}, path: {os.path.relpath(file, root)}}}` to the items "
+                    f"of volume {left_out[0]} (or remove its `items` to project every key).",
+                related=(Related(holder.name_span(), f"{holder.kind} {holder.namespace}/{holder.name}"),),
+                object=job.label, data={"files": [file]},
+            )
+            continue
+        # a misspelt key of the same volume, when the file it names is really there: not one the job reads for
+        # another purpose (the CA is no client certificate), and first the key a kubernetes.io/tls Secret (or
+        # cert-manager's) has for this purpose, whatever its spelling
+        others = {os.path.basename(os.path.normpath(w)) for w, *_ in reads if os.path.normpath(w) != file}
+        candidates = [k for k in keys if k not in others]
+        usual = [k for k in _TLS_SECRET_KEYS.get(use, ()) if k in candidates]
+        meant = next((k for k in usual + _close_matches(os.path.basename(file), candidates)
+                      if mounted_key(pod, containers[0], os.path.join(os.path.dirname(file), k), ctx.workspace)), None)
+        if meant:
+            fix = f"Write {os.path.join(os.path.dirname(file), meant)}."
+        elif holder.kind == "Secret":
+            fix = (f"Add key {os.path.basename(file)} to Secret {holder.name}, or write the path of a file a volume "
+                   f"of the container provides.")
+        elif use == "scrape credentials":
+            fix = ("Put the token in a Secret, mount it in the container (a `secret` volume) and write the path of "
+                   f"its file, or write {SA_TOKEN} for the ServiceAccount's own.")
+        else:
+            # (not the ServiceAccount's ca.crt: the file may be the CA of a server outside the cluster)
+            fix = (f"Add key {os.path.basename(file)} to ConfigMap {holder.name}, or put the file in a Secret, mount "
+                   f"it in the container and write the path of its file.")
+        yield Finding(
+            "KS107", span,
+            f"{job.label} reads {file} ({use}), which {holder.kind} {holder.namespace}/{holder.name}, mounted at "
+            f"{root}, does not hold (it holds {', '.join(keys)}): the mount hides the image's files there, so "
+            f"{consequence}",
+            fix=fix, related=(Related(holder.name_span(), f"{holder.kind} {holder.namespace}/{holder.name}"),),
+            object=job.label, data={"files": [file]},
+        )
 
 
 def _use_shown(job, use: str) -> str:
