@@ -48,17 +48,23 @@ def helm_values_findings(workspace: Workspace, sources: list[Source]) -> list[Fi
         if not found:
             continue
         path, holder, key, _jobs = found[0]
-        jobs = ", ".join(dict.fromkeys(job for *_rest, names in found for job in names))
-        keys = ", ".join(dict.fromkeys(f"`{k}`" for _p, _m, k, _j in found))
-        findings.append(Finding(
-            "KS007", key_span(path, holder, key),
-            f"{named(obj)} passes scrape jobs{f' ({jobs})' if jobs else ''} to its Helm chart in {keys}: the chart "
-            "renders them into a Prometheus configuration at install time, run by a ServiceAccount with RBAC the chart "
-            "creates, none of which is in the inputs; this tool does not render charts, so what these jobs need from "
-            "the API server and the kubelets — and whether that ServiceAccount holds it — is not checked",
-            fix=FIX, object=obj.ref, data={"family": "Helm chart values", "identity": None},
-        ))
+        findings.append(_unchecked_jobs(key_span(path, holder, key), f"{named(obj)} passes", "its Helm chart",
+                                        [hit[1:] for hit in found], obj.ref))
     return findings
+
+
+def _unchecked_jobs(span: Any, who: str, chart: str, found: list, subject: str) -> Finding:
+    """The KS007 notice for scrape jobs handed to a chart (`found`: (mapping, key, job names) in reading order)."""
+    jobs = ", ".join(dict.fromkeys(job for *_rest, names in found for job in names))
+    keys = ", ".join(dict.fromkeys(f"`{k}`" for _m, k, _j in found))
+    return Finding(
+        "KS007", span,
+        f"{who} scrape jobs{f' ({jobs})' if jobs else ''} to {chart} in {keys}: the chart renders them into a "
+        "Prometheus configuration at install time, run by a ServiceAccount with RBAC the chart creates, none of which "
+        "is in the inputs; this tool does not render charts, so what these jobs need from the API server and the "
+        "kubelets — and whether that ServiceAccount holds it — is not checked",
+        fix=FIX, object=subject, data={"family": "Helm chart values", "identity": None},
+    )
 
 
 def values_file_findings(sources: list[Source], linted_jobs: frozenset = frozenset()) -> list[Finding]:
@@ -83,20 +89,11 @@ def values_file_findings(sources: list[Source], linted_jobs: frozenset = frozens
             if not found:
                 continue
             holder, key, _jobs = found[0]
-            names = [job for *_rest, names in found for job in names]
             if linted_jobs and _all_linted(source.path, found, linted_jobs):
                 continue
-            jobs = ", ".join(dict.fromkeys(names))
-            keys = ", ".join(dict.fromkeys(f"`{k}`" for _m, k, _j in found))
-            findings.append(Finding(
-                "KS007", key_span(source.path, holder, key),
-                f"{os.path.basename(source.path)} reads as Helm chart values passing scrape jobs{f' ({jobs})' if jobs else ''} to the "
-                f"chart in {keys}: the chart renders them into a Prometheus configuration at install time, run by a "
-                "ServiceAccount with RBAC the chart creates, none of which is in the inputs; this tool does not render "
-                "charts, so what these jobs need from the API server and the kubelets — and whether that "
-                "ServiceAccount holds it — is not checked",
-                fix=FIX, object=source.path, data={"family": "Helm chart values", "identity": None},
-            ))
+            findings.append(_unchecked_jobs(key_span(source.path, holder, key),
+                                            f"{os.path.basename(source.path)} reads as Helm chart values passing",
+                                            "the chart", found, source.path))
     return findings
 
 
