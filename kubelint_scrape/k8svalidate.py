@@ -242,7 +242,7 @@ def _validate_document(source: Source, doc: Any) -> Iterator[Finding]:
     label = _label(doc, kind, source)
     errors = validator.errors(doc, validator.definition(definition))
     if definition in CUSTOM_RESOURCES:
-        errors += _required_but_null(doc, validator, definition)
+        errors += _required_but_null(doc, validator, definition) + _null_items(doc, validator, definition)
     typos = list(misspelt_fields(doc, kind)) if definition in CUSTOM_RESOURCES else []
     for error in errors:
         finding = _type_finding(source, doc, label, error, validator, definition in CUSTOM_RESOURCES)
@@ -284,6 +284,64 @@ def _required_but_null(doc: YMap, validator: Any, definition: str) -> list[Schem
     pruned = _without_nulls(doc, (), nulled)
     return [error for error in validator.errors(pruned, validator.definition(definition))
             if error.kind == "required" and error.path + (error.allowed[0],) in nulled]
+
+
+class _NullItem:
+    """Stands in for a null list item in a copy of a custom resource: no schema type admits it."""
+
+    __slots__ = ()
+
+
+_NULL_ITEM = _NullItem()
+
+
+def _null_items(doc: YMap, validator: Any, definition: str) -> list[SchemaError]:
+    """The type errors of the null list items of a custom resource (`endpoints: [{port: web}, null]`, what a Helm
+    `- {{ .Values.x }}` renders when x is unset). The API server's null pruning deletes null *fields* only and leaves
+    list items alone (apiextensions-apiserver schema/defaulting/prunenulls.go PruneNonNullableNullsWithoutDefaults,
+    case []interface{}); kube-openapi's typeValidator.Validate (validate/type.go) then refuses a null whose schema
+    is typed and not nullable, which no item schema of the operator's CRDs is: `spec.endpoints[1] in body must be
+    of type object: "null"`. The schema here admits null everywhere (a null field is pruned, a built-in kind decodes
+    null as the zero value), so the items are checked in a copy where each null item is a value no type admits.
+    Items whose schema here names no type are left alone, and so is metadata (ObjectMeta, decoded into Go types)."""
+    if not _has_null_item(doc):
+        return []
+    copy = _marking_null_items(doc)
+    return [SchemaError(error.kind, error.path, _original(doc, error.path[:-1]), error.key, None, error.expected,
+                        error.example, error.schema, error.allowed)
+            for error in validator.errors(copy, validator.definition(definition))
+            if error.kind == "type" and error.value is _NULL_ITEM and error.path[:1] != ("metadata",)]
+
+
+def _has_null_item(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_null_item(item) for item in value.values())
+    if isinstance(value, list):
+        return any(item is None or _has_null_item(item) for item in value)
+    return False
+
+
+def _marking_null_items(value: Any) -> Any:
+    """A copy of the tree, same positions, with each null list item replaced by _NULL_ITEM."""
+    if isinstance(value, YMap):
+        copy = YMap(value.pos)
+        for key, item in value.items():
+            copy.put(key, _marking_null_items(item), value.key_pos(key), value.value_pos(key))
+        return copy
+    if isinstance(value, YSeq):
+        copy = YSeq(value.pos)
+        copy.extend(_NULL_ITEM if item is None else _marking_null_items(item) for item in value)
+        copy.ipos = value.ipos
+        return copy
+    return value
+
+
+def _original(doc: YMap, path: tuple) -> Any:
+    """The node of the document as written at `path` (the list that holds a null item), for its positions."""
+    node: Any = doc
+    for part in path:
+        node = node[part]
+    return node
 
 
 def _has_null(value: Any) -> bool:
