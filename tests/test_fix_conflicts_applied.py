@@ -1,0 +1,122 @@
+"""The fixes of one run applied together (helper round fixconflicts2): realistic setups that draw findings of
+several rules, every fix applied as its text says, then linted again; nothing new may appear and nothing be left."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kubelint_scrape.engine import Options, lint_paths
+
+PROMETHEUS = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: prometheus}}
+  template:
+    metadata: {labels: {app: prometheus}}
+    spec:
+      serviceAccountName: prometheus
+      containers:
+        - name: prometheus
+          image: quay.io/prometheus/prometheus:v3.5.0
+          args: ["--config.file=/etc/prometheus/prometheus.yml"]
+          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
+      volumes: [{name: config, configMap: {name: prometheus-config}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus-config, namespace: monitoring}
+data:
+  prometheus.yml: |
+    scrape_configs:
+SCRAPE---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+RULES---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: prometheus}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+"""
+
+PROXIED_STATS = """\
+    - job_name: kubelet-stats
+      scheme: https
+      authorization:
+        credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+      tls_config:
+        ca_file: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+      kubernetes_sd_configs:
+        - role: node
+      relabel_configs:
+        - target_label: __address__
+          replacement: kubernetes.default.svc:443
+        - source_labels: [__meta_kubernetes_node_name]
+          regex: (.+)
+          target_label: __metrics_path__
+          replacement: /api/v1/nodes/${1}/proxy/stats/summary
+"""
+
+# KS209's fix: the relabel rules deleted, the path and tls_config it writes set (its own tls_config replaced)
+DIRECT_STATS = """\
+    - job_name: kubelet-stats
+      scheme: https
+      authorization:
+        credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+      metrics_path: /metrics/resource
+      tls_config:
+        insecure_skip_verify: true  # kubelint-scrape: ignore[KS301] kubelets self-sign their serving certificates
+      kubernetes_sd_configs:
+        - role: node
+"""
+
+PROXY_RULE = """\
+  - apiGroups: [""]
+    resources: ["nodes", "nodes/proxy"]
+    verbs: ["get", "list", "watch"]
+"""
+
+
+def _lint(tmp_path: Path, scrape: str, rules: str) -> dict:
+    (tmp_path / "m.yaml").write_text(PROMETHEUS.replace("SCRAPE", scrape).replace("RULES", rules))
+    found: dict = {}
+    for finding in lint_paths([str(tmp_path)], Options()).findings:
+        found.setdefault(finding.rule, []).append(finding)
+    return found
+
+
+def _rules_of(fix: str) -> str:
+    """The rules a "replace this rule with" fix writes: its lines after the colon that ends the first line."""
+    return "".join(line + "\n" for line in fix.split(":\n", 1)[1].splitlines())
+
+
+def test_ks203_rewrite_of_a_proxied_kubelet_grant_agrees_with_ks201(tmp_path):
+    """A JSON /stats scrape through the node proxy draws KS209, KS310, KS201 and KS203 on one rule. KS203's rewrite
+    kept get nodes/proxy (the job uses it) while KS201's wrote nodes/metrics in its place: two "replace this rule"
+    texts for one rule, and applied in that order KS203's put nodes/proxy back (KS201 again). KS203 now writes
+    KS201's trade, after KS209's move; every fix applied, nothing is left."""
+    found = _lint(tmp_path, PROXIED_STATS, PROXY_RULE)
+    assert {"KS201", "KS203", "KS209", "KS310"} <= found.keys(), found.keys()
+    [ks201], [ks203] = found["KS201"], found["KS203"]
+    assert _rules_of(ks203.fix) == _rules_of(ks201.fix), (ks203.fix, ks201.fix)
+    assert "nodes/proxy" not in _rules_of(ks203.fix)
+    assert ks203.fix.startswith('Once job "kubelet-stats" scrapes the kubelets directly on :10250 (KS209)'), ks203.fix
+    # every fix applied: KS209's job (KS310's path with it), the rule as KS201 and KS203 both write it
+    assert _lint(tmp_path, DIRECT_STATS, _rules_of(ks203.fix)) == {}
+
+
+def test_ks203_keeps_nodes_proxy_for_a_direct_kubelet_path_it_alone_authorizes(tmp_path):
+    """No trade where the kubelet checks the path only as nodes/proxy (/debug/pprof/ on :10250): KS201 keeps the grant
+    as well, and KS203's rewrite still holds nodes/proxy."""
+    pprof = PROXIED_STATS.replace("/proxy/stats/summary", "/proxy/debug/pprof/")
+    found = _lint(tmp_path, pprof, PROXY_RULE)
+    [ks203] = found["KS203"]
+    assert 'resources: ["nodes/proxy"]' in ks203.fix and not ks203.fix.startswith("Once"), ks203.fix
