@@ -120,3 +120,32 @@ def test_ks203_keeps_nodes_proxy_for_a_direct_kubelet_path_it_alone_authorizes(t
     found = _lint(tmp_path, pprof, PROXY_RULE)
     [ks203] = found["KS203"]
     assert 'resources: ["nodes/proxy"]' in ks203.fix and not ks203.fix.startswith("Once"), ks203.fix
+
+
+DISCOVERY = """\
+    - job_name: pods
+      kubernetes_sd_configs:
+        - role: pod
+    - job_name: endpoints
+      kubernetes_sd_configs:
+        - role: endpoints
+"""
+
+
+def test_ks604_switch_says_it_replaces_ks101s_endpoints_grant(tmp_path):
+    """role: endpoints without list/watch on endpoints draws KS101 (grant them) and KS604 (switch to endpointslice
+    and grant endpointslices). Both applied, the endpoints grant was unused at once (a new KS203). KS604 now says
+    the switch replaces that grant; applied with KS203's and KS204's rewrite of the over-broad rule, nothing is left."""
+    found = _lint(tmp_path, DISCOVERY, '  - apiGroups: [""]\n    resources: ["pods", "services", "secrets"]\n'
+                                      '    verbs: ["get", "list", "watch"]\n')
+    assert {"KS101", "KS203", "KS204", "KS604"} <= found.keys(), found.keys()
+    [ks604], [ks203] = found["KS604"], found["KS203"]
+    assert "This replaces KS101's list and watch on endpoints for monitoring/prometheus" in ks604.fix, ks604.fix
+    assert "secrets" not in _rules_of(ks203.fix)  # KS204's removal, the same rewrite
+    switched = DISCOVERY.replace("role: endpoints", "role: endpointslice")
+    granted = _rules_of(ks203.fix) + ('  - {apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], '
+                                      'verbs: ["list", "watch"]}\n')
+    assert _lint(tmp_path, switched, granted) == {}
+    # and the KS101 grant added as well is what KS604 warns of: unused
+    both = _lint(tmp_path, switched, granted + '  - {apiGroups: [""], resources: ["endpoints"], verbs: ["list", "watch"]}\n')
+    assert list(both) == ["KS203"], both
