@@ -149,3 +149,22 @@ def test_ks604_switch_says_it_replaces_ks101s_endpoints_grant(tmp_path):
     # and the KS101 grant added as well is what KS604 warns of: unused
     both = _lint(tmp_path, switched, granted + '  - {apiGroups: [""], resources: ["endpoints"], verbs: ["list", "watch"]}\n')
     assert list(both) == ["KS203"], both
+
+
+def test_ks203_rewrite_says_what_ks604s_switch_leaves_out(tmp_path):
+    """role: endpoints with an over-broad rule: KS203 rewrites the rule keeping endpoints (used today), KS604 says to
+    drop endpoints once switched. Applied KS604 first, KS203's rewrite put endpoints back (KS203 again): the rewrite
+    now says to leave it out with the switch, and so applied in that order nothing is left."""
+    endpoints = "    - job_name: endpoints\n      kubernetes_sd_configs:\n        - role: endpoints\n"
+    found = _lint(tmp_path, endpoints, '  - apiGroups: [""]\n    resources: ["endpoints", "pods", "services", "nodes"]\n'
+                                       '    verbs: ["list", "watch"]\n')
+    assert {"KS203", "KS604"} <= found.keys(), found.keys()
+    [ks203] = found["KS203"]
+    assert ks203.fix.endswith('With KS604\'s switch to role endpointslice, leave "endpoints" out of it: that role never '
+                              'reads Endpoints.'), ks203.fix
+    rewrite = _rules_of(ks203.fix).split("With KS604")[0].replace('"endpoints", ', "")
+    switched = endpoints.replace("role: endpoints", "role: endpointslice")
+    slices = '  - {apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"]}\n'
+    assert _lint(tmp_path, switched, rewrite + slices) == {}
+    # without the switch, the rewrite as printed is the whole fix
+    assert _lint(tmp_path, endpoints, _rules_of(ks203.fix).split("With KS604")[0]).keys() == {"KS604"}

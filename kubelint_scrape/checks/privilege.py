@@ -1335,6 +1335,18 @@ def _concrete(state: _State, holding: Holding, kept: list[Permission]) -> list[R
     return out
 
 
+def _endpoints_switch_note(state: _State, analysis, identity: Identity, keep: list[Request]) -> str:
+    """KS604 on a job of this identity tells to drop "endpoints" once it discovers with role endpointslice; a rewrite
+    keeping the endpoints list/watch the job uses today, applied after that, put it back (KS203 on the next run).
+    The rewrite cannot drop it (KS604's switch is the user's choice): it says what to leave out with the switch."""
+    if not any(r.resource == "endpoints" and r.verb in ("list", "watch") for r in keep):
+        return ""
+    version = analysis.assumptions.version
+    if not any(endpointslice_successors(j, version) for j in state.jobs.get(identity, [])):
+        return ""
+    return "\nWith KS604's switch to role endpointslice, leave \"endpoints\" out of it: that role never reads Endpoints."
+
+
 def _proxy_traded(state: _State, analysis, identity: Identity, holding: Holding, kept: list[Request]
                   ) -> tuple[list[Request], str]:
     """KS203's rewrite of a rule whose kept get nodes/proxy serves only kubelet scrapes through the API-server proxy:
@@ -1434,7 +1446,7 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
             lead = (f"Once {traded} scrapes the kubelets directly on :10250 (KS209), replace this rule of "
                     f"{_role_name(holding.role)} with (the kubelet subresources in place of nodes/proxy, as KS201 says)")
         fix = replace_rule(holding.rule, lead, holding.role, rules_for(keep + _verbs_added(analysis, identity, holding))
-                           ) + _after_own_role(identity, holding, elsewhere)
+                           ) + _after_own_role(identity, holding, elsewhere) + _endpoints_switch_note(state, analysis, identity, keep)
     fix += _stand_in_note(analysis, identity, perms)
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
