@@ -168,3 +168,80 @@ def test_ks203_rewrite_says_what_ks604s_switch_leaves_out(tmp_path):
     assert _lint(tmp_path, switched, rewrite + slices) == {}
     # without the switch, the rewrite as printed is the whole fix
     assert _lint(tmp_path, endpoints, _rules_of(ks203.fix).split("With KS604")[0]).keys() == {"KS604"}
+
+
+OPERATOR = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: monitoring}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec:
+  serviceAcountName: prometheus
+  serviceDiscoveryRole: EndpointSlice
+  serviceMonitorSelector: {}
+  serviceMonitorNamespaceSelector: {}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: app, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  endpoints: [{port: metrics}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec:
+  selector: {app: web}
+  ports: [{name: metrics, port: 8080}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: prometheus, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+  - {apiGroups: [""], resources: ["pods", "services"], verbs: ["list", "watch"]}
+  - {apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"]}
+"""
+
+
+def _rules(tmp_path: Path, text: str) -> dict:
+    (tmp_path / "m.yaml").write_text(text)
+    found: dict = {}
+    for finding in lint_paths([str(tmp_path)], Options()).findings:
+        found.setdefault(finding.rule, []).append(finding)
+    return found
+
+
+def test_ks101_account_fix_writes_the_misspelt_key_right_in_its_place(tmp_path):
+    """`serviceAcountName` in a Prometheus spec: KS602 renames it, and KS101 (the scraper runs as `default`) said
+    "Set `serviceAccountName: prometheus`". Applied KS101 first (the key added) then KS602 (the typo renamed), the
+    spec held serviceAccountName twice: KS005. KS101 now writes the key in place of the misspelt one; applied, then
+    KS602's rename (nothing left to rename), nothing is left."""
+    found = _rules(tmp_path, OPERATOR)
+    assert {"KS101", "KS602"} <= found.keys(), found.keys()
+    [ks101] = found["KS101"]
+    assert ks101.fix.startswith("Write `serviceAccountName: prometheus` in place of `serviceAcountName` in the spec "
+                                "of Prometheus monitoring/k8s"), ks101.fix
+    assert _rules(tmp_path, OPERATOR.replace("serviceAcountName: prometheus", "serviceAccountName: prometheus")) == {}
+
+
+def test_ks101_account_fix_in_a_pod_template_with_a_misspelt_key(tmp_path):
+    """The same in a workload's pod template (no KS602 there: the kinds' unknown fields are not read), where a
+    literal "Set" beside the misspelt key left it for kubectl apply's strict decoding to refuse."""
+    scrape = "    - job_name: pods\n      kubernetes_sd_configs:\n        - role: pod\n"
+    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
+    text = PROMETHEUS.replace("SCRAPE", scrape).replace("RULES", rules)
+    [ks101] = _rules(tmp_path, text.replace("serviceAccountName: prometheus", "serviceAcountName: prometheus"))["KS101"]
+    assert ks101.fix.startswith("Write `serviceAccountName: prometheus` in place of `serviceAcountName` in the pod "
+                                "template of Deployment monitoring/prometheus"), ks101.fix
+    # the deprecated alias `serviceAccount` names the account: no misspelling
+    assert "KS101" not in _rules(tmp_path, text.replace("serviceAccountName: prometheus", "serviceAccount: prometheus"))
