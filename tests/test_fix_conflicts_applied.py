@@ -232,6 +232,11 @@ def test_ks101_account_fix_writes_the_misspelt_key_right_in_its_place(tmp_path):
     assert ks101.fix.startswith("Write `serviceAccountName: prometheus` in place of `serviceAcountName` in the spec "
                                 "of Prometheus monitoring/k8s"), ks101.fix
     assert _rules(tmp_path, OPERATOR.replace("serviceAcountName: prometheus", "serviceAccountName: prometheus")) == {}
+    # KS604's note of the account (role endpoints) makes the same edit
+    endpoints = OPERATOR.replace("  serviceDiscoveryRole: EndpointSlice\n", "").replace('"pods", "services"',
+                                                                                         '"endpoints", "pods", "services"')
+    [ks604] = _rules(tmp_path, endpoints)["KS604"]
+    assert "write `serviceAccountName: prometheus` in place of `serviceAcountName`" in ks604.fix, ks604.fix
 
 
 def test_ks101_account_fix_in_a_pod_template_with_a_misspelt_key(tmp_path):

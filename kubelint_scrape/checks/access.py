@@ -1286,7 +1286,7 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
         if undefined:
             text = (f"Set `serviceAccountName: {written}`{why} in {where}: it names {identity.name}, which the inputs do "
                     f"not define (KS109), while ServiceAccount {account} is granted everything its jobs need{granted_by}.")
-        elif (misspelt := _misspelt_account_key(pod.spec if pod is not None else as_map(owner.doc.get("spec")))) is not None:
+        elif (misspelt := misspelt_account_key(analysis)) is not None:
             # Beside the misspelt key, "set serviceAccountName" and KS602's rename of that key, applied in that
             # order, wrote the key twice (KS005): one edit, the key written right in its place, serves both.
             text = (f"Write `serviceAccountName: {written}`{why} in place of `{misspelt}` in {where}: that key is "
@@ -1314,6 +1314,17 @@ def _misspelt_account_key(spec: YMap) -> str | None:
         return None
     return next((key for key in spec if isinstance(key, str) and key != "serviceAccount"
                  and did_you_mean(key, ("serviceAccountName",)) == "serviceAccountName"), None)
+
+
+def misspelt_account_key(analysis: JobAnalysis) -> str | None:
+    """The misspelt serviceAccountName key of the pod template (or Prometheus/PrometheusAgent spec) running the
+    job (_misspelt_account_key): every fix naming the account writes the key in its place."""
+    pod, runner = analysis.resolution.pod, analysis.resolution.runner
+    if pod is not None:
+        return _misspelt_account_key(pod.spec)
+    if runner is not None and runner.kind in ("Prometheus", "PrometheusAgent"):
+        return _misspelt_account_key(as_map(runner.doc.get("spec")))
+    return None
 
 
 def intended_account(analysis: JobAnalysis, ctx: Context) -> Identity | None:
