@@ -1286,6 +1286,13 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
         if undefined:
             text = (f"Set `serviceAccountName: {written}`{why} in {where}: it names {identity.name}, which the inputs do "
                     f"not define (KS109), while ServiceAccount {account} is granted everything its jobs need{granted_by}.")
+        elif (misspelt := misspelt_account_key(analysis)) is not None:
+            # Beside the misspelt key, "set serviceAccountName" and KS602's rename of that key, applied in that
+            # order, wrote the key twice (KS005): one edit, the key written right in its place, serves both.
+            text = (f"Write `serviceAccountName: {written}`{why} in place of `{misspelt}` in {where}: that key is "
+                    f"no field (kubectl apply refuses it, other clients drop it), so it names no account and runs "
+                    f"as the namespace's `default` ServiceAccount, while ServiceAccount {account} is granted "
+                    f"everything its jobs need{granted_by}.")
         else:
             text = (f"Set `serviceAccountName: {written}`{why} in {where}: it names none, so it runs as the namespace's "
                     f"`default` ServiceAccount, while ServiceAccount {account} is granted everything its jobs need{granted_by}. "
@@ -1295,6 +1302,29 @@ def _unnamed_service_account(analysis: JobAnalysis, authorizer: Authorizer, ctx:
         result = (text, account, related)
     memo[id(owner)] = result
     return result
+
+
+def _misspelt_account_key(spec: YMap) -> str | None:
+    """A key of a pod spec (or a Prometheus/PrometheusAgent spec) that misspells `serviceAccountName` when that
+    field is not written: the reason the scraper runs as `default`. (`serviceAccount` is the pod spec's deprecated
+    alias, read as the account: model.PodTemplate.service_account.)"""
+    from ..promvalidate import did_you_mean
+
+    if not isinstance(spec, YMap) or "serviceAccountName" in spec:
+        return None
+    return next((key for key in spec if isinstance(key, str) and key != "serviceAccount"
+                 and did_you_mean(key, ("serviceAccountName",)) == "serviceAccountName"), None)
+
+
+def misspelt_account_key(analysis: JobAnalysis) -> str | None:
+    """The misspelt serviceAccountName key of the pod template (or Prometheus/PrometheusAgent spec) running the
+    job (_misspelt_account_key): every fix naming the account writes the key in its place."""
+    pod, runner = analysis.resolution.pod, analysis.resolution.runner
+    if pod is not None:
+        return _misspelt_account_key(pod.spec)
+    if runner is not None and runner.kind in ("Prometheus", "PrometheusAgent"):
+        return _misspelt_account_key(as_map(runner.doc.get("spec")))
+    return None
 
 
 def intended_account(analysis: JobAnalysis, ctx: Context) -> Identity | None:

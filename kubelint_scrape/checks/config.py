@@ -797,7 +797,7 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
     version_text = (f"core v1 Endpoints is deprecated since Kubernetes {since[0]}.{since[1]} (assumed cluster version "
                     f"{assumptions.kubernetes_version}): each list and watch returns a deprecation warning, and the API is being replaced by EndpointSlice")
     from ..rbac import Request
-    from .access import intended_account
+    from .access import intended_account, misspelt_account_key
 
     authorizer = ctx.analysis.authorizer
     # One group per monitor endpoint and per resource running it: a ServiceMonitor selected by a Prometheus and a
@@ -825,6 +825,9 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
         # inputs made for it, as the access fixes say (access.intended_account), not to every pod's `default`.
         intended = {a.identity: named for a, _sd in group if a.identity is not None
                     and (named := intended_account(a, ctx)) is not None}
+        # KS101's edit of the account, the same words: beside a misspelt key, "set" and KS602's rename wrote it twice
+        misspelt = {a.identity: key for a, _sd in group if a.identity in intended
+                    and (key := misspelt_account_key(a)) is not None}
         identities = list(dict.fromkeys(intended.get(a.identity, a.identity) for a, _sd in group
                                         if a.identity is not None))
         if identities and not sd.off_identity:
@@ -837,8 +840,10 @@ def deprecated_endpoints_role(ctx: Context) -> Iterator[Finding]:
             holding = [str(i) for i in identities if holds[i]]
             parts = ([f"to {' and '.join(lacking)}, which lack{'s' if len(lacking) == 1 else ''} it"] if lacking else [])
             parts += [f"{' and '.join(holding)} already hold{'s' if len(holding) == 1 else ''} it"] if holding else []
-            named = "".join(f"; the ServiceAccount the inputs made for the scraper, which runs as {ident}: set "
-                            f"`serviceAccountName: {account.name}`" for ident, account in intended.items())
+            named = "".join(f"; the ServiceAccount the inputs made for the scraper, which runs as {ident}: "
+                            + (f"write `serviceAccountName: {account.name}` in place of `{misspelt[ident]}`"
+                               if ident in misspelt else f"set `serviceAccountName: {account.name}`")
+                            for ident, account in intended.items())
             grant = f" ({'; '.join(parts)}{named})"
             leftover = "".join(dict.fromkeys(_endpoints_leftover(authorizer, ident, namespaces) for ident in identities))
         else:
@@ -895,9 +900,13 @@ def _endpoints_leftover(authorizer: Any, identity: Any, namespaces: list) -> str
 
     held = all(authorizer.authorize(identity, Request(verb, "", "endpoints", namespace=ns)).allowed
                for ns in namespaces for verb in ("list", "watch"))
-    return (f" Once no job of {identity} discovers with role: endpoints, drop \"endpoints\" from the role that "
-            f"grants it list and watch (unused then, KS203), unless something else running as {identity} reads it."
-            if held else "")
+    if held:
+        return (f" Once no job of {identity} discovers with role: endpoints, drop \"endpoints\" from the role that "
+                f"grants it list and watch (unused then, KS203), unless something else running as {identity} reads it.")
+    # Lacking it, KS101 asks to grant list and watch on endpoints for this job: applied beside this switch, that
+    # grant was unused at once (KS203 on the next run). The switch makes it unneeded: say to grant this instead.
+    return (f" This replaces KS101's list and watch on endpoints for {identity}: role endpointslice never reads "
+            f"Endpoints, so do not add that grant (it would be unused, KS203).")
 
 
 def _endpoints_role_jobs(ctx: Context) -> list:

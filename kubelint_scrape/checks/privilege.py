@@ -1335,6 +1335,50 @@ def _concrete(state: _State, holding: Holding, kept: list[Permission]) -> list[R
     return out
 
 
+def _endpoints_switch_note(state: _State, analysis, identity: Identity, keep: list[Request]) -> str:
+    """KS604 on a job of this identity tells to drop "endpoints" once it discovers with role endpointslice; a rewrite
+    keeping the endpoints list/watch the job uses today, applied after that, put it back (KS203 on the next run).
+    The rewrite cannot drop it (KS604's switch is the user's choice): it says what to leave out with the switch."""
+    if not any(r.resource == "endpoints" and r.verb in ("list", "watch") for r in keep):
+        return ""
+    version = analysis.assumptions.version
+    if not any(endpointslice_successors(j, version) for j in state.jobs.get(identity, [])):
+        return ""
+    return "\nWith KS604's switch to role endpointslice, leave \"endpoints\" out of it: that role never reads Endpoints."
+
+
+def _proxy_traded(state: _State, analysis, identity: Identity, holding: Holding, kept: list[Request]
+                  ) -> tuple[list[Request], str]:
+    """KS203's rewrite of a rule whose kept get nodes/proxy serves only kubelet scrapes through the API-server proxy:
+    KS201 on the same rule trades it for the subresources the kubelet checks once KS209 moves the jobs to :10250
+    (_direct_kubelet_successors), and a rewrite keeping nodes/proxy undid that trade when both were applied (the
+    last one won, and nodes/proxy came back with KS201). Returns the rewrite's requests, with the trade made when
+    every use of the proxy grant is such a scrape and each path has a narrower subresource at the kubelet (else
+    KS201 keeps nodes/proxy too), and the jobs that must move first ("" when nothing is traded)."""
+    proxy = Request("get", "", "nodes", "proxy")
+    if proxy not in kept:
+        return kept, ""
+    assumptions = analysis.assumptions
+    uses = [u for (rule_id, perm), reqs in state.used(identity).items() if rule_id == id(holding.rule)
+            and perm.allows(proxy) for u in reqs]
+    needs = [u.need for u in uses]
+    if not needs or any(n is None or n.target != "apiserver-proxy" or n.request.resource != "nodes" or not n.path
+                        or u.job is None for n, u in zip(needs, uses)):
+        return kept, ""
+    jobs = list({id(u.job): u.job for u in uses}.values())
+    successors = _direct_kubelet_successors(jobs, assumptions)
+    if assumptions.kubelet_authz != "always-allow":
+        subs = {kubelet_subresources(prometheus_kubelet_path(u.job.job, kubelet_path_of_proxy(u.need.path)),
+                                     assumptions.version)[0] for u in uses}
+        if "proxy" in subs or not successors:
+            return kept, ""  # a path the kubelet authorizes only as nodes/proxy: KS201 keeps the grant too
+    traded = [r for r in kept if r != proxy]
+    # (A subresource another rule already grants is not written here again: KS201 then only drops nodes/proxy.)
+    traded += [r for r in successors if r not in traded and not analysis.authorizer.authorize(identity, r).allowed]
+    labels = list(dict.fromkeys(j.job.label for j in jobs))
+    return traded, " and ".join(labels)
+
+
 def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> Finding:
     bindings = holding.bindings_of(identity)
     # Which job would need an unused permission: one of this identity's that is denied, where the binding cannot
@@ -1396,9 +1440,13 @@ def _unused_finding(analysis, state, identity, holding, perms, kept, others) -> 
         fix = delete_rule(holding.rule, f"Delete this rule from {_role_name(holding.role)}.") + _after_own_role(
             identity, holding, elsewhere)
     else:
-        fix = replace_rule(holding.rule, f"Replace this rule of {_role_name(holding.role)} with", holding.role,
-                           rules_for(_concrete(state, holding, kept) + _verbs_added(analysis, identity, holding))
-                           ) + _after_own_role(identity, holding, elsewhere)
+        keep, traded = _proxy_traded(state, analysis, identity, holding, _concrete(state, holding, kept))
+        lead = f"Replace this rule of {_role_name(holding.role)} with"
+        if traded:
+            lead = (f"Once {traded} scrapes the kubelets directly on :10250 (KS209), replace this rule of "
+                    f"{_role_name(holding.role)} with (the kubelet subresources in place of nodes/proxy, as KS201 says)")
+        fix = replace_rule(holding.rule, lead, holding.role, rules_for(keep + _verbs_added(analysis, identity, holding))
+                           ) + _after_own_role(identity, holding, elsewhere) + _endpoints_switch_note(state, analysis, identity, keep)
     fix += _stand_in_note(analysis, identity, perms)
     return Finding(
         "KS203", _unused_span(holding, perms, kept), message, fix=fix,
