@@ -170,6 +170,22 @@ def test_ks203_rewrite_says_what_ks604s_switch_leaves_out(tmp_path):
     assert _lint(tmp_path, endpoints, _rules_of(ks203.fix).split("With KS604")[0]).keys() == {"KS604"}
 
 
+
+def test_ks203_rewrite_of_an_endpoints_only_rule_says_to_delete_it_with_ks604s_switch(tmp_path):
+    """When the rewrite keeps only endpoints list/watch, leaving "endpoints" out would leave `resources: []`, which
+    the API server refuses: with the switch the rule goes."""
+    endpoints = "    - job_name: endpoints\n      kubernetes_sd_configs:\n        - role: endpoints\n"
+    others = '  - {apiGroups: [""], resources: ["pods", "services"], verbs: ["list", "watch"]}\n'
+    found = _lint(tmp_path, endpoints, '  - apiGroups: [""]\n    resources: ["endpoints"]\n'
+                                       '    verbs: ["get", "list", "watch"]\n' + others)
+    [ks203] = found["KS203"]
+    assert ks203.fix.endswith("With KS604's switch to role endpointslice, delete this rule instead: that role never "
+                              "reads Endpoints, and nothing else in the rule is used."), ks203.fix
+    switched = endpoints.replace("role: endpoints", "role: endpointslice")
+    slices = '  - {apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"]}\n'
+    assert _lint(tmp_path, switched, others + slices) == {}
+
+
 OPERATOR = """\
 apiVersion: v1
 kind: ServiceAccount

@@ -1344,6 +1344,10 @@ def _endpoints_switch_note(state: _State, analysis, identity: Identity, keep: li
     version = analysis.assumptions.version
     if not any(endpointslice_successors(j, version) for j in state.jobs.get(identity, [])):
         return ""
+    if all(r.resource == "endpoints" and r.verb in ("list", "watch") for r in keep):
+        # (leaving endpoints out would leave `resources: []`, which the API server refuses)
+        return ("\nWith KS604's switch to role endpointslice, delete this rule instead: that role never reads "
+                "Endpoints, and nothing else in the rule is used.")
     return "\nWith KS604's switch to role endpointslice, leave \"endpoints\" out of it: that role never reads Endpoints."
 
 
