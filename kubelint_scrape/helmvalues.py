@@ -235,7 +235,7 @@ def _scrape_keys(values: Any, log_agent: bool, depth: int = 0) -> Iterator[tuple
         return
     if isinstance(values, YMap):
         for key, value in values.items():
-            if key in SCRAPE_KEYS and value:
+            if key in SCRAPE_KEYS and _holds_jobs(value):
                 if not log_agent:
                     yield values, key, _job_names(value)
             else:
@@ -245,8 +245,26 @@ def _scrape_keys(values: Any, log_agent: bool, depth: int = 0) -> Iterator[tuple
             yield from _scrape_keys(item, log_agent, depth + 1)
 
 
-def _job_names(value: Any) -> list[str]:
-    """A list of jobs (kube-prometheus-stack), or the same as YAML text (the prometheus chart's extraScrapeConfigs)."""
+def _holds_jobs(value: Any) -> bool:
+    """Whether a scrape key's value can hand the chart a job: a non-empty list, or text with more than comments and
+    an empty list. Text of comments only — a values file keeping the chart's commented example under
+    `extraScrapeConfigs: |` — renders to nothing (the prometheus chart writes the text as it is under
+    scrape_configs), and a mapping (`additionalScrapeConfigs: {enabled: false}`) is no list of jobs."""
+    if isinstance(value, list):
+        return bool(value)
     if isinstance(value, str):
-        return _JOB_NAME.findall(value)
+        return _uncommented(value) not in ("", "[]", "null", "~")
+    return False
+
+
+def _uncommented(text: str) -> str:
+    """The text without its comment lines (a `#` after the indent), stripped."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")).strip()
+
+
+def _job_names(value: Any) -> list[str]:
+    """A list of jobs (kube-prometheus-stack), or the same as YAML text (the prometheus chart's extraScrapeConfigs);
+    a job only in a comment is none."""
+    if isinstance(value, str):
+        return _JOB_NAME.findall(_uncommented(value))
     return [name for job in as_seq(value) if (name := as_str(as_map(job).get("job_name")))]
