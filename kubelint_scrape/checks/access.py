@@ -2297,6 +2297,11 @@ def _unheld_volume_file(analysis: JobAnalysis, ctx: Context) -> Iterator[Finding
         file = os.path.normpath(written)
         if not file.startswith("/") or file.startswith(SA_DIR + "/"):
             continue  # a relative path is resolved against the config's directory; the ServiceAccount tree: above
+        if "%{" in written or "${" in written:
+            # a placeholder the agent fills from its environment before it parses the config (vmagent's %{VAR}:
+            # VictoriaMetrics lib/promscrape/config.go Config.unmarshal → envtemplate.ReplaceBytes; the collector's
+            # ${env:VAR}): the file read is not the text written
+            continue
         containers = containers or loading_containers(pod, job.config) or pod.containers
         unheld = [unheld_mounted_file(pod, c, file, ctx.workspace) for c in containers]
         if not unheld or any(u is None for u in unheld):
