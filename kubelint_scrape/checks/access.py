@@ -2259,7 +2259,8 @@ def _left_out_by_items(pod, container, root: str, file: str, workspace) -> tuple
     if volume is None:
         return None
     projected = [as_map(source) for source in as_seq(as_map(volume.get("projected")).get("sources"))]
-    sources = ([("ConfigMap", as_map(volume.get("configMap")), "name"), ("Secret", as_map(volume.get("secret")), "secretName")]
+    sources = ([("ConfigMap", as_map(volume.get("configMap")), "name"),
+                ("Secret", as_map(volume.get("secret")), "secretName")]
                + [(kind, as_map(source.get(field)), "name") for source in projected
                   for kind, field in (("ConfigMap", "configMap"), ("Secret", "secret"))])
     for kind, source, name_field in sources:
