@@ -499,13 +499,16 @@ def unheld_mounted_file(pod: PodTemplate, container: Any, path: str, workspace: 
 
 # Controllers that write a Secret's keys from an object of their own, the Secret of that name and namespace:
 # External Secrets' ExternalSecret (spec.target.name, else its own name; `creationPolicy: Merge` adds its keys to a
-# Secret written beside it) and Bitnami's SealedSecret (its own name).
-_SECRET_WRITERS = {"ExternalSecret": ("spec", "target", "name"), "SealedSecret": ()}
+# Secret written beside it), Bitnami's SealedSecret (its own name) and cert-manager's Certificate (spec.secretName:
+# the issuing controller sets tls.crt, tls.key and, when the issuer gives one, ca.crt in that Secret, keeping a
+# Secret of that name that exists — cert-manager pkg/controller/certificates/issuing/internal/secret.go setValues).
+_SECRET_WRITERS = {"ExternalSecret": ("spec", "target", "name"), "SealedSecret": (),
+                   "Certificate": ("spec", "secretName")}
 
 
 def _secrets_written_by_controllers(workspace: Workspace) -> frozenset[tuple[str, str]]:
-    """(namespace, name) of the Secrets an ExternalSecret or SealedSecret of the inputs writes: their keys are not all
-    in the inputs even where a Secret of that name is. Built once per workspace."""
+    """(namespace, name) of the Secrets an ExternalSecret, SealedSecret or Certificate of the inputs writes: their keys
+    are not all in the inputs even where a Secret of that name is. Built once per workspace."""
     def build() -> frozenset[tuple[str, str]]:
         found = set()
         for kind, path in _SECRET_WRITERS.items():

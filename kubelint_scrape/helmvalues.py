@@ -232,7 +232,7 @@ def _scrape_keys(values: Any, log_agent: bool, depth: int = 0) -> Iterator[tuple
         return
     if isinstance(values, YMap):
         for key, value in values.items():
-            if key in SCRAPE_KEYS and value:
+            if key in SCRAPE_KEYS and _holds_jobs(value):
                 if not log_agent:
                     yield values, key, _job_names(value)
             else:
@@ -242,8 +242,46 @@ def _scrape_keys(values: Any, log_agent: bool, depth: int = 0) -> Iterator[tuple
             yield from _scrape_keys(item, log_agent, depth + 1)
 
 
-def _job_names(value: Any) -> list[str]:
-    """A list of jobs (kube-prometheus-stack), or the same as YAML text (the prometheus chart's extraScrapeConfigs)."""
+def _holds_jobs(value: Any) -> bool:
+    """Whether a scrape key's value can hand the chart a job: a non-empty list, text with more than comments and
+    an empty list, or a mapping holding a list of jobs. Text of comments only — a values file keeping the chart's
+    commented example under `extraScrapeConfigs: |` — renders to nothing (the prometheus chart writes the text as
+    it is under scrape_configs)."""
+    if isinstance(value, list):
+        return bool(value)
     if isinstance(value, str):
-        return _JOB_NAME.findall(value)
+        return _uncommented(value) not in ("", "[]", "null", "~")
+    return bool(_mapped_jobs(value))
+
+
+def _mapped_jobs(value: Any, depth: int = 0) -> list[Any]:
+    """The job lists (or their text) inside a scrape key that is a mapping of settings: bitnami/kube-prometheus'
+    `prometheus.additionalScrapeConfigs` is {enabled, type: external|internal, external: {name, key},
+    internal: {jobList}}, and renders the jobList only when enabled. Switched off (`enabled: false`), or holding
+    only a Secret's name and key, it passes no job."""
+    if not isinstance(value, YMap) or depth > 3 or value.get("enabled") is False:
+        return []
+    found: list[Any] = []
+    for item in value.values():
+        if isinstance(item, list) and any(isinstance(job, YMap) and "job_name" in job for job in item):
+            found.append(item)
+        elif isinstance(item, str) and _JOB_NAME.search(_uncommented(item)):
+            found.append(item)
+        else:
+            found.extend(_mapped_jobs(item, depth + 1))
+    return found
+
+
+def _uncommented(text: str) -> str:
+    """The text without its comment lines (a `#` after the indent), stripped."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")).strip()
+
+
+def _job_names(value: Any) -> list[str]:
+    """A list of jobs (kube-prometheus-stack), the same as YAML text (the prometheus chart's extraScrapeConfigs), or
+    a mapping of settings holding them (bitnami/kube-prometheus); a job only in a comment is none."""
+    if isinstance(value, str):
+        return _JOB_NAME.findall(_uncommented(value))
+    if isinstance(value, YMap):
+        return [name for jobs in _mapped_jobs(value) for name in _job_names(jobs)]
     return [name for job in as_seq(value) if (name := as_str(as_map(job).get("job_name")))]

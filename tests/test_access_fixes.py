@@ -2741,3 +2741,32 @@ def test_ks107_key_left_out_of_volume_items_fix_applied_clears_it(tmp_path: Path
         "items: [{key: prometheus.yml, path: prometheus.yml}]",
         "items: [{key: prometheus.yml, path: prometheus.yml}, {key: kubelet-ca.crt, path: kubelet-ca.crt}]"))
     assert _lint(tmp_path) == []
+
+
+def _ks107_copy(tmp_path: Path, fixture: str) -> list:
+    src = Path(__file__).parent.parent / "fixtures/KS107" / fixture
+    for path in src.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text())
+    return [f for f in _lint(tmp_path) if f.rule == "KS107"]
+
+
+def test_ks107_key_left_out_of_projected_secret_items_fix_applied_clears_it(tmp_path: Path) -> None:
+    """A projected volume holds the config's ConfigMap and a Secret whose items leave ca.crt out: KS107 names the
+    Secret (not the ConfigMap, which never had the key) and adding the key to its items clears it."""
+    [finding] = _ks107_copy(tmp_path, "fail-ca-key-left-out-of-projected-secret-items")
+    assert "Secret monitoring/certs holds key ca.crt, but volume all" in finding.message, finding.message
+    assert finding.fix.startswith("Add `{key: ca.crt, path: ca.crt}` to the items of volume all for Secret certs")
+    deploy = tmp_path / "deploy.yaml"
+    deploy.write_text(deploy.read_text().replace("items: [{key: other, path: other}]",
+                                                 "items: [{key: other, path: other}, {key: ca.crt, path: ca.crt}]"))
+    assert [f for f in _lint(tmp_path) if f.rule == "KS107"] == []
+
+
+def test_ks107_key_projected_under_another_path_fix_applied_clears_it(tmp_path: Path) -> None:
+    """The Secret volume's items put ca.crt at ca.pem: the fix reads that file, and applied, KS107 is gone."""
+    [finding] = _ks107_copy(tmp_path, "fail-ca-key-projected-under-another-path")
+    assert finding.fix.startswith("Write /etc/prometheus/certs/ca.pem, where volume certs puts key ca.crt"), finding.fix
+    config = tmp_path / "config.yaml"
+    config.write_text(config.read_text().replace("ca_file: /etc/prometheus/certs/ca.crt",
+                                                 "ca_file: /etc/prometheus/certs/ca.pem"))
+    assert [f for f in _lint(tmp_path) if f.rule == "KS107"] == []

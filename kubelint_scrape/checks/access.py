@@ -2277,21 +2277,30 @@ def _unmounted_secrets_file(analysis: JobAnalysis) -> Iterator[Finding]:
         )
 
 
-def _left_out_by_items(pod, container, holder, root: str, file: str) -> tuple[str, list[str]] | None:
-    """(volume name, the paths its `items` project) when the ConfigMap/Secret mounted at `root` holds the key the
-    file names, but the volume's `items` list does not project it (a volume with items projects only those)."""
+def _left_out_by_items(pod, container, root: str, file: str, workspace) -> tuple[Any, str, list[str], str] | None:
+    """(ConfigMap/Secret, volume name, the paths its `items` project, the path they give the key or "") when a
+    ConfigMap/Secret source of the volume mounted at `root` — the volume's own, or one of a projected volume's —
+    holds the key the file names, but its `items` do not put it there (a source with items projects only those,
+    at the paths they give). Not for a subPath mount, where the file's place in the volume is another."""
     key = os.path.relpath(file, root)
-    if key not in holder_keys(holder):
-        return None
-    mount = next((m for m in container.mounts if os.path.normpath(as_str(m.get("mountPath"))) == root), None)
+    mount = next((m for m in container.mounts if os.path.normpath(as_str(m.get("mountPath"))) == root
+                  and not as_str(m.get("subPath"))), None)
     volume = mount and next((v for v in pod.volumes if as_str(v.get("name")) == as_str(mount.get("name"))), None)
     if volume is None:
         return None
-    source = as_map(volume.get("configMap" if holder.kind == "ConfigMap" else "secret"))
-    items = as_seq(source.get("items"))
-    if not items:
-        return None
-    return as_str(volume.get("name")), [as_str(as_map(item).get("path")) for item in items]
+    projected = [as_map(source) for source in as_seq(as_map(volume.get("projected")).get("sources"))]
+    sources = ([("ConfigMap", as_map(volume.get("configMap")), "name"),
+                ("Secret", as_map(volume.get("secret")), "secretName")]
+               + [(kind, as_map(source.get(field)), "name") for source in projected
+                  for kind, field in (("ConfigMap", "configMap"), ("Secret", "secret"))])
+    for kind, source, name_field in sources:
+        items = [as_map(item) for item in as_seq(source.get("items"))]
+        holder = workspace.find(kind, pod.obj.namespace, as_str(source.get(name_field))) if items else None
+        if holder is None or key not in holder_keys(holder):
+            continue
+        elsewhere = next((as_str(item.get("path")) for item in items if as_str(item.get("key")) == key), "")
+        return holder, as_str(volume.get("name")), [as_str(item.get("path")) for item in items], elsewhere
+    return None
 
 
 # The key a kubernetes.io/tls Secret (and cert-manager's Certificate Secret) holds for each TLS file of a job.
@@ -2327,22 +2336,32 @@ def _unheld_volume_file(analysis: JobAnalysis, ctx: Context) -> Iterator[Finding
         file = os.path.normpath(written)
         if not file.startswith("/") or file.startswith(SA_DIR + "/"):
             continue  # a relative path is resolved against the config's directory; the ServiceAccount tree: above
+        if "%{" in written or "${" in written:
+            # a placeholder the agent fills from its environment before it parses the config (vmagent's %{VAR}:
+            # VictoriaMetrics lib/promscrape/config.go Config.unmarshal → envtemplate.ReplaceBytes; the collector's
+            # ${env:VAR}): the file read is not the text written
+            continue
         containers = containers or loading_containers(pod, job.config) or pod.containers
         unheld = [unheld_mounted_file(pod, c, file, ctx.workspace) for c in containers]
         if not unheld or any(u is None for u in unheld):
             continue
         holder, root = unheld[0]
         keys = sorted(holder_keys(holder))
-        left_out = _left_out_by_items(pod, containers[0], holder, root, file)
+        left_out = _left_out_by_items(pod, containers[0], root, file, ctx.workspace)
         if left_out is not None:
+            owner, volume, paths, elsewhere = left_out
+            key = os.path.relpath(file, root)
+            # the key is in the volume under the path its item gives: reading that file is the smaller change
+            fix = (f"Write {os.path.join(root, elsewhere)}, where volume {volume} puts key {key}, or make that item's "
+                   f"path {key}." if elsewhere else
+                   f"Add `{{key: {key}, path: {key}}}` to the items of volume {volume} for {owner.kind} {owner.name} "
+                   f"(or remove those `items` to project every key).")
             yield Finding(
                 "KS107", span,
-                f"{job.label} reads {file} ({use}): {holder.kind} {holder.namespace}/{holder.name} holds key "
-                f"{os.path.relpath(file, root)}, but volume {left_out[0]}, mounted at {root}, projects only "
-                f"{', '.join(left_out[1]) or 'no key'} (its `items`), so the file does not exist and {consequence}",
-                fix=f"Add `{{key: {os.path.relpath(file, root)}, path: {os.path.relpath(file, root)}}}` to the items "
-                    f"of volume {left_out[0]} (or remove its `items` to project every key).",
-                related=(Related(holder.name_span(), f"{holder.kind} {holder.namespace}/{holder.name}"),),
+                f"{job.label} reads {file} ({use}): {owner.kind} {owner.namespace}/{owner.name} holds key {key}, but "
+                f"volume {volume}, mounted at {root}, projects only {', '.join(paths) or 'no key'} from it (its "
+                f"`items`), so the file does not exist and {consequence}",
+                fix=fix, related=(Related(owner.name_span(), f"{owner.kind} {owner.namespace}/{owner.name}"),),
                 object=job.label, data={"files": [file]},
             )
             continue

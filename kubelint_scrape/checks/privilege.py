@@ -826,6 +826,7 @@ def unused_grant(ctx: Context) -> Iterator[Finding]:
                                         + [r for j in jobs for r in endpoints_fallback_successors(ctx, j)]
                                         + _direct_kubelet_successors(jobs, analysis.assumptions)
                                         + _namespaced_discovery_successors(jobs)
+                                        + _every_namespace_proxy_gets(jobs, reported, identity)
                                         + _path_twin_successors(analysis.authorizer, identity, jobs)
                                         + _selection_fix_successors(analysis, identity)
                                         + _secure_server_successors(ctx, jobs)
@@ -921,6 +922,22 @@ def _namespaced_discovery_successors(jobs: list) -> list[Request]:
             for namespace in namespaced_discovery_route(need) or ():
                 requests.append(replace(need.request, namespace=namespace))
     return requests
+
+
+def _every_namespace_proxy_gets(jobs: list, holdings: list, identity: Identity) -> list[Request]:
+    """A job that proxies into every namespace it discovers (cluster-wide pod/service discovery, a proxy path taking
+    each target's namespace: analyse._proxied_namespaces) makes one get per namespace, so a RoleBinding of the
+    identity in namespace X lets the scrapes of X's targets through: the get there, in X, per such binding. KS105
+    asks for a cluster-wide grant for the other namespaces; the Role serving X's targets meanwhile is not unused
+    (deleting it, as KS203 would say, makes them 403 too)."""
+    gets = [need.request for job in jobs for need in job.needs
+            if need.kind == "scrape" and need.request.verb == "get" and need.request.subresource == "proxy"
+            and need.request.namespace is None and "/namespaces/<namespace>/" in need.path]
+    if not gets:
+        return []
+    namespaces = sorted({b.namespace for h in holdings for b in h.bindings_of(identity)
+                         if b.kind == "RoleBinding" and b.namespace})
+    return [replace(request, namespace=namespace) for request in dict.fromkeys(gets) for namespace in namespaces]
 
 
 def _name_restricted_requests(jobs: list) -> dict[int, list[Request]]:
