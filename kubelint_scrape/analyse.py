@@ -19,7 +19,7 @@ from .authproxy import (POD_ROLES, DeclaredTargets, ReviewConfig, declared_targe
                         serves_only_tls)
 from .gopath import go_path_match
 from .load import gc_paused
-from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victoriametrics, pod_template, service_dns_name
+from .model import GO_TRUE, WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victoriametrics, pod_template, service_dns_name
 from .operator import (label_selection_fix, namespace_selection_fix, operator_scope_fix, unreconciled_fix,
                        unresolved_scrape_class)
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
@@ -512,7 +512,7 @@ def vault_injected_mounts(pod: PodTemplate, container: Any) -> list[str]:
     only those `agent-inject-containers` lists. A file the config reads there is the agent's, not a ConfigMap's the
     template mounts above it."""
     annotations = pod.annotations
-    if annotations.get(VAULT_ANNOTATION + "agent-inject", "").lower() not in ("true", "1", "t"):
+    if annotations.get(VAULT_ANNOTATION + "agent-inject", "") not in GO_TRUE:  # (the webhook's strconv.ParseBool)
         return []
     only = [name.strip() for name in annotations.get(VAULT_ANNOTATION + "agent-inject-containers", "").split(",")
             if name.strip()]
