@@ -800,6 +800,13 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
                             f"the image's file, or none and fails to start",
                             f"Add to container {container.name} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name} the "
                             f"volumeMount container {sibling.name} has: {_mount_over(sibling, path)}.")
+                if files and any(_covers(root, path) for root in vault_injected_mounts(pod, container)):
+                    # (not the image's file: the injector's emptyDir is there, and the agent renders the file)
+                    return (f"{flag} names {named}, under the volume the Vault Agent Injector mounts in container "
+                            f"{container.name} (the pod's vault.hashicorp.com annotations): the agent renders that "
+                            f"file from Vault, not key {key} (it is at {', '.join(sorted(files))})",
+                            f"If key {key} is the config container {container.name} of {pod.obj.kind} "
+                            f"{pod.obj.namespace}/{pod.obj.name} should run, {_config_flag_fix(container, flag, sorted(files)[0])}.")
                 if files and _image_file(container, path, files):
                     return (f"{flag} names {named}, which no volume of container {container.name} is mounted over "
                             f"(the image's file, or none), not key {key} (it is at {', '.join(sorted(files))})",
