@@ -19,7 +19,7 @@ from .authproxy import (POD_ROLES, DeclaredTargets, ReviewConfig, declared_targe
                         serves_only_tls)
 from .gopath import go_path_match
 from .load import gc_paused
-from .model import WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victoriametrics, pod_template, service_dns_name
+from .model import GO_TRUE, WORKLOAD_KINDS, K8sObject, PodTemplate, Workspace, is_victoriametrics, pod_template, service_dns_name
 from .operator import (label_selection_fix, namespace_selection_fix, operator_scope_fix, unreconciled_fix,
                        unresolved_scrape_class)
 from .otel import COLLECTOR_KIND, collector_service_account, target_allocator_service_account
@@ -34,7 +34,7 @@ from .extapi import has_servers, service_dns_containers, service_dns_labels
 from .targets import (Endpoint, all_namespaces_proxy, classify, extension_endpoint, kubelet_subresources,
                       label_family, meta_families, moved_labels, representative_targets, served_by_other_container, shown_services, user_targets,
                       assumed_stand_in)
-from .yamltree import Span, YMap, as_map, as_seq, as_str, at, key_span, value_span
+from .yamltree import Span, YMap, as_map, as_seq, as_str, at, get_path, key_span, value_span
 
 AUTHENTICATED_CLASSES = ("kubelet", "apiserver", "apiserver-proxy", "control-plane", "extension-apiserver",
                          "controller-runtime", "kube-rbac-proxy")
@@ -473,6 +473,9 @@ def unheld_mounted_file(pod: PodTemplate, container: Any, path: str, workspace: 
     if not covering:
         return None
     mount = max(covering, key=lambda m: len(os.path.normpath(as_str(m.get("mountPath")))))
+    innermost = os.path.normpath(as_str(mount.get("mountPath")))
+    if any(_covers(injected, path) and len(injected) >= len(innermost) for injected in vault_injected_mounts(pod, container)):
+        return None  # the Vault Agent Injector's writable volume is mounted over the path instead
     volume = next((v for v in pod.volumes if as_str(v.get("name")) == as_str(mount.get("name"))), None)
     if volume is None:
         return None
@@ -486,7 +489,8 @@ def unheld_mounted_file(pod: PodTemplate, container: Any, path: str, workspace: 
             # and an object written without data is a placeholder filled out of band (a sealed/external secret)
             # (and a controller's object — an ExternalSecret merging keys in, a SealedSecret — writes it too)
             if (holder is None or as_str(holder.doc.get("type")) == SA_TOKEN_SECRET or not holder_keys(holder)
-                    or (kind == "Secret" and (holder.namespace, name) in _secrets_written_by_controllers(workspace))):
+                    or (kind == "Secret" and {(holder.namespace, name), ("*", name)}
+                        & _secrets_written_by_controllers(workspace))):
                 return None
             holders.append(holder)
     # every source must be a ConfigMap/Secret (a projected token or downward API file may be the one read)
@@ -497,26 +501,61 @@ def unheld_mounted_file(pod: PodTemplate, container: Any, path: str, workspace: 
     return holders[0], os.path.normpath(as_str(mount.get("mountPath")))
 
 
-# Controllers that write a Secret's keys from an object of their own, the Secret of that name and namespace:
-# External Secrets' ExternalSecret (spec.target.name, else its own name; `creationPolicy: Merge` adds its keys to a
-# Secret written beside it), Bitnami's SealedSecret (its own name) and cert-manager's Certificate (spec.secretName:
-# the issuing controller sets tls.crt, tls.key and, when the issuer gives one, ca.crt in that Secret, keeping a
-# Secret of that name that exists — cert-manager pkg/controller/certificates/issuing/internal/secret.go setValues).
-_SECRET_WRITERS = {"ExternalSecret": ("spec", "target", "name"), "SealedSecret": (),
-                   "Certificate": ("spec", "secretName")}
+VAULT_ANNOTATION = "vault.hashicorp.com/"
+
+
+def vault_injected_mounts(pod: PodTemplate, container: Any) -> list[str]:
+    """The mount paths the Vault Agent Injector's webhook adds to a container of a pod annotated
+    `vault.hashicorp.com/agent-inject: "true"`: its emptyDir, where the agent renders the secrets, at
+    `secret-volume-path` (default /vault/secrets) and at each `secret-volume-path-<name>` (vault-k8s
+    agent-inject/agent/container_volume.go ContainerVolumeMounts, getUniqueMountPaths), in every app container or
+    only those `agent-inject-containers` lists. A file the config reads there is the agent's, not a ConfigMap's the
+    template mounts above it."""
+    annotations = pod.annotations
+    if annotations.get(VAULT_ANNOTATION + "agent-inject", "") not in GO_TRUE:  # (the webhook's strconv.ParseBool)
+        return []
+    only = [name.strip() for name in annotations.get(VAULT_ANNOTATION + "agent-inject-containers", "").split(",")
+            if name.strip()]
+    if only and container.name not in only:
+        return []
+    default = annotations.get(VAULT_ANNOTATION + "secret-volume-path") or "/vault/secrets"
+    custom = [value for key, value in annotations.items()
+              if key.startswith(VAULT_ANNOTATION + "secret-volume-path-") and value]
+    return [os.path.normpath(path) for path in [default, *custom] if path.startswith("/")]
+
+
+# Controllers that write a Secret's keys from an object of their own, the Secret of that name and namespace (the
+# first name one of the paths gives, else the object's own): External Secrets' ExternalSecret (spec.target.name;
+# `creationPolicy: Merge` adds its keys to a Secret written beside it) and ClusterExternalSecret (cluster-scoped: the
+# ExternalSecret it makes in each namespace it selects, named spec.externalSecretName, writes the target of its
+# spec.externalSecretSpec — external-secrets apis/externalsecrets/v1beta1/clusterexternalsecret_types.go), Bitnami's
+# SealedSecret, cert-manager's Certificate (spec.secretName: the issuing controller sets tls.crt, tls.key and, when
+# the issuer gives one, ca.crt in that Secret, keeping a Secret of that name that exists — cert-manager
+# pkg/controller/certificates/issuing/internal/secret.go setValues) and the Vault Secrets Operator's secret kinds
+# (spec.destination.name; with `create: false` it writes into a Secret that exists — vault-secrets-operator
+# api/v1beta1/vaultstaticsecret_types.go Destination).
+_VSO_DESTINATION = (("spec", "destination", "name"),)
+_SECRET_WRITERS = {"ExternalSecret": (("spec", "target", "name"),), "SealedSecret": (),
+                   "ClusterExternalSecret": (("spec", "externalSecretSpec", "target", "name"),
+                                             ("spec", "externalSecretName")),
+                   "Certificate": (("spec", "secretName"),), "VaultStaticSecret": _VSO_DESTINATION,
+                   "VaultDynamicSecret": _VSO_DESTINATION, "VaultPKISecret": _VSO_DESTINATION,
+                   "HCPVaultSecretsApp": _VSO_DESTINATION}
+# Writers whose Secret may be in any namespace: "*" stands for the namespace in the set below.
+_CLUSTER_SECRET_WRITERS = frozenset({"ClusterExternalSecret"})
 
 
 def _secrets_written_by_controllers(workspace: Workspace) -> frozenset[tuple[str, str]]:
-    """(namespace, name) of the Secrets an ExternalSecret, SealedSecret or Certificate of the inputs writes: their keys
-    are not all in the inputs even where a Secret of that name is. Built once per workspace."""
+    """(namespace, name) of the Secrets a controller's object of the inputs writes (_SECRET_WRITERS; namespace "*"
+    for a cluster-scoped one's): their keys are not all in the inputs even where a Secret of that name is. Built
+    once per workspace."""
     def build() -> frozenset[tuple[str, str]]:
         found = set()
-        for kind, path in _SECRET_WRITERS.items():
+        for kind, paths in _SECRET_WRITERS.items():
             for obj in workspace.kind(kind):
-                target: Any = obj.doc
-                for key in path:
-                    target = as_map(target).get(key)
-                found.add((obj.namespace, as_str(target) or obj.name))
+                name = next((as_str(get_path(obj.doc, *path)) for path in paths if as_str(get_path(obj.doc, *path))),
+                            obj.name)
+                found.add(("*" if kind in _CLUSTER_SECRET_WRITERS else obj.namespace, name))
         return frozenset(found)
 
     return workspace.index("secrets written by controllers", build)
@@ -761,6 +800,13 @@ def _flag_elsewhere(pods: list[PodTemplate], kind: str, name: str, key: str) -> 
                             f"the image's file, or none and fails to start",
                             f"Add to container {container.name} of {pod.obj.kind} {pod.obj.namespace}/{pod.obj.name} the "
                             f"volumeMount container {sibling.name} has: {_mount_over(sibling, path)}.")
+                if files and any(_covers(root, path) for root in vault_injected_mounts(pod, container)):
+                    # (not the image's file: the injector's emptyDir is there, and the agent renders the file)
+                    return (f"{flag} names {named}, under the volume the Vault Agent Injector mounts in container "
+                            f"{container.name} (the pod's vault.hashicorp.com annotations): the agent renders that "
+                            f"file from Vault, not key {key} (it is at {', '.join(sorted(files))})",
+                            f"If key {key} is the config container {container.name} of {pod.obj.kind} "
+                            f"{pod.obj.namespace}/{pod.obj.name} should run, {_config_flag_fix(container, flag, sorted(files)[0])}.")
                 if files and _image_file(container, path, files):
                     return (f"{flag} names {named}, which no volume of container {container.name} is mounted over "
                             f"(the image's file, or none), not key {key} (it is at {', '.join(sorted(files))})",

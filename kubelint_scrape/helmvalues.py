@@ -227,8 +227,13 @@ def _parsed(source: Source | None, mapping: YMap, key: str) -> YMap | None:
 
 
 def _scrape_keys(values: Any, log_agent: bool, depth: int = 0) -> Iterator[tuple[YMap, str, list[str]]]:
-    """(mapping, key, job names) of every non-empty scrape-job key in a values tree that is not a log shipper's."""
+    """(mapping, key, job names) of every non-empty scrape-job key in a values tree that is not a log shipper's.
+    Not under a component its values switch off (`enabled: false`): the chart renders nothing of it —
+    kube-prometheus-stack's additional scrape configs Secret is `if and .Values.prometheus.enabled
+    .Values.prometheus.prometheusSpec.additionalScrapeConfigs` (templates/prometheus/additionalScrapeConfigs.yaml)."""
     if depth > _MAX_DEPTH:
+        return
+    if isinstance(values, YMap) and values.get("enabled") is False:
         return
     if isinstance(values, YMap):
         for key, value in values.items():

@@ -388,6 +388,12 @@ class PodTemplate:
         return {as_str(k): as_str(v) for k, v in as_map(get_path(metadata, "metadata", "labels")).items()}
 
     @functools.cached_property
+    def annotations(self) -> dict[str, str]:
+        """The annotations its pods get (a Pod's own, else the template's metadata): what admission webhooks read."""
+        metadata = self.obj.doc if self.spec_keys == ("spec",) else get_path(self.obj.doc, *self.spec_keys[:-1])
+        return {as_str(k): as_str(v) for k, v in as_map(get_path(metadata, "metadata", "annotations")).items()}
+
+    @functools.cached_property
     def volumes(self) -> list[YMap]:
         return [as_map(v) for v in as_seq(self.spec.get("volumes"))]
 
