@@ -789,6 +789,14 @@ def _existing_role_holding(authorizer: Authorizer, namespace: str | None, reques
     there): when nothing of the identity's can be extended, binding it is the smallest change — no rule to write.
     The narrowest such role, and never one with wildcards, write verbs or Secrets: binding it would hand the
     scraper far more than the need (KS202, KS204, KS207) — the rule alone is the fix then."""
+    # Asked per fix, and fixes repeat (namespace, requests): each is answered once per run (a scan of every role).
+    key = ("existing-role-holding", namespace, tuple(requests))
+    if key not in authorizer.memo:
+        authorizer.memo[key] = _existing_role_scan(authorizer, namespace, requests)
+    return authorizer.memo[key]
+
+
+def _existing_role_scan(authorizer: Authorizer, namespace: str | None, requests: list[Request]) -> RoleDef | None:
     best: tuple[bool, int, str, RoleDef] | None = None
     for role, rules, size in _read_only_roles_for(authorizer, namespace):
         if not all(any(rule_allows(rule, request) for rule in rules) for request in requests):
@@ -950,10 +958,13 @@ def _repair_in_scope(authorizer: Authorizer, identity: Identity, namespace: str 
     or its `subjects: []` — while a role of the inputs there grants the need. Repairing that binding is the user's
     evident intent, and keeps the grant in its namespace, where adding the rule to the identity's ClusterRole would
     grant it cluster-wide. None when there is no such binding."""
+    dangling = _dangling_binding(authorizer, identity, namespace)
+    scope = "ClusterRoleBinding" if namespace is None else namespace
+    if dangling is None and scope not in _subjectless_scopes(authorizer.workspace):
+        return None  # nothing to repair here: the search for a granting role below is the costly part (per fix)
     existing = _existing_role_holding(authorizer, namespace, requests)
     if existing is None:
         return None
-    dangling = _dangling_binding(authorizer, identity, namespace)
     if dangling is not None and (existing.kind == "ClusterRole" or dangling.kind == "RoleBinding"):
         return _repair_dangling(authorizer, namespace, requests, dangling)
     unnamed = _binding_without_identity(authorizer, identity, namespace, existing)
@@ -988,6 +999,15 @@ def role_reference_name(workspace, binding: BindingDef, role: RoleDef) -> str:
     from .kname import reference_name  # (a renaming build only: lint-on-save of other inputs never imports it)
 
     return reference_name(workspace, binding.obj, role.obj, role.name)
+
+
+def _subjectless_scopes(workspace) -> frozenset:
+    """Where the inputs hold a binding with no subject (`subjects: []`): the namespaces of such RoleBindings, and
+    "ClusterRoleBinding" for such a ClusterRoleBinding. Built once per run: most inputs have none, and a fix need
+    not look for a role to repair a binding with."""
+    return workspace.index("subjectless-binding-scopes", lambda: frozenset(
+        "ClusterRoleBinding" if binding.kind == "ClusterRoleBinding" else binding.namespace
+        for binding in workspace.bindings if not binding.subjects))
 
 
 def _binding_without_identity(authorizer: Authorizer, identity: Identity, namespace: str | None,
