@@ -858,6 +858,56 @@ def __create_fn__():
 
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.file,self.holder,self.found,self.resource,self.span,self.rewrites,self.static,))\n return __hash__'] = __create_fn__.__code__
 
+def __create_fn__(_type_file, _type_holder, _type_root, _type_meant, _type_review, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,file:_type_file,holder:_type_holder,root:_type_root,meant:_type_meant,review:_type_review)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'file',file)
+  __dataclass_builtins_object__.__setattr__(self,'holder',holder)
+  __dataclass_builtins_object__.__setattr__(self,'root',root)
+  __dataclass_builtins_object__.__setattr__(self,'meant',meant)
+  __dataclass_builtins_object__.__setattr__(self,'review',review)
+ return __init__
+
+
+CODE["def __create_fn__(_type_file, _type_holder, _type_root, _type_meant, _type_review, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,file:_type_file,holder:_type_holder,root:_type_root,meant:_type_meant,review:_type_review)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'holder',holder)\n  __dataclass_builtins_object__.__setattr__(self,'root',root)\n  __dataclass_builtins_object__.__setattr__(self,'meant',meant)\n  __dataclass_builtins_object__.__setattr__(self,'review',review)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.file,self.holder,self.root,self.meant,self.review,)==(other.file,other.holder,other.root,other.meant,other.review,)
+  return NotImplemented
+ return __eq__
+
+
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.holder,self.root,self.meant,self.review,)==(other.file,other.holder,other.root,other.meant,other.review,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('file','holder','root','meant','review',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'file\',\'holder\',\'root\',\'meant\',\'review\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('file','holder','root','meant','review',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'file\',\'holder\',\'root\',\'meant\',\'review\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.file,self.holder,self.root,self.meant,self.review,))
+ return __hash__
+
+
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.file,self.holder,self.root,self.meant,self.review,))\n return __hash__'] = __create_fn__.__code__
+
 def __create_fn__(_type_pod, _type_container, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,pod:_type_pod,container:_type_container)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'pod',pod)

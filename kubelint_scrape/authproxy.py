@@ -23,7 +23,7 @@ or header, which no offline reading can know. A config file the inputs do not ho
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .extapi import has_servers, server_labels, serves, undeclared_server
 from .gopath import go_path_match
@@ -273,7 +273,8 @@ def _read_review_config(workspace: Workspace, server: Server) -> ReviewConfig | 
     return _review_from(holder.path, root, file, where)
 
 
-class MissingConfigFile(NamedTuple):
+@dataclass(frozen=True)
+class MissingConfigFile:
     """A proxy's --config-file under the mount of ConfigMaps/Secrets of the inputs that put no file there
     (analyse.unheld_mounted_file): kube-rbac-proxy reads it at start (cmd/kube-rbac-proxy/app/kube-rbac-proxy.go
     parseAuthorizationConfigFile: os.ReadFile, "failed to read the config file"), so it exits and serves nothing."""
