@@ -3,49 +3,11 @@ several rules, every fix applied as its text says, then linted again; nothing ne
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from kubelint_scrape.engine import Options, lint_paths
-
-PROMETHEUS = """\
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: prometheus, namespace: monitoring}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: prometheus, namespace: monitoring}
-spec:
-  selector: {matchLabels: {app: prometheus}}
-  template:
-    metadata: {labels: {app: prometheus}}
-    spec:
-      serviceAccountName: prometheus
-      containers:
-        - name: prometheus
-          image: quay.io/prometheus/prometheus:v3.5.0
-          args: ["--config.file=/etc/prometheus/prometheus.yml"]
-          volumeMounts: [{name: config, mountPath: /etc/prometheus}]
-      volumes: [{name: config, configMap: {name: prometheus-config}}]
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: prometheus-config, namespace: monitoring}
-data:
-  prometheus.yml: |
-    scrape_configs:
-SCRAPE---
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: prometheus}
-rules:
-RULES---
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: prometheus}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: prometheus}
-subjects: [{kind: ServiceAccount, name: prometheus, namespace: monitoring}]
-"""
+from manifests import cluster_scraper
 
 PROXIED_STATS = """\
     - job_name: kubelet-stats
@@ -86,7 +48,7 @@ PROXY_RULE = """\
 
 
 def _lint(tmp_path: Path, scrape: str, rules: str) -> dict:
-    (tmp_path / "m.yaml").write_text(PROMETHEUS.replace("SCRAPE", scrape).replace("RULES", rules))
+    (tmp_path / "m.yaml").write_text(cluster_scraper(textwrap.dedent(rules), textwrap.dedent(scrape)))
     found: dict = {}
     for finding in lint_paths([str(tmp_path)], Options()).findings:
         found.setdefault(finding.rule, []).append(finding)
@@ -258,9 +220,8 @@ def test_ks101_account_fix_writes_the_misspelt_key_right_in_its_place(tmp_path):
 def test_ks101_account_fix_in_a_pod_template_with_a_misspelt_key(tmp_path):
     """The same in a workload's pod template (no KS602 there: the kinds' unknown fields are not read), where a
     literal "Set" beside the misspelt key left it for kubectl apply's strict decoding to refuse."""
-    scrape = "    - job_name: pods\n      kubernetes_sd_configs:\n        - role: pod\n"
-    rules = '  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list", "watch"]\n'
-    text = PROMETHEUS.replace("SCRAPE", scrape).replace("RULES", rules)
+    text = cluster_scraper('- {apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"]}',
+                           "- job_name: pods\n  kubernetes_sd_configs:\n    - role: pod")
     [ks101] = _rules(tmp_path, text.replace("serviceAccountName: prometheus", "serviceAcountName: prometheus"))["KS101"]
     assert ks101.fix.startswith("Write `serviceAccountName: prometheus` in place of `serviceAcountName` in the pod "
                                 "template of Deployment monitoring/prometheus"), ks101.fix
